@@ -1,0 +1,1 @@
+"""The hexagonal core: entities, value objects, services and ports. No frameworks here."""

@@ -1,0 +1,1 @@
+"""The recommendations component."""

@@ -1,0 +1,56 @@
+"""The one settings object. Every value comes from `METSKIN_*` env vars or a `.env` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="METSKIN_", env_file=".env", extra="ignore")
+
+    env: str = "dev"
+    var_dir: Path = Path("var")
+    database_url: str = ""  # empty: SQLite under var_dir
+    redis_url: str = ""  # empty: in-process broker and pub/sub
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    secret_key: SecretStr = SecretStr("dev-insecure-change-me-please-0123456789abcdef")
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+
+    graphiql: bool = True
+    max_query_depth: int = 12
+    max_query_tokens: int = 2000
+    max_aliases: int = 30
+    max_page_size: int = 100
+
+    mail_from: str = "MetSkin <no-reply@metskin.local>"
+    sendgrid_api_key: SecretStr = SecretStr("")
+    sendgrid_host: str = "https://api.sendgrid.com"
+    worker_threads: int = Field(default=2, ge=1)
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.var_dir / 'metskin.db').as_posix()}"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.var_dir / "media"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.var_dir / "outbox"
+
+    @property
+    def uses_redis(self) -> bool:
+        return bool(self.redis_url)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Dramatiq actors and broker set-up."""
