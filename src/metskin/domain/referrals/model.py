@@ -1,0 +1,163 @@
+"""Inputs and outputs of referral triage: analysis snapshots, questionnaire answers, referrals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+from metskin.domain.errors import ValidationFailed
+
+# Concern names used by the rules; the analysis component reports scores under these keys.
+ACNE = "acne"
+REDNESS = "redness"
+SCARRING = "scarring"
+
+EvidenceValue = float | int | bool | str
+Evidence = Mapping[str, EvidenceValue]
+
+
+class Urgency(Enum):
+    ROUTINE = "ROUTINE"
+    SOON = "SOON"
+    URGENT = "URGENT"
+
+    @property
+    def rank(self) -> int:
+        return _URGENCY_RANK[self]
+
+
+_URGENCY_RANK = {Urgency.ROUTINE: 0, Urgency.SOON: 1, Urgency.URGENT: 2}
+
+
+class Specialty(Enum):
+    """Dermatology specialties; the same values tag doctors in the directory."""
+
+    MEDICAL = "medical"
+    ACNE = "acne"
+    ROSACEA = "rosacea"
+    PIGMENTATION = "pigmentation"
+    SKIN_CANCER = "skin_cancer"
+    SCARRING = "scarring"
+    PAEDIATRIC = "paediatric"
+    COSMETIC = "cosmetic"
+
+
+@dataclass(frozen=True)
+class PigmentedSpot:
+    """One pigmented spot found by the analysis.
+
+    `x`/`y` are in the aligned face frame (0..1), so the same spot keeps its position between
+    photos. `area` uses one unit across analyses (only ratios are compared). `darkness` is 0-100.
+    Any of them may be unknown.
+    """
+
+    x: float | None = None
+    y: float | None = None
+    area: float | None = None
+    darkness: float | None = None
+
+    @property
+    def has_position(self) -> bool:
+        return self.x is not None and self.y is not None
+
+
+@dataclass(frozen=True)
+class AnalysisSnapshot:
+    """What one analysis measured. Scores are 0-100; `regions` maps region -> concern -> score."""
+
+    taken_at: datetime
+    concerns: Mapping[str, float] = field(default_factory=dict)
+    regions: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    acne_lesions: int | None = None
+    acne_nodules: int | None = None
+    spots: tuple[PigmentedSpot, ...] | None = None  # None: not measured; (): none found
+
+    def __post_init__(self) -> None:
+        if self.taken_at.tzinfo is None:
+            raise ValidationFailed("taken_at must be timezone-aware", field="taken_at")
+
+    def score(self, concern: str) -> float | None:
+        """The whole-face score, or the worst region when only regions were scored."""
+        if concern in self.concerns:
+            return self.concerns[concern]
+        regional = [scores[concern] for scores in self.regions.values() if concern in scores]
+        return max(regional) if regional else None
+
+    def worst_region(self, concern: str) -> str | None:
+        scored = [(scores[concern], name) for name, scores in self.regions.items()
+                  if concern in scores]
+        return max(scored)[1] if scored else None
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Self-reported questionnaire answers. Distress items are scored 0 (never) to 3 (always)."""
+
+    # About one spot or mole (7-point checklist: the first three are major features).
+    spot_growing: bool = False
+    spot_changing_shape: bool = False
+    spot_changing_colour: bool = False
+    spot_7mm_or_larger: bool = False
+    spot_inflamed: bool = False
+    spot_bleeding_or_oozing: bool = False
+    spot_itching_or_feels_different: bool = False
+    sore_not_healing_weeks: int | None = None
+    # Skin and eyes.
+    painful_deep_lumps: bool = False
+    eye_symptoms: bool = False
+    # Wellbeing over the last two weeks.
+    distress_low_mood: int = 0
+    distress_avoiding_people: int = 0
+    distress_self_conscious: int = 0
+    distress_daily_life: int = 0
+    self_harm_thoughts: bool = False
+    age_years: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in DISTRESS_ITEMS:
+            if not 0 <= getattr(self, name) <= 3:
+                raise ValidationFailed(f"{name} must be between 0 and 3", field=name)
+
+    @property
+    def distress_score(self) -> int:
+        return sum(getattr(self, name) for name in DISTRESS_ITEMS)
+
+
+DISTRESS_ITEMS = (
+    "distress_low_mood",
+    "distress_avoiding_people",
+    "distress_self_conscious",
+    "distress_daily_life",
+)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a rule fired: its id, the values it looked at, and the user-facing sentence."""
+
+    rule_id: str
+    urgency: Urgency
+    specialty: Specialty
+    text: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Referral:
+    urgency: Urgency
+    specialty: Specialty
+    reasons: tuple[Reason, ...]
+    message: str
+    advice: str
+
+
+@dataclass(frozen=True)
+class TriageOutcome:
+    referral: Referral | None
+    rules_checked: tuple[str, ...]
+
+    @property
+    def fired_rule_ids(self) -> tuple[str, ...]:
+        return tuple(r.rule_id for r in self.referral.reasons) if self.referral else ()

@@ -1,0 +1,261 @@
+"""Triage rules as data. Each rule names the evidence it reads and returns the values it used.
+
+Thresholds follow common primary-care guidance (acne severity grading, NICE acne and rosacea
+advice, the 7-point checklist and ABCDE for pigmented lesions). They pick out who should talk
+to a dermatologist; they do not diagnose anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from metskin.domain.referrals.model import (
+    ACNE,
+    REDNESS,
+    SCARRING,
+    AnalysisSnapshot,
+    Answers,
+    Evidence,
+    Specialty,
+    Urgency,
+)
+from metskin.domain.referrals.spots import changed_spots, new_spots
+
+ACNE_SEVERE_LESIONS = 50  # more than 50 inflammatory lesions is usually graded severe
+ACNE_SEVERE_SCORE = 75.0
+SCARRING_SCORE = 40.0
+REDNESS_SCORE = 50.0
+REDNESS_PERSISTENT_DAYS = 28
+REDNESS_PERSISTENT_MIN_ANALYSES = 3
+REDNESS_WORSENING_POINTS = 15.0
+REDNESS_WORSENING_WINDOW = timedelta(days=90)
+REDNESS_EYES_SCORE = 40.0
+SEVEN_POINT_REFER = 3  # a score of 3 or more on the 7-point checklist
+NON_HEALING_WEEKS = 4
+DISTRESS_SCORE = 6  # of 12
+
+
+@dataclass(frozen=True)
+class TriageInput:
+    current: AnalysisSnapshot
+    history: Sequence[AnalysisSnapshot]  # earlier snapshots only, oldest first
+    answers: Answers
+
+
+Check = Callable[[TriageInput], Evidence | None]
+
+
+@dataclass(frozen=True)
+class TriageRule:
+    id: str
+    evidence: tuple[str, ...]
+    urgency: Urgency
+    specialty: Specialty
+    reason: str
+    check: Check
+
+
+def _acne_severe(data: TriageInput) -> Evidence | None:
+    lesions = data.current.acne_lesions
+    score = data.current.score(ACNE)
+    if (lesions or 0) >= ACNE_SEVERE_LESIONS or (score or 0.0) >= ACNE_SEVERE_SCORE:
+        return {"acne_lesions": lesions if lesions is not None else "unknown",
+                "acne_score": score if score is not None else "unknown"}
+    return None
+
+
+def _acne_nodules(data: TriageInput) -> Evidence | None:
+    nodules = data.current.acne_nodules or 0
+    if nodules >= 1 or data.answers.painful_deep_lumps:
+        return {"acne_nodules": nodules, "painful_deep_lumps": data.answers.painful_deep_lumps}
+    return None
+
+
+def _scarring(data: TriageInput) -> Evidence | None:
+    score = data.current.score(SCARRING)
+    if score is not None and score >= SCARRING_SCORE:
+        return {"scarring_score": score,
+                "worst_region": data.current.worst_region(SCARRING) or "whole face"}
+    return None
+
+
+def _redness_persistent(data: TriageInput) -> Evidence | None:
+    series = _redness_series(data)
+    if len(series) < REDNESS_PERSISTENT_MIN_ANALYSES:
+        return None
+    days = (data.current.taken_at - series[0][0].taken_at).days
+    if days < REDNESS_PERSISTENT_DAYS:
+        return None
+    lowest = min(score for _, score in series)
+    if lowest < REDNESS_SCORE:
+        return None
+    return {"analyses": len(series), "days": days, "lowest_redness": lowest}
+
+
+def _redness_series(data: TriageInput) -> list[tuple[AnalysisSnapshot, float]]:
+    """Redness across the most recent unbroken run of red analyses, oldest first.
+
+    Walks back from the current analysis and stops at the first one below the threshold or
+    without a redness score, so a calm month in between breaks persistence.
+    """
+    run: list[tuple[AnalysisSnapshot, float]] = []
+    for snapshot in [data.current, *reversed(data.history)]:
+        score = snapshot.score(REDNESS)
+        if score is None or score < REDNESS_SCORE:
+            break
+        run.append((snapshot, score))
+    return list(reversed(run))
+
+
+def _redness_worsening(data: TriageInput) -> Evidence | None:
+    now = data.current.score(REDNESS)
+    start = data.current.taken_at - REDNESS_WORSENING_WINDOW
+    earlier = [s.score(REDNESS) for s in data.history if s.taken_at >= start]
+    scores = [s for s in earlier if s is not None]
+    if now is None or len(scores) < 2:
+        return None
+    baseline = sum(scores) / len(scores)
+    if now - baseline >= REDNESS_WORSENING_POINTS and now >= REDNESS_EYES_SCORE:
+        return {"redness_now": now, "redness_baseline": round(baseline, 1),
+                "analyses": len(scores) + 1}
+    return None
+
+
+def _redness_with_eyes(data: TriageInput) -> Evidence | None:
+    score = data.current.score(REDNESS)
+    if data.answers.eye_symptoms and score is not None and score >= REDNESS_EYES_SCORE:
+        return {"eye_symptoms": True, "redness_score": score}
+    return None
+
+
+def _spot_changing(data: TriageInput) -> Evidence | None:
+    changes = changed_spots(data.current, data.history)
+    if not changes:
+        return None
+    top = changes[0]
+    return {
+        "changed_spots": len(changes),
+        "area_ratio": round(top.area_ratio, 2) if top.area_ratio is not None else "unknown",
+        "darkness_change": (round(top.darkness_change, 1)
+                            if top.darkness_change is not None else "unknown"),
+        "days_between": round(top.days_between, 1),
+        "x": top.spot.x or 0.0,
+        "y": top.spot.y or 0.0,
+    }
+
+
+def _spot_new(data: TriageInput) -> Evidence | None:
+    spots = new_spots(data.current, data.history)
+    if not spots:
+        return None
+    return {"new_spots": len(spots), "x": spots[0].x or 0.0, "y": spots[0].y or 0.0}
+
+
+def seven_point_score(answers: Answers) -> int:
+    """Weighted 7-point checklist: 2 points per major feature, 1 per minor one."""
+    major = [answers.spot_growing, answers.spot_changing_shape, answers.spot_changing_colour]
+    minor = [answers.spot_7mm_or_larger, answers.spot_inflamed, answers.spot_bleeding_or_oozing,
+             answers.spot_itching_or_feels_different]
+    return 2 * sum(major) + sum(minor)
+
+
+def _seven_point(data: TriageInput) -> Evidence | None:
+    score = seven_point_score(data.answers)
+    return {"seven_point_score": score} if score >= SEVEN_POINT_REFER else None
+
+
+def _non_healing(data: TriageInput) -> Evidence | None:
+    weeks = data.answers.sore_not_healing_weeks
+    if weeks is not None and weeks >= NON_HEALING_WEEKS:
+        return {"sore_not_healing_weeks": weeks}
+    return None
+
+
+def _distress(data: TriageInput) -> Evidence | None:
+    score = data.answers.distress_score
+    return {"distress_score": score} if score >= DISTRESS_SCORE else None
+
+
+def _self_harm(data: TriageInput) -> Evidence | None:
+    return {"self_harm_thoughts": True} if data.answers.self_harm_thoughts else None
+
+
+RULES: tuple[TriageRule, ...] = (
+    TriageRule(
+        "spot_changing", ("changed_spots", "area_ratio", "darkness_change", "days_between",
+                          "x", "y"),
+        Urgency.URGENT, Specialty.SKIN_CANCER,
+        "A pigmented spot looks bigger or darker than in your earlier analyses. A spot that "
+        "changes should be checked by a dermatologist promptly, even though lighting and camera "
+        "differences can also make a spot look different.",
+        _spot_changing),
+    TriageRule(
+        "seven_point_checklist", ("seven_point_score",),
+        Urgency.URGENT, Specialty.SKIN_CANCER,
+        "Your answers about a spot or mole (such as change in size, shape or colour, bleeding or "
+        "itching) match the checklist doctors use to decide who should be seen quickly.",
+        _seven_point),
+    TriageRule(
+        "self_harm", ("self_harm_thoughts",),
+        Urgency.URGENT, Specialty.MEDICAL,
+        "You told us you have had thoughts of harming yourself. Please talk to someone today: "
+        "contact your doctor, a local crisis line or emergency services.",
+        _self_harm),
+    TriageRule(
+        "redness_with_eye_symptoms", ("eye_symptoms", "redness_score"),
+        Urgency.URGENT, Specialty.ROSACEA,
+        "Facial redness together with sore, gritty or light-sensitive eyes should be checked "
+        "quickly. If your eye is painful or your sight changes, get same-day care from an eye "
+        "service or urgent care.",
+        _redness_with_eyes),
+    TriageRule(
+        "spot_new", ("new_spots", "x", "y"),
+        Urgency.SOON, Specialty.SKIN_CANCER,
+        "A pigmented spot appears that was not seen in your previous analysis. New spots in "
+        "adulthood are worth showing to a dermatologist.",
+        _spot_new),
+    TriageRule(
+        "non_healing_sore", ("sore_not_healing_weeks",),
+        Urgency.SOON, Specialty.SKIN_CANCER,
+        "A sore or spot that has not healed for four weeks or more should be looked at by a "
+        "doctor.",
+        _non_healing),
+    TriageRule(
+        "acne_nodules", ("acne_nodules", "painful_deep_lumps"),
+        Urgency.SOON, Specialty.ACNE,
+        "Deep, painful lumps (nodules) can leave scars. Prescription treatment works best when "
+        "started early.",
+        _acne_nodules),
+    TriageRule(
+        "acne_severe", ("acne_lesions", "acne_score"),
+        Urgency.SOON, Specialty.ACNE,
+        "Your analysis shows a high number of acne spots. Acne at this level usually needs "
+        "prescription treatment.",
+        _acne_severe),
+    TriageRule(
+        "redness_worsening", ("redness_now", "redness_baseline", "analyses"),
+        Urgency.ROUTINE, Specialty.ROSACEA,
+        "Facial redness has increased across your recent analyses. A dermatologist can check "
+        "for conditions such as rosacea.",
+        _redness_worsening),
+    TriageRule(
+        "redness_persistent", ("analyses", "days", "lowest_redness"),
+        Urgency.ROUTINE, Specialty.ROSACEA,
+        "Facial redness has stayed high for four weeks or more. Lasting redness can have "
+        "several causes, such as rosacea, that a dermatologist can tell apart.",
+        _redness_persistent),
+    TriageRule(
+        "scarring", ("scarring_score", "worst_region"),
+        Urgency.ROUTINE, Specialty.SCARRING,
+        "Your analysis suggests possible scarring. A dermatologist can confirm this and "
+        "discuss options.",
+        _scarring),
+    TriageRule(
+        "distress", ("distress_score",),
+        Urgency.ROUTINE, Specialty.MEDICAL,
+        "Your answers show your skin is affecting how you feel and live. That is a good reason "
+        "to get support, whatever your skin looks like.",
+        _distress),
+)
