@@ -1,0 +1,66 @@
+"""The SQL unit of work: one Session per use case; jobs and events leave only after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from metskin.adapters.db.accounts import SqlRefreshTokenRepository, SqlUserRepository
+from metskin.adapters.db.notifications import SqlSentNotificationLog
+from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
+from metskin.domain.errors import Conflict
+from metskin.domain.messages import Event, Job
+from metskin.domain.notifications import SentNotificationLog
+
+Dispatch = Callable[[list[Job | Event]], None]
+
+
+class SqlUnitOfWork:
+    users: UserRepository
+    refresh_tokens: RefreshTokenRepository
+    sent_notifications: SentNotificationLog
+
+    def __init__(self, engine: Engine, dispatch: Dispatch) -> None:
+        self._engine = engine
+        self._dispatch = dispatch
+        self._pending: list[Job | Event] = []
+
+    def __enter__(self) -> Self:
+        self.session = Session(self._engine, expire_on_commit=False)
+        self.users = SqlUserRepository(self.session)
+        self.refresh_tokens = SqlRefreshTokenRepository(self.session)
+        self.sent_notifications = SqlSentNotificationLog(self.session)
+        self._pending = []
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+        self.session.close()
+
+    def defer(self, message: Job | Event) -> None:
+        self._pending.append(message)
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except IntegrityError as error:
+            self.session.rollback()
+            self._pending = []
+            raise Conflict("This change conflicts with existing data.") from error
+        released, self._pending = self._pending, []
+        if released:
+            self._dispatch(released)
+
+    def rollback(self) -> None:
+        self._pending = []
+        self.session.rollback()

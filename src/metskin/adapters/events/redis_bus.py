@@ -1,0 +1,54 @@
+"""Redis pub/sub events, fanned out across API processes; the latest state kept in a key."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import redis
+import redis.asyncio as redis_async
+
+from metskin.domain.messages import Event
+
+LATEST_TTL_SECONDS = 7 * 24 * 3600
+
+
+class RedisEventBus:
+    def __init__(self, url: str, prefix: str = "metskin") -> None:
+        self._url = url
+        self._prefix = prefix
+        self._client = redis.Redis.from_url(url)
+
+    def _channel(self, channel: str) -> str:
+        return f"{self._prefix}:events:{channel}"
+
+    def _latest_key(self, channel: str) -> str:
+        return f"{self._prefix}:latest:{channel}"
+
+    def publish(self, event: Event) -> None:
+        data = json.dumps(event.payload)
+        pipe = self._client.pipeline()
+        if event.keep_latest:
+            pipe.set(self._latest_key(event.channel), data, ex=LATEST_TTL_SECONDS)
+        pipe.publish(self._channel(event.channel), data)
+        pipe.execute()
+
+    def latest(self, channel: str) -> dict[str, Any] | None:
+        data = self._client.get(self._latest_key(channel))
+        return json.loads(data) if data else None
+
+    async def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]:
+        client = redis_async.Redis.from_url(self._url)
+        pubsub = client.pubsub(ignore_subscribe_messages=True)
+        try:
+            await pubsub.subscribe(self._channel(channel))
+            async for message in pubsub.listen():
+                if message.get("type") == "message":
+                    yield json.loads(message["data"])
+        finally:
+            await pubsub.aclose()
+            await client.aclose()
+
+    def close(self) -> None:
+        self._client.close()

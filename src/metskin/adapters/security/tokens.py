@@ -1,0 +1,45 @@
+"""Short-lived JWT access tokens (HS256)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import jwt
+
+from metskin.domain.accounts.model import Role
+from metskin.domain.errors import Unauthenticated
+
+ISSUER = "metskin"
+
+
+class TokenExpired(Unauthenticated):
+    code = "TOKEN_EXPIRED"
+
+
+class JwtAccessTokens:
+    def __init__(self, secret: str, lifetime: timedelta) -> None:
+        self._secret = secret
+        self._lifetime = lifetime
+
+    def issue(self, user_id: str, role: Role, now: datetime) -> tuple[str, datetime]:
+        expires = now + self._lifetime
+        claims = {"sub": user_id, "role": role.value, "iat": now, "exp": expires, "iss": ISSUER}
+        return jwt.encode(claims, self._secret, algorithm="HS256"), expires
+
+    def decode(self, token: str, now: datetime) -> tuple[str, Role]:
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=["HS256"],
+                issuer=ISSUER,
+                options={"require": ["sub", "exp", "iss", "role"], "verify_exp": False},
+            )
+        except jwt.PyJWTError as error:
+            raise Unauthenticated("The access token is not valid.") from error
+        if claims["exp"] <= now.timestamp():
+            raise TokenExpired("The access token has expired; refresh it.")
+        try:
+            return str(claims["sub"]), Role(claims["role"])
+        except ValueError as error:
+            raise Unauthenticated("The access token is not valid.") from error

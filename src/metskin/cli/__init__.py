@@ -1,0 +1,102 @@
+"""The `metskin` command line."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="MetSkin: skin analysis and care platform.", no_args_is_help=True)
+console = Console(stderr=True)
+REPO_ROOT = Path(__file__).resolve().parents[3]
+SCHEMA_PATH = REPO_ROOT / "schema.graphql"
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="Bind address (default from settings)."),
+    port: int | None = typer.Option(None, help="Port (default from settings)."),
+) -> None:
+    """Serve the GraphQL API (and the embedded worker when no Redis is configured)."""
+    import uvicorn
+
+    from metskin.bootstrap import bootstrap
+    from metskin.graphql.app import create_app
+    from metskin.logging import configure_logging
+
+    configure_logging()
+    container = bootstrap()
+    settings = container.settings
+    uvicorn.run(
+        create_app(container),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        ws="websockets-sansio",
+    )
+
+
+@app.command()
+def worker() -> None:
+    """Run a Dramatiq worker that takes jobs from Redis."""
+    import dramatiq
+
+    from metskin.bootstrap import bootstrap
+    from metskin.logging import configure_logging
+
+    configure_logging()
+    container = bootstrap()
+    if not container.settings.uses_redis:
+        console.print("[red]Set METSKIN_REDIS_URL: without Redis, `metskin serve` runs jobs.")
+        raise typer.Exit(2)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    running = dramatiq.Worker(container.broker, worker_threads=container.settings.worker_threads)
+    running.start()
+    console.print(f"worker: {container.settings.worker_threads} threads, waiting for jobs")
+    stop.wait()
+    running.stop()
+    container.close()
+
+
+@app.command()
+def migrate(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Bring the database schema up to date."""
+    from metskin.adapters.db.migrations import upgrade
+    from metskin.settings import get_settings
+
+    upgrade(get_settings().effective_database_url, revision)
+    console.print(f"database at {revision}")
+
+
+@app.command()
+def seed() -> None:
+    """Load demo data: demo accounts (later also catalog, dermatologists, articles)."""
+    from metskin.bootstrap import bootstrap
+    from metskin.seed import seed_all
+
+    container = bootstrap()
+    try:
+        for line in seed_all(container):
+            console.print(line)
+    finally:
+        container.close()
+
+
+@app.command("export-schema")
+def export_schema(
+    output: Path = typer.Option(SCHEMA_PATH, help="Where to write the SDL."),
+) -> None:
+    """Write the GraphQL schema SDL (committed as schema.graphql)."""
+    from metskin.graphql.schema import schema_sdl
+
+    output.write_text(schema_sdl())
+    console.print(f"wrote {output}")
+
+
+def main() -> None:
+    app()

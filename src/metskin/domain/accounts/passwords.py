@@ -1,0 +1,42 @@
+"""Password strength policy (NIST 800-63B style: length first, no common passwords)."""
+
+from __future__ import annotations
+
+from metskin.domain.errors import ValidationFailed
+
+MIN_LENGTH = 10
+MAX_LENGTH = 256
+COMMON_PASSWORDS = frozenset(
+    {
+        "password", "password1", "password123", "1234567890", "12345678910", "qwertyuiop",
+        "iloveyou12", "letmein123", "welcome123", "admin12345", "abcdefghij", "0987654321",
+        "qwerty1234", "1q2w3e4r5t", "passw0rd12", "football12", "monkey1234", "sunshine12",
+        "skincare123", "metskin123",
+    }
+)
+
+
+class WeakPassword(ValidationFailed):
+    code = "WEAK_PASSWORD"
+
+
+def check_password_strength(password: str, email: str) -> None:
+    if len(password) < MIN_LENGTH:
+        raise WeakPassword(f"Use at least {MIN_LENGTH} characters.", field="password")
+    if len(password) > MAX_LENGTH:
+        raise WeakPassword(f"Use at most {MAX_LENGTH} characters.", field="password")
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(password)) < 4:
+        raise WeakPassword("This password is too easy to guess.", field="password")
+    local_part = email.split("@", 1)[0].lower()
+    if len(local_part) >= 4 and local_part in lowered:
+        raise WeakPassword("The password must not contain your email name.", field="password")
+    if _character_classes(password) < 2 and len(password) < 16:
+        raise WeakPassword(
+            "Mix letters with digits or symbols, or use 16+ characters.", field="password"
+        )
+
+
+def _character_classes(password: str) -> int:
+    checks = (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+    return sum(any(check(c) for c in password) for check in checks)

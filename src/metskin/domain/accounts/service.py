@@ -1,0 +1,185 @@
+"""Account use cases: register, log in, refresh, log out, read and update the profile."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from metskin.domain.accounts.model import (
+    Profile,
+    RefreshToken,
+    Role,
+    TokenPair,
+    User,
+    normalise_email,
+)
+from metskin.domain.accounts.passwords import check_password_strength
+from metskin.domain.accounts.ports import AccessTokenCodec, PasswordHasher
+from metskin.domain.accounts.profile import apply_profile_changes
+from metskin.domain.errors import Conflict, DomainError, NotFound, Unauthenticated
+from metskin.domain.messages import Job
+from metskin.domain.ports import Clock, UnitOfWork, UnitOfWorkFactory
+
+
+class InvalidCredentials(DomainError):
+    code = "INVALID_CREDENTIALS"
+
+
+class EmailTaken(Conflict):
+    code = "EMAIL_TAKEN"
+
+
+class InvalidRefreshToken(Unauthenticated):
+    code = "INVALID_REFRESH_TOKEN"
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    tokens: TokenPair
+
+
+def hash_refresh_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AccountService:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        hasher: PasswordHasher,
+        access_tokens: AccessTokenCodec,
+        clock: Clock,
+        refresh_lifetime: timedelta,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._hasher = hasher
+        self._access_tokens = access_tokens
+        self._clock = clock
+        self._refresh_lifetime = refresh_lifetime
+        self._dummy_hash = hasher.hash(secrets.token_hex(16))
+
+    def register(
+        self,
+        email: str,
+        password: str,
+        display_name: str = "",
+        role: Role = Role.PATIENT,
+        profile_changes: dict[str, Any] | None = None,
+    ) -> User:
+        address = normalise_email(email)
+        check_password_strength(password, address)
+        now = self._clock()
+        profile = apply_profile_changes(
+            Profile(), {"display_name": display_name, **(profile_changes or {})}, now
+        )
+        user = User(
+            id=str(uuid.uuid4()),
+            email=address,
+            password_hash=self._hasher.hash(password),
+            role=role,
+            created_at=now,
+            profile=profile,
+        )
+        with self._uow_factory() as uow:
+            if uow.users.get_by_email(address) is not None:
+                raise EmailTaken("An account with this email already exists.", field="email")
+            uow.users.add(user)
+            uow.defer(Job("send_welcome_email", {"user_id": user.id}))
+            try:
+                uow.commit()
+            except Conflict as error:  # a concurrent registration won the race
+                raise EmailTaken("An account with this email already exists.") from error
+        return user
+
+    def login(self, email: str, password: str) -> Session:
+        address = email.strip().lower()
+        with self._uow_factory() as uow:
+            user = uow.users.get_by_email(address)
+            if user is None or not user.is_active:
+                self._hasher.verify(self._dummy_hash, password)  # same cost as a real check
+                raise InvalidCredentials("Email or password is incorrect.")
+            if not self._hasher.verify(user.password_hash, password):
+                raise InvalidCredentials("Email or password is incorrect.")
+            if self._hasher.needs_rehash(user.password_hash):
+                user.password_hash = self._hasher.hash(password)
+                uow.users.save(user)
+            tokens = self._issue_tokens(uow, user, family=str(uuid.uuid4()))
+            uow.commit()
+        return Session(user, tokens)
+
+    def refresh(self, refresh_token: str) -> Session:
+        now = self._clock()
+        with self._uow_factory() as uow:
+            stored = uow.refresh_tokens.get(hash_refresh_token(refresh_token))
+            if stored is None:
+                raise InvalidRefreshToken("Your session has expired; log in again.")
+            if stored.revoked_at is not None:
+                # A rotated token used again: someone holds a copy. End the whole session.
+                uow.refresh_tokens.revoke_family(stored.family, now)
+                uow.commit()
+                raise InvalidRefreshToken("Your session has expired; log in again.")
+            user = uow.users.get(stored.user_id)
+            if not stored.is_usable(now) or user is None or not user.is_active:
+                raise InvalidRefreshToken("Your session has expired; log in again.")
+            stored.revoked_at = now
+            uow.refresh_tokens.save(stored)
+            tokens = self._issue_tokens(uow, user, family=stored.family)
+            uow.commit()
+        return Session(user, tokens)
+
+    def logout(self, refresh_token: str) -> None:
+        with self._uow_factory() as uow:
+            stored = uow.refresh_tokens.get(hash_refresh_token(refresh_token))
+            if stored is not None:
+                uow.refresh_tokens.revoke_family(stored.family, self._clock())
+                uow.commit()
+
+    def authenticate(self, access_token: str) -> tuple[str, Role]:
+        return self._access_tokens.decode(access_token, self._clock())
+
+    def get_user(self, user_id: str) -> User:
+        with self._uow_factory() as uow:
+            user = uow.users.get(user_id)
+        if user is None:
+            raise NotFound("User not found.")
+        return user
+
+    def get_users(self, user_ids: list[str]) -> list[User]:
+        with self._uow_factory() as uow:
+            return uow.users.list_by_ids(user_ids)
+
+    def list_users(
+        self, after: tuple[datetime, str] | None, limit: int, role: Role | None = None
+    ) -> list[User]:
+        with self._uow_factory() as uow:
+            return uow.users.list_page(after, limit, role)
+
+    def update_profile(self, user_id: str, changes: dict[str, Any]) -> User:
+        with self._uow_factory() as uow:
+            user = uow.users.get(user_id)
+            if user is None:
+                raise NotFound("User not found.")
+            user.profile = apply_profile_changes(user.profile, changes, self._clock())
+            uow.users.save(user)
+            uow.commit()
+        return user
+
+    def _issue_tokens(self, uow: UnitOfWork, user: User, family: str) -> TokenPair:
+        now = self._clock()
+        access, access_expires = self._access_tokens.issue(user.id, user.role, now)
+        refresh = secrets.token_urlsafe(32)
+        uow.refresh_tokens.add(
+            RefreshToken(
+                token_hash=hash_refresh_token(refresh),
+                user_id=user.id,
+                family=family,
+                expires_at=now + self._refresh_lifetime,
+                created_at=now,
+            )
+        )
+        return TokenPair(access, refresh, access_expires)

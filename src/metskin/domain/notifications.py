@@ -1,0 +1,64 @@
+"""Sending each notification once: a dedupe key is recorded after a message leaves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from metskin.domain.messages import OutgoingEmail, OutgoingSms
+from metskin.domain.ports import Clock, Notifier, UnitOfWorkFactory
+
+
+class SentNotificationLog(Protocol):
+    def was_sent(self, dedupe_key: str) -> bool: ...
+    def record(self, dedupe_key: str, channel: str, recipient: str, when: datetime) -> None: ...
+
+
+class MailRenderer(Protocol):
+    def render_email(self, template: str, to: str, context: dict[str, Any]) -> OutgoingEmail: ...
+
+
+class NotificationService:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        notifier: Notifier,
+        renderer: MailRenderer,
+        clock: Clock,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._notifier = notifier
+        self._renderer = renderer
+        self._clock = clock
+
+    def send_welcome_email(self, user_id: str) -> bool:
+        with self._uow_factory() as uow:
+            user = uow.users.get(user_id)
+        if user is None:
+            return False
+        context = {"name": user.profile.display_name or user.email.split("@")[0]}
+        email = self._renderer.render_email("welcome", user.email, context)
+        return self.send_email_once(f"welcome:{user_id}", email)
+
+    def send_email_once(self, dedupe_key: str, email: OutgoingEmail) -> bool:
+        if self._was_sent(dedupe_key):
+            return False
+        self._notifier.send_email(email)
+        self._record(dedupe_key, "email", email.to)
+        return True
+
+    def send_sms_once(self, dedupe_key: str, sms: OutgoingSms) -> bool:
+        if self._was_sent(dedupe_key):
+            return False
+        self._notifier.send_sms(sms)
+        self._record(dedupe_key, "sms", sms.to)
+        return True
+
+    def _was_sent(self, dedupe_key: str) -> bool:
+        with self._uow_factory() as uow:
+            return uow.sent_notifications.was_sent(dedupe_key)
+
+    def _record(self, dedupe_key: str, channel: str, recipient: str) -> None:
+        with self._uow_factory() as uow:
+            uow.sent_notifications.record(dedupe_key, channel, recipient, self._clock())
+            uow.commit()

@@ -1,0 +1,71 @@
+"""The ASGI app: Strawberry on Starlette, served by uvicorn."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UnsetType
+
+from metskin.bootstrap import Container
+from metskin.graphql.context import Context, authenticate, context_for_token
+from metskin.graphql.schema import build_schema
+
+
+class MetSkinGraphQL(GraphQL[Context, None]):
+    def __init__(self, container: Container) -> None:
+        super().__init__(
+            build_schema(container.settings),
+            graphql_ide="graphiql" if container.settings.graphiql else None,
+            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+            multipart_uploads_enabled=True,
+        )
+        self.container = container
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None
+    ) -> Context:
+        authorization = request.headers.get("authorization")
+        return context_for_token(
+            self.container, authorization, request=request, response=response
+        )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        params = context.connection_params or {}
+        authorization = params.get("authorization") or params.get("Authorization")
+        if authorization:
+            authenticate(context, str(authorization))
+            if context.viewer is None:
+                raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
+        return None
+
+
+async def health(_request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(container: Container) -> Starlette:
+    graphql_app = MetSkinGraphQL(container)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if not container.settings.uses_redis:
+            container.start_embedded_worker()
+        yield
+        container.close()
+
+    routes: list[Any] = [
+        Route("/healthz", health),
+        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_app),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,82 @@
+"""The per-request context: the container, the caller and per-request DataLoaders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
+
+import anyio.to_thread
+from strawberry.dataloader import DataLoader
+
+from metskin.bootstrap import Container
+from metskin.domain.accounts.model import Role, User
+from metskin.domain.errors import DomainError, Unauthenticated
+
+T = TypeVar("T")
+
+
+async def run_sync(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a blocking use case in a worker thread, off the event loop."""
+    return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+
+
+@dataclass
+class Viewer:
+    user_id: str
+    role: Role
+
+
+def make_user_loader(container: Container) -> DataLoader[str, User | None]:
+    async def load(ids: list[str]) -> list[User | None]:
+        users = await run_sync(container.accounts.get_users, list(ids))
+        by_id = {user.id: user for user in users}
+        return [by_id.get(user_id) for user_id in ids]
+
+    return DataLoader(load_fn=load)
+
+
+@dataclass
+class Context:
+    container: Container
+    request: Any = None
+    response: Any = None
+    viewer: Viewer | None = None
+    auth_error: DomainError | None = None
+    connection_params: dict[str, Any] | None = None
+    user_loader: DataLoader[str, User | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.user_loader = make_user_loader(self.container)
+
+    def require_viewer(self) -> Viewer:
+        if self.viewer is None:
+            raise self.auth_error or Unauthenticated("Log in to do this.")
+        return self.viewer
+
+
+def context_for_token(container: Container, authorization: str | None, **extra: Any) -> Context:
+    context = Context(container=container, **extra)
+    authenticate(context, authorization)
+    return context
+
+
+def authenticate(context: Context, authorization: str | None) -> None:
+    token = _bearer_token(authorization)
+    if not token:
+        return
+    try:
+        user_id, role = context.container.accounts.authenticate(token)
+        context.viewer = Viewer(user_id, role)
+        context.auth_error = None
+    except DomainError as error:
+        context.viewer = None
+        context.auth_error = error
+
+
+def _bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None

@@ -1,0 +1,64 @@
+"""The schema: one root type per operation kind, composed from the components' types."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.types import ExecutionContext
+
+from metskin.graphql.errors import ErrorCodes, is_expected, mask_unexpected_errors
+from metskin.graphql.types.accounts import AccountMutations, AccountQueries
+from metskin.settings import Settings
+
+
+@strawberry.type(description="Read operations.")
+class Query(AccountQueries):
+    @strawberry.field(description="Always true: the API is up.")
+    def health(self) -> bool:
+        return True
+
+
+@strawberry.type(description="Write operations.")
+class Mutation(AccountMutations):
+    pass
+
+
+class MetSkinSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log unexpected errors with their traceback; expected ones are the client's business."""
+        unexpected = [error for error in errors if not is_expected(error)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    return MetSkinSchema(
+        query=Query,
+        mutation=Mutation,
+        # Factories, not instances: each request gets its own extension objects.
+        extensions=[
+            partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+            partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
+            partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+            partial(ParserCache, maxsize=512),
+            partial(ValidationCache, maxsize=512),
+            mask_unexpected_errors,
+            ErrorCodes,
+        ],
+    )
+
+
+def schema_sdl() -> str:
+    return build_schema().as_str() + "\n"

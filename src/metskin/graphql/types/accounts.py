@@ -1,0 +1,213 @@
+"""GraphQL types and operations for accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from metskin.domain.accounts.model import Profile as DomainProfile
+from metskin.domain.accounts.model import Role as DomainRole
+from metskin.domain.accounts.model import User as DomainUser
+from metskin.domain.accounts.service import Session
+from metskin.domain.errors import Unauthenticated, ValidationFailed
+from metskin.graphql.context import run_sync
+from metskin.graphql.pagination import (
+    Connection,
+    build_connection,
+    check_page_size,
+    decode_cursor,
+)
+from metskin.graphql.permissions import IsAdmin, IsAuthenticated
+
+Role = strawberry.enum(DomainRole, name="Role", description="What an account may do.")
+
+
+@strawberry.enum(description="Self-reported or measured skin type.")
+class SkinType(Enum):
+    OILY = "oily"
+    DRY = "dry"
+    COMBINATION = "combination"
+    NORMAL = "normal"
+
+
+@strawberry.type(description="The care profile that personalises analysis and routines.")
+class Profile:
+    display_name: str
+    birth_year: int | None
+    sex: str
+    skin_type: SkinType | None
+    concerns: list[str]
+    pregnant: bool
+    breastfeeding: bool
+    allergies: list[str] = strawberry.field(
+        description="Ingredients to avoid, INCI or common names."
+    )
+    budget_per_product: int | None
+    budget_total: int | None
+    currency: str
+    locale: str
+    time_zone: str
+    phone: str | None
+    email_opt_in: bool
+    sms_opt_in: bool
+
+    @classmethod
+    def from_domain(cls, profile: DomainProfile) -> Profile:
+        values: dict[str, Any] = dict(vars(profile))
+        values["skin_type"] = SkinType(profile.skin_type) if profile.skin_type else None
+        return cls(**values)
+
+
+@strawberry.type(description="A MetSkin account.")
+class User:
+    id: strawberry.ID
+    email: str
+    role: Role  # type: ignore[valid-type]
+    created_at: datetime
+    profile: Profile
+
+    @classmethod
+    def from_domain(cls, user: DomainUser) -> User:
+        return cls(
+            id=strawberry.ID(user.id),
+            email=user.email,
+            role=user.role,
+            created_at=user.created_at,
+            profile=Profile.from_domain(user.profile),
+        )
+
+
+@strawberry.type(description="Tokens for an authenticated session.")
+class AuthPayload:
+    user: User
+    access_token: str
+    access_token_expires_at: datetime
+    refresh_token: str
+
+    @classmethod
+    def from_session(cls, session: Session) -> AuthPayload:
+        return cls(
+            user=User.from_domain(session.user),
+            access_token=session.tokens.access_token,
+            access_token_expires_at=session.tokens.access_expires_at,
+            refresh_token=session.tokens.refresh_token,
+        )
+
+
+@strawberry.input
+class RegisterInput:
+    email: str
+    password: str
+    display_name: str = ""
+
+
+@strawberry.input(description="Only the fields you send are changed; send null to clear one.")
+class ProfileInput:
+    display_name: str | None = strawberry.UNSET
+    birth_year: int | None = strawberry.UNSET
+    sex: str | None = strawberry.UNSET
+    skin_type: SkinType | None = strawberry.UNSET
+    concerns: list[str] | None = strawberry.UNSET
+    pregnant: bool | None = strawberry.UNSET
+    breastfeeding: bool | None = strawberry.UNSET
+    allergies: list[str] | None = strawberry.UNSET
+    budget_per_product: int | None = strawberry.UNSET
+    budget_total: int | None = strawberry.UNSET
+    currency: str | None = strawberry.UNSET
+    locale: str | None = strawberry.UNSET
+    time_zone: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    email_opt_in: bool | None = strawberry.UNSET
+    sms_opt_in: bool | None = strawberry.UNSET
+
+    def changes(self) -> dict[str, Any]:
+        changes = {k: v for k, v in vars(self).items() if v is not strawberry.UNSET}
+        if isinstance(changes.get("skin_type"), SkinType):
+            changes["skin_type"] = changes["skin_type"].value
+        return changes
+
+
+NULLABLE_PROFILE_FIELDS = {"birth_year", "skin_type", "budget_per_product", "budget_total", "phone"}
+
+
+def _reject_bad_nulls(changes: dict[str, Any]) -> dict[str, Any]:
+    for name, value in changes.items():
+        if value is None and name not in NULLABLE_PROFILE_FIELDS:
+            raise ValidationFailed(f"{name} cannot be cleared.", field=name)
+    return changes
+
+
+def _user_key(user: DomainUser) -> str:
+    return f"{user.created_at.isoformat()}|{user.id}"
+
+
+def _parse_user_key(cursor: str | None) -> tuple[datetime, str] | None:
+    key = decode_cursor(cursor)
+    if key is None:
+        return None
+    stamp, _, user_id = key.partition("|")
+    try:
+        return datetime.fromisoformat(stamp), user_id
+    except ValueError as error:
+        raise ValidationFailed("The cursor is not valid.", field="after") from error
+
+
+@strawberry.type
+class AccountQueries:
+    @strawberry.field(permission_classes=[IsAuthenticated], description="The logged-in user.")
+    async def me(self, info: Info) -> User:
+        viewer = info.context.require_viewer()
+        user = await info.context.user_loader.load(viewer.user_id)
+        if user is None:
+            raise Unauthenticated("This account no longer exists.")
+        return User.from_domain(user)
+
+    @strawberry.field(permission_classes=[IsAdmin], description="All accounts, oldest first.")
+    async def users(
+        self, info: Info, first: int = 20, after: str | None = None, role: Role | None = None  # type: ignore[valid-type]
+    ) -> Connection[User]:
+        cap = info.context.container.settings.max_page_size
+        check_page_size(first, cap)
+        keyset = _parse_user_key(after)
+        rows = await run_sync(
+            info.context.container.accounts.list_users, keyset, first + 1, role
+        )
+        return build_connection(rows, first, _user_key, User.from_domain, keyset is not None)
+
+
+@strawberry.type
+class AccountMutations:
+    @strawberry.mutation(description="Create a patient account and log in.")
+    async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
+        accounts = info.context.container.accounts
+        await run_sync(accounts.register, input.email, input.password, input.display_name)
+        session = await run_sync(accounts.login, input.email, input.password)
+        return AuthPayload.from_session(session)
+
+    @strawberry.mutation(description="Log in with email and password.")
+    async def login(self, info: Info, email: str, password: str) -> AuthPayload:
+        session = await run_sync(info.context.container.accounts.login, email, password)
+        return AuthPayload.from_session(session)
+
+    @strawberry.mutation(description="Trade a refresh token for new tokens (it rotates).")
+    async def refresh_token(self, info: Info, refresh_token: str) -> AuthPayload:
+        session = await run_sync(info.context.container.accounts.refresh, refresh_token)
+        return AuthPayload.from_session(session)
+
+    @strawberry.mutation(description="End the session that this refresh token belongs to.")
+    async def logout(self, info: Info, refresh_token: str) -> bool:
+        await run_sync(info.context.container.accounts.logout, refresh_token)
+        return True
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    async def update_profile(self, info: Info, input: ProfileInput) -> User:
+        viewer = info.context.require_viewer()
+        changes = _reject_bad_nulls(input.changes())
+        user = await run_sync(
+            info.context.container.accounts.update_profile, viewer.user_id, changes
+        )
+        return User.from_domain(user)

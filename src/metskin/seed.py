@@ -1,0 +1,29 @@
+"""Demo data for a fresh install. Safe to run again: existing rows are kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from metskin.bootstrap import Container
+from metskin.domain.accounts.model import Role
+from metskin.domain.accounts.service import EmailTaken
+
+DEMO_PASSWORD = "demo-skin-2026!"
+DEMO_ACCOUNTS = (
+    ("patient@demo.metskin.local", "Dana Patient", Role.PATIENT),
+    ("derm@demo.metskin.local", "Dr. Ada Derm", Role.DERMATOLOGIST),
+    ("admin@demo.metskin.local", "Alex Admin", Role.ADMIN),
+)
+
+
+def seed_accounts(container: Container) -> Iterator[str]:
+    for email, name, role in DEMO_ACCOUNTS:
+        try:
+            container.accounts.register(email, DEMO_PASSWORD, name, role)
+            yield f"created {role.value} {email} (password: {DEMO_PASSWORD})"
+        except EmailTaken:
+            yield f"kept {role.value} {email}"
+
+
+def seed_all(container: Container) -> Iterator[str]:
+    yield from seed_accounts(container)
