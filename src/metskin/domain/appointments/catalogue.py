@@ -1,0 +1,109 @@
+"""Load the demo dermatologist directory from JSON into domain objects."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, time
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from metskin.domain.appointments.directory import GeoPoint, Listing
+from metskin.domain.appointments.errors import InvalidAvailability
+from metskin.domain.appointments.model import (
+    Availability,
+    ConsultationType,
+    ExtraHours,
+    Hours,
+    WeeklyRule,
+)
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Practice:
+    name: str
+    address: str
+    city: str
+    country: str
+    location: GeoPoint
+
+
+@dataclass(frozen=True)
+class Fee:
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class Dermatologist:
+    id: str
+    name: str
+    email: str
+    specialties: frozenset[str]
+    languages: frozenset[str]
+    practice: Practice
+    time_zone: str
+    consultation_types: frozenset[ConsultationType]
+    fee: Fee
+    bio: str
+    availability: Availability
+
+    @property
+    def listing(self) -> Listing:
+        return Listing(self.id, self.practice.location, self.specialties, self.languages,
+                       self.consultation_types)
+
+
+def load_dermatologists(path: Path | None = None) -> list[Dermatologist]:
+    """Parse the directory file (the packaged demo data by default)."""
+    if path is None:
+        text = resources.files("metskin").joinpath("data/dermatologists.json").read_text("utf-8")
+    else:
+        text = path.read_text("utf-8")
+    return [parse_dermatologist(row) for row in json.loads(text)["dermatologists"]]
+
+
+def parse_dermatologist(row: dict[str, Any]) -> Dermatologist:
+    practice = row["practice"]
+    return Dermatologist(
+        id=row["id"],
+        name=row["name"],
+        email=row["email"],
+        specialties=frozenset(s.lower() for s in row["specialties"]),
+        languages=frozenset(lang.lower() for lang in row["languages"]),
+        practice=Practice(practice["name"], practice["address"], practice["city"],
+                          practice["country"], GeoPoint(practice["lat"], practice["lon"])),
+        time_zone=row["time_zone"],
+        consultation_types=_types(row["consultation_types"]),
+        fee=Fee(Decimal(row["fee"]["amount"]), row["fee"]["currency"]),
+        bio=row["bio"],
+        availability=parse_availability(row["id"], row),
+    )
+
+
+def parse_availability(doctor_id: str, row: dict[str, Any]) -> Availability:
+    weekly = tuple(WeeklyRule(_weekday(rule["weekday"]), _hours(rule))
+                   for rule in row.get("weekly_availability", []))
+    days_off = frozenset(date.fromisoformat(day) for day in row.get("days_off", []))
+    extra = tuple(ExtraHours(date.fromisoformat(e["date"]), _hours(e))
+                  for e in row.get("extra_hours", []))
+    return Availability(doctor_id, row["time_zone"], weekly, days_off, extra)
+
+
+def _hours(rule: dict[str, Any]) -> Hours:
+    return Hours(time.fromisoformat(rule["start"]), time.fromisoformat(rule["end"]),
+                 int(rule["slot_minutes"]), _types(rule["consultation_types"]))
+
+
+def _weekday(name: str) -> int:
+    if name not in WEEKDAYS:
+        raise InvalidAvailability(f"unknown weekday {name!r}", field="weekday")
+    return WEEKDAYS.index(name)
+
+
+def _types(names: list[str]) -> frozenset[ConsultationType]:
+    return frozenset(ConsultationType(name) for name in names)

@@ -1,0 +1,187 @@
+"""Availability rules, slots and the Appointment entity. Instants are UTC-aware datetimes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import Enum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from metskin.domain.appointments.errors import (
+    InvalidAvailability,
+    NotActive,
+    TooLateToCancel,
+)
+from metskin.domain.errors import ValidationFailed
+
+
+class ConsultationType(Enum):
+    IN_PERSON = "in_person"
+    VIDEO = "video"
+
+
+class AppointmentStatus(Enum):
+    BOOKED = "BOOKED"
+    CANCELLED = "CANCELLED"
+    COMPLETED = "COMPLETED"
+
+
+ALL_TYPES = frozenset(ConsultationType)
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Working hours on one local day, cut into slots of `slot_minutes`."""
+
+    start: time
+    end: time
+    slot_minutes: int = 30
+    consultation_types: frozenset[ConsultationType] = ALL_TYPES
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise InvalidAvailability("hours must end after they start")
+        if not 5 <= self.slot_minutes <= 240:
+            raise InvalidAvailability("slot length must be 5 to 240 minutes")
+        if not self.consultation_types:
+            raise InvalidAvailability("hours need at least one consultation type")
+
+
+@dataclass(frozen=True)
+class WeeklyRule:
+    weekday: int  # Monday is 0, as in date.weekday()
+    hours: Hours
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.weekday <= 6:
+            raise InvalidAvailability("weekday must be 0 (Monday) to 6 (Sunday)")
+
+
+@dataclass(frozen=True)
+class ExtraHours:
+    day: date
+    hours: Hours
+
+
+@dataclass(frozen=True)
+class Availability:
+    """One dermatologist's working pattern in their own time zone."""
+
+    doctor_id: str
+    time_zone: str
+    weekly: tuple[WeeklyRule, ...] = ()
+    days_off: frozenset[date] = frozenset()
+    extra: tuple[ExtraHours, ...] = ()
+
+    def __post_init__(self) -> None:
+        zone(self.time_zone)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return zone(self.time_zone)
+
+    def hours_on(self, day: date) -> list[Hours]:
+        """Working hours on a local date: the weekly rules unless the day is off, plus extras."""
+        weekly = [] if day in self.days_off else [
+            rule.hours for rule in self.weekly if rule.weekday == day.weekday()]
+        return weekly + [e.hours for e in self.extra if e.day == day]
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidAvailability(f"unknown time zone {name!r}", field="time_zone") from exc
+
+
+def require_utc(moment: datetime, name: str) -> datetime:
+    """Reject naive datetimes and normalise aware ones to UTC."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValidationFailed(f"{name} must be timezone-aware", field=name)
+    return moment.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Slot:
+    doctor_id: str
+    start: datetime  # UTC
+    end: datetime  # UTC
+    consultation_types: frozenset[ConsultationType]
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass(frozen=True)
+class LocalSlot:
+    """A slot as a patient sees it in their own time zone."""
+
+    slot: Slot
+    start: datetime  # aware, in the patient's zone
+    end: datetime
+    time_zone: str
+
+
+@dataclass(frozen=True)
+class CancellationPolicy:
+    min_notice: timedelta = timedelta(hours=2)
+
+    def check(self, start: datetime, now: datetime) -> None:
+        """Raise TooLateToCancel when less than `min_notice` is left before `start`."""
+        if start - now < self.min_notice:
+            hours = self.min_notice.total_seconds() / 3600
+            raise TooLateToCancel(
+                f"appointments cannot be changed less than {hours:g} hours before they start")
+
+
+DEFAULT_POLICY = CancellationPolicy()
+
+
+@dataclass
+class Appointment:
+    id: str
+    doctor_id: str
+    patient_id: str
+    start: datetime  # UTC
+    end: datetime  # UTC
+    consultation_type: ConsultationType
+    booked_at: datetime
+    status: AppointmentStatus = AppointmentStatus.BOOKED
+    cancelled_at: datetime | None = None
+    history: list[tuple[datetime, datetime]] = field(default_factory=list)  # earlier times
+
+    def __post_init__(self) -> None:
+        self.start = require_utc(self.start, "start")
+        self.end = require_utc(self.end, "end")
+        self.booked_at = require_utc(self.booked_at, "booked_at")
+        if self.end <= self.start:
+            raise ValidationFailed("an appointment must end after it starts", field="end")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is AppointmentStatus.BOOKED
+
+    def cancel(self, now: datetime, policy: CancellationPolicy = DEFAULT_POLICY) -> None:
+        self.ensure_changeable(now, policy)
+        self.status = AppointmentStatus.CANCELLED
+        self.cancelled_at = require_utc(now, "now")
+
+    def move_to(self, slot: Slot, now: datetime,
+                policy: CancellationPolicy = DEFAULT_POLICY) -> None:
+        """Reschedule to another slot of the same doctor; the slot must already be checked."""
+        self.ensure_changeable(now, policy)
+        if slot.doctor_id != self.doctor_id:
+            raise ValidationFailed("a reschedule keeps the same dermatologist", field="slot")
+        self.history.append((self.start, self.end))
+        self.start, self.end = slot.start, slot.end
+
+    def complete(self) -> None:
+        if not self.is_active:
+            raise NotActive(f"appointment is {self.status.value.lower()}")
+        self.status = AppointmentStatus.COMPLETED
+
+    def ensure_changeable(self, now: datetime,
+                          policy: CancellationPolicy = DEFAULT_POLICY) -> None:
+        if not self.is_active:
+            raise NotActive(f"appointment is {self.status.value.lower()}")
+        policy.check(self.start, require_utc(now, "now"))

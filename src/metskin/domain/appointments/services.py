@@ -1,0 +1,101 @@
+"""Use cases: book, cancel and reschedule. Each runs in one unit of work and commits once."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from metskin.domain.appointments.errors import (
+    AppointmentNotFound,
+    DermatologistNotFound,
+    SlotUnavailable,
+)
+from metskin.domain.appointments.model import (
+    DEFAULT_POLICY,
+    Appointment,
+    Availability,
+    CancellationPolicy,
+    ConsultationType,
+    Slot,
+    require_utc,
+)
+from metskin.domain.appointments.ports import AppointmentsUnitOfWork
+from metskin.domain.appointments.slots import bookable_slots, find_slot
+from metskin.domain.errors import Forbidden
+
+
+def list_slots(uow: AppointmentsUnitOfWork, doctor_id: str, start: datetime, end: datetime, *,
+               now: datetime, consultation_type: ConsultationType | None = None) -> list[Slot]:
+    with uow:
+        availability = _availability(uow, doctor_id)
+        booked = uow.appointments.active_for_doctor(doctor_id, start, end)
+        return bookable_slots(availability, start, end, now=now, booked=booked,
+                              consultation_type=consultation_type)
+
+
+def book(uow: AppointmentsUnitOfWork, *, doctor_id: str, patient_id: str, start: datetime,
+         consultation_type: ConsultationType, now: datetime,
+         appointment_id: str | None = None) -> Appointment:
+    with uow:
+        slot = _free_slot(uow, doctor_id, start, consultation_type, now)
+        appointment = Appointment(
+            id=appointment_id or uuid.uuid4().hex, doctor_id=doctor_id, patient_id=patient_id,
+            start=slot.start, end=slot.end, consultation_type=consultation_type,
+            booked_at=now)
+        uow.appointments.add(appointment)
+        uow.commit()
+        return appointment
+
+
+def cancel(uow: AppointmentsUnitOfWork, *, appointment_id: str, patient_id: str,
+           now: datetime, policy: CancellationPolicy = DEFAULT_POLICY) -> Appointment:
+    with uow:
+        appointment = _owned(uow, appointment_id, patient_id)
+        appointment.cancel(now, policy)
+        uow.commit()
+        return appointment
+
+
+def reschedule(uow: AppointmentsUnitOfWork, *, appointment_id: str, patient_id: str,
+               new_start: datetime, now: datetime,
+               policy: CancellationPolicy = DEFAULT_POLICY) -> Appointment:
+    with uow:
+        appointment = _owned(uow, appointment_id, patient_id)
+        appointment.ensure_changeable(now, policy)
+        slot = _free_slot(uow, appointment.doctor_id, new_start,
+                          appointment.consultation_type, now, ignore=appointment.id)
+        appointment.move_to(slot, now, policy)
+        uow.commit()
+        return appointment
+
+
+def _free_slot(uow: AppointmentsUnitOfWork, doctor_id: str, start: datetime,
+               consultation_type: ConsultationType, now: datetime,
+               ignore: str | None = None) -> Slot:
+    availability = _availability(uow, doctor_id)
+    start = require_utc(start, "start")
+    nearby = uow.appointments.active_for_doctor(doctor_id, start - timedelta(hours=4),
+                                                start + timedelta(hours=4))
+    booked: Sequence[Appointment] = [a for a in nearby if a.id != ignore]
+    slot = find_slot(availability, start, now=now, booked=booked,
+                     consultation_type=consultation_type)
+    if slot is None:
+        raise SlotUnavailable("that time is no longer available", field="start")
+    return slot
+
+
+def _availability(uow: AppointmentsUnitOfWork, doctor_id: str) -> Availability:
+    availability = uow.availability.get(doctor_id)
+    if availability is None:
+        raise DermatologistNotFound("dermatologist not found", field="doctor_id")
+    return availability
+
+
+def _owned(uow: AppointmentsUnitOfWork, appointment_id: str, patient_id: str) -> Appointment:
+    appointment = uow.appointments.get(appointment_id)
+    if appointment is None:
+        raise AppointmentNotFound("appointment not found", field="appointment_id")
+    if appointment.patient_id != patient_id:
+        raise Forbidden("this appointment belongs to someone else")
+    return appointment
