@@ -1,0 +1,107 @@
+"""What the analysis measured (SkinNeeds) and what the person told us (CareProfile)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from metskin.domain.errors import ValidationFailed
+from metskin.domain.recommendations.vocabulary import CONCERNS, SKIN_TYPES
+
+FITZPATRICK_TYPES = ("I", "II", "III", "IV", "V", "VI")
+PIH_MONK_FROM = 6  # Monk tone from which dark marks after inflammation are a main risk
+PIH_FITZPATRICK_FROM = 4  # type IV and deeper
+ADULT_AGE = 18
+
+
+@dataclass(frozen=True)
+class SkinNeeds:
+    concerns: Mapping[str, float]  # concern -> severity 0-100
+    skin_type: str
+    monk_tone: int | None = None  # 1 (lightest) to 10 (deepest)
+    fitzpatrick_band: str | None = None  # "IV" or a band such as "III-IV"
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.concerns) - set(CONCERNS))
+        if unknown:
+            raise ValidationFailed(f"Unknown concerns: {', '.join(unknown)}.", field="concerns")
+        if any(not 0 <= value <= 100 for value in self.concerns.values()):
+            raise ValidationFailed("Concern severities must be 0-100.", field="concerns")
+        if self.skin_type not in SKIN_TYPES:
+            raise ValidationFailed(
+                f"Skin type must be one of: {', '.join(SKIN_TYPES)}.", field="skinType"
+            )
+        if self.monk_tone is not None and not 1 <= self.monk_tone <= 10:
+            raise ValidationFailed("Monk tone must be 1-10.", field="monkTone")
+        if self.fitzpatrick_band is not None:
+            _fitzpatrick_types(self.fitzpatrick_band)
+
+    def severity(self, concern: str) -> float:
+        return float(self.concerns.get(concern, 0.0))
+
+    @property
+    def pih_risk(self) -> bool:
+        """Deeper tones more often keep dark marks after spots or irritation."""
+        if self.monk_tone is not None and self.monk_tone >= PIH_MONK_FROM:
+            return True
+        band = self.fitzpatrick_band
+        return band is not None and max(_fitzpatrick_types(band)) >= PIH_FITZPATRICK_FROM
+
+
+def _fitzpatrick_types(band: str) -> list[int]:
+    parts = band.upper().replace("\u2013", "-").split("-")
+    if not all(part.strip() in FITZPATRICK_TYPES for part in parts):
+        raise ValidationFailed(
+            "Fitzpatrick band must be types I-VI, such as 'IV' or 'III-IV'.",
+            field="fitzpatrickBand",
+        )
+    return [FITZPATRICK_TYPES.index(part.strip()) + 1 for part in parts]
+
+
+@dataclass(frozen=True)
+class CareProfile:
+    age: int | None = None
+    birth_year: int | None = None
+    current_year: int | None = None  # with birth_year, gives the age
+    pregnant: bool = False
+    breastfeeding: bool = False
+    sensitive_skin: bool = False
+    allergies: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()  # ingredients the person would rather not use
+    budget_total: Decimal | None = None
+    budget_per_product: Decimal | None = None
+    currency: str = "EUR"
+
+    def __post_init__(self) -> None:
+        for name in ("budget_total", "budget_per_product"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            amount = Decimal(str(value))
+            if amount < 0:
+                raise ValidationFailed("Budgets cannot be negative.", field=name)
+            object.__setattr__(self, name, amount)
+        object.__setattr__(self, "allergies", tuple(self.allergies))
+        object.__setattr__(self, "avoid", tuple(self.avoid))
+
+    @property
+    def years(self) -> int | None:
+        if self.age is not None:
+            return self.age
+        if self.birth_year is not None and self.current_year is not None:
+            return self.current_year - self.birth_year
+        return None
+
+    def conditions(self) -> set[str]:
+        """The condition names safety rules apply to."""
+        found = set()
+        if self.pregnant:
+            found.add("pregnant")
+        if self.breastfeeding:
+            found.add("breastfeeding")
+        if self.sensitive_skin:
+            found.add("sensitive")
+        if self.years is not None and self.years < ADULT_AGE:
+            found.add("under_18")
+        return found

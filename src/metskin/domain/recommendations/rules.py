@@ -1,0 +1,98 @@
+"""Safety rules as data: each rule has an id, a kind the engine knows, and a reason users see."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from metskin.domain.recommendations.vocabulary import SLOTS, TIMES
+
+# What each kind of rule checks; the engine in `safety.py` implements them.
+RULE_KINDS = (
+    "exclude_class",  # product has an ingredient of a class
+    "exclude_above_percent",  # product has an ingredient above a strength
+    "exclude_contraindicated",  # an ingredient lists the condition as a contraindication
+    "exclude_fragrance",  # product is not fragrance free
+    "exclude_prescription",  # product has a prescription-only ingredient
+    "avoid_list",  # user's avoid-list
+    "allergy",  # user's allergies
+    "budget_per_product",
+    "budget_total",
+    "no_same_time",  # classes that must not meet in one AM or PM routine
+    "time_only",  # classes that may only be used at one time of day
+    "requires_slot",  # classes that need another slot in the routine (SPF)
+)
+CONDITIONS = ("pregnant", "breastfeeding", "sensitive", "under_18")
+REASON_FIELDS = frozenset({"product", "ingredient", "percent", "limit", "other", "price", "budget"})
+
+
+@dataclass(frozen=True)
+class SafetyRule:
+    id: str
+    kind: str
+    reason: str  # str.format template over REASON_FIELDS
+    applies_to: tuple[str, ...] = ()  # conditions; empty means everyone
+    classes: tuple[str, ...] = ()
+    with_classes: tuple[str, ...] = ()
+    ingredients: tuple[str, ...] = ()
+    above_percent: float | None = None
+    time: str | None = None
+    slot: str | None = None
+
+    def applies(self, conditions: set[str]) -> bool:
+        return not self.applies_to or bool(conditions.intersection(self.applies_to))
+
+    def explain(self, **values: object) -> str:
+        return self.reason.format(**{name: values.get(name, "") for name in REASON_FIELDS})
+
+
+def parse_rules(raw: list[Mapping[str, Any]]) -> tuple[SafetyRule, ...]:
+    rules = tuple(_parse_rule(item) for item in raw)
+    ids = [rule.id for rule in rules]
+    duplicates = sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1})
+    if duplicates:
+        raise ValueError(f"Duplicate safety rule ids: {', '.join(duplicates)}")
+    return rules
+
+
+def _parse_rule(item: Mapping[str, Any]) -> SafetyRule:
+    rule_id = str(item.get("id") or "")
+    if not rule_id:
+        raise ValueError(f"Safety rule without an id: {dict(item)}")
+    try:
+        rule = SafetyRule(
+            id=rule_id,
+            kind=str(item["kind"]),
+            reason=str(item["reason"]),
+            applies_to=tuple(item.get("applies_to", ())),
+            classes=tuple(item.get("classes", ())),
+            with_classes=tuple(item.get("with_classes", ())),
+            ingredients=tuple(item.get("ingredients", ())),
+            above_percent=item.get("above_percent"),
+            time=item.get("time"),
+            slot=item.get("slot"),
+        )
+    except KeyError as missing:
+        raise ValueError(f"Safety rule {rule_id!r} is missing {missing}") from None
+    _check_rule(rule)
+    return rule
+
+
+def _check_rule(rule: SafetyRule) -> None:
+    problems = []
+    if rule.kind not in RULE_KINDS:
+        problems.append(f"unknown kind {rule.kind!r}")
+    unknown_conditions = set(rule.applies_to) - set(CONDITIONS)
+    if unknown_conditions:
+        problems.append(f"unknown conditions {sorted(unknown_conditions)}")
+    fields = {name for _, name, _, _ in string.Formatter().parse(rule.reason) if name}
+    if fields - REASON_FIELDS:
+        problems.append(f"reason uses unknown fields {sorted(fields - REASON_FIELDS)}")
+    if rule.time is not None and rule.time not in TIMES:
+        problems.append(f"time must be one of {TIMES}")
+    if rule.slot is not None and rule.slot not in SLOTS:
+        problems.append(f"unknown slot {rule.slot!r}")
+    if problems:
+        raise ValueError(f"Safety rule {rule.id!r}: {'; '.join(problems)}")

@@ -1,0 +1,207 @@
+"""The engine behind the safety rules in `safety_rules.json`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from metskin.domain.recommendations.catalog import Ingredient, Product, normalise
+from metskin.domain.recommendations.needs import CareProfile
+from metskin.domain.recommendations.rules import SafetyRule
+
+# Rule conditions are about the person; ingredient contraindications about the state.
+CONTRAINDICATION_FOR = {"pregnant": "pregnancy", "breastfeeding": "breastfeeding"}
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    product: Product
+    rule_id: str
+    reason: str  # shown to the user
+
+
+ProductCheck = Callable[[SafetyRule, Product, CareProfile], str | None]
+
+
+def exclusion_for(
+    product: Product, profile: CareProfile, rules: Iterable[SafetyRule]
+) -> Exclusion | None:
+    """The first product rule that keeps this product out, if any."""
+    conditions = profile.conditions()
+    for rule in rules:
+        check = PRODUCT_CHECKS.get(rule.kind)
+        if check is None or not rule.applies(conditions):
+            continue
+        reason = check(rule, product, profile)
+        if reason:
+            return Exclusion(product, rule.id, reason)
+    return None
+
+
+def _class_check(rule: SafetyRule, product: Product, _profile: CareProfile) -> str | None:
+    hits = product.with_class(*rule.classes)
+    return _explain(rule, product, hits[0]) if hits else None
+
+
+def _strength_check(rule: SafetyRule, product: Product, _profile: CareProfile) -> str | None:
+    wanted = {normalise(name) for name in rule.ingredients}
+    limit = rule.above_percent or 0.0
+    for ingredient in product.ingredients:
+        if normalise(ingredient.inci_name) not in wanted:
+            continue
+        percent = product.percent_of(ingredient)
+        if percent is None or percent > limit:  # unknown strength: the safe side
+            shown = "unknown" if percent is None else f"{percent:g}"
+            return rule.explain(
+                product=product.display_name, ingredient=ingredient.inci_name,
+                percent=shown, limit=f"{limit:g}",
+            )
+    return None
+
+
+def _contraindication_check(
+    rule: SafetyRule, product: Product, profile: CareProfile
+) -> str | None:
+    for condition in sorted(profile.conditions().intersection(rule.applies_to)):
+        state = CONTRAINDICATION_FOR.get(condition)
+        hits = product.contraindicated_for(state) if state else ()
+        if hits:
+            return _explain(rule, product, hits[0])
+    return None
+
+
+def _fragrance_check(rule: SafetyRule, product: Product, _profile: CareProfile) -> str | None:
+    hits = [i for i in product.ingredients if i.is_fragrance]
+    return _explain(rule, product, hits[0]) if hits else None
+
+
+def _prescription_check(rule: SafetyRule, product: Product, _profile: CareProfile) -> str | None:
+    hits = [i for i in product.ingredients if i.prescription_only]
+    return _explain(rule, product, hits[0]) if hits else None
+
+
+def _avoid_check(rule: SafetyRule, product: Product, profile: CareProfile) -> str | None:
+    return _listed_check(rule, product, profile.avoid)
+
+
+def _allergy_check(rule: SafetyRule, product: Product, profile: CareProfile) -> str | None:
+    return _listed_check(rule, product, profile.allergies)
+
+
+def _listed_check(rule: SafetyRule, product: Product, terms: Iterable[str]) -> str | None:
+    found = find_listed(product, terms)
+    if found is None:
+        return None
+    term, label = found
+    return rule.explain(product=product.display_name, ingredient=label, other=term)
+
+
+def _price_check(rule: SafetyRule, product: Product, profile: CareProfile) -> str | None:
+    limit = profile.budget_per_product
+    if limit is None:
+        return None
+    if product.currency == profile.currency and product.price <= limit:
+        return None
+    return rule.explain(
+        product=product.display_name,
+        price=f"{product.price} {product.currency}",
+        budget=f"{limit} {profile.currency}",
+    )
+
+
+PRODUCT_CHECKS: dict[str, ProductCheck] = {
+    "exclude_class": _class_check,
+    "exclude_above_percent": _strength_check,
+    "exclude_contraindicated": _contraindication_check,
+    "exclude_fragrance": _fragrance_check,
+    "exclude_prescription": _prescription_check,
+    "avoid_list": _avoid_check,
+    "allergy": _allergy_check,
+    "budget_per_product": _price_check,
+}
+
+
+def _explain(rule: SafetyRule, product: Product, ingredient: Ingredient) -> str:
+    return rule.explain(
+        product=product.display_name,
+        ingredient=ingredient.inci_name,
+        percent=_percent_text(product.percent_of(ingredient)),
+    )
+
+
+def _percent_text(percent: float | None) -> str:
+    return "unknown" if percent is None else f"{percent:g}"
+
+
+def find_listed(product: Product, terms: Iterable[str]) -> tuple[str, str] | None:
+    """(term, label) for the first listed term found anywhere on the label.
+
+    Matches the full INCI list, common names and ingredient classes, ignoring case.
+    """
+    for term in terms:
+        wanted = normalise(term)
+        if not wanted:
+            continue
+        for label in product.inci:
+            if _mentions(label, wanted):
+                return term, label
+        for ingredient in product.ingredients:
+            if _ingredient_matches(ingredient, wanted):
+                return term, ingredient.inci_name
+    return None
+
+
+def _ingredient_matches(ingredient: Ingredient, wanted: str) -> bool:
+    if any(_mentions(name, wanted) for name in ingredient.common_names):
+        return True
+    classes = {normalise(c).replace("_", " ") for c in ingredient.classes}
+    return wanted in classes or wanted.removesuffix("s") in classes
+
+
+def _mentions(name: str, wanted: str) -> bool:
+    """Whole-word match: "lavender" finds "lavender oil", "acid" does not find "acidic"."""
+    return re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", normalise(name)) is not None
+
+
+def conflict_between(a: Product, b: Product, rules: Iterable[SafetyRule]) -> SafetyRule | None:
+    """The rule that keeps these two products out of the same AM or PM routine."""
+    for rule in rules:
+        if rule.kind != "no_same_time":
+            continue
+        if _pairs(a, b, rule) or _pairs(b, a, rule):
+            return rule
+    return None
+
+
+def _pairs(a: Product, b: Product, rule: SafetyRule) -> bool:
+    return bool(a.with_class(*rule.classes)) and bool(b.with_class(*rule.with_classes))
+
+
+def allowed_times(
+    product: Product, rules: Iterable[SafetyRule]
+) -> tuple[tuple[str, ...], tuple[SafetyRule, ...]]:
+    """The times of day a product may be used, and the timing rules that narrowed them."""
+    times = product.usage.times
+    applied = []
+    for rule in rules:
+        if rule.kind == "time_only" and rule.time and _has(product, rule):
+            times = tuple(t for t in times if t == rule.time) or (rule.time,)
+            applied.append(rule)
+    return times, tuple(applied)
+
+
+def needed_slots(product: Product, rules: Iterable[SafetyRule]) -> tuple[SafetyRule, ...]:
+    """The `requires_slot` rules this product triggers (SPF with AHAs or retinoids)."""
+    return tuple(r for r in rules if r.kind == "requires_slot" and _has(product, r))
+
+
+def _has(product: Product, rule: SafetyRule) -> bool:
+    names = {normalise(n) for n in rule.ingredients}
+    return bool(product.with_class(*rule.classes)) or any(
+        normalise(i.inci_name) in names for i in product.ingredients
+    )
+
+
+def rule_of_kind(rules: Iterable[SafetyRule], kind: str) -> SafetyRule | None:
+    return next((rule for rule in rules if rule.kind == kind), None)

@@ -1,0 +1,21 @@
+"""The shared words of the recommendations component: concerns, skin types, slots, times."""
+
+from __future__ import annotations
+
+CONCERNS = (
+    "acne", "wrinkles", "pigmentation", "redness", "pores", "dark_circles", "shine",
+    "dryness", "sensitivity",
+)
+SKIN_TYPES = ("oily", "dry", "combination", "normal")
+
+# Slots in the order they go on the face (thin to thick, SPF last).
+SLOTS = (
+    "cleanser", "mask", "exfoliant", "toner", "serum", "eye_care", "spot_treatment",
+    "moisturiser", "sunscreen",
+)
+AM, PM = "AM", "PM"
+TIMES = (AM, PM)
+WHEN_CHOICES = {"AM": (AM,), "PM": (PM,), "both": (AM, PM)}
+
+EVIDENCE_WEIGHTS = {"strong": 1.0, "moderate": 0.6, "limited": 0.3}
+IRRITATION_LEVELS = ("low", "medium", "high")
