@@ -1,0 +1,64 @@
+"""Image decoding with reduced-resolution JPEG decode."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from metskin.domain.analysis.errors import UnreadableMedia
+
+# Decode at the smallest 1/2, 1/4 or 1/8 scale whose long side still reaches this.
+DECODE_LONG_SIDE = 1600
+_REDUCED = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4,
+            8: cv2.IMREAD_REDUCED_COLOR_8}
+
+
+def reduction_for(size: tuple[int, int], long_side: int = DECODE_LONG_SIDE) -> int:
+    longest = max(size)
+    factor = 1
+    while factor < 8 and longest // (factor * 2) >= long_side:
+        factor *= 2
+    return factor
+
+
+def decode_image(data: bytes, *, long_side: int = DECODE_LONG_SIDE) -> np.ndarray:
+    """RGB uint8 array from encoded bytes; raises UnreadableMedia when they are not an image."""
+    if not data:
+        raise UnreadableMedia("The file is empty.")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            size = probe.size
+    except (UnidentifiedImageError, OSError) as error:
+        raise UnreadableMedia("The file is not an image we can read.") from error
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    bgr = cv2.imdecode(buffer, _REDUCED[reduction_for(size, long_side)])
+    if bgr is None:
+        return _decode_with_pillow(data)
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+def _decode_with_pillow(data: bytes) -> np.ndarray:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return np.asarray(ImageOps.exif_transpose(image).convert("RGB"))
+    except (UnidentifiedImageError, OSError) as error:
+        raise UnreadableMedia("The image data is damaged.") from error
+
+
+def load_image(path: Path, *, long_side: int = DECODE_LONG_SIDE) -> np.ndarray:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnreadableMedia(f"Cannot read {path.name}.") from error
+    return decode_image(data, long_side=long_side)
+
+
+def encode_png(rgb: np.ndarray) -> bytes:
+    ok, buffer = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise ValueError("PNG encoding failed")
+    return buffer.tobytes()

@@ -1,0 +1,139 @@
+"""Colour science: sRGB linearisation, bounded colour constancy, CIELAB, ITA, Monk, undertone."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+from skimage.color import deltaE_ciede2000, rgb2lab
+
+MONK_HEX = ("f6ede4", "f3e7db", "f7ead0", "eadaba", "d7bd96", "a07e56", "825c43", "604134",
+            "3a312a", "292420")
+LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)  # Rec. 709 / sRGB luminance weights
+
+# Colour constancy bounds: casts under DEAD_ZONE (log gain) are left alone, because a gray-world
+# estimate on an ordinary colourful background is off by about that much; no gain beyond MAX_GAIN.
+DEAD_ZONE = 0.06
+MAX_GAIN = 1.6
+GRAY_ANGLE_DEG = 8.0
+MINKOWSKI_P = 6
+
+# Chardon / Del Bino ITA cuts: (lower bound, Fitzpatrick-like band, category).
+ITA_BANDS = ((55.0, "I", "very light"), (41.0, "II", "light"), (28.0, "III", "intermediate"),
+             (10.0, "IV", "tan"), (-30.0, "V", "brown"), (-math.inf, "VI", "dark"))
+# Undertone from the CIELAB hue angle of the skin: below COOL it leans pink, above WARM yellow.
+COOL_HUE_DEG = 52.0
+WARM_HUE_DEG = 62.0
+
+_SRGB_TO_LINEAR = np.array(
+    [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+     for c in np.arange(256) / 255.0],
+    dtype=np.float32,
+)
+
+
+def hex_to_rgb(code: str) -> tuple[int, int, int]:
+    return int(code[0:2], 16), int(code[2:4], 16), int(code[4:6], 16)
+
+
+def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
+    """uint8 sRGB to float32 linear RGB in 0..1 (table look-up)."""
+    return _SRGB_TO_LINEAR[rgb]
+
+
+def linear_to_srgb(linear: np.ndarray) -> np.ndarray:
+    """float linear RGB (0..1) to float sRGB (0..1)."""
+    linear = np.clip(linear, 0.0, 1.0)
+    return np.where(linear <= 0.0031308, linear * 12.92,
+                    1.055 * np.power(linear, 1 / 2.4) - 0.055)
+
+
+MONK_LAB = rgb2lab(np.array([[hex_to_rgb(code) for code in MONK_HEX]], dtype=np.uint8))[0]
+
+
+def estimate_illuminant(pixels: np.ndarray) -> np.ndarray | None:
+    """Illuminant colour (linear RGB, mean 1) of background pixels (N, 3 uint8), or None.
+
+    Shades of gray (Minkowski p=6), refined on the pixels that are near gray once corrected.
+    """
+    linear = srgb_to_linear(pixels).astype(np.float64)
+    brightest = linear.max(axis=1)
+    linear = linear[(brightest < 0.93) & (brightest > 0.02)]
+    if len(linear) < 200:
+        return None
+    estimate = _minkowski_mean(linear)
+    cos_limit = math.cos(math.radians(GRAY_ANGLE_DEG))
+    for _ in range(4):
+        corrected = linear / estimate
+        norms = np.linalg.norm(corrected, axis=1) * math.sqrt(3) + 1e-9
+        near_gray = corrected.sum(axis=1) / norms > cos_limit
+        if near_gray.sum() < 100:
+            break
+        estimate = _minkowski_mean(linear[near_gray])
+    return estimate / estimate.mean()
+
+
+def _minkowski_mean(linear: np.ndarray) -> np.ndarray:
+    estimate = np.power(np.power(linear, MINKOWSKI_P).mean(axis=0), 1 / MINKOWSKI_P)
+    return np.maximum(estimate, 1e-6)
+
+
+def white_balance_gains(background: np.ndarray) -> np.ndarray:
+    """Bounded per-channel gains (linear RGB) that neutralise the background's colour cast.
+
+    The chromatic part of the correction is shrunk by DEAD_ZONE and capped at MAX_GAIN, and the
+    gains keep luminance, so a correctly lit photo is left (almost) untouched.
+    """
+    illuminant = estimate_illuminant(background)
+    if illuminant is None:
+        return np.ones(3, dtype=np.float32)
+    log_gain = -np.log(illuminant)
+    log_gain -= log_gain.mean()
+    shrunk = np.sign(log_gain) * np.maximum(np.abs(log_gain) - DEAD_ZONE, 0.0)
+    gains = np.exp(np.clip(shrunk, -math.log(MAX_GAIN), math.log(MAX_GAIN)))
+    gains /= float(LUMA @ (gains * illuminant)) / float(LUMA @ illuminant)
+    return gains.astype(np.float32)
+
+
+def lab_image(rgb: np.ndarray, gains: np.ndarray) -> np.ndarray:
+    """White-balanced CIELAB (float32, L 0..100) of a uint8 RGB image, through OpenCV."""
+    linear = srgb_to_linear(rgb) * gains.astype(np.float32)
+    return cv2.cvtColor(np.clip(linear, 0.0, 1.0), cv2.COLOR_LRGB2Lab)
+
+
+def lab_pixels(pixels: np.ndarray, gains: np.ndarray) -> np.ndarray:
+    """White-balanced CIELAB of (N, 3) uint8 pixels through scikit-image (reference path)."""
+    srgb = linear_to_srgb(srgb_to_linear(pixels) * gains)
+    return np.asarray(rgb2lab(srgb[np.newaxis].astype(np.float64))[0])
+
+
+def ita_deg(lightness: float, b_star: float) -> float:
+    return math.degrees(math.atan2(lightness - 50.0, b_star))
+
+
+def ita_band(ita: float) -> tuple[str, str]:
+    for lower, band, category in ITA_BANDS:
+        if ita > lower:
+            return band, category
+    return ITA_BANDS[-1][1], ITA_BANDS[-1][2]
+
+
+def nearest_monk(lab: tuple[float, float, float]) -> tuple[int, float]:
+    """Monk Skin Tone (1..10) nearest by CIEDE2000, with its ΔE00."""
+    sample = np.repeat(np.array([lab], dtype=np.float64), len(MONK_LAB), axis=0)
+    distances = deltaE_ciede2000(sample, MONK_LAB)
+    best = int(np.argmin(distances))
+    return best + 1, float(distances[best])
+
+
+def hue_deg(a_star: float, b_star: float) -> float:
+    return math.degrees(math.atan2(b_star, a_star))
+
+
+def undertone(hue: float) -> str:
+    if hue < COOL_HUE_DEG:
+        return "cool"
+    if hue > WARM_HUE_DEG:
+        return "warm"
+    return "neutral"

@@ -1,0 +1,263 @@
+"""Concern detectors: a 0-100 severity per region, a whole-face score, a heat map and the
+quantities each score comes from. Lengths scale with the eye distance (iod), so the scores do not
+depend on the image resolution.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.face_image import FaceImage
+from metskin.domain.analysis.filters import (
+    Blob,
+    blob_mask,
+    blob_means,
+    blobs,
+    blur,
+    dark_ridges,
+    masked_blur,
+    robust_stats,
+)
+from metskin.domain.analysis.model import Concern
+
+MIN_REGION_PIXELS = 30
+WRINKLE_REGIONS = ("forehead", "periorbital_right", "periorbital_left", "under_eye_right",
+                   "under_eye_left", "nasolabial_right", "nasolabial_left")
+PORE_REGIONS = ("nose", "cheek_right", "cheek_left")
+SHINE_REGIONS = ("forehead", "nose", "chin", "cheek_right", "cheek_left")
+
+
+def saturate(value: float, scale: float) -> float:
+    """0..100, 63 at value == scale."""
+    return 100.0 * (1.0 - math.exp(-max(value, 0.0) / scale))
+
+
+def region_mask(face: FaceImage, name: str) -> np.ndarray:
+    return face.masks[name] & face.masks["skin"] & ~face.masks["hair"]
+
+
+def score_regions(
+    face: FaceImage, regions: tuple[str, ...], score: Callable[[np.ndarray], float]
+) -> dict[str, float]:
+    scores = {}
+    for name in regions:
+        mask = region_mask(face, name)
+        if mask.sum() >= MIN_REGION_PIXELS:
+            scores[name] = score(mask)
+    return scores
+
+
+def whole_face(face: FaceImage, scores: dict[str, float]) -> float:
+    """Area-weighted mean of the region scores."""
+    if not scores:
+        return 0.0
+    areas = np.array([region_mask(face, name).sum() for name in scores], dtype=np.float64)
+    return float(np.average(list(scores.values()), weights=areas))
+
+
+def blobs_in(blob_list: list[Blob], mask: np.ndarray) -> list[Blob]:
+    return [b for b in blob_list if mask[int(b.centre[1]), int(b.centre[0])]]
+
+
+def local_contrast(face: FaceImage, channel: int) -> np.ndarray:
+    """The channel minus its masked-blurred surround (scale 1/6 of the eye distance)."""
+    values = face.lab[..., channel]
+    return values - masked_blur(values, face.masks["usable"], face.eye_distance / 6)
+
+
+def blob_score(
+    face: FaceImage, found: list[Blob], regions: tuple[str, ...], weight: Callable[[Blob], float],
+    scale: float,
+) -> dict[str, float]:
+    """Per region: sum of blob weights per region area in iod^2, saturated at `scale`."""
+    def score(mask: np.ndarray) -> float:
+        area = mask.sum() / face.eye_distance**2
+        return saturate(sum(weight(b) for b in blobs_in(found, mask)) / area, scale)
+
+    return score_regions(face, regions, score)
+
+
+def make_concern(
+    name: str, face: FaceImage, scores: dict[str, float], measurements: dict[str, float],
+    explanation: str, heatmap: np.ndarray,
+) -> Concern:
+    return Concern(name=name, score=whole_face(face, scores), regions=scores,
+                   measurements=measurements, explanation=explanation,
+                   heatmap=np.clip(heatmap, 0.0, 1.0).astype(np.float32))
+
+
+def redness(face: FaceImage) -> Concern:
+    """a* above the person's own calm-skin baseline (25th percentile of a* on their face)."""
+    a_star = face.lab[..., 1]
+    usable = face.masks["usable"]
+    baseline = float(np.percentile(a_star[usable], 25))
+    lightness, _ = robust_stats(face.lightness[usable])
+    gain = 1.0 + max(0.0, 55.0 - lightness) / 50.0  # erythema shows less in a* on darker skin
+    excess = np.maximum(a_star - baseline - 3.0, 0.0) * gain
+    scores = score_regions(face, lm.MAIN_REGIONS,
+                           lambda mask: saturate(float(excess[mask & usable].mean()), 2.5))
+    measurements = {
+        "baseline_a_star": baseline,
+        "mean_excess_a_star": float(excess[usable].mean()),
+        "red_area_fraction": float((excess[usable] > 3.0).mean()),
+        "contrast_gain": gain,
+    }
+    explanation = (f"a* above the personal baseline {baseline:.1f} (gain {gain:.2f}); "
+                   f"{100 * measurements['red_area_fraction']:.1f}% of the skin is clearly red")
+    heat = blur(excess / 8.0, face.eye_distance / 30) * face.masks["skin"]
+    return make_concern("redness", face, scores, measurements, explanation, heat)
+
+
+def pigmentation(face: FaceImage) -> Concern:
+    """Dark spots: compact blobs darker than their surround in L*, not red."""
+    darker = -local_contrast(face, 0)
+    redder = local_contrast(face, 1)
+    _, noise = robust_stats(darker[face.masks["usable"]])
+    threshold = max(4.0, 3.0 * noise)
+    candidates = region_mask(face, "skin") & ~face.masks["specular"]
+    candidates &= (darker > threshold) & (redder < 4.0)
+    iod = face.eye_distance
+    found, labels = blobs(candidates, math.pi * (0.02 * iod) ** 2, math.pi * (0.2 * iod) ** 2)
+    found = [b for b in blob_means(labels, found, darker) if b.elongation < 6.0]
+    found = [b for b in found if b.mean > 1.25 * threshold]
+    scores = blob_score(face, found, lm.MAIN_REGIONS,
+                        lambda b: b.area / iod**2 * b.mean, scale=0.03)
+    measurements = {
+        "spot_count": float(len(found)),
+        "spot_area_fraction": sum(b.area for b in found) / max(1, face.masks["skin"].sum()),
+        "mean_darkening_l_star": float(np.mean([b.mean for b in found])) if found else 0.0,
+        "threshold_l_star": threshold,
+    }
+    explanation = (f"{len(found)} spots darker than their surround by "
+                   f"{measurements['mean_darkening_l_star']:.1f} L* on average")
+    heat = blur(blob_mask(labels, found) * np.minimum(darker / 15.0, 1.0), 1.0)
+    return make_concern("pigmentation", face, scores, measurements, explanation, heat)
+
+
+def acne(face: FaceImage) -> Concern:
+    """Acne-like lesions: small compact blobs redder (a*) than their surround."""
+    redder = local_contrast(face, 1)
+    _, noise = robust_stats(redder[face.masks["usable"]])
+    threshold = max(4.0, 3.0 * noise)
+    iod = face.eye_distance
+    candidates = region_mask(face, "skin") & (redder > threshold)
+    found, labels = blobs(candidates, math.pi * (0.015 * iod) ** 2, math.pi * (0.12 * iod) ** 2)
+    found = [b for b in blob_means(labels, found, redder) if b.elongation < 4.5]
+    scores = blob_score(face, found, lm.MAIN_REGIONS,
+                        lambda b: float(np.clip(b.mean / 8.0, 0.5, 2.0)), scale=6.0)
+    measurements = {
+        "lesion_count": float(len(found)),
+        "mean_excess_a_star": float(np.mean([b.mean for b in found])) if found else 0.0,
+        "mean_diameter_iod": float(np.mean([2 * math.sqrt(b.area / math.pi) / iod
+                                            for b in found])) if found else 0.0,
+        "threshold_a_star": threshold,
+    }
+    explanation = (f"{len(found)} red lesions, {measurements['mean_excess_a_star']:.1f} a* "
+                   "above their surround on average")
+    heat = blur(blob_mask(labels, found).astype(np.float32), 1.0)
+    return make_concern("acne", face, scores, measurements, explanation, heat)
+
+
+def wrinkles(face: FaceImage) -> Concern:
+    """Lines: multiscale dark-ridge response, kept where it forms long thin components."""
+    iod = face.eye_distance
+    ridges = dark_ridges(face.lightness, (0.012 * iod, 0.02 * iod, 0.03 * iod))
+    zone = np.logical_or.reduce([region_mask(face, name) for name in WRINKLE_REGIONS])
+    threshold = 2.5
+    found, labels = blobs(zone & (ridges > threshold), 0.0, zone.size)
+    found = [b for b in blob_means(labels, found, ridges)
+             if b.length > 0.12 * iod and b.elongation > 5.0]
+    scores = blob_score(face, found, WRINKLE_REGIONS,
+                        lambda b: b.length / iod * min(b.mean / threshold, 3.0), scale=1.5)
+    measurements = {
+        "line_count": float(len(found)),
+        "total_length_iod": sum(b.length for b in found) / iod,
+        "mean_depth": float(np.mean([b.mean for b in found])) if found else 0.0,
+    }
+    explanation = (f"{len(found)} lines, total length {measurements['total_length_iod']:.2f} "
+                   "eye distances")
+    heat = blur(blob_mask(labels, found) * np.minimum(ridges / (3 * threshold), 1.0), 1.0)
+    return make_concern("wrinkles", face, scores, measurements, explanation, heat)
+
+
+def pores(face: FaceImage) -> Concern:
+    """Enlarged pores: density of tiny dark blobs (difference of Gaussians) on nose and cheeks."""
+    iod = face.eye_distance
+    small = max(0.6, 0.006 * iod)
+    dog = blur(face.lightness, 3 * small) - blur(face.lightness, small)
+    _, noise = robust_stats(dog[face.masks["usable"]])
+    threshold = max(1.5, 2.5 * noise)
+    candidates = face.masks["usable"] & (dog > threshold)
+    found, labels = blobs(candidates, 1, math.pi * (0.02 * iod) ** 2)
+    patch = (0.1 * iod) ** 2
+    scores = score_regions(face, PORE_REGIONS, lambda mask: saturate(
+        len(blobs_in(found, mask)) / (mask.sum() / patch), 0.4))
+    area = sum(region_mask(face, name).sum() for name in PORE_REGIONS)
+    measurements = {
+        "pore_count": float(len(blobs_in(found, np.logical_or.reduce(
+            [region_mask(face, name) for name in PORE_REGIONS])))),
+        "pores_per_patch": len(found) / max(1.0, area / patch),
+        "threshold_l_star": threshold,
+    }
+    explanation = (f"{measurements['pores_per_patch']:.2f} small dark blobs per "
+                   "(0.1 eye distance)^2 on nose and cheeks")
+    heat = blur(blob_mask(labels, found).astype(np.float32), 1.5)
+    return make_concern("pores", face, scores, measurements, explanation, heat)
+
+
+def dark_circles(face: FaceImage) -> Concern:
+    """Under-eye skin darker (L*) than the cheek below it, per side."""
+    scores: dict[str, float] = {}
+    measurements: dict[str, float] = {}
+    heat = np.zeros(face.lightness.shape, dtype=np.float32)
+    for side in ("right", "left"):
+        under = face.values(0, f"under_eye_{side}")
+        cheek = face.values(0, f"cheek_{side}")
+        if len(under) < MIN_REGION_PIXELS or len(cheek) < MIN_REGION_PIXELS:
+            continue
+        cheek_l = float(np.median(cheek))
+        delta = cheek_l - float(np.median(under))
+        measurements[f"delta_l_star_{side}"] = delta
+        scores[f"under_eye_{side}"] = 100.0 * float(np.clip((delta - 2.0) / 12.0, 0.0, 1.0))
+        mask = region_mask(face, f"under_eye_{side}")
+        heat += mask * np.clip((cheek_l - face.lightness) / 14.0, 0.0, 1.0)
+    explanation = "under-eye L* below the cheek L*: " + ", ".join(
+        f"{side} {value:.1f}" for side, value in measurements.items())
+    return make_concern("dark_circles", face, scores, measurements, explanation, heat)
+
+
+def shine(face: FaceImage) -> Concern:
+    """Oiliness: fraction of specular (bright, desaturated) pixels per region."""
+    specular = face.masks["specular"]
+    scores = score_regions(face, SHINE_REGIONS,
+                           lambda mask: saturate(float(specular[mask].mean()), 0.04))
+    measurements = {f"{zone}_specular_fraction": specular_fraction(face, zone)
+                    for zone in ("t_zone", "u_zone")}
+    explanation = (f"specular pixels: T-zone {100 * measurements['t_zone_specular_fraction']:.1f}%"
+                   f", U-zone {100 * measurements['u_zone_specular_fraction']:.1f}%")
+    heat = blur(specular.astype(np.float32), face.eye_distance / 40)
+    return make_concern("shine", face, scores, measurements, explanation, heat)
+
+
+def specular_fraction(face: FaceImage, region: str) -> float:
+    mask = region_mask(face, region)
+    return float(face.masks["specular"][mask].mean()) if mask.any() else 0.0
+
+
+def roughness(face: FaceImage) -> float:
+    """Fine texture: robust sigma of L* minus its blur, on the usable U-zone."""
+    detail = face.lightness - blur(face.lightness, 0.02 * face.eye_distance)
+    mask = face.masks["u_zone"] & face.masks["usable"]
+    return robust_stats(detail[mask])[1] if mask.any() else 0.0
+
+
+DETECTORS: tuple[Callable[[FaceImage], Concern], ...] = (
+    redness, pigmentation, acne, wrinkles, pores, dark_circles, shine)
+
+
+def measure_concerns(face: FaceImage) -> tuple[Concern, ...]:
+    return tuple(detector(face) for detector in DETECTORS)

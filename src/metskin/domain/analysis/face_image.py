@@ -1,0 +1,72 @@
+"""The measured face: white-balanced CIELAB crop, region masks and the usable-pixel mask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.colour import lab_image
+from metskin.domain.analysis.filters import blobs, blur, disk, robust_stats
+
+SPECULAR_MIN_DL = 10.0  # a highlight is this much (or 2.5 sigma) brighter than the median skin
+SHADOW_MIN_DL = 14.0  # a shadow is this much (or 3 sigma) darker, on a blurred map
+HAIR_MIN_DL = 15.0
+
+
+@dataclass(frozen=True, eq=False)
+class FaceImage:
+    rgb: np.ndarray  # uint8 crop
+    lab: np.ndarray  # float32 white-balanced CIELAB of the crop
+    masks: dict[str, np.ndarray]  # regions, unions, face, skin, specular, shadow, hair, usable
+    eye_distance: float  # in crop pixels
+    gains: np.ndarray
+
+    @property
+    def lightness(self) -> np.ndarray:
+        return self.lab[..., 0]
+
+    def values(self, channel: int, region: str = "usable") -> np.ndarray:
+        return self.lab[..., channel][self.masks[region] & self.masks["usable"]]
+
+
+def build_face_image(
+    crop: np.ndarray, points: np.ndarray, masks: dict[str, np.ndarray], gains: np.ndarray
+) -> FaceImage:
+    """`points` are crop-space landmarks; adds the specular, shadow, hair and usable masks."""
+    lab = lab_image(crop, gains)
+    eye_distance = max(lm.eye_distance(points), 8.0)
+    masks = dict(masks)
+    masks.update(unusable_masks(lab, masks["skin"], eye_distance))
+    masks["usable"] = masks["skin"] & ~masks["specular"] & ~masks["shadow"] & ~masks["hair"]
+    return FaceImage(crop, lab, masks, eye_distance, gains)
+
+
+def unusable_masks(lab: np.ndarray, skin: np.ndarray, eye_distance: float) -> dict[str, np.ndarray]:
+    lightness = lab[..., 0]
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    median_l, sigma_l = robust_stats(lightness[skin])
+    median_c, _ = robust_stats(chroma[skin])
+    specular = skin & (lightness > median_l + max(SPECULAR_MIN_DL, 2.5 * sigma_l))
+    specular &= chroma < median_c
+    smooth = blur(lightness, eye_distance / 8)
+    shadow = skin & (smooth < median_l - max(SHADOW_MIN_DL, 3.0 * sigma_l))
+    return {"specular": specular, "shadow": shadow,
+            "hair": hair_mask(lightness, skin, median_l, sigma_l, eye_distance)}
+
+
+def hair_mask(
+    lightness: np.ndarray, skin: np.ndarray, median_l: float, sigma_l: float, eye_distance: float
+) -> np.ndarray:
+    """Dark patches that touch the edge of the skin area (fringe, sideburns, beard)."""
+    dark = skin & (lightness < median_l - max(HAIR_MIN_DL, 3.0 * sigma_l))
+    dark = cv2.morphologyEx(dark.astype(np.uint8), cv2.MORPH_CLOSE, disk(2)).astype(bool) & skin
+    rim = skin & ~cv2.erode(skin.astype(np.uint8), disk(round(eye_distance * 0.06))).astype(bool)
+    found, labels = blobs(dark, min_area=1, max_area=dark.size)
+    touching = np.unique(labels[rim & dark])
+    keep = [blob for blob in found if blob.label in set(touching.tolist())]
+    if not keep:
+        return np.zeros(skin.shape, dtype=bool)
+    return np.isin(labels, [blob.label for blob in keep])

@@ -1,0 +1,74 @@
+"""Face crop and skin-region masks from landmark polygons."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.filters import disk
+from metskin.domain.analysis.model import FaceGeometry
+
+CROP_MARGIN = 0.08  # of the face box size, on each side
+WORK_SIDE = 512  # crops are measured with their long side at most this many pixels
+EXCLUDE_GROW = 0.05  # eyes, brows, lips grown by this fraction of the eye distance
+
+
+def crop_face(
+    rgb: np.ndarray, points: np.ndarray, work_side: int = WORK_SIDE
+) -> tuple[np.ndarray, tuple[int, int, int, int], float]:
+    """The face crop of the full-resolution image, scaled down to `work_side` if larger."""
+    height, width = rgb.shape[:2]
+    x0, y0, x1, y1 = lm.face_box(points)
+    margin_x, margin_y = (x1 - x0) * CROP_MARGIN, (y1 - y0) * CROP_MARGIN
+    box = (
+        max(0, int(x0 - margin_x)),
+        max(0, int(y0 - margin_y)),
+        min(width, int(np.ceil(x1 + margin_x))),
+        min(height, int(np.ceil(y1 + margin_y))),
+    )
+    crop = rgb[box[1]:box[3], box[0]:box[2]]
+    scale = min(1.0, work_side / max(crop.shape[:2]))
+    if scale < 1.0:
+        size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
+        crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(crop), box, scale
+
+
+def crop_points(points: np.ndarray, box: tuple[int, int, int, int], scale: float) -> np.ndarray:
+    offset = np.array(box[:2], dtype=np.float32)
+    return np.asarray((points[:, :2] - offset) * scale, dtype=np.float32)
+
+
+def polygon_mask(shape: tuple[int, int], points: np.ndarray, hull: bool = False) -> np.ndarray:
+    mask = np.zeros(shape, dtype=np.uint8)
+    polygon = np.round(points).astype(np.int32)
+    if hull:
+        polygon = cv2.convexHull(polygon)
+    cv2.fillPoly(mask, [polygon.reshape(-1, 1, 2)], (1,))
+    return mask.astype(bool)
+
+
+def region_masks(shape: tuple[int, int], pts: np.ndarray) -> dict[str, np.ndarray]:
+    """Boolean masks of every region, the unions, 'face' (oval) and 'skin' (oval minus features)."""
+    features = np.logical_or.reduce(
+        [polygon_mask(shape, pts[list(indices)]) for indices in lm.EXCLUDED.values()])
+    grow = max(1, round(lm.eye_distance(pts) * EXCLUDE_GROW))
+    excluded = cv2.dilate(features.astype(np.uint8), disk(grow)).astype(bool)
+    for indices in lm.EXCLUDED_HULLS.values():
+        excluded |= polygon_mask(shape, pts[list(indices)], hull=True)
+    face = polygon_mask(shape, pts[list(lm.FACE_OVAL)])
+    skin = face & ~excluded
+    masks = {"face": face, "skin": skin}
+    for name, indices in lm.REGIONS.items():
+        masks[name] = polygon_mask(shape, pts[list(indices)]) & skin
+    for name, parts in lm.UNIONS.items():
+        masks[name] = np.logical_or.reduce([masks[part] for part in parts])
+    return masks
+
+
+def make_geometry(
+    points: np.ndarray, box: tuple[int, int, int, int], scale: float, shape: tuple[int, int]
+) -> FaceGeometry:
+    pts = crop_points(points, box, scale)
+    return FaceGeometry(box=box, scale=scale, landmarks=points, masks=region_masks(shape, pts))

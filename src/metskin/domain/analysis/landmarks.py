@@ -1,0 +1,90 @@
+"""MediaPipe face-mesh landmark indices (478-point topology) and pose from landmarks.
+
+"right" and "left" are the subject's: the right cheek is on the left of a non-mirrored photo.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378,
+             400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54,
+             103, 67, 109)
+
+# Skin regions reported to the user.
+REGIONS: dict[str, tuple[int, ...]] = {
+    "forehead": (54, 103, 67, 109, 10, 338, 297, 332, 284, 298, 293, 334, 296, 336, 9, 107,
+                 66, 105, 63, 68),
+    "cheek_right": (117, 118, 119, 120, 100, 142, 36, 205, 187, 147, 123, 116),
+    "cheek_left": (346, 347, 348, 349, 329, 371, 266, 425, 411, 376, 352, 345),
+    "nose": (168, 193, 188, 174, 236, 198, 209, 48, 219, 218, 237, 44, 1, 274, 457, 438, 439,
+             278, 429, 420, 456, 399, 412, 417),
+    "chin": (106, 182, 83, 18, 313, 406, 335, 424, 262, 369, 396, 175, 171, 140, 32, 204),
+    "under_eye_right": (31, 228, 229, 230, 231, 232, 121, 120, 119, 118, 117, 111),
+    "under_eye_left": (261, 448, 449, 450, 451, 452, 350, 349, 348, 347, 346, 340),
+    # Extra zones for lines: crow's feet and nasolabial folds.
+    "periorbital_right": (139, 124, 35, 111, 116, 34),
+    "periorbital_left": (368, 353, 265, 340, 345, 264),
+    "nasolabial_right": (142, 36, 205, 207, 212, 57, 186, 92, 165, 203),
+    "nasolabial_left": (371, 266, 425, 427, 432, 287, 410, 322, 391, 423),
+}
+
+MAIN_REGIONS = ("forehead", "cheek_right", "cheek_left", "nose", "chin", "under_eye_right",
+                "under_eye_left")
+UNIONS: dict[str, tuple[str, ...]] = {
+    "t_zone": ("forehead", "nose", "chin"),
+    "u_zone": ("cheek_right", "cheek_left"),
+}
+
+# Non-skin parts cut out of every region (polygons, dilated by a fraction of the eye distance).
+EXCLUDED: dict[str, tuple[int, ...]] = {
+    "eye_right": (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246),
+    "eye_left": (263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466),
+    "brow_right": (70, 63, 105, 66, 107, 55, 65, 52, 53, 46),
+    "brow_left": (300, 293, 334, 296, 336, 285, 295, 282, 283, 276),
+    "lips": (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39,
+             40, 185),
+}
+# Point sets whose convex hull is cut out.
+EXCLUDED_HULLS: dict[str, tuple[int, ...]] = {
+    "nostril_right": (79, 166, 59, 60, 20, 238, 239, 241, 242, 75, 240, 64, 98, 97, 99),
+    "nostril_left": (309, 392, 289, 290, 250, 458, 459, 461, 462, 305, 460, 294, 327, 326, 328),
+}
+
+RIGHT_EYE_CORNERS = (33, 133)
+LEFT_EYE_CORNERS = (263, 362)
+FACE_EDGE_RIGHT = 234
+FACE_EDGE_LEFT = 454
+MOUTH_CORNERS = (61, 291)
+NOSE_TIP = 1
+# Pitch of a frontal face by this measure (eyes sit behind the mouth plane in MediaPipe depth).
+PITCH_OFFSET_DEG = 0.0
+
+
+def eye_distance(points: np.ndarray) -> float:
+    """Distance between the eye centres, the face's natural length unit."""
+    right = points[list(RIGHT_EYE_CORNERS), :2].mean(axis=0)
+    left = points[list(LEFT_EYE_CORNERS), :2].mean(axis=0)
+    return float(np.linalg.norm(left - right))
+
+
+def face_box(points: np.ndarray) -> tuple[float, float, float, float]:
+    oval = points[list(FACE_OVAL), :2]
+    x0, y0 = oval.min(axis=0)
+    x1, y1 = oval.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def head_pose(points: np.ndarray) -> tuple[float, float]:
+    """Yaw and pitch in degrees from the 3-D landmarks (0, 0 is a frontal face)."""
+    right = points[FACE_EDGE_RIGHT]
+    left = points[FACE_EDGE_LEFT]
+    across = left - right
+    yaw = math.degrees(math.atan2(float(across[2]), float(np.hypot(across[0], across[1]))))
+    eyes = points[list(RIGHT_EYE_CORNERS + LEFT_EYE_CORNERS)].mean(axis=0)
+    mouth = points[list(MOUTH_CORNERS)].mean(axis=0)
+    down = mouth - eyes
+    pitch = math.degrees(math.atan2(float(down[2]), float(np.hypot(down[0], down[1]))))
+    return yaw, pitch - PITCH_OFFSET_DEG

@@ -1,0 +1,149 @@
+"""Value objects returned by the analysis engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+def _round(value: float, digits: int = 2) -> float:
+    return round(float(value), digits)
+
+
+def _round_dict(values: dict[str, float]) -> dict[str, float]:
+    return {key: _round(value, 3) for key, value in values.items()}
+
+
+@dataclass(frozen=True)
+class QualityIssue:
+    code: str  # NO_FACE, MULTIPLE_FACES, FACE_TOO_SMALL, POSE_TOO_STRONG, BLURRY, TOO_DARK, ...
+    message: str
+    guidance: str
+    value: float | None = None
+    blocking: bool = False  # True when no analysis could be made at all
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "guidance": self.guidance,
+            "value": None if self.value is None else _round(self.value, 3),
+            "blocking": self.blocking,
+        }
+
+
+@dataclass(frozen=True)
+class Tone:
+    lab: tuple[float, float, float]  # robust CIELAB (D65) of the usable skin pixels
+    ita_deg: float
+    fitzpatrick: str  # roman band I..VI from the Chardon / Del Bino ITA cuts
+    ita_category: str  # "very light" .. "dark"
+    monk: int  # 1..10
+    monk_delta_e: float  # CIEDE2000 to the nearest Monk colour
+    undertone: str  # warm / neutral / cool
+    hue_deg: float
+    confidence: float
+    pixels: int
+    white_balance_gains: tuple[float, float, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lab": [_round(v) for v in self.lab],
+            "ita_deg": _round(self.ita_deg),
+            "fitzpatrick": self.fitzpatrick,
+            "ita_category": self.ita_category,
+            "monk": self.monk,
+            "monk_delta_e": _round(self.monk_delta_e),
+            "undertone": self.undertone,
+            "hue_deg": _round(self.hue_deg),
+            "confidence": _round(self.confidence, 3),
+            "pixels": self.pixels,
+            "white_balance_gains": [_round(v, 3) for v in self.white_balance_gains],
+        }
+
+
+@dataclass(frozen=True)
+class SkinType:
+    kind: str  # oily / dry / combination / normal
+    decided_by: str  # image / questionnaire / image+questionnaire
+    image_kind: str
+    self_reported: str | None
+    measurements: dict[str, float]
+    confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "decided_by": self.decided_by,
+            "image_kind": self.image_kind,
+            "self_reported": self.self_reported,
+            "measurements": _round_dict(self.measurements),
+            "confidence": _round(self.confidence, 3),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Concern:
+    name: str  # redness, pigmentation, acne, wrinkles, pores, dark_circles, shine
+    score: float  # 0..100 for the whole face
+    regions: dict[str, float]  # 0..100 per region
+    measurements: dict[str, float]  # the quantities the score is computed from
+    explanation: str
+    heatmap: np.ndarray | None = field(default=None, repr=False)  # float32 0..1, crop-sized
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "score": _round(self.score, 1),
+            "regions": {key: _round(value, 1) for key, value in self.regions.items()},
+            "measurements": _round_dict(self.measurements),
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class FaceGeometry:
+    """Where the analysed face is: crop box in image pixels and the region masks of the crop."""
+
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in image pixels
+    scale: float  # crop pixels per image pixel
+    landmarks: np.ndarray = field(repr=False)  # (478, 3) in image pixels
+    masks: dict[str, np.ndarray] = field(repr=False)  # bool, crop-sized (after scale)
+
+
+@dataclass(frozen=True, eq=False)
+class AnalysisResult:
+    quality: tuple[QualityIssue, ...]
+    confidence: float
+    tone: Tone | None = None
+    skin_type: SkinType | None = None
+    concerns: tuple[Concern, ...] = ()
+    geometry: FaceGeometry | None = field(default=None, repr=False)
+    frames_analysed: int = 1
+    spread: dict[str, float] = field(default_factory=dict)  # video: spread across frames
+    frame: np.ndarray | None = field(default=None, repr=False)  # video: the frame geometry is on
+
+    @property
+    def ok(self) -> bool:
+        return self.tone is not None
+
+    def concern(self, name: str) -> Concern:
+        for item in self.concerns:
+            if item.name == name:
+                return item
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "confidence": _round(self.confidence, 3),
+            "quality": [issue.to_dict() for issue in self.quality],
+            "tone": None if self.tone is None else self.tone.to_dict(),
+            "skin_type": None if self.skin_type is None else self.skin_type.to_dict(),
+            "concerns": {item.name: item.to_dict() for item in self.concerns},
+            "face_box": None if self.geometry is None else list(self.geometry.box),
+            "frames_analysed": self.frames_analysed,
+            "spread": _round_dict(self.spread),
+        }

@@ -1,0 +1,66 @@
+"""Overlay: the photo with region outlines and per-concern heat maps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.model import AnalysisResult
+
+CONCERN_COLOURS: dict[str, tuple[int, int, int]] = {
+    "redness": (235, 40, 40),
+    "pigmentation": (150, 75, 0),
+    "acne": (255, 0, 170),
+    "wrinkles": (0, 110, 255),
+    "pores": (0, 200, 200),
+    "dark_circles": (120, 0, 200),
+    "shine": (255, 220, 0),
+}
+OUTLINE_COLOUR = (255, 255, 255)
+HEAT_OPACITY = 0.65
+
+
+def render_overlay(
+    rgb: np.ndarray, result: AnalysisResult, concerns: Sequence[str] | None = None
+) -> np.ndarray:
+    """A copy of `rgb` (the analysed image) with the heat maps of `concerns` (default: all)
+    blended in their colours, the region outlines and a legend."""
+    out = rgb.copy()
+    geometry = result.geometry
+    if geometry is None:
+        return out
+    names = [c.name for c in result.concerns if concerns is None or c.name in concerns]
+    x0, y0, x1, y1 = geometry.box
+    patch: np.ndarray = out[y0:y1, x0:x1].astype(np.float32)
+    for name in names:
+        heat = result.concern(name).heatmap
+        if heat is None:
+            continue
+        resized = cv2.resize(heat, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
+        alpha = (HEAT_OPACITY * resized)[..., np.newaxis]
+        colour = np.array(CONCERN_COLOURS.get(name, (255, 255, 255)), dtype=np.float32)
+        patch = patch * (1.0 - alpha) + colour * alpha
+    out[y0:y1, x0:x1] = np.clip(patch, 0, 255).astype(np.uint8)
+    draw_outlines(out, geometry.landmarks, thickness=max(1, round((x1 - x0) / 300)))
+    draw_legend(out, names)
+    return out
+
+
+def draw_outlines(out: np.ndarray, points: np.ndarray, thickness: int) -> None:
+    for name in lm.MAIN_REGIONS:
+        polygon = np.round(points[list(lm.REGIONS[name]), :2]).astype(np.int32)
+        cv2.polylines(out, [polygon.reshape(-1, 1, 2)], True, OUTLINE_COLOUR, thickness,
+                      cv2.LINE_AA)
+
+
+def draw_legend(out: np.ndarray, names: list[str]) -> None:
+    size = max(0.4, out.shape[0] / 1200)
+    step = round(22 * size / 0.5)
+    for row, name in enumerate(names, start=1):
+        origin = (8, 4 + row * step)
+        cv2.putText(out, name, origin, cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), 3, cv2.LINE_AA)
+        cv2.putText(out, name, origin, cv2.FONT_HERSHEY_SIMPLEX, size,
+                    CONCERN_COLOURS.get(name, (255, 255, 255)), 1, cv2.LINE_AA)

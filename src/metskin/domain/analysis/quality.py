@@ -1,0 +1,140 @@
+"""Quality gate: named issues with retake guidance instead of exceptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.model import QualityIssue
+
+MIN_FACE_FRACTION = 0.20  # face box short side / image short side
+MAX_YAW_DEG = 25.0
+MAX_PITCH_DEG = 25.0
+SHARPNESS_EYE_DISTANCE = 64.0  # blur is judged with the face rescaled to this eye distance
+MIN_SHARPNESS = 40.0  # variance of the Laplacian (grey levels^2) at that scale
+DARK_FACE_LUMA = 40.0  # 95th percentile of the face luma
+DARK_IMAGE_LUMA = 100.0  # 99th percentile of the whole image luma
+CLIPPED_FACE_FRACTION = 0.15
+BRIGHT_FACE_LUMA = 235.0
+LIGHT_PENALTY = 0.5  # tone confidence lost per light issue
+
+GUIDANCE = {
+    "NO_FACE": ("No face was found.",
+                "Face the camera with your whole face in the frame and nothing covering it."),
+    "MULTIPLE_FACES": ("More than one face is in the picture; the largest was analysed.",
+                       "Take the picture alone, with no other faces or portraits behind you."),
+    "FACE_TOO_SMALL": ("The face is too small in the picture.",
+                       "Move closer, so that your face fills at least a third of the frame."),
+    "POSE_TOO_STRONG": ("The head is turned or tilted too much.",
+                        "Look straight into the camera, with your head level."),
+    "BLURRY": ("The face is out of focus or moving.",
+               "Hold the camera still, tap to focus on your face, and use more light."),
+    "TOO_DARK": ("The picture is too dark.",
+                 "Face a window or a lamp; avoid backlight and night mode."),
+    "OVEREXPOSED": ("The face is overexposed.",
+                    "Step out of direct sunlight or turn off the flash; use soft, even light."),
+}
+LIGHT_CODES = ("TOO_DARK", "OVEREXPOSED")
+
+
+def issue(code: str, value: float | None = None, *, blocking: bool = False) -> QualityIssue:
+    message, guidance = GUIDANCE[code]
+    return QualityIssue(code, message, guidance, value, blocking)
+
+
+def face_size_fraction(points: np.ndarray, shape: tuple[int, ...]) -> float:
+    x0, y0, x1, y1 = lm.face_box(points)
+    return min(x1 - x0, y1 - y0) / min(shape[:2])
+
+
+def choose_face(
+    faces: list[np.ndarray], shape: tuple[int, ...]
+) -> tuple[np.ndarray | None, list[QualityIssue]]:
+    """The largest face and the issues about the number, size and pose of faces."""
+    if not faces:
+        return None, [issue("NO_FACE", 0.0, blocking=True)]
+    face = max(faces, key=lambda points: face_size_fraction(points, shape))
+    issues = []
+    if len(faces) > 1:
+        issues.append(issue("MULTIPLE_FACES", float(len(faces))))
+    size = face_size_fraction(face, shape)
+    if size < MIN_FACE_FRACTION:
+        issues.append(issue("FACE_TOO_SMALL", size))
+    yaw, pitch = lm.head_pose(face)
+    if abs(yaw) > MAX_YAW_DEG or abs(pitch) > MAX_PITCH_DEG:
+        issues.append(issue("POSE_TOO_STRONG", max(abs(yaw), abs(pitch))))
+    return face, issues
+
+
+def luma(rgb: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def sharpness(crop: np.ndarray, face_mask: np.ndarray, eye_distance: float) -> float:
+    """Variance of the Laplacian inside the face, at a fixed face scale."""
+    factor = SHARPNESS_EYE_DISTANCE / max(eye_distance, 1.0)
+    grey: np.ndarray = luma(crop)
+    mask: np.ndarray = face_mask.astype(np.uint8)
+    if factor < 1.0:
+        size = (max(1, round(grey.shape[1] * factor)), max(1, round(grey.shape[0] * factor)))
+        grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
+        mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
+    laplacian = cv2.Laplacian(grey.astype(np.float32), cv2.CV_32F)
+    inner = cv2.erode(mask, np.ones((3, 3), np.uint8)).astype(bool)
+    return float(laplacian[inner].var()) if inner.any() else 0.0
+
+
+@dataclass(frozen=True)
+class ImageQuality:
+    sharpness: float
+    face_luma_p95: float
+    image_luma_p99: float
+    clipped_fraction: float
+    face_luma_median: float
+
+    def issues(self) -> list[QualityIssue]:
+        found = []
+        if self.sharpness < MIN_SHARPNESS:
+            found.append(issue("BLURRY", self.sharpness))
+        if self.face_luma_p95 < DARK_FACE_LUMA or self.image_luma_p99 < DARK_IMAGE_LUMA:
+            found.append(issue("TOO_DARK", self.face_luma_p95))
+        elif (self.clipped_fraction > CLIPPED_FACE_FRACTION
+              or self.face_luma_median > BRIGHT_FACE_LUMA):
+            found.append(issue("OVEREXPOSED", self.clipped_fraction))
+        return found
+
+    def score(self) -> float:
+        """0..1 ranking of frames: sharper and well exposed is better."""
+        sharp = min(1.0, self.sharpness / (3 * MIN_SHARPNESS))
+        light = 0.3 if self.issues() and any(i.code in LIGHT_CODES for i in self.issues()) else 1.0
+        return sharp * light
+
+
+def measure_quality(
+    image_sample: np.ndarray, crop: np.ndarray, skin: np.ndarray, face: np.ndarray,
+    eye_distance: float,
+) -> ImageQuality:
+    """`image_sample` is a small copy of the whole image; the rest is the face crop."""
+    face_luma = luma(crop)[skin] if skin.any() else luma(crop).ravel()
+    clipped = crop[skin].max(axis=1) >= 250 if skin.any() else np.zeros(1, dtype=bool)
+    return ImageQuality(
+        sharpness=sharpness(crop, face, eye_distance),
+        face_luma_p95=float(np.percentile(face_luma, 95)),
+        image_luma_p99=float(np.percentile(luma(image_sample), 99)),
+        clipped_fraction=float(clipped.mean()),
+        face_luma_median=float(np.median(face_luma)),
+    )
+
+
+def light_penalty(issues: list[QualityIssue]) -> float:
+    count = sum(1 for item in issues if item.code in LIGHT_CODES)
+    return min(1.0, LIGHT_PENALTY * count)
+
+
+def result_confidence(tone_confidence: float, issues: list[QualityIssue]) -> float:
+    """Overall confidence: the tone's, lowered by each non-light issue."""
+    others = sum(1 for item in issues if item.code not in LIGHT_CODES)
+    return tone_confidence * (0.75**others)

@@ -1,0 +1,52 @@
+"""Skin type from T-zone vs U-zone shine and texture, fused with the questionnaire answer."""
+
+from __future__ import annotations
+
+from metskin.domain.analysis.concerns import roughness, specular_fraction
+from metskin.domain.analysis.face_image import FaceImage
+from metskin.domain.analysis.model import SkinType
+
+KINDS = ("oily", "dry", "combination", "normal")
+OILY_T = 0.04  # specular fraction of the T-zone that counts as shiny
+OILY_U = 0.025  # ... of the U-zone
+COMBINATION_RATIO = 2.5  # T-zone this many times shinier than the U-zone
+DRY_SHINE = 0.01  # below this everywhere, with rough texture, skin reads dry
+DRY_ROUGHNESS = 2.2  # L* units of fine texture
+TRUST_IMAGE = 0.55  # image confidence above which the image overrides a disagreeing answer
+
+
+def classify(t_shine: float, u_shine: float, texture: float) -> tuple[str, float]:
+    """Kind and a 0..1 confidence from how clearly the measurements pass the cuts."""
+    if t_shine >= OILY_T and u_shine >= OILY_U:
+        return "oily", min(1.0, 0.5 + u_shine / OILY_U / 4)
+    if t_shine >= OILY_T * 0.75 and t_shine >= COMBINATION_RATIO * u_shine:
+        return "combination", min(1.0, 0.5 + t_shine / OILY_T / 4)
+    if t_shine < DRY_SHINE and u_shine < DRY_SHINE and texture >= DRY_ROUGHNESS:
+        return "dry", min(1.0, 0.4 + (texture - DRY_ROUGHNESS) / DRY_ROUGHNESS)
+    return "normal", 0.6
+
+
+def fuse(image_kind: str, image_confidence: float, answer: str | None) -> tuple[str, str, float]:
+    """(kind, decided_by, confidence) from the image and the optional questionnaire answer."""
+    if answer is None or answer not in KINDS:
+        return image_kind, "image", image_confidence
+    if answer == image_kind:
+        return image_kind, "image+questionnaire", min(1.0, image_confidence + 0.3)
+    if image_confidence >= TRUST_IMAGE:
+        return image_kind, "image", image_confidence * 0.8
+    return answer, "questionnaire", 0.5
+
+
+def measure_skin_type(face: FaceImage, self_reported: str | None) -> SkinType:
+    t_shine = specular_fraction(face, "t_zone")
+    u_shine = specular_fraction(face, "u_zone")
+    texture = roughness(face)
+    image_kind, image_confidence = classify(t_shine, u_shine, texture)
+    answer = self_reported.lower().strip() if self_reported else None
+    kind, decided_by, confidence = fuse(image_kind, image_confidence, answer)
+    return SkinType(
+        kind=kind, decided_by=decided_by, image_kind=image_kind, self_reported=answer,
+        measurements={"t_zone_specular_fraction": t_shine, "u_zone_specular_fraction": u_shine,
+                      "roughness_l_star": texture, "image_confidence": image_confidence},
+        confidence=confidence,
+    )
