@@ -1,0 +1,96 @@
+"""Load articles (markdown with a small front-matter block) and videos from the package data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import TypeVar
+
+from metskin.domain.content.model import Article, Video
+from metskin.domain.errors import ValidationFailed
+
+CONTENT = "data/content"
+FENCE = "---"
+
+
+def _content_root() -> Traversable:
+    return resources.files("metskin").joinpath(CONTENT)
+
+
+def parse_front_matter(text: str) -> tuple[dict[str, str | list[str]], str]:
+    """Split `---` delimited `key: value` lines from the body; `[a, b]` values become lists."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or lines[0].strip() != FENCE:
+        raise ValidationFailed("article must start with a --- front-matter block")
+    try:
+        end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == FENCE)
+    except StopIteration as exc:
+        raise ValidationFailed("front-matter block is not closed") from exc
+    meta: dict[str, str | list[str]] = {}
+    for line in lines[1:end]:
+        key, sep, value = line.partition(":")
+        if not sep:
+            raise ValidationFailed(f"bad front-matter line: {line!r}")
+        meta[key.strip()] = _value(value.strip())
+    return meta, "\n".join(lines[end + 1:]).strip() + "\n"
+
+
+def _value(raw: str) -> str | list[str]:
+    if raw.startswith("[") and raw.endswith("]"):
+        return [item.strip().lower() for item in raw[1:-1].split(",") if item.strip()]
+    return raw
+
+
+def parse_article(text: str) -> Article:
+    meta, body = parse_front_matter(text)
+    tags = meta.get("tags", [])
+    if not isinstance(tags, list) or not tags:
+        raise ValidationFailed("article needs a non-empty tags list", field="tags")
+    try:
+        return Article(slug=str(meta["slug"]), title=str(meta["title"]), tags=tuple(tags),
+                       reading_minutes=int(str(meta["reading_minutes"])),
+                       summary=str(meta.get("summary", "")), body=body)
+    except (KeyError, ValueError) as exc:
+        raise ValidationFailed(f"bad article front matter: {exc}") from exc
+
+
+@cache
+def load_articles() -> tuple[Article, ...]:
+    """All packaged articles, sorted by slug."""
+    folder = _content_root().joinpath("articles")
+    files = [f for f in folder.iterdir() if f.name.endswith(".md")]
+    return tuple(sorted((parse_article(f.read_text("utf-8")) for f in files),
+                        key=lambda a: a.slug))
+
+
+@cache
+def load_videos() -> tuple[Video, ...]:
+    rows = json.loads(_content_root().joinpath("videos.json").read_text("utf-8"))["videos"]
+    return tuple(Video(row["slug"], row["title"], tuple(t.lower() for t in row["tags"]),
+                       int(row["duration_seconds"]), row["description"], row["url"])
+                 for row in rows)
+
+
+def article(slug: str) -> Article | None:
+    return next((a for a in load_articles() if a.slug == slug), None)
+
+
+Tagged = TypeVar("Tagged", Article, Video)
+
+
+def by_tags(items: Sequence[Tagged], tags: Iterable[str]) -> list[Tagged]:
+    """Items sharing at least one tag, most shared tags first, then by title."""
+    wanted = {t.lower() for t in tags}
+    scored = [(len(wanted & set(item.tags)), item) for item in items]
+    return [item for score, item in sorted(scored, key=lambda p: (-p[0], p[1].title)) if score]
+
+
+def articles_for_tags(tags: Iterable[str]) -> list[Article]:
+    return by_tags(load_articles(), tags)
+
+
+def videos_for_tags(tags: Iterable[str]) -> list[Video]:
+    return by_tags(load_videos(), tags)

@@ -1,0 +1,111 @@
+"""Educational content: loading, tag lookup, the markdown subset and the article page."""
+
+from __future__ import annotations
+
+import math
+import re
+from importlib import resources
+
+import pytest
+
+from metskin.domain.content import (
+    article,
+    articles_for_tags,
+    load_articles,
+    load_videos,
+    render_article,
+    videos_for_tags,
+)
+from metskin.domain.content.loader import parse_article
+from metskin.domain.content.markdown import to_html
+from metskin.domain.content.model import Article
+from metskin.domain.errors import ValidationFailed
+
+TOPICS = {"spf", "retinoids", "acne", "patch-test", "when-to-see-a-dermatologist"}
+WORDS_PER_MINUTE = 200
+
+
+def test_at_least_twenty_articles_with_tags_and_unique_slugs() -> None:
+    articles = load_articles()
+    assert len(articles) >= 20
+    assert len({a.slug for a in articles}) == len(articles)
+    for item in articles:
+        assert item.tags, item.slug
+        assert all(re.fullmatch(r"[a-z0-9-]+", tag) for tag in item.tags), item.slug
+        assert item.title and item.summary and item.body.strip()
+
+
+def test_required_topics_are_covered() -> None:
+    covered = {tag for a in load_articles() for tag in a.tags}
+    assert covered >= TOPICS
+
+
+def test_reading_minutes_match_the_length() -> None:
+    for item in load_articles():
+        estimate = math.ceil(len(item.body.split()) / WORDS_PER_MINUTE)
+        assert abs(item.reading_minutes - estimate) <= 2, item.slug
+
+
+def test_article_files_are_named_after_their_slug() -> None:
+    folder = resources.files("metskin").joinpath("data/content/articles")
+    names = {f.name.removesuffix(".md") for f in folder.iterdir() if f.name.endswith(".md")}
+    assert names == {a.slug for a in load_articles()}
+
+
+def test_videos_have_local_urls_and_descriptions() -> None:
+    videos = load_videos()
+    assert len(videos) >= 5
+    for video in videos:
+        assert video.url == f"/media/videos/{video.slug}.mp4"
+        assert "://" not in video.url and video.tags and video.duration_seconds > 0
+        assert len(video.description) > 30
+        assert not re.search(r"lorem|todo|placeholder|tbd", video.description, re.I)
+
+
+def test_articles_for_tags_ranks_by_shared_tags() -> None:
+    found = articles_for_tags(["acne", "azelaic-acid"])
+    assert found[0].slug in {"azelaic-acid", "hyperpigmentation-on-darker-skin"}
+    assert all({"acne", "azelaic-acid"} & set(a.tags) for a in found)
+    shared = [len({"acne", "azelaic-acid"} & set(a.tags)) for a in found]
+    assert shared == sorted(shared, reverse=True)
+    assert articles_for_tags(["SPF"]) == articles_for_tags(["spf"])
+    assert articles_for_tags(["not-a-tag"]) == []
+    assert [v.slug for v in videos_for_tags(["moles"])] == ["checking-moles-abcde"]
+
+
+def test_front_matter_parsing_and_errors() -> None:
+    parsed = parse_article("---\nslug: x\ntitle: A: B\ntags: [One, two]\n"
+                           "reading_minutes: 2\n---\nBody text.\n")
+    assert (parsed.slug, parsed.title, parsed.tags, parsed.body) == (
+        "x", "A: B", ("one", "two"), "Body text.\n")
+    with pytest.raises(ValidationFailed):
+        parse_article("no front matter")
+    with pytest.raises(ValidationFailed):
+        parse_article("---\nslug: x\ntitle: t\ntags: []\nreading_minutes: 1\n---\n")
+    with pytest.raises(ValidationFailed):
+        parse_article("---\nslug: x\ntitle: t\ntags: [a]\nreading_minutes: soon\n---\n")
+
+
+def test_markdown_subset_escapes_html() -> None:
+    html = to_html("## Hello <b>\n\n- **one** & two\n- three\n\nA <script>x</script> line\n"
+                   "continues.")
+    assert html == ("<h2>Hello &lt;b&gt;</h2>\n<ul><li><strong>one</strong> &amp; two</li>"
+                    "<li>three</li></ul>\n<p>A &lt;script&gt;x&lt;/script&gt; line continues.</p>")
+
+
+def test_article_page_renders_body_related_and_disclaimer() -> None:
+    item = article("checking-your-moles")
+    assert item is not None
+    page = render_article(item)
+    assert "<h1>Checking your moles - the ABCDE guide</h1>" in page
+    assert "<strong>E</strong>volving" in page
+    assert "not medical advice or a diagnosis" in page
+    assert 'href="/learn/when-to-see-a-dermatologist"' in page
+    assert 'href="/media/videos/checking-moles-abcde.mp4"' in page
+    assert 'href="/learn/checking-your-moles"' not in page
+
+
+def test_article_page_escapes_titles() -> None:
+    hostile = Article("x", "<img src=x onerror=alert(1)>", ("spf",), 1, "s", "Body")
+    page = render_article(hostile)
+    assert "<img" not in page and "&lt;img" in page
