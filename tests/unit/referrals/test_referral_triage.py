@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -230,3 +231,21 @@ def test_every_rule_reports_only_declared_evidence() -> None:
 def test_snapshot_needs_an_aware_timestamp() -> None:
     with pytest.raises(ValidationFailed):
         AnalysisSnapshot(taken_at=datetime(2025, 1, 1))
+
+
+@dataclass(frozen=True)
+class FakeConcern:
+    name: str
+    score: float
+    regions: dict[str, float]
+    measurements: dict[str, float]
+
+
+def test_snapshot_from_analysis_concerns() -> None:
+    concerns = [FakeConcern("acne", 62.0, {"chin": 80.0}, {"lesion_count": 55.0}),
+                FakeConcern("redness", 30.0, {"chin": 20.0, "nose": 45.0}, {})]
+    snapshot = AnalysisSnapshot.from_concerns(NOW, concerns)
+    assert snapshot.acne_lesions == 55
+    assert snapshot.regions == {"chin": {"acne": 80.0, "redness": 20.0}, "nose": {"redness": 45.0}}
+    assert snapshot.score("redness") == 30.0
+    assert fired(snapshot) == ("acne_severe",)

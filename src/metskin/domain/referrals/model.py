@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from typing import Protocol
 
 from metskin.domain.errors import ValidationFailed
 
@@ -63,6 +64,19 @@ class PigmentedSpot:
         return self.x is not None and self.y is not None
 
 
+class ConcernLike(Protocol):
+    """The shape of one concern reported by the analysis component."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def regions(self) -> Mapping[str, float]: ...
+    @property
+    def measurements(self) -> Mapping[str, float]: ...
+
+
 @dataclass(frozen=True)
 class AnalysisSnapshot:
     """What one analysis measured. Scores are 0-100; `regions` maps region -> concern -> score."""
@@ -77,6 +91,21 @@ class AnalysisSnapshot:
     def __post_init__(self) -> None:
         if self.taken_at.tzinfo is None:
             raise ValidationFailed("taken_at must be timezone-aware", field="taken_at")
+
+    @classmethod
+    def from_concerns(cls, taken_at: datetime, concerns: Iterable[ConcernLike],
+                      spots: tuple[PigmentedSpot, ...] | None = None,
+                      acne_nodules: int | None = None) -> AnalysisSnapshot:
+        """Build a snapshot from analysis concerns (the acne lesion count is a measurement)."""
+        items = list(concerns)
+        regions: dict[str, dict[str, float]] = {}
+        for item in items:
+            for region, value in item.regions.items():
+                regions.setdefault(region, {})[item.name] = value
+        lesions = next((int(c.measurements["lesion_count"]) for c in items
+                        if c.name == ACNE and "lesion_count" in c.measurements), None)
+        return cls(taken_at, {c.name: c.score for c in items}, regions, lesions, acne_nodules,
+                   spots)
 
     def score(self, concern: str) -> float | None:
         """The whole-face score, or the worst region when only regions were scored."""
