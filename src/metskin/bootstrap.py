@@ -92,7 +92,7 @@ def bootstrap(
     container.jobs = DramatiqJobQueue(container.broker)
     container.accounts = AccountService(
         container.new_uow,
-        Argon2Hasher(),
+        Argon2Hasher(settings.password_hash_time_cost, settings.password_hash_memory_kib),
         JwtAccessTokens(
             settings.secret_key.get_secret_value(),
             timedelta(minutes=settings.access_token_minutes),

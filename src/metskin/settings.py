@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr("dev-insecure-change-me-please-0123456789abcdef")
     access_token_minutes: int = 15
     refresh_token_days: int = 30
+    password_hash_time_cost: int = 2  # argon2id; OWASP minimum with 19 MiB
+    password_hash_memory_kib: int = 19_456
 
     graphiql: bool = True
     max_query_depth: int = 12

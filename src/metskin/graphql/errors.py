@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.extensions import MaskErrors
 
 from metskin.domain.errors import DomainError
 
@@ -21,14 +19,10 @@ def is_expected(error: GraphQLError) -> bool:
     return original is None or isinstance(original, (DomainError, GraphQLError))
 
 
-class ErrorCodes(SchemaExtension):
-    """Adds `extensions.code` (and `field`) to every error."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        for error in getattr(result, "errors", None) or []:
-            error.extensions = {**(error.extensions or {}), **_extensions_for(error)}
+def add_error_codes(errors: list[GraphQLError]) -> None:
+    """Give every error `extensions.code` (and `field` for domain errors)."""
+    for error in errors:
+        error.extensions = {**(error.extensions or {}), **_extensions_for(error)}
 
 
 def _extensions_for(error: GraphQLError) -> dict[str, str]:
@@ -45,8 +39,16 @@ def _extensions_for(error: GraphQLError) -> dict[str, str]:
     return {"code": "INTERNAL_ERROR"}
 
 
-def mask_unexpected_errors() -> MaskErrors:
-    return MaskErrors(
-        should_mask_error=lambda error: not is_expected(error),
-        error_message=UNEXPECTED_MESSAGE,
-    )
+class MaskUnexpectedErrors(MaskErrors):
+    """Hides the message of anything that is not a domain or GraphQL error."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            should_mask_error=lambda error: not is_expected(error),
+            error_message=UNEXPECTED_MESSAGE,
+        )
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "INTERNAL_ERROR"}
+        return masked

@@ -15,7 +15,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
-from metskin.graphql.errors import ErrorCodes, is_expected, mask_unexpected_errors
+from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_expected
 from metskin.graphql.types.accounts import AccountMutations, AccountQueries
 from metskin.settings import Settings
 
@@ -36,7 +36,8 @@ class MetSkinSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        """Log unexpected errors with their traceback; expected ones are the client's business."""
+        """Add error codes; log unexpected errors with their traceback, not the expected ones."""
+        add_error_codes(errors)
         unexpected = [error for error in errors if not is_expected(error)]
         if unexpected:
             super().process_errors(unexpected, execution_context)
@@ -54,8 +55,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
             partial(ParserCache, maxsize=512),
             partial(ValidationCache, maxsize=512),
-            mask_unexpected_errors,
-            ErrorCodes,
+            MaskUnexpectedErrors,
         ],
     )
 

@@ -1,0 +1,44 @@
+# MetSkin: `make run` serves the API on embedded defaults; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run migrate seed serve test test-fast lint schema bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+run: install migrate seed serve
+
+migrate: install
+	$(BIN)/metskin migrate
+
+seed: install
+	$(BIN)/metskin seed
+
+serve: install
+	$(BIN)/metskin serve
+
+lint: install
+	$(BIN)/ruff check src tests migrations bench
+	$(BIN)/mypy src
+
+schema: install
+	$(BIN)/metskin export-schema
+
+# Everything, against a throwaway MariaDB and Redis that the script starts and stops.
+test: install lint
+	METSKIN_REQUIRE_SERVICES=1 scripts/with-services.sh $(BIN)/pytest -q
+
+# Quick loop: SQLite and in-memory adapters only.
+test-fast: install
+	$(BIN)/pytest -q -m "not mariadb and not redis"
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from metskin.cli import main
+
+main()

@@ -1,0 +1,111 @@
+"""Shared fixtures: settings per test, databases per backend, Redis, and the container."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import SQLModel
+
+from metskin.adapters.db.migrations import upgrade
+from metskin.bootstrap import Container, bootstrap
+from metskin.settings import Settings
+
+MYSQL_URL = os.environ.get("METSKIN_TEST_MYSQL_URL", "")
+REDIS_URL = os.environ.get("METSKIN_TEST_REDIS_URL", "")
+REQUIRE_SERVICES = os.environ.get("METSKIN_REQUIRE_SERVICES") == "1"
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _service_or_skip(url: str, name: str) -> str:
+    if url:
+        return url
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{name} is required (run through scripts/with-services.sh)")
+    pytest.skip(f"{name} not configured")
+
+
+@pytest.fixture(scope="session")
+def mysql_server_url() -> str:
+    return _service_or_skip(MYSQL_URL, "MariaDB")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return _service_or_skip(REDIS_URL, "Redis")
+
+
+def create_mysql_database(server_url: str) -> str:
+    name = f"metskin_test_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(server_url)
+    with engine.connect() as connection:
+        connection.execute(
+            text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        )
+    engine.dispose()
+    return server_url.rstrip("/") + f"/{name}"
+
+
+def drop_mysql_database(database_url: str) -> None:
+    server, _, name = database_url.rpartition("/")
+    engine = create_engine(server + "/")
+    with engine.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_mysql(mysql_server_url: str) -> Iterator[str]:
+    url = create_mysql_database(mysql_server_url)
+    upgrade(url)
+    yield url
+    drop_mysql_database(url)
+
+
+def wipe(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+        upgrade(url)
+        yield url
+        return
+    url = request.getfixturevalue("migrated_mysql")
+    wipe(url)
+    yield url
+    wipe(url)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return make_settings(tmp_path, database_url=database_url)
+
+
+def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "var_dir": tmp_path / "var",
+        "redis_url": "",
+        "password_hash_time_cost": 1,
+        "password_hash_memory_kib": 8,
+        **overrides,
+    }
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def container(settings: Settings) -> Iterator[Container]:
+    container = bootstrap(settings)
+    yield container
+    container.close()

@@ -1,0 +1,54 @@
+"""An HTTP client on the ASGI app, and helpers to call GraphQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from metskin.bootstrap import Container
+from metskin.graphql.app import create_app
+
+PASSWORD = "tea-and-toast-77"
+
+
+class GraphQLClient:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+        self.token: str | None = None
+
+    async def call(self, query: str, **variables: Any) -> dict[str, Any]:
+        headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def data(self, query: str, **variables: Any) -> dict[str, Any]:
+        body = await self.call(query, **variables)
+        assert "errors" not in body, body
+        return body["data"]
+
+    async def error_codes(self, query: str, **variables: Any) -> list[str]:
+        body = await self.call(query, **variables)
+        return [error["extensions"]["code"] for error in body.get("errors", [])]
+
+    async def register(self, email: str, password: str = PASSWORD) -> dict[str, Any]:
+        data = await self.data(
+            """mutation($input: RegisterInput!) {
+                 register(input: $input) { accessToken refreshToken user { id email role } }
+               }""",
+            input={"email": email, "password": password, "displayName": "Test"},
+        )
+        self.token = data["register"]["accessToken"]
+        return data["register"]
+
+
+@pytest.fixture
+async def client(container: Container) -> AsyncIterator[GraphQLClient]:
+    transport = httpx.ASGITransport(app=create_app(container))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield GraphQLClient(http)

@@ -1,0 +1,186 @@
+"""Accounts through GraphQL: the round trip, errors with codes, permissions and limits."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from metskin.bootstrap import Container
+from metskin.domain.accounts.model import Role
+from tests.e2e.conftest import PASSWORD, GraphQLClient
+
+ME = "{ me { id email role profile { timeZone skinType allergies pregnant } } }"
+
+
+async def test_register_login_me_refresh_logout(client: GraphQLClient) -> None:
+    registered = await client.register("Maya@Example.com")
+    me = (await client.data(ME))["me"]
+    assert me["email"] == "maya@example.com"
+    assert me["role"] == "PATIENT"
+    assert me["id"] == registered["user"]["id"]
+
+    login = await client.data(
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { refreshToken } }",
+        e="MAYA@example.com",
+        p=PASSWORD,
+    )
+    refresh = login["login"]["refreshToken"]
+    rotated = await client.data(
+        "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken } }",
+        t=refresh,
+    )
+    assert rotated["refreshToken"]["refreshToken"] != refresh
+    await client.data(
+        "mutation($t: String!) { logout(refreshToken: $t) }",
+        t=rotated["refreshToken"]["refreshToken"],
+    )
+    codes = await client.error_codes(
+        "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }",
+        t=rotated["refreshToken"]["refreshToken"],
+    )
+    assert codes == ["INVALID_REFRESH_TOKEN"]
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "code"),
+    [
+        ("bad-email", PASSWORD, "VALIDATION_FAILED"),
+        ("new@example.com", "short", "WEAK_PASSWORD"),
+        ("taken@example.com", PASSWORD, "EMAIL_TAKEN"),
+    ],
+)
+async def test_registration_errors_are_clear(
+    client: GraphQLClient, email: str, password: str, code: str
+) -> None:
+    await client.register("taken@example.com")
+    body = await client.call(
+        "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
+        i={"email": email, "password": password},
+    )
+    assert [e["extensions"]["code"] for e in body["errors"]] == [code]
+    assert "Traceback" not in str(body)
+
+
+async def test_bad_credentials(client: GraphQLClient) -> None:
+    await client.register("maya@example.com")
+    codes = await client.error_codes(
+        'mutation { login(email: "maya@example.com", password: "wrong-one-99") { accessToken } }'
+    )
+    assert codes == ["INVALID_CREDENTIALS"]
+
+
+async def test_me_needs_a_valid_token(client: GraphQLClient) -> None:
+    assert await client.error_codes(ME) == ["UNAUTHENTICATED"]
+    client.token = "not-a-jwt"
+    assert await client.error_codes(ME) == ["UNAUTHENTICATED"]
+
+
+async def test_update_profile_saves_and_reports_bad_fields(client: GraphQLClient) -> None:
+    await client.register("maya@example.com")
+    update = """mutation($i: ProfileInput!) { updateProfile(input: $i) {
+                  profile { skinType allergies pregnant timeZone birthYear } } }"""
+    data = await client.data(
+        update,
+        i={"skinType": "OILY", "allergies": ["linalool"], "pregnant": True,
+           "timeZone": "Asia/Tokyo", "birthYear": 1994},
+    )
+    assert data["updateProfile"]["profile"] == {
+        "skinType": "OILY", "allergies": ["linalool"], "pregnant": True,
+        "timeZone": "Asia/Tokyo", "birthYear": 1994,
+    }
+    body = await client.call(update, i={"timeZone": "Nowhere/City"})
+    assert body["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "timeZone"}
+    body = await client.call(update, i={"sex": "male"})
+    assert body["errors"][0]["extensions"]["code"] == "CONTRADICTORY_PROFILE"
+    body = await client.call(update, i={"pregnant": None})
+    assert body["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
+    data = await client.data(update, i={"birthYear": None})
+    assert data["updateProfile"]["profile"]["birthYear"] is None
+    assert (await client.data(ME))["me"]["profile"]["timeZone"] == "Asia/Tokyo"
+
+
+async def test_admin_list_is_for_admins_only(client: GraphQLClient) -> None:
+    await client.register("maya@example.com")
+    codes = await client.error_codes("{ users(first: 5) { edges { node { email } } } }")
+    assert codes == ["FORBIDDEN"]
+
+
+async def login_as_admin(client: GraphQLClient, container: Container) -> None:
+    container.accounts.register("admin@example.com", PASSWORD, "Admin", Role.ADMIN)
+    data = await client.data(
+        "mutation($p: String!) { login(email: \"admin@example.com\", password: $p)"
+        " { accessToken } }",
+        p=PASSWORD,
+    )
+    client.token = data["login"]["accessToken"]
+
+
+USERS_PAGE = """query($first: Int!, $after: String) {
+  users(first: $first, after: $after) {
+    edges { node { email profile { timeZone } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+async def test_admin_pages_through_users_with_a_constant_query_count(
+    client: GraphQLClient, container: Container
+) -> None:
+    for index in range(12):
+        container.accounts.register(f"p{index}@example.com", PASSWORD)
+    await login_as_admin(client, container)
+
+    statements: list[str] = []
+    event.listen(container.engine, "before_cursor_execute",
+                 lambda *args: statements.append(args[2]))
+
+    async def count_queries(first: int) -> int:
+        statements.clear()
+        await client.data(USERS_PAGE, first=first)
+        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+
+    assert await count_queries(2) == await count_queries(13)
+
+    emails, after = [], None
+    while True:
+        page = (await client.data(USERS_PAGE, first=5, after=after))["users"]
+        emails += [edge["node"]["email"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(emails) == 13 and len(set(emails)) == 13
+
+
+@pytest.mark.parametrize(("first", "after"), [(0, None), (101, None), (5, "%%%not-base64")])
+async def test_bad_pagination_arguments(
+    client: GraphQLClient, container: Container, first: int, after: str | None
+) -> None:
+    await login_as_admin(client, container)
+    assert await client.error_codes(USERS_PAGE, first=first, after=after) == ["VALIDATION_FAILED"]
+
+
+async def test_deep_queries_and_alias_floods_are_refused(client: GraphQLClient) -> None:
+    aliases = " ".join(f"a{i}: health" for i in range(40))
+    body = await client.call("{ " + aliases + " }")
+    assert body["errors"] and body.get("data") is None
+    body = await client.call("{ me { profile { " + "x " * 3000 + "} } }")
+    assert body["errors"]
+
+
+async def test_unexpected_errors_are_masked(
+    client: GraphQLClient, container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await client.register("maya@example.com")
+
+    def explode(_ids: list[str]) -> list[object]:
+        raise RuntimeError("database password is hunter2")
+
+    monkeypatch.setattr(container.accounts, "get_users", explode)
+    body = await client.call(ME)
+    assert body["errors"][0]["extensions"]["code"] == "INTERNAL_ERROR"
+    assert "hunter2" not in str(body)
+
+
+async def test_syntax_errors_have_a_code(client: GraphQLClient) -> None:
+    assert await client.error_codes("{ me { ") == ["GRAPHQL_VALIDATION_FAILED"]
+    assert await client.error_codes("{ nope }") == ["GRAPHQL_VALIDATION_FAILED"]

@@ -1,0 +1,135 @@
+"""The real command line: migrate, seed and serve on loopback, then HTTP and websocket calls."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from metskin.seed import DEMO_PASSWORD
+
+METSKIN = [sys.executable, "-m", "metskin"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    var_dir = tmp_path_factory.mktemp("server") / "var"
+    env = {**os.environ, "METSKIN_VAR_DIR": str(var_dir), "METSKIN_DATABASE_URL": "",
+           "METSKIN_REDIS_URL": ""}
+    for command in (["migrate"], ["seed"]):
+        subprocess.run([*METSKIN, *command], env=env, check=True, capture_output=True)
+    port = free_port()
+    process = subprocess.Popen(
+        [*METSKIN, "serve", "--port", str(port)], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("server did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def graphql(base: str, query: str, token: str | None = None, **variables: object) -> dict:
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    response = httpx.post(f"{base}/graphql", json={"query": query, "variables": variables},
+                          headers=headers)
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_register_login_me_over_http(server: str) -> None:
+    registered = graphql(
+        server,
+        'mutation { register(input: {email: "curl@example.com", password: "tea-and-toast-77"})'
+        " { accessToken } }",
+    )
+    assert registered["data"]["register"]["accessToken"]
+    login = graphql(
+        server,
+        'mutation { login(email: "curl@example.com", password: "tea-and-toast-77")'
+        " { accessToken } }",
+    )
+    token = login["data"]["login"]["accessToken"]
+    me = graphql(server, "{ me { email role } }", token)
+    assert me["data"]["me"] == {"email": "curl@example.com", "role": "PATIENT"}
+
+
+def test_seeded_demo_accounts_can_log_in(server: str) -> None:
+    login = graphql(
+        server,
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { role } } }",
+        e="derm@demo.metskin.local",
+        p=DEMO_PASSWORD,
+    )
+    assert login["data"]["login"]["user"]["role"] == "DERMATOLOGIST"
+
+
+def test_graphiql_and_introspection_are_on(server: str) -> None:
+    page = httpx.get(f"{server}/graphql", headers={"accept": "text/html"})
+    assert "graphiql" in page.text.lower()
+    body = graphql(server, "{ __schema { queryType { name } } }")
+    assert body["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+def test_websocket_rejects_a_bad_token_and_accepts_a_good_one(server: str) -> None:
+    ws_url = server.replace("http", "ws") + "/graphql"
+    with connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send(json.dumps({"type": "connection_init",
+                            "payload": {"authorization": "Bearer forged"}}))
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=5)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+    login = graphql(
+        server,
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+        e="patient@demo.metskin.local",
+        p=DEMO_PASSWORD,
+    )
+    token = login["data"]["login"]["accessToken"]
+    with connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send(json.dumps({"type": "connection_init",
+                            "payload": {"authorization": f"Bearer {token}"}}))
+        assert json.loads(ws.recv(timeout=5))["type"] == "connection_ack"
+
+
+def test_outbox_got_the_welcome_email(
+    server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    graphql(
+        server,
+        'mutation { register(input: {email: "mail@example.com", password: "tea-and-toast-77"})'
+        " { accessToken } }",
+    )
+    outbox = next(Path(tmp_path_factory.getbasetemp()).glob("server*/var/outbox"))
+    for _ in range(50):
+        recipients = [json.loads(p.read_text())["to"] for p in outbox.glob("*.json")]
+        if "mail@example.com" in recipients:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"no welcome email in {outbox}")

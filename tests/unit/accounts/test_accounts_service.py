@@ -1,0 +1,196 @@
+"""Account use cases on fakes of the ports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from metskin.domain.accounts.model import Role
+from metskin.domain.accounts.passwords import WeakPassword
+from metskin.domain.accounts.profile import ContradictoryProfile
+from metskin.domain.accounts.service import (
+    AccountService,
+    EmailTaken,
+    InvalidCredentials,
+    InvalidRefreshToken,
+)
+from metskin.domain.errors import Unauthenticated, ValidationFailed
+from metskin.domain.messages import Job
+from tests.fakes import FakeAccessTokens, FakeClock, FakeHasher, FakeUnitOfWork
+
+PASSWORD = "tea-and-toast-77"
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def accounts(uow: FakeUnitOfWork, clock: FakeClock) -> AccountService:
+    return AccountService(uow, FakeHasher(), FakeAccessTokens(), clock, timedelta(days=30))
+
+
+def test_register_normalises_email_and_queues_welcome_after_commit(
+    accounts: AccountService, uow: FakeUnitOfWork
+) -> None:
+    user = accounts.register("  Maya.Lee@Example.COM ", PASSWORD, "Maya")
+    assert user.email == "maya.lee@example.com"
+    assert user.role is Role.PATIENT
+    assert user.password_hash != PASSWORD
+    assert uow.released == [Job("send_welcome_email", {"user_id": user.id})]
+
+
+def test_email_is_unique_whatever_its_case(accounts: AccountService, uow: FakeUnitOfWork) -> None:
+    accounts.register("maya@example.com", PASSWORD)
+    with pytest.raises(EmailTaken) as raised:
+        accounts.register("MAYA@example.com", PASSWORD)
+    assert raised.value.code == "EMAIL_TAKEN"
+    assert len(uow.users.rows) == 1
+    assert len(uow.released) == 1  # the failed attempt queued nothing
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("short1!", "at least"),
+        ("password123", "easy to guess"),
+        ("aaaaaaaaaaaa", "easy to guess"),
+        ("lowercaseonly", "Mix"),
+        ("maya-the-great-1", "email name"),
+        ("x" * 300, "at most"),
+    ],
+)
+def test_weak_passwords_are_refused(accounts: AccountService, password: str, reason: str) -> None:
+    with pytest.raises(WeakPassword, match=reason):
+        accounts.register("maya@example.com", password)
+
+
+@pytest.mark.parametrize("email", ["", "no-at-sign", "two@@example.com", "a@b", "x@y .com"])
+def test_invalid_emails_are_refused(accounts: AccountService, email: str) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        accounts.register(email, PASSWORD)
+    assert raised.value.field == "email"
+
+
+def test_login_gives_tokens_that_authenticate(accounts: AccountService) -> None:
+    user = accounts.register("maya@example.com", PASSWORD)
+    session = accounts.login("MAYA@example.com", PASSWORD)
+    assert accounts.authenticate(session.tokens.access_token) == (user.id, Role.PATIENT)
+
+
+@pytest.mark.parametrize(("email", "password"), [("maya@example.com", "wrong-password-1"),
+                                                 ("nobody@example.com", PASSWORD)])
+def test_login_failures_do_not_say_which_part_was_wrong(
+    accounts: AccountService, email: str, password: str
+) -> None:
+    accounts.register("maya@example.com", PASSWORD)
+    with pytest.raises(InvalidCredentials, match="Email or password is incorrect"):
+        accounts.login(email, password)
+
+
+def test_access_token_expires(accounts: AccountService, clock: FakeClock) -> None:
+    accounts.register("maya@example.com", PASSWORD)
+    session = accounts.login("maya@example.com", PASSWORD)
+    clock.advance(minutes=16)
+    with pytest.raises(Unauthenticated):
+        accounts.authenticate(session.tokens.access_token)
+
+
+def test_refresh_rotates_and_reuse_ends_the_session(accounts: AccountService) -> None:
+    accounts.register("maya@example.com", PASSWORD)
+    first = accounts.login("maya@example.com", PASSWORD).tokens.refresh_token
+    second = accounts.refresh(first).tokens.refresh_token
+    assert second != first
+    with pytest.raises(InvalidRefreshToken):
+        accounts.refresh(first)  # replayed: the whole family is revoked
+    with pytest.raises(InvalidRefreshToken):
+        accounts.refresh(second)
+
+
+def test_refresh_token_expires(accounts: AccountService, clock: FakeClock) -> None:
+    accounts.register("maya@example.com", PASSWORD)
+    token = accounts.login("maya@example.com", PASSWORD).tokens.refresh_token
+    clock.advance(days=31)
+    with pytest.raises(InvalidRefreshToken):
+        accounts.refresh(token)
+
+
+def test_logout_revokes_the_refresh_token(accounts: AccountService) -> None:
+    accounts.register("maya@example.com", PASSWORD)
+    token = accounts.login("maya@example.com", PASSWORD).tokens.refresh_token
+    accounts.logout(token)
+    with pytest.raises(InvalidRefreshToken):
+        accounts.refresh(token)
+
+
+def test_other_sessions_survive_a_logout(accounts: AccountService) -> None:
+    accounts.register("maya@example.com", PASSWORD)
+    phone = accounts.login("maya@example.com", PASSWORD).tokens.refresh_token
+    laptop = accounts.login("maya@example.com", PASSWORD).tokens.refresh_token
+    accounts.logout(phone)
+    assert accounts.refresh(laptop).user.email == "maya@example.com"
+
+
+def test_update_profile_validates_and_saves(accounts: AccountService) -> None:
+    user = accounts.register("maya@example.com", PASSWORD)
+    updated = accounts.update_profile(
+        user.id,
+        {
+            "birth_year": 1990,
+            "skin_type": "combination",
+            "concerns": ["acne", "redness", "acne"],
+            "allergies": [" Linalool ", "fragrance"],
+            "time_zone": "America/New_York",
+            "phone": "+12125550123",
+            "sms_opt_in": True,
+        },
+    )
+    assert updated.profile.concerns == ["acne", "redness"]
+    assert updated.profile.allergies == ["Linalool", "fragrance"]
+    assert accounts.get_user(user.id).profile.time_zone == "America/New_York"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"birth_year": 1850}, "birthYear"),
+        ({"birth_year": 2025}, "birthYear"),
+        ({"skin_type": "greasy"}, "skinType"),
+        ({"concerns": ["freckles"]}, "concerns"),
+        ({"time_zone": "Mars/Olympus"}, "timeZone"),
+        ({"phone": "0770 0900"}, "phone"),
+        ({"budget_total": -5}, "budgetTotal"),
+        ({"currency": "euro"}, "currency"),
+    ],
+)
+def test_bad_profile_values_name_the_field(
+    accounts: AccountService, changes: dict[str, object], field: str
+) -> None:
+    user = accounts.register("maya@example.com", PASSWORD)
+    with pytest.raises(ValidationFailed) as raised:
+        accounts.update_profile(user.id, changes)
+    assert raised.value.field == field
+    assert accounts.get_user(user.id).profile.birth_year is None  # nothing half-saved
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"sex": "male", "pregnant": True},
+        {"budget_total": 30, "budget_per_product": 50},
+        {"sms_opt_in": True},
+    ],
+)
+def test_contradictory_profiles_are_refused(
+    accounts: AccountService, changes: dict[str, object]
+) -> None:
+    user = accounts.register("maya@example.com", PASSWORD)
+    with pytest.raises(ContradictoryProfile):
+        accounts.update_profile(user.id, changes)
