@@ -1,0 +1,226 @@
+"""One test (at least) for every safety rule in safety_rules.json."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from metskin.domain.recommendations.routine import Routine, build_routine
+from metskin.domain.recommendations.safety import exclusion_for, find_listed
+from tests.unit.recommendations.recommendation_builders import (
+    catalog,
+    needs,
+    packaged_rules,
+    product,
+    profile,
+)
+
+
+def excluded_by(routine: Routine, product_id: str) -> str | None:
+    return next((e.rule_id for e in routine.excluded if e.product.id == product_id), None)
+
+
+def chosen(routine: Routine) -> set[str]:
+    return {p.id for p in routine.products}
+
+
+def rule_hit(rule_id: str) -> str:
+    """Marks the rule a test is about; see the last test."""
+    return rule_id
+
+
+@pytest.mark.parametrize("state", [{"pregnant": True}, {"breastfeeding": True}])
+def test_no_retinoids_when_pregnant_or_breastfeeding(state: dict) -> None:
+    built = catalog([product("retinol", "serum", [("Retinol", 0.5)], when="PM")])
+    routine = build_routine(needs(wrinkles=80), profile(**state), built)
+    assert "retinol" not in chosen(routine)
+    assert excluded_by(routine, "retinol") == rule_hit("pregnancy.no_retinoids")
+    reason = next(e.reason for e in routine.excluded if e.product.id == "retinol")
+    assert "Retinol" in reason and "pregnancy" in reason
+
+
+def test_retinoid_is_offered_when_not_pregnant() -> None:
+    built = catalog([product("retinol", "serum", [("Retinol", 0.5)], when="PM")])
+    routine = build_routine(needs(wrinkles=80), profile(), built)
+    assert "retinol" in chosen(routine)
+
+
+def test_no_hydroquinone_when_pregnant() -> None:
+    built = catalog([product("hq", "serum", [("Hydroquinone", 4.0)], when="PM")])
+    routine = build_routine(needs(pigmentation=90), profile(pregnant=True, age=30), built)
+    assert excluded_by(routine, "hq") == rule_hit("pregnancy.no_hydroquinone")
+
+
+@pytest.mark.parametrize(("percent", "allowed"), [(0.5, True), (2.0, True), (4.0, False)])
+def test_salicylic_acid_above_two_percent_is_left_out_in_pregnancy(
+    percent: float, allowed: bool
+) -> None:
+    built = catalog([product("bha", "serum", [("Salicylic Acid", percent)])])
+    routine = build_routine(needs(acne=80), profile(breastfeeding=True), built)
+    assert ("bha" in chosen(routine)) is allowed
+    if not allowed:
+        assert excluded_by(routine, "bha") == rule_hit("pregnancy.no_high_strength_salicylic")
+
+
+def test_other_pregnancy_contraindicated_ingredients_are_left_out() -> None:
+    built = catalog([product("vit-k", "eye_care", [("Phytonadione", 1.0)])])
+    routine = build_routine(needs(dark_circles=80), profile(pregnant=True), built)
+    assert excluded_by(routine, "vit-k") == rule_hit("pregnancy.contraindicated_ingredient")
+
+
+def test_prescription_actives_are_left_out_for_minors() -> None:
+    built = catalog([product("tret", "serum", [("Tretinoin", 0.025)], when="PM")])
+    teen = build_routine(needs(acne=80), profile(birth_year=2010, current_year=2026), built)
+    adult = build_routine(needs(acne=80), profile(age=30), built)
+    assert excluded_by(teen, "tret") == rule_hit("minor.no_prescription_actives")
+    assert "tret" in chosen(adult)
+    assert any("prescription-only" in warning for warning in adult.warnings)
+
+
+def test_sensitive_skin_gets_only_fragrance_free_products() -> None:
+    built = catalog([
+        product("scented-cream", "moisturiser", [("Ceramide NP", None)], extra_inci=["Parfum"],
+                price="5.00"),
+    ])
+    sensitive = build_routine(needs(dryness=80), profile(sensitive_skin=True), built)
+    assert excluded_by(sensitive, "scented-cream") == rule_hit("sensitive.fragrance_free")
+    assert all(p.fragrance_free for p in sensitive.products)
+
+
+def test_avoid_list_ingredient_hidden_deep_in_the_inci_list() -> None:
+    # Limonene is not a key active: it sits near the end of the full label.
+    hidden = product("hidden", "serum", [("Niacinamide", 5.0)],
+                     extra_inci=["Xanthan Gum", "Sodium Citrate", "Limonene"])
+    assert hidden["inci"].index("Limonene") > 3
+    built = catalog([hidden])
+    routine = build_routine(needs(shine=80), profile(avoid=("LIMONENE",)), built)
+    assert "hidden" not in chosen(routine)
+    assert excluded_by(routine, "hidden") == rule_hit("avoid.listed_ingredient")
+    reason = next(e.reason for e in routine.excluded if e.product.id == "hidden")
+    assert "Limonene" in reason and "avoid-list" in reason
+
+
+@pytest.mark.parametrize(
+    ("term", "found"),
+    [
+        ("fragrance", "Parfum"),  # a common name of an INCI entry
+        ("Lavender", "Lavandula Angustifolia Oil"),  # part of a common name
+        ("  parfum ", "Parfum"),  # spacing and case
+        ("fragrances", "Parfum"),  # a class, plural
+    ],
+)
+def test_avoid_list_matches_common_names_and_classes(term: str, found: str) -> None:
+    built = catalog([product("scented", "serum", [("Niacinamide", 5.0)],
+                             extra_inci=["Parfum", "Lavandula Angustifolia Oil"])])
+    listed = find_listed(built.product("scented"), [term])
+    assert listed is not None and listed[1] == found
+
+
+def test_avoid_list_needs_whole_words() -> None:
+    built = catalog([product("acidic", "serum", [("Niacinamide", 5.0)])])
+    assert find_listed(built.product("acidic"), ["nia"]) is None
+
+
+def test_allergies_are_always_respected() -> None:
+    built = catalog([product("lavender-cream", "moisturiser", [("Ceramide NP", None)],
+                             extra_inci=["Lavandula Angustifolia Oil"], price="4.00")])
+    routine = build_routine(needs(dryness=90), profile(allergies=("lavender",)), built)
+    assert excluded_by(routine, "lavender-cream") == rule_hit("allergy.listed_ingredient")
+    assert all(find_listed(p, ["lavender"]) is None for p in routine.products)
+
+
+def test_per_product_budget() -> None:
+    built = catalog([product("luxury", "serum", [("Niacinamide", 10.0)], price="90.00")])
+    routine = build_routine(needs(shine=90), profile(budget_per_product=Decimal(40)), built)
+    assert excluded_by(routine, "luxury") == rule_hit("budget.per_product")
+    assert all(p.price <= 40 for p in routine.products)
+
+
+def test_per_product_budget_in_another_currency_is_not_assumed_to_fit() -> None:
+    built = catalog([product("cheap", "serum", [("Niacinamide", 10.0)], price="6.00")])
+    usd = profile(budget_per_product=Decimal(40), currency="USD")
+    exclusion = exclusion_for(built.product("cheap"), usd, built.rules)
+    assert exclusion is not None and exclusion.rule_id == "budget.per_product"
+
+
+def test_total_budget_keeps_room_for_the_essentials() -> None:
+    # Basics cost 8 + 12 + 15 = 35; a 20 serum would leave no room for them in 45.
+    built = catalog([
+        product("pricey-serum", "serum", [("Salicylic Acid", 2.0), ("Niacinamide", 10.0)],
+                price="20.00"),
+        product("cheap-serum", "serum", [("Niacinamide", 5.0)], price="9.00"),
+    ])
+    unlimited = build_routine(needs(shine=90, acne=90), profile(), built)
+    assert "pricey-serum" in chosen(unlimited)  # the better match, when money is no object
+    routine = build_routine(needs(shine=90, acne=90), profile(budget_total=Decimal(45)), built)
+    assert routine.total_price <= 45
+    assert {"plain-cleanser", "plain-moisturiser", "plain-spf", "cheap-serum"} == chosen(routine)
+    assert excluded_by(routine, "pricey-serum") == rule_hit("budget.total")
+
+
+def test_retinoid_and_acid_never_share_a_routine_time() -> None:
+    built = catalog([
+        product("retinol", "serum", [("Retinol", 0.5)], when="PM", price="9.00"),
+        product("aha", "exfoliant", [("Glycolic Acid", 7.0)], when="PM", price="9.00"),
+        product("bpo", "spot_treatment", [("Benzoyl Peroxide", 5.0)], price="9.00"),
+    ])
+    routine = build_routine(needs(wrinkles=90, acne=80, pigmentation=60), profile(), built)
+    for steps in (routine.am, routine.pm):
+        classes = [s.product.classes for s in steps]
+        has_retinoid = any("retinoid" in c for c in classes)
+        has_partner = any(c & {"aha", "bha", "benzoyl_peroxide"} for c in classes)
+        assert not (has_retinoid and has_partner)
+    conflicted = {e.product.id for e in routine.excluded
+                  if e.rule_id == rule_hit("conflict.retinoid_with_acids_or_bpo")}
+    moved = [s for s in routine.am if s.product.id == "bpo"]
+    assert conflicted or moved
+    assert "retinol" in chosen(routine)
+
+
+def test_conflicting_product_that_can_move_goes_to_the_morning() -> None:
+    built = catalog([
+        product("tret", "serum", [("Tretinoin", 0.05)], when="PM"),
+        product("bpo", "spot_treatment", [("Benzoyl Peroxide", 2.5)], when="both"),
+    ])
+    routine = build_routine(needs(acne=90), profile(age=30), built)
+    am, pm = {s.product.id for s in routine.am}, {s.product.id for s in routine.pm}
+    assert "tret" in pm and "bpo" in am and "bpo" not in pm
+    bpo_step = next(s for s in routine.am if s.product.id == "bpo")
+    assert any("morning only" in line for line in bpo_step.why)
+
+
+def test_tretinoin_is_evening_only_even_if_the_label_says_both() -> None:
+    built = catalog([product("tret", "serum", [("Tretinoin", 0.025)], when="both")])
+    routine = build_routine(needs(wrinkles=90), profile(age=40), built)
+    assert "tret" in {s.product.id for s in routine.pm}
+    assert "tret" not in {s.product.id for s in routine.am}
+    step = next(s for s in routine.pm if s.product.id == "tret")
+    assert any("evening routine only" in line for line in step.why)
+    rule_hit("timing.retinoids_pm_only")
+
+
+@pytest.mark.parametrize("active", [("Glycolic Acid", 7.0), ("Retinol", 0.5)])
+def test_no_aha_or_retinoid_without_a_sunscreen(active: tuple[str, float]) -> None:
+    products = [
+        product("cleanser", "cleanser", [("Glycerin", None)]),
+        product("cream", "moisturiser", [("Ceramide NP", None)]),
+        product("spf-with-parfum", "sunscreen", [("Zinc Oxide", 15.0)], when="AM",
+                extra_inci=["Parfum"]),
+        product("active", "serum", [active], when="PM"),
+    ]
+    built = catalog(products, with_basics=False)
+    with_spf = build_routine(needs(wrinkles=90, pigmentation=90), profile(), built)
+    assert "active" in chosen(with_spf) and "spf-with-parfum" in chosen(with_spf)
+    assert any("sensitive to the sun" in w for w in with_spf.warnings)
+    no_spf = build_routine(needs(wrinkles=90, pigmentation=90), profile(avoid=("parfum",)), built)
+    assert "active" not in chosen(no_spf)
+    assert excluded_by(no_spf, "active") == rule_hit("spf.required_with_aha_or_retinoid")
+    assert any("could not find a sunscreen" in w for w in no_spf.warnings)
+
+
+def test_every_packaged_rule_has_a_test() -> None:
+    source = Path(__file__).read_text(encoding="utf-8")
+    untested = [r["id"] for r in packaged_rules() if f'rule_hit("{r["id"]}")' not in source]
+    assert not untested
