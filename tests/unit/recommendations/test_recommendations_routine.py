@@ -1,0 +1,166 @@
+"""The routine builder: order, one product per slot, explanations, alternatives, ranker."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from metskin.domain.recommendations.catalog import Product, load_catalog
+from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
+from metskin.domain.recommendations.routine import Routine, build_routine
+from metskin.domain.recommendations.safety import find_listed
+from metskin.domain.recommendations.scoring import ScoredProduct
+from metskin.domain.recommendations.vocabulary import CONCERNS, SKIN_TYPES, SLOTS
+from tests.unit.recommendations.recommendation_builders import catalog, needs, product, profile
+
+PACKAGED = load_catalog()
+ACNE_AND_AGEING = SkinNeeds(
+    {"acne": 70, "pigmentation": 60, "shine": 55, "pores": 50, "wrinkles": 40,
+     "dark_circles": 45},
+    "oily", monk_tone=5,
+)
+
+
+def slots(steps: tuple) -> list[str]:
+    return [step.slot for step in steps]
+
+
+def test_steps_follow_the_application_order_with_spf_last_in_the_morning() -> None:
+    routine = build_routine(ACNE_AND_AGEING, CareProfile(age=30), PACKAGED)
+    for steps in (routine.am, routine.pm):
+        order = slots(steps)
+        assert order == sorted(order, key=SLOTS.index)
+        assert len(order) == len(set(order))  # one product per slot
+        assert order[0] == "cleanser"
+    assert routine.am[-1].slot == "sunscreen"
+    assert "sunscreen" not in slots(routine.pm)
+    assert "moisturiser" in slots(routine.am) and "moisturiser" in slots(routine.pm)
+
+
+def test_treatments_follow_the_measured_needs() -> None:
+    calm = build_routine(needs("normal", dryness=10), CareProfile(), PACKAGED)
+    assert set(slots(calm.am) + slots(calm.pm)) == {"cleanser", "moisturiser", "sunscreen"}
+    busy = build_routine(ACNE_AND_AGEING, CareProfile(age=30), PACKAGED)
+    used = set(slots(busy.am) + slots(busy.pm))
+    assert {"serum", "spot_treatment", "eye_care"} <= used
+
+
+def test_every_step_explains_itself() -> None:
+    routine = build_routine(ACNE_AND_AGEING, CareProfile(age=30), PACKAGED)
+    for step in (*routine.am, *routine.pm):
+        assert step.why, step.product.id
+        assert step.how_much and step.frequency
+        if step.product.classes & {"retinoid", "aha", "bha", "benzoyl_peroxide"}:
+            assert any("Patch test" in line for line in step.introduce)
+            assert step.product.usage.how_to_introduce in step.introduce
+    serum = next(s for s in routine.am + routine.pm if s.slot == "serum")
+    assert any(s.startswith("Targets ") for s in serum.why)
+
+
+def test_alternatives_are_up_to_three_other_safe_products_per_slot() -> None:
+    routine = build_routine(ACNE_AND_AGEING, CareProfile(age=30, avoid=("parfum",)), PACKAGED)
+    chosen = {p.slot: p.id for p in routine.products}
+    assert set(routine.alternatives) == set(chosen)
+    for slot, alternatives in routine.alternatives.items():
+        assert len(alternatives) <= 3
+        assert all(a.product.slot == slot and a.product.id != chosen[slot] for a in alternatives)
+        assert all(find_listed(a.product, ["parfum"]) is None for a in alternatives)
+    assert len(routine.alternatives["serum"]) == 3
+
+
+def test_excluded_products_carry_a_rule_and_a_reason() -> None:
+    routine = build_routine(ACNE_AND_AGEING, CareProfile(pregnant=True), PACKAGED)
+    assert routine.excluded
+    assert all(e.rule_id and e.reason for e in routine.excluded)
+    assert {"pregnancy.no_retinoids", "pregnancy.no_hydroquinone"} <= {
+        e.rule_id for e in routine.excluded
+    }
+    assert any("pregnancy" in w for w in routine.warnings)
+
+
+def test_ranker_hook_can_change_the_pick() -> None:
+    built = catalog([
+        product("best-content", "serum", [("Azelaic Acid", 10.0)]),
+        product("learned-favourite", "serum", [("Niacinamide", 5.0)]),
+    ])
+    skin = needs(pigmentation=80)
+    plain = build_routine(skin, profile(), built)
+    assert "best-content" in {p.id for p in plain.products}
+
+    seen: list[ScoredProduct] = []
+
+    def ranker(item: Product, _n: SkinNeeds, _p: CareProfile, content: ScoredProduct) -> float:
+        seen.append(content)
+        return content.score + (5.0 if item.id == "learned-favourite" else 0.0)
+
+    ranked = build_routine(skin, profile(), built, ranker=ranker)
+    assert "learned-favourite" in {p.id for p in ranked.products}
+    assert seen and all(isinstance(c, ScoredProduct) for c in seen)
+
+
+def test_severe_scores_suggest_a_dermatologist() -> None:
+    routine = build_routine(needs("oily", acne=90), CareProfile(), PACKAGED)
+    assert any("dermatologist" in w for w in routine.warnings)
+    mild = build_routine(needs("oily", acne=40), CareProfile(), PACKAGED)
+    assert not any("dermatologist" in w for w in mild.warnings)
+
+
+def test_deep_tone_gets_a_matching_tint_or_no_white_cast() -> None:
+    skin = SkinNeeds({"pigmentation": 70}, "normal", monk_tone=9)
+    spf = next(s.product for s in build_routine(skin, CareProfile(), PACKAGED).am
+               if s.slot == "sunscreen")
+    if spf.tint_monk_range:
+        assert spf.tint_monk_range[0] <= 9 <= spf.tint_monk_range[1]
+    else:
+        assert not all("mineral_filter" in a.ingredient.classes for a in spf.key_actives)
+
+
+# Safety holds for any needs and profile, on the real catalog.
+profiles = st.builds(
+    CareProfile,
+    age=st.integers(13, 80),
+    pregnant=st.booleans(),
+    breastfeeding=st.booleans(),
+    sensitive_skin=st.booleans(),
+    avoid=st.lists(st.sampled_from(["parfum", "lavender", "niacinamide", "zinc oxide",
+                                    "glycerin", "salicylic acid"]), max_size=2).map(tuple),
+    budget_total=st.one_of(st.none(), st.integers(20, 300).map(Decimal)),
+    budget_per_product=st.one_of(st.none(), st.integers(8, 120).map(Decimal)),
+)
+skin_needs = st.builds(
+    SkinNeeds,
+    concerns=st.dictionaries(st.sampled_from(CONCERNS), st.integers(0, 100)),
+    skin_type=st.sampled_from(SKIN_TYPES),
+    monk_tone=st.integers(1, 10),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(skin=skin_needs, person=profiles)
+def test_safety_invariants_hold_for_any_person(skin: SkinNeeds, person: CareProfile) -> None:
+    routine = build_routine(skin, person, PACKAGED)
+    assert_safe(routine, person)
+
+
+def assert_safe(routine: Routine, person: CareProfile) -> None:
+    products = routine.products
+    if person.pregnant or person.breastfeeding:
+        assert not any(p.classes & {"retinoid", "hydroquinone"} for p in products)
+        assert all(p.pregnancy_safe for p in products)
+    if person.sensitive_skin:
+        assert all(p.fragrance_free for p in products)
+    assert all(find_listed(p, person.avoid) is None for p in products)
+    if person.budget_per_product is not None:
+        assert all(p.price <= person.budget_per_product for p in products)
+    if person.budget_total is not None:
+        assert routine.total_price <= person.budget_total
+    assert routine.total_price == sum((p.price for p in products), Decimal(0))
+    for steps in (routine.am, routine.pm):
+        classes = [s.product.classes for s in steps]
+        if any("retinoid" in c for c in classes):
+            assert not any(c & {"aha", "bha", "benzoyl_peroxide"} for c in classes)
+    assert not any("retinoid" in s.product.classes for s in routine.am)
+    if any(p.classes & {"aha", "retinoid"} for p in products):
+        assert routine.am and routine.am[-1].slot == "sunscreen"
