@@ -1,0 +1,204 @@
+"""Appointment messages from plain values: the email template context and the SMS text.
+
+The templates are `templates/mail/appointment_{confirmed,rescheduled,cancelled,reminder}`.
+Times are formatted in the patient's time zone here, at the edge; everything else is UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from metskin.domain.appointments.calendar import Method, ics_invite, invite_attachment
+from metskin.domain.appointments.model import ConsultationType, require_utc
+from metskin.domain.errors import ValidationFailed
+from metskin.domain.messages import Attachment
+
+SMS_LIMIT = 160  # one GSM-7 segment
+REMINDER_HOURS = (24, 1)
+
+
+class AppointmentMessage(Enum):
+    """Each kind of message; the value is the template name."""
+
+    CONFIRMED = "appointment_confirmed"
+    RESCHEDULED = "appointment_rescheduled"
+    CANCELLED = "appointment_cancelled"
+    REMINDER = "appointment_reminder"
+
+    @property
+    def template(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class AppointmentNotice:
+    """What every appointment message says, as plain values."""
+
+    name: str  # how to greet the patient
+    doctor_name: str
+    practice_name: str
+    address: str  # empty for a video consultation
+    consultation_type: ConsultationType
+    start_utc: datetime
+    time_zone: str  # the patient's IANA zone, e.g. "Europe/London"
+    manage_url: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start_utc", require_utc(self.start_utc, "start_utc"))
+        patient_zone(self.time_zone)
+
+
+CONSULTATION_LABELS = {
+    ConsultationType.IN_PERSON: "in-person visit",
+    ConsultationType.VIDEO: "video consultation",
+}
+
+
+def patient_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationFailed(f"unknown time zone {name!r}", field="time_zone") from exc
+
+
+def format_local(moment_utc: datetime, time_zone: str) -> str:
+    """`Tuesday 14 April 2026 at 09:30 BST`, in the given zone (English names)."""
+    local = require_utc(moment_utc, "moment_utc").astimezone(patient_zone(time_zone))
+    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M %Z}"
+
+
+def format_local_short(moment_utc: datetime, time_zone: str) -> str:
+    """`Tue 14 Apr 09:30 BST`, for SMS."""
+    local = require_utc(moment_utc, "moment_utc").astimezone(patient_zone(time_zone))
+    return f"{local:%a} {local.day} {local:%b %H:%M %Z}"
+
+
+def hours_phrase(hours: int) -> str:
+    return f"{hours} hour" if hours == 1 else f"{hours} hours"
+
+
+def _check_hours(kind: AppointmentMessage, hours_before: int | None) -> None:
+    if (kind is AppointmentMessage.REMINDER) != (hours_before is not None):
+        raise ValidationFailed("hours_before is given for reminders and only for them",
+                               field="hours_before")
+    if hours_before is not None and hours_before < 1:
+        raise ValidationFailed("hours_before must be at least 1", field="hours_before")
+
+
+def email_context(
+    kind: AppointmentMessage,
+    notice: AppointmentNotice,
+    *,
+    reason: str = "",
+    hours_before: int | None = None,
+    previous_start_utc: datetime | None = None,
+) -> dict[str, Any]:
+    """Every variable the four templates use (they render with StrictUndefined).
+
+    `reason` is why the appointment moved or was cancelled (optional, shown as given);
+    `hours_before` is for reminders, `previous_start_utc` for reschedules.
+    """
+    _check_hours(kind, hours_before)
+    if (kind is AppointmentMessage.RESCHEDULED) != (previous_start_utc is not None):
+        raise ValidationFailed("previous_start_utc is given for reschedules and only for them",
+                               field="previous_start_utc")
+    return {
+        "name": notice.name,
+        "doctor_name": notice.doctor_name,
+        "practice_name": notice.practice_name,
+        "address": notice.address,
+        "consultation_type": CONSULTATION_LABELS[notice.consultation_type],
+        "is_video": notice.consultation_type is ConsultationType.VIDEO,
+        "start_local": format_local(notice.start_utc, notice.time_zone),
+        "previous_start_local": (
+            format_local(previous_start_utc, notice.time_zone) if previous_start_utc else ""
+        ),
+        "time_zone": notice.time_zone,
+        "reason": reason.strip(),
+        "hours_before": hours_before or 0,
+        "when": f"in {hours_phrase(hours_before)}" if hours_before else "",
+        "manage_url": notice.manage_url,
+    }
+
+
+def sms_text(
+    kind: AppointmentMessage,
+    notice: AppointmentNotice,
+    *,
+    product_name: str = "MetSkin",
+    hours_before: int | None = None,
+) -> str:
+    """The SMS for a message: the richest wording that fits 160 characters.
+
+    It drops the practice, then the doctor, to fit; the link is never cut, so a very long
+    link can still make it longer. No reason or other health detail goes into an SMS.
+    """
+    _check_hours(kind, hours_before)
+    when = format_local_short(notice.start_utc, notice.time_zone)
+    place = ("by video" if notice.consultation_type is ConsultationType.VIDEO
+             else f"at {notice.practice_name}" if notice.practice_name else "")
+    doctor = f" with {notice.doctor_name}" if notice.doctor_name else ""
+    candidates = [(doctor, place), (doctor, ""), ("", "")]
+    texts = [_sms(kind, product_name, d, p, when, hours_before, notice.manage_url)
+             for d, p in candidates]
+    return next((t for t in texts if len(t) <= SMS_LIMIT), texts[-1])
+
+
+def _sms(kind: AppointmentMessage, product: str, doctor: str, place: str, when: str,
+         hours_before: int | None, url: str) -> str:
+    where = f" {place}" if place else ""
+    match kind:
+        case AppointmentMessage.CONFIRMED:
+            body = f"your appointment{doctor} is booked for {when}{where}. Details: {url}"
+        case AppointmentMessage.RESCHEDULED:
+            body = f"your appointment{doctor} has moved to {when}{where}. Details: {url}"
+        case AppointmentMessage.CANCELLED:
+            body = f"your appointment{doctor} on {when} is cancelled. Book again: {url}"
+        case AppointmentMessage.REMINDER:
+            body = (f"reminder, your appointment{doctor} is in {hours_phrase(hours_before or 0)}, "
+                    f"{when}{where}. Details: {url}")
+    return f"{product}: {body}"
+
+
+def calendar_attachment(
+    kind: AppointmentMessage,
+    notice: AppointmentNotice,
+    *,
+    uid: str,
+    end_utc: datetime,
+    sequence: int,
+    stamp: datetime,
+    organizer_email: str,
+    attendee_email: str,
+) -> Attachment | None:
+    """The .ics for a confirmation or reschedule (REQUEST) or a cancellation (CANCEL).
+
+    Reminders carry none. Keep `uid` stable for the appointment and raise `sequence` on
+    every change: 0 when booked, then the reschedule count, plus one when cancelled.
+    """
+    if kind is AppointmentMessage.REMINDER:
+        return None
+    method: Method = "CANCEL" if kind is AppointmentMessage.CANCELLED else "REQUEST"
+    label = CONSULTATION_LABELS[notice.consultation_type]
+    with_doctor = f" with {notice.doctor_name}" if notice.doctor_name else ""
+    ics = ics_invite(
+        uid,
+        notice.start_utc,
+        end_utc,
+        summary=f"Skin appointment{with_doctor}",
+        description=f"{label.capitalize()}. See or change it at {notice.manage_url}",
+        location=notice.address
+        or ("Video consultation" if notice.consultation_type is ConsultationType.VIDEO else ""),
+        organizer_email=organizer_email,
+        attendee_email=attendee_email,
+        sequence=sequence,
+        method=method,
+        stamp=stamp,
+        organizer_name=notice.practice_name,
+        attendee_name=notice.name,
+    )
+    return invite_attachment(ics, method)
