@@ -12,10 +12,16 @@ MONK_HEX = ("f6ede4", "f3e7db", "f7ead0", "eadaba", "d7bd96", "a07e56", "825c43"
             "3a312a", "292420")
 LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)  # Rec. 709 / sRGB luminance weights
 
-# Colour constancy bounds: casts under DEAD_ZONE (log gain) are left alone, because a gray-world
-# estimate on an ordinary colourful background is off by about that much; no gain beyond MAX_GAIN.
-DEAD_ZONE = 0.06
+# Colour constancy bounds: the log-chromaticity of the correction is shortened by DEAD_ZONE,
+# because a gray estimate on an ordinary colourful background is off by about that much (so a
+# correctly lit photo is left alone); no gain goes beyond MAX_GAIN.
+DEAD_ZONE = 0.03
 MAX_GAIN = 1.6
+# Real illuminants lie near the blackbody locus, a line in (log R/G, log B/G) through D65 and
+# illuminant A; the part of a correction off that line (green-magenta) is capped at OFF_LOCUS,
+# so a green or purple wall cannot push the skin towards the opposite colour.
+LOCUS = np.array([0.533, -0.846])
+OFF_LOCUS = 0.15
 GRAY_ANGLE_DEG = 8.0
 MINKOWSKI_P = 6
 
@@ -23,8 +29,8 @@ MINKOWSKI_P = 6
 ITA_BANDS = ((55.0, "I", "very light"), (41.0, "II", "light"), (28.0, "III", "intermediate"),
              (10.0, "IV", "tan"), (-30.0, "V", "brown"), (-math.inf, "VI", "dark"))
 # Undertone from the CIELAB hue angle of the skin: below COOL it leans pink, above WARM yellow.
-COOL_HUE_DEG = 52.0
-WARM_HUE_DEG = 62.0
+COOL_HUE_DEG = 45.0
+WARM_HUE_DEG = 55.0
 
 _SRGB_TO_LINEAR = np.array(
     [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
@@ -88,12 +94,22 @@ def white_balance_gains(background: np.ndarray) -> np.ndarray:
     illuminant = estimate_illuminant(background)
     if illuminant is None:
         return np.ones(3, dtype=np.float32)
-    log_gain = -np.log(illuminant)
-    log_gain -= log_gain.mean()
-    shrunk = np.sign(log_gain) * np.maximum(np.abs(log_gain) - DEAD_ZONE, 0.0)
-    gains = np.exp(np.clip(shrunk, -math.log(MAX_GAIN), math.log(MAX_GAIN)))
+    log_gain = bounded_log_gain(-np.log(illuminant))
+    gains = np.exp(np.clip(log_gain, -math.log(MAX_GAIN), math.log(MAX_GAIN)))
     gains /= float(LUMA @ (gains * illuminant)) / float(LUMA @ illuminant)
     return gains.astype(np.float32)
+
+
+def bounded_log_gain(log_gain: np.ndarray) -> np.ndarray:
+    """Log gains with the off-locus part capped and the whole shortened by DEAD_ZONE."""
+    chroma = np.array([log_gain[0] - log_gain[1], log_gain[2] - log_gain[1]])
+    along = float(chroma @ LOCUS)
+    across = float(np.clip(chroma @ np.array([-LOCUS[1], LOCUS[0]]), -OFF_LOCUS, OFF_LOCUS))
+    chroma = along * LOCUS + across * np.array([-LOCUS[1], LOCUS[0]])
+    length = float(np.linalg.norm(chroma))
+    chroma *= max(length - DEAD_ZONE, 0.0) / length if length > 0 else 0.0
+    log_rgb = np.array([chroma[0], 0.0, chroma[1]])
+    return log_rgb - log_rgb.mean()
 
 
 def lab_image(rgb: np.ndarray, gains: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Skin tone: robust CIELAB of usable skin, ITA, Fitzpatrick-like band, Monk tone, undertone."""
+"""Skin tone: per-channel median CIELAB of usable skin, ITA, Fitzpatrick-like band, Monk tone, undertone."""
 
 from __future__ import annotations
 
@@ -12,24 +12,18 @@ from metskin.domain.analysis.model import Tone
 
 TONE_REGIONS = ("forehead", "cheek_right", "cheek_left", "nose", "chin")
 MAX_TONE_PIXELS = 20_000
-TRIM = 0.2  # trimmed mean drops this fraction at each end
 FULL_CONFIDENCE_PIXELS = 3000
+CLIPPED = 250
 
 
 def tone_pixels(face: FaceImage) -> np.ndarray:
     """Usable skin pixels (uint8 RGB) of the tone regions, evenly subsampled."""
     mask = np.logical_or.reduce([face.masks[name] for name in TONE_REGIONS]) & face.masks["usable"]
     pixels = face.rgb[mask]
+    pixels = pixels[pixels.max(axis=1) < CLIPPED]  # a clipped channel has lost its colour
     if len(pixels) > MAX_TONE_PIXELS:
         pixels = pixels[:: math.ceil(len(pixels) / MAX_TONE_PIXELS)]
     return pixels
-
-
-def trimmed_mean(values: np.ndarray, trim: float = TRIM) -> float:
-    ordered = np.sort(values)
-    cut = int(len(ordered) * trim)
-    kept = ordered[cut: len(ordered) - cut] if len(ordered) > 2 * cut else ordered
-    return float(kept.mean())
 
 
 def tone_from_lab(
@@ -54,8 +48,8 @@ def measure_tone(face: FaceImage, light_penalty: float) -> Tone | None:
     if len(pixels) < 50:
         return None
     lab_values = colour.lab_pixels(pixels, face.gains)
-    lab = (trimmed_mean(lab_values[:, 0]), trimmed_mean(lab_values[:, 1]),
-           trimmed_mean(lab_values[:, 2]))
+    median = np.median(lab_values, axis=0)
+    lab = (float(median[0]), float(median[1]), float(median[2]))
     confidence = tone_confidence(len(pixels), face.gains, lab_values[:, 0], light_penalty)
     return tone_from_lab(lab, confidence=confidence, pixels=len(pixels), gains=face.gains)
 

@@ -1,0 +1,175 @@
+"""Seeded synthetic test images built from a real face that ships with scikit-image.
+
+`recoloured_face` repaints the skin of data.astronaut() to a Monk Skin Tone under an illuminant,
+keeping the photo's own shading and texture; the planted colour is the ground truth.
+`plant_*` draw concerns (papules, dark spots, lines) at known places.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+
+import cv2
+import numpy as np
+from skimage import data
+from skimage.color import rgb2lab
+
+from metskin.domain.analysis.colour import (
+    LUMA,
+    MONK_HEX,
+    hex_to_rgb,
+    ita_deg,
+    linear_to_srgb,
+    srgb_to_linear,
+)
+from metskin.domain.analysis.ports import FaceLandmarker
+
+# Casts as linear-RGB channel gains with the luminance of white kept (auto-exposure).
+ILLUMINANTS: dict[str, tuple[float, float, float]] = {
+    "neutral": (1.0, 1.0, 1.0),
+    "tungsten_3200k": (1.0, 0.74, 0.45),
+    "warm_4000k": (1.0, 0.86, 0.68),
+    "shade_7500k": (0.86, 0.95, 1.12),
+    "fluorescent": (0.92, 1.04, 0.86),
+}
+UPSCALE = 2.5  # the crop is 360 px; the face is about 90 px wide before upscaling
+CROP = (slice(0, 360), slice(60, 420))  # rows, columns: the face fills a quarter of the width
+SHADING_GAMMA = 0.6  # the photo's key light is harsh: its shading contrast is softened
+NOISE_LEVELS = 1.5  # sensor noise, in 8-bit sRGB levels
+CENTRAL = 0.2  # the planted colour is the median of the skin this far (of the face) inside
+FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378,
+             400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54,
+             103, 67, 109)
+
+
+def normalised(gains: tuple[float, float, float]) -> np.ndarray:
+    values = np.array(gains, dtype=np.float32)
+    return values / float(LUMA @ values)
+
+
+@dataclass(frozen=True)
+class Truth:
+    monk: int
+    lab: tuple[float, float, float]
+    ita: float
+    illuminant: str
+
+
+@cache
+def astronaut() -> np.ndarray:
+    image = data.astronaut()[CROP]
+    size = (round(image.shape[1] * UPSCALE), round(image.shape[0] * UPSCALE))
+    return cv2.resize(image, size, interpolation=cv2.INTER_CUBIC)
+
+
+def skin_mask(rgb: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Soft (0..1) mask of the face skin: inside the face oval and close to the median skin
+    colour, which leaves out eyes, brows, lips and hair; and its central part (bool)."""
+    oval = np.zeros(rgb.shape[:2], dtype=np.uint8)
+    cv2.fillPoly(oval, [np.round(points[list(FACE_OVAL), :2]).astype(np.int32)], (1,))
+    oval = cv2.dilate(oval, np.ones((9, 9), np.uint8)).astype(bool)
+    lab = rgb2lab(rgb)
+    reference = np.median(lab[oval], axis=0)
+    chroma_distance = np.linalg.norm(lab[..., 1:] - reference[1:], axis=2)
+    mask = (oval & (chroma_distance < 12) & (lab[..., 0] > 35)).astype(np.uint8)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    width = np.ptp(points[list(FACE_OVAL), 0])
+    core = round(CENTRAL * width)
+    central = cv2.erode(oval.astype(np.uint8), np.ones((2 * core + 1, 2 * core + 1), np.uint8))
+    soft = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 1.5)
+    return soft, central.astype(bool) & (mask > 0)
+
+
+@cache
+def _base(
+    landmarker_id: int, landmarker: FaceLandmarker
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rgb = astronaut()
+    faces = landmarker.detect(rgb)
+    assert len(faces) == 1, "astronaut face not found"
+    return (rgb, *skin_mask(rgb, faces[0]))
+
+
+def base_face(landmarker: FaceLandmarker) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The cropped, upscaled astronaut photo, its soft skin mask and central skin mask."""
+    return _base(id(landmarker), landmarker)
+
+
+def monk_lab(monk: int) -> np.ndarray:
+    rgb = np.array([[hex_to_rgb(MONK_HEX[monk - 1])]], dtype=np.uint8)
+    return np.asarray(rgb2lab(rgb)[0, 0])
+
+
+def recoloured_face(
+    landmarker: FaceLandmarker, monk: int, illuminant: str, seed: int, jpeg_quality: int = 90
+) -> tuple[np.ndarray, Truth]:
+    """The face repainted to Monk tone `monk` (with a small seeded jitter of the colour and
+    sensor noise), lit by `illuminant`, through a JPEG round trip."""
+    rng = np.random.default_rng(seed)
+    rgb, mask, central = base_face(landmarker)
+    target = monk_lab(monk) + rng.normal(0.0, [0.6, 0.3, 0.3])
+    target_linear = srgb_to_linear(lab_to_rgb8(target)).astype(np.float32)
+    linear = srgb_to_linear(rgb)
+    luminance = linear @ LUMA
+    shading = np.power(luminance / np.median(luminance[central]), SHADING_GAMMA)
+    painted = target_linear * np.clip(shading, 0.2, 3.0)[..., np.newaxis]
+    alpha = mask[..., np.newaxis]
+    linear = painted * alpha + linear * (1 - alpha)
+    linear = linear * normalised(ILLUMINANTS[illuminant])
+    srgb = linear_to_srgb(linear) * 255 + rng.normal(0.0, NOISE_LEVELS, linear.shape)
+    out = np.round(np.clip(srgb, 0, 255)).astype(np.uint8)
+    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR),
+                               [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
+    assert ok
+    decoded = cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    lab = (float(target[0]), float(target[1]), float(target[2]))
+    return decoded, Truth(monk, lab, ita_deg(lab[0], lab[2]), illuminant)
+
+
+def lab_to_rgb8(lab: np.ndarray) -> np.ndarray:
+    from skimage.color import lab2rgb
+
+    rgb = lab2rgb(np.array([[lab]], dtype=np.float64))[0, 0]
+    return np.round(np.clip(rgb, 0, 1) * 255).astype(np.uint8)
+
+
+def circle_points(rng: np.random.Generator, mask: np.ndarray, count: int, margin: int) -> list:
+    """`count` random points inside `mask`, at least `margin` pixels from its edge."""
+    inner = cv2.erode(mask.astype(np.uint8), np.ones((2 * margin + 1, 2 * margin + 1), np.uint8))
+    ys, xs = np.nonzero(inner)
+    if len(xs) == 0:
+        return []
+    chosen = rng.choice(len(xs), size=min(count, len(xs)), replace=False)
+    return [(int(xs[i]), int(ys[i])) for i in chosen]
+
+
+def plant(rgb: np.ndarray, centre: tuple[int, int], radius: float, delta_lab: tuple,
+          sharpness: float = 0.6) -> np.ndarray:
+    """Adds `delta_lab` with a soft disk profile around `centre` (in place on a copy)."""
+    out = rgb.astype(np.float32) / 255
+    lab = cv2.cvtColor(out, cv2.COLOR_RGB2Lab)
+    yy, xx = np.mgrid[0:rgb.shape[0], 0:rgb.shape[1]]
+    distance = np.hypot(xx - centre[0], yy - centre[1]) / max(radius, 0.5)
+    weight = np.clip((1.0 - distance) / (1 - sharpness), 0, 1)
+    lab += weight[..., np.newaxis] * np.array(delta_lab, dtype=np.float32)
+    back = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)
+    return np.round(np.clip(back, 0, 1) * 255).astype(np.uint8)
+
+
+def plant_line(rgb: np.ndarray, start: tuple[int, int], end: tuple[int, int], width: float,
+               darkening: float) -> np.ndarray:
+    """A soft dark line (a wrinkle-like ridge) from `start` to `end`."""
+    mask = np.zeros(rgb.shape[:2], dtype=np.float32)
+    cv2.line(mask, start, end, (1.0,), max(1, round(width)), cv2.LINE_AA)
+    mask = cv2.GaussianBlur(mask, (0, 0), max(0.5, width / 2.5))
+    mask /= max(float(mask.max()), 1e-6)
+    lab = cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    lab[..., 0] -= darkening * mask
+    back = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)
+    return np.round(np.clip(back, 0, 1) * 255).astype(np.uint8)
+
+
+def angle_deg(start: tuple[int, int], end: tuple[int, int]) -> float:
+    return math.degrees(math.atan2(end[1] - start[1], end[0] - start[0]))
