@@ -22,6 +22,10 @@ MAX_GAIN = 1.6
 # so a green or purple wall cannot push the skin towards the opposite colour.
 LOCUS = np.array([0.533, -0.846])
 OFF_LOCUS = 0.15
+# A cast stronger than PLAUSIBLE (log-chroma length) is more likely a coloured wall than a light:
+# the correction fades to nothing at IMPLAUSIBLE.
+PLAUSIBLE = 0.7
+IMPLAUSIBLE = 1.2
 GRAY_ANGLE_DEG = 8.0
 MINKOWSKI_P = 6
 
@@ -62,22 +66,33 @@ def estimate_illuminant(pixels: np.ndarray) -> np.ndarray | None:
     """Illuminant colour (linear RGB, mean 1) of background pixels (N, 3 uint8), or None.
 
     Shades of gray (Minkowski p=6), refined on the pixels that are near gray once corrected.
+    The refinement starts from that estimate and from no cast; the one that makes more pixels
+    gray wins (a coloured wall pulls the first, a white shirt or gray wall holds the second).
     """
     linear = srgb_to_linear(pixels).astype(np.float64)
     brightest = linear.max(axis=1)
     linear = linear[(brightest < 0.93) & (brightest > 0.02)]
     if len(linear) < 200:
         return None
-    estimate = _minkowski_mean(linear)
-    cos_limit = math.cos(math.radians(GRAY_ANGLE_DEG))
+    refined = [_refine(linear, start) for start in (_minkowski_mean(linear), np.ones(3))]
+    estimate, _ = max(refined, key=lambda item: item[1])
+    return estimate / estimate.mean()
+
+
+def _near_gray(linear: np.ndarray, estimate: np.ndarray) -> np.ndarray:
+    corrected = linear / estimate
+    norms = np.linalg.norm(corrected, axis=1) * math.sqrt(3) + 1e-9
+    return np.asarray(corrected.sum(axis=1) / norms > math.cos(math.radians(GRAY_ANGLE_DEG)))
+
+
+def _refine(linear: np.ndarray, estimate: np.ndarray) -> tuple[np.ndarray, int]:
+    """The estimate refined on near-gray pixels, and how many pixels it makes gray."""
     for _ in range(4):
-        corrected = linear / estimate
-        norms = np.linalg.norm(corrected, axis=1) * math.sqrt(3) + 1e-9
-        near_gray = corrected.sum(axis=1) / norms > cos_limit
+        near_gray = _near_gray(linear, estimate)
         if near_gray.sum() < 100:
             break
         estimate = _minkowski_mean(linear[near_gray])
-    return estimate / estimate.mean()
+    return estimate, int(_near_gray(linear, estimate).sum())
 
 
 def _minkowski_mean(linear: np.ndarray) -> np.ndarray:
@@ -101,8 +116,11 @@ def white_balance_gains(background: np.ndarray) -> np.ndarray:
 
 
 def bounded_log_gain(log_gain: np.ndarray) -> np.ndarray:
-    """Log gains with the off-locus part capped and the whole shortened by DEAD_ZONE."""
+    """Log gains faded when implausibly strong, with the off-locus part capped and the whole
+    shortened by DEAD_ZONE."""
     chroma = np.array([log_gain[0] - log_gain[1], log_gain[2] - log_gain[1]])
+    strength = float(np.linalg.norm(chroma))
+    chroma *= float(np.clip((IMPLAUSIBLE - strength) / (IMPLAUSIBLE - PLAUSIBLE), 0.0, 1.0))
     along = float(chroma @ LOCUS)
     across = float(np.clip(chroma @ np.array([-LOCUS[1], LOCUS[0]]), -OFF_LOCUS, OFF_LOCUS))
     chroma = along * LOCUS + across * np.array([-LOCUS[1], LOCUS[0]])

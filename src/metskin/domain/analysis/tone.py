@@ -1,4 +1,4 @@
-"""Skin tone: per-channel median CIELAB of usable skin, ITA, Fitzpatrick-like band, Monk tone, undertone."""
+"""Skin tone: median CIELAB of usable skin, ITA, Fitzpatrick-like band, Monk tone, undertone."""
 
 from __future__ import annotations
 

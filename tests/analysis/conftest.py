@@ -1,0 +1,41 @@
+"""Fixtures for the analysis tests: one MediaPipe landmarker for the session, real faces."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
+from metskin.adapters.vision.images import load_image
+
+LONDON = Path(__file__).resolve().parents[2].parent / "shared/data/london-faces"
+
+
+@pytest.fixture(scope="session")
+def landmarker() -> Iterator[MediaPipeLandmarker]:
+    found = MediaPipeLandmarker()
+    yield found
+    found.close()
+
+
+@pytest.fixture(scope="session")
+def london_paths() -> list[Path]:
+    paths = sorted(LONDON.glob("*.jpg"))
+    if not paths:
+        pytest.skip("London faces not available")
+    return paths
+
+
+@pytest.fixture(scope="session")
+def london_groups() -> dict[str, str]:
+    with (LONDON / "london_info.csv").open() as handle:
+        return {row["face_id"]: row["face_eth"] for row in csv.DictReader(handle)}
+
+
+@pytest.fixture(scope="session")
+def london_face(london_paths: list[Path]) -> np.ndarray:
+    return load_image(london_paths[0])

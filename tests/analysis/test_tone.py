@@ -1,0 +1,95 @@
+"""Tone: colour maths, and the recolour benchmark (10 Monk tones x 5 illuminants, seeded)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from skimage.color import rgb2lab
+
+from metskin.domain.analysis import colour
+from metskin.domain.analysis.service import analyse_image
+from tests.analysis.synthetic import ILLUMINANTS, normalised, recoloured_face
+
+
+@pytest.mark.parametrize(
+    ("ita", "band"),
+    [(60, "I"), (55.1, "I"), (54.9, "II"), (41.1, "II"), (30, "III"), (12, "IV"), (0, "V"),
+     (-29.9, "V"), (-30.1, "VI"), (-80, "VI")],
+)
+def test_ita_bands_follow_the_chardon_del_bino_cuts(ita: float, band: str) -> None:
+    assert colour.ita_band(ita)[0] == band
+
+
+def test_ita_formula() -> None:
+    assert colour.ita_deg(50.0, 10.0) == pytest.approx(0.0)
+    assert colour.ita_deg(60.0, 10.0) == pytest.approx(45.0)
+    assert colour.ita_deg(40.0, 10.0) == pytest.approx(-45.0)
+
+
+def test_each_monk_colour_is_its_own_nearest_tone() -> None:
+    for index, code in enumerate(colour.MONK_HEX, start=1):
+        lab = rgb2lab(np.array([[colour.hex_to_rgb(code)]], dtype=np.uint8))[0, 0]
+        assert colour.nearest_monk(tuple(lab))[0] == index
+
+
+def test_undertone_from_hue() -> None:
+    assert colour.undertone(30.0) == "cool"
+    assert colour.undertone(50.0) == "neutral"
+    assert colour.undertone(70.0) == "warm"
+
+
+@pytest.mark.parametrize("cast", ["tungsten_3200k", "shade_7500k", "fluorescent"])
+def test_white_balance_recovers_a_cast_on_a_gray_background(cast: str) -> None:
+    rng = np.random.default_rng(3)
+    grays = rng.uniform(0.1, 0.8, size=(2000, 1))
+    linear = np.clip(grays * normalised(ILLUMINANTS[cast]), 0, 1)
+    pixels = np.round(colour.linear_to_srgb(linear) * 255).astype(np.uint8)
+    gains = colour.white_balance_gains(pixels)
+    corrected = normalised(ILLUMINANTS[cast]) * gains
+    spread = np.log(corrected).max() - np.log(corrected).min()
+    assert spread < 0.06  # within the dead zone of neutral
+
+
+def test_white_balance_leaves_a_saturated_wall_mostly_alone() -> None:
+    green_wall = np.tile(np.array([[60, 170, 70]], dtype=np.uint8), (3000, 1))
+    gains = colour.white_balance_gains(green_wall)
+    assert np.abs(np.log(gains)).max() <= np.log(colour.MAX_GAIN) * 0.5
+
+
+def test_tone_survives_a_coloured_background(landmarker, london_face) -> None:
+    before = analyse_image(london_face, landmarker).tone
+    hsv = cv2.cvtColor(london_face, cv2.COLOR_RGB2HSV)
+    background = (hsv[..., 1] < 40) & (hsv[..., 2] > 150)  # the studio's light gray wall
+    background[int(0.7 * len(background)):] = False  # keep the white shirt
+    painted = london_face.copy()
+    painted[background] = (170, 60, 150)  # magenta wall
+    after = analyse_image(painted, landmarker).tone
+    assert before is not None and after is not None
+    assert abs(after.ita_deg - before.ita_deg) < 4.0
+    assert abs(after.monk - before.monk) <= 1
+
+
+def run_benchmark(landmarker, seeds: list[int]) -> list[tuple[int, str, float, int]]:
+    rows = []
+    for seed in seeds:
+        for monk in range(1, 11):
+            for illuminant in ILLUMINANTS:
+                rgb, truth = recoloured_face(landmarker, monk, illuminant, seed * 1000 + monk)
+                tone = analyse_image(rgb, landmarker).tone
+                assert tone is not None
+                rows.append((monk, illuminant, tone.ita_deg - truth.ita, tone.monk))
+    return rows
+
+
+def test_recolour_benchmark_recovers_ita_and_monk(landmarker) -> None:
+    rows = run_benchmark(landmarker, seeds=[11])
+    errors = np.abs([row[2] for row in rows])
+    assert np.median(errors) <= 3.0
+    assert np.mean([abs(row[0] - row[3]) <= 1 for row in rows]) >= 0.95
+    assert np.mean([row[0] == row[3] for row in rows]) >= 0.7
+    for illuminant in ILLUMINANTS:
+        assert np.median([abs(r[2]) for r in rows if r[1] == illuminant]) <= 3.5, illuminant
+    dark = np.median([abs(r[2]) for r in rows if r[0] >= 7])
+    light = np.median([abs(r[2]) for r in rows if r[0] <= 4])
+    assert dark <= 1.5 * light + 0.5  # dark skin is measured no worse than light skin
