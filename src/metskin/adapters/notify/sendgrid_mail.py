@@ -81,7 +81,8 @@ class SendGridEmailSender:
             plain_text_content=email.text,
             html_content=email.html,
         )
-        for item in email.attachments:
+        # Mail.add_attachment inserts at the front, so add them last-first to keep our order.
+        for item in reversed(email.attachments):
             mail.add_attachment(
                 Attachment(
                     FileContent(b64encode(item.content).decode("ascii")),

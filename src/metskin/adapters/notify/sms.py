@@ -16,8 +16,7 @@ log = logging.getLogger(__name__)
 class HttpSmsSender:
     """POSTs `{base_url}/2010-04-01/Accounts/{sid}/Messages.json` with To, From and Body.
 
-    Raises NotifierUnavailable (retry) on 5xx, 408, 429 and network errors, and
-    NotificationRejected (code NOTIFICATION_REJECTED, no retry) on any other 4xx.
+    Errors map as in `errors.raise_for_status`; a network failure is NotifierUnavailable.
     """
 
     def __init__(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
+from metskin.domain.appointments.model import require_utc
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.messages import Attachment
 
@@ -41,7 +42,7 @@ def ics_invite(
         raise ValidationFailed(f"unknown iTIP method {method!r}", field="method")
     if sequence < 0:
         raise ValidationFailed("sequence cannot be negative", field="sequence")
-    start, end = _utc(start_utc, "start_utc"), _utc(end_utc, "end_utc")
+    start, end = require_utc(start_utc, "start_utc"), require_utc(end_utc, "end_utc")
     if end <= start:
         raise ValidationFailed("an event must end after it starts", field="end_utc")
     for name, value in (("uid", uid), ("organizer_email", organizer_email),
@@ -56,7 +57,7 @@ def ics_invite(
         f"METHOD:{method}",
         "BEGIN:VEVENT",
         f"UID:{uid}",
-        f"DTSTAMP:{format_utc(_utc(stamp, 'stamp'))}",
+        f"DTSTAMP:{format_utc(require_utc(stamp, 'stamp'))}",
         f"DTSTART:{format_utc(start)}",
         f"DTEND:{format_utc(end)}",
         f"SEQUENCE:{sequence}",
@@ -111,12 +112,6 @@ def fold(line: str) -> str:
         size += width
     pieces.append(current)
     return (CRLF + " ").join(pieces)
-
-
-def _utc(moment: datetime, name: str) -> datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValidationFailed(f"{name} must be timezone-aware", field=name)
-    return moment.astimezone(UTC)
 
 
 def _plain(name: str, value: str) -> None:

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from metskin.domain.appointments.calendar import Method, ics_invite, invite_attachment
-from metskin.domain.appointments.model import ConsultationType, require_utc
+from metskin.domain.appointments.model import ConsultationType, require_utc, zone
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.messages import Attachment
 
@@ -49,7 +48,7 @@ class AppointmentNotice:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start_utc", require_utc(self.start_utc, "start_utc"))
-        patient_zone(self.time_zone)
+        zone(self.time_zone)
 
 
 CONSULTATION_LABELS = {
@@ -58,22 +57,15 @@ CONSULTATION_LABELS = {
 }
 
 
-def patient_zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationFailed(f"unknown time zone {name!r}", field="time_zone") from exc
-
-
 def format_local(moment_utc: datetime, time_zone: str) -> str:
     """`Tuesday 14 April 2026 at 09:30 BST`, in the given zone (English names)."""
-    local = require_utc(moment_utc, "moment_utc").astimezone(patient_zone(time_zone))
+    local = require_utc(moment_utc, "moment_utc").astimezone(zone(time_zone))
     return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M %Z}"
 
 
 def format_local_short(moment_utc: datetime, time_zone: str) -> str:
     """`Tue 14 Apr 09:30 BST`, for SMS."""
-    local = require_utc(moment_utc, "moment_utc").astimezone(patient_zone(time_zone))
+    local = require_utc(moment_utc, "moment_utc").astimezone(zone(time_zone))
     return f"{local:%a} {local.day} {local:%b %H:%M %Z}"
 
 
