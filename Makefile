@@ -26,7 +26,7 @@ serve: install
 	$(BIN)/metskin serve
 
 lint: install
-	$(BIN)/ruff check src tests migrations bench
+	$(BIN)/ruff check src tests migrations $(wildcard bench)
 	$(BIN)/mypy src
 
 schema: install

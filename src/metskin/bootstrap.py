@@ -17,8 +17,18 @@ from metskin.adapters.notify.outbox import FileOutbox
 from metskin.adapters.notify.templates import JinjaMailRenderer
 from metskin.adapters.queue.dramatiq_queue import DramatiqJobQueue
 from metskin.adapters.security.passwords import Argon2Hasher
+from metskin.adapters.security.signed_urls import MediaUrlSigner
 from metskin.adapters.security.tokens import JwtAccessTokens
+from metskin.adapters.storage.crypto import KeyRing
+from metskin.adapters.storage.local import LocalEncryptedStorage
+from metskin.adapters.storage.s3 import S3Storage
+from metskin.adapters.vision.engine import VisionEngine
+from metskin.adapters.vision.ingest import MediaPreparerAdapter
 from metskin.domain.accounts.service import AccountService
+from metskin.domain.analysis.media import MediaLimits
+from metskin.domain.analysis.pipeline import AnalysisService, MediaService
+from metskin.domain.analysis.pipeline_ports import AnalysisEngine
+from metskin.domain.analysis.storage import MediaStorage
 from metskin.domain.clock import utc_now
 from metskin.domain.messages import Event, Job
 from metskin.domain.notifications import NotificationService
@@ -38,9 +48,13 @@ class Container:
     events: EventBus
     notifier: Notifier
     clock: Clock
+    storage: MediaStorage
     jobs: JobQueue = field(init=False)
     accounts: AccountService = field(init=False)
     notifications: NotificationService = field(init=False)
+    media: MediaService = field(init=False)
+    analyses: AnalysisService = field(init=False)
+    media_urls: MediaUrlSigner = field(init=False)
     _worker: dramatiq.Worker | None = field(default=None, init=False)
 
     def new_uow(self) -> UnitOfWork:
@@ -61,6 +75,13 @@ class Container:
             )
             self._worker.start()
 
+    def resume_unfinished_analyses(self) -> int:
+        """The in-process broker forgets jobs on restart: queue unfinished analyses again."""
+        unfinished = self.analyses.unfinished()
+        for analysis_id in unfinished:
+            self.jobs.enqueue(Job("analyse_media", {"analysis_id": analysis_id}))
+        return len(unfinished)
+
     def close(self) -> None:
         if self._worker is not None:
             self._worker.stop()
@@ -71,10 +92,38 @@ class Container:
             self.events.close()
 
 
+def make_storage(settings: Settings) -> MediaStorage:
+    keys = KeyRing.from_settings(
+        settings.storage_keys, settings.storage_active_key, settings.secret_key.get_secret_value()
+    )
+    if settings.storage_backend == "s3":
+        return S3Storage(
+            settings.s3_bucket,
+            keys,
+            prefix=settings.s3_prefix,
+            endpoint_url=settings.s3_endpoint_url or None,
+            region=settings.s3_region,
+            access_key_id=settings.s3_access_key_id or None,
+            secret_access_key=settings.s3_secret_access_key.get_secret_value() or None,
+        )
+    return LocalEncryptedStorage(settings.media_dir, keys)
+
+
+def media_limits(settings: Settings) -> MediaLimits:
+    return MediaLimits(
+        max_photo_bytes=int(settings.max_photo_mb * 1024 * 1024),
+        max_video_bytes=int(settings.max_video_mb * 1024 * 1024),
+        max_pixels=int(settings.max_megapixels * 1_000_000),
+        max_video_seconds=settings.max_video_seconds,
+        max_video_side=settings.max_video_side,
+    )
+
+
 def bootstrap(
     settings: Settings | None = None,
     *,
     notifier: Notifier | None = None,
+    engine: AnalysisEngine | None = None,
     clock: Clock = utc_now,
 ) -> Container:
     settings = settings or get_settings()
@@ -88,6 +137,7 @@ def bootstrap(
         events=events,
         notifier=notifier or FileOutbox(settings.outbox_dir),
         clock=clock,
+        storage=make_storage(settings),
     )
     container.jobs = DramatiqJobQueue(container.broker)
     container.accounts = AccountService(
@@ -102,6 +152,15 @@ def bootstrap(
     )
     container.notifications = NotificationService(
         container.new_uow, container.notifier, JinjaMailRenderer(), clock
+    )
+    container.media = MediaService(
+        container.new_uow, container.storage, MediaPreparerAdapter(), media_limits(settings), clock
+    )
+    container.analyses = AnalysisService(
+        container.new_uow, container.storage, engine or VisionEngine(), events, clock
+    )
+    container.media_urls = MediaUrlSigner(
+        settings.secret_key.get_secret_value(), timedelta(seconds=settings.media_url_ttl_seconds)
     )
     declare_actors(container.broker, container)
     return container

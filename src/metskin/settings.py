@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +36,25 @@ class Settings(BaseSettings):
     sendgrid_api_key: SecretStr = SecretStr("")
     sendgrid_host: str = "https://api.sendgrid.com"
     worker_threads: int = Field(default=2, ge=1)
+    queue_heartbeat_timeout_ms: int = 60_000  # a dead worker's jobs are requeued after this
+    queue_maintenance_chance: int = 1_000  # per million broker commands
+    analysis_time_limit_s: int = 300
+
+    storage_backend: Literal["local", "s3"] = "local"
+    storage_keys: dict[str, str] = Field(default_factory=dict)  # key id -> base64 32-byte key
+    storage_active_key: str = ""
+    s3_bucket: str = ""
+    s3_prefix: str = "metskin"
+    s3_endpoint_url: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: SecretStr = SecretStr("")
+    media_url_ttl_seconds: int = 300
+    max_photo_mb: float = 15
+    max_video_mb: float = 150
+    max_megapixels: float = 40
+    max_video_seconds: float = 60
+    max_video_side: int = 3840
 
     @property
     def effective_database_url(self) -> str:

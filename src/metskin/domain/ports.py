@@ -11,6 +11,7 @@ from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.messages import Event, Job, OutgoingEmail, OutgoingSms
 
 if TYPE_CHECKING:
+    from metskin.domain.analysis.pipeline_ports import AnalysisRepository, MediaRepository
     from metskin.domain.notifications import SentNotificationLog
 
 Clock = Callable[[], datetime]
@@ -20,6 +21,8 @@ class UnitOfWork(Protocol):
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
     sent_notifications: SentNotificationLog
+    media: MediaRepository
+    analyses: AnalysisRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

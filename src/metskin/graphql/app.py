@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -17,7 +18,9 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
 from metskin.bootstrap import Container
-from metskin.graphql.context import Context, authenticate, context_for_token
+from metskin.domain.errors import DomainError, NotFound
+from metskin.graphql.context import Context, authenticate, context_for_token, run_sync
+from metskin.graphql.limits import BodySizeLimit
 from metskin.graphql.schema import build_schema
 
 
@@ -53,6 +56,34 @@ async def health(_request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "mp4": "video/mp4",
+               "mov": "video/quicktime", "webm": "video/webm"}
+
+
+def media_route(container: Container) -> Route:
+    """Serves a stored object to whoever holds a valid signed link (issued after access checks)."""
+
+    async def serve_media(request: Request) -> Response:
+        try:
+            name = container.media_urls.object_name(request.path_params["token"])
+            data = await run_sync(container.media.read_object, name)
+        except DomainError as error:
+            status = 404 if isinstance(error, NotFound) else 403
+            return JSONResponse({"error": error.message, "code": error.code}, status_code=status)
+        ttl = container.settings.media_url_ttl_seconds
+        return Response(
+            data,
+            media_type=MEDIA_TYPES.get(name.rsplit(".", 1)[-1], "application/octet-stream"),
+            headers={
+                "cache-control": f"private, max-age={ttl}",
+                "x-content-type-options": "nosniff",
+                "content-disposition": "inline",
+            },
+        )
+
+    return Route("/media/{token}", serve_media)
+
+
 def create_app(container: Container) -> Starlette:
     graphql_app = MetSkinGraphQL(container)
 
@@ -60,12 +91,19 @@ def create_app(container: Container) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         if not container.settings.uses_redis:
             container.start_embedded_worker()
+            await run_sync(container.resume_unfinished_analyses)
         yield
         container.close()
 
+    max_body = int(container.settings.max_video_mb * 1024 * 1024) + 1024 * 1024
     routes: list[Any] = [
         Route("/healthz", health),
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),
+        media_route(container),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(BodySizeLimit, max_bytes=max_body)],
+    )

@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 
 from metskin.bootstrap import Container
 from metskin.domain.accounts.model import Role, User
+from metskin.domain.analysis.records import Media
 from metskin.domain.errors import DomainError, Unauthenticated
 
 T = TypeVar("T")
@@ -37,6 +38,26 @@ def make_user_loader(container: Container) -> DataLoader[str, User | None]:
     return DataLoader(load_fn=load)
 
 
+def make_media_loader(container: Container) -> DataLoader[str, Media | None]:
+    async def load(ids: list[str]) -> list[Media | None]:
+        found = await run_sync(container.media.get_many, list(ids))
+        by_id = {media.id: media for media in found}
+        return [by_id.get(media_id) for media_id in ids]
+
+    return DataLoader(load_fn=load)
+
+
+StoredResult = tuple[dict[str, Any], str | None]
+
+
+def make_result_loader(container: Container) -> DataLoader[str, StoredResult | None]:
+    async def load(ids: list[str]) -> list[StoredResult | None]:
+        found = await run_sync(container.analyses.results, list(ids))
+        return [found.get(analysis_id) for analysis_id in ids]
+
+    return DataLoader(load_fn=load)
+
+
 @dataclass
 class Context:
     container: Container
@@ -46,9 +67,13 @@ class Context:
     auth_error: DomainError | None = None
     connection_params: dict[str, Any] | None = None
     user_loader: DataLoader[str, User | None] = field(init=False)
+    media_loader: DataLoader[str, Media | None] = field(init=False)
+    result_loader: DataLoader[str, StoredResult | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.user_loader = make_user_loader(self.container)
+        self.media_loader = make_media_loader(self.container)
+        self.result_loader = make_result_loader(self.container)
 
     def require_viewer(self) -> Viewer:
         if self.viewer is None:

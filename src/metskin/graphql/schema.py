@@ -17,18 +17,28 @@ from strawberry.types import ExecutionContext
 
 from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_expected
 from metskin.graphql.types.accounts import AccountMutations, AccountQueries
+from metskin.graphql.types.analysis import (
+    AnalysisMutations,
+    AnalysisQueries,
+    AnalysisSubscriptions,
+)
 from metskin.settings import Settings
 
 
 @strawberry.type(description="Read operations.")
-class Query(AccountQueries):
+class Query(AccountQueries, AnalysisQueries):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
         return True
 
 
 @strawberry.type(description="Write operations.")
-class Mutation(AccountMutations):
+class Mutation(AccountMutations, AnalysisMutations):
+    pass
+
+
+@strawberry.type(description="Live updates over graphql-transport-ws.")
+class Subscription(AnalysisSubscriptions):
     pass
 
 
@@ -48,6 +58,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return MetSkinSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         # Factories, not instances: each request gets its own extension objects.
         extensions=[
             partial(QueryDepthLimiter, max_depth=settings.max_query_depth),

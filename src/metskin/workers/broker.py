@@ -19,7 +19,12 @@ DEFAULT_MAX_AGE_MS = 24 * 3600 * 1000
 def make_broker(settings: Settings) -> dramatiq.Broker:
     broker: dramatiq.Broker
     if settings.uses_redis:
-        broker = RedisBroker(url=settings.redis_url, namespace="metskin-jobs")
+        broker = RedisBroker(
+            url=settings.redis_url,
+            namespace="metskin-jobs",
+            heartbeat_timeout=settings.queue_heartbeat_timeout_ms,
+            maintenance_chance=settings.queue_maintenance_chance,
+        )
     else:
         broker = StubBroker()
         broker.emit_after("process_boot")

@@ -11,8 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from metskin.adapters.db.accounts import SqlRefreshTokenRepository, SqlUserRepository
+from metskin.adapters.db.analysis import SqlAnalysisRepository, SqlMediaRepository
 from metskin.adapters.db.notifications import SqlSentNotificationLog
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
+from metskin.domain.analysis.pipeline_ports import AnalysisRepository, MediaRepository
 from metskin.domain.errors import Conflict
 from metskin.domain.messages import Event, Job
 from metskin.domain.notifications import SentNotificationLog
@@ -24,6 +26,8 @@ class SqlUnitOfWork:
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
     sent_notifications: SentNotificationLog
+    media: MediaRepository
+    analyses: AnalysisRepository
 
     def __init__(self, engine: Engine, dispatch: Dispatch) -> None:
         self._engine = engine
@@ -35,6 +39,8 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(self.session)
         self.refresh_tokens = SqlRefreshTokenRepository(self.session)
         self.sent_notifications = SqlSentNotificationLog(self.session)
+        self.media = SqlMediaRepository(self.session)
+        self.analyses = SqlAnalysisRepository(self.session)
         self._pending = []
         return self
 

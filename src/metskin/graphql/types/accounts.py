@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -13,7 +13,7 @@ from metskin.domain.accounts.model import Profile as DomainProfile
 from metskin.domain.accounts.model import Role as DomainRole
 from metskin.domain.accounts.model import User as DomainUser
 from metskin.domain.accounts.service import Session
-from metskin.domain.errors import Unauthenticated, ValidationFailed
+from metskin.domain.errors import Forbidden, Unauthenticated, ValidationFailed
 from metskin.graphql.context import run_sync
 from metskin.graphql.pagination import (
     Connection,
@@ -22,6 +22,9 @@ from metskin.graphql.pagination import (
     decode_cursor,
 )
 from metskin.graphql.permissions import IsAdmin, IsAuthenticated
+
+if TYPE_CHECKING:
+    from metskin.graphql.types.analysis import Analysis
 
 Role = strawberry.enum(DomainRole, name="Role", description="What an account may do.")
 
@@ -69,6 +72,17 @@ class User:
     role: Role  # type: ignore[valid-type]
     created_at: datetime
     profile: Profile
+
+    @strawberry.field(description="Analyses, newest first.")
+    async def analyses(
+        self, info: Info, first: int = 10, after: str | None = None
+    ) -> Connection[Annotated[Analysis, strawberry.lazy("metskin.graphql.types.analysis")]]:
+        from metskin.graphql.types.analysis import analyses_of
+
+        viewer = info.context.require_viewer()
+        if viewer.user_id != self.id and viewer.role is not DomainRole.ADMIN:
+            raise Forbidden("You can only list your own analyses.")
+        return await analyses_of(info, str(self.id), first, after)
 
     @classmethod
     def from_domain(cls, user: DomainUser) -> User:

@@ -1,0 +1,136 @@
+"""Repositories for media and analyses."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from metskin.adapters.db.tables import AnalysisResultRow, AnalysisRow, MediaRow
+from metskin.domain.analysis.records import (
+    Analysis,
+    AnalysisStatus,
+    AnalysisSummary,
+    Media,
+    MediaKind,
+    Stage,
+)
+
+MEDIA_FIELDS = (
+    "id", "owner_id", "content_type", "size_bytes", "width", "height", "duration_s",
+    "storage_name", "thumbnail_name", "key_id", "sha256", "created_at",
+)
+ANALYSIS_FIELDS = (
+    "id", "owner_id", "media_id", "progress", "created_at", "started_at", "finished_at",
+    "failure_code", "failure_reason", "attempts", "event_seq",
+)
+
+
+def media_to_domain(row: MediaRow) -> Media:
+    return Media(kind=MediaKind(row.kind), **{name: getattr(row, name) for name in MEDIA_FIELDS})
+
+
+def analysis_to_domain(row: AnalysisRow) -> Analysis:
+    return Analysis(
+        status=AnalysisStatus(row.status),
+        stage=Stage(row.stage),
+        summary=AnalysisSummary(**row.summary) if row.summary else None,
+        **{name: getattr(row, name) for name in ANALYSIS_FIELDS},
+    )
+
+
+def _copy_analysis(analysis: Analysis, row: AnalysisRow) -> AnalysisRow:
+    for name in ANALYSIS_FIELDS:
+        setattr(row, name, getattr(analysis, name))
+    row.status = analysis.status.value
+    row.stage = analysis.stage.value
+    row.summary = asdict(analysis.summary) if analysis.summary else None
+    return row
+
+
+class SqlMediaRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, media: Media) -> None:
+        values = {name: getattr(media, name) for name in MEDIA_FIELDS}
+        self._session.add(MediaRow(kind=media.kind.value, **values))
+
+    def get(self, media_id: str) -> Media | None:
+        row = self._session.get(MediaRow, media_id)
+        return media_to_domain(row) if row else None
+
+    def list_by_ids(self, media_ids: list[str]) -> list[Media]:
+        if not media_ids:
+            return []
+        rows = self._session.exec(select(MediaRow).where(col(MediaRow.id).in_(media_ids)))
+        return [media_to_domain(row) for row in rows]
+
+
+class SqlAnalysisRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, analysis: Analysis) -> None:
+        row = AnalysisRow(
+            id=analysis.id,
+            owner_id=analysis.owner_id,
+            media_id=analysis.media_id,
+            status=analysis.status.value,
+            stage=analysis.stage.value,
+            created_at=analysis.created_at,
+        )
+        self._session.add(_copy_analysis(analysis, row))
+
+    def get(self, analysis_id: str, *, for_update: bool = False) -> Analysis | None:
+        query = select(AnalysisRow).where(AnalysisRow.id == analysis_id)
+        if for_update:
+            query = query.with_for_update()
+        row = self._session.exec(query).first()
+        return analysis_to_domain(row) if row else None
+
+    def save(self, analysis: Analysis) -> None:
+        row = self._session.get(AnalysisRow, analysis.id)
+        if row is None:
+            raise LookupError(analysis.id)
+        self._session.add(_copy_analysis(analysis, row))
+
+    def list_for_owner(
+        self, owner_id: str, before: tuple[datetime, str] | None, limit: int
+    ) -> list[Analysis]:
+        created, ident = col(AnalysisRow.created_at), col(AnalysisRow.id)
+        query = (
+            select(AnalysisRow)
+            .where(AnalysisRow.owner_id == owner_id)
+            .order_by(created.desc(), ident.desc())
+            .limit(limit)
+        )
+        if before is not None:
+            stamp, analysis_id = before
+            query = query.where(
+                (created < stamp) | ((created == stamp) & (ident < analysis_id))
+            )
+        return [analysis_to_domain(row) for row in self._session.exec(query)]
+
+    def add_result(
+        self, analysis_id: str, result: dict[str, Any], overlay_name: str | None
+    ) -> None:
+        self._session.add(
+            AnalysisResultRow(analysis_id=analysis_id, result=result, overlay_name=overlay_name)
+        )
+
+    def get_results(self, analysis_ids: list[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
+        if not analysis_ids:
+            return {}
+        query = select(AnalysisResultRow).where(
+            col(AnalysisResultRow.analysis_id).in_(analysis_ids)
+        )
+        rows = self._session.exec(query)
+        return {row.analysis_id: (row.result, row.overlay_name) for row in rows}
+
+    def list_unfinished(self) -> list[str]:
+        unfinished = (AnalysisStatus.QUEUED.value, AnalysisStatus.RUNNING.value)
+        query = select(AnalysisRow.id).where(col(AnalysisRow.status).in_(unfinished))
+        return list(self._session.exec(query))

@@ -1,0 +1,89 @@
+"""The AnalysisEngine port: decode stored bytes, run the domain engine, render the overlay."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
+from metskin.adapters.vision.images import decode_image, encode_png
+from metskin.adapters.vision.ingest import temporary_file
+from metskin.adapters.vision.video import VideoFrames
+from metskin.domain.analysis.model import AnalysisResult
+from metskin.domain.analysis.overlay import render_overlay
+from metskin.domain.analysis.pipeline_ports import StageProgress
+from metskin.domain.analysis.ports import FaceLandmarker
+from metskin.domain.analysis.records import (
+    AnalysisOutput,
+    AnalysisSummary,
+    Media,
+    MediaKind,
+    Stage,
+)
+from metskin.domain.analysis.service import analyse_checked, analyse_frames, check_frame
+
+VIDEO_FPS = 4.0
+VIDEO_MAX_FRAMES = 120
+TOP_CONCERNS = 3
+
+
+class VisionEngine:
+    def __init__(self, landmarker: FaceLandmarker | None = None) -> None:
+        self._landmarker = landmarker or MediaPipeLandmarker()
+
+    def run(
+        self,
+        media: Media,
+        data: bytes,
+        progress: StageProgress,
+        self_reported_skin_type: str | None,
+    ) -> AnalysisOutput:
+        rgb: np.ndarray | None
+        if media.kind is MediaKind.PHOTO:
+            rgb, result = self._photo(data, progress, self_reported_skin_type)
+        else:
+            rgb, result = self._video(media, data, progress, self_reported_skin_type)
+        overlay = encode_png(render_overlay(rgb, result)) if result.ok and rgb is not None else None
+        return AnalysisOutput(result=result.to_dict(), summary=summarise(result),
+                              overlay_png=overlay)
+
+    def _photo(
+        self, data: bytes, progress: StageProgress, skin_type: str | None
+    ) -> tuple[np.ndarray, AnalysisResult]:
+        progress(Stage.DECODING, 0.0)
+        rgb = decode_image(data)
+        progress(Stage.FACE_MESH, 0.0)
+        checked = check_frame(rgb, self._landmarker.detect(rgb))
+        if isinstance(checked, list):
+            return rgb, AnalysisResult(quality=tuple(checked), confidence=0.0)
+        progress(Stage.MEASURING, 0.0)
+        result = analyse_checked(checked, skin_type)
+        progress(Stage.MEASURING, 1.0)
+        return rgb, result
+
+    def _video(
+        self, media: Media, data: bytes, progress: StageProgress, skin_type: str | None
+    ) -> tuple[np.ndarray | None, AnalysisResult]:
+        extension = media.storage_name.rsplit(".", 1)[-1]
+        with temporary_file(data, f".{extension}") as path:
+            frames = VideoFrames(path, fps=VIDEO_FPS, max_frames=VIDEO_MAX_FRAMES)
+            result = analyse_frames(
+                frames,
+                self._landmarker,
+                progress=lambda stage, fraction: progress(Stage(stage), fraction),
+                expected_frames=frames.expected_frames,
+                self_reported_skin_type=skin_type,
+            )
+        return result.frame, result
+
+
+def summarise(result: AnalysisResult) -> AnalysisSummary:
+    ranked = sorted(result.concerns, key=lambda concern: concern.score, reverse=True)
+    return AnalysisSummary(
+        ok=result.ok,
+        confidence=round(result.confidence, 3),
+        ita_deg=round(result.tone.ita_deg, 1) if result.tone else None,
+        monk=result.tone.monk if result.tone else None,
+        fitzpatrick=result.tone.fitzpatrick if result.tone else None,
+        skin_type=result.skin_type.kind if result.skin_type else None,
+        top_concerns=[concern.name for concern in ranked[:TOP_CONCERNS] if concern.score >= 20],
+    )

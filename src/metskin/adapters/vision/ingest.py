@@ -1,0 +1,177 @@
+"""Upload validation and sanitising: photos are re-encoded without metadata; videos probed."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pillow_heif
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from metskin.domain.analysis.media import (
+    JPEG,
+    CorruptMedia,
+    MediaLimits,
+    MediaTooLarge,
+    MediaTooLong,
+    MediaType,
+    UnsupportedMedia,
+)
+from metskin.domain.analysis.pipeline_ports import PreparedMedia
+from metskin.domain.analysis.records import MediaKind
+
+pillow_heif.register_heif_opener()
+
+PHOTO_QUALITY = 92
+THUMBNAIL_SIDE = 320
+PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP",
+               "image/heic": "HEIF"}
+# Markup, scripts and documents hidden in an image make it a polyglot.
+POLYGLOT_MARKERS = (b"<script", b"<html", b"<?php", b"<svg", b"<!doctype", b"%pdf-")
+ZIP_END_RECORD = b"PK\x05\x06"
+DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+                 Image.DecompressionBombError)
+
+
+class MediaPreparerAdapter:
+    """The MediaPreparer port: Pillow (+ pillow-heif) for photos, OpenCV for videos."""
+
+    def prepare(self, data: bytes, media_type: MediaType, limits: MediaLimits) -> PreparedMedia:
+        if media_type.kind is MediaKind.PHOTO:
+            return prepare_photo(data, media_type, limits)
+        return prepare_video(data, media_type, limits)
+
+
+def reject_polyglots(data: bytes) -> None:
+    lowered = data.lower()
+    if any(marker in lowered for marker in POLYGLOT_MARKERS) or data[-22:-18] == ZIP_END_RECORD:
+        raise UnsupportedMedia(
+            "The file carries other content besides the picture; export it again as a plain "
+            "photo.",
+            field="file",
+        )
+
+
+def prepare_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> PreparedMedia:
+    reject_polyglots(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        rgb = _decode_photo(data, media_type, limits)
+    return PreparedMedia(
+        media_type=JPEG,
+        data=encode_jpeg(rgb, PHOTO_QUALITY),
+        thumbnail_jpeg=thumbnail(rgb),
+        width=rgb.width,
+        height=rgb.height,
+    )
+
+
+def _decode_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> Image.Image:
+    try:
+        image = Image.open(io.BytesIO(data))  # reads the header only
+        width, height = image.size
+        if width * height > limits.max_pixels:
+            raise MediaTooLarge(
+                f"The photo has {width * height / 1e6:.0f} megapixels; the limit is "
+                f"{limits.max_pixels / 1e6:.0f}.",
+                field="file",
+            )
+        if image.format != PIL_FORMATS[media_type.content_type]:
+            raise UnsupportedMedia("The file's content does not match its type.", field="file")
+        image.load()  # full decode: a truncated or damaged file fails here
+        upright = ImageOps.exif_transpose(image)
+        return upright.convert("RGB")
+    except (MediaTooLarge, UnsupportedMedia):
+        raise
+    except (*DECODE_ERRORS, Image.DecompressionBombWarning) as error:
+        raise CorruptMedia(
+            "The photo is damaged or incomplete; upload it again.", field="file"
+        ) from error
+
+
+def encode_jpeg(image: Image.Image, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=quality, optimize=True)  # no EXIF, XMP or GPS
+    return buffer.getvalue()
+
+
+def thumbnail(image: Image.Image) -> bytes:
+    small = image.copy()
+    small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+    return encode_jpeg(small, 80)
+
+
+@contextmanager
+def temporary_file(data: bytes, suffix: str) -> Iterator[Path]:
+    handle, name = tempfile.mkstemp(suffix=suffix, prefix="metskin-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def prepare_video(data: bytes, media_type: MediaType, limits: MediaLimits) -> PreparedMedia:
+    with temporary_file(data, f".{media_type.extension}") as path:
+        capture = cv2.VideoCapture(str(path))
+        try:
+            width, height, duration = _probe(capture)
+            _check_video(width, height, duration, limits)
+            frame = _middle_frame(capture, duration)
+        finally:
+            capture.release()
+    return PreparedMedia(
+        media_type=media_type,
+        data=data,
+        thumbnail_jpeg=thumbnail(Image.fromarray(frame)),
+        width=width,
+        height=height,
+        duration_s=round(duration, 2),
+    )
+
+
+def _probe(capture: cv2.VideoCapture) -> tuple[int, int, float]:
+    if not capture.isOpened():
+        raise CorruptMedia("The video is damaged or in a format we cannot read.", field="file")
+    width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
+    height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    frames = capture.get(cv2.CAP_PROP_FRAME_COUNT)
+    if width <= 0 or height <= 0:
+        raise CorruptMedia("The video has no picture.", field="file")
+    if fps <= 0 or fps > 1000 or frames <= 0:
+        raise CorruptMedia("The video's timing information is missing.", field="file")
+    return width, height, frames / fps
+
+
+def _check_video(width: int, height: int, duration: float, limits: MediaLimits) -> None:
+    if max(width, height) > limits.max_video_side:
+        raise MediaTooLarge(
+            f"The video is {width}x{height}; the largest side may be {limits.max_video_side}.",
+            field="file",
+        )
+    if duration > limits.max_video_seconds:
+        raise MediaTooLong(
+            f"The video lasts {duration:.0f} s; keep it under "
+            f"{limits.max_video_seconds:.0f} s.",
+            field="file",
+        )
+
+
+def _middle_frame(capture: cv2.VideoCapture, duration: float) -> np.ndarray:
+    capture.set(cv2.CAP_PROP_POS_MSEC, duration * 500)
+    ok, bgr = capture.read()
+    if not ok:
+        capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
+        ok, bgr = capture.read()
+    if not ok or bgr is None:
+        raise CorruptMedia("The video's frames cannot be decoded.", field="file")
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)

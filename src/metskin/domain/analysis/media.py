@@ -1,0 +1,81 @@
+"""Recognising media by their first bytes, and the limits an upload must respect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from metskin.domain.analysis.records import MediaKind
+from metskin.domain.errors import DomainError
+
+
+class MediaTooLarge(DomainError):
+    code = "MEDIA_TOO_LARGE"
+
+
+class UnsupportedMedia(DomainError):
+    code = "UNSUPPORTED_MEDIA"
+
+
+class CorruptMedia(DomainError):
+    code = "CORRUPT_MEDIA"
+
+
+class MediaTooLong(DomainError):
+    code = "MEDIA_TOO_LONG"
+
+
+@dataclass(frozen=True)
+class MediaLimits:
+    max_photo_bytes: int = 15 * 1024 * 1024
+    max_video_bytes: int = 150 * 1024 * 1024
+    max_pixels: int = 40_000_000
+    max_video_seconds: float = 60.0
+    max_video_side: int = 3840
+
+
+@dataclass(frozen=True)
+class MediaType:
+    kind: MediaKind
+    content_type: str
+    extension: str
+
+
+JPEG = MediaType(MediaKind.PHOTO, "image/jpeg", "jpg")
+PNG = MediaType(MediaKind.PHOTO, "image/png", "png")
+WEBP = MediaType(MediaKind.PHOTO, "image/webp", "webp")
+HEIC = MediaType(MediaKind.PHOTO, "image/heic", "heic")
+MP4 = MediaType(MediaKind.VIDEO, "video/mp4", "mp4")
+MOV = MediaType(MediaKind.VIDEO, "video/quicktime", "mov")
+WEBM = MediaType(MediaKind.VIDEO, "video/webm", "webm")
+
+HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+MOV_BRANDS = {b"qt  "}
+
+
+def sniff(head: bytes) -> MediaType | None:
+    """The media type from the first 32 bytes, ignoring names and declared MIME types."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return WEBM
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in HEIC_BRANDS:
+            return HEIC
+        return MOV if brand in MOV_BRANDS else MP4
+    return None
+
+
+def check_size(kind: MediaKind, size: int, limits: MediaLimits) -> None:
+    cap = limits.max_photo_bytes if kind is MediaKind.PHOTO else limits.max_video_bytes
+    if size > cap:
+        raise MediaTooLarge(
+            f"This {kind.value} is {size / 1e6:.1f} MB; the limit is {cap / 1e6:.0f} MB.",
+            field="file",
+        )
+    if size == 0:
+        raise CorruptMedia("The file is empty.", field="file")

@@ -1,0 +1,321 @@
+"""Use cases of the pipeline: upload media, start an analysis, run it (the worker), read it."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.media import MediaLimits, UnsupportedMedia, check_size, sniff
+from metskin.domain.analysis.pipeline_ports import AnalysisEngine, MediaPreparer
+from metskin.domain.analysis.records import (
+    Analysis,
+    AnalysisStatus,
+    Media,
+    MediaKind,
+    Stage,
+    progress_channel,
+)
+from metskin.domain.analysis.storage import MediaStorage, ObjectMissing
+from metskin.domain.errors import DomainError, Forbidden, NotFound
+from metskin.domain.messages import Event, Job
+from metskin.domain.ports import Clock, EventBus, UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+PROGRESS_STEP = 0.05  # publish a fraction only when it moved this much
+SEQ_PER_ATTEMPT = 1_000_000
+
+
+class MediaNotFound(NotFound):
+    code = "MEDIA_NOT_FOUND"
+
+
+class AnalysisNotFound(NotFound):
+    code = "ANALYSIS_NOT_FOUND"
+
+
+class MediaService:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        storage: MediaStorage,
+        preparer: MediaPreparer,
+        limits: MediaLimits,
+        clock: Clock,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._storage = storage
+        self._preparer = preparer
+        self._limits = limits
+        self._clock = clock
+
+    @property
+    def limits(self) -> MediaLimits:
+        return self._limits
+
+    def upload(self, owner_id: str, data: bytes, declared_kind: MediaKind | None = None) -> Media:
+        media_type = sniff(data[:32])
+        if media_type is None:
+            raise UnsupportedMedia(
+                "Upload a JPEG, PNG, WebP or HEIC photo, or an MP4, MOV or WebM video.",
+                field="file",
+            )
+        if declared_kind is not None and declared_kind is not media_type.kind:
+            raise UnsupportedMedia(
+                f"The file is a {media_type.kind.value}, not a {declared_kind.value}.",
+                field="kind",
+            )
+        check_size(media_type.kind, len(data), self._limits)
+        prepared = self._preparer.prepare(data, media_type, self._limits)
+        stored_type = prepared.media_type  # photos are re-encoded as JPEG
+        media_id = str(uuid.uuid4())
+        folder = f"uploads/{media_id[:2]}/{media_id}"
+        media = Media(
+            id=media_id,
+            owner_id=owner_id,
+            kind=media_type.kind,
+            content_type=stored_type.content_type,
+            size_bytes=len(prepared.data),
+            width=prepared.width,
+            height=prepared.height,
+            duration_s=prepared.duration_s,
+            storage_name=f"{folder}/original.{stored_type.extension}",
+            thumbnail_name=f"{folder}/thumbnail.jpg",
+            key_id="",
+            sha256=hashlib.sha256(prepared.data).hexdigest(),
+            created_at=self._clock(),
+        )
+        self._store(media, prepared.data, prepared.thumbnail_jpeg)
+        return media
+
+    def _store(self, media: Media, data: bytes, thumbnail: bytes) -> None:
+        written: list[str] = []
+        try:
+            media.key_id = self._storage.put(media.storage_name, data, media.content_type)
+            written.append(media.storage_name)
+            self._storage.put(media.thumbnail_name, thumbnail, "image/jpeg")
+            written.append(media.thumbnail_name)
+            with self._uow_factory() as uow:
+                uow.media.add(media)
+                uow.commit()
+        except BaseException:
+            for name in written:  # nothing half-written stays behind
+                self._storage.delete(name)
+            raise
+
+    def read_object(self, name: str) -> bytes:
+        try:
+            return self._storage.get(name)
+        except ObjectMissing as error:
+            raise MediaNotFound("This file is no longer available.") from error
+
+    def get_many(self, media_ids: list[str]) -> list[Media]:
+        with self._uow_factory() as uow:
+            return uow.media.list_by_ids(media_ids)
+
+
+class AnalysisService:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        storage: MediaStorage,
+        engine: AnalysisEngine,
+        events: EventBus,
+        clock: Clock,
+        after_measuring: list[Callable[[Analysis, dict[str, Any]], None]] | None = None,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._storage = storage
+        self._engine = engine
+        self._events = events
+        self._clock = clock
+        self._after_measuring = after_measuring or []
+
+    # --- the person's side -------------------------------------------------------------
+
+    def start(self, owner_id: str, media_id: str) -> Analysis:
+        with self._uow_factory() as uow:
+            media = uow.media.get(media_id)
+            if media is None or media.owner_id != owner_id:
+                raise MediaNotFound("No such media in your uploads.", field="mediaId")
+            analysis = Analysis(
+                id=str(uuid.uuid4()),
+                owner_id=owner_id,
+                media_id=media_id,
+                status=AnalysisStatus.QUEUED,
+                stage=Stage.QUEUED,
+                progress=0.0,
+                created_at=self._clock(),
+                event_seq=1,
+            )
+            uow.analyses.add(analysis)
+            uow.defer(Job("analyse_media", {"analysis_id": analysis.id}))
+            uow.defer(_progress_event(analysis))
+            uow.commit()
+        return analysis
+
+    def get_for_viewer(self, viewer_id: str, viewer_role: Role, analysis_id: str) -> Analysis:
+        with self._uow_factory() as uow:
+            analysis = uow.analyses.get(analysis_id)
+        if analysis is None:
+            raise AnalysisNotFound("No such analysis.", field="id")
+        if analysis.owner_id != viewer_id and viewer_role is not Role.ADMIN:
+            raise Forbidden("This analysis belongs to someone else.")
+        return analysis
+
+    def results(self, analysis_ids: list[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
+        with self._uow_factory() as uow:
+            return uow.analyses.get_results(analysis_ids)
+
+    def progress_of(self, analysis_id: str) -> dict[str, Any] | None:
+        with self._uow_factory() as uow:
+            analysis = uow.analyses.get(analysis_id)
+        return self.latest_progress(analysis) if analysis else None
+
+    def history(
+        self, owner_id: str, before: tuple[datetime, str] | None, limit: int
+    ) -> list[Analysis]:
+        with self._uow_factory() as uow:
+            return uow.analyses.list_for_owner(owner_id, before, limit)
+
+    def latest_progress(self, analysis: Analysis) -> dict[str, Any]:
+        """The newest progress event: the bus keeps it, the database is the fallback."""
+        kept = self._events.latest(progress_channel(analysis.id))
+        stored = analysis.progress_event()
+        return kept if kept and kept.get("seq", 0) >= stored["seq"] else stored
+
+    # --- the worker's side ---------------------------------------------------------------
+
+    def run(self, analysis_id: str) -> AnalysisStatus:
+        """Analyse once. A redelivered message for a finished analysis changes nothing."""
+        analysis = self._begin(analysis_id)
+        if analysis is None or analysis.status.finished:
+            return analysis.status if analysis else AnalysisStatus.FAILED
+        try:
+            with self._uow_factory() as uow:
+                media = uow.media.get(analysis.media_id)
+                owner = uow.users.get(analysis.owner_id)
+            if media is None:
+                raise MediaNotFound("The uploaded file is gone.")
+            data = self._read(media)
+            reporter = _Reporter(self._events, analysis)
+            output = self._engine.run(
+                media, data, reporter, owner.profile.skin_type if owner else None
+            )
+            for step in self._after_measuring:
+                reporter(Stage.RECOMMENDING, 0.0)
+                step(analysis, output.result)
+            overlay_name = self._store_overlay(analysis, output.overlay_png)
+        except DomainError as error:
+            self.mark_failed(analysis_id, error.code, error.message)
+            return AnalysisStatus.FAILED
+        self._finish(analysis_id, output.result, output.summary, overlay_name, reporter.seq)
+        return AnalysisStatus.DONE
+
+    def _begin(self, analysis_id: str) -> Analysis | None:
+        with self._uow_factory() as uow:
+            analysis = uow.analyses.get(analysis_id, for_update=True)
+            if analysis is None or analysis.status.finished:
+                return analysis
+            analysis.attempts += 1
+            analysis.status = AnalysisStatus.RUNNING
+            analysis.stage = Stage.DECODING
+            analysis.progress = 0.0
+            analysis.started_at = analysis.started_at or self._clock()
+            analysis.event_seq = analysis.attempts * SEQ_PER_ATTEMPT
+            uow.analyses.save(analysis)
+            uow.defer(_progress_event(analysis))
+            uow.commit()
+        return analysis
+
+    def _read(self, media: Media) -> bytes:
+        try:
+            return self._storage.get(media.storage_name)
+        except ObjectMissing as error:
+            raise MediaNotFound("The uploaded file is gone.") from error
+
+    def _store_overlay(self, analysis: Analysis, png: bytes | None) -> str | None:
+        if png is None:
+            return None
+        name = f"overlays/{analysis.id[:2]}/{analysis.id}/overlay.png"
+        self._storage.put(name, png, "image/png")
+        return name
+
+    def _finish(
+        self,
+        analysis_id: str,
+        result: dict[str, Any],
+        summary: Any,
+        overlay_name: str | None,
+        seq: int,
+    ) -> None:
+        with self._uow_factory() as uow:
+            analysis = uow.analyses.get(analysis_id, for_update=True)
+            if analysis is None or analysis.status.finished:
+                return  # another delivery finished first
+            analysis.status = AnalysisStatus.DONE
+            analysis.stage = Stage.DONE
+            analysis.progress = 1.0
+            analysis.finished_at = self._clock()
+            analysis.summary = summary
+            analysis.event_seq = seq + 1
+            uow.analyses.add_result(analysis_id, result, overlay_name)
+            uow.analyses.save(analysis)
+            uow.defer(_progress_event(analysis))
+            uow.commit()
+
+    def mark_failed(self, analysis_id: str, code: str, reason: str) -> None:
+        with self._uow_factory() as uow:
+            analysis = uow.analyses.get(analysis_id, for_update=True)
+            if analysis is None or analysis.status.finished:
+                return
+            _fail(uow, analysis, code, reason, self._clock())
+            uow.commit()
+
+    def unfinished(self) -> list[str]:
+        with self._uow_factory() as uow:
+            return uow.analyses.list_unfinished()
+
+
+def _fail(uow: UnitOfWork, analysis: Analysis, code: str, reason: str, now: datetime) -> None:
+    analysis.status = AnalysisStatus.FAILED
+    analysis.stage = Stage.FAILED
+    analysis.failure_code = code
+    analysis.failure_reason = reason[:500]
+    analysis.finished_at = now
+    analysis.event_seq = (analysis.attempts + 1) * SEQ_PER_ATTEMPT - 1
+    uow.analyses.save(analysis)
+    uow.defer(_progress_event(analysis))
+
+
+def _progress_event(analysis: Analysis) -> Event:
+    return Event(progress_channel(analysis.id), analysis.progress_event(), keep_latest=True)
+
+
+class _Reporter:
+    """Publishes stage changes and fractions (throttled) while the engine works."""
+
+    def __init__(self, events: EventBus, analysis: Analysis) -> None:
+        self._events = events
+        self._analysis = analysis
+        self._stage: Stage | None = Stage.DECODING
+        self._fraction = 0.0
+        self.seq = analysis.event_seq
+
+    def __call__(self, stage: Stage, fraction: float) -> None:
+        reaches_end = fraction >= 1 > self._fraction
+        if stage == self._stage and fraction - self._fraction < PROGRESS_STEP and not reaches_end:
+            return
+        self._stage, self._fraction = stage, fraction
+        self.seq += 1
+        payload = {
+            **self._analysis.progress_event(),
+            "seq": self.seq,
+            "stage": stage.value,
+            "progress": round(fraction, 3),
+        }
+        self._events.publish(Event(progress_channel(self._analysis.id), payload, keep_latest=True))

@@ -1,0 +1,106 @@
+"""Stored media and analysis runs: what the pipeline persists about each upload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class MediaKind(StrEnum):
+    PHOTO = "photo"
+    VIDEO = "video"
+
+
+class AnalysisStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def finished(self) -> bool:
+        return self in (AnalysisStatus.DONE, AnalysisStatus.FAILED)
+
+
+class Stage(StrEnum):
+    QUEUED = "QUEUED"
+    DECODING = "DECODING"
+    FACE_MESH = "FACE_MESH"
+    MEASURING = "MEASURING"
+    RECOMMENDING = "RECOMMENDING"
+    DONE = "DONE"
+    FAILED = "FAILED"
+
+
+@dataclass
+class Media:
+    id: str
+    owner_id: str
+    kind: MediaKind
+    content_type: str
+    size_bytes: int
+    width: int
+    height: int
+    storage_name: str
+    thumbnail_name: str
+    key_id: str
+    sha256: str
+    created_at: datetime
+    duration_s: float | None = None
+
+
+@dataclass
+class AnalysisSummary:
+    """The few numbers lists and histories show without loading the full result."""
+
+    ok: bool
+    confidence: float
+    ita_deg: float | None = None
+    monk: int | None = None
+    fitzpatrick: str | None = None
+    skin_type: str | None = None
+    top_concerns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Analysis:
+    id: str
+    owner_id: str
+    media_id: str
+    status: AnalysisStatus
+    stage: Stage
+    progress: float
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    failure_code: str | None = None
+    failure_reason: str | None = None
+    attempts: int = 0
+    summary: AnalysisSummary | None = None
+    event_seq: int = 0
+
+    def progress_event(self) -> dict[str, Any]:
+        return {
+            "analysis_id": self.id,
+            "seq": self.event_seq,
+            "stage": self.stage.value,
+            "status": self.status.value,
+            "progress": round(self.progress, 3),
+            "failure_code": self.failure_code,
+            "failure_reason": self.failure_reason,
+        }
+
+
+@dataclass(frozen=True)
+class AnalysisOutput:
+    """What the engine returns to the pipeline: the JSON result, its summary, the overlay PNG."""
+
+    result: dict[str, Any]
+    summary: AnalysisSummary
+    overlay_png: bytes | None
+
+
+def progress_channel(analysis_id: str) -> str:
+    return f"analysis-progress:{analysis_id}"

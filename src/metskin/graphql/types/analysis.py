@@ -1,0 +1,343 @@
+"""GraphQL types and operations for media uploads and analyses."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncGenerator, AsyncIterator
+from datetime import datetime
+from typing import Any, cast
+
+import strawberry
+from strawberry.file_uploads import Upload
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from metskin.domain.analysis.records import Analysis as DomainAnalysis
+from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
+from metskin.domain.analysis.records import Media as DomainMedia
+from metskin.domain.analysis.records import MediaKind as DomainMediaKind
+from metskin.domain.analysis.records import Stage, progress_channel
+from metskin.domain.errors import ValidationFailed
+from metskin.graphql.context import Context, run_sync
+from metskin.graphql.pagination import Connection, build_connection, check_page_size, decode_cursor
+from metskin.graphql.permissions import IsAuthenticated
+
+MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
+AnalysisStatus = strawberry.enum(DomainStatus, name="AnalysisStatus")
+AnalysisStage = strawberry.enum(Stage, name="AnalysisStage")
+POLL_SECONDS = 1.0
+FINAL_STAGES = {Stage.DONE.value, Stage.FAILED.value}
+
+
+@strawberry.type(description="An uploaded photo or video. URLs are signed and short-lived.")
+class Media:
+    id: strawberry.ID
+    kind: MediaKind  # type: ignore[valid-type]
+    content_type: str
+    size_bytes: int
+    width: int
+    height: int
+    duration_seconds: float | None
+    created_at: datetime
+    storage_name: strawberry.Private[str]
+    thumbnail_name: strawberry.Private[str]
+
+    @strawberry.field
+    def url(self, info: Info) -> str:
+        return info.context.container.media_urls.url(self.storage_name, _now(info))
+
+    @strawberry.field
+    def thumbnail_url(self, info: Info) -> str:
+        return info.context.container.media_urls.url(self.thumbnail_name, _now(info))
+
+    @classmethod
+    def from_domain(cls, media: DomainMedia) -> Media:
+        return cls(
+            id=strawberry.ID(media.id), kind=media.kind, content_type=media.content_type,
+            size_bytes=media.size_bytes, width=media.width, height=media.height,
+            duration_seconds=media.duration_s, created_at=media.created_at,
+            storage_name=media.storage_name, thumbnail_name=media.thumbnail_name,
+        )
+
+
+@strawberry.type
+class AnalysisSummary:
+    ok: bool
+    confidence: float
+    ita_deg: float | None
+    monk: int | None
+    fitzpatrick: str | None
+    skin_type: str | None
+    top_concerns: list[str]
+
+
+@strawberry.type
+class QualityIssue:
+    code: str
+    message: str
+    guidance: str
+    value: float | None
+    blocking: bool
+
+
+@strawberry.type(description="Skin tone; ITA = atan2(L* - 50, b*) in degrees, on robust CIELAB.")
+class Tone:
+    lab: list[float]
+    ita_deg: float
+    fitzpatrick: str
+    ita_category: str
+    monk: int
+    monk_delta_e: float
+    undertone: str
+    hue_deg: float
+    confidence: float
+    pixels: int
+
+
+@strawberry.type
+class Measurement:
+    name: str
+    value: float
+
+
+@strawberry.type
+class SkinTypeResult:
+    kind: str
+    decided_by: str
+    image_kind: str
+    self_reported: str | None
+    confidence: float
+    measurements: list[Measurement]
+
+
+@strawberry.type
+class RegionScore:
+    region: str
+    score: float
+
+
+@strawberry.type(description="One concern: a 0-100 whole-face score, per-region scores, why.")
+class Concern:
+    name: str
+    score: float
+    regions: list[RegionScore]
+    measurements: list[Measurement]
+    explanation: str
+
+
+@strawberry.type
+class AnalysisResult:
+    ok: bool
+    confidence: float
+    retake_needed: bool
+    quality: list[QualityIssue]
+    tone: Tone | None
+    skin_type: SkinTypeResult | None
+    concerns: list[Concern]
+    frames_analysed: int
+    raw: JSON = strawberry.field(description="The full result as stored, for integrators.")
+
+
+def _measurements(values: dict[str, float]) -> list[Measurement]:
+    return [Measurement(name=k, value=v) for k, v in values.items()]
+
+
+def result_from_dict(data: dict[str, Any]) -> AnalysisResult:
+    tone = data.get("tone")
+    skin = data.get("skin_type")
+    issues = [QualityIssue(**issue) for issue in data.get("quality", [])]
+    return AnalysisResult(
+        ok=data["ok"],
+        confidence=data["confidence"],
+        retake_needed=not data["ok"] or any(issue.blocking for issue in issues),
+        quality=issues,
+        tone=Tone(**{k: v for k, v in tone.items() if k != "white_balance_gains"})
+        if tone else None,
+        skin_type=SkinTypeResult(
+            **{**skin, "measurements": _measurements(skin["measurements"])}
+        ) if skin else None,
+        concerns=[
+            Concern(
+                name=c["name"], score=c["score"], explanation=c["explanation"],
+                regions=[RegionScore(region=r, score=s) for r, s in c["regions"].items()],
+                measurements=_measurements(c["measurements"]),
+            )
+            for c in data.get("concerns", {}).values()
+        ],
+        frames_analysed=data.get("frames_analysed", 1),
+        raw=cast(JSON, data),
+    )
+
+
+@strawberry.type(description="One analysis of one upload.")
+class Analysis:
+    id: strawberry.ID
+    status: AnalysisStatus  # type: ignore[valid-type]
+    stage: AnalysisStage  # type: ignore[valid-type]
+    progress: float
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    failure_code: str | None
+    failure_reason: str | None
+    summary: AnalysisSummary | None
+    media_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def media(self, info: Info) -> Media | None:
+        media = await info.context.media_loader.load(self.media_id)
+        return Media.from_domain(media) if media else None
+
+    @strawberry.field(description="The full result once the analysis is DONE.")
+    async def result(self, info: Info) -> AnalysisResult | None:
+        stored = await info.context.result_loader.load(str(self.id))
+        return result_from_dict(stored[0]) if stored else None
+
+    @strawberry.field(description="PNG with region outlines and concern heat maps.")
+    async def overlay_url(self, info: Info) -> str | None:
+        stored = await info.context.result_loader.load(str(self.id))
+        if not stored or not stored[1]:
+            return None
+        return info.context.container.media_urls.url(stored[1], _now(info))
+
+    @classmethod
+    def from_domain(cls, analysis: DomainAnalysis) -> Analysis:
+        summary = analysis.summary
+        return cls(
+            id=strawberry.ID(analysis.id), status=analysis.status, stage=analysis.stage,
+            progress=analysis.progress, created_at=analysis.created_at,
+            started_at=analysis.started_at, finished_at=analysis.finished_at,
+            failure_code=analysis.failure_code, failure_reason=analysis.failure_reason,
+            summary=AnalysisSummary(**vars(summary)) if summary else None,
+            media_id=analysis.media_id,
+        )
+
+
+@strawberry.type(description="A step of a running analysis, streamed live.")
+class AnalysisProgress:
+    analysis_id: strawberry.ID
+    stage: AnalysisStage  # type: ignore[valid-type]
+    status: AnalysisStatus  # type: ignore[valid-type]
+    progress: float
+    seq: int = strawberry.field(description="Grows with every event; later wins.")
+    failure_code: str | None
+    failure_reason: str | None
+
+    @classmethod
+    def from_event(cls, event: dict[str, Any]) -> AnalysisProgress:
+        return cls(
+            analysis_id=strawberry.ID(event["analysis_id"]), stage=Stage(event["stage"]),
+            status=DomainStatus(event["status"]), progress=event["progress"],
+            seq=event["seq"], failure_code=event.get("failure_code"),
+            failure_reason=event.get("failure_reason"),
+        )
+
+
+def _now(info: Info) -> datetime:
+    return info.context.container.clock()
+
+
+def _analysis_key(analysis: DomainAnalysis) -> str:
+    return f"{analysis.created_at.isoformat()}|{analysis.id}"
+
+
+def parse_keyset(cursor: str | None) -> tuple[datetime, str] | None:
+    key = decode_cursor(cursor)
+    if key is None:
+        return None
+    stamp, _, ident = key.partition("|")
+    try:
+        return datetime.fromisoformat(stamp), ident
+    except ValueError as error:
+        raise ValidationFailed("The cursor is not valid.", field="after") from error
+
+
+async def analyses_of(
+    info: Info, owner_id: str, first: int, after: str | None
+) -> Connection[Analysis]:
+    check_page_size(first, info.context.container.settings.max_page_size)
+    keyset = parse_keyset(after)
+    rows = await run_sync(info.context.container.analyses.history, owner_id, keyset, first + 1)
+    return build_connection(rows, first, _analysis_key, Analysis.from_domain, keyset is not None)
+
+
+async def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterator[dict]:
+    """The latest state first, then live events; a periodic re-check covers lost messages."""
+    service = context.container.analyses
+    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    async def pump() -> None:
+        async for message in context.container.events.subscribe(progress_channel(analysis.id)):
+            await queue.put(message)
+
+    pump_task = asyncio.create_task(pump())
+    last_seq = -1
+    try:
+        current: dict[str, Any] | None = await run_sync(service.latest_progress, analysis)
+        while True:
+            if current is not None and current["seq"] > last_seq:
+                last_seq = current["seq"]
+                yield current
+                if current["stage"] in FINAL_STAGES:
+                    return
+            try:
+                current = await asyncio.wait_for(queue.get(), timeout=POLL_SECONDS)
+            except TimeoutError:
+                current = await run_sync(service.progress_of, analysis.id)
+    finally:
+        pump_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pump_task
+
+
+@strawberry.type
+class AnalysisQueries:
+    @strawberry.field(permission_classes=[IsAuthenticated])
+    async def analysis(self, info: Info, id: strawberry.ID) -> Analysis:
+        viewer = info.context.require_viewer()
+        analysis = await run_sync(
+            info.context.container.analyses.get_for_viewer, viewer.user_id, viewer.role, str(id)
+        )
+        return Analysis.from_domain(analysis)
+
+
+@strawberry.type
+class AnalysisMutations:
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="Upload a photo (JPEG, PNG, WebP, HEIC) or a video (MP4, MOV, WebM).",
+    )
+    async def upload_media(
+        self, info: Info, file: Upload, kind: MediaKind | None = None  # type: ignore[valid-type]
+    ) -> Media:
+        viewer = info.context.require_viewer()
+        data = await file.read()  # type: ignore[attr-defined]
+        media = await run_sync(info.context.container.media.upload, viewer.user_id, data, kind)
+        return Media.from_domain(media)
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    async def start_analysis(self, info: Info, media_id: strawberry.ID) -> Analysis:
+        viewer = info.context.require_viewer()
+        analysis = await run_sync(
+            info.context.container.analyses.start, viewer.user_id, str(media_id)
+        )
+        return Analysis.from_domain(analysis)
+
+
+@strawberry.type
+class AnalysisSubscriptions:
+    @strawberry.subscription(
+        permission_classes=[IsAuthenticated],
+        description="Live progress: the latest state first, ends after DONE or FAILED.",
+    )
+    async def analysis_progress(
+        self, info: Info, analysis_id: strawberry.ID
+    ) -> AsyncGenerator[AnalysisProgress, None]:
+        viewer = info.context.require_viewer()
+        analysis = await run_sync(
+            info.context.container.analyses.get_for_viewer,
+            viewer.user_id, viewer.role, str(analysis_id),
+        )
+        async for event in progress_updates(info.context, analysis):
+            yield AnalysisProgress.from_event(event)
