@@ -99,7 +99,7 @@ def redness(face: FaceImage) -> Concern:
     gain = 1.0 + max(0.0, 55.0 - lightness) / 50.0  # erythema shows less in a* on darker skin
     excess = np.maximum(a_star - baseline - 3.0, 0.0) * gain
     scores = score_regions(face, lm.MAIN_REGIONS,
-                           lambda mask: saturate(float(excess[mask & usable].mean()), 2.5))
+                           lambda mask: saturate(float(excess[mask & usable].mean()), 5.0))
     measurements = {
         "baseline_a_star": baseline,
         "mean_excess_a_star": float(excess[usable].mean()),
@@ -117,7 +117,7 @@ def pigmentation(face: FaceImage) -> Concern:
     darker = -local_contrast(face, 0)
     redder = local_contrast(face, 1)
     _, noise = robust_stats(darker[face.masks["usable"]])
-    threshold = max(4.0, 3.0 * noise)
+    threshold = float(np.clip(3.0 * noise, 5.0, 8.0))
     candidates = region_mask(face, "skin") & ~face.masks["specular"]
     candidates &= (darker > threshold) & (redder < 4.0)
     iod = face.eye_distance
@@ -142,11 +142,12 @@ def acne(face: FaceImage) -> Concern:
     """Acne-like lesions: small compact blobs redder (a*) than their surround."""
     redder = local_contrast(face, 1)
     _, noise = robust_stats(redder[face.masks["usable"]])
-    threshold = max(4.0, 3.0 * noise)
+    threshold = max(5.0, 3.5 * noise)
     iod = face.eye_distance
     candidates = region_mask(face, "skin") & (redder > threshold)
     found, labels = blobs(candidates, math.pi * (0.015 * iod) ** 2, math.pi * (0.12 * iod) ** 2)
-    found = [b for b in blob_means(labels, found, redder) if b.elongation < 4.5]
+    found = [b for b in blob_means(labels, found, redder)
+             if b.elongation < 4.5 and b.mean > 1.3 * threshold]
     scores = blob_score(face, found, lm.MAIN_REGIONS,
                         lambda b: float(np.clip(b.mean / 8.0, 0.5, 2.0)), scale=6.0)
     measurements = {
@@ -167,12 +168,12 @@ def wrinkles(face: FaceImage) -> Concern:
     iod = face.eye_distance
     ridges = dark_ridges(face.lightness, (0.012 * iod, 0.02 * iod, 0.03 * iod))
     zone = np.logical_or.reduce([region_mask(face, name) for name in WRINKLE_REGIONS])
-    threshold = 2.5
+    threshold = 5.0
     found, labels = blobs(zone & (ridges > threshold), 0.0, zone.size)
     found = [b for b in blob_means(labels, found, ridges)
              if b.length > 0.12 * iod and b.elongation > 5.0]
     scores = blob_score(face, found, WRINKLE_REGIONS,
-                        lambda b: b.length / iod * min(b.mean / threshold, 3.0), scale=1.5)
+                        lambda b: b.length / iod * min(b.mean / threshold, 3.0), scale=3.0)
     measurements = {
         "line_count": float(len(found)),
         "total_length_iod": sum(b.length for b in found) / iod,
@@ -190,12 +191,12 @@ def pores(face: FaceImage) -> Concern:
     small = max(0.6, 0.006 * iod)
     dog = blur(face.lightness, 3 * small) - blur(face.lightness, small)
     _, noise = robust_stats(dog[face.masks["usable"]])
-    threshold = max(1.5, 2.5 * noise)
+    threshold = max(2.5, 3.0 * noise)
     candidates = face.masks["usable"] & (dog > threshold)
     found, labels = blobs(candidates, 1, math.pi * (0.02 * iod) ** 2)
     patch = (0.1 * iod) ** 2
     scores = score_regions(face, PORE_REGIONS, lambda mask: saturate(
-        len(blobs_in(found, mask)) / (mask.sum() / patch), 0.4))
+        len(blobs_in(found, mask)) / (mask.sum() / patch), 1.0))
     area = sum(region_mask(face, name).sum() for name in PORE_REGIONS)
     measurements = {
         "pore_count": float(len(blobs_in(found, np.logical_or.reduce(

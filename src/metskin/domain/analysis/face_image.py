@@ -39,12 +39,14 @@ def build_face_image(
     lab = lab_image(crop, gains)
     eye_distance = max(lm.eye_distance(points), 8.0)
     masks = dict(masks)
-    masks.update(unusable_masks(lab, masks["skin"], eye_distance))
+    masks.update(unusable_masks(lab, masks["skin"], masks["face"], eye_distance))
     masks["usable"] = masks["skin"] & ~masks["specular"] & ~masks["shadow"] & ~masks["hair"]
     return FaceImage(crop, lab, masks, eye_distance, gains)
 
 
-def unusable_masks(lab: np.ndarray, skin: np.ndarray, eye_distance: float) -> dict[str, np.ndarray]:
+def unusable_masks(
+    lab: np.ndarray, skin: np.ndarray, face: np.ndarray, eye_distance: float
+) -> dict[str, np.ndarray]:
     lightness = lab[..., 0]
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     median_l, sigma_l = robust_stats(lightness[skin])
@@ -54,16 +56,18 @@ def unusable_masks(lab: np.ndarray, skin: np.ndarray, eye_distance: float) -> di
     smooth = blur(lightness, eye_distance / 8)
     shadow = skin & (smooth < median_l - max(SHADOW_MIN_DL, 3.0 * sigma_l))
     return {"specular": specular, "shadow": shadow,
-            "hair": hair_mask(lightness, skin, median_l, sigma_l, eye_distance)}
+            "hair": hair_mask(lightness, skin, face, (median_l, sigma_l), eye_distance)}
 
 
 def hair_mask(
-    lightness: np.ndarray, skin: np.ndarray, median_l: float, sigma_l: float, eye_distance: float
+    lightness: np.ndarray, skin: np.ndarray, face: np.ndarray, stats: tuple[float, float],
+    eye_distance: float,
 ) -> np.ndarray:
-    """Dark patches that touch the edge of the skin area (fringe, sideburns, beard)."""
+    """Dark patches that touch the outline of the face (fringe, sideburns, beard)."""
+    median_l, sigma_l = stats
     dark = skin & (lightness < median_l - max(HAIR_MIN_DL, 3.0 * sigma_l))
     dark = cv2.morphologyEx(dark.astype(np.uint8), cv2.MORPH_CLOSE, disk(2)).astype(bool) & skin
-    rim = skin & ~cv2.erode(skin.astype(np.uint8), disk(round(eye_distance * 0.06))).astype(bool)
+    rim = face & ~cv2.erode(face.astype(np.uint8), disk(round(eye_distance * 0.06))).astype(bool)
     found, labels = blobs(dark, min_area=1, max_area=dark.size)
     touching = np.unique(labels[rim & dark])
     keep = [blob for blob in found if blob.label in set(touching.tolist())]

@@ -1,0 +1,88 @@
+"""Planted concerns are found where they were planted and not elsewhere (seeded places)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from metskin.domain.analysis.service import analyse_image
+from tests.analysis import planting
+from tests.analysis.synthetic import astronaut
+
+FAR = {"cheek_left": ("forehead", "cheek_right", "chin"),
+       "forehead": ("cheek_left", "cheek_right", "chin")}
+
+
+def faces(landmarker, london_paths=None):
+    yield astronaut()
+    if london_paths:
+        from metskin.adapters.vision.images import load_image
+
+        for path in london_paths[:3]:
+            yield load_image(path)
+
+
+@pytest.fixture(scope="module")
+def base_images(landmarker, request):
+    paths = None
+    try:
+        paths = request.getfixturevalue("london_paths")
+    except pytest.skip.Exception:
+        paths = None
+    images = []
+    for rgb in faces(landmarker, paths):
+        points = landmarker.detect(rgb)[0]
+        images.append((rgb, points, analyse_image(rgb, landmarker)))
+    return images
+
+
+CASES = [
+    ("acne", "cheek_left", lambda rgb, pts, rng: planting.plant_papules(rgb, pts, "cheek_left", rng)),
+    ("pigmentation", "forehead", lambda rgb, pts, rng: planting.plant_spots(rgb, pts, "forehead", rng)),
+    ("wrinkles", "forehead", lambda rgb, pts, rng: planting.plant_forehead_lines(rgb, pts, rng)),
+    ("redness", "cheek_left", lambda rgb, pts, rng: planting.plant_redness(rgb, pts, "cheek_left", rng)),
+]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize(("concern", "region", "plant"), CASES, ids=[c[0] for c in CASES])
+def test_planted_concern_is_found_where_planted(landmarker, base_images, concern, region, plant,
+                                                seed) -> None:
+    rng = np.random.default_rng(seed)
+    for rgb, points, before in base_images:
+        after = analyse_image(plant(rgb, points, rng), landmarker)
+        was, now = before.concern(concern), after.concern(concern)
+        assert now.regions[region] >= 50, (concern, now.regions, now.measurements)
+        assert now.regions[region] >= min(was.regions[region] + 30, 90)
+        for other in FAR[region]:
+            if other in now.regions:
+                assert now.regions[other] <= was.regions[other] + 10, (other, now.regions)
+        assert now.heatmap is not None and now.heatmap.max() > 0.2
+
+
+def test_acne_counts_the_planted_papules(landmarker, base_images) -> None:
+    rgb, points, before = base_images[0]
+    planted = planting.plant_papules(rgb, points, "cheek_left", np.random.default_rng(5), count=3)
+    acne = analyse_image(planted, landmarker).concern("acne")
+    assert acne.measurements["lesion_count"] - before.concern("acne").measurements[
+        "lesion_count"] in (2, 3, 4)
+    assert acne.measurements["mean_excess_a_star"] > 8
+
+
+def test_dark_circles_follow_under_eye_darkening(landmarker, base_images) -> None:
+    rgb, points, before = base_images[0]
+    darker = rgb.astype(np.float32)
+    for side in ("under_eye_left", "under_eye_right"):
+        mask = planting.region_in_image(points, rgb.shape, side)
+        darker[mask] *= 0.72
+    after = analyse_image(darker.astype(np.uint8), landmarker).concern("dark_circles")
+    assert after.score >= before.concern("dark_circles").score + 30
+    assert after.measurements["delta_l_star_left"] > 6
+
+
+def test_scores_are_bounded_and_explained(base_images) -> None:
+    for _, _, result in base_images:
+        for concern in result.concerns:
+            assert 0 <= concern.score <= 100
+            assert all(0 <= value <= 100 for value in concern.regions.values())
+            assert concern.measurements and concern.explanation
