@@ -37,10 +37,13 @@ def base_images(landmarker, request):
 
 
 CASES = [
-    ("acne", "cheek_left", lambda rgb, pts, rng: planting.plant_papules(rgb, pts, "cheek_left", rng)),
-    ("pigmentation", "forehead", lambda rgb, pts, rng: planting.plant_spots(rgb, pts, "forehead", rng)),
+    ("acne", "cheek_left", lambda rgb, pts, rng: planting.plant_papules(rgb, pts, "cheek_left",
+                                                                         rng)),
+    ("pigmentation", "forehead", lambda rgb, pts, rng: planting.plant_spots(rgb, pts, "forehead",
+                                                                             rng)),
     ("wrinkles", "forehead", lambda rgb, pts, rng: planting.plant_forehead_lines(rgb, pts, rng)),
-    ("redness", "cheek_left", lambda rgb, pts, rng: planting.plant_redness(rgb, pts, "cheek_left", rng)),
+    ("redness", "cheek_left", lambda rgb, pts, rng: planting.plant_redness(rgb, pts, "cheek_left",
+                                                                            rng)),
 ]
 
 
