@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
 from metskin.domain.accounts.model import RefreshToken, Role, User
-from metskin.domain.errors import Unauthenticated
+from metskin.domain.analysis.media import CorruptMedia, MediaLimits, MediaType
+from metskin.domain.analysis.pipeline_ports import PreparedMedia, StageProgress
+from metskin.domain.analysis.records import (
+    Analysis,
+    AnalysisOutput,
+    AnalysisSummary,
+    Media,
+    Stage,
+)
+from metskin.domain.analysis.storage import ObjectMissing
+from metskin.domain.errors import Conflict, Unauthenticated
 from metskin.domain.messages import Event, Job, OutgoingEmail, OutgoingSms
 
 
@@ -71,6 +81,56 @@ class FakeSentNotificationLog:
         self.keys[dedupe_key] = (channel, recipient)
 
 
+class FakeMediaRepository:
+    def __init__(self) -> None:
+        self.rows: dict[str, Media] = {}
+
+    def add(self, media: Media) -> None:
+        self.rows[media.id] = copy.deepcopy(media)
+
+    def get(self, media_id: str) -> Media | None:
+        return copy.deepcopy(self.rows.get(media_id))
+
+    def list_by_ids(self, media_ids: list[str]) -> list[Media]:
+        return [copy.deepcopy(self.rows[i]) for i in media_ids if i in self.rows]
+
+
+class FakeAnalysisRepository:
+    def __init__(self) -> None:
+        self.rows: dict[str, Analysis] = {}
+        self.results: dict[str, tuple[dict[str, Any], str | None]] = {}
+
+    def add(self, analysis: Analysis) -> None:
+        self.rows[analysis.id] = copy.deepcopy(analysis)
+
+    def get(self, analysis_id: str, *, for_update: bool = False) -> Analysis | None:
+        return copy.deepcopy(self.rows.get(analysis_id))
+
+    def save(self, analysis: Analysis) -> None:
+        self.rows[analysis.id] = copy.deepcopy(analysis)
+
+    def list_for_owner(
+        self, owner_id: str, before: tuple[datetime, str] | None, limit: int
+    ) -> list[Analysis]:
+        mine = [a for a in self.rows.values() if a.owner_id == owner_id]
+        mine.sort(key=lambda a: (a.created_at, a.id), reverse=True)
+        mine = [a for a in mine if before is None or (a.created_at, a.id) < before]
+        return copy.deepcopy(mine[:limit])
+
+    def add_result(
+        self, analysis_id: str, result: dict[str, Any], overlay_name: str | None
+    ) -> None:
+        if analysis_id in self.results:
+            raise Conflict("duplicate result")
+        self.results[analysis_id] = (result, overlay_name)
+
+    def get_results(self, analysis_ids: list[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
+        return {i: self.results[i] for i in analysis_ids if i in self.results}
+
+    def list_unfinished(self) -> list[str]:
+        return [a.id for a in self.rows.values() if not a.status.finished]
+
+
 class FakeUnitOfWork:
     """Shares its repositories across instances; `committed` holds released messages."""
 
@@ -78,6 +138,10 @@ class FakeUnitOfWork:
         self.users = FakeUserRepository()
         self.refresh_tokens = FakeRefreshTokenRepository()
         self.sent_notifications = FakeSentNotificationLog()
+        self.media = FakeMediaRepository()
+        self.analyses = FakeAnalysisRepository()
+        self.fail_next_commit: Exception | None = None
+        self.dispatch: Callable[[list[Job | Event]], None] | None = None
         self.released: list[Job | Event] = []
         self.commits = 0
         self._pending: list[Job | Event] = []
@@ -104,15 +168,23 @@ class FakeUnitOfWork:
             "users": copy.deepcopy(self.users.rows),
             "tokens": copy.deepcopy(self.refresh_tokens.rows),
             "sent": dict(self.sent_notifications.keys),
+            "media": copy.deepcopy(self.media.rows),
+            "analyses": copy.deepcopy(self.analyses.rows),
+            "results": dict(self.analyses.results),
         }
 
     def defer(self, message: Job | Event) -> None:
         self._pending.append(message)
 
     def commit(self) -> None:
+        if self.fail_next_commit is not None:
+            error, self.fail_next_commit = self.fail_next_commit, None
+            raise error
         self.commits += 1
-        self.released.extend(self._pending)
-        self._pending = []
+        released, self._pending = self._pending, []
+        self.released.extend(released)
+        if self.dispatch is not None:
+            self.dispatch(released)
         self._snapshot = self._copy_state()
 
     def rollback(self) -> None:
@@ -121,6 +193,9 @@ class FakeUnitOfWork:
             self.users.rows = self._snapshot["users"]
             self.refresh_tokens.rows = self._snapshot["tokens"]
             self.sent_notifications.keys = self._snapshot["sent"]
+            self.media.rows = self._snapshot["media"]
+            self.analyses.rows = self._snapshot["analyses"]
+            self.analyses.results = self._snapshot["results"]
 
 
 class FakeHasher:
@@ -190,3 +265,55 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+class FakeStorage:
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+        self.fail_puts_after: int | None = None
+
+    def put(self, name: str, data: bytes, content_type: str) -> str:
+        if self.fail_puts_after is not None and len(self.objects) >= self.fail_puts_after:
+            raise OSError("disk full")
+        self.objects[name] = data
+        return "fake-key"
+
+    def get(self, name: str) -> bytes:
+        if name not in self.objects:
+            raise ObjectMissing(name)
+        return self.objects[name]
+
+    def delete(self, name: str) -> None:
+        self.objects.pop(name, None)
+
+    def exists(self, name: str) -> bool:
+        return name in self.objects
+
+
+class FakePreparer:
+    """Accepts anything sniffed; 'corrupt' in the bytes makes it CORRUPT_MEDIA."""
+
+    def prepare(self, data: bytes, media_type: MediaType, limits: MediaLimits) -> PreparedMedia:
+        if b"corrupt" in data:
+            raise CorruptMedia("damaged")
+        return PreparedMedia(media_type, data, b"thumb", 640, 480)
+
+
+class FakeEngine:
+    """Reports each stage; `failures` raises the queued errors on the next runs."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+        self.failures: list[Exception] = []
+
+    def run(
+        self, media: Media, data: bytes, progress: StageProgress, skin_type: str | None
+    ) -> AnalysisOutput:
+        self.runs += 1
+        for stage in (Stage.DECODING, Stage.FACE_MESH, Stage.MEASURING):
+            progress(stage, 0.5)
+            progress(stage, 1.0)
+        if self.failures:
+            raise self.failures.pop(0)
+        summary = AnalysisSummary(ok=True, confidence=0.9, ita_deg=30.0, monk=5)
+        return AnalysisOutput({"ok": True, "bytes": len(data)}, summary, b"png")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -35,6 +36,24 @@ class GraphQLClient:
     async def error_codes(self, query: str, **variables: Any) -> list[str]:
         body = await self.call(query, **variables)
         return [error["extensions"]["code"] for error in body.get("errors", [])]
+
+    async def upload(
+        self, data: bytes, filename: str = "face.jpg", kind: str | None = None
+    ) -> dict[str, Any]:
+        query = """mutation($file: Upload!, $kind: MediaKind) {
+            uploadMedia(file: $file, kind: $kind) { id kind width height url thumbnailUrl }
+        }"""
+        operations = {"query": query, "variables": {"file": None, "kind": kind}}
+        response = await self.http.post(
+            "/graphql",
+            data={
+                "operations": json.dumps(operations),
+                "map": json.dumps({"0": ["variables.file"]}),
+            },
+            files={"0": (filename, data, "application/octet-stream")},
+            headers={"authorization": f"Bearer {self.token}"},
+        )
+        return response.json()
 
     async def register(self, email: str, password: str = PASSWORD) -> dict[str, Any]:
         data = await self.data(

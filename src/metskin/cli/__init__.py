@@ -9,6 +9,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from metskin.cli import analyze
+
 app = typer.Typer(help="MetSkin: skin analysis and care platform.", no_args_is_help=True)
 console = Console(stderr=True)
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -96,6 +98,9 @@ def export_schema(
 
     output.write_text(schema_sdl())
     console.print(f"wrote {output}")
+
+
+analyze.register(app)
 
 
 def main() -> None:

@@ -36,8 +36,7 @@ PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP",
 # Markup, scripts and documents hidden in an image make it a polyglot.
 POLYGLOT_MARKERS = (b"<script", b"<html", b"<?php", b"<svg", b"<!doctype", b"%pdf-")
 ZIP_END_RECORD = b"PK\x05\x06"
-DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-                 Image.DecompressionBombError)
+DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError)
 
 
 class MediaPreparerAdapter:
@@ -90,7 +89,12 @@ def _decode_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> Im
         return upright.convert("RGB")
     except (MediaTooLarge, UnsupportedMedia):
         raise
-    except (*DECODE_ERRORS, Image.DecompressionBombWarning) as error:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise MediaTooLarge(
+            f"The photo has too many megapixels; the limit is {limits.max_pixels / 1e6:.0f}.",
+            field="file",
+        ) from error
+    except DECODE_ERRORS as error:
         raise CorruptMedia(
             "The photo is damaged or incomplete; upload it again.", field="file"
         ) from error

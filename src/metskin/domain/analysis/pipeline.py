@@ -28,6 +28,7 @@ from metskin.domain.ports import Clock, EventBus, UnitOfWork, UnitOfWorkFactory
 log = logging.getLogger(__name__)
 PROGRESS_STEP = 0.05  # publish a fraction only when it moved this much
 SEQ_PER_ATTEMPT = 1_000_000
+STAGE_ORDER = list(Stage)
 
 
 class MediaNotFound(NotFound):
@@ -307,6 +308,8 @@ class _Reporter:
         self.seq = analysis.event_seq
 
     def __call__(self, stage: Stage, fraction: float) -> None:
+        if self._stage is not None and STAGE_ORDER.index(stage) < STAGE_ORDER.index(self._stage):
+            stage = self._stage  # video frames alternate decode/mesh: never step back
         reaches_end = fraction >= 1 > self._fraction
         if stage == self._stage and fraction - self._fraction < PROGRESS_STEP and not reaches_end:
             return

@@ -1,0 +1,216 @@
+"""Upload → analysis → result through GraphQL, with the embedded worker and real MediaPipe."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import httpx
+import pytest
+from PIL import Image
+from starlette.testclient import TestClient
+
+from metskin.bootstrap import Container
+from metskin.graphql.app import create_app
+from tests.e2e.conftest import GraphQLClient
+from tests.media_samples import encode, face_jpeg, face_video_bytes, noise_image
+
+START = "mutation($m: ID!) { startAnalysis(mediaId: $m) { id status stage } }"
+DETAIL = """query($id: ID!) { analysis(id: $id) {
+  status stage failureCode progress overlayUrl
+  summary { ok monk itaDeg fitzpatrick skinType }
+  media { kind thumbnailUrl }
+  result { ok retakeNeeded framesAnalysed quality { code guidance }
+           tone { itaDeg monk fitzpatrick undertone }
+           concerns { name score regions { region score } } }
+} }"""
+
+
+async def analyse(client: GraphQLClient, container: Container, data: bytes) -> dict:
+    uploaded = await client.upload(data)
+    assert "errors" not in uploaded, uploaded
+    started = await client.data(START, m=uploaded["data"]["uploadMedia"]["id"])
+    container.start_embedded_worker()
+    container.broker.join("default")
+    detail = await client.data(DETAIL, id=started["startAnalysis"]["id"])
+    return {"id": started["startAnalysis"]["id"], **detail["analysis"]}
+
+
+async def test_a_face_photo_is_analysed_end_to_end(
+    client: GraphQLClient, container: Container
+) -> None:
+    await client.register("maya@example.com")
+    analysis = await analyse(client, container, face_jpeg())
+    assert (analysis["status"], analysis["stage"], analysis["progress"]) == ("DONE", "DONE", 1.0)
+    result = analysis["result"]
+    assert result["ok"] and not result["retakeNeeded"]
+    assert 1 <= result["tone"]["monk"] <= 10
+    assert analysis["summary"]["monk"] == result["tone"]["monk"]
+    names = {concern["name"] for concern in result["concerns"]}
+    assert {"redness", "acne", "wrinkles", "pores", "dark_circles", "shine"} <= names
+    for concern in result["concerns"]:
+        assert 0 <= concern["score"] <= 100 and concern["regions"]
+
+    overlay = await client.http.get(analysis["overlayUrl"])
+    assert overlay.status_code == 200 and overlay.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(overlay.content)).size == (512, 512)
+    thumbnail = await client.http.get(analysis["media"]["thumbnailUrl"])
+    assert thumbnail.status_code == 200 and thumbnail.content[:3] == b"\xff\xd8\xff"
+
+
+async def test_no_face_ends_with_retake_guidance(
+    client: GraphQLClient, container: Container
+) -> None:
+    await client.register("maya@example.com")
+    analysis = await analyse(client, container, encode(noise_image(320, 240), "JPEG"))
+    assert analysis["status"] == "DONE"
+    assert analysis["result"]["retakeNeeded"]
+    assert analysis["result"]["quality"][0]["code"] == "NO_FACE"
+    assert analysis["result"]["quality"][0]["guidance"]
+    assert analysis["overlayUrl"] is None
+
+
+async def test_a_video_is_analysed_over_several_frames(
+    client: GraphQLClient, container: Container
+) -> None:
+    await client.register("maya@example.com")
+    analysis = await analyse(client, container, face_video_bytes(fps=10, seconds=3))
+    assert analysis["status"] == "DONE", analysis
+    assert analysis["media"]["kind"] == "VIDEO"
+    assert analysis["result"]["framesAnalysed"] > 1
+
+
+async def test_other_people_cannot_read_an_analysis(
+    client: GraphQLClient, container: Container
+) -> None:
+    await client.register("maya@example.com")
+    analysis = await analyse(client, container, face_jpeg(256))
+    await client.register("eve@example.com")
+    assert await client.error_codes(DETAIL, id=analysis["id"]) == ["FORBIDDEN"]
+    media_id = (await client.upload(face_jpeg(128)))["data"]["uploadMedia"]["id"]
+    await client.register("mallory@example.com")
+    assert await client.error_codes(START, m=media_id) == ["MEDIA_NOT_FOUND"]
+
+
+async def test_signed_links_cannot_be_forged(client: GraphQLClient) -> None:
+    await client.register("maya@example.com")
+    uploaded = (await client.upload(face_jpeg(128)))["data"]["uploadMedia"]
+    good = await client.http.get(uploaded["url"])
+    assert good.status_code == 200
+    forged = uploaded["url"][:-3] + ("aaa" if not uploaded["url"].endswith("aaa") else "bbb")
+    assert (await client.http.get(forged)).status_code == 403
+    assert (await client.http.get("/media/uploads/whatever.jpg")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("data", "kind", "code"),
+    [
+        (b"just some text, not a photo", None, "UNSUPPORTED_MEDIA"),
+        (face_jpeg(64), "VIDEO", "UNSUPPORTED_MEDIA"),
+        (face_jpeg(256)[:4000], None, "CORRUPT_MEDIA"),
+        (b"", None, "UNSUPPORTED_MEDIA"),
+    ],
+)
+async def test_bad_uploads_get_clear_codes(
+    client: GraphQLClient, container: Container, data: bytes, kind: str | None, code: str
+) -> None:
+    await client.register("maya@example.com")
+    body = await client.upload(data, kind=kind)
+    assert [e["extensions"]["code"] for e in body["errors"]] == [code]
+    assert not any(container.settings.media_dir.rglob("*.jpg"))
+
+
+async def test_an_oversized_request_is_refused_before_parsing(
+    client: GraphQLClient, container: Container
+) -> None:
+    await client.register("maya@example.com")
+    container.settings.max_video_mb = 0.05  # the app reads the cap at creation
+    app = create_app(container)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://test") as http:
+        response = await http.post(
+            "/graphql",
+            files={"0": ("big.jpg", b"\xff\xd8\xff" + b"\x00" * 2_000_000)},
+            data={"operations": "{}", "map": "{}"},
+            headers={"authorization": f"Bearer {client.token}"},
+        )
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "MEDIA_TOO_LARGE"
+
+
+async def test_history_pages_through_my_analyses(
+    client: GraphQLClient, container: Container
+) -> None:
+    await client.register("maya@example.com")
+    media_id = (await client.upload(face_jpeg(128)))["data"]["uploadMedia"]["id"]
+    started = [(await client.data(START, m=media_id))["startAnalysis"]["id"] for _ in range(5)]
+    query = """query($after: String) { me { analyses(first: 2, after: $after) {
+        edges { node { id status media { thumbnailUrl } } } pageInfo { hasNextPage endCursor }
+    } } }"""
+    seen, after = [], None
+    while True:
+        page = (await client.data(query, after=after))["me"]["analyses"]
+        seen += [edge["node"]["id"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert sorted(seen) == sorted(started) and len(seen) == 5
+
+
+def test_progress_subscription_streams_every_stage_until_done(container: Container) -> None:
+    with TestClient(create_app(container)) as http:
+        def call(query: str, token: str | None = None, **variables: object) -> dict:
+            headers = {"authorization": f"Bearer {token}"} if token else {}
+            return http.post("/graphql", json={"query": query, "variables": variables},
+                             headers=headers).json()
+
+        token = call('mutation { register(input: {email: "s@example.com", '
+                     'password: "tea-and-toast-77"}) { accessToken } }'
+                     )["data"]["register"]["accessToken"]
+        operations = {"query": "mutation($f: Upload!) { uploadMedia(file: $f) { id } }",
+                      "variables": {"f": None}}
+        uploaded = http.post(
+            "/graphql", headers={"authorization": f"Bearer {token}"},
+            data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.f"]})},
+            files={"0": ("f.mp4", face_video_bytes(fps=10, seconds=3), "video/mp4")},
+        ).json()
+        media_id = uploaded["data"]["uploadMedia"]["id"]
+        analysis_id = call(START, token, m=media_id)["data"]["startAnalysis"]["id"]
+
+        with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+            ws.send_json({"type": "connection_init",
+                          "payload": {"authorization": f"Bearer {token}"}})
+            assert ws.receive_json()["type"] == "connection_ack"
+            ws.send_json({"id": "1", "type": "subscribe", "payload": {
+                "query": "subscription($id: ID!) { analysisProgress(analysisId: $id) "
+                         "{ stage status progress seq } }",
+                "variables": {"id": analysis_id}}})
+            events = []
+            while True:
+                message = ws.receive_json()
+                if message["type"] == "complete":
+                    break
+                assert message["type"] == "next", message
+                events.append(message["payload"]["data"]["analysisProgress"])
+    stages = [event["stage"] for event in events]
+    assert stages[-1] == "DONE" and events[-1]["status"] == "DONE"
+    order = ["QUEUED", "DECODING", "FACE_MESH", "MEASURING", "DONE"]
+    assert [order.index(s) for s in stages] == sorted(order.index(s) for s in stages)
+    seqs = [event["seq"] for event in events]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+
+
+def test_subscribing_to_someone_elses_analysis_is_refused(container: Container) -> None:
+    with TestClient(create_app(container)) as http:
+        token = http.post("/graphql", json={"query": 'mutation { register(input: {email: '
+                          '"t@example.com", password: "tea-and-toast-77"}) { accessToken } }'}
+                          ).json()["data"]["register"]["accessToken"]
+        with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+            ws.send_json({"type": "connection_init",
+                          "payload": {"authorization": f"Bearer {token}"}})
+            ws.receive_json()
+            ws.send_json({"id": "1", "type": "subscribe", "payload": {
+                "query": 'subscription { analysisProgress(analysisId: "nope") { stage } }'}})
+            message = ws.receive_json()
+    assert message["type"] == "next"
+    assert message["payload"]["errors"][0]["extensions"]["code"] == "ANALYSIS_NOT_FOUND"

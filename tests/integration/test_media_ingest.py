@@ -1,0 +1,126 @@
+"""Upload validation with the real decoders: sanitising, limits, damaged files, polyglots."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from PIL import Image
+
+from metskin.adapters.vision.ingest import MediaPreparerAdapter
+from metskin.domain.analysis.media import (
+    CorruptMedia,
+    MediaLimits,
+    MediaTooLarge,
+    MediaTooLong,
+    UnsupportedMedia,
+    sniff,
+)
+from metskin.domain.analysis.records import MediaKind
+from tests.media_samples import (
+    encode,
+    jpeg_with_gps_and_rotation,
+    noise_image,
+    png_claiming_size,
+    video_bytes,
+)
+
+LIMITS = MediaLimits(max_pixels=2_000_000, max_video_seconds=5, max_video_side=640)
+preparer = MediaPreparerAdapter()
+
+
+def prepare(data: bytes, limits: MediaLimits = LIMITS):  # type: ignore[no-untyped-def]
+    media_type = sniff(data[:32])
+    assert media_type is not None
+    return preparer.prepare(data, media_type, limits)
+
+
+def test_photos_lose_exif_and_gps_and_come_out_upright() -> None:
+    original = jpeg_with_gps_and_rotation(60, 40)
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)  # GPS was there
+    prepared = prepare(original)
+    stored = Image.open(io.BytesIO(prepared.data))
+    assert (stored.width, stored.height) == (40, 60) == (prepared.width, prepared.height)
+    assert not stored.getexif()
+    assert b"Exif" not in prepared.data and b"PhoneMaker" not in prepared.data
+    assert Image.open(io.BytesIO(prepared.thumbnail_jpeg)).format == "JPEG"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "options", "content_type"),
+    [
+        ("PNG", {}, "image/png"),
+        ("WEBP", {"quality": 90}, "image/webp"),
+        ("HEIF", {}, "image/heic"),
+        ("JPEG", {"quality": 70}, "image/jpeg"),
+    ],
+)
+def test_each_photo_format_is_accepted_and_re_encoded(
+    fmt: str, options: dict, content_type: str
+) -> None:
+    data = encode(noise_image(48, 32, seed=3), fmt, **options)
+    assert sniff(data[:32]) is not None and sniff(data[:32]).content_type == content_type  # type: ignore[union-attr]
+    prepared = prepare(data)
+    assert prepared.media_type.content_type == "image/jpeg"
+    assert Image.open(io.BytesIO(prepared.data)).size == (48, 32)
+
+
+def test_a_decompression_bomb_is_refused_from_its_header() -> None:
+    with pytest.raises(MediaTooLarge, match="megapixels"):
+        prepare(png_claiming_size(30_000, 30_000))
+
+
+@pytest.mark.parametrize("cut", [0.3, 0.6, 0.9])
+def test_truncated_photos_are_corrupt(cut: float) -> None:
+    data = encode(noise_image(200, 150, seed=1), "JPEG", quality=95)
+    with pytest.raises(CorruptMedia):
+        prepare(data[: int(len(data) * cut)])
+
+
+def zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("payload.js", "alert(1)")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "tail", [b"<script>alert(1)</script>", b"<?php system($_GET['c']); ?>", zip_bytes()]
+)
+def test_polyglots_are_refused(tail: bytes) -> None:
+    data = encode(noise_image(64, 64), "JPEG") + tail
+    with pytest.raises(UnsupportedMedia, match="other content"):
+        prepare(data)
+
+
+def test_content_that_contradicts_its_magic_bytes_is_refused() -> None:
+    fake = b"\x89PNG\r\n\x1a\n" + encode(noise_image(16, 16), "JPEG")
+    with pytest.raises((UnsupportedMedia, CorruptMedia)):
+        prepare(fake)
+
+
+def test_a_video_is_probed_and_kept() -> None:
+    data = video_bytes(96, 64, fps=10, seconds=2)
+    prepared = prepare(data)
+    assert prepared.media_type.kind is MediaKind.VIDEO
+    assert prepared.data == data
+    assert (prepared.width, prepared.height) == (96, 64)
+    assert prepared.duration_s == pytest.approx(2.0, abs=0.15)
+    assert Image.open(io.BytesIO(prepared.thumbnail_jpeg)).size == (96, 64)
+
+
+def test_a_long_video_is_refused() -> None:
+    with pytest.raises(MediaTooLong, match="under 5 s"):
+        prepare(video_bytes(32, 32, fps=4, seconds=6))
+
+
+def test_a_video_with_oversized_frames_is_refused() -> None:
+    with pytest.raises(MediaTooLarge, match="largest side"):
+        prepare(video_bytes(704, 32, fps=4, seconds=1))
+
+
+def test_a_truncated_video_is_corrupt() -> None:
+    data = video_bytes(64, 64, fps=10, seconds=2)
+    with pytest.raises(CorruptMedia):
+        prepare(data[: len(data) // 2])

@@ -1,0 +1,74 @@
+"""Generated media for tests: seeded, small, in memory."""
+
+from __future__ import annotations
+
+import io
+import struct
+import tempfile
+import zlib
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+from skimage import data as skimage_data
+
+
+def noise_image(width: int, height: int, seed: int = 0) -> Image.Image:
+    rng = np.random.default_rng(seed)
+    return Image.fromarray(rng.integers(0, 255, (height, width, 3), dtype=np.uint8))
+
+
+def encode(image: Image.Image, fmt: str, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+def jpeg_with_gps_and_rotation(width: int = 60, height: int = 40) -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned 90 degrees
+    exif[0x010F] = "PhoneMaker"
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (51.0, 30.0, 26.0), 3: "W", 4: (0.0, 7.0, 39.0)})
+    return encode(noise_image(width, height), "JPEG", exif=exif.tobytes())
+
+
+def face_jpeg(side: int = 512) -> bytes:
+    """The astronaut photo that ships with scikit-image (a real, frontal face)."""
+    image = Image.fromarray(skimage_data.astronaut())
+    return encode(image.resize((side, side)), "JPEG", quality=92)
+
+
+def png_claiming_size(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims a huge size (a decompression bomb's first bytes)."""
+    png = bytearray(encode(noise_image(4, 4), "PNG"))
+    ihdr = png[16:29]
+    patched = struct.pack(">II", width, height) + bytes(ihdr[8:])
+    png[16:29] = patched
+    png[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + patched) & 0xFFFFFFFF)
+    return bytes(png)
+
+
+def video_bytes(width: int, height: int, fps: float, seconds: float, seed: int = 0) -> bytes:
+    rng = np.random.default_rng(seed)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "clip.mp4"
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
+        for _ in range(round(fps * seconds)):
+            writer.write(rng.integers(0, 255, (height, width, 3), dtype=np.uint8))
+        writer.release()
+        return path.read_bytes()
+
+
+def face_video_bytes(fps: float = 10, seconds: float = 3, side: int = 256) -> bytes:
+    """The astronaut face drifting slowly across the frame."""
+    face = cv2.cvtColor(cv2.resize(skimage_data.astronaut(), (side, side)), cv2.COLOR_RGB2BGR)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "face.mp4"
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (side, side))
+        for index in range(round(fps * seconds)):
+            shift = np.float32([[1, 0, index % 7 - 3], [0, 1, 0]])
+            writer.write(cv2.warpAffine(face, shift, (side, side), borderMode=cv2.BORDER_REFLECT))
+        writer.release()
+        return path.read_bytes()

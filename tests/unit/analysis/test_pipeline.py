@@ -1,0 +1,232 @@
+"""The upload → analysis pipeline on fakes of its ports."""
+
+from __future__ import annotations
+
+import pytest
+
+from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.media import (
+    CorruptMedia,
+    MediaLimits,
+    MediaTooLarge,
+    UnsupportedMedia,
+)
+from metskin.domain.analysis.pipeline import AnalysisService, MediaNotFound, MediaService
+from metskin.domain.analysis.records import AnalysisStatus, MediaKind, progress_channel
+from metskin.domain.errors import Forbidden
+from metskin.domain.messages import Event, Job
+from tests.fakes import (
+    FakeClock,
+    FakeEngine,
+    FakeEventBus,
+    FakePreparer,
+    FakeStorage,
+    FakeUnitOfWork,
+)
+
+JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 100
+MP4_BYTES = b"\x00\x00\x00\x18ftypisom" + b"\x00" * 100
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
+
+
+@pytest.fixture
+def storage() -> FakeStorage:
+    return FakeStorage()
+
+
+@pytest.fixture
+def engine() -> FakeEngine:
+    return FakeEngine()
+
+
+@pytest.fixture
+def events(uow: FakeUnitOfWork) -> FakeEventBus:
+    bus = FakeEventBus()
+    uow.dispatch = lambda messages: [
+        bus.publish(m) for m in messages if isinstance(m, Event)
+    ]
+    return bus
+
+
+@pytest.fixture
+def media_service(uow: FakeUnitOfWork, storage: FakeStorage) -> MediaService:
+    limits = MediaLimits(max_photo_bytes=1000, max_video_bytes=5000)
+    return MediaService(uow, storage, FakePreparer(), limits, FakeClock())
+
+
+@pytest.fixture
+def analyses(
+    uow: FakeUnitOfWork, storage: FakeStorage, engine: FakeEngine, events: FakeEventBus
+) -> AnalysisService:
+    return AnalysisService(uow, storage, engine, events, FakeClock())
+
+
+def test_upload_stores_bytes_and_thumbnail_then_records_them(
+    media_service: MediaService, uow: FakeUnitOfWork, storage: FakeStorage
+) -> None:
+    media = media_service.upload("u1", JPEG_BYTES, MediaKind.PHOTO)
+    assert media.kind is MediaKind.PHOTO and media.content_type == "image/jpeg"
+    assert storage.objects[media.storage_name] == JPEG_BYTES
+    assert storage.objects[media.thumbnail_name] == b"thumb"
+    assert uow.media.get(media.id) is not None
+
+
+@pytest.mark.parametrize(
+    ("data", "kind", "error"),
+    [
+        (b"GIF89a" + b"\x00" * 10, None, UnsupportedMedia),
+        (b"%PDF-1.7", None, UnsupportedMedia),
+        (JPEG_BYTES, MediaKind.VIDEO, UnsupportedMedia),
+        (MP4_BYTES, MediaKind.PHOTO, UnsupportedMedia),
+        (JPEG_BYTES + b"\x00" * 1000, None, MediaTooLarge),
+        (JPEG_BYTES + b"corrupt", None, CorruptMedia),
+    ],
+)
+def test_bad_uploads_leave_nothing_behind(
+    media_service: MediaService,
+    uow: FakeUnitOfWork,
+    storage: FakeStorage,
+    data: bytes,
+    kind: MediaKind | None,
+    error: type[Exception],
+) -> None:
+    with pytest.raises(error):
+        media_service.upload("u1", data, kind)
+    assert storage.objects == {} and uow.media.rows == {}
+
+
+def test_a_failed_commit_removes_the_stored_objects(
+    media_service: MediaService, uow: FakeUnitOfWork, storage: FakeStorage
+) -> None:
+    uow.fail_next_commit = RuntimeError("database went away")
+    with pytest.raises(RuntimeError):
+        media_service.upload("u1", JPEG_BYTES)
+    assert storage.objects == {}
+
+
+def test_a_failed_second_write_removes_the_first(
+    media_service: MediaService, storage: FakeStorage
+) -> None:
+    storage.fail_puts_after = 1
+    with pytest.raises(OSError):
+        media_service.upload("u1", MP4_BYTES)
+    assert storage.objects == {}
+
+
+def test_start_queues_the_job_and_the_first_event_after_commit(
+    media_service: MediaService, analyses: AnalysisService, uow: FakeUnitOfWork
+) -> None:
+    media = media_service.upload("u1", JPEG_BYTES)
+    analysis = analyses.start("u1", media.id)
+    assert analysis.status is AnalysisStatus.QUEUED
+    job, event = uow.released
+    assert job == Job("analyse_media", {"analysis_id": analysis.id})
+    assert isinstance(event, Event) and event.payload["stage"] == "QUEUED"
+
+
+def test_only_the_owner_can_start_or_read(
+    media_service: MediaService, analyses: AnalysisService
+) -> None:
+    media = media_service.upload("u1", JPEG_BYTES)
+    with pytest.raises(MediaNotFound):
+        analyses.start("u2", media.id)
+    analysis = analyses.start("u1", media.id)
+    with pytest.raises(Forbidden):
+        analyses.get_for_viewer("u2", Role.PATIENT, analysis.id)
+    assert analyses.get_for_viewer("admin", Role.ADMIN, analysis.id).id == analysis.id
+
+
+def published_stages(events: FakeEventBus, analysis_id: str) -> list[str]:
+    channel = progress_channel(analysis_id)
+    return [e.payload["stage"] for e in events.published if e.channel == channel]
+
+
+def test_run_stores_one_result_and_streams_the_stages_in_order(
+    media_service: MediaService,
+    analyses: AnalysisService,
+    uow: FakeUnitOfWork,
+    events: FakeEventBus,
+    storage: FakeStorage,
+) -> None:
+    analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
+    assert analyses.run(analysis.id) is AnalysisStatus.DONE
+    stages = published_stages(events, analysis.id)
+    assert stages[0] == "QUEUED" and stages[-1] == "DONE"
+    assert list(dict.fromkeys(stages)) == [
+        "QUEUED", "DECODING", "FACE_MESH", "MEASURING", "DONE"
+    ]
+    seqs = [e.payload["seq"] for e in events.published]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    stored = uow.analyses.get(analysis.id)
+    assert stored is not None and stored.summary is not None and stored.summary.monk == 5
+    result, overlay = uow.analyses.results[analysis.id]
+    assert result["bytes"] == len(JPEG_BYTES) and storage.objects[overlay or ""] == b"png"
+
+
+def test_a_redelivered_job_after_done_does_nothing(
+    media_service: MediaService, analyses: AnalysisService, engine: FakeEngine,
+    uow: FakeUnitOfWork
+) -> None:
+    analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
+    analyses.run(analysis.id)
+    released = len(uow.released)
+    assert analyses.run(analysis.id) is AnalysisStatus.DONE
+    assert engine.runs == 1 and len(uow.released) == released
+
+
+def test_bad_media_fails_without_retry(
+    media_service: MediaService, analyses: AnalysisService, engine: FakeEngine,
+    uow: FakeUnitOfWork
+) -> None:
+    analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
+    engine.failures.append(CorruptMedia("The video's frames cannot be decoded."))
+    assert analyses.run(analysis.id) is AnalysisStatus.FAILED
+    stored = uow.analyses.get(analysis.id)
+    assert stored is not None
+    assert (stored.failure_code, stored.stage.value) == ("CORRUPT_MEDIA", "FAILED")
+    assert analysis.id not in uow.analyses.results
+
+
+def test_a_transient_error_propagates_and_the_retry_completes(
+    media_service: MediaService, analyses: AnalysisService, engine: FakeEngine,
+    uow: FakeUnitOfWork
+) -> None:
+    analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
+    engine.failures.append(ConnectionError("redis restarting"))
+    with pytest.raises(ConnectionError):
+        analyses.run(analysis.id)
+    stored = uow.analyses.get(analysis.id)
+    assert stored is not None and stored.status is AnalysisStatus.RUNNING
+    assert analyses.run(analysis.id) is AnalysisStatus.DONE
+    stored = uow.analyses.get(analysis.id)
+    assert stored is not None and stored.attempts == 2
+
+
+def test_giving_up_marks_failed_once(
+    media_service: MediaService, analyses: AnalysisService, uow: FakeUnitOfWork
+) -> None:
+    analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
+    analyses.mark_failed(analysis.id, "ANALYSIS_FAILED", "gave up")
+    analyses.mark_failed(analysis.id, "OTHER", "again")
+    stored = uow.analyses.get(analysis.id)
+    assert stored is not None and stored.failure_code == "ANALYSIS_FAILED"
+    assert analyses.unfinished() == []
+
+
+def test_history_pages_newest_first(
+    media_service: MediaService, analyses: AnalysisService, uow: FakeUnitOfWork
+) -> None:
+    media = media_service.upload("u1", JPEG_BYTES)
+    clock = FakeClock()
+    service = AnalysisService(uow, FakeStorage(), FakeEngine(), FakeEventBus(), clock)
+    started = []
+    for _ in range(5):
+        started.append(service.start("u1", media.id).id)
+        clock.advance(minutes=1)
+    first = service.history("u1", None, 3)
+    rest = service.history("u1", (first[-1].created_at, first[-1].id), 3)
+    assert [a.id for a in first + rest] == started[::-1]
