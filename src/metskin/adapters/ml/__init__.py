@@ -1,0 +1,1 @@
+"""Adapters: learned models (torch, CPU)."""

@@ -1,0 +1,220 @@
+"""`metskin train-recommender`: fit the learned ranker on stored feedback, save a new version.
+
+Feedback comes from a `FeedbackSource`. There is no feedback table yet, so for now the
+working path is `--from-file feedback.jsonl`: one JSON object per line, either
+`{"kind": "feedback", "user_id", "product_id", "rating", "outcome", "created_at"}` or
+`{"kind": "user", "user_id", "skin_type", "concerns", "monk_tone", "age", "pregnant", ...}`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from metskin.domain.errors import ValidationFailed
+from metskin.domain.recommendations.feedback import Feedback, FeedbackSource, UserContext
+from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
+
+console = Console(stderr=True)
+DEFAULT_MODELS_DIR = Path("var/models")
+EVAL_K = 10
+
+
+class FeedbackStorageNotWired(RuntimeError):
+    pass
+
+
+def feedback_source_from_settings() -> FeedbackSource:
+    """The database-backed source. Not wired: there is no feedback table yet."""
+    raise FeedbackStorageNotWired(
+        "feedback storage not wired yet: there is no feedback table; "
+        "use --from-file feedback.jsonl"
+    )
+
+
+def feedback_to_json(item: Feedback) -> dict[str, Any]:
+    return {
+        "kind": "feedback",
+        "user_id": item.user_id,
+        "product_id": item.product_id,
+        "rating": item.rating,
+        "outcome": item.outcome,
+        "created_at": item.created_at.isoformat(),
+    }
+
+
+def user_to_json(user_id: str, context: UserContext) -> dict[str, Any]:
+    needs, profile = context.needs, context.profile
+    return {
+        "kind": "user",
+        "user_id": user_id,
+        "skin_type": needs.skin_type,
+        "concerns": dict(needs.concerns),
+        "monk_tone": needs.monk_tone,
+        "age": profile.years,
+        "pregnant": profile.pregnant,
+        "breastfeeding": profile.breastfeeding,
+        "sensitive_skin": profile.sensitive_skin,
+        "budget_per_product": (
+            str(profile.budget_per_product) if profile.budget_per_product is not None else None
+        ),
+    }
+
+
+def write_jsonl(
+    path: Path, feedback: Iterable[Feedback], contexts: Mapping[str, UserContext]
+) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for user_id, context in contexts.items():
+            out.write(json.dumps(user_to_json(user_id, context)) + "\n")
+        for item in feedback:
+            out.write(json.dumps(feedback_to_json(item)) + "\n")
+
+
+class JsonlFeedbackSource:
+    """A `FeedbackSource` over a JSONL export; a bad line fails with its line number."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._feedback: list[Feedback] = []
+        self._users: dict[str, UserContext] = {}
+        for number, record in self._records():
+            try:
+                self._add(record)
+            except (KeyError, TypeError, ValueError, ValidationFailed) as error:
+                detail = error.message if isinstance(error, ValidationFailed) else repr(error)
+                raise ValueError(f"{path}:{number}: {detail}") from None
+
+    def _records(self) -> Iterator[tuple[int, Mapping[str, Any]]]:
+        with self.path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                if line.strip():
+                    yield number, json.loads(line)
+
+    def _add(self, record: Mapping[str, Any]) -> None:
+        kind = record.get("kind", "feedback")
+        if kind == "user":
+            self._users[str(record["user_id"])] = _user_context(record)
+        elif kind == "feedback":
+            self._feedback.append(Feedback(
+                user_id=str(record["user_id"]),
+                product_id=str(record["product_id"]),
+                rating=record["rating"],
+                outcome=record.get("outcome"),
+                created_at=datetime.fromisoformat(record["created_at"]),
+            ))
+        else:
+            raise ValueError(f"unknown kind {kind!r}")
+
+    def iter_feedback(self) -> Iterable[Feedback]:
+        return iter(self._feedback)
+
+    def user_contexts(self) -> Mapping[str, UserContext]:
+        return self._users
+
+
+def _user_context(record: Mapping[str, Any]) -> UserContext:
+    budget = record.get("budget_per_product")
+    needs = SkinNeeds(
+        concerns={str(k): float(v) for k, v in dict(record.get("concerns", {})).items()},
+        skin_type=str(record["skin_type"]),
+        monk_tone=record.get("monk_tone"),
+    )
+    profile = CareProfile(
+        age=record.get("age"),
+        pregnant=bool(record.get("pregnant", False)),
+        breastfeeding=bool(record.get("breastfeeding", False)),
+        sensitive_skin=bool(record.get("sensitive_skin", False)),
+        budget_per_product=None if budget is None else Decimal(str(budget)),
+    )
+    return UserContext(needs, profile)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("train-recommender")(train_recommender)
+
+
+def train_recommender(
+    models_dir: Path = typer.Option(DEFAULT_MODELS_DIR, help="Where versioned models go."),
+    epochs: int = typer.Option(8, min=1, help="Passes over the feedback."),
+    seed: int = typer.Option(0, help="Seed for initialisation, sampling and the split."),
+    from_file: Path | None = typer.Option(
+        None, "--from-file", exists=True, dir_okay=False, help="Feedback JSONL export."
+    ),
+    blend_weight: float | None = typer.Option(
+        None, help="Weight of the learned score in the blend (default: the model's)."
+    ),
+    validate: bool = typer.Option(True, help="Hold out one liked product per person first."),
+) -> None:
+    """Train the learned recommender on stored feedback and save a new model version."""
+    from metskin.adapters.ml.recommender import DEFAULT_BLEND_WEIGHT, train
+    from metskin.domain.recommendations.catalog import load_catalog
+
+    weight = DEFAULT_BLEND_WEIGHT if blend_weight is None else blend_weight
+    try:
+        source = JsonlFeedbackSource(from_file) if from_file else feedback_source_from_settings()
+    except (FeedbackStorageNotWired, ValueError) as error:
+        console.print(f"[red]{error}")
+        raise typer.Exit(2) from None
+    catalog = load_catalog()
+    feedback = list(source.iter_feedback())
+    contexts = source.user_contexts()
+    if not feedback:
+        console.print("[red]no feedback to train on")
+        raise typer.Exit(2)
+    validation = _validate(feedback, contexts, epochs, seed, weight) if validate else None
+    model = train(feedback, contexts, catalog, epochs=epochs, seed=seed)
+    if validation is not None:
+        model.metrics["validation"] = validation
+    model.metrics["blend_weight"] = weight
+    path = model.save(models_dir)
+    console.print(
+        f"trained on {model.metrics['rows']} rows, {model.metrics['users']} people; "
+        f"saved version {model.version}: {path}"
+    )
+
+
+def _validate(
+    feedback: list[Feedback],
+    contexts: Mapping[str, UserContext],
+    epochs: int,
+    seed: int,
+    blend_weight: float,
+) -> dict[str, dict[str, float]]:
+    from metskin.adapters.ml.recommender import blend_scorer, learned_scorer, train
+    from metskin.domain.recommendations.catalog import load_catalog
+    from metskin.domain.recommendations.evaluation import (
+        ContentScores,
+        compare,
+        format_table,
+        leave_out_split,
+        popularity,
+    )
+
+    catalog = load_catalog()
+    split = leave_out_split(feedback, per_user=1, seed=seed)
+    model = train(split.train, contexts, catalog, epochs=epochs, seed=seed)
+    content = ContentScores(contexts, catalog)
+    results = compare(
+        {
+            "popularity": popularity(split.train),
+            "content": content,
+            "learned": learned_scorer(model),
+            "blend": blend_scorer(model, content, blend_weight),
+        },
+        split,
+        k=EVAL_K,
+        users=contexts.keys(),
+    )
+    console.print(format_table(results, EVAL_K))
+    return {
+        name: {f"recall@{EVAL_K}": r.recall, f"ndcg@{EVAL_K}": r.ndcg, "users": r.users}
+        for name, r in results.items()
+    }
