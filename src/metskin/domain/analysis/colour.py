@@ -28,6 +28,7 @@ PLAUSIBLE = 0.7
 IMPLAUSIBLE = 1.2
 GRAY_ANGLE_DEG = 8.0
 MINKOWSKI_P = 6
+MAX_BACKGROUND_PIXELS = 8000
 
 # Chardon / Del Bino ITA cuts: (lower bound, Fitzpatrick-like band, category).
 ITA_BANDS = ((55.0, "I", "very light"), (41.0, "II", "light"), (28.0, "III", "intermediate"),
@@ -69,6 +70,7 @@ def estimate_illuminant(pixels: np.ndarray) -> np.ndarray | None:
     The refinement starts from that estimate and from no cast; the one that makes more pixels
     gray wins (a coloured wall pulls the first, a white shirt or gray wall holds the second).
     """
+    pixels = pixels[:: max(1, len(pixels) // MAX_BACKGROUND_PIXELS)]
     linear = srgb_to_linear(pixels).astype(np.float64)
     brightest = linear.max(axis=1)
     linear = linear[(brightest < 0.93) & (brightest > 0.02)]

@@ -16,8 +16,18 @@ def robust_stats(values: np.ndarray) -> tuple[float, float]:
     return median, 1.4826 * float(np.median(np.abs(values - median)))
 
 
+LARGE_SIGMA = 6.0  # wider blurs run on a copy shrunk by sigma / 3 (the result is smooth anyway)
+
+
 def blur(image: np.ndarray, sigma: float) -> np.ndarray:
-    return cv2.GaussianBlur(image, (0, 0), sigmaX=max(sigma, 0.3))
+    if sigma < LARGE_SIGMA:
+        return cv2.GaussianBlur(image, (0, 0), sigmaX=max(sigma, 0.3))
+    factor = int(sigma / 3)
+    height, width = image.shape[:2]
+    small = cv2.resize(image, (max(1, width // factor), max(1, height // factor)),
+                       interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (0, 0), sigmaX=sigma / factor)
+    return cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
 
 
 def masked_blur(image: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:

@@ -1,0 +1,177 @@
+"""Analysis engine benchmark: latency (photos at 0.5 / 2 / 12 MP, decode included; a 30 s 1080p
+video) and tone accuracy on the recolour benchmark, side by side with skin-tone-classifier (stone).
+
+    .venv/bin/pip install --no-deps skin-tone-classifier colormath requests   # stone, bench only
+    .venv/bin/python bench/analysis_bench.py [--quick]
+
+Prints medians as markdown. stone is GPL: it is imported here only, never from src/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+from skimage.color import deltaE_ciede2000, rgb2lab
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.analysis.synthetic import ILLUMINANTS, astronaut, recoloured_face  # noqa: E402
+
+from metskin.adapters.vision.face_mesh import MediaPipeLandmarker  # noqa: E402
+from metskin.adapters.vision.images import load_image  # noqa: E402
+from metskin.adapters.vision.video import VideoFrames  # noqa: E402
+from metskin.domain.analysis.colour import MONK_HEX, hex_to_rgb, ita_deg  # noqa: E402
+from metskin.domain.analysis.service import analyse_frames, analyse_image  # noqa: E402
+
+LONDON = ROOT.parent / "shared/data/london-faces/001_03.jpg"
+SIZES = {"0.5 MP": (816, 612), "2 MP": (1632, 1224), "12 MP": (4000, 3000)}
+
+
+def median_ms(run: Callable[[], object], repeats: int) -> float:
+    run()  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def portrait(size: tuple[int, int]) -> np.ndarray:
+    """A real face (the London Set when present) filling about 60 % of the frame height."""
+    face = load_image(LONDON) if LONDON.exists() else astronaut()
+    width, height = size
+    side = int(height * 0.9)
+    scaled = cv2.resize(face, (side, side), interpolation=cv2.INTER_CUBIC)
+    pad = (width - side) // 2
+    canvas = cv2.copyMakeBorder(scaled, (height - side) // 2, height - side - (height - side) // 2,
+                                pad, width - side - pad, cv2.BORDER_REPLICATE)
+    noise = np.random.default_rng(0).normal(0, 2.0, canvas.shape)
+    return np.clip(canvas + noise, 0, 255).astype(np.uint8)
+
+
+def write_jpeg(path: Path, rgb: np.ndarray) -> Path:
+    cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
+    return path
+
+
+def stone_runner() -> Callable[[Path], dict] | None:
+    try:
+        import stone  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    palette = ["#" + code.upper() for code in MONK_HEX]
+    labels = [str(i) for i in range(1, 11)]
+
+    def run(path: Path) -> dict:
+        report = stone.process(str(path), image_type="color", tone_palette=palette,
+                               tone_labels=labels)
+        return report["faces"][0] if report.get("faces") else {}
+
+    return run
+
+
+def latency(landmarker: MediaPipeLandmarker, stone, folder: Path, repeats: int) -> list[str]:
+    rows = ["| input | MetSkin median ms | stone median ms | speed-up |", "|---|---|---|---|"]
+    for name, size in SIZES.items():
+        path = write_jpeg(folder / f"{name.replace(' ', '')}.jpg", portrait(size))
+        ours = median_ms(lambda p=path: analyse_image(load_image(p), landmarker), repeats)
+        theirs = median_ms(lambda p=path: stone(p), max(3, repeats // 3)) if stone else None
+        ratio = f"{theirs / ours:.1f}x" if theirs else "-"
+        rows.append(f"| {name} JPEG {size[0]}x{size[1]} | {ours:.0f} | "
+                    f"{f'{theirs:.0f}' if theirs else 'n/a'} | {ratio} |")
+    return rows
+
+
+def video_latency(landmarker: MediaPipeLandmarker, folder: Path, seconds: int) -> str:
+    path = folder / "clip.mp4"
+    frame = portrait((1920, 1080))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30, (1920, 1080))
+    rng = np.random.default_rng(1)
+    for _ in range(30 * seconds):
+        shift = np.float32([[1, 0, rng.integers(-6, 6)], [0, 1, rng.integers(-4, 4)]])
+        moved = cv2.warpAffine(frame, shift, (1920, 1080), borderMode=cv2.BORDER_REFLECT)
+        writer.write(cv2.cvtColor(moved, cv2.COLOR_RGB2BGR))
+    writer.release()
+
+    def run() -> None:
+        frames = VideoFrames(path)
+        analyse_frames(frames, landmarker, expected_frames=frames.expected_frames)
+
+    ms = median_ms(run, 3)
+    return f"| {seconds} s 1080p30 MP4 (mp4v) | {ms:.0f} | n/a (stone has no video) | - |"
+
+
+def monk_of_label(face: dict) -> int | None:
+    label = face.get("tone_label")
+    return int(label) if label else None
+
+
+def lab_of_hex(code: str) -> np.ndarray:
+    rgb = np.array([[hex_to_rgb(code.lstrip("#").lower())]], dtype=np.uint8)
+    return np.asarray(rgb2lab(rgb)[0, 0])
+
+
+def accuracy(landmarker: MediaPipeLandmarker, stone, folder: Path, seeds: list[int]) -> list[str]:
+    rows: dict[str, list[tuple[int, float, int, float]]] = {"MetSkin": [], "stone": []}
+    for seed in seeds:
+        for monk in range(1, 11):
+            for illuminant in ILLUMINANTS:
+                rgb, truth = recoloured_face(landmarker, monk, illuminant, seed * 1000 + monk)
+                path = write_jpeg(folder / "tone.jpg", rgb)
+                tone = analyse_image(load_image(path), landmarker).tone
+                if tone is not None:
+                    error = deltaE_ciede2000(np.array(tone.lab), np.array(truth.lab))
+                    rows["MetSkin"].append((monk, tone.ita_deg - truth.ita, tone.monk, error))
+                face = stone(path) if stone else {}
+                if face.get("dominant_colors"):
+                    lab = lab_of_hex(face["dominant_colors"][0]["color"])
+                    error = deltaE_ciede2000(lab, np.array(truth.lab))
+                    rows["stone"].append((monk, ita_deg(lab[0], lab[2]) - truth.ita,
+                                          monk_of_label(face) or 0, error))
+    images = len(seeds) * 10 * len(ILLUMINANTS)
+    table = ["| tool | faces found | median abs ITA error (deg) | Monk exact | Monk +-1 | "
+             "worst/best tone (median ITA error) | worst/best tone (median dE00) |",
+             "|---|---|---|---|---|---|---|"]
+    for tool, found in rows.items():
+        if not found:
+            table.append(f"| {tool} | 0/{images} | - | - | - | - | - |")
+            continue
+        per_ita = [statistics.median(abs(r[1]) for r in found if r[0] == m)
+                   for m in range(1, 11) if any(r[0] == m for r in found)]
+        per_de = [statistics.median(r[3] for r in found if r[0] == m)
+                  for m in range(1, 11) if any(r[0] == m for r in found)]
+        table.append(
+            f"| {tool} | {len(found)}/{images} | {statistics.median(abs(r[1]) for r in found):.2f}"
+            f" | {np.mean([r[0] == r[2] for r in found]):.0%}"
+            f" | {np.mean([abs(r[0] - r[2]) <= 1 for r in found]):.0%}"
+            f" | {max(per_ita):.2f} / {min(per_ita):.2f} = {max(per_ita) / min(per_ita):.1f}"
+            f" | {max(per_de):.2f} / {min(per_de):.2f} = {max(per_de) / min(per_de):.1f} |")
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and images")
+    args = parser.parse_args()
+    landmarker = MediaPipeLandmarker()
+    stone = stone_runner()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        print("\n".join(latency(landmarker, stone, folder, 5 if args.quick else 15)))
+        print(video_latency(landmarker, folder, 10 if args.quick else 30))
+        print()
+        print("\n".join(accuracy(landmarker, stone, folder, [1] if args.quick else [1, 2])))
+
+
+if __name__ == "__main__":
+    main()
