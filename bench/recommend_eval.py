@@ -170,6 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.write_jsonl:
         write_jsonl(args.write_jsonl, world.feedback, world.contexts)
         print(f"wrote {args.write_jsonl}")
+    full = train(world.feedback, world.contexts, catalog, epochs=args.epochs, seed=args.seed)
+    print(f"timing: all {full.metrics['rows']} rows ({full.metrics['training_pairs']} pairs), "
+          f"median {statistics.median(full.metrics['epoch_seconds']):.2f} s per epoch "
+          f"over {args.epochs} epochs")
     split = leave_out_split(world.feedback, per_user=args.hold_out, seed=args.seed)
     model = train(split.train, world.contexts, catalog, epochs=args.epochs, seed=args.seed)
     epoch_seconds = model.metrics["epoch_seconds"]

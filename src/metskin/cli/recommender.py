@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.recommendations.catalog import Catalog
 from metskin.domain.recommendations.feedback import Feedback, FeedbackSource, UserContext
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 
@@ -169,7 +170,11 @@ def train_recommender(
     if not feedback:
         console.print("[red]no feedback to train on")
         raise typer.Exit(2)
-    validation = _validate(feedback, contexts, epochs, seed, weight) if validate else None
+    validation = (
+        _validate(feedback, contexts, catalog, epochs=epochs, seed=seed, blend_weight=weight)
+        if validate
+        else None
+    )
     model = train(feedback, contexts, catalog, epochs=epochs, seed=seed)
     if validation is not None:
         model.metrics["validation"] = validation
@@ -184,12 +189,14 @@ def train_recommender(
 def _validate(
     feedback: list[Feedback],
     contexts: Mapping[str, UserContext],
+    catalog: Catalog,
+    *,
     epochs: int,
     seed: int,
     blend_weight: float,
 ) -> dict[str, dict[str, float]]:
+    """Train on all but one liked product per person, and report how well each ranker finds it."""
     from metskin.adapters.ml.recommender import blend_scorer, learned_scorer, train
-    from metskin.domain.recommendations.catalog import load_catalog
     from metskin.domain.recommendations.evaluation import (
         ContentScores,
         compare,
@@ -198,7 +205,6 @@ def _validate(
         popularity,
     )
 
-    catalog = load_catalog()
     split = leave_out_split(feedback, per_user=1, seed=seed)
     model = train(split.train, contexts, catalog, epochs=epochs, seed=seed)
     content = ContentScores(contexts, catalog)

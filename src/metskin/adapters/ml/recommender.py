@@ -49,6 +49,7 @@ MONK_EDGES = (4, 7)  # light 1-3, medium 4-6, deep 7-10
 AGE_EDGES = (18, 30, 45, 60)
 PRICE_EDGES = (15.0, 30.0, 60.0)  # EUR
 DEFAULT_BLEND_WEIGHT = 0.5
+MIN_BATCH, MAX_BATCH, STEPS_PER_EPOCH = 64, 1024, 80
 Z_CLIP = 3.0  # a learned score moves the content score by at most this many weights
 
 
@@ -337,10 +338,16 @@ def train(
     epochs: int = 8,
     seed: int = 0,
     dim: int = 32,
-    batch_size: int = 1024,
+    batch_size: int | None = None,
 ) -> TrainedModel:
-    """Fit the two-tower model on feedback; deterministic for a seed on CPU."""
+    """Fit the two-tower model on feedback; deterministic for a seed on CPU.
+
+    Without a batch size, small sets get small batches so an epoch still takes
+    about `STEPS_PER_EPOCH` optimiser steps.
+    """
     items = list(feedback)
+    if batch_size is None:
+        batch_size = max(MIN_BATCH, min(MAX_BATCH, len(items) // STEPS_PER_EPOCH))
     config = ModelConfig(
         user_ids=tuple(sorted({f.user_id for f in items})),
         product_ids=tuple(p.id for p in catalog.products),
