@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-import cv2
 import numpy as np
+
+from metskin.domain.analysis.filters import shrink
 
 LANDMARK_SIDE = 480  # landmarks are found on a copy whose long side is at most this
 
@@ -52,10 +53,5 @@ class MediaPipeLandmarker:
 
 
 def downscale(rgb: np.ndarray, long_side: int) -> np.ndarray:
-    """A copy whose long side is at most `long_side` (area interpolation), or the image itself."""
-    height, width = rgb.shape[:2]
-    factor = long_side / max(height, width)
-    if factor >= 1:
-        return rgb
-    size = (max(1, round(width * factor)), max(1, round(height * factor)))
-    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    """A copy whose long side is at most `long_side`, or the image itself."""
+    return shrink(rgb, long_side)

@@ -27,7 +27,7 @@ OFF_LOCUS = 0.15
 PLAUSIBLE = 0.7
 IMPLAUSIBLE = 1.2
 GRAY_ANGLE_DEG = 8.0
-MINKOWSKI_P = 6
+MINKOWSKI_P = 6  # _minkowski_mean computes the 6th power as a squared cube
 MAX_BACKGROUND_PIXELS = 8000
 
 # Chardon / Del Bino ITA cuts: (lower bound, Fitzpatrick-like band, category).
@@ -81,10 +81,15 @@ def estimate_illuminant(pixels: np.ndarray) -> np.ndarray | None:
     return estimate / estimate.mean()
 
 
+_COS_GRAY = math.cos(math.radians(GRAY_ANGLE_DEG))
+
+
 def _near_gray(linear: np.ndarray, estimate: np.ndarray) -> np.ndarray:
-    corrected = linear / estimate
-    norms = np.linalg.norm(corrected, axis=1) * math.sqrt(3) + 1e-9
-    return np.asarray(corrected.sum(axis=1) / norms > math.cos(math.radians(GRAY_ANGLE_DEG)))
+    """Pixels within GRAY_ANGLE_DEG of the gray axis once divided by `estimate`."""
+    # per-channel arithmetic: much faster than reducing along the short axis 1
+    red, green, blue = (linear[:, channel] / estimate[channel] for channel in range(3))
+    squares = red * red + green * green + blue * blue
+    return np.asarray(red + green + blue > _COS_GRAY * np.sqrt(3.0 * squares) + 1e-9)
 
 
 def _refine(linear: np.ndarray, estimate: np.ndarray) -> tuple[np.ndarray, int]:
@@ -98,7 +103,9 @@ def _refine(linear: np.ndarray, estimate: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def _minkowski_mean(linear: np.ndarray) -> np.ndarray:
-    estimate = np.power(np.power(linear, MINKOWSKI_P).mean(axis=0), 1 / MINKOWSKI_P)
+    cubes = linear * linear * linear
+    means = [float(np.mean(column)) for column in (cubes * cubes).T]  # p = 6
+    estimate = np.power(np.array(means), 1 / MINKOWSKI_P)
     return np.maximum(estimate, 1e-6)
 
 
@@ -142,6 +149,21 @@ def lab_pixels(pixels: np.ndarray, gains: np.ndarray) -> np.ndarray:
     """White-balanced CIELAB of (N, 3) uint8 pixels through scikit-image (reference path)."""
     srgb = linear_to_srgb(srgb_to_linear(pixels) * gains)
     return np.asarray(rgb2lab(srgb[np.newaxis].astype(np.float64))[0])
+
+
+# sRGB (D65) linear RGB to XYZ, and the D65 2-degree white: the same as scikit-image's rgb2lab.
+_RGB_TO_XYZ = np.array([[0.412453, 0.357580, 0.180423],
+                        [0.212671, 0.715160, 0.072169],
+                        [0.019334, 0.119193, 0.950227]])
+_WHITE_D65 = np.array([0.95047, 1.0, 1.08883])
+
+
+def linear_to_lab(linear: np.ndarray) -> np.ndarray:
+    """CIELAB of (N, 3) linear RGB; values above 1 (rebuilt highlights) are allowed."""
+    xyz = np.maximum(np.asarray(linear, dtype=np.float64), 0.0) @ _RGB_TO_XYZ.T / _WHITE_D65
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16.0 / 116.0)
+    return np.stack([116.0 * f[:, 1] - 16.0, 500.0 * (f[:, 0] - f[:, 1]),
+                     200.0 * (f[:, 1] - f[:, 2])], axis=1)
 
 
 def ita_deg(lightness: float, b_star: float) -> float:

@@ -37,7 +37,7 @@ def saturate(value: float, scale: float) -> float:
 
 
 def region_mask(face: FaceImage, name: str) -> np.ndarray:
-    return face.masks[name] & face.masks["skin"] & ~face.masks["hair"]
+    return face.region(name)
 
 
 def score_regions(
@@ -45,9 +45,8 @@ def score_regions(
 ) -> dict[str, float]:
     scores = {}
     for name in regions:
-        mask = region_mask(face, name)
-        if mask.sum() >= MIN_REGION_PIXELS:
-            scores[name] = score(mask)
+        if face.area(name) >= MIN_REGION_PIXELS:
+            scores[name] = score(region_mask(face, name))
     return scores
 
 
@@ -55,12 +54,17 @@ def whole_face(face: FaceImage, scores: dict[str, float]) -> float:
     """Area-weighted mean of the region scores."""
     if not scores:
         return 0.0
-    areas = np.array([region_mask(face, name).sum() for name in scores], dtype=np.float64)
+    areas = np.array([face.area(name) for name in scores], dtype=np.float64)
     return float(np.average(list(scores.values()), weights=areas))
 
 
 def blobs_in(blob_list: list[Blob], mask: np.ndarray) -> list[Blob]:
-    return [b for b in blob_list if mask[int(b.centre[1]), int(b.centre[0])]]
+    """The blobs whose centre lies in `mask`."""
+    if not blob_list:
+        return []
+    centres = np.array([blob.centre for blob in blob_list], dtype=np.float64).astype(np.intp)
+    inside = mask[centres[:, 1], centres[:, 0]]
+    return [blob for blob, keep in zip(blob_list, inside.tolist(), strict=True) if keep]
 
 
 def local_contrast(face: FaceImage, channel: int) -> np.ndarray:
@@ -75,7 +79,7 @@ def blob_score(
 ) -> dict[str, float]:
     """Per region: sum of blob weights per region area in iod^2, saturated at `scale`."""
     def score(mask: np.ndarray) -> float:
-        area = mask.sum() / face.eye_distance**2
+        area = np.count_nonzero(mask) / face.eye_distance**2
         return saturate(sum(weight(b) for b in blobs_in(found, mask)) / area, scale)
 
     return score_regions(face, regions, score)
@@ -196,12 +200,13 @@ def pores(face: FaceImage) -> Concern:
     found, labels = blobs(candidates, 1, math.pi * (0.02 * iod) ** 2)
     patch = (0.1 * iod) ** 2
     scores = score_regions(face, PORE_REGIONS, lambda mask: saturate(
-        len(blobs_in(found, mask)) / (mask.sum() / patch), 1.0))
-    area = sum(region_mask(face, name).sum() for name in PORE_REGIONS)
+        len(blobs_in(found, mask)) / (np.count_nonzero(mask) / patch), 1.0))
+    area = sum(face.area(name) for name in PORE_REGIONS)
+    count = len(blobs_in(found, np.logical_or.reduce(
+        [region_mask(face, name) for name in PORE_REGIONS])))
     measurements = {
-        "pore_count": float(len(blobs_in(found, np.logical_or.reduce(
-            [region_mask(face, name) for name in PORE_REGIONS])))),
-        "pores_per_patch": len(found) / max(1.0, area / patch),
+        "pore_count": float(count),
+        "pores_per_patch": count / max(1.0, area / patch),
         "threshold_l_star": threshold,
     }
     explanation = (f"{measurements['pores_per_patch']:.2f} small dark blobs per "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -23,6 +23,24 @@ class FaceImage:
     masks: dict[str, np.ndarray]  # regions, unions, face, skin, specular, shadow, hair, usable
     eye_distance: float  # in crop pixels
     gains: np.ndarray
+    _regions: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _areas: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def region(self, name: str) -> np.ndarray:
+        """Skin of region `name` without hair (computed once per face)."""
+        found = self._regions.get(name)
+        if found is None:
+            found = self.masks[name] & self.masks["skin"] & ~self.masks["hair"]
+            self._regions[name] = found
+        return found
+
+    def area(self, name: str) -> int:
+        """Pixel count of `region(name)`."""
+        found = self._areas.get(name)
+        if found is None:
+            found = int(np.count_nonzero(self.region(name)))
+            self._areas[name] = found
+        return found
 
     @property
     def lightness(self) -> np.ndarray:

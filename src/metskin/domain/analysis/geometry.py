@@ -11,13 +11,17 @@ from metskin.domain.analysis.model import FaceGeometry
 
 CROP_MARGIN = 0.08  # of the face box size, on each side
 WORK_SIDE = 512  # crops are measured with their long side at most this many pixels
+# ... and with the eye distance at most this many pixels: every photo is measured at about the
+# same face scale, so the cost and the scores do not grow with the resolution of the photo.
+WORK_EYE_DISTANCE = 112.0
 EXCLUDE_GROW = 0.05  # eyes, brows, lips grown by this fraction of the eye distance
 
 
 def crop_face(
     rgb: np.ndarray, points: np.ndarray, work_side: int = WORK_SIDE
 ) -> tuple[np.ndarray, tuple[int, int, int, int], float]:
-    """The face crop of the full-resolution image, scaled down to `work_side` if larger."""
+    """The face crop of the full-resolution image, scaled down to `work_side` (long side) and
+    WORK_EYE_DISTANCE if larger."""
     height, width = rgb.shape[:2]
     x0, y0, x1, y1 = lm.face_box(points)
     margin_x, margin_y = (x1 - x0) * CROP_MARGIN, (y1 - y0) * CROP_MARGIN
@@ -28,7 +32,8 @@ def crop_face(
         min(height, int(np.ceil(y1 + margin_y))),
     )
     crop = rgb[box[1]:box[3], box[0]:box[2]]
-    scale = min(1.0, work_side / max(crop.shape[:2]))
+    scale = min(1.0, work_side / max(crop.shape[:2]),
+                WORK_EYE_DISTANCE / max(lm.eye_distance(points), 1.0))
     if scale < 1.0:
         size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
         crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)

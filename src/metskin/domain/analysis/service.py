@@ -15,6 +15,7 @@ from metskin.domain.analysis.colour import white_balance_gains
 from metskin.domain.analysis.concerns import measure_concerns
 from metskin.domain.analysis.errors import UnreadableMedia
 from metskin.domain.analysis.face_image import build_face_image
+from metskin.domain.analysis.filters import shrink
 from metskin.domain.analysis.geometry import crop_face, crop_points, make_geometry
 from metskin.domain.analysis.model import AnalysisResult, FaceGeometry, QualityIssue
 from metskin.domain.analysis.ports import FaceLandmarker
@@ -25,6 +26,7 @@ Progress = Callable[[str, float], None]
 SAMPLE_SIDE = 256  # whole-image statistics (background, exposure) use a copy this small
 BACKGROUND_MARGIN = 0.25  # of the face box, kept out of the background sample
 BEST_FRAMES = 5
+GATE_SIDE = 480  # video frames are gated (landmarks, quality) on a copy whose long side is this
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,6 +111,28 @@ def analyse_image(
     return analyse_checked(checked, self_reported_skin_type)
 
 
+def gate_copy(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The copy a video frame is gated on, and the (x, y, z) factors that take its pixel
+    coordinates back to the frame's."""
+    small = shrink(rgb, GATE_SIDE)
+    if min(small.shape[:2]) < 16:
+        small = rgb
+    height, width = rgb.shape[:2]
+    scale_x, scale_y = width / small.shape[1], height / small.shape[0]
+    return small, np.array([scale_x, scale_y, scale_x], dtype=np.float32)
+
+
+@dataclass(frozen=True, eq=False)
+class _Candidate:
+    score: float
+    index: int
+    frame: np.ndarray = field(repr=False)
+    faces: list[np.ndarray] = field(repr=False)  # landmarks in the frame's pixels
+
+    def key(self) -> tuple[float, int]:
+        return self.score, -self.index  # better score first, then the earlier frame
+
+
 def analyse_frames(
     frames: Iterable[np.ndarray],
     landmarker: FaceLandmarker,
@@ -118,22 +142,27 @@ def analyse_frames(
     best_n: int = BEST_FRAMES,
     self_reported_skin_type: str | None = None,
 ) -> AnalysisResult:
-    """Analyse sampled video frames: gate every frame, measure the best `best_n`, aggregate.
+    """Analyse sampled video frames: gate every frame on a small copy, then check again and
+    measure the best `best_n` at full size, and aggregate.
 
     `progress(stage, fraction)` gets DECODING and FACE_MESH per frame, then MEASURING.
     """
     report = progress or (lambda stage, fraction: None)
-    best: list[tuple[float, int, CheckedFrame]] = []
+    best: list[tuple[tuple[float, int], int, _Candidate]] = []
     count = 0
     for index, frame in enumerate(frames):
         count += 1
         fraction = min(1.0, count / expected_frames) if expected_frames else 0.0
         report("DECODING", fraction)
-        checked = check_frame(ensure_rgb(frame), landmarker.detect(frame))
+        small, back = gate_copy(ensure_rgb(frame))
+        faces = landmarker.detect(small)
+        checked = check_frame(small, faces)
         report("FACE_MESH", fraction)
         if isinstance(checked, list):
             continue
-        entry = (checked.quality_score, -index, replace(checked, image=frame))
+        candidate = _Candidate(checked.quality_score, index, frame,
+                               [face * back for face in faces])
+        entry = (candidate.key(), index, candidate)
         if len(best) < best_n:
             heapq.heappush(best, entry)
         else:
@@ -142,15 +171,18 @@ def analyse_frames(
         raise UnreadableMedia("The video has no frames.")
     report("DECODING", 1.0)
     report("FACE_MESH", 1.0)
-    if not best:
+    ranked = [item[2] for item in sorted(best, key=lambda item: item[0], reverse=True)]
+    results, images = [], []
+    for done, candidate in enumerate(ranked, start=1):
+        full = check_frame(candidate.frame, candidate.faces)
+        if not isinstance(full, list):
+            results.append(analyse_checked(full, self_reported_skin_type))
+            images.append(candidate.frame)
+        report("MEASURING", done / len(ranked))
+    if not results:
         return AnalysisResult(quality=(quality.issue("NO_FACE", 0.0, blocking=True),),
                               confidence=0.0, frames_analysed=0,
                               spread={"frames_sampled": float(count)})
-    ranked = [item[2] for item in sorted(best, key=lambda item: (item[0], item[1]), reverse=True)]
-    results = []
-    for done, checked in enumerate(ranked, start=1):
-        results.append(analyse_checked(checked, self_reported_skin_type))
-        report("MEASURING", done / len(ranked))
     combined = aggregate_results(results)
-    return replace(combined, frame=ranked[0].image,
+    return replace(combined, frame=images[0],
                    spread={**combined.spread, "frames_sampled": float(count)})

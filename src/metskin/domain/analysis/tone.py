@@ -14,16 +14,64 @@ TONE_REGIONS = ("forehead", "cheek_right", "cheek_left", "nose", "chin")
 MAX_TONE_PIXELS = 20_000
 FULL_CONFIDENCE_PIXELS = 3000
 CLIPPED = 250
+# Chromaticity of the skin for rebuilding clipped channels: the brightest unclipped pixels
+# (this top fraction of them), which are lit most like the clipped ones.
+REFERENCE_TOP = 0.25
+MIN_REFERENCE = 30
+# The tone is the median over this central band of the pixels ranked by luminance; pixels that
+# cannot be rebuilt rank at the top (they are censored, not dropped, so they keep their rank).
+BAND = 0.2
 
 
 def tone_pixels(face: FaceImage) -> np.ndarray:
-    """Usable skin pixels (uint8 RGB) of the tone regions, evenly subsampled."""
+    """Usable skin pixels (uint8 RGB) of the tone regions, evenly subsampled, clipped included."""
     mask = np.logical_or.reduce([face.masks[name] for name in TONE_REGIONS]) & face.masks["usable"]
     pixels = face.rgb[mask]
-    pixels = pixels[pixels.max(axis=1) < CLIPPED]  # a clipped channel has lost its colour
     if len(pixels) > MAX_TONE_PIXELS:
         pixels = pixels[:: math.ceil(len(pixels) / MAX_TONE_PIXELS)]
     return pixels
+
+
+def rebuild_clipped(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Linear RGB of uint8 pixels with a single clipped channel rebuilt from the other two, and
+    the mask of pixels that could not be rebuilt (two or three channels clipped).
+
+    Within one face the skin's chromaticity hardly changes with shading, so the ratio of the
+    clipped channel to each intact one is taken from the brightest unclipped pixels (as raw
+    developers do for highlight recovery). A rebuilt value is never below the clipped one.
+    """
+    linear = colour.srgb_to_linear(pixels).astype(np.float64)
+    clipped = pixels >= CLIPPED
+    count = clipped.sum(axis=1)
+    clean = linear[count == 0]
+    if len(clean) < MIN_REFERENCE or not (count == 1).any():
+        return linear, count > 0
+    brightness = clean @ colour.LUMA
+    reference = clean[brightness >= np.quantile(brightness, 1.0 - REFERENCE_TOP)]
+    reference = np.maximum(reference, 1e-4)
+    for channel in range(3):
+        rows = (count == 1) & clipped[:, channel]
+        if not rows.any():
+            continue
+        others = [other for other in range(3) if other != channel]
+        ratios = [float(np.median(reference[:, channel] / reference[:, other])) for other in others]
+        estimate = np.mean([linear[rows, other] * ratio
+                            for other, ratio in zip(others, ratios, strict=True)], axis=0)
+        linear[rows, channel] = np.maximum(estimate, linear[rows, channel])
+    return linear, count > 1
+
+
+def central_band(linear: np.ndarray, censored: np.ndarray) -> np.ndarray:
+    """Indices of the pixels in the central luminance band; censored pixels rank highest.
+
+    When more than half are censored the band is the brightest measurable pixels (biased dark,
+    and the quality gate reports the overexposure)."""
+    key = np.where(censored, np.inf, linear @ colour.LUMA)
+    order = np.argsort(key, kind="stable")
+    measurable = int((~censored).sum())
+    half = max(1, round(BAND * len(order) / 2))
+    centre = min(len(order) // 2, measurable - half)
+    return order[max(0, centre - half): max(1, centre + half)]
 
 
 def tone_from_lab(
@@ -45,12 +93,13 @@ def tone_from_lab(
 def measure_tone(face: FaceImage, light_penalty: float) -> Tone | None:
     """Tone of the face; `light_penalty` (0..1) comes from the quality gate's light issues."""
     pixels = tone_pixels(face)
-    if len(pixels) < 50:
+    linear, censored = rebuild_clipped(pixels)
+    if len(pixels) < 50 or (~censored).sum() < 50:
         return None
-    lab_values = colour.lab_pixels(pixels, face.gains)
-    median = np.median(lab_values, axis=0)
+    lab_values = colour.linear_to_lab(linear * face.gains)
+    median = np.median(lab_values[central_band(linear, censored)], axis=0)
     lab = (float(median[0]), float(median[1]), float(median[2]))
-    confidence = tone_confidence(len(pixels), face.gains, lab_values[:, 0], light_penalty)
+    confidence = tone_confidence(len(pixels), face.gains, lab_values[~censored, 0], light_penalty)
     return tone_from_lab(lab, confidence=confidence, pixels=len(pixels), gains=face.gains)
 
 
