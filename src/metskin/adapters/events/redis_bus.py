@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -12,6 +14,7 @@ import redis.asyncio as redis_async
 from metskin.domain.messages import Event
 
 LATEST_TTL_SECONDS = 7 * 24 * 3600
+CLOSE_TIMEOUT_SECONDS = 2.0
 
 
 class RedisEventBus:
@@ -47,8 +50,11 @@ class RedisEventBus:
                 if message.get("type") == "message":
                     yield json.loads(message["data"])
         finally:
-            await pubsub.aclose()
-            await client.aclose()
+            # Bounded: redis-py's close can hang when cancelled while it is still subscribing.
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(pubsub.aclose(), CLOSE_TIMEOUT_SECONDS)
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(client.aclose(), CLOSE_TIMEOUT_SECONDS)
 
     def close(self) -> None:
         self._client.close()

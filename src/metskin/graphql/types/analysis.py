@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import datetime
 from typing import Any, cast
@@ -27,6 +26,7 @@ MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
 AnalysisStatus = strawberry.enum(DomainStatus, name="AnalysisStatus")
 AnalysisStage = strawberry.enum(Stage, name="AnalysisStage")
 POLL_SECONDS = 1.0
+PUMP_STOP_SECONDS = 3.0
 FINAL_STAGES = {Stage.DONE.value, Stage.FAILED.value}
 
 
@@ -287,8 +287,7 @@ async def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncI
                 current = await run_sync(service.progress_of, analysis.id)
     finally:
         pump_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await pump_task
+        await asyncio.wait({pump_task}, timeout=PUMP_STOP_SECONDS)  # never hang the stream
 
 
 @strawberry.type

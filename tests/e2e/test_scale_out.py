@@ -1,0 +1,216 @@
+"""Scaled out on loopback: MariaDB + Redis, two API processes and a worker process.
+
+Upload on API 1, subscribe on API 2, SIGKILL the worker in the middle of a video job, start a
+new one, and the analysis still ends DONE exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+from sqlalchemy import create_engine, text
+from websockets.sync.client import connect
+
+from tests.conftest import create_mysql_database, drop_mysql_database
+from tests.media_samples import face_video_bytes
+
+pytestmark = [pytest.mark.slow, pytest.mark.mariadb, pytest.mark.redis]
+METSKIN = [sys.executable, "-m", "metskin"]
+PASSWORD = "tea-and-toast-77"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Cluster:
+    def __init__(self, env: dict[str, str], logs: Path) -> None:
+        self.env = env
+        self.logs = logs
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)
+        process = subprocess.Popen([*METSKIN, *args], env=self.env, stdout=log, stderr=log)
+        self.processes[name] = process
+        return process
+
+    def start_api(self, name: str) -> str:
+        port = free_port()
+        self.start(name, "serve", "--port", str(port))
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    return base
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError(f"{name} did not start: {(self.logs / f'{name}.log').read_text()}")
+
+    def stop_all(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture
+def cluster(
+    tmp_path: Path, mysql_server_url: str, redis_url: str
+) -> Iterator[tuple[Cluster, str]]:
+    database = create_mysql_database(mysql_server_url)
+    redis_db = redis_url.rsplit("/", 1)[0] + "/5"
+    redis.Redis.from_url(redis_db).flushdb()
+    env = {
+        **os.environ,
+        "METSKIN_DATABASE_URL": database,
+        "METSKIN_REDIS_URL": redis_db,
+        "METSKIN_VAR_DIR": str(tmp_path / "var"),
+        "METSKIN_SECRET_KEY": "scale-out-test-secret-0123456789abcdef",
+        "METSKIN_QUEUE_HEARTBEAT_TIMEOUT_MS": "3000",
+        "METSKIN_QUEUE_MAINTENANCE_CHANCE": "1000000",
+        "METSKIN_WORKER_THREADS": "1",
+        "METSKIN_PASSWORD_HASH_TIME_COST": "1",
+        "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8",
+    }
+    subprocess.run([*METSKIN, "migrate"], env=env, check=True, capture_output=True)
+    running = Cluster(env, tmp_path)
+    try:
+        yield running, database
+    finally:
+        running.stop_all()
+        drop_mysql_database(database)
+
+
+def graphql(base: str, query: str, token: str | None = None, **variables: object) -> dict:
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    body = httpx.post(f"{base}/graphql", json={"query": query, "variables": variables},
+                      headers=headers, timeout=30).json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+def upload(base: str, token: str, data: bytes) -> str:
+    operations = {"query": "mutation($f: Upload!) { uploadMedia(file: $f) { id } }",
+                  "variables": {"f": None}}
+    body = httpx.post(
+        f"{base}/graphql", headers={"authorization": f"Bearer {token}"}, timeout=60,
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.f"]})},
+        files={"0": ("clip.mp4", data, "video/mp4")},
+    ).json()
+    assert "errors" not in body, body
+    return str(body["data"]["uploadMedia"]["id"])
+
+
+def subscribe(base: str, token: str, analysis_id: str, events: list[dict],
+              subscribed: threading.Event) -> None:
+    url = base.replace("http", "ws") + "/graphql"
+    with connect(url, subprotocols=["graphql-transport-ws"], open_timeout=10) as ws:
+        ws.send(json.dumps({"type": "connection_init",
+                            "payload": {"authorization": f"Bearer {token}"}}))
+        assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
+        ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
+            "query": "subscription($id: ID!) { analysisProgress(analysisId: $id) "
+                     "{ stage status progress seq } }",
+            "variables": {"id": analysis_id}}}))
+        subscribed.set()
+        while True:
+            message = json.loads(ws.recv(timeout=60))
+            if message["type"] == "complete":
+                return
+            events.append(message["payload"]["data"]["analysisProgress"])
+
+
+def wait_until(predicate, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_a_killed_worker_does_not_lose_or_duplicate_the_analysis(
+    cluster: tuple[Cluster, str], redis_url: str
+) -> None:
+    running, database = cluster
+    api_one = running.start_api("api-1")
+    api_two = running.start_api("api-2")
+    worker = running.start("worker-1", "worker")
+
+    token = graphql(
+        api_one,
+        "mutation($e: String!, $p: String!) { register(input: {email: $e, password: $p}) "
+        "{ accessToken } }",
+        e="scale@example.com", p=PASSWORD,
+    )["register"]["accessToken"]
+    media_id = upload(api_one, token, face_video_bytes(fps=10, seconds=30, side=320))
+    analysis_id = graphql(
+        api_one, "mutation($m: ID!) { startAnalysis(mediaId: $m) { id } }", token, m=media_id
+    )["startAnalysis"]["id"]
+
+    events: list[dict] = []
+    subscribed = threading.Event()
+    listener = threading.Thread(
+        target=subscribe, args=(api_two, token, analysis_id, events, subscribed), daemon=True
+    )
+    listener.start()
+    assert subscribed.wait(15)
+
+    wait_until(lambda: any(e["stage"] == "FACE_MESH" and e["progress"] > 0 for e in events),
+               90, "the worker to be mid-video")
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+    killed_at = len(events)
+    running.start("worker-2", "worker")
+
+    listener.join(timeout=180)
+    assert not listener.is_alive(), "the subscription did not end"
+    assert events[-1]["stage"] == "DONE" and events[-1]["status"] == "DONE"
+    assert [e["stage"] for e in events].count("DONE") == 1
+    assert len(events) > killed_at  # the second worker made progress of its own
+    seqs = [e["seq"] for e in events]
+    assert seqs == sorted(seqs)
+
+    # Nothing more is published after DONE, and the database holds one result.
+    pubsub = redis.Redis.from_url(redis_url.rsplit("/", 1)[0] + "/5").pubsub()
+    pubsub.subscribe(f"metskin:events:analysis-progress:{analysis_id}")
+    time.sleep(2)
+    late = [m for m in iter(lambda: pubsub.get_message(timeout=0.1), None)
+            if m["type"] == "message"]
+    assert late == []
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        results = connection.execute(
+            text("SELECT COUNT(*) FROM analysis_results WHERE analysis_id = :a"),
+            {"a": analysis_id},
+        ).scalar()
+        status, attempts = connection.execute(
+            text("SELECT status, attempts FROM analyses WHERE id = :a"), {"a": analysis_id}
+        ).one()
+    engine.dispose()
+    assert (results, status) == (1, "done")
+    assert attempts == 2
+
+    # A late subscriber on API 1 gets the final state at once, and the stream ends.
+    late_events: list[dict] = []
+    subscribe(api_one, token, analysis_id, late_events, threading.Event())
+    assert [e["stage"] for e in late_events] == ["DONE"]
