@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import metskin.adapters.db.tables  # noqa: F401  (registers the tables)
+import metskin.adapters.db.uow  # noqa: F401  (imports every repository, so every table)
 from metskin.adapters.db.engine import make_engine
 from metskin.settings import get_settings
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import dramatiq
@@ -16,7 +17,22 @@ PERMANENT_ERRORS = (DomainError,)
 GAVE_UP_REASON = "The analysis could not be completed after several tries. Start it again later."
 
 
+ActorSpec = tuple[Callable[..., None], dict[str, Any]]  # function, Dramatiq options
+
+
 def declare_actors(broker: dramatiq.Broker, container: Container) -> dict[str, dramatiq.Actor]:
+    """Declares every component's actors on `broker` (ids in, idempotent, retried)."""
+    specs = core_actors(container)
+    actors: dict[str, dramatiq.Actor] = {}
+    for fn, options in specs:
+        decorate = dramatiq.actor(
+            broker=broker, actor_name=fn.__name__, throws=PERMANENT_ERRORS, **options
+        )
+        actors[fn.__name__] = decorate(fn)
+    return actors
+
+
+def core_actors(container: Container) -> list[ActorSpec]:
     settings = container.settings
 
     def send_welcome_email(user_id: str) -> None:
@@ -30,20 +46,13 @@ def declare_actors(broker: dramatiq.Broker, container: Container) -> dict[str, d
         if analysis_id:
             container.analyses.mark_failed(analysis_id, "ANALYSIS_FAILED", GAVE_UP_REASON)
 
-    options: dict[str, dict[str, Any]] = {
-        "analyse_media": {
-            "time_limit": settings.analysis_time_limit_s * 1000,
-            "max_retries": 4,
-            "on_retry_exhausted": "analysis_gave_up",
-        },
+    analysis_options = {
+        "time_limit": settings.analysis_time_limit_s * 1000,
+        "max_retries": 4,
+        "on_retry_exhausted": "analysis_gave_up",
     }
-    actors: dict[str, dramatiq.Actor] = {}
-    for fn in (send_welcome_email, analyse_media, analysis_gave_up):
-        decorate = dramatiq.actor(
-            broker=broker,
-            actor_name=fn.__name__,
-            throws=PERMANENT_ERRORS,
-            **options.get(fn.__name__, {}),
-        )
-        actors[fn.__name__] = decorate(fn)
-    return actors
+    return [
+        (send_welcome_email, {}),
+        (analyse_media, analysis_options),
+        (analysis_gave_up, {}),
+    ]
