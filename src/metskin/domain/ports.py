@@ -13,6 +13,11 @@ from metskin.domain.messages import Event, Job, OutgoingEmail, OutgoingSms
 if TYPE_CHECKING:
     from metskin.domain.analysis.pipeline_ports import AnalysisRepository, MediaRepository
     from metskin.domain.notifications import SentNotificationLog
+    from metskin.domain.recommendations.store import (
+        CatalogRepository,
+        FeedbackRepository,
+        RoutineRepository,
+    )
 
 Clock = Callable[[], datetime]
 
@@ -23,6 +28,9 @@ class UnitOfWork(Protocol):
     sent_notifications: SentNotificationLog
     media: MediaRepository
     analyses: AnalysisRepository
+    catalog: CatalogRepository
+    feedback: FeedbackRepository
+    routines: RoutineRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -12,12 +12,22 @@ from sqlmodel import Session
 
 from metskin.adapters.db.accounts import SqlRefreshTokenRepository, SqlUserRepository
 from metskin.adapters.db.analysis import SqlAnalysisRepository, SqlMediaRepository
+from metskin.adapters.db.catalog import (
+    SqlCatalogRepository,
+    SqlFeedbackRepository,
+    SqlRoutineRepository,
+)
 from metskin.adapters.db.notifications import SqlSentNotificationLog
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.analysis.pipeline_ports import AnalysisRepository, MediaRepository
 from metskin.domain.errors import Conflict
 from metskin.domain.messages import Event, Job
 from metskin.domain.notifications import SentNotificationLog
+from metskin.domain.recommendations.store import (
+    CatalogRepository,
+    FeedbackRepository,
+    RoutineRepository,
+)
 
 Dispatch = Callable[[list[Job | Event]], None]
 
@@ -28,6 +38,9 @@ class SqlUnitOfWork:
     sent_notifications: SentNotificationLog
     media: MediaRepository
     analyses: AnalysisRepository
+    catalog: CatalogRepository
+    feedback: FeedbackRepository
+    routines: RoutineRepository
 
     def __init__(self, engine: Engine, dispatch: Dispatch) -> None:
         self._engine = engine
@@ -41,6 +54,9 @@ class SqlUnitOfWork:
         self.sent_notifications = SqlSentNotificationLog(self.session)
         self.media = SqlMediaRepository(self.session)
         self.analyses = SqlAnalysisRepository(self.session)
+        self.catalog = SqlCatalogRepository(self.session)
+        self.feedback = SqlFeedbackRepository(self.session)
+        self.routines = SqlRoutineRepository(self.session)
         self._pending = []
         return self
 

@@ -1,0 +1,321 @@
+"""Catalog (products, ingredients), feedback and saved routines: tables and repositories.
+
+Products keep their validated source record (`data`, the same shape as the shipped JSON),
+plus the columns and link tables that filters and candidate sets query by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Index, SmallInteger, UniqueConstraint, delete, func, update
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from metskin.adapters.db.tables import MYSQL_TABLE_ARGS
+from metskin.adapters.db.types import UTCDateTime
+from metskin.domain.recommendations.catalog import Product, normalise
+from metskin.domain.recommendations.feedback import Feedback
+from metskin.domain.recommendations.store import ProductFilter, SavedRoutine
+
+CATALOG_VERSION_KEY = "catalog_version"
+
+
+class IngredientRow(SQLModel, table=True):
+    __tablename__ = "ingredients"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    inci_key: str = Field(primary_key=True, max_length=191)
+    inci_name: str = Field(max_length=200)
+    data: dict[str, Any] = Field(sa_type=JSON)
+
+
+class ProductRow(SQLModel, table=True):
+    __tablename__ = "products"
+    __table_args__ = (
+        Index("ix_products_slot_price", "slot", "active", "price_cents"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    id: str = Field(primary_key=True, max_length=100)
+    brand: str = Field(max_length=100, index=True)
+    name: str = Field(max_length=200)
+    slot: str = Field(max_length=20)
+    price_cents: int
+    currency: str = Field(max_length=3)
+    pregnancy_safe: bool
+    fragrance_free: bool
+    non_comedogenic: bool
+    active: bool = True
+    search_text: str = Field(max_length=4000)
+    data: dict[str, Any] = Field(sa_type=JSON)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ProductConcernRow(SQLModel, table=True):
+    __tablename__ = "product_concerns"
+    __table_args__ = (
+        Index("ix_product_concerns_concern", "concern", "product_id"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    product_id: str = Field(
+        primary_key=True, max_length=100, foreign_key="products.id", ondelete="CASCADE"
+    )
+    concern: str = Field(primary_key=True, max_length=20)
+
+
+class ProductSkinTypeRow(SQLModel, table=True):
+    __tablename__ = "product_skin_types"
+    __table_args__ = (
+        Index("ix_product_skin_types_type", "skin_type", "product_id"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    product_id: str = Field(
+        primary_key=True, max_length=100, foreign_key="products.id", ondelete="CASCADE"
+    )
+    skin_type: str = Field(primary_key=True, max_length=12)
+
+
+class ProductIngredientRow(SQLModel, table=True):
+    __tablename__ = "product_ingredients"
+    __table_args__ = (
+        Index("ix_product_ingredients_inci", "inci_key", "product_id"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    product_id: str = Field(
+        primary_key=True, max_length=100, foreign_key="products.id", ondelete="CASCADE"
+    )
+    inci_key: str = Field(primary_key=True, max_length=191)
+
+
+class CatalogMetaRow(SQLModel, table=True):
+    __tablename__ = "catalog_meta"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    key: str = Field(primary_key=True, max_length=40)
+    value: int = 0
+
+
+class FeedbackRow(SQLModel, table=True):
+    __tablename__ = "feedback"
+    __table_args__ = (
+        Index("ix_feedback_user_product", "user_id", "product_id"),
+        Index("ix_feedback_product", "product_id"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(max_length=36, foreign_key="users.id", ondelete="CASCADE")
+    product_id: str = Field(max_length=100, foreign_key="products.id", ondelete="CASCADE")
+    rating: int = Field(sa_type=SmallInteger)
+    outcome: str | None = Field(default=None, max_length=16)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class RoutineRow(SQLModel, table=True):
+    """A routine as it was recommended; one per analysis and profile state."""
+
+    __tablename__ = "routines"
+    __table_args__ = (
+        UniqueConstraint("analysis_id", "profile_hash", name="uq_routines_analysis_profile"),
+        Index("ix_routines_user_created", "user_id", "created_at", "id"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    user_id: str = Field(max_length=36, foreign_key="users.id", ondelete="CASCADE")
+    analysis_id: str = Field(max_length=36, foreign_key="analyses.id", ondelete="CASCADE")
+    profile_hash: str = Field(max_length=64)
+    model_version: str = Field(default="", max_length=80)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    routine: dict[str, Any] = Field(sa_type=JSON)
+
+
+def _cents(price: Decimal) -> int:
+    return int((price * 100).to_integral_value())
+
+
+def search_text(product: Product) -> str:
+    words = [product.brand, product.name, *product.inci]
+    return " ".join(words).lower()[:4000]
+
+
+class SqlCatalogRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def version(self) -> int:
+        row = self._session.get(CatalogMetaRow, CATALOG_VERSION_KEY)
+        return row.value if row else 0
+
+    def bump_version(self) -> None:
+        row = self._session.get(CatalogMetaRow, CATALOG_VERSION_KEY)
+        if row is None:
+            self._session.add(CatalogMetaRow(key=CATALOG_VERSION_KEY, value=1))
+        else:
+            self._session.execute(
+                update(CatalogMetaRow)
+                .where(col(CatalogMetaRow.key) == CATALOG_VERSION_KEY)
+                .values(value=CatalogMetaRow.value + 1)
+            )
+
+    def raw_ingredients(self) -> list[dict[str, Any]]:
+        rows = self._session.exec(select(IngredientRow).order_by(col(IngredientRow.inci_key)))
+        return [row.data for row in rows]
+
+    def raw_products(self) -> list[dict[str, Any]]:
+        query = select(ProductRow).where(col(ProductRow.active)).order_by(col(ProductRow.id))
+        return [row.data for row in self._session.exec(query)]
+
+    def raw_product(self, product_id: str) -> dict[str, Any] | None:
+        row = self._session.get(ProductRow, product_id)
+        return row.data if row and row.active else None
+
+    def save_ingredient(self, raw: dict[str, Any]) -> None:
+        name = str(raw["inci_name"])
+        self._session.merge(IngredientRow(inci_key=normalise(name), inci_name=name, data=raw))
+
+    def save_product(self, product: Product, raw: dict[str, Any], now: datetime) -> None:
+        self._session.merge(
+            ProductRow(
+                id=product.id, brand=product.brand, name=product.name, slot=product.slot,
+                price_cents=_cents(product.price), currency=product.currency,
+                pregnancy_safe=product.pregnancy_safe, fragrance_free=product.fragrance_free,
+                non_comedogenic=product.non_comedogenic, active=True,
+                search_text=search_text(product), data=raw, updated_at=now,
+            )
+        )
+        for link in (ProductConcernRow, ProductSkinTypeRow, ProductIngredientRow):
+            self._session.execute(delete(link).where(col(link.product_id) == product.id))
+        self._session.add_all(
+            [ProductConcernRow(product_id=product.id, concern=c) for c in set(product.concerns)]
+            + [ProductSkinTypeRow(product_id=product.id, skin_type=t)
+               for t in set(product.skin_types)]
+            + [ProductIngredientRow(product_id=product.id, inci_key=k)
+               for k in {normalise(name) for name in product.inci}]
+        )
+
+    def deactivate_product(self, product_id: str, now: datetime) -> bool:
+        row = self._session.get(ProductRow, product_id)
+        if row is None or not row.active:
+            return False
+        row.active = False
+        row.updated_at = now
+        self._session.add(row)
+        return True
+
+    def search(self, wanted: ProductFilter, after_id: str | None, limit: int) -> list[dict]:
+        query = select(ProductRow).where(col(ProductRow.active))
+        query = _apply_filter(query, wanted)
+        if after_id is not None:
+            query = query.where(col(ProductRow.id) > after_id)
+        query = query.order_by(col(ProductRow.id)).limit(limit)
+        return [row.data for row in self._session.exec(query)]
+
+    def count(self) -> int:
+        query = select(func.count()).select_from(ProductRow).where(col(ProductRow.active))
+        return int(self._session.exec(query).one())
+
+
+def _apply_filter(query: Any, wanted: ProductFilter) -> Any:
+    if wanted.slot:
+        query = query.where(ProductRow.slot == wanted.slot)
+    if wanted.max_price is not None:
+        query = query.where(col(ProductRow.price_cents) <= _cents(wanted.max_price))
+    if wanted.pregnancy_safe:
+        query = query.where(col(ProductRow.pregnancy_safe))
+    if wanted.concern:
+        query = query.where(col(ProductRow.id).in_(
+            select(ProductConcernRow.product_id).where(ProductConcernRow.concern == wanted.concern)
+        ))
+    if wanted.skin_type:
+        query = query.where(col(ProductRow.id).in_(
+            select(ProductSkinTypeRow.product_id)
+            .where(ProductSkinTypeRow.skin_type == wanted.skin_type)
+        ))
+    if wanted.exclude_ingredients:
+        keys = [normalise(name) for name in wanted.exclude_ingredients]
+        query = query.where(col(ProductRow.id).not_in(
+            select(ProductIngredientRow.product_id)
+            .where(col(ProductIngredientRow.inci_key).in_(keys))
+        ))
+    for word in wanted.text.lower().split()[:8]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(col(ProductRow.search_text).like(f"%{escaped}%", escape="\\"))
+    return query
+
+
+class SqlFeedbackRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, feedback: Feedback) -> None:
+        self._session.add(
+            FeedbackRow(
+                user_id=feedback.user_id, product_id=feedback.product_id,
+                rating=feedback.rating, outcome=feedback.outcome,
+                created_at=feedback.created_at,
+            )
+        )
+
+    def iter_all(self, batch: int = 10_000) -> Iterator[Feedback]:
+        last_id = 0
+        while True:
+            rows = list(self._session.exec(
+                select(FeedbackRow).where(col(FeedbackRow.id) > last_id)
+                .order_by(col(FeedbackRow.id)).limit(batch)
+            ))
+            for row in rows:
+                yield Feedback(row.user_id, row.product_id, row.rating, row.outcome,
+                               row.created_at)
+            if len(rows) < batch:
+                return
+            last_id = rows[-1].id or last_id
+
+    def for_user(self, user_id: str) -> list[Feedback]:
+        rows = self._session.exec(select(FeedbackRow).where(FeedbackRow.user_id == user_id))
+        return [Feedback(r.user_id, r.product_id, r.rating, r.outcome, r.created_at)
+                for r in rows]
+
+
+class SqlRoutineRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def find(self, analysis_id: str, profile_hash: str) -> SavedRoutine | None:
+        row = self._session.exec(
+            select(RoutineRow).where(RoutineRow.analysis_id == analysis_id)
+            .where(RoutineRow.profile_hash == profile_hash)
+        ).first()
+        return _routine_to_domain(row) if row else None
+
+    def add(self, saved: SavedRoutine) -> None:
+        self._session.add(RoutineRow(
+            id=saved.id, user_id=saved.user_id, analysis_id=saved.analysis_id,
+            profile_hash=saved.profile_hash, model_version=saved.model_version,
+            created_at=saved.created_at, routine=saved.routine,
+        ))
+
+    def list_for_user(
+        self, user_id: str, before: tuple[datetime, str] | None, limit: int
+    ) -> list[SavedRoutine]:
+        created, ident = col(RoutineRow.created_at), col(RoutineRow.id)
+        query = (select(RoutineRow).where(RoutineRow.user_id == user_id)
+                 .order_by(created.desc(), ident.desc()).limit(limit))
+        if before is not None:
+            stamp, routine_id = before
+            query = query.where((created < stamp) | ((created == stamp) & (ident < routine_id)))
+        return [_routine_to_domain(row) for row in self._session.exec(query)]
+
+
+def _routine_to_domain(row: RoutineRow) -> SavedRoutine:
+    return SavedRoutine(
+        id=row.id, user_id=row.user_id, analysis_id=row.analysis_id,
+        profile_hash=row.profile_hash, model_version=row.model_version,
+        created_at=row.created_at, routine=row.routine,
+    )
