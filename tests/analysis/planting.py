@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
@@ -53,3 +54,64 @@ def plant_redness(rgb, points, region, rng):
     ys, xs = np.nonzero(mask)
     centre = (int(xs.mean()), int(ys.mean()))
     return plant(rgb, centre, iod * 0.45, (-1.0, rng.uniform(12, 15), 1.0), sharpness=0.2)
+
+
+def spot_map(shape: tuple[int, ...], centres: list, radii: np.ndarray,
+             sharpness: float = 0.5) -> np.ndarray:
+    """0..1 map: the maximum of soft disks (flat core of `sharpness` x radius) at `centres`."""
+    weight = np.zeros(shape[:2], dtype=np.float32)
+    for (x, y), radius in zip(centres, radii, strict=True):
+        reach = int(np.ceil(radius)) + 1
+        y0, y1 = max(0, y - reach), min(shape[0], y + reach + 1)
+        x0, x1 = max(0, x - reach), min(shape[1], x + reach + 1)
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        distance = np.hypot(xx - x, yy - y) / radius
+        disk = np.clip((1.0 - distance) / (1.0 - sharpness), 0.0, 1.0)
+        weight[y0:y1, x0:x1] = np.maximum(weight[y0:y1, x0:x1], disk)
+    return weight
+
+
+def edit_lab(rgb: np.ndarray, change) -> np.ndarray:
+    lab = cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    back = cv2.cvtColor(change(lab), cv2.COLOR_Lab2RGB)
+    return np.round(np.clip(back, 0, 1) * 255).astype(np.uint8)
+
+
+def plant_pores(rgb, points, region, rng, density=1.0):
+    """Enlarged pores: tiny dark dots (radius about 1.2 % of the eye distance), `density` per
+    (0.1 eye distance)^2 of the region, at seeded places."""
+    iod = lm.eye_distance(points)
+    mask = region_in_image(points, rgb.shape, region)
+    radius = max(1.0, 0.012 * iod)
+    count = int(density * mask.sum() / (0.1 * iod) ** 2)
+    centres = circle_points(rng, mask, count, margin=int(radius) + 1)
+    weight = spot_map(rgb.shape, centres, radius * rng.uniform(0.8, 1.2, len(centres)))
+    depth = rng.uniform(12, 18)
+
+    def darken(lab: np.ndarray) -> np.ndarray:
+        lab[..., 0] -= depth * weight
+        return lab
+
+    return edit_lab(rgb, darken), len(centres)
+
+
+def plant_shine(rgb, points, regions, rng, coverage=0.15):
+    """Oily shine: bright, desaturated soft patches covering about `coverage` of each region."""
+    iod = lm.eye_distance(points)
+    centres, radii = [], []
+    for region in regions:
+        mask = region_in_image(points, rgb.shape, region)
+        radius = 0.05 * iod
+        count = max(1, round(coverage * mask.sum() / (np.pi * radius**2 * 0.5)))
+        found = circle_points(rng, mask, count, margin=int(radius) + 1)
+        centres += found
+        radii += list(radius * rng.uniform(0.7, 1.3, len(found)))
+    weight = spot_map(rgb.shape, centres, np.array(radii), sharpness=0.3)
+    lift = rng.uniform(18, 26)
+
+    def brighten(lab: np.ndarray) -> np.ndarray:
+        lab[..., 0] = np.minimum(lab[..., 0] + lift * weight, 99.0)
+        lab[..., 1:] *= (1.0 - 0.7 * weight)[..., np.newaxis]
+        return lab
+
+    return edit_lab(rgb, brighten)

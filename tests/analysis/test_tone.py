@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from skimage.color import rgb2lab
 
-from metskin.domain.analysis import colour
+from metskin.domain.analysis import colour, tone
 from metskin.domain.analysis.service import analyse_image
 from tests.analysis.synthetic import ILLUMINANTS, normalised, recoloured_face
 
@@ -93,3 +93,24 @@ def test_recolour_benchmark_recovers_ita_and_monk(landmarker) -> None:
     dark = np.median([abs(r[2]) for r in rows if r[0] >= 7])
     light = np.median([abs(r[2]) for r in rows if r[0] <= 4])
     assert dark <= 1.5 * light + 0.5  # dark skin is measured no worse than light skin
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_clipped_red_channel_is_rebuilt_without_bias(seed: int) -> None:
+    """Skin of one chromaticity under uneven shading, warm light clipping the red channel in
+    more than half of the pixels: the central-band median still finds the unclipped colour."""
+    rng = np.random.default_rng(seed)
+    skin = np.array([1.0, 0.6, 0.42]) * rng.uniform(0.95, 1.05)
+    shading = rng.lognormal(0.1, 0.25, size=(6000, 1))
+    linear = skin * shading
+    encoded = colour.linear_to_srgb(linear) * 255 + rng.normal(0, 1.0, linear.shape)
+    pixels = np.round(np.clip(encoded, 0, 255)).astype(np.uint8)
+    assert (pixels[:, 0] >= tone.CLIPPED).mean() > 0.5
+    rebuilt, censored = tone.rebuild_clipped(pixels)
+    band = tone.central_band(rebuilt, censored)
+    measured = np.median(colour.linear_to_lab(rebuilt[band]), axis=0)
+    truth = colour.linear_to_lab(skin[np.newaxis] * np.median(shading))[0]
+    assert np.abs(measured - truth).max() < 1.5, (measured, truth)
+    dropped = colour.linear_to_lab(colour.srgb_to_linear(
+        pixels[pixels.max(axis=1) < tone.CLIPPED]).astype(np.float64))
+    assert np.median(dropped[:, 0]) < truth[0] - 3  # what dropping clipped pixels did before

@@ -9,11 +9,14 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.colour import lab_image
-from metskin.domain.analysis.filters import blobs, blur, disk, robust_stats
+from metskin.domain.analysis.filters import blobs, blur, disk, masked_blur, robust_stats
 
 SPECULAR_MIN_DL = 10.0  # a highlight is this much (or 2.5 sigma) brighter than the median skin
 SHADOW_MIN_DL = 14.0  # a shadow is this much (or 3 sigma) darker, on a blurred map
 HAIR_MIN_DL = 15.0
+LOCAL_SCALE = 0.1
+LOCAL_MIN_DL = 8.0
+LOCAL_SIGMAS = 3.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,10 +74,25 @@ def unusable_masks(
     median_c, _ = robust_stats(chroma[skin])
     specular = skin & (lightness > median_l + max(SPECULAR_MIN_DL, 2.5 * sigma_l))
     specular &= chroma < median_c
+    specular |= local_highlights(lightness, chroma, skin, eye_distance)
     smooth = blur(lightness, eye_distance / 8)
     shadow = skin & (smooth < median_l - max(SHADOW_MIN_DL, 3.0 * sigma_l))
     return {"specular": specular, "shadow": shadow,
             "hair": hair_mask(lightness, skin, face, (median_l, sigma_l), eye_distance)}
+
+
+def local_highlights(
+    lightness: np.ndarray, chroma: np.ndarray, skin: np.ndarray, eye_distance: float
+) -> np.ndarray:
+    """Shine: skin brighter than its own surround (scale LOCAL_SCALE of the eye distance) by
+    LOCAL_MIN_DL or LOCAL_SIGMAS robust sigmas of that difference, and less saturated than the
+    surround. The face's shading makes the L* spread large, so a global cut misses most shine."""
+    surround = masked_blur(lightness, skin, eye_distance * LOCAL_SCALE)
+    lift = lightness - surround
+    _, sigma = robust_stats(lift[skin])
+    found = skin & (lift > max(LOCAL_MIN_DL, LOCAL_SIGMAS * sigma))
+    found &= chroma < masked_blur(chroma, skin, eye_distance * LOCAL_SCALE)
+    return found
 
 
 def hair_mask(

@@ -14,22 +14,42 @@ TONE_REGIONS = ("forehead", "cheek_right", "cheek_left", "nose", "chin")
 MAX_TONE_PIXELS = 20_000
 FULL_CONFIDENCE_PIXELS = 3000
 CLIPPED = 250
-# Chromaticity of the skin for rebuilding clipped channels: the brightest unclipped pixels
-# (this top fraction of them), which are lit most like the clipped ones.
-REFERENCE_TOP = 0.25
-MIN_REFERENCE = 30
+# Chromaticity of the skin for rebuilding clipped channels: the ratio of two channels is read
+# from their quantiles at these distances below the first clipped one (quantiles of all pixels,
+# clipped ones included, so the clipping does not bias which pixels are compared).
+RATIO_DEPTHS = (0.25, 0.2, 0.15, 0.1, 0.05)
+MIN_RATIO_QUANTILE = 0.1
 # The tone is the median over this central band of the pixels ranked by luminance; pixels that
 # cannot be rebuilt rank at the top (they are censored, not dropped, so they keep their rank).
 BAND = 0.2
 
 
-def tone_pixels(face: FaceImage) -> np.ndarray:
-    """Usable skin pixels (uint8 RGB) of the tone regions, evenly subsampled, clipped included."""
-    mask = np.logical_or.reduce([face.masks[name] for name in TONE_REGIONS]) & face.masks["usable"]
+def tone_pixels(face: FaceImage) -> tuple[np.ndarray, np.ndarray]:
+    """Skin pixels (uint8 RGB) of the tone regions, evenly subsampled, clipped ones included,
+    and which of them are specular highlights.
+
+    Highlights are kept as censored values (brighter than the skin colour, of unknown colour):
+    dropping them would shift the median of the rest towards the shade.
+    """
+    regions = np.logical_or.reduce([face.masks[name] for name in TONE_REGIONS])
+    mask = regions & (face.masks["usable"] | face.masks["specular"])
     pixels = face.rgb[mask]
+    specular = face.masks["specular"][mask]
     if len(pixels) > MAX_TONE_PIXELS:
-        pixels = pixels[:: math.ceil(len(pixels) / MAX_TONE_PIXELS)]
-    return pixels
+        step = math.ceil(len(pixels) / MAX_TONE_PIXELS)
+        pixels, specular = pixels[::step], specular[::step]
+    return pixels, specular
+
+
+def channel_ratio(linear: np.ndarray, clipped: np.ndarray, channel: int, other: int) -> float:
+    """channel / other for the skin, matched by quantiles below the clipping of either."""
+    top = 1.0 - float(max(clipped[:, channel].mean(), clipped[:, other].mean()))
+    levels = [top - depth for depth in RATIO_DEPTHS if top - depth >= MIN_RATIO_QUANTILE]
+    if not levels:
+        levels = [MIN_RATIO_QUANTILE]
+    ours = np.quantile(linear[:, channel], levels)
+    theirs = np.maximum(np.quantile(linear[:, other], levels), 1e-4)
+    return float(np.median(ours / theirs))
 
 
 def rebuild_clipped(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -37,28 +57,24 @@ def rebuild_clipped(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     the mask of pixels that could not be rebuilt (two or three channels clipped).
 
     Within one face the skin's chromaticity hardly changes with shading, so the ratio of the
-    clipped channel to each intact one is taken from the brightest unclipped pixels (as raw
-    developers do for highlight recovery). A rebuilt value is never below the clipped one.
+    clipped channel to each intact one is read from the unclipped part of the skin (highlight
+    recovery as raw developers do it). A rebuilt value is never below the clipped one.
     """
     linear = colour.srgb_to_linear(pixels).astype(np.float64)
     clipped = pixels >= CLIPPED
     count = clipped.sum(axis=1)
-    clean = linear[count == 0]
-    if len(clean) < MIN_REFERENCE or not (count == 1).any():
+    if len(linear) < 50 or not (count == 1).any():
         return linear, count > 0
-    brightness = clean @ colour.LUMA
-    reference = clean[brightness >= np.quantile(brightness, 1.0 - REFERENCE_TOP)]
-    reference = np.maximum(reference, 1e-4)
+    rebuilt = linear.copy()
     for channel in range(3):
         rows = (count == 1) & clipped[:, channel]
         if not rows.any():
             continue
         others = [other for other in range(3) if other != channel]
-        ratios = [float(np.median(reference[:, channel] / reference[:, other])) for other in others]
-        estimate = np.mean([linear[rows, other] * ratio
-                            for other, ratio in zip(others, ratios, strict=True)], axis=0)
-        linear[rows, channel] = np.maximum(estimate, linear[rows, channel])
-    return linear, count > 1
+        estimate = np.mean([linear[rows, other] * channel_ratio(linear, clipped, channel, other)
+                            for other in others], axis=0)
+        rebuilt[rows, channel] = np.maximum(estimate, linear[rows, channel])
+    return rebuilt, count > 1
 
 
 def central_band(linear: np.ndarray, censored: np.ndarray) -> np.ndarray:
@@ -92,8 +108,9 @@ def tone_from_lab(
 
 def measure_tone(face: FaceImage, light_penalty: float) -> Tone | None:
     """Tone of the face; `light_penalty` (0..1) comes from the quality gate's light issues."""
-    pixels = tone_pixels(face)
+    pixels, specular = tone_pixels(face)
     linear, censored = rebuild_clipped(pixels)
+    censored |= specular
     if len(pixels) < 50 or (~censored).sum() < 50:
         return None
     lab_values = colour.linear_to_lab(linear * face.gains)

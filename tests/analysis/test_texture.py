@@ -1,0 +1,71 @@
+"""Planted pores and shine are found where they were planted (seeded places, several faces),
+and shine drives the skin type: T-zone shine reads combination, T- and U-zone shine oily."""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+import pytest
+
+from metskin.adapters.vision.images import load_image
+from metskin.domain.analysis.service import analyse_image
+from tests.analysis import planting
+from tests.analysis.synthetic import astronaut
+
+
+@pytest.fixture(scope="module")
+def base_faces(landmarker, request):
+    images = [astronaut()]
+    with contextlib.suppress(pytest.skip.Exception):  # London faces are optional
+        images += [load_image(path) for path in request.getfixturevalue("london_paths")[:3]]
+    return [(rgb, landmarker.detect(rgb)[0], analyse_image(rgb, landmarker)) for rgb in images]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_planted_pores_are_found_on_the_planted_cheek(landmarker, base_faces, seed) -> None:
+    rng = np.random.default_rng(seed)
+    for rgb, points, before in base_faces:
+        planted, count = planting.plant_pores(rgb, points, "cheek_left", rng)
+        was, now = before.concern("pores"), analyse_image(planted, landmarker).concern("pores")
+        assert now.regions["cheek_left"] >= 50, (now.regions, now.measurements)
+        assert now.regions["cheek_left"] >= was.regions["cheek_left"] + 30
+        for other in ("cheek_right", "nose"):
+            assert now.regions[other] <= was.regions[other] + 10, (other, now.regions)
+        found = now.measurements["pore_count"] - was.measurements["pore_count"]
+        assert count / 2 <= found <= count + 5, (count, found)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_t_zone_shine_reads_as_combination_skin(landmarker, base_faces, seed) -> None:
+    rng = np.random.default_rng(seed)
+    for rgb, points, before in base_faces:
+        shiny = analyse_image(planting.plant_shine(rgb, points, ("forehead", "nose"), rng),
+                              landmarker)
+        was, now = before.concern("shine"), shiny.concern("shine")
+        for region in ("forehead", "nose"):
+            assert now.regions[region] >= max(50, min(was.regions[region] + 20, 75)), now.regions
+        for region in ("cheek_left", "cheek_right"):
+            assert now.regions[region] <= was.regions[region] + 10, now.regions
+        assert shiny.skin_type is not None and shiny.skin_type.image_kind == "combination"
+        assert now.heatmap is not None and now.heatmap.max() > 0.2
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_shine_all_over_reads_as_oily_skin(landmarker, base_faces, seed) -> None:
+    rng = np.random.default_rng(seed)
+    regions = ("forehead", "nose", "cheek_left", "cheek_right")
+    kinds = []
+    for rgb, points, before in base_faces:
+        shiny = analyse_image(planting.plant_shine(rgb, points, regions, rng), landmarker)
+        assert shiny.skin_type is not None and before.skin_type is not None
+        was, now = before.skin_type.measurements, shiny.skin_type.measurements
+        assert now["t_zone_specular_fraction"] >= 0.03
+        assert now["u_zone_specular_fraction"] >= was["u_zone_specular_fraction"] + 0.01
+        kinds.append(shiny.skin_type.image_kind)
+    assert kinds.count("oily") >= len(kinds) - 1, kinds
+
+
+def test_faces_without_planted_shine_are_not_oily(base_faces) -> None:
+    for _, _, result in base_faces:
+        assert result.skin_type is not None and result.skin_type.image_kind != "oily"
