@@ -73,10 +73,12 @@ def estimate_illuminant(pixels: np.ndarray) -> np.ndarray | None:
     pixels = pixels[:: max(1, len(pixels) // MAX_BACKGROUND_PIXELS)]
     linear = srgb_to_linear(pixels).astype(np.float64)
     brightest = linear.max(axis=1)
-    linear = linear[(brightest < 0.93) & (brightest > 0.02)]
-    if len(linear) < 200:
+    # channels first and contiguous: per-channel arithmetic is much faster than reducing the
+    # short axis of an (N, 3) array
+    channels = np.ascontiguousarray(linear[(brightest < 0.93) & (brightest > 0.02)].T)
+    if channels.shape[1] < 200:
         return None
-    refined = [_refine(linear, start) for start in (_minkowski_mean(linear), np.ones(3))]
+    refined = [_refine(channels, start) for start in (_minkowski_mean(channels), np.ones(3))]
     estimate, _ = max(refined, key=lambda item: item[1])
     return estimate / estimate.mean()
 
@@ -84,29 +86,29 @@ def estimate_illuminant(pixels: np.ndarray) -> np.ndarray | None:
 _COS_GRAY = math.cos(math.radians(GRAY_ANGLE_DEG))
 
 
-def _near_gray(linear: np.ndarray, estimate: np.ndarray) -> np.ndarray:
-    """Pixels within GRAY_ANGLE_DEG of the gray axis once divided by `estimate`."""
-    # per-channel arithmetic: much faster than reducing along the short axis 1
-    red, green, blue = (linear[:, channel] / estimate[channel] for channel in range(3))
+def _near_gray(channels: np.ndarray, estimate: np.ndarray) -> np.ndarray:
+    """Pixels (columns of a (3, N) array) within GRAY_ANGLE_DEG of the gray axis once divided
+    by `estimate`."""
+    red, green, blue = (channels[channel] / estimate[channel] for channel in range(3))
     squares = red * red + green * green + blue * blue
     return np.asarray(red + green + blue > _COS_GRAY * np.sqrt(3.0 * squares) + 1e-9)
 
 
-def _refine(linear: np.ndarray, estimate: np.ndarray) -> tuple[np.ndarray, int]:
+def _refine(channels: np.ndarray, estimate: np.ndarray) -> tuple[np.ndarray, int]:
     """The estimate refined on near-gray pixels, and how many pixels it makes gray."""
     for _ in range(4):
-        near_gray = _near_gray(linear, estimate)
+        near_gray = _near_gray(channels, estimate)
         if near_gray.sum() < 100:
             break
-        estimate = _minkowski_mean(linear[near_gray])
-    return estimate, int(_near_gray(linear, estimate).sum())
+        estimate = _minkowski_mean(channels[:, near_gray])
+    return estimate, int(_near_gray(channels, estimate).sum())
 
 
-def _minkowski_mean(linear: np.ndarray) -> np.ndarray:
-    cubes = linear * linear * linear
-    means = [float(np.mean(column)) for column in (cubes * cubes).T]  # p = 6
-    estimate = np.power(np.array(means), 1 / MINKOWSKI_P)
-    return np.maximum(estimate, 1e-6)
+def _minkowski_mean(channels: np.ndarray) -> np.ndarray:
+    """Minkowski mean (p = MINKOWSKI_P = 6, as a squared cube) of each row of a (3, N) array."""
+    cubes = channels * channels * channels
+    means = np.array([float(np.mean(row * row)) for row in cubes])
+    return np.maximum(np.power(means, 1 / MINKOWSKI_P), 1e-6)
 
 
 def white_balance_gains(background: np.ndarray) -> np.ndarray:
