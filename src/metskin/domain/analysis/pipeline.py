@@ -7,7 +7,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.media import MediaLimits, UnsupportedMedia, check_size, sniff
@@ -37,6 +37,19 @@ class MediaNotFound(NotFound):
 
 class AnalysisNotFound(NotFound):
     code = "ANALYSIS_NOT_FOUND"
+
+
+class AnalysisAccess(Protocol):
+    """May someone other than the owner read this analysis? Runs inside the read's unit of
+    work, so what it writes (an audit entry) commits with the read."""
+
+    def __call__(
+        self, uow: UnitOfWork, viewer_id: str, viewer_role: Role, analysis: Analysis
+    ) -> bool: ...
+
+
+def owner_only(uow: UnitOfWork, viewer_id: str, viewer_role: Role, analysis: Analysis) -> bool:
+    return False
 
 
 class MediaService:
@@ -128,6 +141,7 @@ class AnalysisService:
         events: EventBus,
         clock: Clock,
         after_measuring: list[Callable[[Analysis, dict[str, Any]], None]] | None = None,
+        access: AnalysisAccess | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._storage = storage
@@ -135,6 +149,7 @@ class AnalysisService:
         self._events = events
         self._clock = clock
         self._after_measuring = after_measuring or []
+        self._access = access or owner_only
 
     # --- the person's side -------------------------------------------------------------
 
@@ -162,10 +177,13 @@ class AnalysisService:
     def get_for_viewer(self, viewer_id: str, viewer_role: Role, analysis_id: str) -> Analysis:
         with self._uow_factory() as uow:
             analysis = uow.analyses.get(analysis_id)
-        if analysis is None:
-            raise AnalysisNotFound("No such analysis.", field="id")
-        if analysis.owner_id != viewer_id and viewer_role is not Role.ADMIN:
-            raise Forbidden("This analysis belongs to someone else.")
+            if analysis is None:
+                raise AnalysisNotFound("No such analysis.", field="id")
+            if analysis.owner_id == viewer_id or viewer_role is Role.ADMIN:
+                return analysis
+            if not self._access(uow, viewer_id, viewer_role, analysis):
+                raise Forbidden("This analysis belongs to someone else.")
+            uow.commit()  # the access check may have written an audit entry
         return analysis
 
     def results(self, analysis_ids: list[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
