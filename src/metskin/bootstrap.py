@@ -13,6 +13,7 @@ from metskin.adapters.db.engine import make_engine
 from metskin.adapters.db.uow import SqlUnitOfWork
 from metskin.adapters.events.memory import InMemoryEventBus
 from metskin.adapters.events.redis_bus import RedisEventBus
+from metskin.adapters.ml.holder import LearnedRankers
 from metskin.adapters.notify.outbox import FileOutbox
 from metskin.adapters.notify.templates import JinjaMailRenderer
 from metskin.adapters.queue.dramatiq_queue import DramatiqJobQueue
@@ -33,6 +34,8 @@ from metskin.domain.clock import utc_now
 from metskin.domain.messages import Event, Job
 from metskin.domain.notifications import NotificationService
 from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier, UnitOfWork
+from metskin.domain.recommendations.rules import load_safety_rules
+from metskin.domain.recommendations.service import RecommendationService
 from metskin.settings import Settings, get_settings
 from metskin.workers.actors import declare_actors
 from metskin.workers.broker import make_broker
@@ -55,6 +58,7 @@ class Container:
     media: MediaService = field(init=False)
     analyses: AnalysisService = field(init=False)
     media_urls: MediaUrlSigner = field(init=False)
+    recommendations: RecommendationService = field(init=False)
     _worker: dramatiq.Worker | None = field(default=None, init=False)
 
     def new_uow(self) -> UnitOfWork:
@@ -162,5 +166,13 @@ def bootstrap(
     container.media_urls = MediaUrlSigner(
         settings.secret_key.get_secret_value(), timedelta(seconds=settings.media_url_ttl_seconds)
     )
+    container.recommendations = RecommendationService(
+        container.new_uow,
+        container.analyses,
+        load_safety_rules(),
+        clock,
+        ranker_for=LearnedRankers(settings.models_dir),
+    )
+    container.analyses.add_step_after_measuring(container.recommendations.after_measuring)
     declare_actors(container.broker, container)
     return container

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from importlib import resources
 
 from metskin.bootstrap import Container
 from metskin.domain.accounts.model import Role
@@ -25,5 +27,14 @@ def seed_accounts(container: Container) -> Iterator[str]:
             yield f"kept {role.value} {email}"
 
 
+def seed_catalog(container: Container) -> Iterator[str]:
+    folder = resources.files("metskin").joinpath("data", "catalog")
+    ingredients = json.loads(folder.joinpath("ingredients.json").read_text())
+    products = json.loads(folder.joinpath("products.json").read_text())
+    count = container.recommendations.load_catalog(ingredients, products)
+    yield f"catalog: {len(ingredients)} ingredients, {count} products"
+
+
 def seed_all(container: Container) -> Iterator[str]:
     yield from seed_accounts(container)
+    yield from seed_catalog(container)

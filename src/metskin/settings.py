@@ -65,6 +65,10 @@ class Settings(BaseSettings):
         return self.var_dir / "media"
 
     @property
+    def models_dir(self) -> Path:
+        return self.var_dir / "models"
+
+    @property
     def outbox_dir(self) -> Path:
         return self.var_dir / "outbox"
 

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from metskin.bootstrap import Container
+from metskin.domain.accounts.model import Role
 from metskin.graphql.app import create_app
 
 PASSWORD = "tea-and-toast-77"
@@ -71,3 +72,13 @@ async def client(container: Container) -> AsyncIterator[GraphQLClient]:
     transport = httpx.ASGITransport(app=create_app(container))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield GraphQLClient(http)
+
+
+async def login_as_admin(client: GraphQLClient, container: Container) -> None:
+    container.accounts.register("admin@example.com", PASSWORD, "Admin", Role.ADMIN)
+    data = await client.data(
+        "mutation($p: String!) { login(email: \"admin@example.com\", password: $p)"
+        " { accessToken } }",
+        p=PASSWORD,
+    )
+    client.token = data["login"]["accessToken"]

@@ -6,8 +6,7 @@ import pytest
 from sqlalchemy import event
 
 from metskin.bootstrap import Container
-from metskin.domain.accounts.model import Role
-from tests.e2e.conftest import PASSWORD, GraphQLClient
+from tests.e2e.conftest import PASSWORD, GraphQLClient, login_as_admin
 
 ME = "{ me { id email role profile { timeZone skinType allergies pregnant } } }"
 
@@ -103,16 +102,6 @@ async def test_admin_list_is_for_admins_only(client: GraphQLClient) -> None:
     await client.register("maya@example.com")
     codes = await client.error_codes("{ users(first: 5) { edges { node { email } } } }")
     assert codes == ["FORBIDDEN"]
-
-
-async def login_as_admin(client: GraphQLClient, container: Container) -> None:
-    container.accounts.register("admin@example.com", PASSWORD, "Admin", Role.ADMIN)
-    data = await client.data(
-        "mutation($p: String!) { login(email: \"admin@example.com\", password: $p)"
-        " { accessToken } }",
-        p=PASSWORD,
-    )
-    client.token = data["login"]["accessToken"]
 
 
 USERS_PAGE = """query($first: Int!, $after: String) {

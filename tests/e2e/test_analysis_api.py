@@ -194,7 +194,7 @@ def test_progress_subscription_streams_every_stage_until_done(container: Contain
                 events.append(message["payload"]["data"]["analysisProgress"])
     stages = [event["stage"] for event in events]
     assert stages[-1] == "DONE" and events[-1]["status"] == "DONE"
-    order = ["QUEUED", "DECODING", "FACE_MESH", "MEASURING", "DONE"]
+    order = ["QUEUED", "DECODING", "FACE_MESH", "MEASURING", "RECOMMENDING", "DONE"]
     assert [order.index(s) for s in stages] == sorted(order.index(s) for s in stages)
     seqs = [event["seq"] for event in events]
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)

@@ -223,10 +223,21 @@ def test_train_recommender_from_a_jsonl_export(
     assert loaded.metrics["rows"] == len(feedback)
 
 
-def test_train_recommender_explains_what_is_missing(tmp_path: Path) -> None:
+def test_train_recommender_explains_what_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from metskin.adapters.db.migrations import upgrade
+    from metskin.settings import get_settings
+
+    monkeypatch.setenv("METSKIN_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("METSKIN_DATABASE_URL", "")
+    monkeypatch.setenv("METSKIN_REDIS_URL", "")
+    get_settings.cache_clear()
+    upgrade(get_settings().effective_database_url)
     result = CliRunner().invoke(cli(), ["train-recommender", "--models-dir", str(tmp_path)])
+    get_settings.cache_clear()
     assert result.exit_code == 2
-    assert "feedback storage not wired yet" in result.output
+    assert "no feedback to train on" in result.output
     bad = tmp_path / "bad.jsonl"
     bad.write_text(
         '{"kind": "feedback", "user_id": "u", "product_id": "p", "rating": 9,'

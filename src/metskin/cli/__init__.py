@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from metskin.cli import analyze
+from metskin.cli import analyze, recommender
 
 app = typer.Typer(help="MetSkin: skin analysis and care platform.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -101,6 +101,7 @@ def export_schema(
 
 
 analyze.register(app)
+recommender.register(app)
 
 
 def main() -> None:

@@ -28,16 +28,14 @@ DEFAULT_MODELS_DIR = Path("var/models")
 EVAL_K = 10
 
 
-class FeedbackStorageNotWired(RuntimeError):
-    pass
+def database_training_data() -> tuple[FeedbackSource, Catalog]:
+    """Feedback, each rater's latest analysis, and the live catalog, from the database."""
+    from metskin.adapters.db.feedback_source import SqlFeedbackSource
+    from metskin.bootstrap import bootstrap
 
-
-def feedback_source_from_settings() -> FeedbackSource:
-    """The database-backed source. Not wired: there is no feedback table yet."""
-    raise FeedbackStorageNotWired(
-        "feedback storage not wired yet: there is no feedback table; "
-        "use --from-file feedback.jsonl"
-    )
+    container = bootstrap()
+    catalog = container.recommendations.catalog.index().catalog
+    return SqlFeedbackSource(container.new_uow, container.clock), catalog
 
 
 def feedback_to_json(item: Feedback) -> dict[str, Any]:
@@ -160,11 +158,13 @@ def train_recommender(
 
     weight = DEFAULT_BLEND_WEIGHT if blend_weight is None else blend_weight
     try:
-        source = JsonlFeedbackSource(from_file) if from_file else feedback_source_from_settings()
-    except (FeedbackStorageNotWired, ValueError) as error:
+        source, catalog = (
+            (JsonlFeedbackSource(from_file), load_catalog())
+            if from_file else database_training_data()
+        )
+    except ValueError as error:
         console.print(f"[red]{error}")
         raise typer.Exit(2) from None
-    catalog = load_catalog()
     feedback = list(source.iter_feedback())
     contexts = source.user_contexts()
     if not feedback:

@@ -9,7 +9,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -18,6 +18,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
 from metskin.bootstrap import Container
+from metskin.domain.content.loader import article
+from metskin.domain.content.render import render_article
 from metskin.domain.errors import DomainError, NotFound
 from metskin.graphql.context import Context, authenticate, context_for_token, run_sync
 from metskin.graphql.limits import BodySizeLimit
@@ -84,6 +86,14 @@ def media_route(container: Container) -> Route:
     return Route("/media/{token}", serve_media)
 
 
+async def learn_article(request: Request) -> Response:
+    """An educational article, rendered with jinja2."""
+    found = article(request.path_params["slug"])
+    if found is None:
+        return HTMLResponse("<h1>Article not found</h1>", status_code=404)
+    return HTMLResponse(render_article(found))
+
+
 def create_app(container: Container) -> Starlette:
     graphql_app = MetSkinGraphQL(container)
 
@@ -101,6 +111,7 @@ def create_app(container: Container) -> Starlette:
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),
         media_route(container),
+        Route("/learn/{slug}", learn_article),
     ]
     return Starlette(
         routes=routes,

@@ -14,6 +14,7 @@ from metskin.bootstrap import Container
 from metskin.domain.accounts.model import Role, User
 from metskin.domain.analysis.records import Media
 from metskin.domain.errors import DomainError, Unauthenticated
+from metskin.domain.recommendations.catalog import Product
 
 T = TypeVar("T")
 
@@ -58,6 +59,14 @@ def make_result_loader(container: Container) -> DataLoader[str, StoredResult | N
     return DataLoader(load_fn=load)
 
 
+def make_product_loader(container: Container) -> DataLoader[str, Product | None]:
+    async def load(ids: list[str]) -> list[Product | None]:
+        found = await run_sync(container.recommendations.products_by_id, list(ids))
+        return [found.get(product_id) for product_id in ids]
+
+    return DataLoader(load_fn=load)
+
+
 @dataclass
 class Context:
     container: Container
@@ -69,11 +78,13 @@ class Context:
     user_loader: DataLoader[str, User | None] = field(init=False)
     media_loader: DataLoader[str, Media | None] = field(init=False)
     result_loader: DataLoader[str, StoredResult | None] = field(init=False)
+    product_loader: DataLoader[str, Product | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.user_loader = make_user_loader(self.container)
         self.media_loader = make_media_loader(self.container)
         self.result_loader = make_result_loader(self.container)
+        self.product_loader = make_product_loader(self.container)
 
     def require_viewer(self) -> Viewer:
         if self.viewer is None:

@@ -22,18 +22,22 @@ from metskin.graphql.types.analysis import (
     AnalysisQueries,
     AnalysisSubscriptions,
 )
+from metskin.graphql.types.recommendations import (
+    RecommendationMutations,
+    RecommendationQueries,
+)
 from metskin.settings import Settings
 
 
 @strawberry.type(description="Read operations.")
-class Query(AccountQueries, AnalysisQueries):
+class Query(AccountQueries, AnalysisQueries, RecommendationQueries):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
         return True
 
 
 @strawberry.type(description="Write operations.")
-class Mutation(AccountMutations, AnalysisMutations):
+class Mutation(AccountMutations, AnalysisMutations, RecommendationMutations):
     pass
 
 

@@ -151,6 +151,10 @@ class AnalysisService:
         self._after_measuring = after_measuring or []
         self._access = access or owner_only
 
+    def add_step_after_measuring(self, step: Callable[[Analysis, dict[str, Any]], None]) -> None:
+        """Run `step` (the RECOMMENDING stage) before an analysis is marked DONE."""
+        self._after_measuring.append(step)
+
     # --- the person's side -------------------------------------------------------------
 
     def start(self, owner_id: str, media_id: str) -> Analysis:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from importlib import resources
@@ -163,9 +163,9 @@ def load_catalog(path_or_default: str | Path | None = None) -> Catalog:
 
 
 def parse_catalog(
-    raw_ingredients: list[Mapping[str, Any]],
-    raw_products: list[Mapping[str, Any]],
-    raw_rules: list[Mapping[str, Any]] | None = None,
+    raw_ingredients: Sequence[Mapping[str, Any]],
+    raw_products: Sequence[Mapping[str, Any]],
+    raw_rules: Sequence[Mapping[str, Any]] | None = None,
 ) -> Catalog:
     ingredients = _parse_ingredients(raw_ingredients)
     products = tuple(_parse_product(item, ingredients) for item in raw_products)
@@ -180,7 +180,7 @@ def _read_json(folder: Traversable | Path, name: str) -> list[Mapping[str, Any]]
     return data
 
 
-def _parse_ingredients(raw: list[Mapping[str, Any]]) -> dict[str, Ingredient]:
+def _parse_ingredients(raw: Sequence[Mapping[str, Any]]) -> dict[str, Ingredient]:
     found: dict[str, Ingredient] = {}
     for item in raw:
         ingredient = _parse_ingredient(item)

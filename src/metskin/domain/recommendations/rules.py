@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 from metskin.domain.recommendations.vocabulary import SLOTS, TIMES
@@ -48,7 +50,7 @@ class SafetyRule:
         return self.reason.format(**{name: values.get(name, "") for name in REASON_FIELDS})
 
 
-def parse_rules(raw: list[Mapping[str, Any]]) -> tuple[SafetyRule, ...]:
+def parse_rules(raw: Sequence[Mapping[str, Any]]) -> tuple[SafetyRule, ...]:
     rules = tuple(_parse_rule(item) for item in raw)
     ids = [rule.id for rule in rules]
     duplicates = sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1})
@@ -96,3 +98,9 @@ def _check_rule(rule: SafetyRule) -> None:
         problems.append(f"unknown slot {rule.slot!r}")
     if problems:
         raise ValueError(f"Safety rule {rule.id!r}: {'; '.join(problems)}")
+
+
+def load_safety_rules() -> tuple[SafetyRule, ...]:
+    """The safety rules shipped with the package (data/catalog/safety_rules.json)."""
+    text = resources.files("metskin").joinpath("data", "catalog", "safety_rules.json").read_text()
+    return parse_rules(json.loads(text))

@@ -59,7 +59,7 @@ def _concern_fit(product: Product, needs: SkinNeeds) -> _Tally:
         if severity < MIN_SEVERITY:
             continue
         weight = severity / 100 * _tone_weight(concern, needs)
-        evidence, active_label, strength = _best_evidence(product, concern)
+        evidence, active_label, strength = best_evidence(product, concern)
         where = f"{concern_label(concern)} (your score {severity:.0f}/100)"
         if evidence > 0:
             reason = f"Targets {where}: {active_label} has {strength} evidence."
@@ -77,7 +77,7 @@ def _tone_weight(concern: str, needs: SkinNeeds) -> float:
     return PIH_PIGMENT_WEIGHT if concern == "pigmentation" and needs.pih_risk else 1.0
 
 
-def _best_evidence(product: Product, concern: str) -> tuple[float, str, str]:
+def best_evidence(product: Product, concern: str) -> tuple[float, str, str]:
     best = (0.0, "", "")
     for active in product.key_actives:
         strength = active.ingredient.concerns.get(concern)

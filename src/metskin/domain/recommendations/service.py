@@ -1,0 +1,334 @@
+"""Use cases: recommend a routine for an analysis, rate products, browse and edit the catalog."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from metskin.domain.accounts.model import Profile, Role
+from metskin.domain.analysis.pipeline import AnalysisService
+from metskin.domain.analysis.records import Analysis, AnalysisStatus
+from metskin.domain.content.loader import articles_for_tags
+from metskin.domain.errors import Conflict, DomainError, NotFound, ValidationFailed
+from metskin.domain.ports import Clock, UnitOfWorkFactory
+from metskin.domain.recommendations.candidates import CandidateIndex
+from metskin.domain.recommendations.catalog import Catalog, Product, parse_catalog
+from metskin.domain.recommendations.feedback import Feedback
+from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
+from metskin.domain.recommendations.ports import Ranker
+from metskin.domain.recommendations.routine import Candidate, Routine, Step, build_routine
+from metskin.domain.recommendations.rules import SafetyRule
+from metskin.domain.recommendations.store import ProductFilter, SavedRoutine
+from metskin.domain.recommendations.tips import Tip, render_tips
+from metskin.domain.recommendations.vocabulary import CONCERNS
+
+CATALOG_CHECK_SECONDS = 1.0  # how stale the in-memory catalog may be
+SELF_REPORTED_SEVERITY = 40.0  # a concern the person named but the photo cannot measure
+MAX_EXCLUDED_SHOWN = 40
+MAX_ARTICLES_PER_TIP = 2
+
+RankerFor = Callable[[str], tuple[Ranker | None, str]]  # user id -> (ranker, model version)
+
+
+class ProductNotFound(NotFound):
+    code = "PRODUCT_NOT_FOUND"
+
+
+class AnalysisNotReady(Conflict):
+    code = "ANALYSIS_NOT_READY"
+
+
+class RetakeNeeded(DomainError):
+    code = "RETAKE_NEEDED"
+
+
+class InvalidProduct(ValidationFailed):
+    code = "INVALID_PRODUCT"
+
+
+def needs_from_result(result: dict[str, Any], profile: Profile) -> SkinNeeds:
+    severities = {
+        name: float(concern["score"])
+        for name, concern in result.get("concerns", {}).items() if name in CONCERNS
+    }
+    for concern in profile.concerns:
+        if concern in CONCERNS and concern not in severities:
+            severities[concern] = SELF_REPORTED_SEVERITY
+    measured_type = (result.get("skin_type") or {}).get("kind")
+    tone = result.get("tone") or {}
+    return SkinNeeds(
+        concerns=severities,
+        skin_type=measured_type or profile.skin_type or "normal",
+        monk_tone=tone.get("monk"),
+        fitzpatrick_band=tone.get("fitzpatrick"),
+    )
+
+
+def care_profile(profile: Profile, now: datetime) -> CareProfile:
+    return CareProfile(
+        birth_year=profile.birth_year,
+        current_year=now.year,
+        pregnant=profile.pregnant,
+        breastfeeding=profile.breastfeeding,
+        sensitive_skin="sensitivity" in profile.concerns,
+        allergies=tuple(profile.allergies),
+        budget_total=Decimal(profile.budget_total) if profile.budget_total else None,
+        budget_per_product=(
+            Decimal(profile.budget_per_product) if profile.budget_per_product else None
+        ),
+        currency=profile.currency,
+    )
+
+
+class CatalogCache:
+    """The catalog in memory, reloaded when its version in the database changes."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, rules: tuple[SafetyRule, ...]) -> None:
+        self._uow_factory = uow_factory
+        self._rules = rules
+        self._lock = threading.Lock()
+        self._version = -1
+        self._checked_at = 0.0
+        self._index: CandidateIndex | None = None
+        self._raw_ingredients: list[Mapping[str, Any]] = []
+
+    def index(self) -> CandidateIndex:
+        with self._lock:
+            if self._index is None or time.monotonic() - self._checked_at > CATALOG_CHECK_SECONDS:
+                self._refresh()
+            assert self._index is not None
+            return self._index
+
+    def parse_products(self, raw: list[Mapping[str, Any]]) -> list[Product]:
+        """Validates product records against the current ingredients."""
+        self.index()
+        try:
+            return list(parse_catalog(self._raw_ingredients, raw, []).products)
+        except ValueError as error:
+            raise InvalidProduct(str(error), field="input") from error
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._checked_at = 0.0
+
+    def _refresh(self) -> None:
+        with self._uow_factory() as uow:
+            version = uow.catalog.version()
+            if version != self._version or self._index is None:
+                self._raw_ingredients = list(uow.catalog.raw_ingredients())
+                catalog = parse_catalog(self._raw_ingredients, uow.catalog.raw_products(), [])
+                self._index = CandidateIndex.build(
+                    Catalog(catalog.ingredients, catalog.products, self._rules)
+                )
+                self._version = version
+        self._checked_at = time.monotonic()
+
+
+class RecommendationService:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        analyses: AnalysisService,
+        rules: tuple[SafetyRule, ...],
+        clock: Clock,
+        ranker_for: RankerFor | None = None,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._analyses = analyses
+        self._clock = clock
+        self._ranker_for = ranker_for or (lambda _user: (None, ""))
+        self.catalog = CatalogCache(uow_factory, rules)
+
+    # --- recommendations -------------------------------------------------------------
+
+    def recommend(self, viewer_id: str, viewer_role: Role, analysis_id: str) -> SavedRoutine:
+        analysis = self._analyses.get_for_viewer(viewer_id, viewer_role, analysis_id)
+        return self.for_analysis(analysis)
+
+    def for_analysis(
+        self, analysis: Analysis, result: dict[str, Any] | None = None
+    ) -> SavedRoutine:
+        """The routine for a finished analysis; saved once per analysis and profile state."""
+        if result is None:
+            if analysis.status is not AnalysisStatus.DONE:
+                raise AnalysisNotReady("The analysis is not finished yet.", field="analysisId")
+            stored = self._analyses.results([analysis.id]).get(analysis.id)
+            result = stored[0] if stored else {}
+        if not result.get("ok"):
+            raise RetakeNeeded("This photo could not be measured; take a new one first.")
+        with self._uow_factory() as uow:
+            owner = uow.users.get(analysis.owner_id)
+        if owner is None:
+            raise NotFound("The account is gone.")
+        index = self.catalog.index()
+        needs = needs_from_result(result, owner.profile)
+        profile = care_profile(owner.profile, self._clock())
+        ranker, model_version = self._ranker_for(owner.id)
+        routine = build_routine(needs, profile, index.shortlist(needs, profile), ranker=ranker)
+        tips = render_tips(needs, profile)
+        payload = serialise(routine, tips)
+        key = _profile_hash(needs, profile, payload)
+        return self._save(analysis, key, model_version, payload)
+
+    def after_measuring(self, analysis: Analysis, result: dict[str, Any]) -> None:
+        """The pipeline's RECOMMENDING stage: build and save the routine for a usable result."""
+        if result.get("ok"):
+            self.for_analysis(analysis, result)
+
+    def _save(
+        self, analysis: Analysis, key: str, model_version: str, payload: dict[str, Any]
+    ) -> SavedRoutine:
+        with self._uow_factory() as uow:
+            existing = uow.routines.find(analysis.id, key)
+            if existing is not None:
+                return existing
+            saved = SavedRoutine(
+                id=str(uuid.uuid4()), user_id=analysis.owner_id, analysis_id=analysis.id,
+                profile_hash=key, created_at=self._clock(), routine=payload,
+                model_version=model_version,
+            )
+            uow.routines.add(saved)
+            with contextlib.suppress(Conflict):  # a concurrent request saved the same one
+                uow.commit()
+        return saved
+
+    def history(
+        self, user_id: str, before: tuple[datetime, str] | None, limit: int
+    ) -> list[SavedRoutine]:
+        with self._uow_factory() as uow:
+            return uow.routines.list_for_user(user_id, before, limit)
+
+    # --- feedback ----------------------------------------------------------------------
+
+    def rate(self, user_id: str, product_id: str, rating: int, outcome: str | None) -> Feedback:
+        feedback = Feedback(user_id, product_id, rating, outcome, self._clock())
+        with self._uow_factory() as uow:
+            if uow.catalog.raw_product(product_id) is None:
+                raise ProductNotFound("No such product.", field="productId")
+            uow.feedback.add(feedback)
+            uow.commit()
+        return feedback
+
+    # --- catalog -----------------------------------------------------------------------
+
+    def product(self, product_id: str) -> Product:
+        found = self.products_by_id([product_id]).get(product_id)
+        if found is None:
+            raise ProductNotFound("No such product.", field="id")
+        return found
+
+    def products_by_id(self, product_ids: list[str]) -> dict[str, Product]:
+        by_id = self.catalog.index().by_id
+        return {i: by_id[i] for i in product_ids if i in by_id}
+
+    def search(self, wanted: ProductFilter, after_id: str | None, limit: int) -> list[Product]:
+        with self._uow_factory() as uow:
+            raw = uow.catalog.search(wanted, after_id, limit)
+        by_id = self.catalog.index().by_id
+        return [by_id.get(str(item["id"])) or self.catalog.parse_products([item])[0]
+                for item in raw]
+
+    def save_product(self, raw: dict[str, Any]) -> Product:
+        (product,) = self.catalog.parse_products([raw])
+        with self._uow_factory() as uow:
+            uow.catalog.save_product(product, _plain(raw), self._clock())
+            uow.catalog.bump_version()
+            uow.commit()
+        self.catalog.invalidate()
+        return product
+
+    def remove_product(self, product_id: str) -> None:
+        with self._uow_factory() as uow:
+            if not uow.catalog.deactivate_product(product_id, self._clock()):
+                raise ProductNotFound("No such product.", field="id")
+            uow.catalog.bump_version()
+            uow.commit()
+        self.catalog.invalidate()
+
+    def save_ingredient(self, raw: dict[str, Any]) -> None:
+        try:
+            parse_catalog([raw], [], [])
+        except ValueError as error:
+            raise InvalidProduct(str(error), field="input") from error
+        with self._uow_factory() as uow:
+            uow.catalog.save_ingredient(_plain(raw))
+            uow.catalog.bump_version()
+            uow.commit()
+        self.catalog.invalidate()
+
+    def load_catalog(
+        self, ingredients: list[Mapping[str, Any]], products: list[Mapping[str, Any]]
+    ) -> int:
+        """Loads (or refreshes) ingredients and products, validated together. Returns a count."""
+        catalog = parse_catalog(ingredients, products, [])
+        by_id = {str(item["id"]): item for item in products}
+        with self._uow_factory() as uow:
+            for item in ingredients:
+                uow.catalog.save_ingredient(_plain(item))
+            for product in catalog.products:
+                uow.catalog.save_product(product, _plain(by_id[product.id]), self._clock())
+            uow.catalog.bump_version()
+            uow.commit()
+        self.catalog.invalidate()
+        return len(catalog.products)
+
+
+def _plain(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """JSON-ready copy (Decimals as strings)."""
+    return json.loads(json.dumps(raw, default=str))
+
+
+def _profile_hash(needs: SkinNeeds, profile: CareProfile, payload: dict[str, Any]) -> str:
+    material = json.dumps([asdict(needs), asdict(profile), payload], default=str, sort_keys=True)
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def serialise(routine: Routine, tips: list[Tip]) -> dict[str, Any]:
+    return {
+        "currency": routine.currency,
+        "total_price": str(routine.total_price),
+        "am": [_step(step) for step in routine.am],
+        "pm": [_step(step) for step in routine.pm],
+        "alternatives": {
+            slot: [_candidate(c) for c in candidates]
+            for slot, candidates in routine.alternatives.items()
+        },
+        "warnings": list(routine.warnings),
+        "excluded": [
+            {"product_id": e.product.id, "name": f"{e.product.brand} {e.product.name}",
+             "rule_id": e.rule_id, "reason": e.reason}
+            for e in routine.excluded[:MAX_EXCLUDED_SHOWN]
+        ],
+        "tips": [_tip(tip) for tip in tips],
+    }
+
+
+def _step(step: Step) -> dict[str, Any]:
+    return {
+        "slot": step.slot, "time": step.time, "product_id": step.product.id,
+        "how_much": step.how_much, "frequency": step.frequency,
+        "introduce": list(step.introduce), "why": list(step.why),
+        "warnings": list(step.warnings),
+    }
+
+
+def _candidate(candidate: Candidate) -> dict[str, Any]:
+    return {"product_id": candidate.product.id, "score": round(candidate.score, 4),
+            "why": list(candidate.content.reasons)}
+
+
+def _tip(tip: Tip) -> dict[str, Any]:
+    articles = articles_for_tags(tip.article_tags)[:MAX_ARTICLES_PER_TIP]
+    return {
+        "title": tip.title, "body": tip.body, "tags": list(tip.article_tags),
+        "articles": [{"slug": a.slug, "title": a.title} for a in articles],
+    }

@@ -1,0 +1,319 @@
+"""GraphQL types and operations for the catalog, routines and product feedback."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from metskin.domain.errors import ValidationFailed
+from metskin.domain.recommendations.catalog import Product as DomainProduct
+from metskin.domain.recommendations.store import ProductFilter as DomainFilter
+from metskin.domain.recommendations.store import SavedRoutine
+from metskin.graphql.context import run_sync
+from metskin.graphql.pagination import Connection, build_connection, check_page_size, decode_cursor
+from metskin.graphql.permissions import IsAdmin, IsAuthenticated
+from metskin.graphql.types.analysis import parse_keyset
+
+
+@strawberry.enum(description="What happened when the person used the product.")
+class ProductOutcome(Enum):
+    WORKED = "worked"
+    IRRITATED = "irritated"
+    STOPPED = "stopped"
+
+
+@strawberry.type
+class KeyActive:
+    name: str
+    percent: float | None
+
+
+@strawberry.type(description="How to use a product.")
+class Usage:
+    when: str = strawberry.field(description="AM, PM or both.")
+    how_much: str
+    frequency: str
+    how_to_introduce: str
+    warnings: list[str]
+
+
+@strawberry.type(description="A product in the catalog.")
+class Product:
+    id: strawberry.ID
+    brand: str
+    name: str
+    slot: str
+    price: str = strawberry.field(description="Decimal amount, as text.")
+    currency: str
+    size: str
+    skin_types: list[str]
+    concerns: list[str]
+    ingredients: list[str] = strawberry.field(description="The full INCI list, in label order.")
+    key_actives: list[KeyActive]
+    usage: Usage
+    spf: int | None
+    tint_monk_range: list[int] | None
+    fragrance_free: bool
+    non_comedogenic: bool
+    pregnancy_safe: bool
+
+    @classmethod
+    def from_domain(cls, p: DomainProduct) -> Product:
+        return cls(
+            id=strawberry.ID(p.id), brand=p.brand, name=p.name, slot=p.slot, price=str(p.price),
+            currency=p.currency, size=p.size, skin_types=list(p.skin_types),
+            concerns=list(p.concerns), ingredients=list(p.inci),
+            key_actives=[KeyActive(name=a.ingredient.inci_name, percent=a.percent)
+                         for a in p.key_actives],
+            usage=Usage(when=p.usage.when, how_much=p.usage.how_much,
+                        frequency=p.usage.frequency,
+                        how_to_introduce=p.usage.how_to_introduce,
+                        warnings=list(p.usage.warnings)),
+            spf=p.spf, tint_monk_range=list(p.tint_monk_range) if p.tint_monk_range else None,
+            fragrance_free=p.fragrance_free, non_comedogenic=p.non_comedogenic,
+            pregnancy_safe=p.pregnancy_safe,
+        )
+
+
+async def load_product(info: Info, product_id: str) -> Product | None:
+    found = await info.context.product_loader.load(product_id)
+    return Product.from_domain(found) if found else None
+
+
+@strawberry.type(description="One step of a routine, with how to use it and why it was chosen.")
+class RoutineStep:
+    slot: str
+    time: str
+    how_much: str
+    frequency: str
+    introduce: list[str] = strawberry.field(description="Frequency ramp and patch-test advice.")
+    why: list[str]
+    warnings: list[str]
+    product_id: strawberry.ID
+
+    @strawberry.field
+    async def product(self, info: Info) -> Product | None:
+        return await load_product(info, str(self.product_id))
+
+
+@strawberry.type
+class Alternative:
+    product_id: strawberry.ID
+    score: float
+    why: list[str]
+
+    @strawberry.field
+    async def product(self, info: Info) -> Product | None:
+        return await load_product(info, str(self.product_id))
+
+
+@strawberry.type
+class SlotAlternatives:
+    slot: str
+    options: list[Alternative]
+
+
+@strawberry.type(description="A product left out, and the safety rule or limit that did it.")
+class ExcludedProduct:
+    product_id: strawberry.ID
+    name: str
+    rule_id: str
+    reason: str
+
+
+@strawberry.type
+class ArticleLink:
+    slug: str
+    title: str
+
+    @strawberry.field
+    def url(self) -> str:
+        return f"/learn/{self.slug}"
+
+
+@strawberry.type
+class Tip:
+    title: str
+    body: str
+    tags: list[str]
+    articles: list[ArticleLink]
+
+
+@strawberry.type(description="An AM/PM routine for one analysis, explained line by line.")
+class Recommendation:
+    id: strawberry.ID
+    analysis_id: strawberry.ID
+    created_at: datetime
+    model_version: str = strawberry.field(description="Learned ranker used; empty: content only.")
+    currency: str
+    total_price: str
+    am: list[RoutineStep]
+    pm: list[RoutineStep]
+    alternatives: list[SlotAlternatives]
+    warnings: list[str]
+    excluded: list[ExcludedProduct]
+    tips: list[Tip]
+
+    @classmethod
+    def from_saved(cls, saved: SavedRoutine) -> Recommendation:
+        data = saved.routine
+        return cls(
+            id=strawberry.ID(saved.id), analysis_id=strawberry.ID(saved.analysis_id),
+            created_at=saved.created_at, model_version=saved.model_version,
+            currency=data["currency"], total_price=data["total_price"],
+            am=[_step(s) for s in data["am"]], pm=[_step(s) for s in data["pm"]],
+            alternatives=[
+                SlotAlternatives(slot=slot, options=[
+                    Alternative(product_id=strawberry.ID(o["product_id"]), score=o["score"],
+                                why=o["why"]) for o in options
+                ])
+                for slot, options in data["alternatives"].items()
+            ],
+            warnings=data["warnings"],
+            excluded=[ExcludedProduct(product_id=strawberry.ID(e["product_id"]), name=e["name"],
+                                      rule_id=e["rule_id"], reason=e["reason"])
+                      for e in data["excluded"]],
+            tips=[Tip(title=t["title"], body=t["body"], tags=t["tags"],
+                      articles=[ArticleLink(**a) for a in t["articles"]]) for t in data["tips"]],
+        )
+
+
+def _step(data: dict[str, Any]) -> RoutineStep:
+    return RoutineStep(
+        slot=data["slot"], time=data["time"], how_much=data["how_much"],
+        frequency=data["frequency"], introduce=data["introduce"], why=data["why"],
+        warnings=data["warnings"], product_id=strawberry.ID(data["product_id"]),
+    )
+
+
+@strawberry.input
+class ProductFilter:
+    concern: str | None = None
+    skin_type: str | None = None
+    slot: str | None = None
+    max_price: str | None = strawberry.field(default=None, description="Decimal, as text.")
+    exclude_ingredients: list[str] = strawberry.field(default_factory=list)
+    pregnancy_safe: bool = False
+    text: str = strawberry.field(default="", description="Words in the name, brand or INCI list.")
+
+    def to_domain(self) -> DomainFilter:
+        try:
+            price = Decimal(self.max_price) if self.max_price is not None else None
+        except InvalidOperation as error:
+            raise ValidationFailed("maxPrice must be a number.", field="maxPrice") from error
+        if price is not None and price < 0:
+            raise ValidationFailed("maxPrice cannot be negative.", field="maxPrice")
+        return DomainFilter(
+            concern=self.concern, skin_type=self.skin_type, slot=self.slot, max_price=price,
+            exclude_ingredients=tuple(self.exclude_ingredients),
+            pregnancy_safe=self.pregnancy_safe, text=self.text[:200],
+        )
+
+
+@strawberry.type
+class Rating:
+    product_id: strawberry.ID
+    rating: int
+    outcome: ProductOutcome | None
+    created_at: datetime
+
+
+def _routine_key(saved: SavedRoutine) -> str:
+    return f"{saved.created_at.isoformat()}|{saved.id}"
+
+
+@strawberry.type
+class RecommendationQueries:
+    @strawberry.field(description="Products matching every given filter, by id.")
+    async def products(
+        self, info: Info, filter: ProductFilter | None = None, first: int = 20,
+        after: str | None = None,
+    ) -> Connection[Product]:
+        check_page_size(first, info.context.container.settings.max_page_size)
+        wanted = (filter or ProductFilter()).to_domain()
+        after_id = decode_cursor(after)
+        found = await run_sync(
+            info.context.container.recommendations.search, wanted, after_id, first + 1
+        )
+        return build_connection(found, first, lambda p: p.id, Product.from_domain,
+                                after_id is not None)
+
+    @strawberry.field
+    async def product(self, info: Info, id: strawberry.ID) -> Product:
+        found = await run_sync(info.context.container.recommendations.product, str(id))
+        return Product.from_domain(found)
+
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="The routine for a finished analysis (built once per profile state).",
+    )
+    async def recommendations(self, info: Info, analysis_id: strawberry.ID) -> Recommendation:
+        viewer = info.context.require_viewer()
+        saved = await run_sync(
+            info.context.container.recommendations.recommend,
+            viewer.user_id, viewer.role, str(analysis_id),
+        )
+        return Recommendation.from_saved(saved)
+
+    @strawberry.field(
+        permission_classes=[IsAuthenticated], description="My routines, newest first."
+    )
+    async def my_routines(
+        self, info: Info, first: int = 10, after: str | None = None
+    ) -> Connection[Recommendation]:
+        viewer = info.context.require_viewer()
+        check_page_size(first, info.context.container.settings.max_page_size)
+        keyset = parse_keyset(after)
+        rows = await run_sync(
+            info.context.container.recommendations.history, viewer.user_id, keyset, first + 1
+        )
+        return build_connection(rows, first, _routine_key, Recommendation.from_saved,
+                                keyset is not None)
+
+
+@strawberry.type
+class RecommendationMutations:
+    @strawberry.mutation(permission_classes=[IsAuthenticated],
+                         description="Rate a product 1-5 and say how it went.")
+    async def rate_product(
+        self, info: Info, product_id: strawberry.ID, rating: int,
+        outcome: ProductOutcome | None = None,
+    ) -> Rating:
+        viewer = info.context.require_viewer()
+        saved = await run_sync(
+            info.context.container.recommendations.rate, viewer.user_id, str(product_id),
+            rating, outcome.value if outcome else None,
+        )
+        return Rating(product_id=strawberry.ID(saved.product_id), rating=saved.rating,
+                      outcome=ProductOutcome(saved.outcome) if saved.outcome else None,
+                      created_at=saved.created_at)
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description="Create or replace a product; same record shape as the shipped catalog.",
+    )
+    async def save_product(self, info: Info, product: JSON) -> Product:
+        if not isinstance(product, dict):
+            raise ValidationFailed("product must be an object.", field="product")
+        saved = await run_sync(info.context.container.recommendations.save_product, product)
+        return Product.from_domain(saved)
+
+    @strawberry.mutation(permission_classes=[IsAdmin], description="Take a product off sale.")
+    async def remove_product(self, info: Info, id: strawberry.ID) -> bool:
+        await run_sync(info.context.container.recommendations.remove_product, str(id))
+        return True
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin], description="Create or replace an ingredient."
+    )
+    async def save_ingredient(self, info: Info, ingredient: JSON) -> bool:
+        if not isinstance(ingredient, dict):
+            raise ValidationFailed("ingredient must be an object.", field="ingredient")
+        await run_sync(info.context.container.recommendations.save_ingredient, ingredient)
+        return True
