@@ -12,12 +12,23 @@ from metskin.domain.messages import Event, Job, OutgoingEmail, OutgoingSms
 
 if TYPE_CHECKING:
     from metskin.domain.analysis.pipeline_ports import AnalysisRepository, MediaRepository
+    from metskin.domain.appointments.ports import (
+        AccessLogRepository,
+        AppointmentQueries,
+        AppointmentRepository,
+        AvailabilityRepository,
+        DashboardEventLog,
+        DermatologistRepository,
+        ReminderRepository,
+        ShareRepository,
+    )
     from metskin.domain.notifications import SentNotificationLog
     from metskin.domain.recommendations.store import (
         CatalogRepository,
         FeedbackRepository,
         RoutineRepository,
     )
+    from metskin.domain.referrals.service import ReferralRepository
 
 Clock = Callable[[], datetime]
 
@@ -28,6 +39,16 @@ class UnitOfWork(Protocol):
     sent_notifications: SentNotificationLog
     media: MediaRepository
     analyses: AnalysisRepository
+    # care path
+    dermatologists: DermatologistRepository
+    availability: AvailabilityRepository
+    appointments: AppointmentRepository
+    appointment_queries: AppointmentQueries
+    reminders: ReminderRepository
+    referrals: ReferralRepository
+    shares: ShareRepository
+    access_log: AccessLogRepository
+    dashboard_events: DashboardEventLog
     catalog: CatalogRepository
     feedback: FeedbackRepository
     routines: RoutineRepository

@@ -18,8 +18,11 @@ class FakeAppointments:
     def add(self, appointment: Appointment) -> None:
         self.rows[appointment.id] = appointment
 
-    def get(self, appointment_id: str) -> Appointment | None:
+    def get(self, appointment_id: str, *, for_update: bool = False) -> Appointment | None:
         return self.rows.get(appointment_id)
+
+    def save(self, appointment: Appointment) -> None:
+        self.rows[appointment.id] = appointment
 
     def active_for_doctor(self, doctor_id: str, start: datetime,
                           end: datetime) -> Sequence[Appointment]:

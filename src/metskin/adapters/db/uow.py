@@ -12,6 +12,16 @@ from sqlmodel import Session
 
 from metskin.adapters.db.accounts import SqlRefreshTokenRepository, SqlUserRepository
 from metskin.adapters.db.analysis import SqlAnalysisRepository, SqlMediaRepository
+from metskin.adapters.db.care import (
+    SqlAccessLog,
+    SqlAppointmentRepository,
+    SqlAvailabilityRepository,
+    SqlDashboardEventLog,
+    SqlDermatologistRepository,
+    SqlReferralRepository,
+    SqlReminderRepository,
+    SqlShareRepository,
+)
 from metskin.adapters.db.catalog import (
     SqlCatalogRepository,
     SqlFeedbackRepository,
@@ -20,6 +30,16 @@ from metskin.adapters.db.catalog import (
 from metskin.adapters.db.notifications import SqlSentNotificationLog
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.analysis.pipeline_ports import AnalysisRepository, MediaRepository
+from metskin.domain.appointments.ports import (
+    AccessLogRepository,
+    AppointmentQueries,
+    AppointmentRepository,
+    AvailabilityRepository,
+    DashboardEventLog,
+    DermatologistRepository,
+    ReminderRepository,
+    ShareRepository,
+)
 from metskin.domain.errors import Conflict
 from metskin.domain.messages import Event, Job
 from metskin.domain.notifications import SentNotificationLog
@@ -28,6 +48,7 @@ from metskin.domain.recommendations.store import (
     FeedbackRepository,
     RoutineRepository,
 )
+from metskin.domain.referrals.service import ReferralRepository
 
 Dispatch = Callable[[list[Job | Event]], None]
 
@@ -38,6 +59,16 @@ class SqlUnitOfWork:
     sent_notifications: SentNotificationLog
     media: MediaRepository
     analyses: AnalysisRepository
+    # care path
+    dermatologists: DermatologistRepository
+    availability: AvailabilityRepository
+    appointments: AppointmentRepository
+    appointment_queries: AppointmentQueries
+    reminders: ReminderRepository
+    referrals: ReferralRepository
+    shares: ShareRepository
+    access_log: AccessLogRepository
+    dashboard_events: DashboardEventLog
     catalog: CatalogRepository
     feedback: FeedbackRepository
     routines: RoutineRepository
@@ -54,6 +85,14 @@ class SqlUnitOfWork:
         self.sent_notifications = SqlSentNotificationLog(self.session)
         self.media = SqlMediaRepository(self.session)
         self.analyses = SqlAnalysisRepository(self.session)
+        self.dermatologists = SqlDermatologistRepository(self.session)
+        self.availability = SqlAvailabilityRepository(self.session)
+        self.appointments = self.appointment_queries = SqlAppointmentRepository(self.session)
+        self.reminders = SqlReminderRepository(self.session)
+        self.referrals = SqlReferralRepository(self.session)
+        self.shares = SqlShareRepository(self.session)
+        self.access_log = SqlAccessLog(self.session)
+        self.dashboard_events = SqlDashboardEventLog(self.session)
         self.catalog = SqlCatalogRepository(self.session)
         self.feedback = SqlFeedbackRepository(self.session)
         self.routines = SqlRoutineRepository(self.session)

@@ -107,3 +107,24 @@ def _weekday(name: str) -> int:
 
 def _types(names: list[str]) -> frozenset[ConsultationType]:
     return frozenset(ConsultationType(name) for name in names)
+
+
+def availability_to_dict(availability: Availability) -> dict[str, Any]:
+    """The stored form of availability: the same shape `parse_availability` reads."""
+    return {
+        "time_zone": availability.time_zone,
+        "weekly_availability": [{"weekday": WEEKDAYS[rule.weekday], **_hours_dict(rule.hours)}
+                                for rule in availability.weekly],
+        "days_off": sorted(day.isoformat() for day in availability.days_off),
+        "extra_hours": [{"date": extra.day.isoformat(), **_hours_dict(extra.hours)}
+                        for extra in availability.extra],
+    }
+
+
+def _hours_dict(hours: Hours) -> dict[str, Any]:
+    return {
+        "start": hours.start.strftime("%H:%M"),
+        "end": hours.end.strftime("%H:%M"),
+        "slot_minutes": hours.slot_minutes,
+        "consultation_types": sorted(t.value for t in hours.consultation_types),
+    }

@@ -75,6 +75,11 @@ class Availability:
 
     def __post_init__(self) -> None:
         zone(self.time_zone)
+        for weekday in range(7):
+            _no_overlap([r.hours for r in self.weekly if r.weekday == weekday],
+                        f"weekday {weekday}")
+        for day in {e.day for e in self.extra}:
+            _no_overlap(self.hours_on(day), day.isoformat())
 
     @property
     def tz(self) -> ZoneInfo:
@@ -85,6 +90,28 @@ class Availability:
         weekly = [] if day in self.days_off else [
             rule.hours for rule in self.weekly if rule.weekday == day.weekday()]
         return weekly + [e.hours for e in self.extra if e.day == day]
+
+
+def _no_overlap(windows: list[Hours], label: str) -> None:
+    """Overlapping windows of one day must share one slot grid (same length, aligned starts).
+
+    Then two slots either start together or do not overlap at all, so a unique
+    (dermatologist, slot start) index in the store is enough to stop double booking.
+    """
+    ordered = sorted(windows, key=lambda h: h.start)
+    for index, before in enumerate(ordered):
+        for after in ordered[index + 1:]:
+            if after.start >= before.end:
+                break
+            gap = _minutes(after.start) - _minutes(before.start)
+            if after.slot_minutes != before.slot_minutes or gap % before.slot_minutes:
+                raise InvalidAvailability(
+                    f"overlapping working hours on {label} must use the same slot grid",
+                    field="availability")
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
 
 
 def zone(name: str) -> ZoneInfo:
@@ -135,6 +162,7 @@ class CancellationPolicy:
 
 
 DEFAULT_POLICY = CancellationPolicy()
+MAX_REASON = 500
 
 
 @dataclass
@@ -149,6 +177,9 @@ class Appointment:
     status: AppointmentStatus = AppointmentStatus.BOOKED
     cancelled_at: datetime | None = None
     history: list[tuple[datetime, datetime]] = field(default_factory=list)  # earlier times
+    reason: str = ""  # why the patient books, shown to the dermatologist
+    referral_id: str | None = None
+    cancel_reason: str = ""
 
     def __post_init__(self) -> None:
         self.start = require_utc(self.start, "start")
@@ -161,10 +192,17 @@ class Appointment:
     def is_active(self) -> bool:
         return self.status is AppointmentStatus.BOOKED
 
-    def cancel(self, now: datetime, policy: CancellationPolicy = DEFAULT_POLICY) -> None:
+    @property
+    def sequence(self) -> int:
+        """The iCalendar SEQUENCE: 0 when booked, +1 per reschedule, +1 when cancelled."""
+        return len(self.history) + (1 if self.status is AppointmentStatus.CANCELLED else 0)
+
+    def cancel(self, now: datetime, policy: CancellationPolicy = DEFAULT_POLICY,
+               reason: str = "") -> None:
         self.ensure_changeable(now, policy)
         self.status = AppointmentStatus.CANCELLED
         self.cancelled_at = require_utc(now, "now")
+        self.cancel_reason = reason.strip()[:MAX_REASON]
 
     def move_to(self, slot: Slot, now: datetime,
                 policy: CancellationPolicy = DEFAULT_POLICY) -> None:

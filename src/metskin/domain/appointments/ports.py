@@ -5,16 +5,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from metskin.domain.appointments.model import Appointment, Availability
 
+if TYPE_CHECKING:
+    from metskin.domain.analysis.records import Analysis
+    from metskin.domain.appointments.catalogue import Dermatologist
+    from metskin.domain.appointments.dashboard import DashboardEvent
+    from metskin.domain.appointments.directory import BoundingBox
+    from metskin.domain.appointments.reminders import Reminder, ReminderKind
+    from metskin.domain.appointments.sharing import AccessEntry, Share
+
+Keyset = tuple[datetime, str]
+
 
 class AppointmentRepository(Protocol):
-    def add(self, appointment: Appointment) -> None: ...
+    def add(self, appointment: Appointment) -> None:
+        """Store a BOOKED appointment and take its slot (unique per dermatologist and start)."""
+        ...
 
-    def get(self, appointment_id: str) -> Appointment | None:
-        """Load one appointment, locking it for update where the store supports it."""
+    def get(self, appointment_id: str, *, for_update: bool = False) -> Appointment | None:
+        """Load one appointment; `for_update` locks it where the store supports it."""
+        ...
+
+    def save(self, appointment: Appointment) -> None:
+        """Write changes back; a cancelled one frees its slot, a moved one takes the new one."""
         ...
 
     def active_for_doctor(self, doctor_id: str, start: datetime,
@@ -42,3 +58,89 @@ class AppointmentsUnitOfWork(Protocol):
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
+
+
+class AppointmentQueries(Protocol):
+    """Reads that only the full store answers (lists for the patient and the dashboard)."""
+
+    def list_for_patient(self, patient_id: str, after: Keyset | None,
+                         limit: int) -> list[Appointment]:
+        """By (start, id) ascending, strictly after the keyset."""
+        ...
+
+    def list_for_doctor(self, doctor_id: str, start: datetime, end: datetime,
+                        limit: int) -> list[Appointment]:
+        """Every appointment (any status) starting in [start, end), by start."""
+        ...
+
+    def active_for_doctors(self, doctor_ids: Sequence[str], start: datetime,
+                           end: datetime) -> list[Appointment]: ...
+
+    def patients_of(self, doctor_id: str) -> list[str]:
+        """Patients who booked this dermatologist at least once."""
+        ...
+
+
+class DermatologistRepository(Protocol):
+    def upsert(self, profile: Dermatologist, now: datetime) -> None: ...
+    def get(self, doctor_id: str) -> Dermatologist | None: ...
+    def get_many(self, doctor_ids: Sequence[str]) -> list[Dermatologist]: ...
+
+    def candidates(self, box: BoundingBox | None, specialty: str | None,
+                   language: str | None) -> list[Dermatologist]:
+        """Profiles inside the box (all when None) with the specialty and language."""
+        ...
+
+
+class ReminderRepository(Protocol):
+    def replace_for(self, appointment_id: str, reminders: Sequence[Reminder]) -> None:
+        """The appointment's reminders become exactly these (missing kinds are cancelled)."""
+        ...
+
+    def cancel_for(self, appointment_id: str) -> None: ...
+    def get(self, appointment_id: str, kind: ReminderKind) -> Reminder | None: ...
+
+    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
+        """Due PENDING reminders (or QUEUED ones whose lease ran out), marked QUEUED.
+
+        Two scanners never claim the same row (row locks with SKIP LOCKED, or a conditional
+        update where there are none).
+        """
+        ...
+
+    def save(self, reminder: Reminder) -> None: ...
+    def for_appointments(self, appointment_ids: Sequence[str]) -> list[Reminder]: ...
+
+
+class ShareRepository(Protocol):
+    def add(self, share: Share) -> None: ...
+    def get(self, share_id: str) -> Share | None: ...
+    def save(self, share: Share) -> None: ...
+    def list_for_patient(self, patient_id: str) -> list[Share]: ...
+
+    def active_between(self, patient_id: str, doctor_id: str, now: datetime) -> list[Share]:
+        ...
+
+    def active_for_doctor(self, doctor_id: str, now: datetime) -> list[Share]: ...
+
+    def shared_analyses(self, doctor_id: str, now: datetime, patient_id: str | None,
+                        before: Keyset | None, limit: int) -> list[Analysis]:
+        """Finished analyses under an active share with the dermatologist, newest first."""
+        ...
+
+
+class AccessLogRepository(Protocol):
+    def add_many(self, entries: Sequence[AccessEntry]) -> None: ...
+
+    def list_for_patient(self, patient_id: str, before: tuple[datetime, int] | None,
+                         limit: int) -> list[AccessEntry]:
+        """Newest first."""
+        ...
+
+
+class DashboardEventLog(Protocol):
+    def append(self, doctor_id: str, kind: str, payload: dict[str, Any], at: datetime) -> None:
+        ...
+
+    def after(self, doctor_id: str, after_id: int, limit: int) -> list[DashboardEvent]: ...
+    def last(self, doctor_id: str) -> DashboardEvent | None: ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from metskin.domain.appointments.errors import (
     AppointmentNotFound,
@@ -13,6 +14,7 @@ from metskin.domain.appointments.errors import (
 )
 from metskin.domain.appointments.model import (
     DEFAULT_POLICY,
+    MAX_REASON,
     Appointment,
     Availability,
     CancellationPolicy,
@@ -34,40 +36,63 @@ def list_slots(uow: AppointmentsUnitOfWork, doctor_id: str, start: datetime, end
                               consultation_type=consultation_type)
 
 
-def book(uow: AppointmentsUnitOfWork, *, doctor_id: str, patient_id: str, start: datetime,
-         consultation_type: ConsultationType, now: datetime,
-         appointment_id: str | None = None) -> Appointment:
+def book(uow: AppointmentsUnitOfWork, **details: Any) -> Appointment:
+    """Book in a unit of work of its own (see `book_in` for the arguments)."""
     with uow:
-        slot = _free_slot(uow, doctor_id, start, consultation_type, now)
-        appointment = Appointment(
-            id=appointment_id or uuid.uuid4().hex, doctor_id=doctor_id, patient_id=patient_id,
-            start=slot.start, end=slot.end, consultation_type=consultation_type,
-            booked_at=now)
-        uow.appointments.add(appointment)
+        appointment = book_in(uow, **details)
         uow.commit()
         return appointment
 
 
-def cancel(uow: AppointmentsUnitOfWork, *, appointment_id: str, patient_id: str,
-           now: datetime, policy: CancellationPolicy = DEFAULT_POLICY) -> Appointment:
+def cancel(uow: AppointmentsUnitOfWork, **details: Any) -> Appointment:
     with uow:
-        appointment = _owned(uow, appointment_id, patient_id)
-        appointment.cancel(now, policy)
+        appointment = cancel_in(uow, **details)
         uow.commit()
         return appointment
 
 
-def reschedule(uow: AppointmentsUnitOfWork, *, appointment_id: str, patient_id: str,
-               new_start: datetime, now: datetime,
-               policy: CancellationPolicy = DEFAULT_POLICY) -> Appointment:
+def reschedule(uow: AppointmentsUnitOfWork, **details: Any) -> Appointment:
     with uow:
-        appointment = _owned(uow, appointment_id, patient_id)
-        appointment.ensure_changeable(now, policy)
-        slot = _free_slot(uow, appointment.doctor_id, new_start,
-                          appointment.consultation_type, now, ignore=appointment.id)
-        appointment.move_to(slot, now, policy)
+        appointment = reschedule_in(uow, **details)
         uow.commit()
         return appointment
+
+
+def book_in(uow: AppointmentsUnitOfWork, *, doctor_id: str, patient_id: str, start: datetime,
+            consultation_type: ConsultationType, now: datetime,
+            appointment_id: str | None = None, reason: str = "",
+            referral_id: str | None = None) -> Appointment:
+    """Book inside an open unit of work; the caller commits."""
+    slot = _free_slot(uow, doctor_id, start, consultation_type, now)
+    appointment = Appointment(
+        id=appointment_id or str(uuid.uuid4()), doctor_id=doctor_id, patient_id=patient_id,
+        start=slot.start, end=slot.end, consultation_type=consultation_type,
+        booked_at=now, reason=reason.strip()[:MAX_REASON], referral_id=referral_id)
+    uow.appointments.add(appointment)
+    return appointment
+
+
+def cancel_in(uow: AppointmentsUnitOfWork, *, appointment_id: str, patient_id: str,
+              now: datetime, policy: CancellationPolicy = DEFAULT_POLICY,
+              reason: str = "") -> Appointment:
+    appointment = _owned(uow, appointment_id, patient_id)
+    appointment.cancel(now, policy, reason)
+    uow.appointments.save(appointment)
+    return appointment
+
+
+def reschedule_in(uow: AppointmentsUnitOfWork, *, appointment_id: str, patient_id: str,
+                  new_start: datetime, now: datetime,
+                  policy: CancellationPolicy = DEFAULT_POLICY) -> Appointment:
+    appointment = _owned(uow, appointment_id, patient_id)
+    appointment.ensure_changeable(now, policy)
+    slot = _free_slot(uow, appointment.doctor_id, new_start,
+                      appointment.consultation_type, now, ignore=appointment.id)
+    if slot.start == appointment.start:
+        raise SlotUnavailable("the appointment is already at that time", field="start")
+    appointment.move_to(slot, now, policy)
+    uow.appointments.save(appointment)
+    return appointment
 
 
 def _free_slot(uow: AppointmentsUnitOfWork, doctor_id: str, start: datetime,
@@ -93,7 +118,7 @@ def _availability(uow: AppointmentsUnitOfWork, doctor_id: str) -> Availability:
 
 
 def _owned(uow: AppointmentsUnitOfWork, appointment_id: str, patient_id: str) -> Appointment:
-    appointment = uow.appointments.get(appointment_id)
+    appointment = uow.appointments.get(appointment_id, for_update=True)
     if appointment is None:
         raise AppointmentNotFound("appointment not found", field="appointment_id")
     if appointment.patient_id != patient_id:

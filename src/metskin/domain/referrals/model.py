@@ -190,3 +190,17 @@ class TriageOutcome:
     @property
     def fired_rule_ids(self) -> tuple[str, ...]:
         return tuple(r.rule_id for r in self.referral.reasons) if self.referral else ()
+
+
+@dataclass
+class ReferralRecord:
+    """A stored referral: one per analysis, updated when the person answers the questionnaire."""
+
+    id: str
+    patient_id: str
+    analysis_id: str
+    referral: Referral
+    created_at: datetime
+    updated_at: datetime
+    answers: Answers | None = None
+    doctor_id: str | None = None  # the dermatologist it was taken to, once booked

@@ -1,0 +1,148 @@
+"""Sharing use cases: a patient shares analyses with a dermatologist and can revoke it; the
+dermatologist reads only what is shared, and every read is written to the patient's access log
+in the same unit of work as the check."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from metskin.domain.accounts.model import Role, User
+from metskin.domain.analysis.records import Analysis
+from metskin.domain.appointments.dashboard import DashboardEventKind, wake_up
+from metskin.domain.appointments.errors import DermatologistNotFound
+from metskin.domain.appointments.sharing import (
+    AccessEntry,
+    Resource,
+    Share,
+    ShareScope,
+    share_expiry,
+)
+from metskin.domain.errors import NotFound
+from metskin.domain.referrals.model import ReferralRecord
+
+if TYPE_CHECKING:
+    from metskin.domain.ports import Clock, UnitOfWork, UnitOfWorkFactory
+
+
+class ShareNotFound(NotFound):
+    code = "SHARE_NOT_FOUND"
+
+
+class SharingService:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+
+    # --- the patient's side ----------------------------------------------------------------
+
+    def share(self, patient_id: str, doctor_id: str, analysis_id: str | None,
+              expires_at: datetime | None) -> Share:
+        now = self._clock()
+        with self._uow_factory() as uow:
+            if uow.dermatologists.get(doctor_id) is None:
+                raise DermatologistNotFound("No such dermatologist.", field="dermatologistId")
+            if analysis_id is not None:
+                analysis = uow.analyses.get(analysis_id)
+                if analysis is None or analysis.owner_id != patient_id:
+                    raise NotFound("No such analysis in your history.", field="analysisId")
+            share = Share(str(uuid.uuid4()), patient_id, doctor_id,
+                          ShareScope.ALL if analysis_id is None else ShareScope.ANALYSIS,
+                          analysis_id, now, share_expiry(now, expires_at))
+            uow.shares.add(share)
+            self._tell(uow, DashboardEventKind.SHARED, share, now)
+            uow.commit()
+        return share
+
+    def revoke(self, patient_id: str, share_id: str) -> Share:
+        now = self._clock()
+        with self._uow_factory() as uow:
+            share = uow.shares.get(share_id)
+            if share is None or share.patient_id != patient_id:
+                raise ShareNotFound("No such share of yours.", field="shareId")
+            if share.revoked_at is None:
+                share.revoke(now)
+                uow.shares.save(share)
+                self._tell(uow, DashboardEventKind.SHARE_REVOKED, share, now)
+                uow.commit()
+        return share
+
+    def shares_of(self, patient_id: str) -> list[Share]:
+        with self._uow_factory() as uow:
+            return uow.shares.list_for_patient(patient_id)
+
+    def access_log(self, patient_id: str, before: tuple[datetime, int] | None,
+                   limit: int) -> list[AccessEntry]:
+        with self._uow_factory() as uow:
+            return uow.access_log.list_for_patient(patient_id, before, limit)
+
+    # --- the dermatologist's side ----------------------------------------------------------
+
+    def shared_analyses(self, doctor_id: str, patient_id: str | None,
+                        before: tuple[datetime, str] | None, first: int) -> list[Analysis]:
+        """Finished analyses shared with the dermatologist, newest first (first + 1 rows: the
+        extra one only tells whether a next page exists). The returned page is audited."""
+        now = self._clock()
+        with self._uow_factory() as uow:
+            rows = uow.shares.shared_analyses(doctor_id, now, patient_id, before, first + 1)
+            self._audit(uow, doctor_id, [(a.owner_id, Resource.ANALYSIS, a.id)
+                                         for a in rows[:first]], now)
+            uow.commit()
+        return rows
+
+    def patients(self, doctor_id: str, after: str | None, first: int) -> list[User]:
+        """Patients who booked this dermatologist or share with them, by id (first + 1)."""
+        now = self._clock()
+        with self._uow_factory() as uow:
+            ids = set(uow.appointment_queries.patients_of(doctor_id))
+            ids.update(s.patient_id for s in uow.shares.active_for_doctor(doctor_id, now))
+            page = sorted(i for i in ids if after is None or i > after)[:first + 1]
+            users = sorted(uow.users.list_by_ids(page), key=lambda u: u.id)
+            self._audit(uow, doctor_id, [(u.id, Resource.PROFILE, u.id)
+                                         for u in users[:first]], now)
+            uow.commit()
+        return users
+
+    def referrals_for(self, viewer_id: str, role: Role,
+                      referral_ids: list[str]) -> list[ReferralRecord]:
+        """Referrals the viewer may read: their own, or (audited) those taken to them."""
+        now = self._clock()
+        with self._uow_factory() as uow:
+            records = uow.referrals.get_many(referral_ids)
+            allowed = [r for r in records if r.patient_id == viewer_id or role is Role.ADMIN
+                       or (role is Role.DERMATOLOGIST and r.doctor_id == viewer_id)]
+            read_by_doctor = [r for r in allowed if r.patient_id != viewer_id
+                              and role is Role.DERMATOLOGIST]
+            if read_by_doctor:
+                self._audit(uow, viewer_id, [(r.patient_id, Resource.REFERRAL, r.id)
+                                             for r in read_by_doctor], now)
+                uow.commit()
+        return allowed
+
+    def allows_analysis(self, uow: UnitOfWork, viewer_id: str, role: Role,
+                        analysis: Analysis) -> bool:
+        """The access check of `AnalysisService`: an active share, and the read is audited
+        in the caller's unit of work (committed with it)."""
+        if role is not Role.DERMATOLOGIST:
+            return False
+        now = self._clock()
+        shares = uow.shares.active_between(analysis.owner_id, viewer_id, now)
+        if not any(share.covers(analysis.id, now) for share in shares):
+            return False
+        self._audit(uow, viewer_id, [(analysis.owner_id, Resource.ANALYSIS, analysis.id)], now)
+        return True
+
+    def _audit(self, uow: UnitOfWork, doctor_id: str,
+               reads: Sequence[tuple[str, Resource, str]], now: datetime) -> None:
+        if reads:
+            uow.access_log.add_many([AccessEntry(doctor_id, patient, resource, ident, now)
+                                     for patient, resource, ident in reads])
+
+    def _tell(self, uow: UnitOfWork, kind: DashboardEventKind, share: Share,
+              now: datetime) -> None:
+        uow.dashboard_events.append(share.doctor_id, kind.value, {
+            "share_id": share.id, "patient_id": share.patient_id,
+            "analysis_id": share.analysis_id, "scope": share.scope.value}, now)
+        uow.defer(wake_up(share.doctor_id))

@@ -1,0 +1,97 @@
+"""The directory use case: filter, bounding box, exact distance, availability, keyset pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from metskin.domain.appointments.catalogue import Dermatologist
+from metskin.domain.appointments.directory import DirectoryQuery, GeoPoint, bounding_box, search
+from metskin.domain.appointments.model import Appointment, ConsultationType, require_utc
+from metskin.domain.appointments.slots import bookable_slots
+from metskin.domain.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from metskin.domain.ports import Clock, UnitOfWorkFactory
+
+MAX_AVAILABILITY_WINDOW = timedelta(days=31)
+DirectoryKey = tuple[float, str]  # (distance or 0, dermatologist id)
+
+
+@dataclass(frozen=True)
+class DirectoryFilter:
+    specialty: str | None = None
+    language: str | None = None
+    near: GeoPoint | None = None
+    radius_km: float | None = None
+    consultation_type: ConsultationType | None = None
+    available_from: datetime | None = None
+    available_to: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if (self.available_from is None) != (self.available_to is None):
+            raise ValidationFailed("Give both availableFrom and availableTo.",
+                                   field="availableTo")
+        if self.available_from is not None and self.available_to is not None:
+            start = require_utc(self.available_from, "availableFrom")
+            end = require_utc(self.available_to, "availableTo")
+            if not timedelta(0) < end - start <= MAX_AVAILABILITY_WINDOW:
+                raise ValidationFailed("The availability window must be 1 minute to 31 days.",
+                                       field="availableTo")
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    doctor: Dermatologist
+    distance_km: float | None
+
+    @property
+    def key(self) -> DirectoryKey:
+        return (self.distance_km or 0.0, self.doctor.id)
+
+
+class DirectoryService:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+
+    def search(self, flt: DirectoryFilter, after: DirectoryKey | None,
+               limit: int) -> list[DirectoryEntry]:
+        """Nearest first (by id without a location), strictly after the keyset `after`."""
+        query = DirectoryQuery(flt.near, flt.radius_km, flt.specialty, flt.language,
+                               flt.consultation_type)
+        box = (bounding_box(flt.near, flt.radius_km)
+               if flt.near is not None and flt.radius_km is not None else None)
+        with self._uow_factory() as uow:
+            doctors = {d.id: d for d in uow.dermatologists.candidates(
+                box, _lower(flt.specialty), _lower(flt.language))}
+            entries = [DirectoryEntry(doctors[hit.listing.doctor_id], hit.distance_km)
+                       for hit in search([d.listing for d in doctors.values()], query)]
+            entries = [e for e in entries if after is None or e.key > after]
+            if flt.available_from is None or flt.available_to is None:
+                return entries[:limit]
+            start, end = flt.available_from, flt.available_to
+            booked = uow.appointment_queries.active_for_doctors(
+                [e.doctor.id for e in entries], start, end)
+        by_doctor: dict[str, list[Appointment]] = {}
+        for appointment in booked:
+            by_doctor.setdefault(appointment.doctor_id, []).append(appointment)
+        now = self._clock()
+        found: list[DirectoryEntry] = []
+        for entry in entries:
+            if bookable_slots(entry.doctor.availability, start, end, now=now,
+                              booked=by_doctor.get(entry.doctor.id, []),
+                              consultation_type=flt.consultation_type):
+                found.append(entry)
+                if len(found) == limit:
+                    break
+        return found
+
+    def get_many(self, doctor_ids: list[str]) -> list[Dermatologist]:
+        with self._uow_factory() as uow:
+            return uow.dermatologists.get_many(doctor_ids)
+
+
+def _lower(value: str | None) -> str | None:
+    return value.strip().lower() if value and value.strip() else None

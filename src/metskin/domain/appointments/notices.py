@@ -1,0 +1,205 @@
+"""Sending appointment messages (confirmation, reschedule, cancellation, reminders).
+
+Each message goes by email and by SMS as the patient's profile allows (opt-in per channel,
+SMS only with a phone number). Every send has a dedupe key, so a retried or redelivered job
+never sends twice. Reminders are claimed from their table by a periodic scan.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from metskin.domain.accounts.model import User
+from metskin.domain.appointments.catalogue import Dermatologist
+from metskin.domain.appointments.messages import (
+    AppointmentMessage,
+    AppointmentNotice,
+    calendar_attachment,
+    email_context,
+    sms_text,
+)
+from metskin.domain.appointments.model import Appointment, AppointmentStatus, ConsultationType
+from metskin.domain.appointments.reminders import Reminder, ReminderKind, ReminderStatus
+from metskin.domain.errors import DomainError
+from metskin.domain.messages import Job, OutgoingSms
+
+if TYPE_CHECKING:
+    from metskin.domain.notifications import MailRenderer, NotificationService
+    from metskin.domain.ports import Clock, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+SEND_REMINDER_ACTOR = "send_appointment_reminder"
+
+
+@dataclass(frozen=True)
+class MessengerSettings:
+    public_base_url: str
+    organizer_email: str
+    product_name: str = "MetSkin"
+
+    def manage_url(self, appointment_id: str) -> str:
+        return f"{self.public_base_url.rstrip('/')}/appointments/{appointment_id}"
+
+
+@dataclass(frozen=True)
+class _Parties:
+    appointment: Appointment
+    patient: User
+    doctor: Dermatologist
+
+
+class AppointmentMessenger:
+    def __init__(self, uow_factory: UnitOfWorkFactory, notifications: NotificationService,
+                 renderer: MailRenderer, clock: Clock, settings: MessengerSettings) -> None:
+        self._uow_factory = uow_factory
+        self._notifications = notifications
+        self._renderer = renderer
+        self._clock = clock
+        self._settings = settings
+
+    # --- confirmation, reschedule, cancellation --------------------------------------------
+
+    def send_change(self, appointment_id: str, kind: str, sequence: int) -> int:
+        """Send the message for one change; a stale one (the appointment moved on) is dropped.
+
+        Returns how many messages left (0 when already sent, stale or opted out).
+        """
+        message = AppointmentMessage[kind]
+        parties = self._parties(appointment_id)
+        if parties is None:
+            return 0
+        appointment = parties.appointment
+        if message is AppointmentMessage.CANCELLED:
+            if appointment.status is not AppointmentStatus.CANCELLED:
+                return 0
+        elif not appointment.is_active or appointment.sequence != sequence:
+            return 0
+        previous = None
+        if message is AppointmentMessage.RESCHEDULED:
+            previous = appointment.history[sequence - 1][0]
+        reason = appointment.cancel_reason if message is AppointmentMessage.CANCELLED else ""
+        key = f"appt:{appointment.id}:{message.name.lower()}:{sequence}"
+        return self._send(parties, message, key, reason=reason, previous_start=previous)
+
+    # --- reminders -----------------------------------------------------------------------------
+
+    def send_reminder(self, appointment_id: str, kind: str) -> ReminderStatus | None:
+        """Send one claimed reminder and record the outcome. Idempotent."""
+        reminder_kind = ReminderKind(kind)
+        with self._uow_factory() as uow:
+            reminder = uow.reminders.get(appointment_id, reminder_kind)
+        if reminder is None or reminder.status not in (ReminderStatus.QUEUED,
+                                                       ReminderStatus.PENDING):
+            return reminder.status if reminder else None
+        parties = self._parties(appointment_id)
+        now = self._clock()
+        if parties is None or not parties.appointment.is_active:
+            return self._finish(reminder, ReminderStatus.CANCELLED, "appointment not active")
+        if parties.appointment.start != reminder.start_at or reminder.is_stale(now):
+            return self._finish(reminder, ReminderStatus.SKIPPED, "too late or moved")
+        try:
+            sent = self._send(parties, AppointmentMessage.REMINDER, reminder.dedupe_key("{c}"),
+                              hours_before=reminder_kind.hours)
+        except DomainError as error:  # refused by the provider for good
+            return self._finish(reminder, ReminderStatus.FAILED, error.message)
+        status = ReminderStatus.SENT if sent else ReminderStatus.SKIPPED
+        return self._finish(reminder, status, "" if sent else "no channel allowed")
+
+    def give_up_reminder(self, appointment_id: str, kind: str, detail: str) -> None:
+        with self._uow_factory() as uow:
+            reminder = uow.reminders.get(appointment_id, ReminderKind(kind))
+        if reminder is not None and reminder.status is ReminderStatus.QUEUED:
+            self._finish(reminder, ReminderStatus.FAILED, detail)
+
+    def _finish(self, reminder: Reminder, status: ReminderStatus,
+                detail: str) -> ReminderStatus:
+        with self._uow_factory() as uow:
+            current = uow.reminders.get(reminder.appointment_id, reminder.kind)
+            if current is None or current.start_at != reminder.start_at or current.status not in (
+                    ReminderStatus.QUEUED, ReminderStatus.PENDING):
+                return current.status if current else status  # moved or cancelled meanwhile
+            current.status, current.detail = status, detail[:200]
+            current.sent_at = self._clock() if status is ReminderStatus.SENT else None
+            current.claimed_until = None
+            uow.reminders.save(current)
+            uow.commit()
+        return status
+
+    # --- shared ------------------------------------------------------------------------------
+
+    def _parties(self, appointment_id: str) -> _Parties | None:
+        with self._uow_factory() as uow:
+            appointment = uow.appointments.get(appointment_id)
+            if appointment is None:
+                return None
+            patient = uow.users.get(appointment.patient_id)
+            doctor = uow.dermatologists.get(appointment.doctor_id)
+        if patient is None or doctor is None:
+            return None
+        return _Parties(appointment, patient, doctor)
+
+    def _send(self, parties: _Parties, message: AppointmentMessage, key: str, *,
+              reason: str = "", previous_start: datetime | None = None,
+              hours_before: int | None = None) -> int:
+        """`key` may hold `{c}` for the channel; otherwise the channel is appended."""
+        appointment, patient, doctor = parties.appointment, parties.patient, parties.doctor
+        profile = patient.profile
+        notice = AppointmentNotice(
+            name=profile.display_name or patient.email.split("@")[0],
+            doctor_name=doctor.name,
+            practice_name=doctor.practice.name,
+            address=("" if appointment.consultation_type is ConsultationType.VIDEO
+                     else doctor.practice.address),
+            consultation_type=appointment.consultation_type,
+            start_utc=appointment.start,
+            time_zone=profile.time_zone,
+            manage_url=self._settings.manage_url(appointment.id),
+        )
+        sent = 0
+        if profile.email_opt_in:
+            email = self._renderer.render_email(message.template, patient.email, email_context(
+                message, notice, reason=reason, hours_before=hours_before,
+                previous_start_utc=previous_start))
+            invite = calendar_attachment(
+                message, notice, uid=f"{appointment.id}@metskin", end_utc=appointment.end,
+                sequence=appointment.sequence, stamp=self._clock(),
+                organizer_email=self._settings.organizer_email, attendee_email=patient.email)
+            if invite is not None:
+                email = replace(email, attachments=(*email.attachments, invite))
+            sent += self._notifications.send_email_once(_channel_key(key, "email"), email)
+        if profile.sms_opt_in and profile.phone:
+            body = sms_text(message, notice, product_name=self._settings.product_name,
+                            hours_before=hours_before)
+            sent += self._notifications.send_sms_once(_channel_key(key, "sms"),
+                                                      OutgoingSms(profile.phone, body))
+        return sent
+
+
+def _channel_key(key: str, channel: str) -> str:
+    return key.replace("{c}", channel) if "{c}" in key else f"{key}:{channel}"
+
+
+class ReminderScanner:
+    """Claims due reminders and queues one send job each. Safe to run in many processes."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock,
+                 lease: timedelta = timedelta(minutes=10), batch: int = 100) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+        self._lease = lease
+        self._batch = batch
+
+    def scan_once(self) -> int:
+        now = self._clock()
+        with self._uow_factory() as uow:
+            claimed = uow.reminders.claim_due(now, now + self._lease, self._batch)
+            for reminder in claimed:
+                uow.defer(Job(SEND_REMINDER_ACTOR, {"appointment_id": reminder.appointment_id,
+                                                    "kind": reminder.kind.value}))
+            uow.commit()
+        if claimed:
+            log.info("reminders claimed", extra={"count": len(claimed)})
+        return len(claimed)

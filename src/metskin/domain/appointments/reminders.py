@@ -1,0 +1,67 @@
+"""Appointment reminders: rows written with the booking, claimed by a scanner when due.
+
+Each appointment has at most one reminder per kind (24 h and 1 h before). Booking creates them
+in the same transaction as the appointment, a reschedule moves them, a cancellation cancels
+them, so a crash can neither lose nor duplicate one. The dedupe key holds the start time, so a
+moved appointment gets fresh reminders while a resent one is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from metskin.domain.appointments.model import Appointment
+
+
+class ReminderKind(Enum):
+    DAY_BEFORE = "24h"
+    HOUR_BEFORE = "1h"
+
+    @property
+    def before(self) -> timedelta:
+        return timedelta(hours=self.hours)
+
+    @property
+    def hours(self) -> int:
+        return 24 if self is ReminderKind.DAY_BEFORE else 1
+
+
+class ReminderStatus(Enum):
+    PENDING = "PENDING"  # waiting for due_at
+    QUEUED = "QUEUED"  # claimed by a scanner, a send job is on its way (until the lease ends)
+    SENT = "SENT"
+    CANCELLED = "CANCELLED"  # the appointment was cancelled
+    SKIPPED = "SKIPPED"  # too late to be useful, or the person opted out of every channel
+    FAILED = "FAILED"  # the provider refused it, or retries ran out
+
+
+@dataclass
+class Reminder:
+    appointment_id: str
+    kind: ReminderKind
+    due_at: datetime  # UTC
+    start_at: datetime  # the appointment start it reminds of (UTC)
+    status: ReminderStatus = ReminderStatus.PENDING
+    attempts: int = 0
+    claimed_until: datetime | None = None
+    sent_at: datetime | None = None
+    detail: str = ""
+
+    def dedupe_key(self, channel: str) -> str:
+        return (f"appt:{self.appointment_id}:reminder:{self.kind.value}:"
+                f"{self.start_at.isoformat()}:{channel}")
+
+    def is_stale(self, now: datetime) -> bool:
+        """Useless now: the appointment has started, or a 24 h reminder is inside the last hour
+        (the 1 h reminder says it better)."""
+        if now >= self.start_at:
+            return True
+        return self.kind is ReminderKind.DAY_BEFORE and now >= self.start_at - timedelta(hours=1)
+
+
+def plan_reminders(appointment: Appointment, now: datetime) -> list[Reminder]:
+    """The reminders an appointment needs from `now`: each kind whose time is still ahead."""
+    return [Reminder(appointment.id, kind, appointment.start - kind.before, appointment.start)
+            for kind in ReminderKind if appointment.start - kind.before > now]

@@ -1,0 +1,82 @@
+"""Consent to share analyses with a dermatologist, and the audit trail of what they read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from metskin.domain.errors import DomainError, ValidationFailed
+
+DEFAULT_SHARE_DAYS = 90
+MAX_SHARE_DAYS = 730
+
+
+class NotShared(DomainError):
+    code = "NOT_SHARED"
+
+
+class ShareScope(Enum):
+    ALL = "ALL"  # every analysis of the patient, past and future, while the share lasts
+    ANALYSIS = "ANALYSIS"  # one analysis
+
+
+class Resource(Enum):
+    """What a dermatologist read; the patient sees these in their access log."""
+
+    ANALYSIS = "ANALYSIS"
+    REFERRAL = "REFERRAL"
+    PROFILE = "PROFILE"
+
+
+@dataclass
+class Share:
+    id: str
+    patient_id: str
+    doctor_id: str
+    scope: ShareScope
+    analysis_id: str | None
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if (self.scope is ShareScope.ANALYSIS) != (self.analysis_id is not None):
+            raise ValidationFailed("a one-analysis share names exactly one analysis",
+                                   field="analysisId")
+
+    def is_active(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at
+
+    def covers(self, analysis_id: str, now: datetime) -> bool:
+        return self.is_active(now) and (self.scope is ShareScope.ALL
+                                        or self.analysis_id == analysis_id)
+
+    def revoke(self, now: datetime) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = now
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    """One read of patient data by a dermatologist: who, what, when."""
+
+    doctor_id: str
+    patient_id: str
+    resource: Resource
+    resource_id: str
+    at: datetime
+    id: int | None = None
+
+
+def share_expiry(now: datetime, expires_at: datetime | None) -> datetime:
+    """The requested expiry, or the default; it must lie in the future and within two years."""
+    if expires_at is None:
+        return now + timedelta(days=DEFAULT_SHARE_DAYS)
+    if expires_at.tzinfo is None:
+        raise ValidationFailed("expiresAt needs a time zone", field="expiresAt")
+    if expires_at <= now or expires_at > now + timedelta(days=MAX_SHARE_DAYS):
+        raise ValidationFailed(
+            f"expiresAt must be in the future and within {MAX_SHARE_DAYS} days",
+            field="expiresAt")
+    return expires_at

@@ -1,0 +1,134 @@
+"""Referral use cases: triage an analysis against the person's history, store the referral."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.records import Analysis, AnalysisStatus
+from metskin.domain.errors import Conflict, DomainError, Forbidden, NotFound
+from metskin.domain.referrals.model import Answers, ReferralRecord
+from metskin.domain.referrals.snapshots import snapshot_from_result
+from metskin.domain.referrals.triage import triage
+
+if TYPE_CHECKING:
+    from metskin.domain.ports import Clock, UnitOfWork, UnitOfWorkFactory
+
+HISTORY_LIMIT = 30  # earlier analyses the evolution rules look at
+
+
+class ReferralNotFound(NotFound):
+    code = "REFERRAL_NOT_FOUND"
+
+
+class AnalysisNotReady(DomainError):
+    code = "ANALYSIS_NOT_READY"
+
+
+class ReferralRepository(Protocol):
+    def add(self, record: ReferralRecord) -> None: ...
+    def get(self, referral_id: str) -> ReferralRecord | None: ...
+    def get_for_analysis(self, analysis_id: str) -> ReferralRecord | None: ...
+    def save(self, record: ReferralRecord) -> None: ...
+
+    def list_for_patient(self, patient_id: str, before: tuple[datetime, str] | None,
+                         limit: int) -> list[ReferralRecord]:
+        """Newest first, strictly before the keyset."""
+        ...
+
+    def get_many(self, referral_ids: list[str]) -> list[ReferralRecord]: ...
+
+
+class ReferralService:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+
+    def for_analysis(self, patient_id: str, analysis_id: str) -> ReferralRecord | None:
+        """The analysis' referral, triaged from the analysis and history the first time.
+
+        None means no rule fired: no referral is suggested.
+        """
+        with self._uow_factory() as uow:
+            analysis = self._own_done_analysis(uow, patient_id, analysis_id)
+            stored = uow.referrals.get_for_analysis(analysis_id)
+            if stored is not None:
+                return stored
+            record = self._triaged(uow, analysis, None, None)
+            if record is None:
+                return None
+            uow.referrals.add(record)
+            try:
+                uow.commit()
+            except Conflict:  # a parallel request stored it first
+                return self._stored(analysis_id)
+            return record
+
+    def submit_answers(self, patient_id: str, analysis_id: str,
+                       answers: Answers) -> ReferralRecord | None:
+        """Triage again with the questionnaire; the stored referral takes the new outcome."""
+        with self._uow_factory() as uow:
+            analysis = self._own_done_analysis(uow, patient_id, analysis_id)
+            stored = uow.referrals.get_for_analysis(analysis_id)
+            record = self._triaged(uow, analysis, answers, stored)
+            if record is None:
+                return None
+            if stored is None:
+                uow.referrals.add(record)
+            else:
+                uow.referrals.save(record)
+            uow.commit()
+            return record
+
+    def mine(self, patient_id: str, before: tuple[datetime, str] | None,
+             limit: int) -> list[ReferralRecord]:
+        with self._uow_factory() as uow:
+            return uow.referrals.list_for_patient(patient_id, before, limit)
+
+    def get_for_viewer(self, viewer_id: str, role: Role, referral_id: str) -> ReferralRecord:
+        with self._uow_factory() as uow:
+            record = uow.referrals.get(referral_id)
+        if record is None:
+            raise ReferralNotFound("No such referral.", field="referralId")
+        if record.patient_id != viewer_id and role is not Role.ADMIN:
+            raise Forbidden("This referral belongs to someone else.")
+        return record
+
+    def get_many(self, referral_ids: list[str]) -> list[ReferralRecord]:
+        with self._uow_factory() as uow:
+            return uow.referrals.get_many(referral_ids)
+
+    def _stored(self, analysis_id: str) -> ReferralRecord | None:
+        with self._uow_factory() as uow:
+            return uow.referrals.get_for_analysis(analysis_id)
+
+    def _own_done_analysis(self, uow: UnitOfWork, patient_id: str, analysis_id: str) -> Analysis:
+        analysis = uow.analyses.get(analysis_id)
+        if analysis is None or analysis.owner_id != patient_id:
+            raise NotFound("No such analysis in your history.", field="analysisId")
+        if analysis.status is not AnalysisStatus.DONE:
+            raise AnalysisNotReady("The analysis has not finished yet.", field="analysisId")
+        return analysis
+
+    def _triaged(self, uow: UnitOfWork, analysis: Analysis, answers: Answers | None,
+                 stored: ReferralRecord | None) -> ReferralRecord | None:
+        earlier = [a for a in uow.analyses.list_for_owner(
+            analysis.owner_id, (analysis.created_at, analysis.id), HISTORY_LIMIT)
+            if a.status is AnalysisStatus.DONE]
+        results = uow.analyses.get_results([analysis.id, *(a.id for a in earlier)])
+        if analysis.id not in results:
+            raise AnalysisNotReady("The analysis has no result.", field="analysisId")
+        current = snapshot_from_result(analysis.created_at, results[analysis.id][0])
+        history = [snapshot_from_result(a.created_at, results[a.id][0])
+                   for a in earlier if a.id in results]
+        outcome = triage(current, history, answers)
+        if outcome.referral is None:
+            return stored
+        now = self._clock()
+        if stored is not None:
+            stored.referral, stored.answers, stored.updated_at = outcome.referral, answers, now
+            return stored
+        return ReferralRecord(str(uuid.uuid4()), analysis.owner_id, analysis.id,
+                              outcome.referral, now, now, answers)

@@ -1,0 +1,49 @@
+"""Analysis snapshots from stored analysis results (the dict of `AnalysisResult.to_dict()`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from metskin.domain.referrals.model import ACNE, AnalysisSnapshot, PigmentedSpot
+
+
+def snapshot_from_result(taken_at: datetime, result: Mapping[str, Any]) -> AnalysisSnapshot:
+    """Scores, regions and counts the rules read. Unknown or missing values stay unknown.
+
+    `spots` (a list of {x, y, area, darkness}) is read when the engine reports spot positions;
+    without it the spot rules see "not measured" and stay silent.
+    """
+    concerns: dict[str, float] = {}
+    regions: dict[str, dict[str, float]] = {}
+    lesions: int | None = None
+    nodules: int | None = None
+    for name, item in (result.get("concerns") or {}).items():
+        if not isinstance(item, Mapping) or not isinstance(item.get("score"), int | float):
+            continue
+        concerns[name] = float(item["score"])
+        for region, value in (item.get("regions") or {}).items():
+            regions.setdefault(region, {})[name] = float(value)
+        measurements = item.get("measurements") or {}
+        if name == ACNE:
+            lesions = _count(measurements.get("lesion_count"))
+            nodules = _count(measurements.get("nodule_count"))
+    return AnalysisSnapshot(taken_at, concerns, regions, lesions, nodules, _spots(result))
+
+
+def _count(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) else None
+
+
+def _spots(result: Mapping[str, Any]) -> tuple[PigmentedSpot, ...] | None:
+    raw = result.get("spots")
+    if not isinstance(raw, list):
+        return None
+    return tuple(PigmentedSpot(_num(s.get("x")), _num(s.get("y")), _num(s.get("area")),
+                               _num(s.get("darkness")))
+                 for s in raw if isinstance(s, Mapping))
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
