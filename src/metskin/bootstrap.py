@@ -14,7 +14,10 @@ from metskin.adapters.db.uow import SqlUnitOfWork
 from metskin.adapters.events.memory import InMemoryEventBus
 from metskin.adapters.events.redis_bus import RedisEventBus
 from metskin.adapters.ml.holder import LearnedRankers
+from metskin.adapters.notify.composite import CompositeNotifier
 from metskin.adapters.notify.outbox import FileOutbox
+from metskin.adapters.notify.sendgrid_mail import SendGridEmailSender
+from metskin.adapters.notify.sms import HttpSmsSender
 from metskin.adapters.notify.templates import JinjaMailRenderer
 from metskin.adapters.queue.dramatiq_queue import DramatiqJobQueue
 from metskin.adapters.security.passwords import Argon2Hasher
@@ -30,12 +33,21 @@ from metskin.domain.analysis.media import MediaLimits
 from metskin.domain.analysis.pipeline import AnalysisService, MediaService
 from metskin.domain.analysis.pipeline_ports import AnalysisEngine
 from metskin.domain.analysis.storage import MediaStorage
+from metskin.domain.appointments.booking import AppointmentService
+from metskin.domain.appointments.consent import SharingService
+from metskin.domain.appointments.finder import DirectoryService
+from metskin.domain.appointments.notices import (
+    AppointmentMessenger,
+    MessengerSettings,
+    ReminderScanner,
+)
 from metskin.domain.clock import utc_now
 from metskin.domain.messages import Event, Job
 from metskin.domain.notifications import NotificationService
 from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier, UnitOfWork
 from metskin.domain.recommendations.rules import load_safety_rules
 from metskin.domain.recommendations.service import RecommendationService
+from metskin.domain.referrals.service import ReferralService
 from metskin.settings import Settings, get_settings
 from metskin.workers.actors import declare_actors
 from metskin.workers.broker import make_broker
@@ -59,6 +71,12 @@ class Container:
     analyses: AnalysisService = field(init=False)
     media_urls: MediaUrlSigner = field(init=False)
     recommendations: RecommendationService = field(init=False)
+    appointments: AppointmentService = field(init=False)
+    directory: DirectoryService = field(init=False)
+    referrals: ReferralService = field(init=False)
+    sharing: SharingService = field(init=False)
+    messenger: AppointmentMessenger = field(init=False)
+    reminder_scanner: ReminderScanner = field(init=False)
     _worker: dramatiq.Worker | None = field(default=None, init=False)
 
     def new_uow(self) -> UnitOfWork:
@@ -123,6 +141,28 @@ def media_limits(settings: Settings) -> MediaLimits:
     )
 
 
+def make_notifier(settings: Settings) -> Notifier:
+    """SendGrid and the SMS provider where configured; the file outbox for the rest."""
+    email = (
+        SendGridEmailSender(
+            settings.sendgrid_api_key.get_secret_value(), settings.mail_from, settings.sendgrid_host
+        )
+        if settings.sendgrid_api_key.get_secret_value()
+        else None
+    )
+    sms = (
+        HttpSmsSender(
+            settings.sms_base_url,
+            settings.sms_account_sid,
+            settings.sms_auth_token.get_secret_value(),
+            settings.sms_from,
+        )
+        if settings.uses_sms_provider
+        else None
+    )
+    return CompositeNotifier(email, sms, fallback=FileOutbox(settings.outbox_dir))
+
+
 def bootstrap(
     settings: Settings | None = None,
     *,
@@ -139,7 +179,7 @@ def bootstrap(
         engine=make_engine(settings.effective_database_url),
         broker=make_broker(settings),
         events=events,
-        notifier=notifier or FileOutbox(settings.outbox_dir),
+        notifier=notifier or make_notifier(settings),
         clock=clock,
         storage=make_storage(settings),
     )
@@ -160,8 +200,14 @@ def bootstrap(
     container.media = MediaService(
         container.new_uow, container.storage, MediaPreparerAdapter(), media_limits(settings), clock
     )
+    container.sharing = SharingService(container.new_uow, clock)
     container.analyses = AnalysisService(
-        container.new_uow, container.storage, engine or VisionEngine(), events, clock
+        container.new_uow,
+        container.storage,
+        engine or VisionEngine(),
+        events,
+        clock,
+        access=container.sharing.allows_analysis,
     )
     container.media_urls = MediaUrlSigner(
         settings.secret_key.get_secret_value(), timedelta(seconds=settings.media_url_ttl_seconds)
@@ -174,5 +220,21 @@ def bootstrap(
         ranker_for=LearnedRankers(settings.models_dir),
     )
     container.analyses.add_step_after_measuring(container.recommendations.after_measuring)
+    wire_care_path(container)
     declare_actors(container.broker, container)
     return container
+
+
+def wire_care_path(container: Container) -> None:
+    settings, clock = container.settings, container.clock
+    container.appointments = AppointmentService(container.new_uow, clock)
+    container.directory = DirectoryService(container.new_uow, clock)
+    container.referrals = ReferralService(container.new_uow, clock)
+    container.messenger = AppointmentMessenger(
+        container.new_uow,
+        container.notifications,
+        JinjaMailRenderer(),
+        clock,
+        MessengerSettings(settings.public_base_url, settings.calendar_organizer_email),
+    )
+    container.reminder_scanner = ReminderScanner(container.new_uow, clock)

@@ -9,6 +9,7 @@ from importlib import resources
 from metskin.bootstrap import Container
 from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.service import EmailTaken
+from metskin.seed_care import seed_dermatologists
 
 DEMO_PASSWORD = "demo-skin-2026!"
 DEMO_ACCOUNTS = (
@@ -38,3 +39,4 @@ def seed_catalog(container: Container) -> Iterator[str]:
 def seed_all(container: Container) -> Iterator[str]:
     yield from seed_accounts(container)
     yield from seed_catalog(container)
+    yield from seed_dermatologists(container, DEMO_PASSWORD)

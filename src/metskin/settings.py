@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     mail_from: str = "MetSkin <no-reply@metskin.local>"
     sendgrid_api_key: SecretStr = SecretStr("")
     sendgrid_host: str = "https://api.sendgrid.com"
+    sms_base_url: str = ""  # a Twilio-style API, e.g. https://api.twilio.com; empty: outbox
+    sms_account_sid: str = ""
+    sms_auth_token: SecretStr = SecretStr("")
+    sms_from: str = ""  # E.164 sender number
+    public_base_url: str = "http://127.0.0.1:8000"  # links in messages (manage appointment)
+    calendar_organizer_email: str = "appointments@metskin.local"
+    reminder_scan_seconds: float = Field(default=30.0, gt=0)
     worker_threads: int = Field(default=2, ge=1)
     queue_heartbeat_timeout_ms: int = 60_000  # a dead worker's jobs are requeued after this
     queue_maintenance_chance: int = 1_000  # per million broker commands
@@ -71,6 +78,11 @@ class Settings(BaseSettings):
     @property
     def outbox_dir(self) -> Path:
         return self.var_dir / "outbox"
+
+    @property
+    def uses_sms_provider(self) -> bool:
+        return bool(self.sms_base_url and self.sms_account_sid and self.sms_from
+                    and self.sms_auth_token.get_secret_value())
 
     @property
     def uses_redis(self) -> bool:

@@ -22,7 +22,9 @@ ActorSpec = tuple[Callable[..., None], dict[str, Any]]  # function, Dramatiq opt
 
 def declare_actors(broker: dramatiq.Broker, container: Container) -> dict[str, dramatiq.Actor]:
     """Declares every component's actors on `broker` (ids in, idempotent, retried)."""
-    specs = core_actors(container)
+    from metskin.workers.care_actors import care_actors
+
+    specs = core_actors(container) + care_actors(container)
     actors: dict[str, dramatiq.Actor] = {}
     for fn, options in specs:
         decorate = dramatiq.actor(

@@ -121,11 +121,11 @@ class SharingService:
                 uow.commit()
         return allowed
 
-    def allows_analysis(self, uow: UnitOfWork, viewer_id: str, role: Role,
+    def allows_analysis(self, uow: UnitOfWork, viewer_id: str, viewer_role: Role,
                         analysis: Analysis) -> bool:
         """The access check of `AnalysisService`: an active share, and the read is audited
         in the caller's unit of work (committed with it)."""
-        if role is not Role.DERMATOLOGIST:
+        if viewer_role is not Role.DERMATOLOGIST:
             return False
         now = self._clock()
         shares = uow.shares.active_between(analysis.owner_id, viewer_id, now)

@@ -92,6 +92,13 @@ class DirectoryService:
         with self._uow_factory() as uow:
             return uow.dermatologists.get_many(doctor_ids)
 
+    def publish(self, profile: Dermatologist) -> None:
+        """Create or replace a practice profile (its id is the dermatologist's user id)."""
+        with self._uow_factory() as uow:
+            uow.dermatologists.upsert(profile, self._clock())
+            uow.commit()
+
 
 def _lower(value: str | None) -> str | None:
     return value.strip().lower() if value and value.strip() else None
+
