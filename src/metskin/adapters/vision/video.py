@@ -1,7 +1,11 @@
-"""Video frame sampler on OpenCV: grabs every frame, decodes only the sampled ones."""
+"""Video frame sampler on OpenCV: grabs every frame, converts only the sampled ones, in a
+background thread so that decoding overlaps with the analysis of the previous frames."""
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +15,8 @@ import numpy as np
 from metskin.domain.analysis.errors import UnreadableMedia
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".3gp"})
+PREFETCH = 4  # decoded frames waiting for the consumer (each 1080p frame is 6 MB)
+_DONE = object()
 
 
 def is_video(path: Path) -> bool:
@@ -49,17 +55,41 @@ class VideoFrames:
 
     def __iter__(self) -> Iterator[np.ndarray]:
         capture = self._open()
-        index, next_pick, yielded = 0, 0.0, 0
+        waiting: queue.Queue[object] = queue.Queue(maxsize=PREFETCH)
+        stop = threading.Event()
+        worker = threading.Thread(target=self._decode, args=(capture, waiting, stop),
+                                  name="video-decode", daemon=True)
+        worker.start()
+        yielded = 0
         try:
-            while yielded < self._max_frames and capture.grab():
-                if index >= next_pick:
-                    ok, bgr = capture.retrieve()
-                    if ok:
-                        yielded += 1
-                        yield cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-                    next_pick += self._step
-                index += 1
+            while (item := waiting.get()) is not _DONE:
+                if isinstance(item, BaseException):
+                    raise item
+                yielded += 1
+                yield item  # type: ignore[misc]
         finally:
+            stop.set()
+            while worker.is_alive():  # unblock a producer waiting on a full queue
+                with contextlib.suppress(queue.Empty):
+                    waiting.get(timeout=0.05)
             capture.release()
         if yielded == 0:
             raise UnreadableMedia(f"No frame could be decoded from {self.path.name}.")
+
+    def _decode(self, capture: cv2.VideoCapture, waiting: queue.Queue[object],
+                stop: threading.Event) -> None:
+        """Producer: grabs every frame (cheap), converts the sampled ones to RGB."""
+        index, next_pick, produced = 0, 0.0, 0
+        try:
+            while produced < self._max_frames and not stop.is_set() and capture.grab():
+                if index >= next_pick:
+                    ok, bgr = capture.retrieve()
+                    if ok:
+                        produced += 1
+                        waiting.put(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+                    next_pick += self._step
+                index += 1
+        except Exception as error:  # handed to the consumer, raised in its thread
+            waiting.put(error)
+        finally:
+            waiting.put(_DONE)
