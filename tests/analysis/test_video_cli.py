@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import cv2
@@ -131,3 +133,25 @@ def test_cli_fails_clearly_without_a_face(app, tmp_path) -> None:
     cv2.imwrite(str(empty), np.full((300, 300, 3), 128, dtype=np.uint8))
     run = CliRunner().invoke(app, ["analyze", str(empty)])
     assert run.exit_code != 0 and "NO_FACE" in run.output
+
+
+def test_frames_are_gated_small_but_measured_at_full_size(landmarker, tmp_path) -> None:
+    """The gate sees a 480 px copy; the chosen frames are measured on the full frame, so the
+    geometry is in the returned frame's pixels and matches a photo analysis of that frame."""
+    big = [cv2.resize(frame, (1200, 1200)) for frame in face_clip(5, count=12)]
+    result = analyse_frames(VideoFrames(write_video(tmp_path / "big.mp4", big)), landmarker,
+                            best_n=2)
+    assert result.ok and result.frame is not None and result.frame.shape[:2] == (1200, 1200)
+    single = analyse_image(result.frame, landmarker)
+    assert result.geometry is not None and single.geometry is not None
+    assert np.abs(np.subtract(result.geometry.box, single.geometry.box)).max() < 12
+
+
+def test_stopping_early_ends_the_decoding_thread(tmp_path) -> None:
+    frames = iter(VideoFrames(write_video(tmp_path / "clip.mp4", face_clip(6)), fps=12.0))
+    assert next(frames).shape == (480, 480, 3)
+    frames.close()  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 5
+    while any(t.name == "video-decode" for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "the decoding thread did not stop"
+        time.sleep(0.01)
