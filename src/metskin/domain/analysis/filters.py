@@ -44,16 +44,18 @@ def masked_blur(image: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray
 def shrink(rgb: np.ndarray, long_side: int) -> np.ndarray:
     """A copy whose long side is at most `long_side`, or the image itself.
 
-    Strong reductions go bilinear to twice the size and then area-average 2x2, which costs a
-    fraction of a general area resize and still averages every output pixel over 4 samples.
+    For landmarks and whole-image statistics, not for measuring: mild reductions are bilinear;
+    strong ones go bilinear to twice the size and then area-average 2x2, a fraction of the cost
+    of a general area resize that still averages every output pixel over 4 samples.
     """
     height, width = rgb.shape[:2]
     factor = long_side / max(height, width)
     if factor >= 1:
         return rgb
     size = (max(1, round(width * factor)), max(1, round(height * factor)))
-    if factor < 0.5:
-        rgb = cv2.resize(rgb, (2 * size[0], 2 * size[1]), interpolation=cv2.INTER_LINEAR)
+    if factor >= 0.5:
+        return cv2.resize(rgb, size, interpolation=cv2.INTER_LINEAR)
+    rgb = cv2.resize(rgb, (2 * size[0], 2 * size[1]), interpolation=cv2.INTER_LINEAR)
     return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
 
 

@@ -83,11 +83,12 @@ def central_band(linear: np.ndarray, censored: np.ndarray) -> np.ndarray:
     When more than half are censored the band is the brightest measurable pixels (biased dark,
     and the quality gate reports the overexposure)."""
     key = np.where(censored, np.inf, linear @ colour.LUMA)
-    order = np.argsort(key, kind="stable")
     measurable = int((~censored).sum())
-    half = max(1, round(BAND * len(order) / 2))
-    centre = min(len(order) // 2, measurable - half)
-    return order[max(0, centre - half): max(1, centre + half)]
+    half = max(1, round(BAND * len(key) / 2))
+    centre = min(len(key) // 2, measurable - half)
+    low, high = max(0, centre - half), min(len(key), max(1, centre + half))
+    order = np.argpartition(key, (low, high - 1))  # ranks low and high - 1 in place, O(n)
+    return order[low:high]
 
 
 def tone_from_lab(
