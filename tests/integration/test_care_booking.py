@@ -59,9 +59,9 @@ def make_patient(container: Container, email: str, **profile: object) -> User:
     return user
 
 
-def day_slots(days_ahead: int = 3) -> list[datetime]:
+def day_slots(days_ahead: int = 3, now: datetime | None = None) -> list[datetime]:
     """The ten slot starts of one London day a few days ahead (UTC)."""
-    day = (datetime.now(UTC) + timedelta(days=days_ahead)).astimezone(LONDON).date()
+    day = ((now or datetime.now(UTC)) + timedelta(days=days_ahead)).astimezone(LONDON).date()
     first = datetime.combine(day, time(9), tzinfo=LONDON).astimezone(UTC)
     return [first + timedelta(minutes=30 * i) for i in range(SLOTS_PER_DAY)]
 

@@ -13,8 +13,10 @@ from strawberry.dataloader import DataLoader
 from metskin.bootstrap import Container
 from metskin.domain.accounts.model import Role, User
 from metskin.domain.analysis.records import Media
+from metskin.domain.appointments.catalogue import Dermatologist
 from metskin.domain.errors import DomainError, Unauthenticated
 from metskin.domain.recommendations.catalog import Product
+from metskin.domain.referrals.model import ReferralRecord
 
 T = TypeVar("T")
 
@@ -67,6 +69,29 @@ def make_product_loader(container: Container) -> DataLoader[str, Product | None]
     return DataLoader(load_fn=load)
 
 
+def make_dermatologist_loader(container: Container) -> DataLoader[str, Dermatologist | None]:
+    async def load(ids: list[str]) -> list[Dermatologist | None]:
+        found = await run_sync(container.directory.get_many, list(ids))
+        by_id = {doctor.id: doctor for doctor in found}
+        return [by_id.get(doctor_id) for doctor_id in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def make_referral_loader(context: Context) -> DataLoader[str, ReferralRecord | None]:
+    """Only referrals the viewer may read; a dermatologist's reads are audited in one batch."""
+
+    async def load(ids: list[str]) -> list[ReferralRecord | None]:
+        viewer = context.require_viewer()
+        found = await run_sync(
+            context.container.sharing.referrals_for, viewer.user_id, viewer.role, list(ids)
+        )
+        by_id = {record.id: record for record in found}
+        return [by_id.get(referral_id) for referral_id in ids]
+
+    return DataLoader(load_fn=load)
+
+
 @dataclass
 class Context:
     container: Container
@@ -79,12 +104,16 @@ class Context:
     media_loader: DataLoader[str, Media | None] = field(init=False)
     result_loader: DataLoader[str, StoredResult | None] = field(init=False)
     product_loader: DataLoader[str, Product | None] = field(init=False)
+    dermatologist_loader: DataLoader[str, Dermatologist | None] = field(init=False)
+    referral_loader: DataLoader[str, ReferralRecord | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.user_loader = make_user_loader(self.container)
         self.media_loader = make_media_loader(self.container)
         self.result_loader = make_result_loader(self.container)
         self.product_loader = make_product_loader(self.container)
+        self.dermatologist_loader = make_dermatologist_loader(self.container)
+        self.referral_loader = make_referral_loader(self)
 
     def require_viewer(self) -> Viewer:
         if self.viewer is None:

@@ -22,6 +22,7 @@ from metskin.graphql.types.analysis import (
     AnalysisQueries,
     AnalysisSubscriptions,
 )
+from metskin.graphql.types.care import CareMutations, CareQueries, CareSubscriptions
 from metskin.graphql.types.recommendations import (
     RecommendationMutations,
     RecommendationQueries,
@@ -30,19 +31,21 @@ from metskin.settings import Settings
 
 
 @strawberry.type(description="Read operations.")
-class Query(AccountQueries, AnalysisQueries, RecommendationQueries):
+class Query(AccountQueries, AnalysisQueries, RecommendationQueries, CareQueries):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
         return True
 
 
 @strawberry.type(description="Write operations.")
-class Mutation(AccountMutations, AnalysisMutations, RecommendationMutations):
+class Mutation(
+    AccountMutations, AnalysisMutations, RecommendationMutations, CareMutations
+):
     pass
 
 
 @strawberry.type(description="Live updates over graphql-transport-ws.")
-class Subscription(AnalysisSubscriptions):
+class Subscription(AnalysisSubscriptions, CareSubscriptions):
     pass
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from metskin.domain.appointments.dashboard import DashboardEventKind, wake_up
+from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind, wake_up
 from metskin.domain.appointments.errors import (
     AppointmentNotFound,
     DermatologistNotFound,
@@ -114,6 +114,15 @@ class AppointmentService:
             raise ValidationFailed("The range must be positive and at most 92 days.", field="to")
         with self._uow_factory() as uow:
             return uow.appointment_queries.list_for_doctor(doctor_id, start, end, limit)
+
+    def dashboard_events(self, doctor_id: str, after_id: int,
+                         limit: int) -> list[DashboardEvent]:
+        with self._uow_factory() as uow:
+            return uow.dashboard_events.after(doctor_id, after_id, limit)
+
+    def last_dashboard_event(self, doctor_id: str) -> DashboardEvent | None:
+        with self._uow_factory() as uow:
+            return uow.dashboard_events.last(doctor_id)
 
     def _take_referral(self, uow: UnitOfWork, patient_id: str, referral_id: str,
                        doctor_id: str, now: datetime) -> None:

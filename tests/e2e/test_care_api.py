@@ -1,0 +1,394 @@
+"""The care path through GraphQL: directory, slots, booking, referrals, sharing, audit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event
+
+from metskin.bootstrap import Container, bootstrap
+from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.records import Analysis, AnalysisStatus, Media, MediaKind, Stage
+from metskin.domain.appointments.catalogue import load_dermatologists
+from metskin.graphql.app import create_app
+from metskin.settings import Settings
+from tests.e2e.conftest import PASSWORD, GraphQLClient
+from tests.fakes import FakeClock
+from tests.integration.test_care_booking import day_slots, every_day, make_doctor
+
+LONDON_EYE = {"lat": 51.5033, "lon": -0.1196}
+
+DIRECTORY = """query($filter: DermatologistFilter, $first: Int!, $after: String) {
+  dermatologists(filter: $filter, first: $first, after: $after) {
+    edges { node { id name distanceKm specialties languages timeZone
+                   practice { city } fee { amount currency } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+MY_APPOINTMENTS = """query($first: Int!, $after: String) {
+  myAppointments(first: $first, after: $after) {
+    edges { node { id status start startLocal timeZone reschedules
+                   dermatologist { name practice { city } } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+BOOK = """mutation($input: BookAppointmentInput!) {
+  bookAppointment(input: $input) { id status start startLocal timeZone referral { urgency } }
+}"""
+
+
+def seed_directory(container: Container) -> dict[str, str]:
+    """Every demo dermatologist as a user with a practice; slug -> user id."""
+    ids = {}
+    for doctor in load_dermatologists():
+        user = container.accounts.register(doctor.email, PASSWORD, doctor.name,
+                                           Role.DERMATOLOGIST)
+        container.directory.publish(replace(doctor, id=user.id,
+                                            availability=every_day(user.id, doctor.time_zone)))
+        ids[doctor.id] = user.id
+    return ids
+
+
+async def login(client: GraphQLClient, email: str) -> None:
+    data = await client.data(
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+        e=email, p=PASSWORD)
+    client.token = data["login"]["accessToken"]
+
+
+def count_selects(container: Container) -> list[str]:
+    statements: list[str] = []
+    event.listen(container.engine, "before_cursor_execute",
+                 lambda *args: statements.append(args[2]))
+    return statements
+
+
+async def test_directory_is_sorted_by_distance_filtered_and_paged(
+    client: GraphQLClient, container: Container
+) -> None:
+    seed_directory(container)
+    near = {"near": {**LONDON_EYE, "radiusKm": 30}}
+    page = (await client.data(DIRECTORY, filter=near, first=50))["dermatologists"]
+    nodes = [edge["node"] for edge in page["edges"]]
+    assert {n["practice"]["city"] for n in nodes} == {"London"} and len(nodes) == 7
+    distances = [n["distanceKm"] for n in nodes]
+    assert distances == sorted(distances) and distances[-1] <= 30
+
+    german = (await client.data(DIRECTORY, filter={"language": "DE"}, first=50))
+    assert {e["node"]["practice"]["city"] for e in german["dermatologists"]["edges"]} >= {
+        "Berlin"}
+    acne = (await client.data(DIRECTORY, filter={**near, "specialty": "acne"}, first=50))
+    assert all("acne" in e["node"]["specialties"] for e in acne["dermatologists"]["edges"])
+
+    names, after = [], None
+    while True:
+        result = (await client.data(DIRECTORY, filter={"near": LONDON_EYE}, first=5,
+                                    after=after))["dermatologists"]
+        names += [edge["node"]["distanceKm"] for edge in result["edges"]]
+        if not result["pageInfo"]["hasNextPage"]:
+            break
+        after = result["pageInfo"]["endCursor"]
+    assert len(names) == 32 and names == sorted(names)
+
+    statements = count_selects(container)
+
+    async def selects(first: int) -> int:
+        statements.clear()
+        await client.data(DIRECTORY, filter={"near": LONDON_EYE}, first=first)
+        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+
+    assert await selects(2) == await selects(30)
+    assert await client.error_codes(DIRECTORY, first=101) == ["VALIDATION_FAILED"]
+
+
+async def test_availability_filter_and_slots_in_the_viewers_zone(
+    client: GraphQLClient, container: Container
+) -> None:
+    ids = seed_directory(container)
+    await client.register("pat@example.com")
+    await client.data("mutation { updateProfile(input: {timeZone: \"America/New_York\"}) "
+                      "{ id } }")
+    slots = day_slots()
+    start = slots[0]
+    window = {"availableFrom": start.isoformat(),
+              "availableTo": (start + timedelta(minutes=30)).isoformat()}
+    london = ids["derm-london-01"]
+    free = await client.data(
+        """query($id: ID!, $from: DateTime!, $to: DateTime!) {
+             availableSlots(dermatologistId: $id, from: $from, to: $to) {
+               start startLocal timeZone } }""",
+        id=london, **{"from": start.isoformat(), "to": slots[-1].isoformat()})
+    first = free["availableSlots"][0]
+    assert first["timeZone"] == "America/New_York"
+    assert datetime.fromisoformat(first["startLocal"]) == start
+    assert datetime.fromisoformat(first["startLocal"]).utcoffset() in (
+        timedelta(hours=-5), timedelta(hours=-4))
+
+    before = (await client.data(DIRECTORY, filter={**window, "near": {**LONDON_EYE,
+                                                                     "radiusKm": 30}},
+                                first=50))["dermatologists"]["edges"]
+    assert london in [e["node"]["id"] for e in before]
+    await client.data(BOOK, input={"slotStart": start.isoformat(), "dermatologistId": london,
+                                   "consultationType": "VIDEO"})
+    after = (await client.data(DIRECTORY, filter={**window, "near": {**LONDON_EYE,
+                                                                    "radiusKm": 30}},
+                               first=50))["dermatologists"]["edges"]
+    assert london not in [e["node"]["id"] for e in after] and len(after) == len(before) - 1
+
+
+async def test_booking_rescheduling_and_cancelling_with_clear_errors(
+    client: GraphQLClient, container: Container
+) -> None:
+    doctor = make_doctor(container)
+    slots = day_slots()
+    await client.register("pat@example.com")
+    booked = (await client.data(BOOK, input={
+        "slotStart": slots[0].isoformat(), "dermatologistId": doctor.id,
+        "consultationType": "IN_PERSON", "reason": "a mole that changed"}))["bookAppointment"]
+    assert booked["status"] == "BOOKED" and booked["timeZone"] == "Europe/London"
+
+    other = GraphQLClient(client.http)
+    await other.register("other@example.com")
+    taken = await other.call(BOOK, input={"slotStart": slots[0].isoformat(),
+                                          "dermatologistId": doctor.id,
+                                          "consultationType": "VIDEO"})
+    assert taken["errors"][0]["extensions"]["code"] == "SLOT_UNAVAILABLE"
+    off_grid = await other.error_codes(BOOK, input={
+        "slotStart": (slots[0] + timedelta(minutes=10)).isoformat(),
+        "dermatologistId": doctor.id, "consultationType": "VIDEO"})
+    assert off_grid == ["SLOT_UNAVAILABLE"]
+    assert await other.error_codes(BOOK, input={
+        "slotStart": slots[1].isoformat(), "dermatologistId": str(uuid.uuid4()),
+        "consultationType": "VIDEO"}) == ["NOT_FOUND"]
+
+    moved = await client.data(
+        """mutation($id: ID!, $s: DateTime!) { rescheduleAppointment(id: $id, slotStart: $s)
+             { start reschedules } }""", id=booked["id"], s=slots[2].isoformat())
+    assert moved["rescheduleAppointment"]["reschedules"] == 1
+    assert await other.error_codes(
+        "mutation($id: ID!) { cancelAppointment(id: $id) { id } }", id=booked["id"]
+    ) == ["FORBIDDEN"]
+    cancelled = await client.data(
+        "mutation($id: ID!) { cancelAppointment(id: $id, reason: \"better\") { status } }",
+        id=booked["id"])
+    assert cancelled["cancelAppointment"]["status"] == "CANCELLED"
+
+    mine = (await client.data(MY_APPOINTMENTS, first=10))["myAppointments"]["edges"]
+    assert [(e["node"]["status"], e["node"]["dermatologist"]["name"]) for e in mine] == [
+        ("CANCELLED", doctor.name)]
+
+
+async def test_my_appointments_pages_with_a_constant_query_count(
+    client: GraphQLClient, container: Container
+) -> None:
+    doctors = [make_doctor(container, f"doc{i}@example.com", template=i) for i in range(3)]
+    await client.register("pat@example.com")
+    for index, start in enumerate(day_slots()[:9]):
+        await client.data(BOOK, input={"slotStart": start.isoformat(),
+                                       "dermatologistId": doctors[index % 3].id,
+                                       "consultationType": "VIDEO"})
+    statements = count_selects(container)
+
+    async def selects(first: int) -> int:
+        statements.clear()
+        await client.data(MY_APPOINTMENTS, first=first)
+        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+
+    assert await selects(2) == await selects(9)
+    seen, after = [], None
+    while True:
+        page = (await client.data(MY_APPOINTMENTS, first=4, after=after))["myAppointments"]
+        seen += [e["node"]["start"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == 9 and seen == sorted(seen)
+
+
+# --- referrals, sharing and the dermatologist's side --------------------------------------
+
+
+def add_done_analysis(container: Container, owner_id: str, concerns: dict[str, Any],
+                      created_at: datetime | None = None) -> str:
+    """A finished analysis with a stored result, as the worker leaves it."""
+    now = created_at or datetime.now(UTC)
+    media = Media(id=str(uuid.uuid4()), owner_id=owner_id, kind=MediaKind.PHOTO,
+                  content_type="image/jpeg", size_bytes=1, width=1, height=1, duration_s=None,
+                  storage_name="x", thumbnail_name="y", key_id="k", sha256="0" * 64,
+                  created_at=now)
+    analysis = Analysis(id=str(uuid.uuid4()), owner_id=owner_id, media_id=media.id,
+                        status=AnalysisStatus.DONE, stage=Stage.DONE, progress=1.0,
+                        created_at=now, finished_at=now)
+    result = {"ok": True, "confidence": 0.9, "quality": [], "tone": None, "skin_type": None,
+              "frames_analysed": 1,
+              "concerns": {name: {"name": name, "score": score, "regions": {},
+                                  "measurements": measurements, "explanation": name}
+                           for name, (score, measurements) in concerns.items()}}
+    with container.new_uow() as uow:
+        uow.media.add(media)
+        uow.commit()
+    with container.new_uow() as uow:
+        uow.analyses.add(analysis)
+        uow.commit()
+    with container.new_uow() as uow:
+        uow.analyses.add_result(analysis.id, result, None)
+        uow.commit()
+    return analysis.id
+
+
+REFERRAL = """query($id: ID!) { referral(analysisId: $id) {
+  disclaimer rulesChecked referral { id urgency specialty message reasons { ruleId evidence } }
+} }"""
+
+
+async def test_referral_from_analysis_history_and_questionnaire(
+    client: GraphQLClient, container: Container
+) -> None:
+    patient = await client.register("pat@example.com")
+    owner = patient["user"]["id"]
+    calm = add_done_analysis(container, owner, {"acne": (20.0, {"lesion_count": 3.0})},
+                             datetime.now(UTC) - timedelta(days=90))
+    outcome = (await client.data(REFERRAL, id=calm))["referral"]
+    assert outcome["referral"] is None and "not a diagnosis" in outcome["disclaimer"]
+    assert "acne_severe" in outcome["rulesChecked"]
+
+    now = datetime.now(UTC)
+    for days, score in ((60, 55.0), (30, 60.0)):
+        add_done_analysis(container, owner, {"redness": (score, {})},
+                          now - timedelta(days=days))
+    red = add_done_analysis(container, owner, {"redness": (65.0, {}),
+                                               "acne": (80.0, {"lesion_count": 60.0})})
+    found = (await client.data(REFERRAL, id=red))["referral"]["referral"]
+    assert found["urgency"] == "SOON"
+    assert {r["ruleId"] for r in found["reasons"]} == {"acne_severe", "redness_persistent"}
+    assert "not a diagnosis" in found["message"]
+    again = (await client.data(REFERRAL, id=red))["referral"]["referral"]
+    assert again["id"] == found["id"]
+
+    answered = await client.data(
+        """mutation($id: ID!, $a: SymptomAnswers!) { submitSymptoms(analysisId: $id, answers: $a)
+             { referral { id urgency specialty reasons { ruleId } } } }""",
+        id=red, a={"spotGrowing": True, "spotBleedingOrOozing": True, "eyeSymptoms": True})
+    urgent = answered["submitSymptoms"]["referral"]
+    assert (urgent["id"], urgent["urgency"], urgent["specialty"]) == (
+        found["id"], "URGENT", "SKIN_CANCER")
+    assert {"seven_point_checklist", "redness_with_eye_symptoms"} <= {
+        r["ruleId"] for r in urgent["reasons"]}
+    mine = await client.data("{ myReferrals(first: 5) { edges { node { id urgency } } } }")
+    assert [e["node"] for e in mine["myReferrals"]["edges"]] == [
+        {"id": found["id"], "urgency": "URGENT"}]
+    bad = await client.error_codes(
+        """mutation($id: ID!) { submitSymptoms(analysisId: $id, answers: {distressLowMood: 7})
+             { disclaimer } }""", id=red)
+    assert bad == ["VALIDATION_FAILED"]
+
+
+SHARED = """query { sharedAnalyses(first: 10) { edges { node { id result { ok } } } } }"""
+ACCESS_LOG = """query { accessLog(first: 20) { edges { node { resource resourceId
+                                                             dermatologist { name } } } } }"""
+
+
+async def test_sharing_is_consented_scoped_revocable_and_audited(
+    client: GraphQLClient, container: Container
+) -> None:
+    doctor = make_doctor(container, "doc@example.com")
+    make_doctor(container, "stranger@example.com", template=1)
+    patient = await client.register("pat@example.com")
+    owner = patient["user"]["id"]
+    first = add_done_analysis(container, owner, {"acne": (10.0, {})})
+    second = add_done_analysis(container, owner, {"acne": (12.0, {})})
+    share = (await client.data(
+        """mutation($d: ID!, $a: ID) { shareAnalysis(dermatologistId: $d, analysisId: $a)
+             { id scope active expiresAt dermatologist { name } } }""",
+        d=doctor.id, a=first))["shareAnalysis"]
+    assert share["scope"] == "ANALYSIS" and share["active"]
+
+    derm = GraphQLClient(client.http)
+    await login(derm, "doc@example.com")
+    shared = (await derm.data(SHARED))["sharedAnalyses"]["edges"]
+    assert [e["node"]["id"] for e in shared] == [first]
+    read = await derm.data("query($id: ID!) { analysis(id: $id) { id } }", id=first)
+    assert read["analysis"]["id"] == first
+    assert await derm.error_codes("query($id: ID!) { analysis(id: $id) { id } }",
+                                  id=second) == ["FORBIDDEN"]
+    patients = await derm.data("{ patients(first: 5) { edges { node { id email } } } }")
+    assert [e["node"]["email"] for e in patients["patients"]["edges"]] == ["pat@example.com"]
+
+    other = GraphQLClient(client.http)
+    await login(other, "stranger@example.com")
+    assert (await other.data(SHARED))["sharedAnalyses"]["edges"] == []
+    assert await other.error_codes("query($id: ID!) { analysis(id: $id) { id } }",
+                                   id=first) == ["FORBIDDEN"]
+    assert await client.error_codes(SHARED) == ["FORBIDDEN"]  # patients have no such list
+
+    log = (await client.data(ACCESS_LOG))["accessLog"]["edges"]
+    assert sorted((e["node"]["resource"], e["node"]["resourceId"]) for e in log) == sorted([
+        ("ANALYSIS", first), ("ANALYSIS", first), ("PROFILE", owner)])
+    assert {e["node"]["dermatologist"]["name"] for e in log} == {doctor.name}
+
+    revoked = await client.data(
+        "mutation($id: ID!) { revokeShare(shareId: $id) { active revokedAt } }", id=share["id"])
+    assert revoked["revokeShare"]["active"] is False
+    assert (await derm.data(SHARED))["sharedAnalyses"]["edges"] == []
+    assert await derm.error_codes("query($id: ID!) { analysis(id: $id) { id } }",
+                                  id=first) == ["FORBIDDEN"]
+    everything = await client.data(
+        "mutation($d: ID!) { shareAnalysis(dermatologistId: $d) { scope } }", d=doctor.id)
+    assert everything["shareAnalysis"]["scope"] == "ALL"
+    assert len((await derm.data(SHARED))["sharedAnalyses"]["edges"]) == 2
+    assert await other.error_codes(
+        "mutation($id: ID!) { revokeShare(shareId: $id) { active } }", id=share["id"]
+    ) == ["FORBIDDEN"]
+
+
+# --- with a controlled clock ------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """Ten days ago: tokens are checked against this clock, but never issued in the future."""
+    return FakeClock(datetime.now(UTC).replace(microsecond=0) - timedelta(days=10))
+
+
+@pytest.fixture
+def clocked(settings: Settings, clock: FakeClock) -> Iterator[Container]:
+    container = bootstrap(settings, clock=clock)
+    yield container
+    container.close()
+
+
+@pytest.fixture
+async def clocked_client(clocked: Container) -> AsyncIterator[GraphQLClient]:
+    transport = httpx.ASGITransport(app=create_app(clocked))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield GraphQLClient(http)
+
+
+async def test_too_late_to_cancel_is_a_clear_error(
+    clocked_client: GraphQLClient, clocked: Container, clock: FakeClock
+) -> None:
+    doctor = make_doctor(clocked)
+    start = day_slots(now=clock.now)[0]
+    await clocked_client.register("pat@example.com")
+    booked = (await clocked_client.data(BOOK, input={
+        "slotStart": start.isoformat(), "dermatologistId": doctor.id,
+        "consultationType": "VIDEO"}))["bookAppointment"]
+    clock.now = start - timedelta(minutes=90)
+    await login(clocked_client, "pat@example.com")  # the old token expired meanwhile
+    body = await clocked_client.call(
+        "mutation($id: ID!) { cancelAppointment(id: $id) { id } }", id=booked["id"])
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "TOO_LATE_TO_CANCEL"
+    assert "2 hours" in error["message"]
+    assert await clocked_client.error_codes(
+        "mutation($id: ID!, $s: DateTime!) { rescheduleAppointment(id: $id, slotStart: $s) "
+        "{ id } }", id=booked["id"], s=day_slots(now=clock.now)[3].isoformat()
+    ) == ["TOO_LATE_TO_CANCEL"]
