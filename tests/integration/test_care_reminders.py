@@ -1,0 +1,192 @@
+"""Appointment messages and reminders on the real database and worker: sent once, moved with
+the appointment, cancelled with it, reclaimed after a lost job, per-channel opt-outs, and the
+real SendGrid v3 and Twilio-style requests against a loopback capture server."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pytest
+from pydantic import SecretStr
+
+from metskin.bootstrap import Container, bootstrap
+from metskin.domain.accounts.model import User
+from metskin.domain.appointments import ConsultationType
+from metskin.domain.appointments.reminders import ReminderStatus
+from metskin.settings import Settings
+from tests.conftest import make_settings
+from tests.fakes import FakeClock, FakeNotifier
+from tests.integration.test_care_booking import day_slots, make_doctor, make_patient
+from tests.integration.test_notify_adapters import CaptureServer, capture  # noqa: F401
+
+VIDEO = ConsultationType.VIDEO
+IN_PERSON = ConsultationType.IN_PERSON
+PHONE = "+447700900123"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+def notifier() -> FakeNotifier:
+    return FakeNotifier()
+
+
+@pytest.fixture
+def care(settings: Settings, clock: FakeClock, notifier: FakeNotifier) -> Iterator[Container]:
+    container = bootstrap(settings.model_copy(update={"reminder_scan_seconds": 3600}),
+                          notifier=notifier, clock=clock)
+    container.start_embedded_worker()
+    yield container
+    container.close()
+
+
+def drain(container: Container) -> None:
+    container.broker.join("default", fail_fast=True)  # type: ignore[attr-defined]
+
+
+def reminder_status(container: Container, appointment_id: str) -> dict[str, ReminderStatus]:
+    with container.new_uow() as uow:
+        return {r.kind.value: r.status
+                for r in uow.reminders.for_appointments([appointment_id])}
+
+
+def scan(container: Container) -> int:
+    claimed = container.reminder_scanner.scan_once()
+    drain(container)
+    return claimed
+
+
+def patient_with_sms(container: Container, email: str = "pat@example.com") -> User:
+    return make_patient(container, email, phone=PHONE, sms_opt_in=True,
+                        time_zone="America/New_York")
+
+
+def test_messages_and_reminders_are_sent_once_and_follow_a_reschedule(
+    care: Container, clock: FakeClock, notifier: FakeNotifier
+) -> None:
+    doctor = make_doctor(care)
+    patient = patient_with_sms(care)
+    slots = day_slots(now=clock.now)
+    appointment = care.appointments.book(patient.id, doctor.id, slots[0], IN_PERSON)
+    drain(care)
+    confirmation = notifier.emails[-1]
+    assert confirmation.to == "pat@example.com" and "confirmed" in confirmation.subject
+    invite = confirmation.attachments[0]
+    assert invite.content_type.endswith("method=REQUEST")
+    assert b"SEQUENCE:0" in invite.content and b"BEGIN:VCALENDAR" in invite.content
+    assert "EST" in confirmation.text or "EDT" in confirmation.text  # the patient's zone
+    assert [s.to for s in notifier.sms] == [PHONE]
+    notifier.emails.clear()
+    notifier.sms.clear()
+
+    assert scan(care) == 0
+    clock.now = slots[0] - timedelta(hours=24) + timedelta(minutes=1)
+    assert scan(care) == 1
+    assert [e.subject for e in notifier.emails] == [
+        f"Reminder: your appointment with {doctor.name} is in 24 hours"]
+    assert notifier.emails[0].attachments == () and len(notifier.sms) == 1
+    assert scan(care) == 0
+    assert care.messenger.send_reminder(appointment.id, "24h") is ReminderStatus.SENT
+    assert len(notifier.emails) == 1  # nothing sent twice
+    assert reminder_status(care, appointment.id) == {"24h": ReminderStatus.SENT,
+                                                     "1h": ReminderStatus.PENDING}
+
+    moved = care.appointments.reschedule(patient.id, appointment.id, slots[2])
+    drain(care)
+    assert "has moved to" in notifier.emails[-1].subject
+    assert b"SEQUENCE:1" in notifier.emails[-1].attachments[0].content
+    assert reminder_status(care, moved.id) == {"24h": ReminderStatus.PENDING,
+                                               "1h": ReminderStatus.PENDING}
+    notifier.emails.clear()
+    clock.now = slots[2] - timedelta(minutes=59)
+    assert scan(care) == 2
+    subjects = [e.subject for e in notifier.emails]
+    assert subjects == [f"Reminder: your appointment with {doctor.name} is in 1 hour"]
+    assert reminder_status(care, moved.id) == {"24h": ReminderStatus.SKIPPED,
+                                               "1h": ReminderStatus.SENT}
+
+
+def test_cancelling_cancels_reminders_and_a_lost_job_is_reclaimed_once(
+    care: Container, clock: FakeClock, notifier: FakeNotifier
+) -> None:
+    doctor = make_doctor(care)
+    patient = patient_with_sms(care)
+    other = make_patient(care, "other@example.com", email_opt_in=False)
+    slots = day_slots(now=clock.now)
+    cancelled = care.appointments.book(patient.id, doctor.id, slots[0], VIDEO)
+    kept = care.appointments.book(other.id, doctor.id, slots[1], VIDEO)
+    care.appointments.cancel(patient.id, cancelled.id, reason="I feel better")
+    drain(care)
+    cancellation = notifier.emails[-1]
+    assert cancellation.attachments[0].content_type.endswith("method=CANCEL")
+    assert "I feel better" in cancellation.text
+    assert not [e for e in notifier.emails  # email opt-out (the welcome email is older)
+                if e.to == "other@example.com" and "appointment" in e.subject]
+    assert reminder_status(care, cancelled.id) == {"24h": ReminderStatus.CANCELLED,
+                                                   "1h": ReminderStatus.CANCELLED}
+
+    # A worker dies after claiming: the send job is gone with it.
+    clock.now = slots[1] - timedelta(hours=23)
+    assert care.reminder_scanner.scan_once() == 1
+    care.broker.flush_all()
+    assert reminder_status(care, kept.id)["24h"] is ReminderStatus.QUEUED
+    assert scan(care) == 0  # the lease still holds
+    clock.now += timedelta(minutes=11)
+    assert scan(care) == 1  # reclaimed after the lease
+    # The patient opted out of email and has no SMS: nothing to send, and it is not retried.
+    assert reminder_status(care, kept.id)["24h"] is ReminderStatus.SKIPPED
+
+
+@pytest.fixture
+def provider_settings(tmp_path: Path, database_url: str, capture: CaptureServer,  # noqa: F811
+                      ) -> Settings:
+    return make_settings(
+        tmp_path, database_url=database_url, sendgrid_api_key=SecretStr("SG.test-key"),
+        sendgrid_host=capture.url, sms_base_url=capture.url, sms_account_sid="AC123",
+        sms_auth_token=SecretStr("sms-token"), sms_from="+15005550006",
+        public_base_url="https://care.example", reminder_scan_seconds=3600)
+
+
+def test_sendgrid_v3_and_sms_requests_carry_the_real_payloads(
+    provider_settings: Settings, capture: CaptureServer  # noqa: F811
+) -> None:
+    container = bootstrap(provider_settings)
+    container.start_embedded_worker()
+    try:
+        doctor = make_doctor(container)
+        patient = patient_with_sms(container)
+        start = day_slots()[0]
+        appointment = container.appointments.book(patient.id, doctor.id, start, IN_PERSON)
+        drain(container)
+    finally:
+        container.close()
+    sent = [r for r in capture.requests if r.path == "/v3/mail/send"]
+    assert {r.headers["authorization"] for r in sent} == {"Bearer SG.test-key"}
+    mails = [json.loads(r.body) for r in sent]
+    confirmations = [m for m in mails if "confirmed" in m["subject"]]
+    assert len(confirmations) == 1 and len(mails) == 3  # and two welcome emails
+    mail = confirmations[0]
+    assert mail["personalizations"][0]["to"] == [{"email": "pat@example.com"}]
+    assert mail["subject"].startswith(f"Your appointment with {doctor.name} is confirmed")
+    html = next(c["value"] for c in mail["content"] if c["type"] == "text/html")
+    assert doctor.practice.address in html
+    assert f"https://care.example/appointments/{appointment.id}" in html
+    attachment = mail["attachments"][0]
+    assert attachment["filename"] == "invite.ics"
+    ics = base64.b64decode(attachment["content"])
+    assert ics.startswith(b"BEGIN:VCALENDAR") and b"METHOD:REQUEST" in ics
+    assert f"DTSTART:{start:%Y%m%dT%H%M%SZ}".encode() in ics
+
+    texts = [r for r in capture.requests if r.path != "/v3/mail/send"]
+    assert [r.path for r in texts] == ["/2010-04-01/Accounts/AC123/Messages.json"]
+    form = parse_qs(texts[0].body.decode())
+    assert form["To"] == [PHONE] and form["From"] == ["+15005550006"]
+    assert form["Body"][0].startswith("MetSkin: your appointment")
