@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-ROBUST_SAMPLE = 40_000  # robust statistics use an even subsample of at most this many values
+ROBUST_SAMPLE = 20_000  # robust statistics use an even subsample of at most this many values
 
 
 def robust_stats(values: np.ndarray) -> tuple[float, float]:
