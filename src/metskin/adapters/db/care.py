@@ -453,6 +453,11 @@ class SqlReminderRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    def add_many(self, reminders: Sequence[Reminder]) -> None:
+        self._session.add_all([self._copy(r, ReminderRow(
+            appointment_id=r.appointment_id, kind=r.kind.value, due_at=r.due_at,
+            start_at=r.start_at, status=r.status.value)) for r in reminders])
+
     def replace_for(self, appointment_id: str, reminders: Sequence[Reminder]) -> None:
         existing = {row.kind: row for row in self._session.exec(
             select(ReminderRow).where(ReminderRow.appointment_id == appointment_id))}

@@ -7,11 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind, wake_up
-from metskin.domain.appointments.errors import (
-    AppointmentNotFound,
-    DermatologistNotFound,
-    SlotUnavailable,
-)
+from metskin.domain.appointments.errors import AppointmentNotFound, SlotUnavailable
 from metskin.domain.appointments.model import (
     DEFAULT_POLICY,
     Appointment,
@@ -51,19 +47,13 @@ class AppointmentService:
              referral_id: str | None = None) -> Appointment:
         now = self._clock()
         with self._uow_factory() as uow:
-            doctor = uow.dermatologists.get(doctor_id)
-            if doctor is None:
-                raise DermatologistNotFound("No such dermatologist.", field="dermatologistId")
-            if consultation_type not in doctor.consultation_types:
-                raise ValidationFailed(
-                    f"{doctor.name} does not offer this kind of consultation.",
-                    field="consultationType")
+            # The slot search checks the dermatologist and the consultation type offered.
             if referral_id is not None:
                 self._take_referral(uow, patient_id, referral_id, doctor_id, now)
             appointment = book_in(uow, doctor_id=doctor_id, patient_id=patient_id, start=start,
                                   consultation_type=consultation_type, now=now, reason=reason,
                                   referral_id=referral_id)
-            uow.reminders.replace_for(appointment.id, plan_reminders(appointment, now))
+            uow.reminders.add_many(plan_reminders(appointment, now))
             self._tell(uow, DashboardEventKind.BOOKED, appointment, now)
             self._message(uow, appointment, "CONFIRMED")
             _commit_booking(uow)

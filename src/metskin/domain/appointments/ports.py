@@ -93,6 +93,10 @@ class DermatologistRepository(Protocol):
 
 
 class ReminderRepository(Protocol):
+    def add_many(self, reminders: Sequence[Reminder]) -> None:
+        """The reminders of a new appointment."""
+        ...
+
     def replace_for(self, appointment_id: str, reminders: Sequence[Reminder]) -> None:
         """The appointment's reminders become exactly these (missing kinds are cancelled)."""
         ...

@@ -1,0 +1,189 @@
+"""Booking under contention on MariaDB: 200 concurrent attempts at the same 10 slots.
+
+    scripts/with-services.sh .venv/bin/python bench/booking_bench.py          # throwaway MariaDB
+    .venv/bin/python bench/booking_bench.py --mysql mysql+pymysql://root@127.0.0.1:3306/
+
+Each round releases N threads at once (one connection each, their own sessions), all booking
+one of the same 10 slots of one dermatologist through `AppointmentService.book` (the full use
+case: availability, slot check, appointment + unique booked-slot row, reminders, dashboard
+event, commit). Latency is per attempt, from the release to the answer (booked or
+SLOT_UNAVAILABLE). A second scenario sends N attempts at N different slots, to show how many
+bookings per second commit when they do not collide.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from datetime import time as day_time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import create_engine, text
+
+from metskin.adapters.db.migrations import upgrade
+from metskin.adapters.db.uow import SqlUnitOfWork
+from metskin.bootstrap import Container, bootstrap
+from metskin.domain.accounts.model import Role
+from metskin.domain.appointments import (
+    Availability,
+    ConsultationType,
+    Hours,
+    SlotUnavailable,
+    WeeklyRule,
+)
+from metskin.domain.appointments.booking import AppointmentService
+from metskin.domain.appointments.catalogue import load_dermatologists
+from metskin.settings import Settings
+
+LONDON = ZoneInfo("Europe/London")
+PASSWORD = "bench-password-2026"
+SLOT_MINUTES = 15
+SLOTS_PER_DAY = 20  # 09:00-14:00
+
+
+def day_slots(day_offset: int) -> list[datetime]:
+    day = (datetime.now(UTC) + timedelta(days=day_offset)).astimezone(LONDON).date()
+    first = datetime.combine(day, day_time(9), tzinfo=LONDON).astimezone(UTC)
+    return [first + timedelta(minutes=SLOT_MINUTES * i) for i in range(SLOTS_PER_DAY)]
+
+
+def setup(server_url: str, patients: int) -> tuple[Container, str, list[str], str]:
+    name = f"metskin_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url)
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 "
+                                "COLLATE utf8mb4_unicode_ci"))
+    admin.dispose()
+    url = server_url.rstrip("/") + f"/{name}"
+    upgrade(url)
+    settings = Settings(database_url=url, redis_url="",  # type: ignore[call-arg]
+                        var_dir=Path(tempfile.mkdtemp()), password_hash_time_cost=1,
+                        password_hash_memory_kib=8)
+    container = bootstrap(settings)
+    user = container.accounts.register("bench-doc@example.com", PASSWORD, "Dr Bench",
+                                       Role.DERMATOLOGIST)
+    hours = Hours(day_time(9), day_time(14), SLOT_MINUTES, frozenset(ConsultationType))
+    availability = Availability(user.id, "Europe/London",
+                                tuple(WeeklyRule(d, hours) for d in range(7)))
+    container.directory.publish(replace(load_dermatologists()[0], id=user.id,
+                                        availability=availability))
+    ids = [container.accounts.register(f"bench-{i}@example.com", PASSWORD).id
+           for i in range(patients)]
+    return container, user.id, ids, url
+
+
+def fire(book: Callable[[str, datetime], None], attempts: list[tuple[str, datetime]]
+         ) -> tuple[list[float], Counter[str], float]:
+    latencies: list[float] = []
+    outcomes: Counter[str] = Counter()
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(attempts) + 1)
+    released = [0.0]
+
+    def attempt(patient_id: str, start: datetime) -> None:
+        barrier.wait()
+        try:
+            book(patient_id, start)
+            outcome = "booked"
+        except SlotUnavailable as error:
+            outcome = error.code
+        except Exception as error:
+            outcome = type(error).__name__
+        finished = time.perf_counter()
+        with lock:
+            latencies.append(finished - released[0])
+            outcomes[outcome] += 1
+
+    threads = [threading.Thread(target=attempt, args=a) for a in attempts]
+    for thread in threads:
+        thread.start()
+    released[0] = time.perf_counter()
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    return latencies, outcomes, time.perf_counter() - released[0]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mysql", default=os.environ.get("METSKIN_TEST_MYSQL_URL", ""))
+    parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    if not args.mysql:
+        sys.exit("give --mysql or run through scripts/with-services.sh")
+    n = args.concurrency
+    container, doctor_id, patients, url = setup(args.mysql, n)
+    engine = create_engine(url + "?charset=utf8mb4", pool_size=n, max_overflow=0,
+                           isolation_level="READ COMMITTED", pool_pre_ping=False)
+    service = AppointmentService(lambda: SqlUnitOfWork(engine, container.dispatch),
+                                 container.clock)
+
+    def book(patient_id: str, start: datetime) -> None:
+        service.book(patient_id, doctor_id, start, ConsultationType.VIDEO)
+
+    # Warm the pool: one connection per thread, opened before the clock starts.
+    fire(lambda p, s: engine.connect().close(), [(p, day_slots(1)[0]) for p in patients])
+
+    contention: list[float] = []
+    wall = 0.0
+    booked = 0
+    totals: Counter[str] = Counter()
+    for round_index in range(args.rounds):
+        slots = day_slots(2 + round_index)[:10]
+        attempts = [(patients[i], slots[i % 10]) for i in range(n)]
+        latencies, outcomes, elapsed = fire(book, attempts)
+        assert outcomes["booked"] == 10 and outcomes["SLOT_UNAVAILABLE"] == n - 10, outcomes
+        contention += latencies
+        wall += elapsed
+        booked += outcomes["booked"]
+        totals.update(outcomes)
+
+    spread: list[float] = []
+    spread_wall = 0.0
+    spread_booked = 0
+    for round_index in range(args.rounds):
+        days = range(40 + round_index * 20, 40 + round_index * 20 + n // SLOTS_PER_DAY + 1)
+        slots = [s for day in days for s in day_slots(day)][:n]
+        latencies, outcomes, elapsed = fire(book, list(zip(patients, slots, strict=True)))
+        spread += latencies
+        spread_wall += elapsed
+        spread_booked += outcomes["booked"]
+
+    engine.dispose()
+    container.close()
+    print(f"MariaDB booking bench: {n} concurrent threads, {args.rounds} rounds each, "
+          f"{os.cpu_count()} cores")
+    print(f"same 10 slots: outcomes {dict(totals)}")
+    print(f"  latency p50 {1000 * statistics.median(contention):.0f} ms, "
+          f"p99 {1000 * percentile(contention, 0.99):.0f} ms, "
+          f"max {1000 * max(contention):.0f} ms")
+    print(f"  attempts/s {len(contention) / wall:.0f}, bookings/s {booked / wall:.1f}")
+    print(f"{n} different slots: {spread_booked} booked")
+    print(f"  latency p50 {1000 * statistics.median(spread):.0f} ms, "
+          f"p99 {1000 * percentile(spread, 0.99):.0f} ms")
+    print(f"  bookings/s {spread_booked / spread_wall:.0f}")
+    admin = create_engine(args.mysql)
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]}"))
+    admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
