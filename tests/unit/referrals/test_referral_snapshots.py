@@ -1,0 +1,53 @@
+"""Snapshots from stored analysis results feed the rules, history included."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from metskin.domain.referrals import triage
+from metskin.domain.referrals.snapshots import snapshot_from_result
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+def stored(concerns: dict[str, tuple[float, dict[str, float]]],
+           spots: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    result: dict[str, Any] = {"ok": True, "concerns": {
+        name: {"name": name, "score": score, "regions": {"cheeks": score - 5},
+               "measurements": measurements, "explanation": ""}
+        for name, (score, measurements) in concerns.items()}}
+    if spots is not None:
+        result["spots"] = spots
+    return result
+
+
+def test_scores_regions_and_acne_counts_are_read() -> None:
+    snapshot = snapshot_from_result(NOW, stored({
+        "acne": (70.0, {"lesion_count": 55.0, "nodule_count": 1.0}),
+        "redness": (40.0, {}),
+    }))
+    assert snapshot.concerns == {"acne": 70.0, "redness": 40.0}
+    assert snapshot.regions == {"cheeks": {"acne": 65.0, "redness": 35.0}}
+    assert (snapshot.acne_lesions, snapshot.acne_nodules) == (55, 1)
+    assert snapshot.spots is None  # not measured: the spot rules stay silent
+    assert set(triage(snapshot, []).fired_rule_ids) == {"acne_severe", "acne_nodules"}
+
+
+def test_missing_and_malformed_values_stay_unknown() -> None:
+    snapshot = snapshot_from_result(NOW, {"concerns": {"acne": {"score": "high"},
+                                                       "pores": None}})
+    assert snapshot.concerns == {} and snapshot.acne_lesions is None
+    assert triage(snapshot, []).referral is None
+
+
+def test_spot_evolution_across_stored_history() -> None:
+    earlier = snapshot_from_result(NOW - timedelta(days=60), stored(
+        {}, [{"x": 0.40, "y": 0.55, "area": 1.0, "darkness": 30.0}]))
+    current = snapshot_from_result(NOW, stored(
+        {}, [{"x": 0.41, "y": 0.55, "area": 1.6, "darkness": 44.0},
+             {"x": 0.70, "y": 0.20, "area": 0.5, "darkness": 20.0}]))
+    outcome = triage(current, [earlier])
+    assert set(outcome.fired_rule_ids) == {"spot_changing", "spot_new"}
+    assert outcome.referral is not None and outcome.referral.urgency.value == "URGENT"
+    assert "not a diagnosis" in outcome.referral.message
