@@ -51,3 +51,28 @@ def test_spot_evolution_across_stored_history() -> None:
     assert set(outcome.fired_rule_ids) == {"spot_changing", "spot_new"}
     assert outcome.referral is not None and outcome.referral.urgency.value == "URGENT"
     assert "not a diagnosis" in outcome.referral.message
+
+
+def pigment(days_ago: int, count: float, area: float) -> Any:
+    return snapshot_from_result(NOW - timedelta(days=days_ago), stored(
+        {"pigmentation": (30.0, {"spot_count": count, "spot_area_fraction": area})}))
+
+
+def test_more_and_larger_dark_spots_against_the_own_recent_median() -> None:
+    history = [pigment(120, 4, 0.010), pigment(60, 5, 0.011), pigment(30, 4, 0.012)]
+    outcome = triage(pigment(0, 9, 0.020), history)
+    assert outcome.fired_rule_ids == ("pigment_spots_increasing",)
+    reason = outcome.referral.reasons[0] if outcome.referral else None
+    assert reason is not None and reason.urgency.value == "SOON"
+    assert dict(reason.evidence) == {"spots_now": 9, "spots_before": 4, "area_ratio": 1.82,
+                                     "analyses": 4, "days": 120}
+
+
+def test_pigment_rule_needs_a_trend_inside_six_months() -> None:
+    rising = pigment(0, 9, 0.020)
+    assert triage(rising, [pigment(30, 4, 0.010)]).referral is None  # one earlier photo
+    assert triage(rising, [pigment(400, 4, 0.01), pigment(300, 4, 0.01)]).referral is None
+    assert triage(pigment(0, 9, 0.013), [pigment(60, 4, 0.01), pigment(30, 4, 0.01)]
+                  ).referral is None  # more spots, but not larger overall
+    assert triage(pigment(0, 6, 0.030), [pigment(60, 4, 0.01), pigment(30, 4, 0.01)]
+                  ).referral is None  # larger, but only two more spots

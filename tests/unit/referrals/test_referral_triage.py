@@ -212,11 +212,13 @@ def test_children_are_sent_to_paediatric_dermatology() -> None:
 
 def test_every_rule_reports_only_declared_evidence() -> None:
     before = snap(40, concerns={"redness": 20},
-                  spots=(PigmentedSpot(x=0.4, y=0.4, area=4.0, darkness=30),))
-    middle = snap(20, concerns={"redness": 22})
+                  spots=(PigmentedSpot(x=0.4, y=0.4, area=4.0, darkness=30),),
+                  pigmented_spots=2, pigmented_area=0.01)
+    middle = snap(20, concerns={"redness": 22}, pigmented_spots=3, pigmented_area=0.012)
     now = snap(concerns={"redness": 55, "scarring": 50, "acne": 90}, acne_nodules=1,
                spots=(PigmentedSpot(x=0.4, y=0.4, area=6.0, darkness=45),
-                      PigmentedSpot(x=0.8, y=0.8, area=3.0)))
+                      PigmentedSpot(x=0.8, y=0.8, area=3.0)),
+               pigmented_spots=8, pigmented_area=0.03)
     answers = Answers(eye_symptoms=True, spot_growing=True, spot_inflamed=True,
                       sore_not_healing_weeks=6, distress_low_mood=3, distress_daily_life=3,
                       self_harm_thoughts=True)

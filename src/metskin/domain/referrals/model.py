@@ -12,6 +12,7 @@ from metskin.domain.errors import ValidationFailed
 
 # Concern names used by the rules; the analysis component reports scores under these keys.
 ACNE = "acne"
+PIGMENTATION = "pigmentation"
 REDNESS = "redness"
 SCARRING = "scarring"
 
@@ -87,6 +88,8 @@ class AnalysisSnapshot:
     acne_lesions: int | None = None
     acne_nodules: int | None = None
     spots: tuple[PigmentedSpot, ...] | None = None  # None: not measured; (): none found
+    pigmented_spots: int | None = None  # how many dark spots the whole face shows
+    pigmented_area: float | None = None  # their share of the skin, 0..1
 
     def __post_init__(self) -> None:
         if self.taken_at.tzinfo is None:
@@ -104,8 +107,11 @@ class AnalysisSnapshot:
                 regions.setdefault(region, {})[item.name] = value
         lesions = next((int(c.measurements["lesion_count"]) for c in items
                         if c.name == ACNE and "lesion_count" in c.measurements), None)
+        pigment = next((c.measurements for c in items if c.name == PIGMENTATION), {})
+        count = pigment.get("spot_count")
         return cls(taken_at, {c.name: c.score for c in items}, regions, lesions, acne_nodules,
-                   spots)
+                   spots, int(count) if count is not None else None,
+                   pigment.get("spot_area_fraction"))
 
     def score(self, concern: str) -> float | None:
         """The whole-face score, or the worst region when only regions were scored."""

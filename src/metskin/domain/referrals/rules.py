@@ -21,7 +21,7 @@ from metskin.domain.referrals.model import (
     Specialty,
     Urgency,
 )
-from metskin.domain.referrals.spots import changed_spots, new_spots
+from metskin.domain.referrals.spots import LOOKBACK, changed_spots, new_spots
 
 ACNE_SEVERE_LESIONS = 50  # more than 50 inflammatory lesions is usually graded severe
 ACNE_SEVERE_SCORE = 75.0
@@ -35,6 +35,9 @@ REDNESS_EYES_SCORE = 40.0
 SEVEN_POINT_REFER = 3  # a score of 3 or more on the 7-point checklist
 NON_HEALING_WEEKS = 4
 DISTRESS_SCORE = 6  # of 12
+PIGMENT_AREA_RATIO = 1.5  # dark-spot area up by half against the earlier median
+PIGMENT_NEW_SPOTS = 3
+PIGMENT_MIN_EARLIER = 2  # a trend, not one odd photo
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,31 @@ def _spot_new(data: TriageInput) -> Evidence | None:
     return {"new_spots": len(spots), "x": spots[0].x or 0.0, "y": spots[0].y or 0.0}
 
 
+def _pigment_rising(data: TriageInput) -> Evidence | None:
+    """Face-wide dark spots grew in number and area against the person's own recent median.
+
+    Works on what every analysis measures (count and area of dark spots), so evolution is
+    tracked even without per-spot positions.
+    """
+    now = data.current
+    if now.pigmented_spots is None or now.pigmented_area is None:
+        return None
+    earlier = [s for s in data.history if now.taken_at - LOOKBACK <= s.taken_at < now.taken_at
+               and s.pigmented_spots is not None and s.pigmented_area is not None]
+    if len(earlier) < PIGMENT_MIN_EARLIER:
+        return None
+    counts = sorted(s.pigmented_spots or 0 for s in earlier)
+    areas = sorted(s.pigmented_area or 0.0 for s in earlier)
+    count_before, area_before = counts[len(counts) // 2], areas[len(areas) // 2]
+    if (now.pigmented_spots - count_before >= PIGMENT_NEW_SPOTS
+            and now.pigmented_area >= PIGMENT_AREA_RATIO * max(area_before, 1e-6)):
+        return {"spots_now": now.pigmented_spots, "spots_before": count_before,
+                "area_ratio": round(now.pigmented_area / max(area_before, 1e-6), 2),
+                "analyses": len(earlier) + 1,
+                "days": (now.taken_at - min(s.taken_at for s in earlier)).days}
+    return None
+
+
 def seven_point_score(answers: Answers) -> int:
     """Weighted 7-point checklist: 2 points per major feature, 1 per minor one."""
     major = [answers.spot_growing, answers.spot_changing_shape, answers.spot_changing_colour]
@@ -216,6 +244,14 @@ RULES: tuple[TriageRule, ...] = (
         "A pigmented spot appears that was not seen in your previous analysis. New spots in "
         "adulthood are worth showing to a dermatologist.",
         _spot_new),
+    TriageRule(
+        "pigment_spots_increasing", ("spots_now", "spots_before", "area_ratio", "analyses",
+                                     "days"),
+        Urgency.SOON, Specialty.SKIN_CANCER,
+        "Your analyses show more and larger dark spots than in your recent photos. Spots that "
+        "change over weeks or months are worth showing to a dermatologist, although light and "
+        "camera differences can also change how spots look.",
+        _pigment_rising),
     TriageRule(
         "non_healing_sore", ("sore_not_healing_weeks",),
         Urgency.SOON, Specialty.SKIN_CANCER,

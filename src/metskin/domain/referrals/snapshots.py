@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from metskin.domain.referrals.model import ACNE, AnalysisSnapshot, PigmentedSpot
+from metskin.domain.referrals.model import ACNE, PIGMENTATION, AnalysisSnapshot, PigmentedSpot
 
 
 def snapshot_from_result(taken_at: datetime, result: Mapping[str, Any]) -> AnalysisSnapshot:
@@ -19,6 +19,7 @@ def snapshot_from_result(taken_at: datetime, result: Mapping[str, Any]) -> Analy
     regions: dict[str, dict[str, float]] = {}
     lesions: int | None = None
     nodules: int | None = None
+    pigmented: tuple[int | None, float | None] = (None, None)
     for name, item in (result.get("concerns") or {}).items():
         if not isinstance(item, Mapping) or not isinstance(item.get("score"), int | float):
             continue
@@ -29,7 +30,11 @@ def snapshot_from_result(taken_at: datetime, result: Mapping[str, Any]) -> Analy
         if name == ACNE:
             lesions = _count(measurements.get("lesion_count"))
             nodules = _count(measurements.get("nodule_count"))
-    return AnalysisSnapshot(taken_at, concerns, regions, lesions, nodules, _spots(result))
+        if name == PIGMENTATION:
+            pigmented = (_count(measurements.get("spot_count")),
+                         _num(measurements.get("spot_area_fraction")))
+    return AnalysisSnapshot(taken_at, concerns, regions, lesions, nodules, _spots(result),
+                            *pigmented)
 
 
 def _count(value: Any) -> int | None:
