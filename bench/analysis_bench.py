@@ -37,14 +37,18 @@ LONDON = ROOT.parent / "shared/data/london-faces/001_03.jpg"
 SIZES = {"0.5 MP": (816, 612), "2 MP": (1632, 1224), "12 MP": (4000, 3000)}
 
 
-def median_ms(run: Callable[[], object], repeats: int) -> float:
-    run()  # warm-up
-    times = []
+def paired_ms(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
+    """Times (ms) of several runs interleaved repeat by repeat, so that they share the machine's
+    load (other jobs come and go on a shared 2-core box)."""
+    for run in runs.values():
+        run()  # warm-up
+    times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(1000 * (time.perf_counter() - start))
+    return times
 
 
 def portrait(size: tuple[int, int]) -> np.ndarray:
@@ -82,19 +86,33 @@ def stone_runner() -> Callable[[Path], dict] | None:
 
 
 def latency(landmarker: MediaPipeLandmarker, stone, folder: Path, repeats: int) -> list[str]:
-    """Median ms per photo, and the floor no analysis can go below: decoding the file and
-    finding the landmarks (MediaPipe) alone."""
-    rows = ["| input | MetSkin median ms | decode + landmarks only ms | stone median ms | "
-            "speed-up | stone / floor |", "|---|---|---|---|---|---|"]
+    """Median ms per photo, interleaved with stone and with the floor no analysis can go below
+    (decoding the file and finding the landmarks alone). Speed-ups are medians of the per-repeat
+    ratios; min ms shows the time with the least interference from other jobs."""
+    rows = ["| input | MetSkin median (min) ms | decode + landmarks only, median ms | "
+            "stone median (min) ms | speed-up (median of pairs) | stone / floor |",
+            "|---|---|---|---|---|---|"]
     for name, size in SIZES.items():
         path = write_jpeg(folder / f"{name.replace(' ', '')}.jpg", portrait(size))
-        ours = median_ms(lambda p=path: analyse_image(load_image(p), landmarker), repeats)
-        floor = median_ms(lambda p=path: landmarker.detect(load_image(p)), repeats)
-        theirs = median_ms(lambda p=path: stone(p), max(3, repeats // 3)) if stone else None
-        ratio = f"{theirs / ours:.1f}x" if theirs else "-"
-        best = f"{theirs / floor:.1f}x" if theirs else "-"
-        rows.append(f"| {name} JPEG {size[0]}x{size[1]} | {ours:.0f} | {floor:.0f} | "
-                    f"{f'{theirs:.0f}' if theirs else 'n/a'} | {ratio} | {best} |")
+        runs: dict[str, Callable[[], object]] = {
+            "ours": lambda p=path: analyse_image(load_image(p), landmarker),
+            "floor": lambda p=path: landmarker.detect(load_image(p)),
+        }
+        if stone:
+            runs["stone"] = lambda p=path: stone(p)
+        times = paired_ms(runs, repeats)
+        ours, floor = times["ours"], times["floor"]
+        if "stone" in times:
+            theirs = times["stone"]
+            speed = statistics.median(t / o for t, o in zip(theirs, ours, strict=True))
+            best = statistics.median(t / f for t, f in zip(theirs, floor, strict=True))
+            stone_cell = f"{statistics.median(theirs):.0f} ({min(theirs):.0f})"
+            speed_cell, best_cell = f"{speed:.1f}x", f"{best:.1f}x"
+        else:
+            stone_cell, speed_cell, best_cell = "n/a", "-", "-"
+        rows.append(f"| {name} JPEG {size[0]}x{size[1]} | {statistics.median(ours):.0f} "
+                    f"({min(ours):.0f}) | {statistics.median(floor):.0f} | {stone_cell} | "
+                    f"{speed_cell} | {best_cell} |")
     return rows
 
 
@@ -113,8 +131,9 @@ def video_latency(landmarker: MediaPipeLandmarker, folder: Path, seconds: int) -
         frames = VideoFrames(path)
         analyse_frames(frames, landmarker, expected_frames=frames.expected_frames)
 
-    ms = median_ms(run, 3)
-    return f"| {seconds} s 1080p30 MP4 (mp4v) | {ms:.0f} | - | n/a (stone has no video) | - | - |"
+    times = paired_ms({"video": run}, 5)["video"]
+    return (f"| {seconds} s 1080p30 MP4 (mp4v) | {statistics.median(times):.0f} "
+            f"({min(times):.0f}) | - | n/a (stone has no video) | - | - |")
 
 
 def monk_of_label(face: dict) -> int | None:
