@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Index, SmallInteger, UniqueConstraint, delete, func, update
+from sqlalchemy import JSON, Index, SmallInteger, UniqueConstraint, delete, func, insert, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.tables import MYSQL_TABLE_ARGS
@@ -21,6 +21,7 @@ from metskin.domain.recommendations.feedback import Feedback
 from metskin.domain.recommendations.store import ProductFilter, SavedRoutine
 
 CATALOG_VERSION_KEY = "catalog_version"
+BULK_CHUNK = 500
 
 
 class IngredientRow(SQLModel, table=True):
@@ -181,24 +182,20 @@ class SqlCatalogRepository:
         self._session.merge(IngredientRow(inci_key=normalise(name), inci_name=name, data=raw))
 
     def save_product(self, product: Product, raw: dict[str, Any], now: datetime) -> None:
-        self._session.merge(
-            ProductRow(
-                id=product.id, brand=product.brand, name=product.name, slot=product.slot,
-                price_cents=_cents(product.price), currency=product.currency,
-                pregnancy_safe=product.pregnancy_safe, fragrance_free=product.fragrance_free,
-                non_comedogenic=product.non_comedogenic, active=True,
-                search_text=search_text(product), data=raw, updated_at=now,
-            )
-        )
-        for link in (ProductConcernRow, ProductSkinTypeRow, ProductIngredientRow):
-            self._session.execute(delete(link).where(col(link.product_id) == product.id))
-        self._session.add_all(
-            [ProductConcernRow(product_id=product.id, concern=c) for c in set(product.concerns)]
-            + [ProductSkinTypeRow(product_id=product.id, skin_type=t)
-               for t in set(product.skin_types)]
-            + [ProductIngredientRow(product_id=product.id, inci_key=k)
-               for k in {normalise(name) for name in product.inci}]
-        )
+        self.save_products([(product, raw)], now)
+
+    def save_products(self, items: list[tuple[Product, dict[str, Any]]], now: datetime) -> None:
+        """Replaces these products and their link rows, in bulk statements."""
+        for chunk in _chunks(items, BULK_CHUNK):
+            ids = [product.id for product, _ in chunk]
+            for link in LINK_TABLES:
+                self._session.execute(delete(link).where(col(link.product_id).in_(ids)))
+            self._session.execute(delete(ProductRow).where(col(ProductRow.id).in_(ids)))
+            self._session.execute(insert(ProductRow), [_product_values(p, raw, now)
+                                                       for p, raw in chunk])
+            for table, values in _link_values([p for p, _ in chunk]).items():
+                if values:
+                    self._session.execute(insert(table), values)
 
     def deactivate_product(self, product_id: str, now: datetime) -> bool:
         row = self._session.get(ProductRow, product_id)
@@ -220,6 +217,35 @@ class SqlCatalogRepository:
     def count(self) -> int:
         query = select(func.count()).select_from(ProductRow).where(col(ProductRow.active))
         return int(self._session.exec(query).one())
+
+
+LINK_TABLES = (ProductConcernRow, ProductSkinTypeRow, ProductIngredientRow)
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _product_values(product: Product, raw: dict[str, Any], now: datetime) -> dict[str, Any]:
+    return {
+        "id": product.id, "brand": product.brand, "name": product.name, "slot": product.slot,
+        "price_cents": _cents(product.price), "currency": product.currency,
+        "pregnancy_safe": product.pregnancy_safe, "fragrance_free": product.fragrance_free,
+        "non_comedogenic": product.non_comedogenic, "active": True,
+        "search_text": search_text(product), "data": raw, "updated_at": now,
+    }
+
+
+def _link_values(products: list[Product]) -> dict[type[SQLModel], list[dict[str, str]]]:
+    return {
+        ProductConcernRow: [{"product_id": p.id, "concern": c}
+                            for p in products for c in sorted(set(p.concerns))],
+        ProductSkinTypeRow: [{"product_id": p.id, "skin_type": t}
+                             for p in products for t in sorted(set(p.skin_types))],
+        ProductIngredientRow: [{"product_id": p.id, "inci_key": k}
+                               for p in products for k in sorted({normalise(n) for n in p.inci})],
+    }
 
 
 def _apply_filter(query: Any, wanted: ProductFilter) -> Any:

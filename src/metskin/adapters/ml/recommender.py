@@ -136,9 +136,12 @@ class TwoTower(nn.Module):
         return result
 
     def all_products(self) -> tuple[torch.Tensor, torch.Tensor]:
-        index = torch.arange(self.product_features.shape[0])
-        vectors: torch.Tensor = self.products(index, self.product_features)
-        return vectors, self.bias.weight.squeeze(1)
+        return self.product_vectors(torch.arange(self.product_features.shape[0]))
+
+    def product_vectors(self, index: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Vectors and biases of the given products only (a batch needs few of them)."""
+        vectors: torch.Tensor = self.products(index, self.product_features[index])
+        return vectors, self.bias(index).squeeze(1)
 
 
 @dataclass(frozen=True)
@@ -432,10 +435,11 @@ def _fit(network: TwoTower, config: ModelConfig, rows: _Rows) -> tuple[list[floa
             batch = order[start : start + config.batch_size]
             users = rows.users[batch]
             user = network.user_vectors(users, network.user_features[users])
-            vectors, bias = network.all_products()
             picked, other = rows.products[batch], others[batch]
-            mine = (user * vectors[picked]).sum(1) + bias[picked]
-            theirs = (user * vectors[other]).sum(1) + bias[other]
+            picked_vectors, picked_bias = network.product_vectors(picked)
+            other_vectors, other_bias = network.product_vectors(other)
+            mine = (user * picked_vectors).sum(1) + picked_bias
+            theirs = (user * other_vectors).sum(1) + other_bias
             weight = rows.weight[batch] * (other != picked)
             loss = -(weight * functional.logsigmoid(rows.sign[batch] * (mine - theirs))).sum()
             loss = loss / rows.weight[batch].sum()

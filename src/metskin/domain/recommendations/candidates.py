@@ -1,98 +1,211 @@
-"""Precomputed candidate sets, so a routine never scores the whole catalog.
+"""Candidate shortlists, so that a routine never scores the whole catalog one by one.
 
-Per slot, products are kept in lists ordered by what a request can use without scoring:
-evidence for each concern, fit for each skin type, tinted shades for each Monk tone. A request
-takes the head of the lists that match the person and scores only those. A small catalog is
-used whole, so the shortlist changes nothing there.
+The concern and skin-type terms of the content score are precomputed as a matrix over every
+product, so a request scores the whole catalog with one matrix product, masks what hard limits
+rule out (pregnancy, price cap, listed allergens), and keeps the best `depth` products of each
+slot (ties go to the cheaper product) plus the cheapest and, for sunscreens, the tinted shades
+that suit the person. Only that shortlist is scored exactly and checked by the safety rules.
+A small catalog is used whole.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from decimal import Decimal
 
-from metskin.domain.recommendations.catalog import Catalog, Product
+import numpy as np
+
+from metskin.domain.recommendations.catalog import Catalog, Product, normalise
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
-from metskin.domain.recommendations.scoring import CLAIM_WEIGHT, MIN_SEVERITY, best_evidence
+from metskin.domain.recommendations.scoring import (
+    CLAIM_WEIGHT,
+    MIN_SEVERITY,
+    SKIN_TYPE_MATCH,
+    SKIN_TYPE_MISMATCH,
+    best_evidence,
+    tone_weight,
+)
 from metskin.domain.recommendations.vocabulary import CONCERNS, SKIN_TYPES
 
 WHOLE_CATALOG_UP_TO = 2_000
-DEPTH = 40  # products taken from each matching list
-SCAN_LIMIT = 20  # at most DEPTH x this many entries are read to find DEPTH that pass the filters
-MONK_TONES = range(1, 11)
+DEPTH = 20  # best formula groups kept per slot
+PER_GROUP = 2  # cheapest allowed products kept from each group
+CHEAPEST = 10  # cheapest products kept per slot, for tight budgets
 
 
 def concern_strength(product: Product, concern: str) -> float:
+    """The concern term of the content score for one concern, before the severity weight."""
     evidence = best_evidence(product, concern)[0]
-    return evidence + (CLAIM_WEIGHT if concern in product.concerns else 0.0)
+    if evidence > 0:
+        return evidence
+    return CLAIM_WEIGHT if concern in product.concerns else 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
+class FormulaGroups:
+    """Products that score alike (same slot, concern strengths, skin types, pregnancy flag,
+    tint): scored once per group; members are kept cheapest first."""
+
+    slot_of: np.ndarray  # (groups,) slot name
+    strengths: np.ndarray  # (groups, concerns)
+    skin_types: np.ndarray  # (groups, skin types) bool
+    pregnancy_safe: np.ndarray  # (groups,) bool
+    tints: np.ndarray  # (groups, 2) Monk range, 0 when untinted
+    members: list[np.ndarray]  # product indices, cheapest first
+    by_slot: dict[str, np.ndarray]  # slot -> group indices
+
+
+@dataclass(frozen=True, eq=False)
 class CandidateIndex:
     catalog: Catalog
-    lists: dict[tuple[str, str], tuple[Product, ...]]  # (slot, key) -> best first
     by_id: dict[str, Product]
+    groups: FormulaGroups
+    prices: np.ndarray
+    currencies: np.ndarray
+    pregnancy_safe: np.ndarray
+    cheapest: dict[str, np.ndarray]  # slot -> product indices, cheapest first
+    containing: dict[str, np.ndarray]  # ingredient name -> indices of products with it
 
     @classmethod
     def build(cls, catalog: Catalog) -> CandidateIndex:
-        grouped: dict[tuple[str, str], list[tuple[tuple[float, ...], Product]]] = defaultdict(list)
-        for product in catalog.products:
-            for key, rank in _entries(product):
-                grouped[(product.slot, key)].append((rank, product))
-        lists = {
-            key: tuple(p for _, p in sorted(items, key=lambda e: (e[0], e[1].id)))
-            for key, items in grouped.items()
-        }
-        return cls(catalog, lists, {product.id: product for product in catalog.products})
+        products = catalog.products
+        prices = np.array([float(p.price) for p in products], dtype=np.float64)
+        slots: dict[str, list[int]] = defaultdict(list)
+        for index, product in enumerate(products):
+            slots[product.slot].append(index)
+        return cls(
+            catalog=catalog,
+            by_id={product.id: product for product in products},
+            groups=_group(products, prices),
+            prices=prices,
+            currencies=np.array([p.currency for p in products]),
+            pregnancy_safe=np.array([p.pregnancy_safe for p in products], dtype=bool),
+            cheapest={
+                slot: np.array(sorted(found, key=lambda i: (prices[i], products[i].id)))
+                for slot, found in slots.items()
+            },
+            containing=_ingredient_index(catalog),
+        )
 
     def shortlist(self, needs: SkinNeeds, profile: CareProfile, depth: int = DEPTH) -> Catalog:
         if len(self.catalog.products) <= WHOLE_CATALOG_UP_TO:
             return self.catalog
-        chosen: dict[str, Product] = {}
-        for key in _wanted_keys(needs):
-            for slot_key in [k for k in self.lists if k[1] == key]:
-                for product in _passing(self.lists[slot_key], profile, depth):
-                    chosen.setdefault(product.id, product)
-        return replace(self.catalog, products=tuple(chosen.values()))
+        groups = self.groups
+        scores = self._group_scores(needs)
+        usable_group = np.ones(len(scores), dtype=bool)
+        if profile.pregnant:
+            usable_group &= groups.pregnancy_safe
+        allowed = self._allowed(profile)
+        monk = needs.monk_tone or 0
+        tinted = (groups.tints[:, 0] <= monk) & (monk <= groups.tints[:, 1])
+        chosen: set[int] = set()
+        for slot, in_slot in groups.by_slot.items():
+            candidates = in_slot[usable_group[in_slot]]
+            chosen.update(self._best_members(candidates, scores, allowed, depth))
+            shades = candidates[tinted[candidates]]
+            chosen.update(self._best_members(shades, scores, allowed, depth))
+            chosen.update(_first_allowed(self.cheapest[slot], allowed, CHEAPEST))
+        products = self.catalog.products
+        return replace(self.catalog, products=tuple(products[i] for i in sorted(chosen)))
+
+    def _group_scores(self, needs: SkinNeeds) -> np.ndarray:
+        weights = np.array([
+            needs.severity(c) / 100 * tone_weight(c, needs)
+            if needs.severity(c) >= MIN_SEVERITY else 0.0
+            for c in CONCERNS
+        ], dtype=np.float32)
+        fits = self.groups.skin_types[:, SKIN_TYPES.index(needs.skin_type)]
+        return self.groups.strengths @ weights + np.where(fits, SKIN_TYPE_MATCH, SKIN_TYPE_MISMATCH)
+
+    def _best_members(
+        self, candidates: np.ndarray, scores: np.ndarray, allowed: np.ndarray, depth: int
+    ) -> list[int]:
+        """Up to PER_GROUP cheapest allowed members of each of the `depth` best groups."""
+        found: list[int] = []
+        taken_groups = 0
+        for group in _ranked(candidates, scores):
+            members = _first_allowed(self.groups.members[group], allowed, PER_GROUP)
+            if members:
+                found += members
+                taken_groups += 1
+                if taken_groups >= depth:
+                    break
+        return found
+
+    def _allowed(self, profile: CareProfile) -> np.ndarray:
+        allowed = np.ones(len(self.prices), dtype=bool)
+        if profile.pregnant:
+            allowed &= self.pregnancy_safe
+        if profile.budget_per_product is not None:
+            allowed &= (self.prices <= float(profile.budget_per_product)) & (
+                self.currencies == profile.currency)
+        for name in (*profile.allergies, *profile.avoid):
+            found = self.containing.get(normalise(name))
+            if found is not None:
+                allowed[found] = False
+        return allowed
 
 
-def _entries(product: Product) -> Iterator[tuple[str, tuple[float, ...]]]:
-    price = float(product.price)
-    for concern in CONCERNS:
-        strength = concern_strength(product, concern)
-        if strength > 0:
-            yield f"concern:{concern}", (-strength, price)
-    for skin_type in product.skin_types:
-        if skin_type in SKIN_TYPES:
-            yield f"type:{skin_type}", (-len(product.concerns), price)
-    yield "cheapest", (price,)
-    if product.tint_monk_range:
-        low, high = product.tint_monk_range
-        for monk in range(low, high + 1):
-            yield f"tint:{monk}", (price,)
+def _group(products: tuple[Product, ...], prices: np.ndarray) -> FormulaGroups:
+    keys: dict[tuple, list[int]] = defaultdict(list)
+    for index, product in enumerate(products):
+        key = (
+            product.slot,
+            tuple(round(concern_strength(product, c), 6) for c in CONCERNS),
+            tuple(t in product.skin_types for t in SKIN_TYPES),
+            product.pregnancy_safe,
+            product.tint_monk_range or (0, 0),
+        )
+        keys[key].append(index)
+    ordered = list(keys.items())
+    by_slot: dict[str, list[int]] = defaultdict(list)
+    for group, (key, _members) in enumerate(ordered):
+        by_slot[key[0]].append(group)
+    return FormulaGroups(
+        slot_of=np.array([key[0] for key, _ in ordered]),
+        strengths=np.array([key[1] for key, _ in ordered], dtype=np.float32)
+        .reshape(len(ordered), len(CONCERNS)),
+        skin_types=np.array([key[2] for key, _ in ordered], dtype=bool)
+        .reshape(len(ordered), len(SKIN_TYPES)),
+        pregnancy_safe=np.array([key[3] for key, _ in ordered], dtype=bool),
+        tints=np.array([key[4] for key, _ in ordered], dtype=np.int16).reshape(len(ordered), 2),
+        members=[
+            np.array(sorted(members, key=lambda i: (prices[i], products[i].id)))
+            for _, members in ordered
+        ],
+        by_slot={slot: np.array(found) for slot, found in by_slot.items()},
+    )
 
 
-def _wanted_keys(needs: SkinNeeds) -> list[str]:
-    keys = [f"concern:{c}" for c, severity in needs.concerns.items() if severity >= MIN_SEVERITY]
-    keys += [f"type:{needs.skin_type}", "cheapest"]
-    if needs.monk_tone is not None:
-        keys.append(f"tint:{needs.monk_tone}")
-    return keys
+def _ranked(candidates: np.ndarray, scores: np.ndarray) -> list[int]:
+    """Candidate groups, best score first, read in growing chunks (most requests need few)."""
+    if len(candidates) == 0:
+        return []
+    keys = scores[candidates]
+    order = np.argsort(-keys, kind="stable")
+    return [int(candidates[i]) for i in order]
 
 
-def _passing(products: Iterable[Product], profile: CareProfile, depth: int) -> Iterator[Product]:
-    """The first `depth` products that no hard limit (pregnancy, price) rules out."""
-    cap = profile.budget_per_product
-    avoid_pregnancy = profile.pregnant or profile.breastfeeding
-    taken = 0
-    for read, product in enumerate(products):
-        if taken >= depth or read >= depth * SCAN_LIMIT:
-            return
-        if avoid_pregnancy and not product.pregnancy_safe:
-            continue
-        if cap is not None and product.price > Decimal(cap):
-            continue
-        taken += 1
-        yield product
+def _first_allowed(indices: np.ndarray, allowed: np.ndarray, count: int) -> list[int]:
+    usable = indices[allowed[indices]]
+    return [int(i) for i in usable[:count]]
+
+
+def _ingredient_index(catalog: Catalog) -> dict[str, np.ndarray]:
+    """Every INCI and common name -> the products whose label lists that ingredient."""
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for key, ingredient in catalog.ingredients.items():
+        for name in ingredient.names:
+            aliases[normalise(name)].add(key)
+    holders: dict[str, list[int]] = defaultdict(list)
+    for index, product in enumerate(catalog.products):
+        for key in {normalise(name) for name in product.inci}:
+            holders[key].append(index)
+    found: dict[str, np.ndarray] = {}
+    for key, indices in holders.items():
+        found[key] = np.array(indices)
+    for alias, keys in aliases.items():
+        merged = sorted({i for key in keys for i in holders.get(key, [])})
+        if merged:
+            found[alias] = np.array(merged)
+    return found

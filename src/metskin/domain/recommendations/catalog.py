@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -108,7 +109,18 @@ class Product:
     def display_name(self) -> str:
         return f"{self.brand} {self.name}"
 
-    @property
+    @cached_property
+    def evidence(self) -> dict[str, tuple[float, str, str]]:
+        """Per concern: (weight, label, strength) of the key active with the best evidence."""
+        best: dict[str, tuple[float, str, str]] = {}
+        for active in self.key_actives:
+            for concern, strength in active.ingredient.concerns.items():
+                weight = EVIDENCE_WEIGHTS.get(strength, 0.0)
+                if weight > best.get(concern, (0.0, "", ""))[0]:
+                    best[concern] = (weight, active.label(), strength)
+        return best
+
+    @cached_property
     def classes(self) -> frozenset[str]:
         return frozenset(c for ingredient in self.ingredients for c in ingredient.classes)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.recommendations.vocabulary import CONCERNS, SKIN_TYPES
@@ -40,7 +41,7 @@ class SkinNeeds:
     def severity(self, concern: str) -> float:
         return float(self.concerns.get(concern, 0.0))
 
-    @property
+    @cached_property
     def pih_risk(self) -> bool:
         """Deeper tones more often keep dark marks after spots or irritation."""
         if self.monk_tone is not None and self.monk_tone >= PIH_MONK_FROM:

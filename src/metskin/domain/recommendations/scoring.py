@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from metskin.domain.recommendations.catalog import Product
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
-from metskin.domain.recommendations.vocabulary import EVIDENCE_WEIGHTS
 
+NO_EVIDENCE = (0.0, "", "")
 MIN_SEVERITY = 10.0  # below this a concern is not worth treating
 CLAIM_WEIGHT = 0.1  # a marketed claim with no key active behind it
 PIH_PIGMENT_WEIGHT = 1.3  # deeper tones keep dark marks longer
@@ -58,7 +58,7 @@ def _concern_fit(product: Product, needs: SkinNeeds) -> _Tally:
     for concern, severity in needs.concerns.items():
         if severity < MIN_SEVERITY:
             continue
-        weight = severity / 100 * _tone_weight(concern, needs)
+        weight = severity / 100 * tone_weight(concern, needs)
         evidence, active_label, strength = best_evidence(product, concern)
         where = f"{concern_label(concern)} (your score {severity:.0f}/100)"
         if evidence > 0:
@@ -73,18 +73,13 @@ def _concern_fit(product: Product, needs: SkinNeeds) -> _Tally:
     )
 
 
-def _tone_weight(concern: str, needs: SkinNeeds) -> float:
+def tone_weight(concern: str, needs: SkinNeeds) -> float:
     return PIH_PIGMENT_WEIGHT if concern == "pigmentation" and needs.pih_risk else 1.0
 
 
 def best_evidence(product: Product, concern: str) -> tuple[float, str, str]:
-    best = (0.0, "", "")
-    for active in product.key_actives:
-        strength = active.ingredient.concerns.get(concern)
-        weight = EVIDENCE_WEIGHTS.get(strength or "", 0.0)
-        if weight > best[0]:
-            best = (weight, active.label(), strength or "")
-    return best
+    """(weight, active label, strength) of the key active with the best evidence for `concern`."""
+    return product.evidence.get(concern, NO_EVIDENCE)
 
 
 def _skin_type_fit(

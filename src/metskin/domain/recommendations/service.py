@@ -274,8 +274,10 @@ class RecommendationService:
         with self._uow_factory() as uow:
             for item in ingredients:
                 uow.catalog.save_ingredient(_plain(item))
-            for product in catalog.products:
-                uow.catalog.save_product(product, _plain(by_id[product.id]), self._clock())
+            uow.catalog.save_products(
+                [(product, _plain(by_id[product.id])) for product in catalog.products],
+                self._clock(),
+            )
             uow.catalog.bump_version()
             uow.commit()
         self.catalog.invalidate()
