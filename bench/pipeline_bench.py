@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -32,11 +33,14 @@ STATUS = 'query($id: ID!) { analysis(id: $id) { status failureReason } }'
 
 
 def twelve_megapixel_jpeg() -> bytes:
+    """A face on a 4000x3000 frame with sensor-like noise, so it compresses like a photo."""
     face = Image.open(io.BytesIO(face_jpeg(2400)))
     canvas = Image.new("RGB", (4000, 3000), (205, 200, 195))
     canvas.paste(face, (800, 300))
+    noise = np.random.default_rng(0).normal(0, 6, (3000, 4000, 3))
+    noisy = np.clip(np.asarray(canvas, dtype=np.float32) + noise, 0, 255).astype(np.uint8)
     buffer = io.BytesIO()
-    canvas.save(buffer, format="JPEG", quality=90)
+    Image.fromarray(noisy).save(buffer, format="JPEG", quality=90)
     return buffer.getvalue()
 
 

@@ -102,12 +102,13 @@ def _decode_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> Im
 
 def encode_jpeg(image: Image.Image, quality: int) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=quality, optimize=True)  # no EXIF, XMP or GPS
+    image.save(buffer, format="JPEG", quality=quality)  # no EXIF, XMP or GPS
     return buffer.getvalue()
 
 
 def thumbnail(image: Image.Image) -> bytes:
-    small = image.copy()
+    factor = max(1, min(image.size) // (THUMBNAIL_SIDE * 2))
+    small = image.reduce(factor) if factor > 1 else image.copy()  # box filter first: fast
     small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
     return encode_jpeg(small, 80)
 
