@@ -53,11 +53,27 @@ def test_overexposed_photo_is_reported(landmarker, face) -> None:
     assert "OVEREXPOSED" in codes(result)
 
 
+def crop_around_face(
+    face: np.ndarray, points: np.ndarray, margin: float = 0.6
+) -> tuple[np.ndarray, np.ndarray]:
+    """The face box grown by `margin` on each side, so any source photo fits on the canvas."""
+    x0, y0, x1, y1 = lm.face_box(points)
+    grow_x, grow_y = (x1 - x0) * margin, (y1 - y0) * margin
+    left, top = max(0, int(x0 - grow_x)), max(0, int(y0 - grow_y))
+    right = min(face.shape[1], int(x1 + grow_x))
+    bottom = min(face.shape[0], int(y1 + grow_y))
+    shifted = points.copy()
+    shifted[:, 0] -= left
+    shifted[:, 1] -= top
+    return face[top:bottom, left:right], shifted
+
+
 def face_on_canvas(face: np.ndarray, points: np.ndarray, fraction: float,
                    rng: np.random.Generator) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """`face` scaled so that its face box is `fraction` of a 1500x2000 canvas's short side, at a
     seeded place on a seeded plain background; the expected face box."""
     height, width = 1500, 2000
+    face, points = crop_around_face(face, points)
     x0, y0, x1, y1 = lm.face_box(points)
     factor = fraction * height / min(x1 - x0, y1 - y0)
     size = (round(face.shape[1] * factor), round(face.shape[0] * factor))
