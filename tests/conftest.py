@@ -109,3 +109,20 @@ def container(settings: Settings) -> Iterator[Container]:
     container = bootstrap(settings)
     yield container
     container.close()
+
+
+@pytest.fixture
+def embedded_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """`get_settings()` pointed at a fresh, migrated SQLite database under `tmp_path`."""
+    from metskin.settings import get_settings
+
+    for name, value in {
+        "METSKIN_VAR_DIR": str(tmp_path / "var"), "METSKIN_DATABASE_URL": "",
+        "METSKIN_REDIS_URL": "", "METSKIN_PASSWORD_HASH_TIME_COST": "1",
+        "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8",
+    }.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    upgrade(get_settings().effective_database_url)
+    yield get_settings()
+    get_settings.cache_clear()

@@ -31,6 +31,7 @@ from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.scoring import score_product
 from metskin.domain.recommendations.vocabulary import CONCERNS, SKIN_TYPES
+from metskin.settings import Settings
 
 GROUPS, PEOPLE_PER_GROUP, LIKED_PER_GROUP = 4, 50, 16
 WHEN = datetime(2026, 2, 1, tzinfo=UTC)
@@ -224,18 +225,9 @@ def test_train_recommender_from_a_jsonl_export(
 
 
 def test_train_recommender_explains_what_is_missing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, embedded_env: Settings
 ) -> None:
-    from metskin.adapters.db.migrations import upgrade
-    from metskin.settings import get_settings
-
-    monkeypatch.setenv("METSKIN_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("METSKIN_DATABASE_URL", "")
-    monkeypatch.setenv("METSKIN_REDIS_URL", "")
-    get_settings.cache_clear()
-    upgrade(get_settings().effective_database_url)
     result = CliRunner().invoke(cli(), ["train-recommender", "--models-dir", str(tmp_path)])
-    get_settings.cache_clear()
     assert result.exit_code == 2
     assert "no feedback to train on" in result.output
     bad = tmp_path / "bad.jsonl"

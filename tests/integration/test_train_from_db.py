@@ -5,56 +5,44 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-import pytest
 import typer
 from typer.testing import CliRunner
 
-from metskin.adapters.db.migrations import upgrade
 from metskin.adapters.ml.holder import LearnedRankers
 from metskin.adapters.ml.recommender import load_newest
 from metskin.bootstrap import bootstrap
 from metskin.cli.recommender import register
 from metskin.seed import seed_catalog
-from metskin.settings import get_settings
+from metskin.settings import Settings
 
 PASSWORD = "tea-and-toast-77"
 
 
 def test_training_reads_the_database_and_the_newest_model_is_served(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, embedded_env: Settings
 ) -> None:
-    monkeypatch.setenv("METSKIN_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("METSKIN_DATABASE_URL", "")
-    monkeypatch.setenv("METSKIN_REDIS_URL", "")
-    monkeypatch.setenv("METSKIN_PASSWORD_HASH_TIME_COST", "1")
-    monkeypatch.setenv("METSKIN_PASSWORD_HASH_MEMORY_KIB", "8")
-    get_settings.cache_clear()
-    try:
-        upgrade(get_settings().effective_database_url)
-        container = bootstrap()
-        list(seed_catalog(container))
-        products = [p.id for p in container.recommendations.catalog.index().catalog.products]
-        rng = random.Random(5)
-        people = [container.accounts.register(f"p{i}@example.com", PASSWORD) for i in range(30)]
-        for person in people:
-            for product_id in rng.sample(products, 8):
-                container.recommendations.rate(
-                    person.id, product_id, rng.randint(1, 5), rng.choice([None, "worked"])
-                )
-        container.close()
+    container = bootstrap()
+    list(seed_catalog(container))
+    products = [p.id for p in container.recommendations.catalog.index().catalog.products]
+    rng = random.Random(5)
+    people = [container.accounts.register(f"p{i}@example.com", PASSWORD) for i in range(30)]
+    for person in people:
+        for product_id in rng.sample(products, 8):
+            container.recommendations.rate(
+                person.id, product_id, rng.randint(1, 5), rng.choice([None, "worked"])
+            )
+    container.close()
 
-        app = typer.Typer()
-        app.callback()(lambda: None)
-        register(app)
-        models = tmp_path / "models"
-        result = CliRunner().invoke(app, ["train-recommender", "--models-dir", str(models),
-                                          "--epochs", "2", "--no-validate"])
-        assert result.exit_code == 0, result.output
-        model = load_newest(models)
-        assert model is not None and model.version == 1
-        assert model.metrics["rows"] == 30 * 8 and model.metrics["users"] == 30
+    app = typer.Typer()
+    app.callback()(lambda: None)
+    register(app)
+    models = tmp_path / "models"
+    result = CliRunner().invoke(app, ["train-recommender", "--models-dir", str(models),
+                                      "--epochs", "2", "--no-validate"])
+    assert result.exit_code == 0, result.output
+    model = load_newest(models)
+    assert model is not None and model.version == 1
+    assert model.metrics["rows"] == 30 * 8 and model.metrics["users"] == 30
 
-        ranker, version = LearnedRankers(models)(people[0].id)
-        assert ranker is not None and version == "v1"
-    finally:
-        get_settings.cache_clear()
+    ranker, version = LearnedRankers(models)(people[0].id)
+    assert ranker is not None and version == "v1"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
 
 import strawberry
 
@@ -45,6 +46,33 @@ def decode_cursor(cursor: str | None) -> str | None:
     try:
         return base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+        raise ValidationFailed("The cursor is not valid.", field="after") from error
+
+
+class Created(Protocol):
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def id(self) -> str: ...
+
+
+def keyset_key(stamp: datetime, ident: object) -> str:
+    """The cursor key of a (time, id) keyset: ties on time are broken by id."""
+    return f"{stamp.isoformat()}|{ident}"
+
+
+def created_key(item: Created) -> str:
+    return keyset_key(item.created_at, item.id)
+
+
+def parse_keyset(cursor: str | None) -> tuple[datetime, str] | None:
+    key = decode_cursor(cursor)
+    if key is None:
+        return None
+    stamp, _, ident = key.partition("|")
+    try:
+        return datetime.fromisoformat(stamp), ident
+    except ValueError as error:
         raise ValidationFailed("The cursor is not valid.", field="after") from error
 
 

@@ -19,7 +19,8 @@ from metskin.graphql.pagination import (
     Connection,
     build_connection,
     check_page_size,
-    decode_cursor,
+    created_key,
+    parse_keyset,
 )
 from metskin.graphql.permissions import IsAdmin, IsAuthenticated
 
@@ -155,21 +156,6 @@ def _reject_bad_nulls(changes: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def _user_key(user: DomainUser) -> str:
-    return f"{user.created_at.isoformat()}|{user.id}"
-
-
-def _parse_user_key(cursor: str | None) -> tuple[datetime, str] | None:
-    key = decode_cursor(cursor)
-    if key is None:
-        return None
-    stamp, _, user_id = key.partition("|")
-    try:
-        return datetime.fromisoformat(stamp), user_id
-    except ValueError as error:
-        raise ValidationFailed("The cursor is not valid.", field="after") from error
-
-
 @strawberry.type
 class AccountQueries:
     @strawberry.field(permission_classes=[IsAuthenticated], description="The logged-in user.")
@@ -186,11 +172,11 @@ class AccountQueries:
     ) -> Connection[User]:
         cap = info.context.container.settings.max_page_size
         check_page_size(first, cap)
-        keyset = _parse_user_key(after)
+        keyset = parse_keyset(after)
         rows = await run_sync(
             info.context.container.accounts.list_users, keyset, first + 1, role
         )
-        return build_connection(rows, first, _user_key, User.from_domain, keyset is not None)
+        return build_connection(rows, first, created_key, User.from_domain, keyset is not None)
 
 
 @strawberry.type

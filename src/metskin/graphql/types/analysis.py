@@ -17,9 +17,14 @@ from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
 from metskin.domain.analysis.records import MediaKind as DomainMediaKind
 from metskin.domain.analysis.records import Stage, progress_channel
-from metskin.domain.errors import ValidationFailed
 from metskin.graphql.context import Context, run_sync
-from metskin.graphql.pagination import Connection, build_connection, check_page_size, decode_cursor
+from metskin.graphql.pagination import (
+    Connection,
+    build_connection,
+    check_page_size,
+    created_key,
+    parse_keyset,
+)
 from metskin.graphql.permissions import IsAuthenticated
 
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
@@ -238,28 +243,13 @@ def _now(info: Info) -> datetime:
     return info.context.container.clock()
 
 
-def _analysis_key(analysis: DomainAnalysis) -> str:
-    return f"{analysis.created_at.isoformat()}|{analysis.id}"
-
-
-def parse_keyset(cursor: str | None) -> tuple[datetime, str] | None:
-    key = decode_cursor(cursor)
-    if key is None:
-        return None
-    stamp, _, ident = key.partition("|")
-    try:
-        return datetime.fromisoformat(stamp), ident
-    except ValueError as error:
-        raise ValidationFailed("The cursor is not valid.", field="after") from error
-
-
 async def analyses_of(
     info: Info, owner_id: str, first: int, after: str | None
 ) -> Connection[Analysis]:
     check_page_size(first, info.context.container.settings.max_page_size)
     keyset = parse_keyset(after)
     rows = await run_sync(info.context.container.analyses.history, owner_id, keyset, first + 1)
-    return build_connection(rows, first, _analysis_key, Analysis.from_domain, keyset is not None)
+    return build_connection(rows, first, created_key, Analysis.from_domain, keyset is not None)
 
 
 async def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterator[dict]:

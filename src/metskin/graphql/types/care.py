@@ -43,10 +43,17 @@ from metskin.domain.referrals.model import Urgency as DomainUrgency
 from metskin.domain.referrals.rules import RULES
 from metskin.domain.referrals.triage import NOT_A_DIAGNOSIS
 from metskin.graphql.context import Context, run_sync
-from metskin.graphql.pagination import Connection, build_connection, check_page_size, decode_cursor
+from metskin.graphql.pagination import (
+    Connection,
+    build_connection,
+    check_page_size,
+    created_key,
+    decode_cursor,
+    keyset_key,
+    parse_keyset,
+)
 from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, IsPatient
-from metskin.graphql.types.analysis import Analysis, parse_keyset
-from metskin.graphql.types.analysis import _analysis_key as analysis_key
+from metskin.graphql.types.analysis import Analysis
 
 Urgency = strawberry.enum(DomainUrgency, name="Urgency")
 Specialty = strawberry.enum(DomainSpecialty, name="Specialty")
@@ -154,10 +161,6 @@ class SymptomAnswers:
 
     def to_domain(self) -> Answers:
         return Answers(**{f.name: getattr(self, f.name) for f in fields(Answers)})
-
-
-def _referral_key(record: DomainReferral) -> str:
-    return f"{record.created_at.isoformat()}|{record.id}"
 
 
 # --- directory -------------------------------------------------------------------------------
@@ -337,7 +340,7 @@ class DateRange:
 
 
 def _appointment_key(appointment: DomainAppointment) -> str:
-    return f"{appointment.start.isoformat()}|{appointment.id}"
+    return keyset_key(appointment.start, appointment.id)
 
 
 # --- sharing and the dashboard ---------------------------------------------------------------
@@ -385,7 +388,7 @@ class AccessLogEntry:
 
 
 def _access_key(entry: DomainAccessEntry) -> str:
-    return f"{entry.at.isoformat()}|{entry.id}"
+    return keyset_key(entry.at, entry.id)
 
 
 def _parse_access_key(cursor: str | None) -> tuple[datetime, int] | None:
@@ -503,7 +506,7 @@ class CareQueries:
         keyset = parse_keyset(after)
         rows = await run_sync(info.context.container.referrals.mine, _viewer_id(info), keyset,
                               first + 1)
-        return build_connection(rows, first, _referral_key, Referral.from_domain,
+        return build_connection(rows, first, created_key, Referral.from_domain,
                                 keyset is not None)
 
     @strawberry.field(description="Nearest first when `near` is given.")
@@ -591,7 +594,7 @@ class CareQueries:
         keyset = parse_keyset(after)
         rows = await run_sync(info.context.container.sharing.shared_analyses, _viewer_id(info),
                               str(patient_id) if patient_id else None, keyset, first)
-        return build_connection(rows, first, analysis_key, Analysis.from_domain,
+        return build_connection(rows, first, created_key, Analysis.from_domain,
                                 keyset is not None)
 
 

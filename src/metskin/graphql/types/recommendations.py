@@ -16,9 +16,15 @@ from metskin.domain.recommendations.catalog import Product as DomainProduct
 from metskin.domain.recommendations.store import ProductFilter as DomainFilter
 from metskin.domain.recommendations.store import SavedRoutine
 from metskin.graphql.context import run_sync
-from metskin.graphql.pagination import Connection, build_connection, check_page_size, decode_cursor
+from metskin.graphql.pagination import (
+    Connection,
+    build_connection,
+    check_page_size,
+    created_key,
+    decode_cursor,
+    parse_keyset,
+)
 from metskin.graphql.permissions import IsAdmin, IsAuthenticated
-from metskin.graphql.types.analysis import parse_keyset
 
 
 @strawberry.enum(description="What happened when the person used the product.")
@@ -224,10 +230,6 @@ class Rating:
     created_at: datetime
 
 
-def _routine_key(saved: SavedRoutine) -> str:
-    return f"{saved.created_at.isoformat()}|{saved.id}"
-
-
 @strawberry.type
 class RecommendationQueries:
     @strawberry.field(description="Products matching every given filter, by id.")
@@ -273,7 +275,7 @@ class RecommendationQueries:
         rows = await run_sync(
             info.context.container.recommendations.history, viewer.user_id, keyset, first + 1
         )
-        return build_connection(rows, first, _routine_key, Recommendation.from_saved,
+        return build_connection(rows, first, created_key, Recommendation.from_saved,
                                 keyset is not None)
 
 
