@@ -7,8 +7,11 @@ Each round releases N threads at once (one connection each, their own sessions),
 one of the same 10 slots of one dermatologist through `AppointmentService.book` (the full use
 case: availability, slot check, appointment + unique booked-slot row, reminders, dashboard
 event, commit). Latency is per attempt, from the release to the answer (booked or
-SLOT_UNAVAILABLE). A second scenario sends N attempts at N different slots, to show how many
-bookings per second commit when they do not collide.
+SLOT_UNAVAILABLE). The contention runs twice: through one shared service, as in one API
+process, where attempts at the same slot wait for the first one's outcome (`SlotGate`); and
+with a service per attempt, so every attempt runs the whole use case and the database's unique
+slot key decides, as with many API processes. A last scenario sends N attempts at N different
+slots, to show how many bookings per second commit when they do not collide.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from metskin.domain.appointments import (
 )
 from metskin.domain.appointments.booking import AppointmentService
 from metskin.domain.appointments.catalogue import load_dermatologists
+from metskin.domain.appointments.gate import NoGate
 from metskin.settings import Settings
 
 LONDON = ZoneInfo("Europe/London")
@@ -115,6 +119,30 @@ def fire(book: Callable[[str, datetime], None], attempts: list[tuple[str, dateti
     return latencies, outcomes, time.perf_counter() - released[0]
 
 
+Round = tuple[list[float], Counter[str], float]
+
+
+def contend(book: Callable[[str, datetime], None], patients: list[str], day: int) -> Round:
+    """All patients at once at the first 10 slots of a day: exactly 10 must win."""
+    slots = day_slots(day)[:10]
+    latencies, outcomes, elapsed = fire(book, [(p, slots[i % 10])
+                                               for i, p in enumerate(patients)])
+    n = len(patients)
+    assert outcomes["booked"] == 10 and outcomes["SLOT_UNAVAILABLE"] == n - 10, outcomes
+    return latencies, outcomes, elapsed
+
+
+def report(title: str, rounds: list[Round]) -> None:
+    latencies = [x for r in rounds for x in r[0]]
+    totals: Counter[str] = sum((r[1] for r in rounds), Counter())
+    wall = sum(r[2] for r in rounds)
+    print(f"{title}: outcomes {dict(totals)}")
+    print(f"  latency p50 {1000 * statistics.median(latencies):.0f} ms, "
+          f"p99 {1000 * percentile(latencies, 0.99):.0f} ms, "
+          f"max {1000 * max(latencies):.0f} ms")
+    print(f"  attempts/s {len(latencies) / wall:.0f}, bookings/s {totals['booked'] / wall:.1f}")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -132,28 +160,24 @@ def main() -> None:
     container, doctor_id, patients, url = setup(args.mysql, n)
     engine = create_engine(url + "?charset=utf8mb4", pool_size=n, max_overflow=0,
                            isolation_level="READ COMMITTED", pool_pre_ping=False)
-    service = AppointmentService(lambda: SqlUnitOfWork(engine, container.dispatch),
-                                 container.clock)
+    def new_uow() -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine, container.dispatch)
+
+    service = AppointmentService(new_uow, container.clock)
 
     def book(patient_id: str, start: datetime) -> None:
         service.book(patient_id, doctor_id, start, ConsultationType.VIDEO)
 
+    def book_without_gate(patient_id: str, start: datetime) -> None:
+        # A service per attempt, as if every attempt came through its own API process.
+        AppointmentService(new_uow, container.clock, gate=NoGate()).book(
+            patient_id, doctor_id, start, ConsultationType.VIDEO)
+
     # Warm the pool: one connection per thread, opened before the clock starts.
     fire(lambda p, s: engine.connect().close(), [(p, day_slots(1)[0]) for p in patients])
 
-    contention: list[float] = []
-    wall = 0.0
-    booked = 0
-    totals: Counter[str] = Counter()
-    for round_index in range(args.rounds):
-        slots = day_slots(2 + round_index)[:10]
-        attempts = [(patients[i], slots[i % 10]) for i in range(n)]
-        latencies, outcomes, elapsed = fire(book, attempts)
-        assert outcomes["booked"] == 10 and outcomes["SLOT_UNAVAILABLE"] == n - 10, outcomes
-        contention += latencies
-        wall += elapsed
-        booked += outcomes["booked"]
-        totals.update(outcomes)
+    same_slots = [contend(book, patients, 2 + r) for r in range(args.rounds)]
+    database_only = [contend(book_without_gate, patients, 20 + r) for r in range(args.rounds)]
 
     spread: list[float] = []
     spread_wall = 0.0
@@ -170,11 +194,8 @@ def main() -> None:
     container.close()
     print(f"MariaDB booking bench: {n} concurrent threads, {args.rounds} rounds each, "
           f"{os.cpu_count()} cores")
-    print(f"same 10 slots: outcomes {dict(totals)}")
-    print(f"  latency p50 {1000 * statistics.median(contention):.0f} ms, "
-          f"p99 {1000 * percentile(contention, 0.99):.0f} ms, "
-          f"max {1000 * max(contention):.0f} ms")
-    print(f"  attempts/s {len(contention) / wall:.0f}, bookings/s {booked / wall:.1f}")
+    report("same 10 slots, one API process (attempts for a slot queue in-process)", same_slots)
+    report("same 10 slots, every attempt decided by the database", database_only)
     print(f"{n} different slots: {spread_booked} booked")
     print(f"  latency p50 {1000 * statistics.median(spread):.0f} ms, "
           f"p99 {1000 * percentile(spread, 0.99):.0f} ms")

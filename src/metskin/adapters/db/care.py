@@ -9,14 +9,26 @@ this key is the database's final word on every race.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, Numeric, UniqueConstraint, and_, or_
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Index,
+    Integer,
+    Numeric,
+    Table,
+    UniqueConstraint,
+    and_,
+    insert,
+    or_,
+)
 from sqlalchemy import delete as sql_delete
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -313,9 +325,9 @@ class SqlAvailabilityRepository:
         self._session = session
 
     def get(self, doctor_id: str) -> Availability | None:
-        row = self._session.exec(
-            select(DermatologistRow.time_zone, DermatologistRow.availability)
-            .where(DermatologistRow.user_id == doctor_id)).first()
+        table = _table(DermatologistRow)
+        row = self._session.execute(select(table.c.time_zone, table.c.availability)
+                                    .where(table.c.user_id == doctor_id)).first()
         if row is None:
             return None
         time_zone, availability = row
@@ -325,7 +337,7 @@ class SqlAvailabilityRepository:
 # --- appointments ----------------------------------------------------------------------------
 
 
-def appointment_to_domain(row: AppointmentRow) -> Appointment:
+def appointment_to_domain(row: AppointmentRow | Row[Any]) -> Appointment:
     return Appointment(
         id=row.id, doctor_id=row.doctor_id, patient_id=row.patient_id, start=row.start_at,
         end=row.end_at, consultation_type=ConsultationType(row.consultation_type),
@@ -351,18 +363,19 @@ class SqlAppointmentRepository:
         self._session = session
 
     def add(self, appointment: Appointment) -> None:
-        row = AppointmentRow(
+        """Plain inserts (no ORM unit of work): booking is the hot, contended write."""
+        self._session.flush()  # pending ORM changes (a referral) before the raw inserts
+        self._session.execute(insert(_table(AppointmentRow)).values(
             id=appointment.id, doctor_id=appointment.doctor_id,
             patient_id=appointment.patient_id, start_at=appointment.start,
             end_at=appointment.end, consultation_type=appointment.consultation_type.value,
             status=appointment.status.value, booked_at=appointment.booked_at,
-            reason=appointment.reason, referral_id=appointment.referral_id)
-        self._session.add(_copy_appointment(appointment, row))
-        self._session.flush()  # the appointment before its slot row (foreign key)
-        self._session.add(BookedSlotRow(doctor_id=appointment.doctor_id,
-                                        slot_start=appointment.start,
-                                        appointment_id=appointment.id))
-        self._take_slot()
+            cancelled_at=appointment.cancelled_at, reason=appointment.reason,
+            cancel_reason=appointment.cancel_reason, referral_id=appointment.referral_id,
+            history=[[a.isoformat(), b.isoformat()] for a, b in appointment.history]))
+        self._take_slot(lambda: self._session.execute(insert(_table(BookedSlotRow)).values(
+            doctor_id=appointment.doctor_id, slot_start=appointment.start,
+            appointment_id=appointment.id)))
 
     def get(self, appointment_id: str, *, for_update: bool = False) -> Appointment | None:
         query = select(AppointmentRow).where(AppointmentRow.id == appointment_id)
@@ -384,12 +397,13 @@ class SqlAppointmentRepository:
             self._session.add(BookedSlotRow(doctor_id=appointment.doctor_id,
                                             slot_start=appointment.start,
                                             appointment_id=appointment.id))
-        self._take_slot()
+        self._take_slot(self._session.flush)
 
-    def _take_slot(self) -> None:
+    @staticmethod
+    def _take_slot(write: Callable[[], object]) -> None:
         """Write now: the slot's key decides a race here, and the loser waits, then fails."""
         try:
-            self._session.flush()
+            write()
         except IntegrityError as error:
             raise SlotUnavailable(TAKEN, field="slotStart") from error
         except OperationalError as error:
@@ -405,11 +419,12 @@ class SqlAppointmentRepository:
                            end: datetime) -> list[Appointment]:
         if not doctor_ids:
             return []
-        query = select(AppointmentRow).where(
-            col(AppointmentRow.doctor_id).in_(list(doctor_ids)),
-            AppointmentRow.status == AppointmentStatus.BOOKED.value,
-            col(AppointmentRow.start_at) < end, col(AppointmentRow.end_at) > start)
-        return [appointment_to_domain(row) for row in self._session.exec(query)]
+        table = _table(AppointmentRow)
+        query = table.select().where(
+            table.c.doctor_id.in_(list(doctor_ids)),
+            table.c.status == AppointmentStatus.BOOKED.value,
+            table.c.start_at < end, table.c.end_at > start)
+        return [appointment_to_domain(row) for row in self._session.execute(query)]
 
     def list_for_patient(self, patient_id: str, after: tuple[datetime, str] | None,
                          limit: int) -> list[Appointment]:
@@ -435,6 +450,11 @@ class SqlAppointmentRepository:
         return list(self._session.exec(query))
 
 
+def _table(model: type[SQLModel]) -> Table:
+    """The Core table of a row class, for plain inserts without the ORM's flush."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
+
+
 def _mysql_code(error: OperationalError) -> int | None:
     args = getattr(error.orig, "args", ())
     return args[0] if args and isinstance(args[0], int) else None
@@ -454,9 +474,12 @@ class SqlReminderRepository:
         self._session = session
 
     def add_many(self, reminders: Sequence[Reminder]) -> None:
-        self._session.add_all([self._copy(r, ReminderRow(
-            appointment_id=r.appointment_id, kind=r.kind.value, due_at=r.due_at,
-            start_at=r.start_at, status=r.status.value)) for r in reminders])
+        if reminders:
+            self._session.execute(insert(_table(ReminderRow)), [{
+                "appointment_id": r.appointment_id, "kind": r.kind.value, "due_at": r.due_at,
+                "start_at": r.start_at, "status": r.status.value, "attempts": r.attempts,
+                "claimed_until": r.claimed_until, "sent_at": r.sent_at, "detail": r.detail}
+                for r in reminders])
 
     def replace_for(self, appointment_id: str, reminders: Sequence[Reminder]) -> None:
         existing = {row.kind: row for row in self._session.exec(
@@ -690,8 +713,8 @@ class SqlDashboardEventLog:
         self._session = session
 
     def append(self, doctor_id: str, kind: str, payload: dict[str, Any], at: datetime) -> None:
-        self._session.add(DashboardEventRow(doctor_id=doctor_id, kind=kind, payload=payload,
-                                            at=at))
+        self._session.execute(insert(_table(DashboardEventRow)).values(
+            doctor_id=doctor_id, kind=kind, payload=payload, at=at))
 
     def after(self, doctor_id: str, after_id: int, limit: int) -> list[DashboardEvent]:
         query = (select(DashboardEventRow)

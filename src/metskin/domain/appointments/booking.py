@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind, wake_up
 from metskin.domain.appointments.errors import AppointmentNotFound, SlotUnavailable
+from metskin.domain.appointments.gate import SlotGate, SlotTaken
 from metskin.domain.appointments.model import (
     DEFAULT_POLICY,
     Appointment,
@@ -24,6 +25,7 @@ from metskin.domain.messages import Job
 from metskin.domain.referrals.service import ReferralNotFound
 
 if TYPE_CHECKING:
+    from metskin.domain.appointments.gate import NoGate
     from metskin.domain.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 SEND_MESSAGE_ACTOR = "send_appointment_message"
@@ -32,10 +34,12 @@ TAKEN_MESSAGE = "Someone has just booked this time. Pick another slot."
 
 class AppointmentService:
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock,
-                 policy: CancellationPolicy = DEFAULT_POLICY) -> None:
+                 policy: CancellationPolicy = DEFAULT_POLICY,
+                 gate: SlotGate | NoGate | None = None) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self.policy = policy
+        self._gate = gate or SlotGate()
 
     def slots(self, doctor_id: str, start: datetime, end: datetime,
               consultation_type: ConsultationType | None = None) -> list[Slot]:
@@ -45,6 +49,16 @@ class AppointmentService:
     def book(self, patient_id: str, doctor_id: str, start: datetime,
              consultation_type: ConsultationType, reason: str = "",
              referral_id: str | None = None) -> Appointment:
+        try:
+            with self._gate.attempt((doctor_id, require_utc(start, "slotStart"))):
+                return self._book(patient_id, doctor_id, start, consultation_type, reason,
+                                  referral_id)
+        except SlotTaken as error:
+            raise SlotUnavailable(TAKEN_MESSAGE, field="slotStart") from error
+
+    def _book(self, patient_id: str, doctor_id: str, start: datetime,
+              consultation_type: ConsultationType, reason: str,
+              referral_id: str | None) -> Appointment:
         now = self._clock()
         with self._uow_factory() as uow:
             # The slot search checks the dermatologist and the consultation type offered.

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from metskin.domain.appointments.errors import (
@@ -99,13 +98,10 @@ def _free_slot(uow: AppointmentsUnitOfWork, doctor_id: str, start: datetime,
                consultation_type: ConsultationType, now: datetime,
                ignore: str | None = None) -> Slot:
     availability = _availability(uow, doctor_id)
-    start = require_utc(start, "start")
-    nearby = uow.appointments.active_for_doctor(doctor_id, start - timedelta(hours=4),
-                                                start + timedelta(hours=4))
-    booked: Sequence[Appointment] = [a for a in nearby if a.id != ignore]
-    slot = find_slot(availability, start, now=now, booked=booked,
+    slot = find_slot(availability, require_utc(start, "start"), now=now,
                      consultation_type=consultation_type)
-    if slot is None:
+    if slot is None or any(a.id != ignore for a in uow.appointments.active_for_doctor(
+            doctor_id, slot.start, slot.end)):
         raise SlotUnavailable("that time is no longer available", field="start")
     return slot
 
