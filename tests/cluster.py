@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import redis
 
 METSKIN = [sys.executable, "-m", "metskin"]
 
@@ -53,6 +57,34 @@ class Cluster:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@contextlib.contextmanager
+def mysql_redis_cluster(tmp_path: Path, mysql_server_url: str, redis_url: str, redis_db: int,
+                        env: dict[str, str]) -> Iterator[tuple[Cluster, str]]:
+    """A migrated database of its own and a flushed Redis database, for real processes."""
+    from tests.conftest import create_mysql_database, drop_mysql_database
+
+    database = create_mysql_database(mysql_server_url)
+    redis_url = redis_url.rsplit("/", 1)[0] + f"/{redis_db}"
+    redis.Redis.from_url(redis_url).flushdb()
+    env = {
+        **os.environ,
+        "METSKIN_DATABASE_URL": database,
+        "METSKIN_REDIS_URL": redis_url,
+        "METSKIN_VAR_DIR": str(tmp_path / "var"),
+        "METSKIN_SECRET_KEY": "cluster-test-secret-0123456789abcdef",
+        "METSKIN_PASSWORD_HASH_TIME_COST": "1",
+        "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8",
+        **env,
+    }
+    subprocess.run([*METSKIN, "migrate"], env=env, check=True, capture_output=True)
+    running = Cluster(env, tmp_path)
+    try:
+        yield running, database
+    finally:
+        running.stop_all()
+        drop_mysql_database(database)
 
 
 def graphql(base: str, query: str, token: str | None = None, **variables: object) -> dict:

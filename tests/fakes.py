@@ -250,7 +250,10 @@ class FakeEventBus:
         kept = [e for e in self.published if e.channel == channel and e.keep_latest]
         return kept[-1].payload if kept else None
 
-    async def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]:
+    async def subscribe(self, channel: str, on_ready: Callable[[], None] | None = None
+                        ) -> AsyncIterator[dict[str, Any]]:
+        if on_ready is not None:
+            on_ready()
         for event in list(self.published):
             if event.channel == channel:
                 yield event.payload

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"  # links in messages (manage appointment)
     calendar_organizer_email: str = "appointments@metskin.local"
     reminder_scan_seconds: float = Field(default=30.0, gt=0)
+    # Live subscriptions re-read the store this often, in case a pub/sub message was lost.
+    subscription_recheck_seconds: float = Field(default=2.0, gt=0)
     worker_threads: int = Field(default=2, ge=1)
     queue_heartbeat_timeout_ms: int = 60_000  # a dead worker's jobs are requeued after this
     queue_maintenance_chance: int = 1_000  # per million broker commands

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 import redis
 
-import metskin.graphql.types.care as care_graphql
 from metskin.bootstrap import Container, bootstrap
 from metskin.domain.accounts.model import Role
 from metskin.domain.appointments import ConsultationType
@@ -38,8 +37,10 @@ def two_apis(tmp_path: Path, migrated_mysql: str, redis_url: str) -> Iterator[
     wipe(migrated_mysql)
     redis_db = redis_url.rsplit("/", 1)[0] + "/6"
     redis.Redis.from_url(redis_db).flushdb()
+    # Only pub/sub can deliver within the test's timeouts: the log re-read waits a minute.
     first, second = (bootstrap(make_settings(tmp_path / name, database_url=migrated_mysql,
-                                             redis_url=redis_db))
+                                             redis_url=redis_db,
+                                             subscription_recheck_seconds=60))
                      for name in ("api-1", "api-2"))
     yield first, second
     first.close()
@@ -63,10 +64,8 @@ async def next_event(stream: AsyncGenerator[Any, None], timeout: float) -> dict[
 
 
 async def test_events_fan_out_to_the_dermatologist_they_concern_only(
-    two_apis: tuple[Container, Container], monkeypatch: pytest.MonkeyPatch
+    two_apis: tuple[Container, Container]
 ) -> None:
-    # Only pub/sub can deliver within the test's timeouts: the log re-read waits a minute.
-    monkeypatch.setattr(care_graphql, "EVENT_POLL_SECONDS", 60.0)
     api_one, api_two = two_apis
     first = make_doctor(api_one, "first@example.com")
     second = make_doctor(api_one, "second@example.com", template=1)

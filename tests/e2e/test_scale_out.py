@@ -7,9 +7,7 @@ new one, and the analysis still ends DONE exactly once.
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -20,8 +18,7 @@ import redis
 from sqlalchemy import create_engine, text
 from websockets.sync.client import connect
 
-from tests.cluster import METSKIN, Cluster, graphql, upload
-from tests.conftest import create_mysql_database, drop_mysql_database
+from tests.cluster import Cluster, graphql, mysql_redis_cluster, upload
 from tests.media_samples import face_video_bytes
 
 pytestmark = [pytest.mark.slow, pytest.mark.mariadb, pytest.mark.redis]
@@ -32,28 +29,12 @@ PASSWORD = "tea-and-toast-77"
 def cluster(
     tmp_path: Path, mysql_server_url: str, redis_url: str
 ) -> Iterator[tuple[Cluster, str]]:
-    database = create_mysql_database(mysql_server_url)
-    redis_db = redis_url.rsplit("/", 1)[0] + "/5"
-    redis.Redis.from_url(redis_db).flushdb()
-    env = {
-        **os.environ,
-        "METSKIN_DATABASE_URL": database,
-        "METSKIN_REDIS_URL": redis_db,
-        "METSKIN_VAR_DIR": str(tmp_path / "var"),
-        "METSKIN_SECRET_KEY": "scale-out-test-secret-0123456789abcdef",
+    with mysql_redis_cluster(tmp_path, mysql_server_url, redis_url, redis_db=5, env={
         "METSKIN_QUEUE_HEARTBEAT_TIMEOUT_MS": "3000",
         "METSKIN_QUEUE_MAINTENANCE_CHANCE": "1000000",
         "METSKIN_WORKER_THREADS": "1",
-        "METSKIN_PASSWORD_HASH_TIME_COST": "1",
-        "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8",
-    }
-    subprocess.run([*METSKIN, "migrate"], env=env, check=True, capture_output=True)
-    running = Cluster(env, tmp_path)
-    try:
-        yield running, database
-    finally:
-        running.stop_all()
-        drop_mysql_database(database)
+    }) as running:
+        yield running
 
 
 def subscribe(base: str, token: str, analysis_id: str, events: list[dict],

@@ -36,9 +36,10 @@ async def check_fan_out(publisher: EventBus, subscriber: EventBus) -> None:
         await asyncio.sleep(0.02)
     assert (await reader) == [{"ping": True}]
 
-    stream = subscriber.subscribe(channel)
+    ready = asyncio.Event()
+    stream = subscriber.subscribe(channel, on_ready=ready.set)
     reader = asyncio.create_task(first_messages(stream, 3))
-    await asyncio.sleep(0.2)
+    await asyncio.wait_for(ready.wait(), 5)  # no grace sleep: all that follows is delivered
     stages = [{"stage": s} for s in ("DECODING", "FACE_MESH", "DONE")]
 
     def publish_from_a_thread() -> None:

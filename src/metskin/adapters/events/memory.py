@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from metskin.domain.messages import Event
@@ -31,11 +31,14 @@ class InMemoryEventBus:
         with self._lock:
             return self._latest.get(channel)
 
-    async def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]:
+    async def subscribe(self, channel: str, on_ready: Callable[[], None] | None = None
+                        ) -> AsyncIterator[dict[str, Any]]:
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         subscriber = (asyncio.get_running_loop(), queue)
         with self._lock:
             self._subscribers[channel].add(subscriber)
+        if on_ready is not None:
+            on_ready()
         try:
             while True:
                 yield await queue.get()

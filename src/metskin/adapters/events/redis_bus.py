@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import redis
@@ -41,13 +41,17 @@ class RedisEventBus:
         data = self._client.get(self._latest_key(channel))
         return json.loads(data) if data else None
 
-    async def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]:
+    async def subscribe(self, channel: str, on_ready: Callable[[], None] | None = None
+                        ) -> AsyncIterator[dict[str, Any]]:
         client = redis_async.Redis.from_url(self._url)
-        pubsub = client.pubsub(ignore_subscribe_messages=True)
+        pubsub = client.pubsub()
         try:
             await pubsub.subscribe(self._channel(channel))
             async for message in pubsub.listen():
-                if message.get("type") == "message":
+                kind = message.get("type")
+                if kind == "subscribe" and on_ready is not None:
+                    on_ready()  # Redis has confirmed: every later publish reaches us
+                elif kind == "message":
                     yield json.loads(message["data"])
         finally:
             # Bounded: redis-py's close can hang when cancelled while it is still subscribing.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import datetime
 from typing import Any, cast
@@ -30,7 +31,6 @@ from metskin.graphql.permissions import IsAuthenticated
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
 AnalysisStatus = strawberry.enum(DomainStatus, name="AnalysisStatus")
 AnalysisStage = strawberry.enum(Stage, name="AnalysisStage")
-POLL_SECONDS = 1.0
 PUMP_STOP_SECONDS = 3.0
 FINAL_STAGES = {Stage.DONE.value, Stage.FAILED.value}
 
@@ -255,10 +255,15 @@ async def analyses_of(
 async def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterator[dict]:
     """The latest state first, then live events; a periodic re-check covers lost messages."""
     service = context.container.analyses
-    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    recheck = context.container.settings.subscription_recheck_seconds
+    queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
 
     async def pump() -> None:
-        async for message in context.container.events.subscribe(progress_channel(analysis.id)):
+        def ready() -> None:
+            queue.put_nowait(None)  # live now: re-read what was published before
+
+        async for message in context.container.events.subscribe(progress_channel(analysis.id),
+                                                                on_ready=ready):
             await queue.put(message)
 
     pump_task = asyncio.create_task(pump())
@@ -271,10 +276,11 @@ async def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncI
                 yield current
                 if current["stage"] in FINAL_STAGES:
                     return
-            try:
-                current = await asyncio.wait_for(queue.get(), timeout=POLL_SECONDS)
-            except TimeoutError:
-                current = await run_sync(service.progress_of, analysis.id)
+            with contextlib.suppress(TimeoutError):
+                current = await asyncio.wait_for(queue.get(), timeout=recheck)
+                if current is not None:
+                    continue
+            current = await run_sync(service.progress_of, analysis.id)
     finally:
         pump_task.cancel()
         await asyncio.wait({pump_task}, timeout=PUMP_STOP_SECONDS)  # never hang the stream

@@ -64,7 +64,6 @@ AccessResource = strawberry.enum(DomainResource, name="AccessResource")
 DashboardEventKind = strawberry.enum(DomainEventKind, name="DashboardEventKind")
 MAX_DAY_LIST = 500
 EVENT_BATCH = 100
-EVENT_POLL_SECONDS = 2.0
 PUMP_STOP_SECONDS = 3.0
 
 
@@ -453,10 +452,12 @@ async def dashboard_updates(context: Context, doctor_id: str,
     a lost message. The channel and the query are both the dermatologist's own.
     """
     service = context.container.appointments
+    recheck = context.container.settings.subscription_recheck_seconds
     wake = asyncio.Event()
 
     async def pump() -> None:
-        async for _message in context.container.events.subscribe(dashboard_channel(doctor_id)):
+        async for _message in context.container.events.subscribe(dashboard_channel(doctor_id),
+                                                                 on_ready=wake.set):
             wake.set()
 
     pump_task = asyncio.create_task(pump())
@@ -476,7 +477,7 @@ async def dashboard_updates(context: Context, doctor_id: str,
             if len(batch) == EVENT_BATCH:
                 continue
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=EVENT_POLL_SECONDS)
+                await asyncio.wait_for(wake.wait(), timeout=recheck)
     finally:
         pump_task.cancel()
         await asyncio.wait({pump_task}, timeout=PUMP_STOP_SECONDS)  # never hang the stream
