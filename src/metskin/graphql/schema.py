@@ -22,6 +22,7 @@ from metskin.graphql.types.analysis import (
     AnalysisQueries,
     AnalysisSubscriptions,
 )
+from metskin.graphql.types.availability import AvailabilityMutations, AvailabilityQueries
 from metskin.graphql.types.care import CareMutations, CareQueries, CareSubscriptions
 from metskin.graphql.types.recommendations import (
     RecommendationMutations,
@@ -31,7 +32,8 @@ from metskin.settings import Settings
 
 
 @strawberry.type(description="Read operations.")
-class Query(AccountQueries, AnalysisQueries, RecommendationQueries, CareQueries):
+class Query(AccountQueries, AnalysisQueries, RecommendationQueries, CareQueries,
+            AvailabilityQueries):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
         return True
@@ -39,7 +41,8 @@ class Query(AccountQueries, AnalysisQueries, RecommendationQueries, CareQueries)
 
 @strawberry.type(description="Write operations.")
 class Mutation(
-    AccountMutations, AnalysisMutations, RecommendationMutations, CareMutations
+    AccountMutations, AnalysisMutations, RecommendationMutations, CareMutations,
+    AvailabilityMutations,
 ):
     pass
 

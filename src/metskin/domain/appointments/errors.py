@@ -9,6 +9,10 @@ class SlotUnavailable(DomainError):
     code = "SLOT_UNAVAILABLE"
 
 
+class ConsultationTypeNotOffered(ValidationFailed):
+    code = "CONSULTATION_TYPE_NOT_OFFERED"
+
+
 class TooLateToCancel(DomainError):
     code = "TOO_LATE_TO_CANCEL"
 

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from metskin.domain.appointments.catalogue import Dermatologist
 from metskin.domain.appointments.directory import DirectoryQuery, GeoPoint, bounding_box, search
-from metskin.domain.appointments.model import Appointment, ConsultationType, require_utc
-from metskin.domain.appointments.slots import bookable_slots
+from metskin.domain.appointments.errors import DermatologistNotFound, InvalidAvailability
+from metskin.domain.appointments.model import (
+    Appointment,
+    Availability,
+    ConsultationType,
+    require_utc,
+)
+from metskin.domain.appointments.slots import bookable_slots, find_slot
 from metskin.domain.errors import ValidationFailed
 
 if TYPE_CHECKING:
-    from metskin.domain.ports import Clock, UnitOfWorkFactory
+    from metskin.domain.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 MAX_AVAILABILITY_WINDOW = timedelta(days=31)
+BOOKINGS_AHEAD = timedelta(days=366)  # how far a change of hours is checked against bookings
 DirectoryKey = tuple[float, str]  # (distance or 0, dermatologist id)
 
 
@@ -92,11 +99,44 @@ class DirectoryService:
         with self._uow_factory() as uow:
             return uow.dermatologists.get_many(doctor_ids)
 
+    def availability(self, doctor_id: str) -> Availability:
+        with self._uow_factory() as uow:
+            return _practice(uow, doctor_id).availability
+
+    def set_availability(self, doctor_id: str, availability: Availability) -> list[Appointment]:
+        """Replace the working pattern. Bookings stay as they are; the ones that no longer fit
+        the new hours come back, for the dermatologist to keep, move or cancel."""
+        now = self._clock()
+        with self._uow_factory() as uow:
+            profile = _practice(uow, doctor_id)
+            offered = {t for r in availability.weekly for t in r.hours.consultation_types}
+            offered |= {t for e in availability.extra for t in e.hours.consultation_types}
+            if not offered <= profile.consultation_types:
+                extra = ", ".join(sorted(t.value.replace("_", "-")
+                                      for t in offered - profile.consultation_types))
+                raise InvalidAvailability(f"Your practice does not offer {extra} consultations.",
+                                          field="consultationTypes")
+            uow.dermatologists.upsert(replace(profile, time_zone=availability.time_zone,
+                                              availability=availability), now)
+            booked = uow.appointment_queries.active_for_doctors([doctor_id], now,
+                                                                now + BOOKINGS_AHEAD)
+            uow.commit()
+        return [a for a in booked
+                if find_slot(availability, a.start, now=now,
+                             consultation_type=a.consultation_type) is None]
+
     def publish(self, profile: Dermatologist) -> None:
         """Create or replace a practice profile (its id is the dermatologist's user id)."""
         with self._uow_factory() as uow:
             uow.dermatologists.upsert(profile, self._clock())
             uow.commit()
+
+
+def _practice(uow: UnitOfWork, doctor_id: str) -> Dermatologist:
+    found = uow.dermatologists.get(doctor_id)
+    if found is None:
+        raise DermatologistNotFound("You have no practice profile in the directory yet.")
+    return found
 
 
 def _lower(value: str | None) -> str | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from metskin.domain.appointments.errors import (
     AppointmentNotFound,
+    ConsultationTypeNotOffered,
     DermatologistNotFound,
     SlotUnavailable,
 )
@@ -98,11 +99,14 @@ def _free_slot(uow: AppointmentsUnitOfWork, doctor_id: str, start: datetime,
                consultation_type: ConsultationType, now: datetime,
                ignore: str | None = None) -> Slot:
     availability = _availability(uow, doctor_id)
-    slot = find_slot(availability, require_utc(start, "start"), now=now,
-                     consultation_type=consultation_type)
+    slot = find_slot(availability, require_utc(start, "start"), now=now)
     if slot is None or any(a.id != ignore for a in uow.appointments.active_for_doctor(
             doctor_id, slot.start, slot.end)):
         raise SlotUnavailable("that time is no longer available", field="start")
+    if consultation_type not in slot.consultation_types:
+        offered = " or ".join(sorted(t.value.replace("_", "-") for t in slot.consultation_types))
+        raise ConsultationTypeNotOffered(f"At that time this dermatologist offers only {offered} "
+                                         "consultations.", field="consultationType")
     return slot
 
 

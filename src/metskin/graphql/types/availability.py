@@ -1,0 +1,157 @@
+"""A dermatologist's working hours: read and replace them (weekly hours, days off, extras)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from metskin.domain.appointments.model import Availability as DomainAvailability
+from metskin.domain.appointments.model import ConsultationType as DomainConsultationType
+from metskin.domain.appointments.model import ExtraHours as DomainExtraHours
+from metskin.domain.appointments.model import Hours as DomainHours
+from metskin.domain.appointments.model import WeeklyRule
+from metskin.domain.errors import ValidationFailed
+from metskin.graphql.context import run_sync
+from metskin.graphql.permissions import IsDermatologist
+from metskin.graphql.types.care import Appointment, ConsultationType
+
+MAX_WINDOWS = 400  # weekly hours + extra days in one request
+MAX_DAYS_OFF = 400
+
+
+@strawberry.enum(description="Monday first, as in ISO 8601.")
+class Weekday(Enum):
+    MONDAY = 0
+    TUESDAY = 1
+    WEDNESDAY = 2
+    THURSDAY = 3
+    FRIDAY = 4
+    SATURDAY = 5
+    SUNDAY = 6
+
+
+@strawberry.type(description="Hours on a weekday, in the practice's time zone.")
+class WeeklyHours:
+    weekday: Weekday
+    start: time
+    end: time
+    slot_minutes: int
+    consultation_types: list[ConsultationType]  # type: ignore[valid-type]
+
+
+@strawberry.type(description="Hours on one date on top of (or instead of) the weekly ones.")
+class ExtraHours:
+    date: date
+    start: time
+    end: time
+    slot_minutes: int
+    consultation_types: list[ConsultationType]  # type: ignore[valid-type]
+
+
+@strawberry.type
+class WorkingHours:
+    time_zone: str
+    weekly: list[WeeklyHours]
+    days_off: list[date]
+    extra_hours: list[ExtraHours]
+
+    @classmethod
+    def from_domain(cls, availability: DomainAvailability) -> WorkingHours:
+        return cls(
+            time_zone=availability.time_zone,
+            weekly=[WeeklyHours(weekday=Weekday(r.weekday), start=r.hours.start,
+                                end=r.hours.end, slot_minutes=r.hours.slot_minutes,
+                                consultation_types=_types(r.hours))
+                    for r in sorted(availability.weekly,
+                                    key=lambda r: (r.weekday, r.hours.start))],
+            days_off=sorted(availability.days_off),
+            extra_hours=[ExtraHours(date=e.day, start=e.hours.start, end=e.hours.end,
+                                    slot_minutes=e.hours.slot_minutes,
+                                    consultation_types=_types(e.hours))
+                         for e in sorted(availability.extra, key=lambda e: (e.day, e.hours.start))],
+        )
+
+
+def _types(hours: DomainHours) -> list[DomainConsultationType]:
+    return sorted(hours.consultation_types, key=lambda t: t.value)
+
+
+@strawberry.input
+class WeeklyHoursInput:
+    weekday: Weekday
+    start: time
+    end: time
+    slot_minutes: int = 30
+    consultation_types: list[ConsultationType]  # type: ignore[valid-type]
+
+
+@strawberry.input
+class ExtraHoursInput:
+    date: date
+    start: time
+    end: time
+    slot_minutes: int = 30
+    consultation_types: list[ConsultationType]  # type: ignore[valid-type]
+
+
+@strawberry.input(description="The whole pattern; it replaces the previous one.")
+class WorkingHoursInput:
+    time_zone: str
+    weekly: list[WeeklyHoursInput]
+    days_off: list[date] = strawberry.field(default_factory=list)
+    extra_hours: list[ExtraHoursInput] = strawberry.field(default_factory=list)
+
+    def to_domain(self, doctor_id: str) -> DomainAvailability:
+        if len(self.weekly) + len(self.extra_hours) > MAX_WINDOWS:
+            raise ValidationFailed(f"At most {MAX_WINDOWS} working-hour windows.", field="weekly")
+        if len(self.days_off) > MAX_DAYS_OFF:
+            raise ValidationFailed(f"At most {MAX_DAYS_OFF} days off.", field="daysOff")
+        return DomainAvailability(
+            doctor_id, self.time_zone.strip(),
+            tuple(WeeklyRule(w.weekday.value, _hours(w)) for w in self.weekly),
+            frozenset(self.days_off),
+            tuple(DomainExtraHours(e.date, _hours(e)) for e in self.extra_hours))
+
+
+def _hours(window: WeeklyHoursInput | ExtraHoursInput) -> DomainHours:
+    if window.start.tzinfo is not None or window.end.tzinfo is not None:
+        raise ValidationFailed("Give local times without an offset; the time zone applies.",
+                               field="start")
+    return DomainHours(window.start.replace(second=0, microsecond=0),
+                       window.end.replace(second=0, microsecond=0), window.slot_minutes,
+                       frozenset(window.consultation_types))
+
+
+@strawberry.type
+class WorkingHoursUpdate:
+    working_hours: WorkingHours
+    outside_hours: list[Appointment] = strawberry.field(
+        description="Booked appointments that the new hours no longer cover. They stay booked.")
+
+
+@strawberry.type
+class AvailabilityQueries:
+    @strawberry.field(permission_classes=[IsDermatologist],
+                      description="Your working hours, which make your bookable slots.")
+    async def my_working_hours(self, info: Info) -> WorkingHours:
+        availability = await run_sync(info.context.container.directory.availability,
+                                      info.context.require_viewer().user_id)
+        return WorkingHours.from_domain(availability)
+
+
+@strawberry.type
+class AvailabilityMutations:
+    @strawberry.mutation(permission_classes=[IsDermatologist],
+                         description="Replace your working hours. Existing bookings are kept.")
+    async def set_my_working_hours(self, info: Info,
+                                   input: WorkingHoursInput) -> WorkingHoursUpdate:
+        doctor_id = info.context.require_viewer().user_id
+        availability = input.to_domain(doctor_id)
+        outside = await run_sync(info.context.container.directory.set_availability, doctor_id,
+                                 availability)
+        return WorkingHoursUpdate(
+            working_hours=WorkingHours.from_domain(availability),
+            outside_hours=[Appointment.from_domain(a, availability.time_zone) for a in outside])
