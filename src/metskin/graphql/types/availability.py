@@ -33,22 +33,22 @@ class Weekday(Enum):
     SUNDAY = 6
 
 
-@strawberry.type(description="Hours on a weekday, in the practice's time zone.")
-class WeeklyHours:
-    weekday: Weekday
+@strawberry.type
+class HoursWindow:
     start: time
     end: time
     slot_minutes: int
     consultation_types: list[ConsultationType]  # type: ignore[valid-type]
+
+
+@strawberry.type(description="Hours on a weekday, in the practice's time zone.")
+class WeeklyHours(HoursWindow):
+    weekday: Weekday
 
 
 @strawberry.type(description="Hours on one date on top of (or instead of) the weekly ones.")
-class ExtraHours:
+class ExtraHours(HoursWindow):
     date: date
-    start: time
-    end: time
-    slot_minutes: int
-    consultation_types: list[ConsultationType]  # type: ignore[valid-type]
 
 
 @strawberry.type
@@ -80,8 +80,7 @@ def _types(hours: DomainHours) -> list[DomainConsultationType]:
 
 
 @strawberry.input
-class WeeklyHoursInput:
-    weekday: Weekday
+class HoursWindowInput:
     start: time
     end: time
     slot_minutes: int = 30
@@ -89,12 +88,13 @@ class WeeklyHoursInput:
 
 
 @strawberry.input
-class ExtraHoursInput:
+class WeeklyHoursInput(HoursWindowInput):
+    weekday: Weekday
+
+
+@strawberry.input
+class ExtraHoursInput(HoursWindowInput):
     date: date
-    start: time
-    end: time
-    slot_minutes: int = 30
-    consultation_types: list[ConsultationType]  # type: ignore[valid-type]
 
 
 @strawberry.input(description="The whole pattern; it replaces the previous one.")
@@ -116,7 +116,7 @@ class WorkingHoursInput:
             tuple(DomainExtraHours(e.date, _hours(e)) for e in self.extra_hours))
 
 
-def _hours(window: WeeklyHoursInput | ExtraHoursInput) -> DomainHours:
+def _hours(window: HoursWindowInput) -> DomainHours:
     if window.start.tzinfo is not None or window.end.tzinfo is not None:
         raise ValidationFailed("Give local times without an offset; the time zone applies.",
                                field="start")
