@@ -349,6 +349,30 @@ async def test_sharing_is_consented_scoped_revocable_and_audited(
     ) == ["FORBIDDEN"]
 
 
+async def test_a_dermatologist_reading_appointments_is_in_the_patients_access_log(
+    client: GraphQLClient, container: Container
+) -> None:
+    doctor = make_doctor(container, "doc@example.com")
+    slots = day_slots()
+    await client.register("pat@example.com")
+    booked = (await client.data(BOOK, input={
+        "slotStart": slots[0].isoformat(), "dermatologistId": doctor.id,
+        "consultationType": "VIDEO", "reason": "itchy patch"}))["bookAppointment"]
+    assert (await client.data(ACCESS_LOG))["accessLog"]["edges"] == []
+
+    derm = GraphQLClient(client.http)
+    await login(derm, "doc@example.com")
+    day = {"from": (slots[0] - timedelta(hours=1)).isoformat(),
+           "to": (slots[-1] + timedelta(hours=1)).isoformat()}
+    listed = await derm.data("query($r: DateRange!) { appointments(range: $r) { id reason } }",
+                             r=day)
+    assert listed["appointments"] == [{"id": booked["id"], "reason": "itchy patch"}]
+
+    log = (await client.data(ACCESS_LOG))["accessLog"]["edges"]
+    assert [(e["node"]["resource"], e["node"]["resourceId"], e["node"]["dermatologist"]["name"])
+            for e in log] == [("APPOINTMENT", booked["id"], doctor.name)]
+
+
 # --- with a controlled clock ------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from metskin.domain.appointments.consent import audit_reads
 from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind, wake_up
 from metskin.domain.appointments.errors import AppointmentNotFound, SlotUnavailable
 from metskin.domain.appointments.gate import SlotGate, SlotTaken
@@ -19,6 +20,7 @@ from metskin.domain.appointments.model import (
 )
 from metskin.domain.appointments.reminders import plan_reminders
 from metskin.domain.appointments.services import book_in, cancel_in, list_slots, reschedule_in
+from metskin.domain.appointments.sharing import Resource
 from metskin.domain.appointments.slots import MAX_RANGE
 from metskin.domain.errors import Conflict, Forbidden, ValidationFailed
 from metskin.domain.messages import Job
@@ -98,12 +100,15 @@ class AppointmentService:
         return appointment
 
     def get_for_viewer(self, viewer_id: str, appointment_id: str) -> Appointment:
+        """The patient's or (audited) the dermatologist's appointment."""
         with self._uow_factory() as uow:
             appointment = uow.appointments.get(appointment_id, for_update=False)
-        if appointment is None:
-            raise AppointmentNotFound("No such appointment.", field="id")
-        if viewer_id not in (appointment.patient_id, appointment.doctor_id):
-            raise Forbidden("This appointment belongs to someone else.")
+            if appointment is None:
+                raise AppointmentNotFound("No such appointment.", field="id")
+            if viewer_id not in (appointment.patient_id, appointment.doctor_id):
+                raise Forbidden("This appointment belongs to someone else.")
+            if viewer_id == appointment.doctor_id != appointment.patient_id:
+                self._audit(uow, viewer_id, [appointment])
         return appointment
 
     def for_patient(self, patient_id: str, after: tuple[datetime, str] | None,
@@ -117,7 +122,15 @@ class AppointmentService:
         if end <= start or end - start > MAX_RANGE:
             raise ValidationFailed("The range must be positive and at most 92 days.", field="to")
         with self._uow_factory() as uow:
-            return uow.appointment_queries.list_for_doctor(doctor_id, start, end, limit)
+            found = uow.appointment_queries.list_for_doctor(doctor_id, start, end, limit)
+            self._audit(uow, doctor_id, found)
+        return found
+
+    def _audit(self, uow: UnitOfWork, doctor_id: str, read: list[Appointment]) -> None:
+        """A dermatologist read these appointments (who booked, why): the patients see it."""
+        audit_reads(uow, doctor_id, [(a.patient_id, Resource.APPOINTMENT, a.id) for a in read],
+                    self._clock())
+        uow.commit()
 
     def dashboard_events(self, doctor_id: str, after_id: int,
                          limit: int) -> list[DashboardEvent]:

@@ -27,6 +27,14 @@ if TYPE_CHECKING:
     from metskin.domain.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 
+def audit_reads(uow: UnitOfWork, doctor_id: str,
+                reads: Sequence[tuple[str, Resource, str]], now: datetime) -> None:
+    """Write (patient, what, which) reads of a dermatologist to the patients' access logs."""
+    if reads:
+        uow.access_log.add_many([AccessEntry(doctor_id, patient, resource, ident, now)
+                                 for patient, resource, ident in reads])
+
+
 class ShareNotFound(NotFound):
     code = "SHARE_NOT_FOUND"
 
@@ -87,7 +95,7 @@ class SharingService:
         now = self._clock()
         with self._uow_factory() as uow:
             rows = uow.shares.shared_analyses(doctor_id, now, patient_id, before, first + 1)
-            self._audit(uow, doctor_id, [(a.owner_id, Resource.ANALYSIS, a.id)
+            audit_reads(uow, doctor_id, [(a.owner_id, Resource.ANALYSIS, a.id)
                                          for a in rows[:first]], now)
             uow.commit()
         return rows
@@ -100,7 +108,7 @@ class SharingService:
             ids.update(s.patient_id for s in uow.shares.active_for_doctor(doctor_id, now))
             page = sorted(i for i in ids if after is None or i > after)[:first + 1]
             users = sorted(uow.users.list_by_ids(page), key=lambda u: u.id)
-            self._audit(uow, doctor_id, [(u.id, Resource.PROFILE, u.id)
+            audit_reads(uow, doctor_id, [(u.id, Resource.PROFILE, u.id)
                                          for u in users[:first]], now)
             uow.commit()
         return users
@@ -116,7 +124,7 @@ class SharingService:
             read_by_doctor = [r for r in allowed if r.patient_id != viewer_id
                               and role is Role.DERMATOLOGIST]
             if read_by_doctor:
-                self._audit(uow, viewer_id, [(r.patient_id, Resource.REFERRAL, r.id)
+                audit_reads(uow, viewer_id, [(r.patient_id, Resource.REFERRAL, r.id)
                                              for r in read_by_doctor], now)
                 uow.commit()
         return allowed
@@ -131,14 +139,8 @@ class SharingService:
         shares = uow.shares.active_between(analysis.owner_id, viewer_id, now)
         if not any(share.covers(analysis.id, now) for share in shares):
             return False
-        self._audit(uow, viewer_id, [(analysis.owner_id, Resource.ANALYSIS, analysis.id)], now)
+        audit_reads(uow, viewer_id, [(analysis.owner_id, Resource.ANALYSIS, analysis.id)], now)
         return True
-
-    def _audit(self, uow: UnitOfWork, doctor_id: str,
-               reads: Sequence[tuple[str, Resource, str]], now: datetime) -> None:
-        if reads:
-            uow.access_log.add_many([AccessEntry(doctor_id, patient, resource, ident, now)
-                                     for patient, resource, ident in reads])
 
     def _tell(self, uow: UnitOfWork, kind: DashboardEventKind, share: Share,
               now: datetime) -> None:

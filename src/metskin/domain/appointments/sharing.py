@@ -27,6 +27,7 @@ class Resource(Enum):
     ANALYSIS = "ANALYSIS"
     REFERRAL = "REFERRAL"
     PROFILE = "PROFILE"
+    APPOINTMENT = "APPOINTMENT"
 
 
 @dataclass
