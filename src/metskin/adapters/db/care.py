@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.analysis import analysis_to_domain
+from metskin.adapters.db.engine import is_lock_conflict
 from metskin.adapters.db.tables import MYSQL_TABLE_ARGS, AnalysisRow
 from metskin.adapters.db.types import UTCDateTime
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
@@ -65,7 +66,6 @@ from metskin.domain.referrals.model import (
 
 # SQLite gives rowids only to INTEGER PRIMARY KEY columns.
 BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
-DEADLOCK_CODES = (1205, 1213)  # lock wait timeout, deadlock (the transaction was rolled back)
 TAKEN = "Someone has just booked this time. Pick another slot."
 
 
@@ -407,7 +407,7 @@ class SqlAppointmentRepository:
         except IntegrityError as error:
             raise SlotUnavailable(TAKEN, field="slotStart") from error
         except OperationalError as error:
-            if _mysql_code(error) in DEADLOCK_CODES:
+            if is_lock_conflict(error):
                 raise SlotUnavailable(TAKEN, field="slotStart") from error
             raise
 
@@ -453,11 +453,6 @@ class SqlAppointmentRepository:
 def _table(model: type[SQLModel]) -> Table:
     """The Core table of a row class, for plain inserts without the ORM's flush."""
     return SQLModel.metadata.tables[str(model.__tablename__)]
-
-
-def _mysql_code(error: OperationalError) -> int | None:
-    args = getattr(error.orig, "args", ())
-    return args[0] if args and isinstance(args[0], int) else None
 
 
 # --- reminders -------------------------------------------------------------------------------

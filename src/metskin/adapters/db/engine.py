@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import create_engine
 
 
@@ -41,3 +42,14 @@ def _sqlite_engine(url: str, database: str | None, echo: bool) -> Engine:
         cursor.close()
 
     return engine
+
+
+LOCK_CONFLICT_CODES = (1205, 1213)  # lock wait timeout, deadlock: MariaDB rolled back
+
+
+def is_lock_conflict(error: BaseException | None) -> bool:
+    """A MariaDB deadlock or lock wait timeout: the transaction is gone, a retry may pass."""
+    if not isinstance(error, OperationalError):
+        return False
+    args: tuple[object, ...] = getattr(error.orig, "args", ())
+    return bool(args) and args[0] in LOCK_CONFLICT_CODES

@@ -27,6 +27,7 @@ from metskin.adapters.db.catalog import (
     SqlFeedbackRepository,
     SqlRoutineRepository,
 )
+from metskin.adapters.db.engine import is_lock_conflict
 from metskin.adapters.db.notifications import SqlSentNotificationLog
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.analysis.pipeline_ports import AnalysisRepository, MediaRepository
@@ -107,6 +108,9 @@ class SqlUnitOfWork:
     ) -> None:
         self.rollback()
         self.session.close()
+        if is_lock_conflict(exc):
+            raise Conflict("Someone changed the same data at the same moment. "
+                           "Please try again.") from exc
 
     def defer(self, message: Job | Event) -> None:
         self._pending.append(message)

@@ -1,0 +1,51 @@
+"""The SQL unit of work turns a MariaDB deadlock into a clear Conflict, not an internal error."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import text
+
+from metskin.adapters.db.uow import SqlUnitOfWork
+from metskin.bootstrap import Container
+from metskin.domain.errors import Conflict
+from tests.integration.test_care_booking import make_patient
+
+
+@pytest.mark.mariadb
+@pytest.mark.parametrize("database_url", ["mariadb"], indirect=True)
+def test_a_deadlock_is_a_conflict_and_the_other_transaction_commits(
+    container: Container,
+) -> None:
+    first = make_patient(container, "first@example.com").id
+    second = make_patient(container, "second@example.com").id
+    both_hold_one = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def lock_in_order(order: tuple[str, str]) -> None:
+        try:
+            with container.new_uow() as uow:
+                assert isinstance(uow, SqlUnitOfWork)
+                lock = text("SELECT id FROM users WHERE id = :id FOR UPDATE")
+                uow.session.execute(lock, {"id": order[0]})
+                both_hold_one.wait(timeout=10)
+                uow.session.execute(lock, {"id": order[1]})  # one of the two is the victim
+                uow.session.execute(text("UPDATE users SET display_name = 'won' WHERE id = :id"),
+                                    {"id": order[1]})
+                uow.commit()
+            outcomes.append("committed")
+        except Conflict as error:
+            assert "try again" in error.message
+            outcomes.append(error.code)
+
+    threads = [threading.Thread(target=lock_in_order, args=(order,))
+               for order in ((first, second), (second, first))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["CONFLICT", "committed"]
+    with container.new_uow() as uow:
+        names = {user.profile.display_name for user in uow.users.list_by_ids([first, second])}
+    assert "won" in names
