@@ -24,6 +24,7 @@ from metskin.domain.errors import DomainError, NotFound
 from metskin.graphql.context import Context, authenticate, context_for_token, run_sync
 from metskin.graphql.limits import BodySizeLimit
 from metskin.graphql.schema import build_schema
+from metskin.web import web_routes
 
 
 class MetSkinGraphQL(GraphQL[Context, None]):
@@ -112,6 +113,7 @@ def create_app(container: Container) -> Starlette:
         WebSocketRoute("/graphql", graphql_app),
         media_route(container),
         Route("/learn/{slug}", learn_article),
+        *web_routes(),
     ]
     return Starlette(
         routes=routes,

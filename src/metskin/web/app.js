@@ -1,0 +1,123 @@
+// The single-page app: a hash router, the navigation, and a safety net for errors.
+
+import { gql, session } from "./graphql.js";
+import { clear, h, navigate, showError } from "./dom.js";
+import { renderLogin, renderRegister } from "./views/auth.js";
+import { renderProfile } from "./views/profile.js";
+import { renderAnalyse, renderAnalysis } from "./views/analysis.js";
+import { renderHistory } from "./views/history.js";
+import { renderRoutine } from "./views/routine.js";
+import { renderDirectory } from "./views/directory.js";
+import { renderAppointments } from "./views/appointments.js";
+import { renderSharing } from "./views/sharing.js";
+
+const ROUTES = [
+  { path: /^\/login$/, view: renderLogin, open: true },
+  { path: /^\/register$/, view: renderRegister, open: true },
+  { path: /^\/analyse$/, view: renderAnalyse },
+  { path: /^\/analysis\/([^/]+)$/, view: renderAnalysis },
+  { path: /^\/history$/, view: renderHistory },
+  { path: /^\/routine\/([^/]+)$/, view: renderRoutine },
+  { path: /^\/profile$/, view: renderProfile },
+  { path: /^\/dermatologists$/, view: renderDirectory },
+  { path: /^\/appointments$/, view: renderAppointments },
+  { path: /^\/sharing$/, view: renderSharing },
+];
+
+const LINKS = [
+  ["#/analyse", "Analyse"],
+  ["#/history", "History"],
+  ["#/dermatologists", "Dermatologists"],
+  ["#/appointments", "Appointments"],
+  ["#/sharing", "Sharing"],
+  ["#/profile", "Profile"],
+];
+
+const main = document.getElementById("view");
+const nav = document.getElementById("nav");
+const globalError = document.getElementById("global-error");
+let current = { cleanup: null, token: 0 };
+
+function parseHash() {
+  const raw = window.location.hash.replace(/^#/, "") || "/";
+  const [path, query = ""] = raw.split("?");
+  return { path, params: new URLSearchParams(query) };
+}
+
+async function logout() {
+  try {
+    await gql("mutation($t: String!) { logout(refreshToken: $t) }", { t: session.refreshToken });
+  } catch {
+    // The local session ends either way; the server ends it when the token expires.
+  }
+  navigate("#/login"); // first, so that clearing the session is not taken for an expiry
+  session.clear();
+}
+
+function renderNav() {
+  const { path } = parseHash();
+  const link = ([href, label]) => h("a", {
+    href, "aria-current": href.slice(1) === path ? "page" : null,
+  }, label);
+  if (!session.loggedIn) {
+    clear(nav, link(["#/login", "Log in"]), link(["#/register", "Register"]));
+    return;
+  }
+  const user = session.user || {};
+  clear(nav, LINKS.map(link),
+    h("span", { class: "who", id: "who" }, user.profile?.displayName || user.email || ""),
+    h("button", { type: "button", id: "logout", class: "link", onclick: logout }, "Log out"));
+}
+
+async function route() {
+  const { path, params } = parseHash();
+  if (current.cleanup) current.cleanup();
+  const token = ++current.token;
+  current.cleanup = null;
+  globalError.hidden = true;
+  renderNav();
+
+  if (path === "/") {
+    navigate(session.loggedIn ? "#/analyse" : "#/login");
+    return;
+  }
+  const found = ROUTES.find((candidate) => candidate.path.test(path));
+  if (!found) {
+    clear(main, h("h1", {}, "Not found"), h("p", {}, "There is no page here. "),
+      h("a", { href: "#/" }, "Go to the start"));
+    return;
+  }
+  if (!found.open && !session.loggedIn) {
+    navigate(`#/login?next=${encodeURIComponent(path)}`);
+    return;
+  }
+  const match = found.path.exec(path).slice(1).map(decodeURIComponent);
+  const view = h("section", { class: "view" }, h("div", { class: "form-error", hidden: true }));
+  clear(main, view);
+  try {
+    const cleanup = await found.view(view, { match, params });
+    if (token === current.token) current.cleanup = typeof cleanup === "function" ? cleanup : null;
+    else if (typeof cleanup === "function") cleanup();
+  } catch (error) {
+    if (token !== current.token) return;
+    showError(view, error);
+  }
+}
+
+function showGlobal(error) {
+  const message = (error && error.message) || String(error);
+  clear(globalError, h("strong", {}, message), " ",
+    h("code", { class: "error-code" }, (error && error.code) || "ERROR"));
+  globalError.hidden = false;
+}
+
+window.addEventListener("error", (event) => showGlobal(event.error || event.message));
+window.addEventListener("unhandledrejection", (event) => showGlobal(event.reason));
+window.addEventListener("hashchange", route);
+session.onChange(() => {
+  renderNav();
+  if (!session.loggedIn && !ROUTES.find((r) => r.open && r.path.test(parseHash().path))) {
+    navigate("#/login?ended=1");
+  }
+});
+route();

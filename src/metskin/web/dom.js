@@ -1,0 +1,162 @@
+// Small DOM helpers: build elements (text only, never HTML from the API), forms and errors.
+
+/**
+ * h("p", {class: "note", onclick: fn}, "text", child, [more]) -> HTMLElement.
+ * Attributes named on* become listeners; true/false toggle boolean attributes.
+ */
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith("on") && typeof value === "function") {
+      element.addEventListener(name.slice(2), value);
+    } else if (name === "value") {
+      element.value = value;
+    } else if (name === "checked") {
+      element.checked = Boolean(value);
+    } else {
+      element.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+  append(element, children);
+  return element;
+}
+
+export function append(parent, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.append(child instanceof Node ? child : String(child));
+  }
+  return parent;
+}
+
+export function clear(element, ...children) {
+  element.replaceChildren();
+  return append(element, children);
+}
+
+/** A labelled input; `name` is the GraphQL field name, so field errors can find it. */
+export function field(label, input, hint = null) {
+  const id = input.id || `f-${input.name}-${Math.random().toString(36).slice(2, 8)}`;
+  input.id = id;
+  return h("div", { class: "field" },
+    h("label", { for: id }, label),
+    input,
+    hint ? h("small", { class: "hint" }, hint) : null,
+    h("small", { class: "field-error", "data-field": input.name, role: "alert" }));
+}
+
+export function choice(name, options, selected) {
+  return h("select", { name },
+    options.map(([value, label]) => h("option", { value, selected: value === selected }, label)));
+}
+
+export function errorBox() {
+  return h("div", { class: "form-error", role: "alert", hidden: true });
+}
+
+export function clearErrors(container) {
+  for (const box of container.querySelectorAll(".form-error")) {
+    box.hidden = true;
+    box.replaceChildren();
+  }
+  for (const message of container.querySelectorAll(".field-error")) message.textContent = "";
+  for (const input of container.querySelectorAll("[aria-invalid]")) {
+    input.removeAttribute("aria-invalid");
+  }
+}
+
+/** Show an error next to the form: its message and code, and beside the field when named. */
+export function showError(container, error) {
+  const box = container.querySelector(".form-error");
+  const code = error && error.code ? error.code : "ERROR";
+  const message = error && error.message ? error.message : String(error);
+  if (box) {
+    clear(box, h("strong", {}, message), " ", h("code", { class: "error-code" }, code));
+    box.hidden = false;
+  }
+  if (error && error.field) {
+    const name = CSS.escape(error.field.replace(/_([a-z])/g, (_, letter) => letter.toUpperCase()));
+    const input = container.querySelector(`[name="${name}"]`);
+    const slot = container.querySelector(`.field-error[data-field="${name}"]`);
+    if (input) input.setAttribute("aria-invalid", "true");
+    if (slot) slot.textContent = message;
+  }
+  if (!box) throw error;
+}
+
+/**
+ * Run `action` for a form (or any container with a .form-error): the buttons are disabled
+ * meanwhile, errors are shown beside it; the result, or undefined after an error.
+ */
+export async function busy(container, action) {
+  const buttons = [...container.querySelectorAll("button")];
+  clearErrors(container);
+  buttons.forEach((button) => { button.disabled = true; });
+  container.setAttribute("aria-busy", "true");
+  try {
+    return await action();
+  } catch (error) {
+    showError(container, error);
+    return undefined;
+  } finally {
+    buttons.forEach((button) => { button.disabled = false; });
+    container.removeAttribute("aria-busy");
+  }
+}
+
+/** Call `action(form)` on submit, with busy() around it. */
+export function onSubmit(form, action) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    busy(form, () => action(form));
+  });
+  return form;
+}
+
+export function formValue(form, name) {
+  const input = form.elements.namedItem(name);
+  return input ? input.value.trim() : "";
+}
+
+export function numberOrNull(text) {
+  if (text === "") return null;
+  const number = Number(text);
+  return Number.isFinite(number) ? number : text;
+}
+
+export function listFromText(text) {
+  return text.split(",").map((item) => item.trim()).filter(Boolean);
+}
+
+export function when(iso, timeZone = undefined) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(undefined, {
+    dateStyle: "medium", timeStyle: "short", timeZone,
+  }).format(new Date(iso));
+}
+
+export function day(iso, timeZone = undefined) {
+  return new Intl.DateTimeFormat(undefined, {
+    weekday: "short", day: "numeric", month: "short", timeZone,
+  }).format(new Date(iso));
+}
+
+export function time(iso, timeZone = undefined) {
+  return new Intl.DateTimeFormat(undefined, { timeStyle: "short", timeZone })
+    .format(new Date(iso));
+}
+
+export function humanize(name) {
+  const text = String(name).replaceAll("_", " ").toLowerCase();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function notice(text, kind = "ok") {
+  return h("p", { class: `notice ${kind}`, role: "status" }, text);
+}
+
+export function navigate(hash) {
+  if (window.location.hash === hash) window.dispatchEvent(new HashChangeEvent("hashchange"));
+  else window.location.hash = hash;
+}

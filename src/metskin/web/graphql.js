@@ -1,0 +1,217 @@
+// The GraphQL client: JSON requests, multipart uploads, and the session's tokens.
+//
+// The access token is short-lived. It is refreshed a little before it expires, and once more
+// when the server says it is expired or not valid. Refresh tokens rotate, so concurrent callers
+// share one refresh request.
+
+const ENDPOINT = "/graphql";
+const STORAGE_KEY = "metskin.session";
+const REFRESH_MARGIN_MS = 30_000;
+const RETRY_WITH_NEW_TOKEN = new Set(["TOKEN_EXPIRED", "UNAUTHENTICATED"]);
+
+export const AUTH_FIELDS = `accessToken accessTokenExpiresAt refreshToken
+  user { id email role profile { displayName } }`;
+
+/** One or more GraphQL errors; `code` and `field` come from the first one's extensions. */
+export class GraphQLError extends Error {
+  constructor(errors, status = 200) {
+    const first = errors[0] || {};
+    super(first.message || "The request failed.");
+    this.name = "GraphQLError";
+    this.errors = errors;
+    this.status = status;
+    this.code = (first.extensions && first.extensions.code) || "ERROR";
+    this.field = (first.extensions && first.extensions.field) || null;
+  }
+}
+
+export function localError(code, message, status = 0) {
+  return new GraphQLError([{ message, extensions: { code } }], status);
+}
+
+class Session {
+  constructor() {
+    this.state = readStored();
+    this.listeners = new Set();
+  }
+
+  get loggedIn() {
+    return Boolean(this.state && this.state.refreshToken);
+  }
+
+  get accessToken() {
+    return this.state ? this.state.accessToken : null;
+  }
+
+  get refreshToken() {
+    return this.state ? this.state.refreshToken : null;
+  }
+
+  get user() {
+    return this.state ? this.state.user : null;
+  }
+
+  expiresSoon() {
+    return this.loggedIn && this.state.expiresAt - Date.now() < REFRESH_MARGIN_MS;
+  }
+
+  /** Store an AuthPayload (from register, login or refreshToken). */
+  set(payload) {
+    this.state = {
+      accessToken: payload.accessToken,
+      refreshToken: payload.refreshToken,
+      expiresAt: Date.parse(payload.accessTokenExpiresAt),
+      user: payload.user,
+    };
+    this.save();
+  }
+
+  setUser(user) {
+    if (!this.state) return;
+    this.state.user = { ...this.state.user, ...user };
+    this.save();
+  }
+
+  clear() {
+    this.state = null;
+    this.save();
+  }
+
+  save() {
+    try {
+      if (this.state) localStorage.setItem(STORAGE_KEY, JSON.stringify(this.state));
+      else localStorage.removeItem(STORAGE_KEY);
+    } catch {
+      // Storage can be off (private mode); the session then lasts as long as the page.
+    }
+    for (const listener of this.listeners) listener(this);
+  }
+
+  onChange(listener) {
+    this.listeners.add(listener);
+  }
+}
+
+function readStored() {
+  try {
+    const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
+    return stored && stored.refreshToken ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
+export const session = new Session();
+
+/** The `data` of a response, or a GraphQLError; never a half-read body. */
+function parseResponse(status, text) {
+  let payload = null;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    payload = null;
+  }
+  if (payload && Array.isArray(payload.errors) && payload.errors.length) {
+    throw new GraphQLError(payload.errors, status);
+  }
+  if (status !== 200 || !payload || !payload.data) {
+    const detail = (text || "").trim().slice(0, 200);
+    throw localError(`HTTP_${status}`, `The server answered ${status}${detail ? `: ${detail}` : "."}`,
+      status);
+  }
+  return payload.data;
+}
+
+function networkError() {
+  return localError("NETWORK_ERROR", "Cannot reach MetSkin. Check your connection and try again.");
+}
+
+async function postJson(query, variables, token) {
+  const headers = { "content-type": "application/json", accept: "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetch(ENDPOINT, {
+      method: "POST", headers, body: JSON.stringify({ query, variables }),
+    });
+  } catch {
+    throw networkError();
+  }
+  return parseResponse(response.status, await response.text());
+}
+
+let refreshing = null;
+
+/** New tokens for the stored refresh token; one request however many callers ask. */
+export function refreshTokens() {
+  if (!refreshing) {
+    const query = `mutation($t: String!) { refreshToken(refreshToken: $t) { ${AUTH_FIELDS} } }`;
+    refreshing = postJson(query, { t: session.refreshToken }, null)
+      .then((data) => session.set(data.refreshToken))
+      .catch((error) => {
+        if (error.status === 200) session.clear(); // refused: the session has ended
+        throw error;
+      })
+      .finally(() => {
+        refreshing = null;
+      });
+  }
+  return refreshing;
+}
+
+/** A fresh access token (refreshed first when it is about to expire), or null when logged out. */
+export async function freshAccessToken() {
+  if (session.expiresSoon()) await refreshTokens();
+  return session.accessToken;
+}
+
+async function withAuth(call) {
+  const token = await freshAccessToken();
+  try {
+    return await call(token);
+  } catch (error) {
+    if (!(error instanceof GraphQLError) || !RETRY_WITH_NEW_TOKEN.has(error.code)
+        || !session.loggedIn) {
+      throw error;
+    }
+    await refreshTokens();
+    return call(session.accessToken);
+  }
+}
+
+/** Run a query or mutation as the logged-in user (or anonymously). */
+export function gql(query, variables = {}) {
+  return withAuth((token) => postJson(query, variables, token));
+}
+
+const UPLOAD = `mutation($file: Upload!, $kind: MediaKind) {
+  uploadMedia(file: $file, kind: $kind) { id kind width height durationSeconds thumbnailUrl }
+}`;
+
+/** Upload a file with the GraphQL multipart request spec; onProgress gets 0..1. */
+export function uploadMedia(file, kind = null, onProgress = null) {
+  return withAuth((token) => new Promise((resolve, reject) => {
+    const form = new FormData();
+    form.append("operations", JSON.stringify({ query: UPLOAD, variables: { file: null, kind } }));
+    form.append("map", JSON.stringify({ 0: ["variables.file"] }));
+    form.append("0", file, file.name);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", ENDPOINT);
+    xhr.setRequestHeader("accept", "application/json");
+    if (token) xhr.setRequestHeader("authorization", `Bearer ${token}`);
+    if (onProgress) {
+      xhr.upload.addEventListener("progress", (event) => {
+        if (event.lengthComputable) onProgress(event.loaded / event.total);
+      });
+    }
+    xhr.addEventListener("load", () => {
+      try {
+        resolve(parseResponse(xhr.status, xhr.responseText).uploadMedia);
+      } catch (error) {
+        reject(error);
+      }
+    });
+    xhr.addEventListener("error", () => reject(networkError()));
+    xhr.send(form);
+  }));
+}

@@ -1,0 +1,276 @@
+// Upload a photo or video, follow the analysis live, and show the result.
+
+import { gql, uploadMedia } from "../graphql.js";
+import {
+  append, clear, errorBox, field, h, humanize, navigate, onSubmit, showError, when,
+} from "../dom.js";
+import { FINAL, followProgress } from "./progress.js";
+import { renderReferral } from "./referral.js";
+
+const STAGES = ["QUEUED", "DECODING", "FACE_MESH", "MEASURING", "RECOMMENDING", "DONE"];
+const DETAIL = `query($id: ID!) { analysis(id: $id) {
+  id status stage progress createdAt finishedAt failureCode failureReason overlayUrl
+  media { kind width height durationSeconds thumbnailUrl }
+  result { ok confidence retakeNeeded framesAnalysed
+    quality { code message guidance value blocking }
+    tone { lab itaDeg fitzpatrick itaCategory monk monkDeltaE undertone confidence }
+    skinType { kind decidedBy imageKind selfReported confidence }
+    concerns { name score explanation regions { region score } } }
+} }`;
+const CAPTURE_TIPS = [
+  "Face a window or soft light; avoid a strong light behind you.",
+  "Remove glasses and make-up if you can, and keep hair off your face.",
+  "Hold the camera at eye level, about an arm's length away, face straight on.",
+  "A short video (a few seconds, turning slightly) can give a steadier result.",
+];
+
+// --- upload ----------------------------------------------------------------------------------
+
+function previewOf(file) {
+  const url = URL.createObjectURL(file);
+  const media = file.type.startsWith("video/")
+    ? h("video", { src: url, muted: true, controls: true, class: "preview" })
+    : h("img", { src: url, alt: "The photo you chose", class: "preview" });
+  media.addEventListener(media.tagName === "VIDEO" ? "loadeddata" : "load",
+    () => URL.revokeObjectURL(url), { once: true });
+  media.addEventListener("error", () => URL.revokeObjectURL(url), { once: true });
+  return media;
+}
+
+export function renderAnalyse(view) {
+  const input = h("input", { name: "file", type: "file", required: true,
+    accept: "image/jpeg,image/png,image/webp,image/heic,.heic,video/mp4,video/quicktime,video/webm" });
+  const preview = h("div", { class: "preview-box" });
+  const bar = h("progress", { id: "upload-progress", max: 1, value: 0, hidden: true });
+  const status = h("p", { class: "muted", id: "upload-status", role: "status" });
+  input.addEventListener("change", () => {
+    clear(preview, input.files[0] ? previewOf(input.files[0]) : null);
+  });
+  const form = h("form", { id: "upload-form", novalidate: true },
+    errorBox(),
+    field("Face photo or video", input, "JPEG, PNG, WebP or HEIC photos; MP4, MOV or WebM videos."),
+    preview, bar, status,
+    h("button", { type: "submit" }, "Upload and analyse"));
+  onSubmit(form, async () => {
+    const file = input.files[0];
+    if (!file) {
+      const error = new Error("Choose a photo or a video first.");
+      error.code = "NO_FILE";
+      error.field = "file";
+      throw error;
+    }
+    bar.hidden = false;
+    bar.value = 0;
+    status.textContent = "Uploading…";
+    try {
+      const media = await uploadMedia(file, null, (share) => { bar.value = share; });
+      status.textContent = "Starting the analysis…";
+      const { startAnalysis } = await gql(
+        "mutation($m: ID!) { startAnalysis(mediaId: $m) { id status stage } }", { m: media.id });
+      navigate(`#/analysis/${encodeURIComponent(startAnalysis.id)}?live=1`);
+    } finally {
+      bar.hidden = true;
+      status.textContent = "";
+    }
+  });
+  append(view, [
+    h("h1", {}, "Analyse your skin"),
+    h("ul", { class: "tips" }, CAPTURE_TIPS.map((tip) => h("li", {}, tip))),
+    form,
+  ]);
+}
+
+// --- progress --------------------------------------------------------------------------------
+
+function progressPanel() {
+  const steps = STAGES.map((stage) => h("li", { "data-stage": stage }, humanize(stage)));
+  const bar = h("progress", { max: 1, value: 0 });
+  const stageText = h("span", { id: "progress-stage" }, "QUEUED");
+  const note = h("p", { class: "muted", id: "progress-note", role: "status" });
+  const panel = h("div", { id: "progress", class: "card" },
+    h("h2", {}, "Analysing…"), bar,
+    h("p", {}, "Stage: ", stageText, " ", h("span", { id: "progress-percent" }, "0%")),
+    h("ol", { class: "stages" }, steps), note);
+  return {
+    panel,
+    update(event) {
+      bar.value = event.progress;
+      stageText.textContent = event.stage;
+      panel.querySelector("#progress-percent").textContent = `${Math.round(event.progress * 100)}%`;
+      const reached = STAGES.indexOf(event.stage);
+      steps.forEach((step, index) => {
+        step.classList.toggle("done", index < reached || event.stage === "DONE");
+        step.classList.toggle("current", index === reached && event.stage !== "DONE");
+      });
+      if (event.stage === "FAILED") panel.classList.add("failed");
+    },
+    say(text) {
+      note.textContent = text;
+    },
+  };
+}
+
+// --- result ----------------------------------------------------------------------------------
+
+function labToRgb([lightness, a, b]) {
+  const fy = (lightness + 16) / 116;
+  const inverse = (t) => (t ** 3 > 0.008856 ? t ** 3 : (116 * t - 16) / 903.3);
+  const [x, y, z] = [0.95047 * inverse(fy + a / 500), inverse(fy), 1.08883 * inverse(fy - b / 200)];
+  const linear = [3.2406 * x - 1.5372 * y - 0.4986 * z, -0.9689 * x + 1.8758 * y + 0.0415 * z,
+    0.0557 * x - 0.204 * y + 1.057 * z];
+  return linear.map((c) => {
+    const encoded = c <= 0.0031308 ? 12.92 * c : 1.055 * c ** (1 / 2.4) - 0.055;
+    return Math.round(Math.min(1, Math.max(0, encoded)) * 255);
+  });
+}
+
+function toneCard(tone) {
+  if (!tone) return h("div", { class: "card" }, h("h2", {}, "Tone"), h("p", {}, "Not measured."));
+  const measured = h("span", { class: "swatch measured", title: "Your measured skin colour" });
+  measured.style.backgroundColor = `rgb(${labToRgb(tone.lab).join(" ")})`;
+  const scale = h("div", { class: "monk-scale", "aria-label": `Monk scale, tone ${tone.monk}` },
+    Array.from({ length: 10 }, (_, index) => h("span", {
+      class: `swatch monk-${index + 1}${index + 1 === tone.monk ? " chosen" : ""}`,
+      title: `Monk ${index + 1}`,
+    }, String(index + 1))));
+  return h("div", { class: "card", id: "tone" },
+    h("h2", {}, "Skin tone"),
+    h("dl", {},
+      h("dt", {}, "ITA°"), h("dd", { id: "ita" }, `${tone.itaDeg.toFixed(1)}° (${humanize(tone.itaCategory)})`),
+      h("dt", {}, "Fitzpatrick"), h("dd", { id: "fitzpatrick" }, tone.fitzpatrick),
+      h("dt", {}, "Monk"), h("dd", { id: "monk" }, `${tone.monk} of 10`),
+      h("dt", {}, "Undertone"), h("dd", {}, humanize(tone.undertone)),
+      h("dt", {}, "Measured colour"), h("dd", {}, measured)),
+    scale,
+    h("small", { class: "muted" }, `Confidence ${Math.round(tone.confidence * 100)}%`));
+}
+
+function skinTypeCard(skinType) {
+  if (!skinType) return null;
+  return h("div", { class: "card", id: "skin-type" },
+    h("h2", {}, "Skin type"),
+    h("p", { class: "big" }, humanize(skinType.kind)),
+    h("p", { class: "muted" }, `Decided by ${humanize(skinType.decidedBy)}`,
+      skinType.selfReported ? ` (you said ${humanize(skinType.selfReported)})` : "",
+      ` · confidence ${Math.round(skinType.confidence * 100)}%`));
+}
+
+function concernTable(concerns) {
+  const sorted = [...concerns].sort((a, b) => b.score - a.score);
+  const regions = [...new Set(sorted.flatMap((c) => c.regions.map((r) => r.region)))];
+  const band = (score) => (score < 34 ? "low" : score < 67 ? "mid" : "high");
+  const cell = (score) => h("td", { class: `band band-${band(score)}` }, Math.round(score));
+  return h("div", { class: "card wide", id: "concerns" },
+    h("h2", {}, "Concerns by region"),
+    h("p", { class: "muted" }, "Scores from 0 (none seen) to 100 (strong)."),
+    h("div", { class: "scroll" }, h("table", {},
+      h("thead", {}, h("tr", {}, h("th", {}, "Concern"), h("th", {}, "Face"),
+        regions.map((region) => h("th", {}, humanize(region))))),
+      h("tbody", {}, sorted.map((concern) => {
+        const byRegion = new Map(concern.regions.map((r) => [r.region, r.score]));
+        return h("tr", { "data-concern": concern.name },
+          h("th", { scope: "row" }, humanize(concern.name),
+            h("small", { class: "explain" }, concern.explanation)),
+          h("td", { class: "score" }, h("meter", { min: 0, max: 100, low: 34, high: 67,
+            optimum: 0, value: concern.score }), ` ${Math.round(concern.score)}`),
+          regions.map((region) => (byRegion.has(region) ? cell(byRegion.get(region))
+            : h("td", { class: "muted" }, "–"))));
+      })))));
+}
+
+function qualityList(issues) {
+  return h("ul", { class: "quality" }, issues.map((issue) => h("li", { "data-code": issue.code },
+    h("strong", {}, issue.message), " ", issue.guidance)));
+}
+
+function retakeBox(result) {
+  return h("div", { class: "card retake", id: "retake", role: "alert" },
+    h("h2", {}, "Please retake your photo"),
+    h("p", {}, "We could not measure your skin reliably from this capture."),
+    qualityList(result.quality.filter((issue) => issue.blocking).length
+      ? result.quality.filter((issue) => issue.blocking) : result.quality),
+    h("a", { class: "button", href: "#/analyse" }, "Upload a new photo or video"));
+}
+
+function resultView(analysis) {
+  const { result } = analysis;
+  const header = h("p", { class: "muted" }, `Started ${when(analysis.createdAt)}`,
+    analysis.media ? ` · ${humanize(analysis.media.kind)} ${analysis.media.width}×${analysis.media.height}` : "");
+  if (analysis.status === "FAILED") {
+    return [header, h("div", { class: "card retake", id: "failed", role: "alert" },
+      h("h2", {}, "The analysis failed"),
+      h("p", {}, analysis.failureReason || "Something went wrong."),
+      h("code", { class: "error-code" }, analysis.failureCode || "FAILED"), " ",
+      h("a", { class: "button", href: "#/analyse" }, "Try another photo or video"))];
+  }
+  if (!result) return [header, h("p", {}, "No result yet.")];
+  if (result.retakeNeeded) return [header, retakeBox(result)];
+  const notes = result.quality.filter((issue) => !issue.blocking);
+  return [
+    header,
+    h("div", { id: "result", class: "cards" },
+      toneCard(result.tone),
+      skinTypeCard(result.skinType),
+      h("div", { class: "card" }, h("h2", {}, "Next"),
+        h("p", {}, h("a", { class: "button", id: "routine-link",
+          href: `#/routine/${encodeURIComponent(analysis.id)}` }, "See my routine")),
+        h("p", {}, h("a", { href: `#/dermatologists?share=${encodeURIComponent(analysis.id)}` },
+          "Share this analysis with a dermatologist")),
+        h("small", { class: "muted" }, `Confidence ${Math.round(result.confidence * 100)}%`,
+          ` · ${result.framesAnalysed} frame${result.framesAnalysed === 1 ? "" : "s"} analysed`)),
+      concernTable(result.concerns),
+      notes.length ? h("div", { class: "card wide" }, h("h2", {}, "About this capture"),
+        qualityList(notes)) : null,
+      analysis.overlayUrl ? h("figure", { class: "card wide overlay" },
+        h("img", { id: "overlay", src: analysis.overlayUrl,
+          alt: "Your photo with the face regions and concern heat maps drawn on it" }),
+        h("figcaption", {}, "Regions and where each concern was seen.")) : null),
+  ];
+}
+
+export async function renderAnalysis(view, { match: [analysisId], params }) {
+  const title = h("h1", {}, "Your analysis");
+  const body = h("div", { id: "analysis", "data-analysis-id": analysisId });
+  append(view, [title, body]);
+
+  const showResult = async () => {
+    const { analysis } = await gql(DETAIL, { id: analysisId });
+    clear(body, resultView(analysis));
+    if (analysis.status === "DONE" && analysis.result && !analysis.result.retakeNeeded) {
+      const panel = h("div", { class: "card wide", id: "referral" }, errorBox());
+      body.append(panel);
+      renderReferral(panel, analysisId).catch((error) => showError(panel, error));
+    }
+  };
+
+  const { analysis } = await gql(
+    "query($id: ID!) { analysis(id: $id) { id status stage progress } }", { id: analysisId });
+  if (FINAL.has(analysis.stage) && !params.get("live")) {
+    await showResult();
+    return null;
+  }
+  // Right after an upload (?live=1) the stream is followed even if the analysis is already
+  // over: it starts with the latest state, so the steps always end on DONE or FAILED.
+  const progress = progressPanel();
+  progress.update(analysis);
+  const progressBox = h("div", {}, progress.panel);
+  const showAll = async () => {
+    await showResult();
+    body.prepend(progressBox);
+  };
+  clear(body, progressBox);
+  return followProgress(analysisId, {
+    onEvent: (event) => progress.update(event),
+    onFallback: () => progress.say("Live updates are unavailable; checking every few seconds."),
+    onEnd: (error) => {
+      if (error) {
+        const box = errorBox();
+        progress.panel.append(box);
+        showError(progress.panel, error);
+        return;
+      }
+      progress.panel.querySelector("h2").textContent = "Analysis finished";
+      showAll().catch((failure) => showError(view, failure));
+    },
+  });
+}

@@ -1,0 +1,106 @@
+// My appointments by start time: cancel or move a booked one.
+
+import { gql } from "../graphql.js";
+import {
+  append, busy, clear, errorBox, field, formValue, h, humanize, notice, onSubmit, when,
+} from "../dom.js";
+import { slotPicker } from "./slots.js";
+
+const PAGE = 20;
+const FIELDS = `id start end timeZone status consultationType reason cancelReason reschedules
+  cancelledAt dermatologist { id name practice { name city } }
+  referral { urgency specialty }`;
+const MINE = `query($first: Int!, $after: String) { myAppointments(first: $first, after: $after) {
+  edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
+const CANCEL = `mutation($id: ID!, $reason: String!) {
+  cancelAppointment(id: $id, reason: $reason) { ${FIELDS} } }`;
+const RESCHEDULE = `mutation($id: ID!, $s: DateTime!) {
+  rescheduleAppointment(id: $id, slotStart: $s) { ${FIELDS} } }`;
+
+function cancelForm(appointment, replace) {
+  const form = h("form", { class: "cancel-form", novalidate: true },
+    errorBox(),
+    field("Why are you cancelling? (optional)", h("input", { name: "reason", maxlength: 500 })),
+    h("button", { type: "submit", class: "danger confirm-cancel" }, "Cancel appointment"));
+  onSubmit(form, async () => {
+    const { cancelAppointment } = await gql(CANCEL, { id: appointment.id,
+      reason: formValue(form, "reason") });
+    replace(cancelAppointment, "Appointment cancelled.");
+  });
+  return form;
+}
+
+function rescheduleBox(appointment, replace) {
+  const box = h("div", { class: "reschedule" }, errorBox());
+  box.append(slotPicker(appointment.dermatologist.id, (slot) => busy(box, async () => {
+    const { rescheduleAppointment } = await gql(RESCHEDULE, { id: appointment.id, s: slot.start });
+    replace(rescheduleAppointment, "Appointment moved.");
+  }), { consultationType: appointment.consultationType }));
+  return box;
+}
+
+function item(appointment) {
+  const li = h("li", { class: `card appointment ${appointment.status.toLowerCase()}`,
+    "data-appointment-id": appointment.id });
+  fill(li, appointment);
+  return li;
+}
+
+function fill(li, appointment, message = null) {
+  const doctor = appointment.dermatologist;
+  const panel = h("div", { class: "panel" });
+  const replace = (updated, text) => {
+    li.className = `card appointment ${updated.status.toLowerCase()}`;
+    fill(li, updated, text);
+  };
+  const toggle = (key, make) => () => {
+    const closing = panel.dataset.open === key;
+    clear(panel, closing ? null : make(appointment, replace));
+    panel.dataset.open = closing ? "" : key;
+  };
+  const booked = appointment.status === "BOOKED";
+  li.dataset.start = appointment.start;
+  clear(li,
+    h("h3", {}, when(appointment.start, appointment.timeZone),
+      h("span", { class: "muted" }, ` (${appointment.timeZone})`)),
+    h("p", {}, h("span", { class: `badge status ${appointment.status.toLowerCase()}` },
+      humanize(appointment.status)), " ", humanize(appointment.consultationType), " with ",
+    h("strong", {}, doctor ? doctor.name : "a dermatologist"),
+    doctor ? ` · ${doctor.practice.name}, ${doctor.practice.city}` : ""),
+    appointment.reason ? h("p", {}, `Reason: ${appointment.reason}`) : null,
+    appointment.referral ? h("p", { class: "muted" },
+      `For your referral (${humanize(appointment.referral.urgency)}, `
+      + `${humanize(appointment.referral.specialty)})`) : null,
+    appointment.reschedules ? h("p", { class: "muted" },
+      `Moved ${appointment.reschedules} time${appointment.reschedules === 1 ? "" : "s"}`) : null,
+    appointment.status === "CANCELLED" ? h("p", { class: "muted" },
+      `Cancelled ${when(appointment.cancelledAt)}`,
+      appointment.cancelReason ? `: ${appointment.cancelReason}` : "") : null,
+    message ? notice(message) : null,
+    booked ? h("div", { class: "actions" },
+      h("button", { type: "button", class: "reschedule-open", onclick: toggle("reschedule", rescheduleBox) },
+        "Reschedule"), " ",
+      h("button", { type: "button", class: "cancel-open", onclick: toggle("cancel", cancelForm) }, "Cancel"))
+      : null,
+    panel);
+}
+
+export async function renderAppointments(view) {
+  const list = h("ul", { class: "appointments", id: "appointments" });
+  const more = h("button", { type: "button", hidden: true }, "Later appointments");
+  const pager = h("div", { class: "pager" }, errorBox(), more);
+  let after = null;
+  const load = async () => {
+    const { myAppointments } = await gql(MINE, { first: PAGE, after });
+    append(list, [myAppointments.edges.map((edge) => item(edge.node))]);
+    after = myAppointments.pageInfo.endCursor;
+    more.hidden = !myAppointments.pageInfo.hasNextPage;
+  };
+  more.addEventListener("click", () => busy(pager, load));
+  append(view, [h("h1", {}, "Your appointments"), list, pager]);
+  await load();
+  if (!list.firstChild) {
+    list.replaceWith(h("p", { id: "no-appointments" }, "No appointments yet. ",
+      h("a", { href: "#/dermatologists" }, "Find a dermatologist"), "."));
+  }
+}

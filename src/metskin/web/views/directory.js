@@ -1,0 +1,194 @@
+// The dermatologist directory: search near a place, see free times, book, or share an analysis.
+
+import { gql } from "../graphql.js";
+import {
+  append, busy, choice, clear, errorBox, field, formValue, h, humanize, notice, numberOrNull,
+  onSubmit, when,
+} from "../dom.js";
+import { CONSULTATION_TYPES, slotPicker } from "./slots.js";
+
+const PAGE = 10;
+const DIRECTORY = `query($filter: DermatologistFilter, $first: Int!, $after: String) {
+  dermatologists(filter: $filter, first: $first, after: $after) {
+    edges { node { id name specialties languages timeZone consultationTypes bio distanceKm
+      fee { amount currency } practice { name address city country } } }
+    pageInfo { hasNextPage endCursor } } }`;
+const BOOK = `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) {
+  id status start startLocal timeZone consultationType dermatologist { name } } }`;
+const SHARE = `mutation($d: ID!, $a: ID) { shareAnalysis(dermatologistId: $d, analysisId: $a) {
+  id scope active expiresAt dermatologist { name } } }`;
+const SPECIALTIES = ["acne", "cosmetic", "medical", "paediatric", "pigmentation", "rosacea",
+  "scarring", "skin_cancer"];
+const PLACES = [
+  ["", "Anywhere", null],
+  ["london", "London", [51.5074, -0.1278]],
+  ["manchester", "Manchester", [53.4808, -2.2426]],
+  ["berlin", "Berlin", [52.52, 13.405]],
+  ["new-york", "New York", [40.7128, -74.006]],
+  ["chicago", "Chicago", [41.8781, -87.6298]],
+  ["los-angeles", "Los Angeles", [34.0522, -118.2437]],
+];
+
+function filterForm(params) {
+  const lat = h("input", { name: "lat", type: "number", step: "any", placeholder: "51.50" });
+  const lon = h("input", { name: "lon", type: "number", step: "any", placeholder: "-0.12" });
+  const place = choice("place", PLACES.map(([value, label]) => [value, label]), "");
+  place.addEventListener("change", () => {
+    const found = PLACES.find(([value]) => value === place.value);
+    lat.value = found && found[2] ? found[2][0] : "";
+    lon.value = found && found[2] ? found[2][1] : "";
+  });
+  const locate = h("button", { type: "button", class: "link", id: "use-location" },
+    "Use my location");
+  const form = h("form", { id: "directory-form", novalidate: true },
+    errorBox(),
+    h("div", { class: "grid" },
+      field("Specialty", choice("specialty", [["", "Any"],
+        ...SPECIALTIES.map((name) => [name, humanize(name)])], params.get("specialty") || "")),
+      field("Language", h("input", { name: "language", placeholder: "e.g. en, fr" })),
+      field("Consultation", choice("consultationType", CONSULTATION_TYPES, "")),
+      field("Near", place),
+      field("Latitude", lat),
+      field("Longitude", lon),
+      field("Within (km)", h("input", { name: "radiusKm", type: "number", min: 1 })),
+      field("Free from", h("input", { name: "availableFrom", type: "date" })),
+      field("Free until", h("input", { name: "availableTo", type: "date" }))),
+    h("p", {}, locate),
+    h("button", { type: "submit" }, "Search"));
+  locate.addEventListener("click", () => busy(form, () => new Promise((resolve, reject) => {
+    if (!navigator.geolocation) {
+      reject(Object.assign(new Error("This browser cannot share its location."),
+        { code: "NO_GEOLOCATION" }));
+      return;
+    }
+    navigator.geolocation.getCurrentPosition((position) => {
+      lat.value = position.coords.latitude.toFixed(4);
+      lon.value = position.coords.longitude.toFixed(4);
+      place.value = "";
+      resolve();
+    }, (failure) => reject(Object.assign(new Error(failure.message || "No location."),
+      { code: "NO_GEOLOCATION" })), { timeout: 10_000 });
+  })));
+  return form;
+}
+
+function readFilter(form) {
+  const dayStart = (name) => {
+    const value = formValue(form, name);
+    return value ? new Date(`${value}T00:00:00`).toISOString() : null;
+  };
+  const filter = {
+    specialty: formValue(form, "specialty") || null,
+    language: formValue(form, "language") || null,
+    consultationType: formValue(form, "consultationType") || null,
+    availableFrom: dayStart("availableFrom"),
+    availableTo: dayStart("availableTo"),
+  };
+  const lat = numberOrNull(formValue(form, "lat"));
+  const lon = numberOrNull(formValue(form, "lon"));
+  if (lat !== null || lon !== null) {
+    filter.near = { lat, lon, radiusKm: numberOrNull(formValue(form, "radiusKm")) };
+  }
+  return filter;
+}
+
+function bookingForm(doctor, slot, referralId, done) {
+  const types = slot.consultationTypes.map((type) => [type, humanize(type)]);
+  const form = h("form", { class: "book-form", novalidate: true },
+    errorBox(),
+    h("p", {}, h("strong", {}, when(slot.start, slot.timeZone)), ` (${slot.timeZone})`),
+    h("div", { class: "grid" },
+      field("Consultation", choice("consultationType", types, types[0][0])),
+      field("Reason (optional)", h("input", { name: "reason", maxlength: 500 }))),
+    referralId ? h("p", { class: "muted" }, "Linked to your referral.") : null,
+    h("button", { type: "submit", class: "book" }, "Book this time"));
+  onSubmit(form, async () => {
+    const { bookAppointment } = await gql(BOOK, { input: {
+      slotStart: slot.start, dermatologistId: doctor.id,
+      consultationType: formValue(form, "consultationType"),
+      reason: formValue(form, "reason"), referralId: referralId || null,
+    } });
+    done(bookAppointment);
+  });
+  return form;
+}
+
+function shareButton(doctor, analysisId, box) {
+  const button = h("button", { type: "button", class: "share" }, "Share my analysis");
+  button.addEventListener("click", () => busy(box, async () => {
+    const { shareAnalysis } = await gql(SHARE, { d: doctor.id, a: analysisId });
+    box.append(notice(`Shared with ${doctor.name} until ${when(shareAnalysis.expiresAt)}.`));
+    box.append(h("a", { href: "#/sharing" }, "Manage sharing"));
+  }));
+  return button;
+}
+
+function doctorCard(doctor, params) {
+  const booking = h("div", { class: "booking" });
+  const actions = h("div", { class: "actions" }, errorBox());
+  const card = h("li", { class: "card doctor", "data-doctor-id": doctor.id },
+    h("h3", {}, doctor.name),
+    h("p", {}, doctor.specialties.map(humanize).join(", "),
+      h("span", { class: "muted" }, ` · speaks ${doctor.languages.join(", ")}`)),
+    h("p", {}, `${doctor.practice.name}, ${doctor.practice.address}`,
+      doctor.distanceKm !== null ? h("span", { class: "distance" },
+        ` · ${doctor.distanceKm.toFixed(1)} km`) : null),
+    h("p", { class: "muted" }, `${doctor.fee.amount} ${doctor.fee.currency} · `,
+      doctor.consultationTypes.map(humanize).join(", ")),
+    h("details", {}, h("summary", {}, "About"), h("p", {}, doctor.bio)),
+    actions, booking);
+  const showTimes = h("button", { type: "button", class: "show-slots" }, "Free times");
+  showTimes.addEventListener("click", () => {
+    if (booking.firstChild) {
+      booking.replaceChildren();
+      return;
+    }
+    const chosen = h("div", { class: "chosen" });
+    const picker = slotPicker(doctor.id, (slot) => {
+      clear(chosen, bookingForm(doctor, slot, params.get("referral"), (appointment) => {
+        clear(booking, notice(`Booked: ${when(appointment.start, appointment.timeZone)} with `
+          + `${appointment.dermatologist ? appointment.dermatologist.name : doctor.name}.`),
+        h("a", { href: "#/appointments", id: "to-appointments" }, "See my appointments"));
+      }));
+      chosen.scrollIntoView({ block: "nearest" });
+    }, { consultationType: params.get("type") || "" });
+    clear(booking, picker, chosen);
+  });
+  actions.append(showTimes);
+  if (params.get("share")) actions.append(" ", shareButton(doctor, params.get("share"), actions));
+  return card;
+}
+
+export async function renderDirectory(view, { params }) {
+  const form = filterForm(params);
+  const list = h("ul", { class: "doctors", id: "doctors" });
+  const more = h("button", { type: "button", id: "doctors-more", hidden: true }, "More");
+  const pager = h("div", { class: "pager" }, errorBox(), more);
+  let filter = readFilter(form);
+  let after = null;
+
+  const load = async () => {
+    const { dermatologists } = await gql(DIRECTORY, { filter, first: PAGE, after });
+    append(list, [dermatologists.edges.map((edge) => doctorCard(edge.node, params))]);
+    if (!list.firstChild) append(list, [h("li", { class: "muted" }, "No dermatologist matches.")]);
+    after = dermatologists.pageInfo.endCursor;
+    more.hidden = !dermatologists.pageInfo.hasNextPage;
+  };
+  onSubmit(form, async () => {
+    filter = readFilter(form);
+    after = null;
+    list.replaceChildren();
+    await load();
+  });
+  more.addEventListener("click", () => busy(pager, load));
+
+  append(view, [
+    h("h1", {}, "Find a dermatologist"),
+    params.get("share") ? notice("Choose the dermatologist to share your analysis with.", "info")
+      : null,
+    params.get("referral") ? notice("Booking for your referral: it is attached to the "
+      + "appointment so the dermatologist can see why.", "info") : null,
+    form, list, pager,
+  ]);
+  await busy(form, load);
+}

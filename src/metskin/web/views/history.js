@@ -1,0 +1,59 @@
+// My analyses, newest first, a page at a time (me.analyses).
+
+import { gql } from "../graphql.js";
+import { append, busy, errorBox, h, humanize, when } from "../dom.js";
+
+const PAGE = 10;
+const HISTORY = `query($first: Int!, $after: String) { me { analyses(first: $first, after: $after) {
+  edges { node { id status stage createdAt failureCode
+    summary { ok confidence itaDeg monk fitzpatrick skinType topConcerns }
+    media { kind thumbnailUrl } } }
+  pageInfo { hasNextPage endCursor } } } }`;
+
+function summaryText(analysis) {
+  const { summary } = analysis;
+  if (analysis.status === "FAILED") return `Failed (${analysis.failureCode || "unknown"})`;
+  if (analysis.status !== "DONE") return `${humanize(analysis.stage)}…`;
+  if (!summary || !summary.ok) return "Retake needed";
+  const parts = [
+    summary.monk ? `Monk ${summary.monk}` : null,
+    summary.fitzpatrick ? `Fitzpatrick ${summary.fitzpatrick}` : null,
+    summary.skinType ? humanize(summary.skinType) : null,
+    summary.topConcerns.length ? `top: ${summary.topConcerns.map(humanize).join(", ")}` : null,
+  ];
+  return parts.filter(Boolean).join(" · ");
+}
+
+function row(analysis) {
+  const href = `#/analysis/${encodeURIComponent(analysis.id)}`;
+  return h("li", { class: "history-item", "data-analysis-id": analysis.id },
+    analysis.media ? h("img", { src: analysis.media.thumbnailUrl, alt: "", class: "thumb" })
+      : h("span", { class: "thumb" }),
+    h("div", {},
+      h("a", { href }, when(analysis.createdAt)),
+      h("p", { class: "muted" }, `${humanize(analysis.status)} · ${summaryText(analysis)}`)),
+    analysis.status === "DONE" && analysis.summary && analysis.summary.ok
+      ? h("a", { href: `#/routine/${encodeURIComponent(analysis.id)}` }, "Routine") : null);
+}
+
+export async function renderHistory(view) {
+  const list = h("ul", { class: "history", id: "history" });
+  const more = h("button", { type: "button", id: "history-more", hidden: true }, "Show older");
+  const pager = h("div", { class: "pager" }, errorBox(), more);
+  let after = null;
+
+  const load = async () => {
+    const { me } = await gql(HISTORY, { first: PAGE, after });
+    append(list, [me.analyses.edges.map((edge) => row(edge.node))]);
+    after = me.analyses.pageInfo.endCursor;
+    more.hidden = !me.analyses.pageInfo.hasNextPage;
+    return me.analyses.edges.length;
+  };
+  more.addEventListener("click", () => busy(pager, load));
+
+  append(view, [h("h1", {}, "Your analyses"), list, pager]);
+  if ((await load()) === 0) {
+    list.replaceWith(h("p", { id: "history-empty" }, "No analyses yet. ",
+      h("a", { href: "#/analyse" }, "Analyse a photo"), "."));
+  }
+}

@@ -1,0 +1,112 @@
+// The care profile: what personalises the analysis and the routine (updateProfile).
+
+import { gql, session } from "../graphql.js";
+import {
+  append, choice, errorBox, field, formValue, h, humanize, listFromText, notice, numberOrNull,
+  onSubmit,
+} from "../dom.js";
+
+const PROFILE_FIELDS = `displayName birthYear sex skinType concerns pregnant breastfeeding
+  allergies budgetPerProduct budgetTotal currency locale timeZone phone emailOptIn smsOptIn`;
+const CONCERNS = ["acne", "wrinkles", "pigmentation", "redness", "pores", "dark_circles", "shine",
+  "dryness", "sensitivity"];
+const SEXES = [["undisclosed", "Prefer not to say"], ["female", "Female"], ["male", "Male"],
+  ["other", "Other"]];
+const SKIN_TYPES = [["", "Not sure (measure it)"], ["OILY", "Oily"], ["DRY", "Dry"],
+  ["COMBINATION", "Combination"], ["NORMAL", "Normal"]];
+
+function checkbox(name, label, checked, value = "on") {
+  return h("label", { class: "check" },
+    h("input", { type: "checkbox", name, value, checked }), " ", label);
+}
+
+function ageHint(birthYear) {
+  const year = Number(birthYear);
+  return year > 1900 ? `Age this year: ${new Date().getFullYear() - year}` : "";
+}
+
+function profileForm(profile) {
+  const birthYear = h("input", { name: "birthYear", type: "number", min: 1900, step: 1,
+    value: profile.birthYear ?? "" });
+  const age = h("small", { class: "hint", id: "age-hint" }, ageHint(profile.birthYear));
+  birthYear.addEventListener("input", () => { age.textContent = ageHint(birthYear.value); });
+  const concerns = h("fieldset", { class: "checks" }, h("legend", {}, "Concerns you care about"),
+    CONCERNS.map((name) => checkbox("concerns", humanize(name), profile.concerns.includes(name),
+      name)),
+    h("small", { class: "field-error", "data-field": "concerns", role: "alert" }));
+  return h("form", { id: "profile-form", novalidate: true },
+    errorBox(),
+    h("div", { class: "grid" },
+      field("Display name", h("input", { name: "displayName", value: profile.displayName })),
+      h("div", {}, field("Birth year", birthYear), age),
+      field("Sex", choice("sex", SEXES, profile.sex)),
+      field("Skin type", choice("skinType", SKIN_TYPES, profile.skinType || ""),
+        "Leave it to the analysis if unsure.")),
+    concerns,
+    h("fieldset", { class: "checks" }, h("legend", {}, "Pregnancy"),
+      checkbox("pregnant", "Pregnant", profile.pregnant),
+      checkbox("breastfeeding", "Breastfeeding", profile.breastfeeding),
+      h("small", { class: "hint" }, "Routines then leave out retinoids and other unsafe actives."),
+      h("small", { class: "field-error", "data-field": "pregnant", role: "alert" })),
+    field("Allergies and ingredients to avoid", h("input", { name: "allergies",
+      value: profile.allergies.join(", "), placeholder: "e.g. fragrance, linalool" }),
+    "Separate them with commas."),
+    h("div", { class: "grid" },
+      field("Budget per product", h("input", { name: "budgetPerProduct", type: "number", min: 1,
+        value: profile.budgetPerProduct ?? "" })),
+      field("Budget for the routine", h("input", { name: "budgetTotal", type: "number", min: 1,
+        value: profile.budgetTotal ?? "" })),
+      field("Currency", h("input", { name: "currency", value: profile.currency, maxlength: 3 })),
+      field("Locale", h("input", { name: "locale", value: profile.locale })),
+      field("Time zone", h("input", { name: "timeZone", value: profile.timeZone }),
+        "e.g. Europe/London"),
+      field("Mobile phone", h("input", { name: "phone", type: "tel", value: profile.phone ?? "",
+        placeholder: "+447700900123" }))),
+    h("fieldset", { class: "checks" }, h("legend", {}, "Messages"),
+      checkbox("emailOptIn", "Email me appointment confirmations and reminders",
+        profile.emailOptIn),
+      checkbox("smsOptIn", "Text me appointment reminders", profile.smsOptIn),
+      h("small", { class: "field-error", "data-field": "smsOptIn", role: "alert" })),
+    h("button", { type: "submit" }, "Save profile"),
+    h("div", { class: "saved", role: "status" }));
+}
+
+function readForm(form) {
+  const checked = (name) => form.elements.namedItem(name).checked;
+  return {
+    displayName: formValue(form, "displayName"),
+    birthYear: numberOrNull(formValue(form, "birthYear")),
+    sex: formValue(form, "sex"),
+    skinType: formValue(form, "skinType") || null,
+    concerns: [...form.querySelectorAll("input[name=concerns]:checked")].map((box) => box.value),
+    pregnant: checked("pregnant"),
+    breastfeeding: checked("breastfeeding"),
+    allergies: listFromText(formValue(form, "allergies")),
+    budgetPerProduct: numberOrNull(formValue(form, "budgetPerProduct")),
+    budgetTotal: numberOrNull(formValue(form, "budgetTotal")),
+    currency: formValue(form, "currency").toUpperCase(),
+    locale: formValue(form, "locale"),
+    timeZone: formValue(form, "timeZone"),
+    phone: formValue(form, "phone") || null,
+    emailOptIn: checked("emailOptIn"),
+    smsOptIn: checked("smsOptIn"),
+  };
+}
+
+export async function renderProfile(view) {
+  const data = await gql(`{ me { id email role createdAt profile { ${PROFILE_FIELDS} } } }`);
+  const form = profileForm(data.me.profile);
+  onSubmit(form, async () => {
+    form.querySelector(".saved").replaceChildren();
+    const saved = await gql(
+      `mutation($input: ProfileInput!) { updateProfile(input: $input) { id profile {
+        ${PROFILE_FIELDS} } } }`, { input: readForm(form) });
+    session.setUser({ profile: { displayName: saved.updateProfile.profile.displayName } });
+    form.querySelector(".saved").append(notice("Profile saved."));
+  });
+  append(view, [
+    h("h1", {}, "Your profile"),
+    h("p", { class: "muted" }, `${data.me.email} · ${humanize(data.me.role)}`),
+    form,
+  ]);
+}

@@ -1,0 +1,97 @@
+// The referral for an analysis (never a diagnosis), and the optional questionnaire.
+
+import { gql } from "../graphql.js";
+import { append, clear, errorBox, field, h, humanize, onSubmit } from "../dom.js";
+
+const OUTCOME = `disclaimer referral { id urgency specialty message advice answeredQuestionnaire
+  reasons { ruleId urgency specialty text } }`;
+const YES_NO = [
+  ["spotGrowing", "A spot or mole is growing"],
+  ["spotChangingShape", "A spot is changing shape"],
+  ["spotChangingColour", "A spot is changing colour"],
+  ["spot7mmOrLarger", "A spot is 7 mm across or larger"],
+  ["spotInflamed", "A spot is inflamed"],
+  ["spotBleedingOrOozing", "A spot bleeds or oozes"],
+  ["spotItchingOrFeelsDifferent", "A spot itches or feels different"],
+  ["painfulDeepLumps", "Painful, deep lumps"],
+  ["eyeSymptoms", "Sore, gritty or red eyes"],
+  ["selfHarmThoughts", "Thoughts of harming yourself"],
+];
+const DISTRESS = [
+  ["distressLowMood", "My skin makes me feel low"],
+  ["distressAvoidingPeople", "I avoid people because of my skin"],
+  ["distressSelfConscious", "I feel self-conscious about my skin"],
+  ["distressDailyLife", "My skin gets in the way of daily life"],
+];
+const OFTEN = [["0", "Never"], ["1", "Sometimes"], ["2", "Often"], ["3", "Always"]];
+
+function directoryLink(referral) {
+  const query = new URLSearchParams({ specialty: referral.specialty.toLowerCase(),
+    referral: referral.id });
+  return h("a", { class: "button", id: "find-dermatologist", href: `#/dermatologists?${query}` },
+    `Find a dermatologist (${humanize(referral.specialty)})`);
+}
+
+function outcomeView(outcome) {
+  const { referral } = outcome;
+  if (!referral) {
+    return [h("h2", {}, "Dermatologist"),
+      h("p", { id: "no-referral" }, "Nothing in this analysis suggests you need to see a "
+        + "dermatologist. If something worries you, see one anyway."),
+      h("small", { class: "muted" }, outcome.disclaimer)];
+  }
+  return [
+    h("h2", {}, "We suggest seeing a dermatologist"),
+    h("p", {}, h("span", { class: `badge ${referral.urgency.toLowerCase()}` },
+      humanize(referral.urgency)), " ", humanize(referral.specialty)),
+    h("p", {}, referral.message),
+    h("ul", {}, referral.reasons.map((reason) => h("li", {}, reason.text))),
+    h("p", {}, referral.advice),
+    h("p", {}, directoryLink(referral)),
+    h("small", { class: "muted" }, outcome.disclaimer),
+  ];
+}
+
+function questionnaire(analysisId, panel) {
+  const distress = (name) => h("select", { name }, OFTEN.map(([value, label]) =>
+    h("option", { value }, label)));
+  const form = h("form", { id: "symptoms-form", novalidate: true },
+    errorBox(),
+    h("fieldset", { class: "checks" }, h("legend", {}, "Do any of these apply?"),
+      YES_NO.map(([name, label]) => h("label", { class: "check" },
+        h("input", { type: "checkbox", name }), " ", label))),
+    h("div", { class: "grid" },
+      field("A sore that has not healed for (weeks)", h("input", { name: "soreNotHealingWeeks",
+        type: "number", min: 0 })),
+      field("Your age", h("input", { name: "ageYears", type: "number", min: 0 })),
+      DISTRESS.map(([name, label]) => field(label, distress(name)))),
+    h("button", { type: "submit" }, "Send answers"));
+  onSubmit(form, async () => {
+    const answers = {};
+    for (const [name] of YES_NO) answers[name] = form.elements.namedItem(name).checked;
+    for (const [name] of DISTRESS) answers[name] = Number(form.elements.namedItem(name).value);
+    for (const name of ["soreNotHealingWeeks", "ageYears"]) {
+      const text = form.elements.namedItem(name).value;
+      answers[name] = text === "" ? null : Number(text);
+    }
+    const data = await gql(`mutation($id: ID!, $a: SymptomAnswers!) {
+      submitSymptoms(analysisId: $id, answers: $a) { ${OUTCOME} } }`, { id: analysisId, a: answers });
+    show(panel, analysisId, data.submitSymptoms);
+  });
+  return h("details", { class: "questionnaire" },
+    h("summary", {}, "Answer a few questions for a better suggestion (optional)"), form);
+}
+
+function show(panel, analysisId, outcome) {
+  clear(panel, errorBox(), outcomeView(outcome),
+    outcome.referral && outcome.referral.answeredQuestionnaire
+      ? h("p", { class: "muted" }, "Thanks: your answers were taken into account.")
+      : questionnaire(analysisId, panel));
+}
+
+export async function renderReferral(panel, analysisId) {
+  append(panel, [h("p", { class: "muted" }, "Checking whether to suggest a dermatologist…")]);
+  const data = await gql(`query($id: ID!) { referral(analysisId: $id) { ${OUTCOME} } }`,
+    { id: analysisId });
+  show(panel, analysisId, data.referral);
+}

@@ -1,0 +1,78 @@
+// What I share with dermatologists, revoking it, and every read of my data (the access log).
+
+import { gql } from "../graphql.js";
+import { append, busy, clear, errorBox, h, humanize, when } from "../dom.js";
+
+const SHARE_FIELDS = `id scope analysisId createdAt expiresAt revokedAt active
+  dermatologist { id name practice { city } }`;
+const SHARES = `{ myShares { ${SHARE_FIELDS} } }`;
+const REVOKE = `mutation($id: ID!) { revokeShare(shareId: $id) { ${SHARE_FIELDS} } }`;
+const ACCESS_LOG = `query($first: Int!, $after: String) { accessLog(first: $first, after: $after) {
+  edges { node { resource resourceId at dermatologist { name } } }
+  pageInfo { hasNextPage endCursor } } }`;
+
+function shareRow(share) {
+  const row = h("tr", { "data-share-id": share.id });
+  const state = share.active ? "Active" : share.revokedAt ? `Revoked ${when(share.revokedAt)}`
+    : "Expired";
+  const what = share.scope === "ALL" ? "All analyses" : h("a", {
+    href: `#/analysis/${encodeURIComponent(share.analysisId)}` }, "One analysis");
+  const cell = h("td", {}, errorBox());
+  if (share.active) {
+    cell.append(h("button", { type: "button", class: "revoke", onclick: () => busy(cell, async () => {
+      const { revokeShare } = await gql(REVOKE, { id: share.id });
+      row.replaceWith(shareRow(revokeShare));
+    }) }, "Revoke"));
+  }
+  clear(row,
+    h("td", {}, share.dermatologist ? share.dermatologist.name : "—"),
+    h("td", {}, what),
+    h("td", {}, when(share.createdAt)),
+    h("td", {}, when(share.expiresAt)),
+    h("td", { class: "state" }, state),
+    cell);
+  return row;
+}
+
+export async function renderSharing(view) {
+  const { myShares } = await gql(SHARES);
+  const shares = myShares.length
+    ? h("table", { id: "shares" },
+      h("thead", {}, h("tr", {}, ["Dermatologist", "What", "Since", "Until", "State", ""]
+        .map((name) => h("th", {}, name)))),
+      h("tbody", {}, myShares.map(shareRow)))
+    : h("p", { id: "no-shares" }, "You share nothing. Share an analysis from its page.");
+
+  const log = h("tbody", {});
+  const more = h("button", { type: "button", hidden: true }, "Older reads");
+  const pager = h("div", { class: "pager" }, errorBox(), more);
+  let after = null;
+  const load = async () => {
+    const { accessLog } = await gql(ACCESS_LOG, { first: 20, after });
+    append(log, [accessLog.edges.map(({ node }) => h("tr", {},
+      h("td", {}, when(node.at)),
+      h("td", {}, node.dermatologist ? node.dermatologist.name : "—"),
+      h("td", {}, humanize(node.resource)),
+      h("td", {}, node.resource === "ANALYSIS" ? h("a", {
+        href: `#/analysis/${encodeURIComponent(node.resourceId)}` }, node.resourceId)
+        : node.resourceId)))]);
+    after = accessLog.pageInfo.endCursor;
+    more.hidden = !accessLog.pageInfo.hasNextPage;
+  };
+  more.addEventListener("click", () => busy(pager, load));
+
+  append(view, [
+    h("h1", {}, "Sharing"),
+    h("p", { class: "muted" }, "Dermatologists see only what you share, until it ends or you "
+      + "revoke it. Each read is logged below."),
+    shares,
+    h("h2", {}, "Access log"),
+    h("table", { id: "access-log" }, h("thead", {}, h("tr", {},
+      ["When", "Dermatologist", "What", "Id"].map((name) => h("th", {}, name)))), log),
+    pager,
+  ]);
+  await load();
+  if (!log.firstChild) {
+    log.append(h("tr", {}, h("td", { colspan: 4, class: "muted" }, "No reads yet.")));
+  }
+}

@@ -1,0 +1,78 @@
+// A dermatologist's free slots in the viewer's time zone, to book or to move an appointment to.
+
+import { gql } from "../graphql.js";
+import { busy, choice, clear, errorBox, field, h } from "../dom.js";
+
+const SLOTS = `query($id: ID!, $from: DateTime!, $to: DateTime!, $type: ConsultationType) {
+  availableSlots(dermatologistId: $id, from: $from, to: $to, consultationType: $type) {
+    start end startLocal endLocal timeZone consultationTypes } }`;
+const SPANS = [["1", "1 day"], ["7", "7 days"], ["14", "14 days"], ["31", "31 days"]];
+export const CONSULTATION_TYPES = [["", "In person or video"], ["IN_PERSON", "In person"],
+  ["VIDEO", "Video"]];
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function isoDate(date) {
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 10);
+}
+
+function dayHeading(localDate) {
+  return new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long" })
+    .format(new Date(`${localDate}T12:00:00`));
+}
+
+/** Free times for one dermatologist; `onPick(slot)` when one is chosen. */
+export function slotPicker(doctorId, onPick, { consultationType = "" } = {}) {
+  const results = h("div", { class: "slot-results" });
+  const form = h("form", { class: "slot-form", novalidate: true },
+    errorBox(),
+    h("div", { class: "grid" },
+      field("From", h("input", { name: "from", type: "date", value: isoDate(new Date()) })),
+      field("For", choice("span", SPANS, "7")),
+      field("Type", choice("type", CONSULTATION_TYPES, consultationType))),
+    h("button", { type: "submit" }, "Show free times"));
+
+  const load = async () => {
+    const start = new Date(`${form.elements.from.value}T00:00:00`);
+    if (Number.isNaN(start.getTime())) {
+      const error = new Error("Choose a start date.");
+      Object.assign(error, { code: "VALIDATION_FAILED", field: "from" });
+      throw error;
+    }
+    const end = new Date(start.getTime() + Number(form.elements.span.value) * DAY_MS);
+    const { availableSlots } = await gql(SLOTS, { id: doctorId, from: start.toISOString(),
+      to: end.toISOString(), type: form.elements.type.value || null });
+    const days = new Map();
+    for (const slot of availableSlots) {
+      const localDate = slot.startLocal.slice(0, 10);
+      if (!days.has(localDate)) days.set(localDate, []);
+      days.get(localDate).push(slot);
+    }
+    if (!days.size) {
+      clear(results, h("p", { class: "muted no-slots" }, "No free times in this period."));
+      return;
+    }
+    clear(results, availableSlots.length ? h("p", { class: "muted" },
+      `Times in ${availableSlots[0].timeZone}.`) : null,
+    [...days].map(([localDate, slots]) => h("div", { class: "slot-day" },
+      h("h4", {}, dayHeading(localDate)),
+      h("div", { class: "slot-buttons" }, slots.map((slot) => h("button", {
+        type: "button", class: "slot", "data-start": slot.start,
+        title: slot.consultationTypes.join(", "),
+        onclick: (event) => {
+          for (const other of results.querySelectorAll("button.slot[aria-pressed]")) {
+            other.removeAttribute("aria-pressed");
+          }
+          event.currentTarget.setAttribute("aria-pressed", "true");
+          onPick(slot);
+        },
+      }, slot.startLocal.slice(11, 16)))))));
+  };
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    busy(form, load);
+  });
+  busy(form, load);
+  return h("div", { class: "slot-picker" }, form, results);
+}
