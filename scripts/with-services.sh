@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Run a command with a throwaway MariaDB and Redis on loopback (data in a temp dir).
-# Installs mariadb-server and redis-server with apt when they are missing.
+# Installs mariadb-server, redis-server, chromium and chromium-driver with apt when missing.
 # Exports METSKIN_TEST_MYSQL_URL and METSKIN_TEST_REDIS_URL for the command.
 set -euo pipefail
 
 need_install=()
 command -v mariadbd >/dev/null 2>&1 || need_install+=(mariadb-server)
 command -v redis-server >/dev/null 2>&1 || need_install+=(redis-server)
+command -v chromium >/dev/null 2>&1 || need_install+=(chromium)           # web app browser tests
+command -v chromedriver >/dev/null 2>&1 || need_install+=(chromium-driver)
 if [ ${#need_install[@]} -gt 0 ]; then
   echo "with-services: installing ${need_install[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -1,0 +1,261 @@
+"""The web app in headless Chromium against a real `metskin serve` on the embedded defaults.
+
+Skips when chromium, chromium-driver or selenium are missing; scripts/with-services.sh installs
+the browser, so `make test` runs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import metskin.web
+from metskin.domain.appointments.catalogue import load_dermatologists
+from metskin.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
+from metskin.seed_care import DEMO_DERMATOLOGIST
+from tests.cluster import METSKIN, Cluster, graphql
+from tests.e2e.conftest import PASSWORD, GraphQLClient
+from tests.e2e.web_browser import Browser, browser_or_skip, chromium_browser
+from tests.media_samples import encode, face_jpeg, noise_image
+
+pytestmark = pytest.mark.slow
+
+ANALYSIS_SECONDS = 240  # MediaPipe's first load on a busy two-core machine
+WEB_DIR = Path(metskin.web.__file__).parent
+DEMO_NAME = next(name for email, name, _ in DEMO_ACCOUNTS if email == DEMO_DERMATOLOGIST)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    browser_or_skip()
+    root = tmp_path_factory.mktemp("web")
+    env = {**os.environ, "METSKIN_VAR_DIR": str(root / "var"), "METSKIN_DATABASE_URL": "",
+           "METSKIN_REDIS_URL": "", "METSKIN_PASSWORD_HASH_TIME_COST": "1",
+           "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8"}
+    for command in ("migrate", "seed"):
+        subprocess.run([*METSKIN, command], env=env, check=True, capture_output=True)
+    cluster = Cluster(env, root)
+    try:
+        yield cluster.start_api("web")
+    finally:
+        cluster.stop_all()
+
+
+@pytest.fixture
+def browser(server: str) -> Iterator[Browser]:
+    yield from chromium_browser(server)
+
+
+async def test_the_app_is_served_with_content_types_and_a_strict_policy(
+    client: GraphQLClient,
+) -> None:
+    page = await client.http.get("/")
+    assert page.status_code == 200 and page.headers["content-type"] == "text/html; charset=utf-8"
+    policy = page.headers["content-security-policy"]
+    assert {"default-src 'none'", "script-src 'self'", "connect-src 'self'"} <= set(
+        policy.split("; ")) and "unsafe" not in policy
+    for path, content_type in (("app.js", "text/javascript"), ("views/analysis.js",
+                               "text/javascript"), ("style.css", "text/css")):
+        served = await client.http.get(f"/static/{path}")
+        assert served.headers["content-type"].startswith(content_type), path
+        assert served.headers["x-content-type-options"] == "nosniff"
+    for path in ("__init__.py", "views/", ".hidden.js", "nothing.js", "views/%2e%2e/app.js"):
+        assert (await client.http.get(f"/static/{path}")).status_code == 404, path
+    sources = [*WEB_DIR.rglob("*.js"), *WEB_DIR.rglob("*.html"), *WEB_DIR.rglob("*.css")]
+    assert len(sources) > 5
+    assert not [f.name for f in sources if re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/",
+                                                      f.read_text())]  # no external URLs
+
+
+def register(browser: Browser, email: str) -> None:
+    browser.open()
+    browser.find("a[href='#/register']").click()
+    browser.fill("#register-form", displayName="Maya", email=email, password=PASSWORD)
+    browser.submit("#register-form")
+    browser.until(lambda: browser.hash() == "#/analyse", "the upload page")
+    assert browser.text("#who") == "Maya"
+
+
+def later_slot(container: Any, after: datetime, avoid: str | None = None) -> Any:
+    for button in container.find_elements("css selector", "button.slot"):
+        start = button.get_attribute("data-start")
+        if start != avoid and datetime.fromisoformat(start) > after:
+            return button
+    return None
+
+
+def read_as_dermatologist(server: str, name: str, analysis_id: str) -> None:
+    """The shared analysis read through the API by the dermatologist: one audited access."""
+    emails = {doctor.name: doctor.email for doctor in load_dermatologists()}
+    emails[DEMO_NAME] = DEMO_DERMATOLOGIST
+    token = graphql(server, "mutation($e: String!, $p: String!) { login(email: $e, password: $p)"
+                    " { accessToken } }", e=emails[name], p=DEMO_PASSWORD)["login"]["accessToken"]
+    read = graphql(server, "query($id: ID!) { analysis(id: $id) { id } }", token, id=analysis_id)
+    assert read["analysis"]["id"] == analysis_id
+
+
+def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path: Path) -> None:
+    photo = tmp_path / "face.jpg"
+    photo.write_bytes(face_jpeg())
+    register(browser, "journey@example.com")
+
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    browser.find("#upload-form img.preview")
+    browser.submit("#upload-form")
+    browser.text("#progress-stage", "DONE", timeout=ANALYSIS_SECONDS)
+    assert browser.text("#progress-percent") == "100%"
+    note = browser.driver.find_element(browser.by, "#progress-note").get_attribute("textContent")
+    assert note == ""  # live over the websocket: no fallback to polling
+
+    monk = browser.text("#tone #monk", "of 10")
+    assert 1 <= int(monk.split()[0]) <= 10
+    assert browser.text("#tone #fitzpatrick")
+    assert "°" in browser.text("#tone #ita")
+    assert browser.text("#skin-type .big")
+    concerns = {row.get_attribute("data-concern") for row in browser.visible("#concerns tbody tr")}
+    assert {"redness", "acne", "wrinkles", "pores", "dark_circles", "shine"} <= concerns
+    assert len(browser.visible("#concerns thead th")) > 3  # concern, face, then the regions
+    overlay = browser.find("#overlay")
+    browser.until(lambda: browser.driver.execute_script(
+        "return arguments[0].complete && arguments[0].naturalWidth > 0", overlay), "the overlay")
+    browser.text("#referral", "dermatologist")
+    analysis_id = browser.find("#analysis").get_attribute("data-analysis-id")
+
+    browser.find("a[href^='#/dermatologists?share=']").click()
+    card = browser.find("#doctors .doctor")
+    sharer = card.find_element(browser.by, "h3").text
+    card.find_element(browser.by, "button.share").click()
+    browser.text("#doctors .doctor .actions", f"Shared with {sharer}")
+    read_as_dermatologist(server, sharer, analysis_id)
+
+    browser.go(f"#/analysis/{analysis_id}")
+    browser.find("#routine-link").click()
+    browser.find("#routine #am .step")
+    browser.find("#routine #pm .step")
+    assert browser.visible("#tips a[href^='/learn/']")
+    browser.submit("form.rate")
+    browser.text("form.rate .rated", "Thanks: rated 5/5")
+
+    browser.go("#/history")
+    browser.find("#history .history-item img.thumb")
+
+    browser.go("#/dermatologists")
+    browser.find("#doctors .doctor")
+    browser.select("#directory-form [name=place]", "london")
+    browser.submit("#directory-form")
+    browser.text("#doctors .doctor .distance", "km")
+    card = browser.visible("#doctors .doctor")[0]
+    doctor = card.find_element(browser.by, "h3").text
+    card.find_element(browser.by, ".show-slots").click()
+    tomorrow = datetime.now(UTC) + timedelta(days=1)  # cancelling needs two hours' notice
+    browser.until(lambda: later_slot(card, tomorrow), "a free slot after tomorrow").click()
+    browser.fill(".book-form", reason="a spot on my cheek")
+    browser.submit(".book-form")
+    browser.text(".booking", "Booked: ")
+    browser.find("#to-appointments").click()
+
+    booked = browser.find("#appointments .appointment.booked")
+    assert doctor in booked.text and "a spot on my cheek" in booked.text
+    booked.find_element(browser.by, ".reschedule-open").click()
+    first_start = booked.get_attribute("data-start")
+    browser.until(lambda: later_slot(booked, tomorrow, avoid=first_start), "another slot").click()
+    browser.text("#appointments .appointment.booked", "Appointment moved.")
+    assert "Moved 1 time" in browser.text("#appointments .appointment.booked")
+    booked = browser.find("#appointments .appointment.booked")
+    booked.find_element(browser.by, ".cancel-open").click()
+    browser.fill(".cancel-form", reason="found an earlier time")
+    browser.submit(".cancel-form")
+    browser.text("#appointments .appointment.cancelled", "Appointment cancelled.")
+    assert "found an earlier time" in browser.text("#appointments .appointment.cancelled")
+
+    browser.go("#/sharing")
+    assert sharer in browser.text("#access-log tbody tr", analysis_id)
+    share = browser.find("#shares tbody tr")
+    assert sharer in share.text and "Active" in share.text
+    share.find_element(browser.by, "button.revoke").click()
+    browser.text("#shares tbody tr .state", "Revoked")
+
+    assert browser.severe_console_messages() == []  # nothing broke the CSP or the scripts
+
+
+def test_a_photo_without_a_face_gets_retake_guidance(browser: Browser, tmp_path: Path) -> None:
+    photo = tmp_path / "wall.jpg"
+    photo.write_bytes(encode(noise_image(320, 240), "JPEG"))
+    register(browser, "retake@example.com")
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    browser.submit("#upload-form")
+    retake = browser.text("#retake", "Please retake", timeout=ANALYSIS_SECONDS)
+    assert browser.visible("#retake li[data-code=NO_FACE]")
+    assert len(retake.splitlines()) > 3  # the reason and what to do about it
+    assert not browser.visible("#routine-link")
+    browser.find("#retake a[href='#/analyse']").click()
+    browser.find("#upload-form")
+
+
+def test_errors_are_shown_next_to_the_form(browser: Browser, tmp_path: Path) -> None:
+    browser.open("#/login")
+    browser.fill("#login-form", email="nobody@example.com", password=PASSWORD)
+    browser.submit("#login-form")
+    assert "INVALID_CREDENTIALS" in browser.text("#login-form .form-error", "INVALID_CREDENTIALS")
+
+    register(browser, "errors@example.com")
+    not_a_photo = tmp_path / "holiday.jpg"
+    not_a_photo.write_text("just some text, not a photo")
+    browser.find("#upload-form input[name=file]").send_keys(str(not_a_photo))
+    browser.submit("#upload-form")
+    shown = browser.text("#upload-form .form-error", "UNSUPPORTED_MEDIA")
+    assert len(shown.replace("UNSUPPORTED_MEDIA", "").strip()) > 10  # the server's message too
+    assert browser.hash() == "#/analyse"
+
+    browser.go("#/profile")
+    browser.fill("#profile-form", birthYear="1800")
+    browser.submit("#profile-form")
+    assert "Birth year" in browser.text(".field-error[data-field=birthYear]", "Birth year")
+    assert browser.find("#profile-form [name=birthYear]").get_attribute("aria-invalid") == "true"
+    browser.text("#profile-form .form-error", "VALIDATION_FAILED")
+
+
+def stored_session(browser: Browser) -> Any:
+    return browser.driver.execute_script(
+        "return JSON.parse(localStorage.getItem('metskin.session') || 'null')")
+
+
+def change_stored_session(browser: Browser, change: str) -> None:
+    browser.driver.execute_script("const s = JSON.parse(localStorage.getItem('metskin.session'));"
+                                  f"{change}; localStorage.setItem('metskin.session', "
+                                  "JSON.stringify(s));")
+
+
+def test_tokens_are_refreshed_and_logout_ends_the_session(browser: Browser, server: str) -> None:
+    register(browser, "tokens@example.com")
+    first = stored_session(browser)
+    change_stored_session(browser, "s.accessToken = 'forged'")  # refused: refreshed, then retried
+    browser.reload("#/history")
+    browser.find("#history-empty")
+    second = stored_session(browser)
+    assert second["refreshToken"] != first["refreshToken"]
+
+    change_stored_session(browser, "s.expiresAt = Date.now()")  # refreshed before the request
+    browser.reload("#/profile")
+    browser.find("#profile-form")
+    third = stored_session(browser)
+    assert third["refreshToken"] != second["refreshToken"]
+    assert third["expiresAt"] > datetime.now(UTC).timestamp() * 1000
+
+    browser.find("#logout").click()
+    browser.until(lambda: browser.hash() == "#/login", "the login page")
+    assert stored_session(browser) is None
+    refused = httpx.post(f"{server}/graphql", json={
+        "query": "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }",
+        "variables": {"t": third["refreshToken"]}}).json()
+    codes = [error["extensions"]["code"] for error in refused.get("errors", [])]
+    assert codes == ["INVALID_REFRESH_TOKEN"], json.dumps(refused)
