@@ -130,6 +130,13 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     browser.text("#referral", "dermatologist")
     analysis_id = browser.find("#analysis").get_attribute("data-analysis-id")
 
+    browser.find("#referral details.questionnaire summary").click()
+    browser.find("#symptoms-form [name=spotGrowing]").click()
+    browser.find("#symptoms-form [name=spotChangingColour]").click()
+    browser.submit("#symptoms-form")
+    browser.text("#referral", "We suggest seeing a dermatologist")
+    assert "Urgent Skin cancer" in browser.text("#referral")
+
     browser.find("a[href^='#/dermatologists?share=']").click()
     card = browser.find("#doctors .doctor")
     sharer = card.find_element(browser.by, "h3").text
@@ -148,8 +155,10 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     browser.go("#/history")
     browser.find("#history .history-item img.thumb")
 
-    browser.go("#/dermatologists")
-    browser.find("#doctors .doctor")
+    browser.go(f"#/analysis/{analysis_id}")
+    browser.find("#find-dermatologist").click()  # the referral's specialty, linked to it
+    browser.text(".notice", "Booking for your referral")
+    assert browser.find("#directory-form [name=specialty]").get_attribute("value") == "skin_cancer"
     browser.select("#directory-form [name=place]", "london")
     browser.submit("#directory-form")
     browser.text("#doctors .doctor .distance", "km")
@@ -165,6 +174,7 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
 
     booked = browser.find("#appointments .appointment.booked")
     assert doctor in booked.text and "a spot on my cheek" in booked.text
+    assert "For your referral (Urgent, Skin cancer)" in booked.text
     booked.find_element(browser.by, ".reschedule-open").click()
     first_start = booked.get_attribute("data-start")
     browser.until(lambda: later_slot(booked, tomorrow, avoid=first_start), "another slot").click()
@@ -199,6 +209,21 @@ def test_a_photo_without_a_face_gets_retake_guidance(browser: Browser, tmp_path:
     assert not browser.visible("#routine-link")
     browser.find("#retake a[href='#/analyse']").click()
     browser.find("#upload-form")
+
+
+def test_progress_is_polled_when_websockets_are_unavailable(
+    browser: Browser, tmp_path: Path
+) -> None:
+    no_sockets = "window.WebSocket = class { constructor() { throw new TypeError('off') } }"
+    browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": no_sockets})
+    photo = tmp_path / "wall.jpg"
+    photo.write_bytes(encode(noise_image(240, 180, seed=3), "JPEG"))
+    register(browser, "polling@example.com")
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    browser.submit("#upload-form")
+    browser.text("#retake", "Please retake", timeout=ANALYSIS_SECONDS)
+    assert browser.text("#progress-stage") == "DONE"
+    assert "checking every few seconds" in browser.text("#progress-note")
 
 
 def test_errors_are_shown_next_to_the_form(browser: Browser, tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ export async function renderSharing(view) {
     h("p", { class: "muted" }, "Dermatologists see only what you share, until it ends or you "
       + "revoke it. Each read is logged below."),
     shares,
-    h("h2", {}, "Access log"),
+    h("h2", { class: "section" }, "Access log"),
     h("table", { id: "access-log" }, h("thead", {}, h("tr", {},
       ["When", "Dermatologist", "What", "Id"].map((name) => h("th", {}, name)))), log),
     pager,
