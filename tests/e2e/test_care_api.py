@@ -258,6 +258,7 @@ async def test_referral_from_analysis_history_and_questionnaire(
                              datetime.now(UTC) - timedelta(days=90))
     outcome = (await client.data(REFERRAL, id=calm))["referral"]
     assert outcome["referral"] is None and "not a diagnosis" in outcome["disclaimer"]
+    assert "reasons below" not in outcome["disclaimer"]
     assert "acne_severe" in outcome["rulesChecked"]
 
     now = datetime.now(UTC)

@@ -17,6 +17,11 @@ from metskin.domain.referrals.rules import RULES, TriageInput, TriageRule
 
 PAEDIATRIC_UNDER_AGE = 16
 
+NOTHING_FOUND = (
+    "This is not a diagnosis. MetSkin looks at photos and your answers and cannot examine your "
+    "skin. Nothing here suggests seeing a dermatologist now; if something worries you, or a "
+    "spot changes, bleeds or does not heal, see one anyway."
+)
 NOT_A_DIAGNOSIS = (
     "This is not a diagnosis. MetSkin looks at photos and your answers and cannot examine your "
     "skin. We suggest talking to a dermatologist for the reasons below."

@@ -41,7 +41,7 @@ from metskin.domain.referrals.model import ReferralRecord as DomainReferral
 from metskin.domain.referrals.model import Specialty as DomainSpecialty
 from metskin.domain.referrals.model import Urgency as DomainUrgency
 from metskin.domain.referrals.rules import RULES
-from metskin.domain.referrals.triage import NOT_A_DIAGNOSIS
+from metskin.domain.referrals.triage import NOT_A_DIAGNOSIS, NOTHING_FOUND
 from metskin.graphql.context import Context, run_sync
 from metskin.graphql.pagination import (
     Connection,
@@ -136,7 +136,8 @@ class ReferralOutcome:
     @classmethod
     def of(cls, record: DomainReferral | None) -> ReferralOutcome:
         return cls(referral=Referral.from_domain(record) if record else None,
-                   rules_checked=[rule.id for rule in RULES], disclaimer=NOT_A_DIAGNOSIS)
+                   rules_checked=[rule.id for rule in RULES],
+                   disclaimer=NOT_A_DIAGNOSIS if record else NOTHING_FOUND)
 
 
 @strawberry.input(description="The short questionnaire. Distress items: 0 (never) to 3 (always).")
