@@ -7,10 +7,7 @@ the browser, so `make test` runs it.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,9 +19,9 @@ import metskin.web
 from metskin.domain.appointments.catalogue import load_dermatologists
 from metskin.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 from metskin.seed_care import DEMO_DERMATOLOGIST
-from tests.cluster import METSKIN, Cluster, graphql
+from tests.cluster import graphql
 from tests.e2e.conftest import PASSWORD, GraphQLClient
-from tests.e2e.web_browser import Browser, browser_or_skip, chromium_browser
+from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture
 from tests.media_samples import encode, face_jpeg, noise_image
 
 pytestmark = pytest.mark.slow
@@ -34,25 +31,8 @@ WEB_DIR = Path(metskin.web.__file__).parent
 DEMO_NAME = next(name for email, name, _ in DEMO_ACCOUNTS if email == DEMO_DERMATOLOGIST)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    browser_or_skip()
-    root = tmp_path_factory.mktemp("web")
-    env = {**os.environ, "METSKIN_VAR_DIR": str(root / "var"), "METSKIN_DATABASE_URL": "",
-           "METSKIN_REDIS_URL": "", "METSKIN_PASSWORD_HASH_TIME_COST": "1",
-           "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8"}
-    for command in ("migrate", "seed"):
-        subprocess.run([*METSKIN, command], env=env, check=True, capture_output=True)
-    cluster = Cluster(env, root)
-    try:
-        yield cluster.start_api("web")
-    finally:
-        cluster.stop_all()
-
-
-@pytest.fixture
-def browser(server: str) -> Iterator[Browser]:
-    yield from chromium_browser(server)
+server = server_fixture("web")
+browser = browser_fixture()
 
 
 async def test_the_app_is_served_with_content_types_and_a_strict_policy(
@@ -97,8 +77,7 @@ def read_as_dermatologist(server: str, name: str, analysis_id: str) -> None:
     """The shared analysis read through the API by the dermatologist: one audited access."""
     emails = {doctor.name: doctor.email for doctor in load_dermatologists()}
     emails[DEMO_NAME] = DEMO_DERMATOLOGIST
-    token = graphql(server, "mutation($e: String!, $p: String!) { login(email: $e, password: $p)"
-                    " { accessToken } }", e=emails[name], p=DEMO_PASSWORD)["login"]["accessToken"]
+    token = api_login(server, emails[name], DEMO_PASSWORD)
     read = graphql(server, "query($id: ID!) { analysis(id: $id) { id } }", token, id=analysis_id)
     assert read["analysis"]["id"] == analysis_id
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.cluster import METSKIN, Cluster, graphql
 
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None)
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -66,6 +71,24 @@ class Browser:
     def find(self, css: str, timeout: float = WAIT_SECONDS) -> Any:
         return self.until(lambda: next(iter(self.visible(css)), None), css, timeout)
 
+    def click(self, css: str, timeout: float = WAIT_SECONDS) -> None:
+        """Click the first visible match, again if the page redraws it meanwhile."""
+        def clicked() -> bool:
+            element = next(iter(self.visible(css)), None)
+            if element is None:
+                return False
+            element.click()
+            return True
+
+        self.until(clicked, f"{css} to click", timeout)
+
+    def attribute(self, css: str, name: str) -> str | None:
+        """An attribute of the first match, read in the page (no stale element in between)."""
+        value = self.driver.execute_script(
+            "const found = document.querySelector(arguments[0]);"
+            "return found ? found.getAttribute(arguments[1]) : null;", css, name)
+        return None if value is None else str(value)
+
     def visible(self, css: str) -> list[Any]:
         return [e for e in self.driver.find_elements(self.by, css) if e.is_displayed()]
 
@@ -89,6 +112,19 @@ class Browser:
 
         Select(self.find(css)).select_by_value(value)
 
+    def set_value(self, element: Any, value: str) -> None:
+        """Set a date or time input (typing into them depends on the locale), as a user would."""
+        self.driver.execute_script(
+            "arguments[0].value = arguments[1];"
+            "for (const type of ['input', 'change']) "
+            "arguments[0].dispatchEvent(new Event(type, { bubbles: true }));", element, value)
+
+    def log_in(self, email: str, password: str) -> None:
+        self.open("#/login")
+        self.fill("#login-form", email=email, password=password)
+        self.submit("#login-form")
+        self.until(lambda: not self.hash().startswith("#/login"), "the page after logging in")
+
     def submit(self, form: str) -> None:
         self.find(f"{form} button[type=submit]").click()
 
@@ -98,6 +134,49 @@ class Browser:
     def severe_console_messages(self) -> list[str]:
         return [entry["message"] for entry in self.driver.get_log("browser")
                 if entry["level"] == "SEVERE"]
+
+
+def web_server(root: Path) -> Iterator[str]:
+    """`metskin serve` on the embedded defaults, migrated and seeded (demo accounts, catalog,
+    dermatologists with practices); its base URL."""
+    browser_or_skip()
+    env = {**os.environ, "METSKIN_VAR_DIR": str(root / "var"), "METSKIN_DATABASE_URL": "",
+           "METSKIN_REDIS_URL": "", "METSKIN_PASSWORD_HASH_TIME_COST": "1",
+           "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8"}
+    for command in ("migrate", "seed"):
+        subprocess.run([*METSKIN, command], env=env, check=True, capture_output=True)
+    cluster = Cluster(env, root)
+    try:
+        yield cluster.start_api("web")
+    finally:
+        cluster.stop_all()
+
+
+def server_fixture(name: str) -> Any:
+    """A module's `server` fixture: its own seeded `metskin serve` (see web_server)."""
+
+    @pytest.fixture(scope="module")
+    def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+        yield from web_server(tmp_path_factory.mktemp(name))
+
+    return server
+
+
+def browser_fixture() -> Any:
+    """A `browser` fixture: a fresh headless Chromium on the module's server for each test."""
+
+    @pytest.fixture
+    def browser(server: str) -> Iterator[Browser]:
+        yield from chromium_browser(server)
+
+    return browser
+
+
+def api_login(base: str, email: str, password: str) -> str:
+    """An access token for the account, through GraphQL over HTTP."""
+    data = graphql(base, "mutation($e: String!, $p: String!) { login(email: $e, password: $p)"
+                   " { accessToken } }", e=email, p=password)
+    return str(data["login"]["accessToken"])
 
 
 def chromium_browser(base: str) -> Iterator[Browser]:

@@ -10,6 +10,11 @@ import { renderRoutine } from "./views/routine.js";
 import { renderDirectory } from "./views/directory.js";
 import { renderAppointments } from "./views/appointments.js";
 import { renderSharing } from "./views/sharing.js";
+import { renderDashboard } from "./views/dashboard.js";
+import { renderPatient, renderPatients, renderSharedAnalysis } from "./views/patients.js";
+import { renderHours } from "./views/hours.js";
+
+const DERMATOLOGIST = "DERMATOLOGIST";
 
 const ROUTES = [
   { path: /^\/login$/, view: renderLogin, open: true },
@@ -22,6 +27,11 @@ const ROUTES = [
   { path: /^\/dermatologists$/, view: renderDirectory },
   { path: /^\/appointments$/, view: renderAppointments },
   { path: /^\/sharing$/, view: renderSharing },
+  { path: /^\/dashboard$/, view: renderDashboard, role: DERMATOLOGIST },
+  { path: /^\/patients$/, view: renderPatients, role: DERMATOLOGIST },
+  { path: /^\/patients\/([^/]+)$/, view: renderPatient, role: DERMATOLOGIST },
+  { path: /^\/shared\/([^/]+)$/, view: renderSharedAnalysis, role: DERMATOLOGIST },
+  { path: /^\/hours$/, view: renderHours, role: DERMATOLOGIST },
 ];
 
 const LINKS = [
@@ -32,11 +42,25 @@ const LINKS = [
   ["#/sharing", "Sharing"],
   ["#/profile", "Profile"],
 ];
+const DERMATOLOGIST_LINKS = [
+  ["#/dashboard", "Dashboard"],
+  ["#/patients", "Patients"],
+  ["#/hours", "Working hours"],
+];
 
 const main = document.getElementById("view");
 const nav = document.getElementById("nav");
 const globalError = document.getElementById("global-error");
 let current = { cleanup: null, token: 0 };
+
+/** Dermatologists get the dashboard; everyone else the patient journey. */
+function isDermatologist() {
+  return Boolean(session.user && session.user.role === DERMATOLOGIST);
+}
+
+function home() {
+  return isDermatologist() ? "#/dashboard" : "#/analyse";
+}
 
 function parseHash() {
   const raw = window.location.hash.replace(/^#/, "") || "/";
@@ -64,7 +88,7 @@ function renderNav() {
     return;
   }
   const user = session.user || {};
-  clear(nav, LINKS.map(link),
+  clear(nav, (isDermatologist() ? DERMATOLOGIST_LINKS : LINKS).map(link),
     h("span", { class: "who", id: "who" }, user.profile?.displayName || user.email || ""),
     h("button", { type: "button", id: "logout", class: "link", onclick: logout }, "Log out"));
 }
@@ -78,7 +102,7 @@ async function route() {
   renderNav();
 
   if (path === "/") {
-    navigate(session.loggedIn ? "#/analyse" : "#/login");
+    navigate(session.loggedIn ? home() : "#/login");
     return;
   }
   const found = ROUTES.find((candidate) => candidate.path.test(path));
@@ -89,6 +113,10 @@ async function route() {
   }
   if (!found.open && !session.loggedIn) {
     navigate(`#/login?next=${encodeURIComponent(path)}`);
+    return;
+  }
+  if (!found.open && (found.role === DERMATOLOGIST) !== isDermatologist()) {
+    navigate(home()); // the other side's page (also where logging in leads by default)
     return;
   }
   const match = found.path.exec(path).slice(1).map(decodeURIComponent);

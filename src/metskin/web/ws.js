@@ -25,11 +25,12 @@ function closeError(event) {
 }
 
 /**
- * Subscribe; `onNext(data)` for each result, then exactly one of `onComplete()` or
- * `onError(error)`. Returns a function that stops the subscription.
+ * Subscribe; `onConnected()` once the server has accepted the connection, `onNext(data)` for
+ * each result, then exactly one of `onComplete()` or `onError(error)`. Returns a function that
+ * stops the subscription.
  */
 export function subscribe({ query, variables = {}, connectionParams = {}, onNext, onError,
-  onComplete }) {
+  onComplete, onConnected = null }) {
   const socket = new WebSocket(socketUrl(), PROTOCOL);
   const id = "1";
   let finished = false;
@@ -58,6 +59,7 @@ export function subscribe({ query, variables = {}, connectionParams = {}, onNext
     switch (message.type) {
       case "connection_ack":
         send({ id, type: "subscribe", payload: { query, variables } });
+        if (onConnected) onConnected();
         break;
       case "ping":
         send({ type: "pong" });

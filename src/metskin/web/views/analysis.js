@@ -8,7 +8,7 @@ import { FINAL, followProgress } from "./progress.js";
 import { renderReferral } from "./referral.js";
 
 const STAGES = ["QUEUED", "DECODING", "FACE_MESH", "MEASURING", "RECOMMENDING", "DONE"];
-const DETAIL = `query($id: ID!) { analysis(id: $id) {
+export const DETAIL = `query($id: ID!) { analysis(id: $id) {
   id status stage progress createdAt finishedAt failureCode failureReason overlayUrl
   media { kind width height durationSeconds thumbnailUrl }
   result { ok confidence retakeNeeded framesAnalysed
@@ -183,16 +183,21 @@ function qualityList(issues) {
     h("strong", {}, issue.message), " ", issue.guidance)));
 }
 
-function retakeBox(result) {
+function retakeBox(result, forPatient) {
   return h("div", { class: "card retake", id: "retake", role: "alert" },
     h("h2", {}, "Please retake your photo"),
     h("p", {}, "We could not measure your skin reliably from this capture."),
     qualityList(result.quality.filter((issue) => issue.blocking).length
       ? result.quality.filter((issue) => issue.blocking) : result.quality),
-    h("a", { class: "button", href: "#/analyse" }, "Upload a new photo or video"));
+    forPatient ? h("a", { class: "button", href: "#/analyse" }, "Upload a new photo or video")
+      : null);
 }
 
-function resultView(analysis) {
+/**
+ * The result of an analysis as cards. `forPatient` adds the patient's next steps (routine,
+ * sharing, a new upload); a dermatologist reading a shared analysis sees the result only.
+ */
+export function resultView(analysis, { forPatient = true } = {}) {
   const { result } = analysis;
   const header = h("p", { class: "muted" }, `Started ${when(analysis.createdAt)}`,
     analysis.media ? ` · ${humanize(analysis.media.kind)} ${analysis.media.width}×${analysis.media.height}` : "");
@@ -201,23 +206,25 @@ function resultView(analysis) {
       h("h2", {}, "The analysis failed"),
       h("p", {}, analysis.failureReason || "Something went wrong."),
       h("code", { class: "error-code" }, analysis.failureCode || "FAILED"), " ",
-      h("a", { class: "button", href: "#/analyse" }, "Try another photo or video"))];
+      forPatient ? h("a", { class: "button", href: "#/analyse" }, "Try another photo or video")
+        : null)];
   }
   if (!result) return [header, h("p", {}, "No result yet.")];
-  if (result.retakeNeeded) return [header, retakeBox(result)];
+  if (result.retakeNeeded) return [header, retakeBox(result, forPatient)];
   const notes = result.quality.filter((issue) => !issue.blocking);
   return [
     header,
     h("div", { id: "result", class: "cards" },
       toneCard(result.tone),
       skinTypeCard(result.skinType),
-      h("div", { class: "card" }, h("h2", {}, "Next"),
+      forPatient ? h("div", { class: "card" }, h("h2", {}, "Next"),
         h("p", {}, h("a", { class: "button", id: "routine-link",
           href: `#/routine/${encodeURIComponent(analysis.id)}` }, "See my routine")),
         h("p", {}, h("a", { href: `#/dermatologists?share=${encodeURIComponent(analysis.id)}` },
           "Share this analysis with a dermatologist")),
         h("small", { class: "muted" }, `Confidence ${Math.round(result.confidence * 100)}%`,
-          ` · ${result.framesAnalysed} frame${result.framesAnalysed === 1 ? "" : "s"} analysed`)),
+          ` · ${result.framesAnalysed} frame${result.framesAnalysed === 1 ? "" : "s"} analysed`))
+        : null,
       concernTable(result.concerns),
       notes.length ? h("div", { class: "card wide" }, h("h2", {}, "About this capture"),
         qualityList(notes)) : null,

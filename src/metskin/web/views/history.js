@@ -10,7 +10,7 @@ const HISTORY = `query($first: Int!, $after: String) { me { analyses(first: $fir
     media { kind thumbnailUrl } } }
   pageInfo { hasNextPage endCursor } } } }`;
 
-function summaryText(analysis) {
+export function summaryText(analysis) {
   const { summary } = analysis;
   if (analysis.status === "FAILED") return `Failed (${analysis.failureCode || "unknown"})`;
   if (analysis.status !== "DONE") return `${humanize(analysis.stage)}…`;

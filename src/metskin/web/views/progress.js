@@ -1,14 +1,13 @@
 // Live analysis progress: the analysisProgress subscription, with polling as a fallback.
 
-import { GraphQLError, freshAccessToken, gql, refreshTokens } from "../graphql.js";
-import { subscribe } from "../ws.js";
+import { GraphQLError, gql } from "../graphql.js";
+import { subscribeAsUser } from "../live.js";
 
 const PROGRESS = `subscription($id: ID!) { analysisProgress(analysisId: $id) {
   analysisId stage status progress seq failureCode failureReason } }`;
 const POLL = `query($id: ID!) { analysis(id: $id) {
   stage status progress failureCode failureReason } }`;
 const POLL_MS = 2000;
-const AUTH_CODES = new Set(["UNAUTHENTICATED", "TOKEN_EXPIRED"]);
 export const FINAL = new Set(["DONE", "FAILED"]);
 
 /**
@@ -20,7 +19,6 @@ export function followProgress(analysisId, { onEvent, onEnd, onFallback }) {
   let stopped = false;
   let unsubscribe = null;
   let timer = null;
-  let refreshed = false;
 
   const end = (error) => {
     if (stopped) return;
@@ -53,40 +51,14 @@ export function followProgress(analysisId, { onEvent, onEnd, onFallback }) {
     poll();
   };
 
-  const connect = async () => {
-    let token;
-    try {
-      token = await freshAccessToken();
-    } catch (error) {
-      end(error);
-      return;
-    }
-    if (stopped) return;
-    try {
-      unsubscribe = subscribe({
-        query: PROGRESS,
-        variables: { id: analysisId },
-        connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-        onNext: (data) => { if (!stopped) onEvent(data.analysisProgress); },
-        onComplete: () => end(null),
-        onError: (error) => {
-          if (stopped) return;
-          if (AUTH_CODES.has(error.code) && !refreshed) {
-            refreshed = true;
-            refreshTokens().then(connect, end);
-          } else if (error.status === 0) {
-            fallBack();
-          } else {
-            end(error);
-          }
-        },
-      });
-    } catch {
-      fallBack(); // the browser refused the socket
-    }
-  };
-
-  connect();
+  unsubscribe = subscribeAsUser({
+    query: PROGRESS,
+    variables: { id: analysisId },
+    onNext: (data) => { if (!stopped) onEvent(data.analysisProgress); },
+    onComplete: () => end(null),
+    onError: end,
+    onTransportError: fallBack,
+  });
   return () => {
     stopped = true;
     if (unsubscribe) unsubscribe();

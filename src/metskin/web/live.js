@@ -1,0 +1,61 @@
+// Subscriptions as the logged-in user: the access token goes with connection_init, and a
+// refused token is refreshed once and the connection made again.
+
+import { freshAccessToken, localError, refreshTokens } from "./graphql.js";
+import { subscribe } from "./ws.js";
+
+const AUTH_CODES = new Set(["UNAUTHENTICATED", "TOKEN_EXPIRED"]);
+export const NO_SOCKET = "NO_SOCKET";
+
+/**
+ * Like subscribe(), plus `onTransportError(error)` when no socket can be opened (code
+ * NO_SOCKET) or the connection drops, apart from `onError(error)` for the rest (GraphQL
+ * errors, a session that has ended). After the returned stop function, nothing is called.
+ */
+export function subscribeAsUser({ query, variables = {}, onNext, onComplete, onError,
+  onTransportError, onConnected = null }) {
+  let stopped = false;
+  let unsubscribe = null;
+  let refreshed = false;
+  const unlessStopped = (callback) => (argument) => {
+    if (!stopped && callback) callback(argument);
+  };
+
+  async function connect() {
+    let token;
+    try {
+      token = await freshAccessToken();
+    } catch (error) {
+      unlessStopped(error.status === 200 ? onError : onTransportError)(error);
+      return;
+    }
+    if (stopped) return;
+    try {
+      unsubscribe = subscribe({
+        query,
+        variables,
+        connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+        onConnected: unlessStopped(onConnected),
+        onNext: unlessStopped(onNext),
+        onComplete: unlessStopped(onComplete),
+        onError: unlessStopped((error) => {
+          if (AUTH_CODES.has(error.code) && !refreshed) {
+            refreshed = true;
+            refreshTokens().then(connect, unlessStopped(onError));
+          } else {
+            (error.status === 0 ? onTransportError : onError)(error);
+          }
+        }),
+      });
+    } catch {
+      unlessStopped(onTransportError)(localError(NO_SOCKET,
+        "This browser cannot open a live connection."));
+    }
+  }
+
+  connect();
+  return () => {
+    stopped = true;
+    if (unsubscribe) unsubscribe();
+  };
+}

@@ -1,0 +1,339 @@
+// The dermatologist's dashboard: live events, newest first, beside a week of appointments in
+// the practice's time zone. An event about an appointment refreshes the week.
+
+import { gql, session } from "../graphql.js";
+import { append, busy, clear, errorBox, h, humanize, showError, when } from "../dom.js";
+import { POLL_MS, followDashboard } from "./events.js";
+import { auditNote, knowPatients, patientLink } from "./patients.js";
+
+const APPOINTMENT_FIELDS = `id start end startLocal endLocal timeZone status consultationType
+  reason cancelReason reschedules patientId referral { urgency specialty }`;
+const WEEK = `query($range: DateRange!, $zone: String) {
+  appointments(range: $range, timeZone: $zone) { ${APPOINTMENT_FIELDS} } }`;
+const ZONE = "{ myWorkingHours { timeZone } }";
+const FREE = `query($id: ID!, $from: DateTime!, $to: DateTime!) {
+  availableSlots(dermatologistId: $id, from: $from, to: $to) { start } }`;
+const FEED_SIZE = 100;
+const REFRESH_DELAY_MS = 250; // one read for a burst of events
+const KINDS = {
+  BOOKED: "New booking",
+  RESCHEDULED: "Rescheduled",
+  CANCELLED: "Cancelled",
+  SHARED: "Shared",
+  SHARE_REVOKED: "Share revoked",
+  REFERRAL: "Referral",
+};
+const APPOINTMENT_KINDS = new Set(["BOOKED", "RESCHEDULED", "CANCELLED"]);
+const STATES = {
+  connecting: "Connecting…",
+  live: "Live",
+  reconnecting: "Reconnecting…",
+  polling: `Live updates unavailable: checking every ${POLL_MS / 1000} s`,
+  stopped: "Stopped",
+};
+
+// The feed outlives the page: coming back to it resumes after the last event seen.
+const feed = { owner: null, lastId: null, items: [] };
+
+function feedFor(userId) {
+  if (feed.owner !== userId) Object.assign(feed, { owner: userId, lastId: null, items: [] });
+  return feed;
+}
+
+/** Add an event, newest first; a real event replaces what polling guessed about it. */
+function addToFeed(item) {
+  const sameChange = (other) => other.polled && other.kind === item.kind
+    && other.appointmentId === item.appointmentId;
+  if (item.id !== null && feed.items.some((other) => other.id === item.id)) return;
+  feed.items = [item, ...feed.items.filter((other) => !(item.id !== null && sameChange(other)))]
+    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || (b.id ?? 0) - (a.id ?? 0))
+    .slice(0, FEED_SIZE);
+}
+
+// --- dates, as YYYY-MM-DD in the practice's zone ---------------------------------------------
+
+function addDays(isoDate, days) {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+function mondayOf(isoDate) {
+  const weekday = (new Date(`${isoDate}T00:00:00Z`).getUTCDay() + 6) % 7;
+  return addDays(isoDate, -weekday);
+}
+
+function dateIn(zone, moment = new Date()) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", {
+    timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+  }).formatToParts(moment).map((part) => [part.type, part.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+function dayHeading(isoDate) {
+  return new Intl.DateTimeFormat(undefined, {
+    weekday: "long", day: "numeric", month: "long", timeZone: "UTC",
+  }).format(new Date(`${isoDate}T00:00:00Z`));
+}
+
+// --- the feed --------------------------------------------------------------------------------
+
+function eventItem(event, zone, showWeekOf) {
+  const details = event.details || {};
+  const facts = [
+    event.start ? when(event.start, zone) : null,
+    details.consultation_type ? humanize(details.consultation_type) : null,
+    details.scope ? (details.scope === "ALL" ? "all analyses" : "one analysis") : null,
+    details.urgency ? `${humanize(details.urgency)} referral` : null,
+  ].filter(Boolean);
+  const patientQuery = event.patientId ? `?patient=${encodeURIComponent(event.patientId)}` : "";
+  const actions = [
+    event.kind === "SHARED" && event.analysisId ? h("a", { class: "open-analysis",
+      href: `#/shared/${encodeURIComponent(event.analysisId)}${patientQuery}` },
+    "Open the analysis") : null,
+    event.kind === "SHARED" && !event.analysisId && event.patientId ? h("a", {
+      href: `#/patients/${encodeURIComponent(event.patientId)}` }, "See the shared analyses")
+      : null,
+    APPOINTMENT_KINDS.has(event.kind) && event.start ? h("button", {
+      type: "button", class: "link show-in-week",
+      onclick: () => showWeekOf(dateIn(zone, new Date(event.start)), event.appointmentId),
+    }, "Show in the week") : null,
+  ];
+  return h("li", {
+    class: `event ${event.kind.toLowerCase()}`, "data-kind": event.kind,
+    "data-event-id": event.id, "data-appointment-id": event.appointmentId,
+    "data-start": event.start,
+    "data-polled": event.polled ? "true" : null,
+  },
+  h("p", { class: "what" }, h("span", { class: `badge ${event.kind.toLowerCase()}` },
+    KINDS[event.kind] || humanize(event.kind)), " ", patientLink(event.patientId)),
+  facts.length ? h("p", { class: "facts" }, facts.join(" · ")) : null,
+  h("small", { class: "muted" }, event.polled ? `Seen by polling ${when(event.at, zone)}`
+    : when(event.at, zone)),
+  actions.some(Boolean) ? h("p", { class: "event-actions" }, actions) : null);
+}
+
+// --- the week --------------------------------------------------------------------------------
+
+function appointmentItem(appointment, changed) {
+  const status = appointment.status.toLowerCase();
+  return h("li", {
+    class: `appointment ${status}${changed ? " changed" : ""}`,
+    "data-appointment-id": appointment.id, "data-start": appointment.start,
+  },
+  h("span", { class: "time" }, `${appointment.startLocal.slice(11, 16)}–`
+    + `${appointment.endLocal.slice(11, 16)}`),
+  h("div", {},
+    h("p", { class: "what" }, patientLink(appointment.patientId), " ",
+      h("span", { class: `badge status ${status}` }, humanize(appointment.status)), " ",
+      humanize(appointment.consultationType),
+      appointment.referral ? [" ", h("span", {
+        class: `badge ${appointment.referral.urgency.toLowerCase()}` },
+      `Referral: ${humanize(appointment.referral.urgency)}, `
+        + `${humanize(appointment.referral.specialty)}`)] : null),
+    appointment.reason ? h("p", { class: "reason" }, `Reason: ${appointment.reason}`) : null,
+    appointment.reschedules ? h("p", { class: "muted" }, `Moved ${appointment.reschedules} `
+      + `time${appointment.reschedules === 1 ? "" : "s"}`) : null,
+    appointment.status === "CANCELLED" ? h("p", { class: "muted" }, "Cancelled",
+      appointment.cancelReason ? `: ${appointment.cancelReason}` : "") : null));
+}
+
+function weekList(monday, appointments, changed) {
+  const byDay = new Map(Array.from({ length: 7 }, (_, index) => [addDays(monday, index), []]));
+  for (const appointment of appointments) {
+    byDay.get(appointment.startLocal.slice(0, 10))?.push(appointment);
+  }
+  return [...byDay].map(([isoDate, items]) => h("li", { class: "day", "data-date": isoDate },
+    h("h3", {}, dayHeading(isoDate)),
+    items.length ? h("ul", { class: "day-appointments" },
+      items.sort((a, b) => a.start.localeCompare(b.start))
+        .map((appointment) => appointmentItem(appointment, changed.has(appointment.id))))
+      : h("p", { class: "muted none" }, "No appointments.")));
+}
+
+/** What polling saw change between two reads of the same week, as feed items. */
+function changesBetween(before, after) {
+  const at = new Date().toISOString();
+  const guessed = [];
+  for (const appointment of after) {
+    const earlier = before.get(appointment.id);
+    let kind = null;
+    if (!earlier && appointment.status === "BOOKED") kind = "BOOKED";
+    else if (earlier && earlier.status !== "CANCELLED" && appointment.status === "CANCELLED") {
+      kind = "CANCELLED";
+    } else if (earlier && earlier.start !== appointment.start) kind = "RESCHEDULED";
+    if (kind) {
+      guessed.push({ id: null, polled: true, kind, at, patientId: appointment.patientId,
+        appointmentId: appointment.id, start: appointment.start,
+        details: { consultation_type: appointment.consultationType } });
+    }
+  }
+  return guessed;
+}
+
+/** The practice's zone; without a practice on file, the browser's (and the page says so). */
+async function practiceZone() {
+  try {
+    const { myWorkingHours } = await gql(ZONE);
+    return { name: myWorkingHours.timeZone, practice: true };
+  } catch (error) {
+    if (error.status !== 200) throw error;
+    return { name: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC", practice: false };
+  }
+}
+
+// --- the page --------------------------------------------------------------------------------
+
+export async function renderDashboard(view) {
+  const me = session.user.id;
+  feedFor(me);
+  const status = h("span", { class: "live-status", id: "live-status", role: "status",
+    "data-state": "connecting" }, STATES.connecting);
+  const feedList = h("ol", { class: "feed", id: "feed", "aria-live": "polite" });
+  const feedPanel = h("section", { class: "card feed-panel", "aria-labelledby": "feed-title" },
+    errorBox(),
+    h("h2", { id: "feed-title" }, "Live events ", status),
+    h("p", { class: "muted" }, "Bookings, changes, shares and referrals as they happen, newest "
+      + "first. After a dropped connection the feed picks up where it stopped."),
+    feedList);
+
+  const weekInput = h("input", { type: "date", name: "week", id: "week-of" });
+  const zoneNote = h("span", { id: "week-zone" });
+  const weekForm = h("form", { id: "week-form", class: "week-form", novalidate: true },
+    errorBox(),
+    h("button", { type: "button", id: "previous-week" }, "← Previous"), " ",
+    h("label", { for: "week-of" }, "Week of "), weekInput, " ",
+    h("button", { type: "button", id: "this-week" }, "This week"), " ",
+    h("button", { type: "button", id: "next-week" }, "Next →"));
+  const weekBody = h("ol", { class: "week", id: "week" });
+  const weekPanel = h("section", { class: "card week-panel", "aria-labelledby": "week-title" },
+    h("h2", { id: "week-title" }, "Appointments"),
+    h("p", { class: "muted", id: "week-zone-note" }, "Times in ", zoneNote, "."),
+    weekForm, weekBody);
+
+  append(view, [
+    h("h1", {}, "Dashboard"),
+    auditNote(),
+    h("div", { class: "dashboard" }, feedPanel, weekPanel),
+  ]);
+
+  const { name: zone, practice } = await practiceZone();
+  zoneNote.textContent = zone;
+  zoneNote.after(practice ? ", your practice's time zone"
+    : ", this browser's time zone: no practice is on file for you");
+  const week = { monday: mondayOf(dateIn(zone)), loadedFor: null, byId: new Map(),
+    signature: null, changed: new Set(), timer: null };
+  const range = (monday) => ({ from: `${addDays(monday, -1)}T00:00:00Z`,
+    to: `${addDays(monday, 8)}T00:00:00Z` }); // wide enough for any zone; filtered by local day
+
+  const renderFeed = () => {
+    clear(feedList, feed.items.length
+      ? feed.items.map((item) => eventItem(item, zone, showWeekOf))
+      : h("li", { class: "muted none", id: "feed-empty" }, "Nothing yet. New events appear "
+        + "here as they happen."));
+  };
+
+  const loadWeek = async ({ guess = false } = {}) => {
+    const monday = week.monday;
+    const { appointments } = await gql(WEEK, { range: range(monday), zone });
+    if (monday !== week.monday) return; // another week was asked for meanwhile
+    const days = new Set(Array.from({ length: 7 }, (_, index) => addDays(monday, index)));
+    const shown = appointments.filter((a) => days.has(a.startLocal.slice(0, 10)));
+    await knowPatients(shown.map((a) => a.patientId));
+    if (guess && week.loadedFor === monday) {
+      changesBetween(week.byId, shown).forEach(addToFeed);
+      renderFeed();
+    }
+    Object.assign(week, { loadedFor: monday,
+      byId: new Map(shown.map((a) => [a.id, { status: a.status, start: a.start }])) });
+    weekInput.value = monday;
+    clear(weekBody, weekList(monday, shown, week.changed));
+    week.changed = new Set();
+  };
+
+  function showWeekOf(isoDate, appointmentId = null) {
+    week.monday = mondayOf(isoDate);
+    if (appointmentId) week.changed.add(appointmentId);
+    return busy(weekForm, loadWeek).then(() => {
+      const item = appointmentId && weekBody.querySelector(
+        `[data-appointment-id="${CSS.escape(appointmentId)}"]`);
+      if (item) item.scrollIntoView({ block: "nearest" });
+    });
+  }
+
+  /**
+   * Whether the week on screen already shows what an event says: then it is not read again
+   * (each read is audited). The event a subscription starts with, or those replayed when
+   * coming back to the page, are mostly shown already.
+   */
+  const shownAlready = (event) => {
+    const known = week.byId.get(event.appointmentId);
+    const day = event.start ? dateIn(zone, new Date(event.start)) : null;
+    const inWeek = day !== null && day >= week.loadedFor && day <= addDays(week.loadedFor, 6);
+    if (!known) return !inWeek;
+    if (event.kind === "CANCELLED") return known.status === "CANCELLED";
+    if (event.kind === "RESCHEDULED") return Date.parse(known.start) === Date.parse(event.start);
+    return true;
+  };
+
+  const refreshSoon = (appointmentId) => {
+    if (appointmentId) week.changed.add(appointmentId);
+    clearTimeout(week.timer);
+    week.timer = setTimeout(() => {
+      busy(weekForm, loadWeek);
+    }, REFRESH_DELAY_MS);
+  };
+
+  weekInput.addEventListener("change", () => {
+    if (weekInput.value) showWeekOf(weekInput.value);
+  });
+  weekForm.querySelector("#previous-week").addEventListener("click",
+    () => showWeekOf(addDays(week.monday, -7)));
+  weekForm.querySelector("#next-week").addEventListener("click",
+    () => showWeekOf(addDays(week.monday, 7)));
+  weekForm.querySelector("#this-week").addEventListener("click",
+    () => showWeekOf(dateIn(zone)));
+  weekForm.addEventListener("submit", (event) => event.preventDefault());
+
+  renderFeed();
+  await loadWeek();
+
+  // Polling, while websockets fail: free slots are not audited, so the week (whose every read
+  // is in the patients' access logs) is read again only when they change.
+  const poll = async () => {
+    const { from, to } = range(week.monday);
+    let signature = null;
+    try {
+      const { availableSlots } = await gql(FREE, { id: me, from, to });
+      signature = `${week.monday}|${availableSlots.map((slot) => slot.start).join(",")}`;
+    } catch {
+      signature = null; // cannot tell: read the week
+    }
+    if (signature !== null && signature === week.signature) return;
+    week.signature = signature;
+    await busy(weekForm, () => loadWeek({ guess: true }));
+  };
+
+  const stop = followDashboard({
+    afterId: feed.lastId,
+    poll,
+    onState: (state, error) => {
+      status.dataset.state = state;
+      status.textContent = STATES[state] || state;
+      if (error) showError(feedPanel, error);
+    },
+    onEvent: (event) => {
+      feed.lastId = event.id;
+      addToFeed({ ...event, polled: false });
+      renderFeed();
+      if (event.patientId) knowPatients([event.patientId]).then(renderFeed, () => {});
+      if (APPOINTMENT_KINDS.has(event.kind) && !shownAlready(event)) {
+        refreshSoon(event.appointmentId);
+      }
+    },
+  });
+  return () => {
+    stop();
+    clearTimeout(week.timer);
+  };
+}

@@ -1,0 +1,184 @@
+// The dermatologist's patients, the analyses each one shares, and a shared analysis (read only).
+// Every one of these reads is written to the patient's access log by the API.
+
+import { gql, session } from "../graphql.js";
+import { append, busy, clear, errorBox, h, humanize, when } from "../dom.js";
+import { DETAIL, resultView } from "./analysis.js";
+import { summaryText } from "./history.js";
+
+const PAGE = 20;
+const LOOKUP_PAGE = 100; // the API's largest page
+const PATIENT_FIELDS = "id displayName email birthYear sex timeZone";
+const PATIENTS = `query($first: Int!, $after: String) { patients(first: $first, after: $after) {
+  edges { node { ${PATIENT_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
+const SHARED = `query($patient: ID, $first: Int!, $after: String) {
+  sharedAnalyses(patientId: $patient, first: $first, after: $after) {
+    edges { node { id status stage createdAt failureCode
+      summary { ok confidence itaDeg monk fitzpatrick skinType topConcerns }
+      media { kind thumbnailUrl } } }
+    pageInfo { hasNextPage endCursor } } }`;
+
+/** Said on every page that reads patients' data. */
+export function auditNote() {
+  return h("p", { class: "notice info audit-note" },
+    "Every read of a patient's data here (their details, appointments and shared analyses) is "
+    + "recorded in that patient's access log, which they can see.");
+}
+
+// --- who is who ------------------------------------------------------------------------------
+
+// Appointments and events carry only a patient id; names come from `patients`, kept for the
+// session of the page and for this dermatologist only.
+const known = { owner: null, patients: new Map(), absent: new Set(), lookup: Promise.resolve() };
+
+function cache() {
+  const owner = session.user ? session.user.id : null;
+  if (known.owner !== owner) {
+    Object.assign(known, { owner, patients: new Map(), absent: new Set() });
+  }
+  return known;
+}
+
+function remember(patients) {
+  const { patients: byId, absent } = cache();
+  for (const patient of patients) {
+    byId.set(patient.id, patient);
+    absent.delete(patient.id);
+  }
+}
+
+async function lookUp(ids) {
+  const { patients, absent } = cache();
+  const missing = () => ids.filter((id) => id && !patients.has(id) && !absent.has(id));
+  if (!missing().length) return;
+  let after = null;
+  for (;;) {
+    const { patients: page } = await gql(PATIENTS, { first: LOOKUP_PAGE, after });
+    remember(page.edges.map((edge) => edge.node));
+    if (!missing().length || !page.pageInfo.hasNextPage) break;
+    after = page.pageInfo.endCursor;
+  }
+  for (const id of missing()) absent.add(id); // no longer a patient (a share ended): asked once
+}
+
+/** Make sure these patients are known (one lookup at a time); resolves when done. */
+export function knowPatients(ids) {
+  const state = cache();
+  state.lookup = state.lookup.catch(() => {}).then(() => lookUp(ids));
+  return state.lookup;
+}
+
+export function patientName(id) {
+  const patient = id ? cache().patients.get(id) : null;
+  if (patient) return patient.displayName || patient.email;
+  return id ? `Patient ${id.slice(0, 8)}` : "A patient";
+}
+
+export function patientLink(id) {
+  return id ? h("a", { class: "patient-link", href: `#/patients/${encodeURIComponent(id)}` },
+    patientName(id)) : patientName(id);
+}
+
+// --- pages -----------------------------------------------------------------------------------
+
+function patientItem(patient) {
+  const about = [patient.birthYear ? `born ${patient.birthYear}` : null,
+    patient.sex && patient.sex !== "undisclosed" ? humanize(patient.sex) : null,
+    patient.timeZone].filter(Boolean).join(" · ");
+  return h("li", { class: "card patient", "data-patient-id": patient.id },
+    h("h3", {}, h("a", { href: `#/patients/${encodeURIComponent(patient.id)}` },
+      patient.displayName || patient.email)),
+    h("p", { class: "muted" }, patient.email, about ? ` · ${about}` : ""));
+}
+
+/** A list that loads a page at a time; `load(after)` gives { items, pageInfo }. */
+async function pagedList(list, moreLabel, load, render) {
+  const more = h("button", { type: "button", class: "more", hidden: true }, moreLabel);
+  const pager = h("div", { class: "pager" }, errorBox(), more);
+  let after = null;
+  const next = async () => {
+    const { items, pageInfo } = await load(after);
+    append(list, [items.map(render)]);
+    after = pageInfo.endCursor;
+    more.hidden = !pageInfo.hasNextPage;
+    return items.length;
+  };
+  more.addEventListener("click", () => busy(pager, next));
+  list.after(pager);
+  return next();
+}
+
+export async function renderPatients(view) {
+  const list = h("ul", { class: "patients", id: "patients" });
+  append(view, [
+    h("h1", {}, "Your patients"),
+    h("p", { class: "muted" }, "Patients who booked you or share analyses with you."),
+    auditNote(),
+    list,
+  ]);
+  const count = await pagedList(list, "More patients", async (after) => {
+    const { patients } = await gql(PATIENTS, { first: PAGE, after });
+    const items = patients.edges.map((edge) => edge.node);
+    remember(items);
+    return { items, pageInfo: patients.pageInfo };
+  }, patientItem);
+  if (!count) {
+    list.replaceWith(h("p", { id: "no-patients" }, "No patients yet. Patients appear here when "
+      + "they book you or share an analysis with you."));
+  }
+}
+
+function sharedItem(patientId) {
+  return (analysis) => {
+    const query = patientId ? `?patient=${encodeURIComponent(patientId)}` : "";
+    return h("li", { class: "history-item shared-analysis", "data-analysis-id": analysis.id },
+      analysis.media ? h("img", { src: analysis.media.thumbnailUrl, alt: "", class: "thumb" })
+        : h("span", { class: "thumb" }),
+      h("div", {},
+        h("a", { class: "open-analysis",
+          href: `#/shared/${encodeURIComponent(analysis.id)}${query}` }, when(analysis.createdAt)),
+        h("p", { class: "muted" }, `${humanize(analysis.status)} · ${summaryText(analysis)}`)));
+  };
+}
+
+export async function renderPatient(view, { match: [patientId] }) {
+  const heading = h("h1", {}, "Patient");
+  const details = h("p", { class: "muted", id: "patient-details" });
+  const list = h("ul", { class: "history", id: "shared-analyses" });
+  append(view, [
+    h("p", {}, h("a", { href: "#/patients" }, "All patients")),
+    heading, details, auditNote(),
+    h("h2", { class: "section" }, "Shared analyses"),
+    list,
+  ]);
+  await knowPatients([patientId]);
+  const patient = cache().patients.get(patientId);
+  heading.textContent = patientName(patientId);
+  if (patient) {
+    details.textContent = [patient.email, patient.birthYear ? `born ${patient.birthYear}` : null,
+      patient.timeZone].filter(Boolean).join(" · ");
+  }
+  const count = await pagedList(list, "Older analyses", async (after) => {
+    const { sharedAnalyses } = await gql(SHARED, { patient: patientId, first: PAGE, after });
+    return { items: sharedAnalyses.edges.map((edge) => edge.node),
+      pageInfo: sharedAnalyses.pageInfo };
+  }, sharedItem(patientId));
+  if (!count) {
+    list.replaceWith(h("p", { id: "no-shared" }, "This patient shares no finished analysis "
+      + "with you now."));
+  }
+}
+
+export async function renderSharedAnalysis(view, { match: [analysisId], params }) {
+  const patientId = params.get("patient");
+  const body = h("div", { id: "analysis", "data-analysis-id": analysisId });
+  append(view, [
+    h("p", {}, patientId ? h("a", { href: `#/patients/${encodeURIComponent(patientId)}` },
+      `Back to ${patientName(patientId)}`) : h("a", { href: "#/patients" }, "All patients")),
+    h("h1", {}, "Shared analysis"),
+    auditNote(),
+    body,
+  ]);
+  const { analysis } = await gql(DETAIL, { id: analysisId });
+  clear(body, resultView(analysis, { forPatient: false }));
+}

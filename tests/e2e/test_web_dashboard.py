@@ -1,0 +1,299 @@
+"""The dermatologist's side of the web app in headless Chromium against a real `metskin serve`:
+the live dashboard and the week of appointments, patients and shared analyses, working hours.
+
+The patients act through GraphQL over HTTP while the dermatologist watches in the browser.
+Skips without chromium, chromium-driver or selenium, like tests/e2e/test_web_app.py.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from metskin.domain.appointments.catalogue import Dermatologist, load_dermatologists
+from metskin.seed import DEMO_PASSWORD
+from metskin.seed_care import DEMO_DERMATOLOGIST
+from tests.cluster import graphql, upload
+from tests.e2e.conftest import PASSWORD
+from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture
+from tests.media_samples import face_jpeg
+
+pytestmark = pytest.mark.slow
+
+ANALYSIS_SECONDS = 240  # MediaPipe's first load on a busy two-core machine
+LONDON = "Europe/London"  # the demo dermatologist's practice
+# Counts the sockets the page opens; while __blockSockets is set they go nowhere (and fail).
+SOCKET_SWITCH = """
+window.__sockets = [];
+const NativeSocket = window.WebSocket;
+window.WebSocket = class extends NativeSocket {
+  constructor(url, protocols) {
+    super(window.__blockSockets ? url.replace('/graphql', '/no-socket-here') : url, protocols);
+    window.__sockets.push(this);
+  }
+};
+"""
+NO_SOCKETS = "window.WebSocket = class { constructor() { throw new TypeError('off') } }"
+
+
+server = server_fixture("dashboard")
+browser = browser_fixture()
+
+
+class Patient:
+    """A patient acting through GraphQL over HTTP."""
+
+    def __init__(self, server: str, email: str, name: str) -> None:
+        self.server = server
+        data = graphql(server, "mutation($input: RegisterInput!) { register(input: $input) {"
+                       " accessToken user { id } } }",
+                       input={"email": email, "password": PASSWORD, "displayName": name})
+        self.token = data["register"]["accessToken"]
+        self.id = data["register"]["user"]["id"]
+        self.name = name
+
+    def call(self, query: str, **variables: Any) -> dict[str, Any]:
+        return graphql(self.server, query, self.token, **variables)
+
+    def free_day(self, doctor_id: str, zone: str = LONDON,
+                 days_ahead: int = 2) -> list[dict[str, Any]]:
+        """The free slots (times in `zone`) of the first day at least `days_ahead` days ahead
+        that has two or more."""
+        start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        slots = self.call("""query($id: ID!, $from: DateTime!, $to: DateTime!, $zone: String) {
+            availableSlots(dermatologistId: $id, from: $from, to: $to, timeZone: $zone) {
+              start startLocal consultationTypes } }""", id=doctor_id, zone=zone, **{
+            "from": (start + timedelta(days=days_ahead)).isoformat(),
+            "to": (start + timedelta(days=days_ahead + 21)).isoformat()})["availableSlots"]
+        days: dict[str, list[dict[str, Any]]] = {}
+        for slot in slots:
+            days.setdefault(slot["startLocal"][:10], []).append(slot)
+        return next(day for day in days.values() if len(day) >= 2)
+
+    def book(self, doctor_id: str, slot: dict[str, Any], reason: str) -> str:
+        booked = self.call("""mutation($input: BookAppointmentInput!) {
+            bookAppointment(input: $input) { id } }""", input={
+            "slotStart": slot["start"], "dermatologistId": doctor_id,
+            "consultationType": slot["consultationTypes"][0], "reason": reason})
+        return str(booked["bookAppointment"]["id"])
+
+    def analyse(self) -> str:
+        media_id = upload(self.server, self.token, face_jpeg())
+        started = self.call("mutation($m: ID!) { startAnalysis(mediaId: $m) { id } }", m=media_id)
+        return str(started["startAnalysis"]["id"])
+
+    def wait_until_done(self, analysis_id: str) -> dict[str, Any]:
+        deadline = time.monotonic() + ANALYSIS_SECONDS
+        while time.monotonic() < deadline:
+            analysis = self.call("""query($id: ID!) { analysis(id: $id) { status
+                result { retakeNeeded } } }""", id=analysis_id)["analysis"]
+            if analysis["status"] in ("DONE", "FAILED"):
+                assert analysis["status"] == "DONE" and not analysis["result"]["retakeNeeded"]
+                return dict(analysis["result"])
+            time.sleep(1)  # polling the API from the test: nothing to wait on in a browser
+        raise AssertionError(f"analysis {analysis_id} did not finish")
+
+    def access_log(self) -> list[tuple[str, str]]:
+        log = self.call("{ accessLog(first: 100) { edges { node { resource resourceId } } } }")
+        return [(e["node"]["resource"], e["node"]["resourceId"])
+                for e in log["accessLog"]["edges"]]
+
+
+def catalogue_doctor(city: str) -> Dermatologist:
+    """A seeded dermatologist (password DEMO_PASSWORD) other than the demo one."""
+    return next(d for d in load_dermatologists() if d.practice.city == city
+                and len(d.consultation_types) == 2)
+
+
+def doctor_id(server: str, email: str) -> str:
+    token = api_login(server, email, DEMO_PASSWORD)
+    return str(graphql(server, "{ me { id } }", token)["me"]["id"])
+
+
+def open_dashboard(browser: Browser, email: str, state: str = "live") -> None:
+    browser.log_in(email, DEMO_PASSWORD)
+    browser.until(lambda: browser.hash() == "#/dashboard", "the dashboard")
+    browser.find(f"#live-status[data-state={state}]")
+
+
+def show_week_of(browser: Browser, day: str) -> None:
+    browser.set_value(browser.find("#week-of"), day)
+    browser.find(f"#week .day[data-date='{day}']")
+
+
+def feed_kinds(browser: Browser, appointment_id: str) -> list[tuple[str, str | None]]:
+    """(kind, event id) of the feed's events about one appointment, newest first."""
+    return [(kind, event_id) for kind, event_id in browser.driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])]"
+        ".map((e) => [e.dataset.kind, e.dataset.eventId || null])",
+        f"#feed .event[data-appointment-id='{appointment_id}']")]
+
+
+def same_moment(one: str | None, other: str) -> bool:
+    return one is not None and datetime.fromisoformat(one) == datetime.fromisoformat(other)
+
+
+def socket_errors_only(messages: list[str]) -> bool:
+    return all("WebSocket" in message for message in messages)
+
+
+def test_bookings_reach_the_dashboard_live_and_resume_after_a_dropped_connection(
+    browser: Browser, server: str
+) -> None:
+    doctor = doctor_id(server, DEMO_DERMATOLOGIST)
+    patient = Patient(server, "live@example.com", "Lena Live")
+    browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                                   {"source": SOCKET_SWITCH})
+    open_dashboard(browser, DEMO_DERMATOLOGIST)
+    assert [link.text for link in browser.visible("#nav a")] == [
+        "Dashboard", "Patients", "Working hours"]
+    assert "access log" in browser.text(".audit-note")
+    assert browser.text("#week-zone") == LONDON
+
+    first, second = patient.free_day(doctor)[:2]
+    day = first["startLocal"][:10]
+    show_week_of(browser, day)
+    browser.driver.execute_script("window.__samePage = true")
+    appointment = patient.book(doctor, first, "a mole on my back")
+
+    booked = f"#feed .event[data-appointment-id='{appointment}']"
+    browser.text(booked, "New booking")
+    assert same_moment(browser.attribute(booked, "data-start"), first["start"])
+    browser.text(f"#feed .event[data-appointment-id='{appointment}'] .patient-link",
+                 patient.name)  # named once the patient list is read
+    item = browser.text(f"#week .day[data-date='{day}'] "
+                        f".appointment[data-appointment-id='{appointment}']", patient.name)
+    assert first["startLocal"][11:16] in item and "a mole on my back" in item and "Booked" in item
+    assert browser.driver.execute_script("return window.__samePage") is True  # no reload
+
+    # The socket drops and cannot come back for a while; two changes happen meanwhile.
+    browser.driver.execute_script("window.__blockSockets = true;"
+                                  "window.__sockets.forEach((socket) => socket.close(3000))")
+    browser.find("#live-status[data-state=reconnecting]")
+    assert "Reconnecting" in browser.text("#live-status")
+    patient.call("mutation($id: ID!, $s: DateTime!) { rescheduleAppointment(id: $id,"
+                 " slotStart: $s) { id } }", id=appointment, s=second["start"])
+    patient.call("mutation($id: ID!) { cancelAppointment(id: $id, reason: \"feeling better\")"
+                 " { id } }", id=appointment)
+    browser.driver.execute_script("window.__blockSockets = false")
+    browser.find("#live-status[data-state=live]", timeout=40)
+
+    # Both come after reconnecting with afterId (a fresh subscription would bring the last only).
+    browser.until(lambda: [kind for kind, _ in feed_kinds(browser, appointment)] == [
+        "CANCELLED", "RESCHEDULED", "BOOKED"], "the missed events, newest first")
+    ids = [int(event_id or 0) for _, event_id in feed_kinds(browser, appointment)]
+    assert ids[0] > ids[1] > ids[2] > 0  # real events, not guesses by polling
+    moved = browser.text(f"#week .appointment[data-appointment-id='{appointment}']",
+                         "feeling better")
+    assert second["startLocal"][11:16] in moved and "Cancelled" in moved
+    assert browser.driver.execute_script("return window.__samePage") is True
+
+    browser.click("#next-week")
+    browser.until(lambda: not browser.visible(f"#week .day[data-date='{day}']"), "next week")
+    browser.click(f"#feed .event[data-kind=BOOKED][data-appointment-id='{appointment}'] "
+                 ".show-in-week")
+    browser.find(f"#week .day[data-date='{day}'] [data-appointment-id='{appointment}']")
+    assert socket_errors_only(browser.severe_console_messages())  # the blocked sockets only
+
+
+def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_logged(
+    browser: Browser, server: str
+) -> None:
+    doctor = doctor_id(server, DEMO_DERMATOLOGIST)
+    patient = Patient(server, "shares@example.com", "Sami Share")
+    analysis_id = patient.analyse()
+    open_dashboard(browser, DEMO_DERMATOLOGIST)
+    patient.wait_until_done(analysis_id)
+    patient.call("mutation($d: ID!, $a: ID) { shareAnalysis(dermatologistId: $d, analysisId: $a)"
+                 " { id } }", d=doctor, a=analysis_id)
+
+    assert "one analysis" in browser.text("#feed .event[data-kind=SHARED]", patient.name)
+    browser.click(f"#feed .event[data-kind=SHARED] a[href^='#/shared/{analysis_id}']")
+    browser.until(lambda: browser.hash().startswith(f"#/shared/{analysis_id}"), "the analysis")
+    assert "access log" in browser.text(".audit-note")
+    monk = browser.text("#analysis #tone #monk", "of 10")  # the patient's own result cards
+    assert 1 <= int(monk.split()[0]) <= 10
+    assert len(browser.visible("#concerns tbody tr")) >= 6
+    overlay = browser.find("#overlay")
+    browser.until(lambda: browser.driver.execute_script(
+        "return arguments[0].complete && arguments[0].naturalWidth > 0", overlay), "the overlay")
+    assert not browser.visible("#routine-link")  # the patient's next steps are theirs
+    assert ("ANALYSIS", analysis_id) in patient.access_log()
+
+    browser.click("#nav a[href='#/patients']")
+    browser.click(f"#patients .patient[data-patient-id='{patient.id}'] a")
+    assert browser.text("h1") == patient.name
+    browser.click(f"#shared-analyses [data-analysis-id='{analysis_id}'] a.open-analysis")
+    browser.find("#analysis #tone")
+    assert ("PROFILE", patient.id) in patient.access_log()
+
+    browser.click("#nav a[href='#/dashboard']")  # the feed is kept and resumed
+    browser.find("#live-status[data-state=live]")
+    assert len(browser.visible(f"#feed a[href^='#/shared/{analysis_id}']")) == 1
+    assert browser.severe_console_messages() == []
+
+
+def test_working_hours_show_errors_and_the_bookings_a_day_off_leaves_out(
+    browser: Browser, server: str
+) -> None:
+    berlin = catalogue_doctor("Berlin")
+    zone = berlin.availability.time_zone
+    doctor = doctor_id(server, berlin.email)
+    patient = Patient(server, "hours@example.com", "Hana Hours")
+    slot = patient.free_day(doctor, zone, days_ahead=3)[0]
+    appointment = patient.book(doctor, slot, "a rash")
+    open_dashboard(browser, berlin.email)
+    assert browser.text("#week-zone") == zone
+    browser.click("#nav a[href='#/hours']")
+
+    row = browser.find("#weekly-rows tr.weekly")
+    end = row.find_element(browser.by, "input.end")
+    kept_end = end.get_attribute("value")
+    browser.set_value(end, row.find_element(browser.by, "input.start").get_attribute("value"))
+    browser.submit("#hours-form")
+    error = browser.text("#hours-form .form-error", "VALIDATION_FAILED")
+    assert "end after" in error
+    browser.find("#weekly-rows tr.weekly.suspect input.end[aria-invalid=true]")
+    assert not browser.visible("#outside-hours")
+
+    browser.set_value(end, kept_end)
+    day_off = slot["startLocal"][:10]
+    browser.click("#add-day-off")
+    browser.set_value(browser.visible("#days-off input.date")[-1], day_off)
+    browser.submit("#hours-form")
+    outside = browser.text(f"#outside-hours [data-appointment-id='{appointment}']",
+                           patient.name)
+    assert slot["startLocal"][11:16] in outside and "a rash" in outside
+    assert "stay booked" in browser.text("#outside-hours")
+    assert not browser.visible("#hours-form .form-error")
+    assert not browser.visible("#weekly-rows tr.suspect")
+    token = api_login(server, berlin.email, DEMO_PASSWORD)
+    saved = graphql(server, "{ myWorkingHours { daysOff } }", token)["myWorkingHours"]
+    assert day_off in saved["daysOff"]
+    shown = [i.get_attribute("value") for i in browser.visible("#days-off input.date")]
+    assert shown == saved["daysOff"]  # the form now shows the saved hours
+    assert browser.severe_console_messages() == []
+
+
+def test_the_dashboard_polls_when_websockets_are_unavailable(
+    browser: Browser, server: str
+) -> None:
+    manchester = catalogue_doctor("Manchester")
+    doctor = doctor_id(server, manchester.email)
+    patient = Patient(server, "polling@example.com", "Polly Polling")
+    browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                                   {"source": NO_SOCKETS})
+    open_dashboard(browser, manchester.email, state="polling")
+    assert "checking every" in browser.text("#live-status")
+    slot = patient.free_day(doctor)[0]
+    show_week_of(browser, slot["startLocal"][:10])
+    appointment = patient.book(doctor, slot, "seen by polling")
+
+    browser.text(f"#week .appointment[data-appointment-id='{appointment}']", patient.name)
+    guessed = browser.text(f"#feed .event[data-polled][data-appointment-id='{appointment}']",
+                           "New booking")
+    assert "Seen by polling" in guessed and patient.name in guessed
+    assert browser.severe_console_messages() == []
