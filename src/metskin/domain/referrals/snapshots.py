@@ -7,13 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from metskin.domain.referrals.model import ACNE, PIGMENTATION, AnalysisSnapshot, PigmentedSpot
+from metskin.domain.referrals.spots import MIN_TRACKED_AREA_MM2
 
 
 def snapshot_from_result(taken_at: datetime, result: Mapping[str, Any]) -> AnalysisSnapshot:
     """Scores, regions and counts the rules read. Unknown or missing values stay unknown.
 
-    `spots` (a list of {x, y, area, darkness}) is read when the engine reports spot positions;
-    without it the spot rules see "not measured" and stay silent.
+    `spots` (a list of {x, y, area_mm2, darkness}; `area` in other units is read as well) is
+    read when the engine reports spot positions; without it the spot rules see "not measured"
+    and stay silent. Spots under MIN_TRACKED_AREA_MM2 keep only their position.
     """
     concerns: dict[str, float] = {}
     regions: dict[str, dict[str, float]] = {}
@@ -45,9 +47,15 @@ def _spots(result: Mapping[str, Any]) -> tuple[PigmentedSpot, ...] | None:
     raw = result.get("spots")
     if not isinstance(raw, list):
         return None
-    return tuple(PigmentedSpot(_num(s.get("x")), _num(s.get("y")), _num(s.get("area")),
-                               _num(s.get("darkness")))
-                 for s in raw if isinstance(s, Mapping))
+    return tuple(_spot(s) for s in raw if isinstance(s, Mapping))
+
+
+def _spot(raw: Mapping[str, Any]) -> PigmentedSpot:
+    x, y, mm2 = _num(raw.get("x")), _num(raw.get("y")), _num(raw.get("area_mm2"))
+    if mm2 is not None and mm2 < MIN_TRACKED_AREA_MM2:
+        return PigmentedSpot(x, y)  # seen, but too small to follow
+    area = mm2 if mm2 is not None else _num(raw.get("area"))
+    return PigmentedSpot(x, y, area, _num(raw.get("darkness")))
 
 
 def _num(value: Any) -> float | None:

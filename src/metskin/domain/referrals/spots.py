@@ -1,4 +1,9 @@
-"""Evolution of pigmented spots across one person's own analyses."""
+"""Evolution of pigmented spots across one person's own analyses.
+
+Spot positions are in the aligned face frame of `metskin.domain.analysis.spots`: origin between
+the eye centres, x along the eye line, y towards the chin, one unit a nominal 150 mm (2.38 of
+the person's eye distances). Areas from the engine are in mm^2 on a frontal view of the face.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,12 @@ from datetime import timedelta
 
 from metskin.domain.referrals.model import AnalysisSnapshot, PigmentedSpot
 
-MATCH_DISTANCE = 0.03  # in the aligned face frame: about 4-5 mm on an adult face
+MATCH_DISTANCE = 0.03  # in the aligned face frame: about 4.5 mm on an adult face
+# Smaller spots are a few pixels across at the engine's working scale (about 0.56 mm a pixel):
+# their area and darkness vary by a third between photos, and they come and go with the
+# detection threshold. The snapshot keeps them as position-only spots: they count as seen
+# before, and are neither compared nor reported as new.
+MIN_TRACKED_AREA_MM2 = 12.0  # about 4 mm across
 GROWTH_RATIO = 1.25  # area up by a quarter
 DARKENING_POINTS = 10.0  # darkness is 0-100
 LOOKBACK = timedelta(days=183)
@@ -90,11 +100,17 @@ def new_spots(current: AnalysisSnapshot,
     if not earlier:
         return []
     previous = earlier[0].spots or ()
-    return [spot for spot in _positioned(current) if nearest(spot, previous) is None]
+    return [spot for spot in _positioned(current)
+            if _measured(spot) and nearest(spot, previous) is None]
 
 
 def _positioned(snapshot: AnalysisSnapshot) -> list[PigmentedSpot]:
     return [s for s in snapshot.spots or () if s.has_position]
+
+
+def _measured(spot: PigmentedSpot) -> bool:
+    """A spot with neither size nor darkness only tells that something was seen there."""
+    return spot.area is not None or spot.darkness is not None
 
 
 def _change_against(spot: PigmentedSpot, current: AnalysisSnapshot,
