@@ -7,6 +7,7 @@ from collections import Counter
 import numpy as np
 
 from metskin.domain.analysis.model import AnalysisResult, Concern, QualityIssue, SkinType, Tone
+from metskin.domain.analysis.spots import merge_frames
 from metskin.domain.analysis.tone import tone_from_lab
 
 ITA_SPREAD_FOR_HALF_CONFIDENCE = 8.0  # degrees of ITA standard deviation across frames
@@ -36,6 +37,7 @@ def aggregate_concern(concerns: list[Concern]) -> Concern:
         measurements=median_dict([item.measurements for item in concerns]),
         explanation=f"{best.explanation} (best frame; scores are medians of {len(concerns)})",
         heatmap=best.heatmap,
+        spots=best.spots,
     )
 
 
@@ -83,4 +85,5 @@ def aggregate_results(results: list[AnalysisResult]) -> AnalysisResult:
         geometry=best.geometry,
         frames_analysed=len(measured),
         spread=spread,
+        spots=merge_frames([r.spots for r in measured]),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from metskin.domain.analysis.filters import (
     robust_stats,
 )
 from metskin.domain.analysis.model import Concern
+from metskin.domain.analysis.spots import spots_in_crop
 
 MIN_REGION_PIXELS = 30
 WRINKLE_REGIONS = ("forehead", "periorbital_right", "periorbital_left", "under_eye_right",
@@ -125,9 +127,10 @@ def pigmentation(face: FaceImage) -> Concern:
     candidates = region_mask(face, "skin") & ~face.masks["specular"]
     candidates &= (darker > threshold) & (redder < 4.0)
     iod = face.eye_distance
-    found, labels = blobs(candidates, math.pi * (0.02 * iod) ** 2, math.pi * (0.2 * iod) ** 2)
-    found = [b for b in blob_means(labels, found, darker) if b.elongation < 6.0]
-    found = [b for b in found if b.mean > 1.25 * threshold]
+    everything, labels = blobs(candidates, math.pi * (0.02 * iod) ** 2,
+                               math.pi * (0.2 * iod) ** 2)
+    everything = blob_means(labels, everything, darker)
+    found = [b for b in everything if b.elongation < 6.0 and b.mean > 1.25 * threshold]
     scores = blob_score(face, found, lm.MAIN_REGIONS,
                         lambda b: b.area / iod**2 * b.mean, scale=0.03)
     measurements = {
@@ -139,7 +142,11 @@ def pigmentation(face: FaceImage) -> Concern:
     explanation = (f"{len(found)} spots darker than their surround by "
                    f"{measurements['mean_darkening_l_star']:.1f} L* on average")
     heat = blur(blob_mask(labels, found) * np.minimum(darker / 15.0, 1.0), 1.0)
-    return make_concern("pigmentation", face, scores, measurements, explanation, heat)
+    concern = make_concern("pigmentation", face, scores, measurements, explanation, heat)
+    kept = {b.label for b in found}
+    faint = [b for b in everything if b.label not in kept]
+    return replace(concern, spots=spots_in_crop(labels, darker, found,
+                                                    region_mask(face, "skin"), faint))
 
 
 def acne(face: FaceImage) -> Concern:

@@ -45,6 +45,14 @@ def crop_points(points: np.ndarray, box: tuple[int, int, int, int], scale: float
     return np.asarray((points[:, :2] - offset) * scale, dtype=np.float32)
 
 
+def crop_points_3d(
+    points: np.ndarray, box: tuple[int, int, int, int], scale: float
+) -> np.ndarray:
+    """(x, y, z) landmarks in crop pixels: z (which has the scale of x) scales with them."""
+    offset = np.array([box[0], box[1], 0.0], dtype=np.float32)
+    return np.asarray((points[:, :3] - offset) * scale, dtype=np.float32)
+
+
 def polygon_mask(shape: tuple[int, int], points: np.ndarray, hull: bool = False) -> np.ndarray:
     mask = np.zeros(shape, dtype=np.uint8)
     polygon = np.round(points).astype(np.int32)

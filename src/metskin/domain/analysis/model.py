@@ -12,6 +12,10 @@ def _round(value: float, digits: int = 2) -> float:
     return round(float(value), digits)
 
 
+def _maybe(value: float | None, digits: int) -> float | None:
+    return None if value is None else _round(value, digits)
+
+
 def _round_dict(values: dict[str, float]) -> dict[str, float]:
     return {key: _round(value, 3) for key, value in values.items()}
 
@@ -84,6 +88,45 @@ class SkinType:
         }
 
 
+@dataclass(frozen=True)
+class SpotInCrop:
+    """A dark spot as found on the measured crop. Area and contrast are None for a spot that
+    was seen but not measured (faint, elongated, or cut by the edge of the skin)."""
+
+    centre: tuple[float, float]  # x, y in crop pixels
+    area_px: float | None = None  # the spot's darkening over its core's, in crop pixels
+    delta_l_star: float | None = None  # how much darker (L*) the core is than the surround
+
+
+@dataclass(frozen=True)
+class DarkSpot:
+    """A pigmented spot in the aligned face frame (see `metskin.domain.analysis.spots`).
+
+    Area and darkness are None for a spot that was seen but could not be measured; it still
+    tells the history that something dark was there."""
+
+    x: float  # towards the subject's left, from the midpoint of the eyes; 1 = 150 mm
+    y: float  # towards the chin
+    area_mm2: float | None  # on a frontal view, in nominal millimetres
+    darkness: float | None  # 0..100 from the core's L* below the surround
+    delta_l_star: float | None
+    region: str | None  # the main region a measured spot lies in, if any
+
+    @property
+    def measured(self) -> bool:
+        return self.area_mm2 is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "x": _round(self.x, 4),
+            "y": _round(self.y, 4),
+            "area_mm2": _maybe(self.area_mm2, 2),
+            "darkness": _maybe(self.darkness, 1),
+            "delta_l_star": _maybe(self.delta_l_star, 2),
+            "region": self.region,
+        }
+
+
 @dataclass(frozen=True, eq=False)
 class Concern:
     name: str  # redness, pigmentation, acne, wrinkles, pores, dark_circles, shine
@@ -92,6 +135,7 @@ class Concern:
     measurements: dict[str, float]  # the quantities the score is computed from
     explanation: str
     heatmap: np.ndarray | None = field(default=None, repr=False)  # float32 0..1, crop-sized
+    spots: tuple[SpotInCrop, ...] = field(default=(), repr=False)  # pigmentation: the spots
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -124,6 +168,7 @@ class AnalysisResult:
     frames_analysed: int = 1
     spread: dict[str, float] = field(default_factory=dict)  # video: spread across frames
     frame: np.ndarray | None = field(default=None, repr=False)  # video: the frame geometry is on
+    spots: tuple[DarkSpot, ...] | None = None  # None: not measured (no face); (): none found
 
     @property
     def ok(self) -> bool:
@@ -146,4 +191,5 @@ class AnalysisResult:
             "face_box": None if self.geometry is None else list(self.geometry.box),
             "frames_analysed": self.frames_analysed,
             "spread": _round_dict(self.spread),
+            "spots": None if self.spots is None else [spot.to_dict() for spot in self.spots],
         }

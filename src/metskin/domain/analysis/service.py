@@ -16,10 +16,16 @@ from metskin.domain.analysis.concerns import measure_concerns
 from metskin.domain.analysis.errors import UnreadableMedia
 from metskin.domain.analysis.face_image import build_face_image
 from metskin.domain.analysis.filters import shrink
-from metskin.domain.analysis.geometry import crop_face, crop_points, make_geometry
+from metskin.domain.analysis.geometry import (
+    crop_face,
+    crop_points,
+    crop_points_3d,
+    make_geometry,
+)
 from metskin.domain.analysis.model import AnalysisResult, FaceGeometry, QualityIssue
 from metskin.domain.analysis.ports import FaceLandmarker
 from metskin.domain.analysis.skin_type import measure_skin_type
+from metskin.domain.analysis.spots import aligned_spots
 from metskin.domain.analysis.tone import measure_tone
 
 Progress = Callable[[str, float], None]
@@ -90,13 +96,16 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
     face = build_face_image(checked.crop, pts, geometry.masks, gains)
     tone = measure_tone(face, quality.light_penalty(checked.issues))
     confidence = quality.result_confidence(tone.confidence if tone else 0.0, checked.issues)
+    concerns = measure_concerns(face)
     return AnalysisResult(
         quality=tuple(checked.issues),
         confidence=confidence,
         tone=tone,
         skin_type=measure_skin_type(face, self_reported),
-        concerns=measure_concerns(face),
+        concerns=concerns,
         geometry=replace(geometry, masks=face.masks),
+        spots=aligned_spots(
+            face, crop_points_3d(checked.points, geometry.box, geometry.scale), concerns),
     )
 
 
