@@ -131,6 +131,19 @@ class Concern:
     explanation: str
 
 
+@strawberry.type(description=(
+    "A pigmented spot, placed in the aligned face frame so that it keeps its place across "
+    "photos: origin between the eye centres, x along the eye line towards the subject's left, "
+    "y towards the chin, 1 unit = 150 mm (nominal, from the eye distance)."))
+class PigmentedSpot:
+    x: float
+    y: float
+    area_mm2: float = strawberry.field(description="Area on a frontal view, nominal mm².")
+    darkness: float = strawberry.field(description="0-100 from how much darker (L*) its core "
+                                                   "is than the skin around it.")
+    region: str | None = strawberry.field(description="The main region it lies in, if any.")
+
+
 @strawberry.type
 class AnalysisResult:
     ok: bool
@@ -141,11 +154,22 @@ class AnalysisResult:
     skin_type: SkinTypeResult | None
     concerns: list[Concern]
     frames_analysed: int
+    spots: list[PigmentedSpot] | None = strawberry.field(
+        description="Pigmented spots measured whole; null when the analysis did not look for "
+                    "them (no face, or an older analysis).")
     raw: JSON = strawberry.field(description="The full result as stored, for integrators.")
 
 
 def _measurements(values: dict[str, float]) -> list[Measurement]:
     return [Measurement(name=k, value=v) for k, v in values.items()]
+
+
+def _spots(stored: list[dict[str, Any]] | None) -> list[PigmentedSpot] | None:
+    if stored is None:
+        return None
+    return [PigmentedSpot(x=s["x"], y=s["y"], area_mm2=s["area_mm2"], darkness=s["darkness"],
+                          region=s.get("region"))
+            for s in stored if s.get("area_mm2") is not None and s.get("darkness") is not None]
 
 
 def result_from_dict(data: dict[str, Any]) -> AnalysisResult:
@@ -171,6 +195,7 @@ def result_from_dict(data: dict[str, Any]) -> AnalysisResult:
             for c in data.get("concerns", {}).values()
         ],
         frames_analysed=data.get("frames_analysed", 1),
+        spots=_spots(data.get("spots")),
         raw=cast(JSON, data),
     )
 
