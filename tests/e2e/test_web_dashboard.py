@@ -89,7 +89,7 @@ class Patient:
         deadline = time.monotonic() + ANALYSIS_SECONDS
         while time.monotonic() < deadline:
             analysis = self.call("""query($id: ID!) { analysis(id: $id) { status
-                result { retakeNeeded } } }""", id=analysis_id)["analysis"]
+                result { retakeNeeded spots { x } } } }""", id=analysis_id)["analysis"]
             if analysis["status"] in ("DONE", "FAILED"):
                 assert analysis["status"] == "DONE" and not analysis["result"]["retakeNeeded"]
                 return dict(analysis["result"])
@@ -206,7 +206,7 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     patient = Patient(server, "shares@example.com", "Sami Share")
     analysis_id = patient.analyse()
     open_dashboard(browser, DEMO_DERMATOLOGIST)
-    patient.wait_until_done(analysis_id)
+    result = patient.wait_until_done(analysis_id)
     patient.call("mutation($d: ID!, $a: ID) { shareAnalysis(dermatologistId: $d, analysisId: $a)"
                  " { id } }", d=doctor, a=analysis_id)
 
@@ -221,6 +221,12 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     browser.until(lambda: browser.driver.execute_script(
         "return arguments[0].complete && arguments[0].naturalWidth > 0", overlay), "the overlay")
     assert not browser.visible("#routine-link")  # the patient's next steps are theirs
+    if result["spots"] is None:
+        assert not browser.visible("#spots")
+    else:
+        count = browser.text("#spots-count")
+        assert count.split()[0] == str(len(result["spots"]))
+        assert len(browser.visible("#spots tr.spot")) == len(result["spots"])
     assert ("ANALYSIS", analysis_id) in patient.access_log()
 
     browser.click("#nav a[href='#/patients']")

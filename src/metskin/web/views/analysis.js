@@ -15,7 +15,8 @@ export const DETAIL = `query($id: ID!) { analysis(id: $id) {
     quality { code message guidance value blocking }
     tone { lab itaDeg fitzpatrick itaCategory monk monkDeltaE undertone confidence }
     skinType { kind decidedBy imageKind selfReported confidence }
-    concerns { name score explanation regions { region score } } }
+    concerns { name score explanation regions { region score } }
+    spots { x y areaMm2 darkness region } }
 } }`;
 const CAPTURE_TIPS = [
   "Face a window or soft light; avoid a strong light behind you.",
@@ -178,6 +179,36 @@ function concernTable(concerns) {
       })))));
 }
 
+const FACE_UNIT_MM = 150; // one unit of the aligned face frame, nominally
+
+/** Where a spot is, from the point between the eyes, in the person's own left and right. */
+function spotPlace(spot) {
+  const across = Math.round(spot.x * FACE_UNIT_MM);
+  const down = Math.round(spot.y * FACE_UNIT_MM);
+  return `${Math.abs(across)} mm to their ${across >= 0 ? "left" : "right"}, `
+    + `${Math.abs(down)} mm ${down >= 0 ? "below" : "above"} the eyes`;
+}
+
+function spotsCard(spots) {
+  if (spots === null || spots === undefined) return null; // not measured
+  const sorted = [...spots].sort((a, b) => b.darkness - a.darkness);
+  return h("div", { class: "card wide", id: "spots", "data-count": spots.length },
+    h("h2", {}, "Pigmented spots"),
+    h("p", { class: "big", id: "spots-count" },
+      `${spots.length} spot${spots.length === 1 ? "" : "s"}`),
+    spots.length ? h("div", { class: "scroll" }, h("table", {},
+      h("thead", {}, h("tr", {}, ["Region", "Area (mm²)", "Darkness (0-100)", "Position"]
+        .map((name) => h("th", {}, name)))),
+      h("tbody", {}, sorted.map((spot) => h("tr", { class: "spot" },
+        h("td", {}, spot.region ? humanize(spot.region) : "–"),
+        h("td", { class: "score" }, spot.areaMm2.toFixed(1)),
+        h("td", { class: "score" }, Math.round(spot.darkness)),
+        h("td", { class: "muted" }, spotPlace(spot)))))))
+      : h("p", { class: "muted" }, "No pigmented spots found."),
+    h("small", { class: "muted" }, "Sizes are nominal, from the distance between the eyes. "
+      + "A spot that grows, changes or bleeds needs a dermatologist."));
+}
+
 function qualityList(issues) {
   return h("ul", { class: "quality" }, issues.map((issue) => h("li", { "data-code": issue.code },
     h("strong", {}, issue.message), " ", issue.guidance)));
@@ -226,6 +257,7 @@ export function resultView(analysis, { forPatient = true } = {}) {
           ` · ${result.framesAnalysed} frame${result.framesAnalysed === 1 ? "" : "s"} analysed`))
         : null,
       concernTable(result.concerns),
+      spotsCard(result.spots),
       notes.length ? h("div", { class: "card wide" }, h("h2", {}, "About this capture"),
         qualityList(notes)) : null,
       analysis.overlayUrl ? h("figure", { class: "card wide overlay" },
