@@ -350,28 +350,58 @@ async def test_sharing_is_consented_scoped_revocable_and_audited(
     ) == ["FORBIDDEN"]
 
 
+async def book_as_new_patient(client: GraphQLClient, doctor_id: str, starts: list[datetime],
+                              reason: str = "") -> list[dict[str, Any]]:
+    await client.register("pat@example.com")
+    return [(await client.data(BOOK, input={
+        "slotStart": start.isoformat(), "dermatologistId": doctor_id,
+        "consultationType": "VIDEO", "reason": reason}))["bookAppointment"] for start in starts]
+
+
 async def test_a_dermatologist_reading_appointments_is_in_the_patients_access_log(
     client: GraphQLClient, container: Container
 ) -> None:
     doctor = make_doctor(container, "doc@example.com")
     slots = day_slots()
-    await client.register("pat@example.com")
-    booked = (await client.data(BOOK, input={
-        "slotStart": slots[0].isoformat(), "dermatologistId": doctor.id,
-        "consultationType": "VIDEO", "reason": "itchy patch"}))["bookAppointment"]
+    [booked] = await book_as_new_patient(client, doctor.id, slots[:1], "itchy patch")
     assert (await client.data(ACCESS_LOG))["accessLog"]["edges"] == []
 
     derm = GraphQLClient(client.http)
     await login(derm, "doc@example.com")
     day = {"from": (slots[0] - timedelta(hours=1)).isoformat(),
            "to": (slots[-1] + timedelta(hours=1)).isoformat()}
-    listed = await derm.data("query($r: DateRange!) { appointments(range: $r) { id reason } }",
-                             r=day)
-    assert listed["appointments"] == [{"id": booked["id"], "reason": "itchy patch"}]
+    listed = await derm.data("query($r: DateRange!) { appointments(range: $r) "
+                             "{ id reason patientName } }", r=day)
+    assert listed["appointments"] == [{"id": booked["id"], "reason": "itchy patch",
+                                       "patientName": "Test"}]
 
     log = (await client.data(ACCESS_LOG))["accessLog"]["edges"]
     assert [(e["node"]["resource"], e["node"]["resourceId"], e["node"]["dermatologist"]["name"])
             for e in log] == [("APPOINTMENT", booked["id"], doctor.name)]
+
+
+async def test_dashboard_history_over_http_and_subscriptions_only_over_websockets(
+    client: GraphQLClient, container: Container
+) -> None:
+    doctor = make_doctor(container, "doc@example.com")
+    slots = day_slots()
+    await book_as_new_patient(client, doctor.id, slots[:2])
+    history = "query($a: Int!) { dashboardEvents(afterId: $a, first: 10) { id kind start } }"
+    assert await client.error_codes(history, a=0) == ["FORBIDDEN"]
+
+    derm = GraphQLClient(client.http)
+    await login(derm, "doc@example.com")
+    events = (await derm.data(history, a=0))["dashboardEvents"]
+    assert [(e["kind"], datetime.fromisoformat(e["start"])) for e in events] == [
+        ("BOOKED", slots[0]), ("BOOKED", slots[1])]
+    assert (await derm.data(history, a=events[0]["id"]))["dashboardEvents"] == events[1:]
+    assert await derm.error_codes(
+        "query { dashboardEvents(first: 100000) { id } }") == ["VALIDATION_FAILED"]
+
+    over_http = await derm.call("subscription { dermatologistEvents { id } }")
+    assert over_http["data"] is None
+    assert [e["extensions"]["code"] for e in over_http["errors"]] == ["BAD_REQUEST"]
+    assert "websocket" in over_http["errors"][0]["message"]
 
 
 # --- with a controlled clock ------------------------------------------------------------------

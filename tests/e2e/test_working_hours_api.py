@@ -107,15 +107,19 @@ async def test_bad_hours_get_clear_errors_and_change_nothing(
         hours = {"timeZone": "Europe/London",
                  "weekly": [window("MONDAY", "09:00", "12:00", 30, "VIDEO")], **change}
         body = await client.call(SET_HOURS, input=hours)
+        fields.extend(e["extensions"].get("field") for e in body.get("errors", []))
         return [(e["extensions"]["code"], e["message"]) for e in body.get("errors", [])]
 
-    [(code, message)] = await codes(weekly=[window("MONDAY", "12:00", "09:00", 30, "VIDEO")])
+    fields: list[str | None] = []
+    [(code, message)] = await codes(weekly=[window("MONDAY", "09:00", "12:00", 30, "VIDEO"),
+                                            window("TUESDAY", "12:00", "09:00", 30, "VIDEO")])
     assert code == "VALIDATION_FAILED" and "end after" in message
+    assert fields == ["weekly.1"]  # the row at fault
     [(code, message)] = await codes(timeZone="Mars/Olympus_Mons")
     assert code == "VALIDATION_FAILED" and "time zone" in message
     [(code, message)] = await codes(weekly=[window("MONDAY", "09:00", "12:00", 30, "VIDEO"),
                                             window("MONDAY", "10:10", "13:00", 20, "VIDEO")])
-    assert code == "VALIDATION_FAILED" and "slot grid" in message
+    assert code == "VALIDATION_FAILED" and "slot grid" in message and "Monday" in message
     [(code, _)] = await codes(weekly=[window("MONDAY", "09:00", "12:00", 2, "VIDEO")])
     assert code == "VALIDATION_FAILED"
     [(code, _)] = await codes(weekly=[window("MONDAY", "09:00", "12:00", 30)])

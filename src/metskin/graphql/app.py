@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -14,7 +15,9 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.execution import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from metskin.bootstrap import Container
@@ -45,6 +48,16 @@ class MetSkinGraphQL(GraphQL[Context, None]):
             self.container, authorization, request=request, response=response
         )
 
+    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any,
+                             context: Context, root_value: None,
+                             request_data: GraphQLRequestData) -> ExecutionResult:
+        if is_subscription(request_data.query, request_data.operation_name):
+            return ExecutionResult(data=None, errors=[GraphQLError(
+                "Subscriptions run over a websocket at /graphql (graphql-transport-ws), "
+                "not over HTTP.", extensions={"code": "BAD_REQUEST"})])
+        return await super().execute_single(request, request_adapter, sub_response, context,
+                                            root_value, request_data)
+
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         params = context.connection_params or {}
         authorization = params.get("authorization") or params.get("Authorization")
@@ -53,6 +66,17 @@ class MetSkinGraphQL(GraphQL[Context, None]):
             if context.viewer is None:
                 raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
         return None
+
+
+def is_subscription(query: str | None, operation_name: str | None) -> bool:
+    """Cheap first: only a query that says "subscription" is parsed (again)."""
+    if not query or "subscription" not in query.lower():
+        return False
+    try:
+        operation = get_operation_ast(parse(query), operation_name)
+    except GraphQLError:
+        return False  # the normal path reports the syntax error
+    return operation is not None and operation.operation is OperationType.SUBSCRIPTION
 
 
 async def health(_request: Request) -> JSONResponse:

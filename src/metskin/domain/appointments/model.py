@@ -27,6 +27,7 @@ class AppointmentStatus(Enum):
 
 
 ALL_TYPES = frozenset(ConsultationType)
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class Availability:
         zone(self.time_zone)
         for weekday in range(7):
             _no_overlap([r.hours for r in self.weekly if r.weekday == weekday],
-                        f"weekday {weekday}")
+                        WEEKDAY_NAMES[weekday])
         for day in {e.day for e in self.extra}:
             _no_overlap(self.hours_on(day), day.isoformat())
 

@@ -111,18 +111,24 @@ class WorkingHoursInput:
             raise ValidationFailed(f"At most {MAX_DAYS_OFF} days off.", field="daysOff")
         return DomainAvailability(
             doctor_id, self.time_zone.strip(),
-            tuple(WeeklyRule(w.weekday.value, _hours(w)) for w in self.weekly),
+            tuple(WeeklyRule(w.weekday.value, _hours(w, f"weekly.{i}"))
+                  for i, w in enumerate(self.weekly)),
             frozenset(self.days_off),
-            tuple(DomainExtraHours(e.date, _hours(e)) for e in self.extra_hours))
+            tuple(DomainExtraHours(e.date, _hours(e, f"extraHours.{i}"))
+                  for i, e in enumerate(self.extra_hours)))
 
 
-def _hours(window: HoursWindowInput) -> DomainHours:
+def _hours(window: HoursWindowInput, where: str) -> DomainHours:
+    """One window; an error names the row, e.g. `weekly.2`."""
     if window.start.tzinfo is not None or window.end.tzinfo is not None:
         raise ValidationFailed("Give local times without an offset; the time zone applies.",
-                               field="start")
-    return DomainHours(window.start.replace(second=0, microsecond=0),
-                       window.end.replace(second=0, microsecond=0), window.slot_minutes,
-                       frozenset(window.consultation_types))
+                               field=f"{where}.start")
+    try:
+        return DomainHours(window.start.replace(second=0, microsecond=0),
+                           window.end.replace(second=0, microsecond=0), window.slot_minutes,
+                           frozenset(window.consultation_types))
+    except ValidationFailed as error:
+        raise ValidationFailed(error.message, field=where) from error
 
 
 @strawberry.type

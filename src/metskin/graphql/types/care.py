@@ -300,6 +300,11 @@ class Appointment:
     async def dermatologist(self, info: Info) -> Dermatologist | None:
         return await load_dermatologist(info, self.doctor_id)
 
+    @strawberry.field(description="Who booked: shown to them and to the dermatologist booked.")
+    async def patient_name(self, info: Info) -> str:
+        user = await info.context.user_loader.load(str(self.patient_id))
+        return user.profile.display_name if user else ""
+
     @strawberry.field(description="For the patient, and (audited) the dermatologist booked.")
     async def referral(self, info: Info) -> Referral | None:
         if self.referral_id is None:
@@ -578,6 +583,16 @@ class CareQueries:
                               first)
         return build_connection(rows, first, lambda u: u.id, Patient.from_domain,
                                 start is not None)
+
+    @strawberry.field(permission_classes=[IsDermatologist],
+                      description="Your dashboard events after `afterId`, oldest first: the "
+                                  "history, or catching up without a websocket.")
+    async def dashboard_events(self, info: Info, after_id: int = 0,
+                               first: int = 50) -> list[DashboardEvent]:
+        check_page_size(first, info.context.container.settings.max_page_size)
+        events = await run_sync(info.context.container.appointments.dashboard_events,
+                                _viewer_id(info), after_id, first)
+        return [DashboardEvent.from_domain(event) for event in events]
 
     @strawberry.field(permission_classes=[IsDermatologist],
                       description="Your appointments starting in the range (at most 92 days).")
