@@ -25,18 +25,39 @@ pytestmark = pytest.mark.slow
 
 ANALYSIS_SECONDS = 240  # MediaPipe's first load on a busy two-core machine
 LONDON = "Europe/London"  # the demo dermatologist's practice
-# Counts the sockets the page opens; while __blockSockets is set they go nowhere (and fail).
+# Counts the sockets the page opens and keeps what it sends; while __blockSockets is set they
+# go nowhere (and fail).
 SOCKET_SWITCH = """
 window.__sockets = [];
+window.__sent = [];
 const NativeSocket = window.WebSocket;
 window.WebSocket = class extends NativeSocket {
   constructor(url, protocols) {
     super(window.__blockSockets ? url.replace('/graphql', '/no-socket-here') : url, protocols);
     window.__sockets.push(this);
   }
+  send(data) {
+    window.__sent.push(JSON.parse(data));
+    super.send(data);
+  }
 };
 """
 NO_SOCKETS = "window.WebSocket = class { constructor() { throw new TypeError('off') } }"
+# Keeps every GraphQL request the page makes over HTTP with the data it got back.
+FETCH_LOG = """
+window.__graphql = [];
+const nativeFetch = window.fetch;
+window.fetch = async (url, init = {}) => {
+  const response = await nativeFetch(url, init);
+  try {
+    const { query, variables } = JSON.parse(init.body);
+    window.__graphql.push({ query, variables, data: (await response.clone().json()).data });
+  } catch {
+    // not JSON (an upload): not kept
+  }
+  return response;
+};
+"""
 
 
 server = server_fixture("dashboard")
@@ -140,13 +161,29 @@ def socket_errors_only(messages: list[str]) -> bool:
     return all("WebSocket" in message for message in messages)
 
 
+def on_new_pages(browser: Browser, *scripts: str) -> None:
+    for script in scripts:
+        browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                                       {"source": script})
+
+
+def event_id(browser: Browser, css: str) -> int:
+    """The id of a feed event (waits for it): a real event has one."""
+    browser.find(css)
+    return int(browser.attribute(css, "data-event-id") or 0)
+
+
+def graphql_requests(browser: Browser) -> list[dict[str, Any]]:
+    """What FETCH_LOG kept."""
+    return list(browser.driver.execute_script("return window.__graphql"))
+
+
 def test_bookings_reach_the_dashboard_live_and_resume_after_a_dropped_connection(
     browser: Browser, server: str
 ) -> None:
     doctor = doctor_id(server, DEMO_DERMATOLOGIST)
     patient = Patient(server, "live@example.com", "Lena Live")
-    browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
-                                   {"source": SOCKET_SWITCH})
+    on_new_pages(browser, SOCKET_SWITCH)
     open_dashboard(browser, DEMO_DERMATOLOGIST)
     assert [link.text for link in browser.visible("#nav a")] == [
         "Dashboard", "Patients", "Working hours"]
@@ -163,11 +200,13 @@ def test_bookings_reach_the_dashboard_live_and_resume_after_a_dropped_connection
     browser.text(booked, "New booking")
     assert same_moment(browser.attribute(booked, "data-start"), first["start"])
     browser.text(f"#feed .event[data-appointment-id='{appointment}'] .patient-link",
-                 patient.name)  # named once the patient list is read
+                 patient.name)  # named once the week with the appointment is read
     item = browser.text(f"#week .day[data-date='{day}'] "
                         f".appointment[data-appointment-id='{appointment}']", patient.name)
     assert first["startLocal"][11:16] in item and "a mole on my back" in item and "Booked" in item
     assert browser.driver.execute_script("return window.__samePage") is True  # no reload
+    assert "PROFILE" not in {resource for resource, _ in patient.access_log()}  # no lookup
+    booked_id = event_id(browser, booked)
 
     # The socket drops and cannot come back for a while; two changes happen meanwhile.
     browser.driver.execute_script("window.__blockSockets = true;"
@@ -181,11 +220,16 @@ def test_bookings_reach_the_dashboard_live_and_resume_after_a_dropped_connection
     browser.driver.execute_script("window.__blockSockets = false")
     browser.find("#live-status[data-state=live]", timeout=40)
 
-    # Both come after reconnecting with afterId (a fresh subscription would bring the last only).
+    # Both come once after reconnecting: every subscription asks for what follows the last
+    # event seen (afterId), never for the latest only.
     browser.until(lambda: [kind for kind, _ in feed_kinds(browser, appointment)] == [
         "CANCELLED", "RESCHEDULED", "BOOKED"], "the missed events, newest first")
-    ids = [int(event_id or 0) for _, event_id in feed_kinds(browser, appointment)]
-    assert ids[0] > ids[1] > ids[2] > 0  # real events, not guesses by polling
+    ids = [int(found or 0) for _, found in feed_kinds(browser, appointment)]
+    assert ids[0] > ids[1] > ids[2] == booked_id
+    afters = [message["payload"]["variables"]["after"] for message in browser.driver.execute_script(
+        "return window.__sent") if message["type"] == "subscribe"]
+    assert len(afters) >= 2 and all(isinstance(after, int) for after in afters)
+    assert afters == sorted(afters) and afters[-1] >= booked_id
     moved = browser.text(f"#week .appointment[data-appointment-id='{appointment}']",
                          "feeling better")
     assert second["startLocal"][11:16] in moved and "Cancelled" in moved
@@ -197,6 +241,11 @@ def test_bookings_reach_the_dashboard_live_and_resume_after_a_dropped_connection
                  ".show-in-week")
     browser.find(f"#week .day[data-date='{day}'] [data-appointment-id='{appointment}']")
     assert socket_errors_only(browser.severe_console_messages())  # the blocked sockets only
+
+    browser.reload("#/dashboard")  # a new page starts with the recent events
+    browser.find("#live-status[data-state=live]")
+    browser.until(lambda: [int(found or 0) for _, found in feed_kinds(browser, appointment)]
+                  == ids, "the same events from the history")
 
 
 def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_logged(
@@ -210,7 +259,8 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     patient.call("mutation($d: ID!, $a: ID) { shareAnalysis(dermatologistId: $d, analysisId: $a)"
                  " { id } }", d=doctor, a=analysis_id)
 
-    assert "one analysis" in browser.text("#feed .event[data-kind=SHARED]", patient.name)
+    shared = f"#feed .event[data-kind=SHARED][data-patient-id='{patient.id}']"
+    assert "one analysis" in browser.text(shared, f"Patient {patient.id[:8]}")  # no name yet
     browser.click(f"#feed .event[data-kind=SHARED] a[href^='#/shared/{analysis_id}']")
     browser.until(lambda: browser.hash().startswith(f"#/shared/{analysis_id}"), "the analysis")
     assert "access log" in browser.text(".audit-note")
@@ -239,10 +289,18 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     browser.click("#nav a[href='#/dashboard']")  # the feed is kept and resumed
     browser.find("#live-status[data-state=live]")
     assert len(browser.visible(f"#feed a[href^='#/shared/{analysis_id}']")) == 1
+    browser.text(shared, patient.name)  # known from the patients list read meanwhile
     assert browser.severe_console_messages() == []
 
 
-def test_working_hours_show_errors_and_the_bookings_a_day_off_leaves_out(
+def faulty_rows(browser: Browser, rows: str) -> list[int]:
+    """The indexes of the rows marked as at fault among `rows`."""
+    return list(browser.driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].flatMap("
+        "(row, index) => row.classList.contains('at-fault') ? [index] : [])", rows))
+
+
+def test_working_hours_mark_the_row_at_fault_and_list_the_bookings_a_day_off_leaves_out(
     browser: Browser, server: str
 ) -> None:
     berlin = catalogue_doctor("Berlin")
@@ -253,19 +311,41 @@ def test_working_hours_show_errors_and_the_bookings_a_day_off_leaves_out(
     appointment = patient.book(doctor, slot, "a rash")
     open_dashboard(browser, berlin.email)
     assert browser.text("#week-zone") == zone
+    assert event_id(browser, f"#feed .event[data-kind=BOOKED]"
+                             f"[data-appointment-id='{appointment}']") > 0  # the history
     browser.click("#nav a[href='#/hours']")
 
-    row = browser.find("#weekly-rows tr.weekly")
-    end = row.find_element(browser.by, "input.end")
-    kept_end = end.get_attribute("value")
-    browser.set_value(end, row.find_element(browser.by, "input.start").get_attribute("value"))
+    # Two rows end when they start; the server names the first (weekly.1), and only it is marked.
+    browser.find("#weekly-rows tr.weekly")
+    rows = browser.driver.find_elements(browser.by, "#weekly-rows tr.weekly")
+    assert len(rows) >= 4
+    ends = [row.find_element(browser.by, "input.end") for row in rows]
+    kept_ends = [end.get_attribute("value") for end in ends]
+    starts = [row.find_element(browser.by, "input.start") for row in rows]
+    for index in (1, 3):
+        browser.set_value(ends[index], starts[index].get_attribute("value"))
     browser.submit("#hours-form")
     error = browser.text("#hours-form .form-error", "VALIDATION_FAILED")
     assert "end after" in error
-    browser.find("#weekly-rows tr.weekly.suspect input.end[aria-invalid=true]")
+    browser.until(lambda: faulty_rows(browser, "#weekly-rows tr.weekly") == [1], "row 2 marked")
+    assert ends[1].get_attribute("aria-invalid") == "true"
+    assert ends[3].get_attribute("aria-invalid") is None
+    assert browser.text(".field-error[data-field=weekly]").startswith("Row 2 (")
     assert not browser.visible("#outside-hours")
 
-    browser.set_value(end, kept_end)
+    # Then an extra date at fault: extraHours.0, whatever the weekly rows look like.
+    for index in (1, 3):
+        browser.set_value(ends[index], kept_ends[index])
+    browser.click("#add-extra")
+    extra = browser.find("#extra-rows tr.extra")
+    browser.set_value(extra.find_element(browser.by, "input.date"), slot["startLocal"][:10])
+    browser.set_value(extra.find_element(browser.by, "input.start"), "15:00")
+    browser.set_value(extra.find_element(browser.by, "input.end"), "14:00")
+    browser.submit("#hours-form")
+    browser.until(lambda: faulty_rows(browser, "#extra-rows tr.extra") == [0], "the extra row")
+    assert faulty_rows(browser, "#weekly-rows tr.weekly") == []
+    browser.click("#extra-rows tr.extra button.remove")
+
     day_off = slot["startLocal"][:10]
     browser.click("#add-day-off")
     browser.set_value(browser.visible("#days-off input.date")[-1], day_off)
@@ -275,7 +355,7 @@ def test_working_hours_show_errors_and_the_bookings_a_day_off_leaves_out(
     assert slot["startLocal"][11:16] in outside and "a rash" in outside
     assert "stay booked" in browser.text("#outside-hours")
     assert not browser.visible("#hours-form .form-error")
-    assert not browser.visible("#weekly-rows tr.suspect")
+    assert not browser.visible("#hours-form tr.at-fault")
     token = api_login(server, berlin.email, DEMO_PASSWORD)
     saved = graphql(server, "{ myWorkingHours { daysOff } }", token)["myWorkingHours"]
     assert day_off in saved["daysOff"]
@@ -284,22 +364,73 @@ def test_working_hours_show_errors_and_the_bookings_a_day_off_leaves_out(
     assert browser.severe_console_messages() == []
 
 
-def test_the_dashboard_polls_when_websockets_are_unavailable(
+def test_without_websockets_the_dashboard_polls_dashboard_events_after_the_last_one_seen(
     browser: Browser, server: str
 ) -> None:
     manchester = catalogue_doctor("Manchester")
     doctor = doctor_id(server, manchester.email)
     patient = Patient(server, "polling@example.com", "Polly Polling")
-    browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
-                                   {"source": NO_SOCKETS})
+    first, second = patient.free_day(doctor)[:2]
+    earlier = patient.book(doctor, first, "booked before the dashboard opened")
+    on_new_pages(browser, NO_SOCKETS, FETCH_LOG)
     open_dashboard(browser, manchester.email, state="polling")
     assert "checking every" in browser.text("#live-status")
-    slot = patient.free_day(doctor)[0]
-    show_week_of(browser, slot["startLocal"][:10])
-    appointment = patient.book(doctor, slot, "seen by polling")
+    history_id = event_id(browser, f"#feed .event[data-kind=BOOKED]"
+                                   f"[data-appointment-id='{earlier}']")
+    assert history_id > 0
+
+    show_week_of(browser, second["startLocal"][:10])
+    appointment = patient.book(doctor, second, "seen by polling")
+    patient.call("mutation($d: ID!) { shareAnalysis(dermatologistId: $d) { id } }", d=doctor)
 
     browser.text(f"#week .appointment[data-appointment-id='{appointment}']", patient.name)
-    guessed = browser.text(f"#feed .event[data-polled][data-appointment-id='{appointment}']",
-                           "New booking")
-    assert "Seen by polling" in guessed and patient.name in guessed
+    booked = f"#feed .event[data-kind=BOOKED][data-appointment-id='{appointment}']"
+    assert patient.name in browser.text(booked, "New booking")
+    shared = f"#feed .event[data-kind=SHARED][data-patient-id='{patient.id}']"
+    assert "all analyses" in browser.text(shared, patient.name)  # named from the appointment
+    new_ids = {event_id(browser, booked), event_id(browser, shared)}
+
+    # Both came from polling dashboardEvents after the last event seen, nothing else.
+    requests = graphql_requests(browser)
+    polled = [request for request in requests if "dashboardEvents" in request["query"]
+              and request["variables"]["after"] >= history_id]
+    assert new_ids <= {event["id"] for request in polled
+                       for event in request["data"]["dashboardEvents"]}
+    assert not [request for request in requests if "availableSlots" in request["query"]
+                or "patients(" in request["query"]]
+    assert "PROFILE" not in {resource for resource, _ in patient.access_log()}
     assert browser.severe_console_messages() == []
+
+
+def test_the_newest_history_is_found_without_reading_all_of_it(
+    browser: Browser, server: str
+) -> None:
+    """newestEvents against made-up histories, as range(start, stop, step) of ids: a long one
+    with sparse ids (every dermatologist's events share them), a short one, an empty one."""
+    browser.open("#/login")
+    browser.find("#login-form")
+    histories = [(7, 7_000_000, 70), (1, 40, 1), (1, 1, 1)]
+    found = browser.driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import('/static/views/events.js').then(async ({ newestEvents }) => {
+          const cases = [];
+          for (const [start, stop, step] of arguments[0]) {
+            const ids = [];
+            for (let id = start; id < stop; id += step) ids.push(id);
+            let reads = 0;
+            const after = async (afterId, first) => {
+              reads += 1;
+              const from = ids.findIndex((id) => id > afterId);
+              return (from < 0 ? [] : ids.slice(from, from + first)).map((id) => ({ id }));
+            };
+            const events = await newestEvents(50, { read: after, readIds: after });
+            cases.push({ ids: events.map((event) => event.id), reads });
+          }
+          done(cases);
+        }).catch((error) => done(String(error)));
+        """, histories)
+    long_history = list(range(*histories[0]))
+    assert found[0]["ids"] == long_history[-50:]
+    assert found[0]["reads"] <= 2 * 23 + 2  # about 2·log2(last id), where paging takes 1,000
+    assert found[1] == {"ids": list(range(*histories[1])), "reads": 1}
+    assert found[2] == {"ids": [], "reads": 1}

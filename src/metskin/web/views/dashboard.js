@@ -1,19 +1,19 @@
-// The dermatologist's dashboard: live events, newest first, beside a week of appointments in
-// the practice's time zone. An event about an appointment refreshes the week.
+// The dermatologist's dashboard: the recent and live events, newest first, beside a week of
+// appointments in the practice's time zone. An event about an appointment refreshes the week.
+// Patients are named from the appointments read (patientName), never looked up on their own.
 
 import { gql, session } from "../graphql.js";
 import { append, busy, clear, errorBox, h, humanize, showError, when } from "../dom.js";
-import { POLL_MS, followDashboard } from "./events.js";
-import { auditNote, knowPatients, patientLink } from "./patients.js";
+import { POLL_MS, followDashboard, newestEvents } from "./events.js";
+import { auditNote, patientLink, rememberAppointments } from "./patients.js";
 
 const APPOINTMENT_FIELDS = `id start end startLocal endLocal timeZone status consultationType
-  reason cancelReason reschedules patientId referral { urgency specialty }`;
+  reason cancelReason reschedules patientId patientName referral { urgency specialty }`;
 const WEEK = `query($range: DateRange!, $zone: String) {
   appointments(range: $range, timeZone: $zone) { ${APPOINTMENT_FIELDS} } }`;
 const ZONE = "{ myWorkingHours { timeZone } }";
-const FREE = `query($id: ID!, $from: DateTime!, $to: DateTime!) {
-  availableSlots(dermatologistId: $id, from: $from, to: $to) { start } }`;
 const FEED_SIZE = 100;
+const HISTORY_SIZE = 50; // shown on opening the dashboard
 const REFRESH_DELAY_MS = 250; // one read for a burst of events
 const KINDS = {
   BOOKED: "New booking",
@@ -32,7 +32,8 @@ const STATES = {
   stopped: "Stopped",
 };
 
-// The feed outlives the page: coming back to it resumes after the last event seen.
+// The feed outlives the page: coming back to it resumes after the last event seen. Until
+// its history is read, lastId is null.
 const feed = { owner: null, lastId: null, items: [] };
 
 function feedFor(userId) {
@@ -40,14 +41,12 @@ function feedFor(userId) {
   return feed;
 }
 
-/** Add an event, newest first; a real event replaces what polling guessed about it. */
-function addToFeed(item) {
-  const sameChange = (other) => other.polled && other.kind === item.kind
-    && other.appointmentId === item.appointmentId;
-  if (item.id !== null && feed.items.some((other) => other.id === item.id)) return;
-  feed.items = [item, ...feed.items.filter((other) => !(item.id !== null && sameChange(other)))]
-    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || (b.id ?? 0) - (a.id ?? 0))
-    .slice(0, FEED_SIZE);
+/** Add events (oldest first, as they come) but those already in; newest first in the feed. */
+function addToFeed(events) {
+  const fresh = events.filter((event) => feed.lastId === null || event.id > feed.lastId);
+  if (!fresh.length) return;
+  feed.items = [...fresh.slice(-FEED_SIZE).reverse(), ...feed.items].slice(0, FEED_SIZE);
+  feed.lastId = fresh[fresh.length - 1].id;
 }
 
 // --- dates, as YYYY-MM-DD in the practice's zone ---------------------------------------------
@@ -101,15 +100,14 @@ function eventItem(event, zone, showWeekOf) {
   ];
   return h("li", {
     class: `event ${event.kind.toLowerCase()}`, "data-kind": event.kind,
-    "data-event-id": event.id, "data-appointment-id": event.appointmentId,
+    "data-event-id": event.id, "data-patient-id": event.patientId,
+    "data-appointment-id": event.appointmentId,
     "data-start": event.start,
-    "data-polled": event.polled ? "true" : null,
   },
   h("p", { class: "what" }, h("span", { class: `badge ${event.kind.toLowerCase()}` },
     KINDS[event.kind] || humanize(event.kind)), " ", patientLink(event.patientId)),
   facts.length ? h("p", { class: "facts" }, facts.join(" · ")) : null,
-  h("small", { class: "muted" }, event.polled ? `Seen by polling ${when(event.at, zone)}`
-    : when(event.at, zone)),
+  h("small", { class: "muted" }, when(event.at, zone)),
   actions.some(Boolean) ? h("p", { class: "event-actions" }, actions) : null);
 }
 
@@ -151,26 +149,6 @@ function weekList(monday, appointments, changed) {
       : h("p", { class: "muted none" }, "No appointments.")));
 }
 
-/** What polling saw change between two reads of the same week, as feed items. */
-function changesBetween(before, after) {
-  const at = new Date().toISOString();
-  const guessed = [];
-  for (const appointment of after) {
-    const earlier = before.get(appointment.id);
-    let kind = null;
-    if (!earlier && appointment.status === "BOOKED") kind = "BOOKED";
-    else if (earlier && earlier.status !== "CANCELLED" && appointment.status === "CANCELLED") {
-      kind = "CANCELLED";
-    } else if (earlier && earlier.start !== appointment.start) kind = "RESCHEDULED";
-    if (kind) {
-      guessed.push({ id: null, polled: true, kind, at, patientId: appointment.patientId,
-        appointmentId: appointment.id, start: appointment.start,
-        details: { consultation_type: appointment.consultationType } });
-    }
-  }
-  return guessed;
-}
-
 /** The practice's zone; without a practice on file, the browser's (and the page says so). */
 async function practiceZone() {
   try {
@@ -185,16 +163,16 @@ async function practiceZone() {
 // --- the page --------------------------------------------------------------------------------
 
 export async function renderDashboard(view) {
-  const me = session.user.id;
-  feedFor(me);
+  feedFor(session.user.id);
   const status = h("span", { class: "live-status", id: "live-status", role: "status",
     "data-state": "connecting" }, STATES.connecting);
   const feedList = h("ol", { class: "feed", id: "feed", "aria-live": "polite" });
   const feedPanel = h("section", { class: "card feed-panel", "aria-labelledby": "feed-title" },
     errorBox(),
     h("h2", { id: "feed-title" }, "Live events ", status),
-    h("p", { class: "muted" }, "Bookings, changes, shares and referrals as they happen, newest "
-      + "first. After a dropped connection the feed picks up where it stopped."),
+    h("p", { class: "muted" }, "Bookings, changes, shares and referrals: the recent ones, then "
+      + "new ones as they happen, newest first. After a dropped connection the feed picks up "
+      + "where it stopped."),
     feedList);
 
   const weekInput = h("input", { type: "date", name: "week", id: "week-of" });
@@ -222,28 +200,34 @@ export async function renderDashboard(view) {
   zoneNote.after(practice ? ", your practice's time zone"
     : ", this browser's time zone: no practice is on file for you");
   const week = { monday: mondayOf(dateIn(zone)), loadedFor: null, byId: new Map(),
-    signature: null, changed: new Set(), timer: null };
+    changed: new Set(), timer: null };
   const range = (monday) => ({ from: `${addDays(monday, -1)}T00:00:00Z`,
     to: `${addDays(monday, 8)}T00:00:00Z` }); // wide enough for any zone; filtered by local day
 
   const renderFeed = () => {
     clear(feedList, feed.items.length
       ? feed.items.map((item) => eventItem(item, zone, showWeekOf))
-      : h("li", { class: "muted none", id: "feed-empty" }, "Nothing yet. New events appear "
-        + "here as they happen."));
+      : h("li", { class: "muted none", id: "feed-empty" }, feed.lastId === null
+        ? "Reading the recent events…" : "Nothing yet. New events appear here as they happen."));
   };
 
-  const loadWeek = async ({ guess = false } = {}) => {
+  /** The recent events, once per session of the page: coming back resumes after them. */
+  const loadHistory = async () => {
+    const events = await newestEvents(HISTORY_SIZE);
+    if (feed.lastId !== null) return; // read meanwhile by another visit to this page
+    addToFeed(events);
+    feed.lastId ??= 0; // none yet: follow from the start
+    renderFeed();
+  };
+
+  const loadWeek = async () => {
     const monday = week.monday;
     const { appointments } = await gql(WEEK, { range: range(monday), zone });
     if (monday !== week.monday) return; // another week was asked for meanwhile
     const days = new Set(Array.from({ length: 7 }, (_, index) => addDays(monday, index)));
     const shown = appointments.filter((a) => days.has(a.startLocal.slice(0, 10)));
-    await knowPatients(shown.map((a) => a.patientId));
-    if (guess && week.loadedFor === monday) {
-      changesBetween(week.byId, shown).forEach(addToFeed);
-      renderFeed();
-    }
+    rememberAppointments(shown);
+    renderFeed(); // events about these patients can now name them
     Object.assign(week, { loadedFor: monday,
       byId: new Map(shown.map((a) => [a.id, { status: a.status, start: a.start }])) });
     weekInput.value = monday;
@@ -263,8 +247,8 @@ export async function renderDashboard(view) {
 
   /**
    * Whether the week on screen already shows what an event says: then it is not read again
-   * (each read is audited). The event a subscription starts with, or those replayed when
-   * coming back to the page, are mostly shown already.
+   * (each read is audited). Events replayed when coming back to the page, or that came while
+   * the history and the week were read, are mostly shown already.
    */
   const shownAlready = (event) => {
     const known = week.byId.get(event.appointmentId);
@@ -296,37 +280,18 @@ export async function renderDashboard(view) {
   weekForm.addEventListener("submit", (event) => event.preventDefault());
 
   renderFeed();
-  await loadWeek();
-
-  // Polling, while websockets fail: free slots are not audited, so the week (whose every read
-  // is in the patients' access logs) is read again only when they change.
-  const poll = async () => {
-    const { from, to } = range(week.monday);
-    let signature = null;
-    try {
-      const { availableSlots } = await gql(FREE, { id: me, from, to });
-      signature = `${week.monday}|${availableSlots.map((slot) => slot.start).join(",")}`;
-    } catch {
-      signature = null; // cannot tell: read the week
-    }
-    if (signature !== null && signature === week.signature) return;
-    week.signature = signature;
-    await busy(weekForm, () => loadWeek({ guess: true }));
-  };
+  await Promise.all([feed.lastId === null ? loadHistory() : null, loadWeek()]);
 
   const stop = followDashboard({
     afterId: feed.lastId,
-    poll,
     onState: (state, error) => {
       status.dataset.state = state;
       status.textContent = STATES[state] || state;
       if (error) showError(feedPanel, error);
     },
     onEvent: (event) => {
-      feed.lastId = event.id;
-      addToFeed({ ...event, polled: false });
+      addToFeed([event]);
       renderFeed();
-      if (event.patientId) knowPatients([event.patientId]).then(renderFeed, () => {});
       if (APPOINTMENT_KINDS.has(event.kind) && !shownAlready(event)) {
         refreshSoon(event.appointmentId);
       }

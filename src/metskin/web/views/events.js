@@ -1,24 +1,70 @@
-// The dermatologist's live events: the dermatologistEvents subscription, resumed with afterId
-// after a dropped connection, with polling as a fallback while websockets fail.
+// The dermatologist's dashboard events. The history comes from the dashboardEvents query;
+// new events from the dermatologistEvents subscription after the last one seen, which is also
+// how a dropped connection catches up (afterId). While websockets fail, the page polls
+// dashboardEvents after the last one seen instead.
 
+import { gql } from "../graphql.js";
 import { NO_SOCKET, subscribeAsUser } from "../live.js";
 
-const EVENTS = `subscription($after: Int) { dermatologistEvents(afterId: $after) {
-  id kind at patientId appointmentId analysisId referralId shareId start details } }`;
+const EVENT_FIELDS = "id kind at patientId appointmentId analysisId referralId shareId start "
+  + "details";
+const EVENTS = `subscription($after: Int!) { dermatologistEvents(afterId: $after) {
+  ${EVENT_FIELDS} } }`;
+const HISTORY = `query($after: Int!, $first: Int!) {
+  dashboardEvents(afterId: $after, first: $first) { ${EVENT_FIELDS} } }`;
+const HISTORY_IDS = `query($after: Int!, $first: Int!) {
+  dashboardEvents(afterId: $after, first: $first) { id } }`;
+const PAGE = 100; // the API's largest page
+const MAX_ID = 2 ** 31 - 1; // GraphQL's Int
 const FAILURES_BEFORE_POLLING = 3; // about 7 seconds of failed reconnects
 const MAX_RETRY_MS = 30_000;
 export const POLL_MS = 5000;
 
+/** Up to `first` events after `afterId`, oldest first. */
+export async function eventsAfter(afterId, first = PAGE) {
+  return (await gql(HISTORY, { after: afterId, first })).dashboardEvents;
+}
+
+async function idsAfter(afterId, first) {
+  return (await gql(HISTORY_IDS, { after: afterId, first })).dashboardEvents;
+}
+
 /**
- * Follow the dashboard events after `afterId` (null: the latest one first, then new ones),
- * `onEvent(event)` for each, once. `onState(state)` with "connecting", "live", "reconnecting",
- * "polling" or "stopped" (with the error). While websockets fail, `poll()` is called every
- * POLL_MS, and reconnecting goes on in the background. Returns a function that stops it all.
+ * The newest `count` events (fewer when there are fewer), oldest first. The history pages
+ * forward only, and ids are shared by every dermatologist, so instead of reading it all this
+ * looks for the largest afterId that `count` events still follow: doubling it from the first
+ * page's last id, then halving the gap. About 2·log2(last id) reads of `count` ids each,
+ * then one of the events. `read` and `readIds` are (afterId, first) => events, for tests.
  */
-export function followDashboard({ afterId = null, onEvent, onState, poll }) {
+export async function newestEvents(count, { read = eventsAfter, readIds = idsAfter } = {}) {
+  const first = await read(0, count);
+  if (first.length < count) return first;
+  let full = 0; // `count` or more events come after it
+  let short = null; // fewer come after it; not found yet while null
+  let probe = first[first.length - 1].id;
+  while (short === null || short - full > 1) {
+    const afterId = short === null ? probe : Math.floor((full + short) / 2);
+    if ((await readIds(afterId, count)).length === count) {
+      full = afterId;
+      probe = Math.min(MAX_ID, afterId * 2);
+      if (afterId === MAX_ID) break; // cannot happen with 32-bit ids, but never loop
+    } else {
+      short = afterId;
+    }
+  }
+  return full === 0 ? first : read(full, count);
+}
+
+/**
+ * Follow the dashboard events after `afterId`: `onEvent(event)` for each, once, in order.
+ * `onState(state, error)` with "connecting", "live", "reconnecting", "polling" or "stopped".
+ * A dropped connection is retried with backoff and resumed after the last event seen; while
+ * websockets fail, dashboardEvents is polled every POLL_MS (reconnecting goes on meanwhile).
+ * Returns a function that stops it all.
+ */
+export function followDashboard({ afterId, onEvent, onState }) {
   let stopped = false;
   let lastId = afterId;
-  let connectedOnce = afterId !== null;
   let unsubscribe = null;
   let retryTimer = null;
   let pollTimer = null;
@@ -28,23 +74,11 @@ export function followDashboard({ afterId = null, onEvent, onState, poll }) {
   const setState = (state, error = null) => {
     if (!stopped) onState(state, error);
   };
-
-  const pollLoop = async () => {
-    if (stopped || !polling()) return;
-    try {
-      await poll();
-    } catch {
-      // The next round tries again; a lasting failure shows on the page that polls.
-    }
-    if (!stopped && polling()) pollTimer = setTimeout(pollLoop, POLL_MS);
-  };
-  const startPolling = () => {
-    if (polling() || stopped) return;
-    pollTimer = setTimeout(pollLoop, 0);
-  };
-  const stopPolling = () => {
-    clearTimeout(pollTimer);
-    pollTimer = null;
+  // Polling and a new connection can both bring an event: each is passed on once.
+  const deliver = (event) => {
+    if (stopped || event.id <= lastId) return;
+    lastId = event.id;
+    onEvent(event);
   };
 
   const halt = () => {
@@ -58,6 +92,33 @@ export function followDashboard({ afterId = null, onEvent, onState, poll }) {
     halt();
   };
 
+  async function poll() {
+    for (;;) {
+      const batch = await eventsAfter(lastId);
+      batch.forEach(deliver);
+      if (batch.length < PAGE || stopped) return;
+    }
+  }
+  async function pollLoop() {
+    if (stopped || !polling()) return;
+    try {
+      await poll();
+    } catch (error) {
+      if (error.status === 200) { // refused, not unreachable: asking again will not help
+        stop(error);
+        return;
+      }
+    }
+    if (!stopped && polling()) pollTimer = setTimeout(pollLoop, POLL_MS);
+  }
+  function startPolling() {
+    if (!polling() && !stopped) pollTimer = setTimeout(pollLoop, 0);
+  }
+  function stopPolling() {
+    clearTimeout(pollTimer);
+    pollTimer = null;
+  }
+
   const retry = () => {
     if (stopped) return;
     unsubscribe = null;
@@ -70,24 +131,15 @@ export function followDashboard({ afterId = null, onEvent, onState, poll }) {
 
   function connect() {
     if (stopped) return;
-    // Resume after the last event seen. A connection that saw none yet asks for the latest
-    // first; a later one, everything since the first connection (there was nothing then).
-    const after = lastId !== null ? lastId : connectedOnce ? 0 : null;
     unsubscribe = subscribeAsUser({
       query: EVENTS,
-      variables: { after },
+      variables: { after: lastId }, // everything missed meanwhile comes first
       onConnected: () => {
-        connectedOnce = true;
         failures = 0;
         stopPolling();
         setState("live");
       },
-      onNext: (data) => {
-        const event = data.dermatologistEvents;
-        if (lastId !== null && event.id <= lastId) return;
-        lastId = event.id;
-        onEvent(event);
-      },
+      onNext: (data) => deliver(data.dermatologistEvents),
       onComplete: retry,
       onError: stop,
       onTransportError: (error) => {

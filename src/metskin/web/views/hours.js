@@ -3,7 +3,7 @@
 
 import { gql } from "../graphql.js";
 import { append, choice, clear, errorBox, field, h, humanize, notice, onSubmit, when } from "../dom.js";
-import { knowPatients, patientLink } from "./patients.js";
+import { patientLink, rememberAppointments } from "./patients.js";
 
 const HOURS_FIELDS = `timeZone daysOff
   weekly { weekday start end slotMinutes consultationTypes }
@@ -11,7 +11,8 @@ const HOURS_FIELDS = `timeZone daysOff
 const MY_HOURS = `{ myWorkingHours { ${HOURS_FIELDS} } }`;
 const SET_HOURS = `mutation($input: WorkingHoursInput!) { setMyWorkingHours(input: $input) {
   workingHours { ${HOURS_FIELDS} }
-  outsideHours { id start end startLocal timeZone status consultationType reason patientId } } }`;
+  outsideHours { id start end startLocal timeZone status consultationType reason patientId
+    patientName } } }`;
 const WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
 const TYPES = [["IN_PERSON", "In person"], ["VIDEO", "Video"]];
 const NEW_WINDOW = { start: "09:00", end: "17:00", slotMinutes: 30,
@@ -85,7 +86,10 @@ function localError(message, fieldName) {
 function readWindow(row, fieldName) {
   const start = row.querySelector(".start").value;
   const end = row.querySelector(".end").value;
-  if (!start || !end) throw localError("Give a start and an end time on every row.", fieldName);
+  if (!start || !end) {
+    throw localError("Give a start and an end time on every row.",
+      `${fieldName}.${start ? "end" : "start"}`);
+  }
   return {
     start, end,
     slotMinutes: Number(row.querySelector(".slot-minutes").value),
@@ -93,13 +97,16 @@ function readWindow(row, fieldName) {
   };
 }
 
+// Rows are sent in the order they show, so `weekly.2` (an error's field) is the third row.
+const ROWS = { weekly: ".window.weekly", extraHours: ".window.extra" };
+
 function readForm(form) {
-  const weekly = [...form.querySelectorAll(".window.weekly")].map((row) => ({
-    weekday: row.querySelector(".weekday").value, ...readWindow(row, "weekly") }));
-  const extraHours = [...form.querySelectorAll(".window.extra")].map((row) => {
+  const weekly = [...form.querySelectorAll(ROWS.weekly)].map((row, index) => ({
+    weekday: row.querySelector(".weekday").value, ...readWindow(row, `weekly.${index}`) }));
+  const extraHours = [...form.querySelectorAll(ROWS.extraHours)].map((row, index) => {
     const date = row.querySelector(".date").value;
-    if (!date) throw localError("Give a date on every extra row.", "extraHours");
-    return { date, ...readWindow(row, "extraHours") };
+    if (!date) throw localError("Give a date on every extra row.", `extraHours.${index}.date`);
+    return { date, ...readWindow(row, `extraHours.${index}`) };
   });
   const daysOff = [...form.querySelectorAll(".day-off .date")].map((input) => input.value);
   if (daysOff.some((date) => !date)) throw localError("Give a date for every day off.", "daysOff");
@@ -107,24 +114,23 @@ function readForm(form) {
 }
 
 /**
- * The server names no row in its errors, so mark the rows that look wrong: hours that do not
- * end after they start, slot lengths out of range, no consultation type.
+ * Mark the row an error names (`weekly.1`, `extraHours.0.date`: the row, then maybe its
+ * input) and say the message in its section; other errors are left to showError.
  */
-function markSuspects(form) {
-  for (const row of form.querySelectorAll(".window")) {
-    const start = row.querySelector(".start");
-    const end = row.querySelector(".end");
-    const slot = row.querySelector(".slot-minutes");
-    const checks = [
-      [end, start.value && end.value && end.value <= start.value],
-      [slot, !(Number(slot.value) >= 5 && Number(slot.value) <= 240)],
-      [row.querySelector(".types"), !row.querySelector(".type:checked")],
-    ];
-    for (const [element, wrong] of checks) {
-      if (wrong) element.setAttribute("aria-invalid", "true");
-    }
-    row.classList.toggle("suspect", checks.some(([, wrong]) => wrong));
+function markRow(form, error) {
+  const [, list, index, part] = /^(weekly|extraHours)\.(\d+)(?:\.(\w+))?$/
+    .exec(error.field || "") || [];
+  const row = list ? form.querySelectorAll(ROWS[list])[Number(index)] : null;
+  if (!row) return;
+  row.classList.add("at-fault");
+  const named = part ? row.querySelector(`.${CSS.escape(part)}`) : null;
+  for (const input of named ? [named] : row.querySelectorAll("input, select")) {
+    input.setAttribute("aria-invalid", "true");
   }
+  const where = list === "weekly" ? humanize(row.querySelector(".weekday").value)
+    : row.querySelector(".date").value || "no date yet";
+  form.querySelector(`.field-error[data-field="${list}"]`).textContent =
+    `Row ${Number(index) + 1} (${where}): ${error.message}`;
 }
 
 function zoneChoice(current) {
@@ -157,12 +163,12 @@ function hoursForm(hours, { onStart, onSaved }) {
     h("button", { type: "submit", id: "save-hours" }, "Save working hours"));
   onSubmit(form, async () => {
     onStart();
-    for (const row of form.querySelectorAll(".suspect")) row.classList.remove("suspect");
+    for (const row of form.querySelectorAll(".at-fault")) row.classList.remove("at-fault");
     try {
       const { setMyWorkingHours } = await gql(SET_HOURS, { input: readForm(form) });
       await onSaved(setMyWorkingHours);
     } catch (error) {
-      markSuspects(form);
+      markRow(form, error);
       throw error;
     }
   });
@@ -199,7 +205,7 @@ export async function renderHours(view) {
     clear(formBox, hoursForm(hours, {
       onStart: () => clear(result),
       onSaved: async (update) => {
-        await knowPatients(update.outsideHours.map((appointment) => appointment.patientId));
+        rememberAppointments(update.outsideHours);
         clear(result, outsideHoursView(update.outsideHours));
         show(update.workingHours);
         result.scrollIntoView({ block: "nearest" });

@@ -7,7 +7,6 @@ import { DETAIL, resultView } from "./analysis.js";
 import { summaryText } from "./history.js";
 
 const PAGE = 20;
-const LOOKUP_PAGE = 100; // the API's largest page
 const PATIENT_FIELDS = "id displayName email birthYear sex timeZone";
 const PATIENTS = `query($first: Int!, $after: String) { patients(first: $first, after: $after) {
   edges { node { ${PATIENT_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
@@ -27,50 +26,37 @@ export function auditNote() {
 
 // --- who is who ------------------------------------------------------------------------------
 
-// Appointments and events carry only a patient id; names come from `patients`, kept for the
-// session of the page and for this dermatologist only.
-const known = { owner: null, patients: new Map(), absent: new Set(), lookup: Promise.resolve() };
+// Names come with reads the pages make anyway: an appointment's patientName, the patients list.
+// Nothing is read just to name someone, as every read is in the patient's access log. Kept for
+// the session of the page and for this dermatologist only.
+const known = { owner: null, names: new Map(), patients: new Map() };
 
 function cache() {
   const owner = session.user ? session.user.id : null;
-  if (known.owner !== owner) {
-    Object.assign(known, { owner, patients: new Map(), absent: new Set() });
-  }
+  if (known.owner !== owner) Object.assign(known, { owner, names: new Map(), patients: new Map() });
   return known;
 }
 
-function remember(patients) {
-  const { patients: byId, absent } = cache();
+/** Learn the names of appointments' patients (read with `patientId patientName`). */
+export function rememberAppointments(appointments) {
+  const { names } = cache();
+  for (const appointment of appointments) {
+    if (appointment.patientName) names.set(appointment.patientId, appointment.patientName);
+  }
+}
+
+function rememberPatients(patients) {
+  const { names, patients: byId } = cache();
   for (const patient of patients) {
     byId.set(patient.id, patient);
-    absent.delete(patient.id);
+    names.set(patient.id, patient.displayName || patient.email);
   }
 }
 
-async function lookUp(ids) {
-  const { patients, absent } = cache();
-  const missing = () => ids.filter((id) => id && !patients.has(id) && !absent.has(id));
-  if (!missing().length) return;
-  let after = null;
-  for (;;) {
-    const { patients: page } = await gql(PATIENTS, { first: LOOKUP_PAGE, after });
-    remember(page.edges.map((edge) => edge.node));
-    if (!missing().length || !page.pageInfo.hasNextPage) break;
-    after = page.pageInfo.endCursor;
-  }
-  for (const id of missing()) absent.add(id); // no longer a patient (a share ended): asked once
-}
-
-/** Make sure these patients are known (one lookup at a time); resolves when done. */
-export function knowPatients(ids) {
-  const state = cache();
-  state.lookup = state.lookup.catch(() => {}).then(() => lookUp(ids));
-  return state.lookup;
-}
-
+/** The patient's name when a read has told it, else the start of their id. */
 export function patientName(id) {
-  const patient = id ? cache().patients.get(id) : null;
-  if (patient) return patient.displayName || patient.email;
+  const name = id ? cache().names.get(id) : null;
+  if (name) return name;
   return id ? `Patient ${id.slice(0, 8)}` : "A patient";
 }
 
@@ -119,7 +105,7 @@ export async function renderPatients(view) {
   const count = await pagedList(list, "More patients", async (after) => {
     const { patients } = await gql(PATIENTS, { first: PAGE, after });
     const items = patients.edges.map((edge) => edge.node);
-    remember(items);
+    rememberPatients(items);
     return { items, pageInfo: patients.pageInfo };
   }, patientItem);
   if (!count) {
@@ -151,8 +137,7 @@ export async function renderPatient(view, { match: [patientId] }) {
     h("h2", { class: "section" }, "Shared analyses"),
     list,
   ]);
-  await knowPatients([patientId]);
-  const patient = cache().patients.get(patientId);
+  const patient = cache().patients.get(patientId); // when the patients list was read
   heading.textContent = patientName(patientId);
   if (patient) {
     details.textContent = [patient.email, patient.birthYear ? `born ${patient.birthYear}` : null,
