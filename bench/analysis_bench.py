@@ -2,7 +2,13 @@
 video) and tone accuracy on the recolour benchmark, side by side with skin-tone-classifier (stone).
 
     .venv/bin/pip install --no-deps skin-tone-classifier colormath requests   # stone, bench only
-    .venv/bin/python bench/analysis_bench.py [--quick]
+    .venv/bin/python bench/analysis_bench.py [--quick] [--no-latency | --latency-only]
+    .venv/bin/python bench/analysis_bench.py --real-faces        # London Set under casts
+    .venv/bin/python bench/analysis_bench.py --calibrate-sclera  # white_reference constants
+
+The recolour benchmark runs on the astronaut's own background (the issue's figures) and on
+held-out backgrounds (tests/analysis/synthetic.BACKGROUNDS), plus one diagnostic row with the
+true light given to the engine, which shows the part of the error that is not colour constancy.
 
 Prints medians as markdown. stone is GPL: it is imported here only, never from src/.
 """
@@ -10,6 +16,7 @@ Prints medians as markdown. stone is GPL: it is imported here only, never from s
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import statistics
 import sys
@@ -25,15 +32,26 @@ from skimage.color import deltaE_ciede2000, rgb2lab
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.analysis.synthetic import ILLUMINANTS, astronaut, recoloured_face  # noqa: E402
+from tests.analysis.synthetic import (  # noqa: E402
+    BACKGROUNDS,
+    ILLUMINANTS,
+    astronaut,
+    normalised,
+    on_background,
+    recoloured_face,
+    under_light,
+)
 
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker  # noqa: E402
 from metskin.adapters.vision.images import load_image  # noqa: E402
 from metskin.adapters.vision.video import VideoFrames  # noqa: E402
+from metskin.domain.analysis import service  # noqa: E402
 from metskin.domain.analysis.colour import MONK_HEX, hex_to_rgb, ita_deg  # noqa: E402
 from metskin.domain.analysis.service import analyse_frames, analyse_image  # noqa: E402
 
-LONDON = ROOT.parent / "shared/data/london-faces/001_03.jpg"
+LONDON_SET = ROOT.parent / "shared/data/london-faces"
+LONDON = LONDON_SET / "001_03.jpg"
+GROUPS = ("white", "black", "east_asian", "west_asian")
 SIZES = {"0.5 MP": (816, 612), "2 MP": (1632, 1224), "12 MP": (4000, 3000)}
 
 
@@ -149,46 +167,157 @@ def lab_of_hex(code: str) -> np.ndarray:
 Row = tuple[int, str, int, float, int, float]  # truth Monk, illuminant, seed, ITA error, Monk, dE00
 
 
-def accuracy(landmarker: MediaPipeLandmarker, stone, folder: Path, seeds: list[int]) -> list[str]:
-    rows: dict[str, list[Row]] = {"MetSkin": [], "stone": []}
-    for seed in seeds:
-        for monk in range(1, 11):
-            for illuminant in ILLUMINANTS:
-                rgb, truth = recoloured_face(landmarker, monk, illuminant, seed * 1000 + monk)
-                path = write_jpeg(folder / "tone.jpg", rgb)
-                tone = analyse_image(load_image(path), landmarker).tone
-                if tone is not None:
-                    error = deltaE_ciede2000(np.array(tone.lab), np.array(truth.lab))
-                    rows["MetSkin"].append((monk, illuminant, seed, tone.ita_deg - truth.ita,
-                                            tone.monk, float(error)))
-                face = stone(path) if stone else {}
-                if face.get("dominant_colors"):
-                    lab = lab_of_hex(face["dominant_colors"][0]["color"])
-                    error = deltaE_ciede2000(lab, np.array(truth.lab))
-                    ita_error = ita_deg(lab[0], lab[2]) - truth.ita
-                    rows["stone"].append((monk, illuminant, seed, ita_error,
-                                          monk_of_label(face) or 0, float(error)))
+def accuracy(landmarker: MediaPipeLandmarker, stone, folder: Path, seeds: list[int],
+             backgrounds: tuple[str, ...] = BACKGROUNDS) -> list[str]:
+    """The recolour benchmark per background (stone on the astronaut's own only), and the
+    astronaut with the true light handed to the engine."""
+    rows: dict[str, list[Row]] = {}
+    runs = [(f"MetSkin, {name}", name, False) for name in backgrounds]
+    runs.append(("MetSkin, astronaut, true light given (diagnostic)", "astronaut", True))
+    for label, background, true_light in runs:
+        found: list[Row] = rows.setdefault(label, [])
+        theirs: list[Row] = rows.setdefault("stone, astronaut", [])
+        for seed in seeds:
+            for monk in range(1, 11):
+                for illuminant in ILLUMINANTS:
+                    rgb, truth = recoloured_face(landmarker, monk, illuminant, seed * 1000 + monk,
+                                                 background=background)
+                    path = write_jpeg(folder / "tone.jpg", rgb)
+                    with GivenLight(illuminant if true_light else None):
+                        tone = analyse_image(load_image(path), landmarker).tone
+                    if tone is not None:
+                        error = deltaE_ciede2000(np.array(tone.lab), np.array(truth.lab))
+                        found.append((monk, illuminant, seed, tone.ita_deg - truth.ita,
+                                      tone.monk, float(error)))
+                    if background != "astronaut" or true_light or not stone:
+                        continue
+                    face = stone(path)
+                    if face.get("dominant_colors"):
+                        lab = lab_of_hex(face["dominant_colors"][0]["color"])
+                        error = deltaE_ciede2000(lab, np.array(truth.lab))
+                        ita_error = ita_deg(lab[0], lab[2]) - truth.ita
+                        theirs.append((monk, illuminant, seed, ita_error,
+                                       monk_of_label(face) or 0, float(error)))
     images = len(seeds) * 10 * len(ILLUMINANTS)
-    table = ["| tool | faces found | median abs ITA error (deg) | Monk exact | Monk +-1 | "
-             "worst/best tone: median ITA error | median dE00 | p90 dE00 | "
+    table = ["| tool, background | faces found | median abs ITA error (deg) | Monk exact | "
+             "Monk +-1 | worst/best tone: median ITA error | median dE00 | p90 dE00 | "
              "mean ITA error, floored at noise |",
              "|---|---|---|---|---|---|---|---|---|"]
+    per_tone_lines = []
     for tool, found in rows.items():
         if not found:
             table.append(f"| {tool} | 0/{images} | - | - | - | - | - | - | - |")
             continue
         noise = ita_noise(found)
         mean_error = per_tone(found, lambda v: float(np.mean([abs(r[3]) for r in v])))
+        medians = per_tone(found, lambda v: statistics.median(abs(r[3]) for r in v))
         table.append(
             f"| {tool} | {len(found)}/{images} | {statistics.median(abs(r[3]) for r in found):.2f}"
             f" | {np.mean([r[0] == r[4] for r in found]):.0%}"
             f" | {np.mean([abs(r[0] - r[4]) <= 1 for r in found]):.0%}"
-            f" | {ratio(per_tone(found, lambda v: statistics.median(abs(r[3]) for r in v)))}"
+            f" | {ratio(medians)}"
             f" | {ratio(per_tone(found, lambda v: statistics.median(r[5] for r in v)))}"
             f" | {ratio(per_tone(found, lambda v: float(np.percentile([r[5] for r in v], 90))))}"
             f" | {ratio([max(noise, value) for value in mean_error])}"
             f" (noise {noise:.2f}) |")
+        per_tone_lines.append(f"{tool}: " + " ".join(
+            f"M{monk} {value:.2f}" for monk, value in enumerate(medians, start=1)))
+    return [*table, "", "Median abs ITA error per Monk tone:", *per_tone_lines]
+
+
+class GivenLight:
+    """Hands the engine the true light of a recolour image (the inverse of its cast) instead of
+    its own estimate: a diagnostic of the error that is not colour constancy."""
+
+    def __init__(self, illuminant: str | None) -> None:
+        self.illuminant = illuminant
+        self.name = ("face_white_balance" if hasattr(service, "face_white_balance")
+                     else "white_balance_gains")
+
+    def __enter__(self) -> None:
+        self.saved = getattr(service, self.name)
+        if self.illuminant is not None:
+            gains = (1 / normalised(ILLUMINANTS[self.illuminant])).astype(np.float32)
+            setattr(service, self.name, lambda *args: gains)
+
+    def __exit__(self, *exc: object) -> None:
+        setattr(service, self.name, self.saved)
+
+
+def london_faces() -> list[tuple[Path, str]]:
+    with (LONDON_SET / "london_info.csv").open() as handle:
+        groups = {row["face_id"]: row["face_eth"] for row in csv.DictReader(handle)}
+    return [(path, groups.get(path.name.split("_")[0], "unknown"))
+            for path in sorted(LONDON_SET.glob("*.jpg"))]
+
+
+def real_faces(landmarker: MediaPipeLandmarker, step: int) -> list[str]:
+    """London Set faces re-lit by each cast, on their studio wall and on the held-out
+    backgrounds: the change of ITA and Monk against the same face as photographed (there is no
+    colorimeter truth, so this measures how well the tone ignores the light and the scene)."""
+    changes: dict[str, list[tuple[str, float, int]]] = {}
+    for path, group in london_faces()[::step]:
+        rgb = load_image(path)
+        reference = analyse_image(rgb, landmarker).tone
+        points = landmarker.detect(rgb)[0]
+        assert reference is not None
+        for background in ("studio", *BACKGROUNDS[1:]):
+            scene = rgb if background == "studio" else on_background(rgb, points, background)
+            for illuminant in ILLUMINANTS:
+                tone = analyse_image(under_light(scene, illuminant), landmarker).tone
+                if tone is not None:
+                    changes.setdefault(background, []).append(
+                        (group, tone.ita_deg - reference.ita_deg, tone.monk - reference.monk))
+    table = ["| background | images | median abs ITA change | p90 | Monk same | Monk +-1 | "
+             "median abs ITA change by group (white / black / east asian / west asian) |",
+             "|---|---|---|---|---|---|---|"]
+    for background, found in changes.items():
+        sizes = np.abs([change for _, change, _ in found])
+        groups = " / ".join(
+            f"{np.median([abs(c) for g, c, _ in found if g == group]):.2f}" for group in GROUPS)
+        table.append(f"| {background} | {len(found)} | {np.median(sizes):.2f} | "
+                     f"{np.percentile(sizes, 90):.2f} | "
+                     f"{np.mean([monk == 0 for _, _, monk in found]):.0%} | "
+                     f"{np.mean([abs(monk) <= 1 for _, _, monk in found]):.0%} | {groups} |")
     return table
+
+
+def calibrate_sclera(landmarker: MediaPipeLandmarker) -> list[str]:
+    """white_reference.SCLERA_OFFSET and SCLERA_SPREAD from the London Set: the sclera's
+    log-chromaticity against the studio wall's gray estimate, over all faces and two folds."""
+    from metskin.domain.analysis import white_reference
+    from metskin.domain.analysis.colour import background_illuminant
+    from metskin.domain.analysis.geometry import crop_face, crop_points
+
+    found: list[tuple[int, str, np.ndarray]] = []
+    for path, group in london_faces():
+        rgb = load_image(path)
+        points = landmarker.detect(rgb)[0]
+        crop, box, scale = crop_face(rgb, points)
+        linear = white_reference.sclera_pixels(crop, crop_points(points, box, scale))
+        wall = background_illuminant(service.background_pixels(rgb, box))
+        if len(linear) < white_reference.MIN_PIXELS or wall is None:
+            continue
+        sclera = np.median(np.log(linear[:, [0, 2]] / linear[:, [1]]), axis=0)
+        found.append((int(path.name[:3]), group, sclera - white_reference.log_chroma(wall[0])))
+
+    def robust(subset: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        values = np.array(subset)
+        centre = np.median(values, axis=0)
+        return centre, 1.4826 * np.median(np.abs(values - centre), axis=0)
+
+    lines = ["| faces | n | offset log R/G, log B/G | spread (robust sigma) |", "|---|---|---|---|"]
+    subsets = {"all": found, "odd ids": [f for f in found if f[0] % 2],
+               "even ids": [f for f in found if not f[0] % 2],
+               **{group: [f for f in found if f[1] == group] for group in GROUPS}}
+    for name, subset in subsets.items():
+        centre, spread = robust([f[2] for f in subset])
+        lines.append(f"| {name} | {len(subset)} | {centre[0]:+.3f}, {centre[1]:+.3f} | "
+                     f"{spread[0]:.3f}, {spread[1]:.3f} |")
+    centre, spread = robust([f[2] for f in found])
+    beyond = sum(float(np.linalg.norm((f[2] - centre) / spread)) > 3 for f in found)
+    lines.append(f"\nbeyond 3 sigma: {beyond} of {len(found)}")
+    return lines
 
 
 def per_tone(found: list[Row], statistic: Callable[[list[Row]], float]) -> list[float]:
@@ -219,16 +348,30 @@ def ita_noise(found: list[Row]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer repeats and images")
+    parser.add_argument("--no-latency", action="store_true", help="accuracy only")
+    parser.add_argument("--latency-only", action="store_true", help="no accuracy")
+    parser.add_argument("--real-faces", action="store_true",
+                        help="London Set under casts and held-out backgrounds, nothing else")
+    parser.add_argument("--calibrate-sclera", action="store_true",
+                        help="reprint white_reference's sclera constants, nothing else")
     args = parser.parse_args()
     landmarker = MediaPipeLandmarker()
-    stone = stone_runner()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        print("\n".join(latency(landmarker, stone, folder, 5 if args.quick else 15)))
-        print(video_latency(landmarker, folder, 10 if args.quick else 30))
-        print()
-        print("\n".join(accuracy(landmarker, stone, folder, [1] if args.quick else [1, 2])))
+    if args.calibrate_sclera:
+        print("\n".join(calibrate_sclera(landmarker)))
+    elif args.real_faces:
+        print("\n".join(real_faces(landmarker, 4 if args.quick else 1)))
+    else:
+        stone = stone_runner()
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            if not args.no_latency:
+                print("\n".join(latency(landmarker, stone, folder, 5 if args.quick else 15)))
+                print(video_latency(landmarker, folder, 10 if args.quick else 30))
+                print()
+            if not args.latency_only:
+                seeds = [1] if args.quick else [1, 2]
+                print("\n".join(accuracy(landmarker, stone, folder, seeds)))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

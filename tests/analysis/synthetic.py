@@ -1,7 +1,9 @@
 """Seeded synthetic test images built from a real face that ships with scikit-image.
 
 `recoloured_face` repaints the skin of data.astronaut() to a Monk Skin Tone under an illuminant,
-keeping the photo's own shading and texture; the planted colour is the ground truth.
+keeping the photo's own shading and texture; the planted colour is the ground truth. With
+`background=` another scikit-image photo replaces everything around the head (held-out scenes
+for colour constancy: nothing in the engine was tuned on them).
 `plant_*` draw concerns (papules, dark spots, lines) at known places.
 """
 
@@ -24,6 +26,7 @@ from metskin.domain.analysis.colour import (
     linear_to_srgb,
     srgb_to_linear,
 )
+from metskin.domain.analysis.landmarks import EXCLUDED
 from metskin.domain.analysis.ports import FaceLandmarker
 
 # Casts as linear-RGB channel gains with the luminance of white kept (auto-exposure).
@@ -39,6 +42,11 @@ CROP = (slice(0, 360), slice(60, 420))  # rows, columns: the face fills a quarte
 SHADING_GAMMA = 0.6  # the photo's key light is harsh: its shading contrast is softened
 NOISE_LEVELS = 1.5  # sensor noise, in 8-bit sRGB levels
 CENTRAL = 0.2  # the planted colour is the median of the skin this far (of the face) inside
+# Held-out backgrounds: the head (an ellipse that fits inside the part of the image the engine
+# keeps out of its background sample) stays, everything else comes from this photo.
+BACKGROUNDS = ("astronaut", "coffee", "chelsea", "rocket")
+KEEP_AXES = 0.68  # semi-axes of the kept ellipse, in face-box widths and heights
+FEATHER = 4.0  # px, the seam's blur
 FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378,
              400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54,
              103, 67, 109)
@@ -66,14 +74,19 @@ def astronaut() -> np.ndarray:
 
 def skin_mask(rgb: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Soft (0..1) mask of the face skin: inside the face oval and close to the median skin
-    colour, which leaves out eyes, brows, lips and hair; and its central part (bool)."""
+    colour, which leaves out brows, lips and hair, and outside the eye contours (the colour
+    test alone painted most of the whites of the eyes); and its central part (bool)."""
     oval = np.zeros(rgb.shape[:2], dtype=np.uint8)
     cv2.fillPoly(oval, [np.round(points[list(FACE_OVAL), :2]).astype(np.int32)], (1,))
     oval = cv2.dilate(oval, np.ones((9, 9), np.uint8)).astype(bool)
+    eyes = np.zeros(rgb.shape[:2], dtype=np.uint8)
+    for contour in (EXCLUDED["eye_right"], EXCLUDED["eye_left"]):
+        cv2.fillPoly(eyes, [np.round(points[list(contour), :2]).astype(np.int32)], (1,))
     lab = rgb2lab(rgb)
     reference = np.median(lab[oval], axis=0)
     chroma_distance = np.linalg.norm(lab[..., 1:] - reference[1:], axis=2)
-    mask = (oval & (chroma_distance < 12) & (lab[..., 0] > 35)).astype(np.uint8)
+    mask = (oval & ~eyes.astype(bool) & (chroma_distance < 12) & (lab[..., 0] > 35))
+    mask = mask.astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     width = np.ptp(points[list(FACE_OVAL), 0])
     core = round(CENTRAL * width)
@@ -83,18 +96,67 @@ def skin_mask(rgb: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 @cache
+def _points(landmarker_id: int, landmarker: FaceLandmarker) -> np.ndarray:
+    faces = landmarker.detect(astronaut())
+    assert len(faces) == 1, "astronaut face not found"
+    return faces[0]
+
+
+@cache
 def _base(
     landmarker_id: int, landmarker: FaceLandmarker
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rgb = astronaut()
-    faces = landmarker.detect(rgb)
-    assert len(faces) == 1, "astronaut face not found"
-    return (rgb, *skin_mask(rgb, faces[0]))
+    return (rgb, *skin_mask(rgb, _points(landmarker_id, landmarker)))
 
 
 def base_face(landmarker: FaceLandmarker) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The cropped, upscaled astronaut photo, its soft skin mask and central skin mask."""
     return _base(id(landmarker), landmarker)
+
+
+@cache
+def _scene(landmarker_id: int, landmarker: FaceLandmarker, background: str) -> np.ndarray:
+    rgb = astronaut()
+    if background == "astronaut":
+        return rgb
+    return on_background(rgb, _points(landmarker_id, landmarker), background)
+
+
+def on_background(rgb: np.ndarray, points: np.ndarray, background: str) -> np.ndarray:
+    """The head of `rgb` (an ellipse around the face oval of `points`, inside the part of the
+    image the engine keeps out of its background sample) on scikit-image's `data.<background>`,
+    scaled to cover the frame."""
+    height, width = rgb.shape[:2]
+    other = getattr(data, background)()
+    scale = max(height / other.shape[0], width / other.shape[1])
+    size = (math.ceil(other.shape[1] * scale), math.ceil(other.shape[0] * scale))
+    other = cv2.resize(other, size, interpolation=cv2.INTER_CUBIC)
+    top, left = (other.shape[0] - height) // 2, (other.shape[1] - width) // 2
+    other = other[top:top + height, left:left + width]
+    oval = points[list(FACE_OVAL), :2]
+    (x0, y0), (x1, y1) = oval.min(axis=0), oval.max(axis=0)
+    keep = np.zeros((height, width), dtype=np.float32)
+    centre = (round(float(x0 + x1) / 2), round(float(y0 + y1) / 2))
+    axes = (round(KEEP_AXES * float(x1 - x0)), round(KEEP_AXES * float(y1 - y0)))
+    cv2.ellipse(keep, centre, axes, 0.0, 0.0, 360.0, (1.0,), -1)
+    keep = cv2.GaussianBlur(keep, (0, 0), FEATHER)[..., np.newaxis]
+    return np.round(rgb * keep + other * (1 - keep)).astype(np.uint8)
+
+
+def under_light(rgb: np.ndarray, illuminant: str, jpeg_quality: int = 90) -> np.ndarray:
+    """`rgb` re-lit by `illuminant` (a gain per linear channel) through a JPEG round trip."""
+    linear = srgb_to_linear(rgb) * normalised(ILLUMINANTS[illuminant])
+    out = np.round(linear_to_srgb(linear) * 255).astype(np.uint8)
+    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR),
+                               [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
+    assert ok
+    return cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+
+
+def scene(landmarker: FaceLandmarker, background: str = "astronaut") -> np.ndarray:
+    """The astronaut's head on `background` (one of BACKGROUNDS), before any repainting."""
+    return _scene(id(landmarker), landmarker, background)
 
 
 def monk_lab(monk: int) -> np.ndarray:
@@ -103,14 +165,20 @@ def monk_lab(monk: int) -> np.ndarray:
 
 
 def recoloured_face(
-    landmarker: FaceLandmarker, monk: int, illuminant: str, seed: int, jpeg_quality: int = 90
+    landmarker: FaceLandmarker, monk: int, illuminant: str, seed: int, jpeg_quality: int = 90,
+    background: str = "astronaut",
 ) -> tuple[np.ndarray, Truth]:
     """The face repainted to Monk tone `monk` (with a small seeded jitter of the colour and
-    sensor noise), lit by `illuminant`, through a JPEG round trip."""
+    sensor noise), lit by `illuminant`, through a JPEG round trip.
+
+    The truth is the CIELAB of the 8-bit colour actually painted: rounding the jittered target
+    to 8 bits moves it by up to 0.4 a* / b*, 0.75 deg of ITA on the dark tones."""
     rng = np.random.default_rng(seed)
-    rgb, mask, central = base_face(landmarker)
+    _, mask, central = base_face(landmarker)
+    rgb = scene(landmarker, background)
     target = monk_lab(monk) + rng.normal(0.0, [0.6, 0.3, 0.3])
-    target_linear = srgb_to_linear(lab_to_rgb8(target)).astype(np.float32)
+    painted_rgb8 = lab_to_rgb8(target)
+    target_linear = srgb_to_linear(painted_rgb8).astype(np.float32)
     linear = srgb_to_linear(rgb)
     luminance = linear @ LUMA
     shading = np.power(luminance / np.median(luminance[central]), SHADING_GAMMA)
@@ -124,7 +192,8 @@ def recoloured_face(
                                [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
     assert ok
     decoded = cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
-    lab = (float(target[0]), float(target[1]), float(target[2]))
+    truth = rgb2lab(painted_rgb8[np.newaxis, np.newaxis])[0, 0]
+    lab = (float(truth[0]), float(truth[1]), float(truth[2]))
     return decoded, Truth(monk, lab, ita_deg(lab[0], lab[2]), illuminant)
 
 

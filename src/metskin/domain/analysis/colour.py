@@ -64,11 +64,20 @@ MONK_LAB = rgb2lab(np.array([[hex_to_rgb(code) for code in MONK_HEX]], dtype=np.
 
 
 def estimate_illuminant(pixels: np.ndarray) -> np.ndarray | None:
-    """Illuminant colour (linear RGB, mean 1) of background pixels (N, 3 uint8), or None.
+    """Illuminant colour (linear RGB, mean 1) of background pixels (N, 3 uint8), or None."""
+    found = background_illuminant(pixels)
+    return None if found is None else found[0]
+
+
+def background_illuminant(pixels: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """Illuminant colour (linear RGB, mean 1) of background pixels (N, 3 uint8), and the share
+    of the usable pixels it makes near-gray; None when too few are usable.
 
     Shades of gray (Minkowski p=6), refined on the pixels that are near gray once corrected.
     The refinement starts from that estimate and from no cast; the one that makes more pixels
     gray wins (a coloured wall pulls the first, a white shirt or gray wall holds the second).
+    The share says how much of the background the estimate explains as gray: about 0.95 on a
+    studio wall, 0.6 on the astronaut's orange suit and flag, 0.02-0.3 on a red cup or a cat.
     """
     pixels = pixels[:: max(1, len(pixels) // MAX_BACKGROUND_PIXELS)]
     linear = srgb_to_linear(pixels).astype(np.float64)
@@ -79,8 +88,8 @@ def estimate_illuminant(pixels: np.ndarray) -> np.ndarray | None:
     if channels.shape[1] < 200:
         return None
     refined = [_refine(channels, start) for start in (_minkowski_mean(channels), np.ones(3))]
-    estimate, _ = max(refined, key=lambda item: item[1])
-    return estimate / estimate.mean()
+    estimate, gray = max(refined, key=lambda item: item[1])
+    return estimate / estimate.mean(), gray / channels.shape[1]
 
 
 _COS_GRAY = math.cos(math.radians(GRAY_ANGLE_DEG))
@@ -112,12 +121,16 @@ def _minkowski_mean(channels: np.ndarray) -> np.ndarray:
 
 
 def white_balance_gains(background: np.ndarray) -> np.ndarray:
-    """Bounded per-channel gains (linear RGB) that neutralise the background's colour cast.
+    """Bounded per-channel gains (linear RGB) that neutralise the background's colour cast."""
+    return gains_for_illuminant(estimate_illuminant(background))
+
+
+def gains_for_illuminant(illuminant: np.ndarray | None) -> np.ndarray:
+    """Bounded per-channel gains (linear RGB) that neutralise `illuminant` (mean 1).
 
     The chromatic part of the correction is shrunk by DEAD_ZONE and capped at MAX_GAIN, and the
     gains keep luminance, so a correctly lit photo is left (almost) untouched.
     """
-    illuminant = estimate_illuminant(background)
     if illuminant is None:
         return np.ones(3, dtype=np.float32)
     log_gain = bounded_log_gain(-np.log(illuminant))

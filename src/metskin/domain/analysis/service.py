@@ -11,7 +11,6 @@ import numpy as np
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis import quality
 from metskin.domain.analysis.aggregate import aggregate_results
-from metskin.domain.analysis.colour import white_balance_gains
 from metskin.domain.analysis.concerns import measure_concerns
 from metskin.domain.analysis.errors import UnreadableMedia
 from metskin.domain.analysis.face_image import build_face_image
@@ -27,6 +26,7 @@ from metskin.domain.analysis.ports import FaceLandmarker
 from metskin.domain.analysis.skin_type import measure_skin_type
 from metskin.domain.analysis.spots import aligned_spots
 from metskin.domain.analysis.tone import measure_tone
+from metskin.domain.analysis.white_reference import face_white_balance
 
 Progress = Callable[[str, float], None]
 SAMPLE_SIDE = 256  # whole-image statistics (background, exposure) use a copy this small
@@ -91,8 +91,8 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
 def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> AnalysisResult:
     """Tone, skin type and concerns of a face that passed the gate."""
     geometry = checked.geometry
-    gains = white_balance_gains(checked.background)
     pts = crop_points(checked.points, geometry.box, geometry.scale)
+    gains = face_white_balance(checked.background, checked.crop, pts, geometry.scale)
     face = build_face_image(checked.crop, pts, geometry.masks, gains)
     tone = measure_tone(face, quality.light_penalty(checked.issues))
     confidence = quality.result_confidence(tone.confidence if tone else 0.0, checked.issues)

@@ -1,0 +1,177 @@
+"""The whites of the eyes as a second estimate of the light, fused with the background's.
+
+Every frontal face photo shows some sclera, lit by the same light as the skin; the background
+may be lit differently, or be colourful enough to fool a gray-world estimate (a red cup, a cat,
+a night sky). The sclera is not gray, though: under the studio light of the London Set (102
+faces, the gray wall taken as neutral) it reads redder and slightly yellower, and it varies from
+person to person by about 0.08 (red/green) and 0.06 (blue/green) in log-chromaticity, more than
+a background with much gray in it is off. So neither estimate simply wins:
+
+- the background estimate is "good" (error SIGMA_GOOD, the spread of the wall estimate over the
+  London Set) with the probability that its own refinement explains the background as gray (the
+  share of near-gray pixels), otherwise "fooled" (error SIGMA_FOOLED);
+- the sclera is good (error SCLERA_SPREAD) with probability SCLERA_GOOD, otherwise fooled (half
+  closed eyes, lid shadow, tinted glasses: 3 of the 102 London faces are beyond 3 sigma) and
+  says nothing. In small faces the skin bleeds into the sclera, so its prior fades out below an
+  eye distance of SCLERA_FULL_EYE_DISTANCE px and is nil below SCLERA_MIN_EYE_DISTANCE.
+
+The estimate is the posterior mean over the four cases: each case fuses the two Gaussians (or
+keeps the background's when the sclera is fooled), and is weighted by its prior and by how
+likely it makes the disagreement between the two. A background that is mostly gray keeps its
+estimate unless the eyes disagree far beyond their own spread; a colourful background gives way
+to the eyes. The result goes through the same bounds as before (colour.gains_for_illuminant).
+Without usable sclera the background decides alone, as before.
+
+The sclera constants come from the London Set (`bench/analysis_bench.py --calibrate-sclera`
+reprints them, with a two-fold check), the eye-distance ramp from a sweep of the sclera reading
+over resolutions; none was fitted to the recolour benchmark's scores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from metskin.domain.analysis import colour
+from metskin.domain.analysis import landmarks as lm
+
+# Eye contours and the first iris landmark (its centre; the next four lie on its rim).
+EYES = ((lm.EXCLUDED["eye_right"], 468), (lm.EXCLUDED["eye_left"], 473))
+LID_MARGIN = 0.025  # of the eye distance, eroded off the eye contour (lashes, lid shadow)
+IRIS_GROW = 1.1  # the iris disk is cut out this much larger (the dark limbal ring)
+CLIPPED = 250
+DARK = 8
+BRIGHTEST = 0.4  # the sclera is the brightest part of the eye once the iris is cut out
+OUTLIER_SIGMAS = 2.5  # red (veins, caruncle) and skin-coloured pixels lie outside this
+MIN_PIXELS = 12
+MIN_CANDIDATES = 20
+
+# log(R/G), log(B/G) of the sclera relative to a neutral light, and the person-to-person spread
+# (robust sigma), measured on the London Set under its studio light.
+SCLERA_OFFSET = np.array([0.152, -0.027])
+SCLERA_SPREAD = np.array([0.077, 0.055])
+SCLERA_GOOD = 0.9
+# The visible sclera beside the iris is about a tenth of the eye distance wide. In small faces
+# JPEG's half-resolution chroma and a pixel of landmark error mix the surrounding skin into it:
+# on the astronaut repainted to each Monk tone, the reading moved with the skin tone by 0.1-0.15
+# at eye distances of 42-63 px and by less than 0.03 from 84 px up. The sclera's prior ramps
+# from nothing to SCLERA_GOOD between these eye distances (in the photo's own pixels).
+SCLERA_MIN_EYE_DISTANCE = 60.0
+SCLERA_FULL_EYE_DISTANCE = 84.0
+SIGMA_GOOD = 0.02  # a background estimate that is right is right to about this
+SIGMA_FOOLED = 0.3  # a fooled estimate can be off by a whole cast
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """An illuminant estimate as log-chromaticity (log R/G, log B/G)."""
+
+    chroma: np.ndarray
+    pixels: int
+
+
+def log_chroma(illuminant: np.ndarray) -> np.ndarray:
+    return np.log(np.array([illuminant[0] / illuminant[1], illuminant[2] / illuminant[1]]))
+
+
+def illuminant_of(chroma: np.ndarray) -> np.ndarray:
+    """Linear RGB illuminant (mean 1) of a log-chromaticity."""
+    rgb = np.exp(np.array([chroma[0], 0.0, chroma[1]]))
+    return rgb / rgb.mean()
+
+
+def eye_pixel_mask(shape: tuple[int, int], points: np.ndarray) -> np.ndarray:
+    """Inside both eye contours (shrunk by LID_MARGIN), outside the iris disks."""
+    mask = np.zeros(shape, dtype=np.uint8)
+    margin = max(1, round(LID_MARGIN * lm.eye_distance(points)))
+    kernel = np.ones((2 * margin + 1, 2 * margin + 1), np.uint8)
+    for contour, iris in EYES:
+        polygon = points[list(contour), :2]
+        x0, y0 = np.maximum(np.floor(polygon.min(axis=0)).astype(int) - 2, 0)
+        x1, y1 = np.ceil(polygon.max(axis=0)).astype(int) + 2
+        x1, y1 = min(int(x1), shape[1]), min(int(y1), shape[0])
+        if x1 - x0 < 3 or y1 - y0 < 3:
+            continue
+        outline = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
+        cv2.fillPoly(outline, [np.round(polygon - [x0, y0]).astype(np.int32)], (1,))
+        eye = np.ascontiguousarray(cv2.erode(outline, kernel), dtype=np.uint8)
+        centre = points[iris, :2]
+        radius = float(np.linalg.norm(points[iris + 1:iris + 5, :2] - centre, axis=1).mean())
+        cv2.circle(eye, (round(float(centre[0]) - x0), round(float(centre[1]) - y0)),
+                   round(radius * IRIS_GROW), (0,), -1)
+        mask[y0:y1, x0:x1] |= eye
+    return mask.astype(bool)
+
+
+def sclera_pixels(crop: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Linear RGB (N, 3) of the sclera: the brightest unclipped eye pixels outside the iris,
+    without the ones whose chromaticity is far from theirs (veins, caruncle, lid skin)."""
+    pixels = crop[eye_pixel_mask((crop.shape[0], crop.shape[1]), points)]
+    pixels = pixels[(pixels.max(axis=1) < CLIPPED) & (pixels.min(axis=1) > DARK)]
+    if len(pixels) < MIN_CANDIDATES:
+        return np.zeros((0, 3))
+    linear = colour.srgb_to_linear(pixels).astype(np.float64)
+    luminance = linear @ colour.LUMA
+    linear = linear[luminance >= np.quantile(luminance, 1.0 - BRIGHTEST)]
+    chroma = np.log(linear[:, [0, 2]] / linear[:, [1]])
+    centre = np.median(chroma, axis=0)
+    spread = 1.4826 * np.median(np.abs(chroma - centre), axis=0) + 0.01
+    return linear[(np.abs(chroma - centre) < OUTLIER_SIGMAS * spread).all(axis=1)]
+
+
+def sclera_estimate(crop: np.ndarray, points: np.ndarray) -> Estimate | None:
+    """The light's log-chromaticity according to the sclera, or None when too little shows."""
+    linear = sclera_pixels(crop, points)
+    if len(linear) < MIN_PIXELS:
+        return None
+    chroma = np.median(np.log(linear[:, [0, 2]] / linear[:, [1]]), axis=0)
+    return Estimate(chroma - SCLERA_OFFSET, len(linear))
+
+
+def fuse(
+    background: Estimate, gray_share: float, sclera: Estimate, sclera_good: float = SCLERA_GOOD
+) -> np.ndarray:
+    """Posterior mean log-chromaticity over (background good / fooled) x (sclera good /
+    fooled). A fooled sclera says nothing: those two cases keep the background's estimate."""
+    difference = background.chroma - sclera.chroma
+    fooled = np.full(2, SIGMA_FOOLED ** 2)
+    means, weights = [], []
+    for background_var, background_prior in ((SIGMA_GOOD ** 2, gray_share),
+                                              (SIGMA_FOOLED ** 2, 1.0 - gray_share)):
+        for sclera_var, sclera_prior, informative in ((SCLERA_SPREAD ** 2, sclera_good, True),
+                                                      (fooled, 1.0 - sclera_good, False)):
+            total = background_var + sclera_var
+            likelihood = np.exp(-0.5 * float(np.sum(difference ** 2 / total)))
+            weights.append(background_prior * sclera_prior * likelihood
+                           / float(np.sqrt(np.prod(total))))
+            means.append((background.chroma * sclera_var + sclera.chroma * background_var)
+                          / total if informative else background.chroma)
+    share = np.array(weights) / max(float(np.sum(weights)), 1e-300)
+    return np.asarray(share @ np.array(means))
+
+
+def sclera_trust(eye_distance: float) -> float:
+    """Prior that the sclera reading is good, given the eye distance in the photo's pixels."""
+    ramp = (eye_distance - SCLERA_MIN_EYE_DISTANCE) / (
+        SCLERA_FULL_EYE_DISTANCE - SCLERA_MIN_EYE_DISTANCE)
+    return SCLERA_GOOD * float(np.clip(ramp, 0.0, 1.0))
+
+
+def face_white_balance(
+    background: np.ndarray, crop: np.ndarray, points: np.ndarray, scale: float = 1.0
+) -> np.ndarray:
+    """Bounded gains from the background pixels and, when they show large enough, the whites of
+    the eyes (`crop`, its `points`, and the `scale` the crop was shrunk by from the photo)."""
+    found = colour.background_illuminant(background)
+    trust = sclera_trust(lm.eye_distance(points) / max(scale, 1e-6))
+    sclera = sclera_estimate(crop, points) if trust > 0 else None
+    if sclera is None or (found is None and trust < SCLERA_GOOD):
+        illuminant = None if found is None else found[0]
+    elif found is None:  # a tight crop with no background: large eyes decide alone
+        illuminant = illuminant_of(sclera.chroma)
+    else:
+        estimate = Estimate(log_chroma(found[0]), len(background))
+        illuminant = illuminant_of(fuse(estimate, found[1], sclera, trust))
+    return colour.gains_for_illuminant(illuminant)
