@@ -351,8 +351,9 @@ async def test_sharing_is_consented_scoped_revocable_and_audited(
 
 
 async def book_as_new_patient(client: GraphQLClient, doctor_id: str, starts: list[datetime],
-                              reason: str = "") -> list[dict[str, Any]]:
-    await client.register("pat@example.com")
+                              reason: str = "", email: str = "pat@example.com"
+                              ) -> list[dict[str, Any]]:
+    await client.register(email)
     return [(await client.data(BOOK, input={
         "slotStart": start.isoformat(), "dermatologistId": doctor_id,
         "consultationType": "VIDEO", "reason": reason}))["bookAppointment"] for start in starts]
@@ -386,15 +387,23 @@ async def test_dashboard_history_over_http_and_subscriptions_only_over_websocket
     doctor = make_doctor(container, "doc@example.com")
     slots = day_slots()
     await book_as_new_patient(client, doctor.id, slots[:2])
-    history = "query($a: Int!) { dashboardEvents(afterId: $a, first: 10) { id kind start } }"
+    await book_as_new_patient(GraphQLClient(client.http), doctor.id, slots[2:3],
+                              email="second@example.com")
+    history = """query($a: Int, $b: Int, $n: Int! = 10) {
+      dashboardEvents(afterId: $a, beforeId: $b, first: $n) { id kind start patientName } }"""
     assert await client.error_codes(history, a=0) == ["FORBIDDEN"]
 
     derm = GraphQLClient(client.http)
     await login(derm, "doc@example.com")
     events = (await derm.data(history, a=0))["dashboardEvents"]
-    assert [(e["kind"], datetime.fromisoformat(e["start"])) for e in events] == [
-        ("BOOKED", slots[0]), ("BOOKED", slots[1])]
+    assert [(e["kind"], datetime.fromisoformat(e["start"]), e["patientName"])
+            for e in events] == [("BOOKED", slots[0], "Test"), ("BOOKED", slots[1], "Test"),
+                                 ("BOOKED", slots[2], "Test")]
     assert (await derm.data(history, a=events[0]["id"]))["dashboardEvents"] == events[1:]
+    assert (await derm.data(history))["dashboardEvents"] == events  # the newest, oldest first
+    assert (await derm.data(history, n=2))["dashboardEvents"] == events[1:]
+    assert (await derm.data(history, b=events[2]["id"], n=1))["dashboardEvents"] == events[1:2]
+    assert await derm.error_codes(history, a=1, b=2) == ["VALIDATION_FAILED"]
     assert await derm.error_codes(
         "query { dashboardEvents(first: 100000) { id } }") == ["VALIDATION_FAILED"]
 

@@ -718,8 +718,9 @@ class SqlDashboardEventLog:
                  .order_by(col(DashboardEventRow.id)).limit(limit))
         return [event_to_domain(row) for row in self._session.exec(query)]
 
-    def last(self, doctor_id: str) -> DashboardEvent | None:
-        query = (select(DashboardEventRow).where(DashboardEventRow.doctor_id == doctor_id)
-                 .order_by(col(DashboardEventRow.id).desc()).limit(1))
-        row = self._session.exec(query).first()
-        return event_to_domain(row) if row else None
+    def newest(self, doctor_id: str, before_id: int | None, limit: int) -> list[DashboardEvent]:
+        query = select(DashboardEventRow).where(DashboardEventRow.doctor_id == doctor_id)
+        if before_id is not None:
+            query = query.where(col(DashboardEventRow.id) < before_id)
+        query = query.order_by(col(DashboardEventRow.id).desc()).limit(limit)
+        return [event_to_domain(row) for row in reversed(self._session.exec(query).all())]

@@ -132,14 +132,17 @@ class AppointmentService:
                     self._clock())
         uow.commit()
 
-    def dashboard_events(self, doctor_id: str, after_id: int,
-                         limit: int) -> list[DashboardEvent]:
+    def dashboard_events(self, doctor_id: str, after_id: int | None, limit: int,
+                         before_id: int | None = None) -> list[DashboardEvent]:
+        """Oldest first: the `limit` after `after_id`, else the newest (before `before_id`)."""
         with self._uow_factory() as uow:
-            return uow.dashboard_events.after(doctor_id, after_id, limit)
+            if after_id is not None:
+                return uow.dashboard_events.after(doctor_id, after_id, limit)
+            return uow.dashboard_events.newest(doctor_id, before_id, limit)
 
     def last_dashboard_event(self, doctor_id: str) -> DashboardEvent | None:
-        with self._uow_factory() as uow:
-            return uow.dashboard_events.last(doctor_id)
+        newest = self.dashboard_events(doctor_id, None, 1)
+        return newest[0] if newest else None
 
     def _take_referral(self, uow: UnitOfWork, patient_id: str, referral_id: str,
                        doctor_id: str, now: datetime) -> None:

@@ -436,6 +436,14 @@ class DashboardEvent:
     start: datetime | None
     details: JSON
 
+    @strawberry.field(description="The patient's display name (only to the dermatologist the "
+                                  "event concerns).")
+    async def patient_name(self, info: Info) -> str | None:
+        if self.patient_id is None:
+            return None
+        user = await info.context.user_loader.load(str(self.patient_id))
+        return user.profile.display_name if user else None
+
     @classmethod
     def from_domain(cls, event: DomainEvent) -> DashboardEvent:
         data = event.payload
@@ -585,13 +593,17 @@ class CareQueries:
                                 start is not None)
 
     @strawberry.field(permission_classes=[IsDermatologist],
-                      description="Your dashboard events after `afterId`, oldest first: the "
-                                  "history, or catching up without a websocket.")
-    async def dashboard_events(self, info: Info, after_id: int = 0,
+                      description="Your dashboard events, oldest first: the `first` after "
+                                  "`afterId` (catching up), or else the newest `first` (before "
+                                  "`beforeId`, to page back through the history).")
+    async def dashboard_events(self, info: Info, after_id: int | None = None,
+                               before_id: int | None = None,
                                first: int = 50) -> list[DashboardEvent]:
         check_page_size(first, info.context.container.settings.max_page_size)
+        if after_id is not None and before_id is not None:
+            raise ValidationFailed("Give afterId or beforeId, not both.", field="beforeId")
         events = await run_sync(info.context.container.appointments.dashboard_events,
-                                _viewer_id(info), after_id, first)
+                                _viewer_id(info), after_id, first, before_id)
         return [DashboardEvent.from_domain(event) for event in events]
 
     @strawberry.field(permission_classes=[IsDermatologist],
