@@ -1,11 +1,12 @@
 // The dermatologist's dashboard: the recent and live events, newest first, beside a week of
 // appointments in the practice's time zone. An event about an appointment refreshes the week.
-// Patients are named from the appointments read (patientName), never looked up on their own.
+// Patients are named from the appointments and events read (patientName), never looked up on
+// their own.
 
 import { gql, session } from "../graphql.js";
 import { append, busy, clear, errorBox, h, humanize, showError, when } from "../dom.js";
 import { POLL_MS, followDashboard, newestEvents } from "./events.js";
-import { auditNote, patientLink, rememberAppointments } from "./patients.js";
+import { auditNote, patientLink, rememberNames } from "./patients.js";
 
 const APPOINTMENT_FIELDS = `id start end startLocal endLocal timeZone status consultationType
   reason cancelReason reschedules patientId patientName referral { urgency specialty }`;
@@ -45,6 +46,7 @@ function feedFor(userId) {
 function addToFeed(events) {
   const fresh = events.filter((event) => feed.lastId === null || event.id > feed.lastId);
   if (!fresh.length) return;
+  rememberNames(fresh); // events name their patient too (patientId, patientName)
   feed.items = [...fresh.slice(-FEED_SIZE).reverse(), ...feed.items].slice(0, FEED_SIZE);
   feed.lastId = fresh[fresh.length - 1].id;
 }
@@ -226,7 +228,7 @@ export async function renderDashboard(view) {
     if (monday !== week.monday) return; // another week was asked for meanwhile
     const days = new Set(Array.from({ length: 7 }, (_, index) => addDays(monday, index)));
     const shown = appointments.filter((a) => days.has(a.startLocal.slice(0, 10)));
-    rememberAppointments(shown);
+    rememberNames(shown);
     renderFeed(); // events about these patients can now name them
     Object.assign(week, { loadedFor: monday,
       byId: new Map(shown.map((a) => [a.id, { status: a.status, start: a.start }])) });

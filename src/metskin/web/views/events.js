@@ -6,53 +6,26 @@
 import { gql } from "../graphql.js";
 import { NO_SOCKET, subscribeAsUser } from "../live.js";
 
-const EVENT_FIELDS = "id kind at patientId appointmentId analysisId referralId shareId start "
-  + "details";
+const EVENT_FIELDS = "id kind at patientId patientName appointmentId analysisId referralId "
+  + "shareId start details";
 const EVENTS = `subscription($after: Int!) { dermatologistEvents(afterId: $after) {
   ${EVENT_FIELDS} } }`;
-const HISTORY = `query($after: Int!, $first: Int!) {
+const AFTER = `query($after: Int!, $first: Int!) {
   dashboardEvents(afterId: $after, first: $first) { ${EVENT_FIELDS} } }`;
-const HISTORY_IDS = `query($after: Int!, $first: Int!) {
-  dashboardEvents(afterId: $after, first: $first) { id } }`;
+const NEWEST = `query($first: Int!) { dashboardEvents(first: $first) { ${EVENT_FIELDS} } }`;
 const PAGE = 100; // the API's largest page
-const MAX_ID = 2 ** 31 - 1; // GraphQL's Int
 const FAILURES_BEFORE_POLLING = 3; // about 7 seconds of failed reconnects
 const MAX_RETRY_MS = 30_000;
 export const POLL_MS = 5000;
 
 /** Up to `first` events after `afterId`, oldest first. */
 export async function eventsAfter(afterId, first = PAGE) {
-  return (await gql(HISTORY, { after: afterId, first })).dashboardEvents;
+  return (await gql(AFTER, { after: afterId, first })).dashboardEvents;
 }
 
-async function idsAfter(afterId, first) {
-  return (await gql(HISTORY_IDS, { after: afterId, first })).dashboardEvents;
-}
-
-/**
- * The newest `count` events (fewer when there are fewer), oldest first. The history pages
- * forward only, and ids are shared by every dermatologist, so instead of reading it all this
- * looks for the largest afterId that `count` events still follow: doubling it from the first
- * page's last id, then halving the gap. About 2·log2(last id) reads of `count` ids each,
- * then one of the events. `read` and `readIds` are (afterId, first) => events, for tests.
- */
-export async function newestEvents(count, { read = eventsAfter, readIds = idsAfter } = {}) {
-  const first = await read(0, count);
-  if (first.length < count) return first;
-  let full = 0; // `count` or more events come after it
-  let short = null; // fewer come after it; not found yet while null
-  let probe = first[first.length - 1].id;
-  while (short === null || short - full > 1) {
-    const afterId = short === null ? probe : Math.floor((full + short) / 2);
-    if ((await readIds(afterId, count)).length === count) {
-      full = afterId;
-      probe = Math.min(MAX_ID, afterId * 2);
-      if (afterId === MAX_ID) break; // cannot happen with 32-bit ids, but never loop
-    } else {
-      short = afterId;
-    }
-  }
-  return full === 0 ? first : read(full, count);
+/** The newest `count` events (fewer when there are fewer), oldest first. */
+export async function newestEvents(count) {
+  return (await gql(NEWEST, { first: count })).dashboardEvents;
 }
 
 /**

@@ -3,7 +3,7 @@
 
 import { gql } from "../graphql.js";
 import { append, choice, clear, errorBox, field, h, humanize, notice, onSubmit, when } from "../dom.js";
-import { patientLink, rememberAppointments } from "./patients.js";
+import { patientLink, rememberNames } from "./patients.js";
 
 const HOURS_FIELDS = `timeZone daysOff
   weekly { weekday start end slotMinutes consultationTypes }
@@ -205,7 +205,7 @@ export async function renderHours(view) {
     clear(formBox, hoursForm(hours, {
       onStart: () => clear(result),
       onSaved: async (update) => {
-        rememberAppointments(update.outsideHours);
+        rememberNames(update.outsideHours);
         clear(result, outsideHoursView(update.outsideHours));
         show(update.workingHours);
         result.scrollIntoView({ block: "nearest" });

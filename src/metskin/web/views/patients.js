@@ -37,11 +37,11 @@ function cache() {
   return known;
 }
 
-/** Learn the names of appointments' patients (read with `patientId patientName`). */
-export function rememberAppointments(appointments) {
+/** Learn patients' names from what the page read anyway (items with patientId, patientName). */
+export function rememberNames(items) {
   const { names } = cache();
-  for (const appointment of appointments) {
-    if (appointment.patientName) names.set(appointment.patientId, appointment.patientName);
+  for (const item of items) {
+    if (item.patientName) names.set(item.patientId, item.patientName);
   }
 }
 
