@@ -56,3 +56,15 @@ def test_small_or_unmeasured_spots_are_never_new_nor_changed() -> None:
     earlier = [engine_spot(0.30, 0.2, 20.0)]
     assert fired([engine_spot(-0.30, 0.2, None), engine_spot(0.0, 0.5, 6.0)], earlier) == set()
     assert fired([engine_spot(0.30, 0.2, 6.0, darkness=90.0)], earlier) == set()
+
+
+def test_a_mirrored_selfie_is_matched_mirrored_and_still_shows_real_change() -> None:
+    earlier = [engine_spot(0.30, 0.20, 30.0), engine_spot(-0.12, 0.45, 20.0),
+               engine_spot(0.05, -0.08, 25.0)]
+    mirrored = [engine_spot(-s["x"], s["y"], s["area_mm2"]) for s in earlier]
+    assert fired(mirrored, earlier) == set()  # the same three spots, not three new ones
+    grown = [engine_spot(-0.30, 0.20, 45.0), *mirrored[1:]]
+    assert fired(grown, earlier) == {"spot_changing"}
+    # Two spots that happen to mirror each other are not taken for a mirrored photo.
+    assert fired([engine_spot(-0.30, 0.2, 30.0), engine_spot(0.05, -0.08, 25.0)],
+                 [engine_spot(0.30, 0.2, 30.0), engine_spot(0.05, -0.08, 25.0)]) == {"spot_new"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from metskin.domain.referrals.model import AnalysisSnapshot, PigmentedSpot
@@ -20,6 +20,9 @@ MATCH_DISTANCE = 0.03  # in the aligned face frame: about 4.5 mm on an adult fac
 # detection threshold. The snapshot keeps them as position-only spots: they count as seen
 # before, and are neither compared nor reported as new.
 MIN_TRACKED_AREA_MM2 = 12.0  # about 4 mm across
+# Front cameras often save a mirrored selfie, which flips x. Earlier spots are compared mirrored
+# when that matches at least this many more of the current spots than as they are.
+MIRROR_EXTRA_MATCHES = 2
 GROWTH_RATIO = 1.25  # area up by a quarter
 DARKENING_POINTS = 10.0  # darkness is 0-100
 LOOKBACK = timedelta(days=183)
@@ -99,9 +102,19 @@ def new_spots(current: AnalysisSnapshot,
     earlier = measured_before(current, history)
     if not earlier:
         return []
-    previous = earlier[0].spots or ()
-    return [spot for spot in _positioned(current)
-            if _measured(spot) and nearest(spot, previous) is None]
+    spots = _positioned(current)
+    previous = as_in_current(earlier[0].spots or (), spots)
+    return [spot for spot in spots if _measured(spot) and nearest(spot, previous) is None]
+
+
+def as_in_current(earlier: Sequence[PigmentedSpot],
+                  current: Sequence[PigmentedSpot]) -> Sequence[PigmentedSpot]:
+    """The earlier spots as placed in the current photo: mirrored (x flipped) when one of the
+    two photos was a mirrored selfie, which shows as clearly more spots matching that way."""
+    mirrored = [replace(s, x=-s.x) if s.x is not None else s for s in earlier]
+    straight = sum(nearest(spot, earlier) is not None for spot in current)
+    flipped = sum(nearest(spot, mirrored) is not None for spot in current)
+    return mirrored if flipped >= straight + MIRROR_EXTRA_MATCHES else earlier
 
 
 def _positioned(snapshot: AnalysisSnapshot) -> list[PigmentedSpot]:
@@ -115,7 +128,7 @@ def _measured(spot: PigmentedSpot) -> bool:
 
 def _change_against(spot: PigmentedSpot, current: AnalysisSnapshot,
                     earlier: AnalysisSnapshot) -> SpotChange | None:
-    match = nearest(spot, earlier.spots or ())
+    match = nearest(spot, as_in_current(earlier.spots or (), _positioned(current)))
     if match is None:
         return None
     days = (current.taken_at - earlier.taken_at).total_seconds() / 86400
