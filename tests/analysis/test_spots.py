@@ -4,6 +4,7 @@ spot the same place in every photo of the face, and followed across analyses by 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.model import AnalysisResult, DarkSpot
+from metskin.domain.analysis.overlay import render_overlay
 from metskin.domain.analysis.service import analyse_image
 from metskin.domain.analysis.spots import (
     EYE_DISTANCE_MM,
@@ -47,6 +49,28 @@ def faces(landmarker, request) -> list[tuple[np.ndarray, np.ndarray]]:
 
     images += [load_image(path) for path in paths[:2]]
     return [(rgb, landmarker.detect(rgb)[0]) for rgb in images]
+
+
+def test_the_overlay_rings_each_measured_spot_where_it_was_planted(landmarker) -> None:
+    rgb = astronaut()
+    points = landmarker.detect(rgb)[0]
+    image, planted = plant_spots(rgb, points, seed=0)
+    result = analyse_image(image, landmarker)
+    pigmentation = result.concern("pigmentation")
+    without = replace(result, concerns=tuple(
+        replace(c, spots=()) if c.name == "pigmentation" else c for c in result.concerns))
+    changed = np.argwhere((render_overlay(image, result, ["pigmentation"])
+                           != render_overlay(image, without, ["pigmentation"])).any(axis=2))
+    assert len(changed) > 0
+    iod = lm.eye_distance(points)
+    distances = np.array([[math.hypot(y - cy, x - cx) for cx, cy in (c for _, c in planted)]
+                          for y, x in changed])
+    near = distances.min(axis=1) <= 4 * RADIUS * iod
+    # Rings are drawn around the planted spots (a few around natural dark spots may be elsewhere).
+    assert near.mean() >= 0.5
+    for index in range(len(planted)):
+        assert (distances[:, index] <= 4 * RADIUS * iod).any(), planted[index]
+    assert sum(s.area_px is not None for s in pigmentation.spots) >= len(planted)
 
 
 @pytest.mark.parametrize("seed", [0, 1])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import cv2
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
-from metskin.domain.analysis.model import AnalysisResult
+from metskin.domain.analysis.model import AnalysisResult, Concern
 
 CONCERN_COLOURS: dict[str, tuple[int, int, int]] = {
     "redness": (235, 40, 40),
@@ -20,6 +21,8 @@ CONCERN_COLOURS: dict[str, tuple[int, int, int]] = {
     "shine": (255, 220, 0),
 }
 OUTLINE_COLOUR = (255, 255, 255)
+SPOT_COLOUR = (0, 255, 120)
+SPOT_RING = 1.8  # ring radius over the spot's own
 HEAT_OPACITY = 0.65
 
 
@@ -44,9 +47,28 @@ def render_overlay(
         colour = np.array(CONCERN_COLOURS.get(name, (255, 255, 255)), dtype=np.float32)
         patch = patch * (1.0 - alpha) + colour * alpha
     out[y0:y1, x0:x1] = np.clip(patch, 0, 255).astype(np.uint8)
-    draw_outlines(out, geometry.landmarks, thickness=max(1, round((x1 - x0) / 300)))
+    thickness = max(1, round((x1 - x0) / 300))
+    draw_outlines(out, geometry.landmarks, thickness)
+    if "pigmentation" in names:
+        draw_spots(out, result.concern("pigmentation"), geometry.box, thickness)
     draw_legend(out, names)
     return out
+
+
+def draw_spots(out: np.ndarray, pigmentation: Concern, box: tuple[int, int, int, int],
+               thickness: int) -> None:
+    """A ring around each measured pigmented spot: the ones followed from photo to photo."""
+    if pigmentation.heatmap is None:
+        return
+    x0, y0, x1, y1 = box
+    sx = (x1 - x0) / pigmentation.heatmap.shape[1]
+    sy = (y1 - y0) / pigmentation.heatmap.shape[0]
+    for spot in pigmentation.spots:
+        if spot.area_px is None:
+            continue
+        radius = max(4, round(SPOT_RING * math.sqrt(spot.area_px / math.pi) * sx))
+        centre = (round(x0 + spot.centre[0] * sx), round(y0 + spot.centre[1] * sy))
+        cv2.circle(out, centre, radius, SPOT_COLOUR, thickness, cv2.LINE_AA)
 
 
 def draw_outlines(out: np.ndarray, points: np.ndarray, thickness: int) -> None:
