@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     and_,
+    bindparam,
     insert,
     or_,
 )
@@ -325,9 +326,8 @@ class SqlAvailabilityRepository:
         self._session = session
 
     def get(self, doctor_id: str) -> Availability | None:
-        table = _table(DermatologistRow)
-        row = self._session.execute(select(table.c.time_zone, table.c.availability)
-                                    .where(table.c.user_id == doctor_id)).first()
+        row = self._session.connection().execute(SELECT_AVAILABILITY,
+                                                 {"doctor_id": doctor_id}).first()
         if row is None:
             return None
         time_zone, availability = row
@@ -365,7 +365,8 @@ class SqlAppointmentRepository:
     def add(self, appointment: Appointment) -> None:
         """Plain inserts (no ORM unit of work): booking is the hot, contended write."""
         self._session.flush()  # pending ORM changes (a referral) before the raw inserts
-        self._session.execute(insert(_table(AppointmentRow)).values(
+        connection = self._session.connection()
+        connection.execute(INSERT_APPOINTMENT, dict(
             id=appointment.id, doctor_id=appointment.doctor_id,
             patient_id=appointment.patient_id, start_at=appointment.start,
             end_at=appointment.end, consultation_type=appointment.consultation_type.value,
@@ -373,7 +374,7 @@ class SqlAppointmentRepository:
             cancelled_at=appointment.cancelled_at, reason=appointment.reason,
             cancel_reason=appointment.cancel_reason, referral_id=appointment.referral_id,
             history=[[a.isoformat(), b.isoformat()] for a, b in appointment.history]))
-        self._take_slot(lambda: self._session.execute(insert(_table(BookedSlotRow)).values(
+        self._take_slot(lambda: connection.execute(INSERT_BOOKED_SLOT, dict(
             doctor_id=appointment.doctor_id, slot_start=appointment.start,
             appointment_id=appointment.id)))
 
@@ -419,12 +420,10 @@ class SqlAppointmentRepository:
                            end: datetime) -> list[Appointment]:
         if not doctor_ids:
             return []
-        table = _table(AppointmentRow)
-        query = table.select().where(
-            table.c.doctor_id.in_(list(doctor_ids)),
-            table.c.status == AppointmentStatus.BOOKED.value,
-            table.c.start_at < end, table.c.end_at > start)
-        return [appointment_to_domain(row) for row in self._session.execute(query)]
+        rows = self._session.connection().execute(SELECT_ACTIVE, {
+            "doctor_ids": list(doctor_ids), "status": AppointmentStatus.BOOKED.value,
+            "start": start, "end": end})
+        return [appointment_to_domain(row) for row in rows]
 
     def list_for_patient(self, patient_id: str, after: tuple[datetime, str] | None,
                          limit: int) -> list[Appointment]:
@@ -455,6 +454,21 @@ def _table(model: type[SQLModel]) -> Table:
     return SQLModel.metadata.tables[str(model.__tablename__)]
 
 
+# The booking path's statements, built once (it is the hot, contended write).
+_APPOINTMENTS = _table(AppointmentRow)
+_DERMATOLOGISTS = _table(DermatologistRow)
+INSERT_APPOINTMENT = insert(_APPOINTMENTS)
+INSERT_BOOKED_SLOT = insert(_table(BookedSlotRow))
+INSERT_REMINDER = insert(_table(ReminderRow))
+INSERT_EVENT = insert(_table(DashboardEventRow))
+SELECT_AVAILABILITY = select(_DERMATOLOGISTS.c.time_zone, _DERMATOLOGISTS.c.availability).where(
+    _DERMATOLOGISTS.c.user_id == bindparam("doctor_id"))
+SELECT_ACTIVE = _APPOINTMENTS.select().where(
+    _APPOINTMENTS.c.doctor_id.in_(bindparam("doctor_ids", expanding=True)),
+    _APPOINTMENTS.c.status == bindparam("status"),
+    _APPOINTMENTS.c.start_at < bindparam("end"), _APPOINTMENTS.c.end_at > bindparam("start"))
+
+
 # --- reminders -------------------------------------------------------------------------------
 
 
@@ -470,7 +484,7 @@ class SqlReminderRepository:
 
     def add_many(self, reminders: Sequence[Reminder]) -> None:
         if reminders:
-            self._session.execute(insert(_table(ReminderRow)), [{
+            self._session.connection().execute(INSERT_REMINDER, [{
                 "appointment_id": r.appointment_id, "kind": r.kind.value, "due_at": r.due_at,
                 "start_at": r.start_at, "status": r.status.value, "attempts": r.attempts,
                 "claimed_until": r.claimed_until, "sent_at": r.sent_at, "detail": r.detail}
@@ -708,7 +722,7 @@ class SqlDashboardEventLog:
         self._session = session
 
     def append(self, doctor_id: str, kind: str, payload: dict[str, Any], at: datetime) -> None:
-        self._session.execute(insert(_table(DashboardEventRow)).values(
+        self._session.connection().execute(INSERT_EVENT, dict(
             doctor_id=doctor_id, kind=kind, payload=payload, at=at))
 
     def after(self, doctor_id: str, after_id: int, limit: int) -> list[DashboardEvent]:
