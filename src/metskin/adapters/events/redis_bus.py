@@ -48,6 +48,8 @@ class RedisEventBus:
         try:
             await pubsub.subscribe(self._channel(channel))
             async for message in pubsub.listen():
+                if _stop_requested():
+                    raise asyncio.CancelledError  # a cancel that redis-py's wait_for swallowed
                 kind = message.get("type")
                 if kind == "subscribe" and on_ready is not None:
                     on_ready()  # Redis has confirmed: every later publish reaches us
@@ -62,3 +64,9 @@ class RedisEventBus:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _stop_requested() -> bool:
+    """Python 3.11's wait_for can lose a cancel; the task still says it was asked to stop."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0

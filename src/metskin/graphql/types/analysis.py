@@ -27,11 +27,11 @@ from metskin.graphql.pagination import (
     parse_keyset,
 )
 from metskin.graphql.permissions import IsAuthenticated
+from metskin.graphql.tasks import stop, stop_requested
 
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
 AnalysisStatus = strawberry.enum(DomainStatus, name="AnalysisStatus")
 AnalysisStage = strawberry.enum(Stage, name="AnalysisStage")
-PUMP_STOP_SECONDS = 3.0
 FINAL_STAGES = {Stage.DONE.value, Stage.FAILED.value}
 
 
@@ -303,12 +303,13 @@ async def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncI
                     return
             with contextlib.suppress(TimeoutError):
                 current = await asyncio.wait_for(queue.get(), timeout=recheck)
+                if stop_requested():
+                    raise asyncio.CancelledError
                 if current is not None:
                     continue
             current = await run_sync(service.progress_of, analysis.id)
     finally:
-        pump_task.cancel()
-        await asyncio.wait({pump_task}, timeout=PUMP_STOP_SECONDS)  # never hang the stream
+        await stop(pump_task)  # bounded: never hang the stream
 
 
 @strawberry.type

@@ -53,6 +53,7 @@ from metskin.graphql.pagination import (
     parse_keyset,
 )
 from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, IsPatient
+from metskin.graphql.tasks import stop, stop_requested
 from metskin.graphql.types.analysis import Analysis
 
 Urgency = strawberry.enum(DomainUrgency, name="Urgency")
@@ -64,7 +65,6 @@ AccessResource = strawberry.enum(DomainResource, name="AccessResource")
 DashboardEventKind = strawberry.enum(DomainEventKind, name="DashboardEventKind")
 MAX_DAY_LIST = 500
 EVENT_BATCH = 100
-PUMP_STOP_SECONDS = 3.0
 
 
 def _type_order(kind: DomainConsultationType) -> str:
@@ -492,9 +492,10 @@ async def dashboard_updates(context: Context, doctor_id: str,
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout=recheck)
+            if stop_requested():
+                raise asyncio.CancelledError
     finally:
-        pump_task.cancel()
-        await asyncio.wait({pump_task}, timeout=PUMP_STOP_SECONDS)  # never hang the stream
+        await stop(pump_task)  # bounded: never hang the stream
 
 
 # --- operations ------------------------------------------------------------------------------
