@@ -12,6 +12,7 @@ import redis
 import redis.asyncio as redis_async
 
 from metskin.domain.messages import Event
+from metskin.tasks import stop_requested
 
 LATEST_TTL_SECONDS = 7 * 24 * 3600
 CLOSE_TIMEOUT_SECONDS = 2.0
@@ -48,7 +49,7 @@ class RedisEventBus:
         try:
             await pubsub.subscribe(self._channel(channel))
             async for message in pubsub.listen():
-                if _stop_requested():
+                if stop_requested():
                     raise asyncio.CancelledError  # a cancel that redis-py's wait_for swallowed
                 kind = message.get("type")
                 if kind == "subscribe" and on_ready is not None:
@@ -64,9 +65,3 @@ class RedisEventBus:
 
     def close(self) -> None:
         self._client.close()
-
-
-def _stop_requested() -> bool:
-    """Python 3.11's wait_for can lose a cancel; the task still says it was asked to stop."""
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0

@@ -27,7 +27,7 @@ from metskin.graphql.pagination import (
     parse_keyset,
 )
 from metskin.graphql.permissions import IsAuthenticated
-from metskin.graphql.tasks import stop, stop_requested
+from metskin.tasks import stop, stop_requested
 
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
 AnalysisStatus = strawberry.enum(DomainStatus, name="AnalysisStatus")

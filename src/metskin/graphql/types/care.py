@@ -53,8 +53,8 @@ from metskin.graphql.pagination import (
     parse_keyset,
 )
 from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, IsPatient
-from metskin.graphql.tasks import stop, stop_requested
 from metskin.graphql.types.analysis import Analysis
+from metskin.tasks import stop, stop_requested
 
 Urgency = strawberry.enum(DomainUrgency, name="Urgency")
 Specialty = strawberry.enum(DomainSpecialty, name="Specialty")

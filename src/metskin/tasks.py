@@ -1,4 +1,4 @@
-"""Background tasks of a live stream, stopped for sure.
+"""Asyncio tasks stopped for sure (live streams and their pub/sub listeners).
 
 Python 3.11's `asyncio.wait_for` can lose a cancellation when the awaited thing finishes at
 the same moment (fixed in 3.12), and the Redis client awaits that way. A lost cancel would
