@@ -45,9 +45,9 @@ from tests.analysis.synthetic import (  # noqa: E402
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker  # noqa: E402
 from metskin.adapters.vision.images import load_image  # noqa: E402
 from metskin.adapters.vision.video import VideoFrames  # noqa: E402
-from metskin.domain.analysis import service  # noqa: E402
+from metskin.domain.analysis import engine  # noqa: E402
 from metskin.domain.analysis.colour import MONK_HEX, hex_to_rgb, ita_deg  # noqa: E402
-from metskin.domain.analysis.service import analyse_frames, analyse_image  # noqa: E402
+from metskin.domain.analysis.engine import analyse_frames, analyse_image  # noqa: E402
 
 LONDON_SET = ROOT.parent / "shared/data/london-faces"
 LONDON = LONDON_SET / "001_03.jpg"
@@ -231,17 +231,17 @@ class GivenLight:
 
     def __init__(self, illuminant: str | None) -> None:
         self.illuminant = illuminant
-        self.name = ("face_white_balance" if hasattr(service, "face_white_balance")
+        self.name = ("face_white_balance" if hasattr(engine, "face_white_balance")
                      else "white_balance_gains")
 
     def __enter__(self) -> None:
-        self.saved = getattr(service, self.name)
+        self.saved = getattr(engine, self.name)
         if self.illuminant is not None:
             gains = (1 / normalised(ILLUMINANTS[self.illuminant])).astype(np.float32)
-            setattr(service, self.name, lambda *args: gains)
+            setattr(engine, self.name, lambda *args: gains)
 
     def __exit__(self, *exc: object) -> None:
-        setattr(service, self.name, self.saved)
+        setattr(engine, self.name, self.saved)
 
 
 def london_faces() -> list[tuple[Path, str]]:
@@ -295,7 +295,7 @@ def calibrate_sclera(landmarker: MediaPipeLandmarker) -> list[str]:
         points = landmarker.detect(rgb)[0]
         crop, box, scale = crop_face(rgb, points)
         linear = white_reference.sclera_pixels(crop, crop_points(points, box, scale))
-        wall = background_illuminant(service.background_pixels(rgb, box))
+        wall = background_illuminant(engine.background_pixels(rgb, box))
         if len(linear) < white_reference.MIN_PIXELS or wall is None:
             continue
         sclera = np.median(np.log(linear[:, [0, 2]] / linear[:, [1]]), axis=0)

@@ -10,7 +10,7 @@ from typing import Any, Self
 
 from metskin.domain.accounts.model import RefreshToken, Role, User
 from metskin.domain.analysis.media import CorruptMedia, MediaLimits, MediaType
-from metskin.domain.analysis.pipeline_ports import PreparedMedia, StageProgress
+from metskin.domain.analysis.ports import ObjectMissing, PreparedMedia, StageProgress
 from metskin.domain.analysis.records import (
     Analysis,
     AnalysisOutput,
@@ -18,7 +18,6 @@ from metskin.domain.analysis.records import (
     Media,
     Stage,
 )
-from metskin.domain.analysis.storage import ObjectMissing
 from metskin.domain.errors import Conflict, Unauthenticated
 from metskin.domain.messages import Event, Job, OutgoingEmail, OutgoingSms
 

@@ -30,9 +30,8 @@ from metskin.adapters.vision.engine import VisionEngine
 from metskin.adapters.vision.ingest import MediaPreparerAdapter
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.analysis.media import MediaLimits
-from metskin.domain.analysis.pipeline import AnalysisService, MediaService
-from metskin.domain.analysis.pipeline_ports import AnalysisEngine
-from metskin.domain.analysis.storage import MediaStorage
+from metskin.domain.analysis.ports import AnalysisEngine, MediaStorage
+from metskin.domain.analysis.service import AnalysisService, MediaService
 from metskin.domain.appointments.booking import AppointmentService
 from metskin.domain.appointments.consent import SharingService
 from metskin.domain.appointments.finder import DirectoryService

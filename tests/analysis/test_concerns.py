@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from metskin.domain.analysis.service import analyse_image
+from metskin.domain.analysis.engine import analyse_image
 from tests.analysis import planting
 from tests.analysis.synthetic import astronaut
 

@@ -9,8 +9,8 @@ import pytest
 
 from metskin.adapters.vision.images import decode_image, reduction_for
 from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.errors import UnreadableMedia
-from metskin.domain.analysis.service import analyse_image
 from metskin.domain.errors import DomainError
 from tests.analysis.synthetic import astronaut
 from tests.fakes_analysis import FakeLandmarker, rotated_yaw

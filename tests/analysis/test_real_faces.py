@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from metskin.adapters.vision.images import load_image
-from metskin.domain.analysis.service import analyse_image
+from metskin.domain.analysis.engine import analyse_image
 
 
 def test_every_real_face_is_found_with_a_sane_tone(landmarker, london_paths, london_groups):

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.model import AnalysisResult, DarkSpot
 from metskin.domain.analysis.overlay import render_overlay
-from metskin.domain.analysis.service import analyse_image
 from metskin.domain.analysis.spots import (
     EYE_DISTANCE_MM,
     FRAME_UNIT_MM,

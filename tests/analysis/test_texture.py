@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from metskin.adapters.vision.images import load_image
-from metskin.domain.analysis.service import analyse_image
+from metskin.domain.analysis.engine import analyse_image
 from tests.analysis import planting
 from tests.analysis.synthetic import astronaut
 

@@ -8,8 +8,8 @@ import pytest
 from skimage.color import rgb2lab
 
 from metskin.domain.analysis import colour, tone, white_reference
+from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.geometry import crop_face, crop_points
-from metskin.domain.analysis.service import analyse_image
 from tests.analysis.synthetic import ILLUMINANTS, normalised, recoloured_face, under_light
 
 

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from metskin.adapters.vision.video import VideoFrames
 from metskin.cli import analyze
+from metskin.domain.analysis.engine import analyse_frames, analyse_image
 from metskin.domain.analysis.overlay import render_overlay
-from metskin.domain.analysis.service import analyse_frames, analyse_image
 from tests.analysis.synthetic import astronaut
 
 

@@ -14,7 +14,7 @@ import pytest
 from metskin.adapters.storage.crypto import DecryptionFailed, KeyRing
 from metskin.adapters.storage.local import LocalEncryptedStorage
 from metskin.adapters.storage.s3 import S3Storage
-from metskin.domain.analysis.storage import MediaStorage, ObjectMissing
+from metskin.domain.analysis.ports import MediaStorage, ObjectMissing
 
 SECRET = b"face photo bytes " * 64
 

@@ -12,10 +12,10 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.adapters.vision.images import encode_png, load_image
 from metskin.adapters.vision.video import VideoFrames, is_video
+from metskin.domain.analysis.engine import analyse_frames, analyse_image
 from metskin.domain.analysis.errors import UnreadableMedia
 from metskin.domain.analysis.model import AnalysisResult
 from metskin.domain.analysis.overlay import render_overlay
-from metskin.domain.analysis.service import analyse_frames, analyse_image
 
 STAGES = ("DECODING", "FACE_MESH", "MEASURING")
 

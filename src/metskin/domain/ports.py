@@ -11,7 +11,7 @@ from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.messages import Event, Job, OutgoingEmail, OutgoingSms
 
 if TYPE_CHECKING:
-    from metskin.domain.analysis.pipeline_ports import AnalysisRepository, MediaRepository
+    from metskin.domain.analysis.ports import AnalysisRepository, MediaRepository
     from metskin.domain.appointments.ports import (
         AccessLogRepository,
         AppointmentQueries,

@@ -11,8 +11,8 @@ from metskin.domain.analysis.media import (
     MediaTooLarge,
     UnsupportedMedia,
 )
-from metskin.domain.analysis.pipeline import AnalysisService, MediaNotFound, MediaService
 from metskin.domain.analysis.records import AnalysisStatus, MediaKind, progress_channel
+from metskin.domain.analysis.service import AnalysisService, MediaNotFound, MediaService
 from metskin.domain.errors import Forbidden
 from metskin.domain.messages import Event, Job
 from tests.fakes import (

@@ -30,7 +30,7 @@ from metskin.adapters.db.catalog import (
 from metskin.adapters.db.engine import is_lock_conflict
 from metskin.adapters.db.notifications import SqlSentNotificationLog
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
-from metskin.domain.analysis.pipeline_ports import AnalysisRepository, MediaRepository
+from metskin.domain.analysis.ports import AnalysisRepository, MediaRepository
 from metskin.domain.appointments.ports import (
     AccessLogRepository,
     AppointmentQueries,

@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 
 from metskin.adapters.storage.crypto import KeyRing
-from metskin.domain.analysis.storage import ObjectMissing
+from metskin.domain.analysis.ports import ObjectMissing
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,250}$")
 

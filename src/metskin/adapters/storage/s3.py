@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from metskin.adapters.storage.crypto import KeyRing
 from metskin.adapters.storage.local import check_name
-from metskin.domain.analysis.storage import ObjectMissing
+from metskin.domain.analysis.ports import ObjectMissing
 
 
 class S3Storage:

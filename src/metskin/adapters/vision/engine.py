@@ -8,10 +8,10 @@ from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.adapters.vision.images import decode_image, encode_png
 from metskin.adapters.vision.ingest import temporary_file
 from metskin.adapters.vision.video import VideoFrames
+from metskin.domain.analysis.engine import analyse_checked, analyse_frames, check_frame
 from metskin.domain.analysis.model import AnalysisResult
 from metskin.domain.analysis.overlay import render_overlay
-from metskin.domain.analysis.pipeline_ports import StageProgress
-from metskin.domain.analysis.ports import FaceLandmarker
+from metskin.domain.analysis.ports import FaceLandmarker, StageProgress
 from metskin.domain.analysis.records import (
     AnalysisOutput,
     AnalysisSummary,
@@ -19,7 +19,6 @@ from metskin.domain.analysis.records import (
     MediaKind,
     Stage,
 )
-from metskin.domain.analysis.service import analyse_checked, analyse_frames, check_frame
 
 VIDEO_FPS = 4.0
 VIDEO_MAX_FRAMES = 120

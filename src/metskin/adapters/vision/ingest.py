@@ -24,7 +24,7 @@ from metskin.domain.analysis.media import (
     MediaType,
     UnsupportedMedia,
 )
-from metskin.domain.analysis.pipeline_ports import PreparedMedia
+from metskin.domain.analysis.ports import PreparedMedia
 from metskin.domain.analysis.records import MediaKind
 
 pillow_heif.register_heif_opener()

@@ -1,11 +1,17 @@
-"""Ports the analysis engine needs from the outside world."""
+"""Ports of the analysis component: the landmarker and frames the engine reads, the media
+preparer, engine and storage the pipeline uses, and the repositories of its unit of work."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Protocol
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
 
 import numpy as np
+
+from metskin.domain.analysis.media import MediaLimits, MediaType
+from metskin.domain.analysis.records import Analysis, AnalysisOutput, Media, Stage
 
 
 class FaceLandmarker(Protocol):
@@ -24,3 +30,73 @@ class FrameSource(Protocol):
     def expected_frames(self) -> int | None: ...
 
     def __iter__(self) -> Iterator[np.ndarray]: ...
+
+
+StageProgress = Callable[[Stage, float], None]
+
+
+@dataclass(frozen=True)
+class PreparedMedia:
+    """An upload after validation: the bytes to store (photos re-encoded without metadata)."""
+
+    media_type: MediaType
+    data: bytes
+    thumbnail_jpeg: bytes
+    width: int
+    height: int
+    duration_s: float | None = None
+
+
+class MediaPreparer(Protocol):
+    def prepare(self, data: bytes, media_type: MediaType, limits: MediaLimits) -> PreparedMedia:
+        """Validate and sanitise; raise CorruptMedia, MediaTooLarge, MediaTooLong..."""
+        ...
+
+
+class AnalysisEngine(Protocol):
+    def run(
+        self,
+        media: Media,
+        data: bytes,
+        progress: StageProgress,
+        self_reported_skin_type: str | None,
+    ) -> AnalysisOutput: ...
+
+
+class MediaRepository(Protocol):
+    def add(self, media: Media) -> None: ...
+    def get(self, media_id: str) -> Media | None: ...
+    def list_by_ids(self, media_ids: list[str]) -> list[Media]: ...
+
+
+class AnalysisRepository(Protocol):
+    def add(self, analysis: Analysis) -> None: ...
+    def get(self, analysis_id: str, *, for_update: bool = False) -> Analysis | None: ...
+    def save(self, analysis: Analysis) -> None: ...
+    def list_for_owner(
+        self, owner_id: str, before: tuple[datetime, str] | None, limit: int
+    ) -> list[Analysis]:
+        """Newest first, strictly before the keyset `before`."""
+        ...
+
+    def add_result(
+        self, analysis_id: str, result: dict[str, Any], overlay_name: str | None
+    ) -> None: ...
+
+    def get_results(self, analysis_ids: list[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
+        ...
+    def list_unfinished(self) -> list[str]: ...
+
+
+class ObjectMissing(Exception):
+    """The named object is not in storage."""
+
+
+class MediaStorage(Protocol):
+    def put(self, name: str, data: bytes, content_type: str) -> str:
+        """Store the object; return the id of the key that encrypted it."""
+        ...
+
+    def get(self, name: str) -> bytes: ...
+    def delete(self, name: str) -> None: ...
+    def exists(self, name: str) -> bool: ...

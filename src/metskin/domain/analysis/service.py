@@ -1,197 +1,345 @@
-"""Use cases: analyse one photo, or a sequence of video frames."""
+"""Use cases of the pipeline: upload media, start an analysis, run it (the worker), read it."""
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
 
-import numpy as np
-
-from metskin.domain.analysis import landmarks as lm
-from metskin.domain.analysis import quality
-from metskin.domain.analysis.aggregate import aggregate_results
-from metskin.domain.analysis.concerns import measure_concerns
-from metskin.domain.analysis.errors import UnreadableMedia
-from metskin.domain.analysis.face_image import build_face_image
-from metskin.domain.analysis.filters import shrink
-from metskin.domain.analysis.geometry import (
-    crop_face,
-    crop_points,
-    crop_points_3d,
-    make_geometry,
+from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.media import MediaLimits, UnsupportedMedia, check_size, sniff
+from metskin.domain.analysis.ports import AnalysisEngine, MediaPreparer, MediaStorage, ObjectMissing
+from metskin.domain.analysis.records import (
+    Analysis,
+    AnalysisStatus,
+    Media,
+    MediaKind,
+    Stage,
+    progress_channel,
 )
-from metskin.domain.analysis.model import AnalysisResult, FaceGeometry, QualityIssue
-from metskin.domain.analysis.ports import FaceLandmarker
-from metskin.domain.analysis.skin_type import measure_skin_type
-from metskin.domain.analysis.spots import aligned_spots
-from metskin.domain.analysis.tone import measure_tone
-from metskin.domain.analysis.white_reference import face_white_balance
+from metskin.domain.errors import DomainError, Forbidden, NotFound
+from metskin.domain.messages import Event, Job
+from metskin.domain.ports import Clock, EventBus, UnitOfWork, UnitOfWorkFactory
 
-Progress = Callable[[str, float], None]
-SAMPLE_SIDE = 256  # whole-image statistics (background, exposure) use a copy this small
-BACKGROUND_MARGIN = 0.25  # of the face box, kept out of the background sample
-BEST_FRAMES = 5
-GATE_SIDE = 480  # video frames are gated (landmarks, quality) on a copy whose long side is this
+log = logging.getLogger(__name__)
+PROGRESS_STEP = 0.05  # publish a fraction only when it moved this much
+SEQ_PER_ATTEMPT = 1_000_000
+STAGE_ORDER = list(Stage)
 
 
-@dataclass(frozen=True, eq=False)
-class CheckedFrame:
-    """A face that passed detection, with its crop, geometry and quality issues."""
-
-    points: np.ndarray
-    crop: np.ndarray
-    geometry: FaceGeometry
-    issues: list[QualityIssue]
-    background: np.ndarray  # (N, 3) uint8 pixels around the face, for colour constancy
-    quality_score: float
-    image: np.ndarray | None = field(default=None, repr=False)
+class MediaNotFound(NotFound):
+    code = "MEDIA_NOT_FOUND"
 
 
-def ensure_rgb(rgb: np.ndarray) -> np.ndarray:
-    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8 or min(rgb.shape[:2]) < 16:
-        raise UnreadableMedia("Expected an RGB image of at least 16x16 pixels.")
-    return rgb
+class AnalysisNotFound(NotFound):
+    code = "ANALYSIS_NOT_FOUND"
 
 
-def small_copy(rgb: np.ndarray) -> np.ndarray:
-    step = max(1, max(rgb.shape[:2]) // SAMPLE_SIDE)
-    return rgb[::step, ::step]
+class AnalysisAccess(Protocol):
+    """May someone other than the owner read this analysis? Runs inside the read's unit of
+    work, so what it writes (an audit entry) commits with the read."""
+
+    def __call__(
+        self, uow: UnitOfWork, viewer_id: str, viewer_role: Role, analysis: Analysis
+    ) -> bool: ...
 
 
-def background_pixels(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-    """Pixels of a small copy of the image, away from the face box."""
-    step = max(1, max(rgb.shape[:2]) // SAMPLE_SIDE)
-    sample = rgb[::step, ::step]
-    x0, y0, x1, y1 = box
-    grow_x, grow_y = (x1 - x0) * BACKGROUND_MARGIN, (y1 - y0) * BACKGROUND_MARGIN
-    keep = np.ones(sample.shape[:2], dtype=bool)
-    keep[max(0, int((y0 - grow_y) / step)): int((y1 + grow_y) / step) + 1,
-         max(0, int((x0 - grow_x) / step)): int((x1 + grow_x) / step) + 1] = False
-    return sample[keep]
+def owner_only(uow: UnitOfWork, viewer_id: str, viewer_role: Role, analysis: Analysis) -> bool:
+    return False
 
 
-def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list[QualityIssue]:
-    """The quality gate: a checked face, or the blocking issues when there is none."""
-    points, issues = quality.choose_face(faces, rgb.shape)
-    if points is None:
-        return issues
-    crop, box, scale = crop_face(rgb, points)
-    geometry = make_geometry(points, box, scale, (crop.shape[0], crop.shape[1]))
-    masks = geometry.masks
-    eye_distance = lm.eye_distance(crop_points(points, box, scale))
-    measured = quality.measure_quality(small_copy(rgb), crop, masks["skin"], masks["face"],
-                                       eye_distance)
-    issues += measured.issues()
-    penalty = 0.5 ** sum(1 for item in issues if item.code not in quality.LIGHT_CODES)
-    return CheckedFrame(points, crop, geometry, issues, background_pixels(rgb, box),
-                        measured.score() * penalty)
+class MediaService:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        storage: MediaStorage,
+        preparer: MediaPreparer,
+        limits: MediaLimits,
+        clock: Clock,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._storage = storage
+        self._preparer = preparer
+        self._limits = limits
+        self._clock = clock
+
+    @property
+    def limits(self) -> MediaLimits:
+        return self._limits
+
+    def upload(self, owner_id: str, data: bytes, declared_kind: MediaKind | None = None) -> Media:
+        media_type = sniff(data[:32])
+        if media_type is None:
+            raise UnsupportedMedia(
+                "Upload a JPEG, PNG, WebP or HEIC photo, or an MP4, MOV or WebM video.",
+                field="file",
+            )
+        if declared_kind is not None and declared_kind is not media_type.kind:
+            raise UnsupportedMedia(
+                f"The file is a {media_type.kind.value}, not a {declared_kind.value}.",
+                field="kind",
+            )
+        check_size(media_type.kind, len(data), self._limits)
+        prepared = self._preparer.prepare(data, media_type, self._limits)
+        stored_type = prepared.media_type  # photos are re-encoded as JPEG
+        media_id = str(uuid.uuid4())
+        folder = f"uploads/{media_id[:2]}/{media_id}"
+        media = Media(
+            id=media_id,
+            owner_id=owner_id,
+            kind=media_type.kind,
+            content_type=stored_type.content_type,
+            size_bytes=len(prepared.data),
+            width=prepared.width,
+            height=prepared.height,
+            duration_s=prepared.duration_s,
+            storage_name=f"{folder}/original.{stored_type.extension}",
+            thumbnail_name=f"{folder}/thumbnail.jpg",
+            key_id="",
+            sha256=hashlib.sha256(prepared.data).hexdigest(),
+            created_at=self._clock(),
+        )
+        self._store(media, prepared.data, prepared.thumbnail_jpeg)
+        return media
+
+    def _store(self, media: Media, data: bytes, thumbnail: bytes) -> None:
+        written: list[str] = []
+        try:
+            media.key_id = self._storage.put(media.storage_name, data, media.content_type)
+            written.append(media.storage_name)
+            self._storage.put(media.thumbnail_name, thumbnail, "image/jpeg")
+            written.append(media.thumbnail_name)
+            with self._uow_factory() as uow:
+                uow.media.add(media)
+                uow.commit()
+        except BaseException:
+            for name in written:  # nothing half-written stays behind
+                self._storage.delete(name)
+            raise
+
+    def read_object(self, name: str) -> bytes:
+        try:
+            return self._storage.get(name)
+        except ObjectMissing as error:
+            raise MediaNotFound("This file is no longer available.") from error
+
+    def get_many(self, media_ids: list[str]) -> list[Media]:
+        with self._uow_factory() as uow:
+            return uow.media.list_by_ids(media_ids)
 
 
-def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> AnalysisResult:
-    """Tone, skin type and concerns of a face that passed the gate."""
-    geometry = checked.geometry
-    pts = crop_points(checked.points, geometry.box, geometry.scale)
-    gains = face_white_balance(checked.background, checked.crop, pts, geometry.scale)
-    face = build_face_image(checked.crop, pts, geometry.masks, gains)
-    tone = measure_tone(face, quality.light_penalty(checked.issues))
-    confidence = quality.result_confidence(tone.confidence if tone else 0.0, checked.issues)
-    concerns = measure_concerns(face)
-    return AnalysisResult(
-        quality=tuple(checked.issues),
-        confidence=confidence,
-        tone=tone,
-        skin_type=measure_skin_type(face, self_reported),
-        concerns=concerns,
-        geometry=replace(geometry, masks=face.masks),
-        spots=aligned_spots(
-            face, crop_points_3d(checked.points, geometry.box, geometry.scale), concerns),
-    )
+class AnalysisService:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        storage: MediaStorage,
+        engine: AnalysisEngine,
+        events: EventBus,
+        clock: Clock,
+        after_measuring: list[Callable[[Analysis, dict[str, Any]], None]] | None = None,
+        access: AnalysisAccess | None = None,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._storage = storage
+        self._engine = engine
+        self._events = events
+        self._clock = clock
+        self._after_measuring = after_measuring or []
+        self._access = access or owner_only
+
+    def add_step_after_measuring(self, step: Callable[[Analysis, dict[str, Any]], None]) -> None:
+        """Run `step` (the RECOMMENDING stage) before an analysis is marked DONE."""
+        self._after_measuring.append(step)
+
+    # --- the person's side -------------------------------------------------------------
+
+    def start(self, owner_id: str, media_id: str) -> Analysis:
+        with self._uow_factory() as uow:
+            media = uow.media.get(media_id)
+            if media is None or media.owner_id != owner_id:
+                raise MediaNotFound("No such media in your uploads.", field="mediaId")
+            analysis = Analysis(
+                id=str(uuid.uuid4()),
+                owner_id=owner_id,
+                media_id=media_id,
+                status=AnalysisStatus.QUEUED,
+                stage=Stage.QUEUED,
+                progress=0.0,
+                created_at=self._clock(),
+                event_seq=1,
+            )
+            uow.analyses.add(analysis)
+            uow.defer(Job("analyse_media", {"analysis_id": analysis.id}))
+            uow.defer(_progress_event(analysis))
+            uow.commit()
+        return analysis
+
+    def get_for_viewer(self, viewer_id: str, viewer_role: Role, analysis_id: str) -> Analysis:
+        with self._uow_factory() as uow:
+            analysis = uow.analyses.get(analysis_id)
+            if analysis is None:
+                raise AnalysisNotFound("No such analysis.", field="id")
+            if analysis.owner_id == viewer_id or viewer_role is Role.ADMIN:
+                return analysis
+            if not self._access(uow, viewer_id, viewer_role, analysis):
+                raise Forbidden("This analysis belongs to someone else.")
+            uow.commit()  # the access check may have written an audit entry
+        return analysis
+
+    def results(self, analysis_ids: list[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
+        with self._uow_factory() as uow:
+            return uow.analyses.get_results(analysis_ids)
+
+    def progress_of(self, analysis_id: str) -> dict[str, Any] | None:
+        with self._uow_factory() as uow:
+            analysis = uow.analyses.get(analysis_id)
+        return self.latest_progress(analysis) if analysis else None
+
+    def history(
+        self, owner_id: str, before: tuple[datetime, str] | None, limit: int
+    ) -> list[Analysis]:
+        with self._uow_factory() as uow:
+            return uow.analyses.list_for_owner(owner_id, before, limit)
+
+    def latest_progress(self, analysis: Analysis) -> dict[str, Any]:
+        """The newest progress event: the bus keeps it, the database is the fallback."""
+        kept = self._events.latest(progress_channel(analysis.id))
+        stored = analysis.progress_event()
+        return kept if kept and kept.get("seq", 0) >= stored["seq"] else stored
+
+    # --- the worker's side ---------------------------------------------------------------
+
+    def run(self, analysis_id: str) -> AnalysisStatus:
+        """Analyse once. A redelivered message for a finished analysis changes nothing."""
+        analysis = self._begin(analysis_id)
+        if analysis is None or analysis.status.finished:
+            return analysis.status if analysis else AnalysisStatus.FAILED
+        try:
+            with self._uow_factory() as uow:
+                media = uow.media.get(analysis.media_id)
+                owner = uow.users.get(analysis.owner_id)
+            if media is None:
+                raise MediaNotFound("The uploaded file is gone.")
+            data = self._read(media)
+            reporter = _Reporter(self._events, analysis)
+            output = self._engine.run(
+                media, data, reporter, owner.profile.skin_type if owner else None
+            )
+            for step in self._after_measuring:
+                reporter(Stage.RECOMMENDING, 0.0)
+                step(analysis, output.result)
+            overlay_name = self._store_overlay(analysis, output.overlay_png)
+        except DomainError as error:
+            self.mark_failed(analysis_id, error.code, error.message)
+            return AnalysisStatus.FAILED
+        self._finish(analysis_id, output.result, output.summary, overlay_name, reporter.seq)
+        return AnalysisStatus.DONE
+
+    def _begin(self, analysis_id: str) -> Analysis | None:
+        with self._uow_factory() as uow:
+            analysis = uow.analyses.get(analysis_id, for_update=True)
+            if analysis is None or analysis.status.finished:
+                return analysis
+            analysis.attempts += 1
+            analysis.status = AnalysisStatus.RUNNING
+            analysis.stage = Stage.DECODING
+            analysis.progress = 0.0
+            analysis.started_at = analysis.started_at or self._clock()
+            analysis.event_seq = analysis.attempts * SEQ_PER_ATTEMPT
+            uow.analyses.save(analysis)
+            uow.defer(_progress_event(analysis))
+            uow.commit()
+        return analysis
+
+    def _read(self, media: Media) -> bytes:
+        try:
+            return self._storage.get(media.storage_name)
+        except ObjectMissing as error:
+            raise MediaNotFound("The uploaded file is gone.") from error
+
+    def _store_overlay(self, analysis: Analysis, png: bytes | None) -> str | None:
+        if png is None:
+            return None
+        name = f"overlays/{analysis.id[:2]}/{analysis.id}/overlay.png"
+        self._storage.put(name, png, "image/png")
+        return name
+
+    def _finish(
+        self,
+        analysis_id: str,
+        result: dict[str, Any],
+        summary: Any,
+        overlay_name: str | None,
+        seq: int,
+    ) -> None:
+        with self._uow_factory() as uow:
+            analysis = uow.analyses.get(analysis_id, for_update=True)
+            if analysis is None or analysis.status.finished:
+                return  # another delivery finished first
+            analysis.status = AnalysisStatus.DONE
+            analysis.stage = Stage.DONE
+            analysis.progress = 1.0
+            analysis.finished_at = self._clock()
+            analysis.summary = summary
+            analysis.event_seq = seq + 1
+            uow.analyses.add_result(analysis_id, result, overlay_name)
+            uow.analyses.save(analysis)
+            uow.defer(_progress_event(analysis))
+            uow.commit()
+
+    def mark_failed(self, analysis_id: str, code: str, reason: str) -> None:
+        with self._uow_factory() as uow:
+            analysis = uow.analyses.get(analysis_id, for_update=True)
+            if analysis is None or analysis.status.finished:
+                return
+            _fail(uow, analysis, code, reason, self._clock())
+            uow.commit()
+
+    def unfinished(self) -> list[str]:
+        with self._uow_factory() as uow:
+            return uow.analyses.list_unfinished()
 
 
-def analyse_image(
-    rgb: np.ndarray, landmarker: FaceLandmarker, *, self_reported_skin_type: str | None = None
-) -> AnalysisResult:
-    """Analyse one photo. Quality problems come back in `result.quality`, not as exceptions."""
-    rgb = ensure_rgb(rgb)
-    checked = check_frame(rgb, landmarker.detect(rgb))
-    if isinstance(checked, list):
-        return AnalysisResult(quality=tuple(checked), confidence=0.0)
-    return analyse_checked(checked, self_reported_skin_type)
+def _fail(uow: UnitOfWork, analysis: Analysis, code: str, reason: str, now: datetime) -> None:
+    analysis.status = AnalysisStatus.FAILED
+    analysis.stage = Stage.FAILED
+    analysis.failure_code = code
+    analysis.failure_reason = reason[:500]
+    analysis.finished_at = now
+    analysis.event_seq = (analysis.attempts + 1) * SEQ_PER_ATTEMPT - 1
+    uow.analyses.save(analysis)
+    uow.defer(_progress_event(analysis))
 
 
-def gate_copy(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The copy a video frame is gated on, and the (x, y, z) factors that take its pixel
-    coordinates back to the frame's."""
-    small = shrink(rgb, GATE_SIDE)
-    if min(small.shape[:2]) < 16:
-        small = rgb
-    height, width = rgb.shape[:2]
-    scale_x, scale_y = width / small.shape[1], height / small.shape[0]
-    return small, np.array([scale_x, scale_y, scale_x], dtype=np.float32)
+def _progress_event(analysis: Analysis) -> Event:
+    return Event(progress_channel(analysis.id), analysis.progress_event(), keep_latest=True)
 
 
-@dataclass(frozen=True, eq=False)
-class _Candidate:
-    score: float
-    index: int
-    frame: np.ndarray = field(repr=False)
-    faces: list[np.ndarray] = field(repr=False)  # landmarks in the frame's pixels
+class _Reporter:
+    """Publishes stage changes and fractions (throttled) while the engine works."""
 
-    def key(self) -> tuple[float, int]:
-        return self.score, -self.index  # better score first, then the earlier frame
+    def __init__(self, events: EventBus, analysis: Analysis) -> None:
+        self._events = events
+        self._analysis = analysis
+        self._stage: Stage | None = Stage.DECODING
+        self._fraction = 0.0
+        self.seq = analysis.event_seq
 
-
-def analyse_frames(
-    frames: Iterable[np.ndarray],
-    landmarker: FaceLandmarker,
-    *,
-    progress: Progress | None = None,
-    expected_frames: int | None = None,
-    best_n: int = BEST_FRAMES,
-    self_reported_skin_type: str | None = None,
-) -> AnalysisResult:
-    """Analyse sampled video frames: gate every frame on a small copy, then check again and
-    measure the best `best_n` at full size, and aggregate.
-
-    `progress(stage, fraction)` gets DECODING and FACE_MESH per frame, then MEASURING.
-    """
-    report = progress or (lambda stage, fraction: None)
-    best: list[tuple[tuple[float, int], int, _Candidate]] = []
-    count = 0
-    for index, frame in enumerate(frames):
-        count += 1
-        fraction = min(1.0, count / expected_frames) if expected_frames else 0.0
-        report("DECODING", fraction)
-        small, back = gate_copy(ensure_rgb(frame))
-        faces = landmarker.detect(small)
-        checked = check_frame(small, faces)
-        report("FACE_MESH", fraction)
-        if isinstance(checked, list):
-            continue
-        candidate = _Candidate(checked.quality_score, index, frame,
-                               [face * back for face in faces])
-        entry = (candidate.key(), index, candidate)
-        if len(best) < best_n:
-            heapq.heappush(best, entry)
-        else:
-            heapq.heappushpop(best, entry)
-    if count == 0:
-        raise UnreadableMedia("The video has no frames.")
-    report("DECODING", 1.0)
-    report("FACE_MESH", 1.0)
-    ranked = [item[2] for item in sorted(best, key=lambda item: item[0], reverse=True)]
-    results, images = [], []
-    for done, candidate in enumerate(ranked, start=1):
-        full = check_frame(candidate.frame, candidate.faces)
-        if not isinstance(full, list):
-            results.append(analyse_checked(full, self_reported_skin_type))
-            images.append(candidate.frame)
-        report("MEASURING", done / len(ranked))
-    if not results:
-        return AnalysisResult(quality=(quality.issue("NO_FACE", 0.0, blocking=True),),
-                              confidence=0.0, frames_analysed=0,
-                              spread={"frames_sampled": float(count)})
-    combined = aggregate_results(results)
-    return replace(combined, frame=images[0],
-                   spread={**combined.spread, "frames_sampled": float(count)})
+    def __call__(self, stage: Stage, fraction: float) -> None:
+        if self._stage is not None and STAGE_ORDER.index(stage) < STAGE_ORDER.index(self._stage):
+            stage = self._stage  # video frames alternate decode/mesh: never step back
+        reaches_end = fraction >= 1 > self._fraction
+        if stage == self._stage and fraction - self._fraction < PROGRESS_STEP and not reaches_end:
+            return
+        self._stage, self._fraction = stage, fraction
+        self.seq += 1
+        payload = {
+            **self._analysis.progress_event(),
+            "seq": self.seq,
+            "stage": stage.value,
+            "progress": round(fraction, 3),
+        }
+        self._events.publish(Event(progress_channel(self._analysis.id), payload, keep_latest=True))

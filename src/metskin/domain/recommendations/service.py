@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from metskin.domain.accounts.model import Profile, Role
-from metskin.domain.analysis.pipeline import AnalysisService
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
+from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.content.loader import articles_for_tags
 from metskin.domain.errors import Conflict, DomainError, NotFound, ValidationFailed
 from metskin.domain.ports import Clock, UnitOfWorkFactory

@@ -1,0 +1,197 @@
+"""Use cases: analyse one photo, or a sequence of video frames."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis import quality
+from metskin.domain.analysis.aggregate import aggregate_results
+from metskin.domain.analysis.concerns import measure_concerns
+from metskin.domain.analysis.errors import UnreadableMedia
+from metskin.domain.analysis.face_image import build_face_image
+from metskin.domain.analysis.filters import shrink
+from metskin.domain.analysis.geometry import (
+    crop_face,
+    crop_points,
+    crop_points_3d,
+    make_geometry,
+)
+from metskin.domain.analysis.model import AnalysisResult, FaceGeometry, QualityIssue
+from metskin.domain.analysis.ports import FaceLandmarker
+from metskin.domain.analysis.skin_type import measure_skin_type
+from metskin.domain.analysis.spots import aligned_spots
+from metskin.domain.analysis.tone import measure_tone
+from metskin.domain.analysis.white_reference import face_white_balance
+
+Progress = Callable[[str, float], None]
+SAMPLE_SIDE = 256  # whole-image statistics (background, exposure) use a copy this small
+BACKGROUND_MARGIN = 0.25  # of the face box, kept out of the background sample
+BEST_FRAMES = 5
+GATE_SIDE = 480  # video frames are gated (landmarks, quality) on a copy whose long side is this
+
+
+@dataclass(frozen=True, eq=False)
+class CheckedFrame:
+    """A face that passed detection, with its crop, geometry and quality issues."""
+
+    points: np.ndarray
+    crop: np.ndarray
+    geometry: FaceGeometry
+    issues: list[QualityIssue]
+    background: np.ndarray  # (N, 3) uint8 pixels around the face, for colour constancy
+    quality_score: float
+    image: np.ndarray | None = field(default=None, repr=False)
+
+
+def ensure_rgb(rgb: np.ndarray) -> np.ndarray:
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8 or min(rgb.shape[:2]) < 16:
+        raise UnreadableMedia("Expected an RGB image of at least 16x16 pixels.")
+    return rgb
+
+
+def small_copy(rgb: np.ndarray) -> np.ndarray:
+    step = max(1, max(rgb.shape[:2]) // SAMPLE_SIDE)
+    return rgb[::step, ::step]
+
+
+def background_pixels(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """Pixels of a small copy of the image, away from the face box."""
+    step = max(1, max(rgb.shape[:2]) // SAMPLE_SIDE)
+    sample = rgb[::step, ::step]
+    x0, y0, x1, y1 = box
+    grow_x, grow_y = (x1 - x0) * BACKGROUND_MARGIN, (y1 - y0) * BACKGROUND_MARGIN
+    keep = np.ones(sample.shape[:2], dtype=bool)
+    keep[max(0, int((y0 - grow_y) / step)): int((y1 + grow_y) / step) + 1,
+         max(0, int((x0 - grow_x) / step)): int((x1 + grow_x) / step) + 1] = False
+    return sample[keep]
+
+
+def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list[QualityIssue]:
+    """The quality gate: a checked face, or the blocking issues when there is none."""
+    points, issues = quality.choose_face(faces, rgb.shape)
+    if points is None:
+        return issues
+    crop, box, scale = crop_face(rgb, points)
+    geometry = make_geometry(points, box, scale, (crop.shape[0], crop.shape[1]))
+    masks = geometry.masks
+    eye_distance = lm.eye_distance(crop_points(points, box, scale))
+    measured = quality.measure_quality(small_copy(rgb), crop, masks["skin"], masks["face"],
+                                       eye_distance)
+    issues += measured.issues()
+    penalty = 0.5 ** sum(1 for item in issues if item.code not in quality.LIGHT_CODES)
+    return CheckedFrame(points, crop, geometry, issues, background_pixels(rgb, box),
+                        measured.score() * penalty)
+
+
+def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> AnalysisResult:
+    """Tone, skin type and concerns of a face that passed the gate."""
+    geometry = checked.geometry
+    pts = crop_points(checked.points, geometry.box, geometry.scale)
+    gains = face_white_balance(checked.background, checked.crop, pts, geometry.scale)
+    face = build_face_image(checked.crop, pts, geometry.masks, gains)
+    tone = measure_tone(face, quality.light_penalty(checked.issues))
+    confidence = quality.result_confidence(tone.confidence if tone else 0.0, checked.issues)
+    concerns = measure_concerns(face)
+    return AnalysisResult(
+        quality=tuple(checked.issues),
+        confidence=confidence,
+        tone=tone,
+        skin_type=measure_skin_type(face, self_reported),
+        concerns=concerns,
+        geometry=replace(geometry, masks=face.masks),
+        spots=aligned_spots(
+            face, crop_points_3d(checked.points, geometry.box, geometry.scale), concerns),
+    )
+
+
+def analyse_image(
+    rgb: np.ndarray, landmarker: FaceLandmarker, *, self_reported_skin_type: str | None = None
+) -> AnalysisResult:
+    """Analyse one photo. Quality problems come back in `result.quality`, not as exceptions."""
+    rgb = ensure_rgb(rgb)
+    checked = check_frame(rgb, landmarker.detect(rgb))
+    if isinstance(checked, list):
+        return AnalysisResult(quality=tuple(checked), confidence=0.0)
+    return analyse_checked(checked, self_reported_skin_type)
+
+
+def gate_copy(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The copy a video frame is gated on, and the (x, y, z) factors that take its pixel
+    coordinates back to the frame's."""
+    small = shrink(rgb, GATE_SIDE)
+    if min(small.shape[:2]) < 16:
+        small = rgb
+    height, width = rgb.shape[:2]
+    scale_x, scale_y = width / small.shape[1], height / small.shape[0]
+    return small, np.array([scale_x, scale_y, scale_x], dtype=np.float32)
+
+
+@dataclass(frozen=True, eq=False)
+class _Candidate:
+    score: float
+    index: int
+    frame: np.ndarray = field(repr=False)
+    faces: list[np.ndarray] = field(repr=False)  # landmarks in the frame's pixels
+
+    def key(self) -> tuple[float, int]:
+        return self.score, -self.index  # better score first, then the earlier frame
+
+
+def analyse_frames(
+    frames: Iterable[np.ndarray],
+    landmarker: FaceLandmarker,
+    *,
+    progress: Progress | None = None,
+    expected_frames: int | None = None,
+    best_n: int = BEST_FRAMES,
+    self_reported_skin_type: str | None = None,
+) -> AnalysisResult:
+    """Analyse sampled video frames: gate every frame on a small copy, then check again and
+    measure the best `best_n` at full size, and aggregate.
+
+    `progress(stage, fraction)` gets DECODING and FACE_MESH per frame, then MEASURING.
+    """
+    report = progress or (lambda stage, fraction: None)
+    best: list[tuple[tuple[float, int], int, _Candidate]] = []
+    count = 0
+    for index, frame in enumerate(frames):
+        count += 1
+        fraction = min(1.0, count / expected_frames) if expected_frames else 0.0
+        report("DECODING", fraction)
+        small, back = gate_copy(ensure_rgb(frame))
+        faces = landmarker.detect(small)
+        checked = check_frame(small, faces)
+        report("FACE_MESH", fraction)
+        if isinstance(checked, list):
+            continue
+        candidate = _Candidate(checked.quality_score, index, frame,
+                               [face * back for face in faces])
+        entry = (candidate.key(), index, candidate)
+        if len(best) < best_n:
+            heapq.heappush(best, entry)
+        else:
+            heapq.heappushpop(best, entry)
+    if count == 0:
+        raise UnreadableMedia("The video has no frames.")
+    report("DECODING", 1.0)
+    report("FACE_MESH", 1.0)
+    ranked = [item[2] for item in sorted(best, key=lambda item: item[0], reverse=True)]
+    results, images = [], []
+    for done, candidate in enumerate(ranked, start=1):
+        full = check_frame(candidate.frame, candidate.faces)
+        if not isinstance(full, list):
+            results.append(analyse_checked(full, self_reported_skin_type))
+            images.append(candidate.frame)
+        report("MEASURING", done / len(ranked))
+    if not results:
+        return AnalysisResult(quality=(quality.issue("NO_FACE", 0.0, blocking=True),),
+                              confidence=0.0, frames_analysed=0,
+                              spread={"frames_sampled": float(count)})
+    combined = aggregate_results(results)
+    return replace(combined, frame=images[0],
+                   spread={**combined.spread, "frames_sampled": float(count)})
