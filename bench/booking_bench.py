@@ -45,9 +45,9 @@ from metskin.domain.appointments import (
     SlotUnavailable,
     WeeklyRule,
 )
-from metskin.domain.appointments.booking import AppointmentService
-from metskin.domain.appointments.catalogue import load_dermatologists
 from metskin.domain.appointments.gate import NoGate
+from metskin.domain.appointments.service import AppointmentService
+from metskin.domain.directory.loader import load_dermatologists
 from metskin.settings import Settings
 
 LONDON = ZoneInfo("Europe/London")

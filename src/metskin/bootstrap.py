@@ -32,21 +32,21 @@ from metskin.domain.accounts.service import AccountService
 from metskin.domain.analysis.media import MediaLimits
 from metskin.domain.analysis.ports import AnalysisEngine, MediaStorage
 from metskin.domain.analysis.service import AnalysisService, MediaService
-from metskin.domain.appointments.booking import AppointmentService
-from metskin.domain.appointments.consent import SharingService
-from metskin.domain.appointments.finder import DirectoryService
 from metskin.domain.appointments.notices import (
     AppointmentMessenger,
     MessengerSettings,
     ReminderScanner,
 )
+from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.clock import utc_now
+from metskin.domain.directory.service import DirectoryService
 from metskin.domain.messages import Event, Job
-from metskin.domain.notifications import NotificationService
-from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier, UnitOfWork
+from metskin.domain.notifications.service import NotificationService
+from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier
 from metskin.domain.recommendations.rules import load_safety_rules
 from metskin.domain.recommendations.service import RecommendationService
 from metskin.domain.referrals.service import ReferralService
+from metskin.domain.sharing.service import SharingService
 from metskin.settings import Settings, get_settings
 from metskin.workers.actors import declare_actors
 from metskin.workers.broker import make_broker
@@ -78,7 +78,7 @@ class Container:
     reminder_scanner: ReminderScanner = field(init=False)
     _worker: dramatiq.Worker | None = field(default=None, init=False)
 
-    def new_uow(self) -> UnitOfWork:
+    def new_uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.dispatch)
 
     def dispatch(self, messages: list[Job | Event]) -> None:

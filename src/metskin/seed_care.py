@@ -12,7 +12,8 @@ from dataclasses import replace
 from metskin.bootstrap import Container
 from metskin.domain.accounts.model import Role, User
 from metskin.domain.accounts.service import EmailTaken
-from metskin.domain.appointments.catalogue import Dermatologist, load_dermatologists
+from metskin.domain.directory.loader import load_dermatologists
+from metskin.domain.directory.model import Dermatologist
 
 DEMO_DERMATOLOGIST = "derm@demo.metskin.local"  # the demo login gets a practice too
 

@@ -14,6 +14,7 @@ from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.model import AnalysisResult, DarkSpot
 from metskin.domain.analysis.overlay import render_overlay
+from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.spots import (
     EYE_DISTANCE_MM,
     FRAME_UNIT_MM,
@@ -25,6 +26,11 @@ from metskin.domain.referrals.spots import MATCH_DISTANCE
 from metskin.domain.referrals.triage import triage
 from tests.analysis.spot_photos import DEPTH, RADIUS, REFRAMED, REGIONS, plant_spots, reframe
 from tests.analysis.synthetic import astronaut
+
+
+def snapshot_of(taken_at, stored):
+    return snapshot_from_result(taken_at, ResultReadout.from_stored(stored))
+
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -117,9 +123,9 @@ def test_spot_places_hold_across_photos_of_one_face(landmarker, faces) -> None:
 
 def spot_rules(history: list[tuple[int, AnalysisResult]], current: AnalysisResult) -> dict:
     """Fired spot rules and their evidence, through the stored JSON, snapshots and triage."""
-    earlier = [snapshot_from_result(NOW - timedelta(days=days), result.to_dict())
+    earlier = [snapshot_of(NOW - timedelta(days=days), result.to_dict())
                for days, result in history]
-    outcome = triage(snapshot_from_result(NOW, current.to_dict()), earlier)
+    outcome = triage(snapshot_of(NOW, current.to_dict()), earlier)
     reasons = outcome.referral.reasons if outcome.referral else ()
     return {r.rule_id: dict(r.evidence) for r in reasons if r.rule_id.startswith("spot")}
 
@@ -191,8 +197,8 @@ def test_spots_are_stored_with_the_result_and_old_results_still_read() -> None:
          "region": "cheek_right"},
         {"x": 0.1, "y": 0.2, "area_mm2": None, "darkness": None, "delta_l_star": None,
          "region": None}]
-    snapshot = snapshot_from_result(NOW, stored)
+    snapshot = snapshot_of(NOW, stored)
     assert snapshot.spots is not None
     assert [(s.area, s.darkness) for s in snapshot.spots] == [(30.0, 40.0), (None, None)]
     assert AnalysisResult(quality=(), confidence=0.0).to_dict()["spots"] is None
-    assert snapshot_from_result(NOW, {"ok": True, "concerns": {}}).spots is None
+    assert snapshot_of(NOW, {"ok": True, "concerns": {}}).spots is None

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from metskin.bootstrap import Container, bootstrap
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.records import Analysis, AnalysisStatus, Media, MediaKind, Stage
-from metskin.domain.appointments.catalogue import load_dermatologists
+from metskin.domain.directory.loader import load_dermatologists
 from metskin.graphql.app import create_app
 from metskin.settings import Settings
 from tests.e2e.conftest import PASSWORD, GraphQLClient

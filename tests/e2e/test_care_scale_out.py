@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
-from metskin.domain.appointments.catalogue import load_dermatologists
+from metskin.domain.directory.loader import load_dermatologists
 from metskin.seed import DEMO_PASSWORD
 from metskin.seed_care import DEMO_DERMATOLOGIST
 from tests.cluster import METSKIN, graphql, mysql_redis_cluster

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 import metskin.web
-from metskin.domain.appointments.catalogue import load_dermatologists
+from metskin.domain.directory.loader import load_dermatologists
 from metskin.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 from metskin.seed_care import DEMO_DERMATOLOGIST
 from tests.cluster import graphql

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from metskin.domain.appointments.catalogue import Dermatologist, load_dermatologists
+from metskin.domain.directory.loader import load_dermatologists
+from metskin.domain.directory.model import Dermatologist
 from metskin.seed import DEMO_PASSWORD
 from metskin.seed_care import DEMO_DERMATOLOGIST
 from tests.cluster import graphql, upload

@@ -26,10 +26,11 @@ from metskin.domain.appointments import (
     TooLateToCancel,
     WeeklyRule,
 )
-from metskin.domain.appointments.booking import AppointmentService
-from metskin.domain.appointments.catalogue import Dermatologist, load_dermatologists
 from metskin.domain.appointments.gate import NoGate, SlotGate
 from metskin.domain.appointments.reminders import Reminder, ReminderStatus
+from metskin.domain.appointments.service import AppointmentService
+from metskin.domain.directory.loader import load_dermatologists
+from metskin.domain.directory.model import Dermatologist
 from metskin.domain.messages import Job
 
 PASSWORD = "tea-and-toast-77"

@@ -1,57 +1,23 @@
-"""Ports shared by every component: the unit of work, the job queue and the events bus."""
+"""Ports every component shares: the base unit of work, the job queue, events, notifier, clock.
+
+Each component declares its own unit of work in its `ports.py` (only the repositories it uses),
+as a sub-protocol of `UnitOfWork`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import Any, Protocol, Self
 
-from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.messages import Event, Job, OutgoingEmail, OutgoingSms
-
-if TYPE_CHECKING:
-    from metskin.domain.analysis.ports import AnalysisRepository, MediaRepository
-    from metskin.domain.appointments.ports import (
-        AccessLogRepository,
-        AppointmentQueries,
-        AppointmentRepository,
-        AvailabilityRepository,
-        DashboardEventLog,
-        DermatologistRepository,
-        ReminderRepository,
-        ShareRepository,
-    )
-    from metskin.domain.notifications import SentNotificationLog
-    from metskin.domain.recommendations.store import (
-        CatalogRepository,
-        FeedbackRepository,
-        RoutineRepository,
-    )
-    from metskin.domain.referrals.service import ReferralRepository
 
 Clock = Callable[[], datetime]
 
 
 class UnitOfWork(Protocol):
-    users: UserRepository
-    refresh_tokens: RefreshTokenRepository
-    sent_notifications: SentNotificationLog
-    media: MediaRepository
-    analyses: AnalysisRepository
-    # care path
-    dermatologists: DermatologistRepository
-    availability: AvailabilityRepository
-    appointments: AppointmentRepository
-    appointment_queries: AppointmentQueries
-    reminders: ReminderRepository
-    referrals: ReferralRepository
-    shares: ShareRepository
-    access_log: AccessLogRepository
-    dashboard_events: DashboardEventLog
-    catalog: CatalogRepository
-    feedback: FeedbackRepository
-    routines: RoutineRepository
+    """One transaction. Only the unit of work commits; jobs and events wait for the commit."""
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -65,9 +31,6 @@ class UnitOfWork(Protocol):
     def defer(self, message: Job | Event) -> None:
         """Buffer a job or event; it is released after commit and dropped on rollback."""
         ...
-
-
-UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
 class JobQueue(Protocol):

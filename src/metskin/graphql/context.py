@@ -13,7 +13,7 @@ from strawberry.dataloader import DataLoader
 from metskin.bootstrap import Container
 from metskin.domain.accounts.model import Role, User
 from metskin.domain.analysis.records import Media
-from metskin.domain.appointments.catalogue import Dermatologist
+from metskin.domain.directory.model import Dermatologist
 from metskin.domain.errors import DomainError, Unauthenticated
 from metskin.domain.recommendations.catalog import Product
 from metskin.domain.referrals.model import ReferralRecord

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.errors import MediaNotFound
 from metskin.domain.analysis.media import (
     CorruptMedia,
     MediaLimits,
@@ -12,7 +13,7 @@ from metskin.domain.analysis.media import (
     UnsupportedMedia,
 )
 from metskin.domain.analysis.records import AnalysisStatus, MediaKind, progress_channel
-from metskin.domain.analysis.service import AnalysisService, MediaNotFound, MediaService
+from metskin.domain.analysis.service import AnalysisService, MediaService
 from metskin.domain.errors import Forbidden
 from metskin.domain.messages import Event, Job
 from tests.fakes import (

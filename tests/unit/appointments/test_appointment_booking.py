@@ -17,12 +17,9 @@ from metskin.domain.appointments import (
     TooLateToCancel,
     WeeklyRule,
 )
-from metskin.domain.appointments.errors import (
-    AppointmentNotFound,
-    DermatologistNotFound,
-    NotActive,
-)
-from metskin.domain.appointments.services import book, cancel, list_slots, reschedule
+from metskin.domain.appointments.booking import book_in, cancel_in, list_slots, reschedule_in
+from metskin.domain.appointments.errors import AppointmentNotFound, NotActive
+from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import Forbidden
 
 MONDAY_9 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
@@ -31,6 +28,25 @@ VIDEO = ConsultationType.VIDEO
 CLINIC = Availability("doc-1", "Europe/London", (
     WeeklyRule(0, Hours(time(9), time(12), 30, frozenset({VIDEO, ConsultationType.IN_PERSON}))),
 ))
+
+
+def _committed(step, uow, **details):
+    with uow:
+        appointment = step(uow, **details)
+        uow.commit()
+        return appointment
+
+
+def book(uow, **details):
+    return _committed(book_in, uow, **details)
+
+
+def cancel(uow, **details):
+    return _committed(cancel_in, uow, **details)
+
+
+def reschedule(uow, **details):
+    return _committed(reschedule_in, uow, **details)
 
 
 @pytest.fixture

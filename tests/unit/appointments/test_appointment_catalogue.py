@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from metskin.domain.appointments import bookable_slots
-from metskin.domain.appointments.catalogue import Dermatologist, load_dermatologists
-from metskin.domain.appointments.directory import DirectoryQuery, GeoPoint, haversine_km, search
+from metskin.domain.directory.geo import DirectoryQuery, GeoPoint, haversine_km, search
+from metskin.domain.directory.loader import load_dermatologists
+from metskin.domain.directory.model import Dermatologist
 from metskin.domain.referrals import Specialty
 
 CITY_CENTRES = {

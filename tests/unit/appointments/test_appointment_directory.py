@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from metskin.domain.appointments import ConsultationType
-from metskin.domain.appointments.directory import (
+from metskin.domain.directory.geo import (
     DirectoryQuery,
     GeoPoint,
     Listing,

@@ -5,8 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.referrals import triage
 from metskin.domain.referrals.snapshots import snapshot_from_result
+
+
+def snapshot_of(taken_at, stored):
+    return snapshot_from_result(taken_at, ResultReadout.from_stored(stored))
+
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -23,7 +29,7 @@ def stored(concerns: dict[str, tuple[float, dict[str, float]]],
 
 
 def test_scores_regions_and_acne_counts_are_read() -> None:
-    snapshot = snapshot_from_result(NOW, stored({
+    snapshot = snapshot_of(NOW, stored({
         "acne": (70.0, {"lesion_count": 55.0, "nodule_count": 1.0}),
         "redness": (40.0, {}),
     }))
@@ -35,16 +41,16 @@ def test_scores_regions_and_acne_counts_are_read() -> None:
 
 
 def test_missing_and_malformed_values_stay_unknown() -> None:
-    snapshot = snapshot_from_result(NOW, {"concerns": {"acne": {"score": "high"},
+    snapshot = snapshot_of(NOW, {"concerns": {"acne": {"score": "high"},
                                                        "pores": None}})
     assert snapshot.concerns == {} and snapshot.acne_lesions is None
     assert triage(snapshot, []).referral is None
 
 
 def test_spot_evolution_across_stored_history() -> None:
-    earlier = snapshot_from_result(NOW - timedelta(days=60), stored(
+    earlier = snapshot_of(NOW - timedelta(days=60), stored(
         {}, [{"x": 0.40, "y": 0.55, "area": 1.0, "darkness": 30.0}]))
-    current = snapshot_from_result(NOW, stored(
+    current = snapshot_of(NOW, stored(
         {}, [{"x": 0.41, "y": 0.55, "area": 1.6, "darkness": 44.0},
              {"x": 0.70, "y": 0.20, "area": 0.5, "darkness": 20.0}]))
     outcome = triage(current, [earlier])
@@ -54,7 +60,7 @@ def test_spot_evolution_across_stored_history() -> None:
 
 
 def pigment(days_ago: int, count: float, area: float) -> Any:
-    return snapshot_from_result(NOW - timedelta(days=days_ago), stored(
+    return snapshot_of(NOW - timedelta(days=days_ago), stored(
         {"pigmentation": (30.0, {"spot_count": count, "spot_area_fraction": area})}))
 
 

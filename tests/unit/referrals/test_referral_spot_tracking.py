@@ -5,9 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.referrals import triage
 from metskin.domain.referrals.snapshots import snapshot_from_result
 from metskin.domain.referrals.spots import MIN_TRACKED_AREA_MM2
+
+
+def snapshot_of(taken_at, stored):
+    return snapshot_from_result(taken_at, ResultReadout.from_stored(stored))
+
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -21,14 +27,14 @@ def engine_spot(x: float, y: float, area_mm2: float | None,
 
 
 def fired(current: list[dict[str, Any]], earlier: list[dict[str, Any]]) -> set[str]:
-    before = snapshot_from_result(NOW - timedelta(days=40), {"ok": True, "spots": earlier})
-    now = snapshot_from_result(NOW, {"ok": True, "spots": current})
+    before = snapshot_of(NOW - timedelta(days=40), {"ok": True, "spots": earlier})
+    now = snapshot_of(NOW, {"ok": True, "spots": current})
     return {rule for rule in triage(now, [before]).fired_rule_ids if rule.startswith("spot")}
 
 
 def test_engine_spots_are_read_in_mm2_and_small_or_unmeasured_ones_keep_only_their_place(
 ) -> None:
-    snapshot = snapshot_from_result(NOW, {"spots": [
+    snapshot = snapshot_of(NOW, {"spots": [
         engine_spot(0.30, 0.20, 30.0), engine_spot(0.10, 0.25, MIN_TRACKED_AREA_MM2 / 2),
         engine_spot(-0.20, 0.30, None), {"x": 0.5, "y": 0.5, "area": 2.0, "darkness": 10.0}]})
     assert snapshot.spots is not None

@@ -38,15 +38,7 @@ from metskin.adapters.db.engine import is_lock_conflict
 from metskin.adapters.db.tables import MYSQL_TABLE_ARGS, AnalysisRow
 from metskin.adapters.db.types import UTCDateTime
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
-from metskin.domain.appointments.catalogue import (
-    Dermatologist,
-    Fee,
-    Practice,
-    availability_to_dict,
-    parse_availability,
-)
 from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind
-from metskin.domain.appointments.directory import BoundingBox, GeoPoint
 from metskin.domain.appointments.errors import SlotUnavailable
 from metskin.domain.appointments.model import (
     Appointment,
@@ -55,7 +47,10 @@ from metskin.domain.appointments.model import (
     ConsultationType,
 )
 from metskin.domain.appointments.reminders import Reminder, ReminderKind, ReminderStatus
-from metskin.domain.appointments.sharing import AccessEntry, Resource, Share, ShareScope
+from metskin.domain.audit.model import AccessEntry, Resource
+from metskin.domain.directory.geo import BoundingBox, GeoPoint
+from metskin.domain.directory.loader import availability_to_dict, parse_availability
+from metskin.domain.directory.model import Dermatologist, Fee, Practice
 from metskin.domain.referrals.model import (
     Answers,
     Reason,
@@ -64,6 +59,7 @@ from metskin.domain.referrals.model import (
     Specialty,
     Urgency,
 )
+from metskin.domain.sharing.model import Share, ShareScope
 
 # SQLite gives rowids only to INTEGER PRIMARY KEY columns.
 BIG_ID = BigInteger().with_variant(Integer(), "sqlite")

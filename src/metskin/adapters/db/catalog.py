@@ -18,7 +18,7 @@ from metskin.adapters.db.tables import MYSQL_TABLE_ARGS
 from metskin.adapters.db.types import UTCDateTime
 from metskin.domain.recommendations.catalog import Product, normalise
 from metskin.domain.recommendations.feedback import Feedback
-from metskin.domain.recommendations.store import ProductFilter, SavedRoutine
+from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
 
 CATALOG_VERSION_KEY = "catalog_version"
 BULK_CHUNK = 500

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import AnalysisStatus
-from metskin.domain.ports import Clock, UnitOfWorkFactory
+from metskin.domain.ports import Clock
 from metskin.domain.recommendations.feedback import Feedback, UserContext
+from metskin.domain.recommendations.ports import RecommendationsUowFactory
 from metskin.domain.recommendations.service import care_profile, needs_from_result
 
 RECENT_ANALYSES = 5
 
 
 class SqlFeedbackSource:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow_factory: RecommendationsUowFactory, clock: Clock) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
 
@@ -32,6 +34,6 @@ class SqlFeedbackSource:
                 results = uow.analyses.get_results(done)
                 latest = next((results[a][0] for a in done if a in results
                                and results[a][0].get("ok")), {})  # {}: self-report only
-                needs = needs_from_result(latest, user.profile)
+                needs = needs_from_result(ResultReadout.from_stored(latest), user.profile)
                 contexts[user.id] = UserContext(needs, care_profile(user.profile, self._clock()))
         return contexts

@@ -32,24 +32,24 @@ from metskin.adapters.db.notifications import SqlSentNotificationLog
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.analysis.ports import AnalysisRepository, MediaRepository
 from metskin.domain.appointments.ports import (
-    AccessLogRepository,
     AppointmentQueries,
     AppointmentRepository,
     AvailabilityRepository,
     DashboardEventLog,
-    DermatologistRepository,
     ReminderRepository,
-    ShareRepository,
 )
+from metskin.domain.audit.ports import AccessLogRepository
+from metskin.domain.directory.ports import DermatologistRepository
 from metskin.domain.errors import Conflict
 from metskin.domain.messages import Event, Job
-from metskin.domain.notifications import SentNotificationLog
-from metskin.domain.recommendations.store import (
+from metskin.domain.notifications.ports import SentNotificationLog
+from metskin.domain.recommendations.ports import (
     CatalogRepository,
     FeedbackRepository,
     RoutineRepository,
 )
-from metskin.domain.referrals.service import ReferralRepository
+from metskin.domain.referrals.ports import ReferralRepository
+from metskin.domain.sharing.ports import ShareRepository
 
 Dispatch = Callable[[list[Job | Event]], None]
 

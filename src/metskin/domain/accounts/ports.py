@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
 from metskin.domain.accounts.model import RefreshToken, Role, User
+from metskin.domain.ports import UnitOfWork
 
 
 class UserRepository(Protocol):
@@ -39,3 +41,13 @@ class AccessTokenCodec(Protocol):
     def decode(self, token: str, now: datetime) -> tuple[str, Role]:
         """Return (user_id, role) or raise Unauthenticated."""
         ...
+
+
+class AccountsUnitOfWork(UnitOfWork, Protocol):
+    """What the accounts use cases read and write in one transaction."""
+
+    users: UserRepository
+    refresh_tokens: RefreshTokenRepository
+
+
+AccountsUowFactory = Callable[[], AccountsUnitOfWork]

@@ -18,11 +18,16 @@ from metskin.domain.accounts.model import (
     normalise_email,
 )
 from metskin.domain.accounts.passwords import check_password_strength
-from metskin.domain.accounts.ports import AccessTokenCodec, PasswordHasher
+from metskin.domain.accounts.ports import (
+    AccessTokenCodec,
+    AccountsUnitOfWork,
+    AccountsUowFactory,
+    PasswordHasher,
+)
 from metskin.domain.accounts.profile import apply_profile_changes
 from metskin.domain.errors import Conflict, DomainError, NotFound, Unauthenticated
 from metskin.domain.messages import Job
-from metskin.domain.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from metskin.domain.ports import Clock
 
 
 class InvalidCredentials(DomainError):
@@ -50,7 +55,7 @@ def hash_refresh_token(token: str) -> str:
 class AccountService:
     def __init__(
         self,
-        uow_factory: UnitOfWorkFactory,
+        uow_factory: AccountsUowFactory,
         hasher: PasswordHasher,
         access_tokens: AccessTokenCodec,
         clock: Clock,
@@ -169,7 +174,7 @@ class AccountService:
             uow.commit()
         return user
 
-    def _issue_tokens(self, uow: UnitOfWork, user: User, family: str) -> TokenPair:
+    def _issue_tokens(self, uow: AccountsUnitOfWork, user: User, family: str) -> TokenPair:
         now = self._clock()
         access, access_expires = self._access_tokens.issue(user.id, user.role, now)
         refresh = secrets.token_urlsafe(32)

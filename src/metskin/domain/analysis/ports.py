@@ -10,8 +10,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from metskin.domain.accounts.model import Role
+from metskin.domain.accounts.ports import UserRepository
 from metskin.domain.analysis.media import MediaLimits, MediaType
 from metskin.domain.analysis.records import Analysis, AnalysisOutput, Media, Stage
+from metskin.domain.ports import UnitOfWork
 
 
 class FaceLandmarker(Protocol):
@@ -26,8 +29,7 @@ class FaceLandmarker(Protocol):
 class FrameSource(Protocol):
     """A sampled sequence of RGB video frames."""
 
-    @property
-    def expected_frames(self) -> int | None: ...
+    expected_frames: int | None
 
     def __iter__(self) -> Iterator[np.ndarray]: ...
 
@@ -100,3 +102,23 @@ class MediaStorage(Protocol):
     def get(self, name: str) -> bytes: ...
     def delete(self, name: str) -> None: ...
     def exists(self, name: str) -> bool: ...
+
+
+class AnalysisUnitOfWork(UnitOfWork, Protocol):
+    media: MediaRepository
+    analyses: AnalysisRepository
+    users: UserRepository
+
+
+AnalysisUowFactory = Callable[[], AnalysisUnitOfWork]
+
+
+class AnalysisAccess(Protocol):
+    """May someone other than the owner read this analysis? A check that allows a read also
+    records it (the audit entry commits before the analysis is returned)."""
+
+    def __call__(self, viewer_id: str, viewer_role: Role, analysis: Analysis) -> bool: ...
+
+
+def owner_only(viewer_id: str, viewer_role: Role, analysis: Analysis) -> bool:
+    return False

@@ -7,11 +7,21 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.errors import AnalysisNotFound, MediaNotFound
 from metskin.domain.analysis.media import MediaLimits, UnsupportedMedia, check_size, sniff
-from metskin.domain.analysis.ports import AnalysisEngine, MediaPreparer, MediaStorage, ObjectMissing
+from metskin.domain.analysis.ports import (
+    AnalysisAccess,
+    AnalysisEngine,
+    AnalysisUnitOfWork,
+    AnalysisUowFactory,
+    MediaPreparer,
+    MediaStorage,
+    ObjectMissing,
+    owner_only,
+)
 from metskin.domain.analysis.records import (
     Analysis,
     AnalysisStatus,
@@ -20,9 +30,9 @@ from metskin.domain.analysis.records import (
     Stage,
     progress_channel,
 )
-from metskin.domain.errors import DomainError, Forbidden, NotFound
+from metskin.domain.errors import DomainError, Forbidden
 from metskin.domain.messages import Event, Job
-from metskin.domain.ports import Clock, EventBus, UnitOfWork, UnitOfWorkFactory
+from metskin.domain.ports import Clock, EventBus
 
 log = logging.getLogger(__name__)
 PROGRESS_STEP = 0.05  # publish a fraction only when it moved this much
@@ -30,31 +40,14 @@ SEQ_PER_ATTEMPT = 1_000_000
 STAGE_ORDER = list(Stage)
 
 
-class MediaNotFound(NotFound):
-    code = "MEDIA_NOT_FOUND"
 
 
-class AnalysisNotFound(NotFound):
-    code = "ANALYSIS_NOT_FOUND"
-
-
-class AnalysisAccess(Protocol):
-    """May someone other than the owner read this analysis? Runs inside the read's unit of
-    work, so what it writes (an audit entry) commits with the read."""
-
-    def __call__(
-        self, uow: UnitOfWork, viewer_id: str, viewer_role: Role, analysis: Analysis
-    ) -> bool: ...
-
-
-def owner_only(uow: UnitOfWork, viewer_id: str, viewer_role: Role, analysis: Analysis) -> bool:
-    return False
 
 
 class MediaService:
     def __init__(
         self,
-        uow_factory: UnitOfWorkFactory,
+        uow_factory: AnalysisUowFactory,
         storage: MediaStorage,
         preparer: MediaPreparer,
         limits: MediaLimits,
@@ -134,7 +127,7 @@ class MediaService:
 class AnalysisService:
     def __init__(
         self,
-        uow_factory: UnitOfWorkFactory,
+        uow_factory: AnalysisUowFactory,
         storage: MediaStorage,
         engine: AnalysisEngine,
         events: EventBus,
@@ -184,9 +177,8 @@ class AnalysisService:
                 raise AnalysisNotFound("No such analysis.", field="id")
             if analysis.owner_id == viewer_id or viewer_role is Role.ADMIN:
                 return analysis
-            if not self._access(uow, viewer_id, viewer_role, analysis):
-                raise Forbidden("This analysis belongs to someone else.")
-            uow.commit()  # the access check may have written an audit entry
+        if not self._access(viewer_id, viewer_role, analysis):
+            raise Forbidden("This analysis belongs to someone else.")
         return analysis
 
     def results(self, analysis_ids: list[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
@@ -303,7 +295,8 @@ class AnalysisService:
             return uow.analyses.list_unfinished()
 
 
-def _fail(uow: UnitOfWork, analysis: Analysis, code: str, reason: str, now: datetime) -> None:
+def _fail(uow: AnalysisUnitOfWork, analysis: Analysis, code: str, reason: str,
+          now: datetime) -> None:
     analysis.status = AnalysisStatus.FAILED
     analysis.stage = Stage.FAILED
     analysis.failure_code = code

@@ -1,188 +1,106 @@
-"""Booking use cases over the whole unit of work: the appointment, its slot, its reminders,
-the dermatologist's dashboard event and the patient's messages commit or fail together."""
+"""The booking steps inside an open unit of work: find a free slot, book, cancel, move.
+
+The caller (`AppointmentService`) opens the unit of work and commits it with the reminders,
+the dashboard event and the messages of the same change."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
-from metskin.domain.appointments.consent import audit_reads
-from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind, wake_up
-from metskin.domain.appointments.errors import AppointmentNotFound, SlotUnavailable
-from metskin.domain.appointments.gate import SlotGate, SlotTaken
+from metskin.domain.appointments.errors import (
+    AppointmentNotFound,
+    ConsultationTypeNotOffered,
+    SlotUnavailable,
+)
 from metskin.domain.appointments.model import (
     DEFAULT_POLICY,
+    MAX_REASON,
     Appointment,
+    Availability,
     CancellationPolicy,
     ConsultationType,
     Slot,
     require_utc,
 )
-from metskin.domain.appointments.reminders import plan_reminders
-from metskin.domain.appointments.services import book_in, cancel_in, list_slots, reschedule_in
-from metskin.domain.appointments.sharing import Resource
-from metskin.domain.appointments.slots import MAX_RANGE
-from metskin.domain.errors import Conflict, Forbidden, ValidationFailed
-from metskin.domain.messages import Job
-from metskin.domain.referrals.service import ReferralNotFound
-
-if TYPE_CHECKING:
-    from metskin.domain.appointments.gate import NoGate
-    from metskin.domain.ports import Clock, UnitOfWork, UnitOfWorkFactory
-
-SEND_MESSAGE_ACTOR = "send_appointment_message"
-TAKEN_MESSAGE = "Someone has just booked this time. Pick another slot."
+from metskin.domain.appointments.ports import AppointmentsUnitOfWork
+from metskin.domain.appointments.slots import bookable_slots, find_slot
+from metskin.domain.directory.errors import DermatologistNotFound
+from metskin.domain.errors import Forbidden
 
 
-class AppointmentService:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock,
-                 policy: CancellationPolicy = DEFAULT_POLICY,
-                 gate: SlotGate | NoGate | None = None) -> None:
-        self._uow_factory = uow_factory
-        self._clock = clock
-        self.policy = policy
-        self._gate = gate or SlotGate()
-
-    def slots(self, doctor_id: str, start: datetime, end: datetime,
-              consultation_type: ConsultationType | None = None) -> list[Slot]:
-        return list_slots(self._uow_factory(), doctor_id, start, end, now=self._clock(),
-                          consultation_type=consultation_type)
-
-    def book(self, patient_id: str, doctor_id: str, start: datetime,
-             consultation_type: ConsultationType, reason: str = "",
-             referral_id: str | None = None) -> Appointment:
-        try:
-            with self._gate.attempt((doctor_id, require_utc(start, "slotStart"))):
-                return self._book(patient_id, doctor_id, start, consultation_type, reason,
-                                  referral_id)
-        except SlotTaken as error:
-            raise SlotUnavailable(TAKEN_MESSAGE, field="slotStart") from error
-
-    def _book(self, patient_id: str, doctor_id: str, start: datetime,
-              consultation_type: ConsultationType, reason: str,
-              referral_id: str | None) -> Appointment:
-        now = self._clock()
-        with self._uow_factory() as uow:
-            # The slot search checks the dermatologist and the consultation type offered.
-            if referral_id is not None:
-                self._take_referral(uow, patient_id, referral_id, doctor_id, now)
-            appointment = book_in(uow, doctor_id=doctor_id, patient_id=patient_id, start=start,
-                                  consultation_type=consultation_type, now=now, reason=reason,
-                                  referral_id=referral_id)
-            uow.reminders.add_many(plan_reminders(appointment, now))
-            self._tell(uow, DashboardEventKind.BOOKED, appointment, now)
-            self._message(uow, appointment, "CONFIRMED")
-            _commit_booking(uow)
-        return appointment
-
-    def cancel(self, patient_id: str, appointment_id: str, reason: str = "") -> Appointment:
-        now = self._clock()
-        with self._uow_factory() as uow:
-            appointment = cancel_in(uow, appointment_id=appointment_id, patient_id=patient_id,
-                                    now=now, policy=self.policy, reason=reason)
-            uow.reminders.cancel_for(appointment.id)
-            self._tell(uow, DashboardEventKind.CANCELLED, appointment, now)
-            self._message(uow, appointment, "CANCELLED")
-            uow.commit()
-        return appointment
-
-    def reschedule(self, patient_id: str, appointment_id: str,
-                   new_start: datetime) -> Appointment:
-        now = self._clock()
-        with self._uow_factory() as uow:
-            appointment = reschedule_in(uow, appointment_id=appointment_id,
-                                        patient_id=patient_id, new_start=new_start, now=now,
-                                        policy=self.policy)
-            uow.reminders.replace_for(appointment.id, plan_reminders(appointment, now))
-            self._tell(uow, DashboardEventKind.RESCHEDULED, appointment, now)
-            self._message(uow, appointment, "RESCHEDULED")
-            _commit_booking(uow)
-        return appointment
-
-    def get_for_viewer(self, viewer_id: str, appointment_id: str) -> Appointment:
-        """The patient's or (audited) the dermatologist's appointment."""
-        with self._uow_factory() as uow:
-            appointment = uow.appointments.get(appointment_id, for_update=False)
-            if appointment is None:
-                raise AppointmentNotFound("No such appointment.", field="id")
-            if viewer_id not in (appointment.patient_id, appointment.doctor_id):
-                raise Forbidden("This appointment belongs to someone else.")
-            if viewer_id == appointment.doctor_id != appointment.patient_id:
-                self._audit(uow, viewer_id, [appointment])
-        return appointment
-
-    def for_patient(self, patient_id: str, after: tuple[datetime, str] | None,
-                    limit: int) -> list[Appointment]:
-        with self._uow_factory() as uow:
-            return uow.appointment_queries.list_for_patient(patient_id, after, limit)
-
-    def for_doctor(self, doctor_id: str, start: datetime, end: datetime,
-                   limit: int) -> list[Appointment]:
-        start, end = require_utc(start, "from"), require_utc(end, "to")
-        if end <= start or end - start > MAX_RANGE:
-            raise ValidationFailed("The range must be positive and at most 92 days.", field="to")
-        with self._uow_factory() as uow:
-            found = uow.appointment_queries.list_for_doctor(doctor_id, start, end, limit)
-            self._audit(uow, doctor_id, found)
-        return found
-
-    def _audit(self, uow: UnitOfWork, doctor_id: str, read: list[Appointment]) -> None:
-        """A dermatologist read these appointments (who booked, why): the patients see it."""
-        audit_reads(uow, doctor_id, [(a.patient_id, Resource.APPOINTMENT, a.id) for a in read],
-                    self._clock())
-        uow.commit()
-
-    def dashboard_events(self, doctor_id: str, after_id: int | None, limit: int,
-                         before_id: int | None = None) -> list[DashboardEvent]:
-        """Oldest first: the `limit` after `after_id`, else the newest (before `before_id`)."""
-        with self._uow_factory() as uow:
-            if after_id is not None:
-                return uow.dashboard_events.after(doctor_id, after_id, limit)
-            return uow.dashboard_events.newest(doctor_id, before_id, limit)
-
-    def last_dashboard_event(self, doctor_id: str) -> DashboardEvent | None:
-        newest = self.dashboard_events(doctor_id, None, 1)
-        return newest[0] if newest else None
-
-    def _take_referral(self, uow: UnitOfWork, patient_id: str, referral_id: str,
-                       doctor_id: str, now: datetime) -> None:
-        record = uow.referrals.get(referral_id)
-        if record is None or record.patient_id != patient_id:
-            raise ReferralNotFound("No such referral of yours.", field="referralId")
-        if record.doctor_id != doctor_id:
-            record.doctor_id = doctor_id
-            record.updated_at = now
-            uow.referrals.save(record)
-            uow.dashboard_events.append(doctor_id, DashboardEventKind.REFERRAL.value, {
-                "referral_id": record.id, "patient_id": patient_id,
-                "analysis_id": record.analysis_id,
-                "urgency": record.referral.urgency.value}, now)
-
-    def _tell(self, uow: UnitOfWork, kind: DashboardEventKind, appointment: Appointment,
-              now: datetime) -> None:
-        uow.dashboard_events.append(appointment.doctor_id, kind.value,
-                                    appointment_payload(appointment), now)
-        uow.defer(wake_up(appointment.doctor_id))
-
-    def _message(self, uow: UnitOfWork, appointment: Appointment, kind: str) -> None:
-        uow.defer(Job(SEND_MESSAGE_ACTOR, {"appointment_id": appointment.id, "kind": kind,
-                                           "sequence": appointment.sequence}))
+def list_slots(uow: AppointmentsUnitOfWork, doctor_id: str, start: datetime, end: datetime, *,
+               now: datetime, consultation_type: ConsultationType | None = None) -> list[Slot]:
+    with uow:
+        availability = _availability(uow, doctor_id)
+        booked = uow.appointments.active_for_doctor(doctor_id, start, end)
+        return bookable_slots(availability, start, end, now=now, booked=booked,
+                              consultation_type=consultation_type)
 
 
-def appointment_payload(appointment: Appointment) -> dict[str, Any]:
-    return {
-        "appointment_id": appointment.id,
-        "patient_id": appointment.patient_id,
-        "start": appointment.start.isoformat(),
-        "consultation_type": appointment.consultation_type.value,
-        "referral_id": appointment.referral_id,
-    }
+def book_in(uow: AppointmentsUnitOfWork, *, doctor_id: str, patient_id: str, start: datetime,
+            consultation_type: ConsultationType, now: datetime,
+            appointment_id: str | None = None, reason: str = "",
+            referral_id: str | None = None) -> Appointment:
+    """Book inside an open unit of work; the caller commits."""
+    slot = _free_slot(uow, doctor_id, start, consultation_type, now)
+    appointment = Appointment(
+        id=appointment_id or str(uuid.uuid4()), doctor_id=doctor_id, patient_id=patient_id,
+        start=slot.start, end=slot.end, consultation_type=consultation_type,
+        booked_at=now, reason=reason.strip()[:MAX_REASON], referral_id=referral_id)
+    uow.appointments.add(appointment)
+    return appointment
 
 
-def _commit_booking(uow: UnitOfWork) -> None:
-    """The store's unique (dermatologist, slot start) index is the final word on a race."""
-    try:
-        uow.commit()
-    except Conflict as error:
-        raise SlotUnavailable(TAKEN_MESSAGE, field="slotStart") from error
+def cancel_in(uow: AppointmentsUnitOfWork, *, appointment_id: str, patient_id: str,
+              now: datetime, policy: CancellationPolicy = DEFAULT_POLICY,
+              reason: str = "") -> Appointment:
+    appointment = _owned(uow, appointment_id, patient_id)
+    appointment.cancel(now, policy, reason)
+    uow.appointments.save(appointment)
+    return appointment
 
+
+def reschedule_in(uow: AppointmentsUnitOfWork, *, appointment_id: str, patient_id: str,
+                  new_start: datetime, now: datetime,
+                  policy: CancellationPolicy = DEFAULT_POLICY) -> Appointment:
+    appointment = _owned(uow, appointment_id, patient_id)
+    appointment.ensure_changeable(now, policy)
+    slot = _free_slot(uow, appointment.doctor_id, new_start,
+                      appointment.consultation_type, now, ignore=appointment.id)
+    if slot.start == appointment.start:
+        raise SlotUnavailable("the appointment is already at that time", field="start")
+    appointment.move_to(slot, now, policy)
+    uow.appointments.save(appointment)
+    return appointment
+
+
+def _free_slot(uow: AppointmentsUnitOfWork, doctor_id: str, start: datetime,
+               consultation_type: ConsultationType, now: datetime,
+               ignore: str | None = None) -> Slot:
+    availability = _availability(uow, doctor_id)
+    slot = find_slot(availability, require_utc(start, "start"), now=now)
+    if slot is None or any(a.id != ignore for a in uow.appointments.active_for_doctor(
+            doctor_id, slot.start, slot.end)):
+        raise SlotUnavailable("that time is no longer available", field="start")
+    if consultation_type not in slot.consultation_types:
+        offered = " or ".join(sorted(t.value.replace("_", "-") for t in slot.consultation_types))
+        raise ConsultationTypeNotOffered(f"At that time this dermatologist offers only {offered} "
+                                         "consultations.", field="consultationType")
+    return slot
+
+
+def _availability(uow: AppointmentsUnitOfWork, doctor_id: str) -> Availability:
+    availability = uow.availability.get(doctor_id)
+    if availability is None:
+        raise DermatologistNotFound("dermatologist not found", field="doctor_id")
+    return availability
+
+
+def _owned(uow: AppointmentsUnitOfWork, appointment_id: str, patient_id: str) -> Appointment:
+    appointment = uow.appointments.get(appointment_id, for_update=True)
+    if appointment is None:
+        raise AppointmentNotFound("appointment not found", field="appointment_id")
+    if appointment.patient_id != patient_id:
+        raise Forbidden("this appointment belongs to someone else")
+    return appointment

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from metskin.domain.accounts.model import User
-from metskin.domain.appointments.catalogue import Dermatologist
 from metskin.domain.appointments.messages import (
     AppointmentMessage,
     AppointmentNotice,
@@ -23,12 +22,15 @@ from metskin.domain.appointments.messages import (
 )
 from metskin.domain.appointments.model import Appointment, AppointmentStatus, ConsultationType
 from metskin.domain.appointments.reminders import Reminder, ReminderKind, ReminderStatus
+from metskin.domain.directory.model import Dermatologist
 from metskin.domain.errors import DomainError
 from metskin.domain.messages import Job, OutgoingSms
 
 if TYPE_CHECKING:
-    from metskin.domain.notifications import MailRenderer, NotificationService
-    from metskin.domain.ports import Clock, UnitOfWorkFactory
+    from metskin.domain.appointments.ports import AppointmentsUowFactory
+    from metskin.domain.notifications.ports import MailRenderer
+    from metskin.domain.notifications.service import NotificationService
+    from metskin.domain.ports import Clock
 
 log = logging.getLogger(__name__)
 SEND_REMINDER_ACTOR = "send_appointment_reminder"
@@ -52,7 +54,7 @@ class _Parties:
 
 
 class AppointmentMessenger:
-    def __init__(self, uow_factory: UnitOfWorkFactory, notifications: NotificationService,
+    def __init__(self, uow_factory: AppointmentsUowFactory, notifications: NotificationService,
                  renderer: MailRenderer, clock: Clock, settings: MessengerSettings) -> None:
         self._uow_factory = uow_factory
         self._notifications = notifications
@@ -185,7 +187,7 @@ def _channel_key(key: str, channel: str) -> str:
 class ReminderScanner:
     """Claims due reminders and queues one send job each. Safe to run in many processes."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock,
+    def __init__(self, uow_factory: AppointmentsUowFactory, clock: Clock,
                  lease: timedelta = timedelta(minutes=10), batch: int = 100) -> None:
         self._uow_factory = uow_factory
         self._clock = clock

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol
 
 from metskin.domain.appointments.model import Appointment, Availability
+from metskin.domain.ports import UnitOfWork
 
 if TYPE_CHECKING:
-    from metskin.domain.analysis.records import Analysis
-    from metskin.domain.appointments.catalogue import Dermatologist
+    from metskin.domain.accounts.ports import UserRepository
     from metskin.domain.appointments.dashboard import DashboardEvent
-    from metskin.domain.appointments.directory import BoundingBox
     from metskin.domain.appointments.reminders import Reminder, ReminderKind
-    from metskin.domain.appointments.sharing import AccessEntry, Share
+    from metskin.domain.audit.ports import AccessLogRepository
+    from metskin.domain.directory.ports import DermatologistRepository
+    from metskin.domain.referrals.ports import ReferralRepository
 
 Keyset = tuple[datetime, str]
 
@@ -43,22 +43,6 @@ class AvailabilityRepository(Protocol):
     def get(self, doctor_id: str) -> Availability | None: ...
 
 
-class AppointmentsUnitOfWork(Protocol):
-    """One transaction. The store should also keep a unique (doctor, start) index on BOOKED
-    rows, so two patients racing for one slot cannot both commit."""
-
-    appointments: AppointmentRepository
-    availability: AvailabilityRepository
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None: ...
-
-    def commit(self) -> None: ...
-
-    def rollback(self) -> None: ...
-
 
 class AppointmentQueries(Protocol):
     """Reads that only the full store answers (lists for the patient and the dashboard)."""
@@ -78,17 +62,6 @@ class AppointmentQueries(Protocol):
 
     def patients_of(self, doctor_id: str) -> list[str]:
         """Patients who booked this dermatologist at least once."""
-        ...
-
-
-class DermatologistRepository(Protocol):
-    def upsert(self, profile: Dermatologist, now: datetime) -> None: ...
-    def get(self, doctor_id: str) -> Dermatologist | None: ...
-    def get_many(self, doctor_ids: Sequence[str]) -> list[Dermatologist]: ...
-
-    def candidates(self, box: BoundingBox | None, specialty: str | None,
-                   language: str | None) -> list[Dermatologist]:
-        """Profiles inside the box (all when None) with the specialty and language."""
         ...
 
 
@@ -116,32 +89,6 @@ class ReminderRepository(Protocol):
     def for_appointments(self, appointment_ids: Sequence[str]) -> list[Reminder]: ...
 
 
-class ShareRepository(Protocol):
-    def add(self, share: Share) -> None: ...
-    def get(self, share_id: str) -> Share | None: ...
-    def save(self, share: Share) -> None: ...
-    def list_for_patient(self, patient_id: str) -> list[Share]: ...
-
-    def active_between(self, patient_id: str, doctor_id: str, now: datetime) -> list[Share]:
-        ...
-
-    def active_for_doctor(self, doctor_id: str, now: datetime) -> list[Share]: ...
-
-    def shared_analyses(self, doctor_id: str, now: datetime, patient_id: str | None,
-                        before: Keyset | None, limit: int) -> list[Analysis]:
-        """Finished analyses under an active share with the dermatologist, newest first."""
-        ...
-
-
-class AccessLogRepository(Protocol):
-    def add_many(self, entries: Sequence[AccessEntry]) -> None: ...
-
-    def list_for_patient(self, patient_id: str, before: tuple[datetime, int] | None,
-                         limit: int) -> list[AccessEntry]:
-        """Newest first."""
-        ...
-
-
 class DashboardEventLog(Protocol):
     def append(self, doctor_id: str, kind: str, payload: dict[str, Any], at: datetime) -> None:
         ...
@@ -150,3 +97,21 @@ class DashboardEventLog(Protocol):
     def newest(self, doctor_id: str, before_id: int | None, limit: int) -> list[DashboardEvent]:
         """The `limit` newest events (before `before_id` if given), oldest first."""
         ...
+
+
+class AppointmentsUnitOfWork(UnitOfWork, Protocol):
+    """One booking transaction. The store also keeps a unique (doctor, start) key on booked
+    slots, so two patients racing for one slot cannot both commit."""
+
+    appointments: AppointmentRepository
+    appointment_queries: AppointmentQueries
+    availability: AvailabilityRepository
+    dermatologists: DermatologistRepository
+    reminders: ReminderRepository
+    referrals: ReferralRepository
+    dashboard_events: DashboardEventLog
+    access_log: AccessLogRepository
+    users: UserRepository
+
+
+AppointmentsUowFactory = Callable[[], AppointmentsUnitOfWork]

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
+from metskin.domain.ports import UnitOfWork
 from metskin.domain.recommendations.catalog import Catalog, Product
+from metskin.domain.recommendations.feedback import Feedback
+from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.scoring import ScoredProduct
+
+if TYPE_CHECKING:
+    from metskin.domain.accounts.ports import UserRepository
+    from metskin.domain.analysis.ports import AnalysisRepository
 
 
 class Ranker(Protocol):
@@ -21,3 +30,44 @@ class CatalogSource(Protocol):
     """Where the catalog comes from: the packaged files, or a database later."""
 
     def load(self) -> Catalog: ...
+
+
+class CatalogRepository(Protocol):
+    def version(self) -> int: ...
+    def bump_version(self) -> None: ...
+    def raw_ingredients(self) -> list[dict[str, Any]]: ...
+    def raw_products(self) -> list[dict[str, Any]]: ...
+    def raw_product(self, product_id: str) -> dict[str, Any] | None: ...
+    def save_ingredient(self, raw: dict[str, Any]) -> None: ...
+    def save_product(self, product: Product, raw: dict[str, Any], now: datetime) -> None: ...
+    def save_products(
+        self, items: list[tuple[Product, dict[str, Any]]], now: datetime
+    ) -> None: ...
+    def deactivate_product(self, product_id: str, now: datetime) -> bool: ...
+    def search(self, wanted: ProductFilter, after_id: str | None, limit: int) -> list[dict]: ...
+    def count(self) -> int: ...
+
+
+class FeedbackRepository(Protocol):
+    def add(self, feedback: Feedback) -> None: ...
+    def iter_all(self, batch: int = 10_000) -> Iterator[Feedback]: ...
+    def for_user(self, user_id: str) -> list[Feedback]: ...
+
+
+class RoutineRepository(Protocol):
+    def find(self, analysis_id: str, profile_hash: str) -> SavedRoutine | None: ...
+    def add(self, saved: SavedRoutine) -> None: ...
+    def list_for_user(
+        self, user_id: str, before: tuple[datetime, str] | None, limit: int
+    ) -> list[SavedRoutine]: ...
+
+
+class RecommendationsUnitOfWork(UnitOfWork, Protocol):
+    catalog: CatalogRepository
+    feedback: FeedbackRepository
+    routines: RoutineRepository
+    users: UserRepository
+    analyses: AnalysisRepository
+
+
+RecommendationsUowFactory = Callable[[], RecommendationsUnitOfWork]

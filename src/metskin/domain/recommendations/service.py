@@ -15,19 +15,20 @@ from decimal import Decimal
 from typing import Any
 
 from metskin.domain.accounts.model import Profile, Role
+from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.content.loader import articles_for_tags
 from metskin.domain.errors import Conflict, DomainError, NotFound, ValidationFailed
-from metskin.domain.ports import Clock, UnitOfWorkFactory
+from metskin.domain.ports import Clock
 from metskin.domain.recommendations.candidates import CandidateIndex
 from metskin.domain.recommendations.catalog import Catalog, Product, parse_catalog
 from metskin.domain.recommendations.feedback import Feedback
+from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
-from metskin.domain.recommendations.ports import Ranker
+from metskin.domain.recommendations.ports import Ranker, RecommendationsUowFactory
 from metskin.domain.recommendations.routine import Candidate, Routine, Step, build_routine
 from metskin.domain.recommendations.rules import SafetyRule
-from metskin.domain.recommendations.store import ProductFilter, SavedRoutine
 from metskin.domain.recommendations.tips import Tip, render_tips
 from metskin.domain.recommendations.vocabulary import CONCERNS
 
@@ -55,21 +56,17 @@ class InvalidProduct(ValidationFailed):
     code = "INVALID_PRODUCT"
 
 
-def needs_from_result(result: dict[str, Any], profile: Profile) -> SkinNeeds:
-    severities = {
-        name: float(concern["score"])
-        for name, concern in result.get("concerns", {}).items() if name in CONCERNS
-    }
+def needs_from_result(result: ResultReadout, profile: Profile) -> SkinNeeds:
+    severities = {name: concern.score for name, concern in result.concerns.items()
+                  if name in CONCERNS}
     for concern in profile.concerns:
         if concern in CONCERNS and concern not in severities:
             severities[concern] = SELF_REPORTED_SEVERITY
-    measured_type = (result.get("skin_type") or {}).get("kind")
-    tone = result.get("tone") or {}
     return SkinNeeds(
         concerns=severities,
-        skin_type=measured_type or profile.skin_type or "normal",
-        monk_tone=tone.get("monk"),
-        fitzpatrick_band=tone.get("fitzpatrick"),
+        skin_type=result.skin_type or profile.skin_type or "normal",
+        monk_tone=result.tone.monk if result.tone else None,
+        fitzpatrick_band=result.tone.fitzpatrick if result.tone else None,
     )
 
 
@@ -92,7 +89,8 @@ def care_profile(profile: Profile, now: datetime) -> CareProfile:
 class CatalogCache:
     """The catalog in memory, reloaded when its version in the database changes."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, rules: tuple[SafetyRule, ...]) -> None:
+    def __init__(self, uow_factory: RecommendationsUowFactory,
+                 rules: tuple[SafetyRule, ...]) -> None:
         self._uow_factory = uow_factory
         self._rules = rules
         self._lock = threading.Lock()
@@ -136,7 +134,7 @@ class CatalogCache:
 class RecommendationService:
     def __init__(
         self,
-        uow_factory: UnitOfWorkFactory,
+        uow_factory: RecommendationsUowFactory,
         analyses: AnalysisService,
         rules: tuple[SafetyRule, ...],
         clock: Clock,
@@ -170,7 +168,7 @@ class RecommendationService:
         if owner is None:
             raise NotFound("The account is gone.")
         index = self.catalog.index()
-        needs = needs_from_result(result, owner.profile)
+        needs = needs_from_result(ResultReadout.from_stored(result), owner.profile)
         profile = care_profile(owner.profile, self._clock())
         ranker, model_version = self._ranker_for(owner.id)
         routine = build_routine(needs, profile, index.shortlist(needs, profile), ranker=ranker)

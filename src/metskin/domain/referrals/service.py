@@ -4,45 +4,30 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.errors import AnalysisNotReady
+from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
-from metskin.domain.errors import Conflict, DomainError, Forbidden, NotFound
+from metskin.domain.errors import Conflict, Forbidden, NotFound
+from metskin.domain.referrals.errors import ReferralNotFound
 from metskin.domain.referrals.model import Answers, ReferralRecord
 from metskin.domain.referrals.snapshots import snapshot_from_result
 from metskin.domain.referrals.triage import triage
 
 if TYPE_CHECKING:
-    from metskin.domain.ports import Clock, UnitOfWork, UnitOfWorkFactory
+    from metskin.domain.ports import Clock
+    from metskin.domain.referrals.ports import ReferralsUnitOfWork, ReferralsUowFactory
 
 HISTORY_LIMIT = 30  # earlier analyses the evolution rules look at
 
 
-class ReferralNotFound(NotFound):
-    code = "REFERRAL_NOT_FOUND"
 
-
-class AnalysisNotReady(DomainError):
-    code = "ANALYSIS_NOT_READY"
-
-
-class ReferralRepository(Protocol):
-    def add(self, record: ReferralRecord) -> None: ...
-    def get(self, referral_id: str) -> ReferralRecord | None: ...
-    def get_for_analysis(self, analysis_id: str) -> ReferralRecord | None: ...
-    def save(self, record: ReferralRecord) -> None: ...
-
-    def list_for_patient(self, patient_id: str, before: tuple[datetime, str] | None,
-                         limit: int) -> list[ReferralRecord]:
-        """Newest first, strictly before the keyset."""
-        ...
-
-    def get_many(self, referral_ids: list[str]) -> list[ReferralRecord]: ...
 
 
 class ReferralService:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow_factory: ReferralsUowFactory, clock: Clock) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
 
@@ -104,7 +89,8 @@ class ReferralService:
         with self._uow_factory() as uow:
             return uow.referrals.get_for_analysis(analysis_id)
 
-    def _own_done_analysis(self, uow: UnitOfWork, patient_id: str, analysis_id: str) -> Analysis:
+    def _own_done_analysis(self, uow: ReferralsUnitOfWork, patient_id: str,
+                           analysis_id: str) -> Analysis:
         analysis = uow.analyses.get(analysis_id)
         if analysis is None or analysis.owner_id != patient_id:
             raise NotFound("No such analysis in your history.", field="analysisId")
@@ -112,7 +98,7 @@ class ReferralService:
             raise AnalysisNotReady("The analysis has not finished yet.", field="analysisId")
         return analysis
 
-    def _triaged(self, uow: UnitOfWork, analysis: Analysis, answers: Answers | None,
+    def _triaged(self, uow: ReferralsUnitOfWork, analysis: Analysis, answers: Answers | None,
                  stored: ReferralRecord | None) -> ReferralRecord | None:
         earlier = [a for a in uow.analyses.list_for_owner(
             analysis.owner_id, (analysis.created_at, analysis.id), HISTORY_LIMIT)
@@ -120,8 +106,9 @@ class ReferralService:
         results = uow.analyses.get_results([analysis.id, *(a.id for a in earlier)])
         if analysis.id not in results:
             raise AnalysisNotReady("The analysis has no result.", field="analysisId")
-        current = snapshot_from_result(analysis.created_at, results[analysis.id][0])
-        history = [snapshot_from_result(a.created_at, results[a.id][0])
+        current = snapshot_from_result(analysis.created_at,
+                                       ResultReadout.from_stored(results[analysis.id][0]))
+        history = [snapshot_from_result(a.created_at, ResultReadout.from_stored(results[a.id][0]))
                    for a in earlier if a.id in results]
         outcome = triage(current, history, answers)
         if outcome.referral is None:

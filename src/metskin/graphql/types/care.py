@@ -20,21 +20,19 @@ from strawberry.types import Info
 
 from metskin.domain.accounts.model import Role as DomainRole
 from metskin.domain.accounts.model import User as DomainUser
-from metskin.domain.appointments.catalogue import Dermatologist as DomainDermatologist
 from metskin.domain.appointments.dashboard import DashboardEvent as DomainEvent
 from metskin.domain.appointments.dashboard import DashboardEventKind as DomainEventKind
 from metskin.domain.appointments.dashboard import dashboard_channel
-from metskin.domain.appointments.directory import GeoPoint
-from metskin.domain.appointments.finder import DirectoryEntry, DirectoryFilter
 from metskin.domain.appointments.model import Appointment as DomainAppointment
 from metskin.domain.appointments.model import AppointmentStatus as DomainStatus
 from metskin.domain.appointments.model import ConsultationType as DomainConsultationType
 from metskin.domain.appointments.model import Slot as DomainSlot
 from metskin.domain.appointments.model import zone
-from metskin.domain.appointments.sharing import AccessEntry as DomainAccessEntry
-from metskin.domain.appointments.sharing import Resource as DomainResource
-from metskin.domain.appointments.sharing import Share as DomainShare
-from metskin.domain.appointments.sharing import ShareScope as DomainScope
+from metskin.domain.audit.model import AccessEntry as DomainAccessEntry
+from metskin.domain.audit.model import Resource as DomainResource
+from metskin.domain.directory.geo import GeoPoint
+from metskin.domain.directory.model import Dermatologist as DomainDermatologist
+from metskin.domain.directory.service import DirectoryEntry, DirectoryFilter
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.referrals.model import Answers
 from metskin.domain.referrals.model import ReferralRecord as DomainReferral
@@ -42,6 +40,8 @@ from metskin.domain.referrals.model import Specialty as DomainSpecialty
 from metskin.domain.referrals.model import Urgency as DomainUrgency
 from metskin.domain.referrals.rules import RULES
 from metskin.domain.referrals.triage import NOT_A_DIAGNOSIS, NOTHING_FOUND
+from metskin.domain.sharing.model import Share as DomainShare
+from metskin.domain.sharing.model import ShareScope as DomainScope
 from metskin.graphql.context import Context, run_sync
 from metskin.graphql.pagination import (
     Connection,

@@ -13,8 +13,8 @@ from strawberry.types import Info
 
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.recommendations.catalog import Product as DomainProduct
-from metskin.domain.recommendations.store import ProductFilter as DomainFilter
-from metskin.domain.recommendations.store import SavedRoutine
+from metskin.domain.recommendations.model import ProductFilter as DomainFilter
+from metskin.domain.recommendations.model import SavedRoutine
 from metskin.graphql.context import run_sync
 from metskin.graphql.pagination import (
     Connection,

@@ -1,16 +1,14 @@
-"""Load the demo dermatologist directory from JSON into domain objects."""
+"""Read the directory's JSON (the packaged demo directory, admin edits) into domain objects."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from metskin.domain.appointments.directory import GeoPoint, Listing
 from metskin.domain.appointments.errors import InvalidAvailability
 from metskin.domain.appointments.model import (
     Availability,
@@ -19,43 +17,10 @@ from metskin.domain.appointments.model import (
     Hours,
     WeeklyRule,
 )
+from metskin.domain.directory.geo import GeoPoint
+from metskin.domain.directory.model import Dermatologist, Fee, Practice
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-@dataclass(frozen=True)
-class Practice:
-    name: str
-    address: str
-    city: str
-    country: str
-    location: GeoPoint
-
-
-@dataclass(frozen=True)
-class Fee:
-    amount: Decimal
-    currency: str
-
-
-@dataclass(frozen=True)
-class Dermatologist:
-    id: str
-    name: str
-    email: str
-    specialties: frozenset[str]
-    languages: frozenset[str]
-    practice: Practice
-    time_zone: str
-    consultation_types: frozenset[ConsultationType]
-    fee: Fee
-    bio: str
-    availability: Availability
-
-    @property
-    def listing(self) -> Listing:
-        return Listing(self.id, self.practice.location, self.specialties, self.languages,
-                       self.consultation_types)
 
 
 def load_dermatologists(path: Path | None = None) -> list[Dermatologist]:

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Protocol
-
 from metskin.domain.messages import OutgoingEmail, OutgoingSms
-from metskin.domain.ports import Clock, Notifier, UnitOfWorkFactory
-
-
-class SentNotificationLog(Protocol):
-    def was_sent(self, dedupe_key: str) -> bool: ...
-    def record(self, dedupe_key: str, channel: str, recipient: str, when: datetime) -> None: ...
-
-
-class MailRenderer(Protocol):
-    def render_email(self, template: str, to: str, context: dict[str, Any]) -> OutgoingEmail: ...
+from metskin.domain.notifications.ports import MailRenderer, NotificationsUowFactory
+from metskin.domain.ports import Clock, Notifier
 
 
 class NotificationService:
     def __init__(
         self,
-        uow_factory: UnitOfWorkFactory,
+        uow_factory: NotificationsUowFactory,
         notifier: Notifier,
         renderer: MailRenderer,
         clock: Clock,

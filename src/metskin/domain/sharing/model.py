@@ -1,4 +1,4 @@
-"""Consent to share analyses with a dermatologist, and the audit trail of what they read."""
+"""Consent to share analyses with a dermatologist: the share, its scope and expiry."""
 
 from __future__ import annotations
 
@@ -6,28 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from metskin.domain.errors import DomainError, ValidationFailed
+from metskin.domain.errors import ValidationFailed
 
 DEFAULT_SHARE_DAYS = 90
 MAX_SHARE_DAYS = 730
 
-
-class NotShared(DomainError):
-    code = "NOT_SHARED"
 
 
 class ShareScope(Enum):
     ALL = "ALL"  # every analysis of the patient, past and future, while the share lasts
     ANALYSIS = "ANALYSIS"  # one analysis
 
-
-class Resource(Enum):
-    """What a dermatologist read; the patient sees these in their access log."""
-
-    ANALYSIS = "ANALYSIS"
-    REFERRAL = "REFERRAL"
-    PROFILE = "PROFILE"
-    APPOINTMENT = "APPOINTMENT"
 
 
 @dataclass
@@ -57,17 +46,6 @@ class Share:
         if self.revoked_at is None:
             self.revoked_at = now
 
-
-@dataclass(frozen=True)
-class AccessEntry:
-    """One read of patient data by a dermatologist: who, what, when."""
-
-    doctor_id: str
-    patient_id: str
-    resource: Resource
-    resource_id: str
-    at: datetime
-    id: int | None = None
 
 
 def share_expiry(now: datetime, expires_at: datetime | None) -> datetime:

@@ -5,34 +5,24 @@ in the same unit of work as the check."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from metskin.domain.accounts.model import Role, User
 from metskin.domain.analysis.records import Analysis
 from metskin.domain.appointments.dashboard import DashboardEventKind, wake_up
-from metskin.domain.appointments.errors import DermatologistNotFound
-from metskin.domain.appointments.sharing import (
-    AccessEntry,
-    Resource,
-    Share,
-    ShareScope,
-    share_expiry,
-)
+from metskin.domain.audit.model import AccessEntry, Resource
+from metskin.domain.audit.service import audit_reads
+from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import NotFound
 from metskin.domain.referrals.model import ReferralRecord
+from metskin.domain.sharing.model import Share, ShareScope, share_expiry
 
 if TYPE_CHECKING:
-    from metskin.domain.ports import Clock, UnitOfWork, UnitOfWorkFactory
+    from metskin.domain.ports import Clock
+    from metskin.domain.sharing.ports import SharingUnitOfWork, SharingUowFactory
 
 
-def audit_reads(uow: UnitOfWork, doctor_id: str,
-                reads: Sequence[tuple[str, Resource, str]], now: datetime) -> None:
-    """Write (patient, what, which) reads of a dermatologist to the patients' access logs."""
-    if reads:
-        uow.access_log.add_many([AccessEntry(doctor_id, patient, resource, ident, now)
-                                 for patient, resource, ident in reads])
 
 
 class ShareNotFound(NotFound):
@@ -40,7 +30,7 @@ class ShareNotFound(NotFound):
 
 
 class SharingService:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow_factory: SharingUowFactory, clock: Clock) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
 
@@ -95,7 +85,7 @@ class SharingService:
         now = self._clock()
         with self._uow_factory() as uow:
             rows = uow.shares.shared_analyses(doctor_id, now, patient_id, before, first + 1)
-            audit_reads(uow, doctor_id, [(a.owner_id, Resource.ANALYSIS, a.id)
+            audit_reads(uow.access_log, doctor_id, [(a.owner_id, Resource.ANALYSIS, a.id)
                                          for a in rows[:first]], now)
             uow.commit()
         return rows
@@ -108,7 +98,7 @@ class SharingService:
             ids.update(s.patient_id for s in uow.shares.active_for_doctor(doctor_id, now))
             page = sorted(i for i in ids if after is None or i > after)[:first + 1]
             users = sorted(uow.users.list_by_ids(page), key=lambda u: u.id)
-            audit_reads(uow, doctor_id, [(u.id, Resource.PROFILE, u.id)
+            audit_reads(uow.access_log, doctor_id, [(u.id, Resource.PROFILE, u.id)
                                          for u in users[:first]], now)
             uow.commit()
         return users
@@ -124,25 +114,27 @@ class SharingService:
             read_by_doctor = [r for r in allowed if r.patient_id != viewer_id
                               and role is Role.DERMATOLOGIST]
             if read_by_doctor:
-                audit_reads(uow, viewer_id, [(r.patient_id, Resource.REFERRAL, r.id)
+                audit_reads(uow.access_log, viewer_id, [(r.patient_id, Resource.REFERRAL, r.id)
                                              for r in read_by_doctor], now)
                 uow.commit()
         return allowed
 
-    def allows_analysis(self, uow: UnitOfWork, viewer_id: str, viewer_role: Role,
-                        analysis: Analysis) -> bool:
-        """The access check of `AnalysisService`: an active share, and the read is audited
-        in the caller's unit of work (committed with it)."""
+    def allows_analysis(self, viewer_id: str, viewer_role: Role, analysis: Analysis) -> bool:
+        """The access check of `AnalysisService`: an active share; an allowed read is audited
+        (committed before the analysis is returned)."""
         if viewer_role is not Role.DERMATOLOGIST:
             return False
         now = self._clock()
-        shares = uow.shares.active_between(analysis.owner_id, viewer_id, now)
-        if not any(share.covers(analysis.id, now) for share in shares):
-            return False
-        audit_reads(uow, viewer_id, [(analysis.owner_id, Resource.ANALYSIS, analysis.id)], now)
+        with self._uow_factory() as uow:
+            shares = uow.shares.active_between(analysis.owner_id, viewer_id, now)
+            if not any(share.covers(analysis.id, now) for share in shares):
+                return False
+            audit_reads(uow.access_log, viewer_id,
+                        [(analysis.owner_id, Resource.ANALYSIS, analysis.id)], now)
+            uow.commit()
         return True
 
-    def _tell(self, uow: UnitOfWork, kind: DashboardEventKind, share: Share,
+    def _tell(self, uow: SharingUnitOfWork, kind: DashboardEventKind, share: Share,
               now: datetime) -> None:
         uow.dashboard_events.append(share.doctor_id, kind.value, {
             "share_id": share.id, "patient_id": share.patient_id,

@@ -6,9 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from metskin.domain.appointments.catalogue import Dermatologist
-from metskin.domain.appointments.directory import DirectoryQuery, GeoPoint, bounding_box, search
-from metskin.domain.appointments.errors import DermatologistNotFound, InvalidAvailability
+from metskin.domain.appointments.errors import InvalidAvailability
 from metskin.domain.appointments.model import (
     Appointment,
     Availability,
@@ -16,10 +14,14 @@ from metskin.domain.appointments.model import (
     require_utc,
 )
 from metskin.domain.appointments.slots import bookable_slots, find_slot
+from metskin.domain.directory.errors import DermatologistNotFound
+from metskin.domain.directory.geo import DirectoryQuery, GeoPoint, bounding_box, search
+from metskin.domain.directory.model import Dermatologist
 from metskin.domain.errors import ValidationFailed
 
 if TYPE_CHECKING:
-    from metskin.domain.ports import Clock, UnitOfWork, UnitOfWorkFactory
+    from metskin.domain.directory.ports import DirectoryUnitOfWork, DirectoryUowFactory
+    from metskin.domain.ports import Clock
 
 MAX_AVAILABILITY_WINDOW = timedelta(days=31)
 BOOKINGS_AHEAD = timedelta(days=366)  # how far a change of hours is checked against bookings
@@ -59,7 +61,7 @@ class DirectoryEntry:
 
 
 class DirectoryService:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow_factory: DirectoryUowFactory, clock: Clock) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
 
@@ -132,7 +134,7 @@ class DirectoryService:
             uow.commit()
 
 
-def _practice(uow: UnitOfWork, doctor_id: str) -> Dermatologist:
+def _practice(uow: DirectoryUnitOfWork, doctor_id: str) -> Dermatologist:
     found = uow.dermatologists.get(doctor_id)
     if found is None:
         raise DermatologistNotFound("You have no practice profile in the directory yet.")

@@ -1,0 +1,94 @@
+"""The read model other components receive of a finished analysis: typed and frozen.
+
+The analysis component stores its result as the dict of `AnalysisResult.to_dict()`; other
+components (recommendations, referrals) read it only through `ResultReadout.from_stored`, so a
+renamed key breaks here, in one place, and mypy sees every use of a renamed field. Unknown or
+malformed values stay unknown (None) rather than failing: results stored by older versions of
+the engine still read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ConcernReading:
+    score: float
+    regions: Mapping[str, float] = field(default_factory=dict)
+    measurements: Mapping[str, float] = field(default_factory=dict)
+
+    def count(self, name: str) -> int | None:
+        value = self.measurements.get(name)
+        return int(value) if value is not None else None
+
+
+@dataclass(frozen=True)
+class SpotReading:
+    """A pigmented spot in the aligned face frame (1 = 150 mm); sizes may be unknown."""
+
+    x: float | None
+    y: float | None
+    area_mm2: float | None = None
+    area: float | None = None  # results stored before areas were in mm²
+    darkness: float | None = None
+
+
+@dataclass(frozen=True)
+class ToneReading:
+    ita: float | None
+    monk: int | None
+    fitzpatrick: str | None
+
+
+@dataclass(frozen=True)
+class ResultReadout:
+    concerns: Mapping[str, ConcernReading] = field(default_factory=dict)
+    skin_type: str | None = None
+    tone: ToneReading | None = None
+    spots: tuple[SpotReading, ...] | None = None  # None: spots were not measured
+
+    @classmethod
+    def from_stored(cls, result: Mapping[str, Any]) -> ResultReadout:
+        concerns = {}
+        for name, item in (result.get("concerns") or {}).items():
+            if isinstance(item, Mapping) and _num(item.get("score")) is not None:
+                concerns[str(name)] = ConcernReading(
+                    float(item["score"]), _numbers(item.get("regions")),
+                    _numbers(item.get("measurements")))
+        skin = result.get("skin_type")
+        kind = skin.get("kind") if isinstance(skin, Mapping) else None
+        tone = result.get("tone")
+        return cls(
+            concerns=concerns,
+            skin_type=kind if isinstance(kind, str) else None,
+            tone=_tone(tone) if isinstance(tone, Mapping) else None,
+            spots=_spots(result.get("spots")),
+        )
+
+
+def _tone(raw: Mapping[str, Any]) -> ToneReading:
+    monk = raw.get("monk")
+    band = raw.get("fitzpatrick")
+    return ToneReading(_num(raw.get("ita")), int(monk) if isinstance(monk, int) else None,
+                       band if isinstance(band, str) else None)
+
+
+def _spots(raw: Any) -> tuple[SpotReading, ...] | None:
+    if not isinstance(raw, list):
+        return None
+    return tuple(SpotReading(_num(s.get("x")), _num(s.get("y")), _num(s.get("area_mm2")),
+                             _num(s.get("area")), _num(s.get("darkness")))
+                 for s in raw if isinstance(s, Mapping))
+
+
+def _numbers(raw: Any) -> dict[str, float]:
+    if not isinstance(raw, Mapping):
+        return {}
+    return {str(k): float(v) for k, v in raw.items() if _num(v) is not None}
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

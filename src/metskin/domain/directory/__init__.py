@@ -1,0 +1,1 @@
+"""The directory component: dermatologists' profiles and the search over them."""

@@ -1,0 +1,1 @@
+"""The notifications component: every message is sent once."""

@@ -1,0 +1,28 @@
+"""Ports of notifications: the log of what was sent, the mail renderer, its unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+from metskin.domain.accounts.ports import UserRepository
+from metskin.domain.messages import OutgoingEmail
+from metskin.domain.ports import UnitOfWork
+
+
+class SentNotificationLog(Protocol):
+    def was_sent(self, dedupe_key: str) -> bool: ...
+    def record(self, dedupe_key: str, channel: str, recipient: str, when: datetime) -> None: ...
+
+
+class MailRenderer(Protocol):
+    def render_email(self, template: str, to: str, context: dict[str, Any]) -> OutgoingEmail: ...
+
+
+class NotificationsUnitOfWork(UnitOfWork, Protocol):
+    sent_notifications: SentNotificationLog
+    users: UserRepository
+
+
+NotificationsUowFactory = Callable[[], NotificationsUnitOfWork]

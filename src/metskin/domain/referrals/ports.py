@@ -1,0 +1,34 @@
+"""Ports of referrals: the stored referrals and the triage's unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from metskin.domain.ports import UnitOfWork
+from metskin.domain.referrals.model import ReferralRecord
+
+if TYPE_CHECKING:
+    from metskin.domain.analysis.ports import AnalysisRepository
+
+class ReferralRepository(Protocol):
+    def add(self, record: ReferralRecord) -> None: ...
+    def get(self, referral_id: str) -> ReferralRecord | None: ...
+    def get_for_analysis(self, analysis_id: str) -> ReferralRecord | None: ...
+    def save(self, record: ReferralRecord) -> None: ...
+
+    def list_for_patient(self, patient_id: str, before: tuple[datetime, str] | None,
+                         limit: int) -> list[ReferralRecord]:
+        """Newest first, strictly before the keyset."""
+        ...
+
+    def get_many(self, referral_ids: list[str]) -> list[ReferralRecord]: ...
+
+
+class ReferralsUnitOfWork(UnitOfWork, Protocol):
+    referrals: ReferralRepository
+    analyses: AnalysisRepository
+
+
+ReferralsUowFactory = Callable[[], ReferralsUnitOfWork]

@@ -1,0 +1,2 @@
+"""The sharing component: a patient shares analyses with a dermatologist, who reads only what
+is shared."""

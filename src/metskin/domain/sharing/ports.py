@@ -1,0 +1,53 @@
+"""Ports of sharing: the shares, and the sharing use cases' unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from metskin.domain.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from metskin.domain.accounts.ports import UserRepository
+    from metskin.domain.analysis.ports import AnalysisRepository
+    from metskin.domain.analysis.records import Analysis
+    from metskin.domain.appointments.ports import AppointmentQueries, DashboardEventLog, Keyset
+    from metskin.domain.audit.ports import AccessLogRepository
+    from metskin.domain.directory.ports import DermatologistRepository
+    from metskin.domain.referrals.ports import ReferralRepository
+    from metskin.domain.sharing.model import Share
+
+
+class ShareRepository(Protocol):
+    def add(self, share: Share) -> None: ...
+    def get(self, share_id: str) -> Share | None: ...
+    def save(self, share: Share) -> None: ...
+    def list_for_patient(self, patient_id: str) -> list[Share]: ...
+
+    def active_between(self, patient_id: str, doctor_id: str, now: datetime) -> list[Share]:
+        ...
+
+    def active_for_doctor(self, doctor_id: str, now: datetime) -> list[Share]: ...
+
+    def shared_analyses(self, doctor_id: str, now: datetime, patient_id: str | None,
+                        before: Keyset | None, limit: int) -> list[Analysis]:
+        """Finished analyses under an active share with the dermatologist, newest first."""
+        ...
+
+
+
+class SharingUnitOfWork(UnitOfWork, Protocol):
+    """Shares, what they let a dermatologist read, and the audit of every read."""
+
+    shares: ShareRepository
+    access_log: AccessLogRepository
+    analyses: AnalysisRepository
+    referrals: ReferralRepository
+    users: UserRepository
+    dermatologists: DermatologistRepository
+    appointment_queries: AppointmentQueries
+    dashboard_events: DashboardEventLog
+
+
+SharingUowFactory = Callable[[], SharingUnitOfWork]
