@@ -9,7 +9,8 @@ from types import TracebackType
 from typing import Any, Self
 
 from metskin.domain.accounts.model import RefreshToken, Role, User
-from metskin.domain.analysis.media import CorruptMedia, MediaLimits, MediaType
+from metskin.domain.analysis.errors import CorruptMedia
+from metskin.domain.analysis.media import MediaLimits, MediaType
 from metskin.domain.analysis.ports import ObjectMissing, PreparedMedia, StageProgress
 from metskin.domain.analysis.records import (
     Analysis,

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from importlib import resources
 
 from metskin.bootstrap import Container
+from metskin.domain.accounts.errors import EmailTaken
 from metskin.domain.accounts.model import Role
-from metskin.domain.accounts.service import EmailTaken
 from metskin.seed_care import seed_dermatologists
 
 DEMO_PASSWORD = "demo-skin-2026!"

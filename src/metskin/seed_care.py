@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from metskin.bootstrap import Container
+from metskin.domain.accounts.errors import EmailTaken
 from metskin.domain.accounts.model import Role, User
-from metskin.domain.accounts.service import EmailTaken
 from metskin.domain.directory.loader import load_dermatologists
 from metskin.domain.directory.model import Dermatologist
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from metskin.bootstrap import Container
+from metskin.domain.accounts.errors import EmailTaken
 from metskin.domain.accounts.model import Profile, Role, User
-from metskin.domain.accounts.service import EmailTaken
 from metskin.domain.errors import Conflict
 
 PASSWORD = "tea-and-toast-77"

@@ -9,14 +9,13 @@ import pytest
 from PIL import Image
 
 from metskin.adapters.vision.ingest import MediaPreparerAdapter
-from metskin.domain.analysis.media import (
+from metskin.domain.analysis.errors import (
     CorruptMedia,
-    MediaLimits,
     MediaTooLarge,
     MediaTooLong,
     UnsupportedMedia,
-    sniff,
 )
+from metskin.domain.analysis.media import MediaLimits, sniff
 from metskin.domain.analysis.records import MediaKind
 from tests.media_samples import (
     encode,

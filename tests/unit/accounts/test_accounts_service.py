@@ -6,15 +6,15 @@ from datetime import timedelta
 
 import pytest
 
-from metskin.domain.accounts.model import Role
-from metskin.domain.accounts.passwords import WeakPassword
-from metskin.domain.accounts.profile import ContradictoryProfile
-from metskin.domain.accounts.service import (
-    AccountService,
+from metskin.domain.accounts.errors import (
+    ContradictoryProfile,
     EmailTaken,
     InvalidCredentials,
     InvalidRefreshToken,
+    WeakPassword,
 )
+from metskin.domain.accounts.model import Role
+from metskin.domain.accounts.service import AccountService
 from metskin.domain.errors import Unauthenticated, ValidationFailed
 from metskin.domain.messages import Job
 from tests.fakes import FakeAccessTokens, FakeClock, FakeHasher, FakeUnitOfWork

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from metskin.domain.accounts.model import Role
-from metskin.domain.analysis.errors import MediaNotFound
-from metskin.domain.analysis.media import (
+from metskin.domain.analysis.errors import (
     CorruptMedia,
-    MediaLimits,
+    MediaNotFound,
     MediaTooLarge,
     UnsupportedMedia,
 )
+from metskin.domain.analysis.media import MediaLimits
 from metskin.domain.analysis.records import AnalysisStatus, MediaKind, progress_channel
 from metskin.domain.analysis.service import AnalysisService, MediaService
 from metskin.domain.errors import Forbidden

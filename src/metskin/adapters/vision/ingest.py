@@ -15,15 +15,13 @@ import numpy as np
 import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from metskin.domain.analysis.media import (
-    JPEG,
+from metskin.domain.analysis.errors import (
     CorruptMedia,
-    MediaLimits,
     MediaTooLarge,
     MediaTooLong,
-    MediaType,
     UnsupportedMedia,
 )
+from metskin.domain.analysis.media import JPEG, MediaLimits, MediaType
 from metskin.domain.analysis.ports import PreparedMedia
 from metskin.domain.analysis.records import MediaKind
 

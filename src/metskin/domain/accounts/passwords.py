@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from metskin.domain.errors import ValidationFailed
+from metskin.domain.accounts.errors import WeakPassword
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256
@@ -14,10 +14,6 @@ COMMON_PASSWORDS = frozenset(
         "skincare123", "metskin123",
     }
 )
-
-
-class WeakPassword(ValidationFailed):
-    code = "WEAK_PASSWORD"
 
 
 def check_password_strength(password: str, email: str) -> None:

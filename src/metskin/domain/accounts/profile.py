@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
+from metskin.domain.accounts.errors import ContradictoryProfile
 from metskin.domain.accounts.model import (
     CONCERNS,
     PHONE_PATTERN,
@@ -24,10 +25,6 @@ CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 MAX_LIST_ITEMS = 50
 MAX_ITEM_LENGTH = 80
 PROFILE_FIELDS = frozenset(f.name for f in fields(Profile))
-
-
-class ContradictoryProfile(ValidationFailed):
-    code = "CONTRADICTORY_PROFILE"
 
 
 def apply_profile_changes(profile: Profile, changes: dict[str, Any], now: datetime) -> Profile:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from metskin.domain.accounts.errors import EmailTaken, InvalidCredentials, InvalidRefreshToken
 from metskin.domain.accounts.model import (
     Profile,
     RefreshToken,
@@ -25,21 +26,9 @@ from metskin.domain.accounts.ports import (
     PasswordHasher,
 )
 from metskin.domain.accounts.profile import apply_profile_changes
-from metskin.domain.errors import Conflict, DomainError, NotFound, Unauthenticated
+from metskin.domain.errors import Conflict, NotFound
 from metskin.domain.messages import Job
 from metskin.domain.ports import Clock
-
-
-class InvalidCredentials(DomainError):
-    code = "INVALID_CREDENTIALS"
-
-
-class EmailTaken(Conflict):
-    code = "EMAIL_TAKEN"
-
-
-class InvalidRefreshToken(Unauthenticated):
-    code = "INVALID_REFRESH_TOKEN"
 
 
 @dataclass(frozen=True)

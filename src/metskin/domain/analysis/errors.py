@@ -5,10 +5,24 @@ from __future__ import annotations
 from metskin.domain.errors import Conflict, DomainError, NotFound
 
 
-class UnreadableMedia(DomainError):
-    """The bytes are not an image or video we can decode."""
+class MediaTooLarge(DomainError):
+    code = "MEDIA_TOO_LARGE"
 
+
+class UnsupportedMedia(DomainError):
+    code = "UNSUPPORTED_MEDIA"
+
+
+class CorruptMedia(DomainError):
     code = "CORRUPT_MEDIA"
+
+
+class MediaTooLong(DomainError):
+    code = "MEDIA_TOO_LONG"
+
+
+class UnreadableMedia(CorruptMedia):
+    """The bytes are not an image or video we can decode."""
 
 
 class MediaNotFound(NotFound):

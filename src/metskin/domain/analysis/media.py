@@ -4,24 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from metskin.domain.analysis.errors import CorruptMedia, MediaTooLarge
 from metskin.domain.analysis.records import MediaKind
-from metskin.domain.errors import DomainError
-
-
-class MediaTooLarge(DomainError):
-    code = "MEDIA_TOO_LARGE"
-
-
-class UnsupportedMedia(DomainError):
-    code = "UNSUPPORTED_MEDIA"
-
-
-class CorruptMedia(DomainError):
-    code = "CORRUPT_MEDIA"
-
-
-class MediaTooLong(DomainError):
-    code = "MEDIA_TOO_LONG"
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from metskin.domain.accounts.model import Role
-from metskin.domain.analysis.errors import AnalysisNotFound, MediaNotFound
-from metskin.domain.analysis.media import MediaLimits, UnsupportedMedia, check_size, sniff
+from metskin.domain.analysis.errors import AnalysisNotFound, MediaNotFound, UnsupportedMedia
+from metskin.domain.analysis.media import MediaLimits, check_size, sniff
 from metskin.domain.analysis.ports import (
     AnalysisAccess,
     AnalysisEngine,

@@ -15,14 +15,16 @@ from decimal import Decimal
 from typing import Any
 
 from metskin.domain.accounts.model import Profile, Role
+from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.content.loader import articles_for_tags
-from metskin.domain.errors import Conflict, DomainError, NotFound, ValidationFailed
+from metskin.domain.errors import Conflict, NotFound
 from metskin.domain.ports import Clock
 from metskin.domain.recommendations.candidates import CandidateIndex
 from metskin.domain.recommendations.catalog import Catalog, Product, parse_catalog
+from metskin.domain.recommendations.errors import InvalidProduct, ProductNotFound, RetakeNeeded
 from metskin.domain.recommendations.feedback import Feedback
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
@@ -38,22 +40,6 @@ MAX_EXCLUDED_SHOWN = 40
 MAX_ARTICLES_PER_TIP = 2
 
 RankerFor = Callable[[str], tuple[Ranker | None, str]]  # user id -> (ranker, model version)
-
-
-class ProductNotFound(NotFound):
-    code = "PRODUCT_NOT_FOUND"
-
-
-class AnalysisNotReady(Conflict):
-    code = "ANALYSIS_NOT_READY"
-
-
-class RetakeNeeded(DomainError):
-    code = "RETAKE_NEEDED"
-
-
-class InvalidProduct(ValidationFailed):
-    code = "INVALID_PRODUCT"
 
 
 def needs_from_result(result: ResultReadout, profile: Profile) -> SkinNeeds:

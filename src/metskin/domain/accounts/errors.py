@@ -1,0 +1,25 @@
+"""Errors of the accounts component, each with a stable code for the API."""
+
+from __future__ import annotations
+
+from metskin.domain.errors import Conflict, DomainError, Unauthenticated, ValidationFailed
+
+
+class InvalidCredentials(DomainError):
+    code = "INVALID_CREDENTIALS"
+
+
+class EmailTaken(Conflict):
+    code = "EMAIL_TAKEN"
+
+
+class InvalidRefreshToken(Unauthenticated):
+    code = "INVALID_REFRESH_TOKEN"
+
+
+class WeakPassword(ValidationFailed):
+    code = "WEAK_PASSWORD"
+
+
+class ContradictoryProfile(ValidationFailed):
+    code = "CONTRADICTORY_PROFILE"
