@@ -16,17 +16,13 @@ from metskin.domain.audit.service import audit_reads
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import NotFound
 from metskin.domain.referrals.model import ReferralRecord
+from metskin.domain.sharing.errors import ShareNotFound
 from metskin.domain.sharing.model import Share, ShareScope, share_expiry
 
 if TYPE_CHECKING:
     from metskin.domain.ports import Clock
     from metskin.domain.sharing.ports import SharingUnitOfWork, SharingUowFactory
 
-
-
-
-class ShareNotFound(NotFound):
-    code = "SHARE_NOT_FOUND"
 
 
 class SharingService:
