@@ -4,8 +4,8 @@ A fake unit of work is its own factory (`uow()` returns it), so a service built 
 test share one store. Each `with` block is a transaction: leaving it without a commit restores
 the repositories as they were at its start (or at its last commit); jobs and events deferred
 inside it are released only by a commit, into `released` (and to `dispatch`, if set).
-Constraints a database checks at commit (unique keys) are checked by `commit`, which then raises
-the domain `Conflict`, as the SQL unit of work does.
+Constraints a database checks at commit (unique keys) are checked by `commit`, which then rolls
+back and raises the domain `Conflict`, as the SQL unit of work does.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
+from metskin.domain.errors import Conflict
 from metskin.domain.messages import Event, Job
 
 
@@ -76,8 +77,12 @@ class FakeUnitOfWork:
         if self.fail_next_commit is not None:
             error, self.fail_next_commit = self.fail_next_commit, None
             raise error
-        for repository in self.repositories():
-            repository.check_constraints()
+        try:
+            for repository in self.repositories():
+                repository.check_constraints()
+        except Conflict:
+            self.rollback()  # as the SQL unit of work does on an integrity error
+            raise
         self.commits += 1
         released, transaction.pending = transaction.pending, []
         transaction.snapshot = self._snapshot()
