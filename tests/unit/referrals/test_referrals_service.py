@@ -6,6 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from tests.fakes.infra import FakeClock
+from tests.fakes.referrals import FakeReferralsUnitOfWork
+from tests.unit.builders import T0, analysis, result
 
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.errors import AnalysisNotReady
@@ -14,9 +17,6 @@ from metskin.domain.errors import Forbidden, NotFound
 from metskin.domain.referrals.errors import ReferralNotFound
 from metskin.domain.referrals.model import Answers, ReferralRecord, Specialty, Urgency
 from metskin.domain.referrals.service import ReferralService
-from tests.fakes.infra import FakeClock
-from tests.fakes.referrals import FakeReferralsUnitOfWork
-from tests.unit.builders import T0, analysis, result
 
 NOW = T0 + timedelta(days=120)
 CALM = result(acne={"score": 20.0, "measurements": {"lesion_count": 4}}, redness=10.0)
