@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from metskin.domain.accounts.model import Profile, Role
+from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.analysis.service import AnalysisService
@@ -42,10 +43,6 @@ RankerFor = Callable[[str], tuple[Ranker | None, str]]  # user id -> (ranker, mo
 
 class ProductNotFound(NotFound):
     code = "PRODUCT_NOT_FOUND"
-
-
-class AnalysisNotReady(Conflict):
-    code = "ANALYSIS_NOT_READY"
 
 
 class RetakeNeeded(DomainError):
