@@ -1,9 +1,10 @@
 """In-memory fakes of the infrastructure ports: clock, notifier, mail renderer, job queue,
-event bus, storage, media preparer, analysis engine, password hasher, access tokens, landmarker."""
+event bus, storage, media preparer, analysis engine, password hasher, access tokens, landmarker,
+video frames."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -172,6 +173,17 @@ class FakeLandmarker:
     def detect(self, rgb: np.ndarray) -> list[np.ndarray]:
         self.calls += 1
         return [face.copy() for face in self.faces]
+
+
+class FakeFrames:
+    """A `FrameSource` over frames given in memory."""
+
+    def __init__(self, frames: list[np.ndarray], expected_frames: int | None = None) -> None:
+        self.frames = frames
+        self.expected_frames = expected_frames
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return iter([frame.copy() for frame in self.frames])
 
 
 def rotated_yaw(points: np.ndarray, degrees: float) -> np.ndarray:

@@ -13,14 +13,16 @@ from typing import Any
 from metskin.domain.accounts.ports import UserRepository
 from metskin.domain.analysis.ports import AnalysisRepository
 from metskin.domain.errors import Conflict
-from metskin.domain.recommendations.catalog import Product, normalise
+from metskin.domain.recommendations.catalog import Catalog, Product, normalise
 from metskin.domain.recommendations.feedback import Feedback
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
+from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.ports import (
     CatalogRepository,
     FeedbackRepository,
     RoutineRepository,
 )
+from metskin.domain.recommendations.scoring import ScoredProduct
 from tests.fakes.accounts import FakeUserRepository
 from tests.fakes.analysis import FakeAnalysisRepository
 from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository
@@ -152,6 +154,31 @@ class FakeRoutineRepository(InMemoryRepository):
         keys = Counter((r.analysis_id, r.profile_hash) for r in self.rows.values())
         if any(n > 1 for n in keys.values()):
             raise Conflict("one routine per analysis and profile")
+
+
+class FakeCatalogSource:
+    """A catalog from memory; `loads` counts the reads."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.loads = 0
+
+    def load(self) -> Catalog:
+        self.loads += 1
+        return self.catalog
+
+
+class FakeRanker:
+    """A learned ranker stand-in: the content score plus a fixed boost per product id."""
+
+    def __init__(self, boosts: dict[str, float] | None = None) -> None:
+        self.boosts = boosts or {}
+        self.calls = 0
+
+    def __call__(self, product: Product, needs: SkinNeeds, profile: CareProfile,
+                 content: ScoredProduct) -> float:
+        self.calls += 1
+        return content.score + self.boosts.get(product.id, 0.0)
 
 
 class FakeRecommendationsUnitOfWork(FakeUnitOfWork):

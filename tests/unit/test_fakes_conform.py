@@ -15,11 +15,13 @@ from metskin.domain.accounts.ports import (
     UserRepository,
 )
 from metskin.domain.analysis.ports import (
+    AnalysisAccess,
     AnalysisEngine,
     AnalysisRepository,
     AnalysisUnitOfWork,
     AnalysisUowFactory,
     FaceLandmarker,
+    FrameSource,
     MediaPreparer,
     MediaRepository,
     MediaStorage,
@@ -47,9 +49,12 @@ from metskin.domain.notifications.ports import (
     SentNotificationLog,
 )
 from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier, UnitOfWork
+from metskin.domain.recommendations.catalog import parse_catalog
 from metskin.domain.recommendations.ports import (
     CatalogRepository,
+    CatalogSource,
     FeedbackRepository,
+    Ranker,
     RecommendationsUnitOfWork,
     RecommendationsUowFactory,
     RoutineRepository,
@@ -60,6 +65,7 @@ from metskin.domain.referrals.ports import (
     ReferralsUowFactory,
 )
 from metskin.domain.sharing.ports import ShareRepository, SharingUnitOfWork, SharingUowFactory
+from metskin.domain.sharing.service import SharingService
 from tests.fakes.accounts import (
     FakeAccountsUnitOfWork,
     FakeRefreshTokenRepository,
@@ -80,6 +86,7 @@ from tests.fakes.infra import (
     FakeClock,
     FakeEngine,
     FakeEventBus,
+    FakeFrames,
     FakeHasher,
     FakeJobQueue,
     FakeLandmarker,
@@ -91,7 +98,9 @@ from tests.fakes.infra import (
 from tests.fakes.notifications import FakeNotificationsUnitOfWork, FakeSentNotificationLog
 from tests.fakes.recommendations import (
     FakeCatalogRepository,
+    FakeCatalogSource,
     FakeFeedbackRepository,
+    FakeRanker,
     FakeRecommendationsUnitOfWork,
     FakeRoutineRepository,
 )
@@ -118,7 +127,10 @@ def test_analysis_fakes_are_its_ports() -> None:
     preparer: MediaPreparer = FakePreparer()
     engine: AnalysisEngine = FakeEngine()
     landmarker: FaceLandmarker = FakeLandmarker()
-    assert all((uow, factory, media, analyses, storage, preparer, engine, landmarker))
+    frames: FrameSource = FakeFrames([])
+    access: AnalysisAccess = SharingService(FakeSharingUnitOfWork(), FakeClock()).allows_analysis
+    assert all((uow, factory, media, analyses, storage, preparer, engine, landmarker, access))
+    assert list(frames) == []
 
 
 def test_appointments_fakes_are_its_ports() -> None:
@@ -162,7 +174,9 @@ def test_recommendations_fakes_are_its_ports() -> None:
     catalog: CatalogRepository = FakeCatalogRepository()
     feedback: FeedbackRepository = FakeFeedbackRepository()
     routines: RoutineRepository = FakeRoutineRepository()
-    assert all((uow, factory, catalog, feedback, routines))
+    source: CatalogSource = FakeCatalogSource(parse_catalog([], [], []))
+    ranker: Ranker = FakeRanker()
+    assert all((uow, factory, catalog, feedback, routines, source, ranker))
 
 
 def test_notifications_fakes_are_its_ports() -> None:

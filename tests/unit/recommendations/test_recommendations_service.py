@@ -25,7 +25,7 @@ from metskin.domain.recommendations.service import (
 )
 from tests.fakes.analysis import FakeAnalysisRepository, FakeAnalysisUnitOfWork
 from tests.fakes.infra import FakeClock, FakeEngine, FakeEventBus, FakeStorage
-from tests.fakes.recommendations import FakeRecommendationsUnitOfWork
+from tests.fakes.recommendations import FakeRanker, FakeRecommendationsUnitOfWork
 from tests.unit.builders import T0, analysis, result, user
 from tests.unit.recommendations.recommendation_builders import INGREDIENTS, basics, product
 
@@ -157,14 +157,26 @@ def test_the_pipeline_step_saves_a_routine_only_for_a_usable_result(
     assert saved.analysis_id == "bad" and "retinol-serum" in chosen(saved.routine)
 
 
-def test_a_ranker_names_its_model_version(uow: FakeRecommendationsUnitOfWork,
-                                          clock: FakeClock) -> None:
+def test_a_ranker_can_change_the_pick_and_names_its_model_version(
+        uow: FakeRecommendationsUnitOfWork, clock: FakeClock) -> None:
     analyses = AnalysisService(FakeAnalysisUnitOfWork(analyses=uow.analyses, users=uow.users),
                                FakeStorage(), FakeEngine(), FakeEventBus(), clock)
+    ranker = FakeRanker({"niacinamide-serum": 100.0})
     service = RecommendationService(uow, analyses, load_safety_rules(), clock,
-                                    ranker_for=lambda _user: (None, "ranker-v7"))
+                                    ranker_for=lambda _user: (ranker, "ranker-v7"))
     service.load_catalog(INGREDIENTS, PRODUCTS)
-    assert service.recommend("p1", Role.PATIENT, "a1").model_version == "ranker-v7"
+    saved = service.recommend("p1", Role.PATIENT, "a1")
+    assert saved.model_version == "ranker-v7" and ranker.calls > 0
+    assert "niacinamide-serum" in chosen(saved.routine)
+    assert "retinol-serum" not in chosen(saved.routine)
+
+
+def test_an_allergy_keeps_the_product_out(service: RecommendationService,
+                                          uow: FakeRecommendationsUnitOfWork) -> None:
+    set_profile(uow, "p1", allergies=["Retinol"])
+    saved = service.recommend("p1", Role.PATIENT, "a1")
+    assert "retinol-serum" not in chosen(saved.routine)
+    assert "retinol-serum" in {e["product_id"] for e in saved.routine["excluded"]}
 
 
 def test_feedback_is_recorded_for_a_known_product(
