@@ -116,6 +116,7 @@ def test_only_the_owner_triages_their_analysis(
     (AnalysisStatus.RUNNING, None),
     (AnalysisStatus.FAILED, None),
     (AnalysisStatus.DONE, None),  # finished but without a stored result
+    (AnalysisStatus.RUNNING, NODULES),  # a result, but the run is not marked done
 ])
 def test_an_unfinished_analysis_is_not_ready(
         referrals: ReferralService, uow: FakeReferralsUnitOfWork, status: AnalysisStatus,
