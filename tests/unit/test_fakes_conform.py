@@ -1,7 +1,9 @@
 """Every fake is its port: mypy checks these assignments against the protocols.
 
-Check with `MYPYPATH=src mypy tests/unit/test_fakes_conform.py tests/fakes`; pytest runs them
-too, so a fake that cannot be built fails here first.
+Check with `MYPYPATH=src mypy tests/unit/test_fakes_conform.py tests/fakes`. MYPYPATH matters:
+without it mypy does not find `metskin`, `ignore_missing_imports` turns every port into Any,
+and the check passes whatever the fakes look like. pytest runs these functions too, so a fake
+that cannot be built fails here first.
 """
 
 from __future__ import annotations
