@@ -4,6 +4,7 @@ A fake unit of work is its own factory (`uow()` returns it), so a service built 
 test share one store. Each `with` block is a transaction: leaving it without a commit restores
 the repositories as they were at its start (or at its last commit); jobs and events deferred
 inside it are released only by a commit, into `released` (and to `dispatch`, if set).
+Nested `with` blocks on one fake share its store (an inner block rolls back to its own start).
 Constraints a database checks at commit (unique keys) are checked by `commit`, which then rolls
 back and raises the domain `Conflict`, as the SQL unit of work does.
 """
