@@ -13,7 +13,7 @@ from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.errors import UnreadableMedia
 from metskin.domain.errors import DomainError
 from tests.analysis.synthetic import astronaut
-from tests.fakes_analysis import FakeLandmarker, rotated_yaw
+from tests.fakes.infra import FakeLandmarker, rotated_yaw
 
 
 def codes(result) -> set[str]:

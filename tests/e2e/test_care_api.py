@@ -19,7 +19,7 @@ from metskin.domain.directory.loader import load_dermatologists
 from metskin.graphql.app import create_app
 from metskin.settings import Settings
 from tests.e2e.conftest import PASSWORD, GraphQLClient
-from tests.fakes import FakeClock
+from tests.fakes.infra import FakeClock
 from tests.integration.test_care_booking import day_slots, every_day, make_doctor
 
 LONDON_EYE = {"lat": 51.5033, "lon": -0.1196}

@@ -20,7 +20,7 @@ from metskin.domain.appointments import ConsultationType
 from metskin.domain.appointments.reminders import ReminderStatus
 from metskin.settings import Settings
 from tests.conftest import make_settings
-from tests.fakes import FakeClock, FakeNotifier
+from tests.fakes.infra import FakeClock, FakeNotifier
 from tests.integration.test_care_booking import day_slots, make_doctor, make_patient
 from tests.integration.test_notify_adapters import CaptureServer, capture  # noqa: F401
 

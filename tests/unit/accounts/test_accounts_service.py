@@ -17,14 +17,15 @@ from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.errors import Unauthenticated, ValidationFailed
 from metskin.domain.messages import Job
-from tests.fakes import FakeAccessTokens, FakeClock, FakeHasher, FakeUnitOfWork
+from tests.fakes.accounts import FakeAccountsUnitOfWork
+from tests.fakes.infra import FakeAccessTokens, FakeClock, FakeHasher
 
 PASSWORD = "tea-and-toast-77"
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
+def uow() -> FakeAccountsUnitOfWork:
+    return FakeAccountsUnitOfWork()
 
 
 @pytest.fixture
@@ -33,12 +34,12 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def accounts(uow: FakeUnitOfWork, clock: FakeClock) -> AccountService:
+def accounts(uow: FakeAccountsUnitOfWork, clock: FakeClock) -> AccountService:
     return AccountService(uow, FakeHasher(), FakeAccessTokens(), clock, timedelta(days=30))
 
 
 def test_register_normalises_email_and_queues_welcome_after_commit(
-    accounts: AccountService, uow: FakeUnitOfWork
+    accounts: AccountService, uow: FakeAccountsUnitOfWork
 ) -> None:
     user = accounts.register("  Maya.Lee@Example.COM ", PASSWORD, "Maya")
     assert user.email == "maya.lee@example.com"
@@ -47,7 +48,9 @@ def test_register_normalises_email_and_queues_welcome_after_commit(
     assert uow.released == [Job("send_welcome_email", {"user_id": user.id})]
 
 
-def test_email_is_unique_whatever_its_case(accounts: AccountService, uow: FakeUnitOfWork) -> None:
+def test_email_is_unique_whatever_its_case(
+    accounts: AccountService, uow: FakeAccountsUnitOfWork
+) -> None:
     accounts.register("maya@example.com", PASSWORD)
     with pytest.raises(EmailTaken) as raised:
         accounts.register("MAYA@example.com", PASSWORD)

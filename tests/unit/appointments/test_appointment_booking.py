@@ -1,15 +1,16 @@
-"""Booking, cancelling and rescheduling through the service and its ports."""
+"""Booking, cancelling and rescheduling through AppointmentService on the appointments fakes."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from appointment_fakes import FakeUnitOfWork
+from tests.fakes.appointments import FakeAppointmentsUnitOfWork
+from tests.fakes.directory import dermatologist
+from tests.fakes.infra import FakeClock
 
 from metskin.domain.appointments import (
     AppointmentStatus,
-    Availability,
     CancellationPolicy,
     ConsultationType,
     Hours,
@@ -17,58 +18,88 @@ from metskin.domain.appointments import (
     TooLateToCancel,
     WeeklyRule,
 )
-from metskin.domain.appointments.booking import book_in, cancel_in, list_slots, reschedule_in
-from metskin.domain.appointments.errors import AppointmentNotFound, NotActive
+from metskin.domain.appointments.dashboard import DashboardEventKind, wake_up
+from metskin.domain.appointments.errors import (
+    AppointmentNotFound,
+    ConsultationTypeNotOffered,
+    NotActive,
+)
+from metskin.domain.appointments.reminders import ReminderKind, ReminderStatus
+from metskin.domain.appointments.service import SEND_MESSAGE_ACTOR, AppointmentService
+from metskin.domain.audit.model import Resource
 from metskin.domain.directory.errors import DermatologistNotFound
-from metskin.domain.errors import Forbidden
+from metskin.domain.errors import Forbidden, ValidationFailed
+from metskin.domain.messages import Job
+from metskin.domain.referrals.errors import ReferralNotFound
+from metskin.domain.referrals.model import (
+    Referral,
+    ReferralRecord,
+    Specialty,
+    Urgency,
+)
 
 MONDAY_9 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 NOW = MONDAY_9 - timedelta(days=2)
 VIDEO = ConsultationType.VIDEO
-CLINIC = Availability("doc-1", "Europe/London", (
-    WeeklyRule(0, Hours(time(9), time(12), 30, frozenset({VIDEO, ConsultationType.IN_PERSON}))),
-))
-
-
-def _committed(step, uow, **details):
-    with uow:
-        appointment = step(uow, **details)
-        uow.commit()
-        return appointment
-
-
-def book(uow, **details):
-    return _committed(book_in, uow, **details)
-
-
-def cancel(uow, **details):
-    return _committed(cancel_in, uow, **details)
-
-
-def reschedule(uow, **details):
-    return _committed(reschedule_in, uow, **details)
+IN_PERSON = ConsultationType.IN_PERSON
+MONDAY_MORNINGS = (WeeklyRule(0, Hours(time(9), time(12), 30)),)
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork(CLINIC)
+def uow() -> FakeAppointmentsUnitOfWork:
+    return FakeAppointmentsUnitOfWork(
+        dermatologist("doc-1", weekly=MONDAY_MORNINGS),
+        dermatologist("doc-video", weekly=(
+            WeeklyRule(0, Hours(time(9), time(12), 30, frozenset({VIDEO}))),)))
 
 
-def book_at(uow: FakeUnitOfWork, start: datetime, patient: str = "p1",
-            appointment_id: str = "a1") -> str:
-    return book(uow, doctor_id="doc-1", patient_id=patient, start=start,
-                consultation_type=VIDEO, now=NOW, appointment_id=appointment_id).id
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
 
 
-def test_booking_a_free_slot_commits_it(uow: FakeUnitOfWork) -> None:
-    appointment = book(uow, doctor_id="doc-1", patient_id="p1", start=MONDAY_9,
-                       consultation_type=VIDEO, now=NOW)
+@pytest.fixture
+def service(uow: FakeAppointmentsUnitOfWork, clock: FakeClock) -> AppointmentService:
+    return AppointmentService(uow, clock)
+
+
+def book_at(service: AppointmentService, start: datetime, patient: str = "p1",
+            doctor: str = "doc-1") -> str:
+    return service.book(patient, doctor, start, VIDEO).id
+
+
+def message_jobs(uow: FakeAppointmentsUnitOfWork) -> list[tuple[str, int]]:
+    return [(j.kwargs["kind"], j.kwargs["sequence"]) for j in uow.jobs
+            if j.actor == SEND_MESSAGE_ACTOR]
+
+
+def test_booking_a_free_slot_commits_it_with_reminders_event_and_message(
+        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    appointment = service.book("p1", "doc-1", MONDAY_9, VIDEO, reason="  itchy rash ")
     assert appointment.status is AppointmentStatus.BOOKED
     assert appointment.end == MONDAY_9 + timedelta(minutes=30)
+    assert appointment.reason == "itchy rash"
     assert uow.commits == 1
-    assert uow.appointments.get(appointment.id) is not None
-    free = list_slots(uow, "doc-1", MONDAY_9, MONDAY_9 + timedelta(hours=3), now=NOW)
+    assert uow.appointments.get(appointment.id) == appointment
+    reminders = uow.reminders.for_appointments([appointment.id])
+    assert {(r.kind, r.due_at, r.status) for r in reminders} == {
+        (ReminderKind.DAY_BEFORE, MONDAY_9 - timedelta(hours=24), ReminderStatus.PENDING),
+        (ReminderKind.HOUR_BEFORE, MONDAY_9 - timedelta(hours=1), ReminderStatus.PENDING)}
+    (event,) = uow.dashboard_events.newest("doc-1", None, 10)
+    assert event.kind is DashboardEventKind.BOOKED
+    assert event.payload["appointment_id"] == appointment.id
+    assert uow.released == [wake_up("doc-1"), Job(SEND_MESSAGE_ACTOR, {
+        "appointment_id": appointment.id, "kind": "CONFIRMED", "sequence": 0})]
+    free = service.slots("doc-1", MONDAY_9, MONDAY_9 + timedelta(hours=3))
     assert MONDAY_9 not in [s.start for s in free] and len(free) == 5
+
+
+def test_a_booking_close_to_its_start_plans_only_the_reminders_still_ahead(
+        service: AppointmentService, uow: FakeAppointmentsUnitOfWork, clock: FakeClock) -> None:
+    clock.now = MONDAY_9 - timedelta(hours=3)
+    appointment_id = book_at(service, MONDAY_9)
+    assert [r.kind for r in uow.reminders.for_appointments([appointment_id])] == [
+        ReminderKind.HOUR_BEFORE]
 
 
 @pytest.mark.parametrize("start", [
@@ -76,31 +107,66 @@ def test_booking_a_free_slot_commits_it(uow: FakeUnitOfWork) -> None:
     MONDAY_9 + timedelta(hours=5),  # outside working hours
     NOW - timedelta(hours=1),  # in the past
 ])
-def test_booking_outside_the_bookable_slots_fails(uow: FakeUnitOfWork, start: datetime) -> None:
+def test_booking_outside_the_bookable_slots_fails_and_leaves_nothing(
+        service: AppointmentService, uow: FakeAppointmentsUnitOfWork, start: datetime) -> None:
     with pytest.raises(SlotUnavailable) as error:
-        book_at(uow, start)
+        book_at(service, start)
     assert error.value.code == "SLOT_UNAVAILABLE"
-    assert uow.appointments.rows == {}
+    assert uow.appointment_queries.list_for_patient("p1", None, 10) == []
+    assert uow.released == [] and uow.commits == 0
 
 
-def test_the_same_slot_cannot_be_booked_twice(uow: FakeUnitOfWork) -> None:
-    book_at(uow, MONDAY_9)
+def test_the_same_slot_cannot_be_booked_twice(service: AppointmentService) -> None:
+    book_at(service, MONDAY_9)
     with pytest.raises(SlotUnavailable):
-        book_at(uow, MONDAY_9, patient="p2", appointment_id="a2")
+        book_at(service, MONDAY_9, patient="p2")
 
 
-def test_unknown_dermatologist(uow: FakeUnitOfWork) -> None:
+def test_the_unique_slot_key_decides_a_race_and_rolls_the_loser_back(
+        service: AppointmentService, uow: FakeAppointmentsUnitOfWork,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    first = book_at(service, MONDAY_9)
+    released = list(uow.released)
+    # The loser read the calendar before the winner committed: it saw the slot free.
+    monkeypatch.setattr(uow.appointments, "active_for_doctor", lambda *args: [])
+    with pytest.raises(SlotUnavailable):
+        book_at(service, MONDAY_9, patient="p2")
+    assert [a.id for a in uow.appointment_queries.list_for_doctor(
+        "doc-1", MONDAY_9, MONDAY_9 + timedelta(hours=1), 10)] == [first]
+    assert uow.appointment_queries.list_for_patient("p2", None, 10) == []
+    assert uow.released == released  # the loser's messages were dropped
+    assert len(uow.dashboard_events.newest("doc-1", None, 10)) == 1
+
+
+def test_unknown_dermatologist(service: AppointmentService) -> None:
     with pytest.raises(DermatologistNotFound):
-        book(uow, doctor_id="nobody", patient_id="p1", start=MONDAY_9,
-             consultation_type=VIDEO, now=NOW)
+        book_at(service, MONDAY_9, doctor="nobody")
 
 
-def test_cancel_frees_the_slot(uow: FakeUnitOfWork) -> None:
-    book_at(uow, MONDAY_9)
-    cancelled = cancel(uow, appointment_id="a1", patient_id="p1", now=NOW)
+def test_a_consultation_type_the_slot_does_not_offer(service: AppointmentService) -> None:
+    with pytest.raises(ConsultationTypeNotOffered):
+        service.book("p1", "doc-video", MONDAY_9, IN_PERSON)
+    assert service.book("p1", "doc-video", MONDAY_9, VIDEO).consultation_type is VIDEO
+
+
+def test_a_naive_start_is_refused(service: AppointmentService) -> None:
+    with pytest.raises(ValidationFailed):
+        book_at(service, MONDAY_9.replace(tzinfo=None))
+
+
+def test_cancel_frees_the_slot_cancels_reminders_and_tells_everyone(
+        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    first = book_at(service, MONDAY_9)
+    cancelled = service.cancel("p1", first, reason="feeling better")
     assert cancelled.status is AppointmentStatus.CANCELLED
-    assert cancelled.cancelled_at == NOW
-    assert book_at(uow, MONDAY_9, patient="p2", appointment_id="a2") == "a2"
+    assert (cancelled.cancelled_at, cancelled.cancel_reason) == (NOW, "feeling better")
+    assert uow.appointments.get(first) == cancelled
+    assert {r.status for r in uow.reminders.for_appointments([first])} == {
+        ReminderStatus.CANCELLED}
+    assert uow.dashboard_events.kinds("doc-1") == [DashboardEventKind.BOOKED,
+                                                   DashboardEventKind.CANCELLED]
+    assert message_jobs(uow) == [("CONFIRMED", 0), ("CANCELLED", 1)]
+    assert book_at(service, MONDAY_9, patient="p2") != first
 
 
 @pytest.mark.parametrize(("notice", "allowed"), [
@@ -108,75 +174,174 @@ def test_cancel_frees_the_slot(uow: FakeUnitOfWork) -> None:
     (timedelta(hours=1, minutes=59), False),
     (timedelta(minutes=-30), False),  # already started
 ])
-def test_cancellation_needs_two_hours_notice(uow: FakeUnitOfWork, notice: timedelta,
-                                             allowed: bool) -> None:
-    book_at(uow, MONDAY_9)
-    when = MONDAY_9 - notice
+def test_cancellation_needs_two_hours_notice(
+        service: AppointmentService, uow: FakeAppointmentsUnitOfWork, clock: FakeClock,
+        notice: timedelta, allowed: bool) -> None:
+    booked = book_at(service, MONDAY_9)
+    clock.now = MONDAY_9 - notice
     if allowed:
-        cancel(uow, appointment_id="a1", patient_id="p1", now=when)
+        service.cancel("p1", booked)
         return
     with pytest.raises(TooLateToCancel) as error:
-        cancel(uow, appointment_id="a1", patient_id="p1", now=when)
+        service.cancel("p1", booked)
     assert error.value.code == "TOO_LATE_TO_CANCEL"
-    assert uow.appointments.rows["a1"].status is AppointmentStatus.BOOKED
+    stored = uow.appointments.get(booked)
+    assert stored is not None and stored.status is AppointmentStatus.BOOKED
+    assert {r.status for r in uow.reminders.for_appointments([booked])} == {
+        ReminderStatus.PENDING}
 
 
-def test_a_custom_policy_is_respected(uow: FakeUnitOfWork) -> None:
-    book_at(uow, MONDAY_9)
+def test_a_custom_policy_is_respected(uow: FakeAppointmentsUnitOfWork, clock: FakeClock) -> None:
+    service = AppointmentService(uow, clock, policy=CancellationPolicy(timedelta(hours=24)))
+    booked = book_at(service, MONDAY_9)
+    clock.now = MONDAY_9 - timedelta(hours=5)
     with pytest.raises(TooLateToCancel):
-        cancel(uow, appointment_id="a1", patient_id="p1", now=MONDAY_9 - timedelta(hours=5),
-               policy=CancellationPolicy(min_notice=timedelta(hours=24)))
+        service.cancel("p1", booked)
 
 
-def test_reschedule_moves_and_frees_the_old_slot(uow: FakeUnitOfWork) -> None:
-    book_at(uow, MONDAY_9)
+def test_reschedule_moves_frees_the_old_slot_and_moves_the_reminders(
+        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    booked = book_at(service, MONDAY_9)
     later = MONDAY_9 + timedelta(hours=1)
-    moved = reschedule(uow, appointment_id="a1", patient_id="p1", new_start=later, now=NOW)
+    moved = service.reschedule("p1", booked, later)
     assert (moved.start, moved.history) == (later, [(MONDAY_9, MONDAY_9 + timedelta(minutes=30))])
-    assert book_at(uow, MONDAY_9, patient="p2", appointment_id="a2") == "a2"
+    assert moved.sequence == 1
+    assert {(r.kind, r.start_at, r.due_at) for r in uow.reminders.for_appointments([booked])} == {
+        (ReminderKind.DAY_BEFORE, later, later - timedelta(hours=24)),
+        (ReminderKind.HOUR_BEFORE, later, later - timedelta(hours=1))}
+    assert message_jobs(uow) == [("CONFIRMED", 0), ("RESCHEDULED", 1)]
+    assert uow.dashboard_events.kinds("doc-1")[-1] is DashboardEventKind.RESCHEDULED
+    assert book_at(service, MONDAY_9, patient="p2") != booked
 
 
-def test_reschedule_to_a_taken_slot_or_too_late_fails(uow: FakeUnitOfWork) -> None:
-    book_at(uow, MONDAY_9)
-    book_at(uow, MONDAY_9 + timedelta(hours=1), patient="p2", appointment_id="a2")
+def test_reschedule_to_a_taken_slot_or_too_late_fails(
+        service: AppointmentService, uow: FakeAppointmentsUnitOfWork, clock: FakeClock) -> None:
+    booked = book_at(service, MONDAY_9)
+    book_at(service, MONDAY_9 + timedelta(hours=1), patient="p2")
     with pytest.raises(SlotUnavailable):
-        reschedule(uow, appointment_id="a1", patient_id="p1",
-                   new_start=MONDAY_9 + timedelta(hours=1), now=NOW)
+        service.reschedule("p1", booked, MONDAY_9 + timedelta(hours=1))
+    with pytest.raises(SlotUnavailable):
+        service.reschedule("p1", booked, MONDAY_9)  # where it already is
+    clock.now = MONDAY_9 - timedelta(hours=1)
     with pytest.raises(TooLateToCancel):
-        reschedule(uow, appointment_id="a1", patient_id="p1",
-                   new_start=MONDAY_9 + timedelta(hours=2), now=MONDAY_9 - timedelta(hours=1))
-    assert uow.appointments.rows["a1"].start == MONDAY_9
+        service.reschedule("p1", booked, MONDAY_9 + timedelta(hours=2))
+    stored = uow.appointments.get(booked)
+    assert stored is not None and stored.start == MONDAY_9 and stored.history == []
 
 
-def test_reschedule_to_an_overlapping_slot_of_itself_is_allowed(uow: FakeUnitOfWork) -> None:
-    book_at(uow, MONDAY_9)
-    moved = reschedule(uow, appointment_id="a1", patient_id="p1",
-                       new_start=MONDAY_9 + timedelta(minutes=30), now=NOW)
+def test_reschedule_to_an_overlapping_slot_of_itself_is_allowed(
+        service: AppointmentService) -> None:
+    booked = book_at(service, MONDAY_9)
+    moved = service.reschedule("p1", booked, MONDAY_9 + timedelta(minutes=30))
     assert moved.start == MONDAY_9 + timedelta(minutes=30)
 
 
-def test_only_the_patient_can_change_their_appointment(uow: FakeUnitOfWork) -> None:
-    book_at(uow, MONDAY_9)
+def test_only_the_patient_can_change_their_appointment(service: AppointmentService) -> None:
+    booked = book_at(service, MONDAY_9)
     with pytest.raises(Forbidden):
-        cancel(uow, appointment_id="a1", patient_id="someone-else", now=NOW)
+        service.cancel("someone-else", booked)
+    with pytest.raises(Forbidden):
+        service.reschedule("someone-else", booked, MONDAY_9 + timedelta(hours=1))
     with pytest.raises(AppointmentNotFound):
-        cancel(uow, appointment_id="missing", patient_id="p1", now=NOW)
+        service.cancel("p1", "missing")
 
 
-def test_a_cancelled_appointment_cannot_change_again(uow: FakeUnitOfWork) -> None:
-    book_at(uow, MONDAY_9)
-    cancel(uow, appointment_id="a1", patient_id="p1", now=NOW)
+def test_a_cancelled_appointment_cannot_change_again(
+        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    booked = book_at(service, MONDAY_9)
+    service.cancel("p1", booked)
     with pytest.raises(NotActive):
-        cancel(uow, appointment_id="a1", patient_id="p1", now=NOW)
+        service.cancel("p1", booked)
     with pytest.raises(NotActive):
-        reschedule(uow, appointment_id="a1", patient_id="p1",
-                   new_start=MONDAY_9 + timedelta(hours=1), now=NOW)
+        service.reschedule("p1", booked, MONDAY_9 + timedelta(hours=1))
+    assert message_jobs(uow) == [("CONFIRMED", 0), ("CANCELLED", 1)]
 
 
-def test_complete_only_from_booked(uow: FakeUnitOfWork) -> None:
-    book_at(uow, MONDAY_9)
-    appointment = uow.appointments.rows["a1"]
+def test_complete_only_from_booked(service: AppointmentService,
+                                   uow: FakeAppointmentsUnitOfWork) -> None:
+    appointment = uow.appointments.get(book_at(service, MONDAY_9))
+    assert appointment is not None
     appointment.complete()
     assert appointment.status is AppointmentStatus.COMPLETED
     with pytest.raises(NotActive):
         appointment.complete()
+
+
+def referral_of(patient_id: str, referral_id: str = "ref-1") -> ReferralRecord:
+    referral = Referral(Urgency.SOON, Specialty.ACNE, (), "See a dermatologist.", "")
+    return ReferralRecord(referral_id, patient_id, "an-1", referral, NOW, NOW)
+
+
+def test_booking_with_a_referral_takes_it_to_the_dermatologist(
+        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    with uow:
+        uow.referrals.add(referral_of("p1"))
+        uow.commit()
+    appointment = service.book("p1", "doc-1", MONDAY_9, VIDEO, referral_id="ref-1")
+    assert appointment.referral_id == "ref-1"
+    stored = uow.referrals.get("ref-1")
+    assert stored is not None and stored.doctor_id == "doc-1"
+    assert uow.dashboard_events.kinds("doc-1") == [DashboardEventKind.REFERRAL,
+                                                   DashboardEventKind.BOOKED]
+
+
+def test_someone_elses_referral_cannot_be_booked(
+        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    with uow:
+        uow.referrals.add(referral_of("p2"))
+        uow.commit()
+    with pytest.raises(ReferralNotFound):
+        service.book("p1", "doc-1", MONDAY_9, VIDEO, referral_id="ref-1")
+    with pytest.raises(ReferralNotFound):
+        service.book("p1", "doc-1", MONDAY_9, VIDEO, referral_id="missing")
+    assert uow.appointment_queries.list_for_patient("p1", None, 10) == []
+
+
+def test_the_patient_and_their_dermatologist_read_an_appointment_others_do_not(
+        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    booked = book_at(service, MONDAY_9)
+    assert service.get_for_viewer("p1", booked).id == booked
+    assert uow.access_log.list_for_patient("p1", None, 10) == []
+    assert service.get_for_viewer("doc-1", booked).id == booked
+    (entry,) = uow.access_log.list_for_patient("p1", None, 10)
+    assert (entry.doctor_id, entry.resource, entry.resource_id) == (
+        "doc-1", Resource.APPOINTMENT, booked)
+    with pytest.raises(Forbidden):
+        service.get_for_viewer("stranger", booked)
+    with pytest.raises(AppointmentNotFound):
+        service.get_for_viewer("p1", "missing")
+
+
+def test_the_dermatologist_calendar_is_audited_per_appointment(
+        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    first = book_at(service, MONDAY_9)
+    second = book_at(service, MONDAY_9 + timedelta(hours=1), patient="p2")
+    found = service.for_doctor("doc-1", MONDAY_9, MONDAY_9 + timedelta(days=1), 10)
+    assert [a.id for a in found] == [first, second]
+    assert [e.resource_id for e in uow.access_log.list_for_patient("p2", None, 10)] == [second]
+    with pytest.raises(ValidationFailed):
+        service.for_doctor("doc-1", MONDAY_9, MONDAY_9 + timedelta(days=93), 10)
+
+
+def test_the_patient_pages_through_their_appointments_by_start(
+        service: AppointmentService) -> None:
+    ids = [book_at(service, MONDAY_9 + timedelta(minutes=30 * i)) for i in (2, 0, 1)]
+    page = service.for_patient("p1", None, 2)
+    assert [a.start for a in page] == [MONDAY_9, MONDAY_9 + timedelta(minutes=30)]
+    rest = service.for_patient("p1", (page[-1].start, page[-1].id), 2)
+    assert [a.id for a in rest] == [ids[0]]
+
+
+def test_dashboard_events_resume_after_an_id_or_show_the_newest(
+        service: AppointmentService) -> None:
+    booked = book_at(service, MONDAY_9)
+    service.reschedule("p1", booked, MONDAY_9 + timedelta(hours=1))
+    service.cancel("p1", booked)
+    newest = service.dashboard_events("doc-1", None, 2)
+    assert [e.kind for e in newest] == [DashboardEventKind.RESCHEDULED,
+                                        DashboardEventKind.CANCELLED]
+    after_first = service.dashboard_events("doc-1", newest[0].id - 1, 10)
+    assert [e.id for e in after_first] == [e.id for e in newest]
+    last = service.last_dashboard_event("doc-1")
+    assert last is not None and last.kind is DashboardEventKind.CANCELLED
+    assert service.dashboard_events("doc-2", None, 10) == []

@@ -16,22 +16,16 @@ from metskin.domain.analysis.records import AnalysisStatus, MediaKind, progress_
 from metskin.domain.analysis.service import AnalysisService, MediaService
 from metskin.domain.errors import Forbidden
 from metskin.domain.messages import Event, Job
-from tests.fakes import (
-    FakeClock,
-    FakeEngine,
-    FakeEventBus,
-    FakePreparer,
-    FakeStorage,
-    FakeUnitOfWork,
-)
+from tests.fakes.analysis import FakeAnalysisUnitOfWork
+from tests.fakes.infra import FakeClock, FakeEngine, FakeEventBus, FakePreparer, FakeStorage
 
 JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 100
 MP4_BYTES = b"\x00\x00\x00\x18ftypisom" + b"\x00" * 100
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
+def uow() -> FakeAnalysisUnitOfWork:
+    return FakeAnalysisUnitOfWork()
 
 
 @pytest.fixture
@@ -45,7 +39,7 @@ def engine() -> FakeEngine:
 
 
 @pytest.fixture
-def events(uow: FakeUnitOfWork) -> FakeEventBus:
+def events(uow: FakeAnalysisUnitOfWork) -> FakeEventBus:
     bus = FakeEventBus()
     uow.dispatch = lambda messages: [
         bus.publish(m) for m in messages if isinstance(m, Event)
@@ -54,20 +48,20 @@ def events(uow: FakeUnitOfWork) -> FakeEventBus:
 
 
 @pytest.fixture
-def media_service(uow: FakeUnitOfWork, storage: FakeStorage) -> MediaService:
+def media_service(uow: FakeAnalysisUnitOfWork, storage: FakeStorage) -> MediaService:
     limits = MediaLimits(max_photo_bytes=1000, max_video_bytes=5000)
     return MediaService(uow, storage, FakePreparer(), limits, FakeClock())
 
 
 @pytest.fixture
 def analyses(
-    uow: FakeUnitOfWork, storage: FakeStorage, engine: FakeEngine, events: FakeEventBus
+    uow: FakeAnalysisUnitOfWork, storage: FakeStorage, engine: FakeEngine, events: FakeEventBus
 ) -> AnalysisService:
     return AnalysisService(uow, storage, engine, events, FakeClock())
 
 
 def test_upload_stores_bytes_and_thumbnail_then_records_them(
-    media_service: MediaService, uow: FakeUnitOfWork, storage: FakeStorage
+    media_service: MediaService, uow: FakeAnalysisUnitOfWork, storage: FakeStorage
 ) -> None:
     media = media_service.upload("u1", JPEG_BYTES, MediaKind.PHOTO)
     assert media.kind is MediaKind.PHOTO and media.content_type == "image/jpeg"
@@ -89,7 +83,7 @@ def test_upload_stores_bytes_and_thumbnail_then_records_them(
 )
 def test_bad_uploads_leave_nothing_behind(
     media_service: MediaService,
-    uow: FakeUnitOfWork,
+    uow: FakeAnalysisUnitOfWork,
     storage: FakeStorage,
     data: bytes,
     kind: MediaKind | None,
@@ -101,7 +95,7 @@ def test_bad_uploads_leave_nothing_behind(
 
 
 def test_a_failed_commit_removes_the_stored_objects(
-    media_service: MediaService, uow: FakeUnitOfWork, storage: FakeStorage
+    media_service: MediaService, uow: FakeAnalysisUnitOfWork, storage: FakeStorage
 ) -> None:
     uow.fail_next_commit = RuntimeError("database went away")
     with pytest.raises(RuntimeError):
@@ -119,7 +113,7 @@ def test_a_failed_second_write_removes_the_first(
 
 
 def test_start_queues_the_job_and_the_first_event_after_commit(
-    media_service: MediaService, analyses: AnalysisService, uow: FakeUnitOfWork
+    media_service: MediaService, analyses: AnalysisService, uow: FakeAnalysisUnitOfWork
 ) -> None:
     media = media_service.upload("u1", JPEG_BYTES)
     analysis = analyses.start("u1", media.id)
@@ -149,7 +143,7 @@ def published_stages(events: FakeEventBus, analysis_id: str) -> list[str]:
 def test_run_stores_one_result_and_streams_the_stages_in_order(
     media_service: MediaService,
     analyses: AnalysisService,
-    uow: FakeUnitOfWork,
+    uow: FakeAnalysisUnitOfWork,
     events: FakeEventBus,
     storage: FakeStorage,
 ) -> None:
@@ -170,7 +164,7 @@ def test_run_stores_one_result_and_streams_the_stages_in_order(
 
 def test_a_redelivered_job_after_done_does_nothing(
     media_service: MediaService, analyses: AnalysisService, engine: FakeEngine,
-    uow: FakeUnitOfWork
+    uow: FakeAnalysisUnitOfWork
 ) -> None:
     analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
     analyses.run(analysis.id)
@@ -181,7 +175,7 @@ def test_a_redelivered_job_after_done_does_nothing(
 
 def test_bad_media_fails_without_retry(
     media_service: MediaService, analyses: AnalysisService, engine: FakeEngine,
-    uow: FakeUnitOfWork
+    uow: FakeAnalysisUnitOfWork
 ) -> None:
     analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
     engine.failures.append(CorruptMedia("The video's frames cannot be decoded."))
@@ -194,7 +188,7 @@ def test_bad_media_fails_without_retry(
 
 def test_a_transient_error_propagates_and_the_retry_completes(
     media_service: MediaService, analyses: AnalysisService, engine: FakeEngine,
-    uow: FakeUnitOfWork
+    uow: FakeAnalysisUnitOfWork
 ) -> None:
     analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
     engine.failures.append(ConnectionError("redis restarting"))
@@ -208,7 +202,7 @@ def test_a_transient_error_propagates_and_the_retry_completes(
 
 
 def test_giving_up_marks_failed_once(
-    media_service: MediaService, analyses: AnalysisService, uow: FakeUnitOfWork
+    media_service: MediaService, analyses: AnalysisService, uow: FakeAnalysisUnitOfWork
 ) -> None:
     analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
     analyses.mark_failed(analysis.id, "ANALYSIS_FAILED", "gave up")
@@ -219,7 +213,7 @@ def test_giving_up_marks_failed_once(
 
 
 def test_history_pages_newest_first(
-    media_service: MediaService, analyses: AnalysisService, uow: FakeUnitOfWork
+    media_service: MediaService, analyses: AnalysisService, uow: FakeAnalysisUnitOfWork
 ) -> None:
     media = media_service.upload("u1", JPEG_BYTES)
     clock = FakeClock()

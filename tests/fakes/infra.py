@@ -1,0 +1,196 @@
+"""In-memory fakes of the infrastructure ports: clock, notifier, mail renderer, job queue,
+event bus, storage, media preparer, analysis engine, password hasher, access tokens, landmarker,
+video frames."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.media import CorruptMedia, MediaLimits, MediaType
+from metskin.domain.analysis.ports import ObjectMissing, PreparedMedia, StageProgress
+from metskin.domain.analysis.records import AnalysisOutput, AnalysisSummary, Media, Stage
+from metskin.domain.errors import Unauthenticated
+from metskin.domain.messages import Event, Job, OutgoingEmail, OutgoingSms
+
+
+class FakeHasher:
+    def hash(self, password: str) -> str:
+        return f"hashed:{password}"
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == f"hashed:{password}"
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return False
+
+
+class FakeAccessTokens:
+    def __init__(self, lifetime: timedelta = timedelta(minutes=15)) -> None:
+        self.lifetime = lifetime
+
+    def issue(self, user_id: str, role: Role, now: datetime) -> tuple[str, datetime]:
+        expires = now + self.lifetime
+        return f"{user_id}|{role.value}|{expires.timestamp()}", expires
+
+    def decode(self, token: str, now: datetime) -> tuple[str, Role]:
+        try:
+            user_id, role, expires = token.split("|")
+        except ValueError as error:
+            raise Unauthenticated("bad token") from error
+        if float(expires) <= now.timestamp():
+            raise Unauthenticated("expired")
+        return user_id, Role(role)
+
+
+class FakeNotifier:
+    def __init__(self) -> None:
+        self.emails: list[OutgoingEmail] = []
+        self.sms: list[OutgoingSms] = []
+
+    def send_email(self, email: OutgoingEmail) -> None:
+        self.emails.append(email)
+
+    def send_sms(self, sms: OutgoingSms) -> None:
+        self.sms.append(sms)
+
+
+class FakeEventBus:
+    def __init__(self) -> None:
+        self.published: list[Event] = []
+
+    def publish(self, event: Event) -> None:
+        self.published.append(event)
+
+    def latest(self, channel: str) -> dict[str, Any] | None:
+        kept = [e for e in self.published if e.channel == channel and e.keep_latest]
+        return kept[-1].payload if kept else None
+
+    async def subscribe(self, channel: str, on_ready: Callable[[], None] | None = None
+                        ) -> AsyncIterator[dict[str, Any]]:
+        if on_ready is not None:
+            on_ready()
+        for event in list(self.published):
+            if event.channel == channel:
+                yield event.payload
+
+
+class FakeClock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class FakeStorage:
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+        self.fail_puts_after: int | None = None
+
+    def put(self, name: str, data: bytes, content_type: str) -> str:
+        if self.fail_puts_after is not None and len(self.objects) >= self.fail_puts_after:
+            raise OSError("disk full")
+        self.objects[name] = data
+        return "fake-key"
+
+    def get(self, name: str) -> bytes:
+        if name not in self.objects:
+            raise ObjectMissing(name)
+        return self.objects[name]
+
+    def delete(self, name: str) -> None:
+        self.objects.pop(name, None)
+
+    def exists(self, name: str) -> bool:
+        return name in self.objects
+
+
+class FakePreparer:
+    """Accepts anything sniffed; 'corrupt' in the bytes makes it CORRUPT_MEDIA."""
+
+    def prepare(self, data: bytes, media_type: MediaType, limits: MediaLimits) -> PreparedMedia:
+        if b"corrupt" in data:
+            raise CorruptMedia("damaged")
+        return PreparedMedia(media_type, data, b"thumb", 640, 480)
+
+
+class FakeEngine:
+    """Reports each stage; `failures` raises the queued errors on the next runs."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+        self.failures: list[Exception] = []
+
+    def run(
+        self, media: Media, data: bytes, progress: StageProgress,
+        self_reported_skin_type: str | None
+    ) -> AnalysisOutput:
+        self.runs += 1
+        for stage in (Stage.DECODING, Stage.FACE_MESH, Stage.MEASURING):
+            progress(stage, 0.5)
+            progress(stage, 1.0)
+        if self.failures:
+            raise self.failures.pop(0)
+        summary = AnalysisSummary(ok=True, confidence=0.9, ita_deg=30.0, monk=5)
+        return AnalysisOutput({"ok": True, "bytes": len(data)}, summary, b"png")
+
+
+class FakeMailRenderer:
+    """Renders the template name and context into plain text; `rendered` keeps each call."""
+
+    def __init__(self) -> None:
+        self.rendered: list[tuple[str, str, dict[str, Any]]] = []
+
+    def render_email(self, template: str, to: str, context: dict[str, Any]) -> OutgoingEmail:
+        self.rendered.append((template, to, context))
+        text = f"{template}: " + ", ".join(f"{k}={v}" for k, v in sorted(context.items()))
+        return OutgoingEmail(to, template, f"<p>{text}</p>", text)
+
+
+class FakeJobQueue:
+    def __init__(self) -> None:
+        self.jobs: list[Job] = []
+
+    def enqueue(self, job: Job) -> None:
+        self.jobs.append(job)
+
+
+class FakeLandmarker:
+    """Implements `FaceLandmarker` with canned landmarks: returns the faces it was given."""
+
+    def __init__(self, faces: list[np.ndarray] | None = None) -> None:
+        self.faces = faces or []
+        self.calls = 0
+
+    def detect(self, rgb: np.ndarray) -> list[np.ndarray]:
+        self.calls += 1
+        return [face.copy() for face in self.faces]
+
+
+class FakeFrames:
+    """A `FrameSource` over frames given in memory."""
+
+    def __init__(self, frames: list[np.ndarray], expected_frames: int | None = None) -> None:
+        self.frames = frames
+        self.expected_frames = expected_frames
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return iter([frame.copy() for frame in self.frames])
+
+
+def rotated_yaw(points: np.ndarray, degrees: float) -> np.ndarray:
+    """Landmarks turned about the vertical axis through their centre (a head turned sideways)."""
+    angle = np.radians(degrees)
+    centre = points.mean(axis=0)
+    rotation = np.array([[np.cos(angle), 0, np.sin(angle)], [0, 1, 0],
+                         [-np.sin(angle), 0, np.cos(angle)]], dtype=np.float32)
+    result: np.ndarray = (points - centre) @ rotation.T + centre
+    return result

@@ -1,0 +1,195 @@
+"""In-memory fakes of the recommendations' repositories and its unit of work."""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from metskin.domain.accounts.ports import UserRepository
+from metskin.domain.analysis.ports import AnalysisRepository
+from metskin.domain.errors import Conflict
+from metskin.domain.recommendations.catalog import Catalog, Product, normalise
+from metskin.domain.recommendations.feedback import Feedback
+from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
+from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
+from metskin.domain.recommendations.ports import (
+    CatalogRepository,
+    FeedbackRepository,
+    RoutineRepository,
+)
+from metskin.domain.recommendations.scoring import ScoredProduct
+from tests.fakes.accounts import FakeUserRepository
+from tests.fakes.analysis import FakeAnalysisRepository
+from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository
+
+
+@dataclass
+class StoredProduct:
+    product: Product
+    raw: dict[str, Any]
+    active: bool
+    updated_at: datetime
+
+
+class FakeCatalogRepository(InMemoryRepository):
+    """Ingredients by normalised INCI name, products by id (a removed one stays, inactive);
+    `search` filters as the SQL one does and pages by id."""
+
+    def __init__(self) -> None:
+        self.catalog_version = 0
+        self.ingredients: dict[str, dict[str, Any]] = {}
+        self.products: dict[str, StoredProduct] = {}
+
+    def version(self) -> int:
+        return self.catalog_version
+
+    def bump_version(self) -> None:
+        self.catalog_version += 1
+
+    def raw_ingredients(self) -> list[dict[str, Any]]:
+        return [copy.deepcopy(self.ingredients[k]) for k in sorted(self.ingredients)]
+
+    def raw_products(self) -> list[dict[str, Any]]:
+        return [copy.deepcopy(p.raw) for p in self._active()]
+
+    def raw_product(self, product_id: str) -> dict[str, Any] | None:
+        stored = self.products.get(product_id)
+        return copy.deepcopy(stored.raw) if stored and stored.active else None
+
+    def save_ingredient(self, raw: dict[str, Any]) -> None:
+        self.ingredients[normalise(str(raw["inci_name"]))] = copy.deepcopy(raw)
+
+    def save_product(self, product: Product, raw: dict[str, Any], now: datetime) -> None:
+        self.save_products([(product, raw)], now)
+
+    def save_products(self, items: list[tuple[Product, dict[str, Any]]], now: datetime) -> None:
+        for product, raw in items:
+            self.products[product.id] = StoredProduct(product, copy.deepcopy(raw), True, now)
+
+    def deactivate_product(self, product_id: str, now: datetime) -> bool:
+        stored = self.products.get(product_id)
+        if stored is None or not stored.active:
+            return False
+        stored.active, stored.updated_at = False, now
+        return True
+
+    def search(self, wanted: ProductFilter, after_id: str | None, limit: int) -> list[dict]:
+        found = [p.raw for p in self._active()
+                 if _matches(p.product, wanted) and (after_id is None or p.product.id > after_id)]
+        return copy.deepcopy(found[:limit])
+
+    def count(self) -> int:
+        return len(self._active())
+
+    def _active(self) -> list[StoredProduct]:
+        return [self.products[i] for i in sorted(self.products) if self.products[i].active]
+
+
+def _matches(product: Product, wanted: ProductFilter) -> bool:
+    if wanted.slot and product.slot != wanted.slot:
+        return False
+    if wanted.max_price is not None and _cents(product.price) > _cents(wanted.max_price):
+        return False
+    if wanted.pregnancy_safe and not product.pregnancy_safe:
+        return False
+    if wanted.concern and wanted.concern not in product.concerns:
+        return False
+    if wanted.skin_type and wanted.skin_type not in product.skin_types:
+        return False
+    excluded = {normalise(name) for name in wanted.exclude_ingredients}
+    if excluded & {normalise(name) for name in product.inci}:
+        return False
+    text = " ".join([product.brand, product.name, *product.inci]).lower()
+    return all(word in text for word in wanted.text.lower().split()[:8])
+
+
+def _cents(price: Decimal) -> int:
+    return int((price * 100).to_integral_value())
+
+
+class FakeFeedbackRepository(InMemoryRepository):
+    def __init__(self) -> None:
+        self.rows: list[Feedback] = []
+
+    def add(self, feedback: Feedback) -> None:
+        self.rows.append(feedback)
+
+    def iter_all(self, batch: int = 10_000) -> Iterator[Feedback]:
+        for start in range(0, len(self.rows), batch):
+            yield from self.rows[start:start + batch]
+
+    def for_user(self, user_id: str) -> list[Feedback]:
+        return [f for f in self.rows if f.user_id == user_id]
+
+
+class FakeRoutineRepository(InMemoryRepository):
+    """Saved routines: one per (analysis, profile hash), a unique key checked at commit."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, SavedRoutine] = {}
+
+    def find(self, analysis_id: str, profile_hash: str) -> SavedRoutine | None:
+        return next((copy.deepcopy(r) for r in self.rows.values()
+                     if (r.analysis_id, r.profile_hash) == (analysis_id, profile_hash)), None)
+
+    def add(self, saved: SavedRoutine) -> None:
+        if saved.id in self.rows:
+            raise Conflict(f"routine {saved.id} exists")
+        self.rows[saved.id] = copy.deepcopy(saved)
+
+    def list_for_user(
+        self, user_id: str, before: tuple[datetime, str] | None, limit: int
+    ) -> list[SavedRoutine]:
+        mine = sorted((r for r in self.rows.values() if r.user_id == user_id),
+                      key=lambda r: (r.created_at, r.id), reverse=True)
+        mine = [r for r in mine if before is None or (r.created_at, r.id) < before]
+        return copy.deepcopy(mine[:limit])
+
+    def check_constraints(self) -> None:
+        keys = Counter((r.analysis_id, r.profile_hash) for r in self.rows.values())
+        if any(n > 1 for n in keys.values()):
+            raise Conflict("one routine per analysis and profile")
+
+
+class FakeCatalogSource:
+    """A catalog from memory; `loads` counts the reads."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.loads = 0
+
+    def load(self) -> Catalog:
+        self.loads += 1
+        return self.catalog
+
+
+class FakeRanker:
+    """A learned ranker stand-in: the content score plus a fixed boost per product id."""
+
+    def __init__(self, boosts: dict[str, float] | None = None) -> None:
+        self.boosts = boosts or {}
+        self.calls = 0
+
+    def __call__(self, product: Product, needs: SkinNeeds, profile: CareProfile,
+                 content: ScoredProduct) -> float:
+        self.calls += 1
+        return content.score + self.boosts.get(product.id, 0.0)
+
+
+class FakeRecommendationsUnitOfWork(FakeUnitOfWork):
+    def __init__(self, *, catalog: FakeCatalogRepository | None = None,
+                 feedback: FakeFeedbackRepository | None = None,
+                 routines: FakeRoutineRepository | None = None,
+                 users: FakeUserRepository | None = None,
+                 analyses: FakeAnalysisRepository | None = None) -> None:
+        super().__init__()
+        self.catalog: CatalogRepository = catalog or FakeCatalogRepository()
+        self.feedback: FeedbackRepository = feedback or FakeFeedbackRepository()
+        self.routines: RoutineRepository = routines or FakeRoutineRepository()
+        self.users: UserRepository = users or FakeUserRepository()
+        self.analyses: AnalysisRepository = analyses or FakeAnalysisRepository()

@@ -1,0 +1,95 @@
+"""In-memory fakes of the sharing repository and the sharing unit of work."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+
+from metskin.domain.accounts.ports import UserRepository
+from metskin.domain.analysis.ports import AnalysisRepository
+from metskin.domain.analysis.records import Analysis, AnalysisStatus
+from metskin.domain.appointments.ports import AppointmentQueries, DashboardEventLog, Keyset
+from metskin.domain.audit.ports import AccessLogRepository
+from metskin.domain.directory.ports import DermatologistRepository
+from metskin.domain.errors import Conflict
+from metskin.domain.referrals.ports import ReferralRepository
+from metskin.domain.sharing.model import Share, ShareScope
+from metskin.domain.sharing.ports import ShareRepository
+from tests.fakes.accounts import FakeUserRepository
+from tests.fakes.analysis import FakeAnalysisRepository
+from tests.fakes.appointments import FakeAppointmentRepository, FakeDashboardEventLog
+from tests.fakes.audit import FakeAccessLog
+from tests.fakes.directory import FakeDermatologistRepository
+from tests.fakes.referrals import FakeReferralRepository
+from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository
+
+
+class FakeShareRepository(InMemoryRepository):
+    """Shares; `shared_analyses` joins them with the analyses they cover (a link, not data)."""
+
+    def __init__(self, analyses: FakeAnalysisRepository | None = None) -> None:
+        self.rows: dict[str, Share] = {}
+        self.analyses = analyses or FakeAnalysisRepository()
+
+    def add(self, share: Share) -> None:
+        if share.id in self.rows:
+            raise Conflict(f"share {share.id} exists")
+        self.rows[share.id] = copy.deepcopy(share)
+
+    def get(self, share_id: str) -> Share | None:
+        return copy.deepcopy(self.rows.get(share_id))
+
+    def save(self, share: Share) -> None:
+        if share.id not in self.rows:
+            raise LookupError(share.id)
+        self.rows[share.id] = copy.deepcopy(share)
+
+    def list_for_patient(self, patient_id: str) -> list[Share]:
+        mine = sorted((s for s in self.rows.values() if s.patient_id == patient_id),
+                      key=lambda s: s.id)
+        mine.sort(key=lambda s: s.created_at, reverse=True)  # newest first, then by id
+        return copy.deepcopy(mine)
+
+    def active_between(self, patient_id: str, doctor_id: str, now: datetime) -> list[Share]:
+        return [s for s in self.active_for_doctor(doctor_id, now) if s.patient_id == patient_id]
+
+    def active_for_doctor(self, doctor_id: str, now: datetime) -> list[Share]:
+        return copy.deepcopy([s for s in self.rows.values()
+                              if s.doctor_id == doctor_id and s.is_active(now)])
+
+    def shared_analyses(self, doctor_id: str, now: datetime, patient_id: str | None,
+                        before: Keyset | None, limit: int) -> list[Analysis]:
+        active = self.active_for_doctor(doctor_id, now)
+        everything = {s.patient_id for s in active if s.scope is ShareScope.ALL}
+        single = {s.analysis_id for s in active if s.scope is ShareScope.ANALYSIS}
+        found = [a for a in self.analyses.rows.values()
+                 if a.status is AnalysisStatus.DONE
+                 and (a.owner_id in everything or a.id in single)
+                 and (patient_id is None or a.owner_id == patient_id)
+                 and (before is None or (a.created_at, a.id) < before)]
+        found.sort(key=lambda a: (a.created_at, a.id), reverse=True)
+        return copy.deepcopy(found[:limit])
+
+
+class FakeSharingUnitOfWork(FakeUnitOfWork):
+    def __init__(self, *,
+                 analyses: FakeAnalysisRepository | None = None,
+                 shares: FakeShareRepository | None = None,
+                 access_log: FakeAccessLog | None = None,
+                 referrals: FakeReferralRepository | None = None,
+                 users: FakeUserRepository | None = None,
+                 dermatologists: FakeDermatologistRepository | None = None,
+                 appointment_queries: FakeAppointmentRepository | None = None,
+                 dashboard_events: FakeDashboardEventLog | None = None) -> None:
+        super().__init__()
+        analysis_store = analyses or FakeAnalysisRepository()
+        self.analyses: AnalysisRepository = analysis_store
+        self.shares: ShareRepository = shares or FakeShareRepository(analysis_store)
+        self.access_log: AccessLogRepository = access_log or FakeAccessLog()
+        self.referrals: ReferralRepository = referrals or FakeReferralRepository()
+        self.users: UserRepository = users or FakeUserRepository()
+        self.dermatologists: DermatologistRepository = (dermatologists
+                                                        or FakeDermatologistRepository())
+        self.appointment_queries: AppointmentQueries = (appointment_queries
+                                                        or FakeAppointmentRepository())
+        self.dashboard_events: DashboardEventLog = dashboard_events or FakeDashboardEventLog()

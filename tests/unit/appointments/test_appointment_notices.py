@@ -1,0 +1,274 @@
+"""AppointmentMessenger and ReminderScanner on the fakes: opt-in per channel, dedupe keys
+(a resent job sends once), stale changes dropped, reminders claimed once and leased."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from tests.fakes.accounts import FakeUserRepository
+from tests.fakes.appointments import FakeAppointmentsUnitOfWork
+from tests.fakes.directory import dermatologist
+from tests.fakes.infra import FakeClock, FakeMailRenderer, FakeNotifier
+from tests.fakes.notifications import FakeNotificationsUnitOfWork
+from tests.unit.builders import user
+
+from metskin.domain.accounts.model import User
+from metskin.domain.appointments.model import ConsultationType, Hours, WeeklyRule
+from metskin.domain.appointments.notices import (
+    SEND_REMINDER_ACTOR,
+    AppointmentMessenger,
+    MessengerSettings,
+    ReminderScanner,
+)
+from metskin.domain.appointments.reminders import ReminderKind, ReminderStatus
+from metskin.domain.appointments.service import AppointmentService
+from metskin.domain.errors import DomainError
+from metskin.domain.messages import Job, OutgoingSms
+from metskin.domain.notifications.service import NotificationService
+
+MONDAY_9 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+NOW = MONDAY_9 - timedelta(days=3)
+VIDEO = ConsultationType.VIDEO
+IN_PERSON = ConsultationType.IN_PERSON
+SETTINGS = MessengerSettings("https://metskin.test/", "care@metskin.test")
+PHONE = "+447700900123"
+DAY_BEFORE = ReminderKind.DAY_BEFORE.value
+HOUR_BEFORE = ReminderKind.HOUR_BEFORE.value
+
+
+class RefusingNotifier(FakeNotifier):
+    def send_email(self, email: object) -> None:
+        raise DomainError("address rejected by the provider")
+
+
+@dataclass
+class Care:
+    uow: FakeAppointmentsUnitOfWork
+    sent: FakeNotificationsUnitOfWork
+    clock: FakeClock
+    notifier: FakeNotifier
+    renderer: FakeMailRenderer
+    appointments: AppointmentService
+    messenger: AppointmentMessenger
+    scanner: ReminderScanner
+
+    def add_patient(self, patient: User) -> None:
+        with self.uow:
+            self.uow.users.add(patient)
+            self.uow.commit()
+
+    def book(self, patient_id: str = "p1", start: datetime = MONDAY_9,
+             kind: ConsultationType = IN_PERSON) -> str:
+        return self.appointments.book(patient_id, "doc-1", start, kind).id
+
+    def reminder(self, appointment_id: str, kind: str) -> ReminderStatus:
+        found = self.uow.reminders.get(appointment_id, ReminderKind(kind))
+        assert found is not None
+        return found.status
+
+
+def build(notifier: FakeNotifier | None = None) -> Care:
+    users = FakeUserRepository()
+    uow = FakeAppointmentsUnitOfWork(dermatologist(
+        "doc-1", name="Dr Okafor", weekly=(WeeklyRule(0, Hours(time(9), time(12), 30)),)),
+        users=users)
+    sent = FakeNotificationsUnitOfWork(users=users)
+    clock = FakeClock(NOW)
+    notifier = notifier or FakeNotifier()
+    renderer = FakeMailRenderer()
+    notifications = NotificationService(sent, notifier, renderer, clock)
+    care = Care(uow, sent, clock, notifier, renderer, AppointmentService(uow, clock),
+                AppointmentMessenger(uow, notifications, renderer, clock, SETTINGS),
+                ReminderScanner(uow, clock))
+    care.add_patient(user("p1", display_name="Maya", phone=PHONE))
+    return care
+
+
+@pytest.fixture
+def care() -> Care:
+    return build()
+
+
+def test_a_confirmation_goes_by_email_with_an_invite_and_a_resent_job_sends_once(
+        care: Care) -> None:
+    booked = care.book()
+    (job,) = [j for j in care.uow.jobs if j.actor == "send_appointment_message"]
+    assert job == Job("send_appointment_message",
+                      {"appointment_id": booked, "kind": "CONFIRMED", "sequence": 0})
+    assert care.messenger.send_change(**job.kwargs) == 1
+    assert care.messenger.send_change(**job.kwargs) == 0  # redelivered: already sent
+    (email,) = care.notifier.emails
+    assert email.to == "p1@example.com" and care.notifier.sms == []
+    assert [a.filename.endswith(".ics") for a in email.attachments] == [True]
+    template, _, context = care.renderer.rendered[0]
+    assert template == "appointment_confirmed"
+    assert (context["name"], context["doctor_name"]) == ("Maya", "Dr Okafor")
+    assert context["address"] == "1 High Street"
+    assert context["manage_url"] == f"https://metskin.test/appointments/{booked}"
+    assert care.sent.sent_notifications.was_sent(f"appt:{booked}:confirmed:0:email")
+
+
+def test_each_channel_needs_its_opt_in_and_sms_a_phone(care: Care) -> None:
+    care.add_patient(user("both", phone=PHONE, sms_opt_in=True))
+    care.add_patient(user("sms-only", phone=PHONE, sms_opt_in=True, email_opt_in=False))
+    care.add_patient(user("no-phone", sms_opt_in=True, email_opt_in=False))
+    care.add_patient(user("nothing", email_opt_in=False))
+    sent = {}
+    for minutes, patient in enumerate(("both", "sms-only", "no-phone", "nothing")):
+        booked = care.book(patient, MONDAY_9 + timedelta(minutes=30 * minutes), VIDEO)
+        sent[patient] = care.messenger.send_change(booked, "CONFIRMED", 0)
+    assert sent == {"both": 2, "sms-only": 1, "no-phone": 0, "nothing": 0}
+    assert [e.to for e in care.notifier.emails] == ["both@example.com"]
+    assert [s.to for s in care.notifier.sms] == [PHONE, PHONE]
+    assert all(len(s.body) <= 160 for s in care.notifier.sms)
+    assert care.renderer.rendered[0][2]["address"] == ""  # a video consultation
+
+
+def test_a_stale_change_is_dropped_and_the_reschedule_names_the_old_time(care: Care) -> None:
+    booked = care.book()
+    care.appointments.reschedule("p1", booked, MONDAY_9 + timedelta(hours=1))
+    assert care.messenger.send_change(booked, "CONFIRMED", 0) == 0  # moved on since
+    assert care.messenger.send_change(booked, "RESCHEDULED", 1) == 1
+    template, _, context = care.renderer.rendered[-1]
+    assert template == "appointment_rescheduled"
+    assert context["previous_start_local"].startswith("Monday 6 January 2025 at 09:00")
+    assert care.messenger.send_change(booked, "CANCELLED", 2) == 0  # still booked
+
+
+def test_a_cancellation_carries_the_reason_once(care: Care) -> None:
+    booked = care.book()
+    care.appointments.cancel("p1", booked, reason="  feeling better ")
+    assert care.messenger.send_change(booked, "RESCHEDULED", 1) == 0
+    assert care.messenger.send_change(booked, "CANCELLED", 1) == 1
+    assert care.messenger.send_change(booked, "CANCELLED", 1) == 0
+    template, _, context = care.renderer.rendered[-1]
+    assert (template, context["reason"]) == ("appointment_cancelled", "feeling better")
+
+
+def test_nothing_is_sent_for_a_missing_appointment_or_patient(care: Care) -> None:
+    assert care.messenger.send_change("missing", "CONFIRMED", 0) == 0
+    ghost_booking = care.book("ghost")  # no account behind the patient id
+    assert care.messenger.send_change(ghost_booking, "CONFIRMED", 0) == 0
+    assert care.notifier.emails == []
+
+
+def test_due_reminders_are_claimed_once_and_queued(care: Care) -> None:
+    booked = care.book()
+    assert care.scanner.scan_once() == 0  # nothing due yet
+    care.clock.now = MONDAY_9 - timedelta(hours=24)
+    released = len(care.uow.released)
+    assert care.scanner.scan_once() == 1
+    assert care.uow.released[released:] == [Job(SEND_REMINDER_ACTOR, {
+        "appointment_id": booked, "kind": DAY_BEFORE})]
+    assert care.reminder(booked, DAY_BEFORE) is ReminderStatus.QUEUED
+    assert care.reminder(booked, HOUR_BEFORE) is ReminderStatus.PENDING
+    assert care.scanner.scan_once() == 0  # leased: a second scanner does not take it
+    assert len(care.uow.released) == released + 1
+
+
+def test_a_lapsed_lease_lets_another_scan_claim_the_reminder_again(care: Care) -> None:
+    booked = care.book()
+    care.clock.now = MONDAY_9 - timedelta(hours=24)
+    care.scanner.scan_once()
+    care.clock.advance(minutes=10)
+    assert care.scanner.scan_once() == 0  # the lease lasts until now
+    care.clock.advance(seconds=1)
+    assert care.scanner.scan_once() == 1
+    reminder = care.uow.reminders.get(booked, ReminderKind.DAY_BEFORE)
+    assert reminder is not None and reminder.attempts == 2
+
+
+def test_the_scanner_claims_at_most_a_batch(care: Care) -> None:
+    for slot in range(3):
+        care.book(start=MONDAY_9 + timedelta(minutes=30 * slot))
+    care.clock.now = MONDAY_9  # six reminders due: 24 h and 1 h before each
+    scanner = ReminderScanner(care.uow, care.clock, batch=4)
+    assert scanner.scan_once() == 4
+    assert scanner.scan_once() == 2
+    assert scanner.scan_once() == 0
+
+
+def test_a_claimed_reminder_is_sent_once(care: Care) -> None:
+    booked = care.book()
+    care.clock.now = MONDAY_9 - timedelta(hours=24)
+    care.scanner.scan_once()
+    assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.SENT
+    assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.SENT
+    assert len(care.notifier.emails) == 1
+    template, _, context = care.renderer.rendered[-1]
+    assert (template, context["when"]) == ("appointment_reminder", "in 24 hours")
+    reminder = care.uow.reminders.get(booked, ReminderKind.DAY_BEFORE)
+    assert reminder is not None and reminder.sent_at == care.clock.now
+    assert reminder.claimed_until is None
+    assert care.notifier.emails[0].attachments == ()  # reminders carry no invite
+
+
+def test_a_reminder_of_a_cancelled_appointment_is_not_sent(care: Care) -> None:
+    booked = care.book()
+    care.appointments.cancel("p1", booked)
+    assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.CANCELLED
+    care.clock.now = MONDAY_9 - timedelta(hours=1)
+    assert care.scanner.scan_once() == 0
+    assert care.notifier.emails == []
+
+
+def test_a_reminder_that_comes_too_late_is_skipped(care: Care) -> None:
+    booked = care.book()
+    care.clock.now = MONDAY_9 - timedelta(minutes=30)  # the 24 h one is no help any more
+    care.scanner.scan_once()
+    assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.SKIPPED
+    assert care.messenger.send_reminder(booked, HOUR_BEFORE) is ReminderStatus.SENT
+    assert len(care.notifier.emails) == 1
+
+
+def test_a_moved_appointment_is_reminded_at_its_new_time(care: Care) -> None:
+    booked = care.book()
+    care.clock.now = MONDAY_9 - timedelta(hours=24)
+    care.scanner.scan_once()
+    care.messenger.send_reminder(booked, DAY_BEFORE)
+    care.clock.now = MONDAY_9 - timedelta(hours=20)
+    later = MONDAY_9 + timedelta(days=7)
+    care.appointments.reschedule("p1", booked, later)
+    assert care.reminder(booked, DAY_BEFORE) is ReminderStatus.PENDING
+    care.clock.now = later - timedelta(hours=24)
+    assert care.scanner.scan_once() == 1
+    assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.SENT
+    assert len(care.notifier.emails) == 2  # a fresh dedupe key for the new start
+
+
+def test_a_reminder_with_no_channel_allowed_is_skipped(care: Care) -> None:
+    care.add_patient(user("quiet", email_opt_in=False))
+    booked = care.book("quiet")
+    care.clock.now = MONDAY_9 - timedelta(hours=1)
+    care.scanner.scan_once()
+    assert care.messenger.send_reminder(booked, HOUR_BEFORE) is ReminderStatus.SKIPPED
+    reminder = care.uow.reminders.get(booked, ReminderKind.HOUR_BEFORE)
+    assert reminder is not None and reminder.detail == "no channel allowed"
+
+
+def test_a_refused_reminder_fails_and_one_given_up_fails_with_its_reason() -> None:
+    care = build(RefusingNotifier())
+    booked = care.book()
+    care.clock.now = MONDAY_9 - timedelta(minutes=30)
+    care.scanner.scan_once()
+    assert care.messenger.send_reminder(booked, HOUR_BEFORE) is ReminderStatus.FAILED
+    refused = care.uow.reminders.get(booked, ReminderKind.HOUR_BEFORE)
+    assert refused is not None and refused.detail == "address rejected by the provider"
+    care.messenger.give_up_reminder(booked, DAY_BEFORE, "retries ran out")
+    given_up = care.uow.reminders.get(booked, ReminderKind.DAY_BEFORE)
+    assert given_up is not None
+    assert (given_up.status, given_up.detail) == (ReminderStatus.FAILED, "retries ran out")
+
+
+def test_an_sms_reminder_uses_the_sms_dedupe_key(care: Care) -> None:
+    care.add_patient(user("texter", phone=PHONE, sms_opt_in=True, email_opt_in=False))
+    booked = care.book("texter")
+    care.clock.now = MONDAY_9 - timedelta(hours=1)
+    care.scanner.scan_once()
+    assert care.messenger.send_reminder(booked, HOUR_BEFORE) is ReminderStatus.SENT
+    (sms,) = care.notifier.sms
+    assert isinstance(sms, OutgoingSms) and sms.to == PHONE
+    key = f"appt:{booked}:reminder:1h:{MONDAY_9.isoformat()}:sms"
+    assert care.sent.sent_notifications.was_sent(key)

@@ -1,0 +1,109 @@
+"""NotificationService on the fakes: each notification leaves once per dedupe key."""
+
+from __future__ import annotations
+
+import pytest
+
+from metskin.domain.messages import OutgoingEmail, OutgoingSms
+from metskin.domain.notifications.service import NotificationService
+from tests.fakes.infra import FakeClock, FakeMailRenderer, FakeNotifier
+from tests.fakes.notifications import FakeNotificationsUnitOfWork, SentRecord
+from tests.unit.builders import user
+
+EMAIL = OutgoingEmail("maya@example.com", "Hello", "<p>Hello</p>", "Hello")
+SMS = OutgoingSms("+447700900123", "Your appointment is tomorrow.")
+
+
+class BrokenNotifier(FakeNotifier):
+    """The provider is down for the next send."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = True
+
+    def send_email(self, email: OutgoingEmail) -> None:
+        if self.down:
+            self.down = False
+            raise ConnectionError("provider unreachable")
+        super().send_email(email)
+
+
+@pytest.fixture
+def uow() -> FakeNotificationsUnitOfWork:
+    uow = FakeNotificationsUnitOfWork()
+    with uow:
+        uow.users.add(user("u1", display_name="Maya"))
+        uow.users.add(user("u2"))
+        uow.commit()
+    return uow
+
+
+@pytest.fixture
+def notifier() -> FakeNotifier:
+    return FakeNotifier()
+
+
+@pytest.fixture
+def renderer() -> FakeMailRenderer:
+    return FakeMailRenderer()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def notifications(uow: FakeNotificationsUnitOfWork, notifier: FakeNotifier,
+                  renderer: FakeMailRenderer, clock: FakeClock) -> NotificationService:
+    return NotificationService(uow, notifier, renderer, clock)
+
+
+def test_an_email_leaves_once_per_dedupe_key_and_is_recorded(
+        notifications: NotificationService, notifier: FakeNotifier,
+        uow: FakeNotificationsUnitOfWork, clock: FakeClock) -> None:
+    assert notifications.send_email_once("k1", EMAIL) is True
+    assert notifications.send_email_once("k1", EMAIL) is False
+    assert notifier.emails == [EMAIL]
+    assert uow.sent_notifications.keys == {"k1": SentRecord("email", EMAIL.to, clock.now)}
+    assert notifications.send_email_once("k2", EMAIL) is True
+    assert notifier.emails == [EMAIL, EMAIL]
+
+
+def test_an_sms_leaves_once_per_dedupe_key(notifications: NotificationService,
+                                           notifier: FakeNotifier,
+                                           uow: FakeNotificationsUnitOfWork) -> None:
+    assert notifications.send_sms_once("s1", SMS) is True
+    assert notifications.send_sms_once("s1", SMS) is False
+    assert notifier.sms == [SMS] and notifier.emails == []
+    assert uow.sent_notifications.keys["s1"].channel == "sms"
+    assert uow.sent_notifications.keys["s1"].recipient == SMS.to
+
+
+def test_a_failed_send_records_nothing_so_a_retry_sends_it(
+        uow: FakeNotificationsUnitOfWork, renderer: FakeMailRenderer, clock: FakeClock) -> None:
+    notifier = BrokenNotifier()
+    notifications = NotificationService(uow, notifier, renderer, clock)
+    with pytest.raises(ConnectionError):
+        notifications.send_email_once("k1", EMAIL)
+    assert not uow.sent_notifications.was_sent("k1")
+    assert notifications.send_email_once("k1", EMAIL) is True
+    assert notifier.emails == [EMAIL]
+
+
+def test_the_welcome_email_greets_by_name_and_leaves_once(
+        notifications: NotificationService, notifier: FakeNotifier,
+        renderer: FakeMailRenderer) -> None:
+    assert notifications.send_welcome_email("u1") is True
+    assert notifications.send_welcome_email("u1") is False
+    assert renderer.rendered[0] == ("welcome", "u1@example.com", {"name": "Maya"})
+    assert [e.to for e in notifier.emails] == ["u1@example.com"]
+    assert notifications.send_welcome_email("u2") is True
+    assert renderer.rendered[-1][2] == {"name": "u2"}  # no display name: the email's name
+
+
+def test_no_welcome_email_for_an_unknown_user(notifications: NotificationService,
+                                              notifier: FakeNotifier,
+                                              uow: FakeNotificationsUnitOfWork) -> None:
+    assert notifications.send_welcome_email("ghost") is False
+    assert notifier.emails == [] and uow.sent_notifications.keys == {}

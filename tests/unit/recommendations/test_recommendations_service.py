@@ -1,0 +1,244 @@
+"""RecommendationService on the fakes: a routine from a stored result and the profile, saved
+once per profile state; feedback; the catalog kept in the store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.errors import AnalysisNotReady
+from metskin.domain.analysis.records import AnalysisStatus
+from metskin.domain.analysis.service import AnalysisService
+from metskin.domain.errors import Forbidden, NotFound, ValidationFailed
+from metskin.domain.recommendations.feedback import Feedback
+from metskin.domain.recommendations.model import ProductFilter
+from metskin.domain.recommendations.rules import load_safety_rules
+from metskin.domain.recommendations.service import (
+    InvalidProduct,
+    ProductNotFound,
+    RecommendationService,
+    RetakeNeeded,
+)
+from tests.fakes.analysis import FakeAnalysisRepository, FakeAnalysisUnitOfWork
+from tests.fakes.infra import FakeClock, FakeEngine, FakeEventBus, FakeStorage
+from tests.fakes.recommendations import FakeRanker, FakeRecommendationsUnitOfWork
+from tests.unit.builders import T0, analysis, result, user
+from tests.unit.recommendations.recommendation_builders import INGREDIENTS, basics, product
+
+NOW = T0 + timedelta(days=10)
+WRINKLES = result(wrinkles=70.0, acne=55.0)
+PRODUCTS = [
+    *basics(),
+    product("retinol-serum", "serum", [("Retinol", 0.3)], when="PM",
+            concerns=["wrinkles", "acne"], price="20.00"),
+    product("niacinamide-serum", "serum", [("Niacinamide", 5.0)],
+            concerns=["acne", "pigmentation"], price="18.00"),
+]
+
+
+def chosen(routine: dict[str, Any]) -> set[str]:
+    return {step["product_id"] for step in routine["am"] + routine["pm"]}
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def uow() -> FakeRecommendationsUnitOfWork:
+    uow = FakeRecommendationsUnitOfWork(analyses=FakeAnalysisRepository())
+    with uow:
+        uow.users.add(user("p1", birth_year=1990))
+        uow.users.add(user("p2"))
+        uow.analyses.add(analysis("a1", "p1", days=1))
+        uow.analyses.add_result("a1", WRINKLES, None)
+        uow.analyses.add(analysis("a2", "p1", days=2))
+        uow.analyses.add_result("a2", result(dryness=60.0), None)
+        uow.analyses.add(analysis("bad", "p1", days=3))
+        uow.analyses.add_result("bad", result(ok=False), None)
+        uow.analyses.add(analysis("running", "p1", days=4, status=AnalysisStatus.RUNNING))
+        uow.commit()
+    return uow
+
+
+@pytest.fixture
+def service(uow: FakeRecommendationsUnitOfWork, clock: FakeClock) -> RecommendationService:
+    analyses = AnalysisService(FakeAnalysisUnitOfWork(analyses=uow.analyses, users=uow.users),
+                               FakeStorage(), FakeEngine(), FakeEventBus(), clock)
+    service = RecommendationService(uow, analyses, load_safety_rules(), clock)
+    assert service.load_catalog(INGREDIENTS, PRODUCTS) == len(PRODUCTS)
+    return service
+
+
+def set_profile(uow: FakeRecommendationsUnitOfWork, user_id: str, **changes: Any) -> None:
+    with uow:
+        person = uow.users.get(user_id)
+        assert person is not None
+        for name, value in changes.items():
+            setattr(person.profile, name, value)
+        uow.users.save(person)
+        uow.commit()
+
+
+def test_a_routine_is_built_from_the_stored_result_and_saved_once(
+        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    saved = service.recommend("p1", Role.PATIENT, "a1")
+    assert (saved.user_id, saved.analysis_id, saved.created_at) == ("p1", "a1", NOW)
+    steps = saved.routine["am"] + saved.routine["pm"]
+    assert {"plain-cleanser", "plain-moisturiser", "plain-spf"} <= chosen(saved.routine)
+    assert "retinol-serum" in chosen(saved.routine)  # the wrinkles measured in the photo
+    assert [s["slot"] for s in saved.routine["am"]][-1] == "sunscreen"
+    assert all(s["why"] for s in steps)
+    again = service.recommend("p1", Role.PATIENT, "a1")
+    assert again == saved and len(uow.routines.rows) == 1
+
+
+def test_the_result_decides_the_treatments(service: RecommendationService) -> None:
+    dry = service.recommend("p1", Role.PATIENT, "a2")
+    assert chosen(dry.routine) == {"plain-cleanser", "plain-moisturiser", "plain-spf"}
+
+
+def test_the_profile_keeps_unsafe_products_out_and_a_new_profile_saves_a_new_routine(
+        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    before = service.recommend("p1", Role.PATIENT, "a1")
+    set_profile(uow, "p1", pregnant=True)
+    pregnant = service.recommend("p1", Role.PATIENT, "a1")
+    assert pregnant.id != before.id and pregnant.profile_hash != before.profile_hash
+    assert "retinol-serum" not in chosen(pregnant.routine)
+    assert "pregnancy.no_retinoids" in {e["rule_id"] for e in pregnant.routine["excluded"]}
+    assert any("pregnan" in w for w in pregnant.routine["warnings"])
+    assert {r.id for r in service.history("p1", None, 10)} == {pregnant.id, before.id}
+
+
+def test_history_is_newest_first_in_keyset_pages(
+        service: RecommendationService, clock: FakeClock) -> None:
+    first = service.recommend("p1", Role.PATIENT, "a1")
+    clock.advance(hours=1)
+    second = service.recommend("p1", Role.PATIENT, "a2")
+    page = service.history("p1", None, 1)
+    assert [r.id for r in page] == [second.id]
+    assert [r.id for r in service.history("p1", (page[0].created_at, page[0].id), 5)] == [
+        first.id]
+    assert service.history("p2", None, 5) == []
+
+
+def test_an_unfinished_or_unusable_analysis_gives_no_routine(
+        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    with pytest.raises(AnalysisNotReady) as error:
+        service.recommend("p1", Role.PATIENT, "running")
+    assert error.value.code == "ANALYSIS_NOT_READY"
+    with pytest.raises(RetakeNeeded):
+        service.recommend("p1", Role.PATIENT, "bad")
+    assert uow.routines.rows == {}
+
+
+def test_only_the_owner_gets_a_routine_for_their_analysis(
+        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    with pytest.raises(Forbidden):
+        service.recommend("p2", Role.PATIENT, "a1")
+    with pytest.raises(NotFound):
+        service.recommend("p1", Role.PATIENT, "missing")
+    assert uow.routines.rows == {}
+
+
+def test_the_pipeline_step_saves_a_routine_only_for_a_usable_result(
+        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    stored = uow.analyses.get("bad")
+    assert stored is not None
+    service.after_measuring(stored, result(ok=False))
+    assert uow.routines.rows == {}
+    service.after_measuring(stored, WRINKLES)
+    (saved,) = uow.routines.rows.values()
+    assert saved.analysis_id == "bad" and "retinol-serum" in chosen(saved.routine)
+
+
+def test_a_ranker_can_change_the_pick_and_names_its_model_version(
+        uow: FakeRecommendationsUnitOfWork, clock: FakeClock) -> None:
+    analyses = AnalysisService(FakeAnalysisUnitOfWork(analyses=uow.analyses, users=uow.users),
+                               FakeStorage(), FakeEngine(), FakeEventBus(), clock)
+    ranker = FakeRanker({"niacinamide-serum": 100.0})
+    service = RecommendationService(uow, analyses, load_safety_rules(), clock,
+                                    ranker_for=lambda _user: (ranker, "ranker-v7"))
+    service.load_catalog(INGREDIENTS, PRODUCTS)
+    saved = service.recommend("p1", Role.PATIENT, "a1")
+    assert saved.model_version == "ranker-v7" and ranker.calls > 0
+    assert "niacinamide-serum" in chosen(saved.routine)
+    assert "retinol-serum" not in chosen(saved.routine)
+
+
+def test_an_allergy_keeps_the_product_out(service: RecommendationService,
+                                          uow: FakeRecommendationsUnitOfWork) -> None:
+    set_profile(uow, "p1", allergies=["Retinol"])
+    saved = service.recommend("p1", Role.PATIENT, "a1")
+    assert "retinol-serum" not in chosen(saved.routine)
+    assert "retinol-serum" in {e["product_id"] for e in saved.routine["excluded"]}
+
+
+def test_feedback_is_recorded_for_a_known_product(
+        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    feedback = service.rate("p1", "retinol-serum", 2, "irritated")
+    assert feedback == Feedback("p1", "retinol-serum", 2, "irritated", NOW)
+    assert uow.feedback.for_user("p1") == [feedback]
+    assert list(uow.feedback.iter_all(batch=1)) == [feedback]
+    with pytest.raises(ProductNotFound):
+        service.rate("p1", "no-such-product", 4, None)
+    with pytest.raises(ValidationFailed):
+        service.rate("p1", "retinol-serum", 6, None)
+    with pytest.raises(ValidationFailed):
+        service.rate("p1", "retinol-serum", 4, "loved it")
+    assert uow.feedback.for_user("p1") == [feedback] and uow.feedback.for_user("p2") == []
+
+
+def test_the_catalog_is_searched_by_filter_in_id_order(service: RecommendationService) -> None:
+    serums = service.search(ProductFilter(slot="serum"), None, 10)
+    assert [p.id for p in serums] == ["niacinamide-serum", "retinol-serum"]
+    assert [p.id for p in service.search(ProductFilter(slot="serum"), "niacinamide-serum",
+                                         10)] == ["retinol-serum"]
+    safe = service.search(ProductFilter(slot="serum", pregnancy_safe=True), None, 10)
+    assert [p.id for p in safe] == ["niacinamide-serum"]
+    assert [p.id for p in service.search(ProductFilter(concern="pigmentation"), None, 10)] == [
+        "niacinamide-serum"]
+    assert [p.id for p in service.search(ProductFilter(max_price=Decimal("10")), None, 10)] == [
+        "plain-cleanser"]
+    assert [p.id for p in service.search(ProductFilter(text="retinol"), None, 10)] == [
+        "retinol-serum"]
+    assert [p.id for p in service.search(
+        ProductFilter(slot="serum", exclude_ingredients=("retinol",)), None, 10)] == [
+        "niacinamide-serum"]
+
+
+def test_saving_and_removing_products_updates_the_catalog_at_once(
+        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    version = uow.catalog.version()
+    added = service.save_product(product("azelaic-serum", "serum", [("Azelaic Acid", 10.0)],
+                                         concerns=["redness"]))
+    assert service.product("azelaic-serum") == added
+    assert uow.catalog.version() == version + 1 and uow.catalog.count() == len(PRODUCTS) + 1
+    service.remove_product("retinol-serum")
+    with pytest.raises(ProductNotFound):
+        service.product("retinol-serum")
+    assert "retinol-serum" not in [p.id for p in service.search(ProductFilter(), None, 50)]
+    with pytest.raises(ProductNotFound):
+        service.remove_product("retinol-serum")
+    with pytest.raises(ProductNotFound):
+        service.rate("p1", "retinol-serum", 5, None)
+    saved = service.recommend("p1", Role.PATIENT, "a1")
+    assert "retinol-serum" not in chosen(saved.routine)
+
+
+def test_invalid_products_and_ingredients_are_refused(
+        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    version = uow.catalog.version()
+    with pytest.raises(InvalidProduct):
+        service.save_product(product("mystery", "serum", [("Unobtainium", 1.0)]))
+    with pytest.raises(InvalidProduct):
+        service.save_ingredient({"inci_name": "Glycerin", "concerns": {"dryness": "magic"}})
+    assert uow.catalog.version() == version
+    service.save_ingredient({"inci_name": "Panthenol", "concerns": {"dryness": "moderate"}})
+    assert uow.catalog.version() == version + 1
+    assert "Panthenol" in [i["inci_name"] for i in uow.catalog.raw_ingredients()]

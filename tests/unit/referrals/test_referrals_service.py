@@ -1,0 +1,201 @@
+"""ReferralService on the fakes: triage of stored results against the person's history."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from tests.fakes.infra import FakeClock
+from tests.fakes.referrals import FakeReferralsUnitOfWork
+from tests.unit.builders import T0, analysis, result
+
+from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.errors import AnalysisNotReady
+from metskin.domain.analysis.records import AnalysisStatus
+from metskin.domain.errors import Forbidden, NotFound
+from metskin.domain.referrals.errors import ReferralNotFound
+from metskin.domain.referrals.model import Answers, ReferralRecord, Specialty, Urgency
+from metskin.domain.referrals.service import ReferralService
+
+NOW = T0 + timedelta(days=120)
+CALM = result(acne={"score": 20.0, "measurements": {"lesion_count": 4}}, redness=10.0)
+NODULES = result(acne={"score": 40.0, "measurements": {"lesion_count": 12, "nodule_count": 2}})
+
+
+def with_spot(area_mm2: float, darkness: float = 50.0) -> dict[str, Any]:
+    return {**CALM, "spots": [{"x": 0.40, "y": 0.50, "area_mm2": area_mm2,
+                               "darkness": darkness}]}
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def uow() -> FakeReferralsUnitOfWork:
+    return FakeReferralsUnitOfWork()
+
+
+@pytest.fixture
+def referrals(uow: FakeReferralsUnitOfWork, clock: FakeClock) -> ReferralService:
+    return ReferralService(uow, clock)
+
+
+def store(uow: FakeReferralsUnitOfWork, analysis_id: str, stored: dict[str, Any] | None,
+          owner: str = "p1", days: float = 100,
+          status: AnalysisStatus = AnalysisStatus.DONE) -> None:
+    with uow:
+        uow.analyses.add(analysis(analysis_id, owner, days=days, status=status))
+        if stored is not None:
+            uow.analyses.add_result(analysis_id, stored, None)
+        uow.commit()
+
+
+def test_calm_skin_suggests_no_referral_and_stores_nothing(
+        referrals: ReferralService, uow: FakeReferralsUnitOfWork) -> None:
+    store(uow, "a1", CALM)
+    commits = uow.commits
+    assert referrals.for_analysis("p1", "a1") is None
+    assert uow.referrals.get_for_analysis("a1") is None and uow.commits == commits
+
+
+def test_a_red_flag_in_the_stored_result_raises_a_referral_once(
+        referrals: ReferralService, uow: FakeReferralsUnitOfWork) -> None:
+    store(uow, "a1", NODULES)
+    record = referrals.for_analysis("p1", "a1")
+    assert record is not None
+    assert (record.patient_id, record.analysis_id) == ("p1", "a1")
+    assert record.referral.urgency is Urgency.SOON
+    assert record.referral.specialty is Specialty.ACNE
+    assert [r.rule_id for r in record.referral.reasons] == ["acne_nodules"]
+    assert record.referral.reasons[0].evidence["acne_nodules"] == 2
+    assert (record.created_at, record.updated_at) == (NOW, NOW)
+    assert uow.referrals.get_for_analysis("a1") == record
+    commits = uow.commits
+    assert referrals.for_analysis("p1", "a1") == record  # stored: not triaged again
+    assert uow.commits == commits and len(uow.referrals.rows) == 1
+
+
+def test_a_spot_that_grew_since_an_earlier_analysis_is_urgent(
+        referrals: ReferralService, uow: FakeReferralsUnitOfWork) -> None:
+    store(uow, "before", with_spot(20.0), days=40)
+    store(uow, "now", with_spot(26.0), days=100)
+    record = referrals.for_analysis("p1", "now")
+    assert record is not None
+    assert record.referral.urgency is Urgency.URGENT
+    assert record.referral.specialty is Specialty.SKIN_CANCER
+    assert record.referral.reasons[0].rule_id == "spot_changing"
+    assert record.referral.reasons[0].evidence["area_ratio"] == 1.3
+    # The earlier analysis alone has nothing to compare against.
+    assert referrals.for_analysis("p1", "before") is None
+
+
+def test_history_of_someone_else_or_unfinished_is_not_compared(
+        referrals: ReferralService, uow: FakeReferralsUnitOfWork) -> None:
+    store(uow, "theirs", with_spot(20.0), owner="p2", days=40)
+    store(uow, "running", with_spot(20.0), days=50, status=AnalysisStatus.RUNNING)
+    store(uow, "now", with_spot(26.0), days=100)
+    assert referrals.for_analysis("p1", "now") is None
+
+
+def test_only_the_owner_triages_their_analysis(
+        referrals: ReferralService, uow: FakeReferralsUnitOfWork) -> None:
+    store(uow, "a1", NODULES)
+    with pytest.raises(NotFound):
+        referrals.for_analysis("p2", "a1")
+    with pytest.raises(NotFound):
+        referrals.for_analysis("p1", "missing")
+    with pytest.raises(NotFound):
+        referrals.submit_answers("p2", "a1", Answers(self_harm_thoughts=True))
+    assert uow.referrals.rows == {}
+
+
+@pytest.mark.parametrize(("status", "stored"), [
+    (AnalysisStatus.RUNNING, None),
+    (AnalysisStatus.FAILED, None),
+    (AnalysisStatus.DONE, None),  # finished but without a stored result
+    (AnalysisStatus.RUNNING, NODULES),  # a result, but the run is not marked done
+])
+def test_an_unfinished_analysis_is_not_ready(
+        referrals: ReferralService, uow: FakeReferralsUnitOfWork, status: AnalysisStatus,
+        stored: dict[str, Any] | None) -> None:
+    store(uow, "a1", stored, status=status)
+    with pytest.raises(AnalysisNotReady) as error:
+        referrals.for_analysis("p1", "a1")
+    assert error.value.code == "ANALYSIS_NOT_READY"
+    with pytest.raises(AnalysisNotReady):
+        referrals.submit_answers("p1", "a1", Answers(self_harm_thoughts=True))
+
+
+def test_answers_raise_a_referral_the_photo_alone_did_not(
+        referrals: ReferralService, uow: FakeReferralsUnitOfWork) -> None:
+    store(uow, "a1", CALM)
+    assert referrals.submit_answers("p1", "a1", Answers(distress_low_mood=1)) is None
+    answers = Answers(self_harm_thoughts=True)
+    record = referrals.submit_answers("p1", "a1", answers)
+    assert record is not None and record.referral.urgency is Urgency.URGENT
+    assert record.answers == answers
+    assert uow.referrals.get_for_analysis("a1") == record
+
+
+def test_answers_update_the_stored_referral_in_place(
+        referrals: ReferralService, uow: FakeReferralsUnitOfWork, clock: FakeClock) -> None:
+    store(uow, "a1", NODULES)
+    first = referrals.for_analysis("p1", "a1")
+    assert first is not None
+    clock.advance(days=1)
+    updated = referrals.submit_answers("p1", "a1", Answers(self_harm_thoughts=True))
+    assert updated is not None and updated.id == first.id
+    assert updated.referral.urgency is Urgency.URGENT
+    assert (updated.created_at, updated.updated_at) == (NOW, clock.now)
+    assert {r.rule_id for r in updated.referral.reasons} == {"acne_nodules", "self_harm"}
+    assert len(uow.referrals.rows) == 1 and uow.referrals.get(first.id) == updated
+
+
+def test_a_referral_stored_by_a_parallel_request_wins(
+        referrals: ReferralService, uow: FakeReferralsUnitOfWork,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    store(uow, "a1", NODULES)
+    winner = referrals.for_analysis("p1", "a1")
+    assert winner is not None
+    real_get = uow.referrals.get_for_analysis
+    calls: list[str] = []
+
+    def not_yet_visible(analysis_id: str) -> ReferralRecord | None:
+        calls.append(analysis_id)
+        return None if len(calls) == 1 else real_get(analysis_id)
+
+    monkeypatch.setattr(uow.referrals, "get_for_analysis", not_yet_visible)
+    assert referrals.for_analysis("p1", "a1") == winner
+    assert list(uow.referrals.rows) == [winner.id]
+
+
+def test_the_patient_pages_through_their_referrals_newest_first(
+        referrals: ReferralService, uow: FakeReferralsUnitOfWork, clock: FakeClock) -> None:
+    for name, days in (("a1", 10), ("a2", 20), ("a3", 30)):
+        store(uow, name, NODULES, days=days)
+        clock.advance(hours=1)
+        referrals.for_analysis("p1", name)
+    store(uow, "b1", NODULES, owner="p2")
+    referrals.for_analysis("p2", "b1")
+    page = referrals.mine("p1", None, 2)
+    assert [r.analysis_id for r in page] == ["a3", "a2"]
+    rest = referrals.mine("p1", (page[-1].created_at, page[-1].id), 2)
+    assert [r.analysis_id for r in rest] == ["a1"]
+    assert [r.id for r in referrals.get_many([page[0].id, "missing"])] == [page[0].id]
+
+
+def test_a_referral_is_read_by_its_patient_or_an_admin(
+        referrals: ReferralService, uow: FakeReferralsUnitOfWork) -> None:
+    store(uow, "a1", NODULES)
+    record = referrals.for_analysis("p1", "a1")
+    assert record is not None
+    assert referrals.get_for_viewer("p1", Role.PATIENT, record.id) == record
+    assert referrals.get_for_viewer("admin", Role.ADMIN, record.id) == record
+    with pytest.raises(Forbidden):
+        referrals.get_for_viewer("p2", Role.PATIENT, record.id)
+    with pytest.raises(ReferralNotFound) as error:
+        referrals.get_for_viewer("p1", Role.PATIENT, "missing")
+    assert error.value.code == "REFERRAL_NOT_FOUND"

@@ -1,0 +1,240 @@
+"""Sharing on the fakes: share, revoke, expiry; a dermatologist reads only what is shared, and
+every read writes an entry to the patient's access log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.records import AnalysisStatus
+from metskin.domain.analysis.service import AnalysisService
+from metskin.domain.appointments.dashboard import DashboardEventKind, wake_up
+from metskin.domain.appointments.model import ConsultationType
+from metskin.domain.appointments.service import AppointmentService
+from metskin.domain.audit.model import Resource
+from metskin.domain.directory.errors import DermatologistNotFound
+from metskin.domain.errors import Forbidden, NotFound, ValidationFailed
+from metskin.domain.referrals.model import Referral, ReferralRecord, Specialty, Urgency
+from metskin.domain.sharing.errors import ShareNotFound
+from metskin.domain.sharing.model import DEFAULT_SHARE_DAYS, ShareScope
+from metskin.domain.sharing.service import SharingService
+from tests.fakes.analysis import FakeAnalysisUnitOfWork
+from tests.fakes.appointments import FakeAppointmentsUnitOfWork
+from tests.fakes.directory import FakeDermatologistRepository, dermatologist
+from tests.fakes.infra import FakeClock, FakeEngine, FakeEventBus, FakeStorage
+from tests.fakes.sharing import FakeSharingUnitOfWork
+from tests.unit.builders import T0, analysis, user
+
+NOW = T0 + timedelta(days=30)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def uow() -> FakeSharingUnitOfWork:
+    uow = FakeSharingUnitOfWork(dermatologists=FakeDermatologistRepository(
+        dermatologist("doc-1"), dermatologist("doc-2")))
+    with uow:
+        for person in ("p1", "p2"):
+            uow.users.add(user(person))
+        uow.analyses.add(analysis("a1", "p1", days=1))
+        uow.analyses.add(analysis("a2", "p1", days=2))
+        uow.analyses.add(analysis("a3", "p1", days=3, status=AnalysisStatus.RUNNING))
+        uow.analyses.add(analysis("b1", "p2", days=1))
+        uow.commit()
+    uow.commits = 0
+    return uow
+
+
+@pytest.fixture
+def sharing(uow: FakeSharingUnitOfWork, clock: FakeClock) -> SharingService:
+    return SharingService(uow, clock)
+
+
+def shared_ids(sharing: SharingService, doctor_id: str = "doc-1",
+               patient_id: str | None = None) -> list[str]:
+    return [a.id for a in sharing.shared_analyses(doctor_id, patient_id, None, 10)]
+
+
+def reads_of(uow: FakeSharingUnitOfWork, patient_id: str) -> list[tuple[str, Resource, str]]:
+    return [(e.doctor_id, e.resource, e.resource_id)
+            for e in uow.access_log.list_for_patient(patient_id, None, 100)]
+
+
+def test_sharing_everything_stores_the_share_tells_the_dermatologist_and_wakes_them(
+        sharing: SharingService, uow: FakeSharingUnitOfWork) -> None:
+    share = sharing.share("p1", "doc-1", None, None)
+    assert (share.scope, share.analysis_id) == (ShareScope.ALL, None)
+    assert share.expires_at == NOW + timedelta(days=DEFAULT_SHARE_DAYS)
+    assert uow.shares.get(share.id) == share
+    (event,) = uow.dashboard_events.newest("doc-1", None, 10)
+    assert event.kind is DashboardEventKind.SHARED
+    assert event.payload == {"share_id": share.id, "patient_id": "p1", "analysis_id": None,
+                             "scope": "ALL"}
+    assert uow.released == [wake_up("doc-1")] and uow.commits == 1
+    assert sharing.shares_of("p1") == [share] and sharing.shares_of("p2") == []
+
+
+def test_a_share_needs_a_dermatologist_the_patients_own_analysis_and_a_sane_expiry(
+        sharing: SharingService, uow: FakeSharingUnitOfWork) -> None:
+    with pytest.raises(DermatologistNotFound):
+        sharing.share("p1", "nobody", None, None)
+    with pytest.raises(NotFound):
+        sharing.share("p1", "doc-1", "b1", None)  # p2's analysis
+    with pytest.raises(NotFound):
+        sharing.share("p1", "doc-1", "missing", None)
+    with pytest.raises(ValidationFailed):
+        sharing.share("p1", "doc-1", None, NOW - timedelta(minutes=1))
+    with pytest.raises(ValidationFailed):
+        sharing.share("p1", "doc-1", None, NOW + timedelta(days=800))
+    assert sharing.shares_of("p1") == [] and uow.released == []
+
+
+def test_the_dermatologist_reads_only_finished_shared_analyses_each_read_audited(
+        sharing: SharingService, uow: FakeSharingUnitOfWork) -> None:
+    assert shared_ids(sharing) == []
+    sharing.share("p1", "doc-1", None, None)
+    assert shared_ids(sharing) == ["a2", "a1"]  # newest first; the running a3 is not shown
+    assert shared_ids(sharing, "doc-2") == []  # shared with doc-1 only
+    assert shared_ids(sharing, patient_id="p2") == []
+    assert sorted(reads_of(uow, "p1")) == [("doc-1", Resource.ANALYSIS, "a1"),
+                                          ("doc-1", Resource.ANALYSIS, "a2")]
+    assert reads_of(uow, "p2") == []
+
+
+def test_a_one_analysis_share_covers_that_analysis_only(
+        sharing: SharingService, uow: FakeSharingUnitOfWork) -> None:
+    sharing.share("p1", "doc-1", "a1", None)
+    assert shared_ids(sharing) == ["a1"]
+    a1, a2 = uow.analyses.get("a1"), uow.analyses.get("a2")
+    assert a1 is not None and a2 is not None
+    assert sharing.allows_analysis("doc-1", Role.DERMATOLOGIST, a1)
+    assert not sharing.allows_analysis("doc-1", Role.DERMATOLOGIST, a2)
+
+
+def test_pages_are_keyset_pages_and_only_the_returned_page_is_audited(
+        sharing: SharingService, uow: FakeSharingUnitOfWork) -> None:
+    sharing.share("p1", "doc-1", None, None)
+    first = sharing.shared_analyses("doc-1", None, None, 1)
+    assert [a.id for a in first] == ["a2", "a1"]  # first + 1: a next page exists
+    assert reads_of(uow, "p1") == [("doc-1", Resource.ANALYSIS, "a2")]
+    rest = sharing.shared_analyses("doc-1", None, (first[0].created_at, first[0].id), 1)
+    assert [a.id for a in rest] == ["a1"]
+
+
+def test_revoking_stops_access_at_once_and_tells_the_dermatologist(
+        sharing: SharingService, uow: FakeSharingUnitOfWork, clock: FakeClock) -> None:
+    share = sharing.share("p1", "doc-1", None, None)
+    clock.advance(hours=1)
+    revoked = sharing.revoke("p1", share.id)
+    assert revoked.revoked_at == clock.now
+    assert shared_ids(sharing) == []
+    a1 = uow.analyses.get("a1")
+    assert a1 is not None and not sharing.allows_analysis("doc-1", Role.DERMATOLOGIST, a1)
+    assert reads_of(uow, "p1") == []
+    assert [e.kind for e in uow.dashboard_events.newest("doc-1", None, 10)] == [
+        DashboardEventKind.SHARED, DashboardEventKind.SHARE_REVOKED]
+    commits = uow.commits
+    assert sharing.revoke("p1", share.id).revoked_at == revoked.revoked_at  # idempotent
+    assert uow.commits == commits
+
+
+def test_only_the_patient_can_revoke_their_share(sharing: SharingService) -> None:
+    share = sharing.share("p1", "doc-1", None, None)
+    with pytest.raises(ShareNotFound) as error:
+        sharing.revoke("p2", share.id)
+    assert error.value.code == "SHARE_NOT_FOUND"
+    with pytest.raises(ShareNotFound):
+        sharing.revoke("p1", "missing")
+    assert shared_ids(sharing) == ["a2", "a1"]
+
+
+def test_an_expired_share_gives_no_access(sharing: SharingService,
+                                          clock: FakeClock) -> None:
+    sharing.share("p1", "doc-1", None, NOW + timedelta(days=1))
+    clock.advance(days=1, seconds=-1)
+    assert shared_ids(sharing) == ["a2", "a1"]
+    clock.advance(seconds=1)
+    assert shared_ids(sharing) == []
+
+
+def test_only_a_dermatologist_with_a_share_passes_the_access_check_and_it_is_audited(
+        sharing: SharingService, uow: FakeSharingUnitOfWork) -> None:
+    a1 = uow.analyses.get("a1")
+    assert a1 is not None
+    sharing.share("p1", "doc-1", None, None)
+    assert not sharing.allows_analysis("doc-1", Role.PATIENT, a1)
+    assert not sharing.allows_analysis("doc-1", Role.ADMIN, a1)
+    assert not sharing.allows_analysis("doc-2", Role.DERMATOLOGIST, a1)
+    assert reads_of(uow, "p1") == []
+    assert sharing.allows_analysis("doc-1", Role.DERMATOLOGIST, a1)
+    assert reads_of(uow, "p1") == [("doc-1", Resource.ANALYSIS, "a1")]
+
+
+def test_the_analysis_service_lets_a_dermatologist_read_through_a_share(
+        sharing: SharingService, uow: FakeSharingUnitOfWork, clock: FakeClock) -> None:
+    analyses = AnalysisService(FakeAnalysisUnitOfWork(analyses=uow.analyses), FakeStorage(),
+                               FakeEngine(), FakeEventBus(), clock,
+                               access=sharing.allows_analysis)
+    with pytest.raises(Forbidden):
+        analyses.get_for_viewer("doc-1", Role.DERMATOLOGIST, "a1")
+    share = sharing.share("p1", "doc-1", "a1", None)
+    assert analyses.get_for_viewer("doc-1", Role.DERMATOLOGIST, "a1").id == "a1"
+    assert analyses.get_for_viewer("p1", Role.PATIENT, "a1").id == "a1"
+    assert reads_of(uow, "p1") == [("doc-1", Resource.ANALYSIS, "a1")]  # the owner is not
+    sharing.revoke("p1", share.id)
+    with pytest.raises(Forbidden):
+        analyses.get_for_viewer("doc-1", Role.DERMATOLOGIST, "a1")
+
+
+def test_patients_are_those_who_booked_or_share_and_reading_them_is_audited(
+        uow: FakeSharingUnitOfWork, clock: FakeClock) -> None:
+    appointments = FakeAppointmentsUnitOfWork(dermatologist("doc-1"),
+                                              appointments=uow.appointment_queries,
+                                              users=uow.users)
+    AppointmentService(appointments, clock).book(
+        "p2", "doc-1", (NOW + timedelta(days=2)).replace(hour=10), ConsultationType.VIDEO)
+    sharing = SharingService(uow, clock)
+    assert [u.id for u in sharing.patients("doc-1", None, 10)] == ["p2"]
+    sharing.share("p1", "doc-1", None, None)
+    assert [u.id for u in sharing.patients("doc-1", None, 10)] == ["p1", "p2"]
+    assert [u.id for u in sharing.patients("doc-1", "p1", 10)] == ["p2"]
+    assert sharing.patients("doc-2", None, 10) == []
+    assert ("doc-1", Resource.PROFILE, "p1") in reads_of(uow, "p1")
+    assert reads_of(uow, "p2").count(("doc-1", Resource.PROFILE, "p2")) == 3
+
+
+def test_referrals_are_read_by_their_patient_or_audited_by_the_dermatologist_taken_to(
+        sharing: SharingService, uow: FakeSharingUnitOfWork) -> None:
+    referral = Referral(Urgency.SOON, Specialty.ACNE, (), "See a dermatologist.", "")
+    with uow:
+        uow.referrals.add(ReferralRecord("r1", "p1", "a1", referral, NOW, NOW,
+                                         doctor_id="doc-1"))
+        uow.referrals.add(ReferralRecord("r2", "p2", "b1", referral, NOW, NOW))
+        uow.commit()
+    assert [r.id for r in sharing.referrals_for("p1", Role.PATIENT, ["r1", "r2"])] == ["r1"]
+    assert reads_of(uow, "p1") == []
+    assert [r.id for r in sharing.referrals_for("doc-1", Role.DERMATOLOGIST,
+                                                ["r1", "r2"])] == ["r1"]
+    assert reads_of(uow, "p1") == [("doc-1", Resource.REFERRAL, "r1")]
+    assert sharing.referrals_for("doc-2", Role.DERMATOLOGIST, ["r1", "r2"]) == []
+    assert len(sharing.referrals_for("admin", Role.ADMIN, ["r1", "r2"])) == 2
+
+
+def test_the_patient_sees_their_access_log_newest_first(
+        sharing: SharingService, clock: FakeClock) -> None:
+    sharing.share("p1", "doc-1", None, None)
+    shared_ids(sharing)
+    clock.advance(hours=1)
+    sharing.shared_analyses("doc-1", "p1", None, 1)
+    log = sharing.access_log("p1", None, 10)
+    assert (log[0].resource_id, log[0].at) == ("a2", clock.now)
+    assert len(log) == 3
+    older = sharing.access_log("p1", (log[0].at, log[0].id or 0), 10)
+    assert older == log[1:]
+    assert sharing.access_log("p2", None, 10) == []

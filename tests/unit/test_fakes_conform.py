@@ -1,0 +1,198 @@
+"""Every fake is its port: mypy checks these assignments against the protocols.
+
+Check with `MYPYPATH=src mypy tests/unit/test_fakes_conform.py tests/fakes`. MYPYPATH matters:
+without it mypy does not find `metskin`, `ignore_missing_imports` turns every port into Any,
+and the check passes whatever the fakes look like. pytest runs these functions too, so a fake
+that cannot be built fails here first.
+"""
+
+from __future__ import annotations
+
+from metskin.domain.accounts.ports import (
+    AccessTokenCodec,
+    AccountsUnitOfWork,
+    AccountsUowFactory,
+    PasswordHasher,
+    RefreshTokenRepository,
+    UserRepository,
+)
+from metskin.domain.analysis.ports import (
+    AnalysisAccess,
+    AnalysisEngine,
+    AnalysisRepository,
+    AnalysisUnitOfWork,
+    AnalysisUowFactory,
+    FaceLandmarker,
+    FrameSource,
+    MediaPreparer,
+    MediaRepository,
+    MediaStorage,
+)
+from metskin.domain.appointments.ports import (
+    AppointmentQueries,
+    AppointmentRepository,
+    AppointmentsUnitOfWork,
+    AppointmentsUowFactory,
+    AvailabilityRepository,
+    DashboardEventLog,
+    ReminderRepository,
+)
+from metskin.domain.audit.ports import AccessLogRepository
+from metskin.domain.directory.ports import (
+    BookedTimes,
+    DermatologistRepository,
+    DirectoryUnitOfWork,
+    DirectoryUowFactory,
+)
+from metskin.domain.notifications.ports import (
+    MailRenderer,
+    NotificationsUnitOfWork,
+    NotificationsUowFactory,
+    SentNotificationLog,
+)
+from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier, UnitOfWork
+from metskin.domain.recommendations.catalog import parse_catalog
+from metskin.domain.recommendations.ports import (
+    CatalogRepository,
+    CatalogSource,
+    FeedbackRepository,
+    Ranker,
+    RecommendationsUnitOfWork,
+    RecommendationsUowFactory,
+    RoutineRepository,
+)
+from metskin.domain.referrals.ports import (
+    ReferralRepository,
+    ReferralsUnitOfWork,
+    ReferralsUowFactory,
+)
+from metskin.domain.sharing.ports import ShareRepository, SharingUnitOfWork, SharingUowFactory
+from metskin.domain.sharing.service import SharingService
+from tests.fakes.accounts import (
+    FakeAccountsUnitOfWork,
+    FakeRefreshTokenRepository,
+    FakeUserRepository,
+)
+from tests.fakes.analysis import FakeAnalysisRepository, FakeAnalysisUnitOfWork, FakeMediaRepository
+from tests.fakes.appointments import (
+    FakeAppointmentRepository,
+    FakeAppointmentsUnitOfWork,
+    FakeAvailabilityRepository,
+    FakeDashboardEventLog,
+    FakeReminderRepository,
+)
+from tests.fakes.audit import FakeAccessLog
+from tests.fakes.directory import FakeDermatologistRepository, FakeDirectoryUnitOfWork
+from tests.fakes.infra import (
+    FakeAccessTokens,
+    FakeClock,
+    FakeEngine,
+    FakeEventBus,
+    FakeFrames,
+    FakeHasher,
+    FakeJobQueue,
+    FakeLandmarker,
+    FakeMailRenderer,
+    FakeNotifier,
+    FakePreparer,
+    FakeStorage,
+)
+from tests.fakes.notifications import FakeNotificationsUnitOfWork, FakeSentNotificationLog
+from tests.fakes.recommendations import (
+    FakeCatalogRepository,
+    FakeCatalogSource,
+    FakeFeedbackRepository,
+    FakeRanker,
+    FakeRecommendationsUnitOfWork,
+    FakeRoutineRepository,
+)
+from tests.fakes.referrals import FakeReferralRepository, FakeReferralsUnitOfWork
+from tests.fakes.sharing import FakeShareRepository, FakeSharingUnitOfWork
+
+
+def test_accounts_fakes_are_its_ports() -> None:
+    uow: AccountsUnitOfWork = FakeAccountsUnitOfWork()
+    factory: AccountsUowFactory = FakeAccountsUnitOfWork()
+    users: UserRepository = FakeUserRepository()
+    tokens: RefreshTokenRepository = FakeRefreshTokenRepository()
+    hasher: PasswordHasher = FakeHasher()
+    codec: AccessTokenCodec = FakeAccessTokens()
+    assert all((uow, factory, users, tokens, hasher, codec))
+
+
+def test_analysis_fakes_are_its_ports() -> None:
+    uow: AnalysisUnitOfWork = FakeAnalysisUnitOfWork()
+    factory: AnalysisUowFactory = FakeAnalysisUnitOfWork()
+    media: MediaRepository = FakeMediaRepository()
+    analyses: AnalysisRepository = FakeAnalysisRepository()
+    storage: MediaStorage = FakeStorage()
+    preparer: MediaPreparer = FakePreparer()
+    engine: AnalysisEngine = FakeEngine()
+    landmarker: FaceLandmarker = FakeLandmarker()
+    frames: FrameSource = FakeFrames([])
+    access: AnalysisAccess = SharingService(FakeSharingUnitOfWork(), FakeClock()).allows_analysis
+    assert all((uow, factory, media, analyses, storage, preparer, engine, landmarker, access))
+    assert list(frames) == []
+
+
+def test_appointments_fakes_are_its_ports() -> None:
+    uow: AppointmentsUnitOfWork = FakeAppointmentsUnitOfWork()
+    factory: AppointmentsUowFactory = FakeAppointmentsUnitOfWork()
+    appointments: AppointmentRepository = FakeAppointmentRepository()
+    queries: AppointmentQueries = FakeAppointmentRepository()
+    availability: AvailabilityRepository = FakeAvailabilityRepository(
+        FakeDermatologistRepository())
+    reminders: ReminderRepository = FakeReminderRepository()
+    events: DashboardEventLog = FakeDashboardEventLog()
+    assert all((uow, factory, appointments, queries, availability, reminders, events))
+
+
+def test_directory_fakes_are_its_ports() -> None:
+    uow: DirectoryUnitOfWork = FakeDirectoryUnitOfWork()
+    factory: DirectoryUowFactory = FakeDirectoryUnitOfWork()
+    dermatologists: DermatologistRepository = FakeDermatologistRepository()
+    booked: BookedTimes = FakeAppointmentRepository()
+    assert all((uow, factory, dermatologists, booked))
+
+
+def test_sharing_and_audit_fakes_are_their_ports() -> None:
+    uow: SharingUnitOfWork = FakeSharingUnitOfWork()
+    factory: SharingUowFactory = FakeSharingUnitOfWork()
+    shares: ShareRepository = FakeShareRepository()
+    log: AccessLogRepository = FakeAccessLog()
+    assert all((uow, factory, shares, log))
+
+
+def test_referrals_fakes_are_its_ports() -> None:
+    uow: ReferralsUnitOfWork = FakeReferralsUnitOfWork()
+    factory: ReferralsUowFactory = FakeReferralsUnitOfWork()
+    referrals: ReferralRepository = FakeReferralRepository()
+    assert all((uow, factory, referrals))
+
+
+def test_recommendations_fakes_are_its_ports() -> None:
+    uow: RecommendationsUnitOfWork = FakeRecommendationsUnitOfWork()
+    factory: RecommendationsUowFactory = FakeRecommendationsUnitOfWork()
+    catalog: CatalogRepository = FakeCatalogRepository()
+    feedback: FeedbackRepository = FakeFeedbackRepository()
+    routines: RoutineRepository = FakeRoutineRepository()
+    source: CatalogSource = FakeCatalogSource(parse_catalog([], [], []))
+    ranker: Ranker = FakeRanker()
+    assert all((uow, factory, catalog, feedback, routines, source, ranker))
+
+
+def test_notifications_fakes_are_its_ports() -> None:
+    uow: NotificationsUnitOfWork = FakeNotificationsUnitOfWork()
+    factory: NotificationsUowFactory = FakeNotificationsUnitOfWork()
+    log: SentNotificationLog = FakeSentNotificationLog()
+    renderer: MailRenderer = FakeMailRenderer()
+    assert all((uow, factory, log, renderer))
+
+
+def test_cross_cutting_fakes_are_their_ports() -> None:
+    base: UnitOfWork = FakeAccountsUnitOfWork()
+    clock: Clock = FakeClock()
+    notifier: Notifier = FakeNotifier()
+    bus: EventBus = FakeEventBus()
+    queue: JobQueue = FakeJobQueue()
+    assert all((base, clock, notifier, bus, queue))
