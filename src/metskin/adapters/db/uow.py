@@ -12,23 +12,21 @@ from sqlmodel import Session
 
 from metskin.adapters.db.accounts import SqlRefreshTokenRepository, SqlUserRepository
 from metskin.adapters.db.analysis import SqlAnalysisRepository, SqlMediaRepository
-from metskin.adapters.db.care import (
-    SqlAccessLog,
+from metskin.adapters.db.appointments import (
     SqlAppointmentRepository,
-    SqlAvailabilityRepository,
     SqlDashboardEventLog,
-    SqlDermatologistRepository,
-    SqlReferralRepository,
     SqlReminderRepository,
-    SqlShareRepository,
 )
-from metskin.adapters.db.catalog import (
+from metskin.adapters.db.directory import SqlAvailabilityRepository, SqlDermatologistRepository
+from metskin.adapters.db.engine import is_lock_conflict
+from metskin.adapters.db.notifications import SqlSentNotificationLog
+from metskin.adapters.db.recommendations import (
     SqlCatalogRepository,
     SqlFeedbackRepository,
     SqlRoutineRepository,
 )
-from metskin.adapters.db.engine import is_lock_conflict
-from metskin.adapters.db.notifications import SqlSentNotificationLog
+from metskin.adapters.db.referrals import SqlReferralRepository
+from metskin.adapters.db.sharing import SqlAccessLog, SqlShareRepository
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.analysis.ports import AnalysisRepository, MediaRepository
 from metskin.domain.appointments.ports import (
