@@ -1,10 +1,17 @@
-"""The SQL unit of work: one Session per use case; jobs and events leave only after commit."""
+"""The SQL unit of work: one Session per use case; jobs and events leave only after commit.
+
+Each repository is named once, as a `Repo` class attribute: it is built from the unit of work's
+Session on first use and kept until the transaction ends. Two names for one class
+(`appointments`, `appointment_queries`) share one instance. The annotation names the domain port
+the attribute satisfies (mypy checks the adapter against it), so the unit of work matches both
+plain-attribute and read-only-property protocols.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Any, Generic, Self, TypeVar, cast, overload
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -50,51 +57,62 @@ from metskin.domain.recommendations.store import (
 from metskin.domain.referrals.service import ReferralRepository
 
 Dispatch = Callable[[list[Job | Event]], None]
+R = TypeVar("R")
+
+
+class Repo(Generic[R]):
+    """A repository of the unit of work, built lazily from its Session (one per class)."""
+
+    def __init__(self, build: Callable[[Session], R]) -> None:
+        self._build = build
+
+    @overload
+    def __get__(self, uow: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type[Any]) -> R: ...
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type[Any]) -> R | Self:
+        if uow is None:
+            return self
+        return uow.repository(self._build)
 
 
 class SqlUnitOfWork:
-    users: UserRepository
-    refresh_tokens: RefreshTokenRepository
-    sent_notifications: SentNotificationLog
-    media: MediaRepository
-    analyses: AnalysisRepository
-    # care path
-    dermatologists: DermatologistRepository
-    availability: AvailabilityRepository
-    appointments: AppointmentRepository
-    appointment_queries: AppointmentQueries
-    reminders: ReminderRepository
-    referrals: ReferralRepository
-    shares: ShareRepository
-    access_log: AccessLogRepository
-    dashboard_events: DashboardEventLog
-    catalog: CatalogRepository
-    feedback: FeedbackRepository
-    routines: RoutineRepository
+    users: Repo[UserRepository] = Repo(SqlUserRepository)
+    refresh_tokens: Repo[RefreshTokenRepository] = Repo(SqlRefreshTokenRepository)
+    sent_notifications: Repo[SentNotificationLog] = Repo(SqlSentNotificationLog)
+    media: Repo[MediaRepository] = Repo(SqlMediaRepository)
+    analyses: Repo[AnalysisRepository] = Repo(SqlAnalysisRepository)
+    dermatologists: Repo[DermatologistRepository] = Repo(SqlDermatologistRepository)
+    availability: Repo[AvailabilityRepository] = Repo(SqlAvailabilityRepository)
+    appointments: Repo[AppointmentRepository] = Repo(SqlAppointmentRepository)
+    appointment_queries: Repo[AppointmentQueries] = Repo(SqlAppointmentRepository)
+    reminders: Repo[ReminderRepository] = Repo(SqlReminderRepository)
+    referrals: Repo[ReferralRepository] = Repo(SqlReferralRepository)
+    shares: Repo[ShareRepository] = Repo(SqlShareRepository)
+    access_log: Repo[AccessLogRepository] = Repo(SqlAccessLog)
+    dashboard_events: Repo[DashboardEventLog] = Repo(SqlDashboardEventLog)
+    catalog: Repo[CatalogRepository] = Repo(SqlCatalogRepository)
+    feedback: Repo[FeedbackRepository] = Repo(SqlFeedbackRepository)
+    routines: Repo[RoutineRepository] = Repo(SqlRoutineRepository)
+
+    session: Session
 
     def __init__(self, engine: Engine, dispatch: Dispatch) -> None:
         self._engine = engine
         self._dispatch = dispatch
         self._pending: list[Job | Event] = []
+        self._repositories: dict[Callable[[Session], object], object] = {}
+
+    def repository(self, build: Callable[[Session], R]) -> R:
+        """The repository that `build` makes, made once per transaction."""
+        found = self._repositories.get(build)
+        if found is None:
+            found = self._repositories[build] = build(self.session)
+        return cast(R, found)
 
     def __enter__(self) -> Self:
         self.session = Session(self._engine, expire_on_commit=False)
-        self.users = SqlUserRepository(self.session)
-        self.refresh_tokens = SqlRefreshTokenRepository(self.session)
-        self.sent_notifications = SqlSentNotificationLog(self.session)
-        self.media = SqlMediaRepository(self.session)
-        self.analyses = SqlAnalysisRepository(self.session)
-        self.dermatologists = SqlDermatologistRepository(self.session)
-        self.availability = SqlAvailabilityRepository(self.session)
-        self.appointments = self.appointment_queries = SqlAppointmentRepository(self.session)
-        self.reminders = SqlReminderRepository(self.session)
-        self.referrals = SqlReferralRepository(self.session)
-        self.shares = SqlShareRepository(self.session)
-        self.access_log = SqlAccessLog(self.session)
-        self.dashboard_events = SqlDashboardEventLog(self.session)
-        self.catalog = SqlCatalogRepository(self.session)
-        self.feedback = SqlFeedbackRepository(self.session)
-        self.routines = SqlRoutineRepository(self.session)
+        self._repositories = {}
         self._pending = []
         return self
 
