@@ -48,7 +48,10 @@ from metskin.domain.recommendations.rules import load_safety_rules
 from metskin.domain.recommendations.service import RecommendationService
 from metskin.domain.referrals.service import ReferralService
 from metskin.settings import Settings, get_settings
+from metskin.workers.accounts import account_actors
 from metskin.workers.actors import declare_actors
+from metskin.workers.analysis import ANALYSE_MEDIA, analysis_actors
+from metskin.workers.appointments import ReminderScanning, appointment_actors
 from metskin.workers.broker import make_broker
 
 log = logging.getLogger(__name__)
@@ -100,7 +103,7 @@ class Container:
         """The in-process broker forgets jobs on restart: queue unfinished analyses again."""
         unfinished = self.analyses.unfinished()
         for analysis_id in unfinished:
-            self.jobs.enqueue(Job("analyse_media", {"analysis_id": analysis_id}))
+            self.jobs.enqueue(Job(ANALYSE_MEDIA, {"analysis_id": analysis_id}))
         return len(unfinished)
 
     def close(self) -> None:
@@ -219,13 +222,6 @@ def bootstrap(
         ranker_for=LearnedRankers(settings.models_dir),
     )
     container.analyses.add_step_after_measuring(container.recommendations.after_measuring)
-    wire_care_path(container)
-    declare_actors(container.broker, container)
-    return container
-
-
-def wire_care_path(container: Container) -> None:
-    settings, clock = container.settings, container.clock
     container.appointments = AppointmentService(container.new_uow, clock)
     container.directory = DirectoryService(container.new_uow, clock)
     container.referrals = ReferralService(container.new_uow, clock)
@@ -237,3 +233,18 @@ def wire_care_path(container: Container) -> None:
         MessengerSettings(settings.public_base_url, settings.calendar_organizer_email),
     )
     container.reminder_scanner = ReminderScanner(container.new_uow, clock)
+    declare_workers(container)
+    return container
+
+
+def declare_workers(container: Container) -> None:
+    """Every component's actors on the container's broker, and the reminder scanner."""
+    settings, broker = container.settings, container.broker
+    broker.add_middleware(
+        ReminderScanning(container.reminder_scanner, settings.reminder_scan_seconds)
+    )
+    declare_actors(broker, [
+        *account_actors(container.notifications),
+        *analysis_actors(container.analyses, settings.analysis_time_limit_s),
+        *appointment_actors(container.messenger),
+    ])
