@@ -125,7 +125,7 @@ def main() -> None:
 
 
 def training_time(container) -> None:  # type: ignore[no-untyped-def]
-    from metskin.adapters.ml.recommender import train
+    from metskin.adapters.ml.training import train
 
     with container.new_uow() as uow:
         feedback: list[Feedback] = list(uow.feedback.iter_all(batch=100_000))

@@ -36,8 +36,8 @@ from metskin.adapters.ml.recommender import (
     DEFAULT_BLEND_WEIGHT,
     blend_scorer,
     learned_scorer,
-    train,
 )
+from metskin.adapters.ml.training import train
 from metskin.cli.recommender import write_jsonl
 from metskin.domain.recommendations.catalog import Catalog, Product, load_catalog
 from metskin.domain.recommendations.evaluation import (

@@ -17,8 +17,8 @@ from metskin.adapters.ml.recommender import (
     blend_scorer,
     learned_scorer,
     load_newest,
-    train,
 )
+from metskin.adapters.ml.training import train
 from metskin.cli.recommender import register, write_jsonl
 from metskin.domain.recommendations.catalog import Catalog, load_catalog
 from metskin.domain.recommendations.evaluation import (

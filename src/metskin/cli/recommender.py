@@ -153,7 +153,8 @@ def train_recommender(
     validate: bool = typer.Option(True, help="Hold out one liked product per person first."),
 ) -> None:
     """Train the learned recommender on stored feedback and save a new model version."""
-    from metskin.adapters.ml.recommender import DEFAULT_BLEND_WEIGHT, train
+    from metskin.adapters.ml.recommender import DEFAULT_BLEND_WEIGHT
+    from metskin.adapters.ml.training import train
     from metskin.domain.recommendations.catalog import load_catalog
 
     weight = DEFAULT_BLEND_WEIGHT if blend_weight is None else blend_weight
@@ -196,7 +197,8 @@ def _validate(
     blend_weight: float,
 ) -> dict[str, dict[str, float]]:
     """Train on all but one liked product per person, and report how well each ranker finds it."""
-    from metskin.adapters.ml.recommender import blend_scorer, learned_scorer, train
+    from metskin.adapters.ml.recommender import blend_scorer, learned_scorer
+    from metskin.adapters.ml.training import train
     from metskin.domain.recommendations.evaluation import (
         ContentScores,
         compare,
