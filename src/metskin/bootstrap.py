@@ -172,6 +172,8 @@ def bootstrap(
     engine: AnalysisEngine | None = None,
     clock: Clock = utc_now,
 ) -> Container:
+    """The whole container in one call: the one place that wires settings into adapters into
+    services and declares the actors. The API, the worker, the CLI and the tests all call it."""
     settings = settings or get_settings()
     events: EventBus = (
         RedisEventBus(settings.redis_url) if settings.uses_redis else InMemoryEventBus()
