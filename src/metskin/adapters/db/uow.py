@@ -61,10 +61,18 @@ R = TypeVar("R")
 
 
 class Repo(Generic[R]):
-    """A repository of the unit of work, built lazily from its Session (one per class)."""
+    """A repository of the unit of work, built lazily from its Session (one per class).
+
+    The first read in a transaction builds it (or takes the one another name of the same
+    class built) and stores it on the instance, so later reads are plain attribute reads.
+    """
 
     def __init__(self, build: Callable[[Session], R]) -> None:
         self._build = build
+        self._name = ""
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self._name = name
 
     @overload
     def __get__(self, uow: None, owner: type[Any]) -> Self: ...
@@ -73,7 +81,7 @@ class Repo(Generic[R]):
     def __get__(self, uow: SqlUnitOfWork | None, owner: type[Any]) -> R | Self:
         if uow is None:
             return self
-        return uow.repository(self._build)
+        return uow.repository(self._name, self._build)
 
 
 class SqlUnitOfWork:
@@ -102,17 +110,22 @@ class SqlUnitOfWork:
         self._dispatch = dispatch
         self._pending: list[Job | Event] = []
         self._repositories: dict[Callable[[Session], object], object] = {}
+        self._names: list[str] = []
 
-    def repository(self, build: Callable[[Session], R]) -> R:
-        """The repository that `build` makes, made once per transaction."""
+    def repository(self, name: str, build: Callable[[Session], R]) -> R:
+        """The repository that `build` makes, made once per transaction and kept as `name`."""
         found = self._repositories.get(build)
         if found is None:
             found = self._repositories[build] = build(self.session)
+        self.__dict__[name] = found
+        self._names.append(name)
         return cast(R, found)
 
     def __enter__(self) -> Self:
         self.session = Session(self._engine, expire_on_commit=False)
-        self._repositories = {}
+        for name in self._names:
+            self.__dict__.pop(name, None)
+        self._names, self._repositories = [], {}
         self._pending = []
         return self
 
