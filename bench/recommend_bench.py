@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.media_samples import face_jpeg
 
-from metskin.adapters.db.catalog import FeedbackRow
+from metskin.adapters.db.accounts import UserRow
 from metskin.adapters.db.migrations import upgrade
-from metskin.adapters.db.tables import UserRow
+from metskin.adapters.db.recommendations import FeedbackRow
 from metskin.bootstrap import bootstrap
 from metskin.domain.accounts.model import Role
 from metskin.domain.recommendations.feedback import Feedback, UserContext

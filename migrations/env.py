@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import metskin.adapters.db.uow  # noqa: F401  (imports every repository, so every table)
+import metskin.adapters.db.models  # noqa: F401  (every table module)
 from metskin.adapters.db.engine import make_engine
 from metskin.settings import get_settings
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
+import metskin.adapters.db.models  # noqa: F401  (every table, for wipe)
 from metskin.adapters.db.migrations import upgrade
 from metskin.bootstrap import Container, bootstrap
 from metskin.settings import Settings

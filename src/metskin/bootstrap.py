@@ -31,7 +31,7 @@ from metskin.adapters.vision.ingest import MediaPreparerAdapter
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.analysis.media import MediaLimits
 from metskin.domain.analysis.ports import AnalysisEngine, MediaStorage
-from metskin.domain.analysis.service import AnalysisService, MediaService
+from metskin.domain.analysis.service import ANALYSE_MEDIA, AnalysisService, MediaService
 from metskin.domain.appointments.notices import (
     AppointmentMessenger,
     MessengerSettings,
@@ -48,7 +48,10 @@ from metskin.domain.recommendations.service import RecommendationService
 from metskin.domain.referrals.service import ReferralService
 from metskin.domain.sharing.service import SharingService
 from metskin.settings import Settings, get_settings
+from metskin.workers.accounts import account_actors
 from metskin.workers.actors import declare_actors
+from metskin.workers.analysis import analysis_actors
+from metskin.workers.appointments import ReminderScanning, appointment_actors
 from metskin.workers.broker import make_broker
 
 log = logging.getLogger(__name__)
@@ -100,7 +103,7 @@ class Container:
         """The in-process broker forgets jobs on restart: queue unfinished analyses again."""
         unfinished = self.analyses.unfinished()
         for analysis_id in unfinished:
-            self.jobs.enqueue(Job("analyse_media", {"analysis_id": analysis_id}))
+            self.jobs.enqueue(Job(ANALYSE_MEDIA, {"analysis_id": analysis_id}))
         return len(unfinished)
 
     def close(self) -> None:
@@ -169,6 +172,8 @@ def bootstrap(
     engine: AnalysisEngine | None = None,
     clock: Clock = utc_now,
 ) -> Container:
+    """The whole container in one call: the one place that wires settings into adapters into
+    services and declares the actors. The API, the worker, the CLI and the tests all call it."""
     settings = settings or get_settings()
     events: EventBus = (
         RedisEventBus(settings.redis_url) if settings.uses_redis else InMemoryEventBus()
@@ -219,13 +224,6 @@ def bootstrap(
         ranker_for=LearnedRankers(settings.models_dir),
     )
     container.analyses.add_step_after_measuring(container.recommendations.after_measuring)
-    wire_care_path(container)
-    declare_actors(container.broker, container)
-    return container
-
-
-def wire_care_path(container: Container) -> None:
-    settings, clock = container.settings, container.clock
     container.appointments = AppointmentService(container.new_uow, clock)
     container.directory = DirectoryService(container.new_uow, clock)
     container.referrals = ReferralService(container.new_uow, clock)
@@ -237,3 +235,18 @@ def wire_care_path(container: Container) -> None:
         MessengerSettings(settings.public_base_url, settings.calendar_organizer_email),
     )
     container.reminder_scanner = ReminderScanner(container.new_uow, clock)
+    declare_workers(container)
+    return container
+
+
+def declare_workers(container: Container) -> None:
+    """Every component's actors on the container's broker, and the reminder scanner."""
+    settings, broker = container.settings, container.broker
+    broker.add_middleware(
+        ReminderScanning(container.reminder_scanner, settings.reminder_scan_seconds)
+    )
+    declare_actors(broker, [
+        *account_actors(container.notifications),
+        *analysis_actors(container.analyses, settings.analysis_time_limit_s),
+        *appointment_actors(container.messenger),
+    ])

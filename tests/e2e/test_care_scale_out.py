@@ -20,9 +20,8 @@ from typing import Any
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
+from metskin.cli.seed import DEMO_DERMATOLOGIST, DEMO_PASSWORD
 from metskin.domain.directory.loader import load_dermatologists
-from metskin.seed import DEMO_PASSWORD
-from metskin.seed_care import DEMO_DERMATOLOGIST
 from tests.cluster import METSKIN, graphql, mysql_redis_cluster
 
 pytestmark = [pytest.mark.slow, pytest.mark.mariadb, pytest.mark.redis]

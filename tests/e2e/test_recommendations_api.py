@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 
 from metskin.bootstrap import Container
-from metskin.seed import seed_catalog
+from metskin.cli.seed import seed_catalog
 from tests.e2e.conftest import GraphQLClient, login_as_admin
 from tests.media_samples import encode, face_jpeg, noise_image
 

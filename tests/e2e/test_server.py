@@ -16,7 +16,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from metskin.seed import DEMO_PASSWORD
+from metskin.cli.seed import DEMO_PASSWORD
 
 METSKIN = [sys.executable, "-m", "metskin"]
 

@@ -16,9 +16,8 @@ import httpx
 import pytest
 
 import metskin.web
+from metskin.cli.seed import DEMO_ACCOUNTS, DEMO_DERMATOLOGIST, DEMO_PASSWORD
 from metskin.domain.directory.loader import load_dermatologists
-from metskin.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
-from metskin.seed_care import DEMO_DERMATOLOGIST
 from tests.cluster import graphql
 from tests.e2e.conftest import PASSWORD, GraphQLClient
 from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture

@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 
+from metskin.cli.seed import DEMO_DERMATOLOGIST, DEMO_PASSWORD
 from metskin.domain.directory.loader import load_dermatologists
 from metskin.domain.directory.model import Dermatologist
-from metskin.seed import DEMO_PASSWORD
-from metskin.seed_care import DEMO_DERMATOLOGIST
 from tests.cluster import graphql, upload
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from metskin.domain.accounts.model import Role
-from metskin.domain.analysis.media import CorruptMedia, MediaLimits, MediaType
+from metskin.domain.analysis.errors import CorruptMedia
+from metskin.domain.analysis.media import MediaLimits, MediaType
 from metskin.domain.analysis.ports import ObjectMissing, PreparedMedia, StageProgress
 from metskin.domain.analysis.records import AnalysisOutput, AnalysisSummary, Media, Stage
 from metskin.domain.errors import Unauthenticated

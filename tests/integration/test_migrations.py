@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
-import metskin.adapters.db.tables  # noqa: F401
+import metskin.adapters.db.models  # noqa: F401
 from metskin.adapters.db.migrations import downgrade, upgrade
 from tests.conftest import create_mysql_database, drop_mysql_database
 

@@ -12,7 +12,7 @@ from metskin.adapters.ml.holder import LearnedRankers
 from metskin.adapters.ml.recommender import load_newest
 from metskin.bootstrap import bootstrap
 from metskin.cli.recommender import register
-from metskin.seed import seed_catalog
+from metskin.cli.seed import seed_catalog
 from metskin.settings import Settings
 
 PASSWORD = "tea-and-toast-77"

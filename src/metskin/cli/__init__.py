@@ -79,7 +79,7 @@ def migrate(revision: str = typer.Argument("head", help="Target revision.")) -> 
 def seed() -> None:
     """Load demo data: demo accounts (later also catalog, dermatologists, articles)."""
     from metskin.bootstrap import bootstrap
-    from metskin.seed import seed_all
+    from metskin.cli.seed import seed_all
 
     container = bootstrap()
     try:

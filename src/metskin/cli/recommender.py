@@ -30,7 +30,7 @@ EVAL_K = 10
 
 def database_training_data() -> tuple[FeedbackSource, Catalog]:
     """Feedback, each rater's latest analysis, and the live catalog, from the database."""
-    from metskin.adapters.db.feedback_source import SqlFeedbackSource
+    from metskin.adapters.db.recommendations import SqlFeedbackSource
     from metskin.bootstrap import bootstrap
 
     container = bootstrap()

@@ -14,15 +14,11 @@ from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.records import AnalysisStatus
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.errors import Forbidden, NotFound, ValidationFailed
+from metskin.domain.recommendations.errors import InvalidProduct, ProductNotFound, RetakeNeeded
 from metskin.domain.recommendations.feedback import Feedback
 from metskin.domain.recommendations.model import ProductFilter
 from metskin.domain.recommendations.rules import load_safety_rules
-from metskin.domain.recommendations.service import (
-    InvalidProduct,
-    ProductNotFound,
-    RecommendationService,
-    RetakeNeeded,
-)
+from metskin.domain.recommendations.service import RecommendationService
 from tests.fakes.analysis import FakeAnalysisRepository, FakeAnalysisUnitOfWork
 from tests.fakes.infra import FakeClock, FakeEngine, FakeEventBus, FakeStorage
 from tests.fakes.recommendations import FakeRanker, FakeRecommendationsUnitOfWork

@@ -1,15 +1,56 @@
-"""Repositories for users and refresh tokens, with mappers to the domain."""
+"""Users and refresh tokens: tables, mappers to the domain, repositories."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, fields
 from datetime import datetime
 
-from sqlalchemy import and_, or_, update
-from sqlmodel import Session, col, select
+from sqlalchemy import JSON, UniqueConstraint, and_, or_, update
+from sqlmodel import Field, Session, SQLModel, col, select
 
-from metskin.adapters.db.tables import RefreshTokenRow, UserRow
+from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.accounts.model import Profile, RefreshToken, Role, User
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("email", name="uq_users_email"), MYSQL_TABLE_ARGS)
+
+    id: str = Field(primary_key=True, max_length=36)
+    email: str = Field(max_length=254)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=16, index=True)
+    is_active: bool = True
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    display_name: str = Field(default="", max_length=80)
+    birth_year: int | None = None
+    sex: str = Field(default="undisclosed", max_length=16)
+    skin_type: str | None = Field(default=None, max_length=16)
+    concerns: list[str] = Field(default_factory=list, sa_type=JSON)
+    pregnant: bool = False
+    breastfeeding: bool = False
+    allergies: list[str] = Field(default_factory=list, sa_type=JSON)
+    budget_per_product: int | None = None
+    budget_total: int | None = None
+    currency: str = Field(default="EUR", max_length=3)
+    locale: str = Field(default="en-GB", max_length=16)
+    time_zone: str = Field(default="Europe/London", max_length=64)
+    phone: str | None = Field(default=None, max_length=20)
+    email_opt_in: bool = True
+    sms_opt_in: bool = False
+
+
+class RefreshTokenRow(SQLModel, table=True):
+    __tablename__ = "refresh_tokens"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: str = Field(foreign_key="users.id", max_length=36, index=True, ondelete="CASCADE")
+    family: str = Field(max_length=36, index=True)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
 
 PROFILE_COLUMNS = tuple(f.name for f in fields(Profile))
 

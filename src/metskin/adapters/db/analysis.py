@@ -1,4 +1,4 @@
-"""Repositories for media and analyses."""
+"""Media and analyses: tables, mappers to the domain, repositories."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import JSON, BigInteger, Index
+from sqlmodel import Field, Session, SQLModel, col, select
 
-from metskin.adapters.db.tables import AnalysisResultRow, AnalysisRow, MediaRow
+from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.analysis.records import (
     Analysis,
     AnalysisStatus,
@@ -17,6 +18,63 @@ from metskin.domain.analysis.records import (
     MediaKind,
     Stage,
 )
+
+
+class MediaRow(SQLModel, table=True):
+    __tablename__ = "media"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    id: str = Field(primary_key=True, max_length=36)
+    owner_id: str = Field(foreign_key="users.id", max_length=36, index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=8)
+    content_type: str = Field(max_length=40)
+    size_bytes: int = Field(sa_type=BigInteger)
+    width: int
+    height: int
+    duration_s: float | None = None
+    storage_name: str = Field(max_length=200)
+    thumbnail_name: str = Field(max_length=200)
+    key_id: str = Field(max_length=64)
+    sha256: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class AnalysisRow(SQLModel, table=True):
+    __tablename__ = "analyses"
+    __table_args__ = (
+        Index("ix_analyses_owner_created", "owner_id", "created_at", "id"),
+        Index("ix_analyses_status", "status"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    owner_id: str = Field(foreign_key="users.id", max_length=36, ondelete="CASCADE")
+    media_id: str = Field(foreign_key="media.id", max_length=36, index=True, ondelete="CASCADE")
+    status: str = Field(max_length=12)
+    stage: str = Field(max_length=16)
+    progress: float = 0.0
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    failure_code: str | None = Field(default=None, max_length=40)
+    failure_reason: str | None = Field(default=None, max_length=500)
+    attempts: int = 0
+    event_seq: int = Field(default=0, sa_type=BigInteger)
+    summary: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
+class AnalysisResultRow(SQLModel, table=True):
+    """One row per analysis: the primary key makes a second result impossible."""
+
+    __tablename__ = "analysis_results"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    analysis_id: str = Field(
+        primary_key=True, max_length=36, foreign_key="analyses.id", ondelete="CASCADE"
+    )
+    result: dict[str, Any] = Field(sa_type=JSON)
+    overlay_name: str | None = Field(default=None, max_length=200)
+
 
 MEDIA_FIELDS = (
     "id", "owner_id", "content_type", "size_bytes", "width", "height", "duration_s",

@@ -1,12 +1,22 @@
-"""The log of sent notifications (dedupe keys)."""
+"""The log of sent notifications (dedupe keys): table and repository."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Field, Session, SQLModel
 
-from metskin.adapters.db.tables import SentNotificationRow
+from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
+
+
+class SentNotificationRow(SQLModel, table=True):
+    __tablename__ = "sent_notifications"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    dedupe_key: str = Field(primary_key=True, max_length=191)
+    channel: str = Field(max_length=8)
+    recipient: str = Field(max_length=254)
+    sent_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class SqlSentNotificationLog:

@@ -1,10 +1,17 @@
-"""The SQL unit of work: one Session per use case; jobs and events leave only after commit."""
+"""The SQL unit of work: one Session per use case; jobs and events leave only after commit.
+
+Each repository is named once, as a `Repo` class attribute: it is built from the unit of work's
+Session on first use and kept until the transaction ends. Two names for one class
+(`appointments`, `appointment_queries`) share one instance. The annotation names the domain port
+the attribute satisfies (mypy checks the adapter against it), so the unit of work matches both
+plain-attribute and read-only-property protocols.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Any, Generic, Self, TypeVar, cast, overload
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -12,23 +19,21 @@ from sqlmodel import Session
 
 from metskin.adapters.db.accounts import SqlRefreshTokenRepository, SqlUserRepository
 from metskin.adapters.db.analysis import SqlAnalysisRepository, SqlMediaRepository
-from metskin.adapters.db.care import (
-    SqlAccessLog,
+from metskin.adapters.db.appointments import (
     SqlAppointmentRepository,
-    SqlAvailabilityRepository,
     SqlDashboardEventLog,
-    SqlDermatologistRepository,
-    SqlReferralRepository,
     SqlReminderRepository,
-    SqlShareRepository,
 )
-from metskin.adapters.db.catalog import (
+from metskin.adapters.db.directory import SqlAvailabilityRepository, SqlDermatologistRepository
+from metskin.adapters.db.engine import is_lock_conflict
+from metskin.adapters.db.notifications import SqlSentNotificationLog
+from metskin.adapters.db.recommendations import (
     SqlCatalogRepository,
     SqlFeedbackRepository,
     SqlRoutineRepository,
 )
-from metskin.adapters.db.engine import is_lock_conflict
-from metskin.adapters.db.notifications import SqlSentNotificationLog
+from metskin.adapters.db.referrals import SqlReferralRepository
+from metskin.adapters.db.sharing import SqlAccessLog, SqlShareRepository
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.analysis.ports import AnalysisRepository, MediaRepository
 from metskin.domain.appointments.ports import (
@@ -52,51 +57,75 @@ from metskin.domain.referrals.ports import ReferralRepository
 from metskin.domain.sharing.ports import ShareRepository
 
 Dispatch = Callable[[list[Job | Event]], None]
+R = TypeVar("R")
+
+
+class Repo(Generic[R]):
+    """A repository of the unit of work, built lazily from its Session (one per class).
+
+    The first read in a transaction builds it (or takes the one another name of the same
+    class built) and stores it on the instance, so later reads are plain attribute reads.
+    """
+
+    def __init__(self, build: Callable[[Session], R]) -> None:
+        self._build = build
+        self._name = ""
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type[Any]) -> R: ...
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type[Any]) -> R | Self:
+        if uow is None:
+            return self
+        return uow.repository(self._name, self._build)
 
 
 class SqlUnitOfWork:
-    users: UserRepository
-    refresh_tokens: RefreshTokenRepository
-    sent_notifications: SentNotificationLog
-    media: MediaRepository
-    analyses: AnalysisRepository
-    # care path
-    dermatologists: DermatologistRepository
-    availability: AvailabilityRepository
-    appointments: AppointmentRepository
-    appointment_queries: AppointmentQueries
-    reminders: ReminderRepository
-    referrals: ReferralRepository
-    shares: ShareRepository
-    access_log: AccessLogRepository
-    dashboard_events: DashboardEventLog
-    catalog: CatalogRepository
-    feedback: FeedbackRepository
-    routines: RoutineRepository
+    users: Repo[UserRepository] = Repo(SqlUserRepository)
+    refresh_tokens: Repo[RefreshTokenRepository] = Repo(SqlRefreshTokenRepository)
+    sent_notifications: Repo[SentNotificationLog] = Repo(SqlSentNotificationLog)
+    media: Repo[MediaRepository] = Repo(SqlMediaRepository)
+    analyses: Repo[AnalysisRepository] = Repo(SqlAnalysisRepository)
+    dermatologists: Repo[DermatologistRepository] = Repo(SqlDermatologistRepository)
+    availability: Repo[AvailabilityRepository] = Repo(SqlAvailabilityRepository)
+    appointments: Repo[AppointmentRepository] = Repo(SqlAppointmentRepository)
+    appointment_queries: Repo[AppointmentQueries] = Repo(SqlAppointmentRepository)
+    reminders: Repo[ReminderRepository] = Repo(SqlReminderRepository)
+    referrals: Repo[ReferralRepository] = Repo(SqlReferralRepository)
+    shares: Repo[ShareRepository] = Repo(SqlShareRepository)
+    access_log: Repo[AccessLogRepository] = Repo(SqlAccessLog)
+    dashboard_events: Repo[DashboardEventLog] = Repo(SqlDashboardEventLog)
+    catalog: Repo[CatalogRepository] = Repo(SqlCatalogRepository)
+    feedback: Repo[FeedbackRepository] = Repo(SqlFeedbackRepository)
+    routines: Repo[RoutineRepository] = Repo(SqlRoutineRepository)
+
+    session: Session
 
     def __init__(self, engine: Engine, dispatch: Dispatch) -> None:
         self._engine = engine
         self._dispatch = dispatch
         self._pending: list[Job | Event] = []
+        self._repositories: dict[Callable[[Session], object], object] = {}
+        self._names: list[str] = []
+
+    def repository(self, name: str, build: Callable[[Session], R]) -> R:
+        """The repository that `build` makes, made once per transaction and kept as `name`."""
+        found = self._repositories.get(build)
+        if found is None:
+            found = self._repositories[build] = build(self.session)
+        self.__dict__[name] = found
+        self._names.append(name)
+        return cast(R, found)
 
     def __enter__(self) -> Self:
         self.session = Session(self._engine, expire_on_commit=False)
-        self.users = SqlUserRepository(self.session)
-        self.refresh_tokens = SqlRefreshTokenRepository(self.session)
-        self.sent_notifications = SqlSentNotificationLog(self.session)
-        self.media = SqlMediaRepository(self.session)
-        self.analyses = SqlAnalysisRepository(self.session)
-        self.dermatologists = SqlDermatologistRepository(self.session)
-        self.availability = SqlAvailabilityRepository(self.session)
-        self.appointments = self.appointment_queries = SqlAppointmentRepository(self.session)
-        self.reminders = SqlReminderRepository(self.session)
-        self.referrals = SqlReferralRepository(self.session)
-        self.shares = SqlShareRepository(self.session)
-        self.access_log = SqlAccessLog(self.session)
-        self.dashboard_events = SqlDashboardEventLog(self.session)
-        self.catalog = SqlCatalogRepository(self.session)
-        self.feedback = SqlFeedbackRepository(self.session)
-        self.routines = SqlRoutineRepository(self.session)
+        for name in self._names:
+            self.__dict__.pop(name, None)
+        self._names, self._repositories = [], {}
         self._pending = []
         return self
 

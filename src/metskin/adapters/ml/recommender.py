@@ -3,8 +3,7 @@
 Each tower adds an id embedding to a small network over side features, so a person with
 little feedback still gets a sensible vector from skin type, concerns, tone band, age band
 and pregnancy; products from slot, concerns, key-active classes, skin types and price band.
-Training uses a weighted BPR loss on the feedback preferences: a liked product should
-score above a random one, an irritating one below, weighted by how strong the feedback is.
+Training (`training.py`) uses a weighted BPR loss on the feedback preferences.
 
 Files are versioned: `recommender-v{N}-{UTC timestamp}.pt` (a plain state dict, loaded
 with `weights_only=True`) beside a `.json` with the config, ids and metrics.

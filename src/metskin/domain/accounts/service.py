@@ -41,6 +41,9 @@ def hash_refresh_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+SEND_WELCOME_EMAIL = "send_welcome_email"  # the actor that sends it (workers/accounts.py)
+
+
 class AccountService:
     def __init__(
         self,
@@ -83,7 +86,7 @@ class AccountService:
             if uow.users.get_by_email(address) is not None:
                 raise EmailTaken("An account with this email already exists.", field="email")
             uow.users.add(user)
-            uow.defer(Job("send_welcome_email", {"user_id": user.id}))
+            uow.defer(Job(SEND_WELCOME_EMAIL, {"user_id": user.id}))
             try:
                 uow.commit()
             except Conflict as error:  # a concurrent registration won the race

@@ -35,6 +35,7 @@ from metskin.domain.messages import Event, Job
 from metskin.domain.ports import Clock, EventBus
 
 log = logging.getLogger(__name__)
+ANALYSE_MEDIA = "analyse_media"  # the actor that runs an analysis (workers/analysis.py)
 PROGRESS_STEP = 0.05  # publish a fraction only when it moved this much
 SEQ_PER_ATTEMPT = 1_000_000
 STAGE_ORDER = list(Stage)
@@ -165,7 +166,7 @@ class AnalysisService:
                 event_seq=1,
             )
             uow.analyses.add(analysis)
-            uow.defer(Job("analyse_media", {"analysis_id": analysis.id}))
+            uow.defer(Job(ANALYSE_MEDIA, {"analysis_id": analysis.id}))
             uow.defer(_progress_event(analysis))
             uow.commit()
         return analysis

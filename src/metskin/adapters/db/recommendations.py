@@ -1,4 +1,5 @@
-"""Catalog (products, ingredients), feedback and saved routines: tables and repositories.
+"""Recommendations in SQL: the catalog (products, ingredients), feedback and saved routines
+(tables and repositories), and the recommender's training data read from them.
 
 Products keep their validated source record (`data`, the same shape as the shipped JSON),
 plus the columns and link tables that filters and candidate sets query by.
@@ -6,7 +7,7 @@ plus the columns and link tables that filters and candidate sets query by.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -14,14 +15,19 @@ from typing import Any
 from sqlalchemy import JSON, Index, SmallInteger, UniqueConstraint, delete, func, insert, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from metskin.adapters.db.tables import MYSQL_TABLE_ARGS
-from metskin.adapters.db.types import UTCDateTime
+from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
+from metskin.domain.analysis.readout import ResultReadout
+from metskin.domain.analysis.records import AnalysisStatus
+from metskin.domain.ports import Clock
 from metskin.domain.recommendations.catalog import Product, normalise
-from metskin.domain.recommendations.feedback import Feedback
+from metskin.domain.recommendations.feedback import Feedback, UserContext
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
+from metskin.domain.recommendations.ports import RecommendationsUowFactory
+from metskin.domain.recommendations.service import care_profile, needs_from_result
 
 CATALOG_VERSION_KEY = "catalog_version"
 BULK_CHUNK = 500
+RECENT_ANALYSES = 5
 
 
 class IngredientRow(SQLModel, table=True):
@@ -146,6 +152,71 @@ def search_text(product: Product) -> str:
     return " ".join(words).lower()[:4000]
 
 
+LINK_TABLES = (ProductConcernRow, ProductSkinTypeRow, ProductIngredientRow)
+
+
+def _product_values(product: Product, raw: dict[str, Any], now: datetime) -> dict[str, Any]:
+    return {
+        "id": product.id, "brand": product.brand, "name": product.name, "slot": product.slot,
+        "price_cents": _cents(product.price), "currency": product.currency,
+        "pregnancy_safe": product.pregnancy_safe, "fragrance_free": product.fragrance_free,
+        "non_comedogenic": product.non_comedogenic, "active": True,
+        "search_text": search_text(product), "data": raw, "updated_at": now,
+    }
+
+
+def _link_values(products: list[Product]) -> dict[type[SQLModel], list[dict[str, str]]]:
+    return {
+        ProductConcernRow: [{"product_id": p.id, "concern": c}
+                            for p in products for c in sorted(set(p.concerns))],
+        ProductSkinTypeRow: [{"product_id": p.id, "skin_type": t}
+                             for p in products for t in sorted(set(p.skin_types))],
+        ProductIngredientRow: [{"product_id": p.id, "inci_key": k}
+                               for p in products for k in sorted({normalise(n) for n in p.inci})],
+    }
+
+
+def _routine_to_domain(row: RoutineRow) -> SavedRoutine:
+    return SavedRoutine(
+        id=row.id, user_id=row.user_id, analysis_id=row.analysis_id,
+        profile_hash=row.profile_hash, model_version=row.model_version,
+        created_at=row.created_at, routine=row.routine,
+    )
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _apply_filter(query: Any, wanted: ProductFilter) -> Any:
+    if wanted.slot:
+        query = query.where(ProductRow.slot == wanted.slot)
+    if wanted.max_price is not None:
+        query = query.where(col(ProductRow.price_cents) <= _cents(wanted.max_price))
+    if wanted.pregnancy_safe:
+        query = query.where(col(ProductRow.pregnancy_safe))
+    if wanted.concern:
+        query = query.where(col(ProductRow.id).in_(
+            select(ProductConcernRow.product_id).where(ProductConcernRow.concern == wanted.concern)
+        ))
+    if wanted.skin_type:
+        query = query.where(col(ProductRow.id).in_(
+            select(ProductSkinTypeRow.product_id)
+            .where(ProductSkinTypeRow.skin_type == wanted.skin_type)
+        ))
+    if wanted.exclude_ingredients:
+        keys = [normalise(name) for name in wanted.exclude_ingredients]
+        query = query.where(col(ProductRow.id).not_in(
+            select(ProductIngredientRow.product_id)
+            .where(col(ProductIngredientRow.inci_key).in_(keys))
+        ))
+    for word in wanted.text.lower().split()[:8]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(col(ProductRow.search_text).like(f"%{escaped}%", escape="\\"))
+    return query
+
+
 class SqlCatalogRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -219,63 +290,6 @@ class SqlCatalogRepository:
         return int(self._session.exec(query).one())
 
 
-LINK_TABLES = (ProductConcernRow, ProductSkinTypeRow, ProductIngredientRow)
-
-
-def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _product_values(product: Product, raw: dict[str, Any], now: datetime) -> dict[str, Any]:
-    return {
-        "id": product.id, "brand": product.brand, "name": product.name, "slot": product.slot,
-        "price_cents": _cents(product.price), "currency": product.currency,
-        "pregnancy_safe": product.pregnancy_safe, "fragrance_free": product.fragrance_free,
-        "non_comedogenic": product.non_comedogenic, "active": True,
-        "search_text": search_text(product), "data": raw, "updated_at": now,
-    }
-
-
-def _link_values(products: list[Product]) -> dict[type[SQLModel], list[dict[str, str]]]:
-    return {
-        ProductConcernRow: [{"product_id": p.id, "concern": c}
-                            for p in products for c in sorted(set(p.concerns))],
-        ProductSkinTypeRow: [{"product_id": p.id, "skin_type": t}
-                             for p in products for t in sorted(set(p.skin_types))],
-        ProductIngredientRow: [{"product_id": p.id, "inci_key": k}
-                               for p in products for k in sorted({normalise(n) for n in p.inci})],
-    }
-
-
-def _apply_filter(query: Any, wanted: ProductFilter) -> Any:
-    if wanted.slot:
-        query = query.where(ProductRow.slot == wanted.slot)
-    if wanted.max_price is not None:
-        query = query.where(col(ProductRow.price_cents) <= _cents(wanted.max_price))
-    if wanted.pregnancy_safe:
-        query = query.where(col(ProductRow.pregnancy_safe))
-    if wanted.concern:
-        query = query.where(col(ProductRow.id).in_(
-            select(ProductConcernRow.product_id).where(ProductConcernRow.concern == wanted.concern)
-        ))
-    if wanted.skin_type:
-        query = query.where(col(ProductRow.id).in_(
-            select(ProductSkinTypeRow.product_id)
-            .where(ProductSkinTypeRow.skin_type == wanted.skin_type)
-        ))
-    if wanted.exclude_ingredients:
-        keys = [normalise(name) for name in wanted.exclude_ingredients]
-        query = query.where(col(ProductRow.id).not_in(
-            select(ProductIngredientRow.product_id)
-            .where(col(ProductIngredientRow.inci_key).in_(keys))
-        ))
-    for word in wanted.text.lower().split()[:8]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(col(ProductRow.search_text).like(f"%{escaped}%", escape="\\"))
-    return query
-
-
 class SqlFeedbackRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -339,9 +353,30 @@ class SqlRoutineRepository:
         return [_routine_to_domain(row) for row in self._session.exec(query)]
 
 
-def _routine_to_domain(row: RoutineRow) -> SavedRoutine:
-    return SavedRoutine(
-        id=row.id, user_id=row.user_id, analysis_id=row.analysis_id,
-        profile_hash=row.profile_hash, model_version=row.model_version,
-        created_at=row.created_at, routine=row.routine,
-    )
+# --- training data ---------------------------------------------------------------------------
+
+
+class SqlFeedbackSource:
+    def __init__(self, uow_factory: RecommendationsUowFactory, clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+
+    def iter_feedback(self) -> Iterable[Feedback]:
+        with self._uow_factory() as uow:
+            yield from uow.feedback.iter_all()
+
+    def user_contexts(self) -> Mapping[str, UserContext]:
+        with self._uow_factory() as uow:
+            user_ids = sorted({item.user_id for item in uow.feedback.iter_all()})
+            users = uow.users.list_by_ids(user_ids)
+            contexts = {}
+            for user in users:
+                recent = uow.analyses.list_for_owner(user.id, None, RECENT_ANALYSES)
+                done = [a.id for a in recent if a.status is AnalysisStatus.DONE]
+                results = uow.analyses.get_results(done)
+                latest: dict[str, Any] = next(
+                    (results[a][0] for a in done if a in results and results[a][0].get("ok")),
+                    {})  # {}: self-report only
+                needs = needs_from_result(ResultReadout.from_stored(latest), user.profile)
+                contexts[user.id] = UserContext(needs, care_profile(user.profile, self._clock()))
+        return contexts

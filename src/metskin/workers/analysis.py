@@ -1,0 +1,31 @@
+"""Analysis actors: run an analysis, and mark it failed once its retries are spent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metskin.domain.analysis.service import ANALYSE_MEDIA, AnalysisService
+from metskin.workers.actors import ActorSpec
+
+ANALYSIS_GAVE_UP = "analysis_gave_up"
+GAVE_UP_REASON = "The analysis could not be completed after several tries. Start it again later."
+
+
+def analysis_actors(analyses: AnalysisService, time_limit_s: int) -> list[ActorSpec]:
+    def analyse_media(analysis_id: str) -> None:
+        analyses.run(analysis_id)
+
+    def analysis_gave_up(message: dict[str, Any], retry_info: dict[str, Any]) -> None:
+        analysis_id = message.get("kwargs", {}).get("analysis_id")
+        if analysis_id:
+            analyses.mark_failed(analysis_id, "ANALYSIS_FAILED", GAVE_UP_REASON)
+
+    options = {
+        "time_limit": time_limit_s * 1000,
+        "max_retries": 4,
+        "on_retry_exhausted": ANALYSIS_GAVE_UP,
+    }
+    return [
+        ActorSpec(ANALYSE_MEDIA, analyse_media, options),
+        ActorSpec(ANALYSIS_GAVE_UP, analysis_gave_up),
+    ]
