@@ -13,6 +13,7 @@ from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from metskin.adapters.events.tasks import stop, stop_requested
 from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
@@ -27,7 +28,6 @@ from metskin.graphql.pagination import (
     parse_keyset,
 )
 from metskin.graphql.permissions import IsAuthenticated
-from metskin.tasks import stop, stop_requested
 
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
 AnalysisStatus = strawberry.enum(DomainStatus, name="AnalysisStatus")

@@ -18,6 +18,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from metskin.adapters.events.tasks import stop, stop_requested
 from metskin.domain.accounts.model import Role as DomainRole
 from metskin.domain.accounts.model import User as DomainUser
 from metskin.domain.appointments.catalogue import Dermatologist as DomainDermatologist
@@ -54,7 +55,6 @@ from metskin.graphql.pagination import (
 )
 from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, IsPatient
 from metskin.graphql.types.analysis import Analysis
-from metskin.tasks import stop, stop_requested
 
 Urgency = strawberry.enum(DomainUrgency, name="Urgency")
 Specialty = strawberry.enum(DomainSpecialty, name="Specialty")
