@@ -15,13 +15,7 @@ from metskin.domain.accounts.model import User as DomainUser
 from metskin.domain.accounts.service import Session
 from metskin.domain.errors import Forbidden, Unauthenticated, ValidationFailed
 from metskin.graphql.context import run_sync
-from metskin.graphql.pagination import (
-    Connection,
-    build_connection,
-    check_page_size,
-    created_key,
-    parse_keyset,
-)
+from metskin.graphql.pagination import Connection, by_created, paginate
 from metskin.graphql.permissions import IsAdmin, IsAuthenticated
 
 if TYPE_CHECKING:
@@ -170,13 +164,11 @@ class AccountQueries:
     async def users(
         self, info: Info, first: int = 20, after: str | None = None, role: Role | None = None  # type: ignore[valid-type]
     ) -> Connection[User]:
-        cap = info.context.container.settings.max_page_size
-        check_page_size(first, cap)
-        keyset = parse_keyset(after)
-        rows = await run_sync(
-            info.context.container.accounts.list_users, keyset, first + 1, role
+        accounts = info.context.container.accounts
+        return await paginate(
+            info, first, after, by_created(),
+            lambda page: accounts.list_users(page.after, page.limit, role), User.from_domain,
         )
-        return build_connection(rows, first, created_key, User.from_domain, keyset is not None)
 
 
 @strawberry.type

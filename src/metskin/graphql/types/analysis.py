@@ -20,13 +20,7 @@ from metskin.domain.analysis.records import Media as DomainMedia
 from metskin.domain.analysis.records import MediaKind as DomainMediaKind
 from metskin.domain.analysis.records import Stage, progress_channel
 from metskin.graphql.context import Context, run_sync
-from metskin.graphql.pagination import (
-    Connection,
-    build_connection,
-    check_page_size,
-    created_key,
-    parse_keyset,
-)
+from metskin.graphql.pagination import Connection, by_created, paginate
 from metskin.graphql.permissions import IsAuthenticated
 
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
@@ -271,10 +265,11 @@ def _now(info: Info) -> datetime:
 async def analyses_of(
     info: Info, owner_id: str, first: int, after: str | None
 ) -> Connection[Analysis]:
-    check_page_size(first, info.context.container.settings.max_page_size)
-    keyset = parse_keyset(after)
-    rows = await run_sync(info.context.container.analyses.history, owner_id, keyset, first + 1)
-    return build_connection(rows, first, created_key, Analysis.from_domain, keyset is not None)
+    analyses = info.context.container.analyses
+    return await paginate(
+        info, first, after, by_created(),
+        lambda page: analyses.history(owner_id, page.after, page.limit), Analysis.from_domain,
+    )
 
 
 async def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterator[dict]:

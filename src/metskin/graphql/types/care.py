@@ -46,12 +46,13 @@ from metskin.domain.referrals.triage import NOT_A_DIAGNOSIS, NOTHING_FOUND
 from metskin.graphql.context import Context, run_sync
 from metskin.graphql.pagination import (
     Connection,
-    build_connection,
+    CursorCodec,
+    by_created,
+    by_id,
     check_page_size,
-    created_key,
-    decode_cursor,
-    keyset_key,
-    parse_keyset,
+    fetch_page,
+    keyset_codec,
+    paginate,
 )
 from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, IsPatient
 from metskin.graphql.types.analysis import Analysis
@@ -237,20 +238,9 @@ class DermatologistFilter:
                                self.consultation_type, self.available_from, self.available_to)
 
 
-def _directory_key(entry: DirectoryEntry) -> str:
-    distance, doctor_id = entry.key
-    return f"{distance!r}|{doctor_id}"
-
-
-def _parse_directory_key(cursor: str | None) -> tuple[float, str] | None:
-    key = decode_cursor(cursor)
-    if key is None:
-        return None
-    distance, _, doctor_id = key.partition("|")
-    try:
-        return float(distance), doctor_id
-    except ValueError as error:
-        raise ValidationFailed("The cursor is not valid.", field="after") from error
+DIRECTORY_CURSOR: CursorCodec[DirectoryEntry, tuple[float, str]] = keyset_codec(
+    lambda entry: entry.key, float, str)
+"""Nearest first: (distance or 0, dermatologist id)."""
 
 
 async def load_dermatologist(info: Info, doctor_id: str) -> Dermatologist | None:
@@ -344,8 +334,9 @@ class DateRange:
     to: datetime
 
 
-def _appointment_key(appointment: DomainAppointment) -> str:
-    return keyset_key(appointment.start, appointment.id)
+APPOINTMENT_CURSOR: CursorCodec[DomainAppointment, tuple[datetime, str]] = keyset_codec(
+    lambda appointment: (appointment.start, appointment.id), datetime.fromisoformat, str)
+"""By start time, ties broken by id."""
 
 
 # --- sharing and the dashboard ---------------------------------------------------------------
@@ -392,18 +383,9 @@ class AccessLogEntry:
                    at=entry.at, doctor_id=entry.doctor_id)
 
 
-def _access_key(entry: DomainAccessEntry) -> str:
-    return keyset_key(entry.at, entry.id)
-
-
-def _parse_access_key(cursor: str | None) -> tuple[datetime, int] | None:
-    keyset = parse_keyset(cursor)
-    if keyset is None:
-        return None
-    try:
-        return keyset[0], int(keyset[1])
-    except ValueError as error:
-        raise ValidationFailed("The cursor is not valid.", field="after") from error
+ACCESS_CURSOR: CursorCodec[DomainAccessEntry, tuple[datetime, int]] = keyset_codec(
+    lambda entry: (entry.at, entry.id), datetime.fromisoformat, int)
+"""Newest read first, ties broken by the log's id."""
 
 
 @strawberry.type(description="A patient of the dermatologist (reading it is audited).")
@@ -518,24 +500,20 @@ class CareQueries:
     @strawberry.field(permission_classes=[IsAuthenticated], description="Newest first.")
     async def my_referrals(self, info: Info, first: int = 10,
                            after: str | None = None) -> Connection[Referral]:
-        check_page_size(first, info.context.container.settings.max_page_size)
-        keyset = parse_keyset(after)
-        rows = await run_sync(info.context.container.referrals.mine, _viewer_id(info), keyset,
-                              first + 1)
-        return build_connection(rows, first, created_key, Referral.from_domain,
-                                keyset is not None)
+        referrals, viewer_id = info.context.container.referrals, _viewer_id(info)
+        return await paginate(info, first, after, by_created(),
+                              lambda page: referrals.mine(viewer_id, page.after, page.limit),
+                              Referral.from_domain)
 
     @strawberry.field(description="Nearest first when `near` is given.")
     async def dermatologists(self, info: Info, filter: DermatologistFilter | None = None,
                              first: int = 20,
                              after: str | None = None) -> Connection[Dermatologist]:
-        check_page_size(first, info.context.container.settings.max_page_size)
-        keyset = _parse_directory_key(after)
-        query = (filter or DermatologistFilter()).to_domain()
-        rows = await run_sync(info.context.container.directory.search, query, keyset, first + 1)
-        return build_connection(rows, first, _directory_key,
-                                lambda e: Dermatologist.from_domain(e.doctor, e.distance_km),
-                                keyset is not None)
+        directory, wanted = info.context.container.directory, filter or DermatologistFilter()
+        return await paginate(
+            info, first, after, DIRECTORY_CURSOR,
+            lambda page: directory.search(wanted.to_domain(), page.after, page.limit),
+            lambda e: Dermatologist.from_domain(e.doctor, e.distance_km))
 
     @strawberry.field
     async def dermatologist(self, info: Info, id: strawberry.ID) -> Dermatologist | None:
@@ -557,13 +535,12 @@ class CareQueries:
     @strawberry.field(permission_classes=[IsAuthenticated], description="By start time.")
     async def my_appointments(self, info: Info, first: int = 20,
                               after: str | None = None) -> Connection[Appointment]:
-        check_page_size(first, info.context.container.settings.max_page_size)
-        keyset = parse_keyset(after)
-        rows = await run_sync(info.context.container.appointments.for_patient,
-                              _viewer_id(info), keyset, first + 1)
+        appointments, viewer_id = info.context.container.appointments, _viewer_id(info)
+        page = await fetch_page(
+            info, first, after, APPOINTMENT_CURSOR,
+            lambda page: appointments.for_patient(viewer_id, page.after, page.limit))
         tz = await viewer_time_zone(info)
-        return build_connection(rows, first, _appointment_key,
-                                lambda a: Appointment.from_domain(a, tz), keyset is not None)
+        return page.connection(lambda a: Appointment.from_domain(a, tz))
 
     @strawberry.field(permission_classes=[IsAuthenticated])
     async def my_shares(self, info: Info) -> list[Share]:
@@ -575,23 +552,20 @@ class CareQueries:
                       description="Every read of your data by a dermatologist, newest first.")
     async def access_log(self, info: Info, first: int = 20,
                          after: str | None = None) -> Connection[AccessLogEntry]:
-        check_page_size(first, info.context.container.settings.max_page_size)
-        keyset = _parse_access_key(after)
-        rows = await run_sync(info.context.container.sharing.access_log, _viewer_id(info),
-                              keyset, first + 1)
-        return build_connection(rows, first, _access_key, AccessLogEntry.from_domain,
-                                keyset is not None)
+        sharing, viewer_id = info.context.container.sharing, _viewer_id(info)
+        return await paginate(info, first, after, ACCESS_CURSOR,
+                              lambda page: sharing.access_log(viewer_id, page.after, page.limit),
+                              AccessLogEntry.from_domain)
 
     @strawberry.field(permission_classes=[IsDermatologist],
                       description="Patients who booked you or share with you (audited).")
     async def patients(self, info: Info, first: int = 20,
                        after: str | None = None) -> Connection[Patient]:
-        check_page_size(first, info.context.container.settings.max_page_size)
-        start = decode_cursor(after)
-        rows = await run_sync(info.context.container.sharing.patients, _viewer_id(info), start,
-                              first)
-        return build_connection(rows, first, lambda u: u.id, Patient.from_domain,
-                                start is not None)
+        sharing, viewer_id = info.context.container.sharing, _viewer_id(info)
+        # The use case takes `first` and returns first + 1 rows itself.
+        return await paginate(info, first, after, by_id(),
+                              lambda page: sharing.patients(viewer_id, page.after, page.first),
+                              Patient.from_domain)
 
     @strawberry.field(permission_classes=[IsDermatologist],
                       description="Your dashboard events, oldest first: the `first` after "
@@ -620,12 +594,13 @@ class CareQueries:
                       description="Finished analyses shared with you, newest first (audited).")
     async def shared_analyses(self, info: Info, patient_id: strawberry.ID | None = None,
                               first: int = 10, after: str | None = None) -> Connection[Analysis]:
-        check_page_size(first, info.context.container.settings.max_page_size)
-        keyset = parse_keyset(after)
-        rows = await run_sync(info.context.container.sharing.shared_analyses, _viewer_id(info),
-                              str(patient_id) if patient_id else None, keyset, first)
-        return build_connection(rows, first, created_key, Analysis.from_domain,
-                                keyset is not None)
+        sharing, viewer_id = info.context.container.sharing, _viewer_id(info)
+        patient = str(patient_id) if patient_id else None
+        # The use case takes `first` and returns first + 1 rows itself (it audits the page).
+        return await paginate(
+            info, first, after, by_created(),
+            lambda page: sharing.shared_analyses(viewer_id, patient, page.after, page.first),
+            Analysis.from_domain)
 
 
 @strawberry.type

@@ -16,14 +16,7 @@ from metskin.domain.recommendations.catalog import Product as DomainProduct
 from metskin.domain.recommendations.store import ProductFilter as DomainFilter
 from metskin.domain.recommendations.store import SavedRoutine
 from metskin.graphql.context import run_sync
-from metskin.graphql.pagination import (
-    Connection,
-    build_connection,
-    check_page_size,
-    created_key,
-    decode_cursor,
-    parse_keyset,
-)
+from metskin.graphql.pagination import Connection, by_created, by_id, paginate
 from metskin.graphql.permissions import IsAdmin, IsAuthenticated
 
 
@@ -237,14 +230,12 @@ class RecommendationQueries:
         self, info: Info, filter: ProductFilter | None = None, first: int = 20,
         after: str | None = None,
     ) -> Connection[Product]:
-        check_page_size(first, info.context.container.settings.max_page_size)
+        service = info.context.container.recommendations
         wanted = (filter or ProductFilter()).to_domain()
-        after_id = decode_cursor(after)
-        found = await run_sync(
-            info.context.container.recommendations.search, wanted, after_id, first + 1
+        return await paginate(
+            info, first, after, by_id(),
+            lambda page: service.search(wanted, page.after, page.limit), Product.from_domain,
         )
-        return build_connection(found, first, lambda p: p.id, Product.from_domain,
-                                after_id is not None)
 
     @strawberry.field
     async def product(self, info: Info, id: strawberry.ID) -> Product:
@@ -270,13 +261,12 @@ class RecommendationQueries:
         self, info: Info, first: int = 10, after: str | None = None
     ) -> Connection[Recommendation]:
         viewer = info.context.require_viewer()
-        check_page_size(first, info.context.container.settings.max_page_size)
-        keyset = parse_keyset(after)
-        rows = await run_sync(
-            info.context.container.recommendations.history, viewer.user_id, keyset, first + 1
+        service = info.context.container.recommendations
+        return await paginate(
+            info, first, after, by_created(),
+            lambda page: service.history(viewer.user_id, page.after, page.limit),
+            Recommendation.from_saved,
         )
-        return build_connection(rows, first, created_key, Recommendation.from_saved,
-                                keyset is not None)
 
 
 @strawberry.type
