@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import datetime
 from typing import Any, cast
@@ -13,7 +11,6 @@ from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from metskin.adapters.events.tasks import stop, stop_requested
 from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
@@ -22,6 +19,7 @@ from metskin.domain.analysis.records import Stage, progress_channel
 from metskin.graphql.context import Context, run_sync
 from metskin.graphql.pagination import Connection, by_created, paginate
 from metskin.graphql.permissions import IsAuthenticated
+from metskin.graphql.streams import Message, Wake, live_stream
 
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
 AnalysisStatus = strawberry.enum(DomainStatus, name="AnalysisStatus")
@@ -272,39 +270,34 @@ async def analyses_of(
     )
 
 
-async def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterator[dict]:
-    """The latest state first, then live events; a periodic re-check covers lost messages."""
+def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterator[Message]:
+    """The latest state first, then live events (or the stored state, re-read when the
+    listener is live or all is quiet); events are sent only when their `seq` grows."""
     service = context.container.analyses
-    recheck = context.container.settings.subscription_recheck_seconds
-    queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
-
-    async def pump() -> None:
-        def ready() -> None:
-            queue.put_nowait(None)  # live now: re-read what was published before
-
-        async for message in context.container.events.subscribe(progress_channel(analysis.id),
-                                                                on_ready=ready):
-            await queue.put(message)
-
-    pump_task = asyncio.create_task(pump())
     last_seq = -1
-    try:
-        current: dict[str, Any] | None = await run_sync(service.latest_progress, analysis)
-        while True:
-            if current is not None and current["seq"] > last_seq:
-                last_seq = current["seq"]
+
+    def is_new(state: Message) -> bool:
+        nonlocal last_seq
+        if state["seq"] <= last_seq:
+            return False
+        last_seq = state["seq"]
+        return True
+
+    async def latest() -> AsyncGenerator[Message, None]:
+        current = await run_sync(service.latest_progress, analysis)
+        if is_new(current):
+            yield current
+
+    async def changes(woken: list[Wake]) -> AsyncGenerator[Message, None]:
+        for message in woken:
+            current = message if message is not None else await run_sync(
+                service.progress_of, analysis.id)
+            if current is not None and is_new(current):
                 yield current
-                if current["stage"] in FINAL_STAGES:
-                    return
-            with contextlib.suppress(TimeoutError):
-                current = await asyncio.wait_for(queue.get(), timeout=recheck)
-                if stop_requested():
-                    raise asyncio.CancelledError
-                if current is not None:
-                    continue
-            current = await run_sync(service.progress_of, analysis.id)
-    finally:
-        await stop(pump_task)  # bounded: never hang the stream
+
+    return live_stream(context.container.events, progress_channel(analysis.id),
+                       context.container.settings.subscription_recheck_seconds, latest, changes,
+                       done=lambda event: event["stage"] in FINAL_STAGES)
 
 
 @strawberry.type

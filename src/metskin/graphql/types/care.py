@@ -7,8 +7,6 @@ viewer's time zone (their profile's, or the one asked for), rendered here at the
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import fields
 from datetime import datetime
@@ -18,7 +16,6 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from metskin.adapters.events.tasks import stop, stop_requested
 from metskin.domain.accounts.model import Role as DomainRole
 from metskin.domain.accounts.model import User as DomainUser
 from metskin.domain.appointments.catalogue import Dermatologist as DomainDermatologist
@@ -55,6 +52,7 @@ from metskin.graphql.pagination import (
     paginate,
 )
 from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, IsPatient
+from metskin.graphql.streams import live_stream
 from metskin.graphql.types.analysis import Analysis
 
 Urgency = strawberry.enum(DomainUrgency, name="Urgency")
@@ -440,44 +438,39 @@ class DashboardEvent:
                    details=cast(JSON, data))
 
 
-async def dashboard_updates(context: Context, doctor_id: str,
-                            after_id: int | None) -> AsyncIterator[DomainEvent]:
+def dashboard_updates(context: Context, doctor_id: str,
+                      after_id: int | None) -> AsyncIterator[DomainEvent]:
     """The latest event first (or everything after `after_id`), then new ones as they come.
 
-    Pub/sub only wakes the loop; events are read from the log, and a periodic re-read covers
-    a lost message. The channel and the query are both the dermatologist's own.
+    Pub/sub only wakes the stream; events are read from the log, and a periodic re-read
+    covers a lost message. The channel and the query are both the dermatologist's own.
     """
     service = context.container.appointments
-    recheck = context.container.settings.subscription_recheck_seconds
-    wake = asyncio.Event()
+    cursor = after_id
 
-    async def pump() -> None:
-        async for _message in context.container.events.subscribe(dashboard_channel(doctor_id),
-                                                                 on_ready=wake.set):
-            wake.set()
+    async def new_events() -> AsyncGenerator[DomainEvent, None]:
+        nonlocal cursor
+        while True:
+            batch = await run_sync(service.dashboard_events, doctor_id, cursor, EVENT_BATCH)
+            for event in batch:
+                cursor = event.id
+                yield event
+            if len(batch) < EVENT_BATCH:
+                return
 
-    pump_task = asyncio.create_task(pump())
-    try:
-        cursor = after_id
+    async def latest() -> AsyncGenerator[DomainEvent, None]:
+        nonlocal cursor
         if cursor is None:
             last = await run_sync(service.last_dashboard_event, doctor_id)
             cursor = last.id if last else 0
             if last is not None:
                 yield last
-        while True:
-            wake.clear()
-            batch = await run_sync(service.dashboard_events, doctor_id, cursor, EVENT_BATCH)
-            for event in batch:
-                cursor = event.id
-                yield event
-            if len(batch) == EVENT_BATCH:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=recheck)
-            if stop_requested():
-                raise asyncio.CancelledError
-    finally:
-        await stop(pump_task)  # bounded: never hang the stream
+        async for event in new_events():
+            yield event
+
+    return live_stream(context.container.events, dashboard_channel(doctor_id),
+                       context.container.settings.subscription_recheck_seconds, latest,
+                       lambda _woken: new_events())
 
 
 # --- operations ------------------------------------------------------------------------------
