@@ -15,16 +15,16 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
-from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_expected
-from metskin.graphql.types.accounts import AccountMutations, AccountQueries
-from metskin.graphql.types.analysis import (
+from metskin.graphql.accounts.types import AccountMutations, AccountQueries
+from metskin.graphql.analysis.types import (
     AnalysisMutations,
     AnalysisQueries,
     AnalysisSubscriptions,
 )
-from metskin.graphql.types.availability import AvailabilityMutations, AvailabilityQueries
-from metskin.graphql.types.care import CareMutations, CareQueries, CareSubscriptions
-from metskin.graphql.types.recommendations import (
+from metskin.graphql.appointments.types import CareMutations, CareQueries, CareSubscriptions
+from metskin.graphql.appointments.working_hours import AvailabilityMutations, AvailabilityQueries
+from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_expected
+from metskin.graphql.recommendations.types import (
     RecommendationMutations,
     RecommendationQueries,
 )

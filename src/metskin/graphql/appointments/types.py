@@ -40,6 +40,7 @@ from metskin.domain.referrals.model import Specialty as DomainSpecialty
 from metskin.domain.referrals.model import Urgency as DomainUrgency
 from metskin.domain.referrals.rules import RULES
 from metskin.domain.referrals.triage import NOT_A_DIAGNOSIS, NOTHING_FOUND
+from metskin.graphql.analysis.types import Analysis
 from metskin.graphql.context import Context, run_sync
 from metskin.graphql.pagination import (
     Connection,
@@ -53,7 +54,6 @@ from metskin.graphql.pagination import (
 )
 from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, IsPatient
 from metskin.graphql.streams import live_stream
-from metskin.graphql.types.analysis import Analysis
 
 Urgency = strawberry.enum(DomainUrgency, name="Urgency")
 Specialty = strawberry.enum(DomainSpecialty, name="Specialty")

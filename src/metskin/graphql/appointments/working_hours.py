@@ -14,9 +14,9 @@ from metskin.domain.appointments.model import ExtraHours as DomainExtraHours
 from metskin.domain.appointments.model import Hours as DomainHours
 from metskin.domain.appointments.model import WeeklyRule
 from metskin.domain.errors import ValidationFailed
+from metskin.graphql.appointments.types import Appointment, ConsultationType
 from metskin.graphql.context import run_sync
 from metskin.graphql.permissions import IsDermatologist
-from metskin.graphql.types.care import Appointment, ConsultationType
 
 MAX_WINDOWS = 400  # weekly hours + extra days in one request
 MAX_DAYS_OFF = 400

@@ -19,7 +19,7 @@ from metskin.graphql.pagination import Connection, by_created, paginate
 from metskin.graphql.permissions import IsAdmin, IsAuthenticated
 
 if TYPE_CHECKING:
-    from metskin.graphql.types.analysis import Analysis
+    from metskin.graphql.analysis.types import Analysis
 
 Role = strawberry.enum(DomainRole, name="Role", description="What an account may do.")
 
@@ -71,8 +71,8 @@ class User:
     @strawberry.field(description="Analyses, newest first.")
     async def analyses(
         self, info: Info, first: int = 10, after: str | None = None
-    ) -> Connection[Annotated[Analysis, strawberry.lazy("metskin.graphql.types.analysis")]]:
-        from metskin.graphql.types.analysis import analyses_of
+    ) -> Connection[Annotated[Analysis, strawberry.lazy("metskin.graphql.analysis.types")]]:
+        from metskin.graphql.analysis.types import analyses_of
 
         viewer = info.context.require_viewer()
         if viewer.user_id != self.id and viewer.role is not DomainRole.ADMIN:
