@@ -1,13 +1,11 @@
-"""GraphQL types and operations for media uploads and analyses."""
+"""GraphQL types for media uploads and analyses: results, progress events."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import datetime
 from typing import Any, cast
 
 import strawberry
-from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -15,16 +13,11 @@ from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
 from metskin.domain.analysis.records import MediaKind as DomainMediaKind
-from metskin.domain.analysis.records import Stage, progress_channel
-from metskin.graphql.context import Context, run_sync
-from metskin.graphql.pagination import Connection, by_created, paginate
-from metskin.graphql.permissions import IsAuthenticated
-from metskin.graphql.streams import Message, Wake, live_stream
+from metskin.domain.analysis.records import Stage
 
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
 AnalysisStatus = strawberry.enum(DomainStatus, name="AnalysisStatus")
 AnalysisStage = strawberry.enum(Stage, name="AnalysisStage")
-FINAL_STAGES = {Stage.DONE.value, Stage.FAILED.value}
 
 
 @strawberry.type(description="An uploaded photo or video. URLs are signed and short-lived.")
@@ -258,95 +251,3 @@ class AnalysisProgress:
 
 def _now(info: Info) -> datetime:
     return info.context.container.clock()
-
-
-async def analyses_of(
-    info: Info, owner_id: str, first: int, after: str | None
-) -> Connection[Analysis]:
-    analyses = info.context.container.analyses
-    return await paginate(
-        info, first, after, by_created(),
-        lambda page: analyses.history(owner_id, page.after, page.limit), Analysis.from_domain,
-    )
-
-
-def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterator[Message]:
-    """The latest state first, then live events (or the stored state, re-read when the
-    listener is live or all is quiet); events are sent only when their `seq` grows."""
-    service = context.container.analyses
-    last_seq = -1
-
-    def is_new(state: Message) -> bool:
-        nonlocal last_seq
-        if state["seq"] <= last_seq:
-            return False
-        last_seq = state["seq"]
-        return True
-
-    async def latest() -> AsyncGenerator[Message, None]:
-        current = await run_sync(service.latest_progress, analysis)
-        if is_new(current):
-            yield current
-
-    async def changes(woken: list[Wake]) -> AsyncGenerator[Message, None]:
-        for message in woken:
-            current = message if message is not None else await run_sync(
-                service.progress_of, analysis.id)
-            if current is not None and is_new(current):
-                yield current
-
-    return live_stream(context.container.events, progress_channel(analysis.id),
-                       context.container.settings.subscription_recheck_seconds, latest, changes,
-                       done=lambda event: event["stage"] in FINAL_STAGES)
-
-
-@strawberry.type
-class AnalysisQueries:
-    @strawberry.field(permission_classes=[IsAuthenticated])
-    async def analysis(self, info: Info, id: strawberry.ID) -> Analysis:
-        viewer = info.context.require_viewer()
-        analysis = await run_sync(
-            info.context.container.analyses.get_for_viewer, viewer.user_id, viewer.role, str(id)
-        )
-        return Analysis.from_domain(analysis)
-
-
-@strawberry.type
-class AnalysisMutations:
-    @strawberry.mutation(
-        permission_classes=[IsAuthenticated],
-        description="Upload a photo (JPEG, PNG, WebP, HEIC) or a video (MP4, MOV, WebM).",
-    )
-    async def upload_media(
-        self, info: Info, file: Upload, kind: MediaKind | None = None  # type: ignore[valid-type]
-    ) -> Media:
-        viewer = info.context.require_viewer()
-        data = await file.read()  # type: ignore[attr-defined]
-        media = await run_sync(info.context.container.media.upload, viewer.user_id, data, kind)
-        return Media.from_domain(media)
-
-    @strawberry.mutation(permission_classes=[IsAuthenticated])
-    async def start_analysis(self, info: Info, media_id: strawberry.ID) -> Analysis:
-        viewer = info.context.require_viewer()
-        analysis = await run_sync(
-            info.context.container.analyses.start, viewer.user_id, str(media_id)
-        )
-        return Analysis.from_domain(analysis)
-
-
-@strawberry.type
-class AnalysisSubscriptions:
-    @strawberry.subscription(
-        permission_classes=[IsAuthenticated],
-        description="Live progress: the latest state first, ends after DONE or FAILED.",
-    )
-    async def analysis_progress(
-        self, info: Info, analysis_id: strawberry.ID
-    ) -> AsyncGenerator[AnalysisProgress, None]:
-        viewer = info.context.require_viewer()
-        analysis = await run_sync(
-            info.context.container.analyses.get_for_viewer,
-            viewer.user_id, viewer.role, str(analysis_id),
-        )
-        async for event in progress_updates(info.context, analysis):
-            yield AnalysisProgress.from_event(event)
