@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import Any, TypeVar
 
 from metskin.adapters.events.tasks import stop, stop_requested
@@ -45,7 +45,7 @@ async def live_stream(
     latest: Callable[[], AsyncGenerator[T, None]],
     changes: Callable[[list[Wake]], AsyncGenerator[T, None]],
     done: Callable[[T], bool] = _never,
-) -> AsyncIterator[T]:
+) -> AsyncGenerator[T, None]:
     """`latest()` first, then `changes(wakes)` after every wake; ends after a `done` item."""
     queue: asyncio.Queue[Wake] = asyncio.Queue()
 
