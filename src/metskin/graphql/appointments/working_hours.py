@@ -1,4 +1,4 @@
-"""A dermatologist's working hours: read and replace them (weekly hours, days off, extras)."""
+"""GraphQL types and inputs for a dermatologist's working hours: weekly hours, days off, extras."""
 
 from __future__ import annotations
 

@@ -7,12 +7,7 @@ from strawberry.types import Info
 
 from metskin.domain.appointments.finder import DirectoryEntry
 from metskin.graphql.directory.types import Dermatologist, DermatologistFilter, load_dermatologist
-from metskin.graphql.pagination import (
-    Connection,
-    CursorCodec,
-    keyset_codec,
-    paginate,
-)
+from metskin.graphql.pagination import Connection, CursorCodec, keyset_codec, paginate
 
 DIRECTORY_CURSOR: CursorCodec[DirectoryEntry, tuple[float, str]] = keyset_codec(
     lambda entry: entry.key, float, str)

@@ -6,11 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.graphql.context import run_sync, viewer_id_of
-from metskin.graphql.pagination import (
-    Connection,
-    by_created,
-    paginate,
-)
+from metskin.graphql.pagination import Connection, by_created, paginate
 from metskin.graphql.permissions import IsAuthenticated
 from metskin.graphql.referrals.types import Referral, ReferralOutcome
 
