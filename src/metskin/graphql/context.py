@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 from strawberry.dataloader import DataLoader
+from strawberry.types import Info
 
 from metskin.bootstrap import Container
 from metskin.domain.accounts.model import Role, User
@@ -119,6 +120,11 @@ class Context:
         if self.viewer is None:
             raise self.auth_error or Unauthenticated("Log in to do this.")
         return self.viewer
+
+
+def viewer_id_of(info: Info) -> str:
+    """The logged-in caller's id (raises when nobody is logged in)."""
+    return str(info.context.require_viewer().user_id)
 
 
 def context_for_token(container: Container, authorization: str | None, **extra: Any) -> Context:

@@ -1,19 +1,34 @@
-"""Relay-style connections with opaque cursors and a hard cap on `first`."""
+"""Relay-style connections with opaque cursors and a hard cap on `first`: one helper for all.
+
+A cursor is the url-safe base64 of a row's sort key as text: `<time>|<id>` for a keyset on
+(time, id), `<distance>|<id>` for the directory, the id alone for lists by id. `paginate`
+checks `first`, decodes `after` into the key to continue from, asks the use case for one row
+more than the page (that row only tells whether a next page exists) and builds the
+connection.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import strawberry
+from strawberry.types import Info
 
 from metskin.domain.errors import ValidationFailed
+from metskin.graphql.context import run_sync
 
 Node = TypeVar("Node")
 Item = TypeVar("Item")
+Key = TypeVar("Key")
+ItemIn = TypeVar("ItemIn", contravariant=True)
+KeyOut = TypeVar("KeyOut", covariant=True)
+Sort = TypeVar("Sort")
+Ident = TypeVar("Ident")
 
 
 @strawberry.type
@@ -49,6 +64,53 @@ def decode_cursor(cursor: str | None) -> str | None:
         raise ValidationFailed("The cursor is not valid.", field="after") from error
 
 
+@dataclass(frozen=True)
+class CursorCodec(Generic[ItemIn, KeyOut]):
+    """A row's sort key as cursor text, and cursor text back as the key to continue after."""
+
+    text: Callable[[ItemIn], str]
+    parse: Callable[[str], KeyOut]
+
+    def encode(self, item: ItemIn) -> str:
+        return encode_cursor(self.text(item))
+
+    def decode(self, cursor: str | None) -> KeyOut | None:
+        text = decode_cursor(cursor)
+        if text is None:
+            return None
+        try:
+            return self.parse(text)
+        except ValueError as error:
+            raise ValidationFailed("The cursor is not valid.", field="after") from error
+
+
+def _key_text(value: object) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def keyset_codec(
+    key: Callable[[Item], tuple[object, object]],
+    parse_sort: Callable[[str], Sort],
+    parse_ident: Callable[[str], Ident],
+) -> CursorCodec[Item, tuple[Sort, Ident]]:
+    """Keyset pages on (sort value, id): ties on the sort value are broken by the id."""
+
+    def text(item: Item) -> str:
+        sort, ident = key(item)
+        return f"{_key_text(sort)}|{_key_text(ident)}"
+
+    def parse(text: str) -> tuple[Sort, Ident]:
+        sort, _, ident = text.partition("|")
+        return parse_sort(sort), parse_ident(ident)
+
+    return CursorCodec(text, parse)
+
+
+class Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
 class Created(Protocol):
     @property
     def created_at(self) -> datetime: ...
@@ -56,24 +118,18 @@ class Created(Protocol):
     def id(self) -> str: ...
 
 
-def keyset_key(stamp: datetime, ident: object) -> str:
-    """The cursor key of a (time, id) keyset: ties on time are broken by id."""
-    return f"{stamp.isoformat()}|{ident}"
+IdentifiedT = TypeVar("IdentifiedT", bound=Identified)
+CreatedT = TypeVar("CreatedT", bound=Created)
 
 
-def created_key(item: Created) -> str:
-    return keyset_key(item.created_at, item.id)
+def by_id() -> CursorCodec[IdentifiedT, str]:
+    """Lists ordered by id."""
+    return CursorCodec(lambda item: item.id, str)
 
 
-def parse_keyset(cursor: str | None) -> tuple[datetime, str] | None:
-    key = decode_cursor(cursor)
-    if key is None:
-        return None
-    stamp, _, ident = key.partition("|")
-    try:
-        return datetime.fromisoformat(stamp), ident
-    except ValueError as error:
-        raise ValidationFailed("The cursor is not valid.", field="after") from error
+def by_created() -> CursorCodec[CreatedT, tuple[datetime, str]]:
+    """Lists ordered by creation time (newest or oldest first), ties broken by id."""
+    return keyset_codec(lambda item: (item.created_at, item.id), datetime.fromisoformat, str)
 
 
 def check_page_size(first: int, cap: int) -> int:
@@ -82,22 +138,64 @@ def check_page_size(first: int, cap: int) -> int:
     return first
 
 
-def build_connection(
-    items: Sequence[Item],
+@dataclass(frozen=True)
+class PageRequest(Generic[Key]):
+    """What a use case is asked for: rows strictly after `after` (None: from the start)."""
+
+    after: Key | None
+    first: int
+
+    @property
+    def limit(self) -> int:
+        """One row more than the page: it only tells whether a next page exists."""
+        return self.first + 1
+
+
+@dataclass(frozen=True)
+class Page(Generic[Item]):
+    """Up to first + 1 rows as fetched, before they become a connection."""
+
+    rows: Sequence[Item]
+    first: int
+    had_previous: bool
+    codec: CursorCodec[Item, Any]
+
+    def connection(self, to_node: Callable[[Item], Node]) -> Connection[Node]:
+        page = list(self.rows[:self.first])
+        edges = [Edge(cursor=self.codec.encode(item), node=to_node(item)) for item in page]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(self.rows) > self.first,
+                has_previous_page=self.had_previous,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+
+async def fetch_page(
+    info: Info,
     first: int,
-    key: Callable[[Item], str],
+    after: str | None,
+    codec: CursorCodec[Item, Key],
+    fetch: Callable[[PageRequest[Key]], Sequence[Item]],
+) -> Page[Item]:
+    """Check `first`, decode `after`, run the use case `fetch` in a worker thread."""
+    check_page_size(first, info.context.container.settings.max_page_size)
+    request = PageRequest(codec.decode(after), first)
+    rows = await run_sync(fetch, request)
+    return Page(rows, first, request.after is not None, codec)
+
+
+async def paginate(
+    info: Info,
+    first: int,
+    after: str | None,
+    codec: CursorCodec[Item, Key],
+    fetch: Callable[[PageRequest[Key]], Sequence[Item]],
     to_node: Callable[[Item], Node],
-    had_previous: bool,
 ) -> Connection[Node]:
-    """`items` holds up to first + 1 rows: the extra one only tells whether a next page exists."""
-    page = list(items[:first])
-    edges = [Edge(cursor=encode_cursor(key(item)), node=to_node(item)) for item in page]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(items) > first,
-            has_previous_page=had_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-    )
+    """The connection of one page: every list resolver with `first`/`after` ends here."""
+    page = await fetch_page(info, first, after, codec, fetch)
+    return page.connection(to_node)

@@ -15,25 +15,36 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from metskin.graphql.accounts.mutations import AccountMutations
+from metskin.graphql.accounts.queries import AccountQueries
+from metskin.graphql.analysis.mutations import AnalysisMutations
+from metskin.graphql.analysis.queries import AnalysisQueries
+from metskin.graphql.analysis.subscriptions import AnalysisSubscriptions
+from metskin.graphql.appointments.mutations import BookingMutations, WorkingHoursMutations
+from metskin.graphql.appointments.queries import (
+    BookingQueries,
+    DashboardQueries,
+    WorkingHoursQueries,
+)
+from metskin.graphql.appointments.subscriptions import DashboardSubscriptions
+from metskin.graphql.directory.queries import DirectoryQueries
 from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_expected
-from metskin.graphql.types.accounts import AccountMutations, AccountQueries
-from metskin.graphql.types.analysis import (
-    AnalysisMutations,
-    AnalysisQueries,
-    AnalysisSubscriptions,
-)
-from metskin.graphql.types.availability import AvailabilityMutations, AvailabilityQueries
-from metskin.graphql.types.care import CareMutations, CareQueries, CareSubscriptions
-from metskin.graphql.types.recommendations import (
-    RecommendationMutations,
-    RecommendationQueries,
-)
+from metskin.graphql.recommendations.mutations import RecommendationMutations
+from metskin.graphql.recommendations.queries import RecommendationQueries
+from metskin.graphql.referrals.mutations import ReferralMutations
+from metskin.graphql.referrals.queries import ReferralQueries
+from metskin.graphql.sharing.mutations import SharingMutations
+from metskin.graphql.sharing.queries import SharedAnalysisQueries, SharingQueries
 from metskin.settings import Settings
+
+# The order of the bases is the order of the fields in the committed schema.graphql.
 
 
 @strawberry.type(description="Read operations.")
-class Query(AccountQueries, AnalysisQueries, RecommendationQueries, CareQueries,
-            AvailabilityQueries):
+class Query(
+    AccountQueries, AnalysisQueries, RecommendationQueries, ReferralQueries, DirectoryQueries,
+    BookingQueries, SharingQueries, DashboardQueries, SharedAnalysisQueries, WorkingHoursQueries,
+):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
         return True
@@ -41,14 +52,14 @@ class Query(AccountQueries, AnalysisQueries, RecommendationQueries, CareQueries,
 
 @strawberry.type(description="Write operations.")
 class Mutation(
-    AccountMutations, AnalysisMutations, RecommendationMutations, CareMutations,
-    AvailabilityMutations,
+    AccountMutations, AnalysisMutations, RecommendationMutations, ReferralMutations,
+    BookingMutations, SharingMutations, WorkingHoursMutations,
 ):
     pass
 
 
 @strawberry.type(description="Live updates over graphql-transport-ws.")
-class Subscription(AnalysisSubscriptions, CareSubscriptions):
+class Subscription(AnalysisSubscriptions, DashboardSubscriptions):
     pass
 
 

@@ -11,8 +11,8 @@ from typing import Any
 import redis
 import redis.asyncio as redis_async
 
+from metskin.adapters.events.tasks import stop_requested
 from metskin.domain.messages import Event
-from metskin.tasks import stop_requested
 
 LATEST_TTL_SECONDS = 7 * 24 * 3600
 CLOSE_TIMEOUT_SECONDS = 2.0

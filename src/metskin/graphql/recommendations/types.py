@@ -1,4 +1,4 @@
-"""GraphQL types and operations for the catalog, routines and product feedback."""
+"""GraphQL types and inputs for the catalog, routines and product feedback."""
 
 from __future__ import annotations
 
@@ -8,23 +8,12 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.recommendations.catalog import Product as DomainProduct
 from metskin.domain.recommendations.model import ProductFilter as DomainFilter
 from metskin.domain.recommendations.model import SavedRoutine
-from metskin.graphql.context import run_sync
-from metskin.graphql.pagination import (
-    Connection,
-    build_connection,
-    check_page_size,
-    created_key,
-    decode_cursor,
-    parse_keyset,
-)
-from metskin.graphql.permissions import IsAdmin, IsAuthenticated
 
 
 @strawberry.enum(description="What happened when the person used the product.")
@@ -228,94 +217,3 @@ class Rating:
     rating: int
     outcome: ProductOutcome | None
     created_at: datetime
-
-
-@strawberry.type
-class RecommendationQueries:
-    @strawberry.field(description="Products matching every given filter, by id.")
-    async def products(
-        self, info: Info, filter: ProductFilter | None = None, first: int = 20,
-        after: str | None = None,
-    ) -> Connection[Product]:
-        check_page_size(first, info.context.container.settings.max_page_size)
-        wanted = (filter or ProductFilter()).to_domain()
-        after_id = decode_cursor(after)
-        found = await run_sync(
-            info.context.container.recommendations.search, wanted, after_id, first + 1
-        )
-        return build_connection(found, first, lambda p: p.id, Product.from_domain,
-                                after_id is not None)
-
-    @strawberry.field
-    async def product(self, info: Info, id: strawberry.ID) -> Product:
-        found = await run_sync(info.context.container.recommendations.product, str(id))
-        return Product.from_domain(found)
-
-    @strawberry.field(
-        permission_classes=[IsAuthenticated],
-        description="The routine for a finished analysis (built once per profile state).",
-    )
-    async def recommendations(self, info: Info, analysis_id: strawberry.ID) -> Recommendation:
-        viewer = info.context.require_viewer()
-        saved = await run_sync(
-            info.context.container.recommendations.recommend,
-            viewer.user_id, viewer.role, str(analysis_id),
-        )
-        return Recommendation.from_saved(saved)
-
-    @strawberry.field(
-        permission_classes=[IsAuthenticated], description="My routines, newest first."
-    )
-    async def my_routines(
-        self, info: Info, first: int = 10, after: str | None = None
-    ) -> Connection[Recommendation]:
-        viewer = info.context.require_viewer()
-        check_page_size(first, info.context.container.settings.max_page_size)
-        keyset = parse_keyset(after)
-        rows = await run_sync(
-            info.context.container.recommendations.history, viewer.user_id, keyset, first + 1
-        )
-        return build_connection(rows, first, created_key, Recommendation.from_saved,
-                                keyset is not None)
-
-
-@strawberry.type
-class RecommendationMutations:
-    @strawberry.mutation(permission_classes=[IsAuthenticated],
-                         description="Rate a product 1-5 and say how it went.")
-    async def rate_product(
-        self, info: Info, product_id: strawberry.ID, rating: int,
-        outcome: ProductOutcome | None = None,
-    ) -> Rating:
-        viewer = info.context.require_viewer()
-        saved = await run_sync(
-            info.context.container.recommendations.rate, viewer.user_id, str(product_id),
-            rating, outcome.value if outcome else None,
-        )
-        return Rating(product_id=strawberry.ID(saved.product_id), rating=saved.rating,
-                      outcome=ProductOutcome(saved.outcome) if saved.outcome else None,
-                      created_at=saved.created_at)
-
-    @strawberry.mutation(
-        permission_classes=[IsAdmin],
-        description="Create or replace a product; same record shape as the shipped catalog.",
-    )
-    async def save_product(self, info: Info, product: JSON) -> Product:
-        if not isinstance(product, dict):
-            raise ValidationFailed("product must be an object.", field="product")
-        saved = await run_sync(info.context.container.recommendations.save_product, product)
-        return Product.from_domain(saved)
-
-    @strawberry.mutation(permission_classes=[IsAdmin], description="Take a product off sale.")
-    async def remove_product(self, info: Info, id: strawberry.ID) -> bool:
-        await run_sync(info.context.container.recommendations.remove_product, str(id))
-        return True
-
-    @strawberry.mutation(
-        permission_classes=[IsAdmin], description="Create or replace an ingredient."
-    )
-    async def save_ingredient(self, info: Info, ingredient: JSON) -> bool:
-        if not isinstance(ingredient, dict):
-            raise ValidationFailed("ingredient must be an object.", field="ingredient")
-        await run_sync(info.context.container.recommendations.save_ingredient, ingredient)
-        return True

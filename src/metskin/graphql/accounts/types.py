@@ -1,10 +1,10 @@
-"""GraphQL types and operations for accounts."""
+"""GraphQL types and inputs for accounts: users, their care profile, sessions."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -13,19 +13,10 @@ from metskin.domain.accounts.model import Profile as DomainProfile
 from metskin.domain.accounts.model import Role as DomainRole
 from metskin.domain.accounts.model import User as DomainUser
 from metskin.domain.accounts.service import Session
-from metskin.domain.errors import Forbidden, Unauthenticated, ValidationFailed
-from metskin.graphql.context import run_sync
-from metskin.graphql.pagination import (
-    Connection,
-    build_connection,
-    check_page_size,
-    created_key,
-    parse_keyset,
-)
-from metskin.graphql.permissions import IsAdmin, IsAuthenticated
-
-if TYPE_CHECKING:
-    from metskin.graphql.types.analysis import Analysis
+from metskin.domain.errors import Forbidden
+from metskin.graphql.analysis.queries import analyses_of
+from metskin.graphql.analysis.types import Analysis
+from metskin.graphql.pagination import Connection
 
 Role = strawberry.enum(DomainRole, name="Role", description="What an account may do.")
 
@@ -77,9 +68,7 @@ class User:
     @strawberry.field(description="Analyses, newest first.")
     async def analyses(
         self, info: Info, first: int = 10, after: str | None = None
-    ) -> Connection[Annotated[Analysis, strawberry.lazy("metskin.graphql.types.analysis")]]:
-        from metskin.graphql.types.analysis import analyses_of
-
+    ) -> Connection[Analysis]:
         viewer = info.context.require_viewer()
         if viewer.user_id != self.id and viewer.role is not DomainRole.ADMIN:
             raise Forbidden("You can only list your own analyses.")
@@ -144,70 +133,3 @@ class ProfileInput:
         if isinstance(changes.get("skin_type"), SkinType):
             changes["skin_type"] = changes["skin_type"].value
         return changes
-
-
-NULLABLE_PROFILE_FIELDS = {"birth_year", "skin_type", "budget_per_product", "budget_total", "phone"}
-
-
-def _reject_bad_nulls(changes: dict[str, Any]) -> dict[str, Any]:
-    for name, value in changes.items():
-        if value is None and name not in NULLABLE_PROFILE_FIELDS:
-            raise ValidationFailed(f"{name} cannot be cleared.", field=name)
-    return changes
-
-
-@strawberry.type
-class AccountQueries:
-    @strawberry.field(permission_classes=[IsAuthenticated], description="The logged-in user.")
-    async def me(self, info: Info) -> User:
-        viewer = info.context.require_viewer()
-        user = await info.context.user_loader.load(viewer.user_id)
-        if user is None:
-            raise Unauthenticated("This account no longer exists.")
-        return User.from_domain(user)
-
-    @strawberry.field(permission_classes=[IsAdmin], description="All accounts, oldest first.")
-    async def users(
-        self, info: Info, first: int = 20, after: str | None = None, role: Role | None = None  # type: ignore[valid-type]
-    ) -> Connection[User]:
-        cap = info.context.container.settings.max_page_size
-        check_page_size(first, cap)
-        keyset = parse_keyset(after)
-        rows = await run_sync(
-            info.context.container.accounts.list_users, keyset, first + 1, role
-        )
-        return build_connection(rows, first, created_key, User.from_domain, keyset is not None)
-
-
-@strawberry.type
-class AccountMutations:
-    @strawberry.mutation(description="Create a patient account and log in.")
-    async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
-        accounts = info.context.container.accounts
-        await run_sync(accounts.register, input.email, input.password, input.display_name)
-        session = await run_sync(accounts.login, input.email, input.password)
-        return AuthPayload.from_session(session)
-
-    @strawberry.mutation(description="Log in with email and password.")
-    async def login(self, info: Info, email: str, password: str) -> AuthPayload:
-        session = await run_sync(info.context.container.accounts.login, email, password)
-        return AuthPayload.from_session(session)
-
-    @strawberry.mutation(description="Trade a refresh token for new tokens (it rotates).")
-    async def refresh_token(self, info: Info, refresh_token: str) -> AuthPayload:
-        session = await run_sync(info.context.container.accounts.refresh, refresh_token)
-        return AuthPayload.from_session(session)
-
-    @strawberry.mutation(description="End the session that this refresh token belongs to.")
-    async def logout(self, info: Info, refresh_token: str) -> bool:
-        await run_sync(info.context.container.accounts.logout, refresh_token)
-        return True
-
-    @strawberry.mutation(permission_classes=[IsAuthenticated])
-    async def update_profile(self, info: Info, input: ProfileInput) -> User:
-        viewer = info.context.require_viewer()
-        changes = _reject_bad_nulls(input.changes())
-        user = await run_sync(
-            info.context.container.accounts.update_profile, viewer.user_id, changes
-        )
-        return User.from_domain(user)

@@ -1,15 +1,11 @@
-"""GraphQL types and operations for media uploads and analyses."""
+"""GraphQL types for media uploads and analyses: results, progress events."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import datetime
 from typing import Any, cast
 
 import strawberry
-from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -17,22 +13,11 @@ from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
 from metskin.domain.analysis.records import MediaKind as DomainMediaKind
-from metskin.domain.analysis.records import Stage, progress_channel
-from metskin.graphql.context import Context, run_sync
-from metskin.graphql.pagination import (
-    Connection,
-    build_connection,
-    check_page_size,
-    created_key,
-    parse_keyset,
-)
-from metskin.graphql.permissions import IsAuthenticated
-from metskin.tasks import stop, stop_requested
+from metskin.domain.analysis.records import Stage
 
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
 AnalysisStatus = strawberry.enum(DomainStatus, name="AnalysisStatus")
 AnalysisStage = strawberry.enum(Stage, name="AnalysisStage")
-FINAL_STAGES = {Stage.DONE.value, Stage.FAILED.value}
 
 
 @strawberry.type(description="An uploaded photo or video. URLs are signed and short-lived.")
@@ -266,99 +251,3 @@ class AnalysisProgress:
 
 def _now(info: Info) -> datetime:
     return info.context.container.clock()
-
-
-async def analyses_of(
-    info: Info, owner_id: str, first: int, after: str | None
-) -> Connection[Analysis]:
-    check_page_size(first, info.context.container.settings.max_page_size)
-    keyset = parse_keyset(after)
-    rows = await run_sync(info.context.container.analyses.history, owner_id, keyset, first + 1)
-    return build_connection(rows, first, created_key, Analysis.from_domain, keyset is not None)
-
-
-async def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterator[dict]:
-    """The latest state first, then live events; a periodic re-check covers lost messages."""
-    service = context.container.analyses
-    recheck = context.container.settings.subscription_recheck_seconds
-    queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
-
-    async def pump() -> None:
-        def ready() -> None:
-            queue.put_nowait(None)  # live now: re-read what was published before
-
-        async for message in context.container.events.subscribe(progress_channel(analysis.id),
-                                                                on_ready=ready):
-            await queue.put(message)
-
-    pump_task = asyncio.create_task(pump())
-    last_seq = -1
-    try:
-        current: dict[str, Any] | None = await run_sync(service.latest_progress, analysis)
-        while True:
-            if current is not None and current["seq"] > last_seq:
-                last_seq = current["seq"]
-                yield current
-                if current["stage"] in FINAL_STAGES:
-                    return
-            with contextlib.suppress(TimeoutError):
-                current = await asyncio.wait_for(queue.get(), timeout=recheck)
-                if stop_requested():
-                    raise asyncio.CancelledError
-                if current is not None:
-                    continue
-            current = await run_sync(service.progress_of, analysis.id)
-    finally:
-        await stop(pump_task)  # bounded: never hang the stream
-
-
-@strawberry.type
-class AnalysisQueries:
-    @strawberry.field(permission_classes=[IsAuthenticated])
-    async def analysis(self, info: Info, id: strawberry.ID) -> Analysis:
-        viewer = info.context.require_viewer()
-        analysis = await run_sync(
-            info.context.container.analyses.get_for_viewer, viewer.user_id, viewer.role, str(id)
-        )
-        return Analysis.from_domain(analysis)
-
-
-@strawberry.type
-class AnalysisMutations:
-    @strawberry.mutation(
-        permission_classes=[IsAuthenticated],
-        description="Upload a photo (JPEG, PNG, WebP, HEIC) or a video (MP4, MOV, WebM).",
-    )
-    async def upload_media(
-        self, info: Info, file: Upload, kind: MediaKind | None = None  # type: ignore[valid-type]
-    ) -> Media:
-        viewer = info.context.require_viewer()
-        data = await file.read()  # type: ignore[attr-defined]
-        media = await run_sync(info.context.container.media.upload, viewer.user_id, data, kind)
-        return Media.from_domain(media)
-
-    @strawberry.mutation(permission_classes=[IsAuthenticated])
-    async def start_analysis(self, info: Info, media_id: strawberry.ID) -> Analysis:
-        viewer = info.context.require_viewer()
-        analysis = await run_sync(
-            info.context.container.analyses.start, viewer.user_id, str(media_id)
-        )
-        return Analysis.from_domain(analysis)
-
-
-@strawberry.type
-class AnalysisSubscriptions:
-    @strawberry.subscription(
-        permission_classes=[IsAuthenticated],
-        description="Live progress: the latest state first, ends after DONE or FAILED.",
-    )
-    async def analysis_progress(
-        self, info: Info, analysis_id: strawberry.ID
-    ) -> AsyncGenerator[AnalysisProgress, None]:
-        viewer = info.context.require_viewer()
-        analysis = await run_sync(
-            info.context.container.analyses.get_for_viewer,
-            viewer.user_id, viewer.role, str(analysis_id),
-        )
-        async for event in progress_updates(info.context, analysis):
-            yield AnalysisProgress.from_event(event)

@@ -1,4 +1,4 @@
-"""A dermatologist's working hours: read and replace them (weekly hours, days off, extras)."""
+"""GraphQL types and inputs for a dermatologist's working hours: weekly hours, days off, extras."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import date, time
 from enum import Enum
 
 import strawberry
-from strawberry.types import Info
 
 from metskin.domain.appointments.model import Availability as DomainAvailability
 from metskin.domain.appointments.model import ConsultationType as DomainConsultationType
@@ -14,9 +13,8 @@ from metskin.domain.appointments.model import ExtraHours as DomainExtraHours
 from metskin.domain.appointments.model import Hours as DomainHours
 from metskin.domain.appointments.model import WeeklyRule
 from metskin.domain.errors import ValidationFailed
-from metskin.graphql.context import run_sync
-from metskin.graphql.permissions import IsDermatologist
-from metskin.graphql.types.care import Appointment, ConsultationType
+from metskin.graphql.appointments.types import Appointment
+from metskin.graphql.directory.types import ConsultationType
 
 MAX_WINDOWS = 400  # weekly hours + extra days in one request
 MAX_DAYS_OFF = 400
@@ -136,28 +134,3 @@ class WorkingHoursUpdate:
     working_hours: WorkingHours
     outside_hours: list[Appointment] = strawberry.field(
         description="Booked appointments that the new hours no longer cover. They stay booked.")
-
-
-@strawberry.type
-class AvailabilityQueries:
-    @strawberry.field(permission_classes=[IsDermatologist],
-                      description="Your working hours, which make your bookable slots.")
-    async def my_working_hours(self, info: Info) -> WorkingHours:
-        availability = await run_sync(info.context.container.directory.availability,
-                                      info.context.require_viewer().user_id)
-        return WorkingHours.from_domain(availability)
-
-
-@strawberry.type
-class AvailabilityMutations:
-    @strawberry.mutation(permission_classes=[IsDermatologist],
-                         description="Replace your working hours. Existing bookings are kept.")
-    async def set_my_working_hours(self, info: Info,
-                                   input: WorkingHoursInput) -> WorkingHoursUpdate:
-        doctor_id = info.context.require_viewer().user_id
-        availability = input.to_domain(doctor_id)
-        outside = await run_sync(info.context.container.directory.set_availability, doctor_id,
-                                 availability)
-        return WorkingHoursUpdate(
-            working_hours=WorkingHours.from_domain(availability),
-            outside_hours=[Appointment.from_domain(a, availability.time_zone) for a in outside])

@@ -1,0 +1,1 @@
+"""GraphQL for accounts: users, profiles, sessions."""

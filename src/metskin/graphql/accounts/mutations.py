@@ -1,0 +1,56 @@
+"""Account mutations: register, log in and out, refresh tokens, edit the profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from metskin.domain.errors import ValidationFailed
+from metskin.graphql.accounts.types import AuthPayload, ProfileInput, RegisterInput, User
+from metskin.graphql.context import run_sync
+from metskin.graphql.permissions import IsAuthenticated
+
+NULLABLE_PROFILE_FIELDS = {"birth_year", "skin_type", "budget_per_product", "budget_total", "phone"}
+
+
+def _reject_bad_nulls(changes: dict[str, Any]) -> dict[str, Any]:
+    for name, value in changes.items():
+        if value is None and name not in NULLABLE_PROFILE_FIELDS:
+            raise ValidationFailed(f"{name} cannot be cleared.", field=name)
+    return changes
+
+
+@strawberry.type
+class AccountMutations:
+    @strawberry.mutation(description="Create a patient account and log in.")
+    async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
+        accounts = info.context.container.accounts
+        await run_sync(accounts.register, input.email, input.password, input.display_name)
+        session = await run_sync(accounts.login, input.email, input.password)
+        return AuthPayload.from_session(session)
+
+    @strawberry.mutation(description="Log in with email and password.")
+    async def login(self, info: Info, email: str, password: str) -> AuthPayload:
+        session = await run_sync(info.context.container.accounts.login, email, password)
+        return AuthPayload.from_session(session)
+
+    @strawberry.mutation(description="Trade a refresh token for new tokens (it rotates).")
+    async def refresh_token(self, info: Info, refresh_token: str) -> AuthPayload:
+        session = await run_sync(info.context.container.accounts.refresh, refresh_token)
+        return AuthPayload.from_session(session)
+
+    @strawberry.mutation(description="End the session that this refresh token belongs to.")
+    async def logout(self, info: Info, refresh_token: str) -> bool:
+        await run_sync(info.context.container.accounts.logout, refresh_token)
+        return True
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    async def update_profile(self, info: Info, input: ProfileInput) -> User:
+        viewer = info.context.require_viewer()
+        changes = _reject_bad_nulls(input.changes())
+        user = await run_sync(
+            info.context.container.accounts.update_profile, viewer.user_id, changes
+        )
+        return User.from_domain(user)

@@ -1,0 +1,1 @@
+"""GraphQL for media uploads and analyses, with their live progress."""

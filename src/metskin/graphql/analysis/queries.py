@@ -1,0 +1,32 @@
+"""Analysis queries: one analysis, and a person's analyses page by page."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from metskin.graphql.analysis.types import Analysis
+from metskin.graphql.context import run_sync
+from metskin.graphql.pagination import Connection, by_created, paginate
+from metskin.graphql.permissions import IsAuthenticated
+
+
+async def analyses_of(
+    info: Info, owner_id: str, first: int, after: str | None
+) -> Connection[Analysis]:
+    analyses = info.context.container.analyses
+    return await paginate(
+        info, first, after, by_created(),
+        lambda page: analyses.history(owner_id, page.after, page.limit), Analysis.from_domain,
+    )
+
+
+@strawberry.type
+class AnalysisQueries:
+    @strawberry.field(permission_classes=[IsAuthenticated])
+    async def analysis(self, info: Info, id: strawberry.ID) -> Analysis:
+        viewer = info.context.require_viewer()
+        analysis = await run_sync(
+            info.context.container.analyses.get_for_viewer, viewer.user_id, viewer.role, str(id)
+        )
+        return Analysis.from_domain(analysis)

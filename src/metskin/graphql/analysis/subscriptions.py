@@ -1,0 +1,65 @@
+"""Live progress of an analysis."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator
+
+import strawberry
+from strawberry.types import Info
+
+from metskin.domain.analysis.records import Analysis as DomainAnalysis
+from metskin.domain.analysis.records import Stage, progress_channel
+from metskin.graphql.analysis.types import AnalysisProgress
+from metskin.graphql.context import Context, run_sync
+from metskin.graphql.permissions import IsAuthenticated
+from metskin.graphql.streams import Message, Wake, live_stream
+
+FINAL_STAGES = {Stage.DONE.value, Stage.FAILED.value}
+
+
+def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterator[Message]:
+    """The latest state first, then live events (or the stored state, re-read when the
+    listener is live or all is quiet); events are sent only when their `seq` grows."""
+    service = context.container.analyses
+    last_seq = -1
+
+    def is_new(state: Message) -> bool:
+        nonlocal last_seq
+        if state["seq"] <= last_seq:
+            return False
+        last_seq = state["seq"]
+        return True
+
+    async def latest() -> AsyncGenerator[Message, None]:
+        current = await run_sync(service.latest_progress, analysis)
+        if is_new(current):
+            yield current
+
+    async def changes(woken: list[Wake]) -> AsyncGenerator[Message, None]:
+        for message in woken:
+            current = message if message is not None else await run_sync(
+                service.progress_of, analysis.id)
+            if current is not None and is_new(current):
+                yield current
+
+    return live_stream(context.container.events, progress_channel(analysis.id),
+                       context.container.settings.subscription_recheck_seconds, latest, changes,
+                       done=lambda event: event["stage"] in FINAL_STAGES)
+
+
+@strawberry.type
+class AnalysisSubscriptions:
+    @strawberry.subscription(
+        permission_classes=[IsAuthenticated],
+        description="Live progress: the latest state first, ends after DONE or FAILED.",
+    )
+    async def analysis_progress(
+        self, info: Info, analysis_id: strawberry.ID
+    ) -> AsyncGenerator[AnalysisProgress, None]:
+        viewer = info.context.require_viewer()
+        analysis = await run_sync(
+            info.context.container.analyses.get_for_viewer,
+            viewer.user_id, viewer.role, str(analysis_id),
+        )
+        async for event in progress_updates(info.context, analysis):
+            yield AnalysisProgress.from_event(event)

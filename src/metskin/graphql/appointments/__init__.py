@@ -1,0 +1,1 @@
+"""GraphQL for booking: slots, appointments, working hours and the dermatologist's dashboard."""

@@ -1,0 +1,163 @@
+"""GraphQL types for booking: slots, appointments and the dermatologist's dashboard events.
+
+Times are UTC `DateTime`s; each time also comes as `...Local`, an ISO 8601 string in the
+viewer's time zone (their profile's, or the one asked for), rendered here at the edge.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from metskin.domain.appointments.dashboard import DashboardEvent as DomainEvent
+from metskin.domain.appointments.dashboard import DashboardEventKind as DomainEventKind
+from metskin.domain.appointments.model import Appointment as DomainAppointment
+from metskin.domain.appointments.model import AppointmentStatus as DomainStatus
+from metskin.domain.appointments.model import Slot as DomainSlot
+from metskin.domain.appointments.model import zone
+from metskin.graphql.directory.types import (
+    ConsultationType,
+    Dermatologist,
+    consultation_order,
+    load_dermatologist,
+)
+from metskin.graphql.referrals.types import Referral
+
+AppointmentStatus = strawberry.enum(DomainStatus, name="AppointmentStatus")
+DashboardEventKind = strawberry.enum(DomainEventKind, name="DashboardEventKind")
+
+
+def local_iso(moment: datetime, time_zone: str) -> str:
+    return moment.astimezone(zone(time_zone)).isoformat()
+
+
+async def viewer_time_zone(info: Info, asked: str | None = None) -> str:
+    """The zone asked for, else the viewer's profile zone, else UTC."""
+    if asked:
+        zone(asked)
+        return asked
+    viewer = info.context.viewer
+    user = await info.context.user_loader.load(viewer.user_id) if viewer else None
+    return user.profile.time_zone if user else "UTC"
+
+
+@strawberry.type(description="A bookable slot.")
+class Slot:
+    start: datetime
+    end: datetime
+    start_local: str
+    end_local: str
+    time_zone: str
+    consultation_types: list[ConsultationType]  # type: ignore[valid-type]
+
+    @classmethod
+    def from_domain(cls, slot: DomainSlot, time_zone: str) -> Slot:
+        return cls(start=slot.start, end=slot.end, start_local=local_iso(slot.start, time_zone),
+                   end_local=local_iso(slot.end, time_zone), time_zone=time_zone,
+                   consultation_types=sorted(slot.consultation_types, key=consultation_order))
+
+
+@strawberry.type
+class Appointment:
+    id: strawberry.ID
+    start: datetime
+    end: datetime
+    start_local: str
+    end_local: str
+    time_zone: str = strawberry.field(description="The zone of the `...Local` times.")
+    status: AppointmentStatus  # type: ignore[valid-type]
+    consultation_type: ConsultationType  # type: ignore[valid-type]
+    reason: str
+    cancel_reason: str
+    booked_at: datetime
+    cancelled_at: datetime | None
+    reschedules: int
+    patient_id: strawberry.ID
+    referral_id: strawberry.ID | None
+    doctor_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def dermatologist(self, info: Info) -> Dermatologist | None:
+        return await load_dermatologist(info, self.doctor_id)
+
+    @strawberry.field(description="Who booked: shown to them and to the dermatologist booked.")
+    async def patient_name(self, info: Info) -> str:
+        user = await info.context.user_loader.load(str(self.patient_id))
+        return user.profile.display_name if user else ""
+
+    @strawberry.field(description="For the patient, and (audited) the dermatologist booked.")
+    async def referral(self, info: Info) -> Referral | None:
+        if self.referral_id is None:
+            return None
+        record = await info.context.referral_loader.load(str(self.referral_id))
+        return Referral.from_domain(record) if record else None
+
+    @classmethod
+    def from_domain(cls, appointment: DomainAppointment, time_zone: str) -> Appointment:
+        return cls(
+            id=strawberry.ID(appointment.id), start=appointment.start, end=appointment.end,
+            start_local=local_iso(appointment.start, time_zone),
+            end_local=local_iso(appointment.end, time_zone), time_zone=time_zone,
+            status=appointment.status, consultation_type=appointment.consultation_type,
+            reason=appointment.reason, cancel_reason=appointment.cancel_reason,
+            booked_at=appointment.booked_at, cancelled_at=appointment.cancelled_at,
+            reschedules=len(appointment.history),
+            patient_id=strawberry.ID(appointment.patient_id),
+            referral_id=strawberry.ID(appointment.referral_id) if appointment.referral_id
+            else None,
+            doctor_id=appointment.doctor_id,
+        )
+
+
+@strawberry.input
+class BookAppointmentInput:
+    slot_start: datetime
+    dermatologist_id: strawberry.ID
+    consultation_type: ConsultationType  # type: ignore[valid-type]
+    reason: str = ""
+    referral_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class DateRange:
+    from_: datetime = strawberry.field(name="from")
+    to: datetime
+
+
+@strawberry.type(description="Something new for the dermatologist's dashboard.")
+class DashboardEvent:
+    id: int = strawberry.field(description="Grows with every event; resume with afterId.")
+    kind: DashboardEventKind  # type: ignore[valid-type]
+    at: datetime
+    patient_id: strawberry.ID | None
+    appointment_id: strawberry.ID | None
+    analysis_id: strawberry.ID | None
+    referral_id: strawberry.ID | None
+    share_id: strawberry.ID | None
+    start: datetime | None
+    details: JSON
+
+    @strawberry.field(description="The patient's display name (only to the dermatologist the "
+                                  "event concerns).")
+    async def patient_name(self, info: Info) -> str | None:
+        if self.patient_id is None:
+            return None
+        user = await info.context.user_loader.load(str(self.patient_id))
+        return user.profile.display_name if user else None
+
+    @classmethod
+    def from_domain(cls, event: DomainEvent) -> DashboardEvent:
+        data = event.payload
+
+        def ident(name: str) -> strawberry.ID | None:
+            return strawberry.ID(data[name]) if data.get(name) else None
+
+        return cls(id=event.id, kind=event.kind, at=event.at, patient_id=ident("patient_id"),
+                   appointment_id=ident("appointment_id"), analysis_id=ident("analysis_id"),
+                   referral_id=ident("referral_id"), share_id=ident("share_id"),
+                   start=datetime.fromisoformat(data["start"]) if data.get("start") else None,
+                   details=cast(JSON, data))

@@ -1,0 +1,95 @@
+"""GraphQL types for the dermatologist directory: dermatologists, their practice and fees."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from metskin.domain.appointments.model import ConsultationType as DomainConsultationType
+from metskin.domain.directory.geo import GeoPoint
+from metskin.domain.directory.model import Dermatologist as DomainDermatologist
+from metskin.domain.directory.service import DirectoryFilter
+
+ConsultationType = strawberry.enum(DomainConsultationType, name="ConsultationType")
+
+
+def consultation_order(kind: DomainConsultationType) -> str:
+    return kind.value
+
+
+@strawberry.type
+class Practice:
+    name: str
+    address: str
+    city: str
+    country: str
+    lat: float
+    lon: float
+
+
+@strawberry.type
+class Fee:
+    amount: str = strawberry.field(description="Decimal amount, as text.")
+    currency: str
+
+
+@strawberry.type(description="A dermatologist and their practice.")
+class Dermatologist:
+    id: strawberry.ID
+    name: str
+    specialties: list[str]
+    languages: list[str]
+    practice: Practice
+    time_zone: str
+    consultation_types: list[ConsultationType]  # type: ignore[valid-type]
+    fee: Fee
+    bio: str
+    distance_km: float | None = strawberry.field(
+        default=None, description="From the `near` point of the search, when given.")
+
+    @classmethod
+    def from_domain(cls, doctor: DomainDermatologist,
+                    distance_km: float | None = None) -> Dermatologist:
+        place = doctor.practice
+        return cls(
+            id=strawberry.ID(doctor.id), name=doctor.name,
+            specialties=sorted(doctor.specialties), languages=sorted(doctor.languages),
+            practice=Practice(name=place.name, address=place.address, city=place.city,
+                              country=place.country, lat=place.location.lat,
+                              lon=place.location.lon),
+            time_zone=doctor.time_zone,
+            consultation_types=sorted(doctor.consultation_types, key=consultation_order),
+            fee=Fee(amount=str(doctor.fee.amount), currency=doctor.fee.currency),
+            bio=doctor.bio,
+            distance_km=round(distance_km, 3) if distance_km is not None else None,
+        )
+
+
+@strawberry.input
+class NearInput:
+    lat: float
+    lon: float
+    radius_km: float | None = None
+
+
+@strawberry.input
+class DermatologistFilter:
+    specialty: str | None = None
+    language: str | None = None
+    near: NearInput | None = None
+    consultation_type: ConsultationType | None = None  # type: ignore[valid-type]
+    available_from: datetime | None = None
+    available_to: datetime | None = None
+
+    def to_domain(self) -> DirectoryFilter:
+        near = GeoPoint(self.near.lat, self.near.lon) if self.near else None
+        return DirectoryFilter(self.specialty, self.language, near,
+                               self.near.radius_km if self.near else None,
+                               self.consultation_type, self.available_from, self.available_to)
+
+
+async def load_dermatologist(info: Info, doctor_id: str) -> Dermatologist | None:
+    doctor = await info.context.dermatologist_loader.load(doctor_id)
+    return Dermatologist.from_domain(doctor) if doctor else None

@@ -1,0 +1,1 @@
+"""GraphQL for the product catalog, routines and product feedback."""

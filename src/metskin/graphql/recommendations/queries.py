@@ -1,0 +1,57 @@
+"""Recommendation queries: the catalog, the routine for an analysis, your routines."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from metskin.graphql.context import run_sync
+from metskin.graphql.pagination import Connection, by_created, by_id, paginate
+from metskin.graphql.permissions import IsAuthenticated
+from metskin.graphql.recommendations.types import Product, ProductFilter, Recommendation
+
+
+@strawberry.type
+class RecommendationQueries:
+    @strawberry.field(description="Products matching every given filter, by id.")
+    async def products(
+        self, info: Info, filter: ProductFilter | None = None, first: int = 20,
+        after: str | None = None,
+    ) -> Connection[Product]:
+        service = info.context.container.recommendations
+        wanted = (filter or ProductFilter()).to_domain()
+        return await paginate(
+            info, first, after, by_id(),
+            lambda page: service.search(wanted, page.after, page.limit), Product.from_domain,
+        )
+
+    @strawberry.field
+    async def product(self, info: Info, id: strawberry.ID) -> Product:
+        found = await run_sync(info.context.container.recommendations.product, str(id))
+        return Product.from_domain(found)
+
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="The routine for a finished analysis (built once per profile state).",
+    )
+    async def recommendations(self, info: Info, analysis_id: strawberry.ID) -> Recommendation:
+        viewer = info.context.require_viewer()
+        saved = await run_sync(
+            info.context.container.recommendations.recommend,
+            viewer.user_id, viewer.role, str(analysis_id),
+        )
+        return Recommendation.from_saved(saved)
+
+    @strawberry.field(
+        permission_classes=[IsAuthenticated], description="My routines, newest first."
+    )
+    async def my_routines(
+        self, info: Info, first: int = 10, after: str | None = None
+    ) -> Connection[Recommendation]:
+        viewer = info.context.require_viewer()
+        service = info.context.container.recommendations
+        return await paginate(
+            info, first, after, by_created(),
+            lambda page: service.history(viewer.user_id, page.after, page.limit),
+            Recommendation.from_saved,
+        )

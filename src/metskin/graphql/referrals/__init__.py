@@ -1,0 +1,1 @@
+"""GraphQL for referrals: whether an analysis should lead to a dermatologist, and why."""

@@ -1,0 +1,1 @@
+"""GraphQL for sharing analyses with a dermatologist, with the access log."""

@@ -1,0 +1,71 @@
+"""Sharing queries: your shares and access log; a dermatologist's patients and the analyses
+shared with them (reads audited).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from metskin.domain.audit.model import AccessEntry as DomainAccessEntry
+from metskin.graphql.analysis.types import Analysis
+from metskin.graphql.context import run_sync, viewer_id_of
+from metskin.graphql.pagination import (
+    Connection,
+    CursorCodec,
+    by_created,
+    by_id,
+    keyset_codec,
+    paginate,
+)
+from metskin.graphql.permissions import IsAuthenticated, IsDermatologist
+from metskin.graphql.sharing.types import AccessLogEntry, Patient, Share
+
+ACCESS_CURSOR: CursorCodec[DomainAccessEntry, tuple[datetime, int]] = keyset_codec(
+    lambda entry: (entry.at, entry.id), datetime.fromisoformat, int)
+"""Newest read first, ties broken by the log's id."""
+
+
+@strawberry.type
+class SharingQueries:
+    @strawberry.field(permission_classes=[IsAuthenticated])
+    async def my_shares(self, info: Info) -> list[Share]:
+        shares = await run_sync(info.context.container.sharing.shares_of, viewer_id_of(info))
+        now = info.context.container.clock()
+        return [Share.from_domain(share, now) for share in shares]
+
+    @strawberry.field(permission_classes=[IsAuthenticated],
+                      description="Every read of your data by a dermatologist, newest first.")
+    async def access_log(self, info: Info, first: int = 20,
+                         after: str | None = None) -> Connection[AccessLogEntry]:
+        sharing, viewer_id = info.context.container.sharing, viewer_id_of(info)
+        return await paginate(info, first, after, ACCESS_CURSOR,
+                              lambda page: sharing.access_log(viewer_id, page.after, page.limit),
+                              AccessLogEntry.from_domain)
+
+    @strawberry.field(permission_classes=[IsDermatologist],
+                      description="Patients who booked you or share with you (audited).")
+    async def patients(self, info: Info, first: int = 20,
+                       after: str | None = None) -> Connection[Patient]:
+        sharing, viewer_id = info.context.container.sharing, viewer_id_of(info)
+        # The use case takes `first` and returns first + 1 rows itself.
+        return await paginate(info, first, after, by_id(),
+                              lambda page: sharing.patients(viewer_id, page.after, page.first),
+                              Patient.from_domain)
+
+
+@strawberry.type
+class SharedAnalysisQueries:
+    @strawberry.field(permission_classes=[IsDermatologist],
+                      description="Finished analyses shared with you, newest first (audited).")
+    async def shared_analyses(self, info: Info, patient_id: strawberry.ID | None = None,
+                              first: int = 10, after: str | None = None) -> Connection[Analysis]:
+        sharing, viewer_id = info.context.container.sharing, viewer_id_of(info)
+        patient = str(patient_id) if patient_id else None
+        # The use case takes `first` and returns first + 1 rows itself (it audits the page).
+        return await paginate(
+            info, first, after, by_created(),
+            lambda page: sharing.shared_analyses(viewer_id, patient, page.after, page.first),
+            Analysis.from_domain)

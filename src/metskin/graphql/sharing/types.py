@@ -1,0 +1,76 @@
+"""GraphQL types for sharing: shares (consent), the access log, and a dermatologist's patients."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from metskin.domain.accounts.model import User as DomainUser
+from metskin.domain.audit.model import AccessEntry as DomainAccessEntry
+from metskin.domain.audit.model import Resource as DomainResource
+from metskin.domain.sharing.model import Share as DomainShare
+from metskin.domain.sharing.model import ShareScope as DomainScope
+from metskin.graphql.directory.types import Dermatologist, load_dermatologist
+
+ShareScope = strawberry.enum(DomainScope, name="ShareScope")
+AccessResource = strawberry.enum(DomainResource, name="AccessResource")
+
+
+@strawberry.type(description="Consent to show analyses to one dermatologist until it ends.")
+class Share:
+    id: strawberry.ID
+    scope: ShareScope  # type: ignore[valid-type]
+    analysis_id: strawberry.ID | None
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    active: bool
+    doctor_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def dermatologist(self, info: Info) -> Dermatologist | None:
+        return await load_dermatologist(info, self.doctor_id)
+
+    @classmethod
+    def from_domain(cls, share: DomainShare, now: datetime) -> Share:
+        return cls(id=strawberry.ID(share.id), scope=share.scope,
+                   analysis_id=strawberry.ID(share.analysis_id) if share.analysis_id else None,
+                   created_at=share.created_at, expires_at=share.expires_at,
+                   revoked_at=share.revoked_at, active=share.is_active(now),
+                   doctor_id=share.doctor_id)
+
+
+@strawberry.type(description="One read of your data by a dermatologist.")
+class AccessLogEntry:
+    resource: AccessResource  # type: ignore[valid-type]
+    resource_id: strawberry.ID
+    at: datetime
+    doctor_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def dermatologist(self, info: Info) -> Dermatologist | None:
+        return await load_dermatologist(info, self.doctor_id)
+
+    @classmethod
+    def from_domain(cls, entry: DomainAccessEntry) -> AccessLogEntry:
+        return cls(resource=entry.resource, resource_id=strawberry.ID(entry.resource_id),
+                   at=entry.at, doctor_id=entry.doctor_id)
+
+
+@strawberry.type(description="A patient of the dermatologist (reading it is audited).")
+class Patient:
+    id: strawberry.ID
+    display_name: str
+    email: str
+    birth_year: int | None
+    sex: str
+    time_zone: str
+
+    @classmethod
+    def from_domain(cls, user: DomainUser) -> Patient:
+        profile = user.profile
+        return cls(id=strawberry.ID(user.id), display_name=profile.display_name,
+                   email=user.email, birth_year=profile.birth_year, sex=profile.sex,
+                   time_zone=profile.time_zone)

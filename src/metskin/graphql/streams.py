@@ -1,0 +1,71 @@
+"""One live-stream loop for every subscription.
+
+The latest known state goes first, so a late subscriber misses nothing. Then the stream
+listens on an events-port channel: a message, the listener becoming live, or `recheck`
+seconds of quiet wake it, and the caller's `changes` re-reads the store (or uses the
+message) for what is new. A periodic re-read covers a lost message. The listener task is
+always stopped, within a bound, when the stream ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncGenerator, Callable
+from typing import Any, TypeVar
+
+from metskin.adapters.events.tasks import stop, stop_requested
+from metskin.domain.ports import EventBus
+
+T = TypeVar("T")
+Message = dict[str, Any]
+Wake = Message | None
+"""What woke the stream: a published message, or None (listener live now, or quiet)."""
+
+
+def _never(_item: object) -> bool:
+    return False
+
+
+async def _wakes(queue: asyncio.Queue[Wake], recheck: float) -> list[Wake]:
+    """Everything that woke the stream since it last looked; [None] after `recheck` s."""
+    try:
+        woken = [await asyncio.wait_for(queue.get(), timeout=recheck)]
+    except TimeoutError:
+        return [None]
+    while not queue.empty():
+        woken.append(queue.get_nowait())
+    return woken
+
+
+async def live_stream(
+    events: EventBus,
+    channel: str,
+    recheck: float,
+    latest: Callable[[], AsyncGenerator[T, None]],
+    changes: Callable[[list[Wake]], AsyncGenerator[T, None]],
+    done: Callable[[T], bool] = _never,
+) -> AsyncGenerator[T, None]:
+    """`latest()` first, then `changes(wakes)` after every wake; ends after a `done` item."""
+    queue: asyncio.Queue[Wake] = asyncio.Queue()
+
+    async def listen() -> None:
+        # Live now: the caller re-reads what was published before the subscription.
+        async for message in events.subscribe(channel, on_ready=lambda: queue.put_nowait(None)):
+            queue.put_nowait(message)
+
+    listener = asyncio.create_task(listen())
+    try:
+        updates = latest()
+        while True:
+            async with contextlib.aclosing(updates):
+                async for item in updates:
+                    yield item
+                    if done(item):
+                        return
+            woken = await _wakes(queue, recheck)
+            if stop_requested():
+                raise asyncio.CancelledError
+            updates = changes(woken)
+    finally:
+        await stop(listener)  # bounded: never hang the stream

@@ -1,0 +1,88 @@
+"""The pagination helper: cursor wire formats, bad cursors, and first + 1 rows to a page."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from metskin.domain.errors import ValidationFailed
+from metskin.graphql.pagination import (
+    PageRequest,
+    by_created,
+    by_id,
+    keyset_codec,
+    paginate,
+)
+
+AT = datetime(2025, 6, 1, 12, 30, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    created_at: datetime
+
+
+def b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+def test_cursors_keep_their_wire_format() -> None:
+    assert by_created().encode(Row("u1", AT)) == b64("2025-06-01T12:30:00+00:00|u1")
+    assert by_id().encode(Row("p-7", AT)) == b64("p-7")
+    distance = keyset_codec(lambda pair: pair, float, str)
+    assert distance.encode((1.25, "d1")) == b64("1.25|d1")
+
+
+def test_cursors_decode_to_the_key_to_continue_after() -> None:
+    codec = by_created()
+    assert codec.decode(codec.encode(Row("u1", AT))) == (AT, "u1")
+    access = keyset_codec(lambda pair: pair, datetime.fromisoformat, int)
+    assert access.decode(b64(f"{AT.isoformat()}|42")) == (AT, 42)
+    assert codec.decode(None) is None
+
+
+@pytest.mark.parametrize("cursor", ["%%%not-base64", b64("no time|u1"), b64("")])
+def test_bad_cursors_are_validation_errors_on_after(cursor: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        by_created().decode(cursor)
+    assert caught.value.field == "after"
+
+
+def info(cap: int = 100) -> Any:
+    settings = SimpleNamespace(max_page_size=cap)
+    return SimpleNamespace(context=SimpleNamespace(container=SimpleNamespace(settings=settings)))
+
+
+async def test_paginate_asks_for_one_row_more_and_builds_the_page() -> None:
+    rows = [Row(f"u{i}", AT) for i in range(5)]
+    asked: list[PageRequest[tuple[datetime, str]]] = []
+
+    def fetch(page: PageRequest[tuple[datetime, str]]) -> list[Row]:
+        asked.append(page)
+        return rows[:page.limit]
+
+    first = await paginate(info(), 2, None, by_created(), fetch, lambda row: row.id)
+    assert [edge.node for edge in first.edges] == ["u0", "u1"]
+    assert first.page_info.has_next_page and not first.page_info.has_previous_page
+    assert asked[-1].after is None and asked[-1].limit == 3
+
+    second = await paginate(info(), 2, first.page_info.end_cursor, by_created(),
+                            lambda page: rows[2:2 + page.limit], lambda row: row.id)
+    assert second.page_info.has_previous_page and second.page_info.has_next_page
+
+    last = await paginate(info(), 10, None, by_created(), lambda page: rows, lambda row: row.id)
+    assert len(last.edges) == 5 and not last.page_info.has_next_page
+    assert last.page_info.end_cursor == last.edges[-1].cursor
+
+
+@pytest.mark.parametrize("first", [0, 101])
+async def test_paginate_caps_first(first: int) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        await paginate(info(100), first, None, by_id(), lambda page: [], lambda row: row)
+    assert caught.value.field == "first"
