@@ -27,6 +27,7 @@ serve: install
 
 lint: install
 	$(BIN)/ruff check src tests migrations $(wildcard bench)
+	$(BIN)/ruff format --check src tests migrations $(wildcard bench)
 	$(BIN)/mypy src
 
 schema: install

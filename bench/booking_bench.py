@@ -66,29 +66,39 @@ def setup(server_url: str, patients: int) -> tuple[Container, str, list[str], st
     name = f"metskin_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(server_url)
     with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 "
-                                "COLLATE utf8mb4_unicode_ci"))
+        connection.execute(
+            text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        )
     admin.dispose()
     url = server_url.rstrip("/") + f"/{name}"
     upgrade(url)
-    settings = Settings(database_url=url, redis_url="",  # type: ignore[call-arg]
-                        var_dir=Path(tempfile.mkdtemp()), password_hash_time_cost=1,
-                        password_hash_memory_kib=8)
+    settings = Settings(
+        database_url=url,
+        redis_url="",  # type: ignore[call-arg]
+        var_dir=Path(tempfile.mkdtemp()),
+        password_hash_time_cost=1,
+        password_hash_memory_kib=8,
+    )
     container = bootstrap(settings)
-    user = container.accounts.register("bench-doc@example.com", PASSWORD, "Dr Bench",
-                                       Role.DERMATOLOGIST)
+    user = container.accounts.register(
+        "bench-doc@example.com", PASSWORD, "Dr Bench", Role.DERMATOLOGIST
+    )
     hours = Hours(day_time(9), day_time(14), SLOT_MINUTES, frozenset(ConsultationType))
-    availability = Availability(user.id, "Europe/London",
-                                tuple(WeeklyRule(d, hours) for d in range(7)))
-    container.directory.publish(replace(load_dermatologists()[0], id=user.id,
-                                        availability=availability))
-    ids = [container.accounts.register(f"bench-{i}@example.com", PASSWORD).id
-           for i in range(patients)]
+    availability = Availability(
+        user.id, "Europe/London", tuple(WeeklyRule(d, hours) for d in range(7))
+    )
+    container.directory.publish(
+        replace(load_dermatologists()[0], id=user.id, availability=availability)
+    )
+    ids = [
+        container.accounts.register(f"bench-{i}@example.com", PASSWORD).id for i in range(patients)
+    ]
     return container, user.id, ids, url
 
 
-def fire(book: Callable[[str, datetime], None], attempts: list[tuple[str, datetime]]
-         ) -> tuple[list[float], Counter[str], float]:
+def fire(
+    book: Callable[[str, datetime], None], attempts: list[tuple[str, datetime]]
+) -> tuple[list[float], Counter[str], float]:
     latencies: list[float] = []
     outcomes: Counter[str] = Counter()
     lock = threading.Lock()
@@ -125,8 +135,7 @@ Round = tuple[list[float], Counter[str], float]
 def contend(book: Callable[[str, datetime], None], patients: list[str], day: int) -> Round:
     """All patients at once at the first 10 slots of a day: exactly 10 must win."""
     slots = day_slots(day)[:10]
-    latencies, outcomes, elapsed = fire(book, [(p, slots[i % 10])
-                                               for i, p in enumerate(patients)])
+    latencies, outcomes, elapsed = fire(book, [(p, slots[i % 10]) for i, p in enumerate(patients)])
     n = len(patients)
     assert outcomes["booked"] == 10 and outcomes["SLOT_UNAVAILABLE"] == n - 10, outcomes
     return latencies, outcomes, elapsed
@@ -137,9 +146,11 @@ def report(title: str, rounds: list[Round]) -> None:
     totals: Counter[str] = sum((r[1] for r in rounds), Counter())
     wall = sum(r[2] for r in rounds)
     print(f"{title}: outcomes {dict(totals)}")
-    print(f"  latency p50 {1000 * statistics.median(latencies):.0f} ms, "
-          f"p99 {1000 * percentile(latencies, 0.99):.0f} ms, "
-          f"max {1000 * max(latencies):.0f} ms")
+    print(
+        f"  latency p50 {1000 * statistics.median(latencies):.0f} ms, "
+        f"p99 {1000 * percentile(latencies, 0.99):.0f} ms, "
+        f"max {1000 * max(latencies):.0f} ms"
+    )
     print(f"  attempts/s {len(latencies) / wall:.0f}, bookings/s {totals['booked'] / wall:.1f}")
 
 
@@ -158,8 +169,14 @@ def main() -> None:
         sys.exit("give --mysql or run through scripts/with-services.sh")
     n = args.concurrency
     container, doctor_id, patients, url = setup(args.mysql, n)
-    engine = create_engine(url + "?charset=utf8mb4", pool_size=n, max_overflow=0,
-                           isolation_level="READ COMMITTED", pool_pre_ping=False)
+    engine = create_engine(
+        url + "?charset=utf8mb4",
+        pool_size=n,
+        max_overflow=0,
+        isolation_level="READ COMMITTED",
+        pool_pre_ping=False,
+    )
+
     def new_uow() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine, container.dispatch)
 
@@ -171,7 +188,8 @@ def main() -> None:
     def book_without_gate(patient_id: str, start: datetime) -> None:
         # A service per attempt, as if every attempt came through its own API process.
         AppointmentService(new_uow, container.clock, gate=NoGate()).book(
-            patient_id, doctor_id, start, ConsultationType.VIDEO)
+            patient_id, doctor_id, start, ConsultationType.VIDEO
+        )
 
     # Warm the pool: one connection per thread, opened before the clock starts.
     fire(lambda p, s: engine.connect().close(), [(p, day_slots(1)[0]) for p in patients])
@@ -192,13 +210,17 @@ def main() -> None:
 
     engine.dispose()
     container.close()
-    print(f"MariaDB booking bench: {n} concurrent threads, {args.rounds} rounds each, "
-          f"{os.cpu_count()} cores")
+    print(
+        f"MariaDB booking bench: {n} concurrent threads, {args.rounds} rounds each, "
+        f"{os.cpu_count()} cores"
+    )
     report("same 10 slots, one API process (attempts for a slot queue in-process)", same_slots)
     report("same 10 slots, every attempt decided by the database", database_only)
     print(f"{n} different slots: {spread_booked} booked")
-    print(f"  latency p50 {1000 * statistics.median(spread):.0f} ms, "
-          f"p99 {1000 * percentile(spread, 0.99):.0f} ms")
+    print(
+        f"  latency p50 {1000 * statistics.median(spread):.0f} ms, "
+        f"p99 {1000 * percentile(spread, 0.99):.0f} ms"
+    )
     print(f"  bookings/s {spread_booked / spread_wall:.0f}")
     admin = create_engine(args.mysql)
     with admin.connect() as connection:

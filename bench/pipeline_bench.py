@@ -29,7 +29,7 @@ from tests.media_samples import face_jpeg
 
 RUNS = 8
 POLL_SECONDS = 0.01
-STATUS = 'query($id: ID!) { analysis(id: $id) { status failureReason } }'
+STATUS = "query($id: ID!) { analysis(id: $id) { status failureReason } }"
 
 
 def twelve_megapixel_jpeg() -> bytes:
@@ -61,41 +61,61 @@ def measure(label: str, env: dict[str, str], photo: bytes, scaled: bool) -> None
         api = cluster.start_api("api")
         if scaled:
             cluster.start("worker", "worker")
-        registered = graphql(api, 'mutation { register(input: {email: "bench@example.org", '
-                             'password: "tea-and-toast-77"}) { accessToken } }')
+        registered = graphql(
+            api,
+            'mutation { register(input: {email: "bench@example.org", '
+            'password: "tea-and-toast-77"}) { accessToken } }',
+        )
         token = registered["register"]["accessToken"]
         timings = []
         for run in range(RUNS + 1):
             started = time.perf_counter()
             media_id = upload(api, token, photo)
-            analysis_id = graphql(api, "mutation($m: ID!) { startAnalysis(mediaId: $m) { id } }",
-                                  token, m=media_id)["startAnalysis"]["id"]
+            analysis_id = graphql(
+                api, "mutation($m: ID!) { startAnalysis(mediaId: $m) { id } }", token, m=media_id
+            )["startAnalysis"]["id"]
             until_done(api, token, analysis_id)
             if run:  # the first run warms up the models
                 timings.append((time.perf_counter() - started) * 1000)
-        print(f"{label}: upload to DONE, 12 MP JPEG ({len(photo) / 1e6:.1f} MB): "
-              f"median {statistics.median(timings):.0f} ms, min {min(timings):.0f}, "
-              f"max {max(timings):.0f} over {RUNS} runs")
+        print(
+            f"{label}: upload to DONE, 12 MP JPEG ({len(photo) / 1e6:.1f} MB): "
+            f"median {statistics.median(timings):.0f} ms, min {min(timings):.0f}, "
+            f"max {max(timings):.0f} over {RUNS} runs"
+        )
     finally:
         cluster.stop_all()
 
 
 def main() -> None:
     photo = twelve_megapixel_jpeg()
-    base_env = {**os.environ, "METSKIN_SECRET_KEY": "bench-secret-0123456789abcdefghij",
-                "METSKIN_PASSWORD_HASH_TIME_COST": "1", "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8"}
-    embedded = {**base_env, "METSKIN_VAR_DIR": tempfile.mkdtemp(), "METSKIN_DATABASE_URL": "",
-                "METSKIN_REDIS_URL": ""}
+    base_env = {
+        **os.environ,
+        "METSKIN_SECRET_KEY": "bench-secret-0123456789abcdefghij",
+        "METSKIN_PASSWORD_HASH_TIME_COST": "1",
+        "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8",
+    }
+    embedded = {
+        **base_env,
+        "METSKIN_VAR_DIR": tempfile.mkdtemp(),
+        "METSKIN_DATABASE_URL": "",
+        "METSKIN_REDIS_URL": "",
+    }
     measure("embedded (SQLite, in-process worker)", embedded, photo, scaled=False)
-    mysql, redis_url = os.environ.get("METSKIN_TEST_MYSQL_URL"), os.environ.get(
-        "METSKIN_TEST_REDIS_URL")
+    mysql, redis_url = (
+        os.environ.get("METSKIN_TEST_MYSQL_URL"),
+        os.environ.get("METSKIN_TEST_REDIS_URL"),
+    )
     if not (mysql and redis_url):
         print("MariaDB + Redis: skipped (run through scripts/with-services.sh)")
         return
     database = create_mysql_database(mysql)
     try:
-        scaled = {**base_env, "METSKIN_VAR_DIR": tempfile.mkdtemp(),
-                  "METSKIN_DATABASE_URL": database, "METSKIN_REDIS_URL": redis_url}
+        scaled = {
+            **base_env,
+            "METSKIN_VAR_DIR": tempfile.mkdtemp(),
+            "METSKIN_DATABASE_URL": database,
+            "METSKIN_REDIS_URL": redis_url,
+        }
         measure("MariaDB + Redis (API process + worker process)", scaled, photo, scaled=True)
     finally:
         drop_mysql_database(database)

@@ -42,8 +42,10 @@ CALLS = 200
 
 def shipped() -> tuple[list[dict], list[dict]]:
     folder = resources.files("metskin").joinpath("data", "catalog")
-    return (json.loads(folder.joinpath("ingredients.json").read_text()),
-            json.loads(folder.joinpath("products.json").read_text()))
+    return (
+        json.loads(folder.joinpath("ingredients.json").read_text()),
+        json.loads(folder.joinpath("products.json").read_text()),
+    )
 
 
 def variants(products: list[dict], count: int, rng: random.Random) -> list[dict]:
@@ -51,33 +53,63 @@ def variants(products: list[dict], count: int, rng: random.Random) -> list[dict]
     for index in range(count):
         base = products[index % len(products)]
         price = round(float(base["price"]) * rng.uniform(0.6, 1.6), 2)
-        made.append({**base, "id": f"{base['id']}-v{index}",
-                     "brand": f"{base['brand']} {index % 97}", "price": f"{price:.2f}"})
+        made.append(
+            {
+                **base,
+                "id": f"{base['id']}-v{index}",
+                "brand": f"{base['brand']} {index % 97}",
+                "price": f"{price:.2f}",
+            }
+        )
     return made
 
 
-def fill_people_and_feedback(container, product_ids: list[str], rows: int,
-                             rng: random.Random) -> None:  # type: ignore[no-untyped-def]
+def fill_people_and_feedback(
+    container, product_ids: list[str], rows: int, rng: random.Random
+) -> None:  # type: ignore[no-untyped-def]
     now = datetime.now(UTC)
     with container.engine.begin() as connection:
-        connection.execute(insert(UserRow), [
-            {"id": f"bench-{i}", "email": f"bench-{i}@example.org", "password_hash": "x",
-             "role": "patient", "is_active": True, "created_at": now, "display_name": "",
-             "sex": "undisclosed", "concerns": [], "pregnant": False, "breastfeeding": False,
-             "allergies": [], "currency": "EUR", "locale": "en-GB",
-             "time_zone": "Europe/London", "email_opt_in": True, "sms_opt_in": False}
-            for i in range(PEOPLE)
-        ])
+        connection.execute(
+            insert(UserRow),
+            [
+                {
+                    "id": f"bench-{i}",
+                    "email": f"bench-{i}@example.org",
+                    "password_hash": "x",
+                    "role": "patient",
+                    "is_active": True,
+                    "created_at": now,
+                    "display_name": "",
+                    "sex": "undisclosed",
+                    "concerns": [],
+                    "pregnant": False,
+                    "breastfeeding": False,
+                    "allergies": [],
+                    "currency": "EUR",
+                    "locale": "en-GB",
+                    "time_zone": "Europe/London",
+                    "email_opt_in": True,
+                    "sms_opt_in": False,
+                }
+                for i in range(PEOPLE)
+            ],
+        )
         batch = 50_000
         outcomes = [None, None, "worked", "irritated", "stopped"]
         for start in range(0, rows, batch):
-            connection.execute(insert(FeedbackRow), [
-                {"user_id": f"bench-{rng.randrange(PEOPLE)}",
-                 "product_id": product_ids[rng.randrange(len(product_ids))],
-                 "rating": rng.randint(1, 5), "outcome": rng.choice(outcomes),
-                 "created_at": now}
-                for _ in range(min(batch, rows - start))
-            ])
+            connection.execute(
+                insert(FeedbackRow),
+                [
+                    {
+                        "user_id": f"bench-{rng.randrange(PEOPLE)}",
+                        "product_id": product_ids[rng.randrange(len(product_ids))],
+                        "rating": rng.randint(1, 5),
+                        "outcome": rng.choice(outcomes),
+                        "created_at": now,
+                    }
+                    for _ in range(min(batch, rows - start))
+                ],
+            )
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -94,8 +126,15 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="metskin-recbench-"))
     url = f"sqlite:///{folder / 'bench.db'}"
     upgrade(url)
-    container = bootstrap(Settings(var_dir=folder, database_url=url, redis_url="",
-                                   password_hash_time_cost=1, password_hash_memory_kib=8))
+    container = bootstrap(
+        Settings(
+            var_dir=folder,
+            database_url=url,
+            redis_url="",
+            password_hash_time_cost=1,
+            password_hash_memory_kib=8,
+        )
+    )
     ingredients, products = shipped()
     catalog_rows = variants(products, args.products, rng)
     started = time.perf_counter()
@@ -118,8 +157,10 @@ def main() -> None:
         started = time.perf_counter()
         container.recommendations.recommend(user.id, Role.PATIENT, analysis.id)
         timings.append((time.perf_counter() - started) * 1000)
-    print(f"recommend: p50 {statistics.median(timings):.1f} ms, "
-          f"p99 {percentile(timings, 0.99):.1f} ms over {CALLS} calls")
+    print(
+        f"recommend: p50 {statistics.median(timings):.1f} ms, "
+        f"p99 {percentile(timings, 0.99):.1f} ms over {CALLS} calls"
+    )
 
     training_time(container)
 
@@ -131,8 +172,11 @@ def training_time(container) -> None:  # type: ignore[no-untyped-def]
         feedback: list[Feedback] = list(uow.feedback.iter_all(batch=100_000))
     contexts = {
         f"bench-{i}": UserContext(
-            SkinNeeds({"acne": (i * 7) % 100, "wrinkles": (i * 13) % 100},
-                      ("oily", "dry", "combination", "normal")[i % 4], monk_tone=1 + i % 10),
+            SkinNeeds(
+                {"acne": (i * 7) % 100, "wrinkles": (i * 13) % 100},
+                ("oily", "dry", "combination", "normal")[i % 4],
+                monk_tone=1 + i % 10,
+            ),
             CareProfile(age=18 + i % 60),
         )
         for i in range(PEOPLE)
@@ -141,9 +185,11 @@ def training_time(container) -> None:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     model = train(feedback, contexts, catalog, epochs=3, seed=0)
     epochs = model.metrics["epoch_seconds"]
-    print(f"train: {len(feedback)} rows, {len(catalog.products)} products, epochs "
-          f"{', '.join(f'{s:.1f}' for s in epochs)} s (median {statistics.median(epochs):.1f} s); "
-          f"{time.perf_counter() - started:.1f} s in all")
+    print(
+        f"train: {len(feedback)} rows, {len(catalog.products)} products, epochs "
+        f"{', '.join(f'{s:.1f}' for s in epochs)} s (median {statistics.median(epochs):.1f} s); "
+        f"{time.perf_counter() - started:.1f} s in all"
+    )
 
 
 if __name__ == "__main__":

@@ -91,8 +91,11 @@ def _observable(context: UserContext) -> list[float]:
 
 
 def _appeal(
-    content: dict[str, float], taste: Sequence[float], factors: dict[str, list[float]],
-    pop: dict[str, float], rng: random.Random,
+    content: dict[str, float],
+    taste: Sequence[float],
+    factors: dict[str, list[float]],
+    pop: dict[str, float],
+    rng: random.Random,
 ) -> dict[str, float]:
     mean = statistics.fmean(content.values())
     spread = statistics.pstdev(content.values()) or 1.0
@@ -165,20 +168,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     catalog = load_catalog()
     started = time.perf_counter()
     world = generate(catalog, users=args.users, per_user=args.per_user, seed=args.seed)
-    print(f"generated {len(world.feedback)} feedback rows for {len(world.contexts)} people "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"generated {len(world.feedback)} feedback rows for {len(world.contexts)} people "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     if args.write_jsonl:
         write_jsonl(args.write_jsonl, world.feedback, world.contexts)
         print(f"wrote {args.write_jsonl}")
     full = train(world.feedback, world.contexts, catalog, epochs=args.epochs, seed=args.seed)
-    print(f"timing: all {full.metrics['rows']} rows ({full.metrics['training_pairs']} pairs), "
-          f"median {statistics.median(full.metrics['epoch_seconds']):.2f} s per epoch "
-          f"over {args.epochs} epochs")
+    print(
+        f"timing: all {full.metrics['rows']} rows ({full.metrics['training_pairs']} pairs), "
+        f"median {statistics.median(full.metrics['epoch_seconds']):.2f} s per epoch "
+        f"over {args.epochs} epochs"
+    )
     split = leave_out_split(world.feedback, per_user=args.hold_out, seed=args.seed)
     model = train(split.train, world.contexts, catalog, epochs=args.epochs, seed=args.seed)
     epoch_seconds = model.metrics["epoch_seconds"]
-    print(f"trained on {model.metrics['training_pairs']} pairs ({len(split.train)} rows): "
-          f"median {statistics.median(epoch_seconds):.2f} s per epoch, {args.epochs} epochs")
+    print(
+        f"trained on {model.metrics['training_pairs']} pairs ({len(split.train)} rows): "
+        f"median {statistics.median(epoch_seconds):.2f} s per epoch, {args.epochs} epochs"
+    )
     content = ContentScores(world.contexts, catalog)
     results = compare(
         {
@@ -193,7 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_table(results, K))
     blend = results[f"blend (w={args.blend_weight:g})"]
     beaten = [
-        name for name in ("popularity", "content-only")
+        name
+        for name in ("popularity", "content-only")
         if not (blend.recall > results[name].recall and blend.ndcg > results[name].ndcg)
     ]
     print(f"total {time.perf_counter() - started:.1f} s")

@@ -60,8 +60,9 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def mysql_redis_cluster(tmp_path: Path, mysql_server_url: str, redis_url: str, redis_db: int,
-                        env: dict[str, str]) -> Iterator[tuple[Cluster, str]]:
+def mysql_redis_cluster(
+    tmp_path: Path, mysql_server_url: str, redis_url: str, redis_db: int, env: dict[str, str]
+) -> Iterator[tuple[Cluster, str]]:
     """A migrated database of its own and a flushed Redis database, for real processes."""
     from tests.conftest import create_mysql_database, drop_mysql_database
 
@@ -89,17 +90,25 @@ def mysql_redis_cluster(tmp_path: Path, mysql_server_url: str, redis_url: str, r
 
 def graphql(base: str, query: str, token: str | None = None, **variables: object) -> dict:
     headers = {"authorization": f"Bearer {token}"} if token else {}
-    body = httpx.post(f"{base}/graphql", json={"query": query, "variables": variables},
-                      headers=headers, timeout=30).json()
+    body = httpx.post(
+        f"{base}/graphql",
+        json={"query": query, "variables": variables},
+        headers=headers,
+        timeout=30,
+    ).json()
     assert "errors" not in body, body
     return body["data"]
 
 
 def upload(base: str, token: str, data: bytes) -> str:
-    operations = {"query": "mutation($f: Upload!) { uploadMedia(file: $f) { id } }",
-                  "variables": {"f": None}}
+    operations = {
+        "query": "mutation($f: Upload!) { uploadMedia(file: $f) { id } }",
+        "variables": {"f": None},
+    }
     body = httpx.post(
-        f"{base}/graphql", headers={"authorization": f"Bearer {token}"}, timeout=60,
+        f"{base}/graphql",
+        headers={"authorization": f"Bearer {token}"},
+        timeout=60,
         data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.f"]})},
         files={"0": ("clip.mp4", data, "video/mp4")},
     ).json()

@@ -118,8 +118,10 @@ def embedded_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Se
     from metskin.settings import get_settings
 
     for name, value in {
-        "METSKIN_VAR_DIR": str(tmp_path / "var"), "METSKIN_DATABASE_URL": "",
-        "METSKIN_REDIS_URL": "", "METSKIN_PASSWORD_HASH_TIME_COST": "1",
+        "METSKIN_VAR_DIR": str(tmp_path / "var"),
+        "METSKIN_DATABASE_URL": "",
+        "METSKIN_REDIS_URL": "",
+        "METSKIN_PASSWORD_HASH_TIME_COST": "1",
         "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8",
     }.items():
         monkeypatch.setenv(name, value)

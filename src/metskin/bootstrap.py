@@ -245,8 +245,11 @@ def declare_workers(container: Container) -> None:
     broker.add_middleware(
         ReminderScanning(container.reminder_scanner, settings.reminder_scan_seconds)
     )
-    declare_actors(broker, [
-        *account_actors(container.notifications),
-        *analysis_actors(container.analyses, settings.analysis_time_limit_s),
-        *appointment_actors(container.messenger),
-    ])
+    declare_actors(
+        broker,
+        [
+            *account_actors(container.notifications),
+            *analysis_actors(container.analyses, settings.analysis_time_limit_s),
+            *appointment_actors(container.messenger),
+        ],
+    )

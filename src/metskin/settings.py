@@ -83,8 +83,12 @@ class Settings(BaseSettings):
 
     @property
     def uses_sms_provider(self) -> bool:
-        return bool(self.sms_base_url and self.sms_account_sid and self.sms_from
-                    and self.sms_auth_token.get_secret_value())
+        return bool(
+            self.sms_base_url
+            and self.sms_account_sid
+            and self.sms_from
+            and self.sms_auth_token.get_secret_value()
+        )
 
     @property
     def uses_redis(self) -> bool:

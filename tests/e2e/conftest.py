@@ -77,8 +77,7 @@ async def client(container: Container) -> AsyncIterator[GraphQLClient]:
 async def login_as_admin(client: GraphQLClient, container: Container) -> None:
     container.accounts.register("admin@example.com", PASSWORD, "Admin", Role.ADMIN)
     data = await client.data(
-        "mutation($p: String!) { login(email: \"admin@example.com\", password: $p)"
-        " { accessToken } }",
+        'mutation($p: String!) { login(email: "admin@example.com", password: $p) { accessToken } }',
         p=PASSWORD,
     )
     client.token = data["login"]["accessToken"]

@@ -80,12 +80,20 @@ async def test_update_profile_saves_and_reports_bad_fields(client: GraphQLClient
                   profile { skinType allergies pregnant timeZone birthYear } } }"""
     data = await client.data(
         update,
-        i={"skinType": "OILY", "allergies": ["linalool"], "pregnant": True,
-           "timeZone": "Asia/Tokyo", "birthYear": 1994},
+        i={
+            "skinType": "OILY",
+            "allergies": ["linalool"],
+            "pregnant": True,
+            "timeZone": "Asia/Tokyo",
+            "birthYear": 1994,
+        },
     )
     assert data["updateProfile"]["profile"] == {
-        "skinType": "OILY", "allergies": ["linalool"], "pregnant": True,
-        "timeZone": "Asia/Tokyo", "birthYear": 1994,
+        "skinType": "OILY",
+        "allergies": ["linalool"],
+        "pregnant": True,
+        "timeZone": "Asia/Tokyo",
+        "birthYear": 1994,
     }
     body = await client.call(update, i={"timeZone": "Nowhere/City"})
     assert body["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "timeZone"}
@@ -120,8 +128,9 @@ async def test_admin_pages_through_users_with_a_constant_query_count(
     await login_as_admin(client, container)
 
     statements: list[str] = []
-    event.listen(container.engine, "before_cursor_execute",
-                 lambda *args: statements.append(args[2]))
+    event.listen(
+        container.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
 
     async def count_queries(first: int) -> int:
         statements.clear()

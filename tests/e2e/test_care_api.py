@@ -49,10 +49,10 @@ def seed_directory(container: Container) -> dict[str, str]:
     """Every demo dermatologist as a user with a practice; slug -> user id."""
     ids = {}
     for doctor in load_dermatologists():
-        user = container.accounts.register(doctor.email, PASSWORD, doctor.name,
-                                           Role.DERMATOLOGIST)
-        container.directory.publish(replace(doctor, id=user.id,
-                                            availability=every_day(user.id, doctor.time_zone)))
+        user = container.accounts.register(doctor.email, PASSWORD, doctor.name, Role.DERMATOLOGIST)
+        container.directory.publish(
+            replace(doctor, id=user.id, availability=every_day(user.id, doctor.time_zone))
+        )
         ids[doctor.id] = user.id
     return ids
 
@@ -60,14 +60,17 @@ def seed_directory(container: Container) -> dict[str, str]:
 async def login(client: GraphQLClient, email: str) -> None:
     data = await client.data(
         "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
-        e=email, p=PASSWORD)
+        e=email,
+        p=PASSWORD,
+    )
     client.token = data["login"]["accessToken"]
 
 
 def count_selects(container: Container) -> list[str]:
     statements: list[str] = []
-    event.listen(container.engine, "before_cursor_execute",
-                 lambda *args: statements.append(args[2]))
+    event.listen(
+        container.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
     return statements
 
 
@@ -82,16 +85,16 @@ async def test_directory_is_sorted_by_distance_filtered_and_paged(
     distances = [n["distanceKm"] for n in nodes]
     assert distances == sorted(distances) and distances[-1] <= 30
 
-    german = (await client.data(DIRECTORY, filter={"language": "DE"}, first=50))
-    assert {e["node"]["practice"]["city"] for e in german["dermatologists"]["edges"]} >= {
-        "Berlin"}
-    acne = (await client.data(DIRECTORY, filter={**near, "specialty": "acne"}, first=50))
+    german = await client.data(DIRECTORY, filter={"language": "DE"}, first=50)
+    assert {e["node"]["practice"]["city"] for e in german["dermatologists"]["edges"]} >= {"Berlin"}
+    acne = await client.data(DIRECTORY, filter={**near, "specialty": "acne"}, first=50)
     assert all("acne" in e["node"]["specialties"] for e in acne["dermatologists"]["edges"])
 
     names, after = [], None
     while True:
-        result = (await client.data(DIRECTORY, filter={"near": LONDON_EYE}, first=5,
-                                    after=after))["dermatologists"]
+        result = (await client.data(DIRECTORY, filter={"near": LONDON_EYE}, first=5, after=after))[
+            "dermatologists"
+        ]
         names += [edge["node"]["distanceKm"] for edge in result["edges"]]
         if not result["pageInfo"]["hasNextPage"]:
             break
@@ -114,33 +117,48 @@ async def test_availability_filter_and_slots_in_the_viewers_zone(
 ) -> None:
     ids = seed_directory(container)
     await client.register("pat@example.com")
-    await client.data("mutation { updateProfile(input: {timeZone: \"America/New_York\"}) "
-                      "{ id } }")
+    await client.data('mutation { updateProfile(input: {timeZone: "America/New_York"}) { id } }')
     slots = day_slots()
     start = slots[0]
-    window = {"availableFrom": start.isoformat(),
-              "availableTo": (start + timedelta(minutes=30)).isoformat()}
+    window = {
+        "availableFrom": start.isoformat(),
+        "availableTo": (start + timedelta(minutes=30)).isoformat(),
+    }
     london = ids["derm-london-01"]
     free = await client.data(
         """query($id: ID!, $from: DateTime!, $to: DateTime!) {
              availableSlots(dermatologistId: $id, from: $from, to: $to) {
                start startLocal timeZone } }""",
-        id=london, **{"from": start.isoformat(), "to": slots[-1].isoformat()})
+        id=london,
+        **{"from": start.isoformat(), "to": slots[-1].isoformat()},
+    )
     first = free["availableSlots"][0]
     assert first["timeZone"] == "America/New_York"
     assert datetime.fromisoformat(first["startLocal"]) == start
     assert datetime.fromisoformat(first["startLocal"]).utcoffset() in (
-        timedelta(hours=-5), timedelta(hours=-4))
+        timedelta(hours=-5),
+        timedelta(hours=-4),
+    )
 
-    before = (await client.data(DIRECTORY, filter={**window, "near": {**LONDON_EYE,
-                                                                     "radiusKm": 30}},
-                                first=50))["dermatologists"]["edges"]
+    before = (
+        await client.data(
+            DIRECTORY, filter={**window, "near": {**LONDON_EYE, "radiusKm": 30}}, first=50
+        )
+    )["dermatologists"]["edges"]
     assert london in [e["node"]["id"] for e in before]
-    await client.data(BOOK, input={"slotStart": start.isoformat(), "dermatologistId": london,
-                                   "consultationType": "VIDEO"})
-    after = (await client.data(DIRECTORY, filter={**window, "near": {**LONDON_EYE,
-                                                                    "radiusKm": 30}},
-                               first=50))["dermatologists"]["edges"]
+    await client.data(
+        BOOK,
+        input={
+            "slotStart": start.isoformat(),
+            "dermatologistId": london,
+            "consultationType": "VIDEO",
+        },
+    )
+    after = (
+        await client.data(
+            DIRECTORY, filter={**window, "near": {**LONDON_EYE, "radiusKm": 30}}, first=50
+        )
+    )["dermatologists"]["edges"]
     assert london not in [e["node"]["id"] for e in after] and len(after) == len(before) - 1
 
 
@@ -150,40 +168,68 @@ async def test_booking_rescheduling_and_cancelling_with_clear_errors(
     doctor = make_doctor(container)
     slots = day_slots()
     await client.register("pat@example.com")
-    booked = (await client.data(BOOK, input={
-        "slotStart": slots[0].isoformat(), "dermatologistId": doctor.id,
-        "consultationType": "IN_PERSON", "reason": "a mole that changed"}))["bookAppointment"]
+    booked = (
+        await client.data(
+            BOOK,
+            input={
+                "slotStart": slots[0].isoformat(),
+                "dermatologistId": doctor.id,
+                "consultationType": "IN_PERSON",
+                "reason": "a mole that changed",
+            },
+        )
+    )["bookAppointment"]
     assert booked["status"] == "BOOKED" and booked["timeZone"] == "Europe/London"
 
     other = GraphQLClient(client.http)
     await other.register("other@example.com")
-    taken = await other.call(BOOK, input={"slotStart": slots[0].isoformat(),
-                                          "dermatologistId": doctor.id,
-                                          "consultationType": "VIDEO"})
+    taken = await other.call(
+        BOOK,
+        input={
+            "slotStart": slots[0].isoformat(),
+            "dermatologistId": doctor.id,
+            "consultationType": "VIDEO",
+        },
+    )
     assert taken["errors"][0]["extensions"]["code"] == "SLOT_UNAVAILABLE"
-    off_grid = await other.error_codes(BOOK, input={
-        "slotStart": (slots[0] + timedelta(minutes=10)).isoformat(),
-        "dermatologistId": doctor.id, "consultationType": "VIDEO"})
+    off_grid = await other.error_codes(
+        BOOK,
+        input={
+            "slotStart": (slots[0] + timedelta(minutes=10)).isoformat(),
+            "dermatologistId": doctor.id,
+            "consultationType": "VIDEO",
+        },
+    )
     assert off_grid == ["SLOT_UNAVAILABLE"]
-    assert await other.error_codes(BOOK, input={
-        "slotStart": slots[1].isoformat(), "dermatologistId": str(uuid.uuid4()),
-        "consultationType": "VIDEO"}) == ["NOT_FOUND"]
+    assert await other.error_codes(
+        BOOK,
+        input={
+            "slotStart": slots[1].isoformat(),
+            "dermatologistId": str(uuid.uuid4()),
+            "consultationType": "VIDEO",
+        },
+    ) == ["NOT_FOUND"]
 
     moved = await client.data(
         """mutation($id: ID!, $s: DateTime!) { rescheduleAppointment(id: $id, slotStart: $s)
-             { start reschedules } }""", id=booked["id"], s=slots[2].isoformat())
+             { start reschedules } }""",
+        id=booked["id"],
+        s=slots[2].isoformat(),
+    )
     assert moved["rescheduleAppointment"]["reschedules"] == 1
     assert await other.error_codes(
         "mutation($id: ID!) { cancelAppointment(id: $id) { id } }", id=booked["id"]
     ) == ["FORBIDDEN"]
     cancelled = await client.data(
-        "mutation($id: ID!) { cancelAppointment(id: $id, reason: \"better\") { status } }",
-        id=booked["id"])
+        'mutation($id: ID!) { cancelAppointment(id: $id, reason: "better") { status } }',
+        id=booked["id"],
+    )
     assert cancelled["cancelAppointment"]["status"] == "CANCELLED"
 
     mine = (await client.data(MY_APPOINTMENTS, first=10))["myAppointments"]["edges"]
     assert [(e["node"]["status"], e["node"]["dermatologist"]["name"]) for e in mine] == [
-        ("CANCELLED", doctor.name)]
+        ("CANCELLED", doctor.name)
+    ]
 
 
 async def test_my_appointments_pages_with_a_constant_query_count(
@@ -192,9 +238,14 @@ async def test_my_appointments_pages_with_a_constant_query_count(
     doctors = [make_doctor(container, f"doc{i}@example.com", template=i) for i in range(3)]
     await client.register("pat@example.com")
     for index, start in enumerate(day_slots()[:9]):
-        await client.data(BOOK, input={"slotStart": start.isoformat(),
-                                       "dermatologistId": doctors[index % 3].id,
-                                       "consultationType": "VIDEO"})
+        await client.data(
+            BOOK,
+            input={
+                "slotStart": start.isoformat(),
+                "dermatologistId": doctors[index % 3].id,
+                "consultationType": "VIDEO",
+            },
+        )
     statements = count_selects(container)
 
     async def selects(first: int) -> int:
@@ -216,22 +267,57 @@ async def test_my_appointments_pages_with_a_constant_query_count(
 # --- referrals, sharing and the dermatologist's side --------------------------------------
 
 
-def add_done_analysis(container: Container, owner_id: str, concerns: dict[str, Any],
-                      created_at: datetime | None = None) -> str:
+def add_done_analysis(
+    container: Container,
+    owner_id: str,
+    concerns: dict[str, Any],
+    created_at: datetime | None = None,
+) -> str:
     """A finished analysis with a stored result, as the worker leaves it."""
     now = created_at or datetime.now(UTC)
-    media = Media(id=str(uuid.uuid4()), owner_id=owner_id, kind=MediaKind.PHOTO,
-                  content_type="image/jpeg", size_bytes=1, width=1, height=1, duration_s=None,
-                  storage_name="x", thumbnail_name="y", key_id="k", sha256="0" * 64,
-                  created_at=now)
-    analysis = Analysis(id=str(uuid.uuid4()), owner_id=owner_id, media_id=media.id,
-                        status=AnalysisStatus.DONE, stage=Stage.DONE, progress=1.0,
-                        created_at=now, finished_at=now)
-    result = {"ok": True, "confidence": 0.9, "quality": [], "tone": None, "skin_type": None,
-              "frames_analysed": 1,
-              "concerns": {name: {"name": name, "score": score, "regions": {},
-                                  "measurements": measurements, "explanation": name}
-                           for name, (score, measurements) in concerns.items()}}
+    media = Media(
+        id=str(uuid.uuid4()),
+        owner_id=owner_id,
+        kind=MediaKind.PHOTO,
+        content_type="image/jpeg",
+        size_bytes=1,
+        width=1,
+        height=1,
+        duration_s=None,
+        storage_name="x",
+        thumbnail_name="y",
+        key_id="k",
+        sha256="0" * 64,
+        created_at=now,
+    )
+    analysis = Analysis(
+        id=str(uuid.uuid4()),
+        owner_id=owner_id,
+        media_id=media.id,
+        status=AnalysisStatus.DONE,
+        stage=Stage.DONE,
+        progress=1.0,
+        created_at=now,
+        finished_at=now,
+    )
+    result = {
+        "ok": True,
+        "confidence": 0.9,
+        "quality": [],
+        "tone": None,
+        "skin_type": None,
+        "frames_analysed": 1,
+        "concerns": {
+            name: {
+                "name": name,
+                "score": score,
+                "regions": {},
+                "measurements": measurements,
+                "explanation": name,
+            }
+            for name, (score, measurements) in concerns.items()
+        },
+    }
     with container.new_uow() as uow:
         uow.media.add(media)
         uow.commit()
@@ -254,8 +340,12 @@ async def test_referral_from_analysis_history_and_questionnaire(
 ) -> None:
     patient = await client.register("pat@example.com")
     owner = patient["user"]["id"]
-    calm = add_done_analysis(container, owner, {"acne": (20.0, {"lesion_count": 3.0})},
-                             datetime.now(UTC) - timedelta(days=90))
+    calm = add_done_analysis(
+        container,
+        owner,
+        {"acne": (20.0, {"lesion_count": 3.0})},
+        datetime.now(UTC) - timedelta(days=90),
+    )
     outcome = (await client.data(REFERRAL, id=calm))["referral"]
     assert outcome["referral"] is None and "not a diagnosis" in outcome["disclaimer"]
     assert "reasons below" not in outcome["disclaimer"]
@@ -263,10 +353,10 @@ async def test_referral_from_analysis_history_and_questionnaire(
 
     now = datetime.now(UTC)
     for days, score in ((60, 55.0), (30, 60.0)):
-        add_done_analysis(container, owner, {"redness": (score, {})},
-                          now - timedelta(days=days))
-    red = add_done_analysis(container, owner, {"redness": (65.0, {}),
-                                               "acne": (80.0, {"lesion_count": 60.0})})
+        add_done_analysis(container, owner, {"redness": (score, {})}, now - timedelta(days=days))
+    red = add_done_analysis(
+        container, owner, {"redness": (65.0, {}), "acne": (80.0, {"lesion_count": 60.0})}
+    )
     found = (await client.data(REFERRAL, id=red))["referral"]["referral"]
     assert found["urgency"] == "SOON"
     assert {r["ruleId"] for r in found["reasons"]} == {"acne_severe", "redness_persistent"}
@@ -277,18 +367,27 @@ async def test_referral_from_analysis_history_and_questionnaire(
     answered = await client.data(
         """mutation($id: ID!, $a: SymptomAnswers!) { submitSymptoms(analysisId: $id, answers: $a)
              { referral { id urgency specialty reasons { ruleId } } } }""",
-        id=red, a={"spotGrowing": True, "spotBleedingOrOozing": True, "eyeSymptoms": True})
+        id=red,
+        a={"spotGrowing": True, "spotBleedingOrOozing": True, "eyeSymptoms": True},
+    )
     urgent = answered["submitSymptoms"]["referral"]
     assert (urgent["id"], urgent["urgency"], urgent["specialty"]) == (
-        found["id"], "URGENT", "SKIN_CANCER")
+        found["id"],
+        "URGENT",
+        "SKIN_CANCER",
+    )
     assert {"seven_point_checklist", "redness_with_eye_symptoms"} <= {
-        r["ruleId"] for r in urgent["reasons"]}
+        r["ruleId"] for r in urgent["reasons"]
+    }
     mine = await client.data("{ myReferrals(first: 5) { edges { node { id urgency } } } }")
     assert [e["node"] for e in mine["myReferrals"]["edges"]] == [
-        {"id": found["id"], "urgency": "URGENT"}]
+        {"id": found["id"], "urgency": "URGENT"}
+    ]
     bad = await client.error_codes(
         """mutation($id: ID!) { submitSymptoms(analysisId: $id, answers: {distressLowMood: 7})
-             { disclaimer } }""", id=red)
+             { disclaimer } }""",
+        id=red,
+    )
     assert bad == ["VALIDATION_FAILED"]
 
 
@@ -306,10 +405,14 @@ async def test_sharing_is_consented_scoped_revocable_and_audited(
     owner = patient["user"]["id"]
     first = add_done_analysis(container, owner, {"acne": (10.0, {})})
     second = add_done_analysis(container, owner, {"acne": (12.0, {})})
-    share = (await client.data(
-        """mutation($d: ID!, $a: ID) { shareAnalysis(dermatologistId: $d, analysisId: $a)
+    share = (
+        await client.data(
+            """mutation($d: ID!, $a: ID) { shareAnalysis(dermatologistId: $d, analysisId: $a)
              { id scope active expiresAt dermatologist { name } } }""",
-        d=doctor.id, a=first))["shareAnalysis"]
+            d=doctor.id,
+            a=first,
+        )
+    )["shareAnalysis"]
     assert share["scope"] == "ANALYSIS" and share["active"]
 
     derm = GraphQLClient(client.http)
@@ -318,31 +421,37 @@ async def test_sharing_is_consented_scoped_revocable_and_audited(
     assert [e["node"]["id"] for e in shared] == [first]
     read = await derm.data("query($id: ID!) { analysis(id: $id) { id } }", id=first)
     assert read["analysis"]["id"] == first
-    assert await derm.error_codes("query($id: ID!) { analysis(id: $id) { id } }",
-                                  id=second) == ["FORBIDDEN"]
+    assert await derm.error_codes("query($id: ID!) { analysis(id: $id) { id } }", id=second) == [
+        "FORBIDDEN"
+    ]
     patients = await derm.data("{ patients(first: 5) { edges { node { id email } } } }")
     assert [e["node"]["email"] for e in patients["patients"]["edges"]] == ["pat@example.com"]
 
     other = GraphQLClient(client.http)
     await login(other, "stranger@example.com")
     assert (await other.data(SHARED))["sharedAnalyses"]["edges"] == []
-    assert await other.error_codes("query($id: ID!) { analysis(id: $id) { id } }",
-                                   id=first) == ["FORBIDDEN"]
+    assert await other.error_codes("query($id: ID!) { analysis(id: $id) { id } }", id=first) == [
+        "FORBIDDEN"
+    ]
     assert await client.error_codes(SHARED) == ["FORBIDDEN"]  # patients have no such list
 
     log = (await client.data(ACCESS_LOG))["accessLog"]["edges"]
-    assert sorted((e["node"]["resource"], e["node"]["resourceId"]) for e in log) == sorted([
-        ("ANALYSIS", first), ("ANALYSIS", first), ("PROFILE", owner)])
+    assert sorted((e["node"]["resource"], e["node"]["resourceId"]) for e in log) == sorted(
+        [("ANALYSIS", first), ("ANALYSIS", first), ("PROFILE", owner)]
+    )
     assert {e["node"]["dermatologist"]["name"] for e in log} == {doctor.name}
 
     revoked = await client.data(
-        "mutation($id: ID!) { revokeShare(shareId: $id) { active revokedAt } }", id=share["id"])
+        "mutation($id: ID!) { revokeShare(shareId: $id) { active revokedAt } }", id=share["id"]
+    )
     assert revoked["revokeShare"]["active"] is False
     assert (await derm.data(SHARED))["sharedAnalyses"]["edges"] == []
-    assert await derm.error_codes("query($id: ID!) { analysis(id: $id) { id } }",
-                                  id=first) == ["FORBIDDEN"]
+    assert await derm.error_codes("query($id: ID!) { analysis(id: $id) { id } }", id=first) == [
+        "FORBIDDEN"
+    ]
     everything = await client.data(
-        "mutation($d: ID!) { shareAnalysis(dermatologistId: $d) { scope } }", d=doctor.id)
+        "mutation($d: ID!) { shareAnalysis(dermatologistId: $d) { scope } }", d=doctor.id
+    )
     assert everything["shareAnalysis"]["scope"] == "ALL"
     assert len((await derm.data(SHARED))["sharedAnalyses"]["edges"]) == 2
     assert await other.error_codes(
@@ -350,13 +459,28 @@ async def test_sharing_is_consented_scoped_revocable_and_audited(
     ) == ["FORBIDDEN"]
 
 
-async def book_as_new_patient(client: GraphQLClient, doctor_id: str, starts: list[datetime],
-                              reason: str = "", email: str = "pat@example.com"
-                              ) -> list[dict[str, Any]]:
+async def book_as_new_patient(
+    client: GraphQLClient,
+    doctor_id: str,
+    starts: list[datetime],
+    reason: str = "",
+    email: str = "pat@example.com",
+) -> list[dict[str, Any]]:
     await client.register(email)
-    return [(await client.data(BOOK, input={
-        "slotStart": start.isoformat(), "dermatologistId": doctor_id,
-        "consultationType": "VIDEO", "reason": reason}))["bookAppointment"] for start in starts]
+    return [
+        (
+            await client.data(
+                BOOK,
+                input={
+                    "slotStart": start.isoformat(),
+                    "dermatologistId": doctor_id,
+                    "consultationType": "VIDEO",
+                    "reason": reason,
+                },
+            )
+        )["bookAppointment"]
+        for start in starts
+    ]
 
 
 async def test_a_dermatologist_reading_appointments_is_in_the_patients_access_log(
@@ -369,16 +493,22 @@ async def test_a_dermatologist_reading_appointments_is_in_the_patients_access_lo
 
     derm = GraphQLClient(client.http)
     await login(derm, "doc@example.com")
-    day = {"from": (slots[0] - timedelta(hours=1)).isoformat(),
-           "to": (slots[-1] + timedelta(hours=1)).isoformat()}
-    listed = await derm.data("query($r: DateRange!) { appointments(range: $r) "
-                             "{ id reason patientName } }", r=day)
-    assert listed["appointments"] == [{"id": booked["id"], "reason": "itchy patch",
-                                       "patientName": "Test"}]
+    day = {
+        "from": (slots[0] - timedelta(hours=1)).isoformat(),
+        "to": (slots[-1] + timedelta(hours=1)).isoformat(),
+    }
+    listed = await derm.data(
+        "query($r: DateRange!) { appointments(range: $r) { id reason patientName } }", r=day
+    )
+    assert listed["appointments"] == [
+        {"id": booked["id"], "reason": "itchy patch", "patientName": "Test"}
+    ]
 
     log = (await client.data(ACCESS_LOG))["accessLog"]["edges"]
-    assert [(e["node"]["resource"], e["node"]["resourceId"], e["node"]["dermatologist"]["name"])
-            for e in log] == [("APPOINTMENT", booked["id"], doctor.name)]
+    assert [
+        (e["node"]["resource"], e["node"]["resourceId"], e["node"]["dermatologist"]["name"])
+        for e in log
+    ] == [("APPOINTMENT", booked["id"], doctor.name)]
 
 
 async def test_dashboard_history_over_http_and_subscriptions_only_over_websockets(
@@ -387,8 +517,9 @@ async def test_dashboard_history_over_http_and_subscriptions_only_over_websocket
     doctor = make_doctor(container, "doc@example.com")
     slots = day_slots()
     await book_as_new_patient(client, doctor.id, slots[:2])
-    await book_as_new_patient(GraphQLClient(client.http), doctor.id, slots[2:3],
-                              email="second@example.com")
+    await book_as_new_patient(
+        GraphQLClient(client.http), doctor.id, slots[2:3], email="second@example.com"
+    )
     history = """query($a: Int, $b: Int, $n: Int! = 10) {
       dashboardEvents(afterId: $a, beforeId: $b, first: $n) { id kind start patientName } }"""
     assert await client.error_codes(history, a=0) == ["FORBIDDEN"]
@@ -396,16 +527,19 @@ async def test_dashboard_history_over_http_and_subscriptions_only_over_websocket
     derm = GraphQLClient(client.http)
     await login(derm, "doc@example.com")
     events = (await derm.data(history, a=0))["dashboardEvents"]
-    assert [(e["kind"], datetime.fromisoformat(e["start"]), e["patientName"])
-            for e in events] == [("BOOKED", slots[0], "Test"), ("BOOKED", slots[1], "Test"),
-                                 ("BOOKED", slots[2], "Test")]
+    assert [(e["kind"], datetime.fromisoformat(e["start"]), e["patientName"]) for e in events] == [
+        ("BOOKED", slots[0], "Test"),
+        ("BOOKED", slots[1], "Test"),
+        ("BOOKED", slots[2], "Test"),
+    ]
     assert (await derm.data(history, a=events[0]["id"]))["dashboardEvents"] == events[1:]
     assert (await derm.data(history))["dashboardEvents"] == events  # the newest, oldest first
     assert (await derm.data(history, n=2))["dashboardEvents"] == events[1:]
     assert (await derm.data(history, b=events[2]["id"], n=1))["dashboardEvents"] == events[1:2]
     assert await derm.error_codes(history, a=1, b=2) == ["VALIDATION_FAILED"]
-    assert await derm.error_codes(
-        "query { dashboardEvents(first: 100000) { id } }") == ["VALIDATION_FAILED"]
+    assert await derm.error_codes("query { dashboardEvents(first: 100000) { id } }") == [
+        "VALIDATION_FAILED"
+    ]
 
     over_http = await derm.call("subscription { dermatologistEvents { id } }")
     assert over_http["data"] is None
@@ -442,17 +576,27 @@ async def test_too_late_to_cancel_is_a_clear_error(
     doctor = make_doctor(clocked)
     start = day_slots(now=clock.now)[0]
     await clocked_client.register("pat@example.com")
-    booked = (await clocked_client.data(BOOK, input={
-        "slotStart": start.isoformat(), "dermatologistId": doctor.id,
-        "consultationType": "VIDEO"}))["bookAppointment"]
+    booked = (
+        await clocked_client.data(
+            BOOK,
+            input={
+                "slotStart": start.isoformat(),
+                "dermatologistId": doctor.id,
+                "consultationType": "VIDEO",
+            },
+        )
+    )["bookAppointment"]
     clock.now = start - timedelta(minutes=90)
     await login(clocked_client, "pat@example.com")  # the old token expired meanwhile
     body = await clocked_client.call(
-        "mutation($id: ID!) { cancelAppointment(id: $id) { id } }", id=booked["id"])
+        "mutation($id: ID!) { cancelAppointment(id: $id) { id } }", id=booked["id"]
+    )
     error = body["errors"][0]
     assert error["extensions"]["code"] == "TOO_LATE_TO_CANCEL"
     assert "2 hours" in error["message"]
     assert await clocked_client.error_codes(
         "mutation($id: ID!, $s: DateTime!) { rescheduleAppointment(id: $id, slotStart: $s) "
-        "{ id } }", id=booked["id"], s=day_slots(now=clock.now)[3].isoformat()
+        "{ id } }",
+        id=booked["id"],
+        s=day_slots(now=clock.now)[3].isoformat(),
     ) == ["TOO_LATE_TO_CANCEL"]

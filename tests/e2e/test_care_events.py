@@ -30,29 +30,39 @@ EVENTS = """subscription($after: Int) {
 
 
 @pytest.fixture
-def two_apis(tmp_path: Path, migrated_mysql: str, redis_url: str) -> Iterator[
-        tuple[Container, Container]]:
+def two_apis(
+    tmp_path: Path, migrated_mysql: str, redis_url: str
+) -> Iterator[tuple[Container, Container]]:
     from tests.conftest import wipe
 
     wipe(migrated_mysql)
     redis_db = redis_url.rsplit("/", 1)[0] + "/6"
     redis.Redis.from_url(redis_db).flushdb()
     # Only pub/sub can deliver within the test's timeouts: the log re-read waits a minute.
-    first, second = (bootstrap(make_settings(tmp_path / name, database_url=migrated_mysql,
-                                             redis_url=redis_db,
-                                             subscription_recheck_seconds=60))
-                     for name in ("api-1", "api-2"))
+    first, second = (
+        bootstrap(
+            make_settings(
+                tmp_path / name,
+                database_url=migrated_mysql,
+                redis_url=redis_db,
+                subscription_recheck_seconds=60,
+            )
+        )
+        for name in ("api-1", "api-2")
+    )
     yield first, second
     first.close()
     second.close()
     wipe(migrated_mysql)
 
 
-async def subscribe(container: Container, user_id: str, role: Role,
-                    after: int | None = None) -> AsyncGenerator[Any, None]:
+async def subscribe(
+    container: Container, user_id: str, role: Role, after: int | None = None
+) -> AsyncGenerator[Any, None]:
     context = Context(container=container, viewer=Viewer(user_id, role))
     stream = await build_schema(container.settings).subscribe(
-        EVENTS, variable_values={"after": after}, context_value=context)
+        EVENTS, variable_values={"after": after}, context_value=context
+    )
     assert isinstance(stream, AsyncGenerator), stream
     return stream
 
@@ -64,7 +74,7 @@ async def next_event(stream: AsyncGenerator[Any, None], timeout: float) -> dict[
 
 
 async def test_events_fan_out_to_the_dermatologist_they_concern_only(
-    two_apis: tuple[Container, Container]
+    two_apis: tuple[Container, Container],
 ) -> None:
     api_one, api_two = two_apis
     first = make_doctor(api_one, "first@example.com")
@@ -78,11 +88,15 @@ async def test_events_fan_out_to_the_dermatologist_they_concern_only(
     await asyncio.sleep(1.0)  # both are listening on API 2
 
     slot = day_slots()[0]
-    appointment = await asyncio.to_thread(api_one.appointments.book, patient.id, first.id, slot,
-                                          VIDEO)
+    appointment = await asyncio.to_thread(
+        api_one.appointments.book, patient.id, first.id, slot, VIDEO
+    )
     booked = await first_next
     assert (booked["kind"], booked["appointmentId"], booked["patientId"]) == (
-        "BOOKED", appointment.id, patient.id)
+        "BOOKED",
+        appointment.id,
+        patient.id,
+    )
     with pytest.raises(TimeoutError):
         await second_next
 

@@ -31,9 +31,15 @@ LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { a
 
 @pytest.fixture
 def apis(tmp_path: Path, mysql_server_url: str, redis_url: str) -> Iterator[tuple[str, str]]:
-    with mysql_redis_cluster(tmp_path, mysql_server_url, redis_url, redis_db=7, env={
-        "METSKIN_SUBSCRIPTION_RECHECK_SECONDS": "120",
-    }) as (running, _database):
+    with mysql_redis_cluster(
+        tmp_path,
+        mysql_server_url,
+        redis_url,
+        redis_db=7,
+        env={
+            "METSKIN_SUBSCRIPTION_RECHECK_SECONDS": "120",
+        },
+    ) as (running, _database):
         subprocess.run([*METSKIN, "seed"], env=running.env, check=True, capture_output=True)
         yield running.start_api("api-1"), running.start_api("api-2")
 
@@ -44,8 +50,7 @@ class Dashboard:
     def __init__(self, ws: ClientConnection) -> None:
         self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
         self._ws = ws
-        self._ws.send(json.dumps({"id": "1", "type": "subscribe",
-                                  "payload": {"query": EVENTS}}))
+        self._ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": EVENTS}}))
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -62,10 +67,16 @@ class Dashboard:
 
 
 def open_socket(sockets: contextlib.ExitStack, base: str, token: str) -> ClientConnection:
-    ws = sockets.enter_context(connect(base.replace("http", "ws") + "/graphql",
-                                       subprotocols=["graphql-transport-ws"], open_timeout=10))
-    ws.send(json.dumps({"type": "connection_init",
-                        "payload": {"authorization": f"Bearer {token}"}}))
+    ws = sockets.enter_context(
+        connect(
+            base.replace("http", "ws") + "/graphql",
+            subprotocols=["graphql-transport-ws"],
+            open_timeout=10,
+        )
+    )
+    ws.send(
+        json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+    )
     assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
     return ws
 
@@ -75,7 +86,7 @@ def login(base: str, email: str) -> str:
 
 
 def test_dashboard_events_cross_processes_and_reach_only_their_dermatologist(
-    apis: tuple[str, str]
+    apis: tuple[str, str],
 ) -> None:
     api_one, api_two = apis
     with contextlib.ExitStack() as sockets:
@@ -87,29 +98,50 @@ def check_dashboards(sockets: contextlib.ExitStack, api_one: str, api_two: str) 
     booked_doctor = Dashboard(open_socket(sockets, api_two, login(api_two, DEMO_DERMATOLOGIST)))
     other_doctor = Dashboard(open_socket(sockets, api_two, login(api_two, other_email)))
 
-    patient = graphql(api_one, "mutation { register(input: {email: \"dash@example.com\", "
-                               "password: \"tea-and-toast-77\"}) { accessToken user { id } } }")
+    patient = graphql(
+        api_one,
+        'mutation { register(input: {email: "dash@example.com", '
+        'password: "tea-and-toast-77"}) { accessToken user { id } } }',
+    )
     token = patient["register"]["accessToken"]
     doctor_token = login(api_one, DEMO_DERMATOLOGIST)
     doctor_id = graphql(api_one, "query { me { id } }", doctor_token)["me"]["id"]
     now = datetime.now(UTC)
-    slots = graphql(api_one, "query($d: ID!, $f: DateTime!, $t: DateTime!) { availableSlots("
-                             "dermatologistId: $d, from: $f, to: $t, consultationType: VIDEO) "
-                             "{ start } }", token, d=doctor_id,
-                    f=(now + timedelta(days=2)).isoformat(),
-                    t=(now + timedelta(days=16)).isoformat())["availableSlots"]
-    booking = graphql(api_one, "mutation($i: BookAppointmentInput!) { bookAppointment(input: $i)"
-                               " { id } }", token, i={"slotStart": slots[0]["start"],
-                                                      "dermatologistId": doctor_id,
-                                                      "consultationType": "VIDEO",
-                                                      "reason": "a changing mole"})
+    slots = graphql(
+        api_one,
+        "query($d: ID!, $f: DateTime!, $t: DateTime!) { availableSlots("
+        "dermatologistId: $d, from: $f, to: $t, consultationType: VIDEO) "
+        "{ start } }",
+        token,
+        d=doctor_id,
+        f=(now + timedelta(days=2)).isoformat(),
+        t=(now + timedelta(days=16)).isoformat(),
+    )["availableSlots"]
+    booking = graphql(
+        api_one,
+        "mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }",
+        token,
+        i={
+            "slotStart": slots[0]["start"],
+            "dermatologistId": doctor_id,
+            "consultationType": "VIDEO",
+            "reason": "a changing mole",
+        },
+    )
     appointment_id = booking["bookAppointment"]["id"]
 
     booked = booked_doctor.next_event(timeout=30)
     assert (booked["kind"], booked["appointmentId"], booked["patientId"]) == (
-        "BOOKED", appointment_id, patient["register"]["user"]["id"])
-    graphql(api_one, "mutation($id: ID!) { cancelAppointment(id: $id) { status } }", token,
-            id=appointment_id)
+        "BOOKED",
+        appointment_id,
+        patient["register"]["user"]["id"],
+    )
+    graphql(
+        api_one,
+        "mutation($id: ID!) { cancelAppointment(id: $id) { status } }",
+        token,
+        id=appointment_id,
+    )
     cancelled = booked_doctor.next_event(timeout=30)
     assert (cancelled["kind"], cancelled["appointmentId"]) == ("CANCELLED", appointment_id)
     assert cancelled["id"] > booked["id"]

@@ -65,8 +65,7 @@ async def test_pregnancy_and_allergies_are_respected(
     client: GraphQLClient, seeded: Container
 ) -> None:
     await client.register("maya@example.com")
-    await client.data(PROFILE, i={"sex": "female", "pregnant": True,
-                                  "allergies": ["Niacinamide"]})
+    await client.data(PROFILE, i={"sex": "female", "pregnant": True, "allergies": ["Niacinamide"]})
     analysis_id = await analysed(client, seeded, face_jpeg())
     routine = (await client.data(RECOMMEND, a=analysis_id))["recommendations"]
     for step in routine["am"] + routine["pm"]:
@@ -164,8 +163,13 @@ async def test_admins_edit_the_catalog_and_others_cannot(
 ) -> None:
     folder = resources.files("metskin").joinpath("data", "catalog")
     record = json.loads(folder.joinpath("products.json").read_text())[0]
-    record = {**record, "id": "house-brand-gentle-cleanser", "name": "Gentle Cleanser",
-              "brand": "House Brand", "price": "7.90"}
+    record = {
+        **record,
+        "id": "house-brand-gentle-cleanser",
+        "name": "Gentle Cleanser",
+        "brand": "House Brand",
+        "price": "7.90",
+    }
     save = "mutation($p: JSON!) { saveProduct(product: $p) { id price fragranceFree } }"
     await client.register("maya@example.com")
     assert await client.error_codes(save, p=record) == ["FORBIDDEN"]
@@ -173,7 +177,7 @@ async def test_admins_edit_the_catalog_and_others_cannot(
     await login_as_admin(client, seeded)
     saved = (await client.data(save, p=record))["saveProduct"]
     assert saved["id"] == "house-brand-gentle-cleanser" and saved["price"] == "7.90"
-    assert (await client.data('{ product(id: "house-brand-gentle-cleanser") { name } }'))
+    assert await client.data('{ product(id: "house-brand-gentle-cleanser") { name } }')
     bad = {**record, "key_actives": [["Unobtainium", 5]]}
     body = await client.call(save, p=bad)
     assert body["errors"][0]["extensions"]["code"] == "INVALID_PRODUCT"

@@ -30,27 +30,42 @@ def outbox(folder: Path) -> list[dict]:
 def test_two_scanning_workers_send_each_due_reminder_once(
     tmp_path: Path, mysql_server_url: str, redis_url: str
 ) -> None:
-    with mysql_redis_cluster(tmp_path, mysql_server_url, redis_url, redis_db=8, env={
-        "METSKIN_REMINDER_SCAN_SECONDS": "0.2",
-        "METSKIN_WORKER_THREADS": "2",
-    }) as (running, database):
-        container = bootstrap(make_settings(tmp_path, database_url=database,
-                                            redis_url=running.env["METSKIN_REDIS_URL"]))
+    with mysql_redis_cluster(
+        tmp_path,
+        mysql_server_url,
+        redis_url,
+        redis_db=8,
+        env={
+            "METSKIN_REMINDER_SCAN_SECONDS": "0.2",
+            "METSKIN_WORKER_THREADS": "2",
+        },
+    ) as (running, database):
+        container = bootstrap(
+            make_settings(
+                tmp_path, database_url=database, redis_url=running.env["METSKIN_REDIS_URL"]
+            )
+        )
         try:
             doctor = make_doctor(container)
             slots = day_slots(3)
             booked = {}
             for index in range(PATIENTS):
-                patient = make_patient(container, f"p{index}@example.com",
-                                       phone=f"+4477009000{index:02d}", sms_opt_in=True)
-                appointment = container.appointments.book(patient.id, doctor.id, slots[index],
-                                                          ConsultationType.VIDEO)
+                patient = make_patient(
+                    container,
+                    f"p{index}@example.com",
+                    phone=f"+4477009000{index:02d}",
+                    sms_opt_in=True,
+                )
+                appointment = container.appointments.book(
+                    patient.id, doctor.id, slots[index], ConsultationType.VIDEO
+                )
                 booked[appointment.id] = patient.email
             with container.new_uow() as uow:  # the day-before reminders are due now
                 assert isinstance(uow, SqlUnitOfWork)
-                uow.session.execute(text("UPDATE appointment_reminders SET due_at = :due "
-                                         "WHERE kind = '24h'"),
-                                    {"due": datetime.now(UTC) - timedelta(minutes=1)})
+                uow.session.execute(
+                    text("UPDATE appointment_reminders SET due_at = :due WHERE kind = '24h'"),
+                    {"due": datetime.now(UTC) - timedelta(minutes=1)},
+                )
                 uow.commit()
 
             running.start("worker-1", "worker")
@@ -64,8 +79,11 @@ def test_two_scanning_workers_send_each_due_reminder_once(
             container.close()
 
     sent = outbox(tmp_path / "var" / "outbox")
-    reminders = Counter((m["channel"], m["to"]) for m in sent
-                        if "in 24 hours" in m.get("subject", m.get("body", "")))
+    reminders = Counter(
+        (m["channel"], m["to"])
+        for m in sent
+        if "in 24 hours" in m.get("subject", m.get("body", ""))
+    )
     emails = {to for channel, to in reminders if channel == "email"}
     assert emails == set(booked.values())
     assert sorted(reminders.values()) == [1] * (2 * PATIENTS), reminders  # email + SMS, once
@@ -75,8 +93,9 @@ def test_two_scanning_workers_send_each_due_reminder_once(
 
 def statuses(container: Container) -> dict[str, dict[str, int]]:
     with container.new_uow() as uow:
-        rows = uow.session.execute(text("SELECT kind, status, COUNT(*) FROM "
-                                        "appointment_reminders GROUP BY kind, status")).all()
+        rows = uow.session.execute(
+            text("SELECT kind, status, COUNT(*) FROM appointment_reminders GROUP BY kind, status")
+        ).all()
     found: dict[str, dict[str, int]] = {}
     for kind, status, count in rows:
         found.setdefault(kind, {})[status] = count

@@ -26,28 +26,43 @@ PASSWORD = "tea-and-toast-77"
 
 
 @pytest.fixture
-def cluster(
-    tmp_path: Path, mysql_server_url: str, redis_url: str
-) -> Iterator[tuple[Cluster, str]]:
-    with mysql_redis_cluster(tmp_path, mysql_server_url, redis_url, redis_db=5, env={
-        "METSKIN_QUEUE_HEARTBEAT_TIMEOUT_MS": "3000",
-        "METSKIN_QUEUE_MAINTENANCE_CHANCE": "1000000",
-        "METSKIN_WORKER_THREADS": "1",
-    }) as running:
+def cluster(tmp_path: Path, mysql_server_url: str, redis_url: str) -> Iterator[tuple[Cluster, str]]:
+    with mysql_redis_cluster(
+        tmp_path,
+        mysql_server_url,
+        redis_url,
+        redis_db=5,
+        env={
+            "METSKIN_QUEUE_HEARTBEAT_TIMEOUT_MS": "3000",
+            "METSKIN_QUEUE_MAINTENANCE_CHANCE": "1000000",
+            "METSKIN_WORKER_THREADS": "1",
+        },
+    ) as running:
         yield running
 
 
-def subscribe(base: str, token: str, analysis_id: str, events: list[dict],
-              subscribed: threading.Event) -> None:
+def subscribe(
+    base: str, token: str, analysis_id: str, events: list[dict], subscribed: threading.Event
+) -> None:
     url = base.replace("http", "ws") + "/graphql"
     with connect(url, subprotocols=["graphql-transport-ws"], open_timeout=10) as ws:
-        ws.send(json.dumps({"type": "connection_init",
-                            "payload": {"authorization": f"Bearer {token}"}}))
+        ws.send(
+            json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+        )
         assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
-        ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
-            "query": "subscription($id: ID!) { analysisProgress(analysisId: $id) "
-                     "{ stage status progress seq } }",
-            "variables": {"id": analysis_id}}}))
+        ws.send(
+            json.dumps(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {
+                        "query": "subscription($id: ID!) { analysisProgress(analysisId: $id) "
+                        "{ stage status progress seq } }",
+                        "variables": {"id": analysis_id},
+                    },
+                }
+            )
+        )
         subscribed.set()
         while True:
             message = json.loads(ws.recv(timeout=60))
@@ -77,7 +92,8 @@ def test_a_killed_worker_does_not_lose_or_duplicate_the_analysis(
         api_one,
         "mutation($e: String!, $p: String!) { register(input: {email: $e, password: $p}) "
         "{ accessToken } }",
-        e="scale@example.com", p=PASSWORD,
+        e="scale@example.com",
+        p=PASSWORD,
     )["register"]["accessToken"]
     media_id = upload(api_one, token, face_video_bytes(fps=10, seconds=30, side=320))
     analysis_id = graphql(
@@ -92,8 +108,11 @@ def test_a_killed_worker_does_not_lose_or_duplicate_the_analysis(
     listener.start()
     assert subscribed.wait(15)
 
-    wait_until(lambda: any(e["stage"] == "FACE_MESH" and e["progress"] > 0 for e in events),
-               90, "the worker to be mid-video")
+    wait_until(
+        lambda: any(e["stage"] == "FACE_MESH" and e["progress"] > 0 for e in events),
+        90,
+        "the worker to be mid-video",
+    )
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=10)
     killed_at = len(events)
@@ -111,8 +130,9 @@ def test_a_killed_worker_does_not_lose_or_duplicate_the_analysis(
     pubsub = redis.Redis.from_url(redis_url.rsplit("/", 1)[0] + "/5").pubsub()
     pubsub.subscribe(f"metskin:events:analysis-progress:{analysis_id}")
     time.sleep(2)
-    late = [m for m in iter(lambda: pubsub.get_message(timeout=0.1), None)
-            if m["type"] == "message"]
+    late = [
+        m for m in iter(lambda: pubsub.get_message(timeout=0.1), None) if m["type"] == "message"
+    ]
     assert late == []
     engine = create_engine(database)
     with engine.connect() as connection:

@@ -30,14 +30,20 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     var_dir = tmp_path_factory.mktemp("server") / "var"
-    env = {**os.environ, "METSKIN_VAR_DIR": str(var_dir), "METSKIN_DATABASE_URL": "",
-           "METSKIN_REDIS_URL": ""}
+    env = {
+        **os.environ,
+        "METSKIN_VAR_DIR": str(var_dir),
+        "METSKIN_DATABASE_URL": "",
+        "METSKIN_REDIS_URL": "",
+    }
     for command in (["migrate"], ["seed"]):
         subprocess.run([*METSKIN, *command], env=env, check=True, capture_output=True)
     port = free_port()
     process = subprocess.Popen(
-        [*METSKIN, "serve", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [*METSKIN, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -57,8 +63,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def graphql(base: str, query: str, token: str | None = None, **variables: object) -> dict:
     headers = {"authorization": f"Bearer {token}"} if token else {}
-    response = httpx.post(f"{base}/graphql", json={"query": query, "variables": variables},
-                          headers=headers)
+    response = httpx.post(
+        f"{base}/graphql", json={"query": query, "variables": variables}, headers=headers
+    )
     assert response.status_code == 200
     return response.json()
 
@@ -100,8 +107,9 @@ def test_graphiql_and_introspection_are_on(server: str) -> None:
 def test_websocket_rejects_a_bad_token_and_accepts_a_good_one(server: str) -> None:
     ws_url = server.replace("http", "ws") + "/graphql"
     with connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:
-        ws.send(json.dumps({"type": "connection_init",
-                            "payload": {"authorization": "Bearer forged"}}))
+        ws.send(
+            json.dumps({"type": "connection_init", "payload": {"authorization": "Bearer forged"}})
+        )
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=5)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
@@ -113,8 +121,9 @@ def test_websocket_rejects_a_bad_token_and_accepts_a_good_one(server: str) -> No
     )
     token = login["data"]["login"]["accessToken"]
     with connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:
-        ws.send(json.dumps({"type": "connection_init",
-                            "payload": {"authorization": f"Bearer {token}"}}))
+        ws.send(
+            json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+        )
         assert json.loads(ws.recv(timeout=5))["type"] == "connection_ack"
 
 

@@ -69,9 +69,12 @@ class Patient:
 
     def __init__(self, server: str, email: str, name: str) -> None:
         self.server = server
-        data = graphql(server, "mutation($input: RegisterInput!) { register(input: $input) {"
-                       " accessToken user { id } } }",
-                       input={"email": email, "password": PASSWORD, "displayName": name})
+        data = graphql(
+            server,
+            "mutation($input: RegisterInput!) { register(input: $input) {"
+            " accessToken user { id } } }",
+            input={"email": email, "password": PASSWORD, "displayName": name},
+        )
         self.token = data["register"]["accessToken"]
         self.id = data["register"]["user"]["id"]
         self.name = name
@@ -79,26 +82,39 @@ class Patient:
     def call(self, query: str, **variables: Any) -> dict[str, Any]:
         return graphql(self.server, query, self.token, **variables)
 
-    def free_day(self, doctor_id: str, zone: str = LONDON,
-                 days_ahead: int = 2) -> list[dict[str, Any]]:
+    def free_day(
+        self, doctor_id: str, zone: str = LONDON, days_ahead: int = 2
+    ) -> list[dict[str, Any]]:
         """The free slots (times in `zone`) of the first day at least `days_ahead` days ahead
         that has two or more."""
         start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-        slots = self.call("""query($id: ID!, $from: DateTime!, $to: DateTime!, $zone: String) {
+        slots = self.call(
+            """query($id: ID!, $from: DateTime!, $to: DateTime!, $zone: String) {
             availableSlots(dermatologistId: $id, from: $from, to: $to, timeZone: $zone) {
-              start startLocal consultationTypes } }""", id=doctor_id, zone=zone, **{
-            "from": (start + timedelta(days=days_ahead)).isoformat(),
-            "to": (start + timedelta(days=days_ahead + 21)).isoformat()})["availableSlots"]
+              start startLocal consultationTypes } }""",
+            id=doctor_id,
+            zone=zone,
+            **{
+                "from": (start + timedelta(days=days_ahead)).isoformat(),
+                "to": (start + timedelta(days=days_ahead + 21)).isoformat(),
+            },
+        )["availableSlots"]
         days: dict[str, list[dict[str, Any]]] = {}
         for slot in slots:
             days.setdefault(slot["startLocal"][:10], []).append(slot)
         return next(day for day in days.values() if len(day) >= 2)
 
     def book(self, doctor_id: str, slot: dict[str, Any], reason: str) -> str:
-        booked = self.call("""mutation($input: BookAppointmentInput!) {
-            bookAppointment(input: $input) { id } }""", input={
-            "slotStart": slot["start"], "dermatologistId": doctor_id,
-            "consultationType": slot["consultationTypes"][0], "reason": reason})
+        booked = self.call(
+            """mutation($input: BookAppointmentInput!) {
+            bookAppointment(input: $input) { id } }""",
+            input={
+                "slotStart": slot["start"],
+                "dermatologistId": doctor_id,
+                "consultationType": slot["consultationTypes"][0],
+                "reason": reason,
+            },
+        )
         return str(booked["bookAppointment"]["id"])
 
     def analyse(self) -> str:
@@ -109,8 +125,11 @@ class Patient:
     def wait_until_done(self, analysis_id: str) -> dict[str, Any]:
         deadline = time.monotonic() + ANALYSIS_SECONDS
         while time.monotonic() < deadline:
-            analysis = self.call("""query($id: ID!) { analysis(id: $id) { status
-                result { retakeNeeded spots { x } } } }""", id=analysis_id)["analysis"]
+            analysis = self.call(
+                """query($id: ID!) { analysis(id: $id) { status
+                result { retakeNeeded spots { x } } } }""",
+                id=analysis_id,
+            )["analysis"]
             if analysis["status"] in ("DONE", "FAILED"):
                 assert analysis["status"] == "DONE" and not analysis["result"]["retakeNeeded"]
                 return dict(analysis["result"])
@@ -119,14 +138,16 @@ class Patient:
 
     def access_log(self) -> list[tuple[str, str]]:
         log = self.call("{ accessLog(first: 100) { edges { node { resource resourceId } } } }")
-        return [(e["node"]["resource"], e["node"]["resourceId"])
-                for e in log["accessLog"]["edges"]]
+        return [(e["node"]["resource"], e["node"]["resourceId"]) for e in log["accessLog"]["edges"]]
 
 
 def catalogue_doctor(city: str) -> Dermatologist:
     """A seeded dermatologist (password DEMO_PASSWORD) other than the demo one."""
-    return next(d for d in load_dermatologists() if d.practice.city == city
-                and len(d.consultation_types) == 2)
+    return next(
+        d
+        for d in load_dermatologists()
+        if d.practice.city == city and len(d.consultation_types) == 2
+    )
 
 
 def doctor_id(server: str, email: str) -> str:
@@ -147,10 +168,14 @@ def show_week_of(browser: Browser, day: str) -> None:
 
 def feed_kinds(browser: Browser, appointment_id: str) -> list[tuple[str, str | None]]:
     """(kind, event id) of the feed's events about one appointment, newest first."""
-    return [(kind, event_id) for kind, event_id in browser.driver.execute_script(
-        "return [...document.querySelectorAll(arguments[0])]"
-        ".map((e) => [e.dataset.kind, e.dataset.eventId || null])",
-        f"#feed .event[data-appointment-id='{appointment_id}']")]
+    return [
+        (kind, event_id)
+        for kind, event_id in browser.driver.execute_script(
+            "return [...document.querySelectorAll(arguments[0])]"
+            ".map((e) => [e.dataset.kind, e.dataset.eventId || null])",
+            f"#feed .event[data-appointment-id='{appointment_id}']",
+        )
+    ]
 
 
 def same_moment(one: str | None, other: str) -> bool:
@@ -163,8 +188,7 @@ def socket_errors_only(messages: list[str]) -> bool:
 
 def on_new_pages(browser: Browser, *scripts: str) -> None:
     for script in scripts:
-        browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
-                                       {"source": script})
+        browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": script})
 
 
 def event_id(browser: Browser, css: str) -> int:
@@ -186,7 +210,10 @@ def test_bookings_reach_the_dashboard_live_and_resume_after_a_dropped_connection
     on_new_pages(browser, SOCKET_SWITCH)
     open_dashboard(browser, DEMO_DERMATOLOGIST)
     assert [link.text for link in browser.visible("#nav a")] == [
-        "Dashboard", "Patients", "Working hours"]
+        "Dashboard",
+        "Patients",
+        "Working hours",
+    ]
     assert "access log" in browser.text(".audit-note")
     assert browser.text("#week-zone") == LONDON
 
@@ -199,53 +226,75 @@ def test_bookings_reach_the_dashboard_live_and_resume_after_a_dropped_connection
     booked = f"#feed .event[data-appointment-id='{appointment}']"
     browser.text(booked, "New booking")
     assert same_moment(browser.attribute(booked, "data-start"), first["start"])
-    browser.text(f"#feed .event[data-appointment-id='{appointment}'] .patient-link",
-                 patient.name)  # named once the week with the appointment is read
-    item = browser.text(f"#week .day[data-date='{day}'] "
-                        f".appointment[data-appointment-id='{appointment}']", patient.name)
+    browser.text(
+        f"#feed .event[data-appointment-id='{appointment}'] .patient-link", patient.name
+    )  # named once the week with the appointment is read
+    item = browser.text(
+        f"#week .day[data-date='{day}'] .appointment[data-appointment-id='{appointment}']",
+        patient.name,
+    )
     assert first["startLocal"][11:16] in item and "a mole on my back" in item and "Booked" in item
     assert browser.driver.execute_script("return window.__samePage") is True  # no reload
     assert "PROFILE" not in {resource for resource, _ in patient.access_log()}  # no lookup
     booked_id = event_id(browser, booked)
 
     # The socket drops and cannot come back for a while; two changes happen meanwhile.
-    browser.driver.execute_script("window.__blockSockets = true;"
-                                  "window.__sockets.forEach((socket) => socket.close(3000))")
+    browser.driver.execute_script(
+        "window.__blockSockets = true;window.__sockets.forEach((socket) => socket.close(3000))"
+    )
     browser.find("#live-status[data-state=reconnecting]")
     assert "Reconnecting" in browser.text("#live-status")
-    patient.call("mutation($id: ID!, $s: DateTime!) { rescheduleAppointment(id: $id,"
-                 " slotStart: $s) { id } }", id=appointment, s=second["start"])
-    patient.call("mutation($id: ID!) { cancelAppointment(id: $id, reason: \"feeling better\")"
-                 " { id } }", id=appointment)
+    patient.call(
+        "mutation($id: ID!, $s: DateTime!) { rescheduleAppointment(id: $id,"
+        " slotStart: $s) { id } }",
+        id=appointment,
+        s=second["start"],
+    )
+    patient.call(
+        'mutation($id: ID!) { cancelAppointment(id: $id, reason: "feeling better") { id } }',
+        id=appointment,
+    )
     browser.driver.execute_script("window.__blockSockets = false")
     browser.find("#live-status[data-state=live]", timeout=40)
 
     # Both come once after reconnecting: every subscription asks for what follows the last
     # event seen (afterId), never for the latest only.
-    browser.until(lambda: [kind for kind, _ in feed_kinds(browser, appointment)] == [
-        "CANCELLED", "RESCHEDULED", "BOOKED"], "the missed events, newest first")
+    browser.until(
+        lambda: (
+            [kind for kind, _ in feed_kinds(browser, appointment)]
+            == ["CANCELLED", "RESCHEDULED", "BOOKED"]
+        ),
+        "the missed events, newest first",
+    )
     ids = [int(found or 0) for _, found in feed_kinds(browser, appointment)]
     assert ids[0] > ids[1] > ids[2] == booked_id
-    afters = [message["payload"]["variables"]["after"] for message in browser.driver.execute_script(
-        "return window.__sent") if message["type"] == "subscribe"]
+    afters = [
+        message["payload"]["variables"]["after"]
+        for message in browser.driver.execute_script("return window.__sent")
+        if message["type"] == "subscribe"
+    ]
     assert len(afters) >= 2 and all(isinstance(after, int) for after in afters)
     assert afters == sorted(afters) and afters[-1] >= booked_id
-    moved = browser.text(f"#week .appointment[data-appointment-id='{appointment}']",
-                         "feeling better")
+    moved = browser.text(
+        f"#week .appointment[data-appointment-id='{appointment}']", "feeling better"
+    )
     assert second["startLocal"][11:16] in moved and "Cancelled" in moved
     assert browser.driver.execute_script("return window.__samePage") is True
 
     browser.click("#next-week")
     browser.until(lambda: not browser.visible(f"#week .day[data-date='{day}']"), "next week")
-    browser.click(f"#feed .event[data-kind=BOOKED][data-appointment-id='{appointment}'] "
-                 ".show-in-week")
+    browser.click(
+        f"#feed .event[data-kind=BOOKED][data-appointment-id='{appointment}'] .show-in-week"
+    )
     browser.find(f"#week .day[data-date='{day}'] [data-appointment-id='{appointment}']")
     assert socket_errors_only(browser.severe_console_messages())  # the blocked sockets only
 
     browser.reload("#/dashboard")  # a new page starts with the recent events
     browser.find("#live-status[data-state=live]")
-    browser.until(lambda: [int(found or 0) for _, found in feed_kinds(browser, appointment)]
-                  == ids, "the same events from the history")
+    browser.until(
+        lambda: [int(found or 0) for _, found in feed_kinds(browser, appointment)] == ids,
+        "the same events from the history",
+    )
 
 
 def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_logged(
@@ -256,8 +305,11 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     analysis_id = patient.analyse()
     open_dashboard(browser, DEMO_DERMATOLOGIST)
     result = patient.wait_until_done(analysis_id)
-    patient.call("mutation($d: ID!, $a: ID) { shareAnalysis(dermatologistId: $d, analysisId: $a)"
-                 " { id } }", d=doctor, a=analysis_id)
+    patient.call(
+        "mutation($d: ID!, $a: ID) { shareAnalysis(dermatologistId: $d, analysisId: $a) { id } }",
+        d=doctor,
+        a=analysis_id,
+    )
 
     shared = f"#feed .event[data-kind=SHARED][data-patient-id='{patient.id}']"
     assert "one analysis" in browser.text(shared, patient.name)  # the event names them
@@ -268,8 +320,12 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     assert 1 <= int(monk.split()[0]) <= 10
     assert len(browser.visible("#concerns tbody tr")) >= 6
     overlay = browser.find("#overlay")
-    browser.until(lambda: browser.driver.execute_script(
-        "return arguments[0].complete && arguments[0].naturalWidth > 0", overlay), "the overlay")
+    browser.until(
+        lambda: browser.driver.execute_script(
+            "return arguments[0].complete && arguments[0].naturalWidth > 0", overlay
+        ),
+        "the overlay",
+    )
     assert not browser.visible("#routine-link")  # the patient's next steps are theirs
     if result["spots"] is None:
         assert not browser.visible("#spots")
@@ -295,9 +351,13 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
 
 def faulty_rows(browser: Browser, rows: str) -> list[int]:
     """The indexes of the rows marked as at fault among `rows`."""
-    return list(browser.driver.execute_script(
-        "return [...document.querySelectorAll(arguments[0])].flatMap("
-        "(row, index) => row.classList.contains('at-fault') ? [index] : [])", rows))
+    return list(
+        browser.driver.execute_script(
+            "return [...document.querySelectorAll(arguments[0])].flatMap("
+            "(row, index) => row.classList.contains('at-fault') ? [index] : [])",
+            rows,
+        )
+    )
 
 
 def test_working_hours_mark_the_row_at_fault_and_list_the_bookings_a_day_off_leaves_out(
@@ -311,8 +371,10 @@ def test_working_hours_mark_the_row_at_fault_and_list_the_bookings_a_day_off_lea
     appointment = patient.book(doctor, slot, "a rash")
     open_dashboard(browser, berlin.email)
     assert browser.text("#week-zone") == zone
-    assert event_id(browser, f"#feed .event[data-kind=BOOKED]"
-                             f"[data-appointment-id='{appointment}']") > 0  # the history
+    assert (
+        event_id(browser, f"#feed .event[data-kind=BOOKED][data-appointment-id='{appointment}']")
+        > 0
+    )  # the history
     browser.click("#nav a[href='#/hours']")
 
     # Two rows end when they start; the server names the first (weekly.1), and only it is marked.
@@ -350,8 +412,7 @@ def test_working_hours_mark_the_row_at_fault_and_list_the_bookings_a_day_off_lea
     browser.click("#add-day-off")
     browser.set_value(browser.visible("#days-off input.date")[-1], day_off)
     browser.submit("#hours-form")
-    outside = browser.text(f"#outside-hours [data-appointment-id='{appointment}']",
-                           patient.name)
+    outside = browser.text(f"#outside-hours [data-appointment-id='{appointment}']", patient.name)
     assert slot["startLocal"][11:16] in outside and "a rash" in outside
     assert "stay booked" in browser.text("#outside-hours")
     assert not browser.visible("#hours-form .form-error")
@@ -375,8 +436,9 @@ def test_without_websockets_the_dashboard_polls_dashboard_events_after_the_last_
     on_new_pages(browser, NO_SOCKETS, FETCH_LOG)
     open_dashboard(browser, manchester.email, state="polling")
     assert "checking every" in browser.text("#live-status")
-    history_id = event_id(browser, f"#feed .event[data-kind=BOOKED]"
-                                   f"[data-appointment-id='{earlier}']")
+    history_id = event_id(
+        browser, f"#feed .event[data-kind=BOOKED][data-appointment-id='{earlier}']"
+    )
     assert history_id > 0
 
     show_week_of(browser, second["startLocal"][:10])
@@ -392,11 +454,19 @@ def test_without_websockets_the_dashboard_polls_dashboard_events_after_the_last_
 
     # Both came from polling dashboardEvents after the last event seen, nothing else.
     requests = graphql_requests(browser)
-    polled = [request for request in requests if "dashboardEvents" in request["query"]
-              and request["variables"].get("after", -1) >= history_id]
-    assert new_ids <= {event["id"] for request in polled
-                       for event in request["data"]["dashboardEvents"]}
-    assert not [request for request in requests if "availableSlots" in request["query"]
-                or "patients(" in request["query"]]
+    polled = [
+        request
+        for request in requests
+        if "dashboardEvents" in request["query"]
+        and request["variables"].get("after", -1) >= history_id
+    ]
+    assert new_ids <= {
+        event["id"] for request in polled for event in request["data"]["dashboardEvents"]
+    }
+    assert not [
+        request
+        for request in requests
+        if "availableSlots" in request["query"] or "patients(" in request["query"]
+    ]
     assert "PROFILE" not in {resource for resource, _ in patient.access_log()}
     assert browser.severe_console_messages() == []

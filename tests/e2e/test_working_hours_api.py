@@ -31,14 +31,22 @@ WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"]
 
 
 def window(weekday: str, start: str, end: str, minutes: int, *types: str) -> dict[str, Any]:
-    return {"weekday": weekday, "start": start, "end": end, "slotMinutes": minutes,
-            "consultationTypes": list(types)}
+    return {
+        "weekday": weekday,
+        "start": start,
+        "end": end,
+        "slotMinutes": minutes,
+        "consultationTypes": list(types),
+    }
 
 
 async def slots_on(client: GraphQLClient, doctor_id: str, day: datetime) -> list[dict]:
     start = day.astimezone(LONDON).replace(hour=0, minute=0)
-    data = await client.data(SLOTS, id=doctor_id, **{
-        "from": start.isoformat(), "to": (start + timedelta(days=1)).isoformat()})
+    data = await client.data(
+        SLOTS,
+        id=doctor_id,
+        **{"from": start.isoformat(), "to": (start + timedelta(days=1)).isoformat()},
+    )
     return list(data["availableSlots"])
 
 
@@ -48,46 +56,72 @@ async def test_new_hours_change_the_slots_and_list_the_bookings_they_no_longer_c
     doctor = make_doctor(container)  # every day 09:00-14:00, 30 min, both types
     booked_day = day_slots(3)
     await client.register("pat@example.com")
-    booking = (await client.data(BOOK, input={
-        "slotStart": booked_day[0].isoformat(), "dermatologistId": doctor.id,
-        "consultationType": "IN_PERSON"}))["bookAppointment"]
+    booking = (
+        await client.data(
+            BOOK,
+            input={
+                "slotStart": booked_day[0].isoformat(),
+                "dermatologistId": doctor.id,
+                "consultationType": "IN_PERSON",
+            },
+        )
+    )["bookAppointment"]
     patient_token = client.token
 
     await login(client, doctor.email)
     before = (await client.data(MY_HOURS))["myWorkingHours"]
     assert before["timeZone"] == "Europe/London" and len(before["weekly"]) == 7
-    assert before["weekly"][0] == window("MONDAY", "09:00:00", "14:00:00", 30, "IN_PERSON",
-                                         "VIDEO")
+    assert before["weekly"][0] == window("MONDAY", "09:00:00", "14:00:00", 30, "IN_PERSON", "VIDEO")
 
     day_off = booked_day[0].astimezone(LONDON).date()
     extra_day = day_off + timedelta(days=9)
-    new_hours = {"timeZone": "Europe/London",
-                 "weekly": [window(d, "10:00", "16:00", 20, "VIDEO") for d in WEEKDAYS],
-                 "daysOff": [day_off.isoformat()],
-                 "extraHours": [{"date": extra_day.isoformat(), "start": "08:00",
-                                 "end": "09:00", "slotMinutes": 20,
-                                 "consultationTypes": ["VIDEO"]}]}
+    new_hours = {
+        "timeZone": "Europe/London",
+        "weekly": [window(d, "10:00", "16:00", 20, "VIDEO") for d in WEEKDAYS],
+        "daysOff": [day_off.isoformat()],
+        "extraHours": [
+            {
+                "date": extra_day.isoformat(),
+                "start": "08:00",
+                "end": "09:00",
+                "slotMinutes": 20,
+                "consultationTypes": ["VIDEO"],
+            }
+        ],
+    }
     update = (await client.data(SET_HOURS, input=new_hours))["setMyWorkingHours"]
     assert [(a["id"], a["status"]) for a in update["outsideHours"]] == [
-        (booking["id"], "BOOKED")]  # kept, and shown so the dermatologist can act on it
+        (booking["id"], "BOOKED")
+    ]  # kept, and shown so the dermatologist can act on it
     assert update["workingHours"] == (await client.data(MY_HOURS))["myWorkingHours"]
     assert update["workingHours"]["daysOff"] == [day_off.isoformat()]
 
     client.token = patient_token
     assert await slots_on(client, doctor.id, booked_day[0]) == []  # the day off
-    weekday = next(booked_day[0] + timedelta(days=n) for n in range(4, 11)
-                   if (booked_day[0] + timedelta(days=n)).weekday() < 5)
-    starts = [datetime.fromisoformat(s["start"]).astimezone(LONDON)
-              for s in await slots_on(client, doctor.id, weekday)]
+    weekday = next(
+        booked_day[0] + timedelta(days=n)
+        for n in range(4, 11)
+        if (booked_day[0] + timedelta(days=n)).weekday() < 5
+    )
+    starts = [
+        datetime.fromisoformat(s["start"]).astimezone(LONDON)
+        for s in await slots_on(client, doctor.id, weekday)
+    ]
     assert (starts[0].hour, starts[0].minute) == (10, 0) and len(starts) == 18
     assert [(s.hour, s.minute) for s in starts[:3]] == [(10, 0), (10, 20), (10, 40)]
-    extra = await slots_on(client, doctor.id, datetime.combine(
-        extra_day, datetime.min.time(), tzinfo=LONDON))
+    extra = await slots_on(
+        client, doctor.id, datetime.combine(extra_day, datetime.min.time(), tzinfo=LONDON)
+    )
     assert [datetime.fromisoformat(s["start"]).astimezone(LONDON).hour for s in extra][:1] == [8]
 
-    in_person = await client.call(BOOK, input={
-        "slotStart": starts[0].isoformat(), "dermatologistId": doctor.id,
-        "consultationType": "IN_PERSON"})
+    in_person = await client.call(
+        BOOK,
+        input={
+            "slotStart": starts[0].isoformat(),
+            "dermatologistId": doctor.id,
+            "consultationType": "IN_PERSON",
+        },
+    )
     error = in_person["errors"][0]
     assert error["extensions"]["code"] == "CONSULTATION_TYPE_NOT_OFFERED"
     assert "video" in error["message"]
@@ -98,27 +132,39 @@ async def test_bad_hours_get_clear_errors_and_change_nothing(
 ) -> None:
     doctor = make_doctor(container)
     video_only = make_doctor(container, "video@example.com", template=1)
-    container.directory.publish(replace(video_only, consultation_types=frozenset(
-        {ConsultationType.VIDEO})))
+    container.directory.publish(
+        replace(video_only, consultation_types=frozenset({ConsultationType.VIDEO}))
+    )
     await login(client, doctor.email)
     before = (await client.data(MY_HOURS))["myWorkingHours"]
 
     async def codes(**change: Any) -> list[tuple[str, str]]:
-        hours = {"timeZone": "Europe/London",
-                 "weekly": [window("MONDAY", "09:00", "12:00", 30, "VIDEO")], **change}
+        hours = {
+            "timeZone": "Europe/London",
+            "weekly": [window("MONDAY", "09:00", "12:00", 30, "VIDEO")],
+            **change,
+        }
         body = await client.call(SET_HOURS, input=hours)
         fields.extend(e["extensions"].get("field") for e in body.get("errors", []))
         return [(e["extensions"]["code"], e["message"]) for e in body.get("errors", [])]
 
     fields: list[str | None] = []
-    [(code, message)] = await codes(weekly=[window("MONDAY", "09:00", "12:00", 30, "VIDEO"),
-                                            window("TUESDAY", "12:00", "09:00", 30, "VIDEO")])
+    [(code, message)] = await codes(
+        weekly=[
+            window("MONDAY", "09:00", "12:00", 30, "VIDEO"),
+            window("TUESDAY", "12:00", "09:00", 30, "VIDEO"),
+        ]
+    )
     assert code == "VALIDATION_FAILED" and "end after" in message
     assert fields == ["weekly.1"]  # the row at fault
     [(code, message)] = await codes(timeZone="Mars/Olympus_Mons")
     assert code == "VALIDATION_FAILED" and "time zone" in message
-    [(code, message)] = await codes(weekly=[window("MONDAY", "09:00", "12:00", 30, "VIDEO"),
-                                            window("MONDAY", "10:10", "13:00", 20, "VIDEO")])
+    [(code, message)] = await codes(
+        weekly=[
+            window("MONDAY", "09:00", "12:00", 30, "VIDEO"),
+            window("MONDAY", "10:10", "13:00", 20, "VIDEO"),
+        ]
+    )
     assert code == "VALIDATION_FAILED" and "slot grid" in message and "Monday" in message
     [(code, _)] = await codes(weekly=[window("MONDAY", "09:00", "12:00", 2, "VIDEO")])
     assert code == "VALIDATION_FAILED"

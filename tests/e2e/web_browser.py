@@ -21,8 +21,10 @@ WAIT_SECONDS = 20
 def browser_or_skip() -> tuple[str, str]:
     pytest.importorskip("selenium", reason="selenium is not installed (pip install -e '.[dev]')")
     if CHROMIUM is None or CHROMEDRIVER is None:
-        pytest.skip("chromium and chromium-driver are not installed "
-                    "(scripts/with-services.sh installs them)")
+        pytest.skip(
+            "chromium and chromium-driver are not installed "
+            "(scripts/with-services.sh installs them)"
+        )
     return CHROMIUM, CHROMEDRIVER
 
 
@@ -65,14 +67,14 @@ class Browser:
             return self._wait(self.driver, timeout, poll_frequency=0.2).until(check)
         except TimeoutException:
             page = self.driver.find_element(self.by, "body").text
-            raise AssertionError(f"waited {timeout}s for {what}; the page shows:\n{page}"
-                                 ) from None
+            raise AssertionError(f"waited {timeout}s for {what}; the page shows:\n{page}") from None
 
     def find(self, css: str, timeout: float = WAIT_SECONDS) -> Any:
         return self.until(lambda: next(iter(self.visible(css)), None), css, timeout)
 
     def click(self, css: str, timeout: float = WAIT_SECONDS) -> None:
         """Click the first visible match, again if the page redraws it meanwhile."""
+
         def clicked() -> bool:
             element = next(iter(self.visible(css)), None)
             if element is None:
@@ -86,7 +88,10 @@ class Browser:
         """An attribute of the first match, read in the page (no stale element in between)."""
         value = self.driver.execute_script(
             "const found = document.querySelector(arguments[0]);"
-            "return found ? found.getAttribute(arguments[1]) : null;", css, name)
+            "return found ? found.getAttribute(arguments[1]) : null;",
+            css,
+            name,
+        )
         return None if value is None else str(value)
 
     def visible(self, css: str) -> list[Any]:
@@ -117,7 +122,10 @@ class Browser:
         self.driver.execute_script(
             "arguments[0].value = arguments[1];"
             "for (const type of ['input', 'change']) "
-            "arguments[0].dispatchEvent(new Event(type, { bubbles: true }));", element, value)
+            "arguments[0].dispatchEvent(new Event(type, { bubbles: true }));",
+            element,
+            value,
+        )
 
     def log_in(self, email: str, password: str) -> None:
         self.open("#/login")
@@ -132,17 +140,25 @@ class Browser:
         return str(self.driver.execute_script("return window.location.hash"))
 
     def severe_console_messages(self) -> list[str]:
-        return [entry["message"] for entry in self.driver.get_log("browser")
-                if entry["level"] == "SEVERE"]
+        return [
+            entry["message"]
+            for entry in self.driver.get_log("browser")
+            if entry["level"] == "SEVERE"
+        ]
 
 
 def web_server(root: Path) -> Iterator[str]:
     """`metskin serve` on the embedded defaults, migrated and seeded (demo accounts, catalog,
     dermatologists with practices); its base URL."""
     browser_or_skip()
-    env = {**os.environ, "METSKIN_VAR_DIR": str(root / "var"), "METSKIN_DATABASE_URL": "",
-           "METSKIN_REDIS_URL": "", "METSKIN_PASSWORD_HASH_TIME_COST": "1",
-           "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8"}
+    env = {
+        **os.environ,
+        "METSKIN_VAR_DIR": str(root / "var"),
+        "METSKIN_DATABASE_URL": "",
+        "METSKIN_REDIS_URL": "",
+        "METSKIN_PASSWORD_HASH_TIME_COST": "1",
+        "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8",
+    }
     for command in ("migrate", "seed"):
         subprocess.run([*METSKIN, command], env=env, check=True, capture_output=True)
     cluster = Cluster(env, root)
@@ -174,8 +190,12 @@ def browser_fixture() -> Any:
 
 def api_login(base: str, email: str, password: str) -> str:
     """An access token for the account, through GraphQL over HTTP."""
-    data = graphql(base, "mutation($e: String!, $p: String!) { login(email: $e, password: $p)"
-                   " { accessToken } }", e=email, p=password)
+    data = graphql(
+        base,
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+        e=email,
+        p=password,
+    )
     return str(data["login"]["accessToken"])
 
 
@@ -186,8 +206,14 @@ def chromium_browser(base: str) -> Iterator[Browser]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--disable-gpu", "--window-size=1280,1024", "--lang=en-GB"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1280,1024",
+        "--lang=en-GB",
+    ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)

@@ -74,8 +74,11 @@ class FakeRefreshTokenRepository(InMemoryRepository):
 
 
 class FakeAccountsUnitOfWork(FakeUnitOfWork):
-    def __init__(self, users: FakeUserRepository | None = None,
-                 refresh_tokens: FakeRefreshTokenRepository | None = None) -> None:
+    def __init__(
+        self,
+        users: FakeUserRepository | None = None,
+        refresh_tokens: FakeRefreshTokenRepository | None = None,
+    ) -> None:
         super().__init__()
         self.users: UserRepository = users or FakeUserRepository()
         self.refresh_tokens: RefreshTokenRepository = refresh_tokens or FakeRefreshTokenRepository()

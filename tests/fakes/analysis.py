@@ -73,9 +73,12 @@ class FakeAnalysisRepository(InMemoryRepository):
 
 
 class FakeAnalysisUnitOfWork(FakeUnitOfWork):
-    def __init__(self, media: FakeMediaRepository | None = None,
-                 analyses: FakeAnalysisRepository | None = None,
-                 users: FakeUserRepository | None = None) -> None:
+    def __init__(
+        self,
+        media: FakeMediaRepository | None = None,
+        analyses: FakeAnalysisRepository | None = None,
+        users: FakeUserRepository | None = None,
+    ) -> None:
         super().__init__()
         self.media: MediaRepository = media or FakeMediaRepository()
         self.analyses: AnalysisRepository = analyses or FakeAnalysisRepository()

@@ -57,28 +57,35 @@ class FakeAppointmentRepository(InMemoryRepository):
             raise LookupError(appointment.id)
         self.rows[appointment.id] = copy.deepcopy(appointment)
 
-    def active_for_doctor(self, doctor_id: str, start: datetime,
-                          end: datetime) -> list[Appointment]:
+    def active_for_doctor(
+        self, doctor_id: str, start: datetime, end: datetime
+    ) -> list[Appointment]:
         return self.active_for_doctors([doctor_id], start, end)
 
     # --- AppointmentQueries ---------------------------------------------------------------
 
-    def active_for_doctors(self, doctor_ids: Sequence[str], start: datetime,
-                           end: datetime) -> list[Appointment]:
+    def active_for_doctors(
+        self, doctor_ids: Sequence[str], start: datetime, end: datetime
+    ) -> list[Appointment]:
         wanted = set(doctor_ids)
-        return _ordered(a for a in self.rows.values()
-                        if a.doctor_id in wanted and a.is_active and a.start < end
-                        and start < a.end)
+        return _ordered(
+            a
+            for a in self.rows.values()
+            if a.doctor_id in wanted and a.is_active and a.start < end and start < a.end
+        )
 
-    def list_for_patient(self, patient_id: str, after: Keyset | None,
-                         limit: int) -> list[Appointment]:
+    def list_for_patient(
+        self, patient_id: str, after: Keyset | None, limit: int
+    ) -> list[Appointment]:
         mine = _ordered(a for a in self.rows.values() if a.patient_id == patient_id)
         return [a for a in mine if after is None or (a.start, a.id) > after][:limit]
 
-    def list_for_doctor(self, doctor_id: str, start: datetime, end: datetime,
-                        limit: int) -> list[Appointment]:
-        return _ordered(a for a in self.rows.values()
-                        if a.doctor_id == doctor_id and start <= a.start < end)[:limit]
+    def list_for_doctor(
+        self, doctor_id: str, start: datetime, end: datetime, limit: int
+    ) -> list[Appointment]:
+        return _ordered(
+            a for a in self.rows.values() if a.doctor_id == doctor_id and start <= a.start < end
+        )[:limit]
 
     def patients_of(self, doctor_id: str) -> list[str]:
         return sorted({a.patient_id for a in self.rows.values() if a.doctor_id == doctor_id})
@@ -127,19 +134,29 @@ class FakeReminderRepository(InMemoryRepository):
 
     def cancel_for(self, appointment_id: str) -> None:
         for (owner, _), row in self.rows.items():
-            if owner == appointment_id and row.status in (ReminderStatus.PENDING,
-                                                          ReminderStatus.QUEUED):
+            if owner == appointment_id and row.status in (
+                ReminderStatus.PENDING,
+                ReminderStatus.QUEUED,
+            ):
                 row.status, row.claimed_until = ReminderStatus.CANCELLED, None
 
     def get(self, appointment_id: str, kind: ReminderKind) -> Reminder | None:
         return copy.deepcopy(self.rows.get((appointment_id, kind)))
 
     def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
-        due = sorted((r for r in self.rows.values()
-                      if (r.status is ReminderStatus.PENDING and r.due_at <= now)
-                      or (r.status is ReminderStatus.QUEUED and r.claimed_until is not None
-                          and r.claimed_until < now)),
-                     key=lambda r: (r.due_at, r.appointment_id, r.kind.value))[:limit]
+        due = sorted(
+            (
+                r
+                for r in self.rows.values()
+                if (r.status is ReminderStatus.PENDING and r.due_at <= now)
+                or (
+                    r.status is ReminderStatus.QUEUED
+                    and r.claimed_until is not None
+                    and r.claimed_until < now
+                )
+            ),
+            key=lambda r: (r.due_at, r.appointment_id, r.kind.value),
+        )[:limit]
         for row in due:
             row.status, row.claimed_until = ReminderStatus.QUEUED, lease_until
             row.attempts += 1
@@ -163,15 +180,25 @@ class FakeDashboardEventLog(InMemoryRepository):
         self.events: list[DashboardEvent] = []
 
     def append(self, doctor_id: str, kind: str, payload: dict[str, Any], at: datetime) -> None:
-        self.events.append(DashboardEvent(len(self.events) + 1, doctor_id,
-                                          DashboardEventKind(kind), at, copy.deepcopy(payload)))
+        self.events.append(
+            DashboardEvent(
+                len(self.events) + 1,
+                doctor_id,
+                DashboardEventKind(kind),
+                at,
+                copy.deepcopy(payload),
+            )
+        )
 
     def after(self, doctor_id: str, after_id: int, limit: int) -> list[DashboardEvent]:
         return [e for e in self.events if e.doctor_id == doctor_id and e.id > after_id][:limit]
 
     def newest(self, doctor_id: str, before_id: int | None, limit: int) -> list[DashboardEvent]:
-        mine = [e for e in self.events if e.doctor_id == doctor_id
-                and (before_id is None or e.id < before_id)]
+        mine = [
+            e
+            for e in self.events
+            if e.doctor_id == doctor_id and (before_id is None or e.id < before_id)
+        ]
         return mine[-limit:] if limit > 0 else []
 
     def kinds(self, doctor_id: str) -> list[DashboardEventKind]:
@@ -181,14 +208,17 @@ class FakeDashboardEventLog(InMemoryRepository):
 class FakeAppointmentsUnitOfWork(FakeUnitOfWork):
     """Every port of the booking transaction; availability comes from the profiles."""
 
-    def __init__(self, *profiles: Dermatologist,
-                 appointments: FakeAppointmentRepository | None = None,
-                 dermatologists: FakeDermatologistRepository | None = None,
-                 reminders: FakeReminderRepository | None = None,
-                 referrals: FakeReferralRepository | None = None,
-                 dashboard_events: FakeDashboardEventLog | None = None,
-                 access_log: FakeAccessLog | None = None,
-                 users: FakeUserRepository | None = None) -> None:
+    def __init__(
+        self,
+        *profiles: Dermatologist,
+        appointments: FakeAppointmentRepository | None = None,
+        dermatologists: FakeDermatologistRepository | None = None,
+        reminders: FakeReminderRepository | None = None,
+        referrals: FakeReferralRepository | None = None,
+        dashboard_events: FakeDashboardEventLog | None = None,
+        access_log: FakeAccessLog | None = None,
+        users: FakeUserRepository | None = None,
+    ) -> None:
         super().__init__()
         store = appointments or FakeAppointmentRepository()
         profiles_store = dermatologists or FakeDermatologistRepository(*profiles)

@@ -22,9 +22,13 @@ class FakeAccessLog(InMemoryRepository):
             self.entries.append(dataclasses.replace(entry, id=self.next_id))
             self.next_id += 1
 
-    def list_for_patient(self, patient_id: str, before: tuple[datetime, int] | None,
-                         limit: int) -> list[AccessEntry]:
-        mine = sorted((e for e in self.entries if e.patient_id == patient_id),
-                      key=lambda e: (e.at, e.id or 0), reverse=True)
+    def list_for_patient(
+        self, patient_id: str, before: tuple[datetime, int] | None, limit: int
+    ) -> list[AccessEntry]:
+        mine = sorted(
+            (e for e in self.entries if e.patient_id == patient_id),
+            key=lambda e: (e.at, e.id or 0),
+            reverse=True,
+        )
         mine = [e for e in mine if before is None or (e.at, e.id or 0) < before]
         return mine[:limit]

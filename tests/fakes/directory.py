@@ -21,21 +21,31 @@ from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository
 WEEKDAYS_9_TO_17 = tuple(WeeklyRule(day, Hours(time(9), time(17), 30)) for day in range(5))
 
 
-def dermatologist(doctor_id: str = "doc-1", *, at: GeoPoint = GeoPoint(51.5074, -0.1278),
-                  specialties: Iterable[str] = ("medical",),
-                  languages: Iterable[str] = ("en",),
-                  time_zone: str = "Europe/London",
-                  weekly: tuple[WeeklyRule, ...] = WEEKDAYS_9_TO_17,
-                  consultation_types: frozenset[ConsultationType] = ALL_TYPES,
-                  name: str | None = None) -> Dermatologist:
+def dermatologist(
+    doctor_id: str = "doc-1",
+    *,
+    at: GeoPoint = GeoPoint(51.5074, -0.1278),
+    specialties: Iterable[str] = ("medical",),
+    languages: Iterable[str] = ("en",),
+    time_zone: str = "Europe/London",
+    weekly: tuple[WeeklyRule, ...] = WEEKDAYS_9_TO_17,
+    consultation_types: frozenset[ConsultationType] = ALL_TYPES,
+    name: str | None = None,
+) -> Dermatologist:
     """A practice profile for tests: by default in London, weekdays 9-17 in 30-minute slots."""
     return Dermatologist(
-        id=doctor_id, name=name or f"Dr {doctor_id}", email=f"{doctor_id}@clinic.test",
-        specialties=frozenset(specialties), languages=frozenset(languages),
+        id=doctor_id,
+        name=name or f"Dr {doctor_id}",
+        email=f"{doctor_id}@clinic.test",
+        specialties=frozenset(specialties),
+        languages=frozenset(languages),
         practice=Practice(f"{doctor_id} clinic", "1 High Street", "London", "GB", at),
-        time_zone=time_zone, consultation_types=consultation_types,
-        fee=Fee(Decimal("120.00"), "GBP"), bio="",
-        availability=Availability(doctor_id, time_zone, weekly))
+        time_zone=time_zone,
+        consultation_types=consultation_types,
+        fee=Fee(Decimal("120.00"), "GBP"),
+        bio="",
+        availability=Availability(doctor_id, time_zone, weekly),
+    )
 
 
 class FakeDermatologistRepository(InMemoryRepository):
@@ -55,12 +65,16 @@ class FakeDermatologistRepository(InMemoryRepository):
     def get_many(self, doctor_ids: Sequence[str]) -> list[Dermatologist]:
         return [self.rows[i] for i in dict.fromkeys(doctor_ids) if i in self.rows]
 
-    def candidates(self, box: BoundingBox | None, specialty: str | None,
-                   language: str | None) -> list[Dermatologist]:
-        return [d for d in self.rows.values()
-                if (box is None or box.contains(d.practice.location))
-                and (specialty is None or specialty in d.specialties)
-                and (language is None or language in d.languages)]
+    def candidates(
+        self, box: BoundingBox | None, specialty: str | None, language: str | None
+    ) -> list[Dermatologist]:
+        return [
+            d
+            for d in self.rows.values()
+            if (box is None or box.contains(d.practice.location))
+            and (specialty is None or specialty in d.specialties)
+            and (language is None or language in d.languages)
+        ]
 
     def availability_of(self, doctor_id: str) -> Availability | None:
         profile = self.rows.get(doctor_id)
@@ -70,14 +84,18 @@ class FakeDermatologistRepository(InMemoryRepository):
 class FakeDirectoryUnitOfWork(FakeUnitOfWork):
     """The profiles, and the appointments' store for the bookings that fill calendars."""
 
-    def __init__(self, dermatologists: FakeDermatologistRepository | None = None,
-                 appointment_queries: BookedTimes | None = None) -> None:
+    def __init__(
+        self,
+        dermatologists: FakeDermatologistRepository | None = None,
+        appointment_queries: BookedTimes | None = None,
+    ) -> None:
         super().__init__()
         if appointment_queries is None:
             # Imported here: the appointments' fakes use the directory's (no import cycle).
             from tests.fakes.appointments import FakeAppointmentRepository
 
             appointment_queries = FakeAppointmentRepository()
-        self.dermatologists: DermatologistRepository = (dermatologists
-                                                        or FakeDermatologistRepository())
+        self.dermatologists: DermatologistRepository = (
+            dermatologists or FakeDermatologistRepository()
+        )
         self.appointment_queries: BookedTimes = appointment_queries

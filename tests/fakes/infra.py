@@ -71,8 +71,9 @@ class FakeEventBus:
         kept = [e for e in self.published if e.channel == channel and e.keep_latest]
         return kept[-1].payload if kept else None
 
-    async def subscribe(self, channel: str, on_ready: Callable[[], None] | None = None
-                        ) -> AsyncIterator[dict[str, Any]]:
+    async def subscribe(
+        self, channel: str, on_ready: Callable[[], None] | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
         if on_ready is not None:
             on_ready()
         for event in list(self.published):
@@ -131,8 +132,11 @@ class FakeEngine:
         self.failures: list[Exception] = []
 
     def run(
-        self, media: Media, data: bytes, progress: StageProgress,
-        self_reported_skin_type: str | None
+        self,
+        media: Media,
+        data: bytes,
+        progress: StageProgress,
+        self_reported_skin_type: str | None,
     ) -> AnalysisOutput:
         self.runs += 1
         for stage in (Stage.DECODING, Stage.FACE_MESH, Stage.MEASURING):
@@ -191,7 +195,9 @@ def rotated_yaw(points: np.ndarray, degrees: float) -> np.ndarray:
     """Landmarks turned about the vertical axis through their centre (a head turned sideways)."""
     angle = np.radians(degrees)
     centre = points.mean(axis=0)
-    rotation = np.array([[np.cos(angle), 0, np.sin(angle)], [0, 1, 0],
-                         [-np.sin(angle), 0, np.cos(angle)]], dtype=np.float32)
+    rotation = np.array(
+        [[np.cos(angle), 0, np.sin(angle)], [0, 1, 0], [-np.sin(angle), 0, np.cos(angle)]],
+        dtype=np.float32,
+    )
     result: np.ndarray = (points - centre) @ rotation.T + centre
     return result

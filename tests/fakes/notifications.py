@@ -35,9 +35,13 @@ class FakeSentNotificationLog(InMemoryRepository):
 
 
 class FakeNotificationsUnitOfWork(FakeUnitOfWork):
-    def __init__(self, sent_notifications: FakeSentNotificationLog | None = None,
-                 users: FakeUserRepository | None = None) -> None:
+    def __init__(
+        self,
+        sent_notifications: FakeSentNotificationLog | None = None,
+        users: FakeUserRepository | None = None,
+    ) -> None:
         super().__init__()
-        self.sent_notifications: SentNotificationLog = (sent_notifications
-                                                        or FakeSentNotificationLog())
+        self.sent_notifications: SentNotificationLog = (
+            sent_notifications or FakeSentNotificationLog()
+        )
         self.users: UserRepository = users or FakeUserRepository()

@@ -79,8 +79,11 @@ class FakeCatalogRepository(InMemoryRepository):
         return True
 
     def search(self, wanted: ProductFilter, after_id: str | None, limit: int) -> list[dict]:
-        found = [p.raw for p in self._active()
-                 if _matches(p.product, wanted) and (after_id is None or p.product.id > after_id)]
+        found = [
+            p.raw
+            for p in self._active()
+            if _matches(p.product, wanted) and (after_id is None or p.product.id > after_id)
+        ]
         return copy.deepcopy(found[:limit])
 
     def count(self) -> int:
@@ -121,7 +124,7 @@ class FakeFeedbackRepository(InMemoryRepository):
 
     def iter_all(self, batch: int = 10_000) -> Iterator[Feedback]:
         for start in range(0, len(self.rows), batch):
-            yield from self.rows[start:start + batch]
+            yield from self.rows[start : start + batch]
 
     def for_user(self, user_id: str) -> list[Feedback]:
         return [f for f in self.rows if f.user_id == user_id]
@@ -134,8 +137,14 @@ class FakeRoutineRepository(InMemoryRepository):
         self.rows: dict[str, SavedRoutine] = {}
 
     def find(self, analysis_id: str, profile_hash: str) -> SavedRoutine | None:
-        return next((copy.deepcopy(r) for r in self.rows.values()
-                     if (r.analysis_id, r.profile_hash) == (analysis_id, profile_hash)), None)
+        return next(
+            (
+                copy.deepcopy(r)
+                for r in self.rows.values()
+                if (r.analysis_id, r.profile_hash) == (analysis_id, profile_hash)
+            ),
+            None,
+        )
 
     def add(self, saved: SavedRoutine) -> None:
         if saved.id in self.rows:
@@ -145,8 +154,11 @@ class FakeRoutineRepository(InMemoryRepository):
     def list_for_user(
         self, user_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[SavedRoutine]:
-        mine = sorted((r for r in self.rows.values() if r.user_id == user_id),
-                      key=lambda r: (r.created_at, r.id), reverse=True)
+        mine = sorted(
+            (r for r in self.rows.values() if r.user_id == user_id),
+            key=lambda r: (r.created_at, r.id),
+            reverse=True,
+        )
         mine = [r for r in mine if before is None or (r.created_at, r.id) < before]
         return copy.deepcopy(mine[:limit])
 
@@ -175,18 +187,23 @@ class FakeRanker:
         self.boosts = boosts or {}
         self.calls = 0
 
-    def __call__(self, product: Product, needs: SkinNeeds, profile: CareProfile,
-                 content: ScoredProduct) -> float:
+    def __call__(
+        self, product: Product, needs: SkinNeeds, profile: CareProfile, content: ScoredProduct
+    ) -> float:
         self.calls += 1
         return content.score + self.boosts.get(product.id, 0.0)
 
 
 class FakeRecommendationsUnitOfWork(FakeUnitOfWork):
-    def __init__(self, *, catalog: FakeCatalogRepository | None = None,
-                 feedback: FakeFeedbackRepository | None = None,
-                 routines: FakeRoutineRepository | None = None,
-                 users: FakeUserRepository | None = None,
-                 analyses: FakeAnalysisRepository | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        catalog: FakeCatalogRepository | None = None,
+        feedback: FakeFeedbackRepository | None = None,
+        routines: FakeRoutineRepository | None = None,
+        users: FakeUserRepository | None = None,
+        analyses: FakeAnalysisRepository | None = None,
+    ) -> None:
         super().__init__()
         self.catalog: CatalogRepository = catalog or FakeCatalogRepository()
         self.feedback: FeedbackRepository = feedback or FakeFeedbackRepository()

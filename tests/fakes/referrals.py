@@ -29,8 +29,10 @@ class FakeReferralRepository(InMemoryRepository):
         return copy.deepcopy(self.rows.get(referral_id))
 
     def get_for_analysis(self, analysis_id: str) -> ReferralRecord | None:
-        found = sorted((r for r in self.rows.values() if r.analysis_id == analysis_id),
-                       key=lambda r: (r.created_at, r.id))
+        found = sorted(
+            (r for r in self.rows.values() if r.analysis_id == analysis_id),
+            key=lambda r: (r.created_at, r.id),
+        )
         return copy.deepcopy(found[0]) if found else None
 
     def save(self, record: ReferralRecord) -> None:
@@ -38,16 +40,19 @@ class FakeReferralRepository(InMemoryRepository):
             raise LookupError(record.id)
         self.rows[record.id] = copy.deepcopy(record)
 
-    def list_for_patient(self, patient_id: str, before: tuple[datetime, str] | None,
-                         limit: int) -> list[ReferralRecord]:
-        mine = sorted((r for r in self.rows.values() if r.patient_id == patient_id),
-                      key=lambda r: (r.created_at, r.id), reverse=True)
+    def list_for_patient(
+        self, patient_id: str, before: tuple[datetime, str] | None, limit: int
+    ) -> list[ReferralRecord]:
+        mine = sorted(
+            (r for r in self.rows.values() if r.patient_id == patient_id),
+            key=lambda r: (r.created_at, r.id),
+            reverse=True,
+        )
         mine = [r for r in mine if before is None or (r.created_at, r.id) < before]
         return copy.deepcopy(mine[:limit])
 
     def get_many(self, referral_ids: list[str]) -> list[ReferralRecord]:
-        return [copy.deepcopy(self.rows[i]) for i in dict.fromkeys(referral_ids)
-                if i in self.rows]
+        return [copy.deepcopy(self.rows[i]) for i in dict.fromkeys(referral_ids) if i in self.rows]
 
     def check_constraints(self) -> None:
         counts = Counter(r.analysis_id for r in self.rows.values())
@@ -56,8 +61,11 @@ class FakeReferralRepository(InMemoryRepository):
 
 
 class FakeReferralsUnitOfWork(FakeUnitOfWork):
-    def __init__(self, referrals: FakeReferralRepository | None = None,
-                 analyses: FakeAnalysisRepository | None = None) -> None:
+    def __init__(
+        self,
+        referrals: FakeReferralRepository | None = None,
+        analyses: FakeAnalysisRepository | None = None,
+    ) -> None:
         super().__init__()
         self.referrals: ReferralRepository = referrals or FakeReferralRepository()
         self.analyses: AnalysisRepository = analyses or FakeAnalysisRepository()

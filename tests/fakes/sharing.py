@@ -45,8 +45,9 @@ class FakeShareRepository(InMemoryRepository):
         self.rows[share.id] = copy.deepcopy(share)
 
     def list_for_patient(self, patient_id: str) -> list[Share]:
-        mine = sorted((s for s in self.rows.values() if s.patient_id == patient_id),
-                      key=lambda s: s.id)
+        mine = sorted(
+            (s for s in self.rows.values() if s.patient_id == patient_id), key=lambda s: s.id
+        )
         mine.sort(key=lambda s: s.created_at, reverse=True)  # newest first, then by id
         return copy.deepcopy(mine)
 
@@ -54,33 +55,46 @@ class FakeShareRepository(InMemoryRepository):
         return [s for s in self.active_for_doctor(doctor_id, now) if s.patient_id == patient_id]
 
     def active_for_doctor(self, doctor_id: str, now: datetime) -> list[Share]:
-        return copy.deepcopy([s for s in self.rows.values()
-                              if s.doctor_id == doctor_id and s.is_active(now)])
+        return copy.deepcopy(
+            [s for s in self.rows.values() if s.doctor_id == doctor_id and s.is_active(now)]
+        )
 
-    def shared_analyses(self, doctor_id: str, now: datetime, patient_id: str | None,
-                        before: Keyset | None, limit: int) -> list[Analysis]:
+    def shared_analyses(
+        self,
+        doctor_id: str,
+        now: datetime,
+        patient_id: str | None,
+        before: Keyset | None,
+        limit: int,
+    ) -> list[Analysis]:
         active = self.active_for_doctor(doctor_id, now)
         everything = {s.patient_id for s in active if s.scope is ShareScope.ALL}
         single = {s.analysis_id for s in active if s.scope is ShareScope.ANALYSIS}
-        found = [a for a in self.analyses.rows.values()
-                 if a.status is AnalysisStatus.DONE
-                 and (a.owner_id in everything or a.id in single)
-                 and (patient_id is None or a.owner_id == patient_id)
-                 and (before is None or (a.created_at, a.id) < before)]
+        found = [
+            a
+            for a in self.analyses.rows.values()
+            if a.status is AnalysisStatus.DONE
+            and (a.owner_id in everything or a.id in single)
+            and (patient_id is None or a.owner_id == patient_id)
+            and (before is None or (a.created_at, a.id) < before)
+        ]
         found.sort(key=lambda a: (a.created_at, a.id), reverse=True)
         return copy.deepcopy(found[:limit])
 
 
 class FakeSharingUnitOfWork(FakeUnitOfWork):
-    def __init__(self, *,
-                 analyses: FakeAnalysisRepository | None = None,
-                 shares: FakeShareRepository | None = None,
-                 access_log: FakeAccessLog | None = None,
-                 referrals: FakeReferralRepository | None = None,
-                 users: FakeUserRepository | None = None,
-                 dermatologists: FakeDermatologistRepository | None = None,
-                 appointment_queries: FakeAppointmentRepository | None = None,
-                 dashboard_events: FakeDashboardEventLog | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        analyses: FakeAnalysisRepository | None = None,
+        shares: FakeShareRepository | None = None,
+        access_log: FakeAccessLog | None = None,
+        referrals: FakeReferralRepository | None = None,
+        users: FakeUserRepository | None = None,
+        dermatologists: FakeDermatologistRepository | None = None,
+        appointment_queries: FakeAppointmentRepository | None = None,
+        dashboard_events: FakeDashboardEventLog | None = None,
+    ) -> None:
         super().__init__()
         analysis_store = analyses or FakeAnalysisRepository()
         self.analyses: AnalysisRepository = analysis_store
@@ -88,8 +102,10 @@ class FakeSharingUnitOfWork(FakeUnitOfWork):
         self.access_log: AccessLogRepository = access_log or FakeAccessLog()
         self.referrals: ReferralRepository = referrals or FakeReferralRepository()
         self.users: UserRepository = users or FakeUserRepository()
-        self.dermatologists: DermatologistRepository = (dermatologists
-                                                        or FakeDermatologistRepository())
-        self.appointment_queries: AppointmentQueries = (appointment_queries
-                                                        or FakeAppointmentRepository())
+        self.dermatologists: DermatologistRepository = (
+            dermatologists or FakeDermatologistRepository()
+        )
+        self.appointment_queries: AppointmentQueries = (
+            appointment_queries or FakeAppointmentRepository()
+        )
         self.dashboard_events: DashboardEventLog = dashboard_events or FakeDashboardEventLog()

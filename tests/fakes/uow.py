@@ -28,8 +28,11 @@ class InMemoryRepository:
     """
 
     def snapshot(self) -> dict[str, Any]:
-        return {name: copy.deepcopy(value) for name, value in vars(self).items()
-                if not isinstance(value, InMemoryRepository)}
+        return {
+            name: copy.deepcopy(value)
+            for name, value in vars(self).items()
+            if not isinstance(value, InMemoryRepository)
+        }
 
     def restore(self, state: dict[str, Any]) -> None:
         vars(self).update(copy.deepcopy(state))

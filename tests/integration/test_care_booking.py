@@ -44,12 +44,18 @@ def every_day(doctor_id: str, time_zone: str = "Europe/London") -> Availability:
     return Availability(doctor_id, time_zone, tuple(WeeklyRule(d, hours) for d in range(7)))
 
 
-def make_doctor(container: Container, email: str = "doc@example.com",
-                template: int = 0) -> Dermatologist:
+def make_doctor(
+    container: Container, email: str = "doc@example.com", template: int = 0
+) -> Dermatologist:
     user = container.accounts.register(email, PASSWORD, "Dr Test", Role.DERMATOLOGIST)
     base = load_dermatologists()[template]
-    doctor = replace(base, id=user.id, email=email, availability=every_day(user.id),
-                     consultation_types=frozenset(ConsultationType))
+    doctor = replace(
+        base,
+        id=user.id,
+        email=email,
+        availability=every_day(user.id),
+        consultation_types=frozenset(ConsultationType),
+    )
     container.directory.publish(doctor)
     return doctor
 
@@ -84,7 +90,9 @@ def test_book_cancel_reschedule_keep_slots_and_reminders_in_step(container: Cont
     assert taken.value.code == "SLOT_UNAVAILABLE"
     reminders = reminders_of(container, appointment.id)
     assert {r.kind.value: r.due_at for r in reminders} == {
-        "24h": slots[0] - timedelta(hours=24), "1h": slots[0] - timedelta(hours=1)}
+        "24h": slots[0] - timedelta(hours=24),
+        "1h": slots[0] - timedelta(hours=1),
+    }
     assert {r.status for r in reminders} == {ReminderStatus.PENDING}
 
     moved = service.reschedule(patient.id, appointment.id, slots[3])
@@ -96,8 +104,7 @@ def test_book_cancel_reschedule_keep_slots_and_reminders_in_step(container: Cont
 
     cancelled = service.cancel(patient.id, appointment.id, reason="feeling better")
     assert cancelled.status is AppointmentStatus.CANCELLED
-    assert {r.status for r in reminders_of(container, appointment.id)} == {
-        ReminderStatus.CANCELLED}
+    assert {r.status for r in reminders_of(container, appointment.id)} == {ReminderStatus.CANCELLED}
     assert service.book(other.id, doctor.id, slots[3], VIDEO).start == slots[3]
     assert booked_slot_count(container) == 2
 
@@ -123,8 +130,11 @@ def test_cancellation_policy_and_messages_are_queued_after_commit(
     with pytest.raises(TooLateToCancel) as error:
         service.cancel(patient.id, appointment.id)
     assert error.value.code == "TOO_LATE_TO_CANCEL"
-    messages = [(j.kwargs["kind"], j.kwargs["sequence"]) for j in queued
-                if j.actor == "send_appointment_message"]
+    messages = [
+        (j.kwargs["kind"], j.kwargs["sequence"])
+        for j in queued
+        if j.actor == "send_appointment_message"
+    ]
     assert messages == [("CONFIRMED", 0)]
 
 
@@ -151,13 +161,19 @@ def test_200_concurrent_attempts_at_10_slots_book_each_slot_once(
     slots = day_slots()
     attempts = [(patients[i % len(patients)].id, slots[i % len(slots)]) for i in range(200)]
     # Threads with their own sessions, on an engine with a connection each.
-    engine = create_engine(container.settings.effective_database_url + "?charset=utf8mb4",
-                           pool_size=len(attempts), max_overflow=0,
-                           isolation_level="READ COMMITTED")
+    engine = create_engine(
+        container.settings.effective_database_url + "?charset=utf8mb4",
+        pool_size=len(attempts),
+        max_overflow=0,
+        isolation_level="READ COMMITTED",
+    )
     # Without the in-process gate every attempt runs the whole use case and the database
     # decides, as when the attempts come through many API processes.
-    service = AppointmentService(lambda: SqlUnitOfWork(engine, container.dispatch),
-                                 container.clock, gate=SlotGate() if gated else NoGate())
+    service = AppointmentService(
+        lambda: SqlUnitOfWork(engine, container.dispatch),
+        container.clock,
+        gate=SlotGate() if gated else NoGate(),
+    )
     outcomes: list[str] = []
     lock = threading.Lock()
     barrier = threading.Barrier(len(attempts))

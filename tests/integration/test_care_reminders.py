@@ -41,8 +41,9 @@ def notifier() -> FakeNotifier:
 
 @pytest.fixture
 def care(settings: Settings, clock: FakeClock, notifier: FakeNotifier) -> Iterator[Container]:
-    container = bootstrap(settings.model_copy(update={"reminder_scan_seconds": 3600}),
-                          notifier=notifier, clock=clock)
+    container = bootstrap(
+        settings.model_copy(update={"reminder_scan_seconds": 3600}), notifier=notifier, clock=clock
+    )
     container.start_embedded_worker()
     yield container
     container.close()
@@ -54,8 +55,7 @@ def drain(container: Container) -> None:
 
 def reminder_status(container: Container, appointment_id: str) -> dict[str, ReminderStatus]:
     with container.new_uow() as uow:
-        return {r.kind.value: r.status
-                for r in uow.reminders.for_appointments([appointment_id])}
+        return {r.kind.value: r.status for r in uow.reminders.for_appointments([appointment_id])}
 
 
 def scan(container: Container) -> int:
@@ -65,8 +65,9 @@ def scan(container: Container) -> int:
 
 
 def patient_with_sms(container: Container, email: str = "pat@example.com") -> User:
-    return make_patient(container, email, phone=PHONE, sms_opt_in=True,
-                        time_zone="America/New_York")
+    return make_patient(
+        container, email, phone=PHONE, sms_opt_in=True, time_zone="America/New_York"
+    )
 
 
 def test_messages_and_reminders_are_sent_once_and_follow_a_reschedule(
@@ -94,27 +95,34 @@ def test_messages_and_reminders_are_sent_once_and_follow_a_reschedule(
     clock.now = slots[0] - timedelta(hours=24) + timedelta(minutes=1)
     assert scan(care) == 1
     assert [e.subject for e in notifier.emails] == [
-        f"Reminder: your appointment with {doctor.name} is in 24 hours"]
+        f"Reminder: your appointment with {doctor.name} is in 24 hours"
+    ]
     assert notifier.emails[0].attachments == () and len(notifier.sms) == 1
     assert scan(care) == 0
     assert care.messenger.send_reminder(appointment.id, "24h") is ReminderStatus.SENT
     assert len(notifier.emails) == 1  # nothing sent twice
-    assert reminder_status(care, appointment.id) == {"24h": ReminderStatus.SENT,
-                                                     "1h": ReminderStatus.PENDING}
+    assert reminder_status(care, appointment.id) == {
+        "24h": ReminderStatus.SENT,
+        "1h": ReminderStatus.PENDING,
+    }
 
     moved = care.appointments.reschedule(patient.id, appointment.id, slots[2])
     drain(care)
     assert "has moved to" in notifier.emails[-1].subject
     assert b"SEQUENCE:1" in notifier.emails[-1].attachments[0].content
-    assert reminder_status(care, moved.id) == {"24h": ReminderStatus.PENDING,
-                                               "1h": ReminderStatus.PENDING}
+    assert reminder_status(care, moved.id) == {
+        "24h": ReminderStatus.PENDING,
+        "1h": ReminderStatus.PENDING,
+    }
     notifier.emails.clear()
     clock.now = slots[2] - timedelta(minutes=59)
     assert scan(care) == 2
     subjects = [e.subject for e in notifier.emails]
     assert subjects == [f"Reminder: your appointment with {doctor.name} is in 1 hour"]
-    assert reminder_status(care, moved.id) == {"24h": ReminderStatus.SKIPPED,
-                                               "1h": ReminderStatus.SENT}
+    assert reminder_status(care, moved.id) == {
+        "24h": ReminderStatus.SKIPPED,
+        "1h": ReminderStatus.SENT,
+    }
 
 
 def test_cancelling_cancels_reminders_and_a_lost_job_is_reclaimed_once(
@@ -128,16 +136,24 @@ def test_cancelling_cancels_reminders_and_a_lost_job_is_reclaimed_once(
     kept = care.appointments.book(other.id, doctor.id, slots[1], VIDEO)
     care.appointments.cancel(patient.id, cancelled.id, reason="I feel better")
     drain(care)
-    cancellations = [e for e in notifier.emails if e.attachments
-                     and e.attachments[0].content_type.endswith("method=CANCEL")]
+    cancellations = [
+        e
+        for e in notifier.emails
+        if e.attachments and e.attachments[0].content_type.endswith("method=CANCEL")
+    ]
     assert len(cancellations) == 1  # jobs finish in any order: pick by content
     cancellation = cancellations[0]
     assert cancellation.attachments[0].content_type.endswith("method=CANCEL")
     assert "I feel better" in cancellation.text
-    assert not [e for e in notifier.emails  # email opt-out (the welcome email is older)
-                if e.to == "other@example.com" and "appointment" in e.subject]
-    assert reminder_status(care, cancelled.id) == {"24h": ReminderStatus.CANCELLED,
-                                                   "1h": ReminderStatus.CANCELLED}
+    assert not [
+        e
+        for e in notifier.emails  # email opt-out (the welcome email is older)
+        if e.to == "other@example.com" and "appointment" in e.subject
+    ]
+    assert reminder_status(care, cancelled.id) == {
+        "24h": ReminderStatus.CANCELLED,
+        "1h": ReminderStatus.CANCELLED,
+    }
 
     # A worker dies after claiming: the send job is gone with it.
     clock.now = slots[1] - timedelta(hours=23)
@@ -152,17 +168,28 @@ def test_cancelling_cancels_reminders_and_a_lost_job_is_reclaimed_once(
 
 
 @pytest.fixture
-def provider_settings(tmp_path: Path, database_url: str, capture: CaptureServer,  # noqa: F811
-                      ) -> Settings:
+def provider_settings(
+    tmp_path: Path,
+    database_url: str,
+    capture: CaptureServer,  # noqa: F811
+) -> Settings:
     return make_settings(
-        tmp_path, database_url=database_url, sendgrid_api_key=SecretStr("SG.test-key"),
-        sendgrid_host=capture.url, sms_base_url=capture.url, sms_account_sid="AC123",
-        sms_auth_token=SecretStr("sms-token"), sms_from="+15005550006",
-        public_base_url="https://care.example", reminder_scan_seconds=3600)
+        tmp_path,
+        database_url=database_url,
+        sendgrid_api_key=SecretStr("SG.test-key"),
+        sendgrid_host=capture.url,
+        sms_base_url=capture.url,
+        sms_account_sid="AC123",
+        sms_auth_token=SecretStr("sms-token"),
+        sms_from="+15005550006",
+        public_base_url="https://care.example",
+        reminder_scan_seconds=3600,
+    )
 
 
 def test_sendgrid_v3_and_sms_requests_carry_the_real_payloads(
-    provider_settings: Settings, capture: CaptureServer  # noqa: F811
+    provider_settings: Settings,
+    capture: CaptureServer,  # noqa: F811
 ) -> None:
     container = bootstrap(provider_settings)
     container.start_embedded_worker()

@@ -212,8 +212,17 @@ def test_train_recommender_from_a_jsonl_export(
     export = tmp_path / "feedback.jsonl"
     write_jsonl(export, feedback, contexts)
     models = tmp_path / "models"
-    args = ["train-recommender", "--from-file", str(export), "--models-dir", str(models),
-            "--epochs", "3", "--seed", "1"]
+    args = [
+        "train-recommender",
+        "--from-file",
+        str(export),
+        "--models-dir",
+        str(models),
+        "--epochs",
+        "3",
+        "--seed",
+        "1",
+    ]
     result = CliRunner().invoke(cli(), args)
     assert result.exit_code == 0, result.output
     loaded = load_newest(models)
@@ -224,9 +233,7 @@ def test_train_recommender_from_a_jsonl_export(
     assert loaded.metrics["rows"] == len(feedback)
 
 
-def test_train_recommender_explains_what_is_missing(
-    tmp_path: Path, embedded_env: Settings
-) -> None:
+def test_train_recommender_explains_what_is_missing(tmp_path: Path, embedded_env: Settings) -> None:
     result = CliRunner().invoke(cli(), ["train-recommender", "--models-dir", str(tmp_path)])
     assert result.exit_code == 2
     assert "no feedback to train on" in result.output

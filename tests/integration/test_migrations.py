@@ -53,10 +53,14 @@ def test_upgrade_downgrade_upgrade_on_mariadb(mysql_server_url: str) -> None:
         round_trip(url)
         engine = create_engine(url)
         with engine.connect() as connection:
-            collations = connection.exec_driver_sql(
-                "SELECT DISTINCT table_collation FROM information_schema.tables "
-                "WHERE table_schema = DATABASE()"
-            ).scalars().all()
+            collations = (
+                connection.exec_driver_sql(
+                    "SELECT DISTINCT table_collation FROM information_schema.tables "
+                    "WHERE table_schema = DATABASE()"
+                )
+                .scalars()
+                .all()
+            )
         engine.dispose()
         assert set(collations) == {"utf8mb4_unicode_ci"}
     finally:

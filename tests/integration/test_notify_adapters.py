@@ -58,12 +58,14 @@ def capture() -> Iterator[CaptureServer]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            state.requests.append(Captured(
-                method=self.command,
-                path=self.path,
-                headers={k.lower(): v for k, v in self.headers.items()},
-                body=self.rfile.read(length),
-            ))
+            state.requests.append(
+                Captured(
+                    method=self.command,
+                    path=self.path,
+                    headers={k.lower(): v for k, v in self.headers.items()},
+                    body=self.rfile.read(length),
+                )
+            )
             payload = json.dumps(state.reply).encode() if state.reply else b""
             self.send_response(state.status)
             self.send_header("Content-Type", "application/json")
@@ -98,18 +100,27 @@ def closed_port_url() -> str:
 def invite_email(to: str = "patient@example.org") -> OutgoingEmail:
     start = datetime(2026, 5, 4, 8, 30, tzinfo=UTC)
     ics = ics_invite(
-        "appt-42@metskin", start, start + timedelta(minutes=30),
-        summary="Skin appointment", description="Video consultation",
-        location="Video consultation", organizer_email="clinic@example.org",
-        attendee_email=to, sequence=0, method="REQUEST", stamp=start - timedelta(days=3),
+        "appt-42@metskin",
+        start,
+        start + timedelta(minutes=30),
+        summary="Skin appointment",
+        description="Video consultation",
+        location="Video consultation",
+        organizer_email="clinic@example.org",
+        attendee_email=to,
+        sequence=0,
+        method="REQUEST",
+        stamp=start - timedelta(days=3),
     )
     return OutgoingEmail(
         to=to,
         subject="Your appointment is confirmed",
         html="<p>Hi Ana, <strong>see you soon</strong></p>",
         text="Hi Ana, see you soon",
-        attachments=(invite_attachment(ics, "REQUEST"),
-                     Attachment("notes.bin", "application/octet-stream", bytes(range(256)))),
+        attachments=(
+            invite_attachment(ics, "REQUEST"),
+            Attachment("notes.bin", "application/octet-stream", bytes(range(256))),
+        ),
     )
 
 
@@ -148,8 +159,7 @@ def test_sendgrid_posts_the_v3_mail_send_json(capture: CaptureServer) -> None:
 @pytest.mark.parametrize("status", [400, 401, 403, 413])
 def test_sendgrid_client_errors_are_permanent(capture: CaptureServer, status: int) -> None:
     capture.status = status
-    capture.reply = {"errors": [{"message": "The from address is not verified",
-                                 "field": "from"}]}
+    capture.reply = {"errors": [{"message": "The from address is not verified", "field": "from"}]}
     sender = SendGridEmailSender(API_KEY, "no-reply@metskin.test", host=capture.url)
 
     with pytest.raises(DomainError) as caught:
@@ -273,7 +283,8 @@ def test_composite_routes_each_channel_and_falls_back_to_the_outbox(
 
     assert [r.path for r in capture.requests] == ["/v3/mail/send"]
     assert outbox_messages(tmp_path) == [
-        {"channel": "sms", "to": "+447700900123", "body": "See you soon"}]
+        {"channel": "sms", "to": "+447700900123", "body": "See you soon"}
+    ]
 
 
 def test_composite_sends_sms_through_the_provider_and_email_to_the_outbox(
@@ -281,7 +292,8 @@ def test_composite_sends_sms_through_the_provider_and_email_to_the_outbox(
 ) -> None:
     capture.status = 201
     sms_only = CompositeNotifier(
-        None, HttpSmsSender(capture.url, "AC0123", AUTH_TOKEN, "+15005550006"),
+        None,
+        HttpSmsSender(capture.url, "AC0123", AUTH_TOKEN, "+15005550006"),
         fallback=FileOutbox(tmp_path),
     )
 

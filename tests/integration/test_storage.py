@@ -44,13 +44,24 @@ def s3_endpoint() -> Iterator[str]:
 
 
 def make_s3(endpoint: str, keys: KeyRing, bucket: str = "metskin-test") -> S3Storage:
-    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                          aws_access_key_id="test", aws_secret_access_key="test")
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
     existing = [b["Name"] for b in client.list_buckets().get("Buckets", [])]
     if bucket not in existing:
         client.create_bucket(Bucket=bucket)
-    return S3Storage(bucket, keys, prefix="env1", endpoint_url=endpoint,
-                     access_key_id="test", secret_access_key="test")
+    return S3Storage(
+        bucket,
+        keys,
+        prefix="env1",
+        endpoint_url=endpoint,
+        access_key_id="test",
+        secret_access_key="test",
+    )
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -117,8 +128,13 @@ def test_keys_rotate_without_rewriting_old_objects(tmp_path: Path) -> None:
 def test_s3_objects_are_encrypted_before_upload(s3_endpoint: str) -> None:
     storage = make_s3(s3_endpoint, ring("k1"), bucket="metskin-raw")
     storage.put("uploads/cd/y/original.jpg", SECRET, "image/jpeg")
-    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1",
-                          aws_access_key_id="test", aws_secret_access_key="test")
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
     raw = client.get_object(Bucket="metskin-raw", Key="env1/uploads/cd/y/original.jpg")
     body = raw["Body"].read()
     assert b"face photo" not in body and body.startswith(b"MSK1")

@@ -37,8 +37,9 @@ def test_training_reads_the_database_and_the_newest_model_is_served(
     app.callback()(lambda: None)
     register(app)
     models = tmp_path / "models"
-    result = CliRunner().invoke(app, ["train-recommender", "--models-dir", str(models),
-                                      "--epochs", "2", "--no-validate"])
+    result = CliRunner().invoke(
+        app, ["train-recommender", "--models-dir", str(models), "--epochs", "2", "--no-validate"]
+    )
     assert result.exit_code == 0, result.output
     model = load_newest(models)
     assert model is not None and model.version == 1

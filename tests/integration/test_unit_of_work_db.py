@@ -31,16 +31,19 @@ def test_a_deadlock_is_a_conflict_and_the_other_transaction_commits(
                 uow.session.execute(lock, {"id": order[0]})
                 both_hold_one.wait(timeout=10)
                 uow.session.execute(lock, {"id": order[1]})  # one of the two is the victim
-                uow.session.execute(text("UPDATE users SET display_name = 'won' WHERE id = :id"),
-                                    {"id": order[1]})
+                uow.session.execute(
+                    text("UPDATE users SET display_name = 'won' WHERE id = :id"), {"id": order[1]}
+                )
                 uow.commit()
             outcomes.append("committed")
         except Conflict as error:
             assert "try again" in error.message
             outcomes.append(error.code)
 
-    threads = [threading.Thread(target=lock_in_order, args=(order,))
-               for order in ((first, second), (second, first))]
+    threads = [
+        threading.Thread(target=lock_in_order, args=(order,))
+        for order in ((first, second), (second, first))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -12,17 +12,27 @@ T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
 def user(user_id: str, role: Role = Role.PATIENT, **profile: Any) -> User:
-    return User(user_id, f"{user_id}@example.com", "hashed:pw", role, T0,
-                Profile(**profile))
+    return User(user_id, f"{user_id}@example.com", "hashed:pw", role, T0, Profile(**profile))
 
 
-def analysis(analysis_id: str, owner_id: str, *, days: float = 0,
-             status: AnalysisStatus = AnalysisStatus.DONE) -> Analysis:
+def analysis(
+    analysis_id: str,
+    owner_id: str,
+    *,
+    days: float = 0,
+    status: AnalysisStatus = AnalysisStatus.DONE,
+) -> Analysis:
     """An analysis created `days` after T0; DONE ones are finished at 100 %."""
     done = status is AnalysisStatus.DONE
-    return Analysis(analysis_id, owner_id, f"media-{analysis_id}", status,
-                    Stage.DONE if done else Stage.MEASURING, 1.0 if done else 0.5,
-                    T0 + timedelta(days=days))
+    return Analysis(
+        analysis_id,
+        owner_id,
+        f"media-{analysis_id}",
+        status,
+        Stage.DONE if done else Stage.MEASURING,
+        1.0 if done else 0.5,
+        T0 + timedelta(days=days),
+    )
 
 
 def result(ok: bool = True, **concerns: float | dict[str, Any]) -> dict[str, Any]:
@@ -30,8 +40,10 @@ def result(ok: bool = True, **concerns: float | dict[str, Any]) -> dict[str, Any
     a number is the score, a dict the whole concern entry."""
     return {
         "ok": ok,
-        "concerns": {name: value if isinstance(value, dict) else {"score": value}
-                     for name, value in concerns.items()},
+        "concerns": {
+            name: value if isinstance(value, dict) else {"score": value}
+            for name, value in concerns.items()
+        },
         "skin_type": {"kind": "combination"},
         "tone": {"ita": 30.0, "monk": 4, "fitzpatrick": "III"},
     }

@@ -26,10 +26,18 @@ JOB = Job("send_welcome_email", {"user_id": "u1"})
 EVENT = Event("channel", {"n": 1})
 
 
-def appointment(appointment_id: str, start: datetime = START, doctor: str = "doc-1",
-                patient: str = "p1") -> Appointment:
-    return Appointment(appointment_id, doctor, patient, start, start + timedelta(minutes=30),
-                       ConsultationType.VIDEO, START - timedelta(days=1))
+def appointment(
+    appointment_id: str, start: datetime = START, doctor: str = "doc-1", patient: str = "p1"
+) -> Appointment:
+    return Appointment(
+        appointment_id,
+        doctor,
+        patient,
+        start,
+        start + timedelta(minutes=30),
+        ConsultationType.VIDEO,
+        START - timedelta(days=1),
+    )
 
 
 def test_a_commit_keeps_the_changes_and_releases_deferred_messages_in_order() -> None:
@@ -127,8 +135,9 @@ def test_one_booked_appointment_per_dermatologist_and_start() -> None:
     cancelled.cancel(START - timedelta(days=1))
     repository.save(cancelled)
     repository.check_constraints()  # a cancelled one frees its slot
-    assert [a.id for a in repository.active_for_doctor("doc-1", START,
-                                                       START + timedelta(hours=1))] == ["a2"]
+    assert [
+        a.id for a in repository.active_for_doctor("doc-1", START, START + timedelta(hours=1))
+    ] == ["a2"]
 
 
 def test_appointment_lists_page_by_start_then_id() -> None:
@@ -137,22 +146,29 @@ def test_appointment_lists_page_by_start_then_id() -> None:
         repository.add(appointment(name, START + timedelta(hours=index % 2), doctor=f"d{name}"))
     page = repository.list_for_patient("p1", None, 2)
     assert [a.id for a in page] == ["b", "c"]  # both at START, then by id
-    assert [a.id for a in repository.list_for_patient("p1", (page[-1].start, page[-1].id),
-                                                      2)] == ["a"]
+    assert [a.id for a in repository.list_for_patient("p1", (page[-1].start, page[-1].id), 2)] == [
+        "a"
+    ]
     assert repository.patients_of("da") == ["p1"]
 
 
 def test_due_reminders_are_leased_and_a_lapsed_lease_is_claimed_again() -> None:
     repository = FakeReminderRepository()
-    repository.add_many([Reminder("a1", ReminderKind.DAY_BEFORE, START - timedelta(hours=24),
-                                  START),
-                         Reminder("a1", ReminderKind.HOUR_BEFORE, START - timedelta(hours=1),
-                                  START)])
+    repository.add_many(
+        [
+            Reminder("a1", ReminderKind.DAY_BEFORE, START - timedelta(hours=24), START),
+            Reminder("a1", ReminderKind.HOUR_BEFORE, START - timedelta(hours=1), START),
+        ]
+    )
     now = START - timedelta(hours=2)
     lease = now + timedelta(minutes=10)
     (claimed,) = repository.claim_due(now, lease, 10)
     assert (claimed.kind, claimed.status, claimed.claimed_until, claimed.attempts) == (
-        ReminderKind.DAY_BEFORE, ReminderStatus.QUEUED, lease, 1)
+        ReminderKind.DAY_BEFORE,
+        ReminderStatus.QUEUED,
+        lease,
+        1,
+    )
     assert repository.claim_due(now, lease, 10) == []
     assert len(repository.claim_due(lease + timedelta(seconds=1), lease, 1)) == 1
     repository.cancel_for("a1")
@@ -170,8 +186,12 @@ def test_the_access_log_and_dashboard_log_number_their_entries() -> None:
     assert [e.id for e in events.newest("doc-1", 3, 5)] == [1, 2]
     assert [e.id for e in events.after("doc-1", 1, 5)] == [2, 3]
     log = FakeAccessLog()
-    log.add_many([AccessEntry("doc-1", "p1", Resource.ANALYSIS, "a1", T0),
-                  AccessEntry("doc-1", "p1", Resource.ANALYSIS, "a2", T0)])
+    log.add_many(
+        [
+            AccessEntry("doc-1", "p1", Resource.ANALYSIS, "a1", T0),
+            AccessEntry("doc-1", "p1", Resource.ANALYSIS, "a2", T0),
+        ]
+    )
     newest = log.list_for_patient("p1", None, 1)
     assert [(e.id, e.resource_id) for e in newest] == [(2, "a2")]
     assert [e.id for e in log.list_for_patient("p1", (T0, 2), 5)] == [1]

@@ -140,8 +140,7 @@ def test_appointments_fakes_are_its_ports() -> None:
     factory: AppointmentsUowFactory = FakeAppointmentsUnitOfWork()
     appointments: AppointmentRepository = FakeAppointmentRepository()
     queries: AppointmentQueries = FakeAppointmentRepository()
-    availability: AvailabilityRepository = FakeAvailabilityRepository(
-        FakeDermatologistRepository())
+    availability: AvailabilityRepository = FakeAvailabilityRepository(FakeDermatologistRepository())
     reminders: ReminderRepository = FakeReminderRepository()
     events: DashboardEventLog = FakeDashboardEventLog()
     assert all((uow, factory, appointments, queries, availability, reminders, events))

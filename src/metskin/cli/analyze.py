@@ -29,23 +29,28 @@ def analyse_video(path: Path, landmarker: MediaPipeLandmarker, console: Console)
         def report(stage: str, fraction: float) -> None:
             bar.update(tasks[stage], completed=fraction)
 
-        return analyse_frames(frames, landmarker, progress=report,
-                              expected_frames=frames.expected_frames)
+        return analyse_frames(
+            frames, landmarker, progress=report, expected_frames=frames.expected_frames
+        )
 
 
 def summary(result: AnalysisResult) -> str:
     lines = []
     if result.tone is not None:
         tone = result.tone
-        lines.append(f"Tone: Monk {tone.monk}, ITA {tone.ita_deg:.1f}° ({tone.ita_category}, "
-                     f"type {tone.fitzpatrick}), undertone {tone.undertone}, "
-                     f"confidence {tone.confidence:.2f}")
+        lines.append(
+            f"Tone: Monk {tone.monk}, ITA {tone.ita_deg:.1f}° ({tone.ita_category}, "
+            f"type {tone.fitzpatrick}), undertone {tone.undertone}, "
+            f"confidence {tone.confidence:.2f}"
+        )
     if result.skin_type is not None:
         lines.append(f"Skin type: {result.skin_type.kind} (by {result.skin_type.decided_by})")
     for concern in result.concerns:
         worst = max(concern.regions.items(), key=lambda item: item[1], default=("-", 0.0))
-        lines.append(f"{concern.name:<13} {concern.score:5.1f}  worst {worst[0]} "
-                     f"{worst[1]:.0f}  ({concern.explanation})")
+        lines.append(
+            f"{concern.name:<13} {concern.score:5.1f}  worst {worst[0]} "
+            f"{worst[1]:.0f}  ({concern.explanation})"
+        )
     for issue in result.quality:
         lines.append(f"! {issue.code}: {issue.message} {issue.guidance}")
     return "\n".join(lines)

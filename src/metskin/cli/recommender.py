@@ -102,13 +102,15 @@ class JsonlFeedbackSource:
         if kind == "user":
             self._users[str(record["user_id"])] = _user_context(record)
         elif kind == "feedback":
-            self._feedback.append(Feedback(
-                user_id=str(record["user_id"]),
-                product_id=str(record["product_id"]),
-                rating=record["rating"],
-                outcome=record.get("outcome"),
-                created_at=datetime.fromisoformat(record["created_at"]),
-            ))
+            self._feedback.append(
+                Feedback(
+                    user_id=str(record["user_id"]),
+                    product_id=str(record["product_id"]),
+                    rating=record["rating"],
+                    outcome=record.get("outcome"),
+                    created_at=datetime.fromisoformat(record["created_at"]),
+                )
+            )
         else:
             raise ValueError(f"unknown kind {kind!r}")
 
@@ -161,7 +163,8 @@ def train_recommender(
     try:
         source, catalog = (
             (JsonlFeedbackSource(from_file), load_catalog())
-            if from_file else database_training_data()
+            if from_file
+            else database_training_data()
         )
     except ValueError as error:
         console.print(f"[red]{error}")

@@ -63,9 +63,11 @@ def seed_dermatologists(container: Container, password: str) -> Iterator[str]:
     demo, _ = _account(container, DEMO_DERMATOLOGIST, "Dr. Ada Derm", password)
     container.directory.publish(_as_user(doctors[0], demo, demo.profile.display_name))
     cities = Counter(d.practice.city for d in doctors)
-    yield (f"dermatologists: {len(doctors)} ({created} new) in "
-           + ", ".join(f"{city} {n}" for city, n in sorted(cities.items()))
-           + f"; {DEMO_DERMATOLOGIST} has a practice in {doctors[0].practice.city}")
+    yield (
+        f"dermatologists: {len(doctors)} ({created} new) in "
+        + ", ".join(f"{city} {n}" for city, n in sorted(cities.items()))
+        + f"; {DEMO_DERMATOLOGIST} has a practice in {doctors[0].practice.city}"
+    )
 
 
 def _account(container: Container, email: str, name: str, password: str) -> tuple[User, bool]:
@@ -80,5 +82,10 @@ def _account(container: Container, email: str, name: str, password: str) -> tupl
 
 
 def _as_user(doctor: Dermatologist, user: User, name: str) -> Dermatologist:
-    return replace(doctor, id=user.id, name=name or doctor.name, email=user.email,
-                   availability=replace(doctor.availability, doctor_id=user.id))
+    return replace(
+        doctor,
+        id=user.id,
+        name=name or doctor.name,
+        email=user.email,
+        availability=replace(doctor.availability, doctor_id=user.id),
+    )

@@ -40,8 +40,9 @@ class JobQueue(Protocol):
 class EventBus(Protocol):
     def publish(self, event: Event) -> None: ...
     def latest(self, channel: str) -> dict[str, Any] | None: ...
-    def subscribe(self, channel: str,
-                  on_ready: Callable[[], None] | None = None) -> AsyncIterator[dict[str, Any]]:
+    def subscribe(
+        self, channel: str, on_ready: Callable[[], None] | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
         """Messages published from now on; `on_ready` runs once the subscription is live, so
         the caller can re-read the store and miss nothing published before it."""
         ...

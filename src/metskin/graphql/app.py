@@ -44,19 +44,31 @@ class MetSkinGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> Context:
         authorization = request.headers.get("authorization")
-        return context_for_token(
-            self.container, authorization, request=request, response=response
-        )
+        return context_for_token(self.container, authorization, request=request, response=response)
 
-    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any,
-                             context: Context, root_value: None,
-                             request_data: GraphQLRequestData) -> ExecutionResult:
+    async def execute_single(
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
         if is_subscription(request_data.query, request_data.operation_name):
-            return ExecutionResult(data=None, errors=[GraphQLError(
-                "Subscriptions run over a websocket at /graphql (graphql-transport-ws), "
-                "not over HTTP.", extensions={"code": "BAD_REQUEST"})])
-        return await super().execute_single(request, request_adapter, sub_response, context,
-                                            root_value, request_data)
+            return ExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        "Subscriptions run over a websocket at /graphql (graphql-transport-ws), "
+                        "not over HTTP.",
+                        extensions={"code": "BAD_REQUEST"},
+                    )
+                ],
+            )
+        return await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         params = context.connection_params or {}
@@ -83,8 +95,13 @@ async def health(_request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "mp4": "video/mp4",
-               "mov": "video/quicktime", "webm": "video/webm"}
+MEDIA_TYPES = {
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "mp4": "video/mp4",
+    "mov": "video/quicktime",
+    "webm": "video/webm",
+}
 
 
 def media_route(container: Container) -> Route:

@@ -51,13 +51,22 @@ class BodySizeLimit:
         limit_mb = self.max_bytes / 1024 / 1024
         body: dict[str, Any] = {
             "data": None,
-            "errors": [{
-                "message": f"The request is larger than {limit_mb:.0f} MB.",
-                "extensions": {"code": "MEDIA_TOO_LARGE"},
-            }],
+            "errors": [
+                {
+                    "message": f"The request is larger than {limit_mb:.0f} MB.",
+                    "extensions": {"code": "MEDIA_TOO_LARGE"},
+                }
+            ],
         }
         payload = json.dumps(body).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(payload)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(payload)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": payload})

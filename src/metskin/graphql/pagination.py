@@ -161,7 +161,7 @@ class Page(Generic[Item]):
     codec: CursorCodec[Item, Any]
 
     def connection(self, to_node: Callable[[Item], Node]) -> Connection[Node]:
-        page = list(self.rows[:self.first])
+        page = list(self.rows[: self.first])
         edges = [Edge(cursor=self.codec.encode(item), node=to_node(item)) for item in page]
         return Connection(
             edges=edges,

@@ -42,8 +42,16 @@ from metskin.settings import Settings
 
 @strawberry.type(description="Read operations.")
 class Query(
-    AccountQueries, AnalysisQueries, RecommendationQueries, ReferralQueries, DirectoryQueries,
-    BookingQueries, SharingQueries, DashboardQueries, SharedAnalysisQueries, WorkingHoursQueries,
+    AccountQueries,
+    AnalysisQueries,
+    RecommendationQueries,
+    ReferralQueries,
+    DirectoryQueries,
+    BookingQueries,
+    SharingQueries,
+    DashboardQueries,
+    SharedAnalysisQueries,
+    WorkingHoursQueries,
 ):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
@@ -52,8 +60,13 @@ class Query(
 
 @strawberry.type(description="Write operations.")
 class Mutation(
-    AccountMutations, AnalysisMutations, RecommendationMutations, ReferralMutations,
-    BookingMutations, SharingMutations, WorkingHoursMutations,
+    AccountMutations,
+    AnalysisMutations,
+    RecommendationMutations,
+    ReferralMutations,
+    BookingMutations,
+    SharingMutations,
+    WorkingHoursMutations,
 ):
     pass
 

@@ -24,17 +24,19 @@ CONTENT_TYPES = {
 
 # 'self' covers ws:// and wss:// to this origin (CSP level 3), so the subscription socket works.
 # blob: lets the upload form preview the chosen photo or video before it is sent.
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' blob:",
-    "media-src 'self' blob:",
-    "connect-src 'self'",
-    "form-action 'self'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-))
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' blob:",
+        "media-src 'self' blob:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    )
+)
 
 SECURITY_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
@@ -64,8 +66,10 @@ async def _file_response(found: Traversable | None) -> Response:
     if found is None:
         return PlainTextResponse("Not found", status_code=404, headers=SECURITY_HEADERS)
     data = await anyio.to_thread.run_sync(found.read_bytes)
-    return Response(data, headers={**SECURITY_HEADERS,
-                                   "content-type": CONTENT_TYPES[found.name.rpartition(".")[2]]})
+    return Response(
+        data,
+        headers={**SECURITY_HEADERS, "content-type": CONTENT_TYPES[found.name.rpartition(".")[2]]},
+    )
 
 
 async def index(_request: Request) -> Response:

@@ -69,7 +69,10 @@ def appointment_actors(messenger: AppointmentMessenger) -> list[ActorSpec]:
 
     return [
         ActorSpec(SEND_MESSAGE_ACTOR, send_appointment_message, {"max_retries": 8}),
-        ActorSpec(SEND_REMINDER_ACTOR, send_appointment_reminder,
-                  {"max_retries": 6, "on_retry_exhausted": REMINDER_GAVE_UP}),
+        ActorSpec(
+            SEND_REMINDER_ACTOR,
+            send_appointment_reminder,
+            {"max_retries": 6, "on_retry_exhausted": REMINDER_GAVE_UP},
+        ),
         ActorSpec(REMINDER_GAVE_UP, appointment_reminder_gave_up),
     ]

@@ -88,8 +88,10 @@ def test_login_gives_tokens_that_authenticate(accounts: AccountService) -> None:
     assert accounts.authenticate(session.tokens.access_token) == (user.id, Role.PATIENT)
 
 
-@pytest.mark.parametrize(("email", "password"), [("maya@example.com", "wrong-password-1"),
-                                                 ("nobody@example.com", PASSWORD)])
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [("maya@example.com", "wrong-password-1"), ("nobody@example.com", PASSWORD)],
+)
 def test_login_failures_do_not_say_which_part_was_wrong(
     accounts: AccountService, email: str, password: str
 ) -> None:

@@ -41,9 +41,7 @@ def engine() -> FakeEngine:
 @pytest.fixture
 def events(uow: FakeAnalysisUnitOfWork) -> FakeEventBus:
     bus = FakeEventBus()
-    uow.dispatch = lambda messages: [
-        bus.publish(m) for m in messages if isinstance(m, Event)
-    ]
+    uow.dispatch = lambda messages: [bus.publish(m) for m in messages if isinstance(m, Event)]
     return bus
 
 
@@ -151,9 +149,7 @@ def test_run_stores_one_result_and_streams_the_stages_in_order(
     assert analyses.run(analysis.id) is AnalysisStatus.DONE
     stages = published_stages(events, analysis.id)
     assert stages[0] == "QUEUED" and stages[-1] == "DONE"
-    assert list(dict.fromkeys(stages)) == [
-        "QUEUED", "DECODING", "FACE_MESH", "MEASURING", "DONE"
-    ]
+    assert list(dict.fromkeys(stages)) == ["QUEUED", "DECODING", "FACE_MESH", "MEASURING", "DONE"]
     seqs = [e.payload["seq"] for e in events.published]
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
     stored = uow.analyses.get(analysis.id)
@@ -163,8 +159,10 @@ def test_run_stores_one_result_and_streams_the_stages_in_order(
 
 
 def test_a_redelivered_job_after_done_does_nothing(
-    media_service: MediaService, analyses: AnalysisService, engine: FakeEngine,
-    uow: FakeAnalysisUnitOfWork
+    media_service: MediaService,
+    analyses: AnalysisService,
+    engine: FakeEngine,
+    uow: FakeAnalysisUnitOfWork,
 ) -> None:
     analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
     analyses.run(analysis.id)
@@ -174,8 +172,10 @@ def test_a_redelivered_job_after_done_does_nothing(
 
 
 def test_bad_media_fails_without_retry(
-    media_service: MediaService, analyses: AnalysisService, engine: FakeEngine,
-    uow: FakeAnalysisUnitOfWork
+    media_service: MediaService,
+    analyses: AnalysisService,
+    engine: FakeEngine,
+    uow: FakeAnalysisUnitOfWork,
 ) -> None:
     analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
     engine.failures.append(CorruptMedia("The video's frames cannot be decoded."))
@@ -187,8 +187,10 @@ def test_bad_media_fails_without_retry(
 
 
 def test_a_transient_error_propagates_and_the_retry_completes(
-    media_service: MediaService, analyses: AnalysisService, engine: FakeEngine,
-    uow: FakeAnalysisUnitOfWork
+    media_service: MediaService,
+    analyses: AnalysisService,
+    engine: FakeEngine,
+    uow: FakeAnalysisUnitOfWork,
 ) -> None:
     analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
     engine.failures.append(ConnectionError("redis restarting"))

@@ -49,8 +49,10 @@ MONDAY_MORNINGS = (WeeklyRule(0, Hours(time(9), time(12), 30)),)
 def uow() -> FakeAppointmentsUnitOfWork:
     return FakeAppointmentsUnitOfWork(
         dermatologist("doc-1", weekly=MONDAY_MORNINGS),
-        dermatologist("doc-video", weekly=(
-            WeeklyRule(0, Hours(time(9), time(12), 30, frozenset({VIDEO}))),)))
+        dermatologist(
+            "doc-video", weekly=(WeeklyRule(0, Hours(time(9), time(12), 30, frozenset({VIDEO}))),)
+        ),
+    )
 
 
 @pytest.fixture
@@ -63,18 +65,21 @@ def service(uow: FakeAppointmentsUnitOfWork, clock: FakeClock) -> AppointmentSer
     return AppointmentService(uow, clock)
 
 
-def book_at(service: AppointmentService, start: datetime, patient: str = "p1",
-            doctor: str = "doc-1") -> str:
+def book_at(
+    service: AppointmentService, start: datetime, patient: str = "p1", doctor: str = "doc-1"
+) -> str:
     return service.book(patient, doctor, start, VIDEO).id
 
 
 def message_jobs(uow: FakeAppointmentsUnitOfWork) -> list[tuple[str, int]]:
-    return [(j.kwargs["kind"], j.kwargs["sequence"]) for j in uow.jobs
-            if j.actor == SEND_MESSAGE_ACTOR]
+    return [
+        (j.kwargs["kind"], j.kwargs["sequence"]) for j in uow.jobs if j.actor == SEND_MESSAGE_ACTOR
+    ]
 
 
 def test_booking_a_free_slot_commits_it_with_reminders_event_and_message(
-        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork
+) -> None:
     appointment = service.book("p1", "doc-1", MONDAY_9, VIDEO, reason="  itchy rash ")
     assert appointment.status is AppointmentStatus.BOOKED
     assert appointment.end == MONDAY_9 + timedelta(minutes=30)
@@ -84,31 +89,43 @@ def test_booking_a_free_slot_commits_it_with_reminders_event_and_message(
     reminders = uow.reminders.for_appointments([appointment.id])
     assert {(r.kind, r.due_at, r.status) for r in reminders} == {
         (ReminderKind.DAY_BEFORE, MONDAY_9 - timedelta(hours=24), ReminderStatus.PENDING),
-        (ReminderKind.HOUR_BEFORE, MONDAY_9 - timedelta(hours=1), ReminderStatus.PENDING)}
+        (ReminderKind.HOUR_BEFORE, MONDAY_9 - timedelta(hours=1), ReminderStatus.PENDING),
+    }
     (event,) = uow.dashboard_events.newest("doc-1", None, 10)
     assert event.kind is DashboardEventKind.BOOKED
     assert event.payload["appointment_id"] == appointment.id
-    assert uow.released == [wake_up("doc-1"), Job(SEND_MESSAGE_ACTOR, {
-        "appointment_id": appointment.id, "kind": "CONFIRMED", "sequence": 0})]
+    assert uow.released == [
+        wake_up("doc-1"),
+        Job(
+            SEND_MESSAGE_ACTOR,
+            {"appointment_id": appointment.id, "kind": "CONFIRMED", "sequence": 0},
+        ),
+    ]
     free = service.slots("doc-1", MONDAY_9, MONDAY_9 + timedelta(hours=3))
     assert MONDAY_9 not in [s.start for s in free] and len(free) == 5
 
 
 def test_a_booking_close_to_its_start_plans_only_the_reminders_still_ahead(
-        service: AppointmentService, uow: FakeAppointmentsUnitOfWork, clock: FakeClock) -> None:
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork, clock: FakeClock
+) -> None:
     clock.now = MONDAY_9 - timedelta(hours=3)
     appointment_id = book_at(service, MONDAY_9)
     assert [r.kind for r in uow.reminders.for_appointments([appointment_id])] == [
-        ReminderKind.HOUR_BEFORE]
+        ReminderKind.HOUR_BEFORE
+    ]
 
 
-@pytest.mark.parametrize("start", [
-    MONDAY_9 + timedelta(minutes=10),  # not on the slot grid
-    MONDAY_9 + timedelta(hours=5),  # outside working hours
-    NOW - timedelta(hours=1),  # in the past
-])
+@pytest.mark.parametrize(
+    "start",
+    [
+        MONDAY_9 + timedelta(minutes=10),  # not on the slot grid
+        MONDAY_9 + timedelta(hours=5),  # outside working hours
+        NOW - timedelta(hours=1),  # in the past
+    ],
+)
 def test_booking_outside_the_bookable_slots_fails_and_leaves_nothing(
-        service: AppointmentService, uow: FakeAppointmentsUnitOfWork, start: datetime) -> None:
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork, start: datetime
+) -> None:
     with pytest.raises(SlotUnavailable) as error:
         book_at(service, start)
     assert error.value.code == "SLOT_UNAVAILABLE"
@@ -123,16 +140,20 @@ def test_the_same_slot_cannot_be_booked_twice(service: AppointmentService) -> No
 
 
 def test_the_unique_slot_key_decides_a_race_and_rolls_the_loser_back(
-        service: AppointmentService, uow: FakeAppointmentsUnitOfWork,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = book_at(service, MONDAY_9)
     released = list(uow.released)
     # The loser read the calendar before the winner committed: it saw the slot free.
     monkeypatch.setattr(uow.appointments, "active_for_doctor", lambda *args: [])
     with pytest.raises(SlotUnavailable):
         book_at(service, MONDAY_9, patient="p2")
-    assert [a.id for a in uow.appointment_queries.list_for_doctor(
-        "doc-1", MONDAY_9, MONDAY_9 + timedelta(hours=1), 10)] == [first]
+    assert [
+        a.id
+        for a in uow.appointment_queries.list_for_doctor(
+            "doc-1", MONDAY_9, MONDAY_9 + timedelta(hours=1), 10
+        )
+    ] == [first]
     assert uow.appointment_queries.list_for_patient("p2", None, 10) == []
     assert uow.released == released  # the loser's messages were dropped
     assert len(uow.dashboard_events.newest("doc-1", None, 10)) == 1
@@ -155,28 +176,37 @@ def test_a_naive_start_is_refused(service: AppointmentService) -> None:
 
 
 def test_cancel_frees_the_slot_cancels_reminders_and_tells_everyone(
-        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork
+) -> None:
     first = book_at(service, MONDAY_9)
     cancelled = service.cancel("p1", first, reason="feeling better")
     assert cancelled.status is AppointmentStatus.CANCELLED
     assert (cancelled.cancelled_at, cancelled.cancel_reason) == (NOW, "feeling better")
     assert uow.appointments.get(first) == cancelled
-    assert {r.status for r in uow.reminders.for_appointments([first])} == {
-        ReminderStatus.CANCELLED}
-    assert uow.dashboard_events.kinds("doc-1") == [DashboardEventKind.BOOKED,
-                                                   DashboardEventKind.CANCELLED]
+    assert {r.status for r in uow.reminders.for_appointments([first])} == {ReminderStatus.CANCELLED}
+    assert uow.dashboard_events.kinds("doc-1") == [
+        DashboardEventKind.BOOKED,
+        DashboardEventKind.CANCELLED,
+    ]
     assert message_jobs(uow) == [("CONFIRMED", 0), ("CANCELLED", 1)]
     assert book_at(service, MONDAY_9, patient="p2") != first
 
 
-@pytest.mark.parametrize(("notice", "allowed"), [
-    (timedelta(hours=2), True),
-    (timedelta(hours=1, minutes=59), False),
-    (timedelta(minutes=-30), False),  # already started
-])
+@pytest.mark.parametrize(
+    ("notice", "allowed"),
+    [
+        (timedelta(hours=2), True),
+        (timedelta(hours=1, minutes=59), False),
+        (timedelta(minutes=-30), False),  # already started
+    ],
+)
 def test_cancellation_needs_two_hours_notice(
-        service: AppointmentService, uow: FakeAppointmentsUnitOfWork, clock: FakeClock,
-        notice: timedelta, allowed: bool) -> None:
+    service: AppointmentService,
+    uow: FakeAppointmentsUnitOfWork,
+    clock: FakeClock,
+    notice: timedelta,
+    allowed: bool,
+) -> None:
     booked = book_at(service, MONDAY_9)
     clock.now = MONDAY_9 - notice
     if allowed:
@@ -187,8 +217,7 @@ def test_cancellation_needs_two_hours_notice(
     assert error.value.code == "TOO_LATE_TO_CANCEL"
     stored = uow.appointments.get(booked)
     assert stored is not None and stored.status is AppointmentStatus.BOOKED
-    assert {r.status for r in uow.reminders.for_appointments([booked])} == {
-        ReminderStatus.PENDING}
+    assert {r.status for r in uow.reminders.for_appointments([booked])} == {ReminderStatus.PENDING}
 
 
 def test_a_custom_policy_is_respected(uow: FakeAppointmentsUnitOfWork, clock: FakeClock) -> None:
@@ -200,7 +229,8 @@ def test_a_custom_policy_is_respected(uow: FakeAppointmentsUnitOfWork, clock: Fa
 
 
 def test_reschedule_moves_frees_the_old_slot_and_moves_the_reminders(
-        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork
+) -> None:
     booked = book_at(service, MONDAY_9)
     later = MONDAY_9 + timedelta(hours=1)
     moved = service.reschedule("p1", booked, later)
@@ -208,14 +238,16 @@ def test_reschedule_moves_frees_the_old_slot_and_moves_the_reminders(
     assert moved.sequence == 1
     assert {(r.kind, r.start_at, r.due_at) for r in uow.reminders.for_appointments([booked])} == {
         (ReminderKind.DAY_BEFORE, later, later - timedelta(hours=24)),
-        (ReminderKind.HOUR_BEFORE, later, later - timedelta(hours=1))}
+        (ReminderKind.HOUR_BEFORE, later, later - timedelta(hours=1)),
+    }
     assert message_jobs(uow) == [("CONFIRMED", 0), ("RESCHEDULED", 1)]
     assert uow.dashboard_events.kinds("doc-1")[-1] is DashboardEventKind.RESCHEDULED
     assert book_at(service, MONDAY_9, patient="p2") != booked
 
 
 def test_reschedule_to_a_taken_slot_or_too_late_fails(
-        service: AppointmentService, uow: FakeAppointmentsUnitOfWork, clock: FakeClock) -> None:
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork, clock: FakeClock
+) -> None:
     booked = book_at(service, MONDAY_9)
     book_at(service, MONDAY_9 + timedelta(hours=1), patient="p2")
     with pytest.raises(SlotUnavailable):
@@ -230,7 +262,8 @@ def test_reschedule_to_a_taken_slot_or_too_late_fails(
 
 
 def test_reschedule_to_an_overlapping_slot_of_itself_is_allowed(
-        service: AppointmentService) -> None:
+    service: AppointmentService,
+) -> None:
     booked = book_at(service, MONDAY_9)
     moved = service.reschedule("p1", booked, MONDAY_9 + timedelta(minutes=30))
     assert moved.start == MONDAY_9 + timedelta(minutes=30)
@@ -247,7 +280,8 @@ def test_only_the_patient_can_change_their_appointment(service: AppointmentServi
 
 
 def test_a_cancelled_appointment_cannot_change_again(
-        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork
+) -> None:
     booked = book_at(service, MONDAY_9)
     service.cancel("p1", booked)
     with pytest.raises(NotActive):
@@ -257,8 +291,9 @@ def test_a_cancelled_appointment_cannot_change_again(
     assert message_jobs(uow) == [("CONFIRMED", 0), ("CANCELLED", 1)]
 
 
-def test_complete_only_from_booked(service: AppointmentService,
-                                   uow: FakeAppointmentsUnitOfWork) -> None:
+def test_complete_only_from_booked(
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork
+) -> None:
     appointment = uow.appointments.get(book_at(service, MONDAY_9))
     assert appointment is not None
     appointment.complete()
@@ -273,7 +308,8 @@ def referral_of(patient_id: str, referral_id: str = "ref-1") -> ReferralRecord:
 
 
 def test_booking_with_a_referral_takes_it_to_the_dermatologist(
-        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork
+) -> None:
     with uow:
         uow.referrals.add(referral_of("p1"))
         uow.commit()
@@ -281,12 +317,15 @@ def test_booking_with_a_referral_takes_it_to_the_dermatologist(
     assert appointment.referral_id == "ref-1"
     stored = uow.referrals.get("ref-1")
     assert stored is not None and stored.doctor_id == "doc-1"
-    assert uow.dashboard_events.kinds("doc-1") == [DashboardEventKind.REFERRAL,
-                                                   DashboardEventKind.BOOKED]
+    assert uow.dashboard_events.kinds("doc-1") == [
+        DashboardEventKind.REFERRAL,
+        DashboardEventKind.BOOKED,
+    ]
 
 
 def test_someone_elses_referral_cannot_be_booked(
-        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork
+) -> None:
     with uow:
         uow.referrals.add(referral_of("p2"))
         uow.commit()
@@ -298,14 +337,18 @@ def test_someone_elses_referral_cannot_be_booked(
 
 
 def test_the_patient_and_their_dermatologist_read_an_appointment_others_do_not(
-        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork
+) -> None:
     booked = book_at(service, MONDAY_9)
     assert service.get_for_viewer("p1", booked).id == booked
     assert uow.access_log.list_for_patient("p1", None, 10) == []
     assert service.get_for_viewer("doc-1", booked).id == booked
     (entry,) = uow.access_log.list_for_patient("p1", None, 10)
     assert (entry.doctor_id, entry.resource, entry.resource_id) == (
-        "doc-1", Resource.APPOINTMENT, booked)
+        "doc-1",
+        Resource.APPOINTMENT,
+        booked,
+    )
     with pytest.raises(Forbidden):
         service.get_for_viewer("stranger", booked)
     with pytest.raises(AppointmentNotFound):
@@ -313,7 +356,8 @@ def test_the_patient_and_their_dermatologist_read_an_appointment_others_do_not(
 
 
 def test_the_dermatologist_calendar_is_audited_per_appointment(
-        service: AppointmentService, uow: FakeAppointmentsUnitOfWork) -> None:
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork
+) -> None:
     first = book_at(service, MONDAY_9)
     second = book_at(service, MONDAY_9 + timedelta(hours=1), patient="p2")
     found = service.for_doctor("doc-1", MONDAY_9, MONDAY_9 + timedelta(days=1), 10)
@@ -323,8 +367,7 @@ def test_the_dermatologist_calendar_is_audited_per_appointment(
         service.for_doctor("doc-1", MONDAY_9, MONDAY_9 + timedelta(days=93), 10)
 
 
-def test_the_patient_pages_through_their_appointments_by_start(
-        service: AppointmentService) -> None:
+def test_the_patient_pages_through_their_appointments_by_start(service: AppointmentService) -> None:
     ids = [book_at(service, MONDAY_9 + timedelta(minutes=30 * i)) for i in (2, 0, 1)]
     page = service.for_patient("p1", None, 2)
     assert [a.start for a in page] == [MONDAY_9, MONDAY_9 + timedelta(minutes=30)]
@@ -333,13 +376,16 @@ def test_the_patient_pages_through_their_appointments_by_start(
 
 
 def test_dashboard_events_resume_after_an_id_or_show_the_newest(
-        service: AppointmentService) -> None:
+    service: AppointmentService,
+) -> None:
     booked = book_at(service, MONDAY_9)
     service.reschedule("p1", booked, MONDAY_9 + timedelta(hours=1))
     service.cancel("p1", booked)
     newest = service.dashboard_events("doc-1", None, 2)
-    assert [e.kind for e in newest] == [DashboardEventKind.RESCHEDULED,
-                                        DashboardEventKind.CANCELLED]
+    assert [e.kind for e in newest] == [
+        DashboardEventKind.RESCHEDULED,
+        DashboardEventKind.CANCELLED,
+    ]
     after_first = service.dashboard_events("doc-1", newest[0].id - 1, 10)
     assert [e.id for e in after_first] == [e.id for e in newest]
     last = service.last_dashboard_event("doc-1")

@@ -105,7 +105,11 @@ def test_a_request_has_the_calendar_and_event_structure() -> None:
     names = [p.name for p in props]
     assert names[:2] == ["BEGIN", "VERSION"] and props[0].value == "VCALENDAR"
     assert [(p.name, p.value) for p in props if p.name in ("BEGIN", "END")] == [
-        ("BEGIN", "VCALENDAR"), ("BEGIN", "VEVENT"), ("END", "VEVENT"), ("END", "VCALENDAR")]
+        ("BEGIN", "VCALENDAR"),
+        ("BEGIN", "VEVENT"),
+        ("END", "VEVENT"),
+        ("END", "VCALENDAR"),
+    ]
     calendar = {p.name: p.value for p in props[: names.index("BEGIN", 1)]}
     assert calendar["VERSION"] == "2.0"
     assert calendar["METHOD"] == "REQUEST"
@@ -136,8 +140,15 @@ def test_local_times_are_written_in_utc_with_z() -> None:
 
 def test_a_cancellation_keeps_the_uid_and_marks_the_event_cancelled() -> None:
     booked = event(parse(invite(sequence=0)))
-    moved = event(parse(invite(sequence=1, start_utc=START + timedelta(days=1),
-                               end_utc=START + timedelta(days=1, minutes=30))))
+    moved = event(
+        parse(
+            invite(
+                sequence=1,
+                start_utc=START + timedelta(days=1),
+                end_utc=START + timedelta(days=1, minutes=30),
+            )
+        )
+    )
     props = parse(invite(sequence=2, method="CANCEL"))
     cancelled = event(props)
 
@@ -174,8 +185,9 @@ def test_names_in_parameters_are_quoted_without_inner_quotes() -> None:
     assert vevent["ORGANIZER"].value == "mailto:clinic@example.org"
 
 
-text = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(",;\\\n"),
-               max_size=300)
+text = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(",;\\\n"), max_size=300
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -216,6 +228,10 @@ def test_the_attachment_names_the_method() -> None:
     cancel = invite_attachment(b"BEGIN:VCALENDAR\r\n", "CANCEL")
 
     assert (request.filename, request.content_type) == (
-        "invite.ics", "text/calendar; charset=utf-8; method=REQUEST")
+        "invite.ics",
+        "text/calendar; charset=utf-8; method=REQUEST",
+    )
     assert (cancel.filename, cancel.content_type) == (
-        "cancellation.ics", "text/calendar; charset=utf-8; method=CANCEL")
+        "cancellation.ics",
+        "text/calendar; charset=utf-8; method=CANCEL",
+    )

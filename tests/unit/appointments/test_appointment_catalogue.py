@@ -66,8 +66,7 @@ def test_every_specialty_is_offered_somewhere(doctors: list[Dermatologist]) -> N
 def test_every_doctor_has_slots_in_a_normal_fortnight(doctors: list[Dermatologist]) -> None:
     start = datetime(2026, 2, 2, tzinfo=UTC)
     for doctor in doctors:
-        slots = bookable_slots(doctor.availability, start, start + timedelta(days=14),
-                               now=start)
+        slots = bookable_slots(doctor.availability, start, start + timedelta(days=14), now=start)
         assert len(slots) >= 10, doctor.id
 
 

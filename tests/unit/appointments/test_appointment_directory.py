@@ -25,12 +25,15 @@ NEW_YORK = GeoPoint(40.7128, -74.0060)
 MANCHESTER = GeoPoint(53.4808, -2.2426)
 
 
-@pytest.mark.parametrize(("a", "b", "km"), [
-    (LONDON, PARIS, 343.6),
-    (LONDON, NEW_YORK, 5570.2),
-    (LONDON, MANCHESTER, 262.4),
-    (GeoPoint(0, 0), GeoPoint(0, 180), math.pi * 6371.0088),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "km"),
+    [
+        (LONDON, PARIS, 343.6),
+        (LONDON, NEW_YORK, 5570.2),
+        (LONDON, MANCHESTER, 262.4),
+        (GeoPoint(0, 0), GeoPoint(0, 180), math.pi * 6371.0088),
+    ],
+)
 def test_haversine_known_distances(a: GeoPoint, b: GeoPoint, km: float) -> None:
     assert haversine_km(a, b) == pytest.approx(km, rel=2e-3)
     assert haversine_km(b, a) == pytest.approx(haversine_km(a, b))
@@ -60,10 +63,16 @@ def test_bounding_box_across_the_antimeridian_and_over_a_pole() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(lat=st.floats(-89, 89), lon=st.floats(-180, 180), radius=st.floats(1, 3000),
-       bearing=st.floats(0, 2 * math.pi), fraction=st.floats(0, 0.999))
+@given(
+    lat=st.floats(-89, 89),
+    lon=st.floats(-180, 180),
+    radius=st.floats(1, 3000),
+    bearing=st.floats(0, 2 * math.pi),
+    fraction=st.floats(0, 0.999),
+)
 def test_every_point_inside_the_radius_is_inside_the_box(
-        lat: float, lon: float, radius: float, bearing: float, fraction: float) -> None:
+    lat: float, lon: float, radius: float, bearing: float, fraction: float
+) -> None:
     center = GeoPoint(lat, lon)
     point = _destination(center, radius * fraction, bearing)
     assert haversine_km(center, point) <= radius + 1e-6
@@ -73,18 +82,25 @@ def test_every_point_inside_the_radius_is_inside_the_box(
 def _destination(start: GeoPoint, km: float, bearing: float) -> GeoPoint:
     angle = km / 6371.0088
     lat1, lon1 = math.radians(start.lat), math.radians(start.lon)
-    lat2 = math.asin(math.sin(lat1) * math.cos(angle)
-                     + math.cos(lat1) * math.sin(angle) * math.cos(bearing))
-    lon2 = lon1 + math.atan2(math.sin(bearing) * math.sin(angle) * math.cos(lat1),
-                             math.cos(angle) - math.sin(lat1) * math.sin(lat2))
+    lat2 = math.asin(
+        math.sin(lat1) * math.cos(angle) + math.cos(lat1) * math.sin(angle) * math.cos(bearing)
+    )
+    lon2 = lon1 + math.atan2(
+        math.sin(bearing) * math.sin(angle) * math.cos(lat1),
+        math.cos(angle) - math.sin(lat1) * math.sin(lat2),
+    )
     lon = (math.degrees(lon2) + 540) % 360 - 180
     return GeoPoint(math.degrees(lat2), min(180.0, max(-180.0, lon)))
 
 
-def listing(doctor_id: str, where: GeoPoint, specialties: set[str], languages: set[str],
-            types: set[ConsultationType]) -> Listing:
-    return Listing(doctor_id, where, frozenset(specialties), frozenset(languages),
-                   frozenset(types))
+def listing(
+    doctor_id: str,
+    where: GeoPoint,
+    specialties: set[str],
+    languages: set[str],
+    types: set[ConsultationType],
+) -> Listing:
+    return Listing(doctor_id, where, frozenset(specialties), frozenset(languages), frozenset(types))
 
 
 LISTINGS = [
@@ -102,13 +118,14 @@ def test_search_sorts_by_distance_and_applies_radius() -> None:
 
 
 def test_search_filters_by_specialty_language_and_type() -> None:
-    assert [h.listing.doctor_id for h in search(LISTINGS, DirectoryQuery(
-        near=LONDON, specialty="ACNE"))] == ["manchester", "paris", "new-york"]
-    assert [h.listing.doctor_id for h in search(LISTINGS, DirectoryQuery(
-        language="es"))] == ["new-york"]
+    assert [
+        h.listing.doctor_id for h in search(LISTINGS, DirectoryQuery(near=LONDON, specialty="ACNE"))
+    ] == ["manchester", "paris", "new-york"]
+    assert [h.listing.doctor_id for h in search(LISTINGS, DirectoryQuery(language="es"))] == [
+        "new-york"
+    ]
     video_acne = DirectoryQuery(specialty="acne", consultation_type=ConsultationType.VIDEO)
-    assert [h.listing.doctor_id for h in search(LISTINGS, video_acne)] == ["manchester",
-                                                                           "new-york"]
+    assert [h.listing.doctor_id for h in search(LISTINGS, video_acne)] == ["manchester", "new-york"]
     assert all(h.distance_km is None for h in search(LISTINGS, video_acne))
 
 

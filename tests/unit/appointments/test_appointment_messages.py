@@ -63,16 +63,31 @@ def options(kind: AppointmentMessage) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("moment", "zone", "expected"),
     [
-        (datetime(2026, 3, 28, 9, 30, tzinfo=UTC), "Europe/London",
-         "Saturday 28 March 2026 at 09:30 GMT"),
-        (datetime(2026, 3, 30, 9, 30, tzinfo=UTC), "Europe/London",
-         "Monday 30 March 2026 at 10:30 BST"),
-        (datetime(2026, 3, 8, 14, 0, tzinfo=UTC), "America/New_York",
-         "Sunday 8 March 2026 at 10:00 EDT"),
-        (datetime(2026, 3, 7, 14, 0, tzinfo=UTC), "America/New_York",
-         "Saturday 7 March 2026 at 09:00 EST"),
-        (datetime(2026, 1, 1, 23, 30, tzinfo=UTC), "Asia/Tokyo",
-         "Friday 2 January 2026 at 08:30 JST"),
+        (
+            datetime(2026, 3, 28, 9, 30, tzinfo=UTC),
+            "Europe/London",
+            "Saturday 28 March 2026 at 09:30 GMT",
+        ),
+        (
+            datetime(2026, 3, 30, 9, 30, tzinfo=UTC),
+            "Europe/London",
+            "Monday 30 March 2026 at 10:30 BST",
+        ),
+        (
+            datetime(2026, 3, 8, 14, 0, tzinfo=UTC),
+            "America/New_York",
+            "Sunday 8 March 2026 at 10:00 EDT",
+        ),
+        (
+            datetime(2026, 3, 7, 14, 0, tzinfo=UTC),
+            "America/New_York",
+            "Saturday 7 March 2026 at 09:00 EST",
+        ),
+        (
+            datetime(2026, 1, 1, 23, 30, tzinfo=UTC),
+            "Asia/Tokyo",
+            "Friday 2 January 2026 at 08:30 JST",
+        ),
     ],
 )
 def test_start_is_shown_in_the_patients_zone_across_dst(
@@ -115,8 +130,9 @@ def test_context_holds_every_documented_variable() -> None:
 
 
 def test_reschedule_context_shows_the_old_time_in_the_same_zone() -> None:
-    context = email_context(RESCHEDULED, notice(), previous_start_utc=EARLIER,
-                            reason="  The clinic asked to move it.  ")
+    context = email_context(
+        RESCHEDULED, notice(), previous_start_utc=EARLIER, reason="  The clinic asked to move it.  "
+    )
 
     assert context["previous_start_local"] == "Friday 27 March 2026 at 15:00 GMT"
     assert context["reason"] == "The clinic asked to move it."
@@ -165,10 +181,12 @@ def test_sms_reminder_names_the_lead_time() -> None:
 
 
 def test_sms_drops_the_practice_then_the_doctor_to_fit() -> None:
-    long_practice = notice(practice_name="The Very Long Named Dermatology and Skin Health "
-                                         "Centre of Greater Manchester")
-    long_both = dataclasses.replace(long_practice,
-                                    doctor_name="Professor Maria-Fernanda de Albuquerque e Silva")
+    long_practice = notice(
+        practice_name="The Very Long Named Dermatology and Skin Health Centre of Greater Manchester"
+    )
+    long_both = dataclasses.replace(
+        long_practice, doctor_name="Professor Maria-Fernanda de Albuquerque e Silva"
+    )
 
     without_practice = sms_text(CONFIRMED, long_practice)
     without_either = sms_text(CONFIRMED, long_both)
@@ -199,8 +217,11 @@ def test_sms_always_fits_when_the_link_is_short(
     kind: AppointmentMessage, doctor: str, practice: str, path: str, hours: int
 ) -> None:
     url = f"https://m.test/{path}"
-    text = sms_text(kind, notice(doctor_name=doctor, practice_name=practice, manage_url=url),
-                    hours_before=hours if kind is REMINDER else None)
+    text = sms_text(
+        kind,
+        notice(doctor_name=doctor, practice_name=practice, manage_url=url),
+        hours_before=hours if kind is REMINDER else None,
+    )
 
     assert len(text) <= SMS_LIMIT
     assert text.endswith(url)
@@ -240,15 +261,15 @@ def test_each_template_renders_the_appointment(kind: AppointmentMessage) -> None
 
 
 def test_subjects_differ_by_kind() -> None:
-    subjects = {render(k, email_context(k, notice(), **options(k)))[0]
-                for k in AppointmentMessage}
+    subjects = {render(k, email_context(k, notice(), **options(k)))[0] for k in AppointmentMessage}
 
     assert len(subjects) == len(AppointmentMessage)
 
 
 def test_reschedule_shows_old_time_and_reason() -> None:
-    context = email_context(RESCHEDULED, notice(), previous_start_utc=EARLIER,
-                            reason="Dr Costa is away that morning.")
+    context = email_context(
+        RESCHEDULED, notice(), previous_start_utc=EARLIER, reason="Dr Costa is away that morning."
+    )
 
     _, text, html = render(RESCHEDULED, context)
 
@@ -277,8 +298,9 @@ def test_video_consultations_have_no_address_line() -> None:
 
 
 def test_html_escapes_patient_supplied_values() -> None:
-    context = email_context(CANCELLED, notice(name="<script>x</script>"),
-                            reason="Moved & <b>changed</b>")
+    context = email_context(
+        CANCELLED, notice(name="<script>x</script>"), reason="Moved & <b>changed</b>"
+    )
 
     _, text, html = render(CANCELLED, context)
 
@@ -315,8 +337,13 @@ def test_a_missing_variable_fails_loudly(missing: str) -> None:
 
 def attachment_for(kind: AppointmentMessage, sequence: int) -> Any:
     return calendar_attachment(
-        kind, notice(), uid="a42@metskin", end_utc=START + timedelta(minutes=30),
-        sequence=sequence, stamp=EARLIER, organizer_email="clinic@example.org",
+        kind,
+        notice(),
+        uid="a42@metskin",
+        end_utc=START + timedelta(minutes=30),
+        sequence=sequence,
+        stamp=EARLIER,
+        organizer_email="clinic@example.org",
         attendee_email="ana@example.org",
     )
 

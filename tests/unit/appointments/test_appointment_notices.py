@@ -59,8 +59,9 @@ class Care:
             self.uow.users.add(patient)
             self.uow.commit()
 
-    def book(self, patient_id: str = "p1", start: datetime = MONDAY_9,
-             kind: ConsultationType = IN_PERSON) -> str:
+    def book(
+        self, patient_id: str = "p1", start: datetime = MONDAY_9, kind: ConsultationType = IN_PERSON
+    ) -> str:
         return self.appointments.book(patient_id, "doc-1", start, kind).id
 
     def reminder(self, appointment_id: str, kind: str) -> ReminderStatus:
@@ -71,17 +72,27 @@ class Care:
 
 def build(notifier: FakeNotifier | None = None) -> Care:
     users = FakeUserRepository()
-    uow = FakeAppointmentsUnitOfWork(dermatologist(
-        "doc-1", name="Dr Okafor", weekly=(WeeklyRule(0, Hours(time(9), time(12), 30)),)),
-        users=users)
+    uow = FakeAppointmentsUnitOfWork(
+        dermatologist(
+            "doc-1", name="Dr Okafor", weekly=(WeeklyRule(0, Hours(time(9), time(12), 30)),)
+        ),
+        users=users,
+    )
     sent = FakeNotificationsUnitOfWork(users=users)
     clock = FakeClock(NOW)
     notifier = notifier or FakeNotifier()
     renderer = FakeMailRenderer()
     notifications = NotificationService(sent, notifier, renderer, clock)
-    care = Care(uow, sent, clock, notifier, renderer, AppointmentService(uow, clock),
-                AppointmentMessenger(uow, notifications, renderer, clock, SETTINGS),
-                ReminderScanner(uow, clock))
+    care = Care(
+        uow,
+        sent,
+        clock,
+        notifier,
+        renderer,
+        AppointmentService(uow, clock),
+        AppointmentMessenger(uow, notifications, renderer, clock, SETTINGS),
+        ReminderScanner(uow, clock),
+    )
     care.add_patient(user("p1", display_name="Maya", phone=PHONE))
     return care
 
@@ -92,11 +103,13 @@ def care() -> Care:
 
 
 def test_a_confirmation_goes_by_email_with_an_invite_and_a_resent_job_sends_once(
-        care: Care) -> None:
+    care: Care,
+) -> None:
     booked = care.book()
     (job,) = [j for j in care.uow.jobs if j.actor == "send_appointment_message"]
-    assert job == Job("send_appointment_message",
-                      {"appointment_id": booked, "kind": "CONFIRMED", "sequence": 0})
+    assert job == Job(
+        "send_appointment_message", {"appointment_id": booked, "kind": "CONFIRMED", "sequence": 0}
+    )
     assert care.messenger.send_change(**job.kwargs) == 1
     assert care.messenger.send_change(**job.kwargs) == 0  # redelivered: already sent
     (email,) = care.notifier.emails
@@ -160,8 +173,9 @@ def test_due_reminders_are_claimed_once_and_queued(care: Care) -> None:
     care.clock.now = MONDAY_9 - timedelta(hours=24)
     released = len(care.uow.released)
     assert care.scanner.scan_once() == 1
-    assert care.uow.released[released:] == [Job(SEND_REMINDER_ACTOR, {
-        "appointment_id": booked, "kind": DAY_BEFORE})]
+    assert care.uow.released[released:] == [
+        Job(SEND_REMINDER_ACTOR, {"appointment_id": booked, "kind": DAY_BEFORE})
+    ]
     assert care.reminder(booked, DAY_BEFORE) is ReminderStatus.QUEUED
     assert care.reminder(booked, HOUR_BEFORE) is ReminderStatus.PENDING
     assert care.scanner.scan_once() == 0  # leased: a second scanner does not take it

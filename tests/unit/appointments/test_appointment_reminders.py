@@ -17,16 +17,26 @@ START = datetime(2026, 3, 30, 9, 0, tzinfo=UTC)  # the day after the clocks go f
 
 
 def appointment(start: datetime = START) -> Appointment:
-    return Appointment("a1", "doc", "pat", start, start + timedelta(minutes=30),
-                       ConsultationType.VIDEO, booked_at=start - timedelta(days=5))
+    return Appointment(
+        "a1",
+        "doc",
+        "pat",
+        start,
+        start + timedelta(minutes=30),
+        ConsultationType.VIDEO,
+        booked_at=start - timedelta(days=5),
+    )
 
 
-@pytest.mark.parametrize(("booked_before", "kinds"), [
-    (timedelta(days=3), ["24h", "1h"]),
-    (timedelta(hours=24), ["1h"]),  # the 24 h reminder would be due right now: skipped
-    (timedelta(hours=5), ["1h"]),
-    (timedelta(minutes=59), []),
-])
+@pytest.mark.parametrize(
+    ("booked_before", "kinds"),
+    [
+        (timedelta(days=3), ["24h", "1h"]),
+        (timedelta(hours=24), ["1h"]),  # the 24 h reminder would be due right now: skipped
+        (timedelta(hours=5), ["1h"]),
+        (timedelta(minutes=59), []),
+    ],
+)
 def test_plan_has_only_reminders_still_ahead(booked_before: timedelta, kinds: list[str]) -> None:
     planned = plan_reminders(appointment(), START - booked_before)
     assert [r.kind.value for r in planned] == kinds
@@ -49,4 +59,5 @@ def test_dedupe_keys_change_with_the_start_so_a_moved_appointment_is_reminded_ag
     assert before.dedupe_key("email") != moved.dedupe_key("email")
     assert before.dedupe_key("email") != before.dedupe_key("sms")
     assert before.dedupe_key("sms") == Reminder(
-        "a1", ReminderKind.HOUR_BEFORE, START, START).dedupe_key("sms")
+        "a1", ReminderKind.HOUR_BEFORE, START, START
+    ).dedupe_key("sms")

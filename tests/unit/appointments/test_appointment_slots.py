@@ -34,8 +34,12 @@ def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
 
 
-def hours(start: str, end: str, minutes: int = 30,
-          types: frozenset[ConsultationType] = frozenset(ConsultationType)) -> Hours:
+def hours(
+    start: str,
+    end: str,
+    minutes: int = 30,
+    types: frozenset[ConsultationType] = frozenset(ConsultationType),
+) -> Hours:
     return Hours(time.fromisoformat(start), time.fromisoformat(end), minutes, types)
 
 
@@ -62,8 +66,12 @@ def test_london_morning_moves_one_hour_in_utc_after_spring_forward() -> None:
 
 def test_london_spring_forward_night_window_loses_the_skipped_hour() -> None:
     slots = day_slots(every_day(LONDON, "00:00", "03:00"), date(2025, 3, 30))
-    assert slots == [utc(2025, 3, 30, 0, 0), utc(2025, 3, 30, 0, 30),
-                     utc(2025, 3, 30, 1, 0), utc(2025, 3, 30, 1, 30)]
+    assert slots == [
+        utc(2025, 3, 30, 0, 0),
+        utc(2025, 3, 30, 0, 30),
+        utc(2025, 3, 30, 1, 0),
+        utc(2025, 3, 30, 1, 30),
+    ]
     local = [s.strftime("%H:%M") for s in (t.astimezone(ZoneInfo(LONDON)) for t in slots)]
     assert local == ["00:00", "00:30", "02:00", "02:30"]
 
@@ -79,8 +87,12 @@ def test_london_fall_back_night_window_gains_the_repeated_hour() -> None:
 
 def test_new_york_spring_forward() -> None:
     slots = day_slots(every_day(NEW_YORK, "01:00", "04:00"), date(2025, 3, 9))
-    assert slots == [utc(2025, 3, 9, 6, 0), utc(2025, 3, 9, 6, 30),
-                     utc(2025, 3, 9, 7, 0), utc(2025, 3, 9, 7, 30)]
+    assert slots == [
+        utc(2025, 3, 9, 6, 0),
+        utc(2025, 3, 9, 6, 30),
+        utc(2025, 3, 9, 7, 0),
+        utc(2025, 3, 9, 7, 30),
+    ]
 
 
 def test_new_york_hours_starting_inside_the_gap_start_when_clocks_jump() -> None:
@@ -103,50 +115,89 @@ def test_new_york_slots_in_a_london_patients_zone_across_the_dst_mismatch() -> N
     shown = {}
     for day in (date(2025, 3, 7), date(2025, 3, 10), date(2025, 3, 31)):
         (slot,) = day_slots(clinic, day)
-        (local,) = in_time_zone([bookable_slots(clinic, slot, slot + timedelta(minutes=1),
-                                                now=LONG_AGO)[0]], LONDON)
+        (local,) = in_time_zone(
+            [bookable_slots(clinic, slot, slot + timedelta(minutes=1), now=LONG_AGO)[0]], LONDON
+        )
         shown[day] = local.start.strftime("%H:%M")
     # The US changes clocks three weeks before the UK: the gap is 4 hours in between.
-    assert shown == {date(2025, 3, 7): "14:00", date(2025, 3, 10): "13:00",
-                     date(2025, 3, 31): "14:00"}
+    assert shown == {
+        date(2025, 3, 7): "14:00",
+        date(2025, 3, 10): "13:00",
+        date(2025, 3, 31): "14:00",
+    }
 
 
 def test_past_and_booked_slots_are_excluded() -> None:
     clinic = every_day(LONDON, "09:00", "11:00")
-    booked = Appointment("a1", "doc-1", "p1", utc(2025, 1, 6, 10, 0), utc(2025, 1, 6, 10, 30),
-                         ConsultationType.VIDEO, booked_at=LONG_AGO)
-    cancelled = Appointment("a2", "doc-1", "p2", utc(2025, 1, 6, 10, 30), utc(2025, 1, 6, 11, 0),
-                            ConsultationType.VIDEO, booked_at=LONG_AGO)
+    booked = Appointment(
+        "a1",
+        "doc-1",
+        "p1",
+        utc(2025, 1, 6, 10, 0),
+        utc(2025, 1, 6, 10, 30),
+        ConsultationType.VIDEO,
+        booked_at=LONG_AGO,
+    )
+    cancelled = Appointment(
+        "a2",
+        "doc-1",
+        "p2",
+        utc(2025, 1, 6, 10, 30),
+        utc(2025, 1, 6, 11, 0),
+        ConsultationType.VIDEO,
+        booked_at=LONG_AGO,
+    )
     cancelled.cancel(LONG_AGO)
-    slots = bookable_slots(clinic, utc(2025, 1, 6), utc(2025, 1, 7),
-                           now=utc(2025, 1, 6, 9, 15), booked=[booked, cancelled])
+    slots = bookable_slots(
+        clinic,
+        utc(2025, 1, 6),
+        utc(2025, 1, 7),
+        now=utc(2025, 1, 6, 9, 15),
+        booked=[booked, cancelled],
+    )
     assert [s.start.strftime("%H:%M") for s in slots] == ["09:30", "10:30"]
 
 
 def test_day_off_and_extra_hours() -> None:
     clinic = Availability(
-        "doc-1", LONDON, (WeeklyRule(0, hours("09:00", "10:00")),),
+        "doc-1",
+        LONDON,
+        (WeeklyRule(0, hours("09:00", "10:00")),),
         days_off=frozenset({date(2025, 1, 6)}),
-        extra=(ExtraHours(date(2025, 1, 11), hours("14:00", "15:00", 20)),))
+        extra=(ExtraHours(date(2025, 1, 11), hours("14:00", "15:00", 20)),),
+    )
     slots = bookable_slots(clinic, utc(2025, 1, 6), utc(2025, 1, 14), now=LONG_AGO)
     assert [s.start for s in slots] == [
-        utc(2025, 1, 11, 14, 0), utc(2025, 1, 11, 14, 20), utc(2025, 1, 11, 14, 40),
-        utc(2025, 1, 13, 9, 0), utc(2025, 1, 13, 9, 30)]
+        utc(2025, 1, 11, 14, 0),
+        utc(2025, 1, 11, 14, 20),
+        utc(2025, 1, 11, 14, 40),
+        utc(2025, 1, 13, 9, 0),
+        utc(2025, 1, 13, 9, 30),
+    ]
 
 
 def test_consultation_type_filter_and_merging_of_overlapping_rules() -> None:
     video = frozenset({ConsultationType.VIDEO})
     clinic_only = frozenset({ConsultationType.IN_PERSON})
-    clinic = Availability("doc-1", LONDON, (
-        WeeklyRule(0, hours("09:00", "10:00", types=clinic_only)),
-        WeeklyRule(0, hours("09:30", "11:00", types=video)),
-    ))
+    clinic = Availability(
+        "doc-1",
+        LONDON,
+        (
+            WeeklyRule(0, hours("09:00", "10:00", types=clinic_only)),
+            WeeklyRule(0, hours("09:30", "11:00", types=video)),
+        ),
+    )
     day = (utc(2025, 1, 6), utc(2025, 1, 7))
     everything = bookable_slots(clinic, *day, now=LONG_AGO)
     assert [(s.start.hour, s.start.minute, len(s.consultation_types)) for s in everything] == [
-        (9, 0, 1), (9, 30, 2), (10, 0, 1), (10, 30, 1)]
-    in_person = bookable_slots(clinic, *day, now=LONG_AGO,
-                               consultation_type=ConsultationType.IN_PERSON)
+        (9, 0, 1),
+        (9, 30, 2),
+        (10, 0, 1),
+        (10, 30, 1),
+    ]
+    in_person = bookable_slots(
+        clinic, *day, now=LONG_AGO, consultation_type=ConsultationType.IN_PERSON
+    )
     assert [s.start.strftime("%H:%M") for s in in_person] == ["09:00", "09:30"]
 
 
@@ -156,27 +207,40 @@ def test_invalid_inputs_are_rejected() -> None:
     with pytest.raises(InvalidAvailability):
         hours("10:00", "09:00")
     with pytest.raises(ValidationFailed):
-        bookable_slots(every_day(LONDON, "09:00", "10:00"), datetime(2025, 1, 1),
-                       utc(2025, 1, 2), now=LONG_AGO)
+        bookable_slots(
+            every_day(LONDON, "09:00", "10:00"), datetime(2025, 1, 1), utc(2025, 1, 2), now=LONG_AGO
+        )
     with pytest.raises(ValidationFailed):
-        bookable_slots(every_day(LONDON, "09:00", "10:00"), utc(2025, 1, 1),
-                       utc(2025, 6, 1), now=LONG_AGO)
+        bookable_slots(
+            every_day(LONDON, "09:00", "10:00"), utc(2025, 1, 1), utc(2025, 6, 1), now=LONG_AGO
+        )
 
 
 @settings(max_examples=60, deadline=None)
 @given(
     day=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
-    tz=st.sampled_from([LONDON, NEW_YORK, "America/Chicago", "America/Los_Angeles",
-                        "Europe/Berlin", "Australia/Lord_Howe"]),
+    tz=st.sampled_from(
+        [
+            LONDON,
+            NEW_YORK,
+            "America/Chicago",
+            "America/Los_Angeles",
+            "Europe/Berlin",
+            "Australia/Lord_Howe",
+        ]
+    ),
     start_hour=st.integers(min_value=0, max_value=20),
     length=st.sampled_from([15, 20, 30, 45, 60]),
 )
 def test_slots_never_overlap_and_last_exactly_their_length(
-        day: date, tz: str, start_hour: int, length: int) -> None:
+    day: date, tz: str, start_hour: int, length: int
+) -> None:
     clinic = every_day(tz, f"{start_hour:02d}:00", f"{start_hour + 3:02d}:00", length)
     starts = day_slots(clinic, day)
     assert starts, "a three-hour window always has a slot"
     assert all(b - a >= timedelta(minutes=length) for a, b in pairwise(starts))
-    window = (local_instant(day, time(start_hour), ZoneInfo(tz)),
-              local_instant(day, time(start_hour + 3), ZoneInfo(tz)))
+    window = (
+        local_instant(day, time(start_hour), ZoneInfo(tz)),
+        local_instant(day, time(start_hour + 3), ZoneInfo(tz)),
+    )
     assert all(window[0] <= s and s + timedelta(minutes=length) <= window[1] for s in starts)

@@ -74,10 +74,15 @@ def test_articles_for_tags_ranks_by_shared_tags() -> None:
 
 
 def test_front_matter_parsing_and_errors() -> None:
-    parsed = parse_article("---\nslug: x\ntitle: A: B\ntags: [One, two]\n"
-                           "reading_minutes: 2\n---\nBody text.\n")
+    parsed = parse_article(
+        "---\nslug: x\ntitle: A: B\ntags: [One, two]\nreading_minutes: 2\n---\nBody text.\n"
+    )
     assert (parsed.slug, parsed.title, parsed.tags, parsed.body) == (
-        "x", "A: B", ("one", "two"), "Body text.\n")
+        "x",
+        "A: B",
+        ("one", "two"),
+        "Body text.\n",
+    )
     with pytest.raises(ValidationFailed):
         parse_article("no front matter")
     with pytest.raises(ValidationFailed):
@@ -87,10 +92,13 @@ def test_front_matter_parsing_and_errors() -> None:
 
 
 def test_markdown_subset_escapes_html() -> None:
-    html = to_html("## Hello <b>\n\n- **one** & two\n- three\n\nA <script>x</script> line\n"
-                   "continues.")
-    assert html == ("<h2>Hello &lt;b&gt;</h2>\n<ul><li><strong>one</strong> &amp; two</li>"
-                    "<li>three</li></ul>\n<p>A &lt;script&gt;x&lt;/script&gt; line continues.</p>")
+    html = to_html(
+        "## Hello <b>\n\n- **one** & two\n- three\n\nA <script>x</script> line\ncontinues."
+    )
+    assert html == (
+        "<h2>Hello &lt;b&gt;</h2>\n<ul><li><strong>one</strong> &amp; two</li>"
+        "<li>three</li></ul>\n<p>A &lt;script&gt;x&lt;/script&gt; line continues.</p>"
+    )
 
 
 def test_article_page_renders_body_related_and_disclaimer() -> None:

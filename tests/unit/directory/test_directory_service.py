@@ -35,14 +35,24 @@ IN_PERSON = ConsultationType.IN_PERSON
 @pytest.fixture
 def profiles() -> FakeDermatologistRepository:
     return FakeDermatologistRepository(
-        dermatologist("d-london", at=LONDON, specialties=("acne", "medical"),
-                      languages=("en", "fr"), weekly=MONDAY_MORNINGS),
+        dermatologist(
+            "d-london",
+            at=LONDON,
+            specialties=("acne", "medical"),
+            languages=("en", "fr"),
+            weekly=MONDAY_MORNINGS,
+        ),
         dermatologist("d-stalbans", at=ST_ALBANS, specialties=("acne",), weekly=MONDAY_MORNINGS),
-        dermatologist("d-manchester", at=MANCHESTER, specialties=("rosacea",),
-                      consultation_types=frozenset({VIDEO}),
-                      weekly=(WeeklyRule(0, Hours(time(9), time(12), 30, frozenset({VIDEO}))),)),
-        dermatologist("d-paris", at=PARIS, time_zone="Europe/Paris", languages=("fr",),
-                      specialties=("acne",)),
+        dermatologist(
+            "d-manchester",
+            at=MANCHESTER,
+            specialties=("rosacea",),
+            consultation_types=frozenset({VIDEO}),
+            weekly=(WeeklyRule(0, Hours(time(9), time(12), 30, frozenset({VIDEO}))),),
+        ),
+        dermatologist(
+            "d-paris", at=PARIS, time_zone="Europe/Paris", languages=("fr",), specialties=("acne",)
+        ),
     )
 
 
@@ -57,8 +67,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def uow(profiles: FakeDermatologistRepository,
-        appointments: FakeAppointmentRepository) -> FakeDirectoryUnitOfWork:
+def uow(
+    profiles: FakeDermatologistRepository, appointments: FakeAppointmentRepository
+) -> FakeDirectoryUnitOfWork:
     return FakeDirectoryUnitOfWork(profiles, appointments)
 
 
@@ -68,10 +79,12 @@ def directory(uow: FakeDirectoryUnitOfWork, clock: FakeClock) -> DirectoryServic
 
 
 @pytest.fixture
-def booking(profiles: FakeDermatologistRepository, appointments: FakeAppointmentRepository,
-            clock: FakeClock) -> AppointmentService:
-    return AppointmentService(FakeAppointmentsUnitOfWork(
-        dermatologists=profiles, appointments=appointments), clock)
+def booking(
+    profiles: FakeDermatologistRepository, appointments: FakeAppointmentRepository, clock: FakeClock
+) -> AppointmentService:
+    return AppointmentService(
+        FakeAppointmentsUnitOfWork(dermatologists=profiles, appointments=appointments), clock
+    )
 
 
 def ids(entries: list) -> list[str]:
@@ -95,18 +108,23 @@ def test_without_a_location_every_profile_by_id(directory: DirectoryService) -> 
 
 
 def test_specialty_language_and_consultation_type_filter_whatever_the_case(
-        directory: DirectoryService) -> None:
+    directory: DirectoryService,
+) -> None:
     assert ids(directory.search(DirectoryFilter(specialty="ACNE"), None, 10)) == [
-        "d-london", "d-paris", "d-stalbans"]
+        "d-london",
+        "d-paris",
+        "d-stalbans",
+    ]
     assert ids(directory.search(DirectoryFilter(specialty="acne", language="Fr"), None, 10)) == [
-        "d-london", "d-paris"]
+        "d-london",
+        "d-paris",
+    ]
     assert ids(directory.search(DirectoryFilter(specialty="dermatopathology"), None, 10)) == []
     in_person = directory.search(DirectoryFilter(consultation_type=IN_PERSON), None, 10)
     assert "d-manchester" not in ids(in_person) and len(in_person) == 3
 
 
-def test_keyset_pages_continue_strictly_after_the_last_entry(
-        directory: DirectoryService) -> None:
+def test_keyset_pages_continue_strictly_after_the_last_entry(directory: DirectoryService) -> None:
     flt = DirectoryFilter(near=LONDON, radius_km=400)
     first = directory.search(flt, None, 2)
     assert ids(first) == ["d-london", "d-stalbans"]
@@ -115,7 +133,10 @@ def test_keyset_pages_continue_strictly_after_the_last_entry(
     assert directory.search(flt, second[-1].key, 2) == []
     by_id = directory.search(DirectoryFilter(), None, 1)
     assert ids(directory.search(DirectoryFilter(), by_id[-1].key, 10)) == [
-        "d-manchester", "d-paris", "d-stalbans"]
+        "d-manchester",
+        "d-paris",
+        "d-stalbans",
+    ]
 
 
 def test_a_radius_needs_a_location_and_a_sane_size(directory: DirectoryService) -> None:
@@ -126,9 +147,11 @@ def test_a_radius_needs_a_location_and_a_sane_size(directory: DirectoryService) 
 
 
 def test_an_availability_window_drops_fully_booked_calendars(
-        directory: DirectoryService, booking: AppointmentService) -> None:
-    window = DirectoryFilter(specialty="acne", available_from=MONDAY_9,
-                             available_to=MONDAY_9 + timedelta(hours=1))
+    directory: DirectoryService, booking: AppointmentService
+) -> None:
+    window = DirectoryFilter(
+        specialty="acne", available_from=MONDAY_9, available_to=MONDAY_9 + timedelta(hours=1)
+    )
     assert ids(directory.search(window, None, 10)) == ["d-london", "d-paris", "d-stalbans"]
     booking.book("p1", "d-london", MONDAY_9, VIDEO)
     assert "d-london" in ids(directory.search(window, None, 10))  # 9:30 is still free
@@ -147,12 +170,13 @@ def test_an_availability_window_needs_both_ends_and_at_most_31_days() -> None:
 
 
 def test_new_hours_are_saved_and_bookings_outside_them_come_back(
-        directory: DirectoryService, booking: AppointmentService,
-        profiles: FakeDermatologistRepository) -> None:
+    directory: DirectoryService, booking: AppointmentService, profiles: FakeDermatologistRepository
+) -> None:
     kept = booking.book("p1", "d-london", MONDAY_9, VIDEO)
     stranded = booking.book("p2", "d-london", MONDAY_9 + timedelta(hours=2), VIDEO)
-    hours = Availability("d-london", "Europe/London", (
-        WeeklyRule(0, Hours(time(9), time(10), 30)),))
+    hours = Availability(
+        "d-london", "Europe/London", (WeeklyRule(0, Hours(time(9), time(10), 30)),)
+    )
     outside = directory.set_availability("d-london", hours)
     assert [a.id for a in outside] == [stranded.id]
     assert kept.id not in [a.id for a in outside]
@@ -163,8 +187,11 @@ def test_new_hours_are_saved_and_bookings_outside_them_come_back(
 
 
 def test_hours_cannot_offer_what_the_practice_does_not(directory: DirectoryService) -> None:
-    in_person = Availability("d-manchester", "Europe/London", (
-        WeeklyRule(1, Hours(time(9), time(10), 30, frozenset({IN_PERSON}))),))
+    in_person = Availability(
+        "d-manchester",
+        "Europe/London",
+        (WeeklyRule(1, Hours(time(9), time(10), 30, frozenset({IN_PERSON}))),),
+    )
     before = directory.availability("d-manchester")
     with pytest.raises(InvalidAvailability):
         directory.set_availability("d-manchester", in_person)
@@ -178,12 +205,15 @@ def test_no_profile_no_hours(directory: DirectoryService) -> None:
         directory.set_availability("nobody", Availability("nobody", "Europe/London"))
 
 
-def test_publish_creates_or_replaces_a_profile(directory: DirectoryService,
-                                               uow: FakeDirectoryUnitOfWork) -> None:
+def test_publish_creates_or_replaces_a_profile(
+    directory: DirectoryService, uow: FakeDirectoryUnitOfWork
+) -> None:
     directory.publish(dermatologist("d-new", at=LONDON, specialties=("scarring",)))
     assert ids(directory.search(DirectoryFilter(specialty="scarring"), None, 10)) == ["d-new"]
     directory.publish(dermatologist("d-new", at=LONDON, specialties=("acne",)))
     assert ids(directory.search(DirectoryFilter(specialty="scarring"), None, 10)) == []
     assert [d.id for d in directory.get_many(["d-new", "missing", "d-paris"])] == [
-        "d-new", "d-paris"]
+        "d-new",
+        "d-paris",
+    ]
     assert uow.commits == 2

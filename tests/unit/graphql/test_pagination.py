@@ -65,15 +65,21 @@ async def test_paginate_asks_for_one_row_more_and_builds_the_page() -> None:
 
     def fetch(page: PageRequest[tuple[datetime, str]]) -> list[Row]:
         asked.append(page)
-        return rows[:page.limit]
+        return rows[: page.limit]
 
     first = await paginate(info(), 2, None, by_created(), fetch, lambda row: row.id)
     assert [edge.node for edge in first.edges] == ["u0", "u1"]
     assert first.page_info.has_next_page and not first.page_info.has_previous_page
     assert asked[-1].after is None and asked[-1].limit == 3
 
-    second = await paginate(info(), 2, first.page_info.end_cursor, by_created(),
-                            lambda page: rows[2:2 + page.limit], lambda row: row.id)
+    second = await paginate(
+        info(),
+        2,
+        first.page_info.end_cursor,
+        by_created(),
+        lambda page: rows[2 : 2 + page.limit],
+        lambda row: row.id,
+    )
     assert second.page_info.has_previous_page and second.page_info.has_next_page
 
     last = await paginate(info(), 10, None, by_created(), lambda page: rows, lambda row: row.id)

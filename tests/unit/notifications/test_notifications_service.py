@@ -54,14 +54,21 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def notifications(uow: FakeNotificationsUnitOfWork, notifier: FakeNotifier,
-                  renderer: FakeMailRenderer, clock: FakeClock) -> NotificationService:
+def notifications(
+    uow: FakeNotificationsUnitOfWork,
+    notifier: FakeNotifier,
+    renderer: FakeMailRenderer,
+    clock: FakeClock,
+) -> NotificationService:
     return NotificationService(uow, notifier, renderer, clock)
 
 
 def test_an_email_leaves_once_per_dedupe_key_and_is_recorded(
-        notifications: NotificationService, notifier: FakeNotifier,
-        uow: FakeNotificationsUnitOfWork, clock: FakeClock) -> None:
+    notifications: NotificationService,
+    notifier: FakeNotifier,
+    uow: FakeNotificationsUnitOfWork,
+    clock: FakeClock,
+) -> None:
     assert notifications.send_email_once("k1", EMAIL) is True
     assert notifications.send_email_once("k1", EMAIL) is False
     assert notifier.emails == [EMAIL]
@@ -70,9 +77,9 @@ def test_an_email_leaves_once_per_dedupe_key_and_is_recorded(
     assert notifier.emails == [EMAIL, EMAIL]
 
 
-def test_an_sms_leaves_once_per_dedupe_key(notifications: NotificationService,
-                                           notifier: FakeNotifier,
-                                           uow: FakeNotificationsUnitOfWork) -> None:
+def test_an_sms_leaves_once_per_dedupe_key(
+    notifications: NotificationService, notifier: FakeNotifier, uow: FakeNotificationsUnitOfWork
+) -> None:
     assert notifications.send_sms_once("s1", SMS) is True
     assert notifications.send_sms_once("s1", SMS) is False
     assert notifier.sms == [SMS] and notifier.emails == []
@@ -81,7 +88,8 @@ def test_an_sms_leaves_once_per_dedupe_key(notifications: NotificationService,
 
 
 def test_a_failed_send_records_nothing_so_a_retry_sends_it(
-        uow: FakeNotificationsUnitOfWork, renderer: FakeMailRenderer, clock: FakeClock) -> None:
+    uow: FakeNotificationsUnitOfWork, renderer: FakeMailRenderer, clock: FakeClock
+) -> None:
     notifier = BrokenNotifier()
     notifications = NotificationService(uow, notifier, renderer, clock)
     with pytest.raises(ConnectionError):
@@ -92,8 +100,8 @@ def test_a_failed_send_records_nothing_so_a_retry_sends_it(
 
 
 def test_the_welcome_email_greets_by_name_and_leaves_once(
-        notifications: NotificationService, notifier: FakeNotifier,
-        renderer: FakeMailRenderer) -> None:
+    notifications: NotificationService, notifier: FakeNotifier, renderer: FakeMailRenderer
+) -> None:
     assert notifications.send_welcome_email("u1") is True
     assert notifications.send_welcome_email("u1") is False
     assert renderer.rendered[0] == ("welcome", "u1@example.com", {"name": "Maya"})
@@ -102,8 +110,8 @@ def test_the_welcome_email_greets_by_name_and_leaves_once(
     assert renderer.rendered[-1][2] == {"name": "u2"}  # no display name: the email's name
 
 
-def test_no_welcome_email_for_an_unknown_user(notifications: NotificationService,
-                                              notifier: FakeNotifier,
-                                              uow: FakeNotificationsUnitOfWork) -> None:
+def test_no_welcome_email_for_an_unknown_user(
+    notifications: NotificationService, notifier: FakeNotifier, uow: FakeNotificationsUnitOfWork
+) -> None:
     assert notifications.send_welcome_email("ghost") is False
     assert notifier.emails == [] and uow.sent_notifications.keys == {}

@@ -13,42 +13,109 @@ from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 PB = ["pregnancy", "breastfeeding"]
 INGREDIENTS: list[dict[str, Any]] = [
     {"inci_name": "Glycerin", "common_names": ["glycerol"], "concerns": {"dryness": "strong"}},
-    {"inci_name": "Ceramide NP", "common_names": ["ceramide"], "classes": ["ceramide"],
-     "concerns": {"dryness": "strong", "sensitivity": "moderate"}},
-    {"inci_name": "Niacinamide", "common_names": ["vitamin b3"], "classes": ["niacinamide"],
-     "concerns": {"pigmentation": "moderate", "shine": "moderate", "acne": "moderate"}},
-    {"inci_name": "Retinol", "common_names": ["vitamin a"], "classes": ["retinoid"],
-     "concerns": {"wrinkles": "strong", "acne": "moderate"}, "contraindications": PB},
-    {"inci_name": "Tretinoin", "common_names": ["retinoic acid"], "classes": ["retinoid"],
-     "concerns": {"wrinkles": "strong", "acne": "strong"}, "contraindications": PB,
-     "irritation": "high", "prescription_only": True},
-    {"inci_name": "Bakuchiol", "classes": ["retinol_alternative"],
-     "concerns": {"wrinkles": "moderate"}},
-    {"inci_name": "Glycolic Acid", "common_names": ["aha"], "classes": ["aha"],
-     "concerns": {"pigmentation": "moderate", "wrinkles": "moderate"}, "irritation": "high"},
-    {"inci_name": "Salicylic Acid", "common_names": ["bha"], "classes": ["bha"],
-     "concerns": {"acne": "strong", "pores": "moderate"}, "contraindications": PB,
-     "contraindicated_above": {"pregnancy": 2.0, "breastfeeding": 2.0}},
-    {"inci_name": "Benzoyl Peroxide", "classes": ["benzoyl_peroxide"],
-     "concerns": {"acne": "strong"}, "irritation": "high"},
-    {"inci_name": "Hydroquinone", "classes": ["hydroquinone"],
-     "concerns": {"pigmentation": "strong"}, "contraindications": PB, "prescription_only": True},
-    {"inci_name": "Azelaic Acid", "classes": ["azelaic_acid"],
-     "concerns": {"pigmentation": "strong", "acne": "strong", "redness": "strong"}},
-    {"inci_name": "Phytonadione", "common_names": ["vitamin k"],
-     "concerns": {"dark_circles": "limited"}, "contraindications": ["pregnancy"]},
-    {"inci_name": "Zinc Oxide", "classes": ["spf_filter", "mineral_filter"],
-     "concerns": {"pigmentation": "strong", "wrinkles": "strong"}},
-    {"inci_name": "Bis-Ethylhexyloxyphenol Methoxyphenyl Triazine",
-     "common_names": ["tinosorb s"], "classes": ["spf_filter"],
-     "concerns": {"pigmentation": "strong", "wrinkles": "strong"}},
+    {
+        "inci_name": "Ceramide NP",
+        "common_names": ["ceramide"],
+        "classes": ["ceramide"],
+        "concerns": {"dryness": "strong", "sensitivity": "moderate"},
+    },
+    {
+        "inci_name": "Niacinamide",
+        "common_names": ["vitamin b3"],
+        "classes": ["niacinamide"],
+        "concerns": {"pigmentation": "moderate", "shine": "moderate", "acne": "moderate"},
+    },
+    {
+        "inci_name": "Retinol",
+        "common_names": ["vitamin a"],
+        "classes": ["retinoid"],
+        "concerns": {"wrinkles": "strong", "acne": "moderate"},
+        "contraindications": PB,
+    },
+    {
+        "inci_name": "Tretinoin",
+        "common_names": ["retinoic acid"],
+        "classes": ["retinoid"],
+        "concerns": {"wrinkles": "strong", "acne": "strong"},
+        "contraindications": PB,
+        "irritation": "high",
+        "prescription_only": True,
+    },
+    {
+        "inci_name": "Bakuchiol",
+        "classes": ["retinol_alternative"],
+        "concerns": {"wrinkles": "moderate"},
+    },
+    {
+        "inci_name": "Glycolic Acid",
+        "common_names": ["aha"],
+        "classes": ["aha"],
+        "concerns": {"pigmentation": "moderate", "wrinkles": "moderate"},
+        "irritation": "high",
+    },
+    {
+        "inci_name": "Salicylic Acid",
+        "common_names": ["bha"],
+        "classes": ["bha"],
+        "concerns": {"acne": "strong", "pores": "moderate"},
+        "contraindications": PB,
+        "contraindicated_above": {"pregnancy": 2.0, "breastfeeding": 2.0},
+    },
+    {
+        "inci_name": "Benzoyl Peroxide",
+        "classes": ["benzoyl_peroxide"],
+        "concerns": {"acne": "strong"},
+        "irritation": "high",
+    },
+    {
+        "inci_name": "Hydroquinone",
+        "classes": ["hydroquinone"],
+        "concerns": {"pigmentation": "strong"},
+        "contraindications": PB,
+        "prescription_only": True,
+    },
+    {
+        "inci_name": "Azelaic Acid",
+        "classes": ["azelaic_acid"],
+        "concerns": {"pigmentation": "strong", "acne": "strong", "redness": "strong"},
+    },
+    {
+        "inci_name": "Phytonadione",
+        "common_names": ["vitamin k"],
+        "concerns": {"dark_circles": "limited"},
+        "contraindications": ["pregnancy"],
+    },
+    {
+        "inci_name": "Zinc Oxide",
+        "classes": ["spf_filter", "mineral_filter"],
+        "concerns": {"pigmentation": "strong", "wrinkles": "strong"},
+    },
+    {
+        "inci_name": "Bis-Ethylhexyloxyphenol Methoxyphenyl Triazine",
+        "common_names": ["tinosorb s"],
+        "classes": ["spf_filter"],
+        "concerns": {"pigmentation": "strong", "wrinkles": "strong"},
+    },
     {"inci_name": "CI 77491", "common_names": ["iron oxides"], "classes": ["iron_oxide"]},
-    {"inci_name": "Parfum", "common_names": ["fragrance", "perfume"], "classes": ["fragrance"],
-     "is_fragrance": True},
-    {"inci_name": "Limonene", "common_names": ["fragrance allergen"], "classes": ["fragrance"],
-     "is_fragrance": True},
-    {"inci_name": "Lavandula Angustifolia Oil", "common_names": ["lavender oil", "lavender"],
-     "classes": ["fragrance", "essential_oil"], "is_fragrance": True, "is_essential_oil": True},
+    {
+        "inci_name": "Parfum",
+        "common_names": ["fragrance", "perfume"],
+        "classes": ["fragrance"],
+        "is_fragrance": True,
+    },
+    {
+        "inci_name": "Limonene",
+        "common_names": ["fragrance allergen"],
+        "classes": ["fragrance"],
+        "is_fragrance": True,
+    },
+    {
+        "inci_name": "Lavandula Angustifolia Oil",
+        "common_names": ["lavender oil", "lavender"],
+        "classes": ["fragrance", "essential_oil"],
+        "is_fragrance": True,
+        "is_essential_oil": True,
+    },
     {"inci_name": "Isopropyl Myristate", "comedogenic_rating": 5},
 ]
 
@@ -98,8 +165,9 @@ def basics() -> list[dict[str, Any]]:
 
 
 def catalog(products: list[dict[str, Any]], *, with_basics: bool = True) -> Catalog:
-    return parse_catalog(INGREDIENTS, [*(basics() if with_basics else []), *products],
-                         packaged_rules())
+    return parse_catalog(
+        INGREDIENTS, [*(basics() if with_basics else []), *products], packaged_rules()
+    )
 
 
 def needs(skin_type: str = "normal", **concerns: float) -> SkinNeeds:

@@ -27,8 +27,12 @@ def big_catalog() -> Catalog:
     products = json.loads(folder.joinpath("products.json").read_text())
     rng = random.Random(11)
     variants = [
-        {**base, "id": f"{base['id']}-v{i}", "brand": f"{base['brand']} {i % 31}",
-         "price": f"{float(base['price']) * rng.uniform(0.6, 1.6):.2f}"}
+        {
+            **base,
+            "id": f"{base['id']}-v{i}",
+            "brand": f"{base['brand']} {i % 31}",
+            "price": f"{float(base['price']) * rng.uniform(0.6, 1.6):.2f}",
+        }
         for i, base in ((i, products[i % len(products)]) for i in range(4_000))
     ]
     parsed = parse_catalog(ingredients, variants, [])
@@ -39,8 +43,11 @@ def people(seed: int, count: int) -> list[tuple[SkinNeeds, CareProfile]]:
     rng = random.Random(seed)
     found = []
     for _ in range(count):
-        needs = SkinNeeds({c: rng.choice([0, 15, 35, 60, 85]) for c in MEASURED},
-                          rng.choice(SKIN_TYPES), monk_tone=rng.randint(1, 10))
+        needs = SkinNeeds(
+            {c: rng.choice([0, 15, 35, 60, 85]) for c in MEASURED},
+            rng.choice(SKIN_TYPES),
+            monk_tone=rng.randint(1, 10),
+        )
         profile = CareProfile(
             pregnant=rng.random() < 0.25,
             allergies=tuple(rng.sample(["Niacinamide", "Linalool", "Parfum"], rng.randint(0, 2))),

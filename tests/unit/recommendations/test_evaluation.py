@@ -41,9 +41,7 @@ def test_ndcg_rewards_hits_near_the_top() -> None:
     # One hit at rank 2: DCG = 1/log2(3), ideal = 1.
     assert ndcg_at_k(["a", "b", "c"], {"b"}, 3) == pytest.approx(1 / math.log2(3))
     # Hits at ranks 1 and 3: (1 + 1/2) / (1 + 1/log2(3)).
-    assert ndcg_at_k(["a", "b", "c"], {"a", "c"}, 3) == pytest.approx(
-        1.5 / (1 + 1 / math.log2(3))
-    )
+    assert ndcg_at_k(["a", "b", "c"], {"a", "c"}, 3) == pytest.approx(1.5 / (1 + 1 / math.log2(3)))
     assert ndcg_at_k(["a", "b", "c"], {"a", "b"}, 3) == 1.0
     # More relevant items than k: the ideal only counts k of them.
     assert ndcg_at_k(["a", "b", "c"], {"a", "b", "c"}, 2) == 1.0
@@ -97,9 +95,7 @@ def test_split_is_seeded_and_ignores_input_order() -> None:
     first = leave_out_split(data, per_user=3, seed=5)
     again = leave_out_split(list(reversed(data)), per_user=3, seed=5)
     assert first.held_out == again.held_out
-    others = {
-        frozenset(leave_out_split(data, per_user=3, seed=s).held_out["u1"]) for s in range(6)
-    }
+    others = {frozenset(leave_out_split(data, per_user=3, seed=s).held_out["u1"]) for s in range(6)}
     assert len(others) > 1
 
 

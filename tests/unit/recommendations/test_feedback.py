@@ -20,7 +20,10 @@ WHEN = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 def feedback(rating: Any = 4, outcome: str | None = None, **changes: Any) -> Feedback:
     values: dict[str, Any] = {
-        "user_id": "u1", "product_id": "p1", "rating": rating, "outcome": outcome,
+        "user_id": "u1",
+        "product_id": "p1",
+        "rating": rating,
+        "outcome": outcome,
         "created_at": WHEN,
     }
     values.update(changes)

@@ -54,13 +54,15 @@ def test_packaged_rules_each_have_an_id_and_a_reason(packaged) -> None:
 
 
 def test_derived_flags_come_from_the_ingredients() -> None:
-    built = catalog([
-        product("scented", "moisturiser", [("Glycerin", None)], extra_inci=["Parfum"]),
-        product("retinol", "serum", [("Retinol", 0.3)], when="PM"),
-        product("bha-2", "serum", [("Salicylic Acid", 2.0)]),
-        product("bha-4", "serum", [("Salicylic Acid", 4.0)]),
-        product("clogging", "moisturiser", [("Isopropyl Myristate", None)]),
-    ])
+    built = catalog(
+        [
+            product("scented", "moisturiser", [("Glycerin", None)], extra_inci=["Parfum"]),
+            product("retinol", "serum", [("Retinol", 0.3)], when="PM"),
+            product("bha-2", "serum", [("Salicylic Acid", 2.0)]),
+            product("bha-4", "serum", [("Salicylic Acid", 4.0)]),
+            product("clogging", "moisturiser", [("Isopropyl Myristate", None)]),
+        ]
+    )
     scented, retinol = built.product("scented"), built.product("retinol")
     assert not scented.fragrance_free and scented.pregnancy_safe
     assert retinol.fragrance_free and not retinol.pregnancy_safe

@@ -17,9 +17,9 @@ from tests.unit.recommendations.recommendation_builders import catalog, needs, p
 
 PACKAGED = load_catalog()
 ACNE_AND_AGEING = SkinNeeds(
-    {"acne": 70, "pigmentation": 60, "shine": 55, "pores": 50, "wrinkles": 40,
-     "dark_circles": 45},
-    "oily", monk_tone=5,
+    {"acne": 70, "pigmentation": 60, "shine": 55, "pores": 50, "wrinkles": 40, "dark_circles": 45},
+    "oily",
+    monk_tone=5,
 )
 
 
@@ -81,10 +81,12 @@ def test_excluded_products_carry_a_rule_and_a_reason() -> None:
 
 
 def test_ranker_hook_can_change_the_pick() -> None:
-    built = catalog([
-        product("best-content", "serum", [("Azelaic Acid", 10.0)]),
-        product("learned-favourite", "serum", [("Niacinamide", 5.0)]),
-    ])
+    built = catalog(
+        [
+            product("best-content", "serum", [("Azelaic Acid", 10.0)]),
+            product("learned-favourite", "serum", [("Niacinamide", 5.0)]),
+        ]
+    )
     skin = needs(pigmentation=80)
     plain = build_routine(skin, profile(), built)
     assert "best-content" in {p.id for p in plain.products}
@@ -109,8 +111,9 @@ def test_severe_scores_suggest_a_dermatologist() -> None:
 
 def test_deep_tone_gets_a_matching_tint_or_no_white_cast() -> None:
     skin = SkinNeeds({"pigmentation": 70}, "normal", monk_tone=9)
-    spf = next(s.product for s in build_routine(skin, CareProfile(), PACKAGED).am
-               if s.slot == "sunscreen")
+    spf = next(
+        s.product for s in build_routine(skin, CareProfile(), PACKAGED).am if s.slot == "sunscreen"
+    )
     if spf.tint_monk_range:
         assert spf.tint_monk_range[0] <= 9 <= spf.tint_monk_range[1]
     else:
@@ -124,8 +127,12 @@ profiles = st.builds(
     pregnant=st.booleans(),
     breastfeeding=st.booleans(),
     sensitive_skin=st.booleans(),
-    avoid=st.lists(st.sampled_from(["parfum", "lavender", "niacinamide", "zinc oxide",
-                                    "glycerin", "salicylic acid"]), max_size=2).map(tuple),
+    avoid=st.lists(
+        st.sampled_from(
+            ["parfum", "lavender", "niacinamide", "zinc oxide", "glycerin", "salicylic acid"]
+        ),
+        max_size=2,
+    ).map(tuple),
     budget_total=st.one_of(st.none(), st.integers(20, 300).map(Decimal)),
     budget_per_product=st.one_of(st.none(), st.integers(8, 120).map(Decimal)),
 )

@@ -80,10 +80,17 @@ def test_prescription_actives_are_left_out_for_minors() -> None:
 
 
 def test_sensitive_skin_gets_only_fragrance_free_products() -> None:
-    built = catalog([
-        product("scented-cream", "moisturiser", [("Ceramide NP", None)], extra_inci=["Parfum"],
-                price="5.00"),
-    ])
+    built = catalog(
+        [
+            product(
+                "scented-cream",
+                "moisturiser",
+                [("Ceramide NP", None)],
+                extra_inci=["Parfum"],
+                price="5.00",
+            ),
+        ]
+    )
     sensitive = build_routine(needs(dryness=80), profile(sensitive_skin=True), built)
     assert excluded_by(sensitive, "scented-cream") == rule_hit("sensitive.fragrance_free")
     assert all(p.fragrance_free for p in sensitive.products)
@@ -91,8 +98,12 @@ def test_sensitive_skin_gets_only_fragrance_free_products() -> None:
 
 def test_avoid_list_ingredient_hidden_deep_in_the_inci_list() -> None:
     # Limonene is not a key active: it sits near the end of the full label.
-    hidden = product("hidden", "serum", [("Niacinamide", 5.0)],
-                     extra_inci=["Xanthan Gum", "Sodium Citrate", "Limonene"])
+    hidden = product(
+        "hidden",
+        "serum",
+        [("Niacinamide", 5.0)],
+        extra_inci=["Xanthan Gum", "Sodium Citrate", "Limonene"],
+    )
     assert hidden["inci"].index("Limonene") > 3
     built = catalog([hidden])
     routine = build_routine(needs(shine=80), profile(avoid=("LIMONENE",)), built)
@@ -112,8 +123,16 @@ def test_avoid_list_ingredient_hidden_deep_in_the_inci_list() -> None:
     ],
 )
 def test_avoid_list_matches_common_names_and_classes(term: str, found: str) -> None:
-    built = catalog([product("scented", "serum", [("Niacinamide", 5.0)],
-                             extra_inci=["Parfum", "Lavandula Angustifolia Oil"])])
+    built = catalog(
+        [
+            product(
+                "scented",
+                "serum",
+                [("Niacinamide", 5.0)],
+                extra_inci=["Parfum", "Lavandula Angustifolia Oil"],
+            )
+        ]
+    )
     listed = find_listed(built.product("scented"), [term])
     assert listed is not None and listed[1] == found
 
@@ -124,8 +143,17 @@ def test_avoid_list_needs_whole_words() -> None:
 
 
 def test_allergies_are_always_respected() -> None:
-    built = catalog([product("lavender-cream", "moisturiser", [("Ceramide NP", None)],
-                             extra_inci=["Lavandula Angustifolia Oil"], price="4.00")])
+    built = catalog(
+        [
+            product(
+                "lavender-cream",
+                "moisturiser",
+                [("Ceramide NP", None)],
+                extra_inci=["Lavandula Angustifolia Oil"],
+                price="4.00",
+            )
+        ]
+    )
     routine = build_routine(needs(dryness=90), profile(allergies=("lavender",)), built)
     assert excluded_by(routine, "lavender-cream") == rule_hit("allergy.listed_ingredient")
     assert all(find_listed(p, ["lavender"]) is None for p in routine.products)
@@ -147,11 +175,17 @@ def test_per_product_budget_in_another_currency_is_not_assumed_to_fit() -> None:
 
 def test_total_budget_keeps_room_for_the_essentials() -> None:
     # Basics cost 8 + 12 + 15 = 35; a 20 serum would leave no room for them in 45.
-    built = catalog([
-        product("pricey-serum", "serum", [("Salicylic Acid", 2.0), ("Niacinamide", 10.0)],
-                price="20.00"),
-        product("cheap-serum", "serum", [("Niacinamide", 5.0)], price="9.00"),
-    ])
+    built = catalog(
+        [
+            product(
+                "pricey-serum",
+                "serum",
+                [("Salicylic Acid", 2.0), ("Niacinamide", 10.0)],
+                price="20.00",
+            ),
+            product("cheap-serum", "serum", [("Niacinamide", 5.0)], price="9.00"),
+        ]
+    )
     unlimited = build_routine(needs(shine=90, acne=90), profile(), built)
     assert "pricey-serum" in chosen(unlimited)  # the better match, when money is no object
     routine = build_routine(needs(shine=90, acne=90), profile(budget_total=Decimal(45)), built)
@@ -161,29 +195,36 @@ def test_total_budget_keeps_room_for_the_essentials() -> None:
 
 
 def test_retinoid_and_acid_never_share_a_routine_time() -> None:
-    built = catalog([
-        product("retinol", "serum", [("Retinol", 0.5)], when="PM", price="9.00"),
-        product("aha", "exfoliant", [("Glycolic Acid", 7.0)], when="PM", price="9.00"),
-        product("bpo", "spot_treatment", [("Benzoyl Peroxide", 5.0)], price="9.00"),
-    ])
+    built = catalog(
+        [
+            product("retinol", "serum", [("Retinol", 0.5)], when="PM", price="9.00"),
+            product("aha", "exfoliant", [("Glycolic Acid", 7.0)], when="PM", price="9.00"),
+            product("bpo", "spot_treatment", [("Benzoyl Peroxide", 5.0)], price="9.00"),
+        ]
+    )
     routine = build_routine(needs(wrinkles=90, acne=80, pigmentation=60), profile(), built)
     for steps in (routine.am, routine.pm):
         classes = [s.product.classes for s in steps]
         has_retinoid = any("retinoid" in c for c in classes)
         has_partner = any(c & {"aha", "bha", "benzoyl_peroxide"} for c in classes)
         assert not (has_retinoid and has_partner)
-    conflicted = {e.product.id for e in routine.excluded
-                  if e.rule_id == rule_hit("conflict.retinoid_with_acids_or_bpo")}
+    conflicted = {
+        e.product.id
+        for e in routine.excluded
+        if e.rule_id == rule_hit("conflict.retinoid_with_acids_or_bpo")
+    }
     moved = [s for s in routine.am if s.product.id == "bpo"]
     assert conflicted or moved
     assert "retinol" in chosen(routine)
 
 
 def test_conflicting_product_that_can_move_goes_to_the_morning() -> None:
-    built = catalog([
-        product("tret", "serum", [("Tretinoin", 0.05)], when="PM"),
-        product("bpo", "spot_treatment", [("Benzoyl Peroxide", 2.5)], when="both"),
-    ])
+    built = catalog(
+        [
+            product("tret", "serum", [("Tretinoin", 0.05)], when="PM"),
+            product("bpo", "spot_treatment", [("Benzoyl Peroxide", 2.5)], when="both"),
+        ]
+    )
     routine = build_routine(needs(acne=90), profile(age=30), built)
     am, pm = {s.product.id for s in routine.am}, {s.product.id for s in routine.pm}
     assert "tret" in pm and "bpo" in am and "bpo" not in pm
@@ -206,8 +247,9 @@ def test_no_aha_or_retinoid_without_a_sunscreen(active: tuple[str, float]) -> No
     products = [
         product("cleanser", "cleanser", [("Glycerin", None)]),
         product("cream", "moisturiser", [("Ceramide NP", None)]),
-        product("spf-with-parfum", "sunscreen", [("Zinc Oxide", 15.0)], when="AM",
-                extra_inci=["Parfum"]),
+        product(
+            "spf-with-parfum", "sunscreen", [("Zinc Oxide", 15.0)], when="AM", extra_inci=["Parfum"]
+        ),
         product("active", "serum", [active], when="PM"),
     ]
     built = catalog(products, with_basics=False)

@@ -11,21 +11,39 @@ from metskin.domain.recommendations.needs import SkinNeeds
 from metskin.domain.recommendations.scoring import score_product
 from tests.unit.recommendations.recommendation_builders import catalog, needs, product, profile
 
-BUILT = catalog([
-    product("azelaic", "serum", [("Azelaic Acid", 10.0)]),
-    product("niacinamide", "serum", [("Niacinamide", 5.0)]),
-    product("claims-only", "serum", [("Glycerin", None)], concerns=["pigmentation"]),
-    product("dry-only", "moisturiser", [("Ceramide NP", None)], skin_types=["dry"]),
-    product("clogging", "moisturiser", [("Isopropyl Myristate", None)]),
-    product("tint-light", "sunscreen", [("Zinc Oxide", 15.0)], extra_inci=["CI 77491"],
-            tint_monk_range=[1, 4], when="AM"),
-    product("tint-deep", "sunscreen", [("Zinc Oxide", 15.0)], extra_inci=["CI 77491"],
-            tint_monk_range=[7, 10], when="AM"),
-    product("sheer-chemical", "sunscreen",
-            [("Bis-Ethylhexyloxyphenol Methoxyphenyl Triazine", 4.0)], when="AM"),
-    product("strong-aha", "exfoliant", [("Glycolic Acid", 20.0)], when="PM"),
-    product("pricey", "serum", [("Niacinamide", 5.0)], price="60.00"),
-])
+BUILT = catalog(
+    [
+        product("azelaic", "serum", [("Azelaic Acid", 10.0)]),
+        product("niacinamide", "serum", [("Niacinamide", 5.0)]),
+        product("claims-only", "serum", [("Glycerin", None)], concerns=["pigmentation"]),
+        product("dry-only", "moisturiser", [("Ceramide NP", None)], skin_types=["dry"]),
+        product("clogging", "moisturiser", [("Isopropyl Myristate", None)]),
+        product(
+            "tint-light",
+            "sunscreen",
+            [("Zinc Oxide", 15.0)],
+            extra_inci=["CI 77491"],
+            tint_monk_range=[1, 4],
+            when="AM",
+        ),
+        product(
+            "tint-deep",
+            "sunscreen",
+            [("Zinc Oxide", 15.0)],
+            extra_inci=["CI 77491"],
+            tint_monk_range=[7, 10],
+            when="AM",
+        ),
+        product(
+            "sheer-chemical",
+            "sunscreen",
+            [("Bis-Ethylhexyloxyphenol Methoxyphenyl Triazine", 4.0)],
+            when="AM",
+        ),
+        product("strong-aha", "exfoliant", [("Glycolic Acid", 20.0)], when="PM"),
+        product("pricey", "serum", [("Niacinamide", 5.0)], price="60.00"),
+    ]
+)
 
 
 def score(product_id: str, skin: SkinNeeds, **profile_fields: object) -> float:

@@ -29,10 +29,21 @@ NOW = T0 + timedelta(days=10)
 WRINKLES = result(wrinkles=70.0, acne=55.0)
 PRODUCTS = [
     *basics(),
-    product("retinol-serum", "serum", [("Retinol", 0.3)], when="PM",
-            concerns=["wrinkles", "acne"], price="20.00"),
-    product("niacinamide-serum", "serum", [("Niacinamide", 5.0)],
-            concerns=["acne", "pigmentation"], price="18.00"),
+    product(
+        "retinol-serum",
+        "serum",
+        [("Retinol", 0.3)],
+        when="PM",
+        concerns=["wrinkles", "acne"],
+        price="20.00",
+    ),
+    product(
+        "niacinamide-serum",
+        "serum",
+        [("Niacinamide", 5.0)],
+        concerns=["acne", "pigmentation"],
+        price="18.00",
+    ),
 ]
 
 
@@ -64,8 +75,13 @@ def uow() -> FakeRecommendationsUnitOfWork:
 
 @pytest.fixture
 def service(uow: FakeRecommendationsUnitOfWork, clock: FakeClock) -> RecommendationService:
-    analyses = AnalysisService(FakeAnalysisUnitOfWork(analyses=uow.analyses, users=uow.users),
-                               FakeStorage(), FakeEngine(), FakeEventBus(), clock)
+    analyses = AnalysisService(
+        FakeAnalysisUnitOfWork(analyses=uow.analyses, users=uow.users),
+        FakeStorage(),
+        FakeEngine(),
+        FakeEventBus(),
+        clock,
+    )
     service = RecommendationService(uow, analyses, load_safety_rules(), clock)
     assert service.load_catalog(INGREDIENTS, PRODUCTS) == len(PRODUCTS)
     return service
@@ -82,7 +98,8 @@ def set_profile(uow: FakeRecommendationsUnitOfWork, user_id: str, **changes: Any
 
 
 def test_a_routine_is_built_from_the_stored_result_and_saved_once(
-        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
+) -> None:
     saved = service.recommend("p1", Role.PATIENT, "a1")
     assert (saved.user_id, saved.analysis_id, saved.created_at) == ("p1", "a1", NOW)
     steps = saved.routine["am"] + saved.routine["pm"]
@@ -100,7 +117,8 @@ def test_the_result_decides_the_treatments(service: RecommendationService) -> No
 
 
 def test_the_profile_keeps_unsafe_products_out_and_a_new_profile_saves_a_new_routine(
-        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
+) -> None:
     before = service.recommend("p1", Role.PATIENT, "a1")
     set_profile(uow, "p1", pregnant=True)
     pregnant = service.recommend("p1", Role.PATIENT, "a1")
@@ -112,19 +130,20 @@ def test_the_profile_keeps_unsafe_products_out_and_a_new_profile_saves_a_new_rou
 
 
 def test_history_is_newest_first_in_keyset_pages(
-        service: RecommendationService, clock: FakeClock) -> None:
+    service: RecommendationService, clock: FakeClock
+) -> None:
     first = service.recommend("p1", Role.PATIENT, "a1")
     clock.advance(hours=1)
     second = service.recommend("p1", Role.PATIENT, "a2")
     page = service.history("p1", None, 1)
     assert [r.id for r in page] == [second.id]
-    assert [r.id for r in service.history("p1", (page[0].created_at, page[0].id), 5)] == [
-        first.id]
+    assert [r.id for r in service.history("p1", (page[0].created_at, page[0].id), 5)] == [first.id]
     assert service.history("p2", None, 5) == []
 
 
 def test_an_unfinished_or_unusable_analysis_gives_no_routine(
-        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
+) -> None:
     with pytest.raises(AnalysisNotReady) as error:
         service.recommend("p1", Role.PATIENT, "running")
     assert error.value.code == "ANALYSIS_NOT_READY"
@@ -134,7 +153,8 @@ def test_an_unfinished_or_unusable_analysis_gives_no_routine(
 
 
 def test_only_the_owner_gets_a_routine_for_their_analysis(
-        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
+) -> None:
     with pytest.raises(Forbidden):
         service.recommend("p2", Role.PATIENT, "a1")
     with pytest.raises(NotFound):
@@ -143,7 +163,8 @@ def test_only_the_owner_gets_a_routine_for_their_analysis(
 
 
 def test_the_pipeline_step_saves_a_routine_only_for_a_usable_result(
-        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
+) -> None:
     stored = uow.analyses.get("bad")
     assert stored is not None
     service.after_measuring(stored, result(ok=False))
@@ -154,12 +175,19 @@ def test_the_pipeline_step_saves_a_routine_only_for_a_usable_result(
 
 
 def test_a_ranker_can_change_the_pick_and_names_its_model_version(
-        uow: FakeRecommendationsUnitOfWork, clock: FakeClock) -> None:
-    analyses = AnalysisService(FakeAnalysisUnitOfWork(analyses=uow.analyses, users=uow.users),
-                               FakeStorage(), FakeEngine(), FakeEventBus(), clock)
+    uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    analyses = AnalysisService(
+        FakeAnalysisUnitOfWork(analyses=uow.analyses, users=uow.users),
+        FakeStorage(),
+        FakeEngine(),
+        FakeEventBus(),
+        clock,
+    )
     ranker = FakeRanker({"niacinamide-serum": 100.0})
-    service = RecommendationService(uow, analyses, load_safety_rules(), clock,
-                                    ranker_for=lambda _user: (ranker, "ranker-v7"))
+    service = RecommendationService(
+        uow, analyses, load_safety_rules(), clock, ranker_for=lambda _user: (ranker, "ranker-v7")
+    )
     service.load_catalog(INGREDIENTS, PRODUCTS)
     saved = service.recommend("p1", Role.PATIENT, "a1")
     assert saved.model_version == "ranker-v7" and ranker.calls > 0
@@ -167,8 +195,9 @@ def test_a_ranker_can_change_the_pick_and_names_its_model_version(
     assert "retinol-serum" not in chosen(saved.routine)
 
 
-def test_an_allergy_keeps_the_product_out(service: RecommendationService,
-                                          uow: FakeRecommendationsUnitOfWork) -> None:
+def test_an_allergy_keeps_the_product_out(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
+) -> None:
     set_profile(uow, "p1", allergies=["Retinol"])
     saved = service.recommend("p1", Role.PATIENT, "a1")
     assert "retinol-serum" not in chosen(saved.routine)
@@ -176,7 +205,8 @@ def test_an_allergy_keeps_the_product_out(service: RecommendationService,
 
 
 def test_feedback_is_recorded_for_a_known_product(
-        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
+) -> None:
     feedback = service.rate("p1", "retinol-serum", 2, "irritated")
     assert feedback == Feedback("p1", "retinol-serum", 2, "irritated", NOW)
     assert uow.feedback.for_user("p1") == [feedback]
@@ -193,26 +223,35 @@ def test_feedback_is_recorded_for_a_known_product(
 def test_the_catalog_is_searched_by_filter_in_id_order(service: RecommendationService) -> None:
     serums = service.search(ProductFilter(slot="serum"), None, 10)
     assert [p.id for p in serums] == ["niacinamide-serum", "retinol-serum"]
-    assert [p.id for p in service.search(ProductFilter(slot="serum"), "niacinamide-serum",
-                                         10)] == ["retinol-serum"]
+    assert [p.id for p in service.search(ProductFilter(slot="serum"), "niacinamide-serum", 10)] == [
+        "retinol-serum"
+    ]
     safe = service.search(ProductFilter(slot="serum", pregnancy_safe=True), None, 10)
     assert [p.id for p in safe] == ["niacinamide-serum"]
     assert [p.id for p in service.search(ProductFilter(concern="pigmentation"), None, 10)] == [
-        "niacinamide-serum"]
+        "niacinamide-serum"
+    ]
     assert [p.id for p in service.search(ProductFilter(max_price=Decimal("10")), None, 10)] == [
-        "plain-cleanser"]
+        "plain-cleanser"
+    ]
     assert [p.id for p in service.search(ProductFilter(text="retinol"), None, 10)] == [
-        "retinol-serum"]
-    assert [p.id for p in service.search(
-        ProductFilter(slot="serum", exclude_ingredients=("retinol",)), None, 10)] == [
-        "niacinamide-serum"]
+        "retinol-serum"
+    ]
+    assert [
+        p.id
+        for p in service.search(
+            ProductFilter(slot="serum", exclude_ingredients=("retinol",)), None, 10
+        )
+    ] == ["niacinamide-serum"]
 
 
 def test_saving_and_removing_products_updates_the_catalog_at_once(
-        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
+) -> None:
     version = uow.catalog.version()
-    added = service.save_product(product("azelaic-serum", "serum", [("Azelaic Acid", 10.0)],
-                                         concerns=["redness"]))
+    added = service.save_product(
+        product("azelaic-serum", "serum", [("Azelaic Acid", 10.0)], concerns=["redness"])
+    )
     assert service.product("azelaic-serum") == added
     assert uow.catalog.version() == version + 1 and uow.catalog.count() == len(PRODUCTS) + 1
     service.remove_product("retinol-serum")
@@ -228,7 +267,8 @@ def test_saving_and_removing_products_updates_the_catalog_at_once(
 
 
 def test_invalid_products_and_ingredients_are_refused(
-        service: RecommendationService, uow: FakeRecommendationsUnitOfWork) -> None:
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
+) -> None:
     version = uow.catalog.version()
     with pytest.raises(InvalidProduct):
         service.save_product(product("mystery", "serum", [("Unobtainium", 1.0)]))

@@ -17,22 +17,37 @@ def snapshot_of(taken_at, stored):
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
-def stored(concerns: dict[str, tuple[float, dict[str, float]]],
-           spots: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    result: dict[str, Any] = {"ok": True, "concerns": {
-        name: {"name": name, "score": score, "regions": {"cheeks": score - 5},
-               "measurements": measurements, "explanation": ""}
-        for name, (score, measurements) in concerns.items()}}
+def stored(
+    concerns: dict[str, tuple[float, dict[str, float]]], spots: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ok": True,
+        "concerns": {
+            name: {
+                "name": name,
+                "score": score,
+                "regions": {"cheeks": score - 5},
+                "measurements": measurements,
+                "explanation": "",
+            }
+            for name, (score, measurements) in concerns.items()
+        },
+    }
     if spots is not None:
         result["spots"] = spots
     return result
 
 
 def test_scores_regions_and_acne_counts_are_read() -> None:
-    snapshot = snapshot_of(NOW, stored({
-        "acne": (70.0, {"lesion_count": 55.0, "nodule_count": 1.0}),
-        "redness": (40.0, {}),
-    }))
+    snapshot = snapshot_of(
+        NOW,
+        stored(
+            {
+                "acne": (70.0, {"lesion_count": 55.0, "nodule_count": 1.0}),
+                "redness": (40.0, {}),
+            }
+        ),
+    )
     assert snapshot.concerns == {"acne": 70.0, "redness": 40.0}
     assert snapshot.regions == {"cheeks": {"acne": 65.0, "redness": 35.0}}
     assert (snapshot.acne_lesions, snapshot.acne_nodules) == (55, 1)
@@ -41,18 +56,26 @@ def test_scores_regions_and_acne_counts_are_read() -> None:
 
 
 def test_missing_and_malformed_values_stay_unknown() -> None:
-    snapshot = snapshot_of(NOW, {"concerns": {"acne": {"score": "high"},
-                                                       "pores": None}})
+    snapshot = snapshot_of(NOW, {"concerns": {"acne": {"score": "high"}, "pores": None}})
     assert snapshot.concerns == {} and snapshot.acne_lesions is None
     assert triage(snapshot, []).referral is None
 
 
 def test_spot_evolution_across_stored_history() -> None:
-    earlier = snapshot_of(NOW - timedelta(days=60), stored(
-        {}, [{"x": 0.40, "y": 0.55, "area": 1.0, "darkness": 30.0}]))
-    current = snapshot_of(NOW, stored(
-        {}, [{"x": 0.41, "y": 0.55, "area": 1.6, "darkness": 44.0},
-             {"x": 0.70, "y": 0.20, "area": 0.5, "darkness": 20.0}]))
+    earlier = snapshot_of(
+        NOW - timedelta(days=60),
+        stored({}, [{"x": 0.40, "y": 0.55, "area": 1.0, "darkness": 30.0}]),
+    )
+    current = snapshot_of(
+        NOW,
+        stored(
+            {},
+            [
+                {"x": 0.41, "y": 0.55, "area": 1.6, "darkness": 44.0},
+                {"x": 0.70, "y": 0.20, "area": 0.5, "darkness": 20.0},
+            ],
+        ),
+    )
     outcome = triage(current, [earlier])
     assert set(outcome.fired_rule_ids) == {"spot_changing", "spot_new"}
     assert outcome.referral is not None and outcome.referral.urgency.value == "URGENT"
@@ -60,8 +83,10 @@ def test_spot_evolution_across_stored_history() -> None:
 
 
 def pigment(days_ago: int, count: float, area: float) -> Any:
-    return snapshot_of(NOW - timedelta(days=days_ago), stored(
-        {"pigmentation": (30.0, {"spot_count": count, "spot_area_fraction": area})}))
+    return snapshot_of(
+        NOW - timedelta(days=days_ago),
+        stored({"pigmentation": (30.0, {"spot_count": count, "spot_area_fraction": area})}),
+    )
 
 
 def test_more_and_larger_dark_spots_against_the_own_recent_median() -> None:
@@ -70,15 +95,22 @@ def test_more_and_larger_dark_spots_against_the_own_recent_median() -> None:
     assert outcome.fired_rule_ids == ("pigment_spots_increasing",)
     reason = outcome.referral.reasons[0] if outcome.referral else None
     assert reason is not None and reason.urgency.value == "SOON"
-    assert dict(reason.evidence) == {"spots_now": 9, "spots_before": 4, "area_ratio": 1.82,
-                                     "analyses": 4, "days": 120}
+    assert dict(reason.evidence) == {
+        "spots_now": 9,
+        "spots_before": 4,
+        "area_ratio": 1.82,
+        "analyses": 4,
+        "days": 120,
+    }
 
 
 def test_pigment_rule_needs_a_trend_inside_six_months() -> None:
     rising = pigment(0, 9, 0.020)
     assert triage(rising, [pigment(30, 4, 0.010)]).referral is None  # one earlier photo
     assert triage(rising, [pigment(400, 4, 0.01), pigment(300, 4, 0.01)]).referral is None
-    assert triage(pigment(0, 9, 0.013), [pigment(60, 4, 0.01), pigment(30, 4, 0.01)]
-                  ).referral is None  # more spots, but not larger overall
-    assert triage(pigment(0, 6, 0.030), [pigment(60, 4, 0.01), pigment(30, 4, 0.01)]
-                  ).referral is None  # larger, but only two more spots
+    assert (
+        triage(pigment(0, 9, 0.013), [pigment(60, 4, 0.01), pigment(30, 4, 0.01)]).referral is None
+    )  # more spots, but not larger overall
+    assert (
+        triage(pigment(0, 6, 0.030), [pigment(60, 4, 0.01), pigment(30, 4, 0.01)]).referral is None
+    )  # larger, but only two more spots

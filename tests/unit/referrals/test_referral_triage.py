@@ -26,8 +26,11 @@ def snap(days_ago: float = 0, **fields: object) -> AnalysisSnapshot:
     return AnalysisSnapshot(taken_at=NOW - timedelta(days=days_ago), **fields)  # type: ignore[arg-type]
 
 
-def fired(current: AnalysisSnapshot, history: list[AnalysisSnapshot] | None = None,
-          answers: Answers | None = None) -> tuple[str, ...]:
+def fired(
+    current: AnalysisSnapshot,
+    history: list[AnalysisSnapshot] | None = None,
+    answers: Answers | None = None,
+) -> tuple[str, ...]:
     return triage(current, history or [], answers).fired_rule_ids
 
 
@@ -37,11 +40,19 @@ def test_calm_skin_and_no_answers_gives_no_referral() -> None:
     assert outcome.rules_checked == tuple(rule.id for rule in RULES)
 
 
-@pytest.mark.parametrize(("lesions", "score", "expected"), [
-    (49, 40.0, False), (50, 40.0, True), (10, 74.9, False), (10, 75.0, True), (None, 80.0, True),
-])
-def test_severe_acne_by_lesion_count_or_score(lesions: int | None, score: float,
-                                              expected: bool) -> None:
+@pytest.mark.parametrize(
+    ("lesions", "score", "expected"),
+    [
+        (49, 40.0, False),
+        (50, 40.0, True),
+        (10, 74.9, False),
+        (10, 75.0, True),
+        (None, 80.0, True),
+    ],
+)
+def test_severe_acne_by_lesion_count_or_score(
+    lesions: int | None, score: float, expected: bool
+) -> None:
     current = snap(concerns={"acne": score}, acne_lesions=lesions)
     assert ("acne_severe" in fired(current)) is expected
 
@@ -65,8 +76,10 @@ def test_scarring_uses_the_worst_region_when_no_whole_face_score() -> None:
     outcome = triage(current, [], None)
     assert outcome.fired_rule_ids == ("scarring",)
     assert outcome.referral is not None
-    assert outcome.referral.reasons[0].evidence == {"scarring_score": 55,
-                                                    "worst_region": "left_cheek"}
+    assert outcome.referral.reasons[0].evidence == {
+        "scarring_score": 55,
+        "worst_region": "left_cheek",
+    }
     assert outcome.referral.urgency is Urgency.ROUTINE
     assert "scarring" not in fired(snap(regions={"left_cheek": {"scarring": 39}}))
 
@@ -80,8 +93,12 @@ def test_persistent_redness_needs_four_weeks_of_red_analyses() -> None:
 
 
 def test_a_calm_analysis_breaks_persistent_redness() -> None:
-    history = [snap(60, concerns={"redness": 70}), snap(40, concerns={"redness": 70}),
-               snap(20, concerns={"redness": 20}), snap(10, concerns={"redness": 70})]
+    history = [
+        snap(60, concerns={"redness": 70}),
+        snap(40, concerns={"redness": 70}),
+        snap(20, concerns={"redness": 20}),
+        snap(10, concerns={"redness": 70}),
+    ]
     assert "redness_persistent" not in fired(snap(concerns={"redness": 70}), history)
 
 
@@ -102,8 +119,9 @@ def test_redness_with_eye_symptoms_is_urgent() -> None:
     assert outcome.referral.urgency is Urgency.URGENT
     assert outcome.referral.specialty is Specialty.ROSACEA
     assert "redness_with_eye_symptoms" not in fired(snap(concerns={"redness": 45}))
-    assert "redness_with_eye_symptoms" not in fired(snap(concerns={"redness": 10}),
-                                                    answers=Answers(eye_symptoms=True))
+    assert "redness_with_eye_symptoms" not in fired(
+        snap(concerns={"redness": 10}), answers=Answers(eye_symptoms=True)
+    )
 
 
 def test_spot_that_grows_between_analyses_is_urgent() -> None:
@@ -128,8 +146,10 @@ def test_spot_that_darkens_is_flagged_but_small_noise_is_not() -> None:
 
 
 def test_spot_change_accumulated_over_several_analyses() -> None:
-    history = [snap(120, spots=(PigmentedSpot(x=0.5, y=0.5, area=10.0),)),
-               snap(60, spots=(PigmentedSpot(x=0.5, y=0.5, area=11.5),))]
+    history = [
+        snap(120, spots=(PigmentedSpot(x=0.5, y=0.5, area=10.0),)),
+        snap(60, spots=(PigmentedSpot(x=0.5, y=0.5, area=11.5),)),
+    ]
     now = snap(spots=(PigmentedSpot(x=0.5, y=0.5, area=13.0),))
     assert "spot_changing" in fired(now, history)  # 13 / 10 against the oldest one
     assert "spot_changing" not in fired(now, history[1:])  # 13 / 11.5 is only +13 %
@@ -161,8 +181,14 @@ def test_history_after_the_current_analysis_is_ignored() -> None:
 def test_seven_point_checklist_scoring() -> None:
     assert seven_point_score(Answers(spot_growing=True)) == 2
     assert seven_point_score(Answers(spot_growing=True, spot_bleeding_or_oozing=True)) == 3
-    assert seven_point_score(Answers(spot_inflamed=True, spot_7mm_or_larger=True,
-                                     spot_itching_or_feels_different=True)) == 3
+    assert (
+        seven_point_score(
+            Answers(
+                spot_inflamed=True, spot_7mm_or_larger=True, spot_itching_or_feels_different=True
+            )
+        )
+        == 3
+    )
     assert "seven_point_checklist" not in fired(snap(), answers=Answers(spot_changing_colour=True))
     answers = Answers(spot_changing_colour=True, spot_itching_or_feels_different=True)
     urgent = triage(snap(), [], answers)
@@ -194,8 +220,9 @@ def test_self_harm_thoughts_are_urgent_whatever_the_skin_shows() -> None:
 
 def test_urgency_is_the_highest_fired_rule_and_reasons_are_ordered() -> None:
     before = snap(30, spots=(PigmentedSpot(x=0.4, y=0.4, area=4.0),))
-    now = snap(concerns={"scarring": 60}, acne_lesions=70,
-               spots=(PigmentedSpot(x=0.4, y=0.4, area=6.0),))
+    now = snap(
+        concerns={"scarring": 60}, acne_lesions=70, spots=(PigmentedSpot(x=0.4, y=0.4, area=6.0),)
+    )
     referral = triage(now, [before], None).referral
     assert referral is not None
     assert [r.rule_id for r in referral.reasons] == ["spot_changing", "acne_severe", "scarring"]
@@ -211,17 +238,33 @@ def test_children_are_sent_to_paediatric_dermatology() -> None:
 
 
 def test_every_rule_reports_only_declared_evidence() -> None:
-    before = snap(40, concerns={"redness": 20},
-                  spots=(PigmentedSpot(x=0.4, y=0.4, area=4.0, darkness=30),),
-                  pigmented_spots=2, pigmented_area=0.01)
+    before = snap(
+        40,
+        concerns={"redness": 20},
+        spots=(PigmentedSpot(x=0.4, y=0.4, area=4.0, darkness=30),),
+        pigmented_spots=2,
+        pigmented_area=0.01,
+    )
     middle = snap(20, concerns={"redness": 22}, pigmented_spots=3, pigmented_area=0.012)
-    now = snap(concerns={"redness": 55, "scarring": 50, "acne": 90}, acne_nodules=1,
-               spots=(PigmentedSpot(x=0.4, y=0.4, area=6.0, darkness=45),
-                      PigmentedSpot(x=0.8, y=0.8, area=3.0)),
-               pigmented_spots=8, pigmented_area=0.03)
-    answers = Answers(eye_symptoms=True, spot_growing=True, spot_inflamed=True,
-                      sore_not_healing_weeks=6, distress_low_mood=3, distress_daily_life=3,
-                      self_harm_thoughts=True)
+    now = snap(
+        concerns={"redness": 55, "scarring": 50, "acne": 90},
+        acne_nodules=1,
+        spots=(
+            PigmentedSpot(x=0.4, y=0.4, area=6.0, darkness=45),
+            PigmentedSpot(x=0.8, y=0.8, area=3.0),
+        ),
+        pigmented_spots=8,
+        pigmented_area=0.03,
+    )
+    answers = Answers(
+        eye_symptoms=True,
+        spot_growing=True,
+        spot_inflamed=True,
+        sore_not_healing_weeks=6,
+        distress_low_mood=3,
+        distress_daily_life=3,
+        self_harm_thoughts=True,
+    )
     referral = triage(now, [before, middle], answers).referral
     assert referral is not None
     declared = {rule.id: set(rule.evidence) for rule in RULES}
@@ -244,8 +287,10 @@ class FakeConcern:
 
 
 def test_snapshot_from_analysis_concerns() -> None:
-    concerns = [FakeConcern("acne", 62.0, {"chin": 80.0}, {"lesion_count": 55.0}),
-                FakeConcern("redness", 30.0, {"chin": 20.0, "nose": 45.0}, {})]
+    concerns = [
+        FakeConcern("acne", 62.0, {"chin": 80.0}, {"lesion_count": 55.0}),
+        FakeConcern("redness", 30.0, {"chin": 20.0, "nose": 45.0}, {}),
+    ]
     snapshot = AnalysisSnapshot.from_concerns(NOW, concerns)
     assert snapshot.acne_lesions == 55
     assert snapshot.regions == {"chin": {"acne": 80.0, "redness": 20.0}, "nose": {"redness": 45.0}}

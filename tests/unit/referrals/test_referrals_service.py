@@ -24,8 +24,7 @@ NODULES = result(acne={"score": 40.0, "measurements": {"lesion_count": 12, "nodu
 
 
 def with_spot(area_mm2: float, darkness: float = 50.0) -> dict[str, Any]:
-    return {**CALM, "spots": [{"x": 0.40, "y": 0.50, "area_mm2": area_mm2,
-                               "darkness": darkness}]}
+    return {**CALM, "spots": [{"x": 0.40, "y": 0.50, "area_mm2": area_mm2, "darkness": darkness}]}
 
 
 @pytest.fixture
@@ -43,9 +42,14 @@ def referrals(uow: FakeReferralsUnitOfWork, clock: FakeClock) -> ReferralService
     return ReferralService(uow, clock)
 
 
-def store(uow: FakeReferralsUnitOfWork, analysis_id: str, stored: dict[str, Any] | None,
-          owner: str = "p1", days: float = 100,
-          status: AnalysisStatus = AnalysisStatus.DONE) -> None:
+def store(
+    uow: FakeReferralsUnitOfWork,
+    analysis_id: str,
+    stored: dict[str, Any] | None,
+    owner: str = "p1",
+    days: float = 100,
+    status: AnalysisStatus = AnalysisStatus.DONE,
+) -> None:
     with uow:
         uow.analyses.add(analysis(analysis_id, owner, days=days, status=status))
         if stored is not None:
@@ -54,7 +58,8 @@ def store(uow: FakeReferralsUnitOfWork, analysis_id: str, stored: dict[str, Any]
 
 
 def test_calm_skin_suggests_no_referral_and_stores_nothing(
-        referrals: ReferralService, uow: FakeReferralsUnitOfWork) -> None:
+    referrals: ReferralService, uow: FakeReferralsUnitOfWork
+) -> None:
     store(uow, "a1", CALM)
     commits = uow.commits
     assert referrals.for_analysis("p1", "a1") is None
@@ -62,7 +67,8 @@ def test_calm_skin_suggests_no_referral_and_stores_nothing(
 
 
 def test_a_red_flag_in_the_stored_result_raises_a_referral_once(
-        referrals: ReferralService, uow: FakeReferralsUnitOfWork) -> None:
+    referrals: ReferralService, uow: FakeReferralsUnitOfWork
+) -> None:
     store(uow, "a1", NODULES)
     record = referrals.for_analysis("p1", "a1")
     assert record is not None
@@ -79,7 +85,8 @@ def test_a_red_flag_in_the_stored_result_raises_a_referral_once(
 
 
 def test_a_spot_that_grew_since_an_earlier_analysis_is_urgent(
-        referrals: ReferralService, uow: FakeReferralsUnitOfWork) -> None:
+    referrals: ReferralService, uow: FakeReferralsUnitOfWork
+) -> None:
     store(uow, "before", with_spot(20.0), days=40)
     store(uow, "now", with_spot(26.0), days=100)
     record = referrals.for_analysis("p1", "now")
@@ -93,7 +100,8 @@ def test_a_spot_that_grew_since_an_earlier_analysis_is_urgent(
 
 
 def test_history_of_someone_else_or_unfinished_is_not_compared(
-        referrals: ReferralService, uow: FakeReferralsUnitOfWork) -> None:
+    referrals: ReferralService, uow: FakeReferralsUnitOfWork
+) -> None:
     store(uow, "theirs", with_spot(20.0), owner="p2", days=40)
     store(uow, "running", with_spot(20.0), days=50, status=AnalysisStatus.RUNNING)
     store(uow, "now", with_spot(26.0), days=100)
@@ -101,7 +109,8 @@ def test_history_of_someone_else_or_unfinished_is_not_compared(
 
 
 def test_only_the_owner_triages_their_analysis(
-        referrals: ReferralService, uow: FakeReferralsUnitOfWork) -> None:
+    referrals: ReferralService, uow: FakeReferralsUnitOfWork
+) -> None:
     store(uow, "a1", NODULES)
     with pytest.raises(NotFound):
         referrals.for_analysis("p2", "a1")
@@ -112,15 +121,21 @@ def test_only_the_owner_triages_their_analysis(
     assert uow.referrals.rows == {}
 
 
-@pytest.mark.parametrize(("status", "stored"), [
-    (AnalysisStatus.RUNNING, None),
-    (AnalysisStatus.FAILED, None),
-    (AnalysisStatus.DONE, None),  # finished but without a stored result
-    (AnalysisStatus.RUNNING, NODULES),  # a result, but the run is not marked done
-])
+@pytest.mark.parametrize(
+    ("status", "stored"),
+    [
+        (AnalysisStatus.RUNNING, None),
+        (AnalysisStatus.FAILED, None),
+        (AnalysisStatus.DONE, None),  # finished but without a stored result
+        (AnalysisStatus.RUNNING, NODULES),  # a result, but the run is not marked done
+    ],
+)
 def test_an_unfinished_analysis_is_not_ready(
-        referrals: ReferralService, uow: FakeReferralsUnitOfWork, status: AnalysisStatus,
-        stored: dict[str, Any] | None) -> None:
+    referrals: ReferralService,
+    uow: FakeReferralsUnitOfWork,
+    status: AnalysisStatus,
+    stored: dict[str, Any] | None,
+) -> None:
     store(uow, "a1", stored, status=status)
     with pytest.raises(AnalysisNotReady) as error:
         referrals.for_analysis("p1", "a1")
@@ -130,7 +145,8 @@ def test_an_unfinished_analysis_is_not_ready(
 
 
 def test_answers_raise_a_referral_the_photo_alone_did_not(
-        referrals: ReferralService, uow: FakeReferralsUnitOfWork) -> None:
+    referrals: ReferralService, uow: FakeReferralsUnitOfWork
+) -> None:
     store(uow, "a1", CALM)
     assert referrals.submit_answers("p1", "a1", Answers(distress_low_mood=1)) is None
     answers = Answers(self_harm_thoughts=True)
@@ -141,7 +157,8 @@ def test_answers_raise_a_referral_the_photo_alone_did_not(
 
 
 def test_answers_update_the_stored_referral_in_place(
-        referrals: ReferralService, uow: FakeReferralsUnitOfWork, clock: FakeClock) -> None:
+    referrals: ReferralService, uow: FakeReferralsUnitOfWork, clock: FakeClock
+) -> None:
     store(uow, "a1", NODULES)
     first = referrals.for_analysis("p1", "a1")
     assert first is not None
@@ -155,8 +172,8 @@ def test_answers_update_the_stored_referral_in_place(
 
 
 def test_a_referral_stored_by_a_parallel_request_wins(
-        referrals: ReferralService, uow: FakeReferralsUnitOfWork,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    referrals: ReferralService, uow: FakeReferralsUnitOfWork, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store(uow, "a1", NODULES)
     winner = referrals.for_analysis("p1", "a1")
     assert winner is not None
@@ -173,7 +190,8 @@ def test_a_referral_stored_by_a_parallel_request_wins(
 
 
 def test_the_patient_pages_through_their_referrals_newest_first(
-        referrals: ReferralService, uow: FakeReferralsUnitOfWork, clock: FakeClock) -> None:
+    referrals: ReferralService, uow: FakeReferralsUnitOfWork, clock: FakeClock
+) -> None:
     for name, days in (("a1", 10), ("a2", 20), ("a3", 30)):
         store(uow, name, NODULES, days=days)
         clock.advance(hours=1)
@@ -188,7 +206,8 @@ def test_the_patient_pages_through_their_referrals_newest_first(
 
 
 def test_a_referral_is_read_by_its_patient_or_an_admin(
-        referrals: ReferralService, uow: FakeReferralsUnitOfWork) -> None:
+    referrals: ReferralService, uow: FakeReferralsUnitOfWork
+) -> None:
     store(uow, "a1", NODULES)
     record = referrals.for_analysis("p1", "a1")
     assert record is not None

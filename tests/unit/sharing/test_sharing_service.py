@@ -37,8 +37,9 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def uow() -> FakeSharingUnitOfWork:
-    uow = FakeSharingUnitOfWork(dermatologists=FakeDermatologistRepository(
-        dermatologist("doc-1"), dermatologist("doc-2")))
+    uow = FakeSharingUnitOfWork(
+        dermatologists=FakeDermatologistRepository(dermatologist("doc-1"), dermatologist("doc-2"))
+    )
     with uow:
         for person in ("p1", "p2"):
             uow.users.add(user(person))
@@ -56,32 +57,41 @@ def sharing(uow: FakeSharingUnitOfWork, clock: FakeClock) -> SharingService:
     return SharingService(uow, clock)
 
 
-def shared_ids(sharing: SharingService, doctor_id: str = "doc-1",
-               patient_id: str | None = None) -> list[str]:
+def shared_ids(
+    sharing: SharingService, doctor_id: str = "doc-1", patient_id: str | None = None
+) -> list[str]:
     return [a.id for a in sharing.shared_analyses(doctor_id, patient_id, None, 10)]
 
 
 def reads_of(uow: FakeSharingUnitOfWork, patient_id: str) -> list[tuple[str, Resource, str]]:
-    return [(e.doctor_id, e.resource, e.resource_id)
-            for e in uow.access_log.list_for_patient(patient_id, None, 100)]
+    return [
+        (e.doctor_id, e.resource, e.resource_id)
+        for e in uow.access_log.list_for_patient(patient_id, None, 100)
+    ]
 
 
 def test_sharing_everything_stores_the_share_tells_the_dermatologist_and_wakes_them(
-        sharing: SharingService, uow: FakeSharingUnitOfWork) -> None:
+    sharing: SharingService, uow: FakeSharingUnitOfWork
+) -> None:
     share = sharing.share("p1", "doc-1", None, None)
     assert (share.scope, share.analysis_id) == (ShareScope.ALL, None)
     assert share.expires_at == NOW + timedelta(days=DEFAULT_SHARE_DAYS)
     assert uow.shares.get(share.id) == share
     (event,) = uow.dashboard_events.newest("doc-1", None, 10)
     assert event.kind is DashboardEventKind.SHARED
-    assert event.payload == {"share_id": share.id, "patient_id": "p1", "analysis_id": None,
-                             "scope": "ALL"}
+    assert event.payload == {
+        "share_id": share.id,
+        "patient_id": "p1",
+        "analysis_id": None,
+        "scope": "ALL",
+    }
     assert uow.released == [wake_up("doc-1")] and uow.commits == 1
     assert sharing.shares_of("p1") == [share] and sharing.shares_of("p2") == []
 
 
 def test_a_share_needs_a_dermatologist_the_patients_own_analysis_and_a_sane_expiry(
-        sharing: SharingService, uow: FakeSharingUnitOfWork) -> None:
+    sharing: SharingService, uow: FakeSharingUnitOfWork
+) -> None:
     with pytest.raises(DermatologistNotFound):
         sharing.share("p1", "nobody", None, None)
     with pytest.raises(NotFound):
@@ -96,19 +106,23 @@ def test_a_share_needs_a_dermatologist_the_patients_own_analysis_and_a_sane_expi
 
 
 def test_the_dermatologist_reads_only_finished_shared_analyses_each_read_audited(
-        sharing: SharingService, uow: FakeSharingUnitOfWork) -> None:
+    sharing: SharingService, uow: FakeSharingUnitOfWork
+) -> None:
     assert shared_ids(sharing) == []
     sharing.share("p1", "doc-1", None, None)
     assert shared_ids(sharing) == ["a2", "a1"]  # newest first; the running a3 is not shown
     assert shared_ids(sharing, "doc-2") == []  # shared with doc-1 only
     assert shared_ids(sharing, patient_id="p2") == []
-    assert sorted(reads_of(uow, "p1")) == [("doc-1", Resource.ANALYSIS, "a1"),
-                                          ("doc-1", Resource.ANALYSIS, "a2")]
+    assert sorted(reads_of(uow, "p1")) == [
+        ("doc-1", Resource.ANALYSIS, "a1"),
+        ("doc-1", Resource.ANALYSIS, "a2"),
+    ]
     assert reads_of(uow, "p2") == []
 
 
 def test_a_one_analysis_share_covers_that_analysis_only(
-        sharing: SharingService, uow: FakeSharingUnitOfWork) -> None:
+    sharing: SharingService, uow: FakeSharingUnitOfWork
+) -> None:
     sharing.share("p1", "doc-1", "a1", None)
     assert shared_ids(sharing) == ["a1"]
     a1, a2 = uow.analyses.get("a1"), uow.analyses.get("a2")
@@ -118,7 +132,8 @@ def test_a_one_analysis_share_covers_that_analysis_only(
 
 
 def test_pages_are_keyset_pages_and_only_the_returned_page_is_audited(
-        sharing: SharingService, uow: FakeSharingUnitOfWork) -> None:
+    sharing: SharingService, uow: FakeSharingUnitOfWork
+) -> None:
     sharing.share("p1", "doc-1", None, None)
     first = sharing.shared_analyses("doc-1", None, None, 1)
     assert [a.id for a in first] == ["a2", "a1"]  # first + 1: a next page exists
@@ -128,7 +143,8 @@ def test_pages_are_keyset_pages_and_only_the_returned_page_is_audited(
 
 
 def test_revoking_stops_access_at_once_and_tells_the_dermatologist(
-        sharing: SharingService, uow: FakeSharingUnitOfWork, clock: FakeClock) -> None:
+    sharing: SharingService, uow: FakeSharingUnitOfWork, clock: FakeClock
+) -> None:
     share = sharing.share("p1", "doc-1", None, None)
     clock.advance(hours=1)
     revoked = sharing.revoke("p1", share.id)
@@ -138,7 +154,9 @@ def test_revoking_stops_access_at_once_and_tells_the_dermatologist(
     assert a1 is not None and not sharing.allows_analysis("doc-1", Role.DERMATOLOGIST, a1)
     assert reads_of(uow, "p1") == []
     assert [e.kind for e in uow.dashboard_events.newest("doc-1", None, 10)] == [
-        DashboardEventKind.SHARED, DashboardEventKind.SHARE_REVOKED]
+        DashboardEventKind.SHARED,
+        DashboardEventKind.SHARE_REVOKED,
+    ]
     commits = uow.commits
     assert sharing.revoke("p1", share.id).revoked_at == revoked.revoked_at  # idempotent
     assert uow.commits == commits
@@ -154,8 +172,7 @@ def test_only_the_patient_can_revoke_their_share(sharing: SharingService) -> Non
     assert shared_ids(sharing) == ["a2", "a1"]
 
 
-def test_an_expired_share_gives_no_access(sharing: SharingService,
-                                          clock: FakeClock) -> None:
+def test_an_expired_share_gives_no_access(sharing: SharingService, clock: FakeClock) -> None:
     sharing.share("p1", "doc-1", None, NOW + timedelta(days=1))
     clock.advance(days=1, seconds=-1)
     assert shared_ids(sharing) == ["a2", "a1"]
@@ -164,7 +181,8 @@ def test_an_expired_share_gives_no_access(sharing: SharingService,
 
 
 def test_only_a_dermatologist_with_a_share_passes_the_access_check_and_it_is_audited(
-        sharing: SharingService, uow: FakeSharingUnitOfWork) -> None:
+    sharing: SharingService, uow: FakeSharingUnitOfWork
+) -> None:
     a1 = uow.analyses.get("a1")
     assert a1 is not None
     sharing.share("p1", "doc-1", None, None)
@@ -177,10 +195,16 @@ def test_only_a_dermatologist_with_a_share_passes_the_access_check_and_it_is_aud
 
 
 def test_the_analysis_service_lets_a_dermatologist_read_through_a_share(
-        sharing: SharingService, uow: FakeSharingUnitOfWork, clock: FakeClock) -> None:
-    analyses = AnalysisService(FakeAnalysisUnitOfWork(analyses=uow.analyses), FakeStorage(),
-                               FakeEngine(), FakeEventBus(), clock,
-                               access=sharing.allows_analysis)
+    sharing: SharingService, uow: FakeSharingUnitOfWork, clock: FakeClock
+) -> None:
+    analyses = AnalysisService(
+        FakeAnalysisUnitOfWork(analyses=uow.analyses),
+        FakeStorage(),
+        FakeEngine(),
+        FakeEventBus(),
+        clock,
+        access=sharing.allows_analysis,
+    )
     with pytest.raises(Forbidden):
         analyses.get_for_viewer("doc-1", Role.DERMATOLOGIST, "a1")
     share = sharing.share("p1", "doc-1", "a1", None)
@@ -193,12 +217,14 @@ def test_the_analysis_service_lets_a_dermatologist_read_through_a_share(
 
 
 def test_patients_are_those_who_booked_or_share_and_reading_them_is_audited(
-        uow: FakeSharingUnitOfWork, clock: FakeClock) -> None:
-    appointments = FakeAppointmentsUnitOfWork(dermatologist("doc-1"),
-                                              appointments=uow.appointment_queries,
-                                              users=uow.users)
+    uow: FakeSharingUnitOfWork, clock: FakeClock
+) -> None:
+    appointments = FakeAppointmentsUnitOfWork(
+        dermatologist("doc-1"), appointments=uow.appointment_queries, users=uow.users
+    )
     AppointmentService(appointments, clock).book(
-        "p2", "doc-1", (NOW + timedelta(days=2)).replace(hour=10), ConsultationType.VIDEO)
+        "p2", "doc-1", (NOW + timedelta(days=2)).replace(hour=10), ConsultationType.VIDEO
+    )
     sharing = SharingService(uow, clock)
     assert [u.id for u in sharing.patients("doc-1", None, 10)] == ["p2"]
     sharing.share("p1", "doc-1", None, None)
@@ -210,24 +236,26 @@ def test_patients_are_those_who_booked_or_share_and_reading_them_is_audited(
 
 
 def test_referrals_are_read_by_their_patient_or_audited_by_the_dermatologist_taken_to(
-        sharing: SharingService, uow: FakeSharingUnitOfWork) -> None:
+    sharing: SharingService, uow: FakeSharingUnitOfWork
+) -> None:
     referral = Referral(Urgency.SOON, Specialty.ACNE, (), "See a dermatologist.", "")
     with uow:
-        uow.referrals.add(ReferralRecord("r1", "p1", "a1", referral, NOW, NOW,
-                                         doctor_id="doc-1"))
+        uow.referrals.add(ReferralRecord("r1", "p1", "a1", referral, NOW, NOW, doctor_id="doc-1"))
         uow.referrals.add(ReferralRecord("r2", "p2", "b1", referral, NOW, NOW))
         uow.commit()
     assert [r.id for r in sharing.referrals_for("p1", Role.PATIENT, ["r1", "r2"])] == ["r1"]
     assert reads_of(uow, "p1") == []
-    assert [r.id for r in sharing.referrals_for("doc-1", Role.DERMATOLOGIST,
-                                                ["r1", "r2"])] == ["r1"]
+    assert [r.id for r in sharing.referrals_for("doc-1", Role.DERMATOLOGIST, ["r1", "r2"])] == [
+        "r1"
+    ]
     assert reads_of(uow, "p1") == [("doc-1", Resource.REFERRAL, "r1")]
     assert sharing.referrals_for("doc-2", Role.DERMATOLOGIST, ["r1", "r2"]) == []
     assert len(sharing.referrals_for("admin", Role.ADMIN, ["r1", "r2"])) == 2
 
 
 def test_the_patient_sees_their_access_log_newest_first(
-        sharing: SharingService, clock: FakeClock) -> None:
+    sharing: SharingService, clock: FakeClock
+) -> None:
     sharing.share("p1", "doc-1", None, None)
     shared_ids(sharing)
     clock.advance(hours=1)

@@ -77,12 +77,31 @@ class AnalysisResultRow(SQLModel, table=True):
 
 
 MEDIA_FIELDS = (
-    "id", "owner_id", "content_type", "size_bytes", "width", "height", "duration_s",
-    "storage_name", "thumbnail_name", "key_id", "sha256", "created_at",
+    "id",
+    "owner_id",
+    "content_type",
+    "size_bytes",
+    "width",
+    "height",
+    "duration_s",
+    "storage_name",
+    "thumbnail_name",
+    "key_id",
+    "sha256",
+    "created_at",
 )
 ANALYSIS_FIELDS = (
-    "id", "owner_id", "media_id", "progress", "created_at", "started_at", "finished_at",
-    "failure_code", "failure_reason", "attempts", "event_seq",
+    "id",
+    "owner_id",
+    "media_id",
+    "progress",
+    "created_at",
+    "started_at",
+    "finished_at",
+    "failure_code",
+    "failure_reason",
+    "attempts",
+    "event_seq",
 )
 
 
@@ -167,9 +186,7 @@ class SqlAnalysisRepository:
         )
         if before is not None:
             stamp, analysis_id = before
-            query = query.where(
-                (created < stamp) | ((created == stamp) & (ident < analysis_id))
-            )
+            query = query.where((created < stamp) | ((created == stamp) & (ident < analysis_id)))
         return [analysis_to_domain(row) for row in self._session.exec(query)]
 
     def add_result(

@@ -47,8 +47,9 @@ class AppointmentRow(SQLModel, table=True):
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reason: str = Field(default="", max_length=500)
     cancel_reason: str = Field(default="", max_length=500)
-    referral_id: str | None = Field(default=None, max_length=36, foreign_key="referrals.id",
-                                    ondelete="SET NULL", index=True)
+    referral_id: str | None = Field(
+        default=None, max_length=36, foreign_key="referrals.id", ondelete="SET NULL", index=True
+    )
     history: list[list[str]] = Field(default_factory=list, sa_type=JSON)
 
 
@@ -56,23 +57,28 @@ class BookedSlotRow(SQLModel, table=True):
     """One row per active booking: the primary key stops a second booking of the slot."""
 
     __tablename__ = "booked_slots"
-    __table_args__ = (UniqueConstraint("appointment_id", name="uq_booked_slots_appointment"),
-                      MYSQL_TABLE_ARGS)
+    __table_args__ = (
+        UniqueConstraint("appointment_id", name="uq_booked_slots_appointment"),
+        MYSQL_TABLE_ARGS,
+    )
 
-    doctor_id: str = Field(primary_key=True, max_length=36, foreign_key="users.id",
-                           ondelete="CASCADE")
+    doctor_id: str = Field(
+        primary_key=True, max_length=36, foreign_key="users.id", ondelete="CASCADE"
+    )
     slot_start: datetime = Field(primary_key=True, sa_type=UTCDateTime)
-    appointment_id: str = Field(max_length=36, foreign_key="appointments.id",
-                                ondelete="CASCADE")
+    appointment_id: str = Field(max_length=36, foreign_key="appointments.id", ondelete="CASCADE")
 
 
 class ReminderRow(SQLModel, table=True):
     __tablename__ = "appointment_reminders"
-    __table_args__ = (Index("ix_appointment_reminders_status_due", "status", "due_at"),
-                      MYSQL_TABLE_ARGS)
+    __table_args__ = (
+        Index("ix_appointment_reminders_status_due", "status", "due_at"),
+        MYSQL_TABLE_ARGS,
+    )
 
-    appointment_id: str = Field(primary_key=True, max_length=36,
-                                foreign_key="appointments.id", ondelete="CASCADE")
+    appointment_id: str = Field(
+        primary_key=True, max_length=36, foreign_key="appointments.id", ondelete="CASCADE"
+    )
     kind: str = Field(primary_key=True, max_length=4)
     due_at: datetime = Field(sa_type=UTCDateTime)
     start_at: datetime = Field(sa_type=UTCDateTime)
@@ -85,8 +91,7 @@ class ReminderRow(SQLModel, table=True):
 
 class DashboardEventRow(SQLModel, table=True):
     __tablename__ = "dashboard_events"
-    __table_args__ = (Index("ix_dashboard_events_doctor_id", "doctor_id", "id"),
-                      MYSQL_TABLE_ARGS)
+    __table_args__ = (Index("ix_dashboard_events_doctor_id", "doctor_id", "id"), MYSQL_TABLE_ARGS)
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
     doctor_id: str = Field(max_length=36, foreign_key="users.id", ondelete="CASCADE")
@@ -97,12 +102,20 @@ class DashboardEventRow(SQLModel, table=True):
 
 def appointment_to_domain(row: AppointmentRow | Row[Any]) -> Appointment:
     return Appointment(
-        id=row.id, doctor_id=row.doctor_id, patient_id=row.patient_id, start=row.start_at,
-        end=row.end_at, consultation_type=ConsultationType(row.consultation_type),
-        booked_at=row.booked_at, status=AppointmentStatus(row.status),
+        id=row.id,
+        doctor_id=row.doctor_id,
+        patient_id=row.patient_id,
+        start=row.start_at,
+        end=row.end_at,
+        consultation_type=ConsultationType(row.consultation_type),
+        booked_at=row.booked_at,
+        status=AppointmentStatus(row.status),
         cancelled_at=row.cancelled_at,
         history=[(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in row.history],
-        reason=row.reason, referral_id=row.referral_id, cancel_reason=row.cancel_reason)
+        reason=row.reason,
+        referral_id=row.referral_id,
+        cancel_reason=row.cancel_reason,
+    )
 
 
 def _copy_appointment(appointment: Appointment, row: AppointmentRow) -> AppointmentRow:
@@ -115,15 +128,22 @@ def _copy_appointment(appointment: Appointment, row: AppointmentRow) -> Appointm
 
 
 def reminder_to_domain(row: ReminderRow) -> Reminder:
-    return Reminder(row.appointment_id, ReminderKind(row.kind), row.due_at, row.start_at,
-                    ReminderStatus(row.status), row.attempts, row.claimed_until, row.sent_at,
-                    row.detail)
+    return Reminder(
+        row.appointment_id,
+        ReminderKind(row.kind),
+        row.due_at,
+        row.start_at,
+        ReminderStatus(row.status),
+        row.attempts,
+        row.claimed_until,
+        row.sent_at,
+        row.detail,
+    )
 
 
 def event_to_domain(row: DashboardEventRow) -> DashboardEvent:
     assert row.id is not None
-    return DashboardEvent(row.id, row.doctor_id, DashboardEventKind(row.kind), row.at,
-                          row.payload)
+    return DashboardEvent(row.id, row.doctor_id, DashboardEventKind(row.kind), row.at, row.payload)
 
 
 # The booking path's statements, built once (it is the hot, contended write).
@@ -135,7 +155,9 @@ INSERT_EVENT = insert(core_table(DashboardEventRow))
 SELECT_ACTIVE = _APPOINTMENTS.select().where(
     _APPOINTMENTS.c.doctor_id.in_(bindparam("doctor_ids", expanding=True)),
     _APPOINTMENTS.c.status == bindparam("status"),
-    _APPOINTMENTS.c.start_at < bindparam("end"), _APPOINTMENTS.c.end_at > bindparam("start"))
+    _APPOINTMENTS.c.start_at < bindparam("end"),
+    _APPOINTMENTS.c.end_at > bindparam("start"),
+)
 
 
 class SqlAppointmentRepository:
@@ -148,17 +170,34 @@ class SqlAppointmentRepository:
         """Plain inserts (no ORM unit of work): booking is the hot, contended write."""
         self._session.flush()  # pending ORM changes (a referral) before the raw inserts
         connection = self._session.connection()
-        connection.execute(INSERT_APPOINTMENT, dict(
-            id=appointment.id, doctor_id=appointment.doctor_id,
-            patient_id=appointment.patient_id, start_at=appointment.start,
-            end_at=appointment.end, consultation_type=appointment.consultation_type.value,
-            status=appointment.status.value, booked_at=appointment.booked_at,
-            cancelled_at=appointment.cancelled_at, reason=appointment.reason,
-            cancel_reason=appointment.cancel_reason, referral_id=appointment.referral_id,
-            history=[[a.isoformat(), b.isoformat()] for a, b in appointment.history]))
-        self._take_slot(lambda: connection.execute(INSERT_BOOKED_SLOT, dict(
-            doctor_id=appointment.doctor_id, slot_start=appointment.start,
-            appointment_id=appointment.id)))
+        connection.execute(
+            INSERT_APPOINTMENT,
+            dict(
+                id=appointment.id,
+                doctor_id=appointment.doctor_id,
+                patient_id=appointment.patient_id,
+                start_at=appointment.start,
+                end_at=appointment.end,
+                consultation_type=appointment.consultation_type.value,
+                status=appointment.status.value,
+                booked_at=appointment.booked_at,
+                cancelled_at=appointment.cancelled_at,
+                reason=appointment.reason,
+                cancel_reason=appointment.cancel_reason,
+                referral_id=appointment.referral_id,
+                history=[[a.isoformat(), b.isoformat()] for a, b in appointment.history],
+            ),
+        )
+        self._take_slot(
+            lambda: connection.execute(
+                INSERT_BOOKED_SLOT,
+                dict(
+                    doctor_id=appointment.doctor_id,
+                    slot_start=appointment.start,
+                    appointment_id=appointment.id,
+                ),
+            )
+        )
 
     def get(self, appointment_id: str, *, for_update: bool = False) -> Appointment | None:
         query = select(AppointmentRow).where(AppointmentRow.id == appointment_id)
@@ -174,12 +213,17 @@ class SqlAppointmentRepository:
         moved = row.start_at != appointment.start
         self._session.add(_copy_appointment(appointment, row))
         if moved or not appointment.is_active:
-            self._session.execute(sql_delete(BookedSlotRow).where(
-                col(BookedSlotRow.appointment_id) == appointment.id))
+            self._session.execute(
+                sql_delete(BookedSlotRow).where(col(BookedSlotRow.appointment_id) == appointment.id)
+            )
         if moved and appointment.is_active:
-            self._session.add(BookedSlotRow(doctor_id=appointment.doctor_id,
-                                            slot_start=appointment.start,
-                                            appointment_id=appointment.id))
+            self._session.add(
+                BookedSlotRow(
+                    doctor_id=appointment.doctor_id,
+                    slot_start=appointment.start,
+                    appointment_id=appointment.id,
+                )
+            )
         self._take_slot(self._session.flush)
 
     @staticmethod
@@ -194,40 +238,63 @@ class SqlAppointmentRepository:
                 raise SlotUnavailable(TAKEN, field="slotStart") from error
             raise
 
-    def active_for_doctor(self, doctor_id: str, start: datetime,
-                          end: datetime) -> list[Appointment]:
+    def active_for_doctor(
+        self, doctor_id: str, start: datetime, end: datetime
+    ) -> list[Appointment]:
         return self.active_for_doctors([doctor_id], start, end)
 
-    def active_for_doctors(self, doctor_ids: Sequence[str], start: datetime,
-                           end: datetime) -> list[Appointment]:
+    def active_for_doctors(
+        self, doctor_ids: Sequence[str], start: datetime, end: datetime
+    ) -> list[Appointment]:
         if not doctor_ids:
             return []
-        rows = self._session.connection().execute(SELECT_ACTIVE, {
-            "doctor_ids": list(doctor_ids), "status": AppointmentStatus.BOOKED.value,
-            "start": start, "end": end})
+        rows = self._session.connection().execute(
+            SELECT_ACTIVE,
+            {
+                "doctor_ids": list(doctor_ids),
+                "status": AppointmentStatus.BOOKED.value,
+                "start": start,
+                "end": end,
+            },
+        )
         return [appointment_to_domain(row) for row in rows]
 
-    def list_for_patient(self, patient_id: str, after: tuple[datetime, str] | None,
-                         limit: int) -> list[Appointment]:
+    def list_for_patient(
+        self, patient_id: str, after: tuple[datetime, str] | None, limit: int
+    ) -> list[Appointment]:
         start, ident = col(AppointmentRow.start_at), col(AppointmentRow.id)
-        query = (select(AppointmentRow).where(AppointmentRow.patient_id == patient_id)
-                 .order_by(start, ident).limit(limit))
+        query = (
+            select(AppointmentRow)
+            .where(AppointmentRow.patient_id == patient_id)
+            .order_by(start, ident)
+            .limit(limit)
+        )
         if after is not None:
             stamp, appointment_id = after
             query = query.where(or_(start > stamp, and_(start == stamp, ident > appointment_id)))
         return [appointment_to_domain(row) for row in self._session.exec(query)]
 
-    def list_for_doctor(self, doctor_id: str, start: datetime, end: datetime,
-                        limit: int) -> list[Appointment]:
-        query = (select(AppointmentRow)
-                 .where(AppointmentRow.doctor_id == doctor_id,
-                        col(AppointmentRow.start_at) >= start, col(AppointmentRow.start_at) < end)
-                 .order_by(col(AppointmentRow.start_at), col(AppointmentRow.id)).limit(limit))
+    def list_for_doctor(
+        self, doctor_id: str, start: datetime, end: datetime, limit: int
+    ) -> list[Appointment]:
+        query = (
+            select(AppointmentRow)
+            .where(
+                AppointmentRow.doctor_id == doctor_id,
+                col(AppointmentRow.start_at) >= start,
+                col(AppointmentRow.start_at) < end,
+            )
+            .order_by(col(AppointmentRow.start_at), col(AppointmentRow.id))
+            .limit(limit)
+        )
         return [appointment_to_domain(row) for row in self._session.exec(query)]
 
     def patients_of(self, doctor_id: str) -> list[str]:
-        query = select(AppointmentRow.patient_id).where(
-            AppointmentRow.doctor_id == doctor_id).distinct()
+        query = (
+            select(AppointmentRow.patient_id)
+            .where(AppointmentRow.doctor_id == doctor_id)
+            .distinct()
+        )
         return list(self._session.exec(query))
 
 
@@ -237,31 +304,55 @@ class SqlReminderRepository:
 
     def add_many(self, reminders: Sequence[Reminder]) -> None:
         if reminders:
-            self._session.connection().execute(INSERT_REMINDER, [{
-                "appointment_id": r.appointment_id, "kind": r.kind.value, "due_at": r.due_at,
-                "start_at": r.start_at, "status": r.status.value, "attempts": r.attempts,
-                "claimed_until": r.claimed_until, "sent_at": r.sent_at, "detail": r.detail}
-                for r in reminders])
+            self._session.connection().execute(
+                INSERT_REMINDER,
+                [
+                    {
+                        "appointment_id": r.appointment_id,
+                        "kind": r.kind.value,
+                        "due_at": r.due_at,
+                        "start_at": r.start_at,
+                        "status": r.status.value,
+                        "attempts": r.attempts,
+                        "claimed_until": r.claimed_until,
+                        "sent_at": r.sent_at,
+                        "detail": r.detail,
+                    }
+                    for r in reminders
+                ],
+            )
 
     def replace_for(self, appointment_id: str, reminders: Sequence[Reminder]) -> None:
-        existing = {row.kind: row for row in self._session.exec(
-            select(ReminderRow).where(ReminderRow.appointment_id == appointment_id))}
+        existing = {
+            row.kind: row
+            for row in self._session.exec(
+                select(ReminderRow).where(ReminderRow.appointment_id == appointment_id)
+            )
+        }
         wanted = {r.kind.value: r for r in reminders}
         for kind, row in existing.items():
             if kind not in wanted:
                 row.status, row.claimed_until = ReminderStatus.CANCELLED.value, None
                 self._session.add(row)
         for kind, reminder in wanted.items():
-            row = existing.get(kind) or ReminderRow(appointment_id=appointment_id, kind=kind,
-                                                    due_at=reminder.due_at,
-                                                    start_at=reminder.start_at, status="")
+            row = existing.get(kind) or ReminderRow(
+                appointment_id=appointment_id,
+                kind=kind,
+                due_at=reminder.due_at,
+                start_at=reminder.start_at,
+                status="",
+            )
             self._session.add(self._copy(reminder, row))
 
     def cancel_for(self, appointment_id: str) -> None:
-        for row in self._session.exec(select(ReminderRow).where(
+        for row in self._session.exec(
+            select(ReminderRow).where(
                 ReminderRow.appointment_id == appointment_id,
-                col(ReminderRow.status).in_([ReminderStatus.PENDING.value,
-                                             ReminderStatus.QUEUED.value]))):
+                col(ReminderRow.status).in_(
+                    [ReminderStatus.PENDING.value, ReminderStatus.QUEUED.value]
+                ),
+            )
+        ):
             row.status, row.claimed_until = ReminderStatus.CANCELLED.value, None
             self._session.add(row)
 
@@ -278,18 +369,26 @@ class SqlReminderRepository:
     def for_appointments(self, appointment_ids: Sequence[str]) -> list[Reminder]:
         if not appointment_ids:
             return []
-        rows = self._session.exec(select(ReminderRow).where(
-            col(ReminderRow.appointment_id).in_(list(appointment_ids))))
+        rows = self._session.exec(
+            select(ReminderRow).where(col(ReminderRow.appointment_id).in_(list(appointment_ids)))
+        )
         return [reminder_to_domain(row) for row in rows]
 
     def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
-        pending = and_(col(ReminderRow.status) == ReminderStatus.PENDING.value,
-                       col(ReminderRow.due_at) <= now)
-        lapsed = and_(col(ReminderRow.status) == ReminderStatus.QUEUED.value,
-                      col(ReminderRow.claimed_until) < now)
-        query = (select(ReminderRow).where(or_(pending, lapsed))
-                 .order_by(col(ReminderRow.due_at)).limit(limit)
-                 .with_for_update(skip_locked=True))  # SQLite: one writer at a time anyway
+        pending = and_(
+            col(ReminderRow.status) == ReminderStatus.PENDING.value, col(ReminderRow.due_at) <= now
+        )
+        lapsed = and_(
+            col(ReminderRow.status) == ReminderStatus.QUEUED.value,
+            col(ReminderRow.claimed_until) < now,
+        )
+        query = (
+            select(ReminderRow)
+            .where(or_(pending, lapsed))
+            .order_by(col(ReminderRow.due_at))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )  # SQLite: one writer at a time anyway
         claimed = []
         for row in self._session.exec(query).all():
             row.status, row.claimed_until = ReminderStatus.QUEUED.value, lease_until
@@ -312,14 +411,17 @@ class SqlDashboardEventLog:
         self._session = session
 
     def append(self, doctor_id: str, kind: str, payload: dict[str, Any], at: datetime) -> None:
-        self._session.connection().execute(INSERT_EVENT, dict(
-            doctor_id=doctor_id, kind=kind, payload=payload, at=at))
+        self._session.connection().execute(
+            INSERT_EVENT, dict(doctor_id=doctor_id, kind=kind, payload=payload, at=at)
+        )
 
     def after(self, doctor_id: str, after_id: int, limit: int) -> list[DashboardEvent]:
-        query = (select(DashboardEventRow)
-                 .where(DashboardEventRow.doctor_id == doctor_id,
-                        col(DashboardEventRow.id) > after_id)
-                 .order_by(col(DashboardEventRow.id)).limit(limit))
+        query = (
+            select(DashboardEventRow)
+            .where(DashboardEventRow.doctor_id == doctor_id, col(DashboardEventRow.id) > after_id)
+            .order_by(col(DashboardEventRow.id))
+            .limit(limit)
+        )
         return [event_to_domain(row) for row in self._session.exec(query)]
 
     def newest(self, doctor_id: str, before_id: int | None, limit: int) -> list[DashboardEvent]:

@@ -17,7 +17,13 @@ from metskin.adapters.db import (
 )
 
 TABLE_MODULES = (
-    accounts, analysis, appointments, directory, notifications, recommendations, referrals,
+    accounts,
+    analysis,
+    appointments,
+    directory,
+    notifications,
+    recommendations,
+    referrals,
     sharing,
 )
 metadata = SQLModel.metadata

@@ -157,30 +157,49 @@ LINK_TABLES = (ProductConcernRow, ProductSkinTypeRow, ProductIngredientRow)
 
 def _product_values(product: Product, raw: dict[str, Any], now: datetime) -> dict[str, Any]:
     return {
-        "id": product.id, "brand": product.brand, "name": product.name, "slot": product.slot,
-        "price_cents": _cents(product.price), "currency": product.currency,
-        "pregnancy_safe": product.pregnancy_safe, "fragrance_free": product.fragrance_free,
-        "non_comedogenic": product.non_comedogenic, "active": True,
-        "search_text": search_text(product), "data": raw, "updated_at": now,
+        "id": product.id,
+        "brand": product.brand,
+        "name": product.name,
+        "slot": product.slot,
+        "price_cents": _cents(product.price),
+        "currency": product.currency,
+        "pregnancy_safe": product.pregnancy_safe,
+        "fragrance_free": product.fragrance_free,
+        "non_comedogenic": product.non_comedogenic,
+        "active": True,
+        "search_text": search_text(product),
+        "data": raw,
+        "updated_at": now,
     }
 
 
 def _link_values(products: list[Product]) -> dict[type[SQLModel], list[dict[str, str]]]:
     return {
-        ProductConcernRow: [{"product_id": p.id, "concern": c}
-                            for p in products for c in sorted(set(p.concerns))],
-        ProductSkinTypeRow: [{"product_id": p.id, "skin_type": t}
-                             for p in products for t in sorted(set(p.skin_types))],
-        ProductIngredientRow: [{"product_id": p.id, "inci_key": k}
-                               for p in products for k in sorted({normalise(n) for n in p.inci})],
+        ProductConcernRow: [
+            {"product_id": p.id, "concern": c} for p in products for c in sorted(set(p.concerns))
+        ],
+        ProductSkinTypeRow: [
+            {"product_id": p.id, "skin_type": t}
+            for p in products
+            for t in sorted(set(p.skin_types))
+        ],
+        ProductIngredientRow: [
+            {"product_id": p.id, "inci_key": k}
+            for p in products
+            for k in sorted({normalise(n) for n in p.inci})
+        ],
     }
 
 
 def _routine_to_domain(row: RoutineRow) -> SavedRoutine:
     return SavedRoutine(
-        id=row.id, user_id=row.user_id, analysis_id=row.analysis_id,
-        profile_hash=row.profile_hash, model_version=row.model_version,
-        created_at=row.created_at, routine=row.routine,
+        id=row.id,
+        user_id=row.user_id,
+        analysis_id=row.analysis_id,
+        profile_hash=row.profile_hash,
+        model_version=row.model_version,
+        created_at=row.created_at,
+        routine=row.routine,
     )
 
 
@@ -197,20 +216,30 @@ def _apply_filter(query: Any, wanted: ProductFilter) -> Any:
     if wanted.pregnancy_safe:
         query = query.where(col(ProductRow.pregnancy_safe))
     if wanted.concern:
-        query = query.where(col(ProductRow.id).in_(
-            select(ProductConcernRow.product_id).where(ProductConcernRow.concern == wanted.concern)
-        ))
+        query = query.where(
+            col(ProductRow.id).in_(
+                select(ProductConcernRow.product_id).where(
+                    ProductConcernRow.concern == wanted.concern
+                )
+            )
+        )
     if wanted.skin_type:
-        query = query.where(col(ProductRow.id).in_(
-            select(ProductSkinTypeRow.product_id)
-            .where(ProductSkinTypeRow.skin_type == wanted.skin_type)
-        ))
+        query = query.where(
+            col(ProductRow.id).in_(
+                select(ProductSkinTypeRow.product_id).where(
+                    ProductSkinTypeRow.skin_type == wanted.skin_type
+                )
+            )
+        )
     if wanted.exclude_ingredients:
         keys = [normalise(name) for name in wanted.exclude_ingredients]
-        query = query.where(col(ProductRow.id).not_in(
-            select(ProductIngredientRow.product_id)
-            .where(col(ProductIngredientRow.inci_key).in_(keys))
-        ))
+        query = query.where(
+            col(ProductRow.id).not_in(
+                select(ProductIngredientRow.product_id).where(
+                    col(ProductIngredientRow.inci_key).in_(keys)
+                )
+            )
+        )
     for word in wanted.text.lower().split()[:8]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(col(ProductRow.search_text).like(f"%{escaped}%", escape="\\"))
@@ -262,8 +291,9 @@ class SqlCatalogRepository:
             for link in LINK_TABLES:
                 self._session.execute(delete(link).where(col(link.product_id).in_(ids)))
             self._session.execute(delete(ProductRow).where(col(ProductRow.id).in_(ids)))
-            self._session.execute(insert(ProductRow), [_product_values(p, raw, now)
-                                                       for p, raw in chunk])
+            self._session.execute(
+                insert(ProductRow), [_product_values(p, raw, now) for p, raw in chunk]
+            )
             for table, values in _link_values([p for p, _ in chunk]).items():
                 if values:
                     self._session.execute(insert(table), values)
@@ -297,8 +327,10 @@ class SqlFeedbackRepository:
     def add(self, feedback: Feedback) -> None:
         self._session.add(
             FeedbackRow(
-                user_id=feedback.user_id, product_id=feedback.product_id,
-                rating=feedback.rating, outcome=feedback.outcome,
+                user_id=feedback.user_id,
+                product_id=feedback.product_id,
+                rating=feedback.rating,
+                outcome=feedback.outcome,
                 created_at=feedback.created_at,
             )
         )
@@ -306,21 +338,23 @@ class SqlFeedbackRepository:
     def iter_all(self, batch: int = 10_000) -> Iterator[Feedback]:
         last_id = 0
         while True:
-            rows = list(self._session.exec(
-                select(FeedbackRow).where(col(FeedbackRow.id) > last_id)
-                .order_by(col(FeedbackRow.id)).limit(batch)
-            ))
+            rows = list(
+                self._session.exec(
+                    select(FeedbackRow)
+                    .where(col(FeedbackRow.id) > last_id)
+                    .order_by(col(FeedbackRow.id))
+                    .limit(batch)
+                )
+            )
             for row in rows:
-                yield Feedback(row.user_id, row.product_id, row.rating, row.outcome,
-                               row.created_at)
+                yield Feedback(row.user_id, row.product_id, row.rating, row.outcome, row.created_at)
             if len(rows) < batch:
                 return
             last_id = rows[-1].id or last_id
 
     def for_user(self, user_id: str) -> list[Feedback]:
         rows = self._session.exec(select(FeedbackRow).where(FeedbackRow.user_id == user_id))
-        return [Feedback(r.user_id, r.product_id, r.rating, r.outcome, r.created_at)
-                for r in rows]
+        return [Feedback(r.user_id, r.product_id, r.rating, r.outcome, r.created_at) for r in rows]
 
 
 class SqlRoutineRepository:
@@ -329,24 +363,35 @@ class SqlRoutineRepository:
 
     def find(self, analysis_id: str, profile_hash: str) -> SavedRoutine | None:
         row = self._session.exec(
-            select(RoutineRow).where(RoutineRow.analysis_id == analysis_id)
+            select(RoutineRow)
+            .where(RoutineRow.analysis_id == analysis_id)
             .where(RoutineRow.profile_hash == profile_hash)
         ).first()
         return _routine_to_domain(row) if row else None
 
     def add(self, saved: SavedRoutine) -> None:
-        self._session.add(RoutineRow(
-            id=saved.id, user_id=saved.user_id, analysis_id=saved.analysis_id,
-            profile_hash=saved.profile_hash, model_version=saved.model_version,
-            created_at=saved.created_at, routine=saved.routine,
-        ))
+        self._session.add(
+            RoutineRow(
+                id=saved.id,
+                user_id=saved.user_id,
+                analysis_id=saved.analysis_id,
+                profile_hash=saved.profile_hash,
+                model_version=saved.model_version,
+                created_at=saved.created_at,
+                routine=saved.routine,
+            )
+        )
 
     def list_for_user(
         self, user_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[SavedRoutine]:
         created, ident = col(RoutineRow.created_at), col(RoutineRow.id)
-        query = (select(RoutineRow).where(RoutineRow.user_id == user_id)
-                 .order_by(created.desc(), ident.desc()).limit(limit))
+        query = (
+            select(RoutineRow)
+            .where(RoutineRow.user_id == user_id)
+            .order_by(created.desc(), ident.desc())
+            .limit(limit)
+        )
         if before is not None:
             stamp, routine_id = before
             query = query.where((created < stamp) | ((created == stamp) & (ident < routine_id)))
@@ -375,8 +420,8 @@ class SqlFeedbackSource:
                 done = [a.id for a in recent if a.status is AnalysisStatus.DONE]
                 results = uow.analyses.get_results(done)
                 latest: dict[str, Any] = next(
-                    (results[a][0] for a in done if a in results and results[a][0].get("ok")),
-                    {})  # {}: self-report only
+                    (results[a][0] for a in done if a in results and results[a][0].get("ok")), {}
+                )  # {}: self-report only
                 needs = needs_from_result(ResultReadout.from_stored(latest), user.profile)
                 contexts[user.id] = UserContext(needs, care_profile(user.profile, self._clock()))
         return contexts

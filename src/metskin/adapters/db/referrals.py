@@ -37,28 +37,48 @@ class ReferralRow(SQLModel, table=True):
     message: str = Field(max_length=500)
     advice: str = Field(max_length=500)
     answers: dict[str, Any] | None = Field(default=None, sa_type=JSON)
-    doctor_id: str | None = Field(default=None, max_length=36, foreign_key="users.id",
-                                  ondelete="SET NULL", index=True)
+    doctor_id: str | None = Field(
+        default=None, max_length=36, foreign_key="users.id", ondelete="SET NULL", index=True
+    )
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
 def referral_to_domain(row: ReferralRow) -> ReferralRecord:
-    reasons = tuple(Reason(r["rule_id"], Urgency(r["urgency"]), Specialty(r["specialty"]),
-                           r["text"], r["evidence"]) for r in row.reasons)
-    referral = Referral(Urgency(row.urgency), Specialty(row.specialty), reasons, row.message,
-                        row.advice)
-    return ReferralRecord(row.id, row.patient_id, row.analysis_id, referral, row.created_at,
-                          row.updated_at, Answers(**row.answers) if row.answers else None,
-                          row.doctor_id)
+    reasons = tuple(
+        Reason(
+            r["rule_id"], Urgency(r["urgency"]), Specialty(r["specialty"]), r["text"], r["evidence"]
+        )
+        for r in row.reasons
+    )
+    referral = Referral(
+        Urgency(row.urgency), Specialty(row.specialty), reasons, row.message, row.advice
+    )
+    return ReferralRecord(
+        row.id,
+        row.patient_id,
+        row.analysis_id,
+        referral,
+        row.created_at,
+        row.updated_at,
+        Answers(**row.answers) if row.answers else None,
+        row.doctor_id,
+    )
 
 
 def _copy_referral(record: ReferralRecord, row: ReferralRow) -> ReferralRow:
     referral = record.referral
     row.urgency, row.specialty = referral.urgency.value, referral.specialty.value
-    row.reasons = [{"rule_id": r.rule_id, "urgency": r.urgency.value,
-                    "specialty": r.specialty.value, "text": r.text, "evidence": dict(r.evidence)}
-                   for r in referral.reasons]
+    row.reasons = [
+        {
+            "rule_id": r.rule_id,
+            "urgency": r.urgency.value,
+            "specialty": r.specialty.value,
+            "text": r.text,
+            "evidence": dict(r.evidence),
+        }
+        for r in referral.reasons
+    ]
     row.message, row.advice = referral.message[:500], referral.advice[:500]
     row.answers = asdict(record.answers) if record.answers else None
     row.doctor_id, row.updated_at = record.doctor_id, record.updated_at
@@ -70,10 +90,17 @@ class SqlReferralRepository:
         self._session = session
 
     def add(self, record: ReferralRecord) -> None:
-        row = ReferralRow(id=record.id, patient_id=record.patient_id,
-                          analysis_id=record.analysis_id, created_at=record.created_at,
-                          updated_at=record.updated_at, urgency="", specialty="", message="",
-                          advice="")
+        row = ReferralRow(
+            id=record.id,
+            patient_id=record.patient_id,
+            analysis_id=record.analysis_id,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+            urgency="",
+            specialty="",
+            message="",
+            advice="",
+        )
         self._session.add(_copy_referral(record, row))
 
     def get(self, referral_id: str) -> ReferralRecord | None:
@@ -88,7 +115,8 @@ class SqlReferralRepository:
 
     def get_for_analysis(self, analysis_id: str) -> ReferralRecord | None:
         row = self._session.exec(
-            select(ReferralRow).where(ReferralRow.analysis_id == analysis_id)).first()
+            select(ReferralRow).where(ReferralRow.analysis_id == analysis_id)
+        ).first()
         return referral_to_domain(row) if row else None
 
     def save(self, record: ReferralRecord) -> None:
@@ -97,11 +125,16 @@ class SqlReferralRepository:
             raise LookupError(record.id)
         self._session.add(_copy_referral(record, row))
 
-    def list_for_patient(self, patient_id: str, before: tuple[datetime, str] | None,
-                         limit: int) -> list[ReferralRecord]:
+    def list_for_patient(
+        self, patient_id: str, before: tuple[datetime, str] | None, limit: int
+    ) -> list[ReferralRecord]:
         created, ident = col(ReferralRow.created_at), col(ReferralRow.id)
-        query = (select(ReferralRow).where(ReferralRow.patient_id == patient_id)
-                 .order_by(created.desc(), ident.desc()).limit(limit))
+        query = (
+            select(ReferralRow)
+            .where(ReferralRow.patient_id == patient_id)
+            .order_by(created.desc(), ident.desc())
+            .limit(limit)
+        )
         if before is not None:
             stamp, referral_id = before
             query = query.where(or_(created < stamp, and_(created == stamp, ident < referral_id)))

@@ -138,8 +138,9 @@ class SqlUnitOfWork:
         self.rollback()
         self.session.close()
         if is_lock_conflict(exc):
-            raise Conflict("Someone changed the same data at the same moment. "
-                           "Please try again.") from exc
+            raise Conflict(
+                "Someone changed the same data at the same moment. Please try again."
+            ) from exc
 
     def defer(self, message: Job | Event) -> None:
         self._pending.append(message)

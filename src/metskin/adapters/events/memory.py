@@ -31,8 +31,9 @@ class InMemoryEventBus:
         with self._lock:
             return self._latest.get(channel)
 
-    async def subscribe(self, channel: str, on_ready: Callable[[], None] | None = None
-                        ) -> AsyncIterator[dict[str, Any]]:
+    async def subscribe(
+        self, channel: str, on_ready: Callable[[], None] | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         subscriber = (asyncio.get_running_loop(), queue)
         with self._lock:

@@ -42,8 +42,9 @@ class RedisEventBus:
         data = self._client.get(self._latest_key(channel))
         return json.loads(data) if data else None
 
-    async def subscribe(self, channel: str, on_ready: Callable[[], None] | None = None
-                        ) -> AsyncIterator[dict[str, Any]]:
+    async def subscribe(
+        self, channel: str, on_ready: Callable[[], None] | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
         client = redis_async.Redis.from_url(self._url)
         pubsub = client.pubsub()
         try:

@@ -74,10 +74,16 @@ USER_FEATURES = len(user_features(None, None))
 
 def active_classes(catalog: Catalog) -> tuple[str, ...]:
     """The vocabulary of key-active classes, fixed into the model at training time."""
-    return tuple(sorted({
-        c for product in catalog.products for a in product.key_actives
-        for c in a.ingredient.classes
-    }))
+    return tuple(
+        sorted(
+            {
+                c
+                for product in catalog.products
+                for a in product.key_actives
+                for c in a.ingredient.classes
+            }
+        )
+    )
 
 
 def product_features(product: Product, classes: Sequence[str]) -> list[float]:

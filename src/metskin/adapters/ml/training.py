@@ -138,9 +138,9 @@ def _fill_features(
     network: TwoTower, config: ModelConfig, contexts: Mapping[str, UserContext], catalog: Catalog
 ) -> None:
     with torch.no_grad():
-        network.product_features.copy_(torch.tensor(
-            [product_features(p, config.classes) for p in catalog.products]
-        ))
+        network.product_features.copy_(
+            torch.tensor([product_features(p, config.classes) for p in catalog.products])
+        )
         for index, user in enumerate(config.user_ids, start=1):
             context = contexts.get(user)
             if context is not None:

@@ -61,7 +61,8 @@ class SendGridEmailSender:
             raise NotifierUnavailable(f"SendGrid answered HTTP {exc.status_code}") from None
         except OSError as exc:  # URLError, timeouts, refused connections
             raise NotifierUnavailable(
-                f"SendGrid unreachable at {self._host}: {type(exc).__name__}") from None
+                f"SendGrid unreachable at {self._host}: {type(exc).__name__}"
+            ) from None
         raise_for_status("SendGrid", int(response.status_code), response.body)
         log.info(
             "email accepted by SendGrid",

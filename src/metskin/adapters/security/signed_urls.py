@@ -28,8 +28,12 @@ class MediaUrlSigner:
 
     def object_name(self, token: str) -> str:
         try:
-            claims = jwt.decode(token, self._secret, algorithms=["HS256"],
-                                options={"require": ["obj", "pur", "exp"]})
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=["HS256"],
+                options={"require": ["obj", "pur", "exp"]},
+            )
         except jwt.ExpiredSignatureError as error:
             raise ExpiredLink("This link has expired; reload the page.") from error
         except jwt.PyJWTError as error:

@@ -42,8 +42,9 @@ class VisionEngine:
         else:
             rgb, result = self._video(media, data, progress, self_reported_skin_type)
         overlay = encode_png(render_overlay(rgb, result)) if result.ok and rgb is not None else None
-        return AnalysisOutput(result=result.to_dict(), summary=summarise(result),
-                              overlay_png=overlay)
+        return AnalysisOutput(
+            result=result.to_dict(), summary=summarise(result), overlay_png=overlay
+        )
 
     def _photo(
         self, data: bytes, progress: StageProgress, skin_type: str | None

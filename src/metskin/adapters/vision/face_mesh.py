@@ -69,7 +69,7 @@ class MediaPipeLandmarker:
         for y in window_starts(height, side, step):
             for x in window_starts(width, side, step):
                 window = (x, y, x + side, y + side)
-                for points in self._detect_whole(rgb[y:y + side, x:x + side]):
+                for points in self._detect_whole(rgb[y : y + side, x : x + side]):
                     points = points + np.array([x, y, 0], dtype=np.float32)
                     found.append((inner_margin(points, window, (width, height)), points))
         return distinct_faces(found)

@@ -14,8 +14,12 @@ from metskin.domain.analysis.errors import UnreadableMedia
 # Decode at the smallest 1/2, 1/4 or 1/8 scale whose long side still reaches this: a face in
 # such a photo is still larger than the 512 px the engine measures it at.
 DECODE_LONG_SIDE = 1000
-_REDUCED = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4,
-            8: cv2.IMREAD_REDUCED_COLOR_8}
+_REDUCED = {
+    1: cv2.IMREAD_COLOR,
+    2: cv2.IMREAD_REDUCED_COLOR_2,
+    4: cv2.IMREAD_REDUCED_COLOR_4,
+    8: cv2.IMREAD_REDUCED_COLOR_8,
+}
 
 
 def reduction_for(size: tuple[int, int], long_side: int = DECODE_LONG_SIDE) -> int:

@@ -29,8 +29,7 @@ pillow_heif.register_heif_opener()
 
 PHOTO_QUALITY = 92
 THUMBNAIL_SIDE = 320
-PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP",
-               "image/heic": "HEIF"}
+PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/heic": "HEIF"}
 # Markup, scripts and documents hidden in an image make it a polyglot.
 POLYGLOT_MARKERS = (b"<script", b"<html", b"<?php", b"<svg", b"<!doctype", b"%pdf-")
 ZIP_END_RECORD = b"PK\x05\x06"
@@ -50,8 +49,7 @@ def reject_polyglots(data: bytes) -> None:
     lowered = data.lower()
     if any(marker in lowered for marker in POLYGLOT_MARKERS) or data[-22:-18] == ZIP_END_RECORD:
         raise UnsupportedMedia(
-            "The file carries other content besides the picture; export it again as a plain "
-            "photo.",
+            "The file carries other content besides the picture; export it again as a plain photo.",
             field="file",
         )
 
@@ -163,8 +161,7 @@ def _check_video(width: int, height: int, duration: float, limits: MediaLimits) 
         )
     if duration > limits.max_video_seconds:
         raise MediaTooLong(
-            f"The video lasts {duration:.0f} s; keep it under "
-            f"{limits.max_video_seconds:.0f} s.",
+            f"The video lasts {duration:.0f} s; keep it under {limits.max_video_seconds:.0f} s.",
             field="file",
         )
 

@@ -57,8 +57,9 @@ class VideoFrames:
         capture = self._open()
         waiting: queue.Queue[object] = queue.Queue(maxsize=PREFETCH)
         stop = threading.Event()
-        worker = threading.Thread(target=self._decode, args=(capture, waiting, stop),
-                                  name="video-decode", daemon=True)
+        worker = threading.Thread(
+            target=self._decode, args=(capture, waiting, stop), name="video-decode", daemon=True
+        )
         worker.start()
         yielded = 0
         try:
@@ -76,8 +77,9 @@ class VideoFrames:
         if yielded == 0:
             raise UnreadableMedia(f"No frame could be decoded from {self.path.name}.")
 
-    def _decode(self, capture: cv2.VideoCapture, waiting: queue.Queue[object],
-                stop: threading.Event) -> None:
+    def _decode(
+        self, capture: cv2.VideoCapture, waiting: queue.Queue[object], stop: threading.Event
+    ) -> None:
         """Producer: grabs every frame (cheap), converts the sampled ones to RGB."""
         index, next_pick, produced = 0, 0.0, 0
         try:

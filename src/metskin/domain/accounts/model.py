@@ -13,8 +13,15 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_PATTERN = re.compile(r"^\+[1-9]\d{6,14}$")  # E.164
 SKIN_TYPES = ("oily", "dry", "combination", "normal")
 CONCERNS = (
-    "acne", "wrinkles", "pigmentation", "redness", "pores", "dark_circles", "shine",
-    "dryness", "sensitivity",
+    "acne",
+    "wrinkles",
+    "pigmentation",
+    "redness",
+    "pores",
+    "dark_circles",
+    "shine",
+    "dryness",
+    "sensitivity",
 )
 SEXES = ("female", "male", "other", "undisclosed")
 

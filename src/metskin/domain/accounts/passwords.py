@@ -8,10 +8,26 @@ MIN_LENGTH = 10
 MAX_LENGTH = 256
 COMMON_PASSWORDS = frozenset(
     {
-        "password", "password1", "password123", "1234567890", "12345678910", "qwertyuiop",
-        "iloveyou12", "letmein123", "welcome123", "admin12345", "abcdefghij", "0987654321",
-        "qwerty1234", "1q2w3e4r5t", "passw0rd12", "football12", "monkey1234", "sunshine12",
-        "skincare123", "metskin123",
+        "password",
+        "password1",
+        "password123",
+        "1234567890",
+        "12345678910",
+        "qwertyuiop",
+        "iloveyou12",
+        "letmein123",
+        "welcome123",
+        "admin12345",
+        "abcdefghij",
+        "0987654321",
+        "qwerty1234",
+        "1q2w3e4r5t",
+        "passw0rd12",
+        "football12",
+        "monkey1234",
+        "sunshine12",
+        "skincare123",
+        "metskin123",
     }
 )
 

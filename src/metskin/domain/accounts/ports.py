@@ -20,6 +20,7 @@ class UserRepository(Protocol):
     ) -> list[User]:
         """Users ordered by (created_at, id), strictly after the keyset `after`."""
         ...
+
     def save(self, user: User) -> None: ...
 
 

@@ -123,6 +123,7 @@ def _display_name(value: str, _now: datetime) -> str:
 def _known_time_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
+
 _CLEANERS: dict[str, Any] = {
     "display_name": _display_name,
     "birth_year": _birth_year,

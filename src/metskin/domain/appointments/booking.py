@@ -29,45 +29,86 @@ from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import Forbidden
 
 
-def list_slots(uow: AppointmentsUnitOfWork, doctor_id: str, start: datetime, end: datetime, *,
-               now: datetime, consultation_type: ConsultationType | None = None) -> list[Slot]:
+def list_slots(
+    uow: AppointmentsUnitOfWork,
+    doctor_id: str,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime,
+    consultation_type: ConsultationType | None = None,
+) -> list[Slot]:
     with uow:
         availability = _availability(uow, doctor_id)
         booked = uow.appointments.active_for_doctor(doctor_id, start, end)
-        return bookable_slots(availability, start, end, now=now, booked=booked,
-                              consultation_type=consultation_type)
+        return bookable_slots(
+            availability, start, end, now=now, booked=booked, consultation_type=consultation_type
+        )
 
 
-def book_in(uow: AppointmentsUnitOfWork, *, doctor_id: str, patient_id: str, start: datetime,
-            consultation_type: ConsultationType, now: datetime,
-            appointment_id: str | None = None, reason: str = "",
-            referral_id: str | None = None) -> Appointment:
+def book_in(
+    uow: AppointmentsUnitOfWork,
+    *,
+    doctor_id: str,
+    patient_id: str,
+    start: datetime,
+    consultation_type: ConsultationType,
+    now: datetime,
+    appointment_id: str | None = None,
+    reason: str = "",
+    referral_id: str | None = None,
+) -> Appointment:
     """Book inside an open unit of work; the caller commits."""
     slot = _free_slot(uow, doctor_id, start, consultation_type, now)
     appointment = Appointment(
-        id=appointment_id or str(uuid.uuid4()), doctor_id=doctor_id, patient_id=patient_id,
-        start=slot.start, end=slot.end, consultation_type=consultation_type,
-        booked_at=now, reason=reason.strip()[:MAX_REASON], referral_id=referral_id)
+        id=appointment_id or str(uuid.uuid4()),
+        doctor_id=doctor_id,
+        patient_id=patient_id,
+        start=slot.start,
+        end=slot.end,
+        consultation_type=consultation_type,
+        booked_at=now,
+        reason=reason.strip()[:MAX_REASON],
+        referral_id=referral_id,
+    )
     uow.appointments.add(appointment)
     return appointment
 
 
-def cancel_in(uow: AppointmentsUnitOfWork, *, appointment_id: str, patient_id: str,
-              now: datetime, policy: CancellationPolicy = DEFAULT_POLICY,
-              reason: str = "") -> Appointment:
+def cancel_in(
+    uow: AppointmentsUnitOfWork,
+    *,
+    appointment_id: str,
+    patient_id: str,
+    now: datetime,
+    policy: CancellationPolicy = DEFAULT_POLICY,
+    reason: str = "",
+) -> Appointment:
     appointment = _owned(uow, appointment_id, patient_id)
     appointment.cancel(now, policy, reason)
     uow.appointments.save(appointment)
     return appointment
 
 
-def reschedule_in(uow: AppointmentsUnitOfWork, *, appointment_id: str, patient_id: str,
-                  new_start: datetime, now: datetime,
-                  policy: CancellationPolicy = DEFAULT_POLICY) -> Appointment:
+def reschedule_in(
+    uow: AppointmentsUnitOfWork,
+    *,
+    appointment_id: str,
+    patient_id: str,
+    new_start: datetime,
+    now: datetime,
+    policy: CancellationPolicy = DEFAULT_POLICY,
+) -> Appointment:
     appointment = _owned(uow, appointment_id, patient_id)
     appointment.ensure_changeable(now, policy)
-    slot = _free_slot(uow, appointment.doctor_id, new_start,
-                      appointment.consultation_type, now, ignore=appointment.id)
+    slot = _free_slot(
+        uow,
+        appointment.doctor_id,
+        new_start,
+        appointment.consultation_type,
+        now,
+        ignore=appointment.id,
+    )
     if slot.start == appointment.start:
         raise SlotUnavailable("the appointment is already at that time", field="start")
     appointment.move_to(slot, now, policy)
@@ -75,18 +116,26 @@ def reschedule_in(uow: AppointmentsUnitOfWork, *, appointment_id: str, patient_i
     return appointment
 
 
-def _free_slot(uow: AppointmentsUnitOfWork, doctor_id: str, start: datetime,
-               consultation_type: ConsultationType, now: datetime,
-               ignore: str | None = None) -> Slot:
+def _free_slot(
+    uow: AppointmentsUnitOfWork,
+    doctor_id: str,
+    start: datetime,
+    consultation_type: ConsultationType,
+    now: datetime,
+    ignore: str | None = None,
+) -> Slot:
     availability = _availability(uow, doctor_id)
     slot = find_slot(availability, require_utc(start, "start"), now=now)
-    if slot is None or any(a.id != ignore for a in uow.appointments.active_for_doctor(
-            doctor_id, slot.start, slot.end)):
+    if slot is None or any(
+        a.id != ignore for a in uow.appointments.active_for_doctor(doctor_id, slot.start, slot.end)
+    ):
         raise SlotUnavailable("that time is no longer available", field="start")
     if consultation_type not in slot.consultation_types:
         offered = " or ".join(sorted(t.value.replace("_", "-") for t in slot.consultation_types))
-        raise ConsultationTypeNotOffered(f"At that time this dermatologist offers only {offered} "
-                                         "consultations.", field="consultationType")
+        raise ConsultationTypeNotOffered(
+            f"At that time this dermatologist offers only {offered} consultations.",
+            field="consultationType",
+        )
     return slot
 
 

@@ -45,8 +45,11 @@ def ics_invite(
     start, end = require_utc(start_utc, "start_utc"), require_utc(end_utc, "end_utc")
     if end <= start:
         raise ValidationFailed("an event must end after it starts", field="end_utc")
-    for name, value in (("uid", uid), ("organizer_email", organizer_email),
-                        ("attendee_email", attendee_email)):
+    for name, value in (
+        ("uid", uid),
+        ("organizer_email", organizer_email),
+        ("attendee_email", attendee_email),
+    ):
         _plain(name, value)
 
     lines = [
@@ -117,8 +120,7 @@ def fold(line: str) -> str:
 def _plain(name: str, value: str) -> None:
     """UIDs and addresses are written unescaped, so they may hold no controls or spaces."""
     if not value or any(ch.isspace() or ord(ch) < 0x20 or ch == '"' for ch in value):
-        raise ValidationFailed(f"{name} is empty or holds spaces or control characters",
-                               field=name)
+        raise ValidationFailed(f"{name} is empty or holds spaces or control characters", field=name)
 
 
 def _cn(name: str) -> str:

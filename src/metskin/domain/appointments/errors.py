@@ -21,7 +21,6 @@ class AppointmentNotFound(NotFound):
     pass
 
 
-
 class NotActive(Conflict):
     """The appointment is already cancelled or completed."""
 

@@ -75,8 +75,9 @@ def hours_phrase(hours: int) -> str:
 
 def _check_hours(kind: AppointmentMessage, hours_before: int | None) -> None:
     if (kind is AppointmentMessage.REMINDER) != (hours_before is not None):
-        raise ValidationFailed("hours_before is given for reminders and only for them",
-                               field="hours_before")
+        raise ValidationFailed(
+            "hours_before is given for reminders and only for them", field="hours_before"
+        )
     if hours_before is not None and hours_before < 1:
         raise ValidationFailed("hours_before must be at least 1", field="hours_before")
 
@@ -96,8 +97,10 @@ def email_context(
     """
     _check_hours(kind, hours_before)
     if (kind is AppointmentMessage.RESCHEDULED) != (previous_start_utc is not None):
-        raise ValidationFailed("previous_start_utc is given for reschedules and only for them",
-                               field="previous_start_utc")
+        raise ValidationFailed(
+            "previous_start_utc is given for reschedules and only for them",
+            field="previous_start_utc",
+        )
     return {
         "name": notice.name,
         "doctor_name": notice.doctor_name,
@@ -131,17 +134,30 @@ def sms_text(
     """
     _check_hours(kind, hours_before)
     when = format_local_short(notice.start_utc, notice.time_zone)
-    place = ("by video" if notice.consultation_type is ConsultationType.VIDEO
-             else f"at {notice.practice_name}" if notice.practice_name else "")
+    place = (
+        "by video"
+        if notice.consultation_type is ConsultationType.VIDEO
+        else f"at {notice.practice_name}"
+        if notice.practice_name
+        else ""
+    )
     doctor = f" with {notice.doctor_name}" if notice.doctor_name else ""
     candidates = [(doctor, place), (doctor, ""), ("", "")]
-    texts = [_sms(kind, product_name, d, p, when, hours_before, notice.manage_url)
-             for d, p in candidates]
+    texts = [
+        _sms(kind, product_name, d, p, when, hours_before, notice.manage_url) for d, p in candidates
+    ]
     return next((t for t in texts if len(t) <= SMS_LIMIT), texts[-1])
 
 
-def _sms(kind: AppointmentMessage, product: str, doctor: str, place: str, when: str,
-         hours_before: int | None, url: str) -> str:
+def _sms(
+    kind: AppointmentMessage,
+    product: str,
+    doctor: str,
+    place: str,
+    when: str,
+    hours_before: int | None,
+    url: str,
+) -> str:
     where = f" {place}" if place else ""
     match kind:
         case AppointmentMessage.CONFIRMED:
@@ -151,8 +167,10 @@ def _sms(kind: AppointmentMessage, product: str, doctor: str, place: str, when: 
         case AppointmentMessage.CANCELLED:
             body = f"your appointment{doctor} on {when} is cancelled. Book again: {url}"
         case AppointmentMessage.REMINDER:
-            body = (f"reminder, your appointment{doctor} is in {hours_phrase(hours_before or 0)}, "
-                    f"{when}{where}. Details: {url}")
+            body = (
+                f"reminder, your appointment{doctor} is in {hours_phrase(hours_before or 0)}, "
+                f"{when}{where}. Details: {url}"
+            )
     return f"{product}: {body}"
 
 

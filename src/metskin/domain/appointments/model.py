@@ -77,8 +77,9 @@ class Availability:
     def __post_init__(self) -> None:
         zone(self.time_zone)
         for weekday in range(7):
-            _no_overlap([r.hours for r in self.weekly if r.weekday == weekday],
-                        WEEKDAY_NAMES[weekday])
+            _no_overlap(
+                [r.hours for r in self.weekly if r.weekday == weekday], WEEKDAY_NAMES[weekday]
+            )
         for day in {e.day for e in self.extra}:
             _no_overlap(self.hours_on(day), day.isoformat())
 
@@ -88,8 +89,11 @@ class Availability:
 
     def hours_on(self, day: date) -> list[Hours]:
         """Working hours on a local date: the weekly rules unless the day is off, plus extras."""
-        weekly = [] if day in self.days_off else [
-            rule.hours for rule in self.weekly if rule.weekday == day.weekday()]
+        weekly = (
+            []
+            if day in self.days_off
+            else [rule.hours for rule in self.weekly if rule.weekday == day.weekday()]
+        )
         return weekly + [e.hours for e in self.extra if e.day == day]
 
 
@@ -101,14 +105,15 @@ def _no_overlap(windows: list[Hours], label: str) -> None:
     """
     ordered = sorted(windows, key=lambda h: h.start)
     for index, before in enumerate(ordered):
-        for after in ordered[index + 1:]:
+        for after in ordered[index + 1 :]:
             if after.start >= before.end:
                 break
             gap = _minutes(after.start) - _minutes(before.start)
             if after.slot_minutes != before.slot_minutes or gap % before.slot_minutes:
                 raise InvalidAvailability(
                     f"overlapping working hours on {label} must use the same slot grid",
-                    field="availability")
+                    field="availability",
+                )
 
 
 def _minutes(moment: time) -> int:
@@ -159,7 +164,8 @@ class CancellationPolicy:
         if start - now < self.min_notice:
             hours = self.min_notice.total_seconds() / 3600
             raise TooLateToCancel(
-                f"appointments cannot be changed less than {hours:g} hours before they start")
+                f"appointments cannot be changed less than {hours:g} hours before they start"
+            )
 
 
 DEFAULT_POLICY = CancellationPolicy()
@@ -198,15 +204,17 @@ class Appointment:
         """The iCalendar SEQUENCE: 0 when booked, +1 per reschedule, +1 when cancelled."""
         return len(self.history) + (1 if self.status is AppointmentStatus.CANCELLED else 0)
 
-    def cancel(self, now: datetime, policy: CancellationPolicy = DEFAULT_POLICY,
-               reason: str = "") -> None:
+    def cancel(
+        self, now: datetime, policy: CancellationPolicy = DEFAULT_POLICY, reason: str = ""
+    ) -> None:
         self.ensure_changeable(now, policy)
         self.status = AppointmentStatus.CANCELLED
         self.cancelled_at = require_utc(now, "now")
         self.cancel_reason = reason.strip()[:MAX_REASON]
 
-    def move_to(self, slot: Slot, now: datetime,
-                policy: CancellationPolicy = DEFAULT_POLICY) -> None:
+    def move_to(
+        self, slot: Slot, now: datetime, policy: CancellationPolicy = DEFAULT_POLICY
+    ) -> None:
         """Reschedule to another slot of the same doctor; the slot must already be checked."""
         self.ensure_changeable(now, policy)
         if slot.doctor_id != self.doctor_id:
@@ -219,8 +227,7 @@ class Appointment:
             raise NotActive(f"appointment is {self.status.value.lower()}")
         self.status = AppointmentStatus.COMPLETED
 
-    def ensure_changeable(self, now: datetime,
-                          policy: CancellationPolicy = DEFAULT_POLICY) -> None:
+    def ensure_changeable(self, now: datetime, policy: CancellationPolicy = DEFAULT_POLICY) -> None:
         if not self.is_active:
             raise NotActive(f"appointment is {self.status.value.lower()}")
         policy.check(self.start, require_utc(now, "now"))

@@ -54,8 +54,14 @@ class _Parties:
 
 
 class AppointmentMessenger:
-    def __init__(self, uow_factory: AppointmentsUowFactory, notifications: NotificationService,
-                 renderer: MailRenderer, clock: Clock, settings: MessengerSettings) -> None:
+    def __init__(
+        self,
+        uow_factory: AppointmentsUowFactory,
+        notifications: NotificationService,
+        renderer: MailRenderer,
+        clock: Clock,
+        settings: MessengerSettings,
+    ) -> None:
         self._uow_factory = uow_factory
         self._notifications = notifications
         self._renderer = renderer
@@ -93,8 +99,10 @@ class AppointmentMessenger:
         reminder_kind = ReminderKind(kind)
         with self._uow_factory() as uow:
             reminder = uow.reminders.get(appointment_id, reminder_kind)
-        if reminder is None or reminder.status not in (ReminderStatus.QUEUED,
-                                                       ReminderStatus.PENDING):
+        if reminder is None or reminder.status not in (
+            ReminderStatus.QUEUED,
+            ReminderStatus.PENDING,
+        ):
             return reminder.status if reminder else None
         parties = self._parties(appointment_id)
         now = self._clock()
@@ -103,8 +111,12 @@ class AppointmentMessenger:
         if parties.appointment.start != reminder.start_at or reminder.is_stale(now):
             return self._finish(reminder, ReminderStatus.SKIPPED, "too late or moved")
         try:
-            sent = self._send(parties, AppointmentMessage.REMINDER, reminder.dedupe_key("{c}"),
-                              hours_before=reminder_kind.hours)
+            sent = self._send(
+                parties,
+                AppointmentMessage.REMINDER,
+                reminder.dedupe_key("{c}"),
+                hours_before=reminder_kind.hours,
+            )
         except DomainError as error:  # refused by the provider for good
             return self._finish(reminder, ReminderStatus.FAILED, error.message)
         status = ReminderStatus.SENT if sent else ReminderStatus.SKIPPED
@@ -116,12 +128,14 @@ class AppointmentMessenger:
         if reminder is not None and reminder.status is ReminderStatus.QUEUED:
             self._finish(reminder, ReminderStatus.FAILED, detail)
 
-    def _finish(self, reminder: Reminder, status: ReminderStatus,
-                detail: str) -> ReminderStatus:
+    def _finish(self, reminder: Reminder, status: ReminderStatus, detail: str) -> ReminderStatus:
         with self._uow_factory() as uow:
             current = uow.reminders.get(reminder.appointment_id, reminder.kind)
-            if current is None or current.start_at != reminder.start_at or current.status not in (
-                    ReminderStatus.QUEUED, ReminderStatus.PENDING):
+            if (
+                current is None
+                or current.start_at != reminder.start_at
+                or current.status not in (ReminderStatus.QUEUED, ReminderStatus.PENDING)
+            ):
                 return current.status if current else status  # moved or cancelled meanwhile
             current.status, current.detail = status, detail[:200]
             current.sent_at = self._clock() if status is ReminderStatus.SENT else None
@@ -143,9 +157,16 @@ class AppointmentMessenger:
             return None
         return _Parties(appointment, patient, doctor)
 
-    def _send(self, parties: _Parties, message: AppointmentMessage, key: str, *,
-              reason: str = "", previous_start: datetime | None = None,
-              hours_before: int | None = None) -> int:
+    def _send(
+        self,
+        parties: _Parties,
+        message: AppointmentMessage,
+        key: str,
+        *,
+        reason: str = "",
+        previous_start: datetime | None = None,
+        hours_before: int | None = None,
+    ) -> int:
         """`key` may hold `{c}` for the channel; otherwise the channel is appended."""
         appointment, patient, doctor = parties.appointment, parties.patient, parties.doctor
         profile = patient.profile
@@ -153,8 +174,11 @@ class AppointmentMessenger:
             name=profile.display_name or patient.email.split("@")[0],
             doctor_name=doctor.name,
             practice_name=doctor.practice.name,
-            address=("" if appointment.consultation_type is ConsultationType.VIDEO
-                     else doctor.practice.address),
+            address=(
+                ""
+                if appointment.consultation_type is ConsultationType.VIDEO
+                else doctor.practice.address
+            ),
             consultation_type=appointment.consultation_type,
             start_utc=appointment.start,
             time_zone=profile.time_zone,
@@ -162,21 +186,37 @@ class AppointmentMessenger:
         )
         sent = 0
         if profile.email_opt_in:
-            email = self._renderer.render_email(message.template, patient.email, email_context(
-                message, notice, reason=reason, hours_before=hours_before,
-                previous_start_utc=previous_start))
+            email = self._renderer.render_email(
+                message.template,
+                patient.email,
+                email_context(
+                    message,
+                    notice,
+                    reason=reason,
+                    hours_before=hours_before,
+                    previous_start_utc=previous_start,
+                ),
+            )
             invite = calendar_attachment(
-                message, notice, uid=f"{appointment.id}@metskin", end_utc=appointment.end,
-                sequence=appointment.sequence, stamp=self._clock(),
-                organizer_email=self._settings.organizer_email, attendee_email=patient.email)
+                message,
+                notice,
+                uid=f"{appointment.id}@metskin",
+                end_utc=appointment.end,
+                sequence=appointment.sequence,
+                stamp=self._clock(),
+                organizer_email=self._settings.organizer_email,
+                attendee_email=patient.email,
+            )
             if invite is not None:
                 email = replace(email, attachments=(*email.attachments, invite))
             sent += self._notifications.send_email_once(_channel_key(key, "email"), email)
         if profile.sms_opt_in and profile.phone:
-            body = sms_text(message, notice, product_name=self._settings.product_name,
-                            hours_before=hours_before)
-            sent += self._notifications.send_sms_once(_channel_key(key, "sms"),
-                                                      OutgoingSms(profile.phone, body))
+            body = sms_text(
+                message, notice, product_name=self._settings.product_name, hours_before=hours_before
+            )
+            sent += self._notifications.send_sms_once(
+                _channel_key(key, "sms"), OutgoingSms(profile.phone, body)
+            )
         return sent
 
 
@@ -187,8 +227,13 @@ def _channel_key(key: str, channel: str) -> str:
 class ReminderScanner:
     """Claims due reminders and queues one send job each. Safe to run in many processes."""
 
-    def __init__(self, uow_factory: AppointmentsUowFactory, clock: Clock,
-                 lease: timedelta = timedelta(minutes=10), batch: int = 100) -> None:
+    def __init__(
+        self,
+        uow_factory: AppointmentsUowFactory,
+        clock: Clock,
+        lease: timedelta = timedelta(minutes=10),
+        batch: int = 100,
+    ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._lease = lease
@@ -199,8 +244,12 @@ class ReminderScanner:
         with self._uow_factory() as uow:
             claimed = uow.reminders.claim_due(now, now + self._lease, self._batch)
             for reminder in claimed:
-                uow.defer(Job(SEND_REMINDER_ACTOR, {"appointment_id": reminder.appointment_id,
-                                                    "kind": reminder.kind.value}))
+                uow.defer(
+                    Job(
+                        SEND_REMINDER_ACTOR,
+                        {"appointment_id": reminder.appointment_id, "kind": reminder.kind.value},
+                    )
+                )
             uow.commit()
         if claimed:
             log.info("reminders claimed", extra={"count": len(claimed)})

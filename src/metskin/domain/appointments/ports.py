@@ -33,8 +33,9 @@ class AppointmentRepository(Protocol):
         """Write changes back; a cancelled one frees its slot, a moved one takes the new one."""
         ...
 
-    def active_for_doctor(self, doctor_id: str, start: datetime,
-                          end: datetime) -> Sequence[Appointment]:
+    def active_for_doctor(
+        self, doctor_id: str, start: datetime, end: datetime
+    ) -> Sequence[Appointment]:
         """BOOKED appointments of a doctor that overlap [start, end)."""
         ...
 
@@ -43,22 +44,24 @@ class AvailabilityRepository(Protocol):
     def get(self, doctor_id: str) -> Availability | None: ...
 
 
-
 class AppointmentQueries(Protocol):
     """Reads that only the full store answers (lists for the patient and the dashboard)."""
 
-    def list_for_patient(self, patient_id: str, after: Keyset | None,
-                         limit: int) -> list[Appointment]:
+    def list_for_patient(
+        self, patient_id: str, after: Keyset | None, limit: int
+    ) -> list[Appointment]:
         """By (start, id) ascending, strictly after the keyset."""
         ...
 
-    def list_for_doctor(self, doctor_id: str, start: datetime, end: datetime,
-                        limit: int) -> list[Appointment]:
+    def list_for_doctor(
+        self, doctor_id: str, start: datetime, end: datetime, limit: int
+    ) -> list[Appointment]:
         """Every appointment (any status) starting in [start, end), by start."""
         ...
 
-    def active_for_doctors(self, doctor_ids: Sequence[str], start: datetime,
-                           end: datetime) -> list[Appointment]: ...
+    def active_for_doctors(
+        self, doctor_ids: Sequence[str], start: datetime, end: datetime
+    ) -> list[Appointment]: ...
 
     def patients_of(self, doctor_id: str) -> list[str]:
         """Patients who booked this dermatologist at least once."""
@@ -90,8 +93,7 @@ class ReminderRepository(Protocol):
 
 
 class DashboardEventLog(Protocol):
-    def append(self, doctor_id: str, kind: str, payload: dict[str, Any], at: datetime) -> None:
-        ...
+    def append(self, doctor_id: str, kind: str, payload: dict[str, Any], at: datetime) -> None: ...
 
     def after(self, doctor_id: str, after_id: int, limit: int) -> list[DashboardEvent]: ...
     def newest(self, doctor_id: str, before_id: int | None, limit: int) -> list[DashboardEvent]:

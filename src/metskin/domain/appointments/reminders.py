@@ -50,8 +50,10 @@ class Reminder:
     detail: str = ""
 
     def dedupe_key(self, channel: str) -> str:
-        return (f"appt:{self.appointment_id}:reminder:{self.kind.value}:"
-                f"{self.start_at.isoformat()}:{channel}")
+        return (
+            f"appt:{self.appointment_id}:reminder:{self.kind.value}:"
+            f"{self.start_at.isoformat()}:{channel}"
+        )
 
     def is_stale(self, now: datetime) -> bool:
         """Useless now: the appointment has started, or a 24 h reminder is inside the last hour
@@ -63,5 +65,8 @@ class Reminder:
 
 def plan_reminders(appointment: Appointment, now: datetime) -> list[Reminder]:
     """The reminders an appointment needs from `now`: each kind whose time is still ahead."""
-    return [Reminder(appointment.id, kind, appointment.start - kind.before, appointment.start)
-            for kind in ReminderKind if appointment.start - kind.before > now]
+    return [
+        Reminder(appointment.id, kind, appointment.start - kind.before, appointment.start)
+        for kind in ReminderKind
+        if appointment.start - kind.before > now
+    ]

@@ -36,40 +36,75 @@ TAKEN_MESSAGE = "Someone has just booked this time. Pick another slot."
 
 
 class AppointmentService:
-    def __init__(self, uow_factory: AppointmentsUowFactory, clock: Clock,
-                 policy: CancellationPolicy = DEFAULT_POLICY,
-                 gate: SlotGate | NoGate | None = None) -> None:
+    def __init__(
+        self,
+        uow_factory: AppointmentsUowFactory,
+        clock: Clock,
+        policy: CancellationPolicy = DEFAULT_POLICY,
+        gate: SlotGate | NoGate | None = None,
+    ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self.policy = policy
         self._gate = gate or SlotGate()
 
-    def slots(self, doctor_id: str, start: datetime, end: datetime,
-              consultation_type: ConsultationType | None = None) -> list[Slot]:
-        return list_slots(self._uow_factory(), doctor_id, start, end, now=self._clock(),
-                          consultation_type=consultation_type)
+    def slots(
+        self,
+        doctor_id: str,
+        start: datetime,
+        end: datetime,
+        consultation_type: ConsultationType | None = None,
+    ) -> list[Slot]:
+        return list_slots(
+            self._uow_factory(),
+            doctor_id,
+            start,
+            end,
+            now=self._clock(),
+            consultation_type=consultation_type,
+        )
 
-    def book(self, patient_id: str, doctor_id: str, start: datetime,
-             consultation_type: ConsultationType, reason: str = "",
-             referral_id: str | None = None) -> Appointment:
+    def book(
+        self,
+        patient_id: str,
+        doctor_id: str,
+        start: datetime,
+        consultation_type: ConsultationType,
+        reason: str = "",
+        referral_id: str | None = None,
+    ) -> Appointment:
         try:
             with self._gate.attempt((doctor_id, require_utc(start, "slotStart"))):
-                return self._book(patient_id, doctor_id, start, consultation_type, reason,
-                                  referral_id)
+                return self._book(
+                    patient_id, doctor_id, start, consultation_type, reason, referral_id
+                )
         except SlotTaken as error:
             raise SlotUnavailable(TAKEN_MESSAGE, field="slotStart") from error
 
-    def _book(self, patient_id: str, doctor_id: str, start: datetime,
-              consultation_type: ConsultationType, reason: str,
-              referral_id: str | None) -> Appointment:
+    def _book(
+        self,
+        patient_id: str,
+        doctor_id: str,
+        start: datetime,
+        consultation_type: ConsultationType,
+        reason: str,
+        referral_id: str | None,
+    ) -> Appointment:
         now = self._clock()
         with self._uow_factory() as uow:
             # The slot search checks the dermatologist and the consultation type offered.
             if referral_id is not None:
                 self._take_referral(uow, patient_id, referral_id, doctor_id, now)
-            appointment = book_in(uow, doctor_id=doctor_id, patient_id=patient_id, start=start,
-                                  consultation_type=consultation_type, now=now, reason=reason,
-                                  referral_id=referral_id)
+            appointment = book_in(
+                uow,
+                doctor_id=doctor_id,
+                patient_id=patient_id,
+                start=start,
+                consultation_type=consultation_type,
+                now=now,
+                reason=reason,
+                referral_id=referral_id,
+            )
             uow.reminders.add_many(plan_reminders(appointment, now))
             self._tell(uow, DashboardEventKind.BOOKED, appointment, now)
             self._message(uow, appointment, "CONFIRMED")
@@ -79,21 +114,31 @@ class AppointmentService:
     def cancel(self, patient_id: str, appointment_id: str, reason: str = "") -> Appointment:
         now = self._clock()
         with self._uow_factory() as uow:
-            appointment = cancel_in(uow, appointment_id=appointment_id, patient_id=patient_id,
-                                    now=now, policy=self.policy, reason=reason)
+            appointment = cancel_in(
+                uow,
+                appointment_id=appointment_id,
+                patient_id=patient_id,
+                now=now,
+                policy=self.policy,
+                reason=reason,
+            )
             uow.reminders.cancel_for(appointment.id)
             self._tell(uow, DashboardEventKind.CANCELLED, appointment, now)
             self._message(uow, appointment, "CANCELLED")
             uow.commit()
         return appointment
 
-    def reschedule(self, patient_id: str, appointment_id: str,
-                   new_start: datetime) -> Appointment:
+    def reschedule(self, patient_id: str, appointment_id: str, new_start: datetime) -> Appointment:
         now = self._clock()
         with self._uow_factory() as uow:
-            appointment = reschedule_in(uow, appointment_id=appointment_id,
-                                        patient_id=patient_id, new_start=new_start, now=now,
-                                        policy=self.policy)
+            appointment = reschedule_in(
+                uow,
+                appointment_id=appointment_id,
+                patient_id=patient_id,
+                new_start=new_start,
+                now=now,
+                policy=self.policy,
+            )
             uow.reminders.replace_for(appointment.id, plan_reminders(appointment, now))
             self._tell(uow, DashboardEventKind.RESCHEDULED, appointment, now)
             self._message(uow, appointment, "RESCHEDULED")
@@ -112,13 +157,15 @@ class AppointmentService:
                 self._audit(uow, viewer_id, [appointment])
         return appointment
 
-    def for_patient(self, patient_id: str, after: tuple[datetime, str] | None,
-                    limit: int) -> list[Appointment]:
+    def for_patient(
+        self, patient_id: str, after: tuple[datetime, str] | None, limit: int
+    ) -> list[Appointment]:
         with self._uow_factory() as uow:
             return uow.appointment_queries.list_for_patient(patient_id, after, limit)
 
-    def for_doctor(self, doctor_id: str, start: datetime, end: datetime,
-                   limit: int) -> list[Appointment]:
+    def for_doctor(
+        self, doctor_id: str, start: datetime, end: datetime, limit: int
+    ) -> list[Appointment]:
         start, end = require_utc(start, "from"), require_utc(end, "to")
         if end <= start or end - start > MAX_RANGE:
             raise ValidationFailed("The range must be positive and at most 92 days.", field="to")
@@ -127,15 +174,19 @@ class AppointmentService:
             self._audit(uow, doctor_id, found)
         return found
 
-    def _audit(self, uow: AppointmentsUnitOfWork, doctor_id: str,
-               read: list[Appointment]) -> None:
+    def _audit(self, uow: AppointmentsUnitOfWork, doctor_id: str, read: list[Appointment]) -> None:
         """A dermatologist read these appointments (who booked, why): the patients see it."""
-        audit_reads(uow.access_log, doctor_id,
-                    [(a.patient_id, Resource.APPOINTMENT, a.id) for a in read], self._clock())
+        audit_reads(
+            uow.access_log,
+            doctor_id,
+            [(a.patient_id, Resource.APPOINTMENT, a.id) for a in read],
+            self._clock(),
+        )
         uow.commit()
 
-    def dashboard_events(self, doctor_id: str, after_id: int | None, limit: int,
-                         before_id: int | None = None) -> list[DashboardEvent]:
+    def dashboard_events(
+        self, doctor_id: str, after_id: int | None, limit: int, before_id: int | None = None
+    ) -> list[DashboardEvent]:
         """Oldest first: the `limit` after `after_id`, else the newest (before `before_id`)."""
         with self._uow_factory() as uow:
             if after_id is not None:
@@ -146,8 +197,14 @@ class AppointmentService:
         newest = self.dashboard_events(doctor_id, None, 1)
         return newest[0] if newest else None
 
-    def _take_referral(self, uow: AppointmentsUnitOfWork, patient_id: str, referral_id: str,
-                       doctor_id: str, now: datetime) -> None:
+    def _take_referral(
+        self,
+        uow: AppointmentsUnitOfWork,
+        patient_id: str,
+        referral_id: str,
+        doctor_id: str,
+        now: datetime,
+    ) -> None:
         record = uow.referrals.get(referral_id)
         if record is None or record.patient_id != patient_id:
             raise ReferralNotFound("No such referral of yours.", field="referralId")
@@ -155,20 +212,37 @@ class AppointmentService:
             record.doctor_id = doctor_id
             record.updated_at = now
             uow.referrals.save(record)
-            uow.dashboard_events.append(doctor_id, DashboardEventKind.REFERRAL.value, {
-                "referral_id": record.id, "patient_id": patient_id,
-                "analysis_id": record.analysis_id,
-                "urgency": record.referral.urgency.value}, now)
+            uow.dashboard_events.append(
+                doctor_id,
+                DashboardEventKind.REFERRAL.value,
+                {
+                    "referral_id": record.id,
+                    "patient_id": patient_id,
+                    "analysis_id": record.analysis_id,
+                    "urgency": record.referral.urgency.value,
+                },
+                now,
+            )
 
-    def _tell(self, uow: AppointmentsUnitOfWork, kind: DashboardEventKind, appointment: Appointment,
-              now: datetime) -> None:
-        uow.dashboard_events.append(appointment.doctor_id, kind.value,
-                                    appointment_payload(appointment), now)
+    def _tell(
+        self,
+        uow: AppointmentsUnitOfWork,
+        kind: DashboardEventKind,
+        appointment: Appointment,
+        now: datetime,
+    ) -> None:
+        uow.dashboard_events.append(
+            appointment.doctor_id, kind.value, appointment_payload(appointment), now
+        )
         uow.defer(wake_up(appointment.doctor_id))
 
     def _message(self, uow: AppointmentsUnitOfWork, appointment: Appointment, kind: str) -> None:
-        uow.defer(Job(SEND_MESSAGE_ACTOR, {"appointment_id": appointment.id, "kind": kind,
-                                           "sequence": appointment.sequence}))
+        uow.defer(
+            Job(
+                SEND_MESSAGE_ACTOR,
+                {"appointment_id": appointment.id, "kind": kind, "sequence": appointment.sequence},
+            )
+        )
 
 
 def appointment_payload(appointment: Appointment) -> dict[str, Any]:
@@ -187,4 +261,3 @@ def _commit_booking(uow: AppointmentsUnitOfWork) -> None:
         uow.commit()
     except Conflict as error:
         raise SlotUnavailable(TAKEN_MESSAGE, field="slotStart") from error
-

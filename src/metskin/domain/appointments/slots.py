@@ -76,11 +76,13 @@ def bookable_slots(
     start, end, now = require_utc(start, "start"), require_utc(end, "end"), require_utc(now, "now")
     if end <= start or end - start > MAX_RANGE:
         raise ValidationFailed("the range must be positive and at most 92 days", field="end")
-    busy = [(a.start, a.end) for a in booked
-            if a.is_active and a.doctor_id == availability.doctor_id]
+    busy = [
+        (a.start, a.end) for a in booked if a.is_active and a.doctor_id == availability.doctor_id
+    ]
     earliest = max(start, now)
     return [
-        slot for slot in _all_slots(availability, start, end)
+        slot
+        for slot in _all_slots(availability, start, end)
         if earliest <= slot.start < end
         and not any(slot.overlaps(b_start, b_end) for b_start, b_end in busy)
         and (consultation_type is None or consultation_type in slot.consultation_types)
@@ -122,8 +124,14 @@ def find_slot(
 ) -> Slot | None:
     """The bookable slot starting exactly at `start`, if there is one."""
     start = require_utc(start, "start")
-    slots = bookable_slots(availability, start, start + timedelta(seconds=1), now=now,
-                           booked=booked, consultation_type=consultation_type)
+    slots = bookable_slots(
+        availability,
+        start,
+        start + timedelta(seconds=1),
+        now=now,
+        booked=booked,
+        consultation_type=consultation_type,
+    )
     return next((slot for slot in slots if slot.start == start), None)
 
 

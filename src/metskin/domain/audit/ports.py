@@ -12,8 +12,8 @@ from metskin.domain.audit.model import AccessEntry
 class AccessLogRepository(Protocol):
     def add_many(self, entries: Sequence[AccessEntry]) -> None: ...
 
-    def list_for_patient(self, patient_id: str, before: tuple[datetime, int] | None,
-                         limit: int) -> list[AccessEntry]:
+    def list_for_patient(
+        self, patient_id: str, before: tuple[datetime, int] | None, limit: int
+    ) -> list[AccessEntry]:
         """Newest first."""
         ...
-

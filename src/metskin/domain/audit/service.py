@@ -9,9 +9,17 @@ from metskin.domain.audit.model import AccessEntry, Resource
 from metskin.domain.audit.ports import AccessLogRepository
 
 
-def audit_reads(log: AccessLogRepository, doctor_id: str,
-                reads: Sequence[tuple[str, Resource, str]], now: datetime) -> None:
+def audit_reads(
+    log: AccessLogRepository,
+    doctor_id: str,
+    reads: Sequence[tuple[str, Resource, str]],
+    now: datetime,
+) -> None:
     """Write (patient, what, which) reads of a dermatologist to the patients' access logs."""
     if reads:
-        log.add_many([AccessEntry(doctor_id, patient, resource, ident, now)
-                      for patient, resource, ident in reads])
+        log.add_many(
+            [
+                AccessEntry(doctor_id, patient, resource, ident, now)
+                for patient, resource, ident in reads
+            ]
+        )

@@ -35,7 +35,7 @@ def parse_front_matter(text: str) -> tuple[dict[str, str | list[str]], str]:
         if not sep:
             raise ValidationFailed(f"bad front-matter line: {line!r}")
         meta[key.strip()] = _value(value.strip())
-    return meta, "\n".join(lines[end + 1:]).strip() + "\n"
+    return meta, "\n".join(lines[end + 1 :]).strip() + "\n"
 
 
 def _value(raw: str) -> str | list[str]:
@@ -50,9 +50,14 @@ def parse_article(text: str) -> Article:
     if not isinstance(tags, list) or not tags:
         raise ValidationFailed("article needs a non-empty tags list", field="tags")
     try:
-        return Article(slug=str(meta["slug"]), title=str(meta["title"]), tags=tuple(tags),
-                       reading_minutes=int(str(meta["reading_minutes"])),
-                       summary=str(meta.get("summary", "")), body=body)
+        return Article(
+            slug=str(meta["slug"]),
+            title=str(meta["title"]),
+            tags=tuple(tags),
+            reading_minutes=int(str(meta["reading_minutes"])),
+            summary=str(meta.get("summary", "")),
+            body=body,
+        )
     except (KeyError, ValueError) as exc:
         raise ValidationFailed(f"bad article front matter: {exc}") from exc
 
@@ -62,16 +67,23 @@ def load_articles() -> tuple[Article, ...]:
     """All packaged articles, sorted by slug."""
     folder = _content_root().joinpath("articles")
     files = [f for f in folder.iterdir() if f.name.endswith(".md")]
-    return tuple(sorted((parse_article(f.read_text("utf-8")) for f in files),
-                        key=lambda a: a.slug))
+    return tuple(sorted((parse_article(f.read_text("utf-8")) for f in files), key=lambda a: a.slug))
 
 
 @cache
 def load_videos() -> tuple[Video, ...]:
     rows = json.loads(_content_root().joinpath("videos.json").read_text("utf-8"))["videos"]
-    return tuple(Video(row["slug"], row["title"], tuple(t.lower() for t in row["tags"]),
-                       int(row["duration_seconds"]), row["description"], row["url"])
-                 for row in rows)
+    return tuple(
+        Video(
+            row["slug"],
+            row["title"],
+            tuple(t.lower() for t in row["tags"]),
+            int(row["duration_seconds"]),
+            row["description"],
+            row["url"],
+        )
+        for row in rows
+    )
 
 
 def article(slug: str) -> Article | None:

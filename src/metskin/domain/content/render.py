@@ -29,9 +29,13 @@ def related_articles(article: Article, limit: int = RELATED_LIMIT) -> list[Artic
     return by_tags(others, article.tags)[:limit]
 
 
-def render_article(article: Article, *, lang: str = "en",
-                   article_base: str = "/learn") -> str:
+def render_article(article: Article, *, lang: str = "en", article_base: str = "/learn") -> str:
     template = _environment().get_template("article.html.j2")
     return template.render(
-        article=article, body=to_html(article.body), lang=lang, article_base=article_base,
-        related=related_articles(article), videos=by_tags(load_videos(), article.tags)[:2])
+        article=article,
+        body=to_html(article.body),
+        lang=lang,
+        article_base=article_base,
+        related=related_articles(article),
+        videos=by_tags(load_videos(), article.tags)[:2],
+    )

@@ -65,11 +65,19 @@ def bounding_box(center: GeoPoint, radius_km: float) -> BoundingBox:
     lat = math.radians(center.lat)
     min_lat, max_lat = lat - angle, lat + angle
     if min_lat <= -math.pi / 2 or max_lat >= math.pi / 2:  # the circle covers a pole
-        return BoundingBox(math.degrees(max(min_lat, -math.pi / 2)),
-                           math.degrees(min(max_lat, math.pi / 2)), -180.0, 180.0)
+        return BoundingBox(
+            math.degrees(max(min_lat, -math.pi / 2)),
+            math.degrees(min(max_lat, math.pi / 2)),
+            -180.0,
+            180.0,
+        )
     d_lon = math.degrees(math.asin(math.sin(angle) / math.cos(lat)))
-    return BoundingBox(math.degrees(min_lat), math.degrees(max_lat),
-                       _wrap(center.lon - d_lon), _wrap(center.lon + d_lon))
+    return BoundingBox(
+        math.degrees(min_lat),
+        math.degrees(max_lat),
+        _wrap(center.lon - d_lon),
+        _wrap(center.lon + d_lon),
+    )
 
 
 def _wrap(lon: float) -> float:
@@ -117,8 +125,11 @@ def matches(listing: Listing, query: DirectoryQuery) -> bool:
 
 def search(listings: Iterable[Listing], query: DirectoryQuery) -> list[DirectoryHit]:
     """Filter, pre-filter by bounding box, check the exact radius, sort nearest first."""
-    box = (bounding_box(query.near, query.radius_km)
-           if query.near is not None and query.radius_km is not None else None)
+    box = (
+        bounding_box(query.near, query.radius_km)
+        if query.near is not None and query.radius_km is not None
+        else None
+    )
     hits: list[DirectoryHit] = []
     for listing in listings:
         if not matches(listing, query) or (box is not None and not box.contains(listing.location)):
@@ -127,5 +138,6 @@ def search(listings: Iterable[Listing], query: DirectoryQuery) -> list[Directory
         if distance is not None and query.radius_km is not None and distance > query.radius_km:
             continue
         hits.append(DirectoryHit(listing, distance))
-    return sorted(hits, key=lambda h: (h.distance_km is None, h.distance_km or 0.0,
-                                       h.listing.doctor_id))
+    return sorted(
+        hits, key=lambda h: (h.distance_km is None, h.distance_km or 0.0, h.listing.doctor_id)
+    )

@@ -40,8 +40,13 @@ def parse_dermatologist(row: dict[str, Any]) -> Dermatologist:
         email=row["email"],
         specialties=frozenset(s.lower() for s in row["specialties"]),
         languages=frozenset(lang.lower() for lang in row["languages"]),
-        practice=Practice(practice["name"], practice["address"], practice["city"],
-                          practice["country"], GeoPoint(practice["lat"], practice["lon"])),
+        practice=Practice(
+            practice["name"],
+            practice["address"],
+            practice["city"],
+            practice["country"],
+            GeoPoint(practice["lat"], practice["lon"]),
+        ),
         time_zone=row["time_zone"],
         consultation_types=_types(row["consultation_types"]),
         fee=Fee(Decimal(row["fee"]["amount"]), row["fee"]["currency"]),
@@ -51,17 +56,24 @@ def parse_dermatologist(row: dict[str, Any]) -> Dermatologist:
 
 
 def parse_availability(doctor_id: str, row: dict[str, Any]) -> Availability:
-    weekly = tuple(WeeklyRule(_weekday(rule["weekday"]), _hours(rule))
-                   for rule in row.get("weekly_availability", []))
+    weekly = tuple(
+        WeeklyRule(_weekday(rule["weekday"]), _hours(rule))
+        for rule in row.get("weekly_availability", [])
+    )
     days_off = frozenset(date.fromisoformat(day) for day in row.get("days_off", []))
-    extra = tuple(ExtraHours(date.fromisoformat(e["date"]), _hours(e))
-                  for e in row.get("extra_hours", []))
+    extra = tuple(
+        ExtraHours(date.fromisoformat(e["date"]), _hours(e)) for e in row.get("extra_hours", [])
+    )
     return Availability(doctor_id, row["time_zone"], weekly, days_off, extra)
 
 
 def _hours(rule: dict[str, Any]) -> Hours:
-    return Hours(time.fromisoformat(rule["start"]), time.fromisoformat(rule["end"]),
-                 int(rule["slot_minutes"]), _types(rule["consultation_types"]))
+    return Hours(
+        time.fromisoformat(rule["start"]),
+        time.fromisoformat(rule["end"]),
+        int(rule["slot_minutes"]),
+        _types(rule["consultation_types"]),
+    )
 
 
 def _weekday(name: str) -> int:
@@ -78,11 +90,15 @@ def availability_to_dict(availability: Availability) -> dict[str, Any]:
     """The stored form of availability: the same shape `parse_availability` reads."""
     return {
         "time_zone": availability.time_zone,
-        "weekly_availability": [{"weekday": WEEKDAYS[rule.weekday], **_hours_dict(rule.hours)}
-                                for rule in availability.weekly],
+        "weekly_availability": [
+            {"weekday": WEEKDAYS[rule.weekday], **_hours_dict(rule.hours)}
+            for rule in availability.weekly
+        ],
         "days_off": sorted(day.isoformat() for day in availability.days_off),
-        "extra_hours": [{"date": extra.day.isoformat(), **_hours_dict(extra.hours)}
-                        for extra in availability.extra],
+        "extra_hours": [
+            {"date": extra.day.isoformat(), **_hours_dict(extra.hours)}
+            for extra in availability.extra
+        ],
     }
 
 

@@ -40,5 +40,10 @@ class Dermatologist:
 
     @property
     def listing(self) -> Listing:
-        return Listing(self.id, self.practice.location, self.specialties, self.languages,
-                       self.consultation_types)
+        return Listing(
+            self.id,
+            self.practice.location,
+            self.specialties,
+            self.languages,
+            self.consultation_types,
+        )

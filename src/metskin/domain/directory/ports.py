@@ -19,18 +19,19 @@ class DermatologistRepository(Protocol):
     def get(self, doctor_id: str) -> Dermatologist | None: ...
     def get_many(self, doctor_ids: Sequence[str]) -> list[Dermatologist]: ...
 
-    def candidates(self, box: BoundingBox | None, specialty: str | None,
-                   language: str | None) -> list[Dermatologist]:
+    def candidates(
+        self, box: BoundingBox | None, specialty: str | None, language: str | None
+    ) -> list[Dermatologist]:
         """Profiles inside the box (all when None) with the specialty and language."""
         ...
-
 
 
 class BookedTimes(Protocol):
     """The bookings that fill the listed calendars (the appointments' store answers it)."""
 
-    def active_for_doctors(self, doctor_ids: Sequence[str], start: datetime,
-                           end: datetime) -> list[Appointment]: ...
+    def active_for_doctors(
+        self, doctor_ids: Sequence[str], start: datetime, end: datetime
+    ) -> list[Appointment]: ...
 
 
 class DirectoryUnitOfWork(UnitOfWork, Protocol):

@@ -40,14 +40,14 @@ class DirectoryFilter:
 
     def __post_init__(self) -> None:
         if (self.available_from is None) != (self.available_to is None):
-            raise ValidationFailed("Give both availableFrom and availableTo.",
-                                   field="availableTo")
+            raise ValidationFailed("Give both availableFrom and availableTo.", field="availableTo")
         if self.available_from is not None and self.available_to is not None:
             start = require_utc(self.available_from, "availableFrom")
             end = require_utc(self.available_to, "availableTo")
             if not timedelta(0) < end - start <= MAX_AVAILABILITY_WINDOW:
-                raise ValidationFailed("The availability window must be 1 minute to 31 days.",
-                                       field="availableTo")
+                raise ValidationFailed(
+                    "The availability window must be 1 minute to 31 days.", field="availableTo"
+                )
 
 
 @dataclass(frozen=True)
@@ -65,33 +65,50 @@ class DirectoryService:
         self._uow_factory = uow_factory
         self._clock = clock
 
-    def search(self, flt: DirectoryFilter, after: DirectoryKey | None,
-               limit: int) -> list[DirectoryEntry]:
+    def search(
+        self, flt: DirectoryFilter, after: DirectoryKey | None, limit: int
+    ) -> list[DirectoryEntry]:
         """Nearest first (by id without a location), strictly after the keyset `after`."""
-        query = DirectoryQuery(flt.near, flt.radius_km, flt.specialty, flt.language,
-                               flt.consultation_type)
-        box = (bounding_box(flt.near, flt.radius_km)
-               if flt.near is not None and flt.radius_km is not None else None)
+        query = DirectoryQuery(
+            flt.near, flt.radius_km, flt.specialty, flt.language, flt.consultation_type
+        )
+        box = (
+            bounding_box(flt.near, flt.radius_km)
+            if flt.near is not None and flt.radius_km is not None
+            else None
+        )
         with self._uow_factory() as uow:
-            doctors = {d.id: d for d in uow.dermatologists.candidates(
-                box, _lower(flt.specialty), _lower(flt.language))}
-            entries = [DirectoryEntry(doctors[hit.listing.doctor_id], hit.distance_km)
-                       for hit in search([d.listing for d in doctors.values()], query)]
+            doctors = {
+                d.id: d
+                for d in uow.dermatologists.candidates(
+                    box, _lower(flt.specialty), _lower(flt.language)
+                )
+            }
+            entries = [
+                DirectoryEntry(doctors[hit.listing.doctor_id], hit.distance_km)
+                for hit in search([d.listing for d in doctors.values()], query)
+            ]
             entries = [e for e in entries if after is None or e.key > after]
             if flt.available_from is None or flt.available_to is None:
                 return entries[:limit]
             start, end = flt.available_from, flt.available_to
             booked = uow.appointment_queries.active_for_doctors(
-                [e.doctor.id for e in entries], start, end)
+                [e.doctor.id for e in entries], start, end
+            )
         by_doctor: dict[str, list[Appointment]] = {}
         for appointment in booked:
             by_doctor.setdefault(appointment.doctor_id, []).append(appointment)
         now = self._clock()
         found: list[DirectoryEntry] = []
         for entry in entries:
-            if bookable_slots(entry.doctor.availability, start, end, now=now,
-                              booked=by_doctor.get(entry.doctor.id, []),
-                              consultation_type=flt.consultation_type):
+            if bookable_slots(
+                entry.doctor.availability,
+                start,
+                end,
+                now=now,
+                booked=by_doctor.get(entry.doctor.id, []),
+                consultation_type=flt.consultation_type,
+            ):
                 found.append(entry)
                 if len(found) == limit:
                     break
@@ -114,18 +131,26 @@ class DirectoryService:
             offered = {t for r in availability.weekly for t in r.hours.consultation_types}
             offered |= {t for e in availability.extra for t in e.hours.consultation_types}
             if not offered <= profile.consultation_types:
-                extra = ", ".join(sorted(t.value.replace("_", "-")
-                                      for t in offered - profile.consultation_types))
-                raise InvalidAvailability(f"Your practice does not offer {extra} consultations.",
-                                          field="consultationTypes")
-            uow.dermatologists.upsert(replace(profile, time_zone=availability.time_zone,
-                                              availability=availability), now)
-            booked = uow.appointment_queries.active_for_doctors([doctor_id], now,
-                                                                now + BOOKINGS_AHEAD)
+                extra = ", ".join(
+                    sorted(t.value.replace("_", "-") for t in offered - profile.consultation_types)
+                )
+                raise InvalidAvailability(
+                    f"Your practice does not offer {extra} consultations.",
+                    field="consultationTypes",
+                )
+            uow.dermatologists.upsert(
+                replace(profile, time_zone=availability.time_zone, availability=availability), now
+            )
+            booked = uow.appointment_queries.active_for_doctors(
+                [doctor_id], now, now + BOOKINGS_AHEAD
+            )
             uow.commit()
-        return [a for a in booked
-                if find_slot(availability, a.start, now=now,
-                             consultation_type=a.consultation_type) is None]
+        return [
+            a
+            for a in booked
+            if find_slot(availability, a.start, now=now, consultation_type=a.consultation_type)
+            is None
+        ]
 
     def publish(self, profile: Dermatologist) -> None:
         """Create or replace a practice profile (its id is the dermatologist's user id)."""
@@ -143,4 +168,3 @@ def _practice(uow: DirectoryUnitOfWork, doctor_id: str) -> Dermatologist:
 
 def _lower(value: str | None) -> str | None:
     return value.strip().lower() if value and value.strip() else None
-

@@ -109,11 +109,15 @@ class CandidateIndex:
         return replace(self.catalog, products=tuple(products[i] for i in sorted(chosen)))
 
     def _group_scores(self, needs: SkinNeeds) -> np.ndarray:
-        weights = np.array([
-            needs.severity(c) / 100 * tone_weight(c, needs)
-            if needs.severity(c) >= MIN_SEVERITY else 0.0
-            for c in CONCERNS
-        ], dtype=np.float32)
+        weights = np.array(
+            [
+                needs.severity(c) / 100 * tone_weight(c, needs)
+                if needs.severity(c) >= MIN_SEVERITY
+                else 0.0
+                for c in CONCERNS
+            ],
+            dtype=np.float32,
+        )
         fits = self.groups.skin_types[:, SKIN_TYPES.index(needs.skin_type)]
         return self.groups.strengths @ weights + np.where(fits, SKIN_TYPE_MATCH, SKIN_TYPE_MISMATCH)
 
@@ -138,7 +142,8 @@ class CandidateIndex:
             allowed &= self.pregnancy_safe
         if profile.budget_per_product is not None:
             allowed &= (self.prices <= float(profile.budget_per_product)) & (
-                self.currencies == profile.currency)
+                self.currencies == profile.currency
+            )
         for name in (*profile.allergies, *profile.avoid):
             found = self.containing.get(normalise(name))
             if found is not None:
@@ -163,10 +168,12 @@ def _group(products: tuple[Product, ...], prices: np.ndarray) -> FormulaGroups:
         by_slot[key[0]].append(group)
     return FormulaGroups(
         slot_of=np.array([key[0] for key, _ in ordered]),
-        strengths=np.array([key[1] for key, _ in ordered], dtype=np.float32)
-        .reshape(len(ordered), len(CONCERNS)),
-        skin_types=np.array([key[2] for key, _ in ordered], dtype=bool)
-        .reshape(len(ordered), len(SKIN_TYPES)),
+        strengths=np.array([key[1] for key, _ in ordered], dtype=np.float32).reshape(
+            len(ordered), len(CONCERNS)
+        ),
+        skin_types=np.array([key[2] for key, _ in ordered], dtype=bool).reshape(
+            len(ordered), len(SKIN_TYPES)
+        ),
         pregnancy_safe=np.array([key[3] for key, _ in ordered], dtype=bool),
         tints=np.array([key[4] for key, _ in ordered], dtype=np.int16).reshape(len(ordered), 2),
         members=[

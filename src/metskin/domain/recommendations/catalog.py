@@ -253,8 +253,9 @@ def _build_product(
     inci = tuple(str(name) for name in item["inci"])
     ingredients = tuple(known[normalise(n)] for n in inci if normalise(n) in known)
     key_actives = tuple(
-        KeyActive(known[normalise(name)], percent) if normalise(name) in known else
-        KeyActive(Ingredient(inci_name=name), percent)  # reported by _product_problems
+        KeyActive(known[normalise(name)], percent)
+        if normalise(name) in known
+        else KeyActive(Ingredient(inci_name=name), percent)  # reported by _product_problems
         for name, percent in item.get("key_actives", ())
     )
     usage = item["usage"]
@@ -310,9 +311,10 @@ def _product_problems(
     problems += _unknown("concern", product.concerns, CONCERNS)
     problems += _key_active_problems(product, known)
     problems += _strength_problems(product)
-    if product.tint_monk_range and not 1 <= product.tint_monk_range[0] <= (
-        product.tint_monk_range[1]
-    ) <= 10:
+    if (
+        product.tint_monk_range
+        and not 1 <= product.tint_monk_range[0] <= (product.tint_monk_range[1]) <= 10
+    ):
         problems.append("tint_monk_range must be two Monk tones from 1 to 10, low first")
     return problems
 

@@ -31,9 +31,7 @@ def ndcg_at_k(ranked: Sequence[str], relevant: Collection[str], k: int) -> float
     if not relevant:
         return 0.0
     dcg = sum(
-        1 / math.log2(position + 2)
-        for position, item in enumerate(ranked[:k])
-        if item in relevant
+        1 / math.log2(position + 2) for position, item in enumerate(ranked[:k]) if item in relevant
     )
     ideal = sum(1 / math.log2(position + 2) for position in range(min(len(relevant), k)))
     return dcg / ideal
@@ -140,9 +138,7 @@ def compare(
     seen: dict[str, set[str]] = defaultdict(set)
     for item in split.train:
         seen[item.user_id].add(item.product_id)
-    relevant = {
-        u: items for u, items in split.held_out.items() if users is None or u in users
-    }
+    relevant = {u: items for u, items in split.held_out.items() if users is None or u in users}
     return {
         name: evaluate_rankings(
             {u: rank_by(scorer(u), exclude=seen[u]) for u in relevant}, relevant, k

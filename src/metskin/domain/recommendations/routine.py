@@ -25,10 +25,20 @@ ESSENTIAL_SLOTS = ("sunscreen", "moisturiser", "cleanser")  # always in, chosen 
 TWICE_DAILY_SLOTS = ("cleanser", "moisturiser")  # need one product for AM and PM
 ALTERNATIVES_PER_SLOT = 3
 REPEAT_ACTIVE_PENALTY = 0.3  # per active class the routine already has: avoids over-treating
-ACTIVE_CLASSES = frozenset({
-    "retinoid", "aha", "bha", "pha", "benzoyl_peroxide", "hydroquinone", "azelaic_acid",
-    "vitamin_c", "sulfur", "essential_oil",
-})
+ACTIVE_CLASSES = frozenset(
+    {
+        "retinoid",
+        "aha",
+        "bha",
+        "pha",
+        "benzoyl_peroxide",
+        "hydroquinone",
+        "azelaic_acid",
+        "vitamin_c",
+        "sulfur",
+        "essential_oil",
+    }
+)
 PATCH_TEST = (
     "Patch test first: put a little on the side of your neck or behind the ear once a day "
     "for 3 days, and skip the product if it itches, burns or turns red."
@@ -68,12 +78,21 @@ TREATMENT_NEEDS = (
 
 # Severe scores that a routine alone should not be trusted with.
 SEE_A_DOCTOR = {
-    "acne": (75, "Your acne score is high: a dermatologist can offer prescription options "
-             "that work faster and help prevent scarring."),
-    "pigmentation": (80, "Widespread dark patches can be melasma; a dermatologist can confirm "
-                     "it and guide treatment."),
-    "redness": (75, "Persistent strong redness can be rosacea; a doctor can confirm it and "
-                "prescribe treatment."),
+    "acne": (
+        75,
+        "Your acne score is high: a dermatologist can offer prescription options "
+        "that work faster and help prevent scarring.",
+    ),
+    "pigmentation": (
+        80,
+        "Widespread dark patches can be melasma; a dermatologist can confirm "
+        "it and guide treatment.",
+    ),
+    "redness": (
+        75,
+        "Persistent strong redness can be rosacea; a doctor can confirm it and "
+        "prescribe treatment.",
+    ),
 }
 
 
@@ -354,12 +373,19 @@ def _alternatives(builder: _Builder, slot: str) -> tuple[Candidate, ...]:
 
 def _warnings(builder: _Builder) -> list[str]:
     products = [pick.candidate.product for pick in builder.picks.values()]
-    warnings = [f"We could not find a {slot.replace('_', ' ')} that fits your needs, budget "
-                "and avoid-list." for slot in ESSENTIAL_SLOTS if slot not in builder.picks]
-    sun_sensitising = sorted({
-        i.inci_name for p in products for r in needed_slots(p, builder.rules)
-        for i in p.with_class(*r.classes)
-    })
+    warnings = [
+        f"We could not find a {slot.replace('_', ' ')} that fits your needs, budget and avoid-list."
+        for slot in ESSENTIAL_SLOTS
+        if slot not in builder.picks
+    ]
+    sun_sensitising = sorted(
+        {
+            i.inci_name
+            for p in products
+            for r in needed_slots(p, builder.rules)
+            for i in p.with_class(*r.classes)
+        }
+    )
     if sun_sensitising and "sunscreen" in builder.picks:
         warnings.append(
             f"{', '.join(sun_sensitising)} make your skin more sensitive to the sun: use the "
@@ -371,10 +397,12 @@ def _warnings(builder: _Builder) -> list[str]:
         warnings.append(PREGNANCY_NOTE)
     warnings += [
         f"{p.display_name} is prescription-only: use it only as your doctor prescribes."
-        for p in products if any(i.prescription_only for i in p.ingredients)
+        for p in products
+        if any(i.prescription_only for i in p.ingredients)
     ]
     warnings += [
-        advice for concern, (threshold, advice) in SEE_A_DOCTOR.items()
+        advice
+        for concern, (threshold, advice) in SEE_A_DOCTOR.items()
         if builder.needs.severity(concern) >= threshold
     ]
     return warnings

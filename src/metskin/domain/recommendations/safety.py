@@ -54,15 +54,15 @@ def _strength_check(rule: SafetyRule, product: Product, _profile: CareProfile) -
         if percent is None or percent > limit:  # unknown strength: the safe side
             shown = "unknown" if percent is None else f"{percent:g}"
             return rule.explain(
-                product=product.display_name, ingredient=ingredient.inci_name,
-                percent=shown, limit=f"{limit:g}",
+                product=product.display_name,
+                ingredient=ingredient.inci_name,
+                percent=shown,
+                limit=f"{limit:g}",
             )
     return None
 
 
-def _contraindication_check(
-    rule: SafetyRule, product: Product, profile: CareProfile
-) -> str | None:
+def _contraindication_check(rule: SafetyRule, product: Product, profile: CareProfile) -> str | None:
     for condition in sorted(profile.conditions().intersection(rule.applies_to)):
         state = CONTRAINDICATION_FOR.get(condition)
         hits = product.contraindicated_for(state) if state else ()

@@ -43,8 +43,9 @@ RankerFor = Callable[[str], tuple[Ranker | None, str]]  # user id -> (ranker, mo
 
 
 def needs_from_result(result: ResultReadout, profile: Profile) -> SkinNeeds:
-    severities = {name: concern.score for name, concern in result.concerns.items()
-                  if name in CONCERNS}
+    severities = {
+        name: concern.score for name, concern in result.concerns.items() if name in CONCERNS
+    }
     for concern in profile.concerns:
         if concern in CONCERNS and concern not in severities:
             severities[concern] = SELF_REPORTED_SEVERITY
@@ -75,8 +76,9 @@ def care_profile(profile: Profile, now: datetime) -> CareProfile:
 class CatalogCache:
     """The catalog in memory, reloaded when its version in the database changes."""
 
-    def __init__(self, uow_factory: RecommendationsUowFactory,
-                 rules: tuple[SafetyRule, ...]) -> None:
+    def __init__(
+        self, uow_factory: RecommendationsUowFactory, rules: tuple[SafetyRule, ...]
+    ) -> None:
         self._uow_factory = uow_factory
         self._rules = rules
         self._lock = threading.Lock()
@@ -176,8 +178,12 @@ class RecommendationService:
             if existing is not None:
                 return existing
             saved = SavedRoutine(
-                id=str(uuid.uuid4()), user_id=analysis.owner_id, analysis_id=analysis.id,
-                profile_hash=key, created_at=self._clock(), routine=payload,
+                id=str(uuid.uuid4()),
+                user_id=analysis.owner_id,
+                analysis_id=analysis.id,
+                profile_hash=key,
+                created_at=self._clock(),
+                routine=payload,
                 model_version=model_version,
             )
             uow.routines.add(saved)
@@ -218,8 +224,9 @@ class RecommendationService:
         with self._uow_factory() as uow:
             raw = uow.catalog.search(wanted, after_id, limit)
         by_id = self.catalog.index().by_id
-        return [by_id.get(str(item["id"])) or self.catalog.parse_products([item])[0]
-                for item in raw]
+        return [
+            by_id.get(str(item["id"])) or self.catalog.parse_products([item])[0] for item in raw
+        ]
 
     def save_product(self, raw: dict[str, Any]) -> Product:
         (product,) = self.catalog.parse_products([raw])
@@ -290,8 +297,12 @@ def serialise(routine: Routine, tips: list[Tip]) -> dict[str, Any]:
         },
         "warnings": list(routine.warnings),
         "excluded": [
-            {"product_id": e.product.id, "name": f"{e.product.brand} {e.product.name}",
-             "rule_id": e.rule_id, "reason": e.reason}
+            {
+                "product_id": e.product.id,
+                "name": f"{e.product.brand} {e.product.name}",
+                "rule_id": e.rule_id,
+                "reason": e.reason,
+            }
             for e in routine.excluded[:MAX_EXCLUDED_SHOWN]
         ],
         "tips": [_tip(tip) for tip in tips],
@@ -300,21 +311,30 @@ def serialise(routine: Routine, tips: list[Tip]) -> dict[str, Any]:
 
 def _step(step: Step) -> dict[str, Any]:
     return {
-        "slot": step.slot, "time": step.time, "product_id": step.product.id,
-        "how_much": step.how_much, "frequency": step.frequency,
-        "introduce": list(step.introduce), "why": list(step.why),
+        "slot": step.slot,
+        "time": step.time,
+        "product_id": step.product.id,
+        "how_much": step.how_much,
+        "frequency": step.frequency,
+        "introduce": list(step.introduce),
+        "why": list(step.why),
         "warnings": list(step.warnings),
     }
 
 
 def _candidate(candidate: Candidate) -> dict[str, Any]:
-    return {"product_id": candidate.product.id, "score": round(candidate.score, 4),
-            "why": list(candidate.content.reasons)}
+    return {
+        "product_id": candidate.product.id,
+        "score": round(candidate.score, 4),
+        "why": list(candidate.content.reasons),
+    }
 
 
 def _tip(tip: Tip) -> dict[str, Any]:
     articles = articles_for_tags(tip.article_tags)[:MAX_ARTICLES_PER_TIP]
     return {
-        "title": tip.title, "body": tip.body, "tags": list(tip.article_tags),
+        "title": tip.title,
+        "body": tip.body,
+        "tags": list(tip.article_tags),
         "articles": [{"slug": a.slug, "title": a.title} for a in articles],
     }

@@ -88,6 +88,8 @@ def _environment(folder: str | None) -> Environment:
     )
     # Plain text, not HTML: whoever shows it in a page escapes it there.
     return Environment(
-        loader=loader, autoescape=False, undefined=StrictUndefined,
+        loader=loader,
+        autoescape=False,
+        undefined=StrictUndefined,
         lstrip_blocks=True,
     )

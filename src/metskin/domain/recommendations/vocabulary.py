@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 CONCERNS = (
-    "acne", "wrinkles", "pigmentation", "redness", "pores", "dark_circles", "shine",
-    "dryness", "sensitivity",
+    "acne",
+    "wrinkles",
+    "pigmentation",
+    "redness",
+    "pores",
+    "dark_circles",
+    "shine",
+    "dryness",
+    "sensitivity",
 )
 SKIN_TYPES = ("oily", "dry", "combination", "normal")
 
 # Slots in the order they go on the face (thin to thick, SPF last).
 SLOTS = (
-    "cleanser", "mask", "exfoliant", "toner", "serum", "eye_care", "spot_treatment",
-    "moisturiser", "sunscreen",
+    "cleanser",
+    "mask",
+    "exfoliant",
+    "toner",
+    "serum",
+    "eye_care",
+    "spot_treatment",
+    "moisturiser",
+    "sunscreen",
 )
 AM, PM = "AM", "PM"
 TIMES = (AM, PM)

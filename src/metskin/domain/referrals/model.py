@@ -96,22 +96,39 @@ class AnalysisSnapshot:
             raise ValidationFailed("taken_at must be timezone-aware", field="taken_at")
 
     @classmethod
-    def from_concerns(cls, taken_at: datetime, concerns: Iterable[ConcernLike],
-                      spots: tuple[PigmentedSpot, ...] | None = None,
-                      acne_nodules: int | None = None) -> AnalysisSnapshot:
+    def from_concerns(
+        cls,
+        taken_at: datetime,
+        concerns: Iterable[ConcernLike],
+        spots: tuple[PigmentedSpot, ...] | None = None,
+        acne_nodules: int | None = None,
+    ) -> AnalysisSnapshot:
         """Build a snapshot from analysis concerns (the acne lesion count is a measurement)."""
         items = list(concerns)
         regions: dict[str, dict[str, float]] = {}
         for item in items:
             for region, value in item.regions.items():
                 regions.setdefault(region, {})[item.name] = value
-        lesions = next((int(c.measurements["lesion_count"]) for c in items
-                        if c.name == ACNE and "lesion_count" in c.measurements), None)
+        lesions = next(
+            (
+                int(c.measurements["lesion_count"])
+                for c in items
+                if c.name == ACNE and "lesion_count" in c.measurements
+            ),
+            None,
+        )
         pigment = next((c.measurements for c in items if c.name == PIGMENTATION), {})
         count = pigment.get("spot_count")
-        return cls(taken_at, {c.name: c.score for c in items}, regions, lesions, acne_nodules,
-                   spots, int(count) if count is not None else None,
-                   pigment.get("spot_area_fraction"))
+        return cls(
+            taken_at,
+            {c.name: c.score for c in items},
+            regions,
+            lesions,
+            acne_nodules,
+            spots,
+            int(count) if count is not None else None,
+            pigment.get("spot_area_fraction"),
+        )
 
     def score(self, concern: str) -> float | None:
         """The whole-face score, or the worst region when only regions were scored."""
@@ -121,8 +138,9 @@ class AnalysisSnapshot:
         return max(regional) if regional else None
 
     def worst_region(self, concern: str) -> str | None:
-        scored = [(scores[concern], name) for name, scores in self.regions.items()
-                  if concern in scores]
+        scored = [
+            (scores[concern], name) for name, scores in self.regions.items() if concern in scores
+        ]
         return max(scored)[1] if scored else None
 
 

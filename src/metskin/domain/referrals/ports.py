@@ -12,14 +12,16 @@ from metskin.domain.referrals.model import ReferralRecord
 if TYPE_CHECKING:
     from metskin.domain.analysis.ports import AnalysisRepository
 
+
 class ReferralRepository(Protocol):
     def add(self, record: ReferralRecord) -> None: ...
     def get(self, referral_id: str) -> ReferralRecord | None: ...
     def get_for_analysis(self, analysis_id: str) -> ReferralRecord | None: ...
     def save(self, record: ReferralRecord) -> None: ...
 
-    def list_for_patient(self, patient_id: str, before: tuple[datetime, str] | None,
-                         limit: int) -> list[ReferralRecord]:
+    def list_for_patient(
+        self, patient_id: str, before: tuple[datetime, str] | None, limit: int
+    ) -> list[ReferralRecord]:
         """Newest first, strictly before the keyset."""
         ...
 

@@ -64,8 +64,10 @@ def _acne_severe(data: TriageInput) -> Evidence | None:
     lesions = data.current.acne_lesions
     score = data.current.score(ACNE)
     if (lesions or 0) >= ACNE_SEVERE_LESIONS or (score or 0.0) >= ACNE_SEVERE_SCORE:
-        return {"acne_lesions": lesions if lesions is not None else "unknown",
-                "acne_score": score if score is not None else "unknown"}
+        return {
+            "acne_lesions": lesions if lesions is not None else "unknown",
+            "acne_score": score if score is not None else "unknown",
+        }
     return None
 
 
@@ -79,8 +81,10 @@ def _acne_nodules(data: TriageInput) -> Evidence | None:
 def _scarring(data: TriageInput) -> Evidence | None:
     score = data.current.score(SCARRING)
     if score is not None and score >= SCARRING_SCORE:
-        return {"scarring_score": score,
-                "worst_region": data.current.worst_region(SCARRING) or "whole face"}
+        return {
+            "scarring_score": score,
+            "worst_region": data.current.worst_region(SCARRING) or "whole face",
+        }
     return None
 
 
@@ -121,8 +125,11 @@ def _redness_worsening(data: TriageInput) -> Evidence | None:
         return None
     baseline = sum(scores) / len(scores)
     if now - baseline >= REDNESS_WORSENING_POINTS and now >= REDNESS_EYES_SCORE:
-        return {"redness_now": now, "redness_baseline": round(baseline, 1),
-                "analyses": len(scores) + 1}
+        return {
+            "redness_now": now,
+            "redness_baseline": round(baseline, 1),
+            "analyses": len(scores) + 1,
+        }
     return None
 
 
@@ -141,8 +148,9 @@ def _spot_changing(data: TriageInput) -> Evidence | None:
     return {
         "changed_spots": len(changes),
         "area_ratio": round(top.area_ratio, 2) if top.area_ratio is not None else "unknown",
-        "darkness_change": (round(top.darkness_change, 1)
-                            if top.darkness_change is not None else "unknown"),
+        "darkness_change": (
+            round(top.darkness_change, 1) if top.darkness_change is not None else "unknown"
+        ),
         "days_between": round(top.days_between, 1),
         "x": top.spot.x or 0.0,
         "y": top.spot.y or 0.0,
@@ -165,27 +173,41 @@ def _pigment_rising(data: TriageInput) -> Evidence | None:
     now = data.current
     if now.pigmented_spots is None or now.pigmented_area is None:
         return None
-    earlier = [s for s in data.history if now.taken_at - LOOKBACK <= s.taken_at < now.taken_at
-               and s.pigmented_spots is not None and s.pigmented_area is not None]
+    earlier = [
+        s
+        for s in data.history
+        if now.taken_at - LOOKBACK <= s.taken_at < now.taken_at
+        and s.pigmented_spots is not None
+        and s.pigmented_area is not None
+    ]
     if len(earlier) < PIGMENT_MIN_EARLIER:
         return None
     counts = sorted(s.pigmented_spots or 0 for s in earlier)
     areas = sorted(s.pigmented_area or 0.0 for s in earlier)
     count_before, area_before = counts[len(counts) // 2], areas[len(areas) // 2]
-    if (now.pigmented_spots - count_before >= PIGMENT_NEW_SPOTS
-            and now.pigmented_area >= PIGMENT_AREA_RATIO * max(area_before, 1e-6)):
-        return {"spots_now": now.pigmented_spots, "spots_before": count_before,
-                "area_ratio": round(now.pigmented_area / max(area_before, 1e-6), 2),
-                "analyses": len(earlier) + 1,
-                "days": (now.taken_at - min(s.taken_at for s in earlier)).days}
+    if (
+        now.pigmented_spots - count_before >= PIGMENT_NEW_SPOTS
+        and now.pigmented_area >= PIGMENT_AREA_RATIO * max(area_before, 1e-6)
+    ):
+        return {
+            "spots_now": now.pigmented_spots,
+            "spots_before": count_before,
+            "area_ratio": round(now.pigmented_area / max(area_before, 1e-6), 2),
+            "analyses": len(earlier) + 1,
+            "days": (now.taken_at - min(s.taken_at for s in earlier)).days,
+        }
     return None
 
 
 def seven_point_score(answers: Answers) -> int:
     """Weighted 7-point checklist: 2 points per major feature, 1 per minor one."""
     major = [answers.spot_growing, answers.spot_changing_shape, answers.spot_changing_colour]
-    minor = [answers.spot_7mm_or_larger, answers.spot_inflamed, answers.spot_bleeding_or_oozing,
-             answers.spot_itching_or_feels_different]
+    minor = [
+        answers.spot_7mm_or_larger,
+        answers.spot_inflamed,
+        answers.spot_bleeding_or_oozing,
+        answers.spot_itching_or_feels_different,
+    ]
     return 2 * sum(major) + sum(minor)
 
 
@@ -212,86 +234,123 @@ def _self_harm(data: TriageInput) -> Evidence | None:
 
 RULES: tuple[TriageRule, ...] = (
     TriageRule(
-        "spot_changing", ("changed_spots", "area_ratio", "darkness_change", "days_between",
-                          "x", "y"),
-        Urgency.URGENT, Specialty.SKIN_CANCER,
+        "spot_changing",
+        ("changed_spots", "area_ratio", "darkness_change", "days_between", "x", "y"),
+        Urgency.URGENT,
+        Specialty.SKIN_CANCER,
         "A pigmented spot looks bigger or darker than in your earlier analyses. A spot that "
         "changes should be checked by a dermatologist promptly, even though lighting and camera "
         "differences can also make a spot look different.",
-        _spot_changing),
+        _spot_changing,
+    ),
     TriageRule(
-        "seven_point_checklist", ("seven_point_score",),
-        Urgency.URGENT, Specialty.SKIN_CANCER,
+        "seven_point_checklist",
+        ("seven_point_score",),
+        Urgency.URGENT,
+        Specialty.SKIN_CANCER,
         "Your answers about a spot or mole (such as change in size, shape or colour, bleeding or "
         "itching) match the checklist doctors use to decide who should be seen quickly.",
-        _seven_point),
+        _seven_point,
+    ),
     TriageRule(
-        "self_harm", ("self_harm_thoughts",),
-        Urgency.URGENT, Specialty.MEDICAL,
+        "self_harm",
+        ("self_harm_thoughts",),
+        Urgency.URGENT,
+        Specialty.MEDICAL,
         "You told us you have had thoughts of harming yourself. Please talk to someone today: "
         "contact your doctor, a local crisis line or emergency services.",
-        _self_harm),
+        _self_harm,
+    ),
     TriageRule(
-        "redness_with_eye_symptoms", ("eye_symptoms", "redness_score"),
-        Urgency.URGENT, Specialty.ROSACEA,
+        "redness_with_eye_symptoms",
+        ("eye_symptoms", "redness_score"),
+        Urgency.URGENT,
+        Specialty.ROSACEA,
         "Facial redness together with sore, gritty or light-sensitive eyes should be checked "
         "quickly. If your eye is painful or your sight changes, get same-day care from an eye "
         "service or urgent care.",
-        _redness_with_eyes),
+        _redness_with_eyes,
+    ),
     TriageRule(
-        "spot_new", ("new_spots", "x", "y"),
-        Urgency.SOON, Specialty.SKIN_CANCER,
+        "spot_new",
+        ("new_spots", "x", "y"),
+        Urgency.SOON,
+        Specialty.SKIN_CANCER,
         "A pigmented spot appears that was not seen in your previous analysis. New spots in "
         "adulthood are worth showing to a dermatologist.",
-        _spot_new),
+        _spot_new,
+    ),
     TriageRule(
-        "pigment_spots_increasing", ("spots_now", "spots_before", "area_ratio", "analyses",
-                                     "days"),
-        Urgency.SOON, Specialty.SKIN_CANCER,
+        "pigment_spots_increasing",
+        ("spots_now", "spots_before", "area_ratio", "analyses", "days"),
+        Urgency.SOON,
+        Specialty.SKIN_CANCER,
         "Your analyses show more and larger dark spots than in your recent photos. Spots that "
         "change over weeks or months are worth showing to a dermatologist, although light and "
         "camera differences can also change how spots look.",
-        _pigment_rising),
+        _pigment_rising,
+    ),
     TriageRule(
-        "non_healing_sore", ("sore_not_healing_weeks",),
-        Urgency.SOON, Specialty.SKIN_CANCER,
+        "non_healing_sore",
+        ("sore_not_healing_weeks",),
+        Urgency.SOON,
+        Specialty.SKIN_CANCER,
         "A sore or spot that has not healed for four weeks or more should be looked at by a "
         "doctor.",
-        _non_healing),
+        _non_healing,
+    ),
     TriageRule(
-        "acne_nodules", ("acne_nodules", "painful_deep_lumps"),
-        Urgency.SOON, Specialty.ACNE,
+        "acne_nodules",
+        ("acne_nodules", "painful_deep_lumps"),
+        Urgency.SOON,
+        Specialty.ACNE,
         "Deep, painful lumps (nodules) can leave scars. Prescription treatment works best when "
         "started early.",
-        _acne_nodules),
+        _acne_nodules,
+    ),
     TriageRule(
-        "acne_severe", ("acne_lesions", "acne_score"),
-        Urgency.SOON, Specialty.ACNE,
+        "acne_severe",
+        ("acne_lesions", "acne_score"),
+        Urgency.SOON,
+        Specialty.ACNE,
         "Your analysis shows a high number of acne spots. Acne at this level usually needs "
         "prescription treatment.",
-        _acne_severe),
+        _acne_severe,
+    ),
     TriageRule(
-        "redness_worsening", ("redness_now", "redness_baseline", "analyses"),
-        Urgency.ROUTINE, Specialty.ROSACEA,
+        "redness_worsening",
+        ("redness_now", "redness_baseline", "analyses"),
+        Urgency.ROUTINE,
+        Specialty.ROSACEA,
         "Facial redness has increased across your recent analyses. A dermatologist can check "
         "for conditions such as rosacea.",
-        _redness_worsening),
+        _redness_worsening,
+    ),
     TriageRule(
-        "redness_persistent", ("analyses", "days", "lowest_redness"),
-        Urgency.ROUTINE, Specialty.ROSACEA,
+        "redness_persistent",
+        ("analyses", "days", "lowest_redness"),
+        Urgency.ROUTINE,
+        Specialty.ROSACEA,
         "Facial redness has stayed high for four weeks or more. Lasting redness can have "
         "several causes, such as rosacea, that a dermatologist can tell apart.",
-        _redness_persistent),
+        _redness_persistent,
+    ),
     TriageRule(
-        "scarring", ("scarring_score", "worst_region"),
-        Urgency.ROUTINE, Specialty.SCARRING,
+        "scarring",
+        ("scarring_score", "worst_region"),
+        Urgency.ROUTINE,
+        Specialty.SCARRING,
         "Your analysis suggests possible scarring. A dermatologist can confirm this and "
         "discuss options.",
-        _scarring),
+        _scarring,
+    ),
     TriageRule(
-        "distress", ("distress_score",),
-        Urgency.ROUTINE, Specialty.MEDICAL,
+        "distress",
+        ("distress_score",),
+        Urgency.ROUTINE,
+        Specialty.MEDICAL,
         "Your answers show your skin is affecting how you feel and live. That is a good reason "
         "to get support, whatever your skin looks like.",
-        _distress),
+        _distress,
+    ),
 )

@@ -23,9 +23,6 @@ if TYPE_CHECKING:
 HISTORY_LIMIT = 30  # earlier analyses the evolution rules look at
 
 
-
-
-
 class ReferralService:
     def __init__(self, uow_factory: ReferralsUowFactory, clock: Clock) -> None:
         self._uow_factory = uow_factory
@@ -51,8 +48,9 @@ class ReferralService:
                 return self._stored(analysis_id)
             return record
 
-    def submit_answers(self, patient_id: str, analysis_id: str,
-                       answers: Answers) -> ReferralRecord | None:
+    def submit_answers(
+        self, patient_id: str, analysis_id: str, answers: Answers
+    ) -> ReferralRecord | None:
         """Triage again with the questionnaire; the stored referral takes the new outcome."""
         with self._uow_factory() as uow:
             analysis = self._own_done_analysis(uow, patient_id, analysis_id)
@@ -67,8 +65,9 @@ class ReferralService:
             uow.commit()
             return record
 
-    def mine(self, patient_id: str, before: tuple[datetime, str] | None,
-             limit: int) -> list[ReferralRecord]:
+    def mine(
+        self, patient_id: str, before: tuple[datetime, str] | None, limit: int
+    ) -> list[ReferralRecord]:
         with self._uow_factory() as uow:
             return uow.referrals.list_for_patient(patient_id, before, limit)
 
@@ -89,8 +88,9 @@ class ReferralService:
         with self._uow_factory() as uow:
             return uow.referrals.get_for_analysis(analysis_id)
 
-    def _own_done_analysis(self, uow: ReferralsUnitOfWork, patient_id: str,
-                           analysis_id: str) -> Analysis:
+    def _own_done_analysis(
+        self, uow: ReferralsUnitOfWork, patient_id: str, analysis_id: str
+    ) -> Analysis:
         analysis = uow.analyses.get(analysis_id)
         if analysis is None or analysis.owner_id != patient_id:
             raise NotFound("No such analysis in your history.", field="analysisId")
@@ -98,18 +98,31 @@ class ReferralService:
             raise AnalysisNotReady("The analysis has not finished yet.", field="analysisId")
         return analysis
 
-    def _triaged(self, uow: ReferralsUnitOfWork, analysis: Analysis, answers: Answers | None,
-                 stored: ReferralRecord | None) -> ReferralRecord | None:
-        earlier = [a for a in uow.analyses.list_for_owner(
-            analysis.owner_id, (analysis.created_at, analysis.id), HISTORY_LIMIT)
-            if a.status is AnalysisStatus.DONE]
+    def _triaged(
+        self,
+        uow: ReferralsUnitOfWork,
+        analysis: Analysis,
+        answers: Answers | None,
+        stored: ReferralRecord | None,
+    ) -> ReferralRecord | None:
+        earlier = [
+            a
+            for a in uow.analyses.list_for_owner(
+                analysis.owner_id, (analysis.created_at, analysis.id), HISTORY_LIMIT
+            )
+            if a.status is AnalysisStatus.DONE
+        ]
         results = uow.analyses.get_results([analysis.id, *(a.id for a in earlier)])
         if analysis.id not in results:
             raise AnalysisNotReady("The analysis has no result.", field="analysisId")
-        current = snapshot_from_result(analysis.created_at,
-                                       ResultReadout.from_stored(results[analysis.id][0]))
-        history = [snapshot_from_result(a.created_at, ResultReadout.from_stored(results[a.id][0]))
-                   for a in earlier if a.id in results]
+        current = snapshot_from_result(
+            analysis.created_at, ResultReadout.from_stored(results[analysis.id][0])
+        )
+        history = [
+            snapshot_from_result(a.created_at, ResultReadout.from_stored(results[a.id][0]))
+            for a in earlier
+            if a.id in results
+        ]
         outcome = triage(current, history, answers)
         if outcome.referral is None:
             return stored
@@ -117,5 +130,6 @@ class ReferralService:
         if stored is not None:
             stored.referral, stored.answers, stored.updated_at = outcome.referral, answers, now
             return stored
-        return ReferralRecord(str(uuid.uuid4()), analysis.owner_id, analysis.id,
-                              outcome.referral, now, now, answers)
+        return ReferralRecord(
+            str(uuid.uuid4()), analysis.owner_id, analysis.id, outcome.referral, now, now, answers
+        )

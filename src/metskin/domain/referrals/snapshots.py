@@ -23,12 +23,15 @@ def snapshot_from_result(taken_at: datetime, result: ResultReadout) -> AnalysisS
     acne = result.concerns.get(ACNE)
     pigment = result.concerns.get(PIGMENTATION)
     return AnalysisSnapshot(
-        taken_at, concerns, regions,
+        taken_at,
+        concerns,
+        regions,
         acne.count("lesion_count") if acne else None,
         acne.count("nodule_count") if acne else None,
         None if result.spots is None else tuple(_spot(s) for s in result.spots),
         pigment.count("spot_count") if pigment else None,
-        pigment.measurements.get("spot_area_fraction") if pigment else None)
+        pigment.measurements.get("spot_area_fraction") if pigment else None,
+    )
 
 
 def _spot(spot: SpotReading) -> PigmentedSpot:

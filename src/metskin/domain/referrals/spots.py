@@ -46,12 +46,14 @@ class SpotChange:
         return self.darkness_change is not None and self.darkness_change >= DARKENING_POINTS
 
 
-def measured_before(current: AnalysisSnapshot,
-                    history: Sequence[AnalysisSnapshot]) -> list[AnalysisSnapshot]:
+def measured_before(
+    current: AnalysisSnapshot, history: Sequence[AnalysisSnapshot]
+) -> list[AnalysisSnapshot]:
     """Earlier snapshots in the look-back window that measured spots, newest first."""
     oldest = current.taken_at - LOOKBACK
-    earlier = [s for s in history
-               if s.spots is not None and oldest <= s.taken_at < current.taken_at]
+    earlier = [
+        s for s in history if s.spots is not None and oldest <= s.taken_at < current.taken_at
+    ]
     return sorted(earlier, key=lambda s: s.taken_at, reverse=True)
 
 
@@ -83,21 +85,24 @@ def compare(spot: PigmentedSpot, before: PigmentedSpot, days: float) -> SpotChan
     return SpotChange(spot, days, ratio, darker)
 
 
-def changed_spots(current: AnalysisSnapshot,
-                  history: Sequence[AnalysisSnapshot]) -> list[SpotChange]:
+def changed_spots(
+    current: AnalysisSnapshot, history: Sequence[AnalysisSnapshot]
+) -> list[SpotChange]:
     """Spots that grew or darkened against any earlier analysis in the window (largest first)."""
     changes: list[SpotChange] = []
     for spot in _positioned(current):
-        found = [_change_against(spot, current, earlier)
-                 for earlier in measured_before(current, history)]
+        found = [
+            _change_against(spot, current, earlier) for earlier in measured_before(current, history)
+        ]
         fired = [c for c in found if c is not None and (c.grew or c.darkened)]
         if fired:
             changes.append(max(fired, key=_change_size))
     return sorted(changes, key=_change_size, reverse=True)
 
 
-def new_spots(current: AnalysisSnapshot,
-              history: Sequence[AnalysisSnapshot]) -> list[PigmentedSpot]:
+def new_spots(
+    current: AnalysisSnapshot, history: Sequence[AnalysisSnapshot]
+) -> list[PigmentedSpot]:
     """Spots with no match in the most recent earlier analysis that measured spots."""
     earlier = measured_before(current, history)
     if not earlier:
@@ -107,8 +112,9 @@ def new_spots(current: AnalysisSnapshot,
     return [spot for spot in spots if _measured(spot) and nearest(spot, previous) is None]
 
 
-def as_in_current(earlier: Sequence[PigmentedSpot],
-                  current: Sequence[PigmentedSpot]) -> Sequence[PigmentedSpot]:
+def as_in_current(
+    earlier: Sequence[PigmentedSpot], current: Sequence[PigmentedSpot]
+) -> Sequence[PigmentedSpot]:
     """The earlier spots as placed in the current photo: mirrored (x flipped) when one of the
     two photos was a mirrored selfie, which shows as clearly more spots matching that way."""
     mirrored = [replace(s, x=-s.x) if s.x is not None else s for s in earlier]
@@ -126,8 +132,9 @@ def _measured(spot: PigmentedSpot) -> bool:
     return spot.area is not None or spot.darkness is not None
 
 
-def _change_against(spot: PigmentedSpot, current: AnalysisSnapshot,
-                    earlier: AnalysisSnapshot) -> SpotChange | None:
+def _change_against(
+    spot: PigmentedSpot, current: AnalysisSnapshot, earlier: AnalysisSnapshot
+) -> SpotChange | None:
     match = nearest(spot, as_in_current(earlier.spots or (), _positioned(current)))
     if match is None:
         return None

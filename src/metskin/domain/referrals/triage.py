@@ -37,8 +37,12 @@ ADVICE = {
 }
 
 
-def triage(current: AnalysisSnapshot, history: Sequence[AnalysisSnapshot],
-           answers: Answers | None = None, rules: Sequence[TriageRule] = RULES) -> TriageOutcome:
+def triage(
+    current: AnalysisSnapshot,
+    history: Sequence[AnalysisSnapshot],
+    answers: Answers | None = None,
+    rules: Sequence[TriageRule] = RULES,
+) -> TriageOutcome:
     """Check every rule; refer when at least one fires, at the highest urgency among them."""
     data = TriageInput(current, _earlier(current, history), answers or Answers())
     reasons = [reason for rule in rules if (reason := _apply(rule, data)) is not None]
@@ -48,8 +52,9 @@ def triage(current: AnalysisSnapshot, history: Sequence[AnalysisSnapshot],
     return TriageOutcome(_referral(reasons, data.answers), checked)
 
 
-def _earlier(current: AnalysisSnapshot,
-             history: Sequence[AnalysisSnapshot]) -> list[AnalysisSnapshot]:
+def _earlier(
+    current: AnalysisSnapshot, history: Sequence[AnalysisSnapshot]
+) -> list[AnalysisSnapshot]:
     earlier = [s for s in history if s.taken_at < current.taken_at]
     return sorted(earlier, key=lambda s: s.taken_at)
 

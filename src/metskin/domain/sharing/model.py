@@ -12,11 +12,9 @@ DEFAULT_SHARE_DAYS = 90
 MAX_SHARE_DAYS = 730
 
 
-
 class ShareScope(Enum):
     ALL = "ALL"  # every analysis of the patient, past and future, while the share lasts
     ANALYSIS = "ANALYSIS"  # one analysis
-
 
 
 @dataclass
@@ -32,20 +30,21 @@ class Share:
 
     def __post_init__(self) -> None:
         if (self.scope is ShareScope.ANALYSIS) != (self.analysis_id is not None):
-            raise ValidationFailed("a one-analysis share names exactly one analysis",
-                                   field="analysisId")
+            raise ValidationFailed(
+                "a one-analysis share names exactly one analysis", field="analysisId"
+            )
 
     def is_active(self, now: datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
 
     def covers(self, analysis_id: str, now: datetime) -> bool:
-        return self.is_active(now) and (self.scope is ShareScope.ALL
-                                        or self.analysis_id == analysis_id)
+        return self.is_active(now) and (
+            self.scope is ShareScope.ALL or self.analysis_id == analysis_id
+        )
 
     def revoke(self, now: datetime) -> None:
         if self.revoked_at is None:
             self.revoked_at = now
-
 
 
 def share_expiry(now: datetime, expires_at: datetime | None) -> datetime:
@@ -56,6 +55,6 @@ def share_expiry(now: datetime, expires_at: datetime | None) -> datetime:
         raise ValidationFailed("expiresAt needs a time zone", field="expiresAt")
     if expires_at <= now or expires_at > now + timedelta(days=MAX_SHARE_DAYS):
         raise ValidationFailed(
-            f"expiresAt must be in the future and within {MAX_SHARE_DAYS} days",
-            field="expiresAt")
+            f"expiresAt must be in the future and within {MAX_SHARE_DAYS} days", field="expiresAt"
+        )
     return expires_at

@@ -25,16 +25,20 @@ class ShareRepository(Protocol):
     def save(self, share: Share) -> None: ...
     def list_for_patient(self, patient_id: str) -> list[Share]: ...
 
-    def active_between(self, patient_id: str, doctor_id: str, now: datetime) -> list[Share]:
-        ...
+    def active_between(self, patient_id: str, doctor_id: str, now: datetime) -> list[Share]: ...
 
     def active_for_doctor(self, doctor_id: str, now: datetime) -> list[Share]: ...
 
-    def shared_analyses(self, doctor_id: str, now: datetime, patient_id: str | None,
-                        before: Keyset | None, limit: int) -> list[Analysis]:
+    def shared_analyses(
+        self,
+        doctor_id: str,
+        now: datetime,
+        patient_id: str | None,
+        before: Keyset | None,
+        limit: int,
+    ) -> list[Analysis]:
         """Finished analyses under an active share with the dermatologist, newest first."""
         ...
-
 
 
 class SharingUnitOfWork(UnitOfWork, Protocol):

@@ -31,8 +31,9 @@ class SharingService:
 
     # --- the patient's side ----------------------------------------------------------------
 
-    def share(self, patient_id: str, doctor_id: str, analysis_id: str | None,
-              expires_at: datetime | None) -> Share:
+    def share(
+        self, patient_id: str, doctor_id: str, analysis_id: str | None, expires_at: datetime | None
+    ) -> Share:
         now = self._clock()
         with self._uow_factory() as uow:
             if uow.dermatologists.get(doctor_id) is None:
@@ -41,9 +42,15 @@ class SharingService:
                 analysis = uow.analyses.get(analysis_id)
                 if analysis is None or analysis.owner_id != patient_id:
                     raise NotFound("No such analysis in your history.", field="analysisId")
-            share = Share(str(uuid.uuid4()), patient_id, doctor_id,
-                          ShareScope.ALL if analysis_id is None else ShareScope.ANALYSIS,
-                          analysis_id, now, share_expiry(now, expires_at))
+            share = Share(
+                str(uuid.uuid4()),
+                patient_id,
+                doctor_id,
+                ShareScope.ALL if analysis_id is None else ShareScope.ANALYSIS,
+                analysis_id,
+                now,
+                share_expiry(now, expires_at),
+            )
             uow.shares.add(share)
             self._tell(uow, DashboardEventKind.SHARED, share, now)
             uow.commit()
@@ -66,22 +73,32 @@ class SharingService:
         with self._uow_factory() as uow:
             return uow.shares.list_for_patient(patient_id)
 
-    def access_log(self, patient_id: str, before: tuple[datetime, int] | None,
-                   limit: int) -> list[AccessEntry]:
+    def access_log(
+        self, patient_id: str, before: tuple[datetime, int] | None, limit: int
+    ) -> list[AccessEntry]:
         with self._uow_factory() as uow:
             return uow.access_log.list_for_patient(patient_id, before, limit)
 
     # --- the dermatologist's side ----------------------------------------------------------
 
-    def shared_analyses(self, doctor_id: str, patient_id: str | None,
-                        before: tuple[datetime, str] | None, first: int) -> list[Analysis]:
+    def shared_analyses(
+        self,
+        doctor_id: str,
+        patient_id: str | None,
+        before: tuple[datetime, str] | None,
+        first: int,
+    ) -> list[Analysis]:
         """Finished analyses shared with the dermatologist, newest first (first + 1 rows: the
         extra one only tells whether a next page exists). The returned page is audited."""
         now = self._clock()
         with self._uow_factory() as uow:
             rows = uow.shares.shared_analyses(doctor_id, now, patient_id, before, first + 1)
-            audit_reads(uow.access_log, doctor_id, [(a.owner_id, Resource.ANALYSIS, a.id)
-                                         for a in rows[:first]], now)
+            audit_reads(
+                uow.access_log,
+                doctor_id,
+                [(a.owner_id, Resource.ANALYSIS, a.id) for a in rows[:first]],
+                now,
+            )
             uow.commit()
         return rows
 
@@ -91,26 +108,41 @@ class SharingService:
         with self._uow_factory() as uow:
             ids = set(uow.appointment_queries.patients_of(doctor_id))
             ids.update(s.patient_id for s in uow.shares.active_for_doctor(doctor_id, now))
-            page = sorted(i for i in ids if after is None or i > after)[:first + 1]
+            page = sorted(i for i in ids if after is None or i > after)[: first + 1]
             users = sorted(uow.users.list_by_ids(page), key=lambda u: u.id)
-            audit_reads(uow.access_log, doctor_id, [(u.id, Resource.PROFILE, u.id)
-                                         for u in users[:first]], now)
+            audit_reads(
+                uow.access_log,
+                doctor_id,
+                [(u.id, Resource.PROFILE, u.id) for u in users[:first]],
+                now,
+            )
             uow.commit()
         return users
 
-    def referrals_for(self, viewer_id: str, role: Role,
-                      referral_ids: list[str]) -> list[ReferralRecord]:
+    def referrals_for(
+        self, viewer_id: str, role: Role, referral_ids: list[str]
+    ) -> list[ReferralRecord]:
         """Referrals the viewer may read: their own, or (audited) those taken to them."""
         now = self._clock()
         with self._uow_factory() as uow:
             records = uow.referrals.get_many(referral_ids)
-            allowed = [r for r in records if r.patient_id == viewer_id or role is Role.ADMIN
-                       or (role is Role.DERMATOLOGIST and r.doctor_id == viewer_id)]
-            read_by_doctor = [r for r in allowed if r.patient_id != viewer_id
-                              and role is Role.DERMATOLOGIST]
+            allowed = [
+                r
+                for r in records
+                if r.patient_id == viewer_id
+                or role is Role.ADMIN
+                or (role is Role.DERMATOLOGIST and r.doctor_id == viewer_id)
+            ]
+            read_by_doctor = [
+                r for r in allowed if r.patient_id != viewer_id and role is Role.DERMATOLOGIST
+            ]
             if read_by_doctor:
-                audit_reads(uow.access_log, viewer_id, [(r.patient_id, Resource.REFERRAL, r.id)
-                                             for r in read_by_doctor], now)
+                audit_reads(
+                    uow.access_log,
+                    viewer_id,
+                    [(r.patient_id, Resource.REFERRAL, r.id) for r in read_by_doctor],
+                    now,
+                )
                 uow.commit()
         return allowed
 
@@ -124,14 +156,27 @@ class SharingService:
             shares = uow.shares.active_between(analysis.owner_id, viewer_id, now)
             if not any(share.covers(analysis.id, now) for share in shares):
                 return False
-            audit_reads(uow.access_log, viewer_id,
-                        [(analysis.owner_id, Resource.ANALYSIS, analysis.id)], now)
+            audit_reads(
+                uow.access_log,
+                viewer_id,
+                [(analysis.owner_id, Resource.ANALYSIS, analysis.id)],
+                now,
+            )
             uow.commit()
         return True
 
-    def _tell(self, uow: SharingUnitOfWork, kind: DashboardEventKind, share: Share,
-              now: datetime) -> None:
-        uow.dashboard_events.append(share.doctor_id, kind.value, {
-            "share_id": share.id, "patient_id": share.patient_id,
-            "analysis_id": share.analysis_id, "scope": share.scope.value}, now)
+    def _tell(
+        self, uow: SharingUnitOfWork, kind: DashboardEventKind, share: Share, now: datetime
+    ) -> None:
+        uow.dashboard_events.append(
+            share.doctor_id,
+            kind.value,
+            {
+                "share_id": share.id,
+                "patient_id": share.patient_id,
+                "analysis_id": share.analysis_id,
+                "scope": share.scope.value,
+            },
+            now,
+        )
         uow.defer(wake_up(share.doctor_id))

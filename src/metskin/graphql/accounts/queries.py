@@ -23,10 +23,18 @@ class AccountQueries:
 
     @strawberry.field(permission_classes=[IsAdmin], description="All accounts, oldest first.")
     async def users(
-        self, info: Info, first: int = 20, after: str | None = None, role: Role | None = None  # type: ignore[valid-type]
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        role: Role | None = None,  # type: ignore[valid-type]
     ) -> Connection[User]:
         accounts = info.context.container.accounts
         return await paginate(
-            info, first, after, by_created(),
-            lambda page: accounts.list_users(page.after, page.limit, role), User.from_domain,
+            info,
+            first,
+            after,
+            by_created(),
+            lambda page: accounts.list_users(page.after, page.limit, role),
+            User.from_domain,
         )

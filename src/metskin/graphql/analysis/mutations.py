@@ -18,7 +18,10 @@ class AnalysisMutations:
         description="Upload a photo (JPEG, PNG, WebP, HEIC) or a video (MP4, MOV, WebM).",
     )
     async def upload_media(
-        self, info: Info, file: Upload, kind: MediaKind | None = None  # type: ignore[valid-type]
+        self,
+        info: Info,
+        file: Upload,
+        kind: MediaKind | None = None,  # type: ignore[valid-type]
     ) -> Media:
         viewer = info.context.require_viewer()
         data = await file.read()  # type: ignore[attr-defined]

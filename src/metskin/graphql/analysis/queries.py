@@ -16,8 +16,12 @@ async def analyses_of(
 ) -> Connection[Analysis]:
     analyses = info.context.container.analyses
     return await paginate(
-        info, first, after, by_created(),
-        lambda page: analyses.history(owner_id, page.after, page.limit), Analysis.from_domain,
+        info,
+        first,
+        after,
+        by_created(),
+        lambda page: analyses.history(owner_id, page.after, page.limit),
+        Analysis.from_domain,
     )
 
 

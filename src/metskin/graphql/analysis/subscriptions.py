@@ -37,14 +37,20 @@ def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterato
 
     async def changes(woken: list[Wake]) -> AsyncGenerator[Message, None]:
         for message in woken:
-            current = message if message is not None else await run_sync(
-                service.progress_of, analysis.id)
+            current = (
+                message if message is not None else await run_sync(service.progress_of, analysis.id)
+            )
             if current is not None and is_new(current):
                 yield current
 
-    return live_stream(context.container.events, progress_channel(analysis.id),
-                       context.container.settings.subscription_recheck_seconds, latest, changes,
-                       done=lambda event: event["stage"] in FINAL_STAGES)
+    return live_stream(
+        context.container.events,
+        progress_channel(analysis.id),
+        context.container.settings.subscription_recheck_seconds,
+        latest,
+        changes,
+        done=lambda event: event["stage"] in FINAL_STAGES,
+    )
 
 
 @strawberry.type
@@ -59,7 +65,9 @@ class AnalysisSubscriptions:
         viewer = info.context.require_viewer()
         analysis = await run_sync(
             info.context.container.analyses.get_for_viewer,
-            viewer.user_id, viewer.role, str(analysis_id),
+            viewer.user_id,
+            viewer.role,
+            str(analysis_id),
         )
         async for event in progress_updates(info.context, analysis):
             yield AnalysisProgress.from_event(event)

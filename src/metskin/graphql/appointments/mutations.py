@@ -22,38 +22,56 @@ class BookingMutations:
     @strawberry.mutation(permission_classes=[IsPatient])
     async def book_appointment(self, info: Info, input: BookAppointmentInput) -> Appointment:
         appointment = await run_sync(
-            info.context.container.appointments.book, viewer_id_of(info),
-            str(input.dermatologist_id), input.slot_start, input.consultation_type,
-            input.reason, str(input.referral_id) if input.referral_id else None)
+            info.context.container.appointments.book,
+            viewer_id_of(info),
+            str(input.dermatologist_id),
+            input.slot_start,
+            input.consultation_type,
+            input.reason,
+            str(input.referral_id) if input.referral_id else None,
+        )
         return Appointment.from_domain(appointment, await viewer_time_zone(info))
 
-    @strawberry.mutation(permission_classes=[IsPatient],
-                         description="Not possible less than 2 hours before the start.")
-    async def cancel_appointment(self, info: Info, id: strawberry.ID,
-                                 reason: str = "") -> Appointment:
-        appointment = await run_sync(info.context.container.appointments.cancel,
-                                     viewer_id_of(info), str(id), reason)
+    @strawberry.mutation(
+        permission_classes=[IsPatient],
+        description="Not possible less than 2 hours before the start.",
+    )
+    async def cancel_appointment(
+        self, info: Info, id: strawberry.ID, reason: str = ""
+    ) -> Appointment:
+        appointment = await run_sync(
+            info.context.container.appointments.cancel, viewer_id_of(info), str(id), reason
+        )
         return Appointment.from_domain(appointment, await viewer_time_zone(info))
 
-    @strawberry.mutation(permission_classes=[IsPatient],
-                         description="Move to another free slot of the same dermatologist.")
-    async def reschedule_appointment(self, info: Info, id: strawberry.ID,
-                                     slot_start: datetime) -> Appointment:
-        appointment = await run_sync(info.context.container.appointments.reschedule,
-                                     viewer_id_of(info), str(id), slot_start)
+    @strawberry.mutation(
+        permission_classes=[IsPatient],
+        description="Move to another free slot of the same dermatologist.",
+    )
+    async def reschedule_appointment(
+        self, info: Info, id: strawberry.ID, slot_start: datetime
+    ) -> Appointment:
+        appointment = await run_sync(
+            info.context.container.appointments.reschedule, viewer_id_of(info), str(id), slot_start
+        )
         return Appointment.from_domain(appointment, await viewer_time_zone(info))
 
 
 @strawberry.type
 class WorkingHoursMutations:
-    @strawberry.mutation(permission_classes=[IsDermatologist],
-                         description="Replace your working hours. Existing bookings are kept.")
-    async def set_my_working_hours(self, info: Info,
-                                   input: WorkingHoursInput) -> WorkingHoursUpdate:
+    @strawberry.mutation(
+        permission_classes=[IsDermatologist],
+        description="Replace your working hours. Existing bookings are kept.",
+    )
+    async def set_my_working_hours(
+        self, info: Info, input: WorkingHoursInput
+    ) -> WorkingHoursUpdate:
         doctor_id = info.context.require_viewer().user_id
         availability = input.to_domain(doctor_id)
-        outside = await run_sync(info.context.container.directory.set_availability, doctor_id,
-                                 availability)
+        outside = await run_sync(
+            info.context.container.directory.set_availability, doctor_id, availability
+        )
         return WorkingHoursUpdate(
             working_hours=WorkingHours.from_domain(availability),
-            outside_hours=[Appointment.from_domain(a, availability.time_zone) for a in outside])
+            outside_hours=[Appointment.from_domain(a, availability.time_zone) for a in outside],
+        )

@@ -35,67 +35,101 @@ MAX_DAY_LIST = 500
 
 
 APPOINTMENT_CURSOR: CursorCodec[DomainAppointment, tuple[datetime, str]] = keyset_codec(
-    lambda appointment: (appointment.start, appointment.id), datetime.fromisoformat, str)
+    lambda appointment: (appointment.start, appointment.id), datetime.fromisoformat, str
+)
 """By start time, ties broken by id."""
 
 
 @strawberry.type
 class BookingQueries:
-    @strawberry.field(description="Free slots in [from, to), at most 92 days, in `timeZone` "
-                                  "(default: your profile's).")
+    @strawberry.field(
+        description="Free slots in [from, to), at most 92 days, in `timeZone` "
+        "(default: your profile's)."
+    )
     async def available_slots(
-        self, info: Info, dermatologist_id: strawberry.ID,
-        from_: Annotated[datetime, strawberry.argument(name="from")], to: datetime,
+        self,
+        info: Info,
+        dermatologist_id: strawberry.ID,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
         consultation_type: ConsultationType | None = None,  # type: ignore[valid-type]
         time_zone: str | None = None,
     ) -> list[Slot]:
         tz = await viewer_time_zone(info, time_zone)
-        slots = await run_sync(info.context.container.appointments.slots,
-                               str(dermatologist_id), from_, to, consultation_type)
+        slots = await run_sync(
+            info.context.container.appointments.slots,
+            str(dermatologist_id),
+            from_,
+            to,
+            consultation_type,
+        )
         return [Slot.from_domain(slot, tz) for slot in slots]
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="By start time.")
-    async def my_appointments(self, info: Info, first: int = 20,
-                              after: str | None = None) -> Connection[Appointment]:
+    async def my_appointments(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Connection[Appointment]:
         appointments, viewer_id = info.context.container.appointments, viewer_id_of(info)
         page = await fetch_page(
-            info, first, after, APPOINTMENT_CURSOR,
-            lambda page: appointments.for_patient(viewer_id, page.after, page.limit))
+            info,
+            first,
+            after,
+            APPOINTMENT_CURSOR,
+            lambda page: appointments.for_patient(viewer_id, page.after, page.limit),
+        )
         tz = await viewer_time_zone(info)
         return page.connection(lambda a: Appointment.from_domain(a, tz))
 
 
 @strawberry.type
 class DashboardQueries:
-    @strawberry.field(permission_classes=[IsDermatologist],
-                      description="Your dashboard events, oldest first: the `first` after "
-                                  "`afterId` (catching up), or else the newest `first` (before "
-                                  "`beforeId`, to page back through the history).")
-    async def dashboard_events(self, info: Info, after_id: int | None = None,
-                               before_id: int | None = None,
-                               first: int = 50) -> list[DashboardEvent]:
+    @strawberry.field(
+        permission_classes=[IsDermatologist],
+        description="Your dashboard events, oldest first: the `first` after "
+        "`afterId` (catching up), or else the newest `first` (before "
+        "`beforeId`, to page back through the history).",
+    )
+    async def dashboard_events(
+        self, info: Info, after_id: int | None = None, before_id: int | None = None, first: int = 50
+    ) -> list[DashboardEvent]:
         check_page_size(first, info.context.container.settings.max_page_size)
         if after_id is not None and before_id is not None:
             raise ValidationFailed("Give afterId or beforeId, not both.", field="beforeId")
-        events = await run_sync(info.context.container.appointments.dashboard_events,
-                                viewer_id_of(info), after_id, first, before_id)
+        events = await run_sync(
+            info.context.container.appointments.dashboard_events,
+            viewer_id_of(info),
+            after_id,
+            first,
+            before_id,
+        )
         return [DashboardEvent.from_domain(event) for event in events]
 
-    @strawberry.field(permission_classes=[IsDermatologist],
-                      description="Your appointments starting in the range (at most 92 days).")
-    async def appointments(self, info: Info, range: DateRange,
-                           time_zone: str | None = None) -> list[Appointment]:
-        rows = await run_sync(info.context.container.appointments.for_doctor, viewer_id_of(info),
-                              range.from_, range.to, MAX_DAY_LIST)
+    @strawberry.field(
+        permission_classes=[IsDermatologist],
+        description="Your appointments starting in the range (at most 92 days).",
+    )
+    async def appointments(
+        self, info: Info, range: DateRange, time_zone: str | None = None
+    ) -> list[Appointment]:
+        rows = await run_sync(
+            info.context.container.appointments.for_doctor,
+            viewer_id_of(info),
+            range.from_,
+            range.to,
+            MAX_DAY_LIST,
+        )
         tz = await viewer_time_zone(info, time_zone)
         return [Appointment.from_domain(a, tz) for a in rows]
 
 
 @strawberry.type
 class WorkingHoursQueries:
-    @strawberry.field(permission_classes=[IsDermatologist],
-                      description="Your working hours, which make your bookable slots.")
+    @strawberry.field(
+        permission_classes=[IsDermatologist],
+        description="Your working hours, which make your bookable slots.",
+    )
     async def my_working_hours(self, info: Info) -> WorkingHours:
-        availability = await run_sync(info.context.container.directory.availability,
-                                      info.context.require_viewer().user_id)
+        availability = await run_sync(
+            info.context.container.directory.availability, info.context.require_viewer().user_id
+        )
         return WorkingHours.from_domain(availability)

@@ -19,8 +19,9 @@ from metskin.graphql.streams import live_stream
 EVENT_BATCH = 100
 
 
-def dashboard_updates(context: Context, doctor_id: str,
-                      after_id: int | None) -> AsyncIterator[DomainEvent]:
+def dashboard_updates(
+    context: Context, doctor_id: str, after_id: int | None
+) -> AsyncIterator[DomainEvent]:
     """The latest event first (or everything after `after_id`), then new ones as they come.
 
     Pub/sub only wakes the stream; events are read from the log, and a periodic re-read
@@ -49,18 +50,25 @@ def dashboard_updates(context: Context, doctor_id: str,
         async for event in new_events():
             yield event
 
-    return live_stream(context.container.events, dashboard_channel(doctor_id),
-                       context.container.settings.subscription_recheck_seconds, latest,
-                       lambda _woken: new_events())
+    return live_stream(
+        context.container.events,
+        dashboard_channel(doctor_id),
+        context.container.settings.subscription_recheck_seconds,
+        latest,
+        lambda _woken: new_events(),
+    )
 
 
 @strawberry.type
 class DashboardSubscriptions:
-    @strawberry.subscription(permission_classes=[IsDermatologist],
-                             description="New bookings, changes, shares and referrals for you: "
-                                         "the latest first, or all after `afterId`.")
-    async def dermatologist_events(self, info: Info, after_id: int | None = None
-                                   ) -> AsyncGenerator[DashboardEvent, None]:
+    @strawberry.subscription(
+        permission_classes=[IsDermatologist],
+        description="New bookings, changes, shares and referrals for you: "
+        "the latest first, or all after `afterId`.",
+    )
+    async def dermatologist_events(
+        self, info: Info, after_id: int | None = None
+    ) -> AsyncGenerator[DashboardEvent, None]:
         viewer = info.context.require_viewer()
         if viewer.role is not DomainRole.DERMATOLOGIST:
             raise ValidationFailed("Only dermatologists have a dashboard.")

@@ -56,9 +56,14 @@ class Slot:
 
     @classmethod
     def from_domain(cls, slot: DomainSlot, time_zone: str) -> Slot:
-        return cls(start=slot.start, end=slot.end, start_local=local_iso(slot.start, time_zone),
-                   end_local=local_iso(slot.end, time_zone), time_zone=time_zone,
-                   consultation_types=sorted(slot.consultation_types, key=consultation_order))
+        return cls(
+            start=slot.start,
+            end=slot.end,
+            start_local=local_iso(slot.start, time_zone),
+            end_local=local_iso(slot.end, time_zone),
+            time_zone=time_zone,
+            consultation_types=sorted(slot.consultation_types, key=consultation_order),
+        )
 
 
 @strawberry.type
@@ -99,16 +104,21 @@ class Appointment:
     @classmethod
     def from_domain(cls, appointment: DomainAppointment, time_zone: str) -> Appointment:
         return cls(
-            id=strawberry.ID(appointment.id), start=appointment.start, end=appointment.end,
+            id=strawberry.ID(appointment.id),
+            start=appointment.start,
+            end=appointment.end,
             start_local=local_iso(appointment.start, time_zone),
-            end_local=local_iso(appointment.end, time_zone), time_zone=time_zone,
-            status=appointment.status, consultation_type=appointment.consultation_type,
-            reason=appointment.reason, cancel_reason=appointment.cancel_reason,
-            booked_at=appointment.booked_at, cancelled_at=appointment.cancelled_at,
+            end_local=local_iso(appointment.end, time_zone),
+            time_zone=time_zone,
+            status=appointment.status,
+            consultation_type=appointment.consultation_type,
+            reason=appointment.reason,
+            cancel_reason=appointment.cancel_reason,
+            booked_at=appointment.booked_at,
+            cancelled_at=appointment.cancelled_at,
             reschedules=len(appointment.history),
             patient_id=strawberry.ID(appointment.patient_id),
-            referral_id=strawberry.ID(appointment.referral_id) if appointment.referral_id
-            else None,
+            referral_id=strawberry.ID(appointment.referral_id) if appointment.referral_id else None,
             doctor_id=appointment.doctor_id,
         )
 
@@ -141,8 +151,9 @@ class DashboardEvent:
     start: datetime | None
     details: JSON
 
-    @strawberry.field(description="The patient's display name (only to the dermatologist the "
-                                  "event concerns).")
+    @strawberry.field(
+        description="The patient's display name (only to the dermatologist the event concerns)."
+    )
     async def patient_name(self, info: Info) -> str | None:
         if self.patient_id is None:
             return None
@@ -156,8 +167,15 @@ class DashboardEvent:
         def ident(name: str) -> strawberry.ID | None:
             return strawberry.ID(data[name]) if data.get(name) else None
 
-        return cls(id=event.id, kind=event.kind, at=event.at, patient_id=ident("patient_id"),
-                   appointment_id=ident("appointment_id"), analysis_id=ident("analysis_id"),
-                   referral_id=ident("referral_id"), share_id=ident("share_id"),
-                   start=datetime.fromisoformat(data["start"]) if data.get("start") else None,
-                   details=cast(JSON, data))
+        return cls(
+            id=event.id,
+            kind=event.kind,
+            at=event.at,
+            patient_id=ident("patient_id"),
+            appointment_id=ident("appointment_id"),
+            analysis_id=ident("analysis_id"),
+            referral_id=ident("referral_id"),
+            share_id=ident("share_id"),
+            start=datetime.fromisoformat(data["start"]) if data.get("start") else None,
+            details=cast(JSON, data),
+        )

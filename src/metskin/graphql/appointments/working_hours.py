@@ -60,16 +60,27 @@ class WorkingHours:
     def from_domain(cls, availability: DomainAvailability) -> WorkingHours:
         return cls(
             time_zone=availability.time_zone,
-            weekly=[WeeklyHours(weekday=Weekday(r.weekday), start=r.hours.start,
-                                end=r.hours.end, slot_minutes=r.hours.slot_minutes,
-                                consultation_types=_types(r.hours))
-                    for r in sorted(availability.weekly,
-                                    key=lambda r: (r.weekday, r.hours.start))],
+            weekly=[
+                WeeklyHours(
+                    weekday=Weekday(r.weekday),
+                    start=r.hours.start,
+                    end=r.hours.end,
+                    slot_minutes=r.hours.slot_minutes,
+                    consultation_types=_types(r.hours),
+                )
+                for r in sorted(availability.weekly, key=lambda r: (r.weekday, r.hours.start))
+            ],
             days_off=sorted(availability.days_off),
-            extra_hours=[ExtraHours(date=e.day, start=e.hours.start, end=e.hours.end,
-                                    slot_minutes=e.hours.slot_minutes,
-                                    consultation_types=_types(e.hours))
-                         for e in sorted(availability.extra, key=lambda e: (e.day, e.hours.start))],
+            extra_hours=[
+                ExtraHours(
+                    date=e.day,
+                    start=e.hours.start,
+                    end=e.hours.end,
+                    slot_minutes=e.hours.slot_minutes,
+                    consultation_types=_types(e.hours),
+                )
+                for e in sorted(availability.extra, key=lambda e: (e.day, e.hours.start))
+            ],
         )
 
 
@@ -108,23 +119,33 @@ class WorkingHoursInput:
         if len(self.days_off) > MAX_DAYS_OFF:
             raise ValidationFailed(f"At most {MAX_DAYS_OFF} days off.", field="daysOff")
         return DomainAvailability(
-            doctor_id, self.time_zone.strip(),
-            tuple(WeeklyRule(w.weekday.value, _hours(w, f"weekly.{i}"))
-                  for i, w in enumerate(self.weekly)),
+            doctor_id,
+            self.time_zone.strip(),
+            tuple(
+                WeeklyRule(w.weekday.value, _hours(w, f"weekly.{i}"))
+                for i, w in enumerate(self.weekly)
+            ),
             frozenset(self.days_off),
-            tuple(DomainExtraHours(e.date, _hours(e, f"extraHours.{i}"))
-                  for i, e in enumerate(self.extra_hours)))
+            tuple(
+                DomainExtraHours(e.date, _hours(e, f"extraHours.{i}"))
+                for i, e in enumerate(self.extra_hours)
+            ),
+        )
 
 
 def _hours(window: HoursWindowInput, where: str) -> DomainHours:
     """One window; an error names the row, e.g. `weekly.2`."""
     if window.start.tzinfo is not None or window.end.tzinfo is not None:
-        raise ValidationFailed("Give local times without an offset; the time zone applies.",
-                               field=f"{where}.start")
+        raise ValidationFailed(
+            "Give local times without an offset; the time zone applies.", field=f"{where}.start"
+        )
     try:
-        return DomainHours(window.start.replace(second=0, microsecond=0),
-                           window.end.replace(second=0, microsecond=0), window.slot_minutes,
-                           frozenset(window.consultation_types))
+        return DomainHours(
+            window.start.replace(second=0, microsecond=0),
+            window.end.replace(second=0, microsecond=0),
+            window.slot_minutes,
+            frozenset(window.consultation_types),
+        )
     except ValidationFailed as error:
         raise ValidationFailed(error.message, field=where) from error
 
@@ -133,4 +154,5 @@ def _hours(window: HoursWindowInput, where: str) -> DomainHours:
 class WorkingHoursUpdate:
     working_hours: WorkingHours
     outside_hours: list[Appointment] = strawberry.field(
-        description="Booked appointments that the new hours no longer cover. They stay booked.")
+        description="Booked appointments that the new hours no longer cover. They stay booked."
+    )

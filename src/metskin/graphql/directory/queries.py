@@ -10,21 +10,30 @@ from metskin.graphql.directory.types import Dermatologist, DermatologistFilter, 
 from metskin.graphql.pagination import Connection, CursorCodec, keyset_codec, paginate
 
 DIRECTORY_CURSOR: CursorCodec[DirectoryEntry, tuple[float, str]] = keyset_codec(
-    lambda entry: entry.key, float, str)
+    lambda entry: entry.key, float, str
+)
 """Nearest first: (distance or 0, dermatologist id)."""
 
 
 @strawberry.type
 class DirectoryQueries:
     @strawberry.field(description="Nearest first when `near` is given.")
-    async def dermatologists(self, info: Info, filter: DermatologistFilter | None = None,
-                             first: int = 20,
-                             after: str | None = None) -> Connection[Dermatologist]:
+    async def dermatologists(
+        self,
+        info: Info,
+        filter: DermatologistFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[Dermatologist]:
         directory, wanted = info.context.container.directory, filter or DermatologistFilter()
         return await paginate(
-            info, first, after, DIRECTORY_CURSOR,
+            info,
+            first,
+            after,
+            DIRECTORY_CURSOR,
             lambda page: directory.search(wanted.to_domain(), page.after, page.limit),
-            lambda e: Dermatologist.from_domain(e.doctor, e.distance_km))
+            lambda e: Dermatologist.from_domain(e.doctor, e.distance_km),
+        )
 
     @strawberry.field
     async def dermatologist(self, info: Info, id: strawberry.ID) -> Dermatologist | None:

@@ -47,18 +47,27 @@ class Dermatologist:
     fee: Fee
     bio: str
     distance_km: float | None = strawberry.field(
-        default=None, description="From the `near` point of the search, when given.")
+        default=None, description="From the `near` point of the search, when given."
+    )
 
     @classmethod
-    def from_domain(cls, doctor: DomainDermatologist,
-                    distance_km: float | None = None) -> Dermatologist:
+    def from_domain(
+        cls, doctor: DomainDermatologist, distance_km: float | None = None
+    ) -> Dermatologist:
         place = doctor.practice
         return cls(
-            id=strawberry.ID(doctor.id), name=doctor.name,
-            specialties=sorted(doctor.specialties), languages=sorted(doctor.languages),
-            practice=Practice(name=place.name, address=place.address, city=place.city,
-                              country=place.country, lat=place.location.lat,
-                              lon=place.location.lon),
+            id=strawberry.ID(doctor.id),
+            name=doctor.name,
+            specialties=sorted(doctor.specialties),
+            languages=sorted(doctor.languages),
+            practice=Practice(
+                name=place.name,
+                address=place.address,
+                city=place.city,
+                country=place.country,
+                lat=place.location.lat,
+                lon=place.location.lon,
+            ),
             time_zone=doctor.time_zone,
             consultation_types=sorted(doctor.consultation_types, key=consultation_order),
             fee=Fee(amount=str(doctor.fee.amount), currency=doctor.fee.currency),
@@ -85,9 +94,15 @@ class DermatologistFilter:
 
     def to_domain(self) -> DirectoryFilter:
         near = GeoPoint(self.near.lat, self.near.lon) if self.near else None
-        return DirectoryFilter(self.specialty, self.language, near,
-                               self.near.radius_km if self.near else None,
-                               self.consultation_type, self.available_from, self.available_to)
+        return DirectoryFilter(
+            self.specialty,
+            self.language,
+            near,
+            self.near.radius_km if self.near else None,
+            self.consultation_type,
+            self.available_from,
+            self.available_to,
+        )
 
 
 async def load_dermatologist(info: Info, doctor_id: str) -> Dermatologist | None:

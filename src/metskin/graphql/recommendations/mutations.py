@@ -14,20 +14,30 @@ from metskin.graphql.recommendations.types import Product, ProductOutcome, Ratin
 
 @strawberry.type
 class RecommendationMutations:
-    @strawberry.mutation(permission_classes=[IsAuthenticated],
-                         description="Rate a product 1-5 and say how it went.")
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated], description="Rate a product 1-5 and say how it went."
+    )
     async def rate_product(
-        self, info: Info, product_id: strawberry.ID, rating: int,
+        self,
+        info: Info,
+        product_id: strawberry.ID,
+        rating: int,
         outcome: ProductOutcome | None = None,
     ) -> Rating:
         viewer = info.context.require_viewer()
         saved = await run_sync(
-            info.context.container.recommendations.rate, viewer.user_id, str(product_id),
-            rating, outcome.value if outcome else None,
+            info.context.container.recommendations.rate,
+            viewer.user_id,
+            str(product_id),
+            rating,
+            outcome.value if outcome else None,
         )
-        return Rating(product_id=strawberry.ID(saved.product_id), rating=saved.rating,
-                      outcome=ProductOutcome(saved.outcome) if saved.outcome else None,
-                      created_at=saved.created_at)
+        return Rating(
+            product_id=strawberry.ID(saved.product_id),
+            rating=saved.rating,
+            outcome=ProductOutcome(saved.outcome) if saved.outcome else None,
+            created_at=saved.created_at,
+        )
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],

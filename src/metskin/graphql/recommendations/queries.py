@@ -15,14 +15,21 @@ from metskin.graphql.recommendations.types import Product, ProductFilter, Recomm
 class RecommendationQueries:
     @strawberry.field(description="Products matching every given filter, by id.")
     async def products(
-        self, info: Info, filter: ProductFilter | None = None, first: int = 20,
+        self,
+        info: Info,
+        filter: ProductFilter | None = None,
+        first: int = 20,
         after: str | None = None,
     ) -> Connection[Product]:
         service = info.context.container.recommendations
         wanted = (filter or ProductFilter()).to_domain()
         return await paginate(
-            info, first, after, by_id(),
-            lambda page: service.search(wanted, page.after, page.limit), Product.from_domain,
+            info,
+            first,
+            after,
+            by_id(),
+            lambda page: service.search(wanted, page.after, page.limit),
+            Product.from_domain,
         )
 
     @strawberry.field
@@ -38,7 +45,9 @@ class RecommendationQueries:
         viewer = info.context.require_viewer()
         saved = await run_sync(
             info.context.container.recommendations.recommend,
-            viewer.user_id, viewer.role, str(analysis_id),
+            viewer.user_id,
+            viewer.role,
+            str(analysis_id),
         )
         return Recommendation.from_saved(saved)
 
@@ -51,7 +60,10 @@ class RecommendationQueries:
         viewer = info.context.require_viewer()
         service = info.context.container.recommendations
         return await paginate(
-            info, first, after, by_created(),
+            info,
+            first,
+            after,
+            by_created(),
             lambda page: service.history(viewer.user_id, page.after, page.limit),
             Recommendation.from_saved,
         )

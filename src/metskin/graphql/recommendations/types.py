@@ -61,17 +61,30 @@ class Product:
     @classmethod
     def from_domain(cls, p: DomainProduct) -> Product:
         return cls(
-            id=strawberry.ID(p.id), brand=p.brand, name=p.name, slot=p.slot, price=str(p.price),
-            currency=p.currency, size=p.size, skin_types=list(p.skin_types),
-            concerns=list(p.concerns), ingredients=list(p.inci),
-            key_actives=[KeyActive(name=a.ingredient.inci_name, percent=a.percent)
-                         for a in p.key_actives],
-            usage=Usage(when=p.usage.when, how_much=p.usage.how_much,
-                        frequency=p.usage.frequency,
-                        how_to_introduce=p.usage.how_to_introduce,
-                        warnings=list(p.usage.warnings)),
-            spf=p.spf, tint_monk_range=list(p.tint_monk_range) if p.tint_monk_range else None,
-            fragrance_free=p.fragrance_free, non_comedogenic=p.non_comedogenic,
+            id=strawberry.ID(p.id),
+            brand=p.brand,
+            name=p.name,
+            slot=p.slot,
+            price=str(p.price),
+            currency=p.currency,
+            size=p.size,
+            skin_types=list(p.skin_types),
+            concerns=list(p.concerns),
+            ingredients=list(p.inci),
+            key_actives=[
+                KeyActive(name=a.ingredient.inci_name, percent=a.percent) for a in p.key_actives
+            ],
+            usage=Usage(
+                when=p.usage.when,
+                how_much=p.usage.how_much,
+                frequency=p.usage.frequency,
+                how_to_introduce=p.usage.how_to_introduce,
+                warnings=list(p.usage.warnings),
+            ),
+            spf=p.spf,
+            tint_monk_range=list(p.tint_monk_range) if p.tint_monk_range else None,
+            fragrance_free=p.fragrance_free,
+            non_comedogenic=p.non_comedogenic,
             pregnancy_safe=p.pregnancy_safe,
         )
 
@@ -159,31 +172,60 @@ class Recommendation:
     def from_saved(cls, saved: SavedRoutine) -> Recommendation:
         data = saved.routine
         return cls(
-            id=strawberry.ID(saved.id), analysis_id=strawberry.ID(saved.analysis_id),
-            created_at=saved.created_at, model_version=saved.model_version,
-            currency=data["currency"], total_price=data["total_price"],
-            am=[_step(s) for s in data["am"]], pm=[_step(s) for s in data["pm"]],
+            id=strawberry.ID(saved.id),
+            analysis_id=strawberry.ID(saved.analysis_id),
+            created_at=saved.created_at,
+            model_version=saved.model_version,
+            currency=data["currency"],
+            total_price=data["total_price"],
+            am=[_step(s) for s in data["am"]],
+            pm=[_step(s) for s in data["pm"]],
             alternatives=[
-                SlotAlternatives(slot=slot, options=[
-                    Alternative(product_id=strawberry.ID(o["product_id"]), score=o["score"],
-                                why=o["why"]) for o in options
-                ])
+                SlotAlternatives(
+                    slot=slot,
+                    options=[
+                        Alternative(
+                            product_id=strawberry.ID(o["product_id"]),
+                            score=o["score"],
+                            why=o["why"],
+                        )
+                        for o in options
+                    ],
+                )
                 for slot, options in data["alternatives"].items()
             ],
             warnings=data["warnings"],
-            excluded=[ExcludedProduct(product_id=strawberry.ID(e["product_id"]), name=e["name"],
-                                      rule_id=e["rule_id"], reason=e["reason"])
-                      for e in data["excluded"]],
-            tips=[Tip(title=t["title"], body=t["body"], tags=t["tags"],
-                      articles=[ArticleLink(**a) for a in t["articles"]]) for t in data["tips"]],
+            excluded=[
+                ExcludedProduct(
+                    product_id=strawberry.ID(e["product_id"]),
+                    name=e["name"],
+                    rule_id=e["rule_id"],
+                    reason=e["reason"],
+                )
+                for e in data["excluded"]
+            ],
+            tips=[
+                Tip(
+                    title=t["title"],
+                    body=t["body"],
+                    tags=t["tags"],
+                    articles=[ArticleLink(**a) for a in t["articles"]],
+                )
+                for t in data["tips"]
+            ],
         )
 
 
 def _step(data: dict[str, Any]) -> RoutineStep:
     return RoutineStep(
-        slot=data["slot"], time=data["time"], how_much=data["how_much"],
-        frequency=data["frequency"], introduce=data["introduce"], why=data["why"],
-        warnings=data["warnings"], product_id=strawberry.ID(data["product_id"]),
+        slot=data["slot"],
+        time=data["time"],
+        how_much=data["how_much"],
+        frequency=data["frequency"],
+        introduce=data["introduce"],
+        why=data["why"],
+        warnings=data["warnings"],
+        product_id=strawberry.ID(data["product_id"]),
     )
 
 
@@ -205,9 +247,13 @@ class ProductFilter:
         if price is not None and price < 0:
             raise ValidationFailed("maxPrice cannot be negative.", field="maxPrice")
         return DomainFilter(
-            concern=self.concern, skin_type=self.skin_type, slot=self.slot, max_price=price,
+            concern=self.concern,
+            skin_type=self.skin_type,
+            slot=self.slot,
+            max_price=price,
             exclude_ingredients=tuple(self.exclude_ingredients),
-            pregnancy_safe=self.pregnancy_safe, text=self.text[:200],
+            pregnancy_safe=self.pregnancy_safe,
+            text=self.text[:200],
         )
 
 

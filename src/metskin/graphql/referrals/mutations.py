@@ -12,10 +12,17 @@ from metskin.graphql.referrals.types import ReferralOutcome, SymptomAnswers
 
 @strawberry.type
 class ReferralMutations:
-    @strawberry.mutation(permission_classes=[IsAuthenticated],
-                         description="Answer the questionnaire; the referral is triaged again.")
-    async def submit_symptoms(self, info: Info, analysis_id: strawberry.ID,
-                              answers: SymptomAnswers) -> ReferralOutcome:
-        record = await run_sync(info.context.container.referrals.submit_answers,
-                                viewer_id_of(info), str(analysis_id), answers.to_domain())
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="Answer the questionnaire; the referral is triaged again.",
+    )
+    async def submit_symptoms(
+        self, info: Info, analysis_id: strawberry.ID, answers: SymptomAnswers
+    ) -> ReferralOutcome:
+        record = await run_sync(
+            info.context.container.referrals.submit_answers,
+            viewer_id_of(info),
+            str(analysis_id),
+            answers.to_domain(),
+        )
         return ReferralOutcome.of(record)

@@ -13,18 +13,27 @@ from metskin.graphql.referrals.types import Referral, ReferralOutcome
 
 @strawberry.type
 class ReferralQueries:
-    @strawberry.field(permission_classes=[IsAuthenticated],
-                      description="Should this analysis lead to a dermatologist? Never a "
-                                  "diagnosis; triaged with your earlier analyses.")
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="Should this analysis lead to a dermatologist? Never a "
+        "diagnosis; triaged with your earlier analyses.",
+    )
     async def referral(self, info: Info, analysis_id: strawberry.ID) -> ReferralOutcome:
-        record = await run_sync(info.context.container.referrals.for_analysis,
-                                viewer_id_of(info), str(analysis_id))
+        record = await run_sync(
+            info.context.container.referrals.for_analysis, viewer_id_of(info), str(analysis_id)
+        )
         return ReferralOutcome.of(record)
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="Newest first.")
-    async def my_referrals(self, info: Info, first: int = 10,
-                           after: str | None = None) -> Connection[Referral]:
+    async def my_referrals(
+        self, info: Info, first: int = 10, after: str | None = None
+    ) -> Connection[Referral]:
         referrals, viewer_id = info.context.container.referrals, viewer_id_of(info)
-        return await paginate(info, first, after, by_created(),
-                              lambda page: referrals.mine(viewer_id, page.after, page.limit),
-                              Referral.from_domain)
+        return await paginate(
+            info,
+            first,
+            after,
+            by_created(),
+            lambda page: referrals.mine(viewer_id, page.after, page.limit),
+            Referral.from_domain,
+        )

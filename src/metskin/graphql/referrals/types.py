@@ -49,15 +49,26 @@ class Referral:
     def from_domain(cls, record: DomainReferral) -> Referral:
         referral = record.referral
         return cls(
-            id=strawberry.ID(record.id), analysis_id=strawberry.ID(record.analysis_id),
-            urgency=referral.urgency, specialty=referral.specialty,
-            reasons=[ReferralReason(rule_id=r.rule_id, urgency=r.urgency, specialty=r.specialty,
-                                    text=r.text, evidence=cast(JSON, dict(r.evidence)))
-                     for r in referral.reasons],
-            message=referral.message, advice=referral.advice,
+            id=strawberry.ID(record.id),
+            analysis_id=strawberry.ID(record.analysis_id),
+            urgency=referral.urgency,
+            specialty=referral.specialty,
+            reasons=[
+                ReferralReason(
+                    rule_id=r.rule_id,
+                    urgency=r.urgency,
+                    specialty=r.specialty,
+                    text=r.text,
+                    evidence=cast(JSON, dict(r.evidence)),
+                )
+                for r in referral.reasons
+            ],
+            message=referral.message,
+            advice=referral.advice,
             answered_questionnaire=record.answers is not None,
             dermatologist_id=strawberry.ID(record.doctor_id) if record.doctor_id else None,
-            created_at=record.created_at, updated_at=record.updated_at,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
         )
 
 
@@ -69,9 +80,11 @@ class ReferralOutcome:
 
     @classmethod
     def of(cls, record: DomainReferral | None) -> ReferralOutcome:
-        return cls(referral=Referral.from_domain(record) if record else None,
-                   rules_checked=[rule.id for rule in RULES],
-                   disclaimer=NOT_A_DIAGNOSIS if record else NOTHING_FOUND)
+        return cls(
+            referral=Referral.from_domain(record) if record else None,
+            rules_checked=[rule.id for rule in RULES],
+            disclaimer=NOT_A_DIAGNOSIS if record else NOTHING_FOUND,
+        )
 
 
 @strawberry.input(description="The short questionnaire. Distress items: 0 (never) to 3 (always).")

@@ -24,7 +24,8 @@ from metskin.graphql.permissions import IsAuthenticated, IsDermatologist
 from metskin.graphql.sharing.types import AccessLogEntry, Patient, Share
 
 ACCESS_CURSOR: CursorCodec[DomainAccessEntry, tuple[datetime, int]] = keyset_codec(
-    lambda entry: (entry.at, entry.id), datetime.fromisoformat, int)
+    lambda entry: (entry.at, entry.id), datetime.fromisoformat, int
+)
 """Newest read first, ties broken by the log's id."""
 
 
@@ -36,36 +37,63 @@ class SharingQueries:
         now = info.context.container.clock()
         return [Share.from_domain(share, now) for share in shares]
 
-    @strawberry.field(permission_classes=[IsAuthenticated],
-                      description="Every read of your data by a dermatologist, newest first.")
-    async def access_log(self, info: Info, first: int = 20,
-                         after: str | None = None) -> Connection[AccessLogEntry]:
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="Every read of your data by a dermatologist, newest first.",
+    )
+    async def access_log(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Connection[AccessLogEntry]:
         sharing, viewer_id = info.context.container.sharing, viewer_id_of(info)
-        return await paginate(info, first, after, ACCESS_CURSOR,
-                              lambda page: sharing.access_log(viewer_id, page.after, page.limit),
-                              AccessLogEntry.from_domain)
+        return await paginate(
+            info,
+            first,
+            after,
+            ACCESS_CURSOR,
+            lambda page: sharing.access_log(viewer_id, page.after, page.limit),
+            AccessLogEntry.from_domain,
+        )
 
-    @strawberry.field(permission_classes=[IsDermatologist],
-                      description="Patients who booked you or share with you (audited).")
-    async def patients(self, info: Info, first: int = 20,
-                       after: str | None = None) -> Connection[Patient]:
+    @strawberry.field(
+        permission_classes=[IsDermatologist],
+        description="Patients who booked you or share with you (audited).",
+    )
+    async def patients(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Connection[Patient]:
         sharing, viewer_id = info.context.container.sharing, viewer_id_of(info)
         # The use case takes `first` and returns first + 1 rows itself.
-        return await paginate(info, first, after, by_id(),
-                              lambda page: sharing.patients(viewer_id, page.after, page.first),
-                              Patient.from_domain)
+        return await paginate(
+            info,
+            first,
+            after,
+            by_id(),
+            lambda page: sharing.patients(viewer_id, page.after, page.first),
+            Patient.from_domain,
+        )
 
 
 @strawberry.type
 class SharedAnalysisQueries:
-    @strawberry.field(permission_classes=[IsDermatologist],
-                      description="Finished analyses shared with you, newest first (audited).")
-    async def shared_analyses(self, info: Info, patient_id: strawberry.ID | None = None,
-                              first: int = 10, after: str | None = None) -> Connection[Analysis]:
+    @strawberry.field(
+        permission_classes=[IsDermatologist],
+        description="Finished analyses shared with you, newest first (audited).",
+    )
+    async def shared_analyses(
+        self,
+        info: Info,
+        patient_id: strawberry.ID | None = None,
+        first: int = 10,
+        after: str | None = None,
+    ) -> Connection[Analysis]:
         sharing, viewer_id = info.context.container.sharing, viewer_id_of(info)
         patient = str(patient_id) if patient_id else None
         # The use case takes `first` and returns first + 1 rows itself (it audits the page).
         return await paginate(
-            info, first, after, by_created(),
+            info,
+            first,
+            after,
+            by_created(),
             lambda page: sharing.shared_analyses(viewer_id, patient, page.after, page.first),
-            Analysis.from_domain)
+            Analysis.from_domain,
+        )

@@ -35,11 +35,16 @@ class Share:
 
     @classmethod
     def from_domain(cls, share: DomainShare, now: datetime) -> Share:
-        return cls(id=strawberry.ID(share.id), scope=share.scope,
-                   analysis_id=strawberry.ID(share.analysis_id) if share.analysis_id else None,
-                   created_at=share.created_at, expires_at=share.expires_at,
-                   revoked_at=share.revoked_at, active=share.is_active(now),
-                   doctor_id=share.doctor_id)
+        return cls(
+            id=strawberry.ID(share.id),
+            scope=share.scope,
+            analysis_id=strawberry.ID(share.analysis_id) if share.analysis_id else None,
+            created_at=share.created_at,
+            expires_at=share.expires_at,
+            revoked_at=share.revoked_at,
+            active=share.is_active(now),
+            doctor_id=share.doctor_id,
+        )
 
 
 @strawberry.type(description="One read of your data by a dermatologist.")
@@ -55,8 +60,12 @@ class AccessLogEntry:
 
     @classmethod
     def from_domain(cls, entry: DomainAccessEntry) -> AccessLogEntry:
-        return cls(resource=entry.resource, resource_id=strawberry.ID(entry.resource_id),
-                   at=entry.at, doctor_id=entry.doctor_id)
+        return cls(
+            resource=entry.resource,
+            resource_id=strawberry.ID(entry.resource_id),
+            at=entry.at,
+            doctor_id=entry.doctor_id,
+        )
 
 
 @strawberry.type(description="A patient of the dermatologist (reading it is audited).")
@@ -71,6 +80,11 @@ class Patient:
     @classmethod
     def from_domain(cls, user: DomainUser) -> Patient:
         profile = user.profile
-        return cls(id=strawberry.ID(user.id), display_name=profile.display_name,
-                   email=user.email, birth_year=profile.birth_year, sex=profile.sex,
-                   time_zone=profile.time_zone)
+        return cls(
+            id=strawberry.ID(user.id),
+            display_name=profile.display_name,
+            email=user.email,
+            birth_year=profile.birth_year,
+            sex=profile.sex,
+            time_zone=profile.time_zone,
+        )
