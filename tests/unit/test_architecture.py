@@ -13,9 +13,27 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = SRC / "metskin"
 MAX_LINES = 450
-FRAMEWORKS = ("sqlmodel", "sqlalchemy", "strawberry", "starlette", "uvicorn", "dramatiq",
-              "redis", "boto3", "botocore", "torch", "mediapipe", "pydantic", "httpx",
-              "sendgrid", "alembic", "PIL", "jwt", "argon2", "cryptography")
+FRAMEWORKS = (
+    "sqlmodel",
+    "sqlalchemy",
+    "strawberry",
+    "starlette",
+    "uvicorn",
+    "dramatiq",
+    "redis",
+    "boto3",
+    "botocore",
+    "torch",
+    "mediapipe",
+    "pydantic",
+    "httpx",
+    "sendgrid",
+    "alembic",
+    "PIL",
+    "jwt",
+    "argon2",
+    "cryptography",
+)
 
 
 def modules() -> dict[str, Path]:
@@ -39,8 +57,10 @@ def imported(path: Path) -> Iterator[str]:
 
 def import_graph() -> dict[str, set[str]]:
     names = modules()
-    return {name: {m for m in imported(path) if m in names and m != name}
-            for name, path in names.items()}
+    return {
+        name: {m for m in imported(path) if m in names and m != name}
+        for name, path in names.items()
+    }
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -97,18 +117,29 @@ def test_no_import_cycles_between_modules() -> None:
 def test_the_domain_imports_no_framework() -> None:
     offenders = sorted(
         f"{name} imports {target}"
-        for name, path in modules().items() if name.startswith("metskin.domain")
+        for name, path in modules().items()
+        if name.startswith("metskin.domain")
         for target in imported(path)
         if target.split(".")[0] in FRAMEWORKS
-        or target.startswith(("metskin.adapters", "metskin.graphql", "metskin.workers",
-                              "metskin.bootstrap", "metskin.cli"))
+        or target.startswith(
+            (
+                "metskin.adapters",
+                "metskin.graphql",
+                "metskin.workers",
+                "metskin.bootstrap",
+                "metskin.cli",
+            )
+        )
     )
     assert offenders == []
 
 
 def test_no_source_file_is_too_long_to_read_whole() -> None:
-    long = {str(path.relative_to(SRC)): n for path in PACKAGE.rglob("*.py")
-            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    long = {
+        str(path.relative_to(SRC)): n
+        for path in PACKAGE.rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert long == {}
 
 
@@ -120,7 +151,8 @@ def test_every_domain_component_declares_its_unit_of_work_in_its_ports() -> None
         text = service.read_text(encoding="utf-8")
         ports = service.with_name("ports.py")
         if "uow_factory" in text and (
-                not ports.exists() or "UnitOfWork(UnitOfWork, Protocol)" not in ports.read_text(
-                    encoding="utf-8")):
+            not ports.exists()
+            or "UnitOfWork(UnitOfWork, Protocol)" not in ports.read_text(encoding="utf-8")
+        ):
             missing.append(service.parent.name)
     assert missing == []
