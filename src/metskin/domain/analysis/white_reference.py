@@ -130,6 +130,18 @@ def sclera_estimate(crop: np.ndarray, points: np.ndarray) -> Estimate | None:
     return Estimate(chroma - SCLERA_OFFSET, len(linear))
 
 
+def sclera_level(crop: np.ndarray, points: np.ndarray, scale: float = 1.0) -> float | None:
+    """log2 of the linear luminance of the brightest tenth of the sclera (an exposure
+    reference: about -1.1 under the London Set's studio light, -0.4 on the astronaut), or None
+    when the eyes are too small in the photo or too little sclera shows."""
+    if lm.eye_distance(points) / max(scale, 1e-6) < SCLERA_MIN_EYE_DISTANCE:
+        return None
+    linear = sclera_pixels(crop, points)
+    if len(linear) < MIN_PIXELS:
+        return None
+    return float(np.log2(max(float(np.percentile(linear @ colour.LUMA, 90)), 1e-6)))
+
+
 def fuse(
     background: Estimate, gray_share: float, sclera: Estimate, sclera_good: float = SCLERA_GOOD
 ) -> np.ndarray:
