@@ -25,13 +25,10 @@ LIGHT_PENALTY = 0.5  # tone confidence lost per light issue
 # -0.7 (median -1.1; black faces -1.4, east asian -1.5: darker lids and narrower eyes), -0.4 on
 # the astronaut. Below DARK_SCLERA_LOG2 the photo is about a stop or more under: re-exposed by
 # x0.5 the London faces read -3.3 to -1.7, by x0.25 -4.2 to -2.7. The skin is then measured
-# 10-120 deg of ITA too dark, so TOO_DARK blocks instead of warning. Between DIM_SCLERA_LOG2
-# and DARK_SCLERA_LOG2 the eyes alone cannot tell a dim photo from a person with darker or
-# narrower eyes, so the whole picture must agree: its 99th percentile luma below
-# DIM_IMAGE_LUMA (London Set as photographed 239-254, the astronaut 237-252; x0.5 176-187).
+# 10-120 deg of ITA too dark, so TOO_DARK blocks instead of warning. Above it the eyes alone
+# cannot tell a dim photo from a person with darker or narrower eyes (a rule that also asked
+# for a dim picture, 99th percentile luma below 200, blocked a London face on a magenta wall).
 DARK_SCLERA_LOG2 = -2.6
-DIM_SCLERA_LOG2 = -1.7
-DIM_IMAGE_LUMA = 200.0
 
 GUIDANCE = {
     "NO_FACE": ("No face was found.",
@@ -142,15 +139,12 @@ def measure_quality(
     )
 
 
-def exposure_issues(
-    found: list[QualityIssue], sclera_log2: float | None, image_luma_p99: float
-) -> list[QualityIssue]:
-    """A blocking TOO_DARK when the whites of the eyes read underexposed, or dim in a dim
-    picture (and it is not in `found` yet)."""
-    if sclera_log2 is None or any(item.code == "TOO_DARK" for item in found):
+def exposure_issues(found: list[QualityIssue], sclera_log2: float | None) -> list[QualityIssue]:
+    """A blocking TOO_DARK when the whites of the eyes read underexposed (and it is not in
+    `found` yet)."""
+    if sclera_log2 is None or sclera_log2 >= DARK_SCLERA_LOG2:
         return []
-    dim = sclera_log2 < DIM_SCLERA_LOG2 and image_luma_p99 < DIM_IMAGE_LUMA
-    if sclera_log2 >= DARK_SCLERA_LOG2 and not dim:
+    if any(item.code == "TOO_DARK" for item in found):
         return []
     return [issue("TOO_DARK", sclera_log2, blocking=True)]
 
