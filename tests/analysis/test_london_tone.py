@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from metskin.domain.analysis import colour, monk
-from metskin.domain.analysis.engine import analyse_image
+from metskin.domain.analysis.engine import analyse_frames, analyse_image
 from metskin.domain.analysis.model import Tone
 from tests.analysis.conftest import RealFace
 from tests.analysis.synthetic import under_light
@@ -99,6 +99,13 @@ def test_face_030_far_too_dark_is_blocked_not_measured(london_results, factor) -
     assert not result.ok and result.tone is None
     dark = [item for item in result.quality if item.code == "TOO_DARK"]
     assert dark and dark[0].blocking and dark[0].guidance
+
+
+def test_a_video_too_dark_in_every_frame_says_so(landmarker, london_results) -> None:
+    frames = [exposed(london_results["030"].rgb, 0.2)] * 2
+    result = analyse_frames(frames, landmarker)
+    assert not result.ok
+    assert [item.code for item in result.quality if item.blocking] == ["TOO_DARK"]
 
 
 def test_underexposed_copies_are_blocked_by_the_whites_of_the_eyes(london_results) -> None:

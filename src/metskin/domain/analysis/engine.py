@@ -162,6 +162,7 @@ def analyse_frames(
     """
     report = progress or (lambda stage, fraction: None)
     best: list[tuple[tuple[float, int], int, _Candidate]] = []
+    blocked: list[QualityIssue] = []  # why the gate last refused a face (TOO_DARK), if it did
     count = 0
     for index, frame in enumerate(frames):
         count += 1
@@ -172,6 +173,8 @@ def analyse_frames(
         checked = check_frame(small, faces)
         report("FACE_MESH", fraction)
         if isinstance(checked, list) or any(item.blocking for item in checked.issues):
+            if not isinstance(checked, list):
+                blocked = [item for item in checked.issues if item.blocking]
             continue
         candidate = _Candidate(checked.quality_score, index, frame,
                                [face * back for face in faces])
@@ -188,12 +191,15 @@ def analyse_frames(
     results, images = [], []
     for done, candidate in enumerate(ranked, start=1):
         full = check_frame(candidate.frame, candidate.faces)
-        if not isinstance(full, list) and not any(item.blocking for item in full.issues):
+        if not isinstance(full, list) and any(item.blocking for item in full.issues):
+            blocked = [item for item in full.issues if item.blocking]
+        elif not isinstance(full, list):
             results.append(analyse_checked(full, self_reported_skin_type))
             images.append(candidate.frame)
         report("MEASURING", done / len(ranked))
     if not results:
-        return AnalysisResult(quality=(quality.issue("NO_FACE", 0.0, blocking=True),),
+        return AnalysisResult(quality=tuple(blocked or [quality.issue("NO_FACE", 0.0,
+                                                                      blocking=True)]),
                               confidence=0.0, frames_analysed=0,
                               spread={"frames_sampled": float(count)})
     combined = aggregate_results(results)
