@@ -5,6 +5,8 @@ video) and tone accuracy on the recolour benchmark, side by side with skin-tone-
     .venv/bin/python bench/analysis_bench.py [--quick] [--no-latency | --latency-only]
     .venv/bin/python bench/analysis_bench.py --real-faces        # London Set under casts
     .venv/bin/python bench/analysis_bench.py --calibrate-sclera  # white_reference constants
+    .venv/bin/python bench/analysis_bench.py --london-tone       # Monk per group, smiling,
+                                                                 # exposure (bench/london_tone.py)
 
 The recolour benchmark runs on the astronaut's own background (the issue's figures) and on
 held-out backgrounds (tests/analysis/synthetic.BACKGROUNDS), plus one diagnostic row with the
@@ -354,10 +356,17 @@ def main() -> None:
                         help="London Set under casts and held-out backgrounds, nothing else")
     parser.add_argument("--calibrate-sclera", action="store_true",
                         help="reprint white_reference's sclera constants, nothing else")
+    parser.add_argument("--london-tone", action="store_true",
+                        help="Monk calibration and histogram per group, neutral vs smiling, "
+                             "exposure and casts per Monk tone, nothing else")
     args = parser.parse_args()
     landmarker = MediaPipeLandmarker()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    if args.calibrate_sclera:
+    if args.london_tone:
+        from bench.london_tone import london_tone
+
+        print("\n".join(london_tone(landmarker, args.quick)))
+    elif args.calibrate_sclera:
         print("\n".join(calibrate_sclera(landmarker)))
     elif args.real_faces:
         print("\n".join(real_faces(landmarker, 4 if args.quick else 1)))

@@ -1,9 +1,11 @@
-"""Fixtures for the analysis tests: one MediaPipe landmarker for the session, real faces."""
+"""Fixtures for the analysis tests: one MediaPipe landmarker for the session, real faces (their
+landmarks and results measured once per session)."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +13,31 @@ import pytest
 
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.adapters.vision.images import load_image
+from metskin.domain.analysis.engine import analyse_image
+from metskin.domain.analysis.model import AnalysisResult
 
 LONDON = Path(__file__).resolve().parents[2].parent / "shared/data/london-faces"
+SMILING = LONDON.parent / "london-faces-smiling"
+
+
+class FixedLandmarker:
+    """Returns landmarks found once on the original photo: degraded copies (re-exposed,
+    re-lit) of the same photo keep the face where it was, and the tests skip MediaPipe."""
+
+    def __init__(self, faces: list[np.ndarray]) -> None:
+        self.faces = faces
+
+    def detect(self, rgb: np.ndarray) -> list[np.ndarray]:
+        return self.faces
+
+
+@dataclass(frozen=True, eq=False)
+class RealFace:
+    face_id: str
+    group: str  # self-reported: a sanity check, never a label to fit
+    rgb: np.ndarray
+    landmarker: FixedLandmarker
+    result: AnalysisResult
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +64,30 @@ def london_groups() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def london_face(london_paths: list[Path]) -> np.ndarray:
     return load_image(london_paths[0])
+
+
+def measure(paths: list[Path], landmarker: MediaPipeLandmarker,
+            groups: dict[str, str]) -> dict[str, RealFace]:
+    found = {}
+    for path in paths:
+        rgb = load_image(path)
+        fixed = FixedLandmarker(landmarker.detect(rgb))
+        face_id = path.name.split("_")[0]
+        found[face_id] = RealFace(face_id, groups.get(face_id, "unknown"), rgb, fixed,
+                                  analyse_image(rgb, fixed))
+    return found
+
+
+@pytest.fixture(scope="session")
+def london_results(landmarker, london_paths, london_groups) -> dict[str, RealFace]:
+    """Every London Set face as photographed, analysed once per session."""
+    return measure(london_paths, landmarker, london_groups)
+
+
+@pytest.fixture(scope="session")
+def smiling_results(landmarker, london_paths, london_groups) -> dict[str, RealFace]:
+    """The same people smiling, same session (london-faces-smiling), analysed once."""
+    paths = sorted(SMILING.glob("*.jpg"))
+    if not paths:
+        pytest.skip("London smiling faces not available")
+    return measure(paths, landmarker, london_groups)

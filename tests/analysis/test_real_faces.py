@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from metskin.adapters.vision.images import load_image
-from metskin.domain.analysis.engine import analyse_image
 
-
-def test_every_real_face_is_found_with_a_sane_tone(landmarker, london_paths, london_groups):
+def test_every_real_face_is_found_with_a_sane_tone(london_results):
     itas: dict[str, list[float]] = {}
     confidences = []
-    for path in london_paths:
-        result = analyse_image(load_image(path), landmarker)
-        assert result.ok, (path.name, result.quality)
+    for face_id, face in london_results.items():
+        result = face.result
+        assert result.ok, (face_id, result.quality)
         assert not [i for i in result.quality if i.blocking]
         tone = result.tone
         assert tone is not None and -90 < tone.ita_deg < 90 and 1 <= tone.monk <= 10
         assert tone.confidence > 0.3 and tone.pixels > 3000
         confidences.append(tone.confidence)
         assert max(abs(np.log(tone.white_balance_gains))) < 0.1  # same studio light
-        group = london_groups.get(path.name.split("_")[0], "unknown")
-        itas.setdefault(group, []).append(tone.ita_deg)
+        itas.setdefault(face.group, []).append(tone.ita_deg)
     assert np.median(confidences) > 0.7
     medians = {group: float(np.median(values)) for group, values in itas.items()}
     assert medians["white"] - medians["black"] > 40

@@ -23,8 +23,15 @@ def aggregate_tone(tones: list[Tone], spread: float) -> Tone:
     confidence = float(np.median([tone.confidence for tone in tones]))
     confidence /= 1.0 + spread / ITA_SPREAD_FOR_HALF_CONFIDENCE
     gains = np.median(np.array([tone.white_balance_gains for tone in tones]), axis=0)
+    # the frames' own ITA spread (the `spread` argument is their range) over sqrt(count), or the
+    # single frames' median uncertainty when the frames agree better than that (conservative:
+    # tone_from_lab adds the shot-to-shot term once more)
+    itas = [tone.ita_deg for tone in tones]
+    within = float(np.median([tone.ita_uncertainty_deg or 0.0 for tone in tones]))
+    across = float(np.std(itas, ddof=1) / np.sqrt(len(itas))) if len(itas) > 1 else within
     return tone_from_lab((float(lab[0]), float(lab[1]), float(lab[2])), confidence=confidence,
-                         pixels=sum(tone.pixels for tone in tones), gains=gains)
+                         pixels=sum(tone.pixels for tone in tones), gains=gains,
+                         spread_deg=max(across, within))
 
 
 def aggregate_concern(concerns: list[Concern]) -> Concern:

@@ -200,6 +200,12 @@ def nearest_monk(lab: tuple[float, float, float]) -> tuple[int, float]:
     return best + 1, float(distances[best])
 
 
+def monk_delta_e(lab: tuple[float, float, float], monk: int) -> float:
+    """CIEDE2000 from `lab` to Monk swatch `monk` (1..10)."""
+    sample = np.array([lab], dtype=np.float64)
+    return float(deltaE_ciede2000(sample, MONK_LAB[monk - 1:monk])[0])
+
+
 def hue_deg(a_star: float, b_star: float) -> float:
     return math.degrees(math.atan2(b_star, a_star))
 

@@ -26,7 +26,7 @@ from metskin.domain.analysis.ports import FaceLandmarker
 from metskin.domain.analysis.skin_type import measure_skin_type
 from metskin.domain.analysis.spots import aligned_spots
 from metskin.domain.analysis.tone import measure_tone
-from metskin.domain.analysis.white_reference import face_white_balance
+from metskin.domain.analysis.white_reference import face_white_balance, sclera_level
 
 Progress = Callable[[str, float], None]
 SAMPLE_SIDE = 256  # whole-image statistics (background, exposure) use a copy this small
@@ -79,10 +79,12 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
     crop, box, scale = crop_face(rgb, points)
     geometry = make_geometry(points, box, scale, (crop.shape[0], crop.shape[1]))
     masks = geometry.masks
-    eye_distance = lm.eye_distance(crop_points(points, box, scale))
+    pts = crop_points(points, box, scale)
+    eye_distance = lm.eye_distance(pts)
     measured = quality.measure_quality(small_copy(rgb), crop, masks["skin"], masks["face"],
                                        eye_distance)
     issues += measured.issues()
+    issues += quality.exposure_issues(issues, sclera_level(crop, pts, scale))
     penalty = 0.5 ** sum(1 for item in issues if item.code not in quality.LIGHT_CODES)
     return CheckedFrame(points, crop, geometry, issues, background_pixels(rgb, box),
                         measured.score() * penalty)
@@ -117,6 +119,8 @@ def analyse_image(
     checked = check_frame(rgb, landmarker.detect(rgb))
     if isinstance(checked, list):
         return AnalysisResult(quality=tuple(checked), confidence=0.0)
+    if any(item.blocking for item in checked.issues):  # e.g. TOO_DARK: nothing to trust
+        return AnalysisResult(quality=tuple(checked.issues), confidence=0.0)
     return analyse_checked(checked, self_reported_skin_type)
 
 
@@ -158,6 +162,7 @@ def analyse_frames(
     """
     report = progress or (lambda stage, fraction: None)
     best: list[tuple[tuple[float, int], int, _Candidate]] = []
+    blocked: list[QualityIssue] = []  # why the gate last refused a face (TOO_DARK), if it did
     count = 0
     for index, frame in enumerate(frames):
         count += 1
@@ -167,7 +172,9 @@ def analyse_frames(
         faces = landmarker.detect(small)
         checked = check_frame(small, faces)
         report("FACE_MESH", fraction)
-        if isinstance(checked, list):
+        if isinstance(checked, list) or any(item.blocking for item in checked.issues):
+            if not isinstance(checked, list):
+                blocked = [item for item in checked.issues if item.blocking]
             continue
         candidate = _Candidate(checked.quality_score, index, frame,
                                [face * back for face in faces])
@@ -184,12 +191,15 @@ def analyse_frames(
     results, images = [], []
     for done, candidate in enumerate(ranked, start=1):
         full = check_frame(candidate.frame, candidate.faces)
-        if not isinstance(full, list):
+        if not isinstance(full, list) and any(item.blocking for item in full.issues):
+            blocked = [item for item in full.issues if item.blocking]
+        elif not isinstance(full, list):
             results.append(analyse_checked(full, self_reported_skin_type))
             images.append(candidate.frame)
         report("MEASURING", done / len(ranked))
     if not results:
-        return AnalysisResult(quality=(quality.issue("NO_FACE", 0.0, blocking=True),),
+        return AnalysisResult(quality=tuple(blocked or [quality.issue("NO_FACE", 0.0,
+                                                                      blocking=True)]),
                               confidence=0.0, frames_analysed=0,
                               spread={"frames_sampled": float(count)})
     combined = aggregate_results(results)

@@ -44,13 +44,25 @@ class Tone:
     ita_deg: float
     fitzpatrick: str  # roman band I..VI from the Chardon / Del Bino ITA cuts
     ita_category: str  # "very light" .. "dark"
-    monk: int  # 1..10
-    monk_delta_e: float  # CIEDE2000 to the nearest Monk colour
+    monk: int  # 1..10, from the calibrated ITA (metskin.domain.analysis.monk)
+    monk_delta_e: float  # CIEDE2000 to the chosen Monk swatch
     undertone: str  # warm / neutral / cool
     hue_deg: float
     confidence: float
     pixels: int
     white_balance_gains: tuple[float, float, float]
+    # Added for issue 12; optional so that older stored results still read.
+    ita_uncertainty_deg: float | None = None  # about one sigma: what a retake moves ITA by
+    monk_position: float | None = None  # continuous 1.0..10.0 behind `monk`
+    monk_range: tuple[int, int] | None = None  # Monk tones at ITA + and - the uncertainty
+
+    def uncertainty_dict(self) -> dict[str, Any]:
+        """The uncertainty fields, kept out of `to_dict` (whose keys readers map one to one)."""
+        return {
+            "ita_uncertainty_deg": _maybe(self.ita_uncertainty_deg, 2),
+            "monk_position": _maybe(self.monk_position, 2),
+            "monk_range": None if self.monk_range is None else list(self.monk_range),
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -186,6 +198,7 @@ class AnalysisResult:
             "confidence": _round(self.confidence, 3),
             "quality": [issue.to_dict() for issue in self.quality],
             "tone": None if self.tone is None else self.tone.to_dict(),
+            "tone_uncertainty": None if self.tone is None else self.tone.uncertainty_dict(),
             "skin_type": None if self.skin_type is None else self.skin_type.to_dict(),
             "concerns": {item.name: item.to_dict() for item in self.concerns},
             "face_box": None if self.geometry is None else list(self.geometry.box),

@@ -20,6 +20,15 @@ DARK_IMAGE_LUMA = 100.0  # 99th percentile of the whole image luma
 CLIPPED_FACE_FRACTION = 0.15
 BRIGHT_FACE_LUMA = 235.0
 LIGHT_PENALTY = 0.5  # tone confidence lost per light issue
+# The whites of the eyes as an exposure reference (white_reference.sclera_level, log2 linear
+# luminance of their brightest tenth). Under the London Set's studio light they read -2.3 to
+# -0.7 (median -1.1; black faces -1.4, east asian -1.5: darker lids and narrower eyes), -0.4 on
+# the astronaut. Below DARK_SCLERA_LOG2 the photo is about a stop or more under: re-exposed by
+# x0.5 the London faces read -3.3 to -1.7, by x0.25 -4.2 to -2.7. The skin is then measured
+# 10-120 deg of ITA too dark, so TOO_DARK blocks instead of warning. Above it the eyes alone
+# cannot tell a dim photo from a person with darker or narrower eyes (a rule that also asked
+# for a dim picture, 99th percentile luma below 200, blocked a London face on a magenta wall).
+DARK_SCLERA_LOG2 = -2.6
 
 GUIDANCE = {
     "NO_FACE": ("No face was found.",
@@ -32,7 +41,8 @@ GUIDANCE = {
                         "Look straight into the camera, with your head level."),
     "BLURRY": ("The face is out of focus or moving.",
                "Hold the camera still, tap to focus on your face, and use more light."),
-    "TOO_DARK": ("The picture is too dark.",
+    "TOO_DARK": ("The picture is too dark to measure skin tone: even the whites of the eyes "
+                 "come out dark, so the skin would read several shades darker than it is.",
                  "Face a window or a lamp; avoid backlight and night mode."),
     "OVEREXPOSED": ("The face is overexposed.",
                     "Step out of direct sunlight or turn off the flash; use soft, even light."),
@@ -100,7 +110,7 @@ class ImageQuality:
         if self.sharpness < MIN_SHARPNESS:
             found.append(issue("BLURRY", self.sharpness))
         if self.face_luma_p95 < DARK_FACE_LUMA or self.image_luma_p99 < DARK_IMAGE_LUMA:
-            found.append(issue("TOO_DARK", self.face_luma_p95))
+            found.append(issue("TOO_DARK", self.face_luma_p95, blocking=True))
         elif (self.clipped_fraction > CLIPPED_FACE_FRACTION
               or self.face_luma_median > BRIGHT_FACE_LUMA):
             found.append(issue("OVEREXPOSED", self.clipped_fraction))
@@ -127,6 +137,16 @@ def measure_quality(
         clipped_fraction=float(clipped.mean()),
         face_luma_median=float(np.median(face_luma)),
     )
+
+
+def exposure_issues(found: list[QualityIssue], sclera_log2: float | None) -> list[QualityIssue]:
+    """A blocking TOO_DARK when the whites of the eyes read underexposed (and it is not in
+    `found` yet)."""
+    if sclera_log2 is None or sclera_log2 >= DARK_SCLERA_LOG2:
+        return []
+    if any(item.code == "TOO_DARK" for item in found):
+        return []
+    return [issue("TOO_DARK", sclera_log2, blocking=True)]
 
 
 def light_penalty(issues: list[QualityIssue]) -> float:

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from metskin.domain.analysis import colour
+from metskin.domain.analysis import colour, monk
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.model import Tone
 
@@ -22,23 +22,37 @@ MIN_RATIO_QUANTILE = 0.1
 # The tone is the median over this central band of the pixels ranked by luminance; pixels that
 # cannot be rebuilt rank at the top (they are censored, not dropped, so they keep their rank).
 BAND = 0.2
+# Uncertainty of ITA (about one sigma, what a retake would move it by): the spread of the tone
+# regions' own ITAs over sqrt(count), and the light on the face changing between two shots by
+# SHOT_STOPS (robust sigma per shot, from the London Set's neutral / smiling pairs taken minutes
+# apart under the same studio light), converted to ITA at the measured colour.
+SHOT_STOPS = 0.06
+# The regions differ for good reasons (the chin is often darker than the forehead), and only
+# part of that difference changes between shots: the regions' standard error is weighted by
+# REGION_WEIGHT, chosen so that twice the combined uncertainty of a neutral / smiling pair
+# covers about 95 % of the pairs' ITA changes on the London Set (bench --london-tone).
+REGION_WEIGHT = 0.5
+MIN_REGION_PIXELS = 50
 
 
-def tone_pixels(face: FaceImage) -> tuple[np.ndarray, np.ndarray]:
+def tone_pixels(face: FaceImage) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Skin pixels (uint8 RGB) of the tone regions, evenly subsampled, clipped ones included,
-    and which of them are specular highlights.
+    which of them are specular highlights, and the index (in TONE_REGIONS) of each one's region.
 
     Highlights are kept as censored values (brighter than the skin colour, of unknown colour):
     dropping them would shift the median of the rest towards the shade.
     """
-    regions = np.logical_or.reduce([face.masks[name] for name in TONE_REGIONS])
-    mask = regions & (face.masks["usable"] | face.masks["specular"])
+    index = np.full(face.rgb.shape[:2], -1, dtype=np.int8)
+    for number, name in enumerate(TONE_REGIONS):
+        index[face.masks[name]] = number
+    mask = (index >= 0) & (face.masks["usable"] | face.masks["specular"])
     pixels = face.rgb[mask]
     specular = face.masks["specular"][mask]
+    regions = index[mask]
     if len(pixels) > MAX_TONE_PIXELS:
         step = math.ceil(len(pixels) / MAX_TONE_PIXELS)
-        pixels, specular = pixels[::step], specular[::step]
-    return pixels, specular
+        pixels, specular, regions = pixels[::step], specular[::step], regions[::step]
+    return pixels, specular, regions
 
 
 def channel_ratio(linear: np.ndarray, clipped: np.ndarray, channel: int, other: int) -> float:
@@ -91,25 +105,63 @@ def central_band(linear: np.ndarray, censored: np.ndarray) -> np.ndarray:
     return order[low:high]
 
 
+def ita_per_stop(lab: tuple[float, float, float]) -> float:
+    """d ITA / d exposure (degrees per stop) at a CIELAB colour: a gain on linear light scales
+    L* + 16 and b* alike by its cube root, so d(L* - 50) = (L* + 16) k and db* = b* k with
+    k = ln 2 / 3, and d ITA = k * 66 b* / ((L* - 50)^2 + b*^2)."""
+    lightness, _, b_star = lab
+    rate = math.log(2.0) / 3.0 * 66.0 * b_star
+    return math.degrees(rate / max((lightness - 50.0) ** 2 + b_star ** 2, 1e-6))
+
+
+def ita_uncertainty(lab: tuple[float, float, float], spread_deg: float) -> float:
+    """One-sigma ITA uncertainty: `spread_deg` (regions or frames) and the shot-to-shot light."""
+    return math.hypot(spread_deg, SHOT_STOPS * abs(ita_per_stop(lab)))
+
+
 def tone_from_lab(
-    lab: tuple[float, float, float], *, confidence: float, pixels: int, gains: np.ndarray
+    lab: tuple[float, float, float], *, confidence: float, pixels: int, gains: np.ndarray,
+    spread_deg: float = 0.0,
 ) -> Tone:
     lightness, a_star, b_star = lab
     ita = colour.ita_deg(lightness, b_star)
     band, category = colour.ita_band(ita)
-    monk, delta_e = colour.nearest_monk(lab)
+    tone = monk.monk_tone(ita)
+    delta_e = colour.monk_delta_e(lab, tone)
     hue = colour.hue_deg(a_star, b_star)
+    uncertainty = ita_uncertainty(lab, spread_deg)
     return Tone(
         lab=(lightness, a_star, b_star), ita_deg=ita, fitzpatrick=band, ita_category=category,
-        monk=monk, monk_delta_e=delta_e, undertone=colour.undertone(hue), hue_deg=hue,
+        monk=tone, monk_delta_e=delta_e, undertone=colour.undertone(hue), hue_deg=hue,
         confidence=confidence, pixels=pixels,
         white_balance_gains=(float(gains[0]), float(gains[1]), float(gains[2])),
+        ita_uncertainty_deg=uncertainty, monk_position=monk.monk_position(ita),
+        monk_range=(monk.monk_tone(ita + uncertainty), monk.monk_tone(ita - uncertainty)),
     )
+
+
+def region_spread(
+    lab_values: np.ndarray, usable: np.ndarray, regions: np.ndarray, ita: float
+) -> float:
+    """Standard error (degrees) of ITA over the tone regions: the robust spread (1.4826 x the
+    median absolute difference) of the regions' own median ITAs around the face's `ita`, over
+    sqrt(count); 0 with fewer than two regions. Robust, so that a beard on the chin or a fringe
+    on the forehead does not make the whole face uncertain."""
+    itas = []
+    for number in range(len(TONE_REGIONS)):
+        chosen = lab_values[usable & (regions == number)]
+        if len(chosen) >= MIN_REGION_PIXELS:
+            median = np.median(chosen, axis=0)
+            itas.append(colour.ita_deg(float(median[0]), float(median[2])))
+    if len(itas) < 2:
+        return 0.0
+    spread = 1.4826 * float(np.median(np.abs(np.array(itas) - ita)))
+    return REGION_WEIGHT * spread / math.sqrt(len(itas))
 
 
 def measure_tone(face: FaceImage, light_penalty: float) -> Tone | None:
     """Tone of the face; `light_penalty` (0..1) comes from the quality gate's light issues."""
-    pixels, specular = tone_pixels(face)
+    pixels, specular, regions = tone_pixels(face)
     linear, censored = rebuild_clipped(pixels)
     censored |= specular
     if len(pixels) < 50 or (~censored).sum() < 50:
@@ -118,7 +170,9 @@ def measure_tone(face: FaceImage, light_penalty: float) -> Tone | None:
     median = np.median(lab_values[central_band(linear, censored)], axis=0)
     lab = (float(median[0]), float(median[1]), float(median[2]))
     confidence = tone_confidence(len(pixels), face.gains, lab_values[~censored, 0], light_penalty)
-    return tone_from_lab(lab, confidence=confidence, pixels=len(pixels), gains=face.gains)
+    return tone_from_lab(lab, confidence=confidence, pixels=len(pixels), gains=face.gains,
+                         spread_deg=region_spread(lab_values, ~censored, regions,
+                                                  colour.ita_deg(lab[0], lab[2])))
 
 
 def tone_confidence(

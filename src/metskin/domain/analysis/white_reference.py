@@ -60,6 +60,7 @@ SCLERA_GOOD = 0.9
 # from nothing to SCLERA_GOOD between these eye distances (in the photo's own pixels).
 SCLERA_MIN_EYE_DISTANCE = 60.0
 SCLERA_FULL_EYE_DISTANCE = 84.0
+SCLERA_LEVEL_CHROMA = 0.8  # tungsten 3200 K moves the sclera by 0.58 from its studio colour
 SIGMA_GOOD = 0.02  # a background estimate that is right is right to about this
 SIGMA_FOOLED = 0.3  # a fooled estimate can be off by a whole cast
 
@@ -128,6 +129,23 @@ def sclera_estimate(crop: np.ndarray, points: np.ndarray) -> Estimate | None:
         return None
     chroma = np.median(np.log(linear[:, [0, 2]] / linear[:, [1]]), axis=0)
     return Estimate(chroma - SCLERA_OFFSET, len(linear))
+
+
+def sclera_level(crop: np.ndarray, points: np.ndarray, scale: float = 1.0) -> float | None:
+    """log2 of the linear luminance of the brightest tenth of the sclera (an exposure
+    reference: about -1.1 under the London Set's studio light, -0.4 on the astronaut), or None
+    when the eyes are too small in the photo, too little sclera shows, or what shows is not
+    the colour of a sclera under any plausible light (farther than SCLERA_LEVEL_CHROMA in
+    log-chromaticity from SCLERA_OFFSET: painted over, red eyes, coloured lenses)."""
+    if lm.eye_distance(points) / max(scale, 1e-6) < SCLERA_MIN_EYE_DISTANCE:
+        return None
+    linear = sclera_pixels(crop, points)
+    if len(linear) < MIN_PIXELS:
+        return None
+    chroma = np.median(np.log(linear[:, [0, 2]] / np.maximum(linear[:, [1]], 1e-6)), axis=0)
+    if float(np.linalg.norm(chroma - SCLERA_OFFSET)) > SCLERA_LEVEL_CHROMA:
+        return None
+    return float(np.log2(max(float(np.percentile(linear @ colour.LUMA, 90)), 1e-6)))
 
 
 def fuse(

@@ -1,0 +1,273 @@
+"""Tone on real faces (issue 12): Monk per self-reported group, neutral vs smiling, exposure.
+
+    PYTHONPATH=src .venv/bin/python bench/analysis_bench.py --london-tone [--quick]
+
+Reads ../shared/data/london-faces (102 neutral faces, CC BY 4.0) and london-faces-smiling (the
+same people smiling, same session). The self-reported group is a sanity check only: nothing
+here is fitted to it. Prints markdown:
+
+1. the Monk calibration (metskin.domain.analysis.monk) refitted on each half of the set (odd /
+   even face ids) and on all of it, and the Monk histogram per group held out (each half
+   scored with the other half's constants) and with the engine's constants;
+2. neutral vs smiling: change of ITA and Monk per group, and how often the change stays within
+   twice the combined uncertainty the engine reports;
+3. the faces re-exposed by x0.5 and x1.4 (linear light) and re-lit by the casts: change of ITA
+   per Monk tone (the tone of the photo as taken), worst tone against the median tone, Monk
+   changes beyond one step, and how many were blocked by the quality gate;
+4. the recolour benchmark re-exposed the same way, per painted Monk tone.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+from tests.analysis.synthetic import ILLUMINANTS, recoloured_face, under_light
+
+from metskin.adapters.vision.images import load_image
+from metskin.domain.analysis import colour, monk
+from metskin.domain.analysis.engine import analyse_image
+from metskin.domain.analysis.model import AnalysisResult, Tone
+from metskin.domain.analysis.ports import FaceLandmarker
+
+ROOT = Path(__file__).resolve().parents[1]
+LONDON = ROOT.parent / "shared/data/london-faces"
+SMILING = ROOT.parent / "shared/data/london-faces-smiling"
+GROUPS = ("white", "black", "east_asian", "west_asian")
+EXPOSURES = (0.5, 1.4)
+CASTS = tuple(name for name in ILLUMINANTS if name != "neutral")
+
+
+def exposed(rgb: np.ndarray, factor: float, jpeg_quality: int = 90) -> np.ndarray:
+    """`rgb` with its linear light multiplied by `factor` (clipped), through a JPEG round trip."""
+    linear = colour.srgb_to_linear(rgb) * factor
+    out = np.round(colour.linear_to_srgb(linear) * 255).astype(np.uint8)
+    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR),
+                               [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
+    assert ok
+    return cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+
+
+def london_groups() -> dict[str, str]:
+    with (LONDON / "london_info.csv").open() as handle:
+        return {row["face_id"]: row["face_eth"] for row in csv.DictReader(handle)}
+
+
+@dataclass
+class Face:
+    face_id: str
+    group: str
+    neutral: Tone | None
+    smiling: Tone | None = None
+    changed: dict[str, AnalysisResult] = field(default_factory=dict)
+
+
+def measure_london(landmarker: FaceLandmarker, step: int = 1) -> list[Face]:
+    groups = london_groups()
+    faces = []
+    for path in sorted(LONDON.glob("*.jpg"))[::step]:
+        face_id = path.name[:3]
+        rgb = load_image(path)
+        face = Face(face_id, groups.get(face_id, "unknown"), analyse_image(rgb, landmarker).tone)
+        smiling = SMILING / f"{face_id}_08.jpg"
+        if smiling.exists():
+            face.smiling = analyse_image(load_image(smiling), landmarker).tone
+        for factor in EXPOSURES:
+            face.changed[f"x{factor}"] = analyse_image(exposed(rgb, factor), landmarker)
+        for cast in CASTS:
+            face.changed[cast] = analyse_image(under_light(rgb, cast), landmarker)
+        faces.append(face)
+    return faces
+
+
+# -- the Monk calibration ---------------------------------------------------------------------
+
+_KNOTS = np.linspace(0.0, 9.0, 181)
+MONK_CURVE = np.stack([np.interp(_KNOTS, np.arange(10), colour.MONK_LAB[:, channel])
+                       for channel in (0, 2)], axis=1)  # (L*, b*) along the swatches
+
+
+def fit_monk(labs: np.ndarray) -> tuple[float, float, float, float]:
+    """(gain, offset, chroma scale, median distance): the photographic correction
+    L*' = 50 + s (gain (L* - 50) + offset b*), b*' = s b* that brings the measured (L*, b*)
+    closest (median Euclidean distance) to the polyline through the Monk swatches."""
+    lightness, b_star = labs[:, 0] - 50.0, labs[:, 2]
+    best = (math.inf, 1.0, 0.0, 1.0)
+    for gain in np.arange(0.8, 2.001, 0.05):
+        for offset in np.arange(-0.5, 1.501, 0.05):
+            for scale in np.arange(0.8, 2.001, 0.1):
+                moved = np.stack([50.0 + scale * (gain * lightness + offset * b_star),
+                                  scale * b_star], axis=1)
+                distance = np.linalg.norm(moved[:, None] - MONK_CURVE[None], axis=2).min(axis=1)
+                value = float(np.median(distance))
+                if value < best[0]:
+                    best = (value, float(gain), float(offset), float(scale))
+    return best[1], best[2], best[3], best[0]
+
+
+def histogram(faces: list[Face], tones: dict[str, int]) -> list[str]:
+    lines = ["| group | n | " + " | ".join(f"M{i}" for i in range(1, 11))
+             + " | share in M1-4 | share in M7-10 |", "|---" * 14 + "|"]
+    for group in GROUPS:
+        found = [tones[f.face_id] for f in faces if f.group == group and f.face_id in tones]
+        counts = Counter(found)
+        light = sum(counts[i] for i in range(1, 5)) / max(1, len(found))
+        dark = sum(counts[i] for i in range(7, 11)) / max(1, len(found))
+        lines.append(f"| {group} | {len(found)} | "
+                     + " | ".join(str(counts.get(i, "")) for i in range(1, 11))
+                     + f" | {light:.0%} | {dark:.0%} |")
+    return lines
+
+
+def calibration(faces: list[Face]) -> list[str]:
+    measured = [f for f in faces if f.neutral is not None]
+    labs = {f.face_id: np.array(f.neutral.lab) for f in measured if f.neutral}
+    lines = ["| fitted on | n | gain | offset | chroma scale | median distance (L*, b*) |",
+             "|---|---|---|---|---|---|"]
+    held_out: dict[str, int] = {}
+    for name, parity in (("odd ids", 1), ("even ids", 0)):
+        train = [f.face_id for f in measured if int(f.face_id) % 2 == parity]
+        gain, offset, scale, distance = fit_monk(np.array([labs[i] for i in train]))
+        lines.append(f"| {name} | {len(train)} | {gain:.2f} | {offset:.2f} | {scale:.1f} | "
+                     f"{distance:.2f} |")
+        for f in measured:
+            if int(f.face_id) % 2 != parity and f.neutral:
+                held_out[f.face_id] = monk.monk_tone(f.neutral.ita_deg, gain, offset)
+    gain, offset, scale, distance = fit_monk(np.array(list(labs.values())))
+    lines.append(f"| all | {len(labs)} | {gain:.2f} | {offset:.2f} | {scale:.1f} | "
+                 f"{distance:.2f} |")
+    lines.append(f"\nEngine constants: gain {monk.GAIN}, offset {monk.OFFSET}.\n")
+    engine = {f.face_id: f.neutral.monk for f in measured if f.neutral}
+    for title, tones in (("held out (two folds)", held_out), ("engine constants", engine)):
+        ordered = sorted((f.neutral.ita_deg, tones[f.face_id]) for f in measured if f.neutral)
+        inversions = sum(1 for a, b in itertools.pairwise(ordered) if b[1] > a[1])
+        lines += [f"Monk per self-reported group, {title}: {len(set(tones.values()))} distinct "
+                  f"values, {inversions} inversions against ITA", "", *histogram(faces, tones),
+                  ""]
+    return lines
+
+
+# -- repeatability and exposure ---------------------------------------------------------------
+
+def row(values: list[float]) -> str:
+    if not values:
+        return "- | -"
+    return f"{np.median(values):.2f} | {np.percentile(values, 90):.2f}"
+
+
+def uncertainty(tone: Tone) -> float:
+    """The reported ITA uncertainty; 0 from engines before it was reported (bench "before")."""
+    return getattr(tone, "ita_uncertainty_deg", None) or 0.0
+
+
+def smiling(faces: list[Face]) -> list[str]:
+    lines = ["| group | pairs | median abs ITA change | p90 | Monk same | Monk +-1 | "
+             "within 2x combined uncertainty |", "|---|---|---|---|---|---|---|"]
+    for group in ("all", *GROUPS):
+        pairs = [(f.neutral, f.smiling) for f in faces if f.neutral and f.smiling
+                 and group in ("all", f.group)]
+        changes = [abs(b.ita_deg - a.ita_deg) for a, b in pairs]
+        steps = [abs(b.monk - a.monk) for a, b in pairs]
+        covered = [abs(b.ita_deg - a.ita_deg) <= 2 * math.hypot(uncertainty(a), uncertainty(b))
+                   for a, b in pairs]
+        lines.append(f"| {group} | {len(pairs)} | {row(changes)} | "
+                     f"{np.mean([s == 0 for s in steps]):.0%} | "
+                     f"{np.mean([s <= 1 for s in steps]):.0%} | {np.mean(covered):.0%} |")
+    return lines
+
+
+# Monk tone as taken, ITA change, Monk change (the changes are None when the gate blocked)
+Change = tuple[int, float | None, int | None]
+
+
+def per_tone(changes: list[Change]) -> str:
+    """Median abs ITA change per Monk tone (of the photo as taken), and worst / median tone."""
+    medians = {}
+    for tone in range(1, 11):
+        found = [abs(c[1]) for c in changes if c[0] == tone and c[1] is not None]
+        if found:
+            medians[tone] = float(np.median(found))
+    cells = " ".join(f"M{tone} {value:.1f}" for tone, value in medians.items())
+    if not medians:
+        return "-"
+    middle = float(np.median(list(medians.values())))
+    return f"{cells}; worst {max(medians.values()):.1f} / median {middle:.1f} = " \
+           f"{max(medians.values()) / max(middle, 1e-6):.1f}x"
+
+
+def condition_table(rows: dict[str, list[Change]]) -> list[str]:
+    lines = ["| condition | images | blocked | median abs ITA change | p90 | Monk beyond +-1 | "
+             "median abs ITA change per Monk tone; worst / median tone |",
+             "|---|---|---|---|---|---|---|"]
+    for name, changes in rows.items():
+        measured = [c for c in changes if c[1] is not None]
+        sizes = [abs(c[1]) for c in measured if c[1] is not None]
+        beyond = sum(1 for c in measured if c[2] is not None and abs(c[2]) > 1)
+        lines.append(f"| {name} | {len(changes)} | {len(changes) - len(measured)} | "
+                     f"{row(sizes)} | {beyond} | {per_tone(changes)} |")
+    return lines
+
+
+def london_conditions(faces: list[Face]) -> list[str]:
+    rows: dict[str, list[Change]] = {}
+    for face in faces:
+        if face.neutral is None:
+            continue
+        for name, result in face.changed.items():
+            tone = result.tone
+            rows.setdefault(name, []).append(
+                (face.neutral.monk, None if tone is None else tone.ita_deg - face.neutral.ita_deg,
+                 None if tone is None else tone.monk - face.neutral.monk))
+    return condition_table(rows)
+
+
+def recolour_conditions(landmarker: FaceLandmarker, seeds: list[int]) -> list[str]:
+    """The recolour benchmark (astronaut, neutral light) re-exposed: change against the same
+    image as painted, per painted Monk tone; and its Monk against the painted tone."""
+    rows: dict[str, list[Change]] = {f"x{factor}": [] for factor in EXPOSURES}
+    truth_rows: list[tuple[int, int]] = []
+    for seed in seeds:
+        for tone in range(1, 11):
+            for cast in ILLUMINANTS:
+                rgb, _ = recoloured_face(landmarker, tone, cast, seed * 1000 + tone)
+                taken = analyse_image(rgb, landmarker).tone
+                if taken is None:
+                    continue
+                truth_rows.append((tone, taken.monk))
+                if cast != "neutral":
+                    continue
+                for factor in EXPOSURES:
+                    found = analyse_image(exposed(rgb, factor), landmarker).tone
+                    rows[f"x{factor}"].append(
+                        (tone, None if found is None else found.ita_deg - taken.ita_deg,
+                         None if found is None else found.monk - taken.monk))
+    within = np.mean([abs(a - b) <= 1 for a, b in truth_rows])
+    exact = np.mean([a == b for a, b in truth_rows])
+    per = " ".join(
+        f"M{tone}: {Counter(b for a, b in truth_rows if a == tone).most_common(1)[0][0]}"
+        for tone in range(1, 11) if any(a == tone for a, _ in truth_rows))
+    return [*condition_table(rows), "",
+            f"Recolour benchmark, all five lights, {len(truth_rows)} images: Monk within one "
+            f"step of the painted tone {within:.0%}, exact {exact:.0%}; most common Monk per "
+            f"painted tone: {per}"]
+
+
+def london_tone(landmarker: FaceLandmarker, quick: bool = False,
+                progress: Callable[[str], None] = print) -> list[str]:
+    if not LONDON.exists():
+        return ["London Set not found at " + str(LONDON)]
+    faces = measure_london(landmarker, 4 if quick else 1)
+    progress(f"measured {len(faces)} London faces")
+    return ["### Monk calibration", "", *calibration(faces),
+            "### Neutral vs smiling (same person, same session)", "", *smiling(faces), "",
+            "### London faces re-exposed and re-lit (change against the photo as taken)", "",
+            *london_conditions(faces), "",
+            "### Recolour benchmark re-exposed (change against the image as painted)", "",
+            *recolour_conditions(landmarker, [1] if quick else [1, 2])]

@@ -1,0 +1,145 @@
+"""Tone on real faces (issue 12): Monk per self-reported group, neutral vs smiling, exposure,
+uncertainty. The London Set (CC BY 4.0) is read from ../shared/data and the tests skip without
+it; the group is a sanity check, never a label the engine was fitted to."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from metskin.domain.analysis import colour, monk
+from metskin.domain.analysis.engine import analyse_frames, analyse_image
+from metskin.domain.analysis.model import Tone
+from tests.analysis.conftest import RealFace
+from tests.analysis.synthetic import under_light
+
+EVERY = 4  # degraded copies are made of every 4th face (26 of 102), to keep the suite fast
+
+
+def exposed(rgb: np.ndarray, factor: float) -> np.ndarray:
+    """The photo with its linear light multiplied by `factor` (as bench/london_tone.py)."""
+    linear = colour.srgb_to_linear(rgb) * factor
+    return np.round(colour.linear_to_srgb(linear) * 255).astype(np.uint8)
+
+
+def tones(faces: dict[str, RealFace]) -> dict[str, Tone]:
+    return {key: face.result.tone for key, face in faces.items() if face.result.tone}
+
+
+def test_the_monk_map_is_monotone_and_spans_the_scale() -> None:
+    itas = np.linspace(-89.0, 89.0, 357)
+    positions = [monk.monk_position(float(ita)) for ita in itas]
+    assert all(b <= a for a, b in itertools.pairwise(positions))
+    assert monk.monk_tone(89.0) == 1 and monk.monk_tone(-89.0) == 10
+    assert list(monk.SWATCH_ITA) == sorted(monk.SWATCH_ITA, reverse=True)
+
+
+def test_monk_on_real_faces_uses_the_scale_like_raters(london_results) -> None:
+    """Self-reported white faces mostly Monk 1-4, black faces mostly 7-10 (81 % and 69 % with
+    the engine's constants, 70 % and 69 % held out: docs/benchmarks.md), six or more values
+    over the set, and never a darker tone for a higher ITA."""
+    found = tones(london_results)
+    by_group: dict[str, list[int]] = {}
+    for key, tone in found.items():
+        by_group.setdefault(london_results[key].group, []).append(tone.monk)
+    assert np.mean([m <= 4 for m in by_group["white"]]) >= 0.75
+    assert np.mean([m >= 7 for m in by_group["black"]]) >= 0.6
+    assert max(by_group["white"]) <= 5 and min(by_group["black"]) >= 5
+    assert len({tone.monk for tone in found.values()}) >= 6
+    ordered = sorted(found.values(), key=lambda tone: tone.ita_deg)
+    assert all(b.monk <= a.monk for a, b in itertools.pairwise(ordered))
+
+
+def test_neutral_and_smiling_agree_within_one_monk_step(london_results, smiling_results) -> None:
+    """Same person, same session, minutes apart. Monk moves by at most one step; ITA moves by
+    a median of 2.2 deg (the issue's target of 1.0 is not met: the forehead alone moves by
+    2.1 deg, so it is the light on the face between shots, not the regions), and the change
+    stays within twice the combined reported uncertainty for 95 % of the pairs."""
+    neutral, smiling = tones(london_results), tones(smiling_results)
+    pairs = [(neutral[key], smiling[key]) for key in smiling if key in neutral]
+    assert len(pairs) >= 100
+    changes = [abs(b.ita_deg - a.ita_deg) for a, b in pairs]
+    assert max(abs(b.monk - a.monk) for a, b in pairs) <= 1
+    assert np.median(changes) <= 2.6 and np.percentile(changes, 90) <= 7.5
+    covered = [abs(b.ita_deg - a.ita_deg) <= 2 * math.hypot(
+        a.ita_uncertainty_deg or 0.0, b.ita_uncertainty_deg or 0.0) for a, b in pairs]
+    assert np.mean(covered) >= 0.9
+
+
+def test_every_tone_carries_its_uncertainty(london_results) -> None:
+    for face in london_results.values():
+        tone = face.result.tone
+        assert tone is not None and tone.ita_uncertainty_deg is not None
+        assert 0.3 < tone.ita_uncertainty_deg < 15.0
+        assert tone.monk_range is not None and tone.monk_position is not None
+        assert tone.monk_range[0] <= tone.monk <= tone.monk_range[1]
+        assert abs(tone.monk_position - tone.monk) <= 0.5
+        extra = face.result.to_dict()["tone_uncertainty"]
+        assert extra["ita_uncertainty_deg"] == pytest.approx(tone.ita_uncertainty_deg, abs=0.01)
+        assert set(face.result.to_dict()["tone"]) == {  # readers map these keys one to one
+            "lab", "ita_deg", "fitzpatrick", "ita_category", "monk", "monk_delta_e",
+            "undertone", "hue_deg", "confidence", "pixels", "white_balance_gains"}
+
+
+def test_a_stored_tone_without_the_new_fields_still_reads() -> None:
+    tone = Tone(lab=(60.0, 10.0, 15.0), ita_deg=33.7, fitzpatrick="III",
+                ita_category="intermediate", monk=5, monk_delta_e=4.0, undertone="warm",
+                hue_deg=56.0, confidence=0.8, pixels=5000, white_balance_gains=(1.0, 1.0, 1.0))
+    assert tone.ita_uncertainty_deg is None and tone.uncertainty_dict()["monk_range"] is None
+
+
+@pytest.mark.parametrize("factor", [0.25 ** 2.2, 0.25])  # 25 % brightness in sRGB, in linear
+def test_face_030_far_too_dark_is_blocked_not_measured(london_results, factor) -> None:
+    """The issue's face 030 at 25 % brightness came back ok, ITA -84 deg, Monk 10."""
+    face = london_results["030"]
+    result = analyse_image(exposed(face.rgb, factor), face.landmarker)
+    assert not result.ok and result.tone is None
+    dark = [item for item in result.quality if item.code == "TOO_DARK"]
+    assert dark and dark[0].blocking and dark[0].guidance
+
+
+def test_a_video_too_dark_in_every_frame_says_so(landmarker, london_results) -> None:
+    frames = [exposed(london_results["030"].rgb, 0.2)] * 2
+    result = analyse_frames(frames, landmarker)
+    assert not result.ok
+    assert [item.code for item in result.quality if item.blocking] == ["TOO_DARK"]
+
+
+def test_underexposed_copies_are_blocked_by_the_whites_of_the_eyes(london_results) -> None:
+    """x0.25 (two stops under) is blocked for every face; the whites of the eyes read below
+    any London face as photographed (black faces included: -2.3 at the darkest)."""
+    for face in list(london_results.values())[::EVERY]:
+        result = analyse_image(exposed(face.rgb, 0.25), face.landmarker)
+        assert not result.ok, face.face_id
+        assert [item.code for item in result.quality if item.blocking] == ["TOO_DARK"]
+
+
+def test_overexposed_copies_keep_monk_within_one_step(london_results) -> None:
+    """x1.4 (half a stop over) moves ITA by a median 11 deg (the issue's 3 deg is not met: one
+    photo cannot tell brighter light from lighter skin) but Monk by at most one step."""
+    changes, steps = [], []
+    for face in list(london_results.values())[::EVERY]:
+        before = face.result.tone
+        after = analyse_image(exposed(face.rgb, 1.4), face.landmarker).tone
+        assert before is not None and after is not None, face.face_id
+        changes.append(after.ita_deg - before.ita_deg)
+        steps.append(abs(after.monk - before.monk))
+    assert max(steps) <= 1
+    assert 0 < np.median(changes) <= 15.0  # lighter, never darker
+
+
+@pytest.mark.parametrize("cast", ["tungsten_3200k", "fluorescent"])
+def test_casts_on_real_faces_keep_tone(london_results, cast) -> None:
+    changes, steps = [], []
+    for face in list(london_results.values())[::EVERY]:
+        before = face.result.tone
+        after = analyse_image(under_light(face.rgb, cast), face.landmarker).tone
+        assert before is not None and after is not None, face.face_id
+        changes.append(abs(after.ita_deg - before.ita_deg))
+        steps.append(abs(after.monk - before.monk))
+    # medians over the whole set (bench): tungsten 2.7, fluorescent 3.5 deg (the issue asks 3)
+    assert np.median(changes) <= (3.5 if cast == "tungsten_3200k" else 4.5)  # on 26 faces
+    assert max(steps) <= 1
