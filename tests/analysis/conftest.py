@@ -39,3 +39,18 @@ def london_groups() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def london_face(london_paths: list[Path]) -> np.ndarray:
     return load_image(london_paths[0])
+
+
+SMILING = LONDON.parent / "london-faces-smiling"
+
+
+@pytest.fixture(scope="session")
+def london_cases(landmarker, london_paths, london_groups) -> list[tuple[Path, str, np.ndarray]]:
+    """Every London face, neutral then smiling: (path, self-reported group, landmarks), with
+    the landmarks detected once for the session."""
+    cases = []
+    for path in london_paths + sorted(SMILING.glob("*.jpg")):
+        faces = landmarker.detect(load_image(path))
+        if faces:
+            cases.append((path, london_groups.get(path.name[:3], "unknown"), faces[0]))
+    return cases

@@ -100,9 +100,15 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     assert browser.text("#tone #fitzpatrick")
     assert "°" in browser.text("#tone #ita")
     assert browser.text("#skin-type .big")
-    concerns = {row.get_attribute("data-concern") for row in browser.visible("#concerns tbody tr")}
+    cards = browser.visible("#concerns li.concern")
+    concerns = {card.get_attribute("data-concern") for card in cards}
     assert {"redness", "acne", "wrinkles", "pores", "dark_circles", "shine"} <= concerns
-    assert len(browser.visible("#concerns thead th")) > 3  # concern, face, then the regions
+    titles = {card.find_element(browser.by, "h3").text for card in cards}
+    assert "Dark circles" in titles and not any("_" in title for title in titles)
+    assert all(card.find_element(browser.by, ".chip").text in {"None", "Mild", "Moderate",
+                                                                "Marked"} for card in cards)
+    assert browser.text("#summary")
+    assert not browser.driver.find_elements(browser.by, "#concerns table")
     overlay = browser.find("#overlay")
     browser.until(lambda: browser.driver.execute_script(
         "return arguments[0].complete && arguments[0].naturalWidth > 0", overlay), "the overlay")

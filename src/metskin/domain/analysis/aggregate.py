@@ -35,10 +35,20 @@ def aggregate_concern(concerns: list[Concern]) -> Concern:
         score=float(np.median([item.score for item in concerns])),
         regions=median_dict([item.regions for item in concerns]),
         measurements=median_dict([item.measurements for item in concerns]),
-        explanation=f"{best.explanation} (best frame; scores are medians of {len(concerns)})",
+        explanation=f"{best.explanation} (clearest frame; scores are the middle of "
+                    f"{len(concerns)} frames)",
         heatmap=best.heatmap,
         spots=best.spots,
+        score_range=_median_range(concerns),
     )
+
+
+def _median_range(concerns: list[Concern]) -> tuple[float, float] | None:
+    ranges = [item.score_range for item in concerns if item.score_range is not None]
+    if not ranges:
+        return None
+    low, high = np.median(np.array(ranges), axis=0)
+    return float(low), float(high)
 
 
 def aggregate_skin_type(types: list[SkinType]) -> SkinType:

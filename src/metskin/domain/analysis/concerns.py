@@ -12,6 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis import plain
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import (
     Blob,
@@ -31,6 +32,12 @@ WRINKLE_REGIONS = ("forehead", "periorbital_right", "periorbital_left", "under_e
                    "under_eye_left", "nasolabial_right", "nasolabial_left")
 PORE_REGIONS = ("nose", "cheek_right", "cheek_left")
 SHINE_REGIONS = ("forehead", "nose", "chin", "cheek_right", "cheek_left")
+# Half-width of a score's plausible range, in score points: the 75th percentile of the change
+# between the neutral and the smiling photo of the same London face (docs/benchmarks.md,
+# "Validity gate"), plus RELATIVE_SPREAD of the score.
+SCORE_SPREAD = {"redness": 5.0, "pigmentation": 5.0, "acne": 5.0, "wrinkles": 5.0,
+                "pores": 5.0, "dark_circles": 5.0, "shine": 5.0}
+RELATIVE_SPREAD = 0.15
 
 
 def saturate(value: float, scale: float) -> float:
@@ -87,13 +94,22 @@ def blob_score(
     return score_regions(face, regions, score)
 
 
+def score_range(name: str, score: float) -> tuple[float, float]:
+    """Plausible low..high: the score's retake spread (SCORE_SPREAD, from the same London
+    faces photographed neutral and smiling) plus a share of the score itself."""
+    half = SCORE_SPREAD.get(name, 5.0) + RELATIVE_SPREAD * score
+    return max(0.0, score - half), min(100.0, score + half)
+
+
 def make_concern(
     name: str, face: FaceImage, scores: dict[str, float], measurements: dict[str, float],
-    explanation: str, heatmap: np.ndarray,
+    heatmap: np.ndarray,
 ) -> Concern:
-    return Concern(name=name, score=whole_face(face, scores), regions=scores,
-                   measurements=measurements, explanation=explanation,
-                   heatmap=np.clip(heatmap, 0.0, 1.0).astype(np.float32))
+    score = whole_face(face, scores)
+    text = plain.sentence(name, {"measurements": measurements, "regions": scores}, {})
+    return Concern(name=name, score=score, regions=scores, measurements=measurements,
+                   explanation=text, heatmap=np.clip(heatmap, 0.0, 1.0).astype(np.float32),
+                   score_range=score_range(name, score))
 
 
 def redness(face: FaceImage) -> Concern:
@@ -112,10 +128,8 @@ def redness(face: FaceImage) -> Concern:
         "red_area_fraction": float((excess[usable] > 3.0).mean()),
         "contrast_gain": gain,
     }
-    explanation = (f"a* above the personal baseline {baseline:.1f} (gain {gain:.2f}); "
-                   f"{100 * measurements['red_area_fraction']:.1f}% of the skin is clearly red")
     heat = blur(excess / 8.0, face.eye_distance / 30) * face.masks["skin"]
-    return make_concern("redness", face, scores, measurements, explanation, heat)
+    return make_concern("redness", face, scores, measurements, heat)
 
 
 def pigmentation(face: FaceImage) -> Concern:
@@ -139,14 +153,14 @@ def pigmentation(face: FaceImage) -> Concern:
         "mean_darkening_l_star": float(np.mean([b.mean for b in found])) if found else 0.0,
         "threshold_l_star": threshold,
     }
-    explanation = (f"{len(found)} spots darker than their surround by "
-                   f"{measurements['mean_darkening_l_star']:.1f} L* on average")
     heat = blur(blob_mask(labels, found) * np.minimum(darker / 15.0, 1.0), 1.0)
-    concern = make_concern("pigmentation", face, scores, measurements, explanation, heat)
     kept = {b.label for b in found}
     faint = [b for b in everything if b.label not in kept]
-    return replace(concern, spots=spots_in_crop(labels, darker, found,
-                                                    region_mask(face, "skin"), faint))
+    spots = spots_in_crop(labels, darker, found, region_mask(face, "skin"), faint)
+    # the spots card lists the spots measured whole: the text counts the same ones
+    measurements["measured_spot_count"] = float(sum(s.area_px is not None for s in spots))
+    concern = make_concern("pigmentation", face, scores, measurements, heat)
+    return replace(concern, spots=spots)
 
 
 def acne(face: FaceImage) -> Concern:
@@ -168,10 +182,8 @@ def acne(face: FaceImage) -> Concern:
                                             for b in found])) if found else 0.0,
         "threshold_a_star": threshold,
     }
-    explanation = (f"{len(found)} red lesions, {measurements['mean_excess_a_star']:.1f} a* "
-                   "above their surround on average")
     heat = blur(blob_mask(labels, found).astype(np.float32), 1.0)
-    return make_concern("acne", face, scores, measurements, explanation, heat)
+    return make_concern("acne", face, scores, measurements, heat)
 
 
 def wrinkles(face: FaceImage) -> Concern:
@@ -190,10 +202,8 @@ def wrinkles(face: FaceImage) -> Concern:
         "total_length_iod": sum(b.length for b in found) / iod,
         "mean_depth": float(np.mean([b.mean for b in found])) if found else 0.0,
     }
-    explanation = (f"{len(found)} lines, total length {measurements['total_length_iod']:.2f} "
-                   "eye distances")
     heat = blur(blob_mask(labels, found) * np.minimum(ridges / (3 * threshold), 1.0), 1.0)
-    return make_concern("wrinkles", face, scores, measurements, explanation, heat)
+    return make_concern("wrinkles", face, scores, measurements, heat)
 
 
 def pores(face: FaceImage) -> Concern:
@@ -216,10 +226,8 @@ def pores(face: FaceImage) -> Concern:
         "pores_per_patch": count / max(1.0, area / patch),
         "threshold_l_star": threshold,
     }
-    explanation = (f"{measurements['pores_per_patch']:.2f} small dark blobs per "
-                   "(0.1 eye distance)^2 on nose and cheeks")
     heat = blur(blob_mask(labels, found).astype(np.float32), 1.5)
-    return make_concern("pores", face, scores, measurements, explanation, heat)
+    return make_concern("pores", face, scores, measurements, heat)
 
 
 def dark_circles(face: FaceImage) -> Concern:
@@ -238,9 +246,7 @@ def dark_circles(face: FaceImage) -> Concern:
         scores[f"under_eye_{side}"] = 100.0 * float(np.clip((delta - 2.0) / 12.0, 0.0, 1.0))
         mask = region_mask(face, f"under_eye_{side}")
         heat += mask * np.clip((cheek_l - face.lightness) / 14.0, 0.0, 1.0)
-    explanation = "under-eye L* below the cheek L*: " + ", ".join(
-        f"{side} {value:.1f}" for side, value in measurements.items())
-    return make_concern("dark_circles", face, scores, measurements, explanation, heat)
+    return make_concern("dark_circles", face, scores, measurements, heat)
 
 
 def shine(face: FaceImage) -> Concern:
@@ -250,10 +256,8 @@ def shine(face: FaceImage) -> Concern:
                            lambda mask: saturate(float(specular[mask].mean()), 0.04))
     measurements = {f"{zone}_specular_fraction": specular_fraction(face, zone)
                     for zone in ("t_zone", "u_zone")}
-    explanation = (f"specular pixels: T-zone {100 * measurements['t_zone_specular_fraction']:.1f}%"
-                   f", U-zone {100 * measurements['u_zone_specular_fraction']:.1f}%")
     heat = blur(specular.astype(np.float32), face.eye_distance / 40)
-    return make_concern("shine", face, scores, measurements, explanation, heat)
+    return make_concern("shine", face, scores, measurements, heat)
 
 
 def specular_fraction(face: FaceImage, region: str) -> float:

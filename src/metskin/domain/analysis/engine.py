@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
-from metskin.domain.analysis import quality
+from metskin.domain.analysis import quality, validity
 from metskin.domain.analysis.aggregate import aggregate_results
 from metskin.domain.analysis.concerns import measure_concerns
 from metskin.domain.analysis.errors import UnreadableMedia
@@ -94,8 +94,13 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
     pts = crop_points(checked.points, geometry.box, geometry.scale)
     gains = face_white_balance(checked.background, checked.crop, pts, geometry.scale)
     face = build_face_image(checked.crop, pts, geometry.masks, gains)
+    unfit = validity.measure_validity(face, pts, geometry.scale).issues()
+    if unfit:
+        return validity.blocked(checked.issues, unfit)
     tone = measure_tone(face, quality.light_penalty(checked.issues))
     confidence = quality.result_confidence(tone.confidence if tone else 0.0, checked.issues)
+    if unfit := validity.confidence_issue(confidence):
+        return validity.blocked(checked.issues, unfit)
     concerns = measure_concerns(face)
     return AnalysisResult(
         quality=tuple(checked.issues),
@@ -184,8 +189,10 @@ def analyse_frames(
     results, images = [], []
     for done, candidate in enumerate(ranked, start=1):
         full = check_frame(candidate.frame, candidate.faces)
-        if not isinstance(full, list):
-            results.append(analyse_checked(full, self_reported_skin_type))
+        measured = None if isinstance(full, list) else analyse_checked(
+            full, self_reported_skin_type)
+        if measured is not None and measured.ok:
+            results.append(measured)
             images.append(candidate.frame)
         report("MEASURING", done / len(ranked))
     if not results:

@@ -13,6 +13,7 @@ from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from metskin.domain.analysis import plain
 from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
@@ -128,7 +129,14 @@ class Concern:
     score: float
     regions: list[RegionScore]
     measurements: list[Measurement]
-    explanation: str
+    explanation: str = strawberry.field(description="What was seen, in plain words.")
+    title: str = strawberry.field(default="", description="Human name, e.g. Dark circles.")
+    band: str = strawberry.field(default="none", description="none, mild, moderate or marked.")
+    band_label: str = ""
+    meaning: str = strawberry.field(default="", description="What the band means.")
+    advice: str = strawberry.field(default="", description="What helps.")
+    score_low: float | None = strawberry.field(default=None, description="Plausible range.")
+    score_high: float | None = None
 
 
 @strawberry.type(description=(
@@ -158,6 +166,7 @@ class AnalysisResult:
         description="Pigmented spots measured whole; null when the analysis did not look for "
                     "them (no face, or an older analysis).")
     raw: JSON = strawberry.field(description="The full result as stored, for integrators.")
+    summary: str = strawberry.field(default="", description="The result in plain words.")
 
 
 def _measurements(values: dict[str, float]) -> list[Measurement]:
@@ -170,6 +179,17 @@ def _spots(stored: list[dict[str, Any]] | None) -> list[PigmentedSpot] | None:
     return [PigmentedSpot(x=s["x"], y=s["y"], area_mm2=s["area_mm2"], darkness=s["darkness"],
                           region=s.get("region"))
             for s in stored if s.get("area_mm2") is not None and s.get("darkness") is not None]
+
+
+def _concern(code: str, c: dict[str, Any], data: dict[str, Any]) -> Concern:
+    words = plain.concern_text(code, c, data)
+    low, high = words["score_range"] or (None, None)
+    return Concern(
+        name=c["name"], score=c["score"], explanation=words["text"],
+        regions=[RegionScore(region=r, score=s) for r, s in c["regions"].items()],
+        measurements=_measurements(c["measurements"]), title=words["title"],
+        band=words["band"], band_label=words["band_label"], meaning=words["meaning"],
+        advice=words["advice"], score_low=low, score_high=high)
 
 
 def result_from_dict(data: dict[str, Any]) -> AnalysisResult:
@@ -186,17 +206,11 @@ def result_from_dict(data: dict[str, Any]) -> AnalysisResult:
         skin_type=SkinTypeResult(
             **{**skin, "measurements": _measurements(skin["measurements"])}
         ) if skin else None,
-        concerns=[
-            Concern(
-                name=c["name"], score=c["score"], explanation=c["explanation"],
-                regions=[RegionScore(region=r, score=s) for r, s in c["regions"].items()],
-                measurements=_measurements(c["measurements"]),
-            )
-            for c in data.get("concerns", {}).values()
-        ],
+        concerns=[_concern(code, c, data) for code, c in data.get("concerns", {}).items()],
         frames_analysed=data.get("frames_analysed", 1),
         spots=_spots(data.get("spots")),
         raw=cast(JSON, data),
+        summary=plain.summary(data),
     )
 
 
