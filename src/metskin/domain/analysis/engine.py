@@ -186,7 +186,7 @@ def analyse_frames(
     report("DECODING", 1.0)
     report("FACE_MESH", 1.0)
     ranked = [item[2] for item in sorted(best, key=lambda item: item[0], reverse=True)]
-    results, images = [], []
+    results, images, unfit = [], [], None
     for done, candidate in enumerate(ranked, start=1):
         full = check_frame(candidate.frame, candidate.faces)
         measured = None if isinstance(full, list) else analyse_checked(
@@ -194,7 +194,11 @@ def analyse_frames(
         if measured is not None and measured.ok:
             results.append(measured)
             images.append(candidate.frame)
+        elif measured is not None and unfit is None:
+            unfit = replace(measured, frames_analysed=0)  # the best frame's blocking issues
         report("MEASURING", done / len(ranked))
+    if not results and unfit is not None:
+        return replace(unfit, spread={"frames_sampled": float(count)})
     if not results:
         return AnalysisResult(quality=(quality.issue("NO_FACE", 0.0, blocking=True),),
                               confidence=0.0, frames_analysed=0,
