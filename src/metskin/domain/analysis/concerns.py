@@ -42,7 +42,7 @@ SCORE_SPREAD = {"redness": 4.5, "pigmentation": 13.0, "acne": 3.0, "wrinkles": 1
 RELATIVE_SPREAD = 0.15
 REDNESS_SIGMAS = 1.5
 REDNESS_MIN_MARGIN = 3.0  # a* units
-SHINE_MIN_DY = 0.08  # linear luminance (0..1) above the surround: 8 L* on skin of L* 55-65
+SHINE_MIN_DY = 0.10  # linear luminance (0..1) above the surround: 8 L* on skin of L* 55-65
 
 
 def saturate(value: float, scale: float) -> float:

@@ -46,6 +46,8 @@ ADVICE = {
     "shine": ("A gentle foaming cleanser, a light oil-free moisturiser and blotting papers help; "
               "over-washing makes skin oilier."),
 }
+LOCAL_SCORE = 35.0  # a region score from which a "none" concern is still named, in one place
+LOCAL_MEANING = "Little over the whole face, but clearly seen in one place."
 NO_ADVICE = "Nothing to do beyond your usual care and daily sunscreen."
 REGION_WORDS = {
     "forehead": "forehead", "cheek_right": "right cheek", "cheek_left": "left cheek",
@@ -90,7 +92,12 @@ def _worst(concern: dict[str, Any]) -> str:
     if not regions:
         return ""
     names = sorted(regions, key=lambda k: -regions[k])[:2]
-    return ", mostly on the " + " and ".join(REGION_WORDS.get(n, n) for n in names)
+    return ", mostly " + " and ".join(_at(n) for n in names)
+
+
+def _at(region: str) -> str:
+    words = REGION_WORDS.get(region, region.replace("_", " "))
+    return words if words.startswith(("under", "beside")) else f"on the {words}"
 
 
 def sentence(code: str, concern: dict[str, Any], result: dict[str, Any]) -> str:
@@ -132,15 +139,22 @@ def sentence(code: str, concern: dict[str, Any], result: dict[str, Any]) -> str:
     return str(concern.get("explanation", ""))
 
 
+def localised(concern: dict[str, Any]) -> bool:
+    """Little over the whole face but clear in one region (three bumps on one cheek)."""
+    return band_of(concern) == "none" and max(concern.get("regions", {}).values(),
+                                              default=0.0) >= LOCAL_SCORE
+
+
 def concern_text(code: str, concern: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
     band = band_of(concern)
     low_high = concern.get("score_range")
+    local = localised(concern)
     return {
         "title": name_of(code),
         "band": band,
         "band_label": BAND_WORDS.get(band, band),
-        "meaning": BAND_MEANING.get(band, ""),
-        "advice": advice_of(code, band),
+        "meaning": LOCAL_MEANING if local else BAND_MEANING.get(band, ""),
+        "advice": ADVICE.get(code, NO_ADVICE) if local else advice_of(code, band),
         "text": sentence(code, concern, result),
         "score_range": list(low_high) if low_high else None,
     }
@@ -165,7 +179,12 @@ def summary(result: dict[str, Any]) -> str:
                            for _, code in seen[:3])
         parts.append(f"Most visible in this photo: {listed}.")
     else:
-        parts.append("Nothing stands out in this photo.")
+        parts.append("Nothing stands out over the whole face.")
+    local = [f"{name_of(code).lower()} {_at(region)}"
+             for code, c in concerns.items() if localised(c)
+             for region, value in c.get("regions", {}).items() if value >= LOCAL_SCORE][:3]
+    if local:
+        parts.append(f"In places: {', '.join(local)}.")
     parts.append("Scores come from one photo and move a little from photo to photo; "
                  "each shows its likely range.")
     return " ".join(parts)

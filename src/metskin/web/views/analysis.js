@@ -206,7 +206,7 @@ function spotsCard(spots) {
   if (spots === null || spots === undefined) return null; // not measured
   const sorted = [...spots].sort((a, b) => b.darkness - a.darkness);
   return h("div", { class: "card wide", id: "spots", "data-count": spots.length },
-    h("h2", {}, "Pigmented spots"),
+    h("h2", {}, "Dark spots, one by one"),
     h("p", { class: "big", id: "spots-count" },
       `${spots.length} spot${spots.length === 1 ? "" : "s"}`),
     spots.length ? h("ul", { class: "spot-list" }, sorted.map((spot) => h("li", { class: "spot" },
