@@ -82,7 +82,7 @@ def glare(size: float) -> Variant:
 VARIANTS: dict[str, Variant] = {
     "original": lambda rgb, points, seed: rgb,
     "downscaled x0.6": scaled(0.6),
-    "downscaled x0.35": scaled(0.35),
+    "downscaled x0.3": scaled(0.3),
     "80x80": to_side(80),
     "JPEG q40": jpeg(40),
     "blur sigma 1 px": blurred(1.0),

@@ -20,7 +20,7 @@ from tests.analysis.planting import plant_papules, plant_redness
 from tests.fakes_analysis import FakeLandmarker
 
 JARGON = re.compile(r"a\*|L\*|\biod\b|baseline|gain|blob|delta|_|\^|specular|eye distance")
-SCALED = {"downscaled x0.6": 0.6, "downscaled x0.35": 0.35}
+SCALED = {"downscaled x0.6": 0.6, "downscaled x0.3": 0.3}
 
 
 def analyse(rgb: np.ndarray, points: np.ndarray, factor: float = 1.0):
@@ -50,7 +50,7 @@ def test_ordinary_degradations_are_not_blocked(london_cases, name) -> None:
 
 
 @pytest.mark.parametrize(("name", "code"), [
-    ("80x80", "LOW_RESOLUTION"), ("downscaled x0.35", "LOW_RESOLUTION"),
+    ("80x80", "LOW_RESOLUTION"), ("downscaled x0.3", "LOW_RESOLUTION"),
     ("beauty filter", "FILTER_SUSPECTED"), ("blur sigma 2.5 px", "FILTER_SUSPECTED"),
     ("glasses glare", "GLASSES_GLARE")])
 def test_unfit_copies_block_with_guidance(london_cases, name, code) -> None:

@@ -19,7 +19,7 @@ from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import blur, robust_stats
 from metskin.domain.analysis.model import AnalysisResult, QualityIssue
 
-MIN_EYE_DISTANCE_PX = 45.0  # eye distance in the photo's own pixels
+MIN_EYE_DISTANCE_PX = 40.0  # eye distance in the photo's own pixels
 GLARE_MIN_CHANNEL = 235  # a glare pixel: every channel at least this
 GLARE_MIN_RADIUS = 0.05  # of the eye distance: smaller bright dots are catchlights
 MAX_GLARE_FRACTION = 0.02  # of the eye zones covered by large near-white patches
