@@ -175,7 +175,7 @@ def summary(result: dict[str, Any]) -> str:
     if tone:
         parts.append(f"Your skin tone is {tone['monk']} on the 10-step Monk scale.")
     if seen:
-        listed = ", ".join(f"{name_of(code).lower()} ({band_of(concerns[code])})"
+        listed = "; ".join(f"{name_of(code).lower()}: {band_of(concerns[code])}"
                            for _, code in seen[:3])
         parts.append(f"Most visible in this photo: {listed}.")
     else:
