@@ -11,7 +11,7 @@ import pytest
 
 from metskin.adapters.vision.images import load_image
 from metskin.domain.analysis import plain
-from metskin.domain.analysis.engine import analyse_image
+from metskin.domain.analysis.engine import analyse_frames, analyse_image
 from metskin.domain.analysis.model import score_band
 from metskin.domain.analysis.overlay import heat_strength, legend_label
 from metskin.graphql.types.analysis import result_from_dict
@@ -140,3 +140,11 @@ def test_old_stored_results_still_read() -> None:
 def test_heat_maps_are_scaled_to_the_score() -> None:
     assert heat_strength(0.0) <= 0.1 and heat_strength(10.0) < 0.2
     assert heat_strength(60.0) == 1.0 == heat_strength(90.0)
+
+
+def test_a_video_of_unfit_frames_says_why(london_cases) -> None:
+    path, _, points = london_cases[0]
+    small = VARIANTS["80x80"](load_image(path), points, 0)
+    scaled = points * np.float32(80 / load_image(path).shape[1])
+    result = analyse_frames([small] * 3, FakeLandmarker([scaled]))
+    assert not result.ok and "LOW_RESOLUTION" in {i.code for i in result.quality if i.blocking}
