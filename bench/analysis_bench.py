@@ -78,8 +78,14 @@ def portrait(size: tuple[int, int]) -> np.ndarray:
     side = int(height * 0.9)
     scaled = cv2.resize(face, (side, side), interpolation=cv2.INTER_CUBIC)
     pad = (width - side) // 2
-    canvas = cv2.copyMakeBorder(scaled, (height - side) // 2, height - side - (height - side) // 2,
-                                pad, width - side - pad, cv2.BORDER_REPLICATE)
+    canvas = cv2.copyMakeBorder(
+        scaled,
+        (height - side) // 2,
+        height - side - (height - side) // 2,
+        pad,
+        width - side - pad,
+        cv2.BORDER_REPLICATE,
+    )
     noise = np.random.default_rng(0).normal(0, 2.0, canvas.shape)
     return np.clip(canvas + noise, 0, 255).astype(np.uint8)
 
@@ -98,8 +104,9 @@ def stone_runner() -> Callable[[Path], dict] | None:
     labels = [str(i) for i in range(1, 11)]
 
     def run(path: Path) -> dict:
-        report = stone.process(str(path), image_type="color", tone_palette=palette,
-                               tone_labels=labels)
+        report = stone.process(
+            str(path), image_type="color", tone_palette=palette, tone_labels=labels
+        )
         return report["faces"][0] if report.get("faces") else {}
 
     return run
@@ -109,9 +116,11 @@ def latency(landmarker: MediaPipeLandmarker, stone, folder: Path, repeats: int) 
     """Median ms per photo, interleaved with stone and with the floor no analysis can go below
     (decoding the file and finding the landmarks alone). Speed-ups are medians of the per-repeat
     ratios; min ms shows the time with the least interference from other jobs."""
-    rows = ["| input | MetSkin median (min) ms | decode + landmarks only, median ms | "
-            "stone median (min) ms | speed-up (median of pairs) | stone / floor |",
-            "|---|---|---|---|---|---|"]
+    rows = [
+        "| input | MetSkin median (min) ms | decode + landmarks only, median ms | "
+        "stone median (min) ms | speed-up (median of pairs) | stone / floor |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, size in SIZES.items():
         path = write_jpeg(folder / f"{name.replace(' ', '')}.jpg", portrait(size))
         runs: dict[str, Callable[[], object]] = {
@@ -130,9 +139,11 @@ def latency(landmarker: MediaPipeLandmarker, stone, folder: Path, repeats: int) 
             speed_cell, best_cell = f"{speed:.1f}x", f"{best:.1f}x"
         else:
             stone_cell, speed_cell, best_cell = "n/a", "-", "-"
-        rows.append(f"| {name} JPEG {size[0]}x{size[1]} | {statistics.median(ours):.0f} "
-                    f"({min(ours):.0f}) | {statistics.median(floor):.0f} | {stone_cell} | "
-                    f"{speed_cell} | {best_cell} |")
+        rows.append(
+            f"| {name} JPEG {size[0]}x{size[1]} | {statistics.median(ours):.0f} "
+            f"({min(ours):.0f}) | {statistics.median(floor):.0f} | {stone_cell} | "
+            f"{speed_cell} | {best_cell} |"
+        )
     return rows
 
 
@@ -152,8 +163,10 @@ def video_latency(landmarker: MediaPipeLandmarker, folder: Path, seconds: int) -
         analyse_frames(frames, landmarker, expected_frames=frames.expected_frames)
 
     times = paired_ms({"video": run}, 5)["video"]
-    return (f"| {seconds} s 1080p30 MP4 (mp4v) | {statistics.median(times):.0f} "
-            f"({min(times):.0f}) | - | n/a (stone has no video) | - | - |")
+    return (
+        f"| {seconds} s 1080p30 MP4 (mp4v) | {statistics.median(times):.0f} "
+        f"({min(times):.0f}) | - | n/a (stone has no video) | - | - |"
+    )
 
 
 def monk_of_label(face: dict) -> int | None:
@@ -169,8 +182,13 @@ def lab_of_hex(code: str) -> np.ndarray:
 Row = tuple[int, str, int, float, int, float]  # truth Monk, illuminant, seed, ITA error, Monk, dE00
 
 
-def accuracy(landmarker: MediaPipeLandmarker, stone, folder: Path, seeds: list[int],
-             backgrounds: tuple[str, ...] = BACKGROUNDS) -> list[str]:
+def accuracy(
+    landmarker: MediaPipeLandmarker,
+    stone,
+    folder: Path,
+    seeds: list[int],
+    backgrounds: tuple[str, ...] = BACKGROUNDS,
+) -> list[str]:
     """The recolour benchmark per background (stone on the astronaut's own only), and the
     astronaut with the true light handed to the engine."""
     rows: dict[str, list[Row]] = {}
@@ -182,15 +200,24 @@ def accuracy(landmarker: MediaPipeLandmarker, stone, folder: Path, seeds: list[i
         for seed in seeds:
             for monk in range(1, 11):
                 for illuminant in ILLUMINANTS:
-                    rgb, truth = recoloured_face(landmarker, monk, illuminant, seed * 1000 + monk,
-                                                 background=background)
+                    rgb, truth = recoloured_face(
+                        landmarker, monk, illuminant, seed * 1000 + monk, background=background
+                    )
                     path = write_jpeg(folder / "tone.jpg", rgb)
                     with GivenLight(illuminant if true_light else None):
                         tone = analyse_image(load_image(path), landmarker).tone
                     if tone is not None:
                         error = deltaE_ciede2000(np.array(tone.lab), np.array(truth.lab))
-                        found.append((monk, illuminant, seed, tone.ita_deg - truth.ita,
-                                      tone.monk, float(error)))
+                        found.append(
+                            (
+                                monk,
+                                illuminant,
+                                seed,
+                                tone.ita_deg - truth.ita,
+                                tone.monk,
+                                float(error),
+                            )
+                        )
                     if background != "astronaut" or true_light or not stone:
                         continue
                     face = stone(path)
@@ -198,13 +225,23 @@ def accuracy(landmarker: MediaPipeLandmarker, stone, folder: Path, seeds: list[i
                         lab = lab_of_hex(face["dominant_colors"][0]["color"])
                         error = deltaE_ciede2000(lab, np.array(truth.lab))
                         ita_error = ita_deg(lab[0], lab[2]) - truth.ita
-                        theirs.append((monk, illuminant, seed, ita_error,
-                                       monk_of_label(face) or 0, float(error)))
+                        theirs.append(
+                            (
+                                monk,
+                                illuminant,
+                                seed,
+                                ita_error,
+                                monk_of_label(face) or 0,
+                                float(error),
+                            )
+                        )
     images = len(seeds) * 10 * len(ILLUMINANTS)
-    table = ["| tool, background | faces found | median abs ITA error (deg) | Monk exact | "
-             "Monk +-1 | worst/best tone: median ITA error | median dE00 | p90 dE00 | "
-             "mean ITA error, floored at noise |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    table = [
+        "| tool, background | faces found | median abs ITA error (deg) | Monk exact | "
+        "Monk +-1 | worst/best tone: median ITA error | median dE00 | p90 dE00 | "
+        "mean ITA error, floored at noise |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     per_tone_lines = []
     for tool, found in rows.items():
         if not found:
@@ -221,9 +258,12 @@ def accuracy(landmarker: MediaPipeLandmarker, stone, folder: Path, seeds: list[i
             f" | {ratio(per_tone(found, lambda v: statistics.median(r[5] for r in v)))}"
             f" | {ratio(per_tone(found, lambda v: float(np.percentile([r[5] for r in v], 90))))}"
             f" | {ratio([max(noise, value) for value in mean_error])}"
-            f" (noise {noise:.2f}) |")
-        per_tone_lines.append(f"{tool}: " + " ".join(
-            f"M{monk} {value:.2f}" for monk, value in enumerate(medians, start=1)))
+            f" (noise {noise:.2f}) |"
+        )
+        per_tone_lines.append(
+            f"{tool}: "
+            + " ".join(f"M{monk} {value:.2f}" for monk, value in enumerate(medians, start=1))
+        )
     return [*table, "", "Median abs ITA error per Monk tone:", *per_tone_lines]
 
 
@@ -233,8 +273,9 @@ class GivenLight:
 
     def __init__(self, illuminant: str | None) -> None:
         self.illuminant = illuminant
-        self.name = ("face_white_balance" if hasattr(engine, "face_white_balance")
-                     else "white_balance_gains")
+        self.name = (
+            "face_white_balance" if hasattr(engine, "face_white_balance") else "white_balance_gains"
+        )
 
     def __enter__(self) -> None:
         self.saved = getattr(engine, self.name)
@@ -249,8 +290,10 @@ class GivenLight:
 def london_faces() -> list[tuple[Path, str]]:
     with (LONDON_SET / "london_info.csv").open() as handle:
         groups = {row["face_id"]: row["face_eth"] for row in csv.DictReader(handle)}
-    return [(path, groups.get(path.name.split("_")[0], "unknown"))
-            for path in sorted(LONDON_SET.glob("*.jpg"))]
+    return [
+        (path, groups.get(path.name.split("_")[0], "unknown"))
+        for path in sorted(LONDON_SET.glob("*.jpg"))
+    ]
 
 
 def real_faces(landmarker: MediaPipeLandmarker, step: int) -> list[str]:
@@ -269,18 +312,24 @@ def real_faces(landmarker: MediaPipeLandmarker, step: int) -> list[str]:
                 tone = analyse_image(under_light(scene, illuminant), landmarker).tone
                 if tone is not None:
                     changes.setdefault(background, []).append(
-                        (group, tone.ita_deg - reference.ita_deg, tone.monk - reference.monk))
-    table = ["| background | images | median abs ITA change | p90 | Monk same | Monk +-1 | "
-             "median abs ITA change by group (white / black / east asian / west asian) |",
-             "|---|---|---|---|---|---|---|"]
+                        (group, tone.ita_deg - reference.ita_deg, tone.monk - reference.monk)
+                    )
+    table = [
+        "| background | images | median abs ITA change | p90 | Monk same | Monk +-1 | "
+        "median abs ITA change by group (white / black / east asian / west asian) |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for background, found in changes.items():
         sizes = np.abs([change for _, change, _ in found])
         groups = " / ".join(
-            f"{np.median([abs(c) for g, c, _ in found if g == group]):.2f}" for group in GROUPS)
-        table.append(f"| {background} | {len(found)} | {np.median(sizes):.2f} | "
-                     f"{np.percentile(sizes, 90):.2f} | "
-                     f"{np.mean([monk == 0 for _, _, monk in found]):.0%} | "
-                     f"{np.mean([abs(monk) <= 1 for _, _, monk in found]):.0%} | {groups} |")
+            f"{np.median([abs(c) for g, c, _ in found if g == group]):.2f}" for group in GROUPS
+        )
+        table.append(
+            f"| {background} | {len(found)} | {np.median(sizes):.2f} | "
+            f"{np.percentile(sizes, 90):.2f} | "
+            f"{np.mean([monk == 0 for _, _, monk in found]):.0%} | "
+            f"{np.mean([abs(monk) <= 1 for _, _, monk in found]):.0%} | {groups} |"
+        )
     return table
 
 
@@ -309,13 +358,18 @@ def calibrate_sclera(landmarker: MediaPipeLandmarker) -> list[str]:
         return centre, 1.4826 * np.median(np.abs(values - centre), axis=0)
 
     lines = ["| faces | n | offset log R/G, log B/G | spread (robust sigma) |", "|---|---|---|---|"]
-    subsets = {"all": found, "odd ids": [f for f in found if f[0] % 2],
-               "even ids": [f for f in found if not f[0] % 2],
-               **{group: [f for f in found if f[1] == group] for group in GROUPS}}
+    subsets = {
+        "all": found,
+        "odd ids": [f for f in found if f[0] % 2],
+        "even ids": [f for f in found if not f[0] % 2],
+        **{group: [f for f in found if f[1] == group] for group in GROUPS},
+    }
     for name, subset in subsets.items():
         centre, spread = robust([f[2] for f in subset])
-        lines.append(f"| {name} | {len(subset)} | {centre[0]:+.3f}, {centre[1]:+.3f} | "
-                     f"{spread[0]:.3f}, {spread[1]:.3f} |")
+        lines.append(
+            f"| {name} | {len(subset)} | {centre[0]:+.3f}, {centre[1]:+.3f} | "
+            f"{spread[0]:.3f}, {spread[1]:.3f} |"
+        )
     centre, spread = robust([f[2] for f in found])
     beyond = sum(float(np.linalg.norm((f[2] - centre) / spread)) > 3 for f in found)
     lines.append(f"\nbeyond 3 sigma: {beyond} of {len(found)}")
@@ -323,8 +377,11 @@ def calibrate_sclera(landmarker: MediaPipeLandmarker) -> list[str]:
 
 
 def per_tone(found: list[Row], statistic: Callable[[list[Row]], float]) -> list[float]:
-    return [statistic([r for r in found if r[0] == monk])
-            for monk in range(1, 11) if any(r[0] == monk for r in found)]
+    return [
+        statistic([r for r in found if r[0] == monk])
+        for monk in range(1, 11)
+        if any(r[0] == monk for r in found)
+    ]
 
 
 def ratio(values: list[float]) -> str:
@@ -352,13 +409,22 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats and images")
     parser.add_argument("--no-latency", action="store_true", help="accuracy only")
     parser.add_argument("--latency-only", action="store_true", help="no accuracy")
-    parser.add_argument("--real-faces", action="store_true",
-                        help="London Set under casts and held-out backgrounds, nothing else")
-    parser.add_argument("--calibrate-sclera", action="store_true",
-                        help="reprint white_reference's sclera constants, nothing else")
-    parser.add_argument("--london-tone", action="store_true",
-                        help="Monk calibration and histogram per group, neutral vs smiling, "
-                             "exposure and casts per Monk tone, nothing else")
+    parser.add_argument(
+        "--real-faces",
+        action="store_true",
+        help="London Set under casts and held-out backgrounds, nothing else",
+    )
+    parser.add_argument(
+        "--calibrate-sclera",
+        action="store_true",
+        help="reprint white_reference's sclera constants, nothing else",
+    )
+    parser.add_argument(
+        "--london-tone",
+        action="store_true",
+        help="Monk calibration and histogram per group, neutral vs smiling, "
+        "exposure and casts per Monk tone, nothing else",
+    )
     args = parser.parse_args()
     landmarker = MediaPipeLandmarker()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")

@@ -49,8 +49,9 @@ def exposed(rgb: np.ndarray, factor: float, jpeg_quality: int = 90) -> np.ndarra
     """`rgb` with its linear light multiplied by `factor` (clipped), through a JPEG round trip."""
     linear = colour.srgb_to_linear(rgb) * factor
     out = np.round(colour.linear_to_srgb(linear) * 255).astype(np.uint8)
-    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR),
-                               [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
+    ok, encoded = cv2.imencode(
+        ".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]
+    )
     assert ok
     return cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
@@ -90,8 +91,9 @@ def measure_london(landmarker: FaceLandmarker, step: int = 1) -> list[Face]:
 # -- the Monk calibration ---------------------------------------------------------------------
 
 _KNOTS = np.linspace(0.0, 9.0, 181)
-MONK_CURVE = np.stack([np.interp(_KNOTS, np.arange(10), colour.MONK_LAB[:, channel])
-                       for channel in (0, 2)], axis=1)  # (L*, b*) along the swatches
+MONK_CURVE = np.stack(
+    [np.interp(_KNOTS, np.arange(10), colour.MONK_LAB[:, channel]) for channel in (0, 2)], axis=1
+)  # (L*, b*) along the swatches
 
 
 def fit_monk(labs: np.ndarray) -> tuple[float, float, float, float]:
@@ -103,8 +105,9 @@ def fit_monk(labs: np.ndarray) -> tuple[float, float, float, float]:
     for gain in np.arange(0.8, 2.001, 0.05):
         for offset in np.arange(-0.5, 1.501, 0.05):
             for scale in np.arange(0.8, 2.001, 0.1):
-                moved = np.stack([50.0 + scale * (gain * lightness + offset * b_star),
-                                  scale * b_star], axis=1)
+                moved = np.stack(
+                    [50.0 + scale * (gain * lightness + offset * b_star), scale * b_star], axis=1
+                )
                 distance = np.linalg.norm(moved[:, None] - MONK_CURVE[None], axis=2).min(axis=1)
                 value = float(np.median(distance))
                 if value < best[0]:
@@ -113,48 +116,63 @@ def fit_monk(labs: np.ndarray) -> tuple[float, float, float, float]:
 
 
 def histogram(faces: list[Face], tones: dict[str, int]) -> list[str]:
-    lines = ["| group | n | " + " | ".join(f"M{i}" for i in range(1, 11))
-             + " | share in M1-4 | share in M7-10 |", "|---" * 14 + "|"]
+    lines = [
+        "| group | n | "
+        + " | ".join(f"M{i}" for i in range(1, 11))
+        + " | share in M1-4 | share in M7-10 |",
+        "|---" * 14 + "|",
+    ]
     for group in GROUPS:
         found = [tones[f.face_id] for f in faces if f.group == group and f.face_id in tones]
         counts = Counter(found)
         light = sum(counts[i] for i in range(1, 5)) / max(1, len(found))
         dark = sum(counts[i] for i in range(7, 11)) / max(1, len(found))
-        lines.append(f"| {group} | {len(found)} | "
-                     + " | ".join(str(counts.get(i, "")) for i in range(1, 11))
-                     + f" | {light:.0%} | {dark:.0%} |")
+        lines.append(
+            f"| {group} | {len(found)} | "
+            + " | ".join(str(counts.get(i, "")) for i in range(1, 11))
+            + f" | {light:.0%} | {dark:.0%} |"
+        )
     return lines
 
 
 def calibration(faces: list[Face]) -> list[str]:
     measured = [f for f in faces if f.neutral is not None]
     labs = {f.face_id: np.array(f.neutral.lab) for f in measured if f.neutral}
-    lines = ["| fitted on | n | gain | offset | chroma scale | median distance (L*, b*) |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| fitted on | n | gain | offset | chroma scale | median distance (L*, b*) |",
+        "|---|---|---|---|---|---|",
+    ]
     held_out: dict[str, int] = {}
     for name, parity in (("odd ids", 1), ("even ids", 0)):
         train = [f.face_id for f in measured if int(f.face_id) % 2 == parity]
         gain, offset, scale, distance = fit_monk(np.array([labs[i] for i in train]))
-        lines.append(f"| {name} | {len(train)} | {gain:.2f} | {offset:.2f} | {scale:.1f} | "
-                     f"{distance:.2f} |")
+        lines.append(
+            f"| {name} | {len(train)} | {gain:.2f} | {offset:.2f} | {scale:.1f} | {distance:.2f} |"
+        )
         for f in measured:
             if int(f.face_id) % 2 != parity and f.neutral:
                 held_out[f.face_id] = monk.monk_tone(f.neutral.ita_deg, gain, offset)
     gain, offset, scale, distance = fit_monk(np.array(list(labs.values())))
-    lines.append(f"| all | {len(labs)} | {gain:.2f} | {offset:.2f} | {scale:.1f} | "
-                 f"{distance:.2f} |")
+    lines.append(
+        f"| all | {len(labs)} | {gain:.2f} | {offset:.2f} | {scale:.1f} | {distance:.2f} |"
+    )
     lines.append(f"\nEngine constants: gain {monk.GAIN}, offset {monk.OFFSET}.\n")
     engine = {f.face_id: f.neutral.monk for f in measured if f.neutral}
     for title, tones in (("held out (two folds)", held_out), ("engine constants", engine)):
         ordered = sorted((f.neutral.ita_deg, tones[f.face_id]) for f in measured if f.neutral)
         inversions = sum(1 for a, b in itertools.pairwise(ordered) if b[1] > a[1])
-        lines += [f"Monk per self-reported group, {title}: {len(set(tones.values()))} distinct "
-                  f"values, {inversions} inversions against ITA", "", *histogram(faces, tones),
-                  ""]
+        lines += [
+            f"Monk per self-reported group, {title}: {len(set(tones.values()))} distinct "
+            f"values, {inversions} inversions against ITA",
+            "",
+            *histogram(faces, tones),
+            "",
+        ]
     return lines
 
 
 # -- repeatability and exposure ---------------------------------------------------------------
+
 
 def row(values: list[float]) -> str:
     if not values:
@@ -168,18 +186,28 @@ def uncertainty(tone: Tone) -> float:
 
 
 def smiling(faces: list[Face]) -> list[str]:
-    lines = ["| group | pairs | median abs ITA change | p90 | Monk same | Monk +-1 | "
-             "within 2x combined uncertainty |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| group | pairs | median abs ITA change | p90 | Monk same | Monk +-1 | "
+        "within 2x combined uncertainty |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for group in ("all", *GROUPS):
-        pairs = [(f.neutral, f.smiling) for f in faces if f.neutral and f.smiling
-                 and group in ("all", f.group)]
+        pairs = [
+            (f.neutral, f.smiling)
+            for f in faces
+            if f.neutral and f.smiling and group in ("all", f.group)
+        ]
         changes = [abs(b.ita_deg - a.ita_deg) for a, b in pairs]
         steps = [abs(b.monk - a.monk) for a, b in pairs]
-        covered = [abs(b.ita_deg - a.ita_deg) <= 2 * math.hypot(uncertainty(a), uncertainty(b))
-                   for a, b in pairs]
-        lines.append(f"| {group} | {len(pairs)} | {row(changes)} | "
-                     f"{np.mean([s == 0 for s in steps]):.0%} | "
-                     f"{np.mean([s <= 1 for s in steps]):.0%} | {np.mean(covered):.0%} |")
+        covered = [
+            abs(b.ita_deg - a.ita_deg) <= 2 * math.hypot(uncertainty(a), uncertainty(b))
+            for a, b in pairs
+        ]
+        lines.append(
+            f"| {group} | {len(pairs)} | {row(changes)} | "
+            f"{np.mean([s == 0 for s in steps]):.0%} | "
+            f"{np.mean([s <= 1 for s in steps]):.0%} | {np.mean(covered):.0%} |"
+        )
     return lines
 
 
@@ -198,20 +226,26 @@ def per_tone(changes: list[Change]) -> str:
     if not medians:
         return "-"
     middle = float(np.median(list(medians.values())))
-    return f"{cells}; worst {max(medians.values()):.1f} / median {middle:.1f} = " \
-           f"{max(medians.values()) / max(middle, 1e-6):.1f}x"
+    return (
+        f"{cells}; worst {max(medians.values()):.1f} / median {middle:.1f} = "
+        f"{max(medians.values()) / max(middle, 1e-6):.1f}x"
+    )
 
 
 def condition_table(rows: dict[str, list[Change]]) -> list[str]:
-    lines = ["| condition | images | blocked | median abs ITA change | p90 | Monk beyond +-1 | "
-             "median abs ITA change per Monk tone; worst / median tone |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| condition | images | blocked | median abs ITA change | p90 | Monk beyond +-1 | "
+        "median abs ITA change per Monk tone; worst / median tone |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, changes in rows.items():
         measured = [c for c in changes if c[1] is not None]
         sizes = [abs(c[1]) for c in measured if c[1] is not None]
         beyond = sum(1 for c in measured if c[2] is not None and abs(c[2]) > 1)
-        lines.append(f"| {name} | {len(changes)} | {len(changes) - len(measured)} | "
-                     f"{row(sizes)} | {beyond} | {per_tone(changes)} |")
+        lines.append(
+            f"| {name} | {len(changes)} | {len(changes) - len(measured)} | "
+            f"{row(sizes)} | {beyond} | {per_tone(changes)} |"
+        )
     return lines
 
 
@@ -223,8 +257,12 @@ def london_conditions(faces: list[Face]) -> list[str]:
         for name, result in face.changed.items():
             tone = result.tone
             rows.setdefault(name, []).append(
-                (face.neutral.monk, None if tone is None else tone.ita_deg - face.neutral.ita_deg,
-                 None if tone is None else tone.monk - face.neutral.monk))
+                (
+                    face.neutral.monk,
+                    None if tone is None else tone.ita_deg - face.neutral.ita_deg,
+                    None if tone is None else tone.monk - face.neutral.monk,
+                )
+            )
     return condition_table(rows)
 
 
@@ -246,28 +284,48 @@ def recolour_conditions(landmarker: FaceLandmarker, seeds: list[int]) -> list[st
                 for factor in EXPOSURES:
                     found = analyse_image(exposed(rgb, factor), landmarker).tone
                     rows[f"x{factor}"].append(
-                        (tone, None if found is None else found.ita_deg - taken.ita_deg,
-                         None if found is None else found.monk - taken.monk))
+                        (
+                            tone,
+                            None if found is None else found.ita_deg - taken.ita_deg,
+                            None if found is None else found.monk - taken.monk,
+                        )
+                    )
     within = np.mean([abs(a - b) <= 1 for a, b in truth_rows])
     exact = np.mean([a == b for a, b in truth_rows])
     per = " ".join(
         f"M{tone}: {Counter(b for a, b in truth_rows if a == tone).most_common(1)[0][0]}"
-        for tone in range(1, 11) if any(a == tone for a, _ in truth_rows))
-    return [*condition_table(rows), "",
-            f"Recolour benchmark, all five lights, {len(truth_rows)} images: Monk within one "
-            f"step of the painted tone {within:.0%}, exact {exact:.0%}; most common Monk per "
-            f"painted tone: {per}"]
+        for tone in range(1, 11)
+        if any(a == tone for a, _ in truth_rows)
+    )
+    return [
+        *condition_table(rows),
+        "",
+        f"Recolour benchmark, all five lights, {len(truth_rows)} images: Monk within one "
+        f"step of the painted tone {within:.0%}, exact {exact:.0%}; most common Monk per "
+        f"painted tone: {per}",
+    ]
 
 
-def london_tone(landmarker: FaceLandmarker, quick: bool = False,
-                progress: Callable[[str], None] = print) -> list[str]:
+def london_tone(
+    landmarker: FaceLandmarker, quick: bool = False, progress: Callable[[str], None] = print
+) -> list[str]:
     if not LONDON.exists():
         return ["London Set not found at " + str(LONDON)]
     faces = measure_london(landmarker, 4 if quick else 1)
     progress(f"measured {len(faces)} London faces")
-    return ["### Monk calibration", "", *calibration(faces),
-            "### Neutral vs smiling (same person, same session)", "", *smiling(faces), "",
-            "### London faces re-exposed and re-lit (change against the photo as taken)", "",
-            *london_conditions(faces), "",
-            "### Recolour benchmark re-exposed (change against the image as painted)", "",
-            *recolour_conditions(landmarker, [1] if quick else [1, 2])]
+    return [
+        "### Monk calibration",
+        "",
+        *calibration(faces),
+        "### Neutral vs smiling (same person, same session)",
+        "",
+        *smiling(faces),
+        "",
+        "### London faces re-exposed and re-lit (change against the photo as taken)",
+        "",
+        *london_conditions(faces),
+        "",
+        "### Recolour benchmark re-exposed (change against the image as painted)",
+        "",
+        *recolour_conditions(landmarker, [1] if quick else [1, 2]),
+    ]

@@ -33,6 +33,7 @@ class FixedLandmarker:
 
 @dataclass(frozen=True, eq=False)
 class RealFace:
+    path: Path
     face_id: str
     group: str  # self-reported: a sanity check, never a label to fit
     rgb: np.ndarray
@@ -66,15 +67,17 @@ def london_face(london_paths: list[Path]) -> np.ndarray:
     return load_image(london_paths[0])
 
 
-def measure(paths: list[Path], landmarker: MediaPipeLandmarker,
-            groups: dict[str, str]) -> dict[str, RealFace]:
+def measure(
+    paths: list[Path], landmarker: MediaPipeLandmarker, groups: dict[str, str]
+) -> dict[str, RealFace]:
     found = {}
     for path in paths:
         rgb = load_image(path)
         fixed = FixedLandmarker(landmarker.detect(rgb))
         face_id = path.name.split("_")[0]
-        found[face_id] = RealFace(face_id, groups.get(face_id, "unknown"), rgb, fixed,
-                                  analyse_image(rgb, fixed))
+        found[face_id] = RealFace(
+            path, face_id, groups.get(face_id, "unknown"), rgb, fixed, analyse_image(rgb, fixed)
+        )
     return found
 
 
@@ -91,3 +94,21 @@ def smiling_results(landmarker, london_paths, london_groups) -> dict[str, RealFa
     if not paths:
         pytest.skip("London smiling faces not available")
     return measure(paths, landmarker, london_groups)
+
+
+@pytest.fixture(scope="session")
+def london_cases(london_results, smiling_results) -> list[tuple[Path, str, np.ndarray]]:
+    """Every London face, neutral then smiling: (path, self-reported group, landmarks)."""
+    return [
+        (face.path, face.group, face.landmarker.faces[0])
+        for face in [*london_results.values(), *smiling_results.values()]
+    ]
+
+
+@pytest.fixture(scope="session")
+def every_london_result(london_results, smiling_results) -> list[tuple[Path, str, AnalysisResult]]:
+    """Every London face, neutral then smiling, as analysed once: (path, group, result)."""
+    return [
+        (face.path, face.group, face.result)
+        for face in [*london_results.values(), *smiling_results.values()]
+    ]

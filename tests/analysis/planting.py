@@ -43,8 +43,7 @@ def plant_forehead_lines(rgb, points, rng, count=3):
         tilt = rng.uniform(-0.05, 0.05) * iod
         start = (int(left), int(y - tilt))
         end = (int(right), int(y + tilt))
-        rgb = plant_line(rgb, start, end, width=max(1.5, 0.02 * iod),
-                         darkening=rng.uniform(10, 14))
+        rgb = plant_line(rgb, start, end, width=max(1.5, 0.02 * iod), darkening=rng.uniform(10, 14))
     return rgb
 
 
@@ -56,8 +55,9 @@ def plant_redness(rgb, points, region, rng):
     return plant(rgb, centre, iod * 0.45, (-1.0, rng.uniform(12, 15), 1.0), sharpness=0.2)
 
 
-def spot_map(shape: tuple[int, ...], centres: list, radii: np.ndarray,
-             sharpness: float = 0.5) -> np.ndarray:
+def spot_map(
+    shape: tuple[int, ...], centres: list, radii: np.ndarray, sharpness: float = 0.5
+) -> np.ndarray:
     """0..1 map: the maximum of soft disks (flat core of `sharpness` x radius) at `centres`."""
     weight = np.zeros(shape[:2], dtype=np.float32)
     for (x, y), radius in zip(centres, radii, strict=True):

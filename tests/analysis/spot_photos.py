@@ -22,21 +22,24 @@ REFRAMED = {
 }
 
 
-def reframe(rgb: np.ndarray, angle: float, scale: float, shift: tuple[int, int],
-            canvas: float) -> np.ndarray:
+def reframe(
+    rgb: np.ndarray, angle: float, scale: float, shift: tuple[int, int], canvas: float
+) -> np.ndarray:
     """The photo turned in-plane about its centre, scaled, shifted, on a canvas `canvas` times
     the size (the face stays whole inside)."""
     height, width = rgb.shape[:2]
     size = (round(width * canvas), round(height * canvas))
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, scale)
     matrix[:, 2] += (size[0] - width) / 2 + shift[0], (size[1] - height) / 2 + shift[1]
-    return cv2.warpAffine(rgb, matrix, size, flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_REFLECT)
+    return cv2.warpAffine(rgb, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
 
 
-def plant_spots(rgb: np.ndarray, points: np.ndarray, seed: int,
-                changed: dict[str, tuple[float, float]] | None = None,
-                ) -> tuple[np.ndarray, list[tuple[str, tuple[int, int]]]]:
+def plant_spots(
+    rgb: np.ndarray,
+    points: np.ndarray,
+    seed: int,
+    changed: dict[str, tuple[float, float]] | None = None,
+) -> tuple[np.ndarray, list[tuple[str, tuple[int, int]]]]:
     """One dark spot in each of REGIONS, at seeded places away from the region edges;
     `changed` gives some regions another (radius, depth)."""
     rng = np.random.default_rng(seed)

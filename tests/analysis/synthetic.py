@@ -47,9 +47,44 @@ CENTRAL = 0.2  # the planted colour is the median of the skin this far (of the f
 BACKGROUNDS = ("astronaut", "coffee", "chelsea", "rocket")
 KEEP_AXES = 0.68  # semi-axes of the kept ellipse, in face-box widths and heights
 FEATHER = 4.0  # px, the seam's blur
-FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378,
-             400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54,
-             103, 67, 109)
+FACE_OVAL = (
+    10,
+    338,
+    297,
+    332,
+    284,
+    251,
+    389,
+    356,
+    454,
+    323,
+    361,
+    288,
+    397,
+    365,
+    379,
+    378,
+    400,
+    377,
+    152,
+    148,
+    176,
+    149,
+    150,
+    136,
+    172,
+    58,
+    132,
+    93,
+    234,
+    127,
+    162,
+    21,
+    54,
+    103,
+    67,
+    109,
+)
 
 
 def normalised(gains: tuple[float, float, float]) -> np.ndarray:
@@ -85,7 +120,7 @@ def skin_mask(rgb: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarr
     lab = rgb2lab(rgb)
     reference = np.median(lab[oval], axis=0)
     chroma_distance = np.linalg.norm(lab[..., 1:] - reference[1:], axis=2)
-    mask = (oval & ~eyes.astype(bool) & (chroma_distance < 12) & (lab[..., 0] > 35))
+    mask = oval & ~eyes.astype(bool) & (chroma_distance < 12) & (lab[..., 0] > 35)
     mask = mask.astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     width = np.ptp(points[list(FACE_OVAL), 0])
@@ -133,7 +168,7 @@ def on_background(rgb: np.ndarray, points: np.ndarray, background: str) -> np.nd
     size = (math.ceil(other.shape[1] * scale), math.ceil(other.shape[0] * scale))
     other = cv2.resize(other, size, interpolation=cv2.INTER_CUBIC)
     top, left = (other.shape[0] - height) // 2, (other.shape[1] - width) // 2
-    other = other[top:top + height, left:left + width]
+    other = other[top : top + height, left : left + width]
     oval = points[list(FACE_OVAL), :2]
     (x0, y0), (x1, y1) = oval.min(axis=0), oval.max(axis=0)
     keep = np.zeros((height, width), dtype=np.float32)
@@ -148,8 +183,9 @@ def under_light(rgb: np.ndarray, illuminant: str, jpeg_quality: int = 90) -> np.
     """`rgb` re-lit by `illuminant` (a gain per linear channel) through a JPEG round trip."""
     linear = srgb_to_linear(rgb) * normalised(ILLUMINANTS[illuminant])
     out = np.round(linear_to_srgb(linear) * 255).astype(np.uint8)
-    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR),
-                               [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
+    ok, encoded = cv2.imencode(
+        ".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]
+    )
     assert ok
     return cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
@@ -165,7 +201,11 @@ def monk_lab(monk: int) -> np.ndarray:
 
 
 def recoloured_face(
-    landmarker: FaceLandmarker, monk: int, illuminant: str, seed: int, jpeg_quality: int = 90,
+    landmarker: FaceLandmarker,
+    monk: int,
+    illuminant: str,
+    seed: int,
+    jpeg_quality: int = 90,
     background: str = "astronaut",
 ) -> tuple[np.ndarray, Truth]:
     """The face repainted to Monk tone `monk` (with a small seeded jitter of the colour and
@@ -188,8 +228,9 @@ def recoloured_face(
     linear = linear * normalised(ILLUMINANTS[illuminant])
     srgb = linear_to_srgb(linear) * 255 + rng.normal(0.0, NOISE_LEVELS, linear.shape)
     out = np.round(np.clip(srgb, 0, 255)).astype(np.uint8)
-    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR),
-                               [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
+    ok, encoded = cv2.imencode(
+        ".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]
+    )
     assert ok
     decoded = cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
     truth = rgb2lab(painted_rgb8[np.newaxis, np.newaxis])[0, 0]
@@ -214,12 +255,17 @@ def circle_points(rng: np.random.Generator, mask: np.ndarray, count: int, margin
     return [(int(xs[i]), int(ys[i])) for i in chosen]
 
 
-def plant(rgb: np.ndarray, centre: tuple[int, int], radius: float, delta_lab: tuple,
-          sharpness: float = 0.6) -> np.ndarray:
+def plant(
+    rgb: np.ndarray,
+    centre: tuple[int, int],
+    radius: float,
+    delta_lab: tuple,
+    sharpness: float = 0.6,
+) -> np.ndarray:
     """Adds `delta_lab` with a soft disk profile around `centre` (in place on a copy)."""
     out = rgb.astype(np.float32) / 255
     lab = cv2.cvtColor(out, cv2.COLOR_RGB2Lab)
-    yy, xx = np.mgrid[0:rgb.shape[0], 0:rgb.shape[1]]
+    yy, xx = np.mgrid[0 : rgb.shape[0], 0 : rgb.shape[1]]
     distance = np.hypot(xx - centre[0], yy - centre[1]) / max(radius, 0.5)
     weight = np.clip((1.0 - distance) / (1 - sharpness), 0, 1)
     lab += weight[..., np.newaxis] * np.array(delta_lab, dtype=np.float32)
@@ -227,8 +273,9 @@ def plant(rgb: np.ndarray, centre: tuple[int, int], radius: float, delta_lab: tu
     return np.round(np.clip(back, 0, 1) * 255).astype(np.uint8)
 
 
-def plant_line(rgb: np.ndarray, start: tuple[int, int], end: tuple[int, int], width: float,
-               darkening: float) -> np.ndarray:
+def plant_line(
+    rgb: np.ndarray, start: tuple[int, int], end: tuple[int, int], width: float, darkening: float
+) -> np.ndarray:
     """A soft dark line (a wrinkle-like ridge) from `start` to `end`."""
     mask = np.zeros(rgb.shape[:2], dtype=np.float32)
     cv2.line(mask, start, end, (1.0,), max(1, round(width)), cv2.LINE_AA)

@@ -9,8 +9,10 @@ from metskin.domain.analysis.engine import analyse_image
 from tests.analysis import planting
 from tests.analysis.synthetic import astronaut
 
-FAR = {"cheek_left": ("forehead", "cheek_right", "chin"),
-       "forehead": ("cheek_left", "cheek_right", "chin")}
+FAR = {
+    "cheek_left": ("forehead", "cheek_right", "chin"),
+    "forehead": ("cheek_left", "cheek_right", "chin"),
+}
 
 
 def faces(landmarker, london_paths=None):
@@ -37,20 +39,30 @@ def base_images(landmarker, request):
 
 
 CASES = [
-    ("acne", "cheek_left", lambda rgb, pts, rng: planting.plant_papules(rgb, pts, "cheek_left",
-                                                                         rng)),
-    ("pigmentation", "forehead", lambda rgb, pts, rng: planting.plant_spots(rgb, pts, "forehead",
-                                                                             rng)),
+    (
+        "acne",
+        "cheek_left",
+        lambda rgb, pts, rng: planting.plant_papules(rgb, pts, "cheek_left", rng),
+    ),
+    (
+        "pigmentation",
+        "forehead",
+        lambda rgb, pts, rng: planting.plant_spots(rgb, pts, "forehead", rng),
+    ),
     ("wrinkles", "forehead", lambda rgb, pts, rng: planting.plant_forehead_lines(rgb, pts, rng)),
-    ("redness", "cheek_left", lambda rgb, pts, rng: planting.plant_redness(rgb, pts, "cheek_left",
-                                                                            rng)),
+    (
+        "redness",
+        "cheek_left",
+        lambda rgb, pts, rng: planting.plant_redness(rgb, pts, "cheek_left", rng),
+    ),
 ]
 
 
 @pytest.mark.parametrize("seed", [0, 1])
 @pytest.mark.parametrize(("concern", "region", "plant"), CASES, ids=[c[0] for c in CASES])
-def test_planted_concern_is_found_where_planted(landmarker, base_images, concern, region, plant,
-                                                seed) -> None:
+def test_planted_concern_is_found_where_planted(
+    landmarker, base_images, concern, region, plant, seed
+) -> None:
     rng = np.random.default_rng(seed)
     for rgb, points, before in base_images:
         after = analyse_image(plant(rgb, points, rng), landmarker)
@@ -68,7 +80,8 @@ def test_acne_counts_the_planted_papules(landmarker, base_images) -> None:
     planted = planting.plant_papules(rgb, points, "cheek_left", np.random.default_rng(5), count=3)
     acne = analyse_image(planted, landmarker).concern("acne")
     assert acne.measurements["lesion_count"] - before.concern("acne").measurements[
-        "lesion_count"] in (2, 3, 4)
+        "lesion_count"
+    ] in (2, 3, 4)
     assert acne.measurements["mean_excess_a_star"] > 8
 
 

@@ -64,8 +64,11 @@ def test_neutral_and_smiling_agree_within_one_monk_step(london_results, smiling_
     changes = [abs(b.ita_deg - a.ita_deg) for a, b in pairs]
     assert max(abs(b.monk - a.monk) for a, b in pairs) <= 1
     assert np.median(changes) <= 2.6 and np.percentile(changes, 90) <= 7.5
-    covered = [abs(b.ita_deg - a.ita_deg) <= 2 * math.hypot(
-        a.ita_uncertainty_deg or 0.0, b.ita_uncertainty_deg or 0.0) for a, b in pairs]
+    covered = [
+        abs(b.ita_deg - a.ita_deg)
+        <= 2 * math.hypot(a.ita_uncertainty_deg or 0.0, b.ita_uncertainty_deg or 0.0)
+        for a, b in pairs
+    ]
     assert np.mean(covered) >= 0.9
 
 
@@ -80,18 +83,38 @@ def test_every_tone_carries_its_uncertainty(london_results) -> None:
         extra = face.result.to_dict()["tone_uncertainty"]
         assert extra["ita_uncertainty_deg"] == pytest.approx(tone.ita_uncertainty_deg, abs=0.01)
         assert set(face.result.to_dict()["tone"]) == {  # readers map these keys one to one
-            "lab", "ita_deg", "fitzpatrick", "ita_category", "monk", "monk_delta_e",
-            "undertone", "hue_deg", "confidence", "pixels", "white_balance_gains"}
+            "lab",
+            "ita_deg",
+            "fitzpatrick",
+            "ita_category",
+            "monk",
+            "monk_delta_e",
+            "undertone",
+            "hue_deg",
+            "confidence",
+            "pixels",
+            "white_balance_gains",
+        }
 
 
 def test_a_stored_tone_without_the_new_fields_still_reads() -> None:
-    tone = Tone(lab=(60.0, 10.0, 15.0), ita_deg=33.7, fitzpatrick="III",
-                ita_category="intermediate", monk=5, monk_delta_e=4.0, undertone="warm",
-                hue_deg=56.0, confidence=0.8, pixels=5000, white_balance_gains=(1.0, 1.0, 1.0))
+    tone = Tone(
+        lab=(60.0, 10.0, 15.0),
+        ita_deg=33.7,
+        fitzpatrick="III",
+        ita_category="intermediate",
+        monk=5,
+        monk_delta_e=4.0,
+        undertone="warm",
+        hue_deg=56.0,
+        confidence=0.8,
+        pixels=5000,
+        white_balance_gains=(1.0, 1.0, 1.0),
+    )
     assert tone.ita_uncertainty_deg is None and tone.uncertainty_dict()["monk_range"] is None
 
 
-@pytest.mark.parametrize("factor", [0.25 ** 2.2, 0.25])  # 25 % brightness in sRGB, in linear
+@pytest.mark.parametrize("factor", [0.25**2.2, 0.25])  # 25 % brightness in sRGB, in linear
 def test_face_030_far_too_dark_is_blocked_not_measured(london_results, factor) -> None:
     """The issue's face 030 at 25 % brightness came back ok, ITA -84 deg, Monk 10."""
     face = london_results["030"]

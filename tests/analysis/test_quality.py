@@ -48,8 +48,9 @@ def test_dark_photo_is_reported(landmarker, face, gain) -> None:
 
 
 def test_overexposed_photo_is_reported(landmarker, face) -> None:
-    result = analyse_image(np.clip(face.astype(np.float32) * 2.2, 0, 255).astype(np.uint8),
-                           landmarker)
+    result = analyse_image(
+        np.clip(face.astype(np.float32) * 2.2, 0, 255).astype(np.uint8), landmarker
+    )
     assert "OVEREXPOSED" in codes(result)
 
 
@@ -68,8 +69,9 @@ def crop_around_face(
     return face[top:bottom, left:right], shifted
 
 
-def face_on_canvas(face: np.ndarray, points: np.ndarray, fraction: float,
-                   rng: np.random.Generator) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+def face_on_canvas(
+    face: np.ndarray, points: np.ndarray, fraction: float, rng: np.random.Generator
+) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """`face` scaled so that its face box is `fraction` of a 1500x2000 canvas's short side, at a
     seeded place on a seeded plain background; the expected face box."""
     height, width = 1500, 2000
@@ -80,7 +82,7 @@ def face_on_canvas(face: np.ndarray, points: np.ndarray, fraction: float,
     small = cv2.resize(face, size, interpolation=cv2.INTER_AREA)
     canvas = np.full((height, width, 3), rng.integers(60, 200, size=3), dtype=np.uint8)
     top, left = int(rng.integers(0, height - size[1])), int(rng.integers(0, width - size[0]))
-    canvas[top:top + size[1], left:left + size[0]] = small
+    canvas[top : top + size[1], left : left + size[0]] = small
     box = (left + x0 * factor, top + y0 * factor, left + x1 * factor, top + y1 * factor)
     return canvas, tuple(round(v) for v in box)  # type: ignore[return-value]
 
@@ -126,7 +128,7 @@ def test_two_faces_are_reported(landmarker, face) -> None:
 
 def test_cropped_face_or_no_face_blocks(landmarker, face) -> None:
     height = face.shape[0]
-    mouth_only = np.ascontiguousarray(face[int(height * 0.62):])
+    mouth_only = np.ascontiguousarray(face[int(height * 0.62) :])
     result = analyse_image(mouth_only, landmarker)
     assert not result.ok or {"FACE_TOO_SMALL", "POSE_TOO_STRONG"} & codes(result)
     noise = np.random.default_rng(2).integers(0, 255, size=(300, 300, 3), dtype=np.uint8)

@@ -63,14 +63,23 @@ def test_the_overlay_rings_each_measured_spot_where_it_was_planted(landmarker) -
     image, planted = plant_spots(rgb, points, seed=0)
     result = analyse_image(image, landmarker)
     pigmentation = result.concern("pigmentation")
-    without = replace(result, concerns=tuple(
-        replace(c, spots=()) if c.name == "pigmentation" else c for c in result.concerns))
-    changed = np.argwhere((render_overlay(image, result, ["pigmentation"])
-                           != render_overlay(image, without, ["pigmentation"])).any(axis=2))
+    without = replace(
+        result,
+        concerns=tuple(
+            replace(c, spots=()) if c.name == "pigmentation" else c for c in result.concerns
+        ),
+    )
+    changed = np.argwhere(
+        (
+            render_overlay(image, result, ["pigmentation"])
+            != render_overlay(image, without, ["pigmentation"])
+        ).any(axis=2)
+    )
     assert len(changed) > 0
     iod = lm.eye_distance(points)
-    distances = np.array([[math.hypot(y - cy, x - cx) for cx, cy in (c for _, c in planted)]
-                          for y, x in changed])
+    distances = np.array(
+        [[math.hypot(y - cy, x - cx) for cx, cy in (c for _, c in planted)] for y, x in changed]
+    )
     near = distances.min(axis=1) <= 4 * RADIUS * iod
     # Rings are drawn around the planted spots (a few around natural dark spots may be elsewhere).
     assert near.mean() >= 0.5
@@ -109,8 +118,10 @@ def test_spot_places_hold_across_photos_of_one_face(landmarker, faces) -> None:
     for rgb, points in faces:
         image, planted = plant_spots(rgb, points, seed=3)
         first = analyse_image(image, landmarker)
-        reference = [nearest(first.spots, *(to_frame(points, np.array([c], float))[0][0]))[0]
-                     for _, c in planted]
+        reference = [
+            nearest(first.spots, *(to_frame(points, np.array([c], float))[0][0]))[0]
+            for _, c in planted
+        ]
         for name, params in REFRAMED.items():
             other = analyse_image(reframe(image, *params), landmarker)
             for spot in reference:
@@ -123,8 +134,9 @@ def test_spot_places_hold_across_photos_of_one_face(landmarker, faces) -> None:
 
 def spot_rules(history: list[tuple[int, AnalysisResult]], current: AnalysisResult) -> dict:
     """Fired spot rules and their evidence, through the stored JSON, snapshots and triage."""
-    earlier = [snapshot_of(NOW - timedelta(days=days), result.to_dict())
-               for days, result in history]
+    earlier = [
+        snapshot_of(NOW - timedelta(days=days), result.to_dict()) for days, result in history
+    ]
     outcome = triage(snapshot_of(NOW, current.to_dict()), earlier)
     reasons = outcome.referral.reasons if outcome.referral else ()
     return {r.rule_id: dict(r.evidence) for r in reasons if r.rule_id.startswith("spot")}
@@ -136,17 +148,23 @@ def spot_history(landmarker) -> tuple[np.ndarray, np.ndarray, list[tuple[int, An
     rgb = astronaut()
     points = landmarker.detect(rgb)[0]
     image, _ = plant_spots(rgb, points, seed=5)
-    history = [(90, analyse_image(image, landmarker)),
-               (30, analyse_image(reframe(image, -6.0, 0.9, (20, 0), 1.0), landmarker))]
+    history = [
+        (90, analyse_image(image, landmarker)),
+        (30, analyse_image(reframe(image, -6.0, 0.9, (20, 0), 1.0), landmarker)),
+    ]
     return rgb, points, history
 
 
-@pytest.mark.parametrize(("change", "radius", "depth"), [
-    ("bigger", RADIUS * 1.35, DEPTH),
-    ("darker", RADIUS, DEPTH + 12),
-])
-def test_a_spot_that_grew_or_darkened_is_referred(landmarker, spot_history, change, radius,
-                                                 depth) -> None:
+@pytest.mark.parametrize(
+    ("change", "radius", "depth"),
+    [
+        ("bigger", RADIUS * 1.35, DEPTH),
+        ("darker", RADIUS, DEPTH + 12),
+    ],
+)
+def test_a_spot_that_grew_or_darkened_is_referred(
+    landmarker, spot_history, change, radius, depth
+) -> None:
     rgb, points, history = spot_history
     later, planted = plant_spots(rgb, points, seed=5, changed={REGIONS[0]: (radius, depth)})
     _, centre = planted[0]
@@ -173,8 +191,14 @@ def test_unchanged_spots_in_a_new_photo_are_not_referred(landmarker, spot_histor
 
 def test_video_frames_keep_the_spots_most_frames_show() -> None:
     def spot(x: float, area: float | None = 30.0) -> DarkSpot:
-        return DarkSpot(x=x, y=0.2, area_mm2=area, darkness=None if area is None else 40.0,
-                        delta_l_star=None if area is None else 16.0, region="cheek_left")
+        return DarkSpot(
+            x=x,
+            y=0.2,
+            area_mm2=area,
+            darkness=None if area is None else 40.0,
+            delta_l_star=None if area is None else 16.0,
+            region="cheek_left",
+        )
 
     best = (spot(0.30, 30.0), spot(-0.30), spot(0.0, None))  # the second only in this frame
     frames = [best, (spot(0.31, 34.0),), (spot(0.29, None), spot(0.0)), None]
@@ -189,14 +213,28 @@ def test_video_frames_keep_the_spots_most_frames_show() -> None:
 
 def test_spots_are_stored_with_the_result_and_old_results_still_read() -> None:
     seen = DarkSpot(x=0.1, y=0.2, area_mm2=None, darkness=None, delta_l_star=None, region=None)
-    found = DarkSpot(x=-0.25, y=0.2, area_mm2=30.0, darkness=40.0, delta_l_star=16.0,
-                     region="cheek_right")
+    found = DarkSpot(
+        x=-0.25, y=0.2, area_mm2=30.0, darkness=40.0, delta_l_star=16.0, region="cheek_right"
+    )
     stored = AnalysisResult(quality=(), confidence=0.9, spots=(found, seen)).to_dict()
     assert stored["spots"] == [
-        {"x": -0.25, "y": 0.2, "area_mm2": 30.0, "darkness": 40.0, "delta_l_star": 16.0,
-         "region": "cheek_right"},
-        {"x": 0.1, "y": 0.2, "area_mm2": None, "darkness": None, "delta_l_star": None,
-         "region": None}]
+        {
+            "x": -0.25,
+            "y": 0.2,
+            "area_mm2": 30.0,
+            "darkness": 40.0,
+            "delta_l_star": 16.0,
+            "region": "cheek_right",
+        },
+        {
+            "x": 0.1,
+            "y": 0.2,
+            "area_mm2": None,
+            "darkness": None,
+            "delta_l_star": None,
+            "region": None,
+        },
+    ]
     snapshot = snapshot_of(NOW, stored)
     assert snapshot.spots is not None
     assert [(s.area, s.darkness) for s in snapshot.spots] == [(30.0, 40.0), (None, None)]

@@ -40,8 +40,9 @@ def test_planted_pores_are_found_on_the_planted_cheek(landmarker, base_faces, se
 def test_t_zone_shine_reads_as_combination_skin(landmarker, base_faces, seed) -> None:
     rng = np.random.default_rng(seed)
     for rgb, points, before in base_faces:
-        shiny = analyse_image(planting.plant_shine(rgb, points, ("forehead", "nose"), rng),
-                              landmarker)
+        shiny = analyse_image(
+            planting.plant_shine(rgb, points, ("forehead", "nose"), rng), landmarker
+        )
         was, now = before.concern("shine"), shiny.concern("shine")
         for region in ("forehead", "nose"):
             assert now.regions[region] >= max(50, min(was.regions[region] + 20, 75)), now.regions

@@ -15,8 +15,18 @@ from tests.analysis.synthetic import ILLUMINANTS, normalised, recoloured_face, u
 
 @pytest.mark.parametrize(
     ("ita", "band"),
-    [(60, "I"), (55.1, "I"), (54.9, "II"), (41.1, "II"), (30, "III"), (12, "IV"), (0, "V"),
-     (-29.9, "V"), (-30.1, "VI"), (-80, "VI")],
+    [
+        (60, "I"),
+        (55.1, "I"),
+        (54.9, "II"),
+        (41.1, "II"),
+        (30, "III"),
+        (12, "IV"),
+        (0, "V"),
+        (-29.9, "V"),
+        (-30.1, "VI"),
+        (-80, "VI"),
+    ],
 )
 def test_ita_bands_follow_the_chardon_del_bino_cuts(ita: float, band: str) -> None:
     assert colour.ita_band(ita)[0] == band
@@ -62,7 +72,7 @@ def test_tone_survives_a_coloured_background(landmarker, london_face) -> None:
     before = analyse_image(london_face, landmarker).tone
     hsv = cv2.cvtColor(london_face, cv2.COLOR_RGB2HSV)
     background = (hsv[..., 1] < 40) & (hsv[..., 2] > 150)  # the studio's light gray wall
-    background[int(0.7 * len(background)):] = False  # keep the white shirt
+    background[int(0.7 * len(background)) :] = False  # keep the white shirt
     painted = london_face.copy()
     painted[background] = (170, 60, 150)  # magenta wall
     after = analyse_image(painted, landmarker).tone
@@ -119,8 +129,9 @@ def run_benchmark(
     for seed in seeds:
         for monk in tones:
             for illuminant in ILLUMINANTS:
-                rgb, truth = recoloured_face(landmarker, monk, illuminant, seed * 1000 + monk,
-                                             background=background)
+                rgb, truth = recoloured_face(
+                    landmarker, monk, illuminant, seed * 1000 + monk, background=background
+                )
                 tone = analyse_image(rgb, landmarker).tone
                 assert tone is not None
                 rows.append((monk, illuminant, tone.ita_deg - truth.ita, tone.monk))
@@ -172,6 +183,7 @@ def test_clipped_red_channel_is_rebuilt_without_bias(seed: int) -> None:
     measured = np.median(colour.linear_to_lab(rebuilt[band]), axis=0)
     truth = colour.linear_to_lab(skin[np.newaxis] * np.median(shading))[0]
     assert np.abs(measured - truth).max() < 1.5, (measured, truth)
-    dropped = colour.linear_to_lab(colour.srgb_to_linear(
-        pixels[pixels.max(axis=1) < tone.CLIPPED]).astype(np.float64))
+    dropped = colour.linear_to_lab(
+        colour.srgb_to_linear(pixels[pixels.max(axis=1) < tone.CLIPPED]).astype(np.float64)
+    )
     assert np.median(dropped[:, 0]) < truth[0] - 3  # what dropping clipped pixels did before

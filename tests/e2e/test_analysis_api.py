@@ -74,7 +74,8 @@ async def test_a_video_is_analysed_over_several_frames(
     client: GraphQLClient, container: Container
 ) -> None:
     await client.register("maya@example.com")
-    analysis = await analyse(client, container, face_video_bytes(fps=10, seconds=3))
+    # 640 px: at 256 px the astronaut's eyes are 21 px apart, which the validity gate refuses
+    analysis = await analyse(client, container, face_video_bytes(fps=10, seconds=3, side=640))
     assert analysis["status"] == "DONE", analysis
     assert analysis["media"]["kind"] == "VIDEO"
     assert analysis["result"]["framesAnalysed"] > 1
@@ -126,8 +127,9 @@ async def test_an_oversized_request_is_refused_before_parsing(
     await client.register("maya@example.com")
     container.settings.max_video_mb = 0.05  # the app reads the cap at creation
     app = create_app(container)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://test") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as http:
         response = await http.post(
             "/graphql",
             files={"0": ("big.jpg", b"\xff\xd8\xff" + b"\x00" * 2_000_000)},
@@ -159,18 +161,24 @@ async def test_history_pages_through_my_analyses(
 
 def test_progress_subscription_streams_every_stage_until_done(container: Container) -> None:
     with TestClient(create_app(container)) as http:
+
         def call(query: str, token: str | None = None, **variables: object) -> dict:
             headers = {"authorization": f"Bearer {token}"} if token else {}
-            return http.post("/graphql", json={"query": query, "variables": variables},
-                             headers=headers).json()
+            return http.post(
+                "/graphql", json={"query": query, "variables": variables}, headers=headers
+            ).json()
 
-        token = call('mutation { register(input: {email: "s@example.com", '
-                     'password: "tea-and-toast-77"}) { accessToken } }'
-                     )["data"]["register"]["accessToken"]
-        operations = {"query": "mutation($f: Upload!) { uploadMedia(file: $f) { id } }",
-                      "variables": {"f": None}}
+        token = call(
+            'mutation { register(input: {email: "s@example.com", '
+            'password: "tea-and-toast-77"}) { accessToken } }'
+        )["data"]["register"]["accessToken"]
+        operations = {
+            "query": "mutation($f: Upload!) { uploadMedia(file: $f) { id } }",
+            "variables": {"f": None},
+        }
         uploaded = http.post(
-            "/graphql", headers={"authorization": f"Bearer {token}"},
+            "/graphql",
+            headers={"authorization": f"Bearer {token}"},
             data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.f"]})},
             files={"0": ("f.mp4", face_video_bytes(fps=10, seconds=3), "video/mp4")},
         ).json()
@@ -178,13 +186,21 @@ def test_progress_subscription_streams_every_stage_until_done(container: Contain
         analysis_id = call(START, token, m=media_id)["data"]["startAnalysis"]["id"]
 
         with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
-            ws.send_json({"type": "connection_init",
-                          "payload": {"authorization": f"Bearer {token}"}})
+            ws.send_json(
+                {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+            )
             assert ws.receive_json()["type"] == "connection_ack"
-            ws.send_json({"id": "1", "type": "subscribe", "payload": {
-                "query": "subscription($id: ID!) { analysisProgress(analysisId: $id) "
-                         "{ stage status progress seq } }",
-                "variables": {"id": analysis_id}}})
+            ws.send_json(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {
+                        "query": "subscription($id: ID!) { analysisProgress(analysisId: $id) "
+                        "{ stage status progress seq } }",
+                        "variables": {"id": analysis_id},
+                    },
+                }
+            )
             events = []
             while True:
                 message = ws.receive_json()
@@ -202,15 +218,27 @@ def test_progress_subscription_streams_every_stage_until_done(container: Contain
 
 def test_subscribing_to_someone_elses_analysis_is_refused(container: Container) -> None:
     with TestClient(create_app(container)) as http:
-        token = http.post("/graphql", json={"query": 'mutation { register(input: {email: '
-                          '"t@example.com", password: "tea-and-toast-77"}) { accessToken } }'}
-                          ).json()["data"]["register"]["accessToken"]
+        token = http.post(
+            "/graphql",
+            json={
+                "query": "mutation { register(input: {email: "
+                '"t@example.com", password: "tea-and-toast-77"}) { accessToken } }'
+            },
+        ).json()["data"]["register"]["accessToken"]
         with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
-            ws.send_json({"type": "connection_init",
-                          "payload": {"authorization": f"Bearer {token}"}})
+            ws.send_json(
+                {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+            )
             ws.receive_json()
-            ws.send_json({"id": "1", "type": "subscribe", "payload": {
-                "query": 'subscription { analysisProgress(analysisId: "nope") { stage } }'}})
+            ws.send_json(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {
+                        "query": 'subscription { analysisProgress(analysisId: "nope") { stage } }'
+                    },
+                }
+            )
             message = ws.receive_json()
     assert message["type"] == "next"
     assert message["payload"]["errors"][0]["extensions"]["code"] == "ANALYSIS_NOT_FOUND"

@@ -41,9 +41,13 @@ async def test_the_app_is_served_with_content_types_and_a_strict_policy(
     assert page.status_code == 200 and page.headers["content-type"] == "text/html; charset=utf-8"
     policy = page.headers["content-security-policy"]
     assert {"default-src 'none'", "script-src 'self'", "connect-src 'self'"} <= set(
-        policy.split("; ")) and "unsafe" not in policy
-    for path, content_type in (("app.js", "text/javascript"), ("views/analysis.js",
-                               "text/javascript"), ("style.css", "text/css")):
+        policy.split("; ")
+    ) and "unsafe" not in policy
+    for path, content_type in (
+        ("app.js", "text/javascript"),
+        ("views/analysis.js", "text/javascript"),
+        ("style.css", "text/css"),
+    ):
         served = await client.http.get(f"/static/{path}")
         assert served.headers["content-type"].startswith(content_type), path
         assert served.headers["x-content-type-options"] == "nosniff"
@@ -51,8 +55,9 @@ async def test_the_app_is_served_with_content_types_and_a_strict_policy(
         assert (await client.http.get(f"/static/{path}")).status_code == 404, path
     sources = [*WEB_DIR.rglob("*.js"), *WEB_DIR.rglob("*.html"), *WEB_DIR.rglob("*.css")]
     assert len(sources) > 5
-    assert not [f.name for f in sources if re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/",
-                                                      f.read_text())]  # no external URLs
+    assert not [
+        f.name for f in sources if re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", f.read_text())
+    ]  # no external URLs
 
 
 def register(browser: Browser, email: str) -> None:
@@ -99,12 +104,24 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     assert browser.text("#tone #fitzpatrick")
     assert "°" in browser.text("#tone #ita")
     assert browser.text("#skin-type .big")
-    concerns = {row.get_attribute("data-concern") for row in browser.visible("#concerns tbody tr")}
+    cards = browser.visible("#concerns li.concern")
+    concerns = {card.get_attribute("data-concern") for card in cards}
     assert {"redness", "acne", "wrinkles", "pores", "dark_circles", "shine"} <= concerns
-    assert len(browser.visible("#concerns thead th")) > 3  # concern, face, then the regions
+    titles = {card.find_element(browser.by, "h3").text for card in cards}
+    assert "Dark circles" in titles and not any("_" in title for title in titles)
+    assert all(
+        card.find_element(browser.by, ".chip").text in {"None", "Mild", "Moderate", "Marked"}
+        for card in cards
+    )
+    assert browser.text("#summary")
+    assert not browser.driver.find_elements(browser.by, "#concerns table")
     overlay = browser.find("#overlay")
-    browser.until(lambda: browser.driver.execute_script(
-        "return arguments[0].complete && arguments[0].naturalWidth > 0", overlay), "the overlay")
+    browser.until(
+        lambda: browser.driver.execute_script(
+            "return arguments[0].complete && arguments[0].naturalWidth > 0", overlay
+        ),
+        "the overlay",
+    )
     browser.text("#referral", "dermatologist")
     analysis_id = browser.find("#analysis").get_attribute("data-analysis-id")
 
@@ -229,13 +246,16 @@ def test_errors_are_shown_next_to_the_form(browser: Browser, tmp_path: Path) -> 
 
 def stored_session(browser: Browser) -> Any:
     return browser.driver.execute_script(
-        "return JSON.parse(localStorage.getItem('metskin.session') || 'null')")
+        "return JSON.parse(localStorage.getItem('metskin.session') || 'null')"
+    )
 
 
 def change_stored_session(browser: Browser, change: str) -> None:
-    browser.driver.execute_script("const s = JSON.parse(localStorage.getItem('metskin.session'));"
-                                  f"{change}; localStorage.setItem('metskin.session', "
-                                  "JSON.stringify(s));")
+    browser.driver.execute_script(
+        "const s = JSON.parse(localStorage.getItem('metskin.session'));"
+        f"{change}; localStorage.setItem('metskin.session', "
+        "JSON.stringify(s));"
+    )
 
 
 def test_tokens_are_refreshed_and_logout_ends_the_session(browser: Browser, server: str) -> None:
@@ -257,8 +277,12 @@ def test_tokens_are_refreshed_and_logout_ends_the_session(browser: Browser, serv
     browser.find("#logout").click()
     browser.until(lambda: browser.hash() == "#/login", "the login page")
     assert stored_session(browser) is None
-    refused = httpx.post(f"{server}/graphql", json={
-        "query": "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }",
-        "variables": {"t": third["refreshToken"]}}).json()
+    refused = httpx.post(
+        f"{server}/graphql",
+        json={
+            "query": "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }",
+            "variables": {"t": third["refreshToken"]},
+        },
+    ).json()
     codes = [error["extensions"]["code"] for error in refused.get("errors", [])]
     assert codes == ["INVALID_REFRESH_TOKEN"], json.dumps(refused)

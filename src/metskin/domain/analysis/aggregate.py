@@ -29,9 +29,13 @@ def aggregate_tone(tones: list[Tone], spread: float) -> Tone:
     itas = [tone.ita_deg for tone in tones]
     within = float(np.median([tone.ita_uncertainty_deg or 0.0 for tone in tones]))
     across = float(np.std(itas, ddof=1) / np.sqrt(len(itas))) if len(itas) > 1 else within
-    return tone_from_lab((float(lab[0]), float(lab[1]), float(lab[2])), confidence=confidence,
-                         pixels=sum(tone.pixels for tone in tones), gains=gains,
-                         spread_deg=max(across, within))
+    return tone_from_lab(
+        (float(lab[0]), float(lab[1]), float(lab[2])),
+        confidence=confidence,
+        pixels=sum(tone.pixels for tone in tones),
+        gains=gains,
+        spread_deg=max(across, within),
+    )
 
 
 def aggregate_concern(concerns: list[Concern]) -> Concern:
@@ -42,19 +46,33 @@ def aggregate_concern(concerns: list[Concern]) -> Concern:
         score=float(np.median([item.score for item in concerns])),
         regions=median_dict([item.regions for item in concerns]),
         measurements=median_dict([item.measurements for item in concerns]),
-        explanation=f"{best.explanation} (best frame; scores are medians of {len(concerns)})",
+        explanation=f"{best.explanation} (clearest frame; scores are the middle of "
+        f"{len(concerns)} frames)",
         heatmap=best.heatmap,
         spots=best.spots,
+        score_range=_median_range(concerns),
     )
+
+
+def _median_range(concerns: list[Concern]) -> tuple[float, float] | None:
+    ranges = [item.score_range for item in concerns if item.score_range is not None]
+    if not ranges:
+        return None
+    low, high = np.median(np.array(ranges), axis=0)
+    return float(low), float(high)
 
 
 def aggregate_skin_type(types: list[SkinType]) -> SkinType:
     kind, votes = Counter(item.kind for item in types).most_common(1)[0]
     chosen = max((item for item in types if item.kind == kind), key=lambda t: t.confidence)
-    return SkinType(kind=chosen.kind, decided_by=chosen.decided_by, image_kind=chosen.image_kind,
-                    self_reported=chosen.self_reported,
-                    measurements=median_dict([item.measurements for item in types]),
-                    confidence=chosen.confidence * votes / len(types))
+    return SkinType(
+        kind=chosen.kind,
+        decided_by=chosen.decided_by,
+        image_kind=chosen.image_kind,
+        self_reported=chosen.self_reported,
+        measurements=median_dict([item.measurements for item in types]),
+        confidence=chosen.confidence * votes / len(types),
+    )
 
 
 def common_issues(results: list[AnalysisResult]) -> tuple[QualityIssue, ...]:
@@ -75,8 +93,11 @@ def aggregate_results(results: list[AnalysisResult]) -> AnalysisResult:
     if not measured:
         return best
     itas = np.array([r.tone.ita_deg for r in measured if r.tone is not None])
-    spread = {"ita_std_deg": float(itas.std()), "ita_range_deg": float(np.ptp(itas)),
-              "monk_range": float(np.ptp([r.tone.monk for r in measured if r.tone is not None]))}
+    spread = {
+        "ita_std_deg": float(itas.std()),
+        "ita_range_deg": float(np.ptp(itas)),
+        "monk_range": float(np.ptp([r.tone.monk for r in measured if r.tone is not None])),
+    }
     concerns = tuple(
         aggregate_concern([r.concern(item.name) for r in measured]) for item in best.concerns
     )
@@ -85,8 +106,9 @@ def aggregate_results(results: list[AnalysisResult]) -> AnalysisResult:
     return AnalysisResult(
         quality=common_issues(measured),
         confidence=confidence,
-        tone=aggregate_tone([r.tone for r in measured if r.tone is not None],
-                            spread["ita_std_deg"]),
+        tone=aggregate_tone(
+            [r.tone for r in measured if r.tone is not None], spread["ita_std_deg"]
+        ),
         skin_type=aggregate_skin_type([r.skin_type for r in measured if r.skin_type is not None]),
         concerns=concerns,
         geometry=best.geometry,

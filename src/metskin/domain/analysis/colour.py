@@ -8,8 +8,18 @@ import cv2
 import numpy as np
 from skimage.color import deltaE_ciede2000, rgb2lab
 
-MONK_HEX = ("f6ede4", "f3e7db", "f7ead0", "eadaba", "d7bd96", "a07e56", "825c43", "604134",
-            "3a312a", "292420")
+MONK_HEX = (
+    "f6ede4",
+    "f3e7db",
+    "f7ead0",
+    "eadaba",
+    "d7bd96",
+    "a07e56",
+    "825c43",
+    "604134",
+    "3a312a",
+    "292420",
+)
 LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)  # Rec. 709 / sRGB luminance weights
 
 # Colour constancy bounds: the log-chromaticity of the correction is shortened by DEAD_ZONE,
@@ -31,15 +41,20 @@ MINKOWSKI_P = 6  # _minkowski_mean computes the 6th power as a squared cube
 MAX_BACKGROUND_PIXELS = 8000
 
 # Chardon / Del Bino ITA cuts: (lower bound, Fitzpatrick-like band, category).
-ITA_BANDS = ((55.0, "I", "very light"), (41.0, "II", "light"), (28.0, "III", "intermediate"),
-             (10.0, "IV", "tan"), (-30.0, "V", "brown"), (-math.inf, "VI", "dark"))
+ITA_BANDS = (
+    (55.0, "I", "very light"),
+    (41.0, "II", "light"),
+    (28.0, "III", "intermediate"),
+    (10.0, "IV", "tan"),
+    (-30.0, "V", "brown"),
+    (-math.inf, "VI", "dark"),
+)
 # Undertone from the CIELAB hue angle of the skin: below COOL it leans pink, above WARM yellow.
 COOL_HUE_DEG = 45.0
 WARM_HUE_DEG = 55.0
 
 _SRGB_TO_LINEAR = np.array(
-    [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-     for c in np.arange(256) / 255.0],
+    [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in np.arange(256) / 255.0],
     dtype=np.float32,
 )
 
@@ -56,8 +71,7 @@ def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
 def linear_to_srgb(linear: np.ndarray) -> np.ndarray:
     """float linear RGB (0..1) to float sRGB (0..1)."""
     linear = np.clip(linear, 0.0, 1.0)
-    return np.where(linear <= 0.0031308, linear * 12.92,
-                    1.055 * np.power(linear, 1 / 2.4) - 0.055)
+    return np.where(linear <= 0.0031308, linear * 12.92, 1.055 * np.power(linear, 1 / 2.4) - 0.055)
 
 
 MONK_LAB = rgb2lab(np.array([[hex_to_rgb(code) for code in MONK_HEX]], dtype=np.uint8))[0]
@@ -167,9 +181,9 @@ def lab_pixels(pixels: np.ndarray, gains: np.ndarray) -> np.ndarray:
 
 
 # sRGB (D65) linear RGB to XYZ, and the D65 2-degree white: the same as scikit-image's rgb2lab.
-_RGB_TO_XYZ = np.array([[0.412453, 0.357580, 0.180423],
-                        [0.212671, 0.715160, 0.072169],
-                        [0.019334, 0.119193, 0.950227]])
+_RGB_TO_XYZ = np.array(
+    [[0.412453, 0.357580, 0.180423], [0.212671, 0.715160, 0.072169], [0.019334, 0.119193, 0.950227]]
+)
 _WHITE_D65 = np.array([0.95047, 1.0, 1.08883])
 
 
@@ -177,8 +191,9 @@ def linear_to_lab(linear: np.ndarray) -> np.ndarray:
     """CIELAB of (N, 3) linear RGB; values above 1 (rebuilt highlights) are allowed."""
     xyz = np.maximum(np.asarray(linear, dtype=np.float64), 0.0) @ _RGB_TO_XYZ.T / _WHITE_D65
     f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16.0 / 116.0)
-    return np.stack([116.0 * f[:, 1] - 16.0, 500.0 * (f[:, 0] - f[:, 1]),
-                     200.0 * (f[:, 1] - f[:, 2])], axis=1)
+    return np.stack(
+        [116.0 * f[:, 1] - 16.0, 500.0 * (f[:, 0] - f[:, 1]), 200.0 * (f[:, 1] - f[:, 2])], axis=1
+    )
 
 
 def ita_deg(lightness: float, b_star: float) -> float:
@@ -203,7 +218,7 @@ def nearest_monk(lab: tuple[float, float, float]) -> tuple[int, float]:
 def monk_delta_e(lab: tuple[float, float, float], monk: int) -> float:
     """CIEDE2000 from `lab` to Monk swatch `monk` (1..10)."""
     sample = np.array([lab], dtype=np.float64)
-    return float(deltaE_ciede2000(sample, MONK_LAB[monk - 1:monk])[0])
+    return float(deltaE_ciede2000(sample, MONK_LAB[monk - 1 : monk])[0])
 
 
 def hue_deg(a_star: float, b_star: float) -> float:

@@ -12,6 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis import plain
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import (
     Blob,
@@ -27,10 +28,35 @@ from metskin.domain.analysis.model import Concern
 from metskin.domain.analysis.spots import spots_in_crop
 
 MIN_REGION_PIXELS = 30
-WRINKLE_REGIONS = ("forehead", "periorbital_right", "periorbital_left", "under_eye_right",
-                   "under_eye_left", "nasolabial_right", "nasolabial_left")
+WRINKLE_REGIONS = (
+    "forehead",
+    "periorbital_right",
+    "periorbital_left",
+    "under_eye_right",
+    "under_eye_left",
+    "nasolabial_right",
+    "nasolabial_left",
+)
 PORE_REGIONS = ("nose", "cheek_right", "cheek_left")
 SHINE_REGIONS = ("forehead", "nose", "chin", "cheek_right", "cheek_left")
+# Half-width of a score's plausible range, in score points: the 75th percentile of the change
+# between the neutral and the smiling photo of the same London face (docs/benchmarks.md,
+# "Validity gate"), plus RELATIVE_SPREAD of the score.
+# Smiling adds lines, so the wrinkle spread is generous; every spread is at least 3 (acne: no
+# lesions on these faces, so no change; redness moves 1.2).
+SCORE_SPREAD = {
+    "redness": 3.0,
+    "pigmentation": 13.0,
+    "acne": 3.0,
+    "wrinkles": 15.0,
+    "pores": 3.5,
+    "dark_circles": 4.0,
+    "shine": 3.0,
+}
+RELATIVE_SPREAD = 0.15
+REDNESS_SIGMAS = 1.5
+REDNESS_MIN_MARGIN = 3.0  # a* units
+SHINE_MIN_DY = 0.10  # linear luminance (0..1) above the surround: 8 L* on skin of L* 55-65
 
 
 def saturate(value: float, scale: float) -> float:
@@ -76,10 +102,14 @@ def local_contrast(face: FaceImage, channel: int) -> np.ndarray:
 
 
 def blob_score(
-    face: FaceImage, found: list[Blob], regions: tuple[str, ...], weight: Callable[[Blob], float],
+    face: FaceImage,
+    found: list[Blob],
+    regions: tuple[str, ...],
+    weight: Callable[[Blob], float],
     scale: float,
 ) -> dict[str, float]:
     """Per region: sum of blob weights per region area in iod^2, saturated at `scale`."""
+
     def score(mask: np.ndarray) -> float:
         area = np.count_nonzero(mask) / face.eye_distance**2
         return saturate(sum(weight(b) for b in blobs_in(found, mask)) / area, scale)
@@ -87,35 +117,54 @@ def blob_score(
     return score_regions(face, regions, score)
 
 
+def score_range(name: str, score: float) -> tuple[float, float]:
+    """Plausible low..high: the score's retake spread (SCORE_SPREAD, from the same London
+    faces photographed neutral and smiling) plus a share of the score itself."""
+    half = SCORE_SPREAD.get(name, 5.0) + RELATIVE_SPREAD * score
+    return max(0.0, score - half), min(100.0, score + half)
+
+
 def make_concern(
-    name: str, face: FaceImage, scores: dict[str, float], measurements: dict[str, float],
-    explanation: str, heatmap: np.ndarray,
+    name: str,
+    face: FaceImage,
+    scores: dict[str, float],
+    measurements: dict[str, float],
+    heatmap: np.ndarray,
 ) -> Concern:
-    return Concern(name=name, score=whole_face(face, scores), regions=scores,
-                   measurements=measurements, explanation=explanation,
-                   heatmap=np.clip(heatmap, 0.0, 1.0).astype(np.float32))
+    score = whole_face(face, scores)
+    text = plain.sentence(name, {"measurements": measurements, "regions": scores}, {})
+    return Concern(
+        name=name,
+        score=score,
+        regions=scores,
+        measurements=measurements,
+        explanation=text,
+        heatmap=np.clip(heatmap, 0.0, 1.0).astype(np.float32),
+        score_range=score_range(name, score),
+    )
 
 
 def redness(face: FaceImage) -> Concern:
-    """a* above the person's own calm-skin baseline (25th percentile of a* on their face)."""
+    """a* above the person's own calm skin: the median a* of their face plus a margin of
+    REDNESS_SIGMAS x the spread of its lower half (at least REDNESS_MIN_MARGIN). Both come from
+    the person, so normal skin scores near 0 on every tone (the old 25th-percentile baseline
+    with a fixed 3 a* margin and a darker-skin gain gave dark normal skin 15-19)."""
     a_star = face.lab[..., 1]
     usable = face.masks["usable"]
-    baseline = float(np.percentile(a_star[usable], 25))
-    lightness, _ = robust_stats(face.lightness[usable])
-    gain = 1.0 + max(0.0, 55.0 - lightness) / 50.0  # erythema shows less in a* on darker skin
-    excess = np.maximum(a_star - baseline - 3.0, 0.0) * gain
-    scores = score_regions(face, lm.MAIN_REGIONS,
-                           lambda mask: saturate(float(excess[mask & usable].mean()), 5.0))
+    p10, baseline = (float(v) for v in np.percentile(a_star[usable], (10, 50)))
+    margin = max(REDNESS_MIN_MARGIN, REDNESS_SIGMAS * (baseline - p10) / 1.28)
+    excess = np.maximum(a_star - baseline - margin, 0.0)
+    scores = score_regions(
+        face, lm.MAIN_REGIONS, lambda mask: saturate(float(excess[mask & usable].mean()), 5.0)
+    )
     measurements = {
         "baseline_a_star": baseline,
+        "margin_a_star": margin,
         "mean_excess_a_star": float(excess[usable].mean()),
         "red_area_fraction": float((excess[usable] > 3.0).mean()),
-        "contrast_gain": gain,
     }
-    explanation = (f"a* above the personal baseline {baseline:.1f} (gain {gain:.2f}); "
-                   f"{100 * measurements['red_area_fraction']:.1f}% of the skin is clearly red")
     heat = blur(excess / 8.0, face.eye_distance / 30) * face.masks["skin"]
-    return make_concern("redness", face, scores, measurements, explanation, heat)
+    return make_concern("redness", face, scores, measurements, heat)
 
 
 def pigmentation(face: FaceImage) -> Concern:
@@ -127,26 +176,26 @@ def pigmentation(face: FaceImage) -> Concern:
     candidates = region_mask(face, "skin") & ~face.masks["specular"]
     candidates &= (darker > threshold) & (redder < 4.0)
     iod = face.eye_distance
-    everything, labels = blobs(candidates, math.pi * (0.02 * iod) ** 2,
-                               math.pi * (0.2 * iod) ** 2)
+    everything, labels = blobs(candidates, math.pi * (0.02 * iod) ** 2, math.pi * (0.2 * iod) ** 2)
     everything = blob_means(labels, everything, darker)
     found = [b for b in everything if b.elongation < 6.0 and b.mean > 1.25 * threshold]
-    scores = blob_score(face, found, lm.MAIN_REGIONS,
-                        lambda b: b.area / iod**2 * b.mean, scale=0.03)
+    scores = blob_score(
+        face, found, lm.MAIN_REGIONS, lambda b: b.area / iod**2 * b.mean, scale=0.03
+    )
     measurements = {
         "spot_count": float(len(found)),
         "spot_area_fraction": sum(b.area for b in found) / max(1, face.masks["skin"].sum()),
         "mean_darkening_l_star": float(np.mean([b.mean for b in found])) if found else 0.0,
         "threshold_l_star": threshold,
     }
-    explanation = (f"{len(found)} spots darker than their surround by "
-                   f"{measurements['mean_darkening_l_star']:.1f} L* on average")
     heat = blur(blob_mask(labels, found) * np.minimum(darker / 15.0, 1.0), 1.0)
-    concern = make_concern("pigmentation", face, scores, measurements, explanation, heat)
     kept = {b.label for b in found}
     faint = [b for b in everything if b.label not in kept]
-    return replace(concern, spots=spots_in_crop(labels, darker, found,
-                                                    region_mask(face, "skin"), faint))
+    spots = spots_in_crop(labels, darker, found, region_mask(face, "skin"), faint)
+    # the spots card lists the spots measured whole: the text counts the same ones
+    measurements["measured_spot_count"] = float(sum(s.area_px is not None for s in spots))
+    concern = make_concern("pigmentation", face, scores, measurements, heat)
+    return replace(concern, spots=spots)
 
 
 def acne(face: FaceImage) -> Concern:
@@ -157,21 +206,24 @@ def acne(face: FaceImage) -> Concern:
     iod = face.eye_distance
     candidates = region_mask(face, "skin") & (redder > threshold)
     found, labels = blobs(candidates, math.pi * (0.015 * iod) ** 2, math.pi * (0.12 * iod) ** 2)
-    found = [b for b in blob_means(labels, found, redder)
-             if b.elongation < 4.5 and b.mean > 1.3 * threshold]
-    scores = blob_score(face, found, lm.MAIN_REGIONS,
-                        lambda b: float(np.clip(b.mean / 8.0, 0.5, 2.0)), scale=6.0)
+    found = [
+        b
+        for b in blob_means(labels, found, redder)
+        if b.elongation < 4.5 and b.mean > 1.3 * threshold
+    ]
+    scores = blob_score(
+        face, found, lm.MAIN_REGIONS, lambda b: float(np.clip(b.mean / 8.0, 0.5, 2.0)), scale=6.0
+    )
     measurements = {
         "lesion_count": float(len(found)),
         "mean_excess_a_star": float(np.mean([b.mean for b in found])) if found else 0.0,
-        "mean_diameter_iod": float(np.mean([2 * math.sqrt(b.area / math.pi) / iod
-                                            for b in found])) if found else 0.0,
+        "mean_diameter_iod": float(np.mean([2 * math.sqrt(b.area / math.pi) / iod for b in found]))
+        if found
+        else 0.0,
         "threshold_a_star": threshold,
     }
-    explanation = (f"{len(found)} red lesions, {measurements['mean_excess_a_star']:.1f} a* "
-                   "above their surround on average")
     heat = blur(blob_mask(labels, found).astype(np.float32), 1.0)
-    return make_concern("acne", face, scores, measurements, explanation, heat)
+    return make_concern("acne", face, scores, measurements, heat)
 
 
 def wrinkles(face: FaceImage) -> Concern:
@@ -181,19 +233,23 @@ def wrinkles(face: FaceImage) -> Concern:
     zone = np.logical_or.reduce([region_mask(face, name) for name in WRINKLE_REGIONS])
     threshold = 5.0
     found, labels = blobs(zone & (ridges > threshold), 0.0, zone.size)
-    found = [b for b in blob_means(labels, found, ridges)
-             if b.length > 0.12 * iod and b.elongation > 5.0]
-    scores = blob_score(face, found, WRINKLE_REGIONS,
-                        lambda b: b.length / iod * min(b.mean / threshold, 3.0), scale=3.0)
+    found = [
+        b for b in blob_means(labels, found, ridges) if b.length > 0.12 * iod and b.elongation > 5.0
+    ]
+    scores = blob_score(
+        face,
+        found,
+        WRINKLE_REGIONS,
+        lambda b: b.length / iod * min(b.mean / threshold, 3.0),
+        scale=3.0,
+    )
     measurements = {
         "line_count": float(len(found)),
         "total_length_iod": sum(b.length for b in found) / iod,
         "mean_depth": float(np.mean([b.mean for b in found])) if found else 0.0,
     }
-    explanation = (f"{len(found)} lines, total length {measurements['total_length_iod']:.2f} "
-                   "eye distances")
     heat = blur(blob_mask(labels, found) * np.minimum(ridges / (3 * threshold), 1.0), 1.0)
-    return make_concern("wrinkles", face, scores, measurements, explanation, heat)
+    return make_concern("wrinkles", face, scores, measurements, heat)
 
 
 def pores(face: FaceImage) -> Concern:
@@ -206,20 +262,22 @@ def pores(face: FaceImage) -> Concern:
     candidates = face.masks["usable"] & (dog > threshold)
     found, labels = blobs(candidates, 1, math.pi * (0.02 * iod) ** 2)
     patch = (0.1 * iod) ** 2
-    scores = score_regions(face, PORE_REGIONS, lambda mask: saturate(
-        len(blobs_in(found, mask)) / (np.count_nonzero(mask) / patch), 1.0))
+    scores = score_regions(
+        face,
+        PORE_REGIONS,
+        lambda mask: saturate(len(blobs_in(found, mask)) / (np.count_nonzero(mask) / patch), 1.0),
+    )
     area = sum(face.area(name) for name in PORE_REGIONS)
-    count = len(blobs_in(found, np.logical_or.reduce(
-        [region_mask(face, name) for name in PORE_REGIONS])))
+    count = len(
+        blobs_in(found, np.logical_or.reduce([region_mask(face, name) for name in PORE_REGIONS]))
+    )
     measurements = {
         "pore_count": float(count),
         "pores_per_patch": count / max(1.0, area / patch),
         "threshold_l_star": threshold,
     }
-    explanation = (f"{measurements['pores_per_patch']:.2f} small dark blobs per "
-                   "(0.1 eye distance)^2 on nose and cheeks")
     heat = blur(blob_mask(labels, found).astype(np.float32), 1.5)
-    return make_concern("pores", face, scores, measurements, explanation, heat)
+    return make_concern("pores", face, scores, measurements, heat)
 
 
 def dark_circles(face: FaceImage) -> Concern:
@@ -238,22 +296,32 @@ def dark_circles(face: FaceImage) -> Concern:
         scores[f"under_eye_{side}"] = 100.0 * float(np.clip((delta - 2.0) / 12.0, 0.0, 1.0))
         mask = region_mask(face, f"under_eye_{side}")
         heat += mask * np.clip((cheek_l - face.lightness) / 14.0, 0.0, 1.0)
-    explanation = "under-eye L* below the cheek L*: " + ", ".join(
-        f"{side} {value:.1f}" for side, value in measurements.items())
-    return make_concern("dark_circles", face, scores, measurements, explanation, heat)
+    return make_concern("dark_circles", face, scores, measurements, heat)
+
+
+def shine_mask(face: FaceImage) -> np.ndarray:
+    """Specular pixels that also reflect at least SHINE_MIN_DY more linear light than their
+    surround. The same oily film reflects the same light on any skin, but in L* (a cube root)
+    it lifts dark skin more than light skin, so an L* rule alone sees more shine on dark skin."""
+    linear = ((face.lightness + 16.0) / 116.0) ** 3
+    surround = masked_blur(linear, face.masks["skin"], face.eye_distance * 0.1)
+    return face.masks["specular"] & (linear - surround > SHINE_MIN_DY)
 
 
 def shine(face: FaceImage) -> Concern:
     """Oiliness: fraction of specular (bright, desaturated) pixels per region."""
-    specular = face.masks["specular"]
-    scores = score_regions(face, SHINE_REGIONS,
-                           lambda mask: saturate(float(specular[mask].mean()), 0.04))
-    measurements = {f"{zone}_specular_fraction": specular_fraction(face, zone)
-                    for zone in ("t_zone", "u_zone")}
-    explanation = (f"specular pixels: T-zone {100 * measurements['t_zone_specular_fraction']:.1f}%"
-                   f", U-zone {100 * measurements['u_zone_specular_fraction']:.1f}%")
+    specular = shine_mask(face)
+    scores = score_regions(
+        face, SHINE_REGIONS, lambda mask: saturate(float(specular[mask].mean()), 0.04)
+    )
+    measurements = {
+        f"{zone}_specular_fraction": float(specular[region_mask(face, zone)].mean())
+        if region_mask(face, zone).any()
+        else 0.0
+        for zone in ("t_zone", "u_zone")
+    }
     heat = blur(specular.astype(np.float32), face.eye_distance / 40)
-    return make_concern("shine", face, scores, measurements, explanation, heat)
+    return make_concern("shine", face, scores, measurements, heat)
 
 
 def specular_fraction(face: FaceImage, region: str) -> float:
@@ -269,7 +337,14 @@ def roughness(face: FaceImage) -> float:
 
 
 DETECTORS: tuple[Callable[[FaceImage], Concern], ...] = (
-    redness, pigmentation, acne, wrinkles, pores, dark_circles, shine)
+    redness,
+    pigmentation,
+    acne,
+    wrinkles,
+    pores,
+    dark_circles,
+    shine,
+)
 
 
 def measure_concerns(face: FaceImage) -> tuple[Concern, ...]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
-from metskin.domain.analysis import quality
+from metskin.domain.analysis import quality, validity
 from metskin.domain.analysis.aggregate import aggregate_results
 from metskin.domain.analysis.concerns import measure_concerns
 from metskin.domain.analysis.errors import UnreadableMedia
@@ -66,8 +66,10 @@ def background_pixels(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.nda
     x0, y0, x1, y1 = box
     grow_x, grow_y = (x1 - x0) * BACKGROUND_MARGIN, (y1 - y0) * BACKGROUND_MARGIN
     keep = np.ones(sample.shape[:2], dtype=bool)
-    keep[max(0, int((y0 - grow_y) / step)): int((y1 + grow_y) / step) + 1,
-         max(0, int((x0 - grow_x) / step)): int((x1 + grow_x) / step) + 1] = False
+    keep[
+        max(0, int((y0 - grow_y) / step)) : int((y1 + grow_y) / step) + 1,
+        max(0, int((x0 - grow_x) / step)) : int((x1 + grow_x) / step) + 1,
+    ] = False
     return sample[keep]
 
 
@@ -81,13 +83,15 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
     masks = geometry.masks
     pts = crop_points(points, box, scale)
     eye_distance = lm.eye_distance(pts)
-    measured = quality.measure_quality(small_copy(rgb), crop, masks["skin"], masks["face"],
-                                       eye_distance)
+    measured = quality.measure_quality(
+        small_copy(rgb), crop, masks["skin"], masks["face"], eye_distance
+    )
     issues += measured.issues()
     issues += quality.exposure_issues(issues, sclera_level(crop, pts, scale))
     penalty = 0.5 ** sum(1 for item in issues if item.code not in quality.LIGHT_CODES)
-    return CheckedFrame(points, crop, geometry, issues, background_pixels(rgb, box),
-                        measured.score() * penalty)
+    return CheckedFrame(
+        points, crop, geometry, issues, background_pixels(rgb, box), measured.score() * penalty
+    )
 
 
 def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> AnalysisResult:
@@ -96,8 +100,13 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
     pts = crop_points(checked.points, geometry.box, geometry.scale)
     gains = face_white_balance(checked.background, checked.crop, pts, geometry.scale)
     face = build_face_image(checked.crop, pts, geometry.masks, gains)
+    unfit = validity.measure_validity(face, pts, geometry.scale).issues()
+    if unfit:
+        return validity.blocked(checked.issues, unfit)
     tone = measure_tone(face, quality.light_penalty(checked.issues))
     confidence = quality.result_confidence(tone.confidence if tone else 0.0, checked.issues)
+    if unfit := validity.confidence_issue(confidence):
+        return validity.blocked(checked.issues, unfit)
     concerns = measure_concerns(face)
     return AnalysisResult(
         quality=tuple(checked.issues),
@@ -107,7 +116,8 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
         concerns=concerns,
         geometry=replace(geometry, masks=face.masks),
         spots=aligned_spots(
-            face, crop_points_3d(checked.points, geometry.box, geometry.scale), concerns),
+            face, crop_points_3d(checked.points, geometry.box, geometry.scale), concerns
+        ),
     )
 
 
@@ -176,8 +186,7 @@ def analyse_frames(
             if not isinstance(checked, list):
                 blocked = [item for item in checked.issues if item.blocking]
             continue
-        candidate = _Candidate(checked.quality_score, index, frame,
-                               [face * back for face in faces])
+        candidate = _Candidate(checked.quality_score, index, frame, [face * back for face in faces])
         entry = (candidate.key(), index, candidate)
         if len(best) < best_n:
             heapq.heappush(best, entry)
@@ -188,20 +197,32 @@ def analyse_frames(
     report("DECODING", 1.0)
     report("FACE_MESH", 1.0)
     ranked = [item[2] for item in sorted(best, key=lambda item: item[0], reverse=True)]
-    results, images = [], []
+    results, images, unfit = [], [], None
     for done, candidate in enumerate(ranked, start=1):
         full = check_frame(candidate.frame, candidate.faces)
         if not isinstance(full, list) and any(item.blocking for item in full.issues):
             blocked = [item for item in full.issues if item.blocking]
-        elif not isinstance(full, list):
-            results.append(analyse_checked(full, self_reported_skin_type))
+            measured = None
+        else:
+            measured = (
+                None if isinstance(full, list) else analyse_checked(full, self_reported_skin_type)
+            )
+        if measured is not None and measured.ok:
+            results.append(measured)
             images.append(candidate.frame)
+        elif measured is not None and unfit is None:
+            unfit = replace(measured, frames_analysed=0)  # the best frame's blocking issues
         report("MEASURING", done / len(ranked))
+    if not results and unfit is not None:
+        return replace(unfit, spread={"frames_sampled": float(count)})
     if not results:
-        return AnalysisResult(quality=tuple(blocked or [quality.issue("NO_FACE", 0.0,
-                                                                      blocking=True)]),
-                              confidence=0.0, frames_analysed=0,
-                              spread={"frames_sampled": float(count)})
+        return AnalysisResult(
+            quality=tuple(blocked or [quality.issue("NO_FACE", 0.0, blocking=True)]),
+            confidence=0.0,
+            frames_analysed=0,
+            spread={"frames_sampled": float(count)},
+        )
     combined = aggregate_results(results)
-    return replace(combined, frame=images[0],
-                   spread={**combined.spread, "frames_sampled": float(count)})
+    return replace(
+        combined, frame=images[0], spread={**combined.spread, "frames_sampled": float(count)}
+    )

@@ -77,8 +77,11 @@ def unusable_masks(
     specular |= local_highlights(lightness, chroma, skin, eye_distance)
     smooth = blur(lightness, eye_distance / 8)
     shadow = skin & (smooth < median_l - max(SHADOW_MIN_DL, 3.0 * sigma_l))
-    return {"specular": specular, "shadow": shadow,
-            "hair": hair_mask(lightness, skin, face, (median_l, sigma_l), eye_distance)}
+    return {
+        "specular": specular,
+        "shadow": shadow,
+        "hair": hair_mask(lightness, skin, face, (median_l, sigma_l), eye_distance),
+    }
 
 
 def local_highlights(
@@ -96,7 +99,10 @@ def local_highlights(
 
 
 def hair_mask(
-    lightness: np.ndarray, skin: np.ndarray, face: np.ndarray, stats: tuple[float, float],
+    lightness: np.ndarray,
+    skin: np.ndarray,
+    face: np.ndarray,
+    stats: tuple[float, float],
     eye_distance: float,
 ) -> np.ndarray:
     """Dark patches that touch the outline of the face (fringe, sideburns, beard)."""

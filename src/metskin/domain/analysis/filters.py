@@ -27,8 +27,9 @@ def blur(image: np.ndarray, sigma: float) -> np.ndarray:
         return cv2.GaussianBlur(image, (0, 0), sigmaX=max(sigma, 0.3))
     factor = int(sigma / 3)
     height, width = image.shape[:2]
-    small = cv2.resize(image, (max(1, width // factor), max(1, height // factor)),
-                       interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        image, (max(1, width // factor), max(1, height // factor)), interpolation=cv2.INTER_AREA
+    )
     small = cv2.GaussianBlur(small, (0, 0), sigmaX=sigma / factor)
     return cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
 
@@ -87,10 +88,16 @@ def blobs(mask: np.ndarray, min_area: float, max_area: float) -> tuple[list[Blob
     chosen = np.nonzero((areas >= min_area) & (areas <= max_area))[0]
     chosen = chosen[chosen > 0]
     lengths = np.hypot(stats[chosen, cv2.CC_STAT_WIDTH], stats[chosen, cv2.CC_STAT_HEIGHT])
-    found = [Blob(int(label), int(area), (float(x), float(y)), float(length))
-             for label, area, (x, y), length in zip(
-                 chosen.tolist(), areas[chosen].tolist(), centres[chosen].tolist(),
-                 lengths.tolist(), strict=True)]
+    found = [
+        Blob(int(label), int(area), (float(x), float(y)), float(length))
+        for label, area, (x, y), length in zip(
+            chosen.tolist(),
+            areas[chosen].tolist(),
+            centres[chosen].tolist(),
+            lengths.tolist(),
+            strict=True,
+        )
+    ]
     return found, labels
 
 

@@ -31,9 +31,10 @@ def crop_face(
         min(width, int(np.ceil(x1 + margin_x))),
         min(height, int(np.ceil(y1 + margin_y))),
     )
-    crop = rgb[box[1]:box[3], box[0]:box[2]]
-    scale = min(1.0, work_side / max(crop.shape[:2]),
-                WORK_EYE_DISTANCE / max(lm.eye_distance(points), 1.0))
+    crop = rgb[box[1] : box[3], box[0] : box[2]]
+    scale = min(
+        1.0, work_side / max(crop.shape[:2]), WORK_EYE_DISTANCE / max(lm.eye_distance(points), 1.0)
+    )
     if scale < 1.0:
         size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
         crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
@@ -45,9 +46,7 @@ def crop_points(points: np.ndarray, box: tuple[int, int, int, int], scale: float
     return np.asarray((points[:, :2] - offset) * scale, dtype=np.float32)
 
 
-def crop_points_3d(
-    points: np.ndarray, box: tuple[int, int, int, int], scale: float
-) -> np.ndarray:
+def crop_points_3d(points: np.ndarray, box: tuple[int, int, int, int], scale: float) -> np.ndarray:
     """(x, y, z) landmarks in crop pixels: z (which has the scale of x) scales with them."""
     offset = np.array([box[0], box[1], 0.0], dtype=np.float32)
     return np.asarray((points[:, :3] - offset) * scale, dtype=np.float32)
@@ -65,7 +64,8 @@ def polygon_mask(shape: tuple[int, int], points: np.ndarray, hull: bool = False)
 def region_masks(shape: tuple[int, int], pts: np.ndarray) -> dict[str, np.ndarray]:
     """Boolean masks of every region, the unions, 'face' (oval) and 'skin' (oval minus features)."""
     features = np.logical_or.reduce(
-        [polygon_mask(shape, pts[list(indices)]) for indices in lm.EXCLUDED.values()])
+        [polygon_mask(shape, pts[list(indices)]) for indices in lm.EXCLUDED.values()]
+    )
     grow = max(1, round(lm.eye_distance(pts) * EXCLUDE_GROW))
     excluded = cv2.dilate(features.astype(np.uint8), disk(grow)).astype(bool)
     for indices in lm.EXCLUDED_HULLS.values():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,15 +149,32 @@ class Concern:
     explanation: str
     heatmap: np.ndarray | None = field(default=None, repr=False)  # float32 0..1, crop-sized
     spots: tuple[SpotInCrop, ...] = field(default=(), repr=False)  # pigmentation: the spots
+    score_range: tuple[float, float] | None = None  # plausible low..high of the score
+
+    @property
+    def band(self) -> str:
+        return score_band(self.score)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        found = {
             "name": self.name,
             "score": _round(self.score, 1),
             "regions": {key: _round(value, 1) for key, value in self.regions.items()},
             "measurements": _round_dict(self.measurements),
             "explanation": self.explanation,
+            "band": self.band,
         }
+        if self.score_range is not None:
+            found["score_range"] = [_round(value, 1) for value in self.score_range]
+        return found
+
+
+BANDS = ((15.0, "none"), (35.0, "mild"), (60.0, "moderate"), (math.inf, "marked"))
+
+
+def score_band(score: float) -> str:
+    """none < 15 <= mild < 35 <= moderate < 60 <= marked (see docs/benchmarks.md)."""
+    return next(name for limit, name in BANDS if score < limit)
 
 
 @dataclass(frozen=True, eq=False)

@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis import plain
 from metskin.domain.analysis.model import AnalysisResult, Concern
 
 CONCERN_COLOURS: dict[str, tuple[int, int, int]] = {
@@ -24,6 +25,8 @@ OUTLINE_COLOUR = (255, 255, 255)
 SPOT_COLOUR = (0, 255, 120)
 SPOT_RING = 1.8  # ring radius over the spot's own
 HEAT_OPACITY = 0.65
+HEAT_FULL_SCORE = 60.0  # the "marked" band
+HEAT_FLOOR = 0.1
 
 
 def render_overlay(
@@ -43,7 +46,8 @@ def render_overlay(
         if heat is None:
             continue
         resized = cv2.resize(heat, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
-        alpha = (HEAT_OPACITY * resized)[..., np.newaxis]
+        strength = heat_strength(result.concern(name).score)
+        alpha = (HEAT_OPACITY * strength * resized)[..., np.newaxis]
         colour = np.array(CONCERN_COLOURS.get(name, (255, 255, 255)), dtype=np.float32)
         patch = patch * (1.0 - alpha) + colour * alpha
     out[y0:y1, x0:x1] = np.clip(patch, 0, 255).astype(np.uint8)
@@ -51,12 +55,24 @@ def render_overlay(
     draw_outlines(out, geometry.landmarks, thickness)
     if "pigmentation" in names:
         draw_spots(out, result.concern("pigmentation"), geometry.box, thickness)
-    draw_legend(out, names)
+    draw_legend(out, [legend_label(result.concern(name)) for name in names], names)
     return out
 
 
-def draw_spots(out: np.ndarray, pigmentation: Concern, box: tuple[int, int, int, int],
-               thickness: int) -> None:
+def heat_strength(score: float) -> float:
+    """Heat maps are painted in proportion to the score: a low score never paints solid
+    colour (score 0 -> HEAT_FLOOR of full strength, full strength from HEAT_FULL_SCORE)."""
+    return float(np.clip(score / HEAT_FULL_SCORE, HEAT_FLOOR, 1.0))
+
+
+def legend_label(concern: Concern) -> str:
+    """Words, not code names: "Dark circles: mild". (OpenCV fonts are ASCII only.)"""
+    return f"{plain.name_of(concern.name)}: {concern.band}"
+
+
+def draw_spots(
+    out: np.ndarray, pigmentation: Concern, box: tuple[int, int, int, int], thickness: int
+) -> None:
     """A ring around each measured pigmented spot: the ones followed from photo to photo."""
     if pigmentation.heatmap is None:
         return
@@ -74,15 +90,24 @@ def draw_spots(out: np.ndarray, pigmentation: Concern, box: tuple[int, int, int,
 def draw_outlines(out: np.ndarray, points: np.ndarray, thickness: int) -> None:
     for name in lm.MAIN_REGIONS:
         polygon = np.round(points[list(lm.REGIONS[name]), :2]).astype(np.int32)
-        cv2.polylines(out, [polygon.reshape(-1, 1, 2)], True, OUTLINE_COLOUR, thickness,
-                      cv2.LINE_AA)
+        cv2.polylines(
+            out, [polygon.reshape(-1, 1, 2)], True, OUTLINE_COLOUR, thickness, cv2.LINE_AA
+        )
 
 
-def draw_legend(out: np.ndarray, names: list[str]) -> None:
+def draw_legend(out: np.ndarray, labels: list[str], names: list[str]) -> None:
     size = max(0.4, out.shape[0] / 1200)
     step = round(22 * size / 0.5)
-    for row, name in enumerate(names, start=1):
+    for row, (label, name) in enumerate(zip(labels, names, strict=True), start=1):
         origin = (8, 4 + row * step)
-        cv2.putText(out, name, origin, cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), 3, cv2.LINE_AA)
-        cv2.putText(out, name, origin, cv2.FONT_HERSHEY_SIMPLEX, size,
-                    CONCERN_COLOURS.get(name, (255, 255, 255)), 1, cv2.LINE_AA)
+        cv2.putText(out, label, origin, cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), 3, cv2.LINE_AA)
+        cv2.putText(
+            out,
+            label,
+            origin,
+            cv2.FONT_HERSHEY_SIMPLEX,
+            size,
+            CONCERN_COLOURS.get(name, (255, 255, 255)),
+            1,
+            cv2.LINE_AA,
+        )

@@ -31,21 +31,35 @@ LIGHT_PENALTY = 0.5  # tone confidence lost per light issue
 DARK_SCLERA_LOG2 = -2.6
 
 GUIDANCE = {
-    "NO_FACE": ("No face was found.",
-                "Face the camera with your whole face in the frame and nothing covering it."),
-    "MULTIPLE_FACES": ("More than one face is in the picture; the largest was analysed.",
-                       "Take the picture alone, with no other faces or portraits behind you."),
-    "FACE_TOO_SMALL": ("The face is too small in the picture.",
-                       "Move closer, so that your face fills at least a third of the frame."),
-    "POSE_TOO_STRONG": ("The head is turned or tilted too much.",
-                        "Look straight into the camera, with your head level."),
-    "BLURRY": ("The face is out of focus or moving.",
-               "Hold the camera still, tap to focus on your face, and use more light."),
-    "TOO_DARK": ("The picture is too dark to measure skin tone: even the whites of the eyes "
-                 "come out dark, so the skin would read several shades darker than it is.",
-                 "Face a window or a lamp; avoid backlight and night mode."),
-    "OVEREXPOSED": ("The face is overexposed.",
-                    "Step out of direct sunlight or turn off the flash; use soft, even light."),
+    "NO_FACE": (
+        "No face was found.",
+        "Face the camera with your whole face in the frame and nothing covering it.",
+    ),
+    "MULTIPLE_FACES": (
+        "More than one face is in the picture; the largest was analysed.",
+        "Take the picture alone, with no other faces or portraits behind you.",
+    ),
+    "FACE_TOO_SMALL": (
+        "The face is too small in the picture.",
+        "Move closer, so that your face fills at least a third of the frame.",
+    ),
+    "POSE_TOO_STRONG": (
+        "The head is turned or tilted too much.",
+        "Look straight into the camera, with your head level.",
+    ),
+    "BLURRY": (
+        "The face is out of focus or moving.",
+        "Hold the camera still, tap to focus on your face, and use more light.",
+    ),
+    "TOO_DARK": (
+        "The picture is too dark to measure skin tone: even the whites of the eyes "
+        "come out dark, so the skin would read several shades darker than it is.",
+        "Face a window or a lamp; avoid backlight and night mode.",
+    ),
+    "OVEREXPOSED": (
+        "The face is overexposed.",
+        "Step out of direct sunlight or turn off the flash; use soft, even light.",
+    ),
 }
 LIGHT_CODES = ("TOO_DARK", "OVEREXPOSED")
 
@@ -111,8 +125,10 @@ class ImageQuality:
             found.append(issue("BLURRY", self.sharpness))
         if self.face_luma_p95 < DARK_FACE_LUMA or self.image_luma_p99 < DARK_IMAGE_LUMA:
             found.append(issue("TOO_DARK", self.face_luma_p95, blocking=True))
-        elif (self.clipped_fraction > CLIPPED_FACE_FRACTION
-              or self.face_luma_median > BRIGHT_FACE_LUMA):
+        elif (
+            self.clipped_fraction > CLIPPED_FACE_FRACTION
+            or self.face_luma_median > BRIGHT_FACE_LUMA
+        ):
             found.append(issue("OVEREXPOSED", self.clipped_fraction))
         return found
 
@@ -124,7 +140,10 @@ class ImageQuality:
 
 
 def measure_quality(
-    image_sample: np.ndarray, crop: np.ndarray, skin: np.ndarray, face: np.ndarray,
+    image_sample: np.ndarray,
+    crop: np.ndarray,
+    skin: np.ndarray,
+    face: np.ndarray,
     eye_distance: float,
 ) -> ImageQuality:
     """`image_sample` is a small copy of the whole image; the rest is the face crop."""

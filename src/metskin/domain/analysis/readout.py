@@ -56,8 +56,10 @@ class ResultReadout:
         for name, item in (result.get("concerns") or {}).items():
             if isinstance(item, Mapping) and _num(item.get("score")) is not None:
                 concerns[str(name)] = ConcernReading(
-                    float(item["score"]), _numbers(item.get("regions")),
-                    _numbers(item.get("measurements")))
+                    float(item["score"]),
+                    _numbers(item.get("regions")),
+                    _numbers(item.get("measurements")),
+                )
         skin = result.get("skin_type")
         kind = skin.get("kind") if isinstance(skin, Mapping) else None
         tone = result.get("tone")
@@ -72,16 +74,27 @@ class ResultReadout:
 def _tone(raw: Mapping[str, Any]) -> ToneReading:
     monk = raw.get("monk")
     band = raw.get("fitzpatrick")
-    return ToneReading(_num(raw.get("ita")), int(monk) if isinstance(monk, int) else None,
-                       band if isinstance(band, str) else None)
+    return ToneReading(
+        _num(raw.get("ita")),
+        int(monk) if isinstance(monk, int) else None,
+        band if isinstance(band, str) else None,
+    )
 
 
 def _spots(raw: Any) -> tuple[SpotReading, ...] | None:
     if not isinstance(raw, list):
         return None
-    return tuple(SpotReading(_num(s.get("x")), _num(s.get("y")), _num(s.get("area_mm2")),
-                             _num(s.get("area")), _num(s.get("darkness")))
-                 for s in raw if isinstance(s, Mapping))
+    return tuple(
+        SpotReading(
+            _num(s.get("x")),
+            _num(s.get("y")),
+            _num(s.get("area_mm2")),
+            _num(s.get("area")),
+            _num(s.get("darkness")),
+        )
+        for s in raw
+        if isinstance(s, Mapping)
+    )
 
 
 def _numbers(raw: Any) -> dict[str, float]:

@@ -41,10 +41,6 @@ SEQ_PER_ATTEMPT = 1_000_000
 STAGE_ORDER = list(Stage)
 
 
-
-
-
-
 class MediaService:
     def __init__(
         self,
@@ -296,8 +292,9 @@ class AnalysisService:
             return uow.analyses.list_unfinished()
 
 
-def _fail(uow: AnalysisUnitOfWork, analysis: Analysis, code: str, reason: str,
-          now: datetime) -> None:
+def _fail(
+    uow: AnalysisUnitOfWork, analysis: Analysis, code: str, reason: str, now: datetime
+) -> None:
     analysis.status = AnalysisStatus.FAILED
     analysis.stage = Stage.FAILED
     analysis.failure_code = code

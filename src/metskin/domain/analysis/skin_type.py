@@ -45,8 +45,15 @@ def measure_skin_type(face: FaceImage, self_reported: str | None) -> SkinType:
     answer = self_reported.lower().strip() if self_reported else None
     kind, decided_by, confidence = fuse(image_kind, image_confidence, answer)
     return SkinType(
-        kind=kind, decided_by=decided_by, image_kind=image_kind, self_reported=answer,
-        measurements={"t_zone_specular_fraction": t_shine, "u_zone_specular_fraction": u_shine,
-                      "roughness_l_star": texture, "image_confidence": image_confidence},
+        kind=kind,
+        decided_by=decided_by,
+        image_kind=image_kind,
+        self_reported=answer,
+        measurements={
+            "t_zone_specular_fraction": t_shine,
+            "u_zone_specular_fraction": u_shine,
+            "roughness_l_star": texture,
+            "image_confidence": image_confidence,
+        },
         confidence=confidence,
     )

@@ -49,9 +49,14 @@ MESH_POINTS = 468  # the iris points (468-477) follow the gaze, not the skin
 RIGHT_LEFT_PAIRS = ((33, 263), (133, 362), (234, 454), (61, 291), (123, 352), (58, 288))
 FOREHEAD_TOP = 10
 BELOW_NOSE = 2
-FRAME_POINTS = [*lm.RIGHT_EYE_CORNERS, *lm.LEFT_EYE_CORNERS,
-                *(right for right, _ in RIGHT_LEFT_PAIRS), *(left for _, left in RIGHT_LEFT_PAIRS),
-                FOREHEAD_TOP, BELOW_NOSE]
+FRAME_POINTS = [
+    *lm.RIGHT_EYE_CORNERS,
+    *lm.LEFT_EYE_CORNERS,
+    *(right for right, _ in RIGHT_LEFT_PAIRS),
+    *(left for _, left in RIGHT_LEFT_PAIRS),
+    FOREHEAD_TOP,
+    BELOW_NOSE,
+]
 CORE_FRACTION = 0.5  # the core is as many of the darkest pixels as half the blob
 SMOOTH = 1.0  # pixels (about 0.6 mm): so that a photo's sharpness matters less
 HALF = 0.5  # the spot is where the contrast is at least this fraction of the core's
@@ -77,7 +82,7 @@ def face_frame(points: np.ndarray) -> FaceFrame:
     pts = np.asarray(points[FRAME_POINTS, :3], dtype=np.float64)
     right, left = (pts[0] + pts[1]) / 2, (pts[2] + pts[3]) / 2
     pairs = len(RIGHT_LEFT_PAIRS)
-    across = (pts[4 + pairs:4 + 2 * pairs] - pts[4:4 + pairs]).sum(axis=0)
+    across = (pts[4 + pairs : 4 + 2 * pairs] - pts[4 : 4 + pairs]).sum(axis=0)
     x_axis = across / math.sqrt(across @ across)
     down = pts[-1] - pts[-2]
     down -= (down @ x_axis) * x_axis
@@ -129,8 +134,13 @@ def to_frame(points: np.ndarray, image_xy: np.ndarray) -> tuple[np.ndarray, np.n
     return positions, area
 
 
-def spots_in_crop(labels: np.ndarray, darker: np.ndarray, found: Sequence[Blob],
-                  skin: np.ndarray, faint: Sequence[Blob] = ()) -> tuple[SpotInCrop, ...]:
+def spots_in_crop(
+    labels: np.ndarray,
+    darker: np.ndarray,
+    found: Sequence[Blob],
+    skin: np.ndarray,
+    faint: Sequence[Blob] = (),
+) -> tuple[SpotInCrop, ...]:
     """Core contrast, area and centre of each found blob (the most severe MAX_SPOTS), measured
     on the contrast map `darker` (ΔL* below the surround) around the blob; then the centres of
     the `faint` blobs (below the reporting bar) and of the found ones that could not be
@@ -174,8 +184,10 @@ class _Window:
     def centroid(self, spot: np.ndarray) -> tuple[float, float]:
         """The contrast-weighted centre of `spot`, in crop pixels."""
         moments = cv2.moments(self.values * spot)
-        return (self.left + moments["m10"] / moments["m00"],
-                self.top + moments["m01"] / moments["m00"])
+        return (
+            self.left + moments["m10"] / moments["m00"],
+            self.top + moments["m01"] / moments["m00"],
+        )
 
 
 def _measure(window: _Window, skin: np.ndarray) -> SpotInCrop:
@@ -203,8 +215,9 @@ def _measure(window: _Window, skin: np.ndarray) -> SpotInCrop:
     return SpotInCrop(centre, area, core)
 
 
-def aligned_spots(face: FaceImage, points: np.ndarray,
-                  concerns: Sequence[Concern]) -> tuple[DarkSpot, ...]:
+def aligned_spots(
+    face: FaceImage, points: np.ndarray, concerns: Sequence[Concern]
+) -> tuple[DarkSpot, ...]:
     """The pigmentation concern's spots in the aligned face frame.
 
     `points` are the (N, 3) landmarks in the pixels of the measured crop.
@@ -214,13 +227,18 @@ def aligned_spots(face: FaceImage, points: np.ndarray,
         return ()
     positions, factors = to_frame(points, np.array([s.centre for s in found]))
     return tuple(
-        DarkSpot(x=float(xy[0]), y=float(xy[1]),
-                 area_mm2=None if spot.area_px is None else float(
-                     spot.area_px * factor * FRAME_UNIT_MM**2),
-                 darkness=None if spot.delta_l_star is None else darkness(spot.delta_l_star),
-                 delta_l_star=spot.delta_l_star,
-                 region=None if spot.area_px is None else region_at(face, spot.centre))
-        for spot, xy, factor in zip(found, positions, factors, strict=True))
+        DarkSpot(
+            x=float(xy[0]),
+            y=float(xy[1]),
+            area_mm2=None
+            if spot.area_px is None
+            else float(spot.area_px * factor * FRAME_UNIT_MM**2),
+            darkness=None if spot.delta_l_star is None else darkness(spot.delta_l_star),
+            delta_l_star=spot.delta_l_star,
+            region=None if spot.area_px is None else region_at(face, spot.centre),
+        )
+        for spot, xy, factor in zip(found, positions, factors, strict=True)
+    )
 
 
 def darkness(delta_l_star: float) -> float:
@@ -251,11 +269,16 @@ def merge_frames(frames: Sequence[tuple[DarkSpot, ...] | None]) -> tuple[DarkSpo
             merged.append(DarkSpot(spot.x, spot.y, None, None, None, None))
             continue
         sized = [m for m in matches if m.measured]
-        merged.append(DarkSpot(
-            x=_median([m.x for m in sized]), y=_median([m.y for m in sized]),
-            area_mm2=_median([m.area_mm2 for m in sized]),
-            darkness=_median([m.darkness for m in sized]),
-            delta_l_star=_median([m.delta_l_star for m in sized]), region=spot.region))
+        merged.append(
+            DarkSpot(
+                x=_median([m.x for m in sized]),
+                y=_median([m.y for m in sized]),
+                area_mm2=_median([m.area_mm2 for m in sized]),
+                darkness=_median([m.darkness for m in sized]),
+                delta_l_star=_median([m.delta_l_star for m in sized]),
+                region=spot.region,
+            )
+        )
     return tuple(merged)
 
 

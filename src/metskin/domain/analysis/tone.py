@@ -85,8 +85,13 @@ def rebuild_clipped(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if not rows.any():
             continue
         others = [other for other in range(3) if other != channel]
-        estimate = np.mean([linear[rows, other] * channel_ratio(linear, clipped, channel, other)
-                            for other in others], axis=0)
+        estimate = np.mean(
+            [
+                linear[rows, other] * channel_ratio(linear, clipped, channel, other)
+                for other in others
+            ],
+            axis=0,
+        )
         rebuilt[rows, channel] = np.maximum(estimate, linear[rows, channel])
     return rebuilt, count > 1
 
@@ -111,7 +116,7 @@ def ita_per_stop(lab: tuple[float, float, float]) -> float:
     k = ln 2 / 3, and d ITA = k * 66 b* / ((L* - 50)^2 + b*^2)."""
     lightness, _, b_star = lab
     rate = math.log(2.0) / 3.0 * 66.0 * b_star
-    return math.degrees(rate / max((lightness - 50.0) ** 2 + b_star ** 2, 1e-6))
+    return math.degrees(rate / max((lightness - 50.0) ** 2 + b_star**2, 1e-6))
 
 
 def ita_uncertainty(lab: tuple[float, float, float], spread_deg: float) -> float:
@@ -120,7 +125,11 @@ def ita_uncertainty(lab: tuple[float, float, float], spread_deg: float) -> float
 
 
 def tone_from_lab(
-    lab: tuple[float, float, float], *, confidence: float, pixels: int, gains: np.ndarray,
+    lab: tuple[float, float, float],
+    *,
+    confidence: float,
+    pixels: int,
+    gains: np.ndarray,
     spread_deg: float = 0.0,
 ) -> Tone:
     lightness, a_star, b_star = lab
@@ -131,11 +140,19 @@ def tone_from_lab(
     hue = colour.hue_deg(a_star, b_star)
     uncertainty = ita_uncertainty(lab, spread_deg)
     return Tone(
-        lab=(lightness, a_star, b_star), ita_deg=ita, fitzpatrick=band, ita_category=category,
-        monk=tone, monk_delta_e=delta_e, undertone=colour.undertone(hue), hue_deg=hue,
-        confidence=confidence, pixels=pixels,
+        lab=(lightness, a_star, b_star),
+        ita_deg=ita,
+        fitzpatrick=band,
+        ita_category=category,
+        monk=tone,
+        monk_delta_e=delta_e,
+        undertone=colour.undertone(hue),
+        hue_deg=hue,
+        confidence=confidence,
+        pixels=pixels,
         white_balance_gains=(float(gains[0]), float(gains[1]), float(gains[2])),
-        ita_uncertainty_deg=uncertainty, monk_position=monk.monk_position(ita),
+        ita_uncertainty_deg=uncertainty,
+        monk_position=monk.monk_position(ita),
         monk_range=(monk.monk_tone(ita + uncertainty), monk.monk_tone(ita - uncertainty)),
     )
 
@@ -170,9 +187,13 @@ def measure_tone(face: FaceImage, light_penalty: float) -> Tone | None:
     median = np.median(lab_values[central_band(linear, censored)], axis=0)
     lab = (float(median[0]), float(median[1]), float(median[2]))
     confidence = tone_confidence(len(pixels), face.gains, lab_values[~censored, 0], light_penalty)
-    return tone_from_lab(lab, confidence=confidence, pixels=len(pixels), gains=face.gains,
-                         spread_deg=region_spread(lab_values, ~censored, regions,
-                                                  colour.ita_deg(lab[0], lab[2])))
+    return tone_from_lab(
+        lab,
+        confidence=confidence,
+        pixels=len(pixels),
+        gains=face.gains,
+        spread_deg=region_spread(lab_values, ~censored, regions, colour.ita_deg(lab[0], lab[2])),
+    )
 
 
 def tone_confidence(

@@ -99,9 +99,14 @@ def eye_pixel_mask(shape: tuple[int, int], points: np.ndarray) -> np.ndarray:
         cv2.fillPoly(outline, [np.round(polygon - [x0, y0]).astype(np.int32)], (1,))
         eye = np.ascontiguousarray(cv2.erode(outline, kernel), dtype=np.uint8)
         centre = points[iris, :2]
-        radius = float(np.linalg.norm(points[iris + 1:iris + 5, :2] - centre, axis=1).mean())
-        cv2.circle(eye, (round(float(centre[0]) - x0), round(float(centre[1]) - y0)),
-                   round(radius * IRIS_GROW), (0,), -1)
+        radius = float(np.linalg.norm(points[iris + 1 : iris + 5, :2] - centre, axis=1).mean())
+        cv2.circle(
+            eye,
+            (round(float(centre[0]) - x0), round(float(centre[1]) - y0)),
+            round(radius * IRIS_GROW),
+            (0,),
+            -1,
+        )
         mask[y0:y1, x0:x1] |= eye
     return mask.astype(bool)
 
@@ -154,18 +159,26 @@ def fuse(
     """Posterior mean log-chromaticity over (background good / fooled) x (sclera good /
     fooled). A fooled sclera says nothing: those two cases keep the background's estimate."""
     difference = background.chroma - sclera.chroma
-    fooled = np.full(2, SIGMA_FOOLED ** 2)
+    fooled = np.full(2, SIGMA_FOOLED**2)
     means, weights = [], []
-    for background_var, background_prior in ((SIGMA_GOOD ** 2, gray_share),
-                                              (SIGMA_FOOLED ** 2, 1.0 - gray_share)):
-        for sclera_var, sclera_prior, informative in ((SCLERA_SPREAD ** 2, sclera_good, True),
-                                                      (fooled, 1.0 - sclera_good, False)):
+    for background_var, background_prior in (
+        (SIGMA_GOOD**2, gray_share),
+        (SIGMA_FOOLED**2, 1.0 - gray_share),
+    ):
+        for sclera_var, sclera_prior, informative in (
+            (SCLERA_SPREAD**2, sclera_good, True),
+            (fooled, 1.0 - sclera_good, False),
+        ):
             total = background_var + sclera_var
-            likelihood = np.exp(-0.5 * float(np.sum(difference ** 2 / total)))
-            weights.append(background_prior * sclera_prior * likelihood
-                           / float(np.sqrt(np.prod(total))))
-            means.append((background.chroma * sclera_var + sclera.chroma * background_var)
-                          / total if informative else background.chroma)
+            likelihood = np.exp(-0.5 * float(np.sum(difference**2 / total)))
+            weights.append(
+                background_prior * sclera_prior * likelihood / float(np.sqrt(np.prod(total)))
+            )
+            means.append(
+                (background.chroma * sclera_var + sclera.chroma * background_var) / total
+                if informative
+                else background.chroma
+            )
     share = np.array(weights) / max(float(np.sum(weights)), 1e-300)
     return np.asarray(share @ np.array(means))
 
@@ -173,7 +186,8 @@ def fuse(
 def sclera_trust(eye_distance: float) -> float:
     """Prior that the sclera reading is good, given the eye distance in the photo's pixels."""
     ramp = (eye_distance - SCLERA_MIN_EYE_DISTANCE) / (
-        SCLERA_FULL_EYE_DISTANCE - SCLERA_MIN_EYE_DISTANCE)
+        SCLERA_FULL_EYE_DISTANCE - SCLERA_MIN_EYE_DISTANCE
+    )
     return SCLERA_GOOD * float(np.clip(ramp, 0.0, 1.0))
 
 

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from metskin.domain.analysis import plain
 from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
@@ -44,10 +45,16 @@ class Media:
     @classmethod
     def from_domain(cls, media: DomainMedia) -> Media:
         return cls(
-            id=strawberry.ID(media.id), kind=media.kind, content_type=media.content_type,
-            size_bytes=media.size_bytes, width=media.width, height=media.height,
-            duration_seconds=media.duration_s, created_at=media.created_at,
-            storage_name=media.storage_name, thumbnail_name=media.thumbnail_name,
+            id=strawberry.ID(media.id),
+            kind=media.kind,
+            content_type=media.content_type,
+            size_bytes=media.size_bytes,
+            width=media.width,
+            height=media.height,
+            duration_seconds=media.duration_s,
+            created_at=media.created_at,
+            storage_name=media.storage_name,
+            thumbnail_name=media.thumbnail_name,
         )
 
 
@@ -113,19 +120,30 @@ class Concern:
     score: float
     regions: list[RegionScore]
     measurements: list[Measurement]
-    explanation: str
+    explanation: str = strawberry.field(description="What was seen, in plain words.")
+    title: str = strawberry.field(default="", description="Human name, e.g. Dark circles.")
+    band: str = strawberry.field(default="none", description="none, mild, moderate or marked.")
+    band_label: str = ""
+    meaning: str = strawberry.field(default="", description="What the band means.")
+    advice: str = strawberry.field(default="", description="What helps.")
+    score_low: float | None = strawberry.field(default=None, description="Plausible range.")
+    score_high: float | None = None
 
 
-@strawberry.type(description=(
-    "A pigmented spot, placed in the aligned face frame so that it keeps its place across "
-    "photos: origin between the eye centres, x along the eye line towards the subject's left, "
-    "y towards the chin, 1 unit = 150 mm (nominal, from the eye distance)."))
+@strawberry.type(
+    description=(
+        "A pigmented spot, placed in the aligned face frame so that it keeps its place across "
+        "photos: origin between the eye centres, x along the eye line towards the subject's left, "
+        "y towards the chin, 1 unit = 150 mm (nominal, from the eye distance)."
+    )
+)
 class PigmentedSpot:
     x: float
     y: float
     area_mm2: float = strawberry.field(description="Area on a frontal view, nominal mm².")
-    darkness: float = strawberry.field(description="0-100 from how much darker (L*) its core "
-                                                   "is than the skin around it.")
+    darkness: float = strawberry.field(
+        description="0-100 from how much darker (L*) its core is than the skin around it."
+    )
     region: str | None = strawberry.field(description="The main region it lies in, if any.")
 
 
@@ -141,8 +159,10 @@ class AnalysisResult:
     frames_analysed: int
     spots: list[PigmentedSpot] | None = strawberry.field(
         description="Pigmented spots measured whole; null when the analysis did not look for "
-                    "them (no face, or an older analysis).")
+        "them (no face, or an older analysis)."
+    )
     raw: JSON = strawberry.field(description="The full result as stored, for integrators.")
+    summary: str = strawberry.field(default="", description="The result in plain words.")
 
 
 def _measurements(values: dict[str, float]) -> list[Measurement]:
@@ -152,9 +172,36 @@ def _measurements(values: dict[str, float]) -> list[Measurement]:
 def _spots(stored: list[dict[str, Any]] | None) -> list[PigmentedSpot] | None:
     if stored is None:
         return None
-    return [PigmentedSpot(x=s["x"], y=s["y"], area_mm2=s["area_mm2"], darkness=s["darkness"],
-                          region=s.get("region"))
-            for s in stored if s.get("area_mm2") is not None and s.get("darkness") is not None]
+    return [
+        PigmentedSpot(
+            x=s["x"],
+            y=s["y"],
+            area_mm2=s["area_mm2"],
+            darkness=s["darkness"],
+            region=s.get("region"),
+        )
+        for s in stored
+        if s.get("area_mm2") is not None and s.get("darkness") is not None
+    ]
+
+
+def _concern(code: str, c: dict[str, Any], data: dict[str, Any]) -> Concern:
+    words = plain.concern_text(code, c, data)
+    low, high = words["score_range"] or (None, None)
+    return Concern(
+        name=c["name"],
+        score=c["score"],
+        explanation=words["text"],
+        regions=[RegionScore(region=r, score=s) for r, s in c["regions"].items()],
+        measurements=_measurements(c["measurements"]),
+        title=words["title"],
+        band=words["band"],
+        band_label=words["band_label"],
+        meaning=words["meaning"],
+        advice=words["advice"],
+        score_low=low,
+        score_high=high,
+    )
 
 
 def result_from_dict(data: dict[str, Any]) -> AnalysisResult:
@@ -167,21 +214,16 @@ def result_from_dict(data: dict[str, Any]) -> AnalysisResult:
         retake_needed=not data["ok"] or any(issue.blocking for issue in issues),
         quality=issues,
         tone=Tone(**{k: v for k, v in tone.items() if k != "white_balance_gains"})
-        if tone else None,
-        skin_type=SkinTypeResult(
-            **{**skin, "measurements": _measurements(skin["measurements"])}
-        ) if skin else None,
-        concerns=[
-            Concern(
-                name=c["name"], score=c["score"], explanation=c["explanation"],
-                regions=[RegionScore(region=r, score=s) for r, s in c["regions"].items()],
-                measurements=_measurements(c["measurements"]),
-            )
-            for c in data.get("concerns", {}).values()
-        ],
+        if tone
+        else None,
+        skin_type=SkinTypeResult(**{**skin, "measurements": _measurements(skin["measurements"])})
+        if skin
+        else None,
+        concerns=[_concern(code, c, data) for code, c in data.get("concerns", {}).items()],
         frames_analysed=data.get("frames_analysed", 1),
         spots=_spots(data.get("spots")),
         raw=cast(JSON, data),
+        summary=plain.summary(data),
     )
 
 
@@ -220,10 +262,15 @@ class Analysis:
     def from_domain(cls, analysis: DomainAnalysis) -> Analysis:
         summary = analysis.summary
         return cls(
-            id=strawberry.ID(analysis.id), status=analysis.status, stage=analysis.stage,
-            progress=analysis.progress, created_at=analysis.created_at,
-            started_at=analysis.started_at, finished_at=analysis.finished_at,
-            failure_code=analysis.failure_code, failure_reason=analysis.failure_reason,
+            id=strawberry.ID(analysis.id),
+            status=analysis.status,
+            stage=analysis.stage,
+            progress=analysis.progress,
+            created_at=analysis.created_at,
+            started_at=analysis.started_at,
+            finished_at=analysis.finished_at,
+            failure_code=analysis.failure_code,
+            failure_reason=analysis.failure_reason,
             summary=AnalysisSummary(**vars(summary)) if summary else None,
             media_id=analysis.media_id,
         )
@@ -242,9 +289,12 @@ class AnalysisProgress:
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> AnalysisProgress:
         return cls(
-            analysis_id=strawberry.ID(event["analysis_id"]), stage=Stage(event["stage"]),
-            status=DomainStatus(event["status"]), progress=event["progress"],
-            seq=event["seq"], failure_code=event.get("failure_code"),
+            analysis_id=strawberry.ID(event["analysis_id"]),
+            stage=Stage(event["stage"]),
+            status=DomainStatus(event["status"]),
+            progress=event["progress"],
+            seq=event["seq"],
+            failure_code=event.get("failure_code"),
             failure_reason=event.get("failure_reason"),
         )
 

@@ -11,11 +11,12 @@ const STAGES = ["QUEUED", "DECODING", "FACE_MESH", "MEASURING", "RECOMMENDING", 
 export const DETAIL = `query($id: ID!) { analysis(id: $id) {
   id status stage progress createdAt finishedAt failureCode failureReason overlayUrl
   media { kind width height durationSeconds thumbnailUrl }
-  result { ok confidence retakeNeeded framesAnalysed
+  result { ok confidence retakeNeeded framesAnalysed summary
     quality { code message guidance value blocking }
     tone { lab itaDeg fitzpatrick itaCategory monk monkDeltaE undertone confidence }
     skinType { kind decidedBy imageKind selfReported confidence }
-    concerns { name score explanation regions { region score } }
+    concerns { name score explanation title band bandLabel meaning advice scoreLow scoreHigh
+      regions { region score } }
     spots { x y areaMm2 darkness region } }
 } }`;
 const CAPTURE_TIPS = [
@@ -156,27 +157,39 @@ function skinTypeCard(skinType) {
       ` · confidence ${Math.round(skinType.confidence * 100)}%`));
 }
 
-function concernTable(concerns) {
+const REGION_WORDS = {
+  forehead: "forehead", cheek_right: "right cheek", cheek_left: "left cheek", nose: "nose",
+  chin: "chin", under_eye_right: "under right eye", under_eye_left: "under left eye",
+  periorbital_right: "beside right eye", periorbital_left: "beside left eye",
+  nasolabial_right: "right smile line", nasolabial_left: "left smile line",
+};
+
+function concernCard(concern) {
+  const range = concern.scoreLow === null || concern.scoreLow === undefined ? ""
+    : ` (likely ${Math.round(concern.scoreLow)}–${Math.round(concern.scoreHigh)})`;
+  const where = concern.regions.filter((r) => r.score >= 15).sort((a, b) => b.score - a.score)
+    .map((r) => `${REGION_WORDS[r.region] || humanize(r.region)} ${Math.round(r.score)}`);
+  return h("li", { class: `concern band-${concern.band}`, "data-concern": concern.name },
+    h("div", { class: "concern-head" },
+      h("h3", {}, concern.title || humanize(concern.name)),
+      h("span", { class: `chip band-${concern.band}` }, concern.bandLabel || concern.band)),
+    h("p", { class: "concern-score" },
+      h("meter", { min: 0, max: 100, low: 15, high: 60, optimum: 0, value: concern.score }),
+      ` ${Math.round(concern.score)} of 100${range}`),
+    h("p", { class: "explain" }, concern.explanation),
+    concern.meaning ? h("p", { class: "muted" }, concern.meaning) : null,
+    where.length ? h("p", { class: "muted where" }, `Where: ${where.join(", ")}`) : null,
+    concern.advice ? h("details", {}, h("summary", {}, "What helps"),
+      h("p", {}, concern.advice)) : null);
+}
+
+function concernCards(concerns) {
   const sorted = [...concerns].sort((a, b) => b.score - a.score);
-  const regions = [...new Set(sorted.flatMap((c) => c.regions.map((r) => r.region)))];
-  const band = (score) => (score < 34 ? "low" : score < 67 ? "mid" : "high");
-  const cell = (score) => h("td", { class: `band band-${band(score)}` }, Math.round(score));
   return h("div", { class: "card wide", id: "concerns" },
-    h("h2", {}, "Concerns by region"),
-    h("p", { class: "muted" }, "Scores from 0 (none seen) to 100 (strong)."),
-    h("div", { class: "scroll" }, h("table", {},
-      h("thead", {}, h("tr", {}, h("th", {}, "Concern"), h("th", {}, "Face"),
-        regions.map((region) => h("th", {}, humanize(region))))),
-      h("tbody", {}, sorted.map((concern) => {
-        const byRegion = new Map(concern.regions.map((r) => [r.region, r.score]));
-        return h("tr", { "data-concern": concern.name },
-          h("th", { scope: "row" }, humanize(concern.name),
-            h("small", { class: "explain" }, concern.explanation)),
-          h("td", { class: "score" }, h("meter", { min: 0, max: 100, low: 34, high: 67,
-            optimum: 0, value: concern.score }), ` ${Math.round(concern.score)}`),
-          regions.map((region) => (byRegion.has(region) ? cell(byRegion.get(region))
-            : h("td", { class: "muted" }, "–"))));
-      })))));
+    h("h2", {}, "What we saw"),
+    h("p", { class: "muted" }, "Each score runs from 0 (none seen) to 100 (strong), "
+      + "with the range it would likely fall in on another photo."),
+    h("ul", { class: "concern-list" }, sorted.map(concernCard)));
 }
 
 const FACE_UNIT_MM = 150; // one unit of the aligned face frame, nominally
@@ -193,17 +206,14 @@ function spotsCard(spots) {
   if (spots === null || spots === undefined) return null; // not measured
   const sorted = [...spots].sort((a, b) => b.darkness - a.darkness);
   return h("div", { class: "card wide", id: "spots", "data-count": spots.length },
-    h("h2", {}, "Pigmented spots"),
+    h("h2", {}, "Dark spots, one by one"),
     h("p", { class: "big", id: "spots-count" },
       `${spots.length} spot${spots.length === 1 ? "" : "s"}`),
-    spots.length ? h("div", { class: "scroll" }, h("table", {},
-      h("thead", {}, h("tr", {}, ["Region", "Area (mm²)", "Darkness (0-100)", "Position"]
-        .map((name) => h("th", {}, name)))),
-      h("tbody", {}, sorted.map((spot) => h("tr", { class: "spot" },
-        h("td", {}, spot.region ? humanize(spot.region) : "–"),
-        h("td", { class: "score" }, spot.areaMm2.toFixed(1)),
-        h("td", { class: "score" }, Math.round(spot.darkness)),
-        h("td", { class: "muted" }, spotPlace(spot)))))))
+    spots.length ? h("ul", { class: "spot-list" }, sorted.map((spot) => h("li", { class: "spot" },
+      h("strong", {}, spot.region ? (REGION_WORDS[spot.region] || humanize(spot.region))
+        : "Spot"),
+      ` · ${spot.areaMm2.toFixed(1)} mm² · darkness ${Math.round(spot.darkness)} of 100`,
+      h("br"), h("small", { class: "muted" }, spotPlace(spot)))))
       : h("p", { class: "muted" }, "No pigmented spots found."),
     h("small", { class: "muted" }, "Sizes are nominal, from the distance between the eyes. "
       + "A spot that grows, changes or bleeds needs a dermatologist."));
@@ -246,6 +256,8 @@ export function resultView(analysis, { forPatient = true } = {}) {
   return [
     header,
     h("div", { id: "result", class: "cards" },
+      result.summary ? h("div", { class: "card wide", id: "summary" },
+        h("p", { class: "big-text" }, result.summary)) : null,
       toneCard(result.tone),
       skinTypeCard(result.skinType),
       forPatient ? h("div", { class: "card" }, h("h2", {}, "Next"),
@@ -256,7 +268,7 @@ export function resultView(analysis, { forPatient = true } = {}) {
         h("small", { class: "muted" }, `Confidence ${Math.round(result.confidence * 100)}%`,
           ` · ${result.framesAnalysed} frame${result.framesAnalysed === 1 ? "" : "s"} analysed`))
         : null,
-      concernTable(result.concerns),
+      concernCards(result.concerns),
       spotsCard(result.spots),
       notes.length ? h("div", { class: "card wide" }, h("h2", {}, "About this capture"),
         qualityList(notes)) : null,

@@ -1,0 +1,149 @@
+"""Validity gate: what makes a measured face unfit to report, with retake guidance.
+
+These checks run on the measured face (after the quality gate of `quality.py`) and BLOCK: the
+result then carries the issues and no tone or concern scores. Thresholds and the evidence they
+rest on (the 102 London faces, neutral and smiling, and degraded copies) are in
+docs/benchmarks.md, section "Validity gate".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.face_image import FaceImage
+from metskin.domain.analysis.filters import blur, robust_stats
+from metskin.domain.analysis.model import AnalysisResult, QualityIssue
+
+MIN_EYE_DISTANCE_PX = 40.0  # eye distance in the photo's own pixels
+GLARE_MIN_CHANNEL = 235  # a glare pixel: every channel at least this
+GLARE_MIN_RADIUS = 0.05  # of the eye distance: smaller bright dots are catchlights
+MAX_GLARE_FRACTION = 0.02  # of the eye zones covered by large near-white patches
+TEXTURE_SCALE = 0.015  # of the eye distance: fine skin texture is finer than this
+MIN_TEXTURE = 0.25  # robust sigma (L*) of that fine detail on the cheeks and forehead
+MAX_CHROMA = 32.0  # median skin C*ab: real skin (London 7-22, Monk swatches 3-25) stays below
+MIN_CONFIDENCE = 0.15  # overall result confidence below this is not reported
+
+GUIDANCE = {
+    "LOW_RESOLUTION": (
+        "The face has too few pixels to measure the skin.",
+        "Move closer or use the main camera at full resolution; do not send a "
+        "thumbnail or a screenshot.",
+    ),
+    "GLASSES_GLARE": (
+        "Light reflects off glasses over the eyes.",
+        "Take your glasses off, or tilt them slightly so no light reflects.",
+    ),
+    "FILTER_SUSPECTED": (
+        "The skin looks smoothed or edited, as by a beauty filter or heavy make-up.",
+        "Turn off beauty mode, filters and retouching, and use bare skin.",
+    ),
+    "UNNATURAL_COLOUR": (
+        "The skin colour is not one that real skin has in this light.",
+        "Turn off colour filters and take the photo in daylight without coloured lamps.",
+    ),
+    "LOW_CONFIDENCE": (
+        "The photo is not good enough to give reliable numbers.",
+        "Retake in soft, even light, face straight on, filling a third of the "
+        "frame, and hold still.",
+    ),
+}
+
+
+def issue(code: str, value: float | None = None) -> QualityIssue:
+    message, guidance = GUIDANCE[code]
+    return QualityIssue(code, message, guidance, value, True)
+
+
+@dataclass(frozen=True)
+class Validity:
+    eye_distance_px: float
+    glare_fraction: float
+    texture: float
+    chroma: float
+    hue_deg: float
+
+    def issues(self) -> list[QualityIssue]:
+        if self.eye_distance_px < MIN_EYE_DISTANCE_PX:  # nothing else can be judged
+            return [issue("LOW_RESOLUTION", self.eye_distance_px)]
+        found = []
+        if self.glare_fraction > MAX_GLARE_FRACTION:
+            found.append(issue("GLASSES_GLARE", self.glare_fraction))
+        if self.texture < MIN_TEXTURE:
+            found.append(issue("FILTER_SUSPECTED", self.texture))
+        if self.chroma > MAX_CHROMA:  # hue is left to the colour-cast check
+            found.append(issue("UNNATURAL_COLOUR", self.chroma))
+        return found
+
+
+def eye_zones(shape: tuple[int, ...], points: np.ndarray) -> np.ndarray:
+    """Where glasses sit: per side, the hull of brow, eye, under-eye and temple landmarks."""
+    mask = np.zeros(shape[:2], dtype=np.uint8)
+    for side in ("right", "left"):
+        ids = (
+            lm.EXCLUDED[f"brow_{side}"]
+            + lm.EXCLUDED[f"eye_{side}"]
+            + lm.REGIONS[f"under_eye_{side}"]
+            + lm.REGIONS[f"periorbital_{side}"]
+        )
+        hull = cv2.convexHull(np.round(points[list(ids), :2]).astype(np.int32))
+        cv2.fillConvexPoly(mask, hull, (1,))
+    return mask.astype(bool)
+
+
+def glare_fraction(face: FaceImage, points: np.ndarray) -> float:
+    """Share of the eye zones under large near-white patches, beyond what the rest of the skin
+    has (an overexposed face is white everywhere: that is OVEREXPOSED, not glare)."""
+    zone = eye_zones(face.rgb.shape, points)
+    if not zone.any():
+        return 0.0
+    rgb = face.rgb
+    white = cv2.min(cv2.min(rgb[..., 0], rgb[..., 1]), rgb[..., 2]) >= GLARE_MIN_CHANNEL
+    glare = (zone & white).astype(np.uint8)
+    if not glare.any():
+        return 0.0
+    _, _, stats, _ = cv2.connectedComponentsWithStats(glare, connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    large = float(areas[areas >= math.pi * (GLARE_MIN_RADIUS * face.eye_distance) ** 2].sum())
+    elsewhere = face.masks["skin"] & ~zone
+    skin_white = float(white[elsewhere].mean()) if elsewhere.any() else 0.0
+    return large / float(np.count_nonzero(zone)) - 2.0 * skin_white
+
+
+def texture(face: FaceImage) -> float:
+    """Fine skin texture: robust sigma of L* minus its blur, on usable cheeks and forehead."""
+    detail = face.lightness - blur(face.lightness, TEXTURE_SCALE * face.eye_distance)
+    mask = (face.masks["u_zone"] | face.masks["forehead"]) & face.masks["usable"]
+    return robust_stats(detail[mask])[1] if mask.any() else 0.0
+
+
+def measure_validity(face: FaceImage, points: np.ndarray, scale: float) -> Validity:
+    """`points` are crop landmarks; `scale` is crop pixels per photo pixel."""
+    step = max(1, face.values(1).size // 20000)  # medians of at most 20k pixels
+    a_star, b_star = face.values(1)[::step], face.values(2)[::step]
+    chroma = float(np.median(np.hypot(a_star, b_star))) if len(a_star) else 0.0
+    hue = (
+        float(np.degrees(np.arctan2(np.median(b_star), np.median(a_star)))) if len(a_star) else 0.0
+    )
+    return Validity(
+        eye_distance_px=face.eye_distance / max(scale, 1e-6),
+        glare_fraction=glare_fraction(face, points),
+        texture=texture(face),
+        chroma=chroma,
+        hue_deg=hue,
+    )
+
+
+def blocked(
+    issues: list[QualityIssue] | tuple[QualityIssue, ...], found: list[QualityIssue]
+) -> AnalysisResult:
+    """A result that reports nothing but the issues (no tone, no concerns)."""
+    return AnalysisResult(quality=(*issues, *found), confidence=0.0)
+
+
+def confidence_issue(confidence: float) -> list[QualityIssue]:
+    return [issue("LOW_CONFIDENCE", confidence)] if confidence < MIN_CONFIDENCE else []

@@ -1,0 +1,112 @@
+"""Degraded copies of a real face: what a phone, an app or a pair of glasses does to a photo.
+
+Every variant is `f(rgb, points, seed) -> rgb`, with `points` the landmarks of the original.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+
+from metskin.domain.analysis import landmarks as lm
+
+Variant = Callable[[np.ndarray, np.ndarray, int], np.ndarray]
+
+
+def scaled(factor: float) -> Variant:
+    def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+        size = (max(1, round(rgb.shape[1] * factor)), max(1, round(rgb.shape[0] * factor)))
+        return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+
+    return apply
+
+
+def to_side(side: int) -> Variant:
+    def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+        return cv2.resize(rgb, (side, side), interpolation=cv2.INTER_AREA)
+
+    return apply
+
+
+def blurred(sigma: float) -> Variant:
+    def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+        return cv2.GaussianBlur(rgb, (0, 0), sigma)
+
+    return apply
+
+
+def beauty(passes: int, colour: float, space_iod: float) -> Variant:
+    """Edge-preserving smoothing as beauty modes do: texture goes, outlines stay."""
+
+    def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+        space = space_iod * lm.eye_distance(points)
+        out = rgb
+        for _ in range(passes):
+            out = cv2.bilateralFilter(out, 0, colour, space)
+        return out
+
+    return apply
+
+
+def jpeg(quality: int) -> Variant:
+    def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+        _, data = cv2.imencode(".jpg", rgb[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, quality])
+        return np.ascontiguousarray(cv2.imdecode(data, cv2.IMREAD_COLOR)[..., ::-1])
+
+    return apply
+
+
+def saturated(factor: float) -> Variant:
+    def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+        lab = cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+        lab[..., 1:] *= factor
+        back = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)
+        return np.round(np.clip(back, 0, 1) * 255).astype(np.uint8)
+
+    return apply
+
+
+def glare(size: float) -> Variant:
+    """A near-white reflection on each lens, `size` x the eye distance wide, at a seeded place
+    over the eye."""
+
+    def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+        rng = np.random.default_rng(seed)
+        iod = lm.eye_distance(points)
+        weight = np.zeros(rgb.shape[:2], dtype=np.float32)
+        for corners in (lm.RIGHT_EYE_CORNERS, lm.LEFT_EYE_CORNERS):
+            centre = points[list(corners), :2].mean(axis=0) + rng.uniform(-0.08, 0.08, 2) * iod
+            axes = (round(size * iod / 2), round(size * iod / 3.5))
+            cv2.ellipse(
+                weight,
+                (round(centre[0]), round(centre[1])),
+                axes,
+                float(rng.uniform(-30, 30)),
+                0,
+                360,
+                (1.0,),
+                -1,
+                cv2.LINE_AA,
+            )
+        weight = cv2.GaussianBlur(weight, (0, 0), max(0.8, 0.01 * iod))[..., np.newaxis]
+        out = rgb.astype(np.float32) * (1 - weight) + 250.0 * weight
+        return np.clip(out, 0, 255).astype(np.uint8)
+
+    return apply
+
+
+VARIANTS: dict[str, Variant] = {
+    "original": lambda rgb, points, seed: rgb,
+    "downscaled x0.6": scaled(0.6),
+    "downscaled x0.3": scaled(0.3),
+    "80x80": to_side(80),
+    "JPEG q40": jpeg(40),
+    "blur sigma 1 px": blurred(1.0),
+    "blur sigma 2.5 px": blurred(2.5),
+    "mild smoothing": beauty(1, 12.0, 0.02),
+    "beauty filter": beauty(3, 30.0, 0.05),
+    "chroma x1.8": saturated(1.8),
+    "glasses glare": glare(0.3),
+}

@@ -1,0 +1,190 @@
+"""The validity gate on the real London faces and degraded copies; score bands and ranges;
+redness flat across skin tones; results in plain words (issue 12, points 4-6)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+from metskin.adapters.vision.images import load_image
+from metskin.domain.analysis import plain
+from metskin.domain.analysis.engine import analyse_frames, analyse_image
+from metskin.domain.analysis.model import score_band
+from metskin.domain.analysis.overlay import heat_strength, legend_label
+from metskin.graphql.analysis.types import result_from_dict
+from tests.analysis.degrade import VARIANTS
+from tests.analysis.planting import plant_papules, plant_redness
+from tests.fakes.infra import FakeLandmarker
+
+JARGON = re.compile(r"a\*|L\*|\biod\b|baseline|gain|blob|delta|_|\^|specular|eye distance")
+SCALED = {"downscaled x0.6": 0.6, "downscaled x0.3": 0.3}
+
+
+def analyse(rgb: np.ndarray, points: np.ndarray, factor: float = 1.0):
+    scaled = points * np.array([factor, factor, factor], dtype=np.float32)
+    return analyse_image(rgb, FakeLandmarker([scaled]))
+
+
+def variant(name: str, path, points):
+    rgb = VARIANTS[name](load_image(path), points, int(path.name[:3]))
+    if name == "80x80":
+        return analyse(rgb, points, 80 / load_image(path).shape[1])
+    return analyse(rgb, points, SCALED.get(name, 1.0))
+
+
+def test_real_faces_are_not_blocked(every_london_result) -> None:
+    blocked = [
+        (path.name, [i.code for i in result.quality])
+        for path, _, result in every_london_result
+        if not result.ok
+    ]
+    assert len(every_london_result) >= 200
+    assert not blocked  # false-block rate on the 102 neutral + 102 smiling faces: 0
+
+
+@pytest.mark.parametrize("name", ["JPEG q40", "downscaled x0.6", "mild smoothing"])
+def test_ordinary_degradations_are_not_blocked(london_cases, name) -> None:
+    sample = london_cases[::8]
+    blocked = [path.name for path, _, points in sample if not variant(name, path, points).ok]
+    assert len(blocked) <= 0.1 * len(sample), blocked
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("80x80", "LOW_RESOLUTION"),
+        ("downscaled x0.3", "LOW_RESOLUTION"),
+        ("beauty filter", "FILTER_SUSPECTED"),
+        ("blur sigma 2.5 px", "FILTER_SUSPECTED"),
+        ("glasses glare", "GLASSES_GLARE"),
+    ],
+)
+def test_unfit_copies_block_with_guidance(london_cases, name, code) -> None:
+    sample = london_cases[::25]
+    other_reason = []
+    for path, _, points in sample:
+        result = variant(name, path, points)
+        found = {i.code: i for i in result.quality if i.blocking}
+        assert not result.ok and found, (path.name, result.quality)
+        assert result.tone is None and result.concerns == ()
+        assert "could not measure" in plain.summary(result.to_dict())
+        for item in found.values():
+            assert item.guidance and not JARGON.search(item.message)
+        if code not in found:
+            other_reason.append((path.name, sorted(found)))
+    # Known: a heavily blurred copy can smear the whites of the eyes into the skin, and the
+    # exposure check (run first) then blocks it as TOO_DARK (1 of 9 faces at blur 2.5 px).
+    assert len(other_reason) <= 1, other_reason
+
+
+def test_every_score_has_a_band_and_a_range(every_london_result) -> None:
+    for _, _, result in every_london_result[::10]:
+        for concern in result.concerns:
+            low, high = concern.score_range
+            assert low <= concern.score <= high and high - low >= 3.0
+            assert concern.to_dict()["band"] == score_band(concern.score)
+    assert [score_band(s) for s in (0, 14.9, 15, 34.9, 35, 59.9, 60, 100)] == [
+        "none",
+        "none",
+        "mild",
+        "mild",
+        "moderate",
+        "moderate",
+        "marked",
+        "marked",
+    ]
+
+
+def group_means(results, concern: str) -> dict[str, float]:
+    scores = defaultdict(list)
+    for _, group, result in results:
+        scores[group].append(result.concern(concern).score)
+    return {group: float(np.mean(values)) for group, values in scores.items() if len(values) > 8}
+
+
+def test_redness_of_normal_skin_does_not_follow_tone(every_london_result) -> None:
+    means = group_means(every_london_result, "redness")
+    assert max(means.values()) - min(means.values()) < 6.0, means
+    assert all(value < 15.0 for value in means.values()), means  # band "none" on average
+    itas = np.array([r.tone.ita_deg for _, _, r in every_london_result])
+    redness = np.array([r.concern("redness").score for _, _, r in every_london_result])
+    assert abs(np.corrcoef(itas, redness)[0, 1]) < 0.3
+
+
+def test_planted_lesions_are_found_on_every_tone(london_cases) -> None:
+    found = defaultdict(list)
+    for path, group, points in london_cases[:102:6]:
+        base = load_image(path)
+        rng = np.random.default_rng(int(path.name[:3]))
+        sick = plant_redness(
+            plant_papules(base, points, "cheek_right", rng), points, "cheek_left", rng
+        )
+        before, after = analyse(base, points), analyse(sick, points)
+        found[group].append(
+            (
+                after.concern("acne").measurements["lesion_count"]
+                - before.concern("acne").measurements["lesion_count"],
+                after.concern("redness").regions["cheek_left"]
+                - before.concern("redness").regions["cheek_left"],
+            )
+        )
+    for group, rows in found.items():
+        lesions, redder = np.array(rows).T
+        assert np.mean(lesions >= 2) >= 0.8, (group, lesions)
+        assert np.median(redder) > 15.0, (group, redder)
+
+
+def test_results_read_in_plain_words(every_london_result) -> None:
+    for _, _, result in every_london_result[::7]:
+        stored = result.to_dict()
+        graph = result_from_dict(stored)
+        assert graph.summary and not JARGON.search(graph.summary)
+        for concern in graph.concerns:
+            assert concern.title and "_" not in concern.title
+            assert concern.band in {"none", "mild", "moderate", "marked"}
+            assert concern.meaning and concern.advice
+            assert not JARGON.search(concern.explanation), concern.explanation
+        pigmentation = next(c for c in graph.concerns if c.name == "pigmentation")
+        count = len(graph.spots or [])
+        assert (f"{count} spot" in pigmentation.explanation) or (
+            count == 0 and pigmentation.explanation.startswith("No spots")
+        )
+        assert "Dark circles: " in legend_label(result.concern("dark_circles"))
+
+
+def test_old_stored_results_still_read() -> None:
+    old = {
+        "ok": True,
+        "confidence": 0.8,
+        "quality": [],
+        "tone": None,
+        "skin_type": None,
+        "concerns": {
+            "dark_circles": {
+                "name": "dark_circles",
+                "score": 40.0,
+                "regions": {"under_eye_left": 40.0},
+                "measurements": {"delta_l_star_left": 7.5},
+                "explanation": "under-eye L* below the cheek L*: delta_l_star_left 7.5",
+            }
+        },
+    }
+    concern = result_from_dict(old).concerns[0]
+    assert (concern.title, concern.band, concern.score_low) == ("Dark circles", "moderate", None)
+    assert "darker than your cheeks" in concern.explanation
+
+
+def test_heat_maps_are_scaled_to_the_score() -> None:
+    assert heat_strength(0.0) <= 0.1 and heat_strength(10.0) < 0.2
+    assert heat_strength(60.0) == 1.0 == heat_strength(90.0)
+
+
+def test_a_video_of_unfit_frames_says_why(london_cases) -> None:
+    path, _, points = london_cases[0]
+    small = VARIANTS["80x80"](load_image(path), points, 0)
+    scaled = points * np.float32(80 / load_image(path).shape[1])
+    result = analyse_frames([small] * 3, FakeLandmarker([scaled]))
+    assert not result.ok and "LOW_RESOLUTION" in {i.code for i in result.quality if i.blocking}
