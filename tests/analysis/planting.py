@@ -115,3 +115,15 @@ def plant_shine(rgb, points, regions, rng, coverage=0.15):
         return lab
 
     return edit_lab(rgb, brighten)
+
+
+def plant_flushing(rgb, points, rng, strength=None):
+    """Rosacea-like diffuse redness: both cheeks and the nose flushed (a* up by 4-8), soft edges."""
+    iod = lm.eye_distance(points)
+    gain = rng.uniform(4.0, 8.0) if strength is None else strength
+    for region in ("cheek_left", "cheek_right", "nose"):
+        ys, xs = np.nonzero(region_in_image(points, rgb.shape, region))
+        centre = (int(xs.mean()), int(ys.mean()))
+        radius = iod * (0.35 if region == "nose" else 0.55)
+        rgb = plant(rgb, centre, radius, (-1.0, gain, 0.5), sharpness=0.3)
+    return rgb

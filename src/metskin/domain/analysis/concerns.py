@@ -56,6 +56,16 @@ SCORE_SPREAD = {
 RELATIVE_SPREAD = 0.15
 REDNESS_SIGMAS = 1.5
 REDNESS_MIN_MARGIN = 3.0  # a* units
+# Diffuse redness over the cheeks and nose (rosacea-like flushing) raises the person's own
+# median, so the local term cannot see it. Two references from 204 normal London photos
+# (neutral and smiling; bench/redness_bench.py prints them): the central
+# face's median a* (10.8, sd 2.0, with no useful dependence on L* or b*), and how far it stands
+# above the whole face's median (1.8, sd 0.9; lighting moves both alike, so this one survives a
+# colour cast). The excess over each, in sds, is averaged; above DIFFUSE_FREE_SD it scores.
+CENTRAL_REGIONS = ("cheek_left", "cheek_right", "nose")
+NORMAL_CENTRAL_A = (10.8, 2.0)  # mean, sd
+NORMAL_CENTRAL_LIFT = (1.8, 0.9)
+DIFFUSE_FREE_SD = 2.0
 SHINE_MIN_DY = 0.10  # linear luminance (0..1) above the surround: 8 L* on skin of L* 55-65
 
 
@@ -163,8 +173,38 @@ def redness(face: FaceImage) -> Concern:
         "mean_excess_a_star": float(excess[usable].mean()),
         "red_area_fraction": float((excess[usable] > 3.0).mean()),
     }
+    diffuse = _diffuse_redness(face, baseline)
+    if diffuse is not None:
+        measurements["central_redness_sd"] = diffuse
+        score = saturate(diffuse - DIFFUSE_FREE_SD, 1.5)
+        for name in CENTRAL_REGIONS:
+            if name in scores:
+                scores[name] = max(scores[name], score)
+        excess = np.maximum(excess, diffuse_map(face, baseline, diffuse))
     heat = blur(excess / 8.0, face.eye_distance / 30) * face.masks["skin"]
     return make_concern("redness", face, scores, measurements, heat)
+
+
+def _diffuse_redness(face: FaceImage, baseline: float) -> float | None:
+    """How far the cheeks and nose stand above normal skin, in sds (the mean of the absolute
+    and the within-face reference; see NORMAL_CENTRAL_A)."""
+    central = np.concatenate([face.values(1, name) for name in CENTRAL_REGIONS])
+    if central.size < MIN_REGION_PIXELS:
+        return None
+    level = float(np.median(central))
+    absolute = (level - NORMAL_CENTRAL_A[0]) / NORMAL_CENTRAL_A[1]
+    lift = (level - baseline - NORMAL_CENTRAL_LIFT[0]) / NORMAL_CENTRAL_LIFT[1]
+    return (absolute + lift) / 2
+
+
+def diffuse_map(face: FaceImage, baseline: float, diffuse: float) -> np.ndarray:
+    """Paint diffuse redness on the central skin that is redder than the rest of the face."""
+    if diffuse <= DIFFUSE_FREE_SD:
+        return np.zeros(face.lab.shape[:2], dtype=np.float32)
+    central = np.zeros(face.lab.shape[:2], dtype=bool)
+    for name in CENTRAL_REGIONS:
+        central |= face.region(name) & face.masks["usable"]
+    return np.where(central, np.maximum(face.lab[..., 1] - baseline, 0.0), 0.0).astype(np.float32)
 
 
 def pigmentation(face: FaceImage) -> Concern:
