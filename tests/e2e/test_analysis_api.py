@@ -21,7 +21,7 @@ DETAIL = """query($id: ID!) { analysis(id: $id) {
   summary { ok monk itaDeg fitzpatrick skinType }
   media { kind thumbnailUrl }
   result { ok retakeNeeded framesAnalysed quality { code guidance }
-           tone { itaDeg monk fitzpatrick undertone }
+           tone { itaDeg monk fitzpatrick undertone itaUncertaintyDeg monkRange }
            concerns { name score regions { region score } } }
 } }"""
 
@@ -45,6 +45,9 @@ async def test_a_face_photo_is_analysed_end_to_end(
     result = analysis["result"]
     assert result["ok"] and not result["retakeNeeded"]
     assert 1 <= result["tone"]["monk"] <= 10
+    assert result["tone"]["itaUncertaintyDeg"] > 0
+    low, high = result["tone"]["monkRange"]
+    assert low <= result["tone"]["monk"] <= high
     assert analysis["summary"]["monk"] == result["tone"]["monk"]
     names = {concern["name"] for concern in result["concerns"]}
     assert {"redness", "acne", "wrinkles", "pores", "dark_circles", "shine"} <= names

@@ -90,6 +90,16 @@ class Tone:
     hue_deg: float
     confidence: float
     pixels: int
+    ita_uncertainty_deg: float | None = strawberry.field(
+        default=None,
+        description="About one standard deviation of ITA: what a retake moves it by. "
+        "Null for results stored before it was measured.",
+    )
+    monk_range: list[int] | None = strawberry.field(
+        default=None,
+        description="The lightest and darkest Monk tone within ITA plus and minus its "
+        "uncertainty (null for older results).",
+    )
 
 
 @strawberry.type
@@ -204,6 +214,14 @@ def _concern(code: str, c: dict[str, Any], data: dict[str, Any]) -> Concern:
     )
 
 
+def _tone(tone: dict[str, Any], uncertainty: dict[str, Any]) -> Tone:
+    return Tone(
+        **{k: v for k, v in tone.items() if k != "white_balance_gains"},
+        ita_uncertainty_deg=uncertainty.get("ita_uncertainty_deg"),
+        monk_range=uncertainty.get("monk_range"),
+    )
+
+
 def result_from_dict(data: dict[str, Any]) -> AnalysisResult:
     tone = data.get("tone")
     skin = data.get("skin_type")
@@ -213,9 +231,7 @@ def result_from_dict(data: dict[str, Any]) -> AnalysisResult:
         confidence=data["confidence"],
         retake_needed=not data["ok"] or any(issue.blocking for issue in issues),
         quality=issues,
-        tone=Tone(**{k: v for k, v in tone.items() if k != "white_balance_gains"})
-        if tone
-        else None,
+        tone=_tone(tone, data.get("tone_uncertainty") or {}) if tone else None,
         skin_type=SkinTypeResult(**{**skin, "measurements": _measurements(skin["measurements"])})
         if skin
         else None,
