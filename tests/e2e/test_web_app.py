@@ -102,7 +102,7 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     monk = browser.text("#tone #monk", "of 10")
     assert 1 <= int(monk.split()[0]) <= 10
     assert browser.text("#tone #fitzpatrick")
-    assert "°" in browser.text("#tone #ita")
+    assert "° ± " in browser.text("#tone #ita")  # ITA with its uncertainty
     assert browser.text("#skin-type .big")
     cards = browser.visible("#concerns li.concern")
     concerns = {card.get_attribute("data-concern") for card in cards}

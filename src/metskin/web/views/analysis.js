@@ -13,7 +13,7 @@ export const DETAIL = `query($id: ID!) { analysis(id: $id) {
   media { kind width height durationSeconds thumbnailUrl }
   result { ok confidence retakeNeeded framesAnalysed summary
     quality { code message guidance value blocking }
-    tone { lab itaDeg fitzpatrick itaCategory monk monkDeltaE undertone confidence }
+    tone { lab itaDeg fitzpatrick itaCategory monk monkDeltaE undertone confidence itaUncertaintyDeg monkRange }
     skinType { kind decidedBy imageKind selfReported confidence }
     concerns { name score explanation title band bandLabel meaning advice scoreLow scoreHigh
       regions { region score } }
@@ -138,9 +138,9 @@ function toneCard(tone) {
   return h("div", { class: "card", id: "tone" },
     h("h2", {}, "Skin tone"),
     h("dl", {},
-      h("dt", {}, "ITA°"), h("dd", { id: "ita" }, `${tone.itaDeg.toFixed(1)}° (${humanize(tone.itaCategory)})`),
+      h("dt", {}, "ITA°"), h("dd", { id: "ita" }, `${tone.itaDeg.toFixed(1)}°${tone.itaUncertaintyDeg != null ? ` ± ${tone.itaUncertaintyDeg.toFixed(1)}°` : ""} (${humanize(tone.itaCategory)})`),
       h("dt", {}, "Fitzpatrick"), h("dd", { id: "fitzpatrick" }, tone.fitzpatrick),
-      h("dt", {}, "Monk"), h("dd", { id: "monk" }, `${tone.monk} of 10`),
+      h("dt", {}, "Monk"), h("dd", { id: "monk" }, `${tone.monk} of 10${tone.monkRange && tone.monkRange[0] !== tone.monkRange[1] ? ` (${tone.monkRange[0]}–${tone.monkRange[1]} within the uncertainty)` : ""}`),
       h("dt", {}, "Undertone"), h("dd", {}, humanize(tone.undertone)),
       h("dt", {}, "Measured colour"), h("dd", {}, measured)),
     scale,
