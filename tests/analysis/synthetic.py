@@ -26,7 +26,7 @@ from metskin.domain.analysis.colour import (
     linear_to_srgb,
     srgb_to_linear,
 )
-from metskin.domain.analysis.landmarks import EXCLUDED
+from metskin.domain.analysis.landmarks import EXCLUDED, FACE_OVAL
 from metskin.domain.analysis.ports import FaceLandmarker
 
 # Casts as linear-RGB channel gains with the luminance of white kept (auto-exposure).
@@ -47,44 +47,6 @@ CENTRAL = 0.2  # the planted colour is the median of the skin this far (of the f
 BACKGROUNDS = ("astronaut", "coffee", "chelsea", "rocket")
 KEEP_AXES = 0.68  # semi-axes of the kept ellipse, in face-box widths and heights
 FEATHER = 4.0  # px, the seam's blur
-FACE_OVAL = (
-    10,
-    338,
-    297,
-    332,
-    284,
-    251,
-    389,
-    356,
-    454,
-    323,
-    361,
-    288,
-    397,
-    365,
-    379,
-    378,
-    400,
-    377,
-    152,
-    148,
-    176,
-    149,
-    150,
-    136,
-    172,
-    58,
-    132,
-    93,
-    234,
-    127,
-    162,
-    21,
-    54,
-    103,
-    67,
-    109,
-)
 
 
 def normalised(gains: tuple[float, float, float]) -> np.ndarray:
