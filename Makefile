@@ -29,6 +29,7 @@ lint: install
 	$(BIN)/ruff check src tests migrations $(wildcard bench)
 	$(BIN)/ruff format --check src tests migrations $(wildcard bench)
 	$(BIN)/mypy src
+	$(BIN)/mypy tests/fakes tests/unit/test_fakes_conform.py  # the fakes match the ports
 
 schema: install
 	$(BIN)/metskin export-schema
