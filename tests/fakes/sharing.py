@@ -11,7 +11,6 @@ from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.appointments.ports import AppointmentQueries, DashboardEventLog, Keyset
 from metskin.domain.audit.ports import AccessLogRepository
 from metskin.domain.directory.ports import DermatologistRepository
-from metskin.domain.errors import Conflict
 from metskin.domain.referrals.ports import ReferralRepository
 from metskin.domain.sharing.model import Share, ShareScope
 from metskin.domain.sharing.ports import ShareRepository
@@ -21,28 +20,17 @@ from tests.fakes.appointments import FakeAppointmentRepository, FakeDashboardEve
 from tests.fakes.audit import FakeAccessLog
 from tests.fakes.directory import FakeDermatologistRepository
 from tests.fakes.referrals import FakeReferralRepository
-from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository
+from tests.fakes.uow import FakeUnitOfWork, InMemoryTable
 
 
-class FakeShareRepository(InMemoryRepository):
+class FakeShareRepository(InMemoryTable[Share]):
     """Shares; `shared_analyses` joins them with the analyses they cover (a link, not data)."""
 
+    noun = "share"
+
     def __init__(self, analyses: FakeAnalysisRepository | None = None) -> None:
-        self.rows: dict[str, Share] = {}
+        super().__init__()
         self.analyses = analyses or FakeAnalysisRepository()
-
-    def add(self, share: Share) -> None:
-        if share.id in self.rows:
-            raise Conflict(f"share {share.id} exists")
-        self.rows[share.id] = copy.deepcopy(share)
-
-    def get(self, share_id: str) -> Share | None:
-        return copy.deepcopy(self.rows.get(share_id))
-
-    def save(self, share: Share) -> None:
-        if share.id not in self.rows:
-            raise LookupError(share.id)
-        self.rows[share.id] = copy.deepcopy(share)
 
     def list_for_patient(self, patient_id: str) -> list[Share]:
         mine = sorted(
@@ -70,16 +58,16 @@ class FakeShareRepository(InMemoryRepository):
         active = self.active_for_doctor(doctor_id, now)
         everything = {s.patient_id for s in active if s.scope is ShareScope.ALL}
         single = {s.analysis_id for s in active if s.scope is ShareScope.ANALYSIS}
-        found = [
-            a
-            for a in self.analyses.rows.values()
-            if a.status is AnalysisStatus.DONE
-            and (a.owner_id in everything or a.id in single)
-            and (patient_id is None or a.owner_id == patient_id)
-            and (before is None or (a.created_at, a.id) < before)
-        ]
-        found.sort(key=lambda a: (a.created_at, a.id), reverse=True)
-        return copy.deepcopy(found[:limit])
+        return self.analyses.page(
+            lambda a: (
+                a.status is AnalysisStatus.DONE
+                and (a.owner_id in everything or a.id in single)
+                and (patient_id is None or a.owner_id == patient_id)
+            ),
+            before,
+            limit,
+            newest=True,
+        )
 
 
 class FakeSharingUnitOfWork(FakeUnitOfWork):
