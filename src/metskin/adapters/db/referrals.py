@@ -6,9 +6,10 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint, and_, or_
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel, col, select
 
+from metskin.adapters.db.repository import SqlRepository, keyset_page
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.referrals.model import (
     Answers,
@@ -85,11 +86,13 @@ def _copy_referral(record: ReferralRecord, row: ReferralRow) -> ReferralRow:
     return row
 
 
-class SqlReferralRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class SqlReferralRepository(SqlRepository[ReferralRow, ReferralRecord]):
+    row_type = ReferralRow
 
-    def add(self, record: ReferralRecord) -> None:
+    def to_domain(self, row: ReferralRow) -> ReferralRecord:
+        return referral_to_domain(row)
+
+    def new_row(self, record: ReferralRecord) -> ReferralRow:
         row = ReferralRow(
             id=record.id,
             patient_id=record.patient_id,
@@ -101,41 +104,17 @@ class SqlReferralRepository:
             message="",
             advice="",
         )
-        self._session.add(_copy_referral(record, row))
+        return _copy_referral(record, row)
 
-    def get(self, referral_id: str) -> ReferralRecord | None:
-        row = self._session.get(ReferralRow, referral_id)
-        return referral_to_domain(row) if row else None
-
-    def get_many(self, referral_ids: list[str]) -> list[ReferralRecord]:
-        if not referral_ids:
-            return []
-        rows = self._session.exec(select(ReferralRow).where(col(ReferralRow.id).in_(referral_ids)))
-        return [referral_to_domain(row) for row in rows]
+    def update_row(self, record: ReferralRecord, row: ReferralRow) -> ReferralRow:
+        return _copy_referral(record, row)
 
     def get_for_analysis(self, analysis_id: str) -> ReferralRecord | None:
-        row = self._session.exec(
-            select(ReferralRow).where(ReferralRow.analysis_id == analysis_id)
-        ).first()
-        return referral_to_domain(row) if row else None
-
-    def save(self, record: ReferralRecord) -> None:
-        row = self._session.get(ReferralRow, record.id)
-        if row is None:
-            raise LookupError(record.id)
-        self._session.add(_copy_referral(record, row))
+        return self.first(select(ReferralRow).where(ReferralRow.analysis_id == analysis_id))
 
     def list_for_patient(
         self, patient_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[ReferralRecord]:
-        created, ident = col(ReferralRow.created_at), col(ReferralRow.id)
-        query = (
-            select(ReferralRow)
-            .where(ReferralRow.patient_id == patient_id)
-            .order_by(created.desc(), ident.desc())
-            .limit(limit)
-        )
-        if before is not None:
-            stamp, referral_id = before
-            query = query.where(or_(created < stamp, and_(created == stamp, ident < referral_id)))
-        return [referral_to_domain(row) for row in self._session.exec(query)]
+        query = select(ReferralRow).where(ReferralRow.patient_id == patient_id)
+        order = (col(ReferralRow.created_at), col(ReferralRow.id))
+        return self.all(keyset_page(query, order, before, limit, newest=True))
