@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 from datetime import datetime
 
-from sqlalchemy import JSON, UniqueConstraint, update
+from sqlalchemy import JSON, UniqueConstraint, true, update
 from sqlmodel import Field, SQLModel, col, select
 
-from metskin.adapters.db.repository import SqlRepository, keyset_page, values_of
+from metskin.adapters.db.repository import SqlRepository, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.accounts.model import Profile, RefreshToken, Role, User
 
@@ -83,22 +83,8 @@ def _copy_user(user: User, row: UserRow) -> UserRow:
 
 class SqlUserRepository(SqlRepository[UserRow, User]):
     row_type = UserRow
-
-    def to_domain(self, row: UserRow) -> User:
-        return user_to_domain(row)
-
-    def new_row(self, user: User) -> UserRow:
-        row = UserRow(
-            id=user.id,
-            created_at=user.created_at,
-            email=user.email,
-            password_hash=user.password_hash,
-            role=user.role.value,
-        )
-        return _copy_user(user, row)
-
-    def update_row(self, user: User, row: UserRow) -> UserRow:
-        return _copy_user(user, row)
+    to_domain = staticmethod(user_to_domain)
+    update_row = staticmethod(_copy_user)
 
     def get_by_email(self, email: str) -> User | None:
         return self.first(select(UserRow).where(UserRow.email == email))
@@ -109,11 +95,8 @@ class SqlUserRepository(SqlRepository[UserRow, User]):
     def list_page(
         self, after: tuple[datetime, str] | None, limit: int, role: Role | None
     ) -> list[User]:
-        query = select(UserRow)
-        if role is not None:
-            query = query.where(UserRow.role == role.value)
-        order = (col(UserRow.created_at), col(UserRow.id))
-        return self.all(keyset_page(query, order, after, limit, newest=False))
+        condition = true() if role is None else UserRow.role == role.value
+        return self.page_where(condition, after, limit, newest=False)
 
 
 REFRESH_TOKEN_FIELDS = tuple(f.name for f in fields(RefreshToken))

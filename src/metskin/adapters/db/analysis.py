@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Index
 from sqlmodel import Field, SQLModel, col, select
 
-from metskin.adapters.db.repository import SqlRepository, keyset_page, values_of
+from metskin.adapters.db.repository import SqlRepository, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.analysis.records import (
     Analysis,
@@ -130,9 +130,7 @@ def _copy_analysis(analysis: Analysis, row: AnalysisRow) -> AnalysisRow:
 
 class SqlMediaRepository(SqlRepository[MediaRow, Media]):
     row_type = MediaRow
-
-    def to_domain(self, row: MediaRow) -> Media:
-        return media_to_domain(row)
+    to_domain = staticmethod(media_to_domain)
 
     def new_row(self, media: Media) -> MediaRow:
         return MediaRow(kind=media.kind.value, **values_of(media, MEDIA_FIELDS))
@@ -143,30 +141,13 @@ class SqlMediaRepository(SqlRepository[MediaRow, Media]):
 
 class SqlAnalysisRepository(SqlRepository[AnalysisRow, Analysis]):
     row_type = AnalysisRow
-
-    def to_domain(self, row: AnalysisRow) -> Analysis:
-        return analysis_to_domain(row)
-
-    def new_row(self, analysis: Analysis) -> AnalysisRow:
-        row = AnalysisRow(
-            id=analysis.id,
-            owner_id=analysis.owner_id,
-            media_id=analysis.media_id,
-            status=analysis.status.value,
-            stage=analysis.stage.value,
-            created_at=analysis.created_at,
-        )
-        return _copy_analysis(analysis, row)
-
-    def update_row(self, analysis: Analysis, row: AnalysisRow) -> AnalysisRow:
-        return _copy_analysis(analysis, row)
+    to_domain = staticmethod(analysis_to_domain)
+    update_row = staticmethod(_copy_analysis)
 
     def list_for_owner(
         self, owner_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[Analysis]:
-        query = select(AnalysisRow).where(AnalysisRow.owner_id == owner_id)
-        order = (col(AnalysisRow.created_at), col(AnalysisRow.id))
-        return self.all(keyset_page(query, order, before, limit, newest=True))
+        return self.page_where(AnalysisRow.owner_id == owner_id, before, limit)
 
     def add_result(
         self, analysis_id: str, result: dict[str, Any], overlay_name: str | None

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.engine import is_lock_conflict
-from metskin.adapters.db.repository import SqlRepository, keyset_page
+from metskin.adapters.db.repository import SqlRepository
 from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind
 from metskin.domain.appointments.errors import SlotUnavailable
@@ -165,9 +165,7 @@ class SqlAppointmentRepository(SqlRepository[AppointmentRow, Appointment]):
     """Appointments and their slot rows; also the list queries of the patient and dashboard."""
 
     row_type = AppointmentRow
-
-    def to_domain(self, row: AppointmentRow) -> Appointment:
-        return appointment_to_domain(row)
+    to_domain = staticmethod(appointment_to_domain)
 
     def add(self, appointment: Appointment) -> None:
         """Plain inserts (no ORM unit of work): booking is the hot, contended write."""
@@ -258,9 +256,8 @@ class SqlAppointmentRepository(SqlRepository[AppointmentRow, Appointment]):
     def list_for_patient(
         self, patient_id: str, after: tuple[datetime, str] | None, limit: int
     ) -> list[Appointment]:
-        query = select(AppointmentRow).where(AppointmentRow.patient_id == patient_id)
-        order = (col(AppointmentRow.start_at), col(AppointmentRow.id))
-        return self.all(keyset_page(query, order, after, limit, newest=False))
+        condition = AppointmentRow.patient_id == patient_id
+        return self.page_where(condition, after, limit, newest=False, order=("start_at", "id"))
 
     def list_for_doctor(
         self, doctor_id: str, start: datetime, end: datetime, limit: int

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, SmallInteger, UniqueConstraint, delete, func, insert, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from metskin.adapters.db.repository import SqlRepository, keyset_page, values_of
+from metskin.adapters.db.repository import SqlRepository, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import AnalysisStatus
@@ -369,9 +369,7 @@ class SqlRoutineRepository(SqlRepository[RoutineRow, SavedRoutine]):
     def list_for_user(
         self, user_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[SavedRoutine]:
-        query = select(RoutineRow).where(RoutineRow.user_id == user_id)
-        order = (col(RoutineRow.created_at), col(RoutineRow.id))
-        return self.all(keyset_page(query, order, before, limit, newest=True))
+        return self.page_where(RoutineRow.user_id == user_id, before, limit)
 
 
 # --- training data ---------------------------------------------------------------------------

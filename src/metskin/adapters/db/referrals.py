@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import Field, SQLModel, select
 
-from metskin.adapters.db.repository import SqlRepository, keyset_page
+from metskin.adapters.db.repository import SqlRepository
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.referrals.model import (
     Answers,
@@ -88,26 +88,9 @@ def _copy_referral(record: ReferralRecord, row: ReferralRow) -> ReferralRow:
 
 class SqlReferralRepository(SqlRepository[ReferralRow, ReferralRecord]):
     row_type = ReferralRow
-
-    def to_domain(self, row: ReferralRow) -> ReferralRecord:
-        return referral_to_domain(row)
-
-    def new_row(self, record: ReferralRecord) -> ReferralRow:
-        row = ReferralRow(
-            id=record.id,
-            patient_id=record.patient_id,
-            analysis_id=record.analysis_id,
-            created_at=record.created_at,
-            updated_at=record.updated_at,
-            urgency="",
-            specialty="",
-            message="",
-            advice="",
-        )
-        return _copy_referral(record, row)
-
-    def update_row(self, record: ReferralRecord, row: ReferralRow) -> ReferralRow:
-        return _copy_referral(record, row)
+    created_fields = ("id", "patient_id", "analysis_id", "created_at")
+    to_domain = staticmethod(referral_to_domain)
+    update_row = staticmethod(_copy_referral)
 
     def get_for_analysis(self, analysis_id: str) -> ReferralRecord | None:
         return self.first(select(ReferralRow).where(ReferralRow.analysis_id == analysis_id))
@@ -115,6 +98,4 @@ class SqlReferralRepository(SqlRepository[ReferralRow, ReferralRecord]):
     def list_for_patient(
         self, patient_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[ReferralRecord]:
-        query = select(ReferralRow).where(ReferralRow.patient_id == patient_id)
-        order = (col(ReferralRow.created_at), col(ReferralRow.id))
-        return self.all(keyset_page(query, order, before, limit, newest=True))
+        return self.page_where(ReferralRow.patient_id == patient_id, before, limit)

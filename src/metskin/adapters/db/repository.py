@@ -49,17 +49,19 @@ class SqlRepository(Generic[RowT, ItemT]):
 
     row_type: type[RowT]
     key_field = "id"
+    # The columns a new row takes from the item before `update_row` writes the rest.
+    created_fields: tuple[str, ...] = ("id", "created_at")
 
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def to_domain(self, row: RowT) -> ItemT:
+    def to_domain(self, row: RowT, /) -> ItemT:
         raise NotImplementedError
 
-    def new_row(self, item: ItemT) -> RowT:
-        raise NotImplementedError
+    def new_row(self, item: ItemT, /) -> RowT:
+        return self.update_row(item, self.row_type(**values_of(item, self.created_fields)))
 
-    def update_row(self, item: ItemT, row: RowT) -> RowT:
+    def update_row(self, item: ItemT, row: RowT, /) -> RowT:
         raise NotImplementedError
 
     def add(self, item: ItemT) -> None:
@@ -83,6 +85,20 @@ class SqlRepository(Generic[RowT, ItemT]):
         if not keys:
             return []
         return self.all(select(self.row_type).where(self._key_column.in_(keys)))
+
+    def page_where(
+        self,
+        condition: Any,
+        keyset: Sequence[Any] | None,
+        limit: int,
+        *,
+        newest: bool = True,
+        order: tuple[str, str] = ("created_at", "id"),
+    ) -> list[ItemT]:
+        """A keyset page of the rows meeting `condition`, ordered by the two `order` columns."""
+        columns = [col(getattr(self.row_type, name)) for name in order]
+        query = select(self.row_type).where(condition)
+        return self.all(keyset_page(query, columns, keyset, limit, newest=newest))
 
     def first(self, query: SelectOfScalar[RowT]) -> ItemT | None:
         row = self._session.exec(query).first()

@@ -60,9 +60,7 @@ def share_to_domain(row: ShareRow) -> Share:
 
 class SqlShareRepository(SqlRepository[ShareRow, Share]):
     row_type = ShareRow
-
-    def to_domain(self, row: ShareRow) -> Share:
-        return share_to_domain(row)
+    to_domain = staticmethod(share_to_domain)
 
     def new_row(self, share: Share) -> ShareRow:
         return ShareRow(scope=share.scope.value, **values_of(share, SHARE_FIELDS))
