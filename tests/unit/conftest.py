@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import pytest
 
 from tests.fakes.infra import FakeClock, FakeEngine, FakeMailRenderer, FakeNotifier, FakeStorage
+
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -13,21 +18,16 @@ def clock(request: pytest.FixtureRequest) -> FakeClock:
     return FakeClock(getattr(request.module, "NOW", None))
 
 
-@pytest.fixture
-def notifier() -> FakeNotifier:
-    return FakeNotifier()
+def _fresh(fake: Callable[[], T], name: str) -> Any:
+    """A fixture that gives each test a new `fake()`."""
+
+    def make() -> T:
+        return fake()
+
+    return pytest.fixture(make, name=name)
 
 
-@pytest.fixture
-def renderer() -> FakeMailRenderer:
-    return FakeMailRenderer()
-
-
-@pytest.fixture
-def storage() -> FakeStorage:
-    return FakeStorage()
-
-
-@pytest.fixture
-def engine() -> FakeEngine:
-    return FakeEngine()
+notifier = _fresh(FakeNotifier, "notifier")
+renderer = _fresh(FakeMailRenderer, "renderer")
+storage = _fresh(FakeStorage, "storage")
+engine = _fresh(FakeEngine, "engine")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from metskin.domain.messages import OutgoingEmail, OutgoingSms
@@ -26,17 +27,21 @@ class NotificationService:
         return self.send_email_once(f"welcome:{user_id}", email)
 
     def send_email_once(self, dedupe_key: str, email: OutgoingEmail) -> bool:
-        if self._was_sent(dedupe_key):
-            return False
-        self.notifier.send_email(email)
-        self._record(dedupe_key, "email", email.to)
-        return True
+        return self._send_once(
+            dedupe_key, "email", email.to, lambda: self.notifier.send_email(email)
+        )
 
     def send_sms_once(self, dedupe_key: str, sms: OutgoingSms) -> bool:
+        return self._send_once(dedupe_key, "sms", sms.to, lambda: self.notifier.send_sms(sms))
+
+    def _send_once(
+        self, dedupe_key: str, channel: str, recipient: str, send: Callable[[], None]
+    ) -> bool:
+        """Send unless this key was sent before; record the key once the message has left."""
         if self._was_sent(dedupe_key):
             return False
-        self.notifier.send_sms(sms)
-        self._record(dedupe_key, "sms", sms.to)
+        send()
+        self._record(dedupe_key, channel, recipient)
         return True
 
     def _was_sent(self, dedupe_key: str) -> bool:
