@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from metskin.domain.accounts.ports import UserRepository
 from metskin.domain.analysis.ports import AnalysisRepository
@@ -70,30 +72,19 @@ class FakeShareRepository(InMemoryTable[Share]):
         )
 
 
+@dataclass(eq=False, kw_only=True)
 class FakeSharingUnitOfWork(FakeUnitOfWork):
-    def __init__(
-        self,
-        *,
-        analyses: FakeAnalysisRepository | None = None,
-        shares: FakeShareRepository | None = None,
-        access_log: FakeAccessLog | None = None,
-        referrals: FakeReferralRepository | None = None,
-        users: FakeUserRepository | None = None,
-        dermatologists: FakeDermatologistRepository | None = None,
-        appointment_queries: FakeAppointmentRepository | None = None,
-        dashboard_events: FakeDashboardEventLog | None = None,
-    ) -> None:
-        super().__init__()
-        analysis_store = analyses or FakeAnalysisRepository()
-        self.analyses: AnalysisRepository = analysis_store
-        self.shares: ShareRepository = shares or FakeShareRepository(analysis_store)
-        self.access_log: AccessLogRepository = access_log or FakeAccessLog()
-        self.referrals: ReferralRepository = referrals or FakeReferralRepository()
-        self.users: UserRepository = users or FakeUserRepository()
-        self.dermatologists: DermatologistRepository = (
-            dermatologists or FakeDermatologistRepository()
-        )
-        self.appointment_queries: AppointmentQueries = (
-            appointment_queries or FakeAppointmentRepository()
-        )
-        self.dashboard_events: DashboardEventLog = dashboard_events or FakeDashboardEventLog()
+    """The shares join the analyses of this unit of work."""
+
+    analyses: AnalysisRepository = field(default_factory=FakeAnalysisRepository)
+    access_log: AccessLogRepository = field(default_factory=FakeAccessLog)
+    referrals: ReferralRepository = field(default_factory=FakeReferralRepository)
+    users: UserRepository = field(default_factory=FakeUserRepository)
+    dermatologists: DermatologistRepository = field(default_factory=FakeDermatologistRepository)
+    appointment_queries: AppointmentQueries = field(default_factory=FakeAppointmentRepository)
+    dashboard_events: DashboardEventLog = field(default_factory=FakeDashboardEventLog)
+    shares: ShareRepository = field(init=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.shares = FakeShareRepository(cast(FakeAnalysisRepository, self.analyses))

@@ -63,42 +63,42 @@ class ProductRow(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class ProductConcernRow(SQLModel, table=True):
+class _ProductLink(SQLModel):
+    """A product's key at the head of the primary key of each table that lists one of its
+    facets (concerns, skin types, ingredients); the rows go with the product."""
+
+    product_id: str = Field(
+        primary_key=True, max_length=100, foreign_key="products.id", ondelete="CASCADE"
+    )
+
+
+class ProductConcernRow(_ProductLink, table=True):
     __tablename__ = "product_concerns"
     __table_args__ = (
         Index("ix_product_concerns_concern", "concern", "product_id"),
         MYSQL_TABLE_ARGS,
     )
 
-    product_id: str = Field(
-        primary_key=True, max_length=100, foreign_key="products.id", ondelete="CASCADE"
-    )
     concern: str = Field(primary_key=True, max_length=20)
 
 
-class ProductSkinTypeRow(SQLModel, table=True):
+class ProductSkinTypeRow(_ProductLink, table=True):
     __tablename__ = "product_skin_types"
     __table_args__ = (
         Index("ix_product_skin_types_type", "skin_type", "product_id"),
         MYSQL_TABLE_ARGS,
     )
 
-    product_id: str = Field(
-        primary_key=True, max_length=100, foreign_key="products.id", ondelete="CASCADE"
-    )
     skin_type: str = Field(primary_key=True, max_length=12)
 
 
-class ProductIngredientRow(SQLModel, table=True):
+class ProductIngredientRow(_ProductLink, table=True):
     __tablename__ = "product_ingredients"
     __table_args__ = (
         Index("ix_product_ingredients_inci", "inci_key", "product_id"),
         MYSQL_TABLE_ARGS,
     )
 
-    product_id: str = Field(
-        primary_key=True, max_length=100, foreign_key="products.id", ondelete="CASCADE"
-    )
     inci_key: str = Field(primary_key=True, max_length=191)
 
 
