@@ -23,7 +23,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -50,6 +49,10 @@ from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.directory.loader import load_dermatologists
 from metskin.settings import Settings
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.conftest import create_mysql_database
+
 LONDON = ZoneInfo("Europe/London")
 PASSWORD = "bench-password-2026"
 SLOT_MINUTES = 15
@@ -63,14 +66,7 @@ def day_slots(day_offset: int) -> list[datetime]:
 
 
 def setup(server_url: str, patients: int) -> tuple[Container, str, list[str], str]:
-    name = f"metskin_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url)
-    with admin.connect() as connection:
-        connection.execute(
-            text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-        )
-    admin.dispose()
-    url = server_url.rstrip("/") + f"/{name}"
+    url = create_mysql_database(server_url, prefix="metskin_bench")
     upgrade(url)
     settings = Settings(
         database_url=url,

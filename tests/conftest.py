@@ -40,8 +40,9 @@ def redis_url() -> str:
     return _service_or_skip(REDIS_URL, "Redis")
 
 
-def create_mysql_database(server_url: str) -> str:
-    name = f"metskin_test_{uuid.uuid4().hex[:10]}"
+def create_mysql_database(server_url: str, prefix: str = "metskin_test") -> str:
+    """A new, empty utf8mb4 database on the server (its URL): tests, the cluster, the benches."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     engine = create_engine(server_url)
     with engine.connect() as connection:
         connection.execute(

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import event
 
 from metskin.bootstrap import Container
 from metskin.domain.accounts.model import Role
@@ -38,6 +39,19 @@ class GraphQLClient:
         body = await self.call(query, **variables)
         return [error["extensions"]["code"] for error in body.get("errors", [])]
 
+    async def every_node(
+        self, query: str, connection: str, first: int, **variables: Any
+    ) -> list[dict[str, Any]]:
+        """Every node of a connection, walking its pages of `first` by their end cursors."""
+        nodes: list[dict[str, Any]] = []
+        after = None
+        while True:
+            page = (await self.data(query, first=first, after=after, **variables))[connection]
+            nodes += [edge["node"] for edge in page["edges"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                return nodes
+            after = page["pageInfo"]["endCursor"]
+
     async def upload(
         self, data: bytes, filename: str = "face.jpg", kind: str | None = None
     ) -> dict[str, Any]:
@@ -65,6 +79,22 @@ class GraphQLClient:
         )
         self.token = data["register"]["accessToken"]
         return data["register"]
+
+
+class SelectCounter:
+    """Counts the SELECTs the database runs for one GraphQL call (to pin N+1 queries away)."""
+
+    def __init__(self, client: GraphQLClient, container: Container) -> None:
+        self.client = client
+        self.statements: list[str] = []
+        event.listen(
+            container.engine, "before_cursor_execute", lambda *args: self.statements.append(args[2])
+        )
+
+    async def __call__(self, query: str, **variables: Any) -> int:
+        self.statements.clear()
+        await self.client.data(query, **variables)
+        return len([s for s in self.statements if s.lstrip().upper().startswith("SELECT")])
 
 
 @pytest.fixture

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from metskin.bootstrap import Container
-from tests.e2e.conftest import PASSWORD, GraphQLClient, login_as_admin
+from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter, login_as_admin
 
 ME = "{ me { id email role profile { timeZone skinType allergies pregnant } } }"
 
@@ -127,25 +126,10 @@ async def test_admin_pages_through_users_with_a_constant_query_count(
         container.accounts.register(f"p{index}@example.com", PASSWORD)
     await login_as_admin(client, container)
 
-    statements: list[str] = []
-    event.listen(
-        container.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
-    )
+    selects = SelectCounter(client, container)
+    assert await selects(USERS_PAGE, first=2) == await selects(USERS_PAGE, first=13)
 
-    async def count_queries(first: int) -> int:
-        statements.clear()
-        await client.data(USERS_PAGE, first=first)
-        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
-
-    assert await count_queries(2) == await count_queries(13)
-
-    emails, after = [], None
-    while True:
-        page = (await client.data(USERS_PAGE, first=5, after=after))["users"]
-        emails += [edge["node"]["email"] for edge in page["edges"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
+    emails = [node["email"] for node in await client.every_node(USERS_PAGE, "users", 5)]
     assert len(emails) == 13 and len(set(emails)) == 13
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
 
 from metskin.bootstrap import Container, bootstrap
 from metskin.domain.accounts.model import Role
@@ -18,7 +17,7 @@ from metskin.domain.analysis.records import Analysis, AnalysisStatus, Media, Med
 from metskin.domain.directory.loader import load_dermatologists
 from metskin.graphql.app import create_app
 from metskin.settings import Settings
-from tests.e2e.conftest import PASSWORD, GraphQLClient
+from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter
 from tests.fakes.infra import FakeClock
 from tests.integration.test_care_booking import day_slots, every_day, make_doctor
 
@@ -39,6 +38,17 @@ MY_APPOINTMENTS = """query($first: Int!, $after: String) {
     pageInfo { hasNextPage endCursor }
   }
 }"""
+
+
+def booking(start: datetime, doctor_id: str, kind: str = "VIDEO", **extra: str) -> dict[str, Any]:
+    """The input of bookAppointment."""
+    return {
+        "slotStart": start.isoformat(),
+        "dermatologistId": doctor_id,
+        "consultationType": kind,
+        **extra,
+    }
+
 
 BOOK = """mutation($input: BookAppointmentInput!) {
   bookAppointment(input: $input) { id status start startLocal timeZone referral { urgency } }
@@ -66,14 +76,6 @@ async def login(client: GraphQLClient, email: str) -> None:
     client.token = data["login"]["accessToken"]
 
 
-def count_selects(container: Container) -> list[str]:
-    statements: list[str] = []
-    event.listen(
-        container.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
-    )
-    return statements
-
-
 async def test_directory_is_sorted_by_distance_filtered_and_paged(
     client: GraphQLClient, container: Container
 ) -> None:
@@ -90,25 +92,15 @@ async def test_directory_is_sorted_by_distance_filtered_and_paged(
     acne = await client.data(DIRECTORY, filter={**near, "specialty": "acne"}, first=50)
     assert all("acne" in e["node"]["specialties"] for e in acne["dermatologists"]["edges"])
 
-    names, after = [], None
-    while True:
-        result = (await client.data(DIRECTORY, filter={"near": LONDON_EYE}, first=5, after=after))[
-            "dermatologists"
-        ]
-        names += [edge["node"]["distanceKm"] for edge in result["edges"]]
-        if not result["pageInfo"]["hasNextPage"]:
-            break
-        after = result["pageInfo"]["endCursor"]
+    nodes = await client.every_node(DIRECTORY, "dermatologists", 5, filter={"near": LONDON_EYE})
+    names = [node["distanceKm"] for node in nodes]
     assert len(names) == 32 and names == sorted(names)
 
-    statements = count_selects(container)
-
-    async def selects(first: int) -> int:
-        statements.clear()
-        await client.data(DIRECTORY, filter={"near": LONDON_EYE}, first=first)
-        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
-
-    assert await selects(2) == await selects(30)
+    selects = SelectCounter(client, container)
+    near_eye = {"near": LONDON_EYE}
+    assert await selects(DIRECTORY, filter=near_eye, first=2) == await selects(
+        DIRECTORY, filter=near_eye, first=30
+    )
     assert await client.error_codes(DIRECTORY, first=101) == ["VALIDATION_FAILED"]
 
 
@@ -148,11 +140,7 @@ async def test_availability_filter_and_slots_in_the_viewers_zone(
     assert london in [e["node"]["id"] for e in before]
     await client.data(
         BOOK,
-        input={
-            "slotStart": start.isoformat(),
-            "dermatologistId": london,
-            "consultationType": "VIDEO",
-        },
+        input=booking(start, london),
     )
     after = (
         await client.data(
@@ -171,12 +159,7 @@ async def test_booking_rescheduling_and_cancelling_with_clear_errors(
     booked = (
         await client.data(
             BOOK,
-            input={
-                "slotStart": slots[0].isoformat(),
-                "dermatologistId": doctor.id,
-                "consultationType": "IN_PERSON",
-                "reason": "a mole that changed",
-            },
+            input=booking(slots[0], doctor.id, "IN_PERSON", reason="a mole that changed"),
         )
     )["bookAppointment"]
     assert booked["status"] == "BOOKED" and booked["timeZone"] == "Europe/London"
@@ -185,29 +168,17 @@ async def test_booking_rescheduling_and_cancelling_with_clear_errors(
     await other.register("other@example.com")
     taken = await other.call(
         BOOK,
-        input={
-            "slotStart": slots[0].isoformat(),
-            "dermatologistId": doctor.id,
-            "consultationType": "VIDEO",
-        },
+        input=booking(slots[0], doctor.id),
     )
     assert taken["errors"][0]["extensions"]["code"] == "SLOT_UNAVAILABLE"
     off_grid = await other.error_codes(
         BOOK,
-        input={
-            "slotStart": (slots[0] + timedelta(minutes=10)).isoformat(),
-            "dermatologistId": doctor.id,
-            "consultationType": "VIDEO",
-        },
+        input=booking(slots[0] + timedelta(minutes=10), doctor.id),
     )
     assert off_grid == ["SLOT_UNAVAILABLE"]
     assert await other.error_codes(
         BOOK,
-        input={
-            "slotStart": slots[1].isoformat(),
-            "dermatologistId": str(uuid.uuid4()),
-            "consultationType": "VIDEO",
-        },
+        input=booking(slots[1], str(uuid.uuid4())),
     ) == ["NOT_FOUND"]
 
     moved = await client.data(
@@ -240,27 +211,11 @@ async def test_my_appointments_pages_with_a_constant_query_count(
     for index, start in enumerate(day_slots()[:9]):
         await client.data(
             BOOK,
-            input={
-                "slotStart": start.isoformat(),
-                "dermatologistId": doctors[index % 3].id,
-                "consultationType": "VIDEO",
-            },
+            input=booking(start, doctors[index % 3].id),
         )
-    statements = count_selects(container)
-
-    async def selects(first: int) -> int:
-        statements.clear()
-        await client.data(MY_APPOINTMENTS, first=first)
-        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
-
-    assert await selects(2) == await selects(9)
-    seen, after = [], None
-    while True:
-        page = (await client.data(MY_APPOINTMENTS, first=4, after=after))["myAppointments"]
-        seen += [e["node"]["start"] for e in page["edges"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
+    selects = SelectCounter(client, container)
+    assert await selects(MY_APPOINTMENTS, first=2) == await selects(MY_APPOINTMENTS, first=9)
+    seen = [node["start"] for node in await client.every_node(MY_APPOINTMENTS, "myAppointments", 4)]
     assert len(seen) == 9 and seen == sorted(seen)
 
 
@@ -471,12 +426,7 @@ async def book_as_new_patient(
         (
             await client.data(
                 BOOK,
-                input={
-                    "slotStart": start.isoformat(),
-                    "dermatologistId": doctor_id,
-                    "consultationType": "VIDEO",
-                    "reason": reason,
-                },
+                input=booking(start, doctor_id, reason=reason),
             )
         )["bookAppointment"]
         for start in starts
@@ -579,11 +529,7 @@ async def test_too_late_to_cancel_is_a_clear_error(
     booked = (
         await clocked_client.data(
             BOOK,
-            input={
-                "slotStart": start.isoformat(),
-                "dermatologistId": doctor.id,
-                "consultationType": "VIDEO",
-            },
+            input=booking(start, doctor.id),
         )
     )["bookAppointment"]
     clock.now = start - timedelta(minutes=90)

@@ -135,13 +135,7 @@ async def test_product_filters_hold_for_every_result(
 async def test_products_page_through_without_repeats(
     client: GraphQLClient, seeded: Container
 ) -> None:
-    seen, after = [], None
-    while True:
-        page = (await client.data(PRODUCTS, f=None, first=40, after=after))["products"]
-        seen += [edge["node"]["id"] for edge in page["edges"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
+    seen = [node["id"] for node in await client.every_node(PRODUCTS, "products", 40, f=None)]
     assert len(seen) == len(set(seen)) == 166
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from metskin.bootstrap import Container
 from metskin.domain.appointments import ConsultationType
 from tests.e2e.conftest import GraphQLClient
-from tests.e2e.test_care_api import BOOK, login
+from tests.e2e.test_care_api import BOOK, booking, login
 from tests.integration.test_care_booking import day_slots, make_doctor
 
 LONDON = ZoneInfo("Europe/London")
@@ -56,14 +56,10 @@ async def test_new_hours_change_the_slots_and_list_the_bookings_they_no_longer_c
     doctor = make_doctor(container)  # every day 09:00-14:00, 30 min, both types
     booked_day = day_slots(3)
     await client.register("pat@example.com")
-    booking = (
+    booked = (
         await client.data(
             BOOK,
-            input={
-                "slotStart": booked_day[0].isoformat(),
-                "dermatologistId": doctor.id,
-                "consultationType": "IN_PERSON",
-            },
+            input=booking(booked_day[0], doctor.id, "IN_PERSON"),
         )
     )["bookAppointment"]
     patient_token = client.token
@@ -91,7 +87,7 @@ async def test_new_hours_change_the_slots_and_list_the_bookings_they_no_longer_c
     }
     update = (await client.data(SET_HOURS, input=new_hours))["setMyWorkingHours"]
     assert [(a["id"], a["status"]) for a in update["outsideHours"]] == [
-        (booking["id"], "BOOKED")
+        (booked["id"], "BOOKED")
     ]  # kept, and shown so the dermatologist can act on it
     assert update["workingHours"] == (await client.data(MY_HOURS))["myWorkingHours"]
     assert update["workingHours"]["daysOff"] == [day_off.isoformat()]
@@ -116,11 +112,7 @@ async def test_new_hours_change_the_slots_and_list_the_bookings_they_no_longer_c
 
     in_person = await client.call(
         BOOK,
-        input={
-            "slotStart": starts[0].isoformat(),
-            "dermatologistId": doctor.id,
-            "consultationType": "IN_PERSON",
-        },
+        input=booking(starts[0], doctor.id, "IN_PERSON"),
     )
     error = in_person["errors"][0]
     assert error["extensions"]["code"] == "CONSULTATION_TYPE_NOT_OFFERED"

@@ -29,10 +29,10 @@ from tests.fakes.accounts import FakeUserRepository
 from tests.fakes.audit import FakeAccessLog
 from tests.fakes.directory import FakeDermatologistRepository
 from tests.fakes.referrals import FakeReferralRepository
-from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository
+from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository, InMemoryTable
 
 
-class FakeAppointmentRepository(InMemoryRepository):
+class FakeAppointmentRepository(InMemoryTable[Appointment]):
     """Appointments and the queries on them (`AppointmentRepository`, `AppointmentQueries`,
     the directory's `BookedTimes`), as one store serves them all.
 
@@ -41,21 +41,10 @@ class FakeAppointmentRepository(InMemoryRepository):
     race). `for_update` is ignored.
     """
 
-    def __init__(self) -> None:
-        self.rows: dict[str, Appointment] = {}
-
-    def add(self, appointment: Appointment) -> None:
-        if appointment.id in self.rows:
-            raise Conflict(f"appointment {appointment.id} exists")
-        self.rows[appointment.id] = copy.deepcopy(appointment)
+    noun = "appointment"
 
     def get(self, appointment_id: str, *, for_update: bool = False) -> Appointment | None:
-        return copy.deepcopy(self.rows.get(appointment_id))
-
-    def save(self, appointment: Appointment) -> None:
-        if appointment.id not in self.rows:
-            raise LookupError(appointment.id)
-        self.rows[appointment.id] = copy.deepcopy(appointment)
+        return super().get(appointment_id)
 
     def active_for_doctor(
         self, doctor_id: str, start: datetime, end: datetime
@@ -77,8 +66,9 @@ class FakeAppointmentRepository(InMemoryRepository):
     def list_for_patient(
         self, patient_id: str, after: Keyset | None, limit: int
     ) -> list[Appointment]:
-        mine = _ordered(a for a in self.rows.values() if a.patient_id == patient_id)
-        return [a for a in mine if after is None or (a.start, a.id) > after][:limit]
+        return self.page(
+            lambda a: a.patient_id == patient_id, after, limit, newest=False, order=_by_start
+        )
 
     def list_for_doctor(
         self, doctor_id: str, start: datetime, end: datetime, limit: int
@@ -97,8 +87,12 @@ class FakeAppointmentRepository(InMemoryRepository):
             raise Conflict(f"slot taken: {clash[0]}")
 
 
+def _by_start(appointment: Appointment) -> tuple[datetime, str]:
+    return (appointment.start, appointment.id)
+
+
 def _ordered(appointments: Iterable[Appointment]) -> list[Appointment]:
-    return [copy.deepcopy(a) for a in sorted(appointments, key=lambda a: (a.start, a.id))]
+    return [copy.deepcopy(a) for a in sorted(appointments, key=_by_start)]
 
 
 class FakeAvailabilityRepository(InMemoryRepository):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from metskin.domain.accounts.ports import UserRepository
@@ -34,14 +34,7 @@ class FakeSentNotificationLog(InMemoryRepository):
         self.keys[dedupe_key] = SentRecord(channel, recipient, when)
 
 
+@dataclass(eq=False)
 class FakeNotificationsUnitOfWork(FakeUnitOfWork):
-    def __init__(
-        self,
-        sent_notifications: FakeSentNotificationLog | None = None,
-        users: FakeUserRepository | None = None,
-    ) -> None:
-        super().__init__()
-        self.sent_notifications: SentNotificationLog = (
-            sent_notifications or FakeSentNotificationLog()
-        )
-        self.users: UserRepository = users or FakeUserRepository()
+    sent_notifications: SentNotificationLog = field(default_factory=FakeSentNotificationLog)
+    users: UserRepository = field(default_factory=FakeUserRepository)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -25,7 +25,7 @@ from metskin.domain.recommendations.ports import (
 from metskin.domain.recommendations.scoring import ScoredProduct
 from tests.fakes.accounts import FakeUserRepository
 from tests.fakes.analysis import FakeAnalysisRepository
-from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository
+from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository, InMemoryTable
 
 
 @dataclass
@@ -130,11 +130,10 @@ class FakeFeedbackRepository(InMemoryRepository):
         return [f for f in self.rows if f.user_id == user_id]
 
 
-class FakeRoutineRepository(InMemoryRepository):
+class FakeRoutineRepository(InMemoryTable[SavedRoutine]):
     """Saved routines: one per (analysis, profile hash), a unique key checked at commit."""
 
-    def __init__(self) -> None:
-        self.rows: dict[str, SavedRoutine] = {}
+    noun = "routine"
 
     def find(self, analysis_id: str, profile_hash: str) -> SavedRoutine | None:
         return next(
@@ -146,21 +145,10 @@ class FakeRoutineRepository(InMemoryRepository):
             None,
         )
 
-    def add(self, saved: SavedRoutine) -> None:
-        if saved.id in self.rows:
-            raise Conflict(f"routine {saved.id} exists")
-        self.rows[saved.id] = copy.deepcopy(saved)
-
     def list_for_user(
         self, user_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[SavedRoutine]:
-        mine = sorted(
-            (r for r in self.rows.values() if r.user_id == user_id),
-            key=lambda r: (r.created_at, r.id),
-            reverse=True,
-        )
-        mine = [r for r in mine if before is None or (r.created_at, r.id) < before]
-        return copy.deepcopy(mine[:limit])
+        return self.page(lambda r: r.user_id == user_id, before, limit, newest=True)
 
     def check_constraints(self) -> None:
         keys = Counter((r.analysis_id, r.profile_hash) for r in self.rows.values())
@@ -194,19 +182,10 @@ class FakeRanker:
         return content.score + self.boosts.get(product.id, 0.0)
 
 
+@dataclass(eq=False, kw_only=True)
 class FakeRecommendationsUnitOfWork(FakeUnitOfWork):
-    def __init__(
-        self,
-        *,
-        catalog: FakeCatalogRepository | None = None,
-        feedback: FakeFeedbackRepository | None = None,
-        routines: FakeRoutineRepository | None = None,
-        users: FakeUserRepository | None = None,
-        analyses: FakeAnalysisRepository | None = None,
-    ) -> None:
-        super().__init__()
-        self.catalog: CatalogRepository = catalog or FakeCatalogRepository()
-        self.feedback: FeedbackRepository = feedback or FakeFeedbackRepository()
-        self.routines: RoutineRepository = routines or FakeRoutineRepository()
-        self.users: UserRepository = users or FakeUserRepository()
-        self.analyses: AnalysisRepository = analyses or FakeAnalysisRepository()
+    catalog: CatalogRepository = field(default_factory=FakeCatalogRepository)
+    feedback: FeedbackRepository = field(default_factory=FakeFeedbackRepository)
+    routines: RoutineRepository = field(default_factory=FakeRoutineRepository)
+    users: UserRepository = field(default_factory=FakeUserRepository)
+    analyses: AnalysisRepository = field(default_factory=FakeAnalysisRepository)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from metskin.domain.accounts.ports import UserRepository
 from metskin.domain.analysis.ports import AnalysisRepository
@@ -11,7 +13,6 @@ from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.appointments.ports import AppointmentQueries, DashboardEventLog, Keyset
 from metskin.domain.audit.ports import AccessLogRepository
 from metskin.domain.directory.ports import DermatologistRepository
-from metskin.domain.errors import Conflict
 from metskin.domain.referrals.ports import ReferralRepository
 from metskin.domain.sharing.model import Share, ShareScope
 from metskin.domain.sharing.ports import ShareRepository
@@ -21,28 +22,17 @@ from tests.fakes.appointments import FakeAppointmentRepository, FakeDashboardEve
 from tests.fakes.audit import FakeAccessLog
 from tests.fakes.directory import FakeDermatologistRepository
 from tests.fakes.referrals import FakeReferralRepository
-from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository
+from tests.fakes.uow import FakeUnitOfWork, InMemoryTable
 
 
-class FakeShareRepository(InMemoryRepository):
+class FakeShareRepository(InMemoryTable[Share]):
     """Shares; `shared_analyses` joins them with the analyses they cover (a link, not data)."""
 
+    noun = "share"
+
     def __init__(self, analyses: FakeAnalysisRepository | None = None) -> None:
-        self.rows: dict[str, Share] = {}
+        super().__init__()
         self.analyses = analyses or FakeAnalysisRepository()
-
-    def add(self, share: Share) -> None:
-        if share.id in self.rows:
-            raise Conflict(f"share {share.id} exists")
-        self.rows[share.id] = copy.deepcopy(share)
-
-    def get(self, share_id: str) -> Share | None:
-        return copy.deepcopy(self.rows.get(share_id))
-
-    def save(self, share: Share) -> None:
-        if share.id not in self.rows:
-            raise LookupError(share.id)
-        self.rows[share.id] = copy.deepcopy(share)
 
     def list_for_patient(self, patient_id: str) -> list[Share]:
         mine = sorted(
@@ -70,42 +60,31 @@ class FakeShareRepository(InMemoryRepository):
         active = self.active_for_doctor(doctor_id, now)
         everything = {s.patient_id for s in active if s.scope is ShareScope.ALL}
         single = {s.analysis_id for s in active if s.scope is ShareScope.ANALYSIS}
-        found = [
-            a
-            for a in self.analyses.rows.values()
-            if a.status is AnalysisStatus.DONE
-            and (a.owner_id in everything or a.id in single)
-            and (patient_id is None or a.owner_id == patient_id)
-            and (before is None or (a.created_at, a.id) < before)
-        ]
-        found.sort(key=lambda a: (a.created_at, a.id), reverse=True)
-        return copy.deepcopy(found[:limit])
+        return self.analyses.page(
+            lambda a: (
+                a.status is AnalysisStatus.DONE
+                and (a.owner_id in everything or a.id in single)
+                and (patient_id is None or a.owner_id == patient_id)
+            ),
+            before,
+            limit,
+            newest=True,
+        )
 
 
+@dataclass(eq=False, kw_only=True)
 class FakeSharingUnitOfWork(FakeUnitOfWork):
-    def __init__(
-        self,
-        *,
-        analyses: FakeAnalysisRepository | None = None,
-        shares: FakeShareRepository | None = None,
-        access_log: FakeAccessLog | None = None,
-        referrals: FakeReferralRepository | None = None,
-        users: FakeUserRepository | None = None,
-        dermatologists: FakeDermatologistRepository | None = None,
-        appointment_queries: FakeAppointmentRepository | None = None,
-        dashboard_events: FakeDashboardEventLog | None = None,
-    ) -> None:
-        super().__init__()
-        analysis_store = analyses or FakeAnalysisRepository()
-        self.analyses: AnalysisRepository = analysis_store
-        self.shares: ShareRepository = shares or FakeShareRepository(analysis_store)
-        self.access_log: AccessLogRepository = access_log or FakeAccessLog()
-        self.referrals: ReferralRepository = referrals or FakeReferralRepository()
-        self.users: UserRepository = users or FakeUserRepository()
-        self.dermatologists: DermatologistRepository = (
-            dermatologists or FakeDermatologistRepository()
-        )
-        self.appointment_queries: AppointmentQueries = (
-            appointment_queries or FakeAppointmentRepository()
-        )
-        self.dashboard_events: DashboardEventLog = dashboard_events or FakeDashboardEventLog()
+    """The shares join the analyses of this unit of work."""
+
+    analyses: AnalysisRepository = field(default_factory=FakeAnalysisRepository)
+    access_log: AccessLogRepository = field(default_factory=FakeAccessLog)
+    referrals: ReferralRepository = field(default_factory=FakeReferralRepository)
+    users: UserRepository = field(default_factory=FakeUserRepository)
+    dermatologists: DermatologistRepository = field(default_factory=FakeDermatologistRepository)
+    appointment_queries: AppointmentQueries = field(default_factory=FakeAppointmentRepository)
+    dashboard_events: DashboardEventLog = field(default_factory=FakeDashboardEventLog)
+    shares: ShareRepository = field(init=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.shares = FakeShareRepository(cast(FakeAnalysisRepository, self.analyses))

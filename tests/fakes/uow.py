@@ -12,10 +12,10 @@ back and raises the domain `Conflict`, as the SQL unit of work does.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 from metskin.domain.errors import Conflict
 from metskin.domain.messages import Event, Job
@@ -41,6 +41,64 @@ class InMemoryRepository:
         """Raise the domain Conflict when a unique key is broken (called by commit)."""
 
 
+Row = TypeVar("Row")
+
+
+def by_created(row: Any) -> tuple[Any, str]:
+    """The keyset most lists page by: creation time, then id."""
+    return (row.created_at, row.id)
+
+
+class InMemoryTable(InMemoryRepository, Generic[Row]):
+    """Rows by their key (the `key_field` attribute, `id` by default), copied in and out so that
+    no caller holds the store's objects: `add` (a Conflict on a taken key), `get`, `save` (a
+    LookupError on an unknown key), `get_many`, and keyset pages, newest or oldest first.
+    """
+
+    noun = "row"
+    key_field = "id"
+
+    def __init__(self) -> None:
+        self.rows: dict[Any, Row] = {}
+
+    def key_of(self, row: Row) -> Any:
+        return getattr(row, self.key_field)
+
+    def add(self, row: Row) -> None:
+        key = self.key_of(row)
+        if key in self.rows:
+            raise Conflict(f"{self.noun} {key} exists")
+        self.rows[key] = copy.deepcopy(row)
+
+    def get(self, key: Any) -> Row | None:
+        return copy.deepcopy(self.rows.get(key))
+
+    def save(self, row: Row) -> None:
+        key = self.key_of(row)
+        if key not in self.rows:
+            raise LookupError(key)
+        self.rows[key] = copy.deepcopy(row)
+
+    def get_many(self, keys: Iterable[Any]) -> list[Row]:
+        """The rows of these keys, each once, in the order asked; unknown keys are skipped."""
+        return [copy.deepcopy(self.rows[k]) for k in dict.fromkeys(keys) if k in self.rows]
+
+    def page(
+        self,
+        keep: Callable[[Row], bool],
+        keyset: Any | None,
+        limit: int,
+        *,
+        newest: bool,
+        order: Callable[[Row], Any] = by_created,
+    ) -> list[Row]:
+        """The kept rows in `order` (newest first, or oldest first), strictly beyond `keyset`."""
+        found = sorted((r for r in self.rows.values() if keep(r)), key=order, reverse=newest)
+        if keyset is not None:
+            found = [r for r in found if (order(r) < keyset if newest else order(r) > keyset)]
+        return copy.deepcopy(found[:limit])
+
+
 @dataclass
 class _Transaction:
     snapshot: dict[int, dict[str, Any]]
@@ -51,6 +109,13 @@ class FakeUnitOfWork:
     """Commit counting, rollback on exit without commit, deferred messages released on commit."""
 
     def __init__(self) -> None:
+        self._start()
+
+    def __post_init__(self) -> None:
+        """A dataclass unit of work names its repositories as fields; this sets up the rest."""
+        self._start()
+
+    def _start(self) -> None:
         self.commits = 0
         self.rollbacks = 0
         self.released: list[Job | Event] = []

@@ -7,6 +7,7 @@ import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -43,14 +44,19 @@ def s3_endpoint() -> Iterator[str]:
     server.stop()
 
 
-def make_s3(endpoint: str, keys: KeyRing, bucket: str = "metskin-test") -> S3Storage:
-    client = boto3.client(
+def s3_client(endpoint: str) -> Any:
+    """A plain boto3 client on the test server (to look behind the storage)."""
+    return boto3.client(
         "s3",
         endpoint_url=endpoint,
         region_name="us-east-1",
         aws_access_key_id="test",
         aws_secret_access_key="test",
     )
+
+
+def make_s3(endpoint: str, keys: KeyRing, bucket: str = "metskin-test") -> S3Storage:
+    client = s3_client(endpoint)
     existing = [b["Name"] for b in client.list_buckets().get("Buckets", [])]
     if bucket not in existing:
         client.create_bucket(Bucket=bucket)
@@ -128,13 +134,7 @@ def test_keys_rotate_without_rewriting_old_objects(tmp_path: Path) -> None:
 def test_s3_objects_are_encrypted_before_upload(s3_endpoint: str) -> None:
     storage = make_s3(s3_endpoint, ring("k1"), bucket="metskin-raw")
     storage.put("uploads/cd/y/original.jpg", SECRET, "image/jpeg")
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    client = s3_client(s3_endpoint)
     raw = client.get_object(Bucket="metskin-raw", Key="env1/uploads/cd/y/original.jpg")
     body = raw["Body"].read()
     assert b"face photo" not in body and body.startswith(b"MSK1")

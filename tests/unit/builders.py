@@ -1,4 +1,4 @@
-"""Test data for the services' unit tests: users, analyses and their stored results."""
+"""Test data for the unit tests: users, appointments, analyses and their stored results."""
 
 from __future__ import annotations
 
@@ -7,12 +7,35 @@ from typing import Any
 
 from metskin.domain.accounts.model import Profile, Role, User
 from metskin.domain.analysis.records import Analysis, AnalysisStatus, Stage
+from metskin.domain.appointments.model import Appointment, ConsultationType
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
 def user(user_id: str, role: Role = Role.PATIENT, **profile: Any) -> User:
     return User(user_id, f"{user_id}@example.com", "hashed:pw", role, T0, Profile(**profile))
+
+
+def appointment(
+    appointment_id: str,
+    doctor_id: str,
+    patient_id: str,
+    start: datetime,
+    *,
+    booked_at: datetime,
+    minutes: int = 30,
+    consultation_type: ConsultationType = ConsultationType.VIDEO,
+) -> Appointment:
+    """A booked appointment of `minutes` from `start`."""
+    return Appointment(
+        appointment_id,
+        doctor_id,
+        patient_id,
+        start,
+        start + timedelta(minutes=minutes),
+        consultation_type,
+        booked_at=booked_at,
+    )
 
 
 def analysis(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
@@ -33,48 +33,17 @@ class Viewer:
     role: Role
 
 
-def make_user_loader(container: Container) -> DataLoader[str, User | None]:
-    async def load(ids: list[str]) -> list[User | None]:
-        users = await run_sync(container.accounts.get_users, list(ids))
-        by_id = {user.id: user for user in users}
-        return [by_id.get(user_id) for user_id in ids]
-
-    return DataLoader(load_fn=load)
-
-
-def make_media_loader(container: Container) -> DataLoader[str, Media | None]:
-    async def load(ids: list[str]) -> list[Media | None]:
-        found = await run_sync(container.media.get_many, list(ids))
-        by_id = {media.id: media for media in found}
-        return [by_id.get(media_id) for media_id in ids]
-
-    return DataLoader(load_fn=load)
-
-
 StoredResult = tuple[dict[str, Any], str | None]
 
 
-def make_result_loader(container: Container) -> DataLoader[str, StoredResult | None]:
-    async def load(ids: list[str]) -> list[StoredResult | None]:
-        found = await run_sync(container.analyses.results, list(ids))
-        return [found.get(analysis_id) for analysis_id in ids]
+def batch_loader(fetch: Callable[[list[str]], Any]) -> DataLoader[str, Any]:
+    """A DataLoader over one blocking batch use case, run off the event loop: `fetch(ids)`
+    returns a mapping by id, or objects that carry their `id`; a missing id loads as None."""
 
-    return DataLoader(load_fn=load)
-
-
-def make_product_loader(container: Container) -> DataLoader[str, Product | None]:
-    async def load(ids: list[str]) -> list[Product | None]:
-        found = await run_sync(container.recommendations.products_by_id, list(ids))
-        return [found.get(product_id) for product_id in ids]
-
-    return DataLoader(load_fn=load)
-
-
-def make_dermatologist_loader(container: Container) -> DataLoader[str, Dermatologist | None]:
-    async def load(ids: list[str]) -> list[Dermatologist | None]:
-        found = await run_sync(container.directory.get_many, list(ids))
-        by_id = {doctor.id: doctor for doctor in found}
-        return [by_id.get(doctor_id) for doctor_id in ids]
+    async def load(ids: list[str]) -> list[Any]:
+        found = await run_sync(fetch, list(ids))
+        by_id = found if isinstance(found, Mapping) else {item.id: item for item in found}
+        return [by_id.get(key) for key in ids]
 
     return DataLoader(load_fn=load)
 
@@ -82,15 +51,11 @@ def make_dermatologist_loader(container: Container) -> DataLoader[str, Dermatolo
 def make_referral_loader(context: Context) -> DataLoader[str, ReferralRecord | None]:
     """Only referrals the viewer may read; a dermatologist's reads are audited in one batch."""
 
-    async def load(ids: list[str]) -> list[ReferralRecord | None]:
+    def fetch(ids: list[str]) -> list[ReferralRecord]:
         viewer = context.require_viewer()
-        found = await run_sync(
-            context.container.sharing.referrals_for, viewer.user_id, viewer.role, list(ids)
-        )
-        by_id = {record.id: record for record in found}
-        return [by_id.get(referral_id) for referral_id in ids]
+        return context.container.sharing.referrals_for(viewer.user_id, viewer.role, ids)
 
-    return DataLoader(load_fn=load)
+    return batch_loader(fetch)
 
 
 @dataclass
@@ -109,11 +74,11 @@ class Context:
     referral_loader: DataLoader[str, ReferralRecord | None] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.user_loader = make_user_loader(self.container)
-        self.media_loader = make_media_loader(self.container)
-        self.result_loader = make_result_loader(self.container)
-        self.product_loader = make_product_loader(self.container)
-        self.dermatologist_loader = make_dermatologist_loader(self.container)
+        self.user_loader = batch_loader(self.container.accounts.get_users)
+        self.media_loader = batch_loader(self.container.media.get_many)
+        self.result_loader = batch_loader(self.container.analyses.results)
+        self.product_loader = batch_loader(self.container.recommendations.products_by_id)
+        self.dermatologist_loader = batch_loader(self.container.directory.get_many)
         self.referral_loader = make_referral_loader(self)
 
     def require_viewer(self) -> Viewer:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import strawberry
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
@@ -42,3 +43,18 @@ class IsDermatologist(_HasRole):
 
 class IsAdmin(_HasRole):
     roles = (Role.ADMIN,)
+
+
+def guarded_field(permission: type[BasePermission], description: str | None = None) -> Any:
+    """A query field (resolver decorator) open only to callers that pass `permission`."""
+    return strawberry.field(permission_classes=[permission], description=description)
+
+
+def guarded_mutation(permission: type[BasePermission], description: str | None = None) -> Any:
+    """A mutation open only to callers that pass `permission`."""
+    return strawberry.mutation(permission_classes=[permission], description=description)
+
+
+def guarded_subscription(permission: type[BasePermission], description: str | None = None) -> Any:
+    """A subscription open only to callers that pass `permission`."""
+    return strawberry.subscription(permission_classes=[permission], description=description)

@@ -29,11 +29,6 @@ def uow() -> FakeAccountsUnitOfWork:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def accounts(uow: FakeAccountsUnitOfWork, clock: FakeClock) -> AccountService:
     return AccountService(uow, FakeHasher(), FakeAccessTokens(), clock, timedelta(days=30))
 

@@ -29,16 +29,6 @@ def uow() -> FakeAnalysisUnitOfWork:
 
 
 @pytest.fixture
-def storage() -> FakeStorage:
-    return FakeStorage()
-
-
-@pytest.fixture
-def engine() -> FakeEngine:
-    return FakeEngine()
-
-
-@pytest.fixture
 def events(uow: FakeAnalysisUnitOfWork) -> FakeEventBus:
     bus = FakeEventBus()
     uow.dispatch = lambda messages: [bus.publish(m) for m in messages if isinstance(m, Event)]

@@ -56,11 +56,6 @@ def uow() -> FakeAppointmentsUnitOfWork:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(NOW)
-
-
-@pytest.fixture
 def service(uow: FakeAppointmentsUnitOfWork, clock: FakeClock) -> AppointmentService:
     return AppointmentService(uow, clock)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tests.unit.builders import appointment
 
-from metskin.domain.appointments import Appointment, ConsultationType
+from metskin.domain.appointments import Appointment
 from metskin.domain.appointments.reminders import (
     Reminder,
     ReminderKind,
@@ -16,16 +17,8 @@ from metskin.domain.appointments.reminders import (
 START = datetime(2026, 3, 30, 9, 0, tzinfo=UTC)  # the day after the clocks go forward in London
 
 
-def appointment(start: datetime = START) -> Appointment:
-    return Appointment(
-        "a1",
-        "doc",
-        "pat",
-        start,
-        start + timedelta(minutes=30),
-        ConsultationType.VIDEO,
-        booked_at=start - timedelta(days=5),
-    )
+def booked(start: datetime = START) -> Appointment:
+    return appointment("a1", "doc", "pat", start, booked_at=start - timedelta(days=5))
 
 
 @pytest.mark.parametrize(
@@ -38,7 +31,7 @@ def appointment(start: datetime = START) -> Appointment:
     ],
 )
 def test_plan_has_only_reminders_still_ahead(booked_before: timedelta, kinds: list[str]) -> None:
-    planned = plan_reminders(appointment(), START - booked_before)
+    planned = plan_reminders(booked(), START - booked_before)
     assert [r.kind.value for r in planned] == kinds
     for reminder in planned:
         assert reminder.due_at == START - reminder.kind.before  # elapsed time, not wall clock

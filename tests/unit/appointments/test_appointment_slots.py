@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.unit.builders import appointment
 
 from metskin.domain.appointments import (
-    Appointment,
     Availability,
     ConsultationType,
     ExtraHours,
@@ -129,24 +129,8 @@ def test_new_york_slots_in_a_london_patients_zone_across_the_dst_mismatch() -> N
 
 def test_past_and_booked_slots_are_excluded() -> None:
     clinic = every_day(LONDON, "09:00", "11:00")
-    booked = Appointment(
-        "a1",
-        "doc-1",
-        "p1",
-        utc(2025, 1, 6, 10, 0),
-        utc(2025, 1, 6, 10, 30),
-        ConsultationType.VIDEO,
-        booked_at=LONG_AGO,
-    )
-    cancelled = Appointment(
-        "a2",
-        "doc-1",
-        "p2",
-        utc(2025, 1, 6, 10, 30),
-        utc(2025, 1, 6, 11, 0),
-        ConsultationType.VIDEO,
-        booked_at=LONG_AGO,
-    )
+    booked = appointment("a1", "doc-1", "p1", utc(2025, 1, 6, 10, 0), booked_at=LONG_AGO)
+    cancelled = appointment("a2", "doc-1", "p2", utc(2025, 1, 6, 10, 30), booked_at=LONG_AGO)
     cancelled.cancel(LONG_AGO)
     slots = bookable_slots(
         clinic,

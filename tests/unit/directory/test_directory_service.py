@@ -62,11 +62,6 @@ def appointments() -> FakeAppointmentRepository:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(NOW)
-
-
-@pytest.fixture
 def uow(
     profiles: FakeDermatologistRepository, appointments: FakeAppointmentRepository
 ) -> FakeDirectoryUnitOfWork:

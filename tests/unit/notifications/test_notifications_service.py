@@ -39,21 +39,6 @@ def uow() -> FakeNotificationsUnitOfWork:
 
 
 @pytest.fixture
-def notifier() -> FakeNotifier:
-    return FakeNotifier()
-
-
-@pytest.fixture
-def renderer() -> FakeMailRenderer:
-    return FakeMailRenderer()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def notifications(
     uow: FakeNotificationsUnitOfWork,
     notifier: FakeNotifier,

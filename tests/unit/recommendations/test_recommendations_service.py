@@ -52,11 +52,6 @@ def chosen(routine: dict[str, Any]) -> set[str]:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(NOW)
-
-
-@pytest.fixture
 def uow() -> FakeRecommendationsUnitOfWork:
     uow = FakeRecommendationsUnitOfWork(analyses=FakeAnalysisRepository())
     with uow:

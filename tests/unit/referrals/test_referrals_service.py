@@ -28,11 +28,6 @@ def with_spot(area_mm2: float, darkness: float = 50.0) -> dict[str, Any]:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(NOW)
-
-
-@pytest.fixture
 def uow() -> FakeReferralsUnitOfWork:
     return FakeReferralsUnitOfWork()
 

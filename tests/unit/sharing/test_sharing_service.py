@@ -31,11 +31,6 @@ NOW = T0 + timedelta(days=30)
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(NOW)
-
-
-@pytest.fixture
 def uow() -> FakeSharingUnitOfWork:
     uow = FakeSharingUnitOfWork(
         dermatologists=FakeDermatologistRepository(dermatologist("doc-1"), dermatologist("doc-2"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 from datetime import datetime
 
-from sqlalchemy import JSON, UniqueConstraint, and_, or_, update
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy import JSON, UniqueConstraint, true, update
+from sqlmodel import Field, SQLModel, col, select
 
+from metskin.adapters.db.repository import SqlRepository, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.accounts.model import Profile, RefreshToken, Role, User
 
@@ -80,76 +81,40 @@ def _copy_user(user: User, row: UserRow) -> UserRow:
     return row
 
 
-class SqlUserRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, user: User) -> None:
-        row = UserRow(
-            id=user.id,
-            created_at=user.created_at,
-            email=user.email,
-            password_hash=user.password_hash,
-            role=user.role.value,
-        )
-        self._session.add(_copy_user(user, row))
-
-    def get(self, user_id: str) -> User | None:
-        row = self._session.get(UserRow, user_id)
-        return user_to_domain(row) if row else None
+class SqlUserRepository(SqlRepository[UserRow, User]):
+    row_type = UserRow
+    to_domain = staticmethod(user_to_domain)
+    update_row = staticmethod(_copy_user)
 
     def get_by_email(self, email: str) -> User | None:
-        row = self._session.exec(select(UserRow).where(UserRow.email == email)).first()
-        return user_to_domain(row) if row else None
+        return self.first(select(UserRow).where(UserRow.email == email))
 
     def list_by_ids(self, user_ids: list[str]) -> list[User]:
-        if not user_ids:
-            return []
-        rows = self._session.exec(select(UserRow).where(col(UserRow.id).in_(user_ids)))
-        return [user_to_domain(row) for row in rows]
+        return self.get_many(user_ids)
 
     def list_page(
         self, after: tuple[datetime, str] | None, limit: int, role: Role | None
     ) -> list[User]:
-        query = select(UserRow).order_by(col(UserRow.created_at), col(UserRow.id)).limit(limit)
-        if role is not None:
-            query = query.where(UserRow.role == role.value)
-        if after is not None:
-            created, user_id = after
-            query = query.where(
-                or_(
-                    col(UserRow.created_at) > created,
-                    and_(col(UserRow.created_at) == created, col(UserRow.id) > user_id),
-                )
-            )
-        return [user_to_domain(row) for row in self._session.exec(query)]
-
-    def save(self, user: User) -> None:
-        row = self._session.get(UserRow, user.id)
-        if row is None:
-            raise LookupError(user.id)
-        self._session.add(_copy_user(user, row))
+        condition = true() if role is None else UserRow.role == role.value
+        return self.page_where(condition, after, limit, newest=False)
 
 
-class SqlRefreshTokenRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+REFRESH_TOKEN_FIELDS = tuple(f.name for f in fields(RefreshToken))
 
-    def add(self, token: RefreshToken) -> None:
-        self._session.add(RefreshTokenRow(**asdict(token)))
 
-    def get(self, token_hash: str) -> RefreshToken | None:
-        row = self._session.get(RefreshTokenRow, token_hash)
-        if row is None:
-            return None
-        return RefreshToken(
-            token_hash=row.token_hash,
-            user_id=row.user_id,
-            family=row.family,
-            expires_at=row.expires_at,
-            created_at=row.created_at,
-            revoked_at=row.revoked_at,
-        )
+class SqlRefreshTokenRepository(SqlRepository[RefreshTokenRow, RefreshToken]):
+    row_type = RefreshTokenRow
+    key_field = "token_hash"
+
+    def to_domain(self, row: RefreshTokenRow) -> RefreshToken:
+        return RefreshToken(**values_of(row, REFRESH_TOKEN_FIELDS))
+
+    def new_row(self, token: RefreshToken) -> RefreshTokenRow:
+        return RefreshTokenRow(**asdict(token))
+
+    def update_row(self, token: RefreshToken, row: RefreshTokenRow) -> RefreshTokenRow:
+        row.revoked_at = token.revoked_at
+        return row
 
     def revoke_family(self, family: str, when: datetime) -> None:
         self._session.execute(
@@ -158,10 +123,3 @@ class SqlRefreshTokenRepository:
             .where(col(RefreshTokenRow.revoked_at).is_(None))
             .values(revoked_at=when)
         )
-
-    def save(self, token: RefreshToken) -> None:
-        row = self._session.get(RefreshTokenRow, token.token_hash)
-        if row is None:
-            raise LookupError(token.token_hash)
-        row.revoked_at = token.revoked_at
-        self._session.add(row)

@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Index
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, SQLModel, col, select
 
+from metskin.adapters.db.repository import SqlRepository, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.analysis.records import (
     Analysis,
@@ -106,7 +107,7 @@ ANALYSIS_FIELDS = (
 
 
 def media_to_domain(row: MediaRow) -> Media:
-    return Media(kind=MediaKind(row.kind), **{name: getattr(row, name) for name in MEDIA_FIELDS})
+    return Media(kind=MediaKind(row.kind), **values_of(row, MEDIA_FIELDS))
 
 
 def analysis_to_domain(row: AnalysisRow) -> Analysis:
@@ -114,7 +115,7 @@ def analysis_to_domain(row: AnalysisRow) -> Analysis:
         status=AnalysisStatus(row.status),
         stage=Stage(row.stage),
         summary=AnalysisSummary(**row.summary) if row.summary else None,
-        **{name: getattr(row, name) for name in ANALYSIS_FIELDS},
+        **values_of(row, ANALYSIS_FIELDS),
     )
 
 
@@ -127,67 +128,26 @@ def _copy_analysis(analysis: Analysis, row: AnalysisRow) -> AnalysisRow:
     return row
 
 
-class SqlMediaRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class SqlMediaRepository(SqlRepository[MediaRow, Media]):
+    row_type = MediaRow
+    to_domain = staticmethod(media_to_domain)
 
-    def add(self, media: Media) -> None:
-        values = {name: getattr(media, name) for name in MEDIA_FIELDS}
-        self._session.add(MediaRow(kind=media.kind.value, **values))
-
-    def get(self, media_id: str) -> Media | None:
-        row = self._session.get(MediaRow, media_id)
-        return media_to_domain(row) if row else None
+    def new_row(self, media: Media) -> MediaRow:
+        return MediaRow(kind=media.kind.value, **values_of(media, MEDIA_FIELDS))
 
     def list_by_ids(self, media_ids: list[str]) -> list[Media]:
-        if not media_ids:
-            return []
-        rows = self._session.exec(select(MediaRow).where(col(MediaRow.id).in_(media_ids)))
-        return [media_to_domain(row) for row in rows]
+        return self.get_many(media_ids)
 
 
-class SqlAnalysisRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, analysis: Analysis) -> None:
-        row = AnalysisRow(
-            id=analysis.id,
-            owner_id=analysis.owner_id,
-            media_id=analysis.media_id,
-            status=analysis.status.value,
-            stage=analysis.stage.value,
-            created_at=analysis.created_at,
-        )
-        self._session.add(_copy_analysis(analysis, row))
-
-    def get(self, analysis_id: str, *, for_update: bool = False) -> Analysis | None:
-        query = select(AnalysisRow).where(AnalysisRow.id == analysis_id)
-        if for_update:
-            query = query.with_for_update()
-        row = self._session.exec(query).first()
-        return analysis_to_domain(row) if row else None
-
-    def save(self, analysis: Analysis) -> None:
-        row = self._session.get(AnalysisRow, analysis.id)
-        if row is None:
-            raise LookupError(analysis.id)
-        self._session.add(_copy_analysis(analysis, row))
+class SqlAnalysisRepository(SqlRepository[AnalysisRow, Analysis]):
+    row_type = AnalysisRow
+    to_domain = staticmethod(analysis_to_domain)
+    update_row = staticmethod(_copy_analysis)
 
     def list_for_owner(
         self, owner_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[Analysis]:
-        created, ident = col(AnalysisRow.created_at), col(AnalysisRow.id)
-        query = (
-            select(AnalysisRow)
-            .where(AnalysisRow.owner_id == owner_id)
-            .order_by(created.desc(), ident.desc())
-            .limit(limit)
-        )
-        if before is not None:
-            stamp, analysis_id = before
-            query = query.where((created < stamp) | ((created == stamp) & (ident < analysis_id)))
-        return [analysis_to_domain(row) for row in self._session.exec(query)]
+        return self.page_where(AnalysisRow.owner_id == owner_id, before, limit)
 
     def add_result(
         self, analysis_id: str, result: dict[str, Any], overlay_name: str | None

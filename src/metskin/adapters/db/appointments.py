@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.engine import is_lock_conflict
+from metskin.adapters.db.repository import SqlRepository
 from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind
 from metskin.domain.appointments.errors import SlotUnavailable
@@ -160,11 +161,11 @@ SELECT_ACTIVE = _APPOINTMENTS.select().where(
 )
 
 
-class SqlAppointmentRepository:
+class SqlAppointmentRepository(SqlRepository[AppointmentRow, Appointment]):
     """Appointments and their slot rows; also the list queries of the patient and dashboard."""
 
-    def __init__(self, session: Session) -> None:
-        self._session = session
+    row_type = AppointmentRow
+    to_domain = staticmethod(appointment_to_domain)
 
     def add(self, appointment: Appointment) -> None:
         """Plain inserts (no ORM unit of work): booking is the hot, contended write."""
@@ -198,13 +199,6 @@ class SqlAppointmentRepository:
                 ),
             )
         )
-
-    def get(self, appointment_id: str, *, for_update: bool = False) -> Appointment | None:
-        query = select(AppointmentRow).where(AppointmentRow.id == appointment_id)
-        if for_update:
-            query = query.with_for_update()
-        row = self._session.exec(query).first()
-        return appointment_to_domain(row) if row else None
 
     def save(self, appointment: Appointment) -> None:
         row = self._session.get(AppointmentRow, appointment.id)
@@ -262,17 +256,8 @@ class SqlAppointmentRepository:
     def list_for_patient(
         self, patient_id: str, after: tuple[datetime, str] | None, limit: int
     ) -> list[Appointment]:
-        start, ident = col(AppointmentRow.start_at), col(AppointmentRow.id)
-        query = (
-            select(AppointmentRow)
-            .where(AppointmentRow.patient_id == patient_id)
-            .order_by(start, ident)
-            .limit(limit)
-        )
-        if after is not None:
-            stamp, appointment_id = after
-            query = query.where(or_(start > stamp, and_(start == stamp, ident > appointment_id)))
-        return [appointment_to_domain(row) for row in self._session.exec(query)]
+        condition = AppointmentRow.patient_id == patient_id
+        return self.page_where(condition, after, limit, newest=False, order=("start_at", "id"))
 
     def list_for_doctor(
         self, doctor_id: str, start: datetime, end: datetime, limit: int
@@ -287,7 +272,7 @@ class SqlAppointmentRepository:
             .order_by(col(AppointmentRow.start_at), col(AppointmentRow.id))
             .limit(limit)
         )
-        return [appointment_to_domain(row) for row in self._session.exec(query)]
+        return self.all(query)
 
     def patients_of(self, doctor_id: str) -> list[str]:
         query = (

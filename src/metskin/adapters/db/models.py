@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-from metskin.adapters.db import (
+from metskin.adapters.db import (  # noqa: F401  (each module declares its tables)
     accounts,
     analysis,
     appointments,
@@ -16,14 +16,4 @@ from metskin.adapters.db import (
     sharing,
 )
 
-TABLE_MODULES = (
-    accounts,
-    analysis,
-    appointments,
-    directory,
-    notifications,
-    recommendations,
-    referrals,
-    sharing,
-)
 metadata = SQLModel.metadata

@@ -8,6 +8,7 @@ plus the columns and link tables that filters and candidate sets query by.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, SmallInteger, UniqueConstraint, delete, func, insert, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from metskin.adapters.db.repository import SqlRepository, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import AnalysisStatus
@@ -61,42 +63,42 @@ class ProductRow(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class ProductConcernRow(SQLModel, table=True):
+class _ProductLink(SQLModel):
+    """A product's key at the head of the primary key of each table that lists one of its
+    facets (concerns, skin types, ingredients); the rows go with the product."""
+
+    product_id: str = Field(
+        primary_key=True, max_length=100, foreign_key="products.id", ondelete="CASCADE"
+    )
+
+
+class ProductConcernRow(_ProductLink, table=True):
     __tablename__ = "product_concerns"
     __table_args__ = (
         Index("ix_product_concerns_concern", "concern", "product_id"),
         MYSQL_TABLE_ARGS,
     )
 
-    product_id: str = Field(
-        primary_key=True, max_length=100, foreign_key="products.id", ondelete="CASCADE"
-    )
     concern: str = Field(primary_key=True, max_length=20)
 
 
-class ProductSkinTypeRow(SQLModel, table=True):
+class ProductSkinTypeRow(_ProductLink, table=True):
     __tablename__ = "product_skin_types"
     __table_args__ = (
         Index("ix_product_skin_types_type", "skin_type", "product_id"),
         MYSQL_TABLE_ARGS,
     )
 
-    product_id: str = Field(
-        primary_key=True, max_length=100, foreign_key="products.id", ondelete="CASCADE"
-    )
     skin_type: str = Field(primary_key=True, max_length=12)
 
 
-class ProductIngredientRow(SQLModel, table=True):
+class ProductIngredientRow(_ProductLink, table=True):
     __tablename__ = "product_ingredients"
     __table_args__ = (
         Index("ix_product_ingredients_inci", "inci_key", "product_id"),
         MYSQL_TABLE_ARGS,
     )
 
-    product_id: str = Field(
-        primary_key=True, max_length=100, foreign_key="products.id", ondelete="CASCADE"
-    )
     inci_key: str = Field(primary_key=True, max_length=191)
 
 
@@ -191,16 +193,7 @@ def _link_values(products: list[Product]) -> dict[type[SQLModel], list[dict[str,
     }
 
 
-def _routine_to_domain(row: RoutineRow) -> SavedRoutine:
-    return SavedRoutine(
-        id=row.id,
-        user_id=row.user_id,
-        analysis_id=row.analysis_id,
-        profile_hash=row.profile_hash,
-        model_version=row.model_version,
-        created_at=row.created_at,
-        routine=row.routine,
-    )
+ROUTINE_FIELDS = tuple(f.name for f in fields(SavedRoutine))
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
@@ -357,45 +350,26 @@ class SqlFeedbackRepository:
         return [Feedback(r.user_id, r.product_id, r.rating, r.outcome, r.created_at) for r in rows]
 
 
-class SqlRoutineRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class SqlRoutineRepository(SqlRepository[RoutineRow, SavedRoutine]):
+    row_type = RoutineRow
+
+    def to_domain(self, row: RoutineRow) -> SavedRoutine:
+        return SavedRoutine(**values_of(row, ROUTINE_FIELDS))
+
+    def new_row(self, saved: SavedRoutine) -> RoutineRow:
+        return RoutineRow(**values_of(saved, ROUTINE_FIELDS))
 
     def find(self, analysis_id: str, profile_hash: str) -> SavedRoutine | None:
-        row = self._session.exec(
+        return self.first(
             select(RoutineRow)
             .where(RoutineRow.analysis_id == analysis_id)
             .where(RoutineRow.profile_hash == profile_hash)
-        ).first()
-        return _routine_to_domain(row) if row else None
-
-    def add(self, saved: SavedRoutine) -> None:
-        self._session.add(
-            RoutineRow(
-                id=saved.id,
-                user_id=saved.user_id,
-                analysis_id=saved.analysis_id,
-                profile_hash=saved.profile_hash,
-                model_version=saved.model_version,
-                created_at=saved.created_at,
-                routine=saved.routine,
-            )
         )
 
     def list_for_user(
         self, user_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[SavedRoutine]:
-        created, ident = col(RoutineRow.created_at), col(RoutineRow.id)
-        query = (
-            select(RoutineRow)
-            .where(RoutineRow.user_id == user_id)
-            .order_by(created.desc(), ident.desc())
-            .limit(limit)
-        )
-        if before is not None:
-            stamp, routine_id = before
-            query = query.where((created < stamp) | ((created == stamp) & (ident < routine_id)))
-        return [_routine_to_domain(row) for row in self._session.exec(query)]
+        return self.page_where(RoutineRow.user_id == user_id, before, limit)
 
 
 # --- training data ---------------------------------------------------------------------------

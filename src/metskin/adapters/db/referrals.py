@@ -6,9 +6,10 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint, and_, or_
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel, select
 
+from metskin.adapters.db.repository import SqlRepository
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.referrals.model import (
     Answers,
@@ -85,57 +86,16 @@ def _copy_referral(record: ReferralRecord, row: ReferralRow) -> ReferralRow:
     return row
 
 
-class SqlReferralRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, record: ReferralRecord) -> None:
-        row = ReferralRow(
-            id=record.id,
-            patient_id=record.patient_id,
-            analysis_id=record.analysis_id,
-            created_at=record.created_at,
-            updated_at=record.updated_at,
-            urgency="",
-            specialty="",
-            message="",
-            advice="",
-        )
-        self._session.add(_copy_referral(record, row))
-
-    def get(self, referral_id: str) -> ReferralRecord | None:
-        row = self._session.get(ReferralRow, referral_id)
-        return referral_to_domain(row) if row else None
-
-    def get_many(self, referral_ids: list[str]) -> list[ReferralRecord]:
-        if not referral_ids:
-            return []
-        rows = self._session.exec(select(ReferralRow).where(col(ReferralRow.id).in_(referral_ids)))
-        return [referral_to_domain(row) for row in rows]
+class SqlReferralRepository(SqlRepository[ReferralRow, ReferralRecord]):
+    row_type = ReferralRow
+    created_fields = ("id", "patient_id", "analysis_id", "created_at")
+    to_domain = staticmethod(referral_to_domain)
+    update_row = staticmethod(_copy_referral)
 
     def get_for_analysis(self, analysis_id: str) -> ReferralRecord | None:
-        row = self._session.exec(
-            select(ReferralRow).where(ReferralRow.analysis_id == analysis_id)
-        ).first()
-        return referral_to_domain(row) if row else None
-
-    def save(self, record: ReferralRecord) -> None:
-        row = self._session.get(ReferralRow, record.id)
-        if row is None:
-            raise LookupError(record.id)
-        self._session.add(_copy_referral(record, row))
+        return self.first(select(ReferralRow).where(ReferralRow.analysis_id == analysis_id))
 
     def list_for_patient(
         self, patient_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[ReferralRecord]:
-        created, ident = col(ReferralRow.created_at), col(ReferralRow.id)
-        query = (
-            select(ReferralRow)
-            .where(ReferralRow.patient_id == patient_id)
-            .order_by(created.desc(), ident.desc())
-            .limit(limit)
-        )
-        if before is not None:
-            stamp, referral_id = before
-            query = query.where(or_(created < stamp, and_(created == stamp, ident < referral_id)))
-        return [referral_to_domain(row) for row in self._session.exec(query)]
+        return self.page_where(ReferralRow.patient_id == patient_id, before, limit)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, and_, or_
+from sqlalchemy import Index, or_
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.analysis import AnalysisRow, analysis_to_domain
+from metskin.adapters.db.repository import SqlRepository, keyset_page, values_of
 from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.audit.model import AccessEntry, Resource
@@ -48,65 +50,39 @@ class AccessLogRow(SQLModel, table=True):
     at: datetime = Field(sa_type=UTCDateTime)
 
 
+# Every field of a share but its scope (an enum in the domain, its value in the row).
+SHARE_FIELDS = tuple(f.name for f in fields(Share) if f.name != "scope")
+
+
 def share_to_domain(row: ShareRow) -> Share:
-    return Share(
-        row.id,
-        row.patient_id,
-        row.doctor_id,
-        ShareScope(row.scope),
-        row.analysis_id,
-        row.created_at,
-        row.expires_at,
-        row.revoked_at,
-    )
+    return Share(scope=ShareScope(row.scope), **values_of(row, SHARE_FIELDS))
 
 
-class SqlShareRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class SqlShareRepository(SqlRepository[ShareRow, Share]):
+    row_type = ShareRow
+    to_domain = staticmethod(share_to_domain)
 
-    def add(self, share: Share) -> None:
-        self._session.add(
-            ShareRow(
-                id=share.id,
-                patient_id=share.patient_id,
-                doctor_id=share.doctor_id,
-                scope=share.scope.value,
-                analysis_id=share.analysis_id,
-                created_at=share.created_at,
-                expires_at=share.expires_at,
-                revoked_at=share.revoked_at,
-            )
-        )
+    def new_row(self, share: Share) -> ShareRow:
+        return ShareRow(scope=share.scope.value, **values_of(share, SHARE_FIELDS))
 
-    def get(self, share_id: str) -> Share | None:
-        row = self._session.get(ShareRow, share_id)
-        return share_to_domain(row) if row else None
-
-    def save(self, share: Share) -> None:
-        row = self._session.get(ShareRow, share.id)
-        if row is None:
-            raise LookupError(share.id)
+    def update_row(self, share: Share, row: ShareRow) -> ShareRow:
         row.revoked_at, row.expires_at = share.revoked_at, share.expires_at
-        self._session.add(row)
+        return row
 
     def list_for_patient(self, patient_id: str) -> list[Share]:
-        query = (
+        return self.all(
             select(ShareRow)
             .where(ShareRow.patient_id == patient_id)
             .order_by(col(ShareRow.created_at).desc(), col(ShareRow.id))
         )
-        return [share_to_domain(row) for row in self._session.exec(query)]
 
     def active_between(self, patient_id: str, doctor_id: str, now: datetime) -> list[Share]:
-        query = select(ShareRow).where(
-            ShareRow.patient_id == patient_id, *self._active(doctor_id, now)
+        return self.all(
+            select(ShareRow).where(ShareRow.patient_id == patient_id, *self._active(doctor_id, now))
         )
-        return [share_to_domain(row) for row in self._session.exec(query)]
 
     def active_for_doctor(self, doctor_id: str, now: datetime) -> list[Share]:
-        query = select(ShareRow).where(*self._active(doctor_id, now))
-        return [share_to_domain(row) for row in self._session.exec(query)]
+        return self.all(select(ShareRow).where(*self._active(doctor_id, now)))
 
     def shared_analyses(
         self,
@@ -123,21 +99,14 @@ class SqlShareRepository:
         single = select(ShareRow.analysis_id).where(
             ShareRow.scope == ShareScope.ANALYSIS.value, *self._active(doctor_id, now)
         )
-        created, ident = col(AnalysisRow.created_at), col(AnalysisRow.id)
-        query = (
-            select(AnalysisRow)
-            .where(
-                AnalysisRow.status == AnalysisStatus.DONE.value,
-                or_(col(AnalysisRow.owner_id).in_(whole), ident.in_(single)),
-            )
-            .order_by(created.desc(), ident.desc())
-            .limit(limit)
+        query = select(AnalysisRow).where(
+            AnalysisRow.status == AnalysisStatus.DONE.value,
+            or_(col(AnalysisRow.owner_id).in_(whole), col(AnalysisRow.id).in_(single)),
         )
         if patient_id is not None:
             query = query.where(AnalysisRow.owner_id == patient_id)
-        if before is not None:
-            stamp, analysis_id = before
-            query = query.where(or_(created < stamp, and_(created == stamp, ident < analysis_id)))
+        order = (col(AnalysisRow.created_at), col(AnalysisRow.id))
+        query = keyset_page(query, order, before, limit, newest=True)
         return [analysis_to_domain(row) for row in self._session.exec(query)]
 
     @staticmethod
@@ -170,16 +139,9 @@ class SqlAccessLog:
     def list_for_patient(
         self, patient_id: str, before: tuple[datetime, int] | None, limit: int
     ) -> list[AccessEntry]:
-        at, ident = col(AccessLogRow.at), col(AccessLogRow.id)
-        query = (
-            select(AccessLogRow)
-            .where(AccessLogRow.patient_id == patient_id)
-            .order_by(at.desc(), ident.desc())
-            .limit(limit)
-        )
-        if before is not None:
-            stamp, entry_id = before
-            query = query.where(or_(at < stamp, and_(at == stamp, ident < entry_id)))
+        query = select(AccessLogRow).where(AccessLogRow.patient_id == patient_id)
+        order = (col(AccessLogRow.at), col(AccessLogRow.id))
+        query = keyset_page(query, order, before, limit, newest=True)
         return [
             AccessEntry(r.doctor_id, r.patient_id, Resource(r.resource), r.resource_id, r.at, r.id)
             for r in self._session.exec(query)

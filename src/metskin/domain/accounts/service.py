@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -44,21 +44,17 @@ def hash_refresh_token(token: str) -> str:
 SEND_WELCOME_EMAIL = "send_welcome_email"  # the actor that sends it (workers/accounts.py)
 
 
+@dataclass(eq=False)
 class AccountService:
-    def __init__(
-        self,
-        uow_factory: AccountsUowFactory,
-        hasher: PasswordHasher,
-        access_tokens: AccessTokenCodec,
-        clock: Clock,
-        refresh_lifetime: timedelta,
-    ) -> None:
-        self._uow_factory = uow_factory
-        self._hasher = hasher
-        self._access_tokens = access_tokens
-        self._clock = clock
-        self._refresh_lifetime = refresh_lifetime
-        self._dummy_hash = hasher.hash(secrets.token_hex(16))
+    uow_factory: AccountsUowFactory
+    hasher: PasswordHasher
+    access_tokens: AccessTokenCodec
+    clock: Clock
+    refresh_lifetime: timedelta
+    _dummy_hash: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
 
     def register(
         self,
@@ -70,19 +66,19 @@ class AccountService:
     ) -> User:
         address = normalise_email(email)
         check_password_strength(password, address)
-        now = self._clock()
+        now = self.clock()
         profile = apply_profile_changes(
             Profile(), {"display_name": display_name, **(profile_changes or {})}, now
         )
         user = User(
             id=str(uuid.uuid4()),
             email=address,
-            password_hash=self._hasher.hash(password),
+            password_hash=self.hasher.hash(password),
             role=role,
             created_at=now,
             profile=profile,
         )
-        with self._uow_factory() as uow:
+        with self.uow_factory() as uow:
             if uow.users.get_by_email(address) is not None:
                 raise EmailTaken("An account with this email already exists.", field="email")
             uow.users.add(user)
@@ -95,23 +91,23 @@ class AccountService:
 
     def login(self, email: str, password: str) -> Session:
         address = email.strip().lower()
-        with self._uow_factory() as uow:
+        with self.uow_factory() as uow:
             user = uow.users.get_by_email(address)
             if user is None or not user.is_active:
-                self._hasher.verify(self._dummy_hash, password)  # same cost as a real check
+                self.hasher.verify(self._dummy_hash, password)  # same cost as a real check
                 raise InvalidCredentials("Email or password is incorrect.")
-            if not self._hasher.verify(user.password_hash, password):
+            if not self.hasher.verify(user.password_hash, password):
                 raise InvalidCredentials("Email or password is incorrect.")
-            if self._hasher.needs_rehash(user.password_hash):
-                user.password_hash = self._hasher.hash(password)
+            if self.hasher.needs_rehash(user.password_hash):
+                user.password_hash = self.hasher.hash(password)
                 uow.users.save(user)
             tokens = self._issue_tokens(uow, user, family=str(uuid.uuid4()))
             uow.commit()
         return Session(user, tokens)
 
     def refresh(self, refresh_token: str) -> Session:
-        now = self._clock()
-        with self._uow_factory() as uow:
+        now = self.clock()
+        with self.uow_factory() as uow:
             stored = uow.refresh_tokens.get(hash_refresh_token(refresh_token))
             if stored is None:
                 raise InvalidRefreshToken("Your session has expired; log in again.")
@@ -130,52 +126,52 @@ class AccountService:
         return Session(user, tokens)
 
     def logout(self, refresh_token: str) -> None:
-        with self._uow_factory() as uow:
+        with self.uow_factory() as uow:
             stored = uow.refresh_tokens.get(hash_refresh_token(refresh_token))
             if stored is not None:
-                uow.refresh_tokens.revoke_family(stored.family, self._clock())
+                uow.refresh_tokens.revoke_family(stored.family, self.clock())
                 uow.commit()
 
     def authenticate(self, access_token: str) -> tuple[str, Role]:
-        return self._access_tokens.decode(access_token, self._clock())
+        return self.access_tokens.decode(access_token, self.clock())
 
     def get_user(self, user_id: str) -> User:
-        with self._uow_factory() as uow:
+        with self.uow_factory() as uow:
             user = uow.users.get(user_id)
         if user is None:
             raise NotFound("User not found.")
         return user
 
     def get_users(self, user_ids: list[str]) -> list[User]:
-        with self._uow_factory() as uow:
+        with self.uow_factory() as uow:
             return uow.users.list_by_ids(user_ids)
 
     def list_users(
         self, after: tuple[datetime, str] | None, limit: int, role: Role | None = None
     ) -> list[User]:
-        with self._uow_factory() as uow:
+        with self.uow_factory() as uow:
             return uow.users.list_page(after, limit, role)
 
     def update_profile(self, user_id: str, changes: dict[str, Any]) -> User:
-        with self._uow_factory() as uow:
+        with self.uow_factory() as uow:
             user = uow.users.get(user_id)
             if user is None:
                 raise NotFound("User not found.")
-            user.profile = apply_profile_changes(user.profile, changes, self._clock())
+            user.profile = apply_profile_changes(user.profile, changes, self.clock())
             uow.users.save(user)
             uow.commit()
         return user
 
     def _issue_tokens(self, uow: AccountsUnitOfWork, user: User, family: str) -> TokenPair:
-        now = self._clock()
-        access, access_expires = self._access_tokens.issue(user.id, user.role, now)
+        now = self.clock()
+        access, access_expires = self.access_tokens.issue(user.id, user.role, now)
         refresh = secrets.token_urlsafe(32)
         uow.refresh_tokens.add(
             RefreshToken(
                 token_hash=hash_refresh_token(refresh),
                 user_id=user.id,
                 family=family,
-                expires_at=now + self._refresh_lifetime,
+                expires_at=now + self.refresh_lifetime,
                 created_at=now,
             )
         )

@@ -53,20 +53,13 @@ class _Parties:
     doctor: Dermatologist
 
 
+@dataclass(eq=False)
 class AppointmentMessenger:
-    def __init__(
-        self,
-        uow_factory: AppointmentsUowFactory,
-        notifications: NotificationService,
-        renderer: MailRenderer,
-        clock: Clock,
-        settings: MessengerSettings,
-    ) -> None:
-        self._uow_factory = uow_factory
-        self._notifications = notifications
-        self._renderer = renderer
-        self._clock = clock
-        self._settings = settings
+    uow_factory: AppointmentsUowFactory
+    notifications: NotificationService
+    renderer: MailRenderer
+    clock: Clock
+    settings: MessengerSettings
 
     # --- confirmation, reschedule, cancellation --------------------------------------------
 
@@ -97,7 +90,7 @@ class AppointmentMessenger:
     def send_reminder(self, appointment_id: str, kind: str) -> ReminderStatus | None:
         """Send one claimed reminder and record the outcome. Idempotent."""
         reminder_kind = ReminderKind(kind)
-        with self._uow_factory() as uow:
+        with self.uow_factory() as uow:
             reminder = uow.reminders.get(appointment_id, reminder_kind)
         if reminder is None or reminder.status not in (
             ReminderStatus.QUEUED,
@@ -105,7 +98,7 @@ class AppointmentMessenger:
         ):
             return reminder.status if reminder else None
         parties = self._parties(appointment_id)
-        now = self._clock()
+        now = self.clock()
         if parties is None or not parties.appointment.is_active:
             return self._finish(reminder, ReminderStatus.CANCELLED, "appointment not active")
         if parties.appointment.start != reminder.start_at or reminder.is_stale(now):
@@ -123,13 +116,13 @@ class AppointmentMessenger:
         return self._finish(reminder, status, "" if sent else "no channel allowed")
 
     def give_up_reminder(self, appointment_id: str, kind: str, detail: str) -> None:
-        with self._uow_factory() as uow:
+        with self.uow_factory() as uow:
             reminder = uow.reminders.get(appointment_id, ReminderKind(kind))
         if reminder is not None and reminder.status is ReminderStatus.QUEUED:
             self._finish(reminder, ReminderStatus.FAILED, detail)
 
     def _finish(self, reminder: Reminder, status: ReminderStatus, detail: str) -> ReminderStatus:
-        with self._uow_factory() as uow:
+        with self.uow_factory() as uow:
             current = uow.reminders.get(reminder.appointment_id, reminder.kind)
             if (
                 current is None
@@ -138,7 +131,7 @@ class AppointmentMessenger:
             ):
                 return current.status if current else status  # moved or cancelled meanwhile
             current.status, current.detail = status, detail[:200]
-            current.sent_at = self._clock() if status is ReminderStatus.SENT else None
+            current.sent_at = self.clock() if status is ReminderStatus.SENT else None
             current.claimed_until = None
             uow.reminders.save(current)
             uow.commit()
@@ -147,7 +140,7 @@ class AppointmentMessenger:
     # --- shared ------------------------------------------------------------------------------
 
     def _parties(self, appointment_id: str) -> _Parties | None:
-        with self._uow_factory() as uow:
+        with self.uow_factory() as uow:
             appointment = uow.appointments.get(appointment_id)
             if appointment is None:
                 return None
@@ -182,11 +175,11 @@ class AppointmentMessenger:
             consultation_type=appointment.consultation_type,
             start_utc=appointment.start,
             time_zone=profile.time_zone,
-            manage_url=self._settings.manage_url(appointment.id),
+            manage_url=self.settings.manage_url(appointment.id),
         )
         sent = 0
         if profile.email_opt_in:
-            email = self._renderer.render_email(
+            email = self.renderer.render_email(
                 message.template,
                 patient.email,
                 email_context(
@@ -203,18 +196,18 @@ class AppointmentMessenger:
                 uid=f"{appointment.id}@metskin",
                 end_utc=appointment.end,
                 sequence=appointment.sequence,
-                stamp=self._clock(),
-                organizer_email=self._settings.organizer_email,
+                stamp=self.clock(),
+                organizer_email=self.settings.organizer_email,
                 attendee_email=patient.email,
             )
             if invite is not None:
                 email = replace(email, attachments=(*email.attachments, invite))
-            sent += self._notifications.send_email_once(_channel_key(key, "email"), email)
+            sent += self.notifications.send_email_once(_channel_key(key, "email"), email)
         if profile.sms_opt_in and profile.phone:
             body = sms_text(
-                message, notice, product_name=self._settings.product_name, hours_before=hours_before
+                message, notice, product_name=self.settings.product_name, hours_before=hours_before
             )
-            sent += self._notifications.send_sms_once(
+            sent += self.notifications.send_sms_once(
                 _channel_key(key, "sms"), OutgoingSms(profile.phone, body)
             )
         return sent
@@ -224,25 +217,19 @@ def _channel_key(key: str, channel: str) -> str:
     return key.replace("{c}", channel) if "{c}" in key else f"{key}:{channel}"
 
 
+@dataclass(eq=False)
 class ReminderScanner:
     """Claims due reminders and queues one send job each. Safe to run in many processes."""
 
-    def __init__(
-        self,
-        uow_factory: AppointmentsUowFactory,
-        clock: Clock,
-        lease: timedelta = timedelta(minutes=10),
-        batch: int = 100,
-    ) -> None:
-        self._uow_factory = uow_factory
-        self._clock = clock
-        self._lease = lease
-        self._batch = batch
+    uow_factory: AppointmentsUowFactory
+    clock: Clock
+    lease: timedelta = timedelta(minutes=10)
+    batch: int = 100
 
     def scan_once(self) -> int:
-        now = self._clock()
-        with self._uow_factory() as uow:
-            claimed = uow.reminders.claim_due(now, now + self._lease, self._batch)
+        now = self.clock()
+        with self.uow_factory() as uow:
+            claimed = uow.reminders.claim_due(now, now + self.lease, self.batch)
             for reminder in claimed:
                 uow.defer(
                     Job(

@@ -2,52 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from metskin.domain.messages import OutgoingEmail, OutgoingSms
 from metskin.domain.notifications.ports import MailRenderer, NotificationsUowFactory
 from metskin.domain.ports import Clock, Notifier
 
 
+@dataclass(eq=False)
 class NotificationService:
-    def __init__(
-        self,
-        uow_factory: NotificationsUowFactory,
-        notifier: Notifier,
-        renderer: MailRenderer,
-        clock: Clock,
-    ) -> None:
-        self._uow_factory = uow_factory
-        self._notifier = notifier
-        self._renderer = renderer
-        self._clock = clock
+    uow_factory: NotificationsUowFactory
+    notifier: Notifier
+    renderer: MailRenderer
+    clock: Clock
 
     def send_welcome_email(self, user_id: str) -> bool:
-        with self._uow_factory() as uow:
+        with self.uow_factory() as uow:
             user = uow.users.get(user_id)
         if user is None:
             return False
         context = {"name": user.profile.display_name or user.email.split("@")[0]}
-        email = self._renderer.render_email("welcome", user.email, context)
+        email = self.renderer.render_email("welcome", user.email, context)
         return self.send_email_once(f"welcome:{user_id}", email)
 
     def send_email_once(self, dedupe_key: str, email: OutgoingEmail) -> bool:
-        if self._was_sent(dedupe_key):
-            return False
-        self._notifier.send_email(email)
-        self._record(dedupe_key, "email", email.to)
-        return True
+        return self._send_once(
+            dedupe_key, "email", email.to, lambda: self.notifier.send_email(email)
+        )
 
     def send_sms_once(self, dedupe_key: str, sms: OutgoingSms) -> bool:
+        return self._send_once(dedupe_key, "sms", sms.to, lambda: self.notifier.send_sms(sms))
+
+    def _send_once(
+        self, dedupe_key: str, channel: str, recipient: str, send: Callable[[], None]
+    ) -> bool:
+        """Send unless this key was sent before; record the key once the message has left."""
         if self._was_sent(dedupe_key):
             return False
-        self._notifier.send_sms(sms)
-        self._record(dedupe_key, "sms", sms.to)
+        send()
+        self._record(dedupe_key, channel, recipient)
         return True
 
     def _was_sent(self, dedupe_key: str) -> bool:
-        with self._uow_factory() as uow:
+        with self.uow_factory() as uow:
             return uow.sent_notifications.was_sent(dedupe_key)
 
     def _record(self, dedupe_key: str, channel: str, recipient: str) -> None:
-        with self._uow_factory() as uow:
-            uow.sent_notifications.record(dedupe_key, channel, recipient, self._clock())
+        with self.uow_factory() as uow:
+            uow.sent_notifications.record(dedupe_key, channel, recipient, self.clock())
             uow.commit()

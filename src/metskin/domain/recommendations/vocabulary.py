@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-CONCERNS = (
-    "acne",
-    "wrinkles",
-    "pigmentation",
-    "redness",
-    "pores",
-    "dark_circles",
-    "shine",
-    "dryness",
-    "sensitivity",
-)
-SKIN_TYPES = ("oily", "dry", "combination", "normal")
+# The profile's words (what a user may say about their skin) are the recommender's too.
+from metskin.domain.accounts.model import CONCERNS as CONCERNS
+from metskin.domain.accounts.model import SKIN_TYPES as SKIN_TYPES
 
 # Slots in the order they go on the face (thin to thick, SPF last).
 SLOTS = (

@@ -10,7 +10,7 @@ from strawberry.types import Info
 from metskin.domain.errors import ValidationFailed
 from metskin.graphql.accounts.types import AuthPayload, ProfileInput, RegisterInput, User
 from metskin.graphql.context import run_sync
-from metskin.graphql.permissions import IsAuthenticated
+from metskin.graphql.permissions import IsAuthenticated, guarded_mutation
 
 NULLABLE_PROFILE_FIELDS = {"birth_year", "skin_type", "budget_per_product", "budget_total", "phone"}
 
@@ -46,7 +46,7 @@ class AccountMutations:
         await run_sync(info.context.container.accounts.logout, refresh_token)
         return True
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @guarded_mutation(IsAuthenticated)
     async def update_profile(self, info: Info, input: ProfileInput) -> User:
         viewer = info.context.require_viewer()
         changes = _reject_bad_nulls(input.changes())

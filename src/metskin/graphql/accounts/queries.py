@@ -8,12 +8,12 @@ from strawberry.types import Info
 from metskin.domain.errors import Unauthenticated
 from metskin.graphql.accounts.types import Role, User
 from metskin.graphql.pagination import Connection, by_created, paginate
-from metskin.graphql.permissions import IsAdmin, IsAuthenticated
+from metskin.graphql.permissions import IsAdmin, IsAuthenticated, guarded_field
 
 
 @strawberry.type
 class AccountQueries:
-    @strawberry.field(permission_classes=[IsAuthenticated], description="The logged-in user.")
+    @guarded_field(IsAuthenticated, "The logged-in user.")
     async def me(self, info: Info) -> User:
         viewer = info.context.require_viewer()
         user = await info.context.user_loader.load(viewer.user_id)
@@ -21,7 +21,7 @@ class AccountQueries:
             raise Unauthenticated("This account no longer exists.")
         return User.from_domain(user)
 
-    @strawberry.field(permission_classes=[IsAdmin], description="All accounts, oldest first.")
+    @guarded_field(IsAdmin, "All accounts, oldest first.")
     async def users(
         self,
         info: Info,

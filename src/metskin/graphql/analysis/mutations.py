@@ -8,14 +8,13 @@ from strawberry.types import Info
 
 from metskin.graphql.analysis.types import Analysis, Media, MediaKind
 from metskin.graphql.context import run_sync
-from metskin.graphql.permissions import IsAuthenticated
+from metskin.graphql.permissions import IsAuthenticated, guarded_mutation
 
 
 @strawberry.type
 class AnalysisMutations:
-    @strawberry.mutation(
-        permission_classes=[IsAuthenticated],
-        description="Upload a photo (JPEG, PNG, WebP, HEIC) or a video (MP4, MOV, WebM).",
+    @guarded_mutation(
+        IsAuthenticated, "Upload a photo (JPEG, PNG, WebP, HEIC) or a video (MP4, MOV, WebM)."
     )
     async def upload_media(
         self,
@@ -28,7 +27,7 @@ class AnalysisMutations:
         media = await run_sync(info.context.container.media.upload, viewer.user_id, data, kind)
         return Media.from_domain(media)
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @guarded_mutation(IsAuthenticated)
     async def start_analysis(self, info: Info, media_id: strawberry.ID) -> Analysis:
         viewer = info.context.require_viewer()
         analysis = await run_sync(

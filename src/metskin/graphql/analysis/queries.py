@@ -8,7 +8,7 @@ from strawberry.types import Info
 from metskin.graphql.analysis.types import Analysis
 from metskin.graphql.context import run_sync
 from metskin.graphql.pagination import Connection, by_created, paginate
-from metskin.graphql.permissions import IsAuthenticated
+from metskin.graphql.permissions import IsAuthenticated, guarded_field
 
 
 async def analyses_of(
@@ -27,7 +27,7 @@ async def analyses_of(
 
 @strawberry.type
 class AnalysisQueries:
-    @strawberry.field(permission_classes=[IsAuthenticated])
+    @guarded_field(IsAuthenticated)
     async def analysis(self, info: Info, id: strawberry.ID) -> Analysis:
         viewer = info.context.require_viewer()
         analysis = await run_sync(

@@ -11,7 +11,7 @@ from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.analysis.records import Stage, progress_channel
 from metskin.graphql.analysis.types import AnalysisProgress
 from metskin.graphql.context import Context, run_sync
-from metskin.graphql.permissions import IsAuthenticated
+from metskin.graphql.permissions import IsAuthenticated, guarded_subscription
 from metskin.graphql.streams import Message, Wake, live_stream
 
 FINAL_STAGES = {Stage.DONE.value, Stage.FAILED.value}
@@ -55,9 +55,8 @@ def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterato
 
 @strawberry.type
 class AnalysisSubscriptions:
-    @strawberry.subscription(
-        permission_classes=[IsAuthenticated],
-        description="Live progress: the latest state first, ends after DONE or FAILED.",
+    @guarded_subscription(
+        IsAuthenticated, "Live progress: the latest state first, ends after DONE or FAILED."
     )
     async def analysis_progress(
         self, info: Info, analysis_id: strawberry.ID

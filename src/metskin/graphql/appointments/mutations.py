@@ -14,12 +14,12 @@ from metskin.graphql.appointments.working_hours import (
     WorkingHoursUpdate,
 )
 from metskin.graphql.context import run_sync, viewer_id_of
-from metskin.graphql.permissions import IsDermatologist, IsPatient
+from metskin.graphql.permissions import IsDermatologist, IsPatient, guarded_mutation
 
 
 @strawberry.type
 class BookingMutations:
-    @strawberry.mutation(permission_classes=[IsPatient])
+    @guarded_mutation(IsPatient)
     async def book_appointment(self, info: Info, input: BookAppointmentInput) -> Appointment:
         appointment = await run_sync(
             info.context.container.appointments.book,
@@ -32,10 +32,7 @@ class BookingMutations:
         )
         return Appointment.from_domain(appointment, await viewer_time_zone(info))
 
-    @strawberry.mutation(
-        permission_classes=[IsPatient],
-        description="Not possible less than 2 hours before the start.",
-    )
+    @guarded_mutation(IsPatient, "Not possible less than 2 hours before the start.")
     async def cancel_appointment(
         self, info: Info, id: strawberry.ID, reason: str = ""
     ) -> Appointment:
@@ -44,10 +41,7 @@ class BookingMutations:
         )
         return Appointment.from_domain(appointment, await viewer_time_zone(info))
 
-    @strawberry.mutation(
-        permission_classes=[IsPatient],
-        description="Move to another free slot of the same dermatologist.",
-    )
+    @guarded_mutation(IsPatient, "Move to another free slot of the same dermatologist.")
     async def reschedule_appointment(
         self, info: Info, id: strawberry.ID, slot_start: datetime
     ) -> Appointment:
@@ -59,10 +53,7 @@ class BookingMutations:
 
 @strawberry.type
 class WorkingHoursMutations:
-    @strawberry.mutation(
-        permission_classes=[IsDermatologist],
-        description="Replace your working hours. Existing bookings are kept.",
-    )
+    @guarded_mutation(IsDermatologist, "Replace your working hours. Existing bookings are kept.")
     async def set_my_working_hours(
         self, info: Info, input: WorkingHoursInput
     ) -> WorkingHoursUpdate:

@@ -29,7 +29,7 @@ from metskin.graphql.pagination import (
     fetch_page,
     keyset_codec,
 )
-from metskin.graphql.permissions import IsAuthenticated, IsDermatologist
+from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, guarded_field
 
 MAX_DAY_LIST = 500
 
@@ -65,7 +65,7 @@ class BookingQueries:
         )
         return [Slot.from_domain(slot, tz) for slot in slots]
 
-    @strawberry.field(permission_classes=[IsAuthenticated], description="By start time.")
+    @guarded_field(IsAuthenticated, "By start time.")
     async def my_appointments(
         self, info: Info, first: int = 20, after: str | None = None
     ) -> Connection[Appointment]:
@@ -83,9 +83,9 @@ class BookingQueries:
 
 @strawberry.type
 class DashboardQueries:
-    @strawberry.field(
-        permission_classes=[IsDermatologist],
-        description="Your dashboard events, oldest first: the `first` after "
+    @guarded_field(
+        IsDermatologist,
+        "Your dashboard events, oldest first: the `first` after "
         "`afterId` (catching up), or else the newest `first` (before "
         "`beforeId`, to page back through the history).",
     )
@@ -104,10 +104,7 @@ class DashboardQueries:
         )
         return [DashboardEvent.from_domain(event) for event in events]
 
-    @strawberry.field(
-        permission_classes=[IsDermatologist],
-        description="Your appointments starting in the range (at most 92 days).",
-    )
+    @guarded_field(IsDermatologist, "Your appointments starting in the range (at most 92 days).")
     async def appointments(
         self, info: Info, range: DateRange, time_zone: str | None = None
     ) -> list[Appointment]:
@@ -124,10 +121,7 @@ class DashboardQueries:
 
 @strawberry.type
 class WorkingHoursQueries:
-    @strawberry.field(
-        permission_classes=[IsDermatologist],
-        description="Your working hours, which make your bookable slots.",
-    )
+    @guarded_field(IsDermatologist, "Your working hours, which make your bookable slots.")
     async def my_working_hours(self, info: Info) -> WorkingHours:
         availability = await run_sync(
             info.context.container.directory.availability, info.context.require_viewer().user_id

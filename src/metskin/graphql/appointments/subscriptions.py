@@ -13,7 +13,7 @@ from metskin.domain.appointments.dashboard import dashboard_channel
 from metskin.domain.errors import ValidationFailed
 from metskin.graphql.appointments.types import DashboardEvent
 from metskin.graphql.context import Context, run_sync
-from metskin.graphql.permissions import IsDermatologist
+from metskin.graphql.permissions import IsDermatologist, guarded_subscription
 from metskin.graphql.streams import live_stream
 
 EVENT_BATCH = 100
@@ -61,9 +61,9 @@ def dashboard_updates(
 
 @strawberry.type
 class DashboardSubscriptions:
-    @strawberry.subscription(
-        permission_classes=[IsDermatologist],
-        description="New bookings, changes, shares and referrals for you: "
+    @guarded_subscription(
+        IsDermatologist,
+        "New bookings, changes, shares and referrals for you: "
         "the latest first, or all after `afterId`.",
     )
     async def dermatologist_events(

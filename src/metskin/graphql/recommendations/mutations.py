@@ -8,15 +8,13 @@ from strawberry.types import Info
 
 from metskin.domain.errors import ValidationFailed
 from metskin.graphql.context import run_sync
-from metskin.graphql.permissions import IsAdmin, IsAuthenticated
+from metskin.graphql.permissions import IsAdmin, IsAuthenticated, guarded_mutation
 from metskin.graphql.recommendations.types import Product, ProductOutcome, Rating
 
 
 @strawberry.type
 class RecommendationMutations:
-    @strawberry.mutation(
-        permission_classes=[IsAuthenticated], description="Rate a product 1-5 and say how it went."
-    )
+    @guarded_mutation(IsAuthenticated, "Rate a product 1-5 and say how it went.")
     async def rate_product(
         self,
         info: Info,
@@ -39,9 +37,8 @@ class RecommendationMutations:
             created_at=saved.created_at,
         )
 
-    @strawberry.mutation(
-        permission_classes=[IsAdmin],
-        description="Create or replace a product; same record shape as the shipped catalog.",
+    @guarded_mutation(
+        IsAdmin, "Create or replace a product; same record shape as the shipped catalog."
     )
     async def save_product(self, info: Info, product: JSON) -> Product:
         if not isinstance(product, dict):
@@ -49,14 +46,12 @@ class RecommendationMutations:
         saved = await run_sync(info.context.container.recommendations.save_product, product)
         return Product.from_domain(saved)
 
-    @strawberry.mutation(permission_classes=[IsAdmin], description="Take a product off sale.")
+    @guarded_mutation(IsAdmin, "Take a product off sale.")
     async def remove_product(self, info: Info, id: strawberry.ID) -> bool:
         await run_sync(info.context.container.recommendations.remove_product, str(id))
         return True
 
-    @strawberry.mutation(
-        permission_classes=[IsAdmin], description="Create or replace an ingredient."
-    )
+    @guarded_mutation(IsAdmin, "Create or replace an ingredient.")
     async def save_ingredient(self, info: Info, ingredient: JSON) -> bool:
         if not isinstance(ingredient, dict):
             raise ValidationFailed("ingredient must be an object.", field="ingredient")

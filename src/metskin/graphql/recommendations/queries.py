@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from metskin.graphql.context import run_sync
 from metskin.graphql.pagination import Connection, by_created, by_id, paginate
-from metskin.graphql.permissions import IsAuthenticated
+from metskin.graphql.permissions import IsAuthenticated, guarded_field
 from metskin.graphql.recommendations.types import Product, ProductFilter, Recommendation
 
 
@@ -37,9 +37,8 @@ class RecommendationQueries:
         found = await run_sync(info.context.container.recommendations.product, str(id))
         return Product.from_domain(found)
 
-    @strawberry.field(
-        permission_classes=[IsAuthenticated],
-        description="The routine for a finished analysis (built once per profile state).",
+    @guarded_field(
+        IsAuthenticated, "The routine for a finished analysis (built once per profile state)."
     )
     async def recommendations(self, info: Info, analysis_id: strawberry.ID) -> Recommendation:
         viewer = info.context.require_viewer()
@@ -51,9 +50,7 @@ class RecommendationQueries:
         )
         return Recommendation.from_saved(saved)
 
-    @strawberry.field(
-        permission_classes=[IsAuthenticated], description="My routines, newest first."
-    )
+    @guarded_field(IsAuthenticated, "My routines, newest first.")
     async def my_routines(
         self, info: Info, first: int = 10, after: str | None = None
     ) -> Connection[Recommendation]:

@@ -6,16 +6,13 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.graphql.context import run_sync, viewer_id_of
-from metskin.graphql.permissions import IsAuthenticated
+from metskin.graphql.permissions import IsAuthenticated, guarded_mutation
 from metskin.graphql.referrals.types import ReferralOutcome, SymptomAnswers
 
 
 @strawberry.type
 class ReferralMutations:
-    @strawberry.mutation(
-        permission_classes=[IsAuthenticated],
-        description="Answer the questionnaire; the referral is triaged again.",
-    )
+    @guarded_mutation(IsAuthenticated, "Answer the questionnaire; the referral is triaged again.")
     async def submit_symptoms(
         self, info: Info, analysis_id: strawberry.ID, answers: SymptomAnswers
     ) -> ReferralOutcome:

@@ -7,15 +7,15 @@ from strawberry.types import Info
 
 from metskin.graphql.context import run_sync, viewer_id_of
 from metskin.graphql.pagination import Connection, by_created, paginate
-from metskin.graphql.permissions import IsAuthenticated
+from metskin.graphql.permissions import IsAuthenticated, guarded_field
 from metskin.graphql.referrals.types import Referral, ReferralOutcome
 
 
 @strawberry.type
 class ReferralQueries:
-    @strawberry.field(
-        permission_classes=[IsAuthenticated],
-        description="Should this analysis lead to a dermatologist? Never a "
+    @guarded_field(
+        IsAuthenticated,
+        "Should this analysis lead to a dermatologist? Never a "
         "diagnosis; triaged with your earlier analyses.",
     )
     async def referral(self, info: Info, analysis_id: strawberry.ID) -> ReferralOutcome:
@@ -24,7 +24,7 @@ class ReferralQueries:
         )
         return ReferralOutcome.of(record)
 
-    @strawberry.field(permission_classes=[IsAuthenticated], description="Newest first.")
+    @guarded_field(IsAuthenticated, "Newest first.")
     async def my_referrals(
         self, info: Info, first: int = 10, after: str | None = None
     ) -> Connection[Referral]:

@@ -8,15 +8,15 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.graphql.context import run_sync, viewer_id_of
-from metskin.graphql.permissions import IsPatient
+from metskin.graphql.permissions import IsPatient, guarded_mutation
 from metskin.graphql.sharing.types import Share
 
 
 @strawberry.type
 class SharingMutations:
-    @strawberry.mutation(
-        permission_classes=[IsPatient],
-        description="Share one analysis (or all, without analysisId) until "
+    @guarded_mutation(
+        IsPatient,
+        "Share one analysis (or all, without analysisId) until "
         "expiresAt (default 90 days) or until revoked.",
     )
     async def share_analysis(
@@ -35,7 +35,7 @@ class SharingMutations:
         )
         return Share.from_domain(share, info.context.container.clock())
 
-    @strawberry.mutation(permission_classes=[IsPatient])
+    @guarded_mutation(IsPatient)
     async def revoke_share(self, info: Info, share_id: strawberry.ID) -> Share:
         share = await run_sync(
             info.context.container.sharing.revoke, viewer_id_of(info), str(share_id)

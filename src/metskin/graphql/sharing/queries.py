@@ -20,7 +20,7 @@ from metskin.graphql.pagination import (
     keyset_codec,
     paginate,
 )
-from metskin.graphql.permissions import IsAuthenticated, IsDermatologist
+from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, guarded_field
 from metskin.graphql.sharing.types import AccessLogEntry, Patient, Share
 
 ACCESS_CURSOR: CursorCodec[DomainAccessEntry, tuple[datetime, int]] = keyset_codec(
@@ -31,16 +31,13 @@ ACCESS_CURSOR: CursorCodec[DomainAccessEntry, tuple[datetime, int]] = keyset_cod
 
 @strawberry.type
 class SharingQueries:
-    @strawberry.field(permission_classes=[IsAuthenticated])
+    @guarded_field(IsAuthenticated)
     async def my_shares(self, info: Info) -> list[Share]:
         shares = await run_sync(info.context.container.sharing.shares_of, viewer_id_of(info))
         now = info.context.container.clock()
         return [Share.from_domain(share, now) for share in shares]
 
-    @strawberry.field(
-        permission_classes=[IsAuthenticated],
-        description="Every read of your data by a dermatologist, newest first.",
-    )
+    @guarded_field(IsAuthenticated, "Every read of your data by a dermatologist, newest first.")
     async def access_log(
         self, info: Info, first: int = 20, after: str | None = None
     ) -> Connection[AccessLogEntry]:
@@ -54,10 +51,7 @@ class SharingQueries:
             AccessLogEntry.from_domain,
         )
 
-    @strawberry.field(
-        permission_classes=[IsDermatologist],
-        description="Patients who booked you or share with you (audited).",
-    )
+    @guarded_field(IsDermatologist, "Patients who booked you or share with you (audited).")
     async def patients(
         self, info: Info, first: int = 20, after: str | None = None
     ) -> Connection[Patient]:
@@ -75,10 +69,7 @@ class SharingQueries:
 
 @strawberry.type
 class SharedAnalysisQueries:
-    @strawberry.field(
-        permission_classes=[IsDermatologist],
-        description="Finished analyses shared with you, newest first (audited).",
-    )
+    @guarded_field(IsDermatologist, "Finished analyses shared with you, newest first (audited).")
     async def shared_analyses(
         self,
         info: Info,

@@ -1,0 +1,112 @@
+"""What the SQL repositories share: one table's rows mapped to one domain type, and keyset pages.
+
+A repository names its row class and how a row maps to the domain (`to_domain`), how a new
+domain object becomes a row (`new_row`) and how a changed one is written onto its row
+(`update_row`); `add`, `get`, `save`, `get_many` and the query helpers follow from those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import and_, or_
+from sqlmodel import Session, SQLModel, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+RowT = TypeVar("RowT", bound=SQLModel)
+ItemT = TypeVar("ItemT")
+Q = TypeVar("Q")
+
+
+def values_of(source: object, names: Iterable[str]) -> dict[str, Any]:
+    """The named attributes of `source`, for a row or a domain object that share field names."""
+    return {name: getattr(source, name) for name in names}
+
+
+def keyset_page(
+    query: SelectOfScalar[Q],
+    order: Sequence[Any],
+    keyset: Sequence[Any] | None,
+    limit: int,
+    *,
+    newest: bool,
+) -> SelectOfScalar[Q]:
+    """`query` ordered by the two `order` columns (newest first, or oldest first) and cut to the
+    `limit` rows strictly beyond `keyset` (the last row's values of those columns, if any)."""
+    first, second = order
+    query = query.order_by(*((c.desc() if newest else c) for c in order)).limit(limit)
+    if keyset is None:
+        return query
+    stamp, ident = keyset
+    if newest:
+        return query.where(or_(first < stamp, and_(first == stamp, second < ident)))
+    return query.where(or_(first > stamp, and_(first == stamp, second > ident)))
+
+
+class SqlRepository(Generic[RowT, ItemT]):
+    """A repository over one table whose primary key is the domain object's `key_field`."""
+
+    row_type: type[RowT]
+    key_field = "id"
+    # The columns a new row takes from the item before `update_row` writes the rest.
+    created_fields: tuple[str, ...] = ("id", "created_at")
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def to_domain(self, row: RowT, /) -> ItemT:
+        raise NotImplementedError
+
+    def new_row(self, item: ItemT, /) -> RowT:
+        return self.update_row(item, self.row_type(**values_of(item, self.created_fields)))
+
+    def update_row(self, item: ItemT, row: RowT, /) -> RowT:
+        raise NotImplementedError
+
+    def add(self, item: ItemT) -> None:
+        self._session.add(self.new_row(item))
+
+    def get(self, key: Any, *, for_update: bool = False) -> ItemT | None:
+        """The item of this key; `for_update` locks its row until the transaction ends."""
+        if not for_update:
+            row = self._session.get(self.row_type, key)
+            return self.to_domain(row) if row else None
+        return self.first(select(self.row_type).where(self._key_column == key).with_for_update())
+
+    def save(self, item: ItemT) -> None:
+        key = getattr(item, self.key_field)
+        row = self._session.get(self.row_type, key)
+        if row is None:
+            raise LookupError(key)
+        self._session.add(self.update_row(item, row))
+
+    def get_many(self, keys: Sequence[Any]) -> list[ItemT]:
+        if not keys:
+            return []
+        return self.all(select(self.row_type).where(self._key_column.in_(keys)))
+
+    def page_where(
+        self,
+        condition: Any,
+        keyset: Sequence[Any] | None,
+        limit: int,
+        *,
+        newest: bool = True,
+        order: tuple[str, str] = ("created_at", "id"),
+    ) -> list[ItemT]:
+        """A keyset page of the rows meeting `condition`, ordered by the two `order` columns."""
+        columns = [col(getattr(self.row_type, name)) for name in order]
+        query = select(self.row_type).where(condition)
+        return self.all(keyset_page(query, columns, keyset, limit, newest=newest))
+
+    def first(self, query: SelectOfScalar[RowT]) -> ItemT | None:
+        row = self._session.exec(query).first()
+        return self.to_domain(row) if row else None
+
+    def all(self, query: SelectOfScalar[RowT]) -> list[ItemT]:
+        return [self.to_domain(row) for row in self._session.exec(query)]
+
+    @property
+    def _key_column(self) -> Any:
+        return col(getattr(self.row_type, self.key_field))
