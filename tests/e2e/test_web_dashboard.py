@@ -318,7 +318,7 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     assert "access log" in browser.text(".audit-note")
     monk = browser.text("#analysis #tone #monk", "of 10")  # the patient's own result cards
     assert 1 <= int(monk.split()[0]) <= 10
-    assert len(browser.visible("#concerns tbody tr")) >= 6
+    assert len(browser.visible("#concerns li.concern")) >= 6
     overlay = browser.find("#overlay")
     browser.until(
         lambda: browser.driver.execute_script(
