@@ -110,7 +110,7 @@ def test_specialty_language_and_consultation_type_filter_whatever_the_case(
         "d-paris",
         "d-stalbans",
     ]
-    assert ids(directory.search(DirectoryFilter(specialty="acne", language="Fr"), None, 10)) == [
+    assert ids(directory.search(DirectoryFilter(specialty=" acne ", language="Fr "), None, 10)) == [
         "d-london",
         "d-paris",
     ]

@@ -116,11 +116,17 @@ class DirectoryHit:
 
 def matches(listing: Listing, query: DirectoryQuery) -> bool:
     """Specialty, language and consultation type filters (case-insensitive for text)."""
-    if query.specialty and query.specialty.lower() not in listing.specialties:
+    specialty, language = _word(query.specialty), _word(query.language)
+    if specialty and specialty not in listing.specialties:
         return False
-    if query.language and query.language.lower() not in listing.languages:
+    if language and language not in listing.languages:
         return False
     return query.consultation_type is None or query.consultation_type in listing.consultation_types
+
+
+def _word(value: str | None) -> str:
+    """A filter as typed, compared as stored: trimmed, lower case ("" when empty)."""
+    return (value or "").strip().lower()
 
 
 def search(listings: Iterable[Listing], query: DirectoryQuery) -> list[DirectoryHit]:
