@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cache, partial
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
-    MaxAliasesLimiter,
+    AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.types import ExecutionContext
 
 from metskin.graphql.accounts.mutations import AccountMutations
@@ -87,6 +88,17 @@ class MetSkinSchema(strawberry.Schema):
             super().process_errors(unexpected, execution_context)
 
 
+@cache
+def limit_rules(max_depth: int, max_aliases: int) -> list[type[ASTValidationRule]]:
+    """The depth and alias limits as validation rules, built once per pair of limits.
+
+    The validation cache keys on the rule classes: strawberry's QueryDepthLimiter and
+    MaxAliasesLimiter build new classes for every request, so no document was ever found in
+    the cache and every request was validated again (issue 17).
+    """
+    return [depth_rule(max_depth, None), alias_rule(max_aliases)]
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     return MetSkinSchema(
@@ -95,9 +107,10 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         subscription=Subscription,
         # Factories, not instances: each request gets its own extension objects.
         extensions=[
-            partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+            partial(
+                AddValidationRules, limit_rules(settings.max_query_depth, settings.max_aliases)
+            ),
             partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
-            partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
             partial(ParserCache, maxsize=512),
             partial(ValidationCache, maxsize=512),
             MaskUnexpectedErrors,
