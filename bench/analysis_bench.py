@@ -18,7 +18,6 @@ Prints medians as markdown. stone is GPL: it is imported here only, never from s
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import statistics
 import sys
@@ -34,6 +33,8 @@ from skimage.color import deltaE_ciede2000, rgb2lab
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.analysis.london import LONDON as LONDON_SET  # noqa: E402
+from tests.analysis.london import self_reported_groups  # noqa: E402
 from tests.analysis.synthetic import (  # noqa: E402
     BACKGROUNDS,
     ILLUMINANTS,
@@ -51,7 +52,6 @@ from metskin.domain.analysis import engine  # noqa: E402
 from metskin.domain.analysis.colour import MONK_HEX, hex_to_rgb, ita_deg  # noqa: E402
 from metskin.domain.analysis.engine import analyse_frames, analyse_image  # noqa: E402
 
-LONDON_SET = ROOT.parent / "shared/data/london-faces"
 LONDON = LONDON_SET / "001_03.jpg"
 GROUPS = ("white", "black", "east_asian", "west_asian")
 SIZES = {"0.5 MP": (816, 612), "2 MP": (1632, 1224), "12 MP": (4000, 3000)}
@@ -288,8 +288,7 @@ class GivenLight:
 
 
 def london_faces() -> list[tuple[Path, str]]:
-    with (LONDON_SET / "london_info.csv").open() as handle:
-        groups = {row["face_id"]: row["face_eth"] for row in csv.DictReader(handle)}
+    groups = self_reported_groups()
     return [
         (path, groups.get(path.name.split("_")[0], "unknown"))
         for path in sorted(LONDON_SET.glob("*.jpg"))

@@ -19,7 +19,6 @@ here is fitted to it. Prints markdown:
 
 from __future__ import annotations
 
-import csv
 import itertools
 import math
 from collections import Counter
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from tests.analysis.london import LONDON, SMILING, self_reported_groups
 from tests.analysis.synthetic import ILLUMINANTS, recoloured_face, under_light
 
 from metskin.adapters.vision.images import load_image
@@ -38,8 +38,6 @@ from metskin.domain.analysis.model import AnalysisResult, Tone
 from metskin.domain.analysis.ports import FaceLandmarker
 
 ROOT = Path(__file__).resolve().parents[1]
-LONDON = ROOT.parent / "shared/data/london-faces"
-SMILING = ROOT.parent / "shared/data/london-faces-smiling"
 GROUPS = ("white", "black", "east_asian", "west_asian")
 EXPOSURES = (0.5, 1.4)
 CASTS = tuple(name for name in ILLUMINANTS if name != "neutral")
@@ -56,11 +54,6 @@ def exposed(rgb: np.ndarray, factor: float, jpeg_quality: int = 90) -> np.ndarra
     return cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
 
-def london_groups() -> dict[str, str]:
-    with (LONDON / "london_info.csv").open() as handle:
-        return {row["face_id"]: row["face_eth"] for row in csv.DictReader(handle)}
-
-
 @dataclass
 class Face:
     face_id: str
@@ -71,7 +64,7 @@ class Face:
 
 
 def measure_london(landmarker: FaceLandmarker, step: int = 1) -> list[Face]:
-    groups = london_groups()
+    groups = self_reported_groups()
     faces = []
     for path in sorted(LONDON.glob("*.jpg"))[::step]:
         face_id = path.name[:3]

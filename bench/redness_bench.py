@@ -12,7 +12,6 @@ nose), as AUC, per group, for the engine as it is and with the diffuse term swit
 
 from __future__ import annotations
 
-import csv
 import statistics
 import sys
 from pathlib import Path
@@ -22,23 +21,19 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.analysis.conftest import FixedLandmarker  # noqa: E402
+from tests.analysis.london import LONDON, SMILING, self_reported_groups  # noqa: E402
 from tests.analysis.planting import plant_flushing  # noqa: E402
+from tests.fakes.infra import FakeLandmarker  # noqa: E402
 
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker  # noqa: E402
 from metskin.adapters.vision.images import load_image  # noqa: E402
 from metskin.domain.analysis import concerns  # noqa: E402
 from metskin.domain.analysis.engine import analyse_image  # noqa: E402
 
-LONDON = ROOT.parent / "shared/data/london-faces"
-
 
 def main() -> None:
-    with (LONDON / "london_info.csv").open() as handle:
-        groups = {r["face_id"]: r["face_eth"] for r in csv.DictReader(handle)}
-    paths = sorted(LONDON.glob("*.jpg")) + sorted(
-        (LONDON.parent / "london-faces-smiling").glob("*.jpg")
-    )
+    groups = self_reported_groups()
+    paths = sorted(LONDON.glob("*.jpg")) + sorted(SMILING.glob("*.jpg"))
     landmarker = MediaPipeLandmarker()
     faces = []
     for index, path in enumerate(paths):
@@ -56,7 +51,7 @@ def references(faces: list) -> None:
     lift: list[float] = []
     by_group: dict[str, list[float]] = {}
     for _, _, group, rgb, points in faces:
-        result = analyse_image(rgb, FixedLandmarker([points]))
+        result = analyse_image(rgb, FakeLandmarker([points]))
         if not result.ok:
             continue
         m = result.concern("redness").measurements
@@ -74,7 +69,7 @@ def references(faces: list) -> None:
 def separation(label: str, faces: list) -> None:
     normal, flushed = [], {}
     for index, _, group, rgb, points in faces:
-        fixed = FixedLandmarker([points])
+        fixed = FakeLandmarker([points])
         result = analyse_image(rgb, fixed)
         if result.ok:
             normal.append(result.concern("redness").score)

@@ -11,7 +11,6 @@ Landmarks are cached per variant in /tmp/metskin-validity-landmarks.npz. Prints 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from collections import defaultdict
@@ -23,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.analysis.degrade import VARIANTS  # noqa: E402
+from tests.analysis.london import LONDON, SMILING, self_reported_groups  # noqa: E402
 from tests.analysis.planting import plant_papules, plant_redness  # noqa: E402
 
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker  # noqa: E402
@@ -33,18 +33,12 @@ from metskin.domain.analysis.face_image import build_face_image  # noqa: E402
 from metskin.domain.analysis.geometry import crop_points  # noqa: E402
 from metskin.domain.analysis.white_reference import face_white_balance  # noqa: E402
 
-DATA = ROOT.parent / "shared/data"
 CACHE = Path("/tmp/metskin-validity-landmarks.npz")
 ITA_BANDS = (
     (41, 90, "ITA > 41 (light)"),
     (10, 41, "ITA 10-41 (intermediate, tan)"),
     (-90, 10, "ITA < 10 (brown, dark)"),
 )
-
-
-def groups() -> dict[str, str]:
-    with (DATA / "london-faces/london_info.csv").open() as handle:
-        return {row["face_id"]: row["face_eth"] for row in csv.DictReader(handle)}
 
 
 class Cached:
@@ -98,10 +92,11 @@ def main() -> None:
     parser.add_argument("--json")
     args = parser.parse_args()
     cache = Cached()
-    group_of = groups()
+    group_of = self_reported_groups()
     rows = []
-    for folder in ("london-faces", "london-faces-smiling"):
-        paths = sorted((DATA / folder).glob("*.jpg"))[: args.limit or None]
+    for source in (LONDON, SMILING):
+        folder = source.name  # "london-faces" or "london-faces-smiling"
+        paths = sorted(source.glob("*.jpg"))[: args.limit or None]
         for path in paths:
             base = load_image(path)
             found = cache.detect(f"{folder}/{path.name}/original", base)

@@ -3,7 +3,6 @@ landmarks and results measured once per session)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,20 +14,8 @@ from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.adapters.vision.images import load_image
 from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.model import AnalysisResult
-
-LONDON = Path(__file__).resolve().parents[2].parent / "shared/data/london-faces"
-SMILING = LONDON.parent / "london-faces-smiling"
-
-
-class FixedLandmarker:
-    """Returns landmarks found once on the original photo: degraded copies (re-exposed,
-    re-lit) of the same photo keep the face where it was, and the tests skip MediaPipe."""
-
-    def __init__(self, faces: list[np.ndarray]) -> None:
-        self.faces = faces
-
-    def detect(self, rgb: np.ndarray) -> list[np.ndarray]:
-        return self.faces
+from tests.analysis.london import LONDON, SMILING, self_reported_groups
+from tests.fakes.infra import FakeLandmarker
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,7 +24,7 @@ class RealFace:
     face_id: str
     group: str  # self-reported: a sanity check, never a label to fit
     rgb: np.ndarray
-    landmarker: FixedLandmarker
+    landmarker: FakeLandmarker  # the landmarks found once on the photo as taken
     result: AnalysisResult
 
 
@@ -58,8 +45,7 @@ def london_paths() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def london_groups() -> dict[str, str]:
-    with (LONDON / "london_info.csv").open() as handle:
-        return {row["face_id"]: row["face_eth"] for row in csv.DictReader(handle)}
+    return self_reported_groups()
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +59,7 @@ def measure(
     found = {}
     for path in paths:
         rgb = load_image(path)
-        fixed = FixedLandmarker(landmarker.detect(rgb))
+        fixed = FakeLandmarker(landmarker.detect(rgb))
         face_id = path.name.split("_")[0]
         found[face_id] = RealFace(
             path, face_id, groups.get(face_id, "unknown"), rgb, fixed, analyse_image(rgb, fixed)

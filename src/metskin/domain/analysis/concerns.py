@@ -180,7 +180,8 @@ def redness(face: FaceImage) -> Concern:
         for name in CENTRAL_REGIONS:
             if name in scores:
                 scores[name] = max(scores[name], score)
-        excess = np.maximum(excess, diffuse_map(face, baseline, diffuse))
+        if diffuse > DIFFUSE_FREE_SD:  # paint it only where it scores
+            excess = np.maximum(excess, _diffuse_map(face, baseline))
     heat = blur(excess / 8.0, face.eye_distance / 30) * face.masks["skin"]
     return make_concern("redness", face, scores, measurements, heat)
 
@@ -197,10 +198,8 @@ def _diffuse_redness(face: FaceImage, baseline: float) -> float | None:
     return (absolute + lift) / 2
 
 
-def diffuse_map(face: FaceImage, baseline: float, diffuse: float) -> np.ndarray:
-    """Paint diffuse redness on the central skin that is redder than the rest of the face."""
-    if diffuse <= DIFFUSE_FREE_SD:
-        return np.zeros(face.lab.shape[:2], dtype=np.float32)
+def _diffuse_map(face: FaceImage, baseline: float) -> np.ndarray:
+    """Diffuse redness on the central skin that is redder than the rest of the face."""
     central = np.zeros(face.lab.shape[:2], dtype=bool)
     for name in CENTRAL_REGIONS:
         central |= face.region(name) & face.masks["usable"]
