@@ -20,7 +20,8 @@ EVERY = 4  # degraded copies are made of every 4th face (26 of 102), to keep the
 
 
 def exposed(rgb: np.ndarray, factor: float) -> np.ndarray:
-    """The photo with its linear light multiplied by `factor` (as bench/london_tone.py)."""
+    """The photo with its linear light multiplied by `factor` (bench/london_tone.py also
+    passes the copy through JPEG; the tests skip that to stay fast)."""
     linear = colour.srgb_to_linear(rgb) * factor
     return np.round(colour.linear_to_srgb(linear) * 255).astype(np.uint8)
 
