@@ -16,6 +16,7 @@ from metskin.domain.accounts.service import Session
 from metskin.domain.errors import Forbidden
 from metskin.graphql.analysis.queries import analyses_of
 from metskin.graphql.analysis.types import Analysis
+from metskin.graphql.mapping import copy_fields
 from metskin.graphql.pagination import Connection
 
 Role = strawberry.enum(DomainRole, name="Role", description="What an account may do.")
@@ -52,9 +53,8 @@ class Profile:
 
     @classmethod
     def from_domain(cls, profile: DomainProfile) -> Profile:
-        values: dict[str, Any] = dict(vars(profile))
-        values["skin_type"] = SkinType(profile.skin_type) if profile.skin_type else None
-        return cls(**values)
+        skin_type = SkinType(profile.skin_type) if profile.skin_type else None
+        return copy_fields(cls, profile, skin_type=skin_type)
 
 
 @strawberry.type(description="A MetSkin account.")
@@ -76,13 +76,7 @@ class User:
 
     @classmethod
     def from_domain(cls, user: DomainUser) -> User:
-        return cls(
-            id=strawberry.ID(user.id),
-            email=user.email,
-            role=user.role,
-            created_at=user.created_at,
-            profile=Profile.from_domain(user.profile),
-        )
+        return copy_fields(cls, user, profile=Profile.from_domain(user.profile))
 
 
 @strawberry.type(description="Tokens for an authenticated session.")
@@ -94,11 +88,12 @@ class AuthPayload:
 
     @classmethod
     def from_session(cls, session: Session) -> AuthPayload:
-        return cls(
+        tokens = session.tokens
+        return copy_fields(
+            cls,
+            tokens,
             user=User.from_domain(session.user),
-            access_token=session.tokens.access_token,
-            access_token_expires_at=session.tokens.access_expires_at,
-            refresh_token=session.tokens.refresh_token,
+            access_token_expires_at=tokens.access_expires_at,
         )
 
 

@@ -15,6 +15,7 @@ from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
 from metskin.domain.analysis.records import MediaKind as DomainMediaKind
 from metskin.domain.analysis.records import Stage
+from metskin.graphql.mapping import copy_fields
 
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
 AnalysisStatus = strawberry.enum(DomainStatus, name="AnalysisStatus")
@@ -44,18 +45,7 @@ class Media:
 
     @classmethod
     def from_domain(cls, media: DomainMedia) -> Media:
-        return cls(
-            id=strawberry.ID(media.id),
-            kind=media.kind,
-            content_type=media.content_type,
-            size_bytes=media.size_bytes,
-            width=media.width,
-            height=media.height,
-            duration_seconds=media.duration_s,
-            created_at=media.created_at,
-            storage_name=media.storage_name,
-            thumbnail_name=media.thumbnail_name,
-        )
+        return copy_fields(cls, media, duration_seconds=media.duration_s)
 
 
 @strawberry.type
@@ -277,18 +267,8 @@ class Analysis:
     @classmethod
     def from_domain(cls, analysis: DomainAnalysis) -> Analysis:
         summary = analysis.summary
-        return cls(
-            id=strawberry.ID(analysis.id),
-            status=analysis.status,
-            stage=analysis.stage,
-            progress=analysis.progress,
-            created_at=analysis.created_at,
-            started_at=analysis.started_at,
-            finished_at=analysis.finished_at,
-            failure_code=analysis.failure_code,
-            failure_reason=analysis.failure_reason,
-            summary=AnalysisSummary(**vars(summary)) if summary else None,
-            media_id=analysis.media_id,
+        return copy_fields(
+            cls, analysis, summary=AnalysisSummary(**vars(summary)) if summary else None
         )
 
 

@@ -25,6 +25,7 @@ from metskin.graphql.directory.types import (
     consultation_order,
     load_dermatologist,
 )
+from metskin.graphql.mapping import copy_fields
 from metskin.graphql.referrals.types import Referral
 
 AppointmentStatus = strawberry.enum(DomainStatus, name="AppointmentStatus")
@@ -33,6 +34,15 @@ DashboardEventKind = strawberry.enum(DomainEventKind, name="DashboardEventKind")
 
 def local_iso(moment: datetime, time_zone: str) -> str:
     return moment.astimezone(zone(time_zone)).isoformat()
+
+
+def _local_times(span: DomainSlot | DomainAppointment, time_zone: str) -> dict[str, str]:
+    """The span's start and end as local ISO times, with the zone they are in."""
+    return {
+        "start_local": local_iso(span.start, time_zone),
+        "end_local": local_iso(span.end, time_zone),
+        "time_zone": time_zone,
+    }
 
 
 async def viewer_time_zone(info: Info, asked: str | None = None) -> str:
@@ -56,12 +66,10 @@ class Slot:
 
     @classmethod
     def from_domain(cls, slot: DomainSlot, time_zone: str) -> Slot:
-        return cls(
-            start=slot.start,
-            end=slot.end,
-            start_local=local_iso(slot.start, time_zone),
-            end_local=local_iso(slot.end, time_zone),
-            time_zone=time_zone,
+        return copy_fields(
+            cls,
+            slot,
+            _local_times(slot, time_zone),
             consultation_types=sorted(slot.consultation_types, key=consultation_order),
         )
 
@@ -103,23 +111,11 @@ class Appointment:
 
     @classmethod
     def from_domain(cls, appointment: DomainAppointment, time_zone: str) -> Appointment:
-        return cls(
-            id=strawberry.ID(appointment.id),
-            start=appointment.start,
-            end=appointment.end,
-            start_local=local_iso(appointment.start, time_zone),
-            end_local=local_iso(appointment.end, time_zone),
-            time_zone=time_zone,
-            status=appointment.status,
-            consultation_type=appointment.consultation_type,
-            reason=appointment.reason,
-            cancel_reason=appointment.cancel_reason,
-            booked_at=appointment.booked_at,
-            cancelled_at=appointment.cancelled_at,
+        return copy_fields(
+            cls,
+            appointment,
+            _local_times(appointment, time_zone),
             reschedules=len(appointment.history),
-            patient_id=strawberry.ID(appointment.patient_id),
-            referral_id=strawberry.ID(appointment.referral_id) if appointment.referral_id else None,
-            doctor_id=appointment.doctor_id,
         )
 
 

@@ -15,6 +15,7 @@ from metskin.domain.appointments.model import WeeklyRule
 from metskin.domain.errors import ValidationFailed
 from metskin.graphql.appointments.types import Appointment
 from metskin.graphql.directory.types import ConsultationType
+from metskin.graphql.mapping import copy_fields
 
 MAX_WINDOWS = 400  # weekly hours + extra days in one request
 MAX_DAYS_OFF = 400
@@ -58,28 +59,23 @@ class WorkingHours:
 
     @classmethod
     def from_domain(cls, availability: DomainAvailability) -> WorkingHours:
+        weekly = sorted(availability.weekly, key=lambda r: (r.weekday, r.hours.start))
+        extra = sorted(availability.extra, key=lambda e: (e.day, e.hours.start))
         return cls(
             time_zone=availability.time_zone,
             weekly=[
-                WeeklyHours(
+                copy_fields(
+                    WeeklyHours,
+                    r.hours,
                     weekday=Weekday(r.weekday),
-                    start=r.hours.start,
-                    end=r.hours.end,
-                    slot_minutes=r.hours.slot_minutes,
                     consultation_types=_types(r.hours),
                 )
-                for r in sorted(availability.weekly, key=lambda r: (r.weekday, r.hours.start))
+                for r in weekly
             ],
             days_off=sorted(availability.days_off),
             extra_hours=[
-                ExtraHours(
-                    date=e.day,
-                    start=e.hours.start,
-                    end=e.hours.end,
-                    slot_minutes=e.hours.slot_minutes,
-                    consultation_types=_types(e.hours),
-                )
-                for e in sorted(availability.extra, key=lambda e: (e.day, e.hours.start))
+                copy_fields(ExtraHours, e.hours, date=e.day, consultation_types=_types(e.hours))
+                for e in extra
             ],
         )
 

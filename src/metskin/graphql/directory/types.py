@@ -11,6 +11,7 @@ from metskin.domain.appointments.model import ConsultationType as DomainConsulta
 from metskin.domain.directory.geo import GeoPoint
 from metskin.domain.directory.model import Dermatologist as DomainDermatologist
 from metskin.domain.directory.service import DirectoryFilter
+from metskin.graphql.mapping import copy_fields
 
 ConsultationType = strawberry.enum(DomainConsultationType, name="ConsultationType")
 
@@ -55,23 +56,14 @@ class Dermatologist:
         cls, doctor: DomainDermatologist, distance_km: float | None = None
     ) -> Dermatologist:
         place = doctor.practice
-        return cls(
-            id=strawberry.ID(doctor.id),
-            name=doctor.name,
+        return copy_fields(
+            cls,
+            doctor,
             specialties=sorted(doctor.specialties),
             languages=sorted(doctor.languages),
-            practice=Practice(
-                name=place.name,
-                address=place.address,
-                city=place.city,
-                country=place.country,
-                lat=place.location.lat,
-                lon=place.location.lon,
-            ),
-            time_zone=doctor.time_zone,
+            practice=copy_fields(Practice, place, place.location),
             consultation_types=sorted(doctor.consultation_types, key=consultation_order),
             fee=Fee(amount=str(doctor.fee.amount), currency=doctor.fee.currency),
-            bio=doctor.bio,
             distance_km=round(distance_km, 3) if distance_km is not None else None,
         )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -14,6 +13,7 @@ from metskin.domain.errors import ValidationFailed
 from metskin.domain.recommendations.catalog import Product as DomainProduct
 from metskin.domain.recommendations.model import ProductFilter as DomainFilter
 from metskin.domain.recommendations.model import SavedRoutine
+from metskin.graphql.mapping import copy_fields
 
 
 @strawberry.enum(description="What happened when the person used the product.")
@@ -60,32 +60,16 @@ class Product:
 
     @classmethod
     def from_domain(cls, p: DomainProduct) -> Product:
-        return cls(
-            id=strawberry.ID(p.id),
-            brand=p.brand,
-            name=p.name,
-            slot=p.slot,
+        return copy_fields(
+            cls,
+            p,
             price=str(p.price),
-            currency=p.currency,
-            size=p.size,
-            skin_types=list(p.skin_types),
-            concerns=list(p.concerns),
             ingredients=list(p.inci),
             key_actives=[
                 KeyActive(name=a.ingredient.inci_name, percent=a.percent) for a in p.key_actives
             ],
-            usage=Usage(
-                when=p.usage.when,
-                how_much=p.usage.how_much,
-                frequency=p.usage.frequency,
-                how_to_introduce=p.usage.how_to_introduce,
-                warnings=list(p.usage.warnings),
-            ),
-            spf=p.spf,
+            usage=copy_fields(Usage, p.usage),
             tint_monk_range=list(p.tint_monk_range) if p.tint_monk_range else None,
-            fragrance_free=p.fragrance_free,
-            non_comedogenic=p.non_comedogenic,
-            pregnancy_safe=p.pregnancy_safe,
         )
 
 
@@ -171,62 +155,22 @@ class Recommendation:
     @classmethod
     def from_saved(cls, saved: SavedRoutine) -> Recommendation:
         data = saved.routine
-        return cls(
-            id=strawberry.ID(saved.id),
-            analysis_id=strawberry.ID(saved.analysis_id),
-            created_at=saved.created_at,
-            model_version=saved.model_version,
-            currency=data["currency"],
-            total_price=data["total_price"],
-            am=[_step(s) for s in data["am"]],
-            pm=[_step(s) for s in data["pm"]],
+        return copy_fields(
+            cls,
+            saved,
+            data,
+            am=[copy_fields(RoutineStep, s) for s in data["am"]],
+            pm=[copy_fields(RoutineStep, s) for s in data["pm"]],
             alternatives=[
-                SlotAlternatives(
-                    slot=slot,
-                    options=[
-                        Alternative(
-                            product_id=strawberry.ID(o["product_id"]),
-                            score=o["score"],
-                            why=o["why"],
-                        )
-                        for o in options
-                    ],
-                )
+                SlotAlternatives(slot=slot, options=[copy_fields(Alternative, o) for o in options])
                 for slot, options in data["alternatives"].items()
             ],
-            warnings=data["warnings"],
-            excluded=[
-                ExcludedProduct(
-                    product_id=strawberry.ID(e["product_id"]),
-                    name=e["name"],
-                    rule_id=e["rule_id"],
-                    reason=e["reason"],
-                )
-                for e in data["excluded"]
-            ],
+            excluded=[copy_fields(ExcludedProduct, e) for e in data["excluded"]],
             tips=[
-                Tip(
-                    title=t["title"],
-                    body=t["body"],
-                    tags=t["tags"],
-                    articles=[ArticleLink(**a) for a in t["articles"]],
-                )
+                copy_fields(Tip, t, articles=[ArticleLink(**a) for a in t["articles"]])
                 for t in data["tips"]
             ],
         )
-
-
-def _step(data: dict[str, Any]) -> RoutineStep:
-    return RoutineStep(
-        slot=data["slot"],
-        time=data["time"],
-        how_much=data["how_much"],
-        frequency=data["frequency"],
-        introduce=data["introduce"],
-        why=data["why"],
-        warnings=data["warnings"],
-        product_id=strawberry.ID(data["product_id"]),
-    )
 
 
 @strawberry.input

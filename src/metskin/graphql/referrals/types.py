@@ -4,9 +4,8 @@ questionnaire.
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import datetime
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -17,6 +16,7 @@ from metskin.domain.referrals.model import Specialty as DomainSpecialty
 from metskin.domain.referrals.model import Urgency as DomainUrgency
 from metskin.domain.referrals.rules import RULES
 from metskin.domain.referrals.triage import NOT_A_DIAGNOSIS, NOTHING_FOUND
+from metskin.graphql.mapping import copy_fields, input_like
 
 Urgency = strawberry.enum(DomainUrgency, name="Urgency")
 Specialty = strawberry.enum(DomainSpecialty, name="Specialty")
@@ -47,28 +47,16 @@ class Referral:
 
     @classmethod
     def from_domain(cls, record: DomainReferral) -> Referral:
-        referral = record.referral
-        return cls(
-            id=strawberry.ID(record.id),
-            analysis_id=strawberry.ID(record.analysis_id),
-            urgency=referral.urgency,
-            specialty=referral.specialty,
+        return copy_fields(
+            cls,
+            record,
+            record.referral,
             reasons=[
-                ReferralReason(
-                    rule_id=r.rule_id,
-                    urgency=r.urgency,
-                    specialty=r.specialty,
-                    text=r.text,
-                    evidence=cast(JSON, dict(r.evidence)),
-                )
-                for r in referral.reasons
+                copy_fields(ReferralReason, r, evidence=cast(JSON, dict(r.evidence)))
+                for r in record.referral.reasons
             ],
-            message=referral.message,
-            advice=referral.advice,
             answered_questionnaire=record.answers is not None,
-            dermatologist_id=strawberry.ID(record.doctor_id) if record.doctor_id else None,
-            created_at=record.created_at,
-            updated_at=record.updated_at,
+            dermatologist_id=record.doctor_id,
         )
 
 
@@ -87,24 +75,14 @@ class ReferralOutcome:
         )
 
 
-@strawberry.input(description="The short questionnaire. Distress items: 0 (never) to 3 (always).")
-class SymptomAnswers:
-    spot_growing: bool = False
-    spot_changing_shape: bool = False
-    spot_changing_colour: bool = False
-    spot_7mm_or_larger: bool = False
-    spot_inflamed: bool = False
-    spot_bleeding_or_oozing: bool = False
-    spot_itching_or_feels_different: bool = False
-    sore_not_healing_weeks: int | None = None
-    painful_deep_lumps: bool = False
-    eye_symptoms: bool = False
-    distress_low_mood: int = 0
-    distress_avoiding_people: int = 0
-    distress_self_conscious: int = 0
-    distress_daily_life: int = 0
-    self_harm_thoughts: bool = False
-    age_years: int | None = None
+if TYPE_CHECKING:
 
-    def to_domain(self) -> Answers:
-        return Answers(**{f.name: getattr(self, f.name) for f in fields(Answers)})
+    class SymptomAnswers(Answers):
+        def to_domain(self) -> Answers: ...
+
+else:
+    SymptomAnswers = input_like(
+        Answers,
+        "SymptomAnswers",
+        "The short questionnaire. Distress items: 0 (never) to 3 (always).",
+    )

@@ -13,6 +13,7 @@ from metskin.domain.audit.model import Resource as DomainResource
 from metskin.domain.sharing.model import Share as DomainShare
 from metskin.domain.sharing.model import ShareScope as DomainScope
 from metskin.graphql.directory.types import Dermatologist, load_dermatologist
+from metskin.graphql.mapping import copy_fields
 
 ShareScope = strawberry.enum(DomainScope, name="ShareScope")
 AccessResource = strawberry.enum(DomainResource, name="AccessResource")
@@ -35,16 +36,7 @@ class Share:
 
     @classmethod
     def from_domain(cls, share: DomainShare, now: datetime) -> Share:
-        return cls(
-            id=strawberry.ID(share.id),
-            scope=share.scope,
-            analysis_id=strawberry.ID(share.analysis_id) if share.analysis_id else None,
-            created_at=share.created_at,
-            expires_at=share.expires_at,
-            revoked_at=share.revoked_at,
-            active=share.is_active(now),
-            doctor_id=share.doctor_id,
-        )
+        return copy_fields(cls, share, active=share.is_active(now))
 
 
 @strawberry.type(description="One read of your data by a dermatologist.")
@@ -60,12 +52,7 @@ class AccessLogEntry:
 
     @classmethod
     def from_domain(cls, entry: DomainAccessEntry) -> AccessLogEntry:
-        return cls(
-            resource=entry.resource,
-            resource_id=strawberry.ID(entry.resource_id),
-            at=entry.at,
-            doctor_id=entry.doctor_id,
-        )
+        return copy_fields(cls, entry)
 
 
 @strawberry.type(description="A patient of the dermatologist (reading it is audited).")
@@ -79,12 +66,4 @@ class Patient:
 
     @classmethod
     def from_domain(cls, user: DomainUser) -> Patient:
-        profile = user.profile
-        return cls(
-            id=strawberry.ID(user.id),
-            display_name=profile.display_name,
-            email=user.email,
-            birth_year=profile.birth_year,
-            sex=profile.sex,
-            time_zone=profile.time_zone,
-        )
+        return copy_fields(cls, user, user.profile)
