@@ -95,7 +95,7 @@ class Listing:
     consultation_types: frozenset[ConsultationType]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DirectoryQuery:
     near: GeoPoint | None = None
     radius_km: float | None = None

@@ -10,12 +10,11 @@ from metskin.domain.appointments.errors import InvalidAvailability
 from metskin.domain.appointments.model import (
     Appointment,
     Availability,
-    ConsultationType,
     require_utc,
 )
 from metskin.domain.appointments.slots import bookable_slots, find_slot
 from metskin.domain.directory.errors import DermatologistNotFound
-from metskin.domain.directory.geo import DirectoryQuery, GeoPoint, bounding_box, search
+from metskin.domain.directory.geo import DirectoryQuery, bounding_box, search
 from metskin.domain.directory.model import Dermatologist
 from metskin.domain.errors import ValidationFailed
 
@@ -28,17 +27,15 @@ BOOKINGS_AHEAD = timedelta(days=366)  # how far a change of hours is checked aga
 DirectoryKey = tuple[float, str]  # (distance or 0, dermatologist id)
 
 
-@dataclass(frozen=True)
-class DirectoryFilter:
-    specialty: str | None = None
-    language: str | None = None
-    near: GeoPoint | None = None
-    radius_km: float | None = None
-    consultation_type: ConsultationType | None = None
+@dataclass(frozen=True, kw_only=True)
+class DirectoryFilter(DirectoryQuery):
+    """The search's filters, and a window in which the dermatologist must have a free slot."""
+
     available_from: datetime | None = None
     available_to: datetime | None = None
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if (self.available_from is None) != (self.available_to is None):
             raise ValidationFailed("Give both availableFrom and availableTo.", field="availableTo")
         if self.available_from is not None and self.available_to is not None:
@@ -69,9 +66,6 @@ class DirectoryService:
         self, flt: DirectoryFilter, after: DirectoryKey | None, limit: int
     ) -> list[DirectoryEntry]:
         """Nearest first (by id without a location), strictly after the keyset `after`."""
-        query = DirectoryQuery(
-            flt.near, flt.radius_km, flt.specialty, flt.language, flt.consultation_type
-        )
         box = (
             bounding_box(flt.near, flt.radius_km)
             if flt.near is not None and flt.radius_km is not None
@@ -86,7 +80,7 @@ class DirectoryService:
             }
             entries = [
                 DirectoryEntry(doctors[hit.listing.doctor_id], hit.distance_km)
-                for hit in search([d.listing for d in doctors.values()], query)
+                for hit in search([d.listing for d in doctors.values()], flt)
             ]
             entries = [e for e in entries if after is None or e.key > after]
             if flt.available_from is None or flt.available_to is None:

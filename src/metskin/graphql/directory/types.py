@@ -87,13 +87,13 @@ class DermatologistFilter:
     def to_domain(self) -> DirectoryFilter:
         near = GeoPoint(self.near.lat, self.near.lon) if self.near else None
         return DirectoryFilter(
-            self.specialty,
-            self.language,
-            near,
-            self.near.radius_km if self.near else None,
-            self.consultation_type,
-            self.available_from,
-            self.available_to,
+            specialty=self.specialty,
+            language=self.language,
+            near=near,
+            radius_km=self.near.radius_km if self.near else None,
+            consultation_type=self.consultation_type,
+            available_from=self.available_from,
+            available_to=self.available_to,
         )
 
 
