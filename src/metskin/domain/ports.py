@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, TypeVar
 
 from metskin.domain.messages import Event, Job, OutgoingEmail, OutgoingSms
 
@@ -31,6 +31,16 @@ class UnitOfWork(Protocol):
     def defer(self, message: Job | Event) -> None:
         """Buffer a job or event; it is released after commit and dropped on rollback."""
         ...
+
+
+U = TypeVar("U", bound=UnitOfWork)
+T = TypeVar("T")
+
+
+def read(uow_factory: Callable[[], U], query: Callable[[U], T]) -> T:
+    """Run a read-only query in a unit of work of its own (never committed)."""
+    with uow_factory() as uow:
+        return query(uow)
 
 
 class JobQueue(Protocol):

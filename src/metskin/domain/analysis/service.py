@@ -32,7 +32,7 @@ from metskin.domain.analysis.records import (
 )
 from metskin.domain.errors import DomainError, Forbidden
 from metskin.domain.messages import Event, Job
-from metskin.domain.ports import Clock, EventBus
+from metskin.domain.ports import Clock, EventBus, read
 
 log = logging.getLogger(__name__)
 ANALYSE_MEDIA = "analyse_media"  # the actor that runs an analysis (workers/analysis.py)
@@ -117,8 +117,7 @@ class MediaService:
             raise MediaNotFound("This file is no longer available.") from error
 
     def get_many(self, media_ids: list[str]) -> list[Media]:
-        with self._uow_factory() as uow:
-            return uow.media.list_by_ids(media_ids)
+        return read(self._uow_factory, lambda uow: uow.media.list_by_ids(media_ids))
 
 
 class AnalysisService:
@@ -179,8 +178,7 @@ class AnalysisService:
         return analysis
 
     def results(self, analysis_ids: list[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
-        with self._uow_factory() as uow:
-            return uow.analyses.get_results(analysis_ids)
+        return read(self._uow_factory, lambda uow: uow.analyses.get_results(analysis_ids))
 
     def progress_of(self, analysis_id: str) -> dict[str, Any] | None:
         with self._uow_factory() as uow:
@@ -190,8 +188,9 @@ class AnalysisService:
     def history(
         self, owner_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[Analysis]:
-        with self._uow_factory() as uow:
-            return uow.analyses.list_for_owner(owner_id, before, limit)
+        return read(
+            self._uow_factory, lambda uow: uow.analyses.list_for_owner(owner_id, before, limit)
+        )
 
     def latest_progress(self, analysis: Analysis) -> dict[str, Any]:
         """The newest progress event: the bus keeps it, the database is the fallback."""
@@ -288,8 +287,7 @@ class AnalysisService:
             uow.commit()
 
     def unfinished(self) -> list[str]:
-        with self._uow_factory() as uow:
-            return uow.analyses.list_unfinished()
+        return read(self._uow_factory, lambda uow: uow.analyses.list_unfinished())
 
 
 def _fail(

@@ -24,6 +24,7 @@ from metskin.domain.audit.model import Resource
 from metskin.domain.audit.service import audit_reads
 from metskin.domain.errors import Conflict, Forbidden, ValidationFailed
 from metskin.domain.messages import Job
+from metskin.domain.ports import read
 from metskin.domain.referrals.errors import ReferralNotFound
 
 if TYPE_CHECKING:
@@ -160,8 +161,10 @@ class AppointmentService:
     def for_patient(
         self, patient_id: str, after: tuple[datetime, str] | None, limit: int
     ) -> list[Appointment]:
-        with self._uow_factory() as uow:
-            return uow.appointment_queries.list_for_patient(patient_id, after, limit)
+        return read(
+            self._uow_factory,
+            lambda uow: uow.appointment_queries.list_for_patient(patient_id, after, limit),
+        )
 
     def for_doctor(
         self, doctor_id: str, start: datetime, end: datetime, limit: int

@@ -17,6 +17,7 @@ from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.directory.geo import DirectoryQuery, bounding_box, search
 from metskin.domain.directory.model import Dermatologist
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.ports import read
 
 if TYPE_CHECKING:
     from metskin.domain.directory.ports import DirectoryUnitOfWork, DirectoryUowFactory
@@ -109,8 +110,7 @@ class DirectoryService:
         return found
 
     def get_many(self, doctor_ids: list[str]) -> list[Dermatologist]:
-        with self._uow_factory() as uow:
-            return uow.dermatologists.get_many(doctor_ids)
+        return read(self._uow_factory, lambda uow: uow.dermatologists.get_many(doctor_ids))
 
     def availability(self, doctor_id: str) -> Availability:
         with self._uow_factory() as uow:

@@ -11,6 +11,7 @@ from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.errors import Conflict, Forbidden, NotFound
+from metskin.domain.ports import read
 from metskin.domain.referrals.errors import ReferralNotFound
 from metskin.domain.referrals.model import Answers, ReferralRecord
 from metskin.domain.referrals.snapshots import snapshot_from_result
@@ -68,8 +69,9 @@ class ReferralService:
     def mine(
         self, patient_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[ReferralRecord]:
-        with self._uow_factory() as uow:
-            return uow.referrals.list_for_patient(patient_id, before, limit)
+        return read(
+            self._uow_factory, lambda uow: uow.referrals.list_for_patient(patient_id, before, limit)
+        )
 
     def get_for_viewer(self, viewer_id: str, role: Role, referral_id: str) -> ReferralRecord:
         with self._uow_factory() as uow:
@@ -81,12 +83,10 @@ class ReferralService:
         return record
 
     def get_many(self, referral_ids: list[str]) -> list[ReferralRecord]:
-        with self._uow_factory() as uow:
-            return uow.referrals.get_many(referral_ids)
+        return read(self._uow_factory, lambda uow: uow.referrals.get_many(referral_ids))
 
     def _stored(self, analysis_id: str) -> ReferralRecord | None:
-        with self._uow_factory() as uow:
-            return uow.referrals.get_for_analysis(analysis_id)
+        return read(self._uow_factory, lambda uow: uow.referrals.get_for_analysis(analysis_id))
 
     def _own_done_analysis(
         self, uow: ReferralsUnitOfWork, patient_id: str, analysis_id: str

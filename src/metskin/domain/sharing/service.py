@@ -15,6 +15,7 @@ from metskin.domain.audit.model import AccessEntry, Resource
 from metskin.domain.audit.service import audit_reads
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import NotFound
+from metskin.domain.ports import read
 from metskin.domain.referrals.model import ReferralRecord
 from metskin.domain.sharing.errors import ShareNotFound
 from metskin.domain.sharing.model import Share, ShareScope, share_expiry
@@ -70,14 +71,15 @@ class SharingService:
         return share
 
     def shares_of(self, patient_id: str) -> list[Share]:
-        with self._uow_factory() as uow:
-            return uow.shares.list_for_patient(patient_id)
+        return read(self._uow_factory, lambda uow: uow.shares.list_for_patient(patient_id))
 
     def access_log(
         self, patient_id: str, before: tuple[datetime, int] | None, limit: int
     ) -> list[AccessEntry]:
-        with self._uow_factory() as uow:
-            return uow.access_log.list_for_patient(patient_id, before, limit)
+        return read(
+            self._uow_factory,
+            lambda uow: uow.access_log.list_for_patient(patient_id, before, limit),
+        )
 
     # --- the dermatologist's side ----------------------------------------------------------
 
