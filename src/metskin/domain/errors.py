@@ -4,7 +4,15 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
+    """An error the API reports with a stable code; a subclass names its own:
+    `class EmailTaken(Conflict, code="EMAIL_TAKEN"): ...` (without one, it keeps its parent's)."""
+
     code = "BAD_REQUEST"
+
+    def __init_subclass__(cls, code: str | None = None, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -12,21 +20,16 @@ class DomainError(Exception):
         self.field = field
 
 
-class ValidationFailed(DomainError):
-    code = "VALIDATION_FAILED"
+class ValidationFailed(DomainError, code="VALIDATION_FAILED"): ...
 
 
-class NotFound(DomainError):
-    code = "NOT_FOUND"
+class NotFound(DomainError, code="NOT_FOUND"): ...
 
 
-class Unauthenticated(DomainError):
-    code = "UNAUTHENTICATED"
+class Unauthenticated(DomainError, code="UNAUTHENTICATED"): ...
 
 
-class Forbidden(DomainError):
-    code = "FORBIDDEN"
+class Forbidden(DomainError, code="FORBIDDEN"): ...
 
 
-class Conflict(DomainError):
-    code = "CONFLICT"
+class Conflict(DomainError, code="CONFLICT"): ...

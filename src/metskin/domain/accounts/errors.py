@@ -5,21 +5,16 @@ from __future__ import annotations
 from metskin.domain.errors import Conflict, DomainError, Unauthenticated, ValidationFailed
 
 
-class InvalidCredentials(DomainError):
-    code = "INVALID_CREDENTIALS"
+class InvalidCredentials(DomainError, code="INVALID_CREDENTIALS"): ...
 
 
-class EmailTaken(Conflict):
-    code = "EMAIL_TAKEN"
+class EmailTaken(Conflict, code="EMAIL_TAKEN"): ...
 
 
-class InvalidRefreshToken(Unauthenticated):
-    code = "INVALID_REFRESH_TOKEN"
+class InvalidRefreshToken(Unauthenticated, code="INVALID_REFRESH_TOKEN"): ...
 
 
-class WeakPassword(ValidationFailed):
-    code = "WEAK_PASSWORD"
+class WeakPassword(ValidationFailed, code="WEAK_PASSWORD"): ...
 
 
-class ContradictoryProfile(ValidationFailed):
-    code = "CONTRADICTORY_PROFILE"
+class ContradictoryProfile(ValidationFailed, code="CONTRADICTORY_PROFILE"): ...

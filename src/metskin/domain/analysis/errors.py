@@ -5,35 +5,27 @@ from __future__ import annotations
 from metskin.domain.errors import Conflict, DomainError, NotFound
 
 
-class MediaTooLarge(DomainError):
-    code = "MEDIA_TOO_LARGE"
+class MediaTooLarge(DomainError, code="MEDIA_TOO_LARGE"): ...
 
 
-class UnsupportedMedia(DomainError):
-    code = "UNSUPPORTED_MEDIA"
+class UnsupportedMedia(DomainError, code="UNSUPPORTED_MEDIA"): ...
 
 
-class CorruptMedia(DomainError):
-    code = "CORRUPT_MEDIA"
+class CorruptMedia(DomainError, code="CORRUPT_MEDIA"): ...
 
 
-class MediaTooLong(DomainError):
-    code = "MEDIA_TOO_LONG"
+class MediaTooLong(DomainError, code="MEDIA_TOO_LONG"): ...
 
 
 class UnreadableMedia(CorruptMedia):
     """The bytes are not an image or video we can decode."""
 
 
-class MediaNotFound(NotFound):
-    code = "MEDIA_NOT_FOUND"
+class MediaNotFound(NotFound, code="MEDIA_NOT_FOUND"): ...
 
 
-class AnalysisNotFound(NotFound):
-    code = "ANALYSIS_NOT_FOUND"
+class AnalysisNotFound(NotFound, code="ANALYSIS_NOT_FOUND"): ...
 
 
-class AnalysisNotReady(Conflict):
+class AnalysisNotReady(Conflict, code="ANALYSIS_NOT_READY"):
     """The analysis has not finished, or has no result to read."""
-
-    code = "ANALYSIS_NOT_READY"

@@ -5,5 +5,4 @@ from __future__ import annotations
 from metskin.domain.errors import NotFound
 
 
-class DermatologistNotFound(NotFound):
-    pass
+class DermatologistNotFound(NotFound): ...

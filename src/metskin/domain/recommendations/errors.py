@@ -5,13 +5,10 @@ from __future__ import annotations
 from metskin.domain.errors import DomainError, NotFound, ValidationFailed
 
 
-class ProductNotFound(NotFound):
-    code = "PRODUCT_NOT_FOUND"
+class ProductNotFound(NotFound, code="PRODUCT_NOT_FOUND"): ...
 
 
-class RetakeNeeded(DomainError):
-    code = "RETAKE_NEEDED"
+class RetakeNeeded(DomainError, code="RETAKE_NEEDED"): ...
 
 
-class InvalidProduct(ValidationFailed):
-    code = "INVALID_PRODUCT"
+class InvalidProduct(ValidationFailed, code="INVALID_PRODUCT"): ...

@@ -5,5 +5,4 @@ from __future__ import annotations
 from metskin.domain.errors import NotFound
 
 
-class ReferralNotFound(NotFound):
-    code = "REFERRAL_NOT_FOUND"
+class ReferralNotFound(NotFound, code="REFERRAL_NOT_FOUND"): ...

@@ -5,9 +5,7 @@ from __future__ import annotations
 from metskin.domain.errors import DomainError, NotFound
 
 
-class NotShared(DomainError):
-    code = "NOT_SHARED"
+class NotShared(DomainError, code="NOT_SHARED"): ...
 
 
-class ShareNotFound(NotFound):
-    code = "SHARE_NOT_FOUND"
+class ShareNotFound(NotFound, code="SHARE_NOT_FOUND"): ...
