@@ -16,7 +16,6 @@ from metskin.domain.appointments.ports import (
     AppointmentRepository,
     AvailabilityRepository,
     DashboardEventLog,
-    Keyset,
     ReminderRepository,
 )
 from metskin.domain.appointments.reminders import Reminder, ReminderKind, ReminderStatus
@@ -24,6 +23,7 @@ from metskin.domain.audit.ports import AccessLogRepository
 from metskin.domain.directory.model import Dermatologist
 from metskin.domain.directory.ports import DermatologistRepository
 from metskin.domain.errors import Conflict
+from metskin.domain.ports import CreatedKey
 from metskin.domain.referrals.ports import ReferralRepository
 from tests.fakes.accounts import FakeUserRepository
 from tests.fakes.audit import FakeAccessLog
@@ -64,7 +64,7 @@ class FakeAppointmentRepository(InMemoryTable[Appointment]):
         )
 
     def list_for_patient(
-        self, patient_id: str, after: Keyset | None, limit: int
+        self, patient_id: str, after: CreatedKey | None, limit: int
     ) -> list[Appointment]:
         return self.page(
             lambda a: a.patient_id == patient_id, after, limit, newest=False, order=_by_start

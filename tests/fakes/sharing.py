@@ -10,9 +10,10 @@ from typing import cast
 from metskin.domain.accounts.ports import UserRepository
 from metskin.domain.analysis.ports import AnalysisRepository
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
-from metskin.domain.appointments.ports import AppointmentQueries, DashboardEventLog, Keyset
+from metskin.domain.appointments.ports import AppointmentQueries, DashboardEventLog
 from metskin.domain.audit.ports import AccessLogRepository
 from metskin.domain.directory.ports import DermatologistRepository
+from metskin.domain.ports import CreatedKey
 from metskin.domain.referrals.ports import ReferralRepository
 from metskin.domain.sharing.model import Share, ShareScope
 from metskin.domain.sharing.ports import ShareRepository
@@ -54,7 +55,7 @@ class FakeShareRepository(InMemoryTable[Share]):
         doctor_id: str,
         now: datetime,
         patient_id: str | None,
-        before: Keyset | None,
+        before: CreatedKey | None,
         limit: int,
     ) -> list[Analysis]:
         active = self.active_for_doctor(doctor_id, now)

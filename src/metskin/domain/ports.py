@@ -14,6 +14,8 @@ from typing import Any, Protocol, Self, TypeVar
 from metskin.domain.messages import Event, Job, OutgoingEmail, OutgoingSms
 
 Clock = Callable[[], datetime]
+CreatedKey = tuple[datetime, str]
+"""Where a newest-first list resumes: (created at, id) of the last row seen."""
 
 
 class UnitOfWork(Protocol):

@@ -20,6 +20,7 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.ports import CreatedKey
 from metskin.graphql.context import run_sync
 
 Node = TypeVar("Node")
@@ -127,7 +128,7 @@ def by_id() -> CursorCodec[IdentifiedT, str]:
     return CursorCodec(lambda item: item.id, str)
 
 
-def by_created() -> CursorCodec[CreatedT, tuple[datetime, str]]:
+def by_created() -> CursorCodec[CreatedT, CreatedKey]:
     """Lists ordered by creation time (newest or oldest first), ties broken by id."""
     return keyset_codec(lambda item: (item.created_at, item.id), datetime.fromisoformat, str)
 

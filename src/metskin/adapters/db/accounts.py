@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel, col, select
 from metskin.adapters.db.repository import SqlRepository, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.accounts.model import Profile, RefreshToken, Role, User
+from metskin.domain.ports import CreatedKey
 
 
 class UserRow(SQLModel, table=True):
@@ -92,9 +93,7 @@ class SqlUserRepository(SqlRepository[UserRow, User]):
     def list_by_ids(self, user_ids: list[str]) -> list[User]:
         return self.get_many(user_ids)
 
-    def list_page(
-        self, after: tuple[datetime, str] | None, limit: int, role: Role | None
-    ) -> list[User]:
+    def list_page(self, after: CreatedKey | None, limit: int, role: Role | None) -> list[User]:
         condition = true() if role is None else UserRow.role == role.value
         return self.page_where(condition, after, limit, newest=False)
 

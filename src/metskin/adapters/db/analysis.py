@@ -19,6 +19,7 @@ from metskin.domain.analysis.records import (
     MediaKind,
     Stage,
 )
+from metskin.domain.ports import CreatedKey
 
 
 class MediaRow(SQLModel, table=True):
@@ -145,7 +146,7 @@ class SqlAnalysisRepository(SqlRepository[AnalysisRow, Analysis]):
     update_row = staticmethod(_copy_analysis)
 
     def list_for_owner(
-        self, owner_id: str, before: tuple[datetime, str] | None, limit: int
+        self, owner_id: str, before: CreatedKey | None, limit: int
     ) -> list[Analysis]:
         return self.page_where(AnalysisRow.owner_id == owner_id, before, limit)
 

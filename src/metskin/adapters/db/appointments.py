@@ -25,6 +25,7 @@ from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEvent
 from metskin.domain.appointments.errors import SlotUnavailable
 from metskin.domain.appointments.model import Appointment, AppointmentStatus, ConsultationType
 from metskin.domain.appointments.reminders import Reminder, ReminderKind, ReminderStatus
+from metskin.domain.ports import CreatedKey
 
 TAKEN = "Someone has just booked this time. Pick another slot."
 
@@ -254,7 +255,7 @@ class SqlAppointmentRepository(SqlRepository[AppointmentRow, Appointment]):
         return [appointment_to_domain(row) for row in rows]
 
     def list_for_patient(
-        self, patient_id: str, after: tuple[datetime, str] | None, limit: int
+        self, patient_id: str, after: CreatedKey | None, limit: int
     ) -> list[Appointment]:
         condition = AppointmentRow.patient_id == patient_id
         return self.page_where(condition, after, limit, newest=False, order=("start_at", "id"))

@@ -20,7 +20,7 @@ from metskin.adapters.db.repository import SqlRepository, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import AnalysisStatus
-from metskin.domain.ports import Clock
+from metskin.domain.ports import Clock, CreatedKey
 from metskin.domain.recommendations.catalog import Product, normalise
 from metskin.domain.recommendations.feedback import Feedback, UserContext
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
@@ -367,7 +367,7 @@ class SqlRoutineRepository(SqlRepository[RoutineRow, SavedRoutine]):
         )
 
     def list_for_user(
-        self, user_id: str, before: tuple[datetime, str] | None, limit: int
+        self, user_id: str, before: CreatedKey | None, limit: int
     ) -> list[SavedRoutine]:
         return self.page_where(RoutineRow.user_id == user_id, before, limit)
 

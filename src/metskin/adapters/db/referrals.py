@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel, select
 
 from metskin.adapters.db.repository import SqlRepository
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
+from metskin.domain.ports import CreatedKey
 from metskin.domain.referrals.model import (
     Answers,
     Reason,
@@ -96,6 +97,6 @@ class SqlReferralRepository(SqlRepository[ReferralRow, ReferralRecord]):
         return self.first(select(ReferralRow).where(ReferralRow.analysis_id == analysis_id))
 
     def list_for_patient(
-        self, patient_id: str, before: tuple[datetime, str] | None, limit: int
+        self, patient_id: str, before: CreatedKey | None, limit: int
     ) -> list[ReferralRecord]:
         return self.page_where(ReferralRow.patient_id == patient_id, before, limit)

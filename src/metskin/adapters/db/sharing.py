@@ -15,6 +15,7 @@ from metskin.adapters.db.repository import SqlRepository, keyset_page, values_of
 from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.audit.model import AccessEntry, Resource
+from metskin.domain.ports import CreatedKey
 from metskin.domain.sharing.model import Share, ShareScope
 
 
@@ -89,7 +90,7 @@ class SqlShareRepository(SqlRepository[ShareRow, Share]):
         doctor_id: str,
         now: datetime,
         patient_id: str | None,
-        before: tuple[datetime, str] | None,
+        before: CreatedKey | None,
         limit: int,
     ) -> list[Analysis]:
         """Finished analyses under an active share with the dermatologist, newest first."""

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from metskin.domain.accounts.model import RefreshToken, Role, User
-from metskin.domain.ports import UnitOfWork
+from metskin.domain.ports import CreatedKey, UnitOfWork
 
 
 class UserRepository(Protocol):
@@ -15,9 +15,7 @@ class UserRepository(Protocol):
     def get(self, user_id: str) -> User | None: ...
     def get_by_email(self, email: str) -> User | None: ...
     def list_by_ids(self, user_ids: list[str]) -> list[User]: ...
-    def list_page(
-        self, after: tuple[datetime, str] | None, limit: int, role: Role | None
-    ) -> list[User]:
+    def list_page(self, after: CreatedKey | None, limit: int, role: Role | None) -> list[User]:
         """Users ordered by (created_at, id), strictly after the keyset `after`."""
         ...
 

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from metskin.domain.accounts.errors import EmailTaken, InvalidCredentials, InvalidRefreshToken
@@ -28,7 +28,7 @@ from metskin.domain.accounts.ports import (
 from metskin.domain.accounts.profile import apply_profile_changes
 from metskin.domain.errors import Conflict, NotFound
 from metskin.domain.messages import Job
-from metskin.domain.ports import Clock
+from metskin.domain.ports import Clock, CreatedKey
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ class AccountService:
             return uow.users.list_by_ids(user_ids)
 
     def list_users(
-        self, after: tuple[datetime, str] | None, limit: int, role: Role | None = None
+        self, after: CreatedKey | None, limit: int, role: Role | None = None
     ) -> list[User]:
         with self.uow_factory() as uow:
             return uow.users.list_page(after, limit, role)

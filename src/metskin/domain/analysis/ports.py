@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Protocol
 
 import numpy as np
@@ -14,7 +13,7 @@ from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.ports import UserRepository
 from metskin.domain.analysis.media import MediaLimits, MediaType
 from metskin.domain.analysis.records import Analysis, AnalysisOutput, Media, Stage
-from metskin.domain.ports import UnitOfWork
+from metskin.domain.ports import CreatedKey, UnitOfWork
 
 
 class FaceLandmarker(Protocol):
@@ -76,7 +75,7 @@ class AnalysisRepository(Protocol):
     def get(self, analysis_id: str, *, for_update: bool = False) -> Analysis | None: ...
     def save(self, analysis: Analysis) -> None: ...
     def list_for_owner(
-        self, owner_id: str, before: tuple[datetime, str] | None, limit: int
+        self, owner_id: str, before: CreatedKey | None, limit: int
     ) -> list[Analysis]:
         """Newest first, strictly before the keyset `before`."""
         ...

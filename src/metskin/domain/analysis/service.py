@@ -32,7 +32,7 @@ from metskin.domain.analysis.records import (
 )
 from metskin.domain.errors import DomainError, Forbidden
 from metskin.domain.messages import Event, Job
-from metskin.domain.ports import Clock, EventBus, read
+from metskin.domain.ports import Clock, CreatedKey, EventBus, read
 
 log = logging.getLogger(__name__)
 ANALYSE_MEDIA = "analyse_media"  # the actor that runs an analysis (workers/analysis.py)
@@ -185,9 +185,7 @@ class AnalysisService:
             analysis = uow.analyses.get(analysis_id)
         return self.latest_progress(analysis) if analysis else None
 
-    def history(
-        self, owner_id: str, before: tuple[datetime, str] | None, limit: int
-    ) -> list[Analysis]:
+    def history(self, owner_id: str, before: CreatedKey | None, limit: int) -> list[Analysis]:
         return read(
             self._uow_factory, lambda uow: uow.analyses.list_for_owner(owner_id, before, limit)
         )

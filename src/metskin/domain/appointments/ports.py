@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from metskin.domain.appointments.model import Appointment, Availability
-from metskin.domain.ports import UnitOfWork
+from metskin.domain.ports import CreatedKey, UnitOfWork
 
 if TYPE_CHECKING:
     from metskin.domain.accounts.ports import UserRepository
@@ -16,8 +16,6 @@ if TYPE_CHECKING:
     from metskin.domain.audit.ports import AccessLogRepository
     from metskin.domain.directory.ports import DermatologistRepository
     from metskin.domain.referrals.ports import ReferralRepository
-
-Keyset = tuple[datetime, str]
 
 
 class AppointmentRepository(Protocol):
@@ -48,7 +46,7 @@ class AppointmentQueries(Protocol):
     """Reads that only the full store answers (lists for the patient and the dashboard)."""
 
     def list_for_patient(
-        self, patient_id: str, after: Keyset | None, limit: int
+        self, patient_id: str, after: CreatedKey | None, limit: int
     ) -> list[Appointment]:
         """By (start, id) ascending, strictly after the keyset."""
         ...

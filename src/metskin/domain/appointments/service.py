@@ -24,7 +24,7 @@ from metskin.domain.audit.model import Resource
 from metskin.domain.audit.service import audit_reads
 from metskin.domain.errors import Conflict, Forbidden, ValidationFailed
 from metskin.domain.messages import Job
-from metskin.domain.ports import read
+from metskin.domain.ports import CreatedKey, read
 from metskin.domain.referrals.errors import ReferralNotFound
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ class AppointmentService:
         return appointment
 
     def for_patient(
-        self, patient_id: str, after: tuple[datetime, str] | None, limit: int
+        self, patient_id: str, after: CreatedKey | None, limit: int
     ) -> list[Appointment]:
         return read(
             self._uow_factory,

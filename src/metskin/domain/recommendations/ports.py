@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from metskin.domain.ports import UnitOfWork
+from metskin.domain.ports import CreatedKey, UnitOfWork
 from metskin.domain.recommendations.catalog import Catalog, Product
 from metskin.domain.recommendations.feedback import Feedback
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
@@ -56,7 +56,7 @@ class RoutineRepository(Protocol):
     def find(self, analysis_id: str, profile_hash: str) -> SavedRoutine | None: ...
     def add(self, saved: SavedRoutine) -> None: ...
     def list_for_user(
-        self, user_id: str, before: tuple[datetime, str] | None, limit: int
+        self, user_id: str, before: CreatedKey | None, limit: int
     ) -> list[SavedRoutine]: ...
 
 

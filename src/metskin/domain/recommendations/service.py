@@ -21,7 +21,7 @@ from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.content.loader import articles_for_tags
 from metskin.domain.errors import Conflict, NotFound
-from metskin.domain.ports import Clock, read
+from metskin.domain.ports import Clock, CreatedKey, read
 from metskin.domain.recommendations.candidates import CandidateIndex
 from metskin.domain.recommendations.catalog import Catalog, Product, parse_catalog
 from metskin.domain.recommendations.errors import InvalidProduct, ProductNotFound, RetakeNeeded
@@ -191,9 +191,7 @@ class RecommendationService:
                 uow.commit()
         return saved
 
-    def history(
-        self, user_id: str, before: tuple[datetime, str] | None, limit: int
-    ) -> list[SavedRoutine]:
+    def history(self, user_id: str, before: CreatedKey | None, limit: int) -> list[SavedRoutine]:
         return read(
             self._uow_factory, lambda uow: uow.routines.list_for_user(user_id, before, limit)
         )

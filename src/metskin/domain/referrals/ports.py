@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from metskin.domain.ports import UnitOfWork
+from metskin.domain.ports import CreatedKey, UnitOfWork
 from metskin.domain.referrals.model import ReferralRecord
 
 if TYPE_CHECKING:
@@ -20,7 +19,7 @@ class ReferralRepository(Protocol):
     def save(self, record: ReferralRecord) -> None: ...
 
     def list_for_patient(
-        self, patient_id: str, before: tuple[datetime, str] | None, limit: int
+        self, patient_id: str, before: CreatedKey | None, limit: int
     ) -> list[ReferralRecord]:
         """Newest first, strictly before the keyset."""
         ...

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from metskin.domain.accounts.model import Role
@@ -11,7 +10,7 @@ from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.errors import Conflict, Forbidden, NotFound
-from metskin.domain.ports import read
+from metskin.domain.ports import CreatedKey, read
 from metskin.domain.referrals.errors import ReferralNotFound
 from metskin.domain.referrals.model import Answers, ReferralRecord
 from metskin.domain.referrals.snapshots import snapshot_from_result
@@ -66,9 +65,7 @@ class ReferralService:
             uow.commit()
             return record
 
-    def mine(
-        self, patient_id: str, before: tuple[datetime, str] | None, limit: int
-    ) -> list[ReferralRecord]:
+    def mine(self, patient_id: str, before: CreatedKey | None, limit: int) -> list[ReferralRecord]:
         return read(
             self._uow_factory, lambda uow: uow.referrals.list_for_patient(patient_id, before, limit)
         )

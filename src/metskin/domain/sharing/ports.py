@@ -12,9 +12,10 @@ if TYPE_CHECKING:
     from metskin.domain.accounts.ports import UserRepository
     from metskin.domain.analysis.ports import AnalysisRepository
     from metskin.domain.analysis.records import Analysis
-    from metskin.domain.appointments.ports import AppointmentQueries, DashboardEventLog, Keyset
+    from metskin.domain.appointments.ports import AppointmentQueries, DashboardEventLog
     from metskin.domain.audit.ports import AccessLogRepository
     from metskin.domain.directory.ports import DermatologistRepository
+    from metskin.domain.ports import CreatedKey
     from metskin.domain.referrals.ports import ReferralRepository
     from metskin.domain.sharing.model import Share
 
@@ -34,7 +35,7 @@ class ShareRepository(Protocol):
         doctor_id: str,
         now: datetime,
         patient_id: str | None,
-        before: Keyset | None,
+        before: CreatedKey | None,
         limit: int,
     ) -> list[Analysis]:
         """Finished analyses under an active share with the dermatologist, newest first."""

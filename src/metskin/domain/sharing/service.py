@@ -15,7 +15,7 @@ from metskin.domain.audit.model import AccessEntry, Resource
 from metskin.domain.audit.service import audit_reads
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import NotFound
-from metskin.domain.ports import read
+from metskin.domain.ports import CreatedKey, read
 from metskin.domain.referrals.model import ReferralRecord
 from metskin.domain.sharing.errors import ShareNotFound
 from metskin.domain.sharing.model import Share, ShareScope, share_expiry
@@ -87,7 +87,7 @@ class SharingService:
         self,
         doctor_id: str,
         patient_id: str | None,
-        before: tuple[datetime, str] | None,
+        before: CreatedKey | None,
         first: int,
     ) -> list[Analysis]:
         """Finished analyses shared with the dermatologist, newest first (first + 1 rows: the

@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from metskin.domain.appointments.model import Appointment as DomainAppointment
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.ports import CreatedKey
 from metskin.graphql.appointments.types import (
     Appointment,
     DashboardEvent,
@@ -34,7 +35,7 @@ from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, guarde
 MAX_DAY_LIST = 500
 
 
-APPOINTMENT_CURSOR: CursorCodec[DomainAppointment, tuple[datetime, str]] = keyset_codec(
+APPOINTMENT_CURSOR: CursorCodec[DomainAppointment, CreatedKey] = keyset_codec(
     lambda appointment: (appointment.start, appointment.id), datetime.fromisoformat, str
 )
 """By start time, ties broken by id."""
