@@ -75,31 +75,24 @@ def book_in(
     return appointment
 
 
-def cancel_in(
-    uow: AppointmentsUnitOfWork,
-    *,
-    appointment_id: str,
-    patient_id: str,
-    now: datetime,
-    policy: CancellationPolicy = DEFAULT_POLICY,
-    reason: str = "",
-) -> Appointment:
-    appointment = _owned(uow, appointment_id, patient_id)
-    appointment.cancel(now, policy, reason)
-    uow.appointments.save(appointment)
+def owned(uow: AppointmentsUnitOfWork, appointment_id: str, patient_id: str) -> Appointment:
+    """The patient's appointment, locked for a change."""
+    appointment = uow.appointments.get(appointment_id, for_update=True)
+    if appointment is None:
+        raise AppointmentNotFound("appointment not found", field="appointment_id")
+    if appointment.patient_id != patient_id:
+        raise Forbidden("this appointment belongs to someone else")
     return appointment
 
 
-def reschedule_in(
+def move_in(
     uow: AppointmentsUnitOfWork,
-    *,
-    appointment_id: str,
-    patient_id: str,
+    appointment: Appointment,
     new_start: datetime,
     now: datetime,
     policy: CancellationPolicy = DEFAULT_POLICY,
-) -> Appointment:
-    appointment = _owned(uow, appointment_id, patient_id)
+) -> None:
+    """Move the appointment to a free slot at `new_start` (the caller saves and commits)."""
     appointment.ensure_changeable(now, policy)
     slot = _free_slot(
         uow,
@@ -112,8 +105,6 @@ def reschedule_in(
     if slot.start == appointment.start:
         raise SlotUnavailable("the appointment is already at that time", field="start")
     appointment.move_to(slot, now, policy)
-    uow.appointments.save(appointment)
-    return appointment
 
 
 def _free_slot(
@@ -144,12 +135,3 @@ def _availability(uow: AppointmentsUnitOfWork, doctor_id: str) -> Availability:
     if availability is None:
         raise DermatologistNotFound("dermatologist not found", field="doctor_id")
     return availability
-
-
-def _owned(uow: AppointmentsUnitOfWork, appointment_id: str, patient_id: str) -> Appointment:
-    appointment = uow.appointments.get(appointment_id, for_update=True)
-    if appointment is None:
-        raise AppointmentNotFound("appointment not found", field="appointment_id")
-    if appointment.patient_id != patient_id:
-        raise Forbidden("this appointment belongs to someone else")
-    return appointment

@@ -3,10 +3,11 @@ the dermatologist's dashboard event and the patient's messages commit or fail to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from metskin.domain.appointments.booking import book_in, cancel_in, list_slots, reschedule_in
+from metskin.domain.appointments.booking import book_in, list_slots, move_in, owned
 from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind, wake_up
 from metskin.domain.appointments.errors import AppointmentNotFound, SlotUnavailable
 from metskin.domain.appointments.gate import SlotGate, SlotTaken
@@ -113,36 +114,35 @@ class AppointmentService:
         return appointment
 
     def cancel(self, patient_id: str, appointment_id: str, reason: str = "") -> Appointment:
-        now = self._clock()
-        with self._uow_factory() as uow:
-            appointment = cancel_in(
-                uow,
-                appointment_id=appointment_id,
-                patient_id=patient_id,
-                now=now,
-                policy=self.policy,
-                reason=reason,
-            )
+        def cancel(uow: AppointmentsUnitOfWork, appointment: Appointment, now: datetime) -> None:
+            appointment.cancel(now, self.policy, reason)
             uow.reminders.cancel_for(appointment.id)
-            self._tell(uow, DashboardEventKind.CANCELLED, appointment, now)
-            self._message(uow, appointment, "CANCELLED")
-            uow.commit()
-        return appointment
+
+        return self._change(patient_id, appointment_id, DashboardEventKind.CANCELLED, cancel)
 
     def reschedule(self, patient_id: str, appointment_id: str, new_start: datetime) -> Appointment:
+        def move(uow: AppointmentsUnitOfWork, appointment: Appointment, now: datetime) -> None:
+            move_in(uow, appointment, new_start, now, self.policy)
+            uow.reminders.replace_for(appointment.id, plan_reminders(appointment, now))
+
+        return self._change(patient_id, appointment_id, DashboardEventKind.RESCHEDULED, move)
+
+    def _change(
+        self,
+        patient_id: str,
+        appointment_id: str,
+        kind: DashboardEventKind,
+        change: Callable[[AppointmentsUnitOfWork, Appointment, datetime], None],
+    ) -> Appointment:
+        """One change of the patient's appointment, with its reminders, the dermatologist's
+        dashboard event and the patient's message, committed together."""
         now = self._clock()
         with self._uow_factory() as uow:
-            appointment = reschedule_in(
-                uow,
-                appointment_id=appointment_id,
-                patient_id=patient_id,
-                new_start=new_start,
-                now=now,
-                policy=self.policy,
-            )
-            uow.reminders.replace_for(appointment.id, plan_reminders(appointment, now))
-            self._tell(uow, DashboardEventKind.RESCHEDULED, appointment, now)
-            self._message(uow, appointment, "RESCHEDULED")
+            appointment = owned(uow, appointment_id, patient_id)
+            change(uow, appointment, now)
+            uow.appointments.save(appointment)
+            self._tell(uow, kind, appointment, now)
+            self._message(uow, appointment, kind.name)
             _commit_booking(uow)
         return appointment
 

@@ -95,12 +95,8 @@ class SharingService:
         now = self._clock()
         with self._uow_factory() as uow:
             rows = uow.shares.shared_analyses(doctor_id, now, patient_id, before, first + 1)
-            audit_reads(
-                uow.access_log,
-                doctor_id,
-                [(a.owner_id, Resource.ANALYSIS, a.id) for a in rows[:first]],
-                now,
-            )
+            reads = [(a.owner_id, Resource.ANALYSIS, a.id) for a in rows[:first]]
+            audit_reads(uow.access_log, doctor_id, reads, now)
             uow.commit()
         return rows
 
@@ -112,12 +108,8 @@ class SharingService:
             ids.update(s.patient_id for s in uow.shares.active_for_doctor(doctor_id, now))
             page = sorted(i for i in ids if after is None or i > after)[: first + 1]
             users = sorted(uow.users.list_by_ids(page), key=lambda u: u.id)
-            audit_reads(
-                uow.access_log,
-                doctor_id,
-                [(u.id, Resource.PROFILE, u.id) for u in users[:first]],
-                now,
-            )
+            reads = [(u.id, Resource.PROFILE, u.id) for u in users[:first]]
+            audit_reads(uow.access_log, doctor_id, reads, now)
             uow.commit()
         return users
 
