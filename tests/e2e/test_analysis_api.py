@@ -217,6 +217,8 @@ def test_progress_subscription_streams_every_stage_until_done(container: Contain
     assert [order.index(s) for s in stages] == sorted(order.index(s) for s in stages)
     seqs = [event["seq"] for event in events]
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    progress = [event["progress"] for event in events]  # one bar for the whole analysis
+    assert progress == sorted(progress) and progress[-1] == 1.0 and len(set(progress)) > 5
 
 
 def test_subscribing_to_someone_elses_analysis_is_refused(container: Container) -> None:

@@ -12,7 +12,7 @@ from metskin.domain.analysis.errors import (
     UnsupportedMedia,
 )
 from metskin.domain.analysis.media import MediaLimits
-from metskin.domain.analysis.records import AnalysisStatus, MediaKind, progress_channel
+from metskin.domain.analysis.records import AnalysisStatus, MediaKind, Stage, progress_channel
 from metskin.domain.analysis.service import AnalysisService, MediaService
 from metskin.domain.errors import Forbidden
 from metskin.domain.messages import Event, Job
@@ -217,3 +217,41 @@ def test_history_pages_newest_first(
     first = service.history("u1", None, 3)
     rest = service.history("u1", (first[-1].created_at, first[-1].id), 3)
     assert [a.id for a in first + rest] == started[::-1]
+
+
+class VideoEngine(FakeEngine):
+    """Reports as a video does: decoding and the face mesh alternate frame by frame."""
+
+    def run(self, media, data, progress, self_reported_skin_type):  # type: ignore[no-untyped-def]
+        for frame in range(1, 11):
+            progress(Stage.DECODING, frame / 10)
+            progress(Stage.FACE_MESH, frame / 10)
+        for region in range(1, 6):
+            progress(Stage.MEASURING, region / 5)
+        return super().run(media, data, progress, self_reported_skin_type)
+
+
+@pytest.mark.parametrize("engine_type", [FakeEngine, VideoEngine])
+def test_progress_is_one_number_over_the_whole_analysis_that_never_goes_back(
+    media_service: MediaService,
+    uow: FakeAnalysisUnitOfWork,
+    storage: FakeStorage,
+    events: FakeEventBus,
+    engine_type: type[FakeEngine],
+) -> None:
+    analyses = AnalysisService(uow, storage, engine_type(), events, FakeClock())
+    analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
+    analyses.run(analysis.id)
+    channel = progress_channel(analysis.id)
+    steps = [
+        (e.payload["stage"], e.payload["progress"])
+        for e in events.published
+        if e.channel == channel
+    ]
+    progress = [p for _, p in steps]
+    assert progress == sorted(progress) and progress[0] == 0.0 and progress[-1] == 1.0
+    # Each stage owns its own part of the bar: a later stage never reads below an earlier one.
+    top = {stage: max(p for s, p in steps if s == stage) for stage, _ in steps}
+    low = {stage: min(p for s, p in steps if s == stage) for stage, _ in steps}
+    assert top["DECODING"] <= low["FACE_MESH"] and top["FACE_MESH"] <= low["MEASURING"]
+    assert 0.45 <= top["FACE_MESH"] <= 0.5 and top["MEASURING"] == 0.95

@@ -34,6 +34,24 @@ class Stage(StrEnum):
     FAILED = "FAILED"
 
 
+# Where each working stage starts and ends on the one 0-1 progress of the whole analysis,
+# roughly by its share of the time (photo or video): decoding, the face mesh, the measurements.
+STAGE_SPANS: dict[Stage, tuple[float, float]] = {
+    Stage.QUEUED: (0.0, 0.0),
+    Stage.DECODING: (0.0, 0.2),
+    Stage.FACE_MESH: (0.2, 0.5),
+    Stage.MEASURING: (0.5, 0.95),
+    Stage.RECOMMENDING: (0.95, 1.0),
+    Stage.DONE: (1.0, 1.0),
+}
+
+
+def overall_progress(stage: Stage, fraction: float) -> float:
+    """The progress of the whole analysis when `stage` is `fraction` (0-1) done."""
+    start, end = STAGE_SPANS.get(stage, (0.0, 0.0))
+    return start + (end - start) * min(max(fraction, 0.0), 1.0)
+
+
 @dataclass
 class Media:
     id: str

@@ -28,6 +28,7 @@ from metskin.domain.analysis.records import (
     Media,
     MediaKind,
     Stage,
+    overall_progress,
     progress_channel,
 )
 from metskin.domain.errors import DomainError, Forbidden
@@ -36,7 +37,7 @@ from metskin.domain.ports import Clock, CreatedKey, EventBus, read
 
 log = logging.getLogger(__name__)
 ANALYSE_MEDIA = "analyse_media"  # the actor that runs an analysis (workers/analysis.py)
-PROGRESS_STEP = 0.05  # publish a fraction only when it moved this much
+PROGRESS_STEP = 0.02  # publish within a stage only when the whole moved this much
 SEQ_PER_ATTEMPT = 1_000_000
 STAGE_ORDER = list(Stage)
 
@@ -306,27 +307,29 @@ def _progress_event(analysis: Analysis) -> Event:
 
 
 class _Reporter:
-    """Publishes stage changes and fractions (throttled) while the engine works."""
+    """Publishes the stage and the progress of the whole analysis (0-1, never backwards,
+    throttled) while the engine works."""
 
     def __init__(self, events: EventBus, analysis: Analysis) -> None:
         self._events = events
         self._analysis = analysis
-        self._stage: Stage | None = Stage.DECODING
-        self._fraction = 0.0
+        self._stage: Stage = Stage.DECODING
+        self._progress = 0.0
         self.seq = analysis.event_seq
 
     def __call__(self, stage: Stage, fraction: float) -> None:
-        if self._stage is not None and STAGE_ORDER.index(stage) < STAGE_ORDER.index(self._stage):
+        if STAGE_ORDER.index(stage) < STAGE_ORDER.index(self._stage):
             stage = self._stage  # video frames alternate decode/mesh: never step back
-        reaches_end = fraction >= 1 > self._fraction
-        if stage == self._stage and fraction - self._fraction < PROGRESS_STEP and not reaches_end:
+        progress = max(overall_progress(stage, fraction), self._progress)
+        reaches_end = fraction >= 1 and progress > self._progress
+        if stage == self._stage and progress - self._progress < PROGRESS_STEP and not reaches_end:
             return
-        self._stage, self._fraction = stage, fraction
+        self._stage, self._progress = stage, progress
         self.seq += 1
         payload = {
             **self._analysis.progress_event(),
             "seq": self.seq,
             "stage": stage.value,
-            "progress": round(fraction, 3),
+            "progress": round(progress, 3),
         }
         self._events.publish(Event(progress_channel(self._analysis.id), payload, keep_latest=True))

@@ -238,7 +238,9 @@ class Analysis:
     id: strawberry.ID
     status: AnalysisStatus  # type: ignore[valid-type]
     stage: AnalysisStage  # type: ignore[valid-type]
-    progress: float
+    progress: float = strawberry.field(
+        description="0 to 1 over the whole analysis (never backwards); `stage` says where it is."
+    )
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -277,7 +279,9 @@ class AnalysisProgress:
     analysis_id: strawberry.ID
     stage: AnalysisStage  # type: ignore[valid-type]
     status: AnalysisStatus  # type: ignore[valid-type]
-    progress: float
+    progress: float = strawberry.field(
+        description="0 to 1 over the whole analysis (never backwards); `stage` says where it is."
+    )
     seq: int = strawberry.field(description="Grows with every event; later wins.")
     failure_code: str | None
     failure_reason: str | None
