@@ -12,6 +12,11 @@ from metskin.domain.appointments.model import Appointment, ConsultationType
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
+def utc(*parts: int) -> datetime:
+    """`datetime(*parts)` in UTC."""
+    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+
+
 def user(user_id: str, role: Role = Role.PATIENT, **profile: Any) -> User:
     return User(user_id, f"{user_id}@example.com", "hashed:pw", role, T0, Profile(**profile))
 
