@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from alembic import context
 from sqlmodel import SQLModel
 
 import metskin.adapters.db.models  # noqa: F401  (every table module)
 from metskin.adapters.db.engine import make_engine
 from metskin.settings import get_settings
+
+# The revisions import migration_helpers (beside this file) by its bare name.
+HERE = str(Path(__file__).resolve().parent)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
 
 config = context.config
 target_metadata = SQLModel.metadata

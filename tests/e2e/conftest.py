@@ -1,9 +1,12 @@
-"""An HTTP client on the ASGI app, and helpers to call GraphQL."""
+"""An HTTP client on the ASGI app, helpers to call GraphQL, and graphql-transport-ws messages."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,8 +16,30 @@ from sqlalchemy import event
 from metskin.bootstrap import Container
 from metskin.domain.accounts.model import Role
 from metskin.graphql.app import create_app
+from tests.cluster import Cluster, mysql_redis_cluster
 
 PASSWORD = "tea-and-toast-77"
+# start_cluster(redis_db=..., env=...) -> (cluster, database URL)
+StartCluster = Callable[..., AbstractContextManager[tuple[Cluster, str]]]
+PROGRESS = (
+    "subscription($id: ID!) { analysisProgress(analysisId: $id) { stage status progress seq } }"
+)
+
+
+def ws_init(token: str) -> dict[str, Any]:
+    """The graphql-transport-ws `connection_init` message that authenticates with `token`."""
+    return {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+
+
+def ws_subscribe(query: str, **variables: Any) -> dict[str, Any]:
+    """The graphql-transport-ws message that starts subscription "1"."""
+    return {"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}}
+
+
+@pytest.fixture
+def start_cluster(tmp_path: Path, mysql_server_url: str, redis_url: str) -> StartCluster:
+    """`mysql_redis_cluster` on this test's folder and services; give it a Redis db and env."""
+    return partial(mysql_redis_cluster, tmp_path, mysql_server_url, redis_url)
 
 
 class GraphQLClient:

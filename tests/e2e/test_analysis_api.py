@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from metskin.bootstrap import Container
 from metskin.graphql.app import create_app
-from tests.e2e.conftest import GraphQLClient
+from tests.e2e.conftest import PROGRESS, GraphQLClient, ws_init, ws_subscribe
 from tests.media_samples import encode, face_jpeg, face_video_bytes, noise_image
 
 START = "mutation($m: ID!) { startAnalysis(mediaId: $m) { id status stage } }"
@@ -189,21 +189,9 @@ def test_progress_subscription_streams_every_stage_until_done(container: Contain
         analysis_id = call(START, token, m=media_id)["data"]["startAnalysis"]["id"]
 
         with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
-            ws.send_json(
-                {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
-            )
+            ws.send_json(ws_init(token))
             assert ws.receive_json()["type"] == "connection_ack"
-            ws.send_json(
-                {
-                    "id": "1",
-                    "type": "subscribe",
-                    "payload": {
-                        "query": "subscription($id: ID!) { analysisProgress(analysisId: $id) "
-                        "{ stage status progress seq } }",
-                        "variables": {"id": analysis_id},
-                    },
-                }
-            )
+            ws.send_json(ws_subscribe(PROGRESS, id=analysis_id))
             events = []
             while True:
                 message = ws.receive_json()
@@ -231,19 +219,10 @@ def test_subscribing_to_someone_elses_analysis_is_refused(container: Container) 
             },
         ).json()["data"]["register"]["accessToken"]
         with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
-            ws.send_json(
-                {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
-            )
+            ws.send_json(ws_init(token))
             ws.receive_json()
-            ws.send_json(
-                {
-                    "id": "1",
-                    "type": "subscribe",
-                    "payload": {
-                        "query": 'subscription { analysisProgress(analysisId: "nope") { stage } }'
-                    },
-                }
-            )
+            unknown = 'subscription { analysisProgress(analysisId: "nope") { stage } }'
+            ws.send_json(ws_subscribe(unknown))
             message = ws.receive_json()
     assert message["type"] == "next"
     assert message["payload"]["errors"][0]["extensions"]["code"] == "ANALYSIS_NOT_FOUND"

@@ -14,7 +14,6 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +21,8 @@ from websockets.sync.client import ClientConnection, connect
 
 from metskin.cli.seed import DEMO_DERMATOLOGIST, DEMO_PASSWORD
 from metskin.domain.directory.loader import load_dermatologists
-from tests.cluster import METSKIN, graphql, mysql_redis_cluster
+from tests.cluster import METSKIN, graphql
+from tests.e2e.conftest import StartCluster, ws_init, ws_subscribe
 
 pytestmark = [pytest.mark.slow, pytest.mark.mariadb, pytest.mark.redis]
 EVENTS = "subscription { dermatologistEvents { id kind patientId appointmentId start } }"
@@ -30,16 +30,9 @@ LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { a
 
 
 @pytest.fixture
-def apis(tmp_path: Path, mysql_server_url: str, redis_url: str) -> Iterator[tuple[str, str]]:
-    with mysql_redis_cluster(
-        tmp_path,
-        mysql_server_url,
-        redis_url,
-        redis_db=7,
-        env={
-            "METSKIN_SUBSCRIPTION_RECHECK_SECONDS": "120",
-        },
-    ) as (running, _database):
+def apis(start_cluster: StartCluster) -> Iterator[tuple[str, str]]:
+    recheck = {"METSKIN_SUBSCRIPTION_RECHECK_SECONDS": "120"}
+    with start_cluster(redis_db=7, env=recheck) as (running, _database):
         subprocess.run([*METSKIN, "seed"], env=running.env, check=True, capture_output=True)
         yield running.start_api("api-1"), running.start_api("api-2")
 
@@ -50,7 +43,7 @@ class Dashboard:
     def __init__(self, ws: ClientConnection) -> None:
         self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
         self._ws = ws
-        self._ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": EVENTS}}))
+        self._ws.send(json.dumps(ws_subscribe(EVENTS)))
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -74,9 +67,7 @@ def open_socket(sockets: contextlib.ExitStack, base: str, token: str) -> ClientC
             open_timeout=10,
         )
     )
-    ws.send(
-        json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
-    )
+    ws.send(json.dumps(ws_init(token)))
     assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
     return ws
 
@@ -150,7 +141,7 @@ def check_dashboards(sockets: contextlib.ExitStack, api_one: str, api_two: str) 
 
     # A patient cannot open a dashboard: a clear error on the socket, not a hang.
     patient_ws = open_socket(sockets, api_two, token)
-    patient_ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": EVENTS}}))
+    patient_ws.send(json.dumps(ws_subscribe(EVENTS)))
     denied = json.loads(patient_ws.recv(timeout=10))
     assert denied["type"] == "error", denied
     assert [e["extensions"]["code"] for e in denied["payload"]] == ["FORBIDDEN"]

@@ -15,8 +15,8 @@ from sqlalchemy import text
 from metskin.adapters.db.uow import SqlUnitOfWork
 from metskin.bootstrap import Container, bootstrap
 from metskin.domain.appointments import ConsultationType
-from tests.cluster import mysql_redis_cluster
 from tests.conftest import make_settings
+from tests.e2e.conftest import StartCluster
 from tests.integration.test_care_booking import day_slots, make_doctor, make_patient
 
 pytestmark = [pytest.mark.slow, pytest.mark.mariadb, pytest.mark.redis]
@@ -28,12 +28,9 @@ def outbox(folder: Path) -> list[dict]:
 
 
 def test_two_scanning_workers_send_each_due_reminder_once(
-    tmp_path: Path, mysql_server_url: str, redis_url: str
+    tmp_path: Path, start_cluster: StartCluster
 ) -> None:
-    with mysql_redis_cluster(
-        tmp_path,
-        mysql_server_url,
-        redis_url,
+    with start_cluster(
         redis_db=8,
         env={
             "METSKIN_REMINDER_SCAN_SECONDS": "0.2",

@@ -11,26 +11,22 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import redis
 from sqlalchemy import create_engine, text
 from websockets.sync.client import connect
 
-from tests.cluster import Cluster, graphql, mysql_redis_cluster, upload
+from tests.cluster import Cluster, graphql, upload
+from tests.e2e.conftest import PASSWORD, PROGRESS, StartCluster, ws_init, ws_subscribe
 from tests.media_samples import face_video_bytes
 
 pytestmark = [pytest.mark.slow, pytest.mark.mariadb, pytest.mark.redis]
-PASSWORD = "tea-and-toast-77"
 
 
 @pytest.fixture
-def cluster(tmp_path: Path, mysql_server_url: str, redis_url: str) -> Iterator[tuple[Cluster, str]]:
-    with mysql_redis_cluster(
-        tmp_path,
-        mysql_server_url,
-        redis_url,
+def cluster(start_cluster: StartCluster) -> Iterator[tuple[Cluster, str]]:
+    with start_cluster(
         redis_db=5,
         env={
             "METSKIN_QUEUE_HEARTBEAT_TIMEOUT_MS": "3000",
@@ -46,23 +42,9 @@ def subscribe(
 ) -> None:
     url = base.replace("http", "ws") + "/graphql"
     with connect(url, subprotocols=["graphql-transport-ws"], open_timeout=10) as ws:
-        ws.send(
-            json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
-        )
+        ws.send(json.dumps(ws_init(token)))
         assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
-        ws.send(
-            json.dumps(
-                {
-                    "id": "1",
-                    "type": "subscribe",
-                    "payload": {
-                        "query": "subscription($id: ID!) { analysisProgress(analysisId: $id) "
-                        "{ stage status progress seq } }",
-                        "variables": {"id": analysis_id},
-                    },
-                }
-            )
-        )
+        ws.send(json.dumps(ws_subscribe(PROGRESS, id=analysis_id)))
         subscribed.set()
         while True:
             message = json.loads(ws.recv(timeout=60))

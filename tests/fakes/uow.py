@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
 from metskin.domain.errors import Conflict
@@ -132,12 +131,8 @@ class FakeUnitOfWork:
         self._transactions.append(_Transaction(self._snapshot()))
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
+        """Rolls back what was not committed, whether or not the block raised."""
         self.rollback()
         self._transactions.pop()
 

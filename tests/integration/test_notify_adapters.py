@@ -124,6 +124,22 @@ def invite_email(to: str = "patient@example.org") -> OutgoingEmail:
     )
 
 
+def sendgrid(url: str) -> SendGridEmailSender:
+    return SendGridEmailSender(API_KEY, "no-reply@metskin.test", host=url)
+
+
+def sms_provider(url: str) -> HttpSmsSender:
+    return HttpSmsSender(url, "AC0123", AUTH_TOKEN, "+15005550006")
+
+
+def send_one(channel: str, url: str) -> None:
+    """Sends one message on `channel` through the provider at `url`."""
+    if channel == "email":
+        sendgrid(url).send_email(invite_email())
+    else:
+        sms_provider(url).send_sms(OutgoingSms(to="+447700900123", body="hello"))
+
+
 # --- SendGrid -------------------------------------------------------------------------
 
 
@@ -160,7 +176,7 @@ def test_sendgrid_posts_the_v3_mail_send_json(capture: CaptureServer) -> None:
 def test_sendgrid_client_errors_are_permanent(capture: CaptureServer, status: int) -> None:
     capture.status = status
     capture.reply = {"errors": [{"message": "The from address is not verified", "field": "from"}]}
-    sender = SendGridEmailSender(API_KEY, "no-reply@metskin.test", host=capture.url)
+    sender = sendgrid(capture.url)
 
     with pytest.raises(DomainError) as caught:
         sender.send_email(invite_email())
@@ -173,31 +189,11 @@ def test_sendgrid_client_errors_are_permanent(capture: CaptureServer, status: in
     assert API_KEY not in str(caught.value)
 
 
-@pytest.mark.parametrize("status", [429, 500, 503])
-def test_sendgrid_throttling_and_server_errors_are_transient(
-    capture: CaptureServer, status: int
-) -> None:
-    capture.status = status
-    sender = SendGridEmailSender(API_KEY, "no-reply@metskin.test", host=capture.url)
-
-    with pytest.raises(NotifierUnavailable, match=f"HTTP {status}") as caught:
-        sender.send_email(invite_email())
-
-    assert not isinstance(caught.value, DomainError)  # so the worker retries it
-
-
-def test_sendgrid_unreachable_is_transient() -> None:
-    sender = SendGridEmailSender(API_KEY, "no-reply@metskin.test", host=closed_port_url())
-
-    with pytest.raises(NotifierUnavailable, match="unreachable"):
-        sender.send_email(invite_email())
-
-
 def test_sendgrid_never_logs_the_key_or_the_message(
     capture: CaptureServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    sender = SendGridEmailSender(API_KEY, "no-reply@metskin.test", host=capture.url)
+    sender = sendgrid(capture.url)
     email = invite_email()
 
     sender.send_email(email)
@@ -217,7 +213,7 @@ def test_sendgrid_never_logs_the_key_or_the_message(
 def test_sms_posts_a_form_with_basic_auth(capture: CaptureServer) -> None:
     capture.status = 201
     capture.reply = {"sid": "SM123", "status": "queued"}
-    sender = HttpSmsSender(capture.url + "/", "AC0123", AUTH_TOKEN, "+15005550006")
+    sender = sms_provider(capture.url + "/")
     body = "MetSkin: your appointment is booked for Mon 4 May 09:30 BST & more"
 
     sender.send_sms(OutgoingSms(to="+447700900123", body=body))
@@ -234,7 +230,7 @@ def test_sms_posts_a_form_with_basic_auth(capture: CaptureServer) -> None:
 def test_sms_rejected_number_is_permanent(capture: CaptureServer) -> None:
     capture.status = 400
     capture.reply = {"code": 21211, "message": "The 'To' number is not a valid phone number."}
-    sender = HttpSmsSender(capture.url, "AC0123", AUTH_TOKEN, "+15005550006")
+    sender = sms_provider(capture.url)
 
     with pytest.raises(NotificationRejected) as caught:
         sender.send_sms(OutgoingSms(to="12", body="hello"))
@@ -244,22 +240,28 @@ def test_sms_rejected_number_is_permanent(capture: CaptureServer) -> None:
     assert AUTH_TOKEN not in str(caught.value)
 
 
-@pytest.mark.parametrize("status", [429, 502, 503])
-def test_sms_throttling_and_server_errors_are_transient(
-    capture: CaptureServer, status: int
+# --- both providers --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("channel", "status"),
+    [("email", 429), ("email", 500), ("email", 503), ("sms", 429), ("sms", 502), ("sms", 503)],
+)
+def test_throttling_and_server_errors_are_transient(
+    capture: CaptureServer, channel: str, status: int
 ) -> None:
     capture.status = status
-    sender = HttpSmsSender(capture.url, "AC0123", AUTH_TOKEN, "+15005550006")
 
-    with pytest.raises(NotifierUnavailable, match=f"HTTP {status}"):
-        sender.send_sms(OutgoingSms(to="+447700900123", body="hello"))
+    with pytest.raises(NotifierUnavailable, match=f"HTTP {status}") as caught:
+        send_one(channel, capture.url)
+
+    assert not isinstance(caught.value, DomainError)  # so the worker retries it
 
 
-def test_sms_unreachable_is_transient() -> None:
-    sender = HttpSmsSender(closed_port_url(), "AC0123", AUTH_TOKEN, "+15005550006")
-
+@pytest.mark.parametrize("channel", ["email", "sms"])
+def test_an_unreachable_provider_is_transient(channel: str) -> None:
     with pytest.raises(NotifierUnavailable, match="unreachable"):
-        sender.send_sms(OutgoingSms(to="+447700900123", body="hello"))
+        send_one(channel, closed_port_url())
 
 
 # --- Composite ------------------------------------------------------------------------
@@ -273,7 +275,7 @@ def test_composite_routes_each_channel_and_falls_back_to_the_outbox(
     capture: CaptureServer, tmp_path: Path
 ) -> None:
     email_only = CompositeNotifier(
-        SendGridEmailSender(API_KEY, "no-reply@metskin.test", host=capture.url),
+        sendgrid(capture.url),
         None,
         fallback=FileOutbox(tmp_path),
     )
@@ -293,7 +295,7 @@ def test_composite_sends_sms_through_the_provider_and_email_to_the_outbox(
     capture.status = 201
     sms_only = CompositeNotifier(
         None,
-        HttpSmsSender(capture.url, "AC0123", AUTH_TOKEN, "+15005550006"),
+        sms_provider(capture.url),
         fallback=FileOutbox(tmp_path),
     )
 
@@ -311,7 +313,7 @@ def test_composite_does_not_hide_a_failing_provider_in_the_outbox(
 ) -> None:
     capture.status = 503
     notifier = CompositeNotifier(
-        SendGridEmailSender(API_KEY, "no-reply@metskin.test", host=capture.url),
+        sendgrid(capture.url),
         None,
         fallback=FileOutbox(tmp_path),
     )

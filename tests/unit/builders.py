@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from metskin.domain.accounts.model import Profile, Role, User
 from metskin.domain.analysis.records import Analysis, AnalysisStatus, Stage
-from metskin.domain.appointments.model import Appointment, ConsultationType
+from metskin.domain.appointments.model import Appointment, ConsultationType, Hours, WeeklyRule
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+# The care tests' week: a Monday 09:00 UTC (GMT in London), and Monday 9-12 hours, 30-minute slots.
+MONDAY_9 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+MONDAY_MORNINGS = (WeeklyRule(0, Hours(time(9), time(12), 30)),)
+VIDEO = ConsultationType.VIDEO
+IN_PERSON = ConsultationType.IN_PERSON
+
+
+def utc(*parts: int) -> datetime:
+    """`datetime(*parts)` in UTC."""
+    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
 
 
 def user(user_id: str, role: Role = Role.PATIENT, **profile: Any) -> User:

@@ -12,7 +12,13 @@ from metskin.domain.analysis.errors import (
     UnsupportedMedia,
 )
 from metskin.domain.analysis.media import MediaLimits
-from metskin.domain.analysis.records import AnalysisStatus, MediaKind, Stage, progress_channel
+from metskin.domain.analysis.records import (
+    Analysis,
+    AnalysisStatus,
+    MediaKind,
+    Stage,
+    progress_channel,
+)
 from metskin.domain.analysis.service import AnalysisService, MediaService
 from metskin.domain.errors import Forbidden
 from metskin.domain.messages import Event, Job
@@ -46,6 +52,19 @@ def analyses(
     uow: FakeAnalysisUnitOfWork, storage: FakeStorage, engine: FakeEngine, events: FakeEventBus
 ) -> AnalysisService:
     return AnalysisService(uow, storage, engine, events, FakeClock())
+
+
+@pytest.fixture
+def queued(media_service: MediaService, analyses: AnalysisService) -> Analysis:
+    """An analysis of u1's uploaded photo, queued and not run yet."""
+    return analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
+
+
+def stored(uow: FakeAnalysisUnitOfWork, analysis_id: str) -> Analysis:
+    """The analysis as the unit of work holds it (it must be there)."""
+    analysis = uow.analyses.get(analysis_id)
+    assert analysis is not None
+    return analysis
 
 
 def test_upload_stores_bytes_and_thumbnail_then_records_them(
@@ -129,78 +148,60 @@ def published_stages(events: FakeEventBus, analysis_id: str) -> list[str]:
 
 
 def test_run_stores_one_result_and_streams_the_stages_in_order(
-    media_service: MediaService,
+    queued: Analysis,
     analyses: AnalysisService,
     uow: FakeAnalysisUnitOfWork,
     events: FakeEventBus,
     storage: FakeStorage,
 ) -> None:
-    analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
-    assert analyses.run(analysis.id) is AnalysisStatus.DONE
-    stages = published_stages(events, analysis.id)
+    assert analyses.run(queued.id) is AnalysisStatus.DONE
+    stages = published_stages(events, queued.id)
     assert stages[0] == "QUEUED" and stages[-1] == "DONE"
     assert list(dict.fromkeys(stages)) == ["QUEUED", "DECODING", "FACE_MESH", "MEASURING", "DONE"]
     seqs = [e.payload["seq"] for e in events.published]
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
-    stored = uow.analyses.get(analysis.id)
-    assert stored is not None and stored.summary is not None and stored.summary.monk == 5
-    result, overlay = uow.analyses.results[analysis.id]
+    summary = stored(uow, queued.id).summary
+    assert summary is not None and summary.monk == 5
+    result, overlay = uow.analyses.results[queued.id]
     assert result["bytes"] == len(JPEG_BYTES) and storage.objects[overlay or ""] == b"png"
 
 
 def test_a_redelivered_job_after_done_does_nothing(
-    media_service: MediaService,
-    analyses: AnalysisService,
-    engine: FakeEngine,
-    uow: FakeAnalysisUnitOfWork,
+    queued: Analysis, analyses: AnalysisService, engine: FakeEngine, uow: FakeAnalysisUnitOfWork
 ) -> None:
-    analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
-    analyses.run(analysis.id)
+    analyses.run(queued.id)
     released = len(uow.released)
-    assert analyses.run(analysis.id) is AnalysisStatus.DONE
+    assert analyses.run(queued.id) is AnalysisStatus.DONE
     assert engine.runs == 1 and len(uow.released) == released
 
 
 def test_bad_media_fails_without_retry(
-    media_service: MediaService,
-    analyses: AnalysisService,
-    engine: FakeEngine,
-    uow: FakeAnalysisUnitOfWork,
+    queued: Analysis, analyses: AnalysisService, engine: FakeEngine, uow: FakeAnalysisUnitOfWork
 ) -> None:
-    analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
     engine.failures.append(CorruptMedia("The video's frames cannot be decoded."))
-    assert analyses.run(analysis.id) is AnalysisStatus.FAILED
-    stored = uow.analyses.get(analysis.id)
-    assert stored is not None
-    assert (stored.failure_code, stored.stage.value) == ("CORRUPT_MEDIA", "FAILED")
-    assert analysis.id not in uow.analyses.results
+    assert analyses.run(queued.id) is AnalysisStatus.FAILED
+    failed = stored(uow, queued.id)
+    assert (failed.failure_code, failed.stage.value) == ("CORRUPT_MEDIA", "FAILED")
+    assert queued.id not in uow.analyses.results
 
 
 def test_a_transient_error_propagates_and_the_retry_completes(
-    media_service: MediaService,
-    analyses: AnalysisService,
-    engine: FakeEngine,
-    uow: FakeAnalysisUnitOfWork,
+    queued: Analysis, analyses: AnalysisService, engine: FakeEngine, uow: FakeAnalysisUnitOfWork
 ) -> None:
-    analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
     engine.failures.append(ConnectionError("redis restarting"))
     with pytest.raises(ConnectionError):
-        analyses.run(analysis.id)
-    stored = uow.analyses.get(analysis.id)
-    assert stored is not None and stored.status is AnalysisStatus.RUNNING
-    assert analyses.run(analysis.id) is AnalysisStatus.DONE
-    stored = uow.analyses.get(analysis.id)
-    assert stored is not None and stored.attempts == 2
+        analyses.run(queued.id)
+    assert stored(uow, queued.id).status is AnalysisStatus.RUNNING
+    assert analyses.run(queued.id) is AnalysisStatus.DONE
+    assert stored(uow, queued.id).attempts == 2
 
 
 def test_giving_up_marks_failed_once(
-    media_service: MediaService, analyses: AnalysisService, uow: FakeAnalysisUnitOfWork
+    queued: Analysis, analyses: AnalysisService, uow: FakeAnalysisUnitOfWork
 ) -> None:
-    analysis = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
-    analyses.mark_failed(analysis.id, "ANALYSIS_FAILED", "gave up")
-    analyses.mark_failed(analysis.id, "OTHER", "again")
-    stored = uow.analyses.get(analysis.id)
-    assert stored is not None and stored.failure_code == "ANALYSIS_FAILED"
+    analyses.mark_failed(queued.id, "ANALYSIS_FAILED", "gave up")
+    analyses.mark_failed(queued.id, "OTHER", "again")
+    assert stored(uow, queued.id).failure_code == "ANALYSIS_FAILED"
     assert analyses.unfinished() == []
 
 

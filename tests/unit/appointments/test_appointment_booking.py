@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from tests.fakes.appointments import FakeAppointmentsUnitOfWork
 from tests.fakes.directory import dermatologist
 from tests.fakes.infra import FakeClock
+from tests.unit.builders import IN_PERSON, MONDAY_9, MONDAY_MORNINGS, VIDEO
 
 from metskin.domain.appointments import (
     AppointmentStatus,
     CancellationPolicy,
-    ConsultationType,
     Hours,
     SlotUnavailable,
     TooLateToCancel,
@@ -38,11 +38,7 @@ from metskin.domain.referrals.model import (
     Urgency,
 )
 
-MONDAY_9 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 NOW = MONDAY_9 - timedelta(days=2)
-VIDEO = ConsultationType.VIDEO
-IN_PERSON = ConsultationType.IN_PERSON
-MONDAY_MORNINGS = (WeeklyRule(0, Hours(time(9), time(12), 30)),)
 
 
 @pytest.fixture
@@ -58,6 +54,12 @@ def uow() -> FakeAppointmentsUnitOfWork:
 @pytest.fixture
 def service(uow: FakeAppointmentsUnitOfWork, clock: FakeClock) -> AppointmentService:
     return AppointmentService(uow, clock)
+
+
+@pytest.fixture
+def booked(service: AppointmentService) -> str:
+    """The id of p1's video appointment with doc-1 at MONDAY_9."""
+    return book_at(service, MONDAY_9)
 
 
 def book_at(
@@ -197,12 +199,12 @@ def test_cancel_frees_the_slot_cancels_reminders_and_tells_everyone(
 )
 def test_cancellation_needs_two_hours_notice(
     service: AppointmentService,
+    booked: str,
     uow: FakeAppointmentsUnitOfWork,
     clock: FakeClock,
     notice: timedelta,
     allowed: bool,
 ) -> None:
-    booked = book_at(service, MONDAY_9)
     clock.now = MONDAY_9 - notice
     if allowed:
         service.cancel("p1", booked)
@@ -224,9 +226,8 @@ def test_a_custom_policy_is_respected(uow: FakeAppointmentsUnitOfWork, clock: Fa
 
 
 def test_reschedule_moves_frees_the_old_slot_and_moves_the_reminders(
-    service: AppointmentService, uow: FakeAppointmentsUnitOfWork
+    service: AppointmentService, booked: str, uow: FakeAppointmentsUnitOfWork
 ) -> None:
-    booked = book_at(service, MONDAY_9)
     later = MONDAY_9 + timedelta(hours=1)
     moved = service.reschedule("p1", booked, later)
     assert (moved.start, moved.history) == (later, [(MONDAY_9, MONDAY_9 + timedelta(minutes=30))])
@@ -241,9 +242,8 @@ def test_reschedule_moves_frees_the_old_slot_and_moves_the_reminders(
 
 
 def test_reschedule_to_a_taken_slot_or_too_late_fails(
-    service: AppointmentService, uow: FakeAppointmentsUnitOfWork, clock: FakeClock
+    service: AppointmentService, booked: str, uow: FakeAppointmentsUnitOfWork, clock: FakeClock
 ) -> None:
-    booked = book_at(service, MONDAY_9)
     book_at(service, MONDAY_9 + timedelta(hours=1), patient="p2")
     with pytest.raises(SlotUnavailable):
         service.reschedule("p1", booked, MONDAY_9 + timedelta(hours=1))
@@ -257,15 +257,15 @@ def test_reschedule_to_a_taken_slot_or_too_late_fails(
 
 
 def test_reschedule_to_an_overlapping_slot_of_itself_is_allowed(
-    service: AppointmentService,
+    service: AppointmentService, booked: str
 ) -> None:
-    booked = book_at(service, MONDAY_9)
     moved = service.reschedule("p1", booked, MONDAY_9 + timedelta(minutes=30))
     assert moved.start == MONDAY_9 + timedelta(minutes=30)
 
 
-def test_only_the_patient_can_change_their_appointment(service: AppointmentService) -> None:
-    booked = book_at(service, MONDAY_9)
+def test_only_the_patient_can_change_their_appointment(
+    service: AppointmentService, booked: str
+) -> None:
     with pytest.raises(Forbidden):
         service.cancel("someone-else", booked)
     with pytest.raises(Forbidden):
@@ -275,9 +275,8 @@ def test_only_the_patient_can_change_their_appointment(service: AppointmentServi
 
 
 def test_a_cancelled_appointment_cannot_change_again(
-    service: AppointmentService, uow: FakeAppointmentsUnitOfWork
+    service: AppointmentService, booked: str, uow: FakeAppointmentsUnitOfWork
 ) -> None:
-    booked = book_at(service, MONDAY_9)
     service.cancel("p1", booked)
     with pytest.raises(NotActive):
         service.cancel("p1", booked)
@@ -297,17 +296,18 @@ def test_complete_only_from_booked(
         appointment.complete()
 
 
-def referral_of(patient_id: str, referral_id: str = "ref-1") -> ReferralRecord:
+def add_referral(uow: FakeAppointmentsUnitOfWork, patient_id: str) -> None:
+    """Stores referral ref-1 of `patient_id` (to a dermatologist not chosen yet)."""
     referral = Referral(Urgency.SOON, Specialty.ACNE, (), "See a dermatologist.", "")
-    return ReferralRecord(referral_id, patient_id, "an-1", referral, NOW, NOW)
+    with uow:
+        uow.referrals.add(ReferralRecord("ref-1", patient_id, "an-1", referral, NOW, NOW))
+        uow.commit()
 
 
 def test_booking_with_a_referral_takes_it_to_the_dermatologist(
     service: AppointmentService, uow: FakeAppointmentsUnitOfWork
 ) -> None:
-    with uow:
-        uow.referrals.add(referral_of("p1"))
-        uow.commit()
+    add_referral(uow, "p1")
     appointment = service.book("p1", "doc-1", MONDAY_9, VIDEO, referral_id="ref-1")
     assert appointment.referral_id == "ref-1"
     stored = uow.referrals.get("ref-1")
@@ -321,9 +321,7 @@ def test_booking_with_a_referral_takes_it_to_the_dermatologist(
 def test_someone_elses_referral_cannot_be_booked(
     service: AppointmentService, uow: FakeAppointmentsUnitOfWork
 ) -> None:
-    with uow:
-        uow.referrals.add(referral_of("p2"))
-        uow.commit()
+    add_referral(uow, "p2")
     with pytest.raises(ReferralNotFound):
         service.book("p1", "doc-1", MONDAY_9, VIDEO, referral_id="ref-1")
     with pytest.raises(ReferralNotFound):
@@ -332,9 +330,8 @@ def test_someone_elses_referral_cannot_be_booked(
 
 
 def test_the_patient_and_their_dermatologist_read_an_appointment_others_do_not(
-    service: AppointmentService, uow: FakeAppointmentsUnitOfWork
+    service: AppointmentService, booked: str, uow: FakeAppointmentsUnitOfWork
 ) -> None:
-    booked = book_at(service, MONDAY_9)
     assert service.get_for_viewer("p1", booked).id == booked
     assert uow.access_log.list_for_patient("p1", None, 10) == []
     assert service.get_for_viewer("doc-1", booked).id == booked
@@ -371,9 +368,8 @@ def test_the_patient_pages_through_their_appointments_by_start(service: Appointm
 
 
 def test_dashboard_events_resume_after_an_id_or_show_the_newest(
-    service: AppointmentService,
+    service: AppointmentService, booked: str
 ) -> None:
-    booked = book_at(service, MONDAY_9)
     service.reschedule("p1", booked, MONDAY_9 + timedelta(hours=1))
     service.cancel("p1", booked)
     newest = service.dashboard_events("doc-1", None, 2)

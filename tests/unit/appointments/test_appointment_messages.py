@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import Environment, PackageLoader, UndefinedError, meta
+from tests.unit.builders import utc
 
 from metskin.adapters.notify.templates import JinjaMailRenderer
 from metskin.domain.appointments.messages import (
@@ -63,31 +64,11 @@ def options(kind: AppointmentMessage) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("moment", "zone", "expected"),
     [
-        (
-            datetime(2026, 3, 28, 9, 30, tzinfo=UTC),
-            "Europe/London",
-            "Saturday 28 March 2026 at 09:30 GMT",
-        ),
-        (
-            datetime(2026, 3, 30, 9, 30, tzinfo=UTC),
-            "Europe/London",
-            "Monday 30 March 2026 at 10:30 BST",
-        ),
-        (
-            datetime(2026, 3, 8, 14, 0, tzinfo=UTC),
-            "America/New_York",
-            "Sunday 8 March 2026 at 10:00 EDT",
-        ),
-        (
-            datetime(2026, 3, 7, 14, 0, tzinfo=UTC),
-            "America/New_York",
-            "Saturday 7 March 2026 at 09:00 EST",
-        ),
-        (
-            datetime(2026, 1, 1, 23, 30, tzinfo=UTC),
-            "Asia/Tokyo",
-            "Friday 2 January 2026 at 08:30 JST",
-        ),
+        (utc(2026, 3, 28, 9, 30), "Europe/London", "Saturday 28 March 2026 at 09:30 GMT"),
+        (utc(2026, 3, 30, 9, 30), "Europe/London", "Monday 30 March 2026 at 10:30 BST"),
+        (utc(2026, 3, 8, 14, 0), "America/New_York", "Sunday 8 March 2026 at 10:00 EDT"),
+        (utc(2026, 3, 7, 14, 0), "America/New_York", "Saturday 7 March 2026 at 09:00 EST"),
+        (utc(2026, 1, 1, 23, 30), "Asia/Tokyo", "Friday 2 January 2026 at 08:30 JST"),
     ],
 )
 def test_start_is_shown_in_the_patients_zone_across_dst(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from tests.fakes.accounts import FakeUserRepository
@@ -12,10 +12,10 @@ from tests.fakes.appointments import FakeAppointmentsUnitOfWork
 from tests.fakes.directory import dermatologist
 from tests.fakes.infra import FakeClock, FakeMailRenderer, FakeNotifier
 from tests.fakes.notifications import FakeNotificationsUnitOfWork
-from tests.unit.builders import user
+from tests.unit.builders import IN_PERSON, MONDAY_9, MONDAY_MORNINGS, VIDEO, user
 
 from metskin.domain.accounts.model import User
-from metskin.domain.appointments.model import ConsultationType, Hours, WeeklyRule
+from metskin.domain.appointments.model import ConsultationType
 from metskin.domain.appointments.notices import (
     SEND_REMINDER_ACTOR,
     AppointmentMessenger,
@@ -28,10 +28,7 @@ from metskin.domain.errors import DomainError
 from metskin.domain.messages import Job, OutgoingSms
 from metskin.domain.notifications.service import NotificationService
 
-MONDAY_9 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 NOW = MONDAY_9 - timedelta(days=3)
-VIDEO = ConsultationType.VIDEO
-IN_PERSON = ConsultationType.IN_PERSON
 SETTINGS = MessengerSettings("https://metskin.test/", "care@metskin.test")
 PHONE = "+447700900123"
 DAY_BEFORE = ReminderKind.DAY_BEFORE.value
@@ -73,9 +70,7 @@ class Care:
 def build(notifier: FakeNotifier | None = None) -> Care:
     users = FakeUserRepository()
     uow = FakeAppointmentsUnitOfWork(
-        dermatologist(
-            "doc-1", name="Dr Okafor", weekly=(WeeklyRule(0, Hours(time(9), time(12), 30)),)
-        ),
+        dermatologist("doc-1", name="Dr Okafor", weekly=MONDAY_MORNINGS),
         users=users,
     )
     sent = FakeNotificationsUnitOfWork(users=users)

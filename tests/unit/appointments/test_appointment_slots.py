@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.unit.builders import appointment
+from tests.unit.builders import appointment, utc
 
 from metskin.domain.appointments import (
     Availability,
@@ -30,10 +30,6 @@ SUNDAY = 6
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
-
-
 def hours(
     start: str,
     end: str,
@@ -46,6 +42,11 @@ def hours(
 def every_day(tz: str, start: str, end: str, minutes: int = 30) -> Availability:
     rules = tuple(WeeklyRule(day, hours(start, end, minutes)) for day in range(7))
     return Availability("doc-1", tz, rules)
+
+
+def half_hours(first: datetime, count: int) -> list[datetime]:
+    """`count` back-to-back 30-minute slot starts in UTC, from `first`."""
+    return [first + timedelta(minutes=30 * i) for i in range(count)]
 
 
 def day_slots(availability: Availability, day: date) -> list[datetime]:
@@ -66,12 +67,7 @@ def test_london_morning_moves_one_hour_in_utc_after_spring_forward() -> None:
 
 def test_london_spring_forward_night_window_loses_the_skipped_hour() -> None:
     slots = day_slots(every_day(LONDON, "00:00", "03:00"), date(2025, 3, 30))
-    assert slots == [
-        utc(2025, 3, 30, 0, 0),
-        utc(2025, 3, 30, 0, 30),
-        utc(2025, 3, 30, 1, 0),
-        utc(2025, 3, 30, 1, 30),
-    ]
+    assert slots == half_hours(utc(2025, 3, 30, 0, 0), 4)
     local = [s.strftime("%H:%M") for s in (t.astimezone(ZoneInfo(LONDON)) for t in slots)]
     assert local == ["00:00", "00:30", "02:00", "02:30"]
 
@@ -87,12 +83,7 @@ def test_london_fall_back_night_window_gains_the_repeated_hour() -> None:
 
 def test_new_york_spring_forward() -> None:
     slots = day_slots(every_day(NEW_YORK, "01:00", "04:00"), date(2025, 3, 9))
-    assert slots == [
-        utc(2025, 3, 9, 6, 0),
-        utc(2025, 3, 9, 6, 30),
-        utc(2025, 3, 9, 7, 0),
-        utc(2025, 3, 9, 7, 30),
-    ]
+    assert slots == half_hours(utc(2025, 3, 9, 6, 0), 4)
 
 
 def test_new_york_hours_starting_inside_the_gap_start_when_clocks_jump() -> None:

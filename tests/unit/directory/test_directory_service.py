@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 
 from metskin.domain.appointments.errors import InvalidAvailability
-from metskin.domain.appointments.model import Availability, ConsultationType, Hours, WeeklyRule
+from metskin.domain.appointments.model import Availability, Hours, WeeklyRule
 from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.directory.geo import GeoPoint
@@ -20,16 +20,13 @@ from tests.fakes.directory import (
     dermatologist,
 )
 from tests.fakes.infra import FakeClock
+from tests.unit.builders import IN_PERSON, MONDAY_9, MONDAY_MORNINGS, VIDEO
 
 LONDON = GeoPoint(51.5074, -0.1278)
 ST_ALBANS = GeoPoint(51.7520, -0.3360)  # about 31 km from London
 MANCHESTER = GeoPoint(53.4808, -2.2426)  # about 262 km
 PARIS = GeoPoint(48.8566, 2.3522)  # about 344 km
-MONDAY_9 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 NOW = MONDAY_9 - timedelta(hours=1)
-MONDAY_MORNINGS = (WeeklyRule(0, Hours(time(9), time(12), 30)),)
-VIDEO = ConsultationType.VIDEO
-IN_PERSON = ConsultationType.IN_PERSON
 
 
 @pytest.fixture

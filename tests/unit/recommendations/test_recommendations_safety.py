@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from metskin.domain.recommendations.catalog import Catalog
 from metskin.domain.recommendations.routine import Routine, build_routine
 from metskin.domain.recommendations.safety import exclusion_for, find_listed
 from tests.unit.recommendations.recommendation_builders import (
@@ -24,6 +25,21 @@ def excluded_by(routine: Routine, product_id: str) -> str | None:
 
 def chosen(routine: Routine) -> set[str]:
     return {p.id for p in routine.products}
+
+
+def with_cream(product_id: str, ingredient: str, price: str) -> Catalog:
+    """The basics and a ceramide moisturiser whose label also lists `ingredient`."""
+    return catalog(
+        [
+            product(
+                product_id,
+                "moisturiser",
+                [("Ceramide NP", None)],
+                extra_inci=[ingredient],
+                price=price,
+            )
+        ]
+    )
 
 
 def rule_hit(rule_id: str) -> str:
@@ -80,17 +96,7 @@ def test_prescription_actives_are_left_out_for_minors() -> None:
 
 
 def test_sensitive_skin_gets_only_fragrance_free_products() -> None:
-    built = catalog(
-        [
-            product(
-                "scented-cream",
-                "moisturiser",
-                [("Ceramide NP", None)],
-                extra_inci=["Parfum"],
-                price="5.00",
-            ),
-        ]
-    )
+    built = with_cream("scented-cream", "Parfum", price="5.00")
     sensitive = build_routine(needs(dryness=80), profile(sensitive_skin=True), built)
     assert excluded_by(sensitive, "scented-cream") == rule_hit("sensitive.fragrance_free")
     assert all(p.fragrance_free for p in sensitive.products)
@@ -143,17 +149,7 @@ def test_avoid_list_needs_whole_words() -> None:
 
 
 def test_allergies_are_always_respected() -> None:
-    built = catalog(
-        [
-            product(
-                "lavender-cream",
-                "moisturiser",
-                [("Ceramide NP", None)],
-                extra_inci=["Lavandula Angustifolia Oil"],
-                price="4.00",
-            )
-        ]
-    )
+    built = with_cream("lavender-cream", "Lavandula Angustifolia Oil", price="4.00")
     routine = build_routine(needs(dryness=90), profile(allergies=("lavender",)), built)
     assert excluded_by(routine, "lavender-cream") == rule_hit("allergy.listed_ingredient")
     assert all(find_listed(p, ["lavender"]) is None for p in routine.products)

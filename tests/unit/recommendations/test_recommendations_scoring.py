@@ -18,21 +18,17 @@ BUILT = catalog(
         product("claims-only", "serum", [("Glycerin", None)], concerns=["pigmentation"]),
         product("dry-only", "moisturiser", [("Ceramide NP", None)], skin_types=["dry"]),
         product("clogging", "moisturiser", [("Isopropyl Myristate", None)]),
-        product(
-            "tint-light",
-            "sunscreen",
-            [("Zinc Oxide", 15.0)],
-            extra_inci=["CI 77491"],
-            tint_monk_range=[1, 4],
-            when="AM",
-        ),
-        product(
-            "tint-deep",
-            "sunscreen",
-            [("Zinc Oxide", 15.0)],
-            extra_inci=["CI 77491"],
-            tint_monk_range=[7, 10],
-            when="AM",
+        # Two shades of one iron-oxide tinted mineral sunscreen.
+        *(
+            product(
+                f"tint-{shade}",
+                "sunscreen",
+                [("Zinc Oxide", 15.0)],
+                extra_inci=["CI 77491"],
+                tint_monk_range=monk_range,
+                when="AM",
+            )
+            for shade, monk_range in (("light", [1, 4]), ("deep", [7, 10]))
         ),
         product(
             "sheer-chemical",

@@ -68,8 +68,10 @@ def uow() -> FakeRecommendationsUnitOfWork:
     return uow
 
 
-@pytest.fixture
-def service(uow: FakeRecommendationsUnitOfWork, clock: FakeClock) -> RecommendationService:
+def recommendations(
+    uow: FakeRecommendationsUnitOfWork, clock: FakeClock, **options: Any
+) -> RecommendationService:
+    """The service on the fakes, reading analyses from `uow`'s store; the catalog not loaded."""
     analyses = AnalysisService(
         FakeAnalysisUnitOfWork(analyses=uow.analyses, users=uow.users),
         FakeStorage(),
@@ -77,7 +79,12 @@ def service(uow: FakeRecommendationsUnitOfWork, clock: FakeClock) -> Recommendat
         FakeEventBus(),
         clock,
     )
-    service = RecommendationService(uow, analyses, load_safety_rules(), clock)
+    return RecommendationService(uow, analyses, load_safety_rules(), clock, **options)
+
+
+@pytest.fixture
+def service(uow: FakeRecommendationsUnitOfWork, clock: FakeClock) -> RecommendationService:
+    service = recommendations(uow, clock)
     assert service.load_catalog(INGREDIENTS, PRODUCTS) == len(PRODUCTS)
     return service
 
@@ -136,24 +143,26 @@ def test_history_is_newest_first_in_keyset_pages(
     assert service.history("p2", None, 5) == []
 
 
-def test_an_unfinished_or_unusable_analysis_gives_no_routine(
-    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
+@pytest.mark.parametrize(
+    ("viewer", "analysis_id", "error", "code"),
+    [
+        ("p1", "running", AnalysisNotReady, "ANALYSIS_NOT_READY"),  # unfinished
+        ("p1", "bad", RetakeNeeded, "RETAKE_NEEDED"),  # unusable
+        ("p2", "a1", Forbidden, "FORBIDDEN"),  # only the owner
+        ("p1", "missing", NotFound, "ANALYSIS_NOT_FOUND"),
+    ],
+)
+def test_no_routine_for_an_unfinished_unusable_missing_or_someone_elses_analysis(
+    service: RecommendationService,
+    uow: FakeRecommendationsUnitOfWork,
+    viewer: str,
+    analysis_id: str,
+    error: type[Exception],
+    code: str,
 ) -> None:
-    with pytest.raises(AnalysisNotReady) as error:
-        service.recommend("p1", Role.PATIENT, "running")
-    assert error.value.code == "ANALYSIS_NOT_READY"
-    with pytest.raises(RetakeNeeded):
-        service.recommend("p1", Role.PATIENT, "bad")
-    assert uow.routines.rows == {}
-
-
-def test_only_the_owner_gets_a_routine_for_their_analysis(
-    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
-) -> None:
-    with pytest.raises(Forbidden):
-        service.recommend("p2", Role.PATIENT, "a1")
-    with pytest.raises(NotFound):
-        service.recommend("p1", Role.PATIENT, "missing")
+    with pytest.raises(error) as refused:
+        service.recommend(viewer, Role.PATIENT, analysis_id)
+    assert refused.value.code == code  # type: ignore[attr-defined]
     assert uow.routines.rows == {}
 
 
@@ -172,17 +181,8 @@ def test_the_pipeline_step_saves_a_routine_only_for_a_usable_result(
 def test_a_ranker_can_change_the_pick_and_names_its_model_version(
     uow: FakeRecommendationsUnitOfWork, clock: FakeClock
 ) -> None:
-    analyses = AnalysisService(
-        FakeAnalysisUnitOfWork(analyses=uow.analyses, users=uow.users),
-        FakeStorage(),
-        FakeEngine(),
-        FakeEventBus(),
-        clock,
-    )
     ranker = FakeRanker({"niacinamide-serum": 100.0})
-    service = RecommendationService(
-        uow, analyses, load_safety_rules(), clock, ranker_for=lambda _user: (ranker, "ranker-v7")
-    )
+    service = recommendations(uow, clock, ranker_for=lambda _user: (ranker, "ranker-v7"))
     service.load_catalog(INGREDIENTS, PRODUCTS)
     saved = service.recommend("p1", Role.PATIENT, "a1")
     assert saved.model_version == "ranker-v7" and ranker.calls > 0

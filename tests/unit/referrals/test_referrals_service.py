@@ -52,6 +52,14 @@ def store(
         uow.commit()
 
 
+def referred(uow: FakeReferralsUnitOfWork, referrals: ReferralService) -> ReferralRecord:
+    """The referral raised for p1's analysis a1, stored with nodules (a red flag)."""
+    store(uow, "a1", NODULES)
+    record = referrals.for_analysis("p1", "a1")
+    assert record is not None
+    return record
+
+
 def test_calm_skin_suggests_no_referral_and_stores_nothing(
     referrals: ReferralService, uow: FakeReferralsUnitOfWork
 ) -> None:
@@ -64,9 +72,7 @@ def test_calm_skin_suggests_no_referral_and_stores_nothing(
 def test_a_red_flag_in_the_stored_result_raises_a_referral_once(
     referrals: ReferralService, uow: FakeReferralsUnitOfWork
 ) -> None:
-    store(uow, "a1", NODULES)
-    record = referrals.for_analysis("p1", "a1")
-    assert record is not None
+    record = referred(uow, referrals)
     assert (record.patient_id, record.analysis_id) == ("p1", "a1")
     assert record.referral.urgency is Urgency.SOON
     assert record.referral.specialty is Specialty.ACNE
@@ -154,9 +160,7 @@ def test_answers_raise_a_referral_the_photo_alone_did_not(
 def test_answers_update_the_stored_referral_in_place(
     referrals: ReferralService, uow: FakeReferralsUnitOfWork, clock: FakeClock
 ) -> None:
-    store(uow, "a1", NODULES)
-    first = referrals.for_analysis("p1", "a1")
-    assert first is not None
+    first = referred(uow, referrals)
     clock.advance(days=1)
     updated = referrals.submit_answers("p1", "a1", Answers(self_harm_thoughts=True))
     assert updated is not None and updated.id == first.id
@@ -169,9 +173,7 @@ def test_answers_update_the_stored_referral_in_place(
 def test_a_referral_stored_by_a_parallel_request_wins(
     referrals: ReferralService, uow: FakeReferralsUnitOfWork, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store(uow, "a1", NODULES)
-    winner = referrals.for_analysis("p1", "a1")
-    assert winner is not None
+    winner = referred(uow, referrals)
     real_get = uow.referrals.get_for_analysis
     calls: list[str] = []
 
@@ -203,9 +205,7 @@ def test_the_patient_pages_through_their_referrals_newest_first(
 def test_a_referral_is_read_by_its_patient_or_an_admin(
     referrals: ReferralService, uow: FakeReferralsUnitOfWork
 ) -> None:
-    store(uow, "a1", NODULES)
-    record = referrals.for_analysis("p1", "a1")
-    assert record is not None
+    record = referred(uow, referrals)
     assert referrals.get_for_viewer("p1", Role.PATIENT, record.id) == record
     assert referrals.get_for_viewer("admin", Role.ADMIN, record.id) == record
     with pytest.raises(Forbidden):
