@@ -132,11 +132,7 @@ class FakeEngine:
         self.failures: list[Exception] = []
 
     def run(
-        self,
-        media: Media,
-        data: bytes,
-        progress: StageProgress,
-        self_reported_skin_type: str | None,
+        self, media: Media, data: bytes, progress: StageProgress, stated_skin_type: str | None
     ) -> AnalysisOutput:
         self.runs += 1
         for stage in (Stage.DECODING, Stage.FACE_MESH, Stage.MEASURING):

@@ -223,13 +223,13 @@ def test_history_pages_newest_first(
 class VideoEngine(FakeEngine):
     """Reports as a video does: decoding and the face mesh alternate frame by frame."""
 
-    def run(self, media, data, progress, self_reported_skin_type):  # type: ignore[no-untyped-def]
+    def run(self, media, data, progress, stated_skin_type):  # type: ignore[no-untyped-def]
         for frame in range(1, 11):
             progress(Stage.DECODING, frame / 10)
             progress(Stage.FACE_MESH, frame / 10)
         for region in range(1, 6):
             progress(Stage.MEASURING, region / 5)
-        return super().run(media, data, progress, self_reported_skin_type)
+        return super().run(media, data, progress, stated_skin_type)
 
 
 @pytest.mark.parametrize("engine_type", [FakeEngine, VideoEngine])

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -22,8 +21,7 @@ from metskin.graphql.pagination import (
 AT = datetime(2025, 6, 1, 12, 30, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     id: str
     created_at: datetime
 

@@ -30,17 +30,13 @@ class VisionEngine:
         self._landmarker = landmarker or MediaPipeLandmarker()
 
     def run(
-        self,
-        media: Media,
-        data: bytes,
-        progress: StageProgress,
-        self_reported_skin_type: str | None,
+        self, media: Media, data: bytes, progress: StageProgress, stated_skin_type: str | None
     ) -> AnalysisOutput:
         rgb: np.ndarray | None
         if media.kind is MediaKind.PHOTO:
-            rgb, result = self._photo(data, progress, self_reported_skin_type)
+            rgb, result = self._photo(data, progress, stated_skin_type)
         else:
-            rgb, result = self._video(media, data, progress, self_reported_skin_type)
+            rgb, result = self._video(media, data, progress, stated_skin_type)
         overlay = encode_png(render_overlay(rgb, result)) if result.ok and rgb is not None else None
         return AnalysisOutput(
             result=result.to_dict(), summary=summarise(result), overlay_png=overlay

@@ -119,16 +119,21 @@ def _at(region: str) -> str:
     return words if words.startswith(("under", "beside")) else f"on the {words}"
 
 
+def _share(fraction: float, of_what: str, when_none: str) -> str:
+    """ "About 12% of ..." for a measured share of the skin, or the sentence for none."""
+    share = round(100 * fraction)
+    return f"About {share}% {of_what}" if share else when_none
+
+
 def sentence(code: str, concern: dict[str, Any], result: dict[str, Any]) -> str:
     """What was seen, in words and counts a person can check in the mirror."""
     found = concern.get("measurements", {})
     where = _worst(concern)
     if code == "redness":
-        share = round(100 * found.get("red_area_fraction", 0.0))
-        return (
-            f"About {share}% of your skin looks redder than your own usual skin colour{where}."
-            if share
-            else "Your skin colour looks even, without red patches."
+        return _share(
+            found.get("red_area_fraction", 0.0),
+            f"of your skin looks redder than your own usual skin colour{where}.",
+            "Your skin colour looks even, without red patches.",
         )
     if code == "pigmentation":
         count = measured_spots(result)
@@ -163,11 +168,10 @@ def sentence(code: str, concern: dict[str, Any], result: dict[str, Any]) -> str:
         )
         return f"The skin under your eyes is {amount} your cheeks."
     if code == "shine":
-        share = round(100 * found.get("t_zone_specular_fraction", 0.0))
-        return (
-            f"About {share}% of your forehead, nose and chin shines."
-            if share
-            else "Little or no shine on your forehead, nose and chin."
+        return _share(
+            found.get("t_zone_specular_fraction", 0.0),
+            "of your forehead, nose and chin shines.",
+            "Little or no shine on your forehead, nose and chin.",
         )
     return str(concern.get("explanation", ""))
 

@@ -56,11 +56,7 @@ class MediaPreparer(Protocol):
 
 class AnalysisEngine(Protocol):
     def run(
-        self,
-        media: Media,
-        data: bytes,
-        progress: StageProgress,
-        self_reported_skin_type: str | None,
+        self, media: Media, data: bytes, progress: StageProgress, stated_skin_type: str | None
     ) -> AnalysisOutput: ...
 
 

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -42,24 +43,15 @@ SEQ_PER_ATTEMPT = 1_000_000
 STAGE_ORDER = list(Stage)
 
 
+@dataclass(eq=False)
 class MediaService:
-    def __init__(
-        self,
-        uow_factory: AnalysisUowFactory,
-        storage: MediaStorage,
-        preparer: MediaPreparer,
-        limits: MediaLimits,
-        clock: Clock,
-    ) -> None:
-        self._uow_factory = uow_factory
-        self._storage = storage
-        self._preparer = preparer
-        self._limits = limits
-        self._clock = clock
+    """Uploads: check the bytes, store them encrypted with a thumbnail, record the media."""
 
-    @property
-    def limits(self) -> MediaLimits:
-        return self._limits
+    uow_factory: AnalysisUowFactory
+    storage: MediaStorage
+    preparer: MediaPreparer
+    limits: MediaLimits
+    clock: Clock
 
     def upload(self, owner_id: str, data: bytes, declared_kind: MediaKind | None = None) -> Media:
         media_type = sniff(data[:32])
@@ -73,8 +65,8 @@ class MediaService:
                 f"The file is a {media_type.kind.value}, not a {declared_kind.value}.",
                 field="kind",
             )
-        check_size(media_type.kind, len(data), self._limits)
-        prepared = self._preparer.prepare(data, media_type, self._limits)
+        check_size(media_type.kind, len(data), self.limits)
+        prepared = self.preparer.prepare(data, media_type, self.limits)
         stored_type = prepared.media_type  # photos are re-encoded as JPEG
         media_id = str(uuid.uuid4())
         folder = f"uploads/{media_id[:2]}/{media_id}"
@@ -91,7 +83,7 @@ class MediaService:
             thumbnail_name=f"{folder}/thumbnail.jpg",
             key_id="",
             sha256=hashlib.sha256(prepared.data).hexdigest(),
-            created_at=self._clock(),
+            created_at=self.clock(),
         )
         self._store(media, prepared.data, prepared.thumbnail_jpeg)
         return media
@@ -99,26 +91,26 @@ class MediaService:
     def _store(self, media: Media, data: bytes, thumbnail: bytes) -> None:
         written: list[str] = []
         try:
-            media.key_id = self._storage.put(media.storage_name, data, media.content_type)
+            media.key_id = self.storage.put(media.storage_name, data, media.content_type)
             written.append(media.storage_name)
-            self._storage.put(media.thumbnail_name, thumbnail, "image/jpeg")
+            self.storage.put(media.thumbnail_name, thumbnail, "image/jpeg")
             written.append(media.thumbnail_name)
-            with self._uow_factory() as uow:
+            with self.uow_factory() as uow:
                 uow.media.add(media)
                 uow.commit()
         except BaseException:
             for name in written:  # nothing half-written stays behind
-                self._storage.delete(name)
+                self.storage.delete(name)
             raise
 
     def read_object(self, name: str) -> bytes:
         try:
-            return self._storage.get(name)
+            return self.storage.get(name)
         except ObjectMissing as error:
             raise MediaNotFound("This file is no longer available.") from error
 
     def get_many(self, media_ids: list[str]) -> list[Media]:
-        return read(self._uow_factory, lambda uow: uow.media.list_by_ids(media_ids))
+        return read(self.uow_factory, lambda uow: uow.media.list_by_ids(media_ids))
 
 
 class AnalysisService:
