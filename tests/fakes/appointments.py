@@ -46,11 +46,6 @@ class FakeAppointmentRepository(InMemoryTable[Appointment]):
     def get(self, appointment_id: str, *, for_update: bool = False) -> Appointment | None:
         return super().get(appointment_id)
 
-    def active_for_doctor(
-        self, doctor_id: str, start: datetime, end: datetime
-    ) -> list[Appointment]:
-        return self.active_for_doctors([doctor_id], start, end)
-
     # --- AppointmentQueries ---------------------------------------------------------------
 
     def active_for_doctors(

@@ -136,7 +136,7 @@ def test_one_booked_appointment_per_dermatologist_and_start() -> None:
     repository.save(cancelled)
     repository.check_constraints()  # a cancelled one frees its slot
     assert [
-        a.id for a in repository.active_for_doctor("doc-1", START, START + timedelta(hours=1))
+        a.id for a in repository.active_for_doctors(["doc-1"], START, START + timedelta(hours=1))
     ] == ["a2"]
 
 

@@ -142,7 +142,7 @@ def test_the_unique_slot_key_decides_a_race_and_rolls_the_loser_back(
     first = book_at(service, MONDAY_9)
     released = list(uow.released)
     # The loser read the calendar before the winner committed: it saw the slot free.
-    monkeypatch.setattr(uow.appointments, "active_for_doctor", lambda *args: [])
+    monkeypatch.setattr(uow.appointments, "active_for_doctors", lambda *args: [])
     with pytest.raises(SlotUnavailable):
         book_at(service, MONDAY_9, patient="p2")
     assert [

@@ -233,11 +233,6 @@ class SqlAppointmentRepository(SqlRepository[AppointmentRow, Appointment]):
                 raise SlotUnavailable(TAKEN, field="slotStart") from error
             raise
 
-    def active_for_doctor(
-        self, doctor_id: str, start: datetime, end: datetime
-    ) -> list[Appointment]:
-        return self.active_for_doctors([doctor_id], start, end)
-
     def active_for_doctors(
         self, doctor_ids: Sequence[str], start: datetime, end: datetime
     ) -> list[Appointment]:

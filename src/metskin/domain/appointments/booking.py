@@ -40,7 +40,7 @@ def list_slots(
 ) -> list[Slot]:
     with uow:
         availability = _availability(uow, doctor_id)
-        booked = uow.appointments.active_for_doctor(doctor_id, start, end)
+        booked = uow.appointments.active_for_doctors([doctor_id], start, end)
         return bookable_slots(
             availability, start, end, now=now, booked=booked, consultation_type=consultation_type
         )
@@ -118,7 +118,8 @@ def _free_slot(
     availability = _availability(uow, doctor_id)
     slot = find_slot(availability, require_utc(start, "start"), now=now)
     if slot is None or any(
-        a.id != ignore for a in uow.appointments.active_for_doctor(doctor_id, slot.start, slot.end)
+        a.id != ignore
+        for a in uow.appointments.active_for_doctors([doctor_id], slot.start, slot.end)
     ):
         raise SlotUnavailable("that time is no longer available", field="start")
     if consultation_type not in slot.consultation_types:

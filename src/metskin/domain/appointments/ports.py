@@ -31,10 +31,10 @@ class AppointmentRepository(Protocol):
         """Write changes back; a cancelled one frees its slot, a moved one takes the new one."""
         ...
 
-    def active_for_doctor(
-        self, doctor_id: str, start: datetime, end: datetime
-    ) -> Sequence[Appointment]:
-        """BOOKED appointments of a doctor that overlap [start, end)."""
+    def active_for_doctors(
+        self, doctor_ids: Sequence[str], start: datetime, end: datetime
+    ) -> list[Appointment]:
+        """BOOKED appointments of these dermatologists that overlap [start, end)."""
         ...
 
 
