@@ -153,7 +153,9 @@ def rate_rules(settings: Settings) -> dict[str, dict[str, Rule]]:
             raise ValueError(f"METSKIN_RATE_LIMITS: unknown rule {name!r}")
         rules[operation][scope] = Rule.parse(text)
     scale = settings.rate_limit_scale
-    return {op: {sc: rule.scaled(scale) for sc, rule in scopes.items()} for op, scopes in rules.items()}
+    return {
+        op: {sc: rule.scaled(scale) for sc, rule in scopes.items()} for op, scopes in rules.items()
+    }
 
 
 def add_limits(container: Container) -> None:

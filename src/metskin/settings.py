@@ -12,7 +12,6 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
 DEFAULT_SECRET = "dev-insecure-change-me-please-0123456789abcdef"
 MIN_SECRET_LENGTH = 32
 

@@ -25,13 +25,17 @@ REGISTER = """mutation($e: String!) {
   register(input: {email: $e, password: "tea-and-toast-77"}) { accessToken } }"""
 
 
-def slots_request(doctor_id: str, aliases: int, days: int = 92) -> dict[str, Any]:
+def slots_request(
+    doctor_id: str,
+    aliases: int,
+    days: int = 92,
+    start: datetime = datetime(2026, 11, 24, tzinfo=UTC),
+) -> dict[str, Any]:
     fields = " ".join(
         f"s{i}: availableSlots(dermatologistId: $id, from: $from, to: $to) "
         "{ start end startLocal timeZone }"
         for i in range(aliases)
     )
-    start = datetime(2026, 11, 24, tzinfo=UTC)
     return {
         "query": f"query($id: ID!, $from: DateTime!, $to: DateTime!) {{ {fields} }}",
         "variables": {
@@ -98,7 +102,11 @@ async def test_slots_aliases_count_against_the_rate_per_address(
 async def test_registrations_from_one_address_are_limited(http: httpx.AsyncClient) -> None:
     outcomes = []
     for n in range(12):
-        body = (await http.post("/graphql", json={"query": REGISTER, "variables": {"e": f"u{n}@example.com"}})).json()
+        body = (
+            await http.post(
+                "/graphql", json={"query": REGISTER, "variables": {"e": f"u{n}@example.com"}}
+            )
+        ).json()
         outcomes.append(codes(body))
     assert outcomes[:10] == [[]] * 10  # 10 an hour per address
     assert outcomes[10:] == [["RATE_LIMITED"]] * 2
@@ -147,7 +155,10 @@ async def test_uploads_are_refused_before_their_body_is_read(
     tmp_path: Path, database_url: str
 ) -> None:
     settings = make_settings(
-        tmp_path, database_url=database_url, rate_limit_scale=1.0, rate_limits={"upload.ip": "2/3600"}
+        tmp_path,
+        database_url=database_url,
+        rate_limit_scale=1.0,
+        rate_limits={"upload.ip": "2/3600"},
     )
     container = bootstrap(settings)
     transport = httpx.ASGITransport(app=create_app(container))

@@ -180,7 +180,9 @@ def create_app(container: Container) -> Starlette:
         lifespan=lifespan,
         middleware=[
             Middleware(
-                SecurityHeaders, hsts_seconds=settings.hsts_seconds, graphiql=settings.graphiql_enabled
+                SecurityHeaders,
+                hsts_seconds=settings.hsts_seconds,
+                graphiql=settings.graphiql_enabled,
             ),
             Middleware(
                 BodySizeLimit,

@@ -56,7 +56,9 @@ def operation_cost(
         for node in document.definitions
         if isinstance(node, FragmentDefinitionNode)
     }
-    return _Costing(schema, fragments, variables or {}, page_cap).unit(root, operation.selection_set)
+    return _Costing(schema, fragments, variables or {}, page_cap).unit(
+        root, operation.selection_set
+    )
 
 
 def _unwrap(type_: GraphQLOutputType) -> tuple[GraphQLNamedType, bool]:

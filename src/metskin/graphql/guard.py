@@ -191,7 +191,7 @@ def _email_argument(node: FieldNode, variables: Mapping[str, Any] | None) -> str
             return {item.name.value: read(item.value) for item in value.fields}
         return None
 
-    arguments = {argument.name.value: read(argument.value) for argument in node.arguments}
+    arguments = {argument.name.value: read(argument.value) for argument in node.arguments or ()}
     wanted = arguments.get("input")
     email = arguments.get("email") or (wanted.get("email") if isinstance(wanted, dict) else None)
     return email.strip().lower() if isinstance(email, str) and email.strip() else None

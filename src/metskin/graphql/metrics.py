@@ -32,8 +32,11 @@ class OperationMetrics(SchemaExtension):
         if operation is None or root is None:
             return "invalid"
         first = next(
-            (node.name.value for node in operation.selection_set.selections
-             if isinstance(node, FieldNode)),
+            (
+                node.name.value
+                for node in operation.selection_set.selections
+                if isinstance(node, FieldNode)
+            ),
             "",
         )
         name = first if first in root.fields or first == "__schema" else "other"

@@ -56,7 +56,7 @@ async def run_check(check: Callable[[], None]) -> str:
     with anyio.move_on_after(CHECK_TIMEOUT_SECONDS):
         try:
             await anyio.to_thread.run_sync(check, abandon_on_cancel=True)
-        except Exception as error:  # noqa: BLE001 (any failure means not ready)
+        except Exception as error:
             return f"failed: {type(error).__name__}"
         return "ok"
     return "failed: timeout"

@@ -71,6 +71,7 @@ def test_a_fragment_bomb_is_costed_without_walking_it_out() -> None:
         f"{{ ...D{i} }} }} fragment D{i} on Dermatologist {{ id }}"
         for i in range(1, 41)
     ]
-    lines = [line.replace(f"...F{i - 1} ", f"...F{i - 1} ...F{i - 1} ") for i, line in
-             enumerate(lines)]
+    lines = [
+        line.replace(f"...F{i - 1} ", f"...F{i - 1} ...F{i - 1} ") for i, line in enumerate(lines)
+    ]
     assert cost("{ ...F40 } " + " ".join(lines)) > 2**40
