@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $(STAMP)
 
+# `make run` is development mode (METSKIN_ENV=development): the embedded, public default secret
+# is allowed and GraphiQL is on. Anywhere else the server refuses to start without its own keys.
+run: export METSKIN_ENV ?= development
 run: install migrate seed serve
 
 migrate: install
@@ -36,11 +39,11 @@ schema: install
 
 # Everything, against a throwaway MariaDB and Redis that the script starts and stops.
 test: install lint
-	METSKIN_REQUIRE_SERVICES=1 scripts/with-services.sh $(BIN)/pytest -q
+	METSKIN_ENV=development METSKIN_REQUIRE_SERVICES=1 scripts/with-services.sh $(BIN)/pytest -q
 
 # Quick loop: SQLite and in-memory adapters only.
 test-fast: install
-	$(BIN)/pytest -q -m "not mariadb and not redis"
+	METSKIN_ENV=development $(BIN)/pytest -q -m "not mariadb and not redis"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -16,6 +16,12 @@ from metskin.adapters.db.migrations import upgrade
 from metskin.bootstrap import Container, bootstrap
 from metskin.settings import Settings
 
+# The tests (and the servers they start) run in explicit development mode, with rate limits
+# raised 100 times: they register and log in far more than a person does. The tests of the
+# limits set their own (tests/e2e/test_limits_api.py).
+os.environ.setdefault("METSKIN_ENV", "development")
+os.environ.setdefault("METSKIN_RATE_LIMIT_SCALE", "100")
+
 MYSQL_URL = os.environ.get("METSKIN_TEST_MYSQL_URL", "")
 REDIS_URL = os.environ.get("METSKIN_TEST_REDIS_URL", "")
 REQUIRE_SERVICES = os.environ.get("METSKIN_REQUIRE_SERVICES") == "1"

@@ -7,12 +7,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import dramatiq
+import redis
 from sqlalchemy import Engine
 
 from metskin.adapters.db.engine import make_engine
 from metskin.adapters.db.uow import SqlUnitOfWork
 from metskin.adapters.events.memory import InMemoryEventBus
 from metskin.adapters.events.redis_bus import RedisEventBus
+from metskin.adapters.limits.memory import InMemoryLoginFailures, InMemoryRateLimiter
+from metskin.adapters.limits.redis_limits import RedisLoginFailures, RedisRateLimiter
+from metskin.adapters.metrics import Metrics
 from metskin.adapters.ml.holder import LearnedRankers
 from metskin.adapters.notify.composite import CompositeNotifier
 from metskin.adapters.notify.outbox import FileOutbox
@@ -20,6 +24,7 @@ from metskin.adapters.notify.sendgrid_mail import SendGridEmailSender
 from metskin.adapters.notify.sms import HttpSmsSender
 from metskin.adapters.notify.templates import JinjaMailRenderer
 from metskin.adapters.queue.dramatiq_queue import DramatiqJobQueue
+from metskin.adapters.security.keys import SigningKeys
 from metskin.adapters.security.passwords import Argon2Hasher
 from metskin.adapters.security.signed_urls import MediaUrlSigner
 from metskin.adapters.security.tokens import JwtAccessTokens
@@ -40,6 +45,9 @@ from metskin.domain.appointments.notices import (
 from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.clock import utc_now
 from metskin.domain.directory.service import DirectoryService
+from metskin.domain.limits.model import DEFAULT_RULES, BackoffPolicy, Rule
+from metskin.domain.limits.ports import LoginFailures, RateLimiter
+from metskin.domain.limits.service import LoginBackoff, RateLimits
 from metskin.domain.messages import Event, Job
 from metskin.domain.notifications.service import NotificationService
 from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier
@@ -53,6 +61,7 @@ from metskin.workers.actors import declare_actors
 from metskin.workers.analysis import analysis_actors
 from metskin.workers.appointments import ReminderScanning, appointment_actors
 from metskin.workers.broker import make_broker
+from metskin.workers.metrics import JobMetrics
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +88,9 @@ class Container:
     sharing: SharingService = field(init=False)
     messenger: AppointmentMessenger = field(init=False)
     reminder_scanner: ReminderScanner = field(init=False)
+    metrics: Metrics = field(default_factory=Metrics, init=False)
+    rate_limits: RateLimits | None = field(default=None, init=False)  # None: limits are off
+    login_backoff: LoginBackoff | None = field(default=None, init=False)
     _worker: dramatiq.Worker | None = field(default=None, init=False)
 
     def new_uow(self) -> SqlUnitOfWork:
@@ -114,6 +126,57 @@ class Container:
         self.engine.dispose()
         if isinstance(self.events, RedisEventBus):
             self.events.close()
+
+
+def token_keys(settings: Settings) -> SigningKeys:
+    return SigningKeys(
+        settings.secret_key.get_secret_value(),
+        tuple(key.get_secret_value() for key in settings.previous_secret_keys),
+        settings.previous_keys_until,
+    )
+
+
+def media_url_keys(settings: Settings) -> SigningKeys:
+    return SigningKeys(
+        settings.effective_media_url_key,
+        tuple(key.get_secret_value() for key in settings.previous_media_url_keys),
+        settings.previous_keys_until,
+    )
+
+
+def rate_rules(settings: Settings) -> dict[str, dict[str, Rule]]:
+    """The default rules, with the settings' overrides, scaled."""
+    rules = {operation: dict(scopes) for operation, scopes in DEFAULT_RULES.items()}
+    for name, text in settings.rate_limits.items():
+        operation, _, scope = name.partition(".")
+        if operation not in rules or scope not in ("ip", "account"):
+            raise ValueError(f"METSKIN_RATE_LIMITS: unknown rule {name!r}")
+        rules[operation][scope] = Rule.parse(text)
+    scale = settings.rate_limit_scale
+    return {
+        op: {sc: rule.scaled(scale) for sc, rule in scopes.items()} for op, scopes in rules.items()
+    }
+
+
+def add_limits(container: Container) -> None:
+    """Rate limits and the login backoff, kept in Redis when it is set, else in this process."""
+    settings = container.settings
+    if not settings.rate_limits_enabled:
+        return
+    limiter: RateLimiter
+    failures: LoginFailures
+    if settings.uses_redis:
+        client = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
+        limiter, failures = RedisRateLimiter(client), RedisLoginFailures(client)
+    else:
+        limiter, failures = InMemoryRateLimiter(), InMemoryLoginFailures()
+    container.rate_limits = RateLimits(limiter, container.clock, rate_rules(settings))
+    policy = BackoffPolicy(
+        free_failures=round(settings.login_free_failures * settings.rate_limit_scale),
+        max_delay=settings.login_max_delay_seconds,
+        forget_after=max(settings.login_forget_failures_seconds, settings.login_max_delay_seconds),
+    )
+    container.login_backoff = LoginBackoff(failures, container.clock, policy)
 
 
 def make_storage(settings: Settings) -> MediaStorage:
@@ -175,6 +238,7 @@ def bootstrap(
     """The whole container in one call: the one place that wires settings into adapters into
     services and declares the actors. The API, the worker, the CLI and the tests all call it."""
     settings = settings or get_settings()
+    settings.check_secrets()
     events: EventBus = (
         RedisEventBus(settings.redis_url) if settings.uses_redis else InMemoryEventBus()
     )
@@ -191,10 +255,7 @@ def bootstrap(
     container.accounts = AccountService(
         container.new_uow,
         Argon2Hasher(settings.password_hash_time_cost, settings.password_hash_memory_kib),
-        JwtAccessTokens(
-            settings.secret_key.get_secret_value(),
-            timedelta(minutes=settings.access_token_minutes),
-        ),
+        JwtAccessTokens(token_keys(settings), timedelta(minutes=settings.access_token_minutes)),
         clock,
         timedelta(days=settings.refresh_token_days),
     )
@@ -214,7 +275,7 @@ def bootstrap(
         access=container.sharing.allows_analysis,
     )
     container.media_urls = MediaUrlSigner(
-        settings.secret_key.get_secret_value(), timedelta(seconds=settings.media_url_ttl_seconds)
+        media_url_keys(settings), timedelta(seconds=settings.media_url_ttl_seconds)
     )
     container.recommendations = RecommendationService(
         container.new_uow,
@@ -235,6 +296,7 @@ def bootstrap(
         MessengerSettings(settings.public_base_url, settings.calendar_organizer_email),
     )
     container.reminder_scanner = ReminderScanner(container.new_uow, clock)
+    add_limits(container)
     declare_workers(container)
     return container
 
@@ -245,6 +307,7 @@ def declare_workers(container: Container) -> None:
     broker.add_middleware(
         ReminderScanning(container.reminder_scanner, settings.reminder_scan_seconds)
     )
+    broker.add_middleware(JobMetrics(container.metrics))
     declare_actors(
         broker,
         [

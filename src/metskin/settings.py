@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -9,28 +12,58 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_SECRET = "dev-insecure-change-me-please-0123456789abcdef"
+MIN_SECRET_LENGTH = 32
+
+
+class InsecureSettings(ValueError):
+    """The settings carry a public or weak secret outside development."""
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="METSKIN_", env_file=".env", extra="ignore")
 
-    env: str = "dev"
+    # "development" allows the embedded, public default secret and turns GraphiQL on; any other
+    # value is a deployment, which refuses to start without its own keys (check_secrets).
+    env: Literal["development", "production"] = "production"
     var_dir: Path = Path("var")
     database_url: str = ""  # empty: SQLite under var_dir
     redis_url: str = ""  # empty: in-process broker and pub/sub
     host: str = "127.0.0.1"
     port: int = 8000
 
-    secret_key: SecretStr = SecretStr("dev-insecure-change-me-please-0123456789abcdef")
+    # Signs access tokens. Keys that signed before a rotation go in previous_secret_keys: they
+    # still verify (new tokens use secret_key) until previous_keys_until, if set.
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    previous_secret_keys: list[SecretStr] = Field(default_factory=list)
+    # Signs media links; its own key, never the token secret. Rotates the same way.
+    media_url_key: SecretStr = SecretStr("")  # empty: derived from secret_key (development only)
+    previous_media_url_keys: list[SecretStr] = Field(default_factory=list)
+    previous_keys_until: datetime | None = None
     access_token_minutes: int = 15
     refresh_token_days: int = 30
     password_hash_time_cost: int = 2  # argon2id; OWASP minimum with 19 MiB
     password_hash_memory_kib: int = 19_456
 
-    graphiql: bool = True
+    graphiql: bool = True  # served only in development (its page loads from a CDN)
     max_query_depth: int = 12
     max_query_tokens: int = 2000
     max_aliases: int = 30
     max_page_size: int = 100
+    max_query_cost: int = Field(default=12_000, ge=1)  # fields resolved, list sizes multiplied
+    max_json_body_kb: int = Field(default=1024, ge=1)  # any request but a multipart upload
+    # Rate limits: "OPERATION.SCOPE" -> "COUNT/SECONDS" overrides the defaults in
+    # domain/limits/model.py (e.g. {"login.ip": "30/300"}); every count is multiplied by
+    # rate_limit_scale (tests raise it); rate_limits_enabled=false turns them all off.
+    rate_limits: dict[str, str] = Field(default_factory=dict)
+    rate_limit_scale: float = Field(default=1.0, gt=0)
+    rate_limits_enabled: bool = True
+    login_free_failures: int = Field(default=5, ge=1)  # then waits 1, 2, 4 ... s
+    login_max_delay_seconds: float = Field(default=900, gt=0)
+    login_forget_failures_seconds: float = Field(default=3600, gt=0)
+    json_logs: bool = False
+    worker_metrics_port: int = 0  # >0: `metskin worker` serves /metrics on this port
+    hsts_seconds: int = Field(default=0, ge=0)  # >0: Strict-Transport-Security (behind HTTPS)
 
     mail_from: str = "MetSkin <no-reply@metskin.local>"
     sendgrid_api_key: SecretStr = SecretStr("")
@@ -64,6 +97,54 @@ class Settings(BaseSettings):
     max_megapixels: float = 40
     max_video_seconds: float = 60
     max_video_side: int = 3840
+
+    @property
+    def is_development(self) -> bool:
+        return self.env == "development"
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql and self.is_development
+
+    @property
+    def effective_media_url_key(self) -> str:
+        """The media-link key; in development without one, derived from the token secret."""
+        if key := self.media_url_key.get_secret_value():
+            return key
+        secret = self.secret_key.get_secret_value().encode()
+        return hmac.new(secret, b"metskin-media-links-v1", hashlib.sha256).hexdigest()
+
+    def insecure_reasons(self) -> list[str]:
+        """What makes these settings unfit outside development (empty: fit)."""
+        if self.is_development:
+            return []
+        reasons = []
+        token_key = self.secret_key.get_secret_value()
+        if token_key == DEFAULT_SECRET or len(token_key) < MIN_SECRET_LENGTH:
+            reasons.append(
+                f"METSKIN_SECRET_KEY is the public default or shorter than {MIN_SECRET_LENGTH} "
+                "characters"
+            )
+        media_key = self.media_url_key.get_secret_value()
+        if len(media_key) < MIN_SECRET_LENGTH or media_key == token_key:
+            reasons.append(
+                f"METSKIN_MEDIA_URL_KEY must be set, at least {MIN_SECRET_LENGTH} characters "
+                "and not the token secret"
+            )
+        if not self.storage_keys:
+            reasons.append(
+                "METSKIN_STORAGE_KEYS must be set (the storage key would otherwise come from "
+                "the token secret)"
+            )
+        return reasons
+
+    def check_secrets(self) -> None:
+        if reasons := self.insecure_reasons():
+            raise InsecureSettings(
+                "Refusing to start outside development (METSKIN_ENV=development): "
+                + "; ".join(reasons)
+                + ". See README, 'Secrets and keys'."
+            )
 
     @property
     def effective_database_url(self) -> str:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import signal
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from metskin.cli import analyze, recommender
+
+if TYPE_CHECKING:
+    from metskin.bootstrap import Container
 
 app = typer.Typer(help="MetSkin: skin analysis and care platform.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -25,20 +29,34 @@ def serve(
     """Serve the GraphQL API (and the embedded worker when no Redis is configured)."""
     import uvicorn
 
-    from metskin.bootstrap import bootstrap
     from metskin.graphql.app import create_app
-    from metskin.logging import configure_logging
 
-    configure_logging()
-    container = bootstrap()
+    container = start_container()
     settings = container.settings
     uvicorn.run(
         create_app(container),
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        log_config=None,  # uvicorn logs through our handler (JSON when asked)
         ws="websockets-sansio",
     )
+
+
+def start_container() -> Container:
+    """Logging as the settings ask, then the container; refuses weak secrets with a clear
+    message (and exit code 2) outside development."""
+    from metskin.bootstrap import bootstrap
+    from metskin.logging import configure_logging
+    from metskin.settings import InsecureSettings, get_settings
+
+    try:
+        settings = get_settings()
+        configure_logging(json_lines=settings.json_logs)
+        return bootstrap(settings)
+    except InsecureSettings as error:
+        console.print(f"[red]{error}")
+        raise typer.Exit(2) from error
 
 
 @app.command()
@@ -46,14 +64,14 @@ def worker() -> None:
     """Run a Dramatiq worker that takes jobs from Redis."""
     import dramatiq
 
-    from metskin.bootstrap import bootstrap
-    from metskin.logging import configure_logging
-
-    configure_logging()
-    container = bootstrap()
+    container = start_container()
     if not container.settings.uses_redis:
         console.print("[red]Set METSKIN_REDIS_URL: without Redis, `metskin serve` runs jobs.")
         raise typer.Exit(2)
+    if port := container.settings.worker_metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(port, addr=container.settings.host, registry=container.metrics.registry)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -78,10 +96,9 @@ def migrate(revision: str = typer.Argument("head", help="Target revision.")) -> 
 @app.command()
 def seed() -> None:
     """Load demo data: demo accounts (later also catalog, dermatologists, articles)."""
-    from metskin.bootstrap import bootstrap
     from metskin.cli.seed import seed_all
 
-    container = bootstrap()
+    container = start_container()
     try:
         for line in seed_all(container):
             console.print(line)

@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from cross_web import HTTPException
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -18,14 +19,18 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.execution import ExecutionResult
-from strawberry.types.unset import UnsetType
+from strawberry.types.unset import UNSET, UnsetType
 
 from metskin.bootstrap import Container
 from metskin.domain.content.loader import article
 from metskin.domain.content.render import render_article
 from metskin.domain.errors import DomainError, NotFound
+from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.context import Context, authenticate, context_for_token, run_sync
-from metskin.graphql.limits import BodySizeLimit
+from metskin.graphql.guard import client_ip
+from metskin.graphql.headers import SecurityHeaders
+from metskin.graphql.limits import BodySizeLimit, UploadGate
+from metskin.graphql.probes import probe_routes
 from metskin.graphql.schema import build_schema
 from metskin.web import web_routes
 
@@ -34,11 +39,28 @@ class MetSkinGraphQL(GraphQL[Context, None]):
     def __init__(self, container: Container) -> None:
         super().__init__(
             build_schema(container.settings),
-            graphql_ide="graphiql" if container.settings.graphiql else None,
+            graphql_ide="graphiql" if container.settings.graphiql_enabled else None,
             subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
             multipart_uploads_enabled=True,
         )
         self.container = container
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Strawberry's HTTP-level refusals (bad JSON, no query...) as coded JSON errors."""
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as error:
+            body = {
+                "data": None,
+                "errors": [{"message": error.reason, "extensions": {"code": "BAD_REQUEST"}}],
+            }
+            return JSONResponse(body, status_code=error.status_code)
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return super().decode_json(data)
+        except RecursionError as error:
+            raise HTTPException(400, "The JSON body is nested too deeply.") from error
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
@@ -89,10 +111,6 @@ def is_subscription(query: str | None, operation_name: str | None) -> bool:
     except GraphQLError:
         return False  # the normal path reports the syntax error
     return operation is not None and operation.operation is OperationType.SUBSCRIPTION
-
-
-async def health(_request: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
 
 
 MEDIA_TYPES = {
@@ -147,9 +165,10 @@ def create_app(container: Container) -> Starlette:
         yield
         container.close()
 
-    max_body = int(container.settings.max_video_mb * 1024 * 1024) + 1024 * 1024
+    settings = container.settings
+    max_body = int(settings.max_video_mb * 1024 * 1024) + 1024 * 1024
     routes: list[Any] = [
-        Route("/healthz", health),
+        *probe_routes(container),
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),
         media_route(container),
@@ -159,5 +178,34 @@ def create_app(container: Container) -> Starlette:
     return Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(BodySizeLimit, max_bytes=max_body)],
+        middleware=[
+            Middleware(
+                SecurityHeaders,
+                hsts_seconds=settings.hsts_seconds,
+                graphiql=settings.graphiql_enabled,
+            ),
+            Middleware(
+                BodySizeLimit,
+                max_bytes=max_body,
+                max_json_bytes=settings.max_json_body_kb * 1024,
+                upload_gate=upload_gate(container),
+            ),
+        ],
     )
+
+
+def upload_gate(container: Container) -> UploadGate | None:
+    """Counts an upload against its client address before its body is read."""
+    limits = container.rate_limits
+    if limits is None:
+        return None
+
+    async def gate(scope: Any) -> float:
+        try:
+            await run_sync(limits.check, "upload", ip=client_ip(Request(scope)), account=None)
+        except RateLimited as error:
+            container.metrics.refused("rate", "upload")
+            return float(error.retry_after)
+        return 0.0
+
+    return gate

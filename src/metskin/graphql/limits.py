@@ -1,29 +1,59 @@
-"""An ASGI guard on request body size, so an oversized upload is refused before it is spooled."""
+"""ASGI guards on the request body, applied before the body is read or spooled.
+
+A multipart upload may be as large as the largest video (and is counted against the upload rate
+per client address first); any other request gets the small JSON cap.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# Seconds the client must wait before another upload (0: go ahead).
+UploadGate = Callable[[Scope], Awaitable[float]]
 
 
 class BodyTooLarge(Exception):
     pass
 
 
+def is_multipart(scope: Scope) -> bool:
+    content_type = dict(scope["headers"]).get(b"content-type", b"")
+    return content_type.lower().startswith(b"multipart/form-data")
+
+
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        max_json_bytes: int | None = None,
+        upload_gate: UploadGate | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_json_bytes = max_json_bytes or max_bytes
+        self.upload_gate = upload_gate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = is_multipart(scope)
+        limit, code = (
+            (self.max_bytes, "MEDIA_TOO_LARGE") if upload else (self.max_json_bytes, "TOO_LARGE")
+        )
+        if upload and self.upload_gate is not None:
+            wait = await self.upload_gate(scope)
+            if wait > 0:
+                await refuse(send, 429, "Too many uploads; try again later.", "RATE_LIMITED", wait)
+                return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(send, limit, code)
             return
         seen = 0
         started = False
@@ -32,7 +62,7 @@ class BodySizeLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > limit:
                 raise BodyTooLarge
             return message
 
@@ -45,28 +75,26 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._refuse(send)
+                await self._too_large(send, limit, code)
 
-    async def _refuse(self, send: Send) -> None:
-        limit_mb = self.max_bytes / 1024 / 1024
-        body: dict[str, Any] = {
-            "data": None,
-            "errors": [
-                {
-                    "message": f"The request is larger than {limit_mb:.0f} MB.",
-                    "extensions": {"code": "MEDIA_TOO_LARGE"},
-                }
-            ],
-        }
-        payload = json.dumps(body).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(payload)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": payload})
+    async def _too_large(self, send: Send, limit: int, code: str) -> None:
+        size = f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+        what = "upload" if code == "MEDIA_TOO_LARGE" else "request (other than an upload)"
+        await refuse(send, 413, f"The {what} is larger than {size}.", code)
+
+
+async def refuse(
+    send: Send, status: int, message: str, code: str, retry_after: float | None = None
+) -> None:
+    """A GraphQL-shaped JSON error response, sent before the app has read the body."""
+    extensions: dict[str, Any] = {"code": code}
+    headers = [(b"content-type", b"application/json")]
+    if retry_after is not None:
+        seconds = max(1, int(retry_after + 0.999))
+        extensions["retryAfter"] = seconds
+        headers.append((b"retry-after", str(seconds).encode()))
+    body = {"data": None, "errors": [{"message": message, "extensions": extensions}]}
+    payload = json.dumps(body).encode()
+    headers.append((b"content-length", str(len(payload)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})

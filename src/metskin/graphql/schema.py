@@ -30,6 +30,8 @@ from metskin.graphql.appointments.queries import (
 from metskin.graphql.appointments.subscriptions import DashboardSubscriptions
 from metskin.graphql.directory.queries import DirectoryQueries
 from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_expected
+from metskin.graphql.guard import OperationLimits
+from metskin.graphql.metrics import OperationMetrics
 from metskin.graphql.recommendations.mutations import RecommendationMutations
 from metskin.graphql.recommendations.queries import RecommendationQueries
 from metskin.graphql.referrals.mutations import ReferralMutations
@@ -107,12 +109,17 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         subscription=Subscription,
         # Factories, not instances: each request gets its own extension objects.
         extensions=[
+            OperationMetrics,
             partial(
                 AddValidationRules, limit_rules(settings.max_query_depth, settings.max_aliases)
             ),
             partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
             partial(ParserCache, maxsize=512),
             partial(ValidationCache, maxsize=512),
+            # After validation: the cost (with the variables) and the rate limits.
+            partial(
+                OperationLimits, max_cost=settings.max_query_cost, page_cap=settings.max_page_size
+            ),
             MaskUnexpectedErrors,
         ],
     )

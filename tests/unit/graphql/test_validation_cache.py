@@ -10,14 +10,14 @@ from metskin.settings import Settings
 CACHE_SIZE = 512  # as configured in build_schema
 
 
-def test_a_repeated_document_is_validated_once() -> None:
+async def test_a_repeated_document_is_validated_once() -> None:
     schema = build_schema(Settings())
     cache = _get_validate_cache(CACHE_SIZE)
     query = "{ health a: health }"
-    assert schema.execute_sync(query).data == {"health": True, "a": True}
+    assert (await schema.execute(query)).data == {"health": True, "a": True}
     before = cache.cache_info()
     for _ in range(3):
-        assert schema.execute_sync(query).errors is None
+        assert (await schema.execute(query)).errors is None
     after = cache.cache_info()
     assert after.hits - before.hits == 3
     assert after.misses == before.misses

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 
+from metskin.adapters.security.keys import SigningKeys
 from metskin.domain.errors import Forbidden
 
 PURPOSE = "media"
@@ -16,22 +17,21 @@ class ExpiredLink(Forbidden):
 
 
 class MediaUrlSigner:
-    def __init__(self, secret: str, ttl: timedelta, base_url: str = "") -> None:
-        self._secret = secret
+    def __init__(self, keys: SigningKeys, ttl: timedelta, base_url: str = "") -> None:
+        self._keys = keys
         self._ttl = ttl
         self._base_url = base_url.rstrip("/")
 
     def url(self, name: str, now: datetime) -> str:
         claims = {"obj": name, "pur": PURPOSE, "exp": now + self._ttl}
-        token = jwt.encode(claims, self._secret, algorithm="HS256")
+        token = self._keys.sign(claims)
         return f"{self._base_url}/media/{token}"
 
     def object_name(self, token: str) -> str:
         try:
-            claims = jwt.decode(
+            claims = self._keys.decode(
                 token,
-                self._secret,
-                algorithms=["HS256"],
+                datetime.now(UTC),
                 options={"require": ["obj", "pur", "exp"]},
             )
         except jwt.ExpiredSignatureError as error:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import jwt
 
+from metskin.adapters.security.keys import SigningKeys
 from metskin.domain.accounts.model import Role
 from metskin.domain.errors import Unauthenticated
 
@@ -17,21 +18,20 @@ class TokenExpired(Unauthenticated):
 
 
 class JwtAccessTokens:
-    def __init__(self, secret: str, lifetime: timedelta) -> None:
-        self._secret = secret
+    def __init__(self, keys: SigningKeys, lifetime: timedelta) -> None:
+        self._keys = keys
         self._lifetime = lifetime
 
     def issue(self, user_id: str, role: Role, now: datetime) -> tuple[str, datetime]:
         expires = now + self._lifetime
         claims = {"sub": user_id, "role": role.value, "iat": now, "exp": expires, "iss": ISSUER}
-        return jwt.encode(claims, self._secret, algorithm="HS256"), expires
+        return self._keys.sign(claims), expires
 
     def decode(self, token: str, now: datetime) -> tuple[str, Role]:
         try:
-            claims = jwt.decode(
+            claims = self._keys.decode(
                 token,
-                self._secret,
-                algorithms=["HS256"],
+                now,
                 issuer=ISSUER,
                 options={"require": ["sub", "exp", "iss", "role"], "verify_exp": False},
             )

@@ -1,0 +1,1 @@
+"""Adapters: rate-limit state, in this process or in Redis."""

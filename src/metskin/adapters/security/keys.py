@@ -1,0 +1,37 @@
+"""Signing keys that rotate: new signatures use the current key; the previous keys still verify
+what they signed until `previous_until` (if set), so a rotation logs nobody out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import jwt
+
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class SigningKeys:
+    current: str
+    previous: tuple[str, ...] = ()
+    previous_until: datetime | None = None
+
+    def verifying(self, now: datetime) -> tuple[str, ...]:
+        if self.previous_until is not None and now >= self.previous_until:
+            return (self.current,)
+        return (self.current, *self.previous)
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        return jwt.encode(claims, self.current, algorithm=ALGORITHM)
+
+    def decode(self, token: str, now: datetime, **options: Any) -> dict[str, Any]:
+        """The claims, checked with each verifying key in turn (raises jwt.PyJWTError)."""
+        refused: jwt.PyJWTError = jwt.InvalidSignatureError("no key verifies this token")
+        for key in self.verifying(now):
+            try:
+                return dict(jwt.decode(token, key, algorithms=[ALGORITHM], **options))
+            except jwt.InvalidSignatureError as error:
+                refused = error
+        raise refused

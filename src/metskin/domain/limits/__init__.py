@@ -1,0 +1,1 @@
+"""Limits: how often a client or an account may call the expensive or sensitive operations."""

@@ -1,0 +1,79 @@
+"""Rate rules and the generic cell rate algorithm (a token bucket kept as one timestamp).
+
+A rule lets `count` requests through per `period` seconds, all of them at once if the bucket is
+full, then one every `period / count` seconds. The state of one key is its theoretical arrival
+time (TAT): the moment the bucket will be full again. A request of cost n is allowed when
+`max(TAT, now) + n * interval - period <= now`; the wait otherwise is that excess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    count: int
+    period: float  # seconds
+
+    @property
+    def interval(self) -> float:
+        return self.period / self.count
+
+    def scaled(self, factor: float) -> Rule:
+        return Rule(max(1, round(self.count * factor)), self.period)
+
+    @classmethod
+    def parse(cls, text: str) -> Rule:
+        """`"COUNT/SECONDS"`, e.g. `"30/300"`."""
+        count, _, period = text.partition("/")
+        rule = cls(int(count), float(period))
+        if rule.count < 1 or rule.period <= 0:
+            raise ValueError(f"rate rule {text!r}: COUNT >= 1 and SECONDS > 0")
+        return rule
+
+
+@dataclass(frozen=True)
+class Step:
+    allowed: bool
+    tat: float  # the key's new state (unchanged when refused)
+    retry_after: float  # seconds; 0 when allowed
+
+
+def gcra(tat: float | None, now: float, rule: Rule, cost: int = 1) -> Step:
+    start = now if tat is None else max(tat, now)
+    new_tat = start + cost * rule.interval
+    wait = new_tat - rule.period - now
+    if wait > 0:
+        return Step(False, start, wait)
+    return Step(True, new_tat, 0.0)
+
+
+# Operation -> the rules per client address ("ip") and per account ("account"). The account of
+# login and register is the email given; of the others, the logged-in caller.
+DEFAULT_RULES: dict[str, dict[str, Rule]] = {
+    "login": {"ip": Rule(30, 300), "account": Rule(10, 300)},
+    "register": {"ip": Rule(10, 3600), "account": Rule(3, 3600)},
+    "upload": {"ip": Rule(60, 3600), "account": Rule(30, 3600)},
+    "startAnalysis": {"ip": Rule(60, 3600), "account": Rule(30, 3600)},
+    "directory": {"ip": Rule(120, 60), "account": Rule(120, 60)},
+    "slots": {"ip": Rule(60, 60), "account": Rule(60, 60)},
+}
+
+
+@dataclass(frozen=True)
+class BackoffPolicy:
+    """After `free_failures` wrong passwords, each login waits `base * 2**(extra failures)`
+    seconds (at most `max_delay`) after the last failure; failures are forgotten `forget_after`
+    seconds after the last one, and a successful login forgets them at once."""
+
+    free_failures: int = 5
+    base_delay: float = 1.0
+    max_delay: float = 900.0
+    forget_after: float = 3600.0
+
+    def delay(self, failures: int) -> float:
+        extra = failures - self.free_failures
+        if extra < 0:
+            return 0.0
+        return min(self.max_delay, self.base_delay * 2 ** min(extra, 30))

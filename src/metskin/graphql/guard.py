@@ -1,0 +1,197 @@
+"""Before an operation runs: its cost, the rate limits and the login backoff. After it: the
+login outcomes, for the backoff. A refusal is the whole response, with a coded error."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    ObjectValueNode,
+    OperationType,
+    SelectionSetNode,
+    StringValueNode,
+    ValueNode,
+    VariableNode,
+    get_operation_ast,
+)
+from strawberry.extensions import SchemaExtension
+
+from metskin.domain.accounts.errors import InvalidCredentials
+from metskin.domain.limits.errors import RateLimited
+from metskin.graphql.context import Context, run_sync
+from metskin.graphql.cost import operation_cost
+
+# Root field -> rate rule (domain/limits/model.py DEFAULT_RULES).
+LIMITED_FIELDS = {
+    (OperationType.MUTATION, "login"): "login",
+    (OperationType.MUTATION, "register"): "register",
+    (OperationType.MUTATION, "uploadMedia"): "upload",
+    (OperationType.MUTATION, "startAnalysis"): "startAnalysis",
+    (OperationType.QUERY, "dermatologists"): "directory",
+    (OperationType.QUERY, "dermatologist"): "directory",
+    (OperationType.QUERY, "availableSlots"): "slots",
+}
+# Uploads are counted per address by the HTTP guard, before their body is read (limits.py).
+COUNTED_BEFORE_BODY = {"upload"}
+
+
+@dataclass(frozen=True)
+class LimitedCall:
+    rule: str
+    alias: str
+    account: str | None  # the email for login and register, else the caller
+
+
+def client_ip(request: Any) -> str | None:
+    client = getattr(request, "client", None)
+    return client.host if client else None
+
+
+def refusal(message: str, code: str, **extensions: Any) -> ExecutionResult:
+    error = GraphQLError(message, extensions={"code": code, **extensions})
+    return ExecutionResult(data=None, errors=[error])
+
+
+def rate_limited(context: Context, error: RateLimited) -> ExecutionResult:
+    """The RATE_LIMITED response, with `Retry-After` on the HTTP response."""
+    response = context.response
+    if response is not None and hasattr(response, "headers"):
+        response.headers["retry-after"] = str(error.retry_after)
+    return refusal(error.message, error.code, retryAfter=error.retry_after)
+
+
+class OperationLimits(SchemaExtension):
+    def __init__(self, *, max_cost: int, page_cap: int) -> None:
+        self.max_cost = max_cost
+        self.page_cap = page_cap
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        ctx = self.execution_context
+        context: Context | None = ctx.context
+        if ctx.graphql_document is None or context is None:  # no context: a schema test
+            yield
+            return
+        schema = ctx.schema._schema
+        cost = operation_cost(
+            schema, ctx.graphql_document, ctx.operation_name, ctx.variables, self.page_cap
+        )
+        if cost > self.max_cost:
+            context.container.metrics.refused("cost", "query")
+            ctx.result = refusal(
+                f"This query costs {cost}, over the limit of {self.max_cost}: ask for smaller "
+                "pages, fewer days or fewer aliases.",
+                "QUERY_TOO_COSTLY",
+                cost=cost,
+                maxCost=self.max_cost,
+            )
+            yield
+            return
+        calls = list(self._limited_calls(context))
+        if calls:
+            try:
+                await run_sync(self._check, context, calls)
+            except RateLimited as error:
+                ctx.result = rate_limited(context, error)
+                yield
+                return
+        yield
+        logins = [call for call in calls if call.rule == "login" and call.account]
+        if logins and ctx.result is not None:
+            await run_sync(self._record_logins, context, logins, ctx.result)
+
+    def _check(self, context: Context, calls: list[LimitedCall]) -> None:
+        container = context.container
+        ip = client_ip(context.request)
+        for (rule, account), count in Counter((c.rule, c.account) for c in calls).items():
+            try:
+                if rule == "login" and account and container.login_backoff:
+                    container.login_backoff.check(account)
+                if container.rate_limits:
+                    per_ip = None if rule in COUNTED_BEFORE_BODY else ip
+                    container.rate_limits.check(rule, ip=per_ip, account=account, cost=count)
+            except RateLimited:
+                container.metrics.refused("rate", rule)
+                raise
+
+    @staticmethod
+    def _record_logins(context: Context, logins: list[LimitedCall], result: Any) -> None:
+        backoff = context.container.login_backoff
+        if backoff is None:
+            return
+        failed = {
+            error.path[0]
+            for error in result.errors or ()
+            if error.path and isinstance(error.original_error, InvalidCredentials)
+        }
+        data = result.data or {}
+        for call in logins:
+            if call.alias in failed:
+                backoff.failed(call.account or "")
+            elif data.get(call.alias):
+                backoff.succeeded(call.account or "")
+
+    def _limited_calls(self, context: Context) -> Iterator[LimitedCall]:
+        ctx = self.execution_context
+        assert ctx.graphql_document is not None
+        operation = get_operation_ast(ctx.graphql_document, ctx.operation_name)
+        root = ctx.schema._schema.get_root_type(operation.operation) if operation else None
+        if operation is None or root is None:
+            return
+        fragments = {
+            node.name.value: node.selection_set
+            for node in ctx.graphql_document.definitions
+            if isinstance(node, FragmentDefinitionNode)
+        }
+        viewer = context.viewer.user_id if context.viewer else None
+        for node in _root_fields(operation.selection_set, fragments, set()):
+            rule = LIMITED_FIELDS.get((operation.operation, node.name.value))
+            if rule is None:
+                continue
+            account = viewer
+            if rule in ("login", "register"):
+                account = _email_argument(node, ctx.variables)
+            alias = node.alias.value if node.alias else node.name.value
+            yield LimitedCall(rule, alias, account)
+
+
+def _root_fields(
+    selection_set: SelectionSetNode, fragments: dict[str, SelectionSetNode], seen: set[str]
+) -> Iterator[FieldNode]:
+    """The operation's root fields, through fragments too (@skip is ignored: they count)."""
+    for node in selection_set.selections:
+        if isinstance(node, FieldNode):
+            yield node
+        elif isinstance(node, InlineFragmentNode):
+            yield from _root_fields(node.selection_set, fragments, seen)
+        elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
+            seen.add(node.name.value)
+            if node.name.value in fragments:
+                yield from _root_fields(fragments[node.name.value], fragments, seen)
+
+
+def _email_argument(node: FieldNode, variables: Mapping[str, Any] | None) -> str | None:
+    """The `email` (or `input.email`) argument, as sent: a literal or a variable."""
+    variables = variables or {}
+
+    def read(value: ValueNode | None) -> Any:
+        if isinstance(value, VariableNode):
+            return variables.get(value.name.value)
+        if isinstance(value, StringValueNode):
+            return value.value
+        if isinstance(value, ObjectValueNode):
+            return {item.name.value: read(item.value) for item in value.fields}
+        return None
+
+    arguments = {argument.name.value: read(argument.value) for argument in node.arguments or ()}
+    wanted = arguments.get("input")
+    email = arguments.get("email") or (wanted.get("email") if isinstance(wanted, dict) else None)
+    return email.strip().lower() if isinstance(email, str) and email.strip() else None

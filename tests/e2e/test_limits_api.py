@@ -1,0 +1,229 @@
+"""The limits through HTTP, with the default rules (the other tests raise them 100 times):
+query cost, rate limits with retry-after, login backoff, body caps, deeply nested JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from metskin.bootstrap import Container, bootstrap
+from metskin.domain.accounts.model import Role
+from metskin.graphql.app import create_app
+from tests.conftest import make_settings
+from tests.e2e.conftest import PASSWORD, GraphQLClient
+from tests.e2e.test_care_api import seed_directory
+from tests.fakes.infra import FakeClock
+
+LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }"
+REGISTER = """mutation($e: String!) {
+  register(input: {email: $e, password: "tea-and-toast-77"}) { accessToken } }"""
+
+
+def slots_request(
+    doctor_id: str,
+    aliases: int,
+    days: int = 92,
+    start: datetime = datetime(2026, 11, 24, tzinfo=UTC),
+) -> dict[str, Any]:
+    fields = " ".join(
+        f"s{i}: availableSlots(dermatologistId: $id, from: $from, to: $to) "
+        "{ start end startLocal timeZone }"
+        for i in range(aliases)
+    )
+    return {
+        "query": f"query($id: ID!, $from: DateTime!, $to: DateTime!) {{ {fields} }}",
+        "variables": {
+            "id": doctor_id,
+            "from": start.isoformat(),
+            "to": (start + timedelta(days=days)).isoformat(),
+        },
+    }
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def strict(tmp_path: Path, database_url: str, clock: FakeClock) -> Iterator[Container]:
+    """A container with the default limits (scale 1), and a clock the test moves."""
+    container = bootstrap(
+        make_settings(tmp_path, database_url=database_url, rate_limit_scale=1.0), clock=clock
+    )
+    yield container
+    container.close()
+
+
+@pytest.fixture
+async def http(strict: Container) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_app(strict), client=("203.0.113.7", 4321))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+def codes(body: dict[str, Any]) -> list[str]:
+    return [error["extensions"]["code"] for error in body.get("errors") or []]
+
+
+async def test_thirty_aliases_of_a_quarter_of_slots_are_refused_by_cost(
+    http: httpx.AsyncClient, strict: Container
+) -> None:
+    doctor = seed_directory(strict)["derm-london-01"]
+    one = (await http.post("/graphql", json=slots_request(doctor, 1))).json()
+    assert "errors" not in one and len(one["data"]["s0"]) > 100  # one quarter is allowed
+    flood = (await http.post("/graphql", json=slots_request(doctor, 30))).json()
+    assert flood["data"] is None
+    [error] = flood["errors"]
+    assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert error["extensions"]["cost"] > error["extensions"]["maxCost"] == 12_000
+
+
+async def test_slots_aliases_count_against_the_rate_per_address(
+    http: httpx.AsyncClient, strict: Container
+) -> None:
+    doctor = seed_directory(strict)["derm-london-01"]
+    week = slots_request(doctor, 6, days=1)  # cheap, but six calls each time
+    for _ in range(10):  # 60 calls: the default is 60 a minute per address
+        assert "errors" not in (await http.post("/graphql", json=week)).json()
+    refused = await http.post("/graphql", json=week)
+    [error] = refused.json()["errors"]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert error["extensions"]["retryAfter"] >= 1
+    assert refused.headers["retry-after"] == str(error["extensions"]["retryAfter"])
+
+
+async def test_registrations_from_one_address_are_limited(http: httpx.AsyncClient) -> None:
+    outcomes = []
+    for n in range(12):
+        body = (
+            await http.post(
+                "/graphql", json={"query": REGISTER, "variables": {"e": f"u{n}@example.com"}}
+            )
+        ).json()
+        outcomes.append(codes(body))
+    assert outcomes[:10] == [[]] * 10  # 10 an hour per address
+    assert outcomes[10:] == [["RATE_LIMITED"]] * 2
+
+
+async def test_wrong_logins_back_off_per_account_and_a_right_one_after_the_wait_works(
+    http: httpx.AsyncClient, strict: Container, clock: FakeClock
+) -> None:
+    strict.accounts.register("maya@example.com", PASSWORD, "Maya", Role.PATIENT)
+    wrong = {"query": LOGIN, "variables": {"e": "maya@example.com", "p": "not-her-password"}}
+    right = {"query": LOGIN, "variables": {"e": "maya@example.com", "p": PASSWORD}}
+    for _ in range(5):  # five free failures
+        assert codes((await http.post("/graphql", json=wrong)).json()) == ["INVALID_CREDENTIALS"]
+    # now even the right password waits: the password is not tried during the wait
+    waited = (await http.post("/graphql", json=right)).json()
+    assert codes(waited) == ["RATE_LIMITED"]
+    assert waited["errors"][0]["extensions"]["retryAfter"] == 1
+    clock.advance(seconds=1)
+    assert codes((await http.post("/graphql", json=wrong)).json()) == ["INVALID_CREDENTIALS"]
+    refused = (await http.post("/graphql", json=right)).json()
+    assert refused["errors"][0]["extensions"]["retryAfter"] == 2  # it doubles
+    clock.advance(seconds=2)
+    assert "errors" not in (await http.post("/graphql", json=right)).json()
+    # the success forgot the failures
+    assert codes((await http.post("/graphql", json=wrong)).json()) == ["INVALID_CREDENTIALS"]
+    assert codes((await http.post("/graphql", json=right)).json()) == []
+
+
+async def test_logins_from_one_address_are_limited_whatever_the_account(
+    http: httpx.AsyncClient,
+) -> None:
+    def logins(first: int, count: int) -> dict[str, str]:
+        aliases = " ".join(
+            f'l{i}: login(email: "u{i}@example.com", password: "x") {{ accessToken }}'
+            for i in range(first, first + count)
+        )
+        return {"query": f"mutation {{ {aliases} }}"}
+
+    wrong = (await http.post("/graphql", json=logins(0, 25))).json()
+    assert set(codes(wrong)) == {"INVALID_CREDENTIALS"}  # counted as 25 logins
+    body = (await http.post("/graphql", json=logins(25, 6))).json()
+    assert codes(body) == ["RATE_LIMITED"]  # 31 in all: over 30 per 5 minutes
+
+
+async def test_uploads_are_refused_before_their_body_is_read(
+    tmp_path: Path, database_url: str
+) -> None:
+    settings = make_settings(
+        tmp_path,
+        database_url=database_url,
+        rate_limit_scale=1.0,
+        rate_limits={"upload.ip": "2/3600"},
+    )
+    container = bootstrap(settings)
+    transport = httpx.ASGITransport(app=create_app(container))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            statuses = []
+            for _ in range(3):
+                response = await http.post(
+                    "/graphql",
+                    files={"0": ("a.jpg", b"\xff\xd8\xff" + b"\x00" * 1000)},
+                    data={"operations": "{}", "map": "{}"},
+                )
+                statuses.append(response.status_code)
+    finally:
+        container.close()
+    assert statuses[:2] != [429, 429] and statuses[2] == 429
+    assert response.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert int(response.headers["retry-after"]) > 1000  # one upload per 30 minutes
+
+
+async def test_a_json_body_over_one_megabyte_is_refused_but_not_an_upload_of_that_size(
+    http: httpx.AsyncClient,
+) -> None:
+    big = {"query": "{ health }", "variables": {"pad": "x" * (1024 * 1024 + 10)}}
+    response = await http.post("/graphql", json=big)
+    assert response.status_code == 413
+    assert codes(response.json()) == ["TOO_LARGE"]
+    upload = await http.post(
+        "/graphql",
+        files={"0": ("a.jpg", b"\xff\xd8\xff" + b"\x00" * 2_000_000)},
+        data={"operations": json.dumps({"query": "{ health }"}), "map": "{}"},
+    )
+    assert upload.status_code == 200  # the large cap is for multipart uploads
+
+
+@pytest.mark.parametrize("depth", [50_000, 2_000])
+async def test_deeply_nested_json_is_a_coded_400(http: httpx.AsyncClient, depth: int) -> None:
+    nested = '{"query": "{ health }", "variables": {"a": ' + "[" * depth + "]" * depth + "}}"
+    response = await http.post(
+        "/graphql", content=nested, headers={"content-type": "application/json"}
+    )
+    assert response.status_code in (200, 400)
+    if depth == 50_000:
+        assert response.status_code == 400
+    assert codes(response.json())
+
+
+async def test_a_deeply_nested_document_is_a_coded_error(http: httpx.AsyncClient) -> None:
+    document = "{" + "me { " * 900 + "id" + " }" * 900 + "}"
+    response = await http.post("/graphql", json={"query": document})
+    assert response.status_code in (200, 400)
+    assert codes(response.json()) and "INTERNAL_ERROR" not in codes(response.json())
+
+
+async def test_malformed_json_is_a_coded_400(http: httpx.AsyncClient) -> None:
+    response = await http.post(
+        "/graphql", content=b'{"query": ', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert codes(response.json()) == ["BAD_REQUEST"]
+
+
+async def test_the_client_helper_still_works_under_the_limits(strict: Container) -> None:
+    transport = httpx.ASGITransport(app=create_app(strict))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        client = GraphQLClient(http)
+        await client.register("maya@example.com")
+        assert (await client.data("{ me { email } }"))["me"]["email"] == "maya@example.com"

@@ -1,0 +1,123 @@
+"""Outside development the settings refuse public or weak keys; signing keys rotate."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from typer.testing import CliRunner
+
+from metskin.adapters.security.keys import SigningKeys
+from metskin.adapters.security.signed_urls import MediaUrlSigner
+from metskin.adapters.security.tokens import JwtAccessTokens
+from metskin.bootstrap import bootstrap, media_url_keys, token_keys
+from metskin.domain.accounts.model import Role
+from metskin.domain.errors import Forbidden, Unauthenticated
+from metskin.settings import DEFAULT_SECRET, InsecureSettings, Settings
+
+STRONG = "k" * 40
+MEDIA = "m" * 40
+STORAGE = {"s1": base64.b64encode(b"\x01" * 32).decode()}
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def production(**values: object) -> Settings:
+    base: dict[str, object] = {
+        "env": "production",
+        "secret_key": STRONG,
+        "media_url_key": MEDIA,
+        "storage_keys": STORAGE,
+    }
+    return Settings(**{**base, **values})  # type: ignore[arg-type]
+
+
+def test_production_with_its_own_keys_is_fit() -> None:
+    assert production().insecure_reasons() == []
+
+
+@pytest.mark.parametrize(
+    ("values", "named"),
+    [
+        ({"secret_key": DEFAULT_SECRET}, "METSKIN_SECRET_KEY"),
+        ({"secret_key": "short-secret"}, "METSKIN_SECRET_KEY"),
+        ({"media_url_key": ""}, "METSKIN_MEDIA_URL_KEY"),
+        ({"media_url_key": STRONG}, "METSKIN_MEDIA_URL_KEY"),  # the token secret again
+        ({"storage_keys": {}}, "METSKIN_STORAGE_KEYS"),
+    ],
+)
+def test_production_refuses_a_public_short_or_shared_key(
+    values: dict[str, object], named: str
+) -> None:
+    settings = production(**values)
+    with pytest.raises(InsecureSettings, match=named):
+        settings.check_secrets()
+    with pytest.raises(InsecureSettings):
+        bootstrap(settings)
+
+
+def test_the_default_settings_are_production_and_refuse_to_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("METSKIN_ENV", raising=False)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.env == "production"
+    assert len(settings.insecure_reasons()) == 3
+
+
+def test_serve_says_why_it_refuses_and_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    from metskin.cli import app
+    from metskin.settings import get_settings
+
+    monkeypatch.setenv("METSKIN_ENV", "production")
+    monkeypatch.delenv("METSKIN_SECRET_KEY", raising=False)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["serve"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "METSKIN_SECRET_KEY" in result.output and "Refusing to start" in result.output
+
+
+def test_development_allows_the_default_and_derives_a_separate_media_key() -> None:
+    settings = Settings(env="development")
+    assert settings.insecure_reasons() == []
+    assert settings.effective_media_url_key != settings.secret_key.get_secret_value()
+
+
+def test_a_rotated_token_key_still_verifies_until_the_grace_period_ends() -> None:
+    lifetime = timedelta(minutes=15)
+    old = JwtAccessTokens(SigningKeys("old-" + STRONG), lifetime)
+    token, _ = old.issue("user-1", Role.PATIENT, NOW)
+    until = NOW + timedelta(hours=1)
+    rotated = JwtAccessTokens(SigningKeys("new-" + STRONG, ("old-" + STRONG,), until), lifetime)
+    assert rotated.decode(token, NOW + timedelta(minutes=1)) == ("user-1", Role.PATIENT)
+    fresh, _ = rotated.issue("user-1", Role.PATIENT, NOW)
+    assert JwtAccessTokens(SigningKeys("new-" + STRONG), lifetime).decode(fresh, NOW)
+    with pytest.raises(Unauthenticated):  # new tokens are signed with the new key only
+        old.decode(fresh, NOW)
+    with pytest.raises(Unauthenticated):  # after the grace period the old key is ignored
+        rotated.decode(token, until)
+    with pytest.raises(Unauthenticated):  # a key nobody configured never verifies
+        JwtAccessTokens(SigningKeys("other-" + STRONG), lifetime).decode(token, NOW)
+
+
+def test_a_rotated_media_key_still_opens_old_links() -> None:
+    ttl = timedelta(minutes=5)
+    now = datetime.now(UTC)
+    old = MediaUrlSigner(SigningKeys("old-" + MEDIA), ttl)
+    link = old.url("media/u1/a.jpg", now).rsplit("/", 1)[1]
+    rotated = MediaUrlSigner(SigningKeys("new-" + MEDIA, ("old-" + MEDIA,)), ttl)
+    assert rotated.object_name(link) == "media/u1/a.jpg"
+    with pytest.raises(Forbidden):
+        MediaUrlSigner(SigningKeys("new-" + MEDIA), ttl).object_name(link)
+
+
+def test_the_settings_wire_token_and_media_keys_apart() -> None:
+    settings = production(
+        previous_secret_keys=["prev-" + STRONG], previous_media_url_keys=["prev-" + MEDIA]
+    )
+    tokens, media = token_keys(settings), media_url_keys(settings)
+    assert tokens.current == STRONG and tokens.previous == ("prev-" + STRONG,)
+    assert media.current == MEDIA and media.previous == ("prev-" + MEDIA,)
