@@ -30,6 +30,7 @@ from metskin.graphql.appointments.queries import (
 from metskin.graphql.appointments.subscriptions import DashboardSubscriptions
 from metskin.graphql.directory.queries import DirectoryQueries
 from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_expected
+from metskin.graphql.inputs import SCALAR_OVERRIDES, RefuseUnstorableText
 from metskin.graphql.recommendations.mutations import RecommendationMutations
 from metskin.graphql.recommendations.queries import RecommendationQueries
 from metskin.graphql.referrals.mutations import ReferralMutations
@@ -105,6 +106,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        scalar_overrides=SCALAR_OVERRIDES,
         # Factories, not instances: each request gets its own extension objects.
         extensions=[
             partial(
@@ -113,6 +115,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
             partial(ParserCache, maxsize=512),
             partial(ValidationCache, maxsize=512),
+            RefuseUnstorableText,
             MaskUnexpectedErrors,
         ],
     )
