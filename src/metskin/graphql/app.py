@@ -27,6 +27,7 @@ from metskin.domain.errors import DomainError, NotFound
 from metskin.graphql.context import Context, authenticate, context_for_token, run_sync
 from metskin.graphql.limits import BodySizeLimit
 from metskin.graphql.schema import build_schema
+from metskin.logging import hide_media_tokens
 from metskin.web import web_routes
 
 
@@ -138,6 +139,8 @@ async def learn_article(request: Request) -> Response:
 
 def create_app(container: Container) -> Starlette:
     graphql_app = MetSkinGraphQL(container)
+
+    hide_media_tokens()  # the access log shows a media link's token cut short
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
