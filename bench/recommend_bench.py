@@ -101,13 +101,14 @@ def fill_people_and_feedback(
                 insert(FeedbackRow),
                 [
                     {
-                        "user_id": f"bench-{rng.randrange(PEOPLE)}",
-                        "product_id": product_ids[rng.randrange(len(product_ids))],
+                        # one rating per person and product (a unique key since migration 0005)
+                        "user_id": f"bench-{index % PEOPLE}",
+                        "product_id": product_ids[(index // PEOPLE * 7919) % len(product_ids)],
                         "rating": rng.randint(1, 5),
                         "outcome": rng.choice(outcomes),
                         "created_at": now,
                     }
-                    for _ in range(min(batch, rows - start))
+                    for index in range(start, min(start + batch, rows))
                 ],
             )
 

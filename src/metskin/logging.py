@@ -35,3 +35,32 @@ def configure_logging(level: int = logging.INFO, *, json_lines: bool = False) ->
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []  # through the root handler, in its format
         logging.getLogger(name).propagate = True
+
+
+MEDIA_PREFIX = "/media/"
+TOKEN_SHOWN = 12  # characters of a media link's token kept in the access log
+
+
+def truncate_media_path(path: str) -> str:
+    """`/media/<token>` with the token cut short: a logged link must not be usable."""
+    if not path.startswith(MEDIA_PREFIX):
+        return path
+    token = path[len(MEDIA_PREFIX) :]
+    return f"{MEDIA_PREFIX}{token[:TOKEN_SHOWN]}..." if len(token) > TOKEN_SHOWN else path
+
+
+class TruncateMediaTokens(logging.Filter):
+    """For uvicorn's access log, whose record args are (client, method, path, version, status)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], truncate_media_path(args[2]), *args[3:])
+        return True
+
+
+def hide_media_tokens(logger_name: str = "uvicorn.access") -> None:
+    """Install the filter once on the access logger (uvicorn keeps logger filters)."""
+    logger = logging.getLogger(logger_name)
+    if not any(isinstance(item, TruncateMediaTokens) for item in logger.filters):
+        logger.addFilter(TruncateMediaTokens())

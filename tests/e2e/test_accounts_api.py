@@ -39,6 +39,17 @@ async def test_register_login_me_refresh_logout(client: GraphQLClient) -> None:
     assert codes == ["INVALID_REFRESH_TOKEN"]
 
 
+async def test_an_access_token_used_after_logout_is_unauthenticated(
+    client: GraphQLClient,
+) -> None:
+    registered = await client.register("maya@example.com")
+    assert (await client.data(ME))["me"]["email"] == "maya@example.com"
+    assert await client.data(
+        "mutation($t: String!) { logout(refreshToken: $t) }", t=registered["refreshToken"]
+    ) == {"logout": True}
+    assert await client.error_codes(ME) == ["UNAUTHENTICATED"]  # the same access token
+
+
 @pytest.mark.parametrize(
     ("email", "password", "code"),
     [

@@ -401,6 +401,8 @@ async def test_sharing_is_consented_scoped_revocable_and_audited(
     )
     assert revoked["revokeShare"]["active"] is False
     assert (await derm.data(SHARED))["sharedAnalyses"]["edges"] == []
+    after = await derm.data("{ patients(first: 5) { edges { node { id email } } } }")
+    assert after["patients"]["edges"] == []  # no share and no booking: no longer a patient
     assert await derm.error_codes("query($id: ID!) { analysis(id: $id) { id } }", id=first) == [
         "FORBIDDEN"
     ]

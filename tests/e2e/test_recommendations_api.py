@@ -150,6 +150,10 @@ async def test_rating_products(client: GraphQLClient, seeded: Container) -> None
     assert await client.error_codes(rate, p="no-such-product", r=3) == ["PRODUCT_NOT_FOUND"]
     with seeded.new_uow() as uow:
         assert len(list(uow.feedback.iter_all())) == 1
+    again = await client.data(rate, p=product_id, r=2, o="IRRITATED")  # rating again updates
+    assert again["rateProduct"] == {"productId": product_id, "rating": 2, "outcome": "IRRITATED"}
+    with seeded.new_uow() as uow:
+        assert [(f.rating, f.outcome) for f in uow.feedback.iter_all()] == [(2, "irritated")]
 
 
 async def test_admins_edit_the_catalog_and_others_cannot(

@@ -38,6 +38,9 @@ class FakeRefreshTokenRepository(InMemoryTable[RefreshToken]):
     noun = "refresh token"
     key_field = "token_hash"
 
+    def family_active(self, family: str, now: datetime) -> bool:
+        return any(t.family == family and t.is_usable(now) for t in self.rows.values())
+
     def revoke_family(self, family: str, when: datetime) -> None:
         for token in self.rows.values():
             if token.family == family and token.revoked_at is None:

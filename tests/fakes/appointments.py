@@ -10,7 +10,7 @@ from typing import Any
 
 from metskin.domain.accounts.ports import UserRepository
 from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind
-from metskin.domain.appointments.model import Appointment, Availability
+from metskin.domain.appointments.model import Appointment, AppointmentStatus, Availability
 from metskin.domain.appointments.ports import (
     AppointmentQueries,
     AppointmentRepository,
@@ -72,8 +72,14 @@ class FakeAppointmentRepository(InMemoryTable[Appointment]):
             a for a in self.rows.values() if a.doctor_id == doctor_id and start <= a.start < end
         )[:limit]
 
-    def patients_of(self, doctor_id: str) -> list[str]:
-        return sorted({a.patient_id for a in self.rows.values() if a.doctor_id == doctor_id})
+    def patients_of(self, doctor_id: str, now: datetime) -> list[str]:
+        return sorted(
+            {
+                a.patient_id
+                for a in self.rows.values()
+                if a.doctor_id == doctor_id and a.status is AppointmentStatus.BOOKED and a.end > now
+            }
+        )
 
     def check_constraints(self) -> None:
         taken = Counter((a.doctor_id, a.start) for a in self.rows.values() if a.is_active)

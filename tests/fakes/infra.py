@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from metskin.domain.accounts.model import Role
+from metskin.domain.accounts.model import AccessClaims, Role
 from metskin.domain.analysis.errors import CorruptMedia
 from metskin.domain.analysis.media import MediaLimits, MediaType
 from metskin.domain.analysis.ports import ObjectMissing, PreparedMedia, StageProgress
@@ -34,18 +34,18 @@ class FakeAccessTokens:
     def __init__(self, lifetime: timedelta = timedelta(minutes=15)) -> None:
         self.lifetime = lifetime
 
-    def issue(self, user_id: str, role: Role, now: datetime) -> tuple[str, datetime]:
+    def issue(self, user_id: str, role: Role, now: datetime, session: str) -> tuple[str, datetime]:
         expires = now + self.lifetime
-        return f"{user_id}|{role.value}|{expires.timestamp()}", expires
+        return f"{user_id}|{role.value}|{expires.timestamp()}|{session}", expires
 
-    def decode(self, token: str, now: datetime) -> tuple[str, Role]:
+    def decode(self, token: str, now: datetime) -> AccessClaims:
         try:
-            user_id, role, expires = token.split("|")
+            user_id, role, expires, session = token.split("|")
         except ValueError as error:
             raise Unauthenticated("bad token") from error
         if float(expires) <= now.timestamp():
             raise Unauthenticated("expired")
-        return user_id, Role(role)
+        return AccessClaims(user_id, Role(role), session)
 
 
 class FakeNotifier:

@@ -119,8 +119,9 @@ class FakeFeedbackRepository(InMemoryRepository):
     def __init__(self) -> None:
         self.rows: list[Feedback] = []
 
-    def add(self, feedback: Feedback) -> None:
-        self.rows.append(feedback)
+    def put(self, feedback: Feedback) -> None:
+        key = (feedback.user_id, feedback.product_id)
+        self.rows = [f for f in self.rows if (f.user_id, f.product_id) != key] + [feedback]
 
     def iter_all(self, batch: int = 10_000) -> Iterator[Feedback]:
         for start in range(0, len(self.rows), batch):

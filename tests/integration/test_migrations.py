@@ -7,12 +7,14 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 from sqlmodel import SQLModel
 
 import metskin.adapters.db.models  # noqa: F401
 from metskin.adapters.db.migrations import downgrade, upgrade
-from tests.conftest import create_mysql_database, drop_mysql_database
+from metskin.bootstrap import bootstrap
+from metskin.cli.seed import seed_catalog
+from tests.conftest import create_mysql_database, drop_mysql_database, make_settings
 
 
 def table_names(url: str) -> set[str]:
@@ -63,5 +65,74 @@ def test_upgrade_downgrade_upgrade_on_mariadb(mysql_server_url: str) -> None:
             )
         engine.dispose()
         assert set(collations) == {"utf8mb4_unicode_ci"}
+    finally:
+        drop_mysql_database(url)
+
+
+def ratings_after_0005(url: str, tmp_path: Path) -> list[tuple[str, str, int]]:
+    """Upgrade to 0004, rate twice (and one product once), then 0005 -> 0004 -> 0005."""
+    upgrade(url, "0004")
+    container = bootstrap(make_settings(tmp_path, database_url=url))
+    users = {
+        name: container.accounts.register(f"{name}@example.com", "tea-and-toast-77").id
+        for name in ("u1", "u2")
+    }
+    list(seed_catalog(container))
+    container.close()
+    products = {
+        "p1": "cerabalance-hydrating-cream-cleanser",
+        "p2": "cerabalance-foaming-gel-cleanser",
+    }
+    rows = [  # (id, user, product, rating, created_at)
+        (1, "u1", "p1", 2, "2026-01-01 10:00:00"),
+        (2, "u1", "p1", 5, "2026-01-02 10:00:00"),  # the latest of u1/p1
+        (3, "u1", "p1", 3, "2026-01-01 12:00:00"),
+        (4, "u2", "p1", 4, "2026-01-01 10:00:00"),
+        (5, "u2", "p1", 1, "2026-01-01 10:00:00"),  # same time: the higher id wins
+        (6, "u1", "p2", 3, "2026-01-01 10:00:00"),
+    ]
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for id_, user, product, rating, at in rows:
+            connection.execute(
+                text(
+                    "INSERT INTO feedback (id, user_id, product_id, rating, created_at)"
+                    " VALUES (:id, :user, :product, :rating, :at)"
+                ),
+                {
+                    "id": id_,
+                    "user": users[user],
+                    "product": products[product],
+                    "rating": rating,
+                    "at": at,
+                },
+            )
+    upgrade(url, "0005")
+    downgrade(url, "0004")
+    upgrade(url, "head")
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT user_id, product_id, rating FROM feedback")).all()
+    engine.dispose()
+    assert schema_drift(url) == []
+    names = {**{v: k for k, v in users.items()}, **{v: k for k, v in products.items()}}
+    return sorted((names[user], names[product], rating) for user, product, rating in kept)
+
+
+EXPECTED_RATINGS = [("u1", "p1", 5), ("u1", "p2", 3), ("u2", "p1", 1)]
+
+
+def test_0005_keeps_the_latest_rating_of_each_person_and_product_on_sqlite(
+    tmp_path: Path,
+) -> None:
+    assert ratings_after_0005(f"sqlite:///{tmp_path / 'm.db'}", tmp_path) == EXPECTED_RATINGS
+
+
+@pytest.mark.mariadb
+def test_0005_keeps_the_latest_rating_of_each_person_and_product_on_mariadb(
+    mysql_server_url: str, tmp_path: Path
+) -> None:
+    url = create_mysql_database(mysql_server_url)
+    try:
+        assert ratings_after_0005(url, tmp_path) == EXPECTED_RATINGS
     finally:
         drop_mysql_database(url)

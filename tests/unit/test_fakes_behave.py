@@ -149,7 +149,8 @@ def test_appointment_lists_page_by_start_then_id() -> None:
     assert [a.id for a in repository.list_for_patient("p1", (page[-1].start, page[-1].id), 2)] == [
         "a"
     ]
-    assert repository.patients_of("da") == ["p1"]
+    assert repository.patients_of("da", START - timedelta(days=1)) == ["p1"]
+    assert repository.patients_of("da", START + timedelta(days=1)) == []  # it is over
 
 
 def test_due_reminders_are_leased_and_a_lapsed_lease_is_claimed_again() -> None:

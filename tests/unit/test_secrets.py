@@ -89,11 +89,12 @@ def test_development_allows_the_default_and_derives_a_separate_media_key() -> No
 def test_a_rotated_token_key_still_verifies_until_the_grace_period_ends() -> None:
     lifetime = timedelta(minutes=15)
     old = JwtAccessTokens(SigningKeys("old-" + STRONG), lifetime)
-    token, _ = old.issue("user-1", Role.PATIENT, NOW)
+    token, _ = old.issue("user-1", Role.PATIENT, NOW, "session-1")
     until = NOW + timedelta(hours=1)
     rotated = JwtAccessTokens(SigningKeys("new-" + STRONG, ("old-" + STRONG,), until), lifetime)
-    assert rotated.decode(token, NOW + timedelta(minutes=1)) == ("user-1", Role.PATIENT)
-    fresh, _ = rotated.issue("user-1", Role.PATIENT, NOW)
+    claims = rotated.decode(token, NOW + timedelta(minutes=1))
+    assert (claims.user_id, claims.role) == ("user-1", Role.PATIENT)
+    fresh, _ = rotated.issue("user-1", Role.PATIENT, NOW, "session-1")
     assert JwtAccessTokens(SigningKeys("new-" + STRONG), lifetime).decode(fresh, NOW)
     with pytest.raises(Unauthenticated):  # new tokens are signed with the new key only
         old.decode(fresh, NOW)

@@ -32,6 +32,7 @@ from metskin.graphql.headers import SecurityHeaders
 from metskin.graphql.limits import BodySizeLimit, UploadGate
 from metskin.graphql.probes import probe_routes
 from metskin.graphql.schema import build_schema
+from metskin.logging import hide_media_tokens
 from metskin.web import web_routes
 
 
@@ -156,6 +157,8 @@ async def learn_article(request: Request) -> Response:
 
 def create_app(container: Container) -> Starlette:
     graphql_app = MetSkinGraphQL(container)
+
+    hide_media_tokens()  # the access log shows a media link's token cut short
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

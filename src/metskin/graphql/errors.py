@@ -14,9 +14,19 @@ def _original(error: GraphQLError) -> BaseException | None:
     return error.original_error
 
 
+def is_input_error(error: GraphQLError) -> bool:
+    """Raised before execution (no path): the document or a variable could not be read as its
+    type, e.g. a scalar that refused its value. The caller's fault, whatever raised it."""
+    return error.path is None
+
+
 def is_expected(error: GraphQLError) -> bool:
     original = _original(error)
-    return original is None or isinstance(original, (DomainError, GraphQLError))
+    return (
+        original is None
+        or isinstance(original, (DomainError, GraphQLError))
+        or is_input_error(error)
+    )
 
 
 def add_error_codes(errors: list[GraphQLError]) -> None:
@@ -36,6 +46,8 @@ def _extensions_for(error: GraphQLError) -> dict[str, str]:
         return {}
     if original is None:
         return {"code": "GRAPHQL_VALIDATION_FAILED"}
+    if is_input_error(error):
+        return {"code": "BAD_USER_INPUT"}
     return {"code": "INTERNAL_ERROR"}
 
 

@@ -31,6 +31,7 @@ from metskin.graphql.appointments.subscriptions import DashboardSubscriptions
 from metskin.graphql.directory.queries import DirectoryQueries
 from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_expected
 from metskin.graphql.guard import OperationLimits
+from metskin.graphql.inputs import SCALAR_OVERRIDES, RefuseUnstorableText
 from metskin.graphql.metrics import OperationMetrics
 from metskin.graphql.recommendations.mutations import RecommendationMutations
 from metskin.graphql.recommendations.queries import RecommendationQueries
@@ -107,6 +108,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        scalar_overrides=SCALAR_OVERRIDES,
         # Factories, not instances: each request gets its own extension objects.
         extensions=[
             OperationMetrics,
@@ -120,6 +122,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             partial(
                 OperationLimits, max_cost=settings.max_query_cost, page_cap=settings.max_page_size
             ),
+            RefuseUnstorableText,
             MaskUnexpectedErrors,
         ],
     )

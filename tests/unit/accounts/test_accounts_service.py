@@ -133,9 +133,34 @@ def test_logout_revokes_the_refresh_token(accounts: AccountService) -> None:
 def test_other_sessions_survive_a_logout(accounts: AccountService) -> None:
     accounts.register("maya@example.com", PASSWORD)
     phone = accounts.login("maya@example.com", PASSWORD).tokens.refresh_token
-    laptop = accounts.login("maya@example.com", PASSWORD).tokens.refresh_token
+    laptop = accounts.login("maya@example.com", PASSWORD).tokens
     accounts.logout(phone)
-    assert accounts.refresh(laptop).user.email == "maya@example.com"
+    assert accounts.refresh(laptop.refresh_token).user.email == "maya@example.com"
+    assert accounts.authenticate(laptop.access_token)[1] is Role.PATIENT
+
+
+def test_logout_ends_the_sessions_access_tokens_too(accounts: AccountService) -> None:
+    user = accounts.register("maya@example.com", PASSWORD)
+    first = accounts.login("maya@example.com", PASSWORD).tokens
+    rotated = accounts.refresh(first.refresh_token).tokens
+    assert accounts.authenticate(first.access_token) == (user.id, Role.PATIENT)
+    accounts.logout(rotated.refresh_token)
+    for token in (first.access_token, rotated.access_token):  # rotated or not: one session
+        with pytest.raises(Unauthenticated) as raised:
+            accounts.authenticate(token)
+        assert raised.value.code == "UNAUTHENTICATED"
+
+
+def test_a_reused_refresh_token_ends_the_access_tokens_of_its_session(
+    accounts: AccountService,
+) -> None:
+    accounts.register("maya@example.com", PASSWORD)
+    stolen = accounts.login("maya@example.com", PASSWORD).tokens
+    fresh = accounts.refresh(stolen.refresh_token).tokens
+    with pytest.raises(InvalidRefreshToken):
+        accounts.refresh(stolen.refresh_token)  # used twice: someone holds a copy
+    with pytest.raises(Unauthenticated):
+        accounts.authenticate(fresh.access_token)
 
 
 def test_update_profile_validates_and_saves(accounts: AccountService) -> None:

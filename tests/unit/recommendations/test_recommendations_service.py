@@ -215,6 +215,20 @@ def test_feedback_is_recorded_for_a_known_product(
     assert uow.feedback.for_user("p1") == [feedback] and uow.feedback.for_user("p2") == []
 
 
+def test_rating_a_product_again_updates_the_one_rating(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
+) -> None:
+    service.rate("p1", "retinol-serum", 2, "irritated")
+    service.rate("p1", "niacinamide-serum", 4, None)
+    again = service.rate("p1", "retinol-serum", 5, "worked")
+    stored = list(uow.feedback.iter_all())
+    assert sorted((f.product_id, f.rating, f.outcome) for f in stored) == [
+        ("niacinamide-serum", 4, None),
+        ("retinol-serum", 5, "worked"),
+    ]
+    assert again in stored
+
+
 def test_the_catalog_is_searched_by_filter_in_id_order(service: RecommendationService) -> None:
     serums = service.search(ProductFilter(slot="serum"), None, 10)
     assert [p.id for p in serums] == ["niacinamide-serum", "retinol-serum"]

@@ -230,6 +230,28 @@ def test_patients_are_those_who_booked_or_share_and_reading_them_is_audited(
     assert reads_of(uow, "p2").count(("doc-1", Resource.PROFILE, "p2")) == 3
 
 
+def test_a_patient_leaves_the_list_when_the_share_ends_and_the_booking_is_cancelled(
+    uow: FakeSharingUnitOfWork, clock: FakeClock
+) -> None:
+    appointments = FakeAppointmentsUnitOfWork(
+        dermatologist("doc-1"), appointments=uow.appointment_queries, users=uow.users
+    )
+    service = AppointmentService(appointments, clock)
+    booked = service.book(
+        "p1", "doc-1", (NOW + timedelta(days=2)).replace(hour=10), ConsultationType.VIDEO
+    )
+    sharing = SharingService(uow, clock)
+    share = sharing.share("p1", "doc-1", None, None)
+    sharing.revoke("p1", share.id)
+    assert [u.id for u in sharing.patients("doc-1", None, 10)] == ["p1"]  # still booked
+    service.cancel("p1", booked.id)
+    assert sharing.patients("doc-1", None, 10) == []
+    sharing.share("p1", "doc-1", "a1", NOW + timedelta(days=1))
+    assert [u.id for u in sharing.patients("doc-1", None, 10)] == ["p1"]
+    clock.advance(days=2)  # the share expired
+    assert sharing.patients("doc-1", None, 10) == []
+
+
 def test_referrals_are_read_by_their_patient_or_audited_by_the_dermatologist_taken_to(
     sharing: SharingService, uow: FakeSharingUnitOfWork
 ) -> None:
@@ -240,12 +262,18 @@ def test_referrals_are_read_by_their_patient_or_audited_by_the_dermatologist_tak
         uow.commit()
     assert [r.id for r in sharing.referrals_for("p1", Role.PATIENT, ["r1", "r2"])] == ["r1"]
     assert reads_of(uow, "p1") == []
+    assert sharing.referrals_for("doc-1", Role.DERMATOLOGIST, ["r1"]) == []  # not shared
+    share = sharing.share("p1", "doc-1", "a1", None)
     assert [r.id for r in sharing.referrals_for("doc-1", Role.DERMATOLOGIST, ["r1", "r2"])] == [
         "r1"
     ]
     assert reads_of(uow, "p1") == [("doc-1", Resource.REFERRAL, "r1")]
     assert sharing.referrals_for("doc-2", Role.DERMATOLOGIST, ["r1", "r2"]) == []
     assert len(sharing.referrals_for("admin", Role.ADMIN, ["r1", "r2"])) == 2
+    sharing.revoke("p1", share.id)
+    assert sharing.referrals_for("doc-1", Role.DERMATOLOGIST, ["r1"]) == []  # consent ended
+    sharing.share("p1", "doc-1", "a2", None)  # another analysis: not this referral's
+    assert sharing.referrals_for("doc-1", Role.DERMATOLOGIST, ["r1"]) == []
 
 
 def test_the_patient_sees_their_access_log_newest_first(

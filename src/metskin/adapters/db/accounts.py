@@ -115,6 +115,16 @@ class SqlRefreshTokenRepository(SqlRepository[RefreshTokenRow, RefreshToken]):
         row.revoked_at = token.revoked_at
         return row
 
+    def family_active(self, family: str, now: datetime) -> bool:
+        query = (
+            select(RefreshTokenRow.token_hash)
+            .where(col(RefreshTokenRow.family) == family)
+            .where(col(RefreshTokenRow.revoked_at).is_(None))
+            .where(col(RefreshTokenRow.expires_at) > now)
+            .limit(1)
+        )
+        return self._session.exec(query).first() is not None
+
     def revoke_family(self, family: str, when: datetime) -> None:
         self._session.execute(
             update(RefreshTokenRow)

@@ -270,10 +270,12 @@ class SqlAppointmentRepository(SqlRepository[AppointmentRow, Appointment]):
         )
         return self.all(query)
 
-    def patients_of(self, doctor_id: str) -> list[str]:
+    def patients_of(self, doctor_id: str, now: datetime) -> list[str]:
         query = (
             select(AppointmentRow.patient_id)
             .where(AppointmentRow.doctor_id == doctor_id)
+            .where(AppointmentRow.status == AppointmentStatus.BOOKED.value)
+            .where(col(AppointmentRow.end_at) > now)
             .distinct()
         )
         return list(self._session.exec(query))

@@ -113,7 +113,8 @@ class CatalogMetaRow(SQLModel, table=True):
 class FeedbackRow(SQLModel, table=True):
     __tablename__ = "feedback"
     __table_args__ = (
-        Index("ix_feedback_user_product", "user_id", "product_id"),
+        # One rating per person and product: rating again replaces it (migration 0005).
+        UniqueConstraint("user_id", "product_id", name="uq_feedback_user_product"),
         Index("ix_feedback_product", "product_id"),
         MYSQL_TABLE_ARGS,
     )
@@ -317,16 +318,23 @@ class SqlFeedbackRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, feedback: Feedback) -> None:
-        self._session.add(
-            FeedbackRow(
+    def put(self, feedback: Feedback) -> None:
+        row = self._session.exec(
+            select(FeedbackRow)
+            .where(FeedbackRow.user_id == feedback.user_id)
+            .where(FeedbackRow.product_id == feedback.product_id)
+        ).first()
+        if row is None:
+            row = FeedbackRow(
                 user_id=feedback.user_id,
                 product_id=feedback.product_id,
                 rating=feedback.rating,
                 outcome=feedback.outcome,
                 created_at=feedback.created_at,
             )
-        )
+        row.rating, row.outcome = feedback.rating, feedback.outcome
+        row.created_at = feedback.created_at
+        self._session.add(row)
 
     def iter_all(self, batch: int = 10_000) -> Iterator[Feedback]:
         last_id = 0

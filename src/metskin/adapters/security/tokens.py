@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import jwt
 
 from metskin.adapters.security.keys import SigningKeys
-from metskin.domain.accounts.model import Role
+from metskin.domain.accounts.model import AccessClaims, Role
 from metskin.domain.errors import Unauthenticated
 
 ISSUER = "metskin"
@@ -22,24 +22,31 @@ class JwtAccessTokens:
         self._keys = keys
         self._lifetime = lifetime
 
-    def issue(self, user_id: str, role: Role, now: datetime) -> tuple[str, datetime]:
+    def issue(self, user_id: str, role: Role, now: datetime, session: str) -> tuple[str, datetime]:
         expires = now + self._lifetime
-        claims = {"sub": user_id, "role": role.value, "iat": now, "exp": expires, "iss": ISSUER}
+        claims = {
+            "sub": user_id,
+            "role": role.value,
+            "sid": session,
+            "iat": now,
+            "exp": expires,
+            "iss": ISSUER,
+        }
         return self._keys.sign(claims), expires
 
-    def decode(self, token: str, now: datetime) -> tuple[str, Role]:
+    def decode(self, token: str, now: datetime) -> AccessClaims:
         try:
             claims = self._keys.decode(
                 token,
                 now,
                 issuer=ISSUER,
-                options={"require": ["sub", "exp", "iss", "role"], "verify_exp": False},
+                options={"require": ["sub", "exp", "iss", "role", "sid"], "verify_exp": False},
             )
         except jwt.PyJWTError as error:
             raise Unauthenticated("The access token is not valid.") from error
         if claims["exp"] <= now.timestamp():
             raise TokenExpired("The access token has expired; refresh it.")
         try:
-            return str(claims["sub"]), Role(claims["role"])
+            return AccessClaims(str(claims["sub"]), Role(claims["role"]), str(claims["sid"]))
         except ValueError as error:
             raise Unauthenticated("The access token is not valid.") from error

@@ -13,9 +13,13 @@ from metskin.domain.analysis.ports import ObjectMissing
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,250}$")
 
 
+class UnsafeObjectName(ObjectMissing, ValueError):
+    """A name that no stored object can have (e.g. `../metskin.db`): reading it finds nothing."""
+
+
 def check_name(name: str) -> str:
     if not SAFE_NAME.match(name) or ".." in name or "//" in name:
-        raise ValueError(f"unsafe object name: {name!r}")
+        raise UnsafeObjectName(f"unsafe object name: {name[:80]!r}")
     return name
 
 

@@ -86,6 +86,16 @@ class RefreshToken:
 
 
 @dataclass(frozen=True)
+class AccessClaims:
+    """What an access token says: who, in which role, in which session (refresh token family:
+    logging out ends the session, and so the access tokens issued in it)."""
+
+    user_id: str
+    role: Role
+    session: str
+
+
+@dataclass(frozen=True)
 class TokenPair:
     access_token: str
     refresh_token: str

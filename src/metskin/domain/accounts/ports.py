@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from metskin.domain.accounts.model import RefreshToken, Role, User
+from metskin.domain.accounts.model import AccessClaims, RefreshToken, Role, User
 from metskin.domain.ports import CreatedKey, UnitOfWork
 
 
@@ -26,6 +26,10 @@ class RefreshTokenRepository(Protocol):
     def add(self, token: RefreshToken) -> None: ...
     def get(self, token_hash: str) -> RefreshToken | None: ...
     def revoke_family(self, family: str, when: datetime) -> None: ...
+    def family_active(self, family: str, now: datetime) -> bool:
+        """Whether the session (a family of rotated tokens) still has a usable token."""
+        ...
+
     def save(self, token: RefreshToken) -> None: ...
 
 
@@ -36,9 +40,11 @@ class PasswordHasher(Protocol):
 
 
 class AccessTokenCodec(Protocol):
-    def issue(self, user_id: str, role: Role, now: datetime) -> tuple[str, datetime]: ...
-    def decode(self, token: str, now: datetime) -> tuple[str, Role]:
-        """Return (user_id, role) or raise Unauthenticated."""
+    def issue(
+        self, user_id: str, role: Role, now: datetime, session: str
+    ) -> tuple[str, datetime]: ...
+    def decode(self, token: str, now: datetime) -> AccessClaims:
+        """The token's claims, or raise Unauthenticated."""
         ...
 
 

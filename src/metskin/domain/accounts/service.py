@@ -26,7 +26,7 @@ from metskin.domain.accounts.ports import (
     PasswordHasher,
 )
 from metskin.domain.accounts.profile import apply_profile_changes
-from metskin.domain.errors import Conflict, NotFound
+from metskin.domain.errors import Conflict, NotFound, Unauthenticated
 from metskin.domain.messages import Job
 from metskin.domain.ports import Clock, CreatedKey
 
@@ -133,7 +133,14 @@ class AccountService:
                 uow.commit()
 
     def authenticate(self, access_token: str) -> tuple[str, Role]:
-        return self.access_tokens.decode(access_token, self.clock())
+        """The caller of a valid access token whose session has not ended (by logout, or when
+        a reused refresh token ended it)."""
+        now = self.clock()
+        claims = self.access_tokens.decode(access_token, now)
+        with self.uow_factory() as uow:
+            if not uow.refresh_tokens.family_active(claims.session, now):
+                raise Unauthenticated("This session has ended; log in again.")
+        return claims.user_id, claims.role
 
     def get_user(self, user_id: str) -> User:
         with self.uow_factory() as uow:
@@ -164,7 +171,7 @@ class AccountService:
 
     def _issue_tokens(self, uow: AccountsUnitOfWork, user: User, family: str) -> TokenPair:
         now = self.clock()
-        access, access_expires = self.access_tokens.issue(user.id, user.role, now)
+        access, access_expires = self.access_tokens.issue(user.id, user.role, now, family)
         refresh = secrets.token_urlsafe(32)
         uow.refresh_tokens.add(
             RefreshToken(

@@ -74,6 +74,11 @@ def saturate(value: float, scale: float) -> float:
     return 100.0 * (1.0 - math.exp(-max(value, 0.0) / scale))
 
 
+def mean_or_nan(values: np.ndarray) -> float:
+    """The mean, or NaN (without numpy's warning) when there is nothing to average."""
+    return float(values.mean()) if values.size else math.nan
+
+
 def region_mask(face: FaceImage, name: str) -> np.ndarray:
     return face.region(name)
 
@@ -81,10 +86,14 @@ def region_mask(face: FaceImage, name: str) -> np.ndarray:
 def score_regions(
     face: FaceImage, regions: tuple[str, ...], score: Callable[[np.ndarray], float]
 ) -> dict[str, float]:
+    """Scores of the regions large enough to measure; a region whose score cannot be computed
+    (e.g. no usable pixel in it: the mean of nothing is NaN) has none."""
     scores = {}
     for name in regions:
         if face.area(name) >= MIN_REGION_PIXELS:
-            scores[name] = score(region_mask(face, name))
+            value = score(region_mask(face, name))
+            if math.isfinite(value):
+                scores[name] = value
     return scores
 
 
@@ -142,6 +151,7 @@ def make_concern(
     heatmap: np.ndarray,
 ) -> Concern:
     score = whole_face(face, scores)
+    measurements = {key: value for key, value in measurements.items() if math.isfinite(value)}
     text = plain.sentence(name, {"measurements": measurements, "regions": scores}, {})
     return Concern(
         name=name,
@@ -165,13 +175,13 @@ def redness(face: FaceImage) -> Concern:
     margin = max(REDNESS_MIN_MARGIN, REDNESS_SIGMAS * (baseline - p10) / 1.28)
     excess = np.maximum(a_star - baseline - margin, 0.0)
     scores = score_regions(
-        face, lm.MAIN_REGIONS, lambda mask: saturate(float(excess[mask & usable].mean()), 5.0)
+        face, lm.MAIN_REGIONS, lambda mask: saturate(mean_or_nan(excess[mask & usable]), 5.0)
     )
     measurements = {
         "baseline_a_star": baseline,
         "margin_a_star": margin,
-        "mean_excess_a_star": float(excess[usable].mean()),
-        "red_area_fraction": float((excess[usable] > 3.0).mean()),
+        "mean_excess_a_star": mean_or_nan(excess[usable]),
+        "red_area_fraction": mean_or_nan(excess[usable] > 3.0),
     }
     diffuse = _diffuse_redness(face, baseline)
     if diffuse is not None:

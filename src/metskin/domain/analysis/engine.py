@@ -108,16 +108,18 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
     if unfit := validity.confidence_issue(confidence):
         return validity.blocked(checked.issues, unfit)
     concerns = measure_concerns(face)
-    return AnalysisResult(
-        quality=tuple(checked.issues),
-        confidence=confidence,
-        tone=tone,
-        skin_type=measure_skin_type(face, self_reported),
-        concerns=concerns,
-        geometry=replace(geometry, masks=face.masks),
-        spots=aligned_spots(
-            face, crop_points_3d(checked.points, geometry.box, geometry.scale), concerns
-        ),
+    return validity.finite_or_blocked(
+        AnalysisResult(
+            quality=tuple(checked.issues),
+            confidence=confidence,
+            tone=tone,
+            skin_type=measure_skin_type(face, self_reported),
+            concerns=concerns,
+            geometry=replace(geometry, masks=face.masks),
+            spots=aligned_spots(
+                face, crop_points_3d(checked.points, geometry.box, geometry.scale), concerns
+            ),
+        )
     )
 
 
@@ -222,7 +224,7 @@ def analyse_frames(
             frames_analysed=0,
             spread={"frames_sampled": float(count)},
         )
-    combined = aggregate_results(results)
+    combined = validity.finite_or_blocked(aggregate_results(results))
     return replace(
         combined, frame=images[0], spread={**combined.spread, "frames_sampled": float(count)}
     )

@@ -9,6 +9,7 @@ docs/benchmarks.md, section "Validity gate".
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -50,6 +51,10 @@ GUIDANCE = {
         "The photo is not good enough to give reliable numbers.",
         "Retake in soft, even light, face straight on, filling a third of the "
         "frame, and hold still.",
+    ),
+    "UNMEASURABLE": (
+        "Some of the numbers could not be measured on this photo (it may be damaged).",
+        "Send the original photo again, or take a new one.",
     ),
 }
 
@@ -147,3 +152,38 @@ def blocked(
 
 def confidence_issue(confidence: float) -> list[QualityIssue]:
     return [issue("LOW_CONFIDENCE", confidence)] if confidence < MIN_CONFIDENCE else []
+
+
+def numbers(value: object) -> Iterator[float]:
+    """Every float in a result's plain form (nested dicts and lists), without recursion."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+
+
+def result_numbers(result: AnalysisResult) -> Iterator[float]:
+    """Every number a result reports (read from its fields: a NaN score has no band, so the
+    plain form cannot be built to look)."""
+    yield result.confidence
+    yield from result.spread.values()
+    for concern in result.concerns:
+        yield concern.score
+        yield from concern.regions.values()
+        yield from concern.measurements.values()
+        yield from concern.score_range or ()
+    parts = [result.tone and result.tone.to_dict(), result.skin_type and result.skin_type.to_dict()]
+    yield from numbers([parts, [spot.to_dict() for spot in result.spots or ()]])
+
+
+def finite_or_blocked(result: AnalysisResult) -> AnalysisResult:
+    """The result when every number in it is finite; otherwise it is refused (UNMEASURABLE)
+    rather than reporting a NaN or infinite score as measured."""
+    if all(math.isfinite(number) for number in result_numbers(result)):
+        return result
+    return blocked(result.quality, [issue("UNMEASURABLE")])

@@ -61,8 +61,8 @@ class AppointmentQueries(Protocol):
         self, doctor_ids: Sequence[str], start: datetime, end: datetime
     ) -> list[Appointment]: ...
 
-    def patients_of(self, doctor_id: str) -> list[str]:
-        """Patients who booked this dermatologist at least once."""
+    def patients_of(self, doctor_id: str, now: datetime) -> list[str]:
+        """Patients with a booked appointment with this dermatologist that has not ended."""
         ...
 
 

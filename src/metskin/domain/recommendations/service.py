@@ -203,7 +203,7 @@ class RecommendationService:
         with self._uow_factory() as uow:
             if uow.catalog.raw_product(product_id) is None:
                 raise ProductNotFound("No such product.", field="productId")
-            uow.feedback.add(feedback)
+            uow.feedback.put(feedback)  # rating again updates the one rating
             uow.commit()
         return feedback
 

@@ -101,10 +101,12 @@ class SharingService:
         return rows
 
     def patients(self, doctor_id: str, after: str | None, first: int) -> list[User]:
-        """Patients who booked this dermatologist or share with them, by id (first + 1)."""
+        """Patients with an upcoming booking with this dermatologist or an active share with
+        them, by id (first + 1): once the share is revoked or expired and the bookings are
+        over or cancelled, the patient is gone from the list."""
         now = self._clock()
         with self._uow_factory() as uow:
-            ids = set(uow.appointment_queries.patients_of(doctor_id))
+            ids = set(uow.appointment_queries.patients_of(doctor_id, now))
             ids.update(s.patient_id for s in uow.shares.active_for_doctor(doctor_id, now))
             page = sorted(i for i in ids if after is None or i > after)[: first + 1]
             users = sorted(uow.users.list_by_ids(page), key=lambda u: u.id)
@@ -116,16 +118,27 @@ class SharingService:
     def referrals_for(
         self, viewer_id: str, role: Role, referral_ids: list[str]
     ) -> list[ReferralRecord]:
-        """Referrals the viewer may read: their own, or (audited) those taken to them."""
+        """Referrals the viewer may read: their own, or (audited) those taken to a
+        dermatologist while an active share covers the referral's analysis (so a revoked or
+        expired share takes the referral away, also when read through an appointment)."""
         now = self._clock()
         with self._uow_factory() as uow:
             records = uow.referrals.get_many(referral_ids)
+            shares = (
+                uow.shares.active_for_doctor(viewer_id, now) if role is Role.DERMATOLOGIST else []
+            )
             allowed = [
                 r
                 for r in records
                 if r.patient_id == viewer_id
                 or role is Role.ADMIN
-                or (role is Role.DERMATOLOGIST and r.doctor_id == viewer_id)
+                or (
+                    r.doctor_id == viewer_id
+                    and any(
+                        s.patient_id == r.patient_id and s.covers(r.analysis_id, now)
+                        for s in shares
+                    )
+                )
             ]
             read_by_doctor = [
                 r for r in allowed if r.patient_id != viewer_id and role is Role.DERMATOLOGIST

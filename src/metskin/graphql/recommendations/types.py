@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from enum import Enum
 
 import strawberry
 from strawberry.types import Info
 
-from metskin.domain.errors import ValidationFailed
 from metskin.domain.recommendations.catalog import Product as DomainProduct
 from metskin.domain.recommendations.model import ProductFilter as DomainFilter
 from metskin.domain.recommendations.model import SavedRoutine
+from metskin.graphql.inputs import decimal_amount
 from metskin.graphql.mapping import copy_fields
 
 
@@ -184,12 +183,7 @@ class ProductFilter:
     text: str = strawberry.field(default="", description="Words in the name, brand or INCI list.")
 
     def to_domain(self) -> DomainFilter:
-        try:
-            price = Decimal(self.max_price) if self.max_price is not None else None
-        except InvalidOperation as error:
-            raise ValidationFailed("maxPrice must be a number.", field="maxPrice") from error
-        if price is not None and price < 0:
-            raise ValidationFailed("maxPrice cannot be negative.", field="maxPrice")
+        price = decimal_amount(self.max_price, "maxPrice")
         return DomainFilter(
             concern=self.concern,
             skin_type=self.skin_type,

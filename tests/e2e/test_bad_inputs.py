@@ -1,0 +1,146 @@
+"""Every bad input gets a coded error, never INTERNAL_ERROR (issue 13, point 3).
+
+The walk comes from the schema itself (tests/e2e/schema_walk.py): each argument and input field of
+every query and mutation gets wrong types, NaN, infinities, huge numbers, naive and extreme
+datetimes, a 1 MB string, empty strings and unicode junk, as a patient, a dermatologist and an
+admin, against the embedded app (SQLite, in-process).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from graphql import GraphQLSchema
+
+from metskin.bootstrap import Container
+from metskin.cli.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_all
+from metskin.graphql.schema import build_schema
+from tests.e2e.conftest import PASSWORD, GraphQLClient
+from tests.e2e.schema_walk import arguments, bad_values, document, targets
+from tests.e2e.test_care_api import add_done_analysis
+
+LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }"
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """SQLite only: the walk sends thousands of requests in-process."""
+    from metskin.adapters.db.migrations import upgrade
+
+    url = f"sqlite:///{tmp_path / 'walk.db'}"
+    upgrade(url)
+    yield url
+
+
+class Sender:
+    """Posts raw JSON (NaN and Infinity included, as a careless client sends them)."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+        self.sent = 0
+
+    async def post(self, query: str, variables: dict[str, Any], token: str | None) -> Any:
+        self.sent += 1
+        headers = {"content-type": "application/json"}
+        if token:
+            headers["authorization"] = f"Bearer {token}"
+        body = json.dumps({"query": query, "variables": variables}, allow_nan=True)
+        response = await self.http.post("/graphql", content=body, headers=headers)
+        assert response.status_code < 500, (query, variables, response.text[:500])
+        return response.json()
+
+
+def problems(body: Any) -> list[str]:
+    """What is wrong with a response: an error without a code, or INTERNAL_ERROR."""
+    found = []
+    for error in body.get("errors") or []:
+        code = (error.get("extensions") or {}).get("code")
+        if not code or code == "INTERNAL_ERROR":
+            found.append(f"{code}: {error.get('message')}")
+    return found
+
+
+async def tokens(sender: Sender) -> dict[str, str]:
+    found = {}
+    for email, _name, role in DEMO_ACCOUNTS:
+        body = await sender.post(LOGIN, {"e": email, "p": DEMO_PASSWORD}, None)
+        found[role.value] = body["data"]["login"]["accessToken"]
+    return found
+
+
+def known_values(container: Container) -> dict[str, Any]:
+    """Real ids and plausible values by argument name, so a bad value is not hidden behind an
+    unknown id."""
+    patient = container.accounts.login(DEMO_ACCOUNTS[0][0], DEMO_PASSWORD).user
+    doctor = container.accounts.login(DEMO_ACCOUNTS[1][0], DEMO_PASSWORD).user
+    return {
+        "analysisId": add_done_analysis(container, patient.id, {"acne": (10.0, {})}),
+        "dermatologistId": doctor.id,
+        "productId": "cerabalance-hydrating-cream-cleanser",
+        "timeZone": "Europe/London",
+        "password": PASSWORD,
+        "rating": 4,
+    }
+
+
+async def test_every_argument_of_the_schema_refuses_bad_values_with_a_code(
+    container: Container,
+) -> None:
+    list(seed_all(container))
+    schema: GraphQLSchema = build_schema(container.settings)._schema
+    known = known_values(container)
+    from metskin.graphql.app import create_app
+
+    transport = httpx.ASGITransport(app=create_app(container))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        sender = Sender(http)
+        viewers = await tokens(sender)
+        failures: Counter[str] = Counter()
+        walked = list(targets(schema))
+        for target in walked:
+            query = document(schema, target)
+            named = schema.get_type(target.type_name)
+            assert named is not None
+            for value in bad_values(named):
+                for role, token in viewers.items():
+                    known["email"] = f"walk-{uuid.uuid4().hex[:8]}@example.com"
+                    variables = arguments(schema, target, value, known)
+                    for problem in problems(await sender.post(query, variables, token)):
+                        where = f"{target.field}({'.'.join(target.path)}={str(value)[:30]!r})"
+                        failures[f"{where} {role}: {problem[:160]}"] += 1
+    print(f"schema walk: {len(walked)} arguments and input fields, {sender.sent} requests")
+    assert not failures, "\n".join(sorted(failures))
+
+
+async def test_the_reported_bad_inputs_get_their_codes(
+    container: Container, client: GraphQLClient
+) -> None:
+    await client.register("walk@example.com")
+    products = "{ products(filter: {maxPrice: %s}) { edges { node { id } } } }"
+    for price in ('"NaN"', '"1e999999"', '"-Infinity"', '"-1"'):
+        assert await client.error_codes(products % price) == ["VALIDATION_FAILED"]
+    slots = """query($from: DateTime!, $to: DateTime!) {
+      availableSlots(dermatologistId: "x", from: $from, to: $to) { start } }"""
+    for start in ("2030-01-01T09:00:00", "9999-12-31T23:00:00+00:00", "0001-01-01T00:00:00+14:00"):
+        codes = await client.error_codes(slots, **{"from": start, "to": "2030-01-02T09:00:00Z"})
+        assert codes == ["BAD_USER_INPUT"], start
+    assert await client.error_codes(
+        "query($first: Int!) { users(first: $first) { edges { cursor } } }", first="ten"
+    ) == ["BAD_USER_INPUT"]
+    assert await client.error_codes('mutation { logout(refreshToken: "\\ud800") }') == [
+        "GRAPHQL_VALIDATION_FAILED"
+    ]
+
+
+def test_a_forged_media_name_is_not_found(container: Container) -> None:
+    from metskin.domain.analysis.errors import MediaNotFound
+
+    with pytest.raises(MediaNotFound):
+        container.media.read_object("../metskin.db")
