@@ -17,44 +17,45 @@ CONTENT_TYPE = CONTENT_TYPE_LATEST
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Counter(
+        self.requests = self._counter(
             "metskin_graphql_requests",
             "GraphQL operations, by operation and outcome (ok, error).",
             ["operation", "outcome"],
-            registry=self.registry,
         )
-        self.latency = Histogram(
-            "metskin_graphql_request_seconds",
-            "GraphQL operation latency.",
-            ["operation"],
-            buckets=LATENCY_BUCKETS,
-            registry=self.registry,
+        self.latency = self._histogram(
+            "metskin_graphql_request_seconds", "GraphQL operation latency.", ["operation"]
         )
-        self.jobs = Counter(
+        self.jobs = self._counter(
             "metskin_jobs",
             "Jobs processed, by actor and outcome (ok, failed).",
             ["actor", "outcome"],
-            registry=self.registry,
         )
-        self.job_latency = Histogram(
-            "metskin_job_seconds",
-            "Job run time, by actor.",
-            ["actor"],
-            buckets=JOB_BUCKETS,
-            registry=self.registry,
+        self.job_latency = self._histogram(
+            "metskin_job_seconds", "Job run time, by actor.", ["actor"], JOB_BUCKETS
         )
-        self.analyses = Histogram(
+        self.analyses = self._histogram(
             "metskin_analysis_seconds",
             "Time to analyse one photo or video (the analysis job).",
-            buckets=JOB_BUCKETS,
-            registry=self.registry,
+            [],
+            JOB_BUCKETS,
         )
-        self.refusals = Counter(
+        self.refusals = self._counter(
             "metskin_limit_refusals",
             "Requests refused by a limit: kind (rate, cost, body), and the rule or route.",
             ["kind", "rule"],
-            registry=self.registry,
         )
+
+    def _counter(self, name: str, documentation: str, labels: list[str]) -> Counter:
+        return Counter(name, documentation, labels, registry=self.registry)
+
+    def _histogram(
+        self,
+        name: str,
+        documentation: str,
+        labels: list[str],
+        buckets: tuple[float, ...] = LATENCY_BUCKETS,
+    ) -> Histogram:
+        return Histogram(name, documentation, labels, buckets=buckets, registry=self.registry)
 
     def operation(self, operation: str, seconds: float, ok: bool) -> None:
         self.requests.labels(operation, "ok" if ok else "error").inc()

@@ -20,6 +20,7 @@ from strawberry.file_uploads import Upload
 from strawberry.types.scalar import ScalarDefinition, scalar
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.values import leaves
 
 # Far enough for any appointment, share or range, and far from the ends of `datetime`, so
 # adding days or changing zones can never overflow.
@@ -89,17 +90,8 @@ def decimal_amount(text: str | None, field: str) -> Decimal | None:
 
 
 def _strings(value: object) -> Iterator[str]:
-    """Every string in a JSON value (keys included), without recursion."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
+    """Every string in a JSON value (keys included)."""
+    return (item for item in leaves(value, keys=True) if isinstance(item, str))
 
 
 def storable(text: str) -> bool:

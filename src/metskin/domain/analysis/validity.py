@@ -19,6 +19,7 @@ from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import blur, robust_stats
 from metskin.domain.analysis.model import AnalysisResult, QualityIssue
+from metskin.domain.values import leaves
 
 MIN_EYE_DISTANCE_PX = 40.0  # eye distance in the photo's own pixels
 GLARE_MIN_CHANNEL = 235  # a glare pixel: every channel at least this
@@ -155,16 +156,8 @@ def confidence_issue(confidence: float) -> list[QualityIssue]:
 
 
 def numbers(value: object) -> Iterator[float]:
-    """Every float in a result's plain form (nested dicts and lists), without recursion."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, float):
-            yield item
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
+    """Every float in a result's plain form (nested dicts and lists)."""
+    return (item for item in leaves(value) if isinstance(item, float))
 
 
 def result_numbers(result: AnalysisResult) -> Iterator[float]:
