@@ -23,7 +23,7 @@ from metskin.graphql.directory.types import (
     ConsultationType,
     Dermatologist,
     consultation_order,
-    load_dermatologist,
+    dermatologist_of,
 )
 from metskin.graphql.mapping import copy_fields
 from metskin.graphql.referrals.types import Referral
@@ -93,9 +93,7 @@ class Appointment:
     referral_id: strawberry.ID | None
     doctor_id: strawberry.Private[str]
 
-    @strawberry.field
-    async def dermatologist(self, info: Info) -> Dermatologist | None:
-        return await load_dermatologist(info, self.doctor_id)
+    dermatologist: Dermatologist | None = strawberry.field(resolver=dermatologist_of)
 
     @strawberry.field(description="Who booked: shown to them and to the dermatologist booked.")
     async def patient_name(self, info: Info) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 import strawberry
 from strawberry.types import Info
@@ -100,3 +101,12 @@ class DermatologistFilter:
 async def load_dermatologist(info: Info, doctor_id: str) -> Dermatologist | None:
     doctor = await info.context.dermatologist_loader.load(doctor_id)
     return Dermatologist.from_domain(doctor) if doctor else None
+
+
+class KeepsDoctor(Protocol):
+    doctor_id: str
+
+
+async def dermatologist_of(root: KeepsDoctor, info: Info) -> Dermatologist | None:
+    """The `dermatologist` field of any type that keeps a private `doctor_id`."""
+    return await load_dermatologist(info, root.doctor_id)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from strawberry.types import Info
 
 from metskin.domain.accounts.model import User as DomainUser
 from metskin.domain.audit.model import AccessEntry as DomainAccessEntry
 from metskin.domain.audit.model import Resource as DomainResource
 from metskin.domain.sharing.model import Share as DomainShare
 from metskin.domain.sharing.model import ShareScope as DomainScope
-from metskin.graphql.directory.types import Dermatologist, load_dermatologist
+from metskin.graphql.directory.types import Dermatologist, dermatologist_of
 from metskin.graphql.mapping import copy_fields
 
 ShareScope = strawberry.enum(DomainScope, name="ShareScope")
@@ -30,9 +29,7 @@ class Share:
     active: bool
     doctor_id: strawberry.Private[str]
 
-    @strawberry.field
-    async def dermatologist(self, info: Info) -> Dermatologist | None:
-        return await load_dermatologist(info, self.doctor_id)
+    dermatologist: Dermatologist | None = strawberry.field(resolver=dermatologist_of)
 
     @classmethod
     def from_domain(cls, share: DomainShare, now: datetime) -> Share:
@@ -46,9 +43,7 @@ class AccessLogEntry:
     at: datetime
     doctor_id: strawberry.Private[str]
 
-    @strawberry.field
-    async def dermatologist(self, info: Info) -> Dermatologist | None:
-        return await load_dermatologist(info, self.doctor_id)
+    dermatologist: Dermatologist | None = strawberry.field(resolver=dermatologist_of)
 
     @classmethod
     def from_domain(cls, entry: DomainAccessEntry) -> AccessLogEntry:
