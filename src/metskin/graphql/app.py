@@ -26,6 +26,7 @@ from metskin.domain.content.render import render_article
 from metskin.domain.errors import DomainError, NotFound
 from metskin.graphql.context import Context, authenticate, context_for_token, run_sync
 from metskin.graphql.limits import BodySizeLimit
+from metskin.graphql.privacy.download import export_route
 from metskin.graphql.schema import build_schema
 from metskin.web import web_routes
 
@@ -153,6 +154,7 @@ def create_app(container: Container) -> Starlette:
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),
         media_route(container),
+        export_route(container),
         Route("/learn/{slug}", learn_article),
         *web_routes(),
     ]

@@ -30,6 +30,8 @@ from metskin.graphql.appointments.queries import (
 from metskin.graphql.appointments.subscriptions import DashboardSubscriptions
 from metskin.graphql.directory.queries import DirectoryQueries
 from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_expected
+from metskin.graphql.privacy.mutations import PrivacyMutations
+from metskin.graphql.privacy.queries import PrivacyQueries
 from metskin.graphql.recommendations.mutations import RecommendationMutations
 from metskin.graphql.recommendations.queries import RecommendationQueries
 from metskin.graphql.referrals.mutations import ReferralMutations
@@ -53,6 +55,7 @@ class Query(
     DashboardQueries,
     SharedAnalysisQueries,
     WorkingHoursQueries,
+    PrivacyQueries,
 ):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
@@ -68,6 +71,7 @@ class Mutation(
     BookingMutations,
     SharingMutations,
     WorkingHoursMutations,
+    PrivacyMutations,
 ):
     pass
 
