@@ -86,11 +86,5 @@ def downgrade() -> None:
             batch_op.create_foreign_key(
                 f"fk_access_log_{column}_users", "users", [column], ["id"], ondelete="CASCADE"
             )
-    with op.batch_alter_table("data_exports", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_data_exports_user_id"))
-
-    op.drop_table("data_exports")
-    with op.batch_alter_table("account_erasures", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_account_erasures_pseudonym"))
-
+    op.drop_table("data_exports")  # with its indexes (MariaDB keeps one a foreign key needs)
     op.drop_table("account_erasures")

@@ -13,8 +13,8 @@ from metskin.domain.sharing.service import SharingService
 @dataclass(frozen=True)
 class ServiceCareLinks:
     """Cancels with the appointments' change path (reminders off, the dermatologist's dashboard
-    event, the patient's message job) and sends the patient's message at once; revokes with
-    the sharing path (the dermatologist's dashboard event)."""
+    event) and sends the patient's cancellation message at once through the messenger; revokes
+    with the sharing path (the dermatologist's dashboard event)."""
 
     appointments: AppointmentService
     messenger: AppointmentMessenger
