@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -24,6 +25,7 @@ from metskin.adapters.notify.sendgrid_mail import SendGridEmailSender
 from metskin.adapters.notify.sms import HttpSmsSender
 from metskin.adapters.notify.templates import JinjaMailRenderer
 from metskin.adapters.queue.dramatiq_queue import DramatiqJobQueue
+from metskin.adapters.security.export_links import ExportLinks
 from metskin.adapters.security.keys import SigningKeys
 from metskin.adapters.security.passwords import Argon2Hasher
 from metskin.adapters.security.signed_urls import MediaUrlSigner
@@ -51,6 +53,8 @@ from metskin.domain.limits.service import LoginBackoff, RateLimits
 from metskin.domain.messages import Event, Job
 from metskin.domain.notifications.service import NotificationService
 from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier
+from metskin.domain.privacy.care import ServiceCareLinks
+from metskin.domain.privacy.service import PrivacyService, PrivacySettings
 from metskin.domain.recommendations.rules import load_safety_rules
 from metskin.domain.recommendations.service import RecommendationService
 from metskin.domain.referrals.service import ReferralService
@@ -62,6 +66,7 @@ from metskin.workers.analysis import analysis_actors
 from metskin.workers.appointments import ReminderScanning, appointment_actors
 from metskin.workers.broker import make_broker
 from metskin.workers.metrics import JobMetrics
+from metskin.workers.privacy import privacy_actors
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +96,8 @@ class Container:
     metrics: Metrics = field(default_factory=Metrics, init=False)
     rate_limits: RateLimits | None = field(default=None, init=False)  # None: limits are off
     login_backoff: LoginBackoff | None = field(default=None, init=False)
+    privacy: PrivacyService = field(init=False)
+    export_links: ExportLinks = field(init=False)
     _worker: dramatiq.Worker | None = field(default=None, init=False)
 
     def new_uow(self) -> SqlUnitOfWork:
@@ -297,8 +304,31 @@ def bootstrap(
     )
     container.reminder_scanner = ReminderScanner(container.new_uow, clock)
     add_limits(container)
+    wire_privacy(container)
     declare_workers(container)
     return container
+
+
+def wire_privacy(container: Container) -> None:
+    """Exports and erasure: they read every component's rows and use the care paths."""
+    settings = container.settings
+    key = (
+        settings.pseudonym_key.get_secret_value().encode()
+        or hashlib.sha256(
+            b"metskin-pseudonym-v1:" + settings.secret_key.get_secret_value().encode()
+        ).digest()
+    )
+    container.privacy = PrivacyService(
+        container.new_uow,
+        container.storage,
+        container.accounts.hasher,
+        ServiceCareLinks(container.appointments, container.messenger, container.sharing),
+        container.clock,
+        PrivacySettings(key, timedelta(hours=settings.export_retention_hours)),
+    )
+    container.export_links = ExportLinks(
+        settings.secret_key.get_secret_value(), timedelta(seconds=settings.export_link_seconds)
+    )
 
 
 def declare_workers(container: Container) -> None:
@@ -314,5 +344,6 @@ def declare_workers(container: Container) -> None:
             *account_actors(container.notifications),
             *analysis_actors(container.analyses, settings.analysis_time_limit_s),
             *appointment_actors(container.messenger),
+            *privacy_actors(container.privacy),
         ],
     )

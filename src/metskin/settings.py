@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     s3_access_key_id: str = ""
     s3_secret_access_key: SecretStr = SecretStr("")
     media_url_ttl_seconds: int = 300
+    # Data rights: export download links, how long a built export is kept, and the key of the
+    # pseudonyms that replace an erased person's id in the access log (empty: derived).
+    export_link_seconds: int = Field(default=600, gt=0)
+    export_retention_hours: float = Field(default=72, gt=0)
+    pseudonym_key: SecretStr = SecretStr("")
     max_photo_mb: float = 15
     max_video_mb: float = 150
     max_megapixels: float = 40

@@ -51,6 +51,14 @@ from metskin.domain.notifications.ports import (
     SentNotificationLog,
 )
 from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier, UnitOfWork
+from metskin.domain.privacy.ports import (
+    CareLinks,
+    DataExportRepository,
+    ErasureLog,
+    PersonalDataStore,
+    PrivacyUnitOfWork,
+    PrivacyUowFactory,
+)
 from metskin.domain.recommendations.catalog import parse_catalog
 from metskin.domain.recommendations.ports import (
     CatalogRepository,
@@ -98,6 +106,13 @@ from tests.fakes.infra import (
     FakeStorage,
 )
 from tests.fakes.notifications import FakeNotificationsUnitOfWork, FakeSentNotificationLog
+from tests.fakes.privacy import (
+    FakeCareLinks,
+    FakeDataExportRepository,
+    FakeErasureLog,
+    FakePersonalData,
+    FakePrivacyUnitOfWork,
+)
 from tests.fakes.recommendations import (
     FakeCatalogRepository,
     FakeCatalogSource,
@@ -186,6 +201,16 @@ def test_notifications_fakes_are_its_ports() -> None:
     log: SentNotificationLog = FakeSentNotificationLog()
     renderer: MailRenderer = FakeMailRenderer()
     assert all((uow, factory, log, renderer))
+
+
+def test_privacy_fakes_are_its_ports() -> None:
+    uow: PrivacyUnitOfWork = FakePrivacyUnitOfWork()
+    factory: PrivacyUowFactory = FakePrivacyUnitOfWork()
+    data: PersonalDataStore = FakePersonalData()
+    exports: DataExportRepository = FakeDataExportRepository()
+    erasures: ErasureLog = FakeErasureLog()
+    care: CareLinks = FakeCareLinks()
+    assert all((uow, factory, data, exports, erasures, care))
 
 
 def test_cross_cutting_fakes_are_their_ports() -> None:

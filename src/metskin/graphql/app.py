@@ -30,6 +30,7 @@ from metskin.graphql.context import Context, authenticate, context_for_token, ru
 from metskin.graphql.guard import client_ip
 from metskin.graphql.headers import SecurityHeaders
 from metskin.graphql.limits import BodySizeLimit, UploadGate
+from metskin.graphql.privacy.download import export_route
 from metskin.graphql.probes import probe_routes
 from metskin.graphql.schema import build_schema
 from metskin.logging import hide_media_tokens
@@ -175,6 +176,7 @@ def create_app(container: Container) -> Starlette:
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),
         media_route(container),
+        export_route(container),
         Route("/learn/{slug}", learn_article),
         *web_routes(),
     ]

@@ -33,6 +33,8 @@ from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_exp
 from metskin.graphql.guard import OperationLimits
 from metskin.graphql.inputs import SCALAR_OVERRIDES, RefuseUnstorableText
 from metskin.graphql.metrics import OperationMetrics
+from metskin.graphql.privacy.mutations import PrivacyMutations
+from metskin.graphql.privacy.queries import PrivacyQueries
 from metskin.graphql.recommendations.mutations import RecommendationMutations
 from metskin.graphql.recommendations.queries import RecommendationQueries
 from metskin.graphql.referrals.mutations import ReferralMutations
@@ -56,6 +58,7 @@ class Query(
     DashboardQueries,
     SharedAnalysisQueries,
     WorkingHoursQueries,
+    PrivacyQueries,
 ):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
@@ -71,6 +74,7 @@ class Mutation(
     BookingMutations,
     SharingMutations,
     WorkingHoursMutations,
+    PrivacyMutations,
 ):
     pass
 

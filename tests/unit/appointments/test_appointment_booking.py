@@ -217,6 +217,30 @@ def test_cancellation_needs_two_hours_notice(
     assert {r.status for r in uow.reminders.for_appointments([booked])} == {ReminderStatus.PENDING}
 
 
+@pytest.mark.parametrize("party", ["p1", "doc-1"])
+def test_closing_an_account_cancels_whatever_the_notice_through_the_change_path(
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork, clock: FakeClock, party: str
+) -> None:
+    booked, other = (
+        book_at(service, MONDAY_9),
+        book_at(service, MONDAY_9, patient="p2", doctor="doc-video"),
+    )
+    clock.now = MONDAY_9 - timedelta(minutes=30)  # too late for an ordinary cancellation
+    cancelled = service.cancel_for_erasure(party, booked, "The account was closed.")
+    assert (cancelled.status, cancelled.cancel_reason, cancelled.sequence) == (
+        AppointmentStatus.CANCELLED,
+        "The account was closed.",
+        1,
+    )
+    assert {r.status for r in uow.reminders.for_appointments([booked])} == {
+        ReminderStatus.CANCELLED
+    }
+    assert uow.dashboard_events.kinds("doc-1")[-1] is DashboardEventKind.CANCELLED
+    assert message_jobs(uow) == [("CONFIRMED", 0), ("CONFIRMED", 0)]  # the caller sends it
+    with pytest.raises(Forbidden):  # an account that is no party to it
+        service.cancel_for_erasure(party, other, "x")
+
+
 def test_a_custom_policy_is_respected(uow: FakeAppointmentsUnitOfWork, clock: FakeClock) -> None:
     service = AppointmentService(uow, clock, policy=CancellationPolicy(timedelta(hours=24)))
     booked = book_at(service, MONDAY_9)

@@ -43,9 +43,10 @@ class AccessLogRow(SQLModel, table=True):
     __tablename__ = "access_log"
     __table_args__ = (Index("ix_access_log_patient_at", "patient_id", "at", "id"), MYSQL_TABLE_ARGS)
 
+    # No foreign keys (migration 0006): an erased person's entries stay under a pseudonym.
     id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
-    doctor_id: str = Field(max_length=36, foreign_key="users.id", ondelete="CASCADE", index=True)
-    patient_id: str = Field(max_length=36, foreign_key="users.id", ondelete="CASCADE")
+    doctor_id: str = Field(max_length=36, index=True)
+    patient_id: str = Field(max_length=36)
     resource: str = Field(max_length=12)
     resource_id: str = Field(max_length=36)
     at: datetime = Field(sa_type=UTCDateTime)

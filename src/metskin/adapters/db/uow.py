@@ -27,6 +27,11 @@ from metskin.adapters.db.appointments import (
 from metskin.adapters.db.directory import SqlAvailabilityRepository, SqlDermatologistRepository
 from metskin.adapters.db.engine import is_lock_conflict
 from metskin.adapters.db.notifications import SqlSentNotificationLog
+from metskin.adapters.db.privacy import (
+    SqlDataExportRepository,
+    SqlErasureLog,
+    SqlPersonalData,
+)
 from metskin.adapters.db.recommendations import (
     SqlCatalogRepository,
     SqlFeedbackRepository,
@@ -48,6 +53,7 @@ from metskin.domain.directory.ports import DermatologistRepository
 from metskin.domain.errors import Conflict
 from metskin.domain.messages import Event, Job
 from metskin.domain.notifications.ports import SentNotificationLog
+from metskin.domain.privacy.ports import DataExportRepository, ErasureLog, PersonalDataStore
 from metskin.domain.recommendations.ports import (
     CatalogRepository,
     FeedbackRepository,
@@ -102,6 +108,9 @@ class SqlUnitOfWork:
     catalog: Repo[CatalogRepository] = Repo(SqlCatalogRepository)
     feedback: Repo[FeedbackRepository] = Repo(SqlFeedbackRepository)
     routines: Repo[RoutineRepository] = Repo(SqlRoutineRepository)
+    personal_data: Repo[PersonalDataStore] = Repo(SqlPersonalData)
+    data_exports: Repo[DataExportRepository] = Repo(SqlDataExportRepository)
+    erasures: Repo[ErasureLog] = Repo(SqlErasureLog)
 
     session: Session
 

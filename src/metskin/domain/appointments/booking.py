@@ -75,12 +75,15 @@ def book_in(
     return appointment
 
 
-def owned(uow: AppointmentsUnitOfWork, appointment_id: str, patient_id: str) -> Appointment:
-    """The patient's appointment, locked for a change."""
+def owned(
+    uow: AppointmentsUnitOfWork, appointment_id: str, patient_id: str, *, either_party: bool = False
+) -> Appointment:
+    """The patient's appointment (or, `either_party`, the dermatologist's), locked for a change."""
     appointment = uow.appointments.get(appointment_id, for_update=True)
     if appointment is None:
         raise AppointmentNotFound("appointment not found", field="appointment_id")
-    if appointment.patient_id != patient_id:
+    parties = (appointment.patient_id, appointment.doctor_id if either_party else None)
+    if patient_id not in parties:
         raise Forbidden("this appointment belongs to someone else")
     return appointment
 

@@ -4,7 +4,7 @@ the dermatologist's dashboard event and the patient's messages commit or fail to
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from metskin.domain.appointments.booking import book_in, list_slots, move_in, owned
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 SEND_MESSAGE_ACTOR = "send_appointment_message"
 TAKEN_MESSAGE = "Someone has just booked this time. Pick another slot."
+ANY_NOTICE = CancellationPolicy(min_notice=timedelta(0))  # an erased account keeps nothing
 
 
 class AppointmentService:
@@ -120,6 +121,20 @@ class AppointmentService:
 
         return self._change(patient_id, appointment_id, DashboardEventKind.CANCELLED, cancel)
 
+    def cancel_for_erasure(self, party_id: str, appointment_id: str, reason: str) -> Appointment:
+        """The patient's or the dermatologist's account is being erased: cancel however near
+        the start, with the usual reminders and dashboard event. The caller sends the patient's
+        message at once (`AppointmentMessenger.send_change`), while both parties still exist: a
+        queued job could run after their rows are gone, or race the caller's send."""
+
+        def cancel(uow: AppointmentsUnitOfWork, appointment: Appointment, now: datetime) -> None:
+            appointment.cancel(now, ANY_NOTICE, reason)
+            uow.reminders.cancel_for(appointment.id)
+
+        return self._change(
+            party_id, appointment_id, DashboardEventKind.CANCELLED, cancel, closing_account=True
+        )
+
     def reschedule(self, patient_id: str, appointment_id: str, new_start: datetime) -> Appointment:
         def move(uow: AppointmentsUnitOfWork, appointment: Appointment, now: datetime) -> None:
             move_in(uow, appointment, new_start, now, self.policy)
@@ -133,16 +148,20 @@ class AppointmentService:
         appointment_id: str,
         kind: DashboardEventKind,
         change: Callable[[AppointmentsUnitOfWork, Appointment, datetime], None],
+        *,
+        closing_account: bool = False,
     ) -> Appointment:
         """One change of the patient's appointment, with its reminders, the dermatologist's
-        dashboard event and the patient's message, committed together."""
+        dashboard event and the patient's message, committed together. `closing_account`: the
+        dermatologist may change it too, and the message is left to the caller."""
         now = self._clock()
         with self._uow_factory() as uow:
-            appointment = owned(uow, appointment_id, patient_id)
+            appointment = owned(uow, appointment_id, patient_id, either_party=closing_account)
             change(uow, appointment, now)
             uow.appointments.save(appointment)
             self._tell(uow, kind, appointment, now)
-            self._message(uow, appointment, kind.name)
+            if not closing_account:
+                self._message(uow, appointment, kind.name)
             _commit_booking(uow)
         return appointment
 

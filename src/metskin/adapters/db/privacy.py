@@ -1,0 +1,294 @@
+"""Privacy in SQL: the exports and erasure records, and the queries that gather or erase one
+person's rows across every table.
+
+Erasure deletes in an order the foreign keys accept on both engines, and rewrites what must
+stay: the access log (an audit trail, without foreign keys since migration 0006) and other
+dermatologists' dashboard events keep the keyed pseudonym in place of the person's id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, Text, cast, delete, or_, update
+from sqlalchemy.engine import CursorResult
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from metskin.adapters.db.accounts import RefreshTokenRow, UserRow
+from metskin.adapters.db.analysis import AnalysisResultRow, AnalysisRow, MediaRow
+from metskin.adapters.db.appointments import (
+    AppointmentRow,
+    BookedSlotRow,
+    DashboardEventRow,
+    ReminderRow,
+)
+from metskin.adapters.db.directory import DermatologistRow, DermatologistTagRow
+from metskin.adapters.db.notifications import SentNotificationRow
+from metskin.adapters.db.recommendations import FeedbackRow, RoutineRow
+from metskin.adapters.db.referrals import ReferralRow
+from metskin.adapters.db.repository import SqlRepository, values_of
+from metskin.adapters.db.sharing import AccessLogRow, ShareRow
+from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime
+from metskin.domain.appointments.model import AppointmentStatus
+from metskin.domain.privacy.model import (
+    DataExport,
+    Erasure,
+    ExportStatus,
+    PersonalData,
+    StoredFile,
+)
+
+
+class DataExportRow(SQLModel, table=True):
+    __tablename__ = "data_exports"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    id: str = Field(primary_key=True, max_length=36)
+    user_id: str = Field(max_length=36, foreign_key="users.id", ondelete="CASCADE", index=True)
+    status: str = Field(max_length=8)
+    requested_at: datetime = Field(sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    storage_name: str | None = Field(default=None, max_length=200)
+    size_bytes: int | None = Field(default=None, sa_type=BigInteger)
+    failure_reason: str | None = Field(default=None, max_length=300)
+
+
+class ErasureRow(SQLModel, table=True):
+    """The proof that an account was erased: only the pseudonym, never the id or email."""
+
+    __tablename__ = "account_erasures"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
+    pseudonym: str = Field(max_length=36, index=True)
+    requested_by: str = Field(max_length=48)
+    erased_at: datetime = Field(sa_type=UTCDateTime)
+    appointments_cancelled: int = 0
+    shares_revoked: int = 0
+    rows_deleted: int = 0
+    files_deleted: int = 0
+
+
+EXPORT_FIELDS = tuple(f.name for f in fields(DataExport) if f.name != "status")
+
+
+class SqlDataExportRepository(SqlRepository[DataExportRow, DataExport]):
+    row_type = DataExportRow
+
+    def to_domain(self, row: DataExportRow) -> DataExport:
+        return DataExport(status=ExportStatus(row.status), **values_of(row, EXPORT_FIELDS))
+
+    def new_row(self, export: DataExport) -> DataExportRow:
+        return DataExportRow(status=export.status.value, **values_of(export, EXPORT_FIELDS))
+
+    def update_row(self, export: DataExport, row: DataExportRow) -> DataExportRow:
+        for name in EXPORT_FIELDS:
+            setattr(row, name, getattr(export, name))
+        row.status = export.status.value
+        return row
+
+    def list_for_user(self, user_id: str) -> list[DataExport]:
+        return self.all(
+            select(DataExportRow)
+            .where(DataExportRow.user_id == user_id)
+            .order_by(col(DataExportRow.requested_at).desc(), col(DataExportRow.id))
+        )
+
+
+class SqlErasureLog:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, erasure: Erasure) -> None:
+        self._session.add(ErasureRow(**values_of(erasure, [f.name for f in fields(Erasure)])))
+
+
+def plain(row: SQLModel, *, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A row as JSON-ready values, column by column."""
+    values: dict[str, Any] = {}
+    for name, value in row.model_dump().items():
+        if name in leave_out:
+            continue
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        values[name] = value
+    return values
+
+
+class SqlPersonalData:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _rows(self, query: Any) -> list[Any]:
+        return list(self._session.exec(query))
+
+    # --- gather ----------------------------------------------------------------------------
+
+    def gather(self, user_id: str) -> PersonalData:
+        user = self._session.get(UserRow, user_id)
+        sections: dict[str, Any] = {
+            "profile": plain(user, leave_out=("password_hash",)) if user else {}
+        }
+        doctor = self._session.get(DermatologistRow, user_id)
+        if doctor is not None:
+            sections["dermatologist_profile"] = plain(doctor)
+        files: list[StoredFile] = []
+        sections["media"] = []
+        for media in self._rows(
+            select(MediaRow).where(MediaRow.owner_id == user_id).order_by(col(MediaRow.created_at))
+        ):
+            sections["media"].append(
+                {
+                    **plain(media),
+                    "file": StoredFile(media.storage_name, media.content_type).archive_path,
+                    "thumbnail": StoredFile(media.thumbnail_name, "image/jpeg").archive_path,
+                }
+            )
+            files += [
+                StoredFile(media.storage_name, media.content_type),
+                StoredFile(media.thumbnail_name, "image/jpeg"),
+            ]
+        sections["analyses"] = self._analyses(user_id, files)
+        by_user = (
+            ("routines", RoutineRow, RoutineRow.user_id, RoutineRow.created_at),
+            ("ratings", FeedbackRow, FeedbackRow.user_id, FeedbackRow.created_at),
+            ("referrals", ReferralRow, ReferralRow.patient_id, ReferralRow.created_at),
+            ("appointments", AppointmentRow, AppointmentRow.patient_id, AppointmentRow.start_at),
+            ("shares", ShareRow, ShareRow.patient_id, ShareRow.created_at),
+        )
+        for section, row_type, owner, order in by_user:
+            query = select(row_type).where(owner == user_id).order_by(col(order))
+            sections[section] = [plain(row) for row in self._rows(query)]
+        sections["access_log"] = self._access_log(user_id)
+        return PersonalData(user_id, sections, tuple(files))
+
+    def _analyses(self, user_id: str, files: list[StoredFile]) -> list[dict[str, Any]]:
+        analyses = self._rows(
+            select(AnalysisRow)
+            .where(AnalysisRow.owner_id == user_id)
+            .order_by(col(AnalysisRow.created_at))
+        )
+        ids = [analysis.id for analysis in analyses]
+        results = {
+            row.analysis_id: row
+            for row in self._rows(
+                select(AnalysisResultRow).where(col(AnalysisResultRow.analysis_id).in_(ids))
+            )
+        }
+        found = []
+        for analysis in analyses:
+            result = results.get(analysis.id)
+            overlay = None
+            if result is not None and result.overlay_name:
+                stored = StoredFile(result.overlay_name, "image/png")
+                files.append(stored)
+                overlay = stored.archive_path
+            found.append(
+                {**plain(analysis), "result": result.result if result else None, "overlay": overlay}
+            )
+        return found
+
+    def _access_log(self, user_id: str) -> list[dict[str, Any]]:
+        query = (
+            select(AccessLogRow, DermatologistRow.name)
+            .join(
+                DermatologistRow,
+                col(DermatologistRow.user_id) == col(AccessLogRow.doctor_id),
+                isouter=True,
+            )
+            .where(AccessLogRow.patient_id == user_id)
+            .order_by(col(AccessLogRow.at), col(AccessLogRow.id))
+        )
+        return [
+            {**plain(entry, leave_out=("id",)), "dermatologist_name": name}
+            for entry, name in self._session.exec(query)
+        ]
+
+    # --- what erasure closes first -----------------------------------------------------------
+
+    def upcoming_appointments(self, user_id: str, now: datetime) -> list[str]:
+        query = select(AppointmentRow.id).where(
+            _party(user_id, AppointmentRow),
+            col(AppointmentRow.status) == AppointmentStatus.BOOKED.value,
+            col(AppointmentRow.start_at) > now,
+        )
+        return list(self._session.exec(query.order_by(col(AppointmentRow.start_at))))
+
+    def active_shares(self, user_id: str, now: datetime) -> list[str]:
+        query = select(ShareRow.id).where(
+            col(ShareRow.patient_id) == user_id,
+            col(ShareRow.revoked_at).is_(None),
+            col(ShareRow.expires_at) > now,
+        )
+        return list(self._session.exec(query))
+
+    # --- erase -------------------------------------------------------------------------------
+
+    def erase(self, user_id: str, pseudonym: str) -> int:
+        user = self._session.get(UserRow, user_id)
+        recipients = [r for r in (user.email, user.phone) if r] if user else []
+        self._pseudonymise(user_id, pseudonym)
+        # Another patient's referral that named this dermatologist keeps the referral itself.
+        self._execute(
+            update(ReferralRow).where(col(ReferralRow.doctor_id) == user_id).values(doctor_id=None)
+        )
+        appointments = select(AppointmentRow.id).where(_party(user_id, AppointmentRow))
+        analyses = select(AnalysisRow.id).where(col(AnalysisRow.owner_id) == user_id)
+        in_order: list[tuple[type[SQLModel], Any]] = [
+            (
+                SentNotificationRow,
+                or_(
+                    col(SentNotificationRow.recipient).in_(recipients),
+                    col(SentNotificationRow.dedupe_key).contains(user_id),
+                ),
+            ),
+            (DashboardEventRow, col(DashboardEventRow.doctor_id) == user_id),
+            (ReminderRow, col(ReminderRow.appointment_id).in_(appointments)),
+            (BookedSlotRow, col(BookedSlotRow.appointment_id).in_(appointments)),
+            (AppointmentRow, _party(user_id, AppointmentRow)),
+            (ShareRow, _party(user_id, ShareRow)),
+            (RoutineRow, col(RoutineRow.user_id) == user_id),
+            (FeedbackRow, col(FeedbackRow.user_id) == user_id),
+            (ReferralRow, col(ReferralRow.patient_id) == user_id),
+            (AnalysisResultRow, col(AnalysisResultRow.analysis_id).in_(analyses)),
+            (AnalysisRow, col(AnalysisRow.owner_id) == user_id),
+            (MediaRow, col(MediaRow.owner_id) == user_id),
+            (DermatologistTagRow, col(DermatologistTagRow.user_id) == user_id),
+            (DermatologistRow, col(DermatologistRow.user_id) == user_id),
+            (RefreshTokenRow, col(RefreshTokenRow.user_id) == user_id),
+            (DataExportRow, col(DataExportRow.user_id) == user_id),
+            (UserRow, col(UserRow.id) == user_id),
+        ]
+        return sum(self._execute(delete(table).where(where)) for table, where in in_order)
+
+    def _execute(self, statement: Any) -> int:
+        """Run a bulk statement in the session's transaction; the number of rows it touched."""
+        result: CursorResult[Any] = self._session.connection().execute(statement)
+        return int(result.rowcount)
+
+    def _pseudonymise(self, user_id: str, pseudonym: str) -> None:
+        for name in ("patient_id", "doctor_id"):
+            column = col(getattr(AccessLogRow, name))
+            self._execute(update(AccessLogRow).where(column == user_id).values({name: pseudonym}))
+        mentioned = select(DashboardEventRow).where(
+            col(DashboardEventRow.doctor_id) != user_id,
+            cast(DashboardEventRow.payload, Text).contains(user_id),
+        )
+        for event in self._rows(mentioned):
+            event.payload = {
+                key: pseudonym if value == user_id else value
+                for key, value in event.payload.items()
+            }
+            self._session.add(event)
+        self._session.flush()
+
+
+def _party(user_id: str, row_type: type[AppointmentRow] | type[ShareRow]) -> Any:
+    """The rows where the person is the patient or the dermatologist."""
+    return or_(col(row_type.patient_id) == user_id, col(row_type.doctor_id) == user_id)

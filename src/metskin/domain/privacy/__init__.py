@@ -1,0 +1,1 @@
+"""The privacy component: a person's data rights (export everything, erase the account)."""

@@ -1,0 +1,85 @@
+"""Data rights: an export of everything stored about a person, and the record of an erasure."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+PSEUDONYM_PREFIX = "anon-"
+
+
+def pseudonym(key: bytes, user_id: str) -> str:
+    """The keyed hash that replaces an erased person's id where a record must stay (the access
+    log): stable for one key, so an auditor holding the key can link it to an id they already
+    know, and 36 characters long, as every id column is."""
+    digest = hmac.new(key, user_id.encode(), hashlib.sha256).hexdigest()
+    return PSEUDONYM_PREFIX + digest[: 36 - len(PSEUDONYM_PREFIX)]
+
+
+class ExportStatus(StrEnum):
+    PENDING = "PENDING"
+    READY = "READY"
+    FAILED = "FAILED"
+    EXPIRED = "EXPIRED"
+
+
+@dataclass
+class DataExport:
+    """One export a person asked for: built by a job, kept in the media storage for a while."""
+
+    id: str
+    user_id: str
+    status: ExportStatus
+    requested_at: datetime
+    finished_at: datetime | None = None
+    expires_at: datetime | None = None
+    storage_name: str | None = None
+    size_bytes: int | None = None
+    failure_reason: str | None = None
+
+    def downloadable(self, now: datetime) -> bool:
+        return (
+            self.status is ExportStatus.READY
+            and self.storage_name is not None
+            and self.expires_at is not None
+            and self.expires_at > now
+        )
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """An object of the person's in the media storage (an upload, a thumbnail, an overlay)."""
+
+    name: str
+    content_type: str
+
+    @property
+    def archive_path(self) -> str:
+        return f"files/{self.name}"
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """Everything stored about one person, section by section, as the tables hold it (secrets
+    such as password hashes left out), and the stored files those rows name."""
+
+    user_id: str
+    sections: dict[str, Any]
+    files: tuple[StoredFile, ...]
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What an erasure did; kept (under the pseudonym only) as the proof that it happened."""
+
+    pseudonym: str
+    requested_by: str  # "self", or "admin:" and the admin's pseudonym
+    erased_at: datetime
+    appointments_cancelled: int
+    shares_revoked: int
+    rows_deleted: int
+    files_deleted: int

@@ -1,0 +1,74 @@
+"""Ports of the privacy component: where a person's rows are gathered and erased, the exports,
+the erasure records, the links to the other components, and its unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from metskin.domain.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from metskin.domain.accounts.ports import UserRepository
+    from metskin.domain.privacy.model import DataExport, Erasure, PersonalData
+
+
+class PersonalDataStore(Protocol):
+    """Every table that holds something of a person, read or erased in one place."""
+
+    def gather(self, user_id: str) -> PersonalData:
+        """Every row about the person (profile, analyses with results, media, routines,
+        ratings, referrals, appointments, shares, the access log of reads of their data)."""
+        ...
+
+    def upcoming_appointments(self, user_id: str, now: datetime) -> list[str]:
+        """Booked appointments starting after `now`, as patient or as dermatologist."""
+        ...
+
+    def active_shares(self, user_id: str, now: datetime) -> list[str]:
+        """The person's shares (as patient) that a dermatologist can still use."""
+        ...
+
+    def erase(self, user_id: str, pseudonym: str) -> int:
+        """Delete every row of the person; audit entries and other people's dashboard events
+        stay with `pseudonym` in place of their id. Returns how many rows were deleted."""
+        ...
+
+
+class DataExportRepository(Protocol):
+    def add(self, export: DataExport) -> None: ...
+    def get(self, export_id: str) -> DataExport | None: ...
+    def save(self, export: DataExport) -> None: ...
+    def list_for_user(self, user_id: str) -> list[DataExport]:
+        """Newest first."""
+        ...
+
+
+class ErasureLog(Protocol):
+    def add(self, erasure: Erasure) -> None: ...
+
+
+class CareLinks(Protocol):
+    """What closing an account asks of the care components, through their own paths (so the
+    messages and dashboard events are the usual ones)."""
+
+    def cancel_appointment(self, party_id: str, appointment_id: str, reason: str) -> int:
+        """Cancel however near the start; returns the appointment's message sequence."""
+        ...
+
+    def send_cancellation(self, appointment_id: str, sequence: int) -> None:
+        """Send the patient's cancellation message now, while both parties still exist."""
+        ...
+
+    def revoke_share(self, patient_id: str, share_id: str) -> None: ...
+
+
+class PrivacyUnitOfWork(UnitOfWork, Protocol):
+    users: UserRepository
+    personal_data: PersonalDataStore
+    data_exports: DataExportRepository
+    erasures: ErasureLog
+
+
+PrivacyUowFactory = Callable[[], PrivacyUnitOfWork]

@@ -1,0 +1,205 @@
+"""Data rights use cases: export everything stored about a person, and erase an account.
+
+An export is a job: the request stores a PENDING export and defers `build_data_export`; the
+actor gathers the rows and files, zips them and puts the zip in the media storage (encrypted
+there like every object); the person downloads it through a short-lived signed link.
+
+An erasure runs in steps that can each be run again: it closes the account (nobody logs in or
+refreshes from then on), cancels the person's future appointments and revokes their shares
+through those components' own paths (so the other side gets the usual message or dashboard
+event), deletes their files from storage, then deletes their rows in one transaction, where
+audit entries stay under a keyed pseudonym.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from metskin.domain.accounts.errors import InvalidCredentials
+from metskin.domain.analysis.ports import ObjectMissing
+from metskin.domain.errors import DomainError, Forbidden
+from metskin.domain.messages import Job
+from metskin.domain.ports import read
+from metskin.domain.privacy.archive import build_archive
+from metskin.domain.privacy.errors import AccountNotFound, ExportNotFound, ExportUnavailable
+from metskin.domain.privacy.model import DataExport, Erasure, ExportStatus, pseudonym
+
+if TYPE_CHECKING:
+    from metskin.domain.accounts.ports import PasswordHasher
+    from metskin.domain.analysis.ports import MediaStorage
+    from metskin.domain.ports import Clock
+    from metskin.domain.privacy.ports import CareLinks, PrivacyUowFactory
+
+log = logging.getLogger(__name__)
+BUILD_DATA_EXPORT = "build_data_export"  # the actor (workers/privacy.py)
+CLOSED_REASON = "The account was closed."
+# A PENDING export older than this lost its job (the in-process queue forgets on restart).
+STALE_PENDING = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    pseudonym_key: bytes
+    export_retention: timedelta = timedelta(hours=72)
+
+
+@dataclass(eq=False)
+class PrivacyService:
+    uow_factory: PrivacyUowFactory
+    storage: MediaStorage
+    hasher: PasswordHasher
+    care: CareLinks
+    clock: Clock
+    settings: PrivacySettings
+
+    # --- export ----------------------------------------------------------------------------
+
+    def request_export(self, user_id: str) -> DataExport:
+        """Start an export (or return the one being built); expired zips are deleted."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            if uow.users.get(user_id) is None:
+                raise AccountNotFound("No such account.")
+            exports = uow.data_exports.list_for_user(user_id)
+            for export in exports:
+                if (
+                    export.status is ExportStatus.PENDING
+                    and now - export.requested_at < STALE_PENDING
+                ):
+                    return export
+            export = DataExport(str(uuid.uuid4()), user_id, ExportStatus.PENDING, now)
+            uow.data_exports.add(export)
+            outdated = [e for e in exports if e.status is not ExportStatus.EXPIRED]
+            outdated = [e for e in outdated if not e.downloadable(now)]
+            for old in outdated:
+                old.status = ExportStatus.EXPIRED if old.storage_name else ExportStatus.FAILED
+                uow.data_exports.save(old)
+            uow.defer(Job(BUILD_DATA_EXPORT, {"export_id": export.id}))
+            uow.commit()
+        self._delete_files(old.storage_name for old in outdated)
+        return export
+
+    def build_export(self, export_id: str) -> ExportStatus | None:
+        """The actor's work: gather, zip, store, mark READY. Idempotent."""
+        export = read(self.uow_factory, lambda uow: uow.data_exports.get(export_id))
+        if export is None or export.status is not ExportStatus.PENDING:
+            return export.status if export else None
+        data = read(self.uow_factory, lambda uow: uow.personal_data.gather(export.user_id))
+        files: dict[str, bytes] = {}
+        for stored in data.files:
+            try:
+                files[stored.name] = self.storage.get(stored.name)
+            except ObjectMissing:
+                log.warning("export: a stored file is missing", extra={"export_id": export_id})
+        now = self.clock()
+        archive = build_archive(data, files, now)
+        name = f"exports/{export.user_id}/{export.id}.zip"
+        self.storage.put(name, archive, "application/zip")
+        with self.uow_factory() as uow:
+            current = uow.data_exports.get(export_id)
+            if current is None or current.status is not ExportStatus.PENDING:
+                self.storage.delete(name)  # the account was erased (or the export ended) meanwhile
+                return current.status if current else None
+            current.status, current.storage_name, current.size_bytes = (
+                ExportStatus.READY,
+                name,
+                len(archive),
+            )
+            current.finished_at, current.expires_at = now, now + self.settings.export_retention
+            uow.data_exports.save(current)
+            uow.commit()
+        return ExportStatus.READY
+
+    def mark_export_failed(self, export_id: str, reason: str) -> None:
+        with self.uow_factory() as uow:
+            export = uow.data_exports.get(export_id)
+            if export is not None and export.status is ExportStatus.PENDING:
+                export.status, export.failure_reason = ExportStatus.FAILED, reason[:300]
+                export.finished_at = self.clock()
+                uow.data_exports.save(export)
+                uow.commit()
+
+    def exports_of(self, user_id: str) -> list[DataExport]:
+        return read(self.uow_factory, lambda uow: uow.data_exports.list_for_user(user_id))
+
+    def export_of(self, user_id: str, export_id: str) -> DataExport:
+        """The person's own export; anyone else's is not found (whatever their role)."""
+        export = read(self.uow_factory, lambda uow: uow.data_exports.get(export_id))
+        if export is None or export.user_id != user_id:
+            raise ExportNotFound("No such export of yours.", field="id")
+        return export
+
+    def download(self, user_id: str, export_id: str) -> tuple[DataExport, bytes]:
+        export = self.export_of(user_id, export_id)
+        if not export.downloadable(self.clock()) or export.storage_name is None:
+            raise ExportUnavailable("This export is not ready or has expired; start a new one.")
+        try:
+            return export, self.storage.get(export.storage_name)
+        except ObjectMissing as error:
+            raise ExportUnavailable("This export is no longer available.") from error
+
+    # --- erasure ---------------------------------------------------------------------------
+
+    def delete_my_account(self, user_id: str, password: str) -> Erasure:
+        user = read(self.uow_factory, lambda uow: uow.users.get(user_id))
+        if user is None:
+            raise AccountNotFound("No such account.")
+        if not self.hasher.verify(user.password_hash, password):
+            raise InvalidCredentials("The password is not correct.", field="password")
+        return self._erase(user_id, "self")
+
+    def erase_account(self, admin_id: str, user_id: str) -> Erasure:
+        """An administrator erases an account on the person's request."""
+        if admin_id == user_id:
+            raise Forbidden("Close your own account with deleteMyAccount.", field="userId")
+        return self._erase(user_id, "admin:" + self.pseudonym(admin_id))
+
+    def pseudonym(self, user_id: str) -> str:
+        return pseudonym(self.settings.pseudonym_key, user_id)
+
+    def _erase(self, user_id: str, requested_by: str) -> Erasure:
+        now = self.clock()
+        with self.uow_factory() as uow:
+            user = uow.users.get(user_id)
+            if user is None:
+                raise AccountNotFound("No such account.", field="userId")
+            user.is_active = False  # no login or refresh from here on, even if a step fails
+            uow.users.save(user)
+            appointments = uow.personal_data.upcoming_appointments(user_id, now)
+            shares = uow.personal_data.active_shares(user_id, now)
+            exports = uow.data_exports.list_for_user(user_id)
+            uow.commit()
+        cancelled = sum(self._cancel(user_id, appointment_id) for appointment_id in appointments)
+        for share_id in shares:
+            self.care.revoke_share(user_id, share_id)
+        data = read(self.uow_factory, lambda uow: uow.personal_data.gather(user_id))
+        names = {f.name for f in data.files} | {e.storage_name for e in exports if e.storage_name}
+        self._delete_files(names)
+        alias = self.pseudonym(user_id)
+        with self.uow_factory() as uow:
+            rows = uow.personal_data.erase(user_id, alias)
+            erasure = Erasure(alias, requested_by, now, cancelled, len(shares), rows, len(names))
+            uow.erasures.add(erasure)
+            uow.commit()
+        log.info("account erased", extra={"pseudonym": alias, "rows": rows, "files": len(names)})
+        return erasure
+
+    def _cancel(self, user_id: str, appointment_id: str) -> bool:
+        try:
+            sequence = self.care.cancel_appointment(user_id, appointment_id, CLOSED_REASON)
+        except DomainError:  # cancelled or started meanwhile
+            return False
+        try:
+            self.care.send_cancellation(appointment_id, sequence)
+        except Exception:  # an unreachable provider must not keep the account open
+            log.exception("erasure: a cancellation notice could not be sent")
+        return True
+
+    def _delete_files(self, names: Iterable[str | None]) -> None:
+        for name in sorted({name for name in names if name}):
+            self.storage.delete(name)

@@ -1,0 +1,59 @@
+"""GraphQL types of data rights: an export (with its signed download link) and an erasure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from metskin.domain.privacy.model import DataExport as DomainExport
+from metskin.domain.privacy.model import Erasure as DomainErasure
+from metskin.domain.privacy.model import ExportStatus as DomainExportStatus
+from metskin.graphql.mapping import copy_fields
+
+DataExportStatus = strawberry.enum(DomainExportStatus, name="DataExportStatus")
+
+
+@strawberry.type(
+    description="A zip of everything stored about you (JSON files, your photos and videos, "
+    "overlays, a README). Built in the background: poll `myDataExports` until READY."
+)
+class DataExport:
+    id: strawberry.ID
+    status: DataExportStatus  # type: ignore[valid-type]
+    requested_at: datetime
+    finished_at: datetime | None
+    expires_at: datetime | None = strawberry.field(
+        description="After this the zip is deleted; start a new export."
+    )
+    size_bytes: int | None
+    failure_reason: str | None
+    user_id: strawberry.Private[str]
+    downloadable: strawberry.Private[bool]
+
+    @strawberry.field(
+        description="A signed link to the zip, valid for a few minutes; null unless READY."
+    )
+    def download_url(self, info: Info) -> str | None:
+        if not self.downloadable:
+            return None
+        container = info.context.container
+        return str(container.export_links.url(str(self.id), self.user_id, container.clock()))
+
+    @classmethod
+    def from_domain(cls, export: DomainExport, now: datetime) -> DataExport:
+        return copy_fields(cls, export, downloadable=export.downloadable(now))
+
+
+@strawberry.type(description="An erased account: what was cancelled, revoked and deleted.")
+class AccountErasure:
+    erased_at: datetime
+    appointments_cancelled: int
+    shares_revoked: int
+    rows_deleted: int
+    files_deleted: int
+
+    @classmethod
+    def from_domain(cls, erasure: DomainErasure) -> AccountErasure:
+        return copy_fields(cls, erasure)

@@ -1,0 +1,117 @@
+"""In-memory fakes of the privacy ports: a person's data, exports, erasures, the care links."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import cast
+
+from metskin.domain.accounts.ports import UserRepository
+from metskin.domain.errors import DomainError
+from metskin.domain.privacy.model import DataExport, Erasure, PersonalData, StoredFile
+from metskin.domain.privacy.ports import DataExportRepository, ErasureLog, PersonalDataStore
+from tests.fakes.accounts import FakeUserRepository
+from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository, InMemoryTable
+
+
+class FakeDataExportRepository(InMemoryTable[DataExport]):
+    noun = "export"
+
+    def list_for_user(self, user_id: str) -> list[DataExport]:
+        mine = [e for e in self.rows.values() if e.user_id == user_id]
+        return copy.deepcopy(sorted(mine, key=lambda e: (e.requested_at, e.id), reverse=True))
+
+
+class FakePersonalData(InMemoryRepository):
+    """Sections and files per person; appointments as (id, start) and shares by id.
+
+    `erase` drops the person's sections, appointments, shares, exports and user row, and moves
+    their access log entries (`access_log`, (patient, doctor) pairs) onto the pseudonym, as the
+    SQL store does. The users and exports are links to the unit of work's repositories.
+    """
+
+    def __init__(
+        self,
+        users: FakeUserRepository | None = None,
+        exports: FakeDataExportRepository | None = None,
+    ) -> None:
+        self.users = users or FakeUserRepository()
+        self.exports = exports or FakeDataExportRepository()
+        self.sections: dict[str, dict[str, list[object]]] = {}
+        self.files: dict[str, list[StoredFile]] = {}
+        self.appointments: dict[str, list[tuple[str, datetime]]] = {}
+        self.shares: dict[str, list[str]] = {}
+        self.access_log: list[tuple[str, str]] = []
+
+    def gather(self, user_id: str) -> PersonalData:
+        sections = copy.deepcopy(self.sections.get(user_id, {}))
+        return PersonalData(user_id, dict(sections), tuple(self.files.get(user_id, [])))
+
+    def upcoming_appointments(self, user_id: str, now: datetime) -> list[str]:
+        return [i for i, start in self.appointments.get(user_id, []) if start > now]
+
+    def active_shares(self, user_id: str, now: datetime) -> list[str]:
+        return list(self.shares.get(user_id, []))
+
+    def erase(self, user_id: str, pseudonym: str) -> int:
+        rows = sum(len(rows) for rows in self.sections.pop(user_id, {}).values())
+        rows += len(self.appointments.pop(user_id, [])) + len(self.shares.pop(user_id, []))
+        self.files.pop(user_id, None)
+        for export in self.exports.list_for_user(user_id):
+            rows += self.exports.rows.pop(export.id) is not None
+        rows += self.users.rows.pop(user_id, None) is not None
+        self.access_log = [
+            tuple(pseudonym if who == user_id else who for who in entry)  # type: ignore[misc]
+            for entry in self.access_log
+        ]
+        return rows
+
+
+class FakeErasureLog(InMemoryRepository):
+    def __init__(self) -> None:
+        self.erasures: list[Erasure] = []
+
+    def add(self, erasure: Erasure) -> None:
+        self.erasures.append(erasure)
+
+
+@dataclass(eq=False)
+class FakePrivacyUnitOfWork(FakeUnitOfWork):
+    """The person's data erases the users and exports of this unit of work."""
+
+    users: UserRepository = field(default_factory=FakeUserRepository)
+    data_exports: DataExportRepository = field(default_factory=FakeDataExportRepository)
+    erasures: ErasureLog = field(default_factory=FakeErasureLog)
+    personal_data: PersonalDataStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.personal_data = FakePersonalData(
+            cast(FakeUserRepository, self.users), cast(FakeDataExportRepository, self.data_exports)
+        )
+
+
+class FakeCareLinks:
+    """Records what erasure asked of the care components; can refuse a cancel or a send."""
+
+    def __init__(self) -> None:
+        self.cancelled: list[tuple[str, str, str]] = []
+        self.sent: list[tuple[str, int]] = []
+        self.revoked: list[tuple[str, str]] = []
+        self.refuse_cancel: set[str] = set()
+        self.failing_sends = False
+
+    def cancel_appointment(self, party_id: str, appointment_id: str, reason: str) -> int:
+        if appointment_id in self.refuse_cancel:
+            raise DomainError("appointment is cancelled")
+        self.cancelled.append((party_id, appointment_id, reason))
+        return 1
+
+    def send_cancellation(self, appointment_id: str, sequence: int) -> None:
+        if self.failing_sends:
+            raise OSError("provider unreachable")
+        self.sent.append((appointment_id, sequence))
+
+    def revoke_share(self, patient_id: str, share_id: str) -> None:
+        self.revoked.append((patient_id, share_id))

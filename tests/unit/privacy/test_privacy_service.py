@@ -1,0 +1,229 @@
+"""Data rights on the fakes: an export is a job that zips everything of the person's (and only
+theirs); an erasure closes the account, cancels and revokes through the care paths, deletes
+their files and rows, and keeps the access log under a keyed pseudonym."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+import pytest
+
+from metskin.domain.accounts.errors import InvalidCredentials
+from metskin.domain.accounts.model import Role
+from metskin.domain.errors import Forbidden
+from metskin.domain.messages import Job
+from metskin.domain.privacy.errors import AccountNotFound, ExportNotFound, ExportUnavailable
+from metskin.domain.privacy.model import ExportStatus, StoredFile, pseudonym
+from metskin.domain.privacy.service import BUILD_DATA_EXPORT, PrivacyService, PrivacySettings
+from tests.fakes.infra import FakeClock, FakeHasher, FakeStorage
+from tests.fakes.privacy import (
+    FakeCareLinks,
+    FakeDataExportRepository,
+    FakeErasureLog,
+    FakePersonalData,
+    FakePrivacyUnitOfWork,
+)
+from tests.unit.builders import user
+
+KEY = b"k" * 32
+PHOTO = StoredFile("uploads/ab/m1/original.jpg", "image/jpeg")
+THUMB = StoredFile("uploads/ab/m1/thumbnail.jpg", "image/jpeg")
+OVERLAY = StoredFile("overlays/a1/a1/overlay.png", "image/png")
+
+
+class World:
+    def __init__(self) -> None:
+        self.uow = FakePrivacyUnitOfWork()
+        self.clock = FakeClock()
+        self.storage = FakeStorage()
+        self.care = FakeCareLinks()
+        self.service = PrivacyService(
+            self.uow,
+            self.storage,
+            FakeHasher(),
+            self.care,
+            self.clock,
+            PrivacySettings(KEY, timedelta(hours=72)),
+        )
+        with self.uow:
+            for person in ("p1", "p2", "doc"):
+                self.uow.users.add(
+                    user(person, Role.DERMATOLOGIST if person == "doc" else Role.PATIENT)
+                )
+            self.uow.commit()
+        self.data.sections["p1"] = {
+            "profile": [{"id": "p1", "email": "p1@example.com"}],
+            "analyses": [{"id": "a1", "result": {"ok": True}, "overlay": OVERLAY.archive_path}],
+            "ratings": [{"product_id": "x", "rating": 5}],
+        }
+        self.data.files["p1"] = [PHOTO, THUMB, OVERLAY]
+        self.data.sections["p2"] = {"profile": [{"id": "p2"}]}
+        self.data.files["p2"] = [StoredFile("uploads/cd/m2/original.jpg", "image/jpeg")]
+        for stored in (PHOTO, THUMB, OVERLAY, *self.data.files["p2"]):
+            self.storage.put(stored.name, f"bytes of {stored.name}".encode(), stored.content_type)
+
+    @property
+    def data(self) -> FakePersonalData:
+        assert isinstance(self.uow.personal_data, FakePersonalData)
+        return self.uow.personal_data
+
+    @property
+    def exports(self) -> FakeDataExportRepository:
+        assert isinstance(self.uow.data_exports, FakeDataExportRepository)
+        return self.uow.data_exports
+
+    def build_all(self) -> None:
+        for job in self.uow.jobs:
+            self.service.build_export(job.kwargs["export_id"])
+
+
+@pytest.fixture
+def world() -> World:
+    return World()
+
+
+def test_an_export_is_a_job_that_zips_everything_of_the_person(world: World) -> None:
+    export = world.service.request_export("p1")
+    assert export.status is ExportStatus.PENDING
+    assert world.uow.jobs == [Job(BUILD_DATA_EXPORT, {"export_id": export.id})]
+    assert world.service.request_export("p1").id == export.id  # one at a time
+
+    world.build_all()
+    ready = world.service.export_of("p1", export.id)
+    assert ready.status is ExportStatus.READY
+    assert ready.expires_at == world.clock.now + timedelta(hours=72)
+    same, blob = world.service.download("p1", export.id)
+    assert same == ready and len(blob) == ready.size_bytes
+    archive = zipfile.ZipFile(io.BytesIO(blob))
+    names = set(archive.namelist())
+    assert {"README.md", "manifest.json", "profile.json", "analyses.json", "ratings.json"} <= names
+    assert archive.read("files/" + PHOTO.name) == f"bytes of {PHOTO.name}".encode()
+    assert archive.read(OVERLAY.archive_path) == f"bytes of {OVERLAY.name}".encode()
+    assert not any("m2" in name for name in names)  # nothing of anyone else
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["user_id"] == "p1" and manifest["missing_files"] == []
+    assert {f["path"] for f in manifest["files"]} == names - {"README.md", "manifest.json"}
+    assert json.loads(archive.read("analyses.json"))[0]["result"] == {"ok": True}
+    assert "ratings.json" in archive.read("README.md").decode()
+
+
+def test_a_missing_file_is_listed_not_hidden(world: World) -> None:
+    world.storage.delete(THUMB.name)
+    export = world.service.request_export("p1")
+    world.build_all()
+    _, blob = world.service.download("p1", export.id)
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(blob)).read("manifest.json"))
+    assert manifest["missing_files"] == [THUMB.archive_path]
+
+
+def test_only_the_person_reaches_their_export(world: World) -> None:
+    export = world.service.request_export("p1")
+    world.build_all()
+    for someone_else in ("p2", "doc"):
+        with pytest.raises(ExportNotFound):
+            world.service.download(someone_else, export.id)
+        assert world.service.exports_of(someone_else) == []
+    with pytest.raises(AccountNotFound):
+        world.service.request_export("nobody")
+
+
+def test_an_expired_export_is_refused_and_its_zip_deleted_by_the_next(world: World) -> None:
+    first = world.service.request_export("p1")
+    world.build_all()
+    name = world.service.export_of("p1", first.id).storage_name
+    assert name is not None and world.storage.exists(name)
+    world.clock.advance(hours=73)
+    with pytest.raises(ExportUnavailable):
+        world.service.download("p1", first.id)
+    second = world.service.request_export("p1")
+    assert second.id != first.id and not world.storage.exists(name)
+    assert world.service.export_of("p1", first.id).status is ExportStatus.EXPIRED
+
+
+def test_an_export_built_after_its_account_went_leaves_no_file(world: World) -> None:
+    export = world.service.request_export("p1")
+    with world.uow:
+        world.exports.rows.pop(export.id)  # the erasure deleted the row meanwhile
+        world.uow.commit()
+    before = set(world.storage.objects)
+    assert world.service.build_export(export.id) is None
+    assert set(world.storage.objects) == before
+
+
+def test_deleting_needs_the_password_and_changes_nothing_without_it(world: World) -> None:
+    with pytest.raises(InvalidCredentials) as error:
+        world.service.delete_my_account("p1", "wrong")
+    assert error.value.field == "password"
+    stored = world.uow.users.get("p1")
+    assert stored is not None and stored.is_active
+    assert world.storage.exists(PHOTO.name) and world.care.cancelled == []
+
+
+def test_deleting_my_account_cancels_revokes_and_erases_files_and_rows(world: World) -> None:
+    now = world.clock.now
+    world.data.appointments["p1"] = [
+        ("past", now - timedelta(days=1)),
+        ("soon", now + timedelta(hours=1)),
+    ]
+    world.data.shares["p1"] = ["s1", "s2"]
+    world.data.access_log = [("p1", "doc"), ("p2", "doc")]
+    export = world.service.request_export("p1")
+    world.build_all()
+    zip_name = world.service.export_of("p1", export.id).storage_name
+    others = {n for n in world.storage.objects if "m2" in n}
+
+    erasure = world.service.delete_my_account("p1", "pw")
+
+    alias = pseudonym(KEY, "p1")
+    assert world.care.cancelled == [("p1", "soon", "The account was closed.")]
+    assert world.care.sent == [("soon", 1)]  # the patient is told before their row goes
+    assert world.care.revoked == [("p1", "s1"), ("p1", "s2")]
+    assert set(world.storage.objects) == others  # their uploads, overlay and zip are gone
+    assert zip_name is not None and not world.storage.exists(zip_name)
+    assert world.uow.users.get("p1") is None
+    assert world.service.exports_of("p1") == []
+    assert world.data.access_log == [(alias, "doc"), ("p2", "doc")]
+    assert (erasure.pseudonym, erasure.requested_by) == (alias, "self")
+    assert (erasure.appointments_cancelled, erasure.shares_revoked, erasure.files_deleted) == (
+        1,
+        2,
+        4,
+    )
+    erasures = world.uow.erasures
+    assert isinstance(erasures, FakeErasureLog) and erasures.erasures == [erasure]
+    assert "p1" not in repr(erasure)
+
+
+def test_a_notice_that_cannot_leave_does_not_keep_the_account_open(world: World) -> None:
+    world.data.appointments["p1"] = [
+        ("a", world.clock.now + timedelta(days=2)),
+        ("b", world.clock.now + timedelta(days=3)),
+    ]
+    world.care.failing_sends = True
+    world.care.refuse_cancel = {"b"}  # cancelled by someone else meanwhile
+    erasure = world.service.delete_my_account("p1", "pw")
+    assert erasure.appointments_cancelled == 1
+    assert world.uow.users.get("p1") is None
+
+
+def test_an_admin_erases_on_request_but_not_their_own_account(world: World) -> None:
+    with world.uow:
+        world.uow.users.add(user("admin", Role.ADMIN))
+        world.uow.commit()
+    with pytest.raises(Forbidden):
+        world.service.erase_account("admin", "admin")
+    with pytest.raises(AccountNotFound):
+        world.service.erase_account("admin", "nobody")
+    erasure = world.service.erase_account("admin", "p2")
+    assert erasure.requested_by == "admin:" + pseudonym(KEY, "admin")
+    assert world.uow.users.get("p2") is None and world.uow.users.get("p1") is not None
+
+
+def test_pseudonyms_are_keyed_stable_and_fit_an_id_column() -> None:
+    alias = pseudonym(KEY, "p1")
+    assert alias == pseudonym(KEY, "p1") != pseudonym(KEY, "p2")
+    assert alias != pseudonym(b"other key", "p1")
+    assert len(alias) == 36 and alias.startswith("anon-") and "p1" not in alias[5:7]
