@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -72,10 +73,15 @@ def test_serve_says_why_it_refuses_and_exits_2(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("METSKIN_ENV", "production")
     monkeypatch.delenv("METSKIN_SECRET_KEY", raising=False)
     get_settings.cache_clear()
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     try:
         result = CliRunner().invoke(app, ["serve"])
     finally:
         get_settings.cache_clear()
+        # serve pointed the root logger at the runner's stderr, which is closed now: later
+        # log lines (in other tests' worker threads) would raise.
+        root.handlers[:], root.level = handlers, level
     assert result.exit_code == 2
     assert "METSKIN_SECRET_KEY" in result.output and "Refusing to start" in result.output
 
