@@ -4,20 +4,13 @@ Rating a product again replaces the earlier rating, so the ranker trains on one 
 person and product. Existing duplicates are removed first, keeping the latest of each pair
 (newest created_at, then highest id). The same statements run on SQLite and MariaDB (the
 derived table lets MariaDB delete from the table it reads).
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-01
 """
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0005'
-down_revision: str | None = '0004'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0005"
+down_revision = "0004"
 
 DELETE_OLDER_DUPLICATES = sa.text(
     """
