@@ -92,11 +92,7 @@ class SqlDataExportRepository(SqlRepository[DataExportRow, DataExport]):
         return row
 
     def list_for_user(self, user_id: str) -> list[DataExport]:
-        return self.all(
-            select(DataExportRow)
-            .where(DataExportRow.user_id == user_id)
-            .order_by(col(DataExportRow.requested_at).desc(), col(DataExportRow.id))
-        )
+        return self.newest_first(DataExportRow.user_id == user_id, DataExportRow.requested_at)
 
 
 class SqlErasureLog:

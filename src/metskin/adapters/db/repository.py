@@ -107,6 +107,11 @@ class SqlRepository(Generic[RowT, ItemT]):
     def all(self, query: SelectOfScalar[RowT]) -> list[ItemT]:
         return [self.to_domain(row) for row in self._session.exec(query)]
 
+    def newest_first(self, condition: Any, created: Any) -> list[ItemT]:
+        """Every row that meets `condition`, newest `created` first, ties by key."""
+        query = select(self.row_type).where(condition)
+        return self.all(query.order_by(col(created).desc(), self._key_column))
+
     @property
     def _key_column(self) -> Any:
         return col(getattr(self.row_type, self.key_field))

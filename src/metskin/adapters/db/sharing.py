@@ -72,11 +72,7 @@ class SqlShareRepository(SqlRepository[ShareRow, Share]):
         return row
 
     def list_for_patient(self, patient_id: str) -> list[Share]:
-        return self.all(
-            select(ShareRow)
-            .where(ShareRow.patient_id == patient_id)
-            .order_by(col(ShareRow.created_at).desc(), col(ShareRow.id))
-        )
+        return self.newest_first(ShareRow.patient_id == patient_id, ShareRow.created_at)
 
     def active_between(self, patient_id: str, doctor_id: str, now: datetime) -> list[Share]:
         return self.all(
