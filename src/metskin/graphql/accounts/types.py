@@ -88,13 +88,9 @@ class AuthPayload:
 
     @classmethod
     def from_session(cls, session: Session) -> AuthPayload:
-        tokens = session.tokens
-        return copy_fields(
-            cls,
-            tokens,
-            user=User.from_domain(session.user),
-            access_token_expires_at=tokens.access_expires_at,
-        )
+        expires_at = session.tokens.access_expires_at
+        user = User.from_domain(session.user)
+        return copy_fields(cls, session.tokens, user=user, access_token_expires_at=expires_at)
 
 
 @strawberry.input

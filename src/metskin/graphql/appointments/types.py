@@ -7,7 +7,7 @@ viewer's time zone (their profile's, or the one asked for), rendered here at the
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
+from typing import Any, TypeVar, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -28,6 +28,7 @@ from metskin.graphql.directory.types import (
 from metskin.graphql.mapping import copy_fields
 from metskin.graphql.referrals.types import Referral
 
+T = TypeVar("T")
 AppointmentStatus = strawberry.enum(DomainStatus, name="AppointmentStatus")
 DashboardEventKind = strawberry.enum(DomainEventKind, name="DashboardEventKind")
 
@@ -36,13 +37,10 @@ def local_iso(moment: datetime, time_zone: str) -> str:
     return moment.astimezone(zone(time_zone)).isoformat()
 
 
-def _local_times(span: DomainSlot | DomainAppointment, time_zone: str) -> dict[str, str]:
-    """The span's start and end as local ISO times, with the zone they are in."""
-    return {
-        "start_local": local_iso(span.start, time_zone),
-        "end_local": local_iso(span.end, time_zone),
-        "time_zone": time_zone,
-    }
+def in_zone(cls: type[T], span: DomainSlot | DomainAppointment, time_zone: str, **values: Any) -> T:
+    """`cls` from the span, with its start and end as local ISO times in `time_zone` too."""
+    start, end = local_iso(span.start, time_zone), local_iso(span.end, time_zone)
+    return copy_fields(cls, span, start_local=start, end_local=end, time_zone=time_zone, **values)
 
 
 async def viewer_time_zone(info: Info, asked: str | None = None) -> str:
@@ -66,12 +64,8 @@ class Slot:
 
     @classmethod
     def from_domain(cls, slot: DomainSlot, time_zone: str) -> Slot:
-        return copy_fields(
-            cls,
-            slot,
-            _local_times(slot, time_zone),
-            consultation_types=sorted(slot.consultation_types, key=consultation_order),
-        )
+        types = sorted(slot.consultation_types, key=consultation_order)
+        return in_zone(cls, slot, time_zone, consultation_types=types)
 
 
 @strawberry.type
@@ -109,12 +103,7 @@ class Appointment:
 
     @classmethod
     def from_domain(cls, appointment: DomainAppointment, time_zone: str) -> Appointment:
-        return copy_fields(
-            cls,
-            appointment,
-            _local_times(appointment, time_zone),
-            reschedules=len(appointment.history),
-        )
+        return in_zone(cls, appointment, time_zone, reschedules=len(appointment.history))
 
 
 @strawberry.input
