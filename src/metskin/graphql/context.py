@@ -87,6 +87,13 @@ class Context:
         return self.viewer
 
 
+async def as_viewer(info: Info, use_case: Callable[..., T], *args: Any) -> T:
+    """Run a use case that takes the caller's id and role first (raises when nobody is
+    logged in)."""
+    viewer = info.context.require_viewer()
+    return await run_sync(use_case, viewer.user_id, viewer.role, *args)
+
+
 def viewer_id_of(info: Info) -> str:
     """The logged-in caller's id (raises when nobody is logged in)."""
     return str(info.context.require_viewer().user_id)

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.graphql.analysis.types import Analysis
-from metskin.graphql.context import run_sync
+from metskin.graphql.context import as_viewer
 from metskin.graphql.pagination import Connection, by_created, paginate
 from metskin.graphql.permissions import IsAuthenticated, guarded_field
 
@@ -29,8 +29,5 @@ async def analyses_of(
 class AnalysisQueries:
     @guarded_field(IsAuthenticated)
     async def analysis(self, info: Info, id: strawberry.ID) -> Analysis:
-        viewer = info.context.require_viewer()
-        analysis = await run_sync(
-            info.context.container.analyses.get_for_viewer, viewer.user_id, viewer.role, str(id)
-        )
-        return Analysis.from_domain(analysis)
+        get = info.context.container.analyses.get_for_viewer
+        return Analysis.from_domain(await as_viewer(info, get, str(id)))

@@ -10,7 +10,7 @@ from strawberry.types import Info
 from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.analysis.records import Stage, progress_channel
 from metskin.graphql.analysis.types import AnalysisProgress
-from metskin.graphql.context import Context, run_sync
+from metskin.graphql.context import Context, as_viewer, run_sync
 from metskin.graphql.permissions import IsAuthenticated, guarded_subscription
 from metskin.graphql.streams import Message, Wake, live_stream
 
@@ -61,12 +61,7 @@ class AnalysisSubscriptions:
     async def analysis_progress(
         self, info: Info, analysis_id: strawberry.ID
     ) -> AsyncGenerator[AnalysisProgress, None]:
-        viewer = info.context.require_viewer()
-        analysis = await run_sync(
-            info.context.container.analyses.get_for_viewer,
-            viewer.user_id,
-            viewer.role,
-            str(analysis_id),
-        )
+        get = info.context.container.analyses.get_for_viewer
+        analysis = await as_viewer(info, get, str(analysis_id))
         async for event in progress_updates(info.context, analysis):
             yield AnalysisProgress.from_event(event)

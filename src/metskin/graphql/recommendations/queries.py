@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from metskin.graphql.context import run_sync
+from metskin.graphql.context import as_viewer, run_sync
 from metskin.graphql.pagination import Connection, by_created, by_id, paginate
 from metskin.graphql.permissions import IsAuthenticated, guarded_field
 from metskin.graphql.recommendations.types import Product, ProductFilter, Recommendation
@@ -41,14 +41,8 @@ class RecommendationQueries:
         IsAuthenticated, "The routine for a finished analysis (built once per profile state)."
     )
     async def recommendations(self, info: Info, analysis_id: strawberry.ID) -> Recommendation:
-        viewer = info.context.require_viewer()
-        saved = await run_sync(
-            info.context.container.recommendations.recommend,
-            viewer.user_id,
-            viewer.role,
-            str(analysis_id),
-        )
-        return Recommendation.from_saved(saved)
+        recommend = info.context.container.recommendations.recommend
+        return Recommendation.from_saved(await as_viewer(info, recommend, str(analysis_id)))
 
     @guarded_field(IsAuthenticated, "My routines, newest first.")
     async def my_routines(
