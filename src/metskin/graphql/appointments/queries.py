@@ -57,13 +57,8 @@ class BookingQueries:
         time_zone: str | None = None,
     ) -> list[Slot]:
         tz = await viewer_time_zone(info, time_zone)
-        slots = await run_sync(
-            info.context.container.appointments.slots,
-            str(dermatologist_id),
-            from_,
-            to,
-            consultation_type,
-        )
+        wanted = (str(dermatologist_id), from_, to, consultation_type)
+        slots = await run_sync(info.context.container.appointments.slots, *wanted)
         return [Slot.from_domain(slot, tz) for slot in slots]
 
     @guarded_field(IsAuthenticated, "By start time.")
