@@ -10,8 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from metskin.domain.analysis import colour, monk
-from metskin.domain.analysis.engine import analyse_frames, analyse_image
+from metskin.domain.analysis import colour, monk, quality
+from metskin.domain.analysis.engine import analyse_frames, analyse_image, small_copy
 from metskin.domain.analysis.model import Tone
 from tests.analysis.conftest import RealFace
 from tests.analysis.synthetic import under_light
@@ -139,6 +139,32 @@ def test_underexposed_copies_are_blocked_by_the_whites_of_the_eyes(london_result
         result = analyse_image(exposed(face.rgb, 0.25), face.landmarker)
         assert not result.ok, face.face_id
         assert [item.code for item in result.quality if item.blocking] == ["TOO_DARK"]
+
+
+def test_half_exposed_copies_are_blocked_with_a_reason(london_results) -> None:
+    """x0.5 (one stop under) moved ITA by a median 51 deg and only 7 of 102 faces were
+    blocked; now every copy is refused (UNDEREXPOSED: nothing in the picture is bright, the
+    eyes are dim; TOO_DARK for the dimmest eyes), whatever the self-reported group."""
+    blocked: dict[str, list[str]] = {}
+    for face in list(london_results.values())[::EVERY]:
+        result = analyse_image(exposed(face.rgb, 0.5), face.landmarker)
+        codes = [item.code for item in result.quality if item.blocking]
+        assert not result.ok and result.tone is None, face.face_id
+        assert len(codes) == 1 and codes[0] in {"UNDEREXPOSED", "TOO_DARK"}, face.face_id
+        assert all(item.guidance for item in result.quality if item.blocking)
+        blocked.setdefault(face.group, []).append(codes[0])
+    assert {"white", "black"} <= set(blocked)
+    assert sum(code == "UNDEREXPOSED" for codes in blocked.values() for code in codes) >= 20
+
+
+def test_no_london_photo_is_refused_for_its_exposure(london_results, smiling_results) -> None:
+    """The headroom rule never fires on the 204 photos as taken (neutral and smiling, every
+    group): their brightest 0.5 % reads 234 or more, well above the rule's 200."""
+    for face in [*london_results.values(), *smiling_results.values()]:
+        codes = {item.code for item in face.result.quality}
+        assert face.result.ok and not codes & set(quality.LIGHT_CODES), (face.path.name, codes)
+        top = np.percentile(small_copy(face.rgb).max(axis=2), quality.HEADROOM_QUANTILE)
+        assert top >= quality.HEADROOM_TOP + 20, face.path.name
 
 
 def test_overexposed_copies_keep_monk_within_one_step(london_results) -> None:

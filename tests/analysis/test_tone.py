@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from skimage.color import rgb2lab
 
-from metskin.domain.analysis import colour, tone, white_reference
+from metskin.domain.analysis import colour, quality, tone, white_reference
 from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.geometry import crop_face, crop_points
 from tests.analysis.synthetic import ILLUMINANTS, normalised, recoloured_face, under_light
@@ -154,6 +154,36 @@ def test_recolour_benchmark_recovers_ita_and_monk(landmarker) -> None:
     dark = np.median([abs(r[2]) for r in rows if r[0] >= 7])
     light = np.median([abs(r[2]) for r in rows if r[0] <= 4])
     assert dark <= 1.5 * light + 0.5  # dark skin is measured no worse than light skin
+
+
+def test_recolour_benchmark_half_exposed_is_refused_at_every_tone(landmarker) -> None:
+    """x0.5 moved the painted faces' ITA by a median 12 deg (36 deg at Monk 6); the same face
+    as painted is measured at every tone, its x0.5 copy is refused as UNDEREXPOSED."""
+    for monk in range(1, 11):
+        rgb, _ = recoloured_face(landmarker, monk, "neutral", 11 * 1000 + monk)
+        assert analyse_image(rgb, landmarker).ok, monk
+        linear = colour.srgb_to_linear(rgb) * 0.5
+        dim = np.round(colour.linear_to_srgb(linear) * 255).astype(np.uint8)
+        result = analyse_image(dim, landmarker)
+        codes = [item.code for item in result.quality if item.blocking]
+        assert not result.ok and codes == ["UNDEREXPOSED"], (monk, codes)
+
+
+@pytest.mark.parametrize(
+    ("sclera", "top", "code"),
+    [
+        (-1.1, 240.0, None),  # a London face as taken
+        (-2.0, 188.0, "UNDEREXPOSED"),  # nothing bright, dim eyes
+        (None, 188.0, "UNDEREXPOSED"),  # nothing bright, eyes too small to read
+        (-0.6, 188.0, None),  # the eyes are the bright part: not under
+        (-2.0, 230.0, None),  # dim eyes alone (darker lids, narrow eyes) never block
+        (-3.0, 240.0, "TOO_DARK"),  # eyes far too dark for any face
+    ],
+)
+def test_exposure_rule(sclera: float | None, top: float, code: str | None) -> None:
+    found = quality.exposure_issues([], sclera, top)
+    assert [item.code for item in found] == ([code] if code else [])
+    assert all(item.blocking and item.guidance for item in found)
 
 
 @pytest.mark.parametrize("background", ["coffee", "chelsea", "rocket"])

@@ -29,6 +29,19 @@ LIGHT_PENALTY = 0.5  # tone confidence lost per light issue
 # cannot tell a dim photo from a person with darker or narrower eyes (a rule that also asked
 # for a dim picture, 99th percentile luma below 200, blocked a London face on a magenta wall).
 DARK_SCLERA_LOG2 = -2.6
+# Headroom: a photo exposed for its subject has something bright in it (a highlight on the skin,
+# the whites of the eyes, a window, a white collar). HEADROOM_QUANTILE of the brightest channel
+# of the whole image (the small copy) reads 234-255 on the 204 London photos (neutral and
+# smiling, every group), 220-255 on the recolour benchmark's four scenes at every Monk tone, and
+# at most 191 on every copy re-exposed by x0.5 (nothing in such a copy can exceed 188 before
+# JPEG). Below HEADROOM_TOP (0.58 in linear light: the top 0.8 stop of the range unused) with
+# eyes that are dim too (below HEADROOM_SCLERA_LOG2, or not measurable), the photo is about a
+# stop under: ITA would read 20-70 deg too dark, so UNDEREXPOSED blocks. The two agree on every
+# x0.5 copy (the eyes cannot then exceed -1.0) and the eyes keep a photo whose bright part is
+# the eyes themselves.
+HEADROOM_QUANTILE = 99.5
+HEADROOM_TOP = 200.0
+HEADROOM_SCLERA_LOG2 = -1.0
 
 GUIDANCE = {
     "NO_FACE": (
@@ -56,12 +69,18 @@ GUIDANCE = {
         "come out dark, so the skin would read several shades darker than it is.",
         "Face a window or a lamp; avoid backlight and night mode.",
     ),
+    "UNDEREXPOSED": (
+        "The picture is underexposed: nothing in it is bright, not even the whites of the eyes, "
+        "so the skin would read darker than it is.",
+        "Turn towards a window or a lamp, or tap your face on the screen so the camera "
+        "brightens the picture; turn off any dark filter.",
+    ),
     "OVEREXPOSED": (
         "The face is overexposed.",
         "Step out of direct sunlight or turn off the flash; use soft, even light.",
     ),
 }
-LIGHT_CODES = ("TOO_DARK", "OVEREXPOSED")
+LIGHT_CODES = ("TOO_DARK", "UNDEREXPOSED", "OVEREXPOSED")
 
 
 def issue(code: str, value: float | None = None, *, blocking: bool = False) -> QualityIssue:
@@ -118,6 +137,7 @@ class ImageQuality:
     image_luma_p99: float
     clipped_fraction: float
     face_luma_median: float
+    image_top: float = 255.0  # HEADROOM_QUANTILE of the image's brightest channel (0-255)
 
     def issues(self) -> list[QualityIssue]:
         found = []
@@ -155,17 +175,23 @@ def measure_quality(
         image_luma_p99=float(np.percentile(luma(image_sample), 99)),
         clipped_fraction=float(clipped.mean()),
         face_luma_median=float(np.median(face_luma)),
+        image_top=float(np.percentile(image_sample.max(axis=2), HEADROOM_QUANTILE)),
     )
 
 
-def exposure_issues(found: list[QualityIssue], sclera_log2: float | None) -> list[QualityIssue]:
-    """A blocking TOO_DARK when the whites of the eyes read underexposed (and it is not in
-    `found` yet)."""
-    if sclera_log2 is None or sclera_log2 >= DARK_SCLERA_LOG2:
-        return []
+def exposure_issues(
+    found: list[QualityIssue], sclera_log2: float | None, image_top: float = 255.0
+) -> list[QualityIssue]:
+    """A blocking TOO_DARK when the whites of the eyes read far too dark, else a blocking
+    UNDEREXPOSED when nothing in the image is bright (`image_top`, 0-255) and the eyes are dim
+    or unseen; nothing when `found` already has TOO_DARK."""
     if any(item.code == "TOO_DARK" for item in found):
         return []
-    return [issue("TOO_DARK", sclera_log2, blocking=True)]
+    if sclera_log2 is not None and sclera_log2 < DARK_SCLERA_LOG2:
+        return [issue("TOO_DARK", sclera_log2, blocking=True)]
+    if image_top < HEADROOM_TOP and (sclera_log2 is None or sclera_log2 < HEADROOM_SCLERA_LOG2):
+        return [issue("UNDEREXPOSED", image_top, blocking=True)]
+    return []
 
 
 def light_penalty(issues: list[QualityIssue]) -> float:
