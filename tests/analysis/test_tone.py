@@ -169,6 +169,17 @@ def test_recolour_benchmark_half_exposed_is_refused_at_every_tone(landmarker) ->
         assert not result.ok and codes == ["UNDEREXPOSED"], (monk, codes)
 
 
+def test_recolour_benchmark_light_tones_clipped_white_say_overexposed(landmarker) -> None:
+    """x1.4 clips 60-68 % of the painted Monk 1-3 skin: refused as OVEREXPOSED (it was refused
+    as FILTER_SUSPECTED, which did not say why); Monk 8 at x1.4 is still measured."""
+    for monk, refused in ((2, True), (8, False)):
+        rgb, _ = recoloured_face(landmarker, monk, "neutral", 11 * 1000 + monk)
+        bright = colour.linear_to_srgb(colour.srgb_to_linear(rgb) * 1.4)
+        result = analyse_image(np.round(bright * 255).astype(np.uint8), landmarker)
+        codes = [item.code for item in result.quality if item.blocking]
+        assert codes == (["OVEREXPOSED"] if refused else []), (monk, codes)
+
+
 @pytest.mark.parametrize(
     ("sclera", "top", "code"),
     [

@@ -18,6 +18,10 @@ MIN_SHARPNESS = 40.0  # variance of the Laplacian (grey levels^2) at that scale
 DARK_FACE_LUMA = 40.0  # 95th percentile of the face luma
 DARK_IMAGE_LUMA = 100.0  # 99th percentile of the whole image luma
 CLIPPED_FACE_FRACTION = 0.15
+# Beyond this share of the skin clipped white, OVEREXPOSED blocks: the London faces re-exposed
+# by x1.4 clip at most 14 %, the recolour benchmark's light tones at x1.4 60-68 % (the validity
+# gate refused those as FILTER_SUSPECTED, which did not say why).
+CLIPPED_BLOCK_FRACTION = 0.5
 BRIGHT_FACE_LUMA = 235.0
 LIGHT_PENALTY = 0.5  # tone confidence lost per light issue
 # The whites of the eyes as an exposure reference (white_reference.sclera_level, log2 linear
@@ -149,7 +153,8 @@ class ImageQuality:
             self.clipped_fraction > CLIPPED_FACE_FRACTION
             or self.face_luma_median > BRIGHT_FACE_LUMA
         ):
-            found.append(issue("OVEREXPOSED", self.clipped_fraction))
+            blocking = self.clipped_fraction > CLIPPED_BLOCK_FRACTION
+            found.append(issue("OVEREXPOSED", self.clipped_fraction, blocking=blocking))
         return found
 
     def score(self) -> float:
