@@ -59,7 +59,20 @@ def test_white_balance_recovers_a_cast_on_a_gray_background(cast: str) -> None:
     gains = colour.white_balance_gains(pixels)
     corrected = normalised(ILLUMINANTS[cast]) * gains
     spread = np.log(corrected).max() - np.log(corrected).min()
-    assert spread < 0.06  # within the dead zone of neutral
+    # a background explained as gray is trusted in full: no dead zone, no off-locus cap (the
+    # fluorescent cast is off the blackbody locus; capped, 0.08 of it stayed)
+    assert spread < 0.015
+
+
+def test_white_balance_bounds_fade_with_the_gray_share() -> None:
+    fluorescent = normalised(ILLUMINANTS["fluorescent"])
+    illuminant = fluorescent / fluorescent.mean()
+    left = {
+        share: np.ptp(np.log(illuminant * colour.gains_for_illuminant(illuminant, share)))
+        for share in (0.0, 0.6, 0.8, 0.95)
+    }
+    assert left[0.0] == left[0.6] > 0.05  # a colourful background: capped, dead zone
+    assert left[0.95] < 0.005 and left[0.0] > left[0.8] > left[0.95]
 
 
 def test_white_balance_leaves_a_saturated_wall_mostly_alone() -> None:
