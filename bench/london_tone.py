@@ -14,7 +14,11 @@ here is fitted to it. Prints markdown:
 3. the faces re-exposed by x0.5 and x1.4 (linear light) and re-lit by the casts: change of ITA
    per Monk tone (the tone of the photo as taken), worst tone against the median tone, Monk
    changes beyond one step, and how many were blocked by the quality gate;
-4. the recolour benchmark re-exposed the same way, per painted Monk tone.
+4. the recolour benchmark re-exposed the same way, per painted Monk tone;
+5. exposure normalisation by the whites of the eyes (evaluated, not in the engine): how the
+   sclera reading follows the skin between the neutral and smiling shots, and what a full or
+   partial correction towards a reference level (fitted on odd ids, reported on both halves)
+   would do to repeatability, exposure and the Monk histogram.
 """
 
 from __future__ import annotations
@@ -30,12 +34,15 @@ import cv2
 import numpy as np
 from tests.analysis.london import LONDON, SMILING, self_reported_groups
 from tests.analysis.synthetic import ILLUMINANTS, recoloured_face, under_light
+from tests.fakes.infra import FakeLandmarker
 
 from metskin.adapters.vision.images import load_image
 from metskin.domain.analysis import colour, monk
-from metskin.domain.analysis.engine import analyse_image
+from metskin.domain.analysis.engine import analyse_image, check_frame
+from metskin.domain.analysis.geometry import crop_points
 from metskin.domain.analysis.model import AnalysisResult, Tone
 from metskin.domain.analysis.ports import FaceLandmarker
+from metskin.domain.analysis.white_reference import sclera_level
 
 ROOT = Path(__file__).resolve().parents[1]
 GROUPS = ("white", "black", "east_asian", "west_asian")
@@ -61,6 +68,19 @@ class Face:
     neutral: Tone | None
     smiling: Tone | None = None
     changed: dict[str, AnalysisResult] = field(default_factory=dict)
+    sclera: dict[str, float | None] = field(default_factory=dict)  # log2, per condition
+    refused: list[str] = field(default_factory=list)  # blocking codes on the photos as taken
+
+
+def analysed(rgb: np.ndarray, landmarker: FaceLandmarker) -> tuple[AnalysisResult, float | None]:
+    """The engine's result and the whites of the eyes' reading (landmarks found once)."""
+    faces = landmarker.detect(rgb)
+    result = analyse_image(rgb, FakeLandmarker(faces))
+    checked = check_frame(rgb, faces)
+    if isinstance(checked, list):
+        return result, None
+    box, scale = checked.geometry.box, checked.geometry.scale
+    return result, sclera_level(checked.crop, crop_points(checked.points, box, scale), scale)
 
 
 def measure_london(landmarker: FaceLandmarker, step: int = 1) -> list[Face]:
@@ -69,12 +89,17 @@ def measure_london(landmarker: FaceLandmarker, step: int = 1) -> list[Face]:
     for path in sorted(LONDON.glob("*.jpg"))[::step]:
         face_id = path.name[:3]
         rgb = load_image(path)
-        face = Face(face_id, groups.get(face_id, "unknown"), analyse_image(rgb, landmarker).tone)
+        result, level = analysed(rgb, landmarker)
+        face = Face(face_id, groups.get(face_id, "unknown"), result.tone, sclera={"": level})
+        face.refused += [item.code for item in result.quality if item.blocking]
         smiling = SMILING / f"{face_id}_08.jpg"
         if smiling.exists():
-            face.smiling = analyse_image(load_image(smiling), landmarker).tone
+            result, face.sclera["smiling"] = analysed(load_image(smiling), landmarker)
+            face.smiling = result.tone
+            face.refused += [item.code for item in result.quality if item.blocking]
         for factor in EXPOSURES:
-            face.changed[f"x{factor}"] = analyse_image(exposed(rgb, factor), landmarker)
+            name = f"x{factor}"
+            face.changed[name], face.sclera[name] = analysed(exposed(rgb, factor), landmarker)
         for cast in CASTS:
             face.changed[cast] = analyse_image(under_light(rgb, cast), landmarker)
         faces.append(face)
@@ -242,6 +267,99 @@ def condition_table(rows: dict[str, list[Change]]) -> list[str]:
     return lines
 
 
+def refusals(faces: list[Face]) -> list[str]:
+    """Blocking codes per self-reported group: on the photos as taken (neutral and smiling) and
+    on each re-exposed or re-lit copy."""
+    names = list(faces[0].changed) if faces else []
+    lines = [
+        "| group | faces | refused as taken (neutral + smiling) | "
+        + " | ".join(f"refused at {name}" for name in names)
+        + " |",
+        "|---" * (3 + len(names)) + "|",
+    ]
+    for group in ("all", *GROUPS):
+        chosen = [f for f in faces if group in ("all", f.group)]
+        cells = []
+        for name in names:
+            codes = Counter(
+                item.code for f in chosen for item in f.changed[name].quality if item.blocking
+            )
+            cells.append(", ".join(f"{code} {n}" for code, n in sorted(codes.items())) or "0")
+        taken = Counter(code for f in chosen for code in f.refused)
+        lines.append(
+            f"| {group} | {len(chosen)} | "
+            + (", ".join(f"{c} {n}" for c, n in sorted(taken.items())) or "0")
+            + " | "
+            + " | ".join(cells)
+            + " |"
+        )
+    return lines
+
+
+def exposed_ita(tone: Tone, stops: float) -> float:
+    """ITA of the measured colour with its linear light scaled by 2^stops: L* + 16, a* and b*
+    all scale by the cube root of the gain (above CIELAB's linear toe)."""
+    lightness, _, b_star = tone.lab
+    k = 2.0 ** (stops / 3.0)
+    return colour.ita_deg((lightness + 16.0) * k - 16.0, b_star * k)
+
+
+def sclera_normalisation(faces: list[Face]) -> list[str]:
+    """The shot-to-shot change of the sclera reading against the skin's, and ITA after moving
+    each photo's exposure by `weight` x (reference - its sclera reading), the reference being
+    the median reading of the odd ids' neutral photos. Not in the engine (see the docs)."""
+    paired = [f for f in faces if f.neutral and f.smiling and f.sclera[""] and f.sclera["smiling"]]
+    skin = [
+        3.0 * math.log2((f.smiling.lab[0] + 16.0) / (f.neutral.lab[0] + 16.0))
+        for f in paired
+        if f.smiling and f.neutral
+    ]
+    eyes = [(f.sclera["smiling"] or 0.0) - (f.sclera[""] or 0.0) for f in paired]
+    spread = [1.4826 * float(np.median(np.abs(np.array(x) - np.median(x)))) for x in (skin, eyes)]
+    reference = float(
+        np.median([f.sclera[""] for f in faces if int(f.face_id) % 2 and f.sclera[""]])
+    )
+    lines = [
+        f"Neutral -> smiling, {len(paired)} pairs: the skin's light moves by a robust sigma of "
+        f"{spread[0]:.3f} stop, the sclera reading by {spread[1]:.3f} stop; correlation "
+        f"{np.corrcoef(skin, eyes)[0, 1]:.2f}. Reference level (odd ids): {reference:.2f}.",
+        "",
+        "| weight | half | median abs ITA change neutral -> smiling | p90 | x0.5 median | "
+        "x1.4 median | white in M1-4 | black in M7-10 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for weight in (0.0, 0.25, 0.5, 0.75, 1.0):
+        for half, parity in (("odd", 1), ("even", 0)):
+
+            def moved(tone: Tone, level: float | None, w: float = weight) -> float:
+                return exposed_ita(tone, w * (reference - (reference if level is None else level)))
+
+            chosen = [f for f in faces if f.neutral and int(f.face_id) % 2 == parity]
+            taken = {f.face_id: moved(f.neutral, f.sclera[""]) for f in chosen if f.neutral}
+            smile = [
+                abs(moved(f.smiling, f.sclera["smiling"]) - taken[f.face_id])
+                for f in chosen
+                if f.smiling
+            ]
+            exposure = {
+                name: [
+                    abs(moved(tone, f.sclera[name]) - taken[f.face_id])
+                    for f in chosen
+                    if (tone := f.changed[name].tone) is not None
+                ]
+                for name in ("x0.5", "x1.4")
+            }
+            monks = {f.face_id: monk.monk_tone(ita) for f in chosen for ita in [taken[f.face_id]]}
+            white = [monks[f.face_id] <= 4 for f in chosen if f.group == "white"]
+            black = [monks[f.face_id] >= 7 for f in chosen if f.group == "black"]
+            x05 = f"{np.median(exposure['x0.5']):.1f}" if exposure["x0.5"] else "all refused"
+            lines.append(
+                f"| {weight} | {half} | {row(smile)} | {x05} | "
+                f"{np.median(exposure['x1.4']):.1f} | {np.mean(white):.0%} | {np.mean(black):.0%} |"
+            )
+    return lines
+
+
 def london_conditions(faces: list[Face]) -> list[str]:
     rows: dict[str, list[Change]] = {}
     for face in faces:
@@ -317,6 +435,14 @@ def london_tone(
         "### London faces re-exposed and re-lit (change against the photo as taken)",
         "",
         *london_conditions(faces),
+        "",
+        "Blocking codes per self-reported group:",
+        "",
+        *refusals(faces),
+        "",
+        "### Exposure normalisation by the whites of the eyes (evaluated, not kept)",
+        "",
+        *sclera_normalisation(faces),
         "",
         "### Recolour benchmark re-exposed (change against the image as painted)",
         "",

@@ -10,8 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from metskin.domain.analysis import colour, monk
-from metskin.domain.analysis.engine import analyse_frames, analyse_image
+from metskin.domain.analysis import colour, monk, quality
+from metskin.domain.analysis.engine import analyse_frames, analyse_image, small_copy
 from metskin.domain.analysis.model import Tone
 from tests.analysis.conftest import RealFace
 from tests.analysis.synthetic import under_light
@@ -39,15 +39,15 @@ def test_the_monk_map_is_monotone_and_spans_the_scale() -> None:
 
 
 def test_monk_on_real_faces_uses_the_scale_like_raters(london_results) -> None:
-    """Self-reported white faces mostly Monk 1-4, black faces mostly 7-10 (81 % and 69 % with
-    the engine's constants, 70 % and 69 % held out: docs/benchmarks.md), six or more values
+    """Self-reported white faces mostly Monk 1-4, black faces mostly 7-10 (81 % and 77 % with
+    the engine's constants, 77 % and 77 % held out: docs/benchmarks.md), six or more values
     over the set, and never a darker tone for a higher ITA."""
     found = tones(london_results)
     by_group: dict[str, list[int]] = {}
     for key, tone in found.items():
         by_group.setdefault(london_results[key].group, []).append(tone.monk)
     assert np.mean([m <= 4 for m in by_group["white"]]) >= 0.75
-    assert np.mean([m >= 7 for m in by_group["black"]]) >= 0.6
+    assert np.mean([m >= 7 for m in by_group["black"]]) >= 0.7
     assert max(by_group["white"]) <= 5 and min(by_group["black"]) >= 5
     assert len({tone.monk for tone in found.values()}) >= 6
     ordered = sorted(found.values(), key=lambda tone: tone.ita_deg)
@@ -141,9 +141,36 @@ def test_underexposed_copies_are_blocked_by_the_whites_of_the_eyes(london_result
         assert [item.code for item in result.quality if item.blocking] == ["TOO_DARK"]
 
 
+def test_half_exposed_copies_are_blocked_with_a_reason(london_results) -> None:
+    """x0.5 (one stop under) moved ITA by a median 51 deg and only 7 of 102 faces were
+    blocked; now every copy is refused (UNDEREXPOSED: nothing in the picture is bright, the
+    eyes are dim; TOO_DARK for the dimmest eyes), whatever the self-reported group."""
+    blocked: dict[str, list[str]] = {}
+    for face in list(london_results.values())[::EVERY]:
+        result = analyse_image(exposed(face.rgb, 0.5), face.landmarker)
+        codes = [item.code for item in result.quality if item.blocking]
+        assert not result.ok and result.tone is None, face.face_id
+        assert len(codes) == 1 and codes[0] in {"UNDEREXPOSED", "TOO_DARK"}, face.face_id
+        assert all(item.guidance for item in result.quality if item.blocking)
+        blocked.setdefault(face.group, []).append(codes[0])
+    assert {"white", "black"} <= set(blocked)
+    assert sum(code == "UNDEREXPOSED" for codes in blocked.values() for code in codes) >= 20
+
+
+def test_no_london_photo_is_refused_for_its_exposure(london_results, smiling_results) -> None:
+    """The headroom rule never fires on the 204 photos as taken (neutral and smiling, every
+    group): their brightest 0.5 % reads 234 or more, well above the rule's 200."""
+    for face in [*london_results.values(), *smiling_results.values()]:
+        codes = {item.code for item in face.result.quality}
+        assert face.result.ok and not codes & set(quality.LIGHT_CODES), (face.path.name, codes)
+        top = quality.headroom_top(small_copy(face.rgb))
+        assert top >= quality.HEADROOM_TOP + 20, face.path.name
+
+
 def test_overexposed_copies_keep_monk_within_one_step(london_results) -> None:
-    """x1.4 (half a stop over) moves ITA by a median 11 deg (the issue's 3 deg is not met: one
-    photo cannot tell brighter light from lighter skin) but Monk by at most one step."""
+    """x1.4 (half a stop over) moves ITA by a median 12 deg (the issue's 3 deg is not met: one
+    photo cannot tell brighter light from lighter skin, see docs/benchmarks.md) but Monk by at
+    most one step, and no London face is refused for it."""
     changes, steps = [], []
     for face in list(london_results.values())[::EVERY]:
         before = face.result.tone
@@ -155,8 +182,11 @@ def test_overexposed_copies_keep_monk_within_one_step(london_results) -> None:
     assert 0 < np.median(changes) <= 15.0  # lighter, never darker
 
 
-@pytest.mark.parametrize("cast", ["tungsten_3200k", "fluorescent"])
+@pytest.mark.parametrize("cast", ["tungsten_3200k", "warm_4000k", "shade_7500k", "fluorescent"])
 def test_casts_on_real_faces_keep_tone(london_results, cast) -> None:
+    """The studio wall is explained as gray (share 0.86-1.0), so its estimate is trusted in
+    full: medians over the whole set 0.4-0.7 deg (bench; 1.5-3.5 deg while the dead zone and
+    the off-locus cap applied to it, fluorescent worst)."""
     changes, steps = [], []
     for face in list(london_results.values())[::EVERY]:
         before = face.result.tone
@@ -164,6 +194,5 @@ def test_casts_on_real_faces_keep_tone(london_results, cast) -> None:
         assert before is not None and after is not None, face.face_id
         changes.append(abs(after.ita_deg - before.ita_deg))
         steps.append(abs(after.monk - before.monk))
-    # medians over the whole set (bench): tungsten 2.7, fluorescent 3.5 deg (the issue asks 3)
-    assert np.median(changes) <= (3.5 if cast == "tungsten_3200k" else 4.5)  # on 26 faces
+    assert np.median(changes) <= 1.5 and np.percentile(changes, 90) <= 3.0  # on 26 faces
     assert max(steps) <= 1

@@ -36,6 +36,14 @@ OFF_LOCUS = 0.15
 # the correction fades to nothing at IMPLAUSIBLE.
 PLAUSIBLE = 0.7
 IMPLAUSIBLE = 1.2
+# The dead zone and the off-locus cap guard against colourful backgrounds. A background that its
+# own estimate explains as mostly gray (share of near-gray pixels: about 0.95 on the London
+# studio wall under every cast, 0.6 on the astronaut's suit and flag, 0.02-0.3 on a red cup or
+# a cat) is a reference instead: from GRAY_TRUSTED_FROM to GRAY_TRUSTED the correction fades
+# to the unbounded one (a fluorescent tube's green cast lies off the locus; the cap kept 0.05
+# of it in London faces under it, 3.5 deg of ITA).
+GRAY_TRUSTED_FROM = 0.75
+GRAY_TRUSTED = 0.9
 GRAY_ANGLE_DEG = 8.0
 MINKOWSKI_P = 6  # _minkowski_mean computes the 6th power as a squared cube
 MAX_BACKGROUND_PIXELS = 8000
@@ -136,34 +144,40 @@ def _minkowski_mean(channels: np.ndarray) -> np.ndarray:
 
 def white_balance_gains(background: np.ndarray) -> np.ndarray:
     """Bounded per-channel gains (linear RGB) that neutralise the background's colour cast."""
-    return gains_for_illuminant(estimate_illuminant(background))
+    found = background_illuminant(background)
+    return gains_for_illuminant(None if found is None else found[0], found[1] if found else 0.0)
 
 
-def gains_for_illuminant(illuminant: np.ndarray | None) -> np.ndarray:
+def gains_for_illuminant(illuminant: np.ndarray | None, gray_share: float = 0.0) -> np.ndarray:
     """Bounded per-channel gains (linear RGB) that neutralise `illuminant` (mean 1).
 
-    The chromatic part of the correction is shrunk by DEAD_ZONE and capped at MAX_GAIN, and the
-    gains keep luminance, so a correctly lit photo is left (almost) untouched.
+    The chromatic part of the correction is shrunk by DEAD_ZONE (unless `gray_share` says the
+    estimate comes from a mostly gray background) and capped at MAX_GAIN, and the gains keep
+    luminance, so a correctly lit photo is left (almost) untouched.
     """
     if illuminant is None:
         return np.ones(3, dtype=np.float32)
-    log_gain = bounded_log_gain(-np.log(illuminant))
+    trust = float(
+        np.clip((gray_share - GRAY_TRUSTED_FROM) / (GRAY_TRUSTED - GRAY_TRUSTED_FROM), 0, 1)
+    )
+    log_gain = bounded_log_gain(-np.log(illuminant), trust)
     gains = np.exp(np.clip(log_gain, -math.log(MAX_GAIN), math.log(MAX_GAIN)))
     gains /= float(LUMA @ (gains * illuminant)) / float(LUMA @ illuminant)
     return gains.astype(np.float32)
 
 
-def bounded_log_gain(log_gain: np.ndarray) -> np.ndarray:
+def bounded_log_gain(log_gain: np.ndarray, trust: float = 0.0) -> np.ndarray:
     """Log gains faded when implausibly strong, with the off-locus part capped and the whole
-    shortened by DEAD_ZONE."""
-    chroma = np.array([log_gain[0] - log_gain[1], log_gain[2] - log_gain[1]])
-    strength = float(np.linalg.norm(chroma))
-    chroma *= float(np.clip((IMPLAUSIBLE - strength) / (IMPLAUSIBLE - PLAUSIBLE), 0.0, 1.0))
-    along = float(chroma @ LOCUS)
-    across = float(np.clip(chroma @ np.array([-LOCUS[1], LOCUS[0]]), -OFF_LOCUS, OFF_LOCUS))
+    shortened by DEAD_ZONE; `trust` (0..1) fades the cap and the dead zone out."""
+    faded = np.array([log_gain[0] - log_gain[1], log_gain[2] - log_gain[1]])
+    strength = float(np.linalg.norm(faded))
+    faded *= float(np.clip((IMPLAUSIBLE - strength) / (IMPLAUSIBLE - PLAUSIBLE), 0.0, 1.0))
+    along = float(faded @ LOCUS)
+    across = float(np.clip(faded @ np.array([-LOCUS[1], LOCUS[0]]), -OFF_LOCUS, OFF_LOCUS))
     chroma = along * LOCUS + across * np.array([-LOCUS[1], LOCUS[0]])
     length = float(np.linalg.norm(chroma))
     chroma *= max(length - DEAD_ZONE, 0.0) / length if length > 0 else 0.0
+    chroma = trust * faded + (1.0 - trust) * chroma
     log_rgb = np.array([chroma[0], 0.0, chroma[1]])
     return log_rgb - log_rgb.mean()
 

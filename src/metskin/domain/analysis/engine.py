@@ -87,7 +87,7 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
         small_copy(rgb), crop, masks["skin"], masks["face"], eye_distance
     )
     issues += measured.issues()
-    issues += quality.exposure_issues(issues, sclera_level(crop, pts, scale))
+    issues += quality.exposure_issues(issues, sclera_level(crop, pts, scale), measured.image_top)
     penalty = 0.5 ** sum(1 for item in issues if item.code not in quality.LIGHT_CODES)
     return CheckedFrame(
         points, crop, geometry, issues, background_pixels(rgb, box), measured.score() * penalty

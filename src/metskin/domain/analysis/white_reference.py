@@ -19,7 +19,8 @@ The estimate is the posterior mean over the four cases: each case fuses the two 
 keeps the background's when the sclera is fooled), and is weighted by its prior and by how
 likely it makes the disagreement between the two. A background that is mostly gray keeps its
 estimate unless the eyes disagree far beyond their own spread; a colourful background gives way
-to the eyes. The result goes through the same bounds as before (colour.gains_for_illuminant).
+to the eyes. The result goes through the same bounds as before (colour.gains_for_illuminant),
+which fade out when the background is mostly gray (its gray share).
 Without usable sclera the background decides alone, as before.
 
 The sclera constants come from the London Set (`bench/analysis_bench.py --calibrate-sclera`
@@ -206,4 +207,4 @@ def face_white_balance(
     else:
         estimate = Estimate(log_chroma(found[0]), len(background))
         illuminant = illuminant_of(fuse(estimate, found[1], sclera, trust))
-    return colour.gains_for_illuminant(illuminant)
+    return colour.gains_for_illuminant(illuminant, 0.0 if found is None else found[1])
