@@ -280,6 +280,7 @@ def bootstrap(
         events,
         clock,
         access=container.sharing.allows_analysis,
+        queue=container.jobs,
     )
     container.media_urls = MediaUrlSigner(
         media_url_keys(settings), timedelta(seconds=settings.media_url_ttl_seconds)

@@ -159,9 +159,13 @@ class FakeMailRenderer:
 class FakeJobQueue:
     def __init__(self) -> None:
         self.jobs: list[Job] = []
+        self.up = True
 
     def enqueue(self, job: Job) -> None:
         self.jobs.append(job)
+
+    def available(self) -> bool:
+        return self.up
 
 
 class FakeLandmarker:

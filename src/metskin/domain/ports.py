@@ -47,6 +47,9 @@ def read(uow_factory: Callable[[], U], query: Callable[[U], T]) -> T:
 
 class JobQueue(Protocol):
     def enqueue(self, job: Job) -> None: ...
+    def available(self) -> bool:
+        """Whether a job sent now would reach the queue (asked before writing what needs one)."""
+        ...
 
 
 class EventBus(Protocol):

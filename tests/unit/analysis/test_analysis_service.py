@@ -20,10 +20,17 @@ from metskin.domain.analysis.records import (
     progress_channel,
 )
 from metskin.domain.analysis.service import AnalysisService, MediaService
-from metskin.domain.errors import Forbidden
+from metskin.domain.errors import Forbidden, QueueUnavailable
 from metskin.domain.messages import Event, Job
 from tests.fakes.analysis import FakeAnalysisUnitOfWork
-from tests.fakes.infra import FakeClock, FakeEngine, FakeEventBus, FakePreparer, FakeStorage
+from tests.fakes.infra import (
+    FakeClock,
+    FakeEngine,
+    FakeEventBus,
+    FakeJobQueue,
+    FakePreparer,
+    FakeStorage,
+)
 
 JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 100
 MP4_BYTES = b"\x00\x00\x00\x18ftypisom" + b"\x00" * 100
@@ -256,3 +263,17 @@ def test_progress_is_one_number_over_the_whole_analysis_that_never_goes_back(
     low = {stage: min(p for s, p in steps if s == stage) for stage, _ in steps}
     assert top["DECODING"] <= low["FACE_MESH"] and top["FACE_MESH"] <= low["MEASURING"]
     assert 0.45 <= top["FACE_MESH"] <= 0.5 and top["MEASURING"] == 0.95
+
+
+def test_start_refuses_while_the_queue_is_away_and_writes_nothing(
+    media_service: MediaService, uow: FakeAnalysisUnitOfWork, storage: FakeStorage
+) -> None:
+    queue = FakeJobQueue()
+    analyses = AnalysisService(uow, storage, FakeEngine(), FakeEventBus(), FakeClock(), queue=queue)
+    media = media_service.upload("u1", JPEG_BYTES)
+    queue.up = False
+    with pytest.raises(QueueUnavailable):
+        analyses.start("u1", media.id)
+    assert uow.analyses.rows == {} and uow.jobs == []
+    queue.up = True
+    assert analyses.start("u1", media.id).status is AnalysisStatus.QUEUED

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -13,6 +14,8 @@ import redis.asyncio as redis_async
 
 from metskin.adapters.events.tasks import stop_requested
 from metskin.domain.messages import Event
+
+log = logging.getLogger(__name__)
 
 LATEST_TTL_SECONDS = 7 * 24 * 3600
 CLOSE_TIMEOUT_SECONDS = 2.0
@@ -31,15 +34,25 @@ class RedisEventBus:
         return f"{self._prefix}:latest:{channel}"
 
     def publish(self, event: Event) -> None:
+        """Best effort: the database holds the state, events only wake live readers. While
+        Redis is away, an event is dropped (and logged) rather than failing the committed
+        change that raised it."""
         data = json.dumps(event.payload)
         pipe = self._client.pipeline()
         if event.keep_latest:
             pipe.set(self._latest_key(event.channel), data, ex=LATEST_TTL_SECONDS)
         pipe.publish(self._channel(event.channel), data)
-        pipe.execute()
+        try:
+            pipe.execute()
+        except redis.RedisError as error:
+            log.warning("event on %s dropped: Redis unavailable (%s)", event.channel, error)
 
     def latest(self, channel: str) -> dict[str, Any] | None:
-        data = self._client.get(self._latest_key(channel))
+        """The last kept event, or None (the caller reads the database) while Redis is away."""
+        try:
+            data = self._client.get(self._latest_key(channel))
+        except redis.RedisError:
+            return None
         return json.loads(data) if data else None
 
     async def subscribe(

@@ -3,11 +3,15 @@ check and the update are atomic; keys expire when their bucket is full again."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import Any
 
 import redis
 
 from metskin.domain.limits.model import Rule
+
+log = logging.getLogger(__name__)
 
 # KEYS[1]: the key; ARGV: now, interval, period, cost. Returns the wait in seconds, as text.
 GCRA_SCRIPT = """
@@ -40,9 +44,15 @@ class RedisRateLimiter:
         self._gcra: Any = client.register_script(GCRA_SCRIPT)
 
     def hit(self, key: str, rule: Rule, now: float, cost: int = 1) -> float:
-        wait = self._gcra(
-            keys=[f"{self._prefix}:rate:{key}"], args=[now, rule.interval, rule.period, cost]
-        )
+        """The wait before this hit is allowed; 0 (allowed) while Redis is away: a limit that
+        cannot be counted must not take the service down with it."""
+        try:
+            wait = self._gcra(
+                keys=[f"{self._prefix}:rate:{key}"], args=[now, rule.interval, rule.period, cost]
+            )
+        except redis.RedisError as error:
+            log.warning("rate limit %s not counted: Redis unavailable (%s)", key, error)
+            return 0.0
         return float(wait)
 
 
@@ -56,14 +66,23 @@ class RedisLoginFailures:
         return f"{self._prefix}:login-failures:{key}"
 
     def get(self, key: str) -> tuple[int, float]:
-        values: Any = self._client.hmget(self._name(key), ["count", "last"])
+        """(failures, time of the last one); none known while Redis is away."""
+        try:
+            values: Any = self._client.hmget(self._name(key), ["count", "last"])
+        except redis.RedisError:
+            return 0, 0.0
         count, last = values
         if count is None:
             return 0, 0.0
         return int(count), float(last or 0.0)
 
     def record(self, key: str, now: float, forget_after: float) -> int:
-        return int(self._record(keys=[self._name(key)], args=[now, max(forget_after, 0.001)]))
+        try:
+            args = [now, max(forget_after, 0.001)]
+            return int(self._record(keys=[self._name(key)], args=args))
+        except redis.RedisError:
+            return 0
 
     def clear(self, key: str) -> None:
-        self._client.delete(self._name(key))
+        with contextlib.suppress(redis.RedisError):
+            self._client.delete(self._name(key))

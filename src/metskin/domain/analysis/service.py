@@ -32,9 +32,9 @@ from metskin.domain.analysis.records import (
     overall_progress,
     progress_channel,
 )
-from metskin.domain.errors import DomainError, Forbidden
+from metskin.domain.errors import DomainError, Forbidden, QueueUnavailable
 from metskin.domain.messages import Event, Job
-from metskin.domain.ports import Clock, CreatedKey, EventBus, read
+from metskin.domain.ports import Clock, CreatedKey, EventBus, JobQueue, read
 
 log = logging.getLogger(__name__)
 ANALYSE_MEDIA = "analyse_media"  # the actor that runs an analysis (workers/analysis.py)
@@ -123,6 +123,7 @@ class AnalysisService:
         clock: Clock,
         after_measuring: list[Callable[[Analysis, dict[str, Any]], None]] | None = None,
         access: AnalysisAccess | None = None,
+        queue: JobQueue | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._storage = storage
@@ -131,6 +132,7 @@ class AnalysisService:
         self._clock = clock
         self._after_measuring = after_measuring or []
         self._access = access or owner_only
+        self._queue = queue
 
     def add_step_after_measuring(self, step: Callable[[Analysis, dict[str, Any]], None]) -> None:
         """Run `step` (the RECOMMENDING stage) before an analysis is marked DONE."""
@@ -139,6 +141,9 @@ class AnalysisService:
     # --- the person's side -------------------------------------------------------------
 
     def start(self, owner_id: str, media_id: str) -> Analysis:
+        if self._queue is not None and not self._queue.available():
+            # Asked first, so that nothing is written that no worker would ever pick up.
+            raise QueueUnavailable("Analyses cannot be started right now; try again soon.")
         with self._uow_factory() as uow:
             media = uow.media.get(media_id)
             if media is None or media.owner_id != owner_id:
