@@ -37,9 +37,7 @@ def test_no_unlisted_breaking_change_against_the_released_schema() -> None:
 def test_every_listed_change_still_happens() -> None:
     found = set(breaking_changes(RELEASED.read_text(encoding="utf-8"), schema_sdl()))
     stale = sorted(intended() - found)
-    assert not stale, "Not a breaking change (any more); remove from the list:\n" + "\n".join(
-        stale
-    )
+    assert not stale, "Not a breaking change (any more); remove from the list:\n" + "\n".join(stale)
 
 
 def test_the_check_sees_a_removed_field_and_a_new_required_argument() -> None:
