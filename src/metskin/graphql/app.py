@@ -26,6 +26,7 @@ from metskin.domain.content.loader import article
 from metskin.domain.content.render import render_article
 from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.analysis.media_route import media_route
+from metskin.graphql.apikeys.auth import authenticate_api_key
 from metskin.graphql.context import Context, authenticate, context_for_token, run_sync
 from metskin.graphql.guard import client_ip
 from metskin.graphql.headers import SecurityHeaders
@@ -68,7 +69,12 @@ class MetSkinGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> Context:
         authorization = request.headers.get("authorization")
-        return context_for_token(self.container, authorization, request=request, response=response)
+        context = context_for_token(
+            self.container, authorization, request=request, response=response
+        )
+        if isinstance(request, Request):  # HTTP only: a websocket takes no API key
+            await authenticate_api_key(context, request.headers)
+        return context
 
     async def execute_single(
         self,
