@@ -73,8 +73,13 @@ def test_a_root_field_without_a_rule_is_refused_to_a_key_with_every_scope() -> N
         (  # PageInfo is a directory type too: only its field passes
             "{ products(first: 1) { pageInfo { hasNextPage } edges { node { id } } } }",
             [Scope.DIRECTORY_READ],
-            ["Product.id", "ProductConnection.edges", "ProductConnection.pageInfo"]
-            + ["ProductEdge.node", "Query.products"],
+            [
+                "Product.id",
+                "ProductConnection.edges",
+                "ProductConnection.pageInfo",
+                "ProductEdge.node",
+                "Query.products",
+            ],
         ),
         (
             "{ analysis(id: 1) { id media { url } } }",
@@ -93,7 +98,7 @@ def test_a_root_field_without_a_rule_is_refused_to_a_key_with_every_scope() -> N
                 "UserConnection.edges",
                 "UserEdge.node",
             ],
-        ),  # fmt: skip
+        ),
         (
             "query { ...F } fragment F on Query { myShares { id } }",
             ALL,
@@ -101,7 +106,7 @@ def test_a_root_field_without_a_rule_is_refused_to_a_key_with_every_scope() -> N
                 "Query.myShares",
                 "Share.id",
             ],
-        ),  # fmt: skip
+        ),
         (
             "{ __schema { types { name } } }",
             ALL,
@@ -110,7 +115,7 @@ def test_a_root_field_without_a_rule_is_refused_to_a_key_with_every_scope() -> N
                 "__Schema.types",
                 "__Type.name",
             ],
-        ),  # fmt: skip
+        ),
         (
             'mutation { createApiKey(name: "x", scopes: []) { key } }',
             ALL,
@@ -118,7 +123,7 @@ def test_a_root_field_without_a_rule_is_refused_to_a_key_with_every_scope() -> N
                 "Mutation.createApiKey",
                 "NewApiKey.key",
             ],
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_documents_are_checked_field_by_field(
