@@ -13,10 +13,9 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from metskin.bootstrap import Container, bootstrap
-from metskin.graphql.app import create_app
+from metskin.bootstrap import Container
 from tests.conftest import make_settings
-from tests.e2e.conftest import GraphQLClient, login_as_admin
+from tests.e2e.conftest import GraphQLClient, http_app, login_as_admin
 from tests.media_samples import face_jpeg
 
 CREATE = """mutation($name: String!, $scopes: [ApiKeyScope!]!) {
@@ -164,19 +163,12 @@ async def test_admins_list_and_revoke_anyones_keys_and_their_keys_have_no_admin_
 
 @pytest.fixture
 async def limited(tmp_path: Path, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    rules = {"apiKey.account": "3/60"}
     settings = make_settings(
-        tmp_path,
-        database_url=database_url,
-        rate_limit_scale=1.0,
-        rate_limits={"apiKey.account": "3/60"},
+        tmp_path, database_url=database_url, rate_limit_scale=1.0, rate_limits=rules
     )
-    container = bootstrap(settings)
-    transport = httpx.ASGITransport(app=create_app(container))
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
-    finally:
-        container.close()
+    async with http_app(settings) as http:
+        yield http
 
 
 async def test_each_key_has_its_own_rate(limited: httpx.AsyncClient) -> None:

@@ -10,7 +10,7 @@ from graphql import build_schema, find_breaking_changes
 from metskin.graphql.schema import schema_sdl
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "docs" / "schema"
-RELEASED = SCHEMA_DIR / "released.graphql"
+RELEASED = SCHEMA_DIR / "released.sdl"
 INTENDED = SCHEMA_DIR / "intended-breaking.txt"
 
 
@@ -29,7 +29,7 @@ def test_no_unlisted_breaking_change_against_the_released_schema() -> None:
     found = breaking_changes(RELEASED.read_text(encoding="utf-8"), schema_sdl())
     unlisted = [change for change in found if change not in intended()]
     assert not unlisted, (
-        "Breaking changes against docs/schema/released.graphql; undo them or list them in "
+        "Breaking changes against docs/schema/released.sdl; undo them or list them in "
         "docs/schema/intended-breaking.txt:\n" + "\n".join(unlisted)
     )
 

@@ -29,11 +29,6 @@ def uow() -> FakeApiKeysUnitOfWork:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def keys(uow: FakeApiKeysUnitOfWork, clock: FakeClock) -> ApiKeyService:
     return ApiKeyService(uow, clock)
 

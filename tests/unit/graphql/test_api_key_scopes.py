@@ -112,8 +112,6 @@ def test_a_root_field_without_a_rule_is_refused_to_a_key_with_every_scope() -> N
             ALL,
             [
                 "Query.__schema",
-                "__Schema.types",
-                "__Type.name",
             ],
         ),
         (

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from graphql import (
     DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
+    GraphQLNamedType,
     GraphQLSchema,
-    TypeInfo,
-    TypeInfoVisitor,
-    Visitor,
-    visit,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    get_named_type,
 )
 
 from metskin.domain.apikeys.model import Scope
@@ -54,17 +56,33 @@ OPEN_FIELDS = frozenset({"Query.health"})
 
 
 def requested_fields(schema: GraphQLSchema, document: DocumentNode) -> set[str]:
-    """Every field coordinate (`Type.field`) the document selects, through fragments too."""
-    info = TypeInfo(schema)
+    """Every field coordinate (`Type.field`) the document selects: each operation from its root
+    type, each fragment from its type condition (a validated document, so every field exists).
+    Introspection fields are named but not entered: no scope opens them."""
     found: set[str] = set()
 
-    class Collect(Visitor):
-        def enter_field(self, node: FieldNode, *_: object) -> None:
-            parent = info.get_parent_type()
-            if parent is not None and node.name.value != "__typename":
-                found.add(f"{parent.name}.{node.name.value}")
+    def walk(parent: GraphQLNamedType | None, selections: SelectionSetNode) -> None:
+        for node in selections.selections:
+            if isinstance(node, FieldNode):
+                name = node.name.value
+                if name == "__typename" or parent is None:
+                    continue
+                found.add(f"{parent.name}.{name}")
+                field = getattr(parent, "fields", {}).get(name)
+                if field is not None and node.selection_set is not None:
+                    walk(get_named_type(field.type), node.selection_set)
+            elif isinstance(node, InlineFragmentNode):
+                condition = node.type_condition
+                walk(
+                    schema.get_type(condition.name.value) if condition else parent,
+                    node.selection_set,
+                )
 
-    visit(document, TypeInfoVisitor(info, Collect()))
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            walk(schema.get_root_type(definition.operation), definition.selection_set)
+        elif isinstance(definition, FragmentDefinitionNode):
+            walk(schema.get_type(definition.type_condition.name.value), definition.selection_set)
     return found
 
 
