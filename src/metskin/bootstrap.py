@@ -39,6 +39,7 @@ from metskin.domain.accounts.service import AccountService
 from metskin.domain.analysis.media import MediaLimits
 from metskin.domain.analysis.ports import AnalysisEngine, MediaStorage
 from metskin.domain.analysis.service import ANALYSE_MEDIA, AnalysisService, MediaService
+from metskin.domain.apikeys.service import ApiKeyService
 from metskin.domain.appointments.notices import (
     AppointmentMessenger,
     MessengerSettings,
@@ -98,6 +99,7 @@ class Container:
     login_backoff: LoginBackoff | None = field(default=None, init=False)
     privacy: PrivacyService = field(init=False)
     export_links: ExportLinks = field(init=False)
+    api_keys: ApiKeyService = field(init=False)
     _worker: dramatiq.Worker | None = field(default=None, init=False)
 
     def new_uow(self) -> SqlUnitOfWork:
@@ -304,6 +306,7 @@ def bootstrap(
         MessengerSettings(settings.public_base_url, settings.calendar_organizer_email),
     )
     container.reminder_scanner = ReminderScanner(container.new_uow, clock)
+    container.api_keys = ApiKeyService(container.new_uow, clock)
     add_limits(container)
     wire_privacy(container)
     declare_workers(container)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager
@@ -13,9 +14,10 @@ import httpx
 import pytest
 from sqlalchemy import event
 
-from metskin.bootstrap import Container
+from metskin.bootstrap import Container, bootstrap
 from metskin.domain.accounts.model import Role
 from metskin.graphql.app import create_app
+from metskin.settings import Settings
 from tests.cluster import Cluster, mysql_redis_cluster
 
 PASSWORD = "tea-and-toast-77"
@@ -122,10 +124,28 @@ class SelectCounter:
         return len([s for s in self.statements if s.lstrip().upper().startswith("SELECT")])
 
 
-@pytest.fixture
-async def client(container: Container) -> AsyncIterator[GraphQLClient]:
+@contextlib.asynccontextmanager
+async def http_on(container: Container) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app of `container` (in process, no server)."""
     transport = httpx.ASGITransport(app=create_app(container))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+@contextlib.asynccontextmanager
+async def http_app(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app of a new container of `settings`, closed afterwards."""
+    container = bootstrap(settings)
+    try:
+        async with http_on(container) as http:
+            yield http
+    finally:
+        container.close()
+
+
+@pytest.fixture
+async def client(container: Container) -> AsyncIterator[GraphQLClient]:
+    async with http_on(container) as http:
         yield GraphQLClient(http)
 
 

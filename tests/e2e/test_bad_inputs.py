@@ -140,7 +140,7 @@ async def test_the_reported_bad_inputs_get_their_codes(
 
 
 def test_a_forged_media_name_is_not_found(container: Container) -> None:
-    from metskin.domain.analysis.errors import MediaNotFound
+    from metskin.domain.analysis.ports import ObjectMissing
 
-    with pytest.raises(MediaNotFound):
-        container.media.read_object("../metskin.db")
+    with pytest.raises(ObjectMissing):
+        container.storage.get("../metskin.db")

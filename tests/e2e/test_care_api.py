@@ -8,16 +8,14 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 
 from metskin.bootstrap import Container, bootstrap
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.records import Analysis, AnalysisStatus, Media, MediaKind, Stage
 from metskin.domain.directory.loader import load_dermatologists
-from metskin.graphql.app import create_app
 from metskin.settings import Settings
-from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter
+from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter, http_on
 from tests.fakes.infra import FakeClock
 from tests.integration.test_care_booking import day_slots, every_day, make_doctor
 
@@ -517,8 +515,7 @@ def clocked(settings: Settings, clock: FakeClock) -> Iterator[Container]:
 
 @pytest.fixture
 async def clocked_client(clocked: Container) -> AsyncIterator[GraphQLClient]:
-    transport = httpx.ASGITransport(app=create_app(clocked))
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    async with http_on(clocked) as http:
         yield GraphQLClient(http)
 
 

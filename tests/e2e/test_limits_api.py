@@ -16,7 +16,7 @@ from metskin.bootstrap import Container, bootstrap
 from metskin.domain.accounts.model import Role
 from metskin.graphql.app import create_app
 from tests.conftest import make_settings
-from tests.e2e.conftest import PASSWORD, GraphQLClient
+from tests.e2e.conftest import PASSWORD, GraphQLClient, http_app
 from tests.e2e.test_care_api import seed_directory
 from tests.fakes.infra import FakeClock
 
@@ -160,20 +160,15 @@ async def test_uploads_are_refused_before_their_body_is_read(
         rate_limit_scale=1.0,
         rate_limits={"upload.ip": "2/3600"},
     )
-    container = bootstrap(settings)
-    transport = httpx.ASGITransport(app=create_app(container))
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            statuses = []
-            for _ in range(3):
-                response = await http.post(
-                    "/graphql",
-                    files={"0": ("a.jpg", b"\xff\xd8\xff" + b"\x00" * 1000)},
-                    data={"operations": "{}", "map": "{}"},
-                )
-                statuses.append(response.status_code)
-    finally:
-        container.close()
+    async with http_app(settings) as http:
+        statuses = []
+        for _ in range(3):
+            response = await http.post(
+                "/graphql",
+                files={"0": ("a.jpg", b"\xff\xd8\xff" + b"\x00" * 1000)},
+                data={"operations": "{}", "map": "{}"},
+            )
+            statuses.append(response.status_code)
     assert statuses[:2] != [429, 429] and statuses[2] == 429
     assert response.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
     assert int(response.headers["retry-after"]) > 1000  # one upload per 30 minutes

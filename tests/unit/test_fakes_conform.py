@@ -28,6 +28,7 @@ from metskin.domain.analysis.ports import (
     MediaRepository,
     MediaStorage,
 )
+from metskin.domain.apikeys.ports import ApiKeyRepository, ApiKeysUnitOfWork, ApiKeysUowFactory
 from metskin.domain.appointments.ports import (
     AppointmentQueries,
     AppointmentRepository,
@@ -82,6 +83,7 @@ from tests.fakes.accounts import (
     FakeUserRepository,
 )
 from tests.fakes.analysis import FakeAnalysisRepository, FakeAnalysisUnitOfWork, FakeMediaRepository
+from tests.fakes.apikeys import FakeApiKeyRepository, FakeApiKeysUnitOfWork
 from tests.fakes.appointments import (
     FakeAppointmentRepository,
     FakeAppointmentsUnitOfWork,
@@ -211,6 +213,13 @@ def test_privacy_fakes_are_its_ports() -> None:
     erasures: ErasureLog = FakeErasureLog()
     care: CareLinks = FakeCareLinks()
     assert all((uow, factory, data, exports, erasures, care))
+
+
+def test_api_keys_fakes_are_its_ports() -> None:
+    uow: ApiKeysUnitOfWork = FakeApiKeysUnitOfWork()
+    factory: ApiKeysUowFactory = FakeApiKeysUnitOfWork()
+    keys: ApiKeyRepository = FakeApiKeyRepository()
+    assert all((uow, factory, keys))
 
 
 def test_cross_cutting_fakes_are_their_ports() -> None:

@@ -14,6 +14,7 @@ from metskin.adapters.security.signed_urls import MediaUrlSigner
 from metskin.adapters.security.tokens import JwtAccessTokens
 from metskin.bootstrap import bootstrap, media_url_keys, token_keys
 from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.records import MediaGrant
 from metskin.domain.errors import Forbidden, Unauthenticated
 from metskin.settings import DEFAULT_SECRET, InsecureSettings, Settings
 
@@ -114,11 +115,12 @@ def test_a_rotated_media_key_still_opens_old_links() -> None:
     ttl = timedelta(minutes=5)
     now = datetime.now(UTC)
     old = MediaUrlSigner(SigningKeys("old-" + MEDIA), ttl)
-    link = old.url("media/u1/a.jpg", now).rsplit("/", 1)[1]
+    grant = MediaGrant("media/u1/a.jpg", "u1", Role.PATIENT, media_id="m1")
+    link = old.url(grant, now).rsplit("/", 1)[1]
     rotated = MediaUrlSigner(SigningKeys("new-" + MEDIA, ("old-" + MEDIA,)), ttl)
-    assert rotated.object_name(link) == "media/u1/a.jpg"
+    assert rotated.grant(link) == grant
     with pytest.raises(Forbidden):
-        MediaUrlSigner(SigningKeys("new-" + MEDIA), ttl).object_name(link)
+        MediaUrlSigner(SigningKeys("new-" + MEDIA), ttl).grant(link)
 
 
 def test_the_settings_wire_token_and_media_keys_apart() -> None:

@@ -24,8 +24,9 @@ from strawberry.types.unset import UNSET, UnsetType
 from metskin.bootstrap import Container
 from metskin.domain.content.loader import article
 from metskin.domain.content.render import render_article
-from metskin.domain.errors import DomainError, NotFound
 from metskin.domain.limits.errors import RateLimited
+from metskin.graphql.analysis.media_route import media_route
+from metskin.graphql.apikeys.auth import authenticate_api_key
 from metskin.graphql.context import Context, authenticate, context_for_token, run_sync
 from metskin.graphql.guard import client_ip
 from metskin.graphql.headers import SecurityHeaders
@@ -68,7 +69,12 @@ class MetSkinGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> Context:
         authorization = request.headers.get("authorization")
-        return context_for_token(self.container, authorization, request=request, response=response)
+        context = context_for_token(
+            self.container, authorization, request=request, response=response
+        )
+        if isinstance(request, Request):  # HTTP only: a websocket takes no API key
+            await authenticate_api_key(context, request.headers)
+        return context
 
     async def execute_single(
         self,
@@ -113,39 +119,6 @@ def is_subscription(query: str | None, operation_name: str | None) -> bool:
     except GraphQLError:
         return False  # the normal path reports the syntax error
     return operation is not None and operation.operation is OperationType.SUBSCRIPTION
-
-
-MEDIA_TYPES = {
-    "jpg": "image/jpeg",
-    "png": "image/png",
-    "mp4": "video/mp4",
-    "mov": "video/quicktime",
-    "webm": "video/webm",
-}
-
-
-def media_route(container: Container) -> Route:
-    """Serves a stored object to whoever holds a valid signed link (issued after access checks)."""
-
-    async def serve_media(request: Request) -> Response:
-        try:
-            name = container.media_urls.object_name(request.path_params["token"])
-            data = await run_sync(container.media.read_object, name)
-        except DomainError as error:
-            status = 404 if isinstance(error, NotFound) else 403
-            return JSONResponse({"error": error.message, "code": error.code}, status_code=status)
-        ttl = container.settings.media_url_ttl_seconds
-        return Response(
-            data,
-            media_type=MEDIA_TYPES.get(name.rsplit(".", 1)[-1], "application/octet-stream"),
-            headers={
-                "cache-control": f"private, max-age={ttl}",
-                "x-content-type-options": "nosniff",
-                "content-disposition": "inline",
-            },
-        )
-
-    return Route("/media/{token}", serve_media)
 
 
 async def learn_article(request: Request) -> Response:

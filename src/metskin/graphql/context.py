@@ -14,6 +14,7 @@ from strawberry.types import Info
 from metskin.bootstrap import Container
 from metskin.domain.accounts.model import Role, User
 from metskin.domain.analysis.records import Media
+from metskin.domain.apikeys.model import KeyUse
 from metskin.domain.directory.model import Dermatologist
 from metskin.domain.errors import DomainError, Unauthenticated
 from metskin.domain.recommendations.catalog import Product
@@ -66,6 +67,8 @@ class Context:
     viewer: Viewer | None = None
     auth_error: DomainError | None = None
     connection_params: dict[str, Any] | None = None
+    api_key: KeyUse | None = None  # the request acts through this key (graphql/apikeys/)
+    api_key_error: DomainError | None = None  # a key was sent and refused: nothing runs
     user_loader: DataLoader[str, User | None] = field(init=False)
     media_loader: DataLoader[str, Media | None] = field(init=False)
     result_loader: DataLoader[str, StoredResult | None] = field(init=False)

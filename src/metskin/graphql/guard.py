@@ -27,6 +27,7 @@ from strawberry.extensions import SchemaExtension
 
 from metskin.domain.accounts.errors import InvalidCredentials
 from metskin.domain.limits.errors import RateLimited
+from metskin.graphql.apikeys.auth import key_refusal
 from metskin.graphql.context import Context, run_sync
 from metskin.graphql.cost import operation_cost
 
@@ -81,6 +82,11 @@ class OperationLimits(SchemaExtension):
             yield
             return
         schema = ctx.schema._schema
+        refused = key_refusal(context, schema, ctx.graphql_document)
+        if refused is not None:
+            ctx.result = refusal(refused.message, refused.code)
+            yield
+            return
         cost = operation_cost(
             schema, ctx.graphql_document, ctx.operation_name, ctx.variables, self.page_cap
         )
@@ -96,7 +102,7 @@ class OperationLimits(SchemaExtension):
             yield
             return
         calls = list(self._limited_calls(context))
-        if calls:
+        if calls or context.api_key:
             try:
                 await run_sync(self._check, context, calls)
             except RateLimited as error:
@@ -111,6 +117,12 @@ class OperationLimits(SchemaExtension):
     def _check(self, context: Context, calls: list[LimitedCall]) -> None:
         container = context.container
         ip = client_ip(context.request)
+        if context.api_key and container.rate_limits:
+            try:  # every request made with a key counts against that key
+                container.rate_limits.check("apiKey", ip=None, account=context.api_key.key_id)
+            except RateLimited:
+                container.metrics.refused("rate", "apiKey")
+                raise
         for (rule, account), count in Counter((c.rule, c.account) for c in calls).items():
             try:
                 if rule == "login" and account and container.login_backoff:

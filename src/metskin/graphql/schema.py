@@ -21,6 +21,8 @@ from metskin.graphql.accounts.queries import AccountQueries
 from metskin.graphql.analysis.mutations import AnalysisMutations
 from metskin.graphql.analysis.queries import AnalysisQueries
 from metskin.graphql.analysis.subscriptions import AnalysisSubscriptions
+from metskin.graphql.apikeys.mutations import ApiKeyMutations
+from metskin.graphql.apikeys.queries import ApiKeyQueries
 from metskin.graphql.appointments.mutations import BookingMutations, WorkingHoursMutations
 from metskin.graphql.appointments.queries import (
     BookingQueries,
@@ -59,6 +61,7 @@ class Query(
     SharedAnalysisQueries,
     WorkingHoursQueries,
     PrivacyQueries,
+    ApiKeyQueries,
 ):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
@@ -75,6 +78,7 @@ class Mutation(
     SharingMutations,
     WorkingHoursMutations,
     PrivacyMutations,
+    ApiKeyMutations,
 ):
     pass
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from metskin.domain.accounts.model import Role
-from metskin.domain.analysis.records import AnalysisStatus
+from metskin.domain.analysis.errors import MediaAccessEnded, MediaNotFound
+from metskin.domain.analysis.records import AnalysisStatus, Media, MediaGrant, MediaKind
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.appointments.dashboard import DashboardEventKind, wake_up
 from metskin.domain.appointments.model import ConsultationType
@@ -209,6 +210,63 @@ def test_the_analysis_service_lets_a_dermatologist_read_through_a_share(
     sharing.revoke("p1", share.id)
     with pytest.raises(Forbidden):
         analyses.get_for_viewer("doc-1", Role.DERMATOLOGIST, "a1")
+
+
+def test_a_media_link_works_only_while_its_viewer_may_see_the_object(
+    sharing: SharingService, uow: FakeSharingUnitOfWork, clock: FakeClock
+) -> None:
+    storage = FakeStorage()
+    analyses = AnalysisService(
+        FakeAnalysisUnitOfWork(analyses=uow.analyses),
+        storage,
+        FakeEngine(),
+        FakeEventBus(),
+        clock,
+        access=sharing.allows_analysis,
+    )
+    media = Media(
+        "media-a1", "p1", MediaKind.PHOTO, "image/jpeg", 3, 1, 1,
+        "uploads/a1.jpg", "uploads/a1-thumb.jpg", "k", "0" * 64, T0,
+    )  # fmt: skip
+    with analyses._uow_factory() as analysis_uow:
+        analysis_uow.media.add(media)
+        analysis_uow.analyses.add_result("a1", {"ok": True}, "overlays/a1.png")
+        analysis_uow.commit()
+    for name in ("uploads/a1.jpg", "uploads/a1-thumb.jpg", "overlays/a1.png", "uploads/b.jpg"):
+        storage.put(name, name.encode(), "image/jpeg")
+
+    def link(name: str, viewer: str, role: Role = Role.DERMATOLOGIST, **via: str) -> MediaGrant:
+        return MediaGrant(name, viewer, role, **via)
+
+    doctor_photo = link("uploads/a1.jpg", "doc-1", analysis_id="a1")
+    doctor_overlay = link("overlays/a1.png", "doc-1", analysis_id="a1")
+    with pytest.raises(MediaAccessEnded):  # no share yet
+        analyses.open_object(doctor_photo)
+    share = sharing.share("p1", "doc-1", "a1", None)
+    assert analyses.open_object(doctor_photo) == b"uploads/a1.jpg"
+    assert analyses.open_object(doctor_overlay) == b"overlays/a1.png"
+    assert reads_of(uow, "p1") == [("doc-1", Resource.ANALYSIS, "a1")] * 2  # audited reads
+    with pytest.raises(MediaAccessEnded):  # the link names its viewer: another one is refused
+        analyses.open_object(link("uploads/a1.jpg", "doc-2", analysis_id="a1"))
+    with pytest.raises(MediaNotFound):  # an object of no media of that analysis
+        analyses.open_object(link("uploads/b.jpg", "doc-1", analysis_id="a1"))
+    sharing.revoke("p1", share.id)
+    for revoked in (doctor_photo, doctor_overlay):
+        with pytest.raises(MediaAccessEnded):
+            analyses.open_object(revoked)
+    owner_links = (
+        link("uploads/a1-thumb.jpg", "p1", Role.PATIENT, media_id="media-a1"),
+        link("overlays/a1.png", "p1", Role.PATIENT, analysis_id="a1"),
+    )
+    assert [analyses.open_object(owned) for owned in owner_links] == [
+        b"uploads/a1-thumb.jpg",
+        b"overlays/a1.png",
+    ]
+    with pytest.raises(MediaNotFound):  # a bare upload's link serves only that media's files
+        analyses.open_object(link("overlays/a1.png", "p1", Role.PATIENT, media_id="media-a1"))
+    del storage.objects["uploads/a1.jpg"]
+    with pytest.raises(MediaNotFound):
+        analyses.open_object(link("uploads/a1.jpg", "p1", Role.PATIENT, media_id="media-a1"))
 
 
 def test_patients_are_those_who_booked_or_share_and_reading_them_is_audited(

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 from metskin.adapters.db import (  # noqa: F401  (each module declares its tables)
     accounts,
     analysis,
+    apikeys,
     appointments,
     directory,
     notifications,

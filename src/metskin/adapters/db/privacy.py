@@ -19,6 +19,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.accounts import RefreshTokenRow, UserRow
 from metskin.adapters.db.analysis import AnalysisResultRow, AnalysisRow, MediaRow
+from metskin.adapters.db.apikeys import ApiKeyRow
 from metskin.adapters.db.appointments import (
     AppointmentRow,
     BookedSlotRow,
@@ -157,10 +158,11 @@ class SqlPersonalData:
             ("referrals", ReferralRow, ReferralRow.patient_id, ReferralRow.created_at),
             ("appointments", AppointmentRow, AppointmentRow.patient_id, AppointmentRow.start_at),
             ("shares", ShareRow, ShareRow.patient_id, ShareRow.created_at),
+            ("api_keys", ApiKeyRow, ApiKeyRow.owner_id, ApiKeyRow.created_at),
         )
         for section, row_type, owner, order in by_user:
             query = select(row_type).where(owner == user_id).order_by(col(order))
-            sections[section] = [plain(row) for row in self._rows(query)]
+            sections[section] = [plain(row, leave_out=("key_hash",)) for row in self._rows(query)]
         sections["access_log"] = self._access_log(user_id)
         return PersonalData(user_id, sections, tuple(files))
 
@@ -259,6 +261,7 @@ class SqlPersonalData:
             (DermatologistRow, col(DermatologistRow.user_id) == user_id),
             (RefreshTokenRow, col(RefreshTokenRow.user_id) == user_id),
             (DataExportRow, col(DataExportRow.user_id) == user_id),
+            (ApiKeyRow, col(ApiKeyRow.owner_id) == user_id),
             (UserRow, col(UserRow.id) == user_id),
         ]
         return sum(self._execute(delete(table).where(where)) for table, where in in_order)

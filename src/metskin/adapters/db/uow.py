@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from metskin.adapters.db.accounts import SqlRefreshTokenRepository, SqlUserRepository
 from metskin.adapters.db.analysis import SqlAnalysisRepository, SqlMediaRepository
+from metskin.adapters.db.apikeys import SqlApiKeyRepository
 from metskin.adapters.db.appointments import (
     SqlAppointmentRepository,
     SqlDashboardEventLog,
@@ -41,6 +42,7 @@ from metskin.adapters.db.referrals import SqlReferralRepository
 from metskin.adapters.db.sharing import SqlAccessLog, SqlShareRepository
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.analysis.ports import AnalysisRepository, MediaRepository
+from metskin.domain.apikeys.ports import ApiKeyRepository
 from metskin.domain.appointments.ports import (
     AppointmentQueries,
     AppointmentRepository,
@@ -111,6 +113,7 @@ class SqlUnitOfWork:
     personal_data: Repo[PersonalDataStore] = Repo(SqlPersonalData)
     data_exports: Repo[DataExportRepository] = Repo(SqlDataExportRepository)
     erasures: Repo[ErasureLog] = Repo(SqlErasureLog)
+    api_keys: Repo[ApiKeyRepository] = Repo(SqlApiKeyRepository)
 
     session: Session
 

@@ -1,4 +1,6 @@
-"""Short-lived signed media URLs: the token names the object; nothing is served by path."""
+"""Short-lived signed media URLs: the token names the object, the viewer it was issued to and
+the analysis or media it was reached through; nothing is served by path, and the route checks
+the viewer's access again when the link is used."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from metskin.adapters.security.keys import SigningKeys
+from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.records import MediaGrant
 from metskin.domain.errors import Forbidden
 
 PURPOSE = "media"
@@ -22,22 +26,38 @@ class MediaUrlSigner:
         self._ttl = ttl
         self._base_url = base_url.rstrip("/")
 
-    def url(self, name: str, now: datetime) -> str:
-        claims = {"obj": name, "pur": PURPOSE, "exp": now + self._ttl}
-        token = self._keys.sign(claims)
-        return f"{self._base_url}/media/{token}"
+    def url(self, grant: MediaGrant, now: datetime) -> str:
+        claims = {
+            "obj": grant.name,
+            "sub": grant.viewer_id,
+            "rol": grant.viewer_role.value,
+            "pur": PURPOSE,
+            "exp": now + self._ttl,
+        }
+        if grant.analysis_id:
+            claims["an"] = grant.analysis_id
+        if grant.media_id:
+            claims["md"] = grant.media_id
+        return f"{self._base_url}/media/{self._keys.sign(claims)}"
 
-    def object_name(self, token: str) -> str:
+    def grant(self, token: str) -> MediaGrant:
+        """What the link grants, if it is genuine and unexpired (access is checked later)."""
         try:
             claims = self._keys.decode(
                 token,
                 datetime.now(UTC),
-                options={"require": ["obj", "pur", "exp"]},
+                options={"require": ["obj", "sub", "rol", "pur", "exp"]},
+            )
+            if claims["pur"] != PURPOSE:
+                raise Forbidden("This link is not valid.")
+            return MediaGrant(
+                str(claims["obj"]),
+                str(claims["sub"]),
+                Role(claims["rol"]),
+                claims.get("an"),
+                claims.get("md"),
             )
         except jwt.ExpiredSignatureError as error:
             raise ExpiredLink("This link has expired; reload the page.") from error
-        except jwt.PyJWTError as error:
+        except (jwt.PyJWTError, ValueError) as error:
             raise Forbidden("This link is not valid.") from error
-        if claims["pur"] != PURPOSE:
-            raise Forbidden("This link is not valid.")
-        return str(claims["obj"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from metskin.domain.errors import Conflict, DomainError, NotFound
+from metskin.domain.errors import Conflict, DomainError, Forbidden, NotFound
 
 
 class MediaTooLarge(DomainError, code="MEDIA_TOO_LARGE"): ...
@@ -29,3 +29,7 @@ class AnalysisNotFound(NotFound, code="ANALYSIS_NOT_FOUND"): ...
 
 class AnalysisNotReady(Conflict, code="ANALYSIS_NOT_READY"):
     """The analysis has not finished, or has no result to read."""
+
+
+class MediaAccessEnded(Forbidden, code="MEDIA_ACCESS_ENDED"):
+    """The viewer a media link names may no longer see its object (a share was revoked)."""

@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from metskin.domain.accounts.model import Role
+
 
 class MediaKind(StrEnum):
     PHOTO = "photo"
@@ -122,3 +124,16 @@ class AnalysisOutput:
 
 def progress_channel(analysis_id: str) -> str:
     return f"analysis-progress:{analysis_id}"
+
+
+@dataclass(frozen=True)
+class MediaGrant:
+    """What a signed media link carries: the stored object, the viewer it was issued to, and
+    the analysis (or, for a bare upload, the media) it was reached through. The object is
+    served only while that viewer may still see it."""
+
+    name: str
+    viewer_id: str
+    viewer_role: Role
+    analysis_id: str | None = None
+    media_id: str | None = None

@@ -11,7 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from metskin.domain.accounts.model import Role
-from metskin.domain.analysis.errors import AnalysisNotFound, MediaNotFound, UnsupportedMedia
+from metskin.domain.analysis.errors import (
+    AnalysisNotFound,
+    MediaAccessEnded,
+    MediaNotFound,
+    UnsupportedMedia,
+)
 from metskin.domain.analysis.media import MediaLimits, check_size, sniff
 from metskin.domain.analysis.ports import (
     AnalysisAccess,
@@ -27,6 +32,7 @@ from metskin.domain.analysis.records import (
     Analysis,
     AnalysisStatus,
     Media,
+    MediaGrant,
     MediaKind,
     Stage,
     overall_progress,
@@ -103,12 +109,6 @@ class MediaService:
                 self.storage.delete(name)
             raise
 
-    def read_object(self, name: str) -> bytes:
-        try:
-            return self.storage.get(name)
-        except ObjectMissing as error:
-            raise MediaNotFound("This file is no longer available.") from error
-
     def get_many(self, media_ids: list[str]) -> list[Media]:
         return read(self.uow_factory, lambda uow: uow.media.list_by_ids(media_ids))
 
@@ -174,6 +174,32 @@ class AnalysisService:
         if not self._access(viewer_id, viewer_role, analysis):
             raise Forbidden("This analysis belongs to someone else.")
         return analysis
+
+    def open_object(self, grant: MediaGrant) -> bytes:
+        """The object a media link names, checked now against the viewer the link was issued
+        to: the owner, an admin, or a dermatologist whose active share covers the analysis the
+        link names (an audited read). A revoked share ends the link at once."""
+        with self._uow_factory() as uow:
+            analysis = uow.analyses.get(grant.analysis_id) if grant.analysis_id else None
+            media_id = analysis.media_id if analysis else grant.media_id
+            media = uow.media.get(media_id) if media_id else None
+            names = {media.storage_name, media.thumbnail_name} if media else set()
+            if analysis is not None and grant.name not in names:
+                stored = uow.analyses.get_results([analysis.id]).get(analysis.id)
+                names.add(stored[1] if stored and stored[1] else "")
+        if media is None or grant.name not in names:
+            raise MediaNotFound("This file is no longer available.")
+        viewer, role = grant.viewer_id, grant.viewer_role
+        if not (
+            viewer == media.owner_id
+            or role is Role.ADMIN
+            or (analysis is not None and self._access(viewer, role, analysis))
+        ):
+            raise MediaAccessEnded("You no longer have access to this file.")
+        try:
+            return self._storage.get(grant.name)
+        except ObjectMissing as error:
+            raise MediaNotFound("This file is no longer available.") from error
 
     def results(self, analysis_ids: list[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
         return read(self._uow_factory, lambda uow: uow.analyses.get_results(analysis_ids))

@@ -50,7 +50,8 @@ def gcra(tat: float | None, now: float, rule: Rule, cost: int = 1) -> Step:
 
 
 # Operation -> the rules per client address ("ip") and per account ("account"). The account of
-# login and register is the email given; of the others, the logged-in caller.
+# login and register is the email given; of "apiKey" (every request made with a key), the key;
+# of the others, the logged-in caller.
 DEFAULT_RULES: dict[str, dict[str, Rule]] = {
     "login": {"ip": Rule(30, 300), "account": Rule(10, 300)},
     "register": {"ip": Rule(10, 3600), "account": Rule(3, 3600)},
@@ -58,6 +59,7 @@ DEFAULT_RULES: dict[str, dict[str, Rule]] = {
     "startAnalysis": {"ip": Rule(60, 3600), "account": Rule(30, 3600)},
     "directory": {"ip": Rule(120, 60), "account": Rule(120, 60)},
     "slots": {"ip": Rule(60, 60), "account": Rule(60, 60)},
+    "apiKey": {"account": Rule(120, 60)},
 }
 
 

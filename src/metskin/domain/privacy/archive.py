@@ -25,6 +25,8 @@ SECTION_NOTES = {
     "appointments": "Your appointments, past and future, cancelled ones included.",
     "shares": "Whom you allowed to see your analyses, until when, and what you revoked.",
     "access_log": "Every read of your data by a dermatologist: who, what and when.",
+    "api_keys": "Your API keys: name, prefix, scopes and use (the keys themselves are never "
+    "stored).",
 }
 
 

@@ -13,8 +13,8 @@ from metskin.domain.analysis import plain
 from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
+from metskin.domain.analysis.records import MediaGrant, Stage
 from metskin.domain.analysis.records import MediaKind as DomainMediaKind
-from metskin.domain.analysis.records import Stage
 from metskin.graphql.mapping import copy_fields
 
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
@@ -34,18 +34,29 @@ class Media:
     created_at: datetime
     storage_name: strawberry.Private[str]
     thumbnail_name: strawberry.Private[str]
+    via_analysis: strawberry.Private[str | None] = None
 
-    @strawberry.field
+    @strawberry.field(description="Signed for you, for minutes; ends when your access ends.")
     def url(self, info: Info) -> str:
-        return info.context.container.media_urls.url(self.storage_name, _now(info))
+        return media_link(info, self.storage_name, self.via_analysis, str(self.id))
 
-    @strawberry.field
+    @strawberry.field(description="Signed for you, for minutes; ends when your access ends.")
     def thumbnail_url(self, info: Info) -> str:
-        return info.context.container.media_urls.url(self.thumbnail_name, _now(info))
+        return media_link(info, self.thumbnail_name, self.via_analysis, str(self.id))
 
     @classmethod
-    def from_domain(cls, media: DomainMedia) -> Media:
-        return copy_fields(cls, media, duration_seconds=media.duration_s)
+    def from_domain(cls, media: DomainMedia, via_analysis: str | None = None) -> Media:
+        return copy_fields(cls, media, duration_seconds=media.duration_s, via_analysis=via_analysis)
+
+
+def media_link(info: Info, name: str, analysis_id: str | None, media_id: str) -> str:
+    """A link to a stored object bound to the caller: it names them and the analysis (or the
+    bare upload) it was reached through, so the route can check their access when it is used."""
+    viewer = info.context.require_viewer()
+    grant = MediaGrant(
+        name, viewer.user_id, viewer.role, analysis_id, None if analysis_id else media_id
+    )
+    return str(info.context.container.media_urls.url(grant, _now(info)))
 
 
 @strawberry.type
@@ -252,7 +263,7 @@ class Analysis:
     @strawberry.field
     async def media(self, info: Info) -> Media | None:
         media = await info.context.media_loader.load(self.media_id)
-        return Media.from_domain(media) if media else None
+        return Media.from_domain(media, via_analysis=str(self.id)) if media else None
 
     @strawberry.field(description="The full result once the analysis is DONE.")
     async def result(self, info: Info) -> AnalysisResult | None:
@@ -264,7 +275,7 @@ class Analysis:
         stored = await info.context.result_loader.load(str(self.id))
         if not stored or not stored[1]:
             return None
-        return info.context.container.media_urls.url(stored[1], _now(info))
+        return media_link(info, stored[1], str(self.id), self.media_id)
 
     @classmethod
     def from_domain(cls, analysis: DomainAnalysis) -> Analysis:

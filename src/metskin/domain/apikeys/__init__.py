@@ -1,0 +1,1 @@
+"""The API keys component: integrators' keys, hashed at rest, scoped, revocable."""

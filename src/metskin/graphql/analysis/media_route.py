@@ -1,0 +1,42 @@
+"""The media route: a signed link names an object and the viewer it was issued to; the object
+is served only while that viewer may still see it (checked at every fetch)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from metskin.bootstrap import Container
+from metskin.domain.errors import DomainError, NotFound
+from metskin.graphql.context import run_sync
+
+MEDIA_TYPES = {
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "mp4": "video/mp4",
+    "mov": "video/quicktime",
+    "webm": "video/webm",
+}
+
+
+def media_route(container: Container) -> Route:
+    async def serve_media(request: Request) -> Response:
+        try:
+            grant = container.media_urls.grant(request.path_params["token"])
+            data = await run_sync(container.analyses.open_object, grant)
+        except DomainError as error:
+            status = 404 if isinstance(error, NotFound) else 403
+            return JSONResponse({"error": error.message, "code": error.code}, status_code=status)
+        return Response(
+            data,
+            media_type=MEDIA_TYPES.get(grant.name.rsplit(".", 1)[-1], "application/octet-stream"),
+            headers={
+                # Kept by the viewer's browser but asked again each time: access can end.
+                "cache-control": "private, no-cache",
+                "x-content-type-options": "nosniff",
+                "content-disposition": "inline",
+            },
+        )
+
+    return Route("/media/{token}", serve_media)

@@ -1,0 +1,1 @@
+"""GraphQL of API keys: create, list, revoke; the key header and what a key may reach."""
