@@ -53,9 +53,7 @@ class Dermatologist:
     )
 
     @classmethod
-    def from_domain(
-        cls, doctor: DirectoryCard, distance_km: float | None = None
-    ) -> Dermatologist:
+    def from_domain(cls, doctor: DirectoryCard, distance_km: float | None = None) -> Dermatologist:
         place = doctor.practice
         return copy_fields(
             cls,
