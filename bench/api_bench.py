@@ -65,56 +65,29 @@ PATIENT = ("patient@demo.metskin.local", "demo-skin-2026!")
 
 def add_analyses(count: int) -> None:
     """Finished analyses with summaries for the demo patient (the seed has none)."""
+    from tests.e2e.test_care_api import add_done_analysis
+
     from metskin.bootstrap import bootstrap
-    from metskin.domain.analysis.records import (
-        Analysis,
-        AnalysisStatus,
-        AnalysisSummary,
-        Media,
-        MediaKind,
-        Stage,
-    )
+    from metskin.domain.analysis.records import AnalysisSummary
     from metskin.settings import Settings
 
     container = bootstrap(Settings())
     start = datetime(2026, 11, 1, 9, tzinfo=UTC)
     with container.new_uow() as uow:
         patient = uow.users.get_by_email(PATIENT[0])
-        assert patient is not None
-        for n in range(count):
-            at = start + timedelta(hours=n)
-            media = Media(
-                id=str(uuid.uuid4()),
-                owner_id=patient.id,
-                kind=MediaKind.PHOTO,
-                content_type="image/jpeg",
-                size_bytes=1,
-                width=1,
-                height=1,
-                duration_s=None,
-                storage_name="bench",
-                thumbnail_name="bench",
-                key_id="k",
-                sha256="0" * 64,
-                created_at=at,
+    assert patient is not None
+    for n in range(count):
+        made = add_done_analysis(
+            container, patient.id, {"acne": (40.0, {})}, start + timedelta(hours=n)
+        )
+        with container.new_uow() as uow:
+            analysis = uow.analyses.get(made)
+            assert analysis is not None
+            analysis.summary = AnalysisSummary(
+                True, 0.9, 30.0 + n, 3 + n % 6, "III", "normal", ["acne"]
             )
-            uow.media.add(media)
-            uow.commit()  # the media row first (its foreign key)
-            summary = AnalysisSummary(True, 0.9, 30.0 + n, 3 + n % 6, "III", "normal", ["acne"])
-            uow.analyses.add(
-                Analysis(
-                    id=str(uuid.uuid4()),
-                    owner_id=patient.id,
-                    media_id=media.id,
-                    status=AnalysisStatus.DONE,
-                    stage=Stage.DONE,
-                    progress=1.0,
-                    created_at=at,
-                    finished_at=at,
-                    summary=summary,
-                )
-            )
-        uow.commit()
+            uow.analyses.save(analysis)
+            uow.commit()
     container.close()
 
 
