@@ -13,8 +13,14 @@ from metskin.domain.appointments.model import (
     Hours,
     WeeklyRule,
 )
-from metskin.domain.directory.geo import BoundingBox, GeoPoint
-from metskin.domain.directory.model import Dermatologist, Fee, Practice
+from metskin.domain.directory.geo import DirectoryQuery, GeoPoint, search
+from metskin.domain.directory.model import (
+    Dermatologist,
+    DirectoryEntry,
+    DirectoryKey,
+    Fee,
+    Practice,
+)
 from metskin.domain.directory.ports import BookedTimes, DermatologistRepository
 from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository
 
@@ -49,7 +55,7 @@ def dermatologist(
 
 
 class FakeDermatologistRepository(InMemoryRepository):
-    """Profiles by id; `candidates` applies the box and the (exact) specialty and language."""
+    """Profiles by id; `listed` is the domain's in-memory search over them."""
 
     def __init__(self, *profiles: Dermatologist) -> None:
         self.rows: dict[str, Dermatologist] = {p.id: p for p in profiles}
@@ -65,16 +71,16 @@ class FakeDermatologistRepository(InMemoryRepository):
     def get_many(self, doctor_ids: Sequence[str]) -> list[Dermatologist]:
         return [self.rows[i] for i in dict.fromkeys(doctor_ids) if i in self.rows]
 
-    def candidates(
-        self, box: BoundingBox | None, specialty: str | None, language: str | None
-    ) -> list[Dermatologist]:
-        return [
-            d
-            for d in self.rows.values()
-            if (box is None or box.contains(d.practice.location))
-            and (specialty is None or specialty in d.specialties)
-            and (language is None or language in d.languages)
-        ]
+    def listed(
+        self, query: DirectoryQuery, after: DirectoryKey | None, limit: int | None
+    ) -> list[DirectoryEntry]:
+        hits = search([d.listing for d in self.rows.values()], query)
+        entries = [DirectoryEntry(self.rows[h.listing.doctor_id], h.distance_km) for h in hits]
+        entries = [e for e in entries if after is None or e.key > after]
+        return entries if limit is None else entries[:limit]
+
+    def availabilities(self, doctor_ids: Sequence[str]) -> dict[str, Availability]:
+        return {i: self.rows[i].availability for i in doctor_ids if i in self.rows}
 
     def availability_of(self, doctor_id: str) -> Availability | None:
         profile = self.rows.get(doctor_id)

@@ -130,3 +130,19 @@ def test_the_settings_wire_token_and_media_keys_apart() -> None:
     tokens, media = token_keys(settings), media_url_keys(settings)
     assert tokens.current == STRONG and tokens.previous == ("prev-" + STRONG,)
     assert media.current == MEDIA and media.previous == ("prev-" + MEDIA,)
+
+
+def test_serve_refuses_several_workers_without_redis(
+    embedded_env: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from metskin.cli import app
+
+    monkeypatch.setenv("METSKIN_ENV", "development")
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        result = CliRunner().invoke(app, ["serve", "--workers", "2"])
+    finally:
+        root.handlers[:], root.level = handlers, level
+    assert result.exit_code == 2
+    assert "--workers above 1 needs METSKIN_REDIS_URL" in " ".join(result.output.split())

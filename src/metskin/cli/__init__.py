@@ -13,6 +13,8 @@ from rich.console import Console
 from metskin.cli import analyze, recommender
 
 if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
     from metskin.bootstrap import Container
 
 app = typer.Typer(help="MetSkin: skin analysis and care platform.", no_args_is_help=True)
@@ -25,6 +27,9 @@ SCHEMA_PATH = REPO_ROOT / "schema.graphql"
 def serve(
     host: str | None = typer.Option(None, help="Bind address (default from settings)."),
     port: int | None = typer.Option(None, help="Port (default from settings)."),
+    workers: int = typer.Option(
+        1, min=1, help="Server processes (more than 1 needs METSKIN_REDIS_URL)."
+    ),
 ) -> None:
     """Serve the GraphQL API (and the embedded worker when no Redis is configured)."""
     import uvicorn
@@ -33,14 +38,32 @@ def serve(
 
     container = start_container()
     settings = container.settings
+    if workers > 1:
+        container.close()  # each process builds its own (worker_app)
+        if not settings.uses_redis:
+            console.print(
+                "[red]--workers above 1 needs METSKIN_REDIS_URL: without Redis each process "
+                "would have its own job queue, events and rate limits, and a subscription in "
+                "one process would miss what another one publishes."
+            )
+            raise typer.Exit(2)
     uvicorn.run(
-        create_app(container),
+        create_app(container) if workers == 1 else "metskin.cli:worker_app",
+        factory=workers > 1,
+        workers=workers,
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
         log_config=None,  # uvicorn logs through our handler (JSON when asked)
         ws="websockets-sansio",
     )
+
+
+def worker_app() -> Starlette:
+    """The app of one server process of `serve --workers N`: each builds its own container."""
+    from metskin.graphql.app import create_app
+
+    return create_app(start_container())
 
 
 def start_container() -> Container:

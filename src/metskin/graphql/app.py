@@ -31,6 +31,7 @@ from metskin.graphql.context import Context, authenticate, context_for_token, ru
 from metskin.graphql.guard import client_ip
 from metskin.graphql.headers import SecurityHeaders
 from metskin.graphql.limits import BodySizeLimit, UploadGate
+from metskin.graphql.persisted import PersistedQueries
 from metskin.graphql.privacy.download import export_route
 from metskin.graphql.probes import probe_routes
 from metskin.graphql.schema import build_schema
@@ -47,6 +48,7 @@ class MetSkinGraphQL(GraphQL[Context, None]):
             multipart_uploads_enabled=True,
         )
         self.container = container
+        self.persisted = PersistedQueries()
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         """Strawberry's HTTP-level refusals (bad JSON, no query...) as coded JSON errors."""
@@ -85,6 +87,8 @@ class MetSkinGraphQL(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        if refused := self.persisted.resolve(request_data):
+            return refused
         if is_subscription(request_data.query, request_data.operation_name):
             return ExecutionResult(
                 data=None,

@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Index, Numeric, bindparam, or_
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Index,
+    Numeric,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+)
 from sqlalchemy import delete as sql_delete
+from sqlalchemy import select as core_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.appointments.model import Availability, ConsultationType
-from metskin.domain.directory.geo import BoundingBox, GeoPoint
+from metskin.domain.directory.geo import EARTH_RADIUS_KM, DirectoryQuery, GeoPoint
 from metskin.domain.directory.loader import availability_to_dict, parse_availability
-from metskin.domain.directory.model import Dermatologist, Fee, Practice
+from metskin.domain.directory.model import (
+    Dermatologist,
+    DirectoryCard,
+    DirectoryEntry,
+    DirectoryKey,
+    Fee,
+    Practice,
+)
 
 
 class DermatologistRow(SQLModel, table=True):
@@ -61,22 +83,33 @@ class DermatologistTagRow(SQLModel, table=True):
 SPECIALTY, LANGUAGE = "specialty", "language"
 
 
-def dermatologist_to_domain(
-    row: DermatologistRow, tags: Sequence[DermatologistTagRow]
-) -> Dermatologist:
-    return Dermatologist(
-        id=row.user_id,
-        name=row.name,
-        email=row.contact_email,
-        specialties=frozenset(t.value for t in tags if t.kind == SPECIALTY),
-        languages=frozenset(t.value for t in tags if t.kind == LANGUAGE),
-        practice=Practice(
+def card_to_domain(row: Any, tags: Sequence[tuple[str, str]]) -> DirectoryCard:
+    """A card from a row of the card columns (a table row or a Core row) and its tags."""
+    return DirectoryCard(**_card_values(row, tags))
+
+
+def _card_values(row: Any, tags: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    return {
+        "id": row.user_id,
+        "name": row.name,
+        "specialties": frozenset(value for kind, value in tags if kind == SPECIALTY),
+        "languages": frozenset(value for kind, value in tags if kind == LANGUAGE),
+        "practice": Practice(
             row.practice_name, row.address, row.city, row.country, GeoPoint(row.lat, row.lon)
         ),
-        time_zone=row.time_zone,
-        consultation_types=frozenset(ConsultationType(t) for t in row.consultation_types),
-        fee=Fee(Decimal(row.fee_amount), row.fee_currency),
-        bio=row.bio,
+        "time_zone": row.time_zone,
+        "consultation_types": frozenset(ConsultationType(t) for t in row.consultation_types),
+        "fee": Fee(Decimal(row.fee_amount), row.fee_currency),
+        "bio": row.bio,
+    }
+
+
+def dermatologist_to_domain(
+    row: DermatologistRow, tags: Sequence[tuple[str, str]]
+) -> Dermatologist:
+    return Dermatologist(
+        **_card_values(row, tags),
+        email=row.contact_email,
         availability=parse_availability(
             row.user_id, {"time_zone": row.time_zone, **row.availability}
         ),
@@ -85,9 +118,83 @@ def dermatologist_to_domain(
 
 # Read on every booking: the statement is built once.
 _DERMATOLOGISTS = core_table(DermatologistRow)
-SELECT_AVAILABILITY = select(_DERMATOLOGISTS.c.time_zone, _DERMATOLOGISTS.c.availability).where(
-    _DERMATOLOGISTS.c.user_id == bindparam("doctor_id")
+SELECT_AVAILABILITY = core_select(
+    _DERMATOLOGISTS.c.time_zone, _DERMATOLOGISTS.c.availability
+).where(_DERMATOLOGISTS.c.user_id == bindparam("doctor_id"))
+_TAGS = core_table(DermatologistTagRow)
+SELECT_TAGS = core_select(_TAGS.c.user_id, _TAGS.c.kind, _TAGS.c.value).where(
+    _TAGS.c.user_id.in_(bindparam("ids", expanding=True))
 )
+CARD_COLUMNS = tuple(
+    _DERMATOLOGISTS.c[name]
+    for name in (
+        "user_id",
+        "name",
+        "practice_name",
+        "address",
+        "city",
+        "country",
+        "lat",
+        "lon",
+        "time_zone",
+        "consultation_types",
+        "fee_amount",
+        "fee_currency",
+        "bio",
+    )
+)
+
+
+def distance_km(center: GeoPoint, lat: Any, lon: Any) -> ColumnElement[float]:
+    """The haversine distance from `center` in SQL, as `geo.haversine_km` computes it (SQLite
+    3.35+ math functions, MariaDB)."""
+    lat1 = math.radians(center.lat)
+    d_lat = func.radians(lat) - lat1
+    d_lon = func.radians(lon) - math.radians(center.lon)
+    h = func.pow(func.sin(d_lat / 2), 2) + math.cos(lat1) * func.cos(func.radians(lat)) * func.pow(
+        func.sin(d_lon / 2), 2
+    )
+    root = func.sqrt(h)
+    return 2 * EARTH_RADIUS_KM * func.asin(case((root > 1.0, 1.0), else_=root))
+
+
+def listing_statement(query: DirectoryQuery, after: DirectoryKey | None, limit: int | None) -> Any:
+    """The card columns and the distance (0 without a location) of the cards that pass the
+    filters, in the search's order, strictly after `after`, at most `limit`."""
+    table = _DERMATOLOGISTS
+    distance = (
+        distance_km(query.near, table.c.lat, table.c.lon)
+        if query.near is not None
+        else literal(0.0)
+    )
+    statement = core_select(*CARD_COLUMNS, distance.label("distance_km"))
+    box = query.box()
+    if box is not None:
+        statement = statement.where(
+            table.c.lat.between(box.min_lat, box.max_lat),
+            or_(*(table.c.lon.between(low, high) for low, high in box.lon_ranges())),
+            distance <= query.radius_km,
+        )
+    for kind, value in ((SPECIALTY, query.specialty), (LANGUAGE, query.language)):
+        if value is not None:
+            tagged = core_select(_TAGS.c.user_id).where(
+                _TAGS.c.kind == kind, _TAGS.c.value == value
+            )
+            statement = statement.where(table.c.user_id.in_(tagged))
+    if query.consultation_type is not None:  # the JSON list as text: '["in_person", "video"]'
+        wanted = f'%"{query.consultation_type.value}"%'
+        statement = statement.where(cast(table.c.consultation_types, String).like(wanted))
+    if query.near is None:
+        if after is not None:
+            statement = statement.where(table.c.user_id > after[1])
+        statement = statement.order_by(table.c.user_id)
+    else:
+        if after is not None:
+            statement = statement.where(
+                or_(distance > after[0], and_(distance == after[0], table.c.user_id > after[1]))
+            )
+        statement = statement.order_by(distance, table.c.user_id)
+    return statement if limit is None else statement.limit(limit)
 
 
 class SqlDermatologistRepository:
@@ -148,38 +255,45 @@ class SqlDermatologistRepository:
         ).all()
         return self._with_tags(list(rows))
 
-    def candidates(
-        self, box: BoundingBox | None, specialty: str | None, language: str | None
-    ) -> list[Dermatologist]:
-        query = select(DermatologistRow)
-        if box is not None:
-            query = query.where(col(DermatologistRow.lat).between(box.min_lat, box.max_lat))
-            query = query.where(
-                or_(
-                    *(
-                        col(DermatologistRow.lon).between(low, high)
-                        for low, high in box.lon_ranges()
-                    )
-                )
+    def listed(
+        self, query: DirectoryQuery, after: DirectoryKey | None, limit: int | None
+    ) -> list[DirectoryEntry]:
+        """One SELECT of the card columns (no hours), filtered, ordered and cut in SQL, and
+        one of the page's tags."""
+        statement = listing_statement(query, after, limit)
+        rows = self._session.connection().execute(statement).all()
+        tags = self._tags_of([row.user_id for row in rows])
+        return [
+            DirectoryEntry(
+                card_to_domain(row, tags.get(row.user_id, [])),
+                row.distance_km if query.near is not None else None,
             )
-        for kind, value in ((SPECIALTY, specialty), (LANGUAGE, language)):
-            if value is not None:
-                tagged = select(DermatologistTagRow.user_id).where(
-                    DermatologistTagRow.kind == kind, DermatologistTagRow.value == value
-                )
-                query = query.where(col(DermatologistRow.user_id).in_(tagged))
-        return self._with_tags(list(self._session.exec(query).all()))
+            for row in rows
+        ]
+
+    def availabilities(self, doctor_ids: Sequence[str]) -> dict[str, Availability]:
+        if not doctor_ids:
+            return {}
+        statement = core_select(
+            _DERMATOLOGISTS.c.user_id, _DERMATOLOGISTS.c.time_zone, _DERMATOLOGISTS.c.availability
+        ).where(_DERMATOLOGISTS.c.user_id.in_(list(doctor_ids)))
+        return {
+            doctor_id: parse_availability(doctor_id, {"time_zone": time_zone, **hours})
+            for doctor_id, time_zone, hours in self._session.connection().execute(statement)
+        }
+
+    def _tags_of(self, doctor_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+        if not doctor_ids:
+            return {}
+        found: dict[str, list[tuple[str, str]]] = {}
+        for user_id, kind, value in self._session.connection().execute(
+            SELECT_TAGS, {"ids": doctor_ids}
+        ):
+            found.setdefault(user_id, []).append((kind, value))
+        return found
 
     def _with_tags(self, rows: list[DermatologistRow]) -> list[Dermatologist]:
-        if not rows:
-            return []
-        tags: dict[str, list[DermatologistTagRow]] = {}
-        for tag in self._session.exec(
-            select(DermatologistTagRow).where(
-                col(DermatologistTagRow.user_id).in_([r.user_id for r in rows])
-            )
-        ):
-            tags.setdefault(tag.user_id, []).append(tag)
+        tags = self._tags_of([r.user_id for r in rows])
         return [dermatologist_to_domain(row, tags.get(row.user_id, [])) for row in rows]
 
 

@@ -59,8 +59,7 @@ class BoundingBox:
 
 def bounding_box(center: GeoPoint, radius_km: float) -> BoundingBox:
     """Box around a circle on the sphere (J. P. Matuschek's method), poles and antimeridian safe."""
-    if not 0 < radius_km <= MAX_RADIUS_KM:
-        raise ValidationFailed("radius must be positive and at most 20000 km", field="radius_km")
+    _check_radius(radius_km)
     angle = radius_km / EARTH_RADIUS_KM
     lat = math.radians(center.lat)
     min_lat, max_lat = lat - angle, lat + angle
@@ -78,6 +77,11 @@ def bounding_box(center: GeoPoint, radius_km: float) -> BoundingBox:
         _wrap(center.lon - d_lon),
         _wrap(center.lon + d_lon),
     )
+
+
+def _check_radius(radius_km: float) -> None:
+    if not 0 < radius_km <= MAX_RADIUS_KM:
+        raise ValidationFailed("radius must be positive and at most 20000 km", field="radius_km")
 
 
 def _wrap(lon: float) -> float:
@@ -106,6 +110,14 @@ class DirectoryQuery:
     def __post_init__(self) -> None:
         if self.radius_km is not None and self.near is None:
             raise ValidationFailed("a radius needs a location", field="radius_km")
+        if self.radius_km is not None:
+            _check_radius(self.radius_km)
+
+    def box(self) -> BoundingBox | None:
+        """The bounding box of the radius, when both a location and a radius are given."""
+        if self.near is None or self.radius_km is None:
+            return None
+        return bounding_box(self.near, self.radius_km)
 
 
 @dataclass(frozen=True)
@@ -131,11 +143,7 @@ def _word(value: str | None) -> str:
 
 def search(listings: Iterable[Listing], query: DirectoryQuery) -> list[DirectoryHit]:
     """Filter, pre-filter by bounding box, check the exact radius, sort nearest first."""
-    box = (
-        bounding_box(query.near, query.radius_km)
-        if query.near is not None and query.radius_km is not None
-        else None
-    )
+    box = query.box()
     hits: list[DirectoryHit] = []
     for listing in listings:
         if not matches(listing, query) or (box is not None and not box.contains(listing.location)):

@@ -1,4 +1,5 @@
-"""The dermatologist as the directory lists them: practice, languages, fees, working hours."""
+"""The dermatologist as the directory lists them (a card: practice, languages, fees), and as
+stored (the card with a contact email and working hours)."""
 
 from __future__ import annotations
 
@@ -24,11 +25,12 @@ class Fee:
     currency: str
 
 
-@dataclass(frozen=True)
-class Dermatologist:
+@dataclass(frozen=True, kw_only=True)
+class DirectoryCard:
+    """What a search result shows: read without the working hours or the contact email."""
+
     id: str
     name: str
-    email: str
     specialties: frozenset[str]
     languages: frozenset[str]
     practice: Practice
@@ -36,6 +38,11 @@ class Dermatologist:
     consultation_types: frozenset[ConsultationType]
     fee: Fee
     bio: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dermatologist(DirectoryCard):
+    email: str
     availability: Availability
 
     @property
@@ -47,3 +54,16 @@ class Dermatologist:
             self.languages,
             self.consultation_types,
         )
+
+
+DirectoryKey = tuple[float, str]  # (distance or 0, dermatologist id)
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    doctor: DirectoryCard
+    distance_km: float | None
+
+    @property
+    def key(self) -> DirectoryKey:
+        return (self.distance_km or 0.0, self.doctor.id)

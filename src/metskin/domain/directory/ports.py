@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Protocol
 from metskin.domain.ports import UnitOfWork
 
 if TYPE_CHECKING:
-    from metskin.domain.appointments.model import Appointment
-    from metskin.domain.directory.geo import BoundingBox
-    from metskin.domain.directory.model import Dermatologist
+    from metskin.domain.appointments.model import Appointment, Availability
+    from metskin.domain.directory.geo import DirectoryQuery
+    from metskin.domain.directory.model import Dermatologist, DirectoryEntry, DirectoryKey
 
 
 class DermatologistRepository(Protocol):
@@ -19,10 +19,17 @@ class DermatologistRepository(Protocol):
     def get(self, doctor_id: str) -> Dermatologist | None: ...
     def get_many(self, doctor_ids: Sequence[str]) -> list[Dermatologist]: ...
 
-    def candidates(
-        self, box: BoundingBox | None, specialty: str | None, language: str | None
-    ) -> list[Dermatologist]:
-        """Profiles inside the box (all when None) with the specialty and language."""
+    def listed(
+        self, query: DirectoryQuery, after: DirectoryKey | None, limit: int | None
+    ) -> list[DirectoryEntry]:
+        """The cards that pass every filter of `query` (specialty and language as stored:
+        trimmed, lower case) and lie within its radius: nearest first with their distance
+        (by id without a location), strictly after the key `after`, at most `limit` (None:
+        all)."""
+        ...
+
+    def availabilities(self, doctor_ids: Sequence[str]) -> dict[str, Availability]:
+        """The working hours of these dermatologists, by id."""
         ...
 
 

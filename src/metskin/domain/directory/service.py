@@ -14,8 +14,8 @@ from metskin.domain.appointments.model import (
 )
 from metskin.domain.appointments.slots import bookable_slots, find_slot
 from metskin.domain.directory.errors import DermatologistNotFound
-from metskin.domain.directory.geo import DirectoryQuery, bounding_box, search
-from metskin.domain.directory.model import Dermatologist
+from metskin.domain.directory.geo import DirectoryQuery
+from metskin.domain.directory.model import Dermatologist, DirectoryEntry, DirectoryKey
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.ports import read
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 MAX_AVAILABILITY_WINDOW = timedelta(days=31)
 BOOKINGS_AHEAD = timedelta(days=366)  # how far a change of hours is checked against bookings
-DirectoryKey = tuple[float, str]  # (distance or 0, dermatologist id)
+__all__ = ["DirectoryEntry", "DirectoryFilter", "DirectoryKey", "DirectoryService"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,16 +48,6 @@ class DirectoryFilter(DirectoryQuery):
                 )
 
 
-@dataclass(frozen=True)
-class DirectoryEntry:
-    doctor: Dermatologist
-    distance_km: float | None
-
-    @property
-    def key(self) -> DirectoryKey:
-        return (self.distance_km or 0.0, self.doctor.id)
-
-
 class DirectoryService:
     def __init__(self, uow_factory: DirectoryUowFactory, clock: Clock) -> None:
         self._uow_factory = uow_factory
@@ -66,38 +56,30 @@ class DirectoryService:
     def search(
         self, flt: DirectoryFilter, after: DirectoryKey | None, limit: int
     ) -> list[DirectoryEntry]:
-        """Nearest first (by id without a location), strictly after the keyset `after`."""
-        box = (
-            bounding_box(flt.near, flt.radius_km)
-            if flt.near is not None and flt.radius_km is not None
-            else None
-        )
-        with self._uow_factory() as uow:
-            doctors = {
-                d.id: d
-                for d in uow.dermatologists.candidates(
-                    box, _lower(flt.specialty), _lower(flt.language)
-                )
-            }
-            entries = [
-                DirectoryEntry(doctors[hit.listing.doctor_id], hit.distance_km)
-                for hit in search([d.listing for d in doctors.values()], flt)
-            ]
-            entries = [e for e in entries if after is None or e.key > after]
-            if flt.available_from is None or flt.available_to is None:
-                return entries[:limit]
-            start, end = flt.available_from, flt.available_to
-            booked = uow.appointment_queries.active_for_doctors(
-                [e.doctor.id for e in entries], start, end
+        """Nearest first (by id without a location), strictly after the keyset `after`.
+
+        Without an availability window the store cuts the page (SQL LIMIT). With one, every
+        card that passes the filters is read, with its hours and bookings, until `limit`
+        have a free slot in the window."""
+        wanted = replace(flt, specialty=_lower(flt.specialty), language=_lower(flt.language))
+        if flt.available_from is None or flt.available_to is None:
+            return read(
+                self._uow_factory, lambda uow: uow.dermatologists.listed(wanted, after, limit)
             )
+        start, end = flt.available_from, flt.available_to
+        with self._uow_factory() as uow:
+            entries = uow.dermatologists.listed(wanted, after, None)
+            ids = [e.doctor.id for e in entries]
+            hours = uow.dermatologists.availabilities(ids)
+            booked = uow.appointment_queries.active_for_doctors(ids, start, end)
         by_doctor: dict[str, list[Appointment]] = {}
         for appointment in booked:
             by_doctor.setdefault(appointment.doctor_id, []).append(appointment)
         now = self._clock()
         found: list[DirectoryEntry] = []
         for entry in entries:
-            if bookable_slots(
-                entry.doctor.availability,
+            if entry.doctor.id in hours and bookable_slots(
+                hours[entry.doctor.id],
                 start,
                 end,
                 now=now,

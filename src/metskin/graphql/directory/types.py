@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from metskin.domain.appointments.model import ConsultationType as DomainConsultationType
 from metskin.domain.directory.geo import GeoPoint
-from metskin.domain.directory.model import Dermatologist as DomainDermatologist
+from metskin.domain.directory.model import DirectoryCard
 from metskin.domain.directory.service import DirectoryFilter
 from metskin.graphql.mapping import copy_fields
 
@@ -53,9 +53,7 @@ class Dermatologist:
     )
 
     @classmethod
-    def from_domain(
-        cls, doctor: DomainDermatologist, distance_km: float | None = None
-    ) -> Dermatologist:
+    def from_domain(cls, doctor: DirectoryCard, distance_km: float | None = None) -> Dermatologist:
         place = doctor.practice
         return copy_fields(
             cls,

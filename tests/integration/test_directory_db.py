@@ -1,0 +1,85 @@
+"""The directory's search in SQL gives what the domain's in-memory search gives, page by page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from metskin.bootstrap import Container
+from metskin.domain.appointments.model import ConsultationType
+from metskin.domain.directory.geo import DirectoryQuery, GeoPoint
+from metskin.domain.directory.model import DirectoryEntry
+from tests.e2e.test_care_api import seed_directory
+from tests.fakes.directory import FakeDermatologistRepository
+
+LONDON = GeoPoint(51.5072, -0.1276)
+QUERIES = [
+    DirectoryQuery(),
+    DirectoryQuery(near=LONDON),
+    DirectoryQuery(near=LONDON, radius_km=30),
+    DirectoryQuery(near=GeoPoint(52.52, 13.405), radius_km=900, language="de"),
+    DirectoryQuery(near=LONDON, specialty="acne"),
+    DirectoryQuery(near=GeoPoint(48.8566, 2.3522), consultation_type=ConsultationType.VIDEO),
+    DirectoryQuery(consultation_type=ConsultationType.IN_PERSON, language="en"),
+    DirectoryQuery(near=GeoPoint(-33.87, 151.21), radius_km=50),  # nobody there
+]
+
+
+def pages(listed: Any, query: DirectoryQuery, size: int) -> list[list[DirectoryEntry]]:
+    found, after = [], None
+    while page := listed(query, after, size):
+        found.append(page)
+        after = page[-1].key
+    return found
+
+
+def ids_of(entries: list[DirectoryEntry]) -> list[str]:
+    return [e.doctor.id for e in entries]
+
+
+def distances(entries: list[DirectoryEntry]) -> list[float]:
+    return [e.distance_km if e.distance_km is not None else -1.0 for e in entries]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_sql_pages_match_the_domain_search(container: Container, query: DirectoryQuery) -> None:
+    ids = list(seed_directory(container).values())
+    with container.new_uow() as uow:
+        fake = FakeDermatologistRepository(*uow.dermatologists.get_many(ids))
+        sql_pages = pages(uow.dermatologists.listed, query, 4)
+    expected = pages(fake.listed, query, 4)
+    assert [ids_of(p) for p in sql_pages] == [ids_of(p) for p in expected]
+    # MariaDB keeps lat/lon as single-precision FLOAT: SQL measures from the stored value, the
+    # client reads it back rounded to 6 digits, so the two distances differ by up to ~0.5 m.
+    for ours, theirs in zip(sql_pages, expected, strict=True):
+        for got, want in zip(distances(ours), distances(theirs), strict=True):
+            assert got == want or abs(got - want) < 1e-3  # km
+    whole = [entry for page in sql_pages for entry in page]
+    assert {e.doctor.id for e in whole} == {e.doctor.id for e in fake.listed(query, None, None)}
+    for entry in whole:  # the card as the profile has it
+        profile = fake.rows[entry.doctor.id]
+        assert (entry.doctor.name, entry.doctor.practice, entry.doctor.fee) == (
+            profile.name,
+            profile.practice,
+            profile.fee,
+        )
+        assert (entry.doctor.specialties, entry.doctor.languages) == (
+            profile.specialties,
+            profile.languages,
+        )
+
+
+def test_a_page_is_cut_in_sql_without_the_working_hours(container: Container) -> None:
+    seed_directory(container)
+    statements: list[str] = []
+    event.listen(
+        container.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+    with container.new_uow() as uow:
+        page = uow.dermatologists.listed(DirectoryQuery(near=LONDON), None, 3)
+    assert len(page) == 3
+    listing = next(s for s in statements if "dermatologist_profiles" in s)
+    assert "LIMIT" in listing.upper()
+    assert "availability" not in listing and "contact_email" not in listing
