@@ -87,6 +87,7 @@ DOCTORS = "U F F P ok ok"  # a dermatologist's own lists: D1's hold P
 ANALYSIS = "query($id: ID!) { analysis(id: $id) { id %s } }"
 MY_APPOINTMENTS = "{ myAppointments(first: 20) { edges { node { id %s } } } }"
 DAY_LIST = "query($r: DateRange!) { appointments(range: $r) { id %s } }"
+PATIENTS = "{ patients(first: 50) { edges { node { id email } } } }"
 ROUTINES = "{ myRoutines(first: 5) { edges { node { analysisId %s } } } }"
 
 
@@ -146,12 +147,7 @@ QUERIES = [
     rule("Query.myAppointments", MY_APPOINTMENTS % "reason", OWNER_ONLY),
     rule("Query.myShares", "{ myShares { id analysisId } }", OWNER_ONLY),
     rule("Query.accessLog", "{ accessLog(first: 50) { edges { node { resourceId } } } }", OWN),
-    rule(
-        "Query.patients",
-        "{ patients(first: 50) { edges { node { id email } } } }",
-        DOCTORS,
-        audited=True,
-    ),
+    rule("Query.patients", PATIENTS, DOCTORS, audited=True),
     rule("Query.dashboardEvents", "{ dashboardEvents(first: 50) { id patientId } }", DOCTORS),
     rule("Query.appointments", DAY_LIST % "reason", DOCTORS, variables=week, audited=True),
     rule(
