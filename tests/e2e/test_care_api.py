@@ -225,8 +225,10 @@ def add_done_analysis(
     owner_id: str,
     concerns: dict[str, Any],
     created_at: datetime | None = None,
+    overlay_name: str | None = None,
 ) -> str:
-    """A finished analysis with a stored result, as the worker leaves it."""
+    """A finished analysis with a stored result (and the name of its overlay), as the worker
+    leaves it."""
     now = created_at or datetime.now(UTC)
     media = Media(
         id=str(uuid.uuid4()),
@@ -278,7 +280,7 @@ def add_done_analysis(
         uow.analyses.add(analysis)
         uow.commit()
     with container.new_uow() as uow:
-        uow.analyses.add_result(analysis.id, result, None)
+        uow.analyses.add_result(analysis.id, result, overlay_name)
         uow.commit()
     return analysis.id
 

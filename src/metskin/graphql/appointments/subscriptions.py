@@ -10,7 +10,7 @@ from strawberry.types import Info
 from metskin.domain.accounts.model import Role as DomainRole
 from metskin.domain.appointments.dashboard import DashboardEvent as DomainEvent
 from metskin.domain.appointments.dashboard import dashboard_channel
-from metskin.domain.errors import ValidationFailed
+from metskin.domain.errors import Forbidden
 from metskin.graphql.appointments.types import DashboardEvent
 from metskin.graphql.context import Context, run_sync
 from metskin.graphql.permissions import IsDermatologist, guarded_subscription
@@ -71,6 +71,6 @@ class DashboardSubscriptions:
     ) -> AsyncGenerator[DashboardEvent, None]:
         viewer = info.context.require_viewer()
         if viewer.role is not DomainRole.DERMATOLOGIST:
-            raise ValidationFailed("Only dermatologists have a dashboard.")
+            raise Forbidden("Only dermatologists have a dashboard.")
         async for event in dashboard_updates(info.context, viewer.user_id, after_id):
             yield DashboardEvent.from_domain(event)

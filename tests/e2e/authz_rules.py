@@ -1,0 +1,414 @@
+"""The rule table of the authorization matrix: one rule per field, one cell per persona.
+
+A cell is what that persona must get, decided from the product's rules (not recorded from the
+server): `P` data that holds P's data, `ok` data with nothing of P's in it (for P: data), or the
+error code. Personas, in order: anonymous, P (the patient who owns the data), Q (another
+patient), D1 (the dermatologist P shares with and booked), D2 (an unrelated dermatologist),
+admin.
+
+The rules of the product: a patient's data is theirs; a dermatologist reads a patient's analysis
+(its result, media, overlay, routine) and its referral only while a share covers it, and the
+booking they were booked for; every such read is in the patient's access log; an administrator
+manages accounts and the catalog and may read analyses (support) but cannot act as a patient on
+someone else's data; the catalog, the directory and free slots are public.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from typing import Any
+
+from tests.e2e.authz_world import PERSONAS, World
+from tests.e2e.conftest import PASSWORD
+
+Variables = Callable[[World, str], dict[str, Any]]
+SHORT = {"U": "UNAUTHENTICATED", "F": "FORBIDDEN"}
+
+
+def no_variables(world: World, who: str) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Rule:
+    field: str  # "Query.me", "Mutation.login", "User.analyses"
+    document: str
+    cells: dict[str, str]
+    variables: Variables = no_variables
+    documents: Mapping[str, str] = field(default_factory=dict)  # a persona's own parent
+    owner: str = "P"  # mutations: the persona whose success changes the world runs last
+    upload: bool = False  # a multipart request with a file in $file
+    audited: bool = False  # D1 reading P's data here must add to P's access log
+
+    def document_for(self, who: str) -> str:
+        return self.documents.get(who, self.document)
+
+    @property
+    def target(self) -> str:
+        """The response key that must hold a value when the answer is P's data."""
+        return self.field.split(".")[1]
+
+
+def rule(field: str, document: str, cells: str, **options: Any) -> Rule:
+    codes = [SHORT.get(cell, cell) for cell in cells.split()]
+    assert len(codes) == len(PERSONAS), field
+    return Rule(field, document, dict(zip(PERSONAS, codes, strict=True)), **options)
+
+
+def ids(**names: str) -> Variables:
+    """Variables naming what P owns: `ids(id="analysis")` is {"id": P's analysis id}."""
+    return lambda world, who: {var: world.p[name] for var, name in names.items()}
+
+
+def week(world: World, who: str) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return {"r": {"from": now.isoformat(), "to": (now + timedelta(days=14)).isoformat()}}
+
+
+def slots_of_d1(world: World, who: str) -> dict[str, Any]:
+    return {"d": world.id("D1"), **week(world, who)["r"]}
+
+
+def catalog_record(name: str) -> dict[str, Any]:
+    folder = resources.files("metskin").joinpath("data", "catalog")
+    return dict(json.loads(folder.joinpath(name).read_text())[0])
+
+
+ALL_OK = "ok ok ok ok ok ok"
+OWN = "U ok ok ok ok ok"
+OWNER_ONLY = "U P ok ok ok ok"
+SHARED = "U P F P F P"  # P's analysis: the owner, the shared dermatologist, admin
+DOCTORS = "U F F P ok ok"  # a dermatologist's own lists: D1's hold P
+
+ANALYSIS = "query($id: ID!) { analysis(id: $id) { id %s } }"
+MY_APPOINTMENTS = "{ myAppointments(first: 20) { edges { node { id %s } } } }"
+DAY_LIST = "query($r: DateRange!) { appointments(range: $r) { id %s } }"
+PATIENTS = "{ patients(first: 50) { edges { node { id email } } } }"
+ROUTINES = "{ myRoutines(first: 5) { edges { node { analysisId %s } } } }"
+
+
+def appointment_rule(name: str, selection: str, audited: bool) -> Rule:
+    """An appointment field: patients through myAppointments, the others their day list."""
+    day_list = DAY_LIST % selection
+    return rule(
+        f"Appointment.{name}",
+        MY_APPOINTMENTS % selection,
+        "U P ok P ok ok",
+        variables=lambda world, who: week(world, who) if who in ("D1", "D2", "admin") else {},
+        documents={"D1": day_list, "D2": day_list, "admin": day_list},
+        audited=audited,
+    )
+
+
+QUERIES = [
+    rule("Query.me", "{ me { id email profile { displayName } } }", OWNER_ONLY),
+    rule("Query.users", "{ users(first: 50) { edges { node { id email } } } }", "U F F F F P"),
+    rule("Query.analysis", ANALYSIS % "status", SHARED, variables=ids(id="analysis"), audited=True),
+    rule("Query.products", "{ products(first: 5) { edges { node { id name } } } }", ALL_OK),
+    rule(
+        "Query.product",
+        "query($id: ID!) { product(id: $id) { id } }",
+        ALL_OK,
+        variables=lambda world, who: {"id": world.product_id},
+    ),
+    rule(
+        "Query.recommendations",
+        "query($id: ID!) { recommendations(analysisId: $id) { id analysisId } }",
+        SHARED,
+        variables=ids(id="analysis"),
+        audited=True,
+    ),
+    rule("Query.myRoutines", ROUTINES % "id", OWNER_ONLY),
+    rule(
+        "Query.referral",
+        "query($id: ID!) { referral(analysisId: $id) { referral { id analysisId } } }",
+        "U P NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND",
+        variables=ids(id="analysis"),
+    ),
+    rule("Query.myReferrals", "{ myReferrals(first: 5) { edges { node { id } } } }", OWNER_ONLY),
+    rule("Query.dermatologists", "{ dermatologists(first: 50) { edges { node { id } } } }", ALL_OK),
+    rule(
+        "Query.dermatologist",
+        "query($id: ID!) { dermatologist(id: $id) { id name } }",
+        ALL_OK,
+        variables=lambda world, who: {"id": world.id("D1")},
+    ),
+    rule(
+        "Query.availableSlots",
+        "query($d: ID!, $from: DateTime!, $to: DateTime!) "
+        "{ availableSlots(dermatologistId: $d, from: $from, to: $to) { start } }",
+        ALL_OK,
+        variables=slots_of_d1,
+    ),
+    rule("Query.myAppointments", MY_APPOINTMENTS % "reason", OWNER_ONLY),
+    rule("Query.myShares", "{ myShares { id analysisId } }", OWNER_ONLY),
+    rule("Query.accessLog", "{ accessLog(first: 50) { edges { node { resourceId } } } }", OWN),
+    rule("Query.patients", PATIENTS, DOCTORS, audited=True),
+    rule("Query.dashboardEvents", "{ dashboardEvents(first: 50) { id patientId } }", DOCTORS),
+    rule("Query.appointments", DAY_LIST % "reason", DOCTORS, variables=week, audited=True),
+    rule(
+        "Query.sharedAnalyses",
+        "{ sharedAnalyses(first: 10) { edges { node { id } } } }",
+        DOCTORS,
+        audited=True,
+    ),
+    rule(
+        "Query.myWorkingHours",
+        "{ myWorkingHours { timeZone } }",
+        "U F F ok ok NOT_FOUND",
+    ),
+    rule("Query.myDataExports", "{ myDataExports { id } }", OWNER_ONLY),
+    rule("Query.health", "{ health }", ALL_OK),
+]
+
+OBJECT_FIELDS = [
+    rule(
+        "User.analyses",
+        "{ me { analyses(first: 10) { edges { node { id } } } } }",
+        "U P ok ok ok P",
+        documents={
+            "admin": "{ users(first: 50) { edges { node { analyses { edges { node { id "
+            "} } } } } } }"
+        },
+    ),
+    *(
+        rule(name, ANALYSIS % selection, SHARED, variables=ids(id="analysis"), audited=True)
+        for name, selection in (
+            ("Analysis.media", "media { id }"),
+            ("Analysis.result", "result { ok concerns { name score } }"),
+            ("Analysis.overlayUrl", "overlayUrl"),
+            ("Media.url", "media { url }"),
+            ("Media.thumbnailUrl", "media { thumbnailUrl }"),
+        )
+    ),
+    rule("Share.dermatologist", "{ myShares { analysisId dermatologist { id } } }", OWNER_ONLY),
+    rule(
+        "DashboardEvent.patientName",
+        "{ dashboardEvents(first: 50) { patientId patientName } }",
+        DOCTORS,
+    ),
+    appointment_rule("dermatologist", "dermatologist { id }", audited=True),
+    appointment_rule("patientName", "patientName", audited=True),
+    appointment_rule("referral", "referral { id analysisId }", audited=True),
+    rule("DataExport.downloadUrl", "{ myDataExports { id downloadUrl } }", OWNER_ONLY),
+    rule("RoutineStep.product", ROUTINES % "am { product { id } }", OWNER_ONLY),
+    rule(
+        "Alternative.product",
+        ROUTINES % "alternatives { options { product { id } } }",
+        OWNER_ONLY,
+    ),
+    rule("ArticleLink.url", ROUTINES % "tips { articles { url } }", OWNER_ONLY),
+    rule(
+        "AccessLogEntry.dermatologist",
+        "{ accessLog(first: 50) { edges { node { resourceId dermatologist { id } } } } }",
+        OWNER_ONLY,
+    ),
+]
+
+
+def own_login(world: World, who: str) -> dict[str, Any]:
+    if who == "anon":  # nobody to log in as: P's email with a guessed password
+        return {"e": world.users["P"].email, "p": "guess-guess-guess"}
+    return {"e": world.users[who].email, "p": PASSWORD}
+
+
+def own_refresh(world: World, who: str) -> dict[str, Any]:
+    return {"t": world.refresh.get(who, "not-a-refresh-token")}
+
+
+def booking(world: World, who: str) -> dict[str, Any]:
+    slot = world.free_slots[PERSONAS.index(who)]
+    return {
+        "input": {
+            "slotStart": slot.isoformat(),
+            "dermatologistId": world.id("D1"),
+            "consultationType": "VIDEO",
+            "referralId": world.p["referral"],
+        }
+    }
+
+
+def hours(world: World, who: str) -> dict[str, Any]:
+    weekly = {"start": "10:00", "end": "12:00", "consultationTypes": ["VIDEO"], "weekday": "MONDAY"}
+    return {"h": {"timeZone": "Europe/London", "weekly": [weekly]}}
+
+
+AUTH = "{ accessToken user { id email } }"
+MUTATIONS = [
+    rule(
+        "Mutation.register",
+        "mutation($e: String!, $p: String!) { register(input: {email: $e, password: $p}) "
+        + AUTH
+        + " }",
+        ALL_OK,
+        variables=lambda world, who: {"e": f"new-{who.lower()}@example.com", "p": PASSWORD},
+    ),
+    rule(
+        "Mutation.login",
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) " + AUTH + " }",
+        "INVALID_CREDENTIALS P ok ok ok ok",
+        variables=own_login,
+    ),
+    rule(
+        "Mutation.refreshToken",
+        "mutation($t: String!) { refreshToken(refreshToken: $t) " + AUTH + " }",
+        "INVALID_REFRESH_TOKEN P ok ok ok ok",
+        variables=own_refresh,
+    ),
+    rule(
+        "Mutation.logout",
+        "mutation($t: String!) { logout(refreshToken: $t) }",
+        ALL_OK,
+        variables=own_refresh,
+    ),
+    rule(
+        "Mutation.updateProfile",
+        'mutation { updateProfile(input: {displayName: "Renamed"}) { id } }',
+        OWNER_ONLY,
+    ),
+    rule(
+        "Mutation.uploadMedia",
+        "mutation($file: Upload!) { uploadMedia(file: $file) { id kind } }",
+        OWN,
+        upload=True,
+    ),
+    rule(
+        "Mutation.startAnalysis",
+        "mutation($m: ID!) { startAnalysis(mediaId: $m) { id status } }",
+        "U ok MEDIA_NOT_FOUND MEDIA_NOT_FOUND MEDIA_NOT_FOUND MEDIA_NOT_FOUND",
+        variables=ids(m="upload"),
+    ),
+    rule(
+        "Mutation.rateProduct",
+        "mutation($id: ID!) { rateProduct(productId: $id, rating: 2) { productId rating } }",
+        OWN,
+        variables=lambda world, who: {"id": world.product_id},
+    ),
+    rule(
+        "Mutation.saveProduct",
+        "mutation($p: JSON!) { saveProduct(product: $p) { id } }",
+        "U F F F F ok",
+        variables=lambda world, who: {"p": catalog_record("products.json") | {"id": "new-one"}},
+        owner="admin",
+    ),
+    rule(
+        "Mutation.removeProduct",
+        "mutation($id: ID!) { removeProduct(id: $id) }",
+        "U F F F F ok",
+        variables=lambda world, who: {"id": world.product_id},
+        owner="admin",
+    ),
+    rule(
+        "Mutation.saveIngredient",
+        "mutation($i: JSON!) { saveIngredient(ingredient: $i) }",
+        "U F F F F ok",
+        variables=lambda world, who: {"i": catalog_record("ingredients.json")},
+        owner="admin",
+    ),
+    rule(
+        "Mutation.submitSymptoms",
+        "mutation($id: ID!) { submitSymptoms(analysisId: $id, answers: {spotGrowing: true}) "
+        "{ referral { id } } }",
+        "U P NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND",
+        variables=ids(id="analysis"),
+    ),
+    rule(
+        "Mutation.bookAppointment",
+        "mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) "
+        "{ id referralId } }",
+        "U P REFERRAL_NOT_FOUND F F REFERRAL_NOT_FOUND",
+        variables=booking,
+    ),
+    rule(
+        "Mutation.cancelAppointment",
+        "mutation($id: ID!) { cancelAppointment(id: $id) { id status } }",
+        "U P F F F F",
+        variables=ids(id="appointment"),
+    ),
+    rule(
+        "Mutation.rescheduleAppointment",
+        "mutation($id: ID!, $s: DateTime!) { rescheduleAppointment(id: $id, slotStart: $s) "
+        "{ id start } }",
+        "U P F F F F",
+        variables=lambda world, who: {
+            "id": world.p["appointment"],
+            "s": world.free_slots[0].isoformat(),
+        },
+    ),
+    rule(
+        "Mutation.shareAnalysis",
+        "mutation($d: ID!, $a: ID) { shareAnalysis(dermatologistId: $d, analysisId: $a) "
+        "{ id analysisId } }",
+        "U P NOT_FOUND F F NOT_FOUND",
+        variables=lambda world, who: {"d": world.id("D2"), "a": world.p["analysis"]},
+    ),
+    rule(
+        "Mutation.revokeShare",
+        "mutation($id: ID!) { revokeShare(shareId: $id) { id active } }",
+        "U P SHARE_NOT_FOUND F F SHARE_NOT_FOUND",
+        variables=ids(id="share"),
+    ),
+    rule(
+        "Mutation.setMyWorkingHours",
+        "mutation($h: WorkingHoursInput!) { setMyWorkingHours(input: $h) "
+        "{ workingHours { timeZone } outsideHours { id } } }",
+        "U F F P ok NOT_FOUND",  # D1's answer lists P's booking outside the new hours
+        variables=hours,
+        owner="D1",
+    ),
+    rule("Mutation.exportMyData", "mutation { exportMyData { id status } }", OWN),
+    rule(
+        "Mutation.deleteMyAccount",
+        "mutation($p: String!) { deleteMyAccount(password: $p) { rowsDeleted } }",
+        OWN,
+        variables=lambda world, who: {"p": PASSWORD},
+    ),
+    rule(
+        "Mutation.eraseAccount",
+        "mutation($id: ID!) { eraseAccount(userId: $id) { rowsDeleted } }",
+        "U F F F F ok",
+        variables=lambda world, who: {"id": world.id("P")},
+        owner="admin",
+    ),
+]
+
+SUBSCRIPTIONS = [
+    rule(
+        "Subscription.analysisProgress",
+        "subscription($id: ID!) { analysisProgress(analysisId: $id) { analysisId stage } }",
+        SHARED,
+        variables=ids(id="analysis"),
+        audited=True,
+    ),
+    rule(
+        "Subscription.dermatologistEvents",
+        "subscription { dermatologistEvents { id patientId } }",
+        "U F F P ok F",
+    ),
+]
+
+RULES = {r.field: r for r in [*QUERIES, *OBJECT_FIELDS, *MUTATIONS, *SUBSCRIPTIONS]}
+
+# D1 once P has revoked the share (the appointment stays booked): the analysis and everything
+# reached through it are gone, the booking stays with only what it needs (the referral is gone
+# with the share). "P-" is P's data with the rule's own field empty.
+AFTER_REVOKE = {
+    "Query.analysis": "FORBIDDEN",
+    "Query.recommendations": "FORBIDDEN",
+    "Query.patients": "P",
+    "Query.appointments": "P",
+    "Query.sharedAnalyses": "ok",
+    "Analysis.media": "FORBIDDEN",
+    "Analysis.result": "FORBIDDEN",
+    "Analysis.overlayUrl": "FORBIDDEN",
+    "Media.url": "FORBIDDEN",
+    "Media.thumbnailUrl": "FORBIDDEN",
+    "Appointment.dermatologist": "P",
+    "Appointment.patientName": "P",
+    "Appointment.referral": "P-",
+    "Subscription.analysisProgress": "FORBIDDEN",
+}
