@@ -162,6 +162,13 @@ QUERIES = [
         "U F F ok ok NOT_FOUND",
     ),
     rule("Query.myDataExports", "{ myDataExports { id } }", OWNER_ONLY),
+    # API keys: everyone lists their own; only an admin lists another account's.
+    rule(
+        "Query.apiKeys",
+        "query($u: ID) { apiKeys(userId: $u) { id } }",
+        "U P F F F P",
+        variables=lambda world, who: {"u": world.id("P")},
+    ),
     rule("Query.health", "{ health }", ALL_OK),
 ]
 
@@ -361,6 +368,17 @@ MUTATIONS = [
         owner="D1",
     ),
     rule("Mutation.exportMyData", "mutation { exportMyData { id status } }", OWN),
+    rule(
+        "Mutation.createApiKey",
+        'mutation { createApiKey(name: "mine", scopes: [CATALOG_READ]) { key } }',
+        OWN,
+    ),
+    rule(
+        "Mutation.revokeApiKey",
+        "mutation($id: ID!) { revokeApiKey(id: $id) { id active } }",
+        "U P API_KEY_NOT_FOUND API_KEY_NOT_FOUND API_KEY_NOT_FOUND P",
+        variables=ids(id="api_key"),
+    ),
     rule(
         "Mutation.deleteMyAccount",
         "mutation($p: String!) { deleteMyAccount(password: $p) { rowsDeleted } }",

@@ -20,6 +20,7 @@ from metskin.adapters.db.migrations import upgrade
 from metskin.bootstrap import Container, bootstrap
 from metskin.cli.seed import seed_catalog
 from metskin.domain.accounts.model import Role
+from metskin.domain.apikeys.model import Scope
 from metskin.domain.directory.model import ConsultationType
 from tests.conftest import make_settings
 from tests.e2e.conftest import PASSWORD
@@ -129,4 +130,5 @@ def _patient_data(world: World) -> None:
     c.privacy.build_export(export.id)
     world.p["export"] = export.id
     world.p["upload"] = c.media.upload(p, face_jpeg(256), None).id
+    world.p["api_key"] = c.api_keys.create(p, "P's integration", [Scope.CATALOG_READ])[0].id
     assert world.free_slots[0] > datetime.now(UTC) + timedelta(hours=3)
