@@ -33,6 +33,8 @@ from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_exp
 from metskin.graphql.guard import OperationLimits
 from metskin.graphql.inputs import SCALAR_OVERRIDES, RefuseUnstorableText
 from metskin.graphql.metrics import OperationMetrics
+from metskin.graphql.money.mutations import MoneyMutations
+from metskin.graphql.money.queries import MoneyQueries
 from metskin.graphql.privacy.mutations import PrivacyMutations
 from metskin.graphql.privacy.queries import PrivacyQueries
 from metskin.graphql.recommendations.mutations import RecommendationMutations
@@ -59,6 +61,7 @@ class Query(
     SharedAnalysisQueries,
     WorkingHoursQueries,
     PrivacyQueries,
+    MoneyQueries,
 ):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
@@ -75,6 +78,7 @@ class Mutation(
     SharingMutations,
     WorkingHoursMutations,
     PrivacyMutations,
+    MoneyMutations,
 ):
     pass
 
