@@ -52,6 +52,7 @@ from metskin.domain.limits.model import DEFAULT_RULES, BackoffPolicy, Rule
 from metskin.domain.limits.ports import LoginFailures, RateLimiter
 from metskin.domain.limits.service import LoginBackoff, RateLimits
 from metskin.domain.messages import Event, Job
+from metskin.domain.money.service import MoneyService
 from metskin.domain.notifications.service import NotificationService
 from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier
 from metskin.domain.privacy.care import ServiceCareLinks
@@ -82,6 +83,7 @@ class Container:
     clock: Clock
     storage: MediaStorage
     jobs: JobQueue = field(init=False)
+    money: MoneyService = field(init=False)
     accounts: AccountService = field(init=False)
     notifications: NotificationService = field(init=False)
     media: MediaService = field(init=False)
@@ -261,12 +263,14 @@ def bootstrap(
         storage=make_storage(settings),
     )
     container.jobs = DramatiqJobQueue(container.broker)
+    container.money = MoneyService(container.new_uow, clock)
     container.accounts = AccountService(
         container.new_uow,
         Argon2Hasher(settings.password_hash_time_cost, settings.password_hash_memory_kib),
         JwtAccessTokens(token_keys(settings), timedelta(minutes=settings.access_token_minutes)),
         clock,
         timedelta(days=settings.refresh_token_days),
+        priced_currencies=container.money.priced_currencies,
     )
     container.notifications = NotificationService(
         container.new_uow, container.notifier, JinjaMailRenderer(), clock
@@ -293,6 +297,7 @@ def bootstrap(
         load_safety_rules(),
         clock,
         ranker_for=LearnedRankers(settings.models_dir),
+        rates=container.money.rates,
     )
     container.analyses.add_step_after_measuring(container.recommendations.after_measuring)
     container.appointments = AppointmentService(container.new_uow, clock)

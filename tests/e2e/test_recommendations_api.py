@@ -120,7 +120,7 @@ async def test_product_filters_hold_for_every_result(
         if "slot" in wanted:
             assert product.slot == wanted["slot"]
         if "maxPrice" in wanted:
-            assert float(product.price) <= float(wanted["maxPrice"])
+            assert float(product.price.amount) <= float(wanted["maxPrice"])
         if wanted.get("pregnancySafe"):
             assert product.pregnancy_safe
         if "skinType" in wanted:

@@ -144,8 +144,10 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     browser.find("#routine #am .step")
     browser.find("#routine #pm .step")
     assert browser.visible("#tips a[href^='/learn/']")
+    assert browser.find("form.rate [name=rating]").get_attribute("value") == ""  # no preset
+    browser.select("form.rate [name=rating]", "4")
     browser.submit("form.rate")
-    browser.text("form.rate .rated", "Thanks: rated 5/5")
+    browser.text("form.rate .rated", "Thanks: rated 4/5")
 
     browser.go("#/history")
     browser.find("#history .history-item img.thumb")

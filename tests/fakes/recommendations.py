@@ -96,7 +96,7 @@ class FakeCatalogRepository(InMemoryRepository):
 def _matches(product: Product, wanted: ProductFilter) -> bool:
     if wanted.slot and product.slot != wanted.slot:
         return False
-    if wanted.max_price is not None and _cents(product.price) > _cents(wanted.max_price):
+    if wanted.max_price is not None and _cents(product.price.amount) > _cents(wanted.max_price):
         return False
     if wanted.pregnancy_safe and not product.pregnancy_safe:
         return False

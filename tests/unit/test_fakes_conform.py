@@ -45,6 +45,7 @@ from metskin.domain.directory.ports import (
     DirectoryUnitOfWork,
     DirectoryUowFactory,
 )
+from metskin.domain.money.ports import ExchangeRateRepository, MoneyUnitOfWork, MoneyUowFactory
 from metskin.domain.notifications.ports import (
     MailRenderer,
     NotificationsUnitOfWork,
@@ -107,6 +108,7 @@ from tests.fakes.infra import (
     FakePreparer,
     FakeStorage,
 )
+from tests.fakes.money import FakeExchangeRateRepository, FakeMoneyUnitOfWork
 from tests.fakes.notifications import FakeNotificationsUnitOfWork, FakeSentNotificationLog
 from tests.fakes.privacy import (
     FakeCareLinks,
@@ -195,6 +197,13 @@ def test_recommendations_fakes_are_its_ports() -> None:
     source: CatalogSource = FakeCatalogSource(parse_catalog([], [], []))
     ranker: Ranker = FakeRanker()
     assert all((uow, factory, catalog, feedback, routines, source, ranker))
+
+
+def test_money_fakes_are_its_ports() -> None:
+    uow: MoneyUnitOfWork = FakeMoneyUnitOfWork()
+    factory: MoneyUowFactory = FakeMoneyUnitOfWork()
+    rates: ExchangeRateRepository = FakeExchangeRateRepository()
+    assert all((uow, factory, rates))
 
 
 def test_notifications_fakes_are_its_ports() -> None:

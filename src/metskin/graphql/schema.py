@@ -35,6 +35,8 @@ from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_exp
 from metskin.graphql.guard import OperationLimits
 from metskin.graphql.inputs import SCALAR_OVERRIDES, RefuseUnstorableText
 from metskin.graphql.metrics import OperationMetrics
+from metskin.graphql.money.mutations import MoneyMutations
+from metskin.graphql.money.queries import MoneyQueries
 from metskin.graphql.privacy.mutations import PrivacyMutations
 from metskin.graphql.privacy.queries import PrivacyQueries
 from metskin.graphql.recommendations.mutations import RecommendationMutations
@@ -62,6 +64,7 @@ class Query(
     WorkingHoursQueries,
     PrivacyQueries,
     ApiKeyQueries,
+    MoneyQueries,
 ):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
@@ -79,6 +82,7 @@ class Mutation(
     WorkingHoursMutations,
     PrivacyMutations,
     ApiKeyMutations,
+    MoneyMutations,
 ):
     pass
 

@@ -193,6 +193,10 @@ def test_update_profile_validates_and_saves(accounts: AccountService) -> None:
         ({"phone": "0770 0900"}, "phone"),
         ({"budget_total": -5}, "budgetTotal"),
         ({"currency": "euro"}, "currency"),
+        ({"currency": "XXX"}, "currency"),
+        ({"currency": "XAU"}, "currency"),
+        ({"currency": "ZZZ"}, "currency"),
+        ({"currency": "NGN"}, "currency"),  # ISO 4217, but no exchange rate to price it
     ],
 )
 def test_bad_profile_values_name_the_field(
@@ -219,3 +223,36 @@ def test_contradictory_profiles_are_refused(
     user = accounts.register("maya@example.com", PASSWORD)
     with pytest.raises(ContradictoryProfile):
         accounts.update_profile(user.id, changes)
+
+
+@pytest.mark.parametrize(
+    ("zone", "locale", "currency"),
+    [
+        ("Europe/London", "en-GB", "GBP"),
+        ("America/New_York", "en-US", "USD"),
+        ("Europe/Paris", "fr-FR", "EUR"),
+        ("Asia/Tokyo", "ja-JP", "JPY"),
+        ("Africa/Lagos", "en-NG", "EUR"),  # no rate for NGN: the euro
+        ("UTC", "en-US", "USD"),  # a zone of no country: the locale's region
+    ],
+)
+def test_a_new_profile_is_priced_where_the_person_lives(
+    accounts: AccountService, zone: str, locale: str, currency: str
+) -> None:
+    user = accounts.register(
+        "maya@example.com", PASSWORD, profile_changes={"time_zone": zone, "locale": locale}
+    )
+    assert user.profile.currency == currency
+
+
+def test_the_default_zone_gives_pounds_and_a_chosen_currency_stays(
+    accounts: AccountService,
+) -> None:
+    user = accounts.register("maya@example.com", PASSWORD)
+    assert (user.profile.time_zone, user.profile.currency) == ("Europe/London", "GBP")
+    moved = accounts.update_profile(user.id, {"time_zone": "America/New_York"})
+    assert moved.profile.currency == "USD"  # it followed the zone: never chosen
+    chosen = accounts.update_profile(user.id, {"currency": "gbp"})
+    assert chosen.profile.currency == "GBP"  # codes are read in any case
+    again = accounts.update_profile(user.id, {"time_zone": "Europe/Paris"})
+    assert again.profile.currency == "GBP"  # chosen: it stays

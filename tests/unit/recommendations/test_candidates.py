@@ -90,6 +90,6 @@ def test_hard_limits_are_applied_before_scoring(big_catalog: Catalog) -> None:
     shortlist = index.shortlist(needs, profile).products
     assert shortlist
     for product in shortlist:
-        assert float(product.price) <= 30
+        assert float(product.price.amount) <= 30
         assert "niacinamide" not in {name.lower() for name in product.inci}
         assert product.pregnancy_safe

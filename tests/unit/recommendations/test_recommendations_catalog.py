@@ -33,7 +33,8 @@ def test_packaged_catalog_is_large_and_covers_every_slot_and_concern(packaged) -
 
 def test_packaged_products_have_realistic_prices_and_full_labels(packaged) -> None:
     for item in packaged.products:
-        assert Decimal(5) <= item.price <= Decimal(120), item.id
+        assert Decimal(5) <= item.price.amount <= Decimal(120), item.id
+        assert item.price.currency == "EUR", item.id
         assert len(item.inci) >= 5, item.id
         assert item.key_actives, item.id
         assert item.usage.how_much and item.usage.frequency, item.id

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from metskin.domain.recommendations.catalog import Product, load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.routine import Routine, build_routine
+from metskin.domain.recommendations.rules import load_safety_rules
 from metskin.domain.recommendations.safety import find_listed
 from metskin.domain.recommendations.scoring import ScoredProduct
 from metskin.domain.recommendations.vocabulary import CONCERNS, SKIN_TYPES, SLOTS
@@ -57,7 +58,7 @@ def test_every_step_explains_itself() -> None:
             assert any("Patch test" in line for line in step.introduce)
             assert step.product.usage.how_to_introduce in step.introduce
     serum = next(s for s in routine.am + routine.pm if s.slot == "serum")
-    assert any(s.startswith("Targets ") for s in serum.why)
+    assert any(f"{serum.product.display_name} targets " in s for s in serum.why)
 
 
 def test_alternatives_are_up_to_three_other_safe_products_per_slot() -> None:
@@ -136,6 +137,7 @@ profiles = st.builds(
     ).map(tuple),
     budget_total=st.one_of(st.none(), st.integers(20, 300).map(Decimal)),
     budget_per_product=st.one_of(st.none(), st.integers(8, 120).map(Decimal)),
+    currency=st.sampled_from(["EUR", "GBP", "USD", "JPY"]),
 )
 skin_needs = st.builds(
     SkinNeeds,
@@ -160,11 +162,19 @@ def assert_safe(routine: Routine, person: CareProfile) -> None:
     if person.sensitive_skin:
         assert all(p.fragrance_free for p in products)
     assert all(find_listed(p, person.avoid) is None for p in products)
+    # Money: every amount in the person's currency, converted with the rates it names.
+    local = {p.id: person.price_of(p).price for p in products}
     if person.budget_per_product is not None:
-        assert all(p.price <= person.budget_per_product for p in products)
+        assert all(price.amount <= person.budget_per_product for price in local.values())
     if person.budget_total is not None:
-        assert routine.total_price <= person.budget_total
-    assert routine.total_price == sum((p.price for p in products), Decimal(0))
+        assert routine.total_price.amount <= person.budget_total
+    assert routine.total_price.currency == person.currency
+    assert routine.total_price.amount == sum((m.amount for m in local.values()), Decimal(0))
+    steps = (*routine.am, *routine.pm)
+    assert all(s.price.price.currency == person.currency for s in steps)
+    if any(p.price.currency != person.currency for p in products):
+        assert routine.price_notes and all("rates of" in note for note in routine.price_notes)
+    assert_routine_rules(routine)
     for steps in (routine.am, routine.pm):
         # No retinoid beside a separate acid or benzoyl peroxide product in the same slot. A
         # fixed combination formulated together (adapalene + benzoyl peroxide) is one product.
@@ -173,3 +183,24 @@ def assert_safe(routine: Routine, person: CareProfile) -> None:
     assert not any("retinoid" in s.product.classes for s in routine.am)
     if any(p.classes & {"aha", "retinoid"} for p in products):
         assert routine.am and routine.am[-1].slot == "sunscreen"
+
+
+STACKING = next(r for r in load_safety_rules() if r.kind == "no_stacking").classes
+
+
+def assert_routine_rules(routine: Routine) -> None:
+    """No active stacked in one time of day, frequencies kept, every "why" line its own."""
+    for steps in (routine.am, routine.pm):
+        kinds = [
+            set(a.ingredient.classes) & set(STACKING) for s in steps for a in s.product.key_actives
+        ]
+        owners = [s.product.id for s in steps for _ in s.product.key_actives]
+        for (i, a), (j, b) in permutations(enumerate(kinds), 2):
+            assert owners[i] == owners[j] or not a & b, (owners[i], owners[j], a & b)
+    uses: dict[str, int] = {}
+    for step in (*routine.am, *routine.pm):
+        uses[step.product.id] = uses.get(step.product.id, 0) + 1
+        assert step.time in step.product.usage.times
+    assert all(uses[p.id] <= p.usage.per_day for p in routine.products)
+    lines = [line for step in (*routine.am, *routine.pm) for line in step.why]
+    assert len(lines) == len(set(lines)), lines

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from metskin.domain.errors import ValidationFailed
+from metskin.domain.money.model import Rate, RatesTable
 from metskin.domain.recommendations.catalog import Catalog
 from metskin.domain.recommendations.routine import Routine, build_routine
 from metskin.domain.recommendations.safety import exclusion_for, find_listed
@@ -159,14 +162,32 @@ def test_per_product_budget() -> None:
     built = catalog([product("luxury", "serum", [("Niacinamide", 10.0)], price="90.00")])
     routine = build_routine(needs(shine=90), profile(budget_per_product=Decimal(40)), built)
     assert excluded_by(routine, "luxury") == rule_hit("budget.per_product")
-    assert all(p.price <= 40 for p in routine.products)
+    assert all(p.price.amount <= 40 for p in routine.products)
 
 
-def test_per_product_budget_in_another_currency_is_not_assumed_to_fit() -> None:
-    built = catalog([product("cheap", "serum", [("Niacinamide", 10.0)], price="6.00")])
-    usd = profile(budget_per_product=Decimal(40), currency="USD")
-    exclusion = exclusion_for(built.product("cheap"), usd, built.rules)
+NOVEMBER = RatesTable({"GBP": Rate("GBP", Decimal("0.85"), date(2026, 11, 30))})
+
+
+def test_a_budget_in_another_currency_compares_the_converted_price() -> None:
+    # 13.90 EUR is 11.82 GBP at 0.85: inside a 12 GBP limit, outside an 11 GBP one.
+    built = catalog([product("serum", "serum", [("Niacinamide", 10.0)], price="13.90")])
+    fits = profile(budget_per_product=Decimal(12), currency="GBP", rates=NOVEMBER)
+    assert exclusion_for(built.product("serum"), fits, built.rules) is None
+    tight = profile(budget_per_product=Decimal(11), currency="GBP", rates=NOVEMBER)
+    exclusion = exclusion_for(built.product("serum"), tight, built.rules)
     assert exclusion is not None and exclusion.rule_id == "budget.per_product"
+    assert exclusion.reason == (
+        "Costs 11.82 GBP (13.90 EUR at 0.85, rates of 2026-11-30), "
+        "above your limit of 11.00 GBP per product."
+    )
+
+
+def test_a_currency_without_a_rate_is_a_coded_error_not_a_guess() -> None:
+    built = catalog([product("serum", "serum", [("Niacinamide", 10.0)], price="6.00")])
+    person = profile(budget_per_product=Decimal(40), currency="ISK", rates=NOVEMBER)
+    with pytest.raises(ValidationFailed) as raised:
+        exclusion_for(built.product("serum"), person, built.rules)
+    assert raised.value.code == "NO_EXCHANGE_RATE" and raised.value.field == "currency"
 
 
 def test_total_budget_keeps_room_for_the_essentials() -> None:
@@ -185,7 +206,7 @@ def test_total_budget_keeps_room_for_the_essentials() -> None:
     unlimited = build_routine(needs(shine=90, acne=90), profile(), built)
     assert "pricey-serum" in chosen(unlimited)  # the better match, when money is no object
     routine = build_routine(needs(shine=90, acne=90), profile(budget_total=Decimal(45)), built)
-    assert routine.total_price <= 45
+    assert routine.total_price.amount <= 45
     assert {"plain-cleanser", "plain-moisturiser", "plain-spf", "cheap-serum"} == chosen(routine)
     assert excluded_by(routine, "pricey-serum") == rule_hit("budget.total")
 
@@ -256,6 +277,21 @@ def test_no_aha_or_retinoid_without_a_sunscreen(active: tuple[str, float]) -> No
     assert "active" not in chosen(no_spf)
     assert excluded_by(no_spf, "active") == rule_hit("spf.required_with_aha_or_retinoid")
     assert any("could not find a sunscreen" in w for w in no_spf.warnings)
+
+
+def test_the_same_kind_of_active_is_not_stacked_in_one_routine_time() -> None:
+    built = catalog(
+        [
+            product("niacinamide-serum", "serum", [("Niacinamide", 10.0)], price="9.00"),
+            product("niacinamide-toner", "toner", [("Niacinamide", 4.0)], price="9.00"),
+            product("bha-toner", "toner", [("Salicylic Acid", 1.0)], price="9.50"),
+        ]
+    )
+    routine = build_routine(needs(shine=90, pores=80, pigmentation=60), profile(), built)
+    assert {"niacinamide-serum", "bha-toner"} <= chosen(routine)
+    assert excluded_by(routine, "niacinamide-toner") == rule_hit("stacking.same_kind_of_active")
+    reason = next(e.reason for e in routine.excluded if e.product.id == "niacinamide-toner")
+    assert "Niacinamide 4%" in reason and "Niacinamide 10%" in reason
 
 
 def test_every_packaged_rule_has_a_test() -> None:

@@ -58,8 +58,9 @@ def test_score_grows_with_severity() -> None:
 
 def test_reasons_name_the_concern_the_score_and_the_ingredient() -> None:
     scored = score_product(BUILT.product("azelaic"), needs(redness=72), profile())
-    assert "Targets redness (your score 72/100): Azelaic Acid 10% has strong evidence." in (
-        scored.reasons
+    assert (
+        "Testlab Azelaic targets redness (your score 72/100) with Azelaic Acid 10%, "
+        "which has strong evidence." in scored.reasons
     )
     assert scored.concern_score > 0
 

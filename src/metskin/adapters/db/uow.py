@@ -27,6 +27,7 @@ from metskin.adapters.db.appointments import (
 )
 from metskin.adapters.db.directory import SqlAvailabilityRepository, SqlDermatologistRepository
 from metskin.adapters.db.engine import is_lock_conflict
+from metskin.adapters.db.money import SqlExchangeRateRepository
 from metskin.adapters.db.notifications import SqlSentNotificationLog
 from metskin.adapters.db.privacy import (
     SqlDataExportRepository,
@@ -54,6 +55,7 @@ from metskin.domain.audit.ports import AccessLogRepository
 from metskin.domain.directory.ports import DermatologistRepository
 from metskin.domain.errors import Conflict
 from metskin.domain.messages import Event, Job
+from metskin.domain.money.ports import ExchangeRateRepository
 from metskin.domain.notifications.ports import SentNotificationLog
 from metskin.domain.privacy.ports import DataExportRepository, ErasureLog, PersonalDataStore
 from metskin.domain.recommendations.ports import (
@@ -110,6 +112,7 @@ class SqlUnitOfWork:
     catalog: Repo[CatalogRepository] = Repo(SqlCatalogRepository)
     feedback: Repo[FeedbackRepository] = Repo(SqlFeedbackRepository)
     routines: Repo[RoutineRepository] = Repo(SqlRoutineRepository)
+    exchange_rates: Repo[ExchangeRateRepository] = Repo(SqlExchangeRateRepository)
     personal_data: Repo[PersonalDataStore] = Repo(SqlPersonalData)
     data_exports: Repo[DataExportRepository] = Repo(SqlDataExportRepository)
     erasures: Repo[ErasureLog] = Repo(SqlErasureLog)

@@ -92,7 +92,7 @@ def product_features(product: Product, classes: Sequence[str]) -> list[float]:
     features += [1.0 if s in product.skin_types else 0.0 for s in SKIN_TYPES]
     key = {c for a in product.key_actives for c in a.ingredient.classes}
     features += [1.0 if c in key else 0.0 for c in classes]
-    features += _one_hot(_bucket(float(product.price), PRICE_EDGES), len(PRICE_EDGES) + 1)
+    features += _one_hot(_bucket(float(product.price.amount), PRICE_EDGES), len(PRICE_EDGES) + 1)
     features += [float(product.fragrance_free), float(product.tint_monk_range is not None)]
     return features
 

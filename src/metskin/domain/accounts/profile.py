@@ -18,10 +18,10 @@ from metskin.domain.accounts.model import (
     Profile,
 )
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.money.model import check_currency
 
 MIN_AGE = 13
 LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
-CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 MAX_LIST_ITEMS = 50
 MAX_ITEM_LENGTH = 80
 PROFILE_FIELDS = frozenset(f.name for f in fields(Profile))
@@ -112,6 +112,10 @@ def _pattern(pattern: re.Pattern[str], field_name: str, message: str) -> Any:
     return clean
 
 
+def _currency(value: str, _now: datetime) -> str:
+    return check_currency(value, "currency")
+
+
 def _display_name(value: str, _now: datetime) -> str:
     name = value.strip()
     if len(name) > 80:
@@ -135,7 +139,7 @@ _CLEANERS: dict[str, Any] = {
     "budget_total": _budget("budgetTotal"),
     "time_zone": _time_zone,
     "locale": _pattern(LOCALE_PATTERN, "locale", "Locale looks like en-GB."),
-    "currency": _pattern(CURRENCY_PATTERN, "currency", "Currency is a 3-letter ISO code."),
+    "currency": _currency,
     "phone": _pattern(
         PHONE_PATTERN, "phone", "Phone must be in international form, e.g. +447700900123."
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -26,8 +27,9 @@ from metskin.domain.accounts.ports import (
     PasswordHasher,
 )
 from metskin.domain.accounts.profile import apply_profile_changes
-from metskin.domain.errors import Conflict, NotFound, Unauthenticated
+from metskin.domain.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from metskin.domain.messages import Job
+from metskin.domain.money.model import local_currency, seed_table
 from metskin.domain.ports import Clock, CreatedKey
 
 
@@ -51,6 +53,8 @@ class AccountService:
     access_tokens: AccessTokenCodec
     clock: Clock
     refresh_lifetime: timedelta
+    # The currencies products can be priced in (those with an exchange rate).
+    priced_currencies: Callable[[], frozenset[str]] = lambda: seed_table().currencies
     _dummy_hash: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -67,9 +71,8 @@ class AccountService:
         address = normalise_email(email)
         check_password_strength(password, address)
         now = self.clock()
-        profile = apply_profile_changes(
-            Profile(), {"display_name": display_name, **(profile_changes or {})}, now
-        )
+        changes = {"display_name": display_name, **(profile_changes or {})}
+        profile = self._priced(apply_profile_changes(Profile(), changes, now), changes, None)
         user = User(
             id=str(uuid.uuid4()),
             email=address,
@@ -164,10 +167,30 @@ class AccountService:
             user = uow.users.get(user_id)
             if user is None:
                 raise NotFound("User not found.")
-            user.profile = apply_profile_changes(user.profile, changes, self.clock())
+            updated = apply_profile_changes(user.profile, changes, self.clock())
+            user.profile = self._priced(updated, changes, user.profile)
             uow.users.save(user)
             uow.commit()
         return user
+
+    def _priced(self, profile: Profile, changes: dict[str, Any], before: Profile | None) -> Profile:
+        """A currency products can be priced in. Unless the person chose one, a new profile's
+        follows its time zone (or locale), and later changes of zone move it along while it is
+        still the one the old zone gave."""
+        priced = self.priced_currencies()
+        if changes.get("currency") is not None:
+            if profile.currency not in priced:
+                raise ValidationFailed(
+                    f"We cannot price products in {profile.currency} yet; choose one of: "
+                    f"{', '.join(sorted(priced))}.",
+                    field="currency",
+                )
+            return profile
+        if before is None or before.currency == local_currency(
+            before.time_zone, before.locale, priced
+        ):
+            profile.currency = local_currency(profile.time_zone, profile.locale, priced)
+        return profile
 
     def _issue_tokens(self, uow: AccountsUnitOfWork, user: User, family: str) -> TokenPair:
         now = self.clock()

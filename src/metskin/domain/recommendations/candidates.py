@@ -31,6 +31,7 @@ WHOLE_CATALOG_UP_TO = 2_000
 DEPTH = 20  # best formula groups kept per slot
 PER_GROUP = 2  # cheapest allowed products kept from each group
 CHEAPEST = 10  # cheapest products kept per slot, for tight budgets
+SLACK = 0.01  # a converted price rounds to cents: keep what the exact check may still allow
 
 
 def concern_strength(product: Product, concern: str) -> float:
@@ -69,7 +70,7 @@ class CandidateIndex:
     @classmethod
     def build(cls, catalog: Catalog) -> CandidateIndex:
         products = catalog.products
-        prices = np.array([float(p.price) for p in products], dtype=np.float64)
+        prices = np.array([float(p.price.amount) for p in products], dtype=np.float64)
         slots: dict[str, list[int]] = defaultdict(list)
         for index, product in enumerate(products):
             slots[product.slot].append(index)
@@ -78,7 +79,7 @@ class CandidateIndex:
             by_id={product.id: product for product in products},
             groups=_group(products, prices),
             prices=prices,
-            currencies=np.array([p.currency for p in products]),
+            currencies=np.array([p.price.currency for p in products]),
             pregnancy_safe=np.array([p.pregnancy_safe for p in products], dtype=bool),
             cheapest={
                 slot: np.array(sorted(found, key=lambda i: (prices[i], products[i].id)))
@@ -141,14 +142,22 @@ class CandidateIndex:
         if profile.pregnant:
             allowed &= self.pregnancy_safe
         if profile.budget_per_product is not None:
-            allowed &= (self.prices <= float(profile.budget_per_product)) & (
-                self.currencies == profile.currency
-            )
+            allowed &= self._local_prices(profile) <= float(profile.budget_per_product) + SLACK
         for name in (*profile.allergies, *profile.avoid):
             found = self.containing.get(normalise(name))
             if found is not None:
                 allowed[found] = False
         return allowed
+
+    def _local_prices(self, profile: CareProfile) -> np.ndarray:
+        """Prices in the person's currency, approximately: the exact check comes later."""
+        factors = np.ones(len(self.prices))
+        for currency in np.unique(self.currencies):
+            if currency != profile.currency:
+                factors[self.currencies == currency] = profile.rates.factor(
+                    str(currency), profile.currency
+                )
+        return self.prices * factors
 
 
 def _group(products: tuple[Product, ...], prices: np.ndarray) -> FormulaGroups:

@@ -12,6 +12,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from metskin.domain.errors import ValidationFailed
+from metskin.domain.money.model import Money, check_currency
 from metskin.domain.recommendations.rules import SafetyRule, parse_rules
 from metskin.domain.recommendations.vocabulary import (
     CONCERNS,
@@ -72,15 +74,30 @@ class KeyActive:
 
 @dataclass(frozen=True)
 class Usage:
-    when: str  # "AM" | "PM" | "both"
+    when: str  # "AM" | "PM" | "both": the times of day it may be used
     how_much: str
-    frequency: str
+    frequency: str  # shown to the person, e.g. "Once or twice a day"
     how_to_introduce: str = ""
     warnings: tuple[str, ...] = ()
+    per_day: int = 1  # uses a day at most: 2 may go in the morning and evening routines
 
     @property
     def times(self) -> tuple[str, ...]:
         return WHEN_CHOICES[self.when]
+
+
+# A record without `per_day` (written before it existed) is read from its frequency text.
+ONCE_A_DAY_WORDS = ("once a day", "once daily", " week", "every other", "every third", " or ")
+TWICE_A_DAY_WORDS = ("twice", "morning and evening", "and evening")
+
+
+def per_day_from(when: str, frequency: str) -> int:
+    text = f" {frequency.casefold()} "
+    if when != "both":
+        return 1
+    if any(word in text for word in TWICE_A_DAY_WORDS):
+        return 2
+    return 1 if any(word in text for word in ONCE_A_DAY_WORDS) else 2
 
 
 @dataclass(frozen=True)
@@ -89,8 +106,7 @@ class Product:
     brand: str
     name: str
     slot: str
-    price: Decimal
-    currency: str
+    price: Money  # in the catalog's currency; shown converted (see domain/money)
     size: str
     skin_types: tuple[str, ...]
     concerns: tuple[str, ...]
@@ -239,7 +255,7 @@ def _parse_product(item: Mapping[str, Any], known: Mapping[str, Ingredient]) -> 
         raise ValueError(f"Product without an id: {item.get('name', '?')}")
     try:
         product = _build_product(product_id, item, known)
-    except (KeyError, TypeError, InvalidOperation) as error:
+    except (KeyError, TypeError, ValueError, InvalidOperation) as error:
         raise ValueError(f"Product {product_id!r}: missing or malformed field ({error})") from None
     problems = _product_problems(product, item, known)
     if problems:
@@ -265,8 +281,7 @@ def _build_product(
         brand=str(item["brand"]),
         name=str(item["name"]),
         slot=str(item["slot"]),
-        price=Decimal(str(item["price"])),
-        currency=str(item["currency"]),
+        price=Money(Decimal(str(item["price"])), _currency(item["currency"])),
         size=str(item["size"]),
         skin_types=tuple(item["skin_types"]),
         concerns=tuple(item.get("concerns", ())),
@@ -278,6 +293,9 @@ def _build_product(
             frequency=str(usage["frequency"]),
             how_to_introduce=str(usage.get("how_to_introduce", "")),
             warnings=tuple(usage.get("warnings", ())),
+            per_day=int(
+                usage.get("per_day") or per_day_from(str(usage["when"]), str(usage["frequency"]))
+            ),
         ),
         ingredients=ingredients,
         spf=item.get("spf"),
@@ -303,10 +321,12 @@ def _product_problems(
     problems = []
     if product.slot not in SLOTS:
         problems.append(f"unknown slot {product.slot!r} (use one of {', '.join(SLOTS)})")
-    if product.price < 0:
-        problems.append(f"negative price {product.price}")
+    if product.price.amount < 0:
+        problems.append(f"negative price {product.price.amount}")
     if product.usage.when not in WHEN_CHOICES:
         problems.append(f"usage.when must be one of {', '.join(WHEN_CHOICES)}")
+    elif product.usage.per_day not in (1, 2) or len(product.usage.times) < product.usage.per_day:
+        problems.append("usage.per_day must be 1, or 2 for a product used morning and evening")
     problems += _unknown("skin type", product.skin_types, SKIN_TYPES)
     problems += _unknown("concern", product.concerns, CONCERNS)
     problems += _key_active_problems(product, known)
@@ -340,6 +360,13 @@ def _strength_problems(product: Product) -> list[str]:
         for i in product.ingredients
         if i.contraindicated_above and product.percent_of(i) is None
     ]
+
+
+def _currency(code: object) -> str:
+    try:
+        return check_currency(code)
+    except ValidationFailed as error:
+        raise ValueError(f"currency: {error.message}") from None
 
 
 def _check_unique_ids(products: tuple[Product, ...]) -> None:

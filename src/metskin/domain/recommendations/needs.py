@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.money.model import Conversion, Money, RatesTable, seed_table
 from metskin.domain.recommendations.vocabulary import CONCERNS, SKIN_TYPES
+
+if TYPE_CHECKING:
+    from metskin.domain.recommendations.catalog import Product
 
 FITZPATRICK_TYPES = ("I", "II", "III", "IV", "V", "VI")
 PIH_MONK_FROM = 6  # Monk tone from which dark marks after inflammation are a main risk
@@ -72,7 +77,8 @@ class CareProfile:
     avoid: tuple[str, ...] = ()  # ingredients the person would rather not use
     budget_total: Decimal | None = None
     budget_per_product: Decimal | None = None
-    currency: str = "EUR"
+    currency: str = "EUR"  # the budgets' currency, and the one prices are shown in
+    rates: RatesTable = field(default_factory=seed_table, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("budget_total", "budget_per_product"):
@@ -85,6 +91,13 @@ class CareProfile:
             object.__setattr__(self, name, amount)
         object.__setattr__(self, "allergies", tuple(self.allergies))
         object.__setattr__(self, "avoid", tuple(self.avoid))
+
+    def price_of(self, product: Product) -> Conversion:
+        """The product's price in this person's currency, with the rate and date used."""
+        return self.rates.convert(product.price, self.currency)
+
+    def budget(self, amount: Decimal) -> Money:
+        return Money(amount, self.currency)
 
     @property
     def years(self) -> int | None:

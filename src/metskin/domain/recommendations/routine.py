@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 
+from metskin.domain.money.model import Conversion, Money, total
+from metskin.domain.recommendations.advice import (
+    ACTIVE_CLASSES,
+    ESSENTIAL_SLOTS,
+    introduction,
+    routine_warnings,
+)
 from metskin.domain.recommendations.catalog import Catalog, Product
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.ports import Ranker
@@ -17,40 +23,15 @@ from metskin.domain.recommendations.safety import (
     exclusion_for,
     needed_slots,
     rule_of_kind,
+    stacking_between,
 )
 from metskin.domain.recommendations.scoring import ScoredProduct, score_product
 from metskin.domain.recommendations.vocabulary import AM, PM, SLOTS, TIMES
 
-ESSENTIAL_SLOTS = ("sunscreen", "moisturiser", "cleanser")  # always in, chosen last
 TWICE_DAILY_SLOTS = ("cleanser", "moisturiser")  # need one product for AM and PM
+MORNING_CLASSES = frozenset({"vitamin_c", "antioxidant"})  # once a day: best under the SPF
 ALTERNATIVES_PER_SLOT = 3
 REPEAT_ACTIVE_PENALTY = 0.3  # per active class the routine already has: avoids over-treating
-ACTIVE_CLASSES = frozenset(
-    {
-        "retinoid",
-        "aha",
-        "bha",
-        "pha",
-        "benzoyl_peroxide",
-        "hydroquinone",
-        "azelaic_acid",
-        "vitamin_c",
-        "sulfur",
-        "essential_oil",
-    }
-)
-PATCH_TEST = (
-    "Patch test first: put a little on the side of your neck or behind the ear once a day "
-    "for 3 days, and skip the product if it itches, burns or turns red."
-)
-ONE_AT_A_TIME = (
-    "Start one new active at a time, about two weeks apart, so you can tell what your "
-    "skin reacts to."
-)
-PREGNANCY_NOTE = (
-    "We left out ingredients that are not advised in pregnancy or breastfeeding. "
-    "Check any new product with your doctor or midwife."
-)
 
 
 @dataclass(frozen=True)
@@ -76,25 +57,6 @@ TREATMENT_NEEDS = (
     TreatmentNeed("mask", ("shine", "dryness", "pores"), 60),
 )
 
-# Severe scores that a routine alone should not be trusted with.
-SEE_A_DOCTOR = {
-    "acne": (
-        75,
-        "Your acne score is high: a dermatologist can offer prescription options "
-        "that work faster and help prevent scarring.",
-    ),
-    "pigmentation": (
-        80,
-        "Widespread dark patches can be melasma; a dermatologist can confirm "
-        "it and guide treatment.",
-    ),
-    "redness": (
-        75,
-        "Persistent strong redness can be rosacea; a doctor can confirm it and "
-        "prescribe treatment.",
-    ),
-}
-
 
 @dataclass(frozen=True)
 class Candidate:
@@ -113,6 +75,7 @@ class Step:
     introduce: tuple[str, ...]  # frequency ramp, patch test advice
     why: tuple[str, ...]
     warnings: tuple[str, ...]
+    price: Conversion  # in the person's currency
 
 
 @dataclass(frozen=True)
@@ -122,8 +85,12 @@ class Routine:
     alternatives: Mapping[str, tuple[Candidate, ...]]  # slot -> up to 3
     warnings: tuple[str, ...]
     excluded: tuple[Exclusion, ...]
-    total_price: Decimal
-    currency: str
+    total_price: Money  # in the person's currency: the sum of the converted prices
+    price_notes: tuple[str, ...] = ()  # the rates and dates the prices were converted with
+
+    @property
+    def currency(self) -> str:
+        return self.total_price.currency
 
     @property
     def products(self) -> tuple[Product, ...]:
@@ -150,10 +117,13 @@ class _Builder:
     excluded: dict[str, Exclusion]
     picks: dict[str, _Pick] = field(default_factory=dict)
 
-    def spent(self, without: str | None = None) -> Decimal:
-        return sum(
-            (p.candidate.product.price for s, p in self.picks.items() if s != without),
-            Decimal(0),
+    def price(self, product: Product) -> Money:
+        return self.profile.price_of(product).price
+
+    def spent(self, without: str | None = None) -> Money:
+        return total(
+            (self.price(p.candidate.product) for s, p in self.picks.items() if s != without),
+            self.profile.currency,
         )
 
     def exclude(self, exclusion: Exclusion) -> None:
@@ -185,8 +155,9 @@ def _start(
         content = score_product(product, needs, profile)
         score = ranker(product, needs, profile, content) if ranker else content.score
         candidates[product.slot].append(Candidate(product, score, content))
+    price = {p.id: profile.price_of(p).price.amount for p in catalog.products}
     for ranked in candidates.values():
-        ranked.sort(key=lambda c: (-c.score, c.product.price, c.product.id))
+        ranked.sort(key=lambda c: (-c.score, price[c.product.id], c.product.id))
     return _Builder(needs, profile, catalog.rules, candidates, excluded)
 
 
@@ -224,7 +195,11 @@ def _choose(builder: _Builder, slot: str) -> _Pick | None:
 def _eligible(builder: _Builder, slot: str) -> list[Candidate]:
     ranked = builder.candidates[slot]
     if slot in TWICE_DAILY_SLOTS:
-        ranked = [c for c in ranked if set(c.product.usage.times) == set(TIMES)]
+        ranked = [
+            c
+            for c in ranked
+            if set(c.product.usage.times) == set(TIMES) and c.product.usage.per_day == len(TIMES)
+        ]
     if slot not in ESSENTIAL_SLOTS:  # a treatment must treat a measured concern
         ranked = [c for c in ranked if c.content.concern_score > 0]
     return sorted(ranked, key=lambda c: -(c.score - _repeat_penalty(builder, slot, c.product)))
@@ -252,27 +227,54 @@ def _fit(builder: _Builder, slot: str, candidate: Candidate) -> _Pick | Exclusio
     blocked = _blocked_times(builder, slot, product, times)
     kept = tuple(t for t in times if t not in blocked)
     if blocked:
-        rule, other = next(iter(blocked.values()))
-        reason = rule.explain(product=product.display_name, other=other.display_name)
+        rule_id, reason = next(iter(blocked.values()))
         if slot in ESSENTIAL_SLOTS or not kept:
-            return Exclusion(product, rule.id, reason)
-        notes.append(f"Use it in the {_time_name(kept[0])} only. {reason}")
+            return Exclusion(product, rule_id, reason)
+        notes.append(f"Use {product.display_name} in the {_time_name(kept[0])} only. {reason}")
+    if len(kept) > product.usage.per_day:
+        kept = (_once_a_day_time(product, kept),)
+        notes.append(
+            f"{product.display_name} is used once a day ({product.usage.frequency.lower()}), "
+            f"so it is in your {_time_name(kept[0])} routine only."
+        )
     return _Pick(slot, candidate, kept, notes)
+
+
+def _once_a_day_time(product: Product, times: tuple[str, ...]) -> str:
+    """Antioxidants in the morning (under the SPF), other actives in the evening."""
+    preferred = AM if product.classes & MORNING_CLASSES else PM
+    return preferred if preferred in times else times[0]
 
 
 def _blocked_times(
     builder: _Builder, slot: str, product: Product, times: tuple[str, ...]
-) -> dict[str, tuple[SafetyRule, Product]]:
-    blocked: dict[str, tuple[SafetyRule, Product]] = {}
+) -> dict[str, tuple[str, str]]:
+    """Per time of day, the (rule id, reason) that keeps the product out of it."""
+    blocked: dict[str, tuple[str, str]] = {}
     for other_slot, pick in builder.picks.items():
         other = pick.candidate.product
+        if other_slot == slot:
+            continue
         rule = conflict_between(product, other, builder.rules)
-        if rule is None or other_slot == slot:
+        found = (
+            (rule.id, rule.explain(product=product.display_name, other=other.display_name))
+            if rule is not None
+            else _stacking(product, other, builder.rules)
+        )
+        if found is None:
             continue
         for time in times:
             if time in pick.times:
-                blocked.setdefault(time, (rule, other))
+                blocked.setdefault(time, found)
     return blocked
+
+
+def _stacking(
+    product: Product, other: Product, rules: tuple[SafetyRule, ...]
+) -> tuple[str, str] | None:
+    reason = stacking_between(product, other, rules)
+    stacking = rule_of_kind(rules, "no_stacking")
+    return (stacking.id, reason) if reason and stacking else None
 
 
 def _over_total_budget(builder: _Builder, slot: str, product: Product) -> Exclusion | None:
@@ -281,25 +283,27 @@ def _over_total_budget(builder: _Builder, slot: str, product: Product) -> Exclus
     if limit is None or rule is None:
         return None
     held_back = _held_back_for_essentials(builder, slot)
-    if builder.spent(without=slot) + product.price + held_back <= limit:
+    budget = builder.profile.budget(limit)
+    if builder.spent(without=slot) + builder.price(product) + held_back <= budget:
         return None
     reason = rule.explain(
         product=product.display_name,
-        price=f"{product.price} {product.currency}",
-        budget=f"{limit} {builder.profile.currency}",
+        price=builder.profile.price_of(product).text(),
+        budget=budget.text(),
     )
     return Exclusion(product, rule.id, reason)
 
 
-def _held_back_for_essentials(builder: _Builder, slot: str) -> Decimal:
+def _held_back_for_essentials(builder: _Builder, slot: str) -> Money:
     """The cheapest price of each essential slot still to fill."""
-    total = Decimal(0)
+    zero = Money.zero(builder.profile.currency)
+    held = zero
     for essential in ESSENTIAL_SLOTS:
         if essential == slot or essential in builder.picks:
             continue
-        prices = [c.product.price for c in _eligible(builder, essential)]
-        total += min(prices, default=Decimal(0))
-    return total
+        prices = [builder.price(c.product) for c in _eligible(builder, essential)]
+        held += min(prices, default=zero)
+    return held
 
 
 def _enforce_required_slots(builder: _Builder) -> None:
@@ -318,42 +322,54 @@ def _enforce_required_slots(builder: _Builder) -> None:
 
 
 def _finish(builder: _Builder) -> Routine:
-    steps = [_step(builder, pick, time) for pick in builder.picks.values() for time in pick.times]
+    steps = [
+        _step(builder, pick, time, again=index > 0)
+        for pick in builder.picks.values()
+        for index, time in enumerate(pick.times)
+    ]
     order = {slot: index for index, slot in enumerate(SLOTS)}
     steps.sort(key=lambda step: order[step.slot])
     chosen = {pick.candidate.product.id for pick in builder.picks.values()}
+    notes = (step.price.note() for step in steps)
     return Routine(
         am=tuple(s for s in steps if s.time == AM),
         pm=tuple(s for s in steps if s.time == PM),
         alternatives={slot: _alternatives(builder, slot) for slot in builder.picks},
-        warnings=tuple(_warnings(builder)),
+        warnings=tuple(
+            routine_warnings(
+                builder.picks.keys(),
+                [pick.candidate.product for pick in builder.picks.values()],
+                builder.needs,
+                builder.profile,
+                builder.rules,
+            )
+        ),
         excluded=tuple(e for pid, e in builder.excluded.items() if pid not in chosen),
         total_price=builder.spent(),
-        currency=builder.profile.currency,
+        price_notes=tuple(dict.fromkeys(note for note in notes if note)),
     )
 
 
-def _step(builder: _Builder, pick: _Pick, time: str) -> Step:
+def _step(builder: _Builder, pick: _Pick, time: str, *, again: bool) -> Step:
+    """One use of a product; a product used morning and evening is explained once, the
+    evening step pointing back to the morning one rather than repeating it."""
     product = pick.candidate.product
+    why = (
+        (f"The same {product.display_name} as in your {_time_name(pick.times[0])} routine.",)
+        if again
+        else (*pick.candidate.content.reasons, *pick.notes)
+    )
     return Step(
         slot=pick.slot,
         time=time,
         product=product,
         how_much=product.usage.how_much,
         frequency=product.usage.frequency,
-        introduce=tuple(_introduction(builder, product)),
-        why=(*pick.candidate.content.reasons, *pick.notes),
+        introduce=tuple(introduction(product, builder.profile)),
+        why=why,
         warnings=product.usage.warnings,
+        price=builder.profile.price_of(product),
     )
-
-
-def _introduction(builder: _Builder, product: Product) -> list[str]:
-    lines = [product.usage.how_to_introduce] if product.usage.how_to_introduce else []
-    careful = builder.profile.sensitive_skin or bool(builder.profile.allergies)
-    leave_on = product.slot != "cleanser"
-    if leave_on and (careful or product.classes & ACTIVE_CLASSES or not product.fragrance_free):
-        lines.append(PATCH_TEST)
-    return lines
 
 
 def _alternatives(builder: _Builder, slot: str) -> tuple[Candidate, ...]:
@@ -369,43 +385,6 @@ def _alternatives(builder: _Builder, slot: str) -> tuple[Candidate, ...]:
         if isinstance(_fit(builder, slot, candidate), _Pick):
             found.append(candidate)
     return tuple(found)
-
-
-def _warnings(builder: _Builder) -> list[str]:
-    products = [pick.candidate.product for pick in builder.picks.values()]
-    warnings = [
-        f"We could not find a {slot.replace('_', ' ')} that fits your needs, budget and avoid-list."
-        for slot in ESSENTIAL_SLOTS
-        if slot not in builder.picks
-    ]
-    sun_sensitising = sorted(
-        {
-            i.inci_name
-            for p in products
-            for r in needed_slots(p, builder.rules)
-            for i in p.with_class(*r.classes)
-        }
-    )
-    if sun_sensitising and "sunscreen" in builder.picks:
-        warnings.append(
-            f"{', '.join(sun_sensitising)} make your skin more sensitive to the sun: use the "
-            "sunscreen every morning, even on cloudy days, and reapply outdoors."
-        )
-    if sum(1 for p in products if p.classes & ACTIVE_CLASSES) > 1:
-        warnings.append(ONE_AT_A_TIME)
-    if builder.profile.pregnant or builder.profile.breastfeeding:
-        warnings.append(PREGNANCY_NOTE)
-    warnings += [
-        f"{p.display_name} is prescription-only: use it only as your doctor prescribes."
-        for p in products
-        if any(i.prescription_only for i in p.ingredients)
-    ]
-    warnings += [
-        advice
-        for concern, (threshold, advice) in SEE_A_DOCTOR.items()
-        if builder.needs.severity(concern) >= threshold
-    ]
-    return warnings
 
 
 def _time_name(time: str) -> str:

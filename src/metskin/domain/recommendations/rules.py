@@ -23,11 +23,14 @@ RULE_KINDS = (
     "budget_per_product",
     "budget_total",
     "no_same_time",  # classes that must not meet in one AM or PM routine
+    "no_stacking",  # two products whose key actives share one of these classes, in one time
     "time_only",  # classes that may only be used at one time of day
     "requires_slot",  # classes that need another slot in the routine (SPF)
 )
 CONDITIONS = ("pregnant", "breastfeeding", "sensitive", "under_18")
-REASON_FIELDS = frozenset({"product", "ingredient", "percent", "limit", "other", "price", "budget"})
+REASON_FIELDS = frozenset(
+    {"product", "ingredient", "percent", "limit", "other", "other_ingredient", "price", "budget"}
+)
 
 
 @dataclass(frozen=True)

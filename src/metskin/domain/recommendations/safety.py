@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from metskin.domain.recommendations.catalog import Ingredient, Product, normalise
+from metskin.domain.recommendations.catalog import Ingredient, KeyActive, Product, normalise
 from metskin.domain.recommendations.needs import CareProfile
 from metskin.domain.recommendations.rules import SafetyRule
 
@@ -101,12 +101,11 @@ def _price_check(rule: SafetyRule, product: Product, profile: CareProfile) -> st
     limit = profile.budget_per_product
     if limit is None:
         return None
-    if product.currency == profile.currency and product.price <= limit:
+    price = profile.price_of(product)
+    if price.price <= profile.budget(limit):
         return None
     return rule.explain(
-        product=product.display_name,
-        price=f"{product.price} {product.currency}",
-        budget=f"{limit} {profile.currency}",
+        product=product.display_name, price=price.text(), budget=profile.budget(limit).text()
     )
 
 
@@ -172,6 +171,31 @@ def conflict_between(a: Product, b: Product, rules: Iterable[SafetyRule]) -> Saf
         if _pairs(a, b, rule) or _pairs(b, a, rule):
             return rule
     return None
+
+
+def stacking_between(a: Product, b: Product, rules: Iterable[SafetyRule]) -> str | None:
+    """Why `a` may not go in the same AM or PM routine as `b`: a key active of the same kind
+    (niacinamide and niacinamide, two acids, two retinoids) would add up to a stronger dose."""
+    for rule in rules:
+        if rule.kind != "no_stacking":
+            continue
+        for mine in a.key_actives:
+            theirs = _same_kind(mine, b, rule.classes)
+            if theirs is not None:
+                return rule.explain(
+                    product=a.display_name,
+                    ingredient=mine.label(),
+                    other=b.display_name,
+                    other_ingredient=theirs.label(),
+                )
+    return None
+
+
+def _same_kind(mine: KeyActive, other: Product, classes: tuple[str, ...]) -> KeyActive | None:
+    kinds = set(mine.ingredient.classes).intersection(classes)
+    if not kinds:
+        return None
+    return next((a for a in other.key_actives if kinds.intersection(a.ingredient.classes)), None)
 
 
 def _pairs(a: Product, b: Product, rule: SafetyRule) -> bool:

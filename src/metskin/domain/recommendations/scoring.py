@@ -61,11 +61,12 @@ def _concern_fit(product: Product, needs: SkinNeeds) -> _Tally:
         weight = severity / 100 * tone_weight(concern, needs)
         evidence, active_label, strength = best_evidence(product, concern)
         where = f"{concern_label(concern)} (your score {severity:.0f}/100)"
+        name = product.display_name
         if evidence > 0:
-            reason = f"Targets {where}: {active_label} has {strength} evidence."
+            reason = f"{name} targets {where} with {active_label}, which has {strength} evidence."
             matches.append((weight * evidence, reason))
         elif concern in product.concerns:
-            matches.append((weight * CLAIM_WEIGHT, f"Made for {where}."))
+            matches.append((weight * CLAIM_WEIGHT, f"{name} is sold for {where}."))
     matches.sort(key=lambda match: -match[0])
     return _Tally(
         sum(points for points, _ in matches),
@@ -85,11 +86,17 @@ def best_evidence(product: Product, concern: str) -> tuple[float, str, str]:
 def _skin_type_fit(
     product: Product, needs: SkinNeeds, _profile: CareProfile, tally: _Tally
 ) -> None:
+    made_for = "/".join(product.skin_types)
     if needs.skin_type in product.skin_types:
-        tally.add(SKIN_TYPE_MATCH, f"Suits {needs.skin_type} skin.")
+        tally.add(
+            SKIN_TYPE_MATCH,
+            f"{product.display_name} is made for {made_for} skin; yours is {needs.skin_type}.",
+        )
     else:
-        made_for = "/".join(product.skin_types)
-        tally.add(SKIN_TYPE_MISMATCH, f"Made for {made_for} skin, not {needs.skin_type}.")
+        tally.add(
+            SKIN_TYPE_MISMATCH,
+            f"{product.display_name} is made for {made_for} skin, not {needs.skin_type}.",
+        )
 
 
 def _pore_fit(product: Product, needs: SkinNeeds, _profile: CareProfile, tally: _Tally) -> None:
@@ -99,8 +106,8 @@ def _pore_fit(product: Product, needs: SkinNeeds, _profile: CareProfile, tally: 
     worst = max(product.ingredients, key=lambda i: i.comedogenic_rating)
     tally.add(
         COMEDOGENIC_PENALTY,
-        f"Contains {worst.inci_name} (comedogenic {worst.comedogenic_rating}/5), "
-        "which can clog pores.",
+        f"{product.display_name} contains {worst.inci_name} "
+        f"(comedogenic {worst.comedogenic_rating}/5), which can clog pores.",
     )
 
 
@@ -111,9 +118,16 @@ def _sensitivity_fit(
         return
     irritant = next((i for i in product.ingredients if i.irritation == "high"), None)
     if irritant is not None:
-        tally.add(IRRITANT_PENALTY, f"{irritant.inci_name} often irritates sensitive skin.")
+        tally.add(
+            IRRITANT_PENALTY,
+            f"{product.display_name} contains {irritant.inci_name}, "
+            "which often irritates sensitive skin.",
+        )
     if not product.fragrance_free:
-        tally.add(FRAGRANCE_PENALTY, "Contains fragrance, a common trigger for sensitive skin.")
+        tally.add(
+            FRAGRANCE_PENALTY,
+            f"{product.display_name} contains fragrance, a common trigger for sensitive skin.",
+        )
 
 
 def _tone_fit(product: Product, needs: SkinNeeds, _profile: CareProfile, tally: _Tally) -> None:
@@ -124,8 +138,8 @@ def _tone_fit(product: Product, needs: SkinNeeds, _profile: CareProfile, tally: 
         if harsh:
             tally.add(
                 HARSH_FOR_PIH_PENALTY,
-                f"Strong {harsh} can leave dark marks on deeper skin tones; "
-                "gentler options come first.",
+                f"The strong {harsh} in {product.display_name} can leave dark marks on deeper "
+                "skin tones; gentler options come first.",
             )
 
 
@@ -134,16 +148,26 @@ def _sunscreen_tone_fit(product: Product, needs: SkinNeeds, monk: int, tally: _T
     if tint is not None:
         low, high = tint
         if low <= monk <= high:
-            tally.add(TINT_MATCH, f"Tint shade fits your skin tone (Monk {monk}).")
+            tally.add(
+                TINT_MATCH, f"The tint of {product.display_name} fits your skin tone (Monk {monk})."
+            )
         else:
-            tally.add(TINT_MISMATCH, f"Tint is made for Monk tones {low}-{high}, not {monk}.")
+            tally.add(
+                TINT_MISMATCH,
+                f"The tint of {product.display_name} is made for Monk tones {low}-{high}, "
+                f"not {monk}.",
+            )
         if needs.pih_risk and needs.severity("pigmentation") >= 30:
             tally.add(
                 VISIBLE_LIGHT_BONUS,
-                "Iron oxides in the tint also block visible light, which darkens spots.",
+                f"The iron oxides in the tint of {product.display_name} also block visible "
+                "light, which darkens spots.",
             )
     elif monk >= WHITE_CAST_FROM_MONK and _mainly_mineral(product):
-        tally.add(WHITE_CAST_PENALTY, "Untinted mineral filters can leave a white cast.")
+        tally.add(
+            WHITE_CAST_PENALTY,
+            f"The untinted mineral filters of {product.display_name} can leave a white cast.",
+        )
 
 
 def _mainly_mineral(product: Product) -> bool:
@@ -162,11 +186,20 @@ def _harsh_ingredient(product: Product) -> str | None:
 
 def _budget_fit(product: Product, _needs: SkinNeeds, profile: CareProfile, tally: _Tally) -> None:
     limit = profile.budget_per_product
-    if limit is None or limit <= 0 or product.currency != profile.currency:
+    if limit is None or limit <= 0:
         return
-    if product.price > limit:
-        tally.add(OVER_BUDGET_PENALTY, "Over your per-product budget.")
+    price = profile.price_of(product).price
+    budget = profile.budget(limit)
+    if price > budget:
+        tally.add(
+            OVER_BUDGET_PENALTY,
+            f"{product.display_name} costs {price.text()}, over your {budget.text()} per product.",
+        )
         return
-    share = float(product.price / limit)
+    share = float(price.amount / limit)
     if share <= 0.5:
-        tally.add(VALUE_BONUS * (1 - share), "Well within your per-product budget.")
+        tally.add(
+            VALUE_BONUS * (1 - share),
+            f"{product.display_name} costs {price.text()}, well within your "
+            f"{budget.text()} per product.",
+        )

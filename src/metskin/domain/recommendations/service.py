@@ -21,6 +21,7 @@ from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.content.loader import articles_for_tags
 from metskin.domain.errors import Conflict, NotFound
+from metskin.domain.money.model import Conversion, RatesTable, seed_table
 from metskin.domain.ports import Clock, CreatedKey, read
 from metskin.domain.recommendations.candidates import CandidateIndex
 from metskin.domain.recommendations.catalog import Catalog, Product, parse_catalog
@@ -57,7 +58,7 @@ def needs_from_result(result: ResultReadout, profile: Profile) -> SkinNeeds:
     )
 
 
-def care_profile(profile: Profile, now: datetime) -> CareProfile:
+def care_profile(profile: Profile, now: datetime, rates: RatesTable | None = None) -> CareProfile:
     return CareProfile(
         birth_year=profile.birth_year,
         current_year=now.year,
@@ -70,6 +71,7 @@ def care_profile(profile: Profile, now: datetime) -> CareProfile:
             Decimal(profile.budget_per_product) if profile.budget_per_product else None
         ),
         currency=profile.currency,
+        rates=rates or seed_table(),
     )
 
 
@@ -127,10 +129,12 @@ class RecommendationService:
         rules: tuple[SafetyRule, ...],
         clock: Clock,
         ranker_for: RankerFor | None = None,
+        rates: Callable[[], RatesTable] = seed_table,
     ) -> None:
         self._uow_factory = uow_factory
         self._analyses = analyses
         self._clock = clock
+        self._rates = rates
         self._ranker_for = ranker_for or (lambda _user: (None, ""))
         self.catalog = CatalogCache(uow_factory, rules)
 
@@ -157,7 +161,7 @@ class RecommendationService:
             raise NotFound("The account is gone.")
         index = self.catalog.index()
         needs = needs_from_result(ResultReadout.from_stored(result), owner.profile)
-        profile = care_profile(owner.profile, self._clock())
+        profile = care_profile(owner.profile, self._clock(), self._rates())
         ranker, model_version = self._ranker_for(owner.id)
         routine = build_routine(needs, profile, index.shortlist(needs, profile), ranker=ranker)
         tips = render_tips(needs, profile)
@@ -287,7 +291,8 @@ def _profile_hash(needs: SkinNeeds, profile: CareProfile, payload: dict[str, Any
 def serialise(routine: Routine, tips: list[Tip]) -> dict[str, Any]:
     return {
         "currency": routine.currency,
-        "total_price": str(routine.total_price),
+        "total_price": str(routine.total_price.amount),
+        "total_note": "; ".join(routine.price_notes),
         "am": [_step(step) for step in routine.am],
         "pm": [_step(step) for step in routine.pm],
         "alternatives": {
@@ -318,6 +323,14 @@ def _step(step: Step) -> dict[str, Any]:
         "introduce": list(step.introduce),
         "why": list(step.why),
         "warnings": list(step.warnings),
+        **_price(step.price),
+    }
+
+
+def _price(conversion: Conversion) -> dict[str, Any]:
+    return {
+        "price": {"amount": str(conversion.price.amount), "currency": conversion.price.currency},
+        "price_note": conversion.note(),
     }
 
 

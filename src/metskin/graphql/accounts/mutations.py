@@ -27,7 +27,13 @@ class AccountMutations:
     @strawberry.mutation(description="Create a patient account and log in.")
     async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
         accounts = info.context.container.accounts
-        await run_sync(accounts.register, input.email, input.password, input.display_name)
+        await run_sync(
+            accounts.register,
+            input.email,
+            input.password,
+            input.display_name,
+            profile_changes=input.profile_changes(),
+        )
         session = await run_sync(accounts.login, input.email, input.password)
         return AuthPayload.from_session(session)
 

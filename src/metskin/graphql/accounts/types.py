@@ -44,7 +44,7 @@ class Profile:
     )
     budget_per_product: int | None
     budget_total: int | None
-    currency: str
+    currency: str = strawberry.field(description="ISO 4217 code: budgets and prices are in it.")
     locale: str
     time_zone: str
     phone: str | None
@@ -98,6 +98,19 @@ class RegisterInput:
     email: str
     password: str
     display_name: str = ""
+    time_zone: str | None = strawberry.field(
+        default=None, description="IANA zone; Europe/London when not given."
+    )
+    locale: str | None = None
+    currency: str | None = strawberry.field(
+        default=None,
+        description="ISO 4217 code; when not given, the currency of the time zone's country "
+        "(or the locale's region), if products can be priced in it, else EUR.",
+    )
+
+    def profile_changes(self) -> dict[str, Any]:
+        wanted = {"time_zone": self.time_zone, "locale": self.locale, "currency": self.currency}
+        return {name: value for name, value in wanted.items() if value is not None}
 
 
 @strawberry.input(description="Only the fields you send are changed; send null to clear one.")
@@ -112,7 +125,10 @@ class ProfileInput:
     allergies: list[str] | None = strawberry.UNSET
     budget_per_product: int | None = strawberry.UNSET
     budget_total: int | None = strawberry.UNSET
-    currency: str | None = strawberry.UNSET
+    currency: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="ISO 4217 code with an exchange rate (see exchangeRates).",
+    )
     locale: str | None = strawberry.UNSET
     time_zone: str | None = strawberry.UNSET
     phone: str | None = strawberry.UNSET

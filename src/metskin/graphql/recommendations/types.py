@@ -13,6 +13,7 @@ from metskin.domain.recommendations.model import ProductFilter as DomainFilter
 from metskin.domain.recommendations.model import SavedRoutine
 from metskin.graphql.inputs import decimal_amount
 from metskin.graphql.mapping import copy_fields
+from metskin.graphql.money.types import Money
 
 
 @strawberry.enum(description="What happened when the person used the product.")
@@ -35,6 +36,9 @@ class Usage:
     frequency: str
     how_to_introduce: str
     warnings: list[str]
+    per_day: int = strawberry.field(
+        description="Uses a day at most: 2 may be in the morning and evening routines, 1 in one."
+    )
 
 
 @strawberry.type(description="A product in the catalog.")
@@ -43,8 +47,10 @@ class Product:
     brand: str
     name: str
     slot: str
-    price: str = strawberry.field(description="Decimal amount, as text.")
-    currency: str
+    price: str = strawberry.field(description="Decimal amount, as text, in `currency`.")
+    currency: str = strawberry.field(
+        description="The catalog's currency; routines show prices converted to the person's."
+    )
     size: str
     skin_types: list[str]
     concerns: list[str]
@@ -62,7 +68,8 @@ class Product:
         return copy_fields(
             cls,
             p,
-            price=str(p.price),
+            price=str(p.price.amount),
+            currency=p.price.currency,
             ingredients=list(p.inci),
             key_actives=[
                 KeyActive(name=a.ingredient.inci_name, percent=a.percent) for a in p.key_actives
@@ -87,10 +94,27 @@ class RoutineStep:
     why: list[str]
     warnings: list[str]
     product_id: strawberry.ID
+    price: Money | None = strawberry.field(
+        default=None, description="In the person's currency (null on routines saved before)."
+    )
+    price_note: str | None = strawberry.field(
+        default=None,
+        description='How it was converted: "converted from EUR at 0.868 (rates of 2026-11-30)".',
+    )
 
     @strawberry.field
     async def product(self, info: Info) -> Product | None:
         return await load_product(info, str(self.product_id))
+
+    @classmethod
+    def from_saved(cls, step: dict) -> RoutineStep:
+        price = step.get("price")
+        return copy_fields(
+            cls,
+            step,
+            price=Money(**price) if price else None,
+            price_note=step.get("price_note") or None,
+        )
 
 
 @strawberry.type
@@ -142,14 +166,21 @@ class Recommendation:
     analysis_id: strawberry.ID
     created_at: datetime
     model_version: str = strawberry.field(description="Learned ranker used; empty: content only.")
-    currency: str
-    total_price: str
+    currency: str = strawberry.field(description="The person's currency when it was built.")
+    total_price: str = strawberry.field(description="Decimal, as text, in `currency`.")
+    total_note: str | None = strawberry.field(
+        description="The rates and dates prices were converted with; null when none was needed."
+    )
     am: list[RoutineStep]
     pm: list[RoutineStep]
     alternatives: list[SlotAlternatives]
     warnings: list[str]
     excluded: list[ExcludedProduct]
     tips: list[Tip]
+
+    @strawberry.field(description="The total in the person's currency.")
+    def total(self) -> Money:
+        return Money(amount=self.total_price, currency=self.currency)
 
     @classmethod
     def from_saved(cls, saved: SavedRoutine) -> Recommendation:
@@ -158,8 +189,9 @@ class Recommendation:
             cls,
             saved,
             data,
-            am=[copy_fields(RoutineStep, s) for s in data["am"]],
-            pm=[copy_fields(RoutineStep, s) for s in data["pm"]],
+            total_note=data.get("total_note") or None,
+            am=[RoutineStep.from_saved(s) for s in data["am"]],
+            pm=[RoutineStep.from_saved(s) for s in data["pm"]],
             alternatives=[
                 SlotAlternatives(slot=slot, options=[copy_fields(Alternative, o) for o in options])
                 for slot, options in data["alternatives"].items()

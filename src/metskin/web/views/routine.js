@@ -5,9 +5,9 @@ import { append, choice, errorBox, h, humanize, notice, onSubmit } from "../dom.
 
 const PRODUCT = "id brand name price currency size spf keyActives { name percent }";
 const STEP = `slot time howMuch frequency introduce why warnings productId
-  product { ${PRODUCT} }`;
+  price { amount currency } priceNote product { ${PRODUCT} }`;
 const ROUTINE = `query($id: ID!) { recommendations(analysisId: $id) {
-  id analysisId createdAt modelVersion currency totalPrice
+  id analysisId createdAt modelVersion currency totalPrice totalNote
   am { ${STEP} } pm { ${STEP} }
   alternatives { slot options { productId score why product { ${PRODUCT} } } }
   warnings excluded { productId name ruleId reason }
@@ -16,18 +16,28 @@ const RATE = `mutation($p: ID!, $r: Int!, $o: ProductOutcome) {
   rateProduct(productId: $p, rating: $r, outcome: $o) { productId rating outcome } }`;
 const OUTCOMES = [["", "How did it go?"], ["WORKED", "It worked"], ["IRRITATED", "It irritated"],
   ["STOPPED", "I stopped using it"]];
-const STARS = [["5", "5 – great"], ["4", "4"], ["3", "3"], ["2", "2"], ["1", "1 – poor"]];
+// Nothing is chosen for the person: the rating starts empty and must be picked.
+const STARS = [["", "Your rating…"], ["5", "5 – great"], ["4", "4"], ["3", "3"], ["2", "2"],
+  ["1", "1 – poor"]];
 
 function list(items, className = null) {
   return items.length ? h("ul", { class: className }, items.map((item) => h("li", {}, item)))
     : null;
 }
 
+function ratingChoice() {
+  const select = choice("rating", STARS, "");
+  select.required = true;
+  select.setAttribute("aria-label", "Rating from 1 to 5");
+  return select;
+}
+
 function rateForm(productId) {
   const form = h("form", { class: "rate", "data-product-id": productId },
-    errorBox(), choice("rating", STARS, "5"), choice("outcome", OUTCOMES, ""),
+    errorBox(), ratingChoice(), choice("outcome", OUTCOMES, ""),
     h("button", { type: "submit" }, "Rate"), h("span", { class: "rated", role: "status" }));
   onSubmit(form, async () => {
+    if (!form.elements.rating.value) throw new Error("Choose a rating from 1 to 5 first.");
     const outcome = form.elements.outcome.value || null;
     const { rateProduct } = await gql(RATE, { p: productId, r: Number(form.elements.rating.value),
       o: outcome });
@@ -37,19 +47,20 @@ function rateForm(productId) {
   return form;
 }
 
-function productLine(product, fallbackId) {
+function productLine(product, fallbackId, price = null) {
   if (!product) return h("strong", {}, `Product ${fallbackId}`);
   const actives = product.keyActives.map((active) =>
     (active.percent ? `${active.name} ${active.percent}%` : active.name)).join(", ");
+  const cost = price ? `${price.amount} ${price.currency}` : `${product.price} ${product.currency}`;
   return [h("strong", { class: "product-name" }, `${product.brand} ${product.name}`),
-    h("span", { class: "muted" }, ` · ${product.price} ${product.currency} · ${product.size}`,
+    h("span", { class: "muted" }, ` · ${cost} · ${product.size}`,
       product.spf ? ` · SPF ${product.spf}` : "", actives ? ` · ${actives}` : "")];
 }
 
 function stepView(step, index) {
   return h("li", { class: "step card", "data-slot": step.slot },
     h("p", { class: "slot" }, `${index + 1}. ${humanize(step.slot)}`),
-    h("p", {}, productLine(step.product, step.productId)),
+    h("p", {}, productLine(step.product, step.productId, step.price)),
     h("p", {}, h("b", {}, "How: "), `${step.howMuch}, ${step.frequency}`),
     step.introduce.length ? h("div", {}, h("b", {}, "Getting started"), list(step.introduce)) : null,
     step.why.length ? h("div", {}, h("b", {}, "Why"), list(step.why, "why")) : null,
@@ -100,6 +111,7 @@ export async function renderRoutine(view, { match: [analysisId] }) {
     h("p", { class: "muted" },
       h("a", { href: `#/analysis/${encodeURIComponent(analysisId)}` }, "From this analysis"),
       ` · total ${routine.totalPrice} ${routine.currency}`,
+      routine.totalNote ? h("span", { class: "price-note" }, ` (${routine.totalNote})`) : "",
       routine.modelVersion ? ` · ranked by model ${routine.modelVersion}` : ""),
     routine.warnings.length ? h("div", { class: "card wide warn", id: "warnings" },
       h("h2", {}, "Please note"), list(routine.warnings)) : null,

@@ -1,0 +1,108 @@
+"""What a routine tells the person besides its steps: how to start a product, and warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from metskin.domain.recommendations.catalog import Product
+from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
+from metskin.domain.recommendations.rules import SafetyRule
+from metskin.domain.recommendations.safety import needed_slots
+
+ESSENTIAL_SLOTS = ("sunscreen", "moisturiser", "cleanser")  # always in, chosen last
+ACTIVE_CLASSES = frozenset(
+    {
+        "retinoid",
+        "aha",
+        "bha",
+        "pha",
+        "benzoyl_peroxide",
+        "hydroquinone",
+        "azelaic_acid",
+        "vitamin_c",
+        "sulfur",
+        "essential_oil",
+    }
+)
+PATCH_TEST = (
+    "Patch test first: put a little on the side of your neck or behind the ear once a day "
+    "for 3 days, and skip the product if it itches, burns or turns red."
+)
+ONE_AT_A_TIME = (
+    "Start one new active at a time, about two weeks apart, so you can tell what your "
+    "skin reacts to."
+)
+PREGNANCY_NOTE = (
+    "We left out ingredients that are not advised in pregnancy or breastfeeding. "
+    "Check any new product with your doctor or midwife."
+)
+# Severe scores that a routine alone should not be trusted with.
+SEE_A_DOCTOR = {
+    "acne": (
+        75,
+        "Your acne score is high: a dermatologist can offer prescription options "
+        "that work faster and help prevent scarring.",
+    ),
+    "pigmentation": (
+        80,
+        "Widespread dark patches can be melasma; a dermatologist can confirm "
+        "it and guide treatment.",
+    ),
+    "redness": (
+        75,
+        "Persistent strong redness can be rosacea; a doctor can confirm it and "
+        "prescribe treatment.",
+    ),
+}
+
+
+def introduction(product: Product, profile: CareProfile) -> list[str]:
+    lines = [product.usage.how_to_introduce] if product.usage.how_to_introduce else []
+    careful = profile.sensitive_skin or bool(profile.allergies)
+    leave_on = product.slot != "cleanser"
+    if leave_on and (careful or product.classes & ACTIVE_CLASSES or not product.fragrance_free):
+        lines.append(PATCH_TEST)
+    return lines
+
+
+def routine_warnings(
+    picked: Collection[str],
+    products: list[Product],
+    needs: SkinNeeds,
+    profile: CareProfile,
+    rules: tuple[SafetyRule, ...],
+) -> list[str]:
+    """`picked`: the slots the routine filled; `products`: its products."""
+    warnings = [
+        f"We could not find a {slot.replace('_', ' ')} that fits your needs, budget and avoid-list."
+        for slot in ESSENTIAL_SLOTS
+        if slot not in picked
+    ]
+    sun_sensitising = sorted(
+        {
+            i.inci_name
+            for p in products
+            for r in needed_slots(p, rules)
+            for i in p.with_class(*r.classes)
+        }
+    )
+    if sun_sensitising and "sunscreen" in picked:
+        warnings.append(
+            f"{', '.join(sun_sensitising)} make your skin more sensitive to the sun: use the "
+            "sunscreen every morning, even on cloudy days, and reapply outdoors."
+        )
+    if sum(1 for p in products if p.classes & ACTIVE_CLASSES) > 1:
+        warnings.append(ONE_AT_A_TIME)
+    if profile.pregnant or profile.breastfeeding:
+        warnings.append(PREGNANCY_NOTE)
+    warnings += [
+        f"{p.display_name} is prescription-only: use it only as your doctor prescribes."
+        for p in products
+        if any(i.prescription_only for i in p.ingredients)
+    ]
+    warnings += [
+        advice
+        for concern, (threshold, advice) in SEE_A_DOCTOR.items()
+        if needs.severity(concern) >= threshold
+    ]
+    return warnings
