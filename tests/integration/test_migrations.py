@@ -74,7 +74,7 @@ def ratings_after_0005(url: str, tmp_path: Path) -> list[tuple[str, str, int]]:
     """Upgrade to 0004, rate twice (and one product once), then 0005 -> 0004 -> 0005."""
     upgrade(url, "0004")
     container = bootstrap(make_settings(tmp_path, database_url=url))
-    # Schema 0004 has no exchange_rates table (0007): price new profiles by the packaged rates.
+    # Schema 0004 has no exchange_rates table (0008): price new profiles by the packaged rates.
     container.accounts.priced_currencies = lambda: seed_table().currencies
     users = {
         name: container.accounts.register(f"{name}@example.com", "tea-and-toast-77").id
