@@ -31,27 +31,30 @@ def serve(
 
     from metskin.graphql.app import create_app
 
-    container = start_container()
+    # The address given here is also the one links in messages use when no public URL is set.
+    container = start_container(host=host, port=port)
     settings = container.settings
     uvicorn.run(
         create_app(container),
-        host=host or settings.host,
-        port=port or settings.port,
+        host=settings.host,
+        port=settings.port,
         log_level="info",
         log_config=None,  # uvicorn logs through our handler (JSON when asked)
         ws="websockets-sansio",
     )
 
 
-def start_container() -> Container:
+def start_container(host: str | None = None, port: int | None = None) -> Container:
     """Logging as the settings ask, then the container; refuses weak secrets with a clear
-    message (and exit code 2) outside development."""
+    message (and exit code 2) outside development. `host` and `port` override the settings."""
     from metskin.bootstrap import bootstrap
     from metskin.logging import configure_logging
     from metskin.settings import InsecureSettings, get_settings
 
     try:
         settings = get_settings()
+        overrides = {"host": host, "port": port}
+        settings = settings.model_copy(update={k: v for k, v in overrides.items() if v})
         configure_logging(json_lines=settings.json_logs)
         return bootstrap(settings)
     except InsecureSettings as error:

@@ -8,6 +8,18 @@ from strawberry.extensions import MaskErrors
 from metskin.domain.errors import DomainError
 
 UNEXPECTED_MESSAGE = "Something went wrong on our side. Try again later."
+# A domain's own name for a value, where the API calls it something else. Any other name in
+# snake_case becomes camelCase (`radius_km` -> `radiusKm`). tests/e2e/test_bad_inputs.py checks
+# that every `field` a client gets is one of the schema's argument or input field names.
+API_NAMES = {"doctor_id": "dermatologistId", "appointment_id": "id", "slot": "slotStart"}
+
+
+def api_field(name: str) -> str:
+    """The API's name for the input a domain error names."""
+    if name in API_NAMES:
+        return API_NAMES[name]
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def _original(error: GraphQLError) -> BaseException | None:
@@ -40,7 +52,7 @@ def _extensions_for(error: GraphQLError) -> dict[str, str]:
     if isinstance(original, DomainError):
         extensions = {"code": original.code}
         if original.field:
-            extensions["field"] = original.field
+            extensions["field"] = api_field(original.field)
         return extensions
     if error.extensions and "code" in error.extensions:
         return {}

@@ -61,6 +61,17 @@ class BookingQueries:
         slots = await run_sync(info.context.container.appointments.slots, *wanted)
         return [Slot.from_domain(slot, tz) for slot in slots]
 
+    @guarded_field(
+        IsAuthenticated,
+        "One appointment: yours, or (audited) one booked with you. The page links in "
+        "messages open.",
+    )
+    async def appointment(self, info: Info, id: strawberry.ID) -> Appointment:
+        found = await run_sync(
+            info.context.container.appointments.get_for_viewer, viewer_id_of(info), str(id)
+        )
+        return Appointment.from_domain(found, await viewer_time_zone(info))
+
     @guarded_field(IsAuthenticated, "By start time.")
     async def my_appointments(
         self, info: Info, first: int = 20, after: str | None = None
