@@ -22,8 +22,8 @@ from strawberry.types.execution import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from metskin.bootstrap import Container
-from metskin.domain.content.loader import article
-from metskin.domain.content.render import render_article
+from metskin.domain.content.model import ArticleFilter
+from metskin.domain.content.render import render_article, render_index
 from metskin.domain.errors import DomainError, NotFound
 from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.context import Context, authenticate, context_for_token, run_sync
@@ -148,12 +148,27 @@ def media_route(container: Container) -> Route:
     return Route("/media/{token}", serve_media)
 
 
-async def learn_article(request: Request) -> Response:
-    """An educational article, rendered with jinja2."""
-    found = article(request.path_params["slug"])
-    if found is None:
-        return HTMLResponse("<h1>Article not found</h1>", status_code=404)
-    return HTMLResponse(render_article(found))
+def learn_routes(container: Container) -> list[Route]:
+    """`/learn`: every article (or those matching `?search=`), and `/learn/<slug>`: one."""
+    content = container.content
+
+    async def learn_index(request: Request) -> Response:
+        search = request.query_params.get("search", "")[:100]
+        found = await run_sync(content.articles, ArticleFilter(search=search), None, 1000)
+        return HTMLResponse(render_index(found, search=search))
+
+    async def learn_article(request: Request) -> Response:
+        try:
+            found = await run_sync(content.article, request.path_params["slug"])
+        except NotFound:
+            return HTMLResponse("<h1>Article not found</h1>", status_code=404)
+        related, videos = await run_sync(content.related, found)
+        return HTMLResponse(render_article(found, related, videos))
+
+    return [
+        Route("/learn", learn_index, methods=["GET", "HEAD"]),
+        Route("/learn/{slug}", learn_article, methods=["GET", "HEAD"]),
+    ]
 
 
 def create_app(container: Container) -> Starlette:
@@ -177,7 +192,7 @@ def create_app(container: Container) -> Starlette:
         WebSocketRoute("/graphql", graphql_app),
         media_route(container),
         export_route(container),
-        Route("/learn/{slug}", learn_article),
+        *learn_routes(container),
         *web_routes(),
     ]
     return Starlette(

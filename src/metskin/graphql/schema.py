@@ -28,6 +28,9 @@ from metskin.graphql.appointments.queries import (
     WorkingHoursQueries,
 )
 from metskin.graphql.appointments.subscriptions import DashboardSubscriptions
+from metskin.graphql.content.mutations import ContentMutations
+from metskin.graphql.content.queries import ContentQueries
+from metskin.graphql.directory.admin import DirectoryAdminMutations
 from metskin.graphql.directory.queries import DirectoryQueries
 from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_expected
 from metskin.graphql.guard import OperationLimits
@@ -59,6 +62,7 @@ class Query(
     SharedAnalysisQueries,
     WorkingHoursQueries,
     PrivacyQueries,
+    ContentQueries,
 ):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
@@ -75,6 +79,8 @@ class Mutation(
     SharingMutations,
     WorkingHoursMutations,
     PrivacyMutations,
+    ContentMutations,
+    DirectoryAdminMutations,
 ):
     pass
 

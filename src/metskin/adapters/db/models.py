@@ -9,6 +9,7 @@ from metskin.adapters.db import (  # noqa: F401  (each module declares its table
     accounts,
     analysis,
     appointments,
+    content,
     directory,
     notifications,
     privacy,
