@@ -30,7 +30,7 @@ function fill(form, values) {
 }
 
 /** A form that creates (or, with an existing slug, updates) one item, and the list under it. */
-function editor({ id, title, fields, list, toInput, save, remove, describe }) {
+function editor({ id, title, fields, list, toInput, save, remove, describe }, changed) {
   const verb = choice("verb", [["create", "Create"], ["update", "Update"]], "create");
   const form = h("form", { class: "admin-form", id: `${id}-form`, novalidate: true },
     errorBox(), h("div", { class: "grid" }, fields, field("Action", verb)),
@@ -45,18 +45,19 @@ function editor({ id, title, fields, list, toInput, save, remove, describe }) {
         form.elements.verb.value = "update";
       } }, "Edit"), " ",
       h("button", { type: "button", class: "link danger delete", onclick: () => busy(section,
-        async () => { await remove(item); await reload(); }) }, "Delete"))));
+        async () => { await remove(item); await reload(); await changed(); }) }, "Delete"))));
   };
   onSubmit(form, async () => {
     await save(form.elements.verb.value, toInput(form));
     form.append(notice("Saved."));
     await reload();
+    await changed();
   });
   section.prepend(errorBox());
   return { section, reload };
 }
 
-function articles() {
+function articles(changed) {
   return editor({
     id: "admin-articles",
     title: "Articles",
@@ -72,10 +73,10 @@ function articles() {
     save: (verb, value) => gql(SAVE_ARTICLE(verb), { input: value }),
     remove: (item) => gql(DELETE("Article"), { slug: item.slug }),
     describe: (item) => h("a", { href: item.url }, item.title),
-  });
+  }, changed);
 }
 
-function videos() {
+function videos(changed) {
   return editor({
     id: "admin-videos",
     title: "Videos",
@@ -91,10 +92,10 @@ function videos() {
     save: (verb, value) => gql(SAVE_VIDEO(verb), { input: value }),
     remove: (item) => gql(DELETE("Video"), { slug: item.slug }),
     describe: (item) => h("a", { href: item.url }, item.title),
-  });
+  }, changed);
 }
 
-function dermatologists() {
+function dermatologists(changed) {
   const form = h("form", { class: "admin-form", id: "admin-doctor-form", novalidate: true },
     errorBox(), h("div", { class: "grid" },
       field("Email", input("email", { type: "email" })),
@@ -119,6 +120,7 @@ function dermatologists() {
         class: "link danger delete", onclick: () => busy(section, async () => {
           await gql(DELETE_DOCTOR, { id: node.id });
           await reload();
+          await changed();
         }) }, "Remove"))));
   };
   onSubmit(form, async () => {
@@ -132,16 +134,19 @@ function dermatologists() {
         feeCurrency: value("feeCurrency") } });
     form.append(notice("Listed."));
     await reload();
+    await changed();
   });
   return { section, reload };
 }
 
 export async function renderAdmin(view) {
   const log = h("ul", { class: "admin-log", id: "admin-log" });
-  const parts = [articles(), videos(), dermatologists()];
+  const showLog = async () => {
+    const { editorLog } = await gql(LOG);
+    clear(log, editorLog.map((change) => h("li", {}, `${when(change.at)}: ${change.summary}`)));
+  };
+  const parts = [articles(showLog), videos(showLog), dermatologists(showLog)];
   append(view, [h("h1", {}, "Administration"), ...parts.map((part) => part.section),
     h("section", { class: "card" }, h("h2", {}, "Recent changes"), log)]);
-  await Promise.all(parts.map((part) => part.reload()));
-  const { editorLog } = await gql(LOG);
-  clear(log, editorLog.map((change) => h("li", {}, `${when(change.at)}: ${change.summary}`)));
+  await Promise.all([...parts.map((part) => part.reload()), showLog()]);
 }
