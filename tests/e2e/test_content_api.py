@@ -32,7 +32,11 @@ ARTICLE_INPUT = {
     "summary": "Washing up without cracked skin.",
     "body": "## Why\n\nHot water and soap strip oil. **Gloves** help.",
 }
-SAVE = "mutation($input: ArticleInput!) { %sArticle(input: $input) { slug title url } }"
+SAVE = """mutation($input: ArticleInput!, $mode: SaveMode!) {
+  saveArticle(input: $input, mode: $mode) { slug title url } }"""
+SAVE_VIDEO = """mutation($i: VideoInput!, $m: SaveMode! = CREATE) {
+  saveVideo(input: $i, mode: $m) { slug } }"""
+DELETE = "mutation($k: ContentType!, $s: String!) { deleteContent(kind: $k, slug: $s) }"
 DOCTOR_INPUT: dict[str, Any] = {
     "name": "Dr Ada Lune",
     "specialties": ["acne", "medical"],
@@ -84,17 +88,17 @@ async def test_admins_edit_articles_and_videos_and_every_change_is_logged(
     client: GraphQLClient, container: Container
 ) -> None:
     await client.register("patient@example.com")
-    assert await client.error_codes(SAVE % "create", input=ARTICLE_INPUT) == ["FORBIDDEN"]
+    assert await client.error_codes(SAVE, mode="CREATE", input=ARTICLE_INPUT) == ["FORBIDDEN"]
     await login_as_admin(client, container)
-    created = await client.data(SAVE % "create", input=ARTICLE_INPUT)
-    assert created["createArticle"]["url"] == "/learn/gloves-for-dry-hands"
+    created = await client.data(SAVE, mode="CREATE", input=ARTICLE_INPUT)
+    assert created["saveArticle"]["url"] == "/learn/gloves-for-dry-hands"
     page = await client.http.get("/learn/gloves-for-dry-hands")
     assert page.status_code == 200 and "<strong>Gloves</strong> help" in page.text
-    again = await client.call(SAVE % "create", input=ARTICLE_INPUT)
+    again = await client.call(SAVE, mode="CREATE", input=ARTICLE_INPUT)
     assert again["errors"][0]["extensions"] == {"code": "SLUG_TAKEN", "field": "slug"}
-    bad = await client.call(SAVE % "update", input={**ARTICLE_INPUT, "readingMinutes": 0})
+    bad = await client.call(SAVE, mode="UPDATE", input={**ARTICLE_INPUT, "readingMinutes": 0})
     assert bad["errors"][0]["extensions"]["field"] == "readingMinutes"
-    await client.data(SAVE % "update", input={**ARTICLE_INPUT, "title": "Gloves, always"})
+    await client.data(SAVE, mode="UPDATE", input={**ARTICLE_INPUT, "title": "Gloves, always"})
     video = {
         "slug": "gloves",
         "title": "Putting on gloves",
@@ -102,15 +106,15 @@ async def test_admins_edit_articles_and_videos_and_every_change_is_logged(
         "durationSeconds": 40,
         "url": "https://videos.example/gloves.mp4",
     }
-    await client.data("mutation($i: VideoInput!) { createVideo(input: $i) { slug } }", i=video)
+    await client.data(SAVE_VIDEO, i=video)
     related = await client.data('{ article(slug: "gloves-for-dry-hands") { videos { url } } }')
     assert related["article"]["videos"] == [{"url": video["url"]}]
     local = {**video, "slug": "local", "url": "/media/videos/x.mp4"}
-    refused = await client.call(
-        "mutation($i: VideoInput!) { createVideo(input: $i) { slug } }", i=local
-    )
+    refused = await client.call(SAVE_VIDEO, i=local)
     assert refused["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "url"}
-    await client.data('mutation { deleteArticle(slug: "acne-basics") }')
+    await client.data(DELETE, k="ARTICLE", s="acne-basics")
+    unknown = await client.call(DELETE, k="VIDEO", s="acne-basics")
+    assert unknown["errors"][0]["extensions"] == {"code": "CONTENT_NOT_FOUND", "field": "slug"}
     assert (await client.http.get("/learn/acne-basics")).status_code == 404
     assert 'href="/learn/acne-basics"' not in (await client.http.get("/learn")).text
     log = await client.data("{ editorLog(first: 10) { action kind target actorId } }")

@@ -9,7 +9,6 @@ with METSKIN_PUBLIC_URL, answer 200 from the app, and be the page it names: an a
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -19,7 +18,7 @@ import httpx
 import pytest
 
 import metskin.web
-from metskin.bootstrap import Container, bootstrap
+from metskin.bootstrap import Container
 from metskin.domain.appointments.messages import (
     AppointmentMessage,
     AppointmentNotice,
@@ -28,7 +27,6 @@ from metskin.domain.appointments.messages import (
     sms_text,
 )
 from metskin.domain.appointments.model import ConsultationType
-from metskin.graphql.app import create_app
 from metskin.settings import Settings
 from tests.conftest import make_settings
 from tests.e2e.conftest import GraphQLClient
@@ -41,21 +39,8 @@ APP_ROUTES = re.compile(r"path: /\^(.+?)\$/")
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
+    """The container and client fixtures (tests/conftest.py) build on these settings."""
     return make_settings(tmp_path, database_url=database_url, public_url=PUBLIC + "/")
-
-
-@pytest.fixture
-def container(settings: Settings) -> Iterator[Container]:
-    container = bootstrap(settings)
-    yield container
-    container.close()
-
-
-@pytest.fixture
-async def client(container: Container) -> AsyncIterator[GraphQLClient]:
-    transport = httpx.ASGITransport(app=create_app(container))
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-        yield GraphQLClient(http)
 
 
 def template_names() -> set[str]:
@@ -181,6 +166,8 @@ def test_links_without_a_public_url_follow_the_served_address(tmp_path: Path) ->
     assert settings.effective_public_url == "http://127.0.0.1:8123"
     served = settings.model_copy(update={"host": "app.internal", "port": 9000})
     assert served.effective_public_url == "http://app.internal:9000"
-    assert make_settings(tmp_path, public_url="https://x.example/").public_url == "https://x.example"
+    assert (
+        make_settings(tmp_path, public_url="https://x.example/").public_url == "https://x.example"
+    )
     with pytest.raises(ValueError, match="METSKIN_PUBLIC_URL"):
         make_settings(tmp_path, public_url="care.example")

@@ -97,13 +97,15 @@ class EditorChange:
 
 @dataclass(frozen=True)
 class ArticleFilter:
+    """Every given value must match; `search` words may appear anywhere in the article."""
+
+    search: str = ""
     tag: str | None = None
     concern: str | None = None
     skin_type: str | None = None
-    search: str | None = None
 
     def matches(self, article: Article) -> bool:
-        words = (self.search or "").lower().split()
+        words = self.search.lower().split()
         text = f"{article.title} {article.summary} {' '.join(article.tags)} {article.body}".lower()
         return (
             (self.tag is None or self.tag.lower() in article.tags)

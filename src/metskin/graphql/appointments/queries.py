@@ -61,16 +61,11 @@ class BookingQueries:
         slots = await run_sync(info.context.container.appointments.slots, *wanted)
         return [Slot.from_domain(slot, tz) for slot in slots]
 
-    @guarded_field(
-        IsAuthenticated,
-        "One appointment: yours, or (audited) one booked with you. The page links in "
-        "messages open.",
-    )
+    @guarded_field(IsAuthenticated, "Yours, or (audited) one booked with you.")
     async def appointment(self, info: Info, id: strawberry.ID) -> Appointment:
-        found = await run_sync(
-            info.context.container.appointments.get_for_viewer, viewer_id_of(info), str(id)
-        )
-        return Appointment.from_domain(found, await viewer_time_zone(info))
+        get = info.context.container.appointments.get_for_viewer
+        found, tz = await run_sync(get, viewer_id_of(info), str(id)), await viewer_time_zone(info)
+        return Appointment.from_domain(found, tz)
 
     @guarded_field(IsAuthenticated, "By start time.")
     async def my_appointments(

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import strawberry
 from strawberry.types import Info
 
 from metskin.domain.content.editing import checked_article, checked_slug, checked_video
 from metskin.domain.content.model import Article as DomainArticle
 from metskin.domain.content.model import ContentKind
+from metskin.domain.content.model import Video as DomainVideo
 from metskin.graphql.content.types import Article, Video
 from metskin.graphql.context import run_sync, viewer_id_of
 from metskin.graphql.permissions import IsAdmin, guarded_mutation
 
 
-@strawberry.input
-class ArticleInput:
-    slug: str
+@strawberry.input(description="What every article and video has.")
+class ContentInput:
+    slug: str = strawberry.field(description="Lower-case words joined by hyphens: its address.")
     title: str
     tags: list[str]
+
+
+@strawberry.input
+class ArticleInput(ContentInput):
     reading_minutes: int
     body: str = strawberry.field(description="Markdown: ## headings, - lists, **bold**.")
     summary: str = ""
@@ -29,59 +36,52 @@ class ArticleInput:
 
 
 @strawberry.input
-class VideoInput:
-    slug: str
-    title: str
-    tags: list[str]
+class VideoInput(ContentInput):
     duration_seconds: int
     url: str = strawberry.field(description="An https address where the video plays.")
     description: str = ""
 
-
-async def _save_article(info: Info, input: ArticleInput, *, create: bool) -> Article:
-    article = input.to_domain()
-    saved = await run_sync(
-        info.context.container.content.save, viewer_id_of(info), article, create=create
-    )
-    assert isinstance(saved, DomainArticle)
-    return Article.from_domain(saved)
+    def to_domain(self) -> DomainVideo:
+        return checked_video(
+            self.slug, self.title, self.tags, self.duration_seconds, self.description, self.url
+        )
 
 
-async def _save_video(info: Info, input: VideoInput, *, create: bool) -> Video:
-    video = checked_video(
-        input.slug, input.title, input.tags, input.duration_seconds, input.description, input.url
-    )
-    await run_sync(info.context.container.content.save, viewer_id_of(info), video, create=create)
-    return Video.from_domain(video)
+@strawberry.enum(
+    description="CREATE: the slug must be free (else SLUG_TAKEN). UPDATE: it must exist."
+)
+class SaveMode(Enum):
+    CREATE = "create"
+    UPDATE = "update"
 
 
-async def _delete(info: Info, kind: ContentKind, slug: str) -> bool:
-    await run_sync(info.context.container.content.delete, viewer_id_of(info), kind, slug)
-    return True
+@strawberry.enum(description="What an editor can delete.")
+class ContentType(Enum):
+    ARTICLE = ContentKind.ARTICLE.value
+    VIDEO = ContentKind.VIDEO.value
+
+
+async def _save(info: Info, item: DomainArticle | DomainVideo, mode: SaveMode) -> None:
+    content, create = info.context.container.content, mode is SaveMode.CREATE
+    await run_sync(lambda: content.save(viewer_id_of(info), item, create=create))
 
 
 @strawberry.type
 class ContentMutations:
-    @guarded_mutation(IsAdmin, "A new article (SLUG_TAKEN when its slug is in use).")
-    async def create_article(self, info: Info, input: ArticleInput) -> Article:
-        return await _save_article(info, input, create=True)
+    @guarded_mutation(IsAdmin, "Create or replace an article (logged).")
+    async def save_article(self, info: Info, input: ArticleInput, mode: SaveMode) -> Article:
+        article = input.to_domain()
+        await _save(info, article, mode)
+        return Article.from_domain(article)
 
-    @guarded_mutation(IsAdmin, "Replace the article of this slug.")
-    async def update_article(self, info: Info, input: ArticleInput) -> Article:
-        return await _save_article(info, input, create=False)
+    @guarded_mutation(IsAdmin, "Create or replace a video (logged).")
+    async def save_video(self, info: Info, input: VideoInput, mode: SaveMode) -> Video:
+        video = input.to_domain()
+        await _save(info, video, mode)
+        return Video.from_domain(video)
 
-    @guarded_mutation(IsAdmin, "Remove the article of this slug from every list and page.")
-    async def delete_article(self, info: Info, slug: str) -> bool:
-        return await _delete(info, ContentKind.ARTICLE, checked_slug(slug))
-
-    @guarded_mutation(IsAdmin, "A new video (SLUG_TAKEN when its slug is in use).")
-    async def create_video(self, info: Info, input: VideoInput) -> Video:
-        return await _save_video(info, input, create=True)
-
-    @guarded_mutation(IsAdmin, "Replace the video of this slug.")
-    async def update_video(self, info: Info, input: VideoInput) -> Video:
-        return await _save_video(info, input, create=False)
-
-    @guarded_mutation(IsAdmin, "Remove the video of this slug.")
-    async def delete_video(self, info: Info, slug: str) -> bool:
-        return await _delete(info, ContentKind.VIDEO, checked_slug(slug))
+    @guarded_mutation(IsAdmin, "Remove an article or video from every list and page (logged).")
+    async def delete_content(self, info: Info, kind: ContentType, slug: str) -> bool:
+        content, admin = info.context.container.content, viewer_id_of(info)
+        await run_sync(content.delete, admin, ContentKind(kind.value), checked_slug(slug))
+        return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -21,7 +23,9 @@ class ContentQueries:
     async def articles(
         self,
         info: Info,
-        filter: ArticleFilter | None = None,
+        filter: Annotated[
+            ArticleFilter | None, strawberry.argument(description="None: every article.")
+        ] = None,
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Article]:

@@ -68,11 +68,13 @@ class Article:
 
 @strawberry.input(description="Every given field must match.")
 class ArticleFilter:
-    tag: str | None = None
+    tag: str | None = strawberry.field(default=None, description="One tag, e.g. spf.")
     concern: str | None = strawberry.field(
         default=None, description="An analysis concern, e.g. acne, redness, pigmentation."
     )
-    skin_type: SkinType | None = None
+    skin_type: SkinType | None = strawberry.field(
+        default=None, description="Articles for this skin type (or for every type)."
+    )
     search: str | None = strawberry.field(default=None, description="Words in the article.")
 
     def to_domain(self) -> DomainFilter:
@@ -85,7 +87,7 @@ class ArticleFilter:
             tag=self.tag,
             concern=self.concern,
             skin_type=self.skin_type.value if self.skin_type else None,
-            search=self.search,
+            search=self.search or "",
         )
 
 

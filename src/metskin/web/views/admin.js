@@ -11,10 +11,11 @@ const VIDEOS = "query { videos { slug title tags durationSeconds description url
 const DOCTORS = `query { dermatologists(first: 100) { edges { node { id name timeZone
   practice { city } } } } }`;
 const LOG = "query { editorLog(first: 20) { at action kind target summary } }";
-const SAVE_ARTICLE = (verb) => `mutation($input: ArticleInput!) {
-  ${verb}Article(input: $input) { ${ARTICLE_FIELDS} } }`;
-const SAVE_VIDEO = (verb) => `mutation($input: VideoInput!) { ${verb}Video(input: $input) { slug } }`;
-const DELETE = (kind) => `mutation($slug: String!) { delete${kind}(slug: $slug) }`;
+const SAVE_ARTICLE = `mutation($input: ArticleInput!, $mode: SaveMode!) {
+  saveArticle(input: $input, mode: $mode) { slug } }`;
+const SAVE_VIDEO = `mutation($input: VideoInput!, $mode: SaveMode!) {
+  saveVideo(input: $input, mode: $mode) { slug } }`;
+const DELETE = "mutation($kind: ContentType!, $slug: String!) { deleteContent(kind: $kind, slug: $slug) }";
 const CREATE_DOCTOR = `mutation($email: String!, $password: String!, $input: DermatologistInput!) {
   createDermatologist(email: $email, password: $password, input: $input) { id name } }`;
 const DELETE_DOCTOR = "mutation($id: ID!) { deleteDermatologist(id: $id) }";
@@ -31,7 +32,7 @@ function fill(form, values) {
 
 /** A form that creates (or, with an existing slug, updates) one item, and the list under it. */
 function editor({ id, title, fields, list, toInput, save, remove, describe }, changed) {
-  const verb = choice("verb", [["create", "Create"], ["update", "Update"]], "create");
+  const verb = choice("verb", [["CREATE", "Create"], ["UPDATE", "Update"]], "CREATE");
   const form = h("form", { class: "admin-form", id: `${id}-form`, novalidate: true },
     errorBox(), h("div", { class: "grid" }, fields, field("Action", verb)),
     h("button", { type: "submit" }, "Save"));
@@ -42,7 +43,7 @@ function editor({ id, title, fields, list, toInput, save, remove, describe }, ch
     clear(items, found.map((item) => h("li", { "data-slug": item.slug }, describe(item), " ",
       h("button", { type: "button", class: "link edit", onclick: () => {
         fill(form, item);
-        form.elements.verb.value = "update";
+        form.elements.verb.value = "UPDATE";
       } }, "Edit"), " ",
       h("button", { type: "button", class: "link danger delete", onclick: () => busy(section,
         async () => { await remove(item); await reload(); await changed(); }) }, "Delete"))));
@@ -70,8 +71,8 @@ function articles(changed) {
       tags: listFromText(formValue(form, "tags")),
       readingMinutes: Number(formValue(form, "readingMinutes")),
       summary: formValue(form, "summary"), body: form.elements.body.value }),
-    save: (verb, value) => gql(SAVE_ARTICLE(verb), { input: value }),
-    remove: (item) => gql(DELETE("Article"), { slug: item.slug }),
+    save: (mode, value) => gql(SAVE_ARTICLE, { input: value, mode }),
+    remove: (item) => gql(DELETE, { kind: "ARTICLE", slug: item.slug }),
     describe: (item) => h("a", { href: item.url }, item.title),
   }, changed);
 }
@@ -89,8 +90,8 @@ function videos(changed) {
       tags: listFromText(formValue(form, "tags")), url: formValue(form, "url"),
       durationSeconds: Number(formValue(form, "durationSeconds")),
       description: formValue(form, "description") }),
-    save: (verb, value) => gql(SAVE_VIDEO(verb), { input: value }),
-    remove: (item) => gql(DELETE("Video"), { slug: item.slug }),
+    save: (mode, value) => gql(SAVE_VIDEO, { input: value, mode }),
+    remove: (item) => gql(DELETE, { kind: "VIDEO", slug: item.slug }),
     describe: (item) => h("a", { href: item.url }, item.title),
   }, changed);
 }
