@@ -234,4 +234,4 @@ def test_content_fakes_are_its_ports() -> None:
     factory: ContentUowFactory = FakeContentUnitOfWork()
     edits: ContentEdits = FakeContentEdits()
     log: EditorLog = FakeEditorLog()
-    assert uow and factory and edits and log
+    assert all((uow, factory, edits, log))
