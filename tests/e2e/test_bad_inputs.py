@@ -180,6 +180,10 @@ def test_domain_names_map_to_the_api_names() -> None:
         "timeZone",
         "weekly.0.start",
     ]
+    # A use case shared by several fields names its own input: the field's only argument.
+    assert api_field("id", frozenset({"analysisId"}), ("analysisId",)) == "analysisId"
+    assert api_field("slotStart", frozenset({"input", "slotStart"}), ("input",)) == "slotStart"
+    assert api_field("id", frozenset({"id", "reason"}), ("id", "reason")) == "id"
 
 
 def test_a_forged_media_name_is_not_found(container: Container) -> None:
