@@ -35,6 +35,7 @@ from metskin.adapters.storage.local import LocalEncryptedStorage
 from metskin.adapters.storage.s3 import S3Storage
 from metskin.adapters.vision.engine import VisionEngine
 from metskin.adapters.vision.ingest import MediaPreparerAdapter
+from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.analysis.media import MediaLimits
 from metskin.domain.analysis.ports import AnalysisEngine, MediaStorage
@@ -47,6 +48,8 @@ from metskin.domain.appointments.notices import (
 )
 from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.clock import utc_now
+from metskin.domain.content.service import ContentService
+from metskin.domain.directory.admin import DirectoryAdmin
 from metskin.domain.directory.service import DirectoryService
 from metskin.domain.limits.model import DEFAULT_RULES, BackoffPolicy, Rule
 from metskin.domain.limits.ports import LoginFailures, RateLimiter
@@ -92,6 +95,8 @@ class Container:
     recommendations: RecommendationService = field(init=False)
     appointments: AppointmentService = field(init=False)
     directory: DirectoryService = field(init=False)
+    content: ContentService = field(init=False)
+    directory_admin: DirectoryAdmin = field(init=False)
     referrals: ReferralService = field(init=False)
     sharing: SharingService = field(init=False)
     messenger: AppointmentMessenger = field(init=False)
@@ -272,8 +277,9 @@ def bootstrap(
         timedelta(days=settings.refresh_token_days),
         priced_currencies=container.money.priced_currencies,
     )
+    mail = JinjaMailRenderer(base_url=settings.effective_public_url)
     container.notifications = NotificationService(
-        container.new_uow, container.notifier, JinjaMailRenderer(), clock
+        container.new_uow, container.notifier, mail, clock
     )
     container.media = MediaService(
         container.new_uow, container.storage, MediaPreparerAdapter(), media_limits(settings), clock
@@ -302,20 +308,38 @@ def bootstrap(
     container.analyses.add_step_after_measuring(container.recommendations.after_measuring)
     container.appointments = AppointmentService(container.new_uow, clock)
     container.directory = DirectoryService(container.new_uow, clock)
+    container.content = ContentService(container.new_uow, clock)
     container.referrals = ReferralService(container.new_uow, clock)
     container.messenger = AppointmentMessenger(
         container.new_uow,
         container.notifications,
-        JinjaMailRenderer(),
+        mail,
         clock,
-        MessengerSettings(settings.public_base_url, settings.calendar_organizer_email),
+        MessengerSettings(settings.effective_public_url, settings.calendar_organizer_email),
     )
     container.reminder_scanner = ReminderScanner(container.new_uow, clock)
     container.api_keys = ApiKeyService(container.new_uow, clock)
     add_limits(container)
     wire_privacy(container)
+    wire_directory_admin(container)
     declare_workers(container)
     return container
+
+
+def wire_directory_admin(container: Container) -> None:
+    """Listing a dermatologist spans accounts, the directory, privacy and the editors' log."""
+    accounts, directory = container.accounts, container.directory
+
+    def register(email: str, password: str, name: str) -> str:
+        return accounts.register(email, password, name, Role.DERMATOLOGIST).id
+
+    container.directory_admin = DirectoryAdmin(
+        register=register,
+        publish=directory.publish,
+        find=lambda doctor_id: next(iter(directory.get_many([doctor_id])), None),
+        erase=container.privacy.erase_account,
+        record=container.content.record,
+    )
 
 
 def wire_privacy(container: Container) -> None:

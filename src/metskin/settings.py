@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "dev-insecure-change-me-please-0123456789abcdef"
 MIN_SECRET_LENGTH = 32
+PUBLIC_URL = re.compile(r"https?://[^/\s?#]+(/[^\s?#]*)?")
 
 
 class InsecureSettings(ValueError):
@@ -72,7 +74,9 @@ class Settings(BaseSettings):
     sms_account_sid: str = ""
     sms_auth_token: SecretStr = SecretStr("")
     sms_from: str = ""  # E.164 sender number
-    public_base_url: str = "http://127.0.0.1:8000"  # links in messages (manage appointment)
+    # Where people reach this server, e.g. https://app.metskin.example: every link in an email,
+    # SMS or calendar invite starts with it. Empty: http://<host>:<port> of `serve` (one machine).
+    public_url: str = ""
     calendar_organizer_email: str = "appointments@metskin.local"
     reminder_scan_seconds: float = Field(default=30.0, gt=0)
     # Live subscriptions re-read the store this often, in case a pub/sub message was lost.
@@ -102,6 +106,24 @@ class Settings(BaseSettings):
     max_megapixels: float = 40
     max_video_seconds: float = 60
     max_video_side: int = 3840
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not PUBLIC_URL.fullmatch(value):
+            raise ValueError(
+                "METSKIN_PUBLIC_URL must be an absolute http(s) URL, e.g. https://x.org"
+            )
+        return value.rstrip("/")
+
+    @property
+    def effective_public_url(self) -> str:
+        """The public URL, or this server's own address when none is set."""
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
 
     @property
     def is_development(self) -> bool:

@@ -68,6 +68,16 @@ def targets(schema: GraphQLSchema) -> Iterator[Target]:
                 yield from _walk(operation, name, (arg_name,), arg.type, set())
 
 
+def input_names(schema: GraphQLSchema, operation: str, field: str) -> set[str]:
+    """Every argument and input field name a client can give to one root field."""
+    return {
+        name
+        for target in targets(schema)
+        if (target.operation, target.field) == (operation, field)
+        for name in target.path
+    }
+
+
 def _walk(
     operation: str, field: str, path: tuple[str, ...], type_: GraphQLInputType, seen: set[str]
 ) -> Iterator[Target]:

@@ -23,7 +23,7 @@ from metskin.bootstrap import Container
 from metskin.cli.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_all
 from metskin.graphql.schema import build_schema
 from tests.e2e.conftest import PASSWORD, GraphQLClient
-from tests.e2e.schema_walk import arguments, bad_values, document, targets
+from tests.e2e.schema_walk import arguments, bad_values, document, input_names, targets
 from tests.e2e.test_care_api import add_done_analysis
 
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }"
@@ -57,13 +57,18 @@ class Sender:
         return response.json()
 
 
-def problems(body: Any) -> list[str]:
-    """What is wrong with a response: an error without a code, or INTERNAL_ERROR."""
+def problems(body: Any, names: set[str] | None = None) -> list[str]:
+    """What is wrong with a response: an error without a code, or INTERNAL_ERROR, or (given the
+    field's argument and input field `names`) a `field` the client never sent."""
     found = []
     for error in body.get("errors") or []:
-        code = (error.get("extensions") or {}).get("code")
+        extensions = error.get("extensions") or {}
+        code = extensions.get("code")
         if not code or code == "INTERNAL_ERROR":
             found.append(f"{code}: {error.get('message')}")
+        field = extensions.get("field")
+        if names is not None and field and field.split(".")[0] not in names:
+            found.append(f"field {field!r} is not an argument: {error.get('message')}")
     return found
 
 
@@ -106,13 +111,15 @@ async def test_every_argument_of_the_schema_refuses_bad_values_with_a_code(
         walked = list(targets(schema))
         for target in walked:
             query = document(schema, target)
+            names = input_names(schema, target.operation, target.field)
             named = schema.get_type(target.type_name)
             assert named is not None
             for value in bad_values(named):
                 for role, token in viewers.items():
                     known["email"] = f"walk-{uuid.uuid4().hex[:8]}@example.com"
                     variables = arguments(schema, target, value, known)
-                    for problem in problems(await sender.post(query, variables, token)):
+                    body = await sender.post(query, variables, token)
+                    for problem in problems(body, names):
                         where = f"{target.field}({'.'.join(target.path)}={str(value)[:30]!r})"
                         failures[f"{where} {role}: {problem[:160]}"] += 1
     print(f"schema walk: {len(walked)} arguments and input fields, {sender.sent} requests")
@@ -137,6 +144,46 @@ async def test_the_reported_bad_inputs_get_their_codes(
     assert await client.error_codes('mutation { logout(refreshToken: "\\ud800") }') == [
         "GRAPHQL_VALIDATION_FAILED"
     ]
+
+
+async def test_errors_name_the_arguments_the_client_sent(
+    container: Container, client: GraphQLClient
+) -> None:
+    list(seed_all(container))
+    doctor = container.accounts.login(DEMO_ACCOUNTS[1][0], DEMO_PASSWORD).user.id
+    await client.register("fields@example.com")
+
+    async def field_of(query: str, **variables: Any) -> tuple[str, str]:
+        [error] = (await client.call(query, **variables))["errors"]
+        return error["extensions"]["code"], error["extensions"]["field"]
+
+    slots = """query($d: ID!, $from: DateTime!, $to: DateTime!) {
+      availableSlots(dermatologistId: $d, from: $from, to: $to) { start } }"""
+    week = {"from": "2030-01-07T00:00:00Z", "to": "2030-01-14T00:00:00Z"}
+    assert await field_of(slots, d="nobody", **week) == ("NOT_FOUND", "dermatologistId")
+    backwards = {"from": week["to"], "to": week["from"]}
+    assert await field_of(slots, d=doctor, **backwards) == ("VALIDATION_FAILED", "to")
+    book = """mutation($d: ID!, $s: DateTime!) { bookAppointment(input: {dermatologistId: $d,
+      slotStart: $s, consultationType: IN_PERSON}) { id } }"""
+    assert (await field_of(book, d="nobody", s="2030-01-07T09:00:00Z"))[1] == "dermatologistId"
+    assert (await field_of(book, d=doctor, s="2030-01-07T09:07:00Z"))[1] == "slotStart"
+    move = 'mutation($s: DateTime!) { rescheduleAppointment(id: "gone", slotStart: $s) { id } }'
+    assert (await field_of(move, s="2030-01-07T09:00:00Z"))[1] == "id"
+
+
+def test_domain_names_map_to_the_api_names() -> None:
+    from metskin.graphql.errors import api_field
+
+    assert [api_field(n) for n in ("doctor_id", "radius_km", "time_zone", "weekly.0.start")] == [
+        "dermatologistId",
+        "radiusKm",
+        "timeZone",
+        "weekly.0.start",
+    ]
+    # A use case shared by several fields names its own input: the field's only argument.
+    assert api_field("id", frozenset({"analysisId"}), ("analysisId",)) == "analysisId"
+    assert api_field("slotStart", frozenset({"input", "slotStart"}), ("input",)) == "slotStart"
+    assert api_field("id", frozenset({"id", "reason"}), ("id", "reason")) == "id"
 
 
 def test_a_forged_media_name_is_not_found(container: Container) -> None:

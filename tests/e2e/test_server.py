@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -17,6 +18,9 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from metskin.cli.seed import DEMO_PASSWORD
+from tests.cluster import upload
+from tests.e2e.web_browser import api_login
+from tests.media_samples import encode, noise_image
 
 METSKIN = [sys.executable, "-m", "metskin"]
 
@@ -137,8 +141,70 @@ def test_outbox_got_the_welcome_email(
     )
     outbox = next(Path(tmp_path_factory.getbasetemp()).glob("server*/var/outbox"))
     for _ in range(50):
-        recipients = [json.loads(p.read_text())["to"] for p in outbox.glob("*.json")]
-        if "mail@example.com" in recipients:
+        emails = [json.loads(p.read_text()) for p in outbox.glob("*.json")]
+        if welcome := next((e for e in emails if e["to"] == "mail@example.com"), None):
+            # No public URL is set: its links use the port `serve --port` was given.
+            assert f"{server}/analyse" in welcome["text"]
+            assert httpx.get(f"{server}/analyse").status_code == 200
             return
         time.sleep(0.1)
     raise AssertionError(f"no welcome email in {outbox}")
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_block(language: str, holding: str) -> str:
+    """The README's fenced block in `language` that holds `holding`."""
+    blocks = re.findall(rf"```{language}\n(.*?)```", README.read_text(), re.S)
+    return next(block for block in blocks if holding in block)
+
+
+def test_the_readme_curl_journey_works_when_pasted(server: str) -> None:
+    script = readme_block("sh", "ACCESS_TOKEN=")
+    script = script.replace("URL=http://localhost:8000", f"URL={server}", 1)
+    assert f"URL={server}" in script
+    ran = subprocess.run(
+        ["bash", "-e", "-o", "pipefail", "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert ran.returncode == 0, ran.stderr
+    answers = [json.loads(line) for line in ran.stdout.splitlines() if line.strip()]
+    assert len(answers) == 3, ran.stdout  # register, me, articles (login feeds ACCESS_TOKEN)
+    assert not [answer for answer in answers if "errors" in answer], ran.stdout
+    registered, me, articles = answers
+    assert registered["data"]["register"]["user"]["id"]
+    assert (me["data"]["me"]["email"], me["data"]["me"]["role"]) == ("me@example.com", "PATIENT")
+    urls = [edge["node"]["url"] for edge in articles["data"]["articles"]["edges"]]
+    assert urls and all(httpx.get(server + url).status_code == 200 for url in urls)
+
+
+def test_the_readme_websocket_example_authenticates_and_streams(server: str) -> None:
+    token = api_login(server, "patient@demo.metskin.local", DEMO_PASSWORD)
+    media = upload(server, token, encode(noise_image(640, 480), "JPEG"))
+    started = graphql(
+        server, "mutation($m: ID!) { startAnalysis(mediaId: $m) { id } }", token, m=media
+    )
+    example = readme_block("python", "connection_init")
+    example = example.replace("ws://localhost:8000", server.replace("http", "ws"), 1)
+    env = {
+        **os.environ,
+        "ACCESS_TOKEN": token,
+        "ANALYSIS_ID": started["data"]["startAnalysis"]["id"],
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-c", example], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        assert json.loads(process.stdout.readline())["type"] == "connection_ack"
+        first = json.loads(process.stdout.readline())
+        assert first["type"] == "next" and first["id"] == "1"
+        assert first["payload"]["data"]["analysisProgress"]["status"] in {
+            "QUEUED",
+            "RUNNING",
+            "DONE",
+            "FAILED",
+        }
+    finally:
+        process.kill()
+        process.wait(timeout=10)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -288,3 +289,99 @@ def test_tokens_are_refreshed_and_logout_ends_the_session(browser: Browser, serv
     ).json()
     codes = [error["extensions"]["code"] for error in refused.get("errors", [])]
     assert codes == ["INVALID_REFRESH_TOKEN"], json.dumps(refused)
+
+
+def emailed_link(tmp_path_factory: pytest.TempPathFactory, to: str, subject: str) -> str:
+    """The manage link of the email to `to` whose subject holds `subject` (the outbox)."""
+    outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web*/var/outbox"))
+    for _ in range(100):
+        for path in outbox.glob("*.json"):
+            email = json.loads(path.read_text())
+            if email["to"] == to and subject in email["subject"]:
+                return str(re.search(r'href="([^"]+/appointments/[^"]+)"', email["html"])[1])
+        time.sleep(0.1)
+    raise AssertionError(f"no email to {to} about {subject!r} in {outbox}")
+
+
+def test_a_booking_emails_link_opens_the_appointment_page(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    email = "linked@example.com"
+    token = graphql(
+        server,
+        "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
+        i={"email": email, "password": PASSWORD, "displayName": "Lin"},
+    )["register"]["accessToken"]
+    doctor = graphql(server, "{ dermatologists(first: 1) { edges { node { id name } } } }")[
+        "dermatologists"
+    ]["edges"][0]["node"]
+    start = datetime.now(UTC) + timedelta(days=2)
+    slots = graphql(
+        server,
+        """query($d: ID!, $f: DateTime!, $t: DateTime!) { availableSlots(dermatologistId: $d,
+          from: $f, to: $t) { start consultationTypes freeCancellation } }""",
+        token,
+        d=doctor["id"],
+        f=start.isoformat(),
+        t=(start + timedelta(days=7)).isoformat(),
+    )["availableSlots"]
+    slot = next(s for s in slots if s["freeCancellation"])
+    booked = graphql(
+        server,
+        "mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }",
+        token,
+        i={
+            "slotStart": slot["start"],
+            "dermatologistId": doctor["id"],
+            "consultationType": slot["consultationTypes"][0],
+        },
+    )["bookAppointment"]
+    link = emailed_link(tmp_path_factory, email, "is confirmed")
+    assert link == f"{server}/appointments/{booked['id']}"  # the served address, not :8000
+
+    browser.driver.get(link)  # not logged in here: log in, then on to the linked page
+    browser.until(lambda: browser.hash().startswith("#/login?next="), "the login page")
+    browser.fill("#login-form", email=email, password=PASSWORD)
+    browser.submit("#login-form")
+    page = browser.find("#appointment")
+    assert page.get_attribute("data-appointment-id") == booked["id"]
+    assert browser.hash() == f"#/appointments/{booked['id']}"
+    assert doctor["name"] in browser.text("#appointment") and "cancel or move it until" in page.text
+    page.find_element(browser.by, ".cancel-open").click()
+    browser.submit(".cancel-form")
+    browser.text("#appointment", "Appointment cancelled.")
+    assert "Book another time" in browser.text("#appointment")
+    assert browser.severe_console_messages() == []
+
+
+def test_an_admin_edits_articles_in_the_admin_area(browser: Browser, server: str) -> None:
+    browser.open("#/admin")
+    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
+    browser.fill("#login-form", email="admin@demo.metskin.local", password=DEMO_PASSWORD)
+    browser.submit("#login-form")
+    browser.find("#admin-articles-list li[data-slug='spf-basics']")
+    assert browser.find("a[href='#/admin']").text == "Admin"
+    browser.fill(
+        "#admin-articles-form",
+        slug="night-cream",
+        title="Choosing a night cream",
+        tags="dryness, routine",
+        readingMinutes="2",
+        summary="What a night cream adds.",
+        body="## At night\n\nSkin loses more water.",
+    )
+    browser.submit("#admin-articles-form")
+    browser.find("#admin-articles-list li[data-slug='night-cream']")
+    page = httpx.get(f"{server}/learn/night-cream")
+    assert page.status_code == 200 and "Choosing a night cream" in page.text
+    browser.fill("#admin-articles-form", slug="Bad Slug")
+    browser.submit("#admin-articles-form")
+    browser.text("#admin-articles-form .form-error", "slug")
+    assert browser.find("#admin-articles-form [name=slug]").get_attribute("aria-invalid") == "true"
+    browser.find("#admin-articles-list li[data-slug='night-cream'] .delete").click()
+    browser.until(
+        lambda: not browser.visible("#admin-articles-list li[data-slug='night-cream']"),
+        "the article gone",
+    )
+    assert "deleted article" in browser.text("#admin-log")
+    assert browser.severe_console_messages() == []

@@ -182,7 +182,7 @@ def provider_settings(
         sms_account_sid="AC123",
         sms_auth_token=SecretStr("sms-token"),
         sms_from="+15005550006",
-        public_base_url="https://care.example",
+        public_url="https://care.example",
         reminder_scan_seconds=3600,
     )
 

@@ -39,6 +39,12 @@ from metskin.domain.appointments.ports import (
     ReminderRepository,
 )
 from metskin.domain.audit.ports import AccessLogRepository
+from metskin.domain.content.ports import (
+    ContentEdits,
+    ContentUnitOfWork,
+    ContentUowFactory,
+    EditorLog,
+)
 from metskin.domain.directory.ports import (
     BookedTimes,
     DermatologistRepository,
@@ -93,6 +99,7 @@ from tests.fakes.appointments import (
     FakeReminderRepository,
 )
 from tests.fakes.audit import FakeAccessLog
+from tests.fakes.content import FakeContentEdits, FakeContentUnitOfWork, FakeEditorLog
 from tests.fakes.directory import FakeDermatologistRepository, FakeDirectoryUnitOfWork
 from tests.fakes.infra import (
     FakeAccessTokens,
@@ -238,3 +245,11 @@ def test_cross_cutting_fakes_are_their_ports() -> None:
     bus: EventBus = FakeEventBus()
     queue: JobQueue = FakeJobQueue()
     assert all((base, clock, notifier, bus, queue))
+
+
+def test_content_fakes_are_its_ports() -> None:
+    uow: ContentUnitOfWork = FakeContentUnitOfWork()
+    factory: ContentUowFactory = FakeContentUnitOfWork()
+    edits: ContentEdits = FakeContentEdits()
+    log: EditorLog = FakeEditorLog()
+    assert all((uow, factory, edits, log))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from pathlib import Path
@@ -36,10 +37,12 @@ def serve(
 
     from metskin.graphql.app import create_app
 
-    container = start_container()
+    # The address given here is also the one links in messages use when no public URL is set.
+    container = start_container(host=host, port=port)
     settings = container.settings
     if workers > 1:
-        container.close()  # each process builds its own (worker_app)
+        container.close()  # each process builds its own (worker_app), on the same address
+        os.environ.update(METSKIN_HOST=settings.host, METSKIN_PORT=str(settings.port))
         if not settings.uses_redis:
             console.print(
                 "[red]--workers above 1 needs METSKIN_REDIS_URL: without Redis each process "
@@ -51,8 +54,8 @@ def serve(
         create_app(container) if workers == 1 else "metskin.cli:worker_app",
         factory=workers > 1,
         workers=workers,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=settings.host,
+        port=settings.port,
         log_level="info",
         log_config=None,  # uvicorn logs through our handler (JSON when asked)
         ws="websockets-sansio",
@@ -66,15 +69,17 @@ def worker_app() -> Starlette:
     return create_app(start_container())
 
 
-def start_container() -> Container:
+def start_container(host: str | None = None, port: int | None = None) -> Container:
     """Logging as the settings ask, then the container; refuses weak secrets with a clear
-    message (and exit code 2) outside development."""
+    message (and exit code 2) outside development. `host` and `port` override the settings."""
     from metskin.bootstrap import bootstrap
     from metskin.logging import configure_logging
     from metskin.settings import InsecureSettings, get_settings
 
     try:
         settings = get_settings()
+        overrides = {"host": host, "port": port}
+        settings = settings.model_copy(update={k: v for k, v in overrides.items() if v})
         configure_logging(json_lines=settings.json_logs)
         return bootstrap(settings)
     except InsecureSettings as error:

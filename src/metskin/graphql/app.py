@@ -22,8 +22,9 @@ from strawberry.types.execution import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from metskin.bootstrap import Container
-from metskin.domain.content.loader import article
-from metskin.domain.content.render import render_article
+from metskin.domain.content.model import ArticleFilter
+from metskin.domain.content.render import render_article, render_index
+from metskin.domain.errors import NotFound
 from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.analysis.media_route import media_route
 from metskin.graphql.apikeys.auth import authenticate_api_key
@@ -125,12 +126,27 @@ def is_subscription(query: str | None, operation_name: str | None) -> bool:
     return operation is not None and operation.operation is OperationType.SUBSCRIPTION
 
 
-async def learn_article(request: Request) -> Response:
-    """An educational article, rendered with jinja2."""
-    found = article(request.path_params["slug"])
-    if found is None:
-        return HTMLResponse("<h1>Article not found</h1>", status_code=404)
-    return HTMLResponse(render_article(found))
+def learn_routes(container: Container) -> list[Route]:
+    """`/learn`: every article (or those matching `?search=`), and `/learn/<slug>`: one."""
+    content = container.content
+
+    async def learn_index(request: Request) -> Response:
+        search = request.query_params.get("search", "")[:100]
+        found = await run_sync(content.articles, ArticleFilter(search=search), None, 1000)
+        return HTMLResponse(render_index(found, search=search))
+
+    async def learn_article(request: Request) -> Response:
+        try:
+            found = await run_sync(content.article, request.path_params["slug"])
+        except NotFound:
+            return HTMLResponse("<h1>Article not found</h1>", status_code=404)
+        related, videos = await run_sync(content.related, found)
+        return HTMLResponse(render_article(found, related, videos))
+
+    return [
+        Route("/learn", learn_index, methods=["GET", "HEAD"]),
+        Route("/learn/{slug}", learn_article, methods=["GET", "HEAD"]),
+    ]
 
 
 def create_app(container: Container) -> Starlette:
@@ -154,7 +170,7 @@ def create_app(container: Container) -> Starlette:
         WebSocketRoute("/graphql", graphql_app),
         media_route(container),
         export_route(container),
-        Route("/learn/{slug}", learn_article),
+        *learn_routes(container),
         *web_routes(),
     ]
     return Starlette(

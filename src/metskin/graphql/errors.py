@@ -2,12 +2,78 @@
 
 from __future__ import annotations
 
-from graphql import GraphQLError
+from collections.abc import Callable
+
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLInputObjectType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    get_named_type,
+)
 from strawberry.extensions import MaskErrors
 
 from metskin.domain.errors import DomainError
 
 UNEXPECTED_MESSAGE = "Something went wrong on our side. Try again later."
+# A domain's own name for a value, where the API calls it something else. Any other name in
+# snake_case becomes camelCase (`radius_km` -> `radiusKm`). tests/e2e/test_bad_inputs.py checks
+# that every `field` a client gets is one of the schema's argument or input field names.
+API_NAMES = {"doctor_id": "dermatologistId", "appointment_id": "id", "slot": "slotStart"}
+
+
+# The arguments of the operation field an error came from: (every argument and input field name
+# it takes, its top-level arguments).
+Arguments = Callable[[GraphQLError], tuple[frozenset[str], tuple[str, ...]]]
+
+
+def api_field(name: str, taken: frozenset[str] = frozenset(), top: tuple[str, ...] = ()) -> str:
+    """The API's name for the input a domain error names. A use case shared by several fields
+    names its own input (`id`); when the field asked has no input of that name and takes a
+    single argument, that argument is the one at fault."""
+    if name in API_NAMES:
+        name = API_NAMES[name]
+    else:
+        head, *rest = name.split("_")
+        name = head + "".join(part[:1].upper() + part[1:] for part in rest)
+    if taken and name.split(".")[0] not in taken and len(top) == 1:
+        return top[0]
+    return name
+
+
+def operation_arguments(
+    schema: GraphQLSchema, operation: OperationDefinitionNode | None
+) -> Arguments:
+    """Finds, for an error, the arguments of the root field it came from (by its response key)."""
+
+    def arguments(error: GraphQLError) -> tuple[frozenset[str], tuple[str, ...]]:
+        root = schema.get_root_type(operation.operation) if operation else None
+        if root is None or not error.path or operation is None:
+            return frozenset(), ()
+        key = error.path[0]
+        for node in operation.selection_set.selections:
+            if isinstance(node, FieldNode) and (node.alias or node.name).value == key:
+                field = root.fields.get(node.name.value)
+                return (_names(field), tuple(field.args)) if field else (frozenset(), ())
+        return frozenset(), ()
+
+    return arguments
+
+
+def _names(field: GraphQLField) -> frozenset[str]:
+    names: set[str] = set()
+    todo = [(name, arg.type) for name, arg in field.args.items()]
+    seen: set[str] = set()
+    while todo:
+        name, type_ = todo.pop()
+        names.add(name)
+        named = get_named_type(type_)
+        if isinstance(named, GraphQLInputObjectType) and named.name not in seen:
+            seen.add(named.name)
+            todo += [(sub, value.type) for sub, value in named.fields.items()]
+    return frozenset(names)
 
 
 def _original(error: GraphQLError) -> BaseException | None:
@@ -29,18 +95,20 @@ def is_expected(error: GraphQLError) -> bool:
     )
 
 
-def add_error_codes(errors: list[GraphQLError]) -> None:
-    """Give every error `extensions.code` (and `field` for domain errors)."""
+def add_error_codes(errors: list[GraphQLError], arguments: Arguments | None = None) -> None:
+    """Give every error `extensions.code` (and `field` for domain errors, named as the API
+    names it: `arguments` tells which inputs the failing field takes)."""
     for error in errors:
-        error.extensions = {**(error.extensions or {}), **_extensions_for(error)}
+        error.extensions = {**(error.extensions or {}), **_extensions_for(error, arguments)}
 
 
-def _extensions_for(error: GraphQLError) -> dict[str, str]:
+def _extensions_for(error: GraphQLError, arguments: Arguments | None) -> dict[str, str]:
     original = _original(error)
     if isinstance(original, DomainError):
         extensions = {"code": original.code}
         if original.field:
-            extensions["field"] = original.field
+            taken, top = arguments(error) if arguments else (frozenset(), ())
+            extensions["field"] = api_field(original.field, taken, top)
         return extensions
     if error.extensions and "code" in error.extensions:
         return {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache, partial
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError
+from graphql import ASTValidationRule, GraphQLError, get_operation_ast
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -30,8 +30,16 @@ from metskin.graphql.appointments.queries import (
     WorkingHoursQueries,
 )
 from metskin.graphql.appointments.subscriptions import DashboardSubscriptions
+from metskin.graphql.content.mutations import ContentMutations
+from metskin.graphql.content.queries import ContentQueries
+from metskin.graphql.directory.admin import DirectoryAdminMutations
 from metskin.graphql.directory.queries import DirectoryQueries
-from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_expected
+from metskin.graphql.errors import (
+    MaskUnexpectedErrors,
+    add_error_codes,
+    is_expected,
+    operation_arguments,
+)
 from metskin.graphql.guard import OperationLimits
 from metskin.graphql.inputs import SCALAR_OVERRIDES, RefuseUnstorableText
 from metskin.graphql.metrics import OperationMetrics
@@ -65,6 +73,7 @@ class Query(
     PrivacyQueries,
     ApiKeyQueries,
     MoneyQueries,
+    ContentQueries,
 ):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
@@ -83,6 +92,8 @@ class Mutation(
     PrivacyMutations,
     ApiKeyMutations,
     MoneyMutations,
+    ContentMutations,
+    DirectoryAdminMutations,
 ):
     pass
 
@@ -97,7 +108,10 @@ class MetSkinSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         """Add error codes; log unexpected errors with their traceback, not the expected ones."""
-        add_error_codes(errors)
+        document = execution_context.graphql_document if execution_context else None
+        name = execution_context.operation_name if execution_context else None
+        operation = get_operation_ast(document, name) if document else None
+        add_error_codes(errors, operation_arguments(self._schema, operation))
         unexpected = [error for error in errors if not is_expected(error)]
         if unexpected:
             super().process_errors(unexpected, execution_context)

@@ -1,6 +1,8 @@
 """The browser app: `/` and `/static/...` from this package, under a strict Content-Security-Policy.
 
 Plain ES modules, no build step and no external URLs, so the policy allows only this origin.
+The pages that messages link to (`APP_PAGES`, e.g. `/appointments/<id>`) serve the same page;
+the app then opens the view of that path (`app.js`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+
+from metskin.domain.links import APP_PAGES
 
 CONTENT_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -83,5 +87,6 @@ async def static(request: Request) -> Response:
 def web_routes() -> list[Route]:
     return [
         Route("/", index, methods=["GET", "HEAD"]),
+        *(Route(page, index, methods=["GET", "HEAD"]) for page in APP_PAGES),
         Route("/static/{path:path}", static, methods=["GET", "HEAD"]),
     ]

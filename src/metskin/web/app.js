@@ -1,4 +1,6 @@
 // The single-page app: a hash router, the navigation, and a safety net for errors.
+// A link from a message is a path (/appointments/<id>, served with this page by the server):
+// it becomes the hash route of the same name before the first route.
 
 import { gql, session } from "./graphql.js";
 import { clear, h, navigate, showError } from "./dom.js";
@@ -8,30 +10,35 @@ import { renderAnalyse, renderAnalysis } from "./views/analysis.js";
 import { renderHistory } from "./views/history.js";
 import { renderRoutine } from "./views/routine.js";
 import { renderDirectory } from "./views/directory.js";
-import { renderAppointments } from "./views/appointments.js";
+import { renderAppointment, renderAppointments } from "./views/appointments.js";
+import { renderAdmin } from "./views/admin.js";
 import { renderSharing } from "./views/sharing.js";
 import { renderDashboard } from "./views/dashboard.js";
 import { renderPatient, renderPatients, renderSharedAnalysis } from "./views/patients.js";
 import { renderHours } from "./views/hours.js";
 
 const DERMATOLOGIST = "DERMATOLOGIST";
+const ADMIN = "ADMIN";
 
 const ROUTES = [
   { path: /^\/login$/, view: renderLogin, open: true },
   { path: /^\/register$/, view: renderRegister, open: true },
   { path: /^\/analyse$/, view: renderAnalyse },
   { path: /^\/analysis\/([^/]+)$/, view: renderAnalysis },
+  { path: /^\/analyses\/([^/]+)$/, view: renderAnalysis },
   { path: /^\/history$/, view: renderHistory },
   { path: /^\/routine\/([^/]+)$/, view: renderRoutine },
   { path: /^\/profile$/, view: renderProfile },
   { path: /^\/dermatologists$/, view: renderDirectory },
   { path: /^\/appointments$/, view: renderAppointments },
+  { path: /^\/appointments\/([^/]+)$/, view: renderAppointment },
   { path: /^\/sharing$/, view: renderSharing },
   { path: /^\/dashboard$/, view: renderDashboard, role: DERMATOLOGIST },
   { path: /^\/patients$/, view: renderPatients, role: DERMATOLOGIST },
   { path: /^\/patients\/([^/]+)$/, view: renderPatient, role: DERMATOLOGIST },
   { path: /^\/shared\/([^/]+)$/, view: renderSharedAnalysis, role: DERMATOLOGIST },
   { path: /^\/hours$/, view: renderHours, role: DERMATOLOGIST },
+  { path: /^\/admin$/, view: renderAdmin, role: ADMIN },
 ];
 
 const LINKS = [
@@ -52,6 +59,13 @@ const main = document.getElementById("view");
 const nav = document.getElementById("nav");
 const globalError = document.getElementById("global-error");
 let current = { cleanup: null, token: 0 };
+
+/** A page of someone else's role (admin pages for admins; patients and admins share the rest). */
+function forOtherRole(found) {
+  const role = session.user ? session.user.role : null;
+  if (found.role === ADMIN) return role !== ADMIN;
+  return (found.role === DERMATOLOGIST) !== isDermatologist();
+}
 
 /** Dermatologists get the dashboard; everyone else the patient journey. */
 function isDermatologist() {
@@ -88,7 +102,8 @@ function renderNav() {
     return;
   }
   const user = session.user || {};
-  clear(nav, (isDermatologist() ? DERMATOLOGIST_LINKS : LINKS).map(link),
+  const links = isDermatologist() ? DERMATOLOGIST_LINKS : LINKS;
+  clear(nav, (user.role === ADMIN ? [...links, ["#/admin", "Admin"]] : links).map(link),
     h("span", { class: "who", id: "who" }, user.profile?.displayName || user.email || ""),
     h("button", { type: "button", id: "logout", class: "link", onclick: logout }, "Log out"));
 }
@@ -115,7 +130,7 @@ async function route() {
     navigate(`#/login?next=${encodeURIComponent(path)}`);
     return;
   }
-  if (!found.open && (found.role === DERMATOLOGIST) !== isDermatologist()) {
+  if (!found.open && forOtherRole(found)) {
     navigate(home()); // the other side's page (also where logging in leads by default)
     return;
   }
@@ -141,6 +156,10 @@ function showGlobal(error) {
 
 window.addEventListener("error", (event) => showGlobal(event.error || event.message));
 window.addEventListener("unhandledrejection", (event) => showGlobal(event.reason));
+if (window.location.pathname !== "/") {
+  const deep = window.location.pathname + window.location.search;
+  window.history.replaceState(null, "", `/#${deep}`);
+}
 window.addEventListener("hashchange", route);
 session.onChange(() => {
   renderNav();

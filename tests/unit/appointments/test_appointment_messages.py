@@ -88,7 +88,7 @@ def test_naive_times_and_unknown_zones_are_rejected() -> None:
         notice(time_zone="Mars/Olympus_Mons")
 
     assert naive.value.field == "start_utc"
-    assert zone.value.field == "time_zone"
+    assert zone.value.field == "timeZone"
 
 
 # --- email context -------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from metskin.domain.content import (
 )
 from metskin.domain.content.loader import parse_article
 from metskin.domain.content.markdown import to_html
-from metskin.domain.content.model import Article
+from metskin.domain.content.model import Article, Video
 from metskin.domain.errors import ValidationFailed
 
 TOPICS = {"spf", "retinoids", "acne", "patch-test", "when-to-see-a-dermatologist"}
@@ -52,14 +52,10 @@ def test_article_files_are_named_after_their_slug() -> None:
     assert names == {a.slug for a in load_articles()}
 
 
-def test_videos_have_local_urls_and_descriptions() -> None:
-    videos = load_videos()
-    assert len(videos) >= 5
-    for video in videos:
-        assert video.url == f"/media/videos/{video.slug}.mp4"
-        assert "://" not in video.url and video.tags and video.duration_seconds > 0
-        assert len(video.description) > 30
-        assert not re.search(r"lorem|todo|placeholder|tbd", video.description, re.I)
+def test_no_packaged_video_points_at_a_missing_file() -> None:
+    """The six packaged entries named files that never existed: they are gone. Editors add
+    videos with an https address where they play (createVideo)."""
+    assert load_videos() == ()
 
 
 def test_articles_for_tags_ranks_by_shared_tags() -> None:
@@ -70,7 +66,7 @@ def test_articles_for_tags_ranks_by_shared_tags() -> None:
     assert shared == sorted(shared, reverse=True)
     assert articles_for_tags(["SPF"]) == articles_for_tags(["spf"])
     assert articles_for_tags(["not-a-tag"]) == []
-    assert [v.slug for v in videos_for_tags(["moles"])] == ["checking-moles-abcde"]
+    assert videos_for_tags(["moles"]) == []
 
 
 def test_front_matter_parsing_and_errors() -> None:
@@ -104,16 +100,18 @@ def test_markdown_subset_escapes_html() -> None:
 def test_article_page_renders_body_related_and_disclaimer() -> None:
     item = article("checking-your-moles")
     assert item is not None
-    page = render_article(item)
+    related = [a for a in articles_for_tags(item.tags) if a.slug != item.slug][:3]
+    video = Video("abcde", "ABCDE", ("moles",), 60, "How to check.", "https://v.example/abcde")
+    page = render_article(item, related, [video])
     assert "<h1>Checking your moles - the ABCDE guide</h1>" in page
     assert "<strong>E</strong>volving" in page
     assert "not medical advice or a diagnosis" in page
     assert 'href="/learn/when-to-see-a-dermatologist"' in page
-    assert 'href="/media/videos/checking-moles-abcde.mp4"' in page
+    assert 'href="https://v.example/abcde"' in page
     assert 'href="/learn/checking-your-moles"' not in page
 
 
 def test_article_page_escapes_titles() -> None:
     hostile = Article("x", "<img src=x onerror=alert(1)>", ("spf",), 1, "s", "Body")
-    page = render_article(hostile)
+    page = render_article(hostile, [], [])
     assert "<img" not in page and "&lt;img" in page

@@ -25,6 +25,7 @@ from metskin.adapters.db.appointments import (
     SqlDashboardEventLog,
     SqlReminderRepository,
 )
+from metskin.adapters.db.content import SqlContentEdits, SqlEditorLog
 from metskin.adapters.db.directory import SqlAvailabilityRepository, SqlDermatologistRepository
 from metskin.adapters.db.engine import is_lock_conflict
 from metskin.adapters.db.money import SqlExchangeRateRepository
@@ -52,6 +53,7 @@ from metskin.domain.appointments.ports import (
     ReminderRepository,
 )
 from metskin.domain.audit.ports import AccessLogRepository
+from metskin.domain.content.ports import ContentEdits, EditorLog
 from metskin.domain.directory.ports import DermatologistRepository
 from metskin.domain.errors import Conflict
 from metskin.domain.messages import Event, Job
@@ -117,6 +119,8 @@ class SqlUnitOfWork:
     data_exports: Repo[DataExportRepository] = Repo(SqlDataExportRepository)
     erasures: Repo[ErasureLog] = Repo(SqlErasureLog)
     api_keys: Repo[ApiKeyRepository] = Repo(SqlApiKeyRepository)
+    content_edits: Repo[ContentEdits] = Repo(SqlContentEdits)
+    editor_log: Repo[EditorLog] = Repo(SqlEditorLog)
 
     session: Session
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from metskin.domain.links import PublicLinks
 from metskin.domain.messages import OutgoingEmail
 
 
@@ -18,7 +19,12 @@ class JinjaMailRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self._globals = {"product_name": product_name, "base_url": base_url}
+        # `links` builds the absolute links a template may hold (metskin.domain.links).
+        self._globals = {
+            "product_name": product_name,
+            "base_url": base_url,
+            "links": PublicLinks(base_url),
+        }
 
     def render_email(self, template: str, to: str, context: dict[str, Any]) -> OutgoingEmail:
         values = {**self._globals, **context}

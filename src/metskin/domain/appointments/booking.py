@@ -81,7 +81,7 @@ def owned(
     """The patient's appointment (or, `either_party`, the dermatologist's), locked for a change."""
     appointment = uow.appointments.get(appointment_id, for_update=True)
     if appointment is None:
-        raise AppointmentNotFound("appointment not found", field="appointment_id")
+        raise AppointmentNotFound("appointment not found", field="id")
     parties = (appointment.patient_id, appointment.doctor_id if either_party else None)
     if patient_id not in parties:
         raise Forbidden("this appointment belongs to someone else")
@@ -106,7 +106,7 @@ def move_in(
         ignore=appointment.id,
     )
     if slot.start == appointment.start:
-        raise SlotUnavailable("the appointment is already at that time", field="start")
+        raise SlotUnavailable("the appointment is already at that time", field="slotStart")
     appointment.move_to(slot, now, policy)
 
 
@@ -119,12 +119,12 @@ def _free_slot(
     ignore: str | None = None,
 ) -> Slot:
     availability = _availability(uow, doctor_id)
-    slot = find_slot(availability, require_utc(start, "start"), now=now)
+    slot = find_slot(availability, require_utc(start, "slotStart"), now=now)
     if slot is None or any(
         a.id != ignore
         for a in uow.appointments.active_for_doctors([doctor_id], slot.start, slot.end)
     ):
-        raise SlotUnavailable("that time is no longer available", field="start")
+        raise SlotUnavailable("that time is no longer available", field="slotStart")
     if consultation_type not in slot.consultation_types:
         offered = " or ".join(sorted(t.value.replace("_", "-") for t in slot.consultation_types))
         raise ConsultationTypeNotOffered(
@@ -137,5 +137,5 @@ def _free_slot(
 def _availability(uow: AppointmentsUnitOfWork, doctor_id: str) -> Availability:
     availability = uow.availability.get(doctor_id)
     if availability is None:
-        raise DermatologistNotFound("dermatologist not found", field="doctor_id")
+        raise DermatologistNotFound("dermatologist not found", field="dermatologistId")
     return availability

@@ -124,7 +124,7 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidAvailability(f"unknown time zone {name!r}", field="time_zone") from exc
+        raise InvalidAvailability(f"unknown time zone {name!r}", field="timeZone") from exc
 
 
 def require_utc(moment: datetime, name: str) -> datetime:
@@ -159,9 +159,16 @@ class LocalSlot:
 class CancellationPolicy:
     min_notice: timedelta = timedelta(hours=2)
 
+    def deadline(self, start: datetime) -> datetime:
+        """The last moment an appointment starting at `start` can be cancelled or moved."""
+        return start - self.min_notice
+
+    def allows(self, start: datetime, now: datetime) -> bool:
+        return now <= self.deadline(start)
+
     def check(self, start: datetime, now: datetime) -> None:
         """Raise TooLateToCancel when less than `min_notice` is left before `start`."""
-        if start - now < self.min_notice:
+        if not self.allows(start, now):
             hours = self.min_notice.total_seconds() / 3600
             raise TooLateToCancel(
                 f"appointments cannot be changed less than {hours:g} hours before they start"
@@ -218,7 +225,7 @@ class Appointment:
         """Reschedule to another slot of the same doctor; the slot must already be checked."""
         self.ensure_changeable(now, policy)
         if slot.doctor_id != self.doctor_id:
-            raise ValidationFailed("a reschedule keeps the same dermatologist", field="slot")
+            raise ValidationFailed("a reschedule keeps the same dermatologist", field="slotStart")
         self.history.append((self.start, self.end))
         self.start, self.end = slot.start, slot.end
 

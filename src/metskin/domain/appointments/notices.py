@@ -24,6 +24,7 @@ from metskin.domain.appointments.model import Appointment, AppointmentStatus, Co
 from metskin.domain.appointments.reminders import Reminder, ReminderKind, ReminderStatus
 from metskin.domain.directory.model import Dermatologist
 from metskin.domain.errors import DomainError
+from metskin.domain.links import PublicLinks
 from metskin.domain.messages import Job, OutgoingSms
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class MessengerSettings:
     product_name: str = "MetSkin"
 
     def manage_url(self, appointment_id: str) -> str:
-        return f"{self.public_base_url.rstrip('/')}/appointments/{appointment_id}"
+        return PublicLinks(self.public_base_url).appointment(appointment_id)
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ class AppointmentService:
         end: datetime,
         consultation_type: ConsultationType | None = None,
     ) -> list[Slot]:
+        start, end = checked_range(start, end)
         return list_slots(
             self._uow_factory(),
             doctor_id,
@@ -188,9 +189,7 @@ class AppointmentService:
     def for_doctor(
         self, doctor_id: str, start: datetime, end: datetime, limit: int
     ) -> list[Appointment]:
-        start, end = require_utc(start, "from"), require_utc(end, "to")
-        if end <= start or end - start > MAX_RANGE:
-            raise ValidationFailed("The range must be positive and at most 92 days.", field="to")
+        start, end = checked_range(start, end)
         with self._uow_factory() as uow:
             found = uow.appointment_queries.list_for_doctor(doctor_id, start, end, limit)
             self._audit(uow, doctor_id, found)
@@ -265,6 +264,14 @@ class AppointmentService:
                 {"appointment_id": appointment.id, "kind": kind, "sequence": appointment.sequence},
             )
         )
+
+
+def checked_range(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """[from, to) in UTC, positive and at most 92 days, named as the API names them."""
+    start, end = require_utc(start, "from"), require_utc(end, "to")
+    if end <= start or end - start > MAX_RANGE:
+        raise ValidationFailed("The range must be positive and at most 92 days.", field="to")
+    return start, end
 
 
 def appointment_payload(appointment: Appointment) -> dict[str, Any]:

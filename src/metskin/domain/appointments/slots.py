@@ -73,9 +73,9 @@ def bookable_slots(
     consultation_type: ConsultationType | None = None,
 ) -> list[Slot]:
     """Slots starting in [start, end) that are in the future, free and offer the type."""
-    start, end, now = require_utc(start, "start"), require_utc(end, "end"), require_utc(now, "now")
+    start, end, now = require_utc(start, "from"), require_utc(end, "to"), require_utc(now, "now")
     if end <= start or end - start > MAX_RANGE:
-        raise ValidationFailed("the range must be positive and at most 92 days", field="end")
+        raise ValidationFailed("the range must be positive and at most 92 days", field="to")
     busy = [
         (a.start, a.end) for a in booked if a.is_active and a.doctor_id == availability.doctor_id
     ]
@@ -123,7 +123,7 @@ def find_slot(
     consultation_type: ConsultationType | None = None,
 ) -> Slot | None:
     """The bookable slot starting exactly at `start`, if there is one."""
-    start = require_utc(start, "start")
+    start = require_utc(start, "slotStart")
     slots = bookable_slots(
         availability,
         start,

@@ -8,7 +8,7 @@ from metskin.domain.content.loader import (
     videos_for_tags,
 )
 from metskin.domain.content.model import Article, Video
-from metskin.domain.content.render import render_article
+from metskin.domain.content.render import render_article, render_index
 
 __all__ = [
     "Article",
@@ -18,5 +18,6 @@ __all__ = [
     "load_articles",
     "load_videos",
     "render_article",
+    "render_index",
     "videos_for_tags",
 ]

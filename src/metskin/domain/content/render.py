@@ -6,11 +6,8 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from metskin.domain.content.loader import by_tags, load_articles, load_videos
 from metskin.domain.content.markdown import to_html
-from metskin.domain.content.model import Article
-
-RELATED_LIMIT = 3
+from metskin.domain.content.model import Article, Video
 
 
 @cache
@@ -24,18 +21,28 @@ def _environment() -> Environment:
     )
 
 
-def related_articles(article: Article, limit: int = RELATED_LIMIT) -> list[Article]:
-    others = [a for a in load_articles() if a.slug != article.slug]
-    return by_tags(others, article.tags)[:limit]
-
-
-def render_article(article: Article, *, lang: str = "en", article_base: str = "/learn") -> str:
+def render_article(
+    article: Article,
+    related: list[Article],
+    videos: list[Video],
+    *,
+    lang: str = "en",
+    article_base: str = "/learn",
+) -> str:
     template = _environment().get_template("article.html.j2")
     return template.render(
         article=article,
         body=to_html(article.body),
         lang=lang,
         article_base=article_base,
-        related=related_articles(article),
-        videos=by_tags(load_videos(), article.tags)[:2],
+        related=related,
+        videos=videos[:2],
     )
+
+
+def render_index(
+    articles: list[Article], *, search: str = "", lang: str = "en", article_base: str = "/learn"
+) -> str:
+    """The `/learn` page: every article (or those matching `search`), with a search box."""
+    template = _environment().get_template("index.html.j2")
+    return template.render(articles=articles, search=search, lang=lang, article_base=article_base)

@@ -61,6 +61,12 @@ class BookingQueries:
         slots = await run_sync(info.context.container.appointments.slots, *wanted)
         return [Slot.from_domain(slot, tz) for slot in slots]
 
+    @guarded_field(IsAuthenticated, "Yours, or (audited) one booked with you.")
+    async def appointment(self, info: Info, id: strawberry.ID) -> Appointment:
+        get = info.context.container.appointments.get_for_viewer
+        found, tz = await run_sync(get, viewer_id_of(info), str(id)), await viewer_time_zone(info)
+        return Appointment.from_domain(found, tz)
+
     @guarded_field(IsAuthenticated, "By start time.")
     async def my_appointments(
         self, info: Info, first: int = 20, after: str | None = None

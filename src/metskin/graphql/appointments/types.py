@@ -17,8 +17,8 @@ from metskin.domain.appointments.dashboard import DashboardEvent as DomainEvent
 from metskin.domain.appointments.dashboard import DashboardEventKind as DomainEventKind
 from metskin.domain.appointments.model import Appointment as DomainAppointment
 from metskin.domain.appointments.model import AppointmentStatus as DomainStatus
+from metskin.domain.appointments.model import CancellationPolicy, zone
 from metskin.domain.appointments.model import Slot as DomainSlot
-from metskin.domain.appointments.model import zone
 from metskin.graphql.directory.types import (
     ConsultationType,
     Dermatologist,
@@ -43,6 +43,11 @@ def in_zone(cls: type[T], span: DomainSlot | DomainAppointment, time_zone: str, 
     return copy_fields(cls, span, start_local=start, end_local=end, time_zone=time_zone, **values)
 
 
+def cancellation_deadline(info: Info, start: datetime) -> datetime:
+    policy: CancellationPolicy = info.context.container.appointments.policy
+    return policy.deadline(start)
+
+
 async def viewer_time_zone(info: Info, asked: str | None = None) -> str:
     """The zone asked for, else the viewer's profile zone, else UTC."""
     if asked:
@@ -61,6 +66,17 @@ class Slot:
     end_local: str
     time_zone: str
     consultation_types: list[ConsultationType]  # type: ignore[valid-type]
+
+    @strawberry.field(description="Booked now, it could be cancelled or moved until then.")
+    def cancellable_until(self, info: Info) -> datetime:
+        return cancellation_deadline(info, self.start)
+
+    @strawberry.field(
+        description="False when the slot starts too soon: once booked, it could no longer be "
+        "cancelled or moved."
+    )
+    def free_cancellation(self, info: Info) -> bool:
+        return info.context.container.clock() <= cancellation_deadline(info, self.start)
 
     @classmethod
     def from_domain(cls, slot: DomainSlot, time_zone: str) -> Slot:
@@ -88,6 +104,12 @@ class Appointment:
     doctor_id: strawberry.Private[str]
 
     dermatologist: Dermatologist | None = strawberry.field(resolver=dermatologist_of)
+
+    @strawberry.field(
+        description="It can be cancelled or moved until then; later, TOO_LATE_TO_CANCEL."
+    )
+    def cancellable_until(self, info: Info) -> datetime:
+        return cancellation_deadline(info, self.start)
 
     @strawberry.field(description="Who booked: shown to them and to the dermatologist booked.")
     async def patient_name(self, info: Info) -> str:

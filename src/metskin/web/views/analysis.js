@@ -6,6 +6,7 @@ import {
 } from "../dom.js";
 import { FINAL, followProgress } from "./progress.js";
 import { renderReferral } from "./referral.js";
+import { forConcerns, readMore } from "./learn.js";
 
 const STAGES = ["QUEUED", "DECODING", "FACE_MESH", "MEASURING", "RECOMMENDING", "DONE"];
 export const DETAIL = `query($id: ID!) { analysis(id: $id) {
@@ -288,6 +289,10 @@ export async function renderAnalysis(view, { match: [analysisId], params }) {
     const { analysis } = await gql(DETAIL, { id: analysisId });
     clear(body, resultView(analysis));
     if (analysis.status === "DONE" && analysis.result && !analysis.result.retakeNeeded) {
+      readMore(forConcerns(analysis.result.concerns), { id: "result-articles" })
+        .then((card) => card && body.querySelector("#result").append(card))
+        .catch(() => {}); // reading suggestions are optional
+
       const panel = h("div", { class: "card wide", id: "referral" }, errorBox());
       body.append(panel);
       renderReferral(panel, analysisId).catch((error) => showError(panel, error));

@@ -1,4 +1,5 @@
-// My appointments by start time: cancel or move a booked one.
+// My appointments by start time, and one appointment's page (where message links lead):
+// cancel or move a booked one.
 
 import { gql } from "../graphql.js";
 import {
@@ -8,10 +9,11 @@ import { slotPicker } from "./slots.js";
 
 const PAGE = 20;
 const FIELDS = `id start end timeZone status consultationType reason cancelReason reschedules
-  cancelledAt dermatologist { id name practice { name city } }
+  cancelledAt cancellableUntil dermatologist { id name practice { name city } }
   referral { urgency specialty }`;
 const MINE = `query($first: Int!, $after: String) { myAppointments(first: $first, after: $after) {
   edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
+const ONE = `query($id: ID!) { appointment(id: $id) { ${FIELDS} } }`;
 const CANCEL = `mutation($id: ID!, $reason: String!) {
   cancelAppointment(id: $id, reason: $reason) { ${FIELDS} } }`;
 const RESCHEDULE = `mutation($id: ID!, $s: DateTime!) {
@@ -59,9 +61,11 @@ function fill(li, appointment, message = null) {
     panel.dataset.open = closing ? "" : key;
   };
   const booked = appointment.status === "BOOKED";
+  const changeable = booked && new Date(appointment.cancellableUntil) > new Date();
   li.dataset.start = appointment.start;
   clear(li,
-    h("h3", {}, when(appointment.start, appointment.timeZone),
+    h("h3", {}, h("a", { href: `#/appointments/${encodeURIComponent(appointment.id)}` },
+      when(appointment.start, appointment.timeZone)),
       h("span", { class: "muted" }, ` (${appointment.timeZone})`)),
     h("p", {}, h("span", { class: `badge status ${appointment.status.toLowerCase()}` },
       humanize(appointment.status)), " ", humanize(appointment.consultationType), " with ",
@@ -77,12 +81,27 @@ function fill(li, appointment, message = null) {
       `Cancelled ${when(appointment.cancelledAt)}`,
       appointment.cancelReason ? `: ${appointment.cancelReason}` : "") : null,
     message ? notice(message) : null,
-    booked ? h("div", { class: "actions" },
+    booked ? h("p", { class: "muted cancellation-terms" }, changeable
+      ? `You can cancel or move it until ${when(appointment.cancellableUntil, appointment.timeZone)}.`
+      : "It starts too soon to be cancelled or moved here; please call the practice.") : null,
+    appointment.status === "CANCELLED" && doctor ? h("p", {}, h("a", {
+      href: `#/dermatologists?type=${appointment.consultationType}` }, "Book another time")) : null,
+    changeable ? h("div", { class: "actions" },
       h("button", { type: "button", class: "reschedule-open", onclick: toggle("reschedule", rescheduleBox) },
         "Reschedule"), " ",
       h("button", { type: "button", class: "cancel-open", onclick: toggle("cancel", cancelForm) }, "Cancel"))
       : null,
     panel);
+}
+
+/** One appointment, at `/appointments/<id>` (the link in every appointment message). */
+export async function renderAppointment(view, { match: [id] }) {
+  const { appointment } = await gql(ONE, { id });
+  const card = h("div", { class: "card appointment", id: "appointment",
+    "data-appointment-id": appointment.id });
+  fill(card, appointment);
+  append(view, [h("h1", {}, "Your appointment"), card,
+    h("p", {}, h("a", { href: "#/appointments" }, "All your appointments"))]);
 }
 
 export async function renderAppointments(view) {

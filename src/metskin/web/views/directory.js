@@ -14,7 +14,7 @@ const DIRECTORY = `query($filter: DermatologistFilter, $first: Int!, $after: Str
       fee { amount currency } practice { name address city country } } }
     pageInfo { hasNextPage endCursor } } }`;
 const BOOK = `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) {
-  id status start startLocal timeZone consultationType dermatologist { name } } }`;
+  id status start startLocal timeZone consultationType cancellableUntil dermatologist { name } } }`;
 const SHARE = `mutation($d: ID!, $a: ID) { shareAnalysis(dermatologistId: $d, analysisId: $a) {
   id scope active expiresAt dermatologist { name } } }`;
 const SPECIALTIES = ["acne", "cosmetic", "medical", "paediatric", "pigmentation", "rosacea",
@@ -92,6 +92,16 @@ function readFilter(form) {
   return filter;
 }
 
+/** What the patient agrees to: until when the booking can be cancelled or moved. */
+function cancellationTerms(slot) {
+  if (!slot.freeCancellation) {
+    return notice("This time starts soon: once booked, it can no longer be cancelled or moved.",
+      "warn cancellation-terms");
+  }
+  return h("p", { class: "muted cancellation-terms" },
+    `You can cancel or move it until ${when(slot.cancellableUntil, slot.timeZone)}.`);
+}
+
 function bookingForm(doctor, slot, referralId, done) {
   const types = slot.consultationTypes.map((type) => [type, humanize(type)]);
   const form = h("form", { class: "book-form", novalidate: true },
@@ -101,6 +111,7 @@ function bookingForm(doctor, slot, referralId, done) {
       field("Consultation", choice("consultationType", types, types[0][0])),
       field("Reason (optional)", h("input", { name: "reason", maxlength: 500 }))),
     referralId ? h("p", { class: "muted" }, "Linked to your referral.") : null,
+    cancellationTerms(slot),
     h("button", { type: "submit", class: "book" }, "Book this time"));
   onSubmit(form, async () => {
     const { bookAppointment } = await gql(BOOK, { input: {
@@ -147,7 +158,11 @@ function doctorCard(doctor, params) {
     const picker = slotPicker(doctor.id, (slot) => {
       clear(chosen, bookingForm(doctor, slot, params.get("referral"), (appointment) => {
         clear(booking, notice(`Booked: ${when(appointment.start, appointment.timeZone)} with `
-          + `${appointment.dermatologist ? appointment.dermatologist.name : doctor.name}.`),
+          + `${appointment.dermatologist ? appointment.dermatologist.name : doctor.name}. `
+          + `You can cancel or move it until `
+          + `${when(appointment.cancellableUntil, appointment.timeZone)}.`),
+        h("a", { href: `#/appointments/${encodeURIComponent(appointment.id)}`,
+          id: "to-appointment" }, "Open this appointment"), " · ",
         h("a", { href: "#/appointments", id: "to-appointments" }, "See my appointments"));
       }));
       chosen.scrollIntoView({ block: "nearest" });

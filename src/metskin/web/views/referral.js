@@ -2,6 +2,7 @@
 
 import { gql } from "../graphql.js";
 import { append, clear, errorBox, field, h, humanize, onSubmit } from "../dom.js";
+import { forReferral, readMore } from "./learn.js";
 
 const OUTCOME = `disclaimer referral { id urgency specialty message advice answeredQuestionnaire
   reasons { ruleId urgency specialty text } }`;
@@ -48,6 +49,7 @@ function outcomeView(outcome) {
     h("ul", {}, referral.reasons.map((reason) => h("li", {}, reason.text))),
     h("p", {}, referral.advice),
     h("p", {}, directoryLink(referral)),
+    h("div", { class: "referral-articles" }),
     h("small", { class: "muted" }, outcome.disclaimer),
   ];
 }
@@ -87,6 +89,12 @@ function show(panel, analysisId, outcome) {
     outcome.referral && outcome.referral.answeredQuestionnaire
       ? h("p", { class: "muted" }, "Thanks: your answers were taken into account.")
       : questionnaire(analysisId, panel));
+  const slot = panel.querySelector(".referral-articles");
+  if (slot) {
+    readMore(forReferral(outcome.referral), { id: "referral-articles" })
+      .then((card) => card && slot.append(card))
+      .catch(() => {}); // reading suggestions are optional
+  }
 }
 
 export async function renderReferral(panel, analysisId) {

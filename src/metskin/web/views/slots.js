@@ -5,7 +5,7 @@ import { busy, choice, clear, errorBox, field, h } from "../dom.js";
 
 const SLOTS = `query($id: ID!, $from: DateTime!, $to: DateTime!, $type: ConsultationType) {
   availableSlots(dermatologistId: $id, from: $from, to: $to, consultationType: $type) {
-    start end startLocal endLocal timeZone consultationTypes } }`;
+    start end startLocal endLocal timeZone consultationTypes cancellableUntil freeCancellation } }`;
 const SPANS = [["1", "1 day"], ["7", "7 days"], ["14", "14 days"], ["31", "31 days"]];
 export const CONSULTATION_TYPES = [["", "In person or video"], ["IN_PERSON", "In person"],
   ["VIDEO", "Video"]];
@@ -52,13 +52,17 @@ export function slotPicker(doctorId, onPick, { consultationType = "" } = {}) {
       clear(results, h("p", { class: "muted no-slots" }, "No free times in this period."));
       return;
     }
-    clear(results, availableSlots.length ? h("p", { class: "muted" },
-      `Times in ${availableSlots[0].timeZone}.`) : null,
+    const late = availableSlots.some((slot) => !slot.freeCancellation);
+    clear(results, h("p", { class: "muted" }, `Times in ${availableSlots[0].timeZone}.`),
+      late ? h("p", { class: "muted late-note" }, "Times marked ! start soon: once booked, "
+        + "they can no longer be cancelled or moved.") : null,
     [...days].map(([localDate, slots]) => h("div", { class: "slot-day" },
       h("h4", {}, dayHeading(localDate)),
       h("div", { class: "slot-buttons" }, slots.map((slot) => h("button", {
-        type: "button", class: "slot", "data-start": slot.start,
-        title: slot.consultationTypes.join(", "),
+        type: "button", class: slot.freeCancellation ? "slot" : "slot late",
+        "data-start": slot.start,
+        title: slot.consultationTypes.join(", ")
+          + (slot.freeCancellation ? "" : " · cannot be cancelled once booked"),
         onclick: (event) => {
           for (const other of results.querySelectorAll("button.slot[aria-pressed]")) {
             other.removeAttribute("aria-pressed");
@@ -66,7 +70,7 @@ export function slotPicker(doctorId, onPick, { consultationType = "" } = {}) {
           event.currentTarget.setAttribute("aria-pressed", "true");
           onPick(slot);
         },
-      }, slot.startLocal.slice(11, 16)))))));
+      }, slot.startLocal.slice(11, 16), slot.freeCancellation ? "" : " !"))))));
   };
 
   form.addEventListener("submit", (event) => {

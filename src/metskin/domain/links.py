@@ -1,0 +1,37 @@
+"""The pages a message can link to, as absolute URLs under the public URL (METSKIN_PUBLIC_URL).
+
+The server answers every one of these paths: the web app's pages (`APP_PAGES`, served by
+`metskin.web` and routed by `web/app.js`) and the server-rendered `/learn` pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+# Paths the web app opens directly (a link in an email); `{id}` is one path segment.
+APP_PAGES = ("/appointments/{id}", "/analyses/{id}", "/analyse", "/admin")
+
+
+@dataclass(frozen=True)
+class PublicLinks:
+    base_url: str
+
+    def url(self, path: str) -> str:
+        return self.base_url.rstrip("/") + path
+
+    def appointment(self, appointment_id: str) -> str:
+        return self.url(f"/appointments/{quote(appointment_id, safe='')}")
+
+    def analysis(self, analysis_id: str) -> str:
+        return self.url(f"/analyses/{quote(analysis_id, safe='')}")
+
+    def article(self, slug: str) -> str:
+        return self.url(f"/learn/{quote(slug, safe='')}")
+
+    def start(self) -> str:
+        """Where a new account begins: the upload page."""
+        return self.url("/analyse")
+
+    def learn(self) -> str:
+        return self.url("/learn")

@@ -1,0 +1,1 @@
+"""GraphQL of the content component: articles, videos, and the editors' mutations."""

@@ -1,0 +1,87 @@
+"""The editors' mutations (admins only): articles and videos, each change logged."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from metskin.domain.content.editing import checked_article, checked_slug, checked_video
+from metskin.domain.content.model import Article as DomainArticle
+from metskin.domain.content.model import ContentKind
+from metskin.domain.content.model import Video as DomainVideo
+from metskin.graphql.content.types import Article, Video
+from metskin.graphql.context import run_sync, viewer_id_of
+from metskin.graphql.permissions import IsAdmin, guarded_mutation
+
+
+@strawberry.input(description="What every article and video has.")
+class ContentInput:
+    slug: str = strawberry.field(description="Lower-case words joined by hyphens: its address.")
+    title: str
+    tags: list[str]
+
+
+@strawberry.input
+class ArticleInput(ContentInput):
+    reading_minutes: int
+    body: str = strawberry.field(description="Markdown: ## headings, - lists, **bold**.")
+    summary: str = ""
+
+    def to_domain(self) -> DomainArticle:
+        return checked_article(
+            self.slug, self.title, self.tags, self.reading_minutes, self.summary, self.body
+        )
+
+
+@strawberry.input
+class VideoInput(ContentInput):
+    duration_seconds: int
+    url: str = strawberry.field(description="An https address where the video plays.")
+    description: str = ""
+
+    def to_domain(self) -> DomainVideo:
+        return checked_video(
+            self.slug, self.title, self.tags, self.duration_seconds, self.description, self.url
+        )
+
+
+@strawberry.enum(
+    description="CREATE: the slug must be free (else SLUG_TAKEN). UPDATE: it must exist."
+)
+class SaveMode(Enum):
+    CREATE = "create"
+    UPDATE = "update"
+
+
+@strawberry.enum(description="What an editor can delete.")
+class ContentType(Enum):
+    ARTICLE = ContentKind.ARTICLE.value
+    VIDEO = ContentKind.VIDEO.value
+
+
+async def _save(info: Info, item: DomainArticle | DomainVideo, mode: SaveMode) -> None:
+    content, create = info.context.container.content, mode is SaveMode.CREATE
+    await run_sync(lambda: content.save(viewer_id_of(info), item, create=create))
+
+
+@strawberry.type
+class ContentMutations:
+    @guarded_mutation(IsAdmin, "Create or replace an article (logged).")
+    async def save_article(self, info: Info, input: ArticleInput, mode: SaveMode) -> Article:
+        article = input.to_domain()
+        await _save(info, article, mode)
+        return Article.from_domain(article)
+
+    @guarded_mutation(IsAdmin, "Create or replace a video (logged).")
+    async def save_video(self, info: Info, input: VideoInput, mode: SaveMode) -> Video:
+        video = input.to_domain()
+        await _save(info, video, mode)
+        return Video.from_domain(video)
+
+    @guarded_mutation(IsAdmin, "Remove an article or video from every list and page (logged).")
+    async def delete_content(self, info: Info, kind: ContentType, slug: str) -> bool:
+        content, admin = info.context.container.content, viewer_id_of(info)
+        await run_sync(content.delete, admin, ContentKind(kind.value), checked_slug(slug))
+        return True

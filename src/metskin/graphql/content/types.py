@@ -1,0 +1,105 @@
+"""GraphQL types of educational content: articles, videos, the filter, and the editors' log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from metskin.domain.content.model import CONCERN_TAGS
+from metskin.domain.content.model import Article as DomainArticle
+from metskin.domain.content.model import ArticleFilter as DomainFilter
+from metskin.domain.content.model import EditorChange as DomainChange
+from metskin.domain.content.model import Video as DomainVideo
+from metskin.domain.errors import ValidationFailed
+from metskin.graphql.accounts.types import SkinType
+from metskin.graphql.context import run_sync
+from metskin.graphql.mapping import copy_fields
+
+
+@strawberry.type(description="A short video; `url` is where it plays.")
+class Video:
+    slug: str
+    title: str
+    tags: list[str]
+    duration_seconds: int
+    description: str
+    url: str
+
+    @classmethod
+    def from_domain(cls, video: DomainVideo) -> Video:
+        return copy_fields(cls, video, tags=list(video.tags))
+
+
+@strawberry.type(description="An educational article, readable at `url` (/learn/<slug>).")
+class Article:
+    slug: str
+    title: str
+    summary: str
+    tags: list[str]
+    concerns: list[str] = strawberry.field(description="The analysis concerns it speaks to.")
+    skin_types: list[SkinType]
+    reading_minutes: int
+    body: str = strawberry.field(description="Markdown: ## headings, - lists, **bold**.")
+    url: str = strawberry.field(description="The article's page on this server.")
+    domain: strawberry.Private[DomainArticle]
+
+    @strawberry.field(description="Videos on the same topics, most shared tags first.")
+    async def videos(self, info: Info) -> list[Video]:
+        _, videos = await run_sync(info.context.container.content.related, self.domain)
+        return [Video.from_domain(v) for v in videos]
+
+    @classmethod
+    def from_domain(cls, article: DomainArticle) -> Article:
+        return cls(
+            slug=article.slug,
+            title=article.title,
+            summary=article.summary,
+            tags=list(article.tags),
+            concerns=list(article.concerns),
+            skin_types=[SkinType(kind) for kind in article.skin_types],
+            reading_minutes=article.reading_minutes,
+            body=article.body,
+            url=f"/learn/{article.slug}",
+            domain=article,
+        )
+
+
+@strawberry.input(description="Every given field must match.")
+class ArticleFilter:
+    tag: str | None = strawberry.field(default=None, description="One tag, e.g. spf.")
+    concern: str | None = strawberry.field(
+        default=None, description="An analysis concern, e.g. acne, redness, pigmentation."
+    )
+    skin_type: SkinType | None = strawberry.field(
+        default=None, description="Articles for this skin type (or for every type)."
+    )
+    search: str | None = strawberry.field(default=None, description="Words in the article.")
+
+    def to_domain(self) -> DomainFilter:
+        if self.concern is not None and self.concern not in CONCERN_TAGS:
+            known = ", ".join(CONCERN_TAGS)
+            raise ValidationFailed(f"concern must be one of: {known}.", field="concern")
+        if self.search is not None and len(self.search) > 100:
+            raise ValidationFailed("search is longer than 100 characters.", field="search")
+        return DomainFilter(
+            tag=self.tag,
+            concern=self.concern,
+            skin_type=self.skin_type.value if self.skin_type else None,
+            search=self.search or "",
+        )
+
+
+@strawberry.type(description="One change an editor made.")
+class EditorChange:
+    at: datetime
+    actor_id: strawberry.ID
+    action: str
+    kind: str
+    target: str
+    summary: str
+
+    @classmethod
+    def from_domain(cls, change: DomainChange) -> EditorChange:
+        return copy_fields(cls, change, kind=change.kind.value)

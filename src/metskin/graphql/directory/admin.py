@@ -1,0 +1,85 @@
+"""The administrators' directory mutations: list, change or remove a dermatologist."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from metskin.domain.directory.admin import Listing, practice
+from metskin.graphql.context import run_sync, viewer_id_of
+from metskin.graphql.directory.types import ConsultationType, Dermatologist
+from metskin.graphql.permissions import IsAdmin, guarded_mutation
+
+
+@strawberry.input
+class PracticeInput:
+    name: str
+    address: str
+    city: str
+    country: str = strawberry.field(description="ISO 3166 two-letter code, e.g. GB.")
+    lat: float
+    lon: float
+
+
+@strawberry.input(description="What the directory shows of a dermatologist.")
+class DermatologistInput:
+    name: str
+    specialties: list[str]
+    languages: list[str]
+    practice: PracticeInput
+    time_zone: str
+    consultation_types: list[ConsultationType]  # type: ignore[valid-type]
+    fee_amount: str = strawberry.field(description="Decimal amount, e.g. 120.00.")
+    fee_currency: str = strawberry.field(description="ISO 4217 code, e.g. GBP.")
+    bio: str = ""
+
+    def to_domain(self) -> Listing:
+        place = self.practice
+        return Listing(
+            name=self.name,
+            bio=self.bio,
+            specialties=tuple(self.specialties),
+            languages=tuple(self.languages),
+            practice=practice(
+                place.name, place.address, place.city, place.country, place.lat, place.lon
+            ),
+            time_zone=self.time_zone,
+            consultation_types=frozenset(self.consultation_types),
+            fee_amount=self.fee_amount,
+            fee_currency=self.fee_currency,
+        )
+
+
+@strawberry.type
+class DirectoryAdminMutations:
+    @guarded_mutation(
+        IsAdmin,
+        "List a new dermatologist: their account (they log in with this email and password) "
+        "and practice profile. They set their working hours themselves.",
+    )
+    async def create_dermatologist(
+        self, info: Info, email: str, password: str, input: DermatologistInput
+    ) -> Dermatologist:
+        admin = info.context.container.directory_admin
+        created = await run_sync(
+            admin.create, viewer_id_of(info), email, password, input.to_domain()
+        )
+        return Dermatologist.from_domain(created)
+
+    @guarded_mutation(IsAdmin, "Replace a dermatologist's listing (working hours are kept).")
+    async def update_dermatologist(
+        self, info: Info, id: strawberry.ID, input: DermatologistInput
+    ) -> Dermatologist:
+        admin = info.context.container.directory_admin
+        updated = await run_sync(admin.update, viewer_id_of(info), str(id), input.to_domain())
+        return Dermatologist.from_domain(updated)
+
+    @guarded_mutation(
+        IsAdmin,
+        "Remove a dermatologist: their account is erased, future appointments cancelled and "
+        "their patients told.",
+    )
+    async def delete_dermatologist(self, info: Info, id: strawberry.ID) -> bool:
+        admin = info.context.container.directory_admin
+        await run_sync(admin.delete, viewer_id_of(info), str(id))
+        return True

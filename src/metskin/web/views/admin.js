@@ -1,0 +1,153 @@
+// The administrators' area: articles, videos and dermatologists, and the log of every change.
+
+import { gql } from "../graphql.js";
+import {
+  append, busy, choice, clear, errorBox, field, formValue, h, listFromText, notice, onSubmit, when,
+} from "../dom.js";
+
+const ARTICLE_FIELDS = "slug title summary tags readingMinutes body url";
+const ARTICLES = `query { articles(first: 100) { edges { node { ${ARTICLE_FIELDS} } } } }`;
+const VIDEOS = "query { videos { slug title tags durationSeconds description url } }";
+const DOCTORS = `query { dermatologists(first: 100) { edges { node { id name timeZone
+  practice { city } } } } }`;
+const LOG = "query { editorLog(first: 20) { at action kind target summary } }";
+const SAVE_ARTICLE = `mutation($input: ArticleInput!, $mode: SaveMode!) {
+  saveArticle(input: $input, mode: $mode) { slug } }`;
+const SAVE_VIDEO = `mutation($input: VideoInput!, $mode: SaveMode!) {
+  saveVideo(input: $input, mode: $mode) { slug } }`;
+const DELETE = "mutation($kind: ContentType!, $slug: String!) { deleteContent(kind: $kind, slug: $slug) }";
+const CREATE_DOCTOR = `mutation($email: String!, $password: String!, $input: DermatologistInput!) {
+  createDermatologist(email: $email, password: $password, input: $input) { id name } }`;
+const DELETE_DOCTOR = "mutation($id: ID!) { deleteDermatologist(id: $id) }";
+
+const input = (name, attributes = {}) => h("input", { name, ...attributes });
+const area = (name) => h("textarea", { name, rows: 6 });
+
+function fill(form, values) {
+  for (const [name, value] of Object.entries(values)) {
+    const element = form.elements.namedItem(name);
+    if (element) element.value = Array.isArray(value) ? value.join(", ") : value;
+  }
+}
+
+/** A form that creates (or, with an existing slug, updates) one item, and the list under it. */
+function editor({ id, title, fields, list, toInput, save, remove, describe }, changed) {
+  const verb = choice("verb", [["CREATE", "Create"], ["UPDATE", "Update"]], "CREATE");
+  const form = h("form", { class: "admin-form", id: `${id}-form`, novalidate: true },
+    errorBox(), h("div", { class: "grid" }, fields, field("Action", verb)),
+    h("button", { type: "submit" }, "Save"));
+  const items = h("ul", { class: "admin-list", id: `${id}-list` });
+  const section = h("section", { class: "card", id }, h("h2", {}, title), form, items);
+  const reload = async () => {
+    const found = await list();
+    clear(items, found.map((item) => h("li", { "data-slug": item.slug }, describe(item), " ",
+      h("button", { type: "button", class: "link edit", onclick: () => {
+        fill(form, item);
+        form.elements.verb.value = "UPDATE";
+      } }, "Edit"), " ",
+      h("button", { type: "button", class: "link danger delete", onclick: () => busy(section,
+        async () => { await remove(item); await reload(); await changed(); }) }, "Delete"))));
+  };
+  onSubmit(form, async () => {
+    await save(form.elements.verb.value, toInput(form));
+    form.append(notice("Saved."));
+    await reload();
+    await changed();
+  });
+  section.prepend(errorBox());
+  return { section, reload };
+}
+
+function articles(changed) {
+  return editor({
+    id: "admin-articles",
+    title: "Articles",
+    fields: [field("Slug", input("slug")), field("Title", input("title")),
+      field("Tags", input("tags"), "Comma separated, e.g. acne, routine"),
+      field("Reading minutes", input("readingMinutes", { type: "number", min: 1, value: 3 })),
+      field("Summary", input("summary")), field("Body (markdown)", area("body"))],
+    list: async () => (await gql(ARTICLES)).articles.edges.map((edge) => edge.node),
+    toInput: (form) => ({ slug: formValue(form, "slug"), title: formValue(form, "title"),
+      tags: listFromText(formValue(form, "tags")),
+      readingMinutes: Number(formValue(form, "readingMinutes")),
+      summary: formValue(form, "summary"), body: form.elements.body.value }),
+    save: (mode, value) => gql(SAVE_ARTICLE, { input: value, mode }),
+    remove: (item) => gql(DELETE, { kind: "ARTICLE", slug: item.slug }),
+    describe: (item) => h("a", { href: item.url }, item.title),
+  }, changed);
+}
+
+function videos(changed) {
+  return editor({
+    id: "admin-videos",
+    title: "Videos",
+    fields: [field("Slug", input("slug")), field("Title", input("title")),
+      field("Tags", input("tags")), field("Address (https)", input("url", { type: "url" })),
+      field("Length (seconds)", input("durationSeconds", { type: "number", min: 1 })),
+      field("Description", input("description"))],
+    list: async () => (await gql(VIDEOS)).videos,
+    toInput: (form) => ({ slug: formValue(form, "slug"), title: formValue(form, "title"),
+      tags: listFromText(formValue(form, "tags")), url: formValue(form, "url"),
+      durationSeconds: Number(formValue(form, "durationSeconds")),
+      description: formValue(form, "description") }),
+    save: (mode, value) => gql(SAVE_VIDEO, { input: value, mode }),
+    remove: (item) => gql(DELETE, { kind: "VIDEO", slug: item.slug }),
+    describe: (item) => h("a", { href: item.url }, item.title),
+  }, changed);
+}
+
+function dermatologists(changed) {
+  const form = h("form", { class: "admin-form", id: "admin-doctor-form", novalidate: true },
+    errorBox(), h("div", { class: "grid" },
+      field("Email", input("email", { type: "email" })),
+      field("First password", input("password", { type: "password" })),
+      field("Name", input("name")), field("Specialties", input("specialties")),
+      field("Languages", input("languages")), field("Practice", input("practiceName")),
+      field("Address", input("address")), field("City", input("city")),
+      field("Country (2 letters)", input("country", { maxlength: 2 })),
+      field("Latitude", input("lat", { type: "number", step: "any" })),
+      field("Longitude", input("lon", { type: "number", step: "any" })),
+      field("Time zone", input("timeZone", { value: "Europe/London" })),
+      field("Fee", input("feeAmount", { value: "120.00" })),
+      field("Currency", input("feeCurrency", { value: "GBP", maxlength: 3 }))),
+    h("button", { type: "submit" }, "List dermatologist"));
+  const items = h("ul", { class: "admin-list", id: "admin-doctor-list" });
+  const section = h("section", { class: "card", id: "admin-doctors" }, errorBox(),
+    h("h2", {}, "Dermatologists"), form, items);
+  const reload = async () => {
+    const { dermatologists: found } = await gql(DOCTORS);
+    clear(items, found.edges.map(({ node }) => h("li", { "data-id": node.id },
+      `${node.name} · ${node.practice.city} `, h("button", { type: "button",
+        class: "link danger delete", onclick: () => busy(section, async () => {
+          await gql(DELETE_DOCTOR, { id: node.id });
+          await reload();
+          await changed();
+        }) }, "Remove"))));
+  };
+  onSubmit(form, async () => {
+    const value = (name) => formValue(form, name);
+    await gql(CREATE_DOCTOR, { email: value("email"), password: form.elements.password.value,
+      input: { name: value("name"), specialties: listFromText(value("specialties")),
+        languages: listFromText(value("languages")), timeZone: value("timeZone"),
+        practice: { name: value("practiceName"), address: value("address"), city: value("city"),
+          country: value("country"), lat: Number(value("lat")), lon: Number(value("lon")) },
+        consultationTypes: ["IN_PERSON", "VIDEO"], feeAmount: value("feeAmount"),
+        feeCurrency: value("feeCurrency") } });
+    form.append(notice("Listed."));
+    await reload();
+    await changed();
+  });
+  return { section, reload };
+}
+
+export async function renderAdmin(view) {
+  const log = h("ul", { class: "admin-log", id: "admin-log" });
+  const showLog = async () => {
+    const { editorLog } = await gql(LOG);
+    clear(log, editorLog.map((change) => h("li", {}, `${when(change.at)}: ${change.summary}`)));
+  };
+  const parts = [articles(showLog), videos(showLog), dermatologists(showLog)];
+  append(view, [h("h1", {}, "Administration"), ...parts.map((part) => part.section),
+    h("section", { class: "card" }, h("h2", {}, "Recent changes"), log)]);
+  await Promise.all([...parts.map((part) => part.reload()), showLog()]);
+}

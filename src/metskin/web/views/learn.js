@@ -1,0 +1,36 @@
+// Articles to read next: for a result's main concerns, or a referral's specialty.
+
+import { gql } from "../graphql.js";
+import { h } from "../dom.js";
+
+const ARTICLES = `query($filter: ArticleFilter, $first: Int!) {
+  articles(filter: $filter, first: $first) { edges { node { slug title url readingMinutes } } } }`;
+const SPECIALTY_TAGS = { ACNE: "acne", ROSACEA: "rosacea", PIGMENTATION: "pigmentation",
+  SKIN_CANCER: "moles", SCARRING: "scarring" };
+
+/** A card listing up to `first` articles matching each filter, without repeats. */
+export async function readMore(filters, { id, first = 3 } = {}) {
+  const seen = new Map();
+  for (const filter of filters) {
+    const { articles } = await gql(ARTICLES, { filter, first });
+    for (const { node } of articles.edges) if (!seen.has(node.slug)) seen.set(node.slug, node);
+  }
+  if (!seen.size) return null;
+  return h("div", { class: "card wide read-more", id },
+    h("h2", {}, "Read more"),
+    h("ul", {}, [...seen.values()].slice(0, first + 1).map((article) => h("li", {},
+      h("a", { href: article.url, target: "_blank", rel: "noopener" }, article.title),
+      h("span", { class: "muted" }, ` · ${article.readingMinutes} min`)))));
+}
+
+/** Articles for the concerns that stand out (banded above none), the worst first. */
+export function forConcerns(concerns) {
+  return [...concerns].filter((c) => c.band && c.band !== "none").sort((a, b) => b.score - a.score)
+    .slice(0, 2).map((concern) => ({ concern: concern.name }));
+}
+
+/** Articles for a referral: its specialty's topic and when to see a dermatologist. */
+export function forReferral(referral) {
+  const tag = SPECIALTY_TAGS[referral.specialty];
+  return [...(tag ? [{ tag }] : []), { tag: "when-to-see-a-dermatologist" }];
+}

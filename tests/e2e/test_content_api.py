@@ -1,0 +1,194 @@
+"""Content and the care links through GraphQL: articles, /learn, the editors' mutations with
+their log, dermatologists run by an administrator, and cancellation deadlines at booking."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from metskin.bootstrap import Container
+from metskin.domain.accounts.model import Role
+from tests.e2e.conftest import PASSWORD, GraphQLClient, login_as_admin
+from tests.e2e.test_care_api import (  # noqa: F401  (fixtures)
+    BOOK,
+    booking,
+    clock,
+    clocked,
+    clocked_client,
+    login,
+)
+from tests.fakes.infra import FakeClock
+from tests.integration.test_care_booking import day_slots, make_doctor
+
+ARTICLES = """query($filter: ArticleFilter, $first: Int!, $after: String) {
+  articles(filter: $filter, first: $first, after: $after) {
+    edges { cursor node { slug title concerns skinTypes url videos { slug } } }
+    pageInfo { hasNextPage endCursor } } }"""
+ARTICLE_INPUT = {
+    "slug": "gloves-for-dry-hands",
+    "title": "Gloves for dry hands",
+    "tags": ["dryness", "dry-skin"],
+    "readingMinutes": 2,
+    "summary": "Washing up without cracked skin.",
+    "body": "## Why\n\nHot water and soap strip oil. **Gloves** help.",
+}
+SAVE = """mutation($input: ArticleInput!, $mode: SaveMode!) {
+  saveArticle(input: $input, mode: $mode) { slug title url } }"""
+SAVE_VIDEO = """mutation($i: VideoInput!, $m: SaveMode! = CREATE) {
+  saveVideo(input: $i, mode: $m) { slug } }"""
+DELETE = "mutation($k: ContentType!, $s: String!) { deleteContent(kind: $k, slug: $s) }"
+DOCTOR_INPUT: dict[str, Any] = {
+    "name": "Dr Ada Lune",
+    "specialties": ["acne", "medical"],
+    "languages": ["en", "fr"],
+    "practice": {
+        "name": "Lune Skin",
+        "address": "2 Rue de Rivoli",
+        "city": "Paris",
+        "country": "fr",
+        "lat": 48.8566,
+        "lon": 2.3522,
+    },
+    "timeZone": "Europe/Paris",
+    "consultationTypes": ["IN_PERSON", "VIDEO"],
+    "feeAmount": "90.00",
+    "feeCurrency": "EUR",
+}
+
+
+async def test_articles_filter_and_page_with_the_cursor_helper(client: GraphQLClient) -> None:
+    every = await client.every_node(ARTICLES, "articles", 4)
+    assert len(every) >= 20 and [a["slug"] for a in every] == sorted(a["slug"] for a in every)
+    acne = await client.every_node(ARTICLES, "articles", 10, filter={"concern": "acne"})
+    assert acne and all("acne" in a["concerns"] for a in acne)
+    dry = await client.every_node(ARTICLES, "articles", 10, filter={"skinType": "DRY"})
+    assert "caring-for-dry-skin" in {a["slug"] for a in dry}
+    assert all("DRY" in a["skinTypes"] for a in dry)
+    found = await client.data(ARTICLES, first=5, filter={"tag": "spf", "search": "reapply"})
+    assert found["articles"]["edges"]
+    one = await client.data('{ article(slug: "spf-basics") { title body url } }')
+    assert one["article"]["url"] == "/learn/spf-basics" and "##" in one["article"]["body"]
+    missing = await client.call('{ article(slug: "nope") { title } }')
+    assert missing["errors"][0]["extensions"] == {"code": "CONTENT_NOT_FOUND", "field": "slug"}
+    bad = await client.call(ARTICLES, first=5, filter={"concern": "freckles"})
+    assert bad["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "concern"}
+
+
+async def test_learn_index_and_search(client: GraphQLClient) -> None:
+    index = await client.http.get("/learn")
+    assert index.status_code == 200 and index.text.count('href="/learn/') >= 20
+    search = await client.http.get("/learn", params={"search": "abcde"})
+    assert 'href="/learn/checking-your-moles"' in search.text
+    assert 0 < search.text.count('href="/learn/') < 5
+    none = await client.http.get("/learn", params={"search": "<script>"})
+    assert "<script>" not in none.text and "&lt;script&gt;" in none.text
+
+
+async def test_admins_edit_articles_and_videos_and_every_change_is_logged(
+    client: GraphQLClient, container: Container
+) -> None:
+    await client.register("patient@example.com")
+    assert await client.error_codes(SAVE, mode="CREATE", input=ARTICLE_INPUT) == ["FORBIDDEN"]
+    await login_as_admin(client, container)
+    created = await client.data(SAVE, mode="CREATE", input=ARTICLE_INPUT)
+    assert created["saveArticle"]["url"] == "/learn/gloves-for-dry-hands"
+    page = await client.http.get("/learn/gloves-for-dry-hands")
+    assert page.status_code == 200 and "<strong>Gloves</strong> help" in page.text
+    again = await client.call(SAVE, mode="CREATE", input=ARTICLE_INPUT)
+    assert again["errors"][0]["extensions"] == {"code": "SLUG_TAKEN", "field": "slug"}
+    bad = await client.call(SAVE, mode="UPDATE", input={**ARTICLE_INPUT, "readingMinutes": 0})
+    assert bad["errors"][0]["extensions"]["field"] == "readingMinutes"
+    await client.data(SAVE, mode="UPDATE", input={**ARTICLE_INPUT, "title": "Gloves, always"})
+    video = {
+        "slug": "gloves",
+        "title": "Putting on gloves",
+        "tags": ["dryness"],
+        "durationSeconds": 40,
+        "url": "https://videos.example/gloves.mp4",
+    }
+    await client.data(SAVE_VIDEO, i=video)
+    related = await client.data('{ article(slug: "gloves-for-dry-hands") { videos { url } } }')
+    assert related["article"]["videos"] == [{"url": video["url"]}]
+    local = {**video, "slug": "local", "url": "/media/videos/x.mp4"}
+    refused = await client.call(SAVE_VIDEO, i=local)
+    assert refused["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "url"}
+    await client.data(DELETE, k="ARTICLE", s="acne-basics")
+    unknown = await client.call(DELETE, k="VIDEO", s="acne-basics")
+    assert unknown["errors"][0]["extensions"] == {"code": "CONTENT_NOT_FOUND", "field": "slug"}
+    assert (await client.http.get("/learn/acne-basics")).status_code == 404
+    assert 'href="/learn/acne-basics"' not in (await client.http.get("/learn")).text
+    log = await client.data("{ editorLog(first: 10) { action kind target actorId } }")
+    assert [(c["action"], c["kind"], c["target"]) for c in log["editorLog"]] == [
+        ("deleted", "article", "acne-basics"),
+        ("created", "video", "gloves"),
+        ("updated", "article", "gloves-for-dry-hands"),
+        ("created", "article", "gloves-for-dry-hands"),
+    ]
+
+
+async def test_admins_list_change_and_remove_dermatologists(
+    client: GraphQLClient, container: Container
+) -> None:
+    await login_as_admin(client, container)
+    create = """mutation($e: String!, $p: String!, $i: DermatologistInput!) {
+      createDermatologist(email: $e, password: $p, input: $i) { id name practice { country } } }"""
+    made = (await client.data(create, e="ada@example.com", p=PASSWORD, i=DOCTOR_INPUT))[
+        "createDermatologist"
+    ]
+    assert made["practice"]["country"] == "FR"
+    assert container.accounts.login("ada@example.com", PASSWORD).user.role is Role.DERMATOLOGIST
+    bad = await client.call(
+        create, e="b@example.com", p=PASSWORD, i={**DOCTOR_INPUT, "feeCurrency": "euro"}
+    )
+    assert bad["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "fee"}
+    update = """mutation($id: ID!, $i: DermatologistInput!) {
+      updateDermatologist(id: $id, input: $i) { bio } }"""
+    changed = await client.data(update, id=made["id"], i={**DOCTOR_INPUT, "bio": "Acne in adults."})
+    assert changed["updateDermatologist"]["bio"] == "Acne in adults."
+    await client.data("mutation($id: ID!) { deleteDermatologist(id: $id) }", id=made["id"])
+    gone = await client.data("query($id: ID!) { dermatologist(id: $id) { id } }", id=made["id"])
+    assert gone["dermatologist"] is None
+    missing = await client.call('mutation { deleteDermatologist(id: "nobody") }')
+    assert missing["errors"][0]["extensions"]["field"] == "id"
+    log = await client.data("{ editorLog { action kind target } }")
+    assert [c["action"] for c in log["editorLog"]] == ["deleted", "updated", "created"]
+    assert {c["kind"] for c in log["editorLog"]} == {"dermatologist"}
+
+
+async def test_booking_says_until_when_it_can_be_cancelled_and_late_slots_are_marked(
+    clocked_client: GraphQLClient,  # noqa: F811
+    clocked: Container,  # noqa: F811
+    clock: FakeClock,  # noqa: F811
+) -> None:
+    doctor = make_doctor(clocked)
+    first = day_slots(now=clock.now)[0]
+    clock.now = first - timedelta(minutes=65)
+    await clocked_client.register("pat@example.com")
+    slots = await clocked_client.data(
+        """query($d: ID!, $f: DateTime!, $t: DateTime!) { availableSlots(dermatologistId: $d,
+          from: $f, to: $t) { start cancellableUntil freeCancellation } }""",
+        d=doctor.id,
+        f=first.isoformat(),
+        t=(first + timedelta(hours=5)).isoformat(),
+    )
+    marks = {datetime.fromisoformat(s["start"]): s for s in slots["availableSlots"]}
+    assert marks[first]["freeCancellation"] is False
+    assert marks[first + timedelta(hours=3)]["freeCancellation"] is True
+    deadline = datetime.fromisoformat(marks[first]["cancellableUntil"])
+    assert deadline == first - timedelta(hours=2)
+    booked = await clocked_client.data(
+        "mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) "
+        "{ id cancellableUntil } }",
+        input=booking(first + timedelta(hours=3), doctor.id),
+    )
+    until = datetime.fromisoformat(booked["bookAppointment"]["cancellableUntil"])
+    assert until == first + timedelta(hours=1)
+    shown = await clocked_client.data(
+        "query($id: ID!) { appointment(id: $id) { id cancellableUntil } }",
+        id=booked["bookAppointment"]["id"],
+    )
+    assert shown["appointment"] == booked["bookAppointment"]
+    await clocked_client.register("someone@example.com")
+    assert await clocked_client.error_codes(
+        "query($id: ID!) { appointment(id: $id) { id } }", id=booked["bookAppointment"]["id"]
+    ) == ["FORBIDDEN"]
