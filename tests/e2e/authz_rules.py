@@ -81,6 +81,7 @@ def catalog_record(name: str) -> dict[str, Any]:
 ALL_OK = "ok ok ok ok ok ok"
 OWN = "U ok ok ok ok ok"
 OWNER_ONLY = "U P ok ok ok ok"
+ADMIN_ONLY = "U F F F F ok"
 SHARED = "U P F P F P"  # P's analysis: the owner, the shared dermatologist, admin
 DOCTORS = "U F F P ok ok"  # a dermatologist's own lists: D1's hold P
 
@@ -170,9 +171,42 @@ QUERIES = [
         variables=lambda world, who: {"u": world.id("P")},
     ),
     rule("Query.health", "{ health }", ALL_OK),
+    # One appointment: its patient and its dermatologist (audited); nobody else, admin included.
+    rule(
+        "Query.appointment",
+        "query($id: ID!) { appointment(id: $id) { id reason } }",
+        "U P F P F F",
+        variables=ids(id="appointment"),
+        audited=True,
+    ),
+    # Content, the catalog's rates: public; the editors' log: admin only.
+    rule("Query.articles", "{ articles(first: 3) { edges { node { slug } } } }", ALL_OK),
+    rule("Query.article", '{ article(slug: "acne-basics") { slug title } }', ALL_OK),
+    rule("Query.videos", "{ videos { slug } }", ALL_OK),
+    rule("Query.exchangeRates", "{ exchangeRates { base rates { currency } } }", ALL_OK),
+    rule("Query.editorLog", "{ editorLog(first: 5) { at } }", ADMIN_ONLY),
 ]
 
 OBJECT_FIELDS = [
+    appointment_rule("cancellableUntil", "cancellableUntil", audited=True),
+    *(
+        rule(
+            f"Slot.{name}",
+            "query($d: ID!, $from: DateTime!, $to: DateTime!) "
+            f"{{ availableSlots(dermatologistId: $d, from: $from, to: $to) {{ {name} }} }}",
+            ALL_OK,
+            variables=slots_of_d1,
+        )
+        for name in ("cancellableUntil", "freeCancellation")
+    ),
+    rule("Article.videos", "{ articles(first: 3) { edges { node { videos { slug } } } } }", ALL_OK),
+    rule(
+        "Recommendation.total",
+        "query($id: ID!) { recommendations(analysisId: $id) { id analysisId total { amount } } }",
+        SHARED,
+        variables=ids(id="analysis"),
+        audited=True,
+    ),
     rule(
         "User.analyses",
         "{ me { analyses(first: 10) { edges { node { id } } } } }",
@@ -245,7 +279,63 @@ def hours(world: World, who: str) -> dict[str, Any]:
 
 
 AUTH = "{ accessToken user { id email } }"
+ARTICLE = {"slug": "authz-new", "title": "New", "tags": ["acne"], "readingMinutes": 2}
+ARTICLE_INPUT = {**ARTICLE, "body": "Text.", "summary": "Short."}
+VIDEO_INPUT = {"slug": "authz-video", "title": "V", "tags": ["spf"], "durationSeconds": 60}
+PLACE = {"name": "P", "address": "1 St", "city": "Leeds", "country": "GB", "lat": 53.8, "lon": -1.5}
+DERMATOLOGIST_INPUT = {
+    "name": "Dr New",
+    "specialties": ["ACNE"],
+    "languages": ["en"],
+    "practice": PLACE,
+    "timeZone": "Europe/London",
+    "consultationTypes": ["VIDEO"],
+    "feeAmount": "80.00",
+    "feeCurrency": "GBP",
+}
+
+
+def admin_only(field: str, document: str, variables: Variables = no_variables) -> Rule:
+    """An editor's or an administrator's change: refused to everyone else."""
+    return rule(field, document, ADMIN_ONLY, variables=variables, owner="admin")
+
+
 MUTATIONS = [
+    admin_only(
+        "Mutation.setExchangeRates",
+        'mutation { setExchangeRates(asOf: "2026-12-01", rates: [{currency: "GBP", '
+        'perEur: "0.86"}]) { base } }',
+    ),
+    admin_only(
+        "Mutation.saveArticle",
+        "mutation($a: ArticleInput!) { saveArticle(input: $a, mode: CREATE) { slug } }",
+        lambda world, who: {"a": ARTICLE_INPUT},
+    ),
+    admin_only(
+        "Mutation.saveVideo",
+        "mutation($v: VideoInput!) { saveVideo(input: $v, mode: CREATE) { slug } }",
+        lambda world, who: {"v": {**VIDEO_INPUT, "url": "https://videos.example/v.mp4"}},
+    ),
+    admin_only(
+        "Mutation.deleteContent", 'mutation { deleteContent(kind: ARTICLE, slug: "acne-basics") }'
+    ),
+    admin_only(
+        "Mutation.createDermatologist",
+        "mutation($i: DermatologistInput!) { createDermatologist(email: "
+        '"new-derm@example.com", password: "tea-and-toast-77", input: $i) { id } }',
+        lambda world, who: {"i": DERMATOLOGIST_INPUT},
+    ),
+    admin_only(
+        "Mutation.updateDermatologist",
+        "mutation($id: ID!, $i: DermatologistInput!) { updateDermatologist(id: $id, input: $i) "
+        "{ id } }",
+        lambda world, who: {"id": world.id("D2"), "i": DERMATOLOGIST_INPUT},
+    ),
+    admin_only(
+        "Mutation.deleteDermatologist",
+        "mutation($id: ID!) { deleteDermatologist(id: $id) }",
+        lambda world, who: {"id": world.id("D2")},
+    ),
     rule(
         "Mutation.register",
         "mutation($e: String!, $p: String!) { register(input: {email: $e, password: $p}) "
@@ -428,5 +518,8 @@ AFTER_REVOKE = {
     "Appointment.dermatologist": "P",
     "Appointment.patientName": "P",
     "Appointment.referral": "P-",
+    "Appointment.cancellableUntil": "P",
+    "Query.appointment": "P",
+    "Recommendation.total": "FORBIDDEN",
     "Subscription.analysisProgress": "FORBIDDEN",
 }
