@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run migrate seed serve test test-fast lint schema bench clean
+.PHONY: install run migrate seed serve test test-fast lint schema bench clean graphiql
 
 install: $(STAMP)
 
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 # `make run` is development mode (METSKIN_ENV=development): the embedded, public default secret
 # is allowed and GraphiQL is on. Anywhere else the server refuses to start without its own keys.
 run: export METSKIN_ENV ?= development
-run: install migrate seed serve
+run: install migrate seed graphiql serve
 
 migrate: install
 	$(BIN)/metskin migrate
@@ -33,6 +33,10 @@ lint: install
 	$(BIN)/ruff format --check src tests migrations $(wildcard bench)
 	$(BIN)/mypy src
 	$(BIN)/mypy tests/fakes tests/unit/test_fakes_conform.py  # the fakes match the ports
+
+# GraphiQL's bundles for development mode, from the npm registry (the server never uses a CDN).
+graphiql:
+	-scripts/fetch-graphiql.sh
 
 schema: install
 	$(BIN)/metskin export-schema

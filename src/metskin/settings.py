@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     password_hash_time_cost: int = 2  # argon2id; OWASP minimum with 19 MiB
     password_hash_memory_kib: int = 19_456
 
-    graphiql: bool = True  # served only in development (its page loads from a CDN)
+    graphiql: bool = True  # development only, from this origin's files (`make graphiql`)
     max_query_depth: int = 12
     max_query_tokens: int = 2000
     max_aliases: int = 30

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine
 
 from metskin.bootstrap import Container, bootstrap
 from metskin.graphql.app import create_app
+from metskin.graphql.graphiql import BUNDLES
 from tests.conftest import make_settings
 from tests.e2e.conftest import GraphQLClient
 
@@ -122,26 +123,46 @@ async def test_hsts_is_sent_when_configured(tmp_path: Path, database_url: str) -
     assert response.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
 
 
-async def graphiql_page(tmp_path: Path, database_url: str, **values: object) -> httpx.Response:
+async def graphiql_page(
+    tmp_path: Path, database_url: str, *paths: str, **values: object
+) -> list[httpx.Response]:
+    """GET /graphql as a browser, then each of `paths`."""
     container = bootstrap(make_settings(tmp_path, database_url=database_url, **values))
     transport = httpx.ASGITransport(app=create_app(container))
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            return await http.get("/graphql", headers={"accept": "text/html"})
+            page = await http.get("/graphql", headers={"accept": "text/html"})
+            return [page, *[await http.get(path) for path in paths]]
     finally:
         container.close()
 
 
+GRAPHIQL_FILES = ("graphiql.min.js", "graphiql.min.css")
+
+
 async def test_graphiql_is_off_outside_development(tmp_path: Path, database_url: str) -> None:
-    response = await graphiql_page(tmp_path, database_url, env="production", **KEYS)
-    assert not response.headers.get("content-type", "").startswith("text/html")
-    assert "graphiql" not in response.text.lower()
+    assets = [f"/graphiql-assets/{name}" for name in ("start.js", *GRAPHIQL_FILES)]
+    page, *files = await graphiql_page(tmp_path, database_url, *assets, env="production", **KEYS)
+    assert not page.headers.get("content-type", "").startswith("text/html")
+    assert "graphiql" not in page.text.lower()
+    assert [response.status_code for response in files] == [404, 404, 404]
 
 
-async def test_graphiql_in_development_gets_a_policy_for_its_page(
+async def test_graphiql_in_development_is_served_from_this_origin_only(
     tmp_path: Path, database_url: str
 ) -> None:
-    response = await graphiql_page(tmp_path, database_url, env="development")
-    assert response.headers["content-type"].startswith("text/html")
-    policy = response.headers["content-security-policy"]
-    assert "https://unpkg.com" in policy and "frame-ancestors 'none'" in policy
+    (without,) = await graphiql_page(tmp_path, database_url, env="development")
+    assert without.status_code == 503 and "make graphiql" in without.text  # never a CDN
+    folder = tmp_path / "var" / "graphiql"
+    folder.mkdir(parents=True)
+    for name in BUNDLES:
+        (folder / name).write_text(f"/* {name} */")
+    assets = [f"/graphiql-assets/{name}" for name in ("start.js", *GRAPHIQL_FILES)]
+    page, *files = await graphiql_page(tmp_path, database_url, *assets, env="development")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "/graphiql-assets/graphiql.min.js" in page.text and "https://" not in page.text
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "https:" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert [response.status_code for response in files] == [200, 200, 200]
+    assert "GraphiQL.createFetcher" in files[0].text and "graphiql.min.js" in files[1].text

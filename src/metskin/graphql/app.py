@@ -29,6 +29,7 @@ from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.analysis.media_route import media_route
 from metskin.graphql.apikeys.auth import authenticate_api_key
 from metskin.graphql.context import Context, authenticate, context_for_token, run_sync
+from metskin.graphql.graphiql import asset_route, ide_page
 from metskin.graphql.guard import client_ip
 from metskin.graphql.headers import SecurityHeaders
 from metskin.graphql.limits import BodySizeLimit, UploadGate
@@ -50,6 +51,10 @@ class MetSkinGraphQL(GraphQL[Context, None]):
         )
         self.container = container
         self.persisted = PersistedQueries()
+
+    async def render_graphql_ide(self, request: Any) -> Response:
+        """GraphiQL from this origin's own files (development only; no CDN)."""
+        return ide_page(self.container.settings.var_dir)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         """Strawberry's HTTP-level refusals (bad JSON, no query...) as coded JSON errors."""
@@ -170,6 +175,7 @@ def create_app(container: Container) -> Starlette:
         WebSocketRoute("/graphql", graphql_app),
         media_route(container),
         export_route(container),
+        asset_route(settings.var_dir, settings.graphiql_enabled),
         *learn_routes(container),
         *web_routes(),
     ]

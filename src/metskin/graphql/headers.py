@@ -17,14 +17,14 @@ API_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
-# GraphiQL (development only) is an inline page that loads its scripts from a CDN.
+# GraphiQL (development only) runs scripts from this origin only; its editor sets inline styles.
 GRAPHIQL_POLICY = "; ".join(
     (
         "default-src 'none'",
-        "script-src 'self' 'unsafe-inline' https://unpkg.com",
-        "style-src 'self' 'unsafe-inline' https://unpkg.com",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
-        "font-src https://unpkg.com data:",
+        "font-src 'self' data:",
         "connect-src 'self'",
         "base-uri 'none'",
         "frame-ancestors 'none'",
