@@ -36,3 +36,19 @@ class Conflict(DomainError, code="CONFLICT"): ...
 
 
 class QueueUnavailable(DomainError, code="QUEUE_UNAVAILABLE"): ...
+
+
+class Unavailable(Exception):
+    """A service the request needs did not answer: worth a retry, never the caller's fault.
+    Not a DomainError, so that the use cases that stop on those (a worker marking an analysis
+    FAILED) let this one through to their retry."""
+
+    code = "UNAVAILABLE"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class DatabaseUnavailable(Unavailable):
+    code = "DATABASE_UNAVAILABLE"

@@ -24,7 +24,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from metskin.bootstrap import Container
 from metskin.domain.content.model import ArticleFilter
 from metskin.domain.content.render import render_article, render_index
-from metskin.domain.errors import NotFound
+from metskin.domain.errors import NotFound, Unavailable
 from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.analysis.media_route import media_route
 from metskin.graphql.apikeys.auth import authenticate_api_key
@@ -39,6 +39,11 @@ from metskin.graphql.probes import probe_routes
 from metskin.graphql.schema import build_schema
 from metskin.logging import hide_media_tokens
 from metskin.web import web_routes
+
+
+def coded_error(message: str, code: str, status: int) -> JSONResponse:
+    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status)
 
 
 class MetSkinGraphQL(GraphQL[Context, None]):
@@ -57,15 +62,14 @@ class MetSkinGraphQL(GraphQL[Context, None]):
         return ide_page(self.container.settings.var_dir)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        """Strawberry's HTTP-level refusals (bad JSON, no query...) as coded JSON errors."""
+        """Strawberry's HTTP-level refusals (bad JSON, no query...) as coded JSON errors, and a
+        service that is away before execution starts (the session check) as a coded 503."""
         try:
             return await super().run(request, context, root_value)
         except HTTPException as error:
-            body = {
-                "data": None,
-                "errors": [{"message": error.reason, "extensions": {"code": "BAD_REQUEST"}}],
-            }
-            return JSONResponse(body, status_code=error.status_code)
+            return coded_error(error.reason, "BAD_REQUEST", error.status_code)
+        except Unavailable as error:
+            return coded_error(error.message, error.code, 503)
 
     def decode_json(self, data: str | bytes) -> object:
         try:

@@ -15,7 +15,7 @@ from graphql import (
 )
 from strawberry.extensions import MaskErrors
 
-from metskin.domain.errors import DomainError
+from metskin.domain.errors import DomainError, Unavailable
 
 UNEXPECTED_MESSAGE = "Something went wrong on our side. Try again later."
 # A domain's own name for a value, where the API calls it something else. Any other name in
@@ -90,7 +90,7 @@ def is_expected(error: GraphQLError) -> bool:
     original = _original(error)
     return (
         original is None
-        or isinstance(original, (DomainError, GraphQLError))
+        or isinstance(original, (DomainError, GraphQLError, Unavailable))
         or is_input_error(error)
     )
 
@@ -110,6 +110,8 @@ def _extensions_for(error: GraphQLError, arguments: Arguments | None) -> dict[st
             taken, top = arguments(error) if arguments else (frozenset(), ())
             extensions["field"] = api_field(original.field, taken, top)
         return extensions
+    if isinstance(original, Unavailable):
+        return {"code": original.code}
     if error.extensions and "code" in error.extensions:
         return {}
     if original is None:

@@ -10,6 +10,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import create_engine
 
+from metskin.domain.errors import DatabaseUnavailable
+
 
 def make_engine(url: str, echo: bool = False) -> Engine:
     parsed = make_url(url)
@@ -17,15 +19,33 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         return _sqlite_engine(url, parsed.database, echo)
     query = dict(parsed.query)
     query.setdefault("charset", "utf8mb4")
-    return create_engine(
+    engine = create_engine(
         parsed.set(query=query),
         echo=echo,
         pool_pre_ping=True,
         pool_recycle=1800,
         pool_size=10,
         max_overflow=20,
+        pool_timeout=10,
         isolation_level="READ COMMITTED",
+        # No request waits on a server that went away: connecting gives up after 5 s, a read or
+        # a write that gets no answer after 30 s.
+        connect_args={"connect_timeout": 5, "read_timeout": 30, "write_timeout": 30},
     )
+    event.listen(engine, "handle_error", _unavailable)
+    return engine
+
+
+UNREACHABLE_CODES = (2003, 2006, 2013, 2055)  # can't connect, gone away, lost, lost at handshake
+
+
+def _unavailable(context: Any) -> BaseException | None:
+    """A lost or refused connection becomes DATABASE_UNAVAILABLE (the pool drops the connection
+    and its pre-ping reconnects on the next request), not an internal error."""
+    args: tuple[object, ...] = getattr(context.original_exception, "args", ())
+    if context.is_disconnect or (bool(args) and args[0] in UNREACHABLE_CODES):
+        return DatabaseUnavailable("The database cannot be reached just now; try again soon.")
+    return None
 
 
 def _sqlite_engine(url: str, database: str | None, echo: bool) -> Engine:
