@@ -229,6 +229,9 @@ def test_errors_are_shown_next_to_the_form(browser: Browser, tmp_path: Path) -> 
     browser.fill("#login-form", email="nobody@example.com", password=PASSWORD)
     browser.submit("#login-form")
     assert "INVALID_CREDENTIALS" in browser.text("#login-form .form-error", "INVALID_CREDENTIALS")
+    words = browser.text("#login-form .form-error strong")  # in words; the code in a detail line
+    assert len(words) > 10 and "INVALID_CREDENTIALS" not in words
+    assert "INVALID_CREDENTIALS" in browser.text("#login-form .form-error .error-detail")
 
     register(browser, "errors@example.com")
     not_a_photo = tmp_path / "holiday.jpg"
@@ -240,6 +243,18 @@ def test_errors_are_shown_next_to_the_form(browser: Browser, tmp_path: Path) -> 
     assert browser.hash() == "#/analyse"
 
     browser.go("#/profile")
+    options = {
+        name: [
+            o.get_attribute("value")
+            for o in browser.find(f"#profile-form select[name={name}]").find_elements(
+                "css selector", "option"
+            )
+        ]
+        for name in ("currency", "locale", "timeZone")
+    }  # chosen from lists, not typed
+    assert {"EUR", "GBP", "USD"} <= set(options["currency"]) and "XXX" not in options["currency"]
+    assert {"en-GB", "fr-FR", "de-DE"} <= set(options["locale"])
+    assert {"Europe/London", "America/New_York", "UTC"} <= set(options["timeZone"])
     browser.fill("#profile-form", birthYear="1800")
     browser.submit("#profile-form")
     assert "Birth year" in browser.text(".field-error[data-field=birthYear]", "Birth year")

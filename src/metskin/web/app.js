@@ -3,7 +3,7 @@
 // it becomes the hash route of the same name before the first route.
 
 import { gql, session } from "./graphql.js";
-import { clear, h, navigate, showError } from "./dom.js";
+import { clear, errorInWords, h, navigate, showError } from "./dom.js";
 import { renderLogin, renderRegister } from "./views/auth.js";
 import { renderProfile } from "./views/profile.js";
 import { renderAnalyse, renderAnalysis } from "./views/analysis.js";
@@ -148,9 +148,7 @@ async function route() {
 }
 
 function showGlobal(error) {
-  const message = (error && error.message) || String(error);
-  clear(globalError, h("strong", {}, message), " ",
-    h("code", { class: "error-code" }, (error && error.code) || "ERROR"));
+  clear(globalError, ...errorInWords(error));
   globalError.hidden = false;
 }
 

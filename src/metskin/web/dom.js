@@ -66,13 +66,20 @@ export function clearErrors(container) {
   }
 }
 
-/** Show an error next to the form: its message and code, and beside the field when named. */
-export function showError(container, error) {
-  const box = container.querySelector(".form-error");
+/** An error in words, with its code only in a small detail line (for support). */
+export function errorInWords(error) {
   const code = error && error.code ? error.code : "ERROR";
   const message = error && error.message ? error.message : String(error);
+  return [h("strong", {}, message),
+    h("small", { class: "error-detail" }, "Code for support: ", h("code", { class: "error-code" },
+      code))];
+}
+
+/** Show an error next to the form, and beside the field when named. */
+export function showError(container, error) {
+  const box = container.querySelector(".form-error");
   if (box) {
-    clear(box, h("strong", {}, message), " ", h("code", { class: "error-code" }, code));
+    clear(box, ...errorInWords(error));
     box.hidden = false;
   }
   if (error && error.field) {
@@ -80,7 +87,7 @@ export function showError(container, error) {
     const input = container.querySelector(`[name="${name}"]`);
     const slot = container.querySelector(`.field-error[data-field="${name}"]`);
     if (input) input.setAttribute("aria-invalid", "true");
-    if (slot) slot.textContent = message;
+    if (slot) slot.textContent = error.message || String(error);
   }
   if (!box) throw error;
 }

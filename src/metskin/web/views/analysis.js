@@ -247,7 +247,8 @@ export function resultView(analysis, { forPatient = true } = {}) {
     return [header, h("div", { class: "card retake", id: "failed", role: "alert" },
       h("h2", {}, "The analysis failed"),
       h("p", {}, analysis.failureReason || "Something went wrong."),
-      h("code", { class: "error-code" }, analysis.failureCode || "FAILED"), " ",
+      h("small", { class: "error-detail" }, "Code for support: ",
+        h("code", { class: "error-code" }, analysis.failureCode || "FAILED")), " ",
       forPatient ? h("a", { class: "button", href: "#/analyse" }, "Try another photo or video")
         : null)];
   }

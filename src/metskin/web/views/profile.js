@@ -25,7 +25,24 @@ function ageHint(birthYear) {
   return year > 1900 ? `Age this year: ${new Date().getFullYear() - year}` : "";
 }
 
-function profileForm(profile) {
+// The languages the product speaks to people in; a stored value outside the list stays choosable.
+const LOCALES = [["en-GB", "English (UK)"], ["en-US", "English (US)"], ["fr-FR", "Français"],
+  ["de-DE", "Deutsch"]];
+
+/** Options from `values`, with the current one kept even if it is not among them. */
+function withCurrent(values, current) {
+  const options = values.map((value) => (Array.isArray(value) ? value : [value, value]));
+  return current && !options.some(([value]) => value === current)
+    ? [[current, current], ...options] : options;
+}
+
+function zones() {
+  const known = typeof Intl.supportedValuesOf === "function"
+    ? Intl.supportedValuesOf("timeZone") : [];
+  return known.includes("UTC") ? known : ["UTC", ...known];
+}
+
+function profileForm(profile, currencies) {
   const birthYear = h("input", { name: "birthYear", type: "number", min: 1900, step: 1,
     value: profile.birthYear ?? "" });
   const age = h("small", { class: "hint", id: "age-hint" }, ageHint(profile.birthYear));
@@ -56,10 +73,11 @@ function profileForm(profile) {
         value: profile.budgetPerProduct ?? "" })),
       field("Budget for the routine", h("input", { name: "budgetTotal", type: "number", min: 1,
         value: profile.budgetTotal ?? "" })),
-      field("Currency", h("input", { name: "currency", value: profile.currency, maxlength: 3 })),
-      field("Locale", h("input", { name: "locale", value: profile.locale })),
-      field("Time zone", h("input", { name: "timeZone", value: profile.timeZone }),
-        "e.g. Europe/London"),
+      field("Currency", choice("currency", withCurrent(currencies, profile.currency),
+        profile.currency), "Prices and budgets are shown and compared in it."),
+      field("Language", choice("locale", withCurrent(LOCALES, profile.locale), profile.locale)),
+      field("Time zone", choice("timeZone", withCurrent(zones(), profile.timeZone),
+        profile.timeZone), "Appointments and reminders use it."),
       field("Mobile phone", h("input", { name: "phone", type: "tel", value: profile.phone ?? "",
         placeholder: "+447700900123" }))),
     h("fieldset", { class: "checks" }, h("legend", {}, "Messages"),
@@ -84,7 +102,7 @@ function readForm(form) {
     allergies: listFromText(formValue(form, "allergies")),
     budgetPerProduct: numberOrNull(formValue(form, "budgetPerProduct")),
     budgetTotal: numberOrNull(formValue(form, "budgetTotal")),
-    currency: formValue(form, "currency").toUpperCase(),
+    currency: formValue(form, "currency"),
     locale: formValue(form, "locale"),
     timeZone: formValue(form, "timeZone"),
     phone: formValue(form, "phone") || null,
@@ -94,8 +112,11 @@ function readForm(form) {
 }
 
 export async function renderProfile(view) {
-  const data = await gql(`{ me { id email role createdAt profile { ${PROFILE_FIELDS} } } }`);
-  const form = profileForm(data.me.profile);
+  const data = await gql(`{ me { id email role createdAt profile { ${PROFILE_FIELDS} } }
+    exchangeRates { base rates { currency } } }`);
+  const rates = data.exchangeRates;
+  const currencies = [rates.base, ...rates.rates.map((rate) => rate.currency)].sort();
+  const form = profileForm(data.me.profile, currencies);
   onSubmit(form, async () => {
     form.querySelector(".saved").replaceChildren();
     const saved = await gql(
