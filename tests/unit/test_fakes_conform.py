@@ -45,6 +45,12 @@ from metskin.domain.directory.ports import (
     DirectoryUnitOfWork,
     DirectoryUowFactory,
 )
+from metskin.domain.labels.ports import (
+    ConsentRepository,
+    LabelRepository,
+    LabelsUnitOfWork,
+    LabelsUowFactory,
+)
 from metskin.domain.notifications.ports import (
     MailRenderer,
     NotificationsUnitOfWork,
@@ -106,6 +112,11 @@ from tests.fakes.infra import (
     FakeNotifier,
     FakePreparer,
     FakeStorage,
+)
+from tests.fakes.labels import (
+    FakeConsentRepository,
+    FakeLabelRepository,
+    FakeLabelsUnitOfWork,
 )
 from tests.fakes.notifications import FakeNotificationsUnitOfWork, FakeSentNotificationLog
 from tests.fakes.privacy import (
@@ -177,6 +188,14 @@ def test_sharing_and_audit_fakes_are_their_ports() -> None:
     shares: ShareRepository = FakeShareRepository()
     log: AccessLogRepository = FakeAccessLog()
     assert all((uow, factory, shares, log))
+
+
+def test_labels_fakes_are_its_ports() -> None:
+    uow: LabelsUnitOfWork = FakeLabelsUnitOfWork()
+    factory: LabelsUowFactory = FakeLabelsUnitOfWork()
+    labels: LabelRepository = FakeLabelRepository()
+    consents: ConsentRepository = FakeConsentRepository()
+    assert all((uow, factory, labels, consents))
 
 
 def test_referrals_fakes_are_its_ports() -> None:

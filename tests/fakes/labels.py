@@ -1,0 +1,50 @@
+"""In-memory fakes of the labels, the learning consents and the labels' unit of work."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from metskin.domain.analysis.ports import AnalysisRepository, MediaRepository
+from metskin.domain.audit.ports import AccessLogRepository
+from metskin.domain.labels.model import Label, LearningConsent
+from metskin.domain.labels.ports import ConsentRepository, LabelRepository
+from metskin.domain.sharing.ports import ShareRepository
+from tests.fakes.analysis import FakeAnalysisRepository, FakeMediaRepository
+from tests.fakes.audit import FakeAccessLog
+from tests.fakes.sharing import FakeShareRepository
+from tests.fakes.uow import FakeUnitOfWork, InMemoryTable
+
+
+class FakeLabelRepository(InMemoryTable[Label]):
+    noun = "label"
+
+    def _oldest_first(self, keep: list[Label]) -> list[Label]:
+        return copy.deepcopy(sorted(keep, key=lambda label: (label.created_at, label.id)))
+
+    def for_analysis(self, analysis_id: str) -> list[Label]:
+        return self._oldest_first([r for r in self.rows.values() if r.analysis_id == analysis_id])
+
+    def for_subjects(self, subject_ids: list[str]) -> list[Label]:
+        wanted = set(subject_ids)
+        return self._oldest_first([r for r in self.rows.values() if r.subject_id in wanted])
+
+
+class FakeConsentRepository(InMemoryTable[LearningConsent]):
+    """A consent per account (`add` one for each account, off by default)."""
+
+    noun = "account"
+    key_field = "user_id"
+
+    def consenting(self) -> list[str]:
+        return sorted(c.user_id for c in self.rows.values() if c.given)
+
+
+@dataclass(eq=False, kw_only=True)
+class FakeLabelsUnitOfWork(FakeUnitOfWork):
+    labels: LabelRepository = field(default_factory=FakeLabelRepository)
+    consents: ConsentRepository = field(default_factory=FakeConsentRepository)
+    analyses: AnalysisRepository = field(default_factory=FakeAnalysisRepository)
+    media: MediaRepository = field(default_factory=FakeMediaRepository)
+    shares: ShareRepository = field(default_factory=FakeShareRepository)
+    access_log: AccessLogRepository = field(default_factory=FakeAccessLog)
