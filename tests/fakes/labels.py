@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from metskin.domain.analysis.ports import AnalysisRepository, MediaRepository
 from metskin.domain.audit.ports import AccessLogRepository
 from metskin.domain.labels.model import Label, LearningConsent
-from metskin.domain.labels.ports import ConsentRepository, LabelRepository
+from metskin.domain.labels.ports import ConsentRepository, DatasetMembers, LabelRepository
 from metskin.domain.sharing.ports import ShareRepository
 from tests.fakes.analysis import FakeAnalysisRepository, FakeMediaRepository
 from tests.fakes.audit import FakeAccessLog
 from tests.fakes.sharing import FakeShareRepository
-from tests.fakes.uow import FakeUnitOfWork, InMemoryTable
+from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository, InMemoryTable
 
 
 class FakeLabelRepository(InMemoryTable[Label]):
@@ -40,6 +41,17 @@ class FakeConsentRepository(InMemoryTable[LearningConsent]):
         return sorted(c.user_id for c in self.rows.values() if c.given)
 
 
+class FakeDatasetMembers(InMemoryRepository):
+    def __init__(self) -> None:
+        self.members: set[tuple[str, str]] = set()
+
+    def record(self, version: str, subject_ids: list[str], now: datetime) -> None:
+        self.members.update((version, subject) for subject in subject_ids)
+
+    def versions_of(self, subject_id: str) -> list[str]:
+        return sorted(version for version, subject in self.members if subject == subject_id)
+
+
 @dataclass(eq=False, kw_only=True)
 class FakeLabelsUnitOfWork(FakeUnitOfWork):
     labels: LabelRepository = field(default_factory=FakeLabelRepository)
@@ -48,3 +60,4 @@ class FakeLabelsUnitOfWork(FakeUnitOfWork):
     media: MediaRepository = field(default_factory=FakeMediaRepository)
     shares: ShareRepository = field(default_factory=FakeShareRepository)
     access_log: AccessLogRepository = field(default_factory=FakeAccessLog)
+    dataset_members: DatasetMembers = field(default_factory=FakeDatasetMembers)

@@ -11,6 +11,7 @@ from metskin.adapters.db import (  # noqa: F401  (each module declares its table
     apikeys,
     appointments,
     directory,
+    labels,
     notifications,
     privacy,
     recommendations,

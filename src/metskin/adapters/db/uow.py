@@ -27,6 +27,11 @@ from metskin.adapters.db.appointments import (
 )
 from metskin.adapters.db.directory import SqlAvailabilityRepository, SqlDermatologistRepository
 from metskin.adapters.db.engine import is_lock_conflict
+from metskin.adapters.db.labels import (
+    SqlConsentRepository,
+    SqlDatasetMembers,
+    SqlLabelRepository,
+)
 from metskin.adapters.db.notifications import SqlSentNotificationLog
 from metskin.adapters.db.privacy import (
     SqlDataExportRepository,
@@ -53,6 +58,7 @@ from metskin.domain.appointments.ports import (
 from metskin.domain.audit.ports import AccessLogRepository
 from metskin.domain.directory.ports import DermatologistRepository
 from metskin.domain.errors import Conflict
+from metskin.domain.labels.ports import ConsentRepository, DatasetMembers, LabelRepository
 from metskin.domain.messages import Event, Job
 from metskin.domain.notifications.ports import SentNotificationLog
 from metskin.domain.privacy.ports import DataExportRepository, ErasureLog, PersonalDataStore
@@ -114,6 +120,9 @@ class SqlUnitOfWork:
     data_exports: Repo[DataExportRepository] = Repo(SqlDataExportRepository)
     erasures: Repo[ErasureLog] = Repo(SqlErasureLog)
     api_keys: Repo[ApiKeyRepository] = Repo(SqlApiKeyRepository)
+    labels: Repo[LabelRepository] = Repo(SqlLabelRepository)
+    consents: Repo[ConsentRepository] = Repo(SqlConsentRepository)
+    dataset_members: Repo[DatasetMembers] = Repo(SqlDatasetMembers)
 
     session: Session
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from metskin.domain.ports import UnitOfWork
@@ -38,6 +39,14 @@ class ConsentRepository(Protocol):
         ...
 
 
+class DatasetMembers(Protocol):
+    """Whose analyses each exported dataset version holds (erasure deletes a person's)."""
+
+    def record(self, version: str, subject_ids: list[str], now: datetime) -> None: ...
+
+    def versions_of(self, subject_id: str) -> list[str]: ...
+
+
 class LabelsUnitOfWork(UnitOfWork, Protocol):
     """Labels, consents, the analyses and photos they are on, the shares that allow a
     dermatologist to write them and the audit of their reads."""
@@ -48,6 +57,7 @@ class LabelsUnitOfWork(UnitOfWork, Protocol):
     media: MediaRepository
     shares: ShareRepository
     access_log: AccessLogRepository
+    dataset_members: DatasetMembers
 
 
 LabelsUowFactory = Callable[[], LabelsUnitOfWork]

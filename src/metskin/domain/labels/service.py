@@ -29,7 +29,6 @@ class LabelService:
 
     def annotate(self, doctor_id: str, role: Role, analysis_id: str, data: LabelInput) -> Label:
         """A dermatologist's grades, lesions, skin type and Monk tone, under an active share."""
-        now = self._clock()
         with self._uow_factory() as uow:
             analysis = self._analysis(uow, analysis_id)
             if role is not Role.DERMATOLOGIST or not self._shared(uow, doctor_id, analysis):
