@@ -34,6 +34,8 @@ from metskin.graphql.directory.queries import DirectoryQueries
 from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_expected
 from metskin.graphql.guard import OperationLimits
 from metskin.graphql.inputs import SCALAR_OVERRIDES, RefuseUnstorableText
+from metskin.graphql.labels.mutations import LabelMutations
+from metskin.graphql.labels.queries import LabelQueries
 from metskin.graphql.metrics import OperationMetrics
 from metskin.graphql.privacy.mutations import PrivacyMutations
 from metskin.graphql.privacy.queries import PrivacyQueries
@@ -62,6 +64,7 @@ class Query(
     WorkingHoursQueries,
     PrivacyQueries,
     ApiKeyQueries,
+    LabelQueries,
 ):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
@@ -79,6 +82,7 @@ class Mutation(
     WorkingHoursMutations,
     PrivacyMutations,
     ApiKeyMutations,
+    LabelMutations,
 ):
     pass
 
