@@ -32,6 +32,7 @@ def write_dataset(dataset: Dataset, out: Path) -> Path:
     """Write the files, labels.jsonl, manifest.json and README.md under out/<version>/."""
     manifest = dataset.manifest()
     folder = out / manifest["version"]
+    folder.mkdir(parents=True, exist_ok=True)
     for path, data in dataset.files.items():
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
