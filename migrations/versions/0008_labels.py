@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 from migration_helpers import at, create_table, drop_tables, json, text, uid
 
-revision = "0008"
-down_revision = "0007"
+revision, down_revision = "0008", "0007"
 
 
 def upgrade() -> None:

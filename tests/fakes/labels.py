@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from metskin.domain.analysis.ports import AnalysisRepository, MediaRepository
-from metskin.domain.audit.ports import AccessLogRepository
+from metskin.domain.analysis.ports import MediaRepository
 from metskin.domain.labels.model import Label, LearningConsent
 from metskin.domain.labels.ports import ConsentRepository, DatasetMembers, LabelRepository
-from metskin.domain.sharing.ports import ShareRepository
-from tests.fakes.analysis import FakeAnalysisRepository, FakeMediaRepository
-from tests.fakes.audit import FakeAccessLog
-from tests.fakes.sharing import FakeShareRepository
-from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository, InMemoryTable
+from tests.fakes.analysis import FakeMediaRepository
+from tests.fakes.sharing import FakeSharingUnitOfWork
+from tests.fakes.uow import InMemoryRepository, InMemoryTable
 
 
 class FakeLabelRepository(InMemoryTable[Label]):
@@ -52,12 +48,12 @@ class FakeDatasetMembers(InMemoryRepository):
         return sorted(version for version, subject in self.members if subject == subject_id)
 
 
-@dataclass(eq=False, kw_only=True)
-class FakeLabelsUnitOfWork(FakeUnitOfWork):
-    labels: LabelRepository = field(default_factory=FakeLabelRepository)
-    consents: ConsentRepository = field(default_factory=FakeConsentRepository)
-    analyses: AnalysisRepository = field(default_factory=FakeAnalysisRepository)
-    media: MediaRepository = field(default_factory=FakeMediaRepository)
-    shares: ShareRepository = field(default_factory=FakeShareRepository)
-    access_log: AccessLogRepository = field(default_factory=FakeAccessLog)
-    dataset_members: DatasetMembers = field(default_factory=FakeDatasetMembers)
+class FakeLabelsUnitOfWork(FakeSharingUnitOfWork):
+    """The sharing fake (shares, access log, analyses) with the labels' own repositories."""
+
+    def __post_init__(self) -> None:
+        self.labels: LabelRepository = FakeLabelRepository()
+        self.consents: ConsentRepository = FakeConsentRepository()
+        self.media: MediaRepository = FakeMediaRepository()
+        self.dataset_members: DatasetMembers = FakeDatasetMembers()
+        super().__post_init__()

@@ -47,6 +47,7 @@ from metskin.domain.directory.ports import (
 )
 from metskin.domain.labels.ports import (
     ConsentRepository,
+    DatasetMembers,
     LabelRepository,
     LabelsUnitOfWork,
     LabelsUowFactory,
@@ -115,6 +116,7 @@ from tests.fakes.infra import (
 )
 from tests.fakes.labels import (
     FakeConsentRepository,
+    FakeDatasetMembers,
     FakeLabelRepository,
     FakeLabelsUnitOfWork,
 )
@@ -191,11 +193,16 @@ def test_sharing_and_audit_fakes_are_their_ports() -> None:
 
 
 def test_labels_fakes_are_its_ports() -> None:
-    uow: LabelsUnitOfWork = FakeLabelsUnitOfWork()
-    factory: LabelsUowFactory = FakeLabelsUnitOfWork()
-    labels: LabelRepository = FakeLabelRepository()
-    consents: ConsentRepository = FakeConsentRepository()
-    assert all((uow, factory, labels, consents))
+    fakes: tuple[
+        LabelsUnitOfWork, LabelsUowFactory, LabelRepository, ConsentRepository, DatasetMembers
+    ] = (
+        FakeLabelsUnitOfWork(),
+        FakeLabelsUnitOfWork(),
+        FakeLabelRepository(),
+        FakeConsentRepository(),
+        FakeDatasetMembers(),
+    )
+    assert all(fakes)
 
 
 def test_referrals_fakes_are_its_ports() -> None:

@@ -50,11 +50,11 @@ def export(
     """Build the dataset from the store and write it under OUT/<version>."""
     from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
     from metskin.adapters.vision.images import decode_image, encode_png
-    from metskin.cli import start_container
+    from metskin.bootstrap import bootstrap
     from metskin.domain.labels.export import DatasetExporter
 
     console = Console(stderr=True)
-    container = start_container()
+    container = bootstrap()
     landmarker = MediaPipeLandmarker()
     try:
         exporter = DatasetExporter(

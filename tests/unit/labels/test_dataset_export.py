@@ -7,27 +7,20 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from datetime import timedelta
+from typing import Any
 
 import cv2
 import numpy as np
 import pytest
 
 from metskin.domain.analysis import landmarks as lm
-from metskin.domain.analysis.records import AnalysisStatus, Media, MediaKind
+from metskin.domain.analysis.records import AnalysisStatus
+from metskin.domain.labels import model as m
 from metskin.domain.labels.dataset import Dataset, pseudonym, split_of
 from metskin.domain.labels.export import DatasetExporter
-from metskin.domain.labels.model import (
-    Concern,
-    Label,
-    LabelSource,
-    LearningConsent,
-    Lesion,
-    LesionType,
-    Verdict,
-)
 from tests.fakes.infra import FakeClock, FakeLandmarker, FakeStorage
 from tests.fakes.labels import FakeLabelsUnitOfWork
-from tests.unit.builders import T0, analysis
+from tests.unit.builders import T0, analysis, media
 
 NOW = T0 + timedelta(days=30)
 WIDTH, HEIGHT = 320, 240
@@ -62,18 +55,32 @@ def photo(seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, 255, (HEIGHT, WIDTH, 3), dtype=np.uint8)
 
 
-def doctor_label(analysis_id: str, subject: str, acne: int, tone: int) -> Label:
-    return Label(
+def label(label_id: str, analysis_id: str, author: str, **values: Any) -> m.Label:
+    """A label write on `analysis_id` (of the person its id names: `a-<person>`)."""
+    source = m.LabelSource.PATIENT if author.startswith("p") else m.LabelSource.DERMATOLOGIST
+    subject = analysis_id.removeprefix("a-")
+    return m.Label(
+        id=label_id,
+        analysis_id=analysis_id,
+        subject_id=subject if subject in PEOPLE else "p1",
+        author_id=author,
+        source=source,
+        created_at=values.pop("at", T0),
+        **values,
+    )
+
+
+def doctor_label(analysis_id: str, acne: int, tone: int) -> m.Label:
+    papule, scar = m.Lesion(m.LesionType.PAPULE, 70, 40), m.Lesion(m.LesionType.SCAR, 0, 0, 4, 4)
+    grades = {m.Concern.ACNE: acne, m.Concern.REDNESS: 1}
+    return label(
         f"l-{analysis_id}",
         analysis_id,
-        subject,
         "doc-1",
-        LabelSource.DERMATOLOGIST,
-        T0,
-        {Concern.ACNE: acne, Concern.REDNESS: 1},
-        (Lesion(LesionType.PAPULE, 70, 40), Lesion(LesionType.SCAR, 0, 0, 4, 4)),
-        "oily",
-        tone,
+        grades=grades,
+        lesions=(papule, scar),
+        skin_type="oily",
+        monk_tone=tone,
     )
 
 
@@ -82,41 +89,14 @@ def uow() -> FakeLabelsUnitOfWork:
     uow = FakeLabelsUnitOfWork()
     with uow:
         for index, person in enumerate(PEOPLE):
-            uow.consents.add(LearningConsent(person, given=person != "p3"))
+            uow.consents.add(m.LearningConsent(person, given=person != "p3"))
             analysis_id = f"a-{person}"
             uow.analyses.add(analysis(analysis_id, person, days=index))
-            uow.media.add(
-                Media(
-                    f"media-{analysis_id}",
-                    person,
-                    MediaKind.PHOTO,
-                    "image/png",
-                    1,
-                    WIDTH,
-                    HEIGHT,
-                    f"uploads/{person}",
-                    "t",
-                    "k",
-                    "s",
-                    T0,
-                )
-            )
-            uow.labels.add(doctor_label(analysis_id, person, acne=index + 1, tone=index + 3))
-        uow.labels.add(
-            Label(
-                "l-p1-own",
-                "a-p1",
-                "p1",
-                "p1",
-                LabelSource.PATIENT,
-                NOW,
-                {},
-                (),
-                "dry",
-                None,
-                (Verdict(Concern.ACNE, False),),
-            )
-        )
+            uow.media.add(media(f"media-{analysis_id}", person, (WIDTH, HEIGHT)))
+            uow.labels.add(doctor_label(analysis_id, acne=index + 1, tone=index + 3))
+        verdicts = (m.Verdict(m.Concern.ACNE, False),)
+        own = label("l-p1-own", "a-p1", "p1", at=NOW, skin_type="dry", verdicts=verdicts)
+        uow.labels.add(own)
         uow.commit()
     return uow
 
@@ -125,7 +105,7 @@ def uow() -> FakeLabelsUnitOfWork:
 def storage() -> FakeStorage:
     storage = FakeStorage()
     for index, person in enumerate(PEOPLE):
-        storage.put(f"uploads/{person}", png(photo(index)), "image/png")
+        storage.put(f"uploads/media-a-{person}", png(photo(index)), "image/png")
     return storage
 
 
@@ -146,7 +126,7 @@ def test_only_consenting_people_enter_and_a_revocation_removes_them_next_time(
     assert people_in(first) == {pseudonym("p1"), pseudonym("p2")}
     assert len(first.records) == 2 * len(lm.MAIN_REGIONS)
     with uow:
-        uow.consents.save(LearningConsent("p2", False, NOW))
+        uow.consents.save(m.LearningConsent("p2", False, NOW))
         uow.commit()
     second = exporter.build()
     assert second.subjects == {"p1"}
@@ -162,9 +142,7 @@ def test_the_content_hash_is_deterministic_and_follows_the_labels(
     assert one.manifest() == two.manifest()
     assert one.manifest()["version"] == f"ds-{one.content_hash()[:16]}"
     with uow:
-        uow.labels.add(
-            Label("l-new", "a-p2", "p2", "doc-1", LabelSource.DERMATOLOGIST, NOW, {Concern.ACNE: 0})
-        )
+        uow.labels.add(label("l-new", "a-p2", "doc-1", at=NOW, grades={m.Concern.ACNE: 0}))
         uow.commit()
     changed = exporter.build()
     assert changed.content_hash() != one.content_hash()
@@ -217,10 +195,10 @@ def test_a_person_lies_in_one_split_and_the_splits_are_about_80_10_10() -> None:
 def test_what_cannot_be_cut_is_skipped_and_counted(
     exporter: DatasetExporter, uow: FakeLabelsUnitOfWork, storage: FakeStorage, clock: FakeClock
 ) -> None:
-    del storage.objects["uploads/p2"]
+    del storage.objects["uploads/media-a-p2"]
     with uow:
         uow.analyses.add(analysis("a-run", "p1", days=9, status=AnalysisStatus.RUNNING))
-        uow.labels.add(doctor_label("a-run", "p1", acne=1, tone=3))
+        uow.labels.add(doctor_label("a-run", acne=1, tone=3))
         uow.commit()
     dataset = exporter.build()
     assert dataset.subjects == {"p1"}

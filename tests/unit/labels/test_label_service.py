@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from metskin.domain.accounts.model import Role
-from metskin.domain.analysis.records import AnalysisStatus, Media, MediaKind
+from metskin.domain.analysis.records import AnalysisStatus, MediaKind
 from metskin.domain.audit.model import Resource
 from metskin.domain.labels.errors import (
     EmptyLabel,
@@ -33,14 +33,11 @@ from metskin.domain.labels.service import LabelService
 from metskin.domain.sharing.model import Share, ShareScope
 from tests.fakes.infra import FakeClock
 from tests.fakes.labels import FakeLabelsUnitOfWork
-from tests.unit.builders import T0, analysis
+from tests.unit.builders import T0, analysis, media
 
 NOW = T0 + timedelta(days=30)
 DOC = Role.DERMATOLOGIST
-
-
-def photo(media_id: str, owner_id: str, kind: MediaKind = MediaKind.PHOTO) -> Media:
-    return Media(media_id, owner_id, kind, "image/jpeg", 1, 640, 480, "n", "t", "k", "s", T0)
+SIZE = (640, 480)
 
 
 @pytest.fixture
@@ -52,9 +49,9 @@ def uow() -> FakeLabelsUnitOfWork:
         uow.analyses.add(analysis("a1", "p1", days=1))
         uow.analyses.add(analysis("a2", "p1", days=2, status=AnalysisStatus.RUNNING))
         uow.analyses.add(analysis("v1", "p1", days=3))
-        uow.media.add(photo("media-a1", "p1"))
-        uow.media.add(photo("media-a2", "p1"))
-        uow.media.add(photo("media-v1", "p1", MediaKind.VIDEO))
+        uow.media.add(media("media-a1", "p1", SIZE))
+        uow.media.add(media("media-a2", "p1", SIZE))
+        uow.media.add(media("media-v1", "p1", SIZE, MediaKind.VIDEO))
         uow.shares.add(
             Share("s1", "p1", "doc-1", ShareScope.ALL, None, T0, NOW + timedelta(days=9))
         )

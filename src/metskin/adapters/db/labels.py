@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Index, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.accounts import UserRow
+from metskin.adapters.db.repository import values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.labels.model import (
     Concern,
@@ -64,21 +65,20 @@ def label_body(label: Label) -> dict[str, Any]:
     }
 
 
+LABEL_COLUMNS = ("id", "analysis_id", "subject_id", "author_id", "created_at")
+
+
 def label_to_domain(row: LabelRow) -> Label:
     body = row.body
     return Label(
-        row.id,
-        row.analysis_id,
-        row.subject_id,
-        row.author_id,
-        LabelSource(row.source),
-        row.created_at,
-        {Concern(name): int(grade) for name, grade in body.get("grades", {}).items()},
-        tuple(Lesion(LesionType(t), x, y, w, h) for t, x, y, w, h in body.get("lesions", [])),
-        body.get("skin_type"),
-        body.get("monk_tone"),
-        tuple(Verdict(Concern(c), bool(a), x, y) for c, a, x, y in body.get("verdicts", [])),
-        body.get("note", ""),
+        **values_of(row, LABEL_COLUMNS),
+        source=LabelSource(row.source),
+        grades={Concern(name): int(grade) for name, grade in body.get("grades", {}).items()},
+        lesions=tuple(Lesion(LesionType(t), x, y, w, h) for t, x, y, w, h in body["lesions"]),
+        skin_type=body.get("skin_type"),
+        monk_tone=body.get("monk_tone"),
+        verdicts=tuple(Verdict(Concern(c), bool(a), x, y) for c, a, x, y in body["verdicts"]),
+        note=body.get("note", ""),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import cv2
@@ -25,27 +26,21 @@ if TYPE_CHECKING:
     from metskin.domain.ports import Clock
 
 
+@dataclass(frozen=True)
 class DatasetExporter:
-    def __init__(
-        self,
-        uow_factory: LabelsUowFactory,
-        storage: MediaStorage,
-        landmarker: FaceLandmarker,
-        decode: Callable[[bytes], np.ndarray],
-        encode_png: Callable[[np.ndarray], bytes],
-        clock: Clock,
-    ) -> None:
-        self._uow_factory = uow_factory
-        self._storage = storage
-        self._landmarker = landmarker
-        self._decode = decode
-        self._encode_png = encode_png
-        self._clock = clock
+    """`decode` turns the stored photo into RGB at its stored size, `encode_png` a patch to PNG."""
+
+    uow_factory: LabelsUowFactory
+    storage: MediaStorage
+    landmarker: FaceLandmarker
+    decode: Callable[[bytes], np.ndarray]
+    encode_png: Callable[[np.ndarray], bytes]
+    clock: Clock
 
     def build(self) -> Dataset:
         """The dataset of the store as it is now (nothing is written)."""
         dataset = Dataset()
-        items = read(self._uow_factory, lambda uow: _labelled(uow, dataset))
+        items = read(self.uow_factory, lambda uow: _labelled(uow, dataset))
         for item, storage_name, size in items:
             self._add(dataset, item, storage_name, size)
         return dataset
@@ -53,12 +48,12 @@ class DatasetExporter:
     def record(self, dataset: Dataset) -> str:
         """Write down who entered this version (erasure deletes a person's rows)."""
         version = version_of(dataset.content_hash())
-        with self._uow_factory() as uow:
+        with self.uow_factory() as uow:
             new = set()
             for subject in sorted(dataset.subjects):
                 if version not in uow.dataset_members.versions_of(subject):
                     new.add(subject)
-            uow.dataset_members.record(version, sorted(new), self._clock())
+            uow.dataset_members.record(version, sorted(new), self.clock())
             uow.commit()
         return version
 
@@ -70,7 +65,7 @@ class DatasetExporter:
         size: tuple[int, int],
     ) -> None:
         try:
-            rgb = self._decode(self._storage.get(storage_name))
+            rgb = self.decode(self.storage.get(storage_name))
         except ObjectMissing:
             dataset.skipped["photo_missing"] += 1
             return
@@ -80,14 +75,14 @@ class DatasetExporter:
         width, height = size
         if rgb.shape[:2] != (height, width):  # labels are in the stored photo's pixels
             rgb = cv2.resize(rgb, (width, height), interpolation=cv2.INTER_AREA)
-        faces = self._landmarker.detect(rgb)
+        faces = self.landmarker.detect(rgb)
         if not faces:
             dataset.skipped["no_face"] += 1
             return
         points = max(faces, key=_face_area)
         for region, (x0, y0, x1, y1) in region_boxes(points, width, height).items():
             patch = np.ascontiguousarray(rgb[y0:y1, x0:x1])
-            dataset.add_patch(item, region, (x0, y0, x1, y1), self._encode_png(patch))
+            dataset.add_patch(item, region, (x0, y0, x1, y1), self.encode_png(patch))
 
 
 def _face_area(points: np.ndarray) -> float:

@@ -93,25 +93,6 @@ class Verdict:
     y: int | None = None
 
 
-@dataclass
-class Label:
-    """One write: labels are never changed, a new write supersedes the author's last one (the
-    table is the history and the audit of writes)."""
-
-    id: str
-    analysis_id: str
-    subject_id: str  # the person photographed (the analysis owner)
-    author_id: str
-    source: LabelSource
-    created_at: datetime
-    grades: dict[Concern, int] = field(default_factory=dict)
-    lesions: tuple[Lesion, ...] = ()
-    skin_type: str | None = None
-    monk_tone: int | None = None
-    verdicts: tuple[Verdict, ...] = ()
-    note: str = ""
-
-
 @dataclass(frozen=True)
 class LabelInput:
     """What an author writes, before it is checked against the photo."""
@@ -159,6 +140,20 @@ class LabelInput:
             or self.note.strip()
         ):
             raise EmptyLabel("A label needs at least one value.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Label(LabelInput):
+    """One write: its values and who wrote them on which analysis, when. Labels are never
+    changed; a new write supersedes the author's last one (the table is the history and the
+    audit of writes)."""
+
+    id: str
+    analysis_id: str
+    subject_id: str  # the person photographed (the analysis owner)
+    author_id: str
+    source: LabelSource
+    created_at: datetime
 
 
 @dataclass(frozen=True)

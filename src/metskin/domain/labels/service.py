@@ -6,6 +6,7 @@ labels is written to the patient's access log."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 from metskin.domain.accounts.model import Role
@@ -114,19 +115,15 @@ class LabelService:
             raise NotAnnotatable("Only a finished analysis can be labelled.")
         photo = _photo(media)
         data.check(photo.width, photo.height)
+        data = replace(data, grades=dict(data.grades), note=data.note.strip())
         label = Label(
-            str(uuid.uuid4()),
-            analysis.id,
-            analysis.owner_id,
-            author_id,
-            source,
-            self._clock(),
-            dict(data.grades),
-            tuple(data.lesions),
-            data.skin_type,
-            data.monk_tone,
-            tuple(data.verdicts),
-            data.note.strip(),
+            id=str(uuid.uuid4()),
+            analysis_id=analysis.id,
+            subject_id=analysis.owner_id,
+            author_id=author_id,
+            source=source,
+            created_at=self._clock(),
+            **{f.name: getattr(data, f.name) for f in fields(LabelInput)},
         )
         uow.labels.add(label)
         return label

@@ -36,12 +36,8 @@ class LabelMutations:
     async def correct_result(
         self, info: Info, analysis_id: strawberry.ID, input: CorrectionInput
     ) -> AnalysisLabel:
-        label = await run_sync(
-            info.context.container.labels.correct,
-            viewer_id_of(info),
-            str(analysis_id),
-            input.to_domain(),
-        )
+        labels, viewer = info.context.container.labels, viewer_id_of(info)
+        label = await run_sync(labels.correct, viewer, str(analysis_id), input.to_domain())
         return AnalysisLabel.from_domain(label)
 
     @guarded_mutation(

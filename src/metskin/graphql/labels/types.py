@@ -136,13 +136,10 @@ class AnalysisLabel:
 
     @classmethod
     def from_domain(cls, label: DomainLabel) -> AnalysisLabel:
-        return copy_fields(
-            cls,
-            label,
-            grades=[Grade(concern=c, grade=g) for c, g in label.grades.items()],
-            lesions=[copy_fields(Lesion, x) for x in label.lesions],
-            verdicts=[copy_fields(Verdict, v) for v in label.verdicts],
-        )
+        grades = [Grade(concern=c, grade=g) for c, g in label.grades.items()]
+        lesions = [copy_fields(Lesion, x) for x in label.lesions]
+        verdicts = [copy_fields(Verdict, v) for v in label.verdicts]
+        return copy_fields(cls, label, grades=grades, lesions=lesions, verdicts=verdicts)
 
 
 @strawberry.type(description="Whether your analyses may enter training datasets (off by default).")
