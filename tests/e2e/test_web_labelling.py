@@ -25,22 +25,15 @@ def test_a_dermatologist_places_lesions_by_clicking_on_the_photo(
 ) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
 
-    doctor = doctor_id(server, DEMO_DERMATOLOGIST)
     patient = Patient(server, "labels@example.com", "Lee Label")
     analysis_id = patient.analyse()
-    patient.wait_until_done(analysis_id)
-    patient.call(SHARE, d=doctor, a=analysis_id)
     media = patient.call(PHOTO, a=analysis_id)["analysis"]["media"]
+    patient.wait_until_done(analysis_id)
+    patient.call(SHARE, a=analysis_id, d=doctor_id(server, DEMO_DERMATOLOGIST))
 
     open_dashboard(browser, DEMO_DERMATOLOGIST)
     browser.go(f"#/shared/{analysis_id}")
-    photo = browser.find("#label-photo")
-    browser.until(
-        lambda: browser.driver.execute_script(
-            "return arguments[0].complete && arguments[0].naturalWidth > 0", photo
-        ),
-        "the photo",
-    )
+    photo = browser.image("#label-photo")
     browser.select("#label-form select[name=lesionType]", "PUSTULE")
     shown: dict[str, Any] = photo.size
     dx, dy = -shown["width"] // 4, shown["height"] // 8  # from the centre of the photo
