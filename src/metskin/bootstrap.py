@@ -51,6 +51,7 @@ from metskin.domain.clock import utc_now
 from metskin.domain.content.service import ContentService
 from metskin.domain.directory.admin import DirectoryAdmin
 from metskin.domain.directory.service import DirectoryService
+from metskin.domain.labels.service import LabelService
 from metskin.domain.limits.model import DEFAULT_RULES, BackoffPolicy, Rule
 from metskin.domain.limits.ports import LoginFailures, RateLimiter
 from metskin.domain.limits.service import LoginBackoff, RateLimits
@@ -107,6 +108,7 @@ class Container:
     privacy: PrivacyService = field(init=False)
     export_links: ExportLinks = field(init=False)
     api_keys: ApiKeyService = field(init=False)
+    labels: LabelService = field(init=False)
     _worker: dramatiq.Worker | None = field(default=None, init=False)
 
     def new_uow(self) -> SqlUnitOfWork:
@@ -319,6 +321,7 @@ def bootstrap(
     )
     container.reminder_scanner = ReminderScanner(container.new_uow, clock)
     container.api_keys = ApiKeyService(container.new_uow, clock)
+    container.labels = LabelService(container.new_uow, clock)
     add_limits(container)
     wire_privacy(container)
     wire_directory_admin(container)

@@ -42,6 +42,13 @@ ERASE = "mutation($u: ID!) { eraseAccount(userId: $u) { appointmentsCancelled fi
 START = "mutation($m: ID!) { startAnalysis(mediaId: $m) { id } }"
 LOGIN = 'mutation($p: String!) { login(email: "pat@example.com", password: $p) { accessToken } }'
 SHARE = "mutation($d: ID!) { shareAnalysis(dermatologistId: $d) { id } }"
+ANNOTATE = (
+    "mutation($a: ID!, $i: AnnotationInput!) { annotateAnalysis(analysisId: $a, input: $i) { id } }"
+)
+CORRECT = (
+    "mutation($a: ID!, $i: CorrectionInput!) { correctResult(analysisId: $a, input: $i) { id } }"
+)
+LABELS = "query($a: ID!) { analysisLabels(analysisId: $a) { id } }"
 
 
 @dataclass
@@ -81,6 +88,7 @@ async def build_world(client: GraphQLClient, container: Container) -> World:
     derm = GraphQLClient(client.http)
     await login(derm, "doc@example.com")
     await derm.data("{ sharedAnalyses(first: 5) { edges { node { id } } } }")  # audited reads
+    await label_analysis(client, derm, container, analysis_id)
     await derm.data(
         "query($r: DateRange!) { appointments(range: $r) { id } }",
         r={
@@ -101,6 +109,23 @@ async def build_world(client: GraphQLClient, container: Container) -> World:
         analysis_id,
         booked["bookAppointment"]["id"],
     )
+
+
+async def label_analysis(
+    patient: GraphQLClient, derm: GraphQLClient, container: Container, analysis_id: str
+) -> None:
+    """The dermatologist annotates and reads the labels (audited), the patient corrects and
+    gives consent for learning, and a dataset version holds them."""
+    await derm.data(ANNOTATE, a=analysis_id, i={"grades": [{"concern": "ACNE", "grade": 2}]})
+    await derm.data(LABELS, a=analysis_id)
+    await patient.data(CORRECT, a=analysis_id, i={"skinType": "DRY"})
+    given = await patient.data("mutation { setLearningConsent(given: true) { given } }")
+    assert given["setLearningConsent"]["given"]
+    with container.new_uow() as uow:
+        owner = uow.analyses.get(analysis_id)
+        assert owner is not None
+        uow.dataset_members.record("v-test", [owner.owner_id], container.clock())
+        uow.commit()
 
 
 def stored_objects(container: Container) -> set[str]:
@@ -181,7 +206,14 @@ async def test_export_my_data_is_a_zip_of_everything_mine_and_only_mine(
     assert [a["id"] for a in section("appointments")] == [world.appointment_id]
     assert section("shares")[0]["doctor_id"] == world.doctor_id
     log = section("access_log")
-    assert sorted(e["resource"] for e in log) == ["ANALYSIS", "APPOINTMENT"]
+    assert sorted(e["resource"] for e in log) == ["ANALYSIS", "APPOINTMENT", "LABELS"]
+    labels = section("labels")
+    assert [(x["source"], x["author_id"]) for x in labels] == [
+        ("DERMATOLOGIST", world.doctor_id),
+        ("PATIENT", world.patient_id),
+    ]
+    assert section("profile")["learning_consent"] is True
+    assert [m["dataset_version"] for m in section("dataset_members")] == ["v-test"]
     (doctor,) = container.directory.get_many([world.doctor_id])
     assert {(e["doctor_id"], e["dermatologist_name"]) for e in log} == {
         (world.doctor_id, doctor.name)

@@ -116,13 +116,7 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     )
     assert browser.text("#summary")
     assert not browser.driver.find_elements(browser.by, "#concerns table")
-    overlay = browser.find("#overlay")
-    browser.until(
-        lambda: browser.driver.execute_script(
-            "return arguments[0].complete && arguments[0].naturalWidth > 0", overlay
-        ),
-        "the overlay",
-    )
+    browser.image("#overlay")
     browser.text("#referral", "dermatologist")
     analysis_id = browser.find("#analysis").get_attribute("data-analysis-id")
 

@@ -319,13 +319,7 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     monk = browser.text("#analysis #tone #monk", "of 10")  # the patient's own result cards
     assert 1 <= int(monk.split()[0]) <= 10
     assert len(browser.visible("#concerns li.concern")) >= 6
-    overlay = browser.find("#overlay")
-    browser.until(
-        lambda: browser.driver.execute_script(
-            "return arguments[0].complete && arguments[0].naturalWidth > 0", overlay
-        ),
-        "the overlay",
-    )
+    browser.image("#overlay")
     assert not browser.visible("#routine-link")  # the patient's next steps are theirs
     if result["spots"] is None:
         assert not browser.visible("#spots")

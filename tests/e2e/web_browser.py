@@ -106,6 +106,17 @@ class Browser:
 
         return str(self.until(found, f"{css} with {contains!r}", timeout))
 
+    def image(self, css: str) -> Any:
+        """The image, once it has loaded."""
+        element = self.find(css)
+        self.until(
+            lambda: self.driver.execute_script(
+                "return arguments[0].complete && arguments[0].naturalWidth > 0", element
+            ),
+            f"the image {css}",
+        )
+        return element
+
     def fill(self, form: str, **values: str) -> None:
         for name, value in values.items():
             field = self.find(f"{form} [name={name}]")

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import MetaData, Table, create_engine, insert, inspect, text
 from sqlmodel import SQLModel
 
 import metskin.adapters.db.models  # noqa: F401
+from metskin.adapters.db.accounts import UserRow
 from metskin.adapters.db.migrations import downgrade, upgrade
 from metskin.bootstrap import bootstrap
 from metskin.cli.seed import seed_catalog
-from metskin.domain.money.model import seed_table
 from tests.conftest import create_mysql_database, drop_mysql_database, make_settings
 
 
@@ -70,16 +72,33 @@ def test_upgrade_downgrade_upgrade_on_mariadb(mysql_server_url: str) -> None:
         drop_mysql_database(url)
 
 
+def old_user(url: str, name: str) -> str:
+    """A user row written with only the columns the database has at its older revision (the
+    model may have columns a later migration adds)."""
+    row = UserRow(
+        id=str(uuid.uuid4()),
+        email=f"{name}@example.com",
+        password_hash="hashed",
+        role="patient",
+        created_at=datetime.now(UTC),
+    )
+    engine = create_engine(url)
+    present = {column["name"] for column in inspect(engine).get_columns("users")}
+    columns = [c._copy() for c in UserRow.__table__.columns if c.name in present]  # type: ignore[attr-defined]
+    old_users = Table("users", MetaData(), *columns)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(old_users).values({c.name: getattr(row, c.name) for c in columns})
+        )
+    engine.dispose()
+    return row.id
+
+
 def ratings_after_0005(url: str, tmp_path: Path) -> list[tuple[str, str, int]]:
     """Upgrade to 0004, rate twice (and one product once), then 0005 -> 0004 -> 0005."""
     upgrade(url, "0004")
+    users = {name: old_user(url, name) for name in ("u1", "u2")}
     container = bootstrap(make_settings(tmp_path, database_url=url))
-    # Schema 0004 has no exchange_rates table (0008): price new profiles by the packaged rates.
-    container.accounts.priced_currencies = lambda: seed_table().currencies
-    users = {
-        name: container.accounts.register(f"{name}@example.com", "tea-and-toast-77").id
-        for name in ("u1", "u2")
-    }
     list(seed_catalog(container))
     container.close()
     products = {

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from metskin.domain.accounts.model import Profile, Role, User
-from metskin.domain.analysis.records import Analysis, AnalysisStatus, Stage
+from metskin.domain.analysis.records import Analysis, AnalysisStatus, Media, MediaKind, Stage
 from metskin.domain.appointments.model import Appointment, ConsultationType, Hours, WeeklyRule
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -66,6 +66,15 @@ def analysis(
         1.0 if done else 0.5,
         T0 + timedelta(days=days),
     )
+
+
+def media(
+    media_id: str, owner_id: str, size: tuple[int, int], kind: MediaKind = MediaKind.PHOTO
+) -> Media:
+    """Stored media of `size` (width, height), its object named `uploads/<media_id>`."""
+    width, height = size
+    name = f"uploads/{media_id}"
+    return Media(media_id, owner_id, kind, "image/png", 1, width, height, name, "t", "k", "s", T0)
 
 
 def result(ok: bool = True, **concerns: float | dict[str, Any]) -> dict[str, Any]:

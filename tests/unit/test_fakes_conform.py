@@ -51,6 +51,13 @@ from metskin.domain.directory.ports import (
     DirectoryUnitOfWork,
     DirectoryUowFactory,
 )
+from metskin.domain.labels.ports import (
+    ConsentRepository,
+    DatasetMembers,
+    LabelRepository,
+    LabelsUnitOfWork,
+    LabelsUowFactory,
+)
 from metskin.domain.money.ports import ExchangeRateRepository, MoneyUnitOfWork, MoneyUowFactory
 from metskin.domain.notifications.ports import (
     MailRenderer,
@@ -114,6 +121,12 @@ from tests.fakes.infra import (
     FakeNotifier,
     FakePreparer,
     FakeStorage,
+)
+from tests.fakes.labels import (
+    FakeConsentRepository,
+    FakeDatasetMembers,
+    FakeLabelRepository,
+    FakeLabelsUnitOfWork,
 )
 from tests.fakes.money import FakeExchangeRateRepository, FakeMoneyUnitOfWork
 from tests.fakes.notifications import FakeNotificationsUnitOfWork, FakeSentNotificationLog
@@ -186,6 +199,19 @@ def test_sharing_and_audit_fakes_are_their_ports() -> None:
     shares: ShareRepository = FakeShareRepository()
     log: AccessLogRepository = FakeAccessLog()
     assert all((uow, factory, shares, log))
+
+
+def test_labels_fakes_are_its_ports() -> None:
+    fakes: tuple[
+        LabelsUnitOfWork, LabelsUowFactory, LabelRepository, ConsentRepository, DatasetMembers
+    ] = (
+        FakeLabelsUnitOfWork(),
+        FakeLabelsUnitOfWork(),
+        FakeLabelRepository(),
+        FakeConsentRepository(),
+        FakeDatasetMembers(),
+    )
+    assert all(fakes)
 
 
 def test_referrals_fakes_are_its_ports() -> None:

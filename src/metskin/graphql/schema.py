@@ -42,6 +42,8 @@ from metskin.graphql.errors import (
 )
 from metskin.graphql.guard import OperationLimits
 from metskin.graphql.inputs import SCALAR_OVERRIDES, RefuseUnstorableText
+from metskin.graphql.labels.mutations import LabelMutations
+from metskin.graphql.labels.queries import LabelQueries
 from metskin.graphql.metrics import OperationMetrics
 from metskin.graphql.money.mutations import MoneyMutations
 from metskin.graphql.money.queries import MoneyQueries
@@ -74,6 +76,7 @@ class Query(
     ApiKeyQueries,
     MoneyQueries,
     ContentQueries,
+    LabelQueries,
 ):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
@@ -94,6 +97,7 @@ class Mutation(
     MoneyMutations,
     ContentMutations,
     DirectoryAdminMutations,
+    LabelMutations,
 ):
     pass
 

@@ -40,6 +40,9 @@ class UserRow(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=20)
     email_opt_in: bool = True
     sms_opt_in: bool = False
+    # Consent for learning (the labels component reads and writes these two).
+    learning_consent: bool = False
+    learning_consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class RefreshTokenRow(SQLModel, table=True):

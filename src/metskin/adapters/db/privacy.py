@@ -27,6 +27,7 @@ from metskin.adapters.db.appointments import (
     ReminderRow,
 )
 from metskin.adapters.db.directory import DermatologistRow, DermatologistTagRow
+from metskin.adapters.db.labels import DatasetMemberRow, LabelRow
 from metskin.adapters.db.notifications import SentNotificationRow
 from metskin.adapters.db.recommendations import FeedbackRow, RoutineRow
 from metskin.adapters.db.referrals import ReferralRow
@@ -159,6 +160,13 @@ class SqlPersonalData:
             ("appointments", AppointmentRow, AppointmentRow.patient_id, AppointmentRow.start_at),
             ("shares", ShareRow, ShareRow.patient_id, ShareRow.created_at),
             ("api_keys", ApiKeyRow, ApiKeyRow.owner_id, ApiKeyRow.created_at),
+            ("labels", LabelRow, LabelRow.subject_id, LabelRow.created_at),
+            (
+                "dataset_members",
+                DatasetMemberRow,
+                DatasetMemberRow.subject_id,
+                DatasetMemberRow.created_at,
+            ),
         )
         for section, row_type, owner, order in by_user:
             query = select(row_type).where(owner == user_id).order_by(col(order))
@@ -254,6 +262,12 @@ class SqlPersonalData:
             (RoutineRow, col(RoutineRow.user_id) == user_id),
             (FeedbackRow, col(FeedbackRow.user_id) == user_id),
             (ReferralRow, col(ReferralRow.patient_id) == user_id),
+            # Labels on their analyses, and those they wrote as a dermatologist.
+            (
+                LabelRow,
+                or_(col(LabelRow.subject_id) == user_id, col(LabelRow.author_id) == user_id),
+            ),
+            (DatasetMemberRow, col(DatasetMemberRow.subject_id) == user_id),
             (AnalysisResultRow, col(AnalysisResultRow.analysis_id).in_(analyses)),
             (AnalysisRow, col(AnalysisRow.owner_id) == user_id),
             (MediaRow, col(MediaRow.owner_id) == user_id),

@@ -28,6 +28,11 @@ from metskin.adapters.db.appointments import (
 from metskin.adapters.db.content import SqlContentEdits, SqlEditorLog
 from metskin.adapters.db.directory import SqlAvailabilityRepository, SqlDermatologistRepository
 from metskin.adapters.db.engine import is_lock_conflict
+from metskin.adapters.db.labels import (
+    SqlConsentRepository,
+    SqlDatasetMembers,
+    SqlLabelRepository,
+)
 from metskin.adapters.db.money import SqlExchangeRateRepository
 from metskin.adapters.db.notifications import SqlSentNotificationLog
 from metskin.adapters.db.privacy import (
@@ -56,6 +61,7 @@ from metskin.domain.audit.ports import AccessLogRepository
 from metskin.domain.content.ports import ContentEdits, EditorLog
 from metskin.domain.directory.ports import DermatologistRepository
 from metskin.domain.errors import Conflict
+from metskin.domain.labels.ports import ConsentRepository, DatasetMembers, LabelRepository
 from metskin.domain.messages import Event, Job
 from metskin.domain.money.ports import ExchangeRateRepository
 from metskin.domain.notifications.ports import SentNotificationLog
@@ -121,6 +127,9 @@ class SqlUnitOfWork:
     api_keys: Repo[ApiKeyRepository] = Repo(SqlApiKeyRepository)
     content_edits: Repo[ContentEdits] = Repo(SqlContentEdits)
     editor_log: Repo[EditorLog] = Repo(SqlEditorLog)
+    labels: Repo[LabelRepository] = Repo(SqlLabelRepository)
+    consents: Repo[ConsentRepository] = Repo(SqlConsentRepository)
+    dataset_members: Repo[DatasetMembers] = Repo(SqlDatasetMembers)
 
     session: Session
 

@@ -14,6 +14,7 @@ class Resource(Enum):
     REFERRAL = "REFERRAL"
     PROFILE = "PROFILE"
     APPOINTMENT = "APPOINTMENT"
+    LABELS = "LABELS"  # the labels written on an analysis
 
 
 @dataclass(frozen=True)

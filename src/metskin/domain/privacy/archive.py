@@ -27,6 +27,10 @@ SECTION_NOTES = {
     "access_log": "Every read of your data by a dermatologist: who, what and when.",
     "api_keys": "Your API keys: name, prefix, scopes and use (the keys themselves are never "
     "stored).",
+    "labels": "What dermatologists and you wrote on your analyses (grades, lesions, "
+    "corrections), every write.",
+    "dataset_members": "The training dataset versions your analyses entered (only while you "
+    "gave consent for learning).",
 }
 
 

@@ -5,6 +5,7 @@ import { gql, session } from "../graphql.js";
 import { append, busy, clear, errorBox, h, humanize, when } from "../dom.js";
 import { DETAIL, resultView } from "./analysis.js";
 import { summaryText } from "./history.js";
+import { labellingPanel } from "./labelling.js";
 
 const PAGE = 20;
 const PATIENT_FIELDS = "id displayName email birthYear sex timeZone";
@@ -166,4 +167,5 @@ export async function renderSharedAnalysis(view, { match: [analysisId], params }
   ]);
   const { analysis } = await gql(DETAIL, { id: analysisId });
   clear(body, resultView(analysis, { forPatient: false }));
+  if (analysis.status === "DONE") body.after(await labellingPanel(analysisId));
 }

@@ -1,0 +1,80 @@
+"""`metskin dataset export --out DIR`: a versioned directory of region patches and labels of the
+people who consent to learning (see `domain/labels/dataset.py`)."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from metskin.domain.labels.dataset import Dataset
+
+dataset_app = typer.Typer(help="Training datasets built from labelled analyses.")
+FULL_RESOLUTION = 1 << 20  # decode the stored photo whole: labels are in its pixels
+
+README = """# MetSkin skin dataset {version}
+
+Region patches (PNG crops of the face regions: forehead, cheeks, nose, chin, under the eyes;
+never a whole face) of finished photo analyses labelled by dermatologists or their owners, of
+people who gave consent for learning when it was built. `labels.jsonl` has one record per
+patch (grades per concern, lesions in the patch's pixels, Monk tone, skin type, the owner's
+verdicts); `manifest.json` the content hash and the counts. People are named by a pseudonym and
+split into train/val/test by a hash of their id. Keep it inside the company's store.
+"""
+
+
+def write_dataset(dataset: Dataset, out: Path) -> Path:
+    """Write the files, labels.jsonl, manifest.json and README.md under out/<version>/."""
+    manifest = dataset.manifest()
+    folder = out / manifest["version"]
+    folder.mkdir(parents=True, exist_ok=True)
+    for path, data in dataset.files.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    (folder / "labels.jsonl").write_bytes(dataset.labels_jsonl())
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    (folder / "README.md").write_text(README.format(version=manifest["version"]))
+    return folder
+
+
+@dataset_app.command("export")
+def export(
+    out: Path = typer.Option(Path("datasets"), "--out", help="Where the version folder goes."),
+) -> None:
+    """Build the dataset from the store and write it under OUT/<version>."""
+    from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
+    from metskin.adapters.vision.images import decode_image, encode_png
+    from metskin.bootstrap import bootstrap
+    from metskin.domain.labels.export import DatasetExporter
+
+    console = Console(stderr=True)
+    container = bootstrap()
+    landmarker = MediaPipeLandmarker()
+    try:
+        exporter = DatasetExporter(
+            container.new_uow,
+            container.storage,
+            landmarker,
+            partial(decode_image, long_side=FULL_RESOLUTION),
+            encode_png,
+            container.clock,
+        )
+        dataset = exporter.build()
+        folder = write_dataset(dataset, out)
+        exporter.record(dataset)
+    finally:
+        landmarker.close()
+        container.close()
+    manifest = dataset.manifest()
+    console.print(f"wrote {folder}")
+    typer.echo(json.dumps({k: manifest[k] for k in ("version", "content_hash", "counts")}))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(dataset_app, name="dataset")

@@ -1,0 +1,33 @@
+"""Errors of the labels component, each with a stable code for the API."""
+
+from __future__ import annotations
+
+from metskin.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
+
+
+class GradeOutOfRange(ValidationFailed, code="LABEL_GRADE_OUT_OF_RANGE"):
+    """A grade outside its concern's scale, or a Monk tone outside 1-10."""
+
+
+class PointOutsideImage(ValidationFailed, code="LABEL_POINT_OUTSIDE_IMAGE"):
+    """A lesion or a point not inside the analysed photo."""
+
+
+class UnknownLabelValue(ValidationFailed, code="LABEL_UNKNOWN_VALUE"):
+    """A skin type not known, a concern graded twice, too many lesions, too long a note."""
+
+
+class EmptyLabel(ValidationFailed, code="LABEL_EMPTY"):
+    """Nothing to write."""
+
+
+class NotAnnotatable(DomainError, code="LABEL_NOT_ANNOTATABLE"):
+    """Not a finished photo analysis, or a value the writer may not give."""
+
+
+class LabelsForbidden(Forbidden, code="LABELS_FORBIDDEN"):
+    """Not a dermatologist with an active share of the analysis."""
+
+
+class LabelAnalysisNotFound(NotFound, code="ANALYSIS_NOT_FOUND"):
+    """No such analysis, or not one the caller may see."""

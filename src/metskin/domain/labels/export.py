@@ -1,0 +1,115 @@
+"""Exporting the dataset: the labelled analyses of consenting people, their region patches cut
+from the stored photo (the stored result keeps only the face box, so the face mesh runs again
+on the photo), and the record of who entered which version."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+
+from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.ports import ObjectMissing
+from metskin.domain.analysis.records import AnalysisStatus, MediaKind
+from metskin.domain.errors import DomainError
+from metskin.domain.labels.dataset import Dataset, LabelledAnalysis, region_boxes, version_of
+from metskin.domain.labels.model import Label
+from metskin.domain.ports import read
+
+if TYPE_CHECKING:
+    from metskin.domain.analysis.ports import FaceLandmarker, MediaStorage
+    from metskin.domain.labels.ports import LabelsUnitOfWork, LabelsUowFactory
+    from metskin.domain.ports import Clock
+
+
+@dataclass(frozen=True)
+class DatasetExporter:
+    """`decode` turns the stored photo into RGB at its stored size, `encode_png` a patch to PNG."""
+
+    uow_factory: LabelsUowFactory
+    storage: MediaStorage
+    landmarker: FaceLandmarker
+    decode: Callable[[bytes], np.ndarray]
+    encode_png: Callable[[np.ndarray], bytes]
+    clock: Clock
+
+    def build(self) -> Dataset:
+        """The dataset of the store as it is now (nothing is written)."""
+        dataset = Dataset()
+        items = read(self.uow_factory, lambda uow: _labelled(uow, dataset))
+        for item, storage_name, size in items:
+            self._add(dataset, item, storage_name, size)
+        return dataset
+
+    def record(self, dataset: Dataset) -> str:
+        """Write down who entered this version (erasure deletes a person's rows)."""
+        version = version_of(dataset.content_hash())
+        with self.uow_factory() as uow:
+            new = set()
+            for subject in sorted(dataset.subjects):
+                if version not in uow.dataset_members.versions_of(subject):
+                    new.add(subject)
+            uow.dataset_members.record(version, sorted(new), self.clock())
+            uow.commit()
+        return version
+
+    def _add(
+        self,
+        dataset: Dataset,
+        item: LabelledAnalysis,
+        storage_name: str,
+        size: tuple[int, int],
+    ) -> None:
+        try:
+            rgb = self.decode(self.storage.get(storage_name))
+        except ObjectMissing:
+            dataset.skipped["photo_missing"] += 1
+            return
+        except DomainError:
+            dataset.skipped["photo_unreadable"] += 1
+            return
+        width, height = size
+        if rgb.shape[:2] != (height, width):  # labels are in the stored photo's pixels
+            rgb = cv2.resize(rgb, (width, height), interpolation=cv2.INTER_AREA)
+        faces = self.landmarker.detect(rgb)
+        if not faces:
+            dataset.skipped["no_face"] += 1
+            return
+        points = max(faces, key=_face_area)
+        for region, (x0, y0, x1, y1) in region_boxes(points, width, height).items():
+            patch = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+            dataset.add_patch(item, region, (x0, y0, x1, y1), self.encode_png(patch))
+
+
+def _face_area(points: np.ndarray) -> float:
+    x0, y0, x1, y1 = lm.face_box(points)
+    return (x1 - x0) * (y1 - y0)
+
+
+def _labelled(
+    uow: LabelsUnitOfWork, dataset: Dataset
+) -> list[tuple[LabelledAnalysis, str, tuple[int, int]]]:
+    """Finished photo analyses with labels, of the people who consent now, by analysis id."""
+    by_analysis: dict[str, list[Label]] = defaultdict(list)
+    for label in uow.labels.for_subjects(uow.consents.consenting()):
+        by_analysis[label.analysis_id].append(label)
+    found = []
+    for analysis_id in sorted(by_analysis):
+        analysis = uow.analyses.get(analysis_id)
+        media = uow.media.get(analysis.media_id) if analysis else None
+        if (
+            analysis is None
+            or media is None
+            or analysis.status is not AnalysisStatus.DONE
+            or media.kind is not MediaKind.PHOTO
+        ):
+            dataset.skipped["not_a_finished_photo"] += 1
+            continue
+        labels = tuple(by_analysis[analysis_id])
+        item = LabelledAnalysis(analysis_id, analysis.owner_id, labels)
+        found.append((item, media.storage_name, (media.width, media.height)))
+    return found

@@ -1,0 +1,1 @@
+"""GraphQL of the labels component: annotations, corrections, consent for learning."""
