@@ -185,6 +185,15 @@ QUERIES = [
     rule("Query.videos", "{ videos { slug } }", ALL_OK),
     rule("Query.exchangeRates", "{ exchangeRates { base rates { currency } } }", ALL_OK),
     rule("Query.editorLog", "{ editorLog(first: 5) { at } }", ADMIN_ONLY),
+    # Labels of P's analysis: P, admin, and D1 while shared (audited); to others it does not exist.
+    rule(
+        "Query.analysisLabels",
+        "query($id: ID!) { analysisLabels(analysisId: $id) { id analysisId } }",
+        "U P ANALYSIS_NOT_FOUND P ANALYSIS_NOT_FOUND P",
+        variables=ids(id="analysis"),
+        audited=True,
+    ),
+    rule("Query.learningConsent", "{ learningConsent { given } }", OWN),
 ]
 
 OBJECT_FIELDS = [
@@ -459,6 +468,26 @@ MUTATIONS = [
     ),
     rule("Mutation.exportMyData", "mutation { exportMyData { id status } }", OWN),
     rule(
+        "Mutation.annotateAnalysis",
+        "mutation($id: ID!) { annotateAnalysis(analysisId: $id, "
+        "input: {grades: [{concern: ACNE, grade: 2}]}) { analysisId } }",
+        "U LABELS_FORBIDDEN LABELS_FORBIDDEN P LABELS_FORBIDDEN LABELS_FORBIDDEN",
+        variables=ids(id="analysis"),
+        owner="D1",
+    ),
+    rule(
+        "Mutation.correctResult",
+        'mutation($id: ID!) { correctResult(analysisId: $id, input: {note: "not acne"}) '
+        "{ analysisId } }",
+        "U P ANALYSIS_NOT_FOUND ANALYSIS_NOT_FOUND ANALYSIS_NOT_FOUND ANALYSIS_NOT_FOUND",
+        variables=ids(id="analysis"),
+    ),
+    rule(
+        "Mutation.setLearningConsent",
+        "mutation { setLearningConsent(given: true) { given } }",
+        OWN,
+    ),
+    rule(
         "Mutation.createApiKey",
         'mutation { createApiKey(name: "mine", scopes: [CATALOG_READ]) { key } }',
         OWN,
@@ -520,6 +549,7 @@ AFTER_REVOKE = {
     "Appointment.referral": "P-",
     "Appointment.cancellableUntil": "P",
     "Query.appointment": "P",
+    "Query.analysisLabels": "ANALYSIS_NOT_FOUND",
     "Recommendation.total": "FORBIDDEN",
     "Subscription.analysisProgress": "FORBIDDEN",
 }

@@ -22,6 +22,7 @@ from metskin.cli.seed import seed_catalog
 from metskin.domain.accounts.model import Role
 from metskin.domain.apikeys.model import Scope
 from metskin.domain.directory.model import ConsultationType
+from metskin.domain.labels.model import Concern, LabelInput
 from tests.conftest import make_settings
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.test_care_api import add_done_analysis
@@ -131,4 +132,8 @@ def _patient_data(world: World) -> None:
     world.p["export"] = export.id
     world.p["upload"] = c.media.upload(p, face_jpeg(256), None).id
     world.p["api_key"] = c.api_keys.create(p, "P's integration", [Scope.CATALOG_READ])[0].id
+    grade = LabelInput(grades={Concern.ACNE: 1})  # D1's label on P's shared analysis
+    world.p["label"] = c.labels.annotate(
+        world.id("D1"), Role.DERMATOLOGIST, world.p["analysis"], grade
+    ).id
     assert world.free_slots[0] > datetime.now(UTC) + timedelta(hours=3)
