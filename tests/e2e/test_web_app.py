@@ -128,6 +128,9 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     assert "Urgent Skin cancer" in browser.text("#referral")
 
     browser.find("a[href^='#/dermatologists?share=']").click()
+    # A London patient's directory starts nearest London (not a Chicago doctor first).
+    assert browser.find("#directory-form [name=place]").get_attribute("value") == "london"
+    browser.text("#doctors .doctor .distance", "km")
     card = browser.find("#doctors .doctor")
     sharer = card.find_element(browser.by, "h3").text
     card.find_element(browser.by, "button.share").click()

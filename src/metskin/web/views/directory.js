@@ -29,15 +29,35 @@ const PLACES = [
   ["los-angeles", "Los Angeles", [34.0522, -118.2437]],
 ];
 
-function filterForm(params) {
+// The place a person's time zone stands for: the directory starts sorted by distance from it.
+const HOME_BY_ZONE = {
+  "Europe/London": "london",
+  "Europe/Berlin": "berlin",
+  "America/New_York": "new-york",
+  "America/Chicago": "chicago",
+  "America/Los_Angeles": "los-angeles",
+};
+
+async function homePlace() {
+  try {
+    const { me } = await gql("{ me { profile { timeZone } } }");
+    return HOME_BY_ZONE[me.profile.timeZone] || "";
+  } catch {
+    return "";  // not signed in: anywhere
+  }
+}
+
+function filterForm(params, home = "") {
   const lat = h("input", { name: "lat", type: "number", step: "any", placeholder: "51.50" });
   const lon = h("input", { name: "lon", type: "number", step: "any", placeholder: "-0.12" });
-  const place = choice("place", PLACES.map(([value, label]) => [value, label]), "");
-  place.addEventListener("change", () => {
+  const place = choice("place", PLACES.map(([value, label]) => [value, label]), home);
+  const showPlace = () => {
     const found = PLACES.find(([value]) => value === place.value);
     lat.value = found && found[2] ? found[2][0] : "";
     lon.value = found && found[2] ? found[2][1] : "";
-  });
+  };
+  place.addEventListener("change", showPlace);
+  showPlace();
   const locate = h("button", { type: "button", class: "link", id: "use-location" },
     "Use my location");
   const form = h("form", { id: "directory-form", novalidate: true },
@@ -175,7 +195,7 @@ function doctorCard(doctor, params) {
 }
 
 export async function renderDirectory(view, { params }) {
-  const form = filterForm(params);
+  const form = filterForm(params, await homePlace());
   const list = h("ul", { class: "doctors", id: "doctors" });
   const more = h("button", { type: "button", id: "doctors-more", hidden: true }, "More");
   const pager = h("div", { class: "pager" }, errorBox(), more);
