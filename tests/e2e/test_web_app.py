@@ -223,6 +223,8 @@ def test_progress_is_polled_when_websockets_are_unavailable(
 
 def test_errors_are_shown_next_to_the_form(browser: Browser, tmp_path: Path) -> None:
     browser.open("#/login")
+    about = browser.text("#about", "Your data")  # a visitor first reads what MetSkin does
+    assert "dermatologist" in about and "erase your account" in about
     browser.fill("#login-form", email="nobody@example.com", password=PASSWORD)
     browser.submit("#login-form")
     assert "INVALID_CREDENTIALS" in browser.text("#login-form .form-error", "INVALID_CREDENTIALS")
@@ -397,3 +399,21 @@ def test_an_admin_edits_articles_in_the_admin_area(browser: Browser, server: str
     )
     assert "deleted article" in browser.text("#admin-log")
     assert browser.severe_console_messages() == []
+
+
+def test_a_person_consents_downloads_and_erases_from_the_profile(browser: Browser) -> None:
+    register(browser, "rights@example.com")
+    browser.go("#/profile")
+    browser.find("#learning-consent [name=learningConsent]").click()
+    browser.text("#learning-consent .saved", "help the models learn")
+    browser.find("#export-data").click()
+    link = browser.find("#export-link", timeout=90)
+    assert "/exports/" in link.get_attribute("href")
+
+    browser.fill("#erase-form", password=PASSWORD)
+    browser.submit("#erase-form")
+    browser.until(lambda: browser.driver.switch_to.alert, "the confirmation").accept()
+    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
+    browser.fill("#login-form", email="rights@example.com", password=PASSWORD)
+    browser.submit("#login-form")
+    browser.text("#login-form .form-error", "INVALID_CREDENTIALS")  # the account is gone

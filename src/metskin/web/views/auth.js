@@ -8,6 +8,30 @@ function nextPage(params) {
   return next && next.startsWith("/") ? `#${next}` : "#/analyse";
 }
 
+/** What MetSkin does and how it treats a person's data: the first thing a visitor reads. */
+function about() {
+  return h("section", { class: "card about", id: "about" },
+    h("h2", {}, "Skin analysis and care, from a photo"),
+    h("p", {}, "Upload a face photo or a short video. MetSkin measures your skin tone and "
+      + "seven common concerns (acne, wrinkles, pigmentation, redness, pores, dark circles, "
+      + "shine) region by region, tells you when a photo cannot be measured and why, and "
+      + "builds a morning and evening routine that respects your budget, allergies and "
+      + "pregnancy. When something needs a doctor, it says so and helps you book a "
+      + "dermatologist."),
+    h("h3", {}, "Your data"),
+    h("ul", {},
+      h("li", {}, "Photos are stored encrypted. They are shown to you, to the dermatologists "
+        + "you share them with, and to MetSkin's administrators when you ask for support."),
+      h("li", {}, "A dermatologist sees an analysis only while you share it; every look is in "
+        + "your access log, and you can revoke a share at any time."),
+      h("li", {}, "You can download all your data, or erase your account and everything in it, "
+        + "from your profile."),
+      h("li", {}, "Nothing is used to train models unless you say yes, and you can change "
+        + "your mind.")),
+    h("p", { class: "muted" }, "MetSkin does not diagnose: it measures, explains and refers. ",
+      h("a", { href: "/learn" }, "Read the basics"), "."));
+}
+
 export function renderLogin(view, { params }) {
   const form = h("form", { id: "login-form", novalidate: true },
     errorBox(),
@@ -24,6 +48,7 @@ export function renderLogin(view, { params }) {
     navigate(nextPage(params));
   });
   append(view, [
+    params.get("ended") ? null : about(),
     h("h1", {}, "Log in"),
     params.get("ended") ? notice("Your session has ended. Log in again.", "warn") : null,
     form,

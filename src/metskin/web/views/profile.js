@@ -1,6 +1,7 @@
 // The care profile: what personalises the analysis and the routine (updateProfile).
 
 import { gql, session } from "../graphql.js";
+import { dataRightsPanel } from "./mydata.js";
 import {
   append, choice, errorBox, field, formValue, h, humanize, listFromText, notice, numberOrNull,
   onSubmit,
@@ -129,5 +130,6 @@ export async function renderProfile(view) {
     h("h1", {}, "Your profile"),
     h("p", { class: "muted" }, `${data.me.email} · ${humanize(data.me.role)}`),
     form,
+    await dataRightsPanel(),
   ]);
 }
