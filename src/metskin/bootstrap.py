@@ -55,6 +55,7 @@ from metskin.domain.notifications.service import NotificationService
 from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier
 from metskin.domain.privacy.care import ServiceCareLinks
 from metskin.domain.privacy.service import PrivacyService, PrivacySettings
+from metskin.domain.progress.service import ProgressService
 from metskin.domain.recommendations.rules import load_safety_rules
 from metskin.domain.recommendations.service import RecommendationService
 from metskin.domain.referrals.service import ReferralService
@@ -97,6 +98,7 @@ class Container:
     rate_limits: RateLimits | None = field(default=None, init=False)  # None: limits are off
     login_backoff: LoginBackoff | None = field(default=None, init=False)
     privacy: PrivacyService = field(init=False)
+    progress: ProgressService = field(init=False)
     export_links: ExportLinks = field(init=False)
     _worker: dramatiq.Worker | None = field(default=None, init=False)
 
@@ -292,6 +294,7 @@ def bootstrap(
         ranker_for=LearnedRankers(settings.models_dir),
     )
     container.analyses.add_step_after_measuring(container.recommendations.after_measuring)
+    container.progress = ProgressService(container.analyses)
     container.appointments = AppointmentService(container.new_uow, clock)
     container.directory = DirectoryService(container.new_uow, clock)
     container.referrals = ReferralService(container.new_uow, clock)

@@ -35,6 +35,7 @@ from metskin.graphql.inputs import SCALAR_OVERRIDES, RefuseUnstorableText
 from metskin.graphql.metrics import OperationMetrics
 from metskin.graphql.privacy.mutations import PrivacyMutations
 from metskin.graphql.privacy.queries import PrivacyQueries
+from metskin.graphql.progress.queries import ProgressQueries
 from metskin.graphql.recommendations.mutations import RecommendationMutations
 from metskin.graphql.recommendations.queries import RecommendationQueries
 from metskin.graphql.referrals.mutations import ReferralMutations
@@ -59,6 +60,7 @@ class Query(
     SharedAnalysisQueries,
     WorkingHoursQueries,
     PrivacyQueries,
+    ProgressQueries,
 ):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
