@@ -6,7 +6,8 @@ Analyses every London face neutral and smiling (same session, minutes apart; res
 FILE as JSON, default /tmp/metskin-london-progress.json), then:
 
 1. estimates the band of every (concern, region) on the odd face ids: the largest
-   |after - before| over their neutral / smiling pairs (QUANTILE), at least MIN_BAND;
+   |after - before| over their neutral / smiling pairs (QUANTILE), at least MIN_BAND (the
+   engine's own score spread);
    `--write` writes it to src/metskin/domain/progress/noise_band.py (the packaged constant);
 2. on the even face ids (held out): how often a change is called on a same-visit pair, per
    (concern, region) call and per pair (any call), and the pairs' comparability;
@@ -32,6 +33,7 @@ from tests.analysis.synthetic import under_light
 
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.adapters.vision.images import load_image
+from metskin.domain.analysis.concerns import SCORE_SPREAD
 from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.progress import noise_band
@@ -41,6 +43,10 @@ from metskin.domain.progress.deltas import Change, readings, region_deltas
 ROOT = Path(__file__).resolve().parents[1]
 CONSTANT = ROOT / "src/metskin/domain/progress/noise_band.py"
 QUANTILE = 100.0  # the largest same-visit change (the 95th percentile calls 5 % of them)
+# The floor of a band: what the engine says a score is good to (its plausible range,
+# concerns.SCORE_SPREAD), so that a concern the London faces do not show (acne) is not called
+# on a change of a point or two; tone: one degree of ITA.
+MIN_BAND = {"default": 3.0, "tone": 1.0, **SCORE_SPREAD}
 COMMAND = "PYTHONPATH=src:. .venv/bin/python bench/progress_band.py --write"
 
 
@@ -79,7 +85,7 @@ def estimate(pairs) -> dict[str, dict[str, float]]:
             changes.setdefault(key, []).append(abs(second[key] - first[key]))
     bands: dict[str, dict[str, float]] = {}
     for (concern, region), values in sorted(changes.items()):
-        floor = noise_band.MIN_BAND.get(concern, noise_band.MIN_BAND["default"])
+        floor = MIN_BAND.get(concern, MIN_BAND["default"])
         value = max(floor, float(np.percentile(values, QUANTILE)))
         bands.setdefault(concern, {})[region] = round(value + 0.05, 1)
     return bands
@@ -95,7 +101,7 @@ def write_constant(bands: dict[str, dict[str, float]], pairs: int) -> None:
         f"    {COMMAND}",
         '"""',
         "",
-        f"MIN_BAND: dict[str, float] = {noise_band.MIN_BAND!r}",
+        f"MIN_BAND: dict[str, float] = {MIN_BAND!r}",
         "BANDS: dict[str, dict[str, float]] = {",
     ]
     for concern, regions in bands.items():

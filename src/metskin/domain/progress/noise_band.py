@@ -6,17 +6,27 @@ at least MIN_BAND. Generated: do not edit. Regenerate with:
     PYTHONPATH=src:. .venv/bin/python bench/progress_band.py --write
 """
 
-MIN_BAND: dict[str, float] = {"default": 2.0, "tone": 1.0}
+MIN_BAND: dict[str, float] = {
+    "default": 3.0,
+    "tone": 1.0,
+    "redness": 3.0,
+    "pigmentation": 13.0,
+    "acne": 3.0,
+    "wrinkles": 15.0,
+    "pores": 3.5,
+    "dark_circles": 4.0,
+    "shine": 3.0,
+}
 BANDS: dict[str, dict[str, float]] = {
     "acne": {
-        "cheek_left": 2.0,
-        "cheek_right": 2.0,
-        "chin": 2.0,
-        "face": 2.0,
-        "forehead": 2.0,
-        "nose": 2.0,
-        "under_eye_left": 2.0,
-        "under_eye_right": 2.0,
+        "cheek_left": 3.0,
+        "cheek_right": 3.0,
+        "chin": 3.0,
+        "face": 3.0,
+        "forehead": 3.0,
+        "nose": 3.0,
+        "under_eye_left": 3.0,
+        "under_eye_right": 3.0,
     },
     "dark_circles": {
         "face": 30.7,
@@ -25,13 +35,13 @@ BANDS: dict[str, dict[str, float]] = {
     },
     "pigmentation": {
         "cheek_left": 91.0,
-        "cheek_right": 2.0,
+        "cheek_right": 13.1,
         "chin": 100.0,
         "face": 35.2,
         "forehead": 100.0,
         "nose": 100.0,
-        "under_eye_left": 2.0,
-        "under_eye_right": 2.0,
+        "under_eye_left": 13.1,
+        "under_eye_right": 13.1,
     },
     "pores": {
         "cheek_left": 11.4,
