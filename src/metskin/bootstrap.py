@@ -47,6 +47,7 @@ from metskin.domain.appointments.notices import (
 from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.clock import utc_now
 from metskin.domain.directory.service import DirectoryService
+from metskin.domain.inbox.service import InboxService
 from metskin.domain.limits.model import DEFAULT_RULES, BackoffPolicy, Rule
 from metskin.domain.limits.ports import LoginFailures, RateLimiter
 from metskin.domain.limits.service import LoginBackoff, RateLimits
@@ -99,6 +100,7 @@ class Container:
     login_backoff: LoginBackoff | None = field(default=None, init=False)
     privacy: PrivacyService = field(init=False)
     progress: ProgressService = field(init=False)
+    inbox: InboxService = field(init=False)
     export_links: ExportLinks = field(init=False)
     _worker: dramatiq.Worker | None = field(default=None, init=False)
 
@@ -295,6 +297,7 @@ def bootstrap(
     )
     container.analyses.add_step_after_measuring(container.recommendations.after_measuring)
     container.progress = ProgressService(container.analyses)
+    container.inbox = InboxService(container.new_uow, clock)
     container.appointments = AppointmentService(container.new_uow, clock)
     container.directory = DirectoryService(container.new_uow, clock)
     container.referrals = ReferralService(container.new_uow, clock)

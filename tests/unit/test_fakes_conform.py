@@ -44,6 +44,7 @@ from metskin.domain.directory.ports import (
     DirectoryUnitOfWork,
     DirectoryUowFactory,
 )
+from metskin.domain.inbox.ports import InboxRepository, InboxUnitOfWork, InboxUowFactory
 from metskin.domain.notifications.ports import (
     MailRenderer,
     NotificationsUnitOfWork,
@@ -91,6 +92,7 @@ from tests.fakes.appointments import (
 )
 from tests.fakes.audit import FakeAccessLog
 from tests.fakes.directory import FakeDermatologistRepository, FakeDirectoryUnitOfWork
+from tests.fakes.inbox import FakeInbox, FakeInboxUnitOfWork
 from tests.fakes.infra import (
     FakeAccessTokens,
     FakeClock,
@@ -211,6 +213,13 @@ def test_privacy_fakes_are_its_ports() -> None:
     erasures: ErasureLog = FakeErasureLog()
     care: CareLinks = FakeCareLinks()
     assert all((uow, factory, data, exports, erasures, care))
+
+
+def test_inbox_fakes_are_its_ports() -> None:
+    uow: InboxUnitOfWork = FakeInboxUnitOfWork()
+    factory: InboxUowFactory = FakeInboxUnitOfWork()
+    inbox: InboxRepository = FakeInbox()
+    assert all((uow, factory, inbox))
 
 
 def test_cross_cutting_fakes_are_their_ports() -> None:

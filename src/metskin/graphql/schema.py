@@ -31,6 +31,9 @@ from metskin.graphql.appointments.subscriptions import DashboardSubscriptions
 from metskin.graphql.directory.queries import DirectoryQueries
 from metskin.graphql.errors import MaskUnexpectedErrors, add_error_codes, is_expected
 from metskin.graphql.guard import OperationLimits
+from metskin.graphql.inbox.mutations import InboxMutations
+from metskin.graphql.inbox.queries import InboxQueries
+from metskin.graphql.inbox.subscriptions import InboxSubscriptions
 from metskin.graphql.inputs import SCALAR_OVERRIDES, RefuseUnstorableText
 from metskin.graphql.metrics import OperationMetrics
 from metskin.graphql.privacy.mutations import PrivacyMutations
@@ -61,6 +64,7 @@ class Query(
     WorkingHoursQueries,
     PrivacyQueries,
     ProgressQueries,
+    InboxQueries,
 ):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
@@ -77,12 +81,13 @@ class Mutation(
     SharingMutations,
     WorkingHoursMutations,
     PrivacyMutations,
+    InboxMutations,
 ):
     pass
 
 
 @strawberry.type(description="Live updates over graphql-transport-ws.")
-class Subscription(AnalysisSubscriptions, DashboardSubscriptions):
+class Subscription(AnalysisSubscriptions, DashboardSubscriptions, InboxSubscriptions):
     pass
 
 

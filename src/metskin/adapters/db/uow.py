@@ -26,6 +26,7 @@ from metskin.adapters.db.appointments import (
 )
 from metskin.adapters.db.directory import SqlAvailabilityRepository, SqlDermatologistRepository
 from metskin.adapters.db.engine import is_lock_conflict
+from metskin.adapters.db.inbox import SqlInbox
 from metskin.adapters.db.notifications import SqlSentNotificationLog
 from metskin.adapters.db.privacy import (
     SqlDataExportRepository,
@@ -51,6 +52,7 @@ from metskin.domain.appointments.ports import (
 from metskin.domain.audit.ports import AccessLogRepository
 from metskin.domain.directory.ports import DermatologistRepository
 from metskin.domain.errors import Conflict
+from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.messages import Event, Job
 from metskin.domain.notifications.ports import SentNotificationLog
 from metskin.domain.privacy.ports import DataExportRepository, ErasureLog, PersonalDataStore
@@ -111,6 +113,7 @@ class SqlUnitOfWork:
     personal_data: Repo[PersonalDataStore] = Repo(SqlPersonalData)
     data_exports: Repo[DataExportRepository] = Repo(SqlDataExportRepository)
     erasures: Repo[ErasureLog] = Repo(SqlErasureLog)
+    inbox: Repo[InboxRepository] = Repo(SqlInbox)
 
     session: Session
 

@@ -33,6 +33,8 @@ from metskin.domain.analysis.records import (
     progress_channel,
 )
 from metskin.domain.errors import DomainError, Forbidden
+from metskin.domain.inbox import entries
+from metskin.domain.inbox.service import tell
 from metskin.domain.messages import Event, Job
 from metskin.domain.ports import Clock, CreatedKey, EventBus, read
 
@@ -267,6 +269,7 @@ class AnalysisService:
             uow.analyses.add_result(analysis_id, result, overlay_name)
             uow.analyses.save(analysis)
             uow.defer(_progress_event(analysis))
+            tell(uow, entries.analysis_done(analysis.owner_id, analysis.id), analysis.finished_at)
             uow.commit()
 
     def mark_failed(self, analysis_id: str, code: str, reason: str) -> None:

@@ -1,0 +1,26 @@
+"""inbox: the patient's in-app notifications, once per (person, key)"""
+
+from migration_helpers import at, create_table, drop_tables, json, serial_id, text, uid
+
+revision = "0007"
+down_revision = "0006"
+
+
+def upgrade() -> None:
+    create_table(
+        "notifications",
+        serial_id(),
+        uid("user_id"),
+        text("kind", 24),
+        text("key", 120),
+        json("payload"),
+        at("at"),
+        at("read_at", nullable=True),
+        references={"user_id": "users.id"},
+        unique={"uq_notifications_user_key": ["user_id", "key"]},
+        indexes={"ix_notifications_user_id": ["user_id", "id"]},
+    )
+
+
+def downgrade() -> None:
+    drop_tables("notifications")
