@@ -46,7 +46,8 @@ QUANTILE = 100.0  # the largest same-visit change (the 95th percentile calls 5 %
 # The floor of a band: what the engine says a score is good to (its plausible range,
 # concerns.SCORE_SPREAD), so that a concern the London faces do not show (acne) is not called
 # on a change of a point or two; tone: one degree of ITA.
-MIN_BAND = {"default": 3.0, "tone": 1.0, **SCORE_SPREAD}
+EXTRA_FLOORS = {"default": 3.0, "tone": 1.0}
+MIN_BAND = {**EXTRA_FLOORS, **SCORE_SPREAD}
 COMMAND = "PYTHONPATH=src:. .venv/bin/python bench/progress_band.py --write"
 
 
@@ -101,7 +102,9 @@ def write_constant(bands: dict[str, dict[str, float]], pairs: int) -> None:
         f"    {COMMAND}",
         '"""',
         "",
-        f"MIN_BAND: dict[str, float] = {MIN_BAND!r}",
+        "from metskin.domain.analysis.concerns import SCORE_SPREAD",
+        "",
+        f"MIN_BAND: dict[str, float] = {{**{EXTRA_FLOORS!r}, **SCORE_SPREAD}}",
         "BANDS: dict[str, dict[str, float]] = {",
     ]
     for concern, regions in bands.items():

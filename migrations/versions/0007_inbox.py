@@ -4,16 +4,19 @@ from migration_helpers import at, create_table, drop_tables, json, serial_id, te
 
 revision = "0007"
 down_revision = "0006"
+TABLE = "notifications"
 
 
 def upgrade() -> None:
+    person, key = uid("user_id"), text("key", 120)
+    kind, payload = text("kind", 24), json("payload")
     create_table(
-        "notifications",
+        TABLE,
         serial_id(),
-        uid("user_id"),
-        text("kind", 24),
-        text("key", 120),
-        json("payload"),
+        person,
+        kind,
+        key,
+        payload,
         at("at"),
         at("read_at", nullable=True),
         references={"user_id": "users.id"},
@@ -23,4 +26,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    drop_tables("notifications")
+    drop_tables(TABLE)

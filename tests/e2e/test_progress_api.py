@@ -10,7 +10,7 @@ from tests.media_samples import face_jpeg
 
 COMPARE = """query($a: ID!, $b: ID!) { compareAnalyses(a: $a, b: $b) {
   before { id } after { id } changedConcerns
-  comparability { score light pose distance quality flagged reasons }
+  comparability { score flagged reasons factors { name value } }
   deltas { concern region before after delta band change }
 } }"""
 PROGRESS = """query($from: DateTime!, $to: DateTime!) { progress(from: $from, to: $to) {
@@ -25,13 +25,13 @@ async def test_two_photos_of_one_visit_compare_as_no_change(
     client: GraphQLClient, container: Container
 ) -> None:
     await client.register("maya@example.com")
-    first = await analyse(client, container, face_jpeg())
-    second = await analyse(client, container, face_jpeg())
+    first, second = [await analyse(client, container, face_jpeg()) for _ in "ab"]
     found = (await client.data(COMPARE, a=second["id"], b=first["id"]))["compareAnalyses"]
     assert (found["before"]["id"], found["after"]["id"]) == (first["id"], second["id"])
     score = found["comparability"]
-    assert min(score["light"], score["pose"], score["distance"]) > 0.99  # the same photo
-    assert not score["flagged"] and score["score"] == score["quality"]
+    factors = {item["name"]: item["value"] for item in score["factors"]}
+    assert min(factors["LIGHT"], factors["POSE"], factors["DISTANCE"]) > 0.99  # the same photo
+    assert not score["flagged"] and score["score"] == factors["QUALITY"]
     assert found["changedConcerns"] == []
     concerns = {delta["concern"] for delta in found["deltas"]}
     assert {"redness", "pigmentation", "wrinkles", "tone"} <= concerns

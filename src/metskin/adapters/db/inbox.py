@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint, func, insert, update
+from sqlalchemy import JSON, ColumnElement, Index, UniqueConstraint, func, insert, true, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime, core_table
@@ -61,20 +61,19 @@ class SqlInbox:
         return self._session.connection().execute(INSERT_ONCE, values).rowcount == 1
 
     def newest(self, user_id: str, before_id: int | None, limit: int) -> list[Notification]:
-        query = select(NotificationRow).where(NotificationRow.user_id == user_id)
-        if before_id is not None:
-            query = query.where(col(NotificationRow.id) < before_id)
-        query = query.order_by(col(NotificationRow.id).desc()).limit(limit)
-        return [_to_domain(row) for row in self._session.exec(query)]
+        below = true() if before_id is None else col(NotificationRow.id) < before_id
+        return self._mine(user_id, below, col(NotificationRow.id).desc(), limit)
 
     def after(self, user_id: str, after_id: int, limit: int) -> list[Notification]:
-        query = (
-            select(NotificationRow)
-            .where(NotificationRow.user_id == user_id, col(NotificationRow.id) > after_id)
-            .order_by(col(NotificationRow.id))
-            .limit(limit)
+        return self._mine(
+            user_id, col(NotificationRow.id) > after_id, col(NotificationRow.id), limit
         )
-        return [_to_domain(row) for row in self._session.exec(query)]
+
+    def _mine(
+        self, user_id: str, where: ColumnElement[bool], order: Any, limit: int
+    ) -> list[Notification]:
+        mine = select(NotificationRow).where(NotificationRow.user_id == user_id, where)
+        return [_to_domain(row) for row in self._session.exec(mine.order_by(order).limit(limit))]
 
     def mark_read(self, user_id: str, ids: list[int] | None, at: datetime) -> int:
         table = core_table(NotificationRow)

@@ -46,15 +46,14 @@ class Comparability:
     def flagged(self) -> bool:
         return self.score < THRESHOLD
 
+    def factors(self) -> dict[str, float]:
+        return {"LIGHT": self.light, "POSE": self.pose, "DISTANCE": self.distance} | {
+            "QUALITY": self.quality
+        }
+
     @property
     def reasons(self) -> list[str]:
-        named = {
-            "LIGHT": self.light,
-            "POSE": self.pose,
-            "DISTANCE": self.distance,
-            "QUALITY": self.quality,
-        }
-        return [name for name, value in named.items() if value < NAMED_BELOW]
+        return [name for name, value in self.factors().items() if value < NAMED_BELOW]
 
 
 def _diff(a: float | None, b: float | None) -> float | None:

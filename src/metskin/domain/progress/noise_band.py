@@ -6,17 +6,9 @@ at least MIN_BAND. Generated: do not edit. Regenerate with:
     PYTHONPATH=src:. .venv/bin/python bench/progress_band.py --write
 """
 
-MIN_BAND: dict[str, float] = {
-    "default": 3.0,
-    "tone": 1.0,
-    "redness": 3.0,
-    "pigmentation": 13.0,
-    "acne": 3.0,
-    "wrinkles": 15.0,
-    "pores": 3.5,
-    "dark_circles": 4.0,
-    "shine": 3.0,
-}
+from metskin.domain.analysis.concerns import SCORE_SPREAD
+
+MIN_BAND: dict[str, float] = {**{"default": 3.0, "tone": 1.0}, **SCORE_SPREAD}
 BANDS: dict[str, dict[str, float]] = {
     "acne": {
         "cheek_left": 3.0,

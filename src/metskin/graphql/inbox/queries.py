@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import strawberry
 from strawberry.types import Info
 
+from metskin.domain.inbox.model import Notification as DomainNotification
 from metskin.graphql.context import run_sync, viewer_id_of
 from metskin.graphql.inbox.types import Notification
-from metskin.graphql.pagination import Connection, CursorCodec, paginate
+from metskin.graphql.pagination import Connection, CursorCodec, PageRequest, paginate
 from metskin.graphql.permissions import IsAuthenticated, guarded_field
+
+# Notifications page by their id, which grows with each one.
+BY_NUMBER: CursorCodec[DomainNotification, int] = CursorCodec(lambda item: str(item.id), int)
 
 
 @strawberry.type
@@ -17,15 +23,12 @@ class InboxQueries:
     async def notifications(
         self, info: Info, first: int = 20, after: str | None = None
     ) -> Connection[Notification]:
-        inbox, viewer_id = info.context.container.inbox, viewer_id_of(info)
-        return await paginate(
-            info,
-            first,
-            after,
-            CursorCodec(lambda item: str(item.id), int),
-            lambda page: inbox.newest(viewer_id, page.after, page.limit),
-            Notification.from_domain,
-        )
+        newest = partial(info.context.container.inbox.newest, viewer_id_of(info))
+
+        def fetch(page: PageRequest[int]) -> list[DomainNotification]:
+            return newest(page.after, page.limit)
+
+        return await paginate(info, first, after, BY_NUMBER, fetch, Notification.from_domain)
 
     @guarded_field(IsAuthenticated, "How many of your notifications are unread.")
     async def unread_notifications(self, info: Info) -> int:

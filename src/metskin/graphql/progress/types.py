@@ -45,29 +45,27 @@ class RegionDelta:
         )
 
 
+@strawberry.type(description="One part of comparability, 0..1 (1: no difference).")
+class ComparabilityFactor:
+    name: str = strawberry.field(description="LIGHT, POSE, DISTANCE or QUALITY.")
+    value: float
+
+
 @strawberry.type(
     description="How comparable two photos are, 0..1 (1: same light, pose, distance and "
-    "quality); below 0.5 the comparison is flagged."
+    "quality): the product of its factors; below 0.5 the comparison is flagged."
 )
 class Comparability:
     score: float
-    light: float
-    pose: float
-    distance: float
-    quality: float
     flagged: bool
-    reasons: list[str] = strawberry.field(description="LIGHT, POSE, DISTANCE, QUALITY.")
+    reasons: list[str] = strawberry.field(description="The factors below 0.8.")
+    factors: list[ComparabilityFactor]
 
     @classmethod
     def from_domain(cls, item: DomainComparability) -> Comparability:
+        parts = [ComparabilityFactor(name=k, value=round(v, 3)) for k, v in item.factors().items()]
         return cls(
-            score=round(item.score, 3),
-            light=round(item.light, 3),
-            pose=round(item.pose, 3),
-            distance=round(item.distance, 3),
-            quality=round(item.quality, 3),
-            flagged=item.flagged,
-            reasons=item.reasons,
+            score=round(item.score, 3), flagged=item.flagged, reasons=item.reasons, factors=parts
         )
 
 
