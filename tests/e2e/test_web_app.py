@@ -286,3 +286,40 @@ def test_tokens_are_refreshed_and_logout_ends_the_session(browser: Browser, serv
     ).json()
     codes = [error["extensions"]["code"] for error in refused.get("errors", [])]
     assert codes == ["INVALID_REFRESH_TOKEN"], json.dumps(refused)
+
+
+def test_the_inbox_badge_counts_live_and_the_inbox_marks_read(
+    browser: Browser, server: str
+) -> None:
+    register(browser, "inbox@example.com")
+    browser.find("#inbox-link")
+    assert browser.attribute("#inbox-badge", "hidden") == ""  # nothing unread
+    token = api_login(server, "inbox@example.com", PASSWORD)
+    doctors = graphql(server, "query { dermatologists(first: 1) { edges { node { id } } } }", token)
+    doctor = doctors["dermatologists"]["edges"][0]["node"]["id"]
+    start = datetime.now(UTC) + timedelta(days=2)
+    slots = graphql(
+        server,
+        "query($d: ID!, $f: DateTime!, $t: DateTime!) { availableSlots(dermatologistId: $d, "
+        "from: $f, to: $t, consultationType: VIDEO) { start } }",
+        token,
+        d=doctor,
+        f=start.isoformat(),
+        t=(start + timedelta(days=7)).isoformat(),
+    )["availableSlots"]
+    book = "mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }"
+    input_ = {
+        "slotStart": slots[0]["start"],
+        "dermatologistId": doctor,
+        "consultationType": "VIDEO",
+    }
+    graphql(server, book, token, i=input_)
+    assert browser.text("#inbox-badge", "1") == "1"  # live, without a reload
+
+    browser.find("#inbox-link").click()
+    browser.until(lambda: browser.hash() == "#/inbox", "the inbox")
+    assert browser.text("#inbox li.unread", "Appointment booked")
+    browser.click("#inbox-read-all")
+    browser.until(lambda: browser.attribute("#inbox-badge", "hidden") == "", "the badge to clear")
+    assert browser.visible("#inbox li.unread") == []
+    assert browser.severe_console_messages() == []

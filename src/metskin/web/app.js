@@ -13,6 +13,7 @@ import { renderSharing } from "./views/sharing.js";
 import { renderDashboard } from "./views/dashboard.js";
 import { renderPatient, renderPatients, renderSharedAnalysis } from "./views/patients.js";
 import { renderHours } from "./views/hours.js";
+import { inboxBadge, renderInbox, stopInboxBadge } from "./views/inbox.js";
 
 const DERMATOLOGIST = "DERMATOLOGIST";
 
@@ -27,6 +28,7 @@ const ROUTES = [
   { path: /^\/dermatologists$/, view: renderDirectory },
   { path: /^\/appointments$/, view: renderAppointments },
   { path: /^\/sharing$/, view: renderSharing },
+  { path: /^\/inbox$/, view: renderInbox },
   { path: /^\/dashboard$/, view: renderDashboard, role: DERMATOLOGIST },
   { path: /^\/patients$/, view: renderPatients, role: DERMATOLOGIST },
   { path: /^\/patients\/([^/]+)$/, view: renderPatient, role: DERMATOLOGIST },
@@ -84,11 +86,14 @@ function renderNav() {
     href, "aria-current": href.slice(1) === path ? "page" : null,
   }, label);
   if (!session.loggedIn) {
+    stopInboxBadge();
     clear(nav, link(["#/login", "Log in"]), link(["#/register", "Register"]));
     return;
   }
   const user = session.user || {};
-  clear(nav, (isDermatologist() ? DERMATOLOGIST_LINKS : LINKS).map(link),
+  const inbox = isDermatologist() ? null : h("a", { href: "#/inbox", id: "inbox-link",
+    "aria-current": path === "/inbox" ? "page" : null }, "Inbox ", inboxBadge());
+  clear(nav, (isDermatologist() ? DERMATOLOGIST_LINKS : LINKS).map(link), inbox,
     h("span", { class: "who", id: "who" }, user.profile?.displayName || user.email || ""),
     h("button", { type: "button", id: "logout", class: "link", onclick: logout }, "Log out"));
 }
