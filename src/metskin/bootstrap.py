@@ -34,6 +34,7 @@ from metskin.adapters.storage.crypto import KeyRing
 from metskin.adapters.storage.local import LocalEncryptedStorage
 from metskin.adapters.storage.s3 import S3Storage
 from metskin.adapters.vision.engine import VisionEngine
+from metskin.adapters.vision.images import PhotoCodec
 from metskin.adapters.vision.ingest import MediaPreparerAdapter
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.analysis.media import MediaLimits
@@ -56,7 +57,7 @@ from metskin.domain.notifications.service import NotificationService
 from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier
 from metskin.domain.privacy.care import ServiceCareLinks
 from metskin.domain.privacy.service import PrivacyService, PrivacySettings
-from metskin.domain.progress.service import ProgressService
+from metskin.domain.progress.service import PictureSources, ProgressService
 from metskin.domain.recommendations.rules import load_safety_rules
 from metskin.domain.recommendations.service import RecommendationService
 from metskin.domain.referrals.service import ReferralService
@@ -296,7 +297,9 @@ def bootstrap(
         ranker_for=LearnedRankers(settings.models_dir),
     )
     container.analyses.add_step_after_measuring(container.recommendations.after_measuring)
-    container.progress = ProgressService(container.analyses)
+    container.progress = ProgressService(
+        container.analyses, PictureSources(container.media, PhotoCodec())
+    )
     container.inbox = InboxService(container.new_uow, clock)
     container.appointments = AppointmentService(container.new_uow, clock)
     container.directory = DirectoryService(container.new_uow, clock)

@@ -11,9 +11,10 @@ import pytest
 from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.model import AnalysisResult
 from metskin.domain.analysis.readout import ResultReadout
+from metskin.domain.progress import alignment
 from metskin.domain.progress.comparability import comparability
 from metskin.domain.progress.deltas import FACE, Change, region_deltas
-from tests.analysis.planting import plant_redness, plant_spots
+from tests.analysis.planting import plant_redness, plant_spots, region_in_image
 from tests.analysis.synthetic import under_light
 
 PROBED = 4  # even faces probed with planted changes and pure light / camera changes
@@ -117,3 +118,20 @@ def test_pure_light_or_camera_changes_read_as_no_change(probed, landmarker, chan
             if c is not Change.NO_CHANGE and key[1] == FACE
         ]
     assert len(moved) <= 1, moved
+
+
+def test_the_mesh_warp_puts_a_moved_real_face_back_on_the_same_skin(probed, landmarker) -> None:
+    """A London face rolled 8 degrees at 0.8 the size, warped back by the two landmark sets:
+    the skin inside the earlier face's regions matches again (median |difference| of grey)."""
+    for face in probed:
+        moved = rolled(face.rgb)
+        earlier = face.landmarker.faces[0]
+        (later,) = landmarker.detect(moved)
+        back = alignment.warp_mesh(moved, later, earlier, face.rgb.shape)
+        skin = np.logical_or.reduce(
+            [region_in_image(earlier, face.rgb.shape, name) for name in ("cheek_left", "forehead")]
+        )
+        grey = [image[skin].astype(float).mean(axis=1) for image in (face.rgb, moved, back)]
+        unaligned = np.median(np.abs(grey[1] - grey[0]))
+        aligned = np.median(np.abs(grey[2] - grey[0]))
+        assert aligned < 0.5 * unaligned and aligned < 6.0, (face.face_id, aligned, unaligned)

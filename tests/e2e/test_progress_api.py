@@ -3,6 +3,10 @@ the errors of bad requests (issue 16)."""
 
 from __future__ import annotations
 
+import io
+
+from PIL import Image
+
 from metskin.bootstrap import Container
 from tests.e2e.conftest import GraphQLClient
 from tests.e2e.test_analysis_api import analyse
@@ -12,10 +16,11 @@ COMPARE = """query($a: ID!, $b: ID!) { compareAnalyses(a: $a, b: $b) {
   before { id } after { id } changedConcerns
   comparability { score flagged reasons factors { name value } }
   deltas { concern region before after delta band change }
+  pictures { beforeUrl afterUrl sideBySideUrl }
 } }"""
 PROGRESS = """query($from: DateTime!, $to: DateTime!) { progress(from: $from, to: $to) {
   analyses { id }
-  trends { concern points { analysisId at value comparability } }
+  trends { concern chartSvg points { analysisId at value comparability } }
   comparison { changedConcerns comparability { score } }
 } }"""
 PERIOD = {"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}
@@ -38,11 +43,19 @@ async def test_two_photos_of_one_visit_compare_as_no_change(
     regions = {delta["region"] for delta in found["deltas"] if delta["concern"] == "tone"}
     assert {"face", "forehead", "cheek_left"} <= regions  # tone per region, from the capture
     assert all(delta["change"] == "NO_CHANGE" for delta in found["deltas"])
+    sizes = {}
+    for name, url in found["pictures"].items():
+        served = await client.http.get(url)
+        assert served.headers["content-type"] == "image/png"
+        sizes[name] = Image.open(io.BytesIO(served.content)).size
+    assert sizes["beforeUrl"] == sizes["afterUrl"] == (384, 384)
+    assert sizes["sideBySideUrl"][0] > 768
 
     report = (await client.data(PROGRESS, **PERIOD))["progress"]
     assert [item["id"] for item in report["analyses"]] == [first["id"], second["id"]]
     redness = next(trend for trend in report["trends"] if trend["concern"] == "redness")
     assert [point["analysisId"] for point in redness["points"]] == [first["id"], second["id"]]
+    assert redness["chartSvg"].startswith("<svg") and redness["chartSvg"].count("<circle") == 2
     assert report["comparison"]["changedConcerns"] == []
 
 

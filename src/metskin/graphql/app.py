@@ -26,6 +26,7 @@ from metskin.domain.content.loader import article
 from metskin.domain.content.render import render_article
 from metskin.domain.errors import DomainError, NotFound
 from metskin.domain.limits.errors import RateLimited
+from metskin.domain.progress.service import PICTURES
 from metskin.graphql.context import Context, authenticate, context_for_token, run_sync
 from metskin.graphql.guard import client_ip
 from metskin.graphql.headers import SecurityHeaders
@@ -130,7 +131,8 @@ def media_route(container: Container) -> Route:
     async def serve_media(request: Request) -> Response:
         try:
             name = container.media_urls.object_name(request.path_params["token"])
-            data = await run_sync(container.media.read_object, name)
+            read = container.progress.render if name.startswith(PICTURES) else None
+            data = await run_sync(read or container.media.read_object, name)
         except DomainError as error:
             status = 404 if isinstance(error, NotFound) else 403
             return JSONResponse({"error": error.message, "code": error.code}, status_code=status)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from typing import Any
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -13,9 +14,11 @@ from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.errors import Forbidden, ValidationFailed
 from metskin.domain.progress import alignment
+from metskin.domain.progress.charts import trend_svg
 from metskin.domain.progress.comparability import THRESHOLD, comparability
 from metskin.domain.progress.deltas import Change, band_for, region_deltas
 from metskin.domain.progress.errors import AnalysisNotReady, NotComparable
+from metskin.domain.progress.pictures import SIDE, in_light_of, picture_pair
 from metskin.domain.progress.service import ProgressService
 from tests.fakes.analysis import FakeAnalysisUnitOfWork
 from tests.fakes.infra import FakeClock, FakeEngine, FakeEventBus, FakeStorage
@@ -213,3 +216,41 @@ def test_a_dermatologist_sees_only_the_shared_analyses(service: ProgressService)
         service.progress("derm-2", Role.DERMATOLOGIST, "p1", T0, end)
     with pytest.raises(ValidationFailed):
         service.progress("p1", Role.PATIENT, "p1", end, T0)
+
+
+# --- charts and pictures ---------------------------------------------------------------------
+
+
+def test_the_trend_chart_is_svg_with_the_band_and_hollow_uncomparable_points() -> None:
+    days = [T0 + np.timedelta64(28 * n, "D").item() for n in range(3)]
+    points = list(zip(days, [20.0, 35.0, 50.0], [1.0, 0.3, 0.9], strict=True))
+    svg = trend_svg("dark_circles", points, 5.0)
+    root = ElementTree.fromstring(svg)
+    circles = root.findall("{http://www.w3.org/2000/svg}circle")
+    assert [c.get("fill") for c in circles] == ["#b03a2e", "white", "#b03a2e"]
+    ys = [float(c.get("cy") or 0) for c in circles]
+    assert ys[0] > ys[1] > ys[2]  # a higher score is drawn higher
+    band = root.find("{http://www.w3.org/2000/svg}rect")
+    assert band is not None and float(band.get("height") or 0) > 0
+    assert "dark circles" in svg
+    with pytest.raises(ValueError):
+        trend_svg("redness", [], 3.0)
+
+
+def test_the_later_photo_is_moved_onto_the_earlier_and_into_its_light() -> None:
+    earlier = face_points(seed=2)
+    later = face_points(shift=(20, -8), scale=0.9, angle=6.0, seed=2)
+    before = np.full((420, 420, 3), 120, dtype=np.uint8)
+    after = np.full((420, 420, 3), 120, dtype=np.uint8)
+    for image, points in ((before, earlier), (after, later)):
+        x, y = points[1].round().astype(int)
+        image[y - 3 : y + 4, x - 3 : x + 4] = 250
+    pair = picture_pair(before, earlier, after, later)
+    assert pair.before.shape == pair.after.shape == (SIDE, SIDE, 3)
+    assert pair.side_by_side.shape[1] > 2 * SIDE
+    bright_before = np.argwhere(pair.before[..., 0] > 200).mean(axis=0)
+    bright_after = np.argwhere(pair.after[..., 0] > 200).mean(axis=0)
+    assert np.abs(bright_before - bright_after).max() < 3  # the same place after the warp
+    warm = np.array([1.0, 0.8, 0.6])  # the later light needed these gains; the earlier none
+    grey = in_light_of(np.full((2, 2, 3), 100, dtype=np.uint8), warm, np.ones(3))
+    assert grey[0, 0, 0] > grey[0, 0, 1] > grey[0, 0, 2]

@@ -6,9 +6,24 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+import numpy as np
+
 from metskin.domain.accounts.model import Role
-from metskin.domain.analysis.records import Analysis
+from metskin.domain.analysis.records import Analysis, Media
 from metskin.domain.ports import CreatedKey
+
+
+class MediaReader(Protocol):
+    def get_many(self, media_ids: list[str]) -> list[Media]: ...
+    def read_object(self, name: str) -> bytes: ...
+
+
+class ImageCodec(Protocol):
+    def decode(self, data: bytes) -> np.ndarray:
+        """RGB as the analysis engine saw the photo (its landmarks are in these pixels)."""
+        ...
+
+    def encode_png(self, rgb: np.ndarray) -> bytes: ...
 
 
 class AnalysisReader(Protocol):

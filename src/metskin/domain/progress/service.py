@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.readout import ResultReadout
-from metskin.domain.analysis.records import Analysis, AnalysisStatus
-from metskin.domain.errors import Forbidden, ValidationFailed
+from metskin.domain.analysis.records import Analysis, AnalysisStatus, MediaKind
+from metskin.domain.errors import Forbidden, NotFound, ValidationFailed
 from metskin.domain.progress.comparability import Comparability, comparability
 from metskin.domain.progress.deltas import FACE, RegionDelta, readings, region_deltas
 from metskin.domain.progress.errors import AnalysisNotReady, NotComparable
-from metskin.domain.progress.ports import AnalysisReader
+from metskin.domain.progress.pictures import picture_pair
+from metskin.domain.progress.ports import AnalysisReader, ImageCodec, MediaReader
 
 MAX_POINTS = 100  # analyses in one progress report (the newest in the period)
 PAGE = 50
@@ -41,9 +44,67 @@ class ProgressReport:
     comparison: Comparison | None  # the first against the last; None with fewer than two
 
 
+PICTURES = "progress/"  # the prefix of picture names (drawn, not stored)
+PICTURE_KINDS = ("before", "after", "side_by_side")  # the fields of PicturePair
+
+
+@dataclass(frozen=True)
+class Pictures:
+    """Names of the PNGs (SIDE x SIDE each, the pair side by side)."""
+
+    before: str
+    after: str
+    side_by_side: str
+
+
+@dataclass(frozen=True)
+class PictureSources:
+    media: MediaReader
+    codec: ImageCodec
+
+
 class ProgressService:
-    def __init__(self, analyses: AnalysisReader) -> None:
+    def __init__(self, analyses: AnalysisReader, pictures: PictureSources | None = None) -> None:
         self._analyses = analyses
+        self._pictures = pictures
+
+    def pictures(
+        self, viewer_id: str, role: Role, first_id: str, second_id: str
+    ) -> Pictures | None:
+        """Names of the aligned before / after pictures of two photos, for signed links (None
+        for a video, whose frame is not kept, or a result stored without landmarks). They
+        are drawn when a link is opened (`render`), never stored: nothing to erase later."""
+        found = self.compare(viewer_id, role, first_id, second_id)  # checks and audits
+        before, after = found.before, found.after
+        readouts = self._readouts([before, after])
+        if self._pictures is None or not all(
+            _has_landmarks(readouts[item.id]) for item in (before, after)
+        ):
+            return None
+        media = self._pictures.media.get_many([before.media_id, after.media_id])
+        if sum(item.kind is MediaKind.PHOTO for item in media) < 2:
+            return None
+        base = f"{PICTURES}{before.id}/{after.id}/{before.media_id}/{after.media_id}"
+        return Pictures(*(f"{base}/{kind}.png" for kind in PICTURE_KINDS))
+
+    def render(self, name: str) -> bytes:
+        """The PNG a signed link names (the link was issued after the access check)."""
+        parts = name.removeprefix(PICTURES).removesuffix(".png").split("/")
+        if self._pictures is None or len(parts) != 5 or parts[4] not in PICTURE_KINDS:
+            raise NotFound("No such picture.")
+        sources, analysis_ids, media_ids = self._pictures, parts[:2], parts[2:4]
+        readouts = self._readouts_by_id(analysis_ids)
+        media = {item.id: item for item in sources.media.get_many(media_ids)}
+        inputs = []
+        for analysis_id, media_id in zip(analysis_ids, media_ids, strict=True):
+            capture = readouts[analysis_id].capture if analysis_id in readouts else None
+            if capture is None or media_id not in media:
+                raise NotFound("No such picture.")
+            rgb = sources.codec.decode(sources.media.read_object(media[media_id].storage_name))
+            inputs.append((rgb, np.array(capture.landmarks), np.array(capture.gains)))
+        (first, first_at, first_gains), (second, second_at, second_gains) = inputs
+        pair = picture_pair(first, first_at, second, second_at, (first_gains, second_gains))
+        return sources.codec.encode_png(getattr(pair, parts[4]))
 
     def compare(self, viewer_id: str, role: Role, first_id: str, second_id: str) -> Comparison:
         first = self._analyses.get_for_viewer(viewer_id, role, first_id)
@@ -99,12 +160,19 @@ class ProgressService:
         return [a for a in found if a.status is AnalysisStatus.DONE][:MAX_POINTS]
 
     def _readouts(self, analyses: list[Analysis]) -> dict[str, ResultReadout]:
-        stored = self._analyses.results([item.id for item in analyses])
+        return self._readouts_by_id([item.id for item in analyses])
+
+    def _readouts_by_id(self, analysis_ids: list[str]) -> dict[str, ResultReadout]:
+        stored = self._analyses.results(analysis_ids)
         return {
             key: ResultReadout.from_stored(result)
             for key, (result, _) in stored.items()
             if result.get("ok")
         }
+
+
+def _has_landmarks(readout: ResultReadout) -> bool:
+    return readout.capture is not None and len(readout.capture.landmarks) == 478
 
 
 def _comparison(

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry.types import Info
 
 from metskin.domain.progress import deltas as domain
+from metskin.domain.progress.charts import trend_svg
 from metskin.domain.progress.comparability import Comparability as DomainComparability
 from metskin.domain.progress.service import Comparison, ProgressReport
 from metskin.graphql.analysis.types import Analysis
+from metskin.graphql.context import as_viewer
 
 ChangeDirection = strawberry.enum(
     domain.Change,
@@ -69,6 +72,16 @@ class Comparability:
         )
 
 
+@strawberry.type(description="Signed links to PNGs, drawn when opened (never stored).")
+class ComparisonPictures:
+    before_url: str = strawberry.field(description="The earlier face, 384 x 384.")
+    after_url: str = strawberry.field(
+        description="The later face warped onto the earlier one by the face mesh and shown in "
+        "its light: the same frame, ready for a slider over `beforeUrl`."
+    )
+    side_by_side_url: str
+
+
 @strawberry.type(description="Two analyses of one person, the earlier one first.")
 class AnalysisComparison:
     before: Analysis
@@ -78,6 +91,20 @@ class AnalysisComparison:
     changed_concerns: list[str] = strawberry.field(
         description="Concerns (and 'tone') whose whole-face value moved beyond the band."
     )
+
+    @strawberry.field(description="Before / after pictures; null for videos and old results.")
+    async def pictures(self, info: Info) -> ComparisonPictures | None:
+        container = info.context.container
+        ids = (str(self.before.id), str(self.after.id))
+        found = await as_viewer(info, container.progress.pictures, *ids)
+        if found is None:
+            return None
+        now = container.clock()
+        return ComparisonPictures(
+            before_url=container.media_urls.url(found.before, now),
+            after_url=container.media_urls.url(found.after, now),
+            side_by_side_url=container.media_urls.url(found.side_by_side, now),
+        )
 
     @classmethod
     def from_domain(cls, item: Comparison) -> AnalysisComparison:
@@ -106,6 +133,14 @@ class TrendPoint:
 class ConcernTrend:
     concern: str
     points: list[TrendPoint]
+
+    @strawberry.field(
+        description="The trend as an SVG chart: the noise band around the first value, "
+        "hollow points where the photo was not comparable with the first."
+    )
+    def chart_svg(self) -> str:
+        points = [(p.at, p.value, p.comparability) for p in self.points]
+        return trend_svg(self.concern, points, domain.band_for(self.concern, domain.FACE))
 
 
 @strawberry.type(description="Finished analyses of a period, their trends, first against last.")
