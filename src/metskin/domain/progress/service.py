@@ -49,15 +49,6 @@ PICTURE_KINDS = ("before", "after", "side_by_side")  # the fields of PicturePair
 
 
 @dataclass(frozen=True)
-class Pictures:
-    """Names of the PNGs (SIDE x SIDE each, the pair side by side)."""
-
-    before: str
-    after: str
-    side_by_side: str
-
-
-@dataclass(frozen=True)
 class PictureSources:
     media: MediaReader
     codec: ImageCodec
@@ -70,10 +61,10 @@ class ProgressService:
 
     def pictures(
         self, viewer_id: str, role: Role, first_id: str, second_id: str
-    ) -> Pictures | None:
-        """Names of the aligned before / after pictures of two photos, for signed links (None
-        for a video, whose frame is not kept, or a result stored without landmarks). They
-        are drawn when a link is opened (`render`), never stored: nothing to erase later."""
+    ) -> dict[str, str] | None:
+        """Names (by PICTURE_KINDS) of the aligned before / after pictures of two photos, for
+        signed links (None for a video, whose frame is not kept, or a result stored without
+        landmarks). They are drawn when a link is opened (`render`), never stored."""
         found = self.compare(viewer_id, role, first_id, second_id)  # checks and audits
         before, after = found.before, found.after
         readouts = self._readouts([before, after])
@@ -85,7 +76,7 @@ class ProgressService:
         if sum(item.kind is MediaKind.PHOTO for item in media) < 2:
             return None
         base = f"{PICTURES}{before.id}/{after.id}/{before.media_id}/{after.media_id}"
-        return Pictures(*(f"{base}/{kind}.png" for kind in PICTURE_KINDS))
+        return {kind: f"{base}/{kind}.png" for kind in PICTURE_KINDS}
 
     def render(self, name: str) -> bytes:
         """The PNG a signed link names (the link was issued after the access check)."""

@@ -100,11 +100,8 @@ class AnalysisComparison:
         if found is None:
             return None
         now = container.clock()
-        return ComparisonPictures(
-            before_url=container.media_urls.url(found.before, now),
-            after_url=container.media_urls.url(found.after, now),
-            side_by_side_url=container.media_urls.url(found.side_by_side, now),
-        )
+        urls = {f"{kind}_url": container.media_urls.url(name, now) for kind, name in found.items()}
+        return ComparisonPictures(**urls)
 
     @classmethod
     def from_domain(cls, item: Comparison) -> AnalysisComparison:
