@@ -14,6 +14,7 @@ import { renderDashboard } from "./views/dashboard.js";
 import { renderPatient, renderPatients, renderSharedAnalysis } from "./views/patients.js";
 import { renderHours } from "./views/hours.js";
 import { inboxBadge, renderInbox, stopInboxBadge } from "./views/inbox.js";
+import { renderTrends } from "./views/trends.js";
 
 const DERMATOLOGIST = "DERMATOLOGIST";
 
@@ -29,6 +30,7 @@ const ROUTES = [
   { path: /^\/appointments$/, view: renderAppointments },
   { path: /^\/sharing$/, view: renderSharing },
   { path: /^\/inbox$/, view: renderInbox },
+  { path: /^\/progress$/, view: renderTrends },
   { path: /^\/dashboard$/, view: renderDashboard, role: DERMATOLOGIST },
   { path: /^\/patients$/, view: renderPatients, role: DERMATOLOGIST },
   { path: /^\/patients\/([^/]+)$/, view: renderPatient, role: DERMATOLOGIST },
@@ -39,6 +41,7 @@ const ROUTES = [
 const LINKS = [
   ["#/analyse", "Analyse"],
   ["#/history", "History"],
+  ["#/progress", "Progress"],
   ["#/dermatologists", "Dermatologists"],
   ["#/appointments", "Appointments"],
   ["#/sharing", "Sharing"],
