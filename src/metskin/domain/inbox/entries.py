@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from metskin.domain.inbox.model import InboxEntry, NotificationKind
+from metskin.domain.referrals.model import ReferralRecord
 
 # The dashboard's kinds of an appointment change, as the patient's notifications.
 APPOINTMENT_KINDS = {
@@ -53,4 +54,15 @@ def share_viewed(patient_id: str, doctor_id: str, analysis_id: str) -> InboxEntr
         NotificationKind.SHARE_VIEWED,
         f"share-viewed:{doctor_id}:{analysis_id}",
         {"dermatologist_id": doctor_id, "analysis_id": analysis_id},
+    )
+
+
+def referral_raised(record: ReferralRecord) -> InboxEntry:
+    """Once per referral and urgency: answers that raise the urgency tell again."""
+    urgency = record.referral.urgency.value
+    return InboxEntry(
+        record.patient_id,
+        NotificationKind.REFERRAL_RAISED,
+        f"referral:{record.id}:{urgency}",
+        {"referral_id": record.id, "analysis_id": record.analysis_id, "urgency": urgency},
     )

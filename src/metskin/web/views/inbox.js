@@ -21,6 +21,8 @@ const TEXT = {
   APPOINTMENT_CANCELLED: ["Appointment cancelled", () => "#/appointments"],
   APPOINTMENT_REMINDER: ["Appointment reminder", () => "#/appointments"],
   SHARE_VIEWED: ["A dermatologist read an analysis you shared", () => "#/sharing"],
+  REFERRAL_RAISED: ["A dermatologist visit is suggested",
+    (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
 };
 
 function row(item) {
