@@ -34,6 +34,7 @@ from metskin.adapters.storage.crypto import KeyRing
 from metskin.adapters.storage.local import LocalEncryptedStorage
 from metskin.adapters.storage.s3 import S3Storage
 from metskin.adapters.vision.engine import VisionEngine
+from metskin.adapters.vision.images import PhotoCodec
 from metskin.adapters.vision.ingest import MediaPreparerAdapter
 from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.service import AccountService
@@ -51,6 +52,7 @@ from metskin.domain.clock import utc_now
 from metskin.domain.content.service import ContentService
 from metskin.domain.directory.admin import DirectoryAdmin
 from metskin.domain.directory.service import DirectoryService
+from metskin.domain.inbox.service import InboxService
 from metskin.domain.labels.service import LabelService
 from metskin.domain.limits.model import DEFAULT_RULES, BackoffPolicy, Rule
 from metskin.domain.limits.ports import LoginFailures, RateLimiter
@@ -61,6 +63,7 @@ from metskin.domain.notifications.service import NotificationService
 from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier
 from metskin.domain.privacy.care import ServiceCareLinks
 from metskin.domain.privacy.service import PrivacyService, PrivacySettings
+from metskin.domain.progress.service import PictureSources, ProgressService
 from metskin.domain.recommendations.rules import load_safety_rules
 from metskin.domain.recommendations.service import RecommendationService
 from metskin.domain.referrals.service import ReferralService
@@ -106,6 +109,8 @@ class Container:
     rate_limits: RateLimits | None = field(default=None, init=False)  # None: limits are off
     login_backoff: LoginBackoff | None = field(default=None, init=False)
     privacy: PrivacyService = field(init=False)
+    progress: ProgressService = field(init=False)
+    inbox: InboxService = field(init=False)
     export_links: ExportLinks = field(init=False)
     api_keys: ApiKeyService = field(init=False)
     labels: LabelService = field(init=False)
@@ -308,6 +313,10 @@ def bootstrap(
         rates=container.money.rates,
     )
     container.analyses.add_step_after_measuring(container.recommendations.after_measuring)
+    container.progress = ProgressService(
+        container.analyses, PictureSources(container.media, PhotoCodec())
+    )
+    container.inbox = InboxService(container.new_uow, clock)
     container.appointments = AppointmentService(container.new_uow, clock)
     container.directory = DirectoryService(container.new_uow, clock)
     container.content = ContentService(container.new_uow, clock)

@@ -19,7 +19,7 @@ import pytest
 import metskin.web
 from metskin.cli.seed import DEMO_ACCOUNTS, DEMO_DERMATOLOGIST, DEMO_PASSWORD
 from metskin.domain.directory.loader import load_dermatologists
-from tests.cluster import graphql
+from tests.cluster import graphql, upload
 from tests.e2e.conftest import PASSWORD, GraphQLClient
 from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture
 from tests.media_samples import encode, face_jpeg, noise_image
@@ -417,3 +417,70 @@ def test_a_person_consents_downloads_and_erases_from_the_profile(browser: Browse
     browser.fill("#login-form", email="rights@example.com", password=PASSWORD)
     browser.submit("#login-form")
     browser.text("#login-form .form-error", "INVALID_CREDENTIALS")  # the account is gone
+
+
+def test_the_inbox_badge_counts_live_and_the_inbox_marks_read(
+    browser: Browser, server: str
+) -> None:
+    register(browser, "inbox@example.com")
+    browser.find("#inbox-link")
+    assert browser.attribute("#inbox-badge", "hidden") == ""  # nothing unread
+    token = api_login(server, "inbox@example.com", PASSWORD)
+    doctors = graphql(
+        server, "query { dermatologists(first: 10) { edges { node { id } } } }", token
+    )
+    start = datetime.now(UTC) + timedelta(days=2)
+    free = "query($d: ID!, $f: DateTime!, $t: DateTime!) { availableSlots(dermatologistId: $d, "
+    free += "from: $f, to: $t) { start consultationTypes } }"
+    window = {"f": start.isoformat(), "t": (start + timedelta(days=14)).isoformat()}
+    doctor, slot = next(
+        (edge["node"]["id"], slots[0])
+        for edge in doctors["dermatologists"]["edges"]
+        if (slots := graphql(server, free, token, d=edge["node"]["id"], **window)["availableSlots"])
+    )
+    book = "mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }"
+    input_ = {
+        "slotStart": slot["start"],
+        "dermatologistId": doctor,
+        "consultationType": slot["consultationTypes"][0],
+    }
+    graphql(server, book, token, i=input_)
+    assert browser.text("#inbox-badge", "1") == "1"  # live, without a reload
+
+    browser.find("#inbox-link").click()
+    browser.until(lambda: browser.hash() == "#/inbox", "the inbox")
+    assert browser.text("#inbox li.unread", "Appointment booked")
+    browser.click("#inbox-read-all")
+    browser.until(lambda: browser.attribute("#inbox-badge", "hidden") == "", "the badge to clear")
+    assert browser.visible("#inbox li.unread") == []
+    assert browser.severe_console_messages() == []
+
+
+def test_the_progress_page_shows_trends_and_the_aligned_faces(
+    browser: Browser, server: str
+) -> None:
+    register(browser, "progress@example.com")
+    token = api_login(server, "progress@example.com", PASSWORD)
+    start = "mutation($m: ID!) { startAnalysis(mediaId: $m) { id } }"
+    status = "query($id: ID!) { analysis(id: $id) { status } }"
+    analyses = [  # two photos of one visit
+        graphql(server, start, token, m=upload(server, token, face_jpeg()))["startAnalysis"]["id"]
+        for _ in range(2)
+    ]
+
+    def done() -> bool:
+        found = [graphql(server, status, token, id=i)["analysis"]["status"] for i in analyses]
+        return found == ["DONE", "DONE"]
+
+    browser.until(done, "the analyses", timeout=ANALYSIS_SECONDS)
+    browser.find("a[href='#/progress']").click()
+    assert "No change" in browser.text("#no-change")
+    charts = browser.visible("#trends figure.trend")
+    assert {"redness", "tone"} <= {chart.get_attribute("data-concern") for chart in charts}
+    loaded = "return [...document.querySelectorAll(arguments[0])].map(i => i.naturalWidth)"
+    browser.until(
+        lambda: browser.driver.execute_script(loaded, "#compare-pictures img") == [384, 384],
+        "the two aligned faces",
+    )
+    assert all(browser.driver.execute_script(loaded, "#trends img"))
+    assert browser.severe_console_messages() == []

@@ -12,7 +12,8 @@ from metskin.domain.analysis.ports import AnalysisRepository, MediaRepository
 from metskin.domain.analysis.records import Analysis, Media
 from metskin.domain.errors import Conflict
 from tests.fakes.accounts import FakeUserRepository
-from tests.fakes.uow import FakeUnitOfWork, InMemoryTable
+from tests.fakes.inbox import FakeInboxUnitOfWork
+from tests.fakes.uow import InMemoryTable
 
 
 class FakeMediaRepository(InMemoryTable[Media]):
@@ -54,7 +55,7 @@ class FakeAnalysisRepository(InMemoryTable[Analysis]):
 
 
 @dataclass(eq=False)
-class FakeAnalysisUnitOfWork(FakeUnitOfWork):
+class FakeAnalysisUnitOfWork(FakeInboxUnitOfWork):  # the inbox: "your analysis is done"
     media: MediaRepository = field(default_factory=FakeMediaRepository)
     analyses: AnalysisRepository = field(default_factory=FakeAnalysisRepository)
     users: UserRepository = field(default_factory=FakeUserRepository)

@@ -23,11 +23,13 @@ from metskin.domain.audit.ports import AccessLogRepository
 from metskin.domain.directory.model import Dermatologist
 from metskin.domain.directory.ports import DermatologistRepository
 from metskin.domain.errors import Conflict
+from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.ports import CreatedKey
 from metskin.domain.referrals.ports import ReferralRepository
 from tests.fakes.accounts import FakeUserRepository
 from tests.fakes.audit import FakeAccessLog
 from tests.fakes.directory import FakeDermatologistRepository
+from tests.fakes.inbox import FakeInbox
 from tests.fakes.referrals import FakeReferralRepository
 from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository, InMemoryTable
 
@@ -213,6 +215,7 @@ class FakeAppointmentsUnitOfWork(FakeUnitOfWork):
         dashboard_events: FakeDashboardEventLog | None = None,
         access_log: FakeAccessLog | None = None,
         users: FakeUserRepository | None = None,
+        inbox: FakeInbox | None = None,
     ) -> None:
         super().__init__()
         store = appointments or FakeAppointmentRepository()
@@ -226,3 +229,4 @@ class FakeAppointmentsUnitOfWork(FakeUnitOfWork):
         self.dashboard_events: DashboardEventLog = dashboard_events or FakeDashboardEventLog()
         self.access_log: AccessLogRepository = access_log or FakeAccessLog()
         self.users: UserRepository = users or FakeUserRepository()
+        self.inbox: InboxRepository = inbox or FakeInbox()

@@ -11,7 +11,8 @@ from metskin.domain.errors import Conflict
 from metskin.domain.referrals.model import ReferralRecord
 from metskin.domain.referrals.ports import ReferralRepository
 from tests.fakes.analysis import FakeAnalysisRepository
-from tests.fakes.uow import FakeUnitOfWork, InMemoryTable
+from tests.fakes.inbox import FakeInboxUnitOfWork
+from tests.fakes.uow import InMemoryTable
 
 
 class FakeReferralRepository(InMemoryTable[ReferralRecord]):
@@ -35,6 +36,6 @@ class FakeReferralRepository(InMemoryTable[ReferralRecord]):
 
 
 @dataclass(eq=False)
-class FakeReferralsUnitOfWork(FakeUnitOfWork):
+class FakeReferralsUnitOfWork(FakeInboxUnitOfWork):  # the inbox: "a referral is raised"
     referrals: ReferralRepository = field(default_factory=FakeReferralRepository)
     analyses: AnalysisRepository = field(default_factory=FakeAnalysisRepository)

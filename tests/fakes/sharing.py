@@ -13,6 +13,7 @@ from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.appointments.ports import AppointmentQueries, DashboardEventLog
 from metskin.domain.audit.ports import AccessLogRepository
 from metskin.domain.directory.ports import DermatologistRepository
+from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.ports import CreatedKey
 from metskin.domain.referrals.ports import ReferralRepository
 from metskin.domain.sharing.model import Share, ShareScope
@@ -22,6 +23,7 @@ from tests.fakes.analysis import FakeAnalysisRepository
 from tests.fakes.appointments import FakeAppointmentRepository, FakeDashboardEventLog
 from tests.fakes.audit import FakeAccessLog
 from tests.fakes.directory import FakeDermatologistRepository
+from tests.fakes.inbox import FakeInbox
 from tests.fakes.referrals import FakeReferralRepository
 from tests.fakes.uow import FakeUnitOfWork, InMemoryTable
 
@@ -84,6 +86,7 @@ class FakeSharingUnitOfWork(FakeUnitOfWork):
     dermatologists: DermatologistRepository = field(default_factory=FakeDermatologistRepository)
     appointment_queries: AppointmentQueries = field(default_factory=FakeAppointmentRepository)
     dashboard_events: DashboardEventLog = field(default_factory=FakeDashboardEventLog)
+    inbox: InboxRepository = field(default_factory=FakeInbox)
     shares: ShareRepository = field(init=False)
 
     def __post_init__(self) -> None:

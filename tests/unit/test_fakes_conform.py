@@ -51,6 +51,7 @@ from metskin.domain.directory.ports import (
     DirectoryUnitOfWork,
     DirectoryUowFactory,
 )
+from metskin.domain.inbox.ports import InboxRepository, InboxUnitOfWork, InboxUowFactory
 from metskin.domain.labels.ports import (
     ConsentRepository,
     DatasetMembers,
@@ -108,6 +109,7 @@ from tests.fakes.appointments import (
 from tests.fakes.audit import FakeAccessLog
 from tests.fakes.content import FakeContentEdits, FakeContentUnitOfWork, FakeEditorLog
 from tests.fakes.directory import FakeDermatologistRepository, FakeDirectoryUnitOfWork
+from tests.fakes.inbox import FakeInbox, FakeInboxUnitOfWork
 from tests.fakes.infra import (
     FakeAccessTokens,
     FakeClock,
@@ -262,6 +264,13 @@ def test_api_keys_fakes_are_its_ports() -> None:
     factory: ApiKeysUowFactory = FakeApiKeysUnitOfWork()
     keys: ApiKeyRepository = FakeApiKeyRepository()
     assert all((uow, factory, keys))
+
+
+def test_inbox_fakes_are_its_ports() -> None:
+    uow: InboxUnitOfWork = FakeInboxUnitOfWork()
+    factory: InboxUowFactory = FakeInboxUnitOfWork()
+    inbox: InboxRepository = FakeInbox()
+    assert all((uow, factory, inbox))
 
 
 def test_cross_cutting_fakes_are_their_ports() -> None:

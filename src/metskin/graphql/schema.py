@@ -41,6 +41,9 @@ from metskin.graphql.errors import (
     operation_arguments,
 )
 from metskin.graphql.guard import OperationLimits
+from metskin.graphql.inbox.mutations import InboxMutations
+from metskin.graphql.inbox.queries import InboxQueries
+from metskin.graphql.inbox.subscriptions import InboxSubscriptions
 from metskin.graphql.inputs import SCALAR_OVERRIDES, RefuseUnstorableText
 from metskin.graphql.labels.mutations import LabelMutations
 from metskin.graphql.labels.queries import LabelQueries
@@ -49,6 +52,7 @@ from metskin.graphql.money.mutations import MoneyMutations
 from metskin.graphql.money.queries import MoneyQueries
 from metskin.graphql.privacy.mutations import PrivacyMutations
 from metskin.graphql.privacy.queries import PrivacyQueries
+from metskin.graphql.progress.queries import ProgressQueries
 from metskin.graphql.recommendations.mutations import RecommendationMutations
 from metskin.graphql.recommendations.queries import RecommendationQueries
 from metskin.graphql.referrals.mutations import ReferralMutations
@@ -77,6 +81,8 @@ class Query(
     MoneyQueries,
     ContentQueries,
     LabelQueries,
+    ProgressQueries,
+    InboxQueries,
 ):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
@@ -98,12 +104,13 @@ class Mutation(
     ContentMutations,
     DirectoryAdminMutations,
     LabelMutations,
+    InboxMutations,
 ):
     pass
 
 
 @strawberry.type(description="Live updates over graphql-transport-ws.")
-class Subscription(AnalysisSubscriptions, DashboardSubscriptions):
+class Subscription(AnalysisSubscriptions, DashboardSubscriptions, InboxSubscriptions):
     pass
 
 

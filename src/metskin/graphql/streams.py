@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from metskin.adapters.events.tasks import stop, stop_requested
 from metskin.domain.ports import EventBus
+from metskin.graphql.context import run_sync
 
 T = TypeVar("T")
 Message = dict[str, Any]
 Wake = Message | None
 """What woke the stream: a published message, or None (listener live now, or quiet)."""
+LOG_BATCH = 100
 
 
 def _never(_item: object) -> bool:
@@ -69,3 +71,51 @@ async def live_stream(
             updates = changes(woken)
     finally:
         await stop(listener)  # bounded: never hang the stream
+
+
+class Logged(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+L = TypeVar("L", bound=Logged)
+
+
+def log_stream(
+    events: EventBus,
+    channel: str,
+    recheck: float,
+    after: Callable[[int, int], Sequence[L]],
+    last: Callable[[], L | None],
+    after_id: int | None,
+    batch: int = LOG_BATCH,
+) -> AsyncIterator[L]:
+    """A stream of an append-only log (a dermatologist's dashboard, a patient's inbox): the
+    latest entry first (or everything after `after_id`), then new ones as they come.
+
+    Pub/sub only wakes the stream; entries are read from the log (`after(cursor, batch)`,
+    oldest first), and the periodic re-read covers a lost message.
+    """
+    cursor = after_id
+
+    async def new_entries() -> AsyncGenerator[L, None]:
+        nonlocal cursor
+        while True:
+            found = await run_sync(after, cursor or 0, batch)
+            for entry in found:
+                cursor = entry.id
+                yield entry
+            if len(found) < batch:
+                return
+
+    async def latest() -> AsyncGenerator[L, None]:
+        nonlocal cursor
+        if cursor is None:
+            newest = await run_sync(last)
+            cursor = newest.id if newest else 0
+            if newest is not None:
+                yield newest
+        async for entry in new_entries():
+            yield entry
+
+    return live_stream(events, channel, recheck, latest, lambda _woken: new_entries())

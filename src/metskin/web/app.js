@@ -16,6 +16,8 @@ import { renderSharing } from "./views/sharing.js";
 import { renderDashboard } from "./views/dashboard.js";
 import { renderPatient, renderPatients, renderSharedAnalysis } from "./views/patients.js";
 import { renderHours } from "./views/hours.js";
+import { inboxBadge, renderInbox, stopInboxBadge } from "./views/inbox.js";
+import { renderTrends } from "./views/trends.js";
 
 const DERMATOLOGIST = "DERMATOLOGIST";
 const ADMIN = "ADMIN";
@@ -33,6 +35,8 @@ const ROUTES = [
   { path: /^\/appointments$/, view: renderAppointments },
   { path: /^\/appointments\/([^/]+)$/, view: renderAppointment },
   { path: /^\/sharing$/, view: renderSharing },
+  { path: /^\/inbox$/, view: renderInbox },
+  { path: /^\/progress$/, view: renderTrends },
   { path: /^\/dashboard$/, view: renderDashboard, role: DERMATOLOGIST },
   { path: /^\/patients$/, view: renderPatients, role: DERMATOLOGIST },
   { path: /^\/patients\/([^/]+)$/, view: renderPatient, role: DERMATOLOGIST },
@@ -44,6 +48,7 @@ const ROUTES = [
 const LINKS = [
   ["#/analyse", "Analyse"],
   ["#/history", "History"],
+  ["#/progress", "Progress"],
   ["#/dermatologists", "Dermatologists"],
   ["#/appointments", "Appointments"],
   ["#/sharing", "Sharing"],
@@ -98,12 +103,15 @@ function renderNav() {
     href, "aria-current": href.slice(1) === path ? "page" : null,
   }, label);
   if (!session.loggedIn) {
+    stopInboxBadge();
     clear(nav, link(["#/login", "Log in"]), link(["#/register", "Register"]));
     return;
   }
   const user = session.user || {};
   const links = isDermatologist() ? DERMATOLOGIST_LINKS : LINKS;
-  clear(nav, (user.role === ADMIN ? [...links, ["#/admin", "Admin"]] : links).map(link),
+  const inbox = isDermatologist() ? null : h("a", { href: "#/inbox", id: "inbox-link",
+    "aria-current": path === "/inbox" ? "page" : null }, "Inbox ", inboxBadge());
+  clear(nav, (user.role === ADMIN ? [...links, ["#/admin", "Admin"]] : links).map(link), inbox,
     h("span", { class: "who", id: "who" }, user.profile?.displayName || user.email || ""),
     h("button", { type: "button", id: "logout", class: "link", onclick: logout }, "Log out"));
 }

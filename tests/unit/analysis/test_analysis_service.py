@@ -21,6 +21,7 @@ from metskin.domain.analysis.records import (
 )
 from metskin.domain.analysis.service import AnalysisService, MediaService
 from metskin.domain.errors import Forbidden, QueueUnavailable
+from metskin.domain.inbox.model import inbox_channel
 from metskin.domain.messages import Event, Job
 from tests.fakes.analysis import FakeAnalysisUnitOfWork
 from tests.fakes.infra import (
@@ -165,8 +166,12 @@ def test_run_stores_one_result_and_streams_the_stages_in_order(
     stages = published_stages(events, queued.id)
     assert stages[0] == "QUEUED" and stages[-1] == "DONE"
     assert list(dict.fromkeys(stages)) == ["QUEUED", "DECODING", "FACE_MESH", "MEASURING", "DONE"]
-    seqs = [e.payload["seq"] for e in events.published]
+    channel = progress_channel(queued.id)
+    seqs = [e.payload["seq"] for e in events.published if e.channel == channel]
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    assert analyses.run(queued.id) is AnalysisStatus.DONE  # again: nothing new
+    assert [n.kind.value for n in uow.inbox.newest("u1", None, 10)] == ["ANALYSIS_DONE"]
+    assert [e.channel for e in events.published].count(inbox_channel("u1")) == 1
     summary = stored(uow, queued.id).summary
     assert summary is not None and summary.monk == 5
     result, overlay = uow.analyses.results[queued.id]

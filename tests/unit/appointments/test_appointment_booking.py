@@ -29,6 +29,8 @@ from metskin.domain.appointments.service import SEND_MESSAGE_ACTOR, AppointmentS
 from metskin.domain.audit.model import Resource
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import Forbidden, ValidationFailed
+from metskin.domain.inbox.model import NotificationKind
+from metskin.domain.inbox.model import wake_up as inbox_wake_up
 from metskin.domain.messages import Job
 from metskin.domain.referrals.errors import ReferralNotFound
 from metskin.domain.referrals.model import (
@@ -93,11 +95,15 @@ def test_booking_a_free_slot_commits_it_with_reminders_event_and_message(
     assert event.payload["appointment_id"] == appointment.id
     assert uow.released == [
         wake_up("doc-1"),
+        inbox_wake_up("p1"),
         Job(
             SEND_MESSAGE_ACTOR,
             {"appointment_id": appointment.id, "kind": "CONFIRMED", "sequence": 0},
         ),
     ]
+    (told,) = uow.inbox.newest("p1", None, 10)
+    assert told.kind is NotificationKind.APPOINTMENT_BOOKED
+    assert told.payload["appointment_id"] == appointment.id
     free = service.slots("doc-1", MONDAY_9, MONDAY_9 + timedelta(hours=3))
     assert MONDAY_9 not in [s.start for s in free] and len(free) == 5
 

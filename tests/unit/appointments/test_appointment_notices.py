@@ -25,6 +25,7 @@ from metskin.domain.appointments.notices import (
 from metskin.domain.appointments.reminders import ReminderKind, ReminderStatus
 from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.errors import DomainError
+from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.messages import Job, OutgoingSms
 from metskin.domain.notifications.service import NotificationService
 
@@ -212,6 +213,8 @@ def test_a_claimed_reminder_is_sent_once(care: Care) -> None:
     assert reminder is not None and reminder.sent_at == care.clock.now
     assert reminder.claimed_until is None
     assert care.notifier.emails[0].attachments == ()  # reminders carry no invite
+    inbox = [n.kind for n in care.uow.inbox.newest("p1", None, 10)]  # in the app too, once
+    assert inbox == [NotificationKind.APPOINTMENT_REMINDER, NotificationKind.APPOINTMENT_BOOKED]
 
 
 def test_a_reminder_of_a_cancelled_appointment_is_not_sent(care: Care) -> None:

@@ -83,6 +83,9 @@ def test_a_red_flag_in_the_stored_result_raises_a_referral_once(
     commits = uow.commits
     assert referrals.for_analysis("p1", "a1") == record  # stored: not triaged again
     assert uow.commits == commits and len(uow.referrals.rows) == 1
+    (told,) = uow.inbox.newest("p1", None, 10)  # the patient's inbox, once
+    assert told.kind.value == "REFERRAL_RAISED"
+    assert told.payload == {"referral_id": record.id, "analysis_id": "a1", "urgency": "SOON"}
 
 
 def test_a_spot_that_grew_since_an_earlier_analysis_is_urgent(

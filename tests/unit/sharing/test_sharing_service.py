@@ -17,6 +17,7 @@ from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.audit.model import Resource
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import Forbidden, NotFound, ValidationFailed
+from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.referrals.model import Referral, ReferralRecord, Specialty, Urgency
 from metskin.domain.sharing.errors import ShareNotFound
 from metskin.domain.sharing.model import DEFAULT_SHARE_DAYS, ShareScope
@@ -124,7 +125,11 @@ def test_a_one_analysis_share_covers_that_analysis_only(
     a1, a2 = uow.analyses.get("a1"), uow.analyses.get("a2")
     assert a1 is not None and a2 is not None
     assert sharing.allows_analysis("doc-1", Role.DERMATOLOGIST, a1)
+    assert sharing.allows_analysis("doc-1", Role.DERMATOLOGIST, a1)  # read again
     assert not sharing.allows_analysis("doc-1", Role.DERMATOLOGIST, a2)
+    (viewed,) = uow.inbox.newest("p1", None, 10)  # the patient is told once
+    assert viewed.kind is NotificationKind.SHARE_VIEWED
+    assert viewed.payload == {"dermatologist_id": "doc-1", "analysis_id": "a1"}
 
 
 def test_pages_are_keyset_pages_and_only_the_returned_page_is_audited(

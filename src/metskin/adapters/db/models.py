@@ -12,6 +12,7 @@ from metskin.adapters.db import (  # noqa: F401  (each module declares its table
     appointments,
     content,
     directory,
+    inbox,
     labels,
     money,
     notifications,

@@ -28,6 +28,7 @@ from metskin.adapters.db.appointments import (
 from metskin.adapters.db.content import SqlContentEdits, SqlEditorLog
 from metskin.adapters.db.directory import SqlAvailabilityRepository, SqlDermatologistRepository
 from metskin.adapters.db.engine import is_lock_conflict
+from metskin.adapters.db.inbox import SqlInbox
 from metskin.adapters.db.labels import (
     SqlConsentRepository,
     SqlDatasetMembers,
@@ -61,6 +62,7 @@ from metskin.domain.audit.ports import AccessLogRepository
 from metskin.domain.content.ports import ContentEdits, EditorLog
 from metskin.domain.directory.ports import DermatologistRepository
 from metskin.domain.errors import Conflict
+from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.labels.ports import ConsentRepository, DatasetMembers, LabelRepository
 from metskin.domain.messages import Event, Job
 from metskin.domain.money.ports import ExchangeRateRepository
@@ -130,6 +132,7 @@ class SqlUnitOfWork:
     labels: Repo[LabelRepository] = Repo(SqlLabelRepository)
     consents: Repo[ConsentRepository] = Repo(SqlConsentRepository)
     dataset_members: Repo[DatasetMembers] = Repo(SqlDatasetMembers)
+    inbox: Repo[InboxRepository] = Repo(SqlInbox)
 
     session: Session
 

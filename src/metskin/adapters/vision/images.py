@@ -67,3 +67,13 @@ def encode_png(rgb: np.ndarray) -> bytes:
     if not ok:
         raise ValueError("PNG encoding failed")
     return buffer.tobytes()
+
+
+class PhotoCodec:
+    """Photos decoded as the analysis engine decodes them (so its landmarks fit), and PNGs."""
+
+    def decode(self, data: bytes) -> np.ndarray:
+        return decode_image(data)
+
+    def encode_png(self, rgb: np.ndarray) -> bytes:
+        return encode_png(rgb)

@@ -115,4 +115,5 @@ def aggregate_results(results: list[AnalysisResult]) -> AnalysisResult:
         frames_analysed=len(measured),
         spread=spread,
         spots=merge_frames([r.spots for r in measured]),
+        capture=best.capture,
     )

@@ -11,6 +11,7 @@ import numpy as np
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis import quality, validity
 from metskin.domain.analysis.aggregate import aggregate_results
+from metskin.domain.analysis.capture import measure_capture
 from metskin.domain.analysis.concerns import measure_concerns
 from metskin.domain.analysis.errors import UnreadableMedia
 from metskin.domain.analysis.face_image import build_face_image
@@ -119,6 +120,7 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
             spots=aligned_spots(
                 face, crop_points_3d(checked.points, geometry.box, geometry.scale), concerns
             ),
+            capture=measure_capture(face, checked.points),
         )
     )
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from metskin.domain.analysis.capture import Capture
+
 
 def _round(value: float, digits: int = 2) -> float:
     return round(float(value), digits)
@@ -199,6 +201,7 @@ class AnalysisResult:
     spread: dict[str, float] = field(default_factory=dict)  # video: spread across frames
     frame: np.ndarray | None = field(default=None, repr=False)  # video: the frame geometry is on
     spots: tuple[DarkSpot, ...] | None = None  # None: not measured (no face); (): none found
+    capture: Capture | None = None  # how the photo was taken, for comparing visits (issue 16)
 
     @property
     def ok(self) -> bool:
@@ -223,4 +226,5 @@ class AnalysisResult:
             "frames_analysed": self.frames_analysed,
             "spread": _round_dict(self.spread),
             "spots": None if self.spots is None else [spot.to_dict() for spot in self.spots],
+            "capture": None if self.capture is None else self.capture.to_dict(),
         }

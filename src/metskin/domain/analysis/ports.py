@@ -13,6 +13,7 @@ from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.ports import UserRepository
 from metskin.domain.analysis.media import MediaLimits, MediaType
 from metskin.domain.analysis.records import Analysis, AnalysisOutput, Media, Stage
+from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.ports import CreatedKey, UnitOfWork
 
 
@@ -104,6 +105,7 @@ class AnalysisUnitOfWork(UnitOfWork, Protocol):
     media: MediaRepository
     analyses: AnalysisRepository
     users: UserRepository
+    inbox: InboxRepository  # the owner is told when an analysis is done
 
 
 AnalysisUowFactory = Callable[[], AnalysisUnitOfWork]

@@ -44,11 +44,27 @@ class ToneReading:
 
 
 @dataclass(frozen=True)
+class CaptureReading:
+    """How the photo was taken (results stored before issue 16 have none)."""
+
+    landmarks: tuple[tuple[float, float], ...]  # image pixels; () when not stored
+    eye_distance_px: float | None
+    yaw_deg: float | None
+    pitch_deg: float | None
+    roll_deg: float | None
+    raw_skin_l: float | None
+    gains: tuple[float, ...]
+    region_lab: Mapping[str, tuple[float, float, float]]
+
+
+@dataclass(frozen=True)
 class ResultReadout:
     concerns: Mapping[str, ConcernReading] = field(default_factory=dict)
     skin_type: str | None = None
     tone: ToneReading | None = None
     spots: tuple[SpotReading, ...] | None = None  # None: spots were not measured
+    capture: CaptureReading | None = None
+    confidence: float | None = None
 
     @classmethod
     def from_stored(cls, result: Mapping[str, Any]) -> ResultReadout:
@@ -68,6 +84,8 @@ class ResultReadout:
             skin_type=kind if isinstance(kind, str) else None,
             tone=_tone(tone) if isinstance(tone, Mapping) else None,
             spots=_spots(result.get("spots")),
+            capture=_capture(result.get("capture")),
+            confidence=_num(result.get("confidence")),
         )
 
 
@@ -75,7 +93,7 @@ def _tone(raw: Mapping[str, Any]) -> ToneReading:
     monk = raw.get("monk")
     band = raw.get("fitzpatrick")
     return ToneReading(
-        _num(raw.get("ita")),
+        _num(raw.get("ita_deg", raw.get("ita"))),
         int(monk) if isinstance(monk, int) else None,
         band if isinstance(band, str) else None,
     )
@@ -95,6 +113,38 @@ def _spots(raw: Any) -> tuple[SpotReading, ...] | None:
         for s in raw
         if isinstance(s, Mapping)
     )
+
+
+def _capture(raw: Any) -> CaptureReading | None:
+    if not isinstance(raw, Mapping):
+        return None
+    points = raw.get("landmarks")
+    landmarks = (
+        tuple((float(p[0]), float(p[1])) for p in points)
+        if isinstance(points, list) and all(_pair(p) for p in points)
+        else ()
+    )
+    regions = raw.get("region_lab")
+    region_lab = {
+        str(name): (float(lab[0]), float(lab[1]), float(lab[2]))
+        for name, lab in (regions.items() if isinstance(regions, Mapping) else [])
+        if isinstance(lab, list) and len(lab) == 3 and all(_num(v) is not None for v in lab)
+    }
+    gains = raw.get("gains")
+    return CaptureReading(
+        landmarks,
+        _num(raw.get("eye_distance_px")),
+        _num(raw.get("yaw_deg")),
+        _num(raw.get("pitch_deg")),
+        _num(raw.get("roll_deg")),
+        _num(raw.get("raw_skin_l")),
+        tuple(float(g) for g in gains if _num(g) is not None) if isinstance(gains, list) else (),
+        region_lab,
+    )
+
+
+def _pair(raw: Any) -> bool:
+    return isinstance(raw, list) and len(raw) >= 2 and all(_num(v) is not None for v in raw[:2])
 
 
 def _numbers(raw: Any) -> dict[str, float]:

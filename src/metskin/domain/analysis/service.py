@@ -39,6 +39,8 @@ from metskin.domain.analysis.records import (
     progress_channel,
 )
 from metskin.domain.errors import DomainError, Forbidden, QueueUnavailable
+from metskin.domain.inbox import entries
+from metskin.domain.inbox.service import tell
 from metskin.domain.messages import Event, Job
 from metskin.domain.ports import Clock, CreatedKey, EventBus, JobQueue, read
 
@@ -108,6 +110,14 @@ class MediaService:
             for name in written:  # nothing half-written stays behind
                 self.storage.delete(name)
             raise
+
+    def read_object(self, name: str) -> bytes:
+        """A stored object's bytes, for a use case that has checked access already (progress
+        pictures, after `open_picture`)."""
+        try:
+            return self.storage.get(name)
+        except ObjectMissing as error:
+            raise MediaNotFound("This file is no longer available.") from error
 
     def get_many(self, media_ids: list[str]) -> list[Media]:
         return read(self.uow_factory, lambda uow: uow.media.list_by_ids(media_ids))
@@ -298,6 +308,7 @@ class AnalysisService:
             uow.analyses.add_result(analysis_id, result, overlay_name)
             uow.analyses.save(analysis)
             uow.defer(_progress_event(analysis))
+            tell(uow, entries.analysis_done(analysis.owner_id, analysis.id), analysis.finished_at)
             uow.commit()
 
     def mark_failed(self, analysis_id: str, code: str, reason: str) -> None:

@@ -24,6 +24,9 @@ from metskin.domain.appointments.model import Appointment, AppointmentStatus, Co
 from metskin.domain.appointments.reminders import Reminder, ReminderKind, ReminderStatus
 from metskin.domain.directory.model import Dermatologist
 from metskin.domain.errors import DomainError
+from metskin.domain.inbox import entries
+from metskin.domain.inbox.model import InboxEntry
+from metskin.domain.inbox.service import tell
 from metskin.domain.links import PublicLinks
 from metskin.domain.messages import Job, OutgoingSms
 
@@ -114,7 +117,10 @@ class AppointmentMessenger:
         except DomainError as error:  # refused by the provider for good
             return self._finish(reminder, ReminderStatus.FAILED, error.message)
         status = ReminderStatus.SENT if sent else ReminderStatus.SKIPPED
-        return self._finish(reminder, status, "" if sent else "no channel allowed")
+        told = entries.appointment_reminder(  # in the app, whatever channels the person allows
+            parties.appointment.patient_id, appointment_id, kind, reminder.start_at.isoformat()
+        )
+        return self._finish(reminder, status, "" if sent else "no channel allowed", told)
 
     def give_up_reminder(self, appointment_id: str, kind: str, detail: str) -> None:
         with self.uow_factory() as uow:
@@ -122,7 +128,13 @@ class AppointmentMessenger:
         if reminder is not None and reminder.status is ReminderStatus.QUEUED:
             self._finish(reminder, ReminderStatus.FAILED, detail)
 
-    def _finish(self, reminder: Reminder, status: ReminderStatus, detail: str) -> ReminderStatus:
+    def _finish(
+        self,
+        reminder: Reminder,
+        status: ReminderStatus,
+        detail: str,
+        told: InboxEntry | None = None,
+    ) -> ReminderStatus:
         with self.uow_factory() as uow:
             current = uow.reminders.get(reminder.appointment_id, reminder.kind)
             if (
@@ -135,6 +147,8 @@ class AppointmentMessenger:
             current.sent_at = self.clock() if status is ReminderStatus.SENT else None
             current.claimed_until = None
             uow.reminders.save(current)
+            if told is not None:
+                tell(uow, told, self.clock())
             uow.commit()
         return status
 

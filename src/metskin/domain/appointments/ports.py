@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from metskin.domain.appointments.model import Appointment, Availability
+from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.ports import CreatedKey, UnitOfWork
 
 if TYPE_CHECKING:
@@ -112,6 +113,7 @@ class AppointmentsUnitOfWork(UnitOfWork, Protocol):
     dashboard_events: DashboardEventLog
     access_log: AccessLogRepository
     users: UserRepository
+    inbox: InboxRepository  # the patient is told of each change in its transaction
 
 
 AppointmentsUowFactory = Callable[[], AppointmentsUnitOfWork]

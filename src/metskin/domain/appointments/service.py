@@ -24,6 +24,8 @@ from metskin.domain.appointments.slots import MAX_RANGE
 from metskin.domain.audit.model import Resource
 from metskin.domain.audit.service import audit_reads
 from metskin.domain.errors import Conflict, Forbidden, ValidationFailed
+from metskin.domain.inbox import entries
+from metskin.domain.inbox.service import tell
 from metskin.domain.messages import Job
 from metskin.domain.ports import CreatedKey, read
 from metskin.domain.referrals.errors import ReferralNotFound
@@ -252,10 +254,14 @@ class AppointmentService:
         appointment: Appointment,
         now: datetime,
     ) -> None:
-        uow.dashboard_events.append(
-            appointment.doctor_id, kind.value, appointment_payload(appointment), now
-        )
+        payload = appointment_payload(appointment)
+        uow.dashboard_events.append(appointment.doctor_id, kind.value, payload, now)
         uow.defer(wake_up(appointment.doctor_id))
+        told = entries.appointment_changed(
+            kind.value, appointment.patient_id, appointment.sequence, payload
+        )
+        if told is not None:
+            tell(uow, told, now)
 
     def _message(self, uow: AppointmentsUnitOfWork, appointment: Appointment, kind: str) -> None:
         uow.defer(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
+from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.ports import CreatedKey, UnitOfWork
 from metskin.domain.referrals.model import ReferralRecord
 
@@ -30,6 +31,7 @@ class ReferralRepository(Protocol):
 class ReferralsUnitOfWork(UnitOfWork, Protocol):
     referrals: ReferralRepository
     analyses: AnalysisRepository
+    inbox: InboxRepository  # the patient is told when a referral is raised
 
 
 ReferralsUowFactory = Callable[[], ReferralsUnitOfWork]

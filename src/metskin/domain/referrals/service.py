@@ -10,6 +10,8 @@ from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.errors import Conflict, Forbidden, NotFound
+from metskin.domain.inbox import entries
+from metskin.domain.inbox.service import tell
 from metskin.domain.ports import CreatedKey, read
 from metskin.domain.referrals.errors import ReferralNotFound
 from metskin.domain.referrals.model import Answers, ReferralRecord
@@ -42,6 +44,7 @@ class ReferralService:
             if record is None:
                 return None
             uow.referrals.add(record)
+            tell(uow, entries.referral_raised(record), self._clock())
             try:
                 uow.commit()
             except Conflict:  # a parallel request stored it first
@@ -62,6 +65,7 @@ class ReferralService:
                 uow.referrals.add(record)
             else:
                 uow.referrals.save(record)
+            tell(uow, entries.referral_raised(record), self._clock())  # once per urgency
             uow.commit()
             return record
 

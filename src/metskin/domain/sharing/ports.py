@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.ports import UnitOfWork
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class SharingUnitOfWork(UnitOfWork, Protocol):
     dermatologists: DermatologistRepository
     appointment_queries: AppointmentQueries
     dashboard_events: DashboardEventLog
+    inbox: InboxRepository  # the patient is told when a dermatologist reads what they shared
 
 
 SharingUowFactory = Callable[[], SharingUnitOfWork]

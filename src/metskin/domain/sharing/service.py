@@ -15,6 +15,8 @@ from metskin.domain.audit.model import AccessEntry, Resource
 from metskin.domain.audit.service import audit_reads
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import NotFound
+from metskin.domain.inbox import entries
+from metskin.domain.inbox.service import tell
 from metskin.domain.ports import CreatedKey, read
 from metskin.domain.referrals.model import ReferralRecord
 from metskin.domain.sharing.errors import ShareNotFound
@@ -169,6 +171,7 @@ class SharingService:
                 [(analysis.owner_id, Resource.ANALYSIS, analysis.id)],
                 now,
             )
+            tell(uow, entries.share_viewed(analysis.owner_id, viewer_id, analysis.id), now)
             uow.commit()
         return True
 

@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from metskin.bootstrap import Container
 from metskin.domain.errors import DomainError, NotFound
+from metskin.domain.progress.service import PICTURES
 from metskin.graphql.context import run_sync
 
 MEDIA_TYPES = {
@@ -24,7 +25,10 @@ def media_route(container: Container) -> Route:
     async def serve_media(request: Request) -> Response:
         try:
             grant = container.media_urls.grant(request.path_params["token"])
-            data = await run_sync(container.analyses.open_object, grant)
+            if grant.name.startswith(PICTURES):  # drawn on request, checked like the analyses
+                data = await run_sync(container.progress.open_picture, grant)
+            else:
+                data = await run_sync(container.analyses.open_object, grant)
         except DomainError as error:
             status = 404 if isinstance(error, NotFound) else 403
             return JSONResponse({"error": error.message, "code": error.code}, status_code=status)

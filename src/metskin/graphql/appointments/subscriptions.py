@@ -12,50 +12,23 @@ from metskin.domain.appointments.dashboard import DashboardEvent as DomainEvent
 from metskin.domain.appointments.dashboard import dashboard_channel
 from metskin.domain.errors import Forbidden
 from metskin.graphql.appointments.types import DashboardEvent
-from metskin.graphql.context import Context, run_sync
+from metskin.graphql.context import Context
 from metskin.graphql.permissions import IsDermatologist, guarded_subscription
-from metskin.graphql.streams import live_stream
-
-EVENT_BATCH = 100
+from metskin.graphql.streams import log_stream
 
 
 def dashboard_updates(
     context: Context, doctor_id: str, after_id: int | None
 ) -> AsyncIterator[DomainEvent]:
-    """The latest event first (or everything after `after_id`), then new ones as they come.
-
-    Pub/sub only wakes the stream; events are read from the log, and a periodic re-read
-    covers a lost message. The channel and the query are both the dermatologist's own.
-    """
+    """The dermatologist's own log, live (the channel and the query are both theirs)."""
     service = context.container.appointments
-    cursor = after_id
-
-    async def new_events() -> AsyncGenerator[DomainEvent, None]:
-        nonlocal cursor
-        while True:
-            batch = await run_sync(service.dashboard_events, doctor_id, cursor, EVENT_BATCH)
-            for event in batch:
-                cursor = event.id
-                yield event
-            if len(batch) < EVENT_BATCH:
-                return
-
-    async def latest() -> AsyncGenerator[DomainEvent, None]:
-        nonlocal cursor
-        if cursor is None:
-            last = await run_sync(service.last_dashboard_event, doctor_id)
-            cursor = last.id if last else 0
-            if last is not None:
-                yield last
-        async for event in new_events():
-            yield event
-
-    return live_stream(
+    return log_stream(
         context.container.events,
         dashboard_channel(doctor_id),
         context.container.settings.subscription_recheck_seconds,
-        latest,
-        lambda _woken: new_events(),
+        lambda cursor, batch: service.dashboard_events(doctor_id, cursor, batch),
+        lambda: service.last_dashboard_event(doctor_id),
+        after_id,
     )
 
 

@@ -1,0 +1,81 @@
+"""How a photo was taken, kept with the result so that two analyses can be compared later
+(issue 16): the landmarks (to align the faces), the pose, the distance (eye distance in image
+pixels), the light (exposure of the skin before white balance, the white-balance gains) and
+the colour of each region (median white-balanced CIELAB, for per-region tone)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from metskin.domain.analysis import colour
+from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.face_image import FaceImage
+
+MIN_REGION_PIXELS = 50
+MAX_REGION_PIXELS = 4000  # evenly subsampled beyond this
+
+
+@dataclass(frozen=True, eq=False)
+class Capture:
+    landmarks: np.ndarray = field(repr=False)  # (478, 2) in image pixels
+    eye_distance_px: float  # in image pixels: how close the camera was
+    yaw_deg: float
+    pitch_deg: float
+    roll_deg: float
+    raw_skin_l: float  # median L* of the usable skin before white balance: the exposure
+    gains: tuple[float, float, float]  # white-balance gains: the colour of the light
+    region_lab: dict[str, tuple[float, float, float]]  # white-balanced, per region
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "landmarks": [[round(float(x), 1), round(float(y), 1)] for x, y in self.landmarks],
+            "eye_distance_px": round(self.eye_distance_px, 2),
+            "yaw_deg": round(self.yaw_deg, 2),
+            "pitch_deg": round(self.pitch_deg, 2),
+            "roll_deg": round(self.roll_deg, 2),
+            "raw_skin_l": round(self.raw_skin_l, 2),
+            "gains": [round(value, 4) for value in self.gains],
+            "region_lab": {
+                name: [round(value, 2) for value in lab] for name, lab in self.region_lab.items()
+            },
+        }
+
+
+def roll_deg(points: np.ndarray) -> float:
+    """In-plane tilt of the line between the eye centres (0 when level)."""
+    right = points[list(lm.RIGHT_EYE_CORNERS), :2].mean(axis=0)
+    left = points[list(lm.LEFT_EYE_CORNERS), :2].mean(axis=0)
+    across = left - right
+    return math.degrees(math.atan2(float(across[1]), float(across[0])))
+
+
+def _evenly(pixels: np.ndarray) -> np.ndarray:
+    step = max(1, len(pixels) // MAX_REGION_PIXELS)
+    return pixels[::step]
+
+
+def measure_capture(face: FaceImage, points: np.ndarray) -> Capture:
+    """`points` are the (478, 3) landmarks in image pixels; `face` the measured crop."""
+    usable = face.masks["usable"]
+    raw = colour.lab_pixels(_evenly(face.rgb[usable]), np.ones(3))
+    region_lab = {}
+    for name in lm.REGIONS:
+        chosen = face.lab[face.region(name) & usable]
+        if len(chosen) >= MIN_REGION_PIXELS:
+            median = np.median(_evenly(chosen), axis=0)
+            region_lab[name] = (float(median[0]), float(median[1]), float(median[2]))
+    yaw, pitch = lm.head_pose(points)
+    return Capture(
+        landmarks=points[:, :2].astype(np.float32),
+        eye_distance_px=lm.eye_distance(points),
+        yaw_deg=yaw,
+        pitch_deg=pitch,
+        roll_deg=roll_deg(points),
+        raw_skin_l=float(np.median(raw[:, 0])) if len(raw) else math.nan,
+        gains=(float(face.gains[0]), float(face.gains[1]), float(face.gains[2])),
+        region_lab=region_lab,
+    )

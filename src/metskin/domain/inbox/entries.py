@@ -1,0 +1,68 @@
+"""What each component tells the patient, and the key that makes it land once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metskin.domain.inbox.model import InboxEntry, NotificationKind
+from metskin.domain.referrals.model import ReferralRecord
+
+# The dashboard's kinds of an appointment change, as the patient's notifications.
+APPOINTMENT_KINDS = {
+    "BOOKED": NotificationKind.APPOINTMENT_BOOKED,
+    "RESCHEDULED": NotificationKind.APPOINTMENT_MOVED,
+    "CANCELLED": NotificationKind.APPOINTMENT_CANCELLED,
+}
+
+
+def analysis_done(owner_id: str, analysis_id: str) -> InboxEntry:
+    return InboxEntry(
+        owner_id,
+        NotificationKind.ANALYSIS_DONE,
+        f"analysis-done:{analysis_id}",
+        {"analysis_id": analysis_id},
+    )
+
+
+def appointment_changed(
+    change: str, patient_id: str, sequence: int, payload: dict[str, Any]
+) -> InboxEntry | None:
+    """A booking, move or cancellation (`change`: the dashboard kind); the iCalendar sequence
+    tells two moves of one appointment apart."""
+    kind = APPOINTMENT_KINDS.get(change)
+    if kind is None:
+        return None
+    key = f"appointment:{payload['appointment_id']}:{change.lower()}:{sequence}"
+    return InboxEntry(patient_id, kind, key, dict(payload))
+
+
+def appointment_reminder(
+    patient_id: str, appointment_id: str, reminder: str, start: str
+) -> InboxEntry:
+    return InboxEntry(
+        patient_id,
+        NotificationKind.APPOINTMENT_REMINDER,
+        f"reminder:{appointment_id}:{reminder}:{start}",
+        {"appointment_id": appointment_id, "start": start, "reminder": reminder},
+    )
+
+
+def share_viewed(patient_id: str, doctor_id: str, analysis_id: str) -> InboxEntry:
+    """Once per dermatologist and analysis, however often they read it."""
+    return InboxEntry(
+        patient_id,
+        NotificationKind.SHARE_VIEWED,
+        f"share-viewed:{doctor_id}:{analysis_id}",
+        {"dermatologist_id": doctor_id, "analysis_id": analysis_id},
+    )
+
+
+def referral_raised(record: ReferralRecord) -> InboxEntry:
+    """Once per referral and urgency: answers that raise the urgency tell again."""
+    urgency = record.referral.urgency.value
+    return InboxEntry(
+        record.patient_id,
+        NotificationKind.REFERRAL_RAISED,
+        f"referral:{record.id}:{urgency}",
+        {"referral_id": record.id, "analysis_id": record.analysis_id, "urgency": urgency},
+    )

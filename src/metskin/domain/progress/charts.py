@@ -1,0 +1,61 @@
+"""A trend chart per concern, as SVG text: the whole-face value over time, the noise band
+around the first value (inside it: no change), and hollow points where the photo was not
+comparable with the first one."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime
+
+from metskin.domain.progress.comparability import THRESHOLD
+
+WIDTH, HEIGHT, MARGIN = 480, 200, 36
+
+
+def _y_range(concern: str, values: Sequence[float], band: float) -> tuple[float, float]:
+    if concern != "tone":
+        return 0.0, 100.0  # every concern score is 0..100
+    low, high = min(values) - band, max(values) + band  # ITA, degrees
+    return low - 2.0, high + 2.0
+
+
+def trend_svg(concern: str, points: Sequence[tuple[datetime, float, float]], band: float) -> str:
+    """`points`: (time, value, comparability with the first), oldest first."""
+    if not points:
+        raise ValueError("a chart needs at least one point")
+    start, end = points[0][0], points[-1][0]
+    span = max((end - start).total_seconds(), 1.0)
+    low, high = _y_range(concern, [value for _, value, _ in points], band)
+
+    def x(at: datetime) -> float:
+        inner = (at - start).total_seconds() / span if len(points) > 1 else 0.5
+        return MARGIN + inner * (WIDTH - 2 * MARGIN)
+
+    def y(value: float) -> float:
+        share = (value - low) / max(high - low, 1e-9)
+        return HEIGHT - MARGIN - min(max(share, 0.0), 1.0) * (HEIGHT - 2 * MARGIN)
+
+    first = points[0][1]
+    top, bottom = y(first + band), y(first - band)
+    line = " ".join(f"{x(at):.1f},{y(value):.1f}" for at, value, _ in points)
+    dots = "".join(
+        f'<circle cx="{x(at):.1f}" cy="{y(value):.1f}" r="4" '
+        f'fill="{"#b03a2e" if score >= THRESHOLD else "white"}" stroke="#b03a2e"/>'
+        for at, value, score in points
+    )
+    name = html.escape(concern.replace("_", " "))
+    unit = "ITA°" if concern == "tone" else "score"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{name} over time">'
+        f'<rect x="{MARGIN}" y="{top:.1f}" width="{WIDTH - 2 * MARGIN}" '
+        f'height="{max(bottom - top, 0.5):.1f}" fill="#e8eef5"/>'
+        f'<line x1="{MARGIN}" y1="{HEIGHT - MARGIN}" x2="{WIDTH - MARGIN}" '
+        f'y2="{HEIGHT - MARGIN}" stroke="#888"/>'
+        f'<polyline points="{line}" fill="none" stroke="#b03a2e" stroke-width="2"/>{dots}'
+        f'<text x="{MARGIN}" y="20" font-size="14">{name} ({unit}); band: no change</text>'
+        f'<text x="4" y="{y(high):.1f}" font-size="10">{high:.0f}</text>'
+        f'<text x="4" y="{y(low):.1f}" font-size="10">{low:.0f}</text>'
+        "</svg>"
+    )

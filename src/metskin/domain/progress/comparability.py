@@ -1,0 +1,100 @@
+"""How comparable two captures are (0..1): one factor each for the light (exposure of the skin
+before white balance, colour of the light from the white-balance gains), the pose (head angles
+and what the landmarks leave after the best similarity), the distance (eye distance in image
+pixels) and the quality (the results' confidence). Each factor is 1 for identical captures and
+halves at its HALF value; the score is their product. A comparison under THRESHOLD is flagged,
+never hidden."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from metskin.domain.analysis.readout import CaptureReading, ResultReadout
+from metskin.domain.progress.alignment import pose_residual
+
+THRESHOLD = 0.5
+NAMED_BELOW = 0.8  # a factor under this is named among the reasons
+HALF = {
+    "exposure": 12.0,  # L* of the skin before white balance
+    "light_colour": 0.25,  # largest change of a log white-balance gain
+    "angle": 15.0,  # degrees, the largest change of yaw, pitch or roll
+    "residual": 0.06,  # eye distances, median over the rigid landmarks
+    "distance": math.log(2.0),  # |log| of the ratio of eye distances: twice as far
+}
+FULL_CONFIDENCE = 0.5  # the lower confidence of the two results, at or above which quality is 1
+
+
+def factor(change: float | None, half: float) -> float:
+    """1 at no change, 0.5 at `half`, a Gaussian fall-off; unknown counts as a half."""
+    if change is None or not math.isfinite(change):
+        return 0.5
+    return float(math.exp(-math.log(2.0) * (change / half) ** 2))
+
+
+@dataclass(frozen=True)
+class Comparability:
+    score: float
+    light: float
+    pose: float
+    distance: float
+    quality: float
+
+    @property
+    def flagged(self) -> bool:
+        return self.score < THRESHOLD
+
+    def factors(self) -> dict[str, float]:
+        return {"LIGHT": self.light, "POSE": self.pose, "DISTANCE": self.distance} | {
+            "QUALITY": self.quality
+        }
+
+    @property
+    def reasons(self) -> list[str]:
+        return [name for name, value in self.factors().items() if value < NAMED_BELOW]
+
+
+def _diff(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else abs(a - b)
+
+
+def light_factor(a: CaptureReading, b: CaptureReading) -> float:
+    colour_change = (
+        float(np.max(np.abs(np.log(a.gains) - np.log(b.gains))))
+        if len(a.gains) == len(b.gains) == 3 and min(a.gains + b.gains) > 0
+        else None
+    )
+    return factor(_diff(a.raw_skin_l, b.raw_skin_l), HALF["exposure"]) * factor(
+        colour_change, HALF["light_colour"]
+    )
+
+
+def pose_factor(a: CaptureReading, b: CaptureReading) -> float:
+    angles = [_diff(a.yaw_deg, b.yaw_deg), _diff(a.pitch_deg, b.pitch_deg)]
+    angles.append(_diff(a.roll_deg, b.roll_deg))
+    known = [value for value in angles if value is not None]
+    angle = factor(max(known) if known else None, HALF["angle"])
+    if len(a.landmarks) == len(b.landmarks) == 478:
+        residual = pose_residual(np.array(a.landmarks), np.array(b.landmarks))
+        return angle * factor(residual, HALF["residual"])
+    return angle
+
+
+def distance_factor(a: CaptureReading, b: CaptureReading) -> float:
+    if not a.eye_distance_px or not b.eye_distance_px:
+        return factor(None, 1.0)
+    return factor(abs(math.log(a.eye_distance_px / b.eye_distance_px)), HALF["distance"])
+
+
+def comparability(before: ResultReadout, after: ResultReadout) -> Comparability:
+    """Results stored without a capture (before issue 16) score 0.5 on what cannot be known."""
+    confidence = min(before.confidence or 0.0, after.confidence or 0.0)
+    quality = min(1.0, confidence / FULL_CONFIDENCE)
+    a, b = before.capture, after.capture
+    if a is None or b is None:
+        unknown = factor(None, 1.0)
+        return Comparability(unknown**3 * quality, unknown, unknown, unknown, quality)
+    light, pose, distance = light_factor(a, b), pose_factor(a, b), distance_factor(a, b)
+    return Comparability(light * pose * distance * quality, light, pose, distance, quality)

@@ -1,0 +1,183 @@
+"""Use cases: compare two analyses of one person, and a person's progress over a period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.readout import ResultReadout
+from metskin.domain.analysis.records import Analysis, AnalysisStatus, MediaGrant, MediaKind
+from metskin.domain.errors import Forbidden, NotFound, ValidationFailed
+from metskin.domain.progress.comparability import Comparability, comparability
+from metskin.domain.progress.deltas import FACE, RegionDelta, readings, region_deltas
+from metskin.domain.progress.errors import AnalysisNotReady, NotComparable
+from metskin.domain.progress.pictures import picture_pair
+from metskin.domain.progress.ports import AnalysisReader, ImageCodec, MediaReader
+
+MAX_POINTS = 100  # analyses in one progress report (the newest in the period)
+PAGE = 50
+
+
+@dataclass(frozen=True)
+class Comparison:
+    before: Analysis  # the earlier of the two
+    after: Analysis
+    deltas: list[RegionDelta]
+    comparability: Comparability
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    analysis_id: str
+    at: datetime
+    value: float
+    comparability: float  # with the first analysis of the period
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    analyses: list[Analysis]  # finished ones in the period, oldest first
+    trends: dict[str, list[TrendPoint]]  # per concern ("tone": ITA), whole-face values
+    comparison: Comparison | None  # the first against the last; None with fewer than two
+
+
+PICTURES = "progress/"  # the prefix of picture names (drawn, not stored)
+PICTURE_KINDS = ("before", "after", "side_by_side")  # the fields of PicturePair
+
+
+@dataclass(frozen=True)
+class PictureSources:
+    media: MediaReader
+    codec: ImageCodec
+
+
+class ProgressService:
+    def __init__(self, analyses: AnalysisReader, pictures: PictureSources | None = None) -> None:
+        self._analyses = analyses
+        self._pictures = pictures
+
+    def pictures(
+        self, viewer_id: str, role: Role, first_id: str, second_id: str
+    ) -> dict[str, str] | None:
+        """Names (by PICTURE_KINDS) of the aligned before / after pictures of two photos, for
+        signed links (None for a video, whose frame is not kept, or a result stored without
+        landmarks). They are drawn when a link is opened (`render`), never stored."""
+        found = self.compare(viewer_id, role, first_id, second_id)  # checks and audits
+        before, after = found.before, found.after
+        readouts = self._readouts([before, after])
+        if self._pictures is None or not all(
+            _has_landmarks(readouts[item.id]) for item in (before, after)
+        ):
+            return None
+        media = self._pictures.media.get_many([before.media_id, after.media_id])
+        if sum(item.kind is MediaKind.PHOTO for item in media) < 2:
+            return None
+        base = f"{PICTURES}{before.id}/{after.id}/{before.media_id}/{after.media_id}"
+        return {kind: f"{base}/{kind}.png" for kind in PICTURE_KINDS}
+
+    def open_picture(self, grant: MediaGrant) -> bytes:
+        """The picture a signed link names, checked now: its viewer must still see both
+        analyses (a revoked share ends the link at once)."""
+        parts = grant.name.removeprefix(PICTURES).split("/")
+        if len(parts) != 5:
+            raise NotFound("No such picture.")
+        for analysis_id in parts[:2]:
+            self._analyses.get_for_viewer(grant.viewer_id, grant.viewer_role, analysis_id)
+        return self.render(grant.name)
+
+    def render(self, name: str) -> bytes:
+        """The PNG a signed link names (the link was issued after the access check)."""
+        parts = name.removeprefix(PICTURES).removesuffix(".png").split("/")
+        if self._pictures is None or len(parts) != 5 or parts[4] not in PICTURE_KINDS:
+            raise NotFound("No such picture.")
+        sources, analysis_ids, media_ids = self._pictures, parts[:2], parts[2:4]
+        readouts = self._readouts_by_id(analysis_ids)
+        media = {item.id: item for item in sources.media.get_many(media_ids)}
+        inputs = []
+        for analysis_id, media_id in zip(analysis_ids, media_ids, strict=True):
+            capture = readouts[analysis_id].capture if analysis_id in readouts else None
+            if capture is None or media_id not in media:
+                raise NotFound("No such picture.")
+            rgb = sources.codec.decode(sources.media.read_object(media[media_id].storage_name))
+            inputs.append((rgb, np.array(capture.landmarks), np.array(capture.gains)))
+        (first, first_at, first_gains), (second, second_at, second_gains) = inputs
+        pair = picture_pair(first, first_at, second, second_at, (first_gains, second_gains))
+        return sources.codec.encode_png(getattr(pair, parts[4]))
+
+    def compare(self, viewer_id: str, role: Role, first_id: str, second_id: str) -> Comparison:
+        first = self._analyses.get_for_viewer(viewer_id, role, first_id)
+        second = self._analyses.get_for_viewer(viewer_id, role, second_id)
+        if first.owner_id != second.owner_id:
+            raise NotComparable("Only analyses of the same person can be compared.", field="b")
+        if first.id == second.id:
+            raise NotComparable("Choose two different analyses.", field="b")
+        readouts = self._readouts([first, second])
+        for analysis, name in ((first, "a"), (second, "b")):
+            if analysis.id not in readouts:
+                raise AnalysisNotReady("This analysis has no usable result yet.", field=name)
+        before, after = sorted((first, second), key=lambda item: (item.created_at, item.id))
+        return _comparison(before, after, readouts)
+
+    def progress(
+        self, viewer_id: str, role: Role, owner_id: str, start: datetime, end: datetime
+    ) -> ProgressReport:
+        if start > end:
+            raise ValidationFailed("The period ends before it starts.", field="to")
+        chosen = []
+        for item in self._in_period(owner_id, start, end):
+            try:  # checks the share (and audits the read) of each one
+                chosen.append(self._analyses.get_for_viewer(viewer_id, role, item.id))
+            except Forbidden:
+                continue  # a share of some analyses only: the others stay out
+        if viewer_id != owner_id and not chosen and role is not Role.ADMIN:
+            raise Forbidden("Nothing of this person's is shared with you in this period.")
+        readouts = self._readouts(chosen)
+        done = sorted(
+            (item for item in chosen if item.id in readouts),
+            key=lambda item: (item.created_at, item.id),
+        )
+        trends: dict[str, list[TrendPoint]] = {}
+        for analysis in done:
+            score = comparability(readouts[done[0].id], readouts[analysis.id]).score
+            for (concern, region), value in sorted(readings(readouts[analysis.id]).items()):
+                if region == FACE:
+                    point = TrendPoint(analysis.id, analysis.created_at, value, score)
+                    trends.setdefault(concern, []).append(point)
+        comparison = _comparison(done[0], done[-1], readouts) if len(done) > 1 else None
+        return ProgressReport(done, trends, comparison)
+
+    def _in_period(self, owner_id: str, start: datetime, end: datetime) -> list[Analysis]:
+        found: list[Analysis] = []
+        before = None
+        while len(found) < MAX_POINTS:
+            page = self._analyses.history(owner_id, before, PAGE)
+            found += [a for a in page if start <= a.created_at <= end]
+            if len(page) < PAGE or page[-1].created_at < start:
+                break
+            before = (page[-1].created_at, page[-1].id)
+        return [a for a in found if a.status is AnalysisStatus.DONE][:MAX_POINTS]
+
+    def _readouts(self, analyses: list[Analysis]) -> dict[str, ResultReadout]:
+        return self._readouts_by_id([item.id for item in analyses])
+
+    def _readouts_by_id(self, analysis_ids: list[str]) -> dict[str, ResultReadout]:
+        stored = self._analyses.results(analysis_ids)
+        return {
+            key: ResultReadout.from_stored(result)
+            for key, (result, _) in stored.items()
+            if result.get("ok")
+        }
+
+
+def _has_landmarks(readout: ResultReadout) -> bool:
+    return readout.capture is not None and len(readout.capture.landmarks) == 478
+
+
+def _comparison(
+    before: Analysis, after: Analysis, readouts: dict[str, ResultReadout]
+) -> Comparison:
+    first, second = readouts[before.id], readouts[after.id]
+    return Comparison(before, after, region_deltas(first, second), comparability(first, second))

@@ -1,0 +1,1 @@
+"""GraphQL for the patient inbox: notifications, marking read, the live `patientEvents`."""

@@ -1,0 +1,33 @@
+"""GraphQL types of the inbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+from metskin.domain.inbox.model import Notification as DomainNotification
+from metskin.domain.inbox.model import NotificationKind as DomainKind
+
+NotificationKind = strawberry.enum(DomainKind, name="NotificationKind")
+
+
+@strawberry.type(description="One in-app notification: each event once.")
+class Notification:
+    id: int = strawberry.field(description="Grows with each notification: `afterId` of the stream.")
+    kind: NotificationKind  # type: ignore[valid-type]
+    at: datetime
+    read: bool
+    details: JSON = strawberry.field(description="Ids and times of what it is about.")
+
+    @classmethod
+    def from_domain(cls, item: DomainNotification) -> Notification:
+        return cls(
+            id=item.id,
+            kind=item.kind,
+            at=item.at,
+            read=item.read_at is not None,
+            details=cast(JSON, item.payload),
+        )

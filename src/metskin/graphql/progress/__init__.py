@@ -1,0 +1,1 @@
+"""GraphQL for progress over time: two analyses compared, a period's trends."""

@@ -1,0 +1,93 @@
+// The patient's inbox (notifications) and the unread badge in the navigation, kept live by
+// the patientEvents subscription (the count is read again on each event, so nothing counts
+// twice).
+
+import { gql } from "../graphql.js";
+import { append, busy, errorBox, h, humanize, notice, when } from "../dom.js";
+import { subscribeAsUser } from "../live.js";
+
+const PAGE = 20;
+const INBOX = `query($first: Int!, $after: String) { unreadNotifications
+  notifications(first: $first, after: $after) {
+    edges { node { id kind at read details } } pageInfo { hasNextPage endCursor } } }`;
+const UNREAD = "query { unreadNotifications }";
+const MARK_ALL = "mutation { markNotificationsRead }";
+const EVENTS = "subscription { patientEvents { id kind } }";
+
+const TEXT = {
+  ANALYSIS_DONE: ["Your analysis is ready", (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
+  APPOINTMENT_BOOKED: ["Appointment booked", () => "#/appointments"],
+  APPOINTMENT_MOVED: ["Appointment moved", () => "#/appointments"],
+  APPOINTMENT_CANCELLED: ["Appointment cancelled", () => "#/appointments"],
+  APPOINTMENT_REMINDER: ["Appointment reminder", () => "#/appointments"],
+  SHARE_VIEWED: ["A dermatologist read an analysis you shared", () => "#/sharing"],
+  REFERRAL_RAISED: ["A dermatologist visit is suggested",
+    (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
+};
+
+function row(item) {
+  const [text, link] = TEXT[item.kind] || [humanize(item.kind), () => null];
+  const details = item.details || {};
+  const href = link(details);
+  const start = details.start ? ` · ${when(details.start)}` : "";
+  return h("li", { class: item.read ? "notification" : "notification unread",
+    "data-kind": item.kind },
+  href ? h("a", { href }, text) : h("span", {}, text),
+  h("span", { class: "muted" }, ` ${when(item.at)}${start}`));
+}
+
+export async function renderInbox(view) {
+  const list = h("ul", { class: "inbox", id: "inbox" });
+  const more = h("button", { type: "button", id: "inbox-more", hidden: true }, "Show older");
+  const markAll = h("button", { type: "button", id: "inbox-read-all" }, "Mark all read");
+  const pager = h("div", { class: "pager" }, errorBox(), more);
+  let after = null;
+
+  const load = async () => {
+    const found = await gql(INBOX, { first: PAGE, after });
+    append(list, [found.notifications.edges.map((edge) => row(edge.node))]);
+    after = found.notifications.pageInfo.endCursor;
+    more.hidden = !found.notifications.pageInfo.hasNextPage;
+    return found.notifications.edges.length;
+  };
+  more.addEventListener("click", () => busy(pager, load));
+  markAll.addEventListener("click", () => busy(pager, async () => {
+    await gql(MARK_ALL);
+    list.querySelectorAll(".unread").forEach((item) => item.classList.remove("unread"));
+    refreshBadge();
+    append(pager, [notice("All read.")]);
+  }));
+
+  append(view, [h("h1", {}, "Inbox"), markAll, list, pager]);
+  if ((await load()) === 0) list.replaceWith(h("p", { id: "inbox-empty" }, "Nothing yet."));
+}
+
+let badge = null;
+
+async function refreshBadge() {
+  if (!badge) return;
+  const { unreadNotifications } = await gql(UNREAD);
+  badge.element.textContent = unreadNotifications ? String(unreadNotifications) : "";
+  badge.element.hidden = !unreadNotifications;
+}
+
+/** The badge element, counting and listening while someone is logged in. */
+export function inboxBadge() {
+  if (!badge) {
+    const element = h("span", { class: "badge", id: "inbox-badge", hidden: true });
+    const stop = subscribeAsUser({
+      query: EVENTS,
+      onNext: () => refreshBadge().catch(() => {}),
+      onError: () => {},
+      onTransportError: () => {}, // the count is still read on every page
+    });
+    badge = { element, stop };
+  }
+  refreshBadge().catch(() => {});
+  return badge.element;
+}
+
+export function stopInboxBadge() {
+  if (badge) badge.stop();
+  badge = null;
+}

@@ -1,0 +1,68 @@
+// Progress over time: a trend chart per concern (SVG drawn by the server), what changed
+// between the first and the last analysis beyond the noise band, and the two faces aligned,
+// with a slider between them.
+
+import { gql } from "../graphql.js";
+import { append, h, humanize, when } from "../dom.js";
+
+const PROGRESS = `query($from: DateTime!, $to: DateTime!) { progress(from: $from, to: $to) {
+  analyses { id createdAt }
+  trends { concern chartSvg }
+  comparison { changedConcerns
+    before { createdAt } after { createdAt }
+    comparability { score flagged reasons }
+    deltas { concern region delta change }
+    pictures { beforeUrl afterUrl sideBySideUrl } } } }`;
+const YEARS = 3;
+
+function chart(trend, urls) {
+  const url = URL.createObjectURL(new Blob([trend.chartSvg], { type: "image/svg+xml" }));
+  urls.push(url);
+  return h("figure", { class: "trend", "data-concern": trend.concern },
+    h("img", { src: url, alt: `${humanize(trend.concern)} over time` }));
+}
+
+function slider(pictures) {
+  const after = h("img", { src: pictures.afterUrl, alt: "Later", class: "after", id: "after-face" });
+  const range = h("input", { type: "range", min: "0", max: "100", value: "50", id: "slider",
+    "aria-label": "Before / after" });
+  const show = () => { after.style.clipPath = `inset(0 0 0 ${range.value}%)`; };
+  range.addEventListener("input", show);
+  show();
+  return h("div", { class: "compare", id: "compare-pictures" },
+    h("div", { class: "stack" },
+      h("img", { src: pictures.beforeUrl, alt: "Earlier", class: "before" }), after),
+    range);
+}
+
+function summary(comparison) {
+  const { comparability, changedConcerns } = comparison;
+  const changes = comparison.deltas.filter((d) => d.region === "face" && d.change !== "NO_CHANGE");
+  return h("div", { id: "changes" },
+    h("p", {}, `${when(comparison.before.createdAt)} → ${when(comparison.after.createdAt)}`),
+    comparability.flagged ? h("p", { class: "warning", id: "not-comparable" },
+      `These photos are hard to compare (${comparability.reasons.map(humanize).join(", ")
+        .toLowerCase()}): take the next one in the same light, pose and distance.`) : null,
+    changedConcerns.length
+      ? h("ul", {}, changes.map((d) => h("li", { "data-concern": d.concern },
+        `${humanize(d.concern)}: ${d.change === "INCREASED" ? "up" : "down"} ${Math.abs(d.delta)}`)))
+      : h("p", { id: "no-change" }, "No change beyond what a retake of the same day moves."));
+}
+
+export async function renderTrends(view) {
+  const to = new Date();
+  const from = new Date(to.getTime() - YEARS * 365 * 24 * 3600 * 1000);
+  const { progress } = await gql(PROGRESS, { from: from.toISOString(), to: to.toISOString() });
+  const urls = [];
+  append(view, [h("h1", {}, "Your progress")]);
+  if (progress.analyses.length < 2) {
+    append(view, [h("p", { id: "progress-empty" }, "Two analyses are needed to compare. ",
+      h("a", { href: "#/analyse" }, "Analyse a photo"), ".")]);
+    return null;
+  }
+  const { comparison } = progress;
+  append(view, [summary(comparison),
+    comparison.pictures ? slider(comparison.pictures) : null,
+    h("div", { class: "trends", id: "trends" }, progress.trends.map((t) => chart(t, urls)))]);
+  return () => urls.forEach((url) => URL.revokeObjectURL(url));
+}

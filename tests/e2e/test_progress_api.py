@@ -1,0 +1,75 @@
+"""Progress through GraphQL: two analyses of the same photo compared, a period's trends, and
+the errors of bad requests (issue 16)."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from metskin.bootstrap import Container
+from tests.e2e.conftest import GraphQLClient
+from tests.e2e.test_analysis_api import analyse
+from tests.media_samples import face_jpeg
+
+COMPARE = """query($a: ID!, $b: ID!) { compareAnalyses(a: $a, b: $b) {
+  before { id } after { id } changedConcerns
+  comparability { score flagged reasons factors { name value } }
+  deltas { concern region before after delta band change }
+  pictures { beforeUrl afterUrl sideBySideUrl }
+} }"""
+PROGRESS = """query($from: DateTime!, $to: DateTime!) { progress(from: $from, to: $to) {
+  analyses { id }
+  trends { concern chartSvg points { analysisId at value comparability } }
+  comparison { changedConcerns comparability { score } }
+} }"""
+PERIOD = {"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}
+
+
+async def test_two_photos_of_one_visit_compare_as_no_change(
+    client: GraphQLClient, container: Container
+) -> None:
+    await client.register("maya@example.com")
+    first, second = [await analyse(client, container, face_jpeg()) for _ in "ab"]
+    found = (await client.data(COMPARE, a=second["id"], b=first["id"]))["compareAnalyses"]
+    assert (found["before"]["id"], found["after"]["id"]) == (first["id"], second["id"])
+    score = found["comparability"]
+    factors = {item["name"]: item["value"] for item in score["factors"]}
+    assert min(factors["LIGHT"], factors["POSE"], factors["DISTANCE"]) > 0.99  # the same photo
+    assert not score["flagged"] and score["score"] == factors["QUALITY"]
+    assert found["changedConcerns"] == []
+    concerns = {delta["concern"] for delta in found["deltas"]}
+    assert {"redness", "pigmentation", "wrinkles", "tone"} <= concerns
+    regions = {delta["region"] for delta in found["deltas"] if delta["concern"] == "tone"}
+    assert {"face", "forehead", "cheek_left"} <= regions  # tone per region, from the capture
+    assert all(delta["change"] == "NO_CHANGE" for delta in found["deltas"])
+    sizes = {}
+    for name, url in found["pictures"].items():
+        served = await client.http.get(url)
+        assert served.headers["content-type"] == "image/png"
+        sizes[name] = Image.open(io.BytesIO(served.content)).size
+    assert sizes["beforeUrl"] == sizes["afterUrl"] == (384, 384)
+    assert sizes["sideBySideUrl"][0] > 768
+
+    report = (await client.data(PROGRESS, **PERIOD))["progress"]
+    assert [item["id"] for item in report["analyses"]] == [first["id"], second["id"]]
+    redness = next(trend for trend in report["trends"] if trend["concern"] == "redness")
+    assert [point["analysisId"] for point in redness["points"]] == [first["id"], second["id"]]
+    assert redness["chartSvg"].startswith("<svg") and redness["chartSvg"].count("<circle") == 2
+    assert report["comparison"]["changedConcerns"] == []
+
+
+async def test_bad_comparisons_get_coded_errors(
+    client: GraphQLClient, container: Container
+) -> None:
+    await client.register("maya@example.com")
+    mine = await analyse(client, container, face_jpeg())
+    assert await client.error_codes(COMPARE, a=mine["id"], b=mine["id"]) == ["NOT_COMPARABLE"]
+    assert await client.error_codes(COMPARE, a=mine["id"], b="nope") == ["ANALYSIS_NOT_FOUND"]
+    backwards = {"from": PERIOD["to"], "to": PERIOD["from"]}
+    assert await client.error_codes(PROGRESS, **backwards) == ["VALIDATION_FAILED"]
+    await client.register("eve@example.com")
+    theirs = await analyse(client, container, face_jpeg())
+    assert await client.error_codes(COMPARE, a=theirs["id"], b=mine["id"]) == ["FORBIDDEN"]
+    empty = (await client.data(PROGRESS, **PERIOD))["progress"]
+    assert len(empty["analyses"]) == 1 and empty["comparison"] is None

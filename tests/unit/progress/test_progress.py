@@ -1,0 +1,256 @@
+"""Progress on fakes: deltas against the noise band, comparability, alignment, the use cases."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from xml.etree import ElementTree
+
+import numpy as np
+import pytest
+
+from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.readout import ResultReadout
+from metskin.domain.analysis.service import AnalysisService
+from metskin.domain.errors import Forbidden, ValidationFailed
+from metskin.domain.progress import alignment
+from metskin.domain.progress.charts import trend_svg
+from metskin.domain.progress.comparability import THRESHOLD, comparability
+from metskin.domain.progress.deltas import Change, band_for, region_deltas
+from metskin.domain.progress.errors import AnalysisNotReady, NotComparable
+from metskin.domain.progress.pictures import SIDE, in_light_of, picture_pair
+from metskin.domain.progress.service import ProgressService
+from tests.fakes.analysis import FakeAnalysisUnitOfWork
+from tests.fakes.infra import FakeClock, FakeEngine, FakeEventBus, FakeStorage
+from tests.unit.builders import T0, analysis, result
+
+
+def face_points(shift=(0.0, 0.0), scale=1.0, angle=0.0, seed=0) -> np.ndarray:
+    """478 landmark-like points: eye corners placed like a face, the rest spread around."""
+    rng = np.random.default_rng(seed)
+    points = rng.uniform(-60, 60, (478, 2))
+    points[[33, 133]] = [[-45, 0], [-15, 0]]
+    points[[263, 362]] = [[45, 0], [15, 0]]
+    turn = math.radians(angle)
+    rotation = np.array([[math.cos(turn), -math.sin(turn)], [math.sin(turn), math.cos(turn)]])
+    return points @ rotation.T * scale + np.array([200.0, 200.0]) + np.array(shift)
+
+
+def stored(
+    redness: float = 20.0,
+    regions: dict[str, float] | None = None,
+    *,
+    raw_l: float = 60.0,
+    gains=(1.0, 1.0, 1.0),
+    eye_px: float = 60.0,
+    yaw: float = 0.0,
+    points: np.ndarray | None = None,
+    confidence: float = 0.8,
+) -> dict[str, Any]:
+    found = result(redness={"score": redness, "regions": regions or {"cheek_left": redness}})
+    found["confidence"] = confidence
+    found["tone"] = {"ita_deg": 30.0}
+    found["capture"] = {
+        "landmarks": (face_points() if points is None else points).tolist(),
+        "eye_distance_px": eye_px,
+        "yaw_deg": yaw,
+        "pitch_deg": 0.0,
+        "roll_deg": 0.0,
+        "raw_skin_l": raw_l,
+        "gains": list(gains),
+        "region_lab": {"cheek_left": [65.0, 12.0, 16.0]},
+    }
+    return found
+
+
+def readout(**kwargs: Any) -> ResultReadout:
+    return ResultReadout.from_stored(stored(**kwargs))
+
+
+def test_a_change_is_called_only_outside_the_band() -> None:
+    band = band_for("redness", "cheek_left")
+    inside = region_deltas(readout(redness=20.0), readout(redness=20.0 + band * 0.9))
+    outside = region_deltas(readout(redness=20.0), readout(redness=20.0 + band + 1.0))
+    better = region_deltas(readout(redness=20.0 + band + 1.0), readout(redness=20.0))
+    pick = {(d.concern, d.region): d for d in inside}
+    assert pick[("redness", "cheek_left")].change is Change.NO_CHANGE
+    assert {(d.concern, d.region): d.change for d in outside}[("redness", "cheek_left")] is (
+        Change.INCREASED
+    )
+    assert {(d.concern, d.region): d.change for d in better}[("redness", "cheek_left")] is (
+        Change.DECREASED
+    )
+
+
+def test_tone_is_compared_per_region_from_the_stored_colour() -> None:
+    before = ResultReadout.from_stored(stored())
+    darker = stored()
+    darker["capture"]["region_lab"]["cheek_left"] = [55.0, 12.0, 20.0]
+    deltas = {
+        (d.concern, d.region): d for d in region_deltas(before, ResultReadout.from_stored(darker))
+    }
+    assert deltas[("tone", "cheek_left")].change is Change.DECREASED
+    assert deltas[("tone", "face")].change is Change.NO_CHANGE  # the whole-face ITA is the same
+
+
+def test_an_old_result_without_capture_still_compares_its_scores() -> None:
+    old = result(redness={"score": 10.0, "regions": {"nose": 10.0}})
+    deltas = region_deltas(
+        ResultReadout.from_stored(old), readout(redness=60.0, regions={"nose": 60.0})
+    )
+    assert {(d.concern, d.region) for d in deltas} == {
+        ("redness", "face"),
+        ("redness", "nose"),
+        ("tone", "face"),  # the whole-face ITA is stored; the regions' colour was not
+    }
+    assert comparability(ResultReadout.from_stored(old), readout()).flagged
+
+
+def test_identical_captures_are_fully_comparable() -> None:
+    score = comparability(readout(), readout())
+    assert score.score == pytest.approx(1.0)
+    assert not score.flagged and score.reasons == []
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"raw_l": 35.0}, "LIGHT"),
+        ({"gains": (1.5, 1.0, 0.7)}, "LIGHT"),
+        ({"yaw": 25.0}, "POSE"),
+        ({"eye_px": 25.0}, "DISTANCE"),
+        ({"confidence": 0.1}, "QUALITY"),
+    ],
+)
+def test_each_difference_lowers_comparability_and_is_named(change, reason) -> None:
+    score = comparability(readout(), readout(**change))
+    assert score.score < THRESHOLD
+    assert score.flagged
+    assert reason in score.reasons
+
+
+def test_moving_the_camera_is_not_a_pose_change() -> None:
+    moved = readout(points=face_points(shift=(40, -10), scale=1.05, angle=5.0))
+    assert comparability(readout(), moved).pose > 0.99
+
+
+def test_the_similarity_recovers_a_known_move() -> None:
+    earlier = face_points()
+    later = face_points(shift=(30, 12), scale=1.3, angle=10.0)
+    back = alignment.transform(later, alignment.similarity(later, earlier))
+    assert np.abs(back - earlier).max() < 1e-6
+    assert alignment.pose_residual(earlier, later) < 1e-6
+
+
+def test_the_mesh_warp_moves_the_later_face_onto_the_earlier() -> None:
+    earlier = face_points(seed=1)
+    later = face_points(shift=(15, 5), scale=1.1, angle=4.0, seed=1)
+    image = np.zeros((420, 420, 3), dtype=np.uint8)
+    x, y = later[1].round().astype(int)  # a bright mark at landmark 1 of the later face
+    image[y - 2 : y + 3, x - 2 : x + 3] = 255
+    warped = alignment.warp_mesh(image, later, earlier, (420, 420))
+    ys, xs = np.nonzero(warped[..., 0] > 128)
+    assert abs(xs.mean() - earlier[1, 0]) < 1.5 and abs(ys.mean() - earlier[1, 1]) < 1.5
+
+
+# --- the use cases -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def uow() -> FakeAnalysisUnitOfWork:
+    return FakeAnalysisUnitOfWork()
+
+
+@pytest.fixture
+def service(uow: FakeAnalysisUnitOfWork) -> ProgressService:
+    shared = {"derm-1"}
+
+    def access(viewer_id: str, role: Role, item) -> bool:
+        return viewer_id in shared and item.id != "a3"  # a3 is not shared
+
+    analyses = AnalysisService(
+        uow, FakeStorage(), FakeEngine(), FakeEventBus(), FakeClock(), access=access
+    )
+    for number, (owner, redness) in enumerate([("p1", 10.0), ("p1", 40.0), ("p1", 70.0)]):
+        uow.analyses.add(analysis(f"a{number + 1}", owner, days=number * 28))
+        uow.analyses.add_result(f"a{number + 1}", stored(redness), None)
+    uow.analyses.add(analysis("other", "p2", days=1))
+    uow.analyses.add_result("other", stored(), None)
+    uow.analyses.add(analysis("failed", "p1", days=2))
+    return ProgressService(analyses)
+
+
+def test_compare_orders_the_pair_and_reads_the_change(service: ProgressService) -> None:
+    found = service.compare("p1", Role.PATIENT, "a2", "a1")
+    assert (found.before.id, found.after.id) == ("a1", "a2")
+    redness = {(d.concern, d.region): d for d in found.deltas}[("redness", "face")]
+    assert redness.delta == pytest.approx(30.0) and redness.change is Change.INCREASED
+    assert found.comparability.score == pytest.approx(1.0)
+
+
+def test_compare_refuses_two_people_a_stranger_and_an_unfinished_analysis(
+    service: ProgressService,
+) -> None:
+    with pytest.raises(NotComparable):
+        service.compare("p1", Role.ADMIN, "a1", "other")
+    with pytest.raises(Forbidden):
+        service.compare("p2", Role.PATIENT, "a1", "a2")
+    with pytest.raises(AnalysisNotReady):
+        service.compare("p1", Role.PATIENT, "a1", "failed")
+    with pytest.raises(NotComparable):
+        service.compare("p1", Role.PATIENT, "a1", "a1")
+
+
+def test_progress_gives_trends_and_the_first_against_the_last(service: ProgressService) -> None:
+    report = service.progress("p1", Role.PATIENT, "p1", T0, T0 + np.timedelta64(90, "D").item())
+    assert [a.id for a in report.analyses] == ["a1", "a2", "a3"]
+    assert [p.value for p in report.trends["redness"]] == [10.0, 40.0, 70.0]
+    assert report.comparison is not None and report.comparison.after.id == "a3"
+
+
+def test_a_dermatologist_sees_only_the_shared_analyses(service: ProgressService) -> None:
+    end = T0 + np.timedelta64(90, "D").item()
+    report = service.progress("derm-1", Role.DERMATOLOGIST, "p1", T0, end)
+    assert [a.id for a in report.analyses] == ["a1", "a2"]
+    with pytest.raises(Forbidden):
+        service.progress("derm-2", Role.DERMATOLOGIST, "p1", T0, end)
+    with pytest.raises(ValidationFailed):
+        service.progress("p1", Role.PATIENT, "p1", end, T0)
+
+
+# --- charts and pictures ---------------------------------------------------------------------
+
+
+def test_the_trend_chart_is_svg_with_the_band_and_hollow_uncomparable_points() -> None:
+    days = [T0 + np.timedelta64(28 * n, "D").item() for n in range(3)]
+    points = list(zip(days, [20.0, 35.0, 50.0], [1.0, 0.3, 0.9], strict=True))
+    svg = trend_svg("dark_circles", points, 5.0)
+    root = ElementTree.fromstring(svg)
+    circles = root.findall("{http://www.w3.org/2000/svg}circle")
+    assert [c.get("fill") for c in circles] == ["#b03a2e", "white", "#b03a2e"]
+    ys = [float(c.get("cy") or 0) for c in circles]
+    assert ys[0] > ys[1] > ys[2]  # a higher score is drawn higher
+    band = root.find("{http://www.w3.org/2000/svg}rect")
+    assert band is not None and float(band.get("height") or 0) > 0
+    assert "dark circles" in svg
+    with pytest.raises(ValueError):
+        trend_svg("redness", [], 3.0)
+
+
+def test_the_later_photo_is_moved_onto_the_earlier_and_into_its_light() -> None:
+    earlier = face_points(seed=2)
+    later = face_points(shift=(20, -8), scale=0.9, angle=6.0, seed=2)
+    before = np.full((420, 420, 3), 120, dtype=np.uint8)
+    after = np.full((420, 420, 3), 120, dtype=np.uint8)
+    for image, points in ((before, earlier), (after, later)):
+        x, y = points[1].round().astype(int)
+        image[y - 3 : y + 4, x - 3 : x + 4] = 250
+    pair = picture_pair(before, earlier, after, later)
+    assert pair.before.shape == pair.after.shape == (SIDE, SIDE, 3)
+    assert pair.side_by_side.shape[1] > 2 * SIDE
+    bright_before = np.argwhere(pair.before[..., 0] > 200).mean(axis=0)
+    bright_after = np.argwhere(pair.after[..., 0] > 200).mean(axis=0)
+    assert np.abs(bright_before - bright_after).max() < 3  # the same place after the warp
+    warm = np.array([1.0, 0.8, 0.6])  # the later light needed these gains; the earlier none
+    grey = in_light_of(np.full((2, 2, 3), 100, dtype=np.uint8), warm, np.ones(3))
+    assert grey[0, 0, 0] > grey[0, 0, 1] > grey[0, 0, 2]
