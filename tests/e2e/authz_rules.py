@@ -89,6 +89,10 @@ ANALYSIS = "query($id: ID!) { analysis(id: $id) { id %s } }"
 MY_APPOINTMENTS = "{ myAppointments(first: 20) { edges { node { id %s } } } }"
 DAY_LIST = "query($r: DateRange!) { appointments(range: $r) { id %s } }"
 PATIENTS = "{ patients(first: 50) { edges { node { id email } } } }"
+PROGRESS = (
+    'query($p: ID) { progress(from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", '
+    "patientId: $p) { %s } }"
+)
 ROUTINES = "{ myRoutines(first: 5) { edges { node { analysisId %s } } } }"
 
 
@@ -194,9 +198,46 @@ QUERIES = [
         audited=True,
     ),
     rule("Query.learningConsent", "{ learningConsent { given } }", OWN),
+    # Progress reads P's analyses: P, admin, and D1 while shared (audited).
+    rule(
+        "Query.progress",
+        PROGRESS % "analyses { id }",
+        SHARED,
+        variables=lambda world, who: {"p": world.id("P")},
+        audited=True,
+    ),
+    rule(
+        "Query.compareAnalyses",
+        "query($a: ID!) { compareAnalyses(a: $a, b: $a) { changedConcerns } }",
+        "U NOT_COMPARABLE F NOT_COMPARABLE F NOT_COMPARABLE",
+        variables=lambda world, who: {"a": world.p["analysis"]},
+    ),
+    # The inbox: everyone reads their own notifications.
+    rule(
+        "Query.notifications",
+        "{ notifications(first: 20) { edges { node { id kind details } } } }",
+        OWNER_ONLY,
+    ),
+    rule("Query.unreadNotifications", "{ unreadNotifications }", OWN),
 ]
 
 OBJECT_FIELDS = [
+    rule(
+        "ConcernTrend.chartSvg",
+        PROGRESS % "analyses { id } trends { chartSvg }",
+        SHARED,
+        variables=lambda world, who: {"p": world.id("P")},
+        audited=True,
+    ),
+    # Pictures are reached through compareAnalyses: the access check comes first (Q and D2 are
+    # refused), then the world's one analysis compared with itself is refused as such. The
+    # picture links themselves are checked per fetch in tests/e2e/test_progress_api.py.
+    rule(
+        "AnalysisComparison.pictures",
+        "query($a: ID!) { compareAnalyses(a: $a, b: $a) { pictures { beforeUrl } } }",
+        "U NOT_COMPARABLE F NOT_COMPARABLE F NOT_COMPARABLE",
+        variables=lambda world, who: {"a": world.p["analysis"]},
+    ),
     appointment_rule("cancellableUntil", "cancellableUntil", audited=True),
     *(
         rule(
@@ -467,6 +508,7 @@ MUTATIONS = [
         owner="D1",
     ),
     rule("Mutation.exportMyData", "mutation { exportMyData { id status } }", OWN),
+    rule("Mutation.markNotificationsRead", "mutation { markNotificationsRead }", OWN),
     rule(
         "Mutation.annotateAnalysis",
         "mutation($id: ID!) { annotateAnalysis(analysisId: $id, "
@@ -521,6 +563,7 @@ SUBSCRIPTIONS = [
         variables=ids(id="analysis"),
         audited=True,
     ),
+    rule("Subscription.patientEvents", "subscription { patientEvents { id details } }", OWNER_ONLY),
     rule(
         "Subscription.dermatologistEvents",
         "subscription { dermatologistEvents { id patientId } }",
@@ -550,6 +593,8 @@ AFTER_REVOKE = {
     "Appointment.cancellableUntil": "P",
     "Query.appointment": "P",
     "Query.analysisLabels": "ANALYSIS_NOT_FOUND",
+    "Query.progress": "FORBIDDEN",
+    "ConcernTrend.chartSvg": "FORBIDDEN",
     "Recommendation.total": "FORBIDDEN",
     "Subscription.analysisProgress": "FORBIDDEN",
 }

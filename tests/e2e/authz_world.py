@@ -22,6 +22,8 @@ from metskin.cli.seed import seed_catalog
 from metskin.domain.accounts.model import Role
 from metskin.domain.apikeys.model import Scope
 from metskin.domain.directory.model import ConsultationType
+from metskin.domain.inbox import entries
+from metskin.domain.inbox.service import tell
 from metskin.domain.labels.model import Concern, LabelInput
 from tests.conftest import make_settings
 from tests.e2e.conftest import PASSWORD
@@ -136,4 +138,9 @@ def _patient_data(world: World) -> None:
     world.p["label"] = c.labels.annotate(
         world.id("D1"), Role.DERMATOLOGIST, world.p["analysis"], grade
     ).id
+    with c.new_uow() as uow:  # everyone has a notification; P's names P's analysis
+        for who in PERSONAS[1:]:
+            subject = world.p["analysis"] if who == "P" else f"note-for-{who}"
+            tell(uow, entries.analysis_done(world.id(who), subject), datetime.now(UTC))
+        uow.commit()
     assert world.free_slots[0] > datetime.now(UTC) + timedelta(hours=3)
