@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.cluster import METSKIN, Cluster
 
 SLOTS = (
     "{ "
@@ -53,12 +55,6 @@ REQUESTS: dict[str, dict[str, Any]] = {
 }
 HUGE_BODY = json.dumps({"query": "{ health }", "pad": "x" * 2_000_000})
 MAX_REQUESTS = 200_000  # a hard bound whatever the time
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def outcome(response: httpx.Response) -> str:
@@ -129,29 +125,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
-    folder, port = Path(tempfile.mkdtemp(prefix="limits-load-")), free_port()
+    folder = Path(tempfile.mkdtemp(prefix="limits-load-"))
     env = {**os.environ, "METSKIN_ENV": "development", "METSKIN_VAR_DIR": str(folder)}
-    metskin = [sys.executable, "-m", "metskin"]
     for step in (["migrate"], ["seed"]):
-        subprocess.run([*metskin, *step], env=env, check=True, capture_output=True)
-    server = subprocess.Popen(
-        [*metskin, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+        subprocess.run([*METSKIN, *step], env=env, check=True, capture_output=True)
+    cluster = Cluster(env, folder)
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        base = cluster.start_api("api")
         print(json.dumps(asyncio.run(drive(base, args.seconds, args.connections)), indent=1))
     finally:
-        server.terminate()
-        server.wait(30)
+        cluster.stop_all()
 
 
 if __name__ == "__main__":

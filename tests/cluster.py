@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -22,6 +22,33 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_until(ready: Callable[[], bool], what: str, tries: int = 200, pause: float = 0.05) -> None:
+    """Poll `ready` (a connection error counts as not yet) until it answers True."""
+    for _ in range(tries):
+        with contextlib.suppress(OSError, redis.ConnectionError, httpx.TransportError):
+            if ready():
+                return
+        time.sleep(pause)
+    raise RuntimeError(f"{what} did not start")
+
+
+class ServerProcess:
+    """A server a test starts and stops itself (to take it away under a running API)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def launch(self, *command: str) -> None:
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(30)
+            self.process = None
 
 
 class Cluster:

@@ -15,6 +15,7 @@ import metskin.adapters.db.models  # noqa: F401  (every table, for wipe)
 from metskin.adapters.db.migrations import upgrade
 from metskin.bootstrap import Container, bootstrap
 from metskin.settings import Settings
+from tests.e2e.conftest import client  # noqa: F401 (the API client, for integration tests too)
 
 # The tests (and the servers they start) run in explicit development mode, with rate limits
 # raised 100 times: they register and log in far more than a person does. The tests of the

@@ -109,6 +109,23 @@ def appointment_rule(name: str, selection: str, audited: bool) -> Rule:
     )
 
 
+def progress_rule(field: str, selection: str) -> Rule:
+    """Reached through P's progress: P, admin, and D1 while shared (audited)."""
+    p_id: Variables = lambda world, who: {"p": world.id("P")}  # noqa: E731
+    return rule(field, PROGRESS % selection, SHARED, variables=p_id, audited=True)
+
+
+def compare_rule(field: str, selection: str) -> Rule:
+    """Reached through compareAnalyses: the access check first (Q and D2 are refused), then
+    the world's one analysis compared with itself is refused as such."""
+    return rule(
+        field,
+        "query($a: ID!) { compareAnalyses(a: $a, b: $a) { " + selection + " } }",
+        "U NOT_COMPARABLE F NOT_COMPARABLE F NOT_COMPARABLE",
+        variables=ids(a="analysis"),
+    )
+
+
 QUERIES = [
     rule("Query.me", "{ me { id email profile { displayName } } }", OWNER_ONLY),
     rule("Query.users", "{ users(first: 50) { edges { node { id email } } } }", "U F F F F P"),
@@ -198,20 +215,8 @@ QUERIES = [
         audited=True,
     ),
     rule("Query.learningConsent", "{ learningConsent { given } }", OWN),
-    # Progress reads P's analyses: P, admin, and D1 while shared (audited).
-    rule(
-        "Query.progress",
-        PROGRESS % "analyses { id }",
-        SHARED,
-        variables=lambda world, who: {"p": world.id("P")},
-        audited=True,
-    ),
-    rule(
-        "Query.compareAnalyses",
-        "query($a: ID!) { compareAnalyses(a: $a, b: $a) { changedConcerns } }",
-        "U NOT_COMPARABLE F NOT_COMPARABLE F NOT_COMPARABLE",
-        variables=lambda world, who: {"a": world.p["analysis"]},
-    ),
+    progress_rule("Query.progress", "analyses { id }"),
+    compare_rule("Query.compareAnalyses", "changedConcerns"),
     # The inbox: everyone reads their own notifications.
     rule(
         "Query.notifications",
@@ -222,22 +227,9 @@ QUERIES = [
 ]
 
 OBJECT_FIELDS = [
-    rule(
-        "ConcernTrend.chartSvg",
-        PROGRESS % "analyses { id } trends { chartSvg }",
-        SHARED,
-        variables=lambda world, who: {"p": world.id("P")},
-        audited=True,
-    ),
-    # Pictures are reached through compareAnalyses: the access check comes first (Q and D2 are
-    # refused), then the world's one analysis compared with itself is refused as such. The
-    # picture links themselves are checked per fetch in tests/e2e/test_progress_api.py.
-    rule(
-        "AnalysisComparison.pictures",
-        "query($a: ID!) { compareAnalyses(a: $a, b: $a) { pictures { beforeUrl } } }",
-        "U NOT_COMPARABLE F NOT_COMPARABLE F NOT_COMPARABLE",
-        variables=lambda world, who: {"a": world.p["analysis"]},
-    ),
+    progress_rule("ConcernTrend.chartSvg", "analyses { id } trends { chartSvg }"),
+    # The picture links themselves are checked per fetch in tests/e2e/test_progress_api.py.
+    compare_rule("AnalysisComparison.pictures", "pictures { beforeUrl }"),
     appointment_rule("cancellableUntil", "cancellableUntil", audited=True),
     *(
         rule(

@@ -8,17 +8,15 @@ import asyncio
 import shutil
 import subprocess
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pymysql
 import pytest
 
 from metskin.adapters.db.migrations import upgrade
-from metskin.bootstrap import Container, bootstrap
-from metskin.graphql.app import create_app
-from tests.cluster import free_port
+from metskin.settings import Settings
+from tests.cluster import ServerProcess, wait_until
 from tests.conftest import make_settings
 from tests.e2e.conftest import GraphQLClient
 
@@ -29,10 +27,10 @@ CLIENTS = 8
 SLOWEST_ANSWER_S = 12.0  # connect timeout 5 s (+ the pool's pre-ping): no request waits longer
 
 
-class MariaDbProcess:
+class MariaDbProcess(ServerProcess):
     def __init__(self, folder: Path) -> None:
-        self.port, self.folder = free_port(), folder
-        self.process: subprocess.Popen[bytes] | None = None
+        super().__init__()
+        self.folder = folder
         subprocess.run(
             [
                 *("mariadb-install-db", "--no-defaults", f"--datadir={folder / 'data'}"),
@@ -47,27 +45,20 @@ class MariaDbProcess:
         return f"mysql+pymysql://root@127.0.0.1:{self.port}/metskin"
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                *("mariadbd", "--no-defaults", f"--datadir={self.folder / 'data'}"),
-                *(f"--socket={self.folder / 'sock'}", f"--port={self.port}"),
-                *("--bind-address=127.0.0.1", "--user=root", "--skip-log-bin"),
-                f"--log-error={self.folder / 'err.log'}",
-            ]
+        self.launch(
+            *("mariadbd", "--no-defaults", f"--datadir={self.folder / 'data'}"),
+            *(f"--socket={self.folder / 'sock'}", f"--port={self.port}"),
+            *("--bind-address=127.0.0.1", "--user=root", "--skip-log-bin"),
+            f"--log-error={self.folder / 'err.log'}",
         )
-        for _ in range(200):
-            try:
-                pymysql.connect(host="127.0.0.1", port=self.port, user="root").close()
-                return
-            except pymysql.err.OperationalError:
-                time.sleep(0.05)
-        raise RuntimeError("mariadbd did not start")
+        wait_until(self._answers, "mariadbd")
 
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(30)
-            self.process = None
+    def _answers(self) -> bool:
+        try:
+            pymysql.connect(host="127.0.0.1", port=self.port, user="root").close()
+        except pymysql.err.OperationalError:
+            return False
+        return True
 
 
 @pytest.fixture
@@ -85,37 +76,29 @@ def own_mariadb(tmp_path: Path, mysql_server_url: str) -> Iterator[MariaDbProces
 
 
 @pytest.fixture
-def container(tmp_path: Path, own_mariadb: MariaDbProcess) -> Iterator[Container]:
-    container = bootstrap(make_settings(tmp_path, database_url=own_mariadb.url))
-    yield container
-    container.close()
-
-
-@pytest.fixture
-async def api(container: Container) -> AsyncIterator[GraphQLClient]:
-    transport = httpx.ASGITransport(app=create_app(container))
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-        yield GraphQLClient(http)
+def settings(tmp_path: Path, own_mariadb: MariaDbProcess) -> Settings:
+    """The suite's `container` and `client` fixtures, on this test's own MariaDB."""
+    return make_settings(tmp_path, database_url=own_mariadb.url)
 
 
 async def test_requests_fail_fast_while_mariadb_restarts_and_the_api_recovers(
-    api: GraphQLClient, own_mariadb: MariaDbProcess
+    client: GraphQLClient, own_mariadb: MariaDbProcess
 ) -> None:
-    await api.register("restart@example.com")
+    await client.register("restart@example.com")
     answers: list[tuple[float, str]] = []  # (seconds, "ok" or the error code)
     stop = asyncio.Event()
 
-    async def client() -> None:
+    async def reader() -> None:
         while not stop.is_set():
             started = time.monotonic()
-            headers = {"authorization": f"Bearer {api.token}"}
-            response = await api.http.post("/graphql", json={"query": READ}, headers=headers)
+            headers = {"authorization": f"Bearer {client.token}"}
+            response = await client.http.post("/graphql", json={"query": READ}, headers=headers)
             assert response.status_code in (200, 503), response.text  # never a 500
             codes = [e["extensions"]["code"] for e in response.json().get("errors", [])]
             answers.append((time.monotonic() - started, codes[0] if codes else "ok"))
             await asyncio.sleep(0.05)
 
-    load = [asyncio.create_task(client()) for _ in range(CLIENTS)]
+    load = [asyncio.create_task(reader()) for _ in range(CLIENTS)]
     await asyncio.sleep(1.0)
     down_at = len(answers)
     await asyncio.to_thread(own_mariadb.stop)

@@ -20,6 +20,7 @@ from metskin.graphql.mapping import copy_fields
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
 AnalysisStatus = strawberry.enum(DomainStatus, name="AnalysisStatus")
 AnalysisStage = strawberry.enum(Stage, name="AnalysisStage")
+PROGRESS_MEANS = "0 to 1 over the whole analysis (never backwards); `stage` says where it is."
 
 
 @strawberry.type(description="An uploaded photo or video. URLs are signed and short-lived.")
@@ -249,9 +250,7 @@ class Analysis:
     id: strawberry.ID
     status: AnalysisStatus  # type: ignore[valid-type]
     stage: AnalysisStage  # type: ignore[valid-type]
-    progress: float = strawberry.field(
-        description="0 to 1 over the whole analysis (never backwards); `stage` says where it is."
-    )
+    progress: float = strawberry.field(description=PROGRESS_MEANS)
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -290,10 +289,8 @@ class AnalysisProgress:
     analysis_id: strawberry.ID
     stage: AnalysisStage  # type: ignore[valid-type]
     status: AnalysisStatus  # type: ignore[valid-type]
-    progress: float = strawberry.field(
-        description="0 to 1 over the whole analysis (never backwards); `stage` says where it is."
-    )
     seq: int = strawberry.field(description="Grows with every event; later wins.")
+    progress: float = strawberry.field(description=PROGRESS_MEANS)
     failure_code: str | None
     failure_reason: str | None
 
