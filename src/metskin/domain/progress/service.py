@@ -10,7 +10,7 @@ import numpy as np
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus, MediaGrant, MediaKind
-from metskin.domain.errors import Forbidden, NotFound, ValidationFailed
+from metskin.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from metskin.domain.progress.comparability import Comparability, comparability
 from metskin.domain.progress.deltas import FACE, RegionDelta, readings, region_deltas
 from metskin.domain.progress.errors import AnalysisNotReady, NotComparable
@@ -107,9 +107,18 @@ class ProgressService:
         pair = picture_pair(first, first_at, second, second_at, (first_gains, second_gains))
         return sources.codec.encode_png(getattr(pair, parts[4]))
 
+    def _read(self, viewer_id: str, role: Role, analysis_id: str, argument: str) -> Analysis:
+        """The analysis, its errors naming the argument it came from (`a` or `b`)."""
+        try:
+            return self._analyses.get_for_viewer(viewer_id, role, analysis_id)
+        except DomainError as error:
+            if error.field == "id":
+                error.field = argument
+            raise
+
     def compare(self, viewer_id: str, role: Role, first_id: str, second_id: str) -> Comparison:
-        first = self._analyses.get_for_viewer(viewer_id, role, first_id)
-        second = self._analyses.get_for_viewer(viewer_id, role, second_id)
+        first = self._read(viewer_id, role, first_id, "a")
+        second = self._read(viewer_id, role, second_id, "b")
         if first.owner_id != second.owner_id:
             raise NotComparable("Only analyses of the same person can be compared.", field="b")
         if first.id == second.id:
