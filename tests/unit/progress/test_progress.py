@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.errors import Forbidden, ValidationFailed
@@ -17,7 +18,7 @@ from metskin.domain.progress import alignment
 from metskin.domain.progress.charts import trend_svg
 from metskin.domain.progress.comparability import THRESHOLD, comparability
 from metskin.domain.progress.deltas import Change, band_for, region_deltas
-from metskin.domain.progress.errors import AnalysisNotReady, NotComparable
+from metskin.domain.progress.errors import NotComparable
 from metskin.domain.progress.pictures import SIDE, in_light_of, picture_pair
 from metskin.domain.progress.service import ProgressService
 from tests.fakes.analysis import FakeAnalysisUnitOfWork

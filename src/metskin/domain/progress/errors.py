@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from metskin.domain.errors import Conflict, ValidationFailed
+from metskin.domain.errors import ValidationFailed
 
 
 class NotComparable(ValidationFailed, code="NOT_COMPARABLE"): ...
-
-
-class AnalysisNotReady(Conflict, code="ANALYSIS_NOT_READY"): ...

@@ -8,12 +8,13 @@ from datetime import datetime
 import numpy as np
 
 from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus, MediaGrant, MediaKind
 from metskin.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from metskin.domain.progress.comparability import Comparability, comparability
 from metskin.domain.progress.deltas import FACE, RegionDelta, readings, region_deltas
-from metskin.domain.progress.errors import AnalysisNotReady, NotComparable
+from metskin.domain.progress.errors import NotComparable
 from metskin.domain.progress.pictures import picture_pair
 from metskin.domain.progress.ports import AnalysisReader, ImageCodec, MediaReader
 
