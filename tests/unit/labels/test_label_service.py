@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 
 from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.errors import AnalysisNotFound
 from metskin.domain.analysis.records import AnalysisStatus, MediaKind
 from metskin.domain.audit.model import Resource
 from metskin.domain.labels.errors import (
     EmptyLabel,
     GradeOutOfRange,
-    LabelAnalysisNotFound,
     LabelsForbidden,
     NotAnnotatable,
     PointOutsideImage,
@@ -148,7 +148,7 @@ def test_only_finished_photo_analyses_are_labelled(labels: LabelService) -> None
         labels.annotate("doc-1", DOC, "a2", FULL)
     with pytest.raises(NotAnnotatable):
         labels.correct("p1", "v1", LabelInput(skin_type="dry"))
-    with pytest.raises(LabelAnalysisNotFound):
+    with pytest.raises(AnalysisNotFound):
         labels.annotate("doc-1", DOC, "nope", FULL)
 
 
@@ -165,7 +165,7 @@ def test_the_owner_corrects_their_own_result_only(labels: LabelService) -> None:
         "my skin is dry",
     )
     assert label.verdicts[0] == Verdict(Concern.ACNE, False, 320, 100)
-    with pytest.raises(LabelAnalysisNotFound):
+    with pytest.raises(AnalysisNotFound):
         labels.correct("p2", "a1", data)
     with pytest.raises(NotAnnotatable):
         labels.correct("p1", "a1", LabelInput(grades={Concern.ACNE: 0}))
@@ -186,10 +186,10 @@ def test_who_reads_labels_and_the_dermatologists_read_is_audited(
     [entry] = uow.access_log.list_for_patient("p1", None, 10)
     assert (entry.doctor_id, entry.resource, entry.resource_id) == ("doc-1", Resource.LABELS, "a1")
     for viewer, role in (("doc-2", DOC), ("p2", Role.PATIENT)):
-        with pytest.raises(LabelAnalysisNotFound):
+        with pytest.raises(AnalysisNotFound):
             labels.labels(viewer, role, "a1")
     clock.advance(days=10)
-    with pytest.raises(LabelAnalysisNotFound):
+    with pytest.raises(AnalysisNotFound):
         labels.labels("doc-1", DOC, "a1")
 
 

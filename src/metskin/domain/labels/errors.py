@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from metskin.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from metskin.domain.errors import DomainError, Forbidden, ValidationFailed
 
 
 class GradeOutOfRange(ValidationFailed, code="LABEL_GRADE_OUT_OF_RANGE"):
@@ -27,7 +27,3 @@ class NotAnnotatable(DomainError, code="LABEL_NOT_ANNOTATABLE"):
 
 class LabelsForbidden(Forbidden, code="LABELS_FORBIDDEN"):
     """Not a dermatologist with an active share of the analysis."""
-
-
-class LabelAnalysisNotFound(NotFound, code="ANALYSIS_NOT_FOUND"):
-    """No such analysis, or not one the caller may see."""

@@ -10,11 +10,12 @@ from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 from metskin.domain.accounts.model import Role
+from metskin.domain.analysis.errors import AnalysisNotFound
 from metskin.domain.analysis.records import Analysis, AnalysisStatus, Media, MediaKind
 from metskin.domain.audit.model import Resource
 from metskin.domain.audit.service import audit_reads
 from metskin.domain.errors import NotFound
-from metskin.domain.labels.errors import LabelAnalysisNotFound, LabelsForbidden, NotAnnotatable
+from metskin.domain.labels.errors import LabelsForbidden, NotAnnotatable
 from metskin.domain.labels.model import Label, LabelInput, LabelSource, LearningConsent
 from metskin.domain.ports import read
 
@@ -43,7 +44,7 @@ class LabelService:
         with self._uow_factory() as uow:
             analysis = self._analysis(uow, analysis_id)
             if analysis.owner_id != user_id:
-                raise LabelAnalysisNotFound("No such analysis in your history.", field="analysisId")
+                raise AnalysisNotFound("No such analysis in your history.", field="analysisId")
             if data.grades or data.lesions or data.monk_tone is not None:
                 raise NotAnnotatable(
                     "Grades, lesions and the Monk tone are a dermatologist's to write; say "
@@ -61,7 +62,7 @@ class LabelService:
             if analysis.owner_id == viewer_id or role is Role.ADMIN:
                 return uow.labels.for_analysis(analysis_id)
             if role is not Role.DERMATOLOGIST or not self._shared(uow, viewer_id, analysis):
-                raise LabelAnalysisNotFound("No such analysis.", field="analysisId")
+                raise AnalysisNotFound("No such analysis.", field="analysisId")
             found = uow.labels.for_analysis(analysis_id)
             reads = [(analysis.owner_id, Resource.LABELS, analysis.id)]
             audit_reads(uow.access_log, viewer_id, reads, self._clock())
@@ -94,7 +95,7 @@ class LabelService:
     def _analysis(self, uow: LabelsUnitOfWork, analysis_id: str) -> Analysis:
         analysis = uow.analyses.get(analysis_id)
         if analysis is None:
-            raise LabelAnalysisNotFound("No such analysis.", field="analysisId")
+            raise AnalysisNotFound("No such analysis.", field="analysisId")
         return analysis
 
     def _shared(self, uow: LabelsUnitOfWork, doctor_id: str, analysis: Analysis) -> bool:
