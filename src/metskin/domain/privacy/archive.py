@@ -20,6 +20,7 @@ SECTION_NOTES = {
     "media": "Every photo and video you uploaded; `file` and `thumbnail` name the files below.",
     "analyses": "Every analysis with its full result; `overlay` names its overlay image.",
     "routines": "The routines recommended to you.",
+    "check_ins": "How often you asked to be reminded of a check-in photo, and the dates due.",
     "ratings": "Your product ratings and the outcomes you reported.",
     "referrals": "The referrals suggested after your analyses, with your answers.",
     "appointments": "Your appointments, past and future, cancelled ones included.",
