@@ -8,10 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests.fakes.checkins import FakeCheckInsUnitOfWork
-from tests.fakes.infra import FakeClock, FakeMailRenderer, FakeNotifier
-from tests.fakes.notifications import FakeNotificationsUnitOfWork
-from tests.unit.builders import user
 
 from metskin.domain.checkins.model import DEFAULT_WEEKS, CheckIn
 from metskin.domain.checkins.service import (
@@ -25,6 +21,10 @@ from metskin.domain.errors import ValidationFailed
 from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.links import PublicLinks
 from metskin.domain.notifications.service import NotificationService
+from tests.fakes.checkins import FakeCheckInsUnitOfWork
+from tests.fakes.infra import FakeClock, FakeMailRenderer, FakeNotifier
+from tests.fakes.notifications import FakeNotificationsUnitOfWork
+from tests.unit.builders import user
 
 ROUTINE_AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 PHONE = "+447700900123"
