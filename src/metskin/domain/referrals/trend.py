@@ -10,6 +10,7 @@ breaks the trend). One odd photo cannot make a trend.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -66,7 +67,7 @@ def _value(snapshot: AnalysisSnapshot, concern: str, region: str) -> float | Non
 
 
 def _worsens(values: Sequence[float], band: float) -> bool:
-    steps = [after - before for before, after in zip(values, values[1:], strict=False)]
+    steps = [after - before for before, after in pairwise(values)]
     rising = sum(step > 0 for step in steps)
     return values[-1] - values[0] > band and 2 * rising > len(steps) and min(steps) >= -band
 
