@@ -10,9 +10,9 @@ breaks the trend). One odd photo cannot make a trend.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import pairwise
 
 from metskin.domain.progress.deltas import FACE, band_for
 from metskin.domain.referrals.model import (
