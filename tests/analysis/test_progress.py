@@ -8,12 +8,13 @@ import cv2
 import numpy as np
 import pytest
 
+from metskin.domain.analysis.colour import linear_to_srgb, srgb_to_linear
 from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.model import AnalysisResult
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.progress import alignment
 from metskin.domain.progress.comparability import comparability
-from metskin.domain.progress.deltas import FACE, Change, region_deltas
+from metskin.domain.progress.deltas import FACE, TONE, Change, readings, region_deltas
 from tests.analysis.planting import plant_redness, plant_spots, region_in_image
 from tests.analysis.synthetic import under_light
 
@@ -135,3 +136,66 @@ def test_the_mesh_warp_puts_a_moved_real_face_back_on_the_same_skin(probed, land
         unaligned = np.median(np.abs(grey[1] - grey[0]))
         aligned = np.median(np.abs(grey[2] - grey[0]))
         assert aligned < 0.5 * unaligned and aligned < 6.0, (face.face_id, aligned, unaligned)
+
+
+def tone_calls(before: ResultReadout, after: ResultReadout, normalised: bool) -> int:
+    """Tone values (every region and the face) called a change, with or without the colour
+    normalisation on the whites of the eyes."""
+    if normalised:
+        return sum(
+            d.change is not Change.NO_CHANGE
+            for d in region_deltas(before, after)
+            if d.concern == TONE
+        )
+    bands = {(d.concern, d.region): d.band for d in region_deltas(before, after)}
+    first, second = readings(before), readings(after)
+    return sum(
+        abs(second[key] - first[key]) > bands[key]
+        for key in first.keys() & second.keys() & bands.keys()
+        if key[0] == TONE
+    )
+
+
+@pytest.mark.parametrize(
+    ("illuminant", "exposure"), [("neutral", 0.7), ("neutral", 1.3), ("warm_4000k", 0.75)]
+)
+def test_a_relit_face_keeps_its_tone_once_colour_is_normalised(
+    probed, landmarker, illuminant, exposure
+) -> None:
+    """A London face under less or more light (and a warm cast): the later photo's colour is
+    brought into the earlier one's light by the whites of the eyes, so tone reads no change in
+    every region; without the normalisation the same pairs call changes."""
+    raw = normalised = compared = 0
+    for face in probed:
+        after = analyse_image(under_light(face.rgb, illuminant, exposure=exposure), landmarker)
+        if not after.ok:
+            continue
+        before, later = readout(face.result), readout(after)
+        compared += 1
+        normalised += tone_calls(before, later, normalised=True)
+        raw += tone_calls(before, later, normalised=False)
+    assert compared >= PROBED - 1
+    assert normalised == 0, normalised
+    assert raw >= compared  # the light change alone moves tone beyond the band
+
+
+def test_a_real_change_of_the_skin_still_shows_after_normalisation(probed, landmarker) -> None:
+    """The skin darkened (a tan: 0.7 of the light on the skin, the eyes as they were): tone
+    reads darker on the cheeks, because the eyes are the reference, not the skin."""
+    found = 0
+    for face in probed:
+        points = face.landmarker.faces[0]
+        skin = np.logical_or.reduce(
+            [
+                region_in_image(points, face.rgb.shape, name)
+                for name in ("cheek_left", "cheek_right", "forehead", "nose", "chin")
+            ]
+        )
+        linear = srgb_to_linear(face.rgb)
+        linear[skin] *= 0.7
+        tanned = np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
+        changed = analyse_image(tanned, landmarker)
+        found += calls(readout(face.result), readout(changed))[(TONE, "cheek_left")] is (
+            Change.DECREASED
+        )
+    assert found >= PROBED - 1

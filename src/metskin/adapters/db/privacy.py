@@ -197,6 +197,9 @@ class SqlPersonalData:
                 stored = StoredFile(result.overlay_name, "image/png")
                 files.append(stored)
                 overlay = stored.archive_path
+            capture = (result.result or {}).get("capture") if result is not None else None
+            if isinstance(capture, dict) and isinstance(capture.get("frame"), str):
+                files.append(StoredFile(capture["frame"], "image/jpeg"))  # a video's frame
             found.append(
                 {**plain(analysis), "result": result.result if result else None, "overlay": overlay}
             )
