@@ -198,6 +198,7 @@ class RecommendationService:
             restart(uow, saved.user_id, saved.created_at)
             change = lineup_change(previous[0].routine, payload) if previous else None
             if change is not None:
+                change["analysis_id"] = saved.analysis_id
                 told = entries.routine_changed(saved.user_id, saved.id, change)
                 tell(uow, told, saved.created_at)
             with contextlib.suppress(Conflict):  # a concurrent request saved the same one
