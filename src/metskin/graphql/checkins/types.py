@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import strawberry
+from strawberry.types import Info
 
 from metskin.domain.checkins.model import MAX_WEEKS, MIN_WEEKS, CheckIn
+from metskin.graphql.context import run_sync, viewer_id_of
 
 
 @strawberry.type(
@@ -28,11 +32,13 @@ class CheckInSchedule:
         description="Whether you were already reminded of this due date."
     )
 
-    @classmethod
-    def from_domain(cls, item: CheckIn) -> CheckInSchedule:
-        return cls(
-            cadence_weeks=item.cadence_weeks,
-            next_check_in=item.due_at,
-            routine_made_at=item.anchor_at,
-            reminded=item.told(),
-        )
+
+async def schedule_of(info: Info, use_case: Callable[..., CheckIn], *args: Any) -> CheckInSchedule:
+    """Run a check-in use case for the viewer and map its schedule."""
+    found = await run_sync(use_case, viewer_id_of(info), *args)
+    return CheckInSchedule(
+        cadence_weeks=found.cadence_weeks,
+        next_check_in=found.due_at,
+        routine_made_at=found.anchor_at,
+        reminded=found.told(),
+    )
