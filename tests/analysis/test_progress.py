@@ -1,13 +1,18 @@
 """Progress on real faces (issue 16): the noise band (estimated on the odd London ids by
 bench/progress_band.py) holds on the even ids, planted changes are found with the right sign
-and region, and pure light or camera changes read as no change."""
+and region (single pairs and generated sequences of visits, with the triage trend), pure light
+(relit, colour normalised) or camera changes read as no change, and a real change of the skin
+still shows."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 import cv2
 import numpy as np
 import pytest
 
+from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.colour import linear_to_srgb, srgb_to_linear
 from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.model import AnalysisResult
@@ -15,8 +20,10 @@ from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.progress import alignment
 from metskin.domain.progress.comparability import comparability
 from metskin.domain.progress.deltas import FACE, TONE, Change, readings, region_deltas
+from metskin.domain.referrals.snapshots import snapshot_from_result
+from metskin.domain.referrals.trend import worsening
 from tests.analysis.planting import plant_redness, plant_spots, region_in_image
-from tests.analysis.synthetic import under_light
+from tests.analysis.synthetic import plant, under_light
 
 PROBED = 4  # even faces probed with planted changes and pure light / camera changes
 
@@ -199,3 +206,67 @@ def test_a_real_change_of_the_skin_still_shows_after_normalisation(probed, landm
             Change.DECREASED
         )
     assert found >= PROBED - 1
+
+
+def visits(face, landmarker, strengths, draw) -> list[ResultReadout]:
+    """A generated sequence of visits: the face with `draw(rgb, points, strength)` at each
+    strength, analysed; a strength of 0 is the photo as taken."""
+    points = face.landmarker.faces[0]
+    found = []
+    for strength in strengths:
+        rgb = draw(face.rgb, points, strength) if strength else face.rgb
+        result = analyse_image(rgb, landmarker) if strength else face.result
+        assert result.ok
+        found.append(readout(result))
+    return found
+
+
+def centre_of(points: np.ndarray, shape: tuple[int, ...], region: str) -> tuple[int, int]:
+    ys, xs = np.nonzero(region_in_image(points, shape, region))
+    return int(xs.mean()), int(ys.mean())
+
+
+def redness(rgb: np.ndarray, points: np.ndarray, strength: float) -> np.ndarray:
+    radius = lm.eye_distance(points) * 0.45
+    centre = centre_of(points, rgb.shape, "cheek_right")
+    return plant(rgb, centre, radius, (-1.0, strength, 1.0), sharpness=0.2)
+
+
+def spot(rgb: np.ndarray, points: np.ndarray, size: float) -> np.ndarray:
+    centre = centre_of(points, rgb.shape, "cheek_left")
+    return plant(rgb, centre, lm.eye_distance(points) * size, (-18.0, 1.0, 3.0))
+
+
+def test_generated_sequences_find_growth_and_fading_with_their_sign_region_and_trend(
+    probed, landmarker
+) -> None:
+    """Three visits four weeks apart: redness that grows on the right cheek (a*: 0, +8, +15)
+    is called INCREASED there and makes a worsening trend for triage; the same visits in
+    reverse (redness that fades) are DECREASED with no trend; a dark spot that grows on the
+    left cheek (radius 0, 5 %, 9 % of the eye distance) reads as more pigmentation there."""
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    grew = faded = trends = spots = 0
+    for face in probed:
+        seq = visits(face, landmarker, [0, 8.0, 15.0], redness)
+        grew += calls(seq[0], seq[-1])[("redness", "cheek_right")] is Change.INCREASED
+        faded += calls(seq[-1], seq[0])[("redness", "cheek_right")] is Change.DECREASED
+        snaps = [snapshot_from_result(start + timedelta(weeks=4 * i), r) for i, r in enumerate(seq)]
+        found = worsening(snaps[-1], snaps[:-1])
+        trends += found is not None and found.concern == "redness"
+        back = [
+            snapshot_from_result(s.taken_at, r) for s, r in zip(snaps, reversed(seq), strict=True)
+        ]
+        assert (
+            worsening(back[-1], back[:-1]) is None
+            or worsening(back[-1], back[:-1]).concern != "redness"
+        )
+        growing = visits(face, landmarker, [0, 0.05, 0.09], spot)
+        pigment = [r.concerns["pigmentation"].regions.get("cheek_left", 0.0) for r in growing]
+        spots += (
+            pigment[-1] > pigment[0]
+            and calls(growing[0], growing[-1])[("pigmentation", "cheek_left")]
+            is not Change.DECREASED
+        )
+    assert grew >= PROBED - 1 and faded >= PROBED - 1
+    assert trends >= PROBED - 1
+    assert spots >= PROBED - 1
