@@ -79,7 +79,7 @@ from metskin.workers.broker import make_broker
 from metskin.workers.checkins import check_in_actors
 from metskin.workers.metrics import JobMetrics
 from metskin.workers.privacy import privacy_actors
-from metskin.workers.scanning import PeriodicScan
+from metskin.workers.scanning import PeriodicScans, Scan
 
 log = logging.getLogger(__name__)
 
@@ -393,12 +393,11 @@ def declare_workers(container: Container) -> None:
     """Every component's actors on the container's broker, and the periodic scans."""
     settings, broker = container.settings, container.broker
     reminders, check_ins = container.reminder_scanner, container.check_in_scanner
-    broker.add_middleware(
-        PeriodicScan("reminder-scanner", reminders.scan_once, settings.reminder_scan_seconds)
-    )
-    broker.add_middleware(
-        PeriodicScan("check-in-scanner", check_ins.scan_once, settings.check_in_scan_seconds)
-    )
+    scans = [
+        Scan("reminder-scanner", reminders.scan_once, settings.reminder_scan_seconds),
+        Scan("check-in-scanner", check_ins.scan_once, settings.check_in_scan_seconds),
+    ]
+    broker.add_middleware(PeriodicScans(scans))
     broker.add_middleware(JobMetrics(container.metrics))
     declare_actors(
         broker,
