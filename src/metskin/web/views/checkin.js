@@ -20,7 +20,7 @@ function nextText(schedule) {
 export async function checkInPanel() {
   const { checkIn } = await gql(READ);
   const next = h("p", { id: "next-check-in" }, nextText(checkIn));
-  const form = h("form", { id: "check-in-form", class: "inline" },
+  const form = h("form", { id: "check-in-form" },
     field("Remind me every", choice("weeks", WEEKS, String(checkIn.cadenceWeeks))),
     h("button", { type: "submit" }, "Save"), errorBox());
   onSubmit(form, async () => {
