@@ -11,10 +11,12 @@ FILE as JSON, default /tmp/metskin-london-progress.json), then:
    `--write` writes it to src/metskin/domain/progress/noise_band.py (the packaged constant);
 2. on the even face ids (held out): how often a change is called on a same-visit pair, per
    (concern, region) call and per pair (any call), and the pairs' comparability;
-3. on the first N even faces (`--probe`, default 25): the neutral photo re-exposed (x0.6),
-   under a warm cast, and rolled 8 degrees at 0.8 the size (pure light, pose and distance
-   changes), the calls they raise; and planted changes (3 spots on the left cheek, redness on
-   the right cheek) found with the right sign and region, both ways (growing and fading).
+3. on the first N even faces (`--probe`, default 25): the neutral photo re-exposed (x0.6 in
+   sRGB; x0.7 and x1.3 of the light), under a warm cast (alone and with x0.75 of the light),
+   and rolled 8 degrees at 0.8 the size (pure light, pose and distance changes), the calls
+   they raise (and how many of them are tone); and planted changes (3 spots on the left
+   cheek, redness on the right cheek) found with the right sign and region, both ways
+   (growing and fading).
 Prints markdown.
 """
 
@@ -145,6 +147,11 @@ def probe(found, landmarker, count: int) -> None:
     variants: dict[str, Callable[[np.ndarray, np.ndarray, np.random.Generator], np.ndarray]] = {
         "exposure x0.6": lambda rgb, pts, rng: exposed(rgb),
         "warm cast": lambda rgb, pts, rng: under_light(rgb, "warm_4000k"),
+        "light x0.7": lambda rgb, pts, rng: under_light(rgb, "neutral", exposure=0.7),
+        "light x1.3": lambda rgb, pts, rng: under_light(rgb, "neutral", exposure=1.3),
+        "warm cast, light x0.75": lambda rgb, pts, rng: under_light(
+            rgb, "warm_4000k", exposure=0.75
+        ),
         "roll 8 deg, 0.8 size": lambda rgb, pts, rng: rolled(rgb),
         "spots, left cheek": lambda rgb, pts, rng: plant_spots(rgb, pts, "cheek_left", rng),
         "redness, right cheek": lambda rgb, pts, rng: plant_redness(rgb, pts, "cheek_right", rng),
@@ -155,11 +162,11 @@ def probe(found, landmarker, count: int) -> None:
     }
     print(
         "\n| variant of the neutral photo | faces | any call | calls | found, growing "
-        "| found, fading | comparability (median) |"
+        "| found, fading | comparability (median) | tone calls |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for name, change in variants.items():
-        any_call = calls = total = grew = faded = analysed = 0
+        any_call = calls = total = grew = faded = analysed = tone = 0
         scores = []
         for number, face_id in enumerate(ids[:count]):
             path = next(LONDON.glob(f"{face_id}_*.jpg"))
@@ -182,13 +189,14 @@ def probe(found, landmarker, count: int) -> None:
                 forward = [c for c in forward if c[:2] != (concern, region)]
             hits = [c for c in forward if c[2] is not Change.NO_CHANGE]
             calls += len(hits)
+            tone += sum(concern == "tone" for concern, *_ in hits)
             total += len(forward)
             any_call += bool(hits)
         planted = name in expected
         print(
             f"| {name} | {analysed} | {any_call}/{analysed} | {calls / max(total, 1):.1%} "
             f"| {f'{grew}/{analysed}' if planted else '-'} "
-            f"| {f'{faded}/{analysed}' if planted else '-'} | {np.median(scores):.2f} |"
+            f"| {f'{faded}/{analysed}' if planted else '-'} | {np.median(scores):.2f} | {tone} |"
         )
 
 

@@ -48,6 +48,7 @@ from metskin.domain.appointments.notices import (
     ReminderScanner,
 )
 from metskin.domain.appointments.service import AppointmentService
+from metskin.domain.checkins.service import CheckInMessenger, CheckInScanner, CheckInService
 from metskin.domain.clock import utc_now
 from metskin.domain.content.service import ContentService
 from metskin.domain.directory.admin import DirectoryAdmin
@@ -57,6 +58,7 @@ from metskin.domain.labels.service import LabelService
 from metskin.domain.limits.model import DEFAULT_RULES, BackoffPolicy, Rule
 from metskin.domain.limits.ports import LoginFailures, RateLimiter
 from metskin.domain.limits.service import LoginBackoff, RateLimits
+from metskin.domain.links import PublicLinks
 from metskin.domain.messages import Event, Job
 from metskin.domain.money.service import MoneyService
 from metskin.domain.notifications.service import NotificationService
@@ -72,10 +74,12 @@ from metskin.settings import Settings, get_settings
 from metskin.workers.accounts import account_actors
 from metskin.workers.actors import declare_actors
 from metskin.workers.analysis import analysis_actors
-from metskin.workers.appointments import ReminderScanning, appointment_actors
+from metskin.workers.appointments import appointment_actors
 from metskin.workers.broker import make_broker
+from metskin.workers.checkins import check_in_actors
 from metskin.workers.metrics import JobMetrics
 from metskin.workers.privacy import privacy_actors
+from metskin.workers.scanning import PeriodicScans, Scan
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +109,9 @@ class Container:
     sharing: SharingService = field(init=False)
     messenger: AppointmentMessenger = field(init=False)
     reminder_scanner: ReminderScanner = field(init=False)
+    check_ins: CheckInService = field(init=False)
+    check_in_scanner: CheckInScanner = field(init=False)
+    check_in_messenger: CheckInMessenger = field(init=False)
     metrics: Metrics = field(default_factory=Metrics, init=False)
     rate_limits: RateLimits | None = field(default=None, init=False)  # None: limits are off
     login_backoff: LoginBackoff | None = field(default=None, init=False)
@@ -329,6 +336,12 @@ def bootstrap(
         MessengerSettings(settings.effective_public_url, settings.calendar_organizer_email),
     )
     container.reminder_scanner = ReminderScanner(container.new_uow, clock)
+    container.check_ins = CheckInService(container.new_uow, clock)
+    container.check_in_scanner = CheckInScanner(container.new_uow, clock)
+    links = PublicLinks(settings.effective_public_url)
+    container.check_in_messenger = CheckInMessenger(
+        container.new_uow, container.notifications, mail, links
+    )
     container.api_keys = ApiKeyService(container.new_uow, clock)
     container.labels = LabelService(container.new_uow, clock)
     add_limits(container)
@@ -377,11 +390,14 @@ def wire_privacy(container: Container) -> None:
 
 
 def declare_workers(container: Container) -> None:
-    """Every component's actors on the container's broker, and the reminder scanner."""
+    """Every component's actors on the container's broker, and the periodic scans."""
     settings, broker = container.settings, container.broker
-    broker.add_middleware(
-        ReminderScanning(container.reminder_scanner, settings.reminder_scan_seconds)
-    )
+    reminders, check_ins = container.reminder_scanner, container.check_in_scanner
+    scans = [
+        Scan("reminder-scanner", reminders.scan_once, settings.reminder_scan_seconds),
+        Scan("check-in-scanner", check_ins.scan_once, settings.check_in_scan_seconds),
+    ]
+    broker.add_middleware(PeriodicScans(scans))
     broker.add_middleware(JobMetrics(container.metrics))
     declare_actors(
         broker,
@@ -389,6 +405,7 @@ def declare_workers(container: Container) -> None:
             *account_actors(container.notifications),
             *analysis_actors(container.analyses, settings.analysis_time_limit_s),
             *appointment_actors(container.messenger),
+            *check_in_actors(container.check_in_messenger),
             *privacy_actors(container.privacy),
         ],
     )

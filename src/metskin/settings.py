@@ -79,6 +79,7 @@ class Settings(BaseSettings):
     public_url: str = ""
     calendar_organizer_email: str = "appointments@metskin.local"
     reminder_scan_seconds: float = Field(default=30.0, gt=0)
+    check_in_scan_seconds: float = Field(default=300.0, gt=0)
     # Live subscriptions re-read the store this often, in case a pub/sub message was lost.
     subscription_recheck_seconds: float = Field(default=2.0, gt=0)
     worker_threads: int = Field(default=2, ge=1)

@@ -141,10 +141,13 @@ def on_background(rgb: np.ndarray, points: np.ndarray, background: str) -> np.nd
     return np.round(rgb * keep + other * (1 - keep)).astype(np.uint8)
 
 
-def under_light(rgb: np.ndarray, illuminant: str, jpeg_quality: int = 90) -> np.ndarray:
-    """`rgb` re-lit by `illuminant` (a gain per linear channel) through a JPEG round trip."""
-    linear = srgb_to_linear(rgb) * normalised(ILLUMINANTS[illuminant])
-    out = np.round(linear_to_srgb(linear) * 255).astype(np.uint8)
+def under_light(
+    rgb: np.ndarray, illuminant: str, jpeg_quality: int = 90, exposure: float = 1.0
+) -> np.ndarray:
+    """`rgb` re-lit by `illuminant` (a gain per linear channel) and `exposure` times the light,
+    through a JPEG round trip."""
+    linear = srgb_to_linear(rgb) * normalised(ILLUMINANTS[illuminant]) * exposure
+    out = np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
     ok, encoded = cv2.imencode(
         ".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]
     )

@@ -1,21 +1,29 @@
 """Progress on real faces (issue 16): the noise band (estimated on the odd London ids by
 bench/progress_band.py) holds on the even ids, planted changes are found with the right sign
-and region, and pure light or camera changes read as no change."""
+and region (single pairs and generated sequences of visits, with the triage trend), pure light
+(relit, colour normalised) or camera changes read as no change, and a real change of the skin
+still shows."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 import cv2
 import numpy as np
 import pytest
 
+from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.colour import linear_to_srgb, srgb_to_linear
 from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.model import AnalysisResult
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.progress import alignment
 from metskin.domain.progress.comparability import comparability
-from metskin.domain.progress.deltas import FACE, Change, region_deltas
+from metskin.domain.progress.deltas import FACE, TONE, Change, readings, region_deltas
+from metskin.domain.referrals.snapshots import snapshot_from_result
+from metskin.domain.referrals.trend import worsening
 from tests.analysis.planting import plant_redness, plant_spots, region_in_image
-from tests.analysis.synthetic import under_light
+from tests.analysis.synthetic import plant, under_light
 
 PROBED = 4  # even faces probed with planted changes and pure light / camera changes
 
@@ -135,3 +143,130 @@ def test_the_mesh_warp_puts_a_moved_real_face_back_on_the_same_skin(probed, land
         unaligned = np.median(np.abs(grey[1] - grey[0]))
         aligned = np.median(np.abs(grey[2] - grey[0]))
         assert aligned < 0.5 * unaligned and aligned < 6.0, (face.face_id, aligned, unaligned)
+
+
+def tone_calls(before: ResultReadout, after: ResultReadout, normalised: bool) -> int:
+    """Tone values (every region and the face) called a change, with or without the colour
+    normalisation on the whites of the eyes."""
+    if normalised:
+        return sum(
+            d.change is not Change.NO_CHANGE
+            for d in region_deltas(before, after)
+            if d.concern == TONE
+        )
+    bands = {(d.concern, d.region): d.band for d in region_deltas(before, after)}
+    first, second = readings(before), readings(after)
+    return sum(
+        abs(second[key] - first[key]) > bands[key]
+        for key in first.keys() & second.keys() & bands.keys()
+        if key[0] == TONE
+    )
+
+
+@pytest.mark.parametrize(
+    ("illuminant", "exposure"), [("neutral", 0.7), ("neutral", 1.3), ("warm_4000k", 0.75)]
+)
+def test_a_relit_face_keeps_its_tone_once_colour_is_normalised(
+    probed, landmarker, illuminant, exposure
+) -> None:
+    """A London face under less or more light (and a warm cast): the later photo's colour is
+    brought into the earlier one's light by the whites of the eyes, so tone reads no change in
+    every region; without the normalisation the same pairs call changes."""
+    raw = normalised = compared = 0
+    for face in probed:
+        after = analyse_image(under_light(face.rgb, illuminant, exposure=exposure), landmarker)
+        if not after.ok:
+            continue
+        before, later = readout(face.result), readout(after)
+        compared += 1
+        normalised += tone_calls(before, later, normalised=True)
+        raw += tone_calls(before, later, normalised=False)
+    assert compared >= PROBED - 1
+    assert normalised == 0, normalised
+    assert raw >= compared  # the light change alone moves tone beyond the band
+
+
+def test_a_real_change_of_the_skin_still_shows_after_normalisation(probed, landmarker) -> None:
+    """The skin darkened (a tan: 0.7 of the light on the skin, the eyes as they were): tone
+    reads darker on the cheeks, because the eyes are the reference, not the skin."""
+    found = 0
+    for face in probed:
+        points = face.landmarker.faces[0]
+        skin = np.logical_or.reduce(
+            [
+                region_in_image(points, face.rgb.shape, name)
+                for name in ("cheek_left", "cheek_right", "forehead", "nose", "chin")
+            ]
+        )
+        linear = srgb_to_linear(face.rgb)
+        linear[skin] *= 0.7
+        tanned = np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
+        changed = analyse_image(tanned, landmarker)
+        found += calls(readout(face.result), readout(changed))[(TONE, "cheek_left")] is (
+            Change.DECREASED
+        )
+    assert found >= PROBED - 1
+
+
+def visits(face, landmarker, strengths, draw) -> list[ResultReadout]:
+    """A generated sequence of visits: the face with `draw(rgb, points, strength)` at each
+    strength, analysed; a strength of 0 is the photo as taken."""
+    points = face.landmarker.faces[0]
+    found = []
+    for strength in strengths:
+        rgb = draw(face.rgb, points, strength) if strength else face.rgb
+        result = analyse_image(rgb, landmarker) if strength else face.result
+        assert result.ok
+        found.append(readout(result))
+    return found
+
+
+def centre_of(points: np.ndarray, shape: tuple[int, ...], region: str) -> tuple[int, int]:
+    ys, xs = np.nonzero(region_in_image(points, shape, region))
+    return int(xs.mean()), int(ys.mean())
+
+
+def redness(rgb: np.ndarray, points: np.ndarray, strength: float) -> np.ndarray:
+    radius = lm.eye_distance(points) * 0.45
+    centre = centre_of(points, rgb.shape, "cheek_right")
+    return plant(rgb, centre, radius, (-1.0, strength, 1.0), sharpness=0.2)
+
+
+def spot(rgb: np.ndarray, points: np.ndarray, size: float) -> np.ndarray:
+    centre = centre_of(points, rgb.shape, "cheek_left")
+    return plant(rgb, centre, lm.eye_distance(points) * size, (-18.0, 1.0, 3.0))
+
+
+def test_generated_sequences_find_growth_and_fading_with_their_sign_region_and_trend(
+    probed, landmarker
+) -> None:
+    """Three visits four weeks apart: redness that grows on the right cheek (a*: 0, +8, +15)
+    is called INCREASED there and makes a worsening trend for triage; the same visits in
+    reverse (redness that fades) are DECREASED with no trend; a dark spot that grows on the
+    left cheek (radius 0, 5 %, 9 % of the eye distance) reads as more pigmentation there."""
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    grew = faded = trends = spots = 0
+    for face in probed:
+        seq = visits(face, landmarker, [0, 8.0, 15.0], redness)
+        grew += calls(seq[0], seq[-1])[("redness", "cheek_right")] is Change.INCREASED
+        faded += calls(seq[-1], seq[0])[("redness", "cheek_right")] is Change.DECREASED
+        snaps = [snapshot_from_result(start + timedelta(weeks=4 * i), r) for i, r in enumerate(seq)]
+        found = worsening(snaps[-1], snaps[:-1])
+        trends += found is not None and found.concern == "redness"
+        back = [
+            snapshot_from_result(s.taken_at, r) for s, r in zip(snaps, reversed(seq), strict=True)
+        ]
+        assert (
+            worsening(back[-1], back[:-1]) is None
+            or worsening(back[-1], back[:-1]).concern != "redness"
+        )
+        growing = visits(face, landmarker, [0, 0.05, 0.09], spot)
+        pigment = [r.concerns["pigmentation"].regions.get("cheek_left", 0.0) for r in growing]
+        spots += (
+            pigment[-1] > pigment[0]
+            and calls(growing[0], growing[-1])[("pigmentation", "cheek_left")]
+            is not Change.DECREASED
+        )
+    assert grew >= PROBED - 1 and faded >= PROBED - 1
+    assert trends >= PROBED - 1
+    assert spots >= PROBED - 1

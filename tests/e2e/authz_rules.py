@@ -224,6 +224,8 @@ QUERIES = [
         OWNER_ONLY,
     ),
     rule("Query.unreadNotifications", "{ unreadNotifications }", OWN),
+    # Check-ins: everyone reads and sets their own cadence.
+    rule("Query.checkIn", "{ checkIn { cadenceWeeks nextCheckIn reminded } }", OWN),
 ]
 
 OBJECT_FIELDS = [
@@ -501,6 +503,11 @@ MUTATIONS = [
     ),
     rule("Mutation.exportMyData", "mutation { exportMyData { id status } }", OWN),
     rule("Mutation.markNotificationsRead", "mutation { markNotificationsRead }", OWN),
+    rule(
+        "Mutation.setCheckInCadence",
+        "mutation { setCheckInCadence(weeks: 6) { cadenceWeeks nextCheckIn } }",
+        OWN,
+    ),
     rule(
         "Mutation.annotateAnalysis",
         "mutation($id: ID!) { annotateAnalysis(analysisId: $id, "

@@ -94,6 +94,9 @@ def messages(container: Container, appointment_id: str) -> dict[str, list[str]]:
         rendered[kind.template] = [*texts, ics]
     welcome = renderer.render_email("welcome", "maya@example.com", {"name": "Maya"})
     rendered["welcome"] = [welcome.subject, welcome.html, welcome.text]
+    context = {"name": "Maya", "due_day": "Monday 30 November 2026", "weeks": 4}
+    check_in = renderer.render_email("check_in_due", "maya@example.com", context)
+    rendered["check_in_due"] = [check_in.subject, check_in.html, check_in.text]
     return rendered
 
 

@@ -10,7 +10,7 @@ from PIL import Image
 from metskin.bootstrap import Container
 from tests.e2e.conftest import GraphQLClient
 from tests.e2e.test_analysis_api import analyse
-from tests.media_samples import face_jpeg
+from tests.media_samples import face_jpeg, face_video_bytes
 
 COMPARE = """query($a: ID!, $b: ID!) { compareAnalyses(a: $a, b: $b) {
   before { id } after { id } changedConcerns
@@ -73,3 +73,25 @@ async def test_bad_comparisons_get_coded_errors(
     assert await client.error_codes(COMPARE, a=theirs["id"], b=mine["id"]) == ["FORBIDDEN"]
     empty = (await client.data(PROGRESS, **PERIOD))["progress"]
     assert len(empty["analyses"]) == 1 and empty["comparison"] is None
+
+
+async def test_pictures_of_video_analyses_are_drawn_on_their_measured_frames(
+    client: GraphQLClient, container: Container
+) -> None:
+    """A video's analysis keeps the frame it measured (its landmarks are in that frame's
+    pixels): a video against a photo, and two videos, get before / after pictures."""
+    await client.register("maya@example.com")
+    video = await analyse(client, container, face_video_bytes(fps=10, seconds=3, side=640))
+    photo = await analyse(client, container, face_jpeg())
+    other = await analyse(client, container, face_video_bytes(fps=10, seconds=2, side=640))
+    stored = container.analyses.results([video["id"]])[video["id"]][0]
+    frame = stored["capture"]["frame"]
+    assert frame == f"overlays/{video['id'][:2]}/{video['id']}/frame.jpg"
+    assert container.storage.get(frame)[:2] == b"\xff\xd8"  # a JPEG, encrypted at rest
+    for a, b in ((video, photo), (video, other)):
+        found = (await client.data(COMPARE, a=a["id"], b=b["id"]))["compareAnalyses"]
+        assert found["pictures"] is not None, (a["id"], b["id"])
+        for url in found["pictures"].values():
+            served = await client.http.get(url)
+            assert served.status_code == 200 and served.headers["content-type"] == "image/png"
+            assert Image.open(io.BytesIO(served.content)).size[1] == 384

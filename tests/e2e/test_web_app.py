@@ -483,4 +483,15 @@ def test_the_progress_page_shows_trends_and_the_aligned_faces(
         "the two aligned faces",
     )
     assert all(browser.driver.execute_script(loaded, "#trends img"))
+    # the check-in cadence: 4 weeks from the newest routine, changed to 2 on the page
+    schedule = "{ checkIn { cadenceWeeks nextCheckIn } }"
+    before = graphql(server, schedule, token)["checkIn"]
+    assert before["cadenceWeeks"] == 4 and before["nextCheckIn"]
+    assert "Next check-in photo" in browser.text("#next-check-in")
+    browser.select("#check-in-form select[name=weeks]", "2")
+    browser.submit("#check-in-form")
+    browser.until(
+        lambda: graphql(server, schedule, token)["checkIn"]["cadenceWeeks"] == 2, "the cadence"
+    )
+    browser.text("#next-check-in", "Next check-in photo")
     assert browser.severe_console_messages() == []

@@ -125,11 +125,13 @@ class FakePreparer:
 
 
 class FakeEngine:
-    """Reports each stage; `failures` raises the queued errors on the next runs."""
+    """Reports each stage; `failures` raises the queued errors on the next runs; `frame` (a
+    video's measured frame) comes back with a capture when set."""
 
     def __init__(self) -> None:
         self.runs = 0
         self.failures: list[Exception] = []
+        self.frame: bytes | None = None
 
     def run(
         self, media: Media, data: bytes, progress: StageProgress, stated_skin_type: str | None
@@ -141,7 +143,10 @@ class FakeEngine:
         if self.failures:
             raise self.failures.pop(0)
         summary = AnalysisSummary(ok=True, confidence=0.9, ita_deg=30.0, monk=5)
-        return AnalysisOutput({"ok": True, "bytes": len(data)}, summary, b"png")
+        result: dict[str, Any] = {"ok": True, "bytes": len(data)}
+        if self.frame is not None:
+            result["capture"] = {"eye_distance_px": 60.0}
+        return AnalysisOutput(result, summary, b"png", self.frame)
 
 
 class FakeMailRenderer:

@@ -12,7 +12,9 @@ from typing import Any
 
 from metskin.domain.accounts.ports import UserRepository
 from metskin.domain.analysis.ports import AnalysisRepository
+from metskin.domain.checkins.ports import CheckInRepository
 from metskin.domain.errors import Conflict
+from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.recommendations.catalog import Catalog, Product, normalise
 from metskin.domain.recommendations.feedback import Feedback
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
@@ -25,6 +27,8 @@ from metskin.domain.recommendations.ports import (
 from metskin.domain.recommendations.scoring import ScoredProduct
 from tests.fakes.accounts import FakeUserRepository
 from tests.fakes.analysis import FakeAnalysisRepository
+from tests.fakes.checkins import FakeCheckInRepository
+from tests.fakes.inbox import FakeInbox
 from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository, InMemoryTable
 
 
@@ -190,3 +194,5 @@ class FakeRecommendationsUnitOfWork(FakeUnitOfWork):
     routines: RoutineRepository = field(default_factory=FakeRoutineRepository)
     users: UserRepository = field(default_factory=FakeUserRepository)
     analyses: AnalysisRepository = field(default_factory=FakeAnalysisRepository)
+    check_ins: CheckInRepository = field(default_factory=FakeCheckInRepository)
+    inbox: InboxRepository = field(default_factory=FakeInbox)

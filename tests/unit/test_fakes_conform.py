@@ -39,6 +39,11 @@ from metskin.domain.appointments.ports import (
     ReminderRepository,
 )
 from metskin.domain.audit.ports import AccessLogRepository
+from metskin.domain.checkins.ports import (
+    CheckInRepository,
+    CheckInsUnitOfWork,
+    CheckInsUowFactory,
+)
 from metskin.domain.content.ports import (
     ContentEdits,
     ContentUnitOfWork,
@@ -107,6 +112,7 @@ from tests.fakes.appointments import (
     FakeReminderRepository,
 )
 from tests.fakes.audit import FakeAccessLog
+from tests.fakes.checkins import FakeCheckInRepository, FakeCheckInsUnitOfWork
 from tests.fakes.content import FakeContentEdits, FakeContentUnitOfWork, FakeEditorLog
 from tests.fakes.directory import FakeDermatologistRepository, FakeDirectoryUnitOfWork
 from tests.fakes.inbox import FakeInbox, FakeInboxUnitOfWork
@@ -271,6 +277,13 @@ def test_inbox_fakes_are_its_ports() -> None:
     factory: InboxUowFactory = FakeInboxUnitOfWork()
     inbox: InboxRepository = FakeInbox()
     assert all((uow, factory, inbox))
+
+
+def test_check_ins_fakes_are_its_ports() -> None:
+    uow: CheckInsUnitOfWork = FakeCheckInsUnitOfWork()
+    factory: CheckInsUowFactory = FakeCheckInsUnitOfWork()
+    check_ins: CheckInRepository = FakeCheckInRepository()
+    assert all((uow, factory, check_ins))
 
 
 def test_cross_cutting_fakes_are_their_ports() -> None:

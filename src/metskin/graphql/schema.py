@@ -30,6 +30,8 @@ from metskin.graphql.appointments.queries import (
     WorkingHoursQueries,
 )
 from metskin.graphql.appointments.subscriptions import DashboardSubscriptions
+from metskin.graphql.checkins.mutations import CheckInMutations
+from metskin.graphql.checkins.queries import CheckInQueries
 from metskin.graphql.content.mutations import ContentMutations
 from metskin.graphql.content.queries import ContentQueries
 from metskin.graphql.directory.admin import DirectoryAdminMutations
@@ -83,6 +85,7 @@ class Query(
     LabelQueries,
     ProgressQueries,
     InboxQueries,
+    CheckInQueries,
 ):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:
@@ -105,6 +108,7 @@ class Mutation(
     DirectoryAdminMutations,
     LabelMutations,
     InboxMutations,
+    CheckInMutations,
 ):
     pass
 

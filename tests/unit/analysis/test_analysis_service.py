@@ -178,6 +178,21 @@ def test_run_stores_one_result_and_streams_the_stages_in_order(
     assert result["bytes"] == len(JPEG_BYTES) and storage.objects[overlay or ""] == b"png"
 
 
+def test_a_video_keeps_its_measured_frame_named_in_the_capture(
+    queued: Analysis,
+    analyses: AnalysisService,
+    engine: FakeEngine,
+    uow: FakeAnalysisUnitOfWork,
+    storage: FakeStorage,
+) -> None:
+    engine.frame = b"jpeg-of-the-frame"
+    assert analyses.run(queued.id) is AnalysisStatus.DONE
+    result, _ = uow.analyses.results[queued.id]
+    name = f"overlays/{queued.id[:2]}/{queued.id}/frame.jpg"
+    assert result["capture"] == {"eye_distance_px": 60.0, "frame": name}
+    assert storage.objects[name] == b"jpeg-of-the-frame"
+
+
 def test_a_redelivered_job_after_done_does_nothing(
     queued: Analysis, analyses: AnalysisService, engine: FakeEngine, uow: FakeAnalysisUnitOfWork
 ) -> None:

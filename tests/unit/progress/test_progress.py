@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from metskin.domain.accounts.model import Role
+from metskin.domain.analysis import colour
 from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.service import AnalysisService
@@ -17,7 +18,14 @@ from metskin.domain.errors import Forbidden, ValidationFailed
 from metskin.domain.progress import alignment
 from metskin.domain.progress.charts import trend_svg
 from metskin.domain.progress.comparability import THRESHOLD, comparability
-from metskin.domain.progress.deltas import Change, band_for, region_deltas
+from metskin.domain.progress.deltas import (
+    TONE,
+    Change,
+    band_for,
+    exposure_ratio,
+    region_deltas,
+    relit,
+)
 from metskin.domain.progress.errors import NotComparable
 from metskin.domain.progress.pictures import SIDE, in_light_of, picture_pair
 from metskin.domain.progress.service import ProgressService
@@ -47,10 +55,13 @@ def stored(
     yaw: float = 0.0,
     points: np.ndarray | None = None,
     confidence: float = 0.8,
+    sclera: float | None = None,
+    lab: tuple[float, float, float] = (65.0, 12.0, 16.0),
+    ita: float = 30.0,
 ) -> dict[str, Any]:
     found = result(redness={"score": redness, "regions": regions or {"cheek_left": redness}})
     found["confidence"] = confidence
-    found["tone"] = {"ita_deg": 30.0}
+    found["tone"] = {"ita_deg": ita}
     found["capture"] = {
         "landmarks": (face_points() if points is None else points).tolist(),
         "eye_distance_px": eye_px,
@@ -59,7 +70,8 @@ def stored(
         "roll_deg": 0.0,
         "raw_skin_l": raw_l,
         "gains": list(gains),
-        "region_lab": {"cheek_left": [65.0, 12.0, 16.0]},
+        "region_lab": {"cheek_left": list(lab)},
+        "sclera_level": sclera,
     }
     return found
 
@@ -255,3 +267,54 @@ def test_the_later_photo_is_moved_onto_the_earlier_and_into_its_light() -> None:
     warm = np.array([1.0, 0.8, 0.6])  # the later light needed these gains; the earlier none
     grey = in_light_of(np.full((2, 2, 3), 100, dtype=np.uint8), warm, np.ones(3))
     assert grey[0, 0, 0] > grey[0, 0, 1] > grey[0, 0, 2]
+
+
+# --- colour normalised between visits ------------------------------------------------------
+
+
+@pytest.mark.parametrize("ratio", [0.5, 0.7, 1.0, 1.4, 2.0])
+def test_relit_is_the_colour_of_the_same_surface_under_more_light(ratio: float) -> None:
+    rgb = np.array([[0.30, 0.20, 0.15], [0.05, 0.04, 0.03], [0.6, 0.5, 0.45]])
+    for before, after in zip(
+        colour.linear_to_lab(rgb), colour.linear_to_lab(rgb * ratio), strict=True
+    ):
+        assert np.allclose(relit(tuple(before), ratio), after, atol=1e-6)
+
+
+def lit(stops: float, sclera: float | None, **kwargs: Any) -> ResultReadout:
+    """The stored cheek under 2**stops times the light: its skin L*, cheek colour and eyes."""
+    lab = relit((65.0, 12.0, 16.0), 2.0**stops)
+    skin = relit((60.0, 10.0, 14.0), 2.0**stops)[0]
+    ita = colour.ita_deg(lab[0], lab[2])
+    return readout(raw_l=skin, lab=lab, sclera=sclera, ita=ita, **kwargs)
+
+
+def test_a_pure_light_change_is_normalised_on_the_eyes_and_the_skin() -> None:
+    before = lit(0.0, -1.0)
+    for stops in (-1.0, -0.5, 0.4, 1.0):
+        after = lit(stops, -1.0 + stops)  # eyes and skin both moved with the light
+        assert exposure_ratio(before, after) == pytest.approx(2.0**-stops)
+        tone = {d.region: d for d in region_deltas(before, after) if d.concern == TONE}
+        assert abs(tone["cheek_left"].delta) < 1e-6 and tone["face"].change is Change.NO_CHANGE
+        unnormalised = region_deltas(before, lit(stops, None))  # no eyes: no normalisation
+        moved = {d.region: d for d in unnormalised if d.concern == TONE}["cheek_left"]
+        assert abs(moved.delta) > 8.0 and (moved.delta > 0) is (stops > 0)
+
+
+def test_a_change_of_the_skin_alone_is_kept() -> None:
+    """A tan: the skin darker, the eyes as before (within their noise): no normalisation."""
+    before = lit(0.0, -1.0)
+    for eyes in (0.0, 0.05, -0.03):
+        tanned = lit(-1.0, -1.0 + eyes)
+        assert 1.0 <= exposure_ratio(before, tanned) <= 2.0**0.05
+        tone = {d.region: d for d in region_deltas(before, tanned) if d.concern == TONE}
+        assert tone["cheek_left"].change is Change.DECREASED  # darker
+        assert tone["face"].change is Change.DECREASED
+
+
+def test_eyes_that_disagree_with_the_skin_change_nothing() -> None:
+    before = lit(0.0, -1.0)
+    squint = lit(0.0, -1.5)  # less sclera shows on a smile: the eyes read darker, skin same
+    assert exposure_ratio(before, squint) == 1.0
+    assert exposure_ratio(before, lit(0.5, -1.6)) == 1.0  # opposite directions
+    assert exposure_ratio(before, lit(-3.0, -4.0)) == pytest.approx(4.0)  # capped at 2 stops

@@ -287,3 +287,24 @@ def test_invalid_products_and_ingredients_are_refused(
     service.save_ingredient({"inci_name": "Panthenol", "concerns": {"dryness": "moderate"}})
     assert uow.catalog.version() == version + 1
     assert "Panthenol" in [i["inci_name"] for i in uow.catalog.raw_ingredients()]
+
+
+def test_a_routine_that_changes_products_tells_the_person_once_and_restarts_check_ins(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    first = service.recommend("p1", Role.PATIENT, "a1")
+    assert uow.inbox.newest("p1", None, 10) == []  # the first routine is no change
+    schedule = uow.check_ins.get("p1")
+    assert schedule is not None and schedule.anchor_at == first.created_at
+    clock.advance(days=3)
+    second = service.recommend("p1", Role.PATIENT, "a2")  # dry skin: the retinol goes
+    assert service.recommend("p1", Role.PATIENT, "a2") == second  # the same one, not told again
+    (told,) = uow.inbox.newest("p1", None, 10)
+    assert (told.kind.value, told.key) == ("ROUTINE_CHANGED", f"routine:{second.id}")
+    assert "pm:retinol-serum" in told.payload["removed"] and told.payload["added"] == []
+    schedule = uow.check_ins.get("p1")
+    assert schedule is not None and schedule.anchor_at == NOW + timedelta(days=3)
+    set_profile(uow, "p1", birth_year=1991)  # a new routine with the same products
+    clock.advance(days=1)
+    service.recommend("p1", Role.PATIENT, "a2")
+    assert len(uow.inbox.newest("p1", None, 10)) == 1 and len(uow.routines.rows) == 3

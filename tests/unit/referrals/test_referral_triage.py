@@ -107,7 +107,8 @@ def test_worsening_redness_against_the_recent_baseline() -> None:
     outcome = triage(snap(concerns={"redness": 45}), history, None)
     assert "redness_worsening" in outcome.fired_rule_ids
     assert outcome.referral is not None
-    assert outcome.referral.reasons[0].evidence["redness_baseline"] == 27.5
+    reasons = {reason.rule_id: reason for reason in outcome.referral.reasons}
+    assert reasons["redness_worsening"].evidence["redness_baseline"] == 27.5
     # Same rise but from analyses older than the window: no baseline, no referral.
     old = [snap(200, concerns={"redness": 25}), snap(150, concerns={"redness": 30})]
     assert "redness_worsening" not in fired(snap(concerns={"redness": 45}), old)

@@ -26,6 +26,7 @@ from metskin.adapters.db.appointments import (
     DashboardEventRow,
     ReminderRow,
 )
+from metskin.adapters.db.checkins import CheckInRow
 from metskin.adapters.db.directory import DermatologistRow, DermatologistTagRow
 from metskin.adapters.db.labels import DatasetMemberRow, LabelRow
 from metskin.adapters.db.notifications import SentNotificationRow
@@ -159,6 +160,7 @@ class SqlPersonalData:
             ("referrals", ReferralRow, ReferralRow.patient_id, ReferralRow.created_at),
             ("appointments", AppointmentRow, AppointmentRow.patient_id, AppointmentRow.start_at),
             ("shares", ShareRow, ShareRow.patient_id, ShareRow.created_at),
+            ("check_ins", CheckInRow, CheckInRow.user_id, CheckInRow.user_id),
             ("api_keys", ApiKeyRow, ApiKeyRow.owner_id, ApiKeyRow.created_at),
             ("labels", LabelRow, LabelRow.subject_id, LabelRow.created_at),
             (
@@ -195,6 +197,9 @@ class SqlPersonalData:
                 stored = StoredFile(result.overlay_name, "image/png")
                 files.append(stored)
                 overlay = stored.archive_path
+            capture = (result.result or {}).get("capture") if result is not None else None
+            if isinstance(capture, dict) and isinstance(capture.get("frame"), str):
+                files.append(StoredFile(capture["frame"], "image/jpeg"))  # a video's frame
             found.append(
                 {**plain(analysis), "result": result.result if result else None, "overlay": overlay}
             )
@@ -260,6 +265,7 @@ class SqlPersonalData:
             (AppointmentRow, _party(user_id, AppointmentRow)),
             (ShareRow, _party(user_id, ShareRow)),
             (RoutineRow, col(RoutineRow.user_id) == user_id),
+            (CheckInRow, col(CheckInRow.user_id) == user_id),
             (FeedbackRow, col(FeedbackRow.user_id) == user_id),
             (ReferralRow, col(ReferralRow.patient_id) == user_id),
             # Labels on their analyses, and those they wrote as a dermatologist.

@@ -25,6 +25,7 @@ from metskin.adapters.db.appointments import (
     SqlDashboardEventLog,
     SqlReminderRepository,
 )
+from metskin.adapters.db.checkins import SqlCheckInRepository
 from metskin.adapters.db.content import SqlContentEdits, SqlEditorLog
 from metskin.adapters.db.directory import SqlAvailabilityRepository, SqlDermatologistRepository
 from metskin.adapters.db.engine import is_lock_conflict
@@ -59,6 +60,7 @@ from metskin.domain.appointments.ports import (
     ReminderRepository,
 )
 from metskin.domain.audit.ports import AccessLogRepository
+from metskin.domain.checkins.ports import CheckInRepository
 from metskin.domain.content.ports import ContentEdits, EditorLog
 from metskin.domain.directory.ports import DermatologistRepository
 from metskin.domain.errors import Conflict
@@ -133,6 +135,7 @@ class SqlUnitOfWork:
     consents: Repo[ConsentRepository] = Repo(SqlConsentRepository)
     dataset_members: Repo[DatasetMembers] = Repo(SqlDatasetMembers)
     inbox: Repo[InboxRepository] = Repo(SqlInbox)
+    check_ins: Repo[CheckInRepository] = Repo(SqlCheckInRepository)
 
     session: Session
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
-from metskin.adapters.vision.images import decode_image, encode_png
+from metskin.adapters.vision.images import decode_image, encode_jpeg, encode_png
 from metskin.adapters.vision.ingest import temporary_file
 from metskin.adapters.vision.video import VideoFrames
 from metskin.domain.analysis.engine import analyse_checked, analyse_frames, check_frame
@@ -37,9 +37,19 @@ class VisionEngine:
             rgb, result = self._photo(data, progress, stated_skin_type)
         else:
             rgb, result = self._video(media, data, progress, stated_skin_type)
-        overlay = encode_png(render_overlay(rgb, result)) if result.ok and rgb is not None else None
+        usable = result.ok and rgb is not None
+        overlay = encode_png(render_overlay(rgb, result)) if usable and rgb is not None else None
+        # a video's measured frame is kept: the before / after pictures are drawn on it
+        frame = (
+            encode_jpeg(rgb)
+            if usable and rgb is not None and media.kind is not MediaKind.PHOTO
+            else None
+        )
         return AnalysisOutput(
-            result=result.to_dict(), summary=summarise(result), overlay_png=overlay
+            result=result.to_dict(),
+            summary=summarise(result),
+            overlay_png=overlay,
+            frame_jpeg=frame,
         )
 
     def _photo(

@@ -69,11 +69,24 @@ def encode_png(rgb: np.ndarray) -> bytes:
     return buffer.tobytes()
 
 
+def encode_jpeg(rgb: np.ndarray, quality: int = 92) -> bytes:
+    ok, buffer = cv2.imencode(
+        ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality]
+    )
+    if not ok:
+        raise ValueError("JPEG encoding failed")
+    return buffer.tobytes()
+
+
 class PhotoCodec:
     """Photos decoded as the analysis engine decodes them (so its landmarks fit), and PNGs."""
 
     def decode(self, data: bytes) -> np.ndarray:
         return decode_image(data)
+
+    def decode_frame(self, data: bytes) -> np.ndarray:
+        """A stored video frame at its full size (the engine measured it so)."""
+        return decode_image(data, long_side=1 << 30)
 
     def encode_png(self, rgb: np.ndarray) -> bytes:
         return encode_png(rgb)

@@ -29,6 +29,9 @@ class Capture:
     raw_skin_l: float  # median L* of the usable skin before white balance: the exposure
     gains: tuple[float, float, float]  # white-balance gains: the colour of the light
     region_lab: dict[str, tuple[float, float, float]]  # white-balanced, per region
+    # log2 luminance of the whites of the eyes (`white_reference.sclera_level`): a stable
+    # reference of the exposure, to bring two visits' colour into one light (None: unseen)
+    sclera_level: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +45,7 @@ class Capture:
             "region_lab": {
                 name: [round(value, 2) for value in lab] for name, lab in self.region_lab.items()
             },
+            "sclera_level": None if self.sclera_level is None else round(self.sclera_level, 4),
         }
 
 
@@ -58,7 +62,9 @@ def _evenly(pixels: np.ndarray) -> np.ndarray:
     return pixels[::step]
 
 
-def measure_capture(face: FaceImage, points: np.ndarray) -> Capture:
+def measure_capture(
+    face: FaceImage, points: np.ndarray, sclera_level: float | None = None
+) -> Capture:
     """`points` are the (478, 3) landmarks in image pixels; `face` the measured crop."""
     usable = face.masks["usable"]
     raw = colour.lab_pixels(_evenly(face.rgb[usable]), np.ones(3))
@@ -78,4 +84,5 @@ def measure_capture(face: FaceImage, points: np.ndarray) -> Capture:
         raw_skin_l=float(np.median(raw[:, 0])) if len(raw) else math.nan,
         gains=(float(face.gains[0]), float(face.gains[1]), float(face.gains[2])),
         region_lab=region_lab,
+        sclera_level=sclera_level,
     )

@@ -47,6 +47,7 @@ class CheckedFrame:
     background: np.ndarray  # (N, 3) uint8 pixels around the face, for colour constancy
     quality_score: float
     image: np.ndarray | None = field(default=None, repr=False)
+    sclera_level: float | None = None  # log2 luminance of the whites of the eyes: the exposure
 
 
 def ensure_rgb(rgb: np.ndarray) -> np.ndarray:
@@ -88,11 +89,11 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
         small_copy(rgb), crop, masks["skin"], masks["face"], eye_distance
     )
     issues += measured.issues()
-    issues += quality.exposure_issues(issues, sclera_level(crop, pts, scale), measured.image_top)
+    sclera = sclera_level(crop, pts, scale)
+    issues += quality.exposure_issues(issues, sclera, measured.image_top)
     penalty = 0.5 ** sum(1 for item in issues if item.code not in quality.LIGHT_CODES)
-    return CheckedFrame(
-        points, crop, geometry, issues, background_pixels(rgb, box), measured.score() * penalty
-    )
+    background, score = background_pixels(rgb, box), measured.score() * penalty
+    return CheckedFrame(points, crop, geometry, issues, background, score, sclera_level=sclera)
 
 
 def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> AnalysisResult:
@@ -120,7 +121,7 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
             spots=aligned_spots(
                 face, crop_points_3d(checked.points, geometry.box, geometry.scale), concerns
             ),
-            capture=measure_capture(face, checked.points),
+            capture=measure_capture(face, checked.points, checked.sclera_level),
         )
     )
 

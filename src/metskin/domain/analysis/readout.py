@@ -55,6 +55,8 @@ class CaptureReading:
     raw_skin_l: float | None
     gains: tuple[float, ...]
     region_lab: Mapping[str, tuple[float, float, float]]
+    sclera_level: float | None = None  # log2 luminance of the whites of the eyes
+    frame: str | None = None  # a video's measured frame in the media storage (JPEG)
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ def _capture(raw: Any) -> CaptureReading | None:
         _num(raw.get("raw_skin_l")),
         tuple(float(g) for g in gains if _num(g) is not None) if isinstance(gains, list) else (),
         region_lab,
+        _num(raw.get("sclera_level")),
+        raw["frame"] if isinstance(raw.get("frame"), str) else None,
     )
 
 

@@ -115,11 +115,13 @@ class Analysis:
 
 @dataclass(frozen=True)
 class AnalysisOutput:
-    """What the engine returns to the pipeline: the JSON result, its summary, the overlay PNG."""
+    """What the engine returns to the pipeline: the JSON result, its summary, the overlay PNG
+    and, for a video, the frame it measured (JPEG; its landmarks are in its pixels)."""
 
     result: dict[str, Any]
     summary: AnalysisSummary
     overlay_png: bytes | None
+    frame_jpeg: bytes | None = None
 
 
 def progress_channel(analysis_id: str) -> str:

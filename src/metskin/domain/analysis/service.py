@@ -252,10 +252,11 @@ class AnalysisService:
                 reporter(Stage.RECOMMENDING, 0.0)
                 step(analysis, output.result)
             overlay_name = self._store_overlay(analysis, output.overlay_png)
+            result = self._with_frame(analysis, output.result, output.frame_jpeg)
         except DomainError as error:
             self.mark_failed(analysis_id, error.code, error.message)
             return AnalysisStatus.FAILED
-        self._finish(analysis_id, output.result, output.summary, overlay_name, reporter.seq)
+        self._finish(analysis_id, result, output.summary, overlay_name, reporter.seq)
         return AnalysisStatus.DONE
 
     def _begin(self, analysis_id: str) -> Analysis | None:
@@ -286,6 +287,17 @@ class AnalysisService:
         name = f"overlays/{analysis.id[:2]}/{analysis.id}/overlay.png"
         self._storage.put(name, png, "image/png")
         return name
+
+    def _with_frame(
+        self, analysis: Analysis, result: dict[str, Any], jpeg: bytes | None
+    ) -> dict[str, Any]:
+        """A video's measured frame, stored next to the overlay and named in the capture."""
+        capture = result.get("capture")
+        if jpeg is None or not isinstance(capture, dict):
+            return result
+        name = f"overlays/{analysis.id[:2]}/{analysis.id}/frame.jpg"
+        self._storage.put(name, jpeg, "image/jpeg")
+        return {**result, "capture": {**capture, "frame": name}}
 
     def _finish(
         self,

@@ -66,3 +66,18 @@ def referral_raised(record: ReferralRecord) -> InboxEntry:
         f"referral:{record.id}:{urgency}",
         {"referral_id": record.id, "analysis_id": record.analysis_id, "urgency": urgency},
     )
+
+
+def check_in_due(user_id: str, due: str) -> InboxEntry:
+    """Once per due date (`due`: its ISO time)."""
+    return InboxEntry(user_id, NotificationKind.CHECK_IN_DUE, f"check-in:{due}", {"due": due})
+
+
+def routine_changed(user_id: str, routine_id: str, payload: dict[str, Any]) -> InboxEntry:
+    """Once per saved routine that differs from the one before."""
+    return InboxEntry(
+        user_id,
+        NotificationKind.ROUTINE_CHANGED,
+        f"routine:{routine_id}",
+        {"routine_id": routine_id, **payload},
+    )

@@ -18,8 +18,10 @@ SECTION_NOTES = {
     "left out).",
     "dermatologist_profile": "Your practice as the directory shows it (dermatologists only).",
     "media": "Every photo and video you uploaded; `file` and `thumbnail` name the files below.",
-    "analyses": "Every analysis with its full result; `overlay` names its overlay image.",
+    "analyses": "Every analysis with its full result; `overlay` names its overlay image, and "
+    "a video's `capture.frame` the frame it measured.",
     "routines": "The routines recommended to you.",
+    "check_ins": "How often you asked to be reminded of a check-in photo, and the dates due.",
     "ratings": "Your product ratings and the outcomes you reported.",
     "referrals": "The referrals suggested after your analyses, with your answers.",
     "appointments": "Your appointments, past and future, cancelled ones included.",

@@ -3,7 +3,16 @@ noise band (`noise_band.BANDS`, estimated from same-visit pairs of the London Se
 
 Every concern score (0..100, higher is worse) is compared for the whole face and per region;
 tone is compared as ITA (degrees, higher is lighter) for the whole face and per region, from
-the regions' median CIELAB stored with the result (`capture.region_lab`)."""
+the regions' median CIELAB stored with the result (`capture.region_lab`).
+
+Colour is normalised between visits on stable references before tone is compared: the whites
+of the eyes (`capture.sclera_level`) checked against the skin's exposure (`exposure_ratio`).
+White balance already takes out the colour of the light; what is left is the exposure, which
+moves L* and so ITA by tens of degrees for a dimmer room. The later photo's region colours are
+relit by that ratio (at most MAX_EXPOSURE_STOPS), so a pure light change reads as no change
+while a real change of the skin against the eyes still shows. When either photo has no sclera
+reading (small or closed eyes, results stored before), nothing is normalised and the
+comparability's light factor says how far to trust the tone."""
 
 from __future__ import annotations
 
@@ -17,6 +26,7 @@ from metskin.domain.progress.noise_band import BANDS, MIN_BAND
 
 TONE = "tone"  # the pseudo-concern of ITA
 FACE = "face"  # the whole-face value of a concern
+MAX_EXPOSURE_STOPS = 2.0  # a larger gap between the two references is not trusted further
 
 
 class Change(enum.Enum):
@@ -44,18 +54,72 @@ class RegionDelta:
         return Change.INCREASED if self.delta > 0 else Change.DECREASED
 
 
-def readings(readout: ResultReadout) -> dict[tuple[str, str], float]:
-    """(concern, region) -> value, for everything the result measured."""
+def _stops(first: float | None, second: float | None) -> float | None:
+    return None if first is None or second is None else first - second
+
+
+def exposure_ratio(reference: ResultReadout, later: ResultReadout) -> float:
+    """The factor of light that brings `later`'s exposure to `reference`'s (1: unknown).
+
+    Two references move with the light: the whites of the eyes (`sclera_level`, log2) and the
+    skin itself before white balance (`raw_skin_l`). The eyes alone are noisy (a smile or a
+    squint shows less sclera: up to 0.65 stops between two photos of one visit in the London
+    Set), the skin alone would take a tan for a light change. So the change of light is the
+    smaller of the two when they agree in direction, and none when they disagree: a pure
+    light change moves both and is taken out; a tan moves the skin and not the eyes, and
+    stays."""
+    a, b = reference.capture, later.capture
+    if a is None or b is None:
+        return 1.0
+    eyes = _stops(a.sclera_level, b.sclera_level)
+    skin = None
+    if a.raw_skin_l is not None and b.raw_skin_l is not None:
+        skin = math.log2(_luminance(a.raw_skin_l) / _luminance(b.raw_skin_l))
+    if eyes is None or skin is None or eyes * skin <= 0:
+        return 1.0
+    stops = math.copysign(min(abs(eyes), abs(skin), MAX_EXPOSURE_STOPS), eyes)
+    return float(2.0**stops)
+
+
+def _luminance(lightness: float) -> float:
+    return max(_f_inverse((lightness + 16.0) / 116.0), 1e-6)
+
+
+def _f_inverse(value: float) -> float:
+    return value**3 if value > 6.0 / 29.0 else (value - 16.0 / 116.0) / 7.787
+
+
+def _f(value: float) -> float:
+    return math.cbrt(value) if value > 0.008856 else 7.787 * value + 16.0 / 116.0
+
+
+def relit(lab: tuple[float, float, float], ratio: float) -> tuple[float, float, float]:
+    """The CIELAB of the same surface under `ratio` times the light (XYZ scale with it)."""
+    lightness, a_star, b_star = lab
+    fy = (lightness + 16.0) / 116.0
+    fx, fz = fy + a_star / 500.0, fy - b_star / 200.0
+    x, y, z = (_f(_f_inverse(v) * ratio) for v in (fx, fy, fz))
+    return 116.0 * y - 16.0, 500.0 * (x - y), 200.0 * (y - z)
+
+
+def readings(readout: ResultReadout, exposure: float = 1.0) -> dict[tuple[str, str], float]:
+    """(concern, region) -> value, for everything the result measured; tone as if the photo
+    had `exposure` times its light (see `exposure_ratio`)."""
     found: dict[tuple[str, str], float] = {}
     for name, concern in readout.concerns.items():
         found[(name, FACE)] = concern.score
         for region, score in concern.regions.items():
             found[(name, region)] = score
-    if readout.tone is not None and readout.tone.ita is not None:
-        found[(TONE, FACE)] = readout.tone.ita
+    shifts = []
     if readout.capture is not None:
-        for region, (lightness, _, b_star) in readout.capture.region_lab.items():
+        for region, lab in readout.capture.region_lab.items():
+            lightness, _, b_star = relit(lab, exposure) if exposure != 1.0 else lab
             found[(TONE, region)] = colour.ita_deg(lightness, b_star)
+            shifts.append(found[(TONE, region)] - colour.ita_deg(lab[0], lab[2]))
+    if readout.tone is not None and readout.tone.ita is not None:
+        # the whole-face ITA moves as its regions do under the same light
+        finite = sorted(shift for shift in shifts if math.isfinite(shift))
+        found[(TONE, FACE)] = readout.tone.ita + (finite[len(finite) // 2] if finite else 0.0)
     return {key: value for key, value in found.items() if math.isfinite(value)}
 
 
@@ -65,7 +129,7 @@ def band_for(concern: str, region: str) -> float:
 
 def region_deltas(before: ResultReadout, after: ResultReadout) -> list[RegionDelta]:
     """Deltas of every (concern, region) both results measured, sorted by concern and region."""
-    first, second = readings(before), readings(after)
+    first, second = readings(before), readings(after, exposure_ratio(before, after))
     return [
         RegionDelta(concern, region, first[key], second[key], band_for(concern, region))
         for key in sorted(first.keys() & second.keys())

@@ -23,6 +23,10 @@ class ImageCodec(Protocol):
         """RGB as the analysis engine saw the photo (its landmarks are in these pixels)."""
         ...
 
+    def decode_frame(self, data: bytes) -> np.ndarray:
+        """A video's stored frame, at the size the engine measured it."""
+        ...
+
     def encode_png(self, rgb: np.ndarray) -> bytes: ...
 
 

@@ -10,10 +10,22 @@ import numpy as np
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
-from metskin.domain.analysis.records import Analysis, AnalysisStatus, MediaGrant, MediaKind
+from metskin.domain.analysis.records import (
+    Analysis,
+    AnalysisStatus,
+    Media,
+    MediaGrant,
+    MediaKind,
+)
 from metskin.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from metskin.domain.progress.comparability import Comparability, comparability
-from metskin.domain.progress.deltas import FACE, RegionDelta, readings, region_deltas
+from metskin.domain.progress.deltas import (
+    FACE,
+    RegionDelta,
+    exposure_ratio,
+    readings,
+    region_deltas,
+)
 from metskin.domain.progress.errors import NotComparable
 from metskin.domain.progress.pictures import picture_pair
 from metskin.domain.progress.ports import AnalysisReader, ImageCodec, MediaReader
@@ -63,19 +75,20 @@ class ProgressService:
     def pictures(
         self, viewer_id: str, role: Role, first_id: str, second_id: str
     ) -> dict[str, str] | None:
-        """Names (by PICTURE_KINDS) of the aligned before / after pictures of two photos, for
-        signed links (None for a video, whose frame is not kept, or a result stored without
-        landmarks). They are drawn when a link is opened (`render`), never stored."""
+        """Names (by PICTURE_KINDS) of the aligned before / after pictures of two analyses, for
+        signed links: a photo is drawn from the upload, a video from the frame its analysis
+        measured (kept since issue 16). None for a video analysed before frames were kept, or
+        a result stored without landmarks. They are drawn when a link is opened (`render`),
+        never stored."""
         found = self.compare(viewer_id, role, first_id, second_id)  # checks and audits
         before, after = found.before, found.after
         readouts = self._readouts([before, after])
-        if self._pictures is None or not all(
-            _has_landmarks(readouts[item.id]) for item in (before, after)
-        ):
+        if self._pictures is None:
             return None
-        media = self._pictures.media.get_many([before.media_id, after.media_id])
-        if sum(item.kind is MediaKind.PHOTO for item in media) < 2:
-            return None
+        media = {m.id: m for m in self._pictures.media.get_many([before.media_id, after.media_id])}
+        for item in (before, after):
+            if _source(media.get(item.media_id), readouts[item.id]) is None:
+                return None
         base = f"{PICTURES}{before.id}/{after.id}/{before.media_id}/{after.media_id}"
         return {kind: f"{base}/{kind}.png" for kind in PICTURE_KINDS}
 
@@ -99,10 +112,14 @@ class ProgressService:
         media = {item.id: item for item in sources.media.get_many(media_ids)}
         inputs = []
         for analysis_id, media_id in zip(analysis_ids, media_ids, strict=True):
-            capture = readouts[analysis_id].capture if analysis_id in readouts else None
-            if capture is None or media_id not in media:
+            readout = readouts.get(analysis_id)
+            source = _source(media.get(media_id), readout) if readout else None
+            if source is None or readout is None or readout.capture is None:
                 raise NotFound("No such picture.")
-            rgb = sources.codec.decode(sources.media.read_object(media[media_id].storage_name))
+            name, is_frame = source
+            data = sources.media.read_object(name)
+            rgb = sources.codec.decode_frame(data) if is_frame else sources.codec.decode(data)
+            capture = readout.capture
             inputs.append((rgb, np.array(capture.landmarks), np.array(capture.gains)))
         (first, first_at, first_gains), (second, second_at, second_gains) = inputs
         pair = picture_pair(first, first_at, second, second_at, (first_gains, second_gains))
@@ -151,8 +168,10 @@ class ProgressService:
         )
         trends: dict[str, list[TrendPoint]] = {}
         for analysis in done:
-            score = comparability(readouts[done[0].id], readouts[analysis.id]).score
-            for (concern, region), value in sorted(readings(readouts[analysis.id]).items()):
+            first, this = readouts[done[0].id], readouts[analysis.id]
+            score = comparability(first, this).score
+            measured = readings(this, exposure_ratio(first, this))  # in the first one's light
+            for (concern, region), value in sorted(measured.items()):
                 if region == FACE:
                     point = TrendPoint(analysis.id, analysis.created_at, value, score)
                     trends.setdefault(concern, []).append(point)
@@ -182,8 +201,14 @@ class ProgressService:
         }
 
 
-def _has_landmarks(readout: ResultReadout) -> bool:
-    return readout.capture is not None and len(readout.capture.landmarks) == 478
+def _source(media: Media | None, readout: ResultReadout) -> tuple[str, bool] | None:
+    """The stored image the landmarks of `readout` are in, and whether it is a video frame."""
+    capture = readout.capture
+    if media is None or capture is None or len(capture.landmarks) != 478:
+        return None
+    if media.kind is MediaKind.PHOTO:
+        return media.storage_name, False
+    return (capture.frame, True) if capture.frame else None
 
 
 def _comparison(

@@ -16,6 +16,8 @@ from metskin.domain.recommendations.scoring import ScoredProduct
 if TYPE_CHECKING:
     from metskin.domain.accounts.ports import UserRepository
     from metskin.domain.analysis.ports import AnalysisRepository
+    from metskin.domain.checkins.ports import CheckInRepository
+    from metskin.domain.inbox.ports import InboxRepository
 
 
 class Ranker(Protocol):
@@ -69,6 +71,8 @@ class RecommendationsUnitOfWork(UnitOfWork, Protocol):
     routines: RoutineRepository
     users: UserRepository
     analyses: AnalysisRepository
+    check_ins: CheckInRepository  # a new routine restarts the check-in count
+    inbox: InboxRepository  # and tells the person when it changed
 
 
 RecommendationsUowFactory = Callable[[], RecommendationsUnitOfWork]

@@ -19,8 +19,11 @@ from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.analysis.service import AnalysisService
+from metskin.domain.checkins.service import restart
 from metskin.domain.content.loader import articles_for_tags
 from metskin.domain.errors import Conflict, NotFound
+from metskin.domain.inbox import entries
+from metskin.domain.inbox.service import tell
 from metskin.domain.money.model import Conversion, RatesTable, seed_table
 from metskin.domain.ports import Clock, CreatedKey, read
 from metskin.domain.recommendations.candidates import CandidateIndex
@@ -181,6 +184,7 @@ class RecommendationService:
             existing = uow.routines.find(analysis.id, key)
             if existing is not None:
                 return existing
+            previous = uow.routines.list_for_user(analysis.owner_id, None, 1)
             saved = SavedRoutine(
                 id=str(uuid.uuid4()),
                 user_id=analysis.owner_id,
@@ -191,6 +195,12 @@ class RecommendationService:
                 model_version=model_version,
             )
             uow.routines.add(saved)
+            restart(uow, saved.user_id, saved.created_at)
+            change = lineup_change(previous[0].routine, payload) if previous else None
+            if change is not None:
+                change["analysis_id"] = saved.analysis_id
+                told = entries.routine_changed(saved.user_id, saved.id, change)
+                tell(uow, told, saved.created_at)
             with contextlib.suppress(Conflict):  # a concurrent request saved the same one
                 uow.commit()
         return saved
@@ -276,6 +286,19 @@ class RecommendationService:
             uow.commit()
         self.catalog.invalidate()
         return len(catalog.products)
+
+
+def lineup_change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any] | None:
+    """The products added to and taken out of the routine (by time of day), None when the
+    new routine uses the same products at the same times."""
+
+    def lineup(routine: dict[str, Any]) -> set[str]:
+        return {f"{time}:{step['product_id']}" for time in ("am", "pm") for step in routine[time]}
+
+    first, second = lineup(before), lineup(after)
+    if first == second:
+        return None
+    return {"added": sorted(second - first), "removed": sorted(first - second)}
 
 
 def _plain(raw: Mapping[str, Any]) -> dict[str, Any]:

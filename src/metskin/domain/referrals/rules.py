@@ -22,6 +22,7 @@ from metskin.domain.referrals.model import (
     Urgency,
 )
 from metskin.domain.referrals.spots import LOOKBACK, changed_spots, new_spots
+from metskin.domain.referrals.trend import explain, worsening
 
 ACNE_SEVERE_LESIONS = 50  # more than 50 inflammatory lesions is usually graded severe
 ACNE_SEVERE_SCORE = 75.0
@@ -58,6 +59,8 @@ class TriageRule:
     specialty: Specialty
     reason: str
     check: Check
+    # A reason worded from its evidence (the specialty may follow it); else `reason`.
+    explain: Callable[[Evidence], tuple[Specialty, str]] | None = None
 
 
 def _acne_severe(data: TriageInput) -> Evidence | None:
@@ -199,6 +202,11 @@ def _pigment_rising(data: TriageInput) -> Evidence | None:
     return None
 
 
+def _concern_worsening(data: TriageInput) -> Evidence | None:
+    found = worsening(data.current, data.history)
+    return found.evidence() if found else None
+
+
 def seven_point_score(answers: Answers) -> int:
     """Weighted 7-point checklist: 2 points per major feature, 1 per minor one."""
     major = [answers.spot_growing, answers.spot_changing_shape, answers.spot_changing_colour]
@@ -289,6 +297,16 @@ RULES: tuple[TriageRule, ...] = (
         "change over weeks or months are worth showing to a dermatologist, although light and "
         "camera differences can also change how spots look.",
         _pigment_rising,
+    ),
+    TriageRule(
+        "concern_worsening",
+        ("concern", "region", "first", "last", "band", "analyses", "days"),
+        Urgency.SOON,
+        Specialty.MEDICAL,
+        "A concern has worsened across your recent analyses, by more than two photos of the "
+        "same visit differ.",
+        _concern_worsening,
+        explain,
     ),
     TriageRule(
         "non_healing_sore",

@@ -63,7 +63,8 @@ def _apply(rule: TriageRule, data: TriageInput) -> Reason | None:
     evidence = rule.check(data)
     if evidence is None:
         return None
-    return Reason(rule.id, rule.urgency, rule.specialty, rule.reason, evidence)
+    specialty, text = rule.explain(evidence) if rule.explain else (rule.specialty, rule.reason)
+    return Reason(rule.id, rule.urgency, specialty, text, evidence)
 
 
 def _referral(reasons: list[Reason], answers: Answers) -> Referral:

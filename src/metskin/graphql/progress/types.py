@@ -93,7 +93,11 @@ class AnalysisComparison:
         description="Concerns (and 'tone') whose whole-face value moved beyond the band."
     )
 
-    @strawberry.field(description="Before / after pictures; null for videos and old results.")
+    @strawberry.field(
+        description="Before / after pictures, from the photos or the frames the video "
+        "analyses measured; null for a video analysed before its frame was kept, or a result "
+        "stored without landmarks."
+    )
     async def pictures(self, info: Info) -> ComparisonPictures | None:
         container = info.context.container
         ids = (str(self.before.id), str(self.after.id))

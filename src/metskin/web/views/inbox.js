@@ -21,6 +21,9 @@ const TEXT = {
   APPOINTMENT_CANCELLED: ["Appointment cancelled", () => "#/appointments"],
   APPOINTMENT_REMINDER: ["Appointment reminder", () => "#/appointments"],
   SHARE_VIEWED: ["A dermatologist read an analysis you shared", () => "#/sharing"],
+  ROUTINE_CHANGED: ["Your routine changed",
+    (d) => `#/routine/${encodeURIComponent(d.analysis_id)}`],
+  CHECK_IN_DUE: ["Time for your check-in photo", () => "#/analyse"],
   REFERRAL_RAISED: ["A dermatologist visit is suggested",
     (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
 };

@@ -1,9 +1,10 @@
-// Progress over time: a trend chart per concern (SVG drawn by the server), what changed
-// between the first and the last analysis beyond the noise band, and the two faces aligned,
-// with a slider between them.
+// Progress over time: the check-in cadence, a trend chart per concern (SVG drawn by the
+// server), what changed between the first and the last analysis beyond the noise band, and the
+// two faces aligned, with a slider between them.
 
 import { gql } from "../graphql.js";
 import { append, h, humanize, when } from "../dom.js";
+import { checkInPanel } from "./checkin.js";
 
 const PROGRESS = `query($from: DateTime!, $to: DateTime!) { progress(from: $from, to: $to) {
   analyses { id createdAt }
@@ -54,7 +55,7 @@ export async function renderTrends(view) {
   const from = new Date(to.getTime() - YEARS * 365 * 24 * 3600 * 1000);
   const { progress } = await gql(PROGRESS, { from: from.toISOString(), to: to.toISOString() });
   const urls = [];
-  append(view, [h("h1", {}, "Your progress")]);
+  append(view, [h("h1", {}, "Your progress"), await checkInPanel()]);
   if (progress.analyses.length < 2) {
     append(view, [h("p", { id: "progress-empty" }, "Two analyses are needed to compare. ",
       h("a", { href: "#/analyse" }, "Analyse a photo"), ".")]);

@@ -1,0 +1,39 @@
+"""Ports of check-ins: the schedule of each person, and the unit of work of its use cases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+from metskin.domain.accounts.ports import UserRepository
+from metskin.domain.checkins.model import CheckIn
+from metskin.domain.inbox.ports import InboxRepository
+from metskin.domain.ports import UnitOfWork
+
+
+class CheckInRepository(Protocol):
+    def get(self, user_id: str) -> CheckIn | None: ...
+
+    def save(self, check_in: CheckIn) -> None:
+        """Insert or update the person's schedule."""
+        ...
+
+    def due(self, now: datetime, limit: int) -> list[CheckIn]:
+        """Schedules due by `now` whose due date nobody was told about yet (locked, SKIP
+        LOCKED, so parallel scans take different rows)."""
+        ...
+
+    def mark_told(self, user_id: str, due_at: datetime) -> bool:
+        """Record that the person was told about `due_at`, unless it is recorded already or
+        the due date moved: True only for the one caller that records it."""
+        ...
+
+
+class CheckInsUnitOfWork(UnitOfWork, Protocol):
+    check_ins: CheckInRepository
+    users: UserRepository
+    inbox: InboxRepository
+
+
+CheckInsUowFactory = Callable[[], CheckInsUnitOfWork]

@@ -1,0 +1,132 @@
+"""Check-in use cases: the cadence, the next date, the scan that tells each due date once, and
+the reminder sent on the person's channels.
+
+A new routine restarts the count (`restart`, called in the routine's own unit of work). The
+scan claims a due date with a conditional update, so however many workers scan at once the
+person gets one inbox entry and one send job per due date; the job's dedupe keys make a
+retried send leave once per channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from metskin.domain.appointments.model import zone
+from metskin.domain.checkins.model import CheckIn, checked_cadence
+from metskin.domain.checkins.ports import CheckInRepository, CheckInsUowFactory
+from metskin.domain.inbox import entries
+from metskin.domain.inbox.service import tell
+from metskin.domain.links import PublicLinks
+from metskin.domain.messages import Job, OutgoingSms
+from metskin.domain.ports import Clock, read
+
+if TYPE_CHECKING:
+    from metskin.domain.notifications.ports import MailRenderer
+    from metskin.domain.notifications.service import NotificationService
+
+log = logging.getLogger(__name__)
+SEND_CHECK_IN_ACTOR = "send_check_in_reminder"
+TEMPLATE = "check_in_due"
+
+
+class _Scheduling(Protocol):
+    check_ins: CheckInRepository
+
+
+def restart(uow: _Scheduling, user_id: str, at: datetime) -> None:
+    """A routine made at `at`: the next check-in is one cadence after it."""
+    found = uow.check_ins.get(user_id) or CheckIn(user_id)
+    found.anchor_at = at
+    uow.check_ins.save(found)
+
+
+def local_day(moment: datetime, time_zone: str) -> str:
+    """`Thursday 31 December 2026`, in the person's zone."""
+    local = moment.astimezone(zone(time_zone))
+    return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+class CheckInService:
+    def __init__(self, uow_factory: CheckInsUowFactory, clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+
+    def schedule(self, user_id: str) -> CheckIn:
+        """The person's schedule (the default cadence when they never set one)."""
+        found = read(self._uow_factory, lambda uow: uow.check_ins.get(user_id))
+        return found or CheckIn(user_id)
+
+    def set_cadence(self, user_id: str, weeks: int) -> CheckIn:
+        checked_cadence(weeks)
+        with self._uow_factory() as uow:
+            found = uow.check_ins.get(user_id) or CheckIn(user_id)
+            found.cadence_weeks = weeks
+            uow.check_ins.save(found)
+            uow.commit()
+        return found
+
+
+@dataclass(eq=False)
+class CheckInScanner:
+    """Tells each due check-in once: an inbox entry and a send job. Safe in many processes."""
+
+    uow_factory: CheckInsUowFactory
+    clock: Clock
+    batch: int = 100
+
+    def scan_once(self) -> int:
+        now, told = self.clock(), 0
+        with self.uow_factory() as uow:
+            for item in uow.check_ins.due(now, self.batch):
+                due = item.due_at
+                if due is None or not uow.check_ins.mark_told(item.user_id, due):
+                    continue  # another scan took it
+                tell(uow, entries.check_in_due(item.user_id, due.isoformat()), now)
+                job = {"user_id": item.user_id, "due": due.isoformat()}
+                uow.defer(Job(SEND_CHECK_IN_ACTOR, job))
+                told += 1
+            uow.commit()
+        if told:
+            log.info("check-ins due", extra={"count": told})
+        return told
+
+
+@dataclass(eq=False)
+class CheckInMessenger:
+    uow_factory: CheckInsUowFactory
+    notifications: NotificationService
+    renderer: MailRenderer
+    links: PublicLinks
+    product_name: str = "MetSkin"
+
+    def send(self, user_id: str, due: str) -> int:
+        """Email and SMS as the profile allows; nothing when the date moved (a new routine)
+        or the account is closed. How many messages left (0 when sent before)."""
+        with self.uow_factory() as uow:
+            user, item = uow.users.get(user_id), uow.check_ins.get(user_id)
+        if user is None or not user.is_active or item is None or item.due_at is None:
+            return 0
+        if item.due_at.isoformat() != due:
+            return 0
+        profile = user.profile
+        day = local_day(item.due_at, profile.time_zone)
+        context = {
+            "name": profile.display_name or user.email.split("@")[0],
+            "due_day": day,
+            "weeks": item.cadence_weeks,
+        }
+        key, sent = f"checkin:{user_id}:{due}", 0
+        if profile.email_opt_in:
+            email = self.renderer.render_email(TEMPLATE, user.email, context)
+            sent += self.notifications.send_email_once(f"{key}:email", email)
+        if profile.sms_opt_in and profile.phone:
+            body = (
+                f"{self.product_name}: your check-in photo is due {day}; take it in the same "
+                f"light and place as last time: {self.links.start()}"
+            )
+            sms = OutgoingSms(profile.phone, body)
+            sent += self.notifications.send_sms_once(f"{key}:sms", sms)
+        return sent

@@ -1,0 +1,114 @@
+"""The progress trend in triage: a concern that worsens across visits beyond the noise band
+that two photos of one visit show (`domain/progress/noise_band.py`).
+
+A trend needs at least TREND_MIN_VISITS analyses within TREND_WINDOW (the newest
+TREND_MAX_VISITS): the newest must exceed the first by more than the band, the value must rise
+in more than half of the steps, and no step may fall by more than the band (a real improvement
+breaks the trend). One odd photo cannot make a trend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from itertools import pairwise
+
+from metskin.domain.progress.deltas import FACE, band_for
+from metskin.domain.referrals.model import (
+    ACNE,
+    PIGMENTATION,
+    REDNESS,
+    SCARRING,
+    AnalysisSnapshot,
+    Evidence,
+    Specialty,
+)
+
+TREND_MIN_VISITS = 3
+TREND_MAX_VISITS = 4
+TREND_WINDOW = timedelta(days=180)
+SPECIALTY_OF = {
+    ACNE: Specialty.ACNE,
+    REDNESS: Specialty.ROSACEA,
+    PIGMENTATION: Specialty.PIGMENTATION,
+    SCARRING: Specialty.SCARRING,
+}
+
+
+@dataclass(frozen=True)
+class Worsening:
+    concern: str
+    region: str  # a region name, or "face"
+    values: tuple[float, ...]  # oldest first
+    band: float
+    days: int
+
+    @property
+    def rise(self) -> float:
+        return self.values[-1] - self.values[0]
+
+    def evidence(self) -> Evidence:
+        return {
+            "concern": self.concern,
+            "region": self.region,
+            "first": round(self.values[0], 1),
+            "last": round(self.values[-1], 1),
+            "band": round(self.band, 1),
+            "analyses": len(self.values),
+            "days": self.days,
+        }
+
+
+def _value(snapshot: AnalysisSnapshot, concern: str, region: str) -> float | None:
+    if region == FACE:
+        return snapshot.concerns.get(concern)
+    return snapshot.regions.get(region, {}).get(concern)
+
+
+def _worsens(values: Sequence[float], band: float) -> bool:
+    steps = [after - before for before, after in pairwise(values)]
+    rising = sum(step > 0 for step in steps)
+    return values[-1] - values[0] > band and 2 * rising > len(steps) and min(steps) >= -band
+
+
+def worsening(current: AnalysisSnapshot, history: Sequence[AnalysisSnapshot]) -> Worsening | None:
+    """The concern and region that worsened most (against its band), if any did.
+
+    `history`: earlier snapshots, oldest first."""
+    recent = [s for s in history if s.taken_at >= current.taken_at - TREND_WINDOW]
+    visits = [*recent[-(TREND_MAX_VISITS - 1) :], current]
+    if len(visits) < TREND_MIN_VISITS:
+        return None
+    keys = {(c, FACE) for c in current.concerns} | {
+        (c, region) for region, scores in current.regions.items() for c in scores
+    }
+    found = []
+    for concern, region in sorted(keys):
+        values = [_value(s, concern, region) for s in visits]
+        measured = tuple(v for v in values if v is not None)
+        band = band_for(concern, region)
+        if len(measured) == len(visits) and _worsens(measured, band):
+            days = (current.taken_at - visits[0].taken_at).days
+            found.append(Worsening(concern, region, measured, band, days))
+    return max(found, key=lambda w: w.rise / w.band, default=None)
+
+
+def _words(name: str) -> str:
+    for side in ("left", "right"):
+        if name.endswith(f"_{side}"):
+            return f"{side} {name.removesuffix(f'_{side}').replace('_', ' ')}"
+    return "whole face" if name == FACE else name.replace("_", " ")
+
+
+def explain(evidence: Evidence) -> tuple[Specialty, str]:
+    """The specialty and the sentence of a worsening trend, from its evidence."""
+    concern = str(evidence["concern"])
+    text = (
+        f"Your {_words(concern)} has worsened across your last {evidence['analyses']} analyses "
+        f"over {evidence['days']} days, from {evidence['first']} to {evidence['last']} (out of "
+        f"100) on the {_words(str(evidence['region']))}: more than two photos of the same visit "
+        f"differ (±{evidence['band']}). A concern that keeps getting worse is worth showing to "
+        "a dermatologist, although light and camera can also play a part."
+    )
+    return SPECIALTY_OF.get(concern, Specialty.MEDICAL), text

@@ -1,0 +1,1 @@
+"""GraphQL of check-ins: the cadence and the next check-in date."""

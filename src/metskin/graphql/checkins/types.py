@@ -1,0 +1,44 @@
+"""GraphQL types of check-ins."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from metskin.domain.checkins.model import MAX_WEEKS, MIN_WEEKS, CheckIn
+from metskin.graphql.context import run_sync, viewer_id_of
+
+
+@strawberry.type(
+    description="How often you are reminded to take a check-in photo, counted from your "
+    "newest routine."
+)
+class CheckInSchedule:
+    cadence_weeks: int = strawberry.field(
+        description=f"Weeks between check-ins, {MIN_WEEKS} to {MAX_WEEKS} (4 until you set it)."
+    )
+    next_check_in: datetime | None = strawberry.field(
+        description="When the next check-in photo is due: your newest routine plus the "
+        "cadence (null before your first routine). Past when it is overdue."
+    )
+    routine_made_at: datetime | None = strawberry.field(
+        description="When your newest routine was made, the count's start."
+    )
+    reminded: bool = strawberry.field(
+        description="Whether you were already reminded of this due date."
+    )
+
+
+async def schedule_of(info: Info, use_case: Callable[..., CheckIn], *args: Any) -> CheckInSchedule:
+    """Run a check-in use case for the viewer and map its schedule."""
+    found = await run_sync(use_case, viewer_id_of(info), *args)
+    return CheckInSchedule(
+        cadence_weeks=found.cadence_weeks,
+        next_check_in=found.due_at,
+        routine_made_at=found.anchor_at,
+        reminded=found.told(),
+    )
