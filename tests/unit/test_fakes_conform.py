@@ -92,6 +92,12 @@ from metskin.domain.referrals.ports import (
 )
 from metskin.domain.sharing.ports import ShareRepository, SharingUnitOfWork, SharingUowFactory
 from metskin.domain.sharing.service import SharingService
+from metskin.domain.skinmodel.ports import (
+    ShadowScoreRepository,
+    SkinModelRepository,
+    SkinModelUnitOfWork,
+    SkinModelUowFactory,
+)
 from tests.fakes.accounts import (
     FakeAccountsUnitOfWork,
     FakeRefreshTokenRepository,
@@ -149,6 +155,7 @@ from tests.fakes.recommendations import (
 )
 from tests.fakes.referrals import FakeReferralRepository, FakeReferralsUnitOfWork
 from tests.fakes.sharing import FakeShareRepository, FakeSharingUnitOfWork
+from tests.fakes.skinmodel import FakeShadowScores, FakeSkinModels, FakeSkinModelUnitOfWork
 
 
 def test_accounts_fakes_are_its_ports() -> None:
@@ -271,6 +278,14 @@ def test_inbox_fakes_are_its_ports() -> None:
     factory: InboxUowFactory = FakeInboxUnitOfWork()
     inbox: InboxRepository = FakeInbox()
     assert all((uow, factory, inbox))
+
+
+def test_skin_model_fakes_are_its_ports() -> None:
+    uow: SkinModelUnitOfWork = FakeSkinModelUnitOfWork()
+    factory: SkinModelUowFactory = FakeSkinModelUnitOfWork()
+    models: SkinModelRepository = FakeSkinModels()
+    shadow: ShadowScoreRepository = FakeShadowScores()
+    assert all((uow, factory, models, shadow))
 
 
 def test_cross_cutting_fakes_are_their_ports() -> None:

@@ -19,6 +19,8 @@ from metskin.domain.analysis.records import (
     MediaKind,
     Stage,
 )
+from metskin.domain.skinmodel.model import score_result
+from metskin.domain.skinmodel.ports import FaceModels
 
 VIDEO_FPS = 4.0
 VIDEO_MAX_FRAMES = 120
@@ -26,8 +28,14 @@ TOP_CONCERNS = 3
 
 
 class VisionEngine:
-    def __init__(self, landmarker: FaceLandmarker | None = None) -> None:
+    """`models`: the learned skin models (issue 15); a photo's concerns they beat the engine on
+    are scored by the live one, and the one in shadow scores unseen. Videos: the engine."""
+
+    def __init__(
+        self, landmarker: FaceLandmarker | None = None, models: FaceModels | None = None
+    ) -> None:
         self._landmarker = landmarker or MediaPipeLandmarker()
+        self._models = models
 
     def run(
         self, media: Media, data: bytes, progress: StageProgress, stated_skin_type: str | None
@@ -38,9 +46,11 @@ class VisionEngine:
         else:
             rgb, result = self._video(media, data, progress, stated_skin_type)
         overlay = encode_png(render_overlay(rgb, result)) if result.ok and rgb is not None else None
-        return AnalysisOutput(
-            result=result.to_dict(), summary=summarise(result), overlay_png=overlay
-        )
+        stored = result.to_dict()
+        photo = media.kind is MediaKind.PHOTO and result.geometry is not None
+        landmarks = result.geometry.landmarks if photo and result.geometry else None
+        unseen = score_result(stored, self._models, rgb, landmarks)
+        return AnalysisOutput(stored, summarise(result), overlay, unseen)
 
     def _photo(
         self, data: bytes, progress: StageProgress, skin_type: str | None

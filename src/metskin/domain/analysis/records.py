@@ -120,6 +120,7 @@ class AnalysisOutput:
     result: dict[str, Any]
     summary: AnalysisSummary
     overlay_png: bytes | None
+    unseen: dict[str, Any] | None = None  # a model in shadow's scores: kept, never shown
 
 
 def progress_channel(analysis_id: str) -> str:

@@ -1,0 +1,81 @@
+"""The learned skin models the analysis worker scores with: the live version (shown, on the
+concerns it beat the engine on) and the one in shadow (kept, never shown). Versions are read
+from the registry at most once a minute; weights are loaded once per version."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from metskin.domain.labels.model import Concern
+from metskin.domain.skinmodel.model import (
+    ENGINE_NAMES,
+    FaceScores,
+    SkinModelVersion,
+    grade_to_score,
+)
+from metskin.domain.skinmodel.patches import face_patches
+
+if TYPE_CHECKING:
+    from metskin.adapters.ml.skin_cnn import LoadedCnn
+    from metskin.domain.skinmodel.service import SkinModelService
+
+RECHECK_SECONDS = 60.0
+
+
+class LearnedSkinModels:
+    def __init__(self, registry: SkinModelService, folder: Path) -> None:
+        self._registry = registry
+        self._folder = folder
+        self._lock = threading.Lock()
+        self._checked_at = float("-inf")
+        self._current: tuple[SkinModelVersion | None, SkinModelVersion | None] = (None, None)
+        self._loaded: dict[str, LoadedCnn] = {}
+
+    def refresh(self) -> None:
+        """Read the live and shadow versions now (after a promotion, in tests)."""
+        with self._lock:
+            self._checked_at = float("-inf")
+
+    def score(self, rgb: np.ndarray, landmarks: np.ndarray) -> FaceScores:
+        live, shadow = self._versions()
+        if live is None and shadow is None:
+            return FaceScores()
+        patches = face_patches(rgb, landmarks)
+        shown: dict[str, tuple[float, str]] = {}
+        if live is not None:
+            for concern, grade in self._grades(live, patches).items():
+                if concern in live.uses:
+                    shown[ENGINE_NAMES[Concern(concern)]] = (
+                        grade_to_score(Concern(concern), grade),
+                        live.name,
+                    )
+        if shadow is None:
+            return FaceScores(shown)
+        scores = {
+            ENGINE_NAMES[Concern(c)]: grade_to_score(Concern(c), g)
+            for c, g in self._grades(shadow, patches).items()
+        }
+        return FaceScores(shown, shadow.version, scores)
+
+    def _versions(self) -> tuple[SkinModelVersion | None, SkinModelVersion | None]:
+        with self._lock:
+            if time.monotonic() - self._checked_at > RECHECK_SECONDS:
+                self._current = self._registry.current()
+                self._checked_at = time.monotonic()
+            return self._current
+
+    def _grades(
+        self, version: SkinModelVersion, patches: list[tuple[str, np.ndarray]]
+    ) -> dict[str, float]:
+        from metskin.adapters.ml.skin_cnn import load  # torch only once a model exists
+
+        with self._lock:
+            model = self._loaded.get(version.weights)
+            if model is None:
+                model = self._loaded[version.weights] = load(self._folder, version.weights)
+        return model.face_grades(patches)

@@ -1,0 +1,212 @@
+"""Training and evaluating the skin CNN on an exported dataset, seeded and deterministic on the
+CPU (same dataset and seed, same weights): the train split fits the network, the test split
+(people never seen in training) is scored beside the engine and the live model."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import torch
+from torch.nn import functional
+
+from metskin.adapters.ml.skin_cnn import (
+    HEAT_SIDE,
+    CnnConfig,
+    LoadedCnn,
+    as_input,
+    build,
+    load,
+    region_codes,
+    save,
+    scales,
+)
+from metskin.adapters.ml.training import deterministic_cpu
+from metskin.domain.labels.dataset import Dataset
+from metskin.domain.skinmodel.card import model_card
+from metskin.domain.skinmodel.evaluation import Graded, engine_grades, error_table, fit_engine_lines
+from metskin.domain.skinmodel.gate import concerns_beating_engine
+from metskin.domain.skinmodel.model import SkinModelVersion, model_name
+from metskin.domain.skinmodel.patches import square
+from metskin.domain.skinmodel.ports import TrainedCandidate
+
+BATCH, LEARNING_RATE, HEAT_WEIGHT = 64, 3e-3, 0.5
+HELD_OUT = "test"
+
+
+@dataclass
+class Examples:
+    """The patches of one split as arrays, and what is known of each face."""
+
+    pixels: np.ndarray  # (n, side, side, 3) uint8
+    regions: list[str]
+    samples: list[str]
+    grades: np.ndarray  # (n, C) grade, NaN when not labelled
+    heat: np.ndarray  # (n, HEAT_SIDE, HEAT_SIDE) 1 where a lesion centre lies
+    faces: dict[str, dict[str, Any]] = field(default_factory=dict)  # sample -> truth, tone, engine
+
+
+def examples(dataset: Dataset, split: str, concerns: tuple[str, ...]) -> Examples:
+    records = sorted((r for r in dataset.records if r["split"] == split), key=lambda r: r["patch"])
+    pixels, grades, heat = [], [], []
+    faces: dict[str, dict[str, Any]] = {}
+    for record in records:
+        bgr = cv2.imdecode(np.frombuffer(dataset.files[record["patch"]], np.uint8), 1)
+        rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+        pixels.append(square(rgb))
+        grades.append([record["grades"].get(c, np.nan) for c in concerns])
+        heat.append(_lesion_cells(record, rgb.shape))
+        faces.setdefault(
+            record["sample"],
+            {
+                "truth": dict(record["grades"]),
+                "monk": record.get("monk_tone") or record.get("engine_monk"),
+                "engine": dict(record.get("engine") or {}),
+            },
+        )
+    side = CnnConfig(concerns).side
+    return Examples(
+        np.stack(pixels) if pixels else np.zeros((0, side, side, 3), np.uint8),
+        [r["region"] for r in records],
+        [r["sample"] for r in records],
+        np.array(grades, dtype=np.float32).reshape(len(records), len(concerns)),
+        np.array(heat, dtype=np.float32).reshape(len(records), HEAT_SIDE, HEAT_SIDE),
+        faces,
+    )
+
+
+def _lesion_cells(record: dict[str, Any], shape: tuple[int, ...]) -> np.ndarray:
+    cells = np.zeros((HEAT_SIDE, HEAT_SIDE), dtype=np.float32)
+    height, width = shape[:2]
+    for _, x, y, w, h in record.get("lesions", []):
+        col = int((x + w / 2) * HEAT_SIDE / width)
+        row = int((y + h / 2) * HEAT_SIDE / height)
+        if 0 <= row < HEAT_SIDE and 0 <= col < HEAT_SIDE:
+            cells[row, col] = 1.0
+    return cells
+
+
+def concerns_of(dataset: Dataset) -> tuple[str, ...]:
+    return tuple(sorted({c for r in dataset.records if r["split"] == "train" for c in r["grades"]}))
+
+
+def fit(train: Examples, config: CnnConfig) -> tuple[LoadedCnn, dict[str, Any]]:
+    network = build(config)
+    generator = torch.Generator().manual_seed(config.seed)
+    optimiser = torch.optim.Adam(network.parameters(), lr=LEARNING_RATE)
+    pixels = as_input(train.pixels)
+    codes = region_codes(train.regions, config.regions)
+    target = torch.from_numpy(train.grades) / scales(config.concerns)
+    known = ~torch.isnan(target)
+    target = torch.nan_to_num(target)
+    heat = torch.from_numpy(train.heat)
+    count = int(pixels.shape[0])
+    losses, seconds = [], []
+    with deterministic_cpu():
+        network.train()
+        for _ in range(config.epochs if count else 0):
+            started = time.perf_counter()
+            order = torch.randperm(count, generator=generator)
+            total = 0.0
+            for start in range(0, count, BATCH):
+                batch = order[start : start + BATCH]
+                fractions, logits = network(pixels[batch], codes[batch])
+                mask = known[batch].float()
+                grade_loss = ((fractions - target[batch]) ** 2 * mask).sum() / mask.sum().clamp(
+                    min=1.0
+                )
+                heat_loss = functional.binary_cross_entropy_with_logits(logits, heat[batch])
+                loss = grade_loss + HEAT_WEIGHT * heat_loss
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
+                total += float(loss.detach()) * int(batch.shape[0])
+            losses.append(round(total / count, 5))
+            seconds.append(round(time.perf_counter() - started, 3))
+        network.eval()
+    return LoadedCnn(network, config), {
+        "patches": count,
+        "faces": len(train.faces),
+        "epochs": config.epochs,
+        "seed": config.seed,
+        "epoch_loss": losses,
+        "epoch_seconds": seconds,
+    }
+
+
+def face_predictions(model: LoadedCnn, held_out: Examples) -> dict[str, dict[str, float]]:
+    """sample -> labels' concern name -> grade (mean over the face's patches)."""
+    by_sample: dict[str, list[tuple[str, np.ndarray]]] = defaultdict(list)
+    for index, sample in enumerate(held_out.samples):
+        by_sample[sample].append((held_out.regions[index], held_out.pixels[index]))
+    return {sample: model.face_grades(patches) for sample, patches in by_sample.items()}
+
+
+def evaluate(
+    candidate: LoadedCnn,
+    dataset: Dataset,
+    live: tuple[LoadedCnn, tuple[str, ...], int] | None = None,
+    split: str = HELD_OUT,
+) -> dict[str, Any]:
+    """Error tables on the held-out split of the candidate, the engine (its score read as a
+    grade by a line fitted on the train split) and what the live model shows now."""
+    concerns = candidate.config.concerns
+    train = examples(dataset, "train", concerns)
+    lines = fit_engine_lines(
+        (c, face["engine"][c], g)
+        for face in train.faces.values()
+        for c, g in face["truth"].items()
+        if c in face["engine"]
+    )
+    held_out = examples(dataset, split, concerns)
+    mine = face_predictions(candidate, held_out)
+    theirs = face_predictions(live[0], held_out) if live else {}
+    rows: dict[str, list[Graded]] = defaultdict(list)
+    for sample, face in sorted(held_out.faces.items()):
+        engine = engine_grades(face["engine"], lines)
+        truth = {c: g for c, g in face["truth"].items() if c in concerns}
+        shown = dict(engine)
+        if live:
+            shown.update({c: g for c, g in theirs[sample].items() if c in live[1]})
+        for name, predicted in (("candidate", mine[sample]), ("engine", engine), ("live", shown)):
+            rows[name].append(Graded(sample, face["monk"], truth, predicted))
+    tables = {name: error_table(rows[name]) for name in ("candidate", "engine", "live")}
+    return {
+        "held_out": split,
+        "candidate": tables["candidate"],
+        "engine": tables["engine"],
+        "live": tables["live"] if live else None,
+        "live_version": live[2] if live else None,
+        "beats_engine_on": concerns_beating_engine(tables["candidate"], tables["engine"]),
+        "engine_lines": {c: [round(x.slope, 5), round(x.intercept, 4)] for c, x in lines.items()},
+    }
+
+
+@dataclass(frozen=True)
+class CnnTrainer:
+    """Trains, evaluates and saves a version under `folder` (the models folder)."""
+
+    folder: Path
+    code_version: str
+    sources: tuple[str, ...]
+    epochs: int = 12
+    seed: int = 0
+
+    def train(
+        self, dataset: Dataset, version: int, live: SkinModelVersion | None
+    ) -> TrainedCandidate:
+        config = CnnConfig(concerns_of(dataset), seed=self.seed, epochs=self.epochs)
+        model, training = fit(examples(dataset, "train", config.concerns), config)
+        shown = (load(self.folder, live.weights), live.uses, live.version) if live else None
+        metrics = {**evaluate(model, dataset, shown), "training": training}
+        content_hash = dataset.content_hash()
+        card = model_card(
+            model_name(version), content_hash, self.code_version, self.sources, metrics
+        )
+        weights = save(model, self.folder, model_name(version), card)
+        return TrainedCandidate(weights, content_hash, self.code_version, metrics, card)
