@@ -20,7 +20,7 @@ from metskin.adapters.limits.redis_limits import RedisLoginFailures, RedisRateLi
 from metskin.adapters.metrics import Metrics
 from metskin.adapters.ml.holder import LearnedRankers
 from metskin.adapters.ml.skin_models import LearnedSkinModels
-from metskin.adapters.ml.skin_retrain import retrain_if_due
+from metskin.adapters.ml.skin_retrain import Retraining
 from metskin.adapters.notify.composite import CompositeNotifier
 from metskin.adapters.notify.outbox import FileOutbox
 from metskin.adapters.notify.sendgrid_mail import SendGridEmailSender
@@ -398,6 +398,15 @@ def declare_workers(container: Container) -> None:
             *analysis_actors(container.analyses, settings.analysis_time_limit_s),
             *appointment_actors(container.messenger),
             *privacy_actors(container.privacy),
-            *skin_model_actors(lambda: retrain_if_due(container)),
+            *skin_model_actors(
+                Retraining(
+                    container.skin_models,
+                    container.new_uow,
+                    container.storage,
+                    container.clock,
+                    settings.models_dir,
+                    settings.skin_retrain_min_labels,
+                )
+            ),
         ],
     )

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -18,6 +19,7 @@ from metskin.adapters.ml.skin_cnn import load
 from metskin.adapters.ml.skin_models import LearnedSkinModels
 from metskin.adapters.ml.skin_training import CnnTrainer
 from metskin.domain.accounts.model import Role
+from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.records import AnalysisOutput, AnalysisSummary, Media
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.labels.dataset import pseudonym, split_of
@@ -26,8 +28,9 @@ from metskin.domain.labels.model import Concern, LabelInput, LearningConsent
 from metskin.domain.labels.service import LABEL_WRITTEN, LabelService
 from metskin.domain.sharing.model import Share, ShareScope
 from metskin.domain.skinmodel.errors import GateRefused
-from metskin.domain.skinmodel.model import ENGINE, ModelState, score_result
+from metskin.domain.skinmodel.model import ENGINE, ModelState
 from metskin.domain.skinmodel.ports import FaceModels
+from metskin.domain.skinmodel.scoring import score_result
 from metskin.domain.skinmodel.service import SkinModelService
 from tests.fakes.infra import FakeClock, FakeEventBus, FakeLandmarker, FakeStorage
 from tests.fakes.skinmodel import FakeSkinModelUnitOfWork
@@ -55,11 +58,15 @@ PEOPLE = chosen_people()
 
 
 def photo(acne: int, seed: int) -> np.ndarray:
-    """Skin-coloured noise with a red flush whose strength is the acne grade."""
+    """Skin-coloured noise with as many red papules in each region's cell as the acne grade
+    (the cells of `face_points`)."""
     rng = np.random.default_rng(seed)
     base = np.array([200, 160, 140], dtype=np.float32) + rng.normal(0, 6, (HEIGHT, WIDTH, 3))
-    base[..., 0] += 12 * acne
-    base[..., 1:] -= 6 * acne
+    for index in range(len(lm.MAIN_REGIONS)):
+        x0, y0 = 60 + (index % 4) * 50, 30 + (index // 4) * 90
+        for _ in range(acne):
+            x, y = int(rng.uniform(x0 + 5, x0 + 35)), int(rng.uniform(y0 + 5, y0 + 55))
+            cv2.circle(base, (x, y), 4, (255.0, 90.0, 90.0), -1)
     return np.clip(base, 0, 255).astype(np.uint8)
 
 
@@ -129,7 +136,7 @@ def test_the_whole_loop(
     assert [j.actor for j in uow.released].count(LABEL_WRITTEN) == len(PEOPLE)  # the retrain job
     exporter = DatasetExporter(uow, storage, FakeLandmarker([face_points()]), decode, png, clock)
     registry = SkinModelService(uow, clock)
-    trainer = CnnTrainer(tmp_path, "test", ("generated",), epochs=15, seed=0)
+    trainer = CnnTrainer(tmp_path, "test", ("generated",), epochs=20, seed=0)
 
     assert registry.retrain_if_due(exporter.build, trainer, min_new_labels=len(PEOPLE) + 1) is None
     first = registry.retrain_if_due(exporter.build, trainer, min_new_labels=len(PEOPLE))

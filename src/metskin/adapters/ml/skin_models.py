@@ -72,10 +72,16 @@ class LearnedSkinModels:
     def _grades(
         self, version: SkinModelVersion, patches: list[tuple[str, np.ndarray]]
     ) -> dict[str, float]:
+        import torch
+
         from metskin.adapters.ml.skin_cnn import load  # torch only once a model exists
 
         with self._lock:
             model = self._loaded.get(version.weights)
             if model is None:
+                # One intra-op thread: on ops this small, more threads only wait for each
+                # other (bench/skin_model_bench.py: 1.2 ms a face on one, 417 ms on two when
+                # the cores are busy).
+                torch.set_num_threads(1)
                 model = self._loaded[version.weights] = load(self._folder, version.weights)
         return model.face_grades(patches)

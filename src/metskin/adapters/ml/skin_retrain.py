@@ -4,6 +4,7 @@ exporter over the store and the CNN trainer writing into the models folder."""
 from __future__ import annotations
 
 import subprocess
+from dataclasses import dataclass
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -12,8 +13,11 @@ from typing import TYPE_CHECKING
 from metskin.domain.skinmodel.card import COMPANY_DATA
 
 if TYPE_CHECKING:
-    from metskin.bootstrap import Container
+    from metskin.domain.analysis.ports import MediaStorage
+    from metskin.domain.labels.ports import LabelsUowFactory
+    from metskin.domain.ports import Clock
     from metskin.domain.skinmodel.model import SkinModelVersion
+    from metskin.domain.skinmodel.service import SkinModelService
 
 REPO = Path(__file__).resolve().parents[4]
 
@@ -37,28 +41,42 @@ def code_version() -> str:
     return f"{package}+{described}"[:64] if described else package
 
 
-def retrain_if_due(container: Container) -> SkinModelVersion | None:
+@dataclass(frozen=True)
+class Retraining:
+    """The retrain job's wiring: the registry, the store the dataset is exported from, the
+    models folder and how many new labels make a retrain due."""
+
+    service: SkinModelService
+    uow_factory: LabelsUowFactory
+    storage: MediaStorage
+    clock: Clock
+    models_dir: Path
+    min_new_labels: int
+
+    def __call__(self) -> SkinModelVersion | None:
+        return retrain_if_due(self)
+
+
+def retrain_if_due(job: Retraining) -> SkinModelVersion | None:
     from metskin.adapters.ml.skin_training import CnnTrainer
     from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
     from metskin.adapters.vision.images import decode_image, encode_png
     from metskin.domain.labels.export import DatasetExporter
 
-    service = container.skin_models
-    if service.new_labels() < container.settings.skin_retrain_min_labels:
+    service = job.service
+    if service.new_labels() < job.min_new_labels:
         return None  # asked first: no face mesh, no torch
     landmarker = MediaPipeLandmarker()
     try:
         exporter = DatasetExporter(
-            container.new_uow,
-            container.storage,
+            job.uow_factory,
+            job.storage,
             landmarker,
             partial(decode_image, long_side=1 << 20),
             encode_png,
-            container.clock,
+            job.clock,
         )
-        trainer = CnnTrainer(container.settings.models_dir, code_version(), (COMPANY_DATA,))
-        return service.retrain_if_due(
-            exporter.build, trainer, container.settings.skin_retrain_min_labels
-        )
+        trainer = CnnTrainer(job.models_dir, code_version(), (COMPANY_DATA,))
+        return service.retrain_if_due(exporter.build, trainer, job.min_new_labels)
     finally:
         landmarker.close()

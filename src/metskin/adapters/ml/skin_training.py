@@ -22,7 +22,6 @@ from metskin.adapters.ml.skin_cnn import (
     as_input,
     build,
     load,
-    region_codes,
     save,
     scales,
 )
@@ -35,49 +34,51 @@ from metskin.domain.skinmodel.model import SkinModelVersion, model_name
 from metskin.domain.skinmodel.patches import square
 from metskin.domain.skinmodel.ports import TrainedCandidate
 
-BATCH, LEARNING_RATE, HEAT_WEIGHT = 64, 3e-3, 0.5
+MAX_BATCH, LEARNING_RATE, HEAT_WEIGHT = 16, 3e-3, 0.5  # batches of faces
+STEPS_PER_EPOCH = 8  # small sets get small batches
 HELD_OUT = "test"
 
 
 @dataclass
 class Examples:
-    """The patches of one split as arrays, and what is known of each face."""
+    """The faces of one split as arrays (one slot per region), and what is known of each."""
 
-    pixels: np.ndarray  # (n, side, side, 3) uint8
-    regions: list[str]
+    pixels: np.ndarray  # (F, R, side, side, 3) uint8
+    mask: np.ndarray  # (F, R) 1 where the region's patch is
     samples: list[str]
-    grades: np.ndarray  # (n, C) grade, NaN when not labelled
-    heat: np.ndarray  # (n, HEAT_SIDE, HEAT_SIDE) 1 where a lesion centre lies
+    grades: np.ndarray  # (F, C) grade, NaN when not labelled
+    heat: np.ndarray  # (F, R, HEAT_SIDE, HEAT_SIDE) 1 where a lesion centre lies
     faces: dict[str, dict[str, Any]] = field(default_factory=dict)  # sample -> truth, tone, engine
 
 
 def examples(dataset: Dataset, split: str, concerns: tuple[str, ...]) -> Examples:
-    records = sorted((r for r in dataset.records if r["split"] == split), key=lambda r: r["patch"])
-    pixels, grades, heat = [], [], []
+    config = CnnConfig(concerns)
+    by_sample: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in dataset.records:
+        if record["split"] == split and record["region"] in config.regions:
+            by_sample[record["sample"]].append(record)
+    samples = sorted(by_sample)
+    count, regions = len(samples), len(config.regions)
+    pixels = np.zeros((count, regions, config.side, config.side, 3), dtype=np.uint8)
+    mask = np.zeros((count, regions), dtype=np.float32)
+    heat = np.zeros((count, regions, HEAT_SIDE, HEAT_SIDE), dtype=np.float32)
+    grades = np.full((count, len(concerns)), np.nan, dtype=np.float32)
     faces: dict[str, dict[str, Any]] = {}
-    for record in records:
-        bgr = cv2.imdecode(np.frombuffer(dataset.files[record["patch"]], np.uint8), 1)
-        rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-        pixels.append(square(rgb))
-        grades.append([record["grades"].get(c, np.nan) for c in concerns])
-        heat.append(_lesion_cells(record, rgb.shape))
-        faces.setdefault(
-            record["sample"],
-            {
-                "truth": dict(record["grades"]),
-                "monk": record.get("monk_tone") or record.get("engine_monk"),
-                "engine": dict(record.get("engine") or {}),
-            },
-        )
-    side = CnnConfig(concerns).side
-    return Examples(
-        np.stack(pixels) if pixels else np.zeros((0, side, side, 3), np.uint8),
-        [r["region"] for r in records],
-        [r["sample"] for r in records],
-        np.array(grades, dtype=np.float32).reshape(len(records), len(concerns)),
-        np.array(heat, dtype=np.float32).reshape(len(records), HEAT_SIDE, HEAT_SIDE),
-        faces,
-    )
+    for row, sample in enumerate(samples):
+        first = by_sample[sample][0]
+        grades[row] = [first["grades"].get(c, np.nan) for c in concerns]
+        faces[sample] = {
+            "truth": dict(first["grades"]),
+            "monk": first.get("monk_tone") or first.get("engine_monk"),
+            "engine": dict(first.get("engine") or {}),
+        }
+        for record in by_sample[sample]:
+            slot = config.regions.index(record["region"])
+            bgr = cv2.imdecode(np.frombuffer(dataset.files[record["patch"]], np.uint8), 1)
+            rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+            pixels[row, slot], mask[row, slot] = square(rgb), 1.0
+            heat[row, slot] = _lesion_cells(record, rgb.shape)
+    return Examples(pixels, mask, samples, grades, heat, faces)
 
 
 def _lesion_cells(record: dict[str, Any], shape: tuple[int, ...]) -> np.ndarray:
@@ -99,13 +100,13 @@ def fit(train: Examples, config: CnnConfig) -> tuple[LoadedCnn, dict[str, Any]]:
     network = build(config)
     generator = torch.Generator().manual_seed(config.seed)
     optimiser = torch.optim.Adam(network.parameters(), lr=LEARNING_RATE)
-    pixels = as_input(train.pixels)
-    codes = region_codes(train.regions, config.regions)
+    pixels, mask = as_input(train.pixels, train.mask)
     target = torch.from_numpy(train.grades) / scales(config.concerns)
-    known = ~torch.isnan(target)
+    known = (~torch.isnan(target)).float()
     target = torch.nan_to_num(target)
     heat = torch.from_numpy(train.heat)
     count = int(pixels.shape[0])
+    batch_size = max(2, min(MAX_BATCH, count // STEPS_PER_EPOCH))
     losses, seconds = [], []
     with deterministic_cpu():
         network.train()
@@ -113,14 +114,18 @@ def fit(train: Examples, config: CnnConfig) -> tuple[LoadedCnn, dict[str, Any]]:
             started = time.perf_counter()
             order = torch.randperm(count, generator=generator)
             total = 0.0
-            for start in range(0, count, BATCH):
-                batch = order[start : start + BATCH]
-                fractions, logits = network(pixels[batch], codes[batch])
-                mask = known[batch].float()
-                grade_loss = ((fractions - target[batch]) ** 2 * mask).sum() / mask.sum().clamp(
+            for start in range(0, count, batch_size):
+                batch = order[start : start + batch_size]
+                fractions, _, logits = network(pixels[batch], mask[batch])
+                seen = known[batch]
+                grade_loss = ((fractions - target[batch]) ** 2 * seen).sum() / seen.sum().clamp(
                     min=1.0
                 )
-                heat_loss = functional.binary_cross_entropy_with_logits(logits, heat[batch])
+                cells = functional.binary_cross_entropy_with_logits(
+                    logits, heat[batch], reduction="none"
+                ).mean(dim=(2, 3))
+                slots = mask[batch]
+                heat_loss = (cells * slots).sum() / slots.sum().clamp(min=1.0)
                 loss = grade_loss + HEAT_WEIGHT * heat_loss
                 optimiser.zero_grad()
                 loss.backward()
@@ -130,8 +135,8 @@ def fit(train: Examples, config: CnnConfig) -> tuple[LoadedCnn, dict[str, Any]]:
             seconds.append(round(time.perf_counter() - started, 3))
         network.eval()
     return LoadedCnn(network, config), {
-        "patches": count,
-        "faces": len(train.faces),
+        "patches": int(train.mask.sum()),
+        "faces": count,
         "epochs": config.epochs,
         "seed": config.seed,
         "epoch_loss": losses,
@@ -140,11 +145,15 @@ def fit(train: Examples, config: CnnConfig) -> tuple[LoadedCnn, dict[str, Any]]:
 
 
 def face_predictions(model: LoadedCnn, held_out: Examples) -> dict[str, dict[str, float]]:
-    """sample -> labels' concern name -> grade (mean over the face's patches)."""
-    by_sample: dict[str, list[tuple[str, np.ndarray]]] = defaultdict(list)
-    for index, sample in enumerate(held_out.samples):
-        by_sample[sample].append((held_out.regions[index], held_out.pixels[index]))
-    return {sample: model.face_grades(patches) for sample, patches in by_sample.items()}
+    """sample -> labels' concern name -> grade."""
+    if not held_out.samples:
+        return {}
+    grades = model.grades(held_out.pixels, held_out.mask)
+    concerns = model.config.concerns
+    return {
+        sample: {c: float(grades[row, i]) for i, c in enumerate(concerns)}
+        for row, sample in enumerate(held_out.samples)
+    }
 
 
 def evaluate(

@@ -19,8 +19,8 @@ from metskin.domain.analysis.records import (
     MediaKind,
     Stage,
 )
-from metskin.domain.skinmodel.model import score_result
 from metskin.domain.skinmodel.ports import FaceModels
+from metskin.domain.skinmodel.scoring import score_result
 
 VIDEO_FPS = 4.0
 VIDEO_MAX_FRAMES = 120

@@ -12,15 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
+from typing import Any
 
 from metskin.domain.analysis.model import score_band
 from metskin.domain.labels.model import Concern
-
-if TYPE_CHECKING:
-    from metskin.domain.skinmodel.ports import FaceModels
 
 ENGINE = "engine"  # what `scored_by` says of a score the image engine made
 # The labels' concerns (graded) and the engine's concern of the same name (scored 0-100).
@@ -87,20 +82,6 @@ class FaceScores:
         if self.shadow_version is None:
             return None
         return {"version": self.shadow_version, "scores": dict(self.shadow)}
-
-
-def score_result(
-    result: dict[str, Any],
-    models: FaceModels | None,
-    rgb: np.ndarray | None,
-    landmarks: np.ndarray | None,
-) -> dict[str, Any] | None:
-    """The analysis worker's learned step on a photo's stored result (`apply_scores`); without
-    models, a photo or a face, every score is the engine's."""
-    scores = FaceScores()
-    if models is not None and rgb is not None and landmarks is not None and result.get("ok"):
-        scores = models.score(rgb, landmarks)
-    return apply_scores(result, scores)
 
 
 def apply_scores(result: dict[str, Any], scores: FaceScores) -> dict[str, Any] | None:
