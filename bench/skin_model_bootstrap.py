@@ -24,19 +24,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.analysis.london import LONDON, SMILING  # noqa: E402
-from tests.analysis.planting import plant_papules, plant_redness, plant_spots  # noqa: E402
-from tests.fakes.infra import FakeLandmarker  # noqa: E402
-
-from metskin.adapters.vision.face_mesh import MediaPipeLandmarker  # noqa: E402
-from metskin.adapters.vision.images import encode_png, load_image  # noqa: E402
-from metskin.cli.dataset import write_dataset  # noqa: E402
-from metskin.domain.analysis.engine import analyse_image  # noqa: E402
-from metskin.domain.labels.dataset import Dataset, LabelledAnalysis, region_boxes  # noqa: E402
-from metskin.domain.labels.model import (  # noqa: E402
+from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
+from metskin.adapters.vision.images import encode_png, load_image
+from metskin.cli.dataset import write_dataset
+from metskin.domain.analysis.engine import analyse_image
+from metskin.domain.labels.dataset import Dataset, LabelledAnalysis, region_boxes
+from metskin.domain.labels.model import (
     Concern,
     Label,
     LabelSource,
@@ -44,14 +37,23 @@ from metskin.domain.labels.model import (  # noqa: E402
     LesionType,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.analysis.london import LONDON, SMILING  # noqa: E402
+from tests.analysis.planting import plant_papules, plant_redness, plant_spots  # noqa: E402
+from tests.fakes.infra import FakeLandmarker  # noqa: E402
+
 LONG_SIDE = 640
 SOURCES = (
-    "London faces (neutral and smiling), DeBruine & Jones 2017, figshare "
-    "doi:10.6084/m9.figshare.5047666, CC BY 4.0 (commercial use allowed with attribution); "
-    "real photos of 102 adults.",
+    "Face Research Lab London Set (DeBruine & Jones 2017, Version 5, figshare, "
+    "https://doi.org/10.6084/m9.figshare.5047666.v5), neutral and smiling: real frontal photos "
+    "of 102 adults, downscaled to 640 px; CC BY 4.0 (commercial use allowed with attribution; "
+    "the subjects consented to use of their images in original or altered forms).",
     "Synthetic lesions planted by MetSkin (tests/analysis/planting.py): red papules "
     "(acne-like), dark spots (pigmentation), flushing (redness), with known grades. The "
-    "grades are of the planting, not of a dermatologist; the Monk tone is the engine's.",
+    "grades are of the planting, not of a dermatologist; the Monk tone is the engine's "
+    "measurement (the set has no tone labels).",
 )
 PAPULE_REGIONS = ("cheek_left", "cheek_right", "chin", "forehead")
 FLUSH_REGIONS = ("cheek_left", "cheek_right", "nose")

@@ -65,6 +65,7 @@ def evaluate_skin_model(
     dataset: Path = typer.Option(..., exists=True, file_okay=False, help="A dataset folder."),
     version: int = typer.Option(..., help="The registered version to evaluate."),
     split: str = typer.Option("test", help="The held-out split."),
+    models_dir: Path | None = typer.Option(None, help="Where weights are (default: settings)."),
 ) -> None:
     """Errors per concern and per Monk tone of a version, the engine and the live model."""
     from metskin.adapters.ml.skin_cnn import load
@@ -77,7 +78,7 @@ def evaluate_skin_model(
         if found is None:
             console.print(f"[red]no version {version}")
             raise typer.Exit(2)
-        folder = container.settings.models_dir
+        folder = models_dir or container.settings.models_dir
         live, _ = container.skin_models.current()
         shown = (load(folder, live.weights), live.uses, live.version) if live else None
         metrics = evaluate(load(folder, found.weights), data, shown, split)

@@ -98,7 +98,14 @@ def one_thread() -> Iterator[None]:
 
 
 @pytest.fixture
-def uow() -> FakeSkinModelUnitOfWork:
+def storage() -> FakeStorage:
+    return FakeStorage()
+
+
+@pytest.fixture
+def uow(storage: FakeStorage) -> FakeSkinModelUnitOfWork:
+    """Consenting people, each with a finished analysis (the weak engine's result), its photo
+    stored, and a share with the dermatologist."""
     uow = FakeSkinModelUnitOfWork()
     rng = np.random.default_rng(7)
     with uow:
@@ -108,18 +115,11 @@ def uow() -> FakeSkinModelUnitOfWork:
             uow.analyses.add(analysis(f"a-{person}", person, days=0))
             uow.analyses.add_result(f"a-{person}", engine_result(grade, rng), None)
             uow.media.add(media(f"media-a-{person}", person, (WIDTH, HEIGHT)))
+            storage.put(f"uploads/media-a-{person}", png(photo(grade, index)), "image/png")
             end = NOW.replace(year=2030)
             uow.shares.add(Share(f"s-{person}", person, "doc", ShareScope.ALL, None, T0, end))
         uow.commit()
     return uow
-
-
-@pytest.fixture
-def storage() -> FakeStorage:
-    storage = FakeStorage()
-    for index, person in enumerate(PEOPLE):
-        storage.put(f"uploads/media-a-{person}", png(photo(index % 5, index)), "image/png")
-    return storage
 
 
 def annotate_all(labels: LabelService) -> None:

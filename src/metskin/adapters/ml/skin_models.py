@@ -25,15 +25,18 @@ if TYPE_CHECKING:
     from metskin.domain.skinmodel.service import SkinModelService
 
 RECHECK_SECONDS = 60.0
+Current = tuple["SkinModelVersion | None", "SkinModelVersion | None"]  # live, shadow
 
 
 class LearnedSkinModels:
+    """`registry` says which versions are live and in shadow; `folder` holds their weights."""
+
+    _current: Current = (None, None)
+    _checked_at = float("-inf")
+
     def __init__(self, registry: SkinModelService, folder: Path) -> None:
-        self._registry = registry
-        self._folder = folder
+        self._registry, self._folder = registry, folder
         self._lock = threading.Lock()
-        self._checked_at = float("-inf")
-        self._current: tuple[SkinModelVersion | None, SkinModelVersion | None] = (None, None)
         self._loaded: dict[str, LoadedCnn] = {}
 
     def refresh(self) -> None:
@@ -62,7 +65,7 @@ class LearnedSkinModels:
         }
         return FaceScores(shown, shadow.version, scores)
 
-    def _versions(self) -> tuple[SkinModelVersion | None, SkinModelVersion | None]:
+    def _versions(self) -> Current:
         with self._lock:
             if time.monotonic() - self._checked_at > RECHECK_SECONDS:
                 self._current = self._registry.current()

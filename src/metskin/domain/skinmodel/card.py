@@ -24,9 +24,10 @@ def model_card(
     lines = [
         f"# Model card: {name}",
         "",
-        "A small CNN (about 11k weights) over 32 px region patches of the face (forehead, "
-        "cheeks, nose, chin, under the eyes): a grade per concern and a lesion heat map per "
-        "patch; a face's grade is the mean over its patches. CPU only.",
+        "A small CNN (about 8k weights) over 32 px region patches of the face (forehead, "
+        "cheeks, nose, chin, under the eyes), each face against its own mean colour: each "
+        "patch adds a contribution per concern and gives a lesion heat map; a face's grade "
+        "is the sigmoid of its patches' sum. CPU only.",
         "",
         f"- Dataset content hash: `{dataset_hash}`",
         f"- Code version: `{code_version}`",
