@@ -98,6 +98,7 @@ def _summary(metrics: dict[str, Any]) -> dict[str, Any]:
         },
         "tone_faces": metrics["candidate"]["tone_counts"],
         "beats_engine_on": metrics["beats_engine_on"],
+        "heat_map": metrics.get("heat_map"),
         "epoch_seconds": metrics.get("training", {}).get("epoch_seconds"),
     }
 

@@ -4,6 +4,7 @@ CPU (same dataset and seed, same weights): the train split fits the network, the
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -185,6 +186,7 @@ def evaluate(
         for name, predicted in (("candidate", mine[sample]), ("engine", engine), ("live", shown)):
             rows[name].append(Graded(sample, face["monk"], truth, predicted))
     tables = {name: error_table(rows[name]) for name in ("candidate", "engine", "live")}
+    heat = heat_map_hits(candidate, held_out)
     return {
         "held_out": split,
         "candidate": tables["candidate"],
@@ -193,6 +195,34 @@ def evaluate(
         "live_version": live[2] if live else None,
         "beats_engine_on": concerns_beating_engine(tables["candidate"], tables["engine"]),
         "engine_lines": {c: [round(x.slope, 5), round(x.intercept, 4)] for c, x in lines.items()},
+        "heat_map": heat,
+    }
+
+
+def heat_map_hits(model: LoadedCnn, held_out: Examples, top: int = 3) -> dict[str, float]:
+    """How often a held-out patch with lesions has one in its `top` hottest cells, against
+    what `top` cells drawn at random would find."""
+    if not held_out.samples:
+        return {"patches": 0, "hit_rate": 0.0, "chance": 0.0}
+    with torch.inference_mode():
+        _, _, logits = model.network(*as_input(held_out.pixels, held_out.mask))
+    cells = HEAT_SIDE * HEAT_SIDE
+    hits, chance, count = 0, 0.0, 0
+    flat_truth = held_out.heat.reshape(*held_out.heat.shape[:2], cells)
+    flat_logits = logits.reshape(*logits.shape[:2], cells).numpy()
+    for face, slot in zip(*np.nonzero(held_out.mask), strict=True):
+        lesions = flat_truth[face, slot]
+        found = int(lesions.sum())
+        if not found:
+            continue
+        hottest = np.argsort(-flat_logits[face, slot], kind="stable")[:top]
+        hits += int(lesions[hottest].any())
+        chance += 1.0 - math.comb(cells - found, top) / math.comb(cells, top)
+        count += 1
+    return {
+        "patches": count,
+        "hit_rate": round(hits / count, 4) if count else 0.0,
+        "chance": round(chance / count, 4) if count else 0.0,
     }
 
 

@@ -60,6 +60,8 @@ def model_card(
             for tone, by in candidate["per_tone"].items()
         ],
         "",
+        _heat(metrics.get("heat_map") or {}),
+        "",
         f"Beats the engine (overall and on no Monk tone worse) on: {', '.join(beats) or 'none'}.",
         "Once promoted it scores only those concerns; the engine scores the others.",
         "",
@@ -70,6 +72,14 @@ def model_card(
         "",
     ]
     return "\n".join(lines)
+
+
+def _heat(heat: Mapping[str, Any]) -> str:
+    return (
+        f"Lesion heat map: on {heat.get('patches', 0)} held-out patches with lesions, one lies "
+        f"in the 3 hottest of 64 cells in {100 * heat.get('hit_rate', 0.0):.0f} % "
+        f"(3 random cells: {100 * heat.get('chance', 0.0):.0f} %)."
+    )
 
 
 def _training(training: Mapping[str, Any]) -> str:
