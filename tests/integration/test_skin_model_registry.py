@@ -33,9 +33,9 @@ def candidate(name: str, models: Path) -> TrainedCandidate:
     return TrainedCandidate(f"{name}.pt", "a" * 64, "test", passing_metrics(), "card")
 
 
-def test_promoted_shadowed_and_rolled_back_on_the_real_store(embedded_env: Settings) -> None:
-    embedded_env.models_dir.mkdir(parents=True, exist_ok=True)
-    container = bootstrap()
+def test_promoted_shadowed_and_rolled_back_on_the_real_store(settings: Settings) -> None:
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    container = bootstrap(settings)
     registry = container.skin_models
     patient = container.accounts.register("pat@example.com", PASSWORD)
     media = container.media.upload(patient.id, face_jpeg(512))
@@ -48,14 +48,14 @@ def test_promoted_shadowed_and_rolled_back_on_the_real_store(embedded_env: Setti
     _, before = analyse()
     assert {c["scored_by"] for c in before.values()} == {ENGINE}
 
-    first = registry.register(candidate("skin-cnn-v1", embedded_env.models_dir))
+    first = registry.register(candidate("skin-cnn-v1", settings.models_dir))
     live = registry.promote(first.version)
     assert (live.state, live.uses) == (ModelState.LIVE, ("ACNE",))
-    second = registry.register(candidate("skin-cnn-v2", embedded_env.models_dir))
+    second = registry.register(candidate("skin-cnn-v2", settings.models_dir))
     registry.start_shadow(second.version)
     container.close()
 
-    container = bootstrap()  # a fresh worker reads the registry
+    container = bootstrap(settings)  # a fresh worker reads the registry
     registry = container.skin_models
     analysis_id, concerns = analyse()
     assert concerns["acne"]["scored_by"] == "skin-cnn-v1"
