@@ -68,6 +68,12 @@ def test_promoted_shadowed_and_rolled_back_on_the_real_store(settings: Settings)
     assert registry.shadow_scores(second.version) == [kept]
 
     assert [v.state for v in registry.versions()] == [ModelState.LIVE, ModelState.SHADOW]
+    (settings.models_dir / "skin-cnn-v1.pt").unlink()  # weights gone: the engine, no failure
+    container.close()
+    container = bootstrap(settings)
+    _, without = analyse()
+    assert {c["scored_by"] for c in without.values()} == {ENGINE}
+    registry = container.skin_models
     assert registry.rollback() is None
     assert registry.versions()[0].state is ModelState.RETIRED
     container.close()

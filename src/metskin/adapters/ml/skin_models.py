@@ -4,6 +4,7 @@ from the registry at most once a minute; weights are loaded once per version."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from metskin.domain.skinmodel.service import SkinModelService
 
 RECHECK_SECONDS = 60.0
+log = logging.getLogger(__name__)
 Current = tuple["SkinModelVersion | None", "SkinModelVersion | None"]  # live, shadow
 
 
@@ -45,6 +47,15 @@ class LearnedSkinModels:
             self._checked_at = float("-inf")
 
     def score(self, rgb: np.ndarray, landmarks: np.ndarray) -> FaceScores:
+        """The learned scores of a face; a model that cannot be used (its weights missing or
+        unreadable) never fails the analysis: the engine then scores everything."""
+        try:
+            return self._score(rgb, landmarks)
+        except (OSError, RuntimeError, KeyError, ValueError):
+            log.exception("a learned skin model could not score: the engine scores this face")
+            return FaceScores()
+
+    def _score(self, rgb: np.ndarray, landmarks: np.ndarray) -> FaceScores:
         live, shadow = self._versions()
         if live is None and shadow is None:
             return FaceScores()
