@@ -19,6 +19,8 @@ from metskin.adapters.limits.memory import InMemoryLoginFailures, InMemoryRateLi
 from metskin.adapters.limits.redis_limits import RedisLoginFailures, RedisRateLimiter
 from metskin.adapters.metrics import Metrics
 from metskin.adapters.ml.holder import LearnedRankers
+from metskin.adapters.ml.skin_models import LearnedSkinModels
+from metskin.adapters.ml.skin_retrain import Retraining
 from metskin.adapters.notify.composite import CompositeNotifier
 from metskin.adapters.notify.outbox import FileOutbox
 from metskin.adapters.notify.sendgrid_mail import SendGridEmailSender
@@ -70,6 +72,7 @@ from metskin.domain.recommendations.rules import load_safety_rules
 from metskin.domain.recommendations.service import RecommendationService
 from metskin.domain.referrals.service import ReferralService
 from metskin.domain.sharing.service import SharingService
+from metskin.domain.skinmodel.service import SkinModelService
 from metskin.settings import Settings, get_settings
 from metskin.workers.accounts import account_actors
 from metskin.workers.actors import declare_actors
@@ -80,6 +83,7 @@ from metskin.workers.checkins import check_in_actors
 from metskin.workers.metrics import JobMetrics
 from metskin.workers.privacy import privacy_actors
 from metskin.workers.scanning import PeriodicScans, Scan
+from metskin.workers.skinmodel import skin_model_actors
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +111,7 @@ class Container:
     directory_admin: DirectoryAdmin = field(init=False)
     referrals: ReferralService = field(init=False)
     sharing: SharingService = field(init=False)
+    skin_models: SkinModelService = field(init=False)
     messenger: AppointmentMessenger = field(init=False)
     reminder_scanner: ReminderScanner = field(init=False)
     check_ins: CheckInService = field(init=False)
@@ -299,10 +304,12 @@ def bootstrap(
         container.new_uow, container.storage, MediaPreparerAdapter(), media_limits(settings), clock
     )
     container.sharing = SharingService(container.new_uow, clock)
+    container.skin_models = SkinModelService(container.new_uow, clock)
     container.analyses = AnalysisService(
         container.new_uow,
         container.storage,
-        engine or VisionEngine(),
+        engine
+        or VisionEngine(models=LearnedSkinModels(container.skin_models, settings.models_dir)),
         events,
         clock,
         access=container.sharing.allows_analysis,
@@ -320,6 +327,7 @@ def bootstrap(
         rates=container.money.rates,
     )
     container.analyses.add_step_after_measuring(container.recommendations.after_measuring)
+    container.analyses.keep_unseen_scores_with(container.skin_models.keep_shadow)
     container.progress = ProgressService(
         container.analyses, PictureSources(container.media, PhotoCodec())
     )
@@ -407,5 +415,15 @@ def declare_workers(container: Container) -> None:
             *appointment_actors(container.messenger),
             *check_in_actors(container.check_in_messenger),
             *privacy_actors(container.privacy),
+            *skin_model_actors(
+                Retraining(
+                    container.skin_models,
+                    container.new_uow,
+                    container.storage,
+                    container.clock,
+                    settings.models_dir,
+                    settings.skin_retrain_min_labels,
+                )
+            ),
         ],
     )

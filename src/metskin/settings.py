@@ -86,6 +86,7 @@ class Settings(BaseSettings):
     queue_heartbeat_timeout_ms: int = 60_000  # a dead worker's jobs are requeued after this
     queue_maintenance_chance: int = 1_000  # per million broker commands
     analysis_time_limit_s: int = 300
+    skin_retrain_min_labels: int = 50  # new label writes before the skin model is retrained
 
     storage_backend: Literal["local", "s3"] = "local"
     storage_keys: dict[str, str] = Field(default_factory=dict)  # key id -> base64 32-byte key

@@ -22,7 +22,7 @@ DETAIL = """query($id: ID!) { analysis(id: $id) {
   media { kind thumbnailUrl }
   result { ok retakeNeeded framesAnalysed quality { code guidance }
            tone { itaDeg monk fitzpatrick undertone itaUncertaintyDeg monkRange }
-           concerns { name score regions { region score } } }
+           concerns { name score scoredBy engineScore regions { region score } } }
 } }"""
 
 
@@ -53,6 +53,8 @@ async def test_a_face_photo_is_analysed_end_to_end(
     assert {"redness", "acne", "wrinkles", "pores", "dark_circles", "shine"} <= names
     for concern in result["concerns"]:
         assert 0 <= concern["score"] <= 100 and concern["regions"]
+        # no learned model is live: every score is the engine's (issue 15)
+        assert (concern["scoredBy"], concern["engineScore"]) == ("engine", None)
 
     overlay = await client.http.get(analysis["overlayUrl"])
     assert overlay.status_code == 200 and overlay.headers["content-type"] == "image/png"

@@ -97,6 +97,12 @@ from metskin.domain.referrals.ports import (
 )
 from metskin.domain.sharing.ports import ShareRepository, SharingUnitOfWork, SharingUowFactory
 from metskin.domain.sharing.service import SharingService
+from metskin.domain.skinmodel.ports import (
+    ShadowScoreRepository,
+    SkinModelRepository,
+    SkinModelUnitOfWork,
+    SkinModelUowFactory,
+)
 from tests.fakes.accounts import (
     FakeAccountsUnitOfWork,
     FakeRefreshTokenRepository,
@@ -155,6 +161,7 @@ from tests.fakes.recommendations import (
 )
 from tests.fakes.referrals import FakeReferralRepository, FakeReferralsUnitOfWork
 from tests.fakes.sharing import FakeShareRepository, FakeSharingUnitOfWork
+from tests.fakes.skinmodel import FakeShadowScores, FakeSkinModels, FakeSkinModelUnitOfWork
 
 
 def test_accounts_fakes_are_its_ports() -> None:
@@ -284,6 +291,14 @@ def test_check_ins_fakes_are_its_ports() -> None:
     factory: CheckInsUowFactory = FakeCheckInsUnitOfWork()
     check_ins: CheckInRepository = FakeCheckInRepository()
     assert all((uow, factory, check_ins))
+
+
+def test_skin_model_fakes_are_its_ports() -> None:
+    uow: SkinModelUnitOfWork = FakeSkinModelUnitOfWork()
+    factory: SkinModelUowFactory = FakeSkinModelUnitOfWork()
+    models: SkinModelRepository = FakeSkinModels()
+    shadow: ShadowScoreRepository = FakeShadowScores()
+    assert all((uow, factory, models, shadow))
 
 
 def test_cross_cutting_fakes_are_their_ports() -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
-from metskin.cli import analyze, dataset, recommender
+from metskin.cli import analyze, dataset, recommender, skinmodel
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -148,6 +148,7 @@ def export_schema(
 analyze.register(app)
 recommender.register(app)
 dataset.register(app)
+skinmodel.register(app)
 
 
 def main() -> None:

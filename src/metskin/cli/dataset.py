@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -41,6 +41,22 @@ def write_dataset(dataset: Dataset, out: Path) -> Path:
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     (folder / "README.md").write_text(README.format(version=manifest["version"]))
     return folder
+
+
+def read_dataset(folder: Path) -> tuple[Dataset, dict[str, Any]]:
+    """A dataset folder as written by `write_dataset` (or bench/skin_model_bootstrap.py), and
+    its manifest; the records' patches are read into memory."""
+    from metskin.domain.labels.dataset import Dataset
+
+    manifest = json.loads((folder / "manifest.json").read_text())
+    dataset = Dataset()
+    for line in (folder / "labels.jsonl").read_text().splitlines():
+        if line.strip():
+            record = json.loads(line)
+            dataset.records.append(record)
+            dataset.files[record["patch"]] = (folder / record["patch"]).read_bytes()
+            dataset.subjects.add(record["person"])
+    return dataset, manifest
 
 
 @dataset_app.command("export")

@@ -21,6 +21,7 @@ from metskin.adapters.db import (  # noqa: F401  (each module declares its table
     recommendations,
     referrals,
     sharing,
+    skinmodel,
 )
 
 metadata = SQLModel.metadata

@@ -34,6 +34,7 @@ from metskin.adapters.db.recommendations import FeedbackRow, RoutineRow
 from metskin.adapters.db.referrals import ReferralRow
 from metskin.adapters.db.repository import SqlRepository, values_of
 from metskin.adapters.db.sharing import AccessLogRow, ShareRow
+from metskin.adapters.db.skinmodel import SkinModelScoreRow
 from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.appointments.model import AppointmentStatus
 from metskin.domain.privacy.model import (
@@ -275,6 +276,7 @@ class SqlPersonalData:
             ),
             (DatasetMemberRow, col(DatasetMemberRow.subject_id) == user_id),
             (AnalysisResultRow, col(AnalysisResultRow.analysis_id).in_(analyses)),
+            (SkinModelScoreRow, col(SkinModelScoreRow.analysis_id).in_(analyses)),
             (AnalysisRow, col(AnalysisRow.owner_id) == user_id),
             (MediaRow, col(MediaRow.owner_id) == user_id),
             (DermatologistTagRow, col(DermatologistTagRow.user_id) == user_id),

@@ -49,6 +49,7 @@ from metskin.adapters.db.recommendations import (
 )
 from metskin.adapters.db.referrals import SqlReferralRepository
 from metskin.adapters.db.sharing import SqlAccessLog, SqlShareRepository
+from metskin.adapters.db.skinmodel import SqlShadowScores, SqlSkinModels
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.analysis.ports import AnalysisRepository, MediaRepository
 from metskin.domain.apikeys.ports import ApiKeyRepository
@@ -77,6 +78,7 @@ from metskin.domain.recommendations.ports import (
 )
 from metskin.domain.referrals.ports import ReferralRepository
 from metskin.domain.sharing.ports import ShareRepository
+from metskin.domain.skinmodel.ports import ShadowScoreRepository, SkinModelRepository
 
 Dispatch = Callable[[list[Job | Event]], None]
 R = TypeVar("R")
@@ -136,6 +138,8 @@ class SqlUnitOfWork:
     dataset_members: Repo[DatasetMembers] = Repo(SqlDatasetMembers)
     inbox: Repo[InboxRepository] = Repo(SqlInbox)
     check_ins: Repo[CheckInRepository] = Repo(SqlCheckInRepository)
+    skin_models: Repo[SkinModelRepository] = Repo(SqlSkinModels)
+    shadow_scores: Repo[ShadowScoreRepository] = Repo(SqlShadowScores)
 
     session: Session
 

@@ -100,7 +100,7 @@ def train(
     user_index = {u: i + 1 for i, u in enumerate(config.user_ids)}
     product_index = {p: i for i, p in enumerate(config.product_ids)}
     rows, skipped = _rows(items, user_index, product_index)
-    with _deterministic_cpu():
+    with deterministic_cpu():
         losses, seconds = _fit(network, config, rows)
     metrics: dict[str, Any] = {
         "rows": len(items),
@@ -116,7 +116,7 @@ def train(
 
 
 @contextmanager
-def _deterministic_cpu() -> Iterator[None]:
+def deterministic_cpu() -> Iterator[None]:
     """One thread and deterministic kernels while training.
 
     Threaded scatter-adds (embedding gradients) depend on thread timing, so two runs with

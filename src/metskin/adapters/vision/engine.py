@@ -19,6 +19,8 @@ from metskin.domain.analysis.records import (
     MediaKind,
     Stage,
 )
+from metskin.domain.skinmodel.ports import FaceModels
+from metskin.domain.skinmodel.scoring import score_result
 
 VIDEO_FPS = 4.0
 VIDEO_MAX_FRAMES = 120
@@ -26,8 +28,14 @@ TOP_CONCERNS = 3
 
 
 class VisionEngine:
-    def __init__(self, landmarker: FaceLandmarker | None = None) -> None:
+    """`models`: the learned skin models (issue 15); a photo's concerns they beat the engine on
+    are scored by the live one, and the one in shadow scores unseen. Videos: the engine."""
+
+    def __init__(
+        self, landmarker: FaceLandmarker | None = None, models: FaceModels | None = None
+    ) -> None:
         self._landmarker = landmarker or MediaPipeLandmarker()
+        self._models = models
 
     def run(
         self, media: Media, data: bytes, progress: StageProgress, stated_skin_type: str | None
@@ -45,11 +53,16 @@ class VisionEngine:
             if usable and rgb is not None and media.kind is not MediaKind.PHOTO
             else None
         )
+        stored = result.to_dict()
+        photo = media.kind is MediaKind.PHOTO and result.geometry is not None
+        landmarks = result.geometry.landmarks if photo and result.geometry else None
+        unseen = score_result(stored, self._models, rgb, landmarks)
         return AnalysisOutput(
-            result=result.to_dict(),
+            result=stored,
             summary=summarise(result),
             overlay_png=overlay,
             frame_jpeg=frame,
+            unseen=unseen,
         )
 
     def _photo(

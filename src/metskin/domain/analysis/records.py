@@ -122,6 +122,7 @@ class AnalysisOutput:
     summary: AnalysisSummary
     overlay_png: bytes | None
     frame_jpeg: bytes | None = None
+    unseen: dict[str, Any] | None = None  # a model in shadow's scores: kept, never shown
 
 
 def progress_channel(analysis_id: str) -> str:

@@ -143,10 +143,15 @@ class AnalysisService:
         self._after_measuring = after_measuring or []
         self._access = access or owner_only
         self._queue = queue
+        self._unseen_keepers: list[Callable[[str, dict[str, Any]], None]] = []
 
     def add_step_after_measuring(self, step: Callable[[Analysis, dict[str, Any]], None]) -> None:
         """Run `step` (the RECOMMENDING stage) before an analysis is marked DONE."""
         self._after_measuring.append(step)
+
+    def keep_unseen_scores_with(self, keeper: Callable[[str, dict[str, Any]], None]) -> None:
+        """`keeper(analysis_id, unseen)` stores what a learned model in shadow scored."""
+        self._unseen_keepers.append(keeper)
 
     # --- the person's side -------------------------------------------------------------
 
@@ -251,6 +256,9 @@ class AnalysisService:
             for step in self._after_measuring:
                 reporter(Stage.RECOMMENDING, 0.0)
                 step(analysis, output.result)
+            if output.unseen is not None:
+                for keep in self._unseen_keepers:
+                    keep(analysis.id, output.unseen)
             overlay_name = self._store_overlay(analysis, output.overlay_png)
             result = self._with_frame(analysis, output.result, output.frame_jpeg)
         except DomainError as error:

@@ -12,16 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
-from metskin.domain.labels.model import Label, LabelSource
+from metskin.domain.labels.model import Concern, Label, LabelSource
 
-FORMAT = 1
+FORMAT = 2  # 2: the engine's scores of the analysis beside the labels
 SPLITS = (("train", 80), ("val", 10), ("test", 10))  # percent of people
 MIN_PATCH_SIDE = 8  # pixels; a region smaller than this in the photo is left out
 
@@ -34,6 +34,20 @@ def split_of(subject_id: str) -> str:
             return name
         bucket -= share
     return SPLITS[-1][0]
+
+
+def engine_readings(result: Mapping[str, Any]) -> tuple[dict[str, float], int | None]:
+    """The engine's whole-face score per concern (labels' names) and Monk tone, from a stored
+    result: the baseline a learned model is evaluated against."""
+    names = {c.value for c in Concern}
+    scores = {
+        str(name).upper(): float(item["score"])
+        for name, item in (result.get("concerns") or {}).items()
+        if str(name).upper() in names and isinstance(item, Mapping) and "score" in item
+    }
+    tone = result.get("tone")
+    monk = tone.get("monk") if isinstance(tone, Mapping) else None
+    return scores, monk if isinstance(monk, int) else None
 
 
 def pseudonym(subject_id: str) -> str:
@@ -62,6 +76,8 @@ class LabelledAnalysis:
     analysis_id: str
     subject_id: str
     labels: tuple[Label, ...]
+    engine: Mapping[str, float] = field(default_factory=dict)  # the engine's score per concern
+    engine_monk: int | None = None  # the Monk tone the engine measured
 
 
 def merged_labels(labels: Iterable[Label]) -> dict[str, Any]:
@@ -125,6 +141,8 @@ class Dataset:
                 "box": list(box),
                 **label,
                 "lesions": lesions_in(label["lesions"], box),
+                "engine": dict(sorted(item.engine.items())),
+                "engine_monk": item.engine_monk,
             }
         )
         self.subjects.add(item.subject_id)

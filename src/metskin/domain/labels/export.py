@@ -16,7 +16,13 @@ from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.ports import ObjectMissing
 from metskin.domain.analysis.records import AnalysisStatus, MediaKind
 from metskin.domain.errors import DomainError
-from metskin.domain.labels.dataset import Dataset, LabelledAnalysis, region_boxes, version_of
+from metskin.domain.labels.dataset import (
+    Dataset,
+    LabelledAnalysis,
+    engine_readings,
+    region_boxes,
+    version_of,
+)
 from metskin.domain.labels.model import Label
 from metskin.domain.ports import read
 
@@ -110,6 +116,8 @@ def _labelled(
             dataset.skipped["not_a_finished_photo"] += 1
             continue
         labels = tuple(by_analysis[analysis_id])
-        item = LabelledAnalysis(analysis_id, analysis.owner_id, labels)
+        stored = uow.analyses.get_results([analysis_id]).get(analysis_id)
+        engine, monk = engine_readings(stored[0] if stored else {})
+        item = LabelledAnalysis(analysis_id, analysis.owner_id, labels, engine, monk)
         found.append((item, media.storage_name, (media.width, media.height)))
     return found

@@ -17,6 +17,7 @@ from metskin.domain.audit.service import audit_reads
 from metskin.domain.errors import NotFound
 from metskin.domain.labels.errors import LabelsForbidden, NotAnnotatable
 from metskin.domain.labels.model import Label, LabelInput, LabelSource, LearningConsent
+from metskin.domain.messages import Job
 from metskin.domain.ports import read
 
 if TYPE_CHECKING:
@@ -127,7 +128,11 @@ class LabelService:
             **{f.name: getattr(data, f.name) for f in fields(LabelInput)},
         )
         uow.labels.add(label)
+        uow.defer(Job(LABEL_WRITTEN, {"label_id": label.id}))  # retraining may be due
         return label
+
+
+LABEL_WRITTEN = "label_written"
 
 
 def _photo(media: Media) -> Media:

@@ -140,6 +140,14 @@ class Concern:
     advice: str = strawberry.field(default="", description="What helps.")
     score_low: float | None = strawberry.field(default=None, description="Plausible range.")
     score_high: float | None = None
+    scored_by: str = strawberry.field(
+        default="engine",
+        description='Who made the score: "engine" (the image engine) or a learned model '
+        'version, e.g. "skin-cnn-v3".',
+    )
+    engine_score: float | None = strawberry.field(
+        default=None, description="The engine's score, when a learned model made `score`."
+    )
 
 
 @strawberry.type(
@@ -213,6 +221,8 @@ def _concern(code: str, c: dict[str, Any], data: dict[str, Any]) -> Concern:
         advice=words["advice"],
         score_low=low,
         score_high=high,
+        scored_by=c.get("scored_by", "engine"),
+        engine_score=c.get("engine_score"),
     )
 
 

@@ -1,0 +1,173 @@
+"""The learned skin model from the command line (issue 15).
+
+    metskin train-skin-model --dataset DIR      train, evaluate, register a CANDIDATE
+    metskin evaluate-skin-model --dataset DIR --version N
+    metskin skin-model list | gate N | shadow N | promote N | rollback
+
+Training reads an exported dataset folder (`metskin dataset export`, or the bootstrap one of
+bench/skin_model_bootstrap.py); weights, config and card go to the models folder.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.console import Console
+
+from metskin.cli.dataset import read_dataset
+from metskin.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from metskin.bootstrap import Container
+    from metskin.domain.skinmodel.model import SkinModelVersion
+
+console = Console(stderr=True)
+skin_app = typer.Typer(help="The learned skin model's registry: list, gate, shadow, promote.")
+
+
+def _container() -> Container:
+    from metskin.bootstrap import bootstrap
+
+    return bootstrap()
+
+
+def train_skin_model(
+    dataset: Path = typer.Option(..., exists=True, file_okay=False, help="A dataset folder."),
+    epochs: int = typer.Option(12, min=1, help="Passes over the training patches."),
+    seed: int = typer.Option(0, help="Seed of the initialisation and the batch order."),
+    models_dir: Path | None = typer.Option(None, help="Where weights go (default: settings)."),
+) -> None:
+    """Train on the train split, evaluate on the held-out split, register a CANDIDATE."""
+    from metskin.adapters.ml.skin_retrain import code_version
+    from metskin.adapters.ml.skin_training import CnnTrainer
+    from metskin.domain.skinmodel.card import COMPANY_DATA
+
+    data, manifest = read_dataset(dataset)
+    container = _container()
+    try:
+        folder = models_dir or container.settings.models_dir
+        sources = tuple(manifest.get("sources") or (COMPANY_DATA,))
+        trainer = CnnTrainer(folder, code_version(), sources, epochs=epochs, seed=seed)
+        live, _ = container.skin_models.current()
+        number = container.skin_models.next_version()
+        version = container.skin_models.register(trainer.train(data, number, live), number)
+    finally:
+        container.close()
+    metrics = version.metrics
+    console.print(f"registered {version.name} (CANDIDATE) from {version.dataset_hash[:16]}")
+    typer.echo(json.dumps(_summary(metrics), sort_keys=True))
+
+
+def evaluate_skin_model(
+    dataset: Path = typer.Option(..., exists=True, file_okay=False, help="A dataset folder."),
+    version: int = typer.Option(..., help="The registered version to evaluate."),
+    split: str = typer.Option("test", help="The held-out split."),
+    models_dir: Path | None = typer.Option(None, help="Where weights are (default: settings)."),
+) -> None:
+    """Errors per concern and per Monk tone of a version, the engine and the live model."""
+    from metskin.adapters.ml.skin_cnn import load
+    from metskin.adapters.ml.skin_training import evaluate
+
+    data, _ = read_dataset(dataset)
+    container = _container()
+    try:
+        found = next((v for v in container.skin_models.versions() if v.version == version), None)
+        if found is None:
+            console.print(f"[red]no version {version}")
+            raise typer.Exit(2)
+        folder = models_dir or container.settings.models_dir
+        live, _ = container.skin_models.current()
+        shown = (load(folder, live.weights), live.uses, live.version) if live else None
+        metrics = evaluate(load(folder, found.weights), data, shown, split)
+    finally:
+        container.close()
+    typer.echo(json.dumps(_summary(metrics), sort_keys=True))
+
+
+def _summary(metrics: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "candidate": metrics["candidate"]["per_concern"],
+        "engine": metrics["engine"]["per_concern"],
+        "live": (metrics.get("live") or {}).get("per_concern"),
+        "per_tone": {
+            "candidate": metrics["candidate"]["per_tone"],
+            "engine": metrics["engine"]["per_tone"],
+        },
+        "tone_faces": metrics["candidate"]["tone_counts"],
+        "beats_engine_on": metrics["beats_engine_on"],
+        "heat_map": metrics.get("heat_map"),
+        "epoch_seconds": metrics.get("training", {}).get("epoch_seconds"),
+    }
+
+
+@skin_app.command("list")
+def list_versions() -> None:
+    """Every version with its state, dataset hash and what it scores when live."""
+    container = _container()
+    try:
+        for v in container.skin_models.versions():
+            typer.echo(
+                f"{v.name}\t{v.state.value}\t{v.dataset_hash[:16]}\t{v.code_version}\t"
+                f"uses={','.join(v.uses) or '-'}\tbeats={','.join(v.metrics['beats_engine_on'])}"
+            )
+    finally:
+        container.close()
+
+
+@skin_app.command("gate")
+def gate(version: int) -> None:
+    """What the promotion gate says of a version now."""
+    container = _container()
+    try:
+        decision = container.skin_models.gate(version)
+    finally:
+        container.close()
+    typer.echo(
+        json.dumps({"passed": decision.passed, "uses": decision.uses, "reasons": decision.reasons})
+    )
+
+
+def _change(action: str, version: int | None = None) -> None:
+    container = _container()
+    try:
+        service = container.skin_models
+        changed: SkinModelVersion | None
+        if action == "shadow" and version is not None:
+            changed = service.start_shadow(version)
+        elif action == "promote" and version is not None:
+            changed = service.promote(version)
+        else:
+            changed = service.rollback()
+    except DomainError as error:
+        console.print(f"[red]{error.code}: {error.message}")
+        raise typer.Exit(1) from None
+    finally:
+        container.close()
+    typer.echo(f"{changed.name} is {changed.state.value}" if changed else "the engine scores all")
+
+
+@skin_app.command("shadow")
+def shadow(version: int) -> None:
+    """Let a candidate score every new analysis beside the live model, unseen."""
+    _change("shadow", version)
+
+
+@skin_app.command("promote")
+def promote(version: int) -> None:
+    """Make a version live, only if it passes the gate."""
+    _change("promote", version)
+
+
+@skin_app.command("rollback")
+def rollback() -> None:
+    """Retire the live version; the one live before it (or the engine) takes over."""
+    _change("rollback")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("train-skin-model")(train_skin_model)
+    app.command("evaluate-skin-model")(evaluate_skin_model)
+    app.add_typer(skin_app, name="skin-model")

@@ -1,0 +1,200 @@
+"""Use cases of the skin model registry: register, shadow, promote through the gate, roll back,
+keep shadow scores, and retrain when enough new labels have arrived."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from metskin.domain.ports import read
+from metskin.domain.skinmodel.errors import GateRefused, SkinModelNotFound, WrongModelState
+from metskin.domain.skinmodel.gate import GateDecision, decide
+from metskin.domain.skinmodel.model import (
+    ModelState,
+    ShadowScore,
+    SkinModelVersion,
+)
+
+if TYPE_CHECKING:
+    from metskin.domain.labels.dataset import Dataset
+    from metskin.domain.ports import Clock
+    from metskin.domain.skinmodel.ports import (
+        SkinModelUnitOfWork,
+        SkinModelUowFactory,
+        SkinTrainer,
+        TrainedCandidate,
+    )
+
+RETRAIN_SKIN_MODEL = "retrain_skin_model"
+MIN_NEW_LABELS = 50  # label writes of consenting people since the newest version
+
+
+class SkinModelService:
+    def __init__(self, uow_factory: SkinModelUowFactory, clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+
+    def versions(self) -> list[SkinModelVersion]:
+        return read(self._uow_factory, lambda uow: uow.skin_models.all())
+
+    def current(self) -> tuple[SkinModelVersion | None, SkinModelVersion | None]:
+        """The live version and the one in shadow (None: the engine alone / no shadow)."""
+
+        def query(uow: SkinModelUnitOfWork) -> tuple[SkinModelVersion | None, ...]:
+            live = uow.skin_models.in_state(ModelState.LIVE)
+            shadow = uow.skin_models.in_state(ModelState.SHADOW)
+            return (live[0] if live else None, shadow[0] if shadow else None)
+
+        live, shadow = read(self._uow_factory, query)
+        return live, shadow
+
+    def register(self, trained: TrainedCandidate, version: int | None = None) -> SkinModelVersion:
+        """A new CANDIDATE (never shown until promoted)."""
+        with self._uow_factory() as uow:
+            number = version if version is not None else uow.skin_models.next_version()
+            if uow.skin_models.get(number) is not None:
+                raise WrongModelState(f"Version {number} is already registered.")
+            added = SkinModelVersion(
+                version=number,
+                state=ModelState.CANDIDATE,
+                dataset_hash=trained.dataset_hash,
+                code_version=trained.code_version,
+                weights=trained.weights,
+                metrics=trained.metrics,
+                card=trained.card,
+                created_at=self._clock(),
+            )
+            uow.skin_models.add(added)
+            uow.commit()
+        return added
+
+    def next_version(self) -> int:
+        return read(self._uow_factory, lambda uow: uow.skin_models.next_version())
+
+    def gate(self, version: int) -> GateDecision:
+        """What the gate says of a version now (nothing changes)."""
+        with self._uow_factory() as uow:
+            found = _get(uow, version)
+            live = uow.skin_models.in_state(ModelState.LIVE)
+        return decide(found.metrics, live[0].version if live else None)
+
+    def start_shadow(self, version: int) -> SkinModelVersion:
+        """The candidate scores every new analysis beside the live one, unseen; a version
+        already in shadow goes back to being a candidate."""
+        with self._uow_factory() as uow:
+            found = _get(uow, version)
+            if found.state is not ModelState.CANDIDATE:
+                raise WrongModelState(f"{found.name} is {found.state.value}, not a CANDIDATE.")
+            for other in uow.skin_models.in_state(ModelState.SHADOW):
+                other.state = ModelState.CANDIDATE
+                uow.skin_models.save(other)
+            found.state = ModelState.SHADOW
+            uow.skin_models.save(found)
+            uow.commit()
+        return found
+
+    def promote(self, version: int) -> SkinModelVersion:
+        """Live only through the gate; the version it replaces is retired."""
+        now = self._clock()
+        with self._uow_factory() as uow:
+            found = _get(uow, version)
+            if found.state not in (ModelState.CANDIDATE, ModelState.SHADOW):
+                raise WrongModelState(f"{found.name} is {found.state.value}.")
+            live = uow.skin_models.in_state(ModelState.LIVE)
+            decision = decide(found.metrics, live[0].version if live else None)
+            if not decision.passed:
+                raise GateRefused(f"{found.name} is not promoted: " + "; ".join(decision.reasons))
+            for old in live:
+                _retire(old, now)
+                uow.skin_models.save(old)
+            found.state, found.uses, found.promoted_at = ModelState.LIVE, decision.uses, now
+            found.retired_at = None
+            uow.skin_models.save(found)
+            uow.commit()
+        return found
+
+    def rollback(self) -> SkinModelVersion | None:
+        """Retire the live version and bring back the one that was live before it (or the
+        engine alone, when there was none). Returns the live version after the rollback."""
+        now = self._clock()
+        with self._uow_factory() as uow:
+            live = uow.skin_models.in_state(ModelState.LIVE)
+            if not live:
+                raise WrongModelState("No model is live: the engine scores everything.")
+            current = live[0]
+            earlier = [
+                v
+                for v in uow.skin_models.all()
+                if v.state is ModelState.RETIRED
+                and v.promoted_at is not None
+                and current.promoted_at is not None
+                and v.promoted_at < current.promoted_at
+            ]
+            _retire(current, now)
+            uow.skin_models.save(current)
+            back = max(earlier, key=lambda v: v.promoted_at or now, default=None)
+            if back is not None:
+                back.state, back.retired_at = ModelState.LIVE, None
+                uow.skin_models.save(back)
+            uow.commit()
+        return back
+
+    def keep_shadow(self, analysis_id: str, unseen: Mapping[str, Any]) -> None:
+        """The analysis worker's step: what the model in shadow scored (`apply_scores`' unseen
+        part), beside what was shown; once per (analysis, version)."""
+        with self._uow_factory() as uow:
+            uow.shadow_scores.add(
+                ShadowScore(
+                    analysis_id,
+                    int(unseen["version"]),
+                    {str(k): float(v) for k, v in unseen["scores"].items()},
+                    {str(k): float(v) for k, v in unseen.get("shown", {}).items()},
+                    self._clock(),
+                )
+            )
+            uow.commit()
+
+    def shadow_scores(self, version: int) -> list[ShadowScore]:
+        return read(self._uow_factory, lambda uow: uow.shadow_scores.for_version(version))
+
+    def new_labels(self) -> int:
+        """Label writes of consenting people since the newest version was registered."""
+
+        def query(uow: SkinModelUnitOfWork) -> int:
+            versions = uow.skin_models.all()
+            since = max((v.created_at for v in versions), default=None)
+            labels = uow.labels.for_subjects(uow.consents.consenting())
+            return sum(1 for x in labels if since is None or x.created_at > since)
+
+        return read(self._uow_factory, query)
+
+    def retrain_if_due(
+        self,
+        build_dataset: Callable[[], Dataset],
+        trainer: SkinTrainer,
+        min_new_labels: int = MIN_NEW_LABELS,
+    ) -> SkinModelVersion | None:
+        """The retrain job: with enough new labels, train on a fresh export and register a
+        CANDIDATE (never promoted here). A dataset some version was already trained on is
+        not trained again, so a redelivered job changes nothing."""
+        if self.new_labels() < min_new_labels:
+            return None
+        dataset = build_dataset()
+        content_hash = dataset.content_hash()
+        if any(v.dataset_hash == content_hash for v in self.versions()):
+            return None
+        live, _ = self.current()
+        version = self.next_version()
+        return self.register(trainer.train(dataset, version, live), version)
+
+
+def _get(uow: SkinModelUnitOfWork, version: int) -> SkinModelVersion:
+    found = uow.skin_models.get(version)
+    if found is None:
+        raise SkinModelNotFound(f"No skin model version {version}.", field="version")
+    return found
+
+
+def _retire(version: SkinModelVersion, now: datetime) -> None:
+    version.state, version.retired_at = ModelState.RETIRED, now
