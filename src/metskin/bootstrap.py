@@ -23,6 +23,7 @@ from metskin.adapters.notify.composite import CompositeNotifier
 from metskin.adapters.notify.outbox import FileOutbox
 from metskin.adapters.notify.sendgrid_mail import SendGridEmailSender
 from metskin.adapters.notify.sms import HttpSmsSender
+from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.adapters.notify.templates import JinjaMailRenderer
 from metskin.adapters.queue.dramatiq_queue import DramatiqJobQueue
 from metskin.adapters.security.export_links import ExportLinks
@@ -104,6 +105,7 @@ class Container:
     referrals: ReferralService = field(init=False)
     sharing: SharingService = field(init=False)
     messenger: AppointmentMessenger = field(init=False)
+    translations: BabelTranslations = field(init=False)
     reminder_scanner: ReminderScanner = field(init=False)
     metrics: Metrics = field(default_factory=Metrics, init=False)
     rate_limits: RateLimits | None = field(default=None, init=False)  # None: limits are off
@@ -284,7 +286,10 @@ def bootstrap(
         timedelta(days=settings.refresh_token_days),
         priced_currencies=container.money.priced_currencies,
     )
-    mail = JinjaMailRenderer(base_url=settings.effective_public_url)
+    container.translations = BabelTranslations()
+    mail = JinjaMailRenderer(
+        base_url=settings.effective_public_url, translations=container.translations
+    )
     container.notifications = NotificationService(
         container.new_uow, container.notifier, mail, clock
     )
@@ -327,6 +332,7 @@ def bootstrap(
         mail,
         clock,
         MessengerSettings(settings.effective_public_url, settings.calendar_organizer_email),
+        container.translations,
     )
     container.reminder_scanner = ReminderScanner(container.new_uow, clock)
     container.api_keys = ApiKeyService(container.new_uow, clock)
