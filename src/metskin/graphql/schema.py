@@ -40,7 +40,9 @@ from metskin.graphql.errors import (
     is_expected,
     operation_arguments,
 )
+from metskin.graphql.context import Context
 from metskin.graphql.guard import OperationLimits
+from metskin.graphql.i18n import localize_errors
 from metskin.graphql.inbox.mutations import InboxMutations
 from metskin.graphql.inbox.queries import InboxQueries
 from metskin.graphql.inbox.subscriptions import InboxSubscriptions
@@ -123,6 +125,9 @@ class MetSkinSchema(strawberry.Schema):
         name = execution_context.operation_name if execution_context else None
         operation = get_operation_ast(document, name) if document else None
         add_error_codes(errors, operation_arguments(self._schema, operation))
+        context = execution_context.context if execution_context else None
+        if context is not None and isinstance(context, Context):
+            localize_errors(errors, context.translator)
         unexpected = [error for error in errors if not is_expected(error)]
         if unexpected:
             super().process_errors(unexpected, execution_context)

@@ -16,6 +16,7 @@ from typing import Any
 from metskin.domain.appointments.calendar import Method, ics_invite, invite_attachment
 from metskin.domain.appointments.model import ConsultationType, require_utc, zone
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.i18n.source import SourceText
 from metskin.domain.messages import Attachment
@@ -23,12 +24,6 @@ from metskin.domain.messages import Attachment
 SMS_LIMIT = 160  # one GSM-7 segment
 REMINDER_HOURS = (24, 1)
 ENGLISH: Translator = SourceText()
-
-
-def _(message: str) -> str:
-    """Marks a text for the catalog; it is translated where it is used."""
-    return message
-
 
 
 class AppointmentMessage(Enum):

@@ -8,17 +8,36 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from metskin.domain.content.markdown import to_html
 from metskin.domain.content.model import Article, Video
+from metskin.domain.i18n.locales import language_of
+from metskin.domain.i18n.ports import Translator
+from metskin.domain.i18n.source import SourceText
+
+ENGLISH: Translator = SourceText()
+# Articles are written in English; a page in another language says so on the article.
+ARTICLE_LANGUAGE = "en"
 
 
-@cache
-def _environment() -> Environment:
-    return Environment(
+def content_environment() -> Environment:
+    env = Environment(
         loader=PackageLoader("metskin.domain.content", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True
+    return env
+
+
+@cache
+def _environment(tr: Translator) -> Environment:
+    """The page chrome in the translator's language (one environment per translator)."""
+    env = content_environment()
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        tr.gettext, tr.ngettext, newstyle=True
+    )
+    return env
 
 
 def render_article(
@@ -26,14 +45,15 @@ def render_article(
     related: list[Article],
     videos: list[Video],
     *,
-    lang: str = "en",
+    tr: Translator = ENGLISH,
     article_base: str = "/learn",
 ) -> str:
-    template = _environment().get_template("article.html.j2")
+    template = _environment(tr).get_template("article.html.j2")
     return template.render(
         article=article,
         body=to_html(article.body),
-        lang=lang,
+        lang=language_of(tr.locale),
+        article_lang=ARTICLE_LANGUAGE,
         article_base=article_base,
         related=related,
         videos=videos[:2],
@@ -41,8 +61,18 @@ def render_article(
 
 
 def render_index(
-    articles: list[Article], *, search: str = "", lang: str = "en", article_base: str = "/learn"
+    articles: list[Article],
+    *,
+    search: str = "",
+    tr: Translator = ENGLISH,
+    article_base: str = "/learn",
 ) -> str:
     """The `/learn` page: every article (or those matching `search`), with a search box."""
-    template = _environment().get_template("index.html.j2")
-    return template.render(articles=articles, search=search, lang=lang, article_base=article_base)
+    template = _environment(tr).get_template("index.html.j2")
+    return template.render(
+        articles=articles,
+        search=search,
+        lang=language_of(tr.locale),
+        article_lang=ARTICLE_LANGUAGE,
+        article_base=article_base,
+    )
