@@ -296,7 +296,7 @@ def serialise(routine: Routine, tips: list[Tip]) -> dict[str, Any]:
         "am": [_step(step) for step in routine.am],
         "pm": [_step(step) for step in routine.pm],
         "alternatives": {
-            slot: [_candidate(c) for c in candidates]
+            slot: [_candidate(c, routine.alternative_prices.get(c.product.id)) for c in candidates]
             for slot, candidates in routine.alternatives.items()
         },
         "warnings": list(routine.warnings),
@@ -334,11 +334,12 @@ def _price(conversion: Conversion) -> dict[str, Any]:
     }
 
 
-def _candidate(candidate: Candidate) -> dict[str, Any]:
+def _candidate(candidate: Candidate, price: Conversion | None) -> dict[str, Any]:
     return {
         "product_id": candidate.product.id,
         "score": round(candidate.score, 4),
         "why": list(candidate.content.reasons),
+        **(_price(price) if price else {}),
     }
 
 

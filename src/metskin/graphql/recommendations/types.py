@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -108,13 +109,16 @@ class RoutineStep:
 
     @classmethod
     def from_saved(cls, step: dict) -> RoutineStep:
-        price = step.get("price")
-        return copy_fields(
-            cls,
-            step,
-            price=Money(**price) if price else None,
-            price_note=step.get("price_note") or None,
-        )
+        return copy_fields(cls, step, **saved_price(step))
+
+
+def saved_price(saved: dict) -> dict[str, Any]:
+    """A saved step's or alternative's converted price and its note (None when absent)."""
+    price = saved.get("price")
+    return {
+        "price": Money(**price) if price else None,
+        "price_note": saved.get("price_note") or None,
+    }
 
 
 @strawberry.type
@@ -122,10 +126,22 @@ class Alternative:
     product_id: strawberry.ID
     score: float
     why: list[str]
+    price: Money | None = strawberry.field(
+        default=None,
+        description="In the person's currency, converted like the steps' prices (null on "
+        "routines built before alternatives were priced).",
+    )
+    price_note: str | None = strawberry.field(
+        default=None, description="How it was converted; null when it was not."
+    )
 
     @strawberry.field
     async def product(self, info: Info) -> Product | None:
         return await load_product(info, str(self.product_id))
+
+    @classmethod
+    def from_saved(cls, option: dict) -> Alternative:
+        return copy_fields(cls, option, **saved_price(option))
 
 
 @strawberry.type
@@ -193,7 +209,7 @@ class Recommendation:
             am=[RoutineStep.from_saved(s) for s in data["am"]],
             pm=[RoutineStep.from_saved(s) for s in data["pm"]],
             alternatives=[
-                SlotAlternatives(slot=slot, options=[copy_fields(Alternative, o) for o in options])
+                SlotAlternatives(slot=slot, options=[Alternative.from_saved(o) for o in options])
                 for slot, options in data["alternatives"].items()
             ],
             excluded=[copy_fields(ExcludedProduct, e) for e in data["excluded"]],

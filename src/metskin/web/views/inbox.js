@@ -4,6 +4,7 @@
 
 import { gql } from "../graphql.js";
 import { append, busy, errorBox, h, humanize, notice, when } from "../dom.js";
+import { t } from "../i18n.js";
 import { subscribeAsUser } from "../live.js";
 
 const PAGE = 20;
@@ -15,11 +16,11 @@ const MARK_ALL = "mutation { markNotificationsRead }";
 const EVENTS = "subscription { patientEvents { id kind } }";
 
 const TEXT = {
-  ANALYSIS_DONE: ["Your analysis is ready", (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
-  APPOINTMENT_BOOKED: ["Appointment booked", () => "#/appointments"],
-  APPOINTMENT_MOVED: ["Appointment moved", () => "#/appointments"],
-  APPOINTMENT_CANCELLED: ["Appointment cancelled", () => "#/appointments"],
-  APPOINTMENT_REMINDER: ["Appointment reminder", () => "#/appointments"],
+  ANALYSIS_DONE: [t("Your analysis is ready"), (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
+  APPOINTMENT_BOOKED: [t("Appointment booked"), () => "#/appointments"],
+  APPOINTMENT_MOVED: [t("Appointment moved"), () => "#/appointments"],
+  APPOINTMENT_CANCELLED: [t("Appointment cancelled"), () => "#/appointments"],
+  APPOINTMENT_REMINDER: [t("Appointment reminder"), () => "#/appointments"],
   SHARE_VIEWED: ["A dermatologist read an analysis you shared", () => "#/sharing"],
   REFERRAL_RAISED: ["A dermatologist visit is suggested",
     (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
@@ -38,8 +39,8 @@ function row(item) {
 
 export async function renderInbox(view) {
   const list = h("ul", { class: "inbox", id: "inbox" });
-  const more = h("button", { type: "button", id: "inbox-more", hidden: true }, "Show older");
-  const markAll = h("button", { type: "button", id: "inbox-read-all" }, "Mark all read");
+  const more = h("button", { type: "button", id: "inbox-more", hidden: true }, t("Show older"));
+  const markAll = h("button", { type: "button", id: "inbox-read-all" }, t("Mark all read"));
   const pager = h("div", { class: "pager" }, errorBox(), more);
   let after = null;
 
@@ -55,11 +56,11 @@ export async function renderInbox(view) {
     await gql(MARK_ALL);
     list.querySelectorAll(".unread").forEach((item) => item.classList.remove("unread"));
     refreshBadge();
-    append(pager, [notice("All read.")]);
+    append(pager, [notice(t("All read."))]);
   }));
 
-  append(view, [h("h1", {}, "Inbox"), markAll, list, pager]);
-  if ((await load()) === 0) list.replaceWith(h("p", { id: "inbox-empty" }, "Nothing yet."));
+  append(view, [h("h1", {}, t("Inbox")), markAll, list, pager]);
+  if ((await load()) === 0) list.replaceWith(h("p", { id: "inbox-empty" }, t("Nothing yet.")));
 }
 
 let badge = null;

@@ -1,0 +1,107 @@
+"""Visible English outside the catalog: texts in the web app's scripts that no `t()` or
+`mark()` wraps, and text in the mail and `/learn` templates outside `{% trans %}` and `_()`.
+
+A text counts as visible when it has a capitalised word (`Save profile`, `Rate`) or ends a
+sentence; GraphQL documents, selectors, paths and API names (`WORKED`) do not.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from babel.messages.jslexer import Token, tokenize
+
+TRANSLATING = {"t", "mark"}
+NOT_TEXT = {"MetSkin", "GraphQLError", "Bearer", "ApiKey"}  # names, not words to translate
+_GRAPHQL = re.compile(r"^\s*(query|mutation|subscription)\b|\{\s*\w+[\s(]")
+_WORDY = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+|[a-z]{2,} .*[a-z][.?!…:]\s*$")
+
+
+def looks_visible(text: str) -> bool:
+    text = text.strip()
+    if not text or text in NOT_TEXT or _GRAPHQL.search(text):
+        return False
+    if text.startswith(("#", "/", ".", "[", "http", "data-", "aria-", "@")):
+        return False
+    return bool(_WORDY.search(text))
+
+
+def _tokens(source: str) -> list[Token]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return [
+            tok
+            for tok in tokenize(source, jsx=False, dotted=False, template_string=True)
+            if tok.type not in ("linecomment", "multilinecomment")
+        ]
+
+
+def _template_parts(literal: str) -> tuple[str, list[str]]:
+    """A template literal's text (placeholders dropped) and the code of its `${...}`."""
+    body, text, code, depth, i = literal[1:-1], [], [], 0, 0
+    current: list[str] = []
+    while i < len(body):
+        if depth == 0 and body.startswith("${", i):
+            depth, i, current = 1, i + 2, []
+            continue
+        char = body[i]
+        if depth:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            if depth == 0:
+                code.append("".join(current))
+            else:
+                current.append(char)
+        else:
+            text.append(char)
+        i += 1
+    return "".join(text), code
+
+
+def untranslated_js(source: str, line_offset: int = 0) -> Iterator[tuple[int, str]]:
+    tokens = _tokens(source)
+    wrapped = False  # inside the first argument of t() / mark()
+    for index, tok in enumerate(tokens):
+        before = tokens[index - 2 : index]
+        if len(before) == 2 and before[0].value in TRANSLATING and before[1].value == "(":
+            wrapped = True
+        if tok.type == "string":
+            if not wrapped and looks_visible(eval_string(tok.value)):
+                yield tok.lineno + line_offset, tok.value
+        elif tok.type == "template_string":
+            text, code = _template_parts(tok.value)
+            if looks_visible(text):
+                yield tok.lineno + line_offset, tok.value
+            for part in code:
+                yield from untranslated_js(part, tok.lineno - 1 + line_offset)
+        elif wrapped and not (tok.type == "operator" and tok.value in "+("):
+            wrapped = False
+
+
+def eval_string(literal: str) -> str:
+    return literal[1:-1].replace('\\"', '"').replace("\\'", "'")
+
+
+_TRANS = re.compile(r"\{%-?\s*trans\b.*?\{%-?\s*endtrans\s*-?%\}", re.S)
+_EXPRESSION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_ATTRIBUTE = re.compile(r'\b(?:alt|title|placeholder|content|aria-label)="([^"]*)"')
+_TAG = re.compile(r"<[^>]*>")
+
+
+def untranslated_template(source: str) -> list[str]:
+    text = _EXPRESSION.sub(" ", _TRANS.sub(" ", source))
+    found = [value for value in _ATTRIBUTE.findall(text) if looks_visible(value)]
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]+(?: [A-Za-z'’-]+)*", _TAG.sub(" ", text))
+    return found + [w for w in words if w not in NOT_TEXT and w.lower() != "doctype html"]
+
+
+def scan_scripts(paths: list[Path]) -> dict[str, list[tuple[int, str]]]:
+    return {
+        path.name: found
+        for path in paths
+        if (found := list(untranslated_js(path.read_text(encoding="utf-8"))))
+    }
