@@ -15,6 +15,7 @@ from metskin.adapters.db.engine import make_engine
 from metskin.adapters.db.uow import SqlUnitOfWork
 from metskin.adapters.events.memory import InMemoryEventBus
 from metskin.adapters.events.redis_bus import RedisEventBus
+from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.adapters.limits.memory import InMemoryLoginFailures, InMemoryRateLimiter
 from metskin.adapters.limits.redis_limits import RedisLoginFailures, RedisRateLimiter
 from metskin.adapters.metrics import Metrics
@@ -23,7 +24,6 @@ from metskin.adapters.notify.composite import CompositeNotifier
 from metskin.adapters.notify.outbox import FileOutbox
 from metskin.adapters.notify.sendgrid_mail import SendGridEmailSender
 from metskin.adapters.notify.sms import HttpSmsSender
-from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.adapters.notify.templates import JinjaMailRenderer
 from metskin.adapters.queue.dramatiq_queue import DramatiqJobQueue
 from metskin.adapters.security.export_links import ExportLinks

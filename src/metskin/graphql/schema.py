@@ -32,6 +32,7 @@ from metskin.graphql.appointments.queries import (
 from metskin.graphql.appointments.subscriptions import DashboardSubscriptions
 from metskin.graphql.content.mutations import ContentMutations
 from metskin.graphql.content.queries import ContentQueries
+from metskin.graphql.context import Context
 from metskin.graphql.directory.admin import DirectoryAdminMutations
 from metskin.graphql.directory.queries import DirectoryQueries
 from metskin.graphql.errors import (
@@ -40,7 +41,6 @@ from metskin.graphql.errors import (
     is_expected,
     operation_arguments,
 )
-from metskin.graphql.context import Context
 from metskin.graphql.guard import OperationLimits
 from metskin.graphql.i18n import localize_errors
 from metskin.graphql.inbox.mutations import InboxMutations

@@ -95,7 +95,7 @@ _TAG = re.compile(r"<[^>]*>")
 def untranslated_template(source: str) -> list[str]:
     text = _EXPRESSION.sub(" ", _TRANS.sub(" ", source))
     found = [value for value in _ATTRIBUTE.findall(text) if looks_visible(value)]
-    words = re.findall(r"[A-Za-z][A-Za-z'’-]+(?: [A-Za-z'’-]+)*", _TAG.sub(" ", text))
+    words = re.findall(r"[A-Za-z][A-Za-z'\u2019-]+(?: [A-Za-z'\u2019-]+)*", _TAG.sub(" ", text))
     return found + [w for w in words if w not in NOT_TEXT and w.lower() != "doctype html"]
 
 

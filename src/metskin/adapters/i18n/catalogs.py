@@ -52,7 +52,9 @@ def messages(language: str) -> Messages:
 
 def web_messages(language: str) -> dict[str, str]:
     """The singular messages, as the browser app's `t()` reads them."""
-    return {k: v for k, v in messages(language).items() if isinstance(k, str) and isinstance(v, str)}
+    return {
+        k: v for k, v in messages(language).items() if isinstance(k, str) and isinstance(v, str)
+    }
 
 
 @cache

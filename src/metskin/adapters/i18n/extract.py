@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
@@ -22,7 +23,7 @@ PY_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
 JS_KEYWORDS = {"t": None}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
 # (method, glob under the package, keywords, options)
-SOURCES = (
+SOURCES: tuple[tuple[str, str, dict[str, Any], dict[str, str]], ...] = (
     ("python", "**/*.py", PY_KEYWORDS, {}),
     ("jinja2.ext:babel_extract", "templates/mail/*.j2", PY_KEYWORDS, JINJA_OPTIONS),
     ("jinja2.ext:babel_extract", "domain/content/templates/*.j2", PY_KEYWORDS, JINJA_OPTIONS),

@@ -10,59 +10,65 @@ from __future__ import annotations
 from typing import Any
 
 from metskin.domain.analysis.model import score_band
+from metskin.domain.i18n.marks import _
 
 NAMES = {
-    "redness": "Redness",
-    "pigmentation": "Dark spots",
-    "acne": "Spots and bumps (acne)",
-    "wrinkles": "Lines and wrinkles",
-    "pores": "Visible pores",
-    "dark_circles": "Dark circles",
-    "shine": "Shine (oily skin)",
+    "redness": _("Redness"),
+    "pigmentation": _("Dark spots"),
+    "acne": _("Spots and bumps (acne)"),
+    "wrinkles": _("Lines and wrinkles"),
+    "pores": _("Visible pores"),
+    "dark_circles": _("Dark circles"),
+    "shine": _("Shine (oily skin)"),
 }
-BAND_WORDS = {"none": "None", "mild": "Mild", "moderate": "Moderate", "marked": "Marked"}
+BAND_WORDS = {
+    "none": _("None"),
+    "mild": _("Mild"),
+    "moderate": _("Moderate"),
+    "marked": _("Marked"),
+}
 BAND_MEANING = {
-    "none": "Nothing worth noting was seen.",
-    "mild": "A little is visible; common and usually nothing to worry about.",
-    "moderate": "Clearly visible in the photo.",
-    "marked": "Strong and widespread in the photo.",
+    "none": _("Nothing worth noting was seen."),
+    "mild": _("A little is visible; common and usually nothing to worry about."),
+    "moderate": _("Clearly visible in the photo."),
+    "marked": _("Strong and widespread in the photo."),
 }
 ADVICE = {
-    "redness": (
+    "redness": _(
         "Use a gentle, fragrance-free cleanser and moisturiser, daily sunscreen, and "
         "avoid hot water and harsh scrubs. Redness that stays, burns or comes with "
         "bumps is worth showing to a dermatologist."
     ),
-    "pigmentation": (
+    "pigmentation": _(
         "Daily broad-spectrum sunscreen (SPF 30 or more) stops spots darkening; "
         "vitamin C, niacinamide or azelaic acid can fade them slowly. A spot that "
         "grows, changes or bleeds needs a dermatologist."
     ),
-    "acne": (
+    "acne": _(
         "Wash twice a day with a gentle cleanser, do not squeeze, and try benzoyl peroxide "
         "or salicylic acid. If spots are painful, deep or leave marks, see a "
         "dermatologist."
     ),
-    "wrinkles": (
+    "wrinkles": _(
         "Daily sunscreen and a moisturiser help most; retinoids at night can soften "
         "fine lines over months."
     ),
-    "pores": (
+    "pores": _(
         "Gentle exfoliation with salicylic acid and a non-comedogenic moisturiser can "
         "make pores less visible."
     ),
-    "dark_circles": (
+    "dark_circles": _(
         "Sleep, sunscreen and a moisturiser around the eyes help; colour often "
         "comes from genes or blood vessels and changes little."
     ),
-    "shine": (
+    "shine": _(
         "A gentle foaming cleanser, a light oil-free moisturiser and blotting papers help; "
         "over-washing makes skin oilier."
     ),
 }
 LOCAL_SCORE = 35.0  # a region score from which a "none" concern is still named, in one place
-LOCAL_MEANING = "Little over the whole face, but clearly seen in one place."
-NO_ADVICE = "Nothing to do beyond your usual care and daily sunscreen."
+LOCAL_MEANING = _("Little over the whole face, but clearly seen in one place.")
+NO_ADVICE = _("Nothing to do beyond your usual care and daily sunscreen.")
 REGION_WORDS = {
     "forehead": "forehead",
     "cheek_right": "right cheek",

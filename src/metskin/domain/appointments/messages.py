@@ -18,12 +18,11 @@ from metskin.domain.appointments.model import ConsultationType, require_utc, zon
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.ports import Translator
-from metskin.domain.i18n.source import SourceText
+from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.messages import Attachment
 
 SMS_LIMIT = 160  # one GSM-7 segment
 REMINDER_HOURS = (24, 1)
-ENGLISH: Translator = SourceText()
 
 
 class AppointmentMessage(Enum):
@@ -154,9 +153,7 @@ def sms_text(
         else ""
     )
     doctor = (
-        tr.gettext(" with {doctor}").format(doctor=notice.doctor_name)
-        if notice.doctor_name
-        else ""
+        tr.gettext(" with {doctor}").format(doctor=notice.doctor_name) if notice.doctor_name else ""
     )
     candidates = [(doctor, place), (doctor, ""), ("", "")]
     texts = [
@@ -179,7 +176,9 @@ def _sms(
     where = f" {place}" if place else ""
     match kind:
         case AppointmentMessage.CONFIRMED:
-            text = tr.gettext("your appointment{doctor} is booked for {when}{where}. Details: {url}")
+            text = tr.gettext(
+                "your appointment{doctor} is booked for {when}{where}. Details: {url}"
+            )
         case AppointmentMessage.RESCHEDULED:
             text = tr.gettext("your appointment{doctor} has moved to {when}{where}. Details: {url}")
         case AppointmentMessage.CANCELLED:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from metskin.domain.content.markdown import to_html
 from metskin.domain.content.model import Article, Video
 from metskin.domain.i18n.locales import language_of
 from metskin.domain.i18n.ports import Translator
-from metskin.domain.i18n.source import SourceText
+from metskin.domain.i18n.source import ENGLISH
 
-ENGLISH: Translator = SourceText()
 # Articles are written in English; a page in another language says so on the article.
 ARTICLE_LANGUAGE = "en"
 
@@ -30,9 +27,18 @@ def content_environment() -> Environment:
     return env
 
 
-@cache
+_ENVIRONMENTS: dict[tuple[type, str], Environment] = {}
+
+
 def _environment(tr: Translator) -> Environment:
-    """The page chrome in the translator's language (one environment per translator)."""
+    """The page chrome in the translator's language (one environment per kind and locale)."""
+    key = (type(tr), tr.locale)
+    if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS[key] = _translated_environment(tr)
+    return _ENVIRONMENTS[key]
+
+
+def _translated_environment(tr: Translator) -> Environment:
     env = content_environment()
     env.install_gettext_callables(  # type: ignore[attr-defined]
         tr.gettext, tr.ngettext, newstyle=True

@@ -41,3 +41,6 @@ class SourceTexts:
 
     def translator(self, locale: str | None) -> Translator:
         return SourceText()
+
+
+ENGLISH: Translator = SourceText()

@@ -15,6 +15,8 @@ from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
 from metskin.domain.analysis.records import MediaGrant, Stage
 from metskin.domain.analysis.records import MediaKind as DomainMediaKind
+from metskin.domain.i18n.ports import Translator
+from metskin.domain.i18n.source import ENGLISH
 from metskin.graphql.mapping import copy_fields
 
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
@@ -197,7 +199,7 @@ def _spots(stored: list[dict[str, Any]] | None) -> list[PigmentedSpot] | None:
     ]
 
 
-def _concern(code: str, c: dict[str, Any], data: dict[str, Any]) -> Concern:
+def _concern(code: str, c: dict[str, Any], data: dict[str, Any], tr: Translator) -> Concern:
     words = plain.concern_text(code, c, data)
     low, high = words["score_range"] or (None, None)
     return Concern(
@@ -206,11 +208,11 @@ def _concern(code: str, c: dict[str, Any], data: dict[str, Any]) -> Concern:
         explanation=words["text"],
         regions=[RegionScore(region=r, score=s) for r, s in c["regions"].items()],
         measurements=_measurements(c["measurements"]),
-        title=words["title"],
+        title=tr.gettext(words["title"]),
         band=words["band"],
-        band_label=words["band_label"],
-        meaning=words["meaning"],
-        advice=words["advice"],
+        band_label=tr.gettext(words["band_label"]),
+        meaning=tr.gettext(words["meaning"]),
+        advice=tr.gettext(words["advice"]),
         score_low=low,
         score_high=high,
     )
@@ -224,7 +226,9 @@ def _tone(tone: dict[str, Any], uncertainty: dict[str, Any]) -> Tone:
     )
 
 
-def result_from_dict(data: dict[str, Any]) -> AnalysisResult:
+def result_from_dict(data: dict[str, Any], tr: Translator = ENGLISH) -> AnalysisResult:
+    """The stored result for the API; names, bands, meanings and advice in `tr`'s language
+    (the counted sentences and the summary stay English for now)."""
     tone = data.get("tone")
     skin = data.get("skin_type")
     issues = [QualityIssue(**issue) for issue in data.get("quality", [])]
@@ -237,7 +241,7 @@ def result_from_dict(data: dict[str, Any]) -> AnalysisResult:
         skin_type=SkinTypeResult(**{**skin, "measurements": _measurements(skin["measurements"])})
         if skin
         else None,
-        concerns=[_concern(code, c, data) for code, c in data.get("concerns", {}).items()],
+        concerns=[_concern(code, c, data, tr) for code, c in data.get("concerns", {}).items()],
         frames_analysed=data.get("frames_analysed", 1),
         spots=_spots(data.get("spots")),
         raw=cast(JSON, data),
@@ -267,7 +271,7 @@ class Analysis:
     @strawberry.field(description="The full result once the analysis is DONE.")
     async def result(self, info: Info) -> AnalysisResult | None:
         stored = await info.context.result_loader.load(str(self.id))
-        return result_from_dict(stored[0]) if stored else None
+        return result_from_dict(stored[0], info.context.translator) if stored else None
 
     @strawberry.field(description="PNG with region outlines and concern heat maps.")
     async def overlay_url(self, info: Info) -> str | None:

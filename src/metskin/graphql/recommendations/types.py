@@ -9,12 +9,18 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from metskin.domain.i18n.ports import Translator
+from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.recommendations.catalog import Product as DomainProduct
 from metskin.domain.recommendations.model import ProductFilter as DomainFilter
 from metskin.domain.recommendations.model import SavedRoutine
 from metskin.graphql.inputs import decimal_amount
 from metskin.graphql.mapping import copy_fields
 from metskin.graphql.money.types import Money
+
+# A step's lines that are translated (the catalog has the routine's own advice; a product's
+# usage comes from the product data and stays as written).
+TRANSLATED_LINES = ("introduce", "why", "warnings")
 
 
 @strawberry.enum(description="What happened when the person used the product.")
@@ -108,8 +114,10 @@ class RoutineStep:
         return await load_product(info, str(self.product_id))
 
     @classmethod
-    def from_saved(cls, step: dict) -> RoutineStep:
-        return copy_fields(cls, step, **saved_price(step))
+    def from_saved(cls, step: dict, tr: Translator = ENGLISH) -> RoutineStep:
+        """The saved step; its advice lines in `tr`'s language where the catalog has them."""
+        lines = {name: [tr.gettext(line) for line in step[name]] for name in TRANSLATED_LINES}
+        return copy_fields(cls, step, **lines, **saved_price(step))
 
 
 def saved_price(saved: dict) -> dict[str, Any]:
@@ -199,15 +207,16 @@ class Recommendation:
         return Money(amount=self.total_price, currency=self.currency)
 
     @classmethod
-    def from_saved(cls, saved: SavedRoutine) -> Recommendation:
+    def from_saved(cls, saved: SavedRoutine, tr: Translator = ENGLISH) -> Recommendation:
         data = saved.routine
         return copy_fields(
             cls,
             saved,
             data,
             total_note=data.get("total_note") or None,
-            am=[RoutineStep.from_saved(s) for s in data["am"]],
-            pm=[RoutineStep.from_saved(s) for s in data["pm"]],
+            am=[RoutineStep.from_saved(s, tr) for s in data["am"]],
+            pm=[RoutineStep.from_saved(s, tr) for s in data["pm"]],
+            warnings=[tr.gettext(line) for line in data["warnings"]],
             alternatives=[
                 SlotAlternatives(slot=slot, options=[Alternative.from_saved(o) for o in options])
                 for slot, options in data["alternatives"].items()
