@@ -19,7 +19,9 @@ with warnings.catch_warnings():
 TRANSLATING = {"t", "mark"}
 NOT_TEXT = {"MetSkin", "GraphQLError", "Bearer", "ApiKey"}  # names, not words to translate
 _GRAPHQL = re.compile(r"^\s*(query|mutation|subscription)\b|\{\s*\w+[\s(]")
-_WORDY = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+|[a-z]{2,} .*[a-z][.?!…:]\s*$")
+_WORDY = re.compile(
+    r"(?<![A-Za-z])[A-Z][a-z]+|(?<![A-Za-z])[A-Z] [a-z]{2,}|[a-z]{2,} .*[a-z][.?!…:]\s*$"
+)
 
 
 def looks_visible(text: str) -> bool:
@@ -27,6 +29,8 @@ def looks_visible(text: str) -> bool:
     if not text or text in NOT_TEXT or _GRAPHQL.search(text):
         return False
     if text.startswith(("#", "/", ".", "[", "http", "data-", "aria-", "@")):
+        return False
+    if " " not in text and "/" in text:  # a path or a time zone (Europe/London)
         return False
     return bool(_WORDY.search(text))
 
@@ -62,7 +66,12 @@ def _template_parts(literal: str) -> tuple[str, list[str]]:
     return "".join(text), code
 
 
-def untranslated_js(source: str, line_offset: int = 0) -> Iterator[tuple[int, str]]:
+def untranslated_js(source: str) -> list[tuple[int, str]]:
+    """(line, literal) of each visible text no t() or mark() wraps."""
+    return list(_untranslated_js(source, 0))
+
+
+def _untranslated_js(source: str, line_offset: int) -> Iterator[tuple[int, str]]:
     tokens = _tokens(source)
     wrapped = False  # inside the first argument of t() / mark()
     for index, tok in enumerate(tokens):
@@ -77,7 +86,7 @@ def untranslated_js(source: str, line_offset: int = 0) -> Iterator[tuple[int, st
             if looks_visible(text):
                 yield tok.lineno + line_offset, tok.value
             for part in code:
-                yield from untranslated_js(part, tok.lineno - 1 + line_offset)
+                yield from _untranslated_js(part, tok.lineno - 1 + line_offset)
         elif wrapped and not (tok.type == "operator" and tok.value in "+("):
             wrapped = False
 
@@ -103,5 +112,5 @@ def scan_scripts(paths: list[Path]) -> dict[str, list[tuple[int, str]]]:
     return {
         path.name: found
         for path in paths
-        if (found := list(untranslated_js(path.read_text(encoding="utf-8"))))
+        if (found := untranslated_js(path.read_text(encoding="utf-8")))
     }

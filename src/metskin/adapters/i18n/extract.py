@@ -27,7 +27,7 @@ SOURCES: tuple[tuple[str, str, dict[str, Any], dict[str, str]], ...] = (
     ("python", "**/*.py", PY_KEYWORDS, {}),
     ("jinja2.ext:babel_extract", "templates/mail/*.j2", PY_KEYWORDS, JINJA_OPTIONS),
     ("jinja2.ext:babel_extract", "domain/content/templates/*.j2", PY_KEYWORDS, JINJA_OPTIONS),
-    ("javascript", "web/**/*.js", JS_KEYWORDS, {}),
+    ("javascript", "web/**/*.js", JS_KEYWORDS, {"parse_template_string": "true"}),
 )
 
 MessageId = str | tuple[str, str]

@@ -49,16 +49,9 @@ class BabelTranslator:
         return format_date(day, "medium" if style == "short" else "long", locale=self._babel)
 
     def format_money(self, money: Money) -> str:
-        rounded = money.rounded()
-        pattern = self._babel.currency_formats["standard"].pattern
-        symbol = _narrow_symbol(money.currency, self.locale)
-        text = format_currency(
-            rounded.amount,
-            money.currency,
-            format=pattern.replace("¤", "'" + symbol.replace("'", "''") + "'"),
-            locale=self._babel,
-        )
-        return text
+        text = format_currency(money.rounded().amount, money.currency, locale=self._babel)
+        symbol = get_currency_symbol(money.currency, locale=self._babel)
+        return text.replace(symbol, _narrow_symbol(money.currency, self.locale))
 
 
 class BabelTranslations:

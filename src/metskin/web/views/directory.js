@@ -32,11 +32,11 @@ const PLACES = [
 
 // The place a person's time zone stands for: the directory starts sorted by distance from it.
 const HOME_BY_ZONE = {
-  t("Europe/London"): "london",
-  t("Europe/Berlin"): "berlin",
-  t("America/New_York"): "new-york",
-  t("America/Chicago"): "chicago",
-  t("America/Los_Angeles"): "los-angeles",
+  "Europe/London": "london",
+  "Europe/Berlin": "berlin",
+  "America/New_York": "new-york",
+  "America/Chicago": "chicago",
+  "America/Los_Angeles": "los-angeles",
 };
 
 async function homePlace() {

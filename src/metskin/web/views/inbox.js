@@ -4,7 +4,7 @@
 
 import { gql } from "../graphql.js";
 import { append, busy, errorBox, h, humanize, notice, when } from "../dom.js";
-import { t } from "../i18n.js";
+import { mark, t } from "../i18n.js";
 import { subscribeAsUser } from "../live.js";
 
 const PAGE = 20;
@@ -16,13 +16,14 @@ const MARK_ALL = "mutation { markNotificationsRead }";
 const EVENTS = "subscription { patientEvents { id kind } }";
 
 const TEXT = {
-  ANALYSIS_DONE: [t("Your analysis is ready"), (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
-  APPOINTMENT_BOOKED: [t("Appointment booked"), () => "#/appointments"],
-  APPOINTMENT_MOVED: [t("Appointment moved"), () => "#/appointments"],
-  APPOINTMENT_CANCELLED: [t("Appointment cancelled"), () => "#/appointments"],
-  APPOINTMENT_REMINDER: [t("Appointment reminder"), () => "#/appointments"],
-  SHARE_VIEWED: ["A dermatologist read an analysis you shared", () => "#/sharing"],
-  REFERRAL_RAISED: ["A dermatologist visit is suggested",
+  ANALYSIS_DONE: [mark("Your analysis is ready"),
+    (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
+  APPOINTMENT_BOOKED: [mark("Appointment booked"), () => "#/appointments"],
+  APPOINTMENT_MOVED: [mark("Appointment moved"), () => "#/appointments"],
+  APPOINTMENT_CANCELLED: [mark("Appointment cancelled"), () => "#/appointments"],
+  APPOINTMENT_REMINDER: [mark("Appointment reminder"), () => "#/appointments"],
+  SHARE_VIEWED: [mark("A dermatologist read an analysis you shared"), () => "#/sharing"],
+  REFERRAL_RAISED: [mark("A dermatologist visit is suggested"),
     (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
 };
 
@@ -33,7 +34,7 @@ function row(item) {
   const start = details.start ? ` · ${when(details.start)}` : "";
   return h("li", { class: item.read ? "notification" : "notification unread",
     "data-kind": item.kind },
-  href ? h("a", { href }, text) : h("span", {}, text),
+  href ? h("a", { href }, t(text)) : h("span", {}, t(text)),
   h("span", { class: "muted" }, ` ${when(item.at)}${start}`));
 }
 
