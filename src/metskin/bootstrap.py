@@ -316,6 +316,7 @@ def bootstrap(
         clock,
         ranker_for=LearnedRankers(settings.models_dir),
         rates=container.money.rates,
+        articles=lambda: container.content.all_articles(),
     )
     container.analyses.add_step_after_measuring(container.recommendations.after_measuring)
     container.progress = ProgressService(

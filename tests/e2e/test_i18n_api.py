@@ -44,7 +44,7 @@ async def test_a_french_profile_gets_its_booking_email_and_sms_in_french(
     ]
 
     sent = outbox(container, "camille@example.com")
-    assert [m["subject"] for m in sent if m["channel"] == "email"][0].startswith("Bienvenue")
+    assert next(m["subject"] for m in sent if m["channel"] == "email").startswith("Bienvenue")
     email = next(m for m in sent if "rendez-vous" in m.get("subject", ""))
     assert email["subject"].startswith(f"Votre rendez-vous avec {doctor.name} est confirmé : ")
     assert "Bonjour Test," in email["text"] and "Voici les détails" in email["text"]

@@ -8,7 +8,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
@@ -19,7 +19,8 @@ from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.analysis.service import AnalysisService
-from metskin.domain.content.loader import articles_for_tags
+from metskin.domain.content.loader import by_tags, load_articles
+from metskin.domain.content.model import Article
 from metskin.domain.errors import Conflict, NotFound
 from metskin.domain.money.model import Conversion, RatesTable, seed_table
 from metskin.domain.ports import Clock, CreatedKey, read
@@ -130,10 +131,14 @@ class RecommendationService:
         clock: Clock,
         ranker_for: RankerFor | None = None,
         rates: Callable[[], RatesTable] = seed_table,
+        articles: Callable[[], Sequence[Article]] = load_articles,
     ) -> None:
+        """`articles`: the content catalog as the editors left it (`ContentService`), so a
+        tip links the articles editors added or changed, never a removed one."""
         self._uow_factory = uow_factory
         self._analyses = analyses
         self._clock = clock
+        self._articles = articles
         self._rates = rates
         self._ranker_for = ranker_for or (lambda _user: (None, ""))
         self.catalog = CatalogCache(uow_factory, rules)
@@ -165,7 +170,7 @@ class RecommendationService:
         ranker, model_version = self._ranker_for(owner.id)
         routine = build_routine(needs, profile, index.shortlist(needs, profile), ranker=ranker)
         tips = render_tips(needs, profile)
-        payload = serialise(routine, tips)
+        payload = serialise(routine, tips, self._articles())
         key = _profile_hash(needs, profile, payload)
         return self._save(analysis, key, model_version, payload)
 
@@ -288,7 +293,9 @@ def _profile_hash(needs: SkinNeeds, profile: CareProfile, payload: dict[str, Any
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def serialise(routine: Routine, tips: list[Tip]) -> dict[str, Any]:
+def serialise(
+    routine: Routine, tips: list[Tip], articles: Sequence[Article] = ()
+) -> dict[str, Any]:
     return {
         "currency": routine.currency,
         "total_price": str(routine.total_price.amount),
@@ -309,7 +316,7 @@ def serialise(routine: Routine, tips: list[Tip]) -> dict[str, Any]:
             }
             for e in routine.excluded[:MAX_EXCLUDED_SHOWN]
         ],
-        "tips": [_tip(tip) for tip in tips],
+        "tips": [_tip(tip, articles) for tip in tips],
     }
 
 
@@ -343,8 +350,8 @@ def _candidate(candidate: Candidate, price: Conversion | None) -> dict[str, Any]
     }
 
 
-def _tip(tip: Tip) -> dict[str, Any]:
-    articles = articles_for_tags(tip.article_tags)[:MAX_ARTICLES_PER_TIP]
+def _tip(tip: Tip, catalog: Sequence[Article]) -> dict[str, Any]:
+    articles = by_tags(catalog, tip.article_tags)[:MAX_ARTICLES_PER_TIP]
     return {
         "title": tip.title,
         "body": tip.body,
