@@ -20,7 +20,7 @@ from metskin.domain.i18n.locales import LANGUAGES
 
 PACKAGE = Path(__file__).resolve().parents[2]
 PY_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
-JS_KEYWORDS = {"t": None}
+JS_KEYWORDS = {"t": None, "mark": None}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
 # (method, glob under the package, keywords, options)
 SOURCES: tuple[tuple[str, str, dict[str, Any], dict[str, str]], ...] = (

@@ -133,7 +133,8 @@ export async function renderProfile(view) {
     const saved = await gql(
       `mutation($input: ProfileInput!) { updateProfile(input: $input) { id profile {
         ${PROFILE_FIELDS} } } }`, { input: readForm(form) });
-    session.setUser({ profile: { displayName: saved.updateProfile.profile.displayName } });
+    const { displayName, locale } = saved.updateProfile.profile;
+    session.setUser({ profile: { displayName, locale } }); // a new language redraws the page
     form.querySelector(".saved").append(notice(t("Profile saved.")));
   });
   append(view, [

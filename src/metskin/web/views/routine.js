@@ -82,7 +82,8 @@ function half(title, id, steps) {
 
 function alternatives(groups) {
   if (!groups.length) return null;
-  return h("details", { class: "card wide" }, h("summary", {}, t("Alternatives")),
+  return h("details", { class: "card wide", id: "alternatives" },
+    h("summary", {}, t("Alternatives")),
     groups.map((group) => h("div", {}, h("h3", {}, humanize(group.slot)),
       h("ul", {}, group.options.map((option) => h("li", {},
         productLine(option.product, option.productId, option.price),
