@@ -30,8 +30,8 @@ def outbox(container: Container, to: str) -> list[dict[str, Any]]:
 async def test_a_french_profile_gets_its_booking_email_and_sms_in_french(
     client: GraphQLClient, container: Container
 ) -> None:
-    doctor = make_doctor(container)
     await client.register("camille@example.com")
+    doctor = make_doctor(container)
     changed = await client.data(
         UPDATE,
         input={"locale": "fr-fr", "timeZone": "Europe/Paris", "phone": "+33612345678"},

@@ -106,6 +106,7 @@ def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
     browser.go("#/dermatologists")
     browser.select("#directory-form [name=place]", "london")
     browser.submit("#directory-form")
+    browser.text("#doctors .doctor .distance", "km")
     card = browser.visible("#doctors .doctor")[0]
     assert "£" in card.text  # the fee, written the French way
     card.find_element(browser.by, ".show-slots").click()

@@ -29,13 +29,7 @@ NOVEMBER = RatesTable({"GBP": Rate("GBP", Decimal("0.85"), date(2026, 11, 30))})
 MORE = [
     product("gentle-cleanser", "cleanser", [("Glycerin", 2.0)], price="9.99"),
     product("rich-moisturiser", "moisturiser", [("Glycerin", 5.0)], price="23.45"),
-    product(
-        "azelaic-serum",
-        "serum",
-        [("Niacinamide", 4.0)],
-        concerns=["acne", "pigmentation"],
-        price="15.55",
-    ),
+    product("azelaic-serum", "serum", [("Niacinamide", 4.0)], concerns=["acne"], price="15.55"),
 ]
 
 

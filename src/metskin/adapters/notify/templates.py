@@ -9,8 +9,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, select_autoescape
 
+from metskin.domain.i18n.jinja import i18n_environment, speaking
 from metskin.domain.i18n.locales import effective_locale, language_of
 from metskin.domain.i18n.ports import Translations
 from metskin.domain.i18n.source import SourceTexts
@@ -19,16 +20,10 @@ from metskin.domain.messages import OutgoingEmail
 
 
 def mail_environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("metskin", "templates/mail"),
-        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        extensions=["jinja2.ext.i18n"],
+    return i18n_environment(
+        PackageLoader("metskin", "templates/mail"),
+        select_autoescape(enabled_extensions=("html.j2",), default=False),
     )
-    env.policies["ext.i18n.trimmed"] = True
-    return env
 
 
 class JinjaMailRenderer:
@@ -48,12 +43,7 @@ class JinjaMailRenderer:
         self._env = cache(self._environment)
 
     def _environment(self, locale: str) -> Environment:
-        env = mail_environment()
-        translator = self._translations.translator(locale)
-        env.install_gettext_callables(  # type: ignore[attr-defined]
-            translator.gettext, translator.ngettext, newstyle=True
-        )
-        return env
+        return speaking(mail_environment(), self._translations.translator(locale))
 
     def render_email(
         self, template: str, to: str, context: dict[str, Any], locale: str | None = None

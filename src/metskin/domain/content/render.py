@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, select_autoescape
 
 from metskin.domain.content.markdown import to_html
 from metskin.domain.content.model import Article, Video
+from metskin.domain.i18n.jinja import i18n_environment, speaking
 from metskin.domain.i18n.locales import language_of
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.i18n.source import ENGLISH
@@ -15,16 +16,9 @@ ARTICLE_LANGUAGE = "en"
 
 
 def content_environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("metskin.domain.content", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        extensions=["jinja2.ext.i18n"],
+    return i18n_environment(
+        PackageLoader("metskin.domain.content", "templates"), select_autoescape(["html", "j2"])
     )
-    env.policies["ext.i18n.trimmed"] = True
-    return env
 
 
 _ENVIRONMENTS: dict[tuple[type, str], Environment] = {}
@@ -34,16 +28,8 @@ def _environment(tr: Translator) -> Environment:
     """The page chrome in the translator's language (one environment per kind and locale)."""
     key = (type(tr), tr.locale)
     if key not in _ENVIRONMENTS:
-        _ENVIRONMENTS[key] = _translated_environment(tr)
+        _ENVIRONMENTS[key] = speaking(content_environment(), tr)
     return _ENVIRONMENTS[key]
-
-
-def _translated_environment(tr: Translator) -> Environment:
-    env = content_environment()
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        tr.gettext, tr.ngettext, newstyle=True
-    )
-    return env
 
 
 def render_article(
