@@ -15,24 +15,16 @@ from pathlib import Path
 import pytest
 
 from metskin.adapters.i18n.catalogs import read_catalog
-from metskin.adapters.i18n.extract import PACKAGE, extracted, source_files
-from tests.unit.i18n.visible import scan_scripts, untranslated_js, untranslated_template
+from metskin.adapters.i18n.extract import extracted, source_files
+from tests.unit.i18n.visible import (
+    scan_scripts,
+    translated_on_import,
+    untranslated_js,
+    untranslated_template,
+)
 
 LANGUAGES = ("fr", "de")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
-# The web app's views not yet through t(): issue 14 point 7 continues with them (each must
-# still hold English, so that the list shrinks as they are done).
-PENDING_VIEWS = {
-    "admin.js",
-    "dashboard.js",
-    "hours.js",
-    "labelling.js",
-    "mydata.js",
-    "patients.js",
-    "referral.js",
-    "sharing.js",
-    "trends.js",
-}
 
 
 def _translated(string: object) -> bool:
@@ -68,15 +60,18 @@ def test_the_catalog_holds_exactly_the_texts_the_sources_mark(language: str) -> 
 
 
 def test_the_web_app_shows_no_english_outside_t() -> None:
-    scripts = source_files("web/**/*.js")
-    found = scan_scripts([p for p in scripts if p.name not in PENDING_VIEWS])
+    found = scan_scripts(source_files("web/**/*.js"))
     assert not found, f"visible English outside t(): {found}"
 
 
-def test_the_pending_views_are_still_pending() -> None:
-    """A view brought through t() leaves PENDING_VIEWS (then the test above covers it)."""
-    still = scan_scripts([PACKAGE / "web" / "views" / name for name in sorted(PENDING_VIEWS)])
-    assert set(still) == PENDING_VIEWS
+def test_no_script_translates_before_the_catalog_has_loaded() -> None:
+    """t() at module level runs on import, while the catalog is still on its way."""
+    early = {
+        path.name: lines
+        for path in source_files("web/**/*.js")
+        if (lines := translated_on_import(path.read_text(encoding="utf-8")))
+    }
+    assert not early, f"use mark() there and t() where the text is shown: {early}"
 
 
 @pytest.mark.parametrize(
@@ -96,6 +91,9 @@ def test_the_checks_catch_an_english_text_added_without_translation() -> None:
     assert not untranslated_js('h("p", { class: "notice ok" }, t("Your new feature."))')
     assert not untranslated_js('t("Two " + "parts.", { n: 1 }); mark("Marked text")')
     assert not untranslated_js('gql(`query { me { id } }`); h("a", { href: "#/inbox" })')
+    assert translated_on_import('const A = [["x", t("It worked")]];') == [1]
+    assert translated_on_import('const A = [["x", mark("It worked")]];') == []
+    assert translated_on_import('const F = (x) => t("Later"); function g() { t("Later"); }') == []
     assert untranslated_template("<p>Hello {{ name }}</p>") == ["Hello"]
     assert untranslated_template('<meta content="Short text">') == ["Short text"]
     assert untranslated_template("<p>{% trans %}Hello {{ name }}{% endtrans %}</p>") == []

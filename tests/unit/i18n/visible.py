@@ -91,6 +91,41 @@ def _untranslated_js(source: str, line_offset: int) -> Iterator[tuple[int, str]]
             wrapped = False
 
 
+def translated_on_import(source: str) -> list[int]:
+    """Lines of t() calls that run when the module loads, before the catalog has arrived
+    (such texts stay English): module-level code outside function bodies and arrows. Such
+    texts are marked with mark() and translated with t() where they are shown."""
+    found: list[int] = []
+    stack: list[str] = []  # "function", "block" or "arrow" (an arrow's expression body)
+    tokens = _tokens(source)
+    previous: str | None = None
+    for index, tok in enumerate(tokens):
+        value = tok.value if tok.type == "operator" else None
+        if value == ">" and previous == "=":  # the lexer reads `=>` as `=` then `>`
+            previous = "=>"
+            continue
+        if previous == "=>" and value != "{":
+            stack.append("arrow")
+        if value == "{":
+            stack.append("function" if previous in (")", "=>") else "block")
+        elif value in ("(", "["):
+            stack.append("block")
+        elif value in ("}", ")", "]"):
+            while stack and stack[-1] == "arrow":
+                stack.pop()
+            if stack:
+                stack.pop()
+        elif value in (",", ";") and stack and stack[-1] == "arrow":
+            stack.pop()
+        following = tokens[index + 1].value if index + 1 < len(tokens) else ""
+        called = tok.type == "name" and tok.value == "t" and following == "("
+        called = called and previous != "name"  # not `function t(`
+        if called and not {"function", "arrow"} & set(stack):
+            found.append(tok.lineno)
+        previous = value if value is not None else tok.type
+    return found
+
+
 def eval_string(literal: str) -> str:
     return literal[1:-1].replace('\\"', '"').replace("\\'", "'")
 

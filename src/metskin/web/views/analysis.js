@@ -22,10 +22,10 @@ export const DETAIL = `query($id: ID!) { analysis(id: $id) {
     spots { x y areaMm2 darkness region } }
 } }`;
 const CAPTURE_TIPS = [
-  t("Face a window or soft light; avoid a strong light behind you."),
-  t("Remove glasses and make-up if you can, and keep hair off your face."),
-  t("Hold the camera at eye level, about an arm's length away, face straight on."),
-  t("A short video (a few seconds, turning slightly) can give a steadier result."),
+  mark("Face a window or soft light; avoid a strong light behind you."),
+  mark("Remove glasses and make-up if you can, and keep hair off your face."),
+  mark("Hold the camera at eye level, about an arm's length away, face straight on."),
+  mark("A short video (a few seconds, turning slightly) can give a steadier result."),
 ];
 
 // --- upload ----------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ export function renderAnalyse(view) {
   });
   append(view, [
     h("h1", {}, t("Analyse your skin")),
-    h("ul", { class: "tips" }, CAPTURE_TIPS.map((tip) => h("li", {}, tip))),
+    h("ul", { class: "tips" }, CAPTURE_TIPS.map((tip) => h("li", {}, t(tip)))),
     form,
   ]);
 }
@@ -200,8 +200,8 @@ function concernCards(concerns) {
   const sorted = [...concerns].sort((a, b) => b.score - a.score);
   return h("div", { class: "card wide", id: "concerns" },
     h("h2", {}, t("What we saw")),
-    h("p", { class: "muted" }, t("Each score runs from 0 (none seen) to 100 (strong), ")
-      + t("with the range it would likely fall in on another photo.")),
+    h("p", { class: "muted" }, t("Each score runs from 0 (none seen) to 100 (strong), "
+      + "with the range it would likely fall in on another photo.")),
     h("ul", { class: "concern-list" }, sorted.map(concernCard)));
 }
 
@@ -232,8 +232,8 @@ function spotsCard(spots) {
         { value: Math.round(spot.darkness) })}`,
       h("br"), h("small", { class: "muted" }, spotPlace(spot)))))
       : h("p", { class: "muted" }, t("No pigmented spots found.")),
-    h("small", { class: "muted" }, t("Sizes are nominal, from the distance between the eyes. ")
-      + t("A spot that grows, changes or bleeds needs a dermatologist.")));
+    h("small", { class: "muted" }, t("Sizes are nominal, from the distance between the eyes. "
+      + "A spot that grows, changes or bleeds needs a dermatologist.")));
 }
 
 function qualityList(issues) {

@@ -224,8 +224,8 @@ export async function renderDirectory(view, { params }) {
     h("h1", {}, t("Find a dermatologist")),
     params.get("share") ? notice(t("Choose the dermatologist to share your analysis with."), "info")
       : null,
-    params.get("referral") ? notice(t("Booking for your referral: it is attached to the ")
-      + t("appointment so the dermatologist can see why."), "info") : null,
+    params.get("referral") ? notice(t("Booking for your referral: it is attached to the "
+      + "appointment so the dermatologist can see why."), "info") : null,
     form, list, pager,
   ]);
   await busy(form, load);

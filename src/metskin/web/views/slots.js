@@ -55,8 +55,8 @@ export function slotPicker(doctorId, onPick, { consultationType = "" } = {}) {
     }
     const late = availableSlots.some((slot) => !slot.freeCancellation);
     clear(results, h("p", { class: "muted" }, t("Times in {zone}.", { zone: availableSlots[0].timeZone })),
-      late ? h("p", { class: "muted late-note" }, t("Times marked ! start soon: once booked, ")
-        + t("they can no longer be cancelled or moved.")) : null,
+      late ? h("p", { class: "muted late-note" }, t("Times marked ! start soon: once booked, "
+        + "they can no longer be cancelled or moved.")) : null,
     [...days].map(([localDate, slots]) => h("div", { class: "slot-day" },
       h("h4", {}, dayHeading(localDate)),
       h("div", { class: "slot-buttons" }, slots.map((slot) => h("button", {
