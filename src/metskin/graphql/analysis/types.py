@@ -200,7 +200,7 @@ def _spots(stored: list[dict[str, Any]] | None) -> list[PigmentedSpot] | None:
 
 
 def _concern(code: str, c: dict[str, Any], data: dict[str, Any], tr: Translator) -> Concern:
-    words = plain.concern_text(code, c, data)
+    words = plain.concern_text(code, c, data, tr)
     low, high = words["score_range"] or (None, None)
     return Concern(
         name=c["name"],
@@ -208,11 +208,11 @@ def _concern(code: str, c: dict[str, Any], data: dict[str, Any], tr: Translator)
         explanation=words["text"],
         regions=[RegionScore(region=r, score=s) for r, s in c["regions"].items()],
         measurements=_measurements(c["measurements"]),
-        title=tr.gettext(words["title"]),
+        title=words["title"],
         band=words["band"],
-        band_label=tr.gettext(words["band_label"]),
-        meaning=tr.gettext(words["meaning"]),
-        advice=tr.gettext(words["advice"]),
+        band_label=words["band_label"],
+        meaning=words["meaning"],
+        advice=words["advice"],
         score_low=low,
         score_high=high,
     )
@@ -227,8 +227,7 @@ def _tone(tone: dict[str, Any], uncertainty: dict[str, Any]) -> Tone:
 
 
 def result_from_dict(data: dict[str, Any], tr: Translator = ENGLISH) -> AnalysisResult:
-    """The stored result for the API; names, bands, meanings and advice in `tr`'s language
-    (the counted sentences and the summary stay English for now)."""
+    """The stored result for the API, its words in `tr`'s language (plain.py)."""
     tone = data.get("tone")
     skin = data.get("skin_type")
     issues = [QualityIssue(**issue) for issue in data.get("quality", [])]
@@ -245,7 +244,7 @@ def result_from_dict(data: dict[str, Any], tr: Translator = ENGLISH) -> Analysis
         frames_analysed=data.get("frames_analysed", 1),
         spots=_spots(data.get("spots")),
         raw=cast(JSON, data),
-        summary=plain.summary(data),
+        summary=plain.summary(data, tr),
     )
 
 
