@@ -47,15 +47,12 @@ def main() -> None:
     print(f"read both catalogs (first use): {(time.perf_counter() - start) * 1000:.1f} ms {sizes}")
     translations = BabelTranslations()
     renderer = JinjaMailRenderer(translations=translations)
+    when = datetime(2026, 12, 3, 13, 30, tzinfo=UTC)
+    place = ("Soho Skin Clinic", "12 Dean Street, London")
+    link = "https://metskin.example/appointments/1"
+    kind_of_visit = ConsultationType.IN_PERSON
     notice = AppointmentNotice(
-        name="Camille",
-        doctor_name="Dr Amelia Hart",
-        practice_name="Soho Skin Clinic",
-        address="12 Dean Street, London",
-        consultation_type=ConsultationType.IN_PERSON,
-        start_utc=datetime(2026, 12, 3, 13, 30, tzinfo=UTC),
-        time_zone="Europe/London",
-        manage_url="https://metskin.example/appointments/1",
+        "Camille", "Dr Amelia Hart", *place, kind_of_visit, when, "Europe/London", link
     )
     article = load_articles()[0]
     kind = AppointmentMessage.CONFIRMED

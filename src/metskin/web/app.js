@@ -46,20 +46,15 @@ const ROUTES = [
   { path: /^\/admin$/, view: renderAdmin, role: ADMIN },
 ];
 
-const LINKS = [
-  ["#/analyse", mark("Analyse")],
-  ["#/history", mark("History")],
-  ["#/progress", mark("Progress")],
-  ["#/dermatologists", mark("Dermatologists")],
-  ["#/appointments", mark("Appointments")],
-  ["#/sharing", mark("Sharing")],
-  ["#/profile", mark("Profile")],
-];
-const DERMATOLOGIST_LINKS = [
-  ["#/dashboard", mark("Dashboard")],
-  ["#/patients", mark("Patients")],
-  ["#/hours", mark("Working hours")],
-];
+const LINKS = Object.entries({
+  "#/analyse": mark("Analyse"), "#/history": mark("History"), "#/progress": mark("Progress"),
+  "#/dermatologists": mark("Dermatologists"), "#/appointments": mark("Appointments"),
+  "#/sharing": mark("Sharing"), "#/profile": mark("Profile"),
+});
+const DERMATOLOGIST_LINKS = Object.entries({
+  "#/dashboard": mark("Dashboard"), "#/patients": mark("Patients"),
+  "#/hours": mark("Working hours"),
+});
 
 const main = document.getElementById("view");
 const nav = document.getElementById("nav");

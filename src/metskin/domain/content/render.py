@@ -40,16 +40,9 @@ def render_article(
     tr: Translator = ENGLISH,
     article_base: str = "/learn",
 ) -> str:
-    template = _environment(tr).get_template("article.html.j2")
-    return template.render(
-        article=article,
-        body=to_html(article.body),
-        lang=language_of(tr.locale),
-        article_lang=ARTICLE_LANGUAGE,
-        article_base=article_base,
-        related=related,
-        videos=videos[:2],
-    )
+    body = to_html(article.body)
+    values = {"article": article, "body": body, "related": related, "videos": videos[:2]}
+    return _render("article.html.j2", tr, article_base, values)
 
 
 def render_index(
@@ -60,11 +53,18 @@ def render_index(
     article_base: str = "/learn",
 ) -> str:
     """The `/learn` page: every article (or those matching `search`), with a search box."""
-    template = _environment(tr).get_template("index.html.j2")
-    return template.render(
-        articles=articles,
-        search=search,
-        lang=language_of(tr.locale),
-        article_lang=ARTICLE_LANGUAGE,
-        article_base=article_base,
+    return _render("index.html.j2", tr, article_base, {"articles": articles, "search": search})
+
+
+def _render(name: str, tr: Translator, article_base: str, values: dict[str, object]) -> str:
+    """A page in `tr`'s language; the articles in theirs (`lang` on each)."""
+    return (
+        _environment(tr)
+        .get_template(name)
+        .render(
+            lang=language_of(tr.locale),
+            article_lang=ARTICLE_LANGUAGE,
+            article_base=article_base,
+            **values,
+        )
     )
