@@ -31,6 +31,13 @@ SOURCES: tuple[tuple[str, str, dict[str, Any], dict[str, str]], ...] = (
 )
 
 MessageId = str | tuple[str, str]
+HEADER = {
+    "project": "MetSkin",
+    "version": "0.1",
+    "copyright_holder": "the MetSkin authors",
+    "msgid_bugs_address": "",
+    "last_translator": "the MetSkin team",
+}
 
 
 def source_files(pattern: str) -> list[Path]:
@@ -58,7 +65,7 @@ def _message_id(message: object) -> MessageId | None:
 
 
 def template_catalog() -> Catalog:
-    catalog = Catalog(domain=DOMAIN, project="MetSkin", fuzzy=False)
+    catalog = Catalog(domain=DOMAIN, fuzzy=False, **HEADER)
     for message, path, line in extracted():
         catalog.add(message, locations=[(str(path.relative_to(PACKAGE)), line)])
     return catalog
@@ -79,7 +86,8 @@ def update_catalogs(locale_dir: Path | None = None) -> dict[str, int]:
             with path.open("rb") as handle:
                 catalog = read_po(handle, locale=language, domain=DOMAIN)
         else:
-            catalog = Catalog(locale=language, domain=DOMAIN, project="MetSkin")
+            catalog = Catalog(locale=language, domain=DOMAIN, **HEADER)
+        template.creation_date = catalog.creation_date  # no churn when nothing changed
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
         with path.open("wb") as handle:
