@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from metskin.bootstrap import Container
-from tests.e2e.conftest import GraphQLClient
+from tests.e2e.conftest import PASSWORD, GraphQLClient
 from tests.e2e.test_care_api import BOOK, booking
 from tests.integration.test_care_booking import day_slots, make_doctor
 
@@ -30,7 +30,18 @@ def outbox(container: Container, to: str) -> list[dict[str, Any]]:
 async def test_a_french_profile_gets_its_booking_email_and_sms_in_french(
     client: GraphQLClient, container: Container
 ) -> None:
-    await client.register("camille@example.com")
+    registered = await client.data(
+        """mutation($i: RegisterInput!) { register(input: $i) { accessToken
+             user { profile { locale } } } }""",
+        i={
+            "email": "camille@example.com",
+            "password": PASSWORD,
+            "displayName": "Test",
+            "locale": "fr",
+        },
+    )
+    client.token = registered["register"]["accessToken"]
+    assert registered["register"]["user"]["profile"]["locale"] == "fr-FR"  # its main region
     doctor = make_doctor(container)
     changed = await client.data(
         UPDATE,
@@ -107,6 +118,20 @@ async def test_error_messages_speak_the_request_s_language_with_the_same_code(
     assert english["message"] != french["message"] != german["message"]
     assert french["message"] == "Connectez-vous d'abord."
     assert german["message"] == "Melden Sie sich zuerst an."
+
+
+async def test_a_validation_message_is_translated_with_its_values(client: GraphQLClient) -> None:
+    await client.register("lea@example.com")
+    client.http.headers["accept-language"] = "fr-FR"
+    try:
+        error = (await client.call(UPDATE, input={"locale": "ja-JP"}))["errors"][0]
+    finally:
+        del client.http.headers["accept-language"]
+    assert error["extensions"] == {"code": "VALIDATION_FAILED", "field": "locale"}
+    assert error["message"].startswith("'ja-JP' n'est pas une langue prise en charge ; ")
+    assert "fr-CH" in error["message"]
+    english = (await client.call(UPDATE, input={"currency": "zz"}))["errors"][0]["message"]
+    assert english == "'zz' is not an ISO 4217 currency code (such as EUR, GBP or USD)."
 
 
 async def test_learn_pages_and_the_web_catalog_follow_the_language(

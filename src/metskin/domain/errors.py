@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class DomainError(Exception):
     """An error the API reports with a stable code; a subclass names its own:
@@ -14,10 +16,21 @@ class DomainError(Exception):
         if code is not None:
             cls.code = code
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        template: str | None = None,
+        values: Mapping[str, object] | None = None,
+    ) -> None:
+        """`template` and `values` (optional) say the message again for translation:
+        `template.format(**values)` is `message` in English, and a catalog may translate it."""
         super().__init__(message)
         self.message = message
         self.field = field
+        self.template = template
+        self.values = dict(values or {})
 
 
 class ValidationFailed(DomainError, code="VALIDATION_FAILED"): ...

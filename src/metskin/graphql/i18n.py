@@ -69,6 +69,10 @@ def localize_errors(errors: Iterable[GraphQLError], tr: Translator) -> None:
 def localized_message(error: GraphQLError, tr: Translator) -> str:
     original = error.original_error
     message = original.message if isinstance(original, DomainError) else error.message
+    if isinstance(original, DomainError) and original.template:
+        translated = tr.gettext(original.template)
+        if translated != original.template:
+            return translated.format(**original.values)
     whole = tr.gettext(message)
     if whole != message:
         return whole

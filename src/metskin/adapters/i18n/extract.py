@@ -31,7 +31,7 @@ SOURCES: tuple[tuple[str, str, dict[str, Any], dict[str, str]], ...] = (
 )
 
 MessageId = str | tuple[str, str]
-HEADER = {
+HEADER: dict[str, Any] = {
     "project": "MetSkin",
     "version": "0.1",
     "copyright_holder": "the MetSkin authors",

@@ -19,6 +19,7 @@ from metskin.domain.accounts.model import (
 )
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.locales import check_locale
+from metskin.domain.i18n.marks import _
 from metskin.domain.money.model import check_currency
 
 MIN_AGE = 13
@@ -96,7 +97,11 @@ def _budget(field_name: str) -> Any:
 
 def _time_zone(value: str, _now: datetime) -> str:
     if value not in _known_time_zones():
-        raise ValidationFailed(f"Unknown time zone: {value}.", field="timeZone")
+        template = _("Unknown time zone: {value}.")
+        values = {"value": str(value)[:64]}
+        raise ValidationFailed(
+            template.format(**values), field="timeZone", template=template, values=values
+        )
     return value
 
 

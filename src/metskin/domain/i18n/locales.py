@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 
 DEFAULT_LOCALE = "en-GB"
 # Each language, with the regions it is offered for; the first is the language's default.
@@ -73,18 +74,21 @@ def check_locale(value: object, field_name: str = "locale") -> str:
     """A supported locale in canonical form (`fr` -> `fr-FR`, `de-at` -> `de-AT`), or a coded
     error naming the field."""
     tag = parse_tag(value) if isinstance(value, str) else None
-    shown = str(value)[:20]
+    shown = repr(str(value)[:20])
     if tag is None:
+        template = _("{value} is not a BCP 47 language tag (such as en-GB, fr-FR or de-DE).")
         raise ValidationFailed(
-            f"{shown!r} is not a BCP 47 language tag (such as en-GB, fr-FR or de-DE).",
+            template.format(value=shown),
             field=field_name,
+            template=template,
+            values={"value": shown},
         )
     found = _supported(tag)
     if found is None:
+        values = {"value": shown, "locales": ", ".join(supported_locales())}
+        template = _("{value} is not a supported locale; choose one of: {locales}.")
         raise ValidationFailed(
-            f"{shown!r} is not a supported locale; choose one of: "
-            f"{', '.join(supported_locales())}.",
-            field=field_name,
+            template.format(**values), field=field_name, template=template, values=values
         )
     return found
 
