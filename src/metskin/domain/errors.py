@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Self
 
 
 class DomainError(Exception):
@@ -31,6 +32,12 @@ class DomainError(Exception):
         self.field = field
         self.template = template
         self.values = dict(values or {})
+
+    @classmethod
+    def translatable(cls, template: str, field: str | None = None, **values: object) -> Self:
+        """The error whose message is `template` filled with `values`, kept apart so that a
+        catalog can translate the message whole (`graphql/i18n.py`)."""
+        return cls(template.format(**values), field=field, template=template, values=values)
 
 
 class ValidationFailed(DomainError, code="VALIDATION_FAILED"): ...

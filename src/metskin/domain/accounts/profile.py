@@ -97,11 +97,8 @@ def _budget(field_name: str) -> Any:
 
 def _time_zone(value: str, _now: datetime) -> str:
     if value not in _known_time_zones():
-        template = _("Unknown time zone: {value}.")
-        values = {"value": str(value)[:64]}
-        raise ValidationFailed(
-            template.format(**values), field="timeZone", template=template, values=values
-        )
+        unknown = _("Unknown time zone: {value}.")
+        raise ValidationFailed.translatable(unknown, "timeZone", value=str(value)[:64])
     return value
 
 

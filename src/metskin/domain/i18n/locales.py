@@ -76,20 +76,13 @@ def check_locale(value: object, field_name: str = "locale") -> str:
     tag = parse_tag(value) if isinstance(value, str) else None
     shown = repr(str(value)[:20])
     if tag is None:
-        template = _("{value} is not a BCP 47 language tag (such as en-GB, fr-FR or de-DE).")
-        raise ValidationFailed(
-            template.format(value=shown),
-            field=field_name,
-            template=template,
-            values={"value": shown},
-        )
+        not_bcp_47 = _("{value} is not a BCP 47 language tag (such as en-GB, fr-FR or de-DE).")
+        raise ValidationFailed.translatable(not_bcp_47, field_name, value=shown)
     found = _supported(tag)
     if found is None:
-        values = {"value": shown, "locales": ", ".join(supported_locales())}
-        template = _("{value} is not a supported locale; choose one of: {locales}.")
-        raise ValidationFailed(
-            template.format(**values), field=field_name, template=template, values=values
-        )
+        unsupported = _("{value} is not a supported locale; choose one of: {locales}.")
+        locales = ", ".join(supported_locales())
+        raise ValidationFailed.translatable(unsupported, field_name, value=shown, locales=locales)
     return found
 
 

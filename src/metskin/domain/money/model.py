@@ -46,13 +46,8 @@ def check_currency(code: object, field_name: str = "currency") -> str:
     text = code.strip().upper() if isinstance(code, str) else ""
     if text not in iso_currencies():
         shown = repr(str(code)[:12])
-        template = _("{value} is not an ISO 4217 currency code (such as EUR, GBP or USD).")
-        raise ValidationFailed(
-            template.format(value=shown),
-            field=field_name,
-            template=template,
-            values={"value": shown},
-        )
+        not_iso = _("{value} is not an ISO 4217 currency code (such as EUR, GBP or USD).")
+        raise ValidationFailed.translatable(not_iso, field_name, value=shown)
     return text
 
 
