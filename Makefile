@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run migrate seed serve test test-fast lint schema bench clean graphiql
+.PHONY: install run migrate seed serve test test-fast lint schema messages bench clean graphiql
 
 install: $(STAMP)
 
@@ -40,6 +40,11 @@ graphiql:
 
 schema: install
 	$(BIN)/metskin export-schema
+
+# The fr and de catalogs (read at runtime from the .po files: nothing to compile) after a text
+# changed: new texts are added untranslated, and a test fails until each is translated.
+messages: install
+	$(BIN)/metskin messages
 
 # Everything, against a throwaway MariaDB and Redis that the script starts and stops.
 test: install lint

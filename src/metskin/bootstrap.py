@@ -15,6 +15,7 @@ from metskin.adapters.db.engine import make_engine
 from metskin.adapters.db.uow import SqlUnitOfWork
 from metskin.adapters.events.memory import InMemoryEventBus
 from metskin.adapters.events.redis_bus import RedisEventBus
+from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.adapters.limits.memory import InMemoryLoginFailures, InMemoryRateLimiter
 from metskin.adapters.limits.redis_limits import RedisLoginFailures, RedisRateLimiter
 from metskin.adapters.metrics import Metrics
@@ -113,6 +114,7 @@ class Container:
     sharing: SharingService = field(init=False)
     skin_models: SkinModelService = field(init=False)
     messenger: AppointmentMessenger = field(init=False)
+    translations: BabelTranslations = field(init=False)
     reminder_scanner: ReminderScanner = field(init=False)
     check_ins: CheckInService = field(init=False)
     check_in_scanner: CheckInScanner = field(init=False)
@@ -296,7 +298,10 @@ def bootstrap(
         timedelta(days=settings.refresh_token_days),
         priced_currencies=container.money.priced_currencies,
     )
-    mail = JinjaMailRenderer(base_url=settings.effective_public_url)
+    container.translations = BabelTranslations()
+    mail = JinjaMailRenderer(
+        base_url=settings.effective_public_url, translations=container.translations
+    )
     container.notifications = NotificationService(
         container.new_uow, container.notifier, mail, clock
     )
@@ -325,6 +330,7 @@ def bootstrap(
         clock,
         ranker_for=LearnedRankers(settings.models_dir),
         rates=container.money.rates,
+        articles=lambda: container.content.all_articles(),
     )
     container.analyses.add_step_after_measuring(container.recommendations.after_measuring)
     container.analyses.keep_unseen_scores_with(container.skin_models.keep_shadow)
@@ -342,6 +348,7 @@ def bootstrap(
         mail,
         clock,
         MessengerSettings(settings.effective_public_url, settings.calendar_organizer_email),
+        container.translations,
     )
     container.reminder_scanner = ReminderScanner(container.new_uow, clock)
     container.check_ins = CheckInService(container.new_uow, clock)

@@ -158,9 +158,9 @@ class Browser:
         ]
 
 
-def web_server(root: Path) -> Iterator[str]:
+def web_server(root: Path, **extra_env: str) -> Iterator[str]:
     """`metskin serve` on the embedded defaults, migrated and seeded (demo accounts, catalog,
-    dermatologists with practices); its base URL."""
+    dermatologists with practices); its base URL. `extra_env`: more METSKIN_ settings."""
     browser_or_skip()
     env = {
         **os.environ,
@@ -169,6 +169,7 @@ def web_server(root: Path) -> Iterator[str]:
         "METSKIN_REDIS_URL": "",
         "METSKIN_PASSWORD_HASH_TIME_COST": "1",
         "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8",
+        **extra_env,
     }
     for command in ("migrate", "seed"):
         subprocess.run([*METSKIN, command], env=env, check=True, capture_output=True)
@@ -179,12 +180,12 @@ def web_server(root: Path) -> Iterator[str]:
         cluster.stop_all()
 
 
-def server_fixture(name: str) -> Any:
+def server_fixture(name: str, **extra_env: str) -> Any:
     """A module's `server` fixture: its own seeded `metskin serve` (see web_server)."""
 
     @pytest.fixture(scope="module")
     def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-        yield from web_server(tmp_path_factory.mktemp(name))
+        yield from web_server(tmp_path_factory.mktemp(name), **extra_env)
 
     return server
 

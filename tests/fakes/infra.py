@@ -154,9 +154,13 @@ class FakeMailRenderer:
 
     def __init__(self) -> None:
         self.rendered: list[tuple[str, str, dict[str, Any]]] = []
+        self.locales: list[str | None] = []  # the locale of each call
 
-    def render_email(self, template: str, to: str, context: dict[str, Any]) -> OutgoingEmail:
+    def render_email(
+        self, template: str, to: str, context: dict[str, Any], locale: str | None = None
+    ) -> OutgoingEmail:
         self.rendered.append((template, to, context))
+        self.locales.append(locale)
         text = f"{template}: " + ", ".join(f"{k}={v}" for k, v in sorted(context.items()))
         return OutgoingEmail(to, template, f"<p>{text}</p>", text)
 

@@ -145,6 +145,16 @@ def export_schema(
     console.print(f"wrote {output}")
 
 
+@app.command()
+def messages() -> None:
+    """Bring the fr and de catalogs (metskin/locale/*/LC_MESSAGES/messages.po) up to date with
+    the texts the sources mark; new ones wait, untranslated, for a translator."""
+    from metskin.adapters.i18n.extract import update_catalogs
+
+    for language, missing in update_catalogs().items():
+        console.print(f"{language}: {missing} untranslated")
+
+
 analyze.register(app)
 recommender.register(app)
 dataset.register(app)

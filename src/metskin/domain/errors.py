@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Self
+
 
 class DomainError(Exception):
     """An error the API reports with a stable code; a subclass names its own:
@@ -14,10 +17,27 @@ class DomainError(Exception):
         if code is not None:
             cls.code = code
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        template: str | None = None,
+        values: Mapping[str, object] | None = None,
+    ) -> None:
+        """`template` and `values` (optional) say the message again for translation:
+        `template.format(**values)` is `message` in English, and a catalog may translate it."""
         super().__init__(message)
         self.message = message
         self.field = field
+        self.template = template
+        self.values = dict(values or {})
+
+    @classmethod
+    def translatable(cls, template: str, field: str | None = None, **values: object) -> Self:
+        """The error whose message is `template` filled with `values`, kept apart so that a
+        catalog can translate the message whole (`graphql/i18n.py`)."""
+        return cls(template.format(**values), field=field, template=template, values=values)
 
 
 class ValidationFailed(DomainError, code="VALIDATION_FAILED"): ...

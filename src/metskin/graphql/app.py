@@ -25,6 +25,7 @@ from metskin.bootstrap import Container
 from metskin.domain.content.model import ArticleFilter
 from metskin.domain.content.render import render_article, render_index
 from metskin.domain.errors import NotFound, Unavailable
+from metskin.domain.i18n.ports import Translator
 from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.analysis.media_route import media_route
 from metskin.graphql.apikeys.auth import authenticate_api_key
@@ -32,6 +33,7 @@ from metskin.graphql.context import Context, authenticate, context_for_token, ru
 from metskin.graphql.graphiql import asset_route, ide_page
 from metskin.graphql.guard import client_ip
 from metskin.graphql.headers import SecurityHeaders
+from metskin.graphql.i18n import request_locale
 from metskin.graphql.limits import BodySizeLimit, UploadGate
 from metskin.graphql.persisted import PersistedQueries
 from metskin.graphql.privacy.download import export_route
@@ -39,6 +41,7 @@ from metskin.graphql.probes import probe_routes
 from metskin.graphql.schema import build_schema
 from metskin.logging import hide_media_tokens
 from metskin.web import web_routes
+from metskin.web.catalog import catalog_routes
 
 
 def coded_error(message: str, code: str, status: int) -> JSONResponse:
@@ -139,23 +142,33 @@ def learn_routes(container: Container) -> list[Route]:
     """`/learn`: every article (or those matching `?search=`), and `/learn/<slug>`: one."""
     content = container.content
 
+    def translator(request: Request) -> Translator:
+        return container.translations.translator(request_locale(request.headers))
+
     async def learn_index(request: Request) -> Response:
         search = request.query_params.get("search", "")[:100]
         found = await run_sync(content.articles, ArticleFilter(search=search), None, 1000)
-        return HTMLResponse(render_index(found, search=search))
+        tr = translator(request)
+        return HTMLResponse(render_index(found, search=search, tr=tr), headers=_lang(tr))
 
     async def learn_article(request: Request) -> Response:
+        tr = translator(request)
         try:
             found = await run_sync(content.article, request.path_params["slug"])
         except NotFound:
-            return HTMLResponse("<h1>Article not found</h1>", status_code=404)
+            page = f"<h1>{tr.gettext('Article not found')}</h1>"
+            return HTMLResponse(page, status_code=404, headers=_lang(tr))
         related, videos = await run_sync(content.related, found)
-        return HTMLResponse(render_article(found, related, videos))
+        return HTMLResponse(render_article(found, related, videos, tr=tr), headers=_lang(tr))
 
     return [
         Route("/learn", learn_index, methods=["GET", "HEAD"]),
         Route("/learn/{slug}", learn_article, methods=["GET", "HEAD"]),
     ]
+
+
+def _lang(tr: Translator) -> dict[str, str]:
+    return {"content-language": tr.locale, "vary": "accept-language"}
 
 
 def create_app(container: Container) -> Starlette:
@@ -181,6 +194,7 @@ def create_app(container: Container) -> Starlette:
         export_route(container),
         asset_route(settings.var_dir, settings.graphiql_enabled),
         *learn_routes(container),
+        *catalog_routes(),
         *web_routes(),
     ]
     return Starlette(

@@ -17,8 +17,10 @@ from metskin.domain.analysis.records import Media
 from metskin.domain.apikeys.model import KeyUse
 from metskin.domain.directory.model import Dermatologist
 from metskin.domain.errors import DomainError, Unauthenticated
+from metskin.domain.i18n.ports import Translator
 from metskin.domain.recommendations.catalog import Product
 from metskin.domain.referrals.model import ReferralRecord
+from metskin.graphql.i18n import request_locale
 
 T = TypeVar("T")
 
@@ -83,6 +85,12 @@ class Context:
         self.product_loader = batch_loader(self.container.recommendations.products_by_id)
         self.dermatologist_loader = batch_loader(self.container.directory.get_many)
         self.referral_loader = make_referral_loader(self)
+
+    @property
+    def translator(self) -> Translator:
+        """The request's language (`Accept-Language`; the web app sends the profile's)."""
+        headers = getattr(self.request, "headers", None)
+        return self.container.translations.translator(request_locale(headers))
 
     def require_viewer(self) -> Viewer:
         if self.viewer is None:

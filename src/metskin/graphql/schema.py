@@ -34,6 +34,7 @@ from metskin.graphql.checkins.mutations import CheckInMutations
 from metskin.graphql.checkins.queries import CheckInQueries
 from metskin.graphql.content.mutations import ContentMutations
 from metskin.graphql.content.queries import ContentQueries
+from metskin.graphql.context import Context
 from metskin.graphql.directory.admin import DirectoryAdminMutations
 from metskin.graphql.directory.queries import DirectoryQueries
 from metskin.graphql.errors import (
@@ -43,6 +44,7 @@ from metskin.graphql.errors import (
     operation_arguments,
 )
 from metskin.graphql.guard import OperationLimits
+from metskin.graphql.i18n import localize_errors
 from metskin.graphql.inbox.mutations import InboxMutations
 from metskin.graphql.inbox.queries import InboxQueries
 from metskin.graphql.inbox.subscriptions import InboxSubscriptions
@@ -127,6 +129,9 @@ class MetSkinSchema(strawberry.Schema):
         name = execution_context.operation_name if execution_context else None
         operation = get_operation_ast(document, name) if document else None
         add_error_codes(errors, operation_arguments(self._schema, operation))
+        context = execution_context.context if execution_context else None
+        if context is not None and isinstance(context, Context):
+            localize_errors(errors, context.translator)
         unexpected = [error for error in errors if not is_expected(error)]
         if unexpected:
             super().process_errors(unexpected, execution_context)

@@ -4,6 +4,7 @@
 
 import { gql, session } from "./graphql.js";
 import { clear, errorInWords, h, navigate, showError } from "./dom.js";
+import { loadMessages, locale, mark, t } from "./i18n.js";
 import { renderLogin, renderRegister } from "./views/auth.js";
 import { renderProfile } from "./views/profile.js";
 import { renderAnalyse, renderAnalysis } from "./views/analysis.js";
@@ -45,20 +46,15 @@ const ROUTES = [
   { path: /^\/admin$/, view: renderAdmin, role: ADMIN },
 ];
 
-const LINKS = [
-  ["#/analyse", "Analyse"],
-  ["#/history", "History"],
-  ["#/progress", "Progress"],
-  ["#/dermatologists", "Dermatologists"],
-  ["#/appointments", "Appointments"],
-  ["#/sharing", "Sharing"],
-  ["#/profile", "Profile"],
-];
-const DERMATOLOGIST_LINKS = [
-  ["#/dashboard", "Dashboard"],
-  ["#/patients", "Patients"],
-  ["#/hours", "Working hours"],
-];
+const LINKS = Object.entries({
+  "#/analyse": mark("Analyse"), "#/history": mark("History"), "#/progress": mark("Progress"),
+  "#/dermatologists": mark("Dermatologists"), "#/appointments": mark("Appointments"),
+  "#/sharing": mark("Sharing"), "#/profile": mark("Profile"),
+});
+const DERMATOLOGIST_LINKS = Object.entries({
+  "#/dashboard": mark("Dashboard"), "#/patients": mark("Patients"),
+  "#/hours": mark("Working hours"),
+});
 
 const main = document.getElementById("view");
 const nav = document.getElementById("nav");
@@ -101,19 +97,20 @@ function renderNav() {
   const { path } = parseHash();
   const link = ([href, label]) => h("a", {
     href, "aria-current": href.slice(1) === path ? "page" : null,
-  }, label);
+  }, t(label));
   if (!session.loggedIn) {
     stopInboxBadge();
-    clear(nav, link(["#/login", "Log in"]), link(["#/register", "Register"]));
+    clear(nav, link(["#/login", mark("Log in")]), link(["#/register", mark("Register")]));
     return;
   }
   const user = session.user || {};
   const links = isDermatologist() ? DERMATOLOGIST_LINKS : LINKS;
   const inbox = isDermatologist() ? null : h("a", { href: "#/inbox", id: "inbox-link",
-    "aria-current": path === "/inbox" ? "page" : null }, "Inbox ", inboxBadge());
-  clear(nav, (user.role === ADMIN ? [...links, ["#/admin", "Admin"]] : links).map(link), inbox,
+    "aria-current": path === "/inbox" ? "page" : null }, t("Inbox"), " ", inboxBadge());
+  const admin = ["#/admin", mark("Admin")];
+  clear(nav, (user.role === ADMIN ? [...links, admin] : links).map(link), inbox,
     h("span", { class: "who", id: "who" }, user.profile?.displayName || user.email || ""),
-    h("button", { type: "button", id: "logout", class: "link", onclick: logout }, "Log out"));
+    h("button", { type: "button", id: "logout", class: "link", onclick: logout }, t("Log out")));
 }
 
 async function route() {
@@ -130,8 +127,8 @@ async function route() {
   }
   const found = ROUTES.find((candidate) => candidate.path.test(path));
   if (!found) {
-    clear(main, h("h1", {}, "Not found"), h("p", {}, "There is no page here. "),
-      h("a", { href: "#/" }, "Go to the start"));
+    clear(main, h("h1", {}, t("Not found")), h("p", {}, t("There is no page here.")), " ",
+      h("a", { href: "#/" }, t("Go to the start")));
     return;
   }
   if (!found.open && !session.loggedIn) {
@@ -166,11 +163,24 @@ if (window.location.pathname !== "/") {
   const deep = window.location.pathname + window.location.search;
   window.history.replaceState(null, "", `/#${deep}`);
 }
+/** The signed-in profile's language, else the browser's; the page follows a change. */
+async function speak() {
+  const wanted = session.user?.profile?.locale || null;
+  if (wanted && wanted === locale()) return false;
+  const before = locale();
+  await loadMessages(wanted);
+  document.getElementById("footer-note").textContent =
+    t("MetSkin gives skin-care guidance, not a medical diagnosis.");
+  document.getElementById("footer-link").textContent = t("When to see a dermatologist");
+  return before !== locale();
+}
+
 window.addEventListener("hashchange", route);
-session.onChange(() => {
+session.onChange(async () => {
   renderNav();
   if (!session.loggedIn && !ROUTES.find((r) => r.open && r.path.test(parseHash().path))) {
     navigate("#/login?ended=1");
   }
+  if (session.loggedIn && await speak()) route(); // a new language: the page again, in it
 });
-route();
+speak().then(route);

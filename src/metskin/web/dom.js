@@ -1,5 +1,7 @@
 // Small DOM helpers: build elements (text only, never HTML from the API), forms and errors.
 
+import { dateTimeFormat, t } from "./i18n.js";
+
 /**
  * h("p", {class: "note", onclick: fn}, "text", child, [more]) -> HTMLElement.
  * Attributes named on* become listeners; true/false toggle boolean attributes.
@@ -48,7 +50,8 @@ export function field(label, input, hint = null) {
 
 export function choice(name, options, selected) {
   return h("select", { name },
-    options.map(([value, label]) => h("option", { value, selected: value === selected }, label)));
+    options.map(([value, label]) => h("option", { value, selected: value === selected },
+      t(label))));
 }
 
 export function errorBox() {
@@ -71,8 +74,8 @@ export function errorInWords(error) {
   const code = error && error.code ? error.code : "ERROR";
   const message = error && error.message ? error.message : String(error);
   return [h("strong", {}, message),
-    h("small", { class: "error-detail" }, "Code for support: ", h("code", { class: "error-code" },
-      code))];
+    h("small", { class: "error-detail" }, t("Code for support: "),
+      h("code", { class: "error-code" }, code))];
 }
 
 /** Show an error next to the form, and beside the field when named. */
@@ -138,25 +141,23 @@ export function listFromText(text) {
 
 export function when(iso, timeZone = undefined) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat(undefined, {
-    dateStyle: "medium", timeStyle: "short", timeZone,
-  }).format(new Date(iso));
-}
-
-export function day(iso, timeZone = undefined) {
-  return new Intl.DateTimeFormat(undefined, {
-    weekday: "short", day: "numeric", month: "short", timeZone,
-  }).format(new Date(iso));
-}
-
-export function time(iso, timeZone = undefined) {
-  return new Intl.DateTimeFormat(undefined, { timeStyle: "short", timeZone })
+  return dateTimeFormat({ dateStyle: "medium", timeStyle: "short", timeZone })
     .format(new Date(iso));
 }
 
+export function day(iso, timeZone = undefined) {
+  return dateTimeFormat({ weekday: "short", day: "numeric", month: "short", timeZone })
+    .format(new Date(iso));
+}
+
+export function time(iso, timeZone = undefined) {
+  return dateTimeFormat({ timeStyle: "short", timeZone }).format(new Date(iso));
+}
+
+/** An API name (`DARK_CIRCLES`) in words, translated when the catalog has it (words.js). */
 export function humanize(name) {
   const text = String(name).replaceAll("_", " ").toLowerCase();
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return t(text.charAt(0).toUpperCase() + text.slice(1));
 }
 
 export function notice(text, kind = "ok") {

@@ -4,19 +4,21 @@
 // when the server says it is expired or not valid. Refresh tokens rotate, so concurrent callers
 // share one refresh request.
 
+import { locale, mark, t } from "./i18n.js";
+
 const ENDPOINT = "/graphql";
 const STORAGE_KEY = "metskin.session";
 const REFRESH_MARGIN_MS = 30_000;
 const RETRY_WITH_NEW_TOKEN = new Set(["TOKEN_EXPIRED", "UNAUTHENTICATED"]);
 
 export const AUTH_FIELDS = `accessToken accessTokenExpiresAt refreshToken
-  user { id email role profile { displayName } }`;
+  user { id email role profile { displayName locale } }`;
 
 /** One or more GraphQL errors; `code` and `field` come from the first one's extensions. */
 export class GraphQLError extends Error {
   constructor(errors, status = 200) {
     const first = errors[0] || {};
-    super(first.message || "The request failed.");
+    super(first.message || t("The request failed."));
     this.name = "GraphQLError";
     this.errors = errors;
     this.status = status;
@@ -25,8 +27,9 @@ export class GraphQLError extends Error {
   }
 }
 
+/** An error of the app itself; `message` is an English text of the catalog (or the server's). */
 export function localError(code, message, status = 0) {
-  return new GraphQLError([{ message, extensions: { code } }], status);
+  return new GraphQLError([{ message: t(message), extensions: { code } }], status);
 }
 
 class Session {
@@ -116,18 +119,20 @@ function parseResponse(status, text) {
   }
   if (status !== 200 || !payload || !payload.data) {
     const detail = (text || "").trim().slice(0, 200);
-    throw localError(`HTTP_${status}`, `The server answered ${status}${detail ? `: ${detail}` : "."}`,
-      status);
+    throw localError(`HTTP_${status}`, t("The server answered {status}: {detail}",
+      { status, detail: detail || "-" }), status);
   }
   return payload.data;
 }
 
 function networkError() {
-  return localError("NETWORK_ERROR", "Cannot reach MetSkin. Check your connection and try again.");
+  return localError("NETWORK_ERROR",
+    mark("Cannot reach MetSkin. Check your connection and try again."));
 }
 
 async function postJson(query, variables, token) {
-  const headers = { "content-type": "application/json", accept: "application/json" };
+  const headers = { "content-type": "application/json", accept: "application/json",
+    "accept-language": locale() };
   if (token) headers.authorization = `Bearer ${token}`;
   let response;
   try {

@@ -2,6 +2,7 @@
 // refused token is refreshed once and the connection made again.
 
 import { freshAccessToken, localError, refreshTokens } from "./graphql.js";
+import { mark } from "./i18n.js";
 import { subscribe } from "./ws.js";
 
 const AUTH_CODES = new Set(["UNAUTHENTICATED", "TOKEN_EXPIRED"]);
@@ -49,7 +50,7 @@ export function subscribeAsUser({ query, variables = {}, onNext, onComplete, onE
       });
     } catch {
       unlessStopped(onTransportError)(localError(NO_SOCKET,
-        "This browser cannot open a live connection."));
+        mark("This browser cannot open a live connection.")));
     }
   }
 

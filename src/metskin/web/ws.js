@@ -2,14 +2,15 @@
 // The protocol is graphql-ws's PROTOCOL.md: connection_init/ack, subscribe, next, error, complete.
 
 import { GraphQLError, localError } from "./graphql.js";
+import { mark, t } from "./i18n.js";
 
 const PROTOCOL = "graphql-transport-ws";
 const CLOSE_CODES = {
-  4400: ["BAD_REQUEST", "The live connection was refused as malformed."],
-  4401: ["UNAUTHENTICATED", "Log in again to follow live updates."],
-  4403: ["UNAUTHENTICATED", "Your session is not valid for live updates."],
-  4408: ["TIMEOUT", "The live connection timed out."],
-  4429: ["TOO_MANY_REQUESTS", "Too many live connections."],
+  4400: ["BAD_REQUEST", mark("The live connection was refused as malformed.")],
+  4401: ["UNAUTHENTICATED", mark("Log in again to follow live updates.")],
+  4403: ["UNAUTHENTICATED", mark("Your session is not valid for live updates.")],
+  4408: ["TIMEOUT", mark("The live connection timed out.")],
+  4429: ["TOO_MANY_REQUESTS", mark("Too many live connections.")],
 };
 
 function socketUrl() {
@@ -20,8 +21,9 @@ function socketUrl() {
 
 function closeError(event) {
   const [code, message] = CLOSE_CODES[event.code]
-    || ["CONNECTION_CLOSED", `The live connection closed (${event.code}).`];
-  return localError(code, event.reason && !CLOSE_CODES[event.code] ? event.reason : message);
+    || ["CONNECTION_CLOSED", mark("The live connection closed ({code}).")];
+  return localError(code, event.reason && !CLOSE_CODES[event.code] ? event.reason
+    : t(message, { code: event.code }));
 }
 
 /**
@@ -53,7 +55,8 @@ export function subscribe({ query, variables = {}, connectionParams = {}, onNext
     try {
       message = JSON.parse(event.data);
     } catch {
-      finish(onError, localError("BAD_MESSAGE", "The live connection sent something unreadable."));
+      finish(onError, localError("BAD_MESSAGE",
+        mark("The live connection sent something unreadable.")));
       return;
     }
     switch (message.type) {

@@ -231,8 +231,8 @@ def test_contradictory_profiles_are_refused(
         ("Europe/London", "en-GB", "GBP"),
         ("America/New_York", "en-US", "USD"),
         ("Europe/Paris", "fr-FR", "EUR"),
-        ("Asia/Tokyo", "ja-JP", "JPY"),
-        ("Africa/Lagos", "en-NG", "EUR"),  # no rate for NGN: the euro
+        ("Asia/Tokyo", "en-US", "JPY"),  # the zone first
+        ("Africa/Lagos", "fr-BE", "EUR"),  # no rate for NGN: the locale's region
         ("UTC", "en-US", "USD"),  # a zone of no country: the locale's region
     ],
 )

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jinja2 import Environment, PackageLoader, UndefinedError, meta
+from jinja2 import UndefinedError, meta
 from tests.unit.builders import utc
 
-from metskin.adapters.notify.templates import JinjaMailRenderer
+from metskin.adapters.notify.templates import JinjaMailRenderer, mail_environment
 from metskin.domain.appointments.messages import (
     SMS_LIMIT,
     AppointmentMessage,
@@ -295,10 +295,16 @@ def test_html_escapes_patient_supplied_values() -> None:
 def test_templates_only_use_variables_the_context_provides(
     kind: AppointmentMessage, part: str
 ) -> None:
-    env = Environment(loader=PackageLoader("metskin", "templates/mail"))
+    env = mail_environment()
     source = env.loader.get_source(env, f"{kind.template}.{part}.j2")[0]  # type: ignore[union-attr]
     used = meta.find_undeclared_variables(env.parse(source))
-    provided = set(email_context(kind, notice(), **options(kind))) | {"product_name", "base_url"}
+    provided = set(email_context(kind, notice(), **options(kind))) | {
+        "product_name",
+        "base_url",
+        "lang",
+        "_",  # the i18n extension's gettext
+        "gettext",
+    }
 
     assert used <= provided
     assert used, "a template that uses no variable"

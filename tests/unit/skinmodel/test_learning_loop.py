@@ -86,7 +86,8 @@ class ScoringEngine:
     def run(self, media: Media, data: bytes, progress: Any, skin: str | None) -> AnalysisOutput:
         result = engine_result(0, np.random.default_rng(1))
         unseen = score_result(result, self.models, decode(data), face_points())
-        return AnalysisOutput(result, AnalysisSummary(ok=True, confidence=0.9), None, unseen)
+        summary = AnalysisSummary(ok=True, confidence=0.9)
+        return AnalysisOutput(result, summary, None, unseen=unseen)
 
 
 @pytest.fixture(autouse=True)

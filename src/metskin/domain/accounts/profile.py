@@ -18,10 +18,11 @@ from metskin.domain.accounts.model import (
     Profile,
 )
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.locales import check_locale
+from metskin.domain.i18n.marks import _
 from metskin.domain.money.model import check_currency
 
 MIN_AGE = 13
-LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 MAX_LIST_ITEMS = 50
 MAX_ITEM_LENGTH = 80
 PROFILE_FIELDS = frozenset(f.name for f in fields(Profile))
@@ -96,7 +97,8 @@ def _budget(field_name: str) -> Any:
 
 def _time_zone(value: str, _now: datetime) -> str:
     if value not in _known_time_zones():
-        raise ValidationFailed(f"Unknown time zone: {value}.", field="timeZone")
+        unknown = _("Unknown time zone: {value}.")
+        raise ValidationFailed.translatable(unknown, "timeZone", value=str(value)[:64])
     return value
 
 
@@ -110,6 +112,10 @@ def _pattern(pattern: re.Pattern[str], field_name: str, message: str) -> Any:
         return text
 
     return clean
+
+
+def _locale(value: str, _now: datetime) -> str:
+    return check_locale(value, "locale")
 
 
 def _currency(value: str, _now: datetime) -> str:
@@ -138,7 +144,7 @@ _CLEANERS: dict[str, Any] = {
     "budget_per_product": _budget("budgetPerProduct"),
     "budget_total": _budget("budgetTotal"),
     "time_zone": _time_zone,
-    "locale": _pattern(LOCALE_PATTERN, "locale", "Locale looks like en-GB."),
+    "locale": _locale,
     "currency": _currency,
     "phone": _pattern(
         PHONE_PATTERN, "phone", "Phone must be in international form, e.g. +447700900123."

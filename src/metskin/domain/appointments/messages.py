@@ -2,6 +2,8 @@
 
 The templates are `templates/mail/appointment_{confirmed,rescheduled,cancelled,reminder}`.
 Times are formatted in the patient's time zone here, at the edge; everything else is UTC.
+Every text goes through the patient's translator (`domain/i18n/`): their language, their
+locale's dates; English as written here when none is given.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from typing import Any
 from metskin.domain.appointments.calendar import Method, ics_invite, invite_attachment
 from metskin.domain.appointments.model import ConsultationType, require_utc, zone
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.ports import Translator
+from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.messages import Attachment
 
 SMS_LIMIT = 160  # one GSM-7 segment
@@ -52,25 +57,25 @@ class AppointmentNotice:
 
 
 CONSULTATION_LABELS = {
-    ConsultationType.IN_PERSON: "in-person visit",
-    ConsultationType.VIDEO: "video consultation",
+    ConsultationType.IN_PERSON: _("in-person visit"),
+    ConsultationType.VIDEO: _("video consultation"),
 }
 
 
-def format_local(moment_utc: datetime, time_zone: str) -> str:
-    """`Tuesday 14 April 2026 at 09:30 BST`, in the given zone (English names)."""
-    local = require_utc(moment_utc, "moment_utc").astimezone(zone(time_zone))
-    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M %Z}"
+def format_local(moment_utc: datetime, time_zone: str, tr: Translator = ENGLISH) -> str:
+    """`Tuesday 14 April 2026 at 09:30 BST`, in the given zone and the translator's locale."""
+    zone(time_zone)
+    return tr.format_datetime(require_utc(moment_utc, "moment_utc"), time_zone)
 
 
-def format_local_short(moment_utc: datetime, time_zone: str) -> str:
+def format_local_short(moment_utc: datetime, time_zone: str, tr: Translator = ENGLISH) -> str:
     """`Tue 14 Apr 09:30 BST`, for SMS."""
-    local = require_utc(moment_utc, "moment_utc").astimezone(zone(time_zone))
-    return f"{local:%a} {local.day} {local:%b %H:%M %Z}"
+    zone(time_zone)
+    return tr.format_datetime(require_utc(moment_utc, "moment_utc"), time_zone, "short")
 
 
-def hours_phrase(hours: int) -> str:
-    return f"{hours} hour" if hours == 1 else f"{hours} hours"
+def hours_phrase(hours: int, tr: Translator = ENGLISH) -> str:
+    return tr.ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
 
 
 def _check_hours(kind: AppointmentMessage, hours_before: int | None) -> None:
@@ -89,6 +94,7 @@ def email_context(
     reason: str = "",
     hours_before: int | None = None,
     previous_start_utc: datetime | None = None,
+    tr: Translator = ENGLISH,
 ) -> dict[str, Any]:
     """Every variable the four templates use (they render with StrictUndefined).
 
@@ -106,16 +112,20 @@ def email_context(
         "doctor_name": notice.doctor_name,
         "practice_name": notice.practice_name,
         "address": notice.address,
-        "consultation_type": CONSULTATION_LABELS[notice.consultation_type],
+        "consultation_type": tr.gettext(CONSULTATION_LABELS[notice.consultation_type]),
         "is_video": notice.consultation_type is ConsultationType.VIDEO,
-        "start_local": format_local(notice.start_utc, notice.time_zone),
+        "start_local": format_local(notice.start_utc, notice.time_zone, tr),
         "previous_start_local": (
-            format_local(previous_start_utc, notice.time_zone) if previous_start_utc else ""
+            format_local(previous_start_utc, notice.time_zone, tr) if previous_start_utc else ""
         ),
         "time_zone": notice.time_zone,
         "reason": reason.strip(),
         "hours_before": hours_before or 0,
-        "when": f"in {hours_phrase(hours_before)}" if hours_before else "",
+        "when": (
+            tr.gettext("in {hours}").format(hours=hours_phrase(hours_before, tr))
+            if hours_before
+            else ""
+        ),
         "manage_url": notice.manage_url,
     }
 
@@ -126,6 +136,7 @@ def sms_text(
     *,
     product_name: str = "MetSkin",
     hours_before: int | None = None,
+    tr: Translator = ENGLISH,
 ) -> str:
     """The SMS for a message: the richest wording that fits 160 characters.
 
@@ -133,18 +144,21 @@ def sms_text(
     link can still make it longer. No reason or other health detail goes into an SMS.
     """
     _check_hours(kind, hours_before)
-    when = format_local_short(notice.start_utc, notice.time_zone)
+    when = format_local_short(notice.start_utc, notice.time_zone, tr)
     place = (
-        "by video"
+        tr.gettext("by video")
         if notice.consultation_type is ConsultationType.VIDEO
-        else f"at {notice.practice_name}"
+        else tr.gettext("at {practice}").format(practice=notice.practice_name)
         if notice.practice_name
         else ""
     )
-    doctor = f" with {notice.doctor_name}" if notice.doctor_name else ""
+    doctor = (
+        tr.gettext(" with {doctor}").format(doctor=notice.doctor_name) if notice.doctor_name else ""
+    )
     candidates = [(doctor, place), (doctor, ""), ("", "")]
     texts = [
-        _sms(kind, product_name, d, p, when, hours_before, notice.manage_url) for d, p in candidates
+        _sms(kind, product_name, d, p, when, hours_before, notice.manage_url, tr)
+        for d, p in candidates
     ]
     return next((t for t in texts if len(t) <= SMS_LIMIT), texts[-1])
 
@@ -157,20 +171,24 @@ def _sms(
     when: str,
     hours_before: int | None,
     url: str,
+    tr: Translator,
 ) -> str:
     where = f" {place}" if place else ""
     match kind:
         case AppointmentMessage.CONFIRMED:
-            body = f"your appointment{doctor} is booked for {when}{where}. Details: {url}"
-        case AppointmentMessage.RESCHEDULED:
-            body = f"your appointment{doctor} has moved to {when}{where}. Details: {url}"
-        case AppointmentMessage.CANCELLED:
-            body = f"your appointment{doctor} on {when} is cancelled. Book again: {url}"
-        case AppointmentMessage.REMINDER:
-            body = (
-                f"reminder, your appointment{doctor} is in {hours_phrase(hours_before or 0)}, "
-                f"{when}{where}. Details: {url}"
+            text = tr.gettext(
+                "your appointment{doctor} is booked for {when}{where}. Details: {url}"
             )
+        case AppointmentMessage.RESCHEDULED:
+            text = tr.gettext("your appointment{doctor} has moved to {when}{where}. Details: {url}")
+        case AppointmentMessage.CANCELLED:
+            text = tr.gettext("your appointment{doctor} on {when} is cancelled. Book again: {url}")
+        case AppointmentMessage.REMINDER:
+            text = tr.gettext(
+                "reminder, your appointment{doctor} is in {hours}, {when}{where}. Details: {url}"
+            )
+    hours = hours_phrase(hours_before or 0, tr)
+    body = text.format(doctor=doctor, when=when, where=where, url=url, hours=hours)
     return f"{product}: {body}"
 
 
@@ -184,6 +202,7 @@ def calendar_attachment(
     stamp: datetime,
     organizer_email: str,
     attendee_email: str,
+    tr: Translator = ENGLISH,
 ) -> Attachment | None:
     """The .ics for a confirmation or reschedule (REQUEST) or a cancellation (CANCEL).
 
@@ -193,16 +212,20 @@ def calendar_attachment(
     if kind is AppointmentMessage.REMINDER:
         return None
     method: Method = "CANCEL" if kind is AppointmentMessage.CANCELLED else "REQUEST"
-    label = CONSULTATION_LABELS[notice.consultation_type]
-    with_doctor = f" with {notice.doctor_name}" if notice.doctor_name else ""
+    label = tr.gettext(CONSULTATION_LABELS[notice.consultation_type])
+    with_doctor = (
+        tr.gettext(" with {doctor}").format(doctor=notice.doctor_name) if notice.doctor_name else ""
+    )
+    video = notice.consultation_type is ConsultationType.VIDEO
     ics = ics_invite(
         uid,
         notice.start_utc,
         end_utc,
-        summary=f"Skin appointment{with_doctor}",
-        description=f"{label.capitalize()}. See or change it at {notice.manage_url}",
-        location=notice.address
-        or ("Video consultation" if notice.consultation_type is ConsultationType.VIDEO else ""),
+        summary=tr.gettext("Skin appointment{with_doctor}").format(with_doctor=with_doctor),
+        description=tr.gettext("{label}. See or change it at {url}").format(
+            label=label[:1].upper() + label[1:], url=notice.manage_url
+        ),
+        location=notice.address or (tr.gettext("Video consultation") if video else ""),
         organizer_email=organizer_email,
         attendee_email=attendee_email,
         sequence=sequence,

@@ -8,7 +8,7 @@ never sends twice. Reminders are claimed from their table by a periodic scan.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,8 @@ from metskin.domain.appointments.model import Appointment, AppointmentStatus, Co
 from metskin.domain.appointments.reminders import Reminder, ReminderKind, ReminderStatus
 from metskin.domain.directory.model import Dermatologist
 from metskin.domain.errors import DomainError
+from metskin.domain.i18n.ports import Translations
+from metskin.domain.i18n.source import SourceTexts
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.model import InboxEntry
 from metskin.domain.inbox.service import tell
@@ -64,6 +66,7 @@ class AppointmentMessenger:
     renderer: MailRenderer
     clock: Clock
     settings: MessengerSettings
+    translations: Translations = field(default_factory=SourceTexts)
 
     # --- confirmation, reschedule, cancellation --------------------------------------------
 
@@ -178,6 +181,7 @@ class AppointmentMessenger:
         """`key` may hold `{c}` for the channel; otherwise the channel is appended."""
         appointment, patient, doctor = parties.appointment, parties.patient, parties.doctor
         profile = patient.profile
+        tr = self.translations.translator(profile.locale)
         notice = AppointmentNotice(
             name=profile.display_name or patient.email.split("@")[0],
             doctor_name=doctor.name,
@@ -203,7 +207,9 @@ class AppointmentMessenger:
                     reason=reason,
                     hours_before=hours_before,
                     previous_start_utc=previous_start,
+                    tr=tr,
                 ),
+                profile.locale,
             )
             invite = calendar_attachment(
                 message,
@@ -214,13 +220,18 @@ class AppointmentMessenger:
                 stamp=self.clock(),
                 organizer_email=self.settings.organizer_email,
                 attendee_email=patient.email,
+                tr=tr,
             )
             if invite is not None:
                 email = replace(email, attachments=(*email.attachments, invite))
             sent += self.notifications.send_email_once(_channel_key(key, "email"), email)
         if profile.sms_opt_in and profile.phone:
             body = sms_text(
-                message, notice, product_name=self.settings.product_name, hours_before=hours_before
+                message,
+                notice,
+                product_name=self.settings.product_name,
+                hours_before=hours_before,
+                tr=tr,
             )
             sent += self.notifications.send_sms_once(
                 _channel_key(key, "sms"), OutgoingSms(profile.phone, body)

@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, select_autoescape
 
 from metskin.domain.content.markdown import to_html
 from metskin.domain.content.model import Article, Video
+from metskin.domain.i18n.jinja import i18n_environment, speaking
+from metskin.domain.i18n.locales import language_of
+from metskin.domain.i18n.ports import Translator
+from metskin.domain.i18n.source import ENGLISH
+
+# Articles are written in English; a page in another language says so on the article.
+ARTICLE_LANGUAGE = "en"
 
 
-@cache
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("metskin.domain.content", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+def content_environment() -> Environment:
+    return i18n_environment(
+        PackageLoader("metskin.domain.content", "templates"), select_autoescape(["html", "j2"])
     )
+
+
+_ENVIRONMENTS: dict[tuple[type, str], Environment] = {}
+
+
+def _environment(tr: Translator) -> Environment:
+    """The page chrome in the translator's language (one environment per kind and locale)."""
+    key = (type(tr), tr.locale)
+    if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS[key] = speaking(content_environment(), tr)
+    return _ENVIRONMENTS[key]
 
 
 def render_article(
@@ -26,23 +37,34 @@ def render_article(
     related: list[Article],
     videos: list[Video],
     *,
-    lang: str = "en",
+    tr: Translator = ENGLISH,
     article_base: str = "/learn",
 ) -> str:
-    template = _environment().get_template("article.html.j2")
-    return template.render(
-        article=article,
-        body=to_html(article.body),
-        lang=lang,
-        article_base=article_base,
-        related=related,
-        videos=videos[:2],
-    )
+    body = to_html(article.body)
+    values = {"article": article, "body": body, "related": related, "videos": videos[:2]}
+    return _render("article.html.j2", tr, article_base, values)
 
 
 def render_index(
-    articles: list[Article], *, search: str = "", lang: str = "en", article_base: str = "/learn"
+    articles: list[Article],
+    *,
+    search: str = "",
+    tr: Translator = ENGLISH,
+    article_base: str = "/learn",
 ) -> str:
     """The `/learn` page: every article (or those matching `search`), with a search box."""
-    template = _environment().get_template("index.html.j2")
-    return template.render(articles=articles, search=search, lang=lang, article_base=article_base)
+    return _render("index.html.j2", tr, article_base, {"articles": articles, "search": search})
+
+
+def _render(name: str, tr: Translator, article_base: str, values: dict[str, object]) -> str:
+    """A page in `tr`'s language; the articles in theirs (`lang` on each)."""
+    return (
+        _environment(tr)
+        .get_template(name)
+        .render(
+            lang=language_of(tr.locale),
+            article_lang=ARTICLE_LANGUAGE,
+            article_base=article_base,
+            **values,
+        )
+    )

@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 
 BASE = "EUR"
 
@@ -44,11 +45,9 @@ def check_currency(code: object, field_name: str = "currency") -> str:
     """The code, if it is a circulating ISO 4217 currency; a coded error naming the field if not."""
     text = code.strip().upper() if isinstance(code, str) else ""
     if text not in iso_currencies():
-        shown = str(code)[:12]
-        raise ValidationFailed(
-            f"{shown!r} is not an ISO 4217 currency code (such as EUR, GBP or USD).",
-            field=field_name,
-        )
+        shown = repr(str(code)[:12])
+        not_iso = _("{value} is not an ISO 4217 currency code (such as EUR, GBP or USD).")
+        raise ValidationFailed.translatable(not_iso, field_name, value=shown)
     return text
 
 

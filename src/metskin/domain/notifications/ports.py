@@ -17,7 +17,11 @@ class SentNotificationLog(Protocol):
 
 
 class MailRenderer(Protocol):
-    def render_email(self, template: str, to: str, context: dict[str, Any]) -> OutgoingEmail: ...
+    def render_email(
+        self, template: str, to: str, context: dict[str, Any], locale: str | None = None
+    ) -> OutgoingEmail:
+        """The email in the locale's language (English when None or unsupported)."""
+        ...
 
 
 class NotificationsUnitOfWork(UnitOfWork, Protocol):

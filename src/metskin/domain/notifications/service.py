@@ -23,7 +23,7 @@ class NotificationService:
         if user is None:
             return False
         context = {"name": user.profile.display_name or user.email.split("@")[0]}
-        email = self.renderer.render_email("welcome", user.email, context)
+        email = self.renderer.render_email("welcome", user.email, context, user.profile.locale)
         return self.send_email_once(f"welcome:{user_id}", email)
 
     def send_email_once(self, dedupe_key: str, email: OutgoingEmail) -> bool:

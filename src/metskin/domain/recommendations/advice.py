@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from metskin.domain.i18n.marks import _
 from metskin.domain.recommendations.catalog import Product
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.rules import SafetyRule
@@ -24,15 +25,15 @@ ACTIVE_CLASSES = frozenset(
         "essential_oil",
     }
 )
-PATCH_TEST = (
+PATCH_TEST = _(
     "Patch test first: put a little on the side of your neck or behind the ear once a day "
     "for 3 days, and skip the product if it itches, burns or turns red."
 )
-ONE_AT_A_TIME = (
+ONE_AT_A_TIME = _(
     "Start one new active at a time, about two weeks apart, so you can tell what your "
     "skin reacts to."
 )
-PREGNANCY_NOTE = (
+PREGNANCY_NOTE = _(
     "We left out ingredients that are not advised in pregnancy or breastfeeding. "
     "Check any new product with your doctor or midwife."
 )
@@ -40,18 +41,24 @@ PREGNANCY_NOTE = (
 SEE_A_DOCTOR = {
     "acne": (
         75,
-        "Your acne score is high: a dermatologist can offer prescription options "
-        "that work faster and help prevent scarring.",
+        _(
+            "Your acne score is high: a dermatologist can offer prescription options "
+            "that work faster and help prevent scarring."
+        ),
     ),
     "pigmentation": (
         80,
-        "Widespread dark patches can be melasma; a dermatologist can confirm "
-        "it and guide treatment.",
+        _(
+            "Widespread dark patches can be melasma; a dermatologist can confirm "
+            "it and guide treatment."
+        ),
     ),
     "redness": (
         75,
-        "Persistent strong redness can be rosacea; a doctor can confirm it and "
-        "prescribe treatment.",
+        _(
+            "Persistent strong redness can be rosacea; a doctor can confirm it and "
+            "prescribe treatment."
+        ),
     ),
 }
 

@@ -87,6 +87,8 @@ class Routine:
     excluded: tuple[Exclusion, ...]
     total_price: Money  # in the person's currency: the sum of the converted prices
     price_notes: tuple[str, ...] = ()  # the rates and dates the prices were converted with
+    # Each alternative's price in the person's currency, like the steps' (by product id).
+    alternative_prices: Mapping[str, Conversion] = field(default_factory=dict)
 
     @property
     def currency(self) -> str:
@@ -331,10 +333,16 @@ def _finish(builder: _Builder) -> Routine:
     steps.sort(key=lambda step: order[step.slot])
     chosen = {pick.candidate.product.id for pick in builder.picks.values()}
     notes = (step.price.note() for step in steps)
+    alternatives = {slot: _alternatives(builder, slot) for slot in builder.picks}
     return Routine(
         am=tuple(s for s in steps if s.time == AM),
         pm=tuple(s for s in steps if s.time == PM),
-        alternatives={slot: _alternatives(builder, slot) for slot in builder.picks},
+        alternatives=alternatives,
+        alternative_prices={
+            c.product.id: builder.profile.price_of(c.product)
+            for options in alternatives.values()
+            for c in options
+        },
         warnings=tuple(
             routine_warnings(
                 builder.picks.keys(),

@@ -8,7 +8,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
@@ -20,7 +20,8 @@ from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.checkins.service import restart
-from metskin.domain.content.loader import articles_for_tags
+from metskin.domain.content.loader import by_tags, load_articles
+from metskin.domain.content.model import Article
 from metskin.domain.errors import Conflict, NotFound
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
@@ -133,10 +134,14 @@ class RecommendationService:
         clock: Clock,
         ranker_for: RankerFor | None = None,
         rates: Callable[[], RatesTable] = seed_table,
+        articles: Callable[[], Sequence[Article]] = load_articles,
     ) -> None:
+        """`articles`: the content catalog as the editors left it (`ContentService`), so a
+        tip links the articles editors added or changed, never a removed one."""
         self._uow_factory = uow_factory
         self._analyses = analyses
         self._clock = clock
+        self._articles = articles
         self._rates = rates
         self._ranker_for = ranker_for or (lambda _user: (None, ""))
         self.catalog = CatalogCache(uow_factory, rules)
@@ -168,7 +173,7 @@ class RecommendationService:
         ranker, model_version = self._ranker_for(owner.id)
         routine = build_routine(needs, profile, index.shortlist(needs, profile), ranker=ranker)
         tips = render_tips(needs, profile)
-        payload = serialise(routine, tips)
+        payload = serialise(routine, tips, self._articles())
         key = _profile_hash(needs, profile, payload)
         return self._save(analysis, key, model_version, payload)
 
@@ -311,7 +316,9 @@ def _profile_hash(needs: SkinNeeds, profile: CareProfile, payload: dict[str, Any
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def serialise(routine: Routine, tips: list[Tip]) -> dict[str, Any]:
+def serialise(
+    routine: Routine, tips: list[Tip], articles: Sequence[Article] = ()
+) -> dict[str, Any]:
     return {
         "currency": routine.currency,
         "total_price": str(routine.total_price.amount),
@@ -319,7 +326,7 @@ def serialise(routine: Routine, tips: list[Tip]) -> dict[str, Any]:
         "am": [_step(step) for step in routine.am],
         "pm": [_step(step) for step in routine.pm],
         "alternatives": {
-            slot: [_candidate(c) for c in candidates]
+            slot: [_candidate(c, routine.alternative_prices.get(c.product.id)) for c in candidates]
             for slot, candidates in routine.alternatives.items()
         },
         "warnings": list(routine.warnings),
@@ -332,7 +339,7 @@ def serialise(routine: Routine, tips: list[Tip]) -> dict[str, Any]:
             }
             for e in routine.excluded[:MAX_EXCLUDED_SHOWN]
         ],
-        "tips": [_tip(tip) for tip in tips],
+        "tips": [_tip(tip, articles) for tip in tips],
     }
 
 
@@ -357,16 +364,17 @@ def _price(conversion: Conversion) -> dict[str, Any]:
     }
 
 
-def _candidate(candidate: Candidate) -> dict[str, Any]:
+def _candidate(candidate: Candidate, price: Conversion | None) -> dict[str, Any]:
     return {
         "product_id": candidate.product.id,
         "score": round(candidate.score, 4),
         "why": list(candidate.content.reasons),
+        **(_price(price) if price else {}),
     }
 
 
-def _tip(tip: Tip) -> dict[str, Any]:
-    articles = articles_for_tags(tip.article_tags)[:MAX_ARTICLES_PER_TIP]
+def _tip(tip: Tip, catalog: Sequence[Article]) -> dict[str, Any]:
+    articles = by_tags(catalog, tip.article_tags)[:MAX_ARTICLES_PER_TIP]
     return {
         "title": tip.title,
         "body": tip.body,

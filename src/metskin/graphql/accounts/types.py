@@ -101,7 +101,11 @@ class RegisterInput:
     time_zone: str | None = strawberry.field(
         default=None, description="IANA zone; Europe/London when not given."
     )
-    locale: str | None = None
+    locale: str | None = strawberry.field(
+        default=None,
+        description="BCP 47 tag of a supported locale: en, fr or de with a region (en-GB, "
+        "en-US, fr-FR, fr-CH, de-DE, de-AT...); a bare language takes its main region.",
+    )
     currency: str | None = strawberry.field(
         default=None,
         description="ISO 4217 code; when not given, the currency of the time zone's country "
@@ -129,7 +133,11 @@ class ProfileInput:
         default=strawberry.UNSET,
         description="ISO 4217 code with an exchange rate (see exchangeRates).",
     )
-    locale: str | None = strawberry.UNSET
+    locale: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="BCP 47 tag of a supported locale: en, fr or de with a region (en-GB, "
+        "en-US, fr-FR, fr-CH, de-DE, de-AT...); a bare language takes its main region.",
+    )
     time_zone: str | None = strawberry.UNSET
     phone: str | None = strawberry.UNSET
     email_opt_in: bool | None = strawberry.UNSET

@@ -15,6 +15,8 @@ from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
 from metskin.domain.analysis.records import MediaGrant, Stage
 from metskin.domain.analysis.records import MediaKind as DomainMediaKind
+from metskin.domain.i18n.ports import Translator
+from metskin.domain.i18n.source import ENGLISH
 from metskin.graphql.mapping import copy_fields
 
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
@@ -205,8 +207,8 @@ def _spots(stored: list[dict[str, Any]] | None) -> list[PigmentedSpot] | None:
     ]
 
 
-def _concern(code: str, c: dict[str, Any], data: dict[str, Any]) -> Concern:
-    words = plain.concern_text(code, c, data)
+def _concern(code: str, c: dict[str, Any], data: dict[str, Any], tr: Translator) -> Concern:
+    words = plain.concern_text(code, c, data, tr)
     low, high = words["score_range"] or (None, None)
     return Concern(
         name=c["name"],
@@ -234,7 +236,8 @@ def _tone(tone: dict[str, Any], uncertainty: dict[str, Any]) -> Tone:
     )
 
 
-def result_from_dict(data: dict[str, Any]) -> AnalysisResult:
+def result_from_dict(data: dict[str, Any], tr: Translator = ENGLISH) -> AnalysisResult:
+    """The stored result for the API, its words in `tr`'s language (plain.py)."""
     tone = data.get("tone")
     skin = data.get("skin_type")
     issues = [QualityIssue(**issue) for issue in data.get("quality", [])]
@@ -247,11 +250,11 @@ def result_from_dict(data: dict[str, Any]) -> AnalysisResult:
         skin_type=SkinTypeResult(**{**skin, "measurements": _measurements(skin["measurements"])})
         if skin
         else None,
-        concerns=[_concern(code, c, data) for code, c in data.get("concerns", {}).items()],
+        concerns=[_concern(code, c, data, tr) for code, c in data.get("concerns", {}).items()],
         frames_analysed=data.get("frames_analysed", 1),
         spots=_spots(data.get("spots")),
         raw=cast(JSON, data),
-        summary=plain.summary(data),
+        summary=plain.summary(data, tr),
     )
 
 
@@ -277,7 +280,7 @@ class Analysis:
     @strawberry.field(description="The full result once the analysis is DONE.")
     async def result(self, info: Info) -> AnalysisResult | None:
         stored = await info.context.result_loader.load(str(self.id))
-        return result_from_dict(stored[0]) if stored else None
+        return result_from_dict(stored[0], info.context.translator) if stored else None
 
     @strawberry.field(description="PNG with region outlines and concern heat maps.")
     async def overlay_url(self, info: Info) -> str | None:

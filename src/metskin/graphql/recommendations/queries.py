@@ -42,7 +42,8 @@ class RecommendationQueries:
     )
     async def recommendations(self, info: Info, analysis_id: strawberry.ID) -> Recommendation:
         recommend = info.context.container.recommendations.recommend
-        return Recommendation.from_saved(await as_viewer(info, recommend, str(analysis_id)))
+        saved = await as_viewer(info, recommend, str(analysis_id))
+        return Recommendation.from_saved(saved, info.context.translator)
 
     @guarded_field(IsAuthenticated, "My routines, newest first.")
     async def my_routines(
@@ -56,5 +57,5 @@ class RecommendationQueries:
             after,
             by_created(),
             lambda page: service.history(viewer.user_id, page.after, page.limit),
-            Recommendation.from_saved,
+            lambda saved: Recommendation.from_saved(saved, info.context.translator),
         )

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
+from metskin.domain.i18n.ports import Translator
+from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.recommendations.catalog import Product as DomainProduct
 from metskin.domain.recommendations.model import ProductFilter as DomainFilter
 from metskin.domain.recommendations.model import SavedRoutine
 from metskin.graphql.inputs import decimal_amount
 from metskin.graphql.mapping import copy_fields
 from metskin.graphql.money.types import Money
+
+# A step's lines that are translated (the catalog has the routine's own advice; a product's
+# usage comes from the product data and stays as written).
+TRANSLATED_LINES = ("introduce", "why", "warnings")
 
 
 @strawberry.enum(description="What happened when the person used the product.")
@@ -107,14 +114,19 @@ class RoutineStep:
         return await load_product(info, str(self.product_id))
 
     @classmethod
-    def from_saved(cls, step: dict) -> RoutineStep:
-        price = step.get("price")
-        return copy_fields(
-            cls,
-            step,
-            price=Money(**price) if price else None,
-            price_note=step.get("price_note") or None,
-        )
+    def from_saved(cls, step: dict, tr: Translator = ENGLISH) -> RoutineStep:
+        """The saved step; its advice lines in `tr`'s language where the catalog has them."""
+        lines = {name: [tr.gettext(line) for line in step[name]] for name in TRANSLATED_LINES}
+        return copy_fields(cls, step, **lines, **saved_price(step))
+
+
+def saved_price(saved: dict) -> dict[str, Any]:
+    """A saved step's or alternative's converted price and its note (None when absent)."""
+    price = saved.get("price")
+    return {
+        "price": Money(**price) if price else None,
+        "price_note": saved.get("price_note") or None,
+    }
 
 
 @strawberry.type
@@ -122,10 +134,22 @@ class Alternative:
     product_id: strawberry.ID
     score: float
     why: list[str]
+    price: Money | None = strawberry.field(
+        default=None,
+        description="In the person's currency, converted like the steps' prices (null on "
+        "routines built before alternatives were priced).",
+    )
+    price_note: str | None = strawberry.field(
+        default=None, description="How it was converted; null when it was not."
+    )
 
     @strawberry.field
     async def product(self, info: Info) -> Product | None:
         return await load_product(info, str(self.product_id))
+
+    @classmethod
+    def from_saved(cls, option: dict) -> Alternative:
+        return copy_fields(cls, option, **saved_price(option))
 
 
 @strawberry.type
@@ -183,17 +207,18 @@ class Recommendation:
         return Money(amount=self.total_price, currency=self.currency)
 
     @classmethod
-    def from_saved(cls, saved: SavedRoutine) -> Recommendation:
+    def from_saved(cls, saved: SavedRoutine, tr: Translator = ENGLISH) -> Recommendation:
         data = saved.routine
         return copy_fields(
             cls,
             saved,
             data,
             total_note=data.get("total_note") or None,
-            am=[RoutineStep.from_saved(s) for s in data["am"]],
-            pm=[RoutineStep.from_saved(s) for s in data["pm"]],
+            am=[RoutineStep.from_saved(s, tr) for s in data["am"]],
+            pm=[RoutineStep.from_saved(s, tr) for s in data["pm"]],
+            warnings=[tr.gettext(line) for line in data["warnings"]],
             alternatives=[
-                SlotAlternatives(slot=slot, options=[copy_fields(Alternative, o) for o in options])
+                SlotAlternatives(slot=slot, options=[Alternative.from_saved(o) for o in options])
                 for slot, options in data["alternatives"].items()
             ],
             excluded=[copy_fields(ExcludedProduct, e) for e in data["excluded"]],

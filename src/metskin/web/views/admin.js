@@ -4,6 +4,7 @@ import { gql } from "../graphql.js";
 import {
   append, busy, choice, clear, errorBox, field, formValue, h, listFromText, notice, onSubmit, when,
 } from "../dom.js";
+import { mark, t } from "../i18n.js";
 
 const ARTICLE_FIELDS = "slug title summary tags readingMinutes body url";
 const ARTICLES = `query { articles(first: 100) { edges { node { ${ARTICLE_FIELDS} } } } }`;
@@ -32,10 +33,10 @@ function fill(form, values) {
 
 /** A form that creates (or, with an existing slug, updates) one item, and the list under it. */
 function editor({ id, title, fields, list, toInput, save, remove, describe }, changed) {
-  const verb = choice("verb", [["CREATE", "Create"], ["UPDATE", "Update"]], "CREATE");
+  const verb = choice("verb", [["CREATE", t("Create")], ["UPDATE", t("Update")]], "CREATE");
   const form = h("form", { class: "admin-form", id: `${id}-form`, novalidate: true },
-    errorBox(), h("div", { class: "grid" }, fields, field("Action", verb)),
-    h("button", { type: "submit" }, "Save"));
+    errorBox(), h("div", { class: "grid" }, fields, field(t("Action"), verb)),
+    h("button", { type: "submit" }, t("Save")));
   const items = h("ul", { class: "admin-list", id: `${id}-list` });
   const section = h("section", { class: "card", id }, h("h2", {}, title), form, items);
   const reload = async () => {
@@ -44,13 +45,13 @@ function editor({ id, title, fields, list, toInput, save, remove, describe }, ch
       h("button", { type: "button", class: "link edit", onclick: () => {
         fill(form, item);
         form.elements.verb.value = "UPDATE";
-      } }, "Edit"), " ",
+      } }, t("Edit")), " ",
       h("button", { type: "button", class: "link danger delete", onclick: () => busy(section,
-        async () => { await remove(item); await reload(); await changed(); }) }, "Delete"))));
+        async () => { await remove(item); await reload(); await changed(); }) }, t("Delete")))));
   };
   onSubmit(form, async () => {
     await save(form.elements.verb.value, toInput(form));
-    form.append(notice("Saved."));
+    form.append(notice(t("Saved.")));
     await reload();
     await changed();
   });
@@ -61,11 +62,11 @@ function editor({ id, title, fields, list, toInput, save, remove, describe }, ch
 function articles(changed) {
   return editor({
     id: "admin-articles",
-    title: "Articles",
-    fields: [field("Slug", input("slug")), field("Title", input("title")),
-      field("Tags", input("tags"), "Comma separated, e.g. acne, routine"),
-      field("Reading minutes", input("readingMinutes", { type: "number", min: 1, value: 3 })),
-      field("Summary", input("summary")), field("Body (markdown)", area("body"))],
+    title: t("Articles"),
+    fields: [field(t("Slug"), input("slug")), field(t("Title"), input("title")),
+      field(t("Tags"), input("tags"), t("Comma separated, e.g. acne, routine")),
+      field(t("Reading minutes"), input("readingMinutes", { type: "number", min: 1, value: 3 })),
+      field(t("Summary"), input("summary")), field(t("Body (markdown)"), area("body"))],
     list: async () => (await gql(ARTICLES)).articles.edges.map((edge) => edge.node),
     toInput: (form) => ({ slug: formValue(form, "slug"), title: formValue(form, "title"),
       tags: listFromText(formValue(form, "tags")),
@@ -80,11 +81,11 @@ function articles(changed) {
 function videos(changed) {
   return editor({
     id: "admin-videos",
-    title: "Videos",
-    fields: [field("Slug", input("slug")), field("Title", input("title")),
-      field("Tags", input("tags")), field("Address (https)", input("url", { type: "url" })),
-      field("Length (seconds)", input("durationSeconds", { type: "number", min: 1 })),
-      field("Description", input("description"))],
+    title: t("Videos"),
+    fields: [field(t("Slug"), input("slug")), field(t("Title"), input("title")),
+      field(t("Tags"), input("tags")), field(t("Address (https)"), input("url", { type: "url" })),
+      field(t("Length (seconds)"), input("durationSeconds", { type: "number", min: 1 })),
+      field(t("Description"), input("description"))],
     list: async () => (await gql(VIDEOS)).videos,
     toInput: (form) => ({ slug: formValue(form, "slug"), title: formValue(form, "title"),
       tags: listFromText(formValue(form, "tags")), url: formValue(form, "url"),
@@ -99,21 +100,21 @@ function videos(changed) {
 function dermatologists(changed) {
   const form = h("form", { class: "admin-form", id: "admin-doctor-form", novalidate: true },
     errorBox(), h("div", { class: "grid" },
-      field("Email", input("email", { type: "email" })),
-      field("First password", input("password", { type: "password" })),
-      field("Name", input("name")), field("Specialties", input("specialties")),
-      field("Languages", input("languages")), field("Practice", input("practiceName")),
-      field("Address", input("address")), field("City", input("city")),
-      field("Country (2 letters)", input("country", { maxlength: 2 })),
-      field("Latitude", input("lat", { type: "number", step: "any" })),
-      field("Longitude", input("lon", { type: "number", step: "any" })),
-      field("Time zone", input("timeZone", { value: "Europe/London" })),
-      field("Fee", input("feeAmount", { value: "120.00" })),
-      field("Currency", input("feeCurrency", { value: "GBP", maxlength: 3 }))),
-    h("button", { type: "submit" }, "List dermatologist"));
+      field(t("Email"), input("email", { type: "email" })),
+      field(t("First password"), input("password", { type: "password" })),
+      field(t("Name"), input("name")), field(t("Specialties"), input("specialties")),
+      field(t("Languages"), input("languages")), field(t("Practice"), input("practiceName")),
+      field(t("Address"), input("address")), field(t("City"), input("city")),
+      field(t("Country (2 letters)"), input("country", { maxlength: 2 })),
+      field(t("Latitude"), input("lat", { type: "number", step: "any" })),
+      field(t("Longitude"), input("lon", { type: "number", step: "any" })),
+      field(t("Time zone"), input("timeZone", { value: "Europe/London" })),
+      field(t("Fee"), input("feeAmount", { value: "120.00" })),
+      field(t("Currency"), input("feeCurrency", { value: "GBP", maxlength: 3 }))),
+    h("button", { type: "submit" }, t("List dermatologist")));
   const items = h("ul", { class: "admin-list", id: "admin-doctor-list" });
   const section = h("section", { class: "card", id: "admin-doctors" }, errorBox(),
-    h("h2", {}, "Dermatologists"), form, items);
+    h("h2", {}, t("Dermatologists")), form, items);
   const reload = async () => {
     const { dermatologists: found } = await gql(DOCTORS);
     clear(items, found.edges.map(({ node }) => h("li", { "data-id": node.id },
@@ -122,7 +123,7 @@ function dermatologists(changed) {
           await gql(DELETE_DOCTOR, { id: node.id });
           await reload();
           await changed();
-        }) }, "Remove"))));
+        }) }, t("Remove")))));
   };
   onSubmit(form, async () => {
     const value = (name) => formValue(form, name);
@@ -133,7 +134,7 @@ function dermatologists(changed) {
           country: value("country"), lat: Number(value("lat")), lon: Number(value("lon")) },
         consultationTypes: ["IN_PERSON", "VIDEO"], feeAmount: value("feeAmount"),
         feeCurrency: value("feeCurrency") } });
-    form.append(notice("Listed."));
+    form.append(notice(t("Listed.")));
     await reload();
     await changed();
   });
@@ -147,7 +148,7 @@ export async function renderAdmin(view) {
     clear(log, editorLog.map((change) => h("li", {}, `${when(change.at)}: ${change.summary}`)));
   };
   const parts = [articles(showLog), videos(showLog), dermatologists(showLog)];
-  append(view, [h("h1", {}, "Administration"), ...parts.map((part) => part.section),
-    h("section", { class: "card" }, h("h2", {}, "Recent changes"), log)]);
+  append(view, [h("h1", {}, t("Administration")), ...parts.map((part) => part.section),
+    h("section", { class: "card" }, h("h2", {}, t("Recent changes")), log)]);
   await Promise.all([...parts.map((part) => part.reload()), showLog()]);
 }

@@ -4,6 +4,7 @@ import { gql, uploadMedia } from "../graphql.js";
 import {
   append, clear, errorBox, field, h, humanize, navigate, onSubmit, showError, when,
 } from "../dom.js";
+import { mark, t } from "../i18n.js";
 import { FINAL, followProgress } from "./progress.js";
 import { renderReferral } from "./referral.js";
 import { forConcerns, readMore } from "./learn.js";
@@ -21,10 +22,10 @@ export const DETAIL = `query($id: ID!) { analysis(id: $id) {
     spots { x y areaMm2 darkness region } }
 } }`;
 const CAPTURE_TIPS = [
-  "Face a window or soft light; avoid a strong light behind you.",
-  "Remove glasses and make-up if you can, and keep hair off your face.",
-  "Hold the camera at eye level, about an arm's length away, face straight on.",
-  "A short video (a few seconds, turning slightly) can give a steadier result.",
+  mark("Face a window or soft light; avoid a strong light behind you."),
+  mark("Remove glasses and make-up if you can, and keep hair off your face."),
+  mark("Hold the camera at eye level, about an arm's length away, face straight on."),
+  mark("A short video (a few seconds, turning slightly) can give a steadier result."),
 ];
 
 // --- upload ----------------------------------------------------------------------------------
@@ -33,7 +34,7 @@ function previewOf(file) {
   const url = URL.createObjectURL(file);
   const media = file.type.startsWith("video/")
     ? h("video", { src: url, muted: true, controls: true, class: "preview" })
-    : h("img", { src: url, alt: "The photo you chose", class: "preview" });
+    : h("img", { src: url, alt: t("The photo you chose"), class: "preview" });
   media.addEventListener(media.tagName === "VIDEO" ? "loadeddata" : "load",
     () => URL.revokeObjectURL(url), { once: true });
   media.addEventListener("error", () => URL.revokeObjectURL(url), { once: true });
@@ -51,23 +52,23 @@ export function renderAnalyse(view) {
   });
   const form = h("form", { id: "upload-form", novalidate: true },
     errorBox(),
-    field("Face photo or video", input, "JPEG, PNG, WebP or HEIC photos; MP4, MOV or WebM videos."),
+    field(t("Face photo or video"), input, t("JPEG, PNG, WebP or HEIC photos; MP4, MOV or WebM videos.")),
     preview, bar, status,
-    h("button", { type: "submit" }, "Upload and analyse"));
+    h("button", { type: "submit" }, t("Upload and analyse")));
   onSubmit(form, async () => {
     const file = input.files[0];
     if (!file) {
-      const error = new Error("Choose a photo or a video first.");
+      const error = new Error(t("Choose a photo or a video first."));
       error.code = "NO_FILE";
       error.field = "file";
       throw error;
     }
     bar.hidden = false;
     bar.value = 0;
-    status.textContent = "Uploading…";
+    status.textContent = t("Uploading…");
     try {
       const media = await uploadMedia(file, null, (share) => { bar.value = share; });
-      status.textContent = "Starting the analysis…";
+      status.textContent = t("Starting the analysis…");
       const { startAnalysis } = await gql(
         "mutation($m: ID!) { startAnalysis(mediaId: $m) { id status stage } }", { m: media.id });
       navigate(`#/analysis/${encodeURIComponent(startAnalysis.id)}?live=1`);
@@ -77,8 +78,8 @@ export function renderAnalyse(view) {
     }
   });
   append(view, [
-    h("h1", {}, "Analyse your skin"),
-    h("ul", { class: "tips" }, CAPTURE_TIPS.map((tip) => h("li", {}, tip))),
+    h("h1", {}, t("Analyse your skin")),
+    h("ul", { class: "tips" }, CAPTURE_TIPS.map((tip) => h("li", {}, t(tip)))),
     form,
   ]);
 }
@@ -91,8 +92,8 @@ function progressPanel() {
   const stageText = h("span", { id: "progress-stage" }, "QUEUED");
   const note = h("p", { class: "muted", id: "progress-note", role: "status" });
   const panel = h("div", { id: "progress", class: "card" },
-    h("h2", {}, "Analysing…"), bar,
-    h("p", {}, "Stage: ", stageText, " ", h("span", { id: "progress-percent" }, "0%")),
+    h("h2", {}, t("Analysing…")), bar,
+    h("p", {}, t("Stage: "), stageText, " ", h("span", { id: "progress-percent" }, "0%")),
     h("ol", { class: "stages" }, steps), note);
   return {
     panel,
@@ -128,68 +129,79 @@ function labToRgb([lightness, a, b]) {
 }
 
 function toneCard(tone) {
-  if (!tone) return h("div", { class: "card" }, h("h2", {}, "Tone"), h("p", {}, "Not measured."));
-  const measured = h("span", { class: "swatch measured", title: "Your measured skin colour" });
+  if (!tone) return h("div", { class: "card" }, h("h2", {}, t("Tone")), h("p", {}, t("Not measured.")));
+  const measured = h("span", { class: "swatch measured", title: t("Your measured skin colour") });
   measured.style.backgroundColor = `rgb(${labToRgb(tone.lab).join(" ")})`;
-  const scale = h("div", { class: "monk-scale", "aria-label": `Monk scale, tone ${tone.monk}` },
+  const scale = h("div", { class: "monk-scale", "aria-label": t("Monk scale, tone {tone}", { tone: tone.monk }) },
     Array.from({ length: 10 }, (_, index) => h("span", {
       class: `swatch monk-${index + 1}${index + 1 === tone.monk ? " chosen" : ""}`,
-      title: `Monk ${index + 1}`,
+      title: t("Monk {tone}", { tone: index + 1 }),
     }, String(index + 1))));
   return h("div", { class: "card", id: "tone" },
-    h("h2", {}, "Skin tone"),
+    h("h2", {}, t("Skin tone")),
     h("dl", {},
       h("dt", {}, "ITA°"), h("dd", { id: "ita" }, `${tone.itaDeg.toFixed(1)}°${tone.itaUncertaintyDeg != null ? ` ± ${tone.itaUncertaintyDeg.toFixed(1)}°` : ""} (${humanize(tone.itaCategory)})`),
-      h("dt", {}, "Fitzpatrick"), h("dd", { id: "fitzpatrick" }, tone.fitzpatrick),
-      h("dt", {}, "Monk"), h("dd", { id: "monk" }, `${tone.monk} of 10${tone.monkRange && tone.monkRange[0] !== tone.monkRange[1] ? ` (${tone.monkRange[0]}–${tone.monkRange[1]} within the uncertainty)` : ""}`),
-      h("dt", {}, "Undertone"), h("dd", {}, humanize(tone.undertone)),
-      h("dt", {}, "Measured colour"), h("dd", {}, measured)),
+      h("dt", {}, t("Fitzpatrick")), h("dd", { id: "fitzpatrick" }, tone.fitzpatrick),
+      h("dt", {}, t("Monk")), h("dd", { id: "monk" }, t("{tone} of 10", { tone: tone.monk }),
+        tone.monkRange && tone.monkRange[0] !== tone.monkRange[1]
+          ? ` ${t("({low}–{high} within the uncertainty)",
+            { low: tone.monkRange[0], high: tone.monkRange[1] })}` : ""),
+      h("dt", {}, t("Undertone")), h("dd", {}, humanize(tone.undertone)),
+      h("dt", {}, t("Measured colour")), h("dd", {}, measured)),
     scale,
-    h("small", { class: "muted" }, `Confidence ${Math.round(tone.confidence * 100)}%`));
+    h("small", { class: "muted" }, t("Confidence {percent}%",
+      { percent: Math.round(tone.confidence * 100) })));
 }
 
 function skinTypeCard(skinType) {
   if (!skinType) return null;
   return h("div", { class: "card", id: "skin-type" },
-    h("h2", {}, "Skin type"),
+    h("h2", {}, t("Skin type")),
     h("p", { class: "big" }, humanize(skinType.kind)),
-    h("p", { class: "muted" }, `Decided by ${humanize(skinType.decidedBy)}`,
-      skinType.selfReported ? ` (you said ${humanize(skinType.selfReported)})` : "",
-      ` · confidence ${Math.round(skinType.confidence * 100)}%`));
+    h("p", { class: "muted" }, t("Decided by {how}", { how: humanize(skinType.decidedBy) }),
+      skinType.selfReported ? ` ${t("(you said {kind})",
+        { kind: humanize(skinType.selfReported) })}` : "",
+      ` · ${t("confidence {percent}%", { percent: Math.round(skinType.confidence * 100) })}`));
 }
 
 const REGION_WORDS = {
-  forehead: "forehead", cheek_right: "right cheek", cheek_left: "left cheek", nose: "nose",
-  chin: "chin", under_eye_right: "under right eye", under_eye_left: "under left eye",
-  periorbital_right: "beside right eye", periorbital_left: "beside left eye",
-  nasolabial_right: "right smile line", nasolabial_left: "left smile line",
+  forehead: mark("forehead"), cheek_right: mark("right cheek"), cheek_left: mark("left cheek"),
+  nose: mark("nose"), chin: mark("chin"), under_eye_right: mark("under right eye"),
+  under_eye_left: mark("under left eye"), periorbital_right: mark("beside right eye"),
+  periorbital_left: mark("beside left eye"), nasolabial_right: mark("right smile line"),
+  nasolabial_left: mark("left smile line"),
 };
+
+function regionWords(region) {
+  return REGION_WORDS[region] ? t(REGION_WORDS[region]) : humanize(region);
+}
 
 function concernCard(concern) {
   const range = concern.scoreLow === null || concern.scoreLow === undefined ? ""
-    : ` (likely ${Math.round(concern.scoreLow)}–${Math.round(concern.scoreHigh)})`;
+    : ` ${t("(likely {low}–{high})", { low: Math.round(concern.scoreLow),
+      high: Math.round(concern.scoreHigh) })}`;
   const where = concern.regions.filter((r) => r.score >= 15).sort((a, b) => b.score - a.score)
-    .map((r) => `${REGION_WORDS[r.region] || humanize(r.region)} ${Math.round(r.score)}`);
+    .map((r) => `${regionWords(r.region)} ${Math.round(r.score)}`);
   return h("li", { class: `concern band-${concern.band}`, "data-concern": concern.name },
     h("div", { class: "concern-head" },
       h("h3", {}, concern.title || humanize(concern.name)),
       h("span", { class: `chip band-${concern.band}` }, concern.bandLabel || concern.band)),
     h("p", { class: "concern-score" },
       h("meter", { min: 0, max: 100, low: 15, high: 60, optimum: 0, value: concern.score }),
-      ` ${Math.round(concern.score)} of 100${range}`),
+      ` ${t("{score} of 100", { score: Math.round(concern.score) })}${range}`),
     h("p", { class: "explain" }, concern.explanation),
     concern.meaning ? h("p", { class: "muted" }, concern.meaning) : null,
-    where.length ? h("p", { class: "muted where" }, `Where: ${where.join(", ")}`) : null,
-    concern.advice ? h("details", {}, h("summary", {}, "What helps"),
+    where.length ? h("p", { class: "muted where" }, t("Where: {places}", { places: where.join(", ") })) : null,
+    concern.advice ? h("details", {}, h("summary", {}, t("What helps")),
       h("p", {}, concern.advice)) : null);
 }
 
 function concernCards(concerns) {
   const sorted = [...concerns].sort((a, b) => b.score - a.score);
   return h("div", { class: "card wide", id: "concerns" },
-    h("h2", {}, "What we saw"),
-    h("p", { class: "muted" }, "Each score runs from 0 (none seen) to 100 (strong), "
-      + "with the range it would likely fall in on another photo."),
+    h("h2", {}, t("What we saw")),
+    h("p", { class: "muted" }, t("Each score runs from 0 (none seen) to 100 (strong), "
+      + "with the range it would likely fall in on another photo.")),
     h("ul", { class: "concern-list" }, sorted.map(concernCard)));
 }
 
@@ -199,25 +211,29 @@ const FACE_UNIT_MM = 150; // one unit of the aligned face frame, nominally
 function spotPlace(spot) {
   const across = Math.round(spot.x * FACE_UNIT_MM);
   const down = Math.round(spot.y * FACE_UNIT_MM);
-  return `${Math.abs(across)} mm to their ${across >= 0 ? "left" : "right"}, `
-    + `${Math.abs(down)} mm ${down >= 0 ? "below" : "above"} the eyes`;
+  const values = { across: Math.abs(across), down: Math.abs(down) };
+  const sideways = across >= 0 ? t("{across} mm to their left", values)
+    : t("{across} mm to their right", values);
+  return `${sideways}, ${down >= 0 ? t("{down} mm below the eyes", values)
+    : t("{down} mm above the eyes", values)}`;
 }
 
 function spotsCard(spots) {
   if (spots === null || spots === undefined) return null; // not measured
   const sorted = [...spots].sort((a, b) => b.darkness - a.darkness);
   return h("div", { class: "card wide", id: "spots", "data-count": spots.length },
-    h("h2", {}, "Dark spots, one by one"),
+    h("h2", {}, t("Dark spots, one by one")),
     h("p", { class: "big", id: "spots-count" },
-      `${spots.length} spot${spots.length === 1 ? "" : "s"}`),
+      spots.length === 1 ? t("1 spot") : t("{count} spots", { count: spots.length })),
     spots.length ? h("ul", { class: "spot-list" }, sorted.map((spot) => h("li", { class: "spot" },
-      h("strong", {}, spot.region ? (REGION_WORDS[spot.region] || humanize(spot.region))
-        : "Spot"),
-      ` · ${spot.areaMm2.toFixed(1)} mm² · darkness ${Math.round(spot.darkness)} of 100`,
+      h("strong", {}, spot.region ? regionWords(spot.region)
+        : t("Spot")),
+      ` · ${spot.areaMm2.toFixed(1)} mm² · ${t("darkness {value} of 100",
+        { value: Math.round(spot.darkness) })}`,
       h("br"), h("small", { class: "muted" }, spotPlace(spot)))))
-      : h("p", { class: "muted" }, "No pigmented spots found."),
-    h("small", { class: "muted" }, "Sizes are nominal, from the distance between the eyes. "
-      + "A spot that grows, changes or bleeds needs a dermatologist."));
+      : h("p", { class: "muted" }, t("No pigmented spots found.")),
+    h("small", { class: "muted" }, t("Sizes are nominal, from the distance between the eyes. "
+      + "A spot that grows, changes or bleeds needs a dermatologist.")));
 }
 
 function qualityList(issues) {
@@ -227,11 +243,11 @@ function qualityList(issues) {
 
 function retakeBox(result, forPatient) {
   return h("div", { class: "card retake", id: "retake", role: "alert" },
-    h("h2", {}, "Please retake your photo"),
-    h("p", {}, "We could not measure your skin reliably from this capture."),
+    h("h2", {}, t("Please retake your photo")),
+    h("p", {}, t("We could not measure your skin reliably from this capture.")),
     qualityList(result.quality.filter((issue) => issue.blocking).length
       ? result.quality.filter((issue) => issue.blocking) : result.quality),
-    forPatient ? h("a", { class: "button", href: "#/analyse" }, "Upload a new photo or video")
+    forPatient ? h("a", { class: "button", href: "#/analyse" }, t("Upload a new photo or video"))
       : null);
 }
 
@@ -241,18 +257,18 @@ function retakeBox(result, forPatient) {
  */
 export function resultView(analysis, { forPatient = true } = {}) {
   const { result } = analysis;
-  const header = h("p", { class: "muted" }, `Started ${when(analysis.createdAt)}`,
+  const header = h("p", { class: "muted" }, t("Started {time}", { time: when(analysis.createdAt) }),
     analysis.media ? ` · ${humanize(analysis.media.kind)} ${analysis.media.width}×${analysis.media.height}` : "");
   if (analysis.status === "FAILED") {
     return [header, h("div", { class: "card retake", id: "failed", role: "alert" },
-      h("h2", {}, "The analysis failed"),
-      h("p", {}, analysis.failureReason || "Something went wrong."),
-      h("small", { class: "error-detail" }, "Code for support: ",
+      h("h2", {}, t("The analysis failed")),
+      h("p", {}, analysis.failureReason || t("Something went wrong.")),
+      h("small", { class: "error-detail" }, t("Code for support: "),
         h("code", { class: "error-code" }, analysis.failureCode || "FAILED")), " ",
-      forPatient ? h("a", { class: "button", href: "#/analyse" }, "Try another photo or video")
+      forPatient ? h("a", { class: "button", href: "#/analyse" }, t("Try another photo or video"))
         : null)];
   }
-  if (!result) return [header, h("p", {}, "No result yet.")];
+  if (!result) return [header, h("p", {}, t("No result yet."))];
   if (result.retakeNeeded) return [header, retakeBox(result, forPatient)];
   const notes = result.quality.filter((issue) => !issue.blocking);
   return [
@@ -262,27 +278,29 @@ export function resultView(analysis, { forPatient = true } = {}) {
         h("p", { class: "big-text" }, result.summary)) : null,
       toneCard(result.tone),
       skinTypeCard(result.skinType),
-      forPatient ? h("div", { class: "card" }, h("h2", {}, "Next"),
+      forPatient ? h("div", { class: "card" }, h("h2", {}, t("Next")),
         h("p", {}, h("a", { class: "button", id: "routine-link",
-          href: `#/routine/${encodeURIComponent(analysis.id)}` }, "See my routine")),
+          href: `#/routine/${encodeURIComponent(analysis.id)}` }, t("See my routine"))),
         h("p", {}, h("a", { href: `#/dermatologists?share=${encodeURIComponent(analysis.id)}` },
-          "Share this analysis with a dermatologist")),
-        h("small", { class: "muted" }, `Confidence ${Math.round(result.confidence * 100)}%`,
-          ` · ${result.framesAnalysed} frame${result.framesAnalysed === 1 ? "" : "s"} analysed`))
+          t("Share this analysis with a dermatologist"))),
+        h("small", { class: "muted" }, t("Confidence {percent}%",
+          { percent: Math.round(result.confidence * 100) }),
+          ` · ${result.framesAnalysed === 1 ? t("1 frame analysed")
+            : t("{count} frames analysed", { count: result.framesAnalysed })}`))
         : null,
       concernCards(result.concerns),
       spotsCard(result.spots),
-      notes.length ? h("div", { class: "card wide" }, h("h2", {}, "About this capture"),
+      notes.length ? h("div", { class: "card wide" }, h("h2", {}, t("About this capture")),
         qualityList(notes)) : null,
       analysis.overlayUrl ? h("figure", { class: "card wide overlay" },
         h("img", { id: "overlay", src: analysis.overlayUrl,
-          alt: "Your photo with the face regions and concern heat maps drawn on it" }),
-        h("figcaption", {}, "Regions and where each concern was seen.")) : null),
+          alt: t("Your photo with the face regions and concern heat maps drawn on it") }),
+        h("figcaption", {}, t("Regions and where each concern was seen."))) : null),
   ];
 }
 
 export async function renderAnalysis(view, { match: [analysisId], params }) {
-  const title = h("h1", {}, "Your analysis");
+  const title = h("h1", {}, t("Your analysis"));
   const body = h("div", { id: "analysis", "data-analysis-id": analysisId });
   append(view, [title, body]);
 
@@ -318,7 +336,7 @@ export async function renderAnalysis(view, { match: [analysisId], params }) {
   clear(body, progressBox);
   return followProgress(analysisId, {
     onEvent: (event) => progress.update(event),
-    onFallback: () => progress.say("Live updates are unavailable; checking every few seconds."),
+    onFallback: () => progress.say(t("Live updates are unavailable; checking every few seconds.")),
     onEnd: (error) => {
       if (error) {
         const box = errorBox();
@@ -326,7 +344,7 @@ export async function renderAnalysis(view, { match: [analysisId], params }) {
         showError(progress.panel, error);
         return;
       }
-      progress.panel.querySelector("h2").textContent = "Analysis finished";
+      progress.panel.querySelector("h2").textContent = t("Analysis finished");
       showAll().catch((failure) => showError(view, failure));
     },
   });

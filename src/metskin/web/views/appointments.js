@@ -5,6 +5,7 @@ import { gql } from "../graphql.js";
 import {
   append, busy, clear, errorBox, field, formValue, h, humanize, notice, onSubmit, when,
 } from "../dom.js";
+import { t } from "../i18n.js";
 import { slotPicker } from "./slots.js";
 
 const PAGE = 20;
@@ -22,12 +23,12 @@ const RESCHEDULE = `mutation($id: ID!, $s: DateTime!) {
 function cancelForm(appointment, replace) {
   const form = h("form", { class: "cancel-form", novalidate: true },
     errorBox(),
-    field("Why are you cancelling? (optional)", h("input", { name: "reason", maxlength: 500 })),
-    h("button", { type: "submit", class: "danger confirm-cancel" }, "Cancel appointment"));
+    field(t("Why are you cancelling? (optional)"), h("input", { name: "reason", maxlength: 500 })),
+    h("button", { type: "submit", class: "danger confirm-cancel" }, t("Cancel appointment")));
   onSubmit(form, async () => {
     const { cancelAppointment } = await gql(CANCEL, { id: appointment.id,
       reason: formValue(form, "reason") });
-    replace(cancelAppointment, "Appointment cancelled.");
+    replace(cancelAppointment, t("Appointment cancelled."));
   });
   return form;
 }
@@ -36,7 +37,7 @@ function rescheduleBox(appointment, replace) {
   const box = h("div", { class: "reschedule" }, errorBox());
   box.append(slotPicker(appointment.dermatologist.id, (slot) => busy(box, async () => {
     const { rescheduleAppointment } = await gql(RESCHEDULE, { id: appointment.id, s: slot.start });
-    replace(rescheduleAppointment, "Appointment moved.");
+    replace(rescheduleAppointment, t("Appointment moved."));
   }), { consultationType: appointment.consultationType }));
   return box;
 }
@@ -68,28 +69,31 @@ function fill(li, appointment, message = null) {
       when(appointment.start, appointment.timeZone)),
       h("span", { class: "muted" }, ` (${appointment.timeZone})`)),
     h("p", {}, h("span", { class: `badge status ${appointment.status.toLowerCase()}` },
-      humanize(appointment.status)), " ", humanize(appointment.consultationType), " with ",
-    h("strong", {}, doctor ? doctor.name : "a dermatologist"),
+      humanize(appointment.status)), " ", humanize(appointment.consultationType), " ", t("with"),
+    " ", h("strong", {}, doctor ? doctor.name : t("a dermatologist")),
     doctor ? ` · ${doctor.practice.name}, ${doctor.practice.city}` : ""),
-    appointment.reason ? h("p", {}, `Reason: ${appointment.reason}`) : null,
+    appointment.reason ? h("p", {}, t("Reason: {reason}", { reason: appointment.reason })) : null,
     appointment.referral ? h("p", { class: "muted" },
-      `For your referral (${humanize(appointment.referral.urgency)}, `
-      + `${humanize(appointment.referral.specialty)})`) : null,
+      t("For your referral ({urgency}, {specialty})", {
+        urgency: humanize(appointment.referral.urgency),
+        specialty: humanize(appointment.referral.specialty) })) : null,
     appointment.reschedules ? h("p", { class: "muted" },
-      `Moved ${appointment.reschedules} time${appointment.reschedules === 1 ? "" : "s"}`) : null,
+      appointment.reschedules === 1 ? t("Moved 1 time")
+        : t("Moved {count} times", { count: appointment.reschedules })) : null,
     appointment.status === "CANCELLED" ? h("p", { class: "muted" },
-      `Cancelled ${when(appointment.cancelledAt)}`,
+      t("Cancelled {time}", { time: when(appointment.cancelledAt) }),
       appointment.cancelReason ? `: ${appointment.cancelReason}` : "") : null,
     message ? notice(message) : null,
     booked ? h("p", { class: "muted cancellation-terms" }, changeable
-      ? `You can cancel or move it until ${when(appointment.cancellableUntil, appointment.timeZone)}.`
-      : "It starts too soon to be cancelled or moved here; please call the practice.") : null,
+      ? t("You can cancel or move it until {time}.",
+        { time: when(appointment.cancellableUntil, appointment.timeZone) })
+      : t("It starts too soon to be cancelled or moved here; please call the practice.")) : null,
     appointment.status === "CANCELLED" && doctor ? h("p", {}, h("a", {
-      href: `#/dermatologists?type=${appointment.consultationType}` }, "Book another time")) : null,
+      href: `#/dermatologists?type=${appointment.consultationType}` }, t("Book another time"))) : null,
     changeable ? h("div", { class: "actions" },
       h("button", { type: "button", class: "reschedule-open", onclick: toggle("reschedule", rescheduleBox) },
-        "Reschedule"), " ",
-      h("button", { type: "button", class: "cancel-open", onclick: toggle("cancel", cancelForm) }, "Cancel"))
+        t("Reschedule")), " ",
+      h("button", { type: "button", class: "cancel-open", onclick: toggle("cancel", cancelForm) }, t("Cancel")))
       : null,
     panel);
 }
@@ -100,13 +104,13 @@ export async function renderAppointment(view, { match: [id] }) {
   const card = h("div", { class: "card appointment", id: "appointment",
     "data-appointment-id": appointment.id });
   fill(card, appointment);
-  append(view, [h("h1", {}, "Your appointment"), card,
-    h("p", {}, h("a", { href: "#/appointments" }, "All your appointments"))]);
+  append(view, [h("h1", {}, t("Your appointment")), card,
+    h("p", {}, h("a", { href: "#/appointments" }, t("All your appointments")))]);
 }
 
 export async function renderAppointments(view) {
   const list = h("ul", { class: "appointments", id: "appointments" });
-  const more = h("button", { type: "button", hidden: true }, "Later appointments");
+  const more = h("button", { type: "button", hidden: true }, t("Later appointments"));
   const pager = h("div", { class: "pager" }, errorBox(), more);
   let after = null;
   const load = async () => {
@@ -116,10 +120,10 @@ export async function renderAppointments(view) {
     more.hidden = !myAppointments.pageInfo.hasNextPage;
   };
   more.addEventListener("click", () => busy(pager, load));
-  append(view, [h("h1", {}, "Your appointments"), list, pager]);
+  append(view, [h("h1", {}, t("Your appointments")), list, pager]);
   await load();
   if (!list.firstChild) {
-    list.replaceWith(h("p", { id: "no-appointments" }, "No appointments yet. ",
-      h("a", { href: "#/dermatologists" }, "Find a dermatologist"), "."));
+    list.replaceWith(h("p", { id: "no-appointments" }, t("No appointments yet. "),
+      h("a", { href: "#/dermatologists" }, t("Find a dermatologist")), "."));
   }
 }

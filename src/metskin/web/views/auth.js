@@ -2,6 +2,7 @@
 
 import { AUTH_FIELDS, gql, session } from "../graphql.js";
 import { append, errorBox, field, formValue, h, navigate, notice, onSubmit } from "../dom.js";
+import { t } from "../i18n.js";
 
 function nextPage(params) {
   const next = params.get("next");
@@ -11,35 +12,35 @@ function nextPage(params) {
 /** What MetSkin does and how it treats a person's data: the first thing a visitor reads. */
 function about() {
   return h("section", { class: "card about", id: "about" },
-    h("h2", {}, "Skin analysis and care, from a photo"),
-    h("p", {}, "Upload a face photo or a short video. MetSkin measures your skin tone and "
+    h("h2", {}, t("Skin analysis and care, from a photo")),
+    h("p", {}, t("Upload a face photo or a short video. MetSkin measures your skin tone and "
       + "seven common concerns (acne, wrinkles, pigmentation, redness, pores, dark circles, "
       + "shine) region by region, tells you when a photo cannot be measured and why, and "
       + "builds a morning and evening routine that respects your budget, allergies and "
       + "pregnancy. When something needs a doctor, it says so and helps you book a "
-      + "dermatologist."),
-    h("h3", {}, "Your data"),
+      + "dermatologist.")),
+    h("h3", {}, t("Your data")),
     h("ul", {},
-      h("li", {}, "Photos are stored encrypted. They are shown to you, to the dermatologists "
-        + "you share them with, and to MetSkin's administrators when you ask for support."),
-      h("li", {}, "A dermatologist sees an analysis only while you share it; every look is in "
-        + "your access log, and you can revoke a share at any time."),
-      h("li", {}, "You can download all your data, or erase your account and everything in it, "
-        + "from your profile."),
-      h("li", {}, "Nothing is used to train models unless you say yes, and you can change "
-        + "your mind.")),
-    h("p", { class: "muted" }, "MetSkin does not diagnose: it measures, explains and refers. ",
-      h("a", { href: "/learn" }, "Read the basics"), "."));
+      h("li", {}, t("Photos are stored encrypted. They are shown to you, to the dermatologists "
+        + "you share them with, and to MetSkin's administrators when you ask for support.")),
+      h("li", {}, t("A dermatologist sees an analysis only while you share it; every look is in "
+        + "your access log, and you can revoke a share at any time.")),
+      h("li", {}, t("You can download all your data, or erase your account and everything in it, "
+        + "from your profile.")),
+      h("li", {}, t("Nothing is used to train models unless you say yes, and you can change "
+        + "your mind."))),
+    h("p", { class: "muted" }, t("MetSkin does not diagnose: it measures, explains and refers. "),
+      h("a", { href: "/learn" }, t("Read the basics")), "."));
 }
 
 export function renderLogin(view, { params }) {
   const form = h("form", { id: "login-form", novalidate: true },
     errorBox(),
-    field("Email", h("input", { name: "email", type: "email", autocomplete: "username",
+    field(t("Email"), h("input", { name: "email", type: "email", autocomplete: "username",
       required: true })),
-    field("Password", h("input", { name: "password", type: "password",
+    field(t("Password"), h("input", { name: "password", type: "password",
       autocomplete: "current-password", required: true })),
-    h("button", { type: "submit" }, "Log in"));
+    h("button", { type: "submit" }, t("Log in")));
   onSubmit(form, async () => {
     const data = await gql(
       `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${AUTH_FIELDS} } }`,
@@ -49,23 +50,23 @@ export function renderLogin(view, { params }) {
   });
   append(view, [
     params.get("ended") ? null : about(),
-    h("h1", {}, "Log in"),
-    params.get("ended") ? notice("Your session has ended. Log in again.", "warn") : null,
+    h("h1", {}, t("Log in")),
+    params.get("ended") ? notice(t("Your session has ended. Log in again."), "warn") : null,
     form,
-    h("p", {}, "New here? ", h("a", { href: "#/register" }, "Create an account"), "."),
+    h("p", {}, t("New here? "), h("a", { href: "#/register" }, t("Create an account")), "."),
   ]);
 }
 
 export function renderRegister(view, { params }) {
   const form = h("form", { id: "register-form", novalidate: true },
     errorBox(),
-    field("Name (optional)", h("input", { name: "displayName", autocomplete: "name" })),
-    field("Email", h("input", { name: "email", type: "email", autocomplete: "username",
+    field(t("Name (optional)"), h("input", { name: "displayName", autocomplete: "name" })),
+    field(t("Email"), h("input", { name: "email", type: "email", autocomplete: "username",
       required: true })),
-    field("Password", h("input", { name: "password", type: "password",
+    field(t("Password"), h("input", { name: "password", type: "password",
       autocomplete: "new-password", required: true }),
-    "At least 10 characters; a few unrelated words work well."),
-    h("button", { type: "submit" }, "Create account"));
+    t("At least 10 characters; a few unrelated words work well.")),
+    h("button", { type: "submit" }, t("Create account")));
   onSubmit(form, async () => {
     const data = await gql(
       `mutation($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`,
@@ -75,8 +76,8 @@ export function renderRegister(view, { params }) {
     navigate(nextPage(params));
   });
   append(view, [
-    h("h1", {}, "Create your MetSkin account"),
+    h("h1", {}, t("Create your MetSkin account")),
     form,
-    h("p", {}, "Already registered? ", h("a", { href: "#/login" }, "Log in"), "."),
+    h("p", {}, t("Already registered? "), h("a", { href: "#/login" }, t("Log in")), "."),
   ]);
 }

@@ -3,29 +3,30 @@
 
 import { gql } from "../graphql.js";
 import { choice, clear, day, errorBox, field, formValue, h, onSubmit } from "../dom.js";
+import { t } from "../i18n.js";
 
 const SCHEDULE = "cadenceWeeks nextCheckIn reminded";
 const READ = `query { checkIn { ${SCHEDULE} } }`;
 const SET = `mutation($weeks: Int!) { setCheckInCadence(weeks: $weeks) { ${SCHEDULE} } }`;
-const WEEKS = Array.from({ length: 12 }, (_, i) => [String(i + 1), i ? `${i + 1} weeks` : "1 week"]);
+const WEEKS = Array.from({ length: 12 }, (_, i) => [String(i + 1), i ? t("{n} weeks", { n: i + 1 }) : t("1 week")]);
 
 function nextText(schedule) {
-  if (!schedule.nextCheckIn) return "Your first check-in is counted from your first routine.";
+  if (!schedule.nextCheckIn) return t("Your first check-in is counted from your first routine.");
   const due = new Date(schedule.nextCheckIn);
   const when = day(schedule.nextCheckIn);
-  return due <= new Date() ? `Your check-in photo is due (since ${when}).`
-    : `Next check-in photo: ${when}.`;
+  return due <= new Date() ? t("Your check-in photo is due (since {when}).", { when })
+    : t("Next check-in photo: {when}.", { when });
 }
 
 export async function checkInPanel() {
   const { checkIn } = await gql(READ);
   const next = h("p", { id: "next-check-in" }, nextText(checkIn));
   const form = h("form", { id: "check-in-form" },
-    field("Remind me every", choice("weeks", WEEKS, String(checkIn.cadenceWeeks))),
-    h("button", { type: "submit" }, "Save"), errorBox());
+    field(t("Remind me every"), choice("weeks", WEEKS, String(checkIn.cadenceWeeks))),
+    h("button", { type: "submit" }, t("Save")), errorBox());
   onSubmit(form, async () => {
     const { setCheckInCadence } = await gql(SET, { weeks: Number(formValue(form, "weeks")) });
     clear(next, nextText(setCheckInCadence));
   });
-  return h("section", { class: "check-in", id: "check-in" }, h("h2", {}, "Check-ins"), next, form);
+  return h("section", { class: "check-in", id: "check-in" }, h("h2", {}, t("Check-ins")), next, form);
 }

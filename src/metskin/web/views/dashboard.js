@@ -5,6 +5,7 @@
 
 import { gql, session } from "../graphql.js";
 import { append, busy, clear, errorBox, h, humanize, showError, when } from "../dom.js";
+import { mark, t } from "../i18n.js";
 import { POLL_MS, followDashboard, newestEvents } from "./events.js";
 import { auditNote, patientLink, rememberNames } from "./patients.js";
 
@@ -17,20 +18,20 @@ const FEED_SIZE = 100;
 const HISTORY_SIZE = 50; // shown on opening the dashboard
 const REFRESH_DELAY_MS = 250; // one read for a burst of events
 const KINDS = {
-  BOOKED: "New booking",
-  RESCHEDULED: "Rescheduled",
-  CANCELLED: "Cancelled",
-  SHARED: "Shared",
-  SHARE_REVOKED: "Share revoked",
-  REFERRAL: "Referral",
+  BOOKED: mark("New booking"),
+  RESCHEDULED: mark("Rescheduled"),
+  CANCELLED: mark("Cancelled"),
+  SHARED: mark("Shared"),
+  SHARE_REVOKED: mark("Share revoked"),
+  REFERRAL: mark("Referral"),
 };
 const APPOINTMENT_KINDS = new Set(["BOOKED", "RESCHEDULED", "CANCELLED"]);
 const STATES = {
-  connecting: "Connecting…",
-  live: "Live",
-  reconnecting: "Reconnecting…",
-  polling: `Live updates unavailable: checking every ${POLL_MS / 1000} s`,
-  stopped: "Stopped",
+  connecting: mark("Connecting…"),
+  live: mark("Live"),
+  reconnecting: mark("Reconnecting…"),
+  polling: mark("Live updates unavailable: checking every {seconds} s"),
+  stopped: mark("Stopped"),
 };
 
 // The feed outlives the page: coming back to it resumes after the last event seen. Until
@@ -91,14 +92,14 @@ function eventItem(event, zone, showWeekOf) {
   const actions = [
     event.kind === "SHARED" && event.analysisId ? h("a", { class: "open-analysis",
       href: `#/shared/${encodeURIComponent(event.analysisId)}${patientQuery}` },
-    "Open the analysis") : null,
+    t("Open the analysis")) : null,
     event.kind === "SHARED" && !event.analysisId && event.patientId ? h("a", {
-      href: `#/patients/${encodeURIComponent(event.patientId)}` }, "See the shared analyses")
+      href: `#/patients/${encodeURIComponent(event.patientId)}` }, t("See the shared analyses"))
       : null,
     APPOINTMENT_KINDS.has(event.kind) && event.start ? h("button", {
       type: "button", class: "link show-in-week",
       onclick: () => showWeekOf(dateIn(zone, new Date(event.start)), event.appointmentId),
-    }, "Show in the week") : null,
+    }, t("Show in the week")) : null,
   ];
   return h("li", {
     class: `event ${event.kind.toLowerCase()}`, "data-kind": event.kind,
@@ -107,7 +108,8 @@ function eventItem(event, zone, showWeekOf) {
     "data-start": event.start,
   },
   h("p", { class: "what" }, h("span", { class: `badge ${event.kind.toLowerCase()}` },
-    KINDS[event.kind] || humanize(event.kind)), " ", patientLink(event.patientId)),
+    KINDS[event.kind] ? t(KINDS[event.kind]) : humanize(event.kind)), " ",
+    patientLink(event.patientId)),
   facts.length ? h("p", { class: "facts" }, facts.join(" · ")) : null,
   h("small", { class: "muted" }, when(event.at, zone)),
   actions.some(Boolean) ? h("p", { class: "event-actions" }, actions) : null);
@@ -129,12 +131,12 @@ function appointmentItem(appointment, changed) {
       humanize(appointment.consultationType),
       appointment.referral ? [" ", h("span", {
         class: `badge ${appointment.referral.urgency.toLowerCase()}` },
-      `Referral: ${humanize(appointment.referral.urgency)}, `
-        + `${humanize(appointment.referral.specialty)}`)] : null),
-    appointment.reason ? h("p", { class: "reason" }, `Reason: ${appointment.reason}`) : null,
-    appointment.reschedules ? h("p", { class: "muted" }, `Moved ${appointment.reschedules} `
-      + `time${appointment.reschedules === 1 ? "" : "s"}`) : null,
-    appointment.status === "CANCELLED" ? h("p", { class: "muted" }, "Cancelled",
+      t("Referral: {urgency}, {specialty}", { urgency: humanize(appointment.referral.urgency),
+        specialty: humanize(appointment.referral.specialty) }))] : null),
+    appointment.reason ? h("p", { class: "reason" }, t("Reason: {reason}", { reason: appointment.reason })) : null,
+    appointment.reschedules ? h("p", { class: "muted" }, appointment.reschedules === 1
+      ? t("Moved 1 time") : t("Moved {count} times", { count: appointment.reschedules })) : null,
+    appointment.status === "CANCELLED" ? h("p", { class: "muted" }, t("Cancelled"),
       appointment.cancelReason ? `: ${appointment.cancelReason}` : "") : null));
 }
 
@@ -148,7 +150,7 @@ function weekList(monday, appointments, changed) {
     items.length ? h("ul", { class: "day-appointments" },
       items.sort((a, b) => a.start.localeCompare(b.start))
         .map((appointment) => appointmentItem(appointment, changed.has(appointment.id))))
-      : h("p", { class: "muted none" }, "No appointments.")));
+      : h("p", { class: "muted none" }, t("No appointments."))));
 }
 
 /** The practice's zone; without a practice on file, the browser's (and the page says so). */
@@ -167,32 +169,32 @@ async function practiceZone() {
 export async function renderDashboard(view) {
   feedFor(session.user.id);
   const status = h("span", { class: "live-status", id: "live-status", role: "status",
-    "data-state": "connecting" }, STATES.connecting);
+    "data-state": "connecting" }, t(STATES.connecting));
   const feedList = h("ol", { class: "feed", id: "feed", "aria-live": "polite" });
   const feedPanel = h("section", { class: "card feed-panel", "aria-labelledby": "feed-title" },
     errorBox(),
-    h("h2", { id: "feed-title" }, "Live events ", status),
-    h("p", { class: "muted" }, "Bookings, changes, shares and referrals: the recent ones, then "
+    h("h2", { id: "feed-title" }, t("Live events "), status),
+    h("p", { class: "muted" }, t("Bookings, changes, shares and referrals: the recent ones, then "
       + "new ones as they happen, newest first. After a dropped connection the feed picks up "
-      + "where it stopped."),
+      + "where it stopped.")),
     feedList);
 
   const weekInput = h("input", { type: "date", name: "week", id: "week-of" });
   const zoneNote = h("span", { id: "week-zone" });
   const weekForm = h("form", { id: "week-form", class: "week-form", novalidate: true },
     errorBox(),
-    h("button", { type: "button", id: "previous-week" }, "← Previous"), " ",
-    h("label", { for: "week-of" }, "Week of "), weekInput, " ",
-    h("button", { type: "button", id: "this-week" }, "This week"), " ",
-    h("button", { type: "button", id: "next-week" }, "Next →"));
+    h("button", { type: "button", id: "previous-week" }, t("← Previous")), " ",
+    h("label", { for: "week-of" }, t("Week of ")), weekInput, " ",
+    h("button", { type: "button", id: "this-week" }, t("This week")), " ",
+    h("button", { type: "button", id: "next-week" }, t("Next →")));
   const weekBody = h("ol", { class: "week", id: "week" });
   const weekPanel = h("section", { class: "card week-panel", "aria-labelledby": "week-title" },
-    h("h2", { id: "week-title" }, "Appointments"),
-    h("p", { class: "muted", id: "week-zone-note" }, "Times in ", zoneNote, "."),
+    h("h2", { id: "week-title" }, t("Appointments")),
+    h("p", { class: "muted", id: "week-zone-note" }, t("Times in "), zoneNote, "."),
     weekForm, weekBody);
 
   append(view, [
-    h("h1", {}, "Dashboard"),
+    h("h1", {}, t("Dashboard")),
     auditNote(),
     h("div", { class: "dashboard" }, feedPanel, weekPanel),
   ]);
@@ -210,7 +212,7 @@ export async function renderDashboard(view) {
     clear(feedList, feed.items.length
       ? feed.items.map((item) => eventItem(item, zone, showWeekOf))
       : h("li", { class: "muted none", id: "feed-empty" }, feed.lastId === null
-        ? "Reading the recent events…" : "Nothing yet. New events appear here as they happen."));
+        ? t("Reading the recent events…") : t("Nothing yet. New events appear here as they happen.")));
   };
 
   /** The recent events, once per session of the page: coming back resumes after them. */
@@ -288,7 +290,7 @@ export async function renderDashboard(view) {
     afterId: feed.lastId,
     onState: (state, error) => {
       status.dataset.state = state;
-      status.textContent = STATES[state] || state;
+      status.textContent = STATES[state] ? t(STATES[state], { seconds: POLL_MS / 1000 }) : state;
       if (error) showError(feedPanel, error);
     },
     onEvent: (event) => {

@@ -5,6 +5,7 @@ import {
   append, busy, choice, clear, errorBox, field, formValue, h, humanize, notice, numberOrNull,
   onSubmit, when,
 } from "../dom.js";
+import { mark, money, t } from "../i18n.js";
 import { CONSULTATION_TYPES, slotPicker } from "./slots.js";
 
 const PAGE = 10;
@@ -20,13 +21,13 @@ const SHARE = `mutation($d: ID!, $a: ID) { shareAnalysis(dermatologistId: $d, an
 const SPECIALTIES = ["acne", "cosmetic", "medical", "paediatric", "pigmentation", "rosacea",
   "scarring", "skin_cancer"];
 const PLACES = [
-  ["", "Anywhere", null],
-  ["london", "London", [51.5074, -0.1278]],
-  ["manchester", "Manchester", [53.4808, -2.2426]],
-  ["berlin", "Berlin", [52.52, 13.405]],
-  ["new-york", "New York", [40.7128, -74.006]],
-  ["chicago", "Chicago", [41.8781, -87.6298]],
-  ["los-angeles", "Los Angeles", [34.0522, -118.2437]],
+  ["", mark("Anywhere"), null],
+  ["london", mark("London"), [51.5074, -0.1278]],
+  ["manchester", mark("Manchester"), [53.4808, -2.2426]],
+  ["berlin", mark("Berlin"), [52.52, 13.405]],
+  ["new-york", mark("New York"), [40.7128, -74.006]],
+  ["chicago", mark("Chicago"), [41.8781, -87.6298]],
+  ["los-angeles", mark("Los Angeles"), [34.0522, -118.2437]],
 ];
 
 // The place a person's time zone stands for: the directory starts sorted by distance from it.
@@ -59,25 +60,25 @@ function filterForm(params, home = "") {
   place.addEventListener("change", showPlace);
   showPlace();
   const locate = h("button", { type: "button", class: "link", id: "use-location" },
-    "Use my location");
+    t("Use my location"));
   const form = h("form", { id: "directory-form", novalidate: true },
     errorBox(),
     h("div", { class: "grid" },
-      field("Specialty", choice("specialty", [["", "Any"],
+      field(t("Specialty"), choice("specialty", [["", t("Any")],
         ...SPECIALTIES.map((name) => [name, humanize(name)])], params.get("specialty") || "")),
-      field("Language", h("input", { name: "language", placeholder: "e.g. en, fr" })),
-      field("Consultation", choice("consultationType", CONSULTATION_TYPES, "")),
-      field("Near", place),
-      field("Latitude", lat),
-      field("Longitude", lon),
-      field("Within (km)", h("input", { name: "radiusKm", type: "number", min: 1 })),
-      field("Free from", h("input", { name: "availableFrom", type: "date" })),
-      field("Free until", h("input", { name: "availableTo", type: "date" }))),
+      field(t("Language"), h("input", { name: "language", placeholder: "e.g. en, fr" })),
+      field(t("Consultation"), choice("consultationType", CONSULTATION_TYPES, "")),
+      field(t("Near"), place),
+      field(t("Latitude"), lat),
+      field(t("Longitude"), lon),
+      field(t("Within (km)"), h("input", { name: "radiusKm", type: "number", min: 1 })),
+      field(t("Free from"), h("input", { name: "availableFrom", type: "date" })),
+      field(t("Free until"), h("input", { name: "availableTo", type: "date" }))),
     h("p", {}, locate),
-    h("button", { type: "submit" }, "Search"));
+    h("button", { type: "submit" }, t("Search")));
   locate.addEventListener("click", () => busy(form, () => new Promise((resolve, reject) => {
     if (!navigator.geolocation) {
-      reject(Object.assign(new Error("This browser cannot share its location."),
+      reject(Object.assign(new Error(t("This browser cannot share its location.")),
         { code: "NO_GEOLOCATION" }));
       return;
     }
@@ -86,7 +87,7 @@ function filterForm(params, home = "") {
       lon.value = position.coords.longitude.toFixed(4);
       place.value = "";
       resolve();
-    }, (failure) => reject(Object.assign(new Error(failure.message || "No location."),
+    }, (failure) => reject(Object.assign(new Error(failure.message || t("No location.")),
       { code: "NO_GEOLOCATION" })), { timeout: 10_000 });
   })));
   return form;
@@ -115,11 +116,12 @@ function readFilter(form) {
 /** What the patient agrees to: until when the booking can be cancelled or moved. */
 function cancellationTerms(slot) {
   if (!slot.freeCancellation) {
-    return notice("This time starts soon: once booked, it can no longer be cancelled or moved.",
+    return notice(t("This time starts soon: once booked, it can no longer be cancelled or moved."),
       "warn cancellation-terms");
   }
   return h("p", { class: "muted cancellation-terms" },
-    `You can cancel or move it until ${when(slot.cancellableUntil, slot.timeZone)}.`);
+    t("You can cancel or move it until {time}.",
+      { time: when(slot.cancellableUntil, slot.timeZone) }));
 }
 
 function bookingForm(doctor, slot, referralId, done) {
@@ -128,11 +130,11 @@ function bookingForm(doctor, slot, referralId, done) {
     errorBox(),
     h("p", {}, h("strong", {}, when(slot.start, slot.timeZone)), ` (${slot.timeZone})`),
     h("div", { class: "grid" },
-      field("Consultation", choice("consultationType", types, types[0][0])),
-      field("Reason (optional)", h("input", { name: "reason", maxlength: 500 }))),
-    referralId ? h("p", { class: "muted" }, "Linked to your referral.") : null,
+      field(t("Consultation"), choice("consultationType", types, types[0][0])),
+      field(t("Reason (optional)"), h("input", { name: "reason", maxlength: 500 }))),
+    referralId ? h("p", { class: "muted" }, t("Linked to your referral.")) : null,
     cancellationTerms(slot),
-    h("button", { type: "submit", class: "book" }, "Book this time"));
+    h("button", { type: "submit", class: "book" }, t("Book this time")));
   onSubmit(form, async () => {
     const { bookAppointment } = await gql(BOOK, { input: {
       slotStart: slot.start, dermatologistId: doctor.id,
@@ -145,11 +147,12 @@ function bookingForm(doctor, slot, referralId, done) {
 }
 
 function shareButton(doctor, analysisId, box) {
-  const button = h("button", { type: "button", class: "share" }, "Share my analysis");
+  const button = h("button", { type: "button", class: "share" }, t("Share my analysis"));
   button.addEventListener("click", () => busy(box, async () => {
     const { shareAnalysis } = await gql(SHARE, { d: doctor.id, a: analysisId });
-    box.append(notice(`Shared with ${doctor.name} until ${when(shareAnalysis.expiresAt)}.`));
-    box.append(h("a", { href: "#/sharing" }, "Manage sharing"));
+    box.append(notice(t("Shared with {name} until {time}.",
+      { name: doctor.name, time: when(shareAnalysis.expiresAt) })));
+    box.append(h("a", { href: "#/sharing" }, t("Manage sharing")));
   }));
   return button;
 }
@@ -160,15 +163,15 @@ function doctorCard(doctor, params) {
   const card = h("li", { class: "card doctor", "data-doctor-id": doctor.id },
     h("h3", {}, doctor.name),
     h("p", {}, doctor.specialties.map(humanize).join(", "),
-      h("span", { class: "muted" }, ` · speaks ${doctor.languages.join(", ")}`)),
+      h("span", { class: "muted" }, ` · ${t("speaks {languages}", { languages: doctor.languages.join(", ") })}`)),
     h("p", {}, `${doctor.practice.name}, ${doctor.practice.address}`,
       doctor.distanceKm !== null ? h("span", { class: "distance" },
         ` · ${doctor.distanceKm.toFixed(1)} km`) : null),
-    h("p", { class: "muted" }, `${doctor.fee.amount} ${doctor.fee.currency} · `,
+    h("p", { class: "muted" }, `${money(doctor.fee.amount, doctor.fee.currency)} · `,
       doctor.consultationTypes.map(humanize).join(", ")),
-    h("details", {}, h("summary", {}, "About"), h("p", {}, doctor.bio)),
+    h("details", {}, h("summary", {}, t("About")), h("p", {}, doctor.bio)),
     actions, booking);
-  const showTimes = h("button", { type: "button", class: "show-slots" }, "Free times");
+  const showTimes = h("button", { type: "button", class: "show-slots" }, t("Free times"));
   showTimes.addEventListener("click", () => {
     if (booking.firstChild) {
       booking.replaceChildren();
@@ -177,13 +180,13 @@ function doctorCard(doctor, params) {
     const chosen = h("div", { class: "chosen" });
     const picker = slotPicker(doctor.id, (slot) => {
       clear(chosen, bookingForm(doctor, slot, params.get("referral"), (appointment) => {
-        clear(booking, notice(`Booked: ${when(appointment.start, appointment.timeZone)} with `
-          + `${appointment.dermatologist ? appointment.dermatologist.name : doctor.name}. `
-          + `You can cancel or move it until `
-          + `${when(appointment.cancellableUntil, appointment.timeZone)}.`),
+        clear(booking, notice(t("Booked: {time} with {name}. You can cancel or move it until "
+          + "{until}.", { time: when(appointment.start, appointment.timeZone),
+          name: appointment.dermatologist ? appointment.dermatologist.name : doctor.name,
+          until: when(appointment.cancellableUntil, appointment.timeZone) })),
         h("a", { href: `#/appointments/${encodeURIComponent(appointment.id)}`,
-          id: "to-appointment" }, "Open this appointment"), " · ",
-        h("a", { href: "#/appointments", id: "to-appointments" }, "See my appointments"));
+          id: "to-appointment" }, t("Open this appointment")), " · ",
+        h("a", { href: "#/appointments", id: "to-appointments" }, t("See my appointments")));
       }));
       chosen.scrollIntoView({ block: "nearest" });
     }, { consultationType: params.get("type") || "" });
@@ -197,7 +200,7 @@ function doctorCard(doctor, params) {
 export async function renderDirectory(view, { params }) {
   const form = filterForm(params, await homePlace());
   const list = h("ul", { class: "doctors", id: "doctors" });
-  const more = h("button", { type: "button", id: "doctors-more", hidden: true }, "More");
+  const more = h("button", { type: "button", id: "doctors-more", hidden: true }, t("More"));
   const pager = h("div", { class: "pager" }, errorBox(), more);
   let filter = readFilter(form);
   let after = null;
@@ -205,7 +208,7 @@ export async function renderDirectory(view, { params }) {
   const load = async () => {
     const { dermatologists } = await gql(DIRECTORY, { filter, first: PAGE, after });
     append(list, [dermatologists.edges.map((edge) => doctorCard(edge.node, params))]);
-    if (!list.firstChild) append(list, [h("li", { class: "muted" }, "No dermatologist matches.")]);
+    if (!list.firstChild) append(list, [h("li", { class: "muted" }, t("No dermatologist matches."))]);
     after = dermatologists.pageInfo.endCursor;
     more.hidden = !dermatologists.pageInfo.hasNextPage;
   };
@@ -218,11 +221,11 @@ export async function renderDirectory(view, { params }) {
   more.addEventListener("click", () => busy(pager, load));
 
   append(view, [
-    h("h1", {}, "Find a dermatologist"),
-    params.get("share") ? notice("Choose the dermatologist to share your analysis with.", "info")
+    h("h1", {}, t("Find a dermatologist")),
+    params.get("share") ? notice(t("Choose the dermatologist to share your analysis with."), "info")
       : null,
-    params.get("referral") ? notice("Booking for your referral: it is attached to the "
-      + "appointment so the dermatologist can see why.", "info") : null,
+    params.get("referral") ? notice(t("Booking for your referral: it is attached to the "
+      + "appointment so the dermatologist can see why."), "info") : null,
     form, list, pager,
   ]);
   await busy(form, load);

@@ -2,6 +2,7 @@
 
 import { gql } from "../graphql.js";
 import { append, busy, errorBox, h, humanize, when } from "../dom.js";
+import { t } from "../i18n.js";
 
 const PAGE = 10;
 const HISTORY = `query($first: Int!, $after: String) { me { analyses(first: $first, after: $after) {
@@ -12,14 +13,14 @@ const HISTORY = `query($first: Int!, $after: String) { me { analyses(first: $fir
 
 export function summaryText(analysis) {
   const { summary } = analysis;
-  if (analysis.status === "FAILED") return `Failed (${analysis.failureCode || "unknown"})`;
+  if (analysis.status === "FAILED") return t("Failed ({code})", { code: analysis.failureCode || "?" });
   if (analysis.status !== "DONE") return `${humanize(analysis.stage)}…`;
-  if (!summary || !summary.ok) return "Retake needed";
+  if (!summary || !summary.ok) return t("Retake needed");
   const parts = [
-    summary.monk ? `Monk ${summary.monk}` : null,
-    summary.fitzpatrick ? `Fitzpatrick ${summary.fitzpatrick}` : null,
+    summary.monk ? t("Monk {tone}", { tone: summary.monk }) : null,
+    summary.fitzpatrick ? t("Fitzpatrick {type}", { type: summary.fitzpatrick }) : null,
     summary.skinType ? humanize(summary.skinType) : null,
-    summary.topConcerns.length ? `top: ${summary.topConcerns.map(humanize).join(", ")}` : null,
+    summary.topConcerns.length ? t("top: {concerns}", { concerns: summary.topConcerns.map(humanize).join(", ") }) : null,
   ];
   return parts.filter(Boolean).join(" · ");
 }
@@ -33,12 +34,12 @@ function row(analysis) {
       h("a", { href }, when(analysis.createdAt)),
       h("p", { class: "muted" }, `${humanize(analysis.status)} · ${summaryText(analysis)}`)),
     analysis.status === "DONE" && analysis.summary && analysis.summary.ok
-      ? h("a", { href: `#/routine/${encodeURIComponent(analysis.id)}` }, "Routine") : null);
+      ? h("a", { href: `#/routine/${encodeURIComponent(analysis.id)}` }, t("Routine")) : null);
 }
 
 export async function renderHistory(view) {
   const list = h("ul", { class: "history", id: "history" });
-  const more = h("button", { type: "button", id: "history-more", hidden: true }, "Show older");
+  const more = h("button", { type: "button", id: "history-more", hidden: true }, t("Show older"));
   const pager = h("div", { class: "pager" }, errorBox(), more);
   let after = null;
 
@@ -51,9 +52,9 @@ export async function renderHistory(view) {
   };
   more.addEventListener("click", () => busy(pager, load));
 
-  append(view, [h("h1", {}, "Your analyses"), list, pager]);
+  append(view, [h("h1", {}, t("Your analyses")), list, pager]);
   if ((await load()) === 0) {
-    list.replaceWith(h("p", { id: "history-empty" }, "No analyses yet. ",
-      h("a", { href: "#/analyse" }, "Analyse a photo"), "."));
+    list.replaceWith(h("p", { id: "history-empty" }, t("No analyses yet. "),
+      h("a", { href: "#/analyse" }, t("Analyse a photo")), "."));
   }
 }

@@ -3,6 +3,7 @@
 
 import { gql } from "../graphql.js";
 import { append, choice, clear, errorBox, field, h, humanize, notice, onSubmit, when } from "../dom.js";
+import { mark, t } from "../i18n.js";
 import { patientLink, rememberNames } from "./patients.js";
 
 const HOURS_FIELDS = `timeZone daysOff
@@ -14,7 +15,7 @@ const SET_HOURS = `mutation($input: WorkingHoursInput!) { setMyWorkingHours(inpu
   outsideHours { id start end startLocal timeZone status consultationType reason patientId
     patientName } } }`;
 const WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
-const TYPES = [["IN_PERSON", "In person"], ["VIDEO", "Video"]];
+const TYPES = [["IN_PERSON", mark("In person")], ["VIDEO", mark("Video")]];
 const NEW_WINDOW = { start: "09:00", end: "17:00", slotMinutes: 30,
   consultationTypes: ["IN_PERSON", "VIDEO"] };
 
@@ -24,21 +25,21 @@ function hhmm(time) {
 
 function removeButton(label) {
   return h("button", { type: "button", class: "link remove", "aria-label": label,
-    onclick: (event) => event.currentTarget.closest(".row").remove() }, "Remove");
+    onclick: (event) => event.currentTarget.closest(".row").remove() }, t("Remove"));
 }
 
 /** Start, end, slot length and consultation types: the part weekly and extra rows share. */
 function windowCells(window, label) {
   return [
     h("td", {}, h("input", { type: "time", class: "start", required: true,
-      value: hhmm(window.start), "aria-label": `${label}: start` })),
+      value: hhmm(window.start), "aria-label": t("{day}: start", { day: label }) })),
     h("td", {}, h("input", { type: "time", class: "end", required: true, value: hhmm(window.end),
-      "aria-label": `${label}: end` })),
+      "aria-label": t("{day}: end", { day: label }) })),
     h("td", {}, h("input", { type: "number", class: "slot-minutes", min: 5, max: 240, step: 5,
-      value: window.slotMinutes, "aria-label": `${label}: slot length in minutes` })),
+      value: window.slotMinutes, "aria-label": t("{day}: slot length in minutes", { day: label }) })),
     h("td", { class: "types" }, TYPES.map(([value, text]) => h("label", { class: "check" },
       h("input", { type: "checkbox", class: "type", value,
-        checked: window.consultationTypes.includes(value) }), " ", text))),
+        checked: window.consultationTypes.includes(value) }), " ", t(text)))),
   ];
 }
 
@@ -46,27 +47,27 @@ function weeklyRow(window) {
   const weekday = choice("", WEEKDAYS.map((day) => [day, humanize(day)]), window.weekday);
   weekday.removeAttribute("name");
   weekday.className = "weekday";
-  weekday.setAttribute("aria-label", "Weekday");
+  weekday.setAttribute("aria-label", t("Weekday"));
   return h("tr", { class: "row window weekly" }, h("td", {}, weekday),
-    windowCells(window, "Weekly hours"), h("td", {}, removeButton("Remove these hours")));
+    windowCells(window, t("Weekly hours")), h("td", {}, removeButton(t("Remove these hours"))));
 }
 
 function extraRow(window) {
   return h("tr", { class: "row window extra" },
     h("td", {}, h("input", { type: "date", class: "date", required: true, value: window.date,
-      "aria-label": "Extra date" })),
-    windowCells(window, "Extra hours"), h("td", {}, removeButton("Remove this date")));
+      "aria-label": t("Extra date") })),
+    windowCells(window, t("Extra hours")), h("td", {}, removeButton(t("Remove this date"))));
 }
 
 function dayOffRow(date) {
   return h("li", { class: "row day-off" },
     h("input", { type: "date", class: "date", required: true, value: date,
-      "aria-label": "Day off" }), " ", removeButton("Remove this day off"));
+      "aria-label": t("Day off") }), " ", removeButton(t("Remove this day off")));
 }
 
 function windowTable(id, firstColumn, rows) {
   return h("table", { class: "hours-table" },
-    h("thead", {}, h("tr", {}, [firstColumn, "Start", "End", "Slot (min)", "Consultations", ""]
+    h("thead", {}, h("tr", {}, [firstColumn, t("Start"), t("End"), t("Slot (min)"), t("Consultations"), ""]
       .map((name) => h("th", {}, name)))),
     h("tbody", { id }, rows));
 }
@@ -87,7 +88,7 @@ function readWindow(row, fieldName) {
   const start = row.querySelector(".start").value;
   const end = row.querySelector(".end").value;
   if (!start || !end) {
-    throw localError("Give a start and an end time on every row.",
+    throw localError(t("Give a start and an end time on every row."),
       `${fieldName}.${start ? "end" : "start"}`);
   }
   return {
@@ -105,11 +106,11 @@ function readForm(form) {
     weekday: row.querySelector(".weekday").value, ...readWindow(row, `weekly.${index}`) }));
   const extraHours = [...form.querySelectorAll(ROWS.extraHours)].map((row, index) => {
     const date = row.querySelector(".date").value;
-    if (!date) throw localError("Give a date on every extra row.", `extraHours.${index}.date`);
+    if (!date) throw localError(t("Give a date on every extra row."), `extraHours.${index}.date`);
     return { date, ...readWindow(row, `extraHours.${index}`) };
   });
   const daysOff = [...form.querySelectorAll(".day-off .date")].map((input) => input.value);
-  if (daysOff.some((date) => !date)) throw localError("Give a date for every day off.", "daysOff");
+  if (daysOff.some((date) => !date)) throw localError(t("Give a date for every day off."), "daysOff");
   return { timeZone: form.elements.timeZone.value, weekly, daysOff, extraHours };
 }
 
@@ -128,9 +129,9 @@ function markRow(form, error) {
     input.setAttribute("aria-invalid", "true");
   }
   const where = list === "weekly" ? humanize(row.querySelector(".weekday").value)
-    : row.querySelector(".date").value || "no date yet";
+    : row.querySelector(".date").value || t("no date yet");
   form.querySelector(`.field-error[data-field="${list}"]`).textContent =
-    `Row ${Number(index) + 1} (${where}): ${error.message}`;
+    t("Row {row} ({where}): {message}", { row: Number(index) + 1, where, message: error.message });
 }
 
 function zoneChoice(current) {
@@ -141,26 +142,26 @@ function zoneChoice(current) {
 }
 
 function hoursForm(hours, { onStart, onSaved }) {
-  const weekly = windowTable("weekly-rows", "Weekday", hours.weekly.map(weeklyRow));
-  const extra = windowTable("extra-rows", "Date", hours.extraHours.map(extraRow));
+  const weekly = windowTable("weekly-rows", t("Weekday"), hours.weekly.map(weeklyRow));
+  const extra = windowTable("extra-rows", t("Date"), hours.extraHours.map(extraRow));
   const daysOff = h("ul", { class: "days-off", id: "days-off" }, hours.daysOff.map(dayOffRow));
   const add = (id, label, make) => h("button", { type: "button", class: "add", id,
     onclick: make }, label);
   const form = h("form", { id: "hours-form", novalidate: true },
     errorBox(),
-    field("Time zone", zoneChoice(hours.timeZone), "Hours are in this zone, and so are the "
-      + "times patients see in their own zone."),
-    section("Weekly hours", "One row per opening window; a day can have several.", weekly,
-      add("add-weekly", "Add weekly hours", () => {
+    field(t("Time zone"), zoneChoice(hours.timeZone), t("Hours are in this zone, and so are the "
+      + "times patients see in their own zone.")),
+    section(t("Weekly hours"), t("One row per opening window; a day can have several."), weekly,
+      add("add-weekly", t("Add weekly hours"), () => {
         weekly.tBodies[0].append(weeklyRow({ weekday: "MONDAY", ...NEW_WINDOW }));
       }), "weekly"),
-    section("Days off", "No bookings on these dates, whatever the weekly hours say.", daysOff,
-      add("add-day-off", "Add a day off", () => daysOff.append(dayOffRow(""))), "daysOff"),
-    section("Extra dates", "Hours on one date, on top of the weekly ones.", extra,
-      add("add-extra", "Add an extra date", () => {
+    section(t("Days off"), t("No bookings on these dates, whatever the weekly hours say."), daysOff,
+      add("add-day-off", t("Add a day off"), () => daysOff.append(dayOffRow(""))), "daysOff"),
+    section(t("Extra dates"), t("Hours on one date, on top of the weekly ones."), extra,
+      add("add-extra", t("Add an extra date"), () => {
         extra.tBodies[0].append(extraRow({ date: "", ...NEW_WINDOW }));
       }), "extraHours"),
-    h("button", { type: "submit", id: "save-hours" }, "Save working hours"));
+    h("button", { type: "submit", id: "save-hours" }, t("Save working hours")));
   onSubmit(form, async () => {
     onStart();
     for (const row of form.querySelectorAll(".at-fault")) row.classList.remove("at-fault");
@@ -177,12 +178,13 @@ function hoursForm(hours, { onStart, onSaved }) {
 
 function outsideHoursView(outside) {
   if (!outside.length) {
-    return notice("Saved. Every booked appointment is inside your new hours.");
+    return notice(t("Saved. Every booked appointment is inside your new hours."));
   }
   return h("div", { class: "card warn", id: "outside-hours", role: "alert" },
-    h("h2", {}, `Saved. ${outside.length} booked appointment${outside.length === 1 ? " is" : "s are"}`
-      + " outside your new hours"),
-    h("p", {}, "They stay booked. Contact the patients to move or cancel them."),
+    h("h2", {}, outside.length === 1 ? t("Saved. 1 booked appointment is outside your new hours")
+      : t("Saved. {count} booked appointments are outside your new hours",
+        { count: outside.length })),
+    h("p", {}, t("They stay booked. Contact the patients to move or cancel them.")),
     h("ul", { class: "appointments" }, outside.map((appointment) => h("li", {
       class: "appointment", "data-appointment-id": appointment.id,
       "data-start": appointment.start,
@@ -195,10 +197,10 @@ export async function renderHours(view) {
   const result = h("div", { id: "hours-result", "aria-live": "polite" });
   const formBox = h("div", {});
   append(view, [
-    h("h1", {}, "Working hours"),
-    h("p", { class: "muted" }, "Your hours make the slots patients can book. Saving replaces "
+    h("h1", {}, t("Working hours")),
+    h("p", { class: "muted" }, t("Your hours make the slots patients can book. Saving replaces "
       + "all of them; appointments already booked are kept, and the ones your new hours no "
-      + "longer cover are listed here."),
+      + "longer cover are listed here.")),
     result, formBox,
   ]);
   const show = (hours) => {

@@ -4,6 +4,7 @@
 
 import { gql } from "../graphql.js";
 import { append, busy, errorBox, h, humanize, notice, when } from "../dom.js";
+import { mark, t } from "../i18n.js";
 import { subscribeAsUser } from "../live.js";
 
 const PAGE = 20;
@@ -15,16 +16,17 @@ const MARK_ALL = "mutation { markNotificationsRead }";
 const EVENTS = "subscription { patientEvents { id kind } }";
 
 const TEXT = {
-  ANALYSIS_DONE: ["Your analysis is ready", (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
-  APPOINTMENT_BOOKED: ["Appointment booked", () => "#/appointments"],
-  APPOINTMENT_MOVED: ["Appointment moved", () => "#/appointments"],
-  APPOINTMENT_CANCELLED: ["Appointment cancelled", () => "#/appointments"],
-  APPOINTMENT_REMINDER: ["Appointment reminder", () => "#/appointments"],
-  SHARE_VIEWED: ["A dermatologist read an analysis you shared", () => "#/sharing"],
-  ROUTINE_CHANGED: ["Your routine changed",
+  ANALYSIS_DONE: [mark("Your analysis is ready"),
+    (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
+  APPOINTMENT_BOOKED: [mark("Appointment booked"), () => "#/appointments"],
+  APPOINTMENT_MOVED: [mark("Appointment moved"), () => "#/appointments"],
+  APPOINTMENT_CANCELLED: [mark("Appointment cancelled"), () => "#/appointments"],
+  APPOINTMENT_REMINDER: [mark("Appointment reminder"), () => "#/appointments"],
+  SHARE_VIEWED: [mark("A dermatologist read an analysis you shared"), () => "#/sharing"],
+  ROUTINE_CHANGED: [mark("Your routine changed"),
     (d) => `#/routine/${encodeURIComponent(d.analysis_id)}`],
-  CHECK_IN_DUE: ["Time for your check-in photo", () => "#/analyse"],
-  REFERRAL_RAISED: ["A dermatologist visit is suggested",
+  CHECK_IN_DUE: [mark("Time for your check-in photo"), () => "#/analyse"],
+  REFERRAL_RAISED: [mark("A dermatologist visit is suggested"),
     (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
 };
 
@@ -35,14 +37,14 @@ function row(item) {
   const start = details.start ? ` · ${when(details.start)}` : "";
   return h("li", { class: item.read ? "notification" : "notification unread",
     "data-kind": item.kind },
-  href ? h("a", { href }, text) : h("span", {}, text),
+  href ? h("a", { href }, t(text)) : h("span", {}, t(text)),
   h("span", { class: "muted" }, ` ${when(item.at)}${start}`));
 }
 
 export async function renderInbox(view) {
   const list = h("ul", { class: "inbox", id: "inbox" });
-  const more = h("button", { type: "button", id: "inbox-more", hidden: true }, "Show older");
-  const markAll = h("button", { type: "button", id: "inbox-read-all" }, "Mark all read");
+  const more = h("button", { type: "button", id: "inbox-more", hidden: true }, t("Show older"));
+  const markAll = h("button", { type: "button", id: "inbox-read-all" }, t("Mark all read"));
   const pager = h("div", { class: "pager" }, errorBox(), more);
   let after = null;
 
@@ -58,11 +60,11 @@ export async function renderInbox(view) {
     await gql(MARK_ALL);
     list.querySelectorAll(".unread").forEach((item) => item.classList.remove("unread"));
     refreshBadge();
-    append(pager, [notice("All read.")]);
+    append(pager, [notice(t("All read."))]);
   }));
 
-  append(view, [h("h1", {}, "Inbox"), markAll, list, pager]);
-  if ((await load()) === 0) list.replaceWith(h("p", { id: "inbox-empty" }, "Nothing yet."));
+  append(view, [h("h1", {}, t("Inbox")), markAll, list, pager]);
+  if ((await load()) === 0) list.replaceWith(h("p", { id: "inbox-empty" }, t("Nothing yet.")));
 }
 
 let badge = null;

@@ -5,6 +5,7 @@
 import { gql } from "../graphql.js";
 import { append, choice, clear, errorBox, field, h, humanize, notice, onSubmit, when }
   from "../dom.js";
+import { mark, t } from "../i18n.js";
 
 const PHOTO = `query($id: ID!) { analysis(id: $id) { id media { kind width height url } } }`;
 const LABELS = `query($id: ID!) { analysisLabels(analysisId: $id) {
@@ -26,22 +27,22 @@ function gradeChoice(concern, highest) {
 function labelSummary(label) {
   const grades = label.grades.map((g) => `${humanize(g.concern)} ${g.grade}`).join(", ");
   return h("li", { class: "label-write", "data-source": label.source },
-    `${when(label.createdAt)} · ${humanize(label.source)} · ${grades || "no grades"} · `
-    + `${label.lesions.length} lesions`
-    + (label.monkTone ? ` · Monk ${label.monkTone}` : ""));
+    `${when(label.createdAt)} · ${humanize(label.source)} · ${grades || t("no grades")} · `
+    + t("{count} lesions", { count: label.lesions.length })
+    + (label.monkTone ? ` · ${t("Monk {tone}", { tone: label.monkTone })}` : ""));
 }
 
 /** The labelling panel of a shared analysis (a photo); a note for a video. */
 export async function labellingPanel(analysisId) {
-  const panel = h("section", { id: "labelling", class: "card" }, h("h2", {}, "Your labels"));
+  const panel = h("section", { id: "labelling", class: "card" }, h("h2", {}, t("Your labels")));
   const { analysis } = await gql(PHOTO, { id: analysisId });
   const media = analysis.media;
   if (!media || media.kind !== "PHOTO") {
-    return append(panel, [h("p", { class: "muted" }, "Only photos can be labelled.")]);
+    return append(panel, [h("p", { class: "muted" }, t("Only photos can be labelled."))]);
   }
   const lesions = [];
   const markers = h("div", { class: "lesion-markers" });
-  const image = h("img", { src: media.url, alt: "The photo to label", id: "label-photo" });
+  const image = h("img", { src: media.url, alt: t("The photo to label"), id: "label-photo" });
   const count = h("span", { id: "lesion-count" }, "0 lesions");
   const lesionType = choice("lesionType", LESION_TYPES.map((t) => [t, humanize(t)]), "PAPULE");
   const drawMarkers = () => {
@@ -53,7 +54,7 @@ export async function labellingPanel(analysisId) {
       marker.style.top = `${(100 * lesion.y) / media.height}%`;
       return marker;
     }));
-    count.textContent = `${lesions.length} lesions`;
+    count.textContent = t("{count} lesions", { count: lesions.length });
   };
   image.addEventListener("click", (event) => {
     const box = image.getBoundingClientRect();
@@ -64,22 +65,22 @@ export async function labellingPanel(analysisId) {
     drawMarkers();
   });
   const undo = h("button", { type: "button", id: "undo-lesion",
-    onclick: () => { lesions.pop(); drawMarkers(); } }, "Undo last lesion");
+    onclick: () => { lesions.pop(); drawMarkers(); } }, t("Undo last lesion"));
   const history = h("ul", { id: "label-history" });
   const refresh = async () => {
     const { analysisLabels } = await gql(LABELS, { id: analysisId });
     clear(history, analysisLabels.map(labelSummary));
   };
   const form = h("form", { id: "label-form" },
-    h("p", { class: "muted" }, "Click on the photo to place a lesion of the chosen type."),
-    field("Lesion type", lesionType), count, undo,
+    h("p", { class: "muted" }, t("Click on the photo to place a lesion of the chosen type.")),
+    field(t("Lesion type"), lesionType), count, undo,
     CONCERNS.map(([concern, highest]) => gradeChoice(concern, highest)),
-    field("Skin type", choice("skinType", [["", "not said"], ...SKIN_TYPES.map((t) => [t,
+    field(t("Skin type"), choice("skinType", [["", "not said"], ...SKIN_TYPES.map((t) => [t,
       humanize(t)])], "")),
-    field("Monk tone as you see it", choice("monkTone", [["", "not said"],
+    field(t("Monk tone as you see it"), choice("monkTone", [["", "not said"],
       ...Array.from({ length: 10 }, (_, i) => [String(i + 1), String(i + 1)])], "")),
     errorBox(),
-    h("button", { type: "submit" }, "Save labels"));
+    h("button", { type: "submit" }, t("Save labels")));
   onSubmit(form, async () => {
     const grades = CONCERNS.map(([concern]) => [concern, form.elements[`grade-${concern}`].value])
       .filter(([, grade]) => grade !== "").map(([concern, grade]) => ({ concern,
@@ -88,13 +89,13 @@ export async function labellingPanel(analysisId) {
     if (form.elements.skinType.value) input.skinType = form.elements.skinType.value;
     if (form.elements.monkTone.value) input.monkTone = Number(form.elements.monkTone.value);
     await gql(ANNOTATE, { id: analysisId, input });
-    form.before(notice("Labels saved."));
+    form.before(notice(t("Labels saved.")));
     await refresh();
   });
   append(panel, [
     h("div", { class: "label-photo" }, image, markers),
     form,
-    h("h3", {}, "Label history"),
+    h("h3", {}, t("Label history")),
     history,
   ]);
   await refresh();

@@ -2,6 +2,7 @@
 
 import { gql } from "../graphql.js";
 import { h } from "../dom.js";
+import { t } from "../i18n.js";
 
 const ARTICLES = `query($filter: ArticleFilter, $first: Int!) {
   articles(filter: $filter, first: $first) { edges { node { slug title url readingMinutes } } } }`;
@@ -17,10 +18,10 @@ export async function readMore(filters, { id, first = 3 } = {}) {
   }
   if (!seen.size) return null;
   return h("div", { class: "card wide read-more", id },
-    h("h2", {}, "Read more"),
+    h("h2", {}, t("Read more")),
     h("ul", {}, [...seen.values()].slice(0, first + 1).map((article) => h("li", {},
       h("a", { href: article.url, target: "_blank", rel: "noopener" }, article.title),
-      h("span", { class: "muted" }, ` · ${article.readingMinutes} min`)))));
+      h("span", { class: "muted" }, ` · ${t("{minutes} min", { minutes: article.readingMinutes })}`)))));
 }
 
 /** Articles for the concerns that stand out (banded above none), the worst first. */

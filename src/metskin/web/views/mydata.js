@@ -2,6 +2,7 @@
 
 import { gql, session } from "../graphql.js";
 import { busy, errorBox, field, h, navigate, notice } from "../dom.js";
+import { mark, t } from "../i18n.js";
 
 const EXPORTS = "{ myDataExports { id status downloadUrl failureReason } }";
 const WAIT_MS = 1000;
@@ -19,33 +20,33 @@ async function readyExport(id) {
 function consentBox(given) {
   const box = h("input", { type: "checkbox", name: "learningConsent", checked: given });
   const panel = h("div", { id: "learning-consent" }, errorBox(),
-    h("label", { class: "check" }, box, " Let MetSkin learn from my analyses (off unless you "
-      + "tick it; you can untick it any time, and later datasets leave you out)."),
+    h("label", { class: "check" }, box, " ", t("Let MetSkin learn from my analyses (off unless you "
+      + "tick it; you can untick it any time, and later datasets leave you out).")),
     h("div", { class: "saved", role: "status" }));
   box.addEventListener("change", () => busy(panel, async () => {
     await gql("mutation($g: Boolean!) { setLearningConsent(given: $g) { given } }",
       { g: box.checked });
     panel.querySelector(".saved").replaceChildren(notice(box.checked
-      ? "Thank you: your analyses may help the models learn." : "Your analyses stay out."));
+      ? t("Thank you: your analyses may help the models learn.") : t("Your analyses stay out.")));
   }));
   return panel;
 }
 
 function downloadBox() {
-  const button = h("button", { type: "button", id: "export-data" }, "Download all my data");
+  const button = h("button", { type: "button", id: "export-data" }, t("Download all my data"));
   const result = h("div", { class: "saved", role: "status" });
   const panel = h("div", { id: "data-export" }, errorBox(), button, result);
   button.addEventListener("click", () => busy(panel, async () => {
-    result.replaceChildren(notice("Gathering your data…", "info"));
+    result.replaceChildren(notice(t("Gathering your data…"), "info"));
     const started = (await gql("mutation { exportMyData { id status } }")).exportMyData;
     const ready = await readyExport(started.id);
     if (!ready || ready.status !== "READY") {
       result.replaceChildren(notice((ready && ready.failureReason)
-        || "The export is taking long: try again in a minute.", "warn"));
+        || t("The export is taking long: try again in a minute."), "warn"));
       return;
     }
     result.replaceChildren(h("a", { href: ready.downloadUrl, id: "export-link", download: "" },
-      "Download the zip"), " (the link works for a few minutes).");
+      t("Download the zip")), " (the link works for a few minutes).");
   }));
   return panel;
 }
@@ -54,11 +55,11 @@ function eraseBox() {
   const password = h("input", { name: "password", type: "password",
     autocomplete: "current-password" });
   const form = h("form", { id: "erase-form", novalidate: true }, errorBox(),
-    field("Your password, to confirm", password),
-    h("button", { type: "submit", class: "danger" }, "Erase my account and all my data"));
+    field(t("Your password, to confirm"), password),
+    h("button", { type: "submit", class: "danger" }, t("Erase my account and all my data")));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (!window.confirm("Erase your account, photos, analyses and appointments for good?")) return;
+    if (!window.confirm(t("Erase your account, photos, analyses and appointments for good?"))) return;
     busy(form, async () => {
       await gql("mutation($p: String!) { deleteMyAccount(password: $p) { rowsDeleted } }",
         { p: password.value });
@@ -72,12 +73,12 @@ function eraseBox() {
 export async function dataRightsPanel() {
   const { learningConsent } = await gql("{ learningConsent { given } }");
   return h("section", { class: "card", id: "my-data" },
-    h("h2", {}, "Your data"),
+    h("h2", {}, t("Your data")),
     consentBox(learningConsent.given),
-    h("h3", {}, "Take it with you"), downloadBox(),
-    h("h3", {}, "Erase it"),
-    h("p", { class: "muted" }, "Future appointments are cancelled (both sides are told), shares "
+    h("h3", {}, t("Take it with you")), downloadBox(),
+    h("h3", {}, t("Erase it")),
+    h("p", { class: "muted" }, t("Future appointments are cancelled (both sides are told), shares "
       + "end, and your photos and records are deleted. Dermatologists' access records stay "
-      + "under a pseudonym."),
+      + "under a pseudonym.")),
     eraseBox());
 }

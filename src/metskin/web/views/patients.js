@@ -3,6 +3,7 @@
 
 import { gql, session } from "../graphql.js";
 import { append, busy, clear, errorBox, h, humanize, when } from "../dom.js";
+import { mark, t } from "../i18n.js";
 import { DETAIL, resultView } from "./analysis.js";
 import { summaryText } from "./history.js";
 import { labellingPanel } from "./labelling.js";
@@ -21,8 +22,8 @@ const SHARED = `query($patient: ID, $first: Int!, $after: String) {
 /** Said on every page that reads patients' data. */
 export function auditNote() {
   return h("p", { class: "notice info audit-note" },
-    "Every read of a patient's data here (their details, appointments and shared analyses) is "
-    + "recorded in that patient's access log, which they can see.");
+    t("Every read of a patient's data here (their details, appointments and shared analyses) is "
+    + "recorded in that patient's access log, which they can see."));
 }
 
 // --- who is who ------------------------------------------------------------------------------
@@ -58,7 +59,7 @@ function rememberPatients(patients) {
 export function patientName(id) {
   const name = id ? cache().names.get(id) : null;
   if (name) return name;
-  return id ? `Patient ${id.slice(0, 8)}` : "A patient";
+  return id ? t("Patient {id}", { id: id.slice(0, 8) }) : t("A patient");
 }
 
 export function patientLink(id) {
@@ -69,7 +70,7 @@ export function patientLink(id) {
 // --- pages -----------------------------------------------------------------------------------
 
 function patientItem(patient) {
-  const about = [patient.birthYear ? `born ${patient.birthYear}` : null,
+  const about = [patient.birthYear ? t("born {year}", { year: patient.birthYear }) : null,
     patient.sex && patient.sex !== "undisclosed" ? humanize(patient.sex) : null,
     patient.timeZone].filter(Boolean).join(" · ");
   return h("li", { class: "card patient", "data-patient-id": patient.id },
@@ -98,20 +99,20 @@ async function pagedList(list, moreLabel, load, render) {
 export async function renderPatients(view) {
   const list = h("ul", { class: "patients", id: "patients" });
   append(view, [
-    h("h1", {}, "Your patients"),
-    h("p", { class: "muted" }, "Patients who booked you or share analyses with you."),
+    h("h1", {}, t("Your patients")),
+    h("p", { class: "muted" }, t("Patients who booked you or share analyses with you.")),
     auditNote(),
     list,
   ]);
-  const count = await pagedList(list, "More patients", async (after) => {
+  const count = await pagedList(list, t("More patients"), async (after) => {
     const { patients } = await gql(PATIENTS, { first: PAGE, after });
     const items = patients.edges.map((edge) => edge.node);
     rememberPatients(items);
     return { items, pageInfo: patients.pageInfo };
   }, patientItem);
   if (!count) {
-    list.replaceWith(h("p", { id: "no-patients" }, "No patients yet. Patients appear here when "
-      + "they book you or share an analysis with you."));
+    list.replaceWith(h("p", { id: "no-patients" }, t("No patients yet. Patients appear here when "
+      + "they book you or share an analysis with you.")));
   }
 }
 
@@ -129,29 +130,30 @@ function sharedItem(patientId) {
 }
 
 export async function renderPatient(view, { match: [patientId] }) {
-  const heading = h("h1", {}, "Patient");
+  const heading = h("h1", {}, t("Patient"));
   const details = h("p", { class: "muted", id: "patient-details" });
   const list = h("ul", { class: "history", id: "shared-analyses" });
   append(view, [
-    h("p", {}, h("a", { href: "#/patients" }, "All patients")),
+    h("p", {}, h("a", { href: "#/patients" }, t("All patients"))),
     heading, details, auditNote(),
-    h("h2", { class: "section" }, "Shared analyses"),
+    h("h2", { class: "section" }, t("Shared analyses")),
     list,
   ]);
   const patient = cache().patients.get(patientId); // when the patients list was read
   heading.textContent = patientName(patientId);
   if (patient) {
-    details.textContent = [patient.email, patient.birthYear ? `born ${patient.birthYear}` : null,
+    details.textContent = [patient.email,
+      patient.birthYear ? t("born {year}", { year: patient.birthYear }) : null,
       patient.timeZone].filter(Boolean).join(" · ");
   }
-  const count = await pagedList(list, "Older analyses", async (after) => {
+  const count = await pagedList(list, t("Older analyses"), async (after) => {
     const { sharedAnalyses } = await gql(SHARED, { patient: patientId, first: PAGE, after });
     return { items: sharedAnalyses.edges.map((edge) => edge.node),
       pageInfo: sharedAnalyses.pageInfo };
   }, sharedItem(patientId));
   if (!count) {
-    list.replaceWith(h("p", { id: "no-shared" }, "This patient shares no finished analysis "
-      + "with you now."));
+    list.replaceWith(h("p", { id: "no-shared" }, t("This patient shares no finished analysis "
+      + "with you now.")));
   }
 }
 
@@ -160,8 +162,8 @@ export async function renderSharedAnalysis(view, { match: [analysisId], params }
   const body = h("div", { id: "analysis", "data-analysis-id": analysisId });
   append(view, [
     h("p", {}, patientId ? h("a", { href: `#/patients/${encodeURIComponent(patientId)}` },
-      `Back to ${patientName(patientId)}`) : h("a", { href: "#/patients" }, "All patients")),
-    h("h1", {}, "Shared analysis"),
+      t("Back to {name}", { name: patientName(patientId) })) : h("a", { href: "#/patients" }, t("All patients"))),
+    h("h1", {}, t("Shared analysis")),
     auditNote(),
     body,
   ]);

@@ -6,15 +6,16 @@ import {
   append, choice, errorBox, field, formValue, h, humanize, listFromText, notice, numberOrNull,
   onSubmit,
 } from "../dom.js";
+import { mark, supportedLocales, t } from "../i18n.js";
 
 const PROFILE_FIELDS = `displayName birthYear sex skinType concerns pregnant breastfeeding
   allergies budgetPerProduct budgetTotal currency locale timeZone phone emailOptIn smsOptIn`;
 const CONCERNS = ["acne", "wrinkles", "pigmentation", "redness", "pores", "dark_circles", "shine",
   "dryness", "sensitivity"];
-const SEXES = [["undisclosed", "Prefer not to say"], ["female", "Female"], ["male", "Male"],
-  ["other", "Other"]];
-const SKIN_TYPES = [["", "Not sure (measure it)"], ["OILY", "Oily"], ["DRY", "Dry"],
-  ["COMBINATION", "Combination"], ["NORMAL", "Normal"]];
+const SEXES = [["undisclosed", mark("Prefer not to say")], ["female", mark("Female")], ["male", mark("Male")],
+  ["other", mark("Other")]];
+const SKIN_TYPES = [["", mark("Not sure (measure it)")], ["OILY", mark("Oily")], ["DRY", mark("Dry")],
+  ["COMBINATION", mark("Combination")], ["NORMAL", mark("Normal")]];
 
 function checkbox(name, label, checked, value = "on") {
   return h("label", { class: "check" },
@@ -23,12 +24,21 @@ function checkbox(name, label, checked, value = "on") {
 
 function ageHint(birthYear) {
   const year = Number(birthYear);
-  return year > 1900 ? `Age this year: ${new Date().getFullYear() - year}` : "";
+  return year > 1900 ? t("Age this year: {age}", { age: new Date().getFullYear() - year }) : "";
 }
 
-// The languages the product speaks to people in; a stored value outside the list stays choosable.
-const LOCALES = [["en-GB", "English (UK)"], ["en-US", "English (US)"], ["fr-FR", "Français"],
-  ["de-DE", "Deutsch"]];
+// The locales the server offers, each named in its own language ("français (France)"); a
+// stored value outside the list stays choosable.
+function locales() {
+  const named = (tag) => {
+    try {
+      return new Intl.DisplayNames([tag], { type: "language" }).of(tag);
+    } catch {
+      return tag;
+    }
+  };
+  return supportedLocales().map((tag) => [tag, named(tag)]);
+}
 
 /** Options from `values`, with the current one kept even if it is not among them. */
 function withCurrent(values, current) {
@@ -48,45 +58,45 @@ function profileForm(profile, currencies) {
     value: profile.birthYear ?? "" });
   const age = h("small", { class: "hint", id: "age-hint" }, ageHint(profile.birthYear));
   birthYear.addEventListener("input", () => { age.textContent = ageHint(birthYear.value); });
-  const concerns = h("fieldset", { class: "checks" }, h("legend", {}, "Concerns you care about"),
+  const concerns = h("fieldset", { class: "checks" }, h("legend", {}, t("Concerns you care about")),
     CONCERNS.map((name) => checkbox("concerns", humanize(name), profile.concerns.includes(name),
       name)),
     h("small", { class: "field-error", "data-field": "concerns", role: "alert" }));
   return h("form", { id: "profile-form", novalidate: true },
     errorBox(),
     h("div", { class: "grid" },
-      field("Display name", h("input", { name: "displayName", value: profile.displayName })),
-      h("div", {}, field("Birth year", birthYear), age),
-      field("Sex", choice("sex", SEXES, profile.sex)),
-      field("Skin type", choice("skinType", SKIN_TYPES, profile.skinType || ""),
-        "Leave it to the analysis if unsure.")),
+      field(t("Display name"), h("input", { name: "displayName", value: profile.displayName })),
+      h("div", {}, field(t("Birth year"), birthYear), age),
+      field(t("Sex"), choice("sex", SEXES, profile.sex)),
+      field(t("Skin type"), choice("skinType", SKIN_TYPES, profile.skinType || ""),
+        t("Leave it to the analysis if unsure."))),
     concerns,
-    h("fieldset", { class: "checks" }, h("legend", {}, "Pregnancy"),
-      checkbox("pregnant", "Pregnant", profile.pregnant),
-      checkbox("breastfeeding", "Breastfeeding", profile.breastfeeding),
-      h("small", { class: "hint" }, "Routines then leave out retinoids and other unsafe actives."),
+    h("fieldset", { class: "checks" }, h("legend", {}, t("Pregnancy")),
+      checkbox("pregnant", t("Pregnant"), profile.pregnant),
+      checkbox("breastfeeding", t("Breastfeeding"), profile.breastfeeding),
+      h("small", { class: "hint" }, t("Routines then leave out retinoids and other unsafe actives.")),
       h("small", { class: "field-error", "data-field": "pregnant", role: "alert" })),
-    field("Allergies and ingredients to avoid", h("input", { name: "allergies",
+    field(t("Allergies and ingredients to avoid"), h("input", { name: "allergies",
       value: profile.allergies.join(", "), placeholder: "e.g. fragrance, linalool" }),
-    "Separate them with commas."),
+    t("Separate them with commas.")),
     h("div", { class: "grid" },
-      field("Budget per product", h("input", { name: "budgetPerProduct", type: "number", min: 1,
+      field(t("Budget per product"), h("input", { name: "budgetPerProduct", type: "number", min: 1,
         value: profile.budgetPerProduct ?? "" })),
-      field("Budget for the routine", h("input", { name: "budgetTotal", type: "number", min: 1,
+      field(t("Budget for the routine"), h("input", { name: "budgetTotal", type: "number", min: 1,
         value: profile.budgetTotal ?? "" })),
-      field("Currency", choice("currency", withCurrent(currencies, profile.currency),
-        profile.currency), "Prices and budgets are shown and compared in it."),
-      field("Language", choice("locale", withCurrent(LOCALES, profile.locale), profile.locale)),
-      field("Time zone", choice("timeZone", withCurrent(zones(), profile.timeZone),
-        profile.timeZone), "Appointments and reminders use it."),
-      field("Mobile phone", h("input", { name: "phone", type: "tel", value: profile.phone ?? "",
+      field(t("Currency"), choice("currency", withCurrent(currencies, profile.currency),
+        profile.currency), t("Prices and budgets are shown and compared in it.")),
+      field(t("Language"), choice("locale", withCurrent(locales(), profile.locale), profile.locale)),
+      field(t("Time zone"), choice("timeZone", withCurrent(zones(), profile.timeZone),
+        profile.timeZone), t("Appointments and reminders use it.")),
+      field(t("Mobile phone"), h("input", { name: "phone", type: "tel", value: profile.phone ?? "",
         placeholder: "+447700900123" }))),
-    h("fieldset", { class: "checks" }, h("legend", {}, "Messages"),
-      checkbox("emailOptIn", "Email me appointment confirmations and reminders",
+    h("fieldset", { class: "checks" }, h("legend", {}, t("Messages")),
+      checkbox("emailOptIn", t("Email me appointment confirmations and reminders"),
         profile.emailOptIn),
-      checkbox("smsOptIn", "Text me appointment reminders", profile.smsOptIn),
+      checkbox("smsOptIn", t("Text me appointment reminders"), profile.smsOptIn),
       h("small", { class: "field-error", "data-field": "smsOptIn", role: "alert" })),
-    h("button", { type: "submit" }, "Save profile"),
+    h("button", { type: "submit" }, t("Save profile")),
     h("div", { class: "saved", role: "status" }));
 }
 
@@ -123,11 +133,12 @@ export async function renderProfile(view) {
     const saved = await gql(
       `mutation($input: ProfileInput!) { updateProfile(input: $input) { id profile {
         ${PROFILE_FIELDS} } } }`, { input: readForm(form) });
-    session.setUser({ profile: { displayName: saved.updateProfile.profile.displayName } });
-    form.querySelector(".saved").append(notice("Profile saved."));
+    const { displayName, locale } = saved.updateProfile.profile;
+    session.setUser({ profile: { displayName, locale } }); // a new language redraws the page
+    form.querySelector(".saved").append(notice(t("Profile saved.")));
   });
   append(view, [
-    h("h1", {}, "Your profile"),
+    h("h1", {}, t("Your profile")),
     h("p", { class: "muted" }, `${data.me.email} · ${humanize(data.me.role)}`),
     form,
     await dataRightsPanel(),

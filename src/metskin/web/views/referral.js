@@ -2,47 +2,48 @@
 
 import { gql } from "../graphql.js";
 import { append, clear, errorBox, field, h, humanize, onSubmit } from "../dom.js";
+import { mark, t } from "../i18n.js";
 import { forReferral, readMore } from "./learn.js";
 
 const OUTCOME = `disclaimer referral { id urgency specialty message advice answeredQuestionnaire
   reasons { ruleId urgency specialty text } }`;
 const YES_NO = [
-  ["spotGrowing", "A spot or mole is growing"],
-  ["spotChangingShape", "A spot is changing shape"],
-  ["spotChangingColour", "A spot is changing colour"],
-  ["spot7mmOrLarger", "A spot is 7 mm across or larger"],
-  ["spotInflamed", "A spot is inflamed"],
-  ["spotBleedingOrOozing", "A spot bleeds or oozes"],
-  ["spotItchingOrFeelsDifferent", "A spot itches or feels different"],
-  ["painfulDeepLumps", "Painful, deep lumps"],
-  ["eyeSymptoms", "Sore, gritty or red eyes"],
-  ["selfHarmThoughts", "Thoughts of harming yourself"],
+  ["spotGrowing", mark("A spot or mole is growing")],
+  ["spotChangingShape", mark("A spot is changing shape")],
+  ["spotChangingColour", mark("A spot is changing colour")],
+  ["spot7mmOrLarger", mark("A spot is 7 mm across or larger")],
+  ["spotInflamed", mark("A spot is inflamed")],
+  ["spotBleedingOrOozing", mark("A spot bleeds or oozes")],
+  ["spotItchingOrFeelsDifferent", mark("A spot itches or feels different")],
+  ["painfulDeepLumps", mark("Painful, deep lumps")],
+  ["eyeSymptoms", mark("Sore, gritty or red eyes")],
+  ["selfHarmThoughts", mark("Thoughts of harming yourself")],
 ];
 const DISTRESS = [
-  ["distressLowMood", "My skin makes me feel low"],
-  ["distressAvoidingPeople", "I avoid people because of my skin"],
-  ["distressSelfConscious", "I feel self-conscious about my skin"],
-  ["distressDailyLife", "My skin gets in the way of daily life"],
+  ["distressLowMood", mark("My skin makes me feel low")],
+  ["distressAvoidingPeople", mark("I avoid people because of my skin")],
+  ["distressSelfConscious", mark("I feel self-conscious about my skin")],
+  ["distressDailyLife", mark("My skin gets in the way of daily life")],
 ];
-const OFTEN = [["0", "Never"], ["1", "Sometimes"], ["2", "Often"], ["3", "Always"]];
+const OFTEN = [["0", mark("Never")], ["1", mark("Sometimes")], ["2", mark("Often")], ["3", mark("Always")]];
 
 function directoryLink(referral) {
   const query = new URLSearchParams({ specialty: referral.specialty.toLowerCase(),
     referral: referral.id });
   return h("a", { class: "button", id: "find-dermatologist", href: `#/dermatologists?${query}` },
-    `Find a dermatologist (${humanize(referral.specialty)})`);
+    t("Find a dermatologist ({specialty})", { specialty: humanize(referral.specialty) }));
 }
 
 function outcomeView(outcome) {
   const { referral } = outcome;
   if (!referral) {
-    return [h("h2", {}, "Dermatologist"),
-      h("p", { id: "no-referral" }, "Nothing in this analysis suggests you need to see a "
-        + "dermatologist. If something worries you, see one anyway."),
+    return [h("h2", {}, t("Dermatologist")),
+      h("p", { id: "no-referral" }, t("Nothing in this analysis suggests you need to see a "
+        + "dermatologist. If something worries you, see one anyway.")),
       h("small", { class: "muted" }, outcome.disclaimer)];
   }
   return [
-    h("h2", {}, "We suggest seeing a dermatologist"),
+    h("h2", {}, t("We suggest seeing a dermatologist")),
     h("p", {}, h("span", { class: `badge ${referral.urgency.toLowerCase()}` },
       humanize(referral.urgency)), " ", humanize(referral.specialty)),
     h("p", {}, referral.message),
@@ -56,18 +57,18 @@ function outcomeView(outcome) {
 
 function questionnaire(analysisId, panel) {
   const distress = (name) => h("select", { name }, OFTEN.map(([value, label]) =>
-    h("option", { value }, label)));
+    h("option", { value }, t(label))));
   const form = h("form", { id: "symptoms-form", novalidate: true },
     errorBox(),
-    h("fieldset", { class: "checks" }, h("legend", {}, "Do any of these apply?"),
+    h("fieldset", { class: "checks" }, h("legend", {}, t("Do any of these apply?")),
       YES_NO.map(([name, label]) => h("label", { class: "check" },
-        h("input", { type: "checkbox", name }), " ", label))),
+        h("input", { type: "checkbox", name }), " ", t(label)))),
     h("div", { class: "grid" },
-      field("A sore that has not healed for (weeks)", h("input", { name: "soreNotHealingWeeks",
+      field(t("A sore that has not healed for (weeks)"), h("input", { name: "soreNotHealingWeeks",
         type: "number", min: 0 })),
-      field("Your age", h("input", { name: "ageYears", type: "number", min: 0 })),
-      DISTRESS.map(([name, label]) => field(label, distress(name)))),
-    h("button", { type: "submit" }, "Send answers"));
+      field(t("Your age"), h("input", { name: "ageYears", type: "number", min: 0 })),
+      DISTRESS.map(([name, label]) => field(t(label), distress(name)))),
+    h("button", { type: "submit" }, t("Send answers")));
   onSubmit(form, async () => {
     const answers = {};
     for (const [name] of YES_NO) answers[name] = form.elements.namedItem(name).checked;
@@ -81,13 +82,13 @@ function questionnaire(analysisId, panel) {
     show(panel, analysisId, data.submitSymptoms);
   });
   return h("details", { class: "questionnaire" },
-    h("summary", {}, "Answer a few questions for a better suggestion (optional)"), form);
+    h("summary", {}, t("Answer a few questions for a better suggestion (optional)")), form);
 }
 
 function show(panel, analysisId, outcome) {
   clear(panel, errorBox(), outcomeView(outcome),
     outcome.referral && outcome.referral.answeredQuestionnaire
-      ? h("p", { class: "muted" }, "Thanks: your answers were taken into account.")
+      ? h("p", { class: "muted" }, t("Thanks: your answers were taken into account."))
       : questionnaire(analysisId, panel));
   const slot = panel.querySelector(".referral-articles");
   if (slot) {
@@ -98,7 +99,7 @@ function show(panel, analysisId, outcome) {
 }
 
 export async function renderReferral(panel, analysisId) {
-  append(panel, [h("p", { class: "muted" }, "Checking whether to suggest a dermatologist…")]);
+  append(panel, [h("p", { class: "muted" }, t("Checking whether to suggest a dermatologist…"))]);
   const data = await gql(`query($id: ID!) { referral(analysisId: $id) { ${OUTCOME} } }`,
     { id: analysisId });
   show(panel, analysisId, data.referral);

@@ -2,6 +2,7 @@
 
 import { gql } from "../graphql.js";
 import { append, choice, errorBox, h, humanize, notice, onSubmit } from "../dom.js";
+import { mark, money, t } from "../i18n.js";
 
 const PRODUCT = "id brand name price currency size spf keyActives { name percent }";
 const STEP = `slot time howMuch frequency introduce why warnings productId
@@ -9,16 +10,17 @@ const STEP = `slot time howMuch frequency introduce why warnings productId
 const ROUTINE = `query($id: ID!) { recommendations(analysisId: $id) {
   id analysisId createdAt modelVersion currency totalPrice totalNote
   am { ${STEP} } pm { ${STEP} }
-  alternatives { slot options { productId score why product { ${PRODUCT} } } }
+  alternatives { slot options { productId score why price { amount currency } priceNote
+    product { ${PRODUCT} } } }
   warnings excluded { productId name ruleId reason }
   tips { title body tags articles { slug title url } } } }`;
 const RATE = `mutation($p: ID!, $r: Int!, $o: ProductOutcome) {
   rateProduct(productId: $p, rating: $r, outcome: $o) { productId rating outcome } }`;
-const OUTCOMES = [["", "How did it go?"], ["WORKED", "It worked"], ["IRRITATED", "It irritated"],
-  ["STOPPED", "I stopped using it"]];
+const OUTCOMES = [["", mark("How did it go?")], ["WORKED", mark("It worked")], ["IRRITATED", mark("It irritated")],
+  ["STOPPED", mark("I stopped using it")]];
 // Nothing is chosen for the person: the rating starts empty and must be picked.
-const STARS = [["", "Your rating…"], ["5", "5 – great"], ["4", "4"], ["3", "3"], ["2", "2"],
-  ["1", "1 – poor"]];
+const STARS = [["", mark("Your rating…")], ["5", mark("5 – great")], ["4", "4"], ["3", "3"], ["2", "2"],
+  ["1", mark("1 – poor")]];
 
 function list(items, className = null) {
   return items.length ? h("ul", { class: className }, items.map((item) => h("li", {}, item)))
@@ -28,30 +30,32 @@ function list(items, className = null) {
 function ratingChoice() {
   const select = choice("rating", STARS, "");
   select.required = true;
-  select.setAttribute("aria-label", "Rating from 1 to 5");
+  select.setAttribute("aria-label", t("Rating from 1 to 5"));
   return select;
 }
 
 function rateForm(productId) {
   const form = h("form", { class: "rate", "data-product-id": productId },
     errorBox(), ratingChoice(), choice("outcome", OUTCOMES, ""),
-    h("button", { type: "submit" }, "Rate"), h("span", { class: "rated", role: "status" }));
+    h("button", { type: "submit" }, t("Rate")), h("span", { class: "rated", role: "status" }));
   onSubmit(form, async () => {
-    if (!form.elements.rating.value) throw new Error("Choose a rating from 1 to 5 first.");
+    if (!form.elements.rating.value) throw new Error(t("Choose a rating from 1 to 5 first."));
     const outcome = form.elements.outcome.value || null;
     const { rateProduct } = await gql(RATE, { p: productId, r: Number(form.elements.rating.value),
       o: outcome });
     form.querySelector(".rated").replaceChildren(
-      notice(`Thanks: rated ${rateProduct.rating}/5${outcome ? `, ${humanize(outcome)}` : ""}.`));
+      notice(outcome ? t("Thanks: rated {rating}/5, {outcome}.", { rating: rateProduct.rating,
+        outcome: humanize(outcome) }) : t("Thanks: rated {rating}/5.",
+        { rating: rateProduct.rating })));
   });
   return form;
 }
 
 function productLine(product, fallbackId, price = null) {
-  if (!product) return h("strong", {}, `Product ${fallbackId}`);
+  if (!product) return h("strong", {}, t("Product {id}", { id: fallbackId }));
   const actives = product.keyActives.map((active) =>
     (active.percent ? `${active.name} ${active.percent}%` : active.name)).join(", ");
-  const cost = price ? `${price.amount} ${price.currency}` : `${product.price} ${product.currency}`;
+  const cost = price ? money(price.amount, price.currency) : money(product.price, product.currency);
   return [h("strong", { class: "product-name" }, `${product.brand} ${product.name}`),
     h("span", { class: "muted" }, ` · ${cost} · ${product.size}`,
       product.spf ? ` · SPF ${product.spf}` : "", actives ? ` · ${actives}` : "")];
@@ -61,10 +65,10 @@ function stepView(step, index) {
   return h("li", { class: "step card", "data-slot": step.slot },
     h("p", { class: "slot" }, `${index + 1}. ${humanize(step.slot)}`),
     h("p", {}, productLine(step.product, step.productId, step.price)),
-    h("p", {}, h("b", {}, "How: "), `${step.howMuch}, ${step.frequency}`),
-    step.introduce.length ? h("div", {}, h("b", {}, "Getting started"), list(step.introduce)) : null,
-    step.why.length ? h("div", {}, h("b", {}, "Why"), list(step.why, "why")) : null,
-    step.warnings.length ? h("div", { class: "warn" }, h("b", {}, "Careful"), list(step.warnings))
+    h("p", {}, h("b", {}, t("How: ")), `${step.howMuch}, ${step.frequency}`),
+    step.introduce.length ? h("div", {}, h("b", {}, t("Getting started")), list(step.introduce)) : null,
+    step.why.length ? h("div", {}, h("b", {}, t("Why")), list(step.why, "why")) : null,
+    step.warnings.length ? h("div", { class: "warn" }, h("b", {}, t("Careful")), list(step.warnings))
       : null,
     rateForm(step.productId));
 }
@@ -73,24 +77,25 @@ function half(title, id, steps) {
   return h("section", { class: "half", id },
     h("h2", {}, title),
     steps.length ? h("ol", { class: "steps" }, steps.map(stepView))
-      : h("p", { class: "muted" }, "Nothing for this time of day."));
+      : h("p", { class: "muted" }, t("Nothing for this time of day.")));
 }
 
 function alternatives(groups) {
   if (!groups.length) return null;
-  return h("details", { class: "card wide" }, h("summary", {}, "Alternatives"),
+  return h("details", { class: "card wide", id: "alternatives" },
+    h("summary", {}, t("Alternatives")),
     groups.map((group) => h("div", {}, h("h3", {}, humanize(group.slot)),
       h("ul", {}, group.options.map((option) => h("li", {},
-        productLine(option.product, option.productId),
+        productLine(option.product, option.productId, option.price),
         option.why.length ? h("small", { class: "explain" }, option.why.join(" ")) : null))))));
 }
 
 function tips(items) {
   if (!items.length) return null;
-  return h("section", { class: "card wide", id: "tips" }, h("h2", {}, "Tips"),
+  return h("section", { class: "card wide", id: "tips" }, h("h2", {}, t("Tips")),
     items.map((tip) => h("article", { class: "tip" },
       h("h3", {}, tip.title), h("p", {}, tip.body),
-      tip.articles.length ? h("p", {}, "Read more: ", tip.articles.flatMap((article, index) => [
+      tip.articles.length ? h("p", {}, t("Read more: "), tip.articles.flatMap((article, index) => [
         index ? ", " : "",
         h("a", { href: article.url, target: "_blank", rel: "noopener" }, article.title)]))
         : null)));
@@ -99,7 +104,8 @@ function tips(items) {
 function excluded(items) {
   if (!items.length) return null;
   return h("details", { class: "card wide", id: "excluded" },
-    h("summary", {}, `${items.length} product${items.length === 1 ? "" : "s"} left out for you`),
+    h("summary", {}, items.length === 1 ? t("1 product left out for you")
+      : t("{count} products left out for you", { count: items.length })),
     h("ul", {}, items.map((item) => h("li", {}, h("strong", {}, item.name), `: ${item.reason}`,
       h("code", { class: "rule" }, item.ruleId)))));
 }
@@ -107,16 +113,18 @@ function excluded(items) {
 export async function renderRoutine(view, { match: [analysisId] }) {
   const { recommendations: routine } = await gql(ROUTINE, { id: analysisId });
   append(view, [
-    h("h1", {}, "Your routine"),
+    h("h1", {}, t("Your routine")),
     h("p", { class: "muted" },
-      h("a", { href: `#/analysis/${encodeURIComponent(analysisId)}` }, "From this analysis"),
-      ` · total ${routine.totalPrice} ${routine.currency}`,
+      h("a", { href: `#/analysis/${encodeURIComponent(analysisId)}` }, t("From this analysis")),
+      " · ", h("span", { id: "routine-total" },
+        t("total {amount}", { amount: money(routine.totalPrice, routine.currency) })),
       routine.totalNote ? h("span", { class: "price-note" }, ` (${routine.totalNote})`) : "",
-      routine.modelVersion ? ` · ranked by model ${routine.modelVersion}` : ""),
+      routine.modelVersion ? ` · ${t("ranked by model {version}",
+        { version: routine.modelVersion })}` : ""),
     routine.warnings.length ? h("div", { class: "card wide warn", id: "warnings" },
-      h("h2", {}, "Please note"), list(routine.warnings)) : null,
+      h("h2", {}, t("Please note")), list(routine.warnings)) : null,
     h("div", { class: "routine", id: "routine" },
-      half("Morning", "am", routine.am), half("Evening", "pm", routine.pm)),
+      half(t("Morning"), "am", routine.am), half(t("Evening"), "pm", routine.pm)),
     alternatives(routine.alternatives),
     excluded(routine.excluded),
     tips(routine.tips),

@@ -2,6 +2,7 @@
 
 import { gql } from "../graphql.js";
 import { append, busy, clear, errorBox, h, humanize, when } from "../dom.js";
+import { mark, t } from "../i18n.js";
 
 const SHARE_FIELDS = `id scope analysisId createdAt expiresAt revokedAt active
   dermatologist { id name practice { city } }`;
@@ -13,16 +14,17 @@ const ACCESS_LOG = `query($first: Int!, $after: String) { accessLog(first: $firs
 
 function shareRow(share) {
   const row = h("tr", { "data-share-id": share.id });
-  const state = share.active ? "Active" : share.revokedAt ? `Revoked ${when(share.revokedAt)}`
-    : "Expired";
-  const what = share.scope === "ALL" ? "All analyses" : h("a", {
-    href: `#/analysis/${encodeURIComponent(share.analysisId)}` }, "One analysis");
+  const state = share.active ? t("Active") : share.revokedAt
+    ? t("Revoked {time}", { time: when(share.revokedAt) })
+    : t("Expired");
+  const what = share.scope === "ALL" ? t("All analyses") : h("a", {
+    href: `#/analysis/${encodeURIComponent(share.analysisId)}` }, t("One analysis"));
   const cell = h("td", {}, errorBox());
   if (share.active) {
     cell.append(h("button", { type: "button", class: "revoke", onclick: () => busy(cell, async () => {
       const { revokeShare } = await gql(REVOKE, { id: share.id });
       row.replaceWith(shareRow(revokeShare));
-    }) }, "Revoke"));
+    }) }, t("Revoke")));
   }
   clear(row,
     h("td", {}, share.dermatologist ? share.dermatologist.name : "—"),
@@ -38,13 +40,13 @@ export async function renderSharing(view) {
   const { myShares } = await gql(SHARES);
   const shares = myShares.length
     ? h("table", { id: "shares" },
-      h("thead", {}, h("tr", {}, ["Dermatologist", "What", "Since", "Until", "State", ""]
+      h("thead", {}, h("tr", {}, [t("Dermatologist"), t("What"), t("Since"), t("Until"), t("State"), ""]
         .map((name) => h("th", {}, name)))),
       h("tbody", {}, myShares.map(shareRow)))
-    : h("p", { id: "no-shares" }, "You share nothing. Share an analysis from its page.");
+    : h("p", { id: "no-shares" }, t("You share nothing. Share an analysis from its page."));
 
   const log = h("tbody", {});
-  const more = h("button", { type: "button", hidden: true }, "Older reads");
+  const more = h("button", { type: "button", hidden: true }, t("Older reads"));
   const pager = h("div", { class: "pager" }, errorBox(), more);
   let after = null;
   const load = async () => {
@@ -62,17 +64,17 @@ export async function renderSharing(view) {
   more.addEventListener("click", () => busy(pager, load));
 
   append(view, [
-    h("h1", {}, "Sharing"),
-    h("p", { class: "muted" }, "Dermatologists see only what you share, until it ends or you "
-      + "revoke it. Each read is logged below."),
+    h("h1", {}, t("Sharing")),
+    h("p", { class: "muted" }, t("Dermatologists see only what you share, until it ends or you "
+      + "revoke it. Each read is logged below.")),
     shares,
-    h("h2", { class: "section" }, "Access log"),
+    h("h2", { class: "section" }, t("Access log")),
     h("table", { id: "access-log" }, h("thead", {}, h("tr", {},
-      ["When", "Dermatologist", "What", "Id"].map((name) => h("th", {}, name)))), log),
+      [t("When"), t("Dermatologist"), t("What"), t("Id")].map((name) => h("th", {}, name)))), log),
     pager,
   ]);
   await load();
   if (!log.firstChild) {
-    log.append(h("tr", {}, h("td", { colspan: 4, class: "muted" }, "No reads yet.")));
+    log.append(h("tr", {}, h("td", { colspan: 4, class: "muted" }, t("No reads yet."))));
   }
 }

@@ -2,13 +2,14 @@
 
 import { gql } from "../graphql.js";
 import { busy, choice, clear, errorBox, field, h } from "../dom.js";
+import { mark, t } from "../i18n.js";
 
 const SLOTS = `query($id: ID!, $from: DateTime!, $to: DateTime!, $type: ConsultationType) {
   availableSlots(dermatologistId: $id, from: $from, to: $to, consultationType: $type) {
     start end startLocal endLocal timeZone consultationTypes cancellableUntil freeCancellation } }`;
 const SPANS = [["1", "1 day"], ["7", "7 days"], ["14", "14 days"], ["31", "31 days"]];
-export const CONSULTATION_TYPES = [["", "In person or video"], ["IN_PERSON", "In person"],
-  ["VIDEO", "Video"]];
+export const CONSULTATION_TYPES = [["", mark("In person or video")], ["IN_PERSON", mark("In person")],
+  ["VIDEO", mark("Video")]];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function isoDate(date) {
@@ -27,15 +28,15 @@ export function slotPicker(doctorId, onPick, { consultationType = "" } = {}) {
   const form = h("form", { class: "slot-form", novalidate: true },
     errorBox(),
     h("div", { class: "grid" },
-      field("From", h("input", { name: "from", type: "date", value: isoDate(new Date()) })),
-      field("For", choice("span", SPANS, "7")),
-      field("Type", choice("type", CONSULTATION_TYPES, consultationType))),
-    h("button", { type: "submit" }, "Show free times"));
+      field(t("From"), h("input", { name: "from", type: "date", value: isoDate(new Date()) })),
+      field(t("For"), choice("span", SPANS, "7")),
+      field(t("Type"), choice("type", CONSULTATION_TYPES, consultationType))),
+    h("button", { type: "submit" }, t("Show free times")));
 
   const load = async () => {
     const start = new Date(`${form.elements.from.value}T00:00:00`);
     if (Number.isNaN(start.getTime())) {
-      const error = new Error("Choose a start date.");
+      const error = new Error(t("Choose a start date."));
       Object.assign(error, { code: "VALIDATION_FAILED", field: "from" });
       throw error;
     }
@@ -49,13 +50,13 @@ export function slotPicker(doctorId, onPick, { consultationType = "" } = {}) {
       days.get(localDate).push(slot);
     }
     if (!days.size) {
-      clear(results, h("p", { class: "muted no-slots" }, "No free times in this period."));
+      clear(results, h("p", { class: "muted no-slots" }, t("No free times in this period.")));
       return;
     }
     const late = availableSlots.some((slot) => !slot.freeCancellation);
-    clear(results, h("p", { class: "muted" }, `Times in ${availableSlots[0].timeZone}.`),
-      late ? h("p", { class: "muted late-note" }, "Times marked ! start soon: once booked, "
-        + "they can no longer be cancelled or moved.") : null,
+    clear(results, h("p", { class: "muted" }, t("Times in {zone}.", { zone: availableSlots[0].timeZone })),
+      late ? h("p", { class: "muted late-note" }, t("Times marked ! start soon: once booked, "
+        + "they can no longer be cancelled or moved.")) : null,
     [...days].map(([localDate, slots]) => h("div", { class: "slot-day" },
       h("h4", {}, dayHeading(localDate)),
       h("div", { class: "slot-buttons" }, slots.map((slot) => h("button", {

@@ -5,6 +5,7 @@
 import { gql } from "../graphql.js";
 import { append, h, humanize, when } from "../dom.js";
 import { checkInPanel } from "./checkin.js";
+import { mark, t } from "../i18n.js";
 
 const PROGRESS = `query($from: DateTime!, $to: DateTime!) { progress(from: $from, to: $to) {
   analyses { id createdAt }
@@ -20,19 +21,19 @@ function chart(trend, urls) {
   const url = URL.createObjectURL(new Blob([trend.chartSvg], { type: "image/svg+xml" }));
   urls.push(url);
   return h("figure", { class: "trend", "data-concern": trend.concern },
-    h("img", { src: url, alt: `${humanize(trend.concern)} over time` }));
+    h("img", { src: url, alt: t("{concern} over time", { concern: humanize(trend.concern) }) }));
 }
 
 function slider(pictures) {
-  const after = h("img", { src: pictures.afterUrl, alt: "Later", class: "after", id: "after-face" });
+  const after = h("img", { src: pictures.afterUrl, alt: t("Later"), class: "after", id: "after-face" });
   const range = h("input", { type: "range", min: "0", max: "100", value: "50", id: "slider",
-    "aria-label": "Before / after" });
+    "aria-label": t("Before / after") });
   const show = () => { after.style.clipPath = `inset(0 0 0 ${range.value}%)`; };
   range.addEventListener("input", show);
   show();
   return h("div", { class: "compare", id: "compare-pictures" },
     h("div", { class: "stack" },
-      h("img", { src: pictures.beforeUrl, alt: "Earlier", class: "before" }), after),
+      h("img", { src: pictures.beforeUrl, alt: t("Earlier"), class: "before" }), after),
     range);
 }
 
@@ -42,12 +43,13 @@ function summary(comparison) {
   return h("div", { id: "changes" },
     h("p", {}, `${when(comparison.before.createdAt)} → ${when(comparison.after.createdAt)}`),
     comparability.flagged ? h("p", { class: "warning", id: "not-comparable" },
-      `These photos are hard to compare (${comparability.reasons.map(humanize).join(", ")
-        .toLowerCase()}): take the next one in the same light, pose and distance.`) : null,
+      t("These photos are hard to compare ({reasons}): take the next one in the same light, "
+        + "pose and distance.", { reasons: comparability.reasons.map(humanize).join(", ")
+        .toLowerCase() })) : null,
     changedConcerns.length
       ? h("ul", {}, changes.map((d) => h("li", { "data-concern": d.concern },
-        `${humanize(d.concern)}: ${d.change === "INCREASED" ? "up" : "down"} ${Math.abs(d.delta)}`)))
-      : h("p", { id: "no-change" }, "No change beyond what a retake of the same day moves."));
+        `${humanize(d.concern)}: ${d.change === "INCREASED" ? t("up") : t("down")} ${Math.abs(d.delta)}`)))
+      : h("p", { id: "no-change" }, t("No change beyond what a retake of the same day moves.")));
 }
 
 export async function renderTrends(view) {
@@ -55,10 +57,10 @@ export async function renderTrends(view) {
   const from = new Date(to.getTime() - YEARS * 365 * 24 * 3600 * 1000);
   const { progress } = await gql(PROGRESS, { from: from.toISOString(), to: to.toISOString() });
   const urls = [];
-  append(view, [h("h1", {}, "Your progress"), await checkInPanel()]);
+  append(view, [h("h1", {}, t("Your progress")), await checkInPanel()]);
   if (progress.analyses.length < 2) {
-    append(view, [h("p", { id: "progress-empty" }, "Two analyses are needed to compare. ",
-      h("a", { href: "#/analyse" }, "Analyse a photo"), ".")]);
+    append(view, [h("p", { id: "progress-empty" }, t("Two analyses are needed to compare. "),
+      h("a", { href: "#/analyse" }, t("Analyse a photo")), ".")]);
     return null;
   }
   const { comparison } = progress;

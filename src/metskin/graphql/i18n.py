@@ -1,0 +1,80 @@
+"""The request's language at the edge: which locale a request speaks, and coded errors' messages
+in it (`extensions.code` never changes).
+
+A request speaks its `Accept-Language` (the web app sends the signed-in profile's locale);
+without one, English. An error message translates as a whole when the catalog has it; else the
+code's own sentence says what went wrong in the person's language (the field it names stays in
+`extensions.field`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from graphql import GraphQLError
+
+from metskin.domain.errors import DomainError
+from metskin.domain.i18n.locales import DEFAULT_LOCALE, language_of, negotiate
+from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.ports import Translator
+
+CODE_MESSAGES = {
+    "VALIDATION_FAILED": _("This value is not valid; correct it and try again."),
+    "BAD_USER_INPUT": _("This value is not valid; correct it and try again."),
+    "BAD_REQUEST": _("This request cannot be understood."),
+    "GRAPHQL_VALIDATION_FAILED": _("This request does not match the API's schema."),
+    "INTERNAL_ERROR": _("Something went wrong on our side. Try again later."),
+    "NOT_FOUND": _("Not found, or not yours to see."),
+    "UNAUTHENTICATED": _("Log in first."),
+    "TOKEN_EXPIRED": _("Your session has expired; log in again."),
+    "INVALID_CREDENTIALS": _("Wrong email or password."),
+    "INVALID_REFRESH_TOKEN": _("Your session has ended; log in again."),
+    "FORBIDDEN": _("You are not allowed to do this."),
+    "CONFLICT": _("Something changed meanwhile; reload and try again."),
+    "EMAIL_TAKEN": _("An account with this email already exists."),
+    "WEAK_PASSWORD": _("This password is too weak; use at least 10 characters."),
+    "CONTRADICTORY_PROFILE": _("Two answers in your profile contradict each other."),
+    "NO_EXCHANGE_RATE": _("There is no exchange rate for this currency."),
+    "RATE_LIMITED": _("Too many requests; wait a moment and try again."),
+    "SLOT_UNAVAILABLE": _("This time is no longer free; choose another one."),
+    "TOO_LATE_TO_CANCEL": _("It is too late to cancel or move this appointment."),
+    "CONSULTATION_TYPE_NOT_OFFERED": _("This dermatologist does not offer this consultation."),
+    "UNSUPPORTED_MEDIA": _("This file type is not supported; use a photo or a short video."),
+    "CORRUPT_MEDIA": _("This file cannot be read."),
+    "MEDIA_TOO_LARGE": _("This file is too large."),
+    "MEDIA_TOO_LONG": _("This video is too long."),
+    "RETAKE_NEEDED": _("This photo cannot be measured; take another one."),
+    "ANALYSIS_NOT_FOUND": _("Not found, or not yours to see."),
+    "ANALYSIS_NOT_READY": _("This analysis is not finished yet."),
+    "UNAVAILABLE": _("A service is not answering; try again in a moment."),
+    "DATABASE_UNAVAILABLE": _("A service is not answering; try again in a moment."),
+    "QUEUE_UNAVAILABLE": _("A service is not answering; try again in a moment."),
+}
+GENERIC = _("This request could not be done.")
+
+
+def request_locale(headers: Mapping[str, str] | None) -> str:
+    """The supported locale a request asks for (`Accept-Language`), else English."""
+    return negotiate((headers or {}).get("accept-language"), DEFAULT_LOCALE)
+
+
+def localize_errors(errors: Iterable[GraphQLError], tr: Translator) -> None:
+    """Every error's message in the translator's language; English stays as written."""
+    if language_of(tr.locale) == "en":
+        return
+    for error in errors:
+        error.message = localized_message(error, tr)
+
+
+def localized_message(error: GraphQLError, tr: Translator) -> str:
+    original = error.original_error
+    message = original.message if isinstance(original, DomainError) else error.message
+    if isinstance(original, DomainError) and original.template:
+        translated = tr.gettext(original.template)
+        if translated != original.template:
+            return translated.format(**original.values)
+    whole = tr.gettext(message)
+    if whole != message:
+        return whole
+    code = (error.extensions or {}).get("code", "")
+    return tr.gettext(CODE_MESSAGES.get(str(code), GENERIC))

@@ -1,0 +1,55 @@
+// The app's language: texts through t(), from the server's catalog (the same .po files as the
+// emails); numbers, money and dates through Intl in the same locale. English is the source.
+// The locale is the signed-in profile's, else what the browser asks for (Accept-Language).
+
+const CATALOG = "/i18n/messages.json";
+let state = { locale: "en-GB", messages: {}, supported: [] };
+
+/** `text` in the current language; `{name}` placeholders take `values[name]`. */
+export function t(text, values = {}) {
+  const found = state.messages[text] || text;
+  return found.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name])
+    : whole));
+}
+
+/** Marks a text for the catalog where it is written; t() translates it where it is shown. */
+export function mark(text) {
+  return text;
+}
+
+export function locale() {
+  return state.locale;
+}
+
+export function supportedLocales() {
+  return state.supported;
+}
+
+/** Load the catalog for `wanted` (a profile's locale), or the browser's language. */
+export async function loadMessages(wanted = null) {
+  const url = wanted ? `${CATALOG}?locale=${encodeURIComponent(wanted)}` : CATALOG;
+  try {
+    const response = await fetch(url, { headers: { accept: "application/json" } });
+    if (!response.ok && wanted) return loadMessages(null); // a stored locale no longer offered
+    const body = await response.json();
+    state = { locale: body.locale, messages: body.messages || {}, supported: body.supported };
+  } catch {
+    // Offline or refused: the app stays in English.
+  }
+  document.documentElement.lang = state.locale;
+  return state.locale;
+}
+
+/** `12,50 £` in fr-FR, `£12.50` in en-GB. */
+export function money(amount, currency) {
+  try {
+    return new Intl.NumberFormat(state.locale, { style: "currency", currency,
+      currencyDisplay: "narrowSymbol" }).format(Number(amount));
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}
+
+export function dateTimeFormat(options) {
+  return new Intl.DateTimeFormat(state.locale, options);
+}

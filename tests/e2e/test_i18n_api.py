@@ -1,0 +1,155 @@
+"""The person's language through HTTP (issue 14, point 7): a fr-FR profile gets its booking
+email and SMS in French with French dates; locales are validated; errors, `/learn` and the web
+app's catalog speak the request's language."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from metskin.bootstrap import Container
+from tests.e2e.conftest import PASSWORD, GraphQLClient
+from tests.e2e.test_care_api import BOOK, booking
+from tests.integration.test_care_booking import day_slots, make_doctor
+
+UPDATE = """mutation($input: ProfileInput!) { updateProfile(input: $input) {
+  profile { locale currency } } }"""
+
+
+def outbox(container: Container, to: str) -> list[dict[str, Any]]:
+    """What was sent to `to`, once the queued messages have gone out."""
+    container.start_embedded_worker()
+    container.broker.join("default")
+    paths = sorted(container.settings.outbox_dir.glob("*.json"))
+    return [m for m in (json.loads(p.read_text()) for p in paths) if m["to"] == to]
+
+
+async def test_a_french_profile_gets_its_booking_email_and_sms_in_french(
+    client: GraphQLClient, container: Container
+) -> None:
+    registered = await client.data(
+        """mutation($i: RegisterInput!) { register(input: $i) { accessToken
+             user { profile { locale } } } }""",
+        i={
+            "email": "camille@example.com",
+            "password": PASSWORD,
+            "displayName": "Test",
+            "locale": "fr",
+        },
+    )
+    client.token = registered["register"]["accessToken"]
+    assert registered["register"]["user"]["profile"]["locale"] == "fr-FR"  # its main region
+    doctor = make_doctor(container)
+    changed = await client.data(
+        UPDATE,
+        input={"locale": "fr-fr", "timeZone": "Europe/Paris", "phone": "+33612345678"},
+    )
+    assert changed["updateProfile"]["profile"]["locale"] == "fr-FR"  # canonical form
+    await client.data(UPDATE, input={"smsOptIn": True})
+    start = day_slots()[0]
+    booked = (await client.data(BOOK, input=booking(start, doctor.id, "IN_PERSON")))[
+        "bookAppointment"
+    ]
+
+    sent = outbox(container, "camille@example.com")
+    assert next(m["subject"] for m in sent if m["channel"] == "email").startswith("Bienvenue")
+    email = next(m for m in sent if "rendez-vous" in m.get("subject", ""))
+    assert email["subject"].startswith(f"Votre rendez-vous avec {doctor.name} est confirmé : ")
+    assert "Bonjour Test," in email["text"] and "Voici les détails" in email["text"]
+    assert "Quand : " in email["text"] and "consultation au cabinet" in email["text"]
+    assert '<html lang="fr">' in email["html"] and "gérer votre rendez-vous" in email["html"]
+    local = start.astimezone(ZoneInfo("Europe/Paris"))
+    months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août"]
+    months += ["septembre", "octobre", "novembre", "décembre"]
+    assert f"{local.day} {months[local.month - 1]} {local.year} à {local:%H:%M}" in email["text"]
+    assert f"/appointments/{booked['id']}" in email["text"]
+    assert "Booked" not in email["text"] and "Hi " not in email["text"]
+
+    sms = next(m for m in outbox(container, "+33612345678") if m["channel"] == "sms")
+    assert sms["body"].startswith("MetSkin: votre rendez-vous ")  # the doctor goes if too long
+    assert "est réservé le " in sms["body"] and "Détails : " in sms["body"]
+    assert len(sms["body"]) <= 160
+
+
+async def test_an_english_profile_still_gets_english(
+    client: GraphQLClient, container: Container
+) -> None:
+    doctor = make_doctor(container)
+    await client.register("ann@example.com")
+    await client.data(BOOK, input=booking(day_slots()[1], doctor.id, "VIDEO"))
+    email = next(m for m in outbox(container, "ann@example.com") if "appoint" in m["subject"])
+    assert "is confirmed" in email["subject"] and "Hi Test," in email["text"]
+
+
+@pytest.mark.parametrize("locale", ["zz", "xx-YY", "en_GB!", "ja-JP", ""])
+async def test_an_unsupported_or_malformed_locale_is_a_coded_error(
+    client: GraphQLClient, locale: str
+) -> None:
+    await client.register("lou@example.com")
+    answer = await client.call(UPDATE, input={"locale": locale})
+    error = answer["errors"][0]
+    assert error["extensions"] == {"code": "VALIDATION_FAILED", "field": "locale"}
+    assert answer["data"] is None
+    refused = await client.call(
+        """mutation($i: RegisterInput!) { register(input: $i) { accessToken } }""",
+        i={"email": "new@example.com", "password": "tea-and-toast-77", "locale": locale},
+    )
+    assert refused["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "locale"}
+
+
+async def test_error_messages_speak_the_request_s_language_with_the_same_code(
+    client: GraphQLClient,
+) -> None:
+    query = "{ me { id } }"
+    english = (await client.http.post("/graphql", json={"query": query})).json()["errors"][0]
+    french = (
+        await client.http.post(
+            "/graphql", json={"query": query}, headers={"accept-language": "fr-FR,fr;q=0.9"}
+        )
+    ).json()["errors"][0]
+    german = (
+        await client.http.post("/graphql", json={"query": query}, headers={"accept-language": "de"})
+    ).json()["errors"][0]
+    assert english["extensions"] == french["extensions"] == german["extensions"]
+    assert french["extensions"]["code"] == "UNAUTHENTICATED"
+    assert english["message"] != french["message"] != german["message"]
+    assert french["message"] == "Connectez-vous d'abord."
+    assert german["message"] == "Melden Sie sich zuerst an."
+
+
+async def test_a_validation_message_is_translated_with_its_values(client: GraphQLClient) -> None:
+    await client.register("lea@example.com")
+    client.http.headers["accept-language"] = "fr-FR"
+    try:
+        error = (await client.call(UPDATE, input={"locale": "ja-JP"}))["errors"][0]
+    finally:
+        del client.http.headers["accept-language"]
+    assert error["extensions"] == {"code": "VALIDATION_FAILED", "field": "locale"}
+    assert error["message"].startswith("'ja-JP' n'est pas une langue prise en charge ; ")
+    assert "fr-CH" in error["message"]
+    english = (await client.call(UPDATE, input={"currency": "zz"}))["errors"][0]["message"]
+    assert english == "'zz' is not an ISO 4217 currency code (such as EUR, GBP or USD)."
+
+
+async def test_learn_pages_and_the_web_catalog_follow_the_language(
+    client: GraphQLClient,
+) -> None:
+    page = await client.http.get("/learn", headers={"accept-language": "de-AT"})
+    assert page.headers["content-language"] == "de-AT"
+    assert '<html lang="de">' in page.text and "Mehr über Ihre Haut" in page.text
+    assert 'lang="en"' in page.text  # the articles themselves are English, and say so
+    article = await client.http.get("/learn/spf-basics", headers={"accept-language": "fr"})
+    assert "Articles liés" in article.text and '<article lang="en">' in article.text
+
+    catalog = (await client.http.get("/i18n/messages.json?locale=fr-CH")).json()
+    assert catalog["locale"] == "fr-CH" and catalog["language"] == "fr"
+    assert catalog["messages"]["Save profile"] == "Enregistrer le profil"
+    assert "de-AT" in catalog["supported"]
+    browser = await client.http.get("/i18n/messages.json", headers={"accept-language": "de"})
+    assert browser.json()["locale"] == "de-DE"
+    assert browser.json()["messages"]["Log in"] == "Anmelden"
+    bad = await client.http.get("/i18n/messages.json?locale=en_GB!")
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "VALIDATION_FAILED"

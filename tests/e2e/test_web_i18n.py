@@ -1,0 +1,133 @@
+"""A French-speaking user with a GBP budget, in headless Chromium (issue 14, point 7): the app
+in French once the profile says fr-FR, routine prices in pounds written the French way, a
+booking, then the reminder email's link to the appointment page.
+
+Skips like tests/e2e/test_web_app.py when Chromium or its driver is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.e2e.conftest import PASSWORD
+from tests.e2e.test_web_app import ANALYSIS_SECONDS, later_slot
+from tests.e2e.web_browser import Browser, browser_fixture, server_fixture
+from tests.media_samples import face_jpeg
+
+pytestmark = pytest.mark.slow
+
+EMAIL = "camille@example.com"
+# "12,50 £": a decimal comma, then the pound sign after the amount (fr-FR).
+FRENCH_POUNDS = re.compile(r"\d+,\d{2}\s£")
+
+server = server_fixture("web-fr", METSKIN_REMINDER_SCAN_SECONDS="0.5")
+browser = browser_fixture()
+
+
+def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return next(Path(tmp_path_factory.getbasetemp()).glob("web-fr*/var"))
+
+
+def make_day_before_reminders_due(var: Path) -> None:
+    """Time passes: the 24-hour reminders are due now (the server scans twice a second)."""
+    engine = create_engine(f"sqlite:///{(var / 'metskin.db').as_posix()}")
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE appointment_reminders SET due_at = :due WHERE kind = '24h'"),
+            {"due": (datetime.now(UTC) - timedelta(minutes=1)).replace(tzinfo=None)},
+        )
+    engine.dispose()
+
+
+def reminder_link(var: Path, to: str) -> tuple[dict, str]:
+    for _ in range(300):
+        for path in sorted((var / "outbox").glob("*.json")):
+            email = json.loads(path.read_text())
+            if email["to"] == to and email.get("subject", "").startswith("Rappel"):
+                found = re.search(r'href="([^"]+/appointments/[^"]+)"', email["html"])
+                assert found, email["html"]
+                return email, found[1]
+        time.sleep(0.1)
+    raise AssertionError(f"no reminder email to {to}")
+
+
+def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
+    browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    browser.open()
+    browser.find("a[href='#/register']").click()
+    browser.fill("#register-form", displayName="Camille", email=EMAIL, password=PASSWORD)
+    browser.submit("#register-form")
+    browser.until(lambda: browser.hash() == "#/analyse", "the upload page")
+
+    browser.go("#/profile")
+    browser.select("#profile-form [name=locale]", "fr-FR")
+    browser.select("#profile-form [name=currency]", "GBP")
+    browser.select("#profile-form [name=timeZone]", "Europe/London")
+    browser.fill("#profile-form", budgetPerProduct="40", budgetTotal="150")
+    browser.submit("#profile-form")
+    # The page is drawn again in French, and the navigation with it.
+    browser.text("#profile-form button[type=submit]", "Enregistrer le profil")
+    assert browser.text("h1") == "Votre profil"
+    assert browser.text("#nav a[href='#/profile']") == "Profil"
+    assert browser.text("#logout") == "Se déconnecter"
+    assert browser.driver.execute_script("return document.documentElement.lang") == "fr-FR"
+    assert browser.find("#profile-form [name=currency]").get_attribute("value") == "GBP"
+
+    photo = tmp_path / "face.jpg"
+    photo.write_bytes(face_jpeg())
+    browser.go("#/analyse")
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    browser.submit("#upload-form")
+    browser.text("#progress-stage", "DONE", timeout=ANALYSIS_SECONDS)
+    browser.text("#tone #monk", "sur 10")  # "5 sur 10"
+    browser.find("#routine-link").click()
+
+    browser.find("#routine #am .step")
+    assert browser.text("h1") == "Votre routine"
+    assert browser.text("#routine", "Matin") and "Soir" in browser.text("#routine")
+    prices = [e.text for e in browser.visible("#routine .step .product-name + .muted")]
+    assert prices and all(FRENCH_POUNDS.search(p) for p in prices), prices
+    assert "EUR" not in " ".join(prices) and "€" not in " ".join(prices)
+    assert FRENCH_POUNDS.search(browser.text("#routine-total", "total"))
+    alternatives = browser.find("#alternatives")
+    alternatives.find_element(browser.by, "summary").click()
+    shown = [e.text for e in alternatives.find_elements(browser.by, "li .muted")]
+    assert shown and all(FRENCH_POUNDS.search(s) for s in shown), shown  # gap (a)
+    assert not any("€" in s for s in shown)
+
+    browser.go("#/dermatologists")
+    browser.select("#directory-form [name=place]", "london")
+    browser.submit("#directory-form")
+    browser.text("#doctors .doctor .distance", "km")
+    card = browser.visible("#doctors .doctor")[0]
+    assert "£" in card.text  # the fee, written the French way
+    card.find_element(browser.by, ".show-slots").click()
+    tomorrow = datetime.now(UTC) + timedelta(days=1, hours=2)
+    browser.until(lambda: later_slot(card, tomorrow), "a free slot after tomorrow").click()
+    browser.submit(".book-form")
+    browser.text(".booking", "Réservé : ")
+
+    var = var_dir(tmp_path_factory)
+    make_day_before_reminders_due(var)
+    email, link = reminder_link(var, EMAIL)
+    assert email["subject"].startswith("Rappel : votre rendez-vous avec ")
+    assert "dans 24 heures" in email["subject"] and '<html lang="fr">' in email["html"]
+    assert "Bonjour Camille," in email["text"]
+
+    browser.driver.get(link)  # the link from the email, in the signed-in browser
+    page = browser.find("#appointment")
+    assert browser.hash().startswith("#/appointments/")
+    assert page.get_attribute("data-appointment-id") == link.rsplit("/", 1)[1]
+    assert browser.text("h1") == "Votre rendez-vous"
+    assert "Vous pouvez l'annuler ou le déplacer jusqu'au" in page.text
+    browser.go("#/inbox")
+    browser.text("#inbox", "Rappel de rendez-vous")
+    assert browser.severe_console_messages() == []

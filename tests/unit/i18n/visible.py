@@ -1,0 +1,151 @@
+"""Visible English outside the catalog: texts in the web app's scripts that no `t()` or
+`mark()` wraps, and text in the mail and `/learn` templates outside `{% trans %}` and `_()`.
+
+A text counts as visible when it has a capitalised word (`Save profile`, `Rate`) or ends a
+sentence; GraphQL documents, selectors, paths and API names (`WORKED`) do not.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from babel.messages.jslexer import Token, tokenize
+
+TRANSLATING = {"t", "mark"}
+NOT_TEXT = {"MetSkin", "GraphQLError", "Bearer", "ApiKey"}  # names, not words to translate
+_GRAPHQL = re.compile(r"^\s*(query|mutation|subscription)\b|\{\s*\w+[\s(]")
+_WORDY = re.compile(
+    r"(?<![A-Za-z])[A-Z][a-z]+|(?<![A-Za-z])[A-Z] [a-z]{2,}|[a-z]{2,} .*[a-z][.?!…:]\s*$"
+)
+
+
+def looks_visible(text: str) -> bool:
+    text = text.strip()
+    if not text or text in NOT_TEXT or _GRAPHQL.search(text):
+        return False
+    if text.startswith(("#", "/", ".", "[", "http", "data-", "aria-", "@")):
+        return False
+    if " " not in text and "/" in text:  # a path or a time zone (Europe/London)
+        return False
+    return bool(_WORDY.search(text))
+
+
+def _tokens(source: str) -> list[Token]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return [
+            tok
+            for tok in tokenize(source, jsx=False, dotted=False, template_string=True)
+            if tok.type not in ("linecomment", "multilinecomment")
+        ]
+
+
+def _template_parts(literal: str) -> tuple[str, list[str]]:
+    """A template literal's text (placeholders dropped) and the code of its `${...}`."""
+    body, text, code, depth, i = literal[1:-1], [], [], 0, 0
+    current: list[str] = []
+    while i < len(body):
+        if depth == 0 and body.startswith("${", i):
+            depth, i, current = 1, i + 2, []
+            continue
+        char = body[i]
+        if depth:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            if depth == 0:
+                code.append("".join(current))
+            else:
+                current.append(char)
+        else:
+            text.append(char)
+        i += 1
+    return "".join(text), code
+
+
+def untranslated_js(source: str) -> list[tuple[int, str]]:
+    """(line, literal) of each visible text no t() or mark() wraps."""
+    return list(_untranslated_js(source, 0))
+
+
+def _untranslated_js(source: str, line_offset: int) -> Iterator[tuple[int, str]]:
+    tokens = _tokens(source)
+    wrapped = False  # inside the first argument of t() / mark()
+    for index, tok in enumerate(tokens):
+        before = tokens[index - 2 : index]
+        if len(before) == 2 and before[0].value in TRANSLATING and before[1].value == "(":
+            wrapped = True
+        if tok.type == "string":
+            if not wrapped and looks_visible(eval_string(tok.value)):
+                yield tok.lineno + line_offset, tok.value
+        elif tok.type == "template_string":
+            text, code = _template_parts(tok.value)
+            if looks_visible(text):
+                yield tok.lineno + line_offset, tok.value
+            for part in code:
+                yield from _untranslated_js(part, tok.lineno - 1 + line_offset)
+        elif wrapped and not (tok.type == "operator" and tok.value in "+("):
+            wrapped = False
+
+
+def translated_on_import(source: str) -> list[int]:
+    """Lines of t() calls that run when the module loads, before the catalog has arrived
+    (such texts stay English): module-level code outside function bodies and arrows. Such
+    texts are marked with mark() and translated with t() where they are shown."""
+    found: list[int] = []
+    stack: list[str] = []  # "function", "block" or "arrow" (an arrow's expression body)
+    tokens = _tokens(source)
+    previous: str | None = None
+    for index, tok in enumerate(tokens):
+        value = tok.value if tok.type == "operator" else None
+        if value == ">" and previous == "=":  # the lexer reads `=>` as `=` then `>`
+            previous = "=>"
+            continue
+        if previous == "=>" and value != "{":
+            stack.append("arrow")
+        if value == "{":
+            stack.append("function" if previous in (")", "=>") else "block")
+        elif value in ("(", "["):
+            stack.append("block")
+        elif value in ("}", ")", "]"):
+            while stack and stack[-1] == "arrow":
+                stack.pop()
+            if stack:
+                stack.pop()
+        elif value in (",", ";") and stack and stack[-1] == "arrow":
+            stack.pop()
+        following = tokens[index + 1].value if index + 1 < len(tokens) else ""
+        called = tok.type == "name" and tok.value == "t" and following == "("
+        called = called and previous != "name"  # not `function t(`
+        if called and not {"function", "arrow"} & set(stack):
+            found.append(tok.lineno)
+        previous = value if value is not None else tok.type
+    return found
+
+
+def eval_string(literal: str) -> str:
+    return literal[1:-1].replace('\\"', '"').replace("\\'", "'")
+
+
+_TRANS = re.compile(r"\{%-?\s*trans\b.*?\{%-?\s*endtrans\s*-?%\}", re.S)
+_EXPRESSION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_ATTRIBUTE = re.compile(r'\b(?:alt|title|placeholder|content|aria-label)="([^"]*)"')
+_TAG = re.compile(r"<[^>]*>")
+
+
+def untranslated_template(source: str) -> list[str]:
+    text = _EXPRESSION.sub(" ", _TRANS.sub(" ", source))
+    found = [value for value in _ATTRIBUTE.findall(text) if looks_visible(value)]
+    words = re.findall(r"[A-Za-z][A-Za-z'\u2019-]+(?: [A-Za-z'\u2019-]+)*", _TAG.sub(" ", text))
+    return found + [w for w in words if w not in NOT_TEXT and w.lower() != "doctype html"]
+
+
+def scan_scripts(paths: list[Path]) -> dict[str, list[tuple[int, str]]]:
+    return {
+        path.name: found
+        for path in paths
+        if (found := untranslated_js(path.read_text(encoding="utf-8")))
+    }
