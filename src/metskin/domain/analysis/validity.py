@@ -19,6 +19,7 @@ from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import blur, robust_stats
 from metskin.domain.analysis.model import AnalysisResult, QualityIssue
+from metskin.domain.analysis.white_reference import residual_cast
 from metskin.domain.values import leaves
 
 MIN_EYE_DISTANCE_PX = 40.0  # eye distance in the photo's own pixels
@@ -29,6 +30,11 @@ TEXTURE_SCALE = 0.015  # of the eye distance: fine skin texture is finer than th
 MIN_TEXTURE = 0.25  # robust sigma (L*) of that fine detail on the cheeks and forehead
 MAX_CHROMA = 32.0  # median skin C*ab: real skin (London 7-22, Monk swatches 3-25) stays below
 MIN_CONFIDENCE = 0.15  # overall result confidence below this is not reported
+# A light too coloured to correct: the whites of the eyes, once white-balanced, stay this far
+# (log-chromaticity) from their usual colour. London photos, neutral and smiling, and re-lit by
+# tungsten 3200 K, warm, shade, fluorescent and green / magenta / blue LED casts: at most 0.50
+# (originals 0.24, the four casts 0.26); a sodium-like 2200 K light, beyond MAX_GAIN: 0.64-1.30.
+MAX_RESIDUAL_CAST = 0.55
 
 GUIDANCE = {
     "LOW_RESOLUTION": (
@@ -47,6 +53,11 @@ GUIDANCE = {
     "UNNATURAL_COLOUR": (
         "The skin colour is not one that real skin has in this light.",
         "Turn off colour filters and take the photo in daylight without coloured lamps.",
+    ),
+    "HEAVY_CAST": (
+        "The light is too strongly coloured to correct: even the whites of the eyes keep its "
+        "colour, so the skin tone would be off.",
+        "Take the photo in daylight or under white light, away from coloured or orange lamps.",
     ),
     "LOW_CONFIDENCE": (
         "The photo is not good enough to give reliable numbers.",
@@ -72,6 +83,7 @@ class Validity:
     texture: float
     chroma: float
     hue_deg: float
+    residual_cast: float | None = None  # white_reference.residual_cast
 
     def issues(self) -> list[QualityIssue]:
         if self.eye_distance_px < MIN_EYE_DISTANCE_PX:  # nothing else can be judged
@@ -83,6 +95,8 @@ class Validity:
             found.append(issue("FILTER_SUSPECTED", self.texture))
         if self.chroma > MAX_CHROMA:  # hue is left to the colour-cast check
             found.append(issue("UNNATURAL_COLOUR", self.chroma))
+        if self.residual_cast is not None and self.residual_cast > MAX_RESIDUAL_CAST:
+            found.append(issue("HEAVY_CAST", self.residual_cast))
         return found
 
 
@@ -141,6 +155,7 @@ def measure_validity(face: FaceImage, points: np.ndarray, scale: float) -> Valid
         texture=texture(face),
         chroma=chroma,
         hue_deg=hue,
+        residual_cast=residual_cast(face.rgb, points, face.gains, scale),
     )
 
 
