@@ -14,7 +14,7 @@ from metskin.domain.analysis import colour, monk, quality
 from metskin.domain.analysis.engine import analyse_frames, analyse_image, small_copy
 from metskin.domain.analysis.model import Tone
 from tests.analysis.conftest import RealFace
-from tests.analysis.synthetic import normalised, under_light
+from tests.analysis.synthetic import under_light
 
 EVERY = 4  # degraded copies are made of every 4th face (26 of 102), to keep the suite fast
 
@@ -203,11 +203,8 @@ def test_a_light_too_coloured_to_correct_is_refused(london_results) -> None:
     keep its colour (0.64-1.30 from their usual colour, against at most 0.50 for the London
     photos as taken and under every other cast, LED ones included), so HEAVY_CAST refuses the
     photo with guidance instead of reporting the tone through the cast."""
-    gains = normalised((1.0, 0.55, 0.2))  # white keeps its luminance
     for face in list(london_results.values())[:: 2 * EVERY]:
-        linear = colour.srgb_to_linear(face.rgb) * gains
-        rgb = np.round(colour.linear_to_srgb(linear) * 255).astype(np.uint8)
-        result = analyse_image(rgb, face.landmarker)
+        result = analyse_image(under_light(face.rgb, "sodium_2200k"), face.landmarker)
         cast = [item for item in result.quality if item.code == "HEAVY_CAST"]
         assert not result.ok and result.tone is None, face.face_id
         assert cast and cast[0].blocking and cast[0].guidance and cast[0].value > 0.55
