@@ -71,6 +71,7 @@ class Face:
     sclera: dict[str, float | None] = field(default_factory=dict)  # log2, per condition
     refused: list[str] = field(default_factory=list)  # blocking codes on the photos as taken
     scores: dict[str, dict[str, float]] = field(default_factory=dict)  # per photo, per concern
+    wall: dict[str, float] = field(default_factory=dict)  # log2 luminance of the top corners
 
 
 def analysed(rgb: np.ndarray, landmarker: FaceLandmarker) -> tuple[AnalysisResult, float | None]:
@@ -84,6 +85,14 @@ def analysed(rgb: np.ndarray, landmarker: FaceLandmarker) -> tuple[AnalysisResul
     return result, sclera_level(checked.crop, crop_points(checked.points, box, scale), scale)
 
 
+def wall_level(rgb: np.ndarray) -> float:
+    """log2 of the median linear luminance of the top sixth of the left and right sixths: the
+    studio wall, away from the head (a diagnostic of the light between two shots)."""
+    height, width = rgb.shape[0] // 6, rgb.shape[1] // 6
+    corners = np.concatenate([rgb[:height, :width], rgb[:height, -width:]]).reshape(-1, 3)
+    return float(np.log2(np.median(colour.srgb_to_linear(corners) @ colour.LUMA)))
+
+
 def measure_london(landmarker: FaceLandmarker, step: int = 1) -> list[Face]:
     groups = self_reported_groups()
     faces = []
@@ -94,9 +103,12 @@ def measure_london(landmarker: FaceLandmarker, step: int = 1) -> list[Face]:
         face = Face(face_id, groups.get(face_id, "unknown"), result.tone, sclera={"": level})
         face.refused += [item.code for item in result.quality if item.blocking]
         face.scores[""] = {concern.name: concern.score for concern in result.concerns}
+        face.wall[""] = wall_level(rgb)
         smiling = SMILING / f"{face_id}_08.jpg"
         if smiling.exists():
-            result, face.sclera["smiling"] = analysed(load_image(smiling), landmarker)
+            smiling_rgb = load_image(smiling)
+            result, face.sclera["smiling"] = analysed(smiling_rgb, landmarker)
+            face.wall["smiling"] = wall_level(smiling_rgb)
             face.smiling = result.tone
             face.refused += [item.code for item in result.quality if item.blocking]
             face.scores["smiling"] = {concern.name: concern.score for concern in result.concerns}
@@ -229,6 +241,34 @@ def smiling(faces: list[Face]) -> list[str]:
             f"{np.mean([s == 0 for s in steps]):.0%} | "
             f"{np.mean([s <= 1 for s in steps]):.0%} | {np.mean(covered):.0%} |"
         )
+    return lines
+
+
+def repeatability_and_light(faces: list[Face]) -> list[str]:
+    """Neutral vs smiling by how much the light changed between the two shots: the wall's
+    change (the same wall, same session) and the spread of the skin's own (3 log2 of the
+    (L* + 16) ratio, in stops). Pairs whose wall held still move when the skin's light moved."""
+    rows = [
+        (
+            abs(f.smiling.ita_deg - f.neutral.ita_deg),
+            abs(f.wall["smiling"] - f.wall[""]),
+            3.0 * math.log2((f.smiling.lab[0] + 16.0) / (f.neutral.lab[0] + 16.0)),
+        )
+        for f in faces
+        if f.neutral and f.smiling and "smiling" in f.wall
+    ]
+    lines = [
+        "| pairs whose wall changed by | pairs | median abs ITA change | p90 | skin light "
+        "change, sd (stops) |",
+        "|---|---|---|---|---|",
+    ]
+    for cut in (0.03, 0.05, 0.1, math.inf):
+        chosen = [r for r in rows if r[1] < cut]
+        if chosen:
+            lines.append(
+                f"| < {cut} stop | {len(chosen)} | {row([r[0] for r in chosen])} | "
+                f"{np.std([r[2] for r in chosen]):.3f} |"
+            )
     return lines
 
 
@@ -483,6 +523,10 @@ def london_tone(
         "### Neutral vs smiling (same person, same session)",
         "",
         *smiling(faces),
+        "",
+        "By how much the light changed between the two shots:",
+        "",
+        *repeatability_and_light(faces),
         "",
         "### London faces re-exposed and re-lit (change against the photo as taken)",
         "",
