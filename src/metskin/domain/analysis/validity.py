@@ -30,10 +30,17 @@ TEXTURE_SCALE = 0.015  # of the eye distance: fine skin texture is finer than th
 MIN_TEXTURE = 0.25  # robust sigma (L*) of that fine detail on the cheeks and forehead
 MAX_CHROMA = 32.0  # median skin C*ab: real skin (London 7-22, Monk swatches 3-25) stays below
 MIN_CONFIDENCE = 0.15  # overall result confidence below this is not reported
-# A light too coloured to correct: the whites of the eyes, once white-balanced, stay this far
-# (log-chromaticity) from their usual colour. London photos, neutral and smiling, and re-lit by
-# tungsten 3200 K, warm, shade, fluorescent and green / magenta / blue LED casts: at most 0.50
-# (originals 0.24, the four casts 0.26); a sodium-like 2200 K light, beyond MAX_GAIN: 0.64-1.30.
+# A light too coloured to correct (HEAVY_CAST), seen two ways (log-chromaticity lengths):
+# - the cast the bounded white balance left (white_reference.white_balance): London photos as
+#   taken at most 0.006, under the tungsten, warm, shade and fluorescent casts 0.023, the
+#   recolour benchmark (4 backgrounds x 5 lights) 0.124, a green LED 0.154. Past MAX_CAST_LEFT
+#   the skin keeps the rest of the cast: London faces under a magenta LED that left 0.2-0.3
+#   read a median 5.6 deg of ITA off, above 0.3 9-14 deg; a sodium-like 2200 K light leaves
+#   0.57-1.35 (it needs more than colour.MAX_GAIN).
+# - the whites of the eyes once white-balanced (white_reference.residual_cast), which also
+#   catch a wrong estimate: London as taken at most 0.26, under those four casts and the LEDs
+#   0.53, sodium 0.49-1.30.
+MAX_CAST_LEFT = 0.25
 MAX_RESIDUAL_CAST = 0.55
 
 GUIDANCE = {
@@ -84,6 +91,7 @@ class Validity:
     chroma: float
     hue_deg: float
     residual_cast: float | None = None  # white_reference.residual_cast
+    cast_left: float = 0.0  # white_reference.white_balance
 
     def issues(self) -> list[QualityIssue]:
         if self.eye_distance_px < MIN_EYE_DISTANCE_PX:  # nothing else can be judged
@@ -95,8 +103,9 @@ class Validity:
             found.append(issue("FILTER_SUSPECTED", self.texture))
         if self.chroma > MAX_CHROMA:  # hue is left to the colour-cast check
             found.append(issue("UNNATURAL_COLOUR", self.chroma))
-        if self.residual_cast is not None and self.residual_cast > MAX_RESIDUAL_CAST:
-            found.append(issue("HEAVY_CAST", self.residual_cast))
+        residual = self.residual_cast or 0.0
+        if self.cast_left > MAX_CAST_LEFT or residual > MAX_RESIDUAL_CAST:
+            found.append(issue("HEAVY_CAST", max(self.cast_left, residual)))
         return found
 
 
@@ -141,8 +150,11 @@ def texture(face: FaceImage) -> float:
     return robust_stats(detail[mask])[1] if mask.any() else 0.0
 
 
-def measure_validity(face: FaceImage, points: np.ndarray, scale: float) -> Validity:
-    """`points` are crop landmarks; `scale` is crop pixels per photo pixel."""
+def measure_validity(
+    face: FaceImage, points: np.ndarray, scale: float, cast_left: float = 0.0
+) -> Validity:
+    """`points` are crop landmarks; `scale` is crop pixels per photo pixel; `cast_left` is what
+    the white balance could not correct (white_reference.white_balance)."""
     step = max(1, face.values(1).size // 20000)  # medians of at most 20k pixels
     a_star, b_star = face.values(1)[::step], face.values(2)[::step]
     chroma = float(np.median(np.hypot(a_star, b_star))) if len(a_star) else 0.0
@@ -156,6 +168,7 @@ def measure_validity(face: FaceImage, points: np.ndarray, scale: float) -> Valid
         chroma=chroma,
         hue_deg=hue,
         residual_cast=residual_cast(face.rgb, points, face.gains, scale),
+        cast_left=cast_left,
     )
 
 
