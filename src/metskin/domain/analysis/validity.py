@@ -19,7 +19,6 @@ from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import blur, robust_stats
 from metskin.domain.analysis.model import AnalysisResult, QualityIssue
-from metskin.domain.analysis.white_reference import residual_cast
 from metskin.domain.values import leaves
 
 MIN_EYE_DISTANCE_PX = 40.0  # eye distance in the photo's own pixels
@@ -30,18 +29,15 @@ TEXTURE_SCALE = 0.015  # of the eye distance: fine skin texture is finer than th
 MIN_TEXTURE = 0.25  # robust sigma (L*) of that fine detail on the cheeks and forehead
 MAX_CHROMA = 32.0  # median skin C*ab: real skin (London 7-22, Monk swatches 3-25) stays below
 MIN_CONFIDENCE = 0.15  # overall result confidence below this is not reported
-# A light too coloured to correct (HEAVY_CAST), seen two ways (log-chromaticity lengths):
-# - the cast the bounded white balance left (white_reference.white_balance): London photos as
-#   taken at most 0.006, under the tungsten, warm, shade and fluorescent casts 0.023, the
-#   recolour benchmark (4 backgrounds x 5 lights) 0.124, a green LED 0.154. Past MAX_CAST_LEFT
-#   the skin keeps the rest of the cast: London faces under a magenta LED that left 0.2-0.3
-#   read a median 5.6 deg of ITA off, above 0.3 9-14 deg; a sodium-like 2200 K light leaves
-#   0.57-1.35 (it needs more than colour.MAX_GAIN).
-# - the whites of the eyes once white-balanced (white_reference.residual_cast), which also
-#   catch a wrong estimate: London as taken at most 0.26, under those four casts and the LEDs
-#   0.53, sodium 0.49-1.30.
+# A light too coloured to correct (HEAVY_CAST): the cast the bounded white balance left
+# (white_reference.white_balance, log-chromaticity length). London photos as taken at most
+# 0.006; under the tungsten, warm, shade and fluorescent casts 0.023; the recolour benchmark (4
+# backgrounds x 5 lights) 0.124; a green LED 0.154; London faces in front of a wall painted
+# magenta, green, orange or blue (neutral light) at most 0.25, as the whites of the eyes win
+# over the wall. Beyond it the skin keeps the rest of the cast: London faces under a magenta
+# LED that left 0.2-0.3 read a median 5.6 deg of ITA off, above 0.3 9-14 deg; a sodium-like
+# 2200 K light leaves 0.57-1.35 (it needs more than colour.MAX_GAIN).
 MAX_CAST_LEFT = 0.25
-MAX_RESIDUAL_CAST = 0.55
 
 GUIDANCE = {
     "LOW_RESOLUTION": (
@@ -90,7 +86,6 @@ class Validity:
     texture: float
     chroma: float
     hue_deg: float
-    residual_cast: float | None = None  # white_reference.residual_cast
     cast_left: float = 0.0  # white_reference.white_balance
 
     def issues(self) -> list[QualityIssue]:
@@ -103,9 +98,8 @@ class Validity:
             found.append(issue("FILTER_SUSPECTED", self.texture))
         if self.chroma > MAX_CHROMA:  # hue is left to the colour-cast check
             found.append(issue("UNNATURAL_COLOUR", self.chroma))
-        residual = self.residual_cast or 0.0
-        if self.cast_left > MAX_CAST_LEFT or residual > MAX_RESIDUAL_CAST:
-            found.append(issue("HEAVY_CAST", max(self.cast_left, residual)))
+        if self.cast_left > MAX_CAST_LEFT:
+            found.append(issue("HEAVY_CAST", self.cast_left))
         return found
 
 
@@ -167,7 +161,6 @@ def measure_validity(
         texture=texture(face),
         chroma=chroma,
         hue_deg=hue,
-        residual_cast=residual_cast(face.rgb, points, face.gains, scale),
         cast_left=cast_left,
     )
 

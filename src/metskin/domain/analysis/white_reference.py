@@ -154,22 +154,6 @@ def sclera_level(crop: np.ndarray, points: np.ndarray, scale: float = 1.0) -> fl
     return float(np.log2(max(float(np.percentile(linear @ colour.LUMA, 90)), 1e-6)))
 
 
-def residual_cast(
-    crop: np.ndarray, points: np.ndarray, gains: np.ndarray, scale: float = 1.0
-) -> float | None:
-    """How far the whites of the eyes stay from their usual colour once white-balanced by
-    `gains`: the log-chromaticity distance from SCLERA_OFFSET (the person-to-person spread is
-    SCLERA_SPREAD, about 0.08). None when the eyes are too small or too little sclera shows."""
-    if lm.eye_distance(points) / max(scale, 1e-6) < SCLERA_MIN_EYE_DISTANCE:
-        return None
-    linear = sclera_pixels(crop, points)
-    if len(linear) < MIN_PIXELS:
-        return None
-    balanced = np.maximum(linear * gains, 1e-6)
-    chroma = np.median(np.log(balanced[:, [0, 2]] / balanced[:, [1]]), axis=0)
-    return float(np.linalg.norm(chroma - SCLERA_OFFSET))
-
-
 def fuse(
     background: Estimate, gray_share: float, sclera: Estimate, sclera_good: float = SCLERA_GOOD
 ) -> np.ndarray:
