@@ -56,8 +56,9 @@ def test_monk_on_real_faces_uses_the_scale_like_raters(london_results) -> None:
 
 def test_neutral_and_smiling_agree_within_one_monk_step(london_results, smiling_results) -> None:
     """Same person, same session, minutes apart. Monk moves by at most one step; ITA moves by
-    a median of 2.2 deg (the issue's target of 1.0 is not met: the forehead alone moves by
-    2.1 deg, so it is the light on the face between shots, not the regions), and the change
+    a median of 2.4 deg (the issue's target of 1.0 is not met: the forehead alone moves by
+    2.1 deg, and pairs whose studio wall held move by 2.6: it is the light on the face between
+    shots, not the regions; docs/benchmarks.md, third pass), and the change
     stays within twice the combined reported uncertainty for 95 % of the pairs."""
     neutral, smiling = tones(london_results), tones(smiling_results)
     pairs = [(neutral[key], smiling[key]) for key in smiling if key in neutral]
@@ -185,7 +186,7 @@ def test_overexposed_copies_keep_monk_within_one_step(london_results) -> None:
 @pytest.mark.parametrize("cast", ["tungsten_3200k", "warm_4000k", "shade_7500k", "fluorescent"])
 def test_casts_on_real_faces_keep_tone(london_results, cast) -> None:
     """The studio wall is explained as gray (share 0.86-1.0), so its estimate is trusted in
-    full: medians over the whole set 0.4-0.7 deg (bench; 1.5-3.5 deg while the dead zone and
+    full: medians over the whole set 0.3-0.55 deg (bench; 1.5-3.5 deg while the dead zone and
     the off-locus cap applied to it, fluorescent worst)."""
     changes, steps = [], []
     for face in list(london_results.values())[::EVERY]:
