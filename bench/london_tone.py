@@ -33,7 +33,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from tests.analysis.london import LONDON, SMILING, self_reported_groups
-from tests.analysis.synthetic import ILLUMINANTS, recoloured_face, under_light
+from tests.analysis.synthetic import HEAVY_LIGHTS, ILLUMINANTS, recoloured_face, under_light
 from tests.fakes.infra import FakeLandmarker
 
 from metskin.adapters.vision.images import load_image
@@ -70,6 +70,8 @@ class Face:
     changed: dict[str, AnalysisResult] = field(default_factory=dict)
     sclera: dict[str, float | None] = field(default_factory=dict)  # log2, per condition
     refused: list[str] = field(default_factory=list)  # blocking codes on the photos as taken
+    scores: dict[str, dict[str, float]] = field(default_factory=dict)  # per photo, per concern
+    wall: dict[str, float] = field(default_factory=dict)  # log2 luminance of the top corners
 
 
 def analysed(rgb: np.ndarray, landmarker: FaceLandmarker) -> tuple[AnalysisResult, float | None]:
@@ -83,6 +85,14 @@ def analysed(rgb: np.ndarray, landmarker: FaceLandmarker) -> tuple[AnalysisResul
     return result, sclera_level(checked.crop, crop_points(checked.points, box, scale), scale)
 
 
+def wall_level(rgb: np.ndarray) -> float:
+    """log2 of the median linear luminance of the top sixth of the left and right sixths: the
+    studio wall, away from the head (a diagnostic of the light between two shots)."""
+    height, width = rgb.shape[0] // 6, rgb.shape[1] // 6
+    corners = np.concatenate([rgb[:height, :width], rgb[:height, -width:]]).reshape(-1, 3)
+    return float(np.log2(np.median(colour.srgb_to_linear(corners) @ colour.LUMA)))
+
+
 def measure_london(landmarker: FaceLandmarker, step: int = 1) -> list[Face]:
     groups = self_reported_groups()
     faces = []
@@ -92,15 +102,20 @@ def measure_london(landmarker: FaceLandmarker, step: int = 1) -> list[Face]:
         result, level = analysed(rgb, landmarker)
         face = Face(face_id, groups.get(face_id, "unknown"), result.tone, sclera={"": level})
         face.refused += [item.code for item in result.quality if item.blocking]
+        face.scores[""] = {concern.name: concern.score for concern in result.concerns}
+        face.wall[""] = wall_level(rgb)
         smiling = SMILING / f"{face_id}_08.jpg"
         if smiling.exists():
-            result, face.sclera["smiling"] = analysed(load_image(smiling), landmarker)
+            smiling_rgb = load_image(smiling)
+            result, face.sclera["smiling"] = analysed(smiling_rgb, landmarker)
+            face.wall["smiling"] = wall_level(smiling_rgb)
             face.smiling = result.tone
             face.refused += [item.code for item in result.quality if item.blocking]
+            face.scores["smiling"] = {concern.name: concern.score for concern in result.concerns}
         for factor in EXPOSURES:
             name = f"x{factor}"
             face.changed[name], face.sclera[name] = analysed(exposed(rgb, factor), landmarker)
-        for cast in CASTS:
+        for cast in (*CASTS, *HEAVY_LIGHTS):
             face.changed[cast] = analyse_image(under_light(rgb, cast), landmarker)
         faces.append(face)
     return faces
@@ -229,24 +244,62 @@ def smiling(faces: list[Face]) -> list[str]:
     return lines
 
 
+def repeatability_and_light(faces: list[Face]) -> list[str]:
+    """Neutral vs smiling by how much the light changed between the two shots: the wall's
+    change (the same wall, same session) and the spread of the skin's own (3 log2 of the
+    (L* + 16) ratio, in stops). Pairs whose wall held still move when the skin's light moved."""
+    rows = [
+        (
+            abs(f.smiling.ita_deg - f.neutral.ita_deg),
+            abs(f.wall["smiling"] - f.wall[""]),
+            3.0 * math.log2((f.smiling.lab[0] + 16.0) / (f.neutral.lab[0] + 16.0)),
+        )
+        for f in faces
+        if f.neutral and f.smiling and "smiling" in f.wall
+    ]
+    lines = [
+        "| pairs whose wall changed by | pairs | median abs ITA change | p90 | skin light "
+        "change, sd (stops) |",
+        "|---|---|---|---|---|",
+    ]
+    for cut in (0.03, 0.05, 0.1, math.inf):
+        chosen = [r for r in rows if r[1] < cut]
+        if chosen:
+            lines.append(
+                f"| < {cut} stop | {len(chosen)} | {row([r[0] for r in chosen])} | "
+                f"{np.std([r[2] for r in chosen]):.3f} |"
+            )
+    return lines
+
+
 # Monk tone as taken, ITA change, Monk change (the changes are None when the gate blocked)
 Change = tuple[int, float | None, int | None]
 
 
+MIN_TONE_FACES = 5  # the second ratio leaves out Monk tones with fewer faces than this
+
+
+def worst_over_median(medians: dict[int, float]) -> str:
+    middle = float(np.median(list(medians.values())))
+    worst = max(medians.values())
+    return f"{worst:.2f} / {middle:.2f} = {worst / max(middle, 1e-6):.1f}x"
+
+
 def per_tone(changes: list[Change]) -> str:
-    """Median abs ITA change per Monk tone (of the photo as taken), and worst / median tone."""
-    medians = {}
+    """Median abs ITA change per Monk tone (of the photo as taken, with its count), worst /
+    median tone, and the same over the tones with at least MIN_TONE_FACES faces."""
+    medians, counts = {}, {}
     for tone in range(1, 11):
         found = [abs(c[1]) for c in changes if c[0] == tone and c[1] is not None]
         if found:
-            medians[tone] = float(np.median(found))
-    cells = " ".join(f"M{tone} {value:.1f}" for tone, value in medians.items())
+            medians[tone], counts[tone] = float(np.median(found)), len(found)
     if not medians:
         return "-"
-    middle = float(np.median(list(medians.values())))
+    cells = " ".join(f"M{tone} {value:.2f} ({counts[tone]})" for tone, value in medians.items())
+    common = {tone: value for tone, value in medians.items() if counts[tone] >= MIN_TONE_FACES}
     return (
-        f"{cells}; worst {max(medians.values()):.1f} / median {middle:.1f} = "
-        f"{max(medians.values()) / max(middle, 1e-6):.1f}x"
+        f"{cells}; worst / median {worst_over_median(medians)}; tones with >= "
+        f"{MIN_TONE_FACES} faces {worst_over_median(common) if common else '-'}"
     )
 
 
@@ -294,6 +347,45 @@ def refusals(faces: list[Face]) -> list[str]:
             + " |"
         )
     return lines
+
+
+def concerns_per_tone(faces: list[Face]) -> list[str]:
+    """Mean concern score per Monk tone (of each photo), neutral and smiling: normal skin, so a
+    fair score is flat across tones; and Spearman's rho of each score against the Monk tone."""
+    rows = [
+        (tone.monk, face.scores[kind])
+        for face in faces
+        for kind, tone in (("", face.neutral), ("smiling", face.smiling))
+        if tone is not None and kind in face.scores
+    ]
+    if not rows:
+        return []
+    names = list(rows[0][1])
+    lines = ["| Monk | photos | " + " | ".join(names) + " |", "|---" * (2 + len(names)) + "|"]
+    for tone in sorted({monk_tone for monk_tone, _ in rows}):
+        chosen = [scores for monk_tone, scores in rows if monk_tone == tone]
+        lines.append(
+            f"| M{tone} | {len(chosen)} | "
+            + " | ".join(f"{np.mean([s[name] for s in chosen]):.1f}" for name in names)
+            + " |"
+        )
+    tones = np.array([monk_tone for monk_tone, _ in rows], dtype=float)
+    cells = []
+    for name in names:
+        values = np.array([scores[name] for _, scores in rows])
+        rho = np.corrcoef(rank(tones), rank(values))[0, 1] if values.std() > 0 else float("nan")
+        cells.append(f"{name} {rho:.2f}" if math.isfinite(rho) else f"{name} - (constant)")
+    return [*lines, "", "Spearman's rho against the Monk tone: " + ", ".join(cells)]
+
+
+def rank(values: np.ndarray) -> np.ndarray:
+    """Average ranks (ties share their mean rank)."""
+    order = np.argsort(values, kind="stable")
+    ranks = np.empty(len(values))
+    ranks[order] = np.arange(len(values), dtype=float)
+    for value in np.unique(values):
+        ranks[values == value] = ranks[values == value].mean()
+    return ranks
 
 
 def exposed_ita(tone: Tone, stops: float) -> float:
@@ -432,6 +524,10 @@ def london_tone(
         "",
         *smiling(faces),
         "",
+        "By how much the light changed between the two shots:",
+        "",
+        *repeatability_and_light(faces),
+        "",
         "### London faces re-exposed and re-lit (change against the photo as taken)",
         "",
         *london_conditions(faces),
@@ -439,6 +535,10 @@ def london_tone(
         "Blocking codes per self-reported group:",
         "",
         *refusals(faces),
+        "",
+        "### Concern scores of normal skin per Monk tone (neutral and smiling photos)",
+        "",
+        *concerns_per_tone(faces),
         "",
         "### Exposure normalisation by the whites of the eyes (evaluated, not kept)",
         "",

@@ -31,7 +31,7 @@ from metskin.domain.analysis import validity  # noqa: E402
 from metskin.domain.analysis.engine import analyse_checked, check_frame  # noqa: E402
 from metskin.domain.analysis.face_image import build_face_image  # noqa: E402
 from metskin.domain.analysis.geometry import crop_points  # noqa: E402
-from metskin.domain.analysis.white_reference import face_white_balance  # noqa: E402
+from metskin.domain.analysis.white_reference import white_balance  # noqa: E402
 
 CACHE = Path("/tmp/metskin-validity-landmarks.npz")
 ITA_BANDS = (
@@ -66,9 +66,9 @@ def run_one(rgb: np.ndarray, faces: list[np.ndarray]) -> dict:
         return {"ok": False, "codes": [i.code for i in checked]}
     geometry = checked.geometry
     pts = crop_points(checked.points, geometry.box, geometry.scale)
-    gains = face_white_balance(checked.background, checked.crop, pts, geometry.scale)
+    gains, cast_left = white_balance(checked.background, checked.crop, pts, geometry.scale)
     face = build_face_image(checked.crop, pts, geometry.masks, gains)
-    measures = validity.measure_validity(face, pts, geometry.scale)
+    measures = validity.measure_validity(face, pts, geometry.scale, cast_left)
     result = analyse_checked(checked, None)
     return {
         "ok": result.ok,

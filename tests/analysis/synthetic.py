@@ -37,6 +37,13 @@ ILLUMINANTS: dict[str, tuple[float, float, float]] = {
     "shade_7500k": (0.86, 0.95, 1.12),
     "fluorescent": (0.92, 1.04, 0.86),
 }
+# Lights no white balance should be trusted to correct fully, and two coloured LEDs it should:
+# a sodium-like 2200 K lamp needs more than colour.MAX_GAIN (validity's HEAVY_CAST).
+HEAVY_LIGHTS: dict[str, tuple[float, float, float]] = {
+    "sodium_2200k": (1.0, 0.55, 0.2),
+    "magenta_led": (1.0, 0.6, 1.0),
+    "green_led": (0.6, 1.0, 0.6),
+}
 UPSCALE = 2.5  # the crop is 360 px; the face is about 90 px wide before upscaling
 CROP = (slice(0, 360), slice(60, 420))  # rows, columns: the face fills a quarter of the width
 SHADING_GAMMA = 0.6  # the photo's key light is harsh: its shading contrast is softened
@@ -146,7 +153,8 @@ def under_light(
 ) -> np.ndarray:
     """`rgb` re-lit by `illuminant` (a gain per linear channel) and `exposure` times the light,
     through a JPEG round trip."""
-    linear = srgb_to_linear(rgb) * normalised(ILLUMINANTS[illuminant]) * exposure
+    gains = ILLUMINANTS.get(illuminant) or HEAVY_LIGHTS[illuminant]
+    linear = srgb_to_linear(rgb) * normalised(gains) * exposure
     out = np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
     ok, encoded = cv2.imencode(
         ".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]

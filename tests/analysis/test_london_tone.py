@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from metskin.domain.analysis import colour, monk, quality
+from metskin.domain.analysis import colour, monk, quality, validity
 from metskin.domain.analysis.engine import analyse_frames, analyse_image, small_copy
 from metskin.domain.analysis.model import Tone
 from tests.analysis.conftest import RealFace
@@ -56,8 +56,9 @@ def test_monk_on_real_faces_uses_the_scale_like_raters(london_results) -> None:
 
 def test_neutral_and_smiling_agree_within_one_monk_step(london_results, smiling_results) -> None:
     """Same person, same session, minutes apart. Monk moves by at most one step; ITA moves by
-    a median of 2.2 deg (the issue's target of 1.0 is not met: the forehead alone moves by
-    2.1 deg, so it is the light on the face between shots, not the regions), and the change
+    a median of 2.4 deg (the issue's target of 1.0 is not met: the forehead alone moves by
+    2.1 deg, and pairs whose studio wall held move by 2.6: it is the light on the face between
+    shots, not the regions; docs/benchmarks.md, third pass), and the change
     stays within twice the combined reported uncertainty for 95 % of the pairs."""
     neutral, smiling = tones(london_results), tones(smiling_results)
     pairs = [(neutral[key], smiling[key]) for key in smiling if key in neutral]
@@ -185,7 +186,7 @@ def test_overexposed_copies_keep_monk_within_one_step(london_results) -> None:
 @pytest.mark.parametrize("cast", ["tungsten_3200k", "warm_4000k", "shade_7500k", "fluorescent"])
 def test_casts_on_real_faces_keep_tone(london_results, cast) -> None:
     """The studio wall is explained as gray (share 0.86-1.0), so its estimate is trusted in
-    full: medians over the whole set 0.4-0.7 deg (bench; 1.5-3.5 deg while the dead zone and
+    full: medians over the whole set 0.3-0.55 deg (bench; 1.5-3.5 deg while the dead zone and
     the off-locus cap applied to it, fluorescent worst)."""
     changes, steps = [], []
     for face in list(london_results.values())[::EVERY]:
@@ -196,3 +197,34 @@ def test_casts_on_real_faces_keep_tone(london_results, cast) -> None:
         steps.append(abs(after.monk - before.monk))
     assert np.median(changes) <= 1.5 and np.percentile(changes, 90) <= 3.0  # on 26 faces
     assert max(steps) <= 1
+
+
+def test_a_light_too_coloured_to_correct_is_refused(london_results) -> None:
+    """A sodium-like 2200 K light needs more than MAX_GAIN to correct: the white balance leaves
+    0.57-1.35 of it (London as taken: at most 0.006), so HEAVY_CAST refuses the photo with
+    guidance instead of reporting the tone through the cast (UNNATURAL_COLOUR alone missed a
+    dark face)."""
+    for face in list(london_results.values())[:: 2 * EVERY]:
+        result = analyse_image(under_light(face.rgb, "sodium_2200k"), face.landmarker)
+        cast = [item for item in result.quality if item.code == "HEAVY_CAST"]
+        assert not result.ok and result.tone is None, face.face_id
+        assert (
+            cast
+            and cast[0].blocking
+            and cast[0].guidance
+            and cast[0].value > validity.MAX_CAST_LEFT
+        )
+
+
+@pytest.mark.parametrize(
+    ("cast_left", "blocks"),
+    [
+        (0.0, False),  # a London face as taken
+        (0.12, False),  # bounds on a colourful background (recolour benchmark: <= 0.124)
+        (0.3, True),  # a magenta LED the gains could not fully undo: ITA 9-14 deg off
+    ],
+)
+def test_heavy_cast_rule(cast_left: float, blocks: bool) -> None:
+    found = validity.Validity(80.0, 0.0, 0.8, 15.0, 60.0, cast_left).issues()
+    assert [item.code for item in found] == (["HEAVY_CAST"] if blocks else [])
+    assert all(item.blocking and item.guidance for item in found)

@@ -114,6 +114,19 @@ def test_redness_of_normal_skin_does_not_follow_tone(every_london_result) -> Non
     assert abs(np.corrcoef(itas, redness)[0, 1]) < 0.3
 
 
+@pytest.mark.parametrize(("concern", "ceiling"), [("redness", 5.0), ("acne", 1.0)])
+def test_normal_skin_scores_are_flat_across_monk_tones(every_london_result, concern, ceiling):
+    """Per Monk tone (the engine's, on each of the 204 photos; tones with 3 or more photos),
+    normal skin scores about the same: redness 1.3-2.8 on M2-M9 and acne 0 on every tone
+    (bench/london_tone.py, "Concern scores of normal skin per Monk tone")."""
+    by_tone = defaultdict(list)
+    for _, _, result in every_london_result:
+        by_tone[result.tone.monk].append(result.concern(concern).score)
+    means = {tone: float(np.mean(values)) for tone, values in by_tone.items() if len(values) >= 3}
+    assert len(means) >= 6 and min(means) <= 3 and max(means) >= 8, means
+    assert max(means.values()) <= ceiling and max(means.values()) - min(means.values()) < 3.0
+
+
 def test_planted_lesions_are_found_on_every_tone(london_cases) -> None:
     found = defaultdict(list)
     for path, group, points in london_cases[:102:6]:

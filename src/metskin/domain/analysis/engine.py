@@ -27,7 +27,7 @@ from metskin.domain.analysis.ports import FaceLandmarker
 from metskin.domain.analysis.skin_type import measure_skin_type
 from metskin.domain.analysis.spots import aligned_spots
 from metskin.domain.analysis.tone import measure_tone
-from metskin.domain.analysis.white_reference import face_white_balance, sclera_level
+from metskin.domain.analysis.white_reference import sclera_level, white_balance
 
 Progress = Callable[[str, float], None]
 SAMPLE_SIDE = 256  # whole-image statistics (background, exposure) use a copy this small
@@ -100,9 +100,9 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
     """Tone, skin type and concerns of a face that passed the gate."""
     geometry = checked.geometry
     pts = crop_points(checked.points, geometry.box, geometry.scale)
-    gains = face_white_balance(checked.background, checked.crop, pts, geometry.scale)
+    gains, cast_left = white_balance(checked.background, checked.crop, pts, geometry.scale)
     face = build_face_image(checked.crop, pts, geometry.masks, gains)
-    unfit = validity.measure_validity(face, pts, geometry.scale).issues()
+    unfit = validity.measure_validity(face, pts, geometry.scale, cast_left).issues()
     if unfit:
         return validity.blocked(checked.issues, unfit)
     tone = measure_tone(face, quality.light_penalty(checked.issues))

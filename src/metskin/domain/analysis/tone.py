@@ -19,8 +19,12 @@ CLIPPED = 250
 # clipped ones included, so the clipping does not bias which pixels are compared).
 RATIO_DEPTHS = (0.25, 0.2, 0.15, 0.1, 0.05)
 MIN_RATIO_QUANTILE = 0.1
-# The tone is the median over this central band of the pixels ranked by luminance; pixels that
-# cannot be rebuilt rank at the top (they are censored, not dropped, so they keep their rank).
+# The tone is the mean CIELAB over this central band of the pixels ranked by luminance; pixels
+# that cannot be rebuilt rank at the top (they are censored, not dropped, so they keep their
+# rank). The band is already trimmed, so its mean is robust; a per-channel median instead lands
+# on one of the few 8-bit levels a dark or evenly lit skin has in the band (0.2 deg of ITA on
+# synthetic skin, against 0.06-0.12 for the mean; London casts: median change 0.28-0.55 deg,
+# against 0.44-0.73 with the median).
 BAND = 0.2
 # Uncertainty of ITA (about one sigma, what a retake would move it by): the spread of the tone
 # regions' own ITAs over sqrt(count), and the light on the face changing between two shots by
@@ -110,6 +114,14 @@ def central_band(linear: np.ndarray, censored: np.ndarray) -> np.ndarray:
     return order[low:high]
 
 
+def band_colour(
+    linear: np.ndarray, censored: np.ndarray, gains: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """White-balanced CIELAB (mean) of the central luminance band, and every pixel's CIELAB."""
+    lab_values = colour.linear_to_lab(linear * gains)
+    return np.asarray(lab_values[central_band(linear, censored)].mean(axis=0)), lab_values
+
+
 def ita_per_stop(lab: tuple[float, float, float]) -> float:
     """d ITA / d exposure (degrees per stop) at a CIELAB colour: a gain on linear light scales
     L* + 16 and b* alike by its cube root, so d(L* - 50) = (L* + 16) k and db* = b* k with
@@ -183,9 +195,8 @@ def measure_tone(face: FaceImage, light_penalty: float) -> Tone | None:
     censored |= specular
     if len(pixels) < 50 or (~censored).sum() < 50:
         return None
-    lab_values = colour.linear_to_lab(linear * face.gains)
-    median = np.median(lab_values[central_band(linear, censored)], axis=0)
-    lab = (float(median[0]), float(median[1]), float(median[2]))
+    mean, lab_values = band_colour(linear, censored, face.gains)
+    lab = (float(mean[0]), float(mean[1]), float(mean[2]))
     confidence = tone_confidence(len(pixels), face.gains, lab_values[~censored, 0], light_penalty)
     return tone_from_lab(
         lab,

@@ -29,6 +29,15 @@ TEXTURE_SCALE = 0.015  # of the eye distance: fine skin texture is finer than th
 MIN_TEXTURE = 0.25  # robust sigma (L*) of that fine detail on the cheeks and forehead
 MAX_CHROMA = 32.0  # median skin C*ab: real skin (London 7-22, Monk swatches 3-25) stays below
 MIN_CONFIDENCE = 0.15  # overall result confidence below this is not reported
+# A light too coloured to correct (HEAVY_CAST): the cast the bounded white balance left
+# (white_reference.white_balance, log-chromaticity length). London photos as taken at most
+# 0.006; under the tungsten, warm, shade and fluorescent casts 0.023; the recolour benchmark (4
+# backgrounds x 5 lights) 0.124; a green LED 0.154; London faces in front of a wall painted
+# magenta, green, orange or blue (neutral light) at most 0.25, as the whites of the eyes win
+# over the wall. Beyond it the skin keeps the rest of the cast: London faces under a magenta
+# LED that left 0.2-0.3 read a median 5.6 deg of ITA off, above 0.3 9-14 deg; a sodium-like
+# 2200 K light leaves 0.57-1.35 (it needs more than colour.MAX_GAIN).
+MAX_CAST_LEFT = 0.25
 
 GUIDANCE = {
     "LOW_RESOLUTION": (
@@ -47,6 +56,11 @@ GUIDANCE = {
     "UNNATURAL_COLOUR": (
         "The skin colour is not one that real skin has in this light.",
         "Turn off colour filters and take the photo in daylight without coloured lamps.",
+    ),
+    "HEAVY_CAST": (
+        "The light is too strongly coloured to correct: even the whites of the eyes keep its "
+        "colour, so the skin tone would be off.",
+        "Take the photo in daylight or under white light, away from coloured or orange lamps.",
     ),
     "LOW_CONFIDENCE": (
         "The photo is not good enough to give reliable numbers.",
@@ -72,6 +86,7 @@ class Validity:
     texture: float
     chroma: float
     hue_deg: float
+    cast_left: float = 0.0  # white_reference.white_balance
 
     def issues(self) -> list[QualityIssue]:
         if self.eye_distance_px < MIN_EYE_DISTANCE_PX:  # nothing else can be judged
@@ -83,6 +98,8 @@ class Validity:
             found.append(issue("FILTER_SUSPECTED", self.texture))
         if self.chroma > MAX_CHROMA:  # hue is left to the colour-cast check
             found.append(issue("UNNATURAL_COLOUR", self.chroma))
+        if self.cast_left > MAX_CAST_LEFT:
+            found.append(issue("HEAVY_CAST", self.cast_left))
         return found
 
 
@@ -127,8 +144,11 @@ def texture(face: FaceImage) -> float:
     return robust_stats(detail[mask])[1] if mask.any() else 0.0
 
 
-def measure_validity(face: FaceImage, points: np.ndarray, scale: float) -> Validity:
-    """`points` are crop landmarks; `scale` is crop pixels per photo pixel."""
+def measure_validity(
+    face: FaceImage, points: np.ndarray, scale: float, cast_left: float = 0.0
+) -> Validity:
+    """`points` are crop landmarks; `scale` is crop pixels per photo pixel; `cast_left` is what
+    the white balance could not correct (white_reference.white_balance)."""
     step = max(1, face.values(1).size // 20000)  # medians of at most 20k pixels
     a_star, b_star = face.values(1)[::step], face.values(2)[::step]
     chroma = float(np.median(np.hypot(a_star, b_star))) if len(a_star) else 0.0
@@ -141,6 +161,7 @@ def measure_validity(face: FaceImage, points: np.ndarray, scale: float) -> Valid
         texture=texture(face),
         chroma=chroma,
         hue_deg=hue,
+        cast_left=cast_left,
     )
 
 

@@ -197,6 +197,15 @@ def face_white_balance(
 ) -> np.ndarray:
     """Bounded gains from the background pixels and, when they show large enough, the whites of
     the eyes (`crop`, its `points`, and the `scale` the crop was shrunk by from the photo)."""
+    return white_balance(background, crop, points, scale)[0]
+
+
+def white_balance(
+    background: np.ndarray, crop: np.ndarray, points: np.ndarray, scale: float = 1.0
+) -> tuple[np.ndarray, float]:
+    """`face_white_balance`'s gains, and the cast they leave: the log-chromaticity length of
+    the estimated light once corrected (0 when fully corrected or when nothing was estimated;
+    the bounds leave at most about 0.2 of a plausible cast, more when it is too strong)."""
     found = colour.background_illuminant(background)
     trust = sclera_trust(lm.eye_distance(points) / max(scale, 1e-6))
     sclera = sclera_estimate(crop, points) if trust > 0 else None
@@ -207,4 +216,7 @@ def face_white_balance(
     else:
         estimate = Estimate(log_chroma(found[0]), len(background))
         illuminant = illuminant_of(fuse(estimate, found[1], sclera, trust))
-    return colour.gains_for_illuminant(illuminant, 0.0 if found is None else found[1])
+    gains = colour.gains_for_illuminant(illuminant, 0.0 if found is None else found[1])
+    if illuminant is None:
+        return gains, 0.0
+    return gains, float(np.linalg.norm(log_chroma(illuminant * gains)))
