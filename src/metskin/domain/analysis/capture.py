@@ -32,7 +32,7 @@ class Capture:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "landmarks": [[round(float(x), 1), round(float(y), 1)] for x, y in self.landmarks],
+            "landmarks": np.round(self.landmarks[:, :2].astype(np.float64), 1).tolist(),
             "eye_distance_px": round(self.eye_distance_px, 2),
             "yaw_deg": round(self.yaw_deg, 2),
             "pitch_deg": round(self.pitch_deg, 2),
@@ -58,16 +58,26 @@ def _evenly(pixels: np.ndarray) -> np.ndarray:
     return pixels[::step]
 
 
+def raw_lightness(rgb: np.ndarray) -> np.ndarray:
+    """CIELAB L* of (N, 3) uint8 sRGB pixels without white balance: L* depends on the
+    luminance Y alone (the same sRGB matrix row and D65 white as scikit-image's rgb2lab)."""
+    luminance = colour.srgb_to_linear(rgb).astype(np.float64) @ colour.RGB_TO_XYZ[1]
+    cube = np.where(luminance > 0.008856, np.cbrt(luminance), 7.787 * luminance + 16.0 / 116.0)
+    return np.asarray(116.0 * cube - 16.0)
+
+
 def measure_capture(face: FaceImage, points: np.ndarray) -> Capture:
     """`points` are the (478, 3) landmarks in image pixels; `face` the measured crop."""
     usable = face.masks["usable"]
-    raw = colour.lab_pixels(_evenly(face.rgb[usable]), np.ones(3))
+    inside = np.flatnonzero(usable)
+    raw = raw_lightness(face.rgb.reshape(-1, 3)[_evenly(inside)])
+    planes = [face.plane(channel).ravel() for channel in range(3)]
     region_lab = {}
     for name in lm.REGIONS:
-        chosen = face.lab[face.region(name) & usable]
+        chosen = np.flatnonzero(face.region(name) & usable)
         if len(chosen) >= MIN_REGION_PIXELS:
-            median = np.median(_evenly(chosen), axis=0)
-            region_lab[name] = (float(median[0]), float(median[1]), float(median[2]))
+            median = [float(np.median(plane[_evenly(chosen)])) for plane in planes]
+            region_lab[name] = (median[0], median[1], median[2])
     yaw, pitch = lm.head_pose(points)
     return Capture(
         landmarks=points[:, :2].astype(np.float32),
@@ -75,7 +85,7 @@ def measure_capture(face: FaceImage, points: np.ndarray) -> Capture:
         yaw_deg=yaw,
         pitch_deg=pitch,
         roll_deg=roll_deg(points),
-        raw_skin_l=float(np.median(raw[:, 0])) if len(raw) else math.nan,
+        raw_skin_l=float(np.median(raw)) if len(raw) else math.nan,
         gains=(float(face.gains[0]), float(face.gains[1]), float(face.gains[2])),
         region_lab=region_lab,
     )

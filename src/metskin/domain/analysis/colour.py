@@ -195,7 +195,7 @@ def lab_pixels(pixels: np.ndarray, gains: np.ndarray) -> np.ndarray:
 
 
 # sRGB (D65) linear RGB to XYZ, and the D65 2-degree white: the same as scikit-image's rgb2lab.
-_RGB_TO_XYZ = np.array(
+RGB_TO_XYZ = np.array(
     [[0.412453, 0.357580, 0.180423], [0.212671, 0.715160, 0.072169], [0.019334, 0.119193, 0.950227]]
 )
 _WHITE_D65 = np.array([0.95047, 1.0, 1.08883])
@@ -203,7 +203,7 @@ _WHITE_D65 = np.array([0.95047, 1.0, 1.08883])
 
 def linear_to_lab(linear: np.ndarray) -> np.ndarray:
     """CIELAB of (N, 3) linear RGB; values above 1 (rebuilt highlights) are allowed."""
-    xyz = np.maximum(np.asarray(linear, dtype=np.float64), 0.0) @ _RGB_TO_XYZ.T / _WHITE_D65
+    xyz = np.maximum(np.asarray(linear, dtype=np.float64), 0.0) @ RGB_TO_XYZ.T / _WHITE_D65
     f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16.0 / 116.0)
     return np.stack(
         [116.0 * f[:, 1] - 16.0, 500.0 * (f[:, 0] - f[:, 1]), 200.0 * (f[:, 1] - f[:, 2])], axis=1

@@ -116,8 +116,14 @@ def blobs_in(blob_list: list[Blob], mask: np.ndarray) -> list[Blob]:
 
 def local_contrast(face: FaceImage, channel: int) -> np.ndarray:
     """The channel minus its masked-blurred surround (scale 1/6 of the eye distance)."""
-    values = face.lab[..., channel]
-    return values - masked_blur(values, face.masks["usable"], face.eye_distance / 6)
+
+    def compute() -> np.ndarray:
+        values = face.plane(channel)
+        sigma = face.eye_distance / 6
+        norm = face.mask_blur("usable", sigma)
+        return values - masked_blur(values, face.masks["usable"], sigma, norm)
+
+    return face.derived(("local_contrast", channel), compute)
 
 
 def blob_score(
@@ -169,7 +175,7 @@ def redness(face: FaceImage) -> Concern:
     REDNESS_SIGMAS x the spread of its lower half (at least REDNESS_MIN_MARGIN). Both come from
     the person, so normal skin scores near 0 on every tone (the old 25th-percentile baseline
     with a fixed 3 a* margin and a darker-skin gain gave dark normal skin 15-19)."""
-    a_star = face.lab[..., 1]
+    a_star = face.plane(1)
     usable = face.masks["usable"]
     p10, baseline = (float(v) for v in np.percentile(a_star[usable], (10, 50)))
     margin = max(REDNESS_MIN_MARGIN, REDNESS_SIGMAS * (baseline - p10) / 1.28)
@@ -213,7 +219,7 @@ def _diffuse_map(face: FaceImage, baseline: float) -> np.ndarray:
     central = np.zeros(face.lab.shape[:2], dtype=bool)
     for name in CENTRAL_REGIONS:
         central |= face.region(name) & face.masks["usable"]
-    return np.where(central, np.maximum(face.lab[..., 1] - baseline, 0.0), 0.0).astype(np.float32)
+    return np.where(central, np.maximum(face.plane(1) - baseline, 0.0), 0.0).astype(np.float32)
 
 
 def pigmentation(face: FaceImage) -> Concern:
@@ -353,7 +359,8 @@ def shine_mask(face: FaceImage) -> np.ndarray:
     surround. The same oily film reflects the same light on any skin, but in L* (a cube root)
     it lifts dark skin more than light skin, so an L* rule alone sees more shine on dark skin."""
     linear = ((face.lightness + 16.0) / 116.0) ** 3
-    surround = masked_blur(linear, face.masks["skin"], face.eye_distance * 0.1)
+    sigma = face.eye_distance * 0.1
+    surround = masked_blur(linear, face.masks["skin"], sigma, face.mask_blur("skin", sigma))
     return face.masks["specular"] & (linear - surround > SHINE_MIN_DY)
 
 
