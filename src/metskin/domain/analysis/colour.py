@@ -72,7 +72,14 @@ def hex_to_rgb(code: str) -> tuple[int, int, int]:
 
 
 def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
-    """uint8 sRGB to float32 linear RGB in 0..1 (table look-up)."""
+    """uint8 sRGB to float32 linear RGB in 0..1 (table look-up; OpenCV's for images and
+    (N, 3) pixel lists, many times faster than indexing the table with a uint8 array)."""
+    if (
+        rgb.dtype == np.uint8
+        and rgb.size
+        and (rgb.ndim == 2 or (rgb.ndim == 3 and rgb.shape[2] <= 4))
+    ):
+        return cv2.LUT(rgb, _SRGB_TO_LINEAR)
     return _SRGB_TO_LINEAR[rgb]
 
 
@@ -184,8 +191,9 @@ def bounded_log_gain(log_gain: np.ndarray, trust: float = 0.0) -> np.ndarray:
 
 def lab_image(rgb: np.ndarray, gains: np.ndarray) -> np.ndarray:
     """White-balanced CIELAB (float32, L 0..100) of a uint8 RGB image, through OpenCV."""
-    linear = srgb_to_linear(rgb) * gains.astype(np.float32)
-    return cv2.cvtColor(np.clip(linear, 0.0, 1.0), cv2.COLOR_LRGB2Lab)
+    table = np.clip(_SRGB_TO_LINEAR[:, np.newaxis] * gains.astype(np.float32), 0.0, 1.0)
+    linear = cv2.LUT(rgb, np.ascontiguousarray(table, dtype=np.float32).reshape(1, 256, 3))
+    return cv2.cvtColor(linear, cv2.COLOR_LRGB2Lab)
 
 
 def lab_pixels(pixels: np.ndarray, gains: np.ndarray) -> np.ndarray:

@@ -12,7 +12,6 @@ import numpy as np
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.colour import lab_image
 from metskin.domain.analysis.filters import (
-    blobs,
     blur,
     blur_mask,
     disk,
@@ -146,9 +145,8 @@ def hair_mask(
     dark = skin & (lightness < median_l - max(HAIR_MIN_DL, 3.0 * sigma_l))
     dark = cv2.morphologyEx(dark.astype(np.uint8), cv2.MORPH_CLOSE, disk(2)).astype(bool) & skin
     rim = face & ~cv2.erode(face.astype(np.uint8), disk(round(eye_distance * 0.06))).astype(bool)
-    found, labels = blobs(dark, min_area=1, max_area=dark.size)
-    touching = np.unique(labels[rim & dark])
-    keep = [blob for blob in found if blob.label in set(touching.tolist())]
-    if not keep:
-        return np.zeros(skin.shape, dtype=bool)
-    return np.isin(labels, [blob.label for blob in keep])
+    _, labels = cv2.connectedComponents(dark.astype(np.uint8), connectivity=8)
+    keep = np.zeros(int(labels.max()) + 1, dtype=bool)
+    keep[labels[rim & dark]] = True  # every dark component that touches the rim
+    keep[0] = False  # the background
+    return keep[labels]
