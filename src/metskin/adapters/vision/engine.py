@@ -10,7 +10,7 @@ from metskin.adapters.vision.ingest import temporary_file
 from metskin.adapters.vision.video import VideoFrames
 from metskin.domain.analysis.engine import analyse_checked, analyse_frames, check_frame
 from metskin.domain.analysis.model import AnalysisResult
-from metskin.domain.analysis.overlay import render_overlay
+from metskin.domain.analysis.overlay import stored_overlay
 from metskin.domain.analysis.ports import FaceLandmarker, StageProgress
 from metskin.domain.analysis.records import (
     AnalysisOutput,
@@ -37,7 +37,7 @@ class VisionEngine:
             rgb, result = self._photo(data, progress, stated_skin_type)
         else:
             rgb, result = self._video(media, data, progress, stated_skin_type)
-        overlay = encode_png(render_overlay(rgb, result)) if result.ok and rgb is not None else None
+        overlay = encode_png(stored_overlay(rgb, result)) if result.ok and rgb is not None else None
         return AnalysisOutput(
             result=result.to_dict(), summary=summarise(result), overlay_png=overlay
         )
