@@ -154,7 +154,7 @@ def make_concern(
     face: FaceImage,
     scores: dict[str, float],
     measurements: dict[str, float],
-    heatmap: np.ndarray,
+    heat: np.ndarray | Callable[[], np.ndarray],
 ) -> Concern:
     score = whole_face(face, scores)
     measurements = {key: value for key, value in measurements.items() if math.isfinite(value)}
@@ -165,7 +165,7 @@ def make_concern(
         regions=scores,
         measurements=measurements,
         explanation=text,
-        heatmap=np.clip(heatmap, 0.0, 1.0).astype(np.float32),
+        heat_source=heat,
         score_range=score_range(name, score),
     )
 
@@ -198,7 +198,10 @@ def redness(face: FaceImage) -> Concern:
                 scores[name] = max(scores[name], score)
         if diffuse > DIFFUSE_FREE_SD:  # paint it only where it scores
             excess = np.maximum(excess, _diffuse_map(face, baseline))
-    heat = blur(excess / 8.0, face.eye_distance / 30) * face.masks["skin"]
+
+    def heat(excess: np.ndarray = excess) -> np.ndarray:
+        return blur(excess / 8.0, face.eye_distance / 30) * face.masks["skin"]
+
     return make_concern("redness", face, scores, measurements, heat)
 
 
@@ -243,7 +246,10 @@ def pigmentation(face: FaceImage) -> Concern:
         "mean_darkening_l_star": float(np.mean([b.mean for b in found])) if found else 0.0,
         "threshold_l_star": threshold,
     }
-    heat = blur(blob_mask(labels, found) * np.minimum(darker / 15.0, 1.0), 1.0)
+
+    def heat() -> np.ndarray:
+        return blur(blob_mask(labels, found) * np.minimum(darker / 15.0, 1.0), 1.0)
+
     kept = {b.label for b in found}
     faint = [b for b in everything if b.label not in kept]
     spots = spots_in_crop(labels, darker, found, region_mask(face, "skin"), faint)
@@ -277,7 +283,10 @@ def acne(face: FaceImage) -> Concern:
         else 0.0,
         "threshold_a_star": threshold,
     }
-    heat = blur(blob_mask(labels, found).astype(np.float32), 1.0)
+
+    def heat() -> np.ndarray:
+        return blur(blob_mask(labels, found).astype(np.float32), 1.0)
+
     return make_concern("acne", face, scores, measurements, heat)
 
 
@@ -303,7 +312,10 @@ def wrinkles(face: FaceImage) -> Concern:
         "total_length_iod": sum(b.length for b in found) / iod,
         "mean_depth": float(np.mean([b.mean for b in found])) if found else 0.0,
     }
-    heat = blur(blob_mask(labels, found) * np.minimum(ridges / (3 * threshold), 1.0), 1.0)
+
+    def heat() -> np.ndarray:
+        return blur(blob_mask(labels, found) * np.minimum(ridges / (3 * threshold), 1.0), 1.0)
+
     return make_concern("wrinkles", face, scores, measurements, heat)
 
 
@@ -331,7 +343,10 @@ def pores(face: FaceImage) -> Concern:
         "pores_per_patch": count / max(1.0, area / patch),
         "threshold_l_star": threshold,
     }
-    heat = blur(blob_mask(labels, found).astype(np.float32), 1.5)
+
+    def heat() -> np.ndarray:
+        return blur(blob_mask(labels, found).astype(np.float32), 1.5)
+
     return make_concern("pores", face, scores, measurements, heat)
 
 
@@ -376,7 +391,10 @@ def shine(face: FaceImage) -> Concern:
         else 0.0
         for zone in ("t_zone", "u_zone")
     }
-    heat = blur(specular.astype(np.float32), face.eye_distance / 40)
+
+    def heat() -> np.ndarray:
+        return blur(specular.astype(np.float32), face.eye_distance / 40)
+
     return make_concern("shine", face, scores, measurements, heat)
 
 
