@@ -5,10 +5,12 @@
 
 Real processes on loopback: `metskin serve` (and `metskin worker` with Redis). Each run uploads
 the photo over the GraphQL multipart request, starts the analysis and follows it until DONE,
-alternately by polling every 10 ms and by the `analysisProgress` subscription. Printed per
-run: the upload request, start to DONE (as the client sees it), the worker's own time
-(startedAt to finishedAt), and the engine alone on the same bytes in this process (decode +
-analysis, timed between the runs), which the issue's ratio compares against.
+alternately by polling every 10 ms and by the `analysisProgress` subscription. Printed, as
+medians: the upload request, start to DONE (as the client sees it), the worker's own time
+(startedAt to finishedAt), the engine alone on the same bytes in this process (decode +
+analysis, timed between the runs), which the issue's ratio compares against, and the CPU
+time the server processes spent from upload to DONE against the engine's own CPU time (on a
+shared machine the CPU times move much less with the other jobs than the wall times).
 """
 
 from __future__ import annotations
@@ -91,10 +93,17 @@ class Follower:
                 return
 
 
-def engine_ms(photo: bytes, landmarker: MediaPipeLandmarker) -> float:
-    started = time.perf_counter()
+def engine_ms(photo: bytes, landmarker: MediaPipeLandmarker) -> tuple[float, float]:
+    """Wall and CPU ms (all threads of this process) of decode + analysis."""
+    started, cpu = time.perf_counter(), time.process_time()
     analyse_image(decode_image(photo), landmarker)
-    return (time.perf_counter() - started) * 1000
+    return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
+
+
+def cpu_ms(pid: int) -> float:
+    """CPU time (user + system, all threads) a process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def worker_ms(base: str, token: str, analysis_id: str) -> float:
@@ -127,8 +136,9 @@ def measure(label: str, env: dict[str, str], photo: bytes, scaled: bool) -> None
         rows: dict[str, list[dict[str, float]]] = {"poll": [], "subscription": []}
         for run in range(2 * RUNS + 2):
             mode = "poll" if run % 2 else "subscription"
-            engine = engine_ms(photo, landmarker)
+            engine, engine_cpu = engine_ms(photo, landmarker)
             time.sleep(0.05)  # let the engine's threads settle
+            server_cpu = sum(cpu_ms(process.pid) for process in cluster.processes.values())
             started = time.perf_counter()
             media_id = upload(api, token, photo)
             uploaded = time.perf_counter()
@@ -140,6 +150,7 @@ def measure(label: str, env: dict[str, str], photo: bytes, scaled: bool) -> None
             else:
                 follower.until_done(analysis_id)
             done = time.perf_counter()
+            server_cpu = sum(cpu_ms(p.pid) for p in cluster.processes.values()) - server_cpu
             if run >= 2:  # the first two runs warm up the models
                 rows[mode].append(
                     {
@@ -148,6 +159,8 @@ def measure(label: str, env: dict[str, str], photo: bytes, scaled: bool) -> None
                         "total": (done - started) * 1000,
                         "worker": worker_ms(api, token, analysis_id),
                         "engine": engine,
+                        "server_cpu": server_cpu,
+                        "engine_cpu": engine_cpu,
                     }
                 )
         follower.ws.close()

@@ -58,26 +58,28 @@ def _evenly(pixels: np.ndarray) -> np.ndarray:
     return pixels[::step]
 
 
-def raw_lightness(rgb: np.ndarray) -> np.ndarray:
-    """CIELAB L* of (N, 3) uint8 sRGB pixels without white balance: L* depends on the
-    luminance Y alone (the same sRGB matrix row and D65 white as scikit-image's rgb2lab)."""
-    luminance = colour.srgb_to_linear(rgb).astype(np.float64) @ colour.RGB_TO_XYZ[1]
-    cube = np.where(luminance > 0.008856, np.cbrt(luminance), 7.787 * luminance + 16.0 / 116.0)
-    return np.asarray(116.0 * cube - 16.0)
+def lightness_of_median(rgb: np.ndarray) -> float:
+    """CIELAB L* of the median luminance of (N, 3) uint8 sRGB pixels, without white balance:
+    L* grows with the luminance Y alone (the sRGB matrix row and D65 white of scikit-image's
+    rgb2lab), so this is the median L*."""
+    luminance = float(
+        np.median(colour.srgb_to_linear(rgb).astype(np.float64) @ colour.RGB_TO_XYZ[1])
+    )
+    cube = math.cbrt(luminance) if luminance > 0.008856 else 7.787 * luminance + 16.0 / 116.0
+    return 116.0 * cube - 16.0
 
 
 def measure_capture(face: FaceImage, points: np.ndarray) -> Capture:
     """`points` are the (478, 3) landmarks in image pixels; `face` the measured crop."""
     usable = face.masks["usable"]
     inside = np.flatnonzero(usable)
-    raw = raw_lightness(face.rgb.reshape(-1, 3)[_evenly(inside)])
-    planes = [face.plane(channel).ravel() for channel in range(3)]
+    lab = np.stack([face.plane(channel).ravel() for channel in range(3)])  # (3, pixels)
     region_lab = {}
     for name in lm.REGIONS:
         chosen = np.flatnonzero(face.region(name) & usable)
         if len(chosen) >= MIN_REGION_PIXELS:
-            median = [float(np.median(plane[_evenly(chosen)])) for plane in planes]
-            region_lab[name] = (median[0], median[1], median[2])
+            median = np.median(lab[:, _evenly(chosen)], axis=1)
+            region_lab[name] = (float(median[0]), float(median[1]), float(median[2]))
     yaw, pitch = lm.head_pose(points)
     return Capture(
         landmarks=points[:, :2].astype(np.float32),
@@ -85,7 +87,11 @@ def measure_capture(face: FaceImage, points: np.ndarray) -> Capture:
         yaw_deg=yaw,
         pitch_deg=pitch,
         roll_deg=roll_deg(points),
-        raw_skin_l=float(np.median(raw)) if len(raw) else math.nan,
+        raw_skin_l=(
+            lightness_of_median(face.rgb.reshape(-1, 3)[_evenly(inside)])
+            if len(inside)
+            else math.nan
+        ),
         gains=(float(face.gains[0]), float(face.gains[1]), float(face.gains[2])),
         region_lab=region_lab,
     )

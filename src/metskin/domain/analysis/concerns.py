@@ -373,7 +373,8 @@ def shine_mask(face: FaceImage) -> np.ndarray:
     """Specular pixels that also reflect at least SHINE_MIN_DY more linear light than their
     surround. The same oily film reflects the same light on any skin, but in L* (a cube root)
     it lifts dark skin more than light skin, so an L* rule alone sees more shine on dark skin."""
-    linear = ((face.lightness + 16.0) / 116.0) ** 3
+    cube_root = (face.lightness + 16.0) / 116.0
+    linear = cube_root * cube_root * cube_root  # faster than ** 3 (a general power)
     sigma = face.eye_distance * 0.1
     surround = masked_blur(linear, face.masks["skin"], sigma, face.mask_blur("skin", sigma))
     return face.masks["specular"] & (linear - surround > SHINE_MIN_DY)
