@@ -165,13 +165,14 @@ def measure(label: str, env: dict[str, str], photo: bytes, scaled: bool) -> None
                 )
         follower.ws.close()
         print(f"{label}, 12 MP JPEG ({len(photo) / 1e6:.1f} MB), {RUNS} runs per mode, medians ms:")
-        print("| follow by | upload | start to DONE | upload to DONE | worker | engine alone |")
-        print("|---|---|---|---|---|---|")
+        print(
+            "| follow by | upload | start to DONE | upload to DONE | worker | engine alone | "
+            "server CPU, upload to DONE | engine alone, CPU |"
+        )
+        print("|---|---|---|---|---|---|---|---|")
+        keys = ("upload", "start_done", "total", "worker", "engine", "server_cpu", "engine_cpu")
         for mode, found in rows.items():
-            cells = " | ".join(
-                median_of(found, key)
-                for key in ("upload", "start_done", "total", "worker", "engine")
-            )
+            cells = " | ".join(median_of(found, key) for key in keys)
             print(f"| {mode} | {cells} |")
     finally:
         cluster.stop_all()
