@@ -45,6 +45,10 @@ RUNS = 8
 POLL_SECONDS = 0.01
 STATUS = "query($id: ID!) { analysis(id: $id) { status failureReason } }"
 TIMES = "query($id: ID!) { analysis(id: $id) { startedAt finishedAt } }"
+REGISTER = (
+    'mutation { register(input: {email: "bench@example.org", password: "tea-and-toast-77"}) '
+    "{ accessToken } }"
+)
 
 
 def twelve_megapixel_jpeg() -> bytes:
@@ -126,12 +130,7 @@ def measure(label: str, env: dict[str, str], photo: bytes, scaled: bool) -> None
         api = cluster.start_api("api")
         if scaled:
             cluster.start("worker", "worker")
-        registered = graphql(
-            api,
-            'mutation { register(input: {email: "bench@example.org", '
-            'password: "tea-and-toast-77"}) { accessToken } }',
-        )
-        token = registered["register"]["accessToken"]
+        token = graphql(api, REGISTER)["register"]["accessToken"]
         follower = Follower(api, token)
         rows: dict[str, list[dict[str, float]]] = {"poll": [], "subscription": []}
         for run in range(2 * RUNS + 2):

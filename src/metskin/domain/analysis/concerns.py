@@ -159,15 +159,8 @@ def make_concern(
     score = whole_face(face, scores)
     measurements = {key: value for key, value in measurements.items() if math.isfinite(value)}
     text = plain.sentence(name, {"measurements": measurements, "regions": scores}, {})
-    return Concern(
-        name=name,
-        score=score,
-        regions=scores,
-        measurements=measurements,
-        explanation=text,
-        heat_source=heat,
-        score_range=score_range(name, score),
-    )
+    low_high = score_range(name, score)
+    return Concern(name, score, scores, measurements, text, heat, score_range=low_high)
 
 
 def redness(face: FaceImage) -> Concern:
