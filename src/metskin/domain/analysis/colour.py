@@ -77,7 +77,7 @@ def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
     if (
         rgb.dtype == np.uint8
         and rgb.size
-        and (rgb.ndim == 2 or (rgb.ndim == 3 and rgb.shape[2] <= 4))
+        and (rgb.ndim == 2 or (rgb.ndim == 3 and 2 <= rgb.shape[2] <= 4))
     ):
         return cv2.LUT(rgb, _SRGB_TO_LINEAR)
     return _SRGB_TO_LINEAR[rgb]
