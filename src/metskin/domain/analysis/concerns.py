@@ -20,7 +20,7 @@ from metskin.domain.analysis.filters import (
     blob_means,
     blobs,
     blur,
-    dark_ridges,
+    dark_ridges_within,
     masked_blur,
     robust_stats,
 )
@@ -286,8 +286,8 @@ def acne(face: FaceImage) -> Concern:
 def wrinkles(face: FaceImage) -> Concern:
     """Lines: multiscale dark-ridge response, kept where it forms long thin components."""
     iod = face.eye_distance
-    ridges = dark_ridges(face.lightness, (0.012 * iod, 0.02 * iod, 0.03 * iod))
     zone = np.logical_or.reduce([region_mask(face, name) for name in WRINKLE_REGIONS])
+    ridges = dark_ridges_within(face.lightness, (0.012 * iod, 0.02 * iod, 0.03 * iod), zone)
     threshold = 5.0
     found, labels = blobs(zone & (ridges > threshold), 0.0, zone.size)
     found = [

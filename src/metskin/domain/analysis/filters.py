@@ -143,3 +143,20 @@ def dark_ridges(lightness: np.ndarray, sigmas: tuple[float, ...]) -> np.ndarray:
         line = np.minimum(root, np.maximum(dxx + dyy, 0.0))
         np.maximum(response, np.float32(sigma**2) * line, out=response)
     return response
+
+
+def dark_ridges_within(
+    lightness: np.ndarray, sigmas: tuple[float, ...], mask: np.ndarray
+) -> np.ndarray:
+    """`dark_ridges`, computed only on the bounding box of `mask` grown by the filters' reach
+    (4 sigma for the blur, 1 pixel for the derivatives), so its values there are those of the
+    whole image (up to float rounding); 0 outside that box."""
+    rows, cols = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
+    response = np.zeros(lightness.shape, dtype=np.float32)
+    if rows.size == 0:
+        return response
+    reach = int(np.ceil(4 * max(sigmas))) + 3
+    y0, y1 = max(0, rows[0] - reach), min(lightness.shape[0], rows[-1] + reach + 1)
+    x0, x1 = max(0, cols[0] - reach), min(lightness.shape[1], cols[-1] + reach + 1)
+    response[y0:y1, x0:x1] = dark_ridges(np.ascontiguousarray(lightness[y0:y1, x0:x1]), sigmas)
+    return response
