@@ -10,7 +10,7 @@ from metskin.adapters.vision.ingest import temporary_file
 from metskin.adapters.vision.video import VideoFrames
 from metskin.domain.analysis.engine import analyse_checked, analyse_frames, check_frame
 from metskin.domain.analysis.model import AnalysisResult
-from metskin.domain.analysis.overlay import render_overlay
+from metskin.domain.analysis.overlay import stored_overlay
 from metskin.domain.analysis.ports import FaceLandmarker, StageProgress
 from metskin.domain.analysis.records import (
     AnalysisOutput,
@@ -46,7 +46,7 @@ class VisionEngine:
         else:
             rgb, result = self._video(media, data, progress, stated_skin_type)
         usable = result.ok and rgb is not None
-        overlay = encode_png(render_overlay(rgb, result)) if usable and rgb is not None else None
+        overlay = encode_png(stored_overlay(rgb, result)) if usable and rgb is not None else None
         # a video's measured frame is kept: the before / after pictures are drawn on it
         frame = (
             encode_jpeg(rgb)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -25,24 +27,33 @@ EDGE_MARGIN = 0.02  # a face this close (of its size) to a window's inner edge i
 class MediaPipeLandmarker:
     """Implements `metskin.domain.analysis.ports.FaceLandmarker`.
 
-    MediaPipe graphs are not thread-safe, so each thread gets its own FaceMesh, created lazily.
+    A MediaPipe graph must not be used by two threads at once, so each call takes a FaceMesh
+    from a pool (created lazily, when every existing one is busy) and gives it back. Worker
+    threads share the meshes: a second thread does not pay for building its own graph
+    (hundreds of ms) while the first one's is idle.
     """
 
     def __init__(self, *, max_faces: int = 3, landmark_side: int = LANDMARK_SIDE) -> None:
         self._max_faces = max_faces
         self._landmark_side = landmark_side
-        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._idle: list[Any] = []
 
-    def _mesh(self) -> Any:
-        mesh = getattr(self._local, "mesh", None)
+    @contextmanager
+    def _mesh(self) -> Iterator[Any]:
+        with self._lock:
+            mesh = self._idle.pop() if self._idle else None
         if mesh is None:
             import mediapipe as mp  # slow import, only when first used
 
             mesh = mp.solutions.face_mesh.FaceMesh(
                 static_image_mode=True, refine_landmarks=True, max_num_faces=self._max_faces
             )
-            self._local.mesh = mesh
-        return mesh
+        try:
+            yield mesh
+        finally:
+            with self._lock:
+                self._idle.append(mesh)
 
     def detect(self, rgb: np.ndarray) -> list[np.ndarray]:
         faces = self._detect_whole(rgb)
@@ -53,7 +64,8 @@ class MediaPipeLandmarker:
     def _detect_whole(self, rgb: np.ndarray) -> list[np.ndarray]:
         height, width = rgb.shape[:2]
         small = downscale(rgb, self._landmark_side)
-        found = self._mesh().process(np.ascontiguousarray(small))
+        with self._mesh() as mesh:
+            found = mesh.process(np.ascontiguousarray(small))
         scale = np.array([width, height, width], dtype=np.float32)
         return [
             np.array([(p.x, p.y, p.z) for p in face.landmark], dtype=np.float32) * scale
@@ -75,10 +87,11 @@ class MediaPipeLandmarker:
         return distinct_faces(found)
 
     def close(self) -> None:
-        mesh = getattr(self._local, "mesh", None)
-        if mesh is not None:
+        """Close the idle meshes (all of them once no call is running)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for mesh in idle:
             mesh.close()
-            self._local.mesh = None
 
 
 def downscale(rgb: np.ndarray, long_side: int) -> np.ndarray:

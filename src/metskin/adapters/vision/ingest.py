@@ -81,8 +81,8 @@ def _decode_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> Im
         if image.format != PIL_FORMATS[media_type.content_type]:
             raise UnsupportedMedia("The file's content does not match its type.", field="file")
         image.load()  # full decode: a truncated or damaged file fails here
-        upright = ImageOps.exif_transpose(image)
-        return upright.convert("RGB")
+        ImageOps.exif_transpose(image, in_place=True)  # no copy of an upright photo
+        return image if image.mode == "RGB" else image.convert("RGB")
     except (MediaTooLarge, UnsupportedMedia):
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:

@@ -48,7 +48,7 @@ def aggregate_concern(concerns: list[Concern]) -> Concern:
         measurements=median_dict([item.measurements for item in concerns]),
         explanation=f"{best.explanation} (clearest frame; scores are the middle of "
         f"{len(concerns)} frames)",
-        heatmap=best.heatmap,
+        heat_source=best.heat_source,
         spots=best.spots,
         score_range=_median_range(concerns),
     )

@@ -35,7 +35,7 @@ class Capture:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "landmarks": [[round(float(x), 1), round(float(y), 1)] for x, y in self.landmarks],
+            "landmarks": np.round(self.landmarks[:, :2].astype(np.float64), 1).tolist(),
             "eye_distance_px": round(self.eye_distance_px, 2),
             "yaw_deg": round(self.yaw_deg, 2),
             "pitch_deg": round(self.pitch_deg, 2),
@@ -62,17 +62,29 @@ def _evenly(pixels: np.ndarray) -> np.ndarray:
     return pixels[::step]
 
 
+def lightness_of_median(rgb: np.ndarray) -> float:
+    """CIELAB L* of the median luminance of (N, 3) uint8 sRGB pixels, without white balance:
+    L* grows with the luminance Y alone (the sRGB matrix row and D65 white of scikit-image's
+    rgb2lab), so this is the median L*."""
+    luminance = float(
+        np.median(colour.srgb_to_linear(rgb).astype(np.float64) @ colour.RGB_TO_XYZ[1])
+    )
+    cube = math.cbrt(luminance) if luminance > 0.008856 else 7.787 * luminance + 16.0 / 116.0
+    return 116.0 * cube - 16.0
+
+
 def measure_capture(
     face: FaceImage, points: np.ndarray, sclera_level: float | None = None
 ) -> Capture:
     """`points` are the (478, 3) landmarks in image pixels; `face` the measured crop."""
     usable = face.masks["usable"]
-    raw = colour.lab_pixels(_evenly(face.rgb[usable]), np.ones(3))
+    inside = np.flatnonzero(usable)
+    lab = np.stack([face.plane(channel).ravel() for channel in range(3)])  # (3, pixels)
     region_lab = {}
     for name in lm.REGIONS:
-        chosen = face.lab[face.region(name) & usable]
+        chosen = np.flatnonzero(face.region(name) & usable)
         if len(chosen) >= MIN_REGION_PIXELS:
-            median = np.median(_evenly(chosen), axis=0)
+            median = np.median(lab[:, _evenly(chosen)], axis=1)
             region_lab[name] = (float(median[0]), float(median[1]), float(median[2]))
     yaw, pitch = lm.head_pose(points)
     return Capture(
@@ -81,7 +93,11 @@ def measure_capture(
         yaw_deg=yaw,
         pitch_deg=pitch,
         roll_deg=roll_deg(points),
-        raw_skin_l=float(np.median(raw[:, 0])) if len(raw) else math.nan,
+        raw_skin_l=(
+            lightness_of_median(face.rgb.reshape(-1, 3)[_evenly(inside)])
+            if len(inside)
+            else math.nan
+        ),
         gains=(float(face.gains[0]), float(face.gains[1]), float(face.gains[2])),
         region_lab=region_lab,
         sclera_level=sclera_level,

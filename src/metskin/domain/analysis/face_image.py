@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import cv2
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.colour import lab_image
-from metskin.domain.analysis.filters import blobs, blur, disk, masked_blur, robust_stats
+from metskin.domain.analysis.filters import (
+    blur,
+    blur_mask,
+    disk,
+    masked_blur,
+    robust_stats,
+)
 
 SPECULAR_MIN_DL = 10.0  # a highlight is this much (or 2.5 sigma) brighter than the median skin
 SHADOW_MIN_DL = 14.0  # a shadow is this much (or 3 sigma) darker, on a blurred map
@@ -28,6 +36,21 @@ class FaceImage:
     gains: np.ndarray
     _regions: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _areas: dict[str, int] = field(default_factory=dict, repr=False)
+    _planes: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    _derived: dict[Any, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def derived(self, key: Any, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """A map several detectors use (e.g. a local contrast), computed once per face."""
+        found = self._derived.get(key)
+        if found is None:
+            found = compute()
+            found.setflags(write=False)  # shared by the detectors: none may change it
+            self._derived[key] = found
+        return found
+
+    def mask_blur(self, mask: str, sigma: float) -> np.ndarray:
+        """masks[mask] blurred at `sigma`: the norm of every masked blur over that mask."""
+        return self.derived(("norm", mask, sigma), lambda: blur_mask(self.masks[mask], sigma))
 
     def region(self, name: str) -> np.ndarray:
         """Skin of region `name` without hair (computed once per face)."""
@@ -45,12 +68,21 @@ class FaceImage:
             self._areas[name] = found
         return found
 
+    def plane(self, channel: int) -> np.ndarray:
+        """One CIELAB channel as a contiguous array (computed once per face): filters and
+        masked reads of a contiguous plane are several times faster than of a strided view."""
+        found = self._planes.get(channel)
+        if found is None:
+            found = np.ascontiguousarray(self.lab[..., channel])
+            self._planes[channel] = found
+        return found
+
     @property
     def lightness(self) -> np.ndarray:
-        return self.lab[..., 0]
+        return self.plane(0)
 
     def values(self, channel: int, region: str = "usable") -> np.ndarray:
-        return self.lab[..., channel][self.masks[region] & self.masks["usable"]]
+        return self.plane(channel)[self.masks[region] & self.masks["usable"]]
 
 
 def build_face_image(
@@ -58,18 +90,20 @@ def build_face_image(
 ) -> FaceImage:
     """`points` are crop-space landmarks; adds the specular, shadow, hair and usable masks."""
     lab = lab_image(crop, gains)
+    planes = dict(enumerate(cv2.split(lab)))
     eye_distance = max(lm.eye_distance(points), 8.0)
     masks = dict(masks)
-    masks.update(unusable_masks(lab, masks["skin"], masks["face"], eye_distance))
+    masks.update(unusable_masks(planes, masks["skin"], masks["face"], eye_distance))
     masks["usable"] = masks["skin"] & ~masks["specular"] & ~masks["shadow"] & ~masks["hair"]
-    return FaceImage(crop, lab, masks, eye_distance, gains)
+    return FaceImage(crop, lab, masks, eye_distance, gains, _planes=planes)
 
 
 def unusable_masks(
-    lab: np.ndarray, skin: np.ndarray, face: np.ndarray, eye_distance: float
+    planes: dict[int, np.ndarray], skin: np.ndarray, face: np.ndarray, eye_distance: float
 ) -> dict[str, np.ndarray]:
-    lightness = lab[..., 0]
-    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    """Specular, shadow and hair masks from the L*, a*, b* planes."""
+    lightness = planes[0]
+    chroma = np.hypot(planes[1], planes[2])
     median_l, sigma_l = robust_stats(lightness[skin])
     median_c, _ = robust_stats(chroma[skin])
     specular = skin & (lightness > median_l + max(SPECULAR_MIN_DL, 2.5 * sigma_l))
@@ -90,11 +124,12 @@ def local_highlights(
     """Shine: skin brighter than its own surround (scale LOCAL_SCALE of the eye distance) by
     LOCAL_MIN_DL or LOCAL_SIGMAS robust sigmas of that difference, and less saturated than the
     surround. The face's shading makes the L* spread large, so a global cut misses most shine."""
-    surround = masked_blur(lightness, skin, eye_distance * LOCAL_SCALE)
+    norm = blur_mask(skin, eye_distance * LOCAL_SCALE)
+    surround = masked_blur(lightness, skin, eye_distance * LOCAL_SCALE, norm)
     lift = lightness - surround
     _, sigma = robust_stats(lift[skin])
     found = skin & (lift > max(LOCAL_MIN_DL, LOCAL_SIGMAS * sigma))
-    found &= chroma < masked_blur(chroma, skin, eye_distance * LOCAL_SCALE)
+    found &= chroma < masked_blur(chroma, skin, eye_distance * LOCAL_SCALE, norm)
     return found
 
 
@@ -110,9 +145,8 @@ def hair_mask(
     dark = skin & (lightness < median_l - max(HAIR_MIN_DL, 3.0 * sigma_l))
     dark = cv2.morphologyEx(dark.astype(np.uint8), cv2.MORPH_CLOSE, disk(2)).astype(bool) & skin
     rim = face & ~cv2.erode(face.astype(np.uint8), disk(round(eye_distance * 0.06))).astype(bool)
-    found, labels = blobs(dark, min_area=1, max_area=dark.size)
-    touching = np.unique(labels[rim & dark])
-    keep = [blob for blob in found if blob.label in set(touching.tolist())]
-    if not keep:
-        return np.zeros(skin.shape, dtype=bool)
-    return np.isin(labels, [blob.label for blob in keep])
+    _, labels = cv2.connectedComponents(dark.astype(np.uint8), connectivity=8)
+    keep = np.zeros(int(labels.max()) + 1, dtype=bool)
+    keep[labels[rim & dark]] = True  # every dark component that touches the rim
+    keep[0] = False  # the background
+    return keep[labels]

@@ -34,11 +34,20 @@ def blur(image: np.ndarray, sigma: float) -> np.ndarray:
     return cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
 
 
-def masked_blur(image: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian blur that only averages pixels inside `mask` (normalised convolution)."""
+def blur_mask(mask: np.ndarray, sigma: float) -> np.ndarray:
+    """A boolean mask blurred as float32: the norm of `masked_blur` over that mask."""
+    return blur(mask.astype(np.float32), sigma)
+
+
+def masked_blur(
+    image: np.ndarray, mask: np.ndarray, sigma: float, norm: np.ndarray | None = None
+) -> np.ndarray:
+    """Gaussian blur that only averages pixels inside `mask` (normalised convolution).
+    `norm`, the blurred mask, may be passed in when several images share the mask and sigma."""
     weight = mask.astype(np.float32)
     total = blur(image * weight, sigma)
-    norm = blur(weight, sigma)
+    if norm is None:
+        norm = blur_mask(mask, sigma)
     return np.where(norm > 1e-3, total / np.maximum(norm, 1e-3), image).astype(np.float32)
 
 
@@ -128,9 +137,26 @@ def dark_ridges(lightness: np.ndarray, sigmas: tuple[float, ...]) -> np.ndarray:
         dxx = cv2.Sobel(smooth, cv2.CV_32F, 2, 0, ksize=3)
         dyy = cv2.Sobel(smooth, cv2.CV_32F, 0, 2, ksize=3)
         dxy = cv2.Sobel(smooth, cv2.CV_32F, 1, 1, ksize=3)
-        root = np.sqrt((dxx - dyy) ** 2 + 4 * dxy**2)
-        across = 0.5 * (dxx + dyy + root)  # largest eigenvalue
-        along = 0.5 * (dxx + dyy - root)
-        line = np.where(across > 0, across - np.abs(along), 0.0)
-        response = np.maximum(response, (sigma**2) * np.maximum(line, 0.0))
+        # eigenvalues (trace +- root) / 2; "across - |along|" where across > 0, clipped at 0,
+        # is min(root, max(trace, 0)) (root when along >= 0, else the trace)
+        root = cv2.magnitude(dxx - dyy, 2 * dxy)
+        line = np.minimum(root, np.maximum(dxx + dyy, 0.0))
+        np.maximum(response, np.float32(sigma**2) * line, out=response)
+    return response
+
+
+def dark_ridges_within(
+    lightness: np.ndarray, sigmas: tuple[float, ...], mask: np.ndarray
+) -> np.ndarray:
+    """`dark_ridges`, computed only on the bounding box of `mask` grown by the filters' reach
+    (4 sigma for the blur, 1 pixel for the derivatives), so its values there are those of the
+    whole image (up to float rounding); 0 outside that box."""
+    rows, cols = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
+    response = np.zeros(lightness.shape, dtype=np.float32)
+    if rows.size == 0:
+        return response
+    reach = int(np.ceil(4 * max(sigmas))) + 3
+    y0, y1 = max(0, rows[0] - reach), min(lightness.shape[0], rows[-1] + reach + 1)
+    x0, x1 = max(0, cols[0] - reach), min(lightness.shape[1], cols[-1] + reach + 1)
+    response[y0:y1, x0:x1] = dark_ridges(np.ascontiguousarray(lightness[y0:y1, x0:x1]), sigmas)
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,9 +150,19 @@ class Concern:
     regions: dict[str, float]  # 0..100 per region
     measurements: dict[str, float]  # the quantities the score is computed from
     explanation: str
-    heatmap: np.ndarray | None = field(default=None, repr=False)  # float32 0..1, crop-sized
+    # the heat map, or how to draw it: only the overlay needs it, so it is drawn on first use
+    heat_source: np.ndarray | Callable[[], np.ndarray] | None = field(default=None, repr=False)
     spots: tuple[SpotInCrop, ...] = field(default=(), repr=False)  # pigmentation: the spots
     score_range: tuple[float, float] | None = None  # plausible low..high of the score
+
+    @property
+    def heatmap(self) -> np.ndarray | None:
+        """float32 0..1, crop-sized (computed once, when first asked for)."""
+        source = self.heat_source
+        if callable(source):
+            source = np.clip(source(), 0.0, 1.0).astype(np.float32)
+            object.__setattr__(self, "heat_source", source)
+        return source
 
     @property
     def band(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -27,6 +28,7 @@ SPOT_RING = 1.8  # ring radius over the spot's own
 HEAT_OPACITY = 0.65
 HEAT_FULL_SCORE = 60.0  # the "marked" band
 HEAT_FLOOR = 0.1
+STORED_LONG_SIDE = 1000  # the overlay the pipeline stores: long side at most this (PNG cost)
 
 
 def render_overlay(
@@ -57,6 +59,32 @@ def render_overlay(
         draw_spots(out, result.concern("pigmentation"), geometry.box, thickness)
     draw_legend(out, [legend_label(result.concern(name)) for name in names], names)
     return out
+
+
+def stored_overlay(
+    rgb: np.ndarray, result: AnalysisResult, long_side: int = STORED_LONG_SIDE
+) -> np.ndarray:
+    """The overlay the pipeline keeps: drawn on a copy of `rgb` whose long side is at most
+    `long_side` (a 12 MP photo is analysed at about this size already; a 2 MP photo or a video
+    frame would cost 2-3x the drawing and the PNG encoding for detail no screen shows)."""
+    factor = long_side / max(rgb.shape[:2])
+    geometry = result.geometry
+    if factor >= 1 or geometry is None:
+        return render_overlay(rgb, result)
+    size = (max(1, round(rgb.shape[1] * factor)), max(1, round(rgb.shape[0] * factor)))
+    small = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    scaled = replace(
+        geometry,
+        box=(
+            round(geometry.box[0] * factor),
+            round(geometry.box[1] * factor),
+            max(round(geometry.box[2] * factor), round(geometry.box[0] * factor) + 1),
+            max(round(geometry.box[3] * factor), round(geometry.box[1] * factor) + 1),
+        ),
+        scale=geometry.scale / factor,
+        landmarks=geometry.landmarks * np.float32(factor),
+    )
+    return render_overlay(small, replace(result, geometry=scaled))
 
 
 def heat_strength(score: float) -> float:

@@ -1,0 +1,62 @@
+"""The overlay the pipeline stores is drawn at most STORED_LONG_SIDE wide, in the same places as
+the full-size one; the landmarker's meshes are shared by threads and give the same landmarks."""
+
+from __future__ import annotations
+
+import threading
+
+import cv2
+import numpy as np
+
+from metskin.domain.analysis.engine import analyse_image
+from metskin.domain.analysis.overlay import STORED_LONG_SIDE, render_overlay, stored_overlay
+from tests.analysis.synthetic import astronaut
+
+
+def test_a_large_photo_s_stored_overlay_is_the_full_overlay_at_the_stored_size(landmarker) -> None:
+    photo = cv2.resize(astronaut(), (2048, 2048), interpolation=cv2.INTER_CUBIC)
+    result = analyse_image(photo, landmarker)
+    assert result.ok
+    stored = stored_overlay(photo, result)
+    assert max(stored.shape[:2]) == STORED_LONG_SIDE
+    size = stored.shape[1::-1]
+    full = cv2.resize(render_overlay(photo, result), size, interpolation=cv2.INTER_AREA)
+    plain = cv2.resize(photo, size, interpolation=cv2.INTER_AREA)
+    # inside the face box (the legend is drawn outside it): the heat maps and outlines are
+    # painted where the full-size overlay paints them
+    factor = STORED_LONG_SIDE / 2048
+    x0, y0, x1, y1 = (round(value * factor) for value in result.geometry.box)
+
+    def painted(image: np.ndarray) -> np.ndarray:
+        return np.abs(image[y0:y1, x0:x1].astype(int) - plain[y0:y1, x0:x1]).sum(axis=2) > 40
+
+    ours, theirs = painted(stored), painted(full)
+    assert ours.sum() > 500
+    assert (ours & theirs).sum() / ours.sum() > 0.8
+    assert (ours & theirs).sum() / theirs.sum() > 0.8
+
+
+def test_a_small_photo_s_stored_overlay_is_the_overlay(landmarker) -> None:
+    photo = astronaut()
+    result = analyse_image(photo, landmarker)
+    assert np.array_equal(stored_overlay(photo, result), render_overlay(photo, result))
+
+
+def test_threads_share_the_landmarker_and_find_the_same_landmarks(landmarker) -> None:
+    photo = astronaut()
+    expected = landmarker.detect(photo)[0]
+    found: list[np.ndarray] = []
+
+    def detect() -> None:
+        for _ in range(3):
+            found.append(landmarker.detect(photo)[0])
+
+    threads = [threading.Thread(target=detect) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(found) == 6
+    for points in found:
+        np.testing.assert_allclose(points, expected, atol=1e-3)
+    assert len(landmarker._idle) <= 2  # one mesh per thread at most, kept for reuse
