@@ -190,11 +190,23 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
+        plan = self._plan(parent_type, grouped_field_set)
+        return self._run(plan, parent_type, source_value, path, position_context)
+
+    def _run(
+        self,
+        plan: list[tuple[str, Any, Shape | None]],
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's execute_fields, with the plain fields served here."""
         results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
         is_awaitable = self.is_awaitable
         try:
-            for response_name, details, shape in self._plan(parent_type, grouped_field_set):
+            for response_name, details, shape in plan:
                 result = SLOW
                 if shape is not None:
                     if shape.object_type is None:
@@ -356,14 +368,22 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         value: Any,
         position_context: Any,
     ) -> Any:
-        """graphql-core's collect_and_execute_subfields, straight to execute_fields when
-        nothing is deferred (always, while the schema has no @defer)."""
-        grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, details)
-        if new_defer_usages or position_context is not None:
+        """graphql-core's collect_and_execute_subfields, straight to the plan when nothing is
+        deferred (always, while the schema has no @defer)."""
+        subplans: dict[tuple[int, int], tuple[Any, Any]]
+        subplans = self.__dict__.setdefault("_metskin_subplans", {})
+        key = (id(object_type), id(details))
+        known = subplans.get(key)
+        if known is None or known[0] is not details:
+            grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, details)
+            plan = None if new_defer_usages else self._plan(object_type, grouped_field_set)
+            known = subplans[key] = (details, plan)
+        plan = known[1]
+        if plan is None or position_context is not None:
             return self.collect_and_execute_subfields(
                 object_type, details, path, value, position_context
             )
-        return self.execute_fields(object_type, value, path, grouped_field_set, None)
+        return self._run(plan, object_type, value, path, None)
 
     def _guarded(
         self, complete: Callable[[], Any], type_: GraphQLOutputType, details: Any, path: Path
