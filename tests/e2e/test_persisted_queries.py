@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from typing import Any
 
 import pytest
-import strawberry.schema.schema as strawberry_schema
 from strawberry.http import GraphQLRequestData
 
-from metskin.graphql import documents
 from metskin.graphql.persisted import PersistedQueries
+from tests.document_work import count_document_work
 from tests.e2e.conftest import GraphQLClient
 
 QUERY = "query Catalog($n: Int!) { products(first: $n) { edges { node { id } } } health }"
@@ -57,19 +55,7 @@ async def test_a_known_hash_is_neither_parsed_nor_validated_again(
     client: GraphQLClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await post(client, query=QUERY, extensions=persisted(), variables={"n": 1})
-    done: Counter[str] = Counter()
-
-    def counted(name: str, real: Any) -> Any:
-        def call(*args: Any, **kwargs: Any) -> Any:
-            done[name] += 1
-            return real(*args, **kwargs)
-
-        return call
-
-    monkeypatch.setattr(strawberry_schema, "parse", counted("parse", strawberry_schema.parse))
-    monkeypatch.setattr(
-        documents, "validate_document", counted("validate", documents.validate_document)
-    )
+    done = count_document_work(monkeypatch)
     for n in (1, 2, 3):
         result = await post(client, extensions=persisted(), variables={"n": n})
         assert len(result["data"]["products"]["edges"]) <= n

@@ -159,15 +159,19 @@ def _leaves(coerce: Callable[[Any], Any], value: Any, non_null: bool) -> Any:
     return SLOW if any(item is SLOW for item in done) else done
 
 
-def _leaves_of(shape: Shape, source: Any) -> Any:
-    """A leaf field's value (or a list of leaves), or SLOW."""
+def _value(shape: Shape, source: Any) -> Any:
+    """A plain field's value on its parent, or SLOW when reading fails or a non-null field
+    holds None (graphql-core's path then reports it)."""
     try:
         value = shape.read(source)
-    except Exception:  # graphql-core's path reports it
+    except Exception:
         return SLOW
-    if value is None:
-        return SLOW if shape.non_null else None
-    if type(value) is shape.exact:
+    return SLOW if value is None and shape.non_null else value
+
+
+def _leaves_of(shape: Shape, value: Any) -> Any:
+    """A leaf field's completed value (or a list of leaves), or SLOW."""
+    if value is None or type(value) is shape.exact:
         return value
     coerce = shape.leaf
     assert coerce is not None
@@ -208,9 +212,10 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         try:
             for response_name, details, shape in plan:
                 result = SLOW
-                if shape is not None:
+                value = SLOW if shape is None else _value(shape, source_value)
+                if shape is not None and value is not SLOW:
                     if shape.object_type is None:
-                        result = _leaves_of(shape, source_value)
+                        result = _leaves_of(shape, value)
                         if result is not SLOW:
                             results[response_name] = result  # a leaf: never awaitable
                             continue
@@ -218,7 +223,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         result = self._plain(
                             shape,
                             parent_type,
-                            source_value,
+                            value,
                             details,
                             path,
                             response_name,
@@ -279,7 +284,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self,
         shape: Shape,
         parent_type: GraphQLObjectType,
-        source: Any,
+        value: Any,
         details: Any,
         path: Path | None,
         response_name: str,
@@ -287,12 +292,8 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         """A plain object field's completed value, or SLOW (before anything has run) when the
         value needs graphql-core's own path."""
-        try:
-            value = shape.read(source)
-        except Exception:  # graphql-core's path reports it
-            return SLOW
         if value is None:
-            return SLOW if shape.non_null else None
+            return None
         object_type = shape.object_type
         assert object_type is not None
         field_path = Path(path, response_name, parent_type.name)

@@ -4,33 +4,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 import pytest
-import strawberry.schema.schema as strawberry_schema
 
-from metskin.graphql import documents
 from metskin.graphql.schema import build_schema, limit_rules
 from metskin.settings import Settings
+from tests.document_work import count_document_work
 
 
 @pytest.fixture
 def work(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Counts the real parse and validate calls."""
-    done: Counter[str] = Counter()
-
-    def counted(name: str, real: Any) -> Any:
-        def call(*args: Any, **kwargs: Any) -> Any:
-            done[name] += 1
-            return real(*args, **kwargs)
-
-        return call
-
-    monkeypatch.setattr(strawberry_schema, "parse", counted("parse", strawberry_schema.parse))
-    monkeypatch.setattr(
-        documents, "validate_document", counted("validate", documents.validate_document)
-    )
-    return done
+    return count_document_work(monkeypatch)
 
 
 async def test_a_repeated_document_is_parsed_and_validated_once(work: Counter[str]) -> None:
