@@ -43,9 +43,9 @@ MAX_SLOT_DAYS = 92
 
 _SCALARS = (str, int, float, bool, type(None))
 MAX_REMEMBERED = 1024
-# (document id, operation, variables, page cap) -> (the document, its cost). The document is
-# kept so that its id cannot be reused by another document while the entry lives.
-_remembered: OrderedDict[tuple[Any, ...], tuple[DocumentNode, int]] = OrderedDict()
+# (schema id, document id, operation, variables, page cap) -> (the schema, the document, the
+# cost). Both are kept, so that their ids cannot be reused by others while the entry lives.
+_remembered: OrderedDict[tuple[Any, ...], tuple[GraphQLSchema, DocumentNode, int]] = OrderedDict()
 
 
 def operation_cost(
@@ -62,11 +62,11 @@ def operation_cost(
         return _operation_cost(schema, document, operation_name, variables, page_cap)
     key = (id(schema), id(document), operation_name, values, page_cap)
     known = _remembered.get(key)
-    if known is not None and known[0] is document:
+    if known is not None and known[0] is schema and known[1] is document:
         _remembered.move_to_end(key)
-        return known[1]
+        return known[2]
     cost = _operation_cost(schema, document, operation_name, variables, page_cap)
-    _remembered[key] = (document, cost)
+    _remembered[key] = (schema, document, cost)
     while len(_remembered) > MAX_REMEMBERED:
         _remembered.popitem(last=False)
     return cost

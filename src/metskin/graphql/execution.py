@@ -139,7 +139,6 @@ def _coercer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
 
 
 _PLAIN: dict[type, bool] = {}
-_SHAPES: dict[tuple[int, str], tuple[GraphQLField | None, Shape | None]] = {}
 
 
 def _leaf(coerce: Callable[[Any], Any], value: Any, non_null: bool) -> Any:
@@ -268,14 +267,18 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         known = plans.get(id(grouped_field_set))
         if known is not None and known[0] is grouped_field_set:
             return known[1]
+        # Shapes are kept on the schema, whose types they describe (keys by id stay valid
+        # while the schema, which holds those types, lives).
+        shapes: dict[tuple[int, str], tuple[GraphQLField | None, Shape | None]]
+        shapes = self.schema.__dict__.setdefault("_metskin_shapes", {})
         plan = []
         for response_name, details in grouped_field_set.items():
             name = details[0].node.name.value
             key = (id(parent_type), name)
-            found = _SHAPES.get(key)
+            found = shapes.get(key)
             if found is None:
                 field = self.schema.get_field(parent_type, name)
-                found = _SHAPES[key] = (field, shape_of(field) if field else None)
+                found = shapes[key] = (field, shape_of(field) if field else None)
             plan.append((response_name, details, found[1]))
         plans[id(grouped_field_set)] = (grouped_field_set, plan)
         return plan
