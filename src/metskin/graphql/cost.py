@@ -10,6 +10,7 @@ Introspection (`__schema`, `__type`, `__typename`) is free: its size is the sche
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -40,7 +41,38 @@ SLOTS_PER_DAY = 16  # eight hours of half-hour slots
 MAX_SLOT_DAYS = 92
 
 
+_SCALARS = (str, int, float, bool, type(None))
+MAX_REMEMBERED = 1024
+# (schema id, document id, operation, variables, page cap) -> (the schema, the document, the
+# cost). Both are kept, so that their ids cannot be reused by others while the entry lives.
+_remembered: OrderedDict[tuple[Any, ...], tuple[GraphQLSchema, DocumentNode, int]] = OrderedDict()
+
+
 def operation_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    page_cap: int,
+) -> int:
+    """The cost, remembered per (document, operation, scalar variables): a known document
+    (documents.py hands out the same object for the same text) is not walked again."""
+    values = tuple(sorted((name, type(value), value) for name, value in (variables or {}).items()))
+    if not all(isinstance(value, _SCALARS) for _, _, value in values):
+        return _operation_cost(schema, document, operation_name, variables, page_cap)
+    key = (id(schema), id(document), operation_name, values, page_cap)
+    known = _remembered.get(key)
+    if known is not None and known[0] is schema and known[1] is document:
+        _remembered.move_to_end(key)
+        return known[2]
+    cost = _operation_cost(schema, document, operation_name, variables, page_cap)
+    _remembered[key] = (schema, document, cost)
+    while len(_remembered) > MAX_REMEMBERED:
+        _remembered.popitem(last=False)
+    return cost
+
+
+def _operation_cost(
     schema: GraphQLSchema,
     document: DocumentNode,
     operation_name: str | None,

@@ -104,7 +104,10 @@ class OperationLimits(SchemaExtension):
         calls = list(self._limited_calls(context))
         if calls or context.api_key:
             try:
-                await run_sync(self._check, context, calls)
+                if self._in_process(context, calls):
+                    self._check(context, calls)
+                else:
+                    await run_sync(self._check, context, calls)
             except RateLimited as error:
                 ctx.result = rate_limited(context, error)
                 yield
@@ -113,6 +116,14 @@ class OperationLimits(SchemaExtension):
         logins = [call for call in calls if call.rule == "login" and call.account]
         if logins and ctx.result is not None:
             await run_sync(self._record_logins, context, logins, ctx.result)
+
+    @staticmethod
+    def _in_process(context: Context, calls: list[LimitedCall]) -> bool:
+        """No I/O in the check (the rate state is in this process, no login backoff to read):
+        it runs on the event loop, without a thread hop."""
+        limits = context.container.rate_limits
+        no_io = limits is None or limits.in_process
+        return no_io and not any(call.rule == "login" for call in calls)
 
     def _check(self, context: Context, calls: list[LimitedCall]) -> None:
         container = context.container

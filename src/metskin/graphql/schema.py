@@ -6,12 +6,6 @@ from functools import cache, partial
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError, get_operation_ast
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.types import ExecutionContext
@@ -37,12 +31,14 @@ from metskin.graphql.content.queries import ContentQueries
 from metskin.graphql.context import Context
 from metskin.graphql.directory.admin import DirectoryAdminMutations
 from metskin.graphql.directory.queries import DirectoryQueries
+from metskin.graphql.documents import DocumentCache, DocumentStore
 from metskin.graphql.errors import (
     MaskUnexpectedErrors,
     add_error_codes,
     is_expected,
     operation_arguments,
 )
+from metskin.graphql.execution import FastExecutionContext
 from metskin.graphql.guard import OperationLimits
 from metskin.graphql.i18n import localize_errors
 from metskin.graphql.inbox.mutations import InboxMutations
@@ -121,6 +117,8 @@ class Subscription(AnalysisSubscriptions, DashboardSubscriptions, InboxSubscript
 
 
 class MetSkinSchema(strawberry.Schema):
+    documents: DocumentStore  # parsed and validated documents, by text
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -143,27 +141,26 @@ def limit_rules(max_depth: int, max_aliases: int) -> list[type[ASTValidationRule
 
     The validation cache keys on the rule classes: strawberry's QueryDepthLimiter and
     MaxAliasesLimiter build new classes for every request, so no document was ever found in
-    the cache and every request was validated again (issue 17).
+    the cache and every request was validated again (issue 17). The rules key nothing now
+    (documents.py keeps documents by text), but are still built once per pair of limits.
     """
     return [depth_rule(max_depth, None), alias_rule(max_aliases)]
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+def build_schema(settings: Settings | None = None) -> MetSkinSchema:
     settings = settings or Settings()
-    return MetSkinSchema(
+    rules = limit_rules(settings.max_query_depth, settings.max_aliases)
+    documents = DocumentStore(settings.max_query_tokens, tuple(rules))
+    schema = MetSkinSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         scalar_overrides=SCALAR_OVERRIDES,
+        execution_context_class=FastExecutionContext,
         # Factories, not instances: each request gets its own extension objects.
         extensions=[
             OperationMetrics,
-            partial(
-                AddValidationRules, limit_rules(settings.max_query_depth, settings.max_aliases)
-            ),
-            partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
-            partial(ParserCache, maxsize=512),
-            partial(ValidationCache, maxsize=512),
+            partial(DocumentCache, store=documents),
             # After validation: the cost (with the variables) and the rate limits.
             partial(
                 OperationLimits, max_cost=settings.max_query_cost, page_cap=settings.max_page_size
@@ -172,6 +169,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             MaskUnexpectedErrors,
         ],
     )
+    schema.documents = documents
+    return schema
 
 
 def schema_sdl() -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from graphql import parse
 
+from metskin.graphql import cost as cost_module
 from metskin.graphql.cost import DEFAULT_LIST_SIZE, SLOTS_PER_DAY, operation_cost
 from metskin.graphql.schema import build_schema
 from metskin.settings import Settings
@@ -75,3 +79,27 @@ def test_a_fragment_bomb_is_costed_without_walking_it_out() -> None:
         line.replace(f"...F{i - 1} ", f"...F{i - 1} ...F{i - 1} ") for i, line in enumerate(lines)
     ]
     assert cost("{ ...F40 } " + " ".join(lines)) > 2**40
+
+
+def test_a_known_document_is_costed_once_per_set_of_variables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    walks: list[int] = []
+    real = cost_module._operation_cost
+
+    def counted(*args: Any) -> int:
+        walks.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(cost_module, "_operation_cost", counted)
+    document = parse("query($n: Int!) { dermatologists(first: $n) { edges { node { id } } } }")
+    costs = [operation_cost(SCHEMA, document, None, {"n": n}, 100) for n in (5, 50, 5, 50)]
+    assert costs == [1 + 5 * 3, 1 + 50 * 3, 1 + 5 * 3, 1 + 50 * 3]
+    assert len(walks) == 2
+    other = parse("query($n: Int!) { dermatologists(first: $n) { edges { node { id } } } }")
+    assert operation_cost(SCHEMA, other, None, {"n": 5}, 100) == 1 + 5 * 3
+    assert len(walks) == 3  # another document object is walked: documents are kept by identity
+    listed = {"n": 5, "ids": ["a"]}  # a variable that is not a scalar: costed every time
+    operation_cost(SCHEMA, document, None, listed, 100)
+    operation_cost(SCHEMA, document, None, listed, 100)
+    assert len(walks) == 5

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 from datetime import datetime
 
-from sqlalchemy import JSON, UniqueConstraint, true, update
+from sqlalchemy import JSON, UniqueConstraint, bindparam, true, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Field, SQLModel, col, select
 
 from metskin.adapters.db.repository import SqlRepository, values_of
-from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
+from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.accounts.model import Profile, RefreshToken, Role, User
 from metskin.domain.ports import CreatedKey
 
@@ -102,6 +103,14 @@ class SqlUserRepository(SqlRepository[UserRow, User]):
 
 
 REFRESH_TOKEN_FIELDS = tuple(f.name for f in fields(RefreshToken))
+_TOKENS = core_table(RefreshTokenRow)
+_FAMILY_ACTIVE = (
+    sa_select(_TOKENS.c.token_hash)
+    .where(_TOKENS.c.family == bindparam("family"))
+    .where(_TOKENS.c.revoked_at.is_(None))
+    .where(_TOKENS.c.expires_at > bindparam("now"))
+    .limit(1)
+)
 
 
 class SqlRefreshTokenRepository(SqlRepository[RefreshTokenRow, RefreshToken]):
@@ -119,14 +128,9 @@ class SqlRefreshTokenRepository(SqlRepository[RefreshTokenRow, RefreshToken]):
         return row
 
     def family_active(self, family: str, now: datetime) -> bool:
-        query = (
-            select(RefreshTokenRow.token_hash)
-            .where(col(RefreshTokenRow.family) == family)
-            .where(col(RefreshTokenRow.revoked_at).is_(None))
-            .where(col(RefreshTokenRow.expires_at) > now)
-            .limit(1)
-        )
-        return self._session.exec(query).first() is not None
+        """Checked on every authenticated request: a Core statement built once."""
+        found = self._session.connection().execute(_FAMILY_ACTIVE, {"family": family, "now": now})
+        return found.first() is not None
 
     def revoke_family(self, family: str, when: datetime) -> None:
         self._session.execute(

@@ -27,6 +27,12 @@ class RateLimits:
         self._clock = clock
         self.rules = rules
 
+    @property
+    def in_process(self) -> bool:
+        """Whether a check stays in this process (no network round trip): then the API runs
+        it on its event loop rather than in a worker thread."""
+        return bool(getattr(self._limiter, "in_process", False))
+
     def check(self, operation: str, *, ip: str | None, account: str | None, cost: int = 1) -> None:
         """Count `cost` calls of `operation`; raise RateLimited when a rule refuses them."""
         now = self._clock().timestamp()

@@ -48,6 +48,10 @@ class Usage:
     )
 
 
+MAX_BUILT = 4096  # GraphQL products kept, by the identity of their catalog product
+_BUILT: dict[int, tuple[DomainProduct, Product]] = {}
+
+
 @strawberry.type(description="A product in the catalog.")
 class Product:
     id: strawberry.ID
@@ -72,6 +76,19 @@ class Product:
 
     @classmethod
     def from_domain(cls, p: DomainProduct) -> Product:
+        """Built once per catalog product: the catalog keeps its (frozen) products in memory,
+        so a page of 20 reuses 20 built objects (a reloaded catalog brings new ones)."""
+        known = _BUILT.get(id(p))
+        if known is not None and known[0] is p:
+            return known[1]
+        built = cls._build(p)
+        _BUILT[id(p)] = (p, built)
+        while len(_BUILT) > MAX_BUILT:
+            del _BUILT[next(iter(_BUILT))]
+        return built
+
+    @classmethod
+    def _build(cls, p: DomainProduct) -> Product:
         return copy_fields(
             cls,
             p,
