@@ -72,13 +72,9 @@ def operation_cost(
     return cost
 
 
-def _operation_cost(
-    schema: GraphQLSchema,
-    document: DocumentNode,
-    operation_name: str | None,
-    variables: Mapping[str, Any] | None,
-    page_cap: int,
-) -> int:
+def _operation_cost(schema: GraphQLSchema, document: DocumentNode, *rest: Any) -> int:
+    """The walk itself; `rest` is (operation name, variables, page cap) as above."""
+    operation_name, variables, page_cap = rest
     operation = get_operation_ast(document, operation_name)
     root = schema.get_root_type(operation.operation) if operation else None
     if operation is None or root is None:
