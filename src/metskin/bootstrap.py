@@ -355,7 +355,11 @@ def bootstrap(
     container.check_in_scanner = CheckInScanner(container.new_uow, clock)
     links = PublicLinks(settings.effective_public_url)
     container.check_in_messenger = CheckInMessenger(
-        container.new_uow, container.notifications, mail, links
+        container.new_uow,
+        container.notifications,
+        mail,
+        links,
+        translations=container.translations,
     )
     container.api_keys = ApiKeyService(container.new_uow, clock)
     container.labels = LabelService(container.new_uow, clock)

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Protocol
 from metskin.domain.appointments.model import zone
 from metskin.domain.checkins.model import CheckIn, checked_cadence
 from metskin.domain.checkins.ports import CheckInRepository, CheckInsUowFactory
+from metskin.domain.i18n.ports import Translations
+from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
 from metskin.domain.links import PublicLinks
@@ -41,12 +43,6 @@ def restart(uow: _Scheduling, user_id: str, at: datetime) -> None:
     found = uow.check_ins.get(user_id) or CheckIn(user_id)
     found.anchor_at = at
     uow.check_ins.save(found)
-
-
-def local_day(moment: datetime, time_zone: str) -> str:
-    """`Thursday 31 December 2026`, in the person's zone."""
-    local = moment.astimezone(zone(time_zone))
-    return f"{local:%A} {local.day} {local:%B %Y}"
 
 
 class CheckInService:
@@ -101,6 +97,7 @@ class CheckInMessenger:
     renderer: MailRenderer
     links: PublicLinks
     product_name: str = "MetSkin"
+    translations: Translations | None = None  # English without
 
     def send(self, user_id: str, due: str) -> int:
         """Email and SMS as the profile allows; nothing when the date moved (a new routine)
@@ -112,7 +109,8 @@ class CheckInMessenger:
         if item.due_at.isoformat() != due:
             return 0
         profile = user.profile
-        day = local_day(item.due_at, profile.time_zone)
+        tr = self.translations.translator(profile.locale) if self.translations else ENGLISH
+        day = tr.format_date(item.due_at.astimezone(zone(profile.time_zone)).date())
         context = {
             "name": profile.display_name or user.email.split("@")[0],
             "due_day": day,
@@ -120,13 +118,13 @@ class CheckInMessenger:
         }
         key, sent = f"checkin:{user_id}:{due}", 0
         if profile.email_opt_in:
-            email = self.renderer.render_email(TEMPLATE, user.email, context)
+            email = self.renderer.render_email(TEMPLATE, user.email, context, profile.locale)
             sent += self.notifications.send_email_once(f"{key}:email", email)
         if profile.sms_opt_in and profile.phone:
-            body = (
-                f"{self.product_name}: your check-in photo is due {day}; take it in the same "
-                f"light and place as last time: {self.links.start()}"
-            )
+            body = tr.gettext(
+                "{product}: your check-in photo is due {day}; take it in the same light and "
+                "place as last time: {link}"
+            ).format(product=self.product_name, day=day, link=self.links.start())
             sms = OutgoingSms(profile.phone, body)
             sent += self.notifications.send_sms_once(f"{key}:sms", sms)
         return sent
