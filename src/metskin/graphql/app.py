@@ -25,6 +25,7 @@ from metskin.bootstrap import Container
 from metskin.domain.content.model import ArticleFilter
 from metskin.domain.content.render import render_article, render_index
 from metskin.domain.errors import NotFound, Unavailable
+from metskin.domain.i18n.locales import language_of
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.analysis.media_route import media_route
@@ -147,14 +148,17 @@ def learn_routes(container: Container) -> list[Route]:
 
     async def learn_index(request: Request) -> Response:
         search = request.query_params.get("search", "")[:100]
-        found = await run_sync(content.articles, ArticleFilter(search=search), None, 1000)
         tr = translator(request)
+        wanted, language = ArticleFilter(search=search), language_of(tr.locale)
+        found = await run_sync(content.articles, wanted, None, 1000, language)
         return HTMLResponse(render_index(found, search=search, tr=tr), headers=_lang(tr))
 
     async def learn_article(request: Request) -> Response:
         tr = translator(request)
         try:
-            found = await run_sync(content.article, request.path_params["slug"])
+            found = await run_sync(
+                content.article, request.path_params["slug"], language_of(tr.locale)
+            )
         except NotFound:
             page = f"<h1>{tr.gettext('Article not found')}</h1>"
             return HTMLResponse(page, status_code=404, headers=_lang(tr))

@@ -11,11 +11,23 @@ from sqlalchemy import JSON, Text
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime
-from metskin.domain.content.model import Article, ContentEdit, ContentKind, EditorChange, Video
+from metskin.domain.content.model import (
+    Article,
+    ArticleText,
+    ContentEdit,
+    ContentKind,
+    EditorChange,
+    Video,
+    VideoText,
+)
 
 ITEM_TYPES: dict[ContentKind, type[Article] | type[Video]] = {
     ContentKind.ARTICLE: Article,
     ContentKind.VIDEO: Video,
+}
+TEXT_TYPES: dict[ContentKind, type[ArticleText] | type[VideoText]] = {
+    ContentKind.ARTICLE: ArticleText,
+    ContentKind.VIDEO: VideoText,
 }
 
 
@@ -49,8 +61,12 @@ def _item(kind: ContentKind, row: ContentEditRow) -> Article | Video | None:
         return None
     values = dict(row.item)
     values["tags"] = tuple(values["tags"])
+    text_type = TEXT_TYPES[kind]
+    values["translations"] = {  # absent in edits saved before items had translations
+        language: text_type(**text) for language, text in values.get("translations", {}).items()
+    }
     item_type = ITEM_TYPES[kind]
-    return item_type(**{f.name: values[f.name] for f in fields(item_type)})
+    return item_type(**{f.name: values[f.name] for f in fields(item_type) if f.name in values})
 
 
 class SqlContentEdits:

@@ -9,11 +9,12 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import TypeVar
 
-from metskin.domain.content.model import Article, Video
+from metskin.domain.content.model import Article, ArticleText, Video, VideoText
 from metskin.domain.errors import ValidationFailed
 
 CONTENT = "data/content"
 FENCE = "---"
+TRANSLATED = ("fr", "de")  # `<slug>.<language>.md` beside `<slug>.md`
 
 
 def _content_root() -> Traversable:
@@ -62,16 +63,44 @@ def parse_article(text: str) -> Article:
         raise ValidationFailed(f"bad article front matter: {exc}") from exc
 
 
+def parse_translation(text: str) -> tuple[str, ArticleText]:
+    """A translated article file: its slug, and its title, summary and body."""
+    meta, body = parse_front_matter(text)
+    try:
+        return str(meta["slug"]), ArticleText(str(meta["title"]), str(meta.get("summary", "")), body)
+    except KeyError as exc:
+        raise ValidationFailed(f"bad translated article front matter: {exc}") from exc
+
+
+def article_files() -> dict[str, Traversable]:
+    """The packaged article files by name (`acne-basics.md`, `acne-basics.fr.md`, ...)."""
+    folder = _content_root().joinpath("articles")
+    return {f.name: f for f in folder.iterdir() if f.name.endswith(".md")}
+
+
 @cache
 def load_articles() -> tuple[Article, ...]:
-    """All packaged articles, sorted by slug."""
-    folder = _content_root().joinpath("articles")
-    files = [f for f in folder.iterdir() if f.name.endswith(".md")]
-    return tuple(sorted((parse_article(f.read_text("utf-8")) for f in files), key=lambda a: a.slug))
+    """All packaged articles with their translations, sorted by slug."""
+    files = article_files()
+    found: list[Article] = []
+    for name, file in files.items():
+        if name.count(".") != 1:
+            continue
+        english = parse_article(file.read_text("utf-8"))
+        for language in TRANSLATED:
+            variant = files.get(f"{name[:-3]}.{language}.md")
+            if variant is not None:
+                slug, text = parse_translation(variant.read_text("utf-8"))
+                if slug != english.slug:
+                    raise ValidationFailed(f"{variant.name} names slug {slug!r}")
+                english = english.translated(language, text)
+        found.append(english)
+    return tuple(sorted(found, key=lambda a: a.slug))
 
 
 @cache
 def load_videos() -> tuple[Video, ...]:
+    """Videos with their translations (`translations: {fr: {title, description}}`)."""
     rows = json.loads(_content_root().joinpath("videos.json").read_text("utf-8"))["videos"]
     return tuple(
         Video(
@@ -81,6 +110,10 @@ def load_videos() -> tuple[Video, ...]:
             int(row["duration_seconds"]),
             row["description"],
             row["url"],
+            translations={
+                language: VideoText(text["title"], text.get("description", ""))
+                for language, text in row.get("translations", {}).items()
+            },
         )
         for row in rows
     )

@@ -6,9 +6,11 @@ replace or hide a packaged item of the same slug, and every change is logged (`E
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Self
 
 # Which tags speak to each concern and skin type the analysis reports (accounts.model names).
 CONCERN_TAGS: dict[str, frozenset[str]] = {
@@ -51,18 +53,68 @@ class ContentItem:
         )
 
 
+SOURCE_LANGUAGE = "en"  # what every item is first written in; a translation falls back to it
+
+
 @dataclass(frozen=True)
-class Article(ContentItem):
+class ArticleText:
+    """An article's words in one language (slug, tags and reading time are shared)."""
+
+    title: str
+    summary: str
+    body: str  # markdown, the same headings and links as the English
+
+
+@dataclass(frozen=True)
+class VideoText:
+    title: str
+    description: str
+
+
+class Translatable:
+    """An item in English with its translations; `in_language` gives it in another one."""
+
+    locale: str
+    translations: Mapping[str, ArticleText | VideoText]
+
+    @property
+    def available_locales(self) -> tuple[str, ...]:
+        return (SOURCE_LANGUAGE, *sorted(set(self.translations) - {SOURCE_LANGUAGE}))
+
+    def in_language(self, language: str) -> Self:
+        """The item in `language` if it has that translation, else as it is (English)."""
+        text = self.translations.get(language)
+        if text is None or language == self.locale:
+            return self
+        return replace(self, locale=language, **vars(text))  # type: ignore[type-var]
+
+    def translated(self, language: str, text: ArticleText | VideoText) -> Self:
+        """This (English) item with one translation added or replaced."""
+        return replace(self, translations={**self.translations, language: text})  # type: ignore[type-var]
+
+
+@dataclass(frozen=True)
+class Article(ContentItem, Translatable):
     reading_minutes: int
     summary: str
     body: str  # markdown
+    locale: str = SOURCE_LANGUAGE  # the language title, summary and body are in
+    translations: Mapping[str, ArticleText] = field(default_factory=dict, hash=False)
+
+    def text(self) -> ArticleText:
+        return ArticleText(self.title, self.summary, self.body)
 
 
 @dataclass(frozen=True)
-class Video(ContentItem):
+class Video(ContentItem, Translatable):
     duration_seconds: int
     description: str
     url: str  # an https address where the video plays
+    locale: str = SOURCE_LANGUAGE
+    translations: Mapping[str, VideoText] = field(default_factory=dict, hash=False)
+
+    def text(self) -> VideoText:
+        return VideoText(self.title, self.description)
 
 
 class ContentKind(StrEnum):

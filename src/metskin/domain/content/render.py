@@ -11,8 +11,8 @@ from metskin.domain.i18n.locales import language_of
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.i18n.source import ENGLISH
 
-# Articles are written in English; a page in another language says so on the article.
-ARTICLE_LANGUAGE = "en"
+# Each article and video carries its own language (`locale`): the page's translation where it
+# has one, else English; the page marks each with `lang`.
 
 
 def content_environment() -> Environment:
@@ -61,10 +61,5 @@ def _render(name: str, tr: Translator, article_base: str, values: dict[str, obje
     return (
         _environment(tr)
         .get_template(name)
-        .render(
-            lang=language_of(tr.locale),
-            article_lang=ARTICLE_LANGUAGE,
-            article_base=article_base,
-            **values,
-        )
+        .render(lang=language_of(tr.locale), article_base=article_base, **values)
     )

@@ -4,6 +4,7 @@ the editors' changes, each logged."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING, TypeVar
 
 from metskin.domain.content.errors import ContentNotFound, SlugTaken
@@ -14,6 +15,7 @@ from metskin.domain.content.model import (
     ArticleFilter,
     ContentEdit,
     ContentKind,
+    SOURCE_LANGUAGE,
     EditorChange,
     Video,
 )
@@ -35,32 +37,45 @@ class ContentService:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def all_articles(self) -> list[Article]:
-        return self._catalog(ContentKind.ARTICLE, load_articles(), Article)
+    def all_articles(self, language: str = SOURCE_LANGUAGE) -> list[Article]:
+        """Every article, each in `language` where it has that translation, else in English."""
+        articles = self._catalog(ContentKind.ARTICLE, load_articles(), Article)
+        return [article.in_language(language) for article in articles]
 
-    def all_videos(self) -> list[Video]:
-        return self._catalog(ContentKind.VIDEO, load_videos(), Video)
+    def all_videos(self, language: str = SOURCE_LANGUAGE) -> list[Video]:
+        videos = self._catalog(ContentKind.VIDEO, load_videos(), Video)
+        return [video.in_language(language) for video in videos]
 
-    def articles(self, wanted: ArticleFilter, after_slug: str | None, limit: int) -> list[Article]:
-        """Matching articles by slug, the `limit` after `after_slug`."""
-        found = [a for a in self.all_articles() if wanted.matches(a)]
+    def articles(
+        self,
+        wanted: ArticleFilter,
+        after_slug: str | None,
+        limit: int,
+        language: str = SOURCE_LANGUAGE,
+    ) -> list[Article]:
+        """Matching articles by slug, the `limit` after `after_slug` (searched in `language`)."""
+        found = [a for a in self.all_articles(language) if wanted.matches(a)]
         return [a for a in found if after_slug is None or a.slug > after_slug][:limit]
 
-    def article(self, slug: str) -> Article:
-        found = next((a for a in self.all_articles() if a.slug == slug), None)
+    def article(self, slug: str, language: str = SOURCE_LANGUAGE) -> Article:
+        found = next((a for a in self.all_articles(language) if a.slug == slug), None)
         if found is None:
             raise ContentNotFound("No article has this slug.", field="slug")
         return found
 
     def related(self, article: Article) -> tuple[list[Article], list[Video]]:
-        """Other articles and the videos sharing its tags, most shared first."""
-        others = [a for a in self.all_articles() if a.slug != article.slug]
-        return by_tags(others, article.tags)[:RELATED], by_tags(self.all_videos(), article.tags)
+        """Other articles and the videos sharing its tags, most shared first, in its language."""
+        language = article.locale
+        others = [a for a in self.all_articles(language) if a.slug != article.slug]
+        videos = self.all_videos(language)
+        return by_tags(others, article.tags)[:RELATED], by_tags(videos, article.tags)
 
-    def for_topics(self, topics: Sequence[str], limit: int = RELATED) -> list[Article]:
+    def for_topics(
+        self, topics: Sequence[str], limit: int = RELATED, language: str = SOURCE_LANGUAGE
+    ) -> list[Article]:
         """Articles about these concerns or tags (a result's concerns, a referral's reasons)."""
         tags = {tag for topic in topics for tag in CONCERN_TAGS.get(topic, {topic})}
-        return by_tags(self.all_articles(), tags)[:limit]
+        return by_tags(self.all_articles(language), tags)[:limit]
 
     def log(self, limit: int = 50) -> list[EditorChange]:
         return read(self._uow_factory, lambda uow: uow.editor_log.newest(min(limit, MAX_LOG)))
@@ -78,16 +93,31 @@ class ContentService:
 
     # --- editing ---------------------------------------------------------------------------
 
-    def save(self, actor_id: str, item: Article | Video, *, create: bool) -> Article | Video:
-        """Create (the slug must be free) or replace (it must exist) an article or video."""
+    def save(
+        self,
+        actor_id: str,
+        item: Article | Video,
+        *,
+        create: bool,
+        language: str = SOURCE_LANGUAGE,
+    ) -> Article | Video:
+        """Create (the slug must be free) or replace (it must exist) an article or video.
+
+        In another language than English, the item's words are that language's translation of
+        an existing item (its tags, reading time, address are shared and replaced too); the
+        English words and the other translations stay."""
         kind = ContentKind.ARTICLE if isinstance(item, Article) else ContentKind.VIDEO
-        exists = any(i.slug == item.slug for i in self._items(kind))
-        if create and exists:
+        existing = next((i for i in self._items(kind) if i.slug == item.slug), None)
+        if create and existing is not None:
             raise SlugTaken(f"There is already a {kind} with this slug.", field="slug")
-        if not create and not exists:
+        if not create and existing is None:
             raise ContentNotFound(f"No {kind} has this slug.", field="slug")
-        self._edit(actor_id, kind, item.slug, item, "created" if create else "updated")
-        return item
+        if language != SOURCE_LANGUAGE and existing is None:
+            raise ContentNotFound(f"Create the English {kind} first.", field="slug")
+        saved = _merged(item, existing, language)
+        action = "created" if create else "updated"
+        self._edit(actor_id, kind, item.slug, saved, action, language)
+        return saved.in_language(language)
 
     def delete(self, actor_id: str, kind: ContentKind, slug: str) -> None:
         if not any(i.slug == slug for i in self._items(kind)):
@@ -103,16 +133,28 @@ class ContentService:
             uow.commit()
 
     def _items(self, kind: ContentKind) -> Sequence[Article | Video]:
-        return self.all_articles() if kind is ContentKind.ARTICLE else self.all_videos()
+        """The items as stored: in English, with their translations."""
+        if kind is ContentKind.ARTICLE:
+            return self._catalog(kind, load_articles(), Article)
+        return self._catalog(kind, load_videos(), Video)
 
     def _edit(
-        self, actor_id: str, kind: ContentKind, slug: str, item: Article | Video | None, action: str
+        self,
+        actor_id: str,
+        kind: ContentKind,
+        slug: str,
+        item: Article | Video | None,
+        action: str,
+        language: str = SOURCE_LANGUAGE,
     ) -> None:
         now = self._clock()
         with self._uow_factory() as uow:
             uow.content_edits.put(ContentEdit(kind, slug, item, now, actor_id))
-            title = item.title if item else slug
-            self._log(uow, actor_id, action, kind, slug, f"{action} {kind} {title!r}")
+            title = item.in_language(language).title if item else slug
+            summary = f"{action} {kind} {title!r}"
+            if language != SOURCE_LANGUAGE:
+                summary += f" ({language})"
+            self._log(uow, actor_id, action, kind, slug, summary)
             uow.commit()
 
     def _log(
@@ -127,3 +169,17 @@ class ContentService:
         uow.editor_log.add(
             EditorChange(self._clock(), actor_id, action, kind, target, summary[:300])
         )
+
+
+def _merged(item: Item, existing: Item | None, language: str) -> Item:
+    """What to store: the English item keeping its translations, or the existing item with
+    the shared fields of `item` and its words as the `language` translation."""
+    if existing is None:
+        return item
+    if language == SOURCE_LANGUAGE:
+        return replace(item, translations=existing.translations)
+    shared = {f.name: getattr(item, f.name) for f in fields(item) if f.name in SHARED}
+    return replace(existing, **shared).translated(language, item.text())
+
+
+SHARED = frozenset({"tags", "reading_minutes", "duration_seconds", "url"})

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from metskin.domain.content.editing import checked_article, checked_slug, checked_video
 from metskin.domain.content.model import Article as DomainArticle
-from metskin.domain.content.model import ContentKind
+from metskin.domain.content.model import SOURCE_LANGUAGE, ContentKind
 from metskin.domain.content.model import Video as DomainVideo
 from metskin.graphql.content.types import Article, Video
 from metskin.graphql.context import run_sync, viewer_id_of
+from metskin.domain.i18n.locales import check_locale, language_of
 from metskin.graphql.permissions import IsAdmin, guarded_mutation
+
+LocaleArgument = Annotated[
+    str | None,
+    strawberry.argument(
+        description="The language of title, summary, body or description (en, fr, de; a "
+        "BCP 47 tag such as fr-FR is read as its language). Not English: the words are that "
+        "language's translation of an existing item (UPDATE), English and other languages stay."
+    ),
+]
 
 
 @strawberry.input(description="What every article and video has.")
@@ -61,24 +72,33 @@ class ContentType(Enum):
     VIDEO = ContentKind.VIDEO.value
 
 
-async def _save(info: Info, item: DomainArticle | DomainVideo, mode: SaveMode) -> None:
+async def _save(
+    info: Info, item: DomainArticle | DomainVideo, mode: SaveMode, locale: str | None
+) -> DomainArticle | DomainVideo:
     content, create = info.context.container.content, mode is SaveMode.CREATE
-    await run_sync(lambda: content.save(viewer_id_of(info), item, create=create))
+    language = language_of(check_locale(locale)) if locale is not None else SOURCE_LANGUAGE
+    return await run_sync(
+        lambda: content.save(viewer_id_of(info), item, create=create, language=language)
+    )
 
 
 @strawberry.type
 class ContentMutations:
     @guarded_mutation(IsAdmin, "Create or replace an article (logged).")
-    async def save_article(self, info: Info, input: ArticleInput, mode: SaveMode) -> Article:
-        article = input.to_domain()
-        await _save(info, article, mode)
-        return Article.from_domain(article)
+    async def save_article(
+        self, info: Info, input: ArticleInput, mode: SaveMode, locale: LocaleArgument = None
+    ) -> Article:
+        saved = await _save(info, input.to_domain(), mode, locale)
+        assert isinstance(saved, DomainArticle)
+        return Article.from_domain(saved)
 
     @guarded_mutation(IsAdmin, "Create or replace a video (logged).")
-    async def save_video(self, info: Info, input: VideoInput, mode: SaveMode) -> Video:
-        video = input.to_domain()
-        await _save(info, video, mode)
-        return Video.from_domain(video)
+    async def save_video(
+        self, info: Info, input: VideoInput, mode: SaveMode, locale: LocaleArgument = None
+    ) -> Video:
+        saved = await _save(info, input.to_domain(), mode, locale)
+        assert isinstance(saved, DomainVideo)
+        return Video.from_domain(saved)
 
     @guarded_mutation(IsAdmin, "Remove an article or video from every list and page (logged).")
     async def delete_content(self, info: Info, kind: ContentType, slug: str) -> bool:

@@ -8,7 +8,13 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.domain.content.model import Article as DomainArticle
-from metskin.graphql.content.types import Article, ArticleFilter, EditorChange, Video
+from metskin.graphql.content.types import (
+    Article,
+    ArticleFilter,
+    EditorChange,
+    Video,
+    request_language,
+)
 from metskin.graphql.context import run_sync
 from metskin.graphql.pagination import Connection, CursorCodec, check_page_size, paginate
 from metskin.graphql.permissions import IsAdmin, guarded_field
@@ -19,7 +25,9 @@ ARTICLE_CURSOR: CursorCodec[DomainArticle, str] = CursorCodec(lambda article: ar
 
 @strawberry.type
 class ContentQueries:
-    @strawberry.field(description="Articles matching every given filter, by slug.")
+    @strawberry.field(
+        description="Articles matching every given filter, by slug, in the request's language."
+    )
     async def articles(
         self,
         info: Info,
@@ -30,22 +38,27 @@ class ContentQueries:
         after: str | None = None,
     ) -> Connection[Article]:
         content, wanted = info.context.container.content, (filter or ArticleFilter()).to_domain()
+        language = request_language(info)
         return await paginate(
             info,
             first,
             after,
             ARTICLE_CURSOR,
-            lambda page: content.articles(wanted, page.after, page.limit),
+            lambda page: content.articles(wanted, page.after, page.limit, language),
             Article.from_domain,
         )
 
-    @strawberry.field(description="One article by its slug (NOT_FOUND: none has it).")
+    @strawberry.field(
+        description="One article by its slug (NOT_FOUND: none has it), in the request's language."
+    )
     async def article(self, info: Info, slug: str) -> Article:
-        return Article.from_domain(await run_sync(info.context.container.content.article, slug))
+        content, language = info.context.container.content, request_language(info)
+        return Article.from_domain(await run_sync(content.article, slug, language))
 
     @strawberry.field(description="Every video, by slug.")
     async def videos(self, info: Info) -> list[Video]:
-        videos = await run_sync(info.context.container.content.all_videos)
+        content, language = info.context.container.content, request_language(info)
+        videos = await run_sync(content.all_videos, language)
         return [Video.from_domain(video) for video in videos]
 
     @guarded_field(IsAdmin, "Changes to articles, videos and dermatologists, newest first.")

@@ -13,9 +13,19 @@ from metskin.domain.content.model import ArticleFilter as DomainFilter
 from metskin.domain.content.model import EditorChange as DomainChange
 from metskin.domain.content.model import Video as DomainVideo
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.locales import language_of
 from metskin.graphql.accounts.types import SkinType
 from metskin.graphql.context import run_sync
 from metskin.graphql.mapping import copy_fields
+
+
+LOCALE_DOC = "The language of the title and text (en, fr, de): the request's, else English."
+AVAILABLE_DOC = "The languages this item is written in; English first."
+
+
+def request_language(info: Info) -> str:
+    """The language the request speaks (`Accept-Language`; the web app sends the profile's)."""
+    return language_of(info.context.translator.locale)
 
 
 @strawberry.type(description="A short video; `url` is where it plays.")
@@ -26,10 +36,13 @@ class Video:
     duration_seconds: int
     description: str
     url: str
+    locale: str = strawberry.field(description=LOCALE_DOC)
+    available_locales: list[str] = strawberry.field(description=AVAILABLE_DOC)
 
     @classmethod
     def from_domain(cls, video: DomainVideo) -> Video:
-        return copy_fields(cls, video, tags=list(video.tags))
+        available = list(video.available_locales)
+        return copy_fields(cls, video, tags=list(video.tags), available_locales=available)
 
 
 @strawberry.type(description="An educational article, readable at `url` (/learn/<slug>).")
@@ -43,6 +56,8 @@ class Article:
     reading_minutes: int
     body: str = strawberry.field(description="Markdown: ## headings, - lists, **bold**.")
     url: str = strawberry.field(description="The article's page on this server.")
+    locale: str = strawberry.field(description=LOCALE_DOC)
+    available_locales: list[str] = strawberry.field(description=AVAILABLE_DOC)
     domain: strawberry.Private[DomainArticle]
 
     @strawberry.field(description="Videos on the same topics, most shared tags first.")
@@ -62,6 +77,8 @@ class Article:
             reading_minutes=article.reading_minutes,
             body=article.body,
             url=f"/learn/{article.slug}",
+            locale=article.locale,
+            available_locales=list(article.available_locales),
             domain=article,
         )
 
