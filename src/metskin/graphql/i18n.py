@@ -10,6 +10,7 @@ code's own sentence says what went wrong in the person's language (the field it 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from graphql import GraphQLError
 
@@ -56,6 +57,11 @@ GENERIC = _("This request could not be done.")
 def request_locale(headers: Mapping[str, str] | None) -> str:
     """The supported locale a request asks for (`Accept-Language`), else English."""
     return negotiate((headers or {}).get("accept-language"), DEFAULT_LOCALE)
+
+
+def request_language(info: Any) -> str:
+    """The language (en, fr, de) a GraphQL request speaks: its context's translator's."""
+    return language_of(info.context.translator.locale)
 
 
 def localize_errors(errors: Iterable[GraphQLError], tr: Translator) -> None:

@@ -60,6 +60,8 @@ class DermatologistRow(SQLModel, table=True):
     fee_amount: Decimal = Field(sa_type=Numeric(10, 2))
     fee_currency: str = Field(max_length=3)
     bio: str = Field(default="", max_length=2000)
+    # The bio in other languages, {"fr": ..., "de": ...}; null: English only.
+    bio_translations: dict[str, str] | None = Field(default=None, sa_type=JSON)
     availability: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
@@ -101,6 +103,7 @@ def _card_values(row: Any, tags: Sequence[tuple[str, str]]) -> dict[str, Any]:
         "consultation_types": frozenset(ConsultationType(t) for t in row.consultation_types),
         "fee": Fee(Decimal(row.fee_amount), row.fee_currency),
         "bio": row.bio,
+        "bio_translations": dict(row.bio_translations or {}),
     }
 
 
@@ -141,6 +144,7 @@ CARD_COLUMNS = tuple(
         "fee_amount",
         "fee_currency",
         "bio",
+        "bio_translations",
     )
 )
 
@@ -218,6 +222,7 @@ class SqlDermatologistRepository:
             "fee_amount": profile.fee.amount,
             "fee_currency": profile.fee.currency,
             "bio": profile.bio,
+            "bio_translations": dict(profile.bio_translations) or None,
             "availability": stored,
             "updated_at": now,
         }

@@ -97,11 +97,20 @@ class DirectoryAdmin:
         self._log(admin_id, "created", profile)
         return profile
 
-    def update(self, admin_id: str, doctor_id: str, listing: Listing) -> Dermatologist:
+    def update(
+        self, admin_id: str, doctor_id: str, listing: Listing, language: str = "en"
+    ) -> Dermatologist:
+        """Replace the listing; in another language than English, `bio` is that language's
+        translation (the English bio and the other translations stay)."""
         current = self._existing(doctor_id)
         profile = listing.profile(doctor_id, current.email, current.availability)
+        translations = dict(current.bio_translations)
+        if language != "en":
+            translations[language] = profile.bio
+            profile = replace(profile, bio=current.bio)
+        profile = replace(profile, bio_translations=translations)
         self.publish(profile)
-        self._log(admin_id, "updated", profile)
+        self._log(admin_id, "updated", profile, language)
         return profile
 
     def delete(self, admin_id: str, doctor_id: str) -> None:
@@ -115,6 +124,10 @@ class DirectoryAdmin:
             raise DermatologistNotFound("No dermatologist has this id.", field="id")
         return found
 
-    def _log(self, admin_id: str, action: str, profile: Dermatologist) -> None:
+    def _log(
+        self, admin_id: str, action: str, profile: Dermatologist, language: str = "en"
+    ) -> None:
         summary = f"{action} dermatologist {profile.name!r} ({profile.practice.city})"
+        if language != "en":
+            summary += f", bio in {language}"
         self.record(admin_id, action, ContentKind.DERMATOLOGIST, profile.id, summary)

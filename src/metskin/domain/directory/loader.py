@@ -51,6 +51,7 @@ def parse_dermatologist(row: dict[str, Any]) -> Dermatologist:
         consultation_types=_types(row["consultation_types"]),
         fee=Fee(Decimal(row["fee"]["amount"]), row["fee"]["currency"]),
         bio=row["bio"],
+        bio_translations=dict(row.get("bio_translations", {})),
         availability=parse_availability(row["id"], row),
     )
 

@@ -3,7 +3,8 @@ stored (the card with a contact email and working hours)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from metskin.domain.appointments.model import Availability, ConsultationType
@@ -37,7 +38,12 @@ class DirectoryCard:
     time_zone: str
     consultation_types: frozenset[ConsultationType]
     fee: Fee
-    bio: str
+    bio: str  # English
+    bio_translations: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def bio_in(self, language: str) -> str:
+        """The bio in `language` where there is one, else in English."""
+        return self.bio_translations.get(language) or self.bio
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -36,7 +36,7 @@ from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.ports import Ranker, RecommendationsUowFactory
 from metskin.domain.recommendations.routine import Candidate, Routine, Step, build_routine
 from metskin.domain.recommendations.rules import SafetyRule
-from metskin.domain.recommendations.tips import Tip, render_tips
+from metskin.domain.recommendations.tips import Tip, render_tips, translated_tips
 from metskin.domain.recommendations.vocabulary import CONCERNS
 
 CATALOG_CHECK_SECONDS = 1.0  # how stale the in-memory catalog may be
@@ -173,7 +173,7 @@ class RecommendationService:
         ranker, model_version = self._ranker_for(owner.id)
         routine = build_routine(needs, profile, index.shortlist(needs, profile), ranker=ranker)
         tips = render_tips(needs, profile)
-        payload = serialise(routine, tips, self._articles())
+        payload = serialise(routine, tips, self._articles(), translated_tips(needs, profile))
         key = _profile_hash(needs, profile, payload)
         return self._save(analysis, key, model_version, payload)
 
@@ -317,7 +317,10 @@ def _profile_hash(needs: SkinNeeds, profile: CareProfile, payload: dict[str, Any
 
 
 def serialise(
-    routine: Routine, tips: list[Tip], articles: Sequence[Article] = ()
+    routine: Routine,
+    tips: list[Tip],
+    articles: Sequence[Article] = (),
+    translated: Mapping[str, list[Tip]] | None = None,
 ) -> dict[str, Any]:
     return {
         "currency": routine.currency,
@@ -340,6 +343,11 @@ def serialise(
             for e in routine.excluded[:MAX_EXCLUDED_SHOWN]
         ],
         "tips": [_tip(tip, articles) for tip in tips],
+        # The tips in French and German, in the same order (read in the request's language).
+        "tips_translated": {
+            lang: [_tip(tip, [a.in_language(lang) for a in articles]) for tip in same]
+            for lang, same in (translated or {}).items()
+        },
     }
 
 

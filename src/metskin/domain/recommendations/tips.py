@@ -1,4 +1,7 @@
-"""Plain-language tips rendered from jinja2 templates, one per concern and skin type."""
+"""Plain-language tips rendered from jinja2 templates, one per concern and skin type.
+
+English templates are `data/tips/<name>.j2`; French and German are `data/tips/<lang>/<name>.j2`
+with the same conditions and the same article tags."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 TIP_MIN_SEVERITY = 30.0
 MAX_CONCERN_TIPS = 4
 MODERATE_FROM, MARKED_FROM = 50.0, 70.0
+TIP_LANGUAGES = ("fr", "de")  # besides English
 
 
 @dataclass(frozen=True)
@@ -25,13 +29,23 @@ class Tip:
 
 
 def render_tips(
-    needs: SkinNeeds, profile: CareProfile, *, templates: Path | None = None
+    needs: SkinNeeds,
+    profile: CareProfile,
+    *,
+    templates: Path | None = None,
+    language: str = "en",
 ) -> list[Tip]:
     environment = _environment(str(templates) if templates else None)
+    folder = "" if language == "en" else f"{language}/"
     return [
-        _render(environment, name, _context(needs, profile, concern))
+        _render(environment, f"{folder}{name}", _context(needs, profile, concern))
         for name, concern in _tip_names(needs, profile)
     ]
+
+
+def translated_tips(needs: SkinNeeds, profile: CareProfile) -> dict[str, list[Tip]]:
+    """The same tips in each other language, in the same order."""
+    return {lang: render_tips(needs, profile, language=lang) for lang in TIP_LANGUAGES}
 
 
 def _tip_names(needs: SkinNeeds, profile: CareProfile) -> list[tuple[str, str | None]]:

@@ -8,14 +8,9 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.domain.content.model import Article as DomainArticle
-from metskin.graphql.content.types import (
-    Article,
-    ArticleFilter,
-    EditorChange,
-    Video,
-    request_language,
-)
+from metskin.graphql.content.types import Article, ArticleFilter, EditorChange, Video
 from metskin.graphql.context import run_sync
+from metskin.graphql.i18n import request_language
 from metskin.graphql.pagination import Connection, CursorCodec, check_page_size, paginate
 from metskin.graphql.permissions import IsAdmin, guarded_field
 

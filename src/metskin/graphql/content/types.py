@@ -13,7 +13,6 @@ from metskin.domain.content.model import ArticleFilter as DomainFilter
 from metskin.domain.content.model import EditorChange as DomainChange
 from metskin.domain.content.model import Video as DomainVideo
 from metskin.domain.errors import ValidationFailed
-from metskin.domain.i18n.locales import language_of
 from metskin.graphql.accounts.types import SkinType
 from metskin.graphql.context import run_sync
 from metskin.graphql.mapping import copy_fields
@@ -21,11 +20,6 @@ from metskin.graphql.mapping import copy_fields
 
 LOCALE_DOC = "The language of the title and text (en, fr, de): the request's, else English."
 AVAILABLE_DOC = "The languages this item is written in; English first."
-
-
-def request_language(info: Info) -> str:
-    """The language the request speaks (`Accept-Language`; the web app sends the profile's)."""
-    return language_of(info.context.translator.locale)
 
 
 @strawberry.type(description="A short video; `url` is where it plays.")

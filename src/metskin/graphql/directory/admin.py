@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from metskin.domain.directory.admin import Listing, practice
+from metskin.domain.i18n.locales import check_locale, language_of
 from metskin.graphql.context import run_sync, viewer_id_of
 from metskin.graphql.directory.types import ConsultationType, Dermatologist
 from metskin.graphql.permissions import IsAdmin, guarded_mutation
@@ -68,10 +71,23 @@ class DirectoryAdminMutations:
 
     @guarded_mutation(IsAdmin, "Replace a dermatologist's listing (working hours are kept).")
     async def update_dermatologist(
-        self, info: Info, id: strawberry.ID, input: DermatologistInput
+        self,
+        info: Info,
+        id: strawberry.ID,
+        input: DermatologistInput,
+        locale: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The language of `bio` (en, fr, de; fr-FR reads as fr). Not "
+                "English: it is that language's translation; the English bio stays."
+            ),
+        ] = None,
     ) -> Dermatologist:
         admin = info.context.container.directory_admin
-        updated = await run_sync(admin.update, viewer_id_of(info), str(id), input.to_domain())
+        language = language_of(check_locale(locale)) if locale is not None else "en"
+        updated = await run_sync(
+            admin.update, viewer_id_of(info), str(id), input.to_domain(), language
+        )
         return Dermatologist.from_domain(updated)
 
     @guarded_mutation(

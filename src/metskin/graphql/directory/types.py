@@ -12,6 +12,7 @@ from metskin.domain.appointments.model import ConsultationType as DomainConsulta
 from metskin.domain.directory.geo import GeoPoint
 from metskin.domain.directory.model import DirectoryCard
 from metskin.domain.directory.service import DirectoryFilter
+from metskin.graphql.i18n import request_language
 from metskin.graphql.mapping import copy_fields
 
 ConsultationType = strawberry.enum(DomainConsultationType, name="ConsultationType")
@@ -37,6 +38,15 @@ class Fee:
     currency: str
 
 
+def _bio(root: Dermatologist, info: Info) -> str:
+    return root.card.bio_in(request_language(info))
+
+
+def _bio_locale(root: Dermatologist, info: Info) -> str:
+    language = request_language(info)
+    return language if root.card.bio_translations.get(language) else "en"
+
+
 @strawberry.type(description="A dermatologist and their practice.")
 class Dermatologist:
     id: strawberry.ID
@@ -47,10 +57,16 @@ class Dermatologist:
     time_zone: str
     consultation_types: list[ConsultationType]  # type: ignore[valid-type]
     fee: Fee
-    bio: str
+    bio: str = strawberry.field(
+        resolver=_bio, description="In the request's language where written in it, else English."
+    )
+    bio_locale: str = strawberry.field(
+        resolver=_bio_locale, description="The language `bio` is in (en, fr, de)."
+    )
     distance_km: float | None = strawberry.field(
         default=None, description="From the `near` point of the search, when given."
     )
+    card: strawberry.Private[DirectoryCard]
 
     @classmethod
     def from_domain(cls, doctor: DirectoryCard, distance_km: float | None = None) -> Dermatologist:
@@ -64,6 +80,7 @@ class Dermatologist:
             consultation_types=sorted(doctor.consultation_types, key=consultation_order),
             fee=Fee(amount=str(doctor.fee.amount), currency=doctor.fee.currency),
             distance_km=round(distance_km, 3) if distance_km is not None else None,
+            card=doctor,
         )
 
 

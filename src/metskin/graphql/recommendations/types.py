@@ -9,18 +9,23 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from metskin.domain.i18n.locales import language_of
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.recommendations.catalog import Product as DomainProduct
+from metskin.domain.recommendations.catalog import Usage as DomainUsage
 from metskin.domain.recommendations.model import ProductFilter as DomainFilter
 from metskin.domain.recommendations.model import SavedRoutine
+from metskin.domain.recommendations.usage_text import usage_in, usage_line
+from metskin.graphql.i18n import request_language
 from metskin.graphql.inputs import decimal_amount
 from metskin.graphql.mapping import copy_fields
 from metskin.graphql.money.types import Money
 
 # A step's lines that are translated (the catalog has the routine's own advice; a product's
-# usage comes from the product data and stays as written).
+# usage texts have their own translations, `usage_text.py`).
 TRANSLATED_LINES = ("introduce", "why", "warnings")
+USAGE_LINES = ("how_much", "frequency")
 
 
 @strawberry.enum(description="What happened when the person used the product.")
@@ -48,6 +53,11 @@ class Usage:
     )
 
 
+def _usage(root: Product, info: Info) -> Usage:
+    """How to use it, in the request's language (the product data's own translations)."""
+    return copy_fields(Usage, usage_in(root.domain_usage, request_language(info)))
+
+
 MAX_BUILT = 4096  # GraphQL products kept, by the identity of their catalog product
 _BUILT: dict[int, tuple[DomainProduct, Product]] = {}
 
@@ -67,12 +77,13 @@ class Product:
     concerns: list[str]
     ingredients: list[str] = strawberry.field(description="The full INCI list, in label order.")
     key_actives: list[KeyActive]
-    usage: Usage
+    usage: Usage = strawberry.field(resolver=_usage, description="How to use it.")
     spf: int | None
     tint_monk_range: list[int] | None
     fragrance_free: bool
     non_comedogenic: bool
     pregnancy_safe: bool
+    domain_usage: strawberry.Private[DomainUsage]
 
     @classmethod
     def from_domain(cls, p: DomainProduct) -> Product:
@@ -98,7 +109,7 @@ class Product:
             key_actives=[
                 KeyActive(name=a.ingredient.inci_name, percent=a.percent) for a in p.key_actives
             ],
-            usage=copy_fields(Usage, p.usage),
+            domain_usage=p.usage,
             tint_monk_range=list(p.tint_monk_range) if p.tint_monk_range else None,
         )
 
@@ -132,8 +143,14 @@ class RoutineStep:
 
     @classmethod
     def from_saved(cls, step: dict, tr: Translator = ENGLISH) -> RoutineStep:
-        """The saved step; its advice lines in `tr`'s language where the catalog has them."""
-        lines = {name: [tr.gettext(line) for line in step[name]] for name in TRANSLATED_LINES}
+        """The saved step; its advice lines in `tr`'s language where the catalog has them, its
+        usage texts where the product data has them."""
+        language = language_of(tr.locale)
+        lines: dict[str, Any] = {
+            name: [usage_line(tr.gettext(line), language) for line in step[name]]
+            for name in TRANSLATED_LINES
+        }
+        lines |= {name: usage_line(step[name], language) for name in USAGE_LINES}
         return copy_fields(cls, step, **lines, **saved_price(step))
 
 
@@ -241,9 +258,16 @@ class Recommendation:
             excluded=[copy_fields(ExcludedProduct, e) for e in data["excluded"]],
             tips=[
                 copy_fields(Tip, t, articles=[ArticleLink(**a) for a in t["articles"]])
-                for t in data["tips"]
+                for t in saved_tips(data, language_of(tr.locale))
             ],
         )
+
+
+def saved_tips(data: dict[str, Any], language: str) -> list[dict[str, Any]]:
+    """The routine's tips in `language` when they were saved in it (routines saved before
+    tips were translated have English only)."""
+    translated = data.get("tips_translated", {}).get(language)
+    return translated if translated and len(translated) == len(data["tips"]) else data["tips"]
 
 
 @strawberry.input
