@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from metskin.domain.content.model import Article, ArticleText, Video, VideoText
 from metskin.domain.errors import ValidationFailed
@@ -100,8 +100,12 @@ def load_articles() -> tuple[Article, ...]:
 
 @cache
 def load_videos() -> tuple[Video, ...]:
-    """Videos with their translations (`translations: {fr: {title, description}}`)."""
     rows = json.loads(_content_root().joinpath("videos.json").read_text("utf-8"))["videos"]
+    return parse_videos(rows)
+
+
+def parse_videos(rows: list[dict[str, Any]]) -> tuple[Video, ...]:
+    """Videos with their translations (`translations: {fr: {title, description}}`)."""
     return tuple(
         Video(
             row["slug"],
