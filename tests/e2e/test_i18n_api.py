@@ -141,9 +141,9 @@ async def test_learn_pages_and_the_web_catalog_follow_the_language(
     page = await client.http.get("/learn", headers={"accept-language": "de-AT"})
     assert page.headers["content-language"] == "de-AT"
     assert '<html lang="de">' in page.text and "Mehr über Ihre Haut" in page.text
-    assert 'lang="en"' in page.text  # the articles themselves are English, and say so
+    assert 'lang="de">Sonnenschutz-Grundlagen' in page.text  # each article in its translation
     article = await client.http.get("/learn/spf-basics", headers={"accept-language": "fr"})
-    assert "Articles liés" in article.text and '<article lang="en">' in article.text
+    assert "Articles liés" in article.text and '<article lang="fr">' in article.text
 
     catalog = (await client.http.get("/i18n/messages.json?locale=fr-CH")).json()
     assert catalog["locale"] == "fr-CH" and catalog["language"] == "fr"

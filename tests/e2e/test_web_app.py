@@ -388,6 +388,14 @@ def test_an_admin_edits_articles_in_the_admin_area(browser: Browser, server: str
     browser.find("#admin-articles-list li[data-slug='night-cream']")
     page = httpx.get(f"{server}/learn/night-cream")
     assert page.status_code == 200 and "Choosing a night cream" in page.text
+    browser.find("#admin-articles-list li[data-slug='night-cream'] .edit").click()
+    browser.fill("#admin-articles-form", title="Choisir une crème de nuit")
+    browser.select("#admin-articles-form [name=locale]", "fr")
+    browser.submit("#admin-articles-form")
+    browser.text("#admin-articles-list li[data-slug='night-cream']", "en, fr")
+    french = httpx.get(f"{server}/learn/night-cream", headers={"accept-language": "fr"})
+    assert '<article lang="fr">' in french.text and "Choisir une crème de nuit" in french.text
+    assert "Choosing a night cream" in httpx.get(f"{server}/learn/night-cream").text
     browser.fill("#admin-articles-form", slug="Bad Slug")
     browser.submit("#admin-articles-form")
     browser.text("#admin-articles-form .form-error", "slug")

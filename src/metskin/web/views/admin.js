@@ -6,22 +6,28 @@ import {
 } from "../dom.js";
 import { mark, t } from "../i18n.js";
 
-const ARTICLE_FIELDS = "slug title summary tags readingMinutes body url";
+const ARTICLE_FIELDS = "slug title summary tags readingMinutes body url locale availableLocales";
 const ARTICLES = `query { articles(first: 100) { edges { node { ${ARTICLE_FIELDS} } } } }`;
-const VIDEOS = "query { videos { slug title tags durationSeconds description url } }";
+const VIDEOS = `query { videos { slug title tags durationSeconds description url locale
+  availableLocales } }`;
 const DOCTORS = `query { dermatologists(first: 100) { edges { node { id name timeZone
   practice { city } } } } }`;
 const LOG = "query { editorLog(first: 20) { at action kind target summary } }";
-const SAVE_ARTICLE = `mutation($input: ArticleInput!, $mode: SaveMode!) {
-  saveArticle(input: $input, mode: $mode) { slug } }`;
-const SAVE_VIDEO = `mutation($input: VideoInput!, $mode: SaveMode!) {
-  saveVideo(input: $input, mode: $mode) { slug } }`;
+const SAVE_ARTICLE = `mutation($input: ArticleInput!, $mode: SaveMode!, $locale: String) {
+  saveArticle(input: $input, mode: $mode, locale: $locale) { slug } }`;
+const SAVE_VIDEO = `mutation($input: VideoInput!, $mode: SaveMode!, $locale: String) {
+  saveVideo(input: $input, mode: $mode, locale: $locale) { slug } }`;
+// The languages an item's words can be written in, each named in its own language.
+const CONTENT_LANGUAGES = ["en", "fr", "de"];
 const DELETE = "mutation($kind: ContentType!, $slug: String!) { deleteContent(kind: $kind, slug: $slug) }";
 const CREATE_DOCTOR = `mutation($email: String!, $password: String!, $input: DermatologistInput!) {
   createDermatologist(email: $email, password: $password, input: $input) { id name } }`;
 const DELETE_DOCTOR = "mutation($id: ID!) { deleteDermatologist(id: $id) }";
 
 const input = (name, attributes = {}) => h("input", { name, ...attributes });
+const languageName = (code) => new Intl.DisplayNames([code], { type: "language" }).of(code);
+const languages = () => choice("locale", CONTENT_LANGUAGES.map((code) => [code, languageName(code)]),
+  CONTENT_LANGUAGES[0]);
 const area = (name) => h("textarea", { name, rows: 6 });
 
 function fill(form, values) {
@@ -35,22 +41,26 @@ function fill(form, values) {
 function editor({ id, title, fields, list, toInput, save, remove, describe }, changed) {
   const verb = choice("verb", [["CREATE", t("Create")], ["UPDATE", t("Update")]], "CREATE");
   const form = h("form", { class: "admin-form", id: `${id}-form`, novalidate: true },
-    errorBox(), h("div", { class: "grid" }, fields, field(t("Action"), verb)),
+    errorBox(), h("div", { class: "grid" }, fields, field(t("Action"), verb),
+      field(t("Language of the words"), languages(),
+        t("Another language than English saves a translation of an existing item."))),
     h("button", { type: "submit" }, t("Save")));
   const items = h("ul", { class: "admin-list", id: `${id}-list` });
   const section = h("section", { class: "card", id }, h("h2", {}, title), form, items);
   const reload = async () => {
     const found = await list();
-    clear(items, found.map((item) => h("li", { "data-slug": item.slug }, describe(item), " ",
+    clear(items, found.map((item) => h("li", { "data-slug": item.slug, lang: item.locale },
+      describe(item), h("span", { class: "muted" }, ` (${item.availableLocales.join(", ")}) `),
       h("button", { type: "button", class: "link edit", onclick: () => {
         fill(form, item);
         form.elements.verb.value = "UPDATE";
+        form.elements.locale.value = item.locale;
       } }, t("Edit")), " ",
       h("button", { type: "button", class: "link danger delete", onclick: () => busy(section,
         async () => { await remove(item); await reload(); await changed(); }) }, t("Delete")))));
   };
   onSubmit(form, async () => {
-    await save(form.elements.verb.value, toInput(form));
+    await save(form.elements.verb.value, toInput(form), form.elements.locale.value);
     form.append(notice(t("Saved.")));
     await reload();
     await changed();
@@ -72,7 +82,7 @@ function articles(changed) {
       tags: listFromText(formValue(form, "tags")),
       readingMinutes: Number(formValue(form, "readingMinutes")),
       summary: formValue(form, "summary"), body: form.elements.body.value }),
-    save: (mode, value) => gql(SAVE_ARTICLE, { input: value, mode }),
+    save: (mode, value, locale) => gql(SAVE_ARTICLE, { input: value, mode, locale }),
     remove: (item) => gql(DELETE, { kind: "ARTICLE", slug: item.slug }),
     describe: (item) => h("a", { href: item.url }, item.title),
   }, changed);
@@ -91,7 +101,7 @@ function videos(changed) {
       tags: listFromText(formValue(form, "tags")), url: formValue(form, "url"),
       durationSeconds: Number(formValue(form, "durationSeconds")),
       description: formValue(form, "description") }),
-    save: (mode, value) => gql(SAVE_VIDEO, { input: value, mode }),
+    save: (mode, value, locale) => gql(SAVE_VIDEO, { input: value, mode, locale }),
     remove: (item) => gql(DELETE, { kind: "VIDEO", slug: item.slug }),
     describe: (item) => h("a", { href: item.url }, item.title),
   }, changed);

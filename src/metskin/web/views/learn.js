@@ -5,7 +5,8 @@ import { h } from "../dom.js";
 import { t } from "../i18n.js";
 
 const ARTICLES = `query($filter: ArticleFilter, $first: Int!) {
-  articles(filter: $filter, first: $first) { edges { node { slug title url readingMinutes } } } }`;
+  articles(filter: $filter, first: $first) {
+    edges { node { slug title url readingMinutes locale } } } }`;
 const SPECIALTY_TAGS = { ACNE: "acne", ROSACEA: "rosacea", PIGMENTATION: "pigmentation",
   SKIN_CANCER: "moles", SCARRING: "scarring" };
 
@@ -20,7 +21,8 @@ export async function readMore(filters, { id, first = 3 } = {}) {
   return h("div", { class: "card wide read-more", id },
     h("h2", {}, t("Read more")),
     h("ul", {}, [...seen.values()].slice(0, first + 1).map((article) => h("li", {},
-      h("a", { href: article.url, target: "_blank", rel: "noopener" }, article.title),
+      h("a", { href: article.url, target: "_blank", rel: "noopener", lang: article.locale },
+        article.title),
       h("span", { class: "muted" }, ` · ${t("{minutes} min", { minutes: article.readingMinutes })}`)))));
 }
 
