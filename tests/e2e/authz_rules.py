@@ -252,7 +252,9 @@ OBJECT_FIELDS = [
         )
         for name in ("bio", "bioLocale")
     ),
-    rule("Product.usage", "{ products(first: 3) { edges { node { usage { howMuch } } } } }", ALL_OK),
+    rule(
+        "Product.usage", "{ products(first: 3) { edges { node { usage { howMuch } } } } }", ALL_OK
+    ),
     rule(
         "Recommendation.total",
         "query($id: ID!) { recommendations(analysisId: $id) { id analysisId total { amount } } }",

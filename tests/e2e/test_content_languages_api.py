@@ -42,21 +42,26 @@ async def test_articles_read_in_the_requests_language(
     usages = [e["node"]["usage"] for e in products["products"]["edges"]]
     assert usages and all({u["frequency"], u["howMuch"]} <= german for u in usages)
 
+
 async def test_editors_save_a_translation_checked_and_logged(
     client: GraphQLClient, container: Container
 ) -> None:
     await login_as_admin(client, container)
     await client.data(SAVE, mode="CREATE", input=ARTICLE_INPUT)
-    german = {**ARTICLE_INPUT, "title": "Handschuhe für trockene Hände", "body": "## Warum\n\nText."}
-    saved = (await client.data(SAVE_IN, mode="UPDATE", input=german, locale="de-DE"))
+    german = {
+        **ARTICLE_INPUT,
+        "title": "Handschuhe für trockene Hände",
+        "body": "## Warum\n\nText.",
+    }
+    saved = await client.data(SAVE_IN, mode="UPDATE", input=german, locale="de-DE")
     assert saved["saveArticle"] == {
         "title": "Handschuhe für trockene Hände",
         "locale": "de",
         "availableLocales": ["en", "de"],
     }
-    assert (await client.data('{ article(slug: "gloves-for-dry-hands") { title } }'))[
-        "article"
-    ]["title"] == "Gloves for dry hands"
+    assert (await client.data('{ article(slug: "gloves-for-dry-hands") { title } }'))["article"][
+        "title"
+    ] == "Gloves for dry hands"
     bad = await client.call(SAVE_IN, mode="UPDATE", input=german, locale="ja-JP")
     assert bad["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "locale"}
     orphan = {**german, "slug": "no-english-yet"}

@@ -29,7 +29,9 @@ def test_a_bio_without_a_translation_reads_in_english() -> None:
     assert doctor.bio_in("fr") == "Bonjour." and doctor.bio_in("de") == doctor.bio
 
 
-def admin_over(doctor: Dermatologist, published: list[Dermatologist], log: list[str]) -> DirectoryAdmin:
+def admin_over(
+    doctor: Dermatologist, published: list[Dermatologist], log: list[str]
+) -> DirectoryAdmin:
     return DirectoryAdmin(
         register=lambda email, password, name: "unused",
         publish=published.append,

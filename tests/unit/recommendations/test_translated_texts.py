@@ -67,7 +67,9 @@ def test_tips_render_in_each_language_with_the_english_tags_and_lines(language: 
 
 
 def test_a_french_tip_follows_the_same_conditions() -> None:
-    pregnant = render_tips(SkinNeeds({"acne": 90}, "oily"), CareProfile(pregnant=True), language="fr")
+    pregnant = render_tips(
+        SkinNeeds({"acne": 90}, "oily"), CareProfile(pregnant=True), language="fr"
+    )
     assert pregnant[0].title.startswith("Soins de la peau pendant la grossesse")
     acne = pregnant[1].body
     assert "dermatologue" in acne and "L'acide azélaïque est un bon choix" in acne

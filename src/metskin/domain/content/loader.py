@@ -67,7 +67,9 @@ def parse_translation(text: str) -> tuple[str, ArticleText]:
     """A translated article file: its slug, and its title, summary and body."""
     meta, body = parse_front_matter(text)
     try:
-        return str(meta["slug"]), ArticleText(str(meta["title"]), str(meta.get("summary", "")), body)
+        return str(meta["slug"]), ArticleText(
+            str(meta["title"]), str(meta.get("summary", "")), body
+        )
     except KeyError as exc:
         raise ValidationFailed(f"bad translated article front matter: {exc}") from exc
 

@@ -88,6 +88,10 @@ class Translatable:
             return self
         return replace(self, locale=language, **vars(text))  # type: ignore[type-var]
 
+    def keeping_translations_of(self, earlier: Translatable) -> Self:
+        """This (English) item with the translations of its earlier version."""
+        return replace(self, translations=dict(earlier.translations))  # type: ignore[type-var]
+
     def translated(self, language: str, text: ArticleText | VideoText) -> Self:
         """This (English) item with one translation added or replaced."""
         return replace(self, translations={**self.translations, language: text})  # type: ignore[type-var]

@@ -11,11 +11,11 @@ from metskin.domain.content.errors import ContentNotFound, SlugTaken
 from metskin.domain.content.loader import by_tags, load_articles, load_videos
 from metskin.domain.content.model import (
     CONCERN_TAGS,
+    SOURCE_LANGUAGE,
     Article,
     ArticleFilter,
     ContentEdit,
     ContentKind,
-    SOURCE_LANGUAGE,
     EditorChange,
     Video,
 )
@@ -171,13 +171,15 @@ class ContentService:
         )
 
 
-def _merged(item: Item, existing: Item | None, language: str) -> Item:
+def _merged(
+    item: Article | Video, existing: Article | Video | None, language: str
+) -> Article | Video:
     """What to store: the English item keeping its translations, or the existing item with
     the shared fields of `item` and its words as the `language` translation."""
     if existing is None:
         return item
     if language == SOURCE_LANGUAGE:
-        return replace(item, translations=existing.translations)
+        return item.keeping_translations_of(existing)
     shared = {f.name: getattr(item, f.name) for f in fields(item) if f.name in SHARED}
     return replace(existing, **shared).translated(language, item.text())
 

@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, TypeVar, cast
 
 import strawberry
 from strawberry.types import Info
 
 from metskin.domain.content.editing import checked_article, checked_slug, checked_video
-from metskin.domain.content.model import Article as DomainArticle
 from metskin.domain.content.model import SOURCE_LANGUAGE, ContentKind
+from metskin.domain.content.model import Article as DomainArticle
 from metskin.domain.content.model import Video as DomainVideo
+from metskin.domain.i18n.locales import check_locale, language_of
 from metskin.graphql.content.types import Article, Video
 from metskin.graphql.context import run_sync, viewer_id_of
-from metskin.domain.i18n.locales import check_locale, language_of
 from metskin.graphql.permissions import IsAdmin, guarded_mutation
 
 LocaleArgument = Annotated[
     str | None,
     strawberry.argument(
-        description="The language of title, summary, body or description (en, fr, de; a "
-        "BCP 47 tag such as fr-FR is read as its language). Not English: the words are that "
-        "language's translation of an existing item (UPDATE), English and other languages stay."
+        description="The language of title, summary and body (en, fr, de; a BCP 47 tag such "
+        "as fr-FR is read as its language). Not English: the words are that language's "
+        "translation of an existing article (UPDATE); English and other languages stay."
     ),
+]
+VideoLocale = Annotated[
+    str | None,
+    strawberry.argument(description="The language of title and description, as in saveArticle."),
 ]
 
 
@@ -72,14 +77,24 @@ class ContentType(Enum):
     VIDEO = ContentKind.VIDEO.value
 
 
+Item = TypeVar("Item", DomainArticle, DomainVideo)
+Shown = TypeVar("Shown")
+
+
 async def _save(
-    info: Info, item: DomainArticle | DomainVideo, mode: SaveMode, locale: str | None
-) -> DomainArticle | DomainVideo:
+    info: Info,
+    item: Item,
+    mode: SaveMode,
+    locale: str | None,
+    shown: Callable[[Item], Shown],
+) -> Shown:
+    """Save the item (its words in `locale`'s language) and show it in that language."""
     content, create = info.context.container.content, mode is SaveMode.CREATE
     language = language_of(check_locale(locale)) if locale is not None else SOURCE_LANGUAGE
-    return await run_sync(
+    saved = await run_sync(
         lambda: content.save(viewer_id_of(info), item, create=create, language=language)
     )
+    return shown(cast(Item, saved))
 
 
 @strawberry.type
@@ -88,17 +103,13 @@ class ContentMutations:
     async def save_article(
         self, info: Info, input: ArticleInput, mode: SaveMode, locale: LocaleArgument = None
     ) -> Article:
-        saved = await _save(info, input.to_domain(), mode, locale)
-        assert isinstance(saved, DomainArticle)
-        return Article.from_domain(saved)
+        return await _save(info, input.to_domain(), mode, locale, Article.from_domain)
 
     @guarded_mutation(IsAdmin, "Create or replace a video (logged).")
     async def save_video(
-        self, info: Info, input: VideoInput, mode: SaveMode, locale: LocaleArgument = None
+        self, info: Info, input: VideoInput, mode: SaveMode, locale: VideoLocale = None
     ) -> Video:
-        saved = await _save(info, input.to_domain(), mode, locale)
-        assert isinstance(saved, DomainVideo)
-        return Video.from_domain(saved)
+        return await _save(info, input.to_domain(), mode, locale, Video.from_domain)
 
     @guarded_mutation(IsAdmin, "Remove an article or video from every list and page (logged).")
     async def delete_content(self, info: Info, kind: ContentType, slug: str) -> bool:

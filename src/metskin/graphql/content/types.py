@@ -17,7 +17,6 @@ from metskin.graphql.accounts.types import SkinType
 from metskin.graphql.context import run_sync
 from metskin.graphql.mapping import copy_fields
 
-
 LOCALE_DOC = "The language of the title and text (en, fr, de): the request's, else English."
 AVAILABLE_DOC = "The languages this item is written in; English first."
 
