@@ -9,6 +9,8 @@ from metskin.cli.seed import seed_catalog
 from metskin.domain.recommendations.usage_text import usage_phrases
 from tests.e2e.conftest import PASSWORD, GraphQLClient, login_as_admin
 from tests.e2e.test_content_api import ARTICLE_INPUT, DOCTOR_INPUT, SAVE
+from tests.e2e.test_recommendations_api import analysed
+from tests.media_samples import face_jpeg
 
 ONE = '{ article(slug: "spf-basics") { title body locale availableLocales } }'
 SAVE_IN = """mutation($input: ArticleInput!, $mode: SaveMode!, $locale: String) {
@@ -98,3 +100,35 @@ async def test_a_bio_is_translated_by_an_admin_and_read_in_the_readers_language(
     assert bad["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "locale"}
     log = await client.data("{ editorLog(first: 1) { summary } }")
     assert log["editorLog"][0]["summary"].endswith("bio in fr")
+
+
+ROUTINE = """query($a: ID!) { recommendations(analysisId: $a) {
+  am { howMuch frequency product { brand name usage { howMuch } } }
+  tips { title body articles { title url } } } }"""
+
+
+async def test_a_routine_reads_in_french_tips_usage_and_articles(
+    client: GraphQLClient, container: Container
+) -> None:
+    list(seed_catalog(container))
+    await client.register("camille@example.com")
+    analysis_id = await analysed(client, container, face_jpeg())
+    english = (await client.data(ROUTINE, a=analysis_id))["recommendations"]
+    client.http.headers["accept-language"] = "fr-FR"
+    french = (await client.data(ROUTINE, a=analysis_id))["recommendations"]
+    titles = [tip["title"] for tip in french["tips"]]
+    assert (
+        len(titles) == len(english["tips"]) and titles[-1] == "Une protection solaire chaque matin"
+    )
+    assert all(
+        f["title"] != e["title"] for f, e in zip(french["tips"], english["tips"], strict=True)
+    )
+    phrases = usage_phrases()
+    for mine, theirs in zip(french["am"], english["am"], strict=True):
+        assert mine["howMuch"] == phrases[theirs["howMuch"]]["fr"]
+        assert mine["frequency"] == phrases[theirs["frequency"]]["fr"]
+        assert mine["product"]["usage"]["howMuch"] == mine["howMuch"]
+        assert mine["product"]["name"] == theirs["product"]["name"]  # names stay as they are
+    link = next(a for tip in french["tips"] for a in tip["articles"])
+    page = await client.http.get(link["url"])
+    assert '<article lang="fr">' in page.text and link["title"] in page.text
