@@ -26,8 +26,8 @@ const DELETE_DOCTOR = "mutation($id: ID!) { deleteDermatologist(id: $id) }";
 
 const input = (name, attributes = {}) => h("input", { name, ...attributes });
 const languageName = (code) => new Intl.DisplayNames([code], { type: "language" }).of(code);
-const languages = () => choice("locale", CONTENT_LANGUAGES.map((code) => [code, languageName(code)]),
-  CONTENT_LANGUAGES[0]);
+const languages = () => choice("locale",
+  CONTENT_LANGUAGES.map((code) => [code, languageName(code)]), CONTENT_LANGUAGES[0]);
 const area = (name) => h("textarea", { name, rows: 6 });
 
 function fill(form, values) {

@@ -11,8 +11,8 @@ import { CONSULTATION_TYPES, slotPicker } from "./slots.js";
 const PAGE = 10;
 const DIRECTORY = `query($filter: DermatologistFilter, $first: Int!, $after: String) {
   dermatologists(filter: $filter, first: $first, after: $after) {
-    edges { node { id name specialties languages timeZone consultationTypes bio distanceKm
-      fee { amount currency } practice { name address city country } } }
+    edges { node { id name specialties languages timeZone consultationTypes bio bioLocale
+      distanceKm fee { amount currency } practice { name address city country } } }
     pageInfo { hasNextPage endCursor } } }`;
 const BOOK = `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) {
   id status start startLocal timeZone consultationType cancellableUntil dermatologist { name } } }`;
@@ -169,7 +169,8 @@ function doctorCard(doctor, params) {
         ` · ${doctor.distanceKm.toFixed(1)} km`) : null),
     h("p", { class: "muted" }, `${money(doctor.fee.amount, doctor.fee.currency)} · `,
       doctor.consultationTypes.map(humanize).join(", ")),
-    h("details", {}, h("summary", {}, t("About")), h("p", {}, doctor.bio)),
+    h("details", {}, h("summary", {}, t("About")),
+      h("p", { lang: doctor.bioLocale }, doctor.bio)),
     actions, booking);
   const showTimes = h("button", { type: "button", class: "show-slots" }, t("Free times"));
   showTimes.addEventListener("click", () => {
