@@ -5,6 +5,7 @@ from __future__ import annotations
 # The profile's words (what a user may say about their skin) are the recommender's too.
 from metskin.domain.accounts.model import CONCERNS as CONCERNS
 from metskin.domain.accounts.model import SKIN_TYPES as SKIN_TYPES
+from metskin.domain.i18n.marks import _
 
 # Slots in the order they go on the face (thin to thick, SPF last).
 SLOTS = (
@@ -24,3 +25,23 @@ WHEN_CHOICES = {"AM": (AM,), "PM": (PM,), "both": (AM, PM)}
 
 EVIDENCE_WEIGHTS = {"strong": 1.0, "moderate": 0.6, "limited": 0.3}
 IRRITATION_LEVELS = ("low", "medium", "high")
+
+# The words above as the lines a person reads put them (each one a catalog entry).
+SKIN_TYPE_WORDS = {
+    "oily": _("oily"),
+    "dry": _("dry"),
+    "combination": _("combination"),
+    "normal": _("normal"),
+}
+CONCERN_WORDS = {
+    "acne": _("acne"),
+    "wrinkles": _("wrinkles"),
+    "pigmentation": _("pigmentation"),
+    "redness": _("redness"),
+    "pores": _("pores"),
+    "dark_circles": _("dark circles"),
+    "shine": _("shine"),
+    "dryness": _("dryness"),
+    "sensitivity": _("sensitivity"),
+}
+EVIDENCE_WORDS = {"strong": _("strong"), "moderate": _("moderate"), "limited": _("limited")}

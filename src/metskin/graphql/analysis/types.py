@@ -9,14 +9,16 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from metskin.domain.analysis import plain
+from metskin.domain.analysis import plain, quality, validity
 from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
 from metskin.domain.analysis.records import MediaGrant, Stage
 from metskin.domain.analysis.records import MediaKind as DomainMediaKind
+from metskin.domain.i18n.locales import language_of
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.i18n.source import ENGLISH
+from metskin.graphql.i18n import coded_text
 from metskin.graphql.mapping import copy_fields
 
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
@@ -80,6 +82,26 @@ class QualityIssue:
     guidance: str
     value: float | None
     blocking: bool
+
+    @classmethod
+    def from_stored(cls, issue: dict[str, Any], tr: Translator) -> QualityIssue:
+        """The issue in `tr`'s language: its stored English through the catalog, else (an
+        older wording) the current wording of its code."""
+        current = GUIDANCE.get(issue["code"], ("", ""))
+        message = _words(issue["message"], current[0], tr)
+        return cls(
+            **{**issue, "message": message, "guidance": _words(issue["guidance"], current[1], tr)}
+        )
+
+
+GUIDANCE = {**quality.GUIDANCE, **validity.GUIDANCE}
+
+
+def _words(stored: str, current: str, tr: Translator) -> str:
+    translated = tr.gettext(stored)
+    if translated != stored or not current or language_of(tr.locale) == "en":
+        return translated
+    return tr.gettext(current)
 
 
 @strawberry.type(description="Skin tone; ITA = atan2(L* - 50, b*) in degrees, on robust CIELAB.")
@@ -240,7 +262,7 @@ def result_from_dict(data: dict[str, Any], tr: Translator = ENGLISH) -> Analysis
     """The stored result for the API, its words in `tr`'s language (plain.py)."""
     tone = data.get("tone")
     skin = data.get("skin_type")
-    issues = [QualityIssue(**issue) for issue in data.get("quality", [])]
+    issues = [QualityIssue.from_stored(issue, tr) for issue in data.get("quality", [])]
     return AnalysisResult(
         ok=data["ok"],
         confidence=data["confidence"],
@@ -268,7 +290,12 @@ class Analysis:
     started_at: datetime | None
     finished_at: datetime | None
     failure_code: str | None
-    failure_reason: str | None
+    stored_failure_reason: strawberry.Private[str | None]
+
+    @strawberry.field
+    def failure_reason(self, info: Info) -> str | None:
+        return failure_words(self.failure_code, self.stored_failure_reason, info)
+
     summary: AnalysisSummary | None
     media_id: strawberry.Private[str]
 
@@ -293,8 +320,16 @@ class Analysis:
     def from_domain(cls, analysis: DomainAnalysis) -> Analysis:
         summary = analysis.summary
         return copy_fields(
-            cls, analysis, summary=AnalysisSummary(**vars(summary)) if summary else None
+            cls,
+            analysis,
+            summary=AnalysisSummary(**vars(summary)) if summary else None,
+            stored_failure_reason=analysis.failure_reason,
         )
+
+
+def failure_words(code: str | None, reason: str | None, info: Info) -> str | None:
+    """Why an analysis failed, in the request's language."""
+    return coded_text(reason, code, info.context.translator) if reason else reason
 
 
 @strawberry.type(description="A step of a running analysis, streamed live.")
@@ -305,7 +340,11 @@ class AnalysisProgress:
     seq: int = strawberry.field(description="Grows with every event; later wins.")
     progress: float = strawberry.field(description=PROGRESS_MEANS)
     failure_code: str | None
-    failure_reason: str | None
+    stored_failure_reason: strawberry.Private[str | None]
+
+    @strawberry.field
+    def failure_reason(self, info: Info) -> str | None:
+        return failure_words(self.failure_code, self.stored_failure_reason, info)
 
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> AnalysisProgress:
@@ -316,7 +355,7 @@ class AnalysisProgress:
             progress=event["progress"],
             seq=event["seq"],
             failure_code=event.get("failure_code"),
-            failure_reason=event.get("failure_reason"),
+            stored_failure_reason=event.get("failure_reason"),
         )
 
 
