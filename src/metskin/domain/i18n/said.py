@@ -7,7 +7,7 @@ product name stays as written; a word that is itself a msgid, such as a skin typ
 amounts of money (formatted for the locale) or other `Said`s.
 
 Stored results keep both: the English text where they always had it, and `said_json()` beside
-it; `spoken()` turns either back into the person's language.
+it; `spoken()` turns either back into the person's language (English as it was written).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from metskin.domain.i18n.locales import language_of
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.money.model import Money
 
@@ -50,10 +51,8 @@ def said_json(text: str) -> Any:
     """A line as stored: plain text, or its template and values when it is a `Said`."""
     if not isinstance(text, Said):
         return str(text)
-    return {
-        "template": text.template,
-        "values": {k: _value_json(v) for k, v in text.values.items()},
-    }
+    values = {k: _value_json(v) for k, v in text.values.items()}
+    return {"text": str(text), "template": text.template, "values": values}
 
 
 def _value_json(value: Value) -> Any:
@@ -66,6 +65,8 @@ def spoken(stored: Any, tr: Translator) -> str:
     """A stored line (`said_json`, or plain text) in `tr`'s language; text the catalog does
     not have stays as written."""
     if isinstance(stored, Mapping) and "template" in stored:
+        if "text" in stored and language_of(tr.locale) == "en":
+            return str(stored["text"])  # the source language, as it was written
         values = {k: _spoken_value(v, tr) for k, v in stored.get("values", {}).items()}
         template = str(stored["template"])
         try:

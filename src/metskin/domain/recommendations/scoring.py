@@ -60,8 +60,10 @@ def concern_label(concern: str) -> str:
     return CONCERN_WORDS.get(concern) or concern.replace("_", " ")
 
 
-def skin_types_label(types: tuple[str, ...] | list[str]) -> str:
-    return "/".join(SKIN_TYPE_WORDS.get(t, t) for t in types)
+def skin_types_label(types: tuple[str, ...] | list[str]) -> Said:
+    """"oily/combination", each word translatable."""
+    words = {f"type{i}": SKIN_TYPE_WORDS.get(t, t) for i, t in enumerate(types)}
+    return Said("/".join(f"{{{name}}}" for name in words), **words)
 
 
 def _concern_fit(product: Product, needs: SkinNeeds) -> _Tally:
