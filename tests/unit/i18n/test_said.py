@@ -39,7 +39,8 @@ def test_a_said_reads_as_its_english_and_speaks_each_language_from_what_is_store
     assert plain_spaces(spoken(stored(line), FRENCH)) == (
         "CeraVe Cleanser coûte 13,90 £, au-delà de vos 12,00 £ par produit."
     )
-    assert plain_spaces(spoken(stored(line), GERMAN)).startswith("CeraVe Cleanser kostet 13,90 £ und liegt")
+    german = plain_spaces(spoken(stored(line), GERMAN))
+    assert german.startswith("CeraVe Cleanser kostet 13,90 £ und liegt")
 
 
 def test_values_that_are_words_translate_and_names_stay_as_written() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from metskin.domain.i18n.marks import _
-from metskin.domain.i18n.said import Said
+from metskin.domain.i18n.said import Said, Value
 from metskin.domain.recommendations.catalog import Product
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.vocabulary import (
@@ -47,6 +47,10 @@ class _Tally:
         self.score += points
         self.reasons.append(reason)
 
+    def say(self, points: float, product: Product, template: str, **values: Value) -> None:
+        """Add a reason about `product`: `template` over its name and `values`."""
+        self.add(points, Said(template, product=product.display_name, **values))
+
 
 def score_product(product: Product, needs: SkinNeeds, profile: CareProfile) -> ScoredProduct:
     concerns = _concern_fit(product, needs)
@@ -61,7 +65,7 @@ def concern_label(concern: str) -> str:
 
 
 def skin_types_label(types: tuple[str, ...] | list[str]) -> Said:
-    """"oily/combination", each word translatable."""
+    """Skin types as "oily/combination", each word translatable."""
     words = {f"type{i}": SKIN_TYPE_WORDS.get(t, t) for i, t in enumerate(types)}
     return Said("/".join(f"{{{name}}}" for name in words), **words)
 
@@ -128,14 +132,12 @@ def _pore_fit(product: Product, needs: SkinNeeds, _profile: CareProfile, tally: 
     if not prone or product.non_comedogenic or product.slot in LEAVE_ON_EXEMPT:
         return
     worst = max(product.ingredients, key=lambda i: i.comedogenic_rating)
-    tally.add(
+    tally.say(
         COMEDOGENIC_PENALTY,
-        Said(
-            _("{product} contains {ingredient} (comedogenic {rating}/5), which can clog pores."),
-            product=product.display_name,
-            ingredient=worst.inci_name,
-            rating=str(worst.comedogenic_rating),
-        ),
+        product,
+        _("{product} contains {ingredient} (comedogenic {rating}/5), which can clog pores."),
+        ingredient=worst.inci_name,
+        rating=str(worst.comedogenic_rating),
     )
 
 
@@ -146,21 +148,17 @@ def _sensitivity_fit(
         return
     irritant = next((i for i in product.ingredients if i.irritation == "high"), None)
     if irritant is not None:
-        tally.add(
+        tally.say(
             IRRITANT_PENALTY,
-            Said(
-                _("{product} contains {ingredient}, which often irritates sensitive skin."),
-                product=product.display_name,
-                ingredient=irritant.inci_name,
-            ),
+            product,
+            _("{product} contains {ingredient}, which often irritates sensitive skin."),
+            ingredient=irritant.inci_name,
         )
     if not product.fragrance_free:
-        tally.add(
+        tally.say(
             FRAGRANCE_PENALTY,
-            Said(
-                _("{product} contains fragrance, a common trigger for sensitive skin."),
-                product=product.display_name,
-            ),
+            product,
+            _("{product} contains fragrance, a common trigger for sensitive skin."),
         )
 
 
@@ -170,16 +168,14 @@ def _tone_fit(product: Product, needs: SkinNeeds, _profile: CareProfile, tally: 
     if needs.pih_risk:
         harsh = _harsh_ingredient(product)
         if harsh:
-            tally.add(
+            tally.say(
                 HARSH_FOR_PIH_PENALTY,
-                Said(
-                    _(
-                        "The strong {ingredient} in {product} can leave dark marks on deeper "
-                        "skin tones; gentler options come first."
-                    ),
-                    ingredient=harsh,
-                    product=product.display_name,
+                product,
+                _(
+                    "The strong {ingredient} in {product} can leave dark marks on deeper "
+                    "skin tones; gentler options come first."
                 ),
+                ingredient=harsh,
             )
 
 
@@ -188,43 +184,35 @@ def _sunscreen_tone_fit(product: Product, needs: SkinNeeds, monk: int, tally: _T
     if tint is not None:
         low, high = tint
         if low <= monk <= high:
-            tally.add(
+            tally.say(
                 TINT_MATCH,
-                Said(
-                    _("The tint of {product} fits your skin tone (Monk {monk})."),
-                    product=product.display_name,
-                    monk=str(monk),
-                ),
+                product,
+                _("The tint of {product} fits your skin tone (Monk {monk})."),
+                monk=str(monk),
             )
         else:
-            tally.add(
+            tally.say(
                 TINT_MISMATCH,
-                Said(
-                    _("The tint of {product} is made for Monk tones {low}-{high}, not {monk}."),
-                    product=product.display_name,
-                    low=str(low),
-                    high=str(high),
-                    monk=str(monk),
-                ),
+                product,
+                _("The tint of {product} is made for Monk tones {low}-{high}, not {monk}."),
+                low=str(low),
+                high=str(high),
+                monk=str(monk),
             )
         if needs.pih_risk and needs.severity("pigmentation") >= 30:
-            tally.add(
+            tally.say(
                 VISIBLE_LIGHT_BONUS,
-                Said(
-                    _(
-                        "The iron oxides in the tint of {product} also block visible light, "
-                        "which darkens spots."
-                    ),
-                    product=product.display_name,
+                product,
+                _(
+                    "The iron oxides in the tint of {product} also block visible light, "
+                    "which darkens spots."
                 ),
             )
     elif monk >= WHITE_CAST_FROM_MONK and _mainly_mineral(product):
-        tally.add(
+        tally.say(
             WHITE_CAST_PENALTY,
-            Said(
-                _("The untinted mineral filters of {product} can leave a white cast."),
-                product=product.display_name,
-            ),
+            product,
+            _("The untinted mineral filters of {product} can leave a white cast."),
         )
 
 
@@ -249,14 +237,12 @@ def _budget_fit(product: Product, _needs: SkinNeeds, profile: CareProfile, tally
     price = profile.price_of(product).price
     budget = profile.budget(limit)
     if price > budget:
-        tally.add(
+        tally.say(
             OVER_BUDGET_PENALTY,
-            Said(
-                _("{product} costs {price}, over your {budget} per product."),
-                product=product.display_name,
-                price=price,
-                budget=budget,
-            ),
+            product,
+            _("{product} costs {price}, over your {budget} per product."),
+            price=price,
+            budget=budget,
         )
         return
     share = float(price.amount / limit)

@@ -27,21 +27,10 @@ EVIDENCE_WEIGHTS = {"strong": 1.0, "moderate": 0.6, "limited": 0.3}
 IRRITATION_LEVELS = ("low", "medium", "high")
 
 # The words above as the lines a person reads put them (each one a catalog entry).
-SKIN_TYPE_WORDS = {
-    "oily": _("oily"),
-    "dry": _("dry"),
-    "combination": _("combination"),
-    "normal": _("normal"),
-}
-CONCERN_WORDS = {
-    "acne": _("acne"),
-    "wrinkles": _("wrinkles"),
-    "pigmentation": _("pigmentation"),
-    "redness": _("redness"),
-    "pores": _("pores"),
-    "dark_circles": _("dark circles"),
-    "shine": _("shine"),
-    "dryness": _("dryness"),
-    "sensitivity": _("sensitivity"),
-}
+SKIN_TYPE_WORDS = dict(
+    zip(SKIN_TYPES, (_("oily"), _("dry"), _("combination"), _("normal")), strict=True)
+)
+_CONCERN_WORDS = (_("acne"), _("wrinkles"), _("pigmentation"), _("redness"), _("pores"))
+_CONCERN_WORDS += (_("dark circles"), _("shine"), _("dryness"), _("sensitivity"))
+CONCERN_WORDS = dict(zip(CONCERNS, _CONCERN_WORDS, strict=True))
 EVIDENCE_WORDS = {"strong": _("strong"), "moderate": _("moderate"), "limited": _("limited")}

@@ -134,9 +134,7 @@ class RoutineStep:
     @classmethod
     def from_saved(cls, step: dict, tr: Translator = ENGLISH) -> RoutineStep:
         """The saved step; its advice lines in `tr`'s language where the catalog has them."""
-        return copy_fields(
-            cls, step, **spoken_fields(step, TRANSLATED_LINES, tr), **saved_price(step, tr)
-        )
+        return copy_fields(cls, step, **saved_words(step, TRANSLATED_LINES, tr))
 
 
 def spoken_fields(saved: dict, names: tuple[str, ...], tr: Translator) -> dict[str, list[str]]:
@@ -144,6 +142,11 @@ def spoken_fields(saved: dict, names: tuple[str, ...], tr: Translator) -> dict[s
     (`said`), else each English line through the catalog."""
     said = saved.get("said") or {}
     return {name: spoken_lines(saved[name], said.get(name), tr) for name in names}
+
+
+def saved_words(saved: dict, names: tuple[str, ...], tr: Translator) -> dict[str, Any]:
+    """A saved step's or alternative's lines and price note in `tr`'s language."""
+    return {**spoken_fields(saved, names, tr), **saved_price(saved, tr)}
 
 
 def saved_price(saved: dict, tr: Translator = ENGLISH) -> dict[str, Any]:
@@ -176,9 +179,7 @@ class Alternative:
 
     @classmethod
     def from_saved(cls, option: dict, tr: Translator = ENGLISH) -> Alternative:
-        return copy_fields(
-            cls, option, **spoken_fields(option, ("why",), tr), **saved_price(option, tr)
-        )
+        return copy_fields(cls, option, **saved_words(option, ("why",), tr))
 
 
 @strawberry.type
