@@ -11,6 +11,7 @@ from metskin.domain.i18n.said import Said, said_json, spoken, spoken_lines
 from metskin.domain.money.model import Money
 from metskin.domain.recommendations.rules import load_safety_rules
 from metskin.domain.referrals.trend import explain
+from metskin.graphql.analysis.types import QualityIssue, failure_words
 
 TRANSLATIONS = BabelTranslations()
 FRENCH = TRANSLATIONS.translator("fr-FR")
@@ -86,3 +87,24 @@ def test_a_worsening_trend_is_worded_again_in_french_from_its_evidence() -> None
     french = spoken(stored(text), FRENCH)
     assert french.startswith("Le critère « rougeurs » s'est aggravé sur vos 4 dernières analyses")
     assert "zone : joue gauche" in french and "(±6)" in french
+
+
+def test_stored_quality_issues_and_failure_reasons_speak_the_request_s_language() -> None:
+    stored_issue = {
+        "code": "NO_FACE",
+        "message": "No face was found.",
+        "value": 0.0,
+        "guidance": "An older wording of the guidance.",
+        "blocking": True,
+    }
+    french = QualityIssue.from_stored(stored_issue, FRENCH)
+    assert french.message == "Aucun visage n'a été trouvé."
+    assert french.guidance.startswith("Placez-vous face à l'appareil")  # the code's wording
+    english = QualityIssue.from_stored(stored_issue, ENGLISH)
+    assert english.guidance == "An older wording of the guidance."  # English as stored
+    reason = "Photo 3 of 3 could not be decoded (truncated JPEG)."
+    assert failure_words("CORRUPT_MEDIA", reason, ENGLISH) == reason
+    assert failure_words("CORRUPT_MEDIA", reason, GERMAN) == GERMAN.gettext(
+        "This file cannot be read."
+    )
+    assert failure_words("CORRUPT_MEDIA", None, GERMAN) is None

@@ -30,7 +30,13 @@ IRRITATION_LEVELS = ("low", "medium", "high")
 SKIN_TYPE_WORDS = dict(
     zip(SKIN_TYPES, (_("oily"), _("dry"), _("combination"), _("normal")), strict=True)
 )
-_CONCERN_WORDS = (_("acne"), _("wrinkles"), _("pigmentation"), _("redness"), _("pores"))
+_CONCERN_WORDS: tuple[str, ...] = (
+    _("acne"),
+    _("wrinkles"),
+    _("pigmentation"),
+    _("redness"),
+    _("pores"),
+)
 _CONCERN_WORDS += (_("dark circles"), _("shine"), _("dryness"), _("sensitivity"))
 CONCERN_WORDS = dict(zip(CONCERNS, _CONCERN_WORDS, strict=True))
 EVIDENCE_WORDS = {"strong": _("strong"), "moderate": _("moderate"), "limited": _("limited")}

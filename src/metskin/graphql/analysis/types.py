@@ -290,12 +290,7 @@ class Analysis:
     started_at: datetime | None
     finished_at: datetime | None
     failure_code: str | None
-    stored_failure_reason: strawberry.Private[str | None]
-
-    @strawberry.field
-    def failure_reason(self, info: Info) -> str | None:
-        return failure_words(self.failure_code, self.stored_failure_reason, info)
-
+    failure_reason: str | None
     summary: AnalysisSummary | None
     media_id: strawberry.Private[str]
 
@@ -317,19 +312,19 @@ class Analysis:
         return media_link(info, stored[1], str(self.id), self.media_id)
 
     @classmethod
-    def from_domain(cls, analysis: DomainAnalysis) -> Analysis:
+    def from_domain(cls, analysis: DomainAnalysis, tr: Translator = ENGLISH) -> Analysis:
         summary = analysis.summary
         return copy_fields(
             cls,
             analysis,
             summary=AnalysisSummary(**vars(summary)) if summary else None,
-            stored_failure_reason=analysis.failure_reason,
+            failure_reason=failure_words(analysis.failure_code, analysis.failure_reason, tr),
         )
 
 
-def failure_words(code: str | None, reason: str | None, info: Info) -> str | None:
-    """Why an analysis failed, in the request's language."""
-    return coded_text(reason, code, info.context.translator) if reason else reason
+def failure_words(code: str | None, reason: str | None, tr: Translator) -> str | None:
+    """Why an analysis failed, in `tr`'s language."""
+    return coded_text(reason, code, tr) if reason else reason
 
 
 @strawberry.type(description="A step of a running analysis, streamed live.")
@@ -340,14 +335,10 @@ class AnalysisProgress:
     seq: int = strawberry.field(description="Grows with every event; later wins.")
     progress: float = strawberry.field(description=PROGRESS_MEANS)
     failure_code: str | None
-    stored_failure_reason: strawberry.Private[str | None]
-
-    @strawberry.field
-    def failure_reason(self, info: Info) -> str | None:
-        return failure_words(self.failure_code, self.stored_failure_reason, info)
+    failure_reason: str | None
 
     @classmethod
-    def from_event(cls, event: dict[str, Any]) -> AnalysisProgress:
+    def from_event(cls, event: dict[str, Any], tr: Translator = ENGLISH) -> AnalysisProgress:
         return cls(
             analysis_id=strawberry.ID(event["analysis_id"]),
             stage=Stage(event["stage"]),
@@ -355,7 +346,9 @@ class AnalysisProgress:
             progress=event["progress"],
             seq=event["seq"],
             failure_code=event.get("failure_code"),
-            stored_failure_reason=event.get("failure_reason"),
+            failure_reason=failure_words(
+                event.get("failure_code"), event.get("failure_reason"), tr
+            ),
         )
 
 
