@@ -313,13 +313,9 @@ class Analysis:
 
     @classmethod
     def from_domain(cls, analysis: DomainAnalysis, tr: Translator = ENGLISH) -> Analysis:
-        summary = analysis.summary
-        return copy_fields(
-            cls,
-            analysis,
-            summary=AnalysisSummary(**vars(summary)) if summary else None,
-            failure_reason=failure_words(analysis.failure_code, analysis.failure_reason, tr),
-        )
+        summary = AnalysisSummary(**vars(analysis.summary)) if analysis.summary else None
+        reason = failure_words(analysis.failure_code, analysis.failure_reason, tr)
+        return copy_fields(cls, analysis, summary=summary, failure_reason=reason)
 
 
 def failure_words(code: str | None, reason: str | None, tr: Translator) -> str | None:
