@@ -100,7 +100,10 @@ class Context:
         """Read once, on the first text to translate of a request that names no language."""
         if self.viewer is None:
             return None
-        users = self.container.accounts.get_users([self.viewer.user_id])
+        try:
+            users = self.container.accounts.get_users([self.viewer.user_id])
+        except Exception:  # the database is down: that error in English, not a crash
+            return None
         return users[0].profile.locale if users else None
 
     def require_viewer(self) -> Viewer:
