@@ -77,6 +77,7 @@ class Context:
     product_loader: DataLoader[str, Product | None] = field(init=False)
     dermatologist_loader: DataLoader[str, Dermatologist | None] = field(init=False)
     referral_loader: DataLoader[str, ReferralRecord | None] = field(init=False)
+    _locale: str | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.user_loader = batch_loader(self.container.accounts.get_users)
@@ -88,9 +89,22 @@ class Context:
 
     @property
     def translator(self) -> Translator:
-        """The request's language (`Accept-Language`; the web app sends the profile's)."""
-        headers = getattr(self.request, "headers", None)
-        return self.container.translations.translator(request_locale(headers))
+        """The request's language: its `Accept-Language` (the web app sends the profile's),
+        else the signed-in person's profile locale, else English."""
+        if self._locale is None:
+            headers = getattr(self.request, "headers", None)
+            self._locale = request_locale(headers, self._profile_locale)
+        return self.container.translations.translator(self._locale)
+
+    def _profile_locale(self) -> str | None:
+        """Read once, on the first text to translate of a request that names no language."""
+        if self.viewer is None:
+            return None
+        try:
+            users = self.container.accounts.get_users([self.viewer.user_id])
+        except Exception:  # the database is down: that error in English, not a crash
+            return None
+        return users[0].profile.locale if users else None
 
     def require_viewer(self) -> Viewer:
         if self.viewer is None:

@@ -9,13 +9,13 @@ code's own sentence says what went wrong in the person's language (the field it 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from graphql import GraphQLError
 
 from metskin.domain.errors import DomainError
-from metskin.domain.i18n.locales import DEFAULT_LOCALE, language_of, negotiate
+from metskin.domain.i18n.locales import DEFAULT_LOCALE, effective_locale, language_of, negotiate
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.ports import Translator
 
@@ -54,9 +54,15 @@ CODE_MESSAGES = {
 GENERIC = _("This request could not be done.")
 
 
-def request_locale(headers: Mapping[str, str] | None) -> str:
-    """The supported locale a request asks for (`Accept-Language`), else English."""
-    return negotiate((headers or {}).get("accept-language"), DEFAULT_LOCALE)
+def request_locale(
+    headers: Mapping[str, str] | None, stored: Callable[[], str | None] | None = None
+) -> str:
+    """The supported locale a request asks for (`Accept-Language`); without one, the stored
+    locale `stored()` gives (the signed-in person's profile), else English."""
+    asked = (headers or {}).get("accept-language")
+    if not (asked or "").strip() and stored is not None:
+        return effective_locale(stored())
+    return negotiate(asked, DEFAULT_LOCALE)
 
 
 def request_language(info: Any) -> str:
@@ -79,8 +85,15 @@ def localized_message(error: GraphQLError, tr: Translator) -> str:
         translated = tr.gettext(original.template)
         if translated != original.template:
             return translated.format(**original.values)
+    return coded_text(message, str((error.extensions or {}).get("code", "")), tr)
+
+
+def coded_text(message: str, code: str | None, tr: Translator) -> str:
+    """A coded message in `tr`'s language: as a whole when the catalog has it, else the
+    code's own sentence; English stays as written."""
+    if language_of(tr.locale) == "en":
+        return message
     whole = tr.gettext(message)
     if whole != message:
         return whole
-    code = (error.extensions or {}).get("code", "")
-    return tr.gettext(CODE_MESSAGES.get(str(code), GENERIC))
+    return tr.gettext(CODE_MESSAGES.get(code or "", GENERIC))

@@ -7,6 +7,7 @@ Sources: Python `_()`, `gettext()`, `ngettext()` (domain and edge), jinja2 `{% t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,9 @@ SOURCES: tuple[tuple[str, str, dict[str, Any], dict[str, str]], ...] = (
     ("jinja2.ext:babel_extract", "templates/mail/*.j2", PY_KEYWORDS, JINJA_OPTIONS),
     ("jinja2.ext:babel_extract", "domain/content/templates/*.j2", PY_KEYWORDS, JINJA_OPTIONS),
     ("javascript", "web/**/*.js", JS_KEYWORDS, {"parse_template_string": "true"}),
+    # The safety rules' reasons are data that the code fills in ("Costs {price}, ..."): a
+    # person reads each one as a sentence, so the catalog has it.
+    (f"{__name__}:extract_reasons", "data/catalog/safety_rules.json", {}, {}),
 )
 
 MessageId = str | tuple[str, str]
@@ -54,6 +58,18 @@ def extracted() -> Iterator[tuple[MessageId, Path, int]]:
                 found = _message_id(message)
                 if found:
                     yield found, path, line
+
+
+def extract_reasons(
+    fileobj: Any, _keywords: Any, _comment_tags: Any, options: Any
+) -> Iterator[tuple[int, None, str, list[str]]]:
+    """Babel extractor: every `"reason"` of a JSON list of rules, with its line."""
+    text = fileobj.read().decode("utf-8")
+    for item in json.loads(text):
+        reason = item.get("reason") if isinstance(item, dict) else None
+        if isinstance(reason, str) and reason:
+            at = text.find(json.dumps(reason, ensure_ascii=False))
+            yield text.count("\n", 0, max(at, 0)) + 1, None, reason, []
 
 
 def _message_id(message: object) -> MessageId | None:

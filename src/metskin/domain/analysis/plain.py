@@ -229,7 +229,9 @@ def summary(result: dict[str, Any], tr: Translator = ENGLISH) -> str:
     """A few sentences on the whole result, or why it could not be given."""
     blocking = [i for i in result.get("quality", []) if i.get("blocking")]
     if not result.get("ok") or blocking:
-        reasons = " ".join(f"{i['message']} {i['guidance']}" for i in blocking)
+        reasons = " ".join(
+            f"{tr.gettext(i['message'])} {tr.gettext(i['guidance'])}" for i in blocking
+        )
         unmeasured = _(
             "We could not measure your skin reliably from this photo, so no result is shown."
         )

@@ -9,6 +9,7 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.model import QualityIssue
+from metskin.domain.i18n.marks import _
 
 MIN_FACE_FRACTION = 0.20  # face box short side / image short side
 MAX_YAW_DEG = 25.0
@@ -51,39 +52,45 @@ HEADROOM_SCLERA_LOG2 = -1.0
 
 GUIDANCE = {
     "NO_FACE": (
-        "No face was found.",
-        "Face the camera with your whole face in the frame and nothing covering it.",
+        _("No face was found."),
+        _("Face the camera with your whole face in the frame and nothing covering it."),
     ),
     "MULTIPLE_FACES": (
-        "More than one face is in the picture; the largest was analysed.",
-        "Take the picture alone, with no other faces or portraits behind you.",
+        _("More than one face is in the picture; the largest was analysed."),
+        _("Take the picture alone, with no other faces or portraits behind you."),
     ),
     "FACE_TOO_SMALL": (
-        "The face is too small in the picture.",
-        "Move closer, so that your face fills at least a third of the frame.",
+        _("The face is too small in the picture."),
+        _("Move closer, so that your face fills at least a third of the frame."),
     ),
     "POSE_TOO_STRONG": (
-        "The head is turned or tilted too much.",
-        "Look straight into the camera, with your head level.",
+        _("The head is turned or tilted too much."),
+        _("Look straight into the camera, with your head level."),
     ),
     "BLURRY": (
-        "The face is out of focus or moving.",
-        "Hold the camera still, tap to focus on your face, and use more light.",
+        _("The face is out of focus or moving."),
+        _("Hold the camera still, tap to focus on your face, and use more light."),
     ),
     "TOO_DARK": (
-        "The picture is too dark to measure skin tone: even the whites of the eyes "
-        "come out dark, so the skin would read several shades darker than it is.",
-        "Face a window or a lamp; avoid backlight and night mode.",
+        _(
+            "The picture is too dark to measure skin tone: even the whites of the eyes "
+            "come out dark, so the skin would read several shades darker than it is."
+        ),
+        _("Face a window or a lamp; avoid backlight and night mode."),
     ),
     "UNDEREXPOSED": (
-        "The picture is underexposed: nothing in it is bright, not even the whites of the eyes, "
-        "so the skin would read darker than it is.",
-        "Turn towards a window or a lamp, or tap your face on the screen so the camera "
-        "brightens the picture; turn off any dark filter.",
+        _(
+            "The picture is underexposed: nothing in it is bright, not even the whites of the "
+            "eyes, so the skin would read darker than it is."
+        ),
+        _(
+            "Turn towards a window or a lamp, or tap your face on the screen so the camera "
+            "brightens the picture; turn off any dark filter."
+        ),
     ),
     "OVEREXPOSED": (
-        "The face is overexposed.",
-        "Step out of direct sunlight or turn off the flash; use soft, even light.",
+        _("The face is overexposed."),
+        _("Step out of direct sunlight or turn off the flash; use soft, even light."),
     ),
 }
 LIGHT_CODES = ("TOO_DARK", "UNDEREXPOSED", "OVEREXPOSED")

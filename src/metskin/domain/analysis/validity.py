@@ -19,6 +19,7 @@ from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import blur, robust_stats
 from metskin.domain.analysis.model import AnalysisResult, QualityIssue
+from metskin.domain.i18n.marks import _
 from metskin.domain.values import leaves
 
 MIN_EYE_DISTANCE_PX = 40.0  # eye distance in the photo's own pixels
@@ -41,35 +42,41 @@ MAX_CAST_LEFT = 0.25
 
 GUIDANCE = {
     "LOW_RESOLUTION": (
-        "The face has too few pixels to measure the skin.",
-        "Move closer or use the main camera at full resolution; do not send a "
-        "thumbnail or a screenshot.",
+        _("The face has too few pixels to measure the skin."),
+        _(
+            "Move closer or use the main camera at full resolution; do not send a "
+            "thumbnail or a screenshot."
+        ),
     ),
     "GLASSES_GLARE": (
-        "Light reflects off glasses over the eyes.",
-        "Take your glasses off, or tilt them slightly so no light reflects.",
+        _("Light reflects off glasses over the eyes."),
+        _("Take your glasses off, or tilt them slightly so no light reflects."),
     ),
     "FILTER_SUSPECTED": (
-        "The skin looks smoothed or edited, as by a beauty filter or heavy make-up.",
-        "Turn off beauty mode, filters and retouching, and use bare skin.",
+        _("The skin looks smoothed or edited, as by a beauty filter or heavy make-up."),
+        _("Turn off beauty mode, filters and retouching, and use bare skin."),
     ),
     "UNNATURAL_COLOUR": (
-        "The skin colour is not one that real skin has in this light.",
-        "Turn off colour filters and take the photo in daylight without coloured lamps.",
+        _("The skin colour is not one that real skin has in this light."),
+        _("Turn off colour filters and take the photo in daylight without coloured lamps."),
     ),
     "HEAVY_CAST": (
-        "The light is too strongly coloured to correct: even the whites of the eyes keep its "
-        "colour, so the skin tone would be off.",
-        "Take the photo in daylight or under white light, away from coloured or orange lamps.",
+        _(
+            "The light is too strongly coloured to correct: even the whites of the eyes keep its "
+            "colour, so the skin tone would be off."
+        ),
+        _("Take the photo in daylight or under white light, away from coloured or orange lamps."),
     ),
     "LOW_CONFIDENCE": (
-        "The photo is not good enough to give reliable numbers.",
-        "Retake in soft, even light, face straight on, filling a third of the "
-        "frame, and hold still.",
+        _("The photo is not good enough to give reliable numbers."),
+        _(
+            "Retake in soft, even light, face straight on, filling a third of the "
+            "frame, and hold still."
+        ),
     ),
     "UNMEASURABLE": (
-        "Some of the numbers could not be measured on this photo (it may be damaged).",
-        "Send the original photo again, or take a new one.",
+        _("Some of the numbers could not be measured on this photo (it may be damaged)."),
+        _("Send the original photo again, or take a new one."),
     ),
 }
 

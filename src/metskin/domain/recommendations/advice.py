@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.said import Said
 from metskin.domain.recommendations.catalog import Product
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.rules import SafetyRule
@@ -25,6 +26,13 @@ ACTIVE_CLASSES = frozenset(
         "essential_oil",
     }
 )
+NOT_FOUND = {
+    "sunscreen": _("We could not find a sunscreen that fits your needs, budget and avoid-list."),
+    "moisturiser": _(
+        "We could not find a moisturiser that fits your needs, budget and avoid-list."
+    ),
+    "cleanser": _("We could not find a cleanser that fits your needs, budget and avoid-list."),
+}
 PATCH_TEST = _(
     "Patch test first: put a little on the side of your neck or behind the ear once a day "
     "for 3 days, and skip the product if it itches, burns or turns red."
@@ -80,11 +88,7 @@ def routine_warnings(
     rules: tuple[SafetyRule, ...],
 ) -> list[str]:
     """`picked`: the slots the routine filled; `products`: its products."""
-    warnings = [
-        f"We could not find a {slot.replace('_', ' ')} that fits your needs, budget and avoid-list."
-        for slot in ESSENTIAL_SLOTS
-        if slot not in picked
-    ]
+    warnings: list[str] = [NOT_FOUND[slot] for slot in ESSENTIAL_SLOTS if slot not in picked]
     sun_sensitising = sorted(
         {
             i.inci_name
@@ -94,16 +98,18 @@ def routine_warnings(
         }
     )
     if sun_sensitising and "sunscreen" in picked:
-        warnings.append(
-            f"{', '.join(sun_sensitising)} make your skin more sensitive to the sun: use the "
-            "sunscreen every morning, even on cloudy days, and reapply outdoors."
+        sun = _(
+            "{ingredients} make your skin more sensitive to the sun: use the sunscreen every "
+            "morning, even on cloudy days, and reapply outdoors."
         )
+        warnings.append(Said(sun, ingredients=", ".join(sun_sensitising)))
     if sum(1 for p in products if p.classes & ACTIVE_CLASSES) > 1:
         warnings.append(ONE_AT_A_TIME)
     if profile.pregnant or profile.breastfeeding:
         warnings.append(PREGNANCY_NOTE)
+    prescription = _("{product} is prescription-only: use it only as your doctor prescribes.")
     warnings += [
-        f"{p.display_name} is prescription-only: use it only as your doctor prescribes."
+        Said(prescription, product=p.display_name)
         for p in products
         if any(i.prescription_only for i in p.ingredients)
     ]

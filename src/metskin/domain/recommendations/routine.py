@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.said import Said
 from metskin.domain.money.model import Conversion, Money, total
 from metskin.domain.recommendations.advice import (
     ACTIVE_CLASSES,
@@ -15,6 +17,7 @@ from metskin.domain.recommendations.advice import (
 from metskin.domain.recommendations.catalog import Catalog, Product
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.ports import Ranker
+from metskin.domain.recommendations.prices import note_said, price_said
 from metskin.domain.recommendations.rules import SafetyRule
 from metskin.domain.recommendations.safety import (
     Exclusion,
@@ -221,7 +224,7 @@ def _fit(builder: _Builder, slot: str, candidate: Candidate) -> _Pick | Exclusio
     if over_budget is not None:
         return over_budget
     times, timing_rules = allowed_times(product, builder.rules)
-    notes = [
+    notes: list[str] = [
         rule.explain(product=product.display_name)
         for rule in timing_rules
         if set(times) != set(product.usage.times)
@@ -232,12 +235,16 @@ def _fit(builder: _Builder, slot: str, candidate: Candidate) -> _Pick | Exclusio
         rule_id, reason = next(iter(blocked.values()))
         if slot in ESSENTIAL_SLOTS or not kept:
             return Exclusion(product, rule_id, reason)
-        notes.append(f"Use {product.display_name} in the {_time_name(kept[0])} only. {reason}")
+        only = USE_ONLY_IN[kept[0]]
+        notes.append(Said(only, product=product.display_name, reason=reason))
     if len(kept) > product.usage.per_day:
         kept = (_once_a_day_time(product, kept),)
         notes.append(
-            f"{product.display_name} is used once a day ({product.usage.frequency.lower()}), "
-            f"so it is in your {_time_name(kept[0])} routine only."
+            Said(
+                ONCE_A_DAY_IN[kept[0]],
+                product=product.display_name,
+                frequency=product.usage.frequency.lower(),
+            )
         )
     return _Pick(slot, candidate, kept, notes)
 
@@ -290,8 +297,8 @@ def _over_total_budget(builder: _Builder, slot: str, product: Product) -> Exclus
         return None
     reason = rule.explain(
         product=product.display_name,
-        price=builder.profile.price_of(product).text(),
-        budget=budget.text(),
+        price=price_said(builder.profile.price_of(product)),
+        budget=budget,
     )
     return Exclusion(product, rule.id, reason)
 
@@ -332,7 +339,7 @@ def _finish(builder: _Builder) -> Routine:
     order = {slot: index for index, slot in enumerate(SLOTS)}
     steps.sort(key=lambda step: order[step.slot])
     chosen = {pick.candidate.product.id for pick in builder.picks.values()}
-    notes = (step.price.note() for step in steps)
+    notes = (note_said(step.price) for step in steps)
     alternatives = {slot: _alternatives(builder, slot) for slot in builder.picks}
     return Routine(
         am=tuple(s for s in steps if s.time == AM),
@@ -363,7 +370,7 @@ def _step(builder: _Builder, pick: _Pick, time: str, *, again: bool) -> Step:
     evening step pointing back to the morning one rather than repeating it."""
     product = pick.candidate.product
     why = (
-        (f"The same {product.display_name} as in your {_time_name(pick.times[0])} routine.",)
+        (Said(SAME_AS_IN[pick.times[0]], product=product.display_name),)
         if again
         else (*pick.candidate.content.reasons, *pick.notes)
     )
@@ -395,5 +402,16 @@ def _alternatives(builder: _Builder, slot: str) -> tuple[Candidate, ...]:
     return tuple(found)
 
 
-def _time_name(time: str) -> str:
-    return "morning" if time == AM else "evening"
+# A sentence per time of day, so each language words the morning and the evening its way.
+USE_ONLY_IN = {
+    AM: _("Use {product} in the morning only. {reason}"),
+    PM: _("Use {product} in the evening only. {reason}"),
+}
+ONCE_A_DAY_IN = {
+    AM: _("{product} is used once a day ({frequency}), so it is in your morning routine only."),
+    PM: _("{product} is used once a day ({frequency}), so it is in your evening routine only."),
+}
+SAME_AS_IN = {
+    AM: _("The same {product} as in your morning routine."),
+    PM: _("The same {product} as in your evening routine."),
+}

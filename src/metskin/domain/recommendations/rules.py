@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from metskin.domain.i18n.said import Said, Value
 from metskin.domain.recommendations.vocabulary import SLOTS, TIMES
 
 # What each kind of rule checks; the engine in `safety.py` implements them.
@@ -49,8 +50,10 @@ class SafetyRule:
     def applies(self, conditions: set[str]) -> bool:
         return not self.applies_to or bool(conditions.intersection(self.applies_to))
 
-    def explain(self, **values: object) -> str:
-        return self.reason.format(**{name: values.get(name, "") for name in REASON_FIELDS})
+    def explain(self, **values: Value) -> Said:
+        """The reason with its values put in; it translates as a whole (the rules' reasons
+        are in the catalog, `adapters/i18n/extract.py`)."""
+        return Said(self.reason, **{name: values.get(name, "") for name in REASON_FIELDS})
 
 
 def parse_rules(raw: Sequence[Mapping[str, Any]]) -> tuple[SafetyRule, ...]:

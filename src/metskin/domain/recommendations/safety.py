@@ -6,8 +6,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from metskin.domain.i18n.marks import _
 from metskin.domain.recommendations.catalog import Ingredient, KeyActive, Product, normalise
 from metskin.domain.recommendations.needs import CareProfile
+from metskin.domain.recommendations.prices import price_said
 from metskin.domain.recommendations.rules import SafetyRule
 
 # Rule conditions are about the person; ingredient contraindications about the state.
@@ -52,11 +54,10 @@ def _strength_check(rule: SafetyRule, product: Product, _profile: CareProfile) -
             continue
         percent = product.percent_of(ingredient)
         if percent is None or percent > limit:  # unknown strength: the safe side
-            shown = "unknown" if percent is None else f"{percent:g}"
             return rule.explain(
                 product=product.display_name,
                 ingredient=ingredient.inci_name,
-                percent=shown,
+                percent=_percent_text(percent),
                 limit=f"{limit:g}",
             )
     return None
@@ -105,7 +106,7 @@ def _price_check(rule: SafetyRule, product: Product, profile: CareProfile) -> st
     if price.price <= profile.budget(limit):
         return None
     return rule.explain(
-        product=product.display_name, price=price.text(), budget=profile.budget(limit).text()
+        product=product.display_name, price=price_said(price), budget=profile.budget(limit)
     )
 
 
@@ -130,7 +131,7 @@ def _explain(rule: SafetyRule, product: Product, ingredient: Ingredient) -> str:
 
 
 def _percent_text(percent: float | None) -> str:
-    return "unknown" if percent is None else f"{percent:g}"
+    return _("unknown") if percent is None else f"{percent:g}"
 
 
 def find_listed(product: Product, terms: Iterable[str]) -> tuple[str, str] | None:

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.said import Said, Value
 from metskin.domain.recommendations.catalog import Product
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
+from metskin.domain.recommendations.vocabulary import (
+    CONCERN_WORDS,
+    EVIDENCE_WORDS,
+    SKIN_TYPE_WORDS,
+)
 
 NO_EVIDENCE = (0.0, "", "")
 MIN_SEVERITY = 10.0  # below this a concern is not worth treating
@@ -40,6 +47,10 @@ class _Tally:
         self.score += points
         self.reasons.append(reason)
 
+    def say(self, points: float, product: Product, template: str, **values: Value) -> None:
+        """Add a reason about `product`: `template` over its name and `values`."""
+        self.add(points, Said(template, product=product.display_name, **values))
+
 
 def score_product(product: Product, needs: SkinNeeds, profile: CareProfile) -> ScoredProduct:
     concerns = _concern_fit(product, needs)
@@ -50,7 +61,13 @@ def score_product(product: Product, needs: SkinNeeds, profile: CareProfile) -> S
 
 
 def concern_label(concern: str) -> str:
-    return concern.replace("_", " ")
+    return CONCERN_WORDS.get(concern) or concern.replace("_", " ")
+
+
+def skin_types_label(types: tuple[str, ...] | list[str]) -> Said:
+    """Skin types as "oily/combination", each word translatable."""
+    words = {f"type{i}": SKIN_TYPE_WORDS.get(t, t) for i, t in enumerate(types)}
+    return Said("/".join(f"{{{name}}}" for name in words), **words)
 
 
 def _concern_fit(product: Product, needs: SkinNeeds) -> _Tally:
@@ -60,13 +77,24 @@ def _concern_fit(product: Product, needs: SkinNeeds) -> _Tally:
             continue
         weight = severity / 100 * tone_weight(concern, needs)
         evidence, active_label, strength = best_evidence(product, concern)
-        where = f"{concern_label(concern)} (your score {severity:.0f}/100)"
+        where = Said(
+            _("{concern} (your score {score}/100)"),
+            concern=concern_label(concern),
+            score=f"{severity:.0f}",
+        )
         name = product.display_name
         if evidence > 0:
-            reason = f"{name} targets {where} with {active_label}, which has {strength} evidence."
+            reason = Said(
+                _("{product} targets {where} with {active}, which has {strength} evidence."),
+                product=name,
+                where=where,
+                active=active_label,
+                strength=EVIDENCE_WORDS.get(strength, strength),
+            )
             matches.append((weight * evidence, reason))
         elif concern in product.concerns:
-            matches.append((weight * CLAIM_WEIGHT, f"{name} is sold for {where}."))
+            sold = Said(_("{product} is sold for {where}."), product=name, where=where)
+            matches.append((weight * CLAIM_WEIGHT, sold))
     matches.sort(key=lambda match: -match[0])
     return _Tally(
         sum(points for points, _ in matches),
@@ -86,17 +114,17 @@ def best_evidence(product: Product, concern: str) -> tuple[float, str, str]:
 def _skin_type_fit(
     product: Product, needs: SkinNeeds, _profile: CareProfile, tally: _Tally
 ) -> None:
-    made_for = "/".join(product.skin_types)
+    words = {
+        "product": product.display_name,
+        "made_for": skin_types_label(product.skin_types),
+        "skin_type": SKIN_TYPE_WORDS.get(needs.skin_type, needs.skin_type),
+    }
     if needs.skin_type in product.skin_types:
-        tally.add(
-            SKIN_TYPE_MATCH,
-            f"{product.display_name} is made for {made_for} skin; yours is {needs.skin_type}.",
-        )
+        yours = _("{product} is made for {made_for} skin; yours is {skin_type}.")
+        tally.add(SKIN_TYPE_MATCH, Said(yours, **words))
     else:
-        tally.add(
-            SKIN_TYPE_MISMATCH,
-            f"{product.display_name} is made for {made_for} skin, not {needs.skin_type}.",
-        )
+        not_yours = _("{product} is made for {made_for} skin, not {skin_type}.")
+        tally.add(SKIN_TYPE_MISMATCH, Said(not_yours, **words))
 
 
 def _pore_fit(product: Product, needs: SkinNeeds, _profile: CareProfile, tally: _Tally) -> None:
@@ -104,10 +132,12 @@ def _pore_fit(product: Product, needs: SkinNeeds, _profile: CareProfile, tally: 
     if not prone or product.non_comedogenic or product.slot in LEAVE_ON_EXEMPT:
         return
     worst = max(product.ingredients, key=lambda i: i.comedogenic_rating)
-    tally.add(
+    tally.say(
         COMEDOGENIC_PENALTY,
-        f"{product.display_name} contains {worst.inci_name} "
-        f"(comedogenic {worst.comedogenic_rating}/5), which can clog pores.",
+        product,
+        _("{product} contains {ingredient} (comedogenic {rating}/5), which can clog pores."),
+        ingredient=worst.inci_name,
+        rating=str(worst.comedogenic_rating),
     )
 
 
@@ -118,15 +148,17 @@ def _sensitivity_fit(
         return
     irritant = next((i for i in product.ingredients if i.irritation == "high"), None)
     if irritant is not None:
-        tally.add(
+        tally.say(
             IRRITANT_PENALTY,
-            f"{product.display_name} contains {irritant.inci_name}, "
-            "which often irritates sensitive skin.",
+            product,
+            _("{product} contains {ingredient}, which often irritates sensitive skin."),
+            ingredient=irritant.inci_name,
         )
     if not product.fragrance_free:
-        tally.add(
+        tally.say(
             FRAGRANCE_PENALTY,
-            f"{product.display_name} contains fragrance, a common trigger for sensitive skin.",
+            product,
+            _("{product} contains fragrance, a common trigger for sensitive skin."),
         )
 
 
@@ -136,10 +168,14 @@ def _tone_fit(product: Product, needs: SkinNeeds, _profile: CareProfile, tally: 
     if needs.pih_risk:
         harsh = _harsh_ingredient(product)
         if harsh:
-            tally.add(
+            tally.say(
                 HARSH_FOR_PIH_PENALTY,
-                f"The strong {harsh} in {product.display_name} can leave dark marks on deeper "
-                "skin tones; gentler options come first.",
+                product,
+                _(
+                    "The strong {ingredient} in {product} can leave dark marks on deeper "
+                    "skin tones; gentler options come first."
+                ),
+                ingredient=harsh,
             )
 
 
@@ -148,25 +184,35 @@ def _sunscreen_tone_fit(product: Product, needs: SkinNeeds, monk: int, tally: _T
     if tint is not None:
         low, high = tint
         if low <= monk <= high:
-            tally.add(
-                TINT_MATCH, f"The tint of {product.display_name} fits your skin tone (Monk {monk})."
+            tally.say(
+                TINT_MATCH,
+                product,
+                _("The tint of {product} fits your skin tone (Monk {monk})."),
+                monk=str(monk),
             )
         else:
-            tally.add(
+            tally.say(
                 TINT_MISMATCH,
-                f"The tint of {product.display_name} is made for Monk tones {low}-{high}, "
-                f"not {monk}.",
+                product,
+                _("The tint of {product} is made for Monk tones {low}-{high}, not {monk}."),
+                low=str(low),
+                high=str(high),
+                monk=str(monk),
             )
         if needs.pih_risk and needs.severity("pigmentation") >= 30:
-            tally.add(
+            tally.say(
                 VISIBLE_LIGHT_BONUS,
-                f"The iron oxides in the tint of {product.display_name} also block visible "
-                "light, which darkens spots.",
+                product,
+                _(
+                    "The iron oxides in the tint of {product} also block visible light, "
+                    "which darkens spots."
+                ),
             )
     elif monk >= WHITE_CAST_FROM_MONK and _mainly_mineral(product):
-        tally.add(
+        tally.say(
             WHITE_CAST_PENALTY,
-            f"The untinted mineral filters of {product.display_name} can leave a white cast.",
+            product,
+            _("The untinted mineral filters of {product} can leave a white cast."),
         )
 
 
@@ -191,15 +237,22 @@ def _budget_fit(product: Product, _needs: SkinNeeds, profile: CareProfile, tally
     price = profile.price_of(product).price
     budget = profile.budget(limit)
     if price > budget:
-        tally.add(
+        tally.say(
             OVER_BUDGET_PENALTY,
-            f"{product.display_name} costs {price.text()}, over your {budget.text()} per product.",
+            product,
+            _("{product} costs {price}, over your {budget} per product."),
+            price=price,
+            budget=budget,
         )
         return
     share = float(price.amount / limit)
     if share <= 0.5:
         tally.add(
             VALUE_BONUS * (1 - share),
-            f"{product.display_name} costs {price.text()}, well within your "
-            f"{budget.text()} per product.",
+            Said(
+                _("{product} costs {price}, well within your {budget} per product."),
+                product=product.display_name,
+                price=price,
+                budget=budget,
+            ),
         )

@@ -23,6 +23,7 @@ from metskin.domain.checkins.service import restart
 from metskin.domain.content.loader import by_tags, load_articles
 from metskin.domain.content.model import Article
 from metskin.domain.errors import Conflict, NotFound
+from metskin.domain.i18n.said import said_json
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
 from metskin.domain.money.model import Conversion, RatesTable, seed_table
@@ -34,6 +35,7 @@ from metskin.domain.recommendations.feedback import Feedback
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.ports import Ranker, RecommendationsUowFactory
+from metskin.domain.recommendations.prices import note_said
 from metskin.domain.recommendations.routine import Candidate, Routine, Step, build_routine
 from metskin.domain.recommendations.rules import SafetyRule
 from metskin.domain.recommendations.tips import Tip, render_tips, translated_tips
@@ -306,6 +308,11 @@ def lineup_change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, An
     return {"added": sorted(second - first), "removed": sorted(first - second)}
 
 
+def said(**lines: Sequence[str]) -> dict[str, list[Any]]:
+    """Each line as its template and values (`said_json`), to speak it in any language."""
+    return {name: [said_json(line) for line in found] for name, found in lines.items()}
+
+
 def _plain(raw: Mapping[str, Any]) -> dict[str, Any]:
     """JSON-ready copy (Decimals as strings)."""
     return json.loads(json.dumps(raw, default=str))
@@ -326,6 +333,7 @@ def serialise(
         "currency": routine.currency,
         "total_price": str(routine.total_price.amount),
         "total_note": "; ".join(routine.price_notes),
+        "said_total_note": said(parts=routine.price_notes)["parts"],
         "am": [_step(step) for step in routine.am],
         "pm": [_step(step) for step in routine.pm],
         "alternatives": {
@@ -333,12 +341,14 @@ def serialise(
             for slot, candidates in routine.alternatives.items()
         },
         "warnings": list(routine.warnings),
+        "said": said(warnings=routine.warnings),
         "excluded": [
             {
                 "product_id": e.product.id,
                 "name": f"{e.product.brand} {e.product.name}",
                 "rule_id": e.rule_id,
                 "reason": e.reason,
+                "said": said(reason=[e.reason]),
             }
             for e in routine.excluded[:MAX_EXCLUDED_SHOWN]
         ],
@@ -361,6 +371,7 @@ def _step(step: Step) -> dict[str, Any]:
         "introduce": list(step.introduce),
         "why": list(step.why),
         "warnings": list(step.warnings),
+        "said": said(why=step.why),
         **_price(step.price),
     }
 
@@ -369,6 +380,7 @@ def _price(conversion: Conversion) -> dict[str, Any]:
     return {
         "price": {"amount": str(conversion.price.amount), "currency": conversion.price.currency},
         "price_note": conversion.note(),
+        "said_price_note": said_json(note_said(conversion)),
     }
 
 
@@ -377,6 +389,7 @@ def _candidate(candidate: Candidate, price: Conversion | None) -> dict[str, Any]
         "product_id": candidate.product.id,
         "score": round(candidate.score, 4),
         "why": list(candidate.content.reasons),
+        "said": said(why=candidate.content.reasons),
         **(_price(price) if price else {}),
     }
 

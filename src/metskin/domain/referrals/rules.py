@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from metskin.domain.i18n.marks import _
 from metskin.domain.referrals.model import (
     ACNE,
     REDNESS,
@@ -246,9 +247,11 @@ RULES: tuple[TriageRule, ...] = (
         ("changed_spots", "area_ratio", "darkness_change", "days_between", "x", "y"),
         Urgency.URGENT,
         Specialty.SKIN_CANCER,
-        "A pigmented spot looks bigger or darker than in your earlier analyses. A spot that "
-        "changes should be checked by a dermatologist promptly, even though lighting and camera "
-        "differences can also make a spot look different.",
+        _(
+            "A pigmented spot looks bigger or darker than in your earlier analyses. A spot "
+            "that changes should be checked by a dermatologist promptly, even though lighting "
+            "and camera differences can also make a spot look different."
+        ),
         _spot_changing,
     ),
     TriageRule(
@@ -256,8 +259,11 @@ RULES: tuple[TriageRule, ...] = (
         ("seven_point_score",),
         Urgency.URGENT,
         Specialty.SKIN_CANCER,
-        "Your answers about a spot or mole (such as change in size, shape or colour, bleeding or "
-        "itching) match the checklist doctors use to decide who should be seen quickly.",
+        _(
+            "Your answers about a spot or mole (such as change in size, shape or colour, "
+            "bleeding or itching) match the checklist doctors use to decide who should be seen "
+            "quickly."
+        ),
         _seven_point,
     ),
     TriageRule(
@@ -265,8 +271,10 @@ RULES: tuple[TriageRule, ...] = (
         ("self_harm_thoughts",),
         Urgency.URGENT,
         Specialty.MEDICAL,
-        "You told us you have had thoughts of harming yourself. Please talk to someone today: "
-        "contact your doctor, a local crisis line or emergency services.",
+        _(
+            "You told us you have had thoughts of harming yourself. Please talk to someone today: "
+            "contact your doctor, a local crisis line or emergency services."
+        ),
         _self_harm,
     ),
     TriageRule(
@@ -274,9 +282,11 @@ RULES: tuple[TriageRule, ...] = (
         ("eye_symptoms", "redness_score"),
         Urgency.URGENT,
         Specialty.ROSACEA,
-        "Facial redness together with sore, gritty or light-sensitive eyes should be checked "
-        "quickly. If your eye is painful or your sight changes, get same-day care from an eye "
-        "service or urgent care.",
+        _(
+            "Facial redness together with sore, gritty or light-sensitive eyes should be checked "
+            "quickly. If your eye is painful or your sight changes, get same-day care from an eye "
+            "service or urgent care."
+        ),
         _redness_with_eyes,
     ),
     TriageRule(
@@ -284,8 +294,10 @@ RULES: tuple[TriageRule, ...] = (
         ("new_spots", "x", "y"),
         Urgency.SOON,
         Specialty.SKIN_CANCER,
-        "A pigmented spot appears that was not seen in your previous analysis. New spots in "
-        "adulthood are worth showing to a dermatologist.",
+        _(
+            "A pigmented spot appears that was not seen in your previous analysis. New spots in "
+            "adulthood are worth showing to a dermatologist."
+        ),
         _spot_new,
     ),
     TriageRule(
@@ -293,9 +305,11 @@ RULES: tuple[TriageRule, ...] = (
         ("spots_now", "spots_before", "area_ratio", "analyses", "days"),
         Urgency.SOON,
         Specialty.SKIN_CANCER,
-        "Your analyses show more and larger dark spots than in your recent photos. Spots that "
-        "change over weeks or months are worth showing to a dermatologist, although light and "
-        "camera differences can also change how spots look.",
+        _(
+            "Your analyses show more and larger dark spots than in your recent photos. Spots that "
+            "change over weeks or months are worth showing to a dermatologist, although light and "
+            "camera differences can also change how spots look."
+        ),
         _pigment_rising,
     ),
     TriageRule(
@@ -303,8 +317,10 @@ RULES: tuple[TriageRule, ...] = (
         ("concern", "region", "first", "last", "band", "analyses", "days"),
         Urgency.SOON,
         Specialty.MEDICAL,
-        "A concern has worsened across your recent analyses, by more than two photos of the "
-        "same visit differ.",
+        _(
+            "A concern has worsened across your recent analyses, by more than two photos of the "
+            "same visit differ."
+        ),
         _concern_worsening,
         explain,
     ),
@@ -313,8 +329,10 @@ RULES: tuple[TriageRule, ...] = (
         ("sore_not_healing_weeks",),
         Urgency.SOON,
         Specialty.SKIN_CANCER,
-        "A sore or spot that has not healed for four weeks or more should be looked at by a "
-        "doctor.",
+        _(
+            "A sore or spot that has not healed for four weeks or more should be looked at by a "
+            "doctor."
+        ),
         _non_healing,
     ),
     TriageRule(
@@ -322,8 +340,10 @@ RULES: tuple[TriageRule, ...] = (
         ("acne_nodules", "painful_deep_lumps"),
         Urgency.SOON,
         Specialty.ACNE,
-        "Deep, painful lumps (nodules) can leave scars. Prescription treatment works best when "
-        "started early.",
+        _(
+            "Deep, painful lumps (nodules) can leave scars. Prescription treatment works best when "
+            "started early."
+        ),
         _acne_nodules,
     ),
     TriageRule(
@@ -331,8 +351,10 @@ RULES: tuple[TriageRule, ...] = (
         ("acne_lesions", "acne_score"),
         Urgency.SOON,
         Specialty.ACNE,
-        "Your analysis shows a high number of acne spots. Acne at this level usually needs "
-        "prescription treatment.",
+        _(
+            "Your analysis shows a high number of acne spots. Acne at this level usually needs "
+            "prescription treatment."
+        ),
         _acne_severe,
     ),
     TriageRule(
@@ -340,8 +362,10 @@ RULES: tuple[TriageRule, ...] = (
         ("redness_now", "redness_baseline", "analyses"),
         Urgency.ROUTINE,
         Specialty.ROSACEA,
-        "Facial redness has increased across your recent analyses. A dermatologist can check "
-        "for conditions such as rosacea.",
+        _(
+            "Facial redness has increased across your recent analyses. A dermatologist can check "
+            "for conditions such as rosacea."
+        ),
         _redness_worsening,
     ),
     TriageRule(
@@ -349,8 +373,10 @@ RULES: tuple[TriageRule, ...] = (
         ("analyses", "days", "lowest_redness"),
         Urgency.ROUTINE,
         Specialty.ROSACEA,
-        "Facial redness has stayed high for four weeks or more. Lasting redness can have "
-        "several causes, such as rosacea, that a dermatologist can tell apart.",
+        _(
+            "Facial redness has stayed high for four weeks or more. Lasting redness can have "
+            "several causes, such as rosacea, that a dermatologist can tell apart."
+        ),
         _redness_persistent,
     ),
     TriageRule(
@@ -358,8 +384,10 @@ RULES: tuple[TriageRule, ...] = (
         ("scarring_score", "worst_region"),
         Urgency.ROUTINE,
         Specialty.SCARRING,
-        "Your analysis suggests possible scarring. A dermatologist can confirm this and "
-        "discuss options.",
+        _(
+            "Your analysis suggests possible scarring. A dermatologist can confirm this and "
+            "discuss options."
+        ),
         _scarring,
     ),
     TriageRule(
@@ -367,8 +395,10 @@ RULES: tuple[TriageRule, ...] = (
         ("distress_score",),
         Urgency.ROUTINE,
         Specialty.MEDICAL,
-        "Your answers show your skin is affecting how you feel and live. That is a good reason "
-        "to get support, whatever your skin looks like.",
+        _(
+            "Your answers show your skin is affecting how you feel and live. That is a good reason "
+            "to get support, whatever your skin looks like."
+        ),
         _distress,
     ),
 )

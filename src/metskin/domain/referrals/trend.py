@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from itertools import pairwise
 
+from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.said import Said
 from metskin.domain.progress.deltas import FACE, band_for
+from metskin.domain.recommendations.vocabulary import CONCERN_WORDS
 from metskin.domain.referrals.model import (
     ACNE,
     PIGMENTATION,
@@ -101,14 +104,34 @@ def _words(name: str) -> str:
     return "whole face" if name == FACE else name.replace("_", " ")
 
 
+# The words of the sentence below (each a catalog entry); others are shown as `_words` makes them.
+NAMED = {
+    FACE: _("whole face"),
+    "forehead": _("forehead"),
+    "nose": _("nose"),
+    "chin": _("chin"),
+    "cheek_left": _("left cheek"),
+    "cheek_right": _("right cheek"),
+    "under_eye_left": _("left under eye"),
+    "under_eye_right": _("right under eye"),
+    **CONCERN_WORDS,
+}
+WORSENED = _(
+    "Your {concern} has worsened across your last {analyses} analyses over {days} days, from "
+    "{first} to {last} (out of 100) on the {region}: more than two photos of the same visit "
+    "differ (±{band}). A concern that keeps getting worse is worth showing to a dermatologist, "
+    "although light and camera can also play a part."
+)
+
+
 def explain(evidence: Evidence) -> tuple[Specialty, str]:
     """The specialty and the sentence of a worsening trend, from its evidence."""
     concern = str(evidence["concern"])
-    text = (
-        f"Your {_words(concern)} has worsened across your last {evidence['analyses']} analyses "
-        f"over {evidence['days']} days, from {evidence['first']} to {evidence['last']} (out of "
-        f"100) on the {_words(str(evidence['region']))}: more than two photos of the same visit "
-        f"differ (±{evidence['band']}). A concern that keeps getting worse is worth showing to "
-        "a dermatologist, although light and camera can also play a part."
+    region = str(evidence["region"])
+    text = Said(
+        WORSENED,
+        concern=NAMED.get(concern) or _words(concern),
+        region=NAMED.get(region) or _words(region),
+        **{k: str(evidence[k]) for k in ("analyses", "days", "first", "last", "band")},
     )
     return SPECIALTY_OF.get(concern, Specialty.MEDICAL), text

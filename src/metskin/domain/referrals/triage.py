@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from metskin.domain.i18n.marks import _
 from metskin.domain.referrals.model import (
     AnalysisSnapshot,
     Answers,
@@ -17,20 +18,20 @@ from metskin.domain.referrals.rules import RULES, TriageInput, TriageRule
 
 PAEDIATRIC_UNDER_AGE = 16
 
-NOTHING_FOUND = (
+NOTHING_FOUND = _(
     "This is not a diagnosis. MetSkin looks at photos and your answers and cannot examine your "
     "skin. Nothing here suggests seeing a dermatologist now; if something worries you, or a "
     "spot changes, bleeds or does not heal, see one anyway."
 )
-NOT_A_DIAGNOSIS = (
+NOT_A_DIAGNOSIS = _(
     "This is not a diagnosis. MetSkin looks at photos and your answers and cannot examine your "
     "skin. We suggest talking to a dermatologist for the reasons below."
 )
 
 ADVICE = {
-    Urgency.ROUTINE: "Book an appointment when convenient, ideally within the next few months.",
-    Urgency.SOON: "Try to see a dermatologist or your doctor within the next 2 to 4 weeks.",
-    Urgency.URGENT: (
+    Urgency.ROUTINE: _("Book an appointment when convenient, ideally within the next few months."),
+    Urgency.SOON: _("Try to see a dermatologist or your doctor within the next 2 to 4 weeks."),
+    Urgency.URGENT: _(
         "Please get this checked within days, not weeks. Contact your doctor now; if no "
         "appointment is available quickly, use an urgent care service."
     ),

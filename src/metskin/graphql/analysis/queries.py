@@ -21,7 +21,7 @@ async def analyses_of(
         after,
         by_created(),
         lambda page: analyses.history(owner_id, page.after, page.limit),
-        Analysis.from_domain,
+        lambda analysis: Analysis.from_domain(analysis, info.context.translator),
     )
 
 
@@ -30,4 +30,5 @@ class AnalysisQueries:
     @guarded_field(IsAuthenticated)
     async def analysis(self, info: Info, id: strawberry.ID) -> Analysis:
         get = info.context.container.analyses.get_for_viewer
-        return Analysis.from_domain(await as_viewer(info, get, str(id)))
+        found = await as_viewer(info, get, str(id))
+        return Analysis.from_domain(found, info.context.translator)

@@ -64,4 +64,4 @@ class AnalysisSubscriptions:
         get = info.context.container.analyses.get_for_viewer
         analysis = await as_viewer(info, get, str(analysis_id))
         async for event in progress_updates(info.context, analysis):
-            yield AnalysisProgress.from_event(event)
+            yield AnalysisProgress.from_event(event, info.context.translator)

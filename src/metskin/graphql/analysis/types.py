@@ -9,14 +9,16 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from metskin.domain.analysis import plain
+from metskin.domain.analysis import plain, quality, validity
 from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
 from metskin.domain.analysis.records import MediaGrant, Stage
 from metskin.domain.analysis.records import MediaKind as DomainMediaKind
+from metskin.domain.i18n.locales import language_of
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.i18n.source import ENGLISH
+from metskin.graphql.i18n import coded_text
 from metskin.graphql.mapping import copy_fields
 
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
@@ -80,6 +82,26 @@ class QualityIssue:
     guidance: str
     value: float | None
     blocking: bool
+
+    @classmethod
+    def from_stored(cls, issue: dict[str, Any], tr: Translator) -> QualityIssue:
+        """The issue in `tr`'s language: its stored English through the catalog, else (an
+        older wording) the current wording of its code."""
+        current = GUIDANCE.get(issue["code"], ("", ""))
+        message = _words(issue["message"], current[0], tr)
+        return cls(
+            **{**issue, "message": message, "guidance": _words(issue["guidance"], current[1], tr)}
+        )
+
+
+GUIDANCE = {**quality.GUIDANCE, **validity.GUIDANCE}
+
+
+def _words(stored: str, current: str, tr: Translator) -> str:
+    translated = tr.gettext(stored)
+    if translated != stored or not current or language_of(tr.locale) == "en":
+        return translated
+    return tr.gettext(current)
 
 
 @strawberry.type(description="Skin tone; ITA = atan2(L* - 50, b*) in degrees, on robust CIELAB.")
@@ -240,7 +262,7 @@ def result_from_dict(data: dict[str, Any], tr: Translator = ENGLISH) -> Analysis
     """The stored result for the API, its words in `tr`'s language (plain.py)."""
     tone = data.get("tone")
     skin = data.get("skin_type")
-    issues = [QualityIssue(**issue) for issue in data.get("quality", [])]
+    issues = [QualityIssue.from_stored(issue, tr) for issue in data.get("quality", [])]
     return AnalysisResult(
         ok=data["ok"],
         confidence=data["confidence"],
@@ -290,11 +312,15 @@ class Analysis:
         return media_link(info, stored[1], str(self.id), self.media_id)
 
     @classmethod
-    def from_domain(cls, analysis: DomainAnalysis) -> Analysis:
-        summary = analysis.summary
-        return copy_fields(
-            cls, analysis, summary=AnalysisSummary(**vars(summary)) if summary else None
-        )
+    def from_domain(cls, analysis: DomainAnalysis, tr: Translator = ENGLISH) -> Analysis:
+        summary = AnalysisSummary(**vars(analysis.summary)) if analysis.summary else None
+        reason = failure_words(analysis.failure_code, analysis.failure_reason, tr)
+        return copy_fields(cls, analysis, summary=summary, failure_reason=reason)
+
+
+def failure_words(code: str | None, reason: str | None, tr: Translator) -> str | None:
+    """Why an analysis failed, in `tr`'s language."""
+    return coded_text(reason, code, tr) if reason else reason
 
 
 @strawberry.type(description="A step of a running analysis, streamed live.")
@@ -308,7 +334,7 @@ class AnalysisProgress:
     failure_reason: str | None
 
     @classmethod
-    def from_event(cls, event: dict[str, Any]) -> AnalysisProgress:
+    def from_event(cls, event: dict[str, Any], tr: Translator = ENGLISH) -> AnalysisProgress:
         return cls(
             analysis_id=strawberry.ID(event["analysis_id"]),
             stage=Stage(event["stage"]),
@@ -316,7 +342,9 @@ class AnalysisProgress:
             progress=event["progress"],
             seq=event["seq"],
             failure_code=event.get("failure_code"),
-            failure_reason=event.get("failure_reason"),
+            failure_reason=failure_words(
+                event.get("failure_code"), event.get("failure_reason"), tr
+            ),
         )
 
 

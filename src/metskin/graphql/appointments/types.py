@@ -121,7 +121,7 @@ class Appointment:
         if self.referral_id is None:
             return None
         record = await info.context.referral_loader.load(str(self.referral_id))
-        return Referral.from_domain(record) if record else None
+        return Referral.from_domain(record, info.context.translator) if record else None
 
     @classmethod
     def from_domain(cls, appointment: DomainAppointment, time_zone: str) -> Appointment:

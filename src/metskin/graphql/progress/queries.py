@@ -24,7 +24,8 @@ class ProgressQueries:
         self, info: Info, a: strawberry.ID, b: strawberry.ID
     ) -> AnalysisComparison:
         compare = info.context.container.progress.compare
-        return AnalysisComparison.from_domain(await as_viewer(info, compare, str(a), str(b)))
+        found = await as_viewer(info, compare, str(a), str(b))
+        return AnalysisComparison.from_domain(found, info.context.translator)
 
     @guarded_field(
         IsAuthenticated,
@@ -40,4 +41,5 @@ class ProgressQueries:
     ) -> Progress:
         owner = str(patient_id) if patient_id else viewer_id_of(info)
         report = info.context.container.progress.progress
-        return Progress.from_domain(await as_viewer(info, report, owner, from_, to))
+        found = await as_viewer(info, report, owner, from_, to)
+        return Progress.from_domain(found, info.context.translator)

@@ -8,6 +8,8 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.domain.analysis.records import MediaGrant
+from metskin.domain.i18n.ports import Translator
+from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.progress import deltas as domain
 from metskin.domain.progress.charts import trend_svg
 from metskin.domain.progress.comparability import Comparability as DomainComparability
@@ -114,10 +116,10 @@ class AnalysisComparison:
         return ComparisonPictures(**urls)
 
     @classmethod
-    def from_domain(cls, item: Comparison) -> AnalysisComparison:
+    def from_domain(cls, item: Comparison, tr: Translator = ENGLISH) -> AnalysisComparison:
         return cls(
-            before=Analysis.from_domain(item.before),
-            after=Analysis.from_domain(item.after),
+            before=Analysis.from_domain(item.before, tr),
+            after=Analysis.from_domain(item.after, tr),
             deltas=[RegionDelta.from_domain(d) for d in item.deltas],
             comparability=Comparability.from_domain(item.comparability),
             changed_concerns=[
@@ -157,9 +159,9 @@ class Progress:
     comparison: AnalysisComparison | None
 
     @classmethod
-    def from_domain(cls, report: ProgressReport) -> Progress:
+    def from_domain(cls, report: ProgressReport, tr: Translator = ENGLISH) -> Progress:
         return cls(
-            analyses=[Analysis.from_domain(a) for a in report.analyses],
+            analyses=[Analysis.from_domain(a, tr) for a in report.analyses],
             trends=[
                 ConcernTrend(
                     concern=concern,
@@ -175,7 +177,7 @@ class Progress:
                 )
                 for concern, points in report.trends.items()
             ],
-            comparison=AnalysisComparison.from_domain(report.comparison)
+            comparison=AnalysisComparison.from_domain(report.comparison, tr)
             if report.comparison
             else None,
         )

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from metskin.domain.i18n.locales import language_of
 from metskin.domain.i18n.ports import Translator
+from metskin.domain.i18n.said import spoken, spoken_lines
 from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.recommendations.catalog import Product as DomainProduct
 from metskin.domain.recommendations.catalog import Usage as DomainUsage
@@ -146,20 +147,32 @@ class RoutineStep:
         """The saved step; its advice lines in `tr`'s language where the catalog has them, its
         usage texts where the product data has them."""
         language = language_of(tr.locale)
-        lines: dict[str, Any] = {
-            name: [usage_line(tr.gettext(line), language) for line in step[name]]
-            for name in TRANSLATED_LINES
-        }
-        lines |= {name: usage_line(step[name], language) for name in USAGE_LINES}
-        return copy_fields(cls, step, **lines, **saved_price(step))
+        words = saved_words(step, TRANSLATED_LINES, tr)
+        for name in TRANSLATED_LINES:
+            words[name] = [usage_line(line, language) for line in words[name]]
+        words |= {name: usage_line(step[name], language) for name in USAGE_LINES}
+        return copy_fields(cls, step, **words)
 
 
-def saved_price(saved: dict) -> dict[str, Any]:
+def spoken_fields(saved: dict, names: tuple[str, ...], tr: Translator) -> dict[str, list[str]]:
+    """A saved part's lines in `tr`'s language: from the templates saved beside them
+    (`said`), else each English line through the catalog."""
+    said = saved.get("said") or {}
+    return {name: spoken_lines(saved[name], said.get(name), tr) for name in names}
+
+
+def saved_words(saved: dict, names: tuple[str, ...], tr: Translator) -> dict[str, Any]:
+    """A saved step's or alternative's lines and price note in `tr`'s language."""
+    return {**spoken_fields(saved, names, tr), **saved_price(saved, tr)}
+
+
+def saved_price(saved: dict, tr: Translator = ENGLISH) -> dict[str, Any]:
     """A saved step's or alternative's converted price and its note (None when absent)."""
     price = saved.get("price")
+    note = saved.get("price_note") or None
     return {
         "price": Money(**price) if price else None,
-        "price_note": saved.get("price_note") or None,
+        "price_note": spoken(saved.get("said_price_note") or note, tr) if note else None,
     }
 
 
@@ -182,8 +195,8 @@ class Alternative:
         return await load_product(info, str(self.product_id))
 
     @classmethod
-    def from_saved(cls, option: dict) -> Alternative:
-        return copy_fields(cls, option, **saved_price(option))
+    def from_saved(cls, option: dict, tr: Translator = ENGLISH) -> Alternative:
+        return copy_fields(cls, option, **saved_words(option, ("why",), tr))
 
 
 @strawberry.type
@@ -198,6 +211,11 @@ class ExcludedProduct:
     name: str
     rule_id: str
     reason: str
+
+    @classmethod
+    def from_saved(cls, saved: dict, tr: Translator) -> ExcludedProduct:
+        reason = spoken_lines([saved["reason"]], (saved.get("said") or {}).get("reason"), tr)
+        return copy_fields(cls, saved, reason=reason[0])
 
 
 @strawberry.type
@@ -247,15 +265,17 @@ class Recommendation:
             cls,
             saved,
             data,
-            total_note=data.get("total_note") or None,
+            total_note=total_note(data, tr),
             am=[RoutineStep.from_saved(s, tr) for s in data["am"]],
             pm=[RoutineStep.from_saved(s, tr) for s in data["pm"]],
-            warnings=[tr.gettext(line) for line in data["warnings"]],
+            **spoken_fields(data, ("warnings",), tr),
             alternatives=[
-                SlotAlternatives(slot=slot, options=[Alternative.from_saved(o) for o in options])
+                SlotAlternatives(
+                    slot=slot, options=[Alternative.from_saved(o, tr) for o in options]
+                )
                 for slot, options in data["alternatives"].items()
             ],
-            excluded=[copy_fields(ExcludedProduct, e) for e in data["excluded"]],
+            excluded=[ExcludedProduct.from_saved(e, tr) for e in data["excluded"]],
             tips=[
                 copy_fields(Tip, t, articles=[ArticleLink(**a) for a in t["articles"]])
                 for t in saved_tips(data, language_of(tr.locale))
@@ -268,6 +288,12 @@ def saved_tips(data: dict[str, Any], language: str) -> list[dict[str, Any]]:
     tips were translated have English only)."""
     translated = data.get("tips_translated", {}).get(language)
     return translated if translated and len(translated) == len(data["tips"]) else data["tips"]
+
+
+def total_note(saved: dict, tr: Translator) -> str | None:
+    note = saved.get("total_note") or None
+    parts = saved.get("said_total_note")
+    return "; ".join(spoken(part, tr) for part in parts) if note and parts else note
 
 
 @strawberry.input

@@ -22,4 +22,4 @@ class ReferralMutations:
             str(analysis_id),
             answers.to_domain(),
         )
-        return ReferralOutcome.of(record)
+        return ReferralOutcome.of(record, info.context.translator)

@@ -22,7 +22,7 @@ class ReferralQueries:
         record = await run_sync(
             info.context.container.referrals.for_analysis, viewer_id_of(info), str(analysis_id)
         )
-        return ReferralOutcome.of(record)
+        return ReferralOutcome.of(record, info.context.translator)
 
     @guarded_field(IsAuthenticated, "Newest first.")
     async def my_referrals(
@@ -35,5 +35,5 @@ class ReferralQueries:
             after,
             by_created(),
             lambda page: referrals.mine(viewer_id, page.after, page.limit),
-            Referral.from_domain,
+            lambda record: Referral.from_domain(record, info.context.translator),
         )

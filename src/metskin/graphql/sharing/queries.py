@@ -86,5 +86,5 @@ class SharedAnalysisQueries:
             after,
             by_created(),
             lambda page: sharing.shared_analyses(viewer_id, patient, page.after, page.first),
-            Analysis.from_domain,
+            lambda analysis: Analysis.from_domain(analysis, info.context.translator),
         )

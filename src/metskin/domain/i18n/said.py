@@ -1,0 +1,91 @@
+"""Sentences the code builds from a marked template and values ("{product} costs {price}, ...").
+
+A `Said` reads as its English text (it is a `str`, so the code that joins, compares and stores
+lines keeps working) and remembers its template and values, so it can be spoken again in any
+language: the template through the catalog, then the values put in. Values are plain text (a
+product name stays as written; a word that is itself a msgid, such as a skin type, translates),
+amounts of money (formatted for the locale) or other `Said`s.
+
+Stored results keep both: the English text where they always had it, and `said_json()` beside
+it; `spoken()` turns either back into the person's language (English as it was written).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from metskin.domain.i18n.locales import language_of
+from metskin.domain.i18n.ports import Translator
+from metskin.domain.money.model import Money
+
+Value = str | Money
+
+
+class Said(str):
+    """`template.format(**values)` in English, translatable as a whole."""
+
+    template: str
+    values: Mapping[str, Value]
+
+    def __new__(cls, template: str, /, **values: Value) -> Said:
+        english = template.format(**{name: _english(v) for name, v in values.items()})
+        said = super().__new__(cls, english)
+        said.template = template
+        said.values = values
+        return said
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_said, (self.template, dict(self.values)))
+
+
+def _said(template: str, values: dict[str, Value]) -> Said:
+    return Said(template, **values)
+
+
+def _english(value: Value) -> str:
+    return value.text() if isinstance(value, Money) else str(value)
+
+
+def said_json(text: str) -> Any:
+    """A line as stored: plain text, or its template and values when it is a `Said`."""
+    if not isinstance(text, Said):
+        return str(text)
+    values = {k: _value_json(v) for k, v in text.values.items()}
+    return {"text": str(text), "template": text.template, "values": values}
+
+
+def _value_json(value: Value) -> Any:
+    if isinstance(value, Money):
+        return {"amount": str(value.amount), "currency": value.currency}
+    return said_json(value)
+
+
+def spoken(stored: Any, tr: Translator) -> str:
+    """A stored line (`said_json`, or plain text) in `tr`'s language; text the catalog does
+    not have stays as written."""
+    if isinstance(stored, Mapping) and "template" in stored:
+        if "text" in stored and language_of(tr.locale) == "en":
+            return str(stored["text"])  # the source language, as it was written
+        values = {k: _spoken_value(v, tr) for k, v in stored.get("values", {}).items()}
+        template = str(stored["template"])
+        try:
+            return tr.gettext(template).format(**values)
+        except (KeyError, IndexError, ValueError):
+            return template.format(**values)
+    text = str(stored)
+    return tr.gettext(text) if text else text
+
+
+def _spoken_value(value: Any, tr: Translator) -> str:
+    if isinstance(value, Mapping) and "currency" in value and "amount" in value:
+        return tr.format_money(Money(value["amount"], value["currency"]))
+    return spoken(value, tr)
+
+
+def spoken_lines(plain: list[str], stored: list[Any] | None, tr: Translator) -> list[str]:
+    """Lines in `tr`'s language: from their stored templates when there are as many, else
+    each English line through the catalog (results stored before templates were kept)."""
+    if stored is not None and len(stored) == len(plain):
+        return [spoken(line, tr) for line in stored]
+    return [spoken(line, tr) for line in plain]
