@@ -65,9 +65,9 @@ ENGLISH_WORDS = frozenset(
         "here",
     ]
 )
-# Fields whose text is data (the catalog's products, the tips, articles' titles) or a proper
-# name, translated by the content work or never: TO REMOVE from here as that work lands.
-DATA_KEYS = frozenset({"product", "tips", "name", "howMuch", "frequency"})
+# Proper names (products, brands, people) are never translated; everything else, the
+# catalog's usage texts and the tips included, must read in French.
+DATA_KEYS = frozenset({"name", "brand"})
 # Fields that carry values, not sentences (JSON for integrators, rule evidence, ids).
 # `itaCategory` ("very light") is a code of the ITA scale that integrators match on.
 VALUE_KEYS = frozenset({"raw", "evidence", "details", "rulesChecked", "itaCategory"})
