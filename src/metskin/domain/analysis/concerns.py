@@ -21,8 +21,10 @@ from metskin.domain.analysis.filters import (
     blobs,
     blur,
     dark_ridges_within,
+    local_noise,
     masked_blur,
     robust_stats,
+    weber_lightness,
 )
 from metskin.domain.analysis.model import Concern
 from metskin.domain.analysis.spots import spots_in_crop
@@ -66,6 +68,8 @@ CENTRAL_REGIONS = ("cheek_left", "cheek_right", "nose")
 NORMAL_CENTRAL_A = (10.8, 2.0)  # mean, sd
 NORMAL_CENTRAL_LIFT = (1.8, 0.9)
 DIFFUSE_FREE_SD = 2.0
+LINES_REFERENCE_L = 65.0  # lines are measured as creases on skin of this L* (weber_lightness)
+LINES_NOISE = 1.1  # fine texture of the London faces' wrinkle zones (median; see wrinkles)
 SHINE_MIN_DY = 0.10  # linear luminance (0..1) above the surround: 8 L* on skin of L* 55-65
 
 
@@ -284,10 +288,22 @@ def acne(face: FaceImage) -> Concern:
 
 
 def wrinkles(face: FaceImage) -> Concern:
-    """Lines: multiscale dark-ridge response, kept where it forms long thin components."""
+    """Lines: multiscale dark-ridge response, kept where it forms long thin components.
+
+    The ridges are measured on `weber_lightness` (a crease taking the same share of light reads
+    the same on any skin) and divided by the fine texture of the skin around them, relative to
+    LINES_NOISE: darker skin shows more texture in L* (its sheen is a larger share of its
+    light), which the old absolute L* depth read as lines (Spearman 0.47 with Monk on the
+    neutral London faces; docs/benchmarks.md, "Lines independent of skin tone")."""
     iod = face.eye_distance
     zone = np.logical_or.reduce([region_mask(face, name) for name in WRINKLE_REGIONS])
-    ridges = dark_ridges_within(face.lightness, (0.012 * iod, 0.02 * iod, 0.03 * iod), zone)
+    contrast = weber_lightness(face.lightness, LINES_REFERENCE_L)
+    ridges = dark_ridges_within(contrast, (0.012 * iod, 0.02 * iod, 0.03 * iod), zone)
+    usable = face.masks["usable"]
+    noise = local_noise(
+        contrast, usable, 0.02 * iod, 0.15 * iod, face.mask_blur("usable", 0.15 * iod)
+    )
+    ridges *= LINES_NOISE / np.maximum(noise, 0.25 * LINES_NOISE)
     threshold = 5.0
     found, labels = blobs(zone & (ridges > threshold), 0.0, zone.size)
     found = [

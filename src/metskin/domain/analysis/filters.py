@@ -126,6 +126,28 @@ def blob_mask(labels: np.ndarray, found: list[Blob]) -> np.ndarray:
     return keep[labels]
 
 
+def weber_lightness(lightness: np.ndarray, reference: float) -> np.ndarray:
+    """L* remapped so that equal ratios of light are equal steps, one L* per step at `reference`:
+    reference + (reference + 16) ln((L* + 16) / (reference + 16)). L* + 16 is proportional to
+    the cube root of the light, so a crease that takes the same share of the light away reads
+    (L* + 16) / 3 x that share deep in L*: half as deep on skin of L* 30 as on skin of L* 76.
+    Here it reads the same depth on both."""
+    scale = reference + 16.0
+    return (reference + scale * np.log((lightness + 16.0) / scale)).astype(np.float32)
+
+
+def local_noise(
+    image: np.ndarray, mask: np.ndarray, fine: float, sigma: float, norm: np.ndarray | None = None
+) -> np.ndarray:
+    """How much fine texture (image minus its blur at `fine`) the skin around each pixel has: the
+    root mean square over `mask` at scale `sigma`, each value clipped at 3 robust sigmas of the
+    whole mask so that a line or spot does not raise the noise around itself."""
+    detail = image - blur(image, fine)
+    _, spread = robust_stats(detail[mask])
+    squared = np.minimum(detail * detail, np.float32(9.0 * spread * spread))
+    return np.sqrt(np.maximum(masked_blur(squared, mask, sigma, norm), 0.0))
+
+
 def dark_ridges(lightness: np.ndarray, sigmas: tuple[float, ...]) -> np.ndarray:
     """Sato-like multiscale dark-line response (in L* units) from Hessian eigenvalues.
 
