@@ -18,14 +18,13 @@ Prints markdown.
 from __future__ import annotations
 
 import argparse
-import csv
 import pickle
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from tests.analysis.london import LONDON, SMILING
+from tests.analysis.london import LONDON, SMILING, age_and_gender
 from tests.analysis.rank_stats import partial_spearman, spearman
 
 from metskin.adapters.vision.images import load_image
@@ -49,17 +48,6 @@ class Photo:
     monk: int
     ita: float
     face: FaceImage
-
-
-def age_and_gender() -> dict[str, tuple[float, float]]:
-    with (LONDON / "london_info.csv").open() as handle:
-        return {
-            row["face_id"]: (
-                float(row["face_age"].replace("NA", "nan")),
-                float(row["face_gender"] == "male"),
-            )
-            for row in csv.DictReader(handle)
-        }
 
 
 def measure_photos(limit: int) -> list[Photo]:
