@@ -20,12 +20,11 @@ from metskin.domain.analysis.filters import (
     blob_means,
     blobs,
     blur,
-    dark_ridges_within,
     fine_texture,
     masked_blur,
     robust_stats,
-    weber_lightness,
 )
+from metskin.domain.analysis.lines import LINE_THRESHOLD, find_lines
 from metskin.domain.analysis.model import Concern
 from metskin.domain.analysis.spots import spots_in_crop
 
@@ -68,11 +67,6 @@ CENTRAL_REGIONS = ("cheek_left", "cheek_right", "nose")
 NORMAL_CENTRAL_A = (10.8, 2.0)  # mean, sd
 NORMAL_CENTRAL_LIFT = (1.8, 0.9)
 DIFFUSE_FREE_SD = 2.0
-LINES_REFERENCE_L = 65.0  # lines are measured as creases on skin of this L* (weber_lightness)
-# Lines: the median of fine_texture (on weber_lightness) over the wrinkle zones of the 204 London
-# photos (p5-p95 0.58-1.79; bench/concern_tone_bench.py); a face with this texture keeps the
-# threshold of 5 it had in L*.
-LINES_NOISE = 0.93
 SHINE_MIN_DY = 0.10  # linear luminance (0..1) above the surround: 8 L* on skin of L* 55-65
 
 
@@ -291,42 +285,27 @@ def acne(face: FaceImage) -> Concern:
 
 
 def wrinkles(face: FaceImage) -> Concern:
-    """Lines: multiscale dark-ridge response, kept where it forms long thin components.
-
-    Ridges are measured on `weber_lightness` (a crease taking the same share of light reads the
-    same on any skin) and divided by the fine texture of the wrinkle zones' skin (a median
-    statistic, so the lines themselves barely raise it), relative to LINES_NOISE: the same
-    threshold is then the same signal-to-texture ratio on every tone. Darker skin shows more
-    fine texture in L* (its sheen is a larger share of its light), which absolute L* depth read
-    as lines (Spearman 0.47 with Monk on the neutral London faces, age controlled; now 0.25,
-    0.14 with gender also controlled: docs/benchmarks.md, "Lines across skin tones")."""
+    """Lines: long thin dark ridges, read against the skin's own texture (see `lines`)."""
     iod = face.eye_distance
     zone = np.logical_or.reduce([region_mask(face, name) for name in WRINKLE_REGIONS])
-    contrast = weber_lightness(face.lightness, LINES_REFERENCE_L)
-    ridges = dark_ridges_within(contrast, (0.012 * iod, 0.02 * iod, 0.03 * iod), zone)
-    noise = fine_texture(contrast, zone & face.masks["usable"], 0.02 * iod)
-    ridges *= LINES_NOISE / max(noise, 0.25 * LINES_NOISE)
-    threshold = 5.0
-    found, labels = blobs(zone & (ridges > threshold), 0.0, zone.size)
-    found = [
-        b for b in blob_means(labels, found, ridges) if b.length > 0.12 * iod and b.elongation > 5.0
-    ]
+    lines = find_lines(face, zone)
+    found = lines.found
     scores = blob_score(
         face,
         found,
         WRINKLE_REGIONS,
-        lambda b: b.length / iod * min(b.mean / threshold, 3.0),
+        lambda b: b.length / iod * min(b.mean / LINE_THRESHOLD, 3.0),
         scale=3.0,
     )
     measurements = {
         "line_count": float(len(found)),
         "total_length_iod": sum(b.length for b in found) / iod,
         "mean_depth": float(np.mean([b.mean for b in found])) if found else 0.0,
-        "texture": noise,
+        "texture": lines.texture,
     }
 
     def heat() -> np.ndarray:
-        return blur(blob_mask(labels, found) * np.minimum(ridges / (3 * threshold), 1.0), 1.0)
+        return blur(lines.painted(zone.shape), 1.0)
 
     return make_concern("wrinkles", face, scores, measurements, heat)
 
