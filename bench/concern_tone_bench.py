@@ -1,6 +1,7 @@
 """Concern scores of unaffected skin against skin tone on the real London faces (issue 12 pt 5).
 
     PYTHONPATH=src:. .venv/bin/python bench/concern_tone_bench.py [--limit N] [--faces FILE]
+    PYTHONPATH=src:. .venv/bin/python bench/concern_tone_bench.py --planted 0.2
 
 For every concern and region, on the neutral set and on the smiling set (same people, same
 session): Spearman of the score with the engine's Monk tone and with its ITA, the partial
@@ -12,7 +13,9 @@ a fair score is flat across tones once age is accounted for. Self-reported group
 
 Landmarks come from bench/validity_bench.py's cache (/tmp/metskin-validity-landmarks.npz) when
 it is there. `--faces FILE` keeps the measured faces (a pickle) so a second run only rescores.
-Prints markdown.
+`--planted SHARE` instead plants three forehead creases taking SHARE of the light (the same
+relative depth on every tone) on each neutral photo and prints, per Monk tone, the forehead
+lines score before and after. Prints markdown.
 """
 
 from __future__ import annotations
@@ -23,13 +26,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 from tests.analysis.london import LONDON, SMILING, age_and_gender
+from tests.analysis.planting import region_in_image
 from tests.analysis.rank_stats import partial_spearman, spearman
+from tests.fakes.infra import FakeLandmarker
 
 from metskin.adapters.vision.images import load_image
+from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.colour import linear_to_srgb, srgb_to_linear
 from metskin.domain.analysis.concerns import DETECTORS
-from metskin.domain.analysis.engine import check_frame
+from metskin.domain.analysis.engine import analyse_image, check_frame
 from metskin.domain.analysis.face_image import FaceImage, build_face_image
 from metskin.domain.analysis.geometry import crop_points
 from metskin.domain.analysis.tone import measure_tone
@@ -48,6 +56,55 @@ class Photo:
     monk: int
     ita: float
     face: FaceImage
+
+
+def plant_relative_creases(rgb: np.ndarray, points: np.ndarray, share: float) -> np.ndarray:
+    """Three forehead creases (as tests.analysis.planting.plant_forehead_lines places them)
+    that each take `share` of the light at their centre: the same relative depth on any skin."""
+    iod = lm.eye_distance(points)
+    mask = region_in_image(points, rgb.shape, "forehead")
+    ys, xs = np.nonzero(mask)
+    left, right = int(np.percentile(xs, 20)), int(np.percentile(xs, 80))
+    width = max(1.5, 0.02 * iod)
+    lines = np.zeros(rgb.shape[:2], dtype=np.float32)
+    for y in np.linspace(np.percentile(ys, 25), np.percentile(ys, 75), 3):
+        cv2.line(lines, (left, int(y)), (right, int(y)), (1.0,), max(1, round(width)), cv2.LINE_AA)
+    lines = cv2.GaussianBlur(lines, (0, 0), max(0.5, width / 2.5))
+    lines /= max(float(lines.max()), 1e-6)
+    linear = srgb_to_linear(rgb) * (1.0 - share * lines)[..., np.newaxis]
+    return np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
+
+
+def planted_lines(limit: int, share: float) -> list[str]:
+    """Forehead lines score before and after planting creases of a fixed relative depth on the
+    neutral photos, per Monk tone."""
+    cached = dict(np.load(LANDMARKS)) if LANDMARKS.exists() else {}
+    rows = []
+    for path in sorted(LONDON.glob("*.jpg"))[: limit or None]:
+        key = f"{LONDON.name}/{path.name}/original"
+        if key not in cached or not len(cached[key]):
+            continue
+        rgb, points = load_image(path), cached[key][0]
+        before = analyse_image(rgb, FakeLandmarker([points]))
+        after = analyse_image(plant_relative_creases(rgb, points, share), FakeLandmarker([points]))
+        if before.tone is None or after.tone is None:
+            continue
+        was = before.concern("wrinkles").regions.get("forehead", 0.0)
+        now = after.concern("wrinkles").regions.get("forehead", 0.0)
+        rows.append((before.tone.monk, was, now))
+    lines = [
+        f"\n#### Planted forehead creases taking {share:.0%} of the light ({len(rows)} photos)\n",
+        "| Monk | photos | forehead before (median) | after (median) | up by >= 30 |",
+        "|---|---|---|---|---|",
+    ]
+    for tone in sorted({r[0] for r in rows}):
+        chosen = np.array([r[1:] for r in rows if r[0] == tone])
+        up = int(np.sum(chosen[:, 1] - chosen[:, 0] >= 30))
+        lines.append(
+            f"| M{tone} | {len(chosen)} | {np.median(chosen[:, 0]):.1f} | "
+            f"{np.median(chosen[:, 1]):.1f} | {up}/{len(chosen)} |"
+        )
+    return lines
 
 
 def measure_photos(limit: int) -> list[Photo]:
@@ -168,7 +225,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--faces", type=Path)
+    parser.add_argument("--planted", type=float, default=0.0, help="crease depth, share of light")
     args = parser.parse_args()
+    if args.planted:
+        print("\n".join(planted_lines(args.limit, args.planted)))
+        return
     if args.faces and args.faces.exists():
         photos = pickle.loads(args.faces.read_bytes())
     else:

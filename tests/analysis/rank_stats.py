@@ -27,6 +27,8 @@ def partial_spearman(x, y, *controls) -> float:
     """Spearman of x and y with the `controls` (e.g. age, gender) partialled out of both: the
     correlation of what is left of their ranks after a least-squares fit on the controls' ranks
     (for one control, the textbook (r_xy - r_xz r_yz) / sqrt((1 - r_xz^2)(1 - r_yz^2)))."""
+    if np.ptp(x) == 0 or np.ptp(y) == 0:
+        return math.nan  # nothing to rank
     design = np.column_stack([np.ones(len(x)), *(rankdata(c) for c in controls)])
 
     def residual(values) -> np.ndarray:
