@@ -14,3 +14,15 @@ def self_reported_groups() -> dict[str, str]:
     """Face id ("001") -> self-reported group ("white", "black", ...)."""
     with (LONDON / "london_info.csv").open() as handle:
         return {row["face_id"]: row["face_eth"] for row in csv.DictReader(handle)}
+
+
+def age_and_gender() -> dict[str, tuple[float, float]]:
+    """Face id -> (age in years, NaN when not given; 1.0 for "male", else 0.0)."""
+    with (LONDON / "london_info.csv").open() as handle:
+        return {
+            row["face_id"]: (
+                float(row["face_age"].replace("NA", "nan")),
+                float(row["face_gender"] == "male"),
+            )
+            for row in csv.DictReader(handle)
+        }

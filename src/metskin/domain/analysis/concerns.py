@@ -20,10 +20,11 @@ from metskin.domain.analysis.filters import (
     blob_means,
     blobs,
     blur,
-    dark_ridges_within,
+    fine_texture,
     masked_blur,
     robust_stats,
 )
+from metskin.domain.analysis.lines import LINE_THRESHOLD, find_lines
 from metskin.domain.analysis.model import Concern
 from metskin.domain.analysis.spots import spots_in_crop
 
@@ -284,30 +285,27 @@ def acne(face: FaceImage) -> Concern:
 
 
 def wrinkles(face: FaceImage) -> Concern:
-    """Lines: multiscale dark-ridge response, kept where it forms long thin components."""
+    """Lines: long thin dark ridges, read against the skin's own texture (see `lines`)."""
     iod = face.eye_distance
     zone = np.logical_or.reduce([region_mask(face, name) for name in WRINKLE_REGIONS])
-    ridges = dark_ridges_within(face.lightness, (0.012 * iod, 0.02 * iod, 0.03 * iod), zone)
-    threshold = 5.0
-    found, labels = blobs(zone & (ridges > threshold), 0.0, zone.size)
-    found = [
-        b for b in blob_means(labels, found, ridges) if b.length > 0.12 * iod and b.elongation > 5.0
-    ]
+    lines = find_lines(face, zone)
+    found = lines.found
     scores = blob_score(
         face,
         found,
         WRINKLE_REGIONS,
-        lambda b: b.length / iod * min(b.mean / threshold, 3.0),
+        lambda b: b.length / iod * min(b.mean / LINE_THRESHOLD, 3.0),
         scale=3.0,
     )
     measurements = {
         "line_count": float(len(found)),
         "total_length_iod": sum(b.length for b in found) / iod,
         "mean_depth": float(np.mean([b.mean for b in found])) if found else 0.0,
+        "texture": lines.texture,
     }
 
     def heat() -> np.ndarray:
-        return blur(blob_mask(labels, found) * np.minimum(ridges / (3 * threshold), 1.0), 1.0)
+        return blur(lines.painted(zone.shape), 1.0)
 
     return make_concern("wrinkles", face, scores, measurements, heat)
 
@@ -399,9 +397,8 @@ def specular_fraction(face: FaceImage, region: str) -> float:
 
 def roughness(face: FaceImage) -> float:
     """Fine texture: robust sigma of L* minus its blur, on the usable U-zone."""
-    detail = face.lightness - blur(face.lightness, 0.02 * face.eye_distance)
     mask = face.masks["u_zone"] & face.masks["usable"]
-    return robust_stats(detail[mask])[1] if mask.any() else 0.0
+    return fine_texture(face.lightness, mask, 0.02 * face.eye_distance)
 
 
 DETECTORS: tuple[Callable[[FaceImage], Concern], ...] = (

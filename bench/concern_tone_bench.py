@@ -1,0 +1,245 @@
+"""Concern scores of unaffected skin against skin tone on the real London faces (issue 12 pt 5).
+
+    PYTHONPATH=src:. .venv/bin/python bench/concern_tone_bench.py [--limit N] [--faces FILE]
+    PYTHONPATH=src:. .venv/bin/python bench/concern_tone_bench.py --planted 0.2
+
+For every concern and region, on the neutral set and on the smiling set (same people, same
+session): Spearman of the score with the engine's Monk tone and with its ITA, the partial
+Spearman with Monk controlling for age (london_info.csv: lines come with age, and age is not
+spread evenly over tones in this set), and per Monk tone the median whole-face score with its
+count. Neutral against smiling gives a repeatability figure per concern (Spearman across people
+and the median / 75th percentile of the absolute change). The London faces are normal skin, so
+a fair score is flat across tones once age is accounted for. Self-reported group is never used.
+
+Landmarks come from bench/validity_bench.py's cache (/tmp/metskin-validity-landmarks.npz) when
+it is there. `--faces FILE` keeps the measured faces (a pickle) so a second run only rescores.
+`--planted SHARE` instead plants three forehead creases taking SHARE of the light (the same
+relative depth on every tone) on each neutral photo and prints, per Monk tone, the forehead
+lines score before and after. Prints markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from tests.analysis.london import LONDON, SMILING, age_and_gender
+from tests.analysis.planting import region_in_image
+from tests.analysis.rank_stats import partial_spearman, spearman
+from tests.fakes.infra import FakeLandmarker
+
+from metskin.adapters.vision.images import load_image
+from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.colour import linear_to_srgb, srgb_to_linear
+from metskin.domain.analysis.concerns import DETECTORS
+from metskin.domain.analysis.engine import analyse_image, check_frame
+from metskin.domain.analysis.face_image import FaceImage, build_face_image
+from metskin.domain.analysis.geometry import crop_points
+from metskin.domain.analysis.tone import measure_tone
+from metskin.domain.analysis.white_reference import white_balance
+
+LANDMARKS = Path("/tmp/metskin-validity-landmarks.npz")
+MIN_PER_TONE = 3  # per-tone medians of fewer photos are printed but not compared
+
+
+@dataclass
+class Photo:
+    face_id: str
+    kind: str  # "neutral" or "smiling"
+    age: float
+    male: float  # 1 for "male" in london_info.csv: men's lines read deeper (no make-up)
+    monk: int
+    ita: float
+    face: FaceImage
+
+
+def plant_relative_creases(rgb: np.ndarray, points: np.ndarray, share: float) -> np.ndarray:
+    """Three forehead creases (as tests.analysis.planting.plant_forehead_lines places them)
+    that each take `share` of the light at their centre: the same relative depth on any skin."""
+    iod = lm.eye_distance(points)
+    mask = region_in_image(points, rgb.shape, "forehead")
+    ys, xs = np.nonzero(mask)
+    left, right = int(np.percentile(xs, 20)), int(np.percentile(xs, 80))
+    width = max(1.5, 0.02 * iod)
+    lines = np.zeros(rgb.shape[:2], dtype=np.float32)
+    for y in np.linspace(np.percentile(ys, 25), np.percentile(ys, 75), 3):
+        cv2.line(lines, (left, int(y)), (right, int(y)), (1.0,), max(1, round(width)), cv2.LINE_AA)
+    lines = cv2.GaussianBlur(lines, (0, 0), max(0.5, width / 2.5))
+    lines /= max(float(lines.max()), 1e-6)
+    linear = srgb_to_linear(rgb) * (1.0 - share * lines)[..., np.newaxis]
+    return np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
+
+
+def planted_lines(limit: int, share: float) -> list[str]:
+    """Forehead lines score before and after planting creases of a fixed relative depth on the
+    neutral photos, per Monk tone."""
+    cached = dict(np.load(LANDMARKS)) if LANDMARKS.exists() else {}
+    rows = []
+    for path in sorted(LONDON.glob("*.jpg"))[: limit or None]:
+        key = f"{LONDON.name}/{path.name}/original"
+        if key not in cached or not len(cached[key]):
+            continue
+        rgb, points = load_image(path), cached[key][0]
+        before = analyse_image(rgb, FakeLandmarker([points]))
+        after = analyse_image(plant_relative_creases(rgb, points, share), FakeLandmarker([points]))
+        if before.tone is None or after.tone is None:
+            continue
+        was = before.concern("wrinkles").regions.get("forehead", 0.0)
+        now = after.concern("wrinkles").regions.get("forehead", 0.0)
+        rows.append((before.tone.monk, was, now))
+    lines = [
+        f"\n#### Planted forehead creases taking {share:.0%} of the light ({len(rows)} photos)\n",
+        "| Monk | photos | forehead before (median) | after (median) | up by >= 30 |",
+        "|---|---|---|---|---|",
+    ]
+    for tone in sorted({r[0] for r in rows}):
+        chosen = np.array([r[1:] for r in rows if r[0] == tone])
+        up = int(np.sum(chosen[:, 1] - chosen[:, 0] >= 30))
+        lines.append(
+            f"| M{tone} | {len(chosen)} | {np.median(chosen[:, 0]):.1f} | "
+            f"{np.median(chosen[:, 1]):.1f} | {up}/{len(chosen)} |"
+        )
+    return lines
+
+
+def measure_photos(limit: int) -> list[Photo]:
+    cached = dict(np.load(LANDMARKS)) if LANDMARKS.exists() else {}
+    landmarker = None
+    known, photos = age_and_gender(), []
+    for kind, source in (("neutral", LONDON), ("smiling", SMILING)):
+        for path in sorted(source.glob("*.jpg"))[: limit or None]:
+            rgb = load_image(path)
+            key = f"{source.name}/{path.name}/original"
+            if key in cached:
+                faces = list(cached[key])
+            else:
+                from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
+
+                landmarker = landmarker or MediaPipeLandmarker()
+                faces = landmarker.detect(rgb)
+            checked = check_frame(rgb, faces)
+            if isinstance(checked, list):
+                continue
+            geometry = checked.geometry
+            pts = crop_points(checked.points, geometry.box, geometry.scale)
+            gains, _ = white_balance(checked.background, checked.crop, pts, geometry.scale)
+            face = build_face_image(checked.crop, pts, geometry.masks, gains)
+            tone = measure_tone(face, 0.0)
+            if tone is None:
+                continue
+            face_id = path.name[:3]
+            photos.append(Photo(face_id, kind, *known[face_id], tone.monk, tone.ita_deg, face))
+    return photos
+
+
+def score_photos(photos: list[Photo]) -> list[dict[str, dict[str, float]]]:
+    """Per photo: concern -> {"face": whole-face score, region: score, ...}."""
+    rows = []
+    for photo in photos:
+        row = {}
+        for detector in DETECTORS:
+            concern = detector(photo.face)
+            row[concern.name] = {"face": concern.score, **concern.regions}
+        rows.append(row)
+    return rows
+
+
+def fmt(value: float) -> str:
+    return "nan" if not np.isfinite(value) else f"{value:+.2f}"
+
+
+def flatness(photos: list[Photo], rows: list[dict], kind: str) -> list[str]:
+    chosen = [(p, r) for p, r in zip(photos, rows, strict=True) if p.kind == kind]
+    tones = sorted({p.monk for p, _ in chosen})
+    counts = {t: sum(p.monk == t for p, _ in chosen) for t in tones}
+    lines = [
+        f"\n#### {kind} ({len(chosen)} photos)\n",
+        "| concern | region | n | Spearman Monk | Spearman ITA | partial Monk, age | "
+        "partial Monk, age + gender | "
+        "Spearman age | median | "
+        + " | ".join(f"M{t} ({counts[t]})" for t in tones)
+        + " | worst tone / median |",
+        "|---|---|---|---|---|---|---|---|---|" + "---|" * len(tones) + "---|",
+    ]
+    for concern in rows[0]:
+        regions = sorted({k for _, r in chosen for k in r[concern]}, key=lambda k: k != "face")
+        for region in regions:
+            have = [(p, r[concern][region]) for p, r in chosen if region in r[concern]]
+            if len(have) < 10:
+                continue
+            score = np.array([s for _, s in have])
+            monk = np.array([p.monk for p, _ in have], dtype=float)
+            ita = np.array([p.ita for p, _ in have])
+            age = np.array([p.age for p, _ in have])
+            male = np.array([p.male for p, _ in have])
+            aged = np.isfinite(age)  # a few people did not give their age
+            median = float(np.median(score))
+            per_tone = {}
+            for tone in tones:
+                values = score[monk == tone]
+                per_tone[tone] = (float(np.median(values)) if values.size else np.nan, values.size)
+            compared = [m for m, n in per_tone.values() if n >= MIN_PER_TONE]
+            worst = max(compared) if compared else np.nan
+            ratio = f"{worst:.1f} / {median:.1f}" + (
+                f" = {worst / median:.2f}x" if median > 0.5 else ""
+            )
+            lines.append(
+                f"| {concern} | {region} | {len(have)} | {fmt(spearman(score, monk))} | "
+                f"{fmt(spearman(score, ita))} | "
+                f"{fmt(partial_spearman(score[aged], monk[aged], age[aged]))} | "
+                f"{fmt(partial_spearman(score[aged], monk[aged], age[aged], male[aged]))} | "
+                f"{fmt(spearman(score[aged], age[aged]))} | {median:.1f} | "
+                + " | ".join(f"{m:.1f}" if n else "-" for m, n in (per_tone[t] for t in tones))
+                + f" | {ratio} |"
+            )
+    return lines
+
+
+def repeatability(photos: list[Photo], rows: list[dict]) -> list[str]:
+    pairs: dict[str, dict[str, dict]] = defaultdict(dict)
+    for photo, row in zip(photos, rows, strict=True):
+        pairs[photo.face_id][photo.kind] = row
+    both = [(p["neutral"], p["smiling"]) for p in pairs.values() if len(p) == 2]
+    lines = [
+        f"\n#### Repeatability, neutral vs smiling ({len(both)} people, whole-face score)\n",
+        "| concern | Spearman neutral vs smiling | median abs change | p75 abs change |",
+        "|---|---|---|---|",
+    ]
+    for concern in rows[0]:
+        a = np.array([n[concern]["face"] for n, _ in both])
+        b = np.array([s[concern]["face"] for _, s in both])
+        change = np.abs(b - a)
+        lines.append(
+            f"| {concern} | {fmt(spearman(a, b))} | {np.median(change):.1f} | "
+            f"{np.percentile(change, 75):.1f} |"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--faces", type=Path)
+    parser.add_argument("--planted", type=float, default=0.0, help="crease depth, share of light")
+    args = parser.parse_args()
+    if args.planted:
+        print("\n".join(planted_lines(args.limit, args.planted)))
+        return
+    if args.faces and args.faces.exists():
+        photos = pickle.loads(args.faces.read_bytes())
+    else:
+        photos = measure_photos(args.limit)
+        if args.faces:
+            args.faces.write_bytes(pickle.dumps(photos))
+    rows = score_photos(photos)
+    lines = [*flatness(photos, rows, "neutral"), *flatness(photos, rows, "smiling")]
+    print("\n".join([*lines, *repeatability(photos, rows)]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""The wrinkle detector's measurement: dark ridges that form long thin components, read as a
+contrast against the skin's own fine texture so that a crease reads the same on any skin tone.
+
+Ridges are measured on `weber_lightness` (a crease taking the same share of light reads the
+same depth on any skin) and divided by the fine texture of the wrinkle zones' skin (a median
+statistic, so the lines themselves barely raise it), relative to LINES_NOISE: the threshold is
+then the same signal-to-texture ratio on every tone. Darker skin shows more fine texture in L*
+(its sheen is a larger share of its light), which the old absolute L* depth read as lines
+(partial Spearman 0.47 with Monk on the neutral London faces, age controlled; now 0.25, and
+0.14 with gender also controlled: docs/benchmarks.md, "Lines across skin tones").
+
+Everything is computed on the wrinkle zone's box (`ridge_window`), not the whole crop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from metskin.domain.analysis.face_image import FaceImage
+from metskin.domain.analysis.filters import (
+    Blob,
+    blob_mask,
+    blob_means,
+    blobs,
+    dark_ridges,
+    fine_texture,
+    ridge_window,
+    weber_lightness,
+)
+
+LINES_REFERENCE_L = 65.0  # lines are measured as creases on skin of this L* (weber_lightness)
+# The median of fine_texture (on weber_lightness) over the wrinkle zones of the 204 London
+# photos (p5-p95 0.58-1.79; bench/concern_tone_bench.py): a face with this texture keeps the
+# threshold of 5 L* the detector had before.
+LINES_NOISE = 0.93
+LINE_THRESHOLD = 5.0
+TEXTURE_SAMPLE = 5_000
+
+
+@dataclass(frozen=True, eq=False)
+class LineMap:
+    found: list[Blob]  # the lines, centres in crop coordinates
+    texture: float  # fine_texture of the zone's skin (weber_lightness units)
+    window: tuple[slice, slice]  # where `ridges` and `labels` lie in the crop
+    ridges: np.ndarray  # ridge response over the window, in threshold units x LINE_THRESHOLD
+    labels: np.ndarray  # components over the window
+    kept: list[Blob]  # the lines in window coordinates (for the label mask)
+
+    def painted(self, shape: tuple[int, ...]) -> np.ndarray:
+        """Crop-sized: each line's response / (3 x threshold), at most 1; 0 elsewhere."""
+        out = np.zeros(shape[:2], dtype=np.float32)
+        strength = np.minimum(self.ridges / (3 * LINE_THRESHOLD), 1.0)
+        out[self.window] = blob_mask(self.labels, self.kept) * strength
+        return out
+
+
+def find_lines(face: FaceImage, zone: np.ndarray) -> LineMap:
+    iod = face.eye_distance
+    sigmas = (0.012 * iod, 0.02 * iod, 0.03 * iod)
+    window = ridge_window(zone, sigmas) or (slice(0, 0), slice(0, 0))
+    inside = zone[window]
+    if not inside.any():
+        empty = np.zeros(inside.shape, dtype=np.float32)
+        return LineMap([], LINES_NOISE, window, empty, empty.astype(np.int32), [])
+    contrast = weber_lightness(face.lightness[window], LINES_REFERENCE_L)
+    usable = inside & face.masks["usable"][window]
+    texture = fine_texture(contrast, usable, 0.02 * iod, sample=TEXTURE_SAMPLE)
+    ridges = dark_ridges(contrast, sigmas)
+    ridges *= LINES_NOISE / max(texture, 0.25 * LINES_NOISE)
+    found, labels = blobs(inside & (ridges > LINE_THRESHOLD), 0.0, inside.size)
+    kept = [
+        b for b in blob_means(labels, found, ridges) if b.length > 0.12 * iod and b.elongation > 5.0
+    ]
+    y0, x0 = window[0].start, window[1].start
+    shifted = [replace(b, centre=(b.centre[0] + x0, b.centre[1] + y0)) for b in kept]
+    return LineMap(shifted, texture, window, ridges, labels, kept)
