@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from api_bench import AUTHENTICATED, PATIENT, READS, add_analyses
+from api_bench import AUTHENTICATED, PATIENT, READS, add_analyses, bench_env
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -120,12 +120,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=8)
     args = parser.parse_args()
     env = {
-        **os.environ,
-        "METSKIN_ENV": "development",
-        "METSKIN_SECRET_KEY": "bench-secret-0123456789abcdefghij",
-        "METSKIN_PASSWORD_HASH_TIME_COST": "1",
-        "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8",
-        "METSKIN_RATE_LIMIT_SCALE": "1000000",
+        **bench_env(),
         "METSKIN_VAR_DIR": tempfile.mkdtemp(prefix="metskin-apicpu-"),
         "METSKIN_DATABASE_URL": "",
         "METSKIN_REDIS_URL": "",
