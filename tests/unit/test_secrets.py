@@ -5,13 +5,15 @@ from __future__ import annotations
 import base64
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import jwt
 import pytest
 from typer.testing import CliRunner
 
 from metskin.adapters.security.keys import SigningKeys
 from metskin.adapters.security.signed_urls import MediaUrlSigner
-from metskin.adapters.security.tokens import JwtAccessTokens
+from metskin.adapters.security.tokens import JwtAccessTokens, TokenExpired
 from metskin.bootstrap import bootstrap, media_url_keys, token_keys
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.records import MediaGrant
@@ -146,3 +148,27 @@ def test_serve_refuses_several_workers_without_redis(
         root.handlers[:], root.level = handlers, level
     assert result.exit_code == 2
     assert "--workers above 1 needs METSKIN_REDIS_URL" in " ".join(result.output.split())
+
+
+def test_a_token_sent_again_is_not_verified_again_but_still_expires(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lifetime = timedelta(minutes=15)
+    tokens = JwtAccessTokens(SigningKeys("new-" + STRONG), lifetime)
+    token, expires = tokens.issue("user-1", Role.PATIENT, NOW, "session-1")
+    checks: list[str] = []
+    real = jwt.decode
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        checks.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counted)
+    for minute in range(3):
+        assert tokens.decode(token, NOW + timedelta(minutes=minute)).session == "session-1"
+    assert checks == [token]
+    with pytest.raises(TokenExpired):  # remembered, and expired all the same
+        tokens.decode(token, expires)
+    with pytest.raises(Unauthenticated):  # another text is verified (and refused)
+        tokens.decode(token[:-2] + "xx", NOW)
+    assert len(checks) == 2

@@ -35,6 +35,7 @@ from metskin.graphql.graphiql import asset_route, ide_page
 from metskin.graphql.guard import client_ip
 from metskin.graphql.headers import SecurityHeaders
 from metskin.graphql.i18n import request_locale
+from metskin.graphql.lean import LeanReads
 from metskin.graphql.limits import BodySizeLimit, UploadGate
 from metskin.graphql.persisted import PersistedQueries
 from metskin.graphql.privacy.download import export_route
@@ -60,15 +61,21 @@ class MetSkinGraphQL(GraphQL[Context, None]):
         )
         self.container = container
         self.persisted = PersistedQueries()
+        self.lean: LeanReads | None = LeanReads(self, self.persisted)  # None: Strawberry only
 
     async def render_graphql_ide(self, request: Any) -> Response:
         """GraphiQL from this origin's own files (development only; no CDN)."""
         return ide_page(self.container.settings.var_dir)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        """Strawberry's HTTP-level refusals (bad JSON, no query...) as coded JSON errors, and a
+        """A plain read of a known document takes the lean path (lean.py). Strawberry's
+        HTTP-level refusals (bad JSON, no query...) as coded JSON errors, and a
         service that is away before execution starts (the session check) as a coded 503."""
         try:
+            if self.lean and context is UNSET and root_value is UNSET and type(request) is Request:
+                response = await self.lean.run(request)
+                if response is not None:
+                    return response
             return await super().run(request, context, root_value)
         except HTTPException as error:
             return coded_error(error.reason, "BAD_REQUEST", error.status_code)

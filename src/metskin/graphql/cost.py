@@ -59,34 +59,17 @@ def operation_cost(
     (documents.py hands out the same object for the same text) is not walked again."""
     values = tuple(sorted((name, type(value), value) for name, value in (variables or {}).items()))
     if not all(isinstance(value, _SCALARS) for _, _, value in values):
-        return _operation_cost(schema, document, operation_name, variables, page_cap)
+        return _Costing(schema, document, variables, page_cap).operation(operation_name)
     key = (id(schema), id(document), operation_name, values, page_cap)
     known = _remembered.get(key)
     if known is not None and known[0] is schema and known[1] is document:
         _remembered.move_to_end(key)
         return known[2]
-    cost = _operation_cost(schema, document, operation_name, variables, page_cap)
+    cost = _Costing(schema, document, variables, page_cap).operation(operation_name)
     _remembered[key] = (schema, document, cost)
     while len(_remembered) > MAX_REMEMBERED:
         _remembered.popitem(last=False)
     return cost
-
-
-def _operation_cost(schema: GraphQLSchema, document: DocumentNode, *rest: Any) -> int:
-    """The walk itself; `rest` is (operation name, variables, page cap) as above."""
-    operation_name, variables, page_cap = rest
-    operation = get_operation_ast(document, operation_name)
-    root = schema.get_root_type(operation.operation) if operation else None
-    if operation is None or root is None:
-        return 0
-    fragments = {
-        node.name.value: node
-        for node in document.definitions
-        if isinstance(node, FragmentDefinitionNode)
-    }
-    return _Costing(schema, fragments, variables or {}, page_cap).unit(
-        root, operation.selection_set
-    )
 
 
 def _unwrap(type_: GraphQLOutputType) -> tuple[GraphQLNamedType, bool]:
@@ -98,18 +81,33 @@ def _unwrap(type_: GraphQLOutputType) -> tuple[GraphQLNamedType, bool]:
 
 
 class _Costing:
+    """One walk of a document (`operation` is the walk itself, without the memo)."""
+
     def __init__(
         self,
         schema: GraphQLSchema,
-        fragments: dict[str, FragmentDefinitionNode],
-        variables: Mapping[str, Any],
+        document: DocumentNode,
+        variables: Mapping[str, Any] | None,
         page_cap: int,
     ) -> None:
         self.schema = schema
-        self.fragments = fragments
-        self.variables = variables
+        self.document = document
+        self.fragments = {
+            node.name.value: node
+            for node in document.definitions
+            if isinstance(node, FragmentDefinitionNode)
+        }
+        self.variables = variables or {}
         self.page_cap = page_cap
         self.fragment_costs: dict[str, int] = {}  # a fragment spread twice is costed once
+
+    def operation(self, name: str | None) -> int:
+        """The cost of the operation called `name` (or the only one); 0 when there is none."""
+        operation = get_operation_ast(self.document, name)
+        root = self.schema.get_root_type(operation.operation) if operation else None
+        if operation is None or root is None:
+            return 0
+        return self.unit(root, operation.selection_set)
 
     def unit(self, parent: GraphQLNamedType, selection_set: SelectionSetNode) -> int:
         """The cost of a selection set resolved once."""

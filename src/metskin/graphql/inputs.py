@@ -94,6 +94,11 @@ def _strings(value: object) -> Iterator[str]:
     return (item for item in leaves(value, keys=True) if isinstance(item, str))
 
 
+def holds_unstorable_text(query: str | None, variables: object) -> bool:
+    """Whether a document or its variables hold text no database can store."""
+    return not all(storable(text) for text in _strings([query or "", variables or {}]))
+
+
 def storable(text: str) -> bool:
     """Whether a string can be written as UTF-8 (a lone surrogate cannot)."""
     if text.isascii():
@@ -110,8 +115,7 @@ class RefuseUnstorableText(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
-        texts = _strings([context.query or "", context.variables or {}])
-        if not all(storable(text) for text in texts):
+        if holds_unstorable_text(context.query, context.variables):
             raise GraphQLError(
                 "The request holds text that is not valid Unicode (a lone surrogate).",
                 extensions={"code": "BAD_USER_INPUT"},

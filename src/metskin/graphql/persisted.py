@@ -35,6 +35,18 @@ class PersistedQueries:
     def __len__(self) -> int:
         return len(self._documents)
 
+    def stored(self, persisted: object) -> str | None:
+        """The document stored under a valid `persistedQuery` extension, or None (unknown, or
+        not a version 1 hash: `resolve` answers those)."""
+        if not isinstance(persisted, dict) or persisted.get("version") != 1:
+            return None
+        digest = persisted.get("sha256Hash")
+        key = digest.lower() if isinstance(digest, str) else ""
+        stored = self._documents.get(key)
+        if stored is not None:
+            self._documents.move_to_end(key)
+        return stored
+
     def resolve(self, request: GraphQLRequestData) -> ExecutionResult | None:
         """Fill in the query of a hash-only request, or keep a new document under its hash.
         Returns the refusal to send instead of running, if any."""

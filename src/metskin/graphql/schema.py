@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache, partial
 
 import strawberry
@@ -118,6 +119,7 @@ class Subscription(AnalysisSubscriptions, DashboardSubscriptions, InboxSubscript
 
 class MetSkinSchema(strawberry.Schema):
     documents: DocumentStore  # parsed and validated documents, by text
+    limits: Callable[[], OperationLimits]  # the limits extension, as configured
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -151,6 +153,9 @@ def build_schema(settings: Settings | None = None) -> MetSkinSchema:
     settings = settings or Settings()
     rules = limit_rules(settings.max_query_depth, settings.max_aliases)
     documents = DocumentStore(settings.max_query_tokens, tuple(rules))
+    limits = partial(
+        OperationLimits, max_cost=settings.max_query_cost, page_cap=settings.max_page_size
+    )
     schema = MetSkinSchema(
         query=Query,
         mutation=Mutation,
@@ -161,15 +166,13 @@ def build_schema(settings: Settings | None = None) -> MetSkinSchema:
         extensions=[
             OperationMetrics,
             partial(DocumentCache, store=documents),
-            # After validation: the cost (with the variables) and the rate limits.
-            partial(
-                OperationLimits, max_cost=settings.max_query_cost, page_cap=settings.max_page_size
-            ),
+            limits,  # after validation: the cost (with the variables) and the rate limits
             RefuseUnstorableText,
             MaskUnexpectedErrors,
         ],
     )
     schema.documents = documents
+    schema.limits = limits
     return schema
 
 

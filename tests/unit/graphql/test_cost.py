@@ -85,13 +85,13 @@ def test_a_known_document_is_costed_once_per_set_of_variables(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     walks: list[int] = []
-    real = cost_module._operation_cost
+    real = cost_module._Costing.operation
 
-    def counted(*args: Any) -> int:
+    def counted(self: Any, name: str | None) -> int:
         walks.append(1)
-        return real(*args)
+        return real(self, name)
 
-    monkeypatch.setattr(cost_module, "_operation_cost", counted)
+    monkeypatch.setattr(cost_module._Costing, "operation", counted)
     document = parse("query($n: Int!) { dermatologists(first: $n) { edges { node { id } } } }")
     costs = [operation_cost(SCHEMA, document, None, {"n": n}, 100) for n in (5, 50, 5, 50)]
     assert costs == [1 + 5 * 3, 1 + 50 * 3, 1 + 5 * 3, 1 + 50 * 3]

@@ -28,10 +28,16 @@ class SigningKeys:
 
     def decode(self, token: str, now: datetime, **options: Any) -> dict[str, Any]:
         """The claims, checked with each verifying key in turn (raises jwt.PyJWTError)."""
+        return self.decode_with_key(token, now, **options)[0]
+
+    def decode_with_key(
+        self, token: str, now: datetime, **options: Any
+    ) -> tuple[dict[str, Any], str]:
+        """The claims and the key that verified them (raises jwt.PyJWTError)."""
         refused: jwt.PyJWTError = jwt.InvalidSignatureError("no key verifies this token")
         for key in self.verifying(now):
             try:
-                return dict(jwt.decode(token, key, algorithms=[ALGORITHM], **options))
+                return dict(jwt.decode(token, key, algorithms=[ALGORITHM], **options)), key
             except jwt.InvalidSignatureError as error:
                 refused = error
         raise refused

@@ -18,9 +18,16 @@ class TokenExpired(Unauthenticated):
 
 
 class JwtAccessTokens:
+    """Decoded tokens are remembered (bounded, by their text) with the key that verified them:
+    a token sent again costs no signature check while that key still verifies (a rotation's
+    `previous_until` still ends it); its expiry is checked on every call."""
+
+    MAX_REMEMBERED = 4096
+
     def __init__(self, keys: SigningKeys, lifetime: timedelta) -> None:
         self._keys = keys
         self._lifetime = lifetime
+        self._known: dict[str, tuple[AccessClaims, float, str]] = {}
 
     def issue(self, user_id: str, role: Role, now: datetime, session: str) -> tuple[str, datetime]:
         expires = now + self._lifetime
@@ -35,8 +42,16 @@ class JwtAccessTokens:
         return self._keys.sign(claims), expires
 
     def decode(self, token: str, now: datetime) -> AccessClaims:
+        known = self._known.get(token)
+        if known is None or known[2] not in self._keys.verifying(now):
+            known = self._verify(token, now)
+        if known[1] <= now.timestamp():
+            raise TokenExpired("The access token has expired; refresh it.")
+        return known[0]
+
+    def _verify(self, token: str, now: datetime) -> tuple[AccessClaims, float, str]:
         try:
-            claims = self._keys.decode(
+            claims, key = self._keys.decode_with_key(
                 token,
                 now,
                 issuer=ISSUER,
@@ -44,9 +59,12 @@ class JwtAccessTokens:
             )
         except jwt.PyJWTError as error:
             raise Unauthenticated("The access token is not valid.") from error
-        if claims["exp"] <= now.timestamp():
-            raise TokenExpired("The access token has expired; refresh it.")
         try:
-            return AccessClaims(str(claims["sub"]), Role(claims["role"]), str(claims["sid"]))
+            access = AccessClaims(str(claims["sub"]), Role(claims["role"]), str(claims["sid"]))
+            expires = float(claims["exp"])
         except ValueError as error:
             raise Unauthenticated("The access token is not valid.") from error
+        if len(self._known) >= self.MAX_REMEMBERED:
+            self._known.clear()  # simple and thread-safe: the next calls verify again
+        self._known[token] = (access, expires, key)
+        return access, expires, key
