@@ -1,4 +1,5 @@
-"""Skin tone: median CIELAB of usable skin, ITA, Fitzpatrick-like band, Monk tone, undertone."""
+"""Skin tone: mean CIELAB of the lit band of the usable skin, ITA, Fitzpatrick-like band, Monk
+tone, undertone."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ MIN_RATIO_QUANTILE = 0.1
 # few 8-bit levels a dark or evenly lit skin has in the band (0.2 deg of ITA on synthetic skin,
 # against 0.06-0.12 for the mean). The pixels are all the usable skin of the face, not only the
 # five tone regions, and the band is the lit side rather than the central 20 %: on the London
-# neutral / smiling pairs that moves ITA by a median 1.78 deg (p90 5.66) against 2.40 (6.28)
+# neutral / smiling pairs that moves ITA by a median 1.86 deg (p90 5.65) against 2.40 (6.28)
 # for the central band of the regions (bench/tone_repeat.py; fourth pass in docs/benchmarks.md).
 BAND = (0.5, 0.8)
 # Uncertainty of ITA (about one sigma, what a retake would move it by): the spread of the tone
@@ -39,7 +40,8 @@ SHOT_STOPS = 0.06
 # The regions differ for good reasons (the chin is often darker than the forehead), and only
 # part of that difference changes between shots: the regions' standard error is weighted by
 # REGION_WEIGHT, chosen so that twice the combined uncertainty of a neutral / smiling pair
-# covers about 95 % of the pairs' ITA changes on the London Set (bench --london-tone).
+# covers about 95 % of the pairs' ITA changes on the London Set (bench --london-tone; 94 % with
+# the lit band of the whole skin).
 REGION_WEIGHT = 0.5
 MIN_REGION_PIXELS = 50
 
