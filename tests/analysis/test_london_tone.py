@@ -66,6 +66,12 @@ def test_neutral_and_smiling_agree_within_one_monk_step(london_results, smiling_
     changes = [abs(b.ita_deg - a.ita_deg) for a, b in pairs]
     assert max(abs(b.monk - a.monk) for a, b in pairs) <= 1
     assert np.median(changes) <= 2.0 and np.percentile(changes, 90) <= 6.2
+    dark = [  # self-reported black faces moved most with the regions' central band (4.8 deg)
+        abs(smiling[key].ita_deg - neutral[key].ita_deg)
+        for key in smiling
+        if key in neutral and london_results[key].group == "black"
+    ]
+    assert len(dark) >= 10 and np.median(dark) <= 3.5
     covered = [
         abs(b.ita_deg - a.ita_deg)
         <= 2 * math.hypot(a.ita_uncertainty_deg or 0.0, b.ita_uncertainty_deg or 0.0)
