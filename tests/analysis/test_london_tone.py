@@ -56,16 +56,22 @@ def test_monk_on_real_faces_uses_the_scale_like_raters(london_results) -> None:
 
 def test_neutral_and_smiling_agree_within_one_monk_step(london_results, smiling_results) -> None:
     """Same person, same session, minutes apart. Monk moves by at most one step; ITA moves by
-    a median of 2.4 deg (the issue's target of 1.0 is not met: the forehead alone moves by
-    2.1 deg, and pairs whose studio wall held move by 2.6: it is the light on the face between
-    shots, not the regions; docs/benchmarks.md, third pass), and the change
-    stays within twice the combined reported uncertainty for 95 % of the pairs."""
+    a median of 1.8 deg, p90 5.7 (2.4 / 6.3 when the tone was the central band of the five
+    regions; the issue's 1.0 / 3.0 is not met: the light on the face changes between shots;
+    docs/benchmarks.md, fourth pass), and the change stays within twice the combined reported
+    uncertainty for 90 % of the pairs."""
     neutral, smiling = tones(london_results), tones(smiling_results)
     pairs = [(neutral[key], smiling[key]) for key in smiling if key in neutral]
     assert len(pairs) >= 100
     changes = [abs(b.ita_deg - a.ita_deg) for a, b in pairs]
     assert max(abs(b.monk - a.monk) for a, b in pairs) <= 1
-    assert np.median(changes) <= 2.6 and np.percentile(changes, 90) <= 7.5
+    assert np.median(changes) <= 2.0 and np.percentile(changes, 90) <= 6.2
+    dark = [  # self-reported black faces moved most with the regions' central band (4.8 deg)
+        abs(smiling[key].ita_deg - neutral[key].ita_deg)
+        for key in smiling
+        if key in neutral and london_results[key].group == "black"
+    ]
+    assert len(dark) >= 10 and np.median(dark) <= 3.5
     covered = [
         abs(b.ita_deg - a.ita_deg)
         <= 2 * math.hypot(a.ita_uncertainty_deg or 0.0, b.ita_uncertainty_deg or 0.0)

@@ -234,7 +234,8 @@ def test_recolour_benchmark_on_held_out_backgrounds(landmarker, background: str)
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_clipped_red_channel_is_rebuilt_without_bias(seed: int) -> None:
     """Skin of one chromaticity under uneven shading, warm light clipping the red channel in
-    more than half of the pixels: the central-band median still finds the unclipped colour."""
+    more than half of the pixels: the band's median still finds the unclipped colour (of the
+    shading at the band's middle rank: the band is the lit side of the skin, tone.BAND)."""
     rng = np.random.default_rng(seed)
     skin = np.array([1.0, 0.6, 0.42]) * rng.uniform(0.95, 1.05)
     shading = rng.lognormal(0.1, 0.25, size=(6000, 1))
@@ -245,7 +246,7 @@ def test_clipped_red_channel_is_rebuilt_without_bias(seed: int) -> None:
     rebuilt, censored = tone.rebuild_clipped(pixels)
     band = tone.central_band(rebuilt, censored)
     measured = np.median(colour.linear_to_lab(rebuilt[band]), axis=0)
-    truth = colour.linear_to_lab(skin[np.newaxis] * np.median(shading))[0]
+    truth = colour.linear_to_lab(skin[np.newaxis] * np.quantile(shading, np.mean(tone.BAND)))[0]
     assert np.abs(measured - truth).max() < 1.5, (measured, truth)
     dropped = colour.linear_to_lab(
         colour.srgb_to_linear(pixels[pixels.max(axis=1) < tone.CLIPPED]).astype(np.float64)
@@ -268,10 +269,23 @@ def test_the_band_mean_is_not_held_to_8_bit_levels(skin: tuple[float, float, flo
         pixels = np.round(np.clip(encoded, 0, 255)).astype(np.uint8)
         linear, censored = tone.rebuild_clipped(pixels)
         mean, lab_values = tone.band_colour(linear, censored, np.ones(3))
-        truth = colour.linear_to_lab(colour_of_skin[np.newaxis] * np.median(shading))[0]
+        lit = np.quantile(shading, np.mean(tone.BAND))  # the band's middle rank
+        truth = colour.linear_to_lab(colour_of_skin[np.newaxis] * lit)[0]
         median = np.median(lab_values[tone.central_band(linear, censored)], axis=0)
         true_ita = colour.ita_deg(truth[0], truth[2])
         errors.append(abs(colour.ita_deg(mean[0], mean[2]) - true_ita))
         medians.append(abs(colour.ita_deg(median[0], median[2]) - true_ita))
     assert np.mean(errors) <= 0.15
     assert np.mean(errors) < np.mean(medians)
+
+
+def test_the_band_is_the_lit_side_and_steps_down_below_censored_pixels() -> None:
+    """The tone band is the 50th-80th percentile by luminance; when clipped pixels (censored,
+    ranked highest) would fall in it, it moves down to the brightest measurable pixels."""
+    linear = np.linspace(0.01, 1.0, 1000)[:, np.newaxis] * np.ones(3)
+    censored = np.zeros(1000, dtype=bool)
+    band = np.sort(tone.central_band(linear, censored))
+    assert (band[0], band[-1], len(band)) == (500, 799, 300)
+    censored[700:] = True
+    band = np.sort(tone.central_band(linear, censored))
+    assert (band[0], band[-1], len(band)) == (400, 699, 300)

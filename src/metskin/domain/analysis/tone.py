@@ -1,4 +1,5 @@
-"""Skin tone: median CIELAB of usable skin, ITA, Fitzpatrick-like band, Monk tone, undertone."""
+"""Skin tone: mean CIELAB of the lit band of the usable skin, ITA, Fitzpatrick-like band, Monk
+tone, undertone."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.model import Tone
 
 TONE_REGIONS = ("forehead", "cheek_right", "cheek_left", "nose", "chin")
-MAX_TONE_PIXELS = 20_000
+# The whole usable skin, evenly subsampled to this many pixels (the five regions alone had about
+# 15 000; this keeps the tone step's CPU time at what it was).
+MAX_TONE_PIXELS = 12_000
 FULL_CONFIDENCE_PIXELS = 3000
 CLIPPED = 250
 # Chromaticity of the skin for rebuilding clipped channels: the ratio of two channels is read
@@ -19,13 +22,16 @@ CLIPPED = 250
 # clipped ones included, so the clipping does not bias which pixels are compared).
 RATIO_DEPTHS = (0.25, 0.2, 0.15, 0.1, 0.05)
 MIN_RATIO_QUANTILE = 0.1
-# The tone is the mean CIELAB over this central band of the pixels ranked by luminance; pixels
-# that cannot be rebuilt rank at the top (they are censored, not dropped, so they keep their
-# rank). The band is already trimmed, so its mean is robust; a per-channel median instead lands
-# on one of the few 8-bit levels a dark or evenly lit skin has in the band (0.2 deg of ITA on
-# synthetic skin, against 0.06-0.12 for the mean; London casts: median change 0.28-0.55 deg,
-# against 0.44-0.73 with the median).
-BAND = 0.2
+# The tone is the mean CIELAB over this band of the pixels ranked by luminance (from the 50th to
+# the 80th percentile: the lit side of the skin, short of the sheen); pixels that cannot be
+# rebuilt rank at the top (they are censored, not dropped, so they keep their rank). The band
+# is already trimmed, so its mean is robust; a per-channel median instead lands on one of the
+# few 8-bit levels a dark or evenly lit skin has in the band (0.2 deg of ITA on synthetic skin,
+# against 0.06-0.12 for the mean). The pixels are all the usable skin of the face, not only the
+# five tone regions, and the band is the lit side rather than the central 20 %: on the London
+# neutral / smiling pairs that moves ITA by a median 1.86 deg (p90 5.65) against 2.40 (6.28)
+# for the central band of the regions (bench/tone_repeat.py; fourth pass in docs/benchmarks.md).
+BAND = (0.5, 0.8)
 # Uncertainty of ITA (about one sigma, what a retake would move it by): the spread of the tone
 # regions' own ITAs over sqrt(count), and the light on the face changing between two shots by
 # SHOT_STOPS (robust sigma per shot, from the London Set's neutral / smiling pairs taken minutes
@@ -34,14 +40,16 @@ SHOT_STOPS = 0.06
 # The regions differ for good reasons (the chin is often darker than the forehead), and only
 # part of that difference changes between shots: the regions' standard error is weighted by
 # REGION_WEIGHT, chosen so that twice the combined uncertainty of a neutral / smiling pair
-# covers about 95 % of the pairs' ITA changes on the London Set (bench --london-tone).
+# covers about 95 % of the pairs' ITA changes on the London Set (bench --london-tone; 94 % with
+# the lit band of the whole skin).
 REGION_WEIGHT = 0.5
 MIN_REGION_PIXELS = 50
 
 
 def tone_pixels(face: FaceImage) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Skin pixels (uint8 RGB) of the tone regions, evenly subsampled, clipped ones included,
-    which of them are specular highlights, and the index (in TONE_REGIONS) of each one's region.
+    """Skin pixels (uint8 RGB) of the face, evenly subsampled, clipped ones included, which of
+    them are specular highlights, and the index (in TONE_REGIONS) of each one's region (-1 for
+    skin outside the tone regions: it counts for the colour, not for the regions' spread).
 
     Highlights are kept as censored values (brighter than the skin colour, of unknown colour):
     dropping them would shift the median of the rest towards the shade.
@@ -49,7 +57,7 @@ def tone_pixels(face: FaceImage) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     index = np.full(face.rgb.shape[:2], -1, dtype=np.int8)
     for number, name in enumerate(TONE_REGIONS):
         index[face.masks[name]] = number
-    mask = (index >= 0) & (face.masks["usable"] | face.masks["specular"])
+    mask = face.masks["skin"] & (face.masks["usable"] | face.masks["specular"])
     pixels = face.rgb[mask]
     specular = face.masks["specular"][mask]
     regions = index[mask]
@@ -101,15 +109,15 @@ def rebuild_clipped(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def central_band(linear: np.ndarray, censored: np.ndarray) -> np.ndarray:
-    """Indices of the pixels in the central luminance band; censored pixels rank highest.
+    """Indices of the pixels in the luminance band BAND; censored pixels rank highest.
 
-    When more than half are censored the band is the brightest measurable pixels (biased dark,
-    and the quality gate reports the overexposure)."""
+    When the band would reach censored pixels it moves down to the brightest measurable ones
+    (biased dark when many are censored, and the quality gate reports the overexposure)."""
     key = np.where(censored, np.inf, linear @ colour.LUMA)
     measurable = int((~censored).sum())
-    half = max(1, round(BAND * len(key) / 2))
-    centre = min(len(key) // 2, measurable - half)
-    low, high = max(0, centre - half), min(len(key), max(1, centre + half))
+    width = max(1, round((BAND[1] - BAND[0]) * len(key)))
+    high = max(1, min(round(BAND[1] * len(key)), measurable))
+    low = max(0, high - width)
     order = np.argpartition(key, (low, high - 1))  # ranks low and high - 1 in place, O(n)
     return order[low:high]
 
