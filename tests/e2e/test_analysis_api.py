@@ -57,7 +57,7 @@ async def test_a_face_photo_is_analysed_end_to_end(
         assert (concern["scoredBy"], concern["engineScore"]) == ("engine", None)
 
     overlay = await client.http.get(analysis["overlayUrl"])
-    assert overlay.status_code == 200 and overlay.headers["content-type"] == "image/png"
+    assert overlay.status_code == 200 and overlay.headers["content-type"] == "image/jpeg"
     assert Image.open(io.BytesIO(overlay.content)).size == (512, 512)
     thumbnail = await client.http.get(analysis["media"]["thumbnailUrl"])
     assert thumbnail.status_code == 200 and thumbnail.content[:3] == b"\xff\xd8\xff"
