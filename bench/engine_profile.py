@@ -36,7 +36,7 @@ ENGINE_STEPS = (
     "make_geometry",
     "background_pixels",
     "sclera_level",
-    "face_white_balance",
+    "white_balance",
     "build_face_image",
     "measure_tone",
     "measure_concerns",
