@@ -54,7 +54,8 @@ def strip_jpeg(data: bytes, max_pixels: int) -> StrippedJpeg | None:
 def _strip(data: bytes, max_pixels: int) -> StrippedJpeg:
     if data[:2] != b"\xff\xd8":
         raise _Unhandled
-    kept: list[bytes] = [b"\xff\xd8", JFIF]
+    kept: list[bytes | memoryview] = [b"\xff\xd8", JFIF]
+    view = memoryview(data)  # the kept parts are copied once, by the join
     size: tuple[int, int] | None = None
     scans, at = 0, 2
     while True:
@@ -80,7 +81,7 @@ def _strip(data: bytes, max_pixels: int) -> StrippedJpeg:
             found = SCAN_END.search(data, end)
             if found is None:
                 raise _Unhandled  # no marker after the scan: the file is cut
-            kept.append(data[at - 2 : found.start()])
+            kept.append(view[at - 2 : found.start()])
             at = found.start()
             continue
         elif marker == APP1:
@@ -88,7 +89,7 @@ def _strip(data: bytes, max_pixels: int) -> StrippedJpeg:
         elif marker == APP14 or not (0xE0 <= marker <= 0xEF or marker == COM or marker in KEPT):
             raise _Unhandled  # Adobe colour transform, arithmetic coding, DNL, JPEG-LS...
         if marker in KEPT or marker in FRAMES:
-            kept.append(data[at - 2 : end])
+            kept.append(view[at - 2 : end])
         at = end
 
 
