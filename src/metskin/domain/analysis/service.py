@@ -75,7 +75,7 @@ class MediaService:
             )
         check_size(media_type.kind, len(data), self.limits)
         prepared = self.preparer.prepare(data, media_type, self.limits)
-        stored_type = prepared.media_type  # photos are re-encoded as JPEG
+        stored_type = prepared.media_type  # photos are stored as JPEG
         media_id = str(uuid.uuid4())
         folder = f"uploads/{media_id[:2]}/{media_id}"
         media = Media(
