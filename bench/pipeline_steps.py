@@ -13,7 +13,6 @@ landmarks + measurement), which is what issue 17 point 5 compares with.
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import subprocess
 import sys
@@ -26,23 +25,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.engine_profile import timed
 from bench.pipeline_bench import twelve_megapixel_jpeg
 
 SPENT: Counter[str] = Counter()
-
-
-def timed(owner: Any, name: str, label: str) -> None:
-    original = getattr(owner, name)
-
-    @functools.wraps(original)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.process_time()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            SPENT[label] += time.process_time() - started
-
-    setattr(owner, name, wrapper)
 
 
 def instrument() -> None:
@@ -66,7 +52,7 @@ def instrument() -> None:
     ]
     for owner, name, label in steps:
         if hasattr(owner, name):
-            timed(owner, name, label)
+            timed(owner, name, label, SPENT, time.process_time)
             SPENT[label] += 0.0  # printed in this order
 
 

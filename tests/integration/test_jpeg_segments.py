@@ -14,43 +14,9 @@ from metskin.adapters.vision.jpeg_segments import MAX_SCANS, strip_jpeg
 from metskin.domain.analysis.errors import CorruptMedia, MediaTooLarge
 from metskin.domain.analysis.media import JPEG, MediaLimits
 from tests.e2e.bad_uploads import _jpeg_dimensions
-from tests.media_samples import encode, face_jpeg, noise_image
+from tests.media_samples import camera_jpeg, encode, face_jpeg, jpeg_pixels, noise_image
 
 LIMITS = MediaLimits(max_pixels=2_000_000)
-XMP = (
-    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description '
-    b'xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Orientation="{o}" '
-    b'photoshop:City="Hackney"/></rdf:RDF></x:xmpmeta>'
-)
-
-
-def pixels(data: bytes) -> np.ndarray:
-    with Image.open(io.BytesIO(data)) as image:
-        return np.asarray(image.convert("RGB"))
-
-
-def camera_jpeg(
-    orientation: int | None = 1, xmp_orientation: int | None = 1, **options: object
-) -> bytes:
-    """A face as a phone would save it: EXIF with GPS and maker, XMP, an ICC profile, a
-    comment, and a second picture behind the end marker (as MPF depth maps are)."""
-    exif = Image.Exif()
-    if orientation is not None:
-        exif[0x0112] = orientation
-    exif[0x010F] = "PhoneMaker"
-    exif.get_ifd(0x8825).update({1: "N", 2: (51.0, 30.0, 26.0), 3: "W", 4: (0.0, 7.0, 39.0)})
-    face = Image.open(io.BytesIO(face_jpeg(256))).resize((240, 180))
-    data = encode(
-        face,
-        "JPEG",
-        quality=90,
-        exif=exif.tobytes(),
-        xmp=XMP.replace(b"{o}", str(xmp_orientation).encode() if xmp_orientation else b""),
-        icc_profile=b"ICC-serial-XY1234" * 8,
-        comment=b"taken at 10 Downing Street",
-        **options,
-    )
-    return data + encode(noise_image(32, 32), "JPEG")
 
 
 @pytest.mark.parametrize("progressive", [False, True])
@@ -63,7 +29,7 @@ def test_a_plain_jpeg_keeps_its_coded_picture_and_loses_everything_else(
     for secret in (b"Exif", b"PhoneMaker", b"Hackney", b"ICC", b"Downing", b"xmpmeta"):
         assert secret in original and secret not in stored
     assert stored.endswith(b"\xff\xd9") and stored.count(b"\xff\xd9") == 1  # tail dropped
-    assert np.array_equal(pixels(stored), pixels(original))  # not re-encoded: same pixels
+    assert np.array_equal(jpeg_pixels(stored), jpeg_pixels(original))  # not re-encoded: same pixels
     with Image.open(io.BytesIO(stored)) as image:
         assert not image.getexif() and image.size == (240, 180)
         assert "progressive" in image.info if progressive else "progressive" not in image.info
