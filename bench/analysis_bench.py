@@ -273,18 +273,15 @@ class GivenLight:
 
     def __init__(self, illuminant: str | None) -> None:
         self.illuminant = illuminant
-        self.name = (
-            "face_white_balance" if hasattr(engine, "face_white_balance") else "white_balance_gains"
-        )
 
     def __enter__(self) -> None:
-        self.saved = getattr(engine, self.name)
+        self.saved = engine.white_balance
         if self.illuminant is not None:
             gains = (1 / normalised(ILLUMINANTS[self.illuminant])).astype(np.float32)
-            setattr(engine, self.name, lambda *args: gains)
+            engine.white_balance = lambda *args: (gains, 0.0)
 
     def __exit__(self, *exc: object) -> None:
-        setattr(engine, self.name, self.saved)
+        engine.white_balance = self.saved
 
 
 def london_faces() -> list[tuple[Path, str]]:

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ ENGINE_STEPS = (
     "make_geometry",
     "background_pixels",
     "sclera_level",
-    "face_white_balance",
+    "white_balance",
     "build_face_image",
     "measure_tone",
     "measure_concerns",
@@ -47,17 +47,24 @@ ENGINE_STEPS = (
 SPENT: dict[str, float] = defaultdict(float)
 
 
-def timed(module: Any, name: str, label: str) -> None:
-    """Replace `module.name` by a wrapper that adds its thread CPU time to SPENT[label]."""
+def timed(
+    module: Any,
+    name: str,
+    label: str,
+    spent: MutableMapping[str, float] = SPENT,
+    clock: Callable[[], float] = time.thread_time,
+) -> None:
+    """Replace `module.name` by a wrapper that adds its CPU time (by default the thread's) to
+    spent[label]."""
     original = getattr(module, name)
 
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.thread_time()
+        started = clock()
         try:
             return original(*args, **kwargs)
         finally:
-            SPENT[label] += time.thread_time() - started
+            spent[label] += clock() - started
 
     setattr(module, name, wrapper)
 

@@ -34,6 +34,42 @@ def jpeg_with_gps_and_rotation(width: int = 60, height: int = 40) -> bytes:
     return encode(noise_image(width, height), "JPEG", exif=exif.tobytes())
 
 
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description '
+    b'xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Orientation="{o}" '
+    b'photoshop:City="Hackney"/></rdf:RDF></x:xmpmeta>'
+)
+
+
+def jpeg_pixels(data: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as image:
+        return np.asarray(image.convert("RGB"))
+
+
+def camera_jpeg(
+    orientation: int | None = 1, xmp_orientation: int | None = 1, **options: object
+) -> bytes:
+    """A face as a phone would save it: EXIF with GPS and maker, XMP, an ICC profile, a
+    comment, and a second picture behind the end marker (as MPF depth maps are)."""
+    exif = Image.Exif()
+    if orientation is not None:
+        exif[0x0112] = orientation
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(0x8825).update({1: "N", 2: (51.0, 30.0, 26.0), 3: "W", 4: (0.0, 7.0, 39.0)})
+    face = Image.open(io.BytesIO(face_jpeg(256))).resize((240, 180))
+    data = encode(
+        face,
+        "JPEG",
+        quality=90,
+        exif=exif.tobytes(),
+        xmp=XMP.replace(b"{o}", str(xmp_orientation).encode() if xmp_orientation else b""),
+        icc_profile=b"ICC-serial-XY1234" * 8,
+        comment=b"taken at 10 Downing Street",
+        **options,
+    )
+    return data + encode(noise_image(32, 32), "JPEG")
+
+
 def face_jpeg(side: int = 512) -> bytes:
     """The astronaut photo that ships with scikit-image (a real, frontal face)."""
     image = Image.fromarray(skimage_data.astronaut())

@@ -6,6 +6,7 @@ import io
 import json
 
 import httpx
+import numpy as np
 import pytest
 from PIL import Image
 from starlette.testclient import TestClient
@@ -13,7 +14,14 @@ from starlette.testclient import TestClient
 from metskin.bootstrap import Container
 from metskin.graphql.app import create_app
 from tests.e2e.conftest import PROGRESS, GraphQLClient, ws_init, ws_subscribe
-from tests.media_samples import encode, face_jpeg, face_video_bytes, noise_image
+from tests.media_samples import (
+    camera_jpeg,
+    encode,
+    face_jpeg,
+    face_video_bytes,
+    jpeg_pixels,
+    noise_image,
+)
 
 START = "mutation($m: ID!) { startAnalysis(mediaId: $m) { id status stage } }"
 DETAIL = """query($id: ID!) { analysis(id: $id) {
@@ -57,7 +65,7 @@ async def test_a_face_photo_is_analysed_end_to_end(
         assert (concern["scoredBy"], concern["engineScore"]) == ("engine", None)
 
     overlay = await client.http.get(analysis["overlayUrl"])
-    assert overlay.status_code == 200 and overlay.headers["content-type"] == "image/png"
+    assert overlay.status_code == 200 and overlay.headers["content-type"] == "image/jpeg"
     assert Image.open(io.BytesIO(overlay.content)).size == (512, 512)
     thumbnail = await client.http.get(analysis["media"]["thumbnailUrl"])
     assert thumbnail.status_code == 200 and thumbnail.content[:3] == b"\xff\xd8\xff"
@@ -228,3 +236,19 @@ def test_subscribing_to_someone_elses_analysis_is_refused(container: Container) 
             message = ws.receive_json()
     assert message["type"] == "next"
     assert message["payload"]["errors"][0]["extensions"]["code"] == "ANALYSIS_NOT_FOUND"
+
+
+async def test_an_uploaded_camera_jpeg_is_served_without_metadata_and_with_its_own_pixels(
+    client: GraphQLClient,
+) -> None:
+    """EXIF with GPS, XMP, ICC, a comment and a picture behind the end marker: none of it comes
+    back from the stored photo, whose coded picture is the upload's (not a re-encoding)."""
+    await client.register("maya@example.com")
+    original = camera_jpeg()
+    media = (await client.upload(original))["data"]["uploadMedia"]
+    stored = (await client.http.get(media["url"])).content
+    assert (media["kind"], media["width"], media["height"]) == ("PHOTO", 240, 180)
+    assert stored[:3] == b"\xff\xd8\xff" and len(stored) < len(original)
+    for secret in (b"Exif", b"PhoneMaker", b"Hackney", b"ICC", b"Downing"):
+        assert secret in original and secret not in stored
+    assert np.array_equal(jpeg_pixels(stored), jpeg_pixels(original))

@@ -201,7 +201,7 @@ async def test_export_my_data_is_a_zip_of_everything_mine_and_only_mine(
         hashlib.sha256(original).hexdigest() == media["sha256"] and original[:3] == b"\xff\xd8\xff"
     )
     assert archive.read(media["thumbnail"])[:3] == b"\xff\xd8\xff"
-    assert archive.read(analysis["overlay"])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert archive.read(analysis["overlay"])[:3] == b"\xff\xd8\xff"  # a JPEG
     assert len(section("routines")) == 1 and section("ratings")[0]["rating"] == 5
     assert [a["id"] for a in section("appointments")] == [world.appointment_id]
     assert section("shares")[0]["doctor_id"] == world.doctor_id

@@ -146,7 +146,7 @@ class FakeEngine:
         result: dict[str, Any] = {"ok": True, "bytes": len(data)}
         if self.frame is not None:
             result["capture"] = {"eye_distance_px": 60.0}
-        return AnalysisOutput(result, summary, b"png", self.frame)
+        return AnalysisOutput(result, summary, b"jpeg", self.frame)
 
 
 class FakeMailRenderer:

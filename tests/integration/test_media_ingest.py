@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+import random
 import zipfile
 
 import pytest
 from PIL import Image
 
-from metskin.adapters.vision.ingest import MediaPreparerAdapter
+from metskin.adapters.vision.ingest import (
+    POLYGLOT_MARKERS,
+    MediaPreparerAdapter,
+    has_polyglot_marker,
+)
 from metskin.domain.analysis.errors import (
     CorruptMedia,
     MediaTooLarge,
@@ -123,3 +128,23 @@ def test_a_truncated_video_is_corrupt() -> None:
     data = video_bytes(64, 64, fps=10, seconds=2)
     with pytest.raises(CorruptMedia):
         prepare(data[: len(data) // 2])
+
+
+def test_the_polyglot_scan_finds_what_a_lowercased_search_finds() -> None:
+    rng = random.Random(7)
+    alphabet = b"<%sScCrRiIpPtThHmMlL?!-dDoOyYeEfFvVgG\x00\xff\x1f"
+    hits = 0
+    for _ in range(2000):
+        data = bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        if rng.random() < 0.3:
+            marker = bytes(
+                c ^ 0x20 if chr(c).isalpha() and rng.random() < 0.5 else c
+                for c in rng.choice(POLYGLOT_MARKERS)
+            )
+            at = rng.randint(0, len(data))
+            data = data[:at] + marker + data[at:]
+        lowered = data.lower()
+        expected = any(marker in lowered for marker in POLYGLOT_MARKERS)
+        hits += expected
+        assert has_polyglot_marker(data) is expected, data
+    assert hits > 300

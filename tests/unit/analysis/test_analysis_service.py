@@ -175,7 +175,7 @@ def test_run_stores_one_result_and_streams_the_stages_in_order(
     summary = stored(uow, queued.id).summary
     assert summary is not None and summary.monk == 5
     result, overlay = uow.analyses.results[queued.id]
-    assert result["bytes"] == len(JPEG_BYTES) and storage.objects[overlay or ""] == b"png"
+    assert result["bytes"] == len(JPEG_BYTES) and storage.objects[overlay or ""] == b"jpeg"
 
 
 def test_a_video_keeps_its_measured_frame_named_in_the_capture(

@@ -195,7 +195,8 @@ class SqlPersonalData:
             result = results.get(analysis.id)
             overlay = None
             if result is not None and result.overlay_name:
-                stored = StoredFile(result.overlay_name, "image/png")
+                kind = "image/png" if result.overlay_name.endswith(".png") else "image/jpeg"
+                stored = StoredFile(result.overlay_name, kind)
                 files.append(stored)
                 overlay = stored.archive_path
             capture = (result.result or {}).get("capture") if result is not None else None

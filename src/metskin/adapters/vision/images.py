@@ -14,7 +14,7 @@ from metskin.domain.analysis.errors import UnreadableMedia
 # Decode at the smallest 1/2, 1/4 or 1/8 scale whose long side still reaches this: a face in
 # such a photo is still larger than the 512 px the engine measures it at.
 DECODE_LONG_SIDE = 1000
-_REDUCED = {
+REDUCED_DECODE = {
     1: cv2.IMREAD_COLOR,
     2: cv2.IMREAD_REDUCED_COLOR_2,
     4: cv2.IMREAD_REDUCED_COLOR_4,
@@ -40,7 +40,7 @@ def decode_image(data: bytes, *, long_side: int = DECODE_LONG_SIDE) -> np.ndarra
     except (UnidentifiedImageError, OSError) as error:
         raise UnreadableMedia("The file is not an image we can read.") from error
     buffer = np.frombuffer(data, dtype=np.uint8)
-    bgr = cv2.imdecode(buffer, _REDUCED[reduction_for(size, long_side)])
+    bgr = cv2.imdecode(buffer, REDUCED_DECODE[reduction_for(size, long_side)])
     if bgr is None:
         return _decode_with_pillow(data)
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)

@@ -120,7 +120,7 @@ class AnalysisOutput:
 
     result: dict[str, Any]
     summary: AnalysisSummary
-    overlay_png: bytes | None
+    overlay_jpeg: bytes | None
     frame_jpeg: bytes | None = None
     unseen: dict[str, Any] | None = None  # a model in shadow's scores: kept, never shown
 

@@ -75,7 +75,7 @@ class MediaService:
             )
         check_size(media_type.kind, len(data), self.limits)
         prepared = self.preparer.prepare(data, media_type, self.limits)
-        stored_type = prepared.media_type  # photos are re-encoded as JPEG
+        stored_type = prepared.media_type  # photos are stored as JPEG
         media_id = str(uuid.uuid4())
         folder = f"uploads/{media_id[:2]}/{media_id}"
         media = Media(
@@ -259,7 +259,7 @@ class AnalysisService:
             if output.unseen is not None:
                 for keep in self._unseen_keepers:
                     keep(analysis.id, output.unseen)
-            overlay_name = self._store_overlay(analysis, output.overlay_png)
+            overlay_name = self._store_overlay(analysis, output.overlay_jpeg)
             result = self._with_frame(analysis, output.result, output.frame_jpeg)
         except DomainError as error:
             self.mark_failed(analysis_id, error.code, error.message)
@@ -289,11 +289,12 @@ class AnalysisService:
         except ObjectMissing as error:
             raise MediaNotFound("The uploaded file is gone.") from error
 
-    def _store_overlay(self, analysis: Analysis, png: bytes | None) -> str | None:
-        if png is None:
+    def _store_overlay(self, analysis: Analysis, jpeg: bytes | None) -> str | None:
+        """Overlays are JPEG (PNG before 2026-12: those keep their name and type)."""
+        if jpeg is None:
             return None
-        name = f"overlays/{analysis.id[:2]}/{analysis.id}/overlay.png"
-        self._storage.put(name, png, "image/png")
+        name = f"overlays/{analysis.id[:2]}/{analysis.id}/overlay.jpg"
+        self._storage.put(name, jpeg, "image/jpeg")
         return name
 
     def _with_frame(

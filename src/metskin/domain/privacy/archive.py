@@ -91,7 +91,7 @@ def readme(data: PersonalData, generated_at: datetime, missing: list[str]) -> st
         "",
         "`files/` holds your uploads, their thumbnails and the analysis overlays, decrypted, "
         "under the names the JSON files use. Photos are stored as they were accepted at upload: "
-        "re-encoded as JPEG without their metadata (location, camera). `manifest.json` lists "
+        "as JPEG without their metadata (location, camera). `manifest.json` lists "
         "every file of this archive with its size and SHA-256.",
     ]
     if missing:

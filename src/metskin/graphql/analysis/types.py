@@ -304,7 +304,9 @@ class Analysis:
         stored = await info.context.result_loader.load(str(self.id))
         return result_from_dict(stored[0], info.context.translator) if stored else None
 
-    @strawberry.field(description="PNG with region outlines and concern heat maps.")
+    @strawberry.field(
+        description="JPEG with region outlines and concern heat maps (PNG before 2026-12)."
+    )
     async def overlay_url(self, info: Info) -> str | None:
         stored = await info.context.result_loader.load(str(self.id))
         if not stored or not stored[1]:

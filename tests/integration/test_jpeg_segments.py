@@ -1,0 +1,79 @@
+"""Uploads of plain upright JPEGs: metadata segments dropped, the coded picture kept bit for bit;
+everything else goes the re-encoding way (tests/integration/test_media_ingest.py)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from metskin.adapters.vision.ingest import MediaPreparerAdapter
+from metskin.adapters.vision.jpeg_segments import MAX_SCANS, strip_jpeg
+from metskin.domain.analysis.errors import CorruptMedia, MediaTooLarge
+from metskin.domain.analysis.media import JPEG, MediaLimits
+from tests.e2e.bad_uploads import _jpeg_dimensions
+from tests.media_samples import camera_jpeg, encode, face_jpeg, jpeg_pixels, noise_image
+
+LIMITS = MediaLimits(max_pixels=2_000_000)
+
+
+@pytest.mark.parametrize("progressive", [False, True])
+def test_a_plain_jpeg_keeps_its_coded_picture_and_loses_everything_else(
+    progressive: bool,
+) -> None:
+    original = camera_jpeg(progressive=progressive)
+    prepared = MediaPreparerAdapter().prepare(original, JPEG, LIMITS)
+    stored = prepared.data
+    for secret in (b"Exif", b"PhoneMaker", b"Hackney", b"ICC", b"Downing", b"xmpmeta"):
+        assert secret in original and secret not in stored
+    assert stored.endswith(b"\xff\xd9") and stored.count(b"\xff\xd9") == 1  # tail dropped
+    assert np.array_equal(jpeg_pixels(stored), jpeg_pixels(original))  # not re-encoded: same pixels
+    with Image.open(io.BytesIO(stored)) as image:
+        assert not image.getexif() and image.size == (240, 180)
+        assert "progressive" in image.info if progressive else "progressive" not in image.info
+    assert (prepared.width, prepared.height) == (240, 180)
+    thumbnail = Image.open(io.BytesIO(prepared.thumbnail_jpeg))
+    assert thumbnail.format == "JPEG" and max(thumbnail.size) <= 320
+
+
+@pytest.mark.parametrize(("exif", "xmp", "upright"), [(6, 1, (180, 240)), (None, 8, (180, 240))])
+def test_a_turned_jpeg_is_re_encoded_upright(
+    exif: int | None, xmp: int, upright: tuple[int, int]
+) -> None:
+    """Turned by its EXIF orientation, or by XMP's when EXIF has none (as Pillow reads them)."""
+    original = camera_jpeg(orientation=exif, xmp_orientation=xmp)
+    assert strip_jpeg(original, LIMITS.max_pixels) is None
+    prepared = MediaPreparerAdapter().prepare(original, JPEG, LIMITS)
+    assert Image.open(io.BytesIO(prepared.data)).size == upright
+    assert b"PhoneMaker" not in prepared.data and b"Hackney" not in prepared.data
+
+
+def test_a_jpeg_over_the_pixel_limit_is_refused_from_its_header() -> None:
+    huge = _jpeg_dimensions(face_jpeg(64), 40_000, 30_000)
+    assert strip_jpeg(huge, LIMITS.max_pixels) is None
+    with pytest.raises(MediaTooLarge, match="megapixels"):
+        MediaPreparerAdapter().prepare(huge, JPEG, LIMITS)
+
+
+def test_a_jpeg_without_its_end_is_not_stripped_and_refused() -> None:
+    data = face_jpeg(128)
+    assert strip_jpeg(data, LIMITS.max_pixels) is not None
+    for cut in (len(data) - 2, len(data) // 2, 400):
+        assert strip_jpeg(data[:cut], LIMITS.max_pixels) is None
+        with pytest.raises(CorruptMedia):
+            MediaPreparerAdapter().prepare(data[:cut], JPEG, LIMITS)
+
+
+def test_unusual_jpegs_are_left_to_the_decoder() -> None:
+    cmyk = encode(noise_image(32, 32).convert("CMYK"), "JPEG")
+    grey = encode(noise_image(32, 32).convert("L"), "JPEG")
+    assert strip_jpeg(cmyk, LIMITS.max_pixels) is None
+    assert strip_jpeg(grey, LIMITS.max_pixels) is None
+    assert Image.open(io.BytesIO(MediaPreparerAdapter().prepare(grey, JPEG, LIMITS).data)).mode
+    plain = face_jpeg(64)
+    scan = plain.index(b"\xff\xda")
+    end = plain.rindex(b"\xff\xd9")
+    many_scans = plain[:end] + plain[scan:end] * MAX_SCANS + b"\xff\xd9"
+    assert strip_jpeg(many_scans, LIMITS.max_pixels) is None
