@@ -63,7 +63,7 @@ BANDS: dict[str, dict[str, float]] = {
         "cheek_left": 11.1,
         "cheek_right": 10.0,
         "chin": 19.7,
-        "face": 22.3,
+        "face": 10.2,
         "forehead": 90.1,
         "nasolabial_left": 42.9,
         "nasolabial_right": 35.9,
