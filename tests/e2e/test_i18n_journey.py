@@ -248,6 +248,9 @@ async def test_a_french_person_meets_no_english_sentence(
     assert len(texts) >= 40, texts  # the scan saw the journey's sentences
     assert any("Rapprochez-vous" in t or "visage" in t for t in texts)  # a retake, in French
     assert any("n'est pas un diagnostic" in t for t in texts)
+    # Numbers and days inside the sentences are French too: "0,868", "30 novembre 2026".
+    assert not [t for t in texts if re.search(r"\d\.\d|\d{4}-\d\d-\d\d", t)]
+    assert any(re.search(r"taux de \d+,\d+, cours du \d+ \w+ 20\d\d", t) for t in texts)
 
 
 async def test_errors_follow_the_profile_locale_when_the_client_names_no_language(

@@ -4,11 +4,13 @@ any language from what is stored."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.domain.i18n.said import Said, said_json, spoken, spoken_lines
-from metskin.domain.money.model import Money
+from metskin.domain.money.model import Conversion, Money
+from metskin.domain.recommendations.prices import note_said, price_said
 from metskin.domain.recommendations.rules import load_safety_rules
 from metskin.domain.referrals.trend import explain
 from metskin.graphql.analysis.types import QualityIssue, failure_words
@@ -87,6 +89,9 @@ def test_a_worsening_trend_is_worded_again_in_french_from_its_evidence() -> None
     french = spoken(stored(text), FRENCH)
     assert french.startswith("Le critère « rougeurs » s'est aggravé sur vos 4 dernières analyses")
     assert "zone : joue gauche" in french and "(±6)" in french
+    decimals = explain({**evidence, "first": 30.5, "band": 6.2})[1]
+    assert "from 30.5 to 55 " in decimals and "(±6.2)" in decimals
+    assert "(±6,2)" in spoken(stored(decimals), FRENCH)
 
 
 def test_stored_quality_issues_and_failure_reasons_speak_the_request_s_language() -> None:
@@ -108,3 +113,33 @@ def test_stored_quality_issues_and_failure_reasons_speak_the_request_s_language(
         "This file cannot be read."
     )
     assert failure_words("CORRUPT_MEDIA", None, GERMAN) is None
+
+
+def test_a_price_note_speaks_the_rate_and_the_day_in_the_person_s_locale() -> None:
+    conversion = Conversion(
+        price=Money(Decimal("12.07"), "GBP"),
+        original=Money(Decimal("13.9"), "EUR"),
+        rate=Decimal("0.86800"),
+        as_of=date(2026, 11, 30),
+    )
+    price, note = price_said(conversion), note_said(conversion)
+    assert price == conversion.text() == "12.07 GBP (13.90 EUR at 0.868, rates of 2026-11-30)"
+    assert note == conversion.note()  # English as it was always written
+    assert spoken(stored(note), ENGLISH) == note
+    french = plain_spaces(spoken(stored(note), FRENCH))
+    assert "0,868" in french and "30 novembre 2026" in french, french
+    assert "0.868" not in french and "2026-11-30" not in french
+    assert isinstance(price, Said)
+    german = plain_spaces(spoken(stored(price), GERMAN))
+    assert "0,868" in german and "30. November 2026" in german, german
+
+
+def test_numbers_keep_every_digit_with_the_locale_s_separators() -> None:
+    line = Said("{a} and {b}", a=Decimal("1234.50"), b=Decimal("0.001"))
+    assert line == "1234.50 and 0.001"
+    assert plain_spaces(FRENCH.format_number(Decimal("1234.56789"))) == "1 234,56789"
+    assert GERMAN.format_number(Decimal("1234.5")) == "1.234,5"
+    assert ENGLISH.format_number(Decimal("0.868")) == "0.868"
+    day = Said("{product} on {day}", product="X", day=date(2026, 12, 3))
+    assert day == "X on 2026-12-03"
+    assert spoken(stored(day), GERMAN) == "X on 3. Dezember 2026"  # template not in catalog

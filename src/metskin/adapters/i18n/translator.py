@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
-from babel.numbers import format_currency, get_currency_symbol
+from babel.numbers import format_currency, format_decimal, get_currency_symbol
 
 from metskin.adapters.i18n.catalogs import Messages, messages, plural_index
 from metskin.domain.i18n.locales import effective_locale
@@ -47,6 +48,9 @@ class BabelTranslator:
 
     def format_date(self, day: date, style: DateStyle = "long") -> str:
         return format_date(day, "medium" if style == "short" else "long", locale=self._babel)
+
+    def format_number(self, number: Decimal) -> str:
+        return format_decimal(number, locale=self._babel, decimal_quantization=False)
 
     def format_money(self, money: Money) -> str:
         text = format_currency(money.rounded().amount, money.currency, locale=self._babel)

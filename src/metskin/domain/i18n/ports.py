@@ -8,6 +8,7 @@ source language) is what a use case speaks when nothing else is wired.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal, Protocol
 
 from metskin.domain.money.model import Money
@@ -28,6 +29,10 @@ class Translator(Protocol):
         ...
 
     def format_date(self, day: date, style: DateStyle = "long") -> str: ...
+
+    def format_number(self, number: Decimal) -> str:
+        """Every digit kept, with the locale's decimal sign and grouping ("0,868", "1.234,5")."""
+        ...
 
     def format_money(self, money: Money) -> str:
         """Rounded to the currency's minor units, with its symbol where the locale puts it."""

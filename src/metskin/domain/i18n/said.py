@@ -4,7 +4,8 @@ A `Said` reads as its English text (it is a `str`, so the code that joins, compa
 lines keeps working) and remembers its template and values, so it can be spoken again in any
 language: the template through the catalog, then the values put in. Values are plain text (a
 product name stays as written; a word that is itself a msgid, such as a skin type, translates),
-amounts of money (formatted for the locale) or other `Said`s.
+amounts of money, numbers (`Decimal`: "0.868" in English, "0,868" in French) and days (`date`:
+ISO in English as it was always written, the locale's long date elsewhere), or other `Said`s.
 
 Stored results keep both: the English text where they always had it, and `said_json()` beside
 it; `spoken()` turns either back into the person's language (English as it was written).
@@ -13,13 +14,15 @@ it; `spoken()` turns either back into the person's language (English as it was w
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from metskin.domain.i18n.locales import language_of
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.money.model import Money
 
-Value = str | Money
+Value = str | Money | Decimal | date
 
 
 class Said(str):
@@ -44,7 +47,13 @@ def _said(template: str, values: dict[str, Value]) -> Said:
 
 
 def _english(value: Value) -> str:
-    return value.text() if isinstance(value, Money) else str(value)
+    if isinstance(value, Money):
+        return value.text()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def said_json(text: str) -> Any:
@@ -58,6 +67,10 @@ def said_json(text: str) -> Any:
 def _value_json(value: Value) -> Any:
     if isinstance(value, Money):
         return {"amount": str(value.amount), "currency": value.currency}
+    if isinstance(value, Decimal):
+        return {"number": format(value, "f")}
+    if isinstance(value, date):
+        return {"day": value.isoformat()}
     return said_json(value)
 
 
@@ -80,6 +93,10 @@ def spoken(stored: Any, tr: Translator) -> str:
 def _spoken_value(value: Any, tr: Translator) -> str:
     if isinstance(value, Mapping) and "currency" in value and "amount" in value:
         return tr.format_money(Money(value["amount"], value["currency"]))
+    if isinstance(value, Mapping) and "number" in value:
+        return tr.format_number(Decimal(value["number"]))
+    if isinstance(value, Mapping) and "day" in value:
+        return tr.format_date(date.fromisoformat(value["day"]))
     return spoken(value, tr)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from metskin.domain.i18n.locales import DEFAULT_LOCALE
@@ -31,6 +32,9 @@ class SourceText:
 
     def format_date(self, day: date, style: DateStyle = "long") -> str:
         return f"{day.day} {day:%b %Y}" if style == "short" else f"{day.day} {day:%B %Y}"
+
+    def format_number(self, number: Decimal) -> str:
+        return format(number, "f")
 
     def format_money(self, money: Money) -> str:
         return money.text()

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.said import Said, Value
 from metskin.domain.money.model import Conversion
@@ -21,8 +19,8 @@ def price_said(conversion: Conversion) -> Value:
         CONVERTED_PRICE,
         price=conversion.price,
         original=conversion.original,
-        rate=_plain(conversion.rate),
-        date=conversion.as_of.isoformat(),
+        rate=conversion.rate.normalize(),
+        date=conversion.as_of,
     )
 
 
@@ -33,10 +31,6 @@ def note_said(conversion: Conversion) -> str:
     return Said(
         CONVERTED_FROM,
         currency=conversion.original.currency,
-        rate=_plain(conversion.rate),
-        date=conversion.as_of.isoformat(),
+        rate=conversion.rate.normalize(),
+        date=conversion.as_of,
     )
-
-
-def _plain(number: Decimal) -> str:
-    return format(number.normalize(), "f")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from itertools import pairwise
 
 from metskin.domain.i18n.marks import _
@@ -132,6 +133,7 @@ def explain(evidence: Evidence) -> tuple[Specialty, str]:
         WORSENED,
         concern=NAMED.get(concern) or _words(concern),
         region=NAMED.get(region) or _words(region),
-        **{k: str(evidence[k]) for k in ("analyses", "days", "first", "last", "band")},
+        **{k: str(evidence[k]) for k in ("analyses", "days")},
+        **{k: Decimal(str(evidence[k])) for k in ("first", "last", "band")},
     )
     return SPECIALTY_OF.get(concern, Specialty.MEDICAL), text
