@@ -1,7 +1,8 @@
 """Demo data for a fresh install (`metskin seed`). Safe to run again: existing rows are kept.
 
 Demo accounts, the product catalog, and demo dermatologists (accounts with the dermatologist
-role, practice profiles, availability) whose profiles are refreshed from the data file.
+role, practice profiles, availability) whose profiles are refreshed from the data file; their
+bios' translations are filled where the database has none, an editor's own never replaced.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from metskin.domain.accounts.errors import EmailTaken
 from metskin.domain.accounts.model import Role, User
 from metskin.domain.directory.loader import load_dermatologists
-from metskin.domain.directory.model import Dermatologist
+from metskin.domain.directory.model import Dermatologist, with_translations_kept
 
 if TYPE_CHECKING:
     from metskin.bootstrap import Container
@@ -55,13 +56,16 @@ def seed_catalog(container: Container) -> Iterator[str]:
 
 def seed_dermatologists(container: Container, password: str) -> Iterator[str]:
     doctors = load_dermatologists()
-    created = 0
+    created, profiles = 0, []
     for doctor in doctors:
         user, new = _account(container, doctor.email, doctor.name, password)
         created += new
-        container.directory.publish(_as_user(doctor, user, doctor.name))
+        profiles.append(_as_user(doctor, user, doctor.name))
     demo, _ = _account(container, DEMO_DERMATOLOGIST, "Dr. Ada Derm", password)
-    container.directory.publish(_as_user(doctors[0], demo, demo.profile.display_name))
+    profiles.append(_as_user(doctors[0], demo, demo.profile.display_name))
+    stored = {p.id: p for p in container.directory.get_many([p.id for p in profiles])}
+    for profile in profiles:
+        container.directory.publish(with_translations_kept(profile, stored.get(profile.id)))
     cities = Counter(d.practice.city for d in doctors)
     yield (
         f"dermatologists: {len(doctors)} ({created} new) in "

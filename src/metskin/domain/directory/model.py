@@ -4,7 +4,7 @@ stored (the card with a contact email and working hours)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from metskin.domain.appointments.model import Availability, ConsultationType
@@ -73,3 +73,12 @@ class DirectoryEntry:
     @property
     def key(self) -> DirectoryKey:
         return (self.distance_km or 0.0, self.doctor.id)
+
+
+def with_translations_kept(packaged: Dermatologist, stored: Dermatologist | None) -> Dermatologist:
+    """The packaged profile carrying the stored bio translations: an editor's text (or any
+    stored one) wins, the packaged translation fills the languages the database lacks."""
+    if stored is None:
+        return packaged
+    kept = {language: text for language, text in stored.bio_translations.items() if text}
+    return replace(packaged, bio_translations={**packaged.bio_translations, **kept})
