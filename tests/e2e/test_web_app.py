@@ -409,6 +409,43 @@ def test_an_admin_edits_articles_in_the_admin_area(browser: Browser, server: str
     assert browser.severe_console_messages() == []
 
 
+BIO = "query($id: ID!) { dermatologist(id: $id) { bio bioLocale } }"
+
+
+def bio_in(server: str, doctor_id: str, language: str) -> dict[str, str]:
+    body = httpx.post(
+        f"{server}/graphql",
+        json={"query": BIO, "variables": {"id": doctor_id}},
+        headers={"accept-language": language},
+        timeout=30,
+    ).json()
+    return dict(body["data"]["dermatologist"])
+
+
+def test_an_admin_translates_a_dermatologist_s_bio(browser: Browser, server: str) -> None:
+    browser.open("#/admin")
+    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
+    browser.fill("#login-form", email="admin@demo.metskin.local", password=DEMO_PASSWORD)
+    browser.submit("#login-form")
+    item = browser.find("#admin-doctor-list li[data-id]")
+    doctor_id = item.get_attribute("data-id")
+    english = bio_in(server, doctor_id, "en")["bio"]
+    item.find_element(browser.by, ".edit-bio").click()
+    bio = browser.find("#admin-bio-form [name=bio]")
+    browser.until(lambda: bio.get_attribute("value") == english, "the English bio")
+    browser.select("#admin-bio-form [name=locale]", "de")
+    browser.until(lambda: bio.get_attribute("lang") == "de", "the German bio")
+    assert bio.get_attribute("value") == bio_in(server, doctor_id, "de")["bio"] != english
+    browser.fill("#admin-bio-form", bio="Neue Biografie, von der Redaktion geschrieben.")
+    browser.submit("#admin-bio-form")
+    browser.text("#admin-bio-form", "Bio saved.")
+    german = bio_in(server, doctor_id, "de")
+    assert german == {"bio": "Neue Biografie, von der Redaktion geschrieben.", "bioLocale": "de"}
+    assert bio_in(server, doctor_id, "en")["bio"] == english  # the English stays
+    assert "updated" in browser.text("#admin-log")
+    assert browser.severe_console_messages() == []
+
+
 def test_a_person_consents_downloads_and_erases_from_the_profile(browser: Browser) -> None:
     register(browser, "rights@example.com")
     browser.go("#/profile")

@@ -130,9 +130,9 @@ function networkError() {
     mark("Cannot reach MetSkin. Check your connection and try again."));
 }
 
-async function postJson(query, variables, token) {
+async function postJson(query, variables, token, language = locale()) {
   const headers = { "content-type": "application/json", accept: "application/json",
-    "accept-language": locale() };
+    "accept-language": language };
   if (token) headers.authorization = `Bearer ${token}`;
   let response;
   try {
@@ -184,9 +184,10 @@ async function withAuth(call) {
   }
 }
 
-/** Run a query or mutation as the logged-in user (or anonymously). */
-export function gql(query, variables = {}) {
-  return withAuth((token) => postJson(query, variables, token));
+/** Run a query or mutation as the logged-in user (or anonymously); `language` asks for the
+ * answer's words in another language than the app's (an editor reading a translation). */
+export function gql(query, variables = {}, language = locale()) {
+  return withAuth((token) => postJson(query, variables, token, language));
 }
 
 const UPLOAD = `mutation($file: Upload!, $kind: MediaKind) {

@@ -23,6 +23,11 @@ const DELETE = "mutation($kind: ContentType!, $slug: String!) { deleteContent(ki
 const CREATE_DOCTOR = `mutation($email: String!, $password: String!, $input: DermatologistInput!) {
   createDermatologist(email: $email, password: $password, input: $input) { id name } }`;
 const DELETE_DOCTOR = "mutation($id: ID!) { deleteDermatologist(id: $id) }";
+const DOCTOR = `query($id: ID!) { dermatologist(id: $id) { name specialties languages timeZone
+  consultationTypes fee { amount currency } bio bioLocale
+  practice { name address city country lat lon } } }`;
+const UPDATE_DOCTOR = `mutation($id: ID!, $input: DermatologistInput!, $locale: String) {
+  updateDermatologist(id: $id, input: $input, locale: $locale) { id } }`;
 
 const input = (name, attributes = {}) => h("input", { name, ...attributes });
 const languageName = (code) => new Intl.DisplayNames([code], { type: "language" }).of(code);
@@ -123,12 +128,15 @@ function dermatologists(changed) {
       field(t("Currency"), input("feeCurrency", { value: "GBP", maxlength: 3 }))),
     h("button", { type: "submit" }, t("List dermatologist")));
   const items = h("ul", { class: "admin-list", id: "admin-doctor-list" });
+  const bio = bioEditor(changed);
   const section = h("section", { class: "card", id: "admin-doctors" }, errorBox(),
-    h("h2", {}, t("Dermatologists")), form, items);
+    h("h2", {}, t("Dermatologists")), form, bio.form, items);
   const reload = async () => {
     const { dermatologists: found } = await gql(DOCTORS);
     clear(items, found.edges.map(({ node }) => h("li", { "data-id": node.id },
-      `${node.name} · ${node.practice.city} `, h("button", { type: "button",
+      `${node.name} · ${node.practice.city} `, h("button", { type: "button", class: "link edit-bio",
+        onclick: () => busy(section, () => bio.open(node.id)) }, t("Edit the bio")), " ",
+      h("button", { type: "button",
         class: "link danger delete", onclick: () => busy(section, async () => {
           await gql(DELETE_DOCTOR, { id: node.id });
           await reload();
@@ -149,6 +157,45 @@ function dermatologists(changed) {
     await changed();
   });
   return { section, reload };
+}
+
+/** A dermatologist's bio in one language: the English, or that language's translation (the
+ * rest of the listing is sent back as it is). */
+function bioEditor(changed) {
+  const language = languages();
+  const text = h("textarea", { name: "bio", rows: 5 });
+  const form = h("form", { class: "admin-form", id: "admin-bio-form", novalidate: true,
+    hidden: true }, errorBox(), h("h3", { class: "bio-of" }), h("div", { class: "grid" },
+    field(t("Language of the words"), language,
+      t("Another language than English saves a translation; the English bio stays.")),
+    field(t("Bio"), text)), h("button", { type: "submit" }, t("Save the bio")));
+  let id = null;
+  let listing = null;
+  const load = async () => {
+    const code = language.value;
+    listing = (await gql(DOCTOR, { id }, code)).dermatologist;
+    form.querySelector(".bio-of").textContent = listing.name;
+    text.value = listing.bioLocale === code ? listing.bio : "";
+    text.placeholder = text.value ? "" : listing.bio; // the English, until it is translated
+    text.lang = code;
+  };
+  language.addEventListener("change", () => busy(form, load));
+  onSubmit(form, async () => {
+    const { fee, practice, bio: _bio, bioLocale: _locale, ...kept } = listing;
+    const input = { ...kept, practice, feeAmount: fee.amount, feeCurrency: fee.currency,
+      bio: text.value };
+    await gql(UPDATE_DOCTOR, { id, input, locale: language.value });
+    form.append(notice(t("Bio saved.")));
+    await load();
+    await changed();
+  });
+  const open = async (doctorId) => {
+    id = doctorId;
+    form.hidden = false;
+    await load();
+    text.focus();
+  };
+  return { form, open };
 }
 
 export async function renderAdmin(view) {
