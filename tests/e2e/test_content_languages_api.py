@@ -71,6 +71,10 @@ async def test_editors_save_a_translation_checked_and_logged(
     assert missing["errors"][0]["extensions"] == {"code": "CONTENT_NOT_FOUND", "field": "slug"}
     log = await client.data("{ editorLog(first: 1) { action summary } }")
     assert log["editorLog"][0]["summary"].endswith("(de)")
+    stale = '{ article(slug: "gloves-for-dry-hands") { staleLocales } }'
+    assert (await client.data(stale))["article"]["staleLocales"] == []
+    await client.data(SAVE, mode="UPDATE", input={**ARTICLE_INPUT, "body": "## Why\n\nMore."})
+    assert (await client.data(stale))["article"]["staleLocales"] == ["de"]  # English changed
 
 
 async def test_a_bio_is_translated_by_an_admin_and_read_in_the_readers_language(

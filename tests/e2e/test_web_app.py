@@ -396,6 +396,13 @@ def test_an_admin_edits_articles_in_the_admin_area(browser: Browser, server: str
     french = httpx.get(f"{server}/learn/night-cream", headers={"accept-language": "fr"})
     assert '<article lang="fr">' in french.text and "Choisir une crème de nuit" in french.text
     assert "Choosing a night cream" in httpx.get(f"{server}/learn/night-cream").text
+    browser.select("#admin-articles-form [name=locale]", "en")  # the English changes
+    browser.fill("#admin-articles-form", title="Choosing a night cream (revised)")
+    browser.submit("#admin-articles-form")
+    browser.text(
+        "#admin-articles-list li[data-slug='night-cream'] .stale",
+        "Translation older than the English: fr",
+    )
     browser.fill("#admin-articles-form", slug="Bad Slug")
     browser.submit("#admin-articles-form")
     browser.text("#admin-articles-form .form-error", "slug")

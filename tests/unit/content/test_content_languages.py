@@ -106,3 +106,34 @@ def test_pages_mark_each_article_with_its_own_language(content: ContentService) 
     assert '<article lang="fr">' in page and "<h2>Bénéfices possibles</h2>" in page
     index = render_index(content.articles(ArticleFilter(), None, 100, "de"))
     assert 'lang="de">Niacinamid - was es kann und was nicht</a>' in index
+
+
+def test_a_translation_older_than_its_english_is_marked_stale(content: ContentService) -> None:
+    assert content.article("melasma").stale_locales == ()  # packaged: made from this English
+    french = checked_article("melasma", "Mélasma", ["melasma"], 3, "Résumé.", "Texte.")
+    content.save("admin-1", french, create=False, language="fr")
+    assert content.article("melasma", "fr").stale_locales == ()
+    english = content.article("melasma")
+    same = checked_article("melasma", english.title, ["melasma"], 3, english.summary, english.body)
+    content.save("admin-1", same, create=False)  # saved again, words unchanged
+    assert content.article("melasma").stale_locales == ()
+    changed = checked_article("melasma", "Melasma", ["melasma"], 3, "", "A new English body.")
+    content.save("admin-1", changed, create=False)
+    assert content.article("melasma").stale_locales == ("de", "fr")
+    assert content.article("melasma", "fr").stale_locales == ("de", "fr")  # same in any view
+    content.save("admin-1", french, create=False, language="fr")  # translated again
+    assert content.article("melasma", "de").stale_locales == ("de",)
+    assert content.article("melasma").stale_locales == ("de",)
+
+
+def test_a_video_translation_goes_stale_when_its_english_changes(
+    content: ContentService,
+) -> None:
+    video = checked_video("spf-howto", "SPF how-to", ["spf"], 90, "How much.", "https://v.ex/a")
+    content.save("admin-1", video, create=True)
+    french = checked_video("spf-howto", "Le FPS", ["spf"], 90, "Combien.", "https://v.ex/a")
+    content.save("admin-1", french, create=False, language="fr")
+    assert content.all_videos("fr")[0].stale_locales == ()
+    retitled = checked_video("spf-howto", "SPF, how", ["spf"], 90, "How much.", "https://v.ex/a")
+    content.save("admin-1", retitled, create=False)
+    assert content.all_videos()[0].stale_locales == ("fr",)

@@ -6,6 +6,7 @@ replace or hide a packaged item of the same slug, and every change is logged (`E
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -72,29 +73,61 @@ class VideoText:
 
 
 class Translatable:
-    """An item in English with its translations; `in_language` gives it in another one."""
+    """An item in English with its translations; `in_language` gives it in another one.
+
+    `translated_from` remembers, per language, a digest of the English each translation was
+    made from (under "en", in a translated view, the English's own): a translation whose digest
+    is not the English's is older than it (`stale_locales`)."""
 
     locale: str
     translations: Mapping[str, ArticleText | VideoText]
+    translated_from: Mapping[str, str]
+
+    def text(self) -> ArticleText | VideoText:
+        raise NotImplementedError
 
     @property
     def available_locales(self) -> tuple[str, ...]:
         return (SOURCE_LANGUAGE, *sorted(set(self.translations) - {SOURCE_LANGUAGE}))
+
+    @property
+    def stale_locales(self) -> tuple[str, ...]:
+        """The languages whose translation was saved before the English last changed."""
+        english = self._english_digest()
+        return tuple(
+            language
+            for language in sorted(self.translations)
+            if self.translated_from.get(language) not in (None, english)
+        )
 
     def in_language(self, language: str) -> Self:
         """The item in `language` if it has that translation, else as it is (English)."""
         text = self.translations.get(language)
         if text is None or language == self.locale:
             return self
-        return replace(self, locale=language, **vars(text))  # type: ignore[type-var]
+        english = {**self.translated_from, SOURCE_LANGUAGE: self._english_digest()}
+        return replace(self, locale=language, translated_from=english, **vars(text))  # type: ignore[type-var]
 
     def keeping_translations_of(self, earlier: Translatable) -> Self:
-        """This (English) item with the translations of its earlier version."""
-        return replace(self, translations=dict(earlier.translations))  # type: ignore[type-var]
+        """This (English) item with the translations of its earlier version (one saved before
+        digests were kept counts as made from that earlier English)."""
+        before = earlier._english_digest()
+        made_from = {
+            lang: earlier.translated_from.get(lang, before) for lang in earlier.translations
+        }
+        return replace(self, translations=dict(earlier.translations), translated_from=made_from)  # type: ignore[type-var]
 
     def translated(self, language: str, text: ArticleText | VideoText) -> Self:
-        """This (English) item with one translation added or replaced."""
-        return replace(self, translations={**self.translations, language: text})  # type: ignore[type-var]
+        """This (English) item with one translation added or replaced, made from its English."""
+        made_from = {**self.translated_from, language: self._english_digest()}
+        translations = {**self.translations, language: text}
+        return replace(self, translations=translations, translated_from=made_from)  # type: ignore[type-var]
+
+    def _english_digest(self) -> str:
+        if self.locale != SOURCE_LANGUAGE:
+            return self.translated_from.get(SOURCE_LANGUAGE, "")
+        words = "\x1f".join(str(value) for value in vars(self.text()).values())
+        return hashlib.sha256(words.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -104,6 +137,7 @@ class Article(ContentItem, Translatable):
     body: str  # markdown
     locale: str = SOURCE_LANGUAGE  # the language title, summary and body are in
     translations: Mapping[str, ArticleText] = field(default_factory=dict, hash=False)
+    translated_from: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def text(self) -> ArticleText:
         return ArticleText(self.title, self.summary, self.body)
@@ -116,6 +150,7 @@ class Video(ContentItem, Translatable):
     url: str  # an https address where the video plays
     locale: str = SOURCE_LANGUAGE
     translations: Mapping[str, VideoText] = field(default_factory=dict, hash=False)
+    translated_from: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def text(self) -> VideoText:
         return VideoText(self.title, self.description)

@@ -19,6 +19,10 @@ from metskin.graphql.mapping import copy_fields
 
 LOCALE_DOC = "The language of the title and text (en, fr, de): the request's, else English."
 AVAILABLE_DOC = "The languages this item is written in; English first."
+STALE_DOC = (
+    "The languages whose translation was saved before the English last changed: it may be "
+    "out of date. Never English."
+)
 
 
 @strawberry.type(description="A short video; `url` is where it plays.")
@@ -31,11 +35,17 @@ class Video:
     url: str
     locale: str = strawberry.field(description=LOCALE_DOC)
     available_locales: list[str] = strawberry.field(description=AVAILABLE_DOC)
+    stale_locales: list[str] = strawberry.field(description=STALE_DOC)
 
     @classmethod
     def from_domain(cls, video: DomainVideo) -> Video:
-        available = list(video.available_locales)
-        return copy_fields(cls, video, tags=list(video.tags), available_locales=available)
+        return copy_fields(
+            cls,
+            video,
+            tags=list(video.tags),
+            available_locales=list(video.available_locales),
+            stale_locales=list(video.stale_locales),
+        )
 
 
 @strawberry.type(description="An educational article, readable at `url` (/learn/<slug>).")
@@ -51,6 +61,7 @@ class Article:
     url: str = strawberry.field(description="The article's page on this server.")
     locale: str = strawberry.field(description=LOCALE_DOC)
     available_locales: list[str] = strawberry.field(description=AVAILABLE_DOC)
+    stale_locales: list[str] = strawberry.field(description=STALE_DOC)
     domain: strawberry.Private[DomainArticle]
 
     @strawberry.field(description="Videos on the same topics, most shared tags first.")
@@ -72,6 +83,7 @@ class Article:
             url=f"/learn/{article.slug}",
             locale=article.locale,
             available_locales=list(article.available_locales),
+            stale_locales=list(article.stale_locales),
             domain=article,
         )
 

@@ -6,10 +6,11 @@ import {
 } from "../dom.js";
 import { mark, t } from "../i18n.js";
 
-const ARTICLE_FIELDS = "slug title summary tags readingMinutes body url locale availableLocales";
+const ARTICLE_FIELDS = `slug title summary tags readingMinutes body url locale availableLocales
+  staleLocales`;
 const ARTICLES = `query { articles(first: 100) { edges { node { ${ARTICLE_FIELDS} } } } }`;
 const VIDEOS = `query { videos { slug title tags durationSeconds description url locale
-  availableLocales } }`;
+  availableLocales staleLocales } }`;
 const DOCTORS = `query { dermatologists(first: 100) { edges { node { id name timeZone
   practice { city } } } } }`;
 const LOG = "query { editorLog(first: 20) { at action kind target summary } }";
@@ -56,6 +57,9 @@ function editor({ id, title, fields, list, toInput, save, remove, describe }, ch
     const found = await list();
     clear(items, found.map((item) => h("li", { "data-slug": item.slug, lang: item.locale },
       describe(item), h("span", { class: "muted" }, ` (${item.availableLocales.join(", ")}) `),
+      item.staleLocales.length ? h("span", { class: "stale" },
+        t("Translation older than the English: {languages}",
+          { languages: item.staleLocales.join(", ") }), " ") : null,
       h("button", { type: "button", class: "link edit", onclick: () => {
         fill(form, item);
         form.elements.verb.value = "UPDATE";
