@@ -123,6 +123,7 @@ class AnalysisOutput:
     overlay_jpeg: bytes | None
     frame_jpeg: bytes | None = None
     unseen: dict[str, Any] | None = None  # a model in shadow's scores: kept, never shown
+    thumbnail_jpeg: bytes | None = None  # a photo's, from the engine's decode
 
 
 def progress_channel(analysis_id: str) -> str:
