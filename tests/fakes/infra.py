@@ -161,8 +161,8 @@ class FakeEngine:
         result: dict[str, Any] = {"ok": True, "bytes": len(data)}
         if self.frame is not None:
             result["capture"] = {"eye_distance_px": 60.0}
-        thumbnail = b"engine thumb" if media.kind is MediaKind.PHOTO else None
-        return AnalysisOutput(result, summary, b"jpeg", self.frame, thumbnail_jpeg=thumbnail)
+        thumbnail = (lambda: b"engine thumb") if media.kind is MediaKind.PHOTO else None
+        return AnalysisOutput(result, summary, b"jpeg", self.frame, make_thumbnail=thumbnail)
 
 
 class FakeMailRenderer:

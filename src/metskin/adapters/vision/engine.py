@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import numpy as np
 
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
@@ -47,10 +50,11 @@ class VisionEngine:
         self, media: Media, data: bytes, progress: StageProgress, stated_skin_type: str | None
     ) -> AnalysisOutput:
         rgb: np.ndarray | None
-        thumbnail: bytes | None = None
+        thumbnail: Callable[[], bytes] | None = None
         if media.kind is MediaKind.PHOTO:
             rgb, result = self._photo(data, progress, stated_skin_type)
-            thumbnail = thumbnail_of_rgb(rgb)  # an upload not decoded at upload gets its own
+            # an upload not decoded at upload gets its thumbnail from this decode
+            thumbnail = partial(thumbnail_of_rgb, rgb)
         else:
             rgb, result = self._video(media, data, progress, stated_skin_type)
         overlay: bytes | None = None
@@ -71,7 +75,7 @@ class VisionEngine:
             overlay_jpeg=overlay,
             frame_jpeg=frame,
             unseen=unseen,
-            thumbnail_jpeg=thumbnail,
+            make_thumbnail=thumbnail,
         )
 
     def _photo(

@@ -281,8 +281,8 @@ class AnalysisService:
             output = self._engine.run(
                 media, data, reporter, owner.profile.skin_type if owner else None
             )
-            if output.thumbnail_jpeg is not None and not self._storage.exists(media.thumbnail_name):
-                self._storage.put(media.thumbnail_name, output.thumbnail_jpeg, "image/jpeg")
+            if output.make_thumbnail is not None and not self._storage.exists(media.thumbnail_name):
+                self._storage.put(media.thumbnail_name, output.make_thumbnail(), "image/jpeg")
             for step in self._after_measuring:
                 reporter(Stage.RECOMMENDING, 0.0)
                 step(analysis, output.result)
