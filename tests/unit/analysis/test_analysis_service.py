@@ -89,35 +89,26 @@ def test_upload_stores_bytes_and_thumbnail_then_records_them(
 PLAIN_JPEG = JPEG_BYTES + b"plain"
 
 
-def test_a_plain_jpeg_gets_its_thumbnail_from_the_analysis_decode(
+@pytest.mark.parametrize("shown_first", [False, True])
+def test_a_plain_jpeg_thumbnail_is_made_by_its_first_decode_and_kept(
+    shown_first: bool,
     media_service: MediaService,
     analyses: AnalysisService,
     engine: FakeEngine,
     storage: FakeStorage,
 ) -> None:
+    """Made by the analysis's decode, or by the first request for it when that comes first."""
     media = media_service.upload("u1", PLAIN_JPEG)
     assert media.storage_name in storage.objects and media.thumbnail_name not in storage.objects
+    grant = MediaGrant(media.thumbnail_name, "u1", Role.PATIENT, media_id=media.id)
+    made = b"thumb of " + PLAIN_JPEG[:8] if shown_first else b"engine thumb"
+    if shown_first:
+        assert analyses.open_object(grant) == made
     analysis = analyses.start("u1", media.id)
     assert analyses.run(analysis.id) is AnalysisStatus.DONE
-    assert storage.objects[media.thumbnail_name] == b"engine thumb"
-    grant = MediaGrant(media.thumbnail_name, "u1", Role.PATIENT, media_id=media.id)
-    assert analyses.open_object(grant) == b"engine thumb" and engine.thumbnails == 0
-
-
-def test_a_thumbnail_asked_for_before_the_analysis_is_made_once_and_kept(
-    media_service: MediaService,
-    analyses: AnalysisService,
-    engine: FakeEngine,
-    storage: FakeStorage,
-) -> None:
-    media = media_service.upload("u1", PLAIN_JPEG)
-    grant = MediaGrant(media.thumbnail_name, "u1", Role.PATIENT, media_id=media.id)
-    assert analyses.open_object(grant) == b"thumb of " + PLAIN_JPEG[:8]
-    assert analyses.open_object(grant) == b"thumb of " + PLAIN_JPEG[:8]
-    assert engine.thumbnails == 1 and media.thumbnail_name in storage.objects
-    analysis = analyses.start("u1", media.id)
-    analyses.run(analysis.id)
-    assert storage.objects[media.thumbnail_name] == b"thumb of " + PLAIN_JPEG[:8]  # kept
+    assert storage.objects[media.thumbnail_name] == made  # the first one is kept
+    assert analyses.open_object(grant) == made
+    assert engine.thumbnails == (1 if shown_first else 0)
     with pytest.raises(Forbidden):
         analyses.open_object(
             MediaGrant(media.thumbnail_name, "u2", Role.PATIENT, media_id=media.id)
