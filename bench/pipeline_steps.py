@@ -44,6 +44,7 @@ def instrument() -> None:
         (service.AnalysisService, "_begin", "  begin (commit)"),
         (service.AnalysisService, "_read", "  read + decrypt"),
         (engine.VisionEngine, "_photo", "  ENGINE: decode + landmarks + measures"),
+        (engine, "thumbnail_of_rgb", "  thumbnail (from the engine's decode)"),
         (engine, "stored_overlay", "  overlay drawing"),
         (engine, "encode_jpeg", "  overlay encoding"),  # (and a video's frame)
         (engine, "encode_png", "  overlay encoding"),  # the overlay before it was a JPEG

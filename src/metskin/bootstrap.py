@@ -402,6 +402,7 @@ def wire_privacy(container: Container) -> None:
         ServiceCareLinks(container.appointments, container.messenger, container.sharing),
         container.clock,
         PrivacySettings(key, timedelta(hours=settings.export_retention_hours)),
+        container.analyses.unmade_thumbnail,
     )
     container.export_links = ExportLinks(
         settings.secret_key.get_secret_value(), timedelta(seconds=settings.export_link_seconds)

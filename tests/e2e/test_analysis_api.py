@@ -71,6 +71,21 @@ async def test_a_face_photo_is_analysed_end_to_end(
     assert thumbnail.status_code == 200 and thumbnail.content[:3] == b"\xff\xd8\xff"
 
 
+async def test_a_plain_jpeg_thumbnail_shown_before_its_analysis_is_made_from_the_photo(
+    client: GraphQLClient,
+) -> None:
+    await client.register("ines@example.com")
+    photo = encode(noise_image(1280, 960), "JPEG")
+    uploaded = (await client.upload(photo))["data"]["uploadMedia"]
+    first = await client.http.get(uploaded["thumbnailUrl"])
+    again = await client.http.get(uploaded["thumbnailUrl"])
+    assert first.status_code == 200 and first.headers["content-type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(first.content)).size == (320, 240)
+    assert again.content == first.content  # made once, then kept
+    stored = await client.http.get(uploaded["url"])  # the upload's own pixels, not re-encoded
+    assert np.array_equal(jpeg_pixels(stored.content), jpeg_pixels(photo))
+
+
 async def test_no_face_ends_with_retake_guidance(
     client: GraphQLClient, container: Container
 ) -> None:

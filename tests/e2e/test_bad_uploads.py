@@ -24,7 +24,8 @@ from sqlalchemy import text
 
 from metskin.bootstrap import Container
 from metskin.domain.accounts.model import Role
-from metskin.domain.analysis.records import AnalysisStatus
+from metskin.domain.analysis.errors import MediaNotFound
+from metskin.domain.analysis.records import AnalysisStatus, MediaGrant
 from metskin.settings import Settings
 from tests.analysis.london import LONDON
 from tests.conftest import make_settings
@@ -118,8 +119,21 @@ async def test_bad_uploads_are_refused_with_codes_and_leave_nothing_half_made(
     assert sum(n for o, n in outcomes.items() if o.startswith("refused")) > COUNT // 3
 
     with container.engine.connect() as connection:
-        rows = connection.execute(text("SELECT id, storage_name, thumbnail_name FROM media"))
-        names = {name for row in rows for name in row[1:]}
+        rows = connection.execute(text("SELECT id, storage_name, thumbnail_name FROM media")).all()
+    thumbnails = {row[0]: row[2] for row in rows}
+    names = {name for row in rows for name in row[1:]}
     overlays = {o for _r, o in container.analyses.results([*analyses, last]).values() if o}
     assert len(names) == 2 * (len(media) + 1)
-    assert stored_objects(container) == names | overlays
+    # A plain JPEG is not decoded at upload: its thumbnail comes from its analysis's decode, so
+    # one whose picture cannot be decoded (its analysis FAILED CORRUPT_MEDIA) has none, and its
+    # link answers MEDIA_NOT_FOUND.
+    undecoded = {
+        media_id
+        for media_id, analysis_id in zip(media, analyses, strict=True)
+        if analysis_outcome(container, owner, analysis_id) == "analysis FAILED CORRUPT_MEDIA"
+    }
+    for media_id in undecoded:
+        grant = MediaGrant(thumbnails[media_id], owner, Role.PATIENT, media_id=media_id)
+        with pytest.raises(MediaNotFound):
+            container.analyses.open_object(grant)
+    assert stored_objects(container) == names - {thumbnails[m] for m in undecoded} | overlays

@@ -11,10 +11,16 @@ from typing import Any
 import numpy as np
 
 from metskin.domain.accounts.model import AccessClaims, Role
-from metskin.domain.analysis.errors import CorruptMedia
+from metskin.domain.analysis.errors import CorruptMedia, UnreadableMedia
 from metskin.domain.analysis.media import MediaLimits, MediaType
 from metskin.domain.analysis.ports import ObjectMissing, PreparedMedia, StageProgress
-from metskin.domain.analysis.records import AnalysisOutput, AnalysisSummary, Media, Stage
+from metskin.domain.analysis.records import (
+    AnalysisOutput,
+    AnalysisSummary,
+    Media,
+    MediaKind,
+    Stage,
+)
 from metskin.domain.errors import Unauthenticated
 from metskin.domain.messages import Event, Job, OutgoingEmail, OutgoingSms
 
@@ -116,12 +122,13 @@ class FakeStorage:
 
 
 class FakePreparer:
-    """Accepts anything sniffed; 'corrupt' in the bytes makes it CORRUPT_MEDIA."""
+    """Accepts anything sniffed; 'corrupt' in the bytes makes it CORRUPT_MEDIA; 'plain' leaves
+    the thumbnail to the photo's first decode (as a plain JPEG's)."""
 
     def prepare(self, data: bytes, media_type: MediaType, limits: MediaLimits) -> PreparedMedia:
         if b"corrupt" in data:
             raise CorruptMedia("damaged")
-        return PreparedMedia(media_type, data, b"thumb", 640, 480)
+        return PreparedMedia(media_type, data, None if b"plain" in data else b"thumb", 640, 480)
 
 
 class FakeEngine:
@@ -132,6 +139,14 @@ class FakeEngine:
         self.runs = 0
         self.failures: list[Exception] = []
         self.frame: bytes | None = None
+        self.thumbnails = 0
+
+    def thumbnail(self, data: bytes) -> bytes:
+        """'undecodable' in the bytes: the decode fails, as a damaged photo's."""
+        if b"undecodable" in data:
+            raise UnreadableMedia("damaged")
+        self.thumbnails += 1
+        return b"thumb of " + data[:8]
 
     def run(
         self, media: Media, data: bytes, progress: StageProgress, stated_skin_type: str | None
@@ -146,7 +161,8 @@ class FakeEngine:
         result: dict[str, Any] = {"ok": True, "bytes": len(data)}
         if self.frame is not None:
             result["capture"] = {"eye_distance_px": 60.0}
-        return AnalysisOutput(result, summary, b"jpeg", self.frame)
+        thumbnail = (lambda: b"engine thumb") if media.kind is MediaKind.PHOTO else None
+        return AnalysisOutput(result, summary, b"jpeg", self.frame, make_thumbnail=thumbnail)
 
 
 class FakeMailRenderer:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from metskin.adapters.vision.ingest import MediaPreparerAdapter
+from metskin.adapters.vision.ingest import MediaPreparerAdapter, photo_thumbnail
 from metskin.adapters.vision.jpeg_segments import MAX_SCANS, strip_jpeg
 from metskin.domain.analysis.errors import CorruptMedia, MediaTooLarge
 from metskin.domain.analysis.media import JPEG, MediaLimits
@@ -34,8 +34,29 @@ def test_a_plain_jpeg_keeps_its_coded_picture_and_loses_everything_else(
         assert not image.getexif() and image.size == (240, 180)
         assert "progressive" in image.info if progressive else "progressive" not in image.info
     assert (prepared.width, prepared.height) == (240, 180)
-    thumbnail = Image.open(io.BytesIO(prepared.thumbnail_jpeg))
-    assert thumbnail.format == "JPEG" and max(thumbnail.size) <= 320
+    assert prepared.thumbnail_jpeg is None  # not decoded at upload: made from its first decode
+    thumbnail = Image.open(io.BytesIO(photo_thumbnail(stored)))
+    assert thumbnail.format == "JPEG" and thumbnail.size == (240, 180)
+
+
+def test_a_big_plain_jpeg_gets_a_small_thumbnail_from_its_first_decode() -> None:
+    original = encode(noise_image(1600, 1200), "JPEG")
+    prepared = MediaPreparerAdapter().prepare(original, JPEG, LIMITS)
+    assert prepared.thumbnail_jpeg is None
+    assert Image.open(io.BytesIO(photo_thumbnail(prepared.data))).size == (320, 240)
+
+
+def test_a_picture_that_cannot_be_decoded_has_no_thumbnail_and_is_refused_at_upload() -> None:
+    """A frame of no rows: the header parse sends it the decoder's way, which refuses it at
+    upload; the thumbnail's decode refuses it too (the analysis's decode raises the same)."""
+    data = face_jpeg(128)
+    frame = data.index(b"\xff\xc0") + 5
+    broken = data[:frame] + b"\x00\x00" + data[frame + 2 :]
+    assert strip_jpeg(broken, LIMITS.max_pixels) is None
+    with pytest.raises(CorruptMedia):
+        MediaPreparerAdapter().prepare(broken, JPEG, LIMITS)
+    with pytest.raises(CorruptMedia):
+        photo_thumbnail(broken)
 
 
 @pytest.mark.parametrize(("exif", "xmp", "upright"), [(6, 1, (180, 240)), (None, 8, (180, 240))])

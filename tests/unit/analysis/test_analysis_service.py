@@ -15,6 +15,7 @@ from metskin.domain.analysis.media import MediaLimits
 from metskin.domain.analysis.records import (
     Analysis,
     AnalysisStatus,
+    MediaGrant,
     MediaKind,
     Stage,
     progress_channel,
@@ -83,6 +84,53 @@ def test_upload_stores_bytes_and_thumbnail_then_records_them(
     assert storage.objects[media.storage_name] == JPEG_BYTES
     assert storage.objects[media.thumbnail_name] == b"thumb"
     assert uow.media.get(media.id) is not None
+
+
+PLAIN_JPEG = JPEG_BYTES + b"plain"
+
+
+@pytest.mark.parametrize("shown_first", [False, True])
+def test_a_plain_jpeg_thumbnail_is_made_by_its_first_decode_and_kept(
+    shown_first: bool,
+    media_service: MediaService,
+    analyses: AnalysisService,
+    engine: FakeEngine,
+    storage: FakeStorage,
+) -> None:
+    """Made by the analysis's decode, or by the first request for it when that comes first."""
+    media = media_service.upload("u1", PLAIN_JPEG)
+    assert media.storage_name in storage.objects and media.thumbnail_name not in storage.objects
+    grant = MediaGrant(media.thumbnail_name, "u1", Role.PATIENT, media_id=media.id)
+    made = b"thumb of " + PLAIN_JPEG[:8] if shown_first else b"engine thumb"
+    if shown_first:
+        assert analyses.open_object(grant) == made
+    analysis = analyses.start("u1", media.id)
+    assert analyses.run(analysis.id) is AnalysisStatus.DONE
+    assert storage.objects[media.thumbnail_name] == made  # the first one is kept
+    assert analyses.open_object(grant) == made
+    assert engine.thumbnails == (1 if shown_first else 0)
+    with pytest.raises(Forbidden):
+        analyses.open_object(
+            MediaGrant(media.thumbnail_name, "u2", Role.PATIENT, media_id=media.id)
+        )
+
+
+def test_an_undecodable_plain_jpeg_has_no_thumbnail_and_its_analysis_fails_coded(
+    media_service: MediaService,
+    analyses: AnalysisService,
+    engine: FakeEngine,
+    uow: FakeAnalysisUnitOfWork,
+    storage: FakeStorage,
+) -> None:
+    media = media_service.upload("u1", PLAIN_JPEG + b"undecodable")
+    grant = MediaGrant(media.thumbnail_name, "u1", Role.PATIENT, media_id=media.id)
+    with pytest.raises(MediaNotFound):
+        analyses.open_object(grant)
+    assert media.thumbnail_name not in storage.objects
+    analysis = analyses.start("u1", media.id)
+    engine.failures.append(CorruptMedia("The image data is damaged."))
+    assert analyses.run(analysis.id) is AnalysisStatus.FAILED
+    assert stored(uow, analysis.id).failure_code == "CORRUPT_MEDIA"
 
 
 @pytest.mark.parametrize(

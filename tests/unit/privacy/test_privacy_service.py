@@ -119,6 +119,18 @@ def test_a_missing_file_is_listed_not_hidden(world: World) -> None:
     assert manifest["missing_files"] == [THUMB.archive_path]
 
 
+def test_a_thumbnail_not_made_yet_is_made_for_the_export(world: World) -> None:
+    """A plain JPEG's thumbnail is made on its first decode: the export asks for it."""
+    world.storage.delete(THUMB.name)
+    asked: list[str] = []
+    world.service.unmade_file = lambda name: asked.append(name) or b"made now"
+    export = world.service.request_export("p1")
+    world.build_all()
+    archive = zipfile.ZipFile(io.BytesIO(world.service.download("p1", export.id)[1]))
+    assert json.loads(archive.read("manifest.json"))["missing_files"] == []
+    assert archive.read(THUMB.archive_path) == b"made now" and asked == [THUMB.name]
+
+
 def test_only_the_person_reaches_their_export(world: World) -> None:
     export = world.service.request_export("p1")
     world.build_all()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import numpy as np
 
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.adapters.vision.images import decode_image, encode_jpeg
-from metskin.adapters.vision.ingest import temporary_file
+from metskin.adapters.vision.ingest import photo_thumbnail, temporary_file, thumbnail_of_rgb
 from metskin.adapters.vision.video import VideoFrames
 from metskin.domain.analysis.engine import analyse_checked, analyse_frames, check_frame
 from metskin.domain.analysis.model import AnalysisResult
@@ -40,12 +43,18 @@ class VisionEngine:
         self._landmarker = landmarker or MediaPipeLandmarker()
         self._models = models
 
+    def thumbnail(self, data: bytes) -> bytes:
+        return photo_thumbnail(data)
+
     def run(
         self, media: Media, data: bytes, progress: StageProgress, stated_skin_type: str | None
     ) -> AnalysisOutput:
         rgb: np.ndarray | None
+        thumbnail: Callable[[], bytes] | None = None
         if media.kind is MediaKind.PHOTO:
             rgb, result = self._photo(data, progress, stated_skin_type)
+            # an upload not decoded at upload gets its thumbnail from this decode
+            thumbnail = partial(thumbnail_of_rgb, rgb)
         else:
             rgb, result = self._video(media, data, progress, stated_skin_type)
         overlay: bytes | None = None
@@ -66,6 +75,7 @@ class VisionEngine:
             overlay_jpeg=overlay,
             frame_jpeg=frame,
             unseen=unseen,
+            make_thumbnail=thumbnail,
         )
 
     def _photo(

@@ -16,7 +16,7 @@ import numpy as np
 import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from metskin.adapters.vision.images import REDUCED_DECODE, reduction_for
+from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.images import encode_jpeg as encode_rgb_jpeg
 from metskin.adapters.vision.jpeg_segments import StrippedJpeg, strip_jpeg
 from metskin.domain.analysis.errors import (
@@ -78,9 +78,8 @@ def has_polyglot_marker(data: bytes) -> bool:
 def prepare_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> PreparedMedia:
     reject_polyglots(data)
     stripped = strip_jpeg(data, limits.max_pixels) if media_type == JPEG else None
-    prepared = _prepare_stripped(stripped) if stripped is not None else None
-    if prepared is not None:
-        return prepared
+    if stripped is not None:
+        return _prepare_stripped(stripped)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         rgb = _decode_photo(data, media_type, limits)
@@ -93,33 +92,32 @@ def prepare_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> Pr
     )
 
 
-def _prepare_stripped(stripped: StrippedJpeg) -> PreparedMedia | None:
-    """The stripped JPEG as stored, checked by a decode at 1/2 to 1/8 scale (the entropy-coded
-    data is read in full), which gives the thumbnail; None when that decode fails."""
-    size = (stripped.width, stripped.height)
-    factor = reduction_for(size, THUMBNAIL_SIDE)
-    small = cv2.imdecode(np.frombuffer(stripped.data, np.uint8), REDUCED_DECODE[factor])
-    if small is None or small.shape[:2] != (
-        -(-stripped.height // factor),
-        -(-stripped.width // factor),
-    ):
-        return None
+def _prepare_stripped(stripped: StrippedJpeg) -> PreparedMedia:
+    """The stripped JPEG as stored, not decoded here: its structure was checked up to the end
+    marker; its entropy-coded data is read by its first decode (the analysis's, which fails
+    with CORRUPT_MEDIA on a damaged one, or the first request for the thumbnail)."""
     return PreparedMedia(
         media_type=JPEG,
         data=stripped.data,
-        thumbnail_jpeg=_thumbnail_of_bgr(small),
+        thumbnail_jpeg=None,
         width=stripped.width,
         height=stripped.height,
     )
 
 
-def _thumbnail_of_bgr(bgr: np.ndarray) -> bytes:
-    height, width = bgr.shape[:2]
+def photo_thumbnail(data: bytes) -> bytes:
+    """A stored photo's thumbnail from a decode at 1/2 to 1/8 scale; UnreadableMedia when the
+    photo cannot be decoded."""
+    return thumbnail_of_rgb(decode_image(data, long_side=THUMBNAIL_SIDE))
+
+
+def thumbnail_of_rgb(rgb: np.ndarray) -> bytes:
+    height, width = rgb.shape[:2]
     scale = min(1.0, THUMBNAIL_SIDE / max(width, height))
     if scale < 1.0:
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
-    return encode_rgb_jpeg(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), 80)
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    return encode_rgb_jpeg(rgb, 80)
 
 
 def _decode_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> Image.Image:

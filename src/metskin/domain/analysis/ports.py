@@ -39,11 +39,13 @@ StageProgress = Callable[[Stage, float], None]
 
 @dataclass(frozen=True)
 class PreparedMedia:
-    """An upload after validation: the bytes to store (photos re-encoded without metadata)."""
+    """An upload after validation: the bytes to store (photos re-encoded without metadata).
+    `thumbnail_jpeg` None: a plain JPEG not decoded at upload; its thumbnail is made from its
+    first decode (the analysis's, or the first request for it)."""
 
     media_type: MediaType
     data: bytes
-    thumbnail_jpeg: bytes
+    thumbnail_jpeg: bytes | None
     width: int
     height: int
     duration_s: float | None = None
@@ -56,6 +58,10 @@ class MediaPreparer(Protocol):
 
 
 class AnalysisEngine(Protocol):
+    def thumbnail(self, data: bytes) -> bytes:
+        """A stored photo's thumbnail; raises UnreadableMedia when it cannot be decoded."""
+        ...
+
     def run(
         self, media: Media, data: bytes, progress: StageProgress, stated_skin_type: str | None
     ) -> AnalysisOutput: ...

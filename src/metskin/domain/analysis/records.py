@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -123,6 +124,8 @@ class AnalysisOutput:
     overlay_jpeg: bytes | None
     frame_jpeg: bytes | None = None
     unseen: dict[str, Any] | None = None  # a model in shadow's scores: kept, never shown
+    # a photo's thumbnail from the engine's decode, made only when the upload has none
+    make_thumbnail: Callable[[], bytes] | None = None
 
 
 def progress_channel(analysis_id: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.errors import (
     AnalysisNotFound,
+    CorruptMedia,
     MediaAccessEnded,
     MediaNotFound,
     UnsupportedMedia,
@@ -96,13 +97,14 @@ class MediaService:
         self._store(media, prepared.data, prepared.thumbnail_jpeg)
         return media
 
-    def _store(self, media: Media, data: bytes, thumbnail: bytes) -> None:
+    def _store(self, media: Media, data: bytes, thumbnail: bytes | None) -> None:
         written: list[str] = []
         try:
             media.key_id = self.storage.put(media.storage_name, data, media.content_type)
             written.append(media.storage_name)
-            self.storage.put(media.thumbnail_name, thumbnail, "image/jpeg")
-            written.append(media.thumbnail_name)
+            if thumbnail is not None:  # else made from the photo's first decode
+                self.storage.put(media.thumbnail_name, thumbnail, "image/jpeg")
+                written.append(media.thumbnail_name)
             with self.uow_factory() as uow:
                 uow.media.add(media)
                 uow.commit()
@@ -214,7 +216,33 @@ class AnalysisService:
         try:
             return self._storage.get(grant.name)
         except ObjectMissing as error:
+            if grant.name != media.thumbnail_name or media.kind is not MediaKind.PHOTO:
+                raise MediaNotFound("This file is no longer available.") from error
+        return self._make_thumbnail(media)
+
+    def unmade_thumbnail(self, name: str) -> bytes | None:
+        """For a data export: the thumbnail `name` of a plain JPEG not decoded yet, made now;
+        None for any other name, or a photo that cannot be decoded."""
+        parts = name.split("/")  # uploads/<2>/<media id>/thumbnail.jpg
+        media_id = parts[2] if len(parts) == 4 else ""
+        media = read(self._uow_factory, lambda uow: uow.media.get(media_id))
+        if media is None or media.thumbnail_name != name or media.kind is not MediaKind.PHOTO:
+            return None
+        try:
+            return self._make_thumbnail(media)
+        except MediaNotFound:
+            return None
+
+    def _make_thumbnail(self, media: Media) -> bytes:
+        """A plain JPEG's thumbnail, made from its first decode: this request's when the
+        analysis has not made it. A photo that cannot be decoded has none (its analysis fails
+        with CORRUPT_MEDIA)."""
+        try:
+            thumbnail = self._engine.thumbnail(self._read(media))
+        except CorruptMedia as error:
             raise MediaNotFound("This file is no longer available.") from error
+        self._storage.put(media.thumbnail_name, thumbnail, "image/jpeg")
+        return thumbnail
 
     def results(self, analysis_ids: list[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
         return read(self._uow_factory, lambda uow: uow.analyses.get_results(analysis_ids))
@@ -253,6 +281,8 @@ class AnalysisService:
             output = self._engine.run(
                 media, data, reporter, owner.profile.skin_type if owner else None
             )
+            if output.make_thumbnail is not None and not self._storage.exists(media.thumbnail_name):
+                self._storage.put(media.thumbnail_name, output.make_thumbnail(), "image/jpeg")
             for step in self._after_measuring:
                 reporter(Stage.RECOMMENDING, 0.0)
                 step(analysis, output.result)

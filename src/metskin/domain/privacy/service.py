@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -56,6 +56,8 @@ class PrivacyService:
     care: CareLinks
     clock: Clock
     settings: PrivacySettings
+    # the bytes of a stored file made on first use (a plain JPEG's thumbnail), else None
+    unmade_file: Callable[[str], bytes | None] = lambda _name: None
 
     # --- export ----------------------------------------------------------------------------
 
@@ -95,7 +97,11 @@ class PrivacyService:
             try:
                 files[stored.name] = self.storage.get(stored.name)
             except ObjectMissing:
-                log.warning("export: a stored file is missing", extra={"export_id": export_id})
+                made = self.unmade_file(stored.name)
+                if made is not None:  # a plain JPEG's thumbnail, made on its first decode
+                    files[stored.name] = made
+                else:
+                    log.warning("export: a stored file is missing", extra={"export_id": export_id})
         now = self.clock()
         archive = build_archive(data, files, now)
         name = f"exports/{export.user_id}/{export.id}.zip"
