@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, TypeVar
 from metskin.domain.content.errors import ContentNotFound, SlugTaken
 from metskin.domain.content.loader import by_tags, load_articles, load_videos
 from metskin.domain.content.model import (
-    CONCERN_TAGS,
     SOURCE_LANGUAGE,
     Article,
     ArticleFilter,
@@ -69,13 +68,6 @@ class ContentService:
         others = [a for a in self.all_articles(language) if a.slug != article.slug]
         videos = self.all_videos(language)
         return by_tags(others, article.tags)[:RELATED], by_tags(videos, article.tags)
-
-    def for_topics(
-        self, topics: Sequence[str], limit: int = RELATED, language: str = SOURCE_LANGUAGE
-    ) -> list[Article]:
-        """Articles about these concerns or tags (a result's concerns, a referral's reasons)."""
-        tags = {tag for topic in topics for tag in CONCERN_TAGS.get(topic, {topic})}
-        return by_tags(self.all_articles(language), tags)[:limit]
 
     def log(self, limit: int = 50) -> list[EditorChange]:
         return read(self._uow_factory, lambda uow: uow.editor_log.newest(min(limit, MAX_LOG)))
