@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from metskin.bootstrap import Container
-from tests.e2e.conftest import PASSWORD, GraphQLClient
+from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter
 from tests.e2e.test_care_api import BOOK, booking
 from tests.integration.test_care_booking import day_slots, make_doctor
 
@@ -154,3 +154,33 @@ async def test_learn_pages_and_the_web_catalog_follow_the_language(
     assert browser.json()["messages"]["Log in"] == "Anmelden"
     bad = await client.http.get("/i18n/messages.json?locale=en_GB!")
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "VALIDATION_FAILED"
+
+
+async def test_the_profile_locale_costs_no_second_read_of_the_viewer(
+    client: GraphQLClient, container: Container
+) -> None:
+    """A request that names no language reads the person's locale from the same read that
+    loads them for `me`: no more SELECTs than with an `Accept-Language` header."""
+    registered = await client.data(
+        """mutation($i: RegisterInput!) { register(input: $i) { accessToken } }""",
+        i={"email": "lea@example.de", "password": PASSWORD, "displayName": "L", "locale": "de"},
+    )
+    client.token = registered["register"]["accessToken"]
+    query = '{ me { id } analysis(id: "an-id-that-does-not-exist") { id } }'
+    selects = SelectCounter(client, container)
+
+    async def counted() -> tuple[int, str]:
+        selects.statements.clear()
+        body = await client.call(query)
+        count = len([s for s in selects.statements if s.lstrip().upper().startswith("SELECT")])
+        return count, body["errors"][0]["message"]
+
+    from_profile, german = await counted()
+    client.http.headers["accept-language"] = "de-DE"
+    try:
+        from_header, same = await counted()
+    finally:
+        del client.http.headers["accept-language"]
+    assert german == same  # the profile's language, read without the header
+    assert german != "Analysis not found."
+    assert from_profile == from_header

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -28,6 +29,15 @@ T = TypeVar("T")
 async def run_sync(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a blocking use case in a worker thread, off the event loop."""
     return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+
+
+def _on_event_loop() -> bool:
+    """Whether this thread runs the event loop (a DataLoader is primed only there)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 @dataclass
@@ -97,14 +107,26 @@ class Context:
         return self.container.translations.translator(self._locale)
 
     def _profile_locale(self) -> str | None:
-        """Read once, on the first text to translate of a request that names no language."""
+        """Read once, on the first text to translate of a request that names no language. The
+        user comes from `user_loader` when a resolver has loaded them already (`me`), and what
+        is read here primes the loader, so a request reads its viewer at most once."""
         if self.viewer is None:
             return None
+        user_id = self.viewer.user_id
+        loaded = self.user_loader.cache_map.get(user_id)
+        if loaded is not None and loaded.done() and not loaded.cancelled():
+            user = None if loaded.exception() else loaded.result()
+            if user is not None:
+                return user.profile.locale
         try:
-            users = self.container.accounts.get_users([self.viewer.user_id])
+            users = self.container.accounts.get_users([user_id])
         except Exception:  # the database is down: that error in English, not a crash
             return None
-        return users[0].profile.locale if users else None
+        if not users:
+            return None
+        if loaded is None and _on_event_loop():
+            self.user_loader.prime(user_id, users[0])
+        return users[0].profile.locale
 
     def require_viewer(self) -> Viewer:
         if self.viewer is None:
