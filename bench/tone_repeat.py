@@ -1,7 +1,10 @@
 """Why one tone measurement repeats better than another (issue 12 point 2): the same London
 faces neutral and smiling, measured with the engine and with other choices of skin pixels.
 
-    PYTHONPATH=src:. .venv/bin/python bench/tone_repeat.py [--step N]   # ~6 min at step 1
+    PYTHONPATH=src:. .venv/bin/python bench/tone_repeat.py [--step N]   # ~3-6 min at step 1
+
+Landmarks are read from bench/validity_bench.py's cache (/tmp/metskin-validity-landmarks.npz)
+when it has the photo, else found with MediaPipe.
 
 stone (skin-tone-classifier, GPL) is read from an optional install for comparison only
 (`pip install --no-deps --target DIR skin-tone-classifier colormath`, then put DIR on
@@ -14,10 +17,17 @@ Variants (all after the engine's white balance, on the same crop and landmarks):
   (hue 0-40 deg, saturation >= 48/255, value >= 80/255 in sRGB) of the face, then the larger of
   the two groups that Otsu's threshold on L* splits them into;
 - chroma: the exposure-invariant ratio b* / (L* + 16) (a gain on linear light scales L* + 16,
-  a* and b* alike), checked for whether it orders the faces as ITA does.
+  a* and b* alike), checked for whether it orders the faces as ITA does;
+- shading from the face mesh (bench/tone_shading.py, fifth pass): every pixel relit to a
+  reference normal by a first-order model fitted to the photo, pixels within a cone of the
+  camera's or the fitted light's direction, and the upper face (the part a smile bunches least).
 
-Prints markdown: per variant, neutral -> smiling ITA change (median, p90, black faces), the
-largest Monk step, x1.4 (linear) change, distinct Monk values with the engine's constants.
+Prints markdown: per variant, neutral -> smiling ITA change (median, p90, per self-reported
+group), the robust sd of the change of the measured colour's light (stops; a variant that only
+moves faces lighter lowers the degrees per stop, not the light change), the largest Monk step,
+x1.4 (linear) change, distinct Monk values with the engine's constants, the share of white faces
+in Monk 1-4 and black faces in Monk 7-10, the median neutral ITA; then whether the mesh sees
+the light change of each tone region between the shots.
 """
 
 from __future__ import annotations
@@ -29,26 +39,33 @@ from collections.abc import Callable
 import numpy as np
 from bench.analysis_bench import lab_of_hex, stone_runner
 from bench.london_tone import exposed
+from bench.tone_shading import TOWARDS_CAMERA, Skin, cone, region_light_change, relit
+from bench.validity_bench import Cached
 from tests.analysis.london import LONDON, SMILING, self_reported_groups
 
-from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.adapters.vision.images import load_image
 from metskin.domain.analysis import colour, monk, tone
 from metskin.domain.analysis.engine import check_frame
 from metskin.domain.analysis.face_image import FaceImage, build_face_image
-from metskin.domain.analysis.geometry import crop_points
+from metskin.domain.analysis.geometry import crop_points, crop_points_3d
 from metskin.domain.analysis.white_reference import white_balance
 
 Lab = np.ndarray
+Variant = Callable[[FaceImage, Skin], Lab]
+GROUPS = ("white", "black", "east_asian", "west_asian")
+SAME_GAINS = "engine, both shots white-balanced with the neutral shot's gains"
+MEAN_NORMAL = np.array([0.0, 0.0, 0.72])  # the skin's mean normal on the London faces
 
 
-def face_of(rgb: np.ndarray, faces: list[np.ndarray]) -> FaceImage:
+def face_of(rgb: np.ndarray, faces: list[np.ndarray]) -> tuple[FaceImage, Skin, np.ndarray]:
+    """The face image, its skin with mesh normals, and the crop's 2-D landmarks."""
     checked = check_frame(rgb, faces)
     assert not isinstance(checked, list)
     geometry = checked.geometry
     points = crop_points(checked.points, geometry.box, geometry.scale)
     gains, _ = white_balance(checked.background, checked.crop, points, geometry.scale)
-    return build_face_image(checked.crop, points, geometry.masks, gains)
+    face = build_face_image(checked.crop, points, geometry.masks, gains)
+    return face, Skin(face, crop_points_3d(checked.points, geometry.box, geometry.scale)), points
 
 
 def regions_central(face: FaceImage) -> Lab:
@@ -82,10 +99,19 @@ def stone_like(face: FaceImage) -> Lab:
     return lab[chosen].mean(axis=0)
 
 
-VARIANTS: dict[str, Callable[[FaceImage], Lab]] = {
-    "engine": lambda face: np.array(tone.measure_tone(face, 0.0).lab),  # type: ignore[union-attr]
-    "regions 40-60 % (third pass)": regions_central,
-    "stone-like (hue/sat/value box, larger Otsu group)": stone_like,
+VARIANTS: dict[str, Variant] = {
+    "engine": lambda face, _: np.array(tone.measure_tone(face, 0.0).lab),  # type: ignore[union-attr]
+    "regions 40-60 % (third pass)": lambda face, _: regions_central(face),
+    "stone-like (hue/sat/value box, larger Otsu group)": lambda face, _: stone_like(face),
+    "relit to the camera-facing normal (log model)": lambda _, skin: relit(skin, TOWARDS_CAMERA),
+    "relit to the mean normal (log model)": lambda _, skin: relit(skin, MEAN_NORMAL),
+    "relit to the mean normal (linear model)": lambda _, skin: relit(skin, MEAN_NORMAL, log=False),
+    "normals within 35 deg of the camera": lambda _, skin: cone(skin, 35.0),
+    "normals within 50 deg of the camera": lambda _, skin: cone(skin, 50.0),
+    "normals within 35 deg of the fitted light": lambda _, skin: cone(
+        skin, 35.0, towards_light=True
+    ),
+    "upper face (forehead, nose, upper cheeks)": lambda _, skin: skin.band(skin.linear[skin.rigid]),
 }
 
 
@@ -93,55 +119,88 @@ def ita(lab: Lab) -> float:
     return colour.ita_deg(float(lab[0]), float(lab[2]))
 
 
+def stops(lab: Lab) -> float:
+    """log2 of the CIE luminance Y of a CIELAB colour (above CIELAB's linear toe)."""
+    return 3.0 * math.log2((float(lab[0]) + 16.0) / 116.0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--step", type=int, default=1, help="every Nth face")
     args = parser.parse_args()
-    groups, stone, landmarker = self_reported_groups(), stone_runner(), MediaPipeLandmarker()
+    groups, stone, cache = self_reported_groups(), stone_runner(), Cached()
     rows: list[dict[str, dict[str, Lab]]] = []
-    black: list[bool] = []
+    names: list[str] = []
+    turned: list[tuple[float, float]] = []
     for path in sorted(LONDON.glob("*.jpg"))[:: args.step]:
         smiling = SMILING / f"{path.name[:3]}_08.jpg"
         if not smiling.exists():
             continue
         row: dict[str, dict[str, Lab]] = {}
+        skins: list[Skin] = []
         for name, source in (("neutral", path), ("smiling", smiling)):
             rgb = load_image(source)
-            faces = landmarker.detect(rgb)
+            faces = cache.detect(f"{source.parent.name}/{source.name}/original", rgb)
             images = {name: rgb, "x1.4": exposed(rgb, 1.4)} if name == "neutral" else {name: rgb}
             for shot, image in images.items():
-                face = face_of(image, faces)
-                row[shot] = {key: measure(face) for key, measure in VARIANTS.items()}
+                face, skin, points = face_of(image, faces)
+                row[shot] = {key: measure(face, skin) for key, measure in VARIANTS.items()}
+                if shot == name:
+                    skins.append(skin)
+                    # Both shots white-balanced with the neutral shot's gains: what the white
+                    # balance's own drift between the shots adds to the change.
+                    same = build_face_image(face.rgb, points, face.masks, skins[0].gains)
+                    row[shot][SAME_GAINS] = VARIANTS["engine"](same, skin)
             if stone and (found := stone(source)).get("dominant_colors"):
                 row[name]["stone (its own pipeline)"] = lab_of_hex(
                     found["dominant_colors"][0]["color"]
                 )
+        turned += region_light_change(*skins)
         rows.append(row)
-        black.append(groups.get(path.name[:3]) == "black")
-    landmarker.close()
-    report(rows, black)
+        names.append(groups.get(path.name[:3], "?"))
+    cache.save()
+    report(rows, names)
+    mesh_report(turned)
 
 
-def report(rows: list[dict[str, dict[str, Lab]]], black: list[bool]) -> None:
+def report(rows: list[dict[str, dict[str, Lab]]], names: list[str]) -> None:
     print(
-        "| variant | pairs | neutral -> smiling median | p90 | black faces median | "
-        "largest Monk step | x1.4 median | distinct Monk |"
+        "| variant | pairs | neutral -> smiling median | p90 | "
+        + " | ".join(GROUPS)
+        + " | light change sd (stops) | largest Monk step | x1.4 median | distinct Monk | "
+        "white M1-4 | black M7-10 | median ITA |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---" * (11 + len(GROUPS)) + "|")
     for key in dict.fromkeys(k for row in rows for k in row["neutral"]):
         pairs = [(r["neutral"][key], r["smiling"][key]) for r in rows if key in r["smiling"]]
+        group = np.array([g for r, g in zip(rows, names, strict=True) if key in r["smiling"]])
         change = np.array([abs(ita(b) - ita(a)) for a, b in pairs])
-        dark = [c for c, is_black in zip(change, black, strict=False) if is_black]
+        per_group = [
+            np.median(change[group == g]) if (group == g).any() else math.nan for g in GROUPS
+        ]
+        light = np.array([stops(b) - stops(a) for a, b in pairs])
+        spread = 1.4826 * np.median(np.abs(light - np.median(light)))
         steps = [abs(monk.monk_tone(ita(b)) - monk.monk_tone(ita(a))) for a, b in pairs]
         exposure = [
             abs(ita(r["x1.4"][key]) - ita(r["neutral"][key])) for r in rows if key in r["x1.4"]
         ]
-        tones = {monk.monk_tone(ita(a)) for a, _ in pairs}
+        tones = np.array([[monk.monk_tone(ita(a)), monk.monk_tone(ita(b))] for a, b in pairs])
         print(
             f"| {key} | {len(pairs)} | {np.median(change):.2f} | {np.percentile(change, 90):.2f}"
-            f" | {np.median(dark) if dark else math.nan:.2f} | {max(steps)} | "
-            f"{np.median(exposure) if exposure else math.nan:.1f} | {len(tones)} |"
+            + "".join(f" | {value:.2f}" for value in per_group)
+            + f" | {spread:.3f} | {max(steps)} | "
+            f"{f'{np.median(exposure):.1f}' if exposure else '-'} | {len(np.unique(tones))} | "
+            f"{share(tones[group == 'white'] <= 4)} | {share(tones[group == 'black'] >= 7)} | "
+            f"{np.median([ita(a) for a, _ in pairs]):.1f} |"
         )
+    chroma_report(rows)
+
+
+def share(chosen: np.ndarray) -> str:
+    return f"{chosen.mean():.0%}" if chosen.size else "-"
+
+
+def chroma_report(rows: list[dict[str, dict[str, Lab]]]) -> None:
     neutral = np.array([r["neutral"]["engine"] for r in rows])
     ratio = neutral[:, 2] / (neutral[:, 0] + 16.0)
     itas = np.array([ita(lab) for lab in neutral])
@@ -155,6 +214,17 @@ def report(rows: list[dict[str, dict[str, Lab]]], black: list[bool]) -> None:
         f"correlation {np.corrcoef(ratio, itas)[0, 1]:.2f}; median per ITA band "
         + ", ".join(cells)
         + " (monotone only if it rises band after band)."
+    )
+
+
+def mesh_report(turned: list[tuple[float, float]]) -> None:
+    found = np.array(turned)
+    observed, predicted = found[:, 0], found[:, 1]
+    print(
+        f"\nTone regions, neutral -> smiling ({len(found)} region pairs): the light of a region "
+        f"changes by sd {observed.std():.3f} stop (log2 median luminance); the first shot's "
+        f"fitted shading, applied to the change of the region's mean mesh normal, predicts sd "
+        f"{predicted.std():.3f} stop, correlation {np.corrcoef(observed, predicted)[0, 1]:.2f}."
     )
 
 
