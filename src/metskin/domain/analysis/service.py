@@ -54,7 +54,8 @@ STAGE_ORDER = list(Stage)
 
 @dataclass(eq=False)
 class MediaService:
-    """Uploads: check the bytes, store them encrypted with a thumbnail, record the media."""
+    """Uploads: check the bytes, store them encrypted (a video with its thumbnail; a photo's is
+    made from its first decode), record the media."""
 
     uow_factory: AnalysisUowFactory
     storage: MediaStorage
