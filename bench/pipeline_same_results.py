@@ -4,8 +4,8 @@
     diff before.txt after.txt   # no output: the same stored bytes and the same results
 
 Each photo goes through the upload's `prepare_photo` (the bytes stored) and the worker's
-`VisionEngine.run` on those bytes; printed per photo: the SHA-256 of the stored bytes and of
-the result JSON (keys sorted).
+`VisionEngine.run` on those bytes; printed per photo: the SHA-256 of the stored bytes, of
+the result JSON (keys sorted) and of the stored overlay (its JPEG bytes).
 """
 
 from __future__ import annotations
@@ -43,9 +43,10 @@ def main() -> None:
             sha256="",
             created_at=datetime.now(UTC),
         )
-        result = engine.run(media, stored, lambda _stage, _fraction: None, None).result
-        digest = hashlib.sha256(json.dumps(result, sort_keys=True).encode()).hexdigest()
-        print(path.name, hashlib.sha256(stored).hexdigest()[:16], digest[:16])
+        output = engine.run(media, stored, lambda _stage, _fraction: None, None)
+        digest = hashlib.sha256(json.dumps(output.result, sort_keys=True).encode()).hexdigest()
+        overlay = hashlib.sha256(output.overlay_jpeg or b"").hexdigest()
+        print(path.name, hashlib.sha256(stored).hexdigest()[:16], digest[:16], overlay[:16])
 
 
 if __name__ == "__main__":

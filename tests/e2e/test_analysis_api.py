@@ -86,6 +86,27 @@ async def test_a_plain_jpeg_thumbnail_shown_before_its_analysis_is_made_from_the
     assert np.array_equal(jpeg_pixels(stored.content), jpeg_pixels(photo))
 
 
+async def test_a_re_encoded_photo_s_thumbnail_is_made_from_the_stored_photo_too(
+    client: GraphQLClient,
+) -> None:
+    """A PNG is re-encoded at upload without a thumbnail: the first request makes it (320 px,
+    the stored JPEG's pictures at that size), later ones read it."""
+    await client.register("noor@example.com")
+    rows, columns = np.mgrid[0:1280, 0:960]
+    pixels = np.stack([rows * 0.19, columns * 0.26, (rows + columns) * 0.11], axis=2)
+    pixels[200:500, 300:700] = (250, 30, 90)  # a block that tells top from bottom
+    picture = Image.fromarray(pixels.astype(np.uint8))
+    uploaded = (await client.upload(encode(picture, "PNG")))["data"]["uploadMedia"]
+    first = await client.http.get(uploaded["thumbnailUrl"])
+    again = await client.http.get(uploaded["thumbnailUrl"])
+    assert first.status_code == 200 and first.headers["content-type"] == "image/jpeg"
+    assert again.content == first.content
+    shown = np.asarray(Image.open(io.BytesIO(first.content)).convert("RGB"), dtype=float)
+    assert shown.shape == (320, 240, 3)
+    expected = np.asarray(picture.resize((240, 320), Image.Resampling.BOX), dtype=float)
+    assert np.abs(shown - expected).mean() < 3  # the same picture, upright, smaller
+
+
 async def test_no_face_ends_with_retake_guidance(
     client: GraphQLClient, container: Container
 ) -> None:

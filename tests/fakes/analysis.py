@@ -50,6 +50,9 @@ class FakeAnalysisRepository(InMemoryTable[Analysis]):
     def get_results(self, analysis_ids: list[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
         return {i: copy.deepcopy(self.results[i]) for i in analysis_ids if i in self.results}
 
+    def overlay_name(self, analysis_id: str) -> str | None:
+        return self.results[analysis_id][1] if analysis_id in self.results else None
+
     def list_unfinished(self) -> list[str]:
         return [a.id for a in self.rows.values() if not a.status.finished]
 

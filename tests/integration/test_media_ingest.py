@@ -13,6 +13,7 @@ from metskin.adapters.vision.ingest import (
     POLYGLOT_MARKERS,
     MediaPreparerAdapter,
     has_polyglot_marker,
+    photo_thumbnail,
 )
 from metskin.domain.analysis.errors import (
     CorruptMedia,
@@ -48,7 +49,9 @@ def test_photos_lose_exif_and_gps_and_come_out_upright() -> None:
     assert (stored.width, stored.height) == (40, 60) == (prepared.width, prepared.height)
     assert not stored.getexif()
     assert b"Exif" not in prepared.data and b"PhoneMaker" not in prepared.data
-    assert Image.open(io.BytesIO(prepared.thumbnail_jpeg)).format == "JPEG"
+    assert prepared.thumbnail_jpeg is None  # made from the stored photo's first decode
+    thumbnail = Image.open(io.BytesIO(photo_thumbnail(prepared.data)))
+    assert thumbnail.format == "JPEG" and thumbnail.size == (40, 60)  # upright too
 
 
 @pytest.mark.parametrize(

@@ -166,6 +166,12 @@ class SqlAnalysisRepository(SqlRepository[AnalysisRow, Analysis]):
         rows = self._session.exec(query)
         return {row.analysis_id: (row.result, row.overlay_name) for row in rows}
 
+    def overlay_name(self, analysis_id: str) -> str | None:
+        query = select(AnalysisResultRow.overlay_name).where(
+            col(AnalysisResultRow.analysis_id) == analysis_id
+        )
+        return self._session.exec(query).first()
+
     def list_unfinished(self) -> list[str]:
         unfinished = (AnalysisStatus.QUEUED.value, AnalysisStatus.RUNNING.value)
         query = select(AnalysisRow.id).where(col(AnalysisRow.status).in_(unfinished))

@@ -39,9 +39,9 @@ StageProgress = Callable[[Stage, float], None]
 
 @dataclass(frozen=True)
 class PreparedMedia:
-    """An upload after validation: the bytes to store (photos re-encoded without metadata).
-    `thumbnail_jpeg` None: a plain JPEG not decoded at upload; its thumbnail is made from its
-    first decode (the analysis's, or the first request for it)."""
+    """An upload after validation: the bytes to store (photos without metadata). A photo's
+    `thumbnail_jpeg` is None: its thumbnail is made from the stored photo's first decode (the
+    analysis's, or the first request for it); a video's is made from its middle frame."""
 
     media_type: MediaType
     data: bytes
@@ -90,6 +90,10 @@ class AnalysisRepository(Protocol):
     def get_results(
         self, analysis_ids: list[str]
     ) -> dict[str, tuple[dict[str, Any], str | None]]: ...
+    def overlay_name(self, analysis_id: str) -> str | None:
+        """The stored overlay's name, without reading the result."""
+        ...
+
     def list_unfinished(self) -> list[str]: ...
 
 

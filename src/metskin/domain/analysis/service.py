@@ -54,7 +54,8 @@ STAGE_ORDER = list(Stage)
 
 @dataclass(eq=False)
 class MediaService:
-    """Uploads: check the bytes, store them encrypted with a thumbnail, record the media."""
+    """Uploads: check the bytes, store them encrypted (a video with its thumbnail; a photo's is
+    made from its first decode), record the media."""
 
     uow_factory: AnalysisUowFactory
     storage: MediaStorage
@@ -202,8 +203,7 @@ class AnalysisService:
             media = uow.media.get(media_id) if media_id else None
             names = {media.storage_name, media.thumbnail_name} if media else set()
             if analysis is not None and grant.name not in names:
-                stored = uow.analyses.get_results([analysis.id]).get(analysis.id)
-                names.add(stored[1] if stored and stored[1] else "")
+                names.add(uow.analyses.overlay_name(analysis.id) or "")
         if media is None or grant.name not in names:
             raise MediaNotFound("This file is no longer available.")
         viewer, role = grant.viewer_id, grant.viewer_role
@@ -221,8 +221,8 @@ class AnalysisService:
         return self._make_thumbnail(media)
 
     def unmade_thumbnail(self, name: str) -> bytes | None:
-        """For a data export: the thumbnail `name` of a plain JPEG not decoded yet, made now;
-        None for any other name, or a photo that cannot be decoded."""
+        """For a data export: the thumbnail `name` of a photo not decoded yet, made now; None
+        for any other name, or a photo that cannot be decoded."""
         parts = name.split("/")  # uploads/<2>/<media id>/thumbnail.jpg
         media_id = parts[2] if len(parts) == 4 else ""
         media = read(self._uow_factory, lambda uow: uow.media.get(media_id))
@@ -234,8 +234,8 @@ class AnalysisService:
             return None
 
     def _make_thumbnail(self, media: Media) -> bytes:
-        """A plain JPEG's thumbnail, made from its first decode: this request's when the
-        analysis has not made it. A photo that cannot be decoded has none (its analysis fails
+        """A photo's thumbnail, made from its first decode: this request's when the analysis
+        has not made it. A photo that cannot be decoded has none (its analysis fails
         with CORRUPT_MEDIA)."""
         try:
             thumbnail = self._engine.thumbnail(self._read(media))
@@ -267,20 +267,15 @@ class AnalysisService:
 
     def run(self, analysis_id: str) -> AnalysisStatus:
         """Analyse once. A redelivered message for a finished analysis changes nothing."""
-        analysis = self._begin(analysis_id)
+        analysis, media, skin_type = self._begin(analysis_id)
         if analysis is None or analysis.status.finished:
             return analysis.status if analysis else AnalysisStatus.FAILED
         try:
-            with self._uow_factory() as uow:
-                media = uow.media.get(analysis.media_id)
-                owner = uow.users.get(analysis.owner_id)
             if media is None:
                 raise MediaNotFound("The uploaded file is gone.")
             data = self._read(media)
             reporter = _Reporter(self._events, analysis)
-            output = self._engine.run(
-                media, data, reporter, owner.profile.skin_type if owner else None
-            )
+            output = self._engine.run(media, data, reporter, skin_type)
             if output.make_thumbnail is not None and not self._storage.exists(media.thumbnail_name):
                 self._storage.put(media.thumbnail_name, output.make_thumbnail(), "image/jpeg")
             for step in self._after_measuring:
@@ -297,11 +292,15 @@ class AnalysisService:
         self._finish(analysis_id, result, output.summary, overlay_name, reporter.seq)
         return AnalysisStatus.DONE
 
-    def _begin(self, analysis_id: str) -> Analysis | None:
+    def _begin(self, analysis_id: str) -> tuple[Analysis | None, Media | None, str | None]:
+        """Mark the analysis RUNNING; with it, in the same unit of work, its media and the
+        owner's stated skin type (what the engine needs)."""
         with self._uow_factory() as uow:
             analysis = uow.analyses.get(analysis_id, for_update=True)
             if analysis is None or analysis.status.finished:
-                return analysis
+                return analysis, None, None
+            media = uow.media.get(analysis.media_id)
+            owner = uow.users.get(analysis.owner_id)
             analysis.attempts += 1
             analysis.status = AnalysisStatus.RUNNING
             analysis.stage = Stage.DECODING
@@ -311,7 +310,7 @@ class AnalysisService:
             uow.analyses.save(analysis)
             uow.defer(_progress_event(analysis))
             uow.commit()
-        return analysis
+        return analysis, media, owner.profile.skin_type if owner else None
 
     def _read(self, media: Media) -> bytes:
         try:
