@@ -82,9 +82,9 @@ def plant_relative_creases(rgb: np.ndarray, points: np.ndarray, share: float) ->
     return darken_linear(rgb, lines, share)
 
 
-def planted_lines(limit: int, share: float) -> list[str]:
-    """Forehead lines score before and after planting creases of a fixed relative depth on the
-    neutral photos, per Monk tone."""
+def planted_rows(limit: int, plant, measure) -> list[tuple[int, float, float, float]]:
+    """Per neutral photo: Monk, the score before and after `plant(rgb, points, path)`, and how
+    much the measure the score comes from rose (`measure(result)` gives score and measure)."""
     cached = dict(np.load(LANDMARKS)) if LANDMARKS.exists() else {}
     rows = []
     for path in sorted(LONDON.glob("*.jpg"))[: limit or None]:
@@ -93,64 +93,58 @@ def planted_lines(limit: int, share: float) -> list[str]:
             continue
         rgb, points = load_image(path), cached[key][0]
         before = analyse_image(rgb, FakeLandmarker([points]))
-        after = analyse_image(plant_relative_creases(rgb, points, share), FakeLandmarker([points]))
+        after = analyse_image(plant(rgb, points, path), FakeLandmarker([points]))
         if before.tone is None or after.tone is None:
             continue
-        was = before.concern("wrinkles").regions.get("forehead", 0.0)
-        now = after.concern("wrinkles").regions.get("forehead", 0.0)
-        rows.append((before.tone.monk, was, now))
+        was, now = measure(before), measure(after)
+        rows.append((before.tone.monk, was[0], now[0], now[1] - was[1]))
+    return rows
+
+
+def planted_table(title: str, rows: list, score: str, rise: float, measure: str) -> list[str]:
     lines = [
-        f"\n#### Planted forehead creases taking {share:.0%} of the light ({len(rows)} photos)\n",
-        "| Monk | photos | forehead before (median) | after (median) | up by >= 30 |",
-        "|---|---|---|---|---|",
+        f"\n#### {title} ({len(rows)} photos)\n",
+        f"| Monk | photos | {score} before (median) | after (median) | up by >= {rise:.0f} |"
+        + (f" {measure} up by (median, least) |" if measure else ""),
+        "|---|---|---|---|---|" + ("---|" if measure else ""),
     ]
     for tone in sorted({r[0] for r in rows}):
         chosen = np.array([r[1:] for r in rows if r[0] == tone])
-        up = int(np.sum(chosen[:, 1] - chosen[:, 0] >= 30))
+        up = int(np.sum(chosen[:, 1] - chosen[:, 0] >= rise))
         lines.append(
             f"| M{tone} | {len(chosen)} | {np.median(chosen[:, 0]):.1f} | "
             f"{np.median(chosen[:, 1]):.1f} | {up}/{len(chosen)} |"
+            + (f" {np.median(chosen[:, 2]):.2f}, {np.min(chosen[:, 2]):.2f} |" if measure else "")
         )
     return lines
+
+
+def planted_lines(limit: int, share: float) -> list[str]:
+    """Forehead lines score before and after planting creases of a fixed relative depth on the
+    neutral photos, per Monk tone."""
+    rows = planted_rows(
+        limit,
+        lambda rgb, points, _: plant_relative_creases(rgb, points, share),
+        lambda result: (result.concern("wrinkles").regions.get("forehead", 0.0), 0.0),
+    )
+    title = f"Planted forehead creases taking {share:.0%} of the light"
+    return planted_table(title, rows, "forehead", 30, "")
 
 
 def planted_per_tone(limit: int, concern: str, share: float) -> list[str]:
     """The pores score of the cheeks (mean of both) or the dark circles score before and after
     planting a change of fixed relative depth on the neutral photos, per Monk tone, and how much
     the measure the score comes from rose."""
-    cached = dict(np.load(LANDMARKS)) if LANDMARKS.exists() else {}
-    rows = []
-    for path in sorted(LONDON.glob("*.jpg"))[: limit or None]:
-        key = f"{LONDON.name}/{path.name}/original"
-        if key not in cached or not len(cached[key]):
-            continue
-        rgb, points = load_image(path), cached[key][0]
+
+    def plant(rgb: np.ndarray, points: np.ndarray, path: Path) -> np.ndarray:
         if concern == "pores":
-            planted = plant_relative_pits(rgb, points, share, seed=int(path.name[:3]))
-        else:
-            planted = plant_relative_circles(rgb, points, share)
-        before = analyse_image(rgb, FakeLandmarker([points]))
-        after = analyse_image(planted, FakeLandmarker([points]))
-        if before.tone is None or after.tone is None:
-            continue
-        was, now = _planted_score(before, concern), _planted_score(after, concern)
-        rows.append((before.tone.monk, was[0], now[0], now[1] - was[1]))
+            return plant_relative_pits(rgb, points, share, seed=int(path.name[:3]))
+        return plant_relative_circles(rgb, points, share)
+
+    rows = planted_rows(limit, plant, lambda result: _planted_score(result, concern))
     what = "pits on the cheeks" if concern == "pores" else "under-eye darkening"
-    lines = [
-        f"\n#### Planted {what} taking {share:.0%} of the light ({len(rows)} photos)\n",
-        f"| Monk | photos | {concern} before (median) | after (median) | up by >= 15 | "
-        f"{MEASURE[concern]} up by (median, least) |",
-        "|---|---|---|---|---|---|",
-    ]
-    for tone in sorted({r[0] for r in rows}):
-        chosen = np.array([r[1:] for r in rows if r[0] == tone])
-        up = int(np.sum(chosen[:, 1] - chosen[:, 0] >= 15))
-        lines.append(
-            f"| M{tone} | {len(chosen)} | {np.median(chosen[:, 0]):.1f} | "
-            f"{np.median(chosen[:, 1]):.1f} | {up}/{len(chosen)} | "
-            f"{np.median(chosen[:, 2]):.2f}, {np.min(chosen[:, 2]):.2f} |"
-        )
-    return lines
+    title = f"Planted {what} taking {share:.0%} of the light"
+    return planted_table(title, rows, concern, 15, MEASURE[concern])
 
 
 MEASURE = {"pores": "pits per patch", "dark_circles": "contrast (mean of the sides)"}
