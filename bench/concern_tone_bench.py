@@ -15,7 +15,11 @@ Landmarks come from bench/validity_bench.py's cache (/tmp/metskin-validity-landm
 it is there. `--faces FILE` keeps the measured faces (a pickle) so a second run only rescores.
 `--planted SHARE` instead plants three forehead creases taking SHARE of the light (the same
 relative depth on every tone) on each neutral photo and prints, per Monk tone, the forehead
-lines score before and after. Prints markdown.
+lines score before and after. `--planted-pores SHARE` plants a field of small pits (one per
+(0.1 eye distance)^2, each taking SHARE of the light at its centre) on both cheeks, and
+`--planted-circles SHARE` darkens both under-eyes by SHARE of the light (soft edges), on each
+neutral photo; they print the cheeks' pores score / the dark circles score per Monk tone, and
+how many photos rose by 15 or more (the "mild" band starts at 15). Prints markdown.
 """
 
 from __future__ import annotations
@@ -29,13 +33,17 @@ from pathlib import Path
 import cv2
 import numpy as np
 from tests.analysis.london import LONDON, SMILING, age_and_gender
-from tests.analysis.planting import region_in_image
+from tests.analysis.planting import (
+    darken_linear,
+    plant_relative_circles,
+    plant_relative_pits,
+    region_in_image,
+)
 from tests.analysis.rank_stats import partial_spearman, spearman
 from tests.fakes.infra import FakeLandmarker
 
 from metskin.adapters.vision.images import load_image
 from metskin.domain.analysis import landmarks as lm
-from metskin.domain.analysis.colour import linear_to_srgb, srgb_to_linear
 from metskin.domain.analysis.concerns import DETECTORS
 from metskin.domain.analysis.engine import analyse_image, check_frame
 from metskin.domain.analysis.face_image import FaceImage, build_face_image
@@ -71,13 +79,12 @@ def plant_relative_creases(rgb: np.ndarray, points: np.ndarray, share: float) ->
         cv2.line(lines, (left, int(y)), (right, int(y)), (1.0,), max(1, round(width)), cv2.LINE_AA)
     lines = cv2.GaussianBlur(lines, (0, 0), max(0.5, width / 2.5))
     lines /= max(float(lines.max()), 1e-6)
-    linear = srgb_to_linear(rgb) * (1.0 - share * lines)[..., np.newaxis]
-    return np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
+    return darken_linear(rgb, lines, share)
 
 
-def planted_lines(limit: int, share: float) -> list[str]:
-    """Forehead lines score before and after planting creases of a fixed relative depth on the
-    neutral photos, per Monk tone."""
+def planted_rows(limit: int, plant, measure) -> list[tuple[int, float, float, float]]:
+    """Per neutral photo: Monk, the score before and after `plant(rgb, points, path)`, and how
+    much the measure the score comes from rose (`measure(result)` gives score and measure)."""
     cached = dict(np.load(LANDMARKS)) if LANDMARKS.exists() else {}
     rows = []
     for path in sorted(LONDON.glob("*.jpg"))[: limit or None]:
@@ -86,25 +93,72 @@ def planted_lines(limit: int, share: float) -> list[str]:
             continue
         rgb, points = load_image(path), cached[key][0]
         before = analyse_image(rgb, FakeLandmarker([points]))
-        after = analyse_image(plant_relative_creases(rgb, points, share), FakeLandmarker([points]))
+        after = analyse_image(plant(rgb, points, path), FakeLandmarker([points]))
         if before.tone is None or after.tone is None:
             continue
-        was = before.concern("wrinkles").regions.get("forehead", 0.0)
-        now = after.concern("wrinkles").regions.get("forehead", 0.0)
-        rows.append((before.tone.monk, was, now))
+        was, now = measure(before), measure(after)
+        rows.append((before.tone.monk, was[0], now[0], now[1] - was[1]))
+    return rows
+
+
+def planted_table(title: str, rows: list, score: str, rise: float, measure: str) -> list[str]:
     lines = [
-        f"\n#### Planted forehead creases taking {share:.0%} of the light ({len(rows)} photos)\n",
-        "| Monk | photos | forehead before (median) | after (median) | up by >= 30 |",
-        "|---|---|---|---|---|",
+        f"\n#### {title} ({len(rows)} photos)\n",
+        f"| Monk | photos | {score} before (median) | after (median) | up by >= {rise:.0f} |"
+        + (f" {measure} up by (median, least) |" if measure else ""),
+        "|---|---|---|---|---|" + ("---|" if measure else ""),
     ]
     for tone in sorted({r[0] for r in rows}):
         chosen = np.array([r[1:] for r in rows if r[0] == tone])
-        up = int(np.sum(chosen[:, 1] - chosen[:, 0] >= 30))
+        up = int(np.sum(chosen[:, 1] - chosen[:, 0] >= rise))
         lines.append(
             f"| M{tone} | {len(chosen)} | {np.median(chosen[:, 0]):.1f} | "
             f"{np.median(chosen[:, 1]):.1f} | {up}/{len(chosen)} |"
+            + (f" {np.median(chosen[:, 2]):.2f}, {np.min(chosen[:, 2]):.2f} |" if measure else "")
         )
     return lines
+
+
+def planted_lines(limit: int, share: float) -> list[str]:
+    """Forehead lines score before and after planting creases of a fixed relative depth on the
+    neutral photos, per Monk tone."""
+    rows = planted_rows(
+        limit,
+        lambda rgb, points, _: plant_relative_creases(rgb, points, share),
+        lambda result: (result.concern("wrinkles").regions.get("forehead", 0.0), 0.0),
+    )
+    title = f"Planted forehead creases taking {share:.0%} of the light"
+    return planted_table(title, rows, "forehead", 30, "")
+
+
+def planted_per_tone(limit: int, concern: str, share: float) -> list[str]:
+    """The pores score of the cheeks (mean of both) or the dark circles score before and after
+    planting a change of fixed relative depth on the neutral photos, per Monk tone, and how much
+    the measure the score comes from rose."""
+
+    def plant(rgb: np.ndarray, points: np.ndarray, path: Path) -> np.ndarray:
+        if concern == "pores":
+            return plant_relative_pits(rgb, points, share, seed=int(path.name[:3]))
+        return plant_relative_circles(rgb, points, share)
+
+    rows = planted_rows(limit, plant, lambda result: _planted_score(result, concern))
+    what = "pits on the cheeks" if concern == "pores" else "under-eye darkening"
+    title = f"Planted {what} taking {share:.0%} of the light"
+    return planted_table(title, rows, concern, 15, MEASURE[concern])
+
+
+MEASURE = {"pores": "pits per patch", "dark_circles": "contrast (mean of the sides)"}
+
+
+def _planted_score(result, concern: str) -> tuple[float, float]:
+    """The score (pores: mean of the cheeks) and the measure it comes from."""
+    found = result.concern(concern)
+    if concern != "pores":
+        sides = [v for k, v in found.measurements.items() if k.startswith("contrast_")]
+        return found.score, float(np.mean(sides)) if sides else 0.0
+    cheeks = [found.regions[n] for n in ("cheek_right", "cheek_left") if n in found.regions]
+    score = float(np.mean(cheeks)) if cheeks else 0.0
+    return score, found.measurements["pores_per_patch"]
 
 
 def measure_photos(limit: int) -> list[Photo]:
@@ -226,9 +280,19 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--faces", type=Path)
     parser.add_argument("--planted", type=float, default=0.0, help="crease depth, share of light")
+    parser.add_argument("--planted-pores", type=float, default=0.0, help="pit depth, share")
+    parser.add_argument("--planted-circles", type=float, default=0.0, help="darkening, share")
     args = parser.parse_args()
     if args.planted:
         print("\n".join(planted_lines(args.limit, args.planted)))
+        return
+    if args.planted_pores or args.planted_circles:
+        for concern, share in (
+            ("pores", args.planted_pores),
+            ("dark_circles", args.planted_circles),
+        ):
+            if share:
+                print("\n".join(planted_per_tone(args.limit, concern, share)))
         return
     if args.faces and args.faces.exists():
         photos = pickle.loads(args.faces.read_bytes())

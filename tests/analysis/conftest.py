@@ -98,3 +98,9 @@ def every_london_result(london_results, smiling_results) -> list[tuple[Path, str
         (face.path, face.group, face.result)
         for face in [*london_results.values(), *smiling_results.values()]
     ]
+
+
+@pytest.fixture(scope="module", params=["neutral", "smiling"])
+def london_set(request, london_results, smiling_results) -> dict[str, RealFace]:
+    """The neutral London photos, then the smiling ones (for checks made on each set)."""
+    return london_results if request.param == "neutral" else smiling_results

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
+
 LONDON = Path(__file__).resolve().parents[2].parent / "shared/data/london-faces"
 SMILING = LONDON.parent / "london-faces-smiling"  # the same people smiling, same session
 
@@ -26,3 +28,30 @@ def age_and_gender() -> dict[str, tuple[float, float]]:
             )
             for row in csv.DictReader(handle)
         }
+
+
+def tone_table(results, concern: str, region: str | None = None) -> tuple[np.ndarray, ...]:
+    """Score (whole face, or `region`'s), Monk, age and male, for the analysed London photos
+    (`results`: face id -> a face with `.result`) whose age is known and that have the score."""
+    known = age_and_gender()
+    rows = []
+    for face in results.values():
+        found = face.result.concern(concern)
+        score = found.score if region is None else found.regions.get(region)
+        if score is not None:
+            rows.append((score, face.result.tone.monk, *known[face.face_id]))
+    score, monk, age, male = (np.array(column, dtype=float) for column in zip(*rows, strict=True))
+    aged = np.isfinite(age)
+    return score[aged], monk[aged], age[aged], male[aged]
+
+
+TONE_BANDS = {"M1-3": (1, 3), "M4": (4, 4), "M5": (5, 5), "M6-10": (6, 10)}  # 8+ photos each
+
+
+def band_medians(score: np.ndarray, monk: np.ndarray) -> dict[str, float]:
+    """Median score per pooled Monk band (the ends of the scale hold 1-4 photos per tone in
+    this set, where a median is one photo's score); each band must hold 8+ photos."""
+    chosen = {name: (monk >= low) & (monk <= high) for name, (low, high) in TONE_BANDS.items()}
+    counts = {name: int(np.count_nonzero(inside)) for name, inside in chosen.items()}
+    assert min(counts.values()) >= 8, counts
+    return {name: float(np.median(score[inside])) for name, inside in chosen.items()}

@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.colour import linear_to_srgb, srgb_to_linear
 from metskin.domain.analysis.geometry import polygon_mask
 from tests.analysis.synthetic import circle_points, plant, plant_line
 
@@ -127,3 +128,38 @@ def plant_flushing(rgb, points, rng, strength=None):
         radius = iod * (0.35 if region == "nose" else 0.55)
         rgb = plant(rgb, centre, radius, (-1.0, gain, 0.5), sharpness=0.3)
     return rgb
+
+
+def darken_linear(rgb: np.ndarray, weight: np.ndarray, share: float) -> np.ndarray:
+    """Take `share` x `weight` (0..1 per pixel) of the light away, in linear RGB."""
+    linear = srgb_to_linear(rgb) * (1.0 - share * weight)[..., np.newaxis]
+    return np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
+
+
+def plant_relative_pits(
+    rgb: np.ndarray, points: np.ndarray, share: float, seed: int = 0
+) -> np.ndarray:
+    """A field of small dark pits on both cheeks, one per (0.1 eye distance)^2 at seeded places,
+    each a Gaussian dip (sigma 0.8 % of the eye distance, at least 0.7 pixel) taking `share` of
+    the light at its centre: the same relative depth on any skin."""
+    iod = lm.eye_distance(points)
+    rng = np.random.default_rng(seed)
+    dots = np.zeros(rgb.shape[:2], dtype=np.float32)
+    for region in ("cheek_right", "cheek_left"):
+        mask = region_in_image(points, rgb.shape, region)
+        count = int(mask.sum() / (0.1 * iod) ** 2)
+        for x, y in circle_points(rng, mask, count, margin=2):
+            dots[y, x] = 1.0
+    sigma = max(0.7, 0.008 * iod)
+    weight = cv2.GaussianBlur(dots, (0, 0), sigma) * (2 * np.pi * sigma**2)
+    return darken_linear(rgb, np.minimum(weight, 1.0), share)
+
+
+def plant_relative_circles(rgb: np.ndarray, points: np.ndarray, share: float) -> np.ndarray:
+    """Both under-eyes darkened by `share` of the light, feathered over 1 % of the eye distance."""
+    iod = lm.eye_distance(points)
+    weight = np.zeros(rgb.shape[:2], dtype=np.float32)
+    for region in ("under_eye_right", "under_eye_left"):
+        weight += region_in_image(points, rgb.shape, region)
+    weight = cv2.GaussianBlur(np.minimum(weight, 1.0), (0, 0), max(0.7, 0.01 * iod))
+    return darken_linear(rgb, weight, share)

@@ -10,59 +10,40 @@ import numpy as np
 import pytest
 
 from metskin.domain.analysis.concerns import DETECTORS
-from tests.analysis.london import age_and_gender
+from tests.analysis.london import band_medians, tone_table
 from tests.analysis.rank_stats import partial_spearman
 
 CONCERNS = tuple(detector.__name__ for detector in DETECTORS)
 PER_TONE_RATIO = 1.6  # no Monk band has a median lines score beyond this x the median
 
 
-def table(results, concern: str) -> tuple[np.ndarray, ...]:
-    """Score, Monk, age, male for the photos whose age is known."""
-    known = age_and_gender()
-    rows = [
-        (face.result.concern(concern).score, face.result.tone.monk, *known[face.face_id])
-        for face in results.values()
-    ]
-    score, monk, age, male = (np.array(column, dtype=float) for column in zip(*rows, strict=True))
-    aged = np.isfinite(age)
-    return score[aged], monk[aged], age[aged], male[aged]
-
-
-@pytest.fixture(scope="module", params=["neutral", "smiling"])
-def photos(request, london_results, smiling_results):
-    return london_results if request.param == "neutral" else smiling_results
-
-
-def test_lines_do_not_follow_tone_once_age_and_gender_are_controlled(photos) -> None:
+def test_lines_do_not_follow_tone_once_age_and_gender_are_controlled(london_set) -> None:
     """Partial Spearman of the lines score with Monk: controlling age and gender 0.14 neutral /
     -0.11 smiling (0.41 / 0.14 before); age alone 0.25 / -0.11 (0.47 / 0.17): men's lines
     score higher (Spearman 0.49 with gender on the neutral photos) and men are darker on
     average in this set."""
-    score, monk, age, male = table(photos, "wrinkles")
+    score, monk, age, male = tone_table(london_set, "wrinkles")
     assert len(score) >= 95
     assert abs(partial_spearman(score, monk, age, male)) < 0.2
     assert abs(partial_spearman(score, monk, age)) < 0.3
 
 
-def test_no_tone_has_far_more_lines_than_the_rest(photos) -> None:
+def test_no_tone_has_far_more_lines_than_the_rest(london_set) -> None:
     """Median lines score per Monk band against the overall median. The ends of the scale hold
     1-4 photos per tone in this set (M2, M6-M9), where a median is one photo's score, so they
     are pooled into light (M1-3) and dark (M6-10) bands of 20+ and 10+ photos; figures per
     single tone, with counts, are in docs/benchmarks.md ("Lines across skin tones")."""
-    score, monk, *_ = table(photos, "wrinkles")
+    score, monk, *_ = tone_table(london_set, "wrinkles")
     median = float(np.median(score))
-    bands = {"M1-3": monk <= 3, "M4": monk == 4, "M5": monk == 5, "M6-10": monk >= 6}
-    assert all(np.count_nonzero(chosen) >= 8 for chosen in bands.values()), bands
-    per_band = {name: float(np.median(score[chosen])) for name, chosen in bands.items()}
+    per_band = band_medians(score, monk)
     assert max(per_band.values()) <= PER_TONE_RATIO * median, (median, per_band)
 
 
 @pytest.mark.parametrize("concern", CONCERNS)
-def test_no_concern_follows_tone_on_normal_skin(photos, concern) -> None:
+def test_no_concern_follows_tone_on_normal_skin(london_set, concern) -> None:
     """Every concern, age and gender controlled: |partial Spearman| with Monk below 0.3 (the
     largest left is dark circles on the smiling photos, 0.24; acne scores 0 everywhere)."""
-    score, monk, age, male = table(photos, concern)
+    score, monk, age, male = tone_table(london_set, concern)
     if np.ptp(score) == 0:
         return  # nothing seen on any face (acne): flat by construction, nothing to rank
     assert abs(partial_spearman(score, monk, age, male)) < 0.3

@@ -28,8 +28,10 @@ def test_planted_pores_are_found_on_the_planted_cheek(landmarker, base_faces, se
     for rgb, points, before in base_faces:
         planted, count = planting.plant_pores(rgb, points, "cheek_left", rng)
         was, now = before.concern("pores"), analyse_image(planted, landmarker).concern("pores")
-        assert now.regions["cheek_left"] >= 50, (now.regions, now.measurements)
-        assert now.regions["cheek_left"] >= was.regions["cheek_left"] + 30
+        # one pit per (0.1 eye distance)^2 scores about 45 since the pores scale moved to 1.6
+        # pits per patch for 63 (concerns.PORES_DENSITY_SCALE; it was 1 pit: >= 50 and + 30)
+        assert now.regions["cheek_left"] >= 35, (now.regions, now.measurements)
+        assert now.regions["cheek_left"] >= was.regions["cheek_left"] + 20
         for other in ("cheek_right", "nose"):
             assert now.regions[other] <= was.regions[other] + 10, (other, now.regions)
         found = now.measurements["pore_count"] - was.measurements["pore_count"]

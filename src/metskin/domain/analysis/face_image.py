@@ -17,7 +17,10 @@ from metskin.domain.analysis.filters import (
     disk,
     masked_blur,
     robust_stats,
+    weber_lightness,
 )
+
+WEBER_REFERENCE_L = 65.0  # relative measures read one L* per step of light on skin of this L*
 
 SPECULAR_MIN_DL = 10.0  # a highlight is this much (or 2.5 sigma) brighter than the median skin
 SHADOW_MIN_DL = 14.0  # a shadow is this much (or 3 sigma) darker, on a blurred map
@@ -80,6 +83,11 @@ class FaceImage:
     @property
     def lightness(self) -> np.ndarray:
         return self.plane(0)
+
+    def weber(self) -> np.ndarray:
+        """`filters.weber_lightness` of the crop at WEBER_REFERENCE_L (computed once per face):
+        a darkening that takes the same share of the light is the same step on any skin."""
+        return self.derived("weber", lambda: weber_lightness(self.lightness, WEBER_REFERENCE_L))
 
     def values(self, channel: int, region: str = "usable") -> np.ndarray:
         return self.plane(channel)[self.masks[region] & self.masks["usable"]]

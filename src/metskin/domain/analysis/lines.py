@@ -1,10 +1,11 @@
 """The wrinkle detector's measurement: dark ridges that form long thin components, read as a
 contrast against the skin's own fine texture so that a crease reads the same on any skin tone.
 
-Ridges are measured on `weber_lightness` (a crease taking the same share of light reads the
-same depth on any skin) and divided by the fine texture of the wrinkle zones' skin (a median
-statistic, so the lines themselves barely raise it), relative to LINES_NOISE: the threshold is
-then the same signal-to-texture ratio on every tone. Darker skin shows more fine texture in L*
+Ridges are measured on `FaceImage.weber` (`filters.weber_lightness`: a crease taking the same
+share of light reads the same depth on any skin) and divided by the fine texture of the wrinkle
+zones' skin (a median statistic, so the lines themselves barely raise it), relative to
+LINES_NOISE: the threshold is then the same signal-to-texture ratio on every tone. Darker skin
+shows more fine texture in L*
 (its sheen is a larger share of its light), which the old absolute L* depth read as lines
 (partial Spearman 0.47 with Monk on the neutral London faces, age controlled; now 0.25, and
 0.14 with gender also controlled: docs/benchmarks.md, "Lines across skin tones").
@@ -27,10 +28,8 @@ from metskin.domain.analysis.filters import (
     dark_ridges,
     fine_texture,
     ridge_window,
-    weber_lightness,
 )
 
-LINES_REFERENCE_L = 65.0  # lines are measured as creases on skin of this L* (weber_lightness)
 # The median of fine_texture (on weber_lightness) over the wrinkle zones of the 204 London
 # photos (p5-p95 0.58-1.79; bench/concern_tone_bench.py): a face with this texture keeps the
 # threshold of 5 L* the detector had before.
@@ -64,7 +63,7 @@ def find_lines(face: FaceImage, zone: np.ndarray) -> LineMap:
     if not inside.any():
         empty = np.zeros(inside.shape, dtype=np.float32)
         return LineMap([], LINES_NOISE, window, empty, empty.astype(np.int32), [])
-    contrast = weber_lightness(face.lightness[window], LINES_REFERENCE_L)
+    contrast = np.ascontiguousarray(face.weber()[window])
     usable = inside & face.masks["usable"][window]
     texture = fine_texture(contrast, usable, 0.02 * iod, sample=TEXTURE_SAMPLE)
     ridges = dark_ridges(contrast, sigmas)

@@ -185,7 +185,9 @@ def sentence(
         density = found.get("pores_per_patch", 0.0)
         return tr.gettext(PORES["few" if density < 0.3 else "some" if density < 1.0 else "many"])
     if code == "dark_circles":
-        deltas = [v for k, v in found.items() if k.startswith("delta_l_star")]
+        # the contrast that scores (weber, texture-relative); results stored before it: ΔL*
+        key = "contrast_" if any(k.startswith("contrast_") for k in found) else "delta_l_star"
+        deltas = [v for k, v in found.items() if k.startswith(key)]
         worst = max(deltas, default=0.0)
         return tr.gettext(UNDER_EYES[0 if worst < 3 else 1 if worst < 7 else 2])
     if code == "shine":
