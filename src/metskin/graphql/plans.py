@@ -7,10 +7,12 @@ collection and planning of the same document. What they compute depends only on 
 the document's nodes and the object type, unless a directive (`@skip`/`@include` with a
 variable, `@defer`, `@stream`) or a fragment variable makes it depend on the request. So for an
 operation without any directive (in its own selections or in its fragments) and without
-fragment variables, the collected fields and plans are kept with the operation's node, which
-the document store gives back for every request of the same text: a repeated known query
-collects and plans nothing. An operation with a directive keeps them for its execution only,
-as graphql-core does.
+fragment variables, the collected fields and plans of a query are kept with the operation's
+node, which the document store gives back for every request of the same text: a repeated
+known query collects and plans nothing. Other operations keep them for their execution only,
+as graphql-core does: one with a directive, and mutations and subscriptions (whose root fields
+graphql-core collects anew for every execution or event, so that what hangs off them would
+pile up under a kept operation).
 
 The plans are kept by object identity, each entry holding the object its key was made from,
 so a key cannot be reused by another object while the entry lives. At most `MAX_OPERATIONS`
@@ -31,6 +33,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
 )
 
@@ -77,7 +80,7 @@ class PlanStore:
         if found is not None and found[0] is operation:
             self._kept.move_to_end(key)
             return found[1]
-        if not is_static(operation, fragments):
+        if operation.operation is not OperationType.QUERY or not is_static(operation, fragments):
             return OperationPlans(kept=False)
         plans = OperationPlans(kept=True)
         self._kept[key] = (operation, plans)

@@ -85,6 +85,12 @@ def test_a_document_whose_collection_depends_on_variables_is_planned_per_request
     assert run(document, {"on": True}) == with_tags
 
 
+def test_only_queries_are_kept() -> None:
+    query, mutation = parse("{ items { name } }"), parse("mutation { items { name } }")
+    assert store().for_operation(operation(query), {}).kept
+    assert not store().for_operation(operation(mutation), {}).kept
+
+
 def test_the_store_is_bounded() -> None:
     small = PlanStore(max_operations=2)
     operations = [operation(parse("{ items { name } }")) for _ in range(3)]
