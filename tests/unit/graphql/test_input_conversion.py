@@ -33,15 +33,15 @@ def make_schema(plainly: bool) -> tuple[strawberry.Schema, list[Any]]:
     @decorate
     @strawberry.input
     class Filter:
-        name: str | None = None
-        near: Near | None = None
-        places: list[Near] | None = None
-        kind: Kind | None = None
-        since: dt.datetime | None = None
-        tags: list[str] = strawberry.field(default_factory=list)
-        count: int = 3
         required: str
         note: str | None  # no default: None when left out
+        tags: list[str] = strawberry.field(default_factory=list)
+        count: int = 3
+        near: Near | None = None
+        places: list[Near] | None = None
+        name: str | None = None
+        kind: Kind | None = None
+        since: dt.datetime | None = None
 
     @strawberry.type
     class Query:
