@@ -3,12 +3,20 @@ in process (no HTTP, no load generator), with the lean path (graphql/lean.py) an
 Strawberry's view only, alternated in one process on one app, so that both share the load.
 
     PYTHONPATH=src:bench .venv/bin/python bench/api_cpu.py [--requests 60] [--pairs 8]
+    PYTHONPATH=src:bench .venv/bin/python bench/api_cpu.py --against /tmp/base   # see below
 
 Setup as `api_bench.py` (a fresh SQLite database, `metskin migrate`, `metskin seed`, 12
 finished analyses). For each read: `--pairs` pairs of batches of `--requests` requests, the
 order of the two switched from pair to pair; `time.process_time` per batch (every thread of the
 process), median and minimum per request. Then the Python calls per request on the event loop's
 thread (cProfile, lean path), which do not depend on the load.
+
+With `--against CHECKOUT` (e.g. `git worktree add /tmp/base main`), the lean path is
+alternated, batch by batch in this one process, with itself running the checkout's
+`graphql/execution.py` (its `FastExecutionContext`) and Strawberry's own conversion of input
+objects (`from_input` unset on the types `converted_plainly` set it on): the two sides share
+the process, the app, the data and the machine's load, so a CPU difference between them is
+this checkout's execution and input conversion against the other's.
 """
 
 from __future__ import annotations
@@ -81,6 +89,7 @@ async def measure(args: argparse.Namespace) -> None:
         r.app for r in app.routes if isinstance(r, Route) and isinstance(r.app, MetSkinGraphQL)
     )
     lean, call = view.lean, asgi_caller(app)
+    sides = contenders(view.schema, args.against) if args.against else None
     login = {"query": LOGIN, "variables": {"e": PATIENT[0], "p": PATIENT[1]}}
     token = json.loads(await call(json.dumps(login).encode(), []))["data"]["login"]["accessToken"]
     auth = [(b"authorization", f"Bearer {token}".encode())]
@@ -90,16 +99,22 @@ async def measure(args: argparse.Namespace) -> None:
         assert b'"errors"' not in await call(body, headers)
         for _ in range(30):
             await call(body, headers)
-        found: dict[str, list[float]] = {"lean path": [], "Strawberry's view": []}
+        labels = list(sides) if sides else ["lean path", "Strawberry's view"]
+        found: dict[str, list[float]] = {label: [] for label in labels}
         for pair in range(args.pairs):
             order = list(found) if pair % 2 == 0 else list(reversed(found))
             for label in order:
-                view.lean = lean if label == "lean path" else None
+                if sides:
+                    sides[label]()
+                else:
+                    view.lean = lean if label == "lean path" else None
                 started = time.process_time()
                 for _ in range(args.requests):
                     await call(body, headers)
                 found[label].append((time.process_time() - started) / args.requests * 1000)
         view.lean = lean
+        if sides:
+            sides["this checkout"]()
         print(
             f"  {name:15s} "
             + "   ".join(f"{k} {statistics.median(v):.2f}, {min(v):.2f}" for k, v in found.items())
@@ -114,10 +129,47 @@ async def measure(args: argparse.Namespace) -> None:
     container.close()
 
 
+def contenders(schema: Any, against: Path) -> dict[str, Any]:
+    """Switches between this checkout's execution and input conversion and another's."""
+    import importlib.util
+
+    from metskin.graphql.input_conversion import build_input
+
+    spec = importlib.util.spec_from_file_location(
+        "against_execution", against / "src/metskin/graphql/execution.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    inputs = [
+        concrete.definition
+        for concrete in schema.schema_converter.type_map.values()
+        if getattr(concrete.definition, "from_input", None) is build_input
+    ]
+    core = schema._schema.__dict__
+    shapes: dict[str, dict[Any, Any]] = {"this checkout": {}, str(against): {}}
+
+    def switch(label: str, executor: type, from_input: Any) -> Any:
+        def use() -> None:
+            core["_metskin_shapes"] = shapes[label]  # each side keeps its own shapes
+            schema.execution_context_class = executor
+            for definition in inputs:
+                definition.from_input = from_input
+
+        return use
+
+    return {
+        "this checkout": switch("this checkout", schema.execution_context_class, build_input),
+        str(against): switch(str(against), module.FastExecutionContext, None),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--pairs", type=int, default=8)
+    parser.add_argument("--against", type=Path, help="a checkout to alternate with (see above)")
     args = parser.parse_args()
     env = {
         **bench_env(),

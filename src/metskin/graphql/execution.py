@@ -6,180 +6,63 @@ object layers. For a field with no resolver (Strawberry's basic fields: an attri
 with no arguments, permissions or extensions) most of that is waste; on a page of 20 products
 it is most of the request.
 
-`FastExecutionContext` serves such fields itself: the attribute is read, a leaf is coerced
-with its type's own `coerce_output_value`, a list of leaves item by item, and an object (or a
-list of objects) goes on to its sub-fields through graphql-core's own
-`collect_and_execute_subfields`, with graphql-core's error handling around it. Whenever the
-value is unusual (null where the type says non-null, a leaf that does not coerce, an
-awaitable, an error object, a list that is not a list) nothing has run yet, and the field
-goes through graphql-core's own `execute_field` as before, so errors, their paths and null
-propagation are graphql-core's. Fields with resolvers, `__typename`, abstract types and
+`FastExecutionContext` serves such fields itself (`shapes.py`): the attribute is read, a leaf
+is coerced with its type's own `coerce_output_value`, a list of leaves item by item, and an
+object (or a list of objects) goes on to its sub-fields through a plan of its selection, with
+graphql-core's error handling around it. A selection whose fields are all plain, all the way
+down, is completed in one go (`Selection.complete`): no path, no awaitable check per field.
+Whenever a value is unusual (null where the type says non-null, a leaf that does not coerce,
+an awaitable, an error object, a list that is not a list) nothing has been completed yet, and
+the field (or the object, for a selection completed in one go) goes through the per-field
+path, and from there through graphql-core's own `execute_field`, so errors, their paths and
+null propagation are graphql-core's. Fields with resolvers, `__typename`, abstract types and
 nested lists always take the normal path.
+
+The collected selections and their plans are kept with the operation (`plans.py`): across
+requests for an operation whose collection cannot depend on the request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from math import isfinite
-from operator import attrgetter
 from typing import Any
 
-from graphql import (
-    GraphQLBoolean,
-    GraphQLEnumType,
-    GraphQLField,
-    GraphQLFloat,
-    GraphQLID,
-    GraphQLInt,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLOutputType,
-    GraphQLScalarType,
-    GraphQLString,
-)
+from graphql import GraphQLField, GraphQLObjectType, GraphQLOutputType
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-BASIC_RESOLVER = "_get_basic_result"  # strawberry's resolver for a field without one
-
-
-SLOW: Any = object()  # the value needs graphql-core's own completion (nothing has run yet)
-
-
-@dataclass(frozen=True)
-class Shape:
-    """How a plain field's value is completed."""
-
-    read: Callable[[Any], Any]  # the field's value on its parent
-    declared: GraphQLOutputType  # the field's type as declared (for error handling)
-    non_null: bool
-    leaf: Callable[[Any], Any] | None  # coerce_output_value of a leaf (or of a list's items)
-    item_type: GraphQLOutputType | None  # a list's item type as declared, else None
-    item_non_null: bool
-    object_type: GraphQLObjectType | None  # an object (or a list's object items)
-    exact: type | None = None  # a single String or ID (str), Boolean (bool): kept as it is
-
-
-def shape_of(field: GraphQLField) -> Shape | None:
-    """The shape of a plain field, or None when it must take graphql-core's path."""
-    resolve = field.resolve
-    if resolve is None or getattr(resolve, "__name__", "") != BASIC_RESOLVER or field.args:
-        return None
-    read = _reader(field, resolve)
-    declared = field.type
-    non_null = isinstance(declared, GraphQLNonNull)
-    inner = declared.of_type if isinstance(declared, GraphQLNonNull) else declared
-    item_type: GraphQLOutputType | None = None
-    item_non_null = False
-    if isinstance(inner, GraphQLList):
-        item_type = inner.of_type
-        item_non_null = isinstance(item_type, GraphQLNonNull)
-        inner = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
-    if isinstance(inner, (GraphQLScalarType, GraphQLEnumType)):
-        coerce = _coercer(inner)
-        exact = _EXACT.get(inner.name) if coerce is not inner.coerce_output_value else None
-        return Shape(
-            read,
-            declared,
-            non_null,
-            coerce,
-            item_type,
-            item_non_null,
-            None,
-            exact if item_type is None else None,
-        )
-    if isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
-        return Shape(read, declared, non_null, None, item_type, item_non_null, inner)
-    return None  # nested lists, interfaces, unions, objects with is_type_of
-
-
-def _reader(field: GraphQLField, resolve: Callable[..., Any]) -> Callable[[Any], Any]:
-    """`getattr(source, name)` when that is all the basic resolver does, else the resolver."""
-    definition = (field.extensions or {}).get("strawberry-definition")
-    name = getattr(definition, "python_name", None)
-    if (
-        isinstance(name, str)
-        and getattr(definition, "base_resolver", True) is None
-        and getattr(definition, "default_resolver", None) is getattr
-    ):
-        return attrgetter(name)
-    return lambda source: resolve(source, None)
-
-
-# The built-in scalars give back a value of their own Python type unchanged (a float only when
-# finite, an int only in 32 bits): those are returned as they are, anything else is coerced.
-_SAME: dict[str, Callable[[Any], bool]] = {
-    "String": lambda value: type(value) is str,
-    "ID": lambda value: type(value) is str,
-    "Boolean": lambda value: type(value) is bool,
-    "Float": lambda value: type(value) is float and isfinite(value),
-    "Int": lambda value: type(value) is int and -(2**31) <= value < 2**31,
-}
-
-
-_EXACT = {"String": str, "ID": str, "Boolean": bool}
-_BUILTIN = {
-    "String": GraphQLString,
-    "ID": GraphQLID,
-    "Boolean": GraphQLBoolean,
-    "Float": GraphQLFloat,
-    "Int": GraphQLInt,
-}
-
-
-def _coercer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
-    coerce = leaf.coerce_output_value
-    builtin = _BUILTIN.get(leaf.name)
-    same = _SAME.get(leaf.name)
-    if builtin is None or same is None or coerce != builtin.coerce_output_value:
-        return coerce
-    return lambda value: value if same(value) else coerce(value)
-
-
-_PLAIN: dict[type, bool] = {}
-
-
-def _leaf(coerce: Callable[[Any], Any], value: Any, non_null: bool) -> Any:
-    if value is None:
-        return SLOW if non_null else None
-    try:
-        coerced = coerce(value)
-    except Exception:  # graphql-core's path reports it
-        return SLOW
-    return SLOW if coerced is None or coerced is Undefined else coerced
-
-
-def _leaves(coerce: Callable[[Any], Any], value: Any, non_null: bool) -> Any:
-    if not isinstance(value, (list, tuple)):
-        return SLOW
-    done = [_leaf(coerce, item, non_null) for item in value]
-    return SLOW if any(item is SLOW for item in done) else done
-
-
-def _value(shape: Shape, source: Any) -> Any:
-    """A plain field's value on its parent, or SLOW when reading fails or a non-null field
-    holds None (graphql-core's path then reports it)."""
-    try:
-        value = shape.read(source)
-    except Exception:
-        return SLOW
-    return SLOW if value is None and shape.non_null else value
-
-
-def _leaves_of(shape: Shape, value: Any) -> Any:
-    """A leaf field's completed value (or a list of leaves), or SLOW."""
-    if value is None or type(value) is shape.exact:
-        return value
-    coerce = shape.leaf
-    assert coerce is not None
-    if shape.item_type is None:
-        return _leaf(coerce, value, shape.non_null)
-    return _leaves(coerce, value, shape.item_non_null)
+from metskin.graphql.plans import plan_store
+from metskin.graphql.shapes import (
+    PLAIN_TYPES,
+    SLOW,
+    Entry,
+    Selection,
+    Shape,
+    complete_all,
+    leaves_of,
+    objects_of,
+    shape_of,
+    value_of,
+)
 
 
 class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plan_store = plan_store(self.schema)
+        self._plans = self._plan_store.for_operation(self.operation, self.fragment_definitions)
+
+    def collect_subfields(self, return_type: GraphQLObjectType, field_details_list: Any) -> Any:
+        """graphql-core's, remembered with the operation's plans (across requests when kept)."""
+        collected = self._plans.collected
+        key = (id(return_type), id(field_details_list))
+        found = collected.get(key)
+        if found is not None and found[0] is field_details_list:
+            return found[1]
+        fields = super().collect_subfields(return_type, field_details_list)
+        collected[key] = (field_details_list, fields)
+        return fields
+
     def execute_fields(
         self,
         parent_type: GraphQLObjectType,
@@ -193,8 +76,14 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
-        plan = self._plan(parent_type, grouped_field_set)
-        return self._run(plan, parent_type, source_value, path, position_context)
+        if path is None:
+            grouped_field_set = self._plans.root_fields(grouped_field_set)
+        selection = self._plan(parent_type, grouped_field_set)
+        if selection.complete is not None and position_context is None:
+            done = selection.complete(source_value)
+            if done is not SLOW:
+                return done
+        return self._run(selection.fields, parent_type, source_value, path, position_context)
 
     def _run(
         self,
@@ -211,10 +100,10 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         try:
             for response_name, details, shape in plan:
                 result = SLOW
-                value = SLOW if shape is None else _value(shape, source_value)
+                value = SLOW if shape is None else value_of(shape, source_value)
                 if shape is not None and value is not SLOW:
                     if shape.object_type is None:
-                        result = _leaves_of(shape, value)
+                        result = leaves_of(shape, value)
                         if result is not SLOW:
                             results[response_name] = result  # a leaf: never awaitable
                             continue
@@ -257,13 +146,10 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return get_results()
 
-    def _plan(
-        self, parent_type: GraphQLObjectType, grouped_field_set: Any
-    ) -> list[tuple[str, Any, Shape | None]]:
-        """Each field of a selection with its shape; graphql-core collects a selection once
-        per execution, so the items of a list share one plan."""
-        plans: dict[int, tuple[Any, list[tuple[str, Any, Shape | None]]]]
-        plans = self.__dict__.setdefault("_metskin_plans", {})
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> Selection:
+        """Each field of a selection with its shape, planned once per collected selection: the
+        items of a list share one plan, and so do the requests of a kept operation."""
+        plans = self._plans.plans
         known = plans.get(id(grouped_field_set))
         if known is not None and known[0] is grouped_field_set:
             return known[1]
@@ -280,8 +166,40 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 field = self.schema.get_field(parent_type, name)
                 found = shapes[key] = (field, shape_of(field) if field else None)
             plan.append((response_name, details, found[1]))
-        plans[id(grouped_field_set)] = (grouped_field_set, plan)
-        return plan
+        selection = Selection(plan, self._complete_all(plan))
+        plans[id(grouped_field_set)] = (grouped_field_set, selection)
+        self._plan_store.built += 1
+        return selection
+
+    def _complete_all(
+        self, plan: list[tuple[str, Any, Shape | None]]
+    ) -> Callable[[Any], Any] | None:
+        """The completion in one go of a selection whose fields are all plain (their own
+        selections too, planned here), or None."""
+        entries: list[Entry] = []
+        for response_name, details, shape in plan:
+            if shape is None:
+                return None
+            child = None
+            if shape.object_type is not None:
+                selection = self._subselection(shape.object_type, details)
+                if selection is None or selection.complete is None:
+                    return None
+                child = selection.complete
+            entries.append((response_name, shape, child))
+        return complete_all(entries)
+
+    def _subselection(self, object_type: GraphQLObjectType, details: Any) -> Selection | None:
+        """The plan of a field's selection on an object type, or None when it defers."""
+        subplans = self._plans.subplans
+        key = (id(object_type), id(details))
+        known = subplans.get(key)
+        if known is None or known[0] is not details:
+            grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, details)
+            plan = None if new_defer_usages else self._plan(object_type, grouped_field_set)
+            known = subplans[key] = (details, plan)
+        selection: Selection | None = known[1]
+        return selection
 
     def _plain(
         self,
@@ -299,9 +217,19 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
         object_type = shape.object_type
         assert object_type is not None
+        if position_context is None:
+            selection = self._subselection(object_type, details)
+            if selection is not None and selection.complete is not None:
+                done = (
+                    (selection.complete(value) if PLAIN_TYPES.get(type(value)) else SLOW)
+                    if shape.item_type is None
+                    else objects_of(selection.complete, value)
+                )
+                if done is not SLOW:
+                    return done
         field_path = Path(path, response_name, parent_type.name)
         if shape.item_type is None:
-            if self.is_awaitable(value) or isinstance(value, Exception):
+            if not (PLAIN_TYPES.get(type(value)) or self._is_plain(value)):
                 return SLOW
             return self._guarded(
                 lambda: self._subfields(object_type, details, field_path, value, position_context),
@@ -310,7 +238,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 field_path,
             )
         if not isinstance(value, (list, tuple)) or not all(
-            _PLAIN.get(type(item)) or self._is_plain(item) for item in value
+            PLAIN_TYPES.get(type(item)) or self._is_plain(item) for item in value
         ):
             return SLOW
         return self._guarded(
@@ -357,11 +285,12 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return get_completed()
 
     def _is_plain(self, item: Any) -> bool:
-        """Whether a list item is an object to complete as it is (not None, an error or an
-        awaitable); remembered for Strawberry types, whose instances are never awaitable."""
+        """Whether a value (an object field's, a list item) is an object to complete as it is
+        (not None, an error or an awaitable); remembered for Strawberry types, whose instances
+        are never awaitable."""
         plain = not (item is None or isinstance(item, Exception) or self.is_awaitable(item))
         if plain and hasattr(type(item), "__strawberry_definition__"):
-            _PLAIN[type(item)] = True
+            PLAIN_TYPES[type(item)] = True
         return plain
 
     def _subfields(
@@ -374,20 +303,12 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         """graphql-core's collect_and_execute_subfields, straight to the plan when nothing is
         deferred (always, while the schema has no @defer)."""
-        subplans: dict[tuple[int, int], tuple[Any, Any]]
-        subplans = self.__dict__.setdefault("_metskin_subplans", {})
-        key = (id(object_type), id(details))
-        known = subplans.get(key)
-        if known is None or known[0] is not details:
-            grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, details)
-            plan = None if new_defer_usages else self._plan(object_type, grouped_field_set)
-            known = subplans[key] = (details, plan)
-        plan = known[1]
-        if plan is None or position_context is not None:
+        selection = self._subselection(object_type, details)
+        if selection is None or position_context is not None:
             return self.collect_and_execute_subfields(
                 object_type, details, path, value, position_context
             )
-        return self._run(plan, object_type, value, path, None)
+        return self._run(selection.fields, object_type, value, path, None)
 
     def _guarded(
         self, complete: Callable[[], Any], type_: GraphQLOutputType, details: Any, path: Path
