@@ -7,6 +7,7 @@ video) and tone accuracy on the recolour benchmark, side by side with skin-tone-
     .venv/bin/python bench/analysis_bench.py --calibrate-sclera  # white_reference constants
     .venv/bin/python bench/analysis_bench.py --london-tone       # Monk per group, smiling,
                                                                  # exposure (bench/london_tone.py)
+    .venv/bin/python bench/analysis_bench.py --london-casts      # casts, x1.4 only (faster)
 
 The recolour benchmark runs on the astronaut's own background (the issue's figures) and on
 held-out backgrounds (tests/analysis/synthetic.BACKGROUNDS), plus one diagnostic row with the
@@ -421,10 +422,20 @@ def main() -> None:
         help="Monk calibration and histogram per group, neutral vs smiling, "
         "exposure and casts per Monk tone, nothing else",
     )
+    parser.add_argument(
+        "--london-casts",
+        action="store_true",
+        help="tone under casts and exposure only (London and recolour, per Monk tone), and "
+        "the x1.4 evidence; landmarks of the photos as taken reused",
+    )
     args = parser.parse_args()
     landmarker = MediaPipeLandmarker()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    if args.london_tone:
+    if args.london_casts:
+        from bench.london_casts import london_casts
+
+        print("\n".join(london_casts(landmarker, args.quick)))
+    elif args.london_tone:
         from bench.london_tone import london_tone
 
         print("\n".join(london_tone(landmarker, args.quick)))
