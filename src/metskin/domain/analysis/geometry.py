@@ -58,7 +58,7 @@ def polygon_mask(shape: tuple[int, int], points: np.ndarray, hull: bool = False)
     if hull:
         polygon = cv2.convexHull(polygon)
     cv2.fillPoly(mask, [polygon.reshape(-1, 1, 2)], (1,))
-    return mask.astype(bool)
+    return mask.view(bool)  # 0 and 1: the same mask without a copy
 
 
 def region_masks(shape: tuple[int, int], pts: np.ndarray) -> dict[str, np.ndarray]:
@@ -67,7 +67,7 @@ def region_masks(shape: tuple[int, int], pts: np.ndarray) -> dict[str, np.ndarra
         [polygon_mask(shape, pts[list(indices)]) for indices in lm.EXCLUDED.values()]
     )
     grow = max(1, round(lm.eye_distance(pts) * EXCLUDE_GROW))
-    excluded = cv2.dilate(features.astype(np.uint8), disk(grow)).astype(bool)
+    excluded = cv2.dilate(features.view(np.uint8), disk(grow)).view(bool)
     for indices in lm.EXCLUDED_HULLS.values():
         excluded |= polygon_mask(shape, pts[list(indices)], hull=True)
     face = polygon_mask(shape, pts[list(lm.FACE_OVAL)])
