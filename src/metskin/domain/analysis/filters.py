@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -134,8 +134,15 @@ def blob_means(labels: np.ndarray, found: list[Blob], values: np.ndarray) -> lis
     """The blobs with `mean` set to the mean of `values` over each blob."""
     if not found:
         return []
-    sums = np.bincount(labels.ravel(), weights=values.ravel())  # as long as the largest label
-    return [replace(blob, mean=float(sums[blob.label] / blob.area)) for blob in found]
+    # summed over the labelled pixels alone (the same sums, in the same order, for every blob):
+    # np.bincount is several times slower over a whole crop that is mostly background
+    flat = labels.ravel()
+    inside = flat > 0
+    sums = np.bincount(flat[inside], weights=values.ravel()[inside])
+    return [
+        Blob(blob.label, blob.area, blob.centre, blob.length, float(sums[blob.label] / blob.area))
+        for blob in found
+    ]
 
 
 def blob_mask(labels: np.ndarray, found: list[Blob]) -> np.ndarray:
