@@ -94,22 +94,33 @@ def build_face_image(
     planes = dict(enumerate(cv2.split(lab)))
     eye_distance = max(lm.eye_distance(points), 8.0)
     masks = dict(masks)
-    masks.update(unusable_masks(planes, masks["skin"], masks["face"], eye_distance))
+    # the skin's blurred mask at the highlights' scale: kept for the detectors (shine's
+    # surround blurs the same mask at the same sigma)
+    sigma = eye_distance * LOCAL_SCALE
+    norm = blur_mask(masks["skin"], sigma)
+    norm.setflags(write=False)
+    masks.update(unusable_masks(planes, masks["skin"], masks["face"], eye_distance, norm))
     masks["usable"] = masks["skin"] & ~masks["specular"] & ~masks["shadow"] & ~masks["hair"]
-    return FaceImage(crop, lab, masks, eye_distance, gains, _planes=planes)
+    derived: dict[Any, np.ndarray] = {("norm", "skin", sigma): norm}
+    return FaceImage(crop, lab, masks, eye_distance, gains, _planes=planes, _derived=derived)
 
 
 def unusable_masks(
-    planes: dict[int, np.ndarray], skin: np.ndarray, face: np.ndarray, eye_distance: float
+    planes: dict[int, np.ndarray],
+    skin: np.ndarray,
+    face: np.ndarray,
+    eye_distance: float,
+    norm: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """Specular, shadow and hair masks from the L*, a*, b* planes."""
+    """Specular, shadow and hair masks from the L*, a*, b* planes; `norm` is `skin` blurred at
+    eye_distance * LOCAL_SCALE, when the caller has it."""
     lightness = planes[0]
     chroma = cv2.magnitude(planes[1], planes[2])  # np.hypot's values within 1 ulp, 20x faster
     median_l, sigma_l = robust_stats(lightness[skin])
     median_c, _ = robust_stats(chroma[skin])
     specular = skin & (lightness > median_l + max(SPECULAR_MIN_DL, 2.5 * sigma_l))
     specular &= chroma < median_c
-    specular |= local_highlights(lightness, chroma, skin, eye_distance)
+    specular |= local_highlights(lightness, chroma, skin, eye_distance, norm)
     smooth = blur(lightness, eye_distance / 8)
     shadow = skin & (smooth < median_l - max(SHADOW_MIN_DL, 3.0 * sigma_l))
     return {
@@ -120,12 +131,17 @@ def unusable_masks(
 
 
 def local_highlights(
-    lightness: np.ndarray, chroma: np.ndarray, skin: np.ndarray, eye_distance: float
+    lightness: np.ndarray,
+    chroma: np.ndarray,
+    skin: np.ndarray,
+    eye_distance: float,
+    norm: np.ndarray | None = None,
 ) -> np.ndarray:
     """Shine: skin brighter than its own surround (scale LOCAL_SCALE of the eye distance) by
     LOCAL_MIN_DL or LOCAL_SIGMAS robust sigmas of that difference, and less saturated than the
     surround. The face's shading makes the L* spread large, so a global cut misses most shine."""
-    norm = blur_mask(skin, eye_distance * LOCAL_SCALE)
+    if norm is None:
+        norm = blur_mask(skin, eye_distance * LOCAL_SCALE)
     surround = masked_blur(lightness, skin, eye_distance * LOCAL_SCALE, norm)
     lift = lightness - surround
     _, sigma = robust_stats(lift[skin])
