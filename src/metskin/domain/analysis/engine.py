@@ -67,12 +67,19 @@ def background_pixels(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.nda
     sample = rgb[::step, ::step]
     x0, y0, x1, y1 = box
     grow_x, grow_y = (x1 - x0) * BACKGROUND_MARGIN, (y1 - y0) * BACKGROUND_MARGIN
-    keep = np.ones(sample.shape[:2], dtype=bool)
-    keep[
-        max(0, int((y0 - grow_y) / step)) : int((y1 + grow_y) / step) + 1,
-        max(0, int((x0 - grow_x) / step)) : int((x1 + grow_x) / step) + 1,
-    ] = False
-    return sample[keep]
+    height, width = sample.shape[:2]
+    top, left = (
+        min(height, max(0, int((y0 - grow_y) / step))),
+        min(width, max(0, int((x0 - grow_x) / step))),
+    )
+    bottom = min(height, max(top, int((y1 + grow_y) / step) + 1))
+    right = min(width, max(left, int((x1 + grow_x) / step) + 1))
+    # row by row, as a boolean mask would list them: the rows above, left and right of the
+    # grown box beside it, the rows below (slices of the strided sample, one copy)
+    beside = np.concatenate([sample[top:bottom, :left], sample[top:bottom, right:]], axis=1)
+    return np.concatenate(
+        [sample[:top].reshape(-1, 3), beside.reshape(-1, 3), sample[bottom:].reshape(-1, 3)]
+    )
 
 
 def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list[QualityIssue]:

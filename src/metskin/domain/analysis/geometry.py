@@ -54,24 +54,29 @@ def crop_points_3d(points: np.ndarray, box: tuple[int, int, int, int], scale: fl
 
 def polygon_mask(shape: tuple[int, int], points: np.ndarray, hull: bool = False) -> np.ndarray:
     mask = np.zeros(shape, dtype=np.uint8)
+    fill_polygon(mask, points, hull)
+    return mask.view(bool)  # 0 and 1: the same mask without a copy
+
+
+def fill_polygon(canvas: np.ndarray, points: np.ndarray, hull: bool = False) -> None:
+    """Sets the polygon's pixels of a uint8 canvas to 1 (several calls draw the union)."""
     polygon = np.round(points).astype(np.int32)
     if hull:
         polygon = cv2.convexHull(polygon)
-    cv2.fillPoly(mask, [polygon.reshape(-1, 1, 2)], (1,))
-    return mask.astype(bool)
+    cv2.fillPoly(canvas, [polygon.reshape(-1, 1, 2)], (1,))
 
 
 def region_masks(shape: tuple[int, int], pts: np.ndarray) -> dict[str, np.ndarray]:
     """Boolean masks of every region, the unions, 'face' (oval) and 'skin' (oval minus features)."""
-    features = np.logical_or.reduce(
-        [polygon_mask(shape, pts[list(indices)]) for indices in lm.EXCLUDED.values()]
-    )
+    features = np.zeros(shape, dtype=np.uint8)  # the excluded parts, drawn on one canvas
+    for indices in lm.EXCLUDED.values():
+        fill_polygon(features, pts[list(indices)])
     grow = max(1, round(lm.eye_distance(pts) * EXCLUDE_GROW))
-    excluded = cv2.dilate(features.astype(np.uint8), disk(grow)).astype(bool)
+    excluded = cv2.dilate(features, disk(grow))
     for indices in lm.EXCLUDED_HULLS.values():
-        excluded |= polygon_mask(shape, pts[list(indices)], hull=True)
+        fill_polygon(excluded, pts[list(indices)], hull=True)
     face = polygon_mask(shape, pts[list(lm.FACE_OVAL)])
-    skin = face & ~excluded
+    skin = face & ~excluded.view(bool)
     masks = {"face": face, "skin": skin}
     for name, indices in lm.REGIONS.items():
         masks[name] = polygon_mask(shape, pts[list(indices)]) & skin
