@@ -109,8 +109,8 @@ class Context:
     def _profile_locale(self) -> str | None:
         """Read once, on the first text to translate of a request that names no language. The
         user comes from `user_loader` when a resolver has loaded them already (`me`), and what
-        is read here primes the loader (and answers a load queued but not yet sent), so a request
-        reads its viewer once. A root field beside `me` that translates while `me`'s read is
+        is read here primes the loader when nothing has asked for them yet, so a request reads its
+        viewer once. A root field beside `me` that translates while `me`'s read is
         under way can still read them a second time: this runs synchronously and cannot wait."""
         if self.viewer is None:
             return None
@@ -126,7 +126,7 @@ class Context:
             return None
         if not users:
             return None
-        if _on_event_loop():  # also answers a load queued but not yet sent
+        if loaded is None and _on_event_loop():  # a later load of them reads nothing
             self.user_loader.prime(user_id, users[0])
         return users[0].profile.locale
 
