@@ -5,10 +5,10 @@ Ridges are measured on `FaceImage.weber` (`filters.weber_lightness`: a crease ta
 share of light reads the same depth on any skin) and divided by the fine texture of the wrinkle
 zones' skin (a median statistic, so the lines themselves barely raise it), relative to
 LINES_NOISE: the threshold is then the same signal-to-texture ratio on every tone. Darker skin
-shows more fine texture in L*
-(its sheen is a larger share of its light), which the old absolute L* depth read as lines
-(partial Spearman 0.47 with Monk on the neutral London faces, age controlled; now 0.25, and
-0.14 with gender also controlled: docs/benchmarks.md, "Lines across skin tones").
+shows more fine texture in L* (its sheen is a larger share of its light), which the old
+absolute L* depth read as lines (partial Spearman 0.47 with Monk on the neutral London faces,
+age controlled; now 0.25, and 0.14 with gender also controlled: docs/benchmarks.md, "Lines
+across skin tones").
 
 Everything is computed on the wrinkle zone's box (`ridge_window`), not the whole crop.
 """
