@@ -1,15 +1,20 @@
 """The dark circles detector's measurement: how much less light the under-eye skin returns than
-the cheek below it, read against the person's own skin texture, so that normal skin reads alike
-on any tone.
+the upper cheek next to it, less the shading that this face's relief casts there, so that normal
+skin reads alike on any tone and a darkening of a given share of the light reads the same on
+every tone.
 
-The contrast is taken on `FaceImage.weber` (the median under-eye against the median cheek: an
-under-eye that returns a given share less light reads the same contrast on any skin; in L* the
-same share reads (L* + 16) / 3 x that share, half as much on skin of L* 30 as of L* 76), and
-divided by the fine texture of the cheeks (`filters.fine_texture`, as the lines detector
-does), relative to DARK_CIRCLES_NOISE. In these photos darker skin shows about twice the
-relative texture and shading contrast of light skin (sheen is a larger share of its light), and
-the smile's shading under the eye grows with it; the plain Weber contrast followed the Monk tone
-more than ΔL* did (partial Spearman +0.31 on the smiling London photos against +0.25).
+Both levels are read on `FaceImage.weber` (about 27 x the natural log of the light: an
+under-eye that returns a given share less light reads the same step on any skin; 30 % less is
+9.6 units). The under-eye's level is its 80th percentile: the lid's fold, lash shadows and
+creases are its darker pixels, while a pigment (or planted) darkening lowers all of it. The
+reference is the median of the upper half of the same side's cheek, the part nearest the
+under-eye, which a smile raises and shades together with it. In these photos darker skin shows
+about twice the relative shading of light skin (the cheeks' robust spread in Weber units: 6 on
+M1-3, 15 on M6-10) and a smile deepens the under-eye's share of it most on darker skin, so the
+level the under-eye of normal skin reaches is lowered by SHADING_SHARE of the cheeks' spread
+(a subtraction: a real darkening still reads its full depth on every tone; the old gain by the
+fine texture halved it on darker skin). docs/benchmarks.md, "Dark circles across skin tones,
+second pass", has the measurements and what was tried.
 """
 
 from __future__ import annotations
@@ -19,39 +24,57 @@ from dataclasses import dataclass
 import numpy as np
 
 from metskin.domain.analysis.face_image import FaceImage
-from metskin.domain.analysis.filters import fine_texture
-from metskin.domain.analysis.lines import TEXTURE_SAMPLE
+from metskin.domain.analysis.filters import robust_stats
 
-# The median fine_texture (weber units, 2 % of the eye distance) of the cheeks over the 204
-# London photos (bench/concern_tone_bench.py): a face with this texture reads its plain Weber
-# contrast, which equals ΔL* on skin of L* 65.
-DARK_CIRCLES_NOISE = 0.87
+# The under-eye's level: this percentile of its usable Weber lightness (creases are darker).
+UNDER_EYE_PERCENTILE = 80
+# Normal relief shades the under-eye by this share of the cheeks' robust spread (Weber units)
+# beyond SHADING_FREE_SPREAD; both from the 204 London photos (bench/concern_tone_bench.py):
+# partial Spearman with Monk (age controlled) -0.07 neutral, +0.09 smiling.
+SHADING_SHARE = 0.3
+SHADING_FREE_SPREAD = 13.2  # the median spread (7.6) plus the free margin (1.67 / 0.3)
+# Score units per Weber unit: concerns.dark_circles scores (contrast - 2) / 12, so a contrast
+# of CONTRAST_GAIN x (the darkening below the expected level) starts at 0 and reaches 100 at
+# 10 Weber units (a darkening of about 31 % of the light below the expected level).
+CONTRAST_GAIN = 1.2
 MIN_PIXELS = 30
 SIDES = ("right", "left")
 
 
 @dataclass(frozen=True)
 class UnderEyes:
-    contrast: dict[str, float]  # per side: cheek minus under-eye, weber units x the gain
-    cheek: dict[str, float]  # per side: the cheek's median (weber units)
-    delta_l_star: dict[str, float]  # per side: the same in L*, for the record
-    gain: float  # DARK_CIRCLES_NOISE / the texture
-    texture: float
+    contrast: dict[str, float]  # per side: (expected level - under-eye level) x the gain
+    cheek: dict[str, float]  # per side: the level a normal under-eye reaches (weber units)
+    delta_l_star: dict[str, float]  # per side: cheek's median minus under-eye's in L*, a record
+    gain: float  # CONTRAST_GAIN: score units per weber unit
+    texture: float  # the cheeks' robust spread of Weber lightness (their shading and texture)
+
+
+def upper_half(mask: np.ndarray) -> np.ndarray:
+    """The rows of `mask` above its median row (the part of the cheek nearest the eye)."""
+    rows = np.nonzero(mask)[0]
+    upper = mask.copy()
+    upper[int(np.median(rows)) :] = False
+    return upper
 
 
 def under_eye_contrast(face: FaceImage) -> UnderEyes:
     weber, usable = face.weber(), face.masks["usable"]
     cheeks = (face.region("cheek_right") | face.region("cheek_left")) & usable
-    texture = fine_texture(weber, cheeks, 0.02 * face.eye_distance, sample=TEXTURE_SAMPLE)
-    gain = DARK_CIRCLES_NOISE / max(texture, 0.25 * DARK_CIRCLES_NOISE)
-    contrast, cheek_level, delta_l = {}, {}, {}
+    spread = robust_stats(weber[cheeks])[1] if np.count_nonzero(cheeks) else 0.0
+    allowance = SHADING_SHARE * (spread - SHADING_FREE_SPREAD)
+    contrast, expected, delta_l = {}, {}, {}
     for side in SIDES:
         under = face.region(f"under_eye_{side}") & usable
         cheek = face.region(f"cheek_{side}") & usable
         if np.count_nonzero(under) < MIN_PIXELS or np.count_nonzero(cheek) < MIN_PIXELS:
             continue
-        cheek_level[side] = float(np.median(weber[cheek]))
-        contrast[side] = gain * (cheek_level[side] - float(np.median(weber[under])))
+        upper = upper_half(cheek)
+        if np.count_nonzero(upper) < MIN_PIXELS:
+            continue
+        expected[side] = float(np.median(weber[upper])) - allowance
+        level = float(np.percentile(weber[under], UNDER_EYE_PERCENTILE))
+        contrast[side] = CONTRAST_GAIN * (expected[side] - level)
         lightness = face.lightness
         delta_l[side] = float(np.median(lightness[cheek]) - np.median(lightness[under]))
-    return UnderEyes(contrast, cheek_level, delta_l, gain, texture)
+    return UnderEyes(contrast, expected, delta_l, CONTRAST_GAIN, spread)
