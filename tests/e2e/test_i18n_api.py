@@ -189,6 +189,24 @@ async def test_the_profile_locale_costs_no_second_read_of_the_viewer(
     assert from_profile == from_header
 
 
+def running_and_failed(container: Container, owner_id: str) -> tuple[str, str]:
+    """Two analyses of `owner_id`: one running, one failed with a reason the catalogs have."""
+    running, failed = (add_done_analysis(container, owner_id, {}) for _ in range(2))
+    with container.new_uow() as uow:
+        for analysis_id in (running, failed):
+            analysis = uow.analyses.get(analysis_id, for_update=True)
+            assert analysis is not None
+            analysis.status, analysis.stage, analysis.progress = (
+                AnalysisStatus.RUNNING,
+                Stage.FACE_MESH,
+                0.3,
+            )
+            uow.analyses.save(analysis)
+        uow.commit()
+    container.analyses.mark_failed(failed, "RETAKE_NEEDED", "No face was found.")
+    return running, failed
+
+
 POLL = """query($id: ID!) { analysis(id: $id) { id status stage progress failureCode
   failureReason } }"""
 
@@ -205,22 +223,7 @@ async def test_a_poll_of_a_running_analysis_reads_no_profile_and_a_failed_one_is
     )
     client.token = registered["register"]["accessToken"]
     owner = registered["register"]["user"]["id"]
-    running, failed = (
-        add_done_analysis(container, owner, {}),
-        add_done_analysis(container, owner, {}),
-    )
-    with container.new_uow() as uow:
-        for analysis_id in (running, failed):
-            analysis = uow.analyses.get(analysis_id, for_update=True)
-            assert analysis is not None
-            analysis.status, analysis.stage, analysis.progress = (
-                AnalysisStatus.RUNNING,
-                Stage.FACE_MESH,
-                0.3,
-            )
-            uow.analyses.save(analysis)
-        uow.commit()
-    container.analyses.mark_failed(failed, "RETAKE_NEEDED", "No face was found.")
+    running, failed = running_and_failed(container, owner)
     reads: list[list[str]] = []
     get_users = container.accounts.get_users
     monkeypatch.setattr(
