@@ -25,29 +25,23 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from graphql import coerce_input_value
+from strawberry.types.arguments import convert_argument
 
-from graphql import coerce_input_value  # noqa: E402
-from strawberry.types.arguments import convert_argument  # noqa: E402
-from tests.unit.graphql.test_input_conversion import (  # noqa: E402
-    INPUTS,
-    SCHEMA,
-    definition_of,
-    input_value,
-    strawberrys_own,
-)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.unit.graphql import test_input_conversion as inputs
 
 SIDES = ("Strawberry", "plain")
 
 
 def converter(name: str, variant: str) -> Any:
-    type_ = INPUTS[name]
-    coerced = coerce_input_value(input_value(type_, variant), type_)
-    origin, registry = definition_of(type_).origin, SCHEMA.schema_converter.scalar_registry
+    type_, schema = inputs.INPUTS[name], inputs.SCHEMA
+    coerced = coerce_input_value(inputs.input_value(type_, variant), type_)
+    origin, registry = inputs.definition_of(type_).origin, schema.schema_converter.scalar_registry
 
     def convert() -> Any:
-        return convert_argument(coerced, origin, registry, SCHEMA.config)
+        return convert_argument(coerced, origin, registry, schema.config)
 
     return convert
 
@@ -55,7 +49,7 @@ def converter(name: str, variant: str) -> Any:
 def on_side(side: str, work: Any) -> Any:
     if side == "plain":
         return work()
-    with strawberrys_own():
+    with inputs.strawberrys_own():
         return work()
 
 
@@ -93,7 +87,7 @@ def main() -> None:
     print("µs of CPU per conversion (median) and Python calls per conversion")
     print(f"  {'input':26s} {'value':9s} {'Strawberry':>16s} {'plain':>16s}")
     totals = {side: [0.0, 0.0] for side in SIDES}
-    for name in sorted(INPUTS):
+    for name in sorted(inputs.INPUTS):
         for variant in ("full", "required"):
             row = measure(name, variant, args.rounds, args.pairs)
             for side, (cpu, count) in row.items():
