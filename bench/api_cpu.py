@@ -13,10 +13,11 @@ thread (cProfile, lean path), which do not depend on the load.
 
 With `--against CHECKOUT` (e.g. `git worktree add /tmp/base main`), the lean path is
 alternated, batch by batch in this one process, with itself running the checkout's
-`graphql/execution.py` (its `FastExecutionContext`) and Strawberry's own conversion of input
-objects (`from_input` unset on the types `converted_plainly` set it on): the two sides share
-the process, the app, the data and the machine's load, so a CPU difference between them is
-this checkout's execution and input conversion against the other's.
+`graphql/execution.py` (its `FastExecutionContext`) and Strawberry's own conversion of every
+input object (`from_input` unset on the types `convert_inputs_plainly` built plainly, whatever
+the checkout did): the two sides share the process, the app, the data and the machine's load,
+so a CPU difference between them is this checkout's execution and input conversion against
+the other's execution and Strawberry's conversion.
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from metskin.bootstrap import Container
+from metskin.domain.analysis.records import AnalysisStatus, Stage
 from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter
-from tests.e2e.test_care_api import BOOK, booking
+from tests.e2e.test_care_api import BOOK, add_done_analysis, booking
 from tests.integration.test_care_booking import day_slots, make_doctor
 
 UPDATE = """mutation($input: ProfileInput!) { updateProfile(input: $input) {
@@ -186,3 +187,64 @@ async def test_the_profile_locale_costs_no_second_read_of_the_viewer(
         del client.http.headers["accept-language"]
     assert german == same != english  # the profile's language, read without the header
     assert from_profile == from_header
+
+
+def running_and_failed(container: Container, owner_id: str) -> tuple[str, str]:
+    """Two analyses of `owner_id`: one running, one failed with a reason the catalogs have."""
+    running, failed = (add_done_analysis(container, owner_id, {}) for _ in range(2))
+    with container.new_uow() as uow:
+        for analysis_id in (running, failed):
+            analysis = uow.analyses.get(analysis_id, for_update=True)
+            assert analysis is not None
+            analysis.status, analysis.stage, analysis.progress = (
+                AnalysisStatus.RUNNING,
+                Stage.FACE_MESH,
+                0.3,
+            )
+            uow.analyses.save(analysis)
+        uow.commit()
+    container.analyses.mark_failed(failed, "RETAKE_NEEDED", "No face was found.")
+    return running, failed
+
+
+POLL = """query($id: ID!) { analysis(id: $id) { id status stage progress failureCode
+  failureReason } }"""
+
+
+async def test_a_poll_of_a_running_analysis_reads_no_profile_and_a_failed_one_is_translated(
+    client: GraphQLClient, container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The translator finds the language on its first text: a running analysis has none to
+    translate, so its poll reads no profile (as many SELECTs as with an `Accept-Language`
+    header); a failed one gets its reason in the profile's language."""
+    registered = await client.data(
+        """mutation($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }""",
+        i={"email": "jonas@example.de", "password": PASSWORD, "locale": "de"},
+    )
+    client.token = registered["register"]["accessToken"]
+    owner = registered["register"]["user"]["id"]
+    running, failed = running_and_failed(container, owner)
+    reads: list[list[str]] = []
+    get_users = container.accounts.get_users
+    monkeypatch.setattr(
+        container.accounts, "get_users", lambda ids: reads.append(ids) or get_users(ids)
+    )
+    selects = SelectCounter(client, container)
+
+    assert await selects(POLL, id=running) == await selects(POLL, id=running)  # warm
+    reads.clear()
+    polled = (await client.data(POLL, id=running))["analysis"]
+    assert (polled["status"], polled["failureReason"]) == ("RUNNING", None)
+    assert reads == []  # no profile read for a language nothing needed
+    without_header = await selects(POLL, id=running)
+    client.http.headers["accept-language"] = "de-DE"
+    try:
+        assert await selects(POLL, id=running) == without_header
+    finally:
+        del client.http.headers["accept-language"]
+
+    reads.clear()
+    gone = (await client.data(POLL, id=failed))["analysis"]
+    assert (gone["status"], gone["failureCode"]) == ("FAILED", "RETAKE_NEEDED")
+    assert gone["failureReason"] == "Es wurde kein Gesicht gefunden."  # the profile's language
+    assert reads == [[owner]]

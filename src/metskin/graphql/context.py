@@ -21,7 +21,7 @@ from metskin.domain.errors import DomainError, Unauthenticated
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.recommendations.catalog import Product
 from metskin.domain.referrals.model import ReferralRecord
-from metskin.graphql.i18n import request_locale
+from metskin.graphql.i18n import LazyTranslator, request_locale
 
 T = TypeVar("T")
 
@@ -87,7 +87,7 @@ class Context:
     product_loader: DataLoader[str, Product | None] = field(init=False)
     dermatologist_loader: DataLoader[str, Dermatologist | None] = field(init=False)
     referral_loader: DataLoader[str, ReferralRecord | None] = field(init=False)
-    _locale: str | None = field(default=None, init=False, repr=False)
+    _translator: Translator | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.user_loader = batch_loader(self.container.accounts.get_users)
@@ -100,11 +100,16 @@ class Context:
     @property
     def translator(self) -> Translator:
         """The request's language: its `Accept-Language` (the web app sends the profile's),
-        else the signed-in person's profile locale, else English."""
-        if self._locale is None:
-            headers = getattr(self.request, "headers", None)
-            self._locale = request_locale(headers, self._profile_locale)
-        return self.container.translations.translator(self._locale)
+        else the signed-in person's profile locale, else English. Found on the first text it
+        translates: a resolver that only holds it (a poll of a running analysis) reads no
+        profile."""
+        if self._translator is None:
+            self._translator = LazyTranslator(self._request_translator)
+        return self._translator
+
+    def _request_translator(self) -> Translator:
+        headers = getattr(self.request, "headers", None)
+        return self.container.translations.translator(request_locale(headers, self._profile_locale))
 
     def _profile_locale(self) -> str | None:
         """Read once, on the first text to translate of a request that names no language. The

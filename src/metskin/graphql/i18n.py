@@ -10,6 +10,8 @@ code's own sentence says what went wrong in the person's language (the field it 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from graphql import GraphQLError
@@ -17,7 +19,8 @@ from graphql import GraphQLError
 from metskin.domain.errors import DomainError
 from metskin.domain.i18n.locales import DEFAULT_LOCALE, effective_locale, language_of, negotiate
 from metskin.domain.i18n.marks import _
-from metskin.domain.i18n.ports import Translator
+from metskin.domain.i18n.ports import DateStyle, Translator
+from metskin.domain.money.model import Money
 
 CODE_MESSAGES = {
     "VALIDATION_FAILED": _("This value is not valid; correct it and try again."),
@@ -63,6 +66,44 @@ def request_locale(
     if not (asked or "").strip() and stored is not None:
         return effective_locale(stored())
     return negotiate(asked, DEFAULT_LOCALE)
+
+
+class LazyTranslator:
+    """A translator that finds its language on its first use (a text, a format or its
+    `locale`): a resolver that holds one and translates nothing reads no profile."""
+
+    __slots__ = ("_find", "_found")
+
+    def __init__(self, find: Callable[[], Translator]) -> None:
+        self._find = find
+        self._found: Translator | None = None
+
+    def _translator(self) -> Translator:
+        if self._found is None:
+            self._found = self._find()
+        return self._found
+
+    @property
+    def locale(self) -> str:
+        return self._translator().locale
+
+    def gettext(self, message: str) -> str:
+        return self._translator().gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self._translator().ngettext(singular, plural, count)
+
+    def format_datetime(self, moment: datetime, time_zone: str, style: DateStyle = "long") -> str:
+        return self._translator().format_datetime(moment, time_zone, style)
+
+    def format_date(self, day: date, style: DateStyle = "long") -> str:
+        return self._translator().format_date(day, style)
+
+    def format_number(self, number: Decimal) -> str:
+        return self._translator().format_number(number)
+
+    def format_money(self, money: Money) -> str:
+        return self._translator().format_money(money)
 
 
 def request_language(info: Any) -> str:

@@ -3,28 +3,35 @@
 For every request, Strawberry builds an input object from its GraphQL value field by field:
 for each field of the type it converts the field's name, resolves its type and walks
 `convert_argument` through the Optional, scalar and enum layers, even for the fields the
-client left out (the directory filter: about 20 such calls per search). `converted_plainly`
-gives an input type a builder (Strawberry's `from_input` hook) that does the same from a list
-worked out once per type: a leaf (scalar or enum, optional or not) is taken as graphql-core
-coerced it, as Strawberry's conversion does; any other field (a nested input, a list) still
-goes through Strawberry's conversion, which uses the nested type's own builder when it has
-one. Every request gets new objects: nothing is shared between requests.
+client left out (the directory filter: about 20 such calls per search).
+`convert_inputs_plainly` gives every input type of a schema a builder (Strawberry's
+`from_input` hook) that does the same from a list worked out once per type: a leaf (scalar or
+enum, optional or not) is taken as graphql-core coerced it, as Strawberry's conversion does;
+any other field (a nested input, a list) still goes through Strawberry's conversion, which
+uses the nested type's own builder. A type with a `Maybe` field or a builder of its own keeps
+Strawberry's conversion. Every request gets new objects: nothing is shared between requests.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass
-from typing import Any, TypeVar
+from typing import Any
 
+import strawberry
+from graphql import GraphQLInputObjectType
 from strawberry.relay.types import GlobalID
 from strawberry.scalars import is_scalar
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import InputContext
-from strawberry.types.base import StrawberryMaybe, StrawberryOptional, get_object_definition
+from strawberry.types.base import (
+    StrawberryMaybe,
+    StrawberryObjectDefinition,
+    StrawberryOptional,
+    get_object_definition,
+)
 from strawberry.types.enum import StrawberryEnumDefinition, has_enum_definition
 from strawberry.types.lazy_type import LazyType
-
-T = TypeVar("T", bound=type)
 
 
 @dataclass(frozen=True)
@@ -46,13 +53,25 @@ class _Plan:
 _PLANS: dict[type, _Plan] = {}
 
 
-def converted_plainly(cls: T) -> T:
-    """Give a Strawberry input type the plain builder (a class decorator, outermost)."""
-    definition = get_object_definition(cls, strict=True)
-    if not definition.is_input or definition.from_input is not None:
-        raise TypeError(f"{cls.__name__} is not a plain Strawberry input type.")
-    definition.from_input = build_input
-    return cls
+def convert_inputs_plainly(schema: strawberry.Schema) -> list[str]:
+    """Give every input type of `schema` the plain builder; the names of those that keep
+    Strawberry's conversion (a `Maybe` field, or a builder of their own) are returned."""
+    kept = []
+    for type_ in schema._schema.type_map.values():
+        if not isinstance(type_, GraphQLInputObjectType):
+            continue
+        definition = type_.extensions[GraphQLCoreConverter.DEFINITION_BACKREF]
+        assert isinstance(definition, StrawberryObjectDefinition)
+        if definition.from_input is build_input:
+            continue
+        if definition.from_input is not None or any(
+            isinstance(field.resolve_type(type_definition=definition), StrawberryMaybe)
+            for field in definition.fields
+        ):
+            kept.append(type_.name)
+        else:
+            definition.from_input = build_input
+    return kept
 
 
 def build_input(cls: type, value: Mapping[str, Any], context: InputContext) -> Any:
@@ -79,8 +98,6 @@ def _plan(cls: type, context: InputContext) -> _Plan:
     fields = []
     for field in definition.fields:
         type_ = field.resolve_type(type_definition=definition)
-        if isinstance(type_, StrawberryMaybe):
-            raise TypeError(f"{cls.__name__}.{field.python_name}: Maybe needs Strawberry's own.")
         fields.append(
             _Field(
                 context.config.name_converter.from_field(field),

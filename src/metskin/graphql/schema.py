@@ -45,6 +45,7 @@ from metskin.graphql.i18n import localize_errors
 from metskin.graphql.inbox.mutations import InboxMutations
 from metskin.graphql.inbox.queries import InboxQueries
 from metskin.graphql.inbox.subscriptions import InboxSubscriptions
+from metskin.graphql.input_conversion import convert_inputs_plainly
 from metskin.graphql.inputs import SCALAR_OVERRIDES, RefuseUnstorableText
 from metskin.graphql.labels.mutations import LabelMutations
 from metskin.graphql.labels.queries import LabelQueries
@@ -173,6 +174,7 @@ def build_schema(settings: Settings | None = None) -> MetSkinSchema:
     )
     schema.documents = documents
     schema.limits = limits
+    convert_inputs_plainly(schema)  # every input type built without Strawberry's walk
     return schema
 
 

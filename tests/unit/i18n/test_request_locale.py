@@ -3,12 +3,17 @@ locale, else English (`graphql/context.py`)."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any, cast
+
+import pytest
 
 from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.domain.accounts.model import Profile, Role
 from metskin.domain.errors import DomainError
+from metskin.domain.money.model import Money
 from metskin.graphql.context import Context, Viewer
 
 
@@ -54,3 +59,33 @@ def test_a_profile_that_cannot_be_read_leaves_the_request_in_english() -> None:
         raise DomainError("The database is not answering.")
 
     assert context({}, down).translator.locale == "en-GB"
+
+
+def test_the_profile_is_read_on_the_first_text_translated_not_before() -> None:
+    get_users, calls = person("de-DE")
+    profiled = context({}, get_users)
+    held = profiled.translator
+    assert held is profiled.translator  # one translator per request
+    assert calls == []  # held, nothing translated: nothing read
+    assert held.gettext("No face was found.") == "Es wurde kein Gesicht gefunden."
+    assert calls == [["u1"]]
+    assert held.ngettext("one", "many", 2) == "many"
+    assert held.locale == "de-DE"
+    assert calls == [["u1"]]  # read once
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        lambda tr: tr.locale,
+        lambda tr: tr.ngettext("a", "b", 1),
+        lambda tr: tr.format_date(date(2026, 11, 30)),
+        lambda tr: tr.format_datetime(datetime(2026, 11, 30, 9, tzinfo=UTC), "Europe/Berlin"),
+        lambda tr: tr.format_number(Decimal("1234.5")),
+        lambda tr: tr.format_money(Money(Decimal("12.5"), "EUR")),
+    ],
+)
+def test_every_use_finds_the_language_as_the_translator_itself_would(use: Any) -> None:
+    get_users, calls = person("de-AT")
+    assert use(context({}, get_users).translator) == use(BabelTranslations().translator("de-AT"))
+    assert calls == [["u1"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from metskin.graphql.analysis.types import Analysis, translator_for
+from metskin.graphql.analysis.types import Analysis
 from metskin.graphql.context import as_viewer
 from metskin.graphql.pagination import Connection, by_created, paginate
 from metskin.graphql.permissions import IsAuthenticated, guarded_field
@@ -21,9 +21,7 @@ async def analyses_of(
         after,
         by_created(),
         lambda page: analyses.history(owner_id, page.after, page.limit),
-        lambda analysis: Analysis.from_domain(
-            analysis, translator_for(info, analysis.failure_reason)
-        ),
+        lambda analysis: Analysis.from_domain(analysis, info.context.translator),
     )
 
 
@@ -33,4 +31,4 @@ class AnalysisQueries:
     async def analysis(self, info: Info, id: strawberry.ID) -> Analysis:
         get = info.context.container.analyses.get_for_viewer
         found = await as_viewer(info, get, str(id))
-        return Analysis.from_domain(found, translator_for(info, found.failure_reason))
+        return Analysis.from_domain(found, info.context.translator)

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.analysis.records import Stage, progress_channel
-from metskin.graphql.analysis.types import AnalysisProgress, translator_for
+from metskin.graphql.analysis.types import AnalysisProgress
 from metskin.graphql.context import Context, as_viewer, run_sync
 from metskin.graphql.permissions import IsAuthenticated, guarded_subscription
 from metskin.graphql.streams import Message, Wake, live_stream
@@ -64,5 +64,4 @@ class AnalysisSubscriptions:
         get = info.context.container.analyses.get_for_viewer
         analysis = await as_viewer(info, get, str(analysis_id))
         async for event in progress_updates(info.context, analysis):
-            tr = translator_for(info, event.get("failure_reason"))
-            yield AnalysisProgress.from_event(event, tr)
+            yield AnalysisProgress.from_event(event, info.context.translator)

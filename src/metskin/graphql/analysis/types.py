@@ -320,13 +320,6 @@ class Analysis:
         return copy_fields(cls, analysis, summary=summary, failure_reason=reason)
 
 
-def translator_for(info: Info, reason: str | None) -> Translator:
-    """The request's translator when there is a failure reason to translate, else English
-    (nothing else of an analysis or a progress event is translated): a poll of a running
-    analysis that names no language then reads no profile to find one."""
-    return cast(Translator, info.context.translator) if reason else ENGLISH
-
-
 def failure_words(code: str | None, reason: str | None, tr: Translator) -> str | None:
     """Why an analysis failed, in `tr`'s language."""
     return coded_text(reason, code, tr) if reason else reason

@@ -13,7 +13,6 @@ from metskin.domain.directory.geo import GeoPoint
 from metskin.domain.directory.model import DirectoryCard
 from metskin.domain.directory.service import DirectoryFilter
 from metskin.graphql.i18n import request_language
-from metskin.graphql.input_conversion import converted_plainly
 from metskin.graphql.mapping import copy_fields
 
 ConsultationType = strawberry.enum(DomainConsultationType, name="ConsultationType")
@@ -85,7 +84,6 @@ class Dermatologist:
         )
 
 
-@converted_plainly
 @strawberry.input
 class NearInput:
     lat: float
@@ -93,7 +91,6 @@ class NearInput:
     radius_km: float | None = None
 
 
-@converted_plainly
 @strawberry.input
 class DermatologistFilter:
     specialty: str | None = None
