@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event
 
 from metskin.bootstrap import Container
-from tests.e2e.conftest import GraphQLClient
+from tests.e2e.conftest import PASSWORD, GraphQLClient
 from tests.e2e.test_care_api import add_done_analysis
 
 PRODUCTS = "query { products(first: 5) { edges { node { id name } } } }"
@@ -101,3 +101,7 @@ async def test_an_ended_session_is_refused_where_the_viewer_is_needed(
     assert [e["path"] for e in both["errors"]] == [["me"]]
     alone = await sent(client, hops, PRODUCTS)
     assert "errors" not in alone
+    login = (
+        'mutation($p: String!) { login(email: "ended@example.com", password: $p) { accessToken } }'
+    )
+    assert (await client.data(login, p=PASSWORD))["login"]["accessToken"]  # the stale token sent
