@@ -4,12 +4,20 @@ Strawberry's view only, alternated in one process on one app, so that both share
 
     PYTHONPATH=src:bench .venv/bin/python bench/api_cpu.py [--requests 60] [--pairs 8]
     PYTHONPATH=src:bench .venv/bin/python bench/api_cpu.py --against /tmp/base   # see below
+    PYTHONPATH=src:bench .venv/bin/python bench/api_cpu.py --freeze [--gen0 5000]
 
 Setup as `api_bench.py` (a fresh SQLite database, `metskin migrate`, `metskin seed`, 12
 finished analyses). For each read: `--pairs` pairs of batches of `--requests` requests, the
 order of the two switched from pair to pair; `time.process_time` per batch (every thread of the
 process), median and minimum per request. Then the Python calls per request on the event loop's
 thread (cProfile, lean path), which do not depend on the load.
+
+While timed, it also counts the worker-thread hops per request (`anyio.to_thread.run_sync`
+calls) and the garbage collections (per generation, and their CPU, by `gc.callbacks`).
+`--freeze` runs the server's `settle_heap` (`gc.freeze()` after start-up) before measuring;
+`--gen0 N` sets the young generation's threshold. To compare two checkouts whose difference is
+not in execution (e.g. `graphql/context.py`), run this file from this checkout with
+`PYTHONPATH=<other>/src:bench`, alternating the two runs.
 
 With `--against CHECKOUT` (e.g. `git worktree add /tmp/base main`), the lean path is
 alternated, batch by batch in this one process, with itself running the checkout's
@@ -25,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import json
 import os
 import pstats
@@ -36,6 +45,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from api_bench import AUTHENTICATED, PATIENT, READS, add_analyses, bench_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,6 +96,8 @@ async def measure(args: argparse.Namespace) -> None:
 
     container = bootstrap(Settings())
     app = create_app(container)
+    if args.gen0:
+        gc.set_threshold(args.gen0, *gc.get_threshold()[1:])
     view = next(
         r.app for r in app.routes if isinstance(r, Route) and isinstance(r.app, MetSkinGraphQL)
     )
@@ -94,6 +106,11 @@ async def measure(args: argparse.Namespace) -> None:
     login = {"query": LOGIN, "variables": {"e": PATIENT[0], "p": PATIENT[1]}}
     token = json.loads(await call(json.dumps(login).encode(), []))["data"]["login"]["accessToken"]
     auth = [(b"authorization", f"Bearer {token}".encode())]
+    if args.freeze:
+        from metskin.graphql.app import settle_heap  # what `metskin serve` does after start-up
+
+        settle_heap()
+    watch = Watch()
     print(f"ms of CPU per request (median, min over {args.pairs} batches of {args.requests})")
     for name, (query, _) in READS.items():
         body, headers = json.dumps({"query": query}).encode(), auth if name in AUTHENTICATED else []
@@ -102,6 +119,7 @@ async def measure(args: argparse.Namespace) -> None:
             await call(body, headers)
         labels = list(sides) if sides else ["lean path", "Strawberry's view"]
         found: dict[str, list[float]] = {label: [] for label in labels}
+        watch.start()
         for pair in range(args.pairs):
             order = list(found) if pair % 2 == 0 else list(reversed(found))
             for label in order:
@@ -113,6 +131,7 @@ async def measure(args: argparse.Namespace) -> None:
                 for _ in range(args.requests):
                     await call(body, headers)
                 found[label].append((time.process_time() - started) / args.requests * 1000)
+        watch.stop(name, args.requests * args.pairs * len(found))
         view.lean = lean
         if sides:
             sides["this checkout"]()
@@ -128,6 +147,43 @@ async def measure(args: argparse.Namespace) -> None:
         calls = sum(row[1] for row in pstats.Stats(profile).stats.values())  # type: ignore[attr-defined]
         print(f"  {name:15s} Python calls per request (lean path): {calls / args.requests:.0f}")
     container.close()
+
+
+class Watch:
+    """Worker-thread hops (`anyio.to_thread.run_sync`) and garbage collections while timed."""
+
+    def __init__(self) -> None:
+        self.hops, self.collections, self.gc_seconds, self.began = 0, [0, 0, 0], 0.0, 0.0
+        submit = anyio.to_thread.run_sync
+
+        async def counted(*args: Any, **kwargs: Any) -> Any:
+            self.hops += 1
+            return await submit(*args, **kwargs)
+
+        anyio.to_thread.run_sync = counted  # type: ignore[assignment]
+        gc.callbacks.append(self.collected)
+        self.on = False
+
+    def collected(self, phase: str, info: dict[str, int]) -> None:
+        if not self.on:
+            return
+        if phase == "start":
+            self.began = time.process_time()
+        else:
+            self.collections[info["generation"]] += 1
+            self.gc_seconds += time.process_time() - self.began
+
+    def start(self) -> None:
+        self.hops, self.collections, self.gc_seconds, self.on = 0, [0, 0, 0], 0.0, True
+
+    def stop(self, name: str, requests: int) -> None:
+        self.on = False
+        young, middle, old = (count / requests * 100 for count in self.collections)
+        print(
+            f"  {name:15s} thread hops per request {self.hops / requests:.2f}; collections per "
+            f"100 requests {young:.1f} / {middle:.1f} / {old:.2f} (gen 0/1/2), "
+            f"GC {self.gc_seconds / requests * 1000:.3f} ms of CPU per request"
+        )
 
 
 def contenders(schema: Any, against: Path) -> dict[str, Any]:
@@ -171,6 +227,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--pairs", type=int, default=8)
     parser.add_argument("--against", type=Path, help="a checkout to alternate with (see above)")
+    parser.add_argument("--freeze", action="store_true", help="gc.freeze() after start-up")
+    parser.add_argument("--gen0", type=int, default=0, help="the young generation's threshold")
     args = parser.parse_args()
     env = {
         **bench_env(),

@@ -51,7 +51,7 @@ def serve(
             )
             raise typer.Exit(2)
     uvicorn.run(
-        create_app(container) if workers == 1 else "metskin.cli:worker_app",
+        create_app(container, freeze_heap=True) if workers == 1 else "metskin.cli:worker_app",
         factory=workers > 1,
         workers=workers,
         host=settings.host,
@@ -66,7 +66,7 @@ def worker_app() -> Starlette:
     """The app of one server process of `serve --workers N`: each builds its own container."""
     from metskin.graphql.app import create_app
 
-    return create_app(start_container())
+    return create_app(start_container(), freeze_heap=True)
 
 
 def start_container(host: str | None = None, port: int | None = None) -> Container:

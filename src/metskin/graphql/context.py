@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
@@ -25,10 +28,32 @@ from metskin.graphql.i18n import LazyTranslator, request_locale
 
 T = TypeVar("T")
 
+# The HTTP request being served (`request_scope`, `context_for_token`) and whether the code on
+# this task asked for its viewer (`Context.require_viewer`): `run_sync` reads both.
+_REQUEST: ContextVar[Context | None] = ContextVar("metskin_request", default=None)
+_ASKED: ContextVar[bool] = ContextVar("metskin_viewer_asked", default=False)
+
 
 async def run_sync(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a blocking use case in a worker thread, off the event loop."""
-    return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+    """Run a blocking use case in a worker thread, off the event loop. While the request's
+    session check is owed (or found the session ended), it runs in the same thread call, before
+    the use case (`Context.in_session`): one hop, not two."""
+    call = partial(fn, *args, **kwargs)
+    context = _REQUEST.get()
+    if context is not None and context.session_unsettled:
+        call = partial(context.in_session, call, _ASKED.get())
+    return await anyio.to_thread.run_sync(call)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Around one HTTP request: what `run_sync` reads starts empty and is put back after."""
+    request, asked = _REQUEST.set(None), _ASKED.set(False)
+    try:
+        yield
+    finally:
+        _ASKED.reset(asked)
+        _REQUEST.reset(request)
 
 
 def _on_event_loop() -> bool:
@@ -88,6 +113,10 @@ class Context:
     dermatologist_loader: DataLoader[str, Dermatologist | None] = field(init=False)
     referral_loader: DataLoader[str, ReferralRecord | None] = field(init=False)
     _translator: Translator | None = field(default=None, init=False, repr=False)
+    pages: dict[Any, Any] = field(default_factory=dict)  # read ahead by a parent (pagination)
+    _session: str | None = field(default=None, init=False, repr=False)  # its check is owed
+    _ended: DomainError | None = field(default=None, init=False, repr=False)
+    _session_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.user_loader = batch_loader(self.container.accounts.get_users)
@@ -136,9 +165,36 @@ class Context:
         return users[0].profile.locale
 
     def require_viewer(self) -> Viewer:
+        _ASKED.set(True)  # what this task runs next acts for the viewer (`in_session`)
         if self.viewer is None:
             raise self.auth_error or Unauthenticated("Log in to do this.")
         return self.viewer
+
+    def optional_viewer(self) -> Viewer | None:
+        """The viewer or None, for a read that also answers without one: asking counts as for
+        `require_viewer` (a read made for them raises if their session has ended)."""
+        _ASKED.set(True)
+        return self.viewer
+
+    @property
+    def session_unsettled(self) -> bool:
+        return self._session is not None or self._ended is not None
+
+    def in_session(self, call: Callable[[], T], asked: bool) -> T:
+        """In a worker thread, before a use case: the session check the token still owes, run
+        once (a concurrent call waits for it). When the session has ended the request has no
+        viewer from then on, and a use case run for the viewer (`asked`) raises, as it would
+        have had the check run before anything; one that did not ask runs without a viewer."""
+        with self._session_lock:
+            if self._session is not None:
+                try:
+                    self.container.accounts.check_session(self._session)
+                except DomainError as error:
+                    self.viewer, self.auth_error, self._ended = None, error, error
+                self._session = None  # not when the check failed otherwise: still owed
+        if asked and self._ended is not None:
+            raise self._ended
+        return call()
 
 
 async def as_viewer(info: Info, use_case: Callable[..., T], *args: Any) -> T:
@@ -153,10 +209,33 @@ def viewer_id_of(info: Info) -> str:
     return str(info.context.require_viewer().user_id)
 
 
-def context_for_token(container: Container, authorization: str | None, **extra: Any) -> Context:
+def context_for_token(
+    container: Container, authorization: str | None, *, deferred: bool = False, **extra: Any
+) -> Context:
+    """The context of a bearer token. `deferred` (HTTP, inside `request_scope`): the token is
+    read here, its session checked by the request's first `run_sync`, in the same hop."""
     context = Context(container=container, **extra)
-    authenticate(context, authorization)
+    if deferred:
+        _REQUEST.set(context)
+        _ASKED.set(False)
+        trust_claims(context, authorization)
+    else:
+        authenticate(context, authorization)
     return context
+
+
+def trust_claims(context: Context, authorization: str | None) -> None:
+    """The token's caller, their session check owed (`Context.in_session`)."""
+    token = _bearer_token(authorization)
+    if not token:
+        return
+    try:
+        claims = context.container.accounts.claims(token)
+    except DomainError as error:
+        context.viewer, context.auth_error = None, error
+        return
+    context.viewer, context.auth_error = Viewer(claims.user_id, claims.role), None
+    context._session = claims.session
 
 
 def authenticate(context: Context, authorization: str | None) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -19,7 +19,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import strawberry
 from strawberry.types import Info
 
-from metskin.domain.errors import ValidationFailed
+from metskin.domain.errors import DomainError, ValidationFailed
 from metskin.domain.ports import CreatedKey
 from metskin.graphql.context import run_sync
 
@@ -181,12 +181,48 @@ async def fetch_page(
     after: str | None,
     codec: CursorCodec[Item, Key],
     fetch: Callable[[PageRequest[Key]], Sequence[Item]],
+    prefetched_as: Hashable = None,
 ) -> Page[Item]:
-    """Check `first`, decode `after`, run the use case `fetch` in a worker thread."""
-    check_page_size(first, info.context.container.settings.max_page_size)
-    request = PageRequest(codec.decode(after), first)
-    rows = await run_sync(fetch, request)
+    """Check `first`, decode `after`, run the use case `fetch` in a worker thread, unless the
+    parent's hop read these rows already (`prefetch_page`, under the same `prefetched_as`)."""
+    request = page_request(info, first, after, codec)
+    rows: Sequence[Item] | None = None
+    if prefetched_as is not None:
+        rows = info.context.pages.pop((prefetched_as, first, after), None)
+    if rows is None:
+        rows = await run_sync(fetch, request)
     return Page(rows, first, request.after is not None, codec)
+
+
+def page_request(
+    info: Info, first: int, after: str | None, codec: CursorCodec[Any, Key]
+) -> PageRequest[Key]:
+    """The page asked for (raises on a bad `first` or `after`)."""
+    check_page_size(first, info.context.container.settings.max_page_size)
+    return PageRequest(codec.decode(after), first)
+
+
+def prefetch_page(
+    info: Info,
+    prefetched_as: Hashable,
+    arguments: dict[str, Any],
+    codec: CursorCodec[Any, Key],
+    fetch: Callable[[PageRequest[Key]], Sequence[Any]],
+) -> Callable[[], None] | None:
+    """For a parent's hop (in its worker thread): read the page a child connection field will
+    ask for with these `arguments` (its defaults applied), kept for its `fetch_page`; None when
+    the arguments are bad (the child reports them)."""
+    first, after = arguments["first"], arguments.get("after")
+    try:
+        request = page_request(info, first, after, codec)
+    except DomainError:
+        return None
+    pages = info.context.pages
+
+    def read() -> None:
+        pages[(prefetched_as, first, after)] = fetch(request)
+
+    return read
 
 
 async def paginate(
@@ -196,7 +232,8 @@ async def paginate(
     codec: CursorCodec[Item, Key],
     fetch: Callable[[PageRequest[Key]], Sequence[Item]],
     to_node: Callable[[Item], Node],
+    prefetched_as: Hashable = None,
 ) -> Connection[Node]:
     """The connection of one page: every list resolver with `first`/`after` ends here."""
-    page = await fetch_page(info, first, after, codec, fetch)
+    page = await fetch_page(info, first, after, codec, fetch, prefetched_as)
     return page.connection(to_node)

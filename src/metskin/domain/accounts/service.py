@@ -12,6 +12,7 @@ from typing import Any
 
 from metskin.domain.accounts.errors import EmailTaken, InvalidCredentials, InvalidRefreshToken
 from metskin.domain.accounts.model import (
+    AccessClaims,
     Profile,
     RefreshToken,
     Role,
@@ -138,12 +139,20 @@ class AccountService:
     def authenticate(self, access_token: str) -> tuple[str, Role]:
         """The caller of a valid access token whose session has not ended (by logout, or when
         a reused refresh token ended it)."""
-        now = self.clock()
-        claims = self.access_tokens.decode(access_token, now)
-        with self.uow_factory() as uow:
-            if not uow.refresh_tokens.family_active(claims.session, now):
-                raise Unauthenticated("This session has ended; log in again.")
+        claims = self.claims(access_token)
+        self.check_session(claims.session)
         return claims.user_id, claims.role
+
+    def claims(self, access_token: str) -> AccessClaims:
+        """What a valid access token says, without reading the database: `check_session` must
+        still run before the caller is trusted."""
+        return self.access_tokens.decode(access_token, self.clock())
+
+    def check_session(self, session: str) -> None:
+        """Raise Unauthenticated when the session has ended (one SELECT)."""
+        with self.uow_factory() as uow:
+            if not uow.refresh_tokens.family_active(session, self.clock()):
+                raise Unauthenticated("This session has ended; log in again.")
 
     def get_user(self, user_id: str) -> User:
         with self.uow_factory() as uow:

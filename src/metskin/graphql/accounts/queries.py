@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from strawberry.types import Info
 
+from metskin.domain.accounts.model import User as DomainUser
 from metskin.domain.errors import Unauthenticated
 from metskin.graphql.accounts.types import Role, User
+from metskin.graphql.analysis.queries import prefetch_analyses
+from metskin.graphql.context import run_sync
 from metskin.graphql.pagination import Connection, by_created, paginate
 from metskin.graphql.permissions import IsAdmin, IsAuthenticated, guarded_field
 
@@ -16,7 +21,7 @@ class AccountQueries:
     @guarded_field(IsAuthenticated, "The logged-in user.")
     async def me(self, info: Info) -> User:
         viewer = info.context.require_viewer()
-        user = await info.context.user_loader.load(viewer.user_id)
+        user = await _viewer_read(info, viewer.user_id)
         if user is None:
             raise Unauthenticated("This account no longer exists.")
         return User.from_domain(user)
@@ -38,3 +43,24 @@ class AccountQueries:
             lambda page: accounts.list_users(page.after, page.limit, role),
             User.from_domain,
         )
+
+
+async def _viewer_read(info: Info, user_id: str) -> DomainUser | None:
+    """The viewer, and in the same worker-thread hop the `analyses` page `me` asks for (one
+    hop for `me { analyses }`, not two); the user loader keeps them for the rest."""
+    context = info.context
+    loader = context.user_loader
+    prefetch = prefetch_analyses(info, user_id)
+    if prefetch is None or loader.cache_map.get(user_id) is not None:
+        return await loader.load(user_id)
+    users = await run_sync(_read_both, context.container.accounts.get_users, user_id, prefetch)
+    if users and loader.cache_map.get(user_id) is None:
+        loader.prime(user_id, users[0])
+    return users[0] if users else None
+
+
+def _read_both(
+    get_users: Callable[[list[str]], list[DomainUser]], user_id: str, prefetch: Callable[[], None]
+) -> list[DomainUser]:
+    prefetch()
+    return get_users([user_id])

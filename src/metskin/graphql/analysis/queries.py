@@ -2,27 +2,67 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import strawberry
+from graphql import FieldNode, GraphQLError, GraphQLObjectType, get_named_type
+from graphql.execution.values import VariableValues, get_argument_values
 from strawberry.types import Info
 
+from metskin.domain.ports import CreatedKey
 from metskin.graphql.analysis.types import Analysis
 from metskin.graphql.context import as_viewer
-from metskin.graphql.pagination import Connection, by_created, paginate
+from metskin.graphql.pagination import (
+    Connection,
+    PageRequest,
+    by_created,
+    paginate,
+    prefetch_page,
+)
 from metskin.graphql.permissions import IsAuthenticated, guarded_field
 
 
 async def analyses_of(
     info: Info, owner_id: str, first: int, after: str | None
 ) -> Connection[Analysis]:
-    analyses = info.context.container.analyses
     return await paginate(
         info,
         first,
         after,
         by_created(),
-        lambda page: analyses.history(owner_id, page.after, page.limit),
+        _history(info, owner_id),
         lambda analysis: Analysis.from_domain(analysis, info.context.translator),
+        prefetched_as=("analyses", owner_id),
     )
+
+
+def prefetch_analyses(info: Info, owner_id: str) -> Callable[[], None] | None:
+    """When the field being resolved (`me`) asks for one `analyses` page of its own: that
+    page's read, for the same hop as the user's (`analyses_of` takes it); else None."""
+    raw = info._raw_info
+    asked = [
+        node
+        for field_node in raw.field_nodes
+        for node in field_node.selection_set.selections  # type: ignore[union-attr]
+        if isinstance(node, FieldNode) and node.name.value == "analyses"
+    ]
+    user_type = get_named_type(raw.return_type)
+    if len(asked) != 1 or not isinstance(user_type, GraphQLObjectType):
+        return None
+    try:  # as graphql-core will read them for the field, defaults included
+        values: Any = raw.variable_values  # a plain dict in Strawberry's resolve info
+        variables = values if isinstance(values, VariableValues) else VariableValues({}, values)
+        arguments = get_argument_values(user_type.fields["analyses"], asked[0], variables)
+    except GraphQLError:
+        return None
+    key = ("analyses", owner_id)
+    return prefetch_page(info, key, arguments, by_created(), _history(info, owner_id))
+
+
+def _history(info: Info, owner_id: str) -> Callable[[PageRequest[CreatedKey]], Any]:
+    analyses = info.context.container.analyses
+    return lambda page: analyses.history(owner_id, page.after, page.limit)
 
 
 @strawberry.type

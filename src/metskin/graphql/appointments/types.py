@@ -19,6 +19,7 @@ from metskin.domain.appointments.model import Appointment as DomainAppointment
 from metskin.domain.appointments.model import AppointmentStatus as DomainStatus
 from metskin.domain.appointments.model import CancellationPolicy, zone
 from metskin.domain.appointments.model import Slot as DomainSlot
+from metskin.domain.errors import Unauthenticated
 from metskin.graphql.directory.types import (
     ConsultationType,
     Dermatologist,
@@ -53,8 +54,11 @@ async def viewer_time_zone(info: Info, asked: str | None = None) -> str:
     if asked:
         zone(asked)
         return asked
-    viewer = info.context.viewer
-    user = await info.context.user_loader.load(viewer.user_id) if viewer else None
+    viewer = info.context.optional_viewer()
+    try:
+        user = await info.context.user_loader.load(viewer.user_id) if viewer else None
+    except Unauthenticated:  # their session has ended: as for nobody
+        return "UTC"
     return user.profile.time_zone if user else "UTC"
 
 
