@@ -428,10 +428,21 @@ def main() -> None:
         help="tone under casts and exposure only (London and recolour, per Monk tone), and "
         "the x1.4 evidence; landmarks of the photos as taken reused",
     )
+    parser.add_argument(
+        "--recolour-casts",
+        action="store_true",
+        help="the recolour benchmark under each cast on each of the four scenes, nothing else",
+    )
     args = parser.parse_args()
     landmarker = MediaPipeLandmarker()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    if args.london_casts:
+    if args.recolour_casts:
+        from bench.london_casts import recolour_casts
+
+        for background in BACKGROUNDS:
+            print(f"\n{background}:\n")
+            print("\n".join(recolour_casts(landmarker, [1] if args.quick else [1, 2], background)))
+    elif args.london_casts:
         from bench.london_casts import london_casts
 
         print("\n".join(london_casts(landmarker, args.quick)))

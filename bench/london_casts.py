@@ -12,6 +12,7 @@ same geometry). Landmarks come from bench/validity_bench.py's cache when it has 
    8-bit rounding and JPEG round trip);
 2. the recolour benchmark (astronaut, Monk 1-10 evenly, 2 seeds) under each cast, against the
    same painted image under neutral light, per painted Monk tone;
+   (`--recolour-casts`: the same on each of the four scenes, nothing else);
 3. the x1.4 evidence (bench/overexposure.py): how well references in the photo tell half a
    stop over from the photos as taken, fitted on odd ids and reported on even ids.
 """
@@ -145,14 +146,19 @@ def changes(copies: list[Copies], kind: str) -> dict[str, list[Change]]:
     return rows
 
 
-def recolour_casts(landmarker: FaceLandmarker, seeds: list[int]) -> list[str]:
+def recolour_casts(
+    landmarker: FaceLandmarker, seeds: list[int], background: str = "astronaut"
+) -> list[str]:
     """The recolour benchmark under each cast, against the same painted image (same seed: same
-    jitter and noise) under neutral light, per painted Monk tone."""
+    jitter and noise) under neutral light, per painted Monk tone (`background`: one of
+    BACKGROUNDS)."""
     rows: dict[str, list[Change]] = {name: [] for name in CASTS}
     for seed in seeds:
         for tone in range(1, 11):
             images = {
-                cast: recoloured_face(landmarker, tone, cast, seed * 1000 + tone)[0]
+                cast: recoloured_face(
+                    landmarker, tone, cast, seed * 1000 + tone, background=background
+                )[0]
                 for cast in ILLUMINANTS
             }
             taken = analyse_image(images["neutral"], landmarker).tone

@@ -132,6 +132,15 @@ def _near_gray(channels: np.ndarray, estimate: np.ndarray) -> np.ndarray:
     return np.asarray(red + green + blue > _COS_GRAY * np.sqrt(3.0 * squares) + 1e-9)
 
 
+def gray_refined(linear: np.ndarray, start: np.ndarray) -> np.ndarray | None:
+    """`background_illuminant`'s estimator (mean 1) on linear pixels (N, 3) already chosen,
+    refined from `start`; None when fewer than 200 are given."""
+    if len(linear) < 200:
+        return None
+    estimate = _refine(np.ascontiguousarray(linear.T), start)[0]
+    return estimate / estimate.mean()
+
+
 def _refine(channels: np.ndarray, estimate: np.ndarray) -> tuple[np.ndarray, int]:
     """The estimate refined on near-gray pixels, and how many pixels it makes gray."""
     for _ in range(4):
