@@ -100,7 +100,7 @@ def test_distances_are_the_sql_haversine_of_the_centre(
     with container.new_uow() as uow:
         found = [e for page in pages(uow.dermatologists.listed, query, 3) for e in page]
         direct = core_select(table.c.user_id, distance_km(query.near, table.c.lat, table.c.lon))
-        exact: dict[str, float] = dict(uow.session.connection().execute(direct).tuples().all())
+        exact = {doctor: km for doctor, km in uow.session.connection().execute(direct)}
     assert found or query.radius_km == 50
     assert [(e.doctor.id, e.distance_km) for e in found] == [
         (e.doctor.id, exact[e.doctor.id]) for e in found
