@@ -9,7 +9,8 @@ import pytest
 
 from metskin.bootstrap import Container
 from metskin.cli.seed import seed_catalog
-from tests.e2e.conftest import GraphQLClient, login_as_admin
+from metskin.domain.recommendations import service
+from tests.e2e.conftest import GraphQLClient, SelectCounter, login_as_admin
 from tests.media_samples import encode, face_jpeg, noise_image
 
 START = "mutation($m: ID!) { startAnalysis(mediaId: $m) { id } }"
@@ -137,6 +138,16 @@ async def test_products_page_through_without_repeats(
 ) -> None:
     seen = [node["id"] for node in await client.every_node(PRODUCTS, "products", 40, f=None)]
     assert len(seen) == len(set(seen)) == 166
+
+
+async def test_a_products_page_is_one_select_whatever_its_size(
+    client: GraphQLClient, seeded: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "CATALOG_CHECK_SECONDS", 3600)  # no version check in between
+    selects = SelectCounter(client, seeded)
+    await client.data(PRODUCTS, f=None, first=1)  # the catalog in memory, read once
+    for first in (5, 50):
+        assert await selects(PRODUCTS, f={"concern": "acne"}, first=first) == 1
 
 
 async def test_rating_products(client: GraphQLClient, seeded: Container) -> None:

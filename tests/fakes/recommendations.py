@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -58,8 +58,11 @@ class FakeCatalogRepository(InMemoryRepository):
     def raw_ingredients(self) -> list[dict[str, Any]]:
         return [copy.deepcopy(self.ingredients[k]) for k in sorted(self.ingredients)]
 
-    def raw_products(self) -> list[dict[str, Any]]:
-        return [copy.deepcopy(p.raw) for p in self._active()]
+    def raw_products(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        wanted = None if ids is None else set(ids)
+        return [
+            copy.deepcopy(p.raw) for p in self._active() if wanted is None or p.product.id in wanted
+        ]
 
     def raw_product(self, product_id: str) -> dict[str, Any] | None:
         stored = self.products.get(product_id)
@@ -82,13 +85,13 @@ class FakeCatalogRepository(InMemoryRepository):
         stored.active, stored.updated_at = False, now
         return True
 
-    def search(self, wanted: ProductFilter, after_id: str | None, limit: int) -> list[dict]:
+    def search(self, wanted: ProductFilter, after_id: str | None, limit: int) -> list[str]:
         found = [
-            p.raw
+            p.product.id
             for p in self._active()
             if _matches(p.product, wanted) and (after_id is None or p.product.id > after_id)
         ]
-        return copy.deepcopy(found[:limit])
+        return found[:limit]
 
     def count(self) -> int:
         return len(self._active())

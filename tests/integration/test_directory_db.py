@@ -6,7 +6,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy import select as core_select
 
+from metskin.adapters.db.directory import DermatologistRow, distance_km, listing_statement
+from metskin.adapters.db.types import core_table
 from metskin.bootstrap import Container
 from metskin.domain.appointments.model import ConsultationType
 from metskin.domain.directory.geo import DirectoryQuery, GeoPoint
@@ -83,3 +86,36 @@ def test_a_page_is_cut_in_sql_without_the_working_hours(container: Container) ->
     listing = next(s for s in statements if "dermatologist_profiles" in s)
     assert "LIMIT" in listing.upper()
     assert "availability" not in listing and "contact_email" not in listing
+
+
+@pytest.mark.parametrize("query", [q for q in QUERIES if q.near is not None])
+def test_distances_are_the_sql_haversine_of_the_centre(
+    container: Container, query: DirectoryQuery
+) -> None:
+    """The statement kept per shape takes the centre as bound values: each page's distances
+    are exactly those of the haversine written with the centre's own numbers."""
+    assert query.near is not None
+    table = core_table(DermatologistRow)
+    seed_directory(container)
+    with container.new_uow() as uow:
+        found = [e for page in pages(uow.dermatologists.listed, query, 3) for e in page]
+        direct = core_select(table.c.user_id, distance_km(query.near, table.c.lat, table.c.lon))
+        exact = {doctor: km for doctor, km in uow.session.connection().execute(direct)}
+    assert found or query.radius_km == 50
+    assert [(e.doctor.id, e.distance_km) for e in found] == [
+        (e.doctor.id, exact[e.doctor.id]) for e in found
+    ]
+
+
+def test_a_statement_is_built_once_per_shape_of_search() -> None:
+    paris = GeoPoint(48.8566, 2.3522)
+    near_london, values = listing_statement(DirectoryQuery(near=LONDON), None, 10)
+    assert listing_statement(DirectoryQuery(near=paris), (1.5, "x"), 10)[0] is not near_london
+    assert listing_statement(DirectoryQuery(near=paris), None, 20)[0] is near_london
+    assert values["limit"] == 10 and values["lon1"] == pytest.approx(-0.1276 * 3.14159265 / 180)
+    boxed = listing_statement(DirectoryQuery(near=LONDON, radius_km=30, language="fr"), None, 5)
+    assert (
+        boxed[0]
+        is listing_statement(DirectoryQuery(near=paris, radius_km=900, language="de"), None, 9)[0]
+    )
+    assert boxed[1]["language"] == "fr" and boxed[1]["radius"] == 30

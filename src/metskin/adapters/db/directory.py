@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from datetime import datetime
@@ -11,7 +12,9 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     ColumnElement,
+    Float,
     Index,
+    Integer,
     Numeric,
     String,
     and_,
@@ -153,52 +156,109 @@ def distance_km(center: GeoPoint, lat: Any, lon: Any) -> ColumnElement[float]:
     """The haversine distance from `center` in SQL, as `geo.haversine_km` computes it (SQLite
     3.35+ math functions, MariaDB)."""
     lat1 = math.radians(center.lat)
+    return _haversine(lat1, math.cos(lat1), math.radians(center.lon), lat, lon)
+
+
+def _haversine(lat1: Any, cos_lat1: Any, lon1: Any, lat: Any, lon: Any) -> ColumnElement[float]:
+    """From the centre's latitude, its cosine and its longitude in radians (values or bound
+    parameters) to the point (`lat`, `lon`) in degrees."""
     d_lat = func.radians(lat) - lat1
-    d_lon = func.radians(lon) - math.radians(center.lon)
-    h = func.pow(func.sin(d_lat / 2), 2) + math.cos(lat1) * func.cos(func.radians(lat)) * func.pow(
+    d_lon = func.radians(lon) - lon1
+    h = func.pow(func.sin(d_lat / 2), 2) + cos_lat1 * func.cos(func.radians(lat)) * func.pow(
         func.sin(d_lon / 2), 2
     )
     root = func.sqrt(h)
     return 2 * EARTH_RADIUS_KM * func.asin(case((root > 1.0, 1.0), else_=root))
 
 
-def listing_statement(query: DirectoryQuery, after: DirectoryKey | None, limit: int | None) -> Any:
+def listing_statement(
+    query: DirectoryQuery, after: DirectoryKey | None, limit: int | None
+) -> tuple[Any, dict[str, Any]]:
     """The card columns and the distance (0 without a location) of the cards that pass the
-    filters, in the search's order, strictly after `after`, at most `limit`."""
-    table = _DERMATOLOGISTS
+    filters, in the search's order, strictly after `after`, at most `limit`: a statement built
+    once per shape of search (which filters, a page after another or not), and its values."""
+    values: dict[str, Any] = {}
+    if query.near is not None:
+        lat1 = math.radians(query.near.lat)
+        values.update(lat1=lat1, cos_lat1=math.cos(lat1), lon1=math.radians(query.near.lon))
+    box = query.box()
+    lon_ranges = box.lon_ranges() if box is not None else ()
+    if box is not None:
+        values.update(min_lat=box.min_lat, max_lat=box.max_lat, radius=query.radius_km)
+        for n, (low, high) in enumerate(lon_ranges):
+            values.update({f"lon_low_{n}": low, f"lon_high_{n}": high})
+    for name in ("specialty", "language"):
+        if getattr(query, name) is not None:
+            values[name] = getattr(query, name)
+    if query.consultation_type is not None:  # the JSON list as text: '["in_person", "video"]'
+        values["consultation"] = f'%"{query.consultation_type.value}"%'
+    if after is not None:
+        values["after_id"] = after[1]
+        if query.near is not None:
+            values["after_distance"] = after[0]
+    if limit is not None:
+        values["limit"] = limit
+    shape = (query.near is not None, len(lon_ranges), *(name in values for name in _OPTIONAL))
+    return _listing(shape), values
+
+
+_OPTIONAL = ("specialty", "language", "consultation", "after_id", "limit")
+
+
+@functools.lru_cache(maxsize=256)
+def _listing(shape: tuple[Any, ...]) -> Any:
+    """The listing's statement for one shape, with bound parameters for every value."""
+    near, lon_ranges, specialty, language, consultation, after, limit = shape
+    table, number = _DERMATOLOGISTS, Float()
     distance = (
-        distance_km(query.near, table.c.lat, table.c.lon)
-        if query.near is not None
+        _haversine(
+            bindparam("lat1", type_=number),
+            bindparam("cos_lat1", type_=number),
+            bindparam("lon1", type_=number),
+            table.c.lat,
+            table.c.lon,
+        )
+        if near
         else literal(0.0)
     )
     statement = core_select(*CARD_COLUMNS, distance.label("distance_km"))
-    box = query.box()
-    if box is not None:
+    if lon_ranges:
         statement = statement.where(
-            table.c.lat.between(box.min_lat, box.max_lat),
-            or_(*(table.c.lon.between(low, high) for low, high in box.lon_ranges())),
-            distance <= query.radius_km,
+            table.c.lat.between(bindparam("min_lat", type_=number), bindparam("max_lat")),
+            or_(
+                *(
+                    table.c.lon.between(bindparam(f"lon_low_{n}"), bindparam(f"lon_high_{n}"))
+                    for n in range(lon_ranges)
+                )
+            ),
+            distance <= bindparam("radius", type_=number),
         )
-    for kind, value in ((SPECIALTY, query.specialty), (LANGUAGE, query.language)):
-        if value is not None:
+    for kind, wanted in ((SPECIALTY, specialty), (LANGUAGE, language)):
+        if wanted:
             tagged = core_select(_TAGS.c.user_id).where(
-                _TAGS.c.kind == kind, _TAGS.c.value == value
+                _TAGS.c.kind == kind, _TAGS.c.value == bindparam(kind)
             )
             statement = statement.where(table.c.user_id.in_(tagged))
-    if query.consultation_type is not None:  # the JSON list as text: '["in_person", "video"]'
-        wanted = f'%"{query.consultation_type.value}"%'
-        statement = statement.where(cast(table.c.consultation_types, String).like(wanted))
-    if query.near is None:
-        if after is not None:
-            statement = statement.where(table.c.user_id > after[1])
+    if consultation:
+        statement = statement.where(
+            cast(table.c.consultation_types, String).like(bindparam("consultation"))
+        )
+    after_id = bindparam("after_id", type_=String())
+    if not near:
+        if after:
+            statement = statement.where(table.c.user_id > after_id)
         statement = statement.order_by(table.c.user_id)
     else:
-        if after is not None:
+        if after:
+            after_distance = bindparam("after_distance", type_=number)
             statement = statement.where(
-                or_(distance > after[0], and_(distance == after[0], table.c.user_id > after[1]))
+                or_(
+                    distance > after_distance,
+                    and_(distance == after_distance, table.c.user_id > after_id),
+                )
             )
         statement = statement.order_by(distance, table.c.user_id)
-    return statement if limit is None else statement.limit(limit)
+    return statement.limit(bindparam("limit", type_=Integer())) if limit else statement
 
 
 class SqlDermatologistRepository:
@@ -265,8 +325,8 @@ class SqlDermatologistRepository:
     ) -> list[DirectoryEntry]:
         """One SELECT of the card columns (no hours), filtered, ordered and cut in SQL, and
         one of the page's tags."""
-        statement = listing_statement(query, after, limit)
-        rows = self._session.connection().execute(statement).all()
+        statement, values = listing_statement(query, after, limit)
+        rows = self._session.connection().execute(statement, values).all()
         tags = self._tags_of([row.user_id for row in rows])
         return [
             DirectoryEntry(

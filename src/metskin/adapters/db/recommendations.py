@@ -7,17 +7,18 @@ plus the columns and link tables that filters and candidate sets query by.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Index, SmallInteger, UniqueConstraint, delete, func, insert, update
+from sqlalchemy import select as core_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.repository import SqlRepository, values_of
-from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
+from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import AnalysisStatus
 from metskin.domain.ports import Clock, CreatedKey
@@ -202,42 +203,46 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
+_PRODUCTS = core_table(ProductRow)
+_CONCERNS = core_table(ProductConcernRow)
+_SKIN_TYPES = core_table(ProductSkinTypeRow)
+_PRODUCT_INCI = core_table(ProductIngredientRow)
+
+
 def _apply_filter(query: Any, wanted: ProductFilter) -> Any:
+    """`query` on the products table (Core columns) cut to the products `wanted` matches."""
+    products = _PRODUCTS.c
     if wanted.slot:
-        query = query.where(ProductRow.slot == wanted.slot)
+        query = query.where(products.slot == wanted.slot)
     if wanted.max_price is not None:
-        query = query.where(col(ProductRow.price_cents) <= _cents(wanted.max_price))
+        query = query.where(products.price_cents <= _cents(wanted.max_price))
     if wanted.pregnancy_safe:
-        query = query.where(col(ProductRow.pregnancy_safe))
+        query = query.where(products.pregnancy_safe)
     if wanted.concern:
-        query = query.where(
-            col(ProductRow.id).in_(
-                select(ProductConcernRow.product_id).where(
-                    ProductConcernRow.concern == wanted.concern
-                )
-            )
-        )
+        concerns = _CONCERNS.c
+        tagged = core_select(concerns.product_id).where(concerns.concern == wanted.concern)
+        query = query.where(products.id.in_(tagged))
     if wanted.skin_type:
-        query = query.where(
-            col(ProductRow.id).in_(
-                select(ProductSkinTypeRow.product_id).where(
-                    ProductSkinTypeRow.skin_type == wanted.skin_type
-                )
-            )
-        )
+        types = _SKIN_TYPES.c
+        typed = core_select(types.product_id).where(types.skin_type == wanted.skin_type)
+        query = query.where(products.id.in_(typed))
     if wanted.exclude_ingredients:
         keys = [normalise(name) for name in wanted.exclude_ingredients]
+        inci = _PRODUCT_INCI.c
         query = query.where(
-            col(ProductRow.id).not_in(
-                select(ProductIngredientRow.product_id).where(
-                    col(ProductIngredientRow.inci_key).in_(keys)
-                )
-            )
+            products.id.not_in(core_select(inci.product_id).where(inci.inci_key.in_(keys)))
         )
     for word in wanted.text.lower().split()[:8]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(col(ProductRow.search_text).like(f"%{escaped}%", escape="\\"))
+        query = query.where(products.search_text.like(f"%{escaped}%", escape="\\"))
     return query
+
+
+# The records as plain rows (no ORM row, no pydantic model built): active products by id,
+# ingredients by key.
+_ACTIVE_RECORDS = core_select(_PRODUCTS.c.data).where(_PRODUCTS.c.active).order_by(_PRODUCTS.c.id)
+_INGREDIENT_TABLE = core_table(IngredientRow)
+_INGREDIENT_RECORDS = core_select(_INGREDIENT_TABLE.c.data).order_by(_INGREDIENT_TABLE.c.inci_key)
 
 
 class SqlCatalogRepository:
@@ -260,12 +265,11 @@ class SqlCatalogRepository:
             )
 
     def raw_ingredients(self) -> list[dict[str, Any]]:
-        rows = self._session.exec(select(IngredientRow).order_by(col(IngredientRow.inci_key)))
-        return [row.data for row in rows]
+        return list(self._session.connection().execute(_INGREDIENT_RECORDS).scalars())
 
-    def raw_products(self) -> list[dict[str, Any]]:
-        query = select(ProductRow).where(col(ProductRow.active)).order_by(col(ProductRow.id))
-        return [row.data for row in self._session.exec(query)]
+    def raw_products(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        query = _ACTIVE_RECORDS if ids is None else _ACTIVE_RECORDS.where(_PRODUCTS.c.id.in_(ids))
+        return list(self._session.connection().execute(query).scalars())
 
     def raw_product(self, product_id: str) -> dict[str, Any] | None:
         row = self._session.get(ProductRow, product_id)
@@ -301,13 +305,14 @@ class SqlCatalogRepository:
         self._session.add(row)
         return True
 
-    def search(self, wanted: ProductFilter, after_id: str | None, limit: int) -> list[dict]:
-        query = select(ProductRow).where(col(ProductRow.active))
-        query = _apply_filter(query, wanted)
+    def search(self, wanted: ProductFilter, after_id: str | None, limit: int) -> list[str]:
+        """The ids only, one plain SELECT: the records are in the catalog the service keeps."""
+        products = _PRODUCTS.c
+        query = _apply_filter(core_select(products.id).where(products.active), wanted)
         if after_id is not None:
-            query = query.where(col(ProductRow.id) > after_id)
-        query = query.order_by(col(ProductRow.id)).limit(limit)
-        return [row.data for row in self._session.exec(query)]
+            query = query.where(products.id > after_id)
+        query = query.order_by(products.id).limit(limit)
+        return list(self._session.connection().execute(query).scalars())
 
     def count(self) -> int:
         query = select(func.count()).select_from(ProductRow).where(col(ProductRow.active))

@@ -102,7 +102,7 @@ class CatalogCache:
             assert self._index is not None
             return self._index
 
-    def parse_products(self, raw: list[Mapping[str, Any]]) -> list[Product]:
+    def parse_products(self, raw: Sequence[Mapping[str, Any]]) -> list[Product]:
         """Validates product records against the current ingredients."""
         self.index()
         try:
@@ -241,12 +241,17 @@ class RecommendationService:
         return {i: by_id[i] for i in product_ids if i in by_id}
 
     def search(self, wanted: ProductFilter, after_id: str | None, limit: int) -> list[Product]:
-        with self._uow_factory() as uow:
-            raw = uow.catalog.search(wanted, after_id, limit)
+        """One SELECT of ids; the products are the catalog's in memory. A product saved by
+        another process since this one read its catalog (at most `CATALOG_CHECK_SECONDS`
+        ago) is read and parsed in a second SELECT."""
         by_id = self.catalog.index().by_id
-        return [
-            by_id.get(str(item["id"])) or self.catalog.parse_products([item])[0] for item in raw
-        ]
+        with self._uow_factory() as uow:
+            ids = uow.catalog.search(wanted, after_id, limit)
+            missing = [i for i in ids if i not in by_id]
+            fresh = uow.catalog.raw_products(missing) if missing else []
+        if fresh:
+            by_id = {**by_id, **{p.id: p for p in self.catalog.parse_products(fresh)}}
+        return [by_id[i] for i in ids if i in by_id]
 
     def save_product(self, raw: dict[str, Any]) -> Product:
         (product,) = self.catalog.parse_products([raw])
