@@ -17,7 +17,7 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.face_image import FaceImage
-from metskin.domain.analysis.filters import blur, robust_stats
+from metskin.domain.analysis.filters import blur, median_in_place, robust_stats
 from metskin.domain.analysis.model import AnalysisResult, QualityIssue
 from metskin.domain.i18n.marks import _
 from metskin.domain.values import leaves
@@ -158,10 +158,12 @@ def measure_validity(
     the white balance could not correct (white_reference.white_balance)."""
     step = max(1, face.values(1).size // 20000)  # medians of at most 20k pixels
     a_star, b_star = face.values(1)[::step], face.values(2)[::step]
-    chroma = float(np.median(np.hypot(a_star, b_star))) if len(a_star) else 0.0
-    hue = (
-        float(np.degrees(np.arctan2(np.median(b_star), np.median(a_star)))) if len(a_star) else 0.0
-    )
+    chroma, hue = 0.0, 0.0
+    if len(a_star):
+        chroma = median_in_place(np.hypot(a_star, b_star))
+        # in the planes' float32, as np.median gives them (each median reorders its array)
+        a_level, b_level = (a_star.dtype.type(median_in_place(v)) for v in (a_star, b_star))
+        hue = float(np.degrees(np.arctan2(b_level, a_level)))
     return Validity(
         eye_distance_px=face.eye_distance / max(scale, 1e-6),
         glare_fraction=glare_fraction(face, points),
