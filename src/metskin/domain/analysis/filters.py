@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -35,6 +36,38 @@ def median_in_place(values: np.ndarray) -> float:
     if values.size % 2:
         return float(upper)
     return float((values[:half].max() + upper) / 2)
+
+
+def byte_counts(values: np.ndarray) -> np.ndarray:
+    """Cumulative histogram of uint8 values: counts[v] is how many are at most v. Order
+    statistics then cost a search, not a partition of the values."""
+    return np.cumsum(np.bincount(values.ravel(), minlength=256))
+
+
+def byte_percentile(counts: np.ndarray, percent: float) -> float:
+    """np.percentile (linear) of the uint8 values `counts` counts (`byte_counts`): the same
+    float, from the two order statistics around (n - 1) x percent / 100 and numpy's own
+    interpolation arithmetic (its `_lerp`)."""
+    size = int(counts[-1])
+    virtual = (size - 1) * (percent / 100)
+    if virtual >= size - 1:
+        return float(_order_value(counts, size - 1))
+    below = math.floor(virtual)
+    weight = virtual - below
+    low, high = _order_value(counts, below), _order_value(counts, below + 1)
+    step = high - low
+    return high - step * (1 - weight) if weight >= 0.5 else low + step * weight
+
+
+def byte_median(counts: np.ndarray) -> float:
+    """np.median of the uint8 values `counts` counts (`byte_counts`): the same float."""
+    size = int(counts[-1])
+    return (_order_value(counts, (size - 1) // 2) + _order_value(counts, size // 2)) / 2
+
+
+def _order_value(counts: np.ndarray, index: int) -> float:
+    """The index-th smallest (from 0) of the values `counts` counts."""
+    return float(np.searchsorted(counts, index, side="right"))
 
 
 LARGE_SIGMA = 6.0  # wider blurs run on a copy shrunk by sigma / 3 (the result is smooth anyway)
