@@ -202,8 +202,20 @@ def fine_texture(
     """Robust sigma over `mask` of the image minus its blur at `fine`: the skin's fine texture
     (and noise), from an even sample of at most `sample` values (5 000 leave about 2 %
     sampling error). A median statistic, so lines or spots on part of the mask barely move it."""
+    if fine < LARGE_SIGMA:  # a plain Gaussian: on the mask's box grown by its reach alone
+        window = mask_box(mask, blur_reach(fine))
+        if window is None:
+            return 0.0
+        image, mask = np.ascontiguousarray(image[window]), mask[window]
     values = (image - blur(image, fine))[mask]
     return robust_stats(values[:: -(-values.size // sample)])[1] if values.size else 0.0
+
+
+def blur_reach(sigma: float) -> int:
+    """How far `blur` at sigma (below LARGE_SIGMA) reads: OpenCV's kernel for float images
+    spans 4 sigma each side, plus a pixel. A blur of a box grown by this around a mask equals
+    the whole image's blur on the mask (the same bits: the same kernel over the same pixels)."""
+    return int(np.ceil(4 * sigma)) + 1
 
 
 def dark_ridges(lightness: np.ndarray, sigmas: tuple[float, ...]) -> np.ndarray:

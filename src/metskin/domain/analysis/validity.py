@@ -17,7 +17,7 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.face_image import FaceImage
-from metskin.domain.analysis.filters import blur, median_in_place, robust_stats
+from metskin.domain.analysis.filters import fine_texture, median_in_place
 from metskin.domain.analysis.model import AnalysisResult, QualityIssue
 from metskin.domain.i18n.marks import _
 from metskin.domain.values import leaves
@@ -146,9 +146,8 @@ def glare_fraction(face: FaceImage, points: np.ndarray) -> float:
 
 def texture(face: FaceImage) -> float:
     """Fine skin texture: robust sigma of L* minus its blur, on usable cheeks and forehead."""
-    detail = face.lightness - blur(face.lightness, TEXTURE_SCALE * face.eye_distance)
     mask = (face.masks["u_zone"] | face.masks["forehead"]) & face.masks["usable"]
-    return robust_stats(detail[mask])[1] if mask.any() else 0.0
+    return fine_texture(face.lightness, mask, TEXTURE_SCALE * face.eye_distance)
 
 
 def measure_validity(
