@@ -131,8 +131,8 @@ def glare_fraction(face: FaceImage, points: np.ndarray) -> float:
     zone = eye_zones(face.rgb.shape, points)
     if not zone.any():
         return 0.0
-    rgb = face.rgb
-    white = cv2.min(cv2.min(rgb[..., 0], rgb[..., 1]), rgb[..., 2]) >= GLARE_MIN_CHANNEL
+    red, green, blue = cv2.split(face.rgb)  # planes: OpenCV copies a strided channel view
+    white = cv2.min(cv2.min(red, green), blue) >= GLARE_MIN_CHANNEL
     glare = (zone & white).astype(np.uint8)
     if not glare.any():
         return 0.0
@@ -155,8 +155,9 @@ def measure_validity(
 ) -> Validity:
     """`points` are crop landmarks; `scale` is crop pixels per photo pixel; `cast_left` is what
     the white balance could not correct (white_reference.white_balance)."""
-    step = max(1, face.values(1).size // 20000)  # medians of at most 20k pixels
-    a_star, b_star = face.values(1)[::step], face.values(2)[::step]
+    a_star, b_star = face.values(1), face.values(2)
+    step = max(1, a_star.size // 20000)  # medians of at most 20k pixels
+    a_star, b_star = a_star[::step], b_star[::step]
     chroma, hue = 0.0, 0.0
     if len(a_star):
         chroma = median_in_place(np.hypot(a_star, b_star))
