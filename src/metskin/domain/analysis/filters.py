@@ -39,9 +39,14 @@ def median_in_place(values: np.ndarray) -> float:
 
 
 def byte_counts(values: np.ndarray) -> np.ndarray:
-    """Cumulative histogram of uint8 values: counts[v] is how many are at most v. Order
-    statistics then cost a search, not a partition of the values."""
-    return np.cumsum(np.bincount(values.ravel(), minlength=256))
+    """Cumulative histogram of uint8 values (1-D, or a 2-D view: read in place): counts[v] is
+    how many are at most v. Order statistics then cost a search, not a partition of the values.
+    OpenCV's histogram is several times faster than np.bincount (which first copies the bytes
+    to intp); its float32 counts are exact below 2^24 values."""
+    if values.size >= 1 << 24:
+        return np.cumsum(np.bincount(values.ravel(), minlength=256))
+    found = cv2.calcHist([values], [0], None, [256], [0, 256])
+    return np.cumsum(found.ravel().astype(np.int64))
 
 
 def byte_percentile(counts: np.ndarray, percent: float) -> float:
