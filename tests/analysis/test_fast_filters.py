@@ -1,6 +1,6 @@
 """The engine's faster filters give exactly the values of the plain numpy formulation they
 replace: robust medians, blob means, the background sample, the hair mask on the dark box,
-byte percentiles off a histogram, the quality gate's sample and clipped shares, fine texture on
+byte percentiles off a histogram, float percentiles by one partition, the quality gate's sample and clipped shares, fine texture on
 the mask's box, the capture's region medians and the validity gate's colour medians."""
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from metskin.domain.analysis.filters import (
     disk,
     fine_texture,
     median_in_place,
+    percentiles_in_place,
     robust_stats,
 )
 from metskin.domain.analysis.geometry import crop_points
@@ -141,6 +142,21 @@ def test_byte_percentiles_and_median_equal_numpy() -> None:
         for percent in (0, 10, 37.3, 50, 95, 99, 99.9, 100):
             assert byte_percentile(counts, percent) == float(np.percentile(values, percent))
         assert byte_median(counts) == float(np.median(values))
+
+
+def test_float_percentiles_equal_numpy() -> None:
+    rng = np.random.default_rng(10)
+    for trial in range(400):
+        size = int(rng.integers(1, 12 if trial % 4 == 0 else 30000))
+        dtype = np.float32 if trial % 2 else np.float64
+        values = rng.normal(rng.uniform(-20, 60), rng.uniform(0.01, 30), size).astype(dtype)
+        values[:: int(rng.integers(2, 6))] = values[0]  # ties
+        for percents in ((10, 50), (0, 95, 99.9, 100, 37.3)):
+            found = percentiles_in_place(values.copy(), percents)
+            assert found == [float(value) for value in np.percentile(values, percents)]
+    with_nan = np.arange(10, dtype=np.float32)
+    with_nan[4] = np.nan
+    assert all(np.isnan(percentiles_in_place(with_nan.copy(), (10, 50))))
 
 
 def test_quality_sample_and_clipped_shares_equal_the_plain_formulation() -> None:

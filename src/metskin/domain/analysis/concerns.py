@@ -24,6 +24,7 @@ from metskin.domain.analysis.filters import (
     fine_texture,
     masked_blur,
     median_in_place,
+    percentiles_in_place,
     robust_stats,
 )
 from metskin.domain.analysis.lines import LINE_THRESHOLD, find_lines
@@ -181,7 +182,7 @@ def redness(face: FaceImage) -> Concern:
     with a fixed 3 a* margin and a darker-skin gain gave dark normal skin 15-19)."""
     a_star = face.plane(1)
     usable = face.masks["usable"]
-    p10, baseline = (float(v) for v in np.percentile(a_star[usable], (10, 50)))
+    p10, baseline = percentiles_in_place(a_star[usable], (10, 50))  # the gather is a copy
     margin = max(REDNESS_MIN_MARGIN, REDNESS_SIGMAS * (baseline - p10) / 1.28)
     excess = np.maximum(a_star - baseline - margin, 0.0)
     scores = score_regions(

@@ -38,6 +38,33 @@ def median_in_place(values: np.ndarray) -> float:
     return float((values[:half].max() + upper) / 2)
 
 
+def percentiles_in_place(values: np.ndarray, percents: tuple[float, ...]) -> list[float]:
+    """np.percentile(values, percents) (linear) of a 1-D float32 or float64 array (the same
+    floats, NaN included), reordering the array: one partition at the order statistics it
+    needs, where np.percentile copies and partitions at both ends too, then numpy's own
+    interpolation arithmetic (its `_lerp`: the difference in the array's type)."""
+    if values.size == 0:  # numpy's own error
+        return [float(value) for value in np.percentile(values, percents)]
+    last = values.size - 1
+    below = [min(math.floor(last * (percent / 100)), last) for percent in percents]
+    values.partition(sorted({*below, *(min(index + 1, last) for index in below), last}))
+    if np.isnan(values[last]):
+        return [math.nan] * len(percents)
+    found = []
+    for percent, index in zip(percents, below, strict=True):
+        virtual = last * (percent / 100)
+        if virtual >= last:
+            found.append(float(values[last]))
+            continue
+        weight = virtual - index
+        low, high = values[index], values[index + 1]
+        step = float(high - low)
+        found.append(
+            float(high) - step * (1 - weight) if weight >= 0.5 else float(low) + step * weight
+        )
+    return found
+
+
 def byte_counts(values: np.ndarray) -> np.ndarray:
     """Cumulative histogram of uint8 values (1-D, or a 2-D view: read in place): counts[v] is
     how many are at most v. Order statistics then cost a search, not a partition of the values.
