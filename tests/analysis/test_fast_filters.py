@@ -1,7 +1,8 @@
 """The engine's faster filters give exactly the values of the plain numpy formulation they
 replace: robust medians, blob means, the background sample, the hair mask on the dark box,
-byte percentiles off a histogram, float percentiles by one partition, the quality gate's sample and clipped shares, fine texture on
-the mask's box, the capture's region medians and the validity gate's colour medians."""
+byte percentiles off a histogram, float percentiles by one partition, the quality gate's
+sample and clipped shares, fine texture on the mask's box, the capture's region medians and
+the validity gate's colour medians."""
 
 from __future__ import annotations
 
