@@ -1,21 +1,46 @@
 """The engine's faster filters give exactly the values of the plain numpy formulation they
-replace: robust medians, blob means, the background sample, the hair mask on the dark box."""
+replace: robust medians, blob means, the background sample, the hair mask on the dark box,
+byte percentiles off a histogram, float percentiles by one partition, the quality gate's
+sample and clipped shares, fine texture on the mask's box, the capture's region medians and
+the validity gate's colour medians."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-from metskin.domain.analysis.engine import BACKGROUND_MARGIN, SAMPLE_SIDE, background_pixels
-from metskin.domain.analysis.face_image import hair_mask
+from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.capture import MAX_REGION_PIXELS, measure_capture
+from metskin.domain.analysis.engine import (
+    BACKGROUND_MARGIN,
+    SAMPLE_SIDE,
+    background_pixels,
+    check_frame,
+)
+from metskin.domain.analysis.face_image import build_face_image, hair_mask
 from metskin.domain.analysis.filters import (
     ROBUST_SAMPLE,
     blob_means,
     blobs,
+    blur,
+    byte_counts,
+    byte_median,
+    byte_percentile,
     disk,
+    fine_texture,
     median_in_place,
+    percentiles_in_place,
     robust_stats,
 )
+from metskin.domain.analysis.geometry import crop_points
+from metskin.domain.analysis.quality import (
+    brightest_channel,
+    clipped_fractions,
+    luma,
+    sample_planes,
+)
+from metskin.domain.analysis.validity import measure_validity
+from metskin.domain.analysis.white_reference import white_balance
 
 
 def plain_robust_stats(values: np.ndarray) -> tuple[float, float]:
@@ -106,3 +131,88 @@ def test_hair_on_the_dark_box_equals_hair_on_the_whole_crop() -> None:
         assert found[12, 80] and not found[100, 80]
     no_dark = np.full(face.shape, 60.0, dtype=np.float32)
     assert not hair_mask(no_dark, skin, face, (60.0, 2.0), 100.0).any()
+
+
+def test_byte_percentiles_and_median_equal_numpy() -> None:
+    rng = np.random.default_rng(7)
+    for trial in range(600):
+        size = int(rng.integers(1, 12 if trial % 3 == 0 else 4000))
+        centre, spread = rng.uniform(0, 255), rng.uniform(0.1, 60)
+        values = rng.normal(centre, spread, size).clip(0, 255).astype(np.uint8)
+        counts = byte_counts(values)
+        for percent in (0, 10, 37.3, 50, 95, 99, 99.9, 100):
+            assert byte_percentile(counts, percent) == float(np.percentile(values, percent))
+        assert byte_median(counts) == float(np.median(values))
+
+
+def test_float_percentiles_equal_numpy() -> None:
+    rng = np.random.default_rng(10)
+    for trial in range(400):
+        size = int(rng.integers(1, 12 if trial % 4 == 0 else 30000))
+        dtype = np.float32 if trial % 2 else np.float64
+        values = rng.normal(rng.uniform(-20, 60), rng.uniform(0.01, 30), size).astype(dtype)
+        values[:: int(rng.integers(2, 6))] = values[0]  # ties
+        for percents in ((10, 50), (0, 95, 99.9, 100, 37.3)):
+            found = percentiles_in_place(values.copy(), percents)
+            assert found == [float(value) for value in np.percentile(values, percents)]
+    with_nan = np.arange(10, dtype=np.float32)
+    with_nan[4] = np.nan
+    assert all(np.isnan(percentiles_in_place(with_nan.copy(), (10, 50))))
+
+
+def test_quality_sample_and_clipped_shares_equal_the_plain_formulation() -> None:
+    rng = np.random.default_rng(8)
+    for height, width in ((640, 640), (613, 817), (40, 300)):
+        image = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
+        image[: height // 3] = 252  # clipped rows: every channel
+        image[height // 3 : height // 2, :, 1] = 255  # one channel
+        for step in (1, 2, 3, 7):
+            sample = image[::step, ::step]
+            grey, brightest = sample_planes(image, step)
+            np.testing.assert_array_equal(grey, luma(sample))
+            np.testing.assert_array_equal(brightest, brightest_channel(sample))
+        for skin in (rng.random((height, width)) > 0.4, np.zeros((height, width), dtype=bool)):
+            hot = image[skin] >= 250 if skin.any() else np.zeros((1, 3), dtype=bool)
+            counts = hot[:, 0].astype(np.uint8) + hot[:, 1] + hot[:, 2]
+            plain = (float((counts >= 1).mean()), float((counts >= 2).mean()))
+            assert clipped_fractions(image, skin) == plain
+
+
+def test_fine_texture_on_the_mask_box_equals_the_whole_image() -> None:
+    rng = np.random.default_rng(9)
+    for _ in range(120):
+        height, width = (int(side) for side in rng.integers(40, 300, 2))
+        image = rng.normal(60, 8, (height, width)).astype(np.float32)
+        mask = np.zeros((height, width), dtype=bool)
+        y0, x0 = int(rng.integers(0, height - 5)), int(rng.integers(0, width - 5))
+        mask[y0 : y0 + int(rng.integers(1, 60)), x0 : x0 + int(rng.integers(1, 60))] = True
+        mask &= rng.random(mask.shape) > 0.3
+        fine = float(rng.uniform(0.3, 8.0))
+        values = (image - blur(image, fine))[mask]
+        plain = robust_stats(values)[1] if values.size else 0.0
+        assert fine_texture(image, mask, fine) == plain
+
+
+def test_capture_and_validity_medians_equal_numpy_on_a_real_face(landmarker, london_face) -> None:  # type: ignore[no-untyped-def]
+    checked = check_frame(london_face, landmarker.detect(london_face))
+    assert not isinstance(checked, list)
+    geometry = checked.geometry
+    pts = crop_points(checked.points, geometry.box, geometry.scale)
+    gains, cast = white_balance(checked.background, checked.crop, pts, geometry.scale)
+    face = build_face_image(checked.crop, pts, geometry.masks, gains)
+    usable = face.masks["usable"]
+    lab = np.stack([face.plane(channel).ravel() for channel in range(3)])
+    expected = {}
+    for name in lm.REGIONS:
+        chosen = np.flatnonzero(face.region(name) & usable)
+        if len(chosen) >= 50:
+            median = np.median(lab[:, chosen[:: max(1, len(chosen) // MAX_REGION_PIXELS)]], axis=1)
+            expected[name] = (float(median[0]), float(median[1]), float(median[2]))
+    assert len(expected) == len(lm.REGIONS)
+    assert measure_capture(face, checked.points).region_lab == expected
+    step = max(1, face.values(1).size // 20000)
+    a_star, b_star = face.values(1)[::step], face.values(2)[::step]
+    validity = measure_validity(face, pts, geometry.scale, cast)
+    assert validity.chroma == float(np.median(np.hypot(a_star, b_star)))
+    hue = float(np.degrees(np.arctan2(np.median(b_star), np.median(a_star))))
+    assert validity.hue_deg == hue

@@ -14,6 +14,7 @@ import numpy as np
 from metskin.domain.analysis import colour
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.face_image import FaceImage
+from metskin.domain.analysis.filters import median_in_place
 
 MIN_REGION_PIXELS = 50
 MAX_REGION_PIXELS = 4000  # evenly subsampled beyond this
@@ -66,8 +67,8 @@ def lightness_of_median(rgb: np.ndarray) -> float:
     """CIELAB L* of the median luminance of (N, 3) uint8 sRGB pixels, without white balance:
     L* grows with the luminance Y alone (the sRGB matrix row and D65 white of scikit-image's
     rgb2lab), so this is the median L*."""
-    luminance = float(
-        np.median(colour.srgb_to_linear(rgb).astype(np.float64) @ colour.RGB_TO_XYZ[1])
+    luminance = median_in_place(
+        colour.srgb_to_linear(rgb).astype(np.float64) @ colour.RGB_TO_XYZ[1]
     )
     cube = math.cbrt(luminance) if luminance > 0.008856 else 7.787 * luminance + 16.0 / 116.0
     return 116.0 * cube - 16.0
@@ -79,13 +80,15 @@ def measure_capture(
     """`points` are the (478, 3) landmarks in image pixels; `face` the measured crop."""
     usable = face.masks["usable"]
     inside = np.flatnonzero(usable)
-    lab = np.stack([face.plane(channel).ravel() for channel in range(3)])  # (3, pixels)
+    planes = [face.plane(channel).ravel() for channel in range(3)]
     region_lab = {}
     for name in lm.REGIONS:
         chosen = np.flatnonzero(face.region(name) & usable)
         if len(chosen) >= MIN_REGION_PIXELS:
-            median = np.median(lab[:, _evenly(chosen)], axis=1)
-            region_lab[name] = (float(median[0]), float(median[1]), float(median[2]))
+            # each gather is a fresh copy: its median may reorder it
+            picked = _evenly(chosen)
+            lab = [median_in_place(plane[picked]) for plane in planes]
+            region_lab[name] = (lab[0], lab[1], lab[2])
     yaw, pitch = lm.head_pose(points)
     return Capture(
         landmarks=points[:, :2].astype(np.float32),

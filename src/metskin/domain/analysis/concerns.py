@@ -23,6 +23,8 @@ from metskin.domain.analysis.filters import (
     blur,
     fine_texture,
     masked_blur,
+    median_in_place,
+    percentiles_in_place,
     robust_stats,
 )
 from metskin.domain.analysis.lines import LINE_THRESHOLD, find_lines
@@ -110,7 +112,9 @@ def whole_face(face: FaceImage, scores: dict[str, float]) -> float:
     if not scores:
         return 0.0
     areas = np.array([face.area(name) for name in scores], dtype=np.float64)
-    return float(np.average(list(scores.values()), weights=areas))
+    values = np.array(list(scores.values()), dtype=np.float64)
+    # np.average's own arithmetic (float64 products and sums), without its checks
+    return float(np.multiply(values, areas).sum() / areas.sum())
 
 
 def blobs_in(blob_list: list[Blob], mask: np.ndarray) -> list[Blob]:
@@ -178,7 +182,7 @@ def redness(face: FaceImage) -> Concern:
     with a fixed 3 a* margin and a darker-skin gain gave dark normal skin 15-19)."""
     a_star = face.plane(1)
     usable = face.masks["usable"]
-    p10, baseline = (float(v) for v in np.percentile(a_star[usable], (10, 50)))
+    p10, baseline = percentiles_in_place(a_star[usable], (10, 50))  # the gather is a copy
     margin = max(REDNESS_MIN_MARGIN, REDNESS_SIGMAS * (baseline - p10) / 1.28)
     excess = np.maximum(a_star - baseline - margin, 0.0)
     scores = score_regions(
@@ -212,7 +216,7 @@ def _diffuse_redness(face: FaceImage, baseline: float) -> float | None:
     central = np.concatenate([face.values(1, name) for name in CENTRAL_REGIONS])
     if central.size < MIN_REGION_PIXELS:
         return None
-    level = float(np.median(central))
+    level = median_in_place(central)  # the concatenation is a copy
     absolute = (level - NORMAL_CENTRAL_A[0]) / NORMAL_CENTRAL_A[1]
     lift = (level - baseline - NORMAL_CENTRAL_LIFT[0]) / NORMAL_CENTRAL_LIFT[1]
     return (absolute + lift) / 2

@@ -56,14 +56,19 @@ def ensure_rgb(rgb: np.ndarray) -> np.ndarray:
     return rgb
 
 
+def sample_step(rgb: np.ndarray) -> int:
+    """Whole-image statistics read every this many pixels of every this many rows."""
+    return max(1, max(rgb.shape[:2]) // SAMPLE_SIDE)
+
+
 def small_copy(rgb: np.ndarray) -> np.ndarray:
-    step = max(1, max(rgb.shape[:2]) // SAMPLE_SIDE)
+    step = sample_step(rgb)
     return rgb[::step, ::step]
 
 
 def background_pixels(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     """Pixels of a small copy of the image, away from the face box."""
-    step = max(1, max(rgb.shape[:2]) // SAMPLE_SIDE)
+    step = sample_step(rgb)
     sample = rgb[::step, ::step]
     x0, y0, x1, y1 = box
     grow_x, grow_y = (x1 - x0) * BACKGROUND_MARGIN, (y1 - y0) * BACKGROUND_MARGIN
@@ -93,7 +98,7 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
     pts = crop_points(points, box, scale)
     eye_distance = lm.eye_distance(pts)
     measured = quality.measure_quality(
-        small_copy(rgb), crop, masks["skin"], masks["face"], eye_distance
+        rgb, crop, masks["skin"], masks["face"], eye_distance, sample_step(rgb)
     )
     issues += measured.issues()
     sclera = sclera_level(crop, pts, scale)

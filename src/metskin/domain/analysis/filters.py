@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -35,6 +36,70 @@ def median_in_place(values: np.ndarray) -> float:
     if values.size % 2:
         return float(upper)
     return float((values[:half].max() + upper) / 2)
+
+
+def percentiles_in_place(values: np.ndarray, percents: tuple[float, ...]) -> list[float]:
+    """np.percentile(values, percents) (linear) of a 1-D float32 or float64 array (the same
+    floats, NaN included), reordering the array: one partition at the order statistics it
+    needs, where np.percentile copies and partitions at both ends too, then numpy's own
+    interpolation arithmetic (its `_lerp`: the difference in the array's type)."""
+    if values.size == 0:  # numpy's own error
+        return [float(value) for value in np.percentile(values, percents)]
+    last = values.size - 1
+    below = [min(math.floor(last * (percent / 100)), last) for percent in percents]
+    values.partition(sorted({*below, *(min(index + 1, last) for index in below), last}))
+    if np.isnan(values[last]):
+        return [math.nan] * len(percents)
+    found = []
+    for percent, index in zip(percents, below, strict=True):
+        virtual = last * (percent / 100)
+        if virtual >= last:
+            found.append(float(values[last]))
+            continue
+        weight = virtual - index
+        low, high = values[index], values[index + 1]
+        step = float(high - low)
+        found.append(
+            float(high) - step * (1 - weight) if weight >= 0.5 else float(low) + step * weight
+        )
+    return found
+
+
+def byte_counts(values: np.ndarray) -> np.ndarray:
+    """Cumulative histogram of uint8 values (1-D, or a 2-D view: read in place): counts[v] is
+    how many are at most v. Order statistics then cost a search, not a partition of the values.
+    OpenCV's histogram is several times faster than np.bincount (which first copies the bytes
+    to intp); its float32 counts are exact below 2^24 values."""
+    if values.size >= 1 << 24:
+        return np.cumsum(np.bincount(values.ravel(), minlength=256))
+    found = cv2.calcHist([values], [0], None, [256], [0, 256])
+    return np.cumsum(found.ravel().astype(np.int64))
+
+
+def byte_percentile(counts: np.ndarray, percent: float) -> float:
+    """np.percentile (linear) of the uint8 values `counts` counts (`byte_counts`): the same
+    float, from the two order statistics around (n - 1) x percent / 100 and numpy's own
+    interpolation arithmetic (its `_lerp`)."""
+    size = int(counts[-1])
+    virtual = (size - 1) * (percent / 100)
+    if virtual >= size - 1:
+        return float(_order_value(counts, size - 1))
+    below = math.floor(virtual)
+    weight = virtual - below
+    low, high = _order_value(counts, below), _order_value(counts, below + 1)
+    step = high - low
+    return high - step * (1 - weight) if weight >= 0.5 else low + step * weight
+
+
+def byte_median(counts: np.ndarray) -> float:
+    """np.median of the uint8 values `counts` counts (`byte_counts`): the same float."""
+    size = int(counts[-1])
+    return (_order_value(counts, (size - 1) // 2) + _order_value(counts, size // 2)) / 2
+
+
+def _order_value(counts: np.ndarray, index: int) -> float:
+    """The index-th smallest (from 0) of the values `counts` counts."""
+    return float(np.searchsorted(counts, index, side="right"))
 
 
 LARGE_SIGMA = 6.0  # wider blurs run on a copy shrunk by sigma / 3 (the result is smooth anyway)
@@ -169,8 +234,20 @@ def fine_texture(
     """Robust sigma over `mask` of the image minus its blur at `fine`: the skin's fine texture
     (and noise), from an even sample of at most `sample` values (5 000 leave about 2 %
     sampling error). A median statistic, so lines or spots on part of the mask barely move it."""
+    if fine < LARGE_SIGMA:  # a plain Gaussian: on the mask's box grown by its reach alone
+        window = mask_box(mask, blur_reach(fine))
+        if window is None:
+            return 0.0
+        image, mask = np.ascontiguousarray(image[window]), mask[window]
     values = (image - blur(image, fine))[mask]
     return robust_stats(values[:: -(-values.size // sample)])[1] if values.size else 0.0
+
+
+def blur_reach(sigma: float) -> int:
+    """How far `blur` at sigma (below LARGE_SIGMA) reads: OpenCV's kernel for float images
+    spans 4 sigma each side, plus a pixel. A blur of a box grown by this around a mask equals
+    the whole image's blur on the mask (the same bits: the same kernel over the same pixels)."""
+    return int(np.ceil(4 * sigma)) + 1
 
 
 def dark_ridges(lightness: np.ndarray, sigmas: tuple[float, ...]) -> np.ndarray:

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.filters import byte_counts, byte_median, byte_percentile
 from metskin.domain.analysis.model import QualityIssue
 from metskin.domain.i18n.marks import _
 
@@ -129,10 +130,13 @@ def luma(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
 
 
-def sharpness(crop: np.ndarray, face_mask: np.ndarray, eye_distance: float) -> float:
-    """Variance of the Laplacian inside the face, at a fixed face scale."""
+def sharpness(
+    crop: np.ndarray, face_mask: np.ndarray, eye_distance: float, grey: np.ndarray | None = None
+) -> float:
+    """Variance of the Laplacian inside the face, at a fixed face scale (`grey`: the crop's
+    luma, when the caller has it)."""
     factor = SHARPNESS_EYE_DISTANCE / max(eye_distance, 1.0)
-    grey: np.ndarray = luma(crop)
+    grey = luma(crop) if grey is None else grey
     mask: np.ndarray = face_mask.astype(np.uint8)
     if factor < 1.0:
         size = (max(1, round(grey.shape[1] * factor)), max(1, round(grey.shape[0] * factor)))
@@ -181,29 +185,59 @@ def brightest_channel(rgb: np.ndarray) -> np.ndarray:
 
 def headroom_top(image_sample: np.ndarray) -> float:
     """HEADROOM_QUANTILE (percent) of the brightest channel, 0-255, from a 256-bin histogram."""
-    counts = np.cumsum(np.bincount(brightest_channel(image_sample).ravel(), minlength=256))
+    return _headroom(brightest_channel(image_sample))
+
+
+def _headroom(brightest: np.ndarray) -> float:
+    counts = byte_counts(brightest)
     return float(np.searchsorted(counts, HEADROOM_QUANTILE / 100.0 * counts[-1]))
 
 
+def sample_planes(image: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]:
+    """Luma and brightest channel of image[::step, ::step]. Both are per pixel, so they are
+    computed on every step-th row and then thinned: OpenCV reads a view of whole rows in
+    place, where a view thinned across too is first copied pixel by pixel (slow)."""
+    rows = image[::step]
+    red, green, blue = cv2.split(rows)
+    return luma(rows)[:, ::step], cv2.max(cv2.max(red, green), blue)[:, ::step]
+
+
+def clipped_fractions(crop: np.ndarray, skin: np.ndarray) -> tuple[float, float]:
+    """Shares of the skin pixels with at least one, and with two or more, channels at 250 or
+    above (the second largest of three channels is max(min(r, g), min(max(r, g), b)))."""
+    area = np.count_nonzero(skin)
+    if area == 0:
+        return 0.0, 0.0
+    red, green, blue = cv2.split(crop)
+    high, low = cv2.max(red, green), cv2.min(red, green)
+    one = cv2.max(high, blue) >= 250
+    two = cv2.max(low, cv2.min(high, blue)) >= 250
+    return np.count_nonzero(one & skin) / area, np.count_nonzero(two & skin) / area
+
+
 def measure_quality(
-    image_sample: np.ndarray,
+    image: np.ndarray,
     crop: np.ndarray,
     skin: np.ndarray,
     face: np.ndarray,
     eye_distance: float,
+    sample_step: int = 1,
 ) -> ImageQuality:
-    """`image_sample` is a small copy of the whole image; the rest is the face crop."""
-    face_luma = luma(crop)[skin] if skin.any() else luma(crop).ravel()
-    hot = crop[skin] >= 250 if skin.any() else np.zeros((1, 3), dtype=bool)
-    counts = hot[:, 0].astype(np.uint8) + hot[:, 1] + hot[:, 2]
+    """Whole-image statistics come from image[::sample_step, ::sample_step] (a small sample
+    of it); the rest is the face crop. Percentiles and the median are read off histograms
+    (the values are bytes): the same numbers as np.percentile and np.median."""
+    grey = luma(crop)
+    face_counts = byte_counts(grey[skin] if skin.any() else grey)
+    image_luma, brightest = sample_planes(image, sample_step)
+    clipped, lost = clipped_fractions(crop, skin)
     return ImageQuality(
-        sharpness=sharpness(crop, face, eye_distance),
-        face_luma_p95=float(np.percentile(face_luma, 95)),
-        image_luma_p99=float(np.percentile(luma(image_sample), 99)),
-        clipped_fraction=float((counts >= 1).mean()),
-        face_luma_median=float(np.median(face_luma)),
-        image_top=headroom_top(image_sample),
-        lost_fraction=float((counts >= 2).mean()),
+        sharpness=sharpness(crop, face, eye_distance, grey),
+        face_luma_p95=byte_percentile(face_counts, 95),
+        image_luma_p99=byte_percentile(byte_counts(image_luma), 99),
+        clipped_fraction=clipped,
+        face_luma_median=byte_median(face_counts),
+        image_top=_headroom(brightest),
+        lost_fraction=lost,
     )
 
 

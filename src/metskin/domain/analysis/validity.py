@@ -17,7 +17,7 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.face_image import FaceImage
-from metskin.domain.analysis.filters import blur, robust_stats
+from metskin.domain.analysis.filters import fine_texture, median_in_place
 from metskin.domain.analysis.model import AnalysisResult, QualityIssue
 from metskin.domain.i18n.marks import _
 from metskin.domain.values import leaves
@@ -131,8 +131,8 @@ def glare_fraction(face: FaceImage, points: np.ndarray) -> float:
     zone = eye_zones(face.rgb.shape, points)
     if not zone.any():
         return 0.0
-    rgb = face.rgb
-    white = cv2.min(cv2.min(rgb[..., 0], rgb[..., 1]), rgb[..., 2]) >= GLARE_MIN_CHANNEL
+    red, green, blue = cv2.split(face.rgb)  # planes: OpenCV copies a strided channel view
+    white = cv2.min(cv2.min(red, green), blue) >= GLARE_MIN_CHANNEL
     glare = (zone & white).astype(np.uint8)
     if not glare.any():
         return 0.0
@@ -146,9 +146,8 @@ def glare_fraction(face: FaceImage, points: np.ndarray) -> float:
 
 def texture(face: FaceImage) -> float:
     """Fine skin texture: robust sigma of L* minus its blur, on usable cheeks and forehead."""
-    detail = face.lightness - blur(face.lightness, TEXTURE_SCALE * face.eye_distance)
     mask = (face.masks["u_zone"] | face.masks["forehead"]) & face.masks["usable"]
-    return robust_stats(detail[mask])[1] if mask.any() else 0.0
+    return fine_texture(face.lightness, mask, TEXTURE_SCALE * face.eye_distance)
 
 
 def measure_validity(
@@ -156,12 +155,15 @@ def measure_validity(
 ) -> Validity:
     """`points` are crop landmarks; `scale` is crop pixels per photo pixel; `cast_left` is what
     the white balance could not correct (white_reference.white_balance)."""
-    step = max(1, face.values(1).size // 20000)  # medians of at most 20k pixels
-    a_star, b_star = face.values(1)[::step], face.values(2)[::step]
-    chroma = float(np.median(np.hypot(a_star, b_star))) if len(a_star) else 0.0
-    hue = (
-        float(np.degrees(np.arctan2(np.median(b_star), np.median(a_star)))) if len(a_star) else 0.0
-    )
+    a_star, b_star = face.values(1), face.values(2)
+    step = max(1, a_star.size // 20000)  # medians of at most 20k pixels
+    a_star, b_star = a_star[::step], b_star[::step]
+    chroma, hue = 0.0, 0.0
+    if len(a_star):
+        chroma = median_in_place(np.hypot(a_star, b_star))
+        # in the planes' float32, as np.median gives them (each median reorders its array)
+        a_level, b_level = (a_star.dtype.type(median_in_place(v)) for v in (a_star, b_star))
+        hue = float(np.degrees(np.arctan2(b_level, a_level)))
     return Validity(
         eye_distance_px=face.eye_distance / max(scale, 1e-6),
         glare_fraction=glare_fraction(face, points),
