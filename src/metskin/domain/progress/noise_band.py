@@ -21,9 +21,9 @@ BANDS: dict[str, dict[str, float]] = {
         "under_eye_right": 3.0,
     },
     "dark_circles": {
-        "face": 32.7,
-        "under_eye_left": 36.8,
-        "under_eye_right": 62.3,
+        "face": 23.8,
+        "under_eye_left": 25.4,
+        "under_eye_right": 31.1,
     },
     "pigmentation": {
         "cheek_left": 91.0,
