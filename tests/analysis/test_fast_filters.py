@@ -26,6 +26,7 @@ from metskin.domain.analysis.filters import (
     byte_counts,
     byte_median,
     byte_percentile,
+    column_medians,
     disk,
     fine_texture,
     median_in_place,
@@ -60,6 +61,19 @@ def test_robust_stats_equal_numpy_medians() -> None:
     with_nan[3] = np.nan
     assert np.isnan(median_in_place(with_nan.copy())) and np.isnan(np.median(with_nan))
     assert robust_stats(np.zeros(0, dtype=np.float32)) == (0.0, 0.0)
+
+
+def test_column_medians_equal_numpy_and_keep_the_order() -> None:
+    rng = np.random.default_rng(5)
+    for rows in (1, 2, 3, 10, 11, 400, 401):
+        for dtype in (np.float32, np.float64):
+            values = rng.normal(0, 0.3, (rows, 2)).astype(dtype)
+            values[::4, 1] = values[0, 1]  # ties
+            before = values.copy()
+            found = column_medians(values)
+            expected = np.median(values, axis=0)
+            assert found.dtype == expected.dtype and np.array_equal(found, expected)
+            assert np.array_equal(values, before)
 
 
 def test_blob_means_equal_the_whole_image_sums() -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from metskin.domain.analysis.face_image import FaceImage
-from metskin.domain.analysis.filters import robust_stats
+from metskin.domain.analysis.filters import median_in_place, percentiles_in_place, robust_stats
 
 # The under-eye's level: this percentile of its usable Weber lightness (creases are darker).
 UNDER_EYE_PERCENTILE = 80
@@ -54,7 +54,7 @@ def upper_half(mask: np.ndarray) -> np.ndarray:
     """The rows of `mask` above its median row (the part of the cheek nearest the eye)."""
     rows = np.nonzero(mask)[0]
     upper = mask.copy()
-    upper[int(np.median(rows)) :] = False
+    upper[int(median_in_place(rows)) :] = False  # the row indices are a fresh array
     return upper
 
 
@@ -72,9 +72,14 @@ def under_eye_contrast(face: FaceImage) -> UnderEyes:
         upper = upper_half(cheek)
         if np.count_nonzero(upper) < MIN_PIXELS:
             continue
-        expected[side] = float(np.median(weber[upper])) - allowance
-        level = float(np.percentile(weber[under], UNDER_EYE_PERCENTILE))
+        # the gathers are copies, so their in-place order statistics leave the maps alone
+        expected[side] = median_in_place(weber[upper]) - allowance
+        level = percentiles_in_place(weber[under], (UNDER_EYE_PERCENTILE,))[0]
         contrast[side] = CONTRAST_GAIN * (expected[side] - level)
         lightness = face.lightness
-        delta_l[side] = float(np.median(lightness[cheek]) - np.median(lightness[under]))
+        # subtracted in L*'s float32, as np.median's scalars were
+        cheek_l, under_l = (
+            lightness.dtype.type(median_in_place(lightness[part])) for part in (cheek, under)
+        )
+        delta_l[side] = float(cheek_l - under_l)
     return UnderEyes(contrast, expected, delta_l, CONTRAST_GAIN, spread)

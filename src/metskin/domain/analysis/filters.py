@@ -38,6 +38,13 @@ def median_in_place(values: np.ndarray) -> float:
     return float((values[:half].max() + upper) / 2)
 
 
+def column_medians(values: np.ndarray) -> np.ndarray:
+    """np.median(values, axis=0) of a 2-D array (the same values and dtype), by
+    `median_in_place` on each column of a transposed copy: `values` keeps its order."""
+    columns = np.array(values.T, order="C")
+    return np.array([median_in_place(column) for column in columns], dtype=values.dtype)
+
+
 def percentiles_in_place(values: np.ndarray, percents: tuple[float, ...]) -> list[float]:
     """np.percentile(values, percents) (linear) of a 1-D float32 or float64 array (the same
     floats, NaN included), reordering the array: one partition at the order statistics it

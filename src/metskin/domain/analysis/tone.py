@@ -9,6 +9,7 @@ import numpy as np
 
 from metskin.domain.analysis import colour, monk
 from metskin.domain.analysis.face_image import FaceImage
+from metskin.domain.analysis.filters import median_in_place, percentiles_in_place
 from metskin.domain.analysis.model import Tone
 
 TONE_REGIONS = ("forehead", "cheek_right", "cheek_left", "nose", "chin")
@@ -75,7 +76,7 @@ def channel_ratio(linear: np.ndarray, clipped: np.ndarray, channel: int, other: 
         levels = [MIN_RATIO_QUANTILE]
     ours = np.quantile(linear[:, channel], levels)
     theirs = np.maximum(np.quantile(linear[:, other], levels), 1e-4)
-    return float(np.median(ours / theirs))
+    return median_in_place(ours / theirs)  # the ratios are a fresh array
 
 
 def rebuild_clipped(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -186,13 +187,14 @@ def region_spread(
     on the forehead does not make the whole face uncertain."""
     itas = []
     for number in range(len(TONE_REGIONS)):
-        chosen = lab_values[usable & (regions == number)]
-        if len(chosen) >= MIN_REGION_PIXELS:
-            median = np.median(chosen, axis=0)
-            itas.append(colour.ita_deg(float(median[0]), float(median[2])))
+        chosen = usable & (regions == number)
+        if np.count_nonzero(chosen) >= MIN_REGION_PIXELS:
+            # L* and b* only, each gathered into a fresh array that its median may reorder
+            lightness, b_star = (median_in_place(lab_values[chosen, axis]) for axis in (0, 2))
+            itas.append(colour.ita_deg(lightness, b_star))
     if len(itas) < 2:
         return 0.0
-    spread = 1.4826 * float(np.median(np.abs(np.array(itas) - ita)))
+    spread = 1.4826 * median_in_place(np.abs(np.array(itas) - ita))
     return REGION_WEIGHT * spread / math.sqrt(len(itas))
 
 
@@ -218,10 +220,11 @@ def measure_tone(face: FaceImage, light_penalty: float) -> Tone | None:
 def tone_confidence(
     pixels: int, gains: np.ndarray, lightness: np.ndarray, light_penalty: float
 ) -> float:
-    """Drops with few pixels, strong colour-cast correction, uneven light and light issues."""
+    """Drops with few pixels, strong colour-cast correction, uneven light and light issues.
+    `lightness` (a gather of the skin's L*) is reordered."""
     pixel_factor = min(1.0, pixels / FULL_CONFIDENCE_PIXELS)
     cast = float(np.abs(np.log(gains)).max()) / math.log(colour.MAX_GAIN)
     cast_factor = 1.0 - 0.4 * min(1.0, cast)
-    q25, q75 = np.percentile(lightness, [25, 75])
+    q25, q75 = percentiles_in_place(lightness, (25, 75))  # reorders `lightness`
     spread_factor = float(np.clip(1.0 - (q75 - q25 - 8.0) / 30.0, 0.4, 1.0))
     return pixel_factor * cast_factor * spread_factor * (1.0 - light_penalty)

@@ -45,6 +45,7 @@ import numpy as np
 
 from metskin.domain.analysis import colour
 from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.filters import column_medians, percentiles_in_place
 
 # Eye contours and the first iris landmark (its centre; the next four lie on its rim).
 EYES = ((lm.EXCLUDED["eye_right"], 468), (lm.EXCLUDED["eye_left"], 473))
@@ -143,8 +144,8 @@ def sclera_pixels(crop: np.ndarray, points: np.ndarray) -> np.ndarray:
     luminance = linear @ colour.LUMA
     linear = linear[luminance >= np.quantile(luminance, 1.0 - BRIGHTEST)]
     chroma = np.log(linear[:, [0, 2]] / linear[:, [1]])
-    centre = np.median(chroma, axis=0)
-    spread = 1.4826 * np.median(np.abs(chroma - centre), axis=0) + 0.01
+    centre = column_medians(chroma)  # on a copy: `chroma` keeps its order for the mask
+    spread = 1.4826 * column_medians(np.abs(chroma - centre)) + 0.01
     return linear[(np.abs(chroma - centre) < OUTLIER_SIGMAS * spread).all(axis=1)]
 
 
@@ -153,7 +154,7 @@ def sclera_estimate(crop: np.ndarray, points: np.ndarray) -> Estimate | None:
     linear = sclera_pixels(crop, points)
     if len(linear) < MIN_PIXELS:
         return None
-    chroma = np.median(np.log(linear[:, [0, 2]] / linear[:, [1]]), axis=0)
+    chroma = column_medians(np.log(linear[:, [0, 2]] / linear[:, [1]]))
     return Estimate(chroma - SCLERA_OFFSET, len(linear))
 
 
@@ -168,10 +169,10 @@ def sclera_level(crop: np.ndarray, points: np.ndarray, scale: float = 1.0) -> fl
     linear = sclera_pixels(crop, points)
     if len(linear) < MIN_PIXELS:
         return None
-    chroma = np.median(np.log(linear[:, [0, 2]] / np.maximum(linear[:, [1]], 1e-6)), axis=0)
+    chroma = column_medians(np.log(linear[:, [0, 2]] / np.maximum(linear[:, [1]], 1e-6)))
     if float(np.linalg.norm(chroma - SCLERA_OFFSET)) > SCLERA_LEVEL_CHROMA:
         return None
-    return float(np.log2(max(float(np.percentile(linear @ colour.LUMA, 90)), 1e-6)))
+    return float(np.log2(max(percentiles_in_place(linear @ colour.LUMA, (90,))[0], 1e-6)))
 
 
 def equivariant_light(
