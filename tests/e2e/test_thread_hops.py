@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
 import pytest
+import redis
 from sqlalchemy import event
 
-from metskin.bootstrap import Container
-from tests.e2e.conftest import PASSWORD, GraphQLClient
-from tests.e2e.test_care_api import add_done_analysis
+from metskin.bootstrap import Container, bootstrap
+from tests.conftest import make_settings
+from tests.e2e.conftest import PASSWORD, GraphQLClient, http_on
+from tests.e2e.test_care_api import DIRECTORY, LONDON_EYE, add_done_analysis, seed_directory
 
 PRODUCTS = "query { products(first: 5) { edges { node { id name } } } }"
 MY_ANALYSES = "query { me { id analyses(first: 2) { edges { cursor node { id } } } } }"
@@ -33,6 +37,12 @@ class Hops:
 
 @pytest.fixture
 def hops(container: Container, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hops]:
+    with counting_hops(container, monkeypatch) as counted:
+        yield counted
+
+
+@contextmanager
+def counting_hops(container: Container, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hops]:
     counted = Hops()
     submit = anyio.to_thread.run_sync
     loop_thread = threading.get_ident()  # pytest-asyncio runs the loop on this thread
@@ -105,3 +115,52 @@ async def test_an_ended_session_is_refused_where_the_viewer_is_needed(
         'mutation($p: String!) { login(email: "ended@example.com", password: $p) { accessToken } }'
     )
     assert (await client.data(login, p=PASSWORD))["login"]["accessToken"]  # the stale token sent
+
+
+@pytest.fixture
+def on_redis(tmp_path: Path, database_url: str, redis_url: str) -> Iterator[Container]:
+    """Rate limits in Redis (a database of its own, emptied), two directory reads an hour."""
+    url = redis_url.rsplit("/", 1)[0] + "/9"
+    redis.Redis.from_url(url).flushdb()
+    settings = make_settings(
+        tmp_path,
+        database_url=database_url,
+        redis_url=url,
+        rate_limit_scale=1.0,
+        rate_limits={"directory.ip": "2/3600"},
+    )
+    container = bootstrap(settings)
+    yield container
+    container.close()
+
+
+@pytest.mark.redis
+async def test_a_directory_search_on_redis_checks_its_rate_limit_in_the_same_hop(
+    on_redis: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_directory(on_redis)
+    near = {"near": {**LONDON_EYE, "radiusKm": 30}}
+    async with http_on(on_redis) as http:
+        client, anonymous = GraphQLClient(http), GraphQLClient(http)
+        await client.register("near@example.com")
+        with counting_hops(on_redis, monkeypatch) as hops:
+            for caller in (anonymous, client):  # the signed-in one's session check rides too
+                body = await sent(caller, hops, DIRECTORY, filter=near, first=10)
+                cities = {
+                    e["node"]["practice"]["city"] for e in body["data"]["dermatologists"]["edges"]
+                }
+                assert cities == {"London"} and "errors" not in body
+                assert (hops.threads, hops.on_loop) == (1, [])
+
+            hops.threads = 0  # the third read from this address is refused, as before
+            refused = await http.post(
+                "/graphql", json={"query": DIRECTORY, "variables": {"filter": near, "first": 10}}
+            )
+            body = refused.json()
+            assert body["data"] is None
+            [error] = body["errors"]
+            wait = error["extensions"]["retryAfter"]
+            assert error["extensions"]["code"] == "RATE_LIMITED" and "path" not in error
+            assert error["message"] == f"Too many directory requests; try again in {wait} s."
+            assert refused.headers["retry-after"] == str(wait)
+            assert hops.threads == 1

@@ -40,9 +40,19 @@ async def run_sync(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     the use case (`Context.in_session`): one hop, not two."""
     call = partial(fn, *args, **kwargs)
     context = _REQUEST.get()
-    if context is not None and context.session_unsettled:
+    if context is not None and context.unsettled:
         call = partial(context.in_session, call, _ASKED.get())
     return await anyio.to_thread.run_sync(call)
+
+
+def defer_limits(context: Context, check: Callable[[], None]) -> bool:
+    """Owe the operation's rate-limit check to the request's first `run_sync` (it runs there
+    before the session check and the use case: one hop, not two). False when `run_sync` does
+    not serve this context (not an HTTP request): the caller checks now."""
+    if _REQUEST.get() is not context:
+        return False
+    context._limits = check
+    return True
 
 
 @contextmanager
@@ -117,6 +127,8 @@ class Context:
     _session: str | None = field(default=None, init=False, repr=False)  # its check is owed
     _ended: DomainError | None = field(default=None, init=False, repr=False)
     _session_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _limits: Callable[[], None] | None = field(default=None, init=False, repr=False)  # owed
+    limited: DomainError | None = field(default=None, init=False)  # the rate limit refused it
 
     def __post_init__(self) -> None:
         self.user_loader = batch_loader(self.container.accounts.get_users)
@@ -177,15 +189,46 @@ class Context:
         return self.viewer
 
     @property
-    def session_unsettled(self) -> bool:
-        return self._session is not None or self._ended is not None
+    def unsettled(self) -> bool:
+        """A check is owed (rate limit, session) or refused the request."""
+        return (
+            self._session is not None
+            or self._ended is not None
+            or self._limits is not None
+            or self.limited is not None
+        )
+
+    @property
+    def limits_owed(self) -> bool:
+        return self._limits is not None
+
+    def settle_limits(self) -> None:
+        """In a worker thread: the owed rate-limit check, when no use case ran it."""
+        with self._session_lock:
+            self._run_limits()
+
+    def _run_limits(self) -> None:
+        """The owed rate-limit check (`defer_limits`), once; a refusal is kept in `limited`
+        and raised by every use case of the request from then on."""
+        check, self._limits = self._limits, None
+        if check is None:
+            return
+        try:
+            check()
+        except DomainError as error:
+            self.limited = error
 
     def in_session(self, call: Callable[[], T], asked: bool) -> T:
-        """In a worker thread, before a use case: the session check the token still owes, run
-        once (a concurrent call waits for it). When the session has ended the request has no
-        viewer from then on, and a use case run for the viewer (`asked`) raises, as it would
-        have had the check run before anything; one that did not ask runs without a viewer."""
+        """In a worker thread, before a use case: the rate-limit check the operation owes
+        (`defer_limits`), then the session check the token still owes, each run once (a
+        concurrent call waits for them). Refused by the rate limit, nothing runs. When the
+        session has ended the request has no viewer from then on, and a use case run for the
+        viewer (`asked`) raises, as it would have had the check run before anything; one that
+        did not ask runs without a viewer."""
         with self._session_lock:
+            self._run_limits()
+            if self.limited is not None:
+                raise self.limited
             if self._session is not None:
                 try:
                     self.container.accounts.check_session(self._session)

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+import anyio.to_thread
 from graphql import (
     ExecutionResult,
     FieldNode,
@@ -28,7 +30,7 @@ from strawberry.extensions import SchemaExtension
 from metskin.domain.accounts.errors import InvalidCredentials
 from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.apikeys.auth import key_refusal
-from metskin.graphql.context import Context, run_sync
+from metskin.graphql.context import Context, defer_limits, run_sync
 from metskin.graphql.cost import operation_cost
 
 # Root field -> rate rule (domain/limits/model.py DEFAULT_RULES).
@@ -102,20 +104,48 @@ class OperationLimits(SchemaExtension):
             yield
             return
         calls = list(self._limited_calls(context))
+        deferred = False
         if calls or context.api_key:
             try:
+                check = partial(self._check, context, calls)
                 if self._in_process(context, calls):
-                    self._check(context, calls)
+                    check()
+                elif self._deferrable() and defer_limits(context, check):
+                    deferred = True
                 else:
-                    await run_sync(self._check, context, calls)
+                    await run_sync(check)
             except RateLimited as error:
                 ctx.result = rate_limited(context, error)
                 yield
                 return
         yield
+        if deferred:
+            await self._refuse_if_limited(context)
         logins = [call for call in calls if call.rule == "login" and call.account]
         if logins and ctx.result is not None:
             await run_sync(self._record_logins, context, logins, ctx.result)
+
+    def _deferrable(self) -> bool:
+        """A query's check over the network rides in its first use case's thread call: it
+        runs there before anything else (`Context.in_session`). A mutation checks first."""
+        ctx = self.execution_context
+        assert ctx.graphql_document is not None
+        operation = get_operation_ast(ctx.graphql_document, ctx.operation_name)
+        return operation is not None and operation.operation == OperationType.QUERY
+
+    async def _refuse_if_limited(self, context: Context) -> None:
+        """After a query whose check was deferred: run it if no use case did, and when it
+        refused, the whole response is the refusal, as when checked before execution (the
+        result is changed in place: it is what strawberry returns)."""
+        if context.limits_owed:
+            await anyio.to_thread.run_sync(context.settle_limits)
+        result = self.execution_context.result
+        if not isinstance(context.limited, RateLimited) or result is None:
+            return
+        refused = rate_limited(context, context.limited)
+        assert refused.errors is not None
+        self.execution_context.schema.process_errors(refused.errors, self.execution_context)
+        result.data, result.errors = None, refused.errors
 
     @staticmethod
     def _in_process(context: Context, calls: list[LimitedCall]) -> bool:
