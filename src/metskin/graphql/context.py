@@ -218,6 +218,16 @@ class Context:
         except DomainError as error:
             self.limited = error
 
+    def settle_session(self) -> None:
+        """The session check the token owes (`trust_claims`), once: an ended session leaves the
+        request without a viewer. Another error (the database away) leaves it owed."""
+        if self._session is not None:
+            try:
+                self.container.accounts.check_session(self._session)
+            except DomainError as error:
+                self.viewer, self.auth_error, self._ended = None, error, error
+            self._session = None
+
     def in_session(self, call: Callable[[], T], asked: bool) -> T:
         """In a worker thread, before a use case: the rate-limit check the operation owes
         (`defer_limits`), then the session check the token still owes, each run once (a
@@ -229,12 +239,7 @@ class Context:
             self._run_limits()
             if self.limited is not None:
                 raise self.limited
-            if self._session is not None:
-                try:
-                    self.container.accounts.check_session(self._session)
-                except DomainError as error:
-                    self.viewer, self.auth_error, self._ended = None, error, error
-                self._session = None  # not when the check failed otherwise: still owed
+            self.settle_session()
         if asked and self._ended is not None:
             raise self._ended
         return call()
@@ -282,16 +287,10 @@ def trust_claims(context: Context, authorization: str | None) -> None:
 
 
 def authenticate(context: Context, authorization: str | None) -> None:
-    token = _bearer_token(authorization)
-    if not token:
-        return
-    try:
-        user_id, role = context.container.accounts.authenticate(token)
-        context.viewer = Viewer(user_id, role)
-        context.auth_error = None
-    except DomainError as error:
-        context.viewer = None
-        context.auth_error = error
+    """The token's caller, their session checked now (websockets, and contexts not served by
+    `run_sync`'s deferred check)."""
+    trust_claims(context, authorization)
+    context.settle_session()
 
 
 def _bearer_token(authorization: str | None) -> str | None:
