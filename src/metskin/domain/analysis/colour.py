@@ -108,12 +108,27 @@ def background_illuminant(pixels: np.ndarray) -> tuple[np.ndarray, float] | None
     The share says how much of the background the estimate explains as gray: about 0.95 on a
     studio wall, 0.6 on the astronaut's orange suit and flag, 0.02-0.3 on a red cup or a cat.
     """
+    return usable_illuminant(usable_linear(pixels))
+
+
+USABLE = (0.02, 0.93)  # linear brightest channel: too dark to read, or (nearly) clipped
+
+
+def usable_linear(pixels: np.ndarray) -> np.ndarray:
+    """Linear RGB (N, 3 float64) of the background pixels (N, 3 uint8) the estimators read: an
+    even subsample of about MAX_BACKGROUND_PIXELS, without the pixels whose brightest channel
+    is outside USABLE."""
     pixels = pixels[:: max(1, len(pixels) // MAX_BACKGROUND_PIXELS)]
     linear = srgb_to_linear(pixels).astype(np.float64)
-    brightest = linear.max(axis=1)
+    brightest = np.maximum(np.maximum(linear[:, 0], linear[:, 1]), linear[:, 2])
+    return linear[(brightest < USABLE[1]) & (brightest > USABLE[0])]
+
+
+def usable_illuminant(linear: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """`background_illuminant` of the pixels `usable_linear` chose."""
     # channels first and contiguous: per-channel arithmetic is much faster than reducing the
     # short axis of an (N, 3) array
-    channels = np.ascontiguousarray(linear[(brightest < 0.93) & (brightest > 0.02)].T)
+    channels = np.ascontiguousarray(linear.T)
     if channels.shape[1] < 200:
         return None
     refined = [_refine(channels, start) for start in (_minkowski_mean(channels), np.ones(3))]
@@ -142,12 +157,17 @@ def gray_refined(linear: np.ndarray, start: np.ndarray) -> np.ndarray | None:
 
 
 def _refine(channels: np.ndarray, estimate: np.ndarray) -> tuple[np.ndarray, int]:
-    """The estimate refined on near-gray pixels, and how many pixels it makes gray."""
+    """The estimate refined on near-gray pixels, and how many pixels it makes gray.
+
+    A round that picks the same pixels as the round before gives the same estimate again, so
+    the rounds stop there (the same result as running all of them)."""
+    chosen = None
     for _ in range(4):
         near_gray = _near_gray(channels, estimate)
-        if near_gray.sum() < 100:
-            break
-        estimate = _minkowski_mean(channels[:, near_gray])
+        count = int(near_gray.sum())
+        if count < 100 or (chosen is not None and np.array_equal(near_gray, chosen)):
+            return estimate, count
+        estimate, chosen = _minkowski_mean(channels[:, near_gray]), near_gray
     return estimate, int(_near_gray(channels, estimate).sum())
 
 

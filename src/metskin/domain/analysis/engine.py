@@ -27,7 +27,7 @@ from metskin.domain.analysis.ports import FaceLandmarker
 from metskin.domain.analysis.skin_type import measure_skin_type
 from metskin.domain.analysis.spots import aligned_spots
 from metskin.domain.analysis.tone import measure_tone
-from metskin.domain.analysis.white_reference import sclera_level, white_balance
+from metskin.domain.analysis.white_reference import readable_sclera, sclera_level, white_balance
 
 Progress = Callable[[str, float], None]
 SAMPLE_SIDE = 256  # whole-image statistics (background, exposure) use a copy this small
@@ -48,6 +48,7 @@ class CheckedFrame:
     quality_score: float
     image: np.ndarray | None = field(default=None, repr=False)
     sclera_level: float | None = None  # log2 luminance of the whites of the eyes: the exposure
+    eyes: np.ndarray | None = field(default=None, repr=False)  # the sclera's linear pixels
 
 
 def ensure_rgb(rgb: np.ndarray) -> np.ndarray:
@@ -101,18 +102,23 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
         rgb, crop, masks["skin"], masks["face"], eye_distance, sample_step(rgb)
     )
     issues += measured.issues()
-    sclera = sclera_level(crop, pts, scale)
+    eyes = readable_sclera(crop, pts, scale)  # read once: the white balance reads them too
+    sclera = sclera_level(crop, pts, scale, eyes)
     issues += quality.exposure_issues(issues, sclera, measured.image_top)
     penalty = 0.5 ** sum(1 for item in issues if item.code not in quality.LIGHT_CODES)
     background, score = background_pixels(rgb, box), measured.score() * penalty
-    return CheckedFrame(points, crop, geometry, issues, background, score, sclera_level=sclera)
+    return CheckedFrame(
+        points, crop, geometry, issues, background, score, sclera_level=sclera, eyes=eyes
+    )
 
 
 def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> AnalysisResult:
     """Tone, skin type and concerns of a face that passed the gate."""
     geometry = checked.geometry
     pts = crop_points(checked.points, geometry.box, geometry.scale)
-    gains, cast_left = white_balance(checked.background, checked.crop, pts, geometry.scale)
+    gains, cast_left = white_balance(
+        checked.background, checked.crop, pts, geometry.scale, checked.eyes
+    )
     face = build_face_image(checked.crop, pts, geometry.masks, gains)
     unfit = validity.measure_validity(face, pts, geometry.scale, cast_left).issues()
     if unfit:

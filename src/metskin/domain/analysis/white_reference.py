@@ -84,7 +84,7 @@ SIGMA_FOOLED = 0.3  # a fooled estimate can be off by a whole cast
 EQUIVARIANT_CEILING = 0.85
 GRAY_RADIUS = 0.15
 EQUIVARIANT_ROUNDS = 3
-USABLE = (0.02, 0.93)  # linear brightest channel: too dark to read, or (nearly) clipped
+USABLE = colour.USABLE  # linear brightest channel: too dark to read, or (nearly) clipped
 
 
 @dataclass(frozen=True)
@@ -149,25 +149,39 @@ def sclera_pixels(crop: np.ndarray, points: np.ndarray) -> np.ndarray:
     return linear[(np.abs(chroma - centre) < OUTLIER_SIGMAS * spread).all(axis=1)]
 
 
-def sclera_estimate(crop: np.ndarray, points: np.ndarray) -> Estimate | None:
-    """The light's log-chromaticity according to the sclera, or None when too little shows."""
-    linear = sclera_pixels(crop, points)
+def readable_sclera(crop: np.ndarray, points: np.ndarray, scale: float = 1.0) -> np.ndarray | None:
+    """`sclera_pixels`, or None when the eyes are too small in the photo for `sclera_level`
+    (the white balance reads the sclera only when they are larger still: the same pixels
+    serve both)."""
+    if lm.eye_distance(points) / max(scale, 1e-6) < SCLERA_MIN_EYE_DISTANCE:
+        return None
+    return sclera_pixels(crop, points)
+
+
+def sclera_estimate(
+    crop: np.ndarray, points: np.ndarray, linear: np.ndarray | None = None
+) -> Estimate | None:
+    """The light's log-chromaticity according to the sclera, or None when too little shows.
+    `linear`: the crop's `sclera_pixels`, when already read."""
+    linear = sclera_pixels(crop, points) if linear is None else linear
     if len(linear) < MIN_PIXELS:
         return None
     chroma = column_medians(np.log(linear[:, [0, 2]] / linear[:, [1]]))
     return Estimate(chroma - SCLERA_OFFSET, len(linear))
 
 
-def sclera_level(crop: np.ndarray, points: np.ndarray, scale: float = 1.0) -> float | None:
+def sclera_level(
+    crop: np.ndarray, points: np.ndarray, scale: float = 1.0, linear: np.ndarray | None = None
+) -> float | None:
     """log2 of the linear luminance of the brightest tenth of the sclera (an exposure
     reference: about -1.1 under the London Set's studio light, -0.4 on the astronaut), or None
     when the eyes are too small in the photo, too little sclera shows, or what shows is not
     the colour of a sclera under any plausible light (farther than SCLERA_LEVEL_CHROMA in
-    log-chromaticity from SCLERA_OFFSET: painted over, red eyes, coloured lenses)."""
-    if lm.eye_distance(points) / max(scale, 1e-6) < SCLERA_MIN_EYE_DISTANCE:
-        return None
-    linear = sclera_pixels(crop, points)
-    if len(linear) < MIN_PIXELS:
+    log-chromaticity from SCLERA_OFFSET: painted over, red eyes, coloured lenses).
+    `linear`: `readable_sclera(crop, points, scale)`, when already read."""
+    if linear is None:
+        linear = readable_sclera(crop, points, scale)
+    if linear is None or len(linear) < MIN_PIXELS:
         return None
     chroma = column_medians(np.log(linear[:, [0, 2]] / np.maximum(linear[:, [1]], 1e-6)))
     if float(np.linalg.norm(chroma - SCLERA_OFFSET)) > SCLERA_LEVEL_CHROMA:
@@ -176,7 +190,10 @@ def sclera_level(crop: np.ndarray, points: np.ndarray, scale: float = 1.0) -> fl
 
 
 def equivariant_light(
-    background: np.ndarray, illuminant: np.ndarray, gray_share: float
+    background: np.ndarray,
+    illuminant: np.ndarray,
+    gray_share: float,
+    linear: np.ndarray | None = None,
 ) -> np.ndarray:
     """`illuminant` (the background's estimate) refined on the same pixels whatever the cast:
     those below EQUIVARIANT_CEILING once corrected by the estimate so far. A background trusted
@@ -186,7 +203,8 @@ def equivariant_light(
     unrefined, the cast-dependent clipping of its brightest pixels made it follow shade 7500 K
     only 80 % of the way on the recolour benchmark's astronaut (share 0.57); a background with
     little gray (a cat, coffee, a rocket: 0.02-0.3) is fooled anyway, and refining it fully
-    moved its estimate by more than it gained (sixth pass in docs/benchmarks.md)."""
+    moved its estimate by more than it gained (sixth pass in docs/benchmarks.md).
+    `linear`: `colour.usable_linear(background)`, when already computed."""
     trust = float(
         np.clip(
             (gray_share - colour.GRAY_TRUSTED_FROM)
@@ -195,10 +213,7 @@ def equivariant_light(
             1.0,
         )
     )
-    pixels = background[:: max(1, len(background) // colour.MAX_BACKGROUND_PIXELS)]
-    linear = colour.srgb_to_linear(pixels).astype(np.float64)
-    brightest = linear.max(axis=1)
-    linear = linear[(brightest > USABLE[0]) & (brightest < USABLE[1])]
+    linear = colour.usable_linear(background) if linear is None else linear
     if len(linear) < MIN_BACKGROUND_PIXELS:
         return illuminant
     start = log_chroma(illuminant)
@@ -212,24 +227,29 @@ def equivariant_light(
 
 def _below_ceiling(linear: np.ndarray, light: np.ndarray) -> np.ndarray:
     """Pixels whose brightest channel, corrected by `light` (luminance kept), is below
-    EQUIVARIANT_CEILING: the same pixels before and after a global cast."""
-    return np.asarray(
-        (linear / (light / float(colour.LUMA @ light))).max(axis=1) < EQUIVARIANT_CEILING
-    )
+    EQUIVARIANT_CEILING: the same pixels before and after a global cast. The channels are
+    divided and compared one column at a time (the same quotients as dividing the (N, 3)
+    array; reducing its short axis costs more than the divisions)."""
+    scale = light / float(colour.LUMA @ light)
+    brightest = np.maximum(linear[:, 0] / scale[0], linear[:, 1] / scale[1])
+    return np.asarray(np.maximum(brightest, linear[:, 2] / scale[2]) < EQUIVARIANT_CEILING)
 
 
 def _gray_mean(linear: np.ndarray, start: np.ndarray) -> np.ndarray:
     """Mean log-chromaticity of the pixels within GRAY_RADIUS of the estimate, below the
-    ceiling (a background trusted as gray)."""
+    ceiling (a background trusted as gray). A round that keeps the same pixels as the round
+    before gives the same mean again: the rounds stop there (the same result)."""
     chroma = np.log(np.maximum(linear[:, [0, 2]], 1e-6) / np.maximum(linear[:, [1]], 1e-6))
-    estimate = start
+    red, blue = chroma[:, 0].copy(), chroma[:, 1].copy()
+    estimate, kept = start, None
     for _ in range(EQUIVARIANT_ROUNDS):
-        keep = _below_ceiling(linear, illuminant_of(estimate)) & (
-            np.linalg.norm(chroma - estimate, axis=1) < GRAY_RADIUS
-        )
-        if keep.sum() < MIN_BACKGROUND_PIXELS:
+        # the distance as np.linalg.norm(chroma - estimate, axis=1) computes it, per column
+        red_off, blue_off = red - estimate[0], blue - estimate[1]
+        distance = np.sqrt(red_off * red_off + blue_off * blue_off)
+        keep = _below_ceiling(linear, illuminant_of(estimate)) & (distance < GRAY_RADIUS)
+        if keep.sum() < MIN_BACKGROUND_PIXELS or (kept is not None and np.array_equal(keep, kept)):
             break
-        estimate = chroma[keep].mean(axis=0)
+        estimate, kept = chroma[keep].mean(axis=0), keep
     return estimate
 
 
@@ -292,16 +312,22 @@ def face_white_balance(
 
 
 def white_balance(
-    background: np.ndarray, crop: np.ndarray, points: np.ndarray, scale: float = 1.0
+    background: np.ndarray,
+    crop: np.ndarray,
+    points: np.ndarray,
+    scale: float = 1.0,
+    eyes: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
     """`face_white_balance`'s gains, and the cast they leave: the log-chromaticity length of
     the estimated light once corrected (0 when fully corrected or when nothing was estimated;
-    the bounds leave at most about 0.2 of a plausible cast, more when it is too strong)."""
-    found = colour.background_illuminant(background)
+    the bounds leave at most about 0.2 of a plausible cast, more when it is too strong).
+    `eyes`: the crop's `sclera_pixels`, when already read (`readable_sclera`)."""
+    linear = colour.usable_linear(background)
+    found = colour.usable_illuminant(linear)
     if found is not None:
-        found = (equivariant_light(background, *found), found[1])
+        found = (equivariant_light(background, *found, linear), found[1])
     trust = sclera_trust(lm.eye_distance(points) / max(scale, 1e-6))
-    sclera = sclera_estimate(crop, points) if trust > 0 else None
+    sclera = sclera_estimate(crop, points, eyes) if trust > 0 else None
     if sclera is None or (found is None and trust < SCLERA_GOOD):
         illuminant = None if found is None else found[0]
     elif found is None:  # a tight crop with no background: large eyes decide alone
