@@ -181,20 +181,36 @@ class Blob:
 
 
 def blobs(mask: np.ndarray, min_area: float, max_area: float) -> tuple[list[Blob], np.ndarray]:
-    """Connected components of `mask` within the area range, and the label image."""
-    _, labels, stats, centres = cv2.connectedComponentsWithStats(
-        mask.astype(np.uint8), connectivity=8
+    """Connected components of `mask` within the area range, and the label image.
+
+    Labelled on the mask's bounding box alone (labelling costs with the pixels it scans, and a
+    region is a fraction of the crop), the box starting on even coordinates: OpenCV labels
+    2 x 2 blocks in scan order, so the box gets the whole image's numbering. Its centroid is
+    the integer sum of the coordinates over the area: the box's sum, recovered exactly from
+    its centroid, plus the offset gives the whole image's centre to the bit."""
+    labels = np.zeros(mask.shape, dtype=np.int32)
+    window = mask_box(mask)
+    if window is None:
+        return [], labels
+    top, left = window[0].start & ~1, window[1].start & ~1
+    window = slice(top, window[0].stop), slice(left, window[1].stop)
+    _, inner, stats, centres = cv2.connectedComponentsWithStats(
+        mask[window].astype(np.uint8), connectivity=8
     )
+    labels[window] = inner
     areas = stats[:, cv2.CC_STAT_AREA]
     chosen = np.nonzero((areas >= min_area) & (areas <= max_area))[0]
     chosen = chosen[chosen > 0]
     lengths = np.hypot(stats[chosen, cv2.CC_STAT_WIDTH], stats[chosen, cv2.CC_STAT_HEIGHT])
+    counts = areas[chosen, np.newaxis].astype(np.float64)
+    # each blob's sums of x and y (exact integers) on the box, then on the whole image
+    sums = np.rint(centres[chosen] * counts) + np.array([left, top]) * counts
     found = [
         Blob(int(label), int(area), (float(x), float(y)), float(length))
         for label, area, (x, y), length in zip(
             chosen.tolist(),
             areas[chosen].tolist(),
-            centres[chosen].tolist(),
+            (sums / counts).tolist(),
             lengths.tolist(),
             strict=True,
         )
@@ -222,7 +238,8 @@ def blob_mask(labels: np.ndarray, found: list[Blob]) -> np.ndarray:
         return np.zeros(labels.shape, dtype=bool)
     keep = np.zeros(int(labels.max()) + 1, dtype=bool)
     keep[[blob.label for blob in found]] = True
-    return keep[labels]
+    # every label indexes `keep`: take with clip gives keep[labels], 3x faster
+    return keep.take(labels, mode="clip")
 
 
 def weber_lightness(lightness: np.ndarray, reference: float) -> np.ndarray:
