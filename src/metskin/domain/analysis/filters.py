@@ -253,17 +253,25 @@ def weber_lightness(lightness: np.ndarray, reference: float) -> np.ndarray:
 
 
 def fine_texture(
-    image: np.ndarray, mask: np.ndarray, fine: float, sample: int = ROBUST_SAMPLE
+    image: np.ndarray,
+    mask: np.ndarray,
+    fine: float,
+    sample: int = ROBUST_SAMPLE,
+    blurred: np.ndarray | None = None,
 ) -> float:
     """Robust sigma over `mask` of the image minus its blur at `fine`: the skin's fine texture
     (and noise), from an even sample of at most `sample` values (5 000 leave about 2 %
-    sampling error). A median statistic, so lines or spots on part of the mask barely move it."""
-    if fine < LARGE_SIGMA:  # a plain Gaussian: on the mask's box grown by its reach alone
-        window = mask_box(mask, blur_reach(fine))
-        if window is None:
-            return 0.0
-        image, mask = np.ascontiguousarray(image[window]), mask[window]
-    values = (image - blur(image, fine))[mask]
+    sampling error). A median statistic, so lines or spots on part of the mask barely move it.
+    `blurred`: `blur(image, fine)`, when the caller has it."""
+    if blurred is not None:
+        values = image[mask] - blurred[mask]
+    else:
+        if fine < LARGE_SIGMA:  # a plain Gaussian: on the mask's box grown by its reach alone
+            window = mask_box(mask, blur_reach(fine))
+            if window is None:
+                return 0.0
+            image, mask = np.ascontiguousarray(image[window]), mask[window]
+        values = (image - blur(image, fine))[mask]
     return robust_stats(values[:: -(-values.size // sample)])[1] if values.size else 0.0
 
 
@@ -274,14 +282,20 @@ def blur_reach(sigma: float) -> int:
     return int(np.ceil(4 * sigma)) + 1
 
 
-def dark_ridges(lightness: np.ndarray, sigmas: tuple[float, ...]) -> np.ndarray:
+def dark_ridges(
+    lightness: np.ndarray,
+    sigmas: tuple[float, ...],
+    blurred: dict[float, np.ndarray] | None = None,
+) -> np.ndarray:
     """Sato-like multiscale dark-line response (in L* units) from Hessian eigenvalues.
 
-    A dark line has one large positive curvature across it and little along it.
+    A dark line has one large positive curvature across it and little along it. `blurred`:
+    `blur(lightness, sigma)` of some of the sigmas, when the caller has them.
     """
     response = np.zeros(lightness.shape, dtype=np.float32)
     for sigma in sigmas:
-        smooth = blur(lightness, sigma)
+        found = None if blurred is None else blurred.get(sigma)
+        smooth = blur(lightness, sigma) if found is None else found
         dxx = cv2.Sobel(smooth, cv2.CV_32F, 2, 0, ksize=3)
         dyy = cv2.Sobel(smooth, cv2.CV_32F, 0, 2, ksize=3)
         dxy = cv2.Sobel(smooth, cv2.CV_32F, 1, 1, ksize=3)

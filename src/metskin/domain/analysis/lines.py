@@ -25,6 +25,7 @@ from metskin.domain.analysis.filters import (
     blob_mask,
     blob_means,
     blobs,
+    blur,
     dark_ridges,
     fine_texture,
     ridge_window,
@@ -65,8 +66,11 @@ def find_lines(face: FaceImage, zone: np.ndarray) -> LineMap:
         return LineMap([], LINES_NOISE, window, empty, empty.astype(np.int32), [])
     contrast = np.ascontiguousarray(face.weber()[window])
     usable = inside & face.masks["usable"][window]
-    texture = fine_texture(contrast, usable, 0.02 * iod, sample=TEXTURE_SAMPLE)
-    ridges = dark_ridges(contrast, sigmas)
+    # the texture's blur is the ridges' middle scale: blurred once, read by both (on the
+    # usable pixels the window's blur is the one fine_texture computes on their box)
+    fine = {sigmas[1]: blur(contrast, sigmas[1])}
+    texture = fine_texture(contrast, usable, sigmas[1], TEXTURE_SAMPLE, fine[sigmas[1]])
+    ridges = dark_ridges(contrast, sigmas, fine)
     ridges *= LINES_NOISE / max(texture, 0.25 * LINES_NOISE)
     found, labels = blobs(inside & (ridges > LINE_THRESHOLD), 0.0, inside.size)
     kept = [

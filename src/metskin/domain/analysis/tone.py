@@ -55,17 +55,18 @@ def tone_pixels(face: FaceImage) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Highlights are kept as censored values (brighter than the skin colour, of unknown colour):
     dropping them would shift the median of the rest towards the shade.
     """
-    index = np.full(face.rgb.shape[:2], -1, dtype=np.int8)
-    for number, name in enumerate(TONE_REGIONS):
-        index[face.masks[name]] = number
     mask = face.masks["skin"] & (face.masks["usable"] | face.masks["specular"])
-    pixels = face.rgb[mask]
-    specular = face.masks["specular"][mask]
-    regions = index[mask]
-    if len(pixels) > MAX_TONE_PIXELS:
-        step = math.ceil(len(pixels) / MAX_TONE_PIXELS)
-        pixels, specular, regions = pixels[::step], specular[::step], regions[::step]
-    return pixels, specular, regions
+    # the sample's flat indices, then gathers of those pixels alone: the same values as masking
+    # each map and thinning after (numpy's boolean mask of an (H, W, 3) image copies pixel by
+    # pixel, 5x slower than a gather of rows by index)
+    chosen = np.flatnonzero(mask)
+    if len(chosen) > MAX_TONE_PIXELS:
+        chosen = chosen[:: math.ceil(len(chosen) / MAX_TONE_PIXELS)]
+    regions = np.full(len(chosen), -1, dtype=np.int8)
+    for number, name in enumerate(TONE_REGIONS):  # a later region wins, as before
+        regions[face.masks[name].ravel()[chosen]] = number
+    pixels = face.rgb.reshape(-1, 3)[chosen]
+    return pixels, face.masks["specular"].ravel()[chosen], regions
 
 
 def channel_ratio(linear: np.ndarray, clipped: np.ndarray, channel: int, other: int) -> float:
