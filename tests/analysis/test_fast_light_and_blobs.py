@@ -1,7 +1,8 @@
 """The sixth engine pass's shortcuts give exactly the values of the plain numpy formulation they
 replace: the background's usable pixels and the refinements that stop at a fixed point, the
 ceiling test and gray distance by column, labelling on the mask's box, blob masks by `take`,
-the wrinkles' shared blur, the tone sample gathered by index, and the sclera read once."""
+the wrinkles' shared blur, the tone sample gathered by index, the sclera read once, and the
+pores' depth on the regions' box."""
 
 from __future__ import annotations
 
@@ -10,11 +11,18 @@ import math
 import cv2
 import numpy as np
 
-from metskin.domain.analysis import colour
+from metskin.domain.analysis import colour, pores
 from metskin.domain.analysis import white_reference as wr
 from metskin.domain.analysis.engine import check_frame
-from metskin.domain.analysis.face_image import FaceImage
-from metskin.domain.analysis.filters import blob_mask, blobs, blur, dark_ridges, fine_texture
+from metskin.domain.analysis.face_image import FaceImage, build_face_image
+from metskin.domain.analysis.filters import (
+    blob_mask,
+    blobs,
+    blur,
+    dark_ridges,
+    fine_texture,
+    robust_stats,
+)
 from metskin.domain.analysis.geometry import crop_points
 from metskin.domain.analysis.tone import MAX_TONE_PIXELS, TONE_REGIONS, tone_pixels
 
@@ -158,3 +166,60 @@ def test_white_balance_with_the_sclera_read_once(landmarker, london_face) -> Non
         again, cast_again = wr.white_balance(*args)
         assert np.array_equal(gains, again) and cast == cast_again
         assert (checked.eyes is None) == (scale < 1.0)  # the eyes too small at 0.35
+
+
+def plain_pores(face: FaceImage) -> pores.PoreMap:
+    """pores.find_pores with the depth map of the whole crop."""
+    weber = face.weber()
+    depth = cv2.medianBlur(weber, pores.MEDIAN_WINDOW) - blur(weber, pores.PIT_SIGMA)
+    largest = math.pi * (pores.PIT_RADIUS * face.eye_distance) ** 2
+    patch = (pores.PATCH * face.eye_distance) ** 2
+    counts, density, thresholds = {}, {}, {}
+    mask = np.zeros(depth.shape, dtype=bool)
+    for name in pores.PORE_REGIONS:
+        region = face.region(name) & face.masks["usable"]
+        if np.count_nonzero(region) < pores.MIN_PIXELS:
+            continue
+        threshold = max(
+            pores.PORES_MIN_THRESHOLD, pores.PORES_SIGMAS * robust_stats(depth[region])[1]
+        )
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(
+            (region & (depth > threshold)).astype(np.uint8), connectivity=8
+        )
+        areas = stats[:, cv2.CC_STAT_AREA]
+        keep = (areas >= 1) & (areas <= largest)
+        keep[0] = False
+        mask |= keep[labels]
+        counts[name] = int(keep.sum())
+        density[name] = counts[name] / (face.area(name) / patch)
+        thresholds[name] = threshold
+    return pores.PoreMap(counts, density, thresholds, mask)
+
+
+def test_pores_on_the_regions_box_equal_the_whole_crop(landmarker, london_paths) -> None:  # type: ignore[no-untyped-def]
+    for path in london_paths[:4]:
+        rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+        for scale in (1.0, 2.5):
+            image = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+            checked = check_frame(image, landmarker.detect(image))
+            assert not isinstance(checked, list)
+            geometry = checked.geometry
+            pts = crop_points(checked.points, geometry.box, geometry.scale)
+            gains, _ = wr.white_balance(checked.background, checked.crop, pts, geometry.scale)
+            face = build_face_image(checked.crop, pts, geometry.masks, gains)
+            found, expected = pores.find_pores(face), plain_pores(face)
+            assert found.count > 0
+            assert (found.counts, found.density) == (expected.counts, expected.density)
+            assert found.thresholds == expected.thresholds
+            assert np.array_equal(found.mask, expected.mask)
+    empty = FaceImage(
+        rgb[:40, :40],
+        np.zeros((40, 40, 3), dtype=np.float32),
+        {
+            name: np.zeros((40, 40), dtype=bool)
+            for name in (*pores.PORE_REGIONS, "skin", "hair", "usable")
+        },
+        40.0,
+        np.ones(3, dtype=np.float32),
+    )
+    assert pores.find_pores(empty).count == 0 and not pores.find_pores(empty).mask.any()

@@ -22,7 +22,14 @@ import cv2
 import numpy as np
 
 from metskin.domain.analysis.face_image import FaceImage
-from metskin.domain.analysis.filters import blob_mask, blobs, blur, robust_stats
+from metskin.domain.analysis.filters import (
+    blob_mask,
+    blobs,
+    blur,
+    blur_reach,
+    mask_box,
+    robust_stats,
+)
 
 PORE_REGIONS = ("nose", "cheek_right", "cheek_left")
 PORES_SIGMAS = 4.5  # a pit is this many robust sigmas of the region's depth map deep
@@ -48,30 +55,43 @@ class PoreMap:
         return sum(self.counts.values())
 
 
-def pit_depth(face: FaceImage) -> np.ndarray:
-    """How far each pixel lies below the median of the 5 x 5 pixels around it (weber units)."""
-
-    def compute() -> np.ndarray:
-        weber = face.weber()
-        return cv2.medianBlur(weber, MEDIAN_WINDOW) - blur(weber, PIT_SIGMA)
-
-    return face.derived("pit_depth", compute)
+def pit_depth(
+    face: FaceImage, regions: tuple[str, ...] = PORE_REGIONS
+) -> tuple[tuple[slice, slice], np.ndarray] | None:
+    """How far each pixel lies below the median of the 5 x 5 pixels around it (weber units),
+    on the box of the regions' usable skin grown by the two filters' reach, and that box (None
+    when the regions have no usable skin). On that skin the values are the whole crop's: the
+    same kernels over the same pixels; the box starts on even coordinates, as `blobs` wants."""
+    zone = np.logical_or.reduce([face.region(name) for name in regions]) & face.masks["usable"]
+    window = mask_box(zone, max(MEDIAN_WINDOW // 2, blur_reach(PIT_SIGMA)))
+    if window is None:
+        return None
+    window = (
+        slice(window[0].start & ~1, window[0].stop),
+        slice(window[1].start & ~1, window[1].stop),
+    )
+    weber = np.ascontiguousarray(face.weber()[window])
+    return window, cv2.medianBlur(weber, MEDIAN_WINDOW) - blur(weber, PIT_SIGMA)
 
 
 def find_pores(face: FaceImage, regions: tuple[str, ...] = PORE_REGIONS) -> PoreMap:
-    depth = pit_depth(face)
     iod = face.eye_distance
     largest = math.pi * (PIT_RADIUS * iod) ** 2
     patch = (PATCH * iod) ** 2
     counts, density, thresholds = {}, {}, {}
-    mask = np.zeros(depth.shape, dtype=bool)
+    mask = np.zeros(face.lightness.shape, dtype=bool)
+    found = pit_depth(face, regions)
+    if found is None:
+        return PoreMap(counts, density, thresholds, mask)
+    window, depth = found  # every region's usable skin lies in the window
+    usable = face.masks["usable"][window]
     for name in regions:
-        region = face.region(name) & face.masks["usable"]
+        region = face.region(name)[window] & usable
         if np.count_nonzero(region) < MIN_PIXELS:
             continue
         threshold = max(PORES_MIN_THRESHOLD, PORES_SIGMAS * robust_stats(depth[region])[1])
         kept, labels = blobs(region & (depth > threshold), 1, largest)
-        mask |= blob_mask(labels, kept)
+        mask[window] |= blob_mask(labels, kept)
         counts[name] = len(kept)
         density[name] = len(kept) / (face.area(name) / patch)
         thresholds[name] = threshold
