@@ -194,12 +194,13 @@ def _headroom(brightest: np.ndarray) -> float:
 
 
 def sample_planes(image: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]:
-    """Luma and brightest channel of image[::step, ::step]. Both are per pixel, so they are
-    computed on every step-th row and then thinned: OpenCV reads a view of whole rows in
-    place, where a view thinned across too is first copied pixel by pixel (slow)."""
-    rows = image[::step]
-    red, green, blue = cv2.split(rows)
-    return luma(rows)[:, ::step], cv2.max(cv2.max(red, green), blue)[:, ::step]
+    """Luma and brightest channel of image[::step, ::step] (both per pixel). numpy copies the
+    thinned view first: OpenCV would copy it pixel by pixel (slow), and converting every
+    step-th whole row before thinning costs step times the pixels (at 12 MP, step 15: 0.8 ms
+    against 0.3)."""
+    sample = np.ascontiguousarray(image[::step, ::step])
+    red, green, blue = cv2.split(sample)
+    return luma(sample), cv2.max(cv2.max(red, green), blue)
 
 
 def clipped_fractions(crop: np.ndarray, skin: np.ndarray) -> tuple[float, float]:

@@ -136,7 +136,10 @@ def eye_pixel_mask(shape: tuple[int, int], points: np.ndarray) -> np.ndarray:
 def sclera_pixels(crop: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Linear RGB (N, 3) of the sclera: the brightest unclipped eye pixels outside the iris,
     without the ones whose chromaticity is far from theirs (veins, caruncle, lid skin)."""
-    pixels = crop[eye_pixel_mask((crop.shape[0], crop.shape[1]), points)]
+    # gathered by flat index: the same pixels in the same order as crop[mask], which numpy
+    # copies pixel by pixel over the whole (H, W, 3) crop
+    inside = np.flatnonzero(eye_pixel_mask((crop.shape[0], crop.shape[1]), points))
+    pixels = crop.reshape(-1, 3)[inside]
     pixels = pixels[(pixels.max(axis=1) < CLIPPED) & (pixels.min(axis=1) > DARK)]
     if len(pixels) < MIN_CANDIDATES:
         return np.zeros((0, 3))
