@@ -11,7 +11,7 @@ import math
 import cv2
 import numpy as np
 
-from metskin.domain.analysis import colour, pores
+from metskin.domain.analysis import colour, concerns, dark_circles, pores
 from metskin.domain.analysis import white_reference as wr
 from metskin.domain.analysis.engine import check_frame
 from metskin.domain.analysis.face_image import FaceImage, build_face_image
@@ -223,3 +223,27 @@ def test_pores_on_the_regions_box_equal_the_whole_crop(landmarker, london_paths)
         np.ones(3, dtype=np.float32),
     )
     assert pores.find_pores(empty).count == 0 and not pores.find_pores(empty).mask.any()
+
+
+def test_dark_circles_heat_on_the_boxes_equals_the_whole_crop(landmarker, london_paths) -> None:  # type: ignore[no-untyped-def]
+    for path in london_paths[:3]:
+        rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+        checked = check_frame(rgb, landmarker.detect(rgb))
+        assert not isinstance(checked, list)
+        geometry = checked.geometry
+        pts = crop_points(checked.points, geometry.box, geometry.scale)
+        gains, _ = wr.white_balance(checked.background, checked.crop, pts, geometry.scale)
+        face = build_face_image(checked.crop, pts, geometry.masks, gains)
+        eyes = dark_circles.under_eye_contrast(face)
+        plain = np.zeros(face.lightness.shape, dtype=np.float32)
+        for side in eyes.contrast:
+            darker = eyes.gain * (eyes.cheek[side] - face.weber())
+            plain += face.region(f"under_eye_{side}") * np.clip(darker / 14.0, 0.0, 1.0)
+        heat = concerns.dark_circles(face).heatmap
+        assert len(eyes.contrast) == 2 and isinstance(heat, np.ndarray)
+        assert np.array_equal(heat, plain)
+        mask = face.region("cheek_left")
+        rows = np.nonzero(mask)[0]
+        expected = mask.copy()
+        expected[int(np.median(rows)) :] = False
+        assert np.array_equal(dark_circles.upper_half(mask), expected)

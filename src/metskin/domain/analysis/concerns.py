@@ -22,6 +22,7 @@ from metskin.domain.analysis.filters import (
     blobs,
     blur,
     fine_texture,
+    mask_box,
     masked_blur,
     median_in_place,
     percentiles_in_place,
@@ -186,14 +187,15 @@ def redness(face: FaceImage) -> Concern:
     p10, baseline = percentiles_in_place(a_star[usable], (10, 50))  # the gather is a copy
     margin = max(REDNESS_MIN_MARGIN, REDNESS_SIGMAS * (baseline - p10) / 1.28)
     excess = np.maximum(a_star - baseline - margin, 0.0)
+    excess_usable = excess[usable]
     scores = score_regions(
         face, lm.MAIN_REGIONS, lambda mask: saturate(mean_or_nan(excess[mask & usable]), 5.0)
     )
     measurements = {
         "baseline_a_star": baseline,
         "margin_a_star": margin,
-        "mean_excess_a_star": mean_or_nan(excess[usable]),
-        "red_area_fraction": mean_or_nan(excess[usable] > 3.0),
+        "mean_excess_a_star": mean_or_nan(excess_usable),
+        "red_area_fraction": mean_or_nan(excess_usable > 3.0),
     }
     diffuse = _diffuse_redness(face, baseline)
     if diffuse is not None:
@@ -358,8 +360,10 @@ def dark_circles(face: FaceImage) -> Concern:
         measurements[f"contrast_{side}"] = contrast
         measurements[f"delta_l_star_{side}"] = eyes.delta_l_star[side]
         scores[f"under_eye_{side}"] = 100.0 * float(np.clip((contrast - 2.0) / 12.0, 0.0, 1.0))
-        darker = eyes.gain * (eyes.cheek[side] - face.weber())
-        heat += region_mask(face, f"under_eye_{side}") * np.clip(darker / 14.0, 0.0, 1.0)
+        region = region_mask(face, f"under_eye_{side}")  # painted on its box: 0 outside
+        box = mask_box(region) or (slice(0, 0), slice(0, 0))
+        darker = eyes.gain * (eyes.cheek[side] - face.weber()[box])
+        heat[box] += region[box] * np.clip(darker / 14.0, 0.0, 1.0)
     return make_concern("dark_circles", face, scores, measurements, heat)
 
 

@@ -52,7 +52,7 @@ class UnderEyes:
 
 def upper_half(mask: np.ndarray) -> np.ndarray:
     """The rows of `mask` above its median row (the part of the cheek nearest the eye)."""
-    rows = np.nonzero(mask)[0]
+    rows = np.flatnonzero(mask) // mask.shape[1]  # np.nonzero(mask)[0], without the columns
     upper = mask.copy()
     upper[int(median_in_place(rows)) :] = False  # the row indices are a fresh array
     return upper
