@@ -1,8 +1,8 @@
 """The sixth engine pass's shortcuts give exactly the values of the plain numpy formulation they
 replace: the background's usable pixels and the refinements that stop at a fixed point, the
 ceiling test and gray distance by column, labelling on the mask's box, blob masks by `take`,
-the wrinkles' shared blur, the tone sample gathered by index, the sclera read once, and the
-pores' depth on the regions' box."""
+the wrinkles' shared blur, the tone sample gathered by index, the sclera read once, the pores'
+depth, the dark circles' heat and the features' dilation on their boxes."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from metskin.domain.analysis import colour, concerns, dark_circles, pores
+from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis import white_reference as wr
 from metskin.domain.analysis.engine import check_frame
 from metskin.domain.analysis.face_image import FaceImage, build_face_image
@@ -20,10 +21,17 @@ from metskin.domain.analysis.filters import (
     blobs,
     blur,
     dark_ridges,
+    disk,
     fine_texture,
     robust_stats,
 )
-from metskin.domain.analysis.geometry import crop_points
+from metskin.domain.analysis.geometry import (
+    EXCLUDE_GROW,
+    crop_points,
+    fill_polygon,
+    polygon_mask,
+    region_masks,
+)
 from metskin.domain.analysis.tone import MAX_TONE_PIXELS, TONE_REGIONS, tone_pixels
 
 
@@ -247,3 +255,24 @@ def test_dark_circles_heat_on_the_boxes_equals_the_whole_crop(landmarker, london
         expected = mask.copy()
         expected[int(np.median(rows)) :] = False
         assert np.array_equal(dark_circles.upper_half(mask), expected)
+
+
+def test_features_dilated_on_their_box_equal_the_whole_crop(landmarker, london_paths) -> None:  # type: ignore[no-untyped-def]
+    for path in london_paths[:3]:
+        rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+        for scale in (0.5, 1.0, 2.0):
+            image = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+            checked = check_frame(image, landmarker.detect(image))
+            assert not isinstance(checked, list)
+            geometry = checked.geometry
+            pts = crop_points(checked.points, geometry.box, geometry.scale)
+            shape = checked.crop.shape[:2]
+            features = np.zeros(shape, dtype=np.uint8)
+            for indices in lm.EXCLUDED.values():
+                fill_polygon(features, pts[list(indices)])
+            grow = max(1, round(lm.eye_distance(pts) * EXCLUDE_GROW))
+            excluded = cv2.dilate(features, disk(grow))
+            for indices in lm.EXCLUDED_HULLS.values():
+                fill_polygon(excluded, pts[list(indices)], hull=True)
+            skin = polygon_mask(shape, pts[list(lm.FACE_OVAL)]) & ~excluded.view(bool)
+            assert np.array_equal(region_masks(shape, pts)["skin"], skin)

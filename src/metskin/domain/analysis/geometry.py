@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
-from metskin.domain.analysis.filters import disk
+from metskin.domain.analysis.filters import disk, mask_box
 from metskin.domain.analysis.model import FaceGeometry
 
 CROP_MARGIN = 0.08  # of the face box size, on each side
@@ -72,7 +72,12 @@ def region_masks(shape: tuple[int, int], pts: np.ndarray) -> dict[str, np.ndarra
     for indices in lm.EXCLUDED.values():
         fill_polygon(features, pts[list(indices)])
     grow = max(1, round(lm.eye_distance(pts) * EXCLUDE_GROW))
-    excluded = cv2.dilate(features, disk(grow))
+    # dilated on the features' box grown by the disk (beyond it the dilation is 0; inside it
+    # reads the same pixels, the zeros around the box counting as OpenCV's neutral border)
+    excluded = np.zeros_like(features)
+    window = mask_box(features.view(bool), grow)
+    if window is not None:
+        excluded[window] = cv2.dilate(features[window], disk(grow))
     for indices in lm.EXCLUDED_HULLS.values():
         fill_polygon(excluded, pts[list(indices)], hull=True)
     face = polygon_mask(shape, pts[list(lm.FACE_OVAL)])
