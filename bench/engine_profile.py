@@ -35,6 +35,7 @@ ENGINE_STEPS = (
     "crop_face",
     "make_geometry",
     "background_pixels",
+    "readable_sclera",  # the sclera's pixels, read once for sclera_level and white_balance
     "sclera_level",
     "white_balance",
     "build_face_image",
@@ -71,7 +72,8 @@ def timed(
 
 def instrument(landmarker: MediaPipeLandmarker) -> None:
     for name in ENGINE_STEPS:
-        timed(engine, name, name)
+        if hasattr(engine, name):  # an older tree (run with its PYTHONPATH) may lack a step
+            timed(engine, name, name)
     timed(quality, "measure_quality", "measure_quality")
     timed(validity, "measure_validity", "measure_validity")
     timed(landmarker, "detect", "landmarks (this thread)")
