@@ -78,7 +78,9 @@ def find_pores(face: FaceImage, regions: tuple[str, ...] = PORE_REGIONS) -> Pore
     iod = face.eye_distance
     largest = math.pi * (PIT_RADIUS * iod) ** 2
     patch = (PATCH * iod) ** 2
-    counts, density, thresholds = {}, {}, {}
+    counts: dict[str, int] = {}
+    density: dict[str, float] = {}
+    thresholds: dict[str, float] = {}
     mask = np.zeros(face.lightness.shape, dtype=bool)
     found = pit_depth(face, regions)
     if found is None:
