@@ -35,6 +35,14 @@ from metskin.domain.analysis.geometry import (
 from metskin.domain.analysis.tone import MAX_TONE_PIXELS, TONE_REGIONS, tone_pixels
 
 
+def checked_points(landmarker, rgb: np.ndarray):  # type: ignore[no-untyped-def]
+    """The engine's checked frame of `rgb` and its landmarks in the crop's coordinates."""
+    checked = check_frame(rgb, landmarker.detect(rgb))
+    assert not isinstance(checked, list)
+    geometry = checked.geometry
+    return checked, crop_points(checked.points, geometry.box, geometry.scale)
+
+
 def plain_background_illuminant(pixels: np.ndarray) -> tuple[np.ndarray, float] | None:
     """colour.background_illuminant as written before: every refinement round run."""
     pixels = pixels[:: max(1, len(pixels) // colour.MAX_BACKGROUND_PIXELS)]
@@ -164,10 +172,8 @@ def test_tone_sample_equals_masking_each_map() -> None:
 def test_white_balance_with_the_sclera_read_once(landmarker, london_face) -> None:  # type: ignore[no-untyped-def]
     for scale in (1.0, 0.35):
         rgb = cv2.resize(london_face, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        checked = check_frame(rgb, landmarker.detect(rgb))
-        assert not isinstance(checked, list)
+        checked, pts = checked_points(landmarker, rgb)
         geometry = checked.geometry
-        pts = crop_points(checked.points, geometry.box, geometry.scale)
         assert checked.sclera_level == wr.sclera_level(checked.crop, pts, geometry.scale, None)
         args = (checked.background, checked.crop, pts, geometry.scale)
         gains, cast = wr.white_balance(*args, checked.eyes)
@@ -209,10 +215,8 @@ def test_pores_on_the_regions_box_equal_the_whole_crop(landmarker, london_paths)
         rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
         for scale in (1.0, 2.5):
             image = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-            checked = check_frame(image, landmarker.detect(image))
-            assert not isinstance(checked, list)
+            checked, pts = checked_points(landmarker, image)
             geometry = checked.geometry
-            pts = crop_points(checked.points, geometry.box, geometry.scale)
             gains, _ = wr.white_balance(checked.background, checked.crop, pts, geometry.scale)
             face = build_face_image(checked.crop, pts, geometry.masks, gains)
             found, expected = pores.find_pores(face), plain_pores(face)
@@ -236,10 +240,8 @@ def test_pores_on_the_regions_box_equal_the_whole_crop(landmarker, london_paths)
 def test_dark_circles_heat_on_the_boxes_equals_the_whole_crop(landmarker, london_paths) -> None:  # type: ignore[no-untyped-def]
     for path in london_paths[:3]:
         rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
-        checked = check_frame(rgb, landmarker.detect(rgb))
-        assert not isinstance(checked, list)
+        checked, pts = checked_points(landmarker, rgb)
         geometry = checked.geometry
-        pts = crop_points(checked.points, geometry.box, geometry.scale)
         gains, _ = wr.white_balance(checked.background, checked.crop, pts, geometry.scale)
         face = build_face_image(checked.crop, pts, geometry.masks, gains)
         eyes = dark_circles.under_eye_contrast(face)
@@ -262,10 +264,7 @@ def test_features_dilated_on_their_box_equal_the_whole_crop(landmarker, london_p
         rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
         for scale in (0.5, 1.0, 2.0):
             image = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-            checked = check_frame(image, landmarker.detect(image))
-            assert not isinstance(checked, list)
-            geometry = checked.geometry
-            pts = crop_points(checked.points, geometry.box, geometry.scale)
+            checked, pts = checked_points(landmarker, image)
             shape = checked.crop.shape[:2]
             features = np.zeros(shape, dtype=np.uint8)
             for indices in lm.EXCLUDED.values():
