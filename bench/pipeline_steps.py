@@ -1,6 +1,6 @@
 """CPU of each step from upload to DONE, in one process, for the 12 MP photo of pipeline_bench.
 
-    PYTHONPATH=src:. .venv/bin/python bench/pipeline_steps.py [--runs 10]
+    PYTHONPATH=src:. .venv/bin/python bench/pipeline_steps.py [--runs 10] [--catalog]
 
 The composition root on a fresh SQLite database under a temporary folder; each run uploads the
 photo through `MediaService.upload`, starts the analysis and runs it as the worker does
@@ -60,22 +60,19 @@ def instrument() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
-    args = parser.parse_args()
-    os.environ.update(
-        {
-            "METSKIN_ENV": "development",
-            "METSKIN_VAR_DIR": tempfile.mkdtemp(prefix="metskin-steps-"),
-            "METSKIN_DATABASE_URL": "",
-            "METSKIN_REDIS_URL": "",
-            "METSKIN_PASSWORD_HASH_TIME_COST": "1",
-            "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8",
-        }
+    parser.add_argument(
+        "--catalog", action="store_true", help="seed the shipped catalog (166 products) first"
     )
-    subprocess.run([sys.executable, "-m", "metskin", "migrate"], check=True, capture_output=True)
+    args = parser.parse_args()
+    fresh_database("metskin-steps-")
     from metskin.bootstrap import bootstrap
 
     instrument()
     container = bootstrap()
+    if args.catalog:  # as `metskin seed` does; without it the routine has no products
+        from metskin.cli.seed import seed_catalog
+
+        print(*seed_catalog(container))
     after: list[Callable[..., None]] = container.analyses._after_measuring
     for index, step in enumerate(after):
         after[index] = recommending(step)
@@ -98,6 +95,21 @@ def main() -> None:
     engine = SPENT["  ENGINE: decode + landmarks + measures"]
     print(f"\nupload + start + run against the engine: {whole / engine:.2f}x")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+def fresh_database(prefix: str) -> None:
+    """This process's settings: a migrated SQLite database in a new folder, no Redis."""
+    os.environ.update(
+        {
+            "METSKIN_ENV": "development",
+            "METSKIN_VAR_DIR": tempfile.mkdtemp(prefix=prefix),
+            "METSKIN_DATABASE_URL": "",
+            "METSKIN_REDIS_URL": "",
+            "METSKIN_PASSWORD_HASH_TIME_COST": "1",
+            "METSKIN_PASSWORD_HASH_MEMORY_KIB": "8",
+        }
+    )
+    subprocess.run([sys.executable, "-m", "metskin", "migrate"], check=True, capture_output=True)
 
 
 def recommending(step: Callable[..., None]) -> Callable[..., None]:
