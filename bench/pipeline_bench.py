@@ -26,6 +26,11 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+# First, as in `metskin serve`: the engine alone is timed with the tree's own settings for
+# NumPy's OpenBLAS (read when NumPy loads).
+import metskin  # noqa: F401
+
+# isort: split
 import numpy as np
 from PIL import Image
 from websockets.sync.client import connect
