@@ -1,17 +1,21 @@
 """Work a recommendation does once or only when needed: a product's reasons are worded when
-read (every product is scored, a routine shows a few), and the articles of the translated
-tips are translated once per language, linking the same articles as translating them all."""
+read (every product is scored, a routine shows a few); the articles of the translated tips
+are translated once per language, linking the same articles as translating them all; prices
+are converted once per routine, and the cheapest product of each essential slot (what a
+total budget holds back) is found once."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from metskin.domain.content.loader import by_tags, load_articles
 from metskin.domain.i18n.said import Said
-from metskin.domain.recommendations import scoring
-from metskin.domain.recommendations.catalog import load_catalog
+from metskin.domain.money.model import Conversion, Money
+from metskin.domain.recommendations import routine, scoring
+from metskin.domain.recommendations.catalog import Product, load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.scoring import score_product
@@ -82,3 +86,50 @@ def test_a_translated_title_can_reorder_a_tips_articles() -> None:
         != [a.slug for a in by_tags([a.in_language(language) for a in articles], tags)]
     ]
     assert moved
+
+
+BUDGETS = [
+    CareProfile(budget_total=Decimal(40)),
+    CareProfile(budget_total=Decimal(80), budget_per_product=Decimal(25), currency="GBP"),
+    CareProfile(budget_total=Decimal(150), sensitive_skin=True, currency="USD"),
+]
+
+
+@pytest.mark.parametrize("person", BUDGETS)
+def test_a_budgeted_routine_is_the_one_found_converting_every_time(
+    person: CareProfile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prices converted once per product and each essential's cheapest found once give the
+    routine that converting and searching afresh at every use gives."""
+    built = [build_routine(skin, person, CATALOG) for skin in SKINS]
+
+    def converted_afresh(builder: routine._Builder, product: Product) -> Conversion:
+        return builder.profile.price_of(product)
+
+    def found_afresh(builder: routine._Builder, essential: str) -> Money:
+        builder.cheapest.clear()
+        return cheapest_in(builder, essential)
+
+    cheapest_in = routine._Builder.cheapest_in
+    monkeypatch.setattr(routine._Builder, "price_of", converted_afresh)
+    monkeypatch.setattr(routine._Builder, "cheapest_in", found_afresh)
+    again = [build_routine(skin, person, CATALOG) for skin in SKINS]
+    assert built == again
+    assert any(r.excluded for r in built)  # the budget left products out
+
+
+def test_a_budgeted_routine_converts_each_price_about_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    converted: list[str] = []
+    price_of = CareProfile.price_of
+
+    def counted(self: CareProfile, product: Product) -> Conversion:
+        converted.append(product.id)
+        return price_of(self, product)
+
+    monkeypatch.setattr(CareProfile, "price_of", counted)
+    build_routine(SKINS[0], BUDGETS[0], CATALOG)
+    # Once each when the candidates are ranked, plus the safety rules' and the scoring's own;
+    # searching the essentials' cheapest for every product tried made it thousands.
+    assert len(converted) <= 3 * len(CATALOG.products)
