@@ -24,26 +24,30 @@ from metskin.domain.analysis.records import Media, MediaKind
 LONDON = Path(__file__).resolve().parents[1].parent / "shared/data/london-faces"
 
 
+def media_of(stored: bytes) -> Media:
+    """The media record the worker would hand the engine with these stored bytes."""
+    return Media(
+        id="m",
+        owner_id="o",
+        kind=MediaKind.PHOTO,
+        content_type="image/jpeg",
+        size_bytes=len(stored),
+        width=0,
+        height=0,
+        storage_name="uploads/m/original.jpg",
+        thumbnail_name="uploads/m/thumbnail.jpg",
+        key_id="",
+        sha256="",
+        created_at=datetime.now(UTC),
+    )
+
+
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     engine = VisionEngine()
     for path in sorted(LONDON.glob("*.jpg"))[:count]:
         stored = prepare_photo(path.read_bytes(), JPEG, MediaLimits()).data
-        media = Media(
-            id="m",
-            owner_id="o",
-            kind=MediaKind.PHOTO,
-            content_type="image/jpeg",
-            size_bytes=len(stored),
-            width=0,
-            height=0,
-            storage_name="uploads/m/original.jpg",
-            thumbnail_name="uploads/m/thumbnail.jpg",
-            key_id="",
-            sha256="",
-            created_at=datetime.now(UTC),
-        )
-        output = engine.run(media, stored, lambda _stage, _fraction: None, None)
+        output = engine.run(media_of(stored), stored, lambda _stage, _fraction: None, None)
         digest = hashlib.sha256(json.dumps(output.result, sort_keys=True).encode()).hexdigest()
         overlay = hashlib.sha256(output.overlay_jpeg or b"").hexdigest()
         print(path.name, hashlib.sha256(stored).hexdigest()[:16], digest[:16], overlay[:16])

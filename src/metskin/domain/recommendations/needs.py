@@ -1,4 +1,5 @@
-"""What the analysis measured (SkinNeeds) and what the person told us (CareProfile)."""
+"""What the analysis measured (SkinNeeds), what the person told us (CareProfile), and which
+treatment slots a measured need calls for (TREATMENT_NEEDS)."""
 
 from __future__ import annotations
 
@@ -119,3 +120,27 @@ class CareProfile:
         if self.years is not None and self.years < ADULT_AGE:
             found.add("under_18")
         return found
+
+
+@dataclass(frozen=True)
+class TreatmentNeed:
+    """A treatment slot is added when one of its concerns is at least this severe."""
+
+    slot: str
+    concerns: tuple[str, ...]
+    min_severity: float
+    sensitive_min_severity: float | None = None  # stricter for sensitive skin
+
+
+TREATMENT_NEEDS = (
+    TreatmentNeed(
+        "serum",
+        ("acne", "wrinkles", "pigmentation", "redness", "pores", "shine", "dryness"),
+        25,
+    ),
+    TreatmentNeed("spot_treatment", ("acne",), 40, 60),
+    TreatmentNeed("exfoliant", ("acne", "pores", "shine", "pigmentation", "wrinkles"), 45, 75),
+    TreatmentNeed("toner", ("shine", "pores", "redness", "dryness"), 40),
+    TreatmentNeed("eye_care", ("dark_circles",), 30),
+    TreatmentNeed("mask", ("shine", "dryness", "pores"), 60),
+)

@@ -15,7 +15,12 @@ from metskin.domain.recommendations.advice import (
     routine_warnings,
 )
 from metskin.domain.recommendations.catalog import Catalog, Product
-from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
+from metskin.domain.recommendations.needs import (
+    TREATMENT_NEEDS,
+    CareProfile,
+    SkinNeeds,
+    TreatmentNeed,
+)
 from metskin.domain.recommendations.ports import Ranker
 from metskin.domain.recommendations.prices import note_said, price_said
 from metskin.domain.recommendations.rules import SafetyRule
@@ -35,30 +40,6 @@ TWICE_DAILY_SLOTS = ("cleanser", "moisturiser")  # need one product for AM and P
 MORNING_CLASSES = frozenset({"vitamin_c", "antioxidant"})  # once a day: best under the SPF
 ALTERNATIVES_PER_SLOT = 3
 REPEAT_ACTIVE_PENALTY = 0.3  # per active class the routine already has: avoids over-treating
-
-
-@dataclass(frozen=True)
-class TreatmentNeed:
-    """A treatment slot is added when one of its concerns is at least this severe."""
-
-    slot: str
-    concerns: tuple[str, ...]
-    min_severity: float
-    sensitive_min_severity: float | None = None  # stricter for sensitive skin
-
-
-TREATMENT_NEEDS = (
-    TreatmentNeed(
-        "serum",
-        ("acne", "wrinkles", "pigmentation", "redness", "pores", "shine", "dryness"),
-        25,
-    ),
-    TreatmentNeed("spot_treatment", ("acne",), 40, 60),
-    TreatmentNeed("exfoliant", ("acne", "pores", "shine", "pigmentation", "wrinkles"), 45, 75),
-    TreatmentNeed("toner", ("shine", "pores", "redness", "dryness"), 40),
-    TreatmentNeed("eye_care", ("dark_circles",), 30),
-    TreatmentNeed("mask", ("shine", "dryness", "pores"), 60),
-)
 
 
 @dataclass(frozen=True)
@@ -120,10 +101,23 @@ class _Builder:
     rules: tuple[SafetyRule, ...]
     candidates: dict[str, list[Candidate]]
     excluded: dict[str, Exclusion]
+    prices: dict[str, Conversion]  # by product id, in the person's currency: converted once
     picks: dict[str, _Pick] = field(default_factory=dict)
+    cheapest: dict[str, Money] = field(default_factory=dict)  # by essential slot, found once
+
+    def price_of(self, product: Product) -> Conversion:
+        return self.prices[product.id]
 
     def price(self, product: Product) -> Money:
-        return self.profile.price_of(product).price
+        return self.price_of(product).price
+
+    def cheapest_in(self, essential: str) -> Money:
+        """The lowest price among an essential slot's eligible products: the same whatever
+        the picks (they only reorder them), so found once per routine."""
+        if essential not in self.cheapest:
+            prices = [self.price(c.product) for c in _eligible(self, essential)]
+            self.cheapest[essential] = min(prices, default=Money.zero(self.profile.currency))
+        return self.cheapest[essential]
 
     def spent(self, without: str | None = None) -> Money:
         return total(
@@ -160,10 +154,10 @@ def _start(
         content = score_product(product, needs, profile)
         score = ranker(product, needs, profile, content) if ranker else content.score
         candidates[product.slot].append(Candidate(product, score, content))
-    price = {p.id: profile.price_of(p).price.amount for p in catalog.products}
+    prices = {p.id: profile.price_of(p) for p in catalog.products}
     for ranked in candidates.values():
-        ranked.sort(key=lambda c: (-c.score, price[c.product.id], c.product.id))
-    return _Builder(needs, profile, catalog.rules, candidates, excluded)
+        ranked.sort(key=lambda c: (-c.score, prices[c.product.id].price.amount, c.product.id))
+    return _Builder(needs, profile, catalog.rules, candidates, excluded, prices)
 
 
 def _slot_order(builder: _Builder) -> list[str]:
@@ -207,14 +201,15 @@ def _eligible(builder: _Builder, slot: str) -> list[Candidate]:
         ]
     if slot not in ESSENTIAL_SLOTS:  # a treatment must treat a measured concern
         ranked = [c for c in ranked if c.content.concern_score > 0]
-    return sorted(ranked, key=lambda c: -(c.score - _repeat_penalty(builder, slot, c.product)))
-
-
-def _repeat_penalty(builder: _Builder, slot: str, product: Product) -> float:
-    """Prefer products that add a new kind of active over a second acid or retinoid."""
     taken = frozenset().union(
         *(p.candidate.product.classes for s, p in builder.picks.items() if s != slot)
     )
+    return sorted(ranked, key=lambda c: -(c.score - _repeat_penalty(taken, c.product)))
+
+
+def _repeat_penalty(taken: frozenset[str], product: Product) -> float:
+    """Prefer products that add a new kind of active (none of the routine's other steps'
+    classes, `taken`) over a second acid or retinoid."""
     return REPEAT_ACTIVE_PENALTY * len(product.classes & ACTIVE_CLASSES & taken)
 
 
@@ -297,7 +292,7 @@ def _over_total_budget(builder: _Builder, slot: str, product: Product) -> Exclus
         return None
     reason = rule.explain(
         product=product.display_name,
-        price=price_said(builder.profile.price_of(product)),
+        price=price_said(builder.price_of(product)),
         budget=budget,
     )
     return Exclusion(product, rule.id, reason)
@@ -305,13 +300,11 @@ def _over_total_budget(builder: _Builder, slot: str, product: Product) -> Exclus
 
 def _held_back_for_essentials(builder: _Builder, slot: str) -> Money:
     """The cheapest price of each essential slot still to fill."""
-    zero = Money.zero(builder.profile.currency)
-    held = zero
+    held = Money.zero(builder.profile.currency)
     for essential in ESSENTIAL_SLOTS:
         if essential == slot or essential in builder.picks:
             continue
-        prices = [builder.price(c.product) for c in _eligible(builder, essential)]
-        held += min(prices, default=zero)
+        held += builder.cheapest_in(essential)
     return held
 
 
@@ -346,7 +339,7 @@ def _finish(builder: _Builder) -> Routine:
         pm=tuple(s for s in steps if s.time == PM),
         alternatives=alternatives,
         alternative_prices={
-            c.product.id: builder.profile.price_of(c.product)
+            c.product.id: builder.price_of(c.product)
             for options in alternatives.values()
             for c in options
         },
@@ -383,7 +376,7 @@ def _step(builder: _Builder, pick: _Pick, time: str, *, again: bool) -> Step:
         introduce=tuple(introduction(product, builder.profile)),
         why=why,
         warnings=product.usage.warnings,
-        price=builder.profile.price_of(product),
+        price=builder.price_of(product),
     )
 
 

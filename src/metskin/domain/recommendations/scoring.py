@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.said import Said, Value
@@ -30,26 +32,39 @@ MAX_CONCERN_REASONS = 3  # the strongest matches; the rest still count in the sc
 OILY_TYPES = ("oily", "combination")
 LEAVE_ON_EXEMPT = ("cleanser", "mask")  # rinsed off, so pore-clogging matters less
 
+Reason = Callable[[], str]  # words one line under "why" when called
+
 
 @dataclass(frozen=True)
 class ScoredProduct:
+    """A product's content score and, worded when first read, the reasons for it.
+
+    Every product of the catalog is scored for a routine, but only the dozen or so it shows
+    (steps and alternatives) have their reasons read; wording a line (`Said`: a template
+    filled in English, with its values kept) costs more than the arithmetic of the score."""
+
     score: float
-    reasons: tuple[str, ...]  # plain-language lines a user sees under "why"
+    reasons_of: tuple[Reason, ...] = field(default=(), repr=False, compare=False)
     concern_score: float = 0.0  # the part earned by treating measured concerns
+
+    @cached_property
+    def reasons(self) -> tuple[str, ...]:
+        """Plain-language lines a user sees under "why", strongest concern match first."""
+        return tuple(reason() for reason in self.reasons_of)
 
 
 @dataclass
 class _Tally:
     score: float = 0.0
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
 
-    def add(self, points: float, reason: str) -> None:
+    def add(self, points: float, reason: Reason) -> None:
         self.score += points
         self.reasons.append(reason)
 
     def say(self, points: float, product: Product, template: str, **values: Value) -> None:
         """Add a reason about `product`: `template` over its name and `values`."""
-        self.add(points, Said(template, product=product.display_name, **values))
+        self.add(points, partial(Said, template, product=product.display_name, **values))
 
 
 def score_product(product: Product, needs: SkinNeeds, profile: CareProfile) -> ScoredProduct:
@@ -71,35 +86,46 @@ def skin_types_label(types: tuple[str, ...] | list[str]) -> Said:
 
 
 def _concern_fit(product: Product, needs: SkinNeeds) -> _Tally:
-    matches: list[tuple[float, str]] = []
+    matches: list[tuple[float, Reason]] = []
     for concern, severity in needs.concerns.items():
         if severity < MIN_SEVERITY:
             continue
         weight = severity / 100 * tone_weight(concern, needs)
         evidence, active_label, strength = best_evidence(product, concern)
-        where = Said(
-            _("{concern} (your score {score}/100)"),
-            concern=concern_label(concern),
-            score=f"{severity:.0f}",
-        )
         name = product.display_name
         if evidence > 0:
-            reason = Said(
-                _("{product} targets {where} with {active}, which has {strength} evidence."),
-                product=name,
-                where=where,
-                active=active_label,
-                strength=EVIDENCE_WORDS.get(strength, strength),
-            )
+            reason = partial(_targets, name, concern, severity, active_label, strength)
             matches.append((weight * evidence, reason))
         elif concern in product.concerns:
-            sold = Said(_("{product} is sold for {where}."), product=name, where=where)
+            sold = partial(_sold_for, name, concern, severity)
             matches.append((weight * CLAIM_WEIGHT, sold))
     matches.sort(key=lambda match: -match[0])
     return _Tally(
         sum(points for points, _ in matches),
         [reason for _, reason in matches[:MAX_CONCERN_REASONS]],
     )
+
+
+def _where(concern: str, severity: float) -> Said:
+    return Said(
+        _("{concern} (your score {score}/100)"),
+        concern=concern_label(concern),
+        score=f"{severity:.0f}",
+    )
+
+
+def _targets(name: str, concern: str, severity: float, active: str, strength: str) -> Said:
+    return Said(
+        _("{product} targets {where} with {active}, which has {strength} evidence."),
+        product=name,
+        where=_where(concern, severity),
+        active=active,
+        strength=EVIDENCE_WORDS.get(strength, strength),
+    )
+
+
+def _sold_for(name: str, concern: str, severity: float) -> Said:
+    return Said(_("{product} is sold for {where}."), product=name, where=_where(concern, severity))
 
 
 def tone_weight(concern: str, needs: SkinNeeds) -> float:
@@ -114,17 +140,21 @@ def best_evidence(product: Product, concern: str) -> tuple[float, str, str]:
 def _skin_type_fit(
     product: Product, needs: SkinNeeds, _profile: CareProfile, tally: _Tally
 ) -> None:
-    words = {
-        "product": product.display_name,
-        "made_for": skin_types_label(product.skin_types),
-        "skin_type": SKIN_TYPE_WORDS.get(needs.skin_type, needs.skin_type),
-    }
     if needs.skin_type in product.skin_types:
         yours = _("{product} is made for {made_for} skin; yours is {skin_type}.")
-        tally.add(SKIN_TYPE_MATCH, Said(yours, **words))
+        tally.add(SKIN_TYPE_MATCH, partial(_made_for, yours, product, needs.skin_type))
     else:
         not_yours = _("{product} is made for {made_for} skin, not {skin_type}.")
-        tally.add(SKIN_TYPE_MISMATCH, Said(not_yours, **words))
+        tally.add(SKIN_TYPE_MISMATCH, partial(_made_for, not_yours, product, needs.skin_type))
+
+
+def _made_for(template: str, product: Product, skin_type: str) -> Said:
+    return Said(
+        template,
+        product=product.display_name,
+        made_for=skin_types_label(product.skin_types),
+        skin_type=SKIN_TYPE_WORDS.get(skin_type, skin_type),
+    )
 
 
 def _pore_fit(product: Product, needs: SkinNeeds, _profile: CareProfile, tally: _Tally) -> None:
@@ -247,12 +277,10 @@ def _budget_fit(product: Product, _needs: SkinNeeds, profile: CareProfile, tally
         return
     share = float(price.amount / limit)
     if share <= 0.5:
-        tally.add(
+        tally.say(
             VALUE_BONUS * (1 - share),
-            Said(
-                _("{product} costs {price}, well within your {budget} per product."),
-                product=product.display_name,
-                price=price,
-                budget=budget,
-            ),
+            product,
+            _("{product} costs {price}, well within your {budget} per product."),
+            price=price,
+            budget=budget,
         )

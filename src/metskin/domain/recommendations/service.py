@@ -357,10 +357,10 @@ def serialise(
             }
             for e in routine.excluded[:MAX_EXCLUDED_SHOWN]
         ],
-        "tips": [_tip(tip, articles) for tip in tips],
+        "tips": _tips(tips, articles),
         # The tips in French and German, in the same order (read in the request's language).
         "tips_translated": {
-            lang: [_tip(tip, [a.in_language(lang) for a in articles]) for tip in same]
+            lang: _tips(same, _tagged_in(lang, articles, same))
             for lang, same in (translated or {}).items()
         },
     }
@@ -397,6 +397,17 @@ def _candidate(candidate: Candidate, price: Conversion | None) -> dict[str, Any]
         "said": said(why=candidate.content.reasons),
         **(_price(price) if price else {}),
     }
+
+
+def _tagged_in(language: str, articles: Sequence[Article], tips: list[Tip]) -> list[Article]:
+    """The articles sharing a tag with any of the tips, in `language`: translated once for
+    all the tips (an article sharing no tag is in no tip's `by_tags`, in any language)."""
+    wanted = {tag.lower() for tip in tips for tag in tip.article_tags}
+    return [a.in_language(language) for a in articles if wanted & set(a.tags)]
+
+
+def _tips(tips: list[Tip], catalog: Sequence[Article]) -> list[dict[str, Any]]:
+    return [_tip(tip, catalog) for tip in tips]
 
 
 def _tip(tip: Tip, catalog: Sequence[Article]) -> dict[str, Any]:
