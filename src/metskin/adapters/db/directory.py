@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select as core_select
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel, col
 
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.appointments.model import Availability, ConsultationType
@@ -86,33 +86,41 @@ class DermatologistTagRow(SQLModel, table=True):
 
 
 SPECIALTY, LANGUAGE = "specialty", "language"
+Tags = tuple[Sequence[str], Sequence[str]]  # a dermatologist's specialties and languages
+_NO_TAGS: Tags = ((), ())
+_TAG_SLOT = {SPECIALTY: 0, LANGUAGE: 1}
 
 
-def card_to_domain(row: Any, tags: Sequence[tuple[str, str]]) -> DirectoryCard:
+def card_to_domain(row: Any, tags: Tags) -> DirectoryCard:
     """A card from a row of the card columns (a table row or a Core row) and its tags."""
     return DirectoryCard(**_card_values(row, tags))
 
 
-def _card_values(row: Any, tags: Sequence[tuple[str, str]]) -> dict[str, Any]:
+def _card_values(row: Any, tags: Tags) -> dict[str, Any]:
     return {
         "id": row.user_id,
         "name": row.name,
-        "specialties": frozenset(value for kind, value in tags if kind == SPECIALTY),
-        "languages": frozenset(value for kind, value in tags if kind == LANGUAGE),
+        "specialties": frozenset(tags[0]),
+        "languages": frozenset(tags[1]),
         "practice": Practice(
             row.practice_name, row.address, row.city, row.country, GeoPoint(row.lat, row.lon)
         ),
         "time_zone": row.time_zone,
-        "consultation_types": frozenset(ConsultationType(t) for t in row.consultation_types),
+        "consultation_types": _consultation_types(tuple(row.consultation_types)),
         "fee": Fee(Decimal(row.fee_amount), row.fee_currency),
         "bio": row.bio,
         "bio_translations": dict(row.bio_translations or {}),
     }
 
 
-def dermatologist_to_domain(
-    row: DermatologistRow, tags: Sequence[tuple[str, str]]
-) -> Dermatologist:
+@functools.lru_cache(maxsize=16)
+def _consultation_types(names: tuple[str, ...]) -> frozenset[ConsultationType]:
+    """The stored list as the enum's set: a few combinations, each converted once."""
+    return frozenset(ConsultationType(name) for name in names)
+
+
+def dermatologist_to_domain(row: Any, tags: Tags) -> Dermatologist:
+    """A profile from a row of the profile columns (card, contact email, hours) and its tags."""
     return Dermatologist(
         **_card_values(row, tags),
         email=row.contact_email,
@@ -150,6 +158,10 @@ CARD_COLUMNS = tuple(
         "bio_translations",
     )
 )
+# A profile: the card with the contact email and the working hours, by id.
+SELECT_PROFILES = core_select(
+    *CARD_COLUMNS, _DERMATOLOGISTS.c.contact_email, _DERMATOLOGISTS.c.availability
+).where(_DERMATOLOGISTS.c.user_id.in_(bindparam("ids", expanding=True)))
 
 
 def distance_km(center: GeoPoint, lat: Any, lon: Any) -> ColumnElement[float]:
@@ -286,14 +298,12 @@ class SqlDermatologistRepository:
             "availability": stored,
             "updated_at": now,
         }
-        row = self._session.get(DermatologistRow, profile.id)
-        if row is None:
-            row = DermatologistRow(user_id=profile.id, **values)
-        else:
-            for name, value in values.items():
-                setattr(row, name, value)
-        self._session.add(row)
-        self._session.flush()
+        # In Core: the reads give no ORM row to change, and looking one up would cost a SELECT.
+        # An UPDATE counts the rows it matched (MySQL dialects ask for FOUND_ROWS).
+        table, connection = _DERMATOLOGISTS, self._session.connection()
+        where = table.c.user_id == profile.id
+        if not connection.execute(table.update().where(where).values(values)).rowcount:
+            connection.execute(table.insert().values(user_id=profile.id, **values))
         self._session.execute(
             sql_delete(DermatologistTagRow).where(col(DermatologistTagRow.user_id) == profile.id)
         )
@@ -313,12 +323,14 @@ class SqlDermatologistRepository:
         return found[0] if found else None
 
     def get_many(self, doctor_ids: Sequence[str]) -> list[Dermatologist]:
+        """One SELECT of the profiles' columns (Core rows, no ORM instances) and one of their
+        tags."""
         if not doctor_ids:
             return []
-        rows = self._session.exec(
-            select(DermatologistRow).where(col(DermatologistRow.user_id).in_(list(doctor_ids)))
-        ).all()
-        return self._with_tags(list(rows))
+        connection = self._session.connection()
+        rows = connection.execute(SELECT_PROFILES, {"ids": list(doctor_ids)}).all()
+        tags = self._tags_of([row.user_id for row in rows])
+        return [dermatologist_to_domain(row, tags.get(row.user_id, _NO_TAGS)) for row in rows]
 
     def listed(
         self, query: DirectoryQuery, after: DirectoryKey | None, limit: int | None
@@ -330,7 +342,7 @@ class SqlDermatologistRepository:
         tags = self._tags_of([row.user_id for row in rows])
         return [
             DirectoryEntry(
-                card_to_domain(row, tags.get(row.user_id, [])),
+                card_to_domain(row, tags.get(row.user_id, _NO_TAGS)),
                 row.distance_km if query.near is not None else None,
             )
             for row in rows
@@ -347,19 +359,21 @@ class SqlDermatologistRepository:
             for doctor_id, time_zone, hours in self._session.connection().execute(statement)
         }
 
-    def _tags_of(self, doctor_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    def _tags_of(self, doctor_ids: list[str]) -> Mapping[str, Tags]:
+        """Each dermatologist's specialties and languages, by id (none: absent)."""
         if not doctor_ids:
             return {}
-        found: dict[str, list[tuple[str, str]]] = {}
+        found: dict[str, tuple[list[str], list[str]]] = {}
         for user_id, kind, value in self._session.connection().execute(
             SELECT_TAGS, {"ids": doctor_ids}
         ):
-            found.setdefault(user_id, []).append((kind, value))
+            slot = _TAG_SLOT.get(kind)
+            if slot is not None:
+                tags = found.get(user_id)
+                if tags is None:
+                    tags = found[user_id] = ([], [])
+                tags[slot].append(value)
         return found
-
-    def _with_tags(self, rows: list[DermatologistRow]) -> list[Dermatologist]:
-        tags = self._tags_of([r.user_id for r in rows])
-        return [dermatologist_to_domain(row, tags.get(row.user_id, [])) for row in rows]
 
 
 class SqlAvailabilityRepository:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from operator import attrgetter
+from typing import Any, Protocol
 
 import strawberry
 from strawberry.types import Info
@@ -70,18 +72,39 @@ class Dermatologist:
 
     @classmethod
     def from_domain(cls, doctor: DirectoryCard, distance_km: float | None = None) -> Dermatologist:
-        place = doctor.practice
-        return copy_fields(
-            cls,
-            doctor,
-            specialties=sorted(doctor.specialties),
-            languages=sorted(doctor.languages),
-            practice=copy_fields(Practice, place, place.location),
-            consultation_types=sorted(doctor.consultation_types, key=consultation_order),
-            fee=Fee(amount=str(doctor.fee.amount), currency=doctor.fee.currency),
+        """The id, name and distance now; every other field from the card on its first read
+        (`__getattr__`), so that a page maps only the fields its query selects."""
+        made = cls.__new__(cls)
+        made.__dict__.update(
+            id=doctor.id,
+            name=doctor.name,
             distance_km=round(distance_km, 3) if distance_km is not None else None,
             card=doctor,
         )
+        return made
+
+    def __getattr__(self, name: str) -> Any:
+        """A field `from_domain` left to its first read: mapped from the card, then kept."""
+        mapping = _MAPPED_ON_READ.get(name)
+        if mapping is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value = self.__dict__[name] = mapping(self.__dict__["card"])
+        return value
+
+
+def _practice(doctor: DirectoryCard) -> Practice:
+    place = doctor.practice  # one source: copy_fields' single attrgetter call
+    return copy_fields(Practice, place, lat=place.location.lat, lon=place.location.lon)
+
+
+_MAPPED_ON_READ: dict[str, Callable[[DirectoryCard], Any]] = {
+    "specialties": lambda doctor: sorted(doctor.specialties),
+    "languages": lambda doctor: sorted(doctor.languages),
+    "practice": _practice,
+    "time_zone": attrgetter("time_zone"),
+    "consultation_types": lambda doctor: sorted(doctor.consultation_types, key=consultation_order),
+    "fee": lambda doctor: Fee(amount=str(doctor.fee.amount), currency=doctor.fee.currency),
+}
 
 
 @strawberry.input
