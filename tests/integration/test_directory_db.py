@@ -18,7 +18,6 @@ from metskin.adapters.db.directory import (
     SPECIALTY,
     DermatologistRow,
     DermatologistTagRow,
-    dermatologist_to_domain,
     distance_km,
     listing_statement,
 )
@@ -27,8 +26,8 @@ from metskin.bootstrap import Container
 from metskin.domain.accounts.model import Role
 from metskin.domain.appointments.model import Availability, ConsultationType
 from metskin.domain.directory.geo import DirectoryQuery, GeoPoint
-from metskin.domain.directory.loader import load_dermatologists
-from metskin.domain.directory.model import Dermatologist, DirectoryEntry
+from metskin.domain.directory.loader import load_dermatologists, parse_availability
+from metskin.domain.directory.model import Dermatologist, DirectoryEntry, Fee, Practice
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.test_care_api import seed_directory
 from tests.fakes.directory import FakeDermatologistRepository
@@ -142,7 +141,8 @@ NOW = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
 
 
 def orm_get_many(session: Session, ids: list[str]) -> list[Dermatologist]:
-    """`get_many` as it was before issue 17's second directory pass: whole ORM rows."""
+    """`get_many` as it was before issue 17's second directory pass: whole ORM rows, converted
+    as `dermatologist_to_domain` converted them then."""
     rows = session.exec(select(DermatologistRow).where(col(DermatologistRow.user_id).in_(ids)))
     tags: dict[str, tuple[list[str], list[str]]] = {}
     for tag in session.exec(
@@ -150,7 +150,29 @@ def orm_get_many(session: Session, ids: list[str]) -> list[Dermatologist]:
     ):
         mine = tags.setdefault(tag.user_id, ([], []))
         {SPECIALTY: mine[0], LANGUAGE: mine[1]}[tag.kind].append(tag.value)
-    return [dermatologist_to_domain(row, tags.get(row.user_id, ([], []))) for row in rows.all()]
+    return [orm_profile(row, tags.get(row.user_id, ([], []))) for row in rows.all()]
+
+
+def orm_profile(row: DermatologistRow, tags: tuple[list[str], list[str]]) -> Dermatologist:
+    place = Practice(
+        row.practice_name, row.address, row.city, row.country, GeoPoint(row.lat, row.lon)
+    )
+    return Dermatologist(
+        id=row.user_id,
+        name=row.name,
+        email=row.contact_email,
+        specialties=frozenset(tags[0]),
+        languages=frozenset(tags[1]),
+        practice=place,
+        time_zone=row.time_zone,
+        consultation_types=frozenset(ConsultationType(t) for t in row.consultation_types),
+        fee=Fee(Decimal(row.fee_amount), row.fee_currency),
+        bio=row.bio,
+        bio_translations=dict(row.bio_translations or {}),
+        availability=parse_availability(
+            row.user_id, {"time_zone": row.time_zone, **row.availability}
+        ),
+    )
 
 
 def by_id(profiles: list[Dermatologist]) -> dict[str, Dermatologist]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -24,6 +25,7 @@ from sqlalchemy import (
     func,
     literal,
     or_,
+    type_coerce,
 )
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select as core_select
@@ -91,56 +93,31 @@ _NO_TAGS: Tags = ((), ())
 _TAG_SLOT = {SPECIALTY: 0, LANGUAGE: 1}
 
 
-def card_to_domain(row: Any, tags: Tags) -> DirectoryCard:
-    """A card from a row of the card columns (a table row or a Core row) and its tags."""
-    return DirectoryCard(**_card_values(row, tags))
-
-
-def _card_values(row: Any, tags: Tags) -> dict[str, Any]:
-    return {
-        "id": row.user_id,
-        "name": row.name,
-        "specialties": frozenset(tags[0]),
-        "languages": frozenset(tags[1]),
-        "practice": Practice(
-            row.practice_name, row.address, row.city, row.country, GeoPoint(row.lat, row.lon)
-        ),
-        "time_zone": row.time_zone,
-        "consultation_types": _consultation_types(tuple(row.consultation_types)),
-        "fee": Fee(Decimal(row.fee_amount), row.fee_currency),
-        "bio": row.bio,
-        "bio_translations": dict(row.bio_translations or {}),
-    }
-
-
-@functools.lru_cache(maxsize=16)
-def _consultation_types(names: tuple[str, ...]) -> frozenset[ConsultationType]:
-    """The stored list as the enum's set: a few combinations, each converted once."""
-    return frozenset(ConsultationType(name) for name in names)
-
-
-def dermatologist_to_domain(row: Any, tags: Tags) -> Dermatologist:
-    """A profile from a row of the profile columns (card, contact email, hours) and its tags."""
-    return Dermatologist(
-        **_card_values(row, tags),
-        email=row.contact_email,
-        availability=parse_availability(
-            row.user_id, {"time_zone": row.time_zone, **row.availability}
-        ),
-    )
-
-
 # Read on every booking: the statement is built once.
 _DERMATOLOGISTS = core_table(DermatologistRow)
 SELECT_AVAILABILITY = core_select(
     _DERMATOLOGISTS.c.time_zone, _DERMATOLOGISTS.c.availability
 ).where(_DERMATOLOGISTS.c.user_id == bindparam("doctor_id"))
 _TAGS = core_table(DermatologistTagRow)
-SELECT_TAGS = core_select(_TAGS.c.user_id, _TAGS.c.kind, _TAGS.c.value).where(
-    _TAGS.c.user_id.in_(bindparam("ids", expanding=True))
-)
-CARD_COLUMNS = tuple(
-    _DERMATOLOGISTS.c[name]
+
+
+@functools.lru_cache(maxsize=128)
+def select_tags(count: int) -> tuple[Any, tuple[str, ...]]:
+    """The tags of `count` dermatologists, and the names of its parameters (their ids): one
+    statement per count, as an expanding IN would render its list again on every execution."""
+    names = tuple(f"id_{n}" for n in range(count))
+    ids = [bindparam(name, type_=String()) for name in names]
+    columns = (_TAGS.c.user_id, _TAGS.c.kind, _TAGS.c.value)
+    return core_select(*columns).where(_TAGS.c.user_id.in_(ids)), names
+
+
+# The JSON columns of the card as their stored text: the same few texts come back on every
+# search, decoded once each (`_decoded`) rather than per row.
+_JSON_AS_TEXT = ("consultation_types", "bio_translations")
+CARD_COLUMNS = tuple(  # in the order `card_to_domain` reads them
+    type_coerce(_DERMATOLOGISTS.c[name], String).label(name)
+    if name in _JSON_AS_TEXT
+    else _DERMATOLOGISTS.c[name]
     for name in (
         "user_id",
         "name",
@@ -158,6 +135,66 @@ CARD_COLUMNS = tuple(
         "bio_translations",
     )
 )
+CARD_WIDTH = len(CARD_COLUMNS)
+
+
+def card_to_domain(row: Sequence[Any], tags: Tags) -> DirectoryCard:
+    """A card from a row that starts with the CARD_COLUMNS, read by position (a Core row's
+    lookup by name costs some 15 times its index), and its tags."""
+    (
+        doctor_id,
+        name,
+        practice_name,
+        address,
+        city,
+        country,
+        lat,
+        lon,
+        time_zone,
+        consultation_types,
+        fee_amount,
+        fee_currency,
+        bio,
+        bio_translations,
+    ) = row[:CARD_WIDTH]
+    return DirectoryCard(
+        id=doctor_id,
+        name=name,
+        specialties=frozenset(tags[0]),
+        languages=frozenset(tags[1]),
+        practice=Practice(practice_name, address, city, country, GeoPoint(lat, lon)),
+        time_zone=time_zone,
+        consultation_types=_consultation_types(consultation_types),
+        fee=Fee(Decimal(fee_amount), fee_currency),
+        bio=bio,
+        bio_translations=dict(_decoded(bio_translations) or {}),
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _decoded(text: str | None) -> Any:
+    """A JSON column's stored text decoded (callers copy what they keep)."""
+    return None if text is None else json.loads(text)
+
+
+@functools.lru_cache(maxsize=16)
+def _consultation_types(text: str) -> frozenset[ConsultationType]:
+    """The stored list (JSON text) as the enum's set: each combination converted once."""
+    return frozenset(ConsultationType(name) for name in json.loads(text))
+
+
+def dermatologist_to_domain(row: Sequence[Any], tags: Tags) -> Dermatologist:
+    """A profile from a row of the SELECT_PROFILES columns (the card's, then the contact email
+    and the hours) and its tags."""
+    card = card_to_domain(row, tags)
+    email, hours = row[CARD_WIDTH], row[CARD_WIDTH + 1]
+    return Dermatologist(
+        **vars(card),
+        email=email,
+        availability=parse_availability(card.id, {"time_zone": card.time_zone, **hours}),
+    )
+
+
 # A profile: the card with the contact email and the working hours, by id.
 SELECT_PROFILES = core_select(
     *CARD_COLUMNS, _DERMATOLOGISTS.c.contact_email, _DERMATOLOGISTS.c.availability
@@ -329,8 +366,8 @@ class SqlDermatologistRepository:
             return []
         connection = self._session.connection()
         rows = connection.execute(SELECT_PROFILES, {"ids": list(doctor_ids)}).all()
-        tags = self._tags_of([row.user_id for row in rows])
-        return [dermatologist_to_domain(row, tags.get(row.user_id, _NO_TAGS)) for row in rows]
+        tags = self._tags_of([row[0] for row in rows])
+        return [dermatologist_to_domain(row, tags.get(row[0], _NO_TAGS)) for row in rows]
 
     def listed(
         self, query: DirectoryQuery, after: DirectoryKey | None, limit: int | None
@@ -339,11 +376,11 @@ class SqlDermatologistRepository:
         one of the page's tags."""
         statement, values = listing_statement(query, after, limit)
         rows = self._session.connection().execute(statement, values).all()
-        tags = self._tags_of([row.user_id for row in rows])
+        tags = self._tags_of([row[0] for row in rows])
+        near = query.near is not None
         return [
             DirectoryEntry(
-                card_to_domain(row, tags.get(row.user_id, _NO_TAGS)),
-                row.distance_km if query.near is not None else None,
+                card_to_domain(row, tags.get(row[0], _NO_TAGS)), row[CARD_WIDTH] if near else None
             )
             for row in rows
         ]
@@ -364,9 +401,10 @@ class SqlDermatologistRepository:
         if not doctor_ids:
             return {}
         found: dict[str, tuple[list[str], list[str]]] = {}
-        for user_id, kind, value in self._session.connection().execute(
-            SELECT_TAGS, {"ids": doctor_ids}
-        ):
+        statement, names = select_tags(len(doctor_ids))
+        values = dict(zip(names, doctor_ids, strict=True))
+        # All fetched at once: iterating the result would fetch row by row.
+        for user_id, kind, value in self._session.connection().execute(statement, values).all():
             slot = _TAG_SLOT.get(kind)
             if slot is not None:
                 tags = found.get(user_id)
