@@ -270,7 +270,8 @@ def _listing(shape: tuple[Any, ...]) -> Any:
         if near
         else literal(0.0)
     )
-    statement = core_select(*CARD_COLUMNS, distance.label("distance_km"))
+    labelled = distance.label("distance_km")
+    statement = core_select(*CARD_COLUMNS, labelled)
     if lon_ranges:
         statement = statement.where(
             table.c.lat.between(bindparam("min_lat", type_=number), bindparam("max_lat")),
@@ -306,7 +307,9 @@ def _listing(shape: tuple[Any, ...]) -> Any:
                     and_(distance == after_distance, table.c.user_id > after_id),
                 )
             )
-        statement = statement.order_by(distance, table.c.user_id)
+        # By the selected column's name: the distance is computed once per row, not again
+        # for the sort.
+        statement = statement.order_by(labelled, table.c.user_id)
     return statement.limit(bindparam("limit", type_=Integer())) if limit else statement
 
 
