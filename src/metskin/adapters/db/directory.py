@@ -102,7 +102,7 @@ _TAGS = core_table(DermatologistTagRow)
 
 
 @functools.lru_cache(maxsize=128)
-def select_tags(count: int) -> tuple[Any, tuple[str, ...]]:
+def _select_tags(count: int) -> tuple[Any, tuple[str, ...]]:
     """The tags of `count` dermatologists, and the names of its parameters (their ids): one
     statement per count, as an expanding IN would render its list again on every execution."""
     names = tuple(f"id_{n}" for n in range(count))
@@ -404,7 +404,7 @@ class SqlDermatologistRepository:
         if not doctor_ids:
             return {}
         found: dict[str, tuple[list[str], list[str]]] = {}
-        statement, names = select_tags(len(doctor_ids))
+        statement, names = _select_tags(len(doctor_ids))
         values = dict(zip(names, doctor_ids, strict=True))
         # All fetched at once: iterating the result would fetch row by row.
         for user_id, kind, value in self._session.connection().execute(statement, values).all():
