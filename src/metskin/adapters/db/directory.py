@@ -119,19 +119,8 @@ CARD_COLUMNS = tuple(  # in the order `card_to_domain` reads them
     if name in _JSON_AS_TEXT
     else _DERMATOLOGISTS.c[name]
     for name in (
-        "user_id",
-        "name",
-        "practice_name",
-        "address",
-        "city",
-        "country",
-        "lat",
-        "lon",
-        "time_zone",
-        "consultation_types",
-        "fee_amount",
-        "fee_currency",
-        "bio",
+        *("user_id", "name", "practice_name", "address", "city", "country", "lat", "lon"),
+        *("time_zone", "consultation_types", "fee_amount", "fee_currency", "bio"),
         "bio_translations",
     )
 )
@@ -141,22 +130,8 @@ CARD_WIDTH = len(CARD_COLUMNS)
 def card_to_domain(row: Sequence[Any], tags: Tags) -> DirectoryCard:
     """A card from a row that starts with the CARD_COLUMNS, read by position (a Core row's
     lookup by name costs some 15 times its index), and its tags."""
-    (
-        doctor_id,
-        name,
-        practice_name,
-        address,
-        city,
-        country,
-        lat,
-        lon,
-        time_zone,
-        consultation_types,
-        fee_amount,
-        fee_currency,
-        bio,
-        bio_translations,
-    ) = row[:CARD_WIDTH]
+    doctor_id, name, practice_name, address, city, country, lat, lon, *rest = row[:CARD_WIDTH]
+    time_zone, consultation_types, fee_amount, fee_currency, bio, bio_translations = rest
     return DirectoryCard(
         id=doctor_id,
         name=name,
