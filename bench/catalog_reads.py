@@ -1,4 +1,4 @@
-"""Issue 17 point 3: the CPU of the products and dermatologists reads, this checkout against
+"""Issue 17 point 3: the CPU of the products and directory reads, this checkout against
 another one (e.g. `git worktree add --detach /tmp/base main`), alternated run by run on one
 database, so that a change in a repository (which `api_cpu.py --against` does not swap) is
 measured under the same load.
@@ -12,8 +12,10 @@ Setup: a fresh SQLite database (and a MariaDB one when `METSKIN_TEST_MYSQL_URL` 
 in each, one process per checkout (the order switched from round to round), each with its own
 `src/` and the same database, measuring `time.process_time` over `--calls` calls of
 - the use case alone, in the calling thread: `RecommendationService.search` (20 products and
-  one more, as the connection asks) and `DirectoryService.search` (near London, 10 and one);
-- the whole GraphQL request through the ASGI app (`api_bench.READS`, the lean path).
+  one more, as the connection asks), `DirectoryService.search` (near London, 10 and one) and
+  `DirectoryService.get_many` (the nearest one by id, as the `dermatologist(id)` loader);
+- the whole GraphQL request through the ASGI app (`api_bench.READS`, the lean path; for the
+  one by id, `PROFILE` below).
 Each process also counts the SELECTs of one request and hashes the response bodies: both
 checkouts must give the same bodies and the same counts. Prints medians and minimums (ms of
 CPU per call) over the rounds.
@@ -36,6 +38,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 LONDON = (51.5072, -0.1276)
+# The dermatologist nearest London read by id (`DirectoryService.get_many`, the loader):
+PROFILE = "id name specialties languages practice { city } fee { amount currency } bio bioLocale"
+READ_NAMES = ("products", "dermatologists", "dermatologist")
 
 
 def child(calls: int) -> None:
@@ -54,10 +59,14 @@ def child(calls: int) -> None:
     container = bootstrap(Settings())
     call = asgi_caller(create_app(container))
     near = DirectoryFilter(near=GeoPoint(*LONDON))
+    nearest = container.directory.search(near, None, 1)[0].doctor.id
     use_cases = {
         "products": lambda: container.recommendations.search(ProductFilter(), None, 21),
         "dermatologists": lambda: container.directory.search(near, None, 11),
+        "dermatologist": lambda: container.directory.get_many([nearest]),
     }
+    queries = {name: READS[name][0] for name in ("products", "dermatologists")}
+    queries["dermatologist"] = f'query {{ dermatologist(id: "{nearest}") {{ {PROFILE} }} }}'
     statements: list[str] = []
     event.listen(
         container.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
@@ -73,7 +82,7 @@ def child(calls: int) -> None:
 
     async def measure() -> None:
         for name, use_case in use_cases.items():
-            body = json.dumps({"query": READS[name][0]}).encode()
+            body = json.dumps({"query": queries[name]}).encode()
             for _ in range(20):
                 answer = await call(body, [])
             statements.clear()
@@ -113,7 +122,7 @@ def compare(env: dict[str, str], sides: list[Path], args: argparse.Namespace) ->
     for round_ in range(args.runs):
         for side in sides if round_ % 2 == 0 else list(reversed(sides)):
             results[side].append(run_side(side, env, args.calls))
-    for name in ("products", "dermatologists"):
+    for name in READ_NAMES:
         for side in sides:
             runs = [r[name] for r in results[side]]
             figures = "   ".join(

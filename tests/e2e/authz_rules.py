@@ -244,14 +244,6 @@ OBJECT_FIELDS = [
         for name in ("cancellableUntil", "freeCancellation")
     ),
     rule("Article.videos", "{ articles(first: 3) { edges { node { videos { slug } } } } }", ALL_OK),
-    *(
-        rule(
-            f"Dermatologist.{name}",
-            f"{{ dermatologists(first: 5) {{ edges {{ node {{ {name} }} }} }} }}",
-            ALL_OK,
-        )
-        for name in ("bio", "bioLocale")
-    ),
     rule(
         "Product.usage", "{ products(first: 3) { edges { node { usage { howMuch } } } } }", ALL_OK
     ),

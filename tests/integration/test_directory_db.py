@@ -1,21 +1,37 @@
-"""The directory's search in SQL gives what the domain's in-memory search gives, page by page."""
+"""The directory's search in SQL gives what the domain's in-memory search gives, page by page;
+profiles read by id in Core give what the ORM rows gave, and are written without ORM rows."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 from sqlalchemy import select as core_select
+from sqlmodel import Session, col, select
 
-from metskin.adapters.db.directory import DermatologistRow, distance_km, listing_statement
+from metskin.adapters.db.directory import (
+    LANGUAGE,
+    SPECIALTY,
+    DermatologistRow,
+    DermatologistTagRow,
+    distance_km,
+    listing_statement,
+)
 from metskin.adapters.db.types import core_table
 from metskin.bootstrap import Container
-from metskin.domain.appointments.model import ConsultationType
+from metskin.domain.accounts.model import Role
+from metskin.domain.appointments.model import Availability, ConsultationType
 from metskin.domain.directory.geo import DirectoryQuery, GeoPoint
-from metskin.domain.directory.model import DirectoryEntry
+from metskin.domain.directory.loader import load_dermatologists, parse_availability
+from metskin.domain.directory.model import Dermatologist, DirectoryEntry, Fee, Practice
+from tests.e2e.conftest import PASSWORD
 from tests.e2e.test_care_api import seed_directory
 from tests.fakes.directory import FakeDermatologistRepository
+from tests.integration.test_catalog_db import selects
 
 LONDON = GeoPoint(51.5072, -0.1276)
 QUERIES = [
@@ -119,3 +135,116 @@ def test_a_statement_is_built_once_per_shape_of_search() -> None:
         is listing_statement(DirectoryQuery(near=paris, radius_km=900, language="de"), None, 9)[0]
     )
     assert boxed[1]["language"] == "fr" and boxed[1]["radius"] == 30
+
+
+NOW = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
+
+
+def orm_get_many(session: Session, ids: list[str]) -> list[Dermatologist]:
+    """`get_many` as it was before issue 17's second directory pass: whole ORM rows, converted
+    as `dermatologist_to_domain` converted them then."""
+    rows = session.exec(select(DermatologistRow).where(col(DermatologistRow.user_id).in_(ids)))
+    tags: dict[str, tuple[list[str], list[str]]] = {}
+    for tag in session.exec(
+        select(DermatologistTagRow).where(col(DermatologistTagRow.user_id).in_(ids))
+    ):
+        mine = tags.setdefault(tag.user_id, ([], []))
+        {SPECIALTY: mine[0], LANGUAGE: mine[1]}[tag.kind].append(tag.value)
+    return [orm_profile(row, tags.get(row.user_id, ([], []))) for row in rows.all()]
+
+
+def orm_profile(row: DermatologistRow, tags: tuple[list[str], list[str]]) -> Dermatologist:
+    place = Practice(
+        row.practice_name, row.address, row.city, row.country, GeoPoint(row.lat, row.lon)
+    )
+    return Dermatologist(
+        id=row.user_id,
+        name=row.name,
+        email=row.contact_email,
+        specialties=frozenset(tags[0]),
+        languages=frozenset(tags[1]),
+        practice=place,
+        time_zone=row.time_zone,
+        consultation_types=frozenset(ConsultationType(t) for t in row.consultation_types),
+        fee=Fee(Decimal(row.fee_amount), row.fee_currency),
+        bio=row.bio,
+        bio_translations=dict(row.bio_translations or {}),
+        availability=parse_availability(
+            row.user_id, {"time_zone": row.time_zone, **row.availability}
+        ),
+    )
+
+
+def by_id(profiles: list[Dermatologist]) -> dict[str, Dermatologist]:
+    return {profile.id: profile for profile in profiles}
+
+
+def test_profiles_by_id_are_the_orm_rows_profiles(container: Container) -> None:
+    ids = list(seed_directory(container).values())
+    wanted = [*ids[:5], "no-such-doctor", ids[-1]]
+    with container.new_uow() as uow:
+        with selects(container) as seen:
+            core = uow.dermatologists.get_many(wanted)
+        assert len(seen) == 2 and not uow.session.identity_map  # profiles and tags, no rows
+        with Session(container.engine) as session:
+            orm = orm_get_many(session, wanted)
+    assert len(core) == 6 and by_id(core) == by_id(orm)  # every field, hours and bios too
+    for profile in core:
+        assert isinstance(profile.fee.amount, Decimal) and isinstance(
+            profile.availability, Availability
+        )
+        assert profile.specialties and profile.languages and profile.availability.weekly
+    packaged = {p.email: p for p in load_dermatologists()}
+    for profile in core:  # and what was published (MariaDB rounds lat/lon: single precision)
+        published = packaged[profile.email]
+        assert (profile.name, profile.specialties, profile.languages, profile.bio) == (
+            published.name,
+            published.specialties,
+            published.languages,
+            published.bio,
+        )
+        assert profile.bio_translations == published.bio_translations
+        assert profile.consultation_types == published.consultation_types
+        assert profile.fee == published.fee
+        assert profile.practice.location.lat == pytest.approx(published.practice.location.lat)
+
+
+def test_a_page_of_profiles_is_two_selects_at_any_size(container: Container) -> None:
+    ids = list(seed_directory(container).values())
+    counts = []
+    for size in (1, 4, len(ids)):
+        with container.new_uow() as uow, selects(container) as seen:
+            assert len(uow.dermatologists.get_many(ids[:size])) == size
+        counts.append(len(seen))
+    assert counts == [2, 2, 2]
+
+
+def test_a_profile_is_written_without_orm_rows(container: Container) -> None:
+    """An edit after a read runs no SELECT of the profile; the same values written twice at
+    the same time (MariaDB counts matched rows, not changed ones) stay one profile; a new id
+    is inserted."""
+    doctor_id = next(iter(seed_directory(container).values()))
+    with container.new_uow() as uow:
+        profile = uow.dermatologists.get(doctor_id)
+        assert profile is not None
+        changed = replace(profile, name="Dr Changed", languages=frozenset({"en", "it"}))
+        with selects(container) as seen:
+            uow.dermatologists.upsert(changed, NOW)
+            uow.dermatologists.upsert(changed, NOW)
+            uow.commit()
+        assert seen == []
+    user = container.accounts.register("new@example.com", PASSWORD, "Dr New", Role.DERMATOLOGIST)
+    fresh = replace(
+        changed,
+        id=user.id,
+        email="new@example.com",
+        availability=replace(changed.availability, doctor_id=user.id),
+    )
+    with container.new_uow() as uow:
+        uow.dermatologists.upsert(fresh, NOW)
+        uow.commit()
+    with container.new_uow() as uow:
+        assert uow.dermatologists.get(doctor_id) == changed
+        assert uow.dermatologists.get(user.id) == fresh
+        rows = uow.session.connection().execute(core_select(core_table(DermatologistRow)))
+        assert len(rows.all()) == len(load_dermatologists()) + 1

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -24,10 +25,11 @@ from sqlalchemy import (
     func,
     literal,
     or_,
+    type_coerce,
 )
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select as core_select
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel, col
 
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.appointments.model import Availability, ConsultationType
@@ -86,40 +88,9 @@ class DermatologistTagRow(SQLModel, table=True):
 
 
 SPECIALTY, LANGUAGE = "specialty", "language"
-
-
-def card_to_domain(row: Any, tags: Sequence[tuple[str, str]]) -> DirectoryCard:
-    """A card from a row of the card columns (a table row or a Core row) and its tags."""
-    return DirectoryCard(**_card_values(row, tags))
-
-
-def _card_values(row: Any, tags: Sequence[tuple[str, str]]) -> dict[str, Any]:
-    return {
-        "id": row.user_id,
-        "name": row.name,
-        "specialties": frozenset(value for kind, value in tags if kind == SPECIALTY),
-        "languages": frozenset(value for kind, value in tags if kind == LANGUAGE),
-        "practice": Practice(
-            row.practice_name, row.address, row.city, row.country, GeoPoint(row.lat, row.lon)
-        ),
-        "time_zone": row.time_zone,
-        "consultation_types": frozenset(ConsultationType(t) for t in row.consultation_types),
-        "fee": Fee(Decimal(row.fee_amount), row.fee_currency),
-        "bio": row.bio,
-        "bio_translations": dict(row.bio_translations or {}),
-    }
-
-
-def dermatologist_to_domain(
-    row: DermatologistRow, tags: Sequence[tuple[str, str]]
-) -> Dermatologist:
-    return Dermatologist(
-        **_card_values(row, tags),
-        email=row.contact_email,
-        availability=parse_availability(
-            row.user_id, {"time_zone": row.time_zone, **row.availability}
-        ),
-    )
+Tags = tuple[Sequence[str], Sequence[str]]  # a dermatologist's specialties and languages
+_NO_TAGS: Tags = ((), ())
+_TAG_SLOT = {SPECIALTY: 0, LANGUAGE: 1}
 
 
 # Read on every booking: the statement is built once.
@@ -128,28 +99,81 @@ SELECT_AVAILABILITY = core_select(
     _DERMATOLOGISTS.c.time_zone, _DERMATOLOGISTS.c.availability
 ).where(_DERMATOLOGISTS.c.user_id == bindparam("doctor_id"))
 _TAGS = core_table(DermatologistTagRow)
-SELECT_TAGS = core_select(_TAGS.c.user_id, _TAGS.c.kind, _TAGS.c.value).where(
-    _TAGS.c.user_id.in_(bindparam("ids", expanding=True))
-)
-CARD_COLUMNS = tuple(
-    _DERMATOLOGISTS.c[name]
+
+
+@functools.lru_cache(maxsize=128)
+def _select_tags(count: int) -> tuple[Any, tuple[str, ...]]:
+    """The tags of `count` dermatologists, and the names of its parameters (their ids): one
+    statement per count, as an expanding IN would render its list again on every execution."""
+    names = tuple(f"id_{n}" for n in range(count))
+    ids = [bindparam(name, type_=String()) for name in names]
+    columns = (_TAGS.c.user_id, _TAGS.c.kind, _TAGS.c.value)
+    return core_select(*columns).where(_TAGS.c.user_id.in_(ids)), names
+
+
+# The JSON columns of the card as their stored text: the same few texts come back on every
+# search, decoded once each (`_decoded`) rather than per row.
+_JSON_AS_TEXT = ("consultation_types", "bio_translations")
+CARD_COLUMNS = tuple(  # in the order `card_to_domain` reads them
+    type_coerce(_DERMATOLOGISTS.c[name], String).label(name)
+    if name in _JSON_AS_TEXT
+    else _DERMATOLOGISTS.c[name]
     for name in (
-        "user_id",
-        "name",
-        "practice_name",
-        "address",
-        "city",
-        "country",
-        "lat",
-        "lon",
-        "time_zone",
-        "consultation_types",
-        "fee_amount",
-        "fee_currency",
-        "bio",
+        *("user_id", "name", "practice_name", "address", "city", "country", "lat", "lon"),
+        *("time_zone", "consultation_types", "fee_amount", "fee_currency", "bio"),
         "bio_translations",
     )
 )
+CARD_WIDTH = len(CARD_COLUMNS)
+
+
+def card_to_domain(row: Sequence[Any], tags: Tags) -> DirectoryCard:
+    """A card from a row that starts with the CARD_COLUMNS, read by position (a Core row's
+    lookup by name costs some 15 times its index), and its tags."""
+    doctor_id, name, practice_name, address, city, country, lat, lon, *rest = row[:CARD_WIDTH]
+    time_zone, consultation_types, fee_amount, fee_currency, bio, bio_translations = rest
+    return DirectoryCard(
+        id=doctor_id,
+        name=name,
+        specialties=frozenset(tags[0]),
+        languages=frozenset(tags[1]),
+        practice=Practice(practice_name, address, city, country, GeoPoint(lat, lon)),
+        time_zone=time_zone,
+        consultation_types=_consultation_types(consultation_types),
+        fee=Fee(Decimal(fee_amount), fee_currency),
+        bio=bio,
+        bio_translations=dict(_decoded(bio_translations) or {}),
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _decoded(text: str | None) -> Any:
+    """A JSON column's stored text decoded (callers copy what they keep)."""
+    return None if text is None else json.loads(text)
+
+
+@functools.lru_cache(maxsize=16)
+def _consultation_types(text: str) -> frozenset[ConsultationType]:
+    """The stored list (JSON text) as the enum's set: each combination converted once."""
+    return frozenset(ConsultationType(name) for name in json.loads(text))
+
+
+def dermatologist_to_domain(row: Sequence[Any], tags: Tags) -> Dermatologist:
+    """A profile from a row of the SELECT_PROFILES columns (the card's, then the contact email
+    and the hours) and its tags."""
+    card = card_to_domain(row, tags)
+    email, hours = row[CARD_WIDTH], row[CARD_WIDTH + 1]
+    return Dermatologist(
+        **vars(card),
+        email=email,
+        availability=parse_availability(card.id, {"time_zone": card.time_zone, **hours}),
+    )
+
+
+# A profile: the card with the contact email and the working hours, by id.
+SELECT_PROFILES = core_select(
+    *CARD_COLUMNS, _DERMATOLOGISTS.c.contact_email, _DERMATOLOGISTS.c.availability
+).where(_DERMATOLOGISTS.c.user_id.in_(bindparam("ids", expanding=True)))
 
 
 def distance_km(center: GeoPoint, lat: Any, lon: Any) -> ColumnElement[float]:
@@ -221,7 +245,8 @@ def _listing(shape: tuple[Any, ...]) -> Any:
         if near
         else literal(0.0)
     )
-    statement = core_select(*CARD_COLUMNS, distance.label("distance_km"))
+    labelled = distance.label("distance_km")
+    statement = core_select(*CARD_COLUMNS, labelled)
     if lon_ranges:
         statement = statement.where(
             table.c.lat.between(bindparam("min_lat", type_=number), bindparam("max_lat")),
@@ -257,7 +282,9 @@ def _listing(shape: tuple[Any, ...]) -> Any:
                     and_(distance == after_distance, table.c.user_id > after_id),
                 )
             )
-        statement = statement.order_by(distance, table.c.user_id)
+        # By the selected column's name: the distance is computed once per row, not again
+        # for the sort.
+        statement = statement.order_by(labelled, table.c.user_id)
     return statement.limit(bindparam("limit", type_=Integer())) if limit else statement
 
 
@@ -286,14 +313,12 @@ class SqlDermatologistRepository:
             "availability": stored,
             "updated_at": now,
         }
-        row = self._session.get(DermatologistRow, profile.id)
-        if row is None:
-            row = DermatologistRow(user_id=profile.id, **values)
-        else:
-            for name, value in values.items():
-                setattr(row, name, value)
-        self._session.add(row)
-        self._session.flush()
+        # In Core: the reads give no ORM row to change, and looking one up would cost a SELECT.
+        # An UPDATE counts the rows it matched (MySQL dialects ask for FOUND_ROWS).
+        table, connection = _DERMATOLOGISTS, self._session.connection()
+        where = table.c.user_id == profile.id
+        if not connection.execute(table.update().where(where).values(values)).rowcount:
+            connection.execute(table.insert().values(user_id=profile.id, **values))
         self._session.execute(
             sql_delete(DermatologistTagRow).where(col(DermatologistTagRow.user_id) == profile.id)
         )
@@ -313,12 +338,14 @@ class SqlDermatologistRepository:
         return found[0] if found else None
 
     def get_many(self, doctor_ids: Sequence[str]) -> list[Dermatologist]:
+        """One SELECT of the profiles' columns (Core rows, no ORM instances) and one of their
+        tags."""
         if not doctor_ids:
             return []
-        rows = self._session.exec(
-            select(DermatologistRow).where(col(DermatologistRow.user_id).in_(list(doctor_ids)))
-        ).all()
-        return self._with_tags(list(rows))
+        connection = self._session.connection()
+        rows = connection.execute(SELECT_PROFILES, {"ids": list(doctor_ids)}).all()
+        tags = self._tags_of([row[0] for row in rows])
+        return [dermatologist_to_domain(row, tags.get(row[0], _NO_TAGS)) for row in rows]
 
     def listed(
         self, query: DirectoryQuery, after: DirectoryKey | None, limit: int | None
@@ -327,11 +354,11 @@ class SqlDermatologistRepository:
         one of the page's tags."""
         statement, values = listing_statement(query, after, limit)
         rows = self._session.connection().execute(statement, values).all()
-        tags = self._tags_of([row.user_id for row in rows])
+        tags = self._tags_of([row[0] for row in rows])
+        near = query.near is not None
         return [
             DirectoryEntry(
-                card_to_domain(row, tags.get(row.user_id, [])),
-                row.distance_km if query.near is not None else None,
+                card_to_domain(row, tags.get(row[0], _NO_TAGS)), row[CARD_WIDTH] if near else None
             )
             for row in rows
         ]
@@ -347,19 +374,22 @@ class SqlDermatologistRepository:
             for doctor_id, time_zone, hours in self._session.connection().execute(statement)
         }
 
-    def _tags_of(self, doctor_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    def _tags_of(self, doctor_ids: list[str]) -> Mapping[str, Tags]:
+        """Each dermatologist's specialties and languages, by id (none: absent)."""
         if not doctor_ids:
             return {}
-        found: dict[str, list[tuple[str, str]]] = {}
-        for user_id, kind, value in self._session.connection().execute(
-            SELECT_TAGS, {"ids": doctor_ids}
-        ):
-            found.setdefault(user_id, []).append((kind, value))
+        found: dict[str, tuple[list[str], list[str]]] = {}
+        statement, names = _select_tags(len(doctor_ids))
+        values = dict(zip(names, doctor_ids, strict=True))
+        # All fetched at once: iterating the result would fetch row by row.
+        for user_id, kind, value in self._session.connection().execute(statement, values).all():
+            slot = _TAG_SLOT.get(kind)
+            if slot is not None:
+                tags = found.get(user_id)
+                if tags is None:
+                    tags = found[user_id] = ([], [])
+                tags[slot].append(value)
         return found
-
-    def _with_tags(self, rows: list[DermatologistRow]) -> list[Dermatologist]:
-        tags = self._tags_of([r.user_id for r in rows])
-        return [dermatologist_to_domain(row, tags.get(row.user_id, [])) for row in rows]
 
 
 class SqlAvailabilityRepository:

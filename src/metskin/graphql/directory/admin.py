@@ -67,7 +67,7 @@ class DirectoryAdminMutations:
         created = await run_sync(
             admin.create, viewer_id_of(info), email, password, input.to_domain()
         )
-        return Dermatologist.from_domain(created)
+        return Dermatologist.from_domain(created, info)
 
     @guarded_mutation(IsAdmin, "Replace a dermatologist's listing (working hours are kept).")
     async def update_dermatologist(
@@ -88,7 +88,7 @@ class DirectoryAdminMutations:
         updated = await run_sync(
             admin.update, viewer_id_of(info), str(id), input.to_domain(), language
         )
-        return Dermatologist.from_domain(updated)
+        return Dermatologist.from_domain(updated, info)
 
     @guarded_mutation(
         IsAdmin,

@@ -32,7 +32,7 @@ class DirectoryQueries:
             after,
             DIRECTORY_CURSOR,
             lambda page: directory.search(wanted.to_domain(), page.after, page.limit),
-            lambda e: Dermatologist.from_domain(e.doctor, e.distance_km),
+            lambda e: Dermatologist.from_domain(e.doctor, info, e.distance_km),
         )
 
     @strawberry.field

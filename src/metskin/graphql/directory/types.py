@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import strawberry
 from strawberry.types import Info
@@ -11,9 +12,9 @@ from strawberry.types import Info
 from metskin.domain.appointments.model import ConsultationType as DomainConsultationType
 from metskin.domain.directory.geo import GeoPoint
 from metskin.domain.directory.model import DirectoryCard
+from metskin.domain.directory.model import Practice as DomainPractice
 from metskin.domain.directory.service import DirectoryFilter
 from metskin.graphql.i18n import request_language
-from metskin.graphql.mapping import copy_fields
 
 ConsultationType = strawberry.enum(DomainConsultationType, name="ConsultationType")
 
@@ -38,15 +39,6 @@ class Fee:
     currency: str
 
 
-def _bio(root: Dermatologist, info: Info) -> str:
-    return root.card.bio_in(request_language(info))
-
-
-def _bio_locale(root: Dermatologist, info: Info) -> str:
-    language = request_language(info)
-    return language if root.card.bio_translations.get(language) else "en"
-
-
 @strawberry.type(description="A dermatologist and their practice.")
 class Dermatologist:
     id: strawberry.ID
@@ -58,30 +50,66 @@ class Dermatologist:
     consultation_types: list[ConsultationType]  # type: ignore[valid-type]
     fee: Fee
     bio: str = strawberry.field(
-        resolver=_bio, description="In the request's language where written in it, else English."
+        description="In the request's language where written in it, else English."
     )
-    bio_locale: str = strawberry.field(
-        resolver=_bio_locale, description="The language `bio` is in (en, fr, de)."
-    )
+    bio_locale: str = strawberry.field(description="The language `bio` is in (en, fr, de).")
     distance_km: float | None = strawberry.field(
         default=None, description="From the `near` point of the search, when given."
     )
     card: strawberry.Private[DirectoryCard]
+    info: strawberry.Private[Info]  # the request's, for its language
 
     @classmethod
-    def from_domain(cls, doctor: DirectoryCard, distance_km: float | None = None) -> Dermatologist:
-        place = doctor.practice
-        return copy_fields(
-            cls,
-            doctor,
+    def from_domain(
+        cls, doctor: DirectoryCard, info: Info, distance_km: float | None = None
+    ) -> Dermatologist:
+        """The fields a search's card shows mapped now; the others (time zone, consultation
+        types, fee, the bio in the request's language) on their first read (`__getattr__`), as
+        few queries select them. Set straight into the instance: the dataclass' own `__init__`
+        would need them all."""
+        made = cls.__new__(cls)
+        made.__dict__.update(
+            id=doctor.id,
+            name=doctor.name,
             specialties=sorted(doctor.specialties),
             languages=sorted(doctor.languages),
-            practice=copy_fields(Practice, place, place.location),
-            consultation_types=sorted(doctor.consultation_types, key=consultation_order),
-            fee=Fee(amount=str(doctor.fee.amount), currency=doctor.fee.currency),
+            practice=_practice(doctor.practice),
             distance_km=round(distance_km, 3) if distance_km is not None else None,
             card=doctor,
+            info=info,
         )
+        return made
+
+    def __getattr__(self, name: str) -> Any:
+        """A field `from_domain` left to its first read: mapped, then kept."""
+        mapping = _MAPPED_ON_READ.get(name)
+        if mapping is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value = self.__dict__[name] = mapping(self)
+        return value
+
+
+def _practice(place: DomainPractice) -> Practice:
+    """The practice's fields by name, as `copy_fields` maps them, the location as lat and lon
+    (copy_fields' general lookup would cost three times this)."""
+    fields = dict(vars(place))
+    location = fields.pop("location")
+    return Practice(**fields, lat=location.lat, lon=location.lon)
+
+
+def _bio_locale(made: Dermatologist) -> str:
+    language = made.request_language
+    return language if made.card.bio_translations.get(language) else "en"
+
+
+_MAPPED_ON_READ: dict[str, Callable[[Dermatologist], Any]] = {
+    "time_zone": lambda made: made.card.time_zone,
+    "consultation_types": lambda made: sorted(made.card.consultation_types, key=consultation_order),
+    "fee": lambda made: Fee(amount=str(made.card.fee.amount), currency=made.card.fee.currency),
+    "request_language": lambda made: request_language(made.info),  # once per dermatologist
+    "bio": lambda made: made.card.bio_in(made.request_language),
+    "bio_locale": _bio_locale,
+}
 
 
 @strawberry.input
@@ -115,7 +143,7 @@ class DermatologistFilter:
 
 async def load_dermatologist(info: Info, doctor_id: str) -> Dermatologist | None:
     doctor = await info.context.dermatologist_loader.load(doctor_id)
-    return Dermatologist.from_domain(doctor) if doctor else None
+    return Dermatologist.from_domain(doctor, info) if doctor else None
 
 
 class KeepsDoctor(Protocol):
