@@ -148,6 +148,10 @@ def test_the_page_read_gives_the_orm_rows_analyses_page_by_page(container: Conta
     assert found[0].created_at.tzinfo is not None and found[0].created_at.microsecond
     assert found == sorted(found, key=lambda a: (a.created_at, a.id), reverse=True)
     assert found == container.analyses.history(owner, None, 20)
+    (user,) = container.accounts.get_users([owner])
+    assert container.analyses.owner_and_history(owner, before, 20) == (user, [])
+    assert container.analyses.owner_and_history(owner, None, 4) == (user, pages[0])
+    assert container.analyses.owner_and_history("nobody", None, 4) == (None, [])
 
 
 def test_a_page_is_one_select_and_builds_no_orm_row(container: Container) -> None:
