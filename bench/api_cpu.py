@@ -56,7 +56,10 @@ from tests.cluster import METSKIN  # noqa: E402
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }"
 
 
-def asgi_caller(app: Any) -> Any:
+def asgi_caller(app: Any, target: str = "/graphql") -> Any:
+    """`call(body, headers)`: the response body of a POST to `target` (path and query)."""
+    path, _, query = target.partition("?")
+
     async def call(body: bytes, headers: list[tuple[bytes, bytes]]) -> bytes:
         sent: list[dict[str, Any]] = []
         messages = [{"type": "http.request", "body": body, "more_body": False}]
@@ -73,9 +76,9 @@ def asgi_caller(app: Any) -> Any:
             "http_version": "1.1",
             "method": "POST",
             "scheme": "http",
-            "path": "/graphql",
-            "raw_path": b"/graphql",
-            "query_string": b"",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": query.encode(),
             "root_path": "",
             "headers": [(b"host", b"bench"), (b"content-type", b"application/json"), *headers],
             "client": ("127.0.0.1", 5000),
@@ -230,6 +233,12 @@ def main() -> None:
     parser.add_argument("--freeze", action="store_true", help="gc.freeze() after start-up")
     parser.add_argument("--gen0", type=int, default=0, help="the young generation's threshold")
     args = parser.parse_args()
+    fresh_sqlite()
+    asyncio.run(measure(args))
+
+
+def fresh_sqlite() -> None:
+    """This process's settings: a fresh SQLite database, migrated, seeded, 12 analyses."""
     env = {
         **bench_env(),
         "METSKIN_VAR_DIR": tempfile.mkdtemp(prefix="metskin-apicpu-"),
@@ -240,7 +249,6 @@ def main() -> None:
     for command in ("migrate", "seed"):
         subprocess.run([*METSKIN, command], env=env, check=True, capture_output=True)
     add_analyses(12)
-    asyncio.run(measure(args))
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, fields
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, UniqueConstraint, bindparam, true, update
+from sqlalchemy import JSON, Row, UniqueConstraint, bindparam, true, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Field, SQLModel, col, select
 
@@ -59,9 +60,12 @@ class RefreshTokenRow(SQLModel, table=True):
 
 
 PROFILE_COLUMNS = tuple(f.name for f in fields(Profile))
+_USERS = core_table(UserRow)
+_USERS_BY_ID = sa_select(_USERS).where(_USERS.c.id.in_(bindparam("ids", expanding=True)))
 
 
-def user_to_domain(row: UserRow) -> User:
+def user_to_domain(row: UserRow | Row[Any]) -> User:
+    """From an ORM row or a plain Core row of the table (the same names)."""
     profile = Profile(**{name: getattr(row, name) for name in PROFILE_COLUMNS})
     profile.concerns = list(profile.concerns or [])
     profile.allergies = list(profile.allergies or [])
@@ -95,7 +99,12 @@ class SqlUserRepository(SqlRepository[UserRow, User]):
         return self.first(select(UserRow).where(UserRow.email == email))
 
     def list_by_ids(self, user_ids: list[str]) -> list[User]:
-        return self.get_many(user_ids)
+        """Plain Core rows mapped straight to the domain (every caller only reads them; the
+        viewer's read of each `me`)."""
+        if not user_ids:
+            return []
+        rows = self._session.connection().execute(_USERS_BY_ID, {"ids": user_ids})
+        return [user_to_domain(row) for row in rows]
 
     def list_page(self, after: CreatedKey | None, limit: int, role: Role | None) -> list[User]:
         condition = true() if role is None else UserRow.role == role.value

@@ -6,11 +6,11 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index
+from sqlalchemy import JSON, BigInteger, Index, Row, bindparam
 from sqlmodel import Field, SQLModel, col, select
 
-from metskin.adapters.db.repository import SqlRepository, values_of
-from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
+from metskin.adapters.db.repository import KeysetStatements, SqlRepository, values_of
+from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.analysis.records import (
     Analysis,
     AnalysisStatus,
@@ -111,7 +111,8 @@ def media_to_domain(row: MediaRow) -> Media:
     return Media(kind=MediaKind(row.kind), **values_of(row, MEDIA_FIELDS))
 
 
-def analysis_to_domain(row: AnalysisRow) -> Analysis:
+def analysis_to_domain(row: AnalysisRow | Row[Any]) -> Analysis:
+    """From an ORM row or a plain Core row of the table (the same names)."""
     return Analysis(
         status=AnalysisStatus(row.status),
         stage=Stage(row.stage),
@@ -127,6 +128,12 @@ def _copy_analysis(analysis: Analysis, row: AnalysisRow) -> AnalysisRow:
     row.stage = analysis.stage.value
     row.summary = asdict(analysis.summary) if analysis.summary else None
     return row
+
+
+_ANALYSES = core_table(AnalysisRow)
+# A person's analyses, newest first: plain rows of the whole table (every column the API's
+# `Analysis` can be asked for), the statements built once.
+_OWNER_PAGE = KeysetStatements.of(_ANALYSES, _ANALYSES.c.owner_id == bindparam("owner"))
 
 
 class SqlMediaRepository(SqlRepository[MediaRow, Media]):
@@ -148,7 +155,10 @@ class SqlAnalysisRepository(SqlRepository[AnalysisRow, Analysis]):
     def list_for_owner(
         self, owner_id: str, before: CreatedKey | None, limit: int
     ) -> list[Analysis]:
-        return self.page_where(AnalysisRow.owner_id == owner_id, before, limit)
+        """Plain Core rows mapped straight to the domain: no ORM rows, none kept in the
+        session (every caller only reads them)."""
+        rows = _OWNER_PAGE.rows(self._session, before, limit, owner=owner_id)
+        return [analysis_to_domain(row) for row in rows]
 
     def add_result(
         self, analysis_id: str, result: dict[str, Any], overlay_name: str | None

@@ -49,9 +49,16 @@ def _unavailable(context: Any) -> BaseException | None:
 
 
 def _sqlite_engine(url: str, database: str | None, echo: bool) -> Engine:
+    pool: dict[str, Any] = {}
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
+        # As many kept connections as MariaDB's pool: with the default 5, a server under
+        # more than 5 concurrent worker-thread hops opened (and ran the pragmas on) a new
+        # connection for nearly every unit of work beyond the fifth, and closed it after.
+        pool = {"pool_size": 10, "max_overflow": 20}
+    engine = create_engine(
+        url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}, **pool
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection: Any, _record: Any) -> None:

@@ -8,15 +8,17 @@ domain object becomes a row (`new_row`) and how a changed one is written onto it
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, or_
+from sqlalchemy import BindParameter, ColumnElement, Row, Select, Table, and_, bindparam, or_
+from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 RowT = TypeVar("RowT", bound=SQLModel)
 ItemT = TypeVar("ItemT")
-Q = TypeVar("Q")
+QueryT = TypeVar("QueryT", bound=Select[Any])
 
 
 def values_of(source: object, names: Iterable[str]) -> dict[str, Any]:
@@ -25,13 +27,13 @@ def values_of(source: object, names: Iterable[str]) -> dict[str, Any]:
 
 
 def keyset_page(
-    query: SelectOfScalar[Q],
+    query: QueryT,
     order: Sequence[Any],
     keyset: Sequence[Any] | None,
-    limit: int,
+    limit: int | ColumnElement[int],
     *,
     newest: bool,
-) -> SelectOfScalar[Q]:
+) -> QueryT:
     """`query` ordered by the two `order` columns (newest first, or oldest first) and cut to the
     `limit` rows strictly beyond `keyset` (the last row's values of those columns, if any)."""
     first, second = order
@@ -42,6 +44,47 @@ def keyset_page(
     if newest:
         return query.where(or_(first < stamp, and_(first == stamp, second < ident)))
     return query.where(or_(first > stamp, and_(first == stamp, second > ident)))
+
+
+@dataclass(frozen=True)
+class KeysetStatements:
+    """A keyset page of a table's rows meeting a condition, as two Core statements built once
+    (no ORM rows, no statement or cache key built per read): the first page, and a page after
+    a keyset. Bound parameters: `limit`, the keyset's `stamp` and `ident`, and the
+    condition's own."""
+
+    first: Select[Any]
+    after: Select[Any]
+
+    @classmethod
+    def of(
+        cls,
+        table: Table,
+        condition: ColumnElement[bool],
+        order: tuple[str, str] = ("created_at", "id"),
+        *,
+        newest: bool = True,
+    ) -> KeysetStatements:
+        columns = [table.c[name] for name in order]
+        query = core_select(table).where(condition)
+        limit: BindParameter[int] = bindparam("limit")
+        keyset: tuple[BindParameter[Any], ...] = (bindparam("stamp"), bindparam("ident"))
+        return cls(
+            keyset_page(query, columns, None, limit, newest=newest),
+            keyset_page(query, columns, keyset, limit, newest=newest),
+        )
+
+    def rows(
+        self, session: Session, keyset: Sequence[Any] | None, limit: int, **values: Any
+    ) -> Sequence[Row[Any]]:
+        """The page's rows as plain Core rows (attributes named as the columns)."""
+        if keyset is None:
+            return session.connection().execute(self.first, {"limit": limit, **values}).all()
+        stamp, ident = keyset
+        found = session.connection().execute(
+            self.after, {"limit": limit, "stamp": stamp, "ident": ident, **values}
+        )
+        return found.all()
 
 
 class SqlRepository(Generic[RowT, ItemT]):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from metskin.domain.accounts.model import Role
+from metskin.domain.accounts.model import Role, User
 from metskin.domain.analysis.errors import (
     AnalysisNotFound,
     CorruptMedia,
@@ -256,6 +256,20 @@ class AnalysisService:
         return read(
             self._uow_factory, lambda uow: uow.analyses.list_for_owner(owner_id, before, limit)
         )
+
+    def owner_and_history(
+        self, owner_id: str, before: CreatedKey | None, limit: int
+    ) -> tuple[User | None, list[Analysis]]:
+        """The person (None when gone) and a page of their analyses, newest first, in one
+        unit of work: one connection and one transaction for both reads (`me { analyses }`)."""
+
+        def both(uow: AnalysisUnitOfWork) -> tuple[User | None, list[Analysis]]:
+            owners = uow.users.list_by_ids([owner_id])
+            return owners[0] if owners else None, uow.analyses.list_for_owner(
+                owner_id, before, limit
+            )
+
+        return read(self._uow_factory, both)
 
     def latest_progress(self, analysis: Analysis) -> dict[str, Any]:
         """The newest progress event: the bus keeps it, the database is the fallback."""

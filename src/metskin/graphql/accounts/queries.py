@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import strawberry
 from strawberry.types import Info
 
@@ -46,21 +44,14 @@ class AccountQueries:
 
 
 async def _viewer_read(info: Info, user_id: str) -> DomainUser | None:
-    """The viewer, and in the same worker-thread hop the `analyses` page `me` asks for (one
-    hop for `me { analyses }`, not two); the user loader keeps them for the rest."""
-    context = info.context
-    loader = context.user_loader
+    """The viewer, and in the same worker-thread hop and unit of work the `analyses` page `me`
+    asks for (one hop and one transaction for `me { analyses }`); the user loader keeps them
+    for the rest."""
+    loader = info.context.user_loader
     prefetch = prefetch_analyses(info, user_id)
     if prefetch is None or loader.cache_map.get(user_id) is not None:
         return await loader.load(user_id)
-    users = await run_sync(_read_both, context.container.accounts.get_users, user_id, prefetch)
-    if users and loader.cache_map.get(user_id) is None:
-        loader.prime(user_id, users[0])
-    return users[0] if users else None
-
-
-def _read_both(
-    get_users: Callable[[list[str]], list[DomainUser]], user_id: str, prefetch: Callable[[], None]
-) -> list[DomainUser]:
-    prefetch()
-    return get_users([user_id])
+    user = await run_sync(prefetch)
+    if user is not None and loader.cache_map.get(user_id) is None:
+        loader.prime(user_id, user)
+    return user

@@ -10,6 +10,8 @@ from graphql import FieldNode, GraphQLError, GraphQLObjectType, get_named_type
 from graphql.execution.values import VariableValues, get_argument_values
 from strawberry.types import Info
 
+from metskin.domain.accounts.model import User as DomainUser
+from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.ports import CreatedKey
 from metskin.graphql.analysis.types import Analysis
 from metskin.graphql.context import as_viewer
@@ -37,9 +39,10 @@ async def analyses_of(
     )
 
 
-def prefetch_analyses(info: Info, owner_id: str) -> Callable[[], None] | None:
-    """When the field being resolved (`me`) asks for one `analyses` page of its own: that
-    page's read, for the same hop as the user's (`analyses_of` takes it); else None."""
+def prefetch_analyses(info: Info, owner_id: str) -> Callable[[], DomainUser | None] | None:
+    """When the field being resolved (`me`) asks for one `analyses` page of its own: the read,
+    for one hop, of the owner (returned) and of that page (kept for `analyses_of`), in one unit
+    of work; else None."""
     raw = info._raw_info
     asked = [
         node
@@ -56,8 +59,23 @@ def prefetch_analyses(info: Info, owner_id: str) -> Callable[[], None] | None:
         arguments = get_argument_values(user_type.fields["analyses"], asked[0], variables)
     except GraphQLError:
         return None
-    key = ("analyses", owner_id)
-    return prefetch_page(info, key, arguments, by_created(), _history(info, owner_id))
+    owner: list[DomainUser | None] = []
+    service = info.context.container.analyses
+
+    def both(page: PageRequest[CreatedKey]) -> list[DomainAnalysis]:
+        user, analyses = service.owner_and_history(owner_id, page.after, page.limit)
+        owner.append(user)
+        return analyses
+
+    read = prefetch_page(info, ("analyses", owner_id), arguments, by_created(), both)
+    if read is None:
+        return None
+
+    def read_owner() -> DomainUser | None:
+        read()
+        return owner[0]
+
+    return read_owner
 
 
 def _history(info: Info, owner_id: str) -> Callable[[PageRequest[CreatedKey]], Any]:

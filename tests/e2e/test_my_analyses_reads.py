@@ -1,0 +1,61 @@
+"""`me { analyses }` (issue 17 point 1): the viewer and their page are read in one unit of work,
+so a request costs two transactions on one worker-thread hop (the session check, then the read),
+not three, and three SELECTs whatever the page size; the body is the same either way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event
+
+from metskin.bootstrap import Container
+from tests.e2e.conftest import GraphQLClient
+from tests.e2e.test_care_api import add_done_analysis
+
+PAGE = (
+    "query($n: Int!, $a: String) { me { id analyses(first: $n, after: $a) { edges { cursor "
+    "node { id createdAt summary { monk skinType topConcerns } } } } } }"
+)
+
+
+@contextmanager
+def transactions(container: Container) -> Iterator[dict[str, int]]:
+    """Transactions ended (every read-only unit of work ends in a rollback) and SELECTs run."""
+    seen = {"ended": 0, "selects": 0}
+
+    def ended(*_: Any) -> None:
+        seen["ended"] += 1
+
+    def statement(*args: Any) -> None:
+        seen["selects"] += args[2].lstrip().upper().startswith("SELECT")
+
+    event.listen(container.engine, "rollback", ended)
+    event.listen(container.engine, "commit", ended)
+    event.listen(container.engine, "before_cursor_execute", statement)
+    try:
+        yield seen
+    finally:
+        event.remove(container.engine, "rollback", ended)
+        event.remove(container.engine, "commit", ended)
+        event.remove(container.engine, "before_cursor_execute", statement)
+
+
+async def test_me_and_a_page_of_analyses_are_one_read(
+    client: GraphQLClient, container: Container
+) -> None:
+    owner = (await client.register("pages@example.com"))["user"]["id"]
+    start = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    made = [add_done_analysis(container, owner, {}, start + timedelta(hours=i)) for i in range(7)]
+    after, found = None, []
+    for size in (2, 5):
+        with transactions(container) as seen:
+            body = await client.data(PAGE, n=size, a=after)
+        assert seen == {"ended": 2, "selects": 3}  # session check; user and page together
+        edges = body["me"]["analyses"]["edges"]
+        assert body["me"]["id"] == owner and len(edges) == size
+        found += [edge["node"]["id"] for edge in edges]
+        after = edges[-1]["cursor"]
+    assert found == made[::-1]
