@@ -47,6 +47,7 @@ GRAY_TRUSTED = 0.9
 GRAY_ANGLE_DEG = 8.0
 MINKOWSKI_P = 6  # _minkowski_mean computes the 6th power as a squared cube
 MAX_BACKGROUND_PIXELS = 8000
+MIN_GRAY_PIXELS = 100  # fewer near-gray pixels than this say nothing about the light
 
 # Chardon / Del Bino ITA cuts: (lower bound, Fitzpatrick-like band, category).
 ITA_BANDS = (
@@ -126,14 +127,27 @@ def usable_linear(pixels: np.ndarray) -> np.ndarray:
 
 def usable_illuminant(linear: np.ndarray) -> tuple[np.ndarray, float] | None:
     """`background_illuminant` of the pixels `usable_linear` chose."""
+    solutions = usable_solutions(linear)
+    return None if solutions is None else max(solutions, key=lambda item: item[1])
+
+
+def usable_solutions(linear: np.ndarray) -> list[tuple[np.ndarray, float]] | None:
+    """The refinements from the Minkowski estimate and from no cast (in that order) that make
+    at least MIN_GRAY_PIXELS near-gray, or the grayer alone when neither does, each as
+    (illuminant, mean 1; its gray share): `usable_illuminant` keeps the grayer. On a colourful
+    background two can settle on different solutions, and which is grayer can depend on the
+    cast (a blue sky looks gray under tungsten); white_reference lets the sclera choose then.
+    A start with too few near-gray pixels is not refined at all: it is no solution."""
     # channels first and contiguous: per-channel arithmetic is much faster than reducing the
     # short axis of an (N, 3) array
     channels = np.ascontiguousarray(linear.T)
     if channels.shape[1] < 200:
         return None
     refined = [_refine(channels, start) for start in (_minkowski_mean(channels), np.ones(3))]
-    estimate, gray = max(refined, key=lambda item: item[1])
-    return estimate / estimate.mean(), gray / channels.shape[1]
+    kept = [item for item in refined if item[1] >= MIN_GRAY_PIXELS]
+    if not kept:
+        kept = [max(refined, key=lambda item: item[1])]
+    return [(estimate / estimate.mean(), gray / channels.shape[1]) for estimate, gray in kept]
 
 
 _COS_GRAY = math.cos(math.radians(GRAY_ANGLE_DEG))
@@ -165,7 +179,7 @@ def _refine(channels: np.ndarray, estimate: np.ndarray) -> tuple[np.ndarray, int
     for _ in range(4):
         near_gray = _near_gray(channels, estimate)
         count = int(near_gray.sum())
-        if count < 100 or (chosen is not None and np.array_equal(near_gray, chosen)):
+        if count < MIN_GRAY_PIXELS or (chosen is not None and np.array_equal(near_gray, chosen)):
             return estimate, count
         estimate, chosen = _minkowski_mean(channels[:, near_gray]), near_gray
     return estimate, int(_near_gray(channels, estimate).sum())

@@ -23,6 +23,11 @@ to the eyes. The result goes through the same bounds as before (colour.gains_for
 which fade out when the background is mostly gray (its gray share).
 Without usable sclera the background decides alone, as before.
 
+The background's estimator can settle on two solutions (refined from its Minkowski estimate and
+from no cast), and which explains more of it as gray can flip with the light: under tungsten the
+recolour benchmark's rocket scene has a blue sky that looks gray, and the grayer solution moved
+against the cast. When the eyes are read they choose the solution (`background_solution`).
+
 The background's estimate is then made equivariant under a global cast (`equivariant_light`):
 the Minkowski mean weighs the brightest pixels, and which of them a cast pushes past clipping
 depends on the cast (on the London wall it left 0.5-1.5 % of each cast in the estimate; on the
@@ -273,6 +278,23 @@ def fuse(
 ) -> np.ndarray:
     """Posterior mean log-chromaticity over (background good / fooled) x (sclera good /
     fooled). A fooled sclera says nothing: those two cases keep the background's estimate."""
+    weights, means = _cases(background, gray_share, sclera, sclera_good)
+    share = weights / max(float(np.sum(weights)), 1e-300)
+    return np.asarray(share @ means)
+
+
+def evidence(
+    background: Estimate, gray_share: float, sclera: Estimate, sclera_good: float = SCLERA_GOOD
+) -> float:
+    """How likely the sclera's reading is given the background's (the four cases' weights
+    summed): what tells which of the background's solutions the eyes agree with."""
+    return float(np.sum(_cases(background, gray_share, sclera, sclera_good)[0]))
+
+
+def _cases(
+    background: Estimate, gray_share: float, sclera: Estimate, sclera_good: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The four cases' unnormalised posterior weights and their means (`fuse`)."""
     difference = background.chroma - sclera.chroma
     fooled = np.full(2, SIGMA_FOOLED**2)
     means, weights = [], []
@@ -294,8 +316,27 @@ def fuse(
                 if informative
                 else background.chroma
             )
-    share = np.array(weights) / max(float(np.sum(weights)), 1e-300)
-    return np.asarray(share @ np.array(means))
+    return np.array(weights), np.array(means)
+
+
+def background_solution(
+    solutions: list[tuple[np.ndarray, float]], sclera: Estimate | None, sclera_good: float
+) -> tuple[np.ndarray, float]:
+    """The background's solution (illuminant, gray share) to refine and fuse: the grayer one
+    (colour.usable_illuminant), or, when the eyes are read, the one that makes their reading
+    most likely (`evidence`, the solutions equally likely a priori). Which solution is grayer
+    can flip with the light on a colourful background (a blue sky looks gray under tungsten);
+    the sclera's reading moves with the light, so the solution it agrees with does too.
+    Solutions within SIGMA_GOOD of each other (a background estimate's own precision) are the
+    same solution: the grayer is kept."""
+    grayer = max(solutions, key=lambda item: item[1])
+    chroma = [log_chroma(item[0]) for item in solutions]
+    if sclera is None or max(np.linalg.norm(c - chroma[0]) for c in chroma) <= SIGMA_GOOD:
+        return grayer
+    return max(
+        solutions,
+        key=lambda item: evidence(Estimate(log_chroma(item[0]), 0), item[1], sclera, sclera_good),
+    )
 
 
 def sclera_trust(eye_distance: float) -> float:
@@ -326,11 +367,12 @@ def white_balance(
     the bounds leave at most about 0.2 of a plausible cast, more when it is too strong).
     `eyes`: the crop's `sclera_pixels`, when already read (`readable_sclera`)."""
     linear = colour.usable_linear(background)
-    found = colour.usable_illuminant(linear)
-    if found is not None:
-        found = (equivariant_light(background, *found, linear), found[1])
     trust = sclera_trust(lm.eye_distance(points) / max(scale, 1e-6))
     sclera = sclera_estimate(crop, points, eyes) if trust > 0 else None
+    solutions = colour.usable_solutions(linear)
+    found = None if solutions is None else background_solution(solutions, sclera, trust)
+    if found is not None:
+        found = (equivariant_light(background, *found, linear), found[1])
     if sclera is None or (found is None and trust < SCLERA_GOOD):
         illuminant = None if found is None else found[0]
     elif found is None:  # a tight crop with no background: large eyes decide alone
