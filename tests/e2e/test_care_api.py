@@ -220,17 +220,9 @@ async def test_my_appointments_pages_with_a_constant_query_count(
 # --- referrals, sharing and the dermatologist's side --------------------------------------
 
 
-def add_done_analysis(
-    container: Container,
-    owner_id: str,
-    concerns: dict[str, Any],
-    created_at: datetime | None = None,
-    overlay_name: str | None = None,
-) -> str:
-    """A finished analysis with a stored result (and the name of its overlay), as the worker
-    leaves it."""
-    now = created_at or datetime.now(UTC)
-    media = Media(
+def photo_media(owner_id: str, created_at: datetime) -> Media:
+    """A stored photo's record (its bytes are not needed where it is used)."""
+    return Media(
         id=str(uuid.uuid4()),
         owner_id=owner_id,
         kind=MediaKind.PHOTO,
@@ -243,8 +235,21 @@ def add_done_analysis(
         thumbnail_name="y",
         key_id="k",
         sha256="0" * 64,
-        created_at=now,
+        created_at=created_at,
     )
+
+
+def add_done_analysis(
+    container: Container,
+    owner_id: str,
+    concerns: dict[str, Any],
+    created_at: datetime | None = None,
+    overlay_name: str | None = None,
+) -> str:
+    """A finished analysis with a stored result (and the name of its overlay), as the worker
+    leaves it."""
+    now = created_at or datetime.now(UTC)
+    media = photo_media(owner_id, now)
     analysis = Analysis(
         id=str(uuid.uuid4()),
         owner_id=owner_id,

@@ -22,11 +22,10 @@ from metskin.domain.analysis.records import (
     Analysis,
     AnalysisStatus,
     AnalysisSummary,
-    Media,
-    MediaKind,
     Stage,
 )
 from metskin.domain.ports import CreatedKey
+from tests.e2e.test_care_api import photo_media
 from tests.integration.test_catalog_db import selects
 
 START = datetime(2026, 11, 1, 9, 30, 15, 123456, tzinfo=UTC)
@@ -79,21 +78,7 @@ def add_analyses(container: Container, owner_id: str, count: int) -> None:
             created = START + timedelta(minutes=n // 2 * 7, microseconds=n)
             if n % 5 == 1:
                 created = START + timedelta(minutes=7)
-            media = Media(
-                id=str(uuid.uuid4()),
-                owner_id=owner_id,
-                kind=MediaKind.PHOTO,
-                content_type="image/jpeg",
-                size_bytes=10,
-                width=4,
-                height=3,
-                duration_s=None,
-                storage_name="s",
-                thumbnail_name="t",
-                key_id="k",
-                sha256="0" * 64,
-                created_at=created,
-            )
+            media = photo_media(owner_id, created)
             kind = n % 4
             status = [AnalysisStatus.DONE, AnalysisStatus.FAILED, AnalysisStatus.RUNNING][kind % 3]
             summary = AnalysisSummary(True, 0.5 + n / 100, 31.5 - n, 1 + n % 10, "IV", None, [])
