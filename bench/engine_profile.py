@@ -23,6 +23,12 @@ from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
+# First, as in `metskin serve` and `metskin worker`: NumPy's OpenBLAS reads the tree's own
+# setting (metskin/__init__.py) when it loads. Imported after NumPy, its idle thread spins and
+# every all-threads CPU figure below doubles (engine and floor alike: the ratio stays).
+import metskin  # noqa: F401
+
+# isort: split
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.analysis_bench import SIZES, portrait, write_jpeg
