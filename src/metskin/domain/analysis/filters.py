@@ -189,11 +189,10 @@ def blobs(mask: np.ndarray, min_area: float, max_area: float) -> tuple[list[Blob
     the integer sum of the coordinates over the area: the box's sum, recovered exactly from
     its centroid, plus the offset gives the whole image's centre to the bit."""
     labels = np.zeros(mask.shape, dtype=np.int32)
-    window = mask_box(mask)
+    window = mask_box(mask, even=True)
     if window is None:
         return [], labels
-    top, left = window[0].start & ~1, window[1].start & ~1
-    window = slice(top, window[0].stop), slice(left, window[1].stop)
+    top, left = window[0].start, window[1].start
     _, inner, stats, centres = cv2.connectedComponentsWithStats(
         mask[window].astype(np.uint8), connectivity=8
     )
@@ -314,14 +313,17 @@ def ridge_window(mask: np.ndarray, sigmas: tuple[float, ...]) -> tuple[slice, sl
     return mask_box(mask, int(np.ceil(4 * max(sigmas))) + 3)
 
 
-def mask_box(mask: np.ndarray, reach: int = 0) -> tuple[slice, slice] | None:
+def mask_box(mask: np.ndarray, reach: int = 0, *, even: bool = False) -> tuple[slice, slice] | None:
     """The bounding box of `mask` grown by `reach` pixels (within the image), or None for an
-    empty mask."""
+    empty mask. `even`: the box starts on even coordinates (where `blobs` labels a box with
+    the whole image's numbering)."""
     rows, cols = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
     if rows.size == 0:
         return None
     y0, y1 = max(0, rows[0] - reach), min(mask.shape[0], rows[-1] + reach + 1)
     x0, x1 = max(0, cols[0] - reach), min(mask.shape[1], cols[-1] + reach + 1)
+    if even:
+        y0, x0 = y0 & ~1, x0 & ~1
     return slice(y0, y1), slice(x0, x1)
 
 

@@ -63,13 +63,9 @@ def pit_depth(
     when the regions have no usable skin). On that skin the values are the whole crop's: the
     same kernels over the same pixels; the box starts on even coordinates, as `blobs` wants."""
     zone = np.logical_or.reduce([face.region(name) for name in regions]) & face.masks["usable"]
-    window = mask_box(zone, max(MEDIAN_WINDOW // 2, blur_reach(PIT_SIGMA)))
+    window = mask_box(zone, max(MEDIAN_WINDOW // 2, blur_reach(PIT_SIGMA)), even=True)
     if window is None:
         return None
-    window = (
-        slice(window[0].start & ~1, window[0].stop),
-        slice(window[1].start & ~1, window[1].stop),
-    )
     weber = np.ascontiguousarray(face.weber()[window])
     return window, cv2.medianBlur(weber, MEDIAN_WINDOW) - blur(weber, PIT_SIGMA)
 
