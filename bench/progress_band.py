@@ -35,9 +35,9 @@ from tests.analysis.synthetic import under_light
 
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.adapters.vision.images import load_image
-from metskin.domain.analysis.concerns import SCORE_SPREAD
 from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.readout import ResultReadout
+from metskin.domain.analysis.scoring import SCORE_SPREAD
 from metskin.domain.progress import noise_band
 from metskin.domain.progress.comparability import comparability
 from metskin.domain.progress.deltas import Change, readings, region_deltas
@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CONSTANT = ROOT / "src/metskin/domain/progress/noise_band.py"
 QUANTILE = 100.0  # the largest same-visit change (the 95th percentile calls 5 % of them)
 # The floor of a band: what the engine says a score is good to (its plausible range,
-# concerns.SCORE_SPREAD), so that a concern the London faces do not show (acne) is not called
+# scoring.SCORE_SPREAD), so that a concern the London faces do not show (acne) is not called
 # on a change of a point or two; tone: one degree of ITA.
 EXTRA_FLOORS = {"default": 3.0, "tone": 1.0}
 MIN_BAND = {**EXTRA_FLOORS, **SCORE_SPREAD}
@@ -104,7 +104,7 @@ def write_constant(bands: dict[str, dict[str, float]], pairs: int) -> None:
         f"    {COMMAND}",
         '"""',
         "",
-        "from metskin.domain.analysis.concerns import SCORE_SPREAD",
+        "from metskin.domain.analysis.scoring import SCORE_SPREAD",
         "",
         f"MIN_BAND: dict[str, float] = {{**{EXTRA_FLOORS!r}, **SCORE_SPREAD}}",
         "BANDS: dict[str, dict[str, float]] = {",

@@ -1,6 +1,6 @@
 """Concern detectors: a 0-100 severity per region, a whole-face score, a heat map and the
-quantities each score comes from. Lengths scale with the eye distance (iod), so the scores do not
-depend on the image resolution.
+quantities each score comes from (how a score is made from regions and blobs: `scoring`).
+Lengths scale with the eye distance (iod), so the scores do not depend on the image resolution.
 """
 
 from __future__ import annotations
@@ -12,11 +12,9 @@ from dataclasses import replace
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
-from metskin.domain.analysis import plain
 from metskin.domain.analysis.dark_circles import under_eye_contrast
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import (
-    Blob,
     blob_mask,
     blob_means,
     blobs,
@@ -31,9 +29,18 @@ from metskin.domain.analysis.filters import (
 from metskin.domain.analysis.lines import LINE_THRESHOLD, find_lines
 from metskin.domain.analysis.model import Concern
 from metskin.domain.analysis.pores import PATCH, find_pores
+from metskin.domain.analysis.scoring import (
+    MIN_REGION_PIXELS,
+    blob_score,
+    local_contrast,
+    make_concern,
+    mean_or_nan,
+    region_mask,
+    saturate,
+    score_regions,
+)
 from metskin.domain.analysis.spots import spots_in_crop
 
-MIN_REGION_PIXELS = 30
 WRINKLE_REGIONS = (
     "forehead",
     "periorbital_right",
@@ -44,23 +51,6 @@ WRINKLE_REGIONS = (
     "nasolabial_left",
 )
 SHINE_REGIONS = ("forehead", "nose", "chin", "cheek_right", "cheek_left")
-# Half-width of a score's plausible range, in score points: the 75th percentile of the change
-# between the neutral and the smiling photo of the same London face (docs/benchmarks.md,
-# "Validity gate"), plus RELATIVE_SPREAD of the score.
-# Smiling adds lines, so the wrinkle spread is generous; every spread is at least 3 (acne: no
-# lesions on these faces, so no change; redness moves 1.2). Pores and dark circles: the p75 of
-# that change with their tone-fair detectors (bench/concern_tone_bench.py; dark circles 6.0
-# since their second pass, docs/benchmarks.md "Dark circles across skin tones, second pass").
-SCORE_SPREAD = {
-    "redness": 3.0,
-    "pigmentation": 13.0,
-    "acne": 3.0,
-    "wrinkles": 15.0,
-    "pores": 3.5,
-    "dark_circles": 6.0,
-    "shine": 3.0,
-}
-RELATIVE_SPREAD = 0.15
 REDNESS_SIGMAS = 1.5
 REDNESS_MIN_MARGIN = 3.0  # a* units
 # Diffuse redness over the cheeks and nose (rosacea-like flushing) raises the person's own
@@ -79,102 +69,6 @@ DIFFUSE_FREE_SD = 2.0
 # pit per patch scores 47 (63 before).
 PORES_DENSITY_SCALE = 1.6
 SHINE_MIN_DY = 0.10  # linear luminance (0..1) above the surround: 8 L* on skin of L* 55-65
-
-
-def saturate(value: float, scale: float) -> float:
-    """0..100, 63 at value == scale."""
-    return 100.0 * (1.0 - math.exp(-max(value, 0.0) / scale))
-
-
-def mean_or_nan(values: np.ndarray) -> float:
-    """The mean, or NaN (without numpy's warning) when there is nothing to average."""
-    return float(values.mean()) if values.size else math.nan
-
-
-def region_mask(face: FaceImage, name: str) -> np.ndarray:
-    return face.region(name)
-
-
-def score_regions(
-    face: FaceImage, regions: tuple[str, ...], score: Callable[[np.ndarray], float]
-) -> dict[str, float]:
-    """Scores of the regions large enough to measure; a region whose score cannot be computed
-    (e.g. no usable pixel in it: the mean of nothing is NaN) has none."""
-    scores = {}
-    for name in regions:
-        if face.area(name) >= MIN_REGION_PIXELS:
-            value = score(region_mask(face, name))
-            if math.isfinite(value):
-                scores[name] = value
-    return scores
-
-
-def whole_face(face: FaceImage, scores: dict[str, float]) -> float:
-    """Area-weighted mean of the region scores."""
-    if not scores:
-        return 0.0
-    areas = np.array([face.area(name) for name in scores], dtype=np.float64)
-    values = np.array(list(scores.values()), dtype=np.float64)
-    # np.average's own arithmetic (float64 products and sums), without its checks
-    return float(np.multiply(values, areas).sum() / areas.sum())
-
-
-def blobs_in(blob_list: list[Blob], mask: np.ndarray) -> list[Blob]:
-    """The blobs whose centre lies in `mask`."""
-    if not blob_list:
-        return []
-    centres = np.array([blob.centre for blob in blob_list], dtype=np.float64).astype(np.intp)
-    inside = mask[centres[:, 1], centres[:, 0]]
-    return [blob for blob, keep in zip(blob_list, inside.tolist(), strict=True) if keep]
-
-
-def local_contrast(face: FaceImage, channel: int) -> np.ndarray:
-    """The channel minus its masked-blurred surround (scale 1/6 of the eye distance)."""
-
-    def compute() -> np.ndarray:
-        values = face.plane(channel)
-        sigma = face.eye_distance / 6
-        norm = face.mask_blur("usable", sigma)
-        return values - masked_blur(values, face.masks["usable"], sigma, norm)
-
-    return face.derived(("local_contrast", channel), compute)
-
-
-def blob_score(
-    face: FaceImage,
-    found: list[Blob],
-    regions: tuple[str, ...],
-    weight: Callable[[Blob], float],
-    scale: float,
-) -> dict[str, float]:
-    """Per region: sum of blob weights per region area in iod^2, saturated at `scale`."""
-
-    def score(mask: np.ndarray) -> float:
-        area = np.count_nonzero(mask) / face.eye_distance**2
-        return saturate(sum(weight(b) for b in blobs_in(found, mask)) / area, scale)
-
-    return score_regions(face, regions, score)
-
-
-def score_range(name: str, score: float) -> tuple[float, float]:
-    """Plausible low..high: the score's retake spread (SCORE_SPREAD, from the same London
-    faces photographed neutral and smiling) plus a share of the score itself."""
-    half = SCORE_SPREAD.get(name, 5.0) + RELATIVE_SPREAD * score
-    return max(0.0, score - half), min(100.0, score + half)
-
-
-def make_concern(
-    name: str,
-    face: FaceImage,
-    scores: dict[str, float],
-    measurements: dict[str, float],
-    heat: np.ndarray | Callable[[], np.ndarray],
-) -> Concern:
-    score = whole_face(face, scores)
-    measurements = {key: value for key, value in measurements.items() if math.isfinite(value)}
-    text = plain.sentence(name, {"measurements": measurements, "regions": scores}, {})
-    low_high = score_range(name, score)
-    return Concern(name, score, scores, measurements, text, heat, score_range=low_high)
 
 
 def redness(face: FaceImage) -> Concern:

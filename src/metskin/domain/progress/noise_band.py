@@ -6,7 +6,7 @@ at least MIN_BAND. Generated: do not edit. Regenerate with:
     PYTHONPATH=src:. .venv/bin/python bench/progress_band.py --write
 """
 
-from metskin.domain.analysis.concerns import SCORE_SPREAD
+from metskin.domain.analysis.scoring import SCORE_SPREAD
 
 MIN_BAND: dict[str, float] = {**{"default": 3.0, "tone": 1.0}, **SCORE_SPREAD}
 BANDS: dict[str, dict[str, float]] = {

@@ -1,0 +1,131 @@
+"""What every concern detector shares: a region's score from its pixels or its blobs, the
+area-weighted whole-face score, the plausible range of a score, and the Concern they make.
+Lengths scale with the eye distance (iod), so the scores do not depend on the image resolution.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from metskin.domain.analysis import plain
+from metskin.domain.analysis.face_image import FaceImage
+from metskin.domain.analysis.filters import Blob, masked_blur
+from metskin.domain.analysis.model import Concern
+
+MIN_REGION_PIXELS = 30
+# Half-width of a score's plausible range, in score points: the 75th percentile of the change
+# between the neutral and the smiling photo of the same London face (docs/benchmarks.md,
+# "Validity gate"), plus RELATIVE_SPREAD of the score.
+# Smiling adds lines, so the wrinkle spread is generous; every spread is at least 3 (acne: no
+# lesions on these faces, so no change; redness moves 1.2). Pores and dark circles: the p75 of
+# that change with their tone-fair detectors (bench/concern_tone_bench.py; dark circles 6.0
+# since their second pass, docs/benchmarks.md "Dark circles across skin tones, second pass").
+SCORE_SPREAD = {
+    "redness": 3.0,
+    "pigmentation": 13.0,
+    "acne": 3.0,
+    "wrinkles": 15.0,
+    "pores": 3.5,
+    "dark_circles": 6.0,
+    "shine": 3.0,
+}
+RELATIVE_SPREAD = 0.15
+
+
+def saturate(value: float, scale: float) -> float:
+    """0..100, 63 at value == scale."""
+    return 100.0 * (1.0 - math.exp(-max(value, 0.0) / scale))
+
+
+def mean_or_nan(values: np.ndarray) -> float:
+    """The mean, or NaN (without numpy's warning) when there is nothing to average."""
+    return float(values.mean()) if values.size else math.nan
+
+
+def region_mask(face: FaceImage, name: str) -> np.ndarray:
+    return face.region(name)
+
+
+def score_regions(
+    face: FaceImage, regions: tuple[str, ...], score: Callable[[np.ndarray], float]
+) -> dict[str, float]:
+    """Scores of the regions large enough to measure; a region whose score cannot be computed
+    (e.g. no usable pixel in it: the mean of nothing is NaN) has none."""
+    scores = {}
+    for name in regions:
+        if face.area(name) >= MIN_REGION_PIXELS:
+            value = score(region_mask(face, name))
+            if math.isfinite(value):
+                scores[name] = value
+    return scores
+
+
+def whole_face(face: FaceImage, scores: dict[str, float]) -> float:
+    """Area-weighted mean of the region scores."""
+    if not scores:
+        return 0.0
+    areas = np.array([face.area(name) for name in scores], dtype=np.float64)
+    values = np.array(list(scores.values()), dtype=np.float64)
+    # np.average's own arithmetic (float64 products and sums), without its checks
+    return float(np.multiply(values, areas).sum() / areas.sum())
+
+
+def blobs_in(blob_list: list[Blob], mask: np.ndarray) -> list[Blob]:
+    """The blobs whose centre lies in `mask`."""
+    if not blob_list:
+        return []
+    centres = np.array([blob.centre for blob in blob_list], dtype=np.float64).astype(np.intp)
+    inside = mask[centres[:, 1], centres[:, 0]]
+    return [blob for blob, keep in zip(blob_list, inside.tolist(), strict=True) if keep]
+
+
+def local_contrast(face: FaceImage, channel: int) -> np.ndarray:
+    """The channel minus its masked-blurred surround (scale 1/6 of the eye distance)."""
+
+    def compute() -> np.ndarray:
+        values = face.plane(channel)
+        sigma = face.eye_distance / 6
+        norm = face.mask_blur("usable", sigma)
+        return values - masked_blur(values, face.masks["usable"], sigma, norm)
+
+    return face.derived(("local_contrast", channel), compute)
+
+
+def blob_score(
+    face: FaceImage,
+    found: list[Blob],
+    regions: tuple[str, ...],
+    weight: Callable[[Blob], float],
+    scale: float,
+) -> dict[str, float]:
+    """Per region: sum of blob weights per region area in iod^2, saturated at `scale`."""
+
+    def score(mask: np.ndarray) -> float:
+        area = np.count_nonzero(mask) / face.eye_distance**2
+        return saturate(sum(weight(b) for b in blobs_in(found, mask)) / area, scale)
+
+    return score_regions(face, regions, score)
+
+
+def score_range(name: str, score: float) -> tuple[float, float]:
+    """Plausible low..high: the score's retake spread (SCORE_SPREAD, from the same London
+    faces photographed neutral and smiling) plus a share of the score itself."""
+    half = SCORE_SPREAD.get(name, 5.0) + RELATIVE_SPREAD * score
+    return max(0.0, score - half), min(100.0, score + half)
+
+
+def make_concern(
+    name: str,
+    face: FaceImage,
+    scores: dict[str, float],
+    measurements: dict[str, float],
+    heat: np.ndarray | Callable[[], np.ndarray],
+) -> Concern:
+    score = whole_face(face, scores)
+    measurements = {key: value for key, value in measurements.items() if math.isfinite(value)}
+    text = plain.sentence(name, {"measurements": measurements, "regions": scores}, {})
+    low_high = score_range(name, score)
+    return Concern(name, score, scores, measurements, text, heat, score_range=low_high)
