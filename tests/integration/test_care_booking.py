@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import create_engine, func
 from sqlmodel import select
 
-from metskin.adapters.db.appointments import AppointmentRow, BookedSlotRow, ReminderRow
+from metskin.adapters.db.appointments import AppointmentRow, BookedSlotRow
+from metskin.adapters.db.reminders import ReminderRow
 from metskin.adapters.db.uow import SqlUnitOfWork
 from metskin.bootstrap import Container
 from metskin.domain.accounts.model import Role, User

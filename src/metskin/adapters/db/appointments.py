@@ -1,4 +1,5 @@
-"""Appointments in SQL: appointments and their slots, reminders and the dashboard event log.
+"""Appointments in SQL: appointments and their slots, and the dashboard event log (reminders:
+`reminders`).
 
 No double booking: `booked_slots` holds one row per active booking with the primary key
 (dermatologist, slot start), written in the booking's transaction and deleted when it is
@@ -12,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint, and_, bindparam, insert, or_
+from sqlalchemy import JSON, Index, UniqueConstraint, bindparam, insert
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -24,7 +25,6 @@ from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime, cor
 from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind
 from metskin.domain.appointments.errors import SlotUnavailable
 from metskin.domain.appointments.model import Appointment, AppointmentStatus, ConsultationType
-from metskin.domain.appointments.reminders import Reminder, ReminderKind, ReminderStatus
 from metskin.domain.ports import CreatedKey
 
 TAKEN = "Someone has just booked this time. Pick another slot."
@@ -71,26 +71,6 @@ class BookedSlotRow(SQLModel, table=True):
     appointment_id: str = Field(max_length=36, foreign_key="appointments.id", ondelete="CASCADE")
 
 
-class ReminderRow(SQLModel, table=True):
-    __tablename__ = "appointment_reminders"
-    __table_args__ = (
-        Index("ix_appointment_reminders_status_due", "status", "due_at"),
-        MYSQL_TABLE_ARGS,
-    )
-
-    appointment_id: str = Field(
-        primary_key=True, max_length=36, foreign_key="appointments.id", ondelete="CASCADE"
-    )
-    kind: str = Field(primary_key=True, max_length=4)
-    due_at: datetime = Field(sa_type=UTCDateTime)
-    start_at: datetime = Field(sa_type=UTCDateTime)
-    status: str = Field(max_length=10)
-    attempts: int = 0
-    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    detail: str = Field(default="", max_length=200)
-
-
 class DashboardEventRow(SQLModel, table=True):
     __tablename__ = "dashboard_events"
     __table_args__ = (Index("ix_dashboard_events_doctor_id", "doctor_id", "id"), MYSQL_TABLE_ARGS)
@@ -129,20 +109,6 @@ def _copy_appointment(appointment: Appointment, row: AppointmentRow) -> Appointm
     return row
 
 
-def reminder_to_domain(row: ReminderRow) -> Reminder:
-    return Reminder(
-        row.appointment_id,
-        ReminderKind(row.kind),
-        row.due_at,
-        row.start_at,
-        ReminderStatus(row.status),
-        row.attempts,
-        row.claimed_until,
-        row.sent_at,
-        row.detail,
-    )
-
-
 def event_to_domain(row: DashboardEventRow) -> DashboardEvent:
     assert row.id is not None
     return DashboardEvent(row.id, row.doctor_id, DashboardEventKind(row.kind), row.at, row.payload)
@@ -152,7 +118,6 @@ def event_to_domain(row: DashboardEventRow) -> DashboardEvent:
 _APPOINTMENTS = core_table(AppointmentRow)
 INSERT_APPOINTMENT = insert(_APPOINTMENTS)
 INSERT_BOOKED_SLOT = insert(core_table(BookedSlotRow))
-INSERT_REMINDER = insert(core_table(ReminderRow))
 INSERT_EVENT = insert(core_table(DashboardEventRow))
 SELECT_ACTIVE = _APPOINTMENTS.select().where(
     _APPOINTMENTS.c.doctor_id.in_(bindparam("doctor_ids", expanding=True)),
@@ -279,114 +244,6 @@ class SqlAppointmentRepository(SqlRepository[AppointmentRow, Appointment]):
             .distinct()
         )
         return list(self._session.exec(query))
-
-
-class SqlReminderRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add_many(self, reminders: Sequence[Reminder]) -> None:
-        if reminders:
-            self._session.connection().execute(
-                INSERT_REMINDER,
-                [
-                    {
-                        "appointment_id": r.appointment_id,
-                        "kind": r.kind.value,
-                        "due_at": r.due_at,
-                        "start_at": r.start_at,
-                        "status": r.status.value,
-                        "attempts": r.attempts,
-                        "claimed_until": r.claimed_until,
-                        "sent_at": r.sent_at,
-                        "detail": r.detail,
-                    }
-                    for r in reminders
-                ],
-            )
-
-    def replace_for(self, appointment_id: str, reminders: Sequence[Reminder]) -> None:
-        existing = {
-            row.kind: row
-            for row in self._session.exec(
-                select(ReminderRow).where(ReminderRow.appointment_id == appointment_id)
-            )
-        }
-        wanted = {r.kind.value: r for r in reminders}
-        for kind, row in existing.items():
-            if kind not in wanted:
-                row.status, row.claimed_until = ReminderStatus.CANCELLED.value, None
-                self._session.add(row)
-        for kind, reminder in wanted.items():
-            row = existing.get(kind) or ReminderRow(
-                appointment_id=appointment_id,
-                kind=kind,
-                due_at=reminder.due_at,
-                start_at=reminder.start_at,
-                status="",
-            )
-            self._session.add(self._copy(reminder, row))
-
-    def cancel_for(self, appointment_id: str) -> None:
-        for row in self._session.exec(
-            select(ReminderRow).where(
-                ReminderRow.appointment_id == appointment_id,
-                col(ReminderRow.status).in_(
-                    [ReminderStatus.PENDING.value, ReminderStatus.QUEUED.value]
-                ),
-            )
-        ):
-            row.status, row.claimed_until = ReminderStatus.CANCELLED.value, None
-            self._session.add(row)
-
-    def get(self, appointment_id: str, kind: ReminderKind) -> Reminder | None:
-        row = self._session.get(ReminderRow, (appointment_id, kind.value))
-        return reminder_to_domain(row) if row else None
-
-    def save(self, reminder: Reminder) -> None:
-        row = self._session.get(ReminderRow, (reminder.appointment_id, reminder.kind.value))
-        if row is None:
-            raise LookupError(reminder.appointment_id)
-        self._session.add(self._copy(reminder, row))
-
-    def for_appointments(self, appointment_ids: Sequence[str]) -> list[Reminder]:
-        if not appointment_ids:
-            return []
-        rows = self._session.exec(
-            select(ReminderRow).where(col(ReminderRow.appointment_id).in_(list(appointment_ids)))
-        )
-        return [reminder_to_domain(row) for row in rows]
-
-    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
-        pending = and_(
-            col(ReminderRow.status) == ReminderStatus.PENDING.value, col(ReminderRow.due_at) <= now
-        )
-        lapsed = and_(
-            col(ReminderRow.status) == ReminderStatus.QUEUED.value,
-            col(ReminderRow.claimed_until) < now,
-        )
-        query = (
-            select(ReminderRow)
-            .where(or_(pending, lapsed))
-            .order_by(col(ReminderRow.due_at))
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )  # SQLite: one writer at a time anyway
-        claimed = []
-        for row in self._session.exec(query).all():
-            row.status, row.claimed_until = ReminderStatus.QUEUED.value, lease_until
-            row.attempts += 1
-            self._session.add(row)
-            claimed.append(reminder_to_domain(row))
-        return claimed
-
-    @staticmethod
-    def _copy(reminder: Reminder, row: ReminderRow) -> ReminderRow:
-        row.due_at, row.start_at = reminder.due_at, reminder.start_at
-        row.status, row.attempts = reminder.status.value, reminder.attempts
-        row.claimed_until, row.sent_at = reminder.claimed_until, reminder.sent_at
-        row.detail = reminder.detail
-        return row
 
 
 class SqlDashboardEventLog:

@@ -20,6 +20,7 @@ from metskin.adapters.db import (  # noqa: F401  (each module declares its table
     privacy,
     recommendations,
     referrals,
+    reminders,
     sharing,
     skinmodel,
 )

@@ -20,18 +20,14 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from metskin.adapters.db.accounts import RefreshTokenRow, UserRow
 from metskin.adapters.db.analysis import AnalysisResultRow, AnalysisRow, MediaRow
 from metskin.adapters.db.apikeys import ApiKeyRow
-from metskin.adapters.db.appointments import (
-    AppointmentRow,
-    BookedSlotRow,
-    DashboardEventRow,
-    ReminderRow,
-)
+from metskin.adapters.db.appointments import AppointmentRow, BookedSlotRow, DashboardEventRow
 from metskin.adapters.db.checkins import CheckInRow
 from metskin.adapters.db.directory import DermatologistRow, DermatologistTagRow
 from metskin.adapters.db.labels import DatasetMemberRow, LabelRow
 from metskin.adapters.db.notifications import SentNotificationRow
 from metskin.adapters.db.recommendations import FeedbackRow, RoutineRow
 from metskin.adapters.db.referrals import ReferralRow
+from metskin.adapters.db.reminders import ReminderRow
 from metskin.adapters.db.repository import SqlRepository, values_of
 from metskin.adapters.db.sharing import AccessLogRow, ShareRow
 from metskin.adapters.db.skinmodel import SkinModelScoreRow

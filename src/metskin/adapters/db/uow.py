@@ -20,11 +20,7 @@ from sqlmodel import Session
 from metskin.adapters.db.accounts import SqlRefreshTokenRepository, SqlUserRepository
 from metskin.adapters.db.analysis import SqlAnalysisRepository, SqlMediaRepository
 from metskin.adapters.db.apikeys import SqlApiKeyRepository
-from metskin.adapters.db.appointments import (
-    SqlAppointmentRepository,
-    SqlDashboardEventLog,
-    SqlReminderRepository,
-)
+from metskin.adapters.db.appointments import SqlAppointmentRepository, SqlDashboardEventLog
 from metskin.adapters.db.checkins import SqlCheckInRepository
 from metskin.adapters.db.content import SqlContentEdits, SqlEditorLog
 from metskin.adapters.db.directory import SqlAvailabilityRepository, SqlDermatologistRepository
@@ -48,6 +44,7 @@ from metskin.adapters.db.recommendations import (
     SqlRoutineRepository,
 )
 from metskin.adapters.db.referrals import SqlReferralRepository
+from metskin.adapters.db.reminders import SqlReminderRepository
 from metskin.adapters.db.sharing import SqlAccessLog, SqlShareRepository
 from metskin.adapters.db.skinmodel import SqlShadowScores, SqlSkinModels
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
