@@ -17,7 +17,7 @@ from metskin.domain.referrals import (
     Urgency,
     triage,
 )
-from metskin.domain.referrals.rules import seven_point_score
+from metskin.domain.referrals.checks import seven_point_score
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from metskin.domain.i18n.marks import _
+from metskin.domain.referrals.checks import TriageInput
 from metskin.domain.referrals.model import (
     AnalysisSnapshot,
     Answers,
@@ -14,7 +15,7 @@ from metskin.domain.referrals.model import (
     TriageOutcome,
     Urgency,
 )
-from metskin.domain.referrals.rules import RULES, TriageInput, TriageRule
+from metskin.domain.referrals.rules import RULES, TriageRule
 
 PAEDIATRIC_UNDER_AGE = 16
 
