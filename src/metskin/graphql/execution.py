@@ -112,19 +112,21 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         info = self.build_resolve_info(field_def, nodes, parent_type, path)
         try:
             result = resolve(source, info)
-            if self.is_awaitable(result):
-                return self.complete_awaitable_value(
-                    return_type, field_details_list, info, path, result, position_context
-                )
-            completed = self.complete_value(
-                return_type, field_details_list, info, path, result, position_context
-            )
         except Exception as raw_error:
             self.handle_field_error(raw_error, return_type, field_details_list, path)
             return None
-        if self.is_awaitable(completed):
-            return self._settle(completed, return_type, field_details_list, path)
-        return completed
+        if self.is_awaitable(result):
+            return self.complete_awaitable_value(
+                return_type, field_details_list, info, path, result, position_context
+            )
+        return self._guarded(
+            lambda: self.complete_value(
+                return_type, field_details_list, info, path, result, position_context
+            ),
+            return_type,
+            field_details_list,
+            path,
+        )
 
     def _run(
         self,
