@@ -135,13 +135,20 @@ def card_to_domain(row: Sequence[Any], tags: Tags) -> DirectoryCard:
         name=name,
         specialties=frozenset(tags[0]),
         languages=frozenset(tags[1]),
-        practice=Practice(practice_name, address, city, country, GeoPoint(lat, lon)),
+        practice=_practice(practice_name, address, city, country, lat, lon),
         time_zone=time_zone,
         consultation_types=_consultation_types(consultation_types),
         fee=Fee(Decimal(fee_amount), fee_currency),
         bio=bio,
         bio_translations=dict(_decoded(bio_translations) or {}),
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _practice(name: str, address: str, city: str, country: str, lat: float, lon: float) -> Practice:
+    """A practice as stored: the same few come back on every search, each made once (a
+    `Practice` is immutable, so the cards share it)."""
+    return Practice(name, address, city, country, GeoPoint(lat, lon))
 
 
 @functools.lru_cache(maxsize=512)
