@@ -127,23 +127,23 @@ def test_variables_still_give_each_request_its_values() -> None:
     assert second.data == {"find": "u:None:3.0,0.0:['t']:6:find", "plain": 12}
 
 
-def test_a_field_with_a_permission_keeps_strawberrys_path() -> None:
-    document = parse("{ guarded(n: 1) }")
-    field = SCHEMA._schema.query_type.fields["guarded"]  # type: ignore[union-attr]
-    assert direct_call(SCHEMA, field, node_of("{ guarded(n: 1) }")) is None
+@pytest.mark.parametrize(
+    ("field", "text", "error"),
+    [
+        ("guarded", "{ guarded(n: 1) }", "closed"),  # a permission: Strawberry's path
+        ("identified", '{ identified(id: "not a global id") }', None),  # does not convert
+    ],
+)
+def test_strawberrys_path_reports_its_errors_on_every_request(
+    field: str, text: str, error: str | None
+) -> None:
+    definition = SCHEMA._schema.query_type.fields[field]  # type: ignore[union-attr]
+    assert direct_call(SCHEMA, definition, node_of(text)) is None
+    document = parse(text)
     for _ in range(2):
         result = run(document)
         assert result.data is None and result.errors is not None
-        assert result.errors[0].message == "closed"
-
-
-def test_a_literal_that_does_not_convert_fails_on_every_request() -> None:
-    document = parse('{ identified(id: "not a global id") }')
-    field = SCHEMA._schema.query_type.fields["identified"]  # type: ignore[union-attr]
-    assert direct_call(SCHEMA, field, node_of('{ identified(id: "x") }')) is None
-    for _ in range(2):
-        result = run(document)
-        assert result.data is None and result.errors is not None
+        assert error is None or result.errors[0].message == error
 
 
 def test_fresh_copies_what_can_change_and_keeps_the_rest() -> None:

@@ -123,13 +123,22 @@ CARD_COLUMNS = tuple(  # in the order `card_to_domain` reads them
     )
 )
 CARD_WIDTH = len(CARD_COLUMNS)
+BIO_WIDTH = 2  # the card's last columns: the bio and its translations
 
 
-def card_to_domain(row: Sequence[Any], tags: Tags) -> DirectoryCard:
-    """A card from a row that starts with the CARD_COLUMNS, read by position (a Core row's
+def card_width(bios: bool) -> int:
+    """How many columns a card takes: without its bio, the CARD_COLUMNS but the last two."""
+    return CARD_WIDTH if bios else CARD_WIDTH - BIO_WIDTH
+
+
+def card_to_domain(row: Sequence[Any], tags: Tags, bios: bool = True) -> DirectoryCard:
+    """A card from a row that starts with the CARD_COLUMNS (without the bio's two when not
+    `bios`: the card's bio is then '' without translations), read by position (a Core row's
     lookup by name costs some 15 times its index), and its tags."""
-    doctor_id, name, practice_name, address, city, country, lat, lon, *rest = row[:CARD_WIDTH]
-    time_zone, consultation_types, fee_amount, fee_currency, bio, bio_translations = rest
+    columns = row[: card_width(bios)]
+    doctor_id, name, practice_name, address, city, country, lat, lon, *rest = columns
+    time_zone, consultation_types, fee_amount, fee_currency, *bio_columns = rest
+    bio, bio_translations = bio_columns if bios else ("", None)
     return DirectoryCard(
         id=doctor_id,
         name=name,
@@ -201,11 +210,12 @@ def _haversine(lat1: Any, cos_lat1: Any, lon1: Any, lat: Any, lon: Any) -> Colum
 
 
 def listing_statement(
-    query: DirectoryQuery, after: DirectoryKey | None, limit: int | None
+    query: DirectoryQuery, after: DirectoryKey | None, limit: int | None, bios: bool = True
 ) -> tuple[Any, dict[str, Any]]:
-    """The card columns and the distance (0 without a location) of the cards that pass the
-    filters, in the search's order, strictly after `after`, at most `limit`: a statement built
-    once per shape of search (which filters, a page after another or not), and its values."""
+    """The card columns (without the bio's when not `bios`) and the distance (0 without a
+    location) of the cards that pass the filters, in the search's order, strictly after
+    `after`, at most `limit`: a statement built once per shape of search (which filters and
+    columns, a page after another or not), and its values."""
     values: dict[str, Any] = {}
     if query.near is not None:
         lat1 = math.radians(query.near.lat)
@@ -228,7 +238,7 @@ def listing_statement(
     if limit is not None:
         values["limit"] = limit
     shape = (query.near is not None, len(lon_ranges), *(name in values for name in _OPTIONAL))
-    return _listing(shape), values
+    return _listing((*shape, bios)), values
 
 
 _OPTIONAL = ("specialty", "language", "consultation", "after_id", "limit")
@@ -237,7 +247,7 @@ _OPTIONAL = ("specialty", "language", "consultation", "after_id", "limit")
 @functools.lru_cache(maxsize=256)
 def _listing(shape: tuple[Any, ...]) -> Any:
     """The listing's statement for one shape, with bound parameters for every value."""
-    near, lon_ranges, specialty, language, consultation, after, limit = shape
+    near, lon_ranges, specialty, language, consultation, after, limit, bios = shape
     table, number = PROFILES, Float()
     distance = (
         _haversine(
@@ -251,7 +261,7 @@ def _listing(shape: tuple[Any, ...]) -> Any:
         else literal(0.0)
     )
     labelled = distance.label("distance_km")
-    statement = core_select(*CARD_COLUMNS, labelled)
+    statement = core_select(*CARD_COLUMNS[: card_width(bios)], labelled)
     if lon_ranges:
         statement = statement.where(
             table.c.lat.between(bindparam("min_lat", type_=number), bindparam("max_lat")),

@@ -12,7 +12,6 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col
 
 from metskin.adapters.db.directory import (
-    CARD_WIDTH,
     LANGUAGE,
     NO_TAGS,
     PROFILES,
@@ -23,6 +22,7 @@ from metskin.adapters.db.directory import (
     DermatologistTagRow,
     Tags,
     card_to_domain,
+    card_width,
     dermatologist_to_domain,
     listing_statement,
     select_tags,
@@ -93,17 +93,22 @@ class SqlDermatologistRepository:
         return [dermatologist_to_domain(row, tags.get(row[0], NO_TAGS)) for row in rows]
 
     def listed(
-        self, query: DirectoryQuery, after: DirectoryKey | None, limit: int | None
+        self,
+        query: DirectoryQuery,
+        after: DirectoryKey | None,
+        limit: int | None,
+        bios: bool = True,
     ) -> list[DirectoryEntry]:
-        """One SELECT of the card columns (no hours), filtered, ordered and cut in SQL, and
-        one of the page's tags."""
-        statement, values = listing_statement(query, after, limit)
+        """One SELECT of the card columns (no hours; no bio unless `bios`), filtered, ordered
+        and cut in SQL, and one of the page's tags."""
+        statement, values = listing_statement(query, after, limit, bios)
         rows = self._session.connection().execute(statement, values).all()
         tags = self._tags_of([row[0] for row in rows])
-        near = query.near is not None
+        distance = card_width(bios) if query.near is not None else None
         return [
             DirectoryEntry(
-                card_to_domain(row, tags.get(row[0], NO_TAGS)), row[CARD_WIDTH] if near else None
+                card_to_domain(row, tags.get(row[0], NO_TAGS), bios),
+                row[distance] if distance is not None else None,
             )
             for row in rows
         ]
