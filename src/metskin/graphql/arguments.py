@@ -56,6 +56,7 @@ from metskin.graphql.input_conversion import build_input
 # Values that no resolver can change: shared between requests as they are.
 _IMMUTABLE: tuple[type, ...] = (str, int, float, bool, type(None), Decimal, datetime, date)
 _IMMUTABLE += (time, timedelta, UUID, Enum, GlobalID, UnsetType)
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # the usual ones, found by type
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ class DirectCall:
     """A field's resolver with its arguments converted once."""
 
     field: StrawberryField
-    kwargs: dict[str, Any]  # the converted arguments (copied for each call)
+    kwargs: dict[str, Any]  # the converted arguments that no one can change
+    copied: dict[str, Any]  # and those copied for each call (input objects, lists, ...)
     info_class: type
     self_source: bool  # the resolver's first parameter is `self` (the source)
     source_names: tuple[str, ...]  # its `root` / `parent` parameters
@@ -71,7 +73,9 @@ class DirectCall:
 
     def __call__(self, source: Any, info: GraphQLResolveInfo) -> Any:
         """As Strawberry's resolver wrapper calls a resolver without extensions."""
-        kwargs = {name: fresh(value) for name, value in self.kwargs.items()}
+        kwargs = dict(self.kwargs)
+        for name, value in self.copied.items():
+            kwargs[name] = fresh(value)
         strawberry_info = self.info_class(_raw_info=info, _field=self.field)
         for name in self.source_names:
             kwargs[name] = source
@@ -131,7 +135,8 @@ def direct_call(
     parameters = (resolver.root_parameter, resolver.parent_parameter)
     return DirectCall(
         field,
-        kwargs,
+        {name: value for name, value in kwargs.items() if fresh(value) is value},
+        {name: value for name, value in kwargs.items() if fresh(value) is not value},
         strawberry_schema.config.info_class,
         resolver.self_parameter is not None,
         tuple(parameter.name for parameter in parameters if parameter is not None),
@@ -140,8 +145,9 @@ def direct_call(
 
 
 def fresh(value: Any) -> Any:
-    """A copy of a converted argument that shares nothing mutable with `value`."""
-    if isinstance(value, _IMMUTABLE):
+    """A copy of a converted argument that shares nothing mutable with `value` (`value`
+    itself when it cannot change)."""
+    if type(value) in _PLAIN or isinstance(value, _IMMUTABLE):
         return value
     if type(value) is list:
         return [fresh(item) for item in value]
