@@ -13,7 +13,9 @@ byte for byte, and the SELECTs counted in-process are equal. The contenders then
 interleaved, round by round (read by read, contender by contender), so they share whatever
 load the machine has. The limits stay on: depth, tokens, aliases, cost as configured; the rate
 limits are counted but raised (METSKIN_RATE_LIMIT_SCALE=1000000) so that one bench address
-is not refused.
+is not refused. `--reads dermatologists` times only the reads named. The last column is the
+server's CPU per request (user + system of its process tree from /proc over the whole run,
+divided by the timed requests plus the warm-up's, estimated at the timed rate).
 """
 
 from __future__ import annotations
