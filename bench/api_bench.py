@@ -13,7 +13,9 @@ byte for byte, and the SELECTs counted in-process are equal. The contenders then
 interleaved, round by round (read by read, contender by contender), so they share whatever
 load the machine has. The limits stay on: depth, tokens, aliases, cost as configured; the rate
 limits are counted but raised (METSKIN_RATE_LIMIT_SCALE=1000000) so that one bench address
-is not refused.
+is not refused. `--reads dermatologists` times only the reads named. The last column is the
+server's CPU per request (user + system of its process tree from /proc over the whole run,
+divided by the timed requests plus the warm-up's, estimated at the timed rate).
 """
 
 from __future__ import annotations
@@ -156,11 +158,25 @@ def wait_up(base: str, path: str) -> None:
     raise RuntimeError(f"{base} did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its descendants so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    # utime, stime, and the waited-for children's cutime, cstime (fields 14-17 of stat)
+    own = sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(int(child)) for child in children)
+
+
 def load(
-    port: int, spec: dict[str, Any], args: argparse.Namespace, workdir: Path
+    port: int, spec: dict[str, Any], args: argparse.Namespace, workdir: Path, pid: int
 ) -> dict[str, Any]:
+    """One closed-loop run; with the server's CPU per request (ms, whole run with warm-up)."""
     request = workdir / f"request-{uuid.uuid4().hex}.json"
     request.write_text(json.dumps(spec))
+    cpu = cpu_seconds(pid)
     out = subprocess.run(
         [
             sys.executable,
@@ -180,7 +196,10 @@ def load(
         capture_output=True,
         text=True,
     )
-    return dict(json.loads(out.stdout))
+    found = dict(json.loads(out.stdout))
+    served = found["rps"] * (args.seconds + args.warmup)  # the warm-up's requests estimated
+    found["cpu_ms"] = (cpu_seconds(pid) - cpu) * 1000 / served if served else 0.0
+    return found
 
 
 def bench(label: str, env: dict[str, str], args: argparse.Namespace) -> None:
@@ -228,6 +247,8 @@ def bench(label: str, env: dict[str, str], args: argparse.Namespace) -> None:
             contenders.append(f"graphql x{args.workers[0]} APQ")
         for _ in range(args.rounds):
             for read, (query, path) in READS.items():
+                if read not in args.reads:
+                    continue
                 for contender in contenders:
                     headers = auth if read in AUTHENTICATED else {}
                     spec: dict[str, Any] = {"method": "POST", "headers": headers}
@@ -245,9 +266,9 @@ def bench(label: str, env: dict[str, str], args: argparse.Namespace) -> None:
                         spec.update(path="/graphql", body=json.dumps({"extensions": extensions}))
                     else:
                         spec.update(path="/graphql", body=json.dumps({"query": query}))
-                    port = ports[contender.removesuffix(" APQ")]
+                    server = contender.removesuffix(" APQ")
                     results.setdefault((read, contender), []).append(
-                        load(port, spec, args, workdir)
+                        load(ports[server], spec, args, workdir, cluster.processes[server].pid)
                     )
         report(label, results, contenders, args)
     finally:
@@ -266,9 +287,9 @@ def report(
     )
     print(
         f"  {'read':15s} {'contender':22s} {'req/s':>7s} {'p50 ms':>7s} {'p99 ms':>7s} "
-        f"{'errors':>6s} {'floor/this':>10s}"
+        f"{'errors':>6s} {'floor/this':>10s} {'CPU ms/req':>10s}"
     )
-    for read in READS:
+    for read in args.reads:
         floor_rps = statistics.median(r["rps"] for r in results[(read, "floor")])
         for contender in contenders:
             runs = results[(read, contender)]
@@ -276,9 +297,10 @@ def report(
             p50 = statistics.median(r["p50_ms"] for r in runs)
             p99 = statistics.median(r["p99_ms"] for r in runs)
             errors = sum(r["errors"] for r in runs)
+            cpu = statistics.median(r["cpu_ms"] for r in runs)
             print(
                 f"  {read:15s} {contender:22s} {rps:7.0f} {p50:7.1f} {p99:7.1f} {errors:6d} "
-                f"{floor_rps / rps:9.2f}x"
+                f"{floor_rps / rps:9.2f}x {cpu:10.2f}"
             )
 
 
@@ -305,6 +327,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1])
     parser.add_argument("--no-apq", dest="apq", action="store_false")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument(
+        "--reads", nargs="+", choices=list(READS), default=list(READS), help="reads to time"
+    )
     args = parser.parse_args()
     base = bench_env()
     mysql, redis_url = (

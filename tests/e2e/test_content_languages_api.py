@@ -8,6 +8,7 @@ from metskin.bootstrap import Container
 from metskin.cli.seed import seed_catalog
 from metskin.domain.recommendations.usage_text import usage_phrases
 from tests.e2e.conftest import PASSWORD, GraphQLClient, login_as_admin
+from tests.e2e.test_care_api import seed_directory
 from tests.e2e.test_content_api import ARTICLE_INPUT, DOCTOR_INPUT, SAVE
 from tests.e2e.test_recommendations_api import analysed
 from tests.media_samples import face_jpeg
@@ -136,3 +137,29 @@ async def test_a_routine_reads_in_french_tips_usage_and_articles(
     link = next(a for tip in french["tips"] for a in tip["articles"])
     page = await client.http.get(link["url"])
     assert '<article lang="fr">' in page.text and link["title"] in page.text
+
+
+async def test_a_search_reads_the_bios_in_the_readers_language_where_selected(
+    client: GraphQLClient, container: Container
+) -> None:
+    seed_directory(container)
+    search = (
+        "{ dermatologists(first: 50) { edges { node { id ...Bio } } } } "
+        "fragment Bio on Dermatologist { bio bioLocale }"
+    )
+    client.http.headers["accept-language"] = "fr"
+    nodes = [edge["node"] for edge in (await client.data(search))["dermatologists"]["edges"]]
+    with container.new_uow() as uow:
+        profiles = {p.id: p for p in uow.dermatologists.get_many([n["id"] for n in nodes])}
+    assert nodes == [
+        {
+            "id": node["id"],
+            "bio": profiles[node["id"]].bio_in("fr"),
+            "bioLocale": "fr" if profiles[node["id"]].bio_translations.get("fr") else "en",
+        }
+        for node in nodes
+    ]
+    assert "fr" in {node["bioLocale"] for node in nodes} and all(node["bio"] for node in nodes)
+    plain = "{ dermatologists(first: 50) { edges { node { id } } } }"
+    listed = (await client.data(plain))["dermatologists"]["edges"]
+    assert [edge["node"]["id"] for edge in listed] == [node["id"] for node in nodes]

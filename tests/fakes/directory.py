@@ -72,8 +72,13 @@ class FakeDermatologistRepository(InMemoryRepository):
         return [self.rows[i] for i in dict.fromkeys(doctor_ids) if i in self.rows]
 
     def listed(
-        self, query: DirectoryQuery, after: DirectoryKey | None, limit: int | None
+        self,
+        query: DirectoryQuery,
+        after: DirectoryKey | None,
+        limit: int | None,
+        bios: bool = True,
     ) -> list[DirectoryEntry]:
+        """The cards keep their bios whatever `bios` says (the port allows either)."""
         hits = search([d.listing for d in self.rows.values()], query)
         entries = [DirectoryEntry(self.rows[h.listing.doctor_id], h.distance_km) for h in hits]
         entries = [e for e in entries if after is None or e.key > after]

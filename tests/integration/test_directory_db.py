@@ -104,6 +104,23 @@ def test_a_page_is_cut_in_sql_without_the_working_hours(container: Container) ->
     assert "availability" not in listing and "contact_email" not in listing
 
 
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_listing_without_bios_is_the_same_cards_with_an_empty_bio(
+    container: Container, query: DirectoryQuery
+) -> None:
+    seed_directory(container)
+    with container.new_uow() as uow, selects(container) as seen:
+        with_bios = uow.dermatologists.listed(query, None, None)
+        without = uow.dermatologists.listed(query, None, None, bios=False)
+    assert any(entry.doctor.bio_translations for entry in with_bios) or not with_bios
+    assert without == [
+        DirectoryEntry(replace(e.doctor, bio="", bio_translations={}), e.distance_km)
+        for e in with_bios
+    ]
+    listing = [s for s in seen if "FROM dermatologist_profiles" in s]
+    assert len(listing) == 2 and "bio" in listing[0] and "bio" not in listing[1]
+
+
 @pytest.mark.parametrize("query", [q for q in QUERIES if q.near is not None])
 def test_distances_are_the_sql_haversine_of_the_centre(
     container: Container, query: DirectoryQuery

@@ -19,7 +19,8 @@ null propagation are graphql-core's. Fields with resolvers, `__typename`, abstra
 nested lists always take the normal path.
 
 The collected selections and their plans are kept with the operation (`plans.py`): across
-requests for an operation whose collection cannot depend on the request.
+requests for an operation whose collection cannot depend on the request. So are the arguments
+a field node writes as literals, converted once (`arguments.py`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from graphql import GraphQLField, GraphQLObjectType, GraphQLOutputType
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from metskin.graphql.arguments import planned_call
 from metskin.graphql.plans import plan_store
 from metskin.graphql.shapes import (
     PLAIN_TYPES,
@@ -84,6 +86,47 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if done is not SLOW:
                 return done
         return self._run(selection.fields, parent_type, source_value, path, position_context)
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's, with the arguments of a field whose arguments are all literals
+        converted once (`arguments.direct_call`): the same resolve info, completion and error
+        handling."""
+        manager = self.middleware_manager
+        call = None
+        if manager is None or not manager.middlewares:
+            call = planned_call(self.schema, self._plans.calls, parent_type, field_details_list[0])
+        if call is None:
+            return super().execute_field(
+                parent_type, source, field_details_list, path, position_context
+            )
+        field_def, resolve = call
+        return_type = field_def.type
+        nodes = [details.node for details in field_details_list]
+        info = self.build_resolve_info(field_def, nodes, parent_type, path)
+        try:
+            result = resolve(source, info)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+        if self.is_awaitable(result):
+            return self.complete_awaitable_value(
+                return_type, field_details_list, info, path, result, position_context
+            )
+        return self._guarded(
+            lambda: self.complete_value(
+                return_type, field_details_list, info, path, result, position_context
+            ),
+            return_type,
+            field_details_list,
+            path,
+        )
 
     def _run(
         self,

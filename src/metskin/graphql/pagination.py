@@ -4,7 +4,9 @@ A cursor is the url-safe base64 of a row's sort key as text: `<time>|<id>` for a
 (time, id), `<distance>|<id>` for the directory, the id alone for lists by id. `paginate`
 checks `first`, decodes `after` into the key to continue from, asks the use case for one row
 more than the page (that row only tells whether a next page exists) and builds the
-connection.
+connection. A cursor is made when it is read (most queries select only the nodes), from the
+row the edge keeps: `Edge.cursor`, `PageInfo.startCursor` and `endCursor` read the same text as
+when they were made eagerly.
 """
 
 from __future__ import annotations
@@ -39,11 +41,43 @@ class PageInfo:
     start_cursor: str | None
     end_cursor: str | None
 
+    @classmethod
+    def of(cls, edges: Sequence[Edge[Any]], has_next: bool, has_previous: bool) -> PageInfo:
+        """Of a page's edges: the start and end cursors are the edges' own, read on demand."""
+        made = cls.__new__(cls)
+        made.__dict__.update(has_next_page=has_next, has_previous_page=has_previous)
+        made.__dict__["_edges"] = edges
+        return made
+
+    def __getattr__(self, name: str) -> Any:
+        """`start_cursor` / `end_cursor` left by `of` to their first read, then kept."""
+        edges = self.__dict__.get("_edges")
+        if edges is None or name not in ("start_cursor", "end_cursor"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value = (edges[0] if name == "start_cursor" else edges[-1]).cursor if edges else None
+        self.__dict__[name] = value
+        return value
+
 
 @strawberry.type
 class Edge(Generic[Node]):
     cursor: str
     node: Node
+
+    @classmethod
+    def of(cls, item: Item, node: Node, codec: CursorCodec[Item, Any]) -> Edge[Node]:
+        """An edge whose cursor is made from `item` by `codec` on its first read."""
+        made: Edge[Node] = cls.__new__(cls)
+        made.__dict__.update(node=node, _cursor_of=(codec, item))
+        return made
+
+    def __getattr__(self, name: str) -> Any:
+        """`cursor` left by `of` to its first read: made, then kept."""
+        cursor_of = self.__dict__.get("_cursor_of")
+        if cursor_of is None or name != "cursor":
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value = self.__dict__["cursor"] = cursor_of[0].encode(cursor_of[1])
+        return value
 
 
 @strawberry.type
@@ -162,17 +196,11 @@ class Page(Generic[Item]):
     codec: CursorCodec[Item, Any]
 
     def connection(self, to_node: Callable[[Item], Node]) -> Connection[Node]:
-        page = list(self.rows[: self.first])
-        edges = [Edge(cursor=self.codec.encode(item), node=to_node(item)) for item in page]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(self.rows) > self.first,
-                has_previous_page=self.had_previous,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-        )
+        """The page's edges and page info; cursors are made when read (`Edge.of`)."""
+        codec, of = self.codec, Edge.of
+        edges = [of(item, to_node(item), codec) for item in self.rows[: self.first]]
+        page_info = PageInfo.of(edges, len(self.rows) > self.first, self.had_previous)
+        return Connection(edges=edges, page_info=page_info)
 
 
 async def fetch_page(

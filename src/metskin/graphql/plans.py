@@ -50,6 +50,7 @@ class OperationPlans:
     collected: dict[tuple[int, int], tuple[Any, Any]] = field(default_factory=dict)
     plans: dict[int, tuple[Any, Any]] = field(default_factory=dict)
     subplans: dict[tuple[int, int], tuple[Any, Any]] = field(default_factory=dict)
+    calls: dict[tuple[int, int], tuple[Any, Any]] = field(default_factory=dict)  # arguments.py
 
     def root_fields(self, grouped_field_set: Any) -> Any:
         """The root's grouped field set: the first one collected, when kept."""

@@ -51,6 +51,7 @@ class Shape:
     item_non_null: bool
     object_type: GraphQLObjectType | None  # an object (or a list's object items)
     exact: type | None = None  # a single String or ID (str), Boolean (bool): kept as it is
+    exact_items: type | None = None  # the same for a list's items (the list is copied)
 
 
 def shape_of(field: GraphQLField) -> Shape | None:
@@ -80,6 +81,7 @@ def shape_of(field: GraphQLField) -> Shape | None:
             item_non_null,
             None,
             exact if item_type is None else None,
+            exact if item_type is not None else None,
         )
     if isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
         return Shape(read, declared, non_null, None, item_type, item_non_null, inner)
@@ -165,6 +167,9 @@ def leaves_of(shape: Shape, value: Any) -> Any:
     """A leaf field's completed value (or a list of leaves), or SLOW."""
     if value is None or type(value) is shape.exact:
         return value
+    exact = shape.exact_items
+    if exact is not None and type(value) is list and all(type(item) is exact for item in value):
+        return list(value)
     coerce = shape.leaf
     assert coerce is not None
     if shape.item_type is None:

@@ -93,6 +93,9 @@ CASES: dict[str, dict[str, Any]] = {
     "null in a non-null list": {"words": None},
     "null in a list of non-null": {"words": ["a", None]},
     "not a list": {"words": 5},
+    "a number in a list of strings": {"words": [1, "b"], "maybe_words": ["c", 2.5]},
+    "a tuple of strings": {"words": ("a", "b")},
+    "a bool in a list of strings": {"words": ["a", True]},
     "null non-null object": {"tag": None},
     "null item in a non-null object list": {"tags": [Tag(name="u", weight=1), None]},
     "null inside an object of a list": {"tags": [Tag(name=None, weight=1)]},  # type: ignore[arg-type]
@@ -100,7 +103,14 @@ CASES: dict[str, dict[str, Any]] = {
     "wrong enum": {"colour": "green"},
     "error object": {"tag": ValueError("boom")},
 }
-COERCED = {"ordinary", "int for a float", "number for an id"}  # served, no error
+COERCED = {  # served, no error
+    "ordinary",
+    "int for a float",
+    "number for an id",
+    "a number in a list of strings",
+    "a tuple of strings",
+    "a bool in a list of strings",
+}
 
 
 def shape(result: Any) -> tuple[Any, list[tuple[str, Any]]]:

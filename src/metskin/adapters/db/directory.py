@@ -1,11 +1,14 @@
-"""The dermatologist directory in SQL: practice profiles, their tags and availability."""
+"""The dermatologist directory's tables and SQL: practice profiles and their tags as stored, the
+statements the directory reads with (cards, profiles, tags, the listing with its distance and
+keyset) and the mapping of their rows to the domain. The repositories that run them are in
+`directory_repositories.py`."""
 
 from __future__ import annotations
 
 import functools
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -27,18 +30,16 @@ from sqlalchemy import (
     or_,
     type_coerce,
 )
-from sqlalchemy import delete as sql_delete
 from sqlalchemy import select as core_select
-from sqlmodel import Field, Session, SQLModel, col
+from sqlmodel import Field, SQLModel
 
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
-from metskin.domain.appointments.model import Availability, ConsultationType
+from metskin.domain.appointments.model import ConsultationType
 from metskin.domain.directory.geo import EARTH_RADIUS_KM, DirectoryQuery, GeoPoint
-from metskin.domain.directory.loader import availability_to_dict, parse_availability
+from metskin.domain.directory.loader import parse_availability
 from metskin.domain.directory.model import (
     Dermatologist,
     DirectoryCard,
-    DirectoryEntry,
     DirectoryKey,
     Fee,
     Practice,
@@ -89,35 +90,32 @@ class DermatologistTagRow(SQLModel, table=True):
 
 SPECIALTY, LANGUAGE = "specialty", "language"
 Tags = tuple[Sequence[str], Sequence[str]]  # a dermatologist's specialties and languages
-_NO_TAGS: Tags = ((), ())
-_TAG_SLOT = {SPECIALTY: 0, LANGUAGE: 1}
+NO_TAGS: Tags = ((), ())
+TAG_SLOT = {SPECIALTY: 0, LANGUAGE: 1}
 
 
+PROFILES, TAGS = core_table(DermatologistRow), core_table(DermatologistTagRow)
 # Read on every booking: the statement is built once.
-_DERMATOLOGISTS = core_table(DermatologistRow)
-SELECT_AVAILABILITY = core_select(
-    _DERMATOLOGISTS.c.time_zone, _DERMATOLOGISTS.c.availability
-).where(_DERMATOLOGISTS.c.user_id == bindparam("doctor_id"))
-_TAGS = core_table(DermatologistTagRow)
+SELECT_AVAILABILITY = core_select(PROFILES.c.time_zone, PROFILES.c.availability).where(
+    PROFILES.c.user_id == bindparam("doctor_id")
+)
 
 
 @functools.lru_cache(maxsize=128)
-def _select_tags(count: int) -> tuple[Any, tuple[str, ...]]:
+def select_tags(count: int) -> tuple[Any, tuple[str, ...]]:
     """The tags of `count` dermatologists, and the names of its parameters (their ids): one
     statement per count, as an expanding IN would render its list again on every execution."""
     names = tuple(f"id_{n}" for n in range(count))
     ids = [bindparam(name, type_=String()) for name in names]
-    columns = (_TAGS.c.user_id, _TAGS.c.kind, _TAGS.c.value)
-    return core_select(*columns).where(_TAGS.c.user_id.in_(ids)), names
+    columns = (TAGS.c.user_id, TAGS.c.kind, TAGS.c.value)
+    return core_select(*columns).where(TAGS.c.user_id.in_(ids)), names
 
 
 # The JSON columns of the card as their stored text: the same few texts come back on every
 # search, decoded once each (`_decoded`) rather than per row.
 _JSON_AS_TEXT = ("consultation_types", "bio_translations")
 CARD_COLUMNS = tuple(  # in the order `card_to_domain` reads them
-    type_coerce(_DERMATOLOGISTS.c[name], String).label(name)
-    if name in _JSON_AS_TEXT
-    else _DERMATOLOGISTS.c[name]
+    type_coerce(PROFILES.c[name], String).label(name) if name in _JSON_AS_TEXT else PROFILES.c[name]
     for name in (
         *("user_id", "name", "practice_name", "address", "city", "country", "lat", "lon"),
         *("time_zone", "consultation_types", "fee_amount", "fee_currency", "bio"),
@@ -125,25 +123,41 @@ CARD_COLUMNS = tuple(  # in the order `card_to_domain` reads them
     )
 )
 CARD_WIDTH = len(CARD_COLUMNS)
+BIO_WIDTH = 2  # the card's last columns: the bio and its translations
 
 
-def card_to_domain(row: Sequence[Any], tags: Tags) -> DirectoryCard:
-    """A card from a row that starts with the CARD_COLUMNS, read by position (a Core row's
+def card_width(bios: bool) -> int:
+    """How many columns a card takes: without its bio, the CARD_COLUMNS but the last two."""
+    return CARD_WIDTH if bios else CARD_WIDTH - BIO_WIDTH
+
+
+def card_to_domain(row: Sequence[Any], tags: Tags, bios: bool = True) -> DirectoryCard:
+    """A card from a row that starts with the CARD_COLUMNS (without the bio's two when not
+    `bios`: the card's bio is then '' without translations), read by position (a Core row's
     lookup by name costs some 15 times its index), and its tags."""
-    doctor_id, name, practice_name, address, city, country, lat, lon, *rest = row[:CARD_WIDTH]
-    time_zone, consultation_types, fee_amount, fee_currency, bio, bio_translations = rest
+    columns = row[: card_width(bios)]
+    doctor_id, name, practice_name, address, city, country, lat, lon, *rest = columns
+    time_zone, consultation_types, fee_amount, fee_currency, *bio_columns = rest
+    bio, bio_translations = bio_columns if bios else ("", None)
     return DirectoryCard(
         id=doctor_id,
         name=name,
         specialties=frozenset(tags[0]),
         languages=frozenset(tags[1]),
-        practice=Practice(practice_name, address, city, country, GeoPoint(lat, lon)),
+        practice=_practice(practice_name, address, city, country, lat, lon),
         time_zone=time_zone,
         consultation_types=_consultation_types(consultation_types),
         fee=Fee(Decimal(fee_amount), fee_currency),
         bio=bio,
         bio_translations=dict(_decoded(bio_translations) or {}),
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _practice(name: str, address: str, city: str, country: str, lat: float, lon: float) -> Practice:
+    """A practice as stored: the same few come back on every search, each made once (a
+    `Practice` is immutable, so the cards share it)."""
+    return Practice(name, address, city, country, GeoPoint(lat, lon))
 
 
 @functools.lru_cache(maxsize=512)
@@ -172,8 +186,8 @@ def dermatologist_to_domain(row: Sequence[Any], tags: Tags) -> Dermatologist:
 
 # A profile: the card with the contact email and the working hours, by id.
 SELECT_PROFILES = core_select(
-    *CARD_COLUMNS, _DERMATOLOGISTS.c.contact_email, _DERMATOLOGISTS.c.availability
-).where(_DERMATOLOGISTS.c.user_id.in_(bindparam("ids", expanding=True)))
+    *CARD_COLUMNS, PROFILES.c.contact_email, PROFILES.c.availability
+).where(PROFILES.c.user_id.in_(bindparam("ids", expanding=True)))
 
 
 def distance_km(center: GeoPoint, lat: Any, lon: Any) -> ColumnElement[float]:
@@ -196,11 +210,12 @@ def _haversine(lat1: Any, cos_lat1: Any, lon1: Any, lat: Any, lon: Any) -> Colum
 
 
 def listing_statement(
-    query: DirectoryQuery, after: DirectoryKey | None, limit: int | None
+    query: DirectoryQuery, after: DirectoryKey | None, limit: int | None, bios: bool = True
 ) -> tuple[Any, dict[str, Any]]:
-    """The card columns and the distance (0 without a location) of the cards that pass the
-    filters, in the search's order, strictly after `after`, at most `limit`: a statement built
-    once per shape of search (which filters, a page after another or not), and its values."""
+    """The card columns (without the bio's when not `bios`) and the distance (0 without a
+    location) of the cards that pass the filters, in the search's order, strictly after
+    `after`, at most `limit`: a statement built once per shape of search (which filters and
+    columns, a page after another or not), and its values."""
     values: dict[str, Any] = {}
     if query.near is not None:
         lat1 = math.radians(query.near.lat)
@@ -223,7 +238,7 @@ def listing_statement(
     if limit is not None:
         values["limit"] = limit
     shape = (query.near is not None, len(lon_ranges), *(name in values for name in _OPTIONAL))
-    return _listing(shape), values
+    return _listing((*shape, bios)), values
 
 
 _OPTIONAL = ("specialty", "language", "consultation", "after_id", "limit")
@@ -232,8 +247,8 @@ _OPTIONAL = ("specialty", "language", "consultation", "after_id", "limit")
 @functools.lru_cache(maxsize=256)
 def _listing(shape: tuple[Any, ...]) -> Any:
     """The listing's statement for one shape, with bound parameters for every value."""
-    near, lon_ranges, specialty, language, consultation, after, limit = shape
-    table, number = _DERMATOLOGISTS, Float()
+    near, lon_ranges, specialty, language, consultation, after, limit, bios = shape
+    table, number = PROFILES, Float()
     distance = (
         _haversine(
             bindparam("lat1", type_=number),
@@ -246,7 +261,7 @@ def _listing(shape: tuple[Any, ...]) -> Any:
         else literal(0.0)
     )
     labelled = distance.label("distance_km")
-    statement = core_select(*CARD_COLUMNS, labelled)
+    statement = core_select(*CARD_COLUMNS[: card_width(bios)], labelled)
     if lon_ranges:
         statement = statement.where(
             table.c.lat.between(bindparam("min_lat", type_=number), bindparam("max_lat")),
@@ -260,8 +275,8 @@ def _listing(shape: tuple[Any, ...]) -> Any:
         )
     for kind, wanted in ((SPECIALTY, specialty), (LANGUAGE, language)):
         if wanted:
-            tagged = core_select(_TAGS.c.user_id).where(
-                _TAGS.c.kind == kind, _TAGS.c.value == bindparam(kind)
+            tagged = core_select(TAGS.c.user_id).where(
+                TAGS.c.kind == kind, TAGS.c.value == bindparam(kind)
             )
             statement = statement.where(table.c.user_id.in_(tagged))
     if consultation:
@@ -286,123 +301,3 @@ def _listing(shape: tuple[Any, ...]) -> Any:
         # for the sort.
         statement = statement.order_by(labelled, table.c.user_id)
     return statement.limit(bindparam("limit", type_=Integer())) if limit else statement
-
-
-class SqlDermatologistRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def upsert(self, profile: Dermatologist, now: datetime) -> None:
-        stored = availability_to_dict(profile.availability)
-        stored.pop("time_zone")
-        values: dict[str, Any] = {
-            "name": profile.name,
-            "contact_email": profile.email,
-            "practice_name": profile.practice.name,
-            "address": profile.practice.address,
-            "city": profile.practice.city,
-            "country": profile.practice.country,
-            "lat": profile.practice.location.lat,
-            "lon": profile.practice.location.lon,
-            "time_zone": profile.time_zone,
-            "consultation_types": sorted(t.value for t in profile.consultation_types),
-            "fee_amount": profile.fee.amount,
-            "fee_currency": profile.fee.currency,
-            "bio": profile.bio,
-            "bio_translations": dict(profile.bio_translations) or None,
-            "availability": stored,
-            "updated_at": now,
-        }
-        # In Core: the reads give no ORM row to change, and looking one up would cost a SELECT.
-        # An UPDATE counts the rows it matched (MySQL dialects ask for FOUND_ROWS).
-        table, connection = _DERMATOLOGISTS, self._session.connection()
-        where = table.c.user_id == profile.id
-        if not connection.execute(table.update().where(where).values(values)).rowcount:
-            connection.execute(table.insert().values(user_id=profile.id, **values))
-        self._session.execute(
-            sql_delete(DermatologistTagRow).where(col(DermatologistTagRow.user_id) == profile.id)
-        )
-        self._session.add_all(
-            [
-                DermatologistTagRow(user_id=profile.id, kind=SPECIALTY, value=v)
-                for v in sorted(profile.specialties)
-            ]
-            + [
-                DermatologistTagRow(user_id=profile.id, kind=LANGUAGE, value=v)
-                for v in sorted(profile.languages)
-            ]
-        )
-
-    def get(self, doctor_id: str) -> Dermatologist | None:
-        found = self.get_many([doctor_id])
-        return found[0] if found else None
-
-    def get_many(self, doctor_ids: Sequence[str]) -> list[Dermatologist]:
-        """One SELECT of the profiles' columns (Core rows, no ORM instances) and one of their
-        tags."""
-        if not doctor_ids:
-            return []
-        connection = self._session.connection()
-        rows = connection.execute(SELECT_PROFILES, {"ids": list(doctor_ids)}).all()
-        tags = self._tags_of([row[0] for row in rows])
-        return [dermatologist_to_domain(row, tags.get(row[0], _NO_TAGS)) for row in rows]
-
-    def listed(
-        self, query: DirectoryQuery, after: DirectoryKey | None, limit: int | None
-    ) -> list[DirectoryEntry]:
-        """One SELECT of the card columns (no hours), filtered, ordered and cut in SQL, and
-        one of the page's tags."""
-        statement, values = listing_statement(query, after, limit)
-        rows = self._session.connection().execute(statement, values).all()
-        tags = self._tags_of([row[0] for row in rows])
-        near = query.near is not None
-        return [
-            DirectoryEntry(
-                card_to_domain(row, tags.get(row[0], _NO_TAGS)), row[CARD_WIDTH] if near else None
-            )
-            for row in rows
-        ]
-
-    def availabilities(self, doctor_ids: Sequence[str]) -> dict[str, Availability]:
-        if not doctor_ids:
-            return {}
-        statement = core_select(
-            _DERMATOLOGISTS.c.user_id, _DERMATOLOGISTS.c.time_zone, _DERMATOLOGISTS.c.availability
-        ).where(_DERMATOLOGISTS.c.user_id.in_(list(doctor_ids)))
-        return {
-            doctor_id: parse_availability(doctor_id, {"time_zone": time_zone, **hours})
-            for doctor_id, time_zone, hours in self._session.connection().execute(statement)
-        }
-
-    def _tags_of(self, doctor_ids: list[str]) -> Mapping[str, Tags]:
-        """Each dermatologist's specialties and languages, by id (none: absent)."""
-        if not doctor_ids:
-            return {}
-        found: dict[str, tuple[list[str], list[str]]] = {}
-        statement, names = _select_tags(len(doctor_ids))
-        values = dict(zip(names, doctor_ids, strict=True))
-        # All fetched at once: iterating the result would fetch row by row.
-        for user_id, kind, value in self._session.connection().execute(statement, values).all():
-            slot = _TAG_SLOT.get(kind)
-            if slot is not None:
-                tags = found.get(user_id)
-                if tags is None:
-                    tags = found[user_id] = ([], [])
-                tags[slot].append(value)
-        return found
-
-
-class SqlAvailabilityRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def get(self, doctor_id: str) -> Availability | None:
-        row = (
-            self._session.connection()
-            .execute(SELECT_AVAILABILITY, {"doctor_id": doctor_id})
-            .first()
-        )
-        if row is None:
-            return None
-        time_zone, availability = row
-        return parse_availability(doctor_id, {"time_zone": time_zone, **availability})

@@ -23,7 +23,10 @@ from metskin.adapters.db.apikeys import SqlApiKeyRepository
 from metskin.adapters.db.appointments import SqlAppointmentRepository, SqlDashboardEventLog
 from metskin.adapters.db.checkins import SqlCheckInRepository
 from metskin.adapters.db.content import SqlContentEdits, SqlEditorLog
-from metskin.adapters.db.directory import SqlAvailabilityRepository, SqlDermatologistRepository
+from metskin.adapters.db.directory_repositories import (
+    SqlAvailabilityRepository,
+    SqlDermatologistRepository,
+)
 from metskin.adapters.db.engine import is_lock_conflict
 from metskin.adapters.db.inbox import SqlInbox
 from metskin.adapters.db.labels import (

@@ -38,7 +38,7 @@ class DirectoryCard:
     time_zone: str
     consultation_types: frozenset[ConsultationType]
     fee: Fee
-    bio: str  # English
+    bio: str  # English ('' on a card listed without its bio: `listed(..., bios=False)`)
     bio_translations: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def bio_in(self, language: str) -> str:

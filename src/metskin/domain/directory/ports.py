@@ -20,12 +20,17 @@ class DermatologistRepository(Protocol):
     def get_many(self, doctor_ids: Sequence[str]) -> list[Dermatologist]: ...
 
     def listed(
-        self, query: DirectoryQuery, after: DirectoryKey | None, limit: int | None
+        self,
+        query: DirectoryQuery,
+        after: DirectoryKey | None,
+        limit: int | None,
+        bios: bool = True,
     ) -> list[DirectoryEntry]:
         """The cards that pass every filter of `query` (specialty and language as stored:
         trimmed, lower case) and lie within its radius: nearest first with their distance
         (by id without a location), strictly after the key `after`, at most `limit` (None:
-        all)."""
+        all). With `bios=False` the cards may leave their bio out ('' and no translations),
+        for a caller that does not show it: the bios are most of a card's bytes."""
         ...
 
     def availabilities(self, doctor_ids: Sequence[str]) -> dict[str, Availability]:

@@ -54,21 +54,22 @@ class DirectoryService:
         self._clock = clock
 
     def search(
-        self, flt: DirectoryFilter, after: DirectoryKey | None, limit: int
+        self, flt: DirectoryFilter, after: DirectoryKey | None, limit: int, bios: bool = True
     ) -> list[DirectoryEntry]:
         """Nearest first (by id without a location), strictly after the keyset `after`.
 
         Without an availability window the store cuts the page (SQL LIMIT). With one, every
         card that passes the filters is read, with its hours and bookings, until `limit`
-        have a free slot in the window."""
+        have a free slot in the window. `bios=False`: the cards may leave their bio out
+        (the caller does not show it)."""
         wanted = replace(flt, specialty=_lower(flt.specialty), language=_lower(flt.language))
         if flt.available_from is None or flt.available_to is None:
             return read(
-                self._uow_factory, lambda uow: uow.dermatologists.listed(wanted, after, limit)
+                self._uow_factory, lambda uow: uow.dermatologists.listed(wanted, after, limit, bios)
             )
         start, end = flt.available_from, flt.available_to
         with self._uow_factory() as uow:
-            entries = uow.dermatologists.listed(wanted, after, None)
+            entries = uow.dermatologists.listed(wanted, after, None, bios)
             ids = [e.doctor.id for e in entries]
             hours = uow.dermatologists.availabilities(ids)
             booked = uow.appointment_queries.active_for_doctors(ids, start, end)

@@ -8,11 +8,13 @@ from strawberry.types import Info
 from metskin.domain.directory.service import DirectoryEntry
 from metskin.graphql.directory.types import Dermatologist, DermatologistFilter, load_dermatologist
 from metskin.graphql.pagination import Connection, CursorCodec, keyset_codec, paginate
+from metskin.graphql.selection import may_select
 
 DIRECTORY_CURSOR: CursorCodec[DirectoryEntry, tuple[float, str]] = keyset_codec(
     lambda entry: entry.key, float, str
 )
 """Nearest first: (distance or 0, dermatologist id)."""
+BIO_FIELDS = frozenset({"bio", "bioLocale"})  # a search reads the bios only for these
 
 
 @strawberry.type
@@ -26,12 +28,13 @@ class DirectoryQueries:
         after: str | None = None,
     ) -> Connection[Dermatologist]:
         directory, wanted = info.context.container.directory, filter or DermatologistFilter()
+        bios = may_select(info, BIO_FIELDS)
         return await paginate(
             info,
             first,
             after,
             DIRECTORY_CURSOR,
-            lambda page: directory.search(wanted.to_domain(), page.after, page.limit),
+            lambda page: directory.search(wanted.to_domain(), page.after, page.limit, bios),
             lambda e: Dermatologist.from_domain(e.doctor, info, e.distance_km),
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
@@ -89,9 +90,11 @@ class Dermatologist:
         return value
 
 
+@functools.lru_cache(maxsize=1024)
 def _practice(place: DomainPractice) -> Practice:
     """The practice's fields by name, as `copy_fields` maps them, the location as lat and lon
-    (copy_fields' general lookup would cost three times this)."""
+    (copy_fields' general lookup would cost three times this). Made once per practice (the
+    store gives the same few on every search) and shared: nothing changes an output object."""
     fields = dict(vars(place))
     location = fields.pop("location")
     return Practice(**fields, lat=location.lat, lon=location.lon)
