@@ -20,6 +20,7 @@ from metskin.bootstrap import Container, bootstrap
 from tests.conftest import make_settings
 from tests.e2e.conftest import PASSWORD, GraphQLClient, http_on
 from tests.e2e.test_care_api import DIRECTORY, LONDON_EYE, add_done_analysis, seed_directory
+from tests.media_samples import encode, noise_image
 
 PRODUCTS = "query { products(first: 5) { edges { node { id name } } } }"
 MY_ANALYSES = "query { me { id analyses(first: 2) { edges { cursor node { id } } } } }"
@@ -115,6 +116,19 @@ async def test_an_ended_session_is_refused_where_the_viewer_is_needed(
         'mutation($p: String!) { login(email: "ended@example.com", password: $p) { accessToken } }'
     )
     assert (await client.data(login, p=PASSWORD))["login"]["accessToken"]  # the stale token sent
+
+
+async def test_a_photo_upload_is_parsed_in_memory(client: GraphQLClient, hops: Hops) -> None:
+    """A photo past Starlette's own 1 MB spool limit is not written to a temporary file chunk
+    by chunk (one hop per 64 KB, and one to read it back): the upload's rate check and its use
+    case are its only hops."""
+    await client.register("upload-hops@example.com")
+    photo = encode(noise_image(1200, 900), "JPEG", quality=95)
+    assert len(photo) > 1024 * 1024
+    hops.threads = 0
+    body = await client.upload(photo)
+    assert body["data"]["uploadMedia"]["width"] == 1200
+    assert hops.threads == 2
 
 
 @pytest.fixture

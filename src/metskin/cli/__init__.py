@@ -92,6 +92,8 @@ def worker() -> None:
     """Run a Dramatiq worker that takes jobs from Redis."""
     import dramatiq
 
+    from metskin.bootstrap import settle_heap
+
     container = start_container()
     if not container.settings.uses_redis:
         console.print("[red]Set METSKIN_REDIS_URL: without Redis, `metskin serve` runs jobs.")
@@ -105,6 +107,7 @@ def worker() -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     running = dramatiq.Worker(container.broker, worker_threads=container.settings.worker_threads)
     running.start()
+    settle_heap()  # as `metskin serve` does after its start-up
     console.print(f"worker: {container.settings.worker_threads} threads, waiting for jobs")
     stop.wait()
     running.stop()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -22,7 +21,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.execution import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
-from metskin.bootstrap import Container
+from metskin.bootstrap import Container, settle_heap
 from metskin.domain.content.model import ArticleFilter
 from metskin.domain.content.render import render_article, render_index
 from metskin.domain.errors import NotFound, Unavailable
@@ -43,7 +42,7 @@ from metskin.graphql.guard import client_ip
 from metskin.graphql.headers import SecurityHeaders
 from metskin.graphql.i18n import request_locale
 from metskin.graphql.lean import LeanReads
-from metskin.graphql.limits import BodySizeLimit, UploadGate
+from metskin.graphql.limits import BodySizeLimit, UploadGate, keep_uploads_in_memory
 from metskin.graphql.persisted import PersistedQueries
 from metskin.graphql.privacy.download import export_route
 from metskin.graphql.probes import probe_routes
@@ -193,13 +192,6 @@ def _lang(tr: Translator) -> dict[str, str]:
     return {"content-language": tr.locale, "vary": "accept-language"}
 
 
-def settle_heap() -> None:
-    """Once a server process has started: what is alive then lives as long as the process, so
-    the collector stops walking it (`gc.freeze`; measured in docs/benchmarks.md)."""
-    gc.collect()
-    gc.freeze()
-
-
 def create_app(container: Container, *, freeze_heap: bool = False) -> Starlette:
     """The ASGI app. `freeze_heap` (`metskin serve`): `settle_heap` after start-up."""
     graphql_app = MetSkinGraphQL(container)
@@ -218,6 +210,7 @@ def create_app(container: Container, *, freeze_heap: bool = False) -> Starlette:
 
     settings = container.settings
     max_body = int(settings.max_video_mb * 1024 * 1024) + 1024 * 1024
+    keep_uploads_in_memory(int(settings.max_photo_mb * 1024 * 1024))
     routes: list[Any] = [
         *probe_routes(container),
         Route("/graphql", graphql_app, methods=["GET", "POST"]),

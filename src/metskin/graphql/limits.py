@@ -10,6 +10,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from starlette.formparsers import MultiPartParser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Seconds the client must wait before another upload (0: go ahead).
@@ -18,6 +19,16 @@ UploadGate = Callable[[Scope], Awaitable[float]]
 
 class BodyTooLarge(Exception):
     pass
+
+
+def keep_uploads_in_memory(max_bytes: int) -> None:
+    """A file part of up to `max_bytes` (a photo) stays in memory while the request is parsed.
+    Starlette spools a part past 1 MB to a temporary file: for a 12 MP photo that was ~30
+    worker-thread hops (one per 64 KB chunk written, one to read it back) and a file written
+    and read again, ~2 ms of server CPU (docs/benchmarks.md, "Pipeline against the engine,
+    sixth pass"). The resolver reads the whole file into memory anyway; larger parts (videos)
+    still spool to disk. Starlette keeps this per process, on its parser class."""
+    MultiPartParser.spool_max_size = max_bytes
 
 
 def is_multipart(scope: Scope) -> bool:

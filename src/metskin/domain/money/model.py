@@ -69,7 +69,8 @@ class Money:
     currency: str
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "amount", Decimal(str(self.amount)))
+        if type(self.amount) is not Decimal:  # a Decimal's text gives the same Decimal back
+            object.__setattr__(self, "amount", Decimal(str(self.amount)))
         if self.currency not in iso_currencies():
             raise ValueError(f"Not an ISO 4217 currency: {self.currency!r}")
 

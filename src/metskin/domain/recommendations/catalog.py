@@ -153,8 +153,17 @@ class Product:
             if ingredient.contraindicated(condition, self.percent_of(ingredient))
         )
 
+    @cached_property
+    def inci_keys(self) -> frozenset[str]:
+        """The known ingredients' INCI names, normalised (as the safety rules' are compared)."""
+        return frozenset(normalise(i.inci_name) for i in self.ingredients)
+
     def with_class(self, *classes: str) -> tuple[Ingredient, ...]:
         return tuple(i for i in self.ingredients if set(i.classes).intersection(classes))
+
+    def has_class(self, *classes: str) -> bool:
+        """`bool(self.with_class(*classes))`, from the classes kept in one set."""
+        return not self.classes.isdisjoint(classes)
 
 
 @dataclass(frozen=True)

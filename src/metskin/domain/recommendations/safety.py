@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from metskin.domain.i18n.marks import _
 from metskin.domain.recommendations.catalog import Ingredient, KeyActive, Product, normalise
@@ -42,6 +43,8 @@ def exclusion_for(
 
 
 def _class_check(rule: SafetyRule, product: Product, _profile: CareProfile) -> str | None:
+    if not product.has_class(*rule.classes):
+        return None
     hits = product.with_class(*rule.classes)
     return _explain(rule, product, hits[0]) if hits else None
 
@@ -200,7 +203,7 @@ def _same_kind(mine: KeyActive, other: Product, classes: tuple[str, ...]) -> Key
 
 
 def _pairs(a: Product, b: Product, rule: SafetyRule) -> bool:
-    return bool(a.with_class(*rule.classes)) and bool(b.with_class(*rule.with_classes))
+    return a.has_class(*rule.classes) and b.has_class(*rule.with_classes)
 
 
 def allowed_times(
@@ -222,10 +225,15 @@ def needed_slots(product: Product, rules: Iterable[SafetyRule]) -> tuple[SafetyR
 
 
 def _has(product: Product, rule: SafetyRule) -> bool:
-    names = {normalise(n) for n in rule.ingredients}
-    return bool(product.with_class(*rule.classes)) or any(
-        normalise(i.inci_name) in names for i in product.ingredients
+    return product.has_class(*rule.classes) or not product.inci_keys.isdisjoint(
+        _normalised(rule.ingredients)
     )
+
+
+@cache
+def _normalised(names: tuple[str, ...]) -> frozenset[str]:
+    """A rule's ingredient names as compared (the rules are few and fixed)."""
+    return frozenset(normalise(name) for name in names)
 
 
 def rule_of_kind(rules: Iterable[SafetyRule], kind: str) -> SafetyRule | None:
