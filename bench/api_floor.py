@@ -30,8 +30,8 @@ from metskin.adapters.db.directory import DermatologistRow, DermatologistTagRow,
 from metskin.adapters.db.engine import make_engine
 from metskin.adapters.db.recommendations import IngredientRow, ProductRow
 from metskin.adapters.db.types import core_table
+from metskin.adapters.from_settings import token_keys
 from metskin.adapters.security.tokens import JwtAccessTokens
-from metskin.bootstrap import token_keys
 from metskin.domain.directory.geo import GeoPoint
 from metskin.settings import Settings
 

@@ -16,6 +16,14 @@ from metskin.adapters.db.engine import make_engine
 from metskin.adapters.db.uow import SqlUnitOfWork
 from metskin.adapters.events.memory import InMemoryEventBus
 from metskin.adapters.events.redis_bus import RedisEventBus
+from metskin.adapters.from_settings import (
+    make_notifier,
+    make_storage,
+    media_limits,
+    media_url_keys,
+    rate_rules,
+    token_keys,
+)
 from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.adapters.limits.memory import InMemoryLoginFailures, InMemoryRateLimiter
 from metskin.adapters.limits.redis_limits import RedisLoginFailures, RedisRateLimiter
@@ -23,26 +31,17 @@ from metskin.adapters.metrics import Metrics
 from metskin.adapters.ml.holder import LearnedRankers
 from metskin.adapters.ml.skin_models import LearnedSkinModels
 from metskin.adapters.ml.skin_retrain import Retraining
-from metskin.adapters.notify.composite import CompositeNotifier
-from metskin.adapters.notify.outbox import FileOutbox
-from metskin.adapters.notify.sendgrid_mail import SendGridEmailSender
-from metskin.adapters.notify.sms import HttpSmsSender
 from metskin.adapters.notify.templates import JinjaMailRenderer
 from metskin.adapters.queue.dramatiq_queue import DramatiqJobQueue
 from metskin.adapters.security.export_links import ExportLinks
-from metskin.adapters.security.keys import SigningKeys
 from metskin.adapters.security.passwords import Argon2Hasher
 from metskin.adapters.security.signed_urls import MediaUrlSigner
 from metskin.adapters.security.tokens import JwtAccessTokens
-from metskin.adapters.storage.crypto import KeyRing
-from metskin.adapters.storage.local import LocalEncryptedStorage
-from metskin.adapters.storage.s3 import S3Storage
 from metskin.adapters.vision.engine import VisionEngine
 from metskin.adapters.vision.images import PhotoCodec
 from metskin.adapters.vision.ingest import MediaPreparerAdapter
 from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.service import AccountService
-from metskin.domain.analysis.media import MediaLimits
 from metskin.domain.analysis.ports import AnalysisEngine, MediaStorage
 from metskin.domain.analysis.service import ANALYSE_MEDIA, AnalysisService, MediaService
 from metskin.domain.apikeys.service import ApiKeyService
@@ -59,7 +58,7 @@ from metskin.domain.directory.admin import DirectoryAdmin
 from metskin.domain.directory.service import DirectoryService
 from metskin.domain.inbox.service import InboxService
 from metskin.domain.labels.service import LabelService
-from metskin.domain.limits.model import DEFAULT_RULES, BackoffPolicy, Rule
+from metskin.domain.limits.model import BackoffPolicy
 from metskin.domain.limits.ports import LoginFailures, RateLimiter
 from metskin.domain.limits.service import LoginBackoff, RateLimits
 from metskin.domain.links import PublicLinks
@@ -173,36 +172,6 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def token_keys(settings: Settings) -> SigningKeys:
-    return SigningKeys(
-        settings.secret_key.get_secret_value(),
-        tuple(key.get_secret_value() for key in settings.previous_secret_keys),
-        settings.previous_keys_until,
-    )
-
-
-def media_url_keys(settings: Settings) -> SigningKeys:
-    return SigningKeys(
-        settings.effective_media_url_key,
-        tuple(key.get_secret_value() for key in settings.previous_media_url_keys),
-        settings.previous_keys_until,
-    )
-
-
-def rate_rules(settings: Settings) -> dict[str, dict[str, Rule]]:
-    """The default rules, with the settings' overrides, scaled."""
-    rules = {operation: dict(scopes) for operation, scopes in DEFAULT_RULES.items()}
-    for name, text in settings.rate_limits.items():
-        operation, _, scope = name.partition(".")
-        if operation not in rules or scope not in ("ip", "account"):
-            raise ValueError(f"METSKIN_RATE_LIMITS: unknown rule {name!r}")
-        rules[operation][scope] = Rule.parse(text)
-    scale = settings.rate_limit_scale
-    return {
-        op: {sc: rule.scaled(scale) for sc, rule in scopes.items()} for op, scopes in rules.items()
-    }
-
-
 def add_limits(container: Container) -> None:
     """Rate limits and the login backoff, kept in Redis when it is set, else in this process."""
     settings = container.settings
@@ -222,55 +191,6 @@ def add_limits(container: Container) -> None:
         forget_after=max(settings.login_forget_failures_seconds, settings.login_max_delay_seconds),
     )
     container.login_backoff = LoginBackoff(failures, container.clock, policy)
-
-
-def make_storage(settings: Settings) -> MediaStorage:
-    keys = KeyRing.from_settings(
-        settings.storage_keys, settings.storage_active_key, settings.secret_key.get_secret_value()
-    )
-    if settings.storage_backend == "s3":
-        return S3Storage(
-            settings.s3_bucket,
-            keys,
-            prefix=settings.s3_prefix,
-            endpoint_url=settings.s3_endpoint_url or None,
-            region=settings.s3_region,
-            access_key_id=settings.s3_access_key_id or None,
-            secret_access_key=settings.s3_secret_access_key.get_secret_value() or None,
-        )
-    return LocalEncryptedStorage(settings.media_dir, keys)
-
-
-def media_limits(settings: Settings) -> MediaLimits:
-    return MediaLimits(
-        max_photo_bytes=int(settings.max_photo_mb * 1024 * 1024),
-        max_video_bytes=int(settings.max_video_mb * 1024 * 1024),
-        max_pixels=int(settings.max_megapixels * 1_000_000),
-        max_video_seconds=settings.max_video_seconds,
-        max_video_side=settings.max_video_side,
-    )
-
-
-def make_notifier(settings: Settings) -> Notifier:
-    """SendGrid and the SMS provider where configured; the file outbox for the rest."""
-    email = (
-        SendGridEmailSender(
-            settings.sendgrid_api_key.get_secret_value(), settings.mail_from, settings.sendgrid_host
-        )
-        if settings.sendgrid_api_key.get_secret_value()
-        else None
-    )
-    sms = (
-        HttpSmsSender(
-            settings.sms_base_url,
-            settings.sms_account_sid,
-            settings.sms_auth_token.get_secret_value(),
-            settings.sms_from,
-        )
-        if settings.uses_sms_provider
-        else None
-    )
-    return CompositeNotifier(email, sms, fallback=FileOutbox(settings.outbox_dir))
 
 
 def bootstrap(

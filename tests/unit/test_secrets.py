@@ -11,10 +11,11 @@ import jwt
 import pytest
 from typer.testing import CliRunner
 
+from metskin.adapters.from_settings import media_url_keys, token_keys
 from metskin.adapters.security.keys import SigningKeys
 from metskin.adapters.security.signed_urls import MediaUrlSigner
 from metskin.adapters.security.tokens import JwtAccessTokens, TokenExpired
-from metskin.bootstrap import bootstrap, media_url_keys, token_keys
+from metskin.bootstrap import bootstrap
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.records import MediaGrant
 from metskin.domain.errors import Forbidden, Unauthenticated
