@@ -227,7 +227,8 @@ def bench(label: str, env: dict[str, str], args: argparse.Namespace) -> None:
         if args.apq:
             contenders.append(f"graphql x{args.workers[0]} APQ")
         for _ in range(args.rounds):
-            for read, (query, path) in READS.items():
+            for read in args.reads:
+                query, path = READS[read]
                 for contender in contenders:
                     headers = auth if read in AUTHENTICATED else {}
                     spec: dict[str, Any] = {"method": "POST", "headers": headers}
@@ -268,7 +269,7 @@ def report(
         f"  {'read':15s} {'contender':22s} {'req/s':>7s} {'p50 ms':>7s} {'p99 ms':>7s} "
         f"{'errors':>6s} {'floor/this':>10s}"
     )
-    for read in READS:
+    for read in args.reads:
         floor_rps = statistics.median(r["rps"] for r in results[(read, "floor")])
         for contender in contenders:
             runs = results[(read, contender)]
@@ -305,6 +306,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1])
     parser.add_argument("--no-apq", dest="apq", action="store_false")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument(
+        "--reads", nargs="+", choices=list(READS), default=list(READS), help="time only these"
+    )
     args = parser.parse_args()
     base = bench_env()
     mysql, redis_url = (
