@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -128,12 +128,6 @@ class Context:
     connection_params: dict[str, Any] | None = None
     api_key: KeyUse | None = None  # the request acts through this key (graphql/apikeys/)
     api_key_error: DomainError | None = None  # a key was sent and refused: nothing runs
-    user_loader: DataLoader[str, User | None] = field(init=False)
-    media_loader: DataLoader[str, Media | None] = field(init=False)
-    result_loader: DataLoader[str, StoredResult | None] = field(init=False)
-    product_loader: DataLoader[str, Product | None] = field(init=False)
-    dermatologist_loader: DataLoader[str, Dermatologist | None] = field(init=False)
-    referral_loader: DataLoader[str, ReferralRecord | None] = field(init=False)
     _translator: Translator | None = field(default=None, init=False, repr=False)
     pages: dict[Any, Any] = field(default_factory=dict)  # read ahead by a parent (pagination)
     _session: str | None = field(default=None, init=False, repr=False)  # its check is owed
@@ -142,13 +136,30 @@ class Context:
     _limits: Callable[[], None] | None = field(default=None, init=False, repr=False)  # owed
     limited: DomainError | None = field(default=None, init=False)  # the rate limit refused it
 
-    def __post_init__(self) -> None:
-        self.user_loader = batch_loader(self.container.accounts.get_users)
-        self.media_loader = batch_loader(self.container.media.get_many)
-        self.result_loader = batch_loader(self.container.analyses.results)
-        self.product_loader = batch_loader(self.container.recommendations.products_by_id)
-        self.dermatologist_loader = batch_loader(self.container.directory.get_many)
-        self.referral_loader = make_referral_loader(self)
+    # The per-request DataLoaders, each made on first use (most requests use one or none).
+    @cached_property
+    def user_loader(self) -> DataLoader[str, User | None]:
+        return batch_loader(self.container.accounts.get_users)
+
+    @cached_property
+    def media_loader(self) -> DataLoader[str, Media | None]:
+        return batch_loader(self.container.media.get_many)
+
+    @cached_property
+    def result_loader(self) -> DataLoader[str, StoredResult | None]:
+        return batch_loader(self.container.analyses.results)
+
+    @cached_property
+    def product_loader(self) -> DataLoader[str, Product | None]:
+        return batch_loader(self.container.recommendations.products_by_id)
+
+    @cached_property
+    def dermatologist_loader(self) -> DataLoader[str, Dermatologist | None]:
+        return batch_loader(self.container.directory.get_many)
+
+    @cached_property
+    def referral_loader(self) -> DataLoader[str, ReferralRecord | None]:
+        return make_referral_loader(self)
 
     @property
     def translator(self) -> Translator:
