@@ -21,6 +21,11 @@ PAGE = (
     "node { id createdAt summary { monk skinType topConcerns } } } } } }"
 )
 
+BESIDE = PAGE.replace(
+    "query($n: Int!, $a: String) {",
+    "query($n: Int!, $a: String) { products(first: 1) { edges { cursor } }",
+)
+
 
 @contextmanager
 def transactions(container: Container) -> Iterator[dict[str, int]]:
@@ -87,3 +92,5 @@ async def test_an_ended_session_is_refused_before_the_read(
         assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"]
         assert body["errors"][0]["message"] == "This session has ended; log in again."
         assert seen == {"ended": 1, "selects": 1}  # the check only
+        both = await client.call(BESIDE, n=2)  # only `me` is refused (non-null: no data)
+        assert [e["path"] for e in both["errors"]] == [["me"]] and both["data"] is None
