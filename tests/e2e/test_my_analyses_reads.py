@@ -1,6 +1,6 @@
-"""`me { analyses }` (issue 17 point 1): the viewer and their page are read in one unit of work,
-so a request costs two transactions on one worker-thread hop (the session check, then the read),
-not three, and three SELECTs whatever the page size; the body is the same either way."""
+"""`me { analyses }` (issue 17 point 1): the session check the token owes, the viewer and their
+page are read in one unit of work, so a request costs one transaction on one worker-thread hop,
+and three SELECTs whatever the page size; the body is the same either way."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 
+from metskin.adapters.db.accounts import RefreshTokenRow
 from metskin.bootstrap import Container
 from tests.e2e.conftest import GraphQLClient
 from tests.e2e.test_care_api import add_done_analysis
@@ -18,6 +19,11 @@ from tests.e2e.test_care_api import add_done_analysis
 PAGE = (
     "query($n: Int!, $a: String) { me { id analyses(first: $n, after: $a) { edges { cursor "
     "node { id createdAt summary { monk skinType topConcerns } } } } } }"
+)
+
+BESIDE = PAGE.replace(
+    "query($n: Int!, $a: String) {",
+    "query($n: Int!, $a: String) { products(first: 1) { edges { cursor } }",
 )
 
 
@@ -53,9 +59,38 @@ async def test_me_and_a_page_of_analyses_are_one_read(
     for size in (2, 5):
         with transactions(container) as seen:
             body = await client.data(PAGE, n=size, a=after)
-        assert seen == {"ended": 2, "selects": 3}  # session check; user and page together
+        assert seen == {"ended": 1, "selects": 3}  # session check, user and page together
         edges = body["me"]["analyses"]["edges"]
         assert body["me"]["id"] == owner and len(edges) == size
         found += [edge["node"]["id"] for edge in edges]
         after = edges[-1]["cursor"]
     assert found == made[::-1]
+
+
+async def test_an_ended_session_is_refused_before_the_read(
+    client: GraphQLClient, container: Container
+) -> None:
+    """The check that rides in the read's unit of work refuses a logged-out session and an
+    expired one with the same coded error, and reads neither the user nor the page."""
+    for ending in ("logout", "expiry"):
+        registered = await client.register(f"{ending}@example.com")
+        add_done_analysis(
+            container, registered["user"]["id"], {}, datetime(2026, 11, 1, tzinfo=UTC)
+        )
+        assert (await client.data(PAGE, n=2))["me"]["id"] == registered["user"]["id"]
+        if ending == "logout":
+            logout = "mutation($t: String!) { logout(refreshToken: $t) }"
+            assert await client.data(logout, t=registered["refreshToken"]) == {"logout": True}
+        else:
+            with container.engine.begin() as connection:
+                connection.execute(
+                    update(RefreshTokenRow).values(expires_at=datetime(2026, 1, 1, tzinfo=UTC))
+                )
+        with transactions(container) as seen:
+            body = await client.call(PAGE, n=2)
+        assert body["data"] is None
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"]
+        assert body["errors"][0]["message"] == "This session has ended; log in again."
+        assert seen == {"ended": 1, "selects": 1}  # the check only
+        both = await client.call(BESIDE, n=2)  # only `me` is refused (non-null: no data)
+        assert [e["path"] for e in both["errors"]] == [["me"]] and both["data"] is None

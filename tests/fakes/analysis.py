@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from metskin.domain.accounts.ports import UserRepository
+from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.analysis.ports import AnalysisRepository, MediaRepository
 from metskin.domain.analysis.records import Analysis, Media
 from metskin.domain.errors import Conflict
-from tests.fakes.accounts import FakeUserRepository
+from tests.fakes.accounts import FakeRefreshTokenRepository, FakeUserRepository
 from tests.fakes.inbox import FakeInboxUnitOfWork
 from tests.fakes.uow import InMemoryTable
 
@@ -62,3 +62,4 @@ class FakeAnalysisUnitOfWork(FakeInboxUnitOfWork):  # the inbox: "your analysis 
     media: MediaRepository = field(default_factory=FakeMediaRepository)
     analyses: AnalysisRepository = field(default_factory=FakeAnalysisRepository)
     users: UserRepository = field(default_factory=FakeUserRepository)
+    refresh_tokens: RefreshTokenRepository = field(default_factory=FakeRefreshTokenRepository)

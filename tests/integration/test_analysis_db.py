@@ -171,3 +171,7 @@ def test_the_viewers_read_gives_the_orm_rows_users(container: Container) -> None
     assert before[second].profile.display_name == "Zoë"
     assert before[first].profile.allergies == ["Linalool"]
     assert container.accounts.get_users([first]) == [before[first]]
+    with container.new_uow() as uow, selects(container) as seen:  # one id: its own statement
+        assert uow.users.list_by_ids([second]) == [before[second]]
+        assert uow.users.list_by_ids(["nobody"]) == []
+    assert len(seen) == 2

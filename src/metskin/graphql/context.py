@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -16,6 +16,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from metskin.bootstrap import Container
+from metskin.domain.accounts.errors import SessionEnded
 from metskin.domain.accounts.model import Role, User
 from metskin.domain.analysis.records import Media
 from metskin.domain.apikeys.model import KeyUse
@@ -43,6 +44,17 @@ async def run_sync(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     if context is not None and context.unsettled:
         call = partial(context.in_session, call, _ASKED.get())
     return await anyio.to_thread.run_sync(call)
+
+
+async def run_sync_checking(use_case: Callable[[str | None], T]) -> T:
+    """As `run_sync`, for a use case run for the viewer that does the session check the request
+    still owes itself, in its own unit of work (one transaction, not two):
+    `use_case(session)` checks `session` first when it is not None, raising SessionEnded when
+    it has ended (`Context.checked_by`)."""
+    context = _REQUEST.get()
+    if context is not None and context.unsettled:
+        return await anyio.to_thread.run_sync(context.checked_by, use_case)
+    return await anyio.to_thread.run_sync(use_case, None)
 
 
 def defer_limits(context: Context, check: Callable[[], None]) -> bool:
@@ -116,12 +128,6 @@ class Context:
     connection_params: dict[str, Any] | None = None
     api_key: KeyUse | None = None  # the request acts through this key (graphql/apikeys/)
     api_key_error: DomainError | None = None  # a key was sent and refused: nothing runs
-    user_loader: DataLoader[str, User | None] = field(init=False)
-    media_loader: DataLoader[str, Media | None] = field(init=False)
-    result_loader: DataLoader[str, StoredResult | None] = field(init=False)
-    product_loader: DataLoader[str, Product | None] = field(init=False)
-    dermatologist_loader: DataLoader[str, Dermatologist | None] = field(init=False)
-    referral_loader: DataLoader[str, ReferralRecord | None] = field(init=False)
     _translator: Translator | None = field(default=None, init=False, repr=False)
     pages: dict[Any, Any] = field(default_factory=dict)  # read ahead by a parent (pagination)
     _session: str | None = field(default=None, init=False, repr=False)  # its check is owed
@@ -130,13 +136,30 @@ class Context:
     _limits: Callable[[], None] | None = field(default=None, init=False, repr=False)  # owed
     limited: DomainError | None = field(default=None, init=False)  # the rate limit refused it
 
-    def __post_init__(self) -> None:
-        self.user_loader = batch_loader(self.container.accounts.get_users)
-        self.media_loader = batch_loader(self.container.media.get_many)
-        self.result_loader = batch_loader(self.container.analyses.results)
-        self.product_loader = batch_loader(self.container.recommendations.products_by_id)
-        self.dermatologist_loader = batch_loader(self.container.directory.get_many)
-        self.referral_loader = make_referral_loader(self)
+    # The per-request DataLoaders, each made on first use (most requests use one or none).
+    @cached_property
+    def user_loader(self) -> DataLoader[str, User | None]:
+        return batch_loader(self.container.accounts.get_users)
+
+    @cached_property
+    def media_loader(self) -> DataLoader[str, Media | None]:
+        return batch_loader(self.container.media.get_many)
+
+    @cached_property
+    def result_loader(self) -> DataLoader[str, StoredResult | None]:
+        return batch_loader(self.container.analyses.results)
+
+    @cached_property
+    def product_loader(self) -> DataLoader[str, Product | None]:
+        return batch_loader(self.container.recommendations.products_by_id)
+
+    @cached_property
+    def dermatologist_loader(self) -> DataLoader[str, Dermatologist | None]:
+        return batch_loader(self.container.directory.get_many)
+
+    @cached_property
+    def referral_loader(self) -> DataLoader[str, ReferralRecord | None]:
+        return make_referral_loader(self)
 
     @property
     def translator(self) -> Translator:
@@ -207,6 +230,12 @@ class Context:
         with self._session_lock:
             self._run_limits()
 
+    def _pass_limits(self) -> None:
+        """Under the lock: the owed rate-limit check; raises when it refused the request."""
+        self._run_limits()
+        if self.limited is not None:
+            raise self.limited
+
     def _run_limits(self) -> None:
         """The owed rate-limit check (`defer_limits`), once; a refusal is kept in `limited`
         and raised by every use case of the request from then on."""
@@ -236,13 +265,32 @@ class Context:
         viewer (`asked`) raises, as it would have had the check run before anything; one that
         did not ask runs without a viewer."""
         with self._session_lock:
-            self._run_limits()
-            if self.limited is not None:
-                raise self.limited
+            self._pass_limits()
             self.settle_session()
         if asked and self._ended is not None:
             raise self._ended
         return call()
+
+    def checked_by(self, use_case: Callable[[str | None], T]) -> T:
+        """As `in_session` for a use case run for the viewer, handed the session check the
+        token still owes (`run_sync_checking`). Concurrent calls of the request wait until it
+        has run; when it finds the session ended the request has no viewer from then on, as
+        `settle_session` leaves it. Another error leaves the check owed."""
+        with self._session_lock:
+            self._pass_limits()
+            session = self._session
+            if session is not None:
+                try:
+                    found = use_case(session)
+                except SessionEnded as error:
+                    self.viewer, self.auth_error, self._ended = None, error, error
+                    self._session = None
+                    raise
+                self._session = None
+                return found
+        if self._ended is not None:
+            raise self._ended
+        return use_case(None)
 
 
 async def as_viewer(info: Info, use_case: Callable[..., T], *args: Any) -> T:

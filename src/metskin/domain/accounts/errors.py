@@ -14,6 +14,10 @@ class EmailTaken(Conflict, code="EMAIL_TAKEN"): ...
 class InvalidRefreshToken(Unauthenticated, code="INVALID_REFRESH_TOKEN"): ...
 
 
+class SessionEnded(Unauthenticated):
+    """The access token's session has ended (logout, or a reused refresh token ended it)."""
+
+
 class WeakPassword(ValidationFailed, code="WEAK_PASSWORD"): ...
 
 

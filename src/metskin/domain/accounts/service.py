@@ -7,10 +7,15 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from metskin.domain.accounts.errors import EmailTaken, InvalidCredentials, InvalidRefreshToken
+from metskin.domain.accounts.errors import (
+    EmailTaken,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    SessionEnded,
+)
 from metskin.domain.accounts.model import (
     AccessClaims,
     Profile,
@@ -26,9 +31,10 @@ from metskin.domain.accounts.ports import (
     AccountsUnitOfWork,
     AccountsUowFactory,
     PasswordHasher,
+    RefreshTokenRepository,
 )
 from metskin.domain.accounts.profile import apply_profile_changes
-from metskin.domain.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from metskin.domain.errors import Conflict, NotFound, ValidationFailed
 from metskin.domain.messages import Job
 from metskin.domain.money.model import local_currency, seed_table
 from metskin.domain.ports import Clock, CreatedKey
@@ -149,10 +155,9 @@ class AccountService:
         return self.access_tokens.decode(access_token, self.clock())
 
     def check_session(self, session: str) -> None:
-        """Raise Unauthenticated when the session has ended (one SELECT)."""
+        """Raise SessionEnded when the session has ended (one SELECT)."""
         with self.uow_factory() as uow:
-            if not uow.refresh_tokens.family_active(session, self.clock()):
-                raise Unauthenticated("This session has ended; log in again.")
+            require_live_session(uow.refresh_tokens, session, self.clock())
 
     def get_user(self, user_id: str) -> User:
         with self.uow_factory() as uow:
@@ -215,3 +220,10 @@ class AccountService:
             )
         )
         return TokenPair(access, refresh, access_expires)
+
+
+def require_live_session(tokens: RefreshTokenRepository, session: str, now: datetime) -> None:
+    """Raise SessionEnded when the session has ended (one SELECT), in the caller's unit of
+    work: `check_session`, or a read for the viewer that owes the check (`me { analyses }`)."""
+    if not tokens.family_active(session, now):
+        raise SessionEnded("This session has ended; log in again.")

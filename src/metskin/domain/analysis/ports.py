@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from metskin.domain.accounts.model import Role
-from metskin.domain.accounts.ports import UserRepository
+from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.analysis.media import MediaLimits, MediaType
 from metskin.domain.analysis.records import Analysis, AnalysisOutput, Media, Stage
 from metskin.domain.inbox.ports import InboxRepository
@@ -115,6 +115,7 @@ class AnalysisUnitOfWork(UnitOfWork, Protocol):
     media: MediaRepository
     analyses: AnalysisRepository
     users: UserRepository
+    refresh_tokens: RefreshTokenRepository  # a viewer's read checks their session in its own
     inbox: InboxRepository  # the owner is told when an analysis is done
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from metskin.domain.accounts.model import Role, User
+from metskin.domain.accounts.service import require_live_session
 from metskin.domain.analysis.errors import (
     AnalysisNotFound,
     CorruptMedia,
@@ -258,12 +259,16 @@ class AnalysisService:
         )
 
     def owner_and_history(
-        self, owner_id: str, before: CreatedKey | None, limit: int
+        self, owner_id: str, before: CreatedKey | None, limit: int, session: str | None = None
     ) -> tuple[User | None, list[Analysis]]:
         """The person (None when gone) and a page of their analyses, newest first, in one
-        unit of work: one connection and one transaction for both reads (`me { analyses }`)."""
+        unit of work: one connection and one transaction for both reads (`me { analyses }`),
+        and for the check of the viewer's `session` when it is still owed (raises SessionEnded
+        before anything is read when it has ended)."""
 
         def both(uow: AnalysisUnitOfWork) -> tuple[User | None, list[Analysis]]:
+            if session is not None:
+                require_live_session(uow.refresh_tokens, session, self._clock())
             owners = uow.users.list_by_ids([owner_id])
             return owners[0] if owners else None, uow.analyses.list_for_owner(
                 owner_id, before, limit

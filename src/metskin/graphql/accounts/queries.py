@@ -9,7 +9,7 @@ from metskin.domain.accounts.model import User as DomainUser
 from metskin.domain.errors import Unauthenticated
 from metskin.graphql.accounts.types import Role, User
 from metskin.graphql.analysis.queries import prefetch_analyses
-from metskin.graphql.context import run_sync
+from metskin.graphql.context import run_sync_checking
 from metskin.graphql.pagination import Connection, by_created, paginate
 from metskin.graphql.permissions import IsAdmin, IsAuthenticated, guarded_field
 
@@ -45,13 +45,13 @@ class AccountQueries:
 
 async def _viewer_read(info: Info, user_id: str) -> DomainUser | None:
     """The viewer, and in the same worker-thread hop and unit of work the `analyses` page `me`
-    asks for (one hop and one transaction for `me { analyses }`); the user loader keeps them
-    for the rest."""
+    asks for and the session check the request owes (one hop and one transaction for
+    `me { analyses }`); the user loader keeps them for the rest."""
     loader = info.context.user_loader
     prefetch = prefetch_analyses(info, user_id)
     if prefetch is None or loader.cache_map.get(user_id) is not None:
         return await loader.load(user_id)
-    user = await run_sync(prefetch)
+    user = await run_sync_checking(prefetch)
     if user is not None and loader.cache_map.get(user_id) is None:
         loader.prime(user_id, user)
     return user

@@ -39,10 +39,13 @@ async def analyses_of(
     )
 
 
-def prefetch_analyses(info: Info, owner_id: str) -> Callable[[], DomainUser | None] | None:
+def prefetch_analyses(
+    info: Info, owner_id: str
+) -> Callable[[str | None], DomainUser | None] | None:
     """When the field being resolved (`me`) asks for one `analyses` page of its own: the read,
-    for one hop, of the owner (returned) and of that page (kept for `analyses_of`), in one unit
-    of work; else None."""
+    for one hop (`run_sync_checking`), of the owner (returned) and of that page (kept for
+    `analyses_of`), in one unit of work with the session check the request still owes; else
+    None."""
     raw = info._raw_info
     asked = [
         node
@@ -60,10 +63,11 @@ def prefetch_analyses(info: Info, owner_id: str) -> Callable[[], DomainUser | No
     except GraphQLError:
         return None
     owner: list[DomainUser | None] = []
+    owed: list[str | None] = [None]  # the session to check, handed to `read_owner`
     service = info.context.container.analyses
 
     def both(page: PageRequest[CreatedKey]) -> list[DomainAnalysis]:
-        user, analyses = service.owner_and_history(owner_id, page.after, page.limit)
+        user, analyses = service.owner_and_history(owner_id, page.after, page.limit, owed[0])
         owner.append(user)
         return analyses
 
@@ -71,7 +75,8 @@ def prefetch_analyses(info: Info, owner_id: str) -> Callable[[], DomainUser | No
     if read is None:
         return None
 
-    def read_owner() -> DomainUser | None:
+    def read_owner(session: str | None) -> DomainUser | None:
+        owed[0] = session
         read()
         return owner[0]
 
