@@ -166,7 +166,8 @@ class RecommendationService:
         if not result.get("ok"):
             raise RetakeNeeded("This photo could not be measured; take a new one first.")
         with self._uow_factory() as uow:
-            owner = uow.users.get(analysis.owner_id)
+            owners = uow.users.list_by_ids([analysis.owner_id])  # a plain row, no ORM row
+        owner = owners[0] if owners else None
         if owner is None:
             raise NotFound("The account is gone.")
         index = self.catalog.index()
