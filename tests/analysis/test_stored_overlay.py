@@ -8,8 +8,15 @@ import threading
 import cv2
 import numpy as np
 
+from metskin.adapters.vision.images import encode_jpeg
+from metskin.adapters.vision.ingest import THUMBNAIL_SIDE, thumbnail_of_rgb
 from metskin.domain.analysis.engine import analyse_image
-from metskin.domain.analysis.overlay import STORED_LONG_SIDE, render_overlay, stored_overlay
+from metskin.domain.analysis.overlay import (
+    STORED_LONG_SIDE,
+    downscaled,
+    render_overlay,
+    stored_overlay,
+)
 from tests.analysis.synthetic import astronaut
 
 
@@ -34,6 +41,33 @@ def test_a_large_photo_s_stored_overlay_is_the_full_overlay_at_the_stored_size(l
     assert ours.sum() > 500
     assert (ours & theirs).sum() / ours.sum() > 0.8
     assert (ours & theirs).sum() / theirs.sum() > 0.8
+
+
+def test_the_overlay_from_a_given_downscaled_copy_is_the_same_and_leaves_it_unpainted(
+    landmarker,
+) -> None:
+    photo = cv2.resize(astronaut(), (1536, 2048), interpolation=cv2.INTER_CUBIC)
+    result = analyse_image(photo, landmarker)
+    small = downscaled(photo)
+    kept = small.copy()
+    assert small.shape[:2] == (STORED_LONG_SIDE, 750)
+    assert np.array_equal(stored_overlay(photo, result, small=small), stored_overlay(photo, result))
+    assert np.array_equal(small, kept)
+
+
+def test_a_thumbnail_from_the_downscaled_copy_matches_one_from_the_full_photo() -> None:
+    photo = cv2.resize(astronaut(), (1536, 2048), interpolation=cv2.INTER_CUBIC)
+
+    def decoded(jpeg: bytes) -> np.ndarray:
+        return cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+
+    ours, direct = decoded(thumbnail_of_rgb(downscaled(photo))), decoded(thumbnail_of_rgb(photo))
+    assert ours.shape == direct.shape == (THUMBNAIL_SIDE, 240, 3)
+    assert np.abs(ours.astype(int) - direct).mean() < 2  # rounding, not a different picture
+    # from 1000 px (a reduction by 3.125: bilinear to 640, then an area resize by 2) against
+    # one area resize by the fraction
+    area = cv2.resize(downscaled(photo), (240, THUMBNAIL_SIDE), interpolation=cv2.INTER_AREA)
+    assert np.abs(ours.astype(int) - decoded(encode_jpeg(area, 80))).mean() < 1
 
 
 def test_a_small_photo_s_stored_overlay_is_the_overlay(landmarker) -> None:

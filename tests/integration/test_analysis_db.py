@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from metskin.adapters.db.accounts import UserRow, user_to_domain
@@ -175,3 +177,57 @@ def test_the_viewers_read_gives_the_orm_rows_users(container: Container) -> None
         assert uow.users.list_by_ids([second]) == [before[second]]
         assert uow.users.list_by_ids(["nobody"]) == []
     assert len(seen) == 2
+
+
+@contextmanager
+def statements(container: Container) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(args[2].lstrip().split()[0].upper())
+
+    event.listen(container.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(container.engine, "before_cursor_execute", record)
+
+
+def test_the_locked_read_and_save_are_one_select_and_one_update_without_orm_rows(
+    container: Container,
+) -> None:
+    owner = add_user(container, "owner@example.com")
+    add_analyses(container, owner, 4)
+    with container.new_uow() as uow:
+        queued = next(a for a in uow.analyses.list_for_owner(owner, None, 4) if a.attempts == 3)
+    with container.new_uow() as uow:
+        with statements(container) as seen, orm_loads(AnalysisRow) as built:
+            analysis = uow.analyses.get(queued.id, for_update=True)
+            assert analysis == queued
+            analysis.status, analysis.stage = AnalysisStatus.DONE, Stage.DONE
+            analysis.started_at = START + timedelta(seconds=3, microseconds=7)
+            analysis.summary = AnalysisSummary(True, 0.75, 20.5, 4, "III", "oily", ["acne"])
+            analysis.attempts, analysis.event_seq, analysis.progress = 4, 4_000_000_001, 1.0
+            uow.analyses.save(analysis)
+            uow.analyses.add_result(queued.id, {"ok": True, "n": [1, 2]}, "overlays/x.jpg")
+            uow.commit()
+        assert seen[:3] == ["SELECT", "UPDATE", "INSERT"] and len(seen) == 3
+        assert built == [] and not uow.session.identity_map
+    with container.new_uow() as uow:  # read back through the ORM rows
+        row = uow.session.get(AnalysisRow, queued.id)
+        assert row is not None and analysis_to_domain(row) == analysis
+        assert uow.analyses.get_results([queued.id]) == {
+            queued.id: ({"ok": True, "n": [1, 2]}, "overlays/x.jpg")
+        }
+        analysis.progress = 0.5  # saved through the session's row, which stays current
+        uow.analyses.save(analysis)
+        uow.commit()
+        assert uow.session.get(AnalysisRow, queued.id).progress == 0.5
+    with container.new_uow() as uow:
+        assert uow.analyses.get(queued.id, for_update=True) == analysis
+        assert uow.analyses.get("nobody", for_update=True) is None
+        analysis.id = "nobody"
+        with pytest.raises(LookupError):
+            uow.analyses.save(analysis)
+        with pytest.raises(IntegrityError):  # one result per analysis
+            uow.analyses.add_result(queued.id, {"ok": False}, None)

@@ -3,14 +3,18 @@ once per profile state; feedback; the catalog kept in the store."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import asdict
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from metskin.domain.accounts.model import Role
+from metskin.domain.accounts.model import Profile, Role
 from metskin.domain.analysis.errors import AnalysisNotReady
+from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import AnalysisStatus
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.errors import Forbidden, NotFound, ValidationFailed
@@ -18,7 +22,12 @@ from metskin.domain.recommendations.errors import InvalidProduct, ProductNotFoun
 from metskin.domain.recommendations.feedback import Feedback
 from metskin.domain.recommendations.model import ProductFilter
 from metskin.domain.recommendations.rules import load_safety_rules
-from metskin.domain.recommendations.service import RecommendationService
+from metskin.domain.recommendations.service import (
+    RecommendationService,
+    _profile_hash,
+    care_profile,
+    needs_from_result,
+)
 from tests.fakes.analysis import FakeAnalysisRepository, FakeAnalysisUnitOfWork
 from tests.fakes.infra import FakeClock, FakeEngine, FakeEventBus, FakeStorage
 from tests.fakes.recommendations import FakeRanker, FakeRecommendationsUnitOfWork
@@ -308,3 +317,23 @@ def test_a_routine_that_changes_products_tells_the_person_once_and_restarts_chec
     clock.advance(days=1)
     service.recommend("p1", Role.PATIENT, "a2")
     assert len(uow.inbox.newest("p1", None, 10)) == 1 and len(uow.routines.rows) == 3
+
+
+def test_the_profile_hash_reads_the_needs_and_profile_as_asdict_gives_them() -> None:
+    """The routine's key must not change with how its material is collected: a changed key
+    saves a second routine for the same analysis and profile state."""
+    person = Profile(
+        concerns=["sensitivity", "acne"],
+        allergies=["Linalool", "Limonene"],
+        budget_total=80,
+        budget_per_product=Decimal("22.5"),
+        currency="GBP",
+        birth_year=1990,
+        pregnant=True,
+    )
+    needs = needs_from_result(ResultReadout.from_stored(result(acne=55, redness=30)), person)
+    profile = care_profile(person, T0)
+    assert len(profile.rates.rates) > 5 and profile.allergies == ("Linalool", "Limonene")
+    payload = {"am": [{"product_id": "p1", "price": Decimal("9.90")}], "pm": [], "b": {"a": 1}}
+    material = json.dumps([asdict(needs), asdict(profile), payload], default=str, sort_keys=True)
+    assert _profile_hash(needs, profile, payload) == hashlib.sha256(material.encode()).hexdigest()

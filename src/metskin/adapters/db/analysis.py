@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Index, Row, bindparam
+from sqlalchemy import select as core_select
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Field, SQLModel, col, select
 
 from metskin.adapters.db.repository import KeysetStatements, SqlRepository, values_of
@@ -132,6 +134,13 @@ def _copy_analysis(analysis: Analysis, row: AnalysisRow) -> AnalysisRow:
 
 
 _ANALYSES = core_table(AnalysisRow)
+_RESULTS = core_table(AnalysisResultRow)
+# The worker's units of work (begin, finish, fail): the row read under its lock, written back
+# and the result inserted by Core statements built once, no ORM row built, tracked or flushed.
+_LOCKED = core_select(_ANALYSES).where(_ANALYSES.c.id == bindparam("key")).with_for_update()
+_UPDATE = _ANALYSES.update().where(_ANALYSES.c.id == bindparam("key"))
+_INSERT_RESULT = _RESULTS.insert()
+_WRITTEN_FIELDS = tuple(name for name in ANALYSIS_FIELDS if name != "id")
 # A person's analyses, newest first: plain rows of the whole table (every column the API's
 # `Analysis` can be asked for), the statements built once.
 _OWNER_PAGE = KeysetStatements.of(_ANALYSES, _ANALYSES.c.owner_id == bindparam("owner"))
@@ -178,12 +187,34 @@ class SqlAnalysisRepository(SqlRepository[AnalysisRow, Analysis]):
         session (every caller only reads them)."""
         return analyses_from_rows(_OWNER_PAGE.rows(self._session, before, limit, owner=owner_id))
 
+    def get(self, key: Any, *, for_update: bool = False) -> Analysis | None:
+        """Locked (`for_update`): one Core SELECT ... FOR UPDATE, the row not kept in the
+        session (`save` writes it back with one UPDATE)."""
+        if not for_update:
+            return super().get(key)
+        row = self._session.connection().execute(_LOCKED, {"key": key}).first()
+        return analysis_to_domain(row) if row else None
+
+    def save(self, analysis: Analysis) -> None:
+        """One Core UPDATE of every column but the key; through the session's ORM row when it
+        holds one (read unlocked in this unit of work), so that row stays current."""
+        if self._session.identity_map.get(identity_key(AnalysisRow, analysis.id)) is not None:
+            super().save(analysis)
+            return
+        values = values_of(analysis, _WRITTEN_FIELDS)
+        values["status"] = analysis.status.value
+        values["stage"] = analysis.stage.value
+        values["summary"] = asdict(analysis.summary) if analysis.summary else None
+        written = self._session.connection().execute(_UPDATE, {"key": analysis.id, **values})
+        if written.rowcount != 1:
+            raise LookupError(analysis.id)
+
     def add_result(
         self, analysis_id: str, result: dict[str, Any], overlay_name: str | None
     ) -> None:
-        self._session.add(
-            AnalysisResultRow(analysis_id=analysis_id, result=result, overlay_name=overlay_name)
-        )
+        """One Core INSERT now (the primary key refuses a second result)."""
+        values = {"analysis_id": analysis_id, "result": result, "overlay_name": overlay_name}
+        self._session.connection().execute(_INSERT_RESULT, values)
 
     def get_results(self, analysis_ids: list[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
         if not analysis_ids:

@@ -13,11 +13,22 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Index, SmallInteger, UniqueConstraint, delete, func, insert, update
+from sqlalchemy import (
+    JSON,
+    Index,
+    Row,
+    SmallInteger,
+    UniqueConstraint,
+    bindparam,
+    delete,
+    func,
+    insert,
+    update,
+)
 from sqlalchemy import select as core_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from metskin.adapters.db.repository import SqlRepository, values_of
+from metskin.adapters.db.repository import KeysetStatements, SqlRepository, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import AnalysisStatus
@@ -363,26 +374,42 @@ class SqlFeedbackRepository:
         return [Feedback(r.user_id, r.product_id, r.rating, r.outcome, r.created_at) for r in rows]
 
 
+_ROUTINES = core_table(RoutineRow)
+# The routine's save in the pipeline (and the history's pages): Core statements built once,
+# plain rows mapped straight to the domain, no ORM row built, tracked or flushed.
+_ROUTINE_FOUND = core_select(_ROUTINES).where(
+    _ROUTINES.c.analysis_id == bindparam("analysis"), _ROUTINES.c.profile_hash == bindparam("key")
+)
+_USER_ROUTINES = KeysetStatements.of(_ROUTINES, _ROUTINES.c.user_id == bindparam("user"))
+_INSERT_ROUTINE = _ROUTINES.insert()
+
+
 class SqlRoutineRepository(SqlRepository[RoutineRow, SavedRoutine]):
     row_type = RoutineRow
 
-    def to_domain(self, row: RoutineRow) -> SavedRoutine:
+    def to_domain(self, row: RoutineRow | Row[Any]) -> SavedRoutine:
+        """From an ORM row or a plain Core row of the table (the same names)."""
         return SavedRoutine(**values_of(row, ROUTINE_FIELDS))
 
     def new_row(self, saved: SavedRoutine) -> RoutineRow:
         return RoutineRow(**values_of(saved, ROUTINE_FIELDS))
 
+    def add(self, saved: SavedRoutine) -> None:
+        """One Core INSERT now (the unique key refuses a second one of the same state)."""
+        self._session.connection().execute(_INSERT_ROUTINE, values_of(saved, ROUTINE_FIELDS))
+
     def find(self, analysis_id: str, profile_hash: str) -> SavedRoutine | None:
-        return self.first(
-            select(RoutineRow)
-            .where(RoutineRow.analysis_id == analysis_id)
-            .where(RoutineRow.profile_hash == profile_hash)
+        found = self._session.connection().execute(
+            _ROUTINE_FOUND, {"analysis": analysis_id, "key": profile_hash}
         )
+        row = found.first()
+        return self.to_domain(row) if row else None
 
     def list_for_user(
         self, user_id: str, before: CreatedKey | None, limit: int
     ) -> list[SavedRoutine]:
-        return self.page_where(RoutineRow.user_id == user_id, before, limit)
+        rows = _USER_ROUTINES.rows(self._session, before, limit, user=user_id)
+        return [self.to_domain(row) for row in rows]
 
 
 # --- training data ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from metskin.adapters.vision.ingest import photo_thumbnail, temporary_file, thum
 from metskin.adapters.vision.video import VideoFrames
 from metskin.domain.analysis.engine import analyse_checked, analyse_frames, check_frame
 from metskin.domain.analysis.model import AnalysisResult
-from metskin.domain.analysis.overlay import stored_overlay
+from metskin.domain.analysis.overlay import downscaled, stored_overlay
 from metskin.domain.analysis.ports import FaceLandmarker, StageProgress
 from metskin.domain.analysis.records import (
     AnalysisOutput,
@@ -50,17 +50,21 @@ class VisionEngine:
         self, media: Media, data: bytes, progress: StageProgress, stated_skin_type: str | None
     ) -> AnalysisOutput:
         rgb: np.ndarray | None
+        small: np.ndarray | None = None
         thumbnail: Callable[[], bytes] | None = None
         if media.kind is MediaKind.PHOTO:
             rgb, result = self._photo(data, progress, stated_skin_type)
-            # an upload not decoded at upload gets its thumbnail from this decode
-            thumbnail = partial(thumbnail_of_rgb, rgb)
+            # an upload not decoded at upload gets its thumbnail from this decode: from its
+            # overlay-sized copy (an area resize of ~1000 px, ~0.3 ms, where the 12 MP decode
+            # cost ~2.3; its pixels differ from a direct resize by rounding only)
+            small = downscaled(rgb)
+            thumbnail = partial(thumbnail_of_rgb, small)
         else:
             rgb, result = self._video(media, data, progress, stated_skin_type)
         overlay: bytes | None = None
         frame: bytes | None = None
         if result.ok and rgb is not None:
-            overlay = encode_jpeg(stored_overlay(rgb, result), OVERLAY_QUALITY)
+            overlay = encode_jpeg(stored_overlay(rgb, result, small=small), OVERLAY_QUALITY)
             if media.kind is not MediaKind.PHOTO:
                 # a video's measured frame is kept: the before / after pictures are drawn on it
                 frame = encode_jpeg(rgb)

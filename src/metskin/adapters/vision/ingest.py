@@ -120,6 +120,12 @@ def thumbnail_of_rgb(rgb: np.ndarray) -> bytes:
     scale = min(1.0, THUMBNAIL_SIDE / max(width, height))
     if scale < 1.0:
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        if 0.25 <= scale < 0.5:
+            # OpenCV's area resize by a fraction (an analysed photo's 1000 px: 1.9 ms) costs
+            # 4x a bilinear resize to twice the size (a reduction by at most 2: no aliasing
+            # to speak of) and an area resize by exactly 2 (0.4 ms in all; pixels within ~0.3)
+            twice = (size[0] * 2, size[1] * 2)
+            rgb = cv2.resize(rgb, twice, interpolation=cv2.INTER_LINEAR)
         rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
     return encode_rgb_jpeg(rgb, 80)
 

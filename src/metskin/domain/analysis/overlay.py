@@ -51,18 +51,31 @@ def render_overlay(
     return out
 
 
+def downscaled(rgb: np.ndarray, long_side: int = STORED_LONG_SIDE) -> np.ndarray:
+    """`rgb` with its long side at most `long_side` (an area resize), or `rgb` itself."""
+    factor = long_side / max(rgb.shape[:2])
+    if factor >= 1:
+        return rgb
+    size = (max(1, round(rgb.shape[1] * factor)), max(1, round(rgb.shape[0] * factor)))
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+
+
 def stored_overlay(
-    rgb: np.ndarray, result: AnalysisResult, long_side: int = STORED_LONG_SIDE
+    rgb: np.ndarray,
+    result: AnalysisResult,
+    long_side: int = STORED_LONG_SIDE,
+    small: np.ndarray | None = None,
 ) -> np.ndarray:
     """The overlay the pipeline keeps: drawn on a copy of `rgb` whose long side is at most
     `long_side` (a 12 MP photo is analysed at about this size already; a 2 MP photo or a video
-    frame would cost 2-3x the drawing and the PNG encoding for detail no screen shows)."""
+    frame would cost 2-3x the drawing and the PNG encoding for detail no screen shows).
+    `small`: `downscaled(rgb, long_side)` when the caller has it already (not drawn on)."""
     factor = long_side / max(rgb.shape[:2])
     geometry = result.geometry
     if factor >= 1 or geometry is None:
         return render_overlay(rgb, result)
-    size = (max(1, round(rgb.shape[1] * factor)), max(1, round(rgb.shape[0] * factor)))
-    small = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    if small is None:
+        small = downscaled(rgb, long_side)
     scaled = replace(
         geometry,
         box=(

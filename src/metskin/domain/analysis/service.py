@@ -319,7 +319,7 @@ class AnalysisService:
             if analysis is None or analysis.status.finished:
                 return analysis, None, None
             media = uow.media.get(analysis.media_id)
-            owner = uow.users.get(analysis.owner_id)
+            owners = uow.users.list_by_ids([analysis.owner_id])  # a plain row, no ORM row
             analysis.attempts += 1
             analysis.status = AnalysisStatus.RUNNING
             analysis.stage = Stage.DECODING
@@ -329,7 +329,7 @@ class AnalysisService:
             uow.analyses.save(analysis)
             uow.defer(_progress_event(analysis))
             uow.commit()
-        return analysis, media, owner.profile.skin_type if owner else None
+        return analysis, media, owners[0].profile.skin_type if owners else None
 
     def _read(self, media: Media) -> bytes:
         try:

