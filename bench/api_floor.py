@@ -26,9 +26,9 @@ from starlette.routing import Route
 
 from metskin.adapters.db.accounts import RefreshTokenRow, UserRow
 from metskin.adapters.db.analysis import AnalysisRow
+from metskin.adapters.db.catalog import IngredientRow, ProductRow
 from metskin.adapters.db.directory import DermatologistRow, DermatologistTagRow, distance_km
 from metskin.adapters.db.engine import make_engine
-from metskin.adapters.db.recommendations import IngredientRow, ProductRow
 from metskin.adapters.db.types import core_table
 from metskin.adapters.from_settings import token_keys
 from metskin.adapters.security.tokens import JwtAccessTokens

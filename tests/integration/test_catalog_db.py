@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session, col, select
 
-from metskin.adapters.db.recommendations import IngredientRow, ProductRow, _apply_filter
+from metskin.adapters.db.catalog import IngredientRow, ProductRow, _apply_filter
 from metskin.bootstrap import Container
 from metskin.cli.seed import seed_catalog
 from metskin.domain.recommendations.catalog import Product

@@ -10,6 +10,7 @@ from metskin.adapters.db import (  # noqa: F401  (each module declares its table
     analysis,
     apikeys,
     appointments,
+    catalog,
     checkins,
     content,
     directory,

@@ -21,6 +21,7 @@ from metskin.adapters.db.accounts import SqlRefreshTokenRepository, SqlUserRepos
 from metskin.adapters.db.analysis import SqlAnalysisRepository, SqlMediaRepository
 from metskin.adapters.db.apikeys import SqlApiKeyRepository
 from metskin.adapters.db.appointments import SqlAppointmentRepository, SqlDashboardEventLog
+from metskin.adapters.db.catalog import SqlCatalogRepository
 from metskin.adapters.db.checkins import SqlCheckInRepository
 from metskin.adapters.db.content import SqlContentEdits, SqlEditorLog
 from metskin.adapters.db.directory_repositories import (
@@ -41,11 +42,7 @@ from metskin.adapters.db.privacy import (
     SqlErasureLog,
     SqlPersonalData,
 )
-from metskin.adapters.db.recommendations import (
-    SqlCatalogRepository,
-    SqlFeedbackRepository,
-    SqlRoutineRepository,
-)
+from metskin.adapters.db.recommendations import SqlFeedbackRepository, SqlRoutineRepository
 from metskin.adapters.db.referrals import SqlReferralRepository
 from metskin.adapters.db.reminders import SqlReminderRepository
 from metskin.adapters.db.sharing import SqlAccessLog, SqlShareRepository
