@@ -21,10 +21,10 @@ from metskin.domain.errors import Forbidden, NotFound, ValidationFailed
 from metskin.domain.recommendations.errors import InvalidProduct, ProductNotFound, RetakeNeeded
 from metskin.domain.recommendations.feedback import Feedback
 from metskin.domain.recommendations.model import ProductFilter
+from metskin.domain.recommendations.payload import profile_hash
 from metskin.domain.recommendations.rules import load_safety_rules
 from metskin.domain.recommendations.service import (
     RecommendationService,
-    _profile_hash,
     care_profile,
     needs_from_result,
 )
@@ -336,4 +336,4 @@ def test_the_profile_hash_reads_the_needs_and_profile_as_asdict_gives_them() -> 
     assert len(profile.rates.rates) > 5 and profile.allergies == ("Linalool", "Limonene")
     payload = {"am": [{"product_id": "p1", "price": Decimal("9.90")}], "pm": [], "b": {"a": 1}}
     material = json.dumps([asdict(needs), asdict(profile), payload], default=str, sort_keys=True)
-    assert _profile_hash(needs, profile, payload) == hashlib.sha256(material.encode()).hexdigest()
+    assert profile_hash(needs, profile, payload) == hashlib.sha256(material.encode()).hexdigest()

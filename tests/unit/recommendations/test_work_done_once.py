@@ -17,9 +17,9 @@ from metskin.domain.money.model import Conversion, Money
 from metskin.domain.recommendations import routine, scoring
 from metskin.domain.recommendations.catalog import Product, load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
+from metskin.domain.recommendations.payload import MAX_ARTICLES_PER_TIP, serialise
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.scoring import score_product
-from metskin.domain.recommendations.service import MAX_ARTICLES_PER_TIP, serialise
 from metskin.domain.recommendations.tips import render_tips, translated_tips
 
 CATALOG = load_catalog()

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import fields, is_dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -20,13 +17,12 @@ from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.checkins.service import restart
-from metskin.domain.content.loader import by_tags, load_articles
+from metskin.domain.content.loader import load_articles
 from metskin.domain.content.model import Article
 from metskin.domain.errors import Conflict, NotFound
-from metskin.domain.i18n.said import said_json
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
-from metskin.domain.money.model import Conversion, RatesTable, seed_table
+from metskin.domain.money.model import RatesTable, seed_table
 from metskin.domain.ports import Clock, CreatedKey, read
 from metskin.domain.recommendations.candidates import CandidateIndex
 from metskin.domain.recommendations.catalog import Catalog, Product, parse_catalog
@@ -34,17 +30,20 @@ from metskin.domain.recommendations.errors import InvalidProduct, ProductNotFoun
 from metskin.domain.recommendations.feedback import Feedback
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
+from metskin.domain.recommendations.payload import (
+    lineup_change,
+    plain_record,
+    profile_hash,
+    serialise,
+)
 from metskin.domain.recommendations.ports import Ranker, RecommendationsUowFactory
-from metskin.domain.recommendations.prices import note_said
-from metskin.domain.recommendations.routine import Candidate, Routine, Step, build_routine
+from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.rules import SafetyRule
-from metskin.domain.recommendations.tips import Tip, render_tips, translated_tips
+from metskin.domain.recommendations.tips import render_tips, translated_tips
 from metskin.domain.recommendations.vocabulary import CONCERNS
 
 CATALOG_CHECK_SECONDS = 1.0  # how stale the in-memory catalog may be
 SELF_REPORTED_SEVERITY = 40.0  # a concern the person named but the photo cannot measure
-MAX_EXCLUDED_SHOWN = 40
-MAX_ARTICLES_PER_TIP = 2
 
 RankerFor = Callable[[str], tuple[Ranker | None, str]]  # user id -> (ranker, model version)
 
@@ -177,7 +176,7 @@ class RecommendationService:
         routine = build_routine(needs, profile, index.shortlist(needs, profile), ranker=ranker)
         tips = render_tips(needs, profile)
         payload = serialise(routine, tips, self._articles(), translated_tips(needs, profile))
-        key = _profile_hash(needs, profile, payload)
+        key = profile_hash(needs, profile, payload)
         return self._save(analysis, key, model_version, payload)
 
     def after_measuring(self, analysis: Analysis, result: dict[str, Any]) -> None:
@@ -257,7 +256,7 @@ class RecommendationService:
     def save_product(self, raw: dict[str, Any]) -> Product:
         (product,) = self.catalog.parse_products([raw])
         with self._uow_factory() as uow:
-            uow.catalog.save_product(product, _plain(raw), self._clock())
+            uow.catalog.save_product(product, plain_record(raw), self._clock())
             uow.catalog.bump_version()
             uow.commit()
         self.catalog.invalidate()
@@ -277,7 +276,7 @@ class RecommendationService:
         except ValueError as error:
             raise InvalidProduct(str(error), field="input") from error
         with self._uow_factory() as uow:
-            uow.catalog.save_ingredient(_plain(raw))
+            uow.catalog.save_ingredient(plain_record(raw))
             uow.catalog.bump_version()
             uow.commit()
         self.catalog.invalidate()
@@ -290,146 +289,12 @@ class RecommendationService:
         by_id = {str(item["id"]): item for item in products}
         with self._uow_factory() as uow:
             for item in ingredients:
-                uow.catalog.save_ingredient(_plain(item))
+                uow.catalog.save_ingredient(plain_record(item))
             uow.catalog.save_products(
-                [(product, _plain(by_id[product.id])) for product in catalog.products],
+                [(product, plain_record(by_id[product.id])) for product in catalog.products],
                 self._clock(),
             )
             uow.catalog.bump_version()
             uow.commit()
         self.catalog.invalidate()
         return len(catalog.products)
-
-
-def lineup_change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any] | None:
-    """The products added to and taken out of the routine (by time of day), None when the
-    new routine uses the same products at the same times."""
-
-    def lineup(routine: dict[str, Any]) -> set[str]:
-        return {f"{time}:{step['product_id']}" for time in ("am", "pm") for step in routine[time]}
-
-    first, second = lineup(before), lineup(after)
-    if first == second:
-        return None
-    return {"added": sorted(second - first), "removed": sorted(first - second)}
-
-
-def said(**lines: Sequence[str]) -> dict[str, list[Any]]:
-    """Each line as its template and values (`said_json`), to speak it in any language."""
-    return {name: [said_json(line) for line in found] for name, found in lines.items()}
-
-
-def _plain(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """JSON-ready copy (Decimals as strings)."""
-    return json.loads(json.dumps(raw, default=str))
-
-
-def _profile_hash(needs: SkinNeeds, profile: CareProfile, payload: dict[str, Any]) -> str:
-    material = json.dumps(
-        [_fields_of(needs), _fields_of(profile), payload], default=str, sort_keys=True
-    )
-    return hashlib.sha256(material.encode()).hexdigest()
-
-
-def _fields_of(value: Any) -> Any:
-    """`asdict(value)` as JSON writes it (a tuple as a list), without its deep copies of the
-    leaves (the profile's rates table of ~30 quotes: 0.07 ms against 0.2)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _fields_of(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, dict):
-        return {key: _fields_of(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_fields_of(item) for item in value]
-    return value
-
-
-def serialise(
-    routine: Routine,
-    tips: list[Tip],
-    articles: Sequence[Article] = (),
-    translated: Mapping[str, list[Tip]] | None = None,
-) -> dict[str, Any]:
-    return {
-        "currency": routine.currency,
-        "total_price": str(routine.total_price.amount),
-        "total_note": "; ".join(routine.price_notes),
-        "said_total_note": said(parts=routine.price_notes)["parts"],
-        "am": [_step(step) for step in routine.am],
-        "pm": [_step(step) for step in routine.pm],
-        "alternatives": {
-            slot: [_candidate(c, routine.alternative_prices.get(c.product.id)) for c in candidates]
-            for slot, candidates in routine.alternatives.items()
-        },
-        "warnings": list(routine.warnings),
-        "said": said(warnings=routine.warnings),
-        "excluded": [
-            {
-                "product_id": e.product.id,
-                "name": f"{e.product.brand} {e.product.name}",
-                "rule_id": e.rule_id,
-                "reason": e.reason,
-                "said": said(reason=[e.reason]),
-            }
-            for e in routine.excluded[:MAX_EXCLUDED_SHOWN]
-        ],
-        "tips": _tips(tips, articles),
-        # The tips in French and German, in the same order (read in the request's language).
-        "tips_translated": {
-            lang: _tips(same, _tagged_in(lang, articles, same))
-            for lang, same in (translated or {}).items()
-        },
-    }
-
-
-def _step(step: Step) -> dict[str, Any]:
-    return {
-        "slot": step.slot,
-        "time": step.time,
-        "product_id": step.product.id,
-        "how_much": step.how_much,
-        "frequency": step.frequency,
-        "introduce": list(step.introduce),
-        "why": list(step.why),
-        "warnings": list(step.warnings),
-        "said": said(why=step.why),
-        **_price(step.price),
-    }
-
-
-def _price(conversion: Conversion) -> dict[str, Any]:
-    return {
-        "price": {"amount": str(conversion.price.amount), "currency": conversion.price.currency},
-        "price_note": conversion.note(),
-        "said_price_note": said_json(note_said(conversion)),
-    }
-
-
-def _candidate(candidate: Candidate, price: Conversion | None) -> dict[str, Any]:
-    return {
-        "product_id": candidate.product.id,
-        "score": round(candidate.score, 4),
-        "why": list(candidate.content.reasons),
-        "said": said(why=candidate.content.reasons),
-        **(_price(price) if price else {}),
-    }
-
-
-def _tagged_in(language: str, articles: Sequence[Article], tips: list[Tip]) -> list[Article]:
-    """The articles sharing a tag with any of the tips, in `language`: translated once for
-    all the tips (an article sharing no tag is in no tip's `by_tags`, in any language)."""
-    wanted = {tag.lower() for tip in tips for tag in tip.article_tags}
-    return [a.in_language(language) for a in articles if wanted & set(a.tags)]
-
-
-def _tips(tips: list[Tip], catalog: Sequence[Article]) -> list[dict[str, Any]]:
-    return [_tip(tip, catalog) for tip in tips]
-
-
-def _tip(tip: Tip, catalog: Sequence[Article]) -> dict[str, Any]:
-    articles = by_tags(catalog, tip.article_tags)[:MAX_ARTICLES_PER_TIP]
-    return {
-        "title": tip.title,
-        "body": tip.body,
-        "tags": list(tip.article_tags),
-        "articles": [{"slug": a.slug, "title": a.title} for a in articles],
-    }
