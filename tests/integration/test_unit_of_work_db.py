@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from metskin.adapters.db.uow import SqlUnitOfWork
 from metskin.bootstrap import Container
@@ -52,3 +52,45 @@ def test_a_deadlock_is_a_conflict_and_the_other_transaction_commits(
     with container.new_uow() as uow:
         names = {user.profile.display_name for user in uow.users.list_by_ids([first, second])}
     assert "won" in names
+
+
+def _transactions(container: Container) -> dict[str, int]:
+    seen = {"begin": 0, "commit": 0, "rollback": 0}
+    for name in seen:
+        event.listen(
+            container.engine, name, lambda *_, name=name: seen.__setitem__(name, seen[name] + 1)
+        )
+    return seen
+
+
+def test_a_core_read_then_an_orm_write_are_one_transaction(container: Container) -> None:
+    """The unit of work hands out a plain connection first (LazySession); the ORM Session
+    built later joins it: one transaction, committed once, and the write is kept."""
+    patient = make_patient(container, "lazy@example.com").id
+    seen = _transactions(container)
+    with container.new_uow() as uow:
+        assert isinstance(uow, SqlUnitOfWork)
+        assert [user.id for user in uow.users.list_by_ids([patient])] == [patient]
+        uow.session.execute(
+            text("UPDATE users SET display_name = 'joined' WHERE id = :id"), {"id": patient}
+        )
+        uow.commit()
+    assert seen == {"begin": 1, "commit": 1, "rollback": 0}
+    with container.new_uow() as uow:
+        (user,) = uow.users.list_by_ids([patient])
+    assert user.profile.display_name == "joined"
+
+
+def test_an_uncommitted_orm_write_after_a_core_read_is_rolled_back(container: Container) -> None:
+    patient = make_patient(container, "undone@example.com").id
+    seen = _transactions(container)
+    with container.new_uow() as uow:
+        assert isinstance(uow, SqlUnitOfWork)
+        uow.users.list_by_ids([patient])
+        uow.session.execute(
+            text("UPDATE users SET display_name = 'undone' WHERE id = :id"), {"id": patient}
+        )
+    assert seen == {"begin": 1, "commit": 0, "rollback": 1}
+    with container.new_uow() as uow:
+        (user,) = uow.users.list_by_ids([patient])
+    assert user.profile.display_name != "undone"

@@ -41,6 +41,7 @@ from strawberry.utils.await_maybe import await_maybe
 from strawberry.utils.operation import get_operation_type
 
 from metskin.graphql.errors import MaskUnexpectedErrors
+from metskin.graphql.guard import OperationLimits
 from metskin.graphql.inputs import holds_unstorable_text
 from metskin.graphql.metrics import OperationMetrics
 from metskin.graphql.persisted import PersistedQueries
@@ -49,6 +50,11 @@ from metskin.graphql.schema import MetSkinSchema
 BODY_KEYS = frozenset({"query", "variables", "operationName", "extensions"})
 JSON_TYPES = frozenset({"application/json", "application/json; charset=utf-8"})
 POST_OPERATIONS = OperationType.from_http("POST")
+# The hooks as context managers, wrapped once: `contextmanager(bound_method)` per request ran
+# `functools.wraps` three times (about 6 µs of every request).
+_METRICS_HOOK = contextmanager(OperationMetrics.on_operation)
+_MASK_HOOK = contextmanager(MaskUnexpectedErrors.on_operation)
+_LIMITS_HOOK = asynccontextmanager(OperationLimits.on_execute)
 
 
 @dataclass(frozen=True)
@@ -139,8 +145,8 @@ class LeanReads:
         metrics, limits, mask = OperationMetrics(), schema.limits(), MaskUnexpectedErrors()
         metrics.execution_context = limits.execution_context = mask.execution_context = ctx
         try:
-            with contextmanager(metrics.on_operation)(), contextmanager(mask.on_operation)():
-                async with asynccontextmanager(limits.on_execute)():
+            with _METRICS_HOOK(metrics), _MASK_HOOK(mask):
+                async with _LIMITS_HOOK(limits):
                     if not ctx.result:
                         ctx.result = await await_maybe(
                             schema._get_execute_function()(

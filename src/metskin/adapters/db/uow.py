@@ -35,6 +35,7 @@ from metskin.adapters.db.labels import (
     SqlDatasetMembers,
     SqlLabelRepository,
 )
+from metskin.adapters.db.lazy_session import LazySession
 from metskin.adapters.db.money import SqlExchangeRateRepository
 from metskin.adapters.db.notifications import SqlSentNotificationLog
 from metskin.adapters.db.privacy import (
@@ -157,7 +158,8 @@ class SqlUnitOfWork:
         return cast(R, found)
 
     def __enter__(self) -> Self:
-        self.session = Session(self._engine, expire_on_commit=False)
+        # The ORM Session only when a repository needs more than a connection (LazySession).
+        self.session = cast(Session, LazySession(self._engine))
         for name in self._names:
             self.__dict__.pop(name, None)
         self._names, self._repositories = [], {}
