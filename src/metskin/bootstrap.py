@@ -43,7 +43,8 @@ from metskin.adapters.vision.ingest import MediaPreparerAdapter
 from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.analysis.ports import AnalysisEngine, MediaStorage
-from metskin.domain.analysis.service import ANALYSE_MEDIA, AnalysisService, MediaService
+from metskin.domain.analysis.service import ANALYSE_MEDIA, AnalysisService
+from metskin.domain.analysis.uploads import MediaService
 from metskin.domain.apikeys.service import ApiKeyService
 from metskin.domain.appointments.notices import (
     AppointmentMessenger,

@@ -20,7 +20,8 @@ from metskin.domain.analysis.records import (
     Stage,
     progress_channel,
 )
-from metskin.domain.analysis.service import AnalysisService, MediaService
+from metskin.domain.analysis.service import AnalysisService
+from metskin.domain.analysis.uploads import MediaService
 from metskin.domain.errors import Forbidden, QueueUnavailable
 from metskin.domain.inbox.model import inbox_channel
 from metskin.domain.messages import Event, Job

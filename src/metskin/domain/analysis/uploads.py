@@ -1,0 +1,98 @@
+"""Uploads: check the bytes, store them encrypted and record the media."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from metskin.domain.analysis.errors import (
+    MediaNotFound,
+    UnsupportedMedia,
+)
+from metskin.domain.analysis.media import MediaLimits, check_size, sniff
+from metskin.domain.analysis.ports import (
+    AnalysisUowFactory,
+    MediaPreparer,
+    MediaStorage,
+    ObjectMissing,
+)
+from metskin.domain.analysis.records import (
+    Media,
+    MediaKind,
+)
+from metskin.domain.ports import Clock, read
+
+
+@dataclass(eq=False)
+class MediaService:
+    """Uploads: check the bytes, store them encrypted (a video with its thumbnail; a photo's is
+    made from its first decode), record the media."""
+
+    uow_factory: AnalysisUowFactory
+    storage: MediaStorage
+    preparer: MediaPreparer
+    limits: MediaLimits
+    clock: Clock
+
+    def upload(self, owner_id: str, data: bytes, declared_kind: MediaKind | None = None) -> Media:
+        media_type = sniff(data[:32])
+        if media_type is None:
+            raise UnsupportedMedia(
+                "Upload a JPEG, PNG, WebP or HEIC photo, or an MP4, MOV or WebM video.",
+                field="file",
+            )
+        if declared_kind is not None and declared_kind is not media_type.kind:
+            raise UnsupportedMedia(
+                f"The file is a {media_type.kind.value}, not a {declared_kind.value}.",
+                field="kind",
+            )
+        check_size(media_type.kind, len(data), self.limits)
+        prepared = self.preparer.prepare(data, media_type, self.limits)
+        stored_type = prepared.media_type  # photos are stored as JPEG
+        media_id = str(uuid.uuid4())
+        folder = f"uploads/{media_id[:2]}/{media_id}"
+        media = Media(
+            id=media_id,
+            owner_id=owner_id,
+            kind=media_type.kind,
+            content_type=stored_type.content_type,
+            size_bytes=len(prepared.data),
+            width=prepared.width,
+            height=prepared.height,
+            duration_s=prepared.duration_s,
+            storage_name=f"{folder}/original.{stored_type.extension}",
+            thumbnail_name=f"{folder}/thumbnail.jpg",
+            key_id="",
+            sha256=hashlib.sha256(prepared.data).hexdigest(),
+            created_at=self.clock(),
+        )
+        self._store(media, prepared.data, prepared.thumbnail_jpeg)
+        return media
+
+    def _store(self, media: Media, data: bytes, thumbnail: bytes | None) -> None:
+        written: list[str] = []
+        try:
+            media.key_id = self.storage.put(media.storage_name, data, media.content_type)
+            written.append(media.storage_name)
+            if thumbnail is not None:  # else made from the photo's first decode
+                self.storage.put(media.thumbnail_name, thumbnail, "image/jpeg")
+                written.append(media.thumbnail_name)
+            with self.uow_factory() as uow:
+                uow.media.add(media)
+                uow.commit()
+        except BaseException:
+            for name in written:  # nothing half-written stays behind
+                self.storage.delete(name)
+            raise
+
+    def read_object(self, name: str) -> bytes:
+        """A stored object's bytes, for a use case that has checked access already (progress
+        pictures, after `open_picture`)."""
+        try:
+            return self.storage.get(name)
+        except ObjectMissing as error:
+            raise MediaNotFound("This file is no longer available.") from error
+
+    def get_many(self, media_ids: list[str]) -> list[Media]:
+        return read(self.uow_factory, lambda uow: uow.media.list_by_ids(media_ids))
