@@ -6,10 +6,12 @@ import threading
 
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.orm import Session
 
 from metskin.adapters.db.uow import SqlUnitOfWork
 from metskin.bootstrap import Container
 from metskin.domain.errors import Conflict
+from tests.integration.test_analysis_db import add_analyses, add_user
 from tests.integration.test_care_booking import make_patient
 
 
@@ -94,3 +96,30 @@ def test_an_uncommitted_orm_write_after_a_core_read_is_rolled_back(container: Co
     with container.new_uow() as uow:
         (user,) = uow.users.list_by_ids([patient])
     assert user.profile.display_name != "undone"
+
+
+def test_the_workers_locked_read_and_save_build_no_orm_session(container: Container) -> None:
+    """The analysis worker's begin and finish are Core statements: asking whether the session
+    holds the row (`identity_map`) must not build the ORM Session the answer is about."""
+    owner = add_user(container, "worker@example.com")
+    add_analyses(container, owner, 4)
+    with container.new_uow() as uow:
+        queued = uow.analyses.list_for_owner(owner, None, 1)[0]
+    sessions: list[object] = []
+
+    def began(session: object, *_: object) -> None:
+        sessions.append(session)
+
+    event.listen(Session, "after_begin", began)
+    try:
+        with container.new_uow() as uow:
+            analysis = uow.analyses.get(queued.id, for_update=True)
+            assert analysis is not None
+            analysis.progress = 0.25
+            uow.analyses.save(analysis)
+            uow.commit()
+    finally:
+        event.remove(Session, "after_begin", began)
+    assert sessions == []
+    with container.new_uow() as uow:
+        assert uow.analyses.get(queued.id) == analysis

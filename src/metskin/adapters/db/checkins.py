@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Index, or_, update
+from sqlalchemy import Index, Row, bindparam, insert, or_, update
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
@@ -24,7 +26,13 @@ class CheckInRow(SQLModel, table=True):
     told_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-def _to_domain(row: CheckInRow) -> CheckIn:
+_CHECK_INS = core_table(CheckInRow)
+_ONE = _CHECK_INS.select().where(_CHECK_INS.c.user_id == bindparam("key"))
+_WRITE = _CHECK_INS.update().where(_CHECK_INS.c.user_id == bindparam("key"))
+_INSERT = insert(_CHECK_INS)
+
+
+def _to_domain(row: CheckInRow | Row[Any]) -> CheckIn:
     return CheckIn(row.user_id, row.cadence_weeks, row.anchor_at, row.told_due_at)
 
 
@@ -33,17 +41,36 @@ class SqlCheckInRepository:
         self._session = session
 
     def get(self, user_id: str) -> CheckIn | None:
-        row = self._session.get(CheckInRow, user_id)
+        """The row the session holds (read by `due`), else one Core SELECT."""
+        held = self._held(user_id)
+        if held is not None:
+            return _to_domain(held)
+        row = self._session.connection().execute(_ONE, {"key": user_id}).first()
         return _to_domain(row) if row else None
 
     def save(self, check_in: CheckIn) -> None:
-        row = self._session.get(CheckInRow, check_in.user_id) or CheckInRow(
-            user_id=check_in.user_id
-        )
-        row.cadence_weeks, row.anchor_at = check_in.cadence_weeks, check_in.anchor_at
-        row.due_at, row.told_due_at = check_in.due_at, check_in.told_due_at
-        self._session.add(row)
-        self._session.flush()
+        """Through the row the session holds, else one Core UPDATE, and an INSERT when there
+        was no row (a routine's first check-in): no ORM row for the routine's save."""
+        values = {
+            "cadence_weeks": check_in.cadence_weeks,
+            "anchor_at": check_in.anchor_at,
+            "due_at": check_in.due_at,
+            "told_due_at": check_in.told_due_at,
+        }
+        held = self._held(check_in.user_id)
+        if held is not None:
+            for name, value in values.items():
+                setattr(held, name, value)
+            self._session.add(held)
+            self._session.flush()
+            return
+        connection = self._session.connection()
+        if connection.execute(_WRITE, {"key": check_in.user_id, **values}).rowcount == 0:
+            connection.execute(_INSERT, {"user_id": check_in.user_id, **values})
+
+    def _held(self, user_id: str) -> CheckInRow | None:
+        held: CheckInRow | None = self._session.identity_map.get(identity_key(CheckInRow, user_id))
+        return held
 
     def due(self, now: datetime, limit: int) -> list[CheckIn]:
         untold = or_(

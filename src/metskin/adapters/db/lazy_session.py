@@ -11,10 +11,14 @@ per unit of work either way, committed, rolled back and closed as before.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
+
+_NO_ROWS: Mapping[Any, Any] = MappingProxyType({})
 
 
 class LazySession:
@@ -48,6 +52,16 @@ class LazySession:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.orm, name)
+
+    @property
+    def identity_map(self) -> Any:
+        """The ORM rows held; none (an empty mapping) before the ORM Session exists, which
+        asking does not build (the worker's save asks on every analysis)."""
+        return self._orm.identity_map if self._orm is not None else _NO_ROWS
+
+    def expire_all(self) -> None:
+        if self._orm is not None:  # no ORM Session: no row to expire
+            self._orm.expire_all()
 
     def commit(self) -> None:
         if self._orm is not None:
