@@ -254,8 +254,12 @@ class Context:
             try:
                 self.container.accounts.check_session(self._session)
             except DomainError as error:
-                self.viewer, self.auth_error, self._ended = None, error, error
+                self._end_session(error)
             self._session = None
+
+    def _end_session(self, error: DomainError) -> None:
+        """The session check found the session ended: no viewer from now on."""
+        self.viewer, self.auth_error, self._ended = None, error, error
 
     def in_session(self, call: Callable[[], T], asked: bool) -> T:
         """In a worker thread, before a use case: the rate-limit check the operation owes
@@ -283,7 +287,7 @@ class Context:
                 try:
                     found = use_case(session)
                 except SessionEnded as error:
-                    self.viewer, self.auth_error, self._ended = None, error, error
+                    self._end_session(error)
                     self._session = None
                     raise
                 self._session = None

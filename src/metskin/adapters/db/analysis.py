@@ -9,10 +9,9 @@ from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Index, Row, bindparam
 from sqlalchemy import select as core_select
-from sqlalchemy.orm.util import identity_key
 from sqlmodel import Field, SQLModel, col, select
 
-from metskin.adapters.db.repository import KeysetStatements, SqlRepository, values_of
+from metskin.adapters.db.repository import KeysetStatements, SqlRepository, held_row, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.analysis.records import (
     Analysis,
@@ -198,7 +197,7 @@ class SqlAnalysisRepository(SqlRepository[AnalysisRow, Analysis]):
     def save(self, analysis: Analysis) -> None:
         """One Core UPDATE of every column but the key; through the session's ORM row when it
         holds one (read unlocked in this unit of work), so that row stays current."""
-        if self._session.identity_map.get(identity_key(AnalysisRow, analysis.id)) is not None:
+        if held_row(self._session, AnalysisRow, analysis.id) is not None:
             super().save(analysis)
             return
         values = values_of(analysis, _WRITTEN_FIELDS)

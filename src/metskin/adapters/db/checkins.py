@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Index, Row, bindparam, insert, or_, update
-from sqlalchemy.orm.util import identity_key
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from metskin.adapters.db.repository import held_row
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.checkins.model import DEFAULT_WEEKS, CheckIn
 
@@ -42,7 +42,7 @@ class SqlCheckInRepository:
 
     def get(self, user_id: str) -> CheckIn | None:
         """The row the session holds (read by `due`), else one Core SELECT."""
-        held = self._held(user_id)
+        held = held_row(self._session, CheckInRow, user_id)
         if held is not None:
             return _to_domain(held)
         row = self._session.connection().execute(_ONE, {"key": user_id}).first()
@@ -57,7 +57,7 @@ class SqlCheckInRepository:
             "due_at": check_in.due_at,
             "told_due_at": check_in.told_due_at,
         }
-        held = self._held(check_in.user_id)
+        held = held_row(self._session, CheckInRow, check_in.user_id)
         if held is not None:
             for name, value in values.items():
                 setattr(held, name, value)
@@ -67,10 +67,6 @@ class SqlCheckInRepository:
         connection = self._session.connection()
         if connection.execute(_WRITE, {"key": check_in.user_id, **values}).rowcount == 0:
             connection.execute(_INSERT, {"user_id": check_in.user_id, **values})
-
-    def _held(self, user_id: str) -> CheckInRow | None:
-        held: CheckInRow | None = self._session.identity_map.get(identity_key(CheckInRow, user_id))
-        return held
 
     def due(self, now: datetime, limit: int) -> list[CheckIn]:
         untold = or_(

@@ -13,12 +13,21 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import BindParameter, ColumnElement, Row, Select, Table, and_, bindparam, or_
 from sqlalchemy import select as core_select
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 RowT = TypeVar("RowT", bound=SQLModel)
 ItemT = TypeVar("ItemT")
 QueryT = TypeVar("QueryT", bound=Select[Any])
+
+
+def held_row(session: Session, row_type: type[RowT], key: Any) -> RowT | None:
+    """The row of `row_type` with primary key `key` that the session already holds (read
+    through the ORM in this unit of work), else None; asking reads nothing from the database
+    and, under the unit of work's `LazySession`, builds no ORM Session."""
+    held: RowT | None = session.identity_map.get(identity_key(row_type, key))
+    return held
 
 
 def values_of(source: object, names: Iterable[str]) -> dict[str, Any]:

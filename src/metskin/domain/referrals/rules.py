@@ -1,9 +1,6 @@
 """Triage rules as data. Each rule names the evidence it reads, its urgency, the specialty and
-the reason shown; its check (`checks`) returns the values it used.
-
-Thresholds follow common primary-care guidance (acne severity grading, NICE acne and rosacea
-advice, the 7-point checklist and ABCDE for pigmented lesions). They pick out who should talk
-to a dermatologist; they do not diagnose anything.
+the reason shown; its check (`checks`, where the thresholds and their sources are) returns the
+values it used. The rules pick out who should talk to a dermatologist; they do not diagnose.
 """
 
 from __future__ import annotations
