@@ -163,3 +163,77 @@ def plant_relative_circles(rgb: np.ndarray, points: np.ndarray, share: float) ->
         weight += region_in_image(points, rgb.shape, region)
     weight = cv2.GaussianBlur(np.minimum(weight, 1.0), (0, 0), max(0.7, 0.01 * iod))
     return darken_linear(rgb, weight, share)
+
+
+# Graded acne planted by physics, not by a fixed a* step: lesions add blood (and, healed, melanin)
+# as optical density in linear light, so the same lesion is less red in a* on darker skin, as
+# real erythema is. The density vectors (natural-log units per unit of pigment, R, G, B) follow
+# the shapes of the pigments' absorption over a camera's three bands: haemoglobin absorbs green
+# most, blue less (the blue band reaches less deep) and red little; melanin falls from blue to red.
+HAEMOGLOBIN_OD = np.array([0.10, 0.60, 0.35], dtype=np.float32)
+MELANIN_OD = np.array([0.55, 0.75, 1.00], dtype=np.float32)
+ACNE_REGIONS = ("forehead", "cheek_right", "cheek_left", "chin")
+# Lesions per grade (0 clear, 1 almost clear, 2 mild, 3 moderate, 4 severe): counts in the spirit
+# of the Hayashi / IGA bands (0, 1-5, 6-20, 21-50, > 50 on the face)
+ACNE_GRADE_LESIONS = (0, 3, 12, 32, 64)
+
+
+def plant_acne(rgb: np.ndarray, points: np.ndarray, grade: int, rng) -> np.ndarray:
+    """Inflammatory acne of `grade` (0-4) on the forehead, cheeks and chin: papules (radius
+    1.5-3.5 % of the eye distance, 1-2 mm), pustules with a pale core, and from grade 3 nodules
+    (5-8 %) and clusters that run together; each lesion has a faint halo of redness, and from
+    grade 2 a few healed marks (melanin) sit beside them."""
+    count = ACNE_GRADE_LESIONS[grade]
+    if count == 0:
+        return rgb
+    iod = lm.eye_distance(points)
+    masks = [region_in_image(points, rgb.shape, name) for name in ACNE_REGIONS]
+    areas = np.array([mask.sum() for mask in masks], dtype=float)
+    per_region = rng.multinomial(round(count * rng.uniform(0.8, 1.2)), areas / areas.sum())
+    centres: list = []
+    for mask, n in zip(masks, per_region, strict=True):
+        if grade >= 4 and n >= 6:  # half of them in clusters of 3-5 that touch
+            seeds = circle_points(rng, mask, max(1, n // 8), margin=int(0.08 * iod))
+            for x, y in seeds:
+                for _ in range(4):
+                    offset = rng.normal(0.0, 0.04 * iod, 2)
+                    centres.append((int(x + offset[0]), int(y + offset[1])))
+            n -= 4 * len(seeds)
+        centres += circle_points(rng, mask, n, margin=int(0.04 * iod) + 2)
+    kinds = rng.choice(3, size=len(centres), p=(0.7, 0.2, 0.1) if grade >= 3 else (0.8, 0.2, 0.0))
+    radius = np.where(kinds == 2, rng.uniform(0.05, 0.08, len(centres)), 0.0)
+    radius = np.where(kinds == 1, rng.uniform(0.012, 0.025, len(centres)), radius)
+    radius = np.where(kinds == 0, rng.uniform(0.015, 0.035, len(centres)), radius) * iod
+    blood = np.zeros(rgb.shape[:2], dtype=np.float32)
+    for centre, r, depth in zip(centres, radius, rng.uniform(0.25, 0.7, len(centres)), strict=True):
+        core = spot_map(rgb.shape, [centre], np.array([r]), sharpness=0.3)
+        halo = spot_map(rgb.shape, [centre], np.array([2.2 * r]), sharpness=0.0)
+        blood = np.maximum(blood, depth * np.maximum(core, 0.3 * halo))
+    pus = spot_map(
+        rgb.shape,
+        [c for c, k in zip(centres, kinds, strict=True) if k == 1],
+        0.45 * radius[kinds == 1],
+        sharpness=0.4,
+    )
+    marks = circle_points(rng, masks[1] | masks[2], count // 4 if grade >= 2 else 0, margin=4)
+    melanin = 0.35 * spot_map(rgb.shape, marks, rng.uniform(0.02, 0.04, len(marks)) * iod)
+    density = blood[..., None] * HAEMOGLOBIN_OD + melanin[..., None] * MELANIN_OD
+    linear = srgb_to_linear(rgb) * np.exp(-density)
+    pale = np.array([0.80, 0.75, 0.55], dtype=np.float32) * linear.max(axis=2, keepdims=True)
+    linear += 0.6 * pus[..., None] * (np.maximum(pale, linear) - linear)
+    return np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
+
+
+def plant_blood_flush(rgb: np.ndarray, points: np.ndarray, density: float) -> np.ndarray:
+    """Rosacea-like flushing as blood: both cheeks and the nose gain `density` of haemoglobin
+    (optical density units of HAEMOGLOBIN_OD) under soft edges, so the same flush is less red in
+    a* on darker skin, as real erythema is."""
+    iod = lm.eye_distance(points)
+    weight = np.zeros(rgb.shape[:2], dtype=np.float32)
+    for region in ("cheek_left", "cheek_right", "nose"):
+        ys, xs = np.nonzero(region_in_image(points, rgb.shape, region))
+        radius = iod * (0.35 if region == "nose" else 0.55)
+        centre = (int(xs.mean()), int(ys.mean()))
+        weight = np.maximum(weight, spot_map(rgb.shape, [centre], np.array([radius]), 0.3))
+    linear = srgb_to_linear(rgb) * np.exp(-density * weight[..., None] * HAEMOGLOBIN_OD)
+    return np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
