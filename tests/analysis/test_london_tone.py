@@ -190,6 +190,30 @@ def test_overexposed_copies_keep_monk_within_one_step(london_results) -> None:
     assert 0 < np.median(changes) <= 15.0  # lighter, never darker
 
 
+def test_blown_eyes_refuse_far_overexposed_copies(london_results, smiling_results) -> None:
+    """x2.8 (1.5 stops over) read a median 32 deg too light and 23 of 102 faces were refused
+    (two clipped channels over 35 % of the skin); blown whites of the eyes now refuse 75 % of
+    them, dark faces too, whose skin does not clip. No photo as taken has blown eyes."""
+    for face in [*london_results.values(), *smiling_results.values()]:
+        checked = check_frame(face.rgb, face.landmarker.faces)
+        assert not isinstance(checked, list)
+        geometry = checked.geometry
+        points = crop_points(checked.points, geometry.box, geometry.scale)
+        seen = white_reference.readable_eyes(checked.crop, points, geometry.scale)
+        assert (white_reference.blown_eyes(checked.crop, points, seen) or 0.0) < 0.05, (
+            face.path.name
+        )
+    refused = {}
+    for face in list(london_results.values())[::EVERY]:
+        result = analyse_image(exposed(face.rgb, 2.8), face.landmarker)
+        codes = {item.code for item in result.quality if item.blocking}
+        refused.setdefault(face.group, []).append("OVEREXPOSED" in codes)
+        assert result.ok or codes, face.face_id
+    every = [flag for flags in refused.values() for flag in flags]
+    assert np.mean(every) >= 0.6, refused
+    assert any(refused["black"]), refused  # before: no black face was refused at x2.8
+
+
 @pytest.mark.parametrize("cast", ["tungsten_3200k", "warm_4000k", "shade_7500k", "fluorescent"])
 def test_casts_on_real_faces_keep_tone(london_results, cast) -> None:
     """The studio wall is explained as gray (share 0.86-1.0), so its estimate is trusted in

@@ -184,32 +184,39 @@ def test_recolour_benchmark_half_exposed_is_refused_at_every_tone(landmarker) ->
 
 def test_recolour_benchmark_light_tones_clipped_white_say_overexposed(landmarker) -> None:
     """x1.4 clips two or more channels of 44-63 % of the painted Monk 1-4 skin: refused as
-    OVEREXPOSED (it was refused as FILTER_SUSPECTED, which did not say why); Monk 8 at x1.4 is
-    still measured, and so is Monk 1 under tungsten light (its red channel alone clips, which
-    the tone rebuilds)."""
+    OVEREXPOSED (it was refused as FILTER_SUSPECTED, which did not say why). Monk 8's skin does
+    not clip, but the astronaut's whites of the eyes, 0.8 stop brighter than the London median
+    as photographed, blow out at x1.4: refused as well (quality.BLOWN_EYES_SHARE), while the
+    same face as painted is measured, and so is Monk 1 under tungsten light (its red channel
+    alone clips, which the tone rebuilds)."""
     rgb, _ = recoloured_face(landmarker, 1, "tungsten_3200k", 11 * 1000 + 1)
     assert analyse_image(rgb, landmarker).ok
-    for monk, refused in ((2, True), (8, False)):
+    for monk in (2, 8):
         rgb, _ = recoloured_face(landmarker, monk, "neutral", 11 * 1000 + monk)
+        assert analyse_image(rgb, landmarker).ok
         bright = colour.linear_to_srgb(colour.srgb_to_linear(rgb) * 1.4)
         result = analyse_image(np.round(bright * 255).astype(np.uint8), landmarker)
         codes = [item.code for item in result.quality if item.blocking]
-        assert codes == (["OVEREXPOSED"] if refused else []), (monk, codes)
+        assert codes == ["OVEREXPOSED"], (monk, codes)
 
 
 @pytest.mark.parametrize(
-    ("sclera", "top", "code"),
+    ("sclera", "top", "blown", "code"),
     [
-        (-1.1, 240.0, None),  # a London face as taken
-        (-2.0, 188.0, "UNDEREXPOSED"),  # nothing bright, dim eyes
-        (None, 188.0, "UNDEREXPOSED"),  # nothing bright, eyes too small to read
-        (-0.6, 188.0, None),  # the eyes are the bright part: not under
-        (-2.0, 230.0, None),  # dim eyes alone (darker lids, narrow eyes) never block
-        (-3.0, 240.0, "TOO_DARK"),  # eyes far too dark for any face
+        (-1.1, 240.0, 0.0, None),  # a London face as taken
+        (-2.0, 188.0, 0.0, "UNDEREXPOSED"),  # nothing bright, dim eyes
+        (None, 188.0, None, "UNDEREXPOSED"),  # nothing bright, eyes too small to read
+        (-0.6, 188.0, 0.0, None),  # the eyes are the bright part: not under
+        (-2.0, 230.0, 0.0, None),  # dim eyes alone (darker lids, narrow eyes) never block
+        (-3.0, 240.0, 0.0, "TOO_DARK"),  # eyes far too dark for any face
+        (-0.3, 255.0, 0.6, "OVEREXPOSED"),  # the whites of the eyes blown out
+        (-0.3, 255.0, 0.1, None),  # a few white pixels (a catchlight's edge) do not block
     ],
 )
-def test_exposure_rule(sclera: float | None, top: float, code: str | None) -> None:
-    found = quality.exposure_issues([], sclera, top)
+def test_exposure_rule(
+    sclera: float | None, top: float, blown: float | None, code: str | None
+) -> None:
+    found = quality.exposure_issues([], sclera, top, blown)
     assert [item.code for item in found] == ([code] if code else [])
     assert all(item.blocking and item.guidance for item in found)
 

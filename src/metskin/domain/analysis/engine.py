@@ -27,7 +27,13 @@ from metskin.domain.analysis.ports import FaceLandmarker
 from metskin.domain.analysis.skin_type import measure_skin_type
 from metskin.domain.analysis.spots import aligned_spots
 from metskin.domain.analysis.tone import measure_tone
-from metskin.domain.analysis.white_reference import readable_sclera, sclera_level, white_balance
+from metskin.domain.analysis.white_reference import (
+    blown_eyes,
+    readable_eyes,
+    sclera_level,
+    sclera_pixels,
+    white_balance,
+)
 
 Progress = Callable[[str, float], None]
 SAMPLE_SIDE = 256  # whole-image statistics (background, exposure) use a copy this small
@@ -102,9 +108,14 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
         rgb, crop, masks["skin"], masks["face"], eye_distance, sample_step(rgb)
     )
     issues += measured.issues()
-    eyes = readable_sclera(crop, pts, scale)  # read once: the white balance reads them too
+    seen = readable_eyes(crop, pts, scale)
+    # the sclera's pixels, read once: the white balance reads them too
+    eyes = None if seen is None else sclera_pixels(crop, pts, seen)
     sclera = sclera_level(crop, pts, scale, eyes)
-    issues += quality.exposure_issues(issues, sclera, measured.image_top)
+    light = quality.exposure_issues(issues, sclera, measured.image_top, blown_eyes(crop, pts, seen))
+    if any(item.code == "OVEREXPOSED" for item in light):  # blocks: drop the warning
+        issues = [item for item in issues if item.code != "OVEREXPOSED"]
+    issues += light
     penalty = 0.5 ** sum(1 for item in issues if item.code not in quality.LIGHT_CODES)
     background, score = background_pixels(rgb, box), measured.score() * penalty
     return CheckedFrame(

@@ -50,6 +50,14 @@ DARK_SCLERA_LOG2 = -2.6
 HEADROOM_QUANTILE = 99.5
 HEADROOM_TOP = 200.0
 HEADROOM_SCLERA_LOG2 = -1.0
+# Blown whites of the eyes (white_reference.blown_eyes: the share of the brightest 30 % of the
+# eye pixels outside the iris that are white in all three channels). 0 on every London photo as
+# taken and at x1.4, and on the recolour benchmark's 400 photos (four scenes, ten tones, five
+# lights); re-exposed by x2 the London faces reach it for 25 %, by x2.8 for 74 % (46 % of the
+# black faces, whose skin does not clip: they read 29-57 deg of ITA too light and the skin
+# clipping rules pass them). A sclera is not white enough to clip under a normal exposure, so
+# OVEREXPOSED blocks from this share on.
+BLOWN_EYES_SHARE = 0.2
 
 GUIDANCE = {
     "NO_FACE": (
@@ -90,7 +98,10 @@ GUIDANCE = {
         ),
     ),
     "OVEREXPOSED": (
-        _("The face is overexposed."),
+        _(
+            "The picture is overexposed: the whites of the eyes or much of the skin came out "
+            "pure white, so the skin would read lighter than it is."
+        ),
         _("Step out of direct sunlight or turn off the flash; use soft, even light."),
     ),
 }
@@ -243,13 +254,19 @@ def measure_quality(
 
 
 def exposure_issues(
-    found: list[QualityIssue], sclera_log2: float | None, image_top: float = 255.0
+    found: list[QualityIssue],
+    sclera_log2: float | None,
+    image_top: float = 255.0,
+    blown_eyes: float | None = None,
 ) -> list[QualityIssue]:
     """A blocking TOO_DARK when the whites of the eyes read far too dark, else a blocking
     UNDEREXPOSED when nothing in the image is bright (`image_top`, 0-255) and the eyes are dim
-    or unseen; nothing when `found` already has TOO_DARK."""
+    or unseen, else a blocking OVEREXPOSED when the whites of the eyes are blown out
+    (`blown_eyes`); nothing when `found` already has TOO_DARK."""
     if any(item.code == "TOO_DARK" for item in found):
         return []
+    if blown_eyes is not None and blown_eyes >= BLOWN_EYES_SHARE:
+        return [issue("OVEREXPOSED", blown_eyes, blocking=True)]
     if sclera_log2 is not None and sclera_log2 < DARK_SCLERA_LOG2:
         return [issue("TOO_DARK", sclera_log2, blocking=True)]
     if image_top < HEADROOM_TOP and (sclera_log2 is None or sclera_log2 < HEADROOM_SCLERA_LOG2):

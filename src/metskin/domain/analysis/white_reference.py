@@ -59,6 +59,8 @@ IRIS_GROW = 1.1  # the iris disk is cut out this much larger (the dark limbal ri
 CLIPPED = 250
 DARK = 8
 BRIGHTEST = 0.4  # the sclera is the brightest part of the eye once the iris is cut out
+BLOWN_TOP = 0.3  # blown whites of the eyes are judged on this brightest share of the eye
+IRIS_BLOWN_MAX = 0.25  # more of the irises white than this (a catchlight is less): a reflection
 OUTLIER_SIGMAS = 2.5  # red (veins, caruncle) and skin-coloured pixels lie outside this
 MIN_PIXELS = 12
 MIN_CANDIDATES = 20
@@ -138,13 +140,21 @@ def eye_pixel_mask(shape: tuple[int, int], points: np.ndarray) -> np.ndarray:
     return mask.astype(bool)
 
 
-def sclera_pixels(crop: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Linear RGB (N, 3) of the sclera: the brightest unclipped eye pixels outside the iris,
-    without the ones whose chromaticity is far from theirs (veins, caruncle, lid skin)."""
+def eye_pixels(crop: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """uint8 RGB (N, 3) inside both eyes, outside the iris (`eye_pixel_mask`)."""
     # gathered by flat index: the same pixels in the same order as crop[mask], which numpy
     # copies pixel by pixel over the whole (H, W, 3) crop
     inside = np.flatnonzero(eye_pixel_mask((crop.shape[0], crop.shape[1]), points))
-    pixels = crop.reshape(-1, 3)[inside]
+    return crop.reshape(-1, 3)[inside]
+
+
+def sclera_pixels(
+    crop: np.ndarray, points: np.ndarray, pixels: np.ndarray | None = None
+) -> np.ndarray:
+    """Linear RGB (N, 3) of the sclera: the brightest unclipped eye pixels outside the iris,
+    without the ones whose chromaticity is far from theirs (veins, caruncle, lid skin).
+    `pixels`: the crop's `eye_pixels`, when already read."""
+    pixels = eye_pixels(crop, points) if pixels is None else pixels
     pixels = pixels[(pixels.max(axis=1) < CLIPPED) & (pixels.min(axis=1) > DARK)]
     if len(pixels) < MIN_CANDIDATES:
         return np.zeros((0, 3))
@@ -157,13 +167,47 @@ def sclera_pixels(crop: np.ndarray, points: np.ndarray) -> np.ndarray:
     return linear[(np.abs(chroma - centre) < OUTLIER_SIGMAS * spread).all(axis=1)]
 
 
+def readable_eyes(crop: np.ndarray, points: np.ndarray, scale: float = 1.0) -> np.ndarray | None:
+    """`eye_pixels`, or None when the eyes are too small in the photo for `sclera_level`."""
+    if lm.eye_distance(points) / max(scale, 1e-6) < SCLERA_MIN_EYE_DISTANCE:
+        return None
+    return eye_pixels(crop, points)
+
+
 def readable_sclera(crop: np.ndarray, points: np.ndarray, scale: float = 1.0) -> np.ndarray | None:
     """`sclera_pixels`, or None when the eyes are too small in the photo for `sclera_level`
     (the white balance reads the sclera only when they are larger still: the same pixels
     serve both)."""
-    if lm.eye_distance(points) / max(scale, 1e-6) < SCLERA_MIN_EYE_DISTANCE:
+    eyes = readable_eyes(crop, points, scale)
+    return None if eyes is None else sclera_pixels(crop, points, eyes)
+
+
+def blown_eyes(crop: np.ndarray, points: np.ndarray, pixels: np.ndarray | None) -> float | None:
+    """Share of the brightest BLOWN_TOP of the eye pixels (`pixels`: `readable_eyes`) that are
+    white in all three channels (each at CLIPPED or above): whites of the eyes the camera blew
+    out. None when the eyes are unseen, too few of their pixels show, or the irises are white
+    too (IRIS_BLOWN_MAX): a reflection on glasses, not the exposure (an iris reflects too little
+    light to clip when the sclera just does)."""
+    if pixels is None or len(pixels) < MIN_CANDIDATES:
         return None
-    return sclera_pixels(crop, points)
+    iris = crop.reshape(-1, 3)[np.flatnonzero(iris_mask((crop.shape[0], crop.shape[1]), points))]
+    if len(iris) and float(np.mean(iris.min(axis=1) >= CLIPPED)) > IRIS_BLOWN_MAX:
+        return None
+    luminance = colour.srgb_to_linear(pixels) @ colour.LUMA
+    brightest = pixels[luminance >= np.quantile(luminance, 1.0 - BLOWN_TOP)]
+    return float(np.mean(brightest.min(axis=1) >= CLIPPED))
+
+
+def iris_mask(shape: tuple[int, int], points: np.ndarray) -> np.ndarray:
+    """Both iris disks (the face mesh's iris centre and the mean distance to its four rim
+    points)."""
+    mask = np.zeros(shape, dtype=np.uint8)
+    for _, iris in EYES:
+        centre = points[iris, :2]
+        radius = float(np.linalg.norm(points[iris + 1 : iris + 5, :2] - centre, axis=1).mean())
+        centre_px = (round(float(centre[0])), round(float(centre[1])))
+        cv2.circle(mask, centre_px, max(1, round(radius)), (1,), -1)
+    return mask.astype(bool)
 
 
 def sclera_estimate(
