@@ -1,6 +1,6 @@
 """Acne severity against planted grades on the real London faces, per skin tone.
 
-    PYTHONPATH=src:. .venv/bin/python bench/acne_grades.py [--step 2] [--grades 0 1 2 3 4]
+    PYTHONPATH=src:. .venv/bin/python bench/acne_grades.py [--step 2] [--grades 0 4] [--jpeg 90]
 
 Every `step`-th neutral London face (../shared/data/london-faces, CC BY 4.0) gets inflammatory
 acne of grades 0-4 planted as blood (and healed marks as melanin) in optical density
@@ -9,7 +9,8 @@ erythema is. Prints Spearman of the acne score against the grade, overall and pe
 the clear photo, the median score per grade and band, and lesions found against planted. This
 is a stand-in for clinically graded photos (none with a licence for this use were at hand): it
 shows whether the score ranks severity the same way on every tone, not a dermatologist's grade.
-Landmarks are cached in /tmp/metskin-acne-landmarks.npz.
+`--jpeg 90` re-saves every planted photo as JPEG quality 90, colour at half resolution, as a
+phone saves it. Landmarks are cached in /tmp/metskin-acne-landmarks.npz.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from tests.analysis.london import LONDON, TONE_BANDS, self_reported_groups  # noqa: E402
 from tests.analysis.planting import ACNE_GRADE_LESIONS, plant_acne  # noqa: E402
 from tests.analysis.rank_stats import spearman  # noqa: E402
+from tests.analysis.synthetic import jpeg_round_trip  # noqa: E402
 from tests.fakes.infra import FakeLandmarker  # noqa: E402
 
 from metskin.adapters.vision.images import load_image  # noqa: E402
@@ -48,15 +50,6 @@ def landmarks(paths: list[Path]) -> dict[str, np.ndarray]:
                 store[path.name] = found[0]
         np.savez_compressed(CACHE, **store)
     return store
-
-
-def jpeg_round_trip(rgb: np.ndarray, quality: int) -> np.ndarray:
-    """The photo as a phone would save it: JPEG at `quality`, colour at half resolution."""
-    import cv2
-
-    bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
-    _, data = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    return cv2.cvtColor(cv2.imdecode(data, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
 
 def enlarged(rgb: np.ndarray, points: np.ndarray, factor: int) -> tuple[np.ndarray, np.ndarray]:

@@ -156,8 +156,14 @@ def under_light(
     gains = ILLUMINANTS.get(illuminant) or HEAVY_LIGHTS[illuminant]
     linear = srgb_to_linear(rgb) * normalised(gains) * exposure
     out = np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
+    return jpeg_round_trip(out, jpeg_quality)
+
+
+def jpeg_round_trip(rgb: np.ndarray, quality: int) -> np.ndarray:
+    """The photo as a phone would save it: JPEG at `quality`, colour at half resolution (4:2:0,
+    OpenCV's default)."""
     ok, encoded = cv2.imencode(
-        ".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]
+        ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality]
     )
     assert ok
     return cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
@@ -201,11 +207,7 @@ def recoloured_face(
     linear = linear * normalised(ILLUMINANTS[illuminant])
     srgb = linear_to_srgb(linear) * 255 + rng.normal(0.0, NOISE_LEVELS, linear.shape)
     out = np.round(np.clip(srgb, 0, 255)).astype(np.uint8)
-    ok, encoded = cv2.imencode(
-        ".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]
-    )
-    assert ok
-    decoded = cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    decoded = jpeg_round_trip(out, jpeg_quality)
     truth = rgb2lab(painted_rgb8[np.newaxis, np.newaxis])[0, 0]
     lab = (float(truth[0]), float(truth[1]), float(truth[2]))
     return decoded, Truth(monk, lab, ita_deg(lab[0], lab[2]), illuminant)
