@@ -75,10 +75,11 @@ def test_acne_score_ranks_planted_grades_saved_as_jpeg(london_results) -> None:
 
 def test_normal_faces_rarely_show_a_red_bump(london_results) -> None:
     """The red rims of the eyes and lips are not acne: with candidates kept 0.03 eye distances
-    inside the skin's edge (`concerns.ACNE_FEATURE_MARGIN`), 12 of the 102 normal faces show a
-    'small red bump' (32 without), and none scores beyond 'none'."""
+    inside the skin's edge (`concerns.ACNE_FEATURE_MARGIN`) and a blob's mean at 1.8 x the
+    threshold, 3 of the 102 normal faces show a 'small red bump' (32 with neither, 12 with the
+    margin alone), and none scores beyond 'none'."""
     counts = [
         face.result.concern("acne").measurements["lesion_count"] for face in london_results.values()
     ]
-    assert np.mean(np.array(counts) >= 1) <= 0.2, counts
+    assert np.mean(np.array(counts) >= 1) <= 0.08, counts
     assert max(face.result.concern("acne").score for face in london_results.values()) < 15.0

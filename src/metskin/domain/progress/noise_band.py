@@ -11,11 +11,11 @@ from metskin.domain.analysis.scoring import SCORE_SPREAD
 MIN_BAND: dict[str, float] = {**{"default": 3.0, "tone": 1.0}, **SCORE_SPREAD}
 BANDS: dict[str, dict[str, float]] = {
     "acne": {
-        "cheek_left": 18.4,
+        "cheek_left": 3.0,
         "cheek_right": 3.0,
-        "chin": 24.2,
-        "face": 5.8,
-        "forehead": 10.2,
+        "chin": 3.0,
+        "face": 5.3,
+        "forehead": 3.0,
         "nose": 38.2,
         "under_eye_left": 3.0,
         "under_eye_right": 3.0,
