@@ -331,9 +331,9 @@ def real_faces(landmarker: MediaPipeLandmarker, step: int) -> list[str]:
 
 
 def calibrate_sclera(landmarker: MediaPipeLandmarker) -> list[str]:
-    """white_reference.SCLERA_OFFSET and SCLERA_SPREAD from the London Set: the sclera's
+    """eyes.SCLERA_OFFSET and white_reference.SCLERA_SPREAD from the London Set: the sclera's
     log-chromaticity against the studio wall's gray estimate, over all faces and two folds."""
-    from metskin.domain.analysis import white_reference
+    from metskin.domain.analysis import eyes, white_reference
     from metskin.domain.analysis.colour import background_illuminant
     from metskin.domain.analysis.geometry import crop_face, crop_points
 
@@ -342,9 +342,9 @@ def calibrate_sclera(landmarker: MediaPipeLandmarker) -> list[str]:
         rgb = load_image(path)
         points = landmarker.detect(rgb)[0]
         crop, box, scale = crop_face(rgb, points)
-        linear = white_reference.sclera_pixels(crop, crop_points(points, box, scale))
+        linear = eyes.sclera_pixels(crop, crop_points(points, box, scale))
         wall = background_illuminant(engine.background_pixels(rgb, box))
-        if len(linear) < white_reference.MIN_PIXELS or wall is None:
+        if len(linear) < eyes.MIN_PIXELS or wall is None:
             continue
         sclera = np.median(np.log(linear[:, [0, 2]] / linear[:, [1]]), axis=0)
         found.append((int(path.name[:3]), group, sclera - white_reference.log_chroma(wall[0])))

@@ -41,8 +41,10 @@ ENGINE_STEPS = (
     "crop_face",
     "make_geometry",
     "background_pixels",
-    "readable_sclera",  # the sclera's pixels, read once for sclera_level and white_balance
+    "readable_eyes",  # the eyes' pixels, read once for the sclera and blown whites
+    "sclera_pixels",  # the sclera's pixels, read once for sclera_level and white_balance
     "sclera_level",
+    "blown_eyes",
     "white_balance",
     "build_face_image",
     "measure_tone",

@@ -39,10 +39,10 @@ from tests.fakes.infra import FakeLandmarker
 from metskin.adapters.vision.images import load_image
 from metskin.domain.analysis import colour, monk
 from metskin.domain.analysis.engine import analyse_image, check_frame
+from metskin.domain.analysis.eyes import sclera_level
 from metskin.domain.analysis.geometry import crop_points
 from metskin.domain.analysis.model import AnalysisResult, Tone
 from metskin.domain.analysis.ports import FaceLandmarker
-from metskin.domain.analysis.white_reference import sclera_level
 
 ROOT = Path(__file__).resolve().parents[1]
 GROUPS = ("white", "black", "east_asian", "west_asian")

@@ -11,7 +11,7 @@ import math
 import cv2
 import numpy as np
 
-from metskin.domain.analysis import colour, concerns, dark_circles, pores
+from metskin.domain.analysis import colour, concerns, dark_circles, eyes, pores
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis import white_reference as wr
 from metskin.domain.analysis.engine import check_frame
@@ -174,7 +174,7 @@ def test_white_balance_with_the_sclera_read_once(landmarker, london_face) -> Non
         rgb = cv2.resize(london_face, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         checked, pts = checked_points(landmarker, rgb)
         geometry = checked.geometry
-        assert checked.sclera_level == wr.sclera_level(checked.crop, pts, geometry.scale, None)
+        assert checked.sclera_level == eyes.sclera_level(checked.crop, pts, geometry.scale, None)
         args = (checked.background, checked.crop, pts, geometry.scale)
         gains, cast = wr.white_balance(*args, checked.eyes)
         again, cast_again = wr.white_balance(*args)

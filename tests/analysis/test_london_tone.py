@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from metskin.domain.analysis import colour, monk, quality, validity, white_reference
+from metskin.domain.analysis import colour, eyes, monk, quality, validity, white_reference
 from metskin.domain.analysis.engine import analyse_frames, analyse_image, check_frame, small_copy
 from metskin.domain.analysis.geometry import crop_points
 from metskin.domain.analysis.model import Tone
@@ -199,10 +199,8 @@ def test_blown_eyes_refuse_far_overexposed_copies(london_results, smiling_result
         assert not isinstance(checked, list)
         geometry = checked.geometry
         points = crop_points(checked.points, geometry.box, geometry.scale)
-        seen = white_reference.readable_eyes(checked.crop, points, geometry.scale)
-        assert (white_reference.blown_eyes(checked.crop, points, seen) or 0.0) < 0.05, (
-            face.path.name
-        )
+        seen = eyes.readable_eyes(checked.crop, points, geometry.scale)
+        assert (eyes.blown_eyes(checked.crop, points, seen) or 0.0) < 0.05, face.path.name
     refused = {}
     for face in list(london_results.values())[::EVERY]:
         result = analyse_image(exposed(face.rgb, 2.8), face.landmarker)

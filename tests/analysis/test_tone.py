@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from skimage.color import rgb2lab
 
-from metskin.domain.analysis import colour, quality, tone, white_reference
+from metskin.domain.analysis import colour, eyes, quality, tone, white_reference
 from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.geometry import crop_face, crop_points
 from tests.analysis.synthetic import ILLUMINANTS, normalised, recoloured_face, under_light
@@ -106,7 +106,7 @@ def test_sclera_reads_the_cast_on_a_real_face(landmarker, london_face, cast: str
     points = landmarker.detect(lit)[0]
     crop, box, scale = crop_face(lit, points)
     found = white_reference.sclera_estimate(crop, crop_points(points, box, scale))
-    assert found is not None and found.pixels >= white_reference.MIN_PIXELS
+    assert found is not None and found.pixels >= eyes.MIN_PIXELS
     error = np.abs(found.chroma - log_chroma_of_cast(cast))
     assert (error < 2 * white_reference.SCLERA_SPREAD).all(), error
 

@@ -30,7 +30,7 @@ class Capture:
     raw_skin_l: float  # median L* of the usable skin before white balance: the exposure
     gains: tuple[float, float, float]  # white-balance gains: the colour of the light
     region_lab: dict[str, tuple[float, float, float]]  # white-balanced, per region
-    # log2 luminance of the whites of the eyes (`white_reference.sclera_level`): a stable
+    # log2 luminance of the whites of the eyes (`eyes.sclera_level`): a stable
     # reference of the exposure, to bring two visits' colour into one light (None: unseen)
     sclera_level: float | None = None
 

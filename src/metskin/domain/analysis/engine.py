@@ -14,6 +14,7 @@ from metskin.domain.analysis.aggregate import aggregate_results
 from metskin.domain.analysis.capture import measure_capture
 from metskin.domain.analysis.concerns import measure_concerns
 from metskin.domain.analysis.errors import UnreadableMedia
+from metskin.domain.analysis.eyes import blown_eyes, readable_eyes, sclera_level, sclera_pixels
 from metskin.domain.analysis.face_image import build_face_image
 from metskin.domain.analysis.filters import shrink
 from metskin.domain.analysis.geometry import (
@@ -27,13 +28,7 @@ from metskin.domain.analysis.ports import FaceLandmarker
 from metskin.domain.analysis.skin_type import measure_skin_type
 from metskin.domain.analysis.spots import aligned_spots
 from metskin.domain.analysis.tone import measure_tone
-from metskin.domain.analysis.white_reference import (
-    blown_eyes,
-    readable_eyes,
-    sclera_level,
-    sclera_pixels,
-    white_balance,
-)
+from metskin.domain.analysis.white_reference import white_balance
 
 Progress = Callable[[str, float], None]
 SAMPLE_SIDE = 256  # whole-image statistics (background, exposure) use a copy this small

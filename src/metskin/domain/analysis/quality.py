@@ -28,7 +28,7 @@ CLIPPED_FACE_FRACTION = 0.15
 LOST_BLOCK_FRACTION = 0.35
 BRIGHT_FACE_LUMA = 235.0
 LIGHT_PENALTY = 0.5  # tone confidence lost per light issue
-# The whites of the eyes as an exposure reference (white_reference.sclera_level, log2 linear
+# The whites of the eyes as an exposure reference (eyes.sclera_level, log2 linear
 # luminance of their brightest tenth). Under the London Set's studio light they read -2.3 to
 # -0.7 (median -1.1; black faces -1.4, east asian -1.5: darker lids and narrower eyes), -0.4 on
 # the astronaut. Below DARK_SCLERA_LOG2 the photo is about a stop or more under: re-exposed by
@@ -50,7 +50,7 @@ DARK_SCLERA_LOG2 = -2.6
 HEADROOM_QUANTILE = 99.5
 HEADROOM_TOP = 200.0
 HEADROOM_SCLERA_LOG2 = -1.0
-# Blown whites of the eyes (white_reference.blown_eyes: the share of the brightest 30 % of the
+# Blown whites of the eyes (eyes.blown_eyes: the share of the brightest 30 % of the
 # eye pixels outside the iris that are white in all three channels). 0 on every London photo as
 # taken and at x1.4, and on the recolour benchmark's 400 photos (four scenes, ten tones, five
 # lights); re-exposed by x2 the London faces reach it for 25 %, by x2.8 for 74 % (46 % of the
