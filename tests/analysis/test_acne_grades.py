@@ -84,3 +84,19 @@ def test_normal_faces_rarely_show_a_red_bump(london_results) -> None:
     ]
     assert np.mean(np.array(counts) >= 1) <= 0.08, counts
     assert max(face.result.concern("acne").score for face in london_results.values()) < 15.0
+
+
+def test_large_inflamed_lesions_count_as_nodules(london_results) -> None:
+    """Lesions 5 mm across or more (`concerns.NODULE_DIAMETER`) feed the referral's nodule red
+    flag, which read a `nodule_count` the engine never wrote: none on the normal faces; severe
+    planted acne (grade 4, with nodules) shows one on about half the faces."""
+    faces = list(london_results.values())
+    assert all(face.result.concern("acne").measurements["nodule_count"] == 0 for face in faces)
+    severe = []
+    for face in faces[::6]:
+        rng = np.random.default_rng(int(face.face_id))
+        rgb = planting.plant_acne(face.rgb, face.landmarker.faces[0], 4, rng)
+        severe.append(
+            analyse_image(rgb, face.landmarker).concern("acne").measurements["nodule_count"]
+        )
+    assert np.mean(np.array(severe) >= 1) >= 0.3, severe

@@ -16,6 +16,7 @@ from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.dark_circles import under_eye_contrast
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import (
+    Blob,
     blob_mask,
     blob_means,
     blobs,
@@ -104,6 +105,11 @@ ACNE_UNIT_EXCESS = 5.0
 # "small red bump" on 32 of 102 faces, 12 with the margin; planted grades rank the same (0.919
 # on every 2nd face either way; bench/acne_grades.py --step 2).
 ACNE_FEATURE_MARGIN = 0.03
+# A nodule is an inflamed lesion 5 mm across or more (the clinical definition); 63 mm is the mean
+# adult eye distance. A photo cannot feel depth, so this counts large inflamed lesions: none on
+# the 102 normal London faces, on planted acne (bench/acne_grades.py's planting; nodules only
+# from grade 3) 0 % of faces at grades 0-1, 3 % at grade 2, 18 % at grade 3, 53 % at grade 4.
+NODULE_DIAMETER = 5.0 / 63.0
 SHINE_MIN_DY = 0.10  # linear luminance (0..1) above the surround: 8 L* on skin of L* 55-65
 
 
@@ -229,10 +235,9 @@ def acne(face: FaceImage) -> Concern:
     )
     measurements = {
         "lesion_count": float(len(found)),
+        "nodule_count": float(sum(_diameter(b, iod) >= NODULE_DIAMETER for b in found)),
         "mean_excess_a_star": float(np.mean([b.mean for b in found])) if found else 0.0,
-        "mean_diameter_iod": float(np.mean([2 * math.sqrt(b.area / math.pi) / iod for b in found]))
-        if found
-        else 0.0,
+        "mean_diameter_iod": float(np.mean([_diameter(b, iod) for b in found])) if found else 0.0,
         "threshold_a_star": threshold,
     }
 
@@ -240,6 +245,11 @@ def acne(face: FaceImage) -> Concern:
         return blur(blob_mask(labels, found).astype(np.float32), 1.0)
 
     return make_concern("acne", face, scores, measurements, heat)
+
+
+def _diameter(blob: Blob, iod: float) -> float:
+    """The blob's equivalent diameter in eye distances."""
+    return 2 * math.sqrt(blob.area / math.pi) / iod
 
 
 def _away_from_features(face: FaceImage) -> np.ndarray:
