@@ -30,10 +30,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 from tests.analysis.london import LONDON, SMILING, self_reported_groups
-from tests.analysis.synthetic import HEAVY_LIGHTS, ILLUMINANTS, recoloured_face, under_light
+from tests.analysis.synthetic import (
+    HEAVY_LIGHTS,
+    ILLUMINANTS,
+    jpeg_round_trip,
+    recoloured_face,
+    under_light,
+)
 from tests.fakes.infra import FakeLandmarker
 
 from metskin.adapters.vision.images import load_image
@@ -54,11 +59,7 @@ def exposed(rgb: np.ndarray, factor: float, jpeg_quality: int = 90) -> np.ndarra
     """`rgb` with its linear light multiplied by `factor` (clipped), through a JPEG round trip."""
     linear = colour.srgb_to_linear(rgb) * factor
     out = np.round(colour.linear_to_srgb(linear) * 255).astype(np.uint8)
-    ok, encoded = cv2.imencode(
-        ".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]
-    )
-    assert ok
-    return cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    return jpeg_round_trip(out, jpeg_quality)
 
 
 @dataclass

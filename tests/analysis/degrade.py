@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
+from tests.analysis.synthetic import jpeg_round_trip
 
 Variant = Callable[[np.ndarray, np.ndarray, int], np.ndarray]
 
@@ -52,8 +53,7 @@ def beauty(passes: int, colour: float, space_iod: float) -> Variant:
 
 def jpeg(quality: int) -> Variant:
     def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
-        _, data = cv2.imencode(".jpg", rgb[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, quality])
-        return np.ascontiguousarray(cv2.imdecode(data, cv2.IMREAD_COLOR)[..., ::-1])
+        return jpeg_round_trip(rgb, quality)
 
     return apply
 

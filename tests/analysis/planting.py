@@ -130,10 +130,15 @@ def plant_flushing(rgb, points, rng, strength=None):
     return rgb
 
 
+def srgb8(linear: np.ndarray) -> np.ndarray:
+    """Linear RGB back to an 8-bit sRGB photo (clipped)."""
+    return np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
+
+
 def darken_linear(rgb: np.ndarray, weight: np.ndarray, share: float) -> np.ndarray:
     """Take `share` x `weight` (0..1 per pixel) of the light away, in linear RGB."""
     linear = srgb_to_linear(rgb) * (1.0 - share * weight)[..., np.newaxis]
-    return np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
+    return srgb8(linear)
 
 
 def plant_relative_pits(
@@ -221,7 +226,7 @@ def plant_acne(rgb: np.ndarray, points: np.ndarray, grade: int, rng) -> np.ndarr
     linear = srgb_to_linear(rgb) * np.exp(-density)
     pale = np.array([0.80, 0.75, 0.55], dtype=np.float32) * linear.max(axis=2, keepdims=True)
     linear += 0.6 * pus[..., None] * (np.maximum(pale, linear) - linear)
-    return np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
+    return srgb8(linear)
 
 
 def plant_blood_flush(rgb: np.ndarray, points: np.ndarray, density: float) -> np.ndarray:
@@ -236,4 +241,4 @@ def plant_blood_flush(rgb: np.ndarray, points: np.ndarray, density: float) -> np
         centre = (int(xs.mean()), int(ys.mean()))
         weight = np.maximum(weight, spot_map(rgb.shape, [centre], np.array([radius]), 0.3))
     linear = srgb_to_linear(rgb) * np.exp(-density * weight[..., None] * HAEMOGLOBIN_OD)
-    return np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
+    return srgb8(linear)

@@ -264,12 +264,9 @@ def _away_from_features(face: FaceImage) -> np.ndarray:
 
 
 def _lesion_contrast(face: FaceImage, channel: int, sigma: float) -> np.ndarray:
-    """The channel minus its near surround (ACNE_SURROUND x the eye distance, over usable
-    skin), smoothed at `sigma` pixels."""
-    values = face.plane(channel)
-    surround = ACNE_SURROUND * face.eye_distance
-    norm = face.mask_blur("usable", surround)
-    return blur(values - masked_blur(values, face.masks["usable"], surround, norm), sigma)
+    """The channel against its near surround (ACNE_SURROUND x the eye distance), smoothed at
+    `sigma` pixels."""
+    return blur(local_contrast(face, channel, ACNE_SURROUND * face.eye_distance), sigma)
 
 
 def wrinkles(face: FaceImage) -> Concern:

@@ -28,15 +28,15 @@ OUTLIER_SIGMAS = 2.5  # red (veins, caruncle) and skin-coloured pixels lie outsi
 MIN_PIXELS = 12
 MIN_CANDIDATES = 20
 
-# log(R/G), log(B/G) of the sclera relative to a neutral light, and the person-to-person spread
-# (robust sigma), measured on the London Set under its studio light.
+# log(R/G), log(B/G) of the sclera relative to a neutral light, measured on the London Set under
+# its studio light (white_reference.SCLERA_SPREAD is the person-to-person spread around it).
 SCLERA_OFFSET = np.array([0.152, -0.027])
 
 # The visible sclera beside the iris is about a tenth of the eye distance wide. In small faces
 # JPEG's half-resolution chroma and a pixel of landmark error mix the surrounding skin into it:
 # on the astronaut repainted to each Monk tone, the reading moved with the skin tone by 0.1-0.15
-# at eye distances of 42-63 px and by less than 0.03 from 84 px up. The sclera's prior ramps
-# from nothing to SCLERA_GOOD between these eye distances (in the photo's own pixels).
+# at eye distances of 42-63 px and by less than 0.03 from 84 px up. Below the first the sclera
+# is not read; white_reference's prior on it ramps up to the second (in the photo's own pixels).
 SCLERA_MIN_EYE_DISTANCE = 60.0
 SCLERA_FULL_EYE_DISTANCE = 84.0
 SCLERA_LEVEL_CHROMA = 0.8  # tungsten 3200 K moves the sclera by 0.58 from its studio colour
@@ -57,8 +57,7 @@ def eye_pixel_mask(shape: tuple[int, int], points: np.ndarray) -> np.ndarray:
         outline = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
         cv2.fillPoly(outline, [np.round(polygon - [x0, y0]).astype(np.int32)], (1,))
         eye = np.ascontiguousarray(cv2.erode(outline, kernel), dtype=np.uint8)
-        centre = points[iris, :2]
-        radius = float(np.linalg.norm(points[iris + 1 : iris + 5, :2] - centre, axis=1).mean())
+        centre, radius = iris_circle(points, iris)
         cv2.circle(
             eye,
             (round(float(centre[0]) - x0), round(float(centre[1]) - y0)),
@@ -128,13 +127,18 @@ def blown_eyes(crop: np.ndarray, points: np.ndarray, pixels: np.ndarray | None) 
     return float(np.mean(brightest.min(axis=1) >= CLIPPED))
 
 
+def iris_circle(points: np.ndarray, iris: int) -> tuple[np.ndarray, float]:
+    """The iris's centre (landmark `iris`) and radius (the mean distance to its four rim
+    points, the next four landmarks)."""
+    centre = points[iris, :2]
+    return centre, float(np.linalg.norm(points[iris + 1 : iris + 5, :2] - centre, axis=1).mean())
+
+
 def iris_mask(shape: tuple[int, int], points: np.ndarray) -> np.ndarray:
-    """Both iris disks (the face mesh's iris centre and the mean distance to its four rim
-    points)."""
+    """Both iris disks (`iris_circle`)."""
     mask = np.zeros(shape, dtype=np.uint8)
     for _, iris in EYES:
-        centre = points[iris, :2]
-        radius = float(np.linalg.norm(points[iris + 1 : iris + 5, :2] - centre, axis=1).mean())
+        centre, radius = iris_circle(points, iris)
         centre_px = (round(float(centre[0])), round(float(centre[1])))
         cv2.circle(mask, centre_px, max(1, round(radius)), (1,), -1)
     return mask.astype(bool)

@@ -82,16 +82,17 @@ def blobs_in(blob_list: list[Blob], mask: np.ndarray) -> list[Blob]:
     return [blob for blob, keep in zip(blob_list, inside.tolist(), strict=True) if keep]
 
 
-def local_contrast(face: FaceImage, channel: int) -> np.ndarray:
-    """The channel minus its masked-blurred surround (scale 1/6 of the eye distance)."""
+def local_contrast(face: FaceImage, channel: int, sigma: float | None = None) -> np.ndarray:
+    """The channel minus its surround: blurred over usable skin at `sigma` pixels (by default
+    1/6 of the eye distance). Computed once per face, channel and sigma."""
+    sigma = face.eye_distance / 6 if sigma is None else sigma
 
     def compute() -> np.ndarray:
         values = face.plane(channel)
-        sigma = face.eye_distance / 6
         norm = face.mask_blur("usable", sigma)
         return values - masked_blur(values, face.masks["usable"], sigma, norm)
 
-    return face.derived(("local_contrast", channel), compute)
+    return face.derived(("local_contrast", channel, sigma), compute)
 
 
 def blob_score(
