@@ -108,5 +108,6 @@ VARIANTS: dict[str, Variant] = {
     "mild smoothing": beauty(1, 12.0, 0.02),
     "beauty filter": beauty(3, 30.0, 0.05),
     "chroma x1.8": saturated(1.8),
+    "black and white": saturated(0.0),
     "glasses glare": glare(0.3),
 }

@@ -60,6 +60,7 @@ def test_ordinary_degradations_are_not_blocked(london_cases, name) -> None:
         ("beauty filter", "FILTER_SUSPECTED"),
         ("blur sigma 2.5 px", "FILTER_SUSPECTED"),
         ("glasses glare", "GLASSES_GLARE"),
+        ("black and white", "NO_COLOUR"),
     ],
 )
 def test_unfit_copies_block_with_guidance(london_cases, name, code) -> None:

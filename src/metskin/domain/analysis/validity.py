@@ -29,6 +29,11 @@ MAX_GLARE_FRACTION = 0.02  # of the eye zones covered by large near-white patche
 TEXTURE_SCALE = 0.015  # of the eye distance: fine skin texture is finer than this
 MIN_TEXTURE = 0.25  # robust sigma (L*) of that fine detail on the cheeks and forehead
 MAX_CHROMA = 32.0  # median skin C*ab: real skin (London 7-22, Monk swatches 3-25) stays below
+# A photo without colour (black and white, or a filter that took the colour out) reads as the
+# lightest or darkest Monk tone: a b* near 0 puts ITA near +-90 deg. Median skin C*ab after white
+# balance: London as taken 7.6-22.8; black-and-white copies 0.13-0.31; the recolour benchmark's
+# grayest painted swatches (Monk 1, 2 and 10, grayer than photographed skin) 1.6 and up.
+MIN_CHROMA = 1.0
 MIN_CONFIDENCE = 0.15  # overall result confidence below this is not reported
 # A light too coloured to correct (HEAVY_CAST): the cast the bounded white balance left
 # (white_reference.white_balance, log-chromaticity length). London photos as taken at most
@@ -59,6 +64,13 @@ GUIDANCE = {
     "UNNATURAL_COLOUR": (
         _("The skin colour is not one that real skin has in this light."),
         _("Turn off colour filters and take the photo in daylight without coloured lamps."),
+    ),
+    "NO_COLOUR": (
+        _(
+            "The photo has no colour (black and white, or a filter took the colour out), so the "
+            "skin tone cannot be read."
+        ),
+        _("Send a colour photo, with black-and-white mode and colour filters turned off."),
     ),
     "HEAVY_CAST": (
         _(
@@ -105,6 +117,8 @@ class Validity:
             found.append(issue("FILTER_SUSPECTED", self.texture))
         if self.chroma > MAX_CHROMA:  # hue is left to the colour-cast check
             found.append(issue("UNNATURAL_COLOUR", self.chroma))
+        if self.chroma < MIN_CHROMA:
+            found.append(issue("NO_COLOUR", self.chroma))
         if self.cast_left > MAX_CAST_LEFT:
             found.append(issue("HEAVY_CAST", self.cast_left))
         return found
