@@ -34,6 +34,7 @@ GRID = Image.fromarray(
 SAME_LEVELS = 1
 MAX_CACHED = 64  # distinct profiles (phone and camera models) kept at once
 _transforms: dict[bytes, ImageCms.ImageCmsTransform | None] = {}
+_NOT_BUILT = object()
 
 
 def is_srgb(profile: bytes | None) -> bool:
@@ -58,11 +59,14 @@ def _transform(profile: bytes | None) -> ImageCms.ImageCmsTransform | None:
     if not profile:
         return None
     key = hashlib.sha256(profile).digest()
-    if key not in _transforms:
+    # one read and one write: another thread may clear the cache in between (worker threads)
+    found = _transforms.get(key, _NOT_BUILT)
+    if found is _NOT_BUILT:
+        found = _build(profile)
         if len(_transforms) >= MAX_CACHED:
             _transforms.clear()
-        _transforms[key] = _build(profile)
-    return _transforms[key]
+        _transforms[key] = found
+    return found  # type: ignore[return-value]
 
 
 def _build(profile: bytes) -> ImageCms.ImageCmsTransform | None:
