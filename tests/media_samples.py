@@ -19,6 +19,33 @@ def noise_image(width: int, height: int, seed: int = 0) -> Image.Image:
     return Image.fromarray(rng.integers(0, 255, (height, width, 3), dtype=np.uint8))
 
 
+# Light, medium and dark skin, then saturated red, green, blue and a grey: where a wider colour
+# space read as sRGB is off most (skin loses b*) and least (grey).
+PATCH_COLOURS = (
+    (224, 172, 140), (198, 134, 96), (120, 75, 55),
+    (210, 50, 45), (60, 170, 80), (50, 70, 190), (128, 128, 128),
+)  # fmt: skip
+PATCH = 32
+
+
+def colour_patches() -> Image.Image:
+    """A row of PATCH_COLOURS squares, each a gentle gradient (+-6 levels) around its colour:
+    smooth, so that a lossy codec keeps each square's mean."""
+    ramp = np.linspace(-6, 6, PATCH)[np.newaxis, :, np.newaxis] + np.zeros((PATCH, 1, 1))
+    squares = [np.clip(np.array(colour) + ramp, 0, 255) for colour in PATCH_COLOURS]
+    return Image.fromarray(np.concatenate(squares, axis=1).round().astype(np.uint8))
+
+
+def patch_means(rgb: np.ndarray) -> np.ndarray:
+    """Each square's mean colour over its middle half (away from the seams between squares)."""
+    quarter = PATCH // 4
+    middles = [
+        rgb[quarter:-quarter, start + quarter : start + PATCH - quarter]
+        for start in range(0, PATCH * len(PATCH_COLOURS), PATCH)
+    ]
+    return np.array([middle.reshape(-1, 3).mean(axis=0) for middle in middles])
+
+
 def encode(image: Image.Image, fmt: str, **options: object) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format=fmt, **options)

@@ -4,17 +4,27 @@ everything else goes the re-encoding way (tests/integration/test_media_ingest.py
 from __future__ import annotations
 
 import io
+import struct
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from metskin.adapters.vision.ingest import MediaPreparerAdapter, photo_thumbnail
-from metskin.adapters.vision.jpeg_segments import MAX_SCANS, strip_jpeg
+from metskin.adapters.vision.jpeg_segments import ICC_HEADER, MAX_SCANS, strip_jpeg
 from metskin.domain.analysis.errors import CorruptMedia, MediaTooLarge
 from metskin.domain.analysis.media import JPEG, MediaLimits
 from tests.e2e.bad_uploads import _jpeg_dimensions
-from tests.media_samples import camera_jpeg, encode, face_jpeg, jpeg_pixels, noise_image
+from tests.media_profiles import DISPLAY_P3, from_srgb
+from tests.media_samples import (
+    camera_jpeg,
+    colour_patches,
+    encode,
+    face_jpeg,
+    jpeg_pixels,
+    noise_image,
+    patch_means,
+)
 
 LIMITS = MediaLimits(max_pixels=2_000_000)
 
@@ -98,3 +108,39 @@ def test_unusual_jpegs_are_left_to_the_decoder() -> None:
     end = plain.rindex(b"\xff\xd9")
     many_scans = plain[:end] + plain[scan:end] * MAX_SCANS + b"\xff\xd9"
     assert strip_jpeg(many_scans, LIMITS.max_pixels) is None
+
+
+def icc_segment(number: int, count: int, part: bytes) -> bytes:
+    body = ICC_HEADER + bytes((number, count)) + part
+    return b"\xff\xe2" + struct.pack(">H", len(body) + 2) + body
+
+
+def with_split_profile(data: bytes, profile: bytes, order: tuple[int, ...]) -> bytes:
+    """The JPEG with `profile` in two APP2 chunks (as a profile over 64 KB is written) placed
+    in `order` (chunk numbers from 1) just after the JFIF header."""
+    half = len(profile) // 2
+    parts = {1: profile[:half], 2: profile[half:]}
+    chunks = b"".join(icc_segment(number, 2, parts[number]) for number in order)
+    return data[:20] + chunks + data[20:]
+
+
+def test_the_icc_profile_dropped_is_handed_back() -> None:
+    assert strip_jpeg(face_jpeg(64), LIMITS.max_pixels).icc_profile is None  # type: ignore[union-attr]
+    data = encode(noise_image(32, 32), "JPEG", icc_profile=DISPLAY_P3)
+    stripped = strip_jpeg(data, LIMITS.max_pixels)
+    assert stripped is not None and stripped.icc_profile == DISPLAY_P3
+    assert b"ICC_PROFILE" not in stripped.data
+
+
+def test_a_profile_in_several_chunks_is_reassembled_in_their_order() -> None:
+    plain = encode(from_srgb(colour_patches(), DISPLAY_P3), "JPEG", quality=95)
+    for order in ((1, 2), (2, 1)):
+        data = with_split_profile(plain, DISPLAY_P3, order)
+        assert Image.open(io.BytesIO(data)).info["icc_profile"] == DISPLAY_P3  # as Pillow reads it
+        assert strip_jpeg(data, LIMITS.max_pixels).icc_profile == DISPLAY_P3  # type: ignore[union-attr]
+        stored = MediaPreparerAdapter().prepare(data, JPEG, LIMITS).data
+        expected = patch_means(np.asarray(colour_patches(), dtype=np.float64))
+        assert np.abs(patch_means(jpeg_pixels(stored)) - expected).max() < 3.5  # in sRGB
+    for order in ((1,), (1, 1), (2, 2)):  # a chunk missing or repeated: no profile, so sRGB
+        stripped = strip_jpeg(with_split_profile(plain, DISPLAY_P3, order), LIMITS.max_pixels)
+        assert stripped is not None and stripped.icc_profile is None

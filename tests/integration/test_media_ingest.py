@@ -6,15 +6,18 @@ import io
 import random
 import zipfile
 
+import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 
 from metskin.adapters.vision.ingest import (
+    PHOTO_QUALITY,
     POLYGLOT_MARKERS,
     MediaPreparerAdapter,
     has_polyglot_marker,
     photo_thumbnail,
 )
+from metskin.adapters.vision.jpeg_segments import strip_jpeg
 from metskin.domain.analysis.errors import (
     CorruptMedia,
     MediaTooLarge,
@@ -23,10 +26,14 @@ from metskin.domain.analysis.errors import (
 )
 from metskin.domain.analysis.media import MediaLimits, sniff
 from metskin.domain.analysis.records import MediaKind
+from tests.media_profiles import ADOBE_RGB, DISPLAY_P3, SRGB_WRITTEN, from_srgb
 from tests.media_samples import (
+    colour_patches,
     encode,
+    jpeg_pixels,
     jpeg_with_gps_and_rotation,
     noise_image,
+    patch_means,
     png_claiming_size,
     video_bytes,
 )
@@ -151,3 +158,59 @@ def test_the_polyglot_scan_finds_what_a_lowercased_search_finds() -> None:
         hits += expected
         assert has_polyglot_marker(data) is expected, data
     assert hits > 300
+
+
+LOSSY = {"quality": 95}
+SAVE_OPTIONS: dict[str, dict] = {"PNG": {}, "JPEG": LOSSY, "WEBP": LOSSY, "HEIF": LOSSY}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mode", "profile"),
+    [
+        ("JPEG", "RGB", DISPLAY_P3),
+        ("JPEG", "RGB", ADOBE_RGB),
+        ("PNG", "RGB", DISPLAY_P3),
+        ("PNG", "RGBA", ADOBE_RGB),
+        ("WEBP", "RGB", DISPLAY_P3),
+        ("HEIF", "RGB", DISPLAY_P3),  # as iPhones save; pillow-heif writes the profile
+    ],
+)
+def test_a_photo_in_display_p3_or_adobe_rgb_is_stored_in_srgb(
+    fmt: str, mode: str, profile: bytes
+) -> None:
+    """The phone's or camera's numbers read as sRGB would be off by 8-15 levels on light skin
+    (less yellow: lower b*); converted from the profile they come back within JPEG noise."""
+    original = colour_patches()
+    in_profile = from_srgb(original, profile).convert(mode)
+    data = encode(in_profile, fmt, icc_profile=profile, **SAVE_OPTIONS[fmt])
+    assert Image.open(io.BytesIO(data)).info["icc_profile"] == profile
+    prepared = prepare(data)
+    stored = Image.open(io.BytesIO(prepared.data))
+    assert "icc_profile" not in stored.info and b"ICC_PROFILE" not in prepared.data
+    expected = patch_means(np.asarray(original, dtype=np.float64))
+    as_read = patch_means(np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), np.float64))
+    assert np.abs(as_read - expected)[0].max() > 6  # the profile matters on this skin colour
+    assert np.abs(patch_means(jpeg_pixels(prepared.data)) - expected).max() < 3.5  # 2 JPEGs
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes(), SRGB_WRITTEN],
+    ids=["littlecms", "written"],
+)
+def test_a_jpeg_with_an_srgb_profile_keeps_its_coded_picture(profile: bytes) -> None:
+    data = encode(colour_patches(), "JPEG", quality=PHOTO_QUALITY, icc_profile=profile)
+    stripped = strip_jpeg(data, LIMITS.max_pixels)
+    assert stripped is not None and stripped.icc_profile == profile
+    assert prepare(data).data == stripped.data  # stripped, not re-encoded
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_photo_with_a_damaged_profile_is_stored_as_srgb(fmt: str) -> None:
+    original = colour_patches()
+    data = encode(original, fmt, icc_profile=DISPLAY_P3[:300], **SAVE_OPTIONS[fmt])
+    prepared = prepare(data)
+    if fmt == "JPEG":
+        assert prepared.data == strip_jpeg(data, LIMITS.max_pixels).data  # type: ignore[union-attr]
+    expected = patch_means(np.asarray(original, dtype=np.float64))
+    assert np.abs(patch_means(jpeg_pixels(prepared.data)) - expected).max() < 3.5  # 2 JPEGs

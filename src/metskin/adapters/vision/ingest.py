@@ -1,5 +1,6 @@
-"""Upload validation and sanitising: a plain upright JPEG loses its metadata segments without
-being re-encoded (`jpeg_segments`), other photos are re-encoded without metadata; videos probed."""
+"""Upload validation and sanitising: a plain upright sRGB JPEG loses its metadata segments
+without being re-encoded (`jpeg_segments`), other photos are converted to sRGB from their ICC
+profile (`colour_profiles`) and re-encoded without metadata; videos probed."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import numpy as np
 import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from metskin.adapters.vision.colour_profiles import is_srgb, to_srgb
 from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.images import encode_jpeg as encode_rgb_jpeg
 from metskin.adapters.vision.jpeg_segments import StrippedJpeg, strip_jpeg
@@ -78,7 +80,7 @@ def has_polyglot_marker(data: bytes) -> bool:
 def prepare_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> PreparedMedia:
     reject_polyglots(data)
     stripped = strip_jpeg(data, limits.max_pixels) if media_type == JPEG else None
-    if stripped is not None:
+    if stripped is not None and is_srgb(stripped.icc_profile):
         return _prepare_stripped(stripped)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -144,7 +146,8 @@ def _decode_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> Im
             raise UnsupportedMedia("The file's content does not match its type.", field="file")
         image.load()  # full decode: a truncated or damaged file fails here
         ImageOps.exif_transpose(image, in_place=True)  # no copy of an upright photo
-        return image if image.mode == "RGB" else image.convert("RGB")
+        rgb = image if image.mode == "RGB" else image.convert("RGB")
+        return to_srgb(rgb, image.info.get("icc_profile"))
     except (MediaTooLarge, UnsupportedMedia):
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
@@ -160,7 +163,7 @@ def _decode_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> Im
 
 def encode_jpeg(image: Image.Image, quality: int) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=quality)  # no EXIF, XMP or GPS
+    image.save(buffer, format="JPEG", quality=quality)  # no EXIF, XMP, GPS or ICC profile
     return buffer.getvalue()
 
 

@@ -4,7 +4,8 @@
 and every scan's entropy-coded data as they are, and drops everything else: the APPn segments
 (EXIF with GPS and the camera's serial numbers, XMP, ICC, MPF, the makers' notes, embedded
 thumbnails), comments and whatever follows the end-of-image marker (a second picture, a zip, a
-script). A fresh JFIF header without thumbnail is written in front.
+script). A fresh JFIF header without thumbnail is written in front. The ICC profile it drops
+is handed back: a photo in another colour space than sRGB must be converted, not just stripped.
 
 It answers only for the plain case: 8-bit YCbCr in three components (component ids 1, 2, 3,
 no Adobe marker) coded baseline, extended or progressive with Huffman tables, upright (no EXIF
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 SOI, EOI, SOS, DQT, DHT, DRI = 0xD8, 0xD9, 0xDA, 0xDB, 0xC4, 0xDD
 FRAMES = {0xC0, 0xC1, 0xC2}  # baseline, extended sequential, progressive (Huffman)
-APP1, APP14, COM = 0xE1, 0xEE, 0xFE
+APP1, APP2, APP14, COM = 0xE1, 0xE2, 0xEE, 0xFE
 KEPT = {DQT, DHT, DRI}
 MAX_SCANS = 100  # progressive files have about 10; thousands of scans make a CPU bomb
 # JFIF 1.01, no density unit, 1:1 pixels, no thumbnail
@@ -31,6 +32,7 @@ SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7]")
 XMP_ORIENTATION = re.compile(rb'tiff:Orientation(?:="|>)([0-9])')
 EXIF_HEADER = b"Exif\x00\x00"
 XMP_HEADER = b"http://ns.adobe.com/xap/1.0/\x00"
+ICC_HEADER = b"ICC_PROFILE\x00"  # then the chunk's number (from 1) and the number of chunks
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class StrippedJpeg:
     data: bytes
     width: int
     height: int
+    icc_profile: bytes | None = None  # the embedded colour profile, reassembled from its chunks
 
 
 class _Unhandled(Exception):
@@ -58,13 +61,14 @@ def _strip(data: bytes, max_pixels: int) -> StrippedJpeg:
     view = memoryview(data)  # the kept parts are copied once, by the join
     size: tuple[int, int] | None = None
     scans, at = 0, 2
+    icc_chunks: list[bytes] = []
     while True:
         marker, at = _marker(data, at)
         if marker == EOI:
             if size is None or scans == 0:
                 raise _Unhandled
             kept.append(b"\xff\xd9")
-            return StrippedJpeg(b"".join(kept), *size)
+            return StrippedJpeg(b"".join(kept), *size, _icc_profile(icc_chunks))
         length = struct.unpack_from(">H", data, at)[0]
         end = at + length
         if length < 2 or end > len(data):
@@ -86,6 +90,8 @@ def _strip(data: bytes, max_pixels: int) -> StrippedJpeg:
             continue
         elif marker == APP1:
             _check_upright(body)
+        elif marker == APP2 and body.startswith(ICC_HEADER):
+            icc_chunks.append(body[len(ICC_HEADER) :])
         elif marker == APP14 or not (0xE0 <= marker <= 0xEF or marker == COM or marker in KEPT):
             raise _Unhandled  # Adobe colour transform, arithmetic coding, DNL, JPEG-LS...
         if marker in KEPT or marker in FRAMES:
@@ -113,6 +119,17 @@ def _frame_size(body: bytes, max_pixels: int) -> tuple[int, int]:
     if width == 0 or height == 0 or width * height > max_pixels:
         raise _Unhandled  # the decoder's path refuses it from the header
     return width, height
+
+
+def _icc_profile(chunks: list[bytes]) -> bytes | None:
+    """The profile's chunks joined in their numbered order; None when a chunk is missing or
+    numbered twice: the photo then counts as sRGB (Pillow too reads no profile without a chunk)."""
+    chunks = sorted(chunks, key=lambda chunk: chunk[:1])
+    if not chunks or [chunk[:2] for chunk in chunks] != [
+        bytes((number, len(chunks))) for number in range(1, len(chunks) + 1)
+    ]:
+        return None
+    return b"".join(chunk[2:] for chunk in chunks)
 
 
 def _check_upright(body: bytes) -> None:

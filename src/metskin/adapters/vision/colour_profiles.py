@@ -1,0 +1,81 @@
+"""Photos in another colour space converted to sRGB, the space the engine measures skin in.
+
+iPhones save in Display P3 and many cameras in Adobe RGB (1998); read as sRGB, the same skin
+looks less saturated (lower b*), which moves ITA and Monk. The photo's embedded ICC profile
+says which space its numbers are in. Every photo of a phone model carries the same profile, so
+the verdict (sRGB or not) and the LittleCMS transform are built once per profile's bytes.
+
+Relative colorimetric intent: a colour inside sRGB (every skin colour is) keeps its measured
+CIELAB value and only colours outside sRGB are clipped, where a perceptual intent (tables in
+some profiles) would compress the whole gamut and move skin too. The matrix profiles phones
+and cameras write have no perceptual tables anyway: LittleCMS would fall back to colorimetric.
+
+A profile LittleCMS cannot read or apply (damaged, CMYK or grey on an RGB picture) is ignored:
+the photo is treated as sRGB, as it was before profiles were read, and is never refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import numpy as np
+from PIL import Image, ImageCms
+
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC
+# 7^3 colours from black to white: a profile that moves none of them by more than one level
+# (rounding in the transform) is taken as sRGB and its photo is kept as it is.
+GRID = Image.fromarray(
+    np.stack(np.meshgrid(*[np.linspace(0, 255, 7).round().astype(np.uint8)] * 3), -1).reshape(
+        -1, 1, 3
+    )
+)
+SAME_LEVELS = 1
+MAX_CACHED = 64  # distinct profiles (phone and camera models) kept at once
+_transforms: dict[bytes, ImageCms.ImageCmsTransform | None] = {}
+_NOT_BUILT = object()
+
+
+def is_srgb(profile: bytes | None) -> bool:
+    """Whether a photo with this embedded profile (None: no profile) is already in sRGB, or
+    is taken as sRGB because its profile cannot be used."""
+    return _transform(profile) is None
+
+
+def to_srgb(rgb: Image.Image, profile: bytes | None) -> Image.Image:
+    """An RGB picture's pixels converted from its embedded profile's space to sRGB."""
+    transform = _transform(profile)
+    if transform is None:
+        return rgb
+    try:
+        return ImageCms.applyTransform(rgb, transform)  # type: ignore[return-value]
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return rgb
+
+
+def _transform(profile: bytes | None) -> ImageCms.ImageCmsTransform | None:
+    """The transform to sRGB, None for sRGB or an unusable profile (cached by its digest)."""
+    if not profile:
+        return None
+    key = hashlib.sha256(profile).digest()
+    # one read and one write: another thread may clear the cache in between (worker threads)
+    found = _transforms.get(key, _NOT_BUILT)
+    if found is _NOT_BUILT:
+        found = _build(profile)
+        if len(_transforms) >= MAX_CACHED:
+            _transforms.clear()
+        _transforms[key] = found
+    return found  # type: ignore[return-value]
+
+
+def _build(profile: bytes) -> ImageCms.ImageCmsTransform | None:
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        transform = ImageCms.buildTransform(source, SRGB, "RGB", "RGB", INTENT)
+        moved = np.asarray(ImageCms.applyTransform(GRID, transform), dtype=np.int16)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return None
+    if np.abs(moved - np.asarray(GRID, dtype=np.int16)).max() <= SAME_LEVELS:
+        return None
+    return transform
