@@ -21,6 +21,7 @@ from metskin.adapters.vision.colour_profiles import is_srgb, to_srgb
 from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.images import encode_jpeg as encode_rgb_jpeg
 from metskin.adapters.vision.jpeg_segments import StrippedJpeg, strip_jpeg
+from metskin.adapters.vision.video_colour import FrameDecoder, read_colour
 from metskin.domain.analysis.errors import (
     CorruptMedia,
     MediaTooLarge,
@@ -184,7 +185,7 @@ def prepare_video(data: bytes, media_type: MediaType, limits: MediaLimits) -> Pr
         try:
             width, height, duration = _probe(capture)
             _check_video(width, height, duration, limits)
-            frame = _middle_frame(capture, duration)
+            frame = _middle_frame(capture, duration, FrameDecoder(read_colour(path)))
         finally:
             capture.release()
     return PreparedMedia(
@@ -224,7 +225,7 @@ def _check_video(width: int, height: int, duration: float, limits: MediaLimits) 
         )
 
 
-def _middle_frame(capture: cv2.VideoCapture, duration: float) -> np.ndarray:
+def _middle_frame(capture: cv2.VideoCapture, duration: float, to_rgb: FrameDecoder) -> np.ndarray:
     capture.set(cv2.CAP_PROP_POS_MSEC, duration * 500)
     ok, bgr = capture.read()
     if not ok:
@@ -232,4 +233,4 @@ def _middle_frame(capture: cv2.VideoCapture, duration: float) -> np.ndarray:
         ok, bgr = capture.read()
     if not ok or bgr is None:
         raise CorruptMedia("The video's frames cannot be decoded.", field="file")
-    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    return to_rgb(bgr)

@@ -12,6 +12,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from metskin.adapters.vision.video_colour import FrameDecoder, read_colour
 from metskin.domain.analysis.errors import UnreadableMedia
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".3gp"})
@@ -35,6 +36,8 @@ class VideoFrames:
         self._native_fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
         self._frame_count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
         capture.release()
+        self.colour = read_colour(path)
+        self._to_rgb = FrameDecoder(self.colour)
         self._step = max(1.0, self._native_fps / fps)
         if self._frame_count > 0:
             self._step = max(self._step, self._frame_count / max_frames)
@@ -88,7 +91,7 @@ class VideoFrames:
                     ok, bgr = capture.retrieve()
                     if ok:
                         produced += 1
-                        waiting.put(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+                        waiting.put(self._to_rgb(bgr))
                     next_pick += self._step
                 index += 1
         except Exception as error:  # handed to the consumer, raised in its thread

@@ -1,0 +1,112 @@
+"""Video frames come out in the colours the camera coded: the stream's matrix (BT.709 in phone
+video, BT.601 in SD), and HDR (HLG) turned into SDR sRGB. The fixtures (tests/fixtures/video,
+made by its make.sh) are four flat skin-coloured patches coded lossless in each way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from metskin.adapters.vision import video_colour
+from metskin.adapters.vision.ingest import prepare_video
+from metskin.adapters.vision.video import VideoFrames
+from metskin.adapters.vision.video_colour import (
+    BT601,
+    BT709,
+    BT2020,
+    HLG,
+    HLG_WHITE,
+    read_colour,
+)
+from metskin.domain.analysis.media import MediaLimits, sniff
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/video"
+PATCHES = np.array([(236, 200, 180), (200, 150, 120), (150, 100, 75), (90, 60, 45)], float)
+
+
+def hlg_signal(rgb: np.ndarray) -> np.ndarray:
+    """8-bit sRGB as the HLG signal (0..1) a camera would code: linear light, BT.2020 primaries
+    (BT.2087), SDR white at HLG's reference white, the HLG OETF (BT.2100)."""
+    srgb = rgb.astype(np.float64) / 255
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    to_2020 = [[0.6274, 0.3293, 0.0433], [0.0691, 0.9195, 0.0114], [0.0164, 0.0880, 0.8956]]
+    light = linear @ np.array(to_2020).T * HLG_WHITE
+    a, b, c = 0.17883277, 0.28466892, 0.55991073
+    log_part = a * np.log(np.maximum(12 * light - b, 1e-9)) + c
+    return np.clip(np.where(light <= 1 / 12, np.sqrt(3 * light), log_part), 0, 1)
+
+
+def patch_colours(rgb: np.ndarray) -> np.ndarray:
+    """The mean colour of each patch's centre (away from the chroma subsampling's edges)."""
+    return np.array([rgb[24:40, 32 * i + 8 : 32 * i + 24].reshape(-1, 3).mean(0) for i in range(4)])
+
+
+def opencv_colours(path: Path) -> np.ndarray:
+    ok, bgr = cv2.VideoCapture(str(path)).read()
+    assert ok
+    return patch_colours(bgr[..., ::-1])
+
+
+@pytest.mark.parametrize(
+    ("name", "matrix"),
+    [
+        ("bt709-vui.mp4", BT709),  # H.264 VUI
+        ("bt709-colr.mov", BT709),  # QuickTime colr nclc
+        ("bt709.webm", BT709),  # Matroska Colour
+        ("bt601-vui.mp4", 5),
+        ("hlg-colr.mp4", BT2020),  # MP4 colr nclx, HLG
+    ],
+)
+def test_frames_come_out_in_the_coded_colours(name: str, matrix: int) -> None:
+    path = FIXTURES / name
+    frames = VideoFrames(path)
+    assert frames.colour.matrix == matrix
+    decoded = patch_colours(next(iter(frames)))
+    assert np.abs(decoded - PATCHES).max() <= 3.0, decoded.round(1)
+
+
+def test_opencv_alone_reads_phone_video_wrong() -> None:
+    """What the frames looked like before: BT.709 read as BT.601 loses red and yellow (b*),
+    and HLG read as SDR comes out far too dark. (Guards that the fixtures exercise the fix.)"""
+    bt709 = opencv_colours(FIXTURES / "bt709-vui.mp4")
+    assert (PATCHES[:, 0] - bt709[:, 0]).min() >= 3.0  # red
+    assert (bt709[:, 2] - PATCHES[:, 2]).max() <= 1.5  # blue rises a little, if at all
+    hlg = opencv_colours(FIXTURES / "hlg-colr.mp4")
+    assert (PATCHES - hlg).mean() >= 20.0
+
+
+def test_an_untagged_stream_is_left_as_decoded() -> None:
+    """Players disagree on untagged video and browsers record it in BT.601: no guess."""
+    path = FIXTURES / "bt709-untagged.mp4"
+    assert read_colour(path) == video_colour.VideoColour(BT601, None)
+    np.testing.assert_allclose(patch_colours(next(iter(VideoFrames(path)))), opencv_colours(path))
+
+
+def test_colour_tags_are_read_from_each_container() -> None:
+    assert read_colour(FIXTURES / "hlg-colr.mp4").transfer == HLG
+    assert read_colour(FIXTURES / "hlg-colr.mp4").hdr
+    assert not read_colour(FIXTURES / "bt709-vui.mp4").hdr
+    nclx = b"\x00\x00\x00\x13colrnclx\x00\x09\x00\x10\x00\x09\x80"
+    assert video_colour._mp4_colour(b"ftyp" + nclx) == video_colour.VideoColour(9, 16)
+
+
+def test_damaged_or_foreign_files_get_the_default(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(b"avcC" + bytes(range(256)) * 4 + b"colrncl")
+    assert read_colour(junk) == video_colour.VideoColour(BT601, None)
+    truncated = tmp_path / "truncated.mp4"
+    data = (FIXTURES / "bt709-vui.mp4").read_bytes()
+    truncated.write_bytes(data[: data.find(b"avcC") + 16])
+    assert read_colour(truncated) == video_colour.VideoColour(BT601, None)
+
+
+def test_an_hdr_video_gets_a_thumbnail_in_its_colours() -> None:
+    data = (FIXTURES / "hlg-colr.mp4").read_bytes()
+    limits = MediaLimits(max_pixels=2_000_000, max_video_seconds=5, max_video_side=640)
+    prepared = prepare_video(data, sniff(data), limits)
+    assert prepared.thumbnail_jpeg is not None
+    thumbnail = cv2.imdecode(np.frombuffer(prepared.thumbnail_jpeg, np.uint8), cv2.IMREAD_COLOR)
+    assert np.abs(patch_colours(thumbnail[..., ::-1]) - PATCHES).max() <= 4.0
