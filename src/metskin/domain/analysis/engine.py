@@ -110,6 +110,9 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
     light = quality.exposure_issues(issues, sclera, measured.image_top, blown_eyes(crop, pts, seen))
     if any(item.code == "OVEREXPOSED" for item in light):  # blocks: drop the warning
         issues = [item for item in issues if item.code != "OVEREXPOSED"]
+        glare = validity.glare_fraction(crop, masks["skin"], eye_distance, pts)
+        if glare > validity.MAX_GLARE_FRACTION:  # a reflection on glasses blew the eyes out
+            light = [validity.issue("GLASSES_GLARE", glare)]
     issues += light
     penalty = 0.5 ** sum(1 for item in issues if item.code not in quality.LIGHT_CODES)
     background, score = background_pixels(rgb, box), measured.score() * penalty

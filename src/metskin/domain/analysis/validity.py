@@ -139,21 +139,24 @@ def eye_zones(shape: tuple[int, ...], points: np.ndarray) -> np.ndarray:
     return mask.astype(bool)
 
 
-def glare_fraction(face: FaceImage, points: np.ndarray) -> float:
+def glare_fraction(
+    rgb: np.ndarray, skin: np.ndarray, eye_distance: float, points: np.ndarray
+) -> float:
     """Share of the eye zones under large near-white patches, beyond what the rest of the skin
-    has (an overexposed face is white everywhere: that is OVEREXPOSED, not glare)."""
-    zone = eye_zones(face.rgb.shape, points)
+    (`skin`, a mask of `rgb`) has: an overexposed face is white everywhere, that is OVEREXPOSED,
+    not glare."""
+    zone = eye_zones(rgb.shape, points)
     if not zone.any():
         return 0.0
-    red, green, blue = cv2.split(face.rgb)  # planes: OpenCV copies a strided channel view
+    red, green, blue = cv2.split(rgb)  # planes: OpenCV copies a strided channel view
     white = cv2.min(cv2.min(red, green), blue) >= GLARE_MIN_CHANNEL
     glare = (zone & white).astype(np.uint8)
     if not glare.any():
         return 0.0
     _, _, stats, _ = cv2.connectedComponentsWithStats(glare, connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]
-    large = float(areas[areas >= math.pi * (GLARE_MIN_RADIUS * face.eye_distance) ** 2].sum())
-    elsewhere = face.masks["skin"] & ~zone
+    large = float(areas[areas >= math.pi * (GLARE_MIN_RADIUS * eye_distance) ** 2].sum())
+    elsewhere = skin & ~zone
     skin_white = float(white[elsewhere].mean()) if elsewhere.any() else 0.0
     return large / float(np.count_nonzero(zone)) - 2.0 * skin_white
 
@@ -180,7 +183,7 @@ def measure_validity(
         hue = float(np.degrees(np.arctan2(b_level, a_level)))
     return Validity(
         eye_distance_px=face.eye_distance / max(scale, 1e-6),
-        glare_fraction=glare_fraction(face, points),
+        glare_fraction=glare_fraction(face.rgb, face.masks["skin"], face.eye_distance, points),
         texture=texture(face),
         chroma=chroma,
         hue_deg=hue,
@@ -191,7 +194,12 @@ def measure_validity(
 def blocked(
     issues: list[QualityIssue] | tuple[QualityIssue, ...], found: list[QualityIssue]
 ) -> AnalysisResult:
-    """A result that reports nothing but the issues (no tone, no concerns)."""
+    """A result that reports nothing but the issues (no tone, no concerns). Glare on glasses
+    over the eyes is what came out white: it replaces OVEREXPOSED, whose advice (less light)
+    would not help (the planted lens reflections of the validity bench read both on 40 of 102,
+    the skin's clipped-channel warning)."""
+    if any(item.code == "GLASSES_GLARE" for item in found):
+        issues = [item for item in issues if item.code != "OVEREXPOSED"]
     return AnalysisResult(quality=(*issues, *found), confidence=0.0)
 
 
