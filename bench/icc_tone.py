@@ -7,12 +7,12 @@ Each face (640 px JPEG, taken as sRGB) is converted by LittleCMS (relative color
 Display P3 and to Adobe RGB (1998) and saved as JPEG q92 with that profile embedded, as a phone
 or camera would (the profiles come from tests/media_profiles.py: no .icc files here). Measured by
 the engine (MediaPipe landmarks), against the face as taken:
-- old: the profile ignored, the JPEG decoded as sRGB (the old upload stored the same coded
-  picture, stripped of its profile);
-- new: through prepare_photo (the app's default limits), the stored bytes decoded with
-  decode_image as the analysis does;
+- old: the profile ignored: the JPEG stripped of its segments (as the old upload stored it)
+  and decoded as sRGB;
+- new: through prepare_photo (the app's default limits: the same coded picture, its profile
+  kept), the stored bytes decoded with decode_image as the analysis does (converted);
 - control: the face saved once more as sRGB JPEG q92 without profile, through prepare_photo:
-  what re-saving a JPEG on its own coding grid moves (a floor: the new path has two JPEGs);
+  what re-saving a JPEG on its own coding grid moves;
 - control, P3 without its JPEG: converted to Display P3 and back with no JPEG in between, then
   saved as sRGB JPEG q92: what the two conversions alone move (the rest of "new" is the lossy
   coding of the numbers in the wider space).
@@ -38,6 +38,7 @@ from metskin.adapters.vision.colour_profiles import to_srgb
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.ingest import PHOTO_QUALITY, prepare_photo
+from metskin.adapters.vision.jpeg_segments import strip_jpeg
 from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.media import JPEG, MediaLimits
 from metskin.domain.analysis.model import Tone
@@ -62,7 +63,9 @@ def cases(original: Image.Image) -> dict[str, np.ndarray]:
         data = encode(
             from_srgb(original, profile), "JPEG", quality=PHOTO_QUALITY, icc_profile=profile
         )
-        out[f"{name}, old (profile ignored)"] = decode_image(data)
+        old_upload = strip_jpeg(data, MediaLimits().max_pixels)  # the profile dropped
+        assert old_upload is not None
+        out[f"{name}, old (profile ignored)"] = decode_image(old_upload.data)
         out[f"{name}, new (converted)"] = stored(data)
     return out
 

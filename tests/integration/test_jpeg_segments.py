@@ -10,8 +10,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.ingest import MediaPreparerAdapter, photo_thumbnail
-from metskin.adapters.vision.jpeg_segments import ICC_HEADER, MAX_SCANS, strip_jpeg
+from metskin.adapters.vision.jpeg_segments import (
+    ICC_HEADER,
+    MAX_SCANS,
+    strip_jpeg,
+    with_icc_profile,
+)
 from metskin.domain.analysis.errors import CorruptMedia, MediaTooLarge
 from metskin.domain.analysis.media import JPEG, MediaLimits
 from tests.e2e.bad_uploads import _jpeg_dimensions
@@ -132,6 +138,18 @@ def test_the_icc_profile_dropped_is_handed_back() -> None:
     assert b"ICC_PROFILE" not in stripped.data
 
 
+def test_a_profile_is_written_back_in_chunks_that_decoders_read() -> None:
+    stripped = strip_jpeg(encode(noise_image(32, 32), "JPEG"), LIMITS.max_pixels)
+    assert stripped is not None
+    large = DISPLAY_P3 + bytes(70_000)  # over one segment: two chunks
+    for profile in (DISPLAY_P3, large):
+        data = with_icc_profile(stripped.data, profile)
+        assert Image.open(io.BytesIO(data)).info["icc_profile"] == profile
+        again = strip_jpeg(data, LIMITS.max_pixels)
+        assert again is not None and again.icc_profile == profile and again.data == stripped.data
+    assert with_icc_profile(stripped.data, large).count(ICC_HEADER) == 2
+
+
 def test_a_profile_in_several_chunks_is_reassembled_in_their_order() -> None:
     plain = encode(from_srgb(colour_patches(), DISPLAY_P3), "JPEG", quality=95)
     for order in ((1, 2), (2, 1)):
@@ -140,7 +158,8 @@ def test_a_profile_in_several_chunks_is_reassembled_in_their_order() -> None:
         assert strip_jpeg(data, LIMITS.max_pixels).icc_profile == DISPLAY_P3  # type: ignore[union-attr]
         stored = MediaPreparerAdapter().prepare(data, JPEG, LIMITS).data
         expected = patch_means(np.asarray(colour_patches(), dtype=np.float64))
-        assert np.abs(patch_means(jpeg_pixels(stored)) - expected).max() < 3.5  # in sRGB
+        assert Image.open(io.BytesIO(stored)).info["icc_profile"] == DISPLAY_P3  # kept whole
+        assert np.abs(patch_means(decode_image(stored)) - expected).max() < 3.5  # read in sRGB
     for order in ((1,), (1, 1), (2, 2)):  # a chunk missing or repeated: no profile, so sRGB
         stripped = strip_jpeg(with_split_profile(plain, DISPLAY_P3, order), LIMITS.max_pixels)
         assert stripped is not None and stripped.icc_profile is None

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms
 
+from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.ingest import (
     PHOTO_QUALITY,
     POLYGLOT_MARKERS,
@@ -17,7 +18,7 @@ from metskin.adapters.vision.ingest import (
     has_polyglot_marker,
     photo_thumbnail,
 )
-from metskin.adapters.vision.jpeg_segments import strip_jpeg
+from metskin.adapters.vision.jpeg_segments import strip_jpeg, with_icc_profile
 from metskin.domain.analysis.errors import (
     CorruptMedia,
     MediaTooLarge,
@@ -175,22 +176,36 @@ SAVE_OPTIONS: dict[str, dict] = {"PNG": {}, "JPEG": LOSSY, "WEBP": LOSSY, "HEIF"
         ("HEIF", "RGB", DISPLAY_P3),  # as iPhones save; pillow-heif writes the profile
     ],
 )
-def test_a_photo_in_display_p3_or_adobe_rgb_is_stored_in_srgb(
+def test_a_photo_in_display_p3_or_adobe_rgb_is_read_in_srgb(
     fmt: str, mode: str, profile: bytes
 ) -> None:
     """The phone's or camera's numbers read as sRGB would be off by 8-15 levels on light skin
-    (less yellow: lower b*); converted from the profile they come back within JPEG noise."""
+    (less yellow: lower b*); the stored photo keeps its profile (and no other metadata) and is
+    decoded from it back within JPEG noise, as the photo itself is."""
     original = colour_patches()
     in_profile = from_srgb(original, profile).convert(mode)
     data = encode(in_profile, fmt, icc_profile=profile, **SAVE_OPTIONS[fmt])
     assert Image.open(io.BytesIO(data)).info["icc_profile"] == profile
     prepared = prepare(data)
     stored = Image.open(io.BytesIO(prepared.data))
-    assert "icc_profile" not in stored.info and b"ICC_PROFILE" not in prepared.data
+    assert stored.info["icc_profile"] == profile and not stored.getexif()
     expected = patch_means(np.asarray(original, dtype=np.float64))
     as_read = patch_means(np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), np.float64))
     assert np.abs(as_read - expected)[0].max() > 6  # the profile matters on this skin colour
-    assert np.abs(patch_means(jpeg_pixels(prepared.data)) - expected).max() < 3.5  # 2 JPEGs
+    assert np.abs(patch_means(decode_image(prepared.data)) - expected).max() < 3.5  # 2 JPEGs
+    if fmt != "HEIF":  # the photo as sent, as a bench or a script loads it
+        assert np.abs(patch_means(decode_image(data)) - expected).max() < 3.0
+
+
+def test_an_upload_in_display_p3_keeps_the_fast_path() -> None:
+    """No full-size decode and re-encode at upload: the profile goes back into the stripped
+    JPEG and the analysis's reduced decode converts."""
+    data = encode(
+        from_srgb(colour_patches(), DISPLAY_P3), "JPEG", quality=95, icc_profile=DISPLAY_P3
+    )
+    stripped = strip_jpeg(data, LIMITS.max_pixels)
+    assert stripped is not None
+    assert prepare(data).data == with_icc_profile(stripped.data, DISPLAY_P3)
 
 
 @pytest.mark.parametrize(

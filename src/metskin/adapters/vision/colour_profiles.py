@@ -1,5 +1,9 @@
 """Photos in another colour space converted to sRGB, the space the engine measures skin in.
 
+The upload keeps a photo's profile when it is not sRGB (`ingest`), and every decode of a photo
+for the analysis, its thumbnail and the overlay (`images.decode_image`) converts from it: at the
+analysis's reduced decode scale, not on every full-size upload.
+
 iPhones save in Display P3 and many cameras in Adobe RGB (1998); read as sRGB, the same skin
 looks less saturated (lower b*), which moves ITA and Monk. The photo's embedded ICC profile
 says which space its numbers are in. Every photo of a phone model carries the same profile, so
@@ -52,6 +56,13 @@ def to_srgb(rgb: Image.Image, profile: bytes | None) -> Image.Image:
         return ImageCms.applyTransform(rgb, transform)  # type: ignore[return-value]
     except (ImageCms.PyCMSError, OSError, ValueError):
         return rgb
+
+
+def to_srgb_array(rgb: np.ndarray, profile: bytes | None) -> np.ndarray:
+    """`to_srgb` for a decoded RGB array (returned as it is when no conversion is needed)."""
+    if _transform(profile) is None:
+        return rgb
+    return np.asarray(to_srgb(Image.fromarray(rgb), profile))
 
 
 def _transform(profile: bytes | None) -> ImageCms.ImageCmsTransform | None:

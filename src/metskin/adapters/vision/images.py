@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from metskin.adapters.vision.colour_profiles import to_srgb_array
 from metskin.domain.analysis.errors import UnreadableMedia
 
 # Decode at the smallest 1/2, 1/4 or 1/8 scale whose long side still reaches this: a face in
@@ -31,19 +32,19 @@ def reduction_for(size: tuple[int, int], long_side: int = DECODE_LONG_SIDE) -> i
 
 
 def decode_image(data: bytes, *, long_side: int = DECODE_LONG_SIDE) -> np.ndarray:
-    """RGB uint8 array from encoded bytes; raises UnreadableMedia when they are not an image."""
+    """sRGB uint8 array from encoded bytes, converted from the photo's embedded colour profile
+    (`colour_profiles`); raises UnreadableMedia when they are not an image."""
     if not data:
         raise UnreadableMedia("The file is empty.")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            size = probe.size
+        with Image.open(io.BytesIO(data)) as probe:  # the header: size and colour profile
+            size, profile = probe.size, probe.info.get("icc_profile")
     except (UnidentifiedImageError, OSError) as error:
         raise UnreadableMedia("The file is not an image we can read.") from error
     buffer = np.frombuffer(data, dtype=np.uint8)
     bgr = cv2.imdecode(buffer, REDUCED_DECODE[reduction_for(size, long_side)])
-    if bgr is None:
-        return _decode_with_pillow(data)
-    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    rgb = _decode_with_pillow(data) if bgr is None else cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    return to_srgb_array(rgb, profile)
 
 
 def _decode_with_pillow(data: bytes) -> np.ndarray:

@@ -1,6 +1,6 @@
-"""Upload validation and sanitising: a plain upright sRGB JPEG loses its metadata segments
-without being re-encoded (`jpeg_segments`), other photos are converted to sRGB from their ICC
-profile (`colour_profiles`) and re-encoded without metadata; videos probed."""
+"""Upload validation and sanitising: a plain upright JPEG loses its metadata segments without
+being re-encoded (`jpeg_segments`), other photos are re-encoded without metadata; videos probed.
+A colour profile other than sRGB is kept (`colour_profiles`: the decodes convert from it)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ import numpy as np
 import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from metskin.adapters.vision.colour_profiles import is_srgb, to_srgb
+from metskin.adapters.vision.colour_profiles import is_srgb
 from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.images import encode_jpeg as encode_rgb_jpeg
-from metskin.adapters.vision.jpeg_segments import StrippedJpeg, strip_jpeg
+from metskin.adapters.vision.jpeg_segments import StrippedJpeg, strip_jpeg, with_icc_profile
 from metskin.adapters.vision.video_colour import FrameDecoder, read_colour
 from metskin.domain.analysis.errors import (
     CorruptMedia,
@@ -81,16 +81,16 @@ def has_polyglot_marker(data: bytes) -> bool:
 def prepare_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> PreparedMedia:
     reject_polyglots(data)
     stripped = strip_jpeg(data, limits.max_pixels) if media_type == JPEG else None
-    if stripped is not None and is_srgb(stripped.icc_profile):
+    if stripped is not None:
         return _prepare_stripped(stripped)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
-        rgb = _decode_photo(data, media_type, limits)
+        rgb, profile = _decode_photo(data, media_type, limits)
     # Its thumbnail too is made from the stored photo's first decode (the analysis's 1/4-scale
     # one: 3-4 ms, where resizing this full-size decode cost 15-20 ms on 12 MP).
     return PreparedMedia(
         media_type=JPEG,
-        data=encode_jpeg(rgb, PHOTO_QUALITY),
+        data=encode_jpeg(rgb, PHOTO_QUALITY, None if is_srgb(profile) else profile),
         thumbnail_jpeg=None,
         width=rgb.width,
         height=rgb.height,
@@ -100,10 +100,14 @@ def prepare_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> Pr
 def _prepare_stripped(stripped: StrippedJpeg) -> PreparedMedia:
     """The stripped JPEG as stored, not decoded here: its structure was checked up to the end
     marker; its entropy-coded data is read by its first decode (the analysis's, which fails
-    with CORRUPT_MEDIA on a damaged one, or the first request for the thumbnail)."""
+    with CORRUPT_MEDIA on a damaged one, or the first request for the thumbnail). A colour
+    profile other than sRGB goes back in (an iPhone's Display P3)."""
+    profile = stripped.icc_profile
     return PreparedMedia(
         media_type=JPEG,
-        data=stripped.data,
+        data=stripped.data
+        if profile is None or is_srgb(profile)
+        else with_icc_profile(stripped.data, profile),
         thumbnail_jpeg=None,
         width=stripped.width,
         height=stripped.height,
@@ -133,7 +137,10 @@ def thumbnail_of_rgb(rgb: np.ndarray) -> bytes:
     return encode_rgb_jpeg(rgb, 80)
 
 
-def _decode_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> Image.Image:
+def _decode_photo(
+    data: bytes, media_type: MediaType, limits: MediaLimits
+) -> tuple[Image.Image, bytes | None]:
+    """The upright RGB picture and its colour profile (None: none)."""
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only
         width, height = image.size
@@ -148,7 +155,7 @@ def _decode_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> Im
         image.load()  # full decode: a truncated or damaged file fails here
         ImageOps.exif_transpose(image, in_place=True)  # no copy of an upright photo
         rgb = image if image.mode == "RGB" else image.convert("RGB")
-        return to_srgb(rgb, image.info.get("icc_profile"))
+        return rgb, image.info.get("icc_profile")
     except (MediaTooLarge, UnsupportedMedia):
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
@@ -162,9 +169,11 @@ def _decode_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> Im
         ) from error
 
 
-def encode_jpeg(image: Image.Image, quality: int) -> bytes:
+def encode_jpeg(image: Image.Image, quality: int, icc_profile: bytes | None = None) -> bytes:
+    """No EXIF, XMP or GPS; the colour profile when one is given."""
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=quality)  # no EXIF, XMP, GPS or ICC profile
+    options = {} if icc_profile is None else {"icc_profile": icc_profile}
+    image.save(buffer, format="JPEG", quality=quality, **options)
     return buffer.getvalue()
 
 

@@ -33,6 +33,7 @@ XMP_ORIENTATION = re.compile(rb'tiff:Orientation(?:="|>)([0-9])')
 EXIF_HEADER = b"Exif\x00\x00"
 XMP_HEADER = b"http://ns.adobe.com/xap/1.0/\x00"
 ICC_HEADER = b"ICC_PROFILE\x00"  # then the chunk's number (from 1) and the number of chunks
+ICC_CHUNK = 65533  # a segment's largest body (its length field counts itself)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,23 @@ def _frame_size(body: bytes, max_pixels: int) -> tuple[int, int]:
     if width == 0 or height == 0 or width * height > max_pixels:
         raise _Unhandled  # the decoder's path refuses it from the header
     return width, height
+
+
+def with_icc_profile(stripped: bytes, profile: bytes) -> bytes:
+    """A stripped JPEG with `profile` written back after its JFIF header, as APP2 chunks: a
+    colour description, not personal metadata (its decoders convert from it)."""
+    step = ICC_CHUNK - len(ICC_HEADER) - 2
+    parts = [profile[at : at + step] for at in range(0, len(profile), step)]
+    segments = b"".join(
+        b"\xff\xe2"
+        + struct.pack(">H", 2 + len(ICC_HEADER) + 2 + len(part))
+        + ICC_HEADER
+        + bytes((number, len(parts)))
+        + part
+        for number, part in enumerate(parts, start=1)
+    )
+    head = 2 + len(JFIF)
+    return stripped[:head] + segments + stripped[head:]
 
 
 def _icc_profile(chunks: list[bytes]) -> bytes | None:
