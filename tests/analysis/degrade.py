@@ -58,6 +58,18 @@ def jpeg(quality: int) -> Variant:
     return apply
 
 
+def sensor_noise(sigma: float, quality: int = 85) -> Variant:
+    """Seeded Gaussian noise of `sigma` levels, shared by the channels (luminance) plus as much
+    per channel (chroma), then JPEG: a dim room's phone or webcam photo."""
+
+    def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+        rng = np.random.default_rng(seed)
+        noise = rng.normal(0.0, sigma, (*rgb.shape[:2], 1)) + rng.normal(0.0, sigma, rgb.shape)
+        return jpeg_round_trip(np.clip(rgb + noise, 0, 255).astype(np.uint8), quality)
+
+    return apply
+
+
 def saturated(factor: float) -> Variant:
     def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
         lab = cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
@@ -103,6 +115,7 @@ VARIANTS: dict[str, Variant] = {
     "downscaled x0.3": scaled(0.3),
     "80x80": to_side(80),
     "JPEG q40": jpeg(40),
+    "sensor noise 8": sensor_noise(8.0),
     "blur sigma 1 px": blurred(1.0),
     "blur sigma 2.5 px": blurred(2.5),
     "mild smoothing": beauty(1, 12.0, 0.02),

@@ -91,6 +91,21 @@ def test_glare_on_glasses_is_named_not_taken_for_overexposure(london_cases) -> N
         assert "GLASSES_GLARE" in codes and "OVEREXPOSED" not in codes, (path.name, codes)
 
 
+def test_noise_does_not_make_dark_spots(london_cases, every_london_result) -> None:
+    """Noise of 8 levels and JPEG q85 (texture 3.5-4.5 against 0.4-1.5 as taken) found about 6
+    false dark spots a face and doubled the score before the spots took their noise floor from
+    the fine texture; its copies stay measured."""
+    taken = {path: result for path, _, result in every_london_result}
+    added, rises = [], []
+    for path, _, points in london_cases[:102:6]:
+        before = taken[path].concern("pigmentation")
+        after = variant("sensor noise 8", path, points).concern("pigmentation")
+        added.append(after.measurements["spot_count"] - before.measurements["spot_count"])
+        rises.append(after.score - before.score)
+    assert np.mean(added) <= 1.0, added
+    assert np.mean(rises) <= 5.0, rises
+
+
 def test_every_score_has_a_band_and_a_range(every_london_result) -> None:
     for _, _, result in every_london_result[::10]:
         for concern in result.concerns:

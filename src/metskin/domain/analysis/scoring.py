@@ -12,7 +12,7 @@ import numpy as np
 
 from metskin.domain.analysis import plain
 from metskin.domain.analysis.face_image import FaceImage
-from metskin.domain.analysis.filters import Blob, masked_blur
+from metskin.domain.analysis.filters import Blob, fine_texture, masked_blur
 from metskin.domain.analysis.model import Concern
 
 MIN_REGION_PIXELS = 30
@@ -80,6 +80,22 @@ def blobs_in(blob_list: list[Blob], mask: np.ndarray) -> list[Blob]:
     centres = np.array([blob.centre for blob in blob_list], dtype=np.float64).astype(np.intp)
     inside = mask[centres[:, 1], centres[:, 0]]
     return [blob for blob, keep in zip(blob_list, inside.tolist(), strict=True) if keep]
+
+
+FINE_TEXTURE_SCALE = 0.015  # of the eye distance: fine skin texture is finer than this
+
+
+def fine_skin_texture(face: FaceImage) -> float:
+    """Robust sigma of L* minus its blur at FINE_TEXTURE_SCALE over the usable cheeks and
+    forehead: the skin's fine texture plus the photo's noise. The validity gate reads it (a
+    smoothed face), and the dark spots take their noise floor from it. Once per face."""
+
+    def compute() -> np.ndarray:
+        mask = (face.masks["u_zone"] | face.masks["forehead"]) & face.masks["usable"]
+        scale = FINE_TEXTURE_SCALE * face.eye_distance
+        return np.array(fine_texture(face.lightness, mask, scale))
+
+    return float(face.derived("fine_skin_texture", compute))
 
 
 def local_contrast(face: FaceImage, channel: int, sigma: float | None = None) -> np.ndarray:

@@ -17,8 +17,9 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.face_image import FaceImage
-from metskin.domain.analysis.filters import fine_texture, median_in_place
+from metskin.domain.analysis.filters import median_in_place
 from metskin.domain.analysis.model import AnalysisResult, QualityIssue
+from metskin.domain.analysis.scoring import fine_skin_texture
 from metskin.domain.i18n.marks import _
 from metskin.domain.values import leaves
 
@@ -26,7 +27,6 @@ MIN_EYE_DISTANCE_PX = 40.0  # eye distance in the photo's own pixels
 GLARE_MIN_CHANNEL = 235  # a glare pixel: every channel at least this
 GLARE_MIN_RADIUS = 0.05  # of the eye distance: smaller bright dots are catchlights
 MAX_GLARE_FRACTION = 0.02  # of the eye zones covered by large near-white patches
-TEXTURE_SCALE = 0.015  # of the eye distance: fine skin texture is finer than this
 MIN_TEXTURE = 0.25  # robust sigma (L*) of that fine detail on the cheeks and forehead
 MAX_CHROMA = 32.0  # median skin C*ab: real skin (London 7-22, Monk swatches 3-25) stays below
 # A photo without colour (black and white, or a filter that took the colour out) reads as the
@@ -163,8 +163,7 @@ def glare_fraction(
 
 def texture(face: FaceImage) -> float:
     """Fine skin texture: robust sigma of L* minus its blur, on usable cheeks and forehead."""
-    mask = (face.masks["u_zone"] | face.masks["forehead"]) & face.masks["usable"]
-    return fine_texture(face.lightness, mask, TEXTURE_SCALE * face.eye_distance)
+    return fine_skin_texture(face)
 
 
 def measure_validity(
