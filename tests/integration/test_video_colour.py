@@ -110,3 +110,15 @@ def test_an_hdr_video_gets_a_thumbnail_in_its_colours() -> None:
     assert prepared.thumbnail_jpeg is not None
     thumbnail = cv2.imdecode(np.frombuffer(prepared.thumbnail_jpeg, np.uint8), cv2.IMREAD_COLOR)
     assert np.abs(patch_colours(thumbnail[..., ::-1]) - PATCHES).max() <= 4.0
+
+
+def test_only_the_movie_box_is_read(tmp_path: Path) -> None:
+    """Tags are read from the `moov` box, so bytes elsewhere that look like one (in the coded
+    pictures, or here a `free` box before the movie) cannot decide the colours."""
+    data = (FIXTURES / "bt709-vui.mp4").read_bytes()
+    ftyp = int.from_bytes(data[:4], "big")
+    decoy = b"colrnclx\x00\x09\x00\x10\x00\x09\x00" + b"avcC" + bytes(64)
+    free = (8 + len(decoy)).to_bytes(4, "big") + b"free" + decoy
+    path = tmp_path / "decoy.mp4"
+    path.write_bytes(data[:ftyp] + free + data[ftyp:])
+    assert read_colour(path) == video_colour.VideoColour(BT709, 1)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import cv2
 import numpy as np
@@ -42,7 +43,9 @@ BT2020_TO_BT709 = np.array(  # linear RGB (BT.2087)
     [[1.6605, -0.5876, -0.0728], [-0.1246, 1.1329, -0.0083], [-0.0182, -0.1006, 1.1187]],
     dtype=np.float32,
 )
-SCAN_BYTES = 8 << 20  # the tags sit in the header (moov / Tracks), at the start or the end
+TO_SRGB_STEPS = BT2020_TO_BT709 * np.float32(SRGB_STEPS - 1)  # to the sRGB table's steps
+MAX_TOP_BOXES = 64  # an MP4 has a handful at its top level (ftyp, moov, mdat, free...)
+MAX_MOVIE_BYTES = 32 << 20  # the moov box: a few KB to a few MB (sample tables)
 EBML = b"\x1a\x45\xdf\xa3"  # Matroska / WebM files start with it
 MKV_HEADER_BYTES = 1 << 16  # their Tracks element comes before the first cluster
 MKV_MATRIX = b"\x55\xb1\x81"  # MatrixCoefficients, a one-byte value follows
@@ -85,9 +88,10 @@ class FrameDecoder:
             rgb = cv2.transform(bgr, self._map)
         if self._to_light is None or self._to_srgb is None:
             return rgb
-        light = cv2.transform(cv2.LUT(rgb, self._to_light), BT2020_TO_BT709)
-        index = np.clip(light * (SRGB_STEPS - 1), 0, SRGB_STEPS - 1).astype(np.uint16)
-        return np.take(self._to_srgb, index)
+        steps = cv2.transform(cv2.LUT(rgb, self._to_light), TO_SRGB_STEPS)
+        return np.take(
+            self._to_srgb, np.clip(steps, 0, SRGB_STEPS - 1, out=steps).astype(np.uint16)
+        )
 
 
 def _hdr_to_light(transfer: int | None) -> np.ndarray:
@@ -123,25 +127,41 @@ def _rgb_to_ycbcr(matrix: int) -> np.ndarray:
 
 def read_colour(path: Path) -> VideoColour:
     """The stream's colour tags (BT.601 when it has none)."""
-    head, tail = _ends(path)
-    if head.startswith(EBML):
-        tagged = _mkv_colour(head[:MKV_HEADER_BYTES])
-    else:
-        tagged = _mp4_colour(head) or _mp4_colour(tail) or _avc_colour(head) or _avc_colour(tail)
+    with path.open("rb") as file:
+        head = file.read(MKV_HEADER_BYTES)
+        if head.startswith(EBML):
+            tagged = _mkv_colour(head)
+        else:
+            movie = _movie_box(file)
+            tagged = _mp4_colour(movie) or _avc_colour(movie)
     if tagged and tagged.matrix in KR_KB:
         return tagged
     return VideoColour(BT601, tagged.transfer if tagged else None)
 
 
-def _ends(path: Path) -> tuple[bytes, bytes]:
-    with path.open("rb") as file:
-        head = file.read(SCAN_BYTES)
-        file.seek(0, 2)
-        size = file.tell()
-        if size <= SCAN_BYTES:
-            return head, b""
-        file.seek(max(SCAN_BYTES, size - SCAN_BYTES))
-        return head, file.read()
+def _movie_box(file: BinaryIO) -> bytes:
+    """The MP4 / QuickTime `moov` box (the tracks' descriptions, at the start or the end of the
+    file), found by walking the top-level boxes; empty when there is none."""
+    file.seek(0, 2)
+    size, at = file.tell(), 0
+    for _ in range(MAX_TOP_BOXES):
+        file.seek(at)
+        header = file.read(16)
+        if len(header) < 8:
+            break
+        length, kind = int.from_bytes(header[:4], "big"), header[4:8]
+        start = 8
+        if length == 1:  # a 64-bit size follows
+            length, start = int.from_bytes(header[8:16], "big"), 16
+        elif length == 0:  # to the end of the file
+            length = size - at
+        if length < start:
+            break
+        if kind == b"moov":
+            file.seek(at + start)
+            return file.read(min(length - start, MAX_MOVIE_BYTES))
+        at += length
+    return b""
 
 
 def _mp4_colour(data: bytes) -> VideoColour | None:
