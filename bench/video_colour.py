@@ -80,7 +80,7 @@ def main() -> None:
                 _, bgr = cv2.VideoCapture(str(video)).read()
                 for when, rgb in (
                     ("before", bgr[..., ::-1].copy()),
-                    ("after", next(iter(VideoFrames(video)))),
+                    ("after", next(iter(VideoFrames(video))).full()),
                 ):
                     tone = analyse_image(np.ascontiguousarray(rgb), landmarker).tone
                     change = None if tone is None else abs(tone.ita_deg - base.ita_deg)

@@ -64,7 +64,7 @@ def test_frames_come_out_in_the_coded_colours(name: str, matrix: int) -> None:
     path = FIXTURES / name
     frames = VideoFrames(path)
     assert frames.colour.matrix == matrix
-    decoded = patch_colours(next(iter(frames)))
+    decoded = patch_colours(next(iter(frames)).full())
     assert np.abs(decoded - PATCHES).max() <= 3.0, decoded.round(1)
 
 
@@ -82,7 +82,9 @@ def test_an_untagged_stream_is_left_as_decoded() -> None:
     """Players disagree on untagged video and browsers record it in BT.601: no guess."""
     path = FIXTURES / "bt709-untagged.mp4"
     assert read_colour(path) == video_colour.VideoColour(BT601, None)
-    np.testing.assert_allclose(patch_colours(next(iter(VideoFrames(path)))), opencv_colours(path))
+    np.testing.assert_allclose(
+        patch_colours(next(iter(VideoFrames(path))).full()), opencv_colours(path)
+    )
 
 
 def test_colour_tags_are_read_from_each_container() -> None:

@@ -24,7 +24,7 @@ from metskin.domain.analysis.geometry import (
     make_geometry,
 )
 from metskin.domain.analysis.model import AnalysisResult, FaceGeometry, QualityIssue
-from metskin.domain.analysis.ports import FaceLandmarker
+from metskin.domain.analysis.ports import DeferredFrame, FaceLandmarker
 from metskin.domain.analysis.skin_type import measure_skin_type
 from metskin.domain.analysis.spots import aligned_spots
 from metskin.domain.analysis.tone import measure_tone
@@ -166,22 +166,29 @@ def analyse_image(
     return analyse_checked(checked, self_reported_skin_type)
 
 
-def gate_copy(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def gate_copy(frame: np.ndarray | DeferredFrame) -> tuple[np.ndarray, np.ndarray]:
     """The copy a video frame is gated on, and the (x, y, z) factors that take its pixel
     coordinates back to the frame's."""
-    small = shrink(rgb, GATE_SIDE)
+    if isinstance(frame, np.ndarray):
+        small = shrink(ensure_rgb(frame), GATE_SIDE)
+    else:
+        small = ensure_rgb(frame.shrunk(GATE_SIDE))
     if min(small.shape[:2]) < 16:
-        small = rgb
-    height, width = rgb.shape[:2]
+        small = full_picture(frame)
+    height, width = frame.shape[:2]
     scale_x, scale_y = width / small.shape[1], height / small.shape[0]
     return small, np.array([scale_x, scale_y, scale_x], dtype=np.float32)
+
+
+def full_picture(frame: np.ndarray | DeferredFrame) -> np.ndarray:
+    return ensure_rgb(frame if isinstance(frame, np.ndarray) else frame.full())
 
 
 @dataclass(frozen=True, eq=False)
 class _Candidate:
     score: float
     index: int
-    frame: np.ndarray = field(repr=False)
+    frame: np.ndarray | DeferredFrame = field(repr=False)
     faces: list[np.ndarray] = field(repr=False)  # landmarks in the frame's pixels
 
     def key(self) -> tuple[float, int]:
@@ -189,7 +196,7 @@ class _Candidate:
 
 
 def analyse_frames(
-    frames: Iterable[np.ndarray],
+    frames: Iterable[np.ndarray | DeferredFrame],
     landmarker: FaceLandmarker,
     *,
     progress: Progress | None = None,
@@ -210,7 +217,7 @@ def analyse_frames(
         count += 1
         fraction = min(1.0, count / expected_frames) if expected_frames else 0.0
         report("DECODING", fraction)
-        small, back = gate_copy(ensure_rgb(frame))
+        small, back = gate_copy(frame)
         faces = landmarker.detect(small)
         checked = check_frame(small, faces)
         report("FACE_MESH", fraction)
@@ -231,7 +238,8 @@ def analyse_frames(
     ranked = [item[2] for item in sorted(best, key=lambda item: item[0], reverse=True)]
     results, images, unfit = [], [], None
     for done, candidate in enumerate(ranked, start=1):
-        full = check_frame(candidate.frame, candidate.faces)
+        picture = full_picture(candidate.frame)
+        full = check_frame(picture, candidate.faces)
         if not isinstance(full, list) and any(item.blocking for item in full.issues):
             blocked = [item for item in full.issues if item.blocking]
             measured = None
@@ -241,7 +249,7 @@ def analyse_frames(
             )
         if measured is not None and measured.ok:
             results.append(measured)
-            images.append(candidate.frame)
+            images.append(picture)
         elif measured is not None and unfit is None:
             unfit = replace(measured, frames_analysed=0)  # the best frame's blocking issues
         report("MEASURING", done / len(ranked))

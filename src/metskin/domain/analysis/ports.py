@@ -26,12 +26,26 @@ class FaceLandmarker(Protocol):
     def detect(self, rgb: np.ndarray) -> list[np.ndarray]: ...
 
 
+class DeferredFrame(Protocol):
+    """A video frame whose full RGB picture costs more to make than a small copy (an HDR frame
+    made SDR: about 25 ms at 1080p): the gate reads `shrunk` copies of every frame, and only the
+    few frames measured in full pay for `full`."""
+
+    shape: tuple[int, ...]  # of the full picture: (height, width, 3)
+
+    def shrunk(self, long_side: int) -> np.ndarray:
+        """RGB, the long side at most `long_side`, as `filters.shrink` of the full picture."""
+        ...
+
+    def full(self) -> np.ndarray: ...
+
+
 class FrameSource(Protocol):
-    """A sampled sequence of RGB video frames."""
+    """A sampled sequence of RGB video frames (arrays, or frames made in full on demand)."""
 
     expected_frames: int | None
 
-    def __iter__(self) -> Iterator[np.ndarray]: ...
+    def __iter__(self) -> Iterator[np.ndarray | DeferredFrame]: ...
 
 
 StageProgress = Callable[[Stage, float], None]
