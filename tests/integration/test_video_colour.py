@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from metskin.adapters.vision import video_colour
+from metskin.adapters.vision import video_colour, video_tags
 from metskin.adapters.vision.ingest import prepare_video
 from metskin.adapters.vision.video import VideoFrames
 from metskin.adapters.vision.video_colour import (
@@ -19,8 +19,8 @@ from metskin.adapters.vision.video_colour import (
     BT2020,
     HLG,
     HLG_WHITE,
-    read_colour,
 )
+from metskin.adapters.vision.video_tags import read_colour
 from metskin.domain.analysis.media import MediaLimits, sniff
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/video"
@@ -92,7 +92,7 @@ def test_colour_tags_are_read_from_each_container() -> None:
     assert read_colour(FIXTURES / "hlg-colr.mp4").hdr
     assert not read_colour(FIXTURES / "bt709-vui.mp4").hdr
     nclx = b"\x00\x00\x00\x13colrnclx\x00\x09\x00\x10\x00\x09\x80"
-    assert video_colour._mp4_colour(b"ftyp" + nclx) == video_colour.VideoColour(9, 16)
+    assert video_tags._mp4_colour(b"ftyp" + nclx) == video_colour.VideoColour(9, 16)
 
 
 def test_damaged_or_foreign_files_get_the_default(tmp_path: Path) -> None:

@@ -21,7 +21,8 @@ from metskin.adapters.vision.colour_profiles import is_srgb
 from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.images import encode_jpeg as encode_rgb_jpeg
 from metskin.adapters.vision.jpeg_segments import StrippedJpeg, strip_jpeg, with_icc_profile
-from metskin.adapters.vision.video_colour import FrameDecoder, read_colour
+from metskin.adapters.vision.video_colour import FrameDecoder
+from metskin.adapters.vision.video_tags import read_colour
 from metskin.domain.analysis.errors import (
     CorruptMedia,
     MediaTooLarge,

@@ -13,7 +13,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from metskin.adapters.vision.video_colour import FrameDecoder, read_colour
+from metskin.adapters.vision.video_colour import FrameDecoder
+from metskin.adapters.vision.video_tags import read_colour
 from metskin.domain.analysis.errors import UnreadableMedia
 from metskin.domain.analysis.filters import shrink
 
