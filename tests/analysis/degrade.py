@@ -10,6 +10,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
+from metskin.domain.analysis import colour
 from metskin.domain.analysis import landmarks as lm
 from tests.analysis.synthetic import jpeg_round_trip
 
@@ -70,6 +71,22 @@ def sensor_noise(sigma: float, quality: int = 85) -> Variant:
     return apply
 
 
+def side_shade(low: float, quality: int = 90) -> Variant:
+    """Light falling off across one half of the face, in linear light: full from the middle of
+    the face to the subject's left (the photo's right), down to `low` at the face's other edge;
+    then JPEG. The lit half is left as it was."""
+
+    def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+        left, right = float(points[:, 0].min()), float(points[:, 0].max())
+        x = np.arange(rgb.shape[1], dtype=np.float32)
+        ramp = np.clip(1.0 + 2.0 * (x - (left + right) / 2) / (right - left), 0.0, 1.0)
+        gain = (low + (1.0 - low) * ramp)[np.newaxis, :, np.newaxis]
+        shaded = colour.linear_to_srgb(colour.srgb_to_linear(rgb) * gain) * 255
+        return jpeg_round_trip(np.clip(np.round(shaded), 0, 255).astype(np.uint8), quality)
+
+    return apply
+
+
 def saturated(factor: float) -> Variant:
     def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
         lab = cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
@@ -116,6 +133,7 @@ VARIANTS: dict[str, Variant] = {
     "80x80": to_side(80),
     "JPEG q40": jpeg(40),
     "sensor noise 8": sensor_noise(8.0),
+    "side shade 1/8": side_shade(0.125),
     "blur sigma 1 px": blurred(1.0),
     "blur sigma 2.5 px": blurred(2.5),
     "mild smoothing": beauty(1, 12.0, 0.02),

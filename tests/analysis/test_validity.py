@@ -106,6 +106,28 @@ def test_noise_does_not_make_dark_spots(london_cases, every_london_result) -> No
     assert np.mean(rises) <= 5.0, rises
 
 
+def test_side_light_warns_and_reads_the_lit_half(london_cases, every_london_result) -> None:
+    """One half of the face in shade, down to 1/8 of the light at its far edge: the photo stays
+    measured, warns UNEVEN_LIGHT, and its tone leans on the lit half (before: no warning, ITA
+    6.0 deg lower in the median). No photo as taken warns (their halves differ by 0.35 stop at
+    most)."""
+    assert not any(
+        item.code == "UNEVEN_LIGHT"
+        for _, _, result in every_london_result
+        for item in result.quality
+    )
+    taken = {path: result for path, _, result in every_london_result}
+    warned, changes = 0, []
+    sample = london_cases[:102:10]
+    for path, _, points in sample:
+        result = variant("side shade 1/8", path, points)
+        assert result.ok and result.tone is not None, result.quality
+        warned += any(item.code == "UNEVEN_LIGHT" for item in result.quality)
+        changes.append(abs(result.tone.ita_deg - taken[path].tone.ita_deg))  # type: ignore[union-attr]
+    assert warned >= 0.7 * len(sample)
+    assert float(np.median(changes)) <= 5.0, changes
+
+
 def test_every_score_has_a_band_and_a_range(every_london_result) -> None:
     for _, _, result in every_london_result[::10]:
         for concern in result.concerns:

@@ -23,11 +23,11 @@ from metskin.domain.analysis.geometry import (
     crop_points_3d,
     make_geometry,
 )
-from metskin.domain.analysis.model import AnalysisResult, FaceGeometry, QualityIssue
+from metskin.domain.analysis.model import AnalysisResult, FaceGeometry, QualityIssue, Tone
 from metskin.domain.analysis.ports import DeferredFrame, FaceLandmarker
 from metskin.domain.analysis.skin_type import measure_skin_type
 from metskin.domain.analysis.spots import aligned_spots
-from metskin.domain.analysis.tone import measure_tone
+from metskin.domain.analysis.tone import SIDE_LIGHT, measure_tone
 from metskin.domain.analysis.white_reference import white_balance
 
 Progress = Callable[[str, float], None]
@@ -133,13 +133,14 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
     if unfit:
         return validity.blocked(checked.issues, unfit)
     tone = measure_tone(face, quality.light_penalty(checked.issues))
-    confidence = quality.result_confidence(tone.confidence if tone else 0.0, checked.issues)
+    issues = [*checked.issues, *side_light_issue(tone)]
+    confidence = quality.result_confidence(tone.confidence if tone else 0.0, issues)
     if unfit := validity.confidence_issue(confidence):
-        return validity.blocked(checked.issues, unfit)
+        return validity.blocked(issues, unfit)
     concerns = measure_concerns(face)
     return validity.finite_or_blocked(
         AnalysisResult(
-            quality=tuple(checked.issues),
+            quality=tuple(issues),
             confidence=confidence,
             tone=tone,
             skin_type=measure_skin_type(face, self_reported),
@@ -151,6 +152,14 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
             capture=measure_capture(face, checked.points, checked.sclera_level),
         )
     )
+
+
+def side_light_issue(tone: Tone | None) -> list[QualityIssue]:
+    """A warning when the tone leaned on the lit half of the face (`tone.SIDE_LIGHT`)."""
+    stops = tone.side_light_stops if tone else None
+    if stops is None or stops < SIDE_LIGHT[0]:
+        return []
+    return [quality.issue("UNEVEN_LIGHT", stops)]
 
 
 def analyse_image(

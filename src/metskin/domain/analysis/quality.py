@@ -104,6 +104,13 @@ GUIDANCE = {
         ),
         _("Step out of direct sunlight or turn off the flash; use soft, even light."),
     ),
+    "UNEVEN_LIGHT": (
+        _(
+            "The light falls on one side of the face; the skin tone was read mostly from the lit "
+            "side, so it is less certain."
+        ),
+        _("Face the window or the lamp, so that both sides of your face are lit alike."),
+    ),
 }
 LIGHT_CODES = ("TOO_DARK", "UNDEREXPOSED", "OVEREXPOSED")
 
