@@ -83,7 +83,11 @@ def _transform(profile: bytes | None) -> ImageCms.ImageCmsTransform | None:
 def _build(profile: bytes) -> ImageCms.ImageCmsTransform | None:
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-        transform = ImageCms.buildTransform(source, SRGB, "RGB", "RGB", INTENT)
+        # NOCACHE: LittleCMS keeps the last colour it converted inside the transform, which
+        # worker threads converting photos with the same profile at once would share
+        transform = ImageCms.buildTransform(
+            source, SRGB, "RGB", "RGB", INTENT, flags=ImageCms.Flags.NOCACHE
+        )
         moved = np.asarray(ImageCms.applyTransform(GRID, transform), dtype=np.int16)
     except (ImageCms.PyCMSError, OSError, ValueError):
         return None
