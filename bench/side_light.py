@@ -7,7 +7,8 @@ copies whose light falls off across one half of the face, in linear light, from 
 face's middle to `low` at its far edge (`tests/analysis/degrade.side_shade`; the lit half
 unchanged), then JPEG q90. Prints, per copy, the median and 90th percentile of |ITA change|
 against the photo as taken, Monk changes beyond one step, UNEVEN_LIGHT warnings and refusals,
-and the halves' light gap (`tone.side_light`, stops) of the photos as taken and of the copies.
+the ITA uncertainty the results carry and how often twice it covers the change, and the halves'
+light gap (`tone.side_light`, stops) of the photos as taken and of the copies.
 Prints markdown.
 """
 
@@ -53,14 +54,21 @@ def main() -> None:
             )  # None before it existed
             change = abs(tone.ita_deg - base.ita_deg) if tone and base else None
             step_ = abs(tone.monk - base.monk) if tone and base else None
-            rows[low].append((change, step_, "UNEVEN_LIGHT" in codes, not result.ok, gap))
-    print("| shade at the far edge | faces | median abs ITA change (p90) | Monk beyond one step |")
-    print("|---|---|---|---|")
+            sigma = getattr(tone, "ita_uncertainty_deg", None) if tone else None
+            covered = change is not None and sigma is not None and change <= 2 * sigma
+            rows[low].append(
+                (change, step_, "UNEVEN_LIGHT" in codes, not result.ok, gap, covered, sigma)
+            )
+    columns = ["shade at the far edge", "faces", "median abs ITA change (p90)"]
+    columns += ["Monk beyond one step", "ITA uncertainty (median)", "change within 2 uncertainties"]
+    print("| " + " | ".join(columns) + " |")
+    print("|---|---|---|---|---|---|")
     for low, found in rows.items():
         changes = np.array([r[0] for r in found if r[0] is not None])
         print(
             f"| x{low} | {len(found)} | {np.median(changes):.2f} ({np.percentile(changes, 90):.2f})"
-            f" | {sum((r[1] or 0) > 1 for r in found)} |"
+            f" | {sum((r[1] or 0) > 1 for r in found)} | {np.median([r[6] for r in found]):.2f}"
+            f" | {np.mean([r[5] for r in found]):.0%} |"
         )
     print()
     columns = ["shade at the far edge", "UNEVEN_LIGHT", "refused"]
