@@ -3,7 +3,7 @@
 OpenCV's FFmpeg backend turns every Y'CbCr frame into RGB with the BT.601 matrix, whatever the
 stream says. Phones record HD video in BT.709: decoded as BT.601, a skin colour of sRGB (200,
 150, 120) comes out (194, 146, 121), b* about 2 lower, which moves ITA by 1-3 degrees (measured
-in docs/benchmarks.md, "Video frames in the stream's own colour matrix"). The frames are
+in docs/benchmarks.md, "Video frames in the stream's colour matrix, and HDR video"). The frames are
 re-derived with the stream's own matrix (`video_tags` reads it): the Y'CbCr values OpenCV
 decoded from are recovered with the BT.601 matrix and turned into RGB with the right one, a 3x3
 map of the decoded R'G'B' (both share the range scaling).
