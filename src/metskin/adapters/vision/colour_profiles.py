@@ -50,19 +50,22 @@ def is_srgb(profile: bytes | None) -> bool:
 def to_srgb(rgb: Image.Image, profile: bytes | None) -> Image.Image:
     """An RGB picture's pixels converted from its embedded profile's space to sRGB."""
     transform = _transform(profile)
-    if transform is None:
-        return rgb
-    try:
-        return ImageCms.applyTransform(rgb, transform)  # type: ignore[return-value]
-    except (ImageCms.PyCMSError, OSError, ValueError):
-        return rgb
+    return rgb if transform is None else _applied(rgb, transform)
 
 
 def to_srgb_array(rgb: np.ndarray, profile: bytes | None) -> np.ndarray:
     """`to_srgb` for a decoded RGB array (returned as it is when no conversion is needed)."""
-    if _transform(profile) is None:
+    transform = _transform(profile)
+    if transform is None:
         return rgb
-    return np.asarray(to_srgb(Image.fromarray(rgb), profile))
+    return np.asarray(_applied(Image.fromarray(rgb), transform))
+
+
+def _applied(rgb: Image.Image, transform: ImageCms.ImageCmsTransform) -> Image.Image:
+    try:
+        return ImageCms.applyTransform(rgb, transform)  # type: ignore[return-value]
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return rgb
 
 
 def _transform(profile: bytes | None) -> ImageCms.ImageCmsTransform | None:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from metskin.domain.analysis import colour
+
 BT709, BT601, BT2020 = 1, 6, 9  # H.273 MatrixCoefficients (5 is BT.601 too)
 KR_KB = {
     BT709: (0.2126, 0.0722),
@@ -95,9 +97,8 @@ def _hdr_to_light(transfer: int | None) -> np.ndarray:
 
 
 def _srgb_table() -> np.ndarray:
-    light = np.linspace(0.0, 1.0, SRGB_STEPS)
-    srgb = np.where(light <= 0.0031308, 12.92 * light, 1.055 * light ** (1 / 2.4) - 0.055)
-    return np.round(srgb * 255).astype(np.uint8)
+    """8-bit sRGB of SRGB_STEPS even steps of linear light from 0 to 1."""
+    return np.round(colour.linear_to_srgb(np.linspace(0.0, 1.0, SRGB_STEPS)) * 255).astype(np.uint8)
 
 
 def _rgb_to_ycbcr(matrix: int) -> np.ndarray:
