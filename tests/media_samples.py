@@ -37,11 +37,12 @@ def colour_patches() -> Image.Image:
 
 
 def patch_means(rgb: np.ndarray) -> np.ndarray:
-    """Each square's mean colour over its middle half (away from the seams between squares)."""
+    """Each PATCH-wide square's mean colour over its middle half (away from the seams between
+    squares), left to right."""
     quarter = PATCH // 4
     middles = [
         rgb[quarter:-quarter, start + quarter : start + PATCH - quarter]
-        for start in range(0, PATCH * len(PATCH_COLOURS), PATCH)
+        for start in range(0, rgb.shape[1] - PATCH + 1, PATCH)
     ]
     return np.array([middle.reshape(-1, 3).mean(axis=0) for middle in middles])
 

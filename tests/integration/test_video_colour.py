@@ -22,6 +22,7 @@ from metskin.adapters.vision.video_colour import (
 )
 from metskin.adapters.vision.video_tags import read_colour
 from metskin.domain.analysis.media import MediaLimits, sniff
+from tests.media_samples import patch_means
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/video"
 PATCHES = np.array([(236, 200, 180), (200, 150, 120), (150, 100, 75), (90, 60, 45)], float)
@@ -39,15 +40,10 @@ def hlg_signal(rgb: np.ndarray) -> np.ndarray:
     return np.clip(np.where(light <= 1 / 12, np.sqrt(3 * light), log_part), 0, 1)
 
 
-def patch_colours(rgb: np.ndarray) -> np.ndarray:
-    """The mean colour of each patch's centre (away from the chroma subsampling's edges)."""
-    return np.array([rgb[24:40, 32 * i + 8 : 32 * i + 24].reshape(-1, 3).mean(0) for i in range(4)])
-
-
 def opencv_colours(path: Path) -> np.ndarray:
     ok, bgr = cv2.VideoCapture(str(path)).read()
     assert ok
-    return patch_colours(bgr[..., ::-1])
+    return patch_means(bgr[..., ::-1])
 
 
 @pytest.mark.parametrize(
@@ -64,7 +60,7 @@ def test_frames_come_out_in_the_coded_colours(name: str, matrix: int) -> None:
     path = FIXTURES / name
     frames = VideoFrames(path)
     assert frames.colour.matrix == matrix
-    decoded = patch_colours(next(iter(frames)).full())
+    decoded = patch_means(next(iter(frames)).full())
     assert np.abs(decoded - PATCHES).max() <= 3.0, decoded.round(1)
 
 
@@ -83,7 +79,7 @@ def test_an_untagged_stream_is_left_as_decoded() -> None:
     path = FIXTURES / "bt709-untagged.mp4"
     assert read_colour(path) == video_colour.VideoColour(BT601, None)
     np.testing.assert_allclose(
-        patch_colours(next(iter(VideoFrames(path))).full()), opencv_colours(path)
+        patch_means(next(iter(VideoFrames(path))).full()), opencv_colours(path)
     )
 
 
@@ -111,7 +107,7 @@ def test_an_hdr_video_gets_a_thumbnail_in_its_colours() -> None:
     prepared = prepare_video(data, sniff(data), limits)
     assert prepared.thumbnail_jpeg is not None
     thumbnail = cv2.imdecode(np.frombuffer(prepared.thumbnail_jpeg, np.uint8), cv2.IMREAD_COLOR)
-    assert np.abs(patch_colours(thumbnail[..., ::-1]) - PATCHES).max() <= 4.0
+    assert np.abs(patch_means(thumbnail[..., ::-1]) - PATCHES).max() <= 4.0
 
 
 def test_only_the_movie_box_is_read(tmp_path: Path) -> None:
