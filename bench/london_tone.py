@@ -282,18 +282,20 @@ MIN_TONE_FACES = 5  # the second ratio leaves out Monk tones with fewer faces th
 
 def worst_over_median(medians: dict[int, float]) -> str:
     middle = float(np.median(list(medians.values())))
-    worst = max(medians.values())
-    return f"{worst:.2f} / {middle:.2f} = {worst / max(middle, 1e-6):.1f}x"
+    worst = max(medians, key=medians.__getitem__)
+    ratio = medians[worst] / max(middle, 1e-6)
+    return f"M{worst} {medians[worst]:.2f} / {middle:.2f} = {ratio:.1f}x"
 
 
-def per_tone(changes: list[Change]) -> str:
-    """Median abs ITA change per Monk tone (of the photo as taken, with its count), worst /
-    median tone, and the same over the tones with at least MIN_TONE_FACES faces."""
+def per_tone(changes: list[Change], statistic: Callable[[list[float]], float] = np.median) -> str:
+    """A statistic (median by default) of abs change per Monk tone (of the photo as taken, with
+    its count), worst / median tone, and the same over the tones with at least MIN_TONE_FACES
+    faces. Used by the other benches of degraded copies too."""
     medians, counts = {}, {}
     for tone in range(1, 11):
         found = [abs(c[1]) for c in changes if c[0] == tone and c[1] is not None]
         if found:
-            medians[tone], counts[tone] = float(np.median(found)), len(found)
+            medians[tone], counts[tone] = float(statistic(found)), len(found)
     if not medians:
         return "-"
     cells = " ".join(f"M{tone} {value:.2f} ({counts[tone]})" for tone, value in medians.items())

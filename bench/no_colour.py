@@ -7,7 +7,9 @@ For the London faces as taken (neutral and smiling), copies of the neutral ones 
 colour scaled by 0 (black and white) to 0.5 (`tests/analysis/degrade.saturated`), and the
 recolour benchmark (four scenes x ten painted Monk tones x five lights, seed 1): the median skin
 C*ab after white balance (`validity.Validity.chroma`), how many are refused as NO_COLOUR, and for
-the copies the change of ITA and Monk against the photo as taken. Prints markdown.
+the copies the change of ITA and Monk against the photo as taken; then the same per Monk tone of
+the neutral photo as taken (its lowest skin C*ab, and per copy refused / median abs ITA change of
+the measured). Prints markdown.
 """
 
 from __future__ import annotations
@@ -93,6 +95,26 @@ def report(rows: dict[str, list[tuple[float, dict]]], taken: list[tuple[float, d
             f"| {name} | {len(found)} | {values.min():.2f} / {np.percentile(values, 5):.2f} / "
             f"{np.median(values):.2f} / {values.max():.2f} | {refused} | {change} | {steps} |"
         )
+    per_tone(rows, taken)
+
+
+def per_tone(rows: dict[str, list[tuple[float, dict]]], taken: list[tuple[float, dict]]) -> None:
+    copies = [name for name in rows if name.startswith("colour")]
+    print("\n| Monk as taken | faces | lowest skin C*ab as taken | "
+          + " | ".join(f"{name}: refused / ITA change" for name in copies) + " |")  # fmt: skip
+    print("|---|---|---|" + "---|" * len(copies))
+    monk = [info["tone"].monk if info["tone"] else None for _, info in taken]
+    for tone in sorted({m for m in monk if m is not None}):
+        faces = [i for i, m in enumerate(monk) if m == tone]
+        cells = []
+        for name in copies:
+            found = [rows[name][i][1] for i in faces]
+            changes = [abs(f["tone"].ita_deg - taken[i][1]["tone"].ita_deg)
+                       for i, f in zip(faces, found, strict=True) if f["tone"]]  # fmt: skip
+            refused = sum(f["no_colour"] for f in found)
+            cells.append(f"{refused} / {np.median(changes):.1f}" if changes else f"{refused} / -")
+        lowest = min(taken[i][0] for i in faces)
+        print(f"| M{tone} | {len(faces)} | {lowest:.2f} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

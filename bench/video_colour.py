@@ -21,6 +21,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from bench.london_tone import Change, per_tone
 from tests.analysis.london import LONDON
 from tests.integration.test_video_colour import hlg_signal
 
@@ -89,29 +90,20 @@ def main() -> None:
     report(rows)
 
 
-def report(rows: dict[str, list[tuple[int, float | None, int | None]]]) -> None:
+def report(rows: dict[str, list[Change]]) -> None:
     columns = ["coding", "refused", "median abs ITA change (p90)", "Monk beyond one step"]
-    print("| " + " | ".join([*columns, "per Monk tone", "worst / median tone"]) + " |")
-    print("|---|---|---|---|---|---|")
+    print("| " + " | ".join([*columns, "per Monk tone; worst / median tone"]) + " |")
+    print("|---|---|---|---|---|")
     for name, found in rows.items():
         measured = [(monk, change, step) for monk, change, step in found if change is not None]
         if not measured:
-            print(f"| {name} | {len(found)} (all) | - | - | - | - |")
+            print(f"| {name} | {len(found)} (all) | - | - | - |")
             continue
         changes = np.array([change for _, change, _ in measured])
-        tones: dict[int, list[float]] = defaultdict(list)
-        for monk, change, _ in measured:
-            tones[monk].append(change)
-        per_tone = {monk: float(np.median(values)) for monk, values in sorted(tones.items())}
-        worst = max(per_tone, key=per_tone.__getitem__)
-        middle = float(np.median(list(per_tone.values())))
-        cells = " ".join(
-            f"M{monk} {value:.2f} ({len(tones[monk])})" for monk, value in per_tone.items()
-        )
         print(
             f"| {name} | {len(found) - len(measured)} | {np.median(changes):.2f} "
             f"({np.percentile(changes, 90):.2f}) | {sum(step > 1 for _, _, step in measured)} | "
-            f"{cells} | M{worst} {per_tone[worst]:.2f} / {middle:.2f} |"
+            f"{per_tone(found)} |"
         )
 
 

@@ -96,10 +96,9 @@ def face_sides(face: FaceImage, chosen: np.ndarray) -> np.ndarray:
     return np.where((xs - x0) * (y1 - y0) - (ys - y0) * (x1 - x0) >= 0, 1, -1).astype(np.int8)
 
 
-def side_light(linear: np.ndarray, censored: np.ndarray, sides: np.ndarray) -> tuple[float, int]:
+def side_light(luminance: np.ndarray, censored: np.ndarray, sides: np.ndarray) -> tuple[float, int]:
     """How much less light the darker half of the face has (stops, from the halves' median
-    luminance), and the lit half (+1 / -1)."""
-    luminance = linear @ colour.LUMA
+    linear luminance), and the lit half (+1 / -1)."""
     medians = {}
     for side in (1, -1):
         chosen = (sides == side) & ~censored
@@ -151,12 +150,15 @@ def rebuild_clipped(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rebuilt, count > 1
 
 
-def central_band(linear: np.ndarray, censored: np.ndarray) -> np.ndarray:
+def central_band(
+    linear: np.ndarray, censored: np.ndarray, luminance: np.ndarray | None = None
+) -> np.ndarray:
     """Indices of the pixels in the luminance band BAND; censored pixels rank highest.
+    `luminance` is `linear`'s, when the caller has it already.
 
     When the band would reach censored pixels it moves down to the brightest measurable ones
     (biased dark when many are censored, and the quality gate reports the overexposure)."""
-    key = np.where(censored, np.inf, linear @ colour.LUMA)
+    key = np.where(censored, np.inf, linear @ colour.LUMA if luminance is None else luminance)
     measurable = int((~censored).sum())
     width = max(1, round((BAND[1] - BAND[0]) * len(key)))
     high = max(1, min(round(BAND[1] * len(key)), measurable))
@@ -166,11 +168,15 @@ def central_band(linear: np.ndarray, censored: np.ndarray) -> np.ndarray:
 
 
 def band_colour(
-    linear: np.ndarray, censored: np.ndarray, gains: np.ndarray
+    linear: np.ndarray,
+    censored: np.ndarray,
+    gains: np.ndarray,
+    luminance: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """White-balanced CIELAB (mean) of the central luminance band, and every pixel's CIELAB."""
     lab_values = colour.linear_to_lab(linear * gains)
-    return np.asarray(lab_values[central_band(linear, censored)].mean(axis=0)), lab_values
+    band = central_band(linear, censored, luminance)
+    return np.asarray(lab_values[band].mean(axis=0)), lab_values
 
 
 def ita_per_stop(lab: tuple[float, float, float]) -> float:
@@ -250,13 +256,14 @@ def measure_tone(face: FaceImage, light_penalty: float) -> Tone | None:
     censored |= specular
     if len(pixels) < 50 or (~censored).sum() < 50:
         return None
-    mean, lab_values = band_colour(linear, censored, face.gains)
+    luminance = linear @ colour.LUMA  # ranks the band and compares the halves
+    mean, lab_values = band_colour(linear, censored, face.gains, luminance)
     sides = face_sides(face, chosen)
-    gap, lit = side_light(linear, censored, sides)
+    gap, lit = side_light(luminance, censored, sides)
     lit_share = float(np.clip((gap - SIDE_LIGHT[0]) / (SIDE_LIGHT[1] - SIDE_LIGHT[0]), 0, 1))
     if lit_share > 0:  # strong side light: the lit half's colour, blended in
         half = sides == lit
-        lit_mean, _ = band_colour(linear[half], censored[half], face.gains)
+        lit_mean, _ = band_colour(linear[half], censored[half], face.gains, luminance[half])
         mean = (1 - lit_share) * mean + lit_share * lit_mean
     lab = (float(mean[0]), float(mean[1]), float(mean[2]))
     confidence = tone_confidence(len(pixels), face.gains, lab_values[~censored, 0], light_penalty)
