@@ -15,7 +15,10 @@ the engine (MediaPipe landmarks), against the face as taken:
   what re-saving a JPEG on its own coding grid moves;
 - control, P3 without its JPEG: converted to Display P3 and back with no JPEG in between, then
   saved as sRGB JPEG q92: what the two conversions alone move (the rest of "new" is the lossy
-  coding of the numbers in the wider space).
+  coding of the numbers in the wider space);
+- HEIC, P3 by nclx: the Display P3 numbers saved as HEIC q92 that names its space with nclx
+  numbers (primaries 12) and embeds no ICC profile; old: decoded as sRGB, new: through
+  prepare_photo and decode_image (an equivalent ICC profile written from the nclx numbers).
 
 Prints markdown: per case, median (signed and absolute) and p90 |ITA change| in degrees, the
 share of faces whose Monk moved, and that share per Monk tone of the photo as taken (the median
@@ -40,7 +43,7 @@ from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.ingest import PHOTO_QUALITY, prepare_photo
 from metskin.adapters.vision.jpeg_segments import strip_jpeg
 from metskin.domain.analysis.engine import analyse_image
-from metskin.domain.analysis.media import JPEG, MediaLimits
+from metskin.domain.analysis.media import MediaLimits, sniff
 from metskin.domain.analysis.model import Tone
 from metskin.domain.analysis.ports import FaceLandmarker
 
@@ -49,7 +52,9 @@ SPACES = {"Display P3": DISPLAY_P3, "Adobe RGB": ADOBE_RGB}
 
 def stored(data: bytes) -> np.ndarray:
     """The photo as the upload stores it and the analysis decodes it."""
-    return decode_image(prepare_photo(data, JPEG, MediaLimits()).data)
+    media_type = sniff(data[:32])
+    assert media_type is not None
+    return decode_image(prepare_photo(data, media_type, MediaLimits()).data)
 
 
 def cases(original: Image.Image) -> dict[str, np.ndarray]:
@@ -67,6 +72,13 @@ def cases(original: Image.Image) -> dict[str, np.ndarray]:
         assert old_upload is not None
         out[f"{name}, old (profile ignored)"] = decode_image(old_upload.data)
         out[f"{name}, new (converted)"] = stored(data)
+    # a HEIC that names Display P3 by nclx numbers (H.273 primaries 12) and has no ICC profile
+    in_p3 = Image.fromarray(np.asarray(from_srgb(original, DISPLAY_P3)))  # pixels, no profile
+    nclx = {"color_primaries": 12, "transfer_characteristics": 13, "matrix_coefficients": 6}
+    heic = encode(in_p3, "HEIF", quality=PHOTO_QUALITY, full_range_flag=1, **nclx)
+    with Image.open(io.BytesIO(heic)) as image:  # as the old upload read it: as sRGB
+        out["HEIC, P3 by nclx, old (read as sRGB)"] = np.asarray(image.convert("RGB"))
+    out["HEIC, P3 by nclx, new (converted)"] = stored(heic)
     return out
 
 

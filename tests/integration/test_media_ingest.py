@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms
 
+from metskin.adapters.vision.colour_profiles import embedded_profile, is_srgb, nclx_profile
 from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.ingest import (
     PHOTO_QUALITY,
@@ -195,6 +196,53 @@ def test_a_photo_in_display_p3_or_adobe_rgb_is_read_in_srgb(
     assert np.abs(patch_means(decode_image(prepared.data)) - expected).max() < 3.5  # 2 JPEGs
     if fmt != "HEIF":  # the photo as sent, as a bench or a script loads it
         assert np.abs(patch_means(decode_image(data)) - expected).max() < 3.0
+
+
+@pytest.mark.parametrize(("primaries", "transfer", "converted"), [(12, 13, True), (1, 13, False)])
+def test_a_heic_in_display_p3_by_nclx_numbers_is_read_in_srgb(
+    primaries: int, transfer: int, converted: bool
+) -> None:
+    """A HEIC may say "Display P3" with nclx numbers (H.273 primaries 12) and no ICC profile:
+    the upload stores the equivalent ICC profile and the decode converts from it, as for an
+    embedded one. sRGB's primaries (1) need nothing."""
+    original = colour_patches()
+    # the pixels alone: applyTransform leaves the profile in the picture's info
+    pixels = Image.fromarray(np.asarray(from_srgb(original, DISPLAY_P3) if converted else original))
+    data = encode(
+        pixels, "HEIF", quality=95, color_primaries=primaries,
+        transfer_characteristics=transfer, matrix_coefficients=6, full_range_flag=1,
+    )  # fmt: skip
+    sent = Image.open(io.BytesIO(data))
+    assert (
+        "icc_profile" not in sent.info and sent.info["nclx_profile"]["color_primaries"] == primaries
+    )
+    stored = Image.open(io.BytesIO(prepare(data).data))
+    assert ("icc_profile" in stored.info) is converted
+    expected = patch_means(np.asarray(original, dtype=np.float64))
+    as_read = patch_means(np.asarray(sent.convert("RGB"), np.float64))
+    assert bool(np.abs(as_read - expected)[0].max() > 6) is converted  # P3 numbers read as sRGB
+    assert np.abs(patch_means(decode_image(prepare(data).data)) - expected).max() < 3.5
+
+
+def test_nclx_numbers_that_are_not_a_display_space_are_left_alone() -> None:
+    """HDR transfers (PQ 16, HLG 18), unspecified primaries and incomplete or odd dicts give no
+    profile (the photo is read as sRGB, as before); BT.2020 with an SDR transfer gives one."""
+    p3 = dict(Image.open(io.BytesIO(encode(colour_patches(), "HEIF", color_primaries=12)))
+              .info["nclx_profile"])  # fmt: skip
+    assert nclx_profile(p3) is not None and embedded_profile({"nclx_profile": p3}) is not None
+    assert nclx_profile({**p3, "transfer_characteristics": 16}) is None
+    assert nclx_profile({**p3, "transfer_characteristics": 18}) is None
+    assert nclx_profile({**p3, "color_primaries": 2}) is None
+    assert nclx_profile({**p3, "color_primary_red_y": "0.3"}) is None
+    assert nclx_profile({**p3, "color_primary_red_y": 0.0}) is None
+    assert nclx_profile({"color_primaries": 12}) is None
+    assert embedded_profile({"icc_profile": DISPLAY_P3, "nclx_profile": p3}) == DISPLAY_P3
+    assert embedded_profile({"icc_profile": b""}) is None and embedded_profile({}) is None
+    bt2020 = {**p3, "color_primaries": 9, "color_primary_red_x": 0.708,
+              "color_primary_red_y": 0.292, "color_primary_green_x": 0.170,
+              "color_primary_green_y": 0.797, "color_primary_blue_x": 0.131,
+              "color_primary_blue_y": 0.046}  # fmt: skip
+    assert not is_srgb(nclx_profile(bt2020))
 
 
 def test_an_upload_in_display_p3_keeps_the_fast_path() -> None:

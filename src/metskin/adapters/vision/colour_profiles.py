@@ -16,15 +16,26 @@ and cameras write have no perceptual tables anyway: LittleCMS would fall back to
 
 A profile LittleCMS cannot read or apply (damaged, CMYK or grey on an RGB picture) is ignored:
 the photo is treated as sRGB, as it was before profiles were read, and is never refused.
+
+A HEIC photo may give its colour space as coded numbers instead (an nclx box, ITU-T H.273:
+primaries, transfer, matrix) with no ICC profile; pillow-heif already applies the matrix. For
+primaries other than sRGB's (Display P3, BT.2020) and a display (SDR) transfer, an equivalent
+ICC profile is written (`icc_writer`) and used as if the photo had embedded it. An HDR transfer
+(PQ, HLG) is not converted: such a still is read as sRGB, as before (not measured here).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageCms
+
+from metskin.adapters.vision.icc_writer import Chromaticity, icc_profile
 
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC
@@ -39,6 +50,55 @@ SAME_LEVELS = 1
 MAX_CACHED = 64  # distinct profiles (phone and camera models) kept at once
 _transforms: dict[bytes, ImageCms.ImageCmsTransform | None] = {}
 _NOT_BUILT = object()
+# H.273 codes. Primaries: 1 BT.709 (sRGB's), 2 unspecified. Transfers taken as the sRGB
+# curve (display-referred stills): 1, 6, 14, 15 (BT.709 family), 2 unspecified, 13 sRGB;
+# 4 is gamma 2.2. PQ (16) and HLG (18) are HDR and left alone.
+SRGB_PRIMARY_CODES = (1, 2)
+SRGB_LIKE_TRANSFERS = (1, 2, 6, 13, 14, 15)
+GAMMA_TRANSFERS = {4: 2.2}
+
+
+def embedded_profile(info: Mapping[Any, Any]) -> bytes | None:
+    """The ICC profile of a Pillow image's `info`: the embedded one, else one written from a
+    HEIC's nclx colour description (None: sRGB, or nothing usable)."""
+    found = info.get("icc_profile")
+    if isinstance(found, bytes) and found:
+        return found
+    nclx = info.get("nclx_profile")
+    return nclx_profile(nclx) if isinstance(nclx, Mapping) else None
+
+
+def nclx_profile(nclx: Mapping[str, object]) -> bytes | None:
+    """An ICC profile equivalent to a HEIC's nclx description (pillow-heif's dict), or None
+    when it is sRGB, unspecified, HDR or incomplete."""
+    try:
+        primaries_code = int(_number(nclx, "color_primaries"))
+        transfer = int(_number(nclx, "transfer_characteristics"))
+        xy = [
+            (round(_number(nclx, f"color_primary_{name}_x"), 4),
+             round(_number(nclx, f"color_primary_{name}_y"), 4))
+            for name in ("red", "green", "blue", "white")
+        ]  # fmt: skip
+    except (KeyError, TypeError):
+        return None
+    sdr = transfer in SRGB_LIKE_TRANSFERS or transfer in GAMMA_TRANSFERS
+    if primaries_code in SRGB_PRIMARY_CODES or not sdr or any(y <= 0.0 for _, y in xy):
+        return None
+    return _written(tuple(xy[:3]), xy[3], GAMMA_TRANSFERS.get(transfer))
+
+
+def _number(nclx: Mapping[str, object], key: str) -> float:
+    value = nclx[key]
+    if not isinstance(value, int | float):
+        raise TypeError(key)
+    return float(value)
+
+
+@functools.lru_cache(maxsize=16)
+def _written(
+    primaries: tuple[Chromaticity, ...], white: Chromaticity, gamma: float | None
+) -> bytes:
+    return icc_profile("nclx", primaries, gamma, white)
 
 
 def is_srgb(profile: bytes | None) -> bool:

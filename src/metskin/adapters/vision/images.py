@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from metskin.adapters.vision.colour_profiles import to_srgb_array
+from metskin.adapters.vision.colour_profiles import embedded_profile, to_srgb_array
 from metskin.domain.analysis.errors import UnreadableMedia
 
 # Decode at the smallest 1/2, 1/4 or 1/8 scale whose long side still reaches this: a face in
@@ -38,7 +38,7 @@ def decode_image(data: bytes, *, long_side: int = DECODE_LONG_SIDE) -> np.ndarra
         raise UnreadableMedia("The file is empty.")
     try:
         with Image.open(io.BytesIO(data)) as probe:  # the header: size and colour profile
-            size, profile = probe.size, probe.info.get("icc_profile")
+            size, profile = probe.size, embedded_profile(probe.info)
     except (UnidentifiedImageError, OSError) as error:
         raise UnreadableMedia("The file is not an image we can read.") from error
     buffer = np.frombuffer(data, dtype=np.uint8)

@@ -1,6 +1,7 @@
 """Upload validation and sanitising: a plain upright JPEG loses its metadata segments without
 being re-encoded (`jpeg_segments`), other photos are re-encoded without metadata; videos probed.
-A colour profile other than sRGB is kept (`colour_profiles`: the decodes convert from it)."""
+A colour profile other than sRGB is kept (`colour_profiles`: the decodes convert from it); a
+HEIC that describes its colours by nclx numbers instead gets the equivalent ICC profile."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import numpy as np
 import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from metskin.adapters.vision.colour_profiles import is_srgb
+from metskin.adapters.vision.colour_profiles import embedded_profile, is_srgb
 from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.images import encode_jpeg as encode_rgb_jpeg
 from metskin.adapters.vision.jpeg_segments import StrippedJpeg, strip_jpeg, with_icc_profile
@@ -156,7 +157,7 @@ def _decode_photo(
         image.load()  # full decode: a truncated or damaged file fails here
         ImageOps.exif_transpose(image, in_place=True)  # no copy of an upright photo
         rgb = image if image.mode == "RGB" else image.convert("RGB")
-        return rgb, image.info.get("icc_profile")
+        return rgb, embedded_profile(image.info)
     except (MediaTooLarge, UnsupportedMedia):
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
