@@ -66,7 +66,9 @@ def run_one(rgb: np.ndarray, faces: list[np.ndarray]) -> dict:
         return {"ok": False, "codes": [i.code for i in checked]}
     geometry = checked.geometry
     pts = crop_points(checked.points, geometry.box, geometry.scale)
-    gains, cast_left = white_balance(checked.background, checked.crop, pts, geometry.scale)
+    gains, cast_left = white_balance(
+        checked.background, checked.crop, pts, geometry.scale, checked.eyes
+    )
     face = build_face_image(checked.crop, pts, geometry.masks, gains)
     measures = validity.measure_validity(face, pts, geometry.scale, cast_left)
     result = analyse_checked(checked, None)

@@ -15,6 +15,8 @@ from metskin.domain.analysis import landmarks as lm
 from tests.analysis.synthetic import jpeg_round_trip
 
 Variant = Callable[[np.ndarray, np.ndarray, int], np.ndarray]
+NOSE_MIDDLE = 195  # the face mesh's point halfway down the bridge of the nose: a mask's top edge
+SUBNASALE = 2  # where the nose meets the upper lip: a beard's top edge
 
 
 def scaled(factor: float) -> Variant:
@@ -126,6 +128,69 @@ def glare(size: float) -> Variant:
     return apply
 
 
+def painted(rgb: np.ndarray, mask: np.ndarray, fill: tuple[int, int, int], seed: int) -> np.ndarray:
+    """`rgb` with `mask` painted `fill`, with a little seeded grain (fabric, lenses), then JPEG."""
+    rng = np.random.default_rng(seed)
+    grain = rng.normal(0.0, 4.0, (*rgb.shape[:2], 1))
+    out = np.where(mask[..., np.newaxis], np.asarray(fill, np.float64) + grain, rgb)
+    return jpeg_round_trip(np.clip(np.round(out), 0, 255).astype(np.uint8), 90)
+
+
+def face_mask(fill: tuple[int, int, int]) -> Variant:
+    """A face mask: the face outline from the bridge of the nose down, in one colour."""
+
+    def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+        oval = points[list(lm.FACE_OVAL), :2]
+        top = float(points[NOSE_MIDDLE, 1])
+        below = oval[oval[:, 1] >= top]
+        side = [[oval[:, 0].min(), top], [oval[:, 0].max(), top]]
+        hull = cv2.convexHull(np.round(np.vstack([below, side])).astype(np.int32))
+        mask = np.zeros(rgb.shape[:2], np.uint8)
+        cv2.fillConvexPoly(mask, hull, (1,))
+        return painted(rgb, mask.astype(bool), fill, seed)
+
+    return apply
+
+
+def beard(fill: tuple[int, int, int]) -> Variant:
+    """A full beard: the face outline below the nose (upper lip, jaw, chin), the lips left bare,
+    in one colour with the coarse grain of hair."""
+
+    def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+        oval = points[list(lm.FACE_OVAL), :2]
+        top = float(points[SUBNASALE, 1])
+        below = oval[oval[:, 1] >= top]
+        side = [[oval[:, 0].min(), top], [oval[:, 0].max(), top]]
+        mask = np.zeros(rgb.shape[:2], np.uint8)
+        hull = cv2.convexHull(np.round(np.vstack([below, side])).astype(np.int32))
+        cv2.fillConvexPoly(mask, hull, (1,))
+        lips = cv2.convexHull(np.round(points[list(lm.EXCLUDED["lips"]), :2]).astype(np.int32))
+        cv2.fillConvexPoly(mask, lips, (0,))
+        rng = np.random.default_rng(seed)
+        strands = cv2.GaussianBlur(rng.normal(0.0, 30.0, rgb.shape[:2]), (0, 0), 1.0)[..., None]
+        out = np.where(mask[..., None].astype(bool), np.asarray(fill, float) + strands, rgb)
+        return jpeg_round_trip(np.clip(np.round(out), 0, 255).astype(np.uint8), 90)
+
+    return apply
+
+
+def sunglasses(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+    """Dark lenses over each eye, from the brow to below the eye."""
+    mask = np.zeros(rgb.shape[:2], np.uint8)
+    for side in ("right", "left"):
+        ids = lm.EXCLUDED[f"brow_{side}"] + lm.EXCLUDED[f"eye_{side}"]
+        ids += lm.REGIONS[f"under_eye_{side}"]
+        cv2.fillConvexPoly(
+            mask, cv2.convexHull(np.round(points[list(ids), :2]).astype(np.int32)), (1,)
+        )
+    return painted(rgb, mask.astype(bool), (20, 20, 25), seed)
+
+
+def cut_below_nose(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+    """The picture ends at the tip of the nose: the rest of the face is out of frame."""
+    return np.ascontiguousarray(rgb[: int(points[lm.NOSE_TIP, 1])])
+
+
 VARIANTS: dict[str, Variant] = {
     "original": lambda rgb, points, seed: rgb,
     "downscaled x0.6": scaled(0.6),
@@ -141,4 +206,11 @@ VARIANTS: dict[str, Variant] = {
     "chroma x1.8": saturated(1.8),
     "black and white": saturated(0.0),
     "glasses glare": glare(0.3),
+    "face mask (blue)": face_mask((150, 190, 225)),
+    "face mask (white)": face_mask((236, 238, 240)),
+    "face mask (black)": face_mask((30, 30, 32)),
+    "sunglasses": sunglasses,
+    "beard (dark)": beard((45, 35, 30)),
+    "beard (grey)": beard((150, 148, 146)),
+    "cut below the nose": cut_below_nose,
 }

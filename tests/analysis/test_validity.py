@@ -61,6 +61,10 @@ def test_ordinary_degradations_are_not_blocked(london_cases, name) -> None:
         ("blur sigma 2.5 px", "FILTER_SUSPECTED"),
         ("glasses glare", "GLASSES_GLARE"),
         ("black and white", "NO_COLOUR"),
+        ("face mask (blue)", "FACE_COVERED"),
+        ("face mask (white)", "FACE_COVERED"),
+        ("sunglasses", "EYES_COVERED"),
+        ("cut below the nose", "FACE_CUT_OFF"),
     ],
 )
 def test_unfit_copies_block_with_guidance(london_cases, name, code) -> None:
@@ -89,6 +93,27 @@ def test_glare_on_glasses_is_named_not_taken_for_overexposure(london_cases) -> N
     for path, _, points in london_cases[::6]:
         codes = {item.code for item in variant("glasses glare", path, points).quality}
         assert "GLASSES_GLARE" in codes and "OVEREXPOSED" not in codes, (path.name, codes)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"), [("face mask (blue)", "FACE_COVERED"), ("sunglasses", "EYES_COVERED")]
+)
+def test_covered_faces_are_named_not_measured(london_cases, name, code) -> None:
+    """A face mask was measured as skin (ITA 70-130 deg off, dark circles up to 100, no issue)
+    and sunglasses were refused as TOO_DARK (advice: more light); each now blocks with its own
+    code, and nothing else blocks (the exposure is fine)."""
+    for path, _, points in london_cases[::9]:
+        result = variant(name, path, points)
+        blocking = {item.code for item in result.quality if item.blocking}
+        assert blocking == {code}, (path.name, result.quality)
+
+
+@pytest.mark.parametrize("name", ["beard (dark)", "beard (grey)"])
+def test_a_beard_is_not_taken_for_a_face_mask(london_cases, name) -> None:
+    """A beard covers the chin and the cheeks as a mask does, but not the nose."""
+    for path, _, points in london_cases[::9]:
+        codes = {item.code for item in variant(name, path, points).quality}
+        assert "FACE_COVERED" not in codes, (path.name, codes)
 
 
 def test_noise_does_not_make_dark_spots(london_cases, every_london_result) -> None:

@@ -100,14 +100,20 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
     pts = crop_points(points, box, scale)
     eye_distance = lm.eye_distance(pts)
     measured = quality.measure_quality(
-        rgb, crop, masks["skin"], masks["face"], eye_distance, sample_step(rgb)
+        rgb, crop, masks["skin"], masks["face"], eye_distance, sample_step(rgb), masks["forehead"]
     )
     issues += measured.issues()
     seen = readable_eyes(crop, pts, scale)
     # the sclera's pixels, read once: the white balance reads them too
     eyes = None if seen is None else sclera_pixels(crop, pts, seen)
     sclera = sclera_level(crop, pts, scale, eyes)
-    light = quality.exposure_issues(issues, sclera, measured.image_top, blown_eyes(crop, pts, seen))
+    light = quality.exposure_issues(
+        issues,
+        sclera,
+        measured.image_top,
+        blown_eyes(crop, pts, seen),
+        measured.forehead_luma_median,
+    )
     if any(item.code == "OVEREXPOSED" for item in light):  # blocks: drop the warning
         issues = [item for item in issues if item.code != "OVEREXPOSED"]
         glare = validity.glare_fraction(crop, masks["skin"], eye_distance, pts)

@@ -44,6 +44,21 @@ MIN_CONFIDENCE = 0.15  # overall result confidence below this is not reported
 # LED that left 0.2-0.3 read a median 5.6 deg of ITA off, above 0.3 9-14 deg; a sodium-like
 # 2200 K light leaves 0.57-1.35 (it needs more than colour.MAX_GAIN).
 MAX_CAST_LEFT = 0.25
+# Something over the lower face (a face mask, a scarf): FACE_COVERED blocks when at least
+# COVERED_REGIONS of the cheeks, nose and chin (median a*, b*, hair and beards left out) differ
+# from the forehead's skin by more than COVER_DELTA_AB with less red or less yellow than it
+# (by more than COVER_DROP: redness adds red and pigmentation yellow, a mask takes them away),
+# the nose among them: a beard, dark or grey, covers the chin and the cheeks but never the nose.
+# Every 2nd London photo (neutral and smiling): no region of any face differs that way from its
+# forehead by more than 2.8 but one (11.7: one region, never two); the recolour benchmark
+# (four scenes, ten tones, five lights) one region at most; planted face masks (blue, white,
+# black) two or more on 95-100 % of the faces (docs/benchmarks.md, "Faces covered or cut").
+LOWER_FACE = ("cheek_right", "cheek_left", "nose", "chin")
+UNDER_EYES = ("under_eye_right", "under_eye_left")
+COVER_DELTA_AB = 10.0
+COVER_DROP = 6.0
+COVERED_REGIONS = 2
+MIN_REGION_PIXELS = 50
 
 GUIDANCE = {
     "LOW_RESOLUTION": (
@@ -52,6 +67,13 @@ GUIDANCE = {
             "Move closer or use the main camera at full resolution; do not send a "
             "thumbnail or a screenshot."
         ),
+    ),
+    "FACE_COVERED": (
+        _(
+            "Something covers the lower part of the face (a face mask or a scarf), so the skin "
+            "there cannot be measured."
+        ),
+        _("Take off the face mask or scarf, and keep hands and hair away from your face."),
     ),
     "GLASSES_GLARE": (
         _("Light reflects off glasses over the eyes."),
@@ -106,11 +128,14 @@ class Validity:
     chroma: float
     hue_deg: float
     cast_left: float = 0.0  # white_reference.white_balance
+    covered_regions: int = 0  # `covered_regions`
 
     def issues(self) -> list[QualityIssue]:
         if self.eye_distance_px < MIN_EYE_DISTANCE_PX:  # nothing else can be judged
             return [issue("LOW_RESOLUTION", self.eye_distance_px)]
         found = []
+        if self.covered_regions >= COVERED_REGIONS:  # the nose among them
+            found.append(issue("FACE_COVERED", float(self.covered_regions)))
         if self.glare_fraction > MAX_GLARE_FRACTION:
             found.append(issue("GLASSES_GLARE", self.glare_fraction))
         if self.texture < MIN_TEXTURE:
@@ -161,6 +186,41 @@ def glare_fraction(
     return large / float(np.count_nonzero(zone)) - 2.0 * skin_white
 
 
+def covered_regions(face: FaceImage) -> int:
+    """How many of LOWER_FACE, the nose among them (0 when the nose is not), differ from the
+    forehead (under the eyes when too little of the
+    forehead shows) as a covering does (see COVER_DELTA_AB). The reference is all the skin of
+    the forehead: its usable part is judged against the face's median, which a mask over most
+    of the face makes the mask's. The lower regions leave hair out (beards)."""
+    reference = region_ab(face, "forehead", face.masks["skin"])
+    if reference is None:
+        eyes = [region_ab(face, name, face.masks["skin"]) for name in UNDER_EYES]
+        found = np.array([ab for ab in eyes if ab is not None])
+        if not len(found):
+            return 0
+        reference = (float(np.median(found[:, 0])), float(np.median(found[:, 1])))
+    ref_a, ref_b = reference
+    bare = face.masks["skin"] & ~face.masks["hair"]
+    covered = []
+    for name in LOWER_FACE:
+        lower = region_ab(face, name, bare)
+        if lower is None:
+            continue
+        a_star, b_star = lower
+        away = math.hypot(a_star - ref_a, b_star - ref_b) > COVER_DELTA_AB
+        if away and (a_star < ref_a - COVER_DROP or b_star < ref_b - COVER_DROP):
+            covered.append(name)
+    return len(covered) if "nose" in covered else 0
+
+
+def region_ab(face: FaceImage, name: str, within: np.ndarray) -> tuple[float, float] | None:
+    """Median a*, b* of a region's pixels in `within`; None with fewer than MIN_REGION_PIXELS."""
+    chosen = face.masks[name] & within
+    if np.count_nonzero(chosen) < MIN_REGION_PIXELS:
+        return None
+    return median_in_place(face.plane(1)[chosen]), median_in_place(face.plane(2)[chosen])
+
+
 def texture(face: FaceImage) -> float:
     """Fine skin texture: robust sigma of L* minus its blur, on usable cheeks and forehead."""
     return fine_skin_texture(face)
@@ -187,6 +247,7 @@ def measure_validity(
         chroma=chroma,
         hue_deg=hue,
         cast_left=cast_left,
+        covered_regions=covered_regions(face),
     )
 
 
