@@ -17,6 +17,7 @@ from metskin.domain.analysis.filters import (
     disk,
     mask_box,
     masked_blur,
+    median_in_place,
     robust_stats,
     weber_lightness,
 )
@@ -26,6 +27,13 @@ WEBER_REFERENCE_L = 65.0  # relative measures read one L* per step of light on s
 SPECULAR_MIN_DL = 10.0  # a highlight is this much (or 2.5 sigma) brighter than the median skin
 SHADOW_MIN_DL = 14.0  # a shadow is this much (or 3 sigma) darker, on a blurred map
 HAIR_MIN_DL = 15.0
+# A covering's colour (a face mask, a grey beard): its a*, b* depart from the forehead's skin by
+# more than OFF_COLOUR_AB, with less red or less yellow by more than OFF_COLOUR_DROP. Redness
+# adds red and pigmentation yellow; shade keeps the hue. validity.covered_regions applies it to
+# the regions' medians (face masks), `beard_mask` to the pixels below the nose.
+OFF_COLOUR_AB = 10.0
+OFF_COLOUR_DROP = 6.0
+MIN_REFERENCE_PIXELS = 50
 LOCAL_SCALE = 0.1
 LOCAL_MIN_DL = 8.0
 LOCAL_SIGMAS = 3.0
@@ -108,9 +116,55 @@ def build_face_image(
     norm = blur_mask(masks["skin"], sigma)
     norm.setflags(write=False)
     masks.update(unusable_masks(planes, masks["skin"], masks["face"], eye_distance, norm))
+    masks["hair"] = masks["hair"] | beard_mask(planes, masks, points)
     masks["usable"] = masks["skin"] & ~masks["specular"] & ~masks["shadow"] & ~masks["hair"]
     derived: dict[Any, np.ndarray] = {("norm", "skin", sigma): norm}
     return FaceImage(crop, lab, masks, eye_distance, gains, _planes=planes, _derived=derived)
+
+
+def median_ab(
+    a_star: np.ndarray, b_star: np.ndarray, chosen: np.ndarray
+) -> tuple[float, float] | None:
+    """Median a*, b* of the `chosen` pixels; None with fewer than MIN_REFERENCE_PIXELS."""
+    if np.count_nonzero(chosen) < MIN_REFERENCE_PIXELS:
+        return None
+    return median_in_place(a_star[chosen]), median_in_place(b_star[chosen])
+
+
+def off_colour(
+    a_star: np.ndarray, b_star: np.ndarray, reference: tuple[float, float]
+) -> np.ndarray:
+    """Where a*, b* (arrays) have a covering's colour against the skin's `reference` (see
+    OFF_COLOUR_AB)."""
+    ref_a, ref_b = np.float32(reference[0]), np.float32(reference[1])
+    away = cv2.magnitude(a_star - ref_a, b_star - ref_b) > OFF_COLOUR_AB
+    return away & ((a_star < ref_a - OFF_COLOUR_DROP) | (b_star < ref_b - OFF_COLOUR_DROP))
+
+
+def off_colour_at(found: tuple[float, float], reference: tuple[float, float]) -> bool:
+    """`off_colour` of one a*, b* pair (a region's median)."""
+    a_star, b_star = (np.array([value], dtype=np.float32) for value in found)
+    return bool(off_colour(a_star, b_star, reference)[0])
+
+
+def beard_mask(
+    planes: dict[int, np.ndarray], masks: dict[str, np.ndarray], points: np.ndarray
+) -> np.ndarray:
+    """Hair below the nose that is not dark (a grey or fair beard), which `hair_mask` (dark
+    patches) misses: when the chin's skin as a whole has a covering's colour against the
+    forehead's (`off_colour` of their medians), the pixels below the nose that have it too.
+    Read as skin, a planted grey beard moved ITA by a median 20 deg."""
+    skin = masks["skin"]
+    a_star, b_star = planes[1], planes[2]
+    reference = median_ab(a_star, b_star, masks["forehead"] & skin)
+    chin = median_ab(a_star, b_star, masks["chin"] & skin)
+    if reference is None or chin is None:
+        return np.zeros_like(skin)
+    if not off_colour_at(chin, reference):
+        return np.zeros_like(skin)
+    below = np.zeros_like(skin)
+    below[max(0, int(np.ceil(points[lm.SUBNASALE, 1]))) :] = True
+    return skin & below & off_colour(a_star, b_star, reference)
 
 
 def unusable_masks(

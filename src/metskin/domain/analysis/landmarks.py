@@ -165,6 +165,7 @@ FACE_EDGE_RIGHT = 234
 FACE_EDGE_LEFT = 454
 MOUTH_CORNERS = (61, 291)
 NOSE_TIP = 1
+SUBNASALE = 2  # where the nose meets the upper lip
 # Pitch a frontal face gets by this measure (median of the 102 London Set studio portraits).
 PITCH_OFFSET_DEG = -8.0
 

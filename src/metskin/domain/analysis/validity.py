@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
-from metskin.domain.analysis.face_image import FaceImage
+from metskin.domain.analysis.face_image import FaceImage, median_ab, off_colour_at
 from metskin.domain.analysis.filters import median_in_place
 from metskin.domain.analysis.model import AnalysisResult, QualityIssue
 from metskin.domain.analysis.scoring import fine_skin_texture
@@ -45,20 +45,16 @@ MIN_CONFIDENCE = 0.15  # overall result confidence below this is not reported
 # 2200 K light leaves 0.57-1.35 (it needs more than colour.MAX_GAIN).
 MAX_CAST_LEFT = 0.25
 # Something over the lower face (a face mask, a scarf): FACE_COVERED blocks when at least
-# COVERED_REGIONS of the cheeks, nose and chin (median a*, b*, hair and beards left out) differ
-# from the forehead's skin by more than COVER_DELTA_AB with less red or less yellow than it
-# (by more than COVER_DROP: redness adds red and pigmentation yellow, a mask takes them away),
-# the nose among them: a beard, dark or grey, covers the chin and the cheeks but never the nose.
-# On the 204 London photos at most one region of a face differs that way (0 refused); on the
-# recolour benchmark (four scenes, ten tones, five lights, two seeds: 400) none is refused;
-# planted face masks are refused on 100 % (blue), 94-96 % (white) and 92-93 % (black) of the
-# London photos, planted beards on none (docs/benchmarks.md, "Faces covered or cut off").
+# COVERED_REGIONS of the cheeks, nose and chin (median a*, b* of their skin) have a covering's
+# colour against the forehead's skin (`face_image.off_colour`), the nose among them: a beard,
+# dark or grey, covers the chin and the cheeks but never the nose. On the 204 London photos at
+# most one region of a face differs that way (0 refused); on the recolour benchmark (four
+# scenes, ten tones, five lights, two seeds: 400) none is refused; planted face masks are
+# refused on most London photos, planted beards on none (docs/benchmarks.md, "Faces covered or
+# cut off").
 LOWER_FACE = ("cheek_right", "cheek_left", "nose", "chin")
 UNDER_EYES = ("under_eye_right", "under_eye_left")
-COVER_DELTA_AB = 10.0
-COVER_DROP = 6.0
 COVERED_REGIONS = 2
-MIN_REGION_PIXELS = 50
 
 GUIDANCE = {
     "LOW_RESOLUTION": (
@@ -187,38 +183,29 @@ def glare_fraction(
 
 
 def covered_regions(face: FaceImage) -> int:
-    """How many of LOWER_FACE, the nose among them (0 when the nose is not), differ from the
-    forehead (under the eyes when too little of the
-    forehead shows) as a covering does (see COVER_DELTA_AB). The reference is all the skin of
-    the forehead: its usable part is judged against the face's median, which a mask over most
-    of the face makes the mask's. The lower regions leave hair out (beards)."""
-    reference = region_ab(face, "forehead", face.masks["skin"])
+    """How many of LOWER_FACE, the nose among them (0 when the nose is not), have a covering's
+    colour (`face_image.off_colour` of their median a*, b*) against the forehead (under the eyes
+    when too little of the forehead shows). All the skin is read, hair too: the usable part
+    and the hair are judged against the face's median, which a mask over most of the face makes
+    the mask's, and a beard (which also has a covering's colour) never covers the nose."""
+    skin = face.masks["skin"]
+    reference = region_ab(face, "forehead", skin)
     if reference is None:
-        eyes = [region_ab(face, name, face.masks["skin"]) for name in UNDER_EYES]
-        found = np.array([ab for ab in eyes if ab is not None])
-        if not len(found):
+        eyes = [ab for ab in (region_ab(face, name, skin) for name in UNDER_EYES) if ab is not None]
+        if not eyes:
             return 0
-        reference = (float(np.median(found[:, 0])), float(np.median(found[:, 1])))
-    ref_a, ref_b = reference
-    bare = face.masks["skin"] & ~face.masks["hair"]
+        reference = (float(np.median([a for a, _ in eyes])), float(np.median([b for _, b in eyes])))
     covered = []
     for name in LOWER_FACE:
-        lower = region_ab(face, name, bare)
-        if lower is None:
-            continue
-        a_star, b_star = lower
-        away = math.hypot(a_star - ref_a, b_star - ref_b) > COVER_DELTA_AB
-        if away and (a_star < ref_a - COVER_DROP or b_star < ref_b - COVER_DROP):
+        lower = region_ab(face, name, skin)
+        if lower is not None and off_colour_at(lower, reference):
             covered.append(name)
     return len(covered) if "nose" in covered else 0
 
 
 def region_ab(face: FaceImage, name: str, within: np.ndarray) -> tuple[float, float] | None:
-    """Median a*, b* of a region's pixels in `within`; None with fewer than MIN_REGION_PIXELS."""
-    chosen = face.masks[name] & within
-    if np.count_nonzero(chosen) < MIN_REGION_PIXELS:
-        return None
-    return median_in_place(face.plane(1)[chosen]), median_in_place(face.plane(2)[chosen])
+    """Median a*, b* of a region's pixels in `within` (None when too few)."""
+    return median_ab(face.plane(1), face.plane(2), face.masks[name] & within)
 
 
 def texture(face: FaceImage) -> float:
