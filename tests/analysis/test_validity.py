@@ -15,7 +15,7 @@ from metskin.domain.analysis.engine import analyse_frames, analyse_image
 from metskin.domain.analysis.model import score_band
 from metskin.domain.analysis.overlay import heat_strength, legend_label
 from metskin.graphql.analysis.types import result_from_dict
-from tests.analysis.degrade import VARIANTS
+from tests.analysis.degrade import VARIANTS, closed_eyes, closed_lids
 from tests.analysis.planting import plant_flushing, plant_papules, plant_redness
 from tests.fakes.infra import FakeLandmarker
 
@@ -130,6 +130,25 @@ def test_a_beard_is_not_read_as_skin(london_cases, london_results, smiling_resul
         taken = analyse(load_image(path), points).tone
         changes.append(abs(variant("beard (grey)", path, points).tone.ita_deg - taken.ita_deg))
     assert np.median(changes) < 8.0, changes  # a median 5.7 on all 204 photos
+
+
+def test_closed_eyes_are_measured_without_the_eyes(london_cases) -> None:
+    """With the eyes closed, their lids' skin was read as the whites of the eyes: painted over
+    with lid skin, 16 of 26 faces were refused as TOO_DARK or EYES_COVERED. Closed lids (eye
+    openness below 0.12; 0.20 and up on every London photo) now leave the eyes unread and warn."""
+    for path, _, points in london_cases[::25]:
+        rgb = load_image(path)
+        taken = analyse(rgb, points).tone
+        result = analyse(closed_eyes(rgb, points, 0), closed_lids(points))
+        codes = {item.code: item.blocking for item in result.quality}
+        assert result.ok and codes.get("EYES_CLOSED") is False, (path.name, codes)
+        assert abs(result.tone.ita_deg - taken.ita_deg) < 4.0, path.name
+
+
+def test_no_london_photo_reads_as_eyes_closed(every_london_result) -> None:
+    closed = [path.name for path, _, result in every_london_result
+              if any(item.code == "EYES_CLOSED" for item in result.quality)]  # fmt: skip
+    assert not closed
 
 
 def test_noise_does_not_make_dark_spots(london_cases, every_london_result) -> None:

@@ -89,6 +89,10 @@ def background_pixels(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.nda
     )
 
 
+NO_PIXELS = np.zeros((0, 3))
+NO_PIXELS.setflags(write=False)
+
+
 def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list[QualityIssue]:
     """The quality gate: a checked face, or the blocking issues when there is none."""
     points, issues = quality.choose_face(faces, rgb.shape)
@@ -103,9 +107,11 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
         rgb, crop, masks["skin"], masks["face"], eye_distance, sample_step(rgb), masks["forehead"]
     )
     issues += measured.issues()
-    seen = readable_eyes(crop, pts, scale)
-    # the sclera's pixels, read once: the white balance reads them too
-    eyes = None if seen is None else sclera_pixels(crop, pts, seen)
+    closed = any(item.code == "EYES_CLOSED" for item in issues)
+    seen = None if closed else readable_eyes(crop, pts, scale)
+    # the sclera's pixels, read once: the white balance reads them too (none of closed eyes:
+    # their lids' skin would be read as the whites of the eyes)
+    eyes = NO_PIXELS if closed else None if seen is None else sclera_pixels(crop, pts, seen)
     sclera = sclera_level(crop, pts, scale, eyes)
     light = quality.exposure_issues(
         issues,

@@ -22,6 +22,11 @@ MIN_FACE_FRACTION = 0.20  # face box short side / image short side
 # issue. 1.0 on every London photo; a selfie that cuts the top of the forehead keeps more than it.
 MIN_FACE_IN_FRAME = 0.9
 MAX_YAW_DEG = 25.0
+# Closed eyes (landmarks.eye_openness of the more open eye below this): the whites of the eyes
+# cannot be read, and the lids' skin would be read as them (TOO_DARK, or a white balance taken
+# from skin). London photos: 0.22-0.44 neutral, 0.20-0.38 smiling (narrowed by the smile); a
+# closed eye's lids meet (near 0). The photo is measured without the eyes, with a warning.
+MIN_EYE_OPENNESS = 0.12
 MAX_PITCH_DEG = 25.0
 SHARPNESS_EYE_DISTANCE = 64.0  # blur is judged with the face rescaled to this eye distance
 MIN_SHARPNESS = 40.0  # variance of the Laplacian (grey levels^2) at that scale
@@ -114,6 +119,13 @@ GUIDANCE = {
         ),
         _("Take off sunglasses or tinted glasses for the picture."),
     ),
+    "EYES_CLOSED": (
+        _(
+            "The eyes are closed, so the whites of the eyes could not help judge the light; "
+            "the colours were judged from the rest of the picture."
+        ),
+        _("Keep your eyes open and look at the camera."),
+    ),
     "TOO_DARK": (
         _(
             "The picture is too dark to measure skin tone: even the whites of the eyes "
@@ -187,6 +199,9 @@ def choose_face(
     size = face_size_fraction(face, shape)
     if size < MIN_FACE_FRACTION:
         issues.append(issue("FACE_TOO_SMALL", size))
+    openness = lm.eye_openness(face)
+    if openness < MIN_EYE_OPENNESS:
+        issues.append(issue("EYES_CLOSED", openness))
     yaw, pitch = lm.head_pose(face)
     if abs(yaw) > MAX_YAW_DEG or abs(pitch) > MAX_PITCH_DEG:
         issues.append(issue("POSE_TOO_STRONG", max(abs(yaw), abs(pitch))))
