@@ -17,6 +17,7 @@ from tests.analysis.synthetic import jpeg_round_trip
 Variant = Callable[[np.ndarray, np.ndarray, int], np.ndarray]
 NOSE_MIDDLE = 195  # the face mesh's point halfway down the bridge of the nose: a mask's top edge
 SUBNASALE = 2  # where the nose meets the upper lip: a beard's top edge
+LOWER_LIP = 17  # the middle of the lower lip's lower edge
 
 
 def scaled(factor: float) -> Variant:
@@ -213,6 +214,11 @@ def cut_below_nose(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray
     return np.ascontiguousarray(rgb[: int(points[lm.NOSE_TIP, 1])])
 
 
+def cut_below_lips(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+    """The picture ends at the lower lip: the chin is out of frame (a close-up)."""
+    return np.ascontiguousarray(rgb[: int(points[LOWER_LIP, 1])])
+
+
 VARIANTS: dict[str, Variant] = {
     "original": lambda rgb, points, seed: rgb,
     "downscaled x0.6": scaled(0.6),
@@ -235,4 +241,5 @@ VARIANTS: dict[str, Variant] = {
     "beard (dark)": beard((45, 35, 30)),
     "beard (grey)": beard((150, 148, 146)),
     "cut below the nose": cut_below_nose,
+    "cut below the lips": cut_below_lips,
 }

@@ -151,6 +151,18 @@ def test_no_london_photo_reads_as_eyes_closed(every_london_result) -> None:
     assert not closed
 
 
+def test_a_close_up_without_the_chin_is_measured_with_a_warning(london_cases) -> None:
+    """A face cut at the lower lip keeps 81-95 % of its outline in the picture and reads within a
+    few degrees; it is measured and warned. Cut at the tip of the nose (55-71 %) it blocks."""
+    warned = 0
+    for path, _, points in london_cases[::25]:
+        result = variant("cut below the lips", path, points)
+        codes = {item.code: item.blocking for item in result.quality}
+        assert result.ok and codes.get("FACE_CUT_OFF", False) is False, (path.name, codes)
+        warned += "FACE_CUT_OFF" in codes
+    assert warned >= 5  # of 9: the rest keep 90 % of the outline
+
+
 def test_noise_does_not_make_dark_spots(london_cases, every_london_result) -> None:
     """Noise of 8 levels and JPEG q85 (texture 3.5-4.5 against 0.4-1.5 as taken) found about 6
     false dark spots a face and doubled the score before the spots took their noise floor from
