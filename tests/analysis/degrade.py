@@ -16,7 +16,6 @@ from tests.analysis.synthetic import jpeg_round_trip
 
 Variant = Callable[[np.ndarray, np.ndarray, int], np.ndarray]
 NOSE_MIDDLE = 195  # the face mesh's point halfway down the bridge of the nose: a mask's top edge
-SUBNASALE = 2  # where the nose meets the upper lip: a beard's top edge
 LOWER_LIP = 17  # the middle of the lower lip's lower edge
 
 
@@ -129,26 +128,36 @@ def glare(size: float) -> Variant:
     return apply
 
 
-def painted(rgb: np.ndarray, mask: np.ndarray, fill: tuple[int, int, int], seed: int) -> np.ndarray:
-    """`rgb` with `mask` painted `fill`, with a little seeded grain (fabric, lenses), then JPEG."""
-    rng = np.random.default_rng(seed)
-    grain = rng.normal(0.0, 4.0, (*rgb.shape[:2], 1))
+def painted(
+    rgb: np.ndarray, mask: np.ndarray, fill: tuple[int, int, int], grain: np.ndarray
+) -> np.ndarray:
+    """`rgb` with `mask` painted `fill` plus `grain` (fabric, lenses, hair), then JPEG."""
     out = np.where(mask[..., np.newaxis], np.asarray(fill, np.float64) + grain, rgb)
     return jpeg_round_trip(np.clip(np.round(out), 0, 255).astype(np.uint8), 90)
+
+
+def fine_grain(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    """A little seeded grain, shared by the channels: fabric or lenses."""
+    return np.random.default_rng(seed).normal(0.0, 4.0, (*shape[:2], 1))
+
+
+def lower_face(shape: tuple[int, ...], points: np.ndarray, top: float) -> np.ndarray:
+    """The face outline below the height `top`, closed by a level line there."""
+    oval = points[list(lm.FACE_OVAL), :2]
+    below = oval[oval[:, 1] >= top]
+    side = [[oval[:, 0].min(), top], [oval[:, 0].max(), top]]
+    hull = cv2.convexHull(np.round(np.vstack([below, side])).astype(np.int32))
+    mask = np.zeros(shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, hull, (1,))
+    return mask
 
 
 def face_mask(fill: tuple[int, int, int]) -> Variant:
     """A face mask: the face outline from the bridge of the nose down, in one colour."""
 
     def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
-        oval = points[list(lm.FACE_OVAL), :2]
-        top = float(points[NOSE_MIDDLE, 1])
-        below = oval[oval[:, 1] >= top]
-        side = [[oval[:, 0].min(), top], [oval[:, 0].max(), top]]
-        hull = cv2.convexHull(np.round(np.vstack([below, side])).astype(np.int32))
-        mask = np.zeros(rgb.shape[:2], np.uint8)
-        cv2.fillConvexPoly(mask, hull, (1,))
-        return painted(rgb, mask.astype(bool), fill, seed)
+        mask = lower_face(rgb.shape, points, float(points[NOSE_MIDDLE, 1]))
+        return painted(rgb, mask.astype(bool), fill, fine_grain(rgb.shape, seed))
 
     return apply
 
@@ -158,19 +167,12 @@ def beard(fill: tuple[int, int, int]) -> Variant:
     in one colour with the coarse grain of hair."""
 
     def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
-        oval = points[list(lm.FACE_OVAL), :2]
-        top = float(points[SUBNASALE, 1])
-        below = oval[oval[:, 1] >= top]
-        side = [[oval[:, 0].min(), top], [oval[:, 0].max(), top]]
-        mask = np.zeros(rgb.shape[:2], np.uint8)
-        hull = cv2.convexHull(np.round(np.vstack([below, side])).astype(np.int32))
-        cv2.fillConvexPoly(mask, hull, (1,))
+        mask = lower_face(rgb.shape, points, float(points[lm.SUBNASALE, 1]))
         lips = cv2.convexHull(np.round(points[list(lm.EXCLUDED["lips"]), :2]).astype(np.int32))
         cv2.fillConvexPoly(mask, lips, (0,))
         rng = np.random.default_rng(seed)
         strands = cv2.GaussianBlur(rng.normal(0.0, 30.0, rgb.shape[:2]), (0, 0), 1.0)[..., None]
-        out = np.where(mask[..., None].astype(bool), np.asarray(fill, float) + strands, rgb)
-        return jpeg_round_trip(np.clip(np.round(out), 0, 255).astype(np.uint8), 90)
+        return painted(rgb, mask.astype(bool), fill, strands)
 
     return apply
 
@@ -184,7 +186,7 @@ def sunglasses(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
         cv2.fillConvexPoly(
             mask, cv2.convexHull(np.round(points[list(ids), :2]).astype(np.int32)), (1,)
         )
-    return painted(rgb, mask.astype(bool), (20, 20, 25), seed)
+    return painted(rgb, mask.astype(bool), (20, 20, 25), fine_grain(rgb.shape, seed))
 
 
 def closed_eyes(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:

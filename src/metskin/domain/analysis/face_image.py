@@ -156,8 +156,8 @@ def beard_mask(
     Read as skin, a planted grey beard moved ITA by a median 20 deg."""
     skin = masks["skin"]
     a_star, b_star = planes[1], planes[2]
-    reference = median_ab(a_star, b_star, masks["forehead"] & skin)
-    chin = median_ab(a_star, b_star, masks["chin"] & skin)
+    reference = median_ab(a_star, b_star, masks["forehead"])  # regions are skin already
+    chin = median_ab(a_star, b_star, masks["chin"])
     if reference is None or chin is None:
         return np.zeros_like(skin)
     if not off_colour_at(chin, reference):

@@ -26,12 +26,12 @@ MIN_FACE_FRACTION = 0.20  # face box short side / image short side
 MIN_FACE_IN_FRAME = 0.9
 FACE_IN_FRAME_BLOCK = 0.75
 MAX_YAW_DEG = 25.0
+MAX_PITCH_DEG = 25.0
 # Closed eyes (landmarks.eye_openness of the more open eye below this): the whites of the eyes
 # cannot be read, and the lids' skin would be read as them (TOO_DARK, or a white balance taken
 # from skin). London photos: 0.22-0.44 neutral, 0.20-0.38 smiling (narrowed by the smile); a
 # closed eye's lids meet (near 0). The photo is measured without the eyes, with a warning.
 MIN_EYE_OPENNESS = 0.12
-MAX_PITCH_DEG = 25.0
 SHARPNESS_EYE_DISTANCE = 64.0  # blur is judged with the face rescaled to this eye distance
 MIN_SHARPNESS = 40.0  # variance of the Laplacian (grey levels^2) at that scale
 DARK_FACE_LUMA = 40.0  # 95th percentile of the face luma
@@ -85,7 +85,7 @@ BLOWN_EYES_SHARE = 0.2
 # shaded by the brows under a ceiling light (not measured here); tinted lenses that pass more
 # than a quarter of the light are not caught. It blocks as EYES_COVERED before TOO_DARK, whose
 # advice (more light) would not help: the eyes are the exposure and white reference, and the
-# skin under them is measured (dark circles). Closed eyes were not tried.
+# skin under them is measured (dark circles). Closed eyes are not read (MIN_EYE_OPENNESS).
 EYES_COVERED_STOPS = -2.0
 
 GUIDANCE = {

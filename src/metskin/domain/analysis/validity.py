@@ -188,24 +188,23 @@ def covered_regions(face: FaceImage) -> int:
     when too little of the forehead shows). All the skin is read, hair too: the usable part
     and the hair are judged against the face's median, which a mask over most of the face makes
     the mask's, and a beard (which also has a covering's colour) never covers the nose."""
-    skin = face.masks["skin"]
-    reference = region_ab(face, "forehead", skin)
+    reference = region_ab(face, "forehead")
     if reference is None:
-        eyes = [ab for ab in (region_ab(face, name, skin) for name in UNDER_EYES) if ab is not None]
+        eyes = [ab for ab in (region_ab(face, name) for name in UNDER_EYES) if ab is not None]
         if not eyes:
             return 0
         reference = (float(np.median([a for a, _ in eyes])), float(np.median([b for _, b in eyes])))
     covered = []
     for name in LOWER_FACE:
-        lower = region_ab(face, name, skin)
+        lower = region_ab(face, name)
         if lower is not None and off_colour_at(lower, reference):
             covered.append(name)
     return len(covered) if "nose" in covered else 0
 
 
-def region_ab(face: FaceImage, name: str, within: np.ndarray) -> tuple[float, float] | None:
-    """Median a*, b* of a region's pixels in `within` (None when too few)."""
-    return median_ab(face.plane(1), face.plane(2), face.masks[name] & within)
+def region_ab(face: FaceImage, name: str) -> tuple[float, float] | None:
+    """Median a*, b* of a region's skin, hair included (None when too few pixels)."""
+    return median_ab(face.plane(1), face.plane(2), face.masks[name])
 
 
 def texture(face: FaceImage) -> float:
