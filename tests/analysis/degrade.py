@@ -177,6 +177,42 @@ def beard(fill: tuple[int, int, int]) -> Variant:
     return apply
 
 
+def fringe(depth: float, fill: tuple[int, int, int]) -> Variant:
+    """Hair of colour `fill` over the forehead from the hairline down `depth` of the way to the
+    brows, with a ragged, soft edge and loose strands below it (the hair's own grain)."""
+
+    def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+        rng = np.random.default_rng(seed)
+        h, w = rgb.shape[:2]
+        eyes = float(np.linalg.norm(points[lm.RIGHT_EYE_CORNERS[0], :2] - points[133, :2]))
+        top = float(points[list(lm.FACE_OVAL), 1].min())  # below the hairline
+        brows = float(points[list(lm.EXCLUDED["brow_right"] + lm.EXCLUDED["brow_left"]), 1].min())
+        edge = top + depth * (brows - top)
+        ragged = cv2.GaussianBlur(rng.normal(0.0, 1.0, (1, w)), (0, 0), eyes * 0.15)[0]
+        ragged = edge + ragged / (np.abs(ragged).max() + 1e-9) * 0.15 * eyes
+        hair = np.zeros((h, w), np.float32)
+        rows = np.arange(h)[:, None]
+        hair[rows <= ragged[None, :]] = 1.0
+        for x in rng.integers(0, w, size=w // 6):  # loose strands hanging below the edge
+            length = rng.uniform(0.05, 0.35) * eyes
+            end = (int(x + rng.normal(0, 3)), int(ragged[x] + length))
+            cv2.line(hair, (int(x), int(ragged[x])), end, 1.0, 1)
+        oval = points[list(lm.FACE_OVAL), :2]
+        upper = oval[oval[:, 1] < brows + 0.3 * eyes]
+        lifted = np.column_stack([upper[:, 0], np.zeros(len(upper))])  # hair from above
+        outline = cv2.convexHull(np.round(np.vstack([upper, lifted])).astype(np.int32))
+        inside = np.zeros((h, w), np.float32)
+        cv2.fillConvexPoly(inside, outline, (1.0,))
+        hair *= inside
+        alpha = cv2.GaussianBlur(hair, (0, 0), 0.8)[..., None]
+        grain = cv2.GaussianBlur(rng.normal(0.0, 60.0, (h, w)), (0, 0), 0.8, sigmaY=6.0)
+        colour_ = np.asarray(fill, np.float64) + grain[..., None]
+        out = rgb * (1 - alpha) + colour_ * alpha
+        return jpeg_round_trip(np.clip(np.round(out), 0, 255).astype(np.uint8), 90)
+
+    return apply
+
+
 def sunglasses(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
     """Dark lenses over each eye, from the brow to below the eye."""
     mask = np.zeros(rgb.shape[:2], np.uint8)
@@ -242,6 +278,8 @@ VARIANTS: dict[str, Variant] = {
     "sunglasses": sunglasses,
     "beard (dark)": beard((45, 35, 30)),
     "beard (grey)": beard((150, 148, 146)),
+    "fringe (half the forehead)": fringe(0.5, (48, 36, 30)),
+    "fringe (black)": fringe(0.5, (22, 20, 20)),
     "cut below the nose": cut_below_nose,
     "cut below the lips": cut_below_lips,
 }

@@ -10,6 +10,12 @@ import numpy as np
 
 LONDON = Path(__file__).resolve().parents[2].parent / "shared/data/london-faces"
 SMILING = LONDON.parent / "london-faces-smiling"  # the same people smiling, same session
+FRINGES = ("003", "143")  # a fringe hides most of the forehead: nothing planted there shows
+
+
+def open_foreheads(paths: list[Path], count: int) -> list[Path]:
+    """The first `count` of `paths` whose forehead is not under a fringe."""
+    return [path for path in paths if not path.name.startswith(FRINGES)][:count]
 
 
 def self_reported_groups() -> dict[str, str]:

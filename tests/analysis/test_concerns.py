@@ -7,6 +7,7 @@ import pytest
 
 from metskin.domain.analysis.engine import analyse_image
 from tests.analysis import planting
+from tests.analysis.london import open_foreheads
 from tests.analysis.synthetic import astronaut
 
 FAR = {
@@ -20,7 +21,7 @@ def faces(landmarker, london_paths=None):
     if london_paths:
         from metskin.adapters.vision.images import load_image
 
-        for path in london_paths[:3]:
+        for path in open_foreheads(london_paths[:3], 3):
             yield load_image(path)
 
 

@@ -11,6 +11,7 @@ import pytest
 from metskin.adapters.vision.images import load_image
 from metskin.domain.analysis.engine import analyse_image
 from tests.analysis import planting
+from tests.analysis.london import open_foreheads
 from tests.analysis.synthetic import astronaut
 
 
@@ -18,7 +19,8 @@ from tests.analysis.synthetic import astronaut
 def base_faces(landmarker, request):
     images = [astronaut()]
     with contextlib.suppress(pytest.skip.Exception):  # London faces are optional
-        images += [load_image(path) for path in request.getfixturevalue("london_paths")[:3]]
+        paths = open_foreheads(request.getfixturevalue("london_paths")[:3], 3)
+        images += [load_image(path) for path in paths]
     return [(rgb, landmarker.detect(rgb)[0], analyse_image(rgb, landmarker)) for rgb in images]
 
 

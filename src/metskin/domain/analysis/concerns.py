@@ -176,6 +176,16 @@ def _diffuse_map(face: FaceImage, baseline: float) -> np.ndarray:
     return np.where(central, np.maximum(face.plane(1) - baseline, 0.0), 0.0).astype(np.float32)
 
 
+def hair_edge_labels(face: FaceImage, labels: np.ndarray) -> set[int]:
+    """The blobs of `labels` that touch the hair: the skin at its edge is shaded by it and has
+    its fine strands (a fringe's edge read as a row of dark spots on the forehead)."""
+    hair = face.masks["hair"]
+    if not hair.any():
+        return set()
+    near = cv2.dilate(hair.view(np.uint8), disk(2)).view(bool) & (labels > 0)
+    return set(np.unique(labels[near]).tolist())
+
+
 def pigmentation(face: FaceImage) -> Concern:
     """Dark spots: compact blobs darker than their surround in L*, not red."""
     darker = -local_contrast(face, 0)
@@ -191,7 +201,12 @@ def pigmentation(face: FaceImage) -> Concern:
     iod = face.eye_distance
     everything, labels = blobs(candidates, math.pi * (0.02 * iod) ** 2, math.pi * (0.2 * iod) ** 2)
     everything = blob_means(labels, everything, darker)
-    found = [b for b in everything if b.elongation < 6.0 and b.mean > 1.25 * threshold]
+    edge = hair_edge_labels(face, labels)
+    found = [
+        b
+        for b in everything
+        if b.elongation < 6.0 and b.mean > 1.25 * threshold and b.label not in edge
+    ]
     scores = blob_score(
         face, found, lm.MAIN_REGIONS, lambda b: b.area / iod**2 * b.mean, scale=0.03
     )

@@ -28,6 +28,25 @@ WEBER_REFERENCE_L = 65.0  # relative measures read one L* per step of light on s
 SPECULAR_MIN_DL = 10.0  # a highlight is this much (or 2.5 sigma) brighter than the median skin
 SHADOW_MIN_DL = 14.0  # a shadow is this much (or 3 sigma) darker, on a blurred map
 HAIR_MIN_DL = 15.0
+# Hair over the forehead (a fringe; `fringe_mask`). HAIR_MIN_DL (or 3 sigma) below the face's
+# median misses it: on light skin the fringe itself widens sigma (face 003: 3 sigma = 41 L*,
+# its light-brown fringe 20-30 below the skin), and on dark skin dark hair is only 10-19 L*
+# below it. A fringe is skin-mask pixels above the brows with FRINGE_STOPS less light than the
+# skin from the brows to the eyes' middle (which neither a fringe nor a face mask reaches), in
+# patches thicker than FRINGE_THICK that touch the top of the face's outline between the eyes
+# (temple hair, and shade or wrinkles joined to it, touch it at the sides), with the strands
+# hanging from them (FRINGE_STRANDS deep) and their soft edge (FRINGE_GROW). It counts only when
+# it covers FRINGE_MIN_SHARE of the forehead between the brows' inner ends (London photos
+# without a fringe: 0; the astronaut's shaded forehead 0.04; painted fringes 0.27 and up); a
+# forehead more than FRINGE_COVERS under it is not read at all. The thresholds are in eye
+# distances. docs/benchmarks.md, "A fringe read as forehead skin".
+FRINGE_STOPS = 1.5
+FRINGE_THICK = 0.02
+FRINGE_STRANDS = 0.35
+FRINGE_GROW = 0.03
+FRINGE_MIN_SHARE = 0.15
+FRINGE_COVERS = 0.6
+BROW_INNER = (107, 336)  # the face mesh's inner ends of the brows
 # A covering's colour (a face mask, a grey beard): its a*, b* depart from the forehead's skin by
 # more than OFF_COLOUR_AB, with less of the skin's own colour (a*, b* along the forehead's) by
 # more than OFF_COLOUR_DROP. Redness adds red and pigmentation yellow; shade keeps the hue.
@@ -130,6 +149,7 @@ def build_face_image(
     norm = blur_mask(masks["skin"], sigma)
     norm.setflags(write=False)
     masks.update(unusable_masks(planes, masks["skin"], masks["face"], eye_distance, norm))
+    masks["hair"] = masks["hair"] | fringe_mask(planes[0], masks, points, eye_distance)
     masks["hair"] = masks["hair"] | beard_mask(planes, masks, points)
     masks["usable"] = masks["skin"] & ~masks["specular"] & ~masks["shadow"] & ~masks["hair"]
     derived: dict[Any, np.ndarray] = {("norm", "skin", sigma): norm}
@@ -187,7 +207,8 @@ def beard_mask(
     grey beard over dark skin is lighter (L* 61 against 31)."""
     skin = masks["skin"]
     a_star, b_star = planes[1], planes[2]
-    reference = median_ab(a_star, b_star, masks["forehead"])  # regions are skin already
+    own = masks["forehead"]  # regions are skin already
+    reference = median_ab(a_star, b_star, own)
     chin = median_ab(a_star, b_star, masks["chin"])
     if reference is None or chin is None:
         return np.zeros_like(skin)
@@ -195,7 +216,7 @@ def beard_mask(
         return np.zeros_like(skin)
     below = np.zeros_like(skin)
     below[max(0, int(np.ceil(points[lm.SUBNASALE, 1]))) :] = True
-    lighter = planes[0] >= median_in_place(planes[0][masks["forehead"]])
+    lighter = planes[0] >= median_in_place(planes[0][own])
     scaled = off_colour(a_star, b_star, reference, chroma_scale(reference)) & lighter
     return skin & below & (off_colour(a_star, b_star, reference) | scaled)
 
@@ -256,6 +277,14 @@ def hair_mask(
     median_l, sigma_l = stats
     dark = skin & (lightness < median_l - max(HAIR_MIN_DL, 3.0 * sigma_l))
     dark = cv2.morphologyEx(dark.view(np.uint8), cv2.MORPH_CLOSE, disk(2)).view(bool) & skin
+    return touching_rim(dark, face, eye_distance)
+
+
+def touching_rim(
+    dark: np.ndarray, face: np.ndarray, eye_distance: float, columns: slice | None = None
+) -> np.ndarray:
+    """The connected patches of `dark` that touch the rim of `face` (6 % of the eye distance),
+    or only the rim within `columns`."""
     hair = np.zeros_like(dark)
     inner = mask_box(dark)
     if inner is None:
@@ -267,10 +296,76 @@ def hair_mask(
     assert outer is not None
     eroded = np.zeros_like(dark)
     eroded[outer] = cv2.erode(face[outer].view(np.uint8), disk(radius)).view(bool)
-    dark, rim = dark[inner], face[inner] & ~eroded[inner]
+    rim = face & ~eroded
+    if columns is not None:
+        rim[:, : columns.start] = False
+        rim[:, columns.stop :] = False
+    dark, rim = dark[inner], rim[inner]
     _, labels = cv2.connectedComponents(dark.view(np.uint8), connectivity=8)
     keep = np.zeros(int(labels.max()) + 1, dtype=bool)
     keep[labels[rim & dark]] = True  # every dark component that touches the rim
     keep[0] = False  # the background
     hair[inner] = keep[labels]
     return hair
+
+
+def fringe_mask(
+    lightness: np.ndarray, masks: dict[str, np.ndarray], points: np.ndarray, eye_distance: float
+) -> np.ndarray:
+    """Hair over the forehead (see FRINGE_STOPS): dark patches above the brows that hang from
+    the top of the face's outline, with their strands and soft edge, and the skin they cut off;
+    the whole forehead when it is mostly under them; nothing when they barely reach its
+    middle."""
+    skin = masks["skin"]
+    brows = points[list(lm.EXCLUDED["brow_right"] + lm.EXCLUDED["brow_left"]), 1]
+    bottom = min(skin.shape[0], max(0, int(np.ceil(brows.max()))))
+    found = np.zeros_like(skin)
+    if bottom == 0 or not skin[:bottom].any():
+        return found
+    # the skin from the brows to the eyes' middle (temples, the root of the nose) is the
+    # reference: neither a fringe nor a face mask reaches it, while either would move the whole
+    # face's median
+    lids = float(np.mean(points[list(lm.RIGHT_LIDS + lm.LEFT_LIDS), 1]))  # the eyes' middle
+    beside = skin & ~masks["hair"]
+    beside[:bottom] = False
+    beside[min(skin.shape[0], int(np.ceil(lids))) :] = False
+    if np.count_nonzero(beside) < MIN_REFERENCE_PIXELS:
+        return found
+    upper = skin[:bottom]
+    light = ((median_in_place(lightness[beside]) + 16.0) / 116.0) ** 3 * 2.0**-FRINGE_STOPS
+    cut = np.float32(116.0 * np.cbrt(light) - 16.0)  # the L* of that much less light
+    dark = upper & (lightness[:bottom] < cut)
+    dark = cv2.morphologyEx(dark.view(np.uint8), cv2.MORPH_CLOSE, disk(2)).view(bool) & upper
+    # opened: a dark line (a wrinkle) is thinner than the disk, a fringe is not
+    thick = max(1, round(eye_distance * FRINGE_THICK))
+    bulk = cv2.morphologyEx(dark.view(np.uint8), cv2.MORPH_OPEN, disk(thick)).view(bool)
+    # a fringe hangs over the top of the face between the eyes; hair at the temples, and dark
+    # lines or shade joined to it, touch the outline only at the sides
+    eyes = sorted(float(points[index, 0]) for index in (lm.RIGHT_LIDS[0], lm.LEFT_LIDS[0]))
+    between = slice(max(0, int(eyes[0])), max(0, int(np.ceil(eyes[1]))))
+    hair = touching_rim(bulk, np.ascontiguousarray(masks["face"][:bottom]), eye_distance, between)
+    if not hair.any():
+        return found
+    # the loose strands hanging from it: the dark pixels below it, joined to it, FRINGE_STRANDS
+    # deep at most (each step one row down, so a dark line across the forehead is not followed)
+    step = np.array([[1, 1, 1], [0, 1, 0], [0, 0, 0]], np.uint8)
+    for _ in range(round(eye_distance * FRINGE_STRANDS)):
+        hair = cv2.dilate(hair.view(np.uint8), step).view(bool) & dark
+    grown = cv2.dilate(hair.view(np.uint8), disk(max(1, round(eye_distance * FRINGE_GROW))))
+    hair = grown.view(bool) & upper
+    # skin above the brows that the hair cuts off from the skin below them is the hair's sheen
+    _, labels = cv2.connectedComponents((upper & ~hair).view(np.uint8), connectivity=8)
+    keep = np.zeros(int(labels.max()) + 1, dtype=bool)
+    keep[labels[-2:]] = True
+    keep[0] = False  # the hair itself, and what is not skin
+    found[:bottom] = upper & ~keep[labels]
+    forehead = masks["forehead"]
+    middle = np.zeros_like(forehead)
+    left, right = sorted(float(points[index, 0]) for index in BROW_INNER)
+    middle[:, max(0, int(left)) : max(0, int(np.ceil(right)))] = True
+    middle &= forehead
+    if np.count_nonzero(found & middle) < FRINGE_MIN_SHARE * np.count_nonzero(middle):
+        return np.zeros_like(skin)  # hair at the temples, or shade: as `hair_mask` reads it
+    if np.count_nonzero(found & forehead) > FRINGE_COVERS * np.count_nonzero(forehead):
+        found |= forehead  # what shows between the strands is too little to read
+    return found
