@@ -166,6 +166,7 @@ LEFT_LIDS = (386, 374)
 FACE_EDGE_RIGHT = 234
 FACE_EDGE_LEFT = 454
 MOUTH_CORNERS = (61, 291)
+INNER_LIPS = (13, 14)  # the middle of the upper and of the lower lip's inner edge
 NOSE_TIP = 1
 SUBNASALE = 2  # where the nose meets the upper lip
 # Pitch a frontal face gets by this measure (median of the 102 London Set studio portraits).
@@ -187,6 +188,24 @@ def face_box(points: np.ndarray) -> tuple[float, float, float, float]:
     x0, y0 = oval.min(axis=0)
     x1, y1 = oval.max(axis=0)
     return float(x0), float(y0), float(x1), float(y1)
+
+
+def smile(points: np.ndarray) -> float:
+    """How much the face smiles, in eye distances: the mouth's width, plus 1.5 x how far its
+    corners rise above the lips' middle, plus 2.5 x the lips' parting, the heights taken across
+    the line of the eyes (so a tilted head reads the same). The weights separate the London
+    photos best: neutral 0.67-0.98, smiling 0.78-1.54 (median 1.15)."""
+    eyes = points[list(LEFT_EYE_CORNERS), :2].mean(axis=0) - points[
+        list(RIGHT_EYE_CORNERS), :2
+    ].mean(axis=0)
+    across = np.array([-eyes[1], eyes[0]]) / max(float(np.linalg.norm(eyes)), 1e-6)
+    distance = max(eye_distance(points), 1e-6)
+    corners = points[list(MOUTH_CORNERS), :2]
+    width = float(np.linalg.norm(corners[0] - corners[1]))
+    upper, lower = points[INNER_LIPS[0], :2], points[INNER_LIPS[1], :2]
+    lift = float(((upper + lower) / 2.0 - corners.mean(axis=0)) @ across)
+    parting = float((lower - upper) @ across)
+    return (width + 1.5 * lift + 2.5 * parting) / distance
 
 
 def eye_openness(points: np.ndarray) -> float:
