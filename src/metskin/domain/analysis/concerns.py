@@ -43,7 +43,7 @@ from metskin.domain.analysis.scoring import (
     saturate,
     score_regions,
 )
-from metskin.domain.analysis.spots import spots_in_crop
+from metskin.domain.analysis.spots import edge_labels, spots_in_crop
 
 WRINKLE_REGIONS = (
     "forehead",
@@ -78,7 +78,6 @@ PORES_DENSITY_SCALE = 1.6
 # face more than the photo as taken, 0.3 with this floor (docs/benchmarks.md, "Dark spots in
 # noise").
 SPOT_NOISE_SIGMAS = 3.5
-EDGE_MARGIN = 0.05  # of the eye distance: a blob darkest this near the skin's edge is the edge
 # Acne: lesions read as on skin of L* 65, as contrast against a near surround of
 # ACNE_SURROUND x the eye distance (a papule is 1.5-3.5 %: the face's broader shading, which made
 # most of the old surround's noise, stays out). A JPEG keeps colour at half resolution, so a* is
@@ -175,29 +174,6 @@ def _diffuse_map(face: FaceImage, baseline: float) -> np.ndarray:
     for name in CENTRAL_REGIONS:
         central |= face.region(name) & face.masks["usable"]
     return np.where(central, np.maximum(face.plane(1) - baseline, 0.0), 0.0).astype(np.float32)
-
-
-def edge_labels(face: FaceImage, labels: np.ndarray, darker: np.ndarray) -> set[int]:
-    """The blobs of `labels` that are the skin's edge, not a spot: those that touch the hair
-    (shaded by it, with its fine strands: a fringe's edge read as a row of dark spots), and
-    those darkest within EDGE_MARGIN eye distances of the edge of the skin (a nostril, the
-    fold of the nose's wing, the corner of an eye). One such blob made a region's dark-spot
-    score 100: the nose of 28 of the 102 London people in one of their two shots (neutral,
-    smiling) and 0 in the other, 9 now. A spot that only runs into an edge's shade keeps its
-    darkest point away from it (planted spots by a shaded hairline are still found)."""
-    inside = labels > 0
-    if not inside.any():
-        return set()
-    hair = face.masks["hair"]
-    touching = cv2.dilate(hair.view(np.uint8), disk(2)).view(bool) & inside
-    found = set(np.unique(labels[touching]).tolist())
-    outside = ~region_mask(face, "skin")  # the features, the hair and beyond the outline
-    margin = max(1, round(face.eye_distance * EDGE_MARGIN))
-    near = cv2.dilate(outside.view(np.uint8), disk(margin)).view(bool)[inside]
-    which, value = labels[inside], darker[inside]
-    order = np.lexsort((value, which))  # by label, then darkness: each label's darkest last
-    darkest = order[np.r_[which[order][1:] != which[order][:-1], True]]
-    return found | set(which[darkest][near[darkest]].tolist())
 
 
 def pigmentation(face: FaceImage) -> Concern:

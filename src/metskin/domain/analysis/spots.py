@@ -33,7 +33,7 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.face_image import FaceImage
-from metskin.domain.analysis.filters import Blob
+from metskin.domain.analysis.filters import Blob, disk
 from metskin.domain.analysis.model import Concern, DarkSpot, SpotInCrop
 
 EYE_DISTANCE_MM = 63.0  # adult mean distance between the eye centres
@@ -42,6 +42,7 @@ SAME_SPOT = 0.03  # frame units (about 4.5 mm): the same spot in two frames of o
 DARKNESS_PER_L_STAR = 2.5  # darkness 100 is 40 L* darker than the surround
 MAX_SPOTS = 20  # the most severe (area x contrast) spots are measured and reported ...
 MAX_SEEN = 20  # ... and at most this many more only by their place (seen, not measured)
+EDGE_MARGIN = 0.05  # of the eye distance: a blob darkest this near the skin's edge is the edge
 NEIGHBOURHOOD = 0.15  # sigma of the landmark weights of the local fit, in eye distances
 NEIGHBOURS = 24  # the nearest landmarks in the fit (the 24th is about 2 sigma away)
 MESH_POINTS = 468  # the iris points (468-477) follow the gaze, not the skin
@@ -132,6 +133,29 @@ def to_frame(points: np.ndarray, image_xy: np.ndarray) -> tuple[np.ndarray, np.n
     positions = mean - gx * mx[:, np.newaxis] - gy * my[:, np.newaxis]  # at dx = dy = 0
     area = np.abs(gx[:, 0] * gy[:, 1] - gx[:, 1] * gy[:, 0]) * scale**2
     return positions, area
+
+
+def edge_labels(face: FaceImage, labels: np.ndarray, darker: np.ndarray) -> set[int]:
+    """The blobs of `labels` that are the skin's edge, not a spot: those that touch the hair
+    (shaded by it, with its fine strands: a fringe's edge read as a row of dark spots), and
+    those darkest within EDGE_MARGIN eye distances of the edge of the skin (a nostril, the
+    fold of the nose's wing, the corner of an eye). One such blob made a region's dark-spot
+    score 100: the nose of 28 of the 102 London people in one of their two shots (neutral,
+    smiling) and 0 in the other, 9 now. A spot that only runs into an edge's shade keeps its
+    darkest point away from it (planted spots by a shaded hairline are still found)."""
+    inside = labels > 0
+    if not inside.any():
+        return set()
+    hair = face.masks["hair"]
+    touching = cv2.dilate(hair.view(np.uint8), disk(2)).view(bool) & inside
+    found = set(np.unique(labels[touching]).tolist())
+    outside = ~face.region("skin")  # the features, the hair and beyond the outline
+    margin = max(1, round(face.eye_distance * EDGE_MARGIN))
+    near = cv2.dilate(outside.view(np.uint8), disk(margin)).view(bool)[inside]
+    which, value = labels[inside], darker[inside]
+    order = np.lexsort((value, which))  # by label, then darkness: each label's darkest last
+    darkest = order[np.r_[which[order][1:] != which[order][:-1], True]]
+    return found | set(which[darkest][near[darkest]].tolist())
 
 
 def spots_in_crop(
