@@ -386,6 +386,7 @@ def light_penalty(issues: list[QualityIssue]) -> float:
 
 
 def result_confidence(tone_confidence: float, issues: list[QualityIssue]) -> float:
-    """Overall confidence: the tone's, lowered by each non-light issue."""
-    others = sum(1 for item in issues if item.code not in LIGHT_CODES)
+    """Overall confidence: the tone's, lowered by each issue but the light's (already in the
+    tone's) and a smile's (it changes the lines read, which its warning says, not the tone)."""
+    others = sum(1 for item in issues if item.code not in (*LIGHT_CODES, "SMILING"))
     return tone_confidence * (0.75**others)
