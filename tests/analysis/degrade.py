@@ -185,6 +185,8 @@ def fringe(depth: float, fill: tuple[int, int, int]) -> Variant:
         rng = np.random.default_rng(seed)
         h, w = rgb.shape[:2]
         eyes = float(np.linalg.norm(points[lm.RIGHT_EYE_CORNERS[0], :2] - points[133, :2]))
+        # (`eyes` is the right eye's width, about a third of the eye distance: the lengths below
+        # are in it)
         top = float(points[list(lm.FACE_OVAL), 1].min())  # below the hairline
         brows = float(points[list(lm.EXCLUDED["brow_right"] + lm.EXCLUDED["brow_left"]), 1].min())
         edge = top + depth * (brows - top)

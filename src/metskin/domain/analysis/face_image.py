@@ -296,11 +296,11 @@ def touching_rim(
     assert outer is not None
     eroded = np.zeros_like(dark)
     eroded[outer] = cv2.erode(face[outer].view(np.uint8), disk(radius)).view(bool)
-    rim = face & ~eroded
-    if columns is not None:
-        rim[:, : columns.start] = False
-        rim[:, columns.stop :] = False
-    dark, rim = dark[inner], rim[inner]
+    dark, rim = dark[inner], face[inner] & ~eroded[inner]
+    if columns is not None:  # the rim outside `columns` does not count (box coordinates)
+        left = inner[1].start
+        rim[:, : max(0, columns.start - left)] = False
+        rim[:, max(0, columns.stop - left) :] = False
     _, labels = cv2.connectedComponents(dark.view(np.uint8), connectivity=8)
     keep = np.zeros(int(labels.max()) + 1, dtype=bool)
     keep[labels[rim & dark]] = True  # every dark component that touches the rim

@@ -175,6 +175,9 @@ GUIDANCE = {
     ),
 }
 LIGHT_CODES = ("TOO_DARK", "UNDEREXPOSED", "OVEREXPOSED")
+# Issues that leave the result's overall confidence as it is: the light's are already in the
+# tone's confidence, and a smile changes the lines read (its warning says so), not the tone.
+CONFIDENCE_KEPT = (*LIGHT_CODES, "SMILING")
 
 
 def issue(code: str, value: float | None = None, *, blocking: bool = False) -> QualityIssue:
@@ -386,7 +389,6 @@ def light_penalty(issues: list[QualityIssue]) -> float:
 
 
 def result_confidence(tone_confidence: float, issues: list[QualityIssue]) -> float:
-    """Overall confidence: the tone's, lowered by each issue but the light's (already in the
-    tone's) and a smile's (it changes the lines read, which its warning says, not the tone)."""
-    others = sum(1 for item in issues if item.code not in (*LIGHT_CODES, "SMILING"))
+    """Overall confidence: the tone's, lowered by each issue but CONFIDENCE_KEPT."""
+    others = sum(1 for item in issues if item.code not in CONFIDENCE_KEPT)
     return tone_confidence * (0.75**others)

@@ -48,11 +48,10 @@ MAX_CAST_LEFT = 0.25
 # COVERED_REGIONS of the cheeks, nose and chin (median a*, b* of their skin) have a covering's
 # colour against the forehead's skin (`face_image.off_colour_at`, its distances scaled to the
 # forehead's chroma), the nose among them: a beard, dark or grey, covers the chin and the
-# cheeks but never the nose. On the 204 London photos at
-# most one region of a face differs that way (0 refused); on the recolour benchmark (four
-# scenes, ten tones, five lights, two seeds: 400) none is refused; planted face masks are
-# refused on most London photos, planted beards on none (docs/benchmarks.md, "Faces covered or
-# cut off").
+# cheeks but never the nose. On the 204 London photos at most one region of a face differs that
+# way (0 refused); on the recolour benchmark (four scenes, ten tones, five lights, two seeds:
+# 400) none is refused; planted face masks are refused on most London photos, planted beards on
+# none (docs/benchmarks.md, "Faces covered or cut off" and "Coverings on dark skin").
 LOWER_FACE = ("cheek_right", "cheek_left", "nose", "chin")
 UNDER_EYES = ("under_eye_right", "under_eye_left")
 COVERED_REGIONS = 2
