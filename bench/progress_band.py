@@ -35,7 +35,9 @@ from tests.analysis.synthetic import under_light
 
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.adapters.vision.images import load_image
+from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.engine import analyse_image
+from metskin.domain.analysis.quality import MAX_SMILE
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.scoring import SCORE_SPREAD
 from metskin.domain.progress import noise_band
@@ -114,6 +116,12 @@ def write_constant(bands: dict[str, dict[str, float]], pairs: int) -> None:
         lines += [f"        {region!r}: {value!r}," for region, value in regions.items()]
         lines.append("    },")
     CONSTANT.write_text("\n".join([*lines, "}", ""]).replace("'", '"'))
+
+
+def smiles(item: ResultReadout) -> bool:
+    """The photo's smile warns (landmarks.smile above quality.MAX_SMILE)."""
+    points = np.array(item.capture.landmarks) if item.capture else np.empty((0, 2))
+    return len(points) == 478 and lm.smile(points) > MAX_SMILE
 
 
 def called(a: ResultReadout, b: ResultReadout) -> list[tuple[str, str, Change]]:
@@ -227,12 +235,14 @@ def main() -> None:
     )
     odd_call, odd_pair, _ = false_rates(odd)
     print(f"On the odd pairs (estimation set): {odd_call:.1%} and {odd_pair:.0%}.")
-    scores = [comparability(a, b) for _, a, b in even]
-    flagged = sum(item.flagged for item in scores)
-    print(
-        f"Comparability of the held-out pairs: median {np.median([s.score for s in scores]):.2f},"
-        f" min {min(s.score for s in scores):.2f}, flagged {flagged}/{len(scores)}."
-    )
+    for name, chosen in (("both at rest", False), ("one smiling (SMILING)", True)):
+        scores = [comparability(a, b) for _, a, b in even if (smiles(a) or smiles(b)) is chosen]
+        named = sum("EXPRESSION" in item.reasons for item in scores)
+        print(
+            f"Comparability of the held-out pairs, {name}: median "
+            f"{np.median([s.score for s in scores]):.2f}, min {min(s.score for s in scores):.2f},"
+            f" flagged {sum(s.flagged for s in scores)}/{len(scores)}, EXPRESSION named {named}."
+        )
     if args.probe:
         probe(found, landmarker, args.probe)
     landmarker.close()

@@ -11,6 +11,7 @@ import pytest
 
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis import colour
+from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.service import AnalysisService
@@ -140,6 +141,34 @@ def test_each_difference_lowers_comparability_and_is_named(change, reason) -> No
     assert score.score < THRESHOLD
     assert score.flagged
     assert reason in score.reasons
+
+
+def smiling(points: np.ndarray, wider: float) -> np.ndarray:
+    """The same landmarks with the mouth's corners `wider` eye distances apart (each moved out
+    by half) and raised by 0.05: a smile (landmarks.smile grows by `wider` + 0.075)."""
+    moved = points.copy()
+    distance = lm.eye_distance(moved)
+    moved[[61, 291]] = [[200.0 - 0.25 * distance, 230.0], [200.0 + 0.25 * distance, 230.0]]
+    moved[[13, 14]] = [[200.0, 232.0], [200.0, 233.0]]
+    smile = moved.copy()
+    smile[61, 0] -= wider * distance / 2
+    smile[291, 0] += wider * distance / 2
+    smile[[61, 291], 1] -= 0.05 * distance
+    return np.stack([moved, smile])
+
+
+def test_a_smile_in_one_photo_is_named_as_the_expression() -> None:
+    """A smile folds the skin into lines (SMILING): neutral against smiling is flagged, with
+    EXPRESSION among the reasons; the same face at rest twice, or smiling twice, is not."""
+    rest, smile = smiling(face_points(), 0.6)
+    assert lm.smile(smile) - lm.smile(rest) == pytest.approx(0.675)
+    flagged = comparability(readout(points=rest), readout(points=smile))
+    assert flagged.flagged and flagged.reasons == ["EXPRESSION"]
+    assert flagged.expression < 0.5 and flagged.score == pytest.approx(flagged.expression * 1.0)
+    assert comparability(readout(points=rest), readout(points=rest)).expression == 1.0
+    assert comparability(readout(points=smile), readout(points=smile)).expression == 1.0
+    slight = comparability(readout(points=rest), readout(points=smiling(face_points(), 0.1)[1]))
+    assert slight.expression > 0.9 and not slight.flagged
 
 
 def test_moving_the_camera_is_not_a_pose_change() -> None:

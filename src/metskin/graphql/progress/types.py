@@ -53,13 +53,13 @@ class RegionDelta:
 
 @strawberry.type(description="One part of comparability, 0..1 (1: no difference).")
 class ComparabilityFactor:
-    name: str = strawberry.field(description="LIGHT, POSE, DISTANCE or QUALITY.")
+    name: str = strawberry.field(description="LIGHT, POSE, DISTANCE, EXPRESSION or QUALITY.")
     value: float
 
 
 @strawberry.type(
-    description="How comparable two photos are, 0..1 (1: same light, pose, distance and "
-    "quality): the product of its factors; below 0.5 the comparison is flagged."
+    description="How comparable two photos are, 0..1 (1: same light, pose, distance, "
+    "expression and quality): the product of its factors; below 0.5 the comparison is flagged."
 )
 class Comparability:
     score: float

@@ -37,6 +37,12 @@ function slider(pictures) {
     range);
 }
 
+// comparability.reasons, in words (the factors below 0.8)
+const REASONS = {
+  LIGHT: mark("the light"), POSE: mark("the pose"), DISTANCE: mark("the distance"),
+  EXPRESSION: mark("a different expression"), QUALITY: mark("the photo quality"),
+};
+
 function summary(comparison) {
   const { comparability, changedConcerns } = comparison;
   const changes = comparison.deltas.filter((d) => d.region === "face" && d.change !== "NO_CHANGE");
@@ -44,8 +50,8 @@ function summary(comparison) {
     h("p", {}, `${when(comparison.before.createdAt)} → ${when(comparison.after.createdAt)}`),
     comparability.flagged ? h("p", { class: "warning", id: "not-comparable" },
       t("These photos are hard to compare ({reasons}): take the next one in the same light, "
-        + "pose and distance.", { reasons: comparability.reasons.map(humanize).join(", ")
-        .toLowerCase() })) : null,
+        + "pose and distance, with your face at rest.", { reasons: comparability.reasons
+        .map((name) => (REASONS[name] ? t(REASONS[name]) : humanize(name))).join(", ") })) : null,
     changedConcerns.length
       ? h("ul", {}, changes.map((d) => h("li", { "data-concern": d.concern },
         `${humanize(d.concern)}: ${d.change === "INCREASED" ? t("up") : t("down")} ${Math.abs(d.delta)}`)))
