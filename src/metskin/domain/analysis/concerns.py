@@ -22,7 +22,6 @@ from metskin.domain.analysis.filters import (
     blobs,
     blur,
     disk,
-    fine_texture,
     mask_box,
     masked_blur,
     median_in_place,
@@ -382,17 +381,6 @@ def shine(face: FaceImage) -> Concern:
         return blur(specular.astype(np.float32), face.eye_distance / 40)
 
     return make_concern("shine", face, scores, measurements, heat)
-
-
-def specular_fraction(face: FaceImage, region: str) -> float:
-    mask = region_mask(face, region)
-    return float(face.masks["specular"][mask].mean()) if mask.any() else 0.0
-
-
-def roughness(face: FaceImage) -> float:
-    """Fine texture: robust sigma of L* minus its blur, on the usable U-zone."""
-    mask = face.masks["u_zone"] & face.masks["usable"]
-    return fine_texture(face.lightness, mask, 0.02 * face.eye_distance)
 
 
 DETECTORS: tuple[Callable[[FaceImage], Concern], ...] = (

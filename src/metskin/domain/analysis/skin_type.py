@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from metskin.domain.analysis.concerns import roughness, specular_fraction
 from metskin.domain.analysis.face_image import FaceImage
+from metskin.domain.analysis.filters import fine_texture
 from metskin.domain.analysis.model import SkinType
 
 KINDS = ("oily", "dry", "combination", "normal")
@@ -13,6 +13,17 @@ COMBINATION_RATIO = 2.5  # T-zone this many times shinier than the U-zone
 DRY_SHINE = 0.01  # below this everywhere, with rough texture, skin reads dry
 DRY_ROUGHNESS = 2.2  # L* units of fine texture
 TRUST_IMAGE = 0.55  # image confidence above which the image overrides a disagreeing answer
+
+
+def specular_fraction(face: FaceImage, region: str) -> float:
+    mask = face.region(region)
+    return float(face.masks["specular"][mask].mean()) if mask.any() else 0.0
+
+
+def roughness(face: FaceImage) -> float:
+    """Fine texture: robust sigma of L* minus its blur, on the usable U-zone."""
+    mask = face.masks["u_zone"] & face.masks["usable"]
+    return fine_texture(face.lightness, mask, 0.02 * face.eye_distance)
 
 
 def classify(t_shine: float, u_shine: float, texture: float) -> tuple[str, float]:
