@@ -15,6 +15,7 @@ from metskin.domain.analysis import landmarks as lm
 from tests.analysis.synthetic import jpeg_round_trip
 
 Variant = Callable[[np.ndarray, np.ndarray, int], np.ndarray]
+NOSE_BRIDGE = 168  # the top of the bridge of the nose, between the eyes
 NOSE_MIDDLE = 195  # the face mesh's point halfway down the bridge of the nose: a mask's top edge
 LOWER_LIP = 17  # the middle of the lower lip's lower edge
 
@@ -162,6 +163,19 @@ def face_mask(fill: tuple[int, int, int]) -> Variant:
     return apply
 
 
+def mask_below_nose(fill: tuple[int, int, int]) -> Variant:
+    """A face mask pulled down under the nose: the face outline from just below the nose (a
+    tenth of the bridge-to-nose height) down, lips covered, in one colour."""
+
+    def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+        nose = float(points[lm.SUBNASALE, 1])
+        top = nose + 0.1 * (nose - float(points[NOSE_BRIDGE, 1]))
+        mask = lower_face(rgb.shape, points, top)
+        return painted(rgb, mask.astype(bool), fill, fine_grain(rgb.shape, seed))
+
+    return apply
+
+
 def beard(fill: tuple[int, int, int]) -> Variant:
     """A full beard: the face outline below the nose (upper lip, jaw, chin), the lips left bare,
     in one colour with the coarse grain of hair."""
@@ -277,6 +291,7 @@ VARIANTS: dict[str, Variant] = {
     "face mask (blue)": face_mask((150, 190, 225)),
     "face mask (white)": face_mask((236, 238, 240)),
     "face mask (black)": face_mask((30, 30, 32)),
+    "face mask below the nose (blue)": mask_below_nose((150, 190, 225)),
     "sunglasses": sunglasses,
     "beard (dark)": beard((45, 35, 30)),
     "beard (grey)": beard((150, 148, 146)),

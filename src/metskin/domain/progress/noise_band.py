@@ -75,10 +75,10 @@ BANDS: dict[str, dict[str, float]] = {
     },
     "wrinkles": {
         "face": 34.8,
-        "forehead": 52.0,
+        "forehead": 28.1,
         "nasolabial_left": 93.8,
         "nasolabial_right": 98.0,
-        "periorbital_left": 99.0,
+        "periorbital_left": 99.5,
         "periorbital_right": 99.0,
         "under_eye_left": 100.0,
         "under_eye_right": 100.0,
