@@ -196,8 +196,9 @@ def test_a_painted_fringe_is_left_out(london_cases, name) -> None:
 def test_dark_spots_at_the_skins_edge_are_not_scored(london_results, smiling_results) -> None:
     """The dark rim of a nostril, the fold of the nose's wing or an eye's corner read as a dark
     spot, and one spot takes a region to 100: the nose scored 100 in one of a person's two
-    shots and 0 in the other for 28 of the 102 London people (9 now); 56 of the 204 photos had
-    a whole-face dark-spot score above 10 (28 now)."""
+    shots and 0 in the other for 28 of the 102 London people (9 with the edge rule, 2 since
+    the nose wing's shaded side, a band over 3:1, is not a spot either); 56 of the 204 photos
+    had a whole-face dark-spot score above 10 (28, then 17)."""
     jumps = [
         face
         for face, neutral in london_results.items()
@@ -207,13 +208,13 @@ def test_dark_spots_at_the_skins_edge_are_not_scored(london_results, smiling_res
         )
         > 50
     ]
-    assert len(jumps) <= 15, jumps
+    assert len(jumps) <= 5, jumps
     scores = [
         shots[face].result.concern("pigmentation").score
         for shots in (london_results, smiling_results)
         for face in shots
     ]
-    assert sum(score > 10 for score in scores) <= 40
+    assert sum(score > 10 for score in scores) <= 25
 
 
 def test_a_smile_is_named_where_it_reads_as_lines(london_results, smiling_results) -> None:

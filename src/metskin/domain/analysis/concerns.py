@@ -57,26 +57,29 @@ SHINE_REGIONS = ("forehead", "nose", "chin", "cheek_right", "cheek_left")
 REDNESS_SIGMAS = 1.5
 REDNESS_MIN_MARGIN = 3.0  # a* units
 # Diffuse redness over the cheeks and nose (rosacea-like flushing) raises the person's own
-# median, so the local term cannot see it. Two references from 204 normal London photos
-# (neutral and smiling; bench/redness_bench.py prints them): the central
-# face's median a* (10.8, sd 2.0, with no useful dependence on L* or b*), and how far it stands
-# above the whole face's median (1.8, sd 0.9; lighting moves both alike, so this one survives a
-# colour cast). The excess over each, in sds, is averaged; above DIFFUSE_FREE_SD it scores.
+# median, so the local term cannot see it. Two references from 204 normal London photos (neutral
+# and smiling; bench/redness_bench.py prints them): the central face's median a* (10.8, sd 2.0,
+# with no useful dependence on L* or b*), and how far it stands above the whole face's median
+# (1.8, sd 0.9; lighting moves both alike, so this one survives a colour cast). The excess over
+# each, in sds, is averaged; above DIFFUSE_FREE_SD it scores.
 CENTRAL_REGIONS = ("cheek_left", "cheek_right", "nose")
 NORMAL_CENTRAL_A = (10.8, 2.0)  # mean, sd
 NORMAL_CENTRAL_LIFT = (1.8, 0.9)
 DIFFUSE_FREE_SD = 2.0
 # Pits per patch ((PATCH x eye distance)^2) at which the pores score reaches 63 (1 before): the
-# tone-fair detector finds about twice the old count on normal skin (median 0.15 per patch), so
-# normal London faces keep their scores (median 9, 7 % of them at 15 or more, 8 % before); one
-# pit per patch scores 47 (63 before).
+# tone-fair detector finds about twice the old count on normal skin (median 0.15 a patch), so
+# London faces keep their scores (median 9, 7 % at 15 or more, 8 % before); a pit a patch: 47.
 PORES_DENSITY_SCALE = 1.6
 # Dark spots: at least this many times the fine texture (scoring.fine_skin_texture) deep. The
 # London photos' texture is 0.44-1.46, so their threshold stays the 8 L* of their shading; a
-# noisy copy (Gaussian noise of 8 levels, JPEG q85: texture 3.5-4.5) found 5.7 false spots a
-# face more than the photo as taken, 0.3 with this floor (docs/benchmarks.md, "Dark spots in
-# noise").
+# noisy copy (Gaussian noise of 8 levels, JPEG q85: texture 3.5-4.5) found 5.7 false spots a face
+# more than the photo as taken, 0.3 with this floor (docs/benchmarks.md, "Dark spots in noise").
 SPOT_NOISE_SIGMAS = 3.5
+# A dark spot is round or oval; over about 3:1 (elongation 2.5 a disk, 4.2 at 3:1) a blob is a
+# fold or shade: the nose wing's shaded side (5.0-5.9) jumped the nose 0 <-> 100 between a London
+# person's two shots for 9 of 102 (2 now). Below SPOT_SHAPED x iod^2 shape is not seen: cap 6.
+SPOT_MAX_ELONGATION = (4.5, 6.0)  # shaped, smaller
+SPOT_SHAPED = math.pi * 0.05**2
 # Acne: lesions read as on skin of L* 65, as contrast against a near surround of
 # ACNE_SURROUND x the eye distance (a papule is 1.5-3.5 %: the face's broader shading, which made
 # most of the old surround's noise, stays out). A JPEG keeps colour at half resolution, so a* is
@@ -87,11 +90,10 @@ SPOT_NOISE_SIGMAS = 3.5
 # darkening (a brown spot darkens far more than it reddens: planted dark spots, +1 a* per 14-20
 # L*, no longer add a lesion); a blob counts when its mean redness is ACNE_MIN_MEAN x the
 # threshold. Chosen on graded acne planted as blood in optical density on the London faces, as
-# taken and re-saved as JPEG q90 (bench/acne_grades.py; docs/benchmarks.md "Acne on photos saved
-# as JPEG"): Spearman with the grade 0.92 as taken and 0.73 as JPEG, every Monk band at least
-# 0.88 and 0.68 (before: 0.90 and 0.56, Monk 6-10 0.86 and 0.39), while no normal London photo
-# scores 15. ACNE_MIN_MEAN 1.8 rather than 1.6: at 1.6, 12 of the 102 normal faces showed a
-# faint "bump" (3 at 1.8) for 0.93 and 0.77.
+# taken and as JPEG q90 (bench/acne_grades.py; docs/benchmarks.md "Acne on photos saved as
+# JPEG"): Spearman with the grade 0.92 as taken, 0.73 as JPEG, every Monk band at least 0.88 and
+# 0.68 (before: 0.90, 0.56; Monk 6-10 0.86, 0.39); no normal London photo scores 15.
+# ACNE_MIN_MEAN 1.8, not 1.6: at 1.6, 12 of 102 normal faces had a faint "bump" (3 at 1.8).
 ACNE_REFERENCE_L = 65.0
 ACNE_SURROUND = 0.05
 ACNE_CHROMA_SIGMA = 1.0
@@ -101,20 +103,18 @@ ACNE_MIN_EXCESS = 1.5
 ACNE_DARKER_SIGMAS = 1.2
 ACNE_RED_PER_DARKER = 0.35
 ACNE_MIN_MEAN = 1.8
-# A lesion of this mean redness weighs 1 in the score (clipped to 0.5-2):
-# the near surround reads smaller contrasts than the old one (whose unit was 8 a*), and 5 keeps
-# the planted grades 2-4 as taken at the scores they had (median 21.7, 43.0, 56.0; 22.4, 44.1,
-# 58.2 before).
+# A lesion of this mean redness weighs 1 in the score (clipped to 0.5-2): the near surround reads
+# smaller contrasts than the old one (unit 8 a*); 5 keeps planted grades 2-4 as taken at their
+# scores (median 21.7, 43.0, 56.0; 22.4, 44.1, 58.2 before).
 ACNE_UNIT_EXCESS = 5.0
-# Candidates lie this far (x the eye distance, about 2 mm) inside the skin's edge: on the normal
-# London faces the red rims of the eyes (lid margin, inner corner) and of the lips read as one
-# "small red bump" on 32 of 102 faces, 12 with the margin; planted grades rank the same (0.919
-# on every 2nd face either way; bench/acne_grades.py --step 2).
+# Candidates lie this far (x the eye distance, about 2 mm) inside the skin's edge: the red rims of
+# the eyes and lips read as a "small red bump" on 32 of 102 normal London faces, 12 with it;
+# planted grades rank the same (0.919 on every 2nd face; bench/acne_grades.py --step 2).
 ACNE_FEATURE_MARGIN = 0.03
-# A nodule is an inflamed lesion 5 mm across or more (the clinical definition); 63 mm is the mean
-# adult eye distance. A photo cannot feel depth, so this counts large inflamed lesions: none on
-# the 102 normal London faces, on planted acne (bench/acne_grades.py's planting; nodules only
-# from grade 3) 0 % of faces at grades 0-1, 3 % at grade 2, 18 % at grade 3, 53 % at grade 4.
+# A nodule is an inflamed lesion 5 mm across or more (the clinical definition; 63 mm: the mean
+# adult eye distance). A photo cannot feel depth: this counts large inflamed lesions, none on the
+# 102 normal London faces; planted acne (bench/acne_grades.py, nodules from grade 3) 0 % of
+# faces at grades 0-1, 3 % at 2, 18 % at 3, 53 % at 4.
 NODULE_DIAMETER = 5.0 / 63.0
 SHINE_MIN_DY = 0.10  # linear luminance (0..1) above the surround: 8 L* on skin of L* 55-65
 
@@ -194,7 +194,9 @@ def pigmentation(face: FaceImage) -> Concern:
     found = [
         b
         for b in everything
-        if b.elongation < 6.0 and b.mean > 1.25 * threshold and b.label not in edge
+        if b.elongation < SPOT_MAX_ELONGATION[b.area < SPOT_SHAPED * iod**2]
+        and b.mean > 1.25 * threshold
+        and b.label not in edge
     ]
     scores = blob_score(
         face, found, lm.MAIN_REGIONS, lambda b: b.area / iod**2 * b.mean, scale=0.03
