@@ -61,3 +61,17 @@ def band_medians(score: np.ndarray, monk: np.ndarray) -> dict[str, float]:
     counts = {name: int(np.count_nonzero(inside)) for name, inside in chosen.items()}
     assert min(counts.values()) >= 8, counts
     return {name: float(np.median(score[inside])) for name, inside in chosen.items()}
+
+
+def jumps(neutral, smiling, concern: str, region: str, by: float = 50.0) -> list[str]:
+    """The faces whose `region` score of `concern` moves by more than `by` between their
+    neutral and smiling results (same session: a retake, not a change)."""
+    return [
+        face
+        for face, shot in neutral.items()
+        if abs(
+            shot.result.concern(concern).regions[region]
+            - smiling[face].result.concern(concern).regions[region]
+        )
+        > by
+    ]

@@ -17,6 +17,7 @@ from metskin.domain.analysis.model import score_band
 from metskin.domain.analysis.overlay import heat_strength, legend_label
 from metskin.graphql.analysis.types import result_from_dict
 from tests.analysis.degrade import VARIANTS, closed_eyes, closed_lids
+from tests.analysis.london import jumps
 from tests.analysis.planting import plant_flushing, plant_papules, plant_redness
 from tests.fakes.infra import FakeLandmarker
 
@@ -199,16 +200,8 @@ def test_dark_spots_at_the_skins_edge_are_not_scored(london_results, smiling_res
     shots and 0 in the other for 28 of the 102 London people (9 with the edge rule, 2 since
     the nose wing's shaded side, a band over 3:1, is not a spot either); 56 of the 204 photos
     had a whole-face dark-spot score above 10 (28, then 17)."""
-    jumps = [
-        face
-        for face, neutral in london_results.items()
-        if abs(
-            neutral.result.concern("pigmentation").regions["nose"]
-            - smiling_results[face].result.concern("pigmentation").regions["nose"]
-        )
-        > 50
-    ]
-    assert len(jumps) <= 5, jumps
+    nose = jumps(london_results, smiling_results, "pigmentation", "nose")
+    assert len(nose) <= 5, nose
     scores = [
         shots[face].result.concern("pigmentation").score
         for shots in (london_results, smiling_results)

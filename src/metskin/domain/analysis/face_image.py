@@ -22,6 +22,7 @@ from metskin.domain.analysis.filters import (
     robust_stats,
     weber_lightness,
 )
+from metskin.domain.analysis.stubble import stubble_mask
 
 WEBER_REFERENCE_L = 65.0  # relative measures read one L* per step of light on skin of this L*
 
@@ -152,6 +153,7 @@ def build_face_image(
     masks["hair"] = masks["hair"] | fringe_mask(planes[0], masks, points, eye_distance)
     masks["hair"] = masks["hair"] | beard_mask(planes, masks, points)
     masks["usable"] = masks["skin"] & ~masks["specular"] & ~masks["shadow"] & ~masks["hair"]
+    masks["stubble"] = stubble_mask(planes[0], masks, points, eye_distance)
     derived: dict[Any, np.ndarray] = {("norm", "skin", sigma): norm}
     return FaceImage(crop, lab, masks, eye_distance, gains, _planes=planes, _derived=derived)
 

@@ -142,13 +142,18 @@ def edge_labels(face: FaceImage, labels: np.ndarray, darker: np.ndarray) -> set[
     fold of the nose's wing, the corner of an eye). One such blob made a region's dark-spot
     score 100: the nose of 28 of the 102 London people in one of their two shots (neutral,
     smiling) and 0 in the other, 9 now. A spot that only runs into an edge's shade keeps its
-    darkest point away from it (planted spots by a shaded hairline are still found)."""
+    darkest point away from it (planted spots by a shaded hairline are still found). Nor is a
+    blob mostly inside stubble (`stubble.stubble_mask`): a denser patch of short hairs."""
     inside = labels > 0
     if not inside.any():
         return set()
     hair = face.masks["hair"]
     touching = cv2.dilate(hair.view(np.uint8), disk(2)).view(bool) & inside
     found = set(np.unique(labels[touching]).tolist())
+    if (stubble := face.masks.get("stubble")) is not None and stubble.any():
+        area = np.bincount(labels.ravel())
+        inside_stubble = np.bincount(labels[stubble & inside], minlength=area.size)
+        found |= set(np.flatnonzero(inside_stubble * 2 > area).tolist()) - {0}
     outside = ~face.region("skin")  # the features, the hair and beyond the outline
     margin = max(1, round(face.eye_distance * EDGE_MARGIN))
     near = cv2.dilate(outside.view(np.uint8), disk(margin)).view(bool)[inside]

@@ -28,7 +28,7 @@ BANDS: dict[str, dict[str, float]] = {
     "pigmentation": {
         "cheek_left": 91.0,
         "cheek_right": 13.1,
-        "chin": 100.0,
+        "chin": 13.1,
         "face": 24.9,
         "forehead": 65.5,
         "nose": 100.0,
