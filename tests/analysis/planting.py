@@ -48,6 +48,32 @@ def plant_forehead_lines(rgb, points, rng, count=3):
     return rgb
 
 
+def plant_crows_feet(rgb, points, rng, side="right"):
+    """Three crow's feet beside one eye: from 0.1 eye distances beyond its outer corner
+    outward, fanning at -25, 0 and +25 deg about the line of the eyes, 0.06 eye distances apart
+    where they start and 0.18 long, 10-14 L* deep (as the planted forehead lines)."""
+    iod = lm.eye_distance(points)
+    right = points[list(lm.RIGHT_EYE_CORNERS), :2].mean(axis=0)
+    left = points[list(lm.LEFT_EYE_CORNERS), :2].mean(axis=0)
+    along = (left - right) / np.linalg.norm(left - right)  # towards the subject's left
+    outward = -along if side == "right" else along
+    corner = points[33 if side == "right" else 263, :2] + 0.1 * iod * outward
+    across = np.array([-outward[1], outward[0]])
+    for turn, offset in zip((-25.0, 0.0, 25.0), (-0.06, 0.0, 0.06), strict=True):
+        angle = np.radians(turn + rng.uniform(-3.0, 3.0))
+        direction = outward * np.cos(angle) + across * np.sin(angle)
+        start = corner + offset * iod * across
+        end = start + 0.18 * iod * direction
+        rgb = plant_line(
+            rgb,
+            tuple(int(v) for v in start),
+            tuple(int(v) for v in end),
+            width=max(1.5, 0.02 * iod),
+            darkening=rng.uniform(10, 14),
+        )
+    return rgb
+
+
 def plant_redness(rgb, points, region, rng):
     iod = lm.eye_distance(points)
     mask = region_in_image(points, rgb.shape, region)

@@ -13,6 +13,7 @@ from tests.analysis.synthetic import astronaut
 FAR = {
     "cheek_left": ("forehead", "cheek_right", "chin"),
     "forehead": ("cheek_left", "cheek_right", "chin"),
+    "periorbital_right": ("periorbital_left", "forehead"),
 }
 
 
@@ -52,6 +53,11 @@ CASES = [
     ),
     ("wrinkles", "forehead", lambda rgb, pts, rng: planting.plant_forehead_lines(rgb, pts, rng)),
     (
+        "wrinkles",
+        "periorbital_right",
+        lambda rgb, pts, rng: planting.plant_crows_feet(rgb, pts, rng, "right"),
+    ),
+    (
         "redness",
         "cheek_left",
         lambda rgb, pts, rng: planting.plant_redness(rgb, pts, "cheek_left", rng),
@@ -60,7 +66,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-@pytest.mark.parametrize(("concern", "region", "plant"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("concern", "region", "plant"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES]
+)
 def test_planted_concern_is_found_where_planted(
     landmarker, base_images, concern, region, plant, seed
 ) -> None:

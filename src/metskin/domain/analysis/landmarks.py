@@ -103,9 +103,11 @@ REGIONS: dict[str, tuple[int, ...]] = {
     "chin": (106, 182, 83, 18, 313, 406, 335, 424, 262, 369, 396, 175, 171, 140, 32, 204),
     "under_eye_right": (31, 228, 229, 230, 231, 232, 121, 120, 119, 118, 117, 111),
     "under_eye_left": (261, 448, 449, 450, 451, 452, 350, 349, 348, 347, 346, 340),
-    # Extra zones for lines: crow's feet and nasolabial folds.
-    "periorbital_right": (139, 124, 35, 111, 116, 34),
-    "periorbital_left": (368, 353, 265, 340, 345, 264),
+    # Extra zones for lines: crow's feet and nasolabial folds. The crow's feet run from the eye's
+    # outer corner to the temple (the zone was the strip at the temple alone: too narrow for a
+    # line across it to be long enough, so it read only the temple's shade running down it).
+    "periorbital_right": (226, 113, 124, 139, 34, 116, 111, 31, 25),
+    "periorbital_left": (446, 342, 353, 368, 264, 345, 340, 261, 255),
     "nasolabial_right": (142, 36, 205, 207, 212, 57, 186, 92, 165, 203),
     "nasolabial_left": (371, 266, 425, 427, 432, 287, 410, 322, 391, 423),
 }
