@@ -15,7 +15,7 @@ takes as hair, such as a face mask worn below the nose) is that edge's outline, 
 planted dark beard raised the London faces' smile-line scores by a median 71 points, a mask
 below the nose by 67-97 (docs/benchmarks.md, "Lines along the edge of hair or a covering").
 So is a ridge along an eye, a brow, the lips or a nostril (the lashes at the eye's outer
-corner), and beside the eyes only lines that run out from them count (`temple_shade`):
+corner), and around the eyes the temple's shade and the tear trough are not lines (`eye_folds`):
 docs/benchmarks.md, "Crow's feet".
 
 Everything is computed on the wrinkle zone's box (`ridge_window`), not the whole crop.
@@ -56,6 +56,7 @@ TEXTURE_SAMPLE = 5_000
 # percentile, against 20).
 ALONG_SHARE = 0.5
 CROWS_FEET_TILT = 45.0  # degrees from the line of the eyes
+TEAR_TROUGH_TILT = 30.0
 ALONG_REACH = 3.0
 
 
@@ -104,43 +105,59 @@ def find_lines(face: FaceImage, zone: np.ndarray) -> LineMap:
     ]
     y0, x0 = window[0].start, window[1].start
     shifted = [replace(b, centre=(b.centre[0] + x0, b.centre[1] + y0)) for b in kept]
-    steep = temple_shade(face, labels, kept, shifted)
-    kept = [b for b in kept if b.label not in steep]
-    shifted = [b for b in shifted if b.label not in steep]
+    folds = eye_folds(face, labels, kept, shifted)
+    kept = [b for b in kept if b.label not in folds]
+    shifted = [b for b in shifted if b.label not in folds]
     return LineMap(shifted, texture, window, ridges, labels, kept)
 
 
-def temple_shade(
+def eye_folds(
     face: FaceImage, labels: np.ndarray, kept: list[Blob], shifted: list[Blob]
 ) -> set[int]:
-    """The lines beside the eyes (periorbital regions, by their centre) that run more than
-    CROWS_FEET_TILT off the line of the eyes (from the second moments of their pixels). A
-    crow's foot runs out from the eye's corner; what runs down the region is the shade where
-    the temple turns away: every periorbital line on the 102 neutral London photos ran 69-89
-    deg off the eye line, and scored the region over 50 on 8 % of the Monk 1-3 faces and 50 %
-    of the Monk 6-10 faces."""
+    """The lines around the eyes that are the face's shape, not wrinkles (region by the line's
+    centre, direction from the second moments of its pixels, against the line of the eyes):
+    - beside an eye (periorbital), a line more than CROWS_FEET_TILT off the eye line: a crow's
+      foot runs out from the eye's corner, the shade where the temple turns away runs down. Every
+      periorbital line on the 102 neutral London photos ran 69-89 deg off the eye line, and
+      scored the region over 50 on 8 % of the Monk 1-3 faces and 50 % of the Monk 6-10 faces;
+    - under an eye, in its inner half (nearer the nose than the region's middle), a line more
+      than TEAR_TROUGH_TILT off it: the tear trough running down from the inner corner (31-51
+      deg on the London photos; the lines along the lower lid run 0-23 deg). It made 9 of the 11
+      under-eye lines of the Monk 6-10 faces and 9 of the 23 of the others."""
     beside = face.region("periorbital_right") | face.region("periorbital_left")
-    chosen = [
-        w for w, b in zip(kept, shifted, strict=True) if beside[int(b.centre[1]), int(b.centre[0])]
-    ]
+    under = {side: face.region(f"under_eye_{side}") for side in ("right", "left")}
+    chosen = []
+    for blob, placed in zip(kept, shifted, strict=True):
+        x, y = int(placed.centre[0]), int(placed.centre[1])
+        where = "beside" if beside[y, x] else next((s for s, m in under.items() if m[y, x]), None)
+        if where is not None:
+            chosen.append((blob, placed, where))
     if not chosen:
         return set()
-    below = [np.argwhere(face.masks[f"under_eye_{side}"]) for side in ("right", "left")]
-    eyes = 0.0  # the line of the eyes, from the middles of the regions under them
-    if all(len(part) for part in below):
-        right, left = (part.mean(axis=0) for part in below)
-        eyes = math.atan2(left[0] - right[0], left[1] - right[1])
-    steep = set()
-    for blob in chosen:
+    middles = {s: np.argwhere(face.masks[f"under_eye_{s}"])[:, ::-1] for s in ("right", "left")}
+    axis, centre = np.array([1.0, 0.0]), None  # the line of the eyes, from under them
+    if all(len(points) for points in middles.values()):
+        right, left = (middles[s].mean(axis=0) for s in ("right", "left"))
+        axis, centre = (
+            (left - right) / max(float(np.linalg.norm(left - right)), 1e-6),
+            (left + right) / 2,
+        )
+    eyes = math.atan2(axis[1], axis[0])
+    folds = set()
+    for blob, placed, where in chosen:
         ys, xs = np.nonzero(labels == blob.label)
         x, y = xs - xs.mean(), ys - ys.mean()
         angle = 0.5 * math.atan2(
             2.0 * float((x * y).mean()), float((x * x).mean() - (y * y).mean())
         )
         tilt = abs((math.degrees(angle - eyes) + 90.0) % 180.0 - 90.0)
-        if tilt > CROWS_FEET_TILT:
-            steep.add(blob.label)
-    return steep
+        if where == "beside":
+            folds |= {blob.label} if tilt > CROWS_FEET_TILT else set()
+        elif centre is not None and tilt > TEAR_TROUGH_TILT:
+            middle = middles[where].mean(axis=0)
+            inner = abs((np.array(placed.centre) - centre) @ axis) < abs((middle - centre) @ axis)
+            folds |= {blob.label} if inner else set()
+    return folds
 
 
 def along(mask: np.ndarray, labels: np.ndarray, radius: int) -> set[int]:
