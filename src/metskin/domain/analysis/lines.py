@@ -7,8 +7,9 @@ zones' skin (a median statistic, so the lines themselves barely raise it), relat
 LINES_NOISE: the threshold is then the same signal-to-texture ratio on every tone. Darker skin
 shows more fine texture in L* (its sheen is a larger share of its light), which the old
 absolute L* depth read as lines (partial Spearman 0.47 with Monk on the neutral London faces,
-age controlled; now 0.25, and 0.14 with gender also controlled: docs/benchmarks.md, "Lines
-across skin tones").
+age controlled; 0.25, and 0.14 with gender also controlled, after this normalisation; 0.10 and
+-0.04 once the folds around the eyes were left out: docs/benchmarks.md, "Lines across skin
+tones" and "The tear trough is not an under-eye line").
 
 A ridge that runs along hair (a beard, a fringe, or a covering that `face_image.beard_mask`
 takes as hair, such as a face mask worn below the nose) is that edge's outline, not a line: a
@@ -55,9 +56,11 @@ TEXTURE_SAMPLE = 5_000
 # read its smile lines 91 points up, against 48, and painted fringes' foreheads 37 at the 90th
 # percentile, against 20).
 ALONG_SHARE = 0.5
-CROWS_FEET_TILT = 45.0  # degrees from the line of the eyes
-TEAR_TROUGH_TILT = 30.0
 ALONG_REACH = 3.0
+# Around the eyes, degrees off the line of the eyes beyond which a line is a fold of the face's
+# shape (`eye_folds`): beside an eye, and in the inner half under it.
+CROWS_FEET_TILT = 45.0
+TEAR_TROUGH_TILT = 30.0
 
 
 @dataclass(frozen=True, eq=False)
