@@ -35,7 +35,6 @@ from tests.analysis.synthetic import under_light
 
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.adapters.vision.images import load_image
-from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.engine import analyse_image
 from metskin.domain.analysis.quality import MAX_SMILE
 from metskin.domain.analysis.readout import ResultReadout
@@ -120,8 +119,8 @@ def write_constant(bands: dict[str, dict[str, float]], pairs: int) -> None:
 
 def smiles(item: ResultReadout) -> bool:
     """The photo's smile warns (landmarks.smile above quality.MAX_SMILE)."""
-    points = np.array(item.capture.landmarks) if item.capture else np.empty((0, 2))
-    return len(points) == 478 and lm.smile(points) > MAX_SMILE
+    smile = item.capture.smile if item.capture else None
+    return smile is not None and smile > MAX_SMILE
 
 
 def called(a: ResultReadout, b: ResultReadout) -> list[tuple[str, str, Change]]:

@@ -241,6 +241,12 @@ def blob_mask(labels: np.ndarray, found: list[Blob]) -> np.ndarray:
     return keep.take(labels, mode="clip")
 
 
+def labels_touching(mask: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """The labels of `labels` (0: none), sorted, that come within 2 pixels of `mask`."""
+    near = cv2.dilate(mask.view(np.uint8), disk(2)).view(bool) & (labels > 0)
+    return np.unique(labels[near])
+
+
 def weber_lightness(lightness: np.ndarray, reference: float) -> np.ndarray:
     """L* remapped so that equal ratios of light are equal steps, one L* per step at `reference`:
     reference + (reference + 16) ln((L* + 16) / (reference + 16)). L* + 16 is proportional to

@@ -40,6 +40,7 @@ from metskin.domain.analysis.filters import (
     dark_ridges,
     disk,
     fine_texture,
+    labels_touching,
     mask_box,
     ridge_window,
 )
@@ -170,8 +171,7 @@ def along(mask: np.ndarray, labels: np.ndarray, radius: int) -> set[int]:
     it without touching it, is kept."""
     if not mask.any() or not labels.any():
         return set()
-    touching = cv2.dilate(mask.view(np.uint8), disk(2)).view(bool)
-    touch = np.unique(labels[touching & (labels > 0)])
+    touch = labels_touching(mask, labels)
     if not touch.size:
         return set()
     chosen = np.isin(labels, touch)  # the touching labels, read on their box grown by `radius`

@@ -13,6 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from metskin.domain.analysis import landmarks as lm
+
 
 @dataclass(frozen=True)
 class ConcernReading:
@@ -57,6 +61,13 @@ class CaptureReading:
     region_lab: Mapping[str, tuple[float, float, float]]
     sclera_level: float | None = None  # log2 luminance of the whites of the eyes
     frame: str | None = None  # a video's measured frame in the media storage (JPEG)
+
+    @property
+    def smile(self) -> float | None:
+        """`landmarks.smile` of the stored landmarks (None when they are not stored)."""
+        if len(self.landmarks) != 478:  # the face mesh with its iris points
+            return None
+        return lm.smile(np.array(self.landmarks))
 
 
 @dataclass(frozen=True)

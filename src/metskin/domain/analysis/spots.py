@@ -33,7 +33,7 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.face_image import FaceImage
-from metskin.domain.analysis.filters import Blob, disk
+from metskin.domain.analysis.filters import Blob, disk, labels_touching
 from metskin.domain.analysis.model import Concern, DarkSpot, SpotInCrop
 
 EYE_DISTANCE_MM = 63.0  # adult mean distance between the eye centres
@@ -147,9 +147,7 @@ def edge_labels(face: FaceImage, labels: np.ndarray, darker: np.ndarray) -> set[
     inside = labels > 0
     if not inside.any():
         return set()
-    hair = face.masks["hair"]
-    touching = cv2.dilate(hair.view(np.uint8), disk(2)).view(bool) & inside
-    found = set(np.unique(labels[touching]).tolist())
+    found = set(labels_touching(face.masks["hair"], labels).tolist())
     if (stubble := face.masks.get("stubble")) is not None and stubble.any():
         area = np.bincount(labels.ravel())
         inside_stubble = np.bincount(labels[stubble & inside], minlength=area.size)

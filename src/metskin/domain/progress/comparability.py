@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.readout import CaptureReading, ResultReadout
 from metskin.domain.progress.alignment import pose_residual
 
@@ -99,10 +98,10 @@ def distance_factor(a: CaptureReading, b: CaptureReading) -> float:
 def expression_factor(a: CaptureReading, b: CaptureReading) -> float:
     """1 when the landmarks are not stored: the expression is then not counted (unlike the
     other factors, nothing older than the landmarks would be comparable otherwise)."""
-    if len(a.landmarks) != 478 or len(b.landmarks) != 478:
+    before, after = a.smile, b.smile
+    if before is None or after is None:
         return 1.0
-    change = abs(lm.smile(np.array(a.landmarks)) - lm.smile(np.array(b.landmarks)))
-    return factor(change, HALF["expression"])
+    return factor(abs(after - before), HALF["expression"])
 
 
 def comparability(before: ResultReadout, after: ResultReadout) -> Comparability:
