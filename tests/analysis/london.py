@@ -54,13 +54,13 @@ def tone_table(results, concern: str, region: str | None = None) -> tuple[np.nda
 TONE_BANDS = {"M1-3": (1, 3), "M4": (4, 4), "M5": (5, 5), "M6-10": (6, 10)}  # 8+ photos each
 
 
-def band_medians(score: np.ndarray, monk: np.ndarray) -> dict[str, float]:
-    """Median score per pooled Monk band (the ends of the scale hold 1-4 photos per tone in
-    this set, where a median is one photo's score); each band must hold 8+ photos."""
+def band_medians(score: np.ndarray, monk: np.ndarray, statistic=np.median) -> dict[str, float]:
+    """Median (or `statistic`) score per pooled Monk band (the ends of the scale hold 1-4 photos
+    per tone in this set, where a median is one photo's score); each band must hold 8+ photos."""
     chosen = {name: (monk >= low) & (monk <= high) for name, (low, high) in TONE_BANDS.items()}
     counts = {name: int(np.count_nonzero(inside)) for name, inside in chosen.items()}
     assert min(counts.values()) >= 8, counts
-    return {name: float(np.median(score[inside])) for name, inside in chosen.items()}
+    return {name: float(statistic(score[inside])) for name, inside in chosen.items()}
 
 
 def jumps(neutral, smiling, concern: str, region: str, by: float = 50.0) -> list[str]:

@@ -74,6 +74,25 @@ def plant_crows_feet(rgb, points, rng, side="right"):
     return rgb
 
 
+def plant_smile_line(rgb, points, rng, side="right"):
+    """A smile line (nasolabial fold) on one side: from beside the nose's wing to beside the
+    mouth's corner, four tenths of the way from the fold zone's inner edge (landmarks 203-57 /
+    423-287) to its outer one (205-212 / 425-432), 0.025 eye distances wide and 8-12 L* deep."""
+    iod = lm.eye_distance(points)
+    inner_top, outer_top, inner_end, outer_end = (
+        (203, 205, 57, 212) if side == "right" else (423, 425, 287, 432)
+    )
+    start = 0.6 * points[inner_top, :2] + 0.4 * points[outer_top, :2]
+    end = 0.6 * points[inner_end, :2] + 0.4 * points[outer_end, :2]
+    return plant_line(
+        rgb,
+        tuple(int(v) for v in start),
+        tuple(int(v) for v in end),
+        width=max(1.5, 0.025 * iod),
+        darkening=rng.uniform(8, 12),
+    )
+
+
 def plant_redness(rgb, points, region, rng):
     iod = lm.eye_distance(points)
     mask = region_in_image(points, rgb.shape, region)

@@ -14,6 +14,7 @@ FAR = {
     "cheek_left": ("forehead", "cheek_right", "chin"),
     "forehead": ("cheek_left", "cheek_right", "chin"),
     "periorbital_right": ("periorbital_left", "forehead"),
+    "nasolabial_right": ("nasolabial_left", "forehead"),
 }
 
 
@@ -56,6 +57,11 @@ CASES = [
         "wrinkles",
         "periorbital_right",
         lambda rgb, pts, rng: planting.plant_crows_feet(rgb, pts, rng, "right"),
+    ),
+    (
+        "wrinkles",
+        "nasolabial_right",
+        lambda rgb, pts, rng: planting.plant_smile_line(rgb, pts, rng, "right"),
     ),
     (
         "redness",

@@ -13,12 +13,12 @@ from metskin.adapters.vision.images import load_image
 from metskin.domain.analysis.concerns import DETECTORS
 from metskin.domain.analysis.engine import analyse_image
 from tests.analysis.degrade import VARIANTS
-from tests.analysis.london import TONE_BANDS, band_medians, tone_table
+from tests.analysis.london import TONE_BANDS, age_and_gender, band_medians, tone_table
 from tests.analysis.rank_stats import partial_spearman
 from tests.fakes.infra import FakeLandmarker
 
 CONCERNS = tuple(detector.__name__ for detector in DETECTORS)
-PER_TONE_RATIO = 1.6  # no Monk band has a median lines score beyond this x the median
+PER_TONE_RATIO = 1.6  # no Monk band has a mean lines score beyond this x the mean
 
 
 def test_lines_do_not_follow_tone_once_age_and_gender_are_controlled(london_set) -> None:
@@ -34,14 +34,17 @@ def test_lines_do_not_follow_tone_once_age_and_gender_are_controlled(london_set)
 
 
 def test_no_tone_has_far_more_lines_than_the_rest(london_set) -> None:
-    """Median lines score per Monk band against the overall median. The ends of the scale hold
-    1-4 photos per tone in this set (M2, M6-M9), where a median is one photo's score, so they
-    are pooled into light (M1-3) and dark (M6-10) bands of 20+ and 10+ photos; figures per
-    single tone, with counts, are in docs/benchmarks.md ("Lines across skin tones")."""
+    """Mean lines score per Monk band against the overall mean. The ends of the scale hold 1-4
+    photos per tone in this set (M2, M6-M9), so they are pooled into light (M1-3) and dark
+    (M6-10) bands of 20+ and 10+ photos; figures per single tone, with counts, are in
+    docs/benchmarks.md ("Lines across skin tones"). The mean, not the median: once no line is
+    read under stubble, most photos at rest score 0 and the median is 1.3 (band medians 0-3.7,
+    every one in the "none" band), a ratio of near-zero numbers; band means 2.5-7.5 against 5.4
+    at rest, 10.0-15.4 against 12.9 smiling (docs/benchmarks.md, "Smile lines under stubble")."""
     score, monk, *_ = tone_table(london_set, "wrinkles")
-    median = float(np.median(score))
-    per_band = band_medians(score, monk)
-    assert max(per_band.values()) <= PER_TONE_RATIO * median, (median, per_band)
+    mean = float(np.mean(score))
+    per_band = band_medians(score, monk, np.mean)
+    assert max(per_band.values()) <= PER_TONE_RATIO * mean, (mean, per_band)
 
 
 @pytest.mark.parametrize("concern", CONCERNS)
@@ -116,3 +119,29 @@ def test_the_tear_trough_is_not_an_under_eye_line(london_results) -> None:
     rates = {name: float(np.mean(values)) for name, values in shares.items()}
     assert max(rates.values()) <= 0.3, rates
     assert rates["M6-10"] <= 2.0 * np.mean(list(rates.values())), rates
+
+
+def test_stubble_is_not_read_as_smile_lines(london_results, smiling_results) -> None:
+    """A moustache's edge read as a smile line: at rest, 66 % of the London men with stubble
+    scored a smile line over 50, against 4 % of the women and 22 % of the clean-shaven men. No
+    line is read under stubble now (8 %), and the result says so (STUBBLE, a warning); a
+    woman's photo never carries it. docs/benchmarks.md, "Smile lines under stubble"."""
+    gender = {face: male for face, (_, male) in age_and_gender().items()}
+    for results in (london_results, smiling_results):
+        stubbled, warned = [], 0
+        for face, shot in results.items():
+            codes = {item.code: item for item in shot.result.quality}
+            assert "STUBBLE" not in codes or not codes["STUBBLE"].blocking
+            warned += "STUBBLE" in codes
+            if not gender[face]:
+                assert "STUBBLE" not in codes, face
+            elif shot.result.geometry.masks["stubble"].any():
+                stubbled.append(shot.result.concern("wrinkles").regions)
+                assert "STUBBLE" in codes, face
+        assert len(stubbled) >= 15 and warned == len(stubbled)
+        marked = [
+            max(r.get("nasolabial_right", 0.0), r.get("nasolabial_left", 0.0)) > 50
+            for r in stubbled
+        ]
+        if results is london_results:
+            assert np.mean(marked) <= 0.2, np.mean(marked)

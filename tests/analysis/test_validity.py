@@ -212,9 +212,10 @@ def test_dark_spots_at_the_skins_edge_are_not_scored(london_results, smiling_res
 
 def test_a_smile_is_named_where_it_reads_as_lines(london_results, smiling_results) -> None:
     """A smile folds the skin around the mouth and the eyes, and the folds read as lines: the
-    smiling London shots flagged SMILING read their smile-line regions a mean 25 points above
-    the same person's neutral shot, the others 6. No neutral shot is flagged; the photo is
-    still measured (a warning)."""
+    smiling London shots flagged SMILING read their smile-line and crow's feet regions a mean 18
+    points above the same person's neutral shot, the others 8 (25 and 6 when this test was
+    written, before the lines' later rules; 18.6 and 7.4 before no line was read under
+    stubble). No neutral shot is flagged; the photo is still measured (a warning)."""
     regions = ("nasolabial_left", "nasolabial_right", "periorbital_left", "periorbital_right")
     flagged, others = [], []
     for face, neutral in london_results.items():
@@ -231,7 +232,7 @@ def test_a_smile_is_named_where_it_reads_as_lines(london_results, smiling_result
         (flagged if "SMILING" in codes else others).append(rise)
         assert smiling.ok and ("SMILING" not in codes or not codes["SMILING"].blocking)
     assert len(flagged) >= 0.55 * len(london_results)  # 65 of 102
-    assert np.mean(flagged) > np.mean(others) + 10.0  # 25 against 6
+    assert np.mean(flagged) > np.mean(others) + 10.0  # 18.3 against 8.2
 
 
 def test_a_tilted_head_smiles_as_much(london_cases) -> None:

@@ -109,3 +109,20 @@ def test_deeper_texture_needs_a_deeper_crease() -> None:
     grainy = wrinkles(skin(50.0, 0.06, 3, 4))
     assert grainy.measurements["texture"] > 1.6 * calm.measurements["texture"]
     assert grainy.measurements["mean_depth"] < 0.75 * calm.measurements["mean_depth"]
+
+
+def test_no_line_is_read_under_stubble() -> None:
+    """A moustache's edge and a fold under it look alike (docs/benchmarks.md, "Smile lines under
+    stubble"): a crease mostly inside `masks["stubble"]` is not read, and the region's score is
+    taken over the skin outside it."""
+    clean = skin(60.0, 0.03, 3, 0)
+    stubbled = skin(60.0, 0.03, 3, 0)
+    stubbled.masks["stubble"] = np.zeros_like(stubbled.masks["skin"])
+    stubbled.masks["stubble"][160:, :] = True  # the lowest crease (row 190) and what is below
+    lines, under = wrinkles(clean), wrinkles(stubbled)
+    assert lines.measurements["line_count"] == 3.0
+    assert under.measurements["line_count"] == 2.0
+    # two of the three lines over 140 of the 220 rows read: a higher density than 2 over 220
+    assert under.regions["forehead"] > wrinkles(skin(60.0, 0.03, 2, 0)).regions["forehead"]
+    stubbled.masks["stubble"][:] = True  # nothing left to read: the region has no score
+    assert "forehead" not in wrinkles(stubbled).regions

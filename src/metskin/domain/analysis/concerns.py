@@ -298,6 +298,7 @@ def wrinkles(face: FaceImage) -> Concern:
         WRINKLE_REGIONS,
         lambda b: b.length / iod * min(b.mean / LINE_THRESHOLD, 3.0),
         scale=3.0,
+        unread=face.masks.get("stubble"),  # no line is read under stubble (lines.find_lines)
     )
     measurements = {
         "line_count": float(len(found)),

@@ -15,7 +15,7 @@ from metskin.domain.analysis.capture import measure_capture
 from metskin.domain.analysis.concerns import measure_concerns
 from metskin.domain.analysis.errors import UnreadableMedia
 from metskin.domain.analysis.eyes import blown_eyes, readable_eyes, sclera_level, sclera_pixels
-from metskin.domain.analysis.face_image import build_face_image
+from metskin.domain.analysis.face_image import FaceImage, build_face_image
 from metskin.domain.analysis.filters import shrink
 from metskin.domain.analysis.geometry import (
     crop_face,
@@ -27,6 +27,7 @@ from metskin.domain.analysis.model import AnalysisResult, FaceGeometry, QualityI
 from metskin.domain.analysis.ports import DeferredFrame, FaceLandmarker
 from metskin.domain.analysis.skin_type import measure_skin_type
 from metskin.domain.analysis.spots import aligned_spots
+from metskin.domain.analysis.stubble import STUBBLE_NOTE
 from metskin.domain.analysis.tone import SIDE_LIGHT, measure_tone
 from metskin.domain.analysis.white_reference import white_balance
 
@@ -145,7 +146,7 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
     if unfit:
         return validity.blocked(checked.issues, unfit)
     tone = measure_tone(face, quality.light_penalty(checked.issues))
-    issues = [*checked.issues, *side_light_issue(tone)]
+    issues = [*checked.issues, *side_light_issue(tone), *stubble_issue(face)]
     confidence = quality.result_confidence(tone.confidence if tone else 0.0, issues)
     if unfit := validity.confidence_issue(confidence):
         return validity.blocked(issues, unfit)
@@ -172,6 +173,15 @@ def side_light_issue(tone: Tone | None) -> list[QualityIssue]:
     if stops is None or stops < SIDE_LIGHT[0]:
         return []
     return [quality.issue("UNEVEN_LIGHT", stops)]
+
+
+def stubble_issue(face: FaceImage) -> list[QualityIssue]:
+    """A warning when stubble covers STUBBLE_NOTE or more of the smile lines' skin: no line
+    (`lines.find_lines`) or dark spot (`spots.edge_labels`) is read under it."""
+    smile_lines = face.region("nasolabial_right") | face.region("nasolabial_left")
+    covered = np.count_nonzero(face.masks["stubble"] & smile_lines)
+    share = covered / max(1, np.count_nonzero(smile_lines))
+    return [quality.issue("STUBBLE", share)] if covered and share >= STUBBLE_NOTE else []
 
 
 def analyse_image(

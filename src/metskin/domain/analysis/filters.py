@@ -247,6 +247,13 @@ def labels_touching(mask: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return np.unique(labels[near])
 
 
+def labels_mostly_inside(mask: np.ndarray, labels: np.ndarray) -> set[int]:
+    """The labels of `labels` with more than half of their pixels inside `mask`."""
+    area = np.bincount(labels.ravel())
+    inside = np.bincount(labels[mask & (labels > 0)], minlength=area.size)
+    return set(np.flatnonzero(inside * 2 > area).tolist()) - {0}
+
+
 def weber_lightness(lightness: np.ndarray, reference: float) -> np.ndarray:
     """L* remapped so that equal ratios of light are equal steps, one L* per step at `reference`:
     reference + (reference + 16) ln((L* + 16) / (reference + 16)). L* + 16 is proportional to

@@ -166,6 +166,13 @@ GUIDANCE = {
         ),
         _("Step out of direct sunlight or turn off the flash; use soft, even light."),
     ),
+    "STUBBLE": (
+        _(
+            "Stubble covers part of the skin around the mouth: lines and dark spots under it "
+            "cannot be seen, so the smile lines were read on the bare skin beside it."
+        ),
+        _("For a reading of all the skin around the mouth, take the picture clean-shaven."),
+    ),
     "UNEVEN_LIGHT": (
         _(
             "The light falls on one side of the face; the skin tone was read mostly from the lit "
@@ -176,8 +183,8 @@ GUIDANCE = {
 }
 LIGHT_CODES = ("TOO_DARK", "UNDEREXPOSED", "OVEREXPOSED")
 # Issues that leave the result's overall confidence as it is: the light's are already in the
-# tone's confidence, and a smile changes the lines read (its warning says so), not the tone.
-CONFIDENCE_KEPT = (*LIGHT_CODES, "SMILING")
+# tone's confidence; a smile and stubble change the lines read (their warnings say so).
+CONFIDENCE_KEPT = (*LIGHT_CODES, "SMILING", "STUBBLE")
 
 
 def issue(code: str, value: float | None = None, *, blocking: bool = False) -> QualityIssue:

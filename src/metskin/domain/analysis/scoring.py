@@ -117,11 +117,18 @@ def blob_score(
     regions: tuple[str, ...],
     weight: Callable[[Blob], float],
     scale: float,
+    unread: np.ndarray | None = None,
 ) -> dict[str, float]:
-    """Per region: sum of blob weights per region area in iod^2, saturated at `scale`."""
+    """Per region: sum of blob weights per region area in iod^2, saturated at `scale`. The area
+    leaves out `unread` (skin where no blob can be seen; a region with fewer than
+    MIN_REGION_PIXELS left has no score)."""
+    unread = unread if unread is not None and unread.any() else None
 
     def score(mask: np.ndarray) -> float:
-        area = np.count_nonzero(mask) / face.eye_distance**2
+        pixels = np.count_nonzero(mask if unread is None else mask & ~unread)
+        if pixels < MIN_REGION_PIXELS:
+            return math.nan
+        area = pixels / face.eye_distance**2
         return saturate(sum(weight(b) for b in blobs_in(found, mask)) / area, scale)
 
     return score_regions(face, regions, score)

@@ -33,7 +33,7 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.face_image import FaceImage
-from metskin.domain.analysis.filters import Blob, disk, labels_touching
+from metskin.domain.analysis.filters import Blob, disk, labels_mostly_inside, labels_touching
 from metskin.domain.analysis.model import Concern, DarkSpot, SpotInCrop
 
 EYE_DISTANCE_MM = 63.0  # adult mean distance between the eye centres
@@ -149,9 +149,7 @@ def edge_labels(face: FaceImage, labels: np.ndarray, darker: np.ndarray) -> set[
         return set()
     found = set(labels_touching(face.masks["hair"], labels).tolist())
     if (stubble := face.masks.get("stubble")) is not None and stubble.any():
-        area = np.bincount(labels.ravel())
-        inside_stubble = np.bincount(labels[stubble & inside], minlength=area.size)
-        found |= set(np.flatnonzero(inside_stubble * 2 > area).tolist()) - {0}
+        found |= labels_mostly_inside(stubble, labels)
     outside = ~face.region("skin")  # the features, the hair and beyond the outline
     margin = max(1, round(face.eye_distance * EDGE_MARGIN))
     near = cv2.dilate(outside.view(np.uint8), disk(margin)).view(bool)[inside]
