@@ -75,12 +75,22 @@ class AnalysisSummary:
     top_concerns: list[str]
 
 
-@strawberry.type
+GUIDANCE = {**quality.GUIDANCE, **validity.GUIDANCE}
+_CODES = "A stable code, one of: " + ", ".join(sorted(GUIDANCE)) + "."
+
+
+@strawberry.type(
+    description="Why a photo could not be measured (`blocking`: the result holds no numbers) or "
+    "what to keep in mind reading it (a warning). `message` and `guidance` are in the "
+    "viewer's language."
+)
 class QualityIssue:
-    code: str
+    code: str = strawberry.field(description=_CODES)
     message: str
     guidance: str
-    value: float | None
+    value: float | None = strawberry.field(
+        description="The measure the issue was judged on (its unit depends on the code)."
+    )
     blocking: bool
 
     @classmethod
@@ -92,9 +102,6 @@ class QualityIssue:
         return cls(
             **{**issue, "message": message, "guidance": _words(issue["guidance"], current[1], tr)}
         )
-
-
-GUIDANCE = {**quality.GUIDANCE, **validity.GUIDANCE}
 
 
 def _words(stored: str, current: str, tr: Translator) -> str:
