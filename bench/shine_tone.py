@@ -1,5 +1,5 @@
 """Shine per Monk band on the neutral London faces: the nose and forehead shine scores, and in
-the nose's shine blobs (`concerns.shine_mask`) the light they add over their surround and its
+the nose's shine blobs (`skin_type.shine_mask`) the light they add over their surround and its
 specular part by the dichromatic model (a pixel is k x its surround's skin colour plus s x white
 light; from the red and blue channels of the white-balanced linear RGB, s = (b r' - r b') /
 (r' - b'), primes the surround's). A film of oil adds the same white light on any skin, so a
@@ -20,14 +20,14 @@ from tests.analysis.london import LONDON
 from metskin.adapters.vision.images import load_image
 from metskin.domain.analysis import monk
 from metskin.domain.analysis.colour import srgb_to_linear
-from metskin.domain.analysis.concerns import shine, shine_mask
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import blur, masked_blur
 from metskin.domain.analysis.scoring import region_mask
+from metskin.domain.analysis.skin_type import shine, shine_mask
 from metskin.domain.analysis.tone import measure_tone
 
 BANDS = ((1, 3), (4, 4), (5, 5), (6, 10))
-SURROUND = 0.1  # x the eye distance, as concerns.shine_mask
+SURROUND = 0.1  # x the eye distance, as skin_type.shine_mask
 
 
 def specular_and_lift(face: FaceImage) -> tuple[np.ndarray, np.ndarray]:

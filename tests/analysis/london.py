@@ -65,13 +65,14 @@ def band_medians(score: np.ndarray, monk: np.ndarray, statistic=np.median) -> di
 
 def jumps(neutral, smiling, concern: str, region: str, by: float = 50.0) -> list[str]:
     """The faces whose `region` score of `concern` moves by more than `by` between their
-    neutral and smiling results (same session: a retake, not a change)."""
+    neutral and smiling results (same session: a retake, not a change); a face whose region
+    is not measured in one of them (under stubble, say) is left out."""
+    scores = [
+        (face, shot.result.concern(concern).regions, smiling[face].result.concern(concern).regions)
+        for face, shot in neutral.items()
+    ]
     return [
         face
-        for face, shot in neutral.items()
-        if abs(
-            shot.result.concern(concern).regions[region]
-            - smiling[face].result.concern(concern).regions[region]
-        )
-        > by
+        for face, before, after in scores
+        if region in before and region in after and abs(before[region] - after[region]) > by
     ]

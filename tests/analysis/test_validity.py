@@ -122,9 +122,11 @@ def test_a_beard_is_not_read_as_skin(london_cases, london_results, smiling_resul
     """Hair below the nose that is not dark enough for the hair mask was measured as skin: face
     037's short beard (a real one) read as dark spots on the chin (93.6) and pulled ITA down by
     11-13 deg, by a different amount in each shot; a planted grey beard moved ITA by a median
-    20 deg. The beard's pixels are now left out (`face_image.beard_mask`)."""
+    20 deg. The beard's pixels are now left out (`face_image.beard_mask`); the rest of 037's chin
+    is stubble, where no spot is read, so the chin has no dark-spot score at all."""
     shots = [london_results["037"].result, smiling_results["037"].result]
-    assert all(shot.concern("pigmentation").regions["chin"] < 15 for shot in shots)
+    chins = [shot.concern("pigmentation").regions.get("chin") for shot in shots]
+    assert all(chin is None or chin < 15 for chin in chins), chins
     assert all(shot.tone.ita_deg > 24 for shot in shots)  # 14.0 and 17.7 before
     assert abs(shots[0].tone.ita_deg - shots[1].tone.ita_deg) < 2.5  # 3.7 before
     changes = []

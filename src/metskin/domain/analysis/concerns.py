@@ -23,7 +23,6 @@ from metskin.domain.analysis.filters import (
     blur,
     disk,
     mask_box,
-    masked_blur,
     median_in_place,
     percentiles_in_place,
     robust_stats,
@@ -42,6 +41,7 @@ from metskin.domain.analysis.scoring import (
     saturate,
     score_regions,
 )
+from metskin.domain.analysis.skin_type import shine
 from metskin.domain.analysis.spots import edge_labels, spots_in_crop
 
 WRINKLE_REGIONS = (
@@ -53,7 +53,6 @@ WRINKLE_REGIONS = (
     "nasolabial_right",
     "nasolabial_left",
 )
-SHINE_REGIONS = ("forehead", "nose", "chin", "cheek_right", "cheek_left")
 REDNESS_SIGMAS = 1.5
 REDNESS_MIN_MARGIN = 3.0  # a* units
 # Diffuse redness over the cheeks and nose (rosacea-like flushing) raises the person's own
@@ -116,7 +115,6 @@ ACNE_FEATURE_MARGIN = 0.03
 # 102 normal London faces; planted acne (bench/acne_grades.py, nodules from grade 3) 0 % of
 # faces at grades 0-1, 3 % at 2, 18 % at 3, 53 % at 4.
 NODULE_DIAMETER = 5.0 / 63.0
-SHINE_MIN_DY = 0.10  # linear luminance (0..1) above the surround: 8 L* on skin of L* 55-65
 
 
 def redness(face: FaceImage) -> Concern:
@@ -199,7 +197,12 @@ def pigmentation(face: FaceImage) -> Concern:
         and b.label not in edge
     ]
     scores = blob_score(
-        face, found, lm.MAIN_REGIONS, lambda b: b.area / iod**2 * b.mean, scale=0.03
+        face,
+        found,
+        lm.MAIN_REGIONS,
+        lambda b: b.area / iod**2 * b.mean,
+        scale=0.03,
+        unread=face.masks.get("stubble"),  # no spot is read under stubble (spots.edge_labels)
     )
     measurements = {
         "spot_count": float(len(found)),
@@ -354,36 +357,6 @@ def dark_circles(face: FaceImage) -> Concern:
         darker = eyes.gain * (eyes.cheek[side] - face.weber()[box])
         heat[box] += region[box] * np.clip(darker / 14.0, 0.0, 1.0)
     return make_concern("dark_circles", face, scores, measurements, heat)
-
-
-def shine_mask(face: FaceImage) -> np.ndarray:
-    """Specular pixels that also reflect at least SHINE_MIN_DY more linear light than their
-    surround. The same oily film reflects the same light on any skin, but in L* (a cube root)
-    it lifts dark skin more than light skin, so an L* rule alone sees more shine on dark skin."""
-    cube_root = (face.lightness + 16.0) / 116.0
-    linear = cube_root * cube_root * cube_root  # faster than ** 3 (a general power)
-    sigma = face.eye_distance * 0.1
-    surround = masked_blur(linear, face.masks["skin"], sigma, face.mask_blur("skin", sigma))
-    return face.masks["specular"] & (linear - surround > SHINE_MIN_DY)
-
-
-def shine(face: FaceImage) -> Concern:
-    """Oiliness: fraction of specular (bright, desaturated) pixels per region."""
-    specular = shine_mask(face)
-    scores = score_regions(
-        face, SHINE_REGIONS, lambda mask: saturate(float(specular[mask].mean()), 0.04)
-    )
-    measurements = {
-        f"{zone}_specular_fraction": float(specular[region_mask(face, zone)].mean())
-        if region_mask(face, zone).any()
-        else 0.0
-        for zone in ("t_zone", "u_zone")
-    }
-
-    def heat() -> np.ndarray:
-        return blur(specular.astype(np.float32), face.eye_distance / 40)
-
-    return make_concern("shine", face, scores, measurements, heat)
 
 
 DETECTORS: tuple[Callable[[FaceImage], Concern], ...] = (

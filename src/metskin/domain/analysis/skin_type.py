@@ -1,10 +1,14 @@
-"""Skin type from T-zone vs U-zone shine and texture, fused with the questionnaire answer."""
+"""Skin type from T-zone vs U-zone shine and texture, fused with the questionnaire answer; and
+the shine concern (the specular pixels that also add light over their surround)."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from metskin.domain.analysis.face_image import FaceImage
-from metskin.domain.analysis.filters import fine_texture
-from metskin.domain.analysis.model import SkinType
+from metskin.domain.analysis.filters import blur, fine_texture, masked_blur
+from metskin.domain.analysis.model import Concern, SkinType
+from metskin.domain.analysis.scoring import make_concern, region_mask, saturate, score_regions
 
 KINDS = ("oily", "dry", "combination", "normal")
 OILY_T = 0.04  # specular fraction of the T-zone that counts as shiny
@@ -13,6 +17,8 @@ COMBINATION_RATIO = 2.5  # T-zone this many times shinier than the U-zone
 DRY_SHINE = 0.01  # below this everywhere, with rough texture, skin reads dry
 DRY_ROUGHNESS = 2.2  # L* units of fine texture
 TRUST_IMAGE = 0.55  # image confidence above which the image overrides a disagreeing answer
+SHINE_REGIONS = ("forehead", "nose", "chin", "cheek_right", "cheek_left")
+SHINE_MIN_DY = 0.10  # linear luminance (0..1) above the surround: 8 L* on skin of L* 55-65
 
 
 def specular_fraction(face: FaceImage, region: str) -> float:
@@ -68,3 +74,33 @@ def measure_skin_type(face: FaceImage, self_reported: str | None) -> SkinType:
         },
         confidence=confidence,
     )
+
+
+def shine_mask(face: FaceImage) -> np.ndarray:
+    """Specular pixels that also reflect at least SHINE_MIN_DY more linear light than their
+    surround. The same oily film reflects the same light on any skin, but in L* (a cube root)
+    it lifts dark skin more than light skin, so an L* rule alone sees more shine on dark skin."""
+    cube_root = (face.lightness + 16.0) / 116.0
+    linear = cube_root * cube_root * cube_root  # faster than ** 3 (a general power)
+    sigma = face.eye_distance * 0.1
+    surround = masked_blur(linear, face.masks["skin"], sigma, face.mask_blur("skin", sigma))
+    return face.masks["specular"] & (linear - surround > SHINE_MIN_DY)
+
+
+def shine(face: FaceImage) -> Concern:
+    """Oiliness: fraction of specular (bright, desaturated) pixels per region."""
+    specular = shine_mask(face)
+    scores = score_regions(
+        face, SHINE_REGIONS, lambda mask: saturate(float(specular[mask].mean()), 0.04)
+    )
+    measurements = {
+        f"{zone}_specular_fraction": float(specular[region_mask(face, zone)].mean())
+        if region_mask(face, zone).any()
+        else 0.0
+        for zone in ("t_zone", "u_zone")
+    }
+
+    def heat() -> np.ndarray:
+        return blur(specular.astype(np.float32), face.eye_distance / 40)
+
+    return make_concern("shine", face, scores, measurements, heat)

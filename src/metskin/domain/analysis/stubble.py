@@ -7,8 +7,8 @@ on the chin, 0.75-1.16 x the forehead's on the 49 London women (0.92 median) and
 the men (1.28 median). When the chin's texture is STUBBLE_RATIO x the forehead's or more, the
 pixels below the nose whose local texture (the RMS of the same high-pass over LOCAL_SCALE eye
 distances) is that far above the forehead's are stubble. A dark blob mostly inside it is not a
-dark spot (`spots.edge_labels`), nor a line (`lines.find_lines`; the lines' region areas leave
-it out), and the result says so (STUBBLE). Stubble is not hair to the tone or the other
+dark spot (`spots.edge_labels`), nor a line (`lines.find_lines`); the regions' areas for both
+leave it out, and the result says so (STUBBLE). Stubble is not hair to the tone or the other
 detectors: the chin's gate can flip between two photos of a face near it, and the tone would
 jump with it. docs/benchmarks.md, "Stubble read as dark spots and lines" and "Smile lines under
 stubble", has the measurements.
