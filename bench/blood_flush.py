@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 from bench.acne_grades import landmarks  # noqa: E402
 from tests.analysis.london import LONDON  # noqa: E402
 from tests.analysis.planting import plant_blood_flush  # noqa: E402
+from tests.analysis.rank_stats import auc  # noqa: E402
 from tests.fakes.infra import FakeLandmarker  # noqa: E402
 
 from metskin.adapters.vision.images import load_image  # noqa: E402
@@ -29,12 +30,6 @@ from metskin.domain.analysis.engine import analyse_image  # noqa: E402
 
 DENSITIES = (0.15, 0.3)
 BANDS = {"L* > 55": (55, 100), "L* 45-55": (45, 55), "L* < 45": (0, 45)}
-
-
-def auc(positive: np.ndarray, negative: np.ndarray) -> float:
-    above = positive[:, None] > negative[None]
-    tied = positive[:, None] == negative[None]
-    return float((above + 0.5 * tied).mean())
 
 
 def main() -> None:

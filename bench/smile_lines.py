@@ -19,6 +19,7 @@ import numpy as np
 from bench.validity_bench import Cached
 from tests.analysis.london import LONDON, SMILING
 from tests.analysis.planting import plant_smile_line
+from tests.analysis.rank_stats import auc
 from tests.fakes.infra import FakeLandmarker
 
 from metskin.adapters.vision.images import load_image
@@ -32,12 +33,6 @@ BROAD = 0.4  # a smile this much wider than at rest (landmarks.smile): most wome
 
 def smile_lines(result) -> list[float]:
     return [result.concern("wrinkles").regions.get(side, 0.0) for side in SIDES]
-
-
-def auc(higher: np.ndarray, lower: np.ndarray) -> float:
-    """P(a score of `higher` > one of `lower`), ties counted half."""
-    greater = (higher[:, None] > lower[None, :]).mean()
-    return float(greater + 0.5 * (higher[:, None] == lower[None, :]).mean())
 
 
 def measure(step: int) -> dict[str, list[dict]]:

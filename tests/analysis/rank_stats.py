@@ -2,7 +2,8 @@
 
 Spearman is Pearson on ranks (ties share their mean rank); the partial Spearman controlling for
 a third variable is the partial correlation of the three rank vectors. A constant input has no
-correlation: NaN.
+correlation: NaN. The AUC is the chance that a score of the first group exceeds one of the
+second (ties count half).
 """
 
 from __future__ import annotations
@@ -36,3 +37,10 @@ def partial_spearman(x, y, *controls) -> float:
         return ranks - design @ np.linalg.lstsq(design, ranks, rcond=None)[0]
 
     return _pearson(residual(x), residual(y))
+
+
+def auc(positive: np.ndarray, negative: np.ndarray) -> float:
+    """P(a score of `positive` > a score of `negative`), over every pair; ties count half."""
+    above = positive[:, None] > negative[None]
+    tied = positive[:, None] == negative[None]
+    return float((above + 0.5 * tied).mean())
