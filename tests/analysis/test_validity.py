@@ -125,8 +125,7 @@ def test_a_beard_is_not_read_as_skin(london_cases, london_results, smiling_resul
     20 deg. The beard's pixels are now left out (`face_image.beard_mask`); the rest of 037's chin
     is stubble, where no spot is read, so the chin has no dark-spot score at all."""
     shots = [london_results["037"].result, smiling_results["037"].result]
-    chins = [shot.concern("pigmentation").regions.get("chin") for shot in shots]
-    assert all(chin is None or chin < 15 for chin in chins), chins
+    assert all("chin" not in shot.concern("pigmentation").regions for shot in shots)
     assert all(shot.tone.ita_deg > 24 for shot in shots)  # 14.0 and 17.7 before
     assert abs(shots[0].tone.ita_deg - shots[1].tone.ita_deg) < 2.5  # 3.7 before
     changes = []
