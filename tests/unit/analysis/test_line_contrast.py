@@ -11,6 +11,7 @@ import pytest
 from metskin.domain.analysis.concerns import WRINKLE_REGIONS, wrinkles
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import blur, fine_texture, weber_lightness
+from metskin.domain.analysis.scoring import whole_face
 
 SIZE = 260
 IOD = 100.0
@@ -126,3 +127,19 @@ def test_no_line_is_read_under_stubble() -> None:
     assert under.regions["forehead"] > wrinkles(skin(60.0, 0.03, 2, 0)).regions["forehead"]
     stubbled.masks["stubble"][:] = True  # nothing left to read: the region has no score
     assert "forehead" not in wrinkles(stubbled).regions
+
+
+def test_the_whole_face_weighs_a_region_by_the_skin_read_in_it() -> None:
+    """A region mostly under stubble was scored over its bare skin only; the whole-face score
+    weighs it by that skin too, not by the region's full area."""
+    face = skin(60.0, 0.03, 0, 0)
+    top, bottom = np.zeros_like(face.masks["skin"]), np.zeros_like(face.masks["skin"])
+    top[20:130, 20:-20], bottom[130:-20, 20:-20] = True, True
+    face.masks.update(forehead=top, nasolabial_left=bottom)
+    scores = {"forehead": 0.0, "nasolabial_left": 80.0}
+    assert whole_face(face, scores) == pytest.approx(40.0, abs=0.5)  # equal areas
+    stubble = np.zeros_like(bottom)
+    stubble[130:-40, :] = True  # 90 of the bottom region's 110 rows
+    read = 20 * 220 / (20 * 220 + 110 * 220)
+    assert whole_face(face, scores, stubble) == pytest.approx(80.0 * read, rel=1e-6)
+    assert whole_face(face, scores, np.zeros_like(stubble)) == whole_face(face, scores)

@@ -202,7 +202,7 @@ def pigmentation(face: FaceImage) -> Concern:
         lm.MAIN_REGIONS,
         lambda b: b.area / iod**2 * b.mean,
         scale=0.03,
-        unread=face.masks.get("stubble"),  # no spot is read under stubble (spots.edge_labels)
+        unread=(stubble := face.masks.get("stubble")),  # no spot is read under it (edge_labels)
     )
     measurements = {
         "spot_count": float(len(found)),
@@ -219,7 +219,7 @@ def pigmentation(face: FaceImage) -> Concern:
     spots = spots_in_crop(labels, darker, found, region_mask(face, "skin"), faint)
     # the spots card lists the spots measured whole: the text counts the same ones
     measurements["measured_spot_count"] = float(sum(s.area_px is not None for s in spots))
-    concern = make_concern("pigmentation", face, scores, measurements, heat)
+    concern = make_concern("pigmentation", face, scores, measurements, heat, stubble)
     return replace(concern, spots=spots)
 
 
@@ -301,7 +301,7 @@ def wrinkles(face: FaceImage) -> Concern:
         WRINKLE_REGIONS,
         lambda b: b.length / iod * min(b.mean / LINE_THRESHOLD, 3.0),
         scale=3.0,
-        unread=face.masks.get("stubble"),  # no line is read under stubble (lines.find_lines)
+        unread=(stubble := face.masks.get("stubble")),  # no line is read under it (find_lines)
     )
     measurements = {
         "line_count": float(len(found)),
@@ -313,7 +313,7 @@ def wrinkles(face: FaceImage) -> Concern:
     def heat() -> np.ndarray:
         return blur(lines.painted(zone.shape), 1.0)
 
-    return make_concern("wrinkles", face, scores, measurements, heat)
+    return make_concern("wrinkles", face, scores, measurements, heat, stubble)
 
 
 def pores(face: FaceImage) -> Concern:

@@ -63,11 +63,19 @@ def score_regions(
     return scores
 
 
-def whole_face(face: FaceImage, scores: dict[str, float]) -> float:
-    """Area-weighted mean of the region scores."""
+def whole_face(
+    face: FaceImage, scores: dict[str, float], unread: np.ndarray | None = None
+) -> float:
+    """Mean of the region scores weighted by each region's area, less the `unread` skin (the
+    same area its score was read over, `blob_score`)."""
     if not scores:
         return 0.0
-    areas = np.array([face.area(name) for name in scores], dtype=np.float64)
+    if unread is None or not unread.any():
+        areas = np.array([face.area(name) for name in scores], dtype=np.float64)
+    else:
+        areas = np.array(
+            [np.count_nonzero(face.region(name) & ~unread) for name in scores], dtype=np.float64
+        )
     values = np.array(list(scores.values()), dtype=np.float64)
     # np.average's own arithmetic (float64 products and sums), without its checks
     return float(np.multiply(values, areas).sum() / areas.sum())
@@ -147,8 +155,9 @@ def make_concern(
     scores: dict[str, float],
     measurements: dict[str, float],
     heat: np.ndarray | Callable[[], np.ndarray],
+    unread: np.ndarray | None = None,
 ) -> Concern:
-    score = whole_face(face, scores)
+    score = whole_face(face, scores, unread)
     measurements = {key: value for key, value in measurements.items() if math.isfinite(value)}
     text = plain.sentence(name, {"measurements": measurements, "regions": scores}, {})
     low_high = score_range(name, score)

@@ -29,7 +29,7 @@ BANDS: dict[str, dict[str, float]] = {
         "cheek_left": 91.0,
         "cheek_right": 13.1,
         "chin": 13.1,
-        "face": 24.9,
+        "face": 28.8,
         "forehead": 65.5,
         "nose": 100.0,
         "under_eye_left": 13.1,
