@@ -14,7 +14,7 @@ from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis import plain
 from metskin.domain.analysis.engine import analyse_frames, analyse_image
 from metskin.domain.analysis.model import score_band
-from metskin.domain.analysis.overlay import heat_strength, legend_label
+from metskin.domain.analysis.overlay import CONCERN_COLOURS, heat_strength, legend_label
 from metskin.graphql.analysis.types import result_from_dict
 from tests.analysis.degrade import VARIANTS, closed_eyes, closed_lids
 from tests.analysis.london import jumps
@@ -417,6 +417,11 @@ def test_results_read_in_plain_words(every_london_result) -> None:
             count == 0 and pigmentation.explanation.startswith("No spots")
         )
         assert "Dark circles: " in legend_label(result.concern("dark_circles"))
+        # a legend beside the overlay: each concern's swatch is its heat map's colour
+        swatches = {c.name: c.overlay_colour for c in graph.concerns}
+        assert len(set(swatches.values())) == len(swatches)
+        for name, swatch in swatches.items():
+            assert tuple(bytes.fromhex(swatch[1:])) == CONCERN_COLOURS[name]
 
 
 def test_old_stored_results_still_read() -> None:

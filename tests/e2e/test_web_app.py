@@ -117,6 +117,10 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     assert browser.text("#summary")
     assert not browser.driver.find_elements(browser.by, "#concerns table")
     browser.image("#overlay")
+    items = browser.visible("#overlay-legend li")
+    legend = {item.get_attribute("data-concern"): item.text for item in items}
+    assert concerns <= set(legend), legend  # the overlay's legend in words, one per concern
+    assert legend["dark_circles"].startswith("Dark circles: ")
     browser.text("#referral", "dermatologist")
     analysis_id = browser.find("#analysis").get_attribute("data-analysis-id")
 

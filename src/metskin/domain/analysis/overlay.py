@@ -23,6 +23,14 @@ CONCERN_COLOURS: dict[str, tuple[int, int, int]] = {
     "shine": (255, 220, 0),
 }
 OUTLINE_COLOUR = (255, 255, 255)
+
+
+def colour_hex(name: str) -> str:
+    """The colour a concern's heat map is painted in, as #rrggbb (a legend's swatch)."""
+    red, green, blue = CONCERN_COLOURS.get(name, OUTLINE_COLOUR)
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
 SPOT_COLOUR = (0, 255, 120)
 SPOT_RING = 1.8  # ring radius over the spot's own
 HEAT_OPACITY = 0.65

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from metskin.domain.analysis import plain, quality, validity
+from metskin.domain.analysis import overlay, plain, quality, validity
 from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
@@ -179,6 +179,11 @@ class Concern:
     engine_score: float | None = strawberry.field(
         default=None, description="The engine's score, when a learned model made `score`."
     )
+    overlay_colour: str = strawberry.field(
+        default="",
+        description="The colour (#rrggbb) its heat map is painted in on the overlay image: the "
+        "swatch of a legend shown beside it.",
+    )
 
 
 @strawberry.type(
@@ -254,6 +259,7 @@ def _concern(code: str, c: dict[str, Any], data: dict[str, Any], tr: Translator)
         score_high=high,
         scored_by=c.get("scored_by", "engine"),
         engine_score=c.get("engine_score"),
+        overlay_colour=overlay.colour_hex(code),
     )
 
 

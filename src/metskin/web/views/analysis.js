@@ -18,7 +18,7 @@ export const DETAIL = `query($id: ID!) { analysis(id: $id) {
     tone { lab itaDeg fitzpatrick itaCategory monk monkDeltaE undertone confidence itaUncertaintyDeg monkRange }
     skinType { kind decidedBy imageKind selfReported confidence }
     concerns { name score explanation title band bandLabel meaning advice scoreLow scoreHigh
-      regions { region score } }
+      overlayColour regions { region score } }
     spots { x y areaMm2 darkness region } }
 } }`;
 const CAPTURE_TIPS = [
@@ -196,6 +196,30 @@ function concernCard(concern) {
       h("p", {}, concern.advice)) : null);
 }
 
+const SPOT_RING = "#00ff78"; // overlay.SPOT_COLOUR, the rings around measured dark spots
+
+/** The overlay image and its legend in words: the image's own legend is too small to read on
+ * a phone and is in English only. */
+function overlayFigure(url, result) {
+  const swatch = (colour, ring) => {
+    const element = h("span", { class: `swatch${ring ? " ring" : ""}`, "aria-hidden": "true" });
+    element.style[ring ? "borderColor" : "backgroundColor"] = colour; // CSSOM: allowed by the CSP
+    return element;
+  };
+  const items = result.concerns.filter((c) => c.overlayColour).map((c) =>
+    h("li", { "data-concern": c.name }, swatch(c.overlayColour, false),
+      `${c.title || humanize(c.name)}: ${c.bandLabel || c.band}`));
+  if (result.spots && result.spots.length) {
+    items.push(h("li", { "data-concern": "spots" }, swatch(SPOT_RING, true),
+      t("Rings: dark spots measured one by one")));
+  }
+  return h("figure", { class: "card wide overlay" },
+    h("img", { id: "overlay", src: url,
+      alt: t("Your photo with the face regions and concern heat maps drawn on it") }),
+    h("figcaption", {}, t("Regions and where each concern was seen."),
+      items.length ? h("ul", { class: "legend", id: "overlay-legend" }, items) : null));
+}
+
 function concernCards(concerns) {
   const sorted = [...concerns].sort((a, b) => b.score - a.score);
   return h("div", { class: "card wide", id: "concerns" },
@@ -292,10 +316,7 @@ export function resultView(analysis, { forPatient = true } = {}) {
       spotsCard(result.spots),
       notes.length ? h("div", { class: "card wide" }, h("h2", {}, t("About this capture")),
         qualityList(notes)) : null,
-      analysis.overlayUrl ? h("figure", { class: "card wide overlay" },
-        h("img", { id: "overlay", src: analysis.overlayUrl,
-          alt: t("Your photo with the face regions and concern heat maps drawn on it") }),
-        h("figcaption", {}, t("Regions and where each concern was seen."))) : null),
+      analysis.overlayUrl ? overlayFigure(analysis.overlayUrl, result) : null),
   ];
 }
 
