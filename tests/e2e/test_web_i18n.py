@@ -86,8 +86,20 @@ def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
     browser.go("#/analyse")
     browser.find("#upload-form input[name=file]").send_keys(str(photo))
     browser.submit("#upload-form")
-    browser.text("#progress-stage", "DONE", timeout=ANALYSIS_SECONDS)
+    browser.find('#progress-stage[data-stage="DONE"]', timeout=ANALYSIS_SECONDS)
+    assert browser.text("#progress-stage") == "Terminé"
     browser.text("#tone #monk", "sur 10")  # "5 sur 10"
+    # the codes the API sends, in French too (words.js): "Light", "Cool", "Decided by the photo"
+    category = re.search(r"\((.+)\)", browser.text("#tone #ita"))
+    assert category and category[1] in {
+        "Très claire",
+        "Claire",
+        "Intermédiaire",
+        "Mate",
+        "Brune",
+        "Foncée",
+    }
+    assert "Déterminé par la photo" in browser.text("#skin-type")
     browser.find("#routine-link").click()
 
     browser.find("#routine #am .step")

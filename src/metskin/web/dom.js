@@ -1,6 +1,7 @@
 // Small DOM helpers: build elements (text only, never HTML from the API), forms and errors.
 
 import { dateTimeFormat, t } from "./i18n.js";
+import { WORDS } from "./words.js";
 
 /**
  * h("p", {class: "note", onclick: fn}, "text", child, [more]) -> HTMLElement.
@@ -154,9 +155,12 @@ export function time(iso, timeZone = undefined) {
   return dateTimeFormat({ timeStyle: "short", timeZone }).format(new Date(iso));
 }
 
-/** An API name (`DARK_CIRCLES`) in words, translated when the catalog has it (words.js). */
+/** An API code (`DARK_CIRCLES`, `skin_cancer`) in words, in the reader's language: its word in
+ * words.js, else the code spelled out (a code the API gained after words.js). */
 export function humanize(name) {
-  const text = String(name).replaceAll("_", " ").toLowerCase();
+  const key = String(name).toLowerCase().replaceAll(" ", "_"); // "very light" too
+  if (WORDS[key]) return t(WORDS[key]);
+  const text = key.replaceAll("_", " ");
   return t(text.charAt(0).toUpperCase() + text.slice(1));
 }
 

@@ -89,7 +89,7 @@ export function renderAnalyse(view) {
 function progressPanel() {
   const steps = STAGES.map((stage) => h("li", { "data-stage": stage }, humanize(stage)));
   const bar = h("progress", { max: 1, value: 0 });
-  const stageText = h("span", { id: "progress-stage" }, "QUEUED");
+  const stageText = h("span", { id: "progress-stage", "data-stage": "QUEUED" }, humanize("QUEUED"));
   const note = h("p", { class: "muted", id: "progress-note", role: "status" });
   const panel = h("div", { id: "progress", class: "card" },
     h("h2", {}, t("Analysing…")), bar,
@@ -99,7 +99,8 @@ function progressPanel() {
     panel,
     update(event) {
       bar.value = event.progress;
-      stageText.textContent = event.stage;
+      stageText.textContent = humanize(event.stage);
+      stageText.dataset.stage = event.stage;
       panel.querySelector("#progress-percent").textContent = `${Math.round(event.progress * 100)}%`;
       const reached = STAGES.indexOf(event.stage);
       steps.forEach((step, index) => {

@@ -19,7 +19,7 @@ const LESION_TYPES = ["COMEDONE", "PAPULE", "PUSTULE", "NODULE", "PIGMENTED_SPOT
 const SKIN_TYPES = ["OILY", "DRY", "COMBINATION", "NORMAL"];
 
 function gradeChoice(concern, highest) {
-  const options = [["", "not graded"]];
+  const options = [["", t("not graded")]];
   for (let grade = 0; grade <= highest; grade += 1) options.push([String(grade), String(grade)]);
   return field(`${humanize(concern)} (0-${highest})`, choice(`grade-${concern}`, options, ""));
 }
@@ -75,9 +75,9 @@ export async function labellingPanel(analysisId) {
     h("p", { class: "muted" }, t("Click on the photo to place a lesion of the chosen type.")),
     field(t("Lesion type"), lesionType), count, undo,
     CONCERNS.map(([concern, highest]) => gradeChoice(concern, highest)),
-    field(t("Skin type"), choice("skinType", [["", "not said"], ...SKIN_TYPES.map((t) => [t,
+    field(t("Skin type"), choice("skinType", [["", t("not said")], ...SKIN_TYPES.map((t) => [t,
       humanize(t)])], "")),
-    field(t("Monk tone as you see it"), choice("monkTone", [["", "not said"],
+    field(t("Monk tone as you see it"), choice("monkTone", [["", t("not said")],
       ...Array.from({ length: 10 }, (_, i) => [String(i + 1), String(i + 1)])], "")),
     errorBox(),
     h("button", { type: "submit" }, t("Save labels")));
