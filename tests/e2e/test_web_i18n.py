@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import PASSWORD
+from tests.e2e.test_i18n_journey import english_in
 from tests.e2e.test_web_app import ANALYSIS_SECONDS, later_slot
 from tests.e2e.web_browser import Browser, browser_fixture, server_fixture
 from tests.media_samples import face_jpeg
@@ -56,6 +57,12 @@ def reminder_link(var: Path, to: str) -> tuple[dict, str]:
                 return email, found[1]
         time.sleep(0.1)
     raise AssertionError(f"no reminder email to {to}")
+
+
+def english_on_page(browser: Browser) -> set[str]:
+    """English words left in the page's text, but for the products' names (catalog data)."""
+    names = [element.text for element in browser.visible(".product-name")]
+    return english_in(browser.driver.execute_script("return document.body.innerText"), names)
 
 
 def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
@@ -100,6 +107,7 @@ def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
         "Foncée",
     }
     assert "Déterminé par la photo" in browser.text("#skin-type")
+    assert not english_on_page(browser)
     browser.find("#routine-link").click()
 
     browser.find("#routine #am .step")
@@ -114,6 +122,7 @@ def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
     shown = [e.text for e in alternatives.find_elements(browser.by, "li .muted")]
     assert shown and all(FRENCH_POUNDS.search(s) for s in shown), shown  # gap (a)
     assert not any("€" in s for s in shown)
+    assert not english_on_page(browser)
 
     browser.go("#/dermatologists")
     browser.select("#directory-form [name=place]", "london")
@@ -121,6 +130,7 @@ def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
     browser.text("#doctors .doctor .distance", "km")
     card = browser.visible("#doctors .doctor")[0]
     assert "£" in card.text  # the fee, written the French way
+    assert not english_on_page(browser)
     card.find_element(browser.by, ".show-slots").click()
     tomorrow = datetime.now(UTC) + timedelta(days=1, hours=2)
     browser.until(lambda: later_slot(card, tomorrow), "a free slot after tomorrow").click()
@@ -138,6 +148,7 @@ def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
     page = browser.find("#appointment")
     assert browser.hash().startswith("#/appointments/")
     assert page.get_attribute("data-appointment-id") == link.rsplit("/", 1)[1]
+    assert not english_on_page(browser)
     assert browser.text("h1") == "Votre rendez-vous"
     assert "Vous pouvez l'annuler ou le déplacer jusqu'au" in page.text
     browser.go("#/inbox")
