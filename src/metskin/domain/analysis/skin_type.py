@@ -22,8 +22,9 @@ SHINE_MIN_DY = 0.10  # linear luminance (0..1) above the surround: 8 L* on skin 
 
 
 def specular_fraction(face: FaceImage, region: str) -> float:
+    """The share of the region that shines (`shine_mask`, as the shine concern reads it)."""
     mask = face.region(region)
-    return float(face.masks["specular"][mask].mean()) if mask.any() else 0.0
+    return float(shine_mask(face)[mask].mean()) if mask.any() else 0.0
 
 
 def roughness(face: FaceImage) -> float:
@@ -80,11 +81,15 @@ def shine_mask(face: FaceImage) -> np.ndarray:
     """Specular pixels that also reflect at least SHINE_MIN_DY more linear light than their
     surround. The same oily film reflects the same light on any skin, but in L* (a cube root)
     it lifts dark skin more than light skin, so an L* rule alone sees more shine on dark skin."""
-    cube_root = (face.lightness + 16.0) / 116.0
-    linear = cube_root * cube_root * cube_root  # faster than ** 3 (a general power)
-    sigma = face.eye_distance * 0.1
-    surround = masked_blur(linear, face.masks["skin"], sigma, face.mask_blur("skin", sigma))
-    return face.masks["specular"] & (linear - surround > SHINE_MIN_DY)
+
+    def compute() -> np.ndarray:
+        cube_root = (face.lightness + 16.0) / 116.0
+        linear = cube_root * cube_root * cube_root  # faster than ** 3 (a general power)
+        sigma = face.eye_distance * 0.1
+        surround = masked_blur(linear, face.masks["skin"], sigma, face.mask_blur("skin", sigma))
+        return face.masks["specular"] & (linear - surround > SHINE_MIN_DY)
+
+    return face.derived("shine", compute)
 
 
 def shine(face: FaceImage) -> Concern:
