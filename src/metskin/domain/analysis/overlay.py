@@ -23,20 +23,18 @@ CONCERN_COLOURS: dict[str, tuple[int, int, int]] = {
     "shine": (255, 220, 0),
 }
 OUTLINE_COLOUR = (255, 255, 255)
-
-
-def colour_hex(name: str) -> str:
-    """The colour a concern's heat map is painted in, as #rrggbb (a legend's swatch)."""
-    red, green, blue = CONCERN_COLOURS.get(name, OUTLINE_COLOUR)
-    return f"#{red:02x}{green:02x}{blue:02x}"
-
-
 SPOT_COLOUR = (0, 255, 120)
 SPOT_RING = 1.8  # ring radius over the spot's own
 HEAT_OPACITY = 0.65
 HEAT_FULL_SCORE = 60.0  # the "marked" band
 HEAT_FLOOR = 0.1
 STORED_LONG_SIDE = 1000  # the overlay the pipeline stores: long side at most this (PNG cost)
+
+
+def colour_hex(name: str) -> str:
+    """The colour a concern's heat map is painted in, as #rrggbb (a legend's swatch)."""
+    red, green, blue = CONCERN_COLOURS.get(name, OUTLINE_COLOUR)
+    return f"#{red:02x}{green:02x}{blue:02x}"
 
 
 def render_overlay(
