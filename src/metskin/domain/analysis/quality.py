@@ -11,8 +11,8 @@ import numpy as np
 from metskin.domain.analysis import colour
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.filters import byte_counts, byte_median, byte_percentile
+from metskin.domain.analysis.guidance import issue
 from metskin.domain.analysis.model import QualityIssue
-from metskin.domain.i18n.marks import _
 
 MIN_FACE_FRACTION = 0.20  # face box short side / image short side
 # FACE_CUT_OFF: part of the face outline's area (the hull of the face mesh's oval, hairline to
@@ -93,103 +93,10 @@ BLOWN_EYES_SHARE = 0.2
 # skin under them is measured (dark circles). Closed eyes are not read (MIN_EYE_OPENNESS).
 EYES_COVERED_STOPS = -2.0
 
-GUIDANCE = {
-    "NO_FACE": (
-        _("No face was found."),
-        _("Face the camera with your whole face in the frame and nothing covering it."),
-    ),
-    "MULTIPLE_FACES": (
-        _("More than one face is in the picture; the largest was analysed."),
-        _("Take the picture alone, with no other faces or portraits behind you."),
-    ),
-    "FACE_CUT_OFF": (
-        _("Part of the face is outside the picture, so some of the skin cannot be measured."),
-        _(
-            "Hold the camera a little further away, with your whole face from hairline to chin "
-            "in the frame."
-        ),
-    ),
-    "FACE_TOO_SMALL": (
-        _("The face is too small in the picture."),
-        _("Move closer, so that your face fills at least a third of the frame."),
-    ),
-    "POSE_TOO_STRONG": (
-        _("The head is turned or tilted too much."),
-        _("Look straight into the camera, with your head level."),
-    ),
-    "BLURRY": (
-        _("The face is out of focus or moving."),
-        _("Hold the camera still, tap to focus on your face, and use more light."),
-    ),
-    "EYES_COVERED": (
-        _(
-            "Sunglasses or tinted glasses cover the eyes: the whites of the eyes are how the "
-            "light is judged, and the skin under the eyes is measured too."
-        ),
-        _("Take off sunglasses or tinted glasses for the picture."),
-    ),
-    "EYES_CLOSED": (
-        _(
-            "The eyes are closed, so the whites of the eyes could not help judge the light; "
-            "the colours were judged from the rest of the picture."
-        ),
-        _("Keep your eyes open and look at the camera."),
-    ),
-    "SMILING": (
-        _(
-            "You are smiling: a smile folds the skin around the mouth and the eyes, and the "
-            "folds are read as lines."
-        ),
-        _("Relax your face and close your mouth for the picture."),
-    ),
-    "TOO_DARK": (
-        _(
-            "The picture is too dark to measure skin tone: even the whites of the eyes "
-            "come out dark, so the skin would read several shades darker than it is."
-        ),
-        _("Face a window or a lamp; avoid backlight and night mode."),
-    ),
-    "UNDEREXPOSED": (
-        _(
-            "The picture is underexposed: nothing in it is bright, not even the whites of the "
-            "eyes, so the skin would read darker than it is."
-        ),
-        _(
-            "Turn towards a window or a lamp, or tap your face on the screen so the camera "
-            "brightens the picture; turn off any dark filter."
-        ),
-    ),
-    "OVEREXPOSED": (
-        _(
-            "The picture is overexposed: the whites of the eyes or much of the skin came out "
-            "pure white, so the skin would read lighter than it is."
-        ),
-        _("Step out of direct sunlight or turn off the flash; use soft, even light."),
-    ),
-    "STUBBLE": (
-        _(
-            "Stubble covers part of the skin around the mouth: lines and dark spots under it "
-            "cannot be seen, so the smile lines were read on the bare skin beside it."
-        ),
-        _("For a reading of all the skin around the mouth, take the picture clean-shaven."),
-    ),
-    "UNEVEN_LIGHT": (
-        _(
-            "The light falls on one side of the face; the skin tone was read mostly from the lit "
-            "side, so it is less certain."
-        ),
-        _("Face the window or the lamp, so that both sides of your face are lit alike."),
-    ),
-}
 LIGHT_CODES = ("TOO_DARK", "UNDEREXPOSED", "OVEREXPOSED")
 # Issues that leave the result's overall confidence as it is: the light's are already in the
 # tone's confidence; a smile and stubble change the lines read (their warnings say so).
 CONFIDENCE_KEPT = (*LIGHT_CODES, "SMILING", "STUBBLE")
-
-
-def issue(code: str, value: float | None = None, *, blocking: bool = False) -> QualityIssue:
-    message, guidance = GUIDANCE[code]
-    return QualityIssue(code, message, guidance, value, blocking)
 
 
 def face_size_fraction(points: np.ndarray, shape: tuple[int, ...]) -> float:

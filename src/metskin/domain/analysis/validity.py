@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from metskin.domain.analysis import guidance
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.face_image import FaceImage, median_ab, off_colour_at
 from metskin.domain.analysis.filters import median_in_place
 from metskin.domain.analysis.model import AnalysisResult, QualityIssue
 from metskin.domain.analysis.scoring import fine_skin_texture
-from metskin.domain.i18n.marks import _
 from metskin.domain.values import leaves
 
 MIN_EYE_DISTANCE_PX = 40.0  # eye distance in the photo's own pixels
@@ -56,64 +56,10 @@ LOWER_FACE = ("cheek_right", "cheek_left", "nose", "chin")
 UNDER_EYES = ("under_eye_right", "under_eye_left")
 COVERED_REGIONS = 2
 
-GUIDANCE = {
-    "LOW_RESOLUTION": (
-        _("The face has too few pixels to measure the skin."),
-        _(
-            "Move closer or use the main camera at full resolution; do not send a "
-            "thumbnail or a screenshot."
-        ),
-    ),
-    "FACE_COVERED": (
-        _(
-            "Something covers the lower part of the face (a face mask or a scarf), so the skin "
-            "there cannot be measured."
-        ),
-        _("Take off the face mask or scarf, and keep hands and hair away from your face."),
-    ),
-    "GLASSES_GLARE": (
-        _("Light reflects off glasses over the eyes."),
-        _("Take your glasses off, or tilt them slightly so no light reflects."),
-    ),
-    "FILTER_SUSPECTED": (
-        _("The skin looks smoothed or edited, as by a beauty filter or heavy make-up."),
-        _("Turn off beauty mode, filters and retouching, and use bare skin."),
-    ),
-    "UNNATURAL_COLOUR": (
-        _("The skin colour is not one that real skin has in this light."),
-        _("Turn off colour filters and take the photo in daylight without coloured lamps."),
-    ),
-    "NO_COLOUR": (
-        _(
-            "The photo has no colour (black and white, or a filter took the colour out), so the "
-            "skin tone cannot be read."
-        ),
-        _("Send a colour photo, with black-and-white mode and colour filters turned off."),
-    ),
-    "HEAVY_CAST": (
-        _(
-            "The light is too strongly coloured to correct: even the whites of the eyes keep its "
-            "colour, so the skin tone would be off."
-        ),
-        _("Take the photo in daylight or under white light, away from coloured or orange lamps."),
-    ),
-    "LOW_CONFIDENCE": (
-        _("The photo is not good enough to give reliable numbers."),
-        _(
-            "Retake in soft, even light, face straight on, filling a third of the "
-            "frame, and hold still."
-        ),
-    ),
-    "UNMEASURABLE": (
-        _("Some of the numbers could not be measured on this photo (it may be damaged)."),
-        _("Send the original photo again, or take a new one."),
-    ),
-}
-
 
 def issue(code: str, value: float | None = None) -> QualityIssue:
-    message, guidance = GUIDANCE[code]
-    return QualityIssue(code, message, guidance, value, True)
+    """A blocking issue: every validity check blocks."""
+    return guidance.issue(code, value, blocking=True)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from metskin.domain.analysis import overlay, plain, quality, validity
+from metskin.domain.analysis import guidance, overlay, plain
 from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
@@ -75,8 +75,7 @@ class AnalysisSummary:
     top_concerns: list[str]
 
 
-GUIDANCE = {**quality.GUIDANCE, **validity.GUIDANCE}
-_CODES = "A stable code, one of: " + ", ".join(sorted(GUIDANCE)) + "."
+_CODES = "A stable code, one of: " + ", ".join(sorted(guidance.GUIDANCE)) + "."
 
 
 @strawberry.type(
@@ -97,7 +96,7 @@ class QualityIssue:
     def from_stored(cls, issue: dict[str, Any], tr: Translator) -> QualityIssue:
         """The issue in `tr`'s language: its stored English through the catalog, else (an
         older wording) the current wording of its code."""
-        current = GUIDANCE.get(issue["code"], ("", ""))
+        current = guidance.GUIDANCE.get(issue["code"], ("", ""))
         message = _words(issue["message"], current[0], tr)
         return cls(
             **{**issue, "message": message, "guidance": _words(issue["guidance"], current[1], tr)}

@@ -1,0 +1,155 @@
+"""What a person is told about a photo that cannot be measured well: for each issue code, a
+message (what is wrong) and guidance (how to retake it), from the capture gate (`quality.py`)
+and from the validity gate (`validity.py`). The API lists these codes (`QualityIssue.code`)."""
+
+from __future__ import annotations
+
+from metskin.domain.analysis.model import QualityIssue
+from metskin.domain.i18n.marks import _
+
+GUIDANCE = {
+    # the capture gate (quality.py): the face, the pose, the light
+    "NO_FACE": (
+        _("No face was found."),
+        _("Face the camera with your whole face in the frame and nothing covering it."),
+    ),
+    "MULTIPLE_FACES": (
+        _("More than one face is in the picture; the largest was analysed."),
+        _("Take the picture alone, with no other faces or portraits behind you."),
+    ),
+    "FACE_CUT_OFF": (
+        _("Part of the face is outside the picture, so some of the skin cannot be measured."),
+        _(
+            "Hold the camera a little further away, with your whole face from hairline to chin "
+            "in the frame."
+        ),
+    ),
+    "FACE_TOO_SMALL": (
+        _("The face is too small in the picture."),
+        _("Move closer, so that your face fills at least a third of the frame."),
+    ),
+    "POSE_TOO_STRONG": (
+        _("The head is turned or tilted too much."),
+        _("Look straight into the camera, with your head level."),
+    ),
+    "BLURRY": (
+        _("The face is out of focus or moving."),
+        _("Hold the camera still, tap to focus on your face, and use more light."),
+    ),
+    "EYES_COVERED": (
+        _(
+            "Sunglasses or tinted glasses cover the eyes: the whites of the eyes are how the "
+            "light is judged, and the skin under the eyes is measured too."
+        ),
+        _("Take off sunglasses or tinted glasses for the picture."),
+    ),
+    "EYES_CLOSED": (
+        _(
+            "The eyes are closed, so the whites of the eyes could not help judge the light; "
+            "the colours were judged from the rest of the picture."
+        ),
+        _("Keep your eyes open and look at the camera."),
+    ),
+    "SMILING": (
+        _(
+            "You are smiling: a smile folds the skin around the mouth and the eyes, and the "
+            "folds are read as lines."
+        ),
+        _("Relax your face and close your mouth for the picture."),
+    ),
+    "TOO_DARK": (
+        _(
+            "The picture is too dark to measure skin tone: even the whites of the eyes "
+            "come out dark, so the skin would read several shades darker than it is."
+        ),
+        _("Face a window or a lamp; avoid backlight and night mode."),
+    ),
+    "UNDEREXPOSED": (
+        _(
+            "The picture is underexposed: nothing in it is bright, not even the whites of the "
+            "eyes, so the skin would read darker than it is."
+        ),
+        _(
+            "Turn towards a window or a lamp, or tap your face on the screen so the camera "
+            "brightens the picture; turn off any dark filter."
+        ),
+    ),
+    "OVEREXPOSED": (
+        _(
+            "The picture is overexposed: the whites of the eyes or much of the skin came out "
+            "pure white, so the skin would read lighter than it is."
+        ),
+        _("Step out of direct sunlight or turn off the flash; use soft, even light."),
+    ),
+    "STUBBLE": (
+        _(
+            "Stubble covers part of the skin around the mouth: lines and dark spots under it "
+            "cannot be seen, so the smile lines were read on the bare skin beside it."
+        ),
+        _("For a reading of all the skin around the mouth, take the picture clean-shaven."),
+    ),
+    "UNEVEN_LIGHT": (
+        _(
+            "The light falls on one side of the face; the skin tone was read mostly from the lit "
+            "side, so it is less certain."
+        ),
+        _("Face the window or the lamp, so that both sides of your face are lit alike."),
+    ),
+    # the validity gate (validity.py): what makes a measured face unfit to report
+    "LOW_RESOLUTION": (
+        _("The face has too few pixels to measure the skin."),
+        _(
+            "Move closer or use the main camera at full resolution; do not send a "
+            "thumbnail or a screenshot."
+        ),
+    ),
+    "FACE_COVERED": (
+        _(
+            "Something covers the lower part of the face (a face mask or a scarf), so the skin "
+            "there cannot be measured."
+        ),
+        _("Take off the face mask or scarf, and keep hands and hair away from your face."),
+    ),
+    "GLASSES_GLARE": (
+        _("Light reflects off glasses over the eyes."),
+        _("Take your glasses off, or tilt them slightly so no light reflects."),
+    ),
+    "FILTER_SUSPECTED": (
+        _("The skin looks smoothed or edited, as by a beauty filter or heavy make-up."),
+        _("Turn off beauty mode, filters and retouching, and use bare skin."),
+    ),
+    "UNNATURAL_COLOUR": (
+        _("The skin colour is not one that real skin has in this light."),
+        _("Turn off colour filters and take the photo in daylight without coloured lamps."),
+    ),
+    "NO_COLOUR": (
+        _(
+            "The photo has no colour (black and white, or a filter took the colour out), so the "
+            "skin tone cannot be read."
+        ),
+        _("Send a colour photo, with black-and-white mode and colour filters turned off."),
+    ),
+    "HEAVY_CAST": (
+        _(
+            "The light is too strongly coloured to correct: even the whites of the eyes keep its "
+            "colour, so the skin tone would be off."
+        ),
+        _("Take the photo in daylight or under white light, away from coloured or orange lamps."),
+    ),
+    "LOW_CONFIDENCE": (
+        _("The photo is not good enough to give reliable numbers."),
+        _(
+            "Retake in soft, even light, face straight on, filling a third of the "
+            "frame, and hold still."
+        ),
+    ),
+    "UNMEASURABLE": (
+        _("Some of the numbers could not be measured on this photo (it may be damaged)."),
+        _("Send the original photo again, or take a new one."),
+    ),
+}
+
+
+def issue(code: str, value: float | None = None, *, blocking: bool = False) -> QualityIssue:
+    message, guidance = GUIDANCE[code]
+    return QualityIssue(code, message, guidance, value, blocking)
