@@ -47,15 +47,3 @@ def test_english_reads_as_it_always_did() -> None:
         "wrinkles", SEEN, RESULT, english
     )
     assert plain.summary(RESULT).startswith("Your skin tone is 4 on the 10-step Monk scale.")
-
-
-def test_the_summary_gives_the_monk_range_when_the_tone_is_uncertain() -> None:
-    """As the tone card does: a tone near a step's edge, ITA +- its uncertainty, spans two."""
-    uncertain = {**RESULT, "tone_uncertainty": {"monk_range": [4, 5]}}
-    assert plain.summary(uncertain).startswith(
-        "Your skin tone is 4 on the 10-step Monk scale (4 to 5 within the uncertainty)."
-    )
-    french = plain.summary(uncertain, TRANSLATIONS.translator("fr-FR"))
-    assert "(de 4 à 5 dans la marge d'incertitude)" in french
-    settled = {**RESULT, "tone_uncertainty": {"monk_range": [4, 4]}}
-    assert plain.summary(settled).startswith("Your skin tone is 4 on the 10-step Monk scale. ")

@@ -246,15 +246,8 @@ def summary(result: dict[str, Any], tr: Translator = ENGLISH) -> str:
     parts = []
     tone = result.get("tone")
     if tone:
-        low, high = (result.get("tone_uncertainty") or {}).get("monk_range") or (0, 0)
-        if low and high and low != high:  # the tone card says the same
-            monk = tr.gettext(
-                "Your skin tone is {monk} on the 10-step Monk scale ({low} to {high} within "
-                "the uncertainty)."
-            )
-        else:
-            monk = tr.gettext("Your skin tone is {monk} on the 10-step Monk scale.")
-        parts.append(monk.format(monk=tone["monk"], low=low, high=high))
+        monk = tr.gettext("Your skin tone is {monk} on the 10-step Monk scale.")
+        parts.append(monk.format(monk=tone["monk"]))
     if seen:
         listed = "; ".join(
             f"{_named(code, tr)}: {_lower(tr.gettext(BAND_WORDS[band_of(concerns[code])]), tr)}"
