@@ -63,6 +63,11 @@ def score_regions(
     return scores
 
 
+def read_area(mask: np.ndarray, unread: np.ndarray | None) -> int:
+    """Pixels of `mask` outside `unread`: the area a region's score is read over and weighed by."""
+    return int(np.count_nonzero(mask if unread is None else mask & ~unread))
+
+
 def whole_face(
     face: FaceImage, scores: dict[str, float], unread: np.ndarray | None = None
 ) -> float:
@@ -73,9 +78,7 @@ def whole_face(
     if unread is None or not unread.any():
         areas = np.array([face.area(name) for name in scores], dtype=np.float64)
     else:
-        areas = np.array(
-            [np.count_nonzero(face.region(name) & ~unread) for name in scores], dtype=np.float64
-        )
+        areas = np.array([read_area(face.region(name), unread) for name in scores], np.float64)
     values = np.array(list(scores.values()), dtype=np.float64)
     # np.average's own arithmetic (float64 products and sums), without its checks
     return float(np.multiply(values, areas).sum() / areas.sum())
@@ -133,7 +136,7 @@ def blob_score(
     unread = unread if unread is not None and unread.any() else None
 
     def score(mask: np.ndarray) -> float:
-        pixels = np.count_nonzero(mask if unread is None else mask & ~unread)
+        pixels = read_area(mask, unread)
         if pixels < MIN_REGION_PIXELS:
             return math.nan
         area = pixels / face.eye_distance**2

@@ -8,7 +8,7 @@ import numpy as np
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import blur, fine_texture, masked_blur
 from metskin.domain.analysis.model import Concern, SkinType
-from metskin.domain.analysis.scoring import make_concern, region_mask, saturate, score_regions
+from metskin.domain.analysis.scoring import make_concern, saturate, score_regions
 
 KINDS = ("oily", "dry", "combination", "normal")
 OILY_T = 0.04  # specular fraction of the T-zone that counts as shiny
@@ -99,10 +99,7 @@ def shine(face: FaceImage) -> Concern:
         face, SHINE_REGIONS, lambda mask: saturate(float(specular[mask].mean()), 0.04)
     )
     measurements = {
-        f"{zone}_specular_fraction": float(specular[region_mask(face, zone)].mean())
-        if region_mask(face, zone).any()
-        else 0.0
-        for zone in ("t_zone", "u_zone")
+        f"{zone}_specular_fraction": specular_fraction(face, zone) for zone in ("t_zone", "u_zone")
     }
 
     def heat() -> np.ndarray:
