@@ -312,7 +312,8 @@ def test_tokens_are_refreshed_and_logout_ends_the_session(browser: Browser, serv
 
 def emailed_link(tmp_path_factory: pytest.TempPathFactory, to: str, subject: str) -> str:
     """The manage link of the email to `to` whose subject holds `subject` (the outbox)."""
-    outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web*/var/outbox"))
+    # This module's server ("web0"), not another module's ("web-fr0") run before it.
+    outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web[0-9]*/var/outbox"))
     for _ in range(100):
         for path in outbox.glob("*.json"):
             email = json.loads(path.read_text())

@@ -59,6 +59,33 @@ window.fetch = async (url, init = {}) => {
 };
 """
 
+# Holds the first read of the dashboard's history until a second page asks for it, then lets
+# the first through 400 ms later (once the second page has read its week) and the second after
+# 1200 ms: a page replaced while loading reads the history before the page that replaced it.
+HISTORY_RACE = """
+const nativeFetch = window.fetch;
+let asked = 0;
+let secondAsked;
+const second = new Promise((resolve) => { secondAsked = resolve; });
+window.fetch = async (url, init = {}) => {
+  if (typeof init.body !== "string" || !init.body.includes("dashboardEvents(first:")) {
+    return nativeFetch(url, init);
+  }
+  asked += 1;
+  const turn = asked;
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  if (turn === 1) {
+    await second;
+    await sleep(400);
+  }
+  if (turn === 2) {
+    secondAsked();
+    await sleep(1200);
+  }
+  return nativeFetch(url, init);
+};
+"""
+
 
 server = server_fixture("dashboard")
 browser = browser_fixture()
@@ -462,5 +489,25 @@ def test_without_websockets_the_dashboard_polls_dashboard_events_after_the_last_
         for request in requests
         if "availableSlots" in request["query"] or "patients(" in request["query"]
     ]
+    # Logging in draws the dashboard once, in the doctor's language: one read of the history.
+    assert len([r for r in requests if "dashboardEvents(first:" in r["query"]]) == 1
     assert "PROFILE" not in {resource for resource, _ in patient.access_log()}
+    assert browser.severe_console_messages() == []
+
+
+def test_the_history_shows_when_the_dashboard_was_replaced_while_it_loaded(
+    browser: Browser, server: str
+) -> None:
+    chicago = catalogue_doctor("Chicago")
+    doctor = doctor_id(server, chicago.email)
+    patient = Patient(server, "race@example.com", "Rita Race")
+    slot = patient.free_day(doctor, chicago.availability.time_zone)[0]
+    appointment = patient.book(doctor, slot, "booked before the dashboard opened")
+    on_new_pages(browser, HISTORY_RACE)
+    browser.log_in(chicago.email, DEMO_PASSWORD)
+    browser.until(lambda: browser.hash() == "#/dashboard", "the dashboard")
+    browser.find("#feed-empty")  # the first page waits for its history
+    browser.driver.execute_script("window.dispatchEvent(new HashChangeEvent('hashchange'))")
+    browser.find("#live-status[data-state=live]")  # the second page read it and follows
+    assert event_id(browser, f"#feed .event[data-kind=BOOKED][data-appointment-id='{appointment}']")
     assert browser.severe_console_messages() == []

@@ -59,7 +59,10 @@ const DERMATOLOGIST_LINKS = Object.entries({
 const main = document.getElementById("view");
 const nav = document.getElementById("nav");
 const globalError = document.getElementById("global-error");
-let current = { cleanup: null, token: 0 };
+// The page on screen: `hash` and `locale` it was asked for and drawn in (locale null while it
+// waits for the language), `token` to tell a page replaced while it loaded.
+let current = { cleanup: null, token: 0, hash: null, locale: null };
+let language = Promise.resolve(false); // the signed-in profile's language, while it loads
 
 /** A page of someone else's role (admin pages for admins; patients and admins share the rest). */
 function forOtherRole(found) {
@@ -117,7 +120,10 @@ async function route() {
   const { path, params } = parseHash();
   if (current.cleanup) current.cleanup();
   const token = ++current.token;
-  current.cleanup = null;
+  Object.assign(current, { cleanup: null, hash: window.location.hash, locale: null });
+  await language; // drawn once, in the profile's language (logging in loads it)
+  if (token !== current.token) return;
+  current.locale = locale();
   globalError.hidden = true;
   renderNav();
 
@@ -181,6 +187,13 @@ session.onChange(async () => {
   if (!session.loggedIn && !ROUTES.find((r) => r.open && r.path.test(parseHash().path))) {
     navigate("#/login?ended=1");
   }
-  if (session.loggedIn && await speak()) route(); // a new language: the page again, in it
+  if (!session.loggedIn) return;
+  language = speak();
+  await language;
+  // A page drawn in another language is drawn again in the new one, unless it is about to be
+  // anyway: one still waiting for the language, or a new address whose hashchange is to come.
+  const shown = current.locale !== null && current.hash === window.location.hash;
+  if (shown && current.locale !== locale()) route();
 });
-speak().then(route);
+language = speak();
+route();

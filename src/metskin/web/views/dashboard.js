@@ -215,12 +215,17 @@ export async function renderDashboard(view) {
         ? t("Reading the recent events…") : t("Nothing yet. New events appear here as they happen.")));
   };
 
-  /** The recent events, once per session of the page: coming back resumes after them. */
+  /**
+   * The recent events, once per session of the page: coming back resumes after them. When
+   * another visit to this page (one it replaced while both were loading) read them meanwhile,
+   * they are kept, and this page still shows them.
+   */
   const loadHistory = async () => {
     const events = await newestEvents(HISTORY_SIZE);
-    if (feed.lastId !== null) return; // read meanwhile by another visit to this page
-    addToFeed(events);
-    feed.lastId ??= 0; // none yet: follow from the start
+    if (feed.lastId === null) {
+      addToFeed(events);
+      feed.lastId ??= 0; // none yet: follow from the start
+    }
     renderFeed();
   };
 
