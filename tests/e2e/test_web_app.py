@@ -6,6 +6,7 @@ the browser, so `make test` runs it.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import time
@@ -29,6 +30,28 @@ pytestmark = pytest.mark.slow
 ANALYSIS_SECONDS = 240  # MediaPipe's first load on a busy two-core machine
 WEB_DIR = Path(metskin.web.__file__).parent
 DEMO_NAME = next(name for email, name, _ in DEMO_ACCOUNTS if email == DEMO_DERMATOLOGIST)
+
+# Records the address of every page drawn (each visit puts a new `section.view` into the page),
+# and when the signed-in profile's language (the catalog asked with ?locale=) has arrived.
+DRAWN = """
+window.__drawn = [];
+window.__profileLanguage = false;
+new MutationObserver((records) => {
+  for (const record of records) {
+    for (const node of record.addedNodes) {
+      if (node.matches && node.matches("section.view")) window.__drawn.push(window.location.hash);
+    }
+  }
+}).observe(document, { childList: true, subtree: true });
+const nativeFetch = window.fetch;
+window.fetch = async (url, init) => {
+  const response = await nativeFetch(url, init);
+  if (String(url).includes("messages.json?locale=")) {
+    response.clone().json().then(() => setTimeout(() => { window.__profileLanguage = true; }, 0));
+  }
+  return response;
+};
+"""
 
 
 server = server_fixture("web")
@@ -552,4 +575,24 @@ def test_the_progress_page_shows_trends_and_the_aligned_faces(
         lambda: graphql(server, schedule, token)["checkIn"]["cadenceWeeks"] == 2, "the cadence"
     )
     browser.text("#next-check-in", "Next check-in photo")
+    assert browser.severe_console_messages() == []
+
+
+def test_each_visit_draws_its_page_once(browser: Browser) -> None:
+    """Registering loads the profile's language; the page is drawn in it once, not drawn and
+    then drawn again (which read everything twice: a doctor's audited reads too)."""
+    browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": DRAWN})
+    register(browser, "drawn@example.com")
+    browser.until(
+        lambda: browser.driver.execute_script("return window.__profileLanguage"),
+        "the profile's language",
+    )
+    pages = ["#/history", "#/progress", "#/dermatologists", "#/appointments", "#/sharing"]
+    pages += ["#/profile", "#/analyse"]
+    for link in pages:
+        browser.click(f"#nav a[href='{link}']")
+        browser.until(lambda link=link: browser.hash() == link, link)
+    drawn = browser.driver.execute_script("return window.__drawn")
+    assert drawn[-8:] == ["#/analyse", *pages], drawn  # registering led to the upload page
+    assert [hash for hash, after in itertools.pairwise(drawn) if hash == after] == [], drawn
     assert browser.severe_console_messages() == []
