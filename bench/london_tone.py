@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tests.analysis.london import LONDON, SMILING, self_reported_groups
@@ -130,20 +131,28 @@ MONK_CURVE = np.stack(
 )  # (L*, b*) along the swatches
 
 
-def fit_monk(labs: np.ndarray) -> tuple[float, float, float, float]:
+GAINS = np.arange(0.8, 2.001, 0.05)
+
+
+def fit_monk(
+    labs: np.ndarray,
+    gains: np.ndarray = GAINS,
+    statistic: Callable[[np.ndarray], Any] = np.median,
+) -> tuple[float, float, float, float]:
     """(gain, offset, chroma scale, median distance): the photographic correction
     L*' = 50 + s (gain (L* - 50) + offset b*), b*' = s b* that brings the measured (L*, b*)
-    closest (median Euclidean distance) to the polyline through the Monk swatches."""
+    closest (median Euclidean distance, or `statistic`) to the polyline through the Monk
+    swatches."""
     lightness, b_star = labs[:, 0] - 50.0, labs[:, 2]
     best = (math.inf, 1.0, 0.0, 1.0)
-    for gain in np.arange(0.8, 2.001, 0.05):
+    for gain in gains:
         for offset in np.arange(-0.5, 1.501, 0.05):
             for scale in np.arange(0.8, 2.001, 0.1):
                 moved = np.stack(
                     [50.0 + scale * (gain * lightness + offset * b_star), scale * b_star], axis=1
                 )
                 distance = np.linalg.norm(moved[:, None] - MONK_CURVE[None], axis=2).min(axis=1)
-                value = float(np.median(distance))
+                value = float(statistic(distance))
                 if value < best[0]:
                     best = (value, float(gain), float(offset), float(scale))
     return best[1], best[2], best[3], best[0]
