@@ -4,6 +4,7 @@ people who consent to learning (see `domain/labels/dataset.py`)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,10 +22,12 @@ README = """# MetSkin skin dataset {version}
 
 Region patches (PNG crops of the face regions: forehead, cheeks, nose, chin, under the eyes;
 never a whole face) of finished photo analyses labelled by dermatologists or their owners, of
-people who gave consent for learning when it was built. `labels.jsonl` has one record per
-patch (grades per concern, lesions in the patch's pixels, Monk tone, skin type, the owner's
-verdicts); `manifest.json` the content hash and the counts. People are named by a pseudonym and
-split into train/val/test by a hash of their id. Keep it inside the company's store.
+people who gave consent for learning when it was built, or of labelled photos imported with
+their origin and licence (`metskin dataset import`; `manifest.json` lists the sources).
+`labels.jsonl` has one record per patch (grades per concern, lesions in the patch's pixels,
+Monk tone, skin type, the owner's verdicts); `manifest.json` the content hash and the counts.
+People are named by a pseudonym and split into train/val/test by a hash of their id. Keep it
+inside the company's store.
 """
 
 
@@ -87,6 +90,51 @@ def export(
     finally:
         landmarker.close()
         container.close()
+    manifest = dataset.manifest()
+    console.print(f"wrote {folder}")
+    typer.echo(json.dumps({k: manifest[k] for k in ("version", "content_hash", "counts")}))
+
+
+@dataset_app.command("import")
+def import_photos(
+    photos: Path = typer.Argument(..., help="The folder the labels file's paths are under."),
+    labels: Path = typer.Option(..., "--labels", help="The labels CSV (see below)."),
+    origin: str = typer.Option(..., "--origin", help="Where the photos come from (cite it)."),
+    licence: str = typer.Option(..., "--licence", help="Their licence, e.g. CC BY 4.0."),
+    out: Path = typer.Option(Path("datasets"), "--out", help="Where the version folder goes."),
+) -> None:
+    """Make labelled photos from outside MetSkin into a dataset under OUT/<version>.
+
+    LABELS has a row per photo: file, and optionally subject, acne, redness, pigmentation,
+    wrinkles, pores, dark_circles (grades), monk_tone, skin_type. A licence that does not
+    allow commercial use or adaptation is refused."""
+    from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
+    from metskin.adapters.vision.images import decode_image, encode_png
+    from metskin.domain.errors import DomainError
+    from metskin.domain.labels.external import PhotoImporter, read_labels
+
+    console = Console(stderr=True)
+    root = photos.resolve()
+
+    def read(file: str) -> bytes | None:
+        path = (root / file).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+        return path.read_bytes()
+
+    landmarker = MediaPipeLandmarker()
+    try:
+        importer = PhotoImporter(
+            landmarker, read, partial(decode_image, long_side=FULL_RESOLUTION), encode_png
+        )
+        rows = read_labels(labels.read_text(encoding="utf-8-sig"))
+        dataset = importer.build(rows, origin, licence, datetime.now(UTC))
+    except DomainError as error:
+        console.print(f"[red]{error.code}[/red]: {error}")
+        raise typer.Exit(2) from None
+    finally:
+        landmarker.close()
+    folder = write_dataset(dataset, out)
     manifest = dataset.manifest()
     console.print(f"wrote {folder}")
     typer.echo(json.dumps({k: manifest[k] for k in ("version", "content_hash", "counts")}))

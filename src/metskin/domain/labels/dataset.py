@@ -115,12 +115,14 @@ def lesions_in(lesions: list[list[Any]], box: tuple[int, int, int, int]) -> list
 @dataclass
 class Dataset:
     """The files of a dataset (path -> bytes), its records and its people; `manifest` adds the
-    content hash and the counts."""
+    content hash, the counts and, when known, the origin and licence of its photos (`sources`,
+    which the model card lists)."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     records: list[dict[str, Any]] = field(default_factory=list)
     subjects: set[str] = field(default_factory=set)
     skipped: Counter[str] = field(default_factory=Counter)
+    sources: list[str] = field(default_factory=list)
 
     def add_patch(
         self, item: LabelledAnalysis, region: str, box: tuple[int, int, int, int], png: bytes
@@ -183,6 +185,7 @@ class Dataset:
                 "skipped": dict(sorted(self.skipped.items())),
             },
             "splits": {name: share for name, share in SPLITS},
+            **({"sources": list(self.sources)} if self.sources else {}),
         }
 
 

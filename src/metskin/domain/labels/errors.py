@@ -27,3 +27,12 @@ class NotAnnotatable(DomainError, code="LABEL_NOT_ANNOTATABLE"):
 
 class LabelsForbidden(Forbidden, code="LABELS_FORBIDDEN"):
     """Not a dermatologist with an active share of the analysis."""
+
+
+class LicenceRefused(ValidationFailed, code="DATASET_LICENCE_REFUSED"):
+    """Photos whose licence does not allow commercial training (non-commercial, research only,
+    no derivatives), or a set known to be so limited."""
+
+
+class LabelsFileInvalid(ValidationFailed, code="DATASET_LABELS_INVALID"):
+    """A labels file without the photo column, with an unknown column or a photo named twice."""
