@@ -99,7 +99,7 @@ def main() -> None:
     paths = sorted(LONDON.glob("*.jpg")) + sorted(SMILING.glob("*.jpg"))
     paths = paths[: args.limit] if args.limit else paths
     landmarker = MediaPipeLandmarker()
-    dataset = Dataset()
+    dataset = Dataset(sources=list(SOURCES))
     when = datetime(2026, 12, 1, tzinfo=UTC)
     for number, path in enumerate(paths):
         rgb = load_image(path, long_side=LONG_SIDE)
@@ -135,9 +135,7 @@ def main() -> None:
                 dataset.add_patch(item, region, (x0, y0, x1, y1), encode_png(patch))
         print(f"{number + 1}/{len(paths)} {path.name}", file=sys.stderr)
     folder = write_dataset(dataset, args.out)
-    manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["sources"] = list(SOURCES)
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    manifest = dataset.manifest()
     print(json.dumps({"folder": str(folder), "counts": manifest["counts"]}))
 
 
