@@ -2,6 +2,7 @@
 
     metskin train-skin-model --dataset DIR      train, evaluate, register a CANDIDATE
     metskin evaluate-skin-model --dataset DIR --version N
+    metskin evaluate-engine --dataset DIR        the engine against the labels, per Monk tone
     metskin skin-model list | gate N | shadow N | promote N | rollback
 
 Training reads an exported dataset folder (`metskin dataset export`, or the bootstrap one of
@@ -87,6 +88,19 @@ def evaluate_skin_model(
     typer.echo(json.dumps(_summary(metrics), sort_keys=True))
 
 
+def evaluate_engine(
+    dataset: Path = typer.Option(..., exists=True, file_okay=False, help="A dataset folder."),
+    split: str | None = typer.Option(None, help="One split only (default: every split)."),
+) -> None:
+    """How the engine's scores and Monk tone agree with a dataset's labels, per Monk tone:
+    Spearman and AUC per concern, Monk steps off (`domain/skinmodel/agreement.py`)."""
+    from metskin.domain.skinmodel.agreement import engine_agreement
+
+    data, manifest = read_dataset(dataset)
+    report = engine_agreement(data.records, split)
+    typer.echo(json.dumps({"sources": manifest.get("sources"), **report}, sort_keys=True))
+
+
 def _summary(metrics: dict[str, Any]) -> dict[str, Any]:
     return {
         "candidate": metrics["candidate"]["per_concern"],
@@ -170,4 +184,5 @@ def rollback() -> None:
 def register(app: typer.Typer) -> None:
     app.command("train-skin-model")(train_skin_model)
     app.command("evaluate-skin-model")(evaluate_skin_model)
+    app.command("evaluate-engine")(evaluate_engine)
     app.add_typer(skin_app, name="skin-model")
