@@ -1,7 +1,8 @@
 """`metskin dataset import` on real photos (three London faces, CC BY 4.0): the face mesh finds
 each face, the engine's scores and Monk tone sit beside the imported labels, the manifest says
 where the photos come from and under which licence, and a non-commercial licence stops the
-import with its code before anything is written."""
+import with its code before anything is written; `metskin evaluate-engine` then reads the
+engine against those labels."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from metskin.cli.dataset import register
+from metskin.cli import dataset, skinmodel
 from tests.analysis.london import LONDON
 
 ORIGIN = "Face Research Lab London Set (DeBruine & Jones 2017)"
@@ -21,8 +22,9 @@ ORIGIN = "Face Research Lab London Set (DeBruine & Jones 2017)"
 def run(*args: str) -> tuple[int, str, str]:
     app = typer.Typer()
     app.callback()(lambda: None)
-    register(app)
-    result = CliRunner().invoke(app, ["dataset", "import", *args])
+    dataset.register(app)
+    skinmodel.register(app)
+    result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -32,7 +34,17 @@ def test_labelled_real_photos_become_a_dataset(tmp_path: Path) -> None:
     labels = tmp_path / "labels.csv"
     labels.write_text("file,acne,monk_tone\n001_03.jpg,0,3\n043_03.jpg,1,8\n061_03.jpg,2,\n")
     out = tmp_path / "out"
-    common = (str(LONDON), "--labels", str(labels), "--origin", ORIGIN, "--out", str(out))
+    common = (
+        "dataset",
+        "import",
+        str(LONDON),
+        "--labels",
+        str(labels),
+        "--origin",
+        ORIGIN,
+        "--out",
+        str(out),
+    )
 
     code, _, stderr = run(*common, "--licence", "CC BY-NC 4.0")
     assert code == 2 and "DATASET_LICENCE_REFUSED" in stderr
@@ -52,3 +64,11 @@ def test_labelled_real_photos_become_a_dataset(tmp_path: Path) -> None:
     assert measured[0] <= 4 and measured[1] >= 6  # the engine's Monk of 001 and of 043
     assert all(set(r["engine"]) >= {"ACNE", "REDNESS", "PIGMENTATION"} for r in records)
     assert all((folder / r["patch"]).stat().st_size > 0 for r in records)
+
+    # The engine against these labels: the two labelled tones, the acne grades.
+    code, stdout, stderr = run("evaluate-engine", "--dataset", str(folder))
+    assert code == 0, stderr
+    report = json.loads(stdout)
+    assert report["sources"] == manifest["sources"] and report["faces"] == 3
+    assert report["monk"]["faces"] == 2 and set(report["monk"]["per_tone"]) == {"3", "8"}
+    assert report["concerns"]["ACNE"]["faces"] == 3
