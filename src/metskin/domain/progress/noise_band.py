@@ -26,7 +26,7 @@ BANDS: dict[str, dict[str, float]] = {
         "under_eye_right": 31.1,
     },
     "pigmentation": {
-        "cheek_left": 91.0,
+        "cheek_left": 13.1,
         "cheek_right": 13.1,
         "chin": 13.1,
         "face": 28.8,
