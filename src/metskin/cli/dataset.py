@@ -97,8 +97,12 @@ def export(
 
 @dataset_app.command("import")
 def import_photos(
-    photos: Path = typer.Argument(..., help="The folder the labels file's paths are under."),
-    labels: Path = typer.Option(..., "--labels", help="The labels CSV (see below)."),
+    photos: Path = typer.Argument(
+        ..., exists=True, file_okay=False, help="The folder the labels file's paths are under."
+    ),
+    labels: Path = typer.Option(
+        ..., "--labels", exists=True, dir_okay=False, help="The labels CSV (UTF-8; see below)."
+    ),
     origin: str = typer.Option(..., "--origin", help="Where the photos come from (cite it)."),
     licence: str = typer.Option(..., "--licence", help="Their licence, e.g. CC BY 4.0."),
     out: Path = typer.Option(Path("datasets"), "--out", help="Where the version folder goes."),
@@ -111,7 +115,7 @@ def import_photos(
     from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
     from metskin.adapters.vision.images import decode_image, encode_png
     from metskin.domain.errors import DomainError
-    from metskin.domain.labels.external import PhotoImporter, read_labels
+    from metskin.domain.labels.external import PhotoImporter, check_licence, read_labels
 
     console = Console(stderr=True)
     root = photos.resolve()
@@ -122,16 +126,23 @@ def import_photos(
             return None
         return path.read_bytes()
 
-    landmarker = MediaPipeLandmarker()
+    def refuse(code: str, message: str) -> typer.Exit:
+        console.print(f"[red]{code}[/red]: {message}")
+        return typer.Exit(2)
+
+    try:
+        rows = read_labels(labels.read_text(encoding="utf-8-sig"))
+        check_licence(origin, licence)
+    except UnicodeDecodeError:
+        raise refuse("DATASET_LABELS_INVALID", "the labels file is not UTF-8 text.") from None
+    except DomainError as error:
+        raise refuse(error.code, str(error)) from None
+    landmarker = MediaPipeLandmarker()  # only once the labels and the licence are good
     try:
         importer = PhotoImporter(
             landmarker, read, partial(decode_image, long_side=FULL_RESOLUTION), encode_png
         )
-        rows = read_labels(labels.read_text(encoding="utf-8-sig"))
         dataset = importer.build(rows, origin, licence, datetime.now(UTC))
-    except DomainError as error:
-        console.print(f"[red]{error.code}[/red]: {error}")
-        raise typer.Exit(2) from None
     finally:
         landmarker.close()
     folder = write_dataset(dataset, out)
