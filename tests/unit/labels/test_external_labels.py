@@ -64,8 +64,9 @@ def test_a_bad_labels_file_gets_a_coded_error_naming_the_row(
 
 
 @pytest.mark.parametrize("licence", ["CC BY 4.0", "CC0 1.0", "CC BY-SA 4.0", "bought: commercial"])
-def test_licences_that_allow_commercial_training_are_accepted(licence: str) -> None:
-    check_licence("A clinic's graded photos", licence)
+@pytest.mark.parametrize("origin", ["A clinic's graded photos", "A fascinating Wisconsin set"])
+def test_licences_that_allow_commercial_training_are_accepted(origin: str, licence: str) -> None:
+    check_licence(origin, licence)
 
 
 @pytest.mark.parametrize(
@@ -83,6 +84,9 @@ def test_licences_that_allow_commercial_training_are_accepted(licence: str) -> N
         ("x", "academic licence"),
         ("ACNE04 (Wu et al. 2019)", "CC BY 4.0"),
         ("Fitzpatrick 17k", "CC BY 4.0"),
+        ("SCIN (Google, 2024)", "CC BY 4.0"),
+        ("utk-face crops", "CC BY 4.0"),
+        ("HAM 10,000", "CC BY 4.0"),
         ("x", "HAM10000 terms"),
         ("", "CC BY 4.0"),
         ("x", " "),

@@ -44,7 +44,13 @@ if TYPE_CHECKING:
 GRADE_COLUMNS = {concern.value.lower(): concern for concern in Concern}
 COLUMNS = {"file", "subject", "monk_tone", "skin_type", *GRADE_COLUMNS}
 # Limited to research or non-commercial use: never trained or calibrated on.
-REFUSED_SETS = ("acne04", "ham10000", "utkface", "scin", "fitzpatrick17k")
+REFUSED_SETS = {
+    "ACNE04": r"acne[ ]?0?4",
+    "HAM10000": r"ham[ ]?10[, ]?000",
+    "UTKFace": r"utk[ ]?face",
+    "SCIN": r"scin",
+    "Fitzpatrick17k": r"fitzpatrick[ ]?17[ ]?k",
+}
 _REFUSED_TERMS = re.compile(
     r"\b(nc|nd|non[- ]?commercial|no[- ]?derivatives?|no[- ]?derivs?|research|academic|personal)\b"
 )
@@ -61,9 +67,9 @@ def check_licence(origin: str, licence: str) -> None:
             f"The licence '{licence}' does not allow commercial training on the photos.",
             field="licence",
         )
-    named = re.sub(r"[^a-z0-9]", "", f"{origin} {licence}".lower())
-    for refused in REFUSED_SETS:
-        if refused in named:
+    named = re.sub(r"[\s_/-]+", " ", f"{origin} {licence}".lower())
+    for refused, pattern in REFUSED_SETS.items():
+        if re.search(rf"\b{pattern}\b", named):
             raise LicenceRefused(
                 f"{refused} is limited to research or non-commercial use.", field="origin"
             )
