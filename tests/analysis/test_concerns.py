@@ -83,9 +83,11 @@ def test_planted_concern_is_found_where_planted(
         after = analyse_image(plant(rgb, points, rng), landmarker)
         was, now = before.concern(concern), after.concern(concern)
         assert now.regions[region] >= 50, (concern, now.regions, now.measurements)
-        # a forehead near saturation already (the astronaut's own lines: 86) can gain little,
-        # and a planted line that runs along the edge of her hair is that edge (lines.along)
-        assert now.regions[region] >= min(was.regions[region] + 30, 88)
+        # a forehead near saturation already (the astronaut's own lines: 86) can gain little
+        # (under 1 point since lines beside her flash highlights are read against her skin, not
+        # the highlights: "Shine read as lines"), and a planted line that runs along the edge
+        # of her hair is that edge (lines.along)
+        assert now.regions[region] >= min(was.regions[region] + 30, 86)
         for other in FAR[region]:
             if other in now.regions:
                 assert now.regions[other] <= was.regions[other] + 10, (other, now.regions)
@@ -151,3 +153,31 @@ def test_a_dark_spot_on_flushed_skin_is_found_and_papules_are_not_dark_spots(
     assert len(chosen) >= 20
     assert np.mean([count >= 1 for count in found]) >= 0.8, found
     assert max(papules) <= 0, papules
+
+
+def test_shine_is_not_read_as_lines_and_lines_under_shine_are_still_found(
+    london_results,
+) -> None:
+    """The skin between two highlights is darker than both: read as a dark ridge, an oily
+    T-zone's sheen raised the forehead's lines by a median 71 points on these 22 faces
+    (docs/benchmarks.md, "Shine read as lines"). On the forehead, highlights are now read no
+    brighter than the skin around them."""
+    chosen = [face for face in london_results.values() if int(face.face_id) % 6 == 0]
+    chosen += [face for face in london_results.values() if face.result.tone.monk >= 7][:4]
+    from_shine, lines_under_shine = [], []
+    for face in chosen:
+        points = face.landmarker.faces[0]
+
+        def forehead(rgb: np.ndarray, landmarker=face.landmarker) -> float:
+            return analyse_image(rgb, landmarker).concern("wrinkles").regions["forehead"]
+
+        shiny = planting.plant_shine(
+            face.rgb, points, ("forehead", "nose"), np.random.default_rng(int(face.face_id))
+        )
+        lined = planting.plant_forehead_lines(shiny, points, np.random.default_rng(1))
+        shine_score = forehead(shiny)
+        from_shine.append(shine_score - face.result.concern("wrinkles").regions["forehead"])
+        lines_under_shine.append(forehead(lined) - shine_score)
+    assert len(chosen) >= 20
+    assert np.median(from_shine) <= 5 and np.percentile(from_shine, 90) <= 15, from_shine
+    assert np.median(lines_under_shine) >= 30, lines_under_shine

@@ -20,6 +20,8 @@ corner), and around the eyes the temple's shade and the tear trough are not line
 docs/benchmarks.md, "Crow's feet". Under stubble (`stubble.stubble_mask`) no line is read: a
 moustache's edge and a fold under it look alike, and the edge made 66 % of the stubbled London
 men score over 50 on a smile line at rest (4 % of the women): "Smile lines under stubble".
+On the forehead, an oily film's sheen is not a line: its highlights are read no brighter than
+the skin around them (`_highlights_filled`; "Shine read as lines").
 
 Everything is computed on the wrinkle zone's box (`ridge_window`), not the whole crop.
 """
@@ -45,6 +47,7 @@ from metskin.domain.analysis.filters import (
     labels_mostly_inside,
     labels_touching,
     mask_box,
+    masked_blur,
     ridge_window,
 )
 
@@ -65,6 +68,13 @@ ALONG_REACH = 3.0
 # shape (`eye_folds`): beside an eye, and in the inner half under it.
 CROWS_FEET_TILT = 45.0
 TEAR_TROUGH_TILT = 30.0
+# On the forehead, highlights (and HIGHLIGHT_REACH x iod around them, their soft shoulders) are
+# read no brighter than the skin around them (its blur at HIGHLIGHT_FILL x iod): the skin
+# between two patches of an oily film's sheen is darker than both, and was read as a line
+# (planted T-zone shine raised the forehead's lines by a median 38-71 points; the darkest
+# London faces' foreheads read 17-40 from their own sheen: "Shine read as lines").
+HIGHLIGHT_FILL = 0.05
+HIGHLIGHT_REACH = 0.03
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,7 +108,10 @@ def find_lines(face: FaceImage, zone: np.ndarray) -> LineMap:
     # usable pixels the window's blur is the one fine_texture computes on their box)
     fine = {sigmas[1]: blur(contrast, sigmas[1])}
     texture = fine_texture(contrast, usable, sigmas[1], TEXTURE_SAMPLE, fine[sigmas[1]])
-    ridges = dark_ridges(contrast, sigmas, fine)
+    # the forehead's sheen: elsewhere highlights sit on folds and rims, whose lines they border
+    bright = (face.masks["specular"] & face.region("forehead"))[window]
+    filled = _highlights_filled(contrast, bright, usable, iod)
+    ridges = dark_ridges(filled, sigmas, fine if filled is contrast else None)
     ridges *= LINES_NOISE / max(texture, 0.25 * LINES_NOISE)
     found, labels = blobs(inside & (ridges > LINE_THRESHOLD), 0.0, inside.size)
     reach = round(ALONG_REACH * sigmas[-1])
@@ -118,6 +131,19 @@ def find_lines(face: FaceImage, zone: np.ndarray) -> LineMap:
     kept = [b for b in kept if b.label not in folds]
     shifted = [b for b in shifted if b.label not in folds]
     return LineMap(shifted, texture, window, ridges, labels, kept)
+
+
+def _highlights_filled(
+    contrast: np.ndarray, bright: np.ndarray, usable: np.ndarray, iod: float
+) -> np.ndarray:
+    """Specular highlights no brighter than the skin around them (its blur at HIGHLIGHT_FILL x
+    iod): the skin between two highlights is darker than both, and read as a dark ridge it made
+    an oily forehead's sheen into lines."""
+    if not bright.any():
+        return contrast
+    fill = masked_blur(contrast, usable, HIGHLIGHT_FILL * iod)
+    reach = cv2.dilate(bright.astype(np.uint8), disk(max(1, round(HIGHLIGHT_REACH * iod))))
+    return np.where(reach > 0, np.minimum(contrast, fill), contrast).astype(np.float32)
 
 
 def eye_folds(
