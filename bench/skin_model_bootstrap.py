@@ -28,7 +28,7 @@ from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.adapters.vision.images import encode_png, load_image
 from metskin.cli.dataset import write_dataset
 from metskin.domain.analysis.engine import analyse_image
-from metskin.domain.labels.dataset import Dataset, LabelledAnalysis, region_boxes
+from metskin.domain.labels.dataset import Dataset, LabelledAnalysis
 from metskin.domain.labels.model import (
     Concern,
     Label,
@@ -129,10 +129,7 @@ def main() -> None:
                 lesions=tuple(lesions),
             )
             item = LabelledAnalysis(analysis_id, person, (label,), engine, result.tone.monk)
-            height, width = photo.shape[:2]
-            for region, (x0, y0, x1, y1) in region_boxes(points, width, height).items():
-                patch = np.ascontiguousarray(photo[y0:y1, x0:x1])
-                dataset.add_patch(item, region, (x0, y0, x1, y1), encode_png(patch))
+            dataset.add_face(item, photo, points, encode_png)
         print(f"{number + 1}/{len(paths)} {path.name}", file=sys.stderr)
     folder = write_dataset(dataset, args.out)
     manifest = dataset.manifest()

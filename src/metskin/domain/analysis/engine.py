@@ -189,7 +189,16 @@ def analyse_image(
 ) -> AnalysisResult:
     """Analyse one photo. Quality problems come back in `result.quality`, not as exceptions."""
     rgb = ensure_rgb(rgb)
-    checked = check_frame(rgb, landmarker.detect(rgb))
+    return analyse_faces(
+        rgb, landmarker.detect(rgb), self_reported_skin_type=self_reported_skin_type
+    )
+
+
+def analyse_faces(
+    rgb: np.ndarray, faces: list[np.ndarray], *, self_reported_skin_type: str | None = None
+) -> AnalysisResult:
+    """`analyse_image` of a photo whose faces (their landmarks) were found already."""
+    checked = check_frame(ensure_rgb(rgb), faces)
     if isinstance(checked, list):
         return AnalysisResult(quality=tuple(checked), confidence=0.0)
     if any(item.blocking for item in checked.issues):  # e.g. TOO_DARK: nothing to trust

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +67,16 @@ def region_boxes(
         if box[2] - box[0] >= MIN_PATCH_SIDE and box[3] - box[1] >= MIN_PATCH_SIDE:
             boxes[name] = box
     return boxes
+
+
+def largest_face(faces: list[np.ndarray]) -> np.ndarray:
+    """The landmarks of the face with the largest box (the person photographed)."""
+
+    def area(points: np.ndarray) -> float:
+        x0, y0, x1, y1 = lm.face_box(points)
+        return (x1 - x0) * (y1 - y0)
+
+    return max(faces, key=area)
 
 
 @dataclass(frozen=True)
@@ -148,6 +158,19 @@ class Dataset:
             }
         )
         self.subjects.add(item.subject_id)
+
+    def add_face(
+        self,
+        item: LabelledAnalysis,
+        rgb: np.ndarray,
+        points: np.ndarray,
+        encode_png: Callable[[np.ndarray], bytes],
+    ) -> None:
+        """A patch of each main region of the face at `points` (labels are in `rgb`'s pixels)."""
+        height, width = rgb.shape[:2]
+        for region, (x0, y0, x1, y1) in region_boxes(points, width, height).items():
+            patch = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+            self.add_patch(item, region, (x0, y0, x1, y1), encode_png(patch))
 
     def labels_jsonl(self) -> bytes:
         ordered = sorted(self.records, key=lambda r: r["patch"])

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.ports import ObjectMissing
 from metskin.domain.analysis.records import AnalysisStatus, MediaKind
 from metskin.domain.errors import DomainError
@@ -20,7 +19,7 @@ from metskin.domain.labels.dataset import (
     Dataset,
     LabelledAnalysis,
     engine_readings,
-    region_boxes,
+    largest_face,
     version_of,
 )
 from metskin.domain.labels.model import Label
@@ -85,15 +84,7 @@ class DatasetExporter:
         if not faces:
             dataset.skipped["no_face"] += 1
             return
-        points = max(faces, key=_face_area)
-        for region, (x0, y0, x1, y1) in region_boxes(points, width, height).items():
-            patch = np.ascontiguousarray(rgb[y0:y1, x0:x1])
-            dataset.add_patch(item, region, (x0, y0, x1, y1), self.encode_png(patch))
-
-
-def _face_area(points: np.ndarray) -> float:
-    x0, y0, x1, y1 = lm.face_box(points)
-    return (x1 - x0) * (y1 - y0)
+        dataset.add_face(item, rgb, largest_face(faces), self.encode_png)
 
 
 def _labelled(

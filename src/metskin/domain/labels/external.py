@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from metskin.domain.analysis.engine import analyse_checked, check_frame
+from metskin.domain.analysis.engine import analyse_faces
 from metskin.domain.errors import DomainError
 from metskin.domain.labels.dataset import (
     Dataset,
     LabelledAnalysis,
     engine_readings,
-    region_boxes,
+    largest_face,
 )
 from metskin.domain.labels.errors import LabelsFileInvalid, LicenceRefused
 from metskin.domain.labels.model import Concern, Label, LabelInput, LabelSource
@@ -168,13 +168,9 @@ class PhotoImporter:
         if not faces:
             dataset.skipped["no_face"] += 1
             return
-        points = max(faces, key=lambda p: float(np.ptp(p[:, 0]) * np.ptp(p[:, 1])))
-        checked = check_frame(rgb, [points])
-        refused = isinstance(checked, list) or any(i.blocking for i in checked.issues)
-        engine: dict[str, float] = {}
-        monk: int | None = None
-        if not isinstance(checked, list) and not refused:
-            engine, monk = engine_readings(analyse_checked(checked, None).to_dict())
+        points = largest_face(faces)
+        # a photo the engine refuses still enters, without its readings ({}, None)
+        engine, monk = engine_readings(analyse_faces(rgb, [points]).to_dict())
         label = Label(
             **vars(photo.label),
             id=f"import:{photo.file}",
@@ -185,7 +181,4 @@ class PhotoImporter:
             created_at=when,
         )
         item = LabelledAnalysis(photo.file, photo.subject, (label,), engine, monk)
-        height, width = rgb.shape[:2]
-        for region, (x0, y0, x1, y1) in region_boxes(points, width, height).items():
-            patch = np.ascontiguousarray(rgb[y0:y1, x0:x1])
-            dataset.add_patch(item, region, (x0, y0, x1, y1), self.encode_png(patch))
+        dataset.add_face(item, rgb, points, self.encode_png)
