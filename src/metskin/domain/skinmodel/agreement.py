@@ -110,6 +110,9 @@ def concern_agreement(faces: Sequence[LabelledFace], concern: str) -> dict[str, 
     def scores(chosen: Iterable[LabelledFace], lowest: int) -> list[float]:
         return [f.engine[concern] for f in chosen if f.grades[concern] >= lowest]
 
+    def rho(group: Sequence[LabelledFace]) -> float | None:
+        return spearman([f.engine[concern] for f in group], [f.grades[concern] for f in group])
+
     clear = [f.engine[concern] for f in measured if f.grades[concern] == 0]
     by_tone: dict[str, list[LabelledFace]] = defaultdict(list)
     for face in measured:
@@ -117,9 +120,7 @@ def concern_agreement(faces: Sequence[LabelledFace], concern: str) -> dict[str, 
     per_tone = {
         tone: {
             "faces": len(group),
-            "spearman": spearman(
-                [f.engine[concern] for f in group], [f.grades[concern] for f in group]
-            ),
+            "spearman": rho(group),
             "clear_score_median": _median(
                 [f.engine[concern] for f in group if f.grades[concern] == 0]
             ),
@@ -129,9 +130,7 @@ def concern_agreement(faces: Sequence[LabelledFace], concern: str) -> dict[str, 
     return {
         "faces": len(measured),
         "not_measured": len(graded) - len(measured),
-        "spearman": spearman(
-            [f.engine[concern] for f in measured], [f.grades[concern] for f in measured]
-        ),
+        "spearman": rho(measured),
         "auc_any": auc(scores(measured, 1), clear),
         "auc_moderate": auc(scores(measured, 2), clear),
         "per_tone": per_tone,
@@ -146,20 +145,14 @@ def monk_agreement(faces: Sequence[LabelledFace]) -> dict[str, Any]:
     for truth, measured in pairs:
         by_tone[str(truth)].append(abs(measured - truth))
     per_tone = {
-        tone: {
-            "faces": len(steps),
-            "mean_steps_off": round(float(np.mean(steps)), 3),
-            "within_one": round(float(np.mean([s <= 1 for s in steps])), 3),
-        }
+        tone: _steps_off(steps)
         for tone, steps in sorted(by_tone.items(), key=lambda item: int(item[0]))
     }
     steps = [abs(measured - truth) for truth, measured in pairs]
     return {
-        "faces": len(pairs),
+        **_steps_off(steps),
         "not_measured": len(labelled) - len(pairs),
-        "exact": round(float(np.mean([s == 0 for s in steps])), 3) if steps else None,
-        "within_one": round(float(np.mean([s <= 1 for s in steps])), 3) if steps else None,
-        "mean_steps_off": round(float(np.mean(steps)), 3) if steps else None,
+        "exact": _share([s == 0 for s in steps]),
         "per_tone": per_tone,
         "worst_tone": worst_and_median(per_tone, "mean_steps_off", "max"),
     }
@@ -175,6 +168,19 @@ def engine_agreement(records: Iterable[Mapping[str, Any]], split: str | None = N
         "concerns": {c: concern_agreement(faces, c) for c in concerns},
         "monk": monk_agreement(faces),
     }
+
+
+def _steps_off(steps: list[int]) -> dict[str, Any]:
+    """Faces, mean Monk steps off and the share within one step (None without faces)."""
+    return {
+        "faces": len(steps),
+        "mean_steps_off": round(float(np.mean(steps)), 3) if steps else None,
+        "within_one": _share([s <= 1 for s in steps]),
+    }
+
+
+def _share(kept: list[bool]) -> float | None:
+    return round(float(np.mean(kept)), 3) if kept else None
 
 
 def _median(values: list[float]) -> float | None:
