@@ -127,6 +127,12 @@ def test_scores_are_bounded_and_explained(base_images) -> None:
             assert concern.measurements and concern.explanation
 
 
+def across_tones(london_results) -> list:
+    """Every 6th neutral London face, and four of Monk 7 or darker (22 faces)."""
+    chosen = [face for face in london_results.values() if int(face.face_id) % 6 == 0]
+    return chosen + [face for face in london_results.values() if face.result.tone.monk >= 7][:4]
+
+
 def test_a_dark_spot_on_flushed_skin_is_found_and_papules_are_not_dark_spots(
     london_results,
 ) -> None:
@@ -134,8 +140,7 @@ def test_a_dark_spot_on_flushed_skin_is_found_and_papules_are_not_dark_spots(
     surround (iod / 6) the flush's own redness hid the spot (found on 4 of 34 London faces, and
     on 5 of these 22); against 0.1 iod on 19 of these 22 (docs/benchmarks.md, "Dark spots on
     flushed skin")."""
-    chosen = [face for face in london_results.values() if int(face.face_id) % 6 == 0]
-    chosen += [face for face in london_results.values() if face.result.tone.monk >= 7][:4]
+    chosen = across_tones(london_results)
     found, papules = [], []
     for face in chosen:
         points = face.landmarker.faces[0]
@@ -162,8 +167,7 @@ def test_shine_is_not_read_as_lines_and_lines_under_shine_are_still_found(
     T-zone's sheen raised the forehead's lines by a median 71 points on these 22 faces
     (docs/benchmarks.md, "Shine read as lines"). On the forehead, highlights are now read no
     brighter than the skin around them."""
-    chosen = [face for face in london_results.values() if int(face.face_id) % 6 == 0]
-    chosen += [face for face in london_results.values() if face.result.tone.monk >= 7][:4]
+    chosen = across_tones(london_results)
     from_shine, lines_under_shine = [], []
     for face in chosen:
         points = face.landmarker.faces[0]
