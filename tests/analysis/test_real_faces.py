@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
+
+from metskin.adapters.vision.images import load_image
+from metskin.domain.analysis.engine import analyse_image
 
 
 def test_every_real_face_is_found_with_a_sane_tone(london_results):
@@ -22,3 +28,23 @@ def test_every_real_face_is_found_with_a_sane_tone(london_results):
     medians = {group: float(np.median(values)) for group, values in itas.items()}
     assert medians["white"] - medians["black"] > 40
     assert np.ptp(itas["white"]) > 20  # tone varies with the person
+
+
+def test_an_older_face_in_an_old_portrait(landmarker):
+    """matplotlib's sample portrait of Grace Hopper (a US Navy photo, public domain), the one
+    real older face at hand: a scanned print with a warm cast, deep folds and glasses. Her
+    nasolabial folds read as lines; the folds of her skin and her glasses' bridge, which the
+    spots card cannot measure as spots, no longer read as "moderate" dark spots (40.9)."""
+    cbook = pytest.importorskip("matplotlib.cbook")  # mediapipe requires matplotlib
+    try:
+        path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+    except (OSError, ValueError):
+        pytest.skip("matplotlib's sample data is not installed")
+    result = analyse_image(load_image(Path(path)), landmarker)
+    assert result.ok and result.tone is not None
+    assert result.tone.ita_deg > 28  # light skin (Fitzpatrick I-III) once the cast is undone
+    lines = result.concern("wrinkles").regions
+    assert min(lines["nasolabial_right"], lines["nasolabial_left"]) > 50
+    spots = result.concern("pigmentation")
+    assert spots.band == "none", spots
+    assert spots.explanation.startswith("No spots")

@@ -211,6 +211,23 @@ def test_dark_spots_at_the_skins_edge_are_not_scored(london_results, smiling_res
     assert sum(score > 10 for score in scores) <= 25
 
 
+def test_a_region_scores_dark_spots_only_where_the_card_lists_one(
+    london_results, smiling_results
+) -> None:
+    """A dark blob that cannot be measured whole runs on into a fold, a shadow or the skin's
+    edge (`spots._measure`). The spots card left it out but the score counted it: the shade
+    under 139's nose tip scored the nose 100 and the cleft of 138's chin scored the chin 79
+    while the card said no spot was measured, and a 1980s portrait of an older woman
+    (matplotlib's sample) read "moderate" dark spots from the folds of her skin and the
+    bridge of her glasses, with none on the card."""
+    for shots in (london_results, smiling_results):
+        for face in shots.values():
+            result = face.result
+            listed = {s.region for s in result.spots or () if s.area_mm2 is not None}
+            scored = result.concern("pigmentation").regions
+            assert {name for name, value in scored.items() if value > 0} <= listed, face.path
+
+
 def test_a_smile_is_named_where_it_reads_as_lines(london_results, smiling_results) -> None:
     """A smile folds the skin around the mouth and the eyes, and the folds read as lines: the
     smiling London shots flagged SMILING read their smile-line and crow's feet regions a mean 18

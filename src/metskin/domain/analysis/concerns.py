@@ -204,6 +204,12 @@ def pigmentation(face: FaceImage) -> Concern:
         and b.mean > 1.25 * threshold
         and b.label not in edge
     ]
+    kept = {b.label for b in found}
+    faint = [b for b in everything if b.label not in kept]
+    spots, runs_on = spots_in_crop(labels, darker, found, region_mask(face, "skin"), faint)
+    # a found blob that could not be measured whole runs on into a fold, a shadow or the skin's
+    # edge (`spots._measure`): the spots card leaves it out, and so does the score
+    found = [b for b in found if b.label not in runs_on]
     scores = blob_score(
         face,
         found,
@@ -217,16 +223,13 @@ def pigmentation(face: FaceImage) -> Concern:
         "spot_area_fraction": sum(b.area for b in found) / max(1, face.masks["skin"].sum()),
         "mean_darkening_l_star": float(np.mean([b.mean for b in found])) if found else 0.0,
         "threshold_l_star": threshold,
+        # the spots card lists the spots measured whole: the text counts the same ones
+        "measured_spot_count": float(sum(s.area_px is not None for s in spots)),
     }
 
     def heat() -> np.ndarray:
         return blur(blob_mask(labels, found) * np.minimum(darker / 15.0, 1.0), 1.0)
 
-    kept = {b.label for b in found}
-    faint = [b for b in everything if b.label not in kept]
-    spots = spots_in_crop(labels, darker, found, region_mask(face, "skin"), faint)
-    # the spots card lists the spots measured whole: the text counts the same ones
-    measurements["measured_spot_count"] = float(sum(s.area_px is not None for s in spots))
     concern = make_concern("pigmentation", face, scores, measurements, heat, stubble)
     return replace(concern, spots=spots)
 

@@ -165,11 +165,12 @@ def spots_in_crop(
     found: Sequence[Blob],
     skin: np.ndarray,
     faint: Sequence[Blob] = (),
-) -> tuple[SpotInCrop, ...]:
+) -> tuple[tuple[SpotInCrop, ...], set[int]]:
     """Core contrast, area and centre of each found blob (the most severe MAX_SPOTS), measured
     on the contrast map `darker` (ΔL* below the surround) around the blob; then the centres of
     the `faint` blobs (below the reporting bar) and of the found ones that could not be
-    measured, as seen-only spots (the most severe MAX_SEEN).
+    measured, as seen-only spots (the most severe MAX_SEEN). Also the labels of the found blobs
+    that could not be measured: the dark-spot score leaves them out.
 
     The detection mask has holes and ragged edges (the threshold, the redness and highlight
     cuts), so the spot is measured again near it: the core is the mean of the darkest pixels
@@ -182,11 +183,16 @@ def spots_in_crop(
     """
     measured: list[SpotInCrop] = []
     seen: list[SpotInCrop] = []
+    unmeasured: set[int] = set()
     for blob in _severest(found, MAX_SPOTS):
         spot = _measure(_Window(labels, darker, blob), skin)
-        (measured if spot.area_px is not None else seen).append(spot)
+        if spot.area_px is None:
+            seen.append(spot)
+            unmeasured.add(blob.label)
+        else:
+            measured.append(spot)
     seen += [SpotInCrop(blob.centre) for blob in _severest(faint, MAX_SEEN - len(seen))]
-    return (*measured, *seen[:MAX_SEEN])
+    return (*measured, *seen[:MAX_SEEN]), unmeasured
 
 
 def _severest(found: Sequence[Blob], count: int) -> list[Blob]:

@@ -31,7 +31,7 @@ BANDS: dict[str, dict[str, float]] = {
         "chin": 13.1,
         "face": 28.8,
         "forehead": 65.5,
-        "nose": 100.0,
+        "nose": 13.1,
         "under_eye_left": 13.1,
         "under_eye_right": 13.1,
     },
