@@ -72,6 +72,9 @@ def main() -> None:
     parser.add_argument(
         "--upscale", type=int, default=1, help="enlarge the photo first (a larger capture)"
     )
+    parser.add_argument(
+        "--where", default="regions", choices=("regions", "face", "lower"), help="acne_places"
+    )
     args = parser.parse_args()
     paths = sorted(LONDON.glob("*.jpg"))[:: args.step]
     points = landmarks(paths)
@@ -84,7 +87,7 @@ def main() -> None:
         seed = int(path.name[:3])
         monk = None
         for grade in args.grades:
-            rgb = plant_acne(base, face, grade, np.random.default_rng(seed))
+            rgb = plant_acne(base, face, grade, np.random.default_rng(seed), args.where)
             if args.jpeg:
                 rgb = jpeg_round_trip(rgb, args.jpeg)
             result = analyse_image(rgb, FakeLandmarker([face]))

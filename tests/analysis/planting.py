@@ -7,7 +7,7 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.colour import linear_to_srgb, srgb_to_linear
-from metskin.domain.analysis.geometry import polygon_mask
+from metskin.domain.analysis.geometry import polygon_mask, region_masks
 from tests.analysis.synthetic import circle_points, plant, plant_line
 
 
@@ -228,16 +228,34 @@ ACNE_REGIONS = ("forehead", "cheek_right", "cheek_left", "chin")
 ACNE_GRADE_LESIONS = (0, 3, 12, 32, 64)
 
 
-def plant_acne(rgb: np.ndarray, points: np.ndarray, grade: int, rng) -> np.ndarray:
-    """Inflammatory acne of `grade` (0-4) on the forehead, cheeks and chin: papules (radius
-    1.5-3.5 % of the eye distance, 1-2 mm), pustules with a pale core, and from grade 3 nodules
-    (5-8 %) and clusters that run together; each lesion has a faint halo of redness, and from
-    grade 2 a few healed marks (melanin) sit beside them."""
+def acne_places(points: np.ndarray, shape: tuple[int, ...], where: str) -> list[np.ndarray]:
+    """Where `plant_acne` puts lesions: "regions" (ACNE_REGIONS, each a mask), "face" (all the
+    face's skin below the top of the forehead region: jaw, temples and the skin around the
+    mouth too) or "lower" (that skin below the nose, outside the cheek and chin regions: the
+    jawline, the lower cheeks and around the mouth)."""
+    if where == "regions":
+        return [region_in_image(points, shape, name) for name in ACNE_REGIONS]
+    masks = region_masks(shape[:2], points[:, :2])
+    skin = masks["skin"].copy()
+    skin[: int(np.nonzero(masks["forehead"])[0].min())] = False  # the hairline's side
+    if where == "face":
+        return [skin]
+    skin[: int(points[lm.SUBNASALE, 1])] = False
+    return [skin & ~masks["cheek_right"] & ~masks["cheek_left"] & ~masks["chin"]]
+
+
+def plant_acne(
+    rgb: np.ndarray, points: np.ndarray, grade: int, rng, where: str = "regions"
+) -> np.ndarray:
+    """Inflammatory acne of `grade` (0-4) on the forehead, cheeks and chin (or elsewhere:
+    `acne_places`): papules (radius 1.5-3.5 % of the eye distance, 1-2 mm), pustules with a
+    pale core, and from grade 3 nodules (5-8 %) and clusters that run together; each lesion has
+    a faint halo of redness, and from grade 2 a few healed marks (melanin) sit beside them."""
     count = ACNE_GRADE_LESIONS[grade]
     if count == 0:
         return rgb
     iod = lm.eye_distance(points)
-    masks = [region_in_image(points, rgb.shape, name) for name in ACNE_REGIONS]
+    masks = acne_places(points, rgb.shape, where)
     areas = np.array([mask.sum() for mask in masks], dtype=float)
     per_region = rng.multinomial(round(count * rng.uniform(0.8, 1.2)), areas / areas.sum())
     centres: list = []
@@ -265,7 +283,8 @@ def plant_acne(rgb: np.ndarray, points: np.ndarray, grade: int, rng) -> np.ndarr
         0.45 * radius[kinds == 1],
         sharpness=0.4,
     )
-    marks = circle_points(rng, masks[1] | masks[2], count // 4 if grade >= 2 else 0, margin=4)
+    cheeks = masks[1] | masks[2] if where == "regions" else masks[0]
+    marks = circle_points(rng, cheeks, count // 4 if grade >= 2 else 0, margin=4)
     melanin = 0.35 * spot_map(rgb.shape, marks, rng.uniform(0.02, 0.04, len(marks)) * iod)
     density = blood[..., None] * HAEMOGLOBIN_OD + melanin[..., None] * MELANIN_OD
     linear = srgb_to_linear(rgb) * np.exp(-density)

@@ -40,6 +40,7 @@ from metskin.domain.analysis.scoring import (
     region_mask,
     saturate,
     score_regions,
+    zones,
 )
 from metskin.domain.analysis.skin_type import shine
 from metskin.domain.analysis.spots import edge_labels, spots_in_crop
@@ -206,7 +207,10 @@ def pigmentation(face: FaceImage) -> Concern:
     ]
     kept = {b.label for b in found}
     faint = [b for b in everything if b.label not in kept]
-    spots, runs_on = spots_in_crop(labels, darker, found, region_mask(face, "skin"), faint)
+    places = zones(face, lm.MAIN_REGIONS)  # a spot beside a region counts in it
+    spots, runs_on = spots_in_crop(
+        labels, darker, found, region_mask(face, "skin"), faint, places=places
+    )
     # a found blob that could not be measured whole runs on into a fold, a shadow or the skin's
     # edge (`spots._measure`): the spots card leaves it out, and so does the score
     found = [b for b in found if b.label not in runs_on]
@@ -217,6 +221,7 @@ def pigmentation(face: FaceImage) -> Concern:
         lambda b: b.area / iod**2 * b.mean,
         scale=0.03,
         unread=(stubble := face.masks.get("stubble")),  # no spot is read under it (edge_labels)
+        masks=places,
     )
     measurements = {
         "spot_count": float(len(found)),
@@ -263,6 +268,7 @@ def acne(face: FaceImage) -> Concern:
         lm.MAIN_REGIONS,
         lambda b: float(np.clip(b.mean / ACNE_UNIT_EXCESS, 0.5, 2.0)),
         scale=6.0,
+        masks=zones(face, lm.MAIN_REGIONS),  # a lesion beside a region counts in it
     )
     measurements = {
         "lesion_count": float(len(found)),

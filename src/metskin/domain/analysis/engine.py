@@ -160,7 +160,7 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
             concerns=concerns,
             geometry=replace(geometry, masks=face.masks),
             spots=aligned_spots(
-                face, crop_points_3d(checked.points, geometry.box, geometry.scale), concerns
+                crop_points_3d(checked.points, geometry.box, geometry.scale), concerns
             ),
             capture=measure_capture(face, checked.points, checked.sclera_level),
         )

@@ -113,6 +113,7 @@ class SpotInCrop:
     centre: tuple[float, float]  # x, y in crop pixels
     area_px: float | None = None  # the spot's darkening over its core's, in crop pixels
     delta_l_star: float | None = None  # how much darker (L*) the core is than the surround
+    region: str | None = None  # the main region whose zone the dark-spot score counts it in
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import cv2
 import numpy as np
 
 from metskin.domain.analysis import plain
@@ -61,6 +62,36 @@ def score_regions(
             if math.isfinite(value):
                 scores[name] = value
     return scores
+
+
+UNGROWN = ("nose",)  # zones: the skin beside the nose and the upper lip are not "on the nose"
+
+
+def zones(face: FaceImage, regions: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Each region grown over the skin that lies in none of `regions`, each such pixel going to
+    the region nearest it (but the UNGROWN), so that together they cover all the face's skin.
+    The regions are patches (46 % of the skin): acne and dark spots on the jaw, the lower
+    cheeks, around the mouth or at the temples count in the region next to them (`blob_score`;
+    "Acne and dark spots over the whole face" in docs/benchmarks.md). Computed once per face
+    and regions."""
+
+    def compute() -> np.ndarray:
+        masks = np.stack([region_mask(face, name) for name in regions])
+        rest = region_mask(face, "skin") & ~masks.any(axis=0)
+        growing = [index for index, name in enumerate(regions) if name not in UNGROWN]
+        if rest.any() and growing:
+            distances = np.stack(
+                [
+                    cv2.distanceTransform((~masks[index]).view(np.uint8), cv2.DIST_L2, 3)
+                    for index in growing
+                ]
+            )
+            nearest = np.argmin(distances, axis=0)
+            for place, index in enumerate(growing):
+                masks[index] |= rest & (nearest == place)
+        return masks
+
+    return dict(zip(regions, face.derived(("zones", regions), compute), strict=True))
 
 
 def read_area(mask: np.ndarray, unread: np.ndarray | None) -> int:
@@ -129,20 +160,31 @@ def blob_score(
     weight: Callable[[Blob], float],
     scale: float,
     unread: np.ndarray | None = None,
+    masks: dict[str, np.ndarray] | None = None,
 ) -> dict[str, float]:
-    """Per region: sum of blob weights per region area in iod^2, saturated at `scale`. The area
-    leaves out `unread` (skin where no blob can be seen; a region with fewer than
-    MIN_REGION_PIXELS left has no score)."""
+    """Per region: sum of blob weights per region area in iod^2, saturated at `scale`. The
+    blobs are those in the region, or in `masks[region]` when given (its `zones`: a lesion
+    beside a region counts in it, as if inside it, so the score follows how many lesions the
+    face has, wherever they are). The area leaves out `unread` (skin where no blob can be
+    seen; a region with fewer than MIN_REGION_PIXELS left has no score)."""
     unread = unread if unread is not None and unread.any() else None
 
-    def score(mask: np.ndarray) -> float:
+    def score(mask: np.ndarray, where: np.ndarray) -> float:
         pixels = read_area(mask, unread)
         if pixels < MIN_REGION_PIXELS:
             return math.nan
         area = pixels / face.eye_distance**2
-        return saturate(sum(weight(b) for b in blobs_in(found, mask)) / area, scale)
+        return saturate(sum(weight(b) for b in blobs_in(found, where)) / area, scale)
 
-    return score_regions(face, regions, score)
+    if masks is None:
+        return score_regions(face, regions, lambda mask: score(mask, mask))
+    scores = {}
+    for name in regions:
+        if face.area(name) < MIN_REGION_PIXELS:
+            continue
+        if math.isfinite(value := score(region_mask(face, name), masks[name])):
+            scores[name] = value
+    return scores
 
 
 def score_range(name: str, score: float) -> tuple[float, float]:

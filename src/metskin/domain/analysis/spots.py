@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -165,6 +165,7 @@ def spots_in_crop(
     found: Sequence[Blob],
     skin: np.ndarray,
     faint: Sequence[Blob] = (),
+    places: dict[str, np.ndarray] | None = None,
 ) -> tuple[tuple[SpotInCrop, ...], set[int]]:
     """Core contrast, area and centre of each found blob (the most severe MAX_SPOTS), measured
     on the contrast map `darker` (ΔL* below the surround) around the blob; then the centres of
@@ -190,9 +191,18 @@ def spots_in_crop(
             seen.append(spot)
             unmeasured.add(blob.label)
         else:
-            measured.append(spot)
+            measured.append(replace(spot, region=_place(places or {}, blob.centre)))
     seen += [SpotInCrop(blob.centre) for blob in _severest(faint, MAX_SEEN - len(seen))]
     return (*measured, *seen[:MAX_SEEN]), unmeasured
+
+
+def _place(places: dict[str, np.ndarray], centre: tuple[float, float]) -> str | None:
+    """The first of `places` (name: mask) that holds `centre`, if any."""
+    x, y = int(centre[0]), int(centre[1])  # as `scoring.blobs_in` reads a blob's place
+    for name, mask in places.items():
+        if 0 <= y < mask.shape[0] and 0 <= x < mask.shape[1] and mask[y, x]:
+            return name
+    return None
 
 
 def _severest(found: Sequence[Blob], count: int) -> list[Blob]:
@@ -246,9 +256,7 @@ def _measure(window: _Window, skin: np.ndarray) -> SpotInCrop:
     return SpotInCrop(centre, area, core)
 
 
-def aligned_spots(
-    face: FaceImage, points: np.ndarray, concerns: Sequence[Concern]
-) -> tuple[DarkSpot, ...]:
+def aligned_spots(points: np.ndarray, concerns: Sequence[Concern]) -> tuple[DarkSpot, ...]:
     """The pigmentation concern's spots in the aligned face frame.
 
     `points` are the (N, 3) landmarks in the pixels of the measured crop.
@@ -266,7 +274,7 @@ def aligned_spots(
             else float(spot.area_px * factor * FRAME_UNIT_MM**2),
             darkness=None if spot.delta_l_star is None else darkness(spot.delta_l_star),
             delta_l_star=spot.delta_l_star,
-            region=None if spot.area_px is None else region_at(face, spot.centre),
+            region=spot.region,
         )
         for spot, xy, factor in zip(found, positions, factors, strict=True)
     )
@@ -274,16 +282,6 @@ def aligned_spots(
 
 def darkness(delta_l_star: float) -> float:
     return float(np.clip(DARKNESS_PER_L_STAR * delta_l_star, 0.0, 100.0))
-
-
-def region_at(face: FaceImage, centre: tuple[float, float]) -> str | None:
-    """The main region whose mask holds `centre`, if any."""
-    x, y = round(centre[0]), round(centre[1])
-    for name in lm.MAIN_REGIONS:
-        mask = face.masks[name]
-        if 0 <= y < mask.shape[0] and 0 <= x < mask.shape[1] and mask[y, x]:
-            return name
-    return None
 
 
 def merge_frames(frames: Sequence[tuple[DarkSpot, ...] | None]) -> tuple[DarkSpot, ...] | None:

@@ -13,8 +13,8 @@ BANDS: dict[str, dict[str, float]] = {
     "acne": {
         "cheek_left": 3.0,
         "cheek_right": 3.0,
-        "chin": 3.0,
-        "face": 5.8,
+        "chin": 32.1,
+        "face": 6.5,
         "forehead": 3.0,
         "nose": 36.4,
         "under_eye_left": 3.0,
@@ -27,7 +27,7 @@ BANDS: dict[str, dict[str, float]] = {
     },
     "pigmentation": {
         "cheek_left": 13.1,
-        "cheek_right": 13.1,
+        "cheek_right": 100.0,
         "chin": 13.1,
         "face": 28.8,
         "forehead": 65.5,
