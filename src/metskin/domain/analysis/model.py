@@ -128,7 +128,7 @@ class DarkSpot:
     area_mm2: float | None  # on a frontal view, in nominal millimetres
     darkness: float | None  # 0..100 from the core's L* below the surround
     delta_l_star: float | None
-    region: str | None  # the main region a measured spot lies in, if any
+    region: str | None  # the main region a measured spot lies in or beside (its `scoring.zones`)
 
     @property
     def measured(self) -> bool:

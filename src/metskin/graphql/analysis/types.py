@@ -199,7 +199,9 @@ class PigmentedSpot:
     darkness: float = strawberry.field(
         description="0-100 from how much darker (L*) its core is than the skin around it."
     )
-    region: str | None = strawberry.field(description="The main region it lies in, if any.")
+    region: str | None = strawberry.field(
+        description="The main region it lies in or next to (where its score counts it), if any."
+    )
 
 
 @strawberry.type
