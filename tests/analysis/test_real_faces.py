@@ -34,7 +34,8 @@ def test_an_older_face_in_an_old_portrait(landmarker):
     """matplotlib's sample portrait of Grace Hopper (a US Navy photo, public domain), the one
     real older face at hand: a scanned print with a warm cast, deep folds and glasses. Her
     nasolabial folds read as lines; the folds of her skin and her glasses' bridge, which the
-    spots card cannot measure as spots, no longer read as "moderate" dark spots (40.9)."""
+    spots card cannot measure as spots, no longer read as "moderate" dark spots (40.9); her
+    ears are not acne."""
     cbook = pytest.importorskip("matplotlib.cbook")  # mediapipe requires matplotlib
     try:
         path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
@@ -48,3 +49,6 @@ def test_an_older_face_in_an_old_portrait(landmarker):
     spots = result.concern("pigmentation")
     assert spots.band == "none", spots
     assert spots.explanation.startswith("No spots")
+    # the red skin of her ears, where the face's outline meets them, is not acne on the cheeks
+    # (it read "mild", 18, when the cheeks' zones reached the outline: scoring.ZONE_EDGE)
+    assert result.concern("acne").band == "none"

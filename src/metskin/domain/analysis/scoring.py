@@ -13,7 +13,7 @@ import numpy as np
 
 from metskin.domain.analysis import plain
 from metskin.domain.analysis.face_image import FaceImage
-from metskin.domain.analysis.filters import Blob, fine_texture, masked_blur
+from metskin.domain.analysis.filters import Blob, disk, fine_texture, masked_blur
 from metskin.domain.analysis.model import Concern
 
 MIN_REGION_PIXELS = 30
@@ -65,11 +65,16 @@ def score_regions(
 
 
 UNGROWN = ("nose",)  # zones: the skin beside the nose and the upper lip are not "on the nose"
+# Zones stop this far (x the eye distance, about 5 mm) inside the face's outline: where the
+# outline meets the ears it can take in an ear's red skin (two "red bumps" on the ears of an
+# older woman's portrait read as acne), and at the hairline its shade.
+ZONE_EDGE = 0.08
 
 
 def zones(face: FaceImage, regions: tuple[str, ...]) -> dict[str, np.ndarray]:
     """Each region grown over the skin that lies in none of `regions`, each such pixel going to
-    the region nearest it (but the UNGROWN), so that together they cover all the face's skin.
+    the region nearest it (but the UNGROWN), so that together they cover the face's skin up to
+    ZONE_EDGE from its outline.
     The regions are patches (46 % of the skin): acne and dark spots on the jaw, the lower
     cheeks, around the mouth or at the temples count in the region next to them (`blob_score`;
     "Acne and dark spots over the whole face" in docs/benchmarks.md). Computed once per face
@@ -77,7 +82,9 @@ def zones(face: FaceImage, regions: tuple[str, ...]) -> dict[str, np.ndarray]:
 
     def compute() -> np.ndarray:
         masks = np.stack([region_mask(face, name) for name in regions])
-        rest = region_mask(face, "skin") & ~masks.any(axis=0)
+        radius = max(1, round(ZONE_EDGE * face.eye_distance))
+        inner = cv2.erode(face.masks["face"].view(np.uint8), disk(radius)).view(bool)
+        rest = region_mask(face, "skin") & inner & ~masks.any(axis=0)
         growing = [index for index, name in enumerate(regions) if name not in UNGROWN]
         if rest.any() and growing:
             distances = np.stack(
