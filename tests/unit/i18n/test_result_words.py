@@ -47,3 +47,21 @@ def test_english_reads_as_it_always_did() -> None:
         "wrinkles", SEEN, RESULT, english
     )
     assert plain.summary(RESULT).startswith("Your skin tone is 4 on the 10-step Monk scale.")
+
+
+def test_acne_and_dark_spots_name_a_region_with_the_skin_beside_it() -> None:
+    """Acne and dark spots count in a region's zone (the jaw beside a cheek, the skin around the
+    mouth beside the chin): their places say so; lines keep the region's own name."""
+    english = TRANSLATIONS.translator("en-GB")
+    beside = {**SEEN, "regions": {"chin": 40.0, "cheek_right": 30.0}}
+    assert plain.sentence("acne", beside, RESULT, english) == (
+        "1 small red bump seen, mostly on the chin or around the mouth and on the right cheek "
+        "or jaw."
+    )
+    assert plain.sentence("wrinkles", beside, RESULT, english).endswith(
+        "mostly on the chin and on the right cheek."
+    )
+    french = TRANSLATIONS.translator("fr-FR")
+    assert "sur le menton ou autour de la bouche" in plain.sentence("acne", beside, RESULT, french)
+    german = TRANSLATIONS.translator("de-DE")
+    assert "am Kinn oder um den Mund" in plain.sentence("acne", beside, RESULT, german)

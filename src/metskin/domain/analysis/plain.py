@@ -86,6 +86,17 @@ REGION_AT = {
     "nasolabial_right": _("on the right smile line"),
     "nasolabial_left": _("on the left smile line"),
 }
+# Acne and dark spots are counted in a region's zone (`scoring.zones`: the region and the skin
+# next to it, e.g. the jaw beside a cheek): their places are said as such.
+ZONED = ("acne", "pigmentation")
+ZONE_AT = {
+    "forehead": _("on the forehead or temples"),
+    "cheek_right": _("on the right cheek or jaw"),
+    "cheek_left": _("on the left cheek or jaw"),
+    "chin": _("on the chin or around the mouth"),
+    "under_eye_right": _("under or beside the right eye"),
+    "under_eye_left": _("under or beside the left eye"),
+}
 PORES = {
     "few": _("Few visible pores on the nose and cheeks."),
     "some": _("Some visible pores on the nose and cheeks."),
@@ -118,19 +129,19 @@ def measured_spots(result: dict[str, Any]) -> int | None:
     return sum(1 for s in spots if s.get("area_mm2") is not None and s.get("darkness") is not None)
 
 
-def _worst(concern: dict[str, Any], tr: Translator) -> str:
+def _worst(code: str, concern: dict[str, Any], tr: Translator) -> str:
     regions = {k: v for k, v in concern.get("regions", {}).items() if v >= 15}
     if not regions:
         return ""
-    names = [_at(n, tr) for n in sorted(regions, key=lambda k: -regions[k])[:2]]
+    names = [_at(n, tr, code) for n in sorted(regions, key=lambda k: -regions[k])[:2]]
     places = names[0]
     if len(names) > 1:
         places = tr.gettext("{first} and {second}").format(first=names[0], second=names[1])
     return tr.gettext(", mostly {places}").format(places=places)
 
 
-def _at(region: str, tr: Translator) -> str:
-    phrase = REGION_AT.get(region)
+def _at(region: str, tr: Translator, code: str = "") -> str:
+    phrase = (code in ZONED and ZONE_AT.get(region)) or REGION_AT.get(region)
     return tr.gettext(phrase) if phrase else f"on the {region.replace('_', ' ')}"
 
 
@@ -148,7 +159,7 @@ def sentence(
 ) -> str:
     """What was seen, in words and counts a person can check in the mirror."""
     found = concern.get("measurements", {})
-    where = _worst(concern, tr)
+    where = _worst(code, concern, tr)
     if code == "redness":
         share = round(100 * found.get("red_area_fraction", 0.0))
         if not share:
@@ -257,7 +268,7 @@ def summary(result: dict[str, Any], tr: Translator = ENGLISH) -> str:
     else:
         parts.append(tr.gettext("Nothing stands out over the whole face."))
     local = [
-        f"{_named(code, tr)} {_at(region, tr)}"
+        f"{_named(code, tr)} {_at(region, tr, code)}"
         for code, c in concerns.items()
         if localised(c)
         for region, value in c.get("regions", {}).items()
