@@ -32,12 +32,15 @@ def face() -> FaceImage:
 def test_zones_cover_the_skin_and_keep_their_regions() -> None:
     found = face()
     grown = zones(found, REGIONS)
-    # all the skin but a rim along the face's outline (ZONE_EDGE x the eye distance: 6 pixels)
+    # all the skin but a rim along the face's outline and round the nose (ZONE_EDGE x the eye
+    # distance: 6 pixels)
     inner = np.zeros_like(found.masks["skin"])
     inner[16:-16, 16:-16] = True
+    inner[34:117, 79:122] = False  # the nose (40:110, 85:115) and the crease beside it
     covered = np.logical_or.reduce(list(grown.values()))
     assert np.array_equal(covered | ~inner, np.ones_like(inner))  # all of the inner skin
     assert not covered[12, 100] and not covered[100, 12]  # the rim: an ear, a hairline
+    assert not covered[75, 118] and not covered[113, 100]  # beside and below the nose
     for name in REGIONS:
         assert np.all(grown[name][found.region(name)])
     # the nose takes no skin beyond its own: below it is not "on the nose"

@@ -65,16 +65,17 @@ def score_regions(
 
 
 UNGROWN = ("nose",)  # zones: the skin beside the nose and the upper lip are not "on the nose"
-# Zones stop this far (x the eye distance, about 5 mm) inside the face's outline: where the
-# outline meets the ears it can take in an ear's red skin (two "red bumps" on the ears of an
-# older woman's portrait read as acne), and at the hairline its shade.
+# Zones stop this far (x the eye distance, about 5 mm) inside the face's outline and short of
+# the nose: where the outline meets the ears it can take in an ear's red skin (two "red bumps"
+# on the ears of an older woman's portrait read as acne), at the hairline its shade, and beside
+# the nose the red, shaded crease of its wing (the astronaut's one "bump").
 ZONE_EDGE = 0.08
 
 
 def zones(face: FaceImage, regions: tuple[str, ...]) -> dict[str, np.ndarray]:
     """Each region grown over the skin that lies in none of `regions`, each such pixel going to
     the region nearest it (but the UNGROWN), so that together they cover the face's skin up to
-    ZONE_EDGE from its outline.
+    ZONE_EDGE from its outline and from the UNGROWN.
     The regions are patches (46 % of the skin): acne and dark spots on the jaw, the lower
     cheeks, around the mouth or at the temples count in the region next to them (`blob_score`;
     "Acne and dark spots over the whole face" in docs/benchmarks.md). Computed once per face
@@ -85,6 +86,9 @@ def zones(face: FaceImage, regions: tuple[str, ...]) -> dict[str, np.ndarray]:
         radius = max(1, round(ZONE_EDGE * face.eye_distance))
         inner = cv2.erode(face.masks["face"].view(np.uint8), disk(radius)).view(bool)
         rest = region_mask(face, "skin") & inner & ~masks.any(axis=0)
+        for index, name in enumerate(regions):
+            if name in UNGROWN:  # nor the crease beside it: a nose's wing is red and shaded
+                rest &= ~cv2.dilate(masks[index].view(np.uint8), disk(radius)).view(bool)
         growing = [index for index, name in enumerate(regions) if name not in UNGROWN]
         if rest.any() and growing:
             distances = np.stack(
