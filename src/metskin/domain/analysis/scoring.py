@@ -13,7 +13,7 @@ import numpy as np
 
 from metskin.domain.analysis import plain
 from metskin.domain.analysis.face_image import FaceImage
-from metskin.domain.analysis.filters import Blob, disk, fine_texture, masked_blur
+from metskin.domain.analysis.filters import Blob, disk, fine_texture, mask_box, masked_blur
 from metskin.domain.analysis.model import Concern
 
 MIN_REGION_PIXELS = 30
@@ -55,10 +55,17 @@ def score_regions(
 ) -> dict[str, float]:
     """Scores of the regions large enough to measure; a region whose score cannot be computed
     (e.g. no usable pixel in it: the mean of nothing is NaN) has none."""
+    return score_named(face, regions, lambda name: score(region_mask(face, name)))
+
+
+def score_named(
+    face: FaceImage, regions: tuple[str, ...], score: Callable[[str], float]
+) -> dict[str, float]:
+    """`score_regions` with `score` given the region's name."""
     scores = {}
     for name in regions:
         if face.area(name) >= MIN_REGION_PIXELS:
-            value = score(region_mask(face, name))
+            value = score(name)
             if math.isfinite(value):
                 scores[name] = value
     return scores
@@ -86,20 +93,29 @@ def zones(face: FaceImage, regions: tuple[str, ...]) -> dict[str, np.ndarray]:
         radius = max(1, round(ZONE_EDGE * face.eye_distance))
         inner = cv2.erode(face.masks["face"].view(np.uint8), disk(radius)).view(bool)
         rest = region_mask(face, "skin") & inner & ~masks.any(axis=0)
+        growing = []
         for index, name in enumerate(regions):
-            if name in UNGROWN:  # nor the crease beside it: a nose's wing is red and shaded
-                rest &= ~cv2.dilate(masks[index].view(np.uint8), disk(radius)).view(bool)
-        growing = [index for index, name in enumerate(regions) if name not in UNGROWN]
+            if name not in UNGROWN:
+                growing.append(index)
+            elif (box := mask_box(masks[index], radius)) is not None:
+                # nor the crease beside it (a nose's wing is red and shaded); dilated on the
+                # region's box grown by the disk, beyond which the dilation is 0
+                near = cv2.dilate(masks[index][box].view(np.uint8), disk(radius)).view(bool)
+                rest[box] &= ~near
         if rest.any() and growing:
+            rows, cols = np.nonzero(rest)
             distances = np.stack(
                 [
-                    cv2.distanceTransform((~masks[index]).view(np.uint8), cv2.DIST_L2, 3)
+                    cv2.distanceTransform((~masks[index]).view(np.uint8), cv2.DIST_L2, 3)[
+                        rows, cols
+                    ]
                     for index in growing
                 ]
             )
-            nearest = np.argmin(distances, axis=0)
+            nearest = np.argmin(distances, axis=0)  # read on the rest's pixels only
             for place, index in enumerate(growing):
-                masks[index] |= rest & (nearest == place)
+                chosen = nearest == place
+                masks[index][rows[chosen], cols[chosen]] = True
         return masks
 
     return dict(zip(regions, face.derived(("zones", regions), compute), strict=True))
@@ -180,22 +196,16 @@ def blob_score(
     seen; a region with fewer than MIN_REGION_PIXELS left has no score)."""
     unread = unread if unread is not None and unread.any() else None
 
-    def score(mask: np.ndarray, where: np.ndarray) -> float:
+    def score(name: str) -> float:
+        mask = region_mask(face, name)
         pixels = read_area(mask, unread)
         if pixels < MIN_REGION_PIXELS:
             return math.nan
         area = pixels / face.eye_distance**2
+        where = mask if masks is None else masks[name]
         return saturate(sum(weight(b) for b in blobs_in(found, where)) / area, scale)
 
-    if masks is None:
-        return score_regions(face, regions, lambda mask: score(mask, mask))
-    scores = {}
-    for name in regions:
-        if face.area(name) < MIN_REGION_PIXELS:
-            continue
-        if math.isfinite(value := score(region_mask(face, name), masks[name])):
-            scores[name] = value
-    return scores
+    return score_named(face, regions, score)
 
 
 def score_range(name: str, score: float) -> tuple[float, float]:
