@@ -35,6 +35,7 @@ from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import Blob, disk, labels_mostly_inside, labels_touching
 from metskin.domain.analysis.model import Concern, DarkSpot, SpotInCrop
+from metskin.domain.analysis.scoring import blobs_in
 
 EYE_DISTANCE_MM = 63.0  # adult mean distance between the eye centres
 FRAME_UNIT_MM = 150.0  # one unit of the aligned face frame
@@ -191,18 +192,10 @@ def spots_in_crop(
             seen.append(spot)
             unmeasured.add(blob.label)
         else:
-            measured.append(replace(spot, region=_place(places or {}, blob.centre)))
+            where = (name for name, zone in (places or {}).items() if blobs_in([blob], zone))
+            measured.append(replace(spot, region=next(where, None)))  # where the score counts it
     seen += [SpotInCrop(blob.centre) for blob in _severest(faint, MAX_SEEN - len(seen))]
     return (*measured, *seen[:MAX_SEEN]), unmeasured
-
-
-def _place(places: dict[str, np.ndarray], centre: tuple[float, float]) -> str | None:
-    """The first of `places` (name: mask) that holds `centre`, if any."""
-    x, y = int(centre[0]), int(centre[1])  # as `scoring.blobs_in` reads a blob's place
-    for name, mask in places.items():
-        if 0 <= y < mask.shape[0] and 0 <= x < mask.shape[1] and mask[y, x]:
-            return name
-    return None
 
 
 def _severest(found: Sequence[Blob], count: int) -> list[Blob]:
