@@ -23,7 +23,6 @@ from metskin.domain.analysis.filters import (
     dark_ridges,
     disk,
     fine_texture,
-    robust_stats,
 )
 from metskin.domain.analysis.geometry import (
     EXCLUDE_GROW,
@@ -194,9 +193,7 @@ def plain_pores(face: FaceImage) -> pores.PoreMap:
         region = face.region(name) & face.masks["usable"]
         if np.count_nonzero(region) < pores.MIN_PIXELS:
             continue
-        threshold = max(
-            pores.PORES_MIN_THRESHOLD, pores.PORES_SIGMAS * robust_stats(depth[region])[1]
-        )
+        threshold = pores.pit_threshold(depth[region])
         _, labels, stats, _ = cv2.connectedComponentsWithStats(
             (region & (depth > threshold)).astype(np.uint8), connectivity=8
         )

