@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+NORMAL_90 = 1.2815516  # the 90th percentile of a standard normal distribution
 ROBUST_SAMPLE = 20_000  # robust statistics use an even subsample of at most this many values
 FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -270,11 +271,13 @@ def fine_texture(
     fine: float,
     sample: int = ROBUST_SAMPLE,
     blurred: np.ndarray | None = None,
+    bright_side: bool = False,
 ) -> float:
     """Robust sigma over `mask` of the image minus its blur at `fine`: the skin's fine texture
     (and noise), from an even sample of at most `sample` values (5 000 leave about 2 %
     sampling error). A median statistic, so lines or spots on part of the mask barely move it.
-    `blurred`: `blur(image, fine)`, when the caller has it."""
+    `blurred`: `blur(image, fine)`, when the caller has it. `bright_side`: the sigma read from
+    the 90th percentile above the median instead (`bright_spread`)."""
     if blurred is not None:
         values = image[mask] - blurred[mask]
     else:
@@ -284,7 +287,21 @@ def fine_texture(
                 return 0.0
             image, mask = np.ascontiguousarray(image[window]), mask[window]
         values = (image - blur(image, fine))[mask]
-    return robust_stats(values[:: -(-values.size // sample)])[1] if values.size else 0.0
+    if not values.size:
+        return 0.0
+    values = values[:: -(-values.size // sample)]
+    return bright_spread(values) if bright_side else robust_stats(values)[1]
+
+
+def bright_spread(values: np.ndarray) -> float:
+    """A sigma from the values' bright tail: (90th percentile - median) / 1.2816, which is the
+    sigma of a normal distribution. Dark lines and spots do not reach that side, and a photo
+    saved as a JPEG of low quality, flat inside its 8 x 8 blocks with deep artefacts at their
+    edges, does not shrink it as it shrinks the median absolute deviation (docs/benchmarks.md,
+    "Lines on compressed photos")."""
+    sample = np.array(values, dtype=np.float32)
+    median = median_in_place(sample)
+    return (float(np.percentile(sample, 90.0)) - median) / NORMAL_90
 
 
 def blur_reach(sigma: float) -> int:

@@ -3,7 +3,8 @@ contrast against the skin's own fine texture so that a crease reads the same on 
 
 Ridges are measured on `FaceImage.weber` (`filters.weber_lightness`: a crease taking the same
 share of light reads the same depth on any skin) and divided by the fine texture of the wrinkle
-zones' skin (a median statistic, so the lines themselves barely raise it), relative to
+zones' skin (read from its bright side, `filters.bright_spread`, which dark lines do not reach
+and a low-quality JPEG does not shrink), relative to
 LINES_NOISE: the threshold is then the same signal-to-texture ratio on every tone. Darker skin
 shows more fine texture in L* (its sheen is a larger share of its light), which the old
 absolute L* depth read as lines (partial Spearman 0.47 with Monk on the neutral London faces,
@@ -51,10 +52,12 @@ from metskin.domain.analysis.filters import (
     ridge_window,
 )
 
-# The median of fine_texture (on weber_lightness) over the wrinkle zones of the 204 London
-# photos (p5-p95 0.58-1.79; bench/concern_tone_bench.py): a face with this texture keeps the
-# threshold of 5 L* the detector had before.
-LINES_NOISE = 0.93
+# The median of the texture (fine_texture on weber_lightness, read from its bright side) over
+# the wrinkle zones of the 204 London photos (p5-p95 0.63-1.81; bench/concern_tone_bench.py): a
+# face with this texture keeps the threshold of 5 L* the detector had before. It was 0.93 (p5-p95
+# 0.58-1.79) with the median absolute deviation, which a JPEG of low quality shrinks while it
+# keeps deep artefacts ("Lines on compressed photos").
+LINES_NOISE = 1.02
 LINE_THRESHOLD = 5.0
 TEXTURE_SAMPLE = 5_000
 # A ridge that touches hair with more than ALONG_SHARE of its pixels within ALONG_REACH x the
@@ -107,7 +110,9 @@ def find_lines(face: FaceImage, zone: np.ndarray) -> LineMap:
     # the texture's blur is the ridges' middle scale: blurred once, read by both (on the
     # usable pixels the window's blur is the one fine_texture computes on their box)
     fine = {sigmas[1]: blur(contrast, sigmas[1])}
-    texture = fine_texture(contrast, usable, sigmas[1], TEXTURE_SAMPLE, fine[sigmas[1]])
+    texture = fine_texture(
+        contrast, usable, sigmas[1], TEXTURE_SAMPLE, fine[sigmas[1]], bright_side=True
+    )
     # the forehead's sheen: elsewhere highlights sit on folds and rims, whose lines they border
     bright = (face.masks["specular"] & face.region("forehead"))[window]
     filled = _highlights_filled(contrast, bright, usable, iod)
