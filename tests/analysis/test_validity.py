@@ -47,6 +47,21 @@ def test_real_faces_are_not_blocked(every_london_result) -> None:
     assert not blocked  # false-block rate on the 102 neutral + 102 smiling faces: 0
 
 
+def test_a_strongly_compressed_photo_is_named(every_london_result, london_cases) -> None:
+    """COMPRESSED, a warning (`compression.py`): on none of the 204 photos as the camera saved
+    them (JPEG q90-92; blockiness at most 1.32), on every 8th re-saved at q40 (1.52 and up)."""
+    named = [p.name for p, _, r in every_london_result if "COMPRESSED" in issue_codes(r)]
+    assert not named
+    sample = london_cases[::8]
+    results = [variant("JPEG q40", path, points) for path, _, points in sample]
+    assert all("COMPRESSED" in issue_codes(result) for result in results)
+    assert all(not i.blocking for r in results for i in r.quality if i.code == "COMPRESSED")
+
+
+def issue_codes(result) -> set[str]:
+    return {item.code for item in result.quality}
+
+
 @pytest.mark.parametrize("name", ["JPEG q40", "downscaled x0.6", "mild smoothing"])
 def test_ordinary_degradations_are_not_blocked(london_cases, name) -> None:
     sample = london_cases[::8]

@@ -12,6 +12,7 @@ from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis import quality, validity
 from metskin.domain.analysis.aggregate import aggregate_results
 from metskin.domain.analysis.capture import measure_capture
+from metskin.domain.analysis.compression import compression_issues
 from metskin.domain.analysis.concerns import measure_concerns
 from metskin.domain.analysis.errors import UnreadableMedia
 from metskin.domain.analysis.eyes import blown_eyes, readable_eyes, sclera_level, sclera_pixels
@@ -108,6 +109,7 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
         rgb, crop, masks["skin"], masks["face"], eye_distance, sample_step(rgb), masks["forehead"]
     )
     issues += measured.issues()
+    issues += compression_issues(rgb, box, scale, masks["skin"])
     closed = any(item.code == "EYES_CLOSED" for item in issues)
     seen = None if closed else readable_eyes(crop, pts, scale)
     # the sclera's pixels, read once: the white balance reads them too (none of closed eyes:

@@ -50,6 +50,13 @@ GUIDANCE = {
         ),
         _("Keep your eyes open and look at the camera."),
     ),
+    "COMPRESSED": (
+        _(
+            "The photo was saved with strong compression, as chat apps and some websites do: "
+            "part of its fine detail is lost, so pores and fine lines may be read wrongly."
+        ),
+        _("Send the photo as your camera saved it, not a copy from a chat or a screenshot."),
+    ),
     "SMILING": (
         _(
             "You are smiling: a smile folds the skin around the mouth and the eyes, and the "

@@ -95,8 +95,9 @@ EYES_COVERED_STOPS = -2.0
 
 LIGHT_CODES = ("TOO_DARK", "UNDEREXPOSED", "OVEREXPOSED")
 # Issues that leave the result's overall confidence as it is: the light's are already in the
-# tone's confidence; a smile and stubble change the lines read (their warnings say so).
-CONFIDENCE_KEPT = (*LIGHT_CODES, "SMILING", "STUBBLE")
+# tone's confidence; a smile, stubble and strong compression change the lines (and pores) read
+# (their warnings say so).
+CONFIDENCE_KEPT = (*LIGHT_CODES, "SMILING", "STUBBLE", "COMPRESSED")
 
 
 def face_size_fraction(points: np.ndarray, shape: tuple[int, ...]) -> float:

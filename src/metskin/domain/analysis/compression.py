@@ -1,0 +1,69 @@
+"""A photo saved with strong JPEG compression (a messaging app, a web form): COMPRESSED, a
+warning that fine detail (pores, fine lines) may be misread, with the advice to send the
+original photo.
+
+JPEG codes the picture in blocks of 8 x 8 pixels; at low quality the skin inside a block is
+flattened and the steps between blocks stay. So the steps between neighbouring pixels are
+larger, on average, across the blocks' edges than inside them: `blockiness` is the mean step
+at the strongest of the 8 positions (the edges, wherever the grid lies after a crop or a
+rotation) over the median position, read on the face's box in the photo's own pixels, with
+steps beyond STEP_CLIP (the picture's own edges) clipped. A photo measured after being shrunk
+by more than half (`MIN_CROP_SCALE`) has its blocks averaged away and is not flagged. Figures:
+docs/benchmarks.md, "Compressed photos named".
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from metskin.domain.analysis.guidance import issue
+from metskin.domain.analysis.model import QualityIssue
+
+BLOCK = 8
+STEP_CLIP = 8  # 8-bit levels: a larger step between two pixels is an edge of the picture
+LINE_STEP = 2  # every 2nd row (column) is read for the steps along it
+MIN_CROP_SCALE = 0.5
+MIN_STEPS = 200  # steps read at each of the 8 positions, at least
+# The 204 London photos as the camera saved them (JPEG q90-92) read 1.08-1.32, and re-saved at
+# q85-95 at most 1.33; re-saved at q75 a median 1.51, at q60 1.67, at q40 1.90
+COMPRESSED_BLOCKINESS = 1.45
+
+
+def blockiness(rgb: np.ndarray, box: tuple[int, int, int, int], skin: np.ndarray) -> float:
+    """How much larger the steps across JPEG block edges are than the steps inside blocks, on
+    the skin (`skin`: the crop's mask, brought back to the face box `box` of the photo) in the
+    photo's own pixels (1.0: no grid)."""
+    left, top, right, bottom = box
+    if right - left < 4 * BLOCK or bottom - top < 4 * BLOCK:
+        return 1.0
+    grey = cv2.cvtColor(np.ascontiguousarray(rgb[top:bottom, left:right]), cv2.COLOR_RGB2GRAY)
+    grey = grey.astype(np.int16)
+    size = (right - left, bottom - top)
+    inside = cv2.resize(skin.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+    ratios = []
+    for axis, origin in ((1, left), (0, top)):
+        lines = grey[::LINE_STEP] if axis == 1 else grey[:, ::LINE_STEP]
+        kept = inside[::LINE_STEP] if axis == 1 else inside[:, ::LINE_STEP]
+        both = kept[:, 1:] & kept[:, :-1] if axis == 1 else kept[1:] & kept[:-1]
+        steps = np.minimum(np.abs(np.diff(lines, axis=axis)), STEP_CLIP) * both
+        # the mean step at each position along the axis, over the skin
+        total, count = steps.sum(axis=1 - axis), both.sum(axis=1 - axis)
+        phase = (origin + 1 + np.arange(total.size)) % BLOCK
+        counted = np.bincount(phase, weights=count, minlength=BLOCK)
+        if counted.min() < MIN_STEPS:  # too little skin to tell
+            return 1.0
+        per = np.bincount(phase, weights=total, minlength=BLOCK) / counted
+        ratios.append(float(per.max()) / max(float(np.median(per)), 1e-6))
+    return float(np.mean(ratios))
+
+
+def compression_issues(
+    rgb: np.ndarray, box: tuple[int, int, int, int], scale: float, skin: np.ndarray
+) -> list[QualityIssue]:
+    """COMPRESSED (a warning) for a strongly compressed photo measured at half its size or
+    more (`scale`: crop pixels per photo pixel; `box` and `skin` as for `blockiness`)."""
+    if scale < MIN_CROP_SCALE:
+        return []
+    value = blockiness(rgb, box, skin)
+    return [issue("COMPRESSED", value)] if value >= COMPRESSED_BLOCKINESS else []

@@ -1,0 +1,57 @@
+"""Blockiness: JPEG's 8 x 8 grid found on smooth skin-like texture, wherever the grid lies."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from metskin.domain.analysis.compression import (
+    COMPRESSED_BLOCKINESS,
+    MIN_CROP_SCALE,
+    blockiness,
+    compression_issues,
+)
+
+
+def skin_like(seed: int = 0, size: int = 256) -> np.ndarray:
+    """A smooth shaded patch with fine grain, in skin colours."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:size, 0:size] / size
+    base = 150 + 40 * np.sin(3 * x + 2 * y) + rng.normal(0, 2.5, (size, size))
+    grain = cv2.GaussianBlur(rng.normal(0, 4, (size, size)), (0, 0), 1.0)
+    grey = np.clip(base + grain, 0, 255)
+    return np.dstack([grey + 30, grey, grey - 25]).clip(0, 255).astype(np.uint8)
+
+
+def saved(rgb: np.ndarray, quality: int) -> np.ndarray:
+    ok, data = cv2.imencode(".jpg", rgb[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return np.ascontiguousarray(cv2.imdecode(data, cv2.IMREAD_COLOR)[..., ::-1])
+
+
+def test_strong_compression_shows_its_grid_and_light_compression_does_not() -> None:
+    rgb, skin = skin_like(), np.ones((200, 200), bool)
+    box = (20, 30, 220, 230)
+    assert blockiness(rgb, box, skin) < 1.2
+    assert blockiness(saved(rgb, 95), box, skin) < 1.3
+    assert blockiness(saved(rgb, 40), box, skin) >= COMPRESSED_BLOCKINESS
+
+
+def test_the_grid_is_found_after_a_crop_and_only_on_the_skin() -> None:
+    rgb = saved(skin_like(1), 40)
+    skin = np.ones((200, 200), bool)
+    whole = blockiness(rgb, (20, 30, 220, 230), skin)
+    shifted = blockiness(np.ascontiguousarray(rgb[5:, 3:]), (17, 25, 217, 225), skin)
+    assert abs(whole - shifted) < 0.05
+    assert blockiness(rgb, (20, 30, 220, 230), np.zeros_like(skin)) == 1.0  # no skin, no grid
+    edge = np.zeros_like(skin)
+    edge[:, :4] = True  # a strip too thin to read
+    assert blockiness(rgb, (20, 30, 220, 230), edge) == 1.0
+
+
+def test_a_photo_shrunk_by_more_than_half_is_not_named() -> None:
+    rgb, skin = saved(skin_like(2), 40), np.ones((200, 200), bool)
+    box = (20, 30, 220, 230)
+    assert [i.code for i in compression_issues(rgb, box, 1.0, skin)] == ["COMPRESSED"]
+    assert compression_issues(rgb, box, MIN_CROP_SCALE * 0.9, skin) == []
+    assert not compression_issues(rgb, box, 1.0, skin)[0].blocking
