@@ -489,3 +489,16 @@ def test_a_video_of_unfit_frames_says_why(london_cases) -> None:
     scaled = points * np.float32(80 / load_image(path).shape[1])
     result = analyse_frames([small] * 3, FakeLandmarker([scaled]))
     assert not result.ok and "LOW_RESOLUTION" in {i.code for i in result.quality if i.blocking}
+
+
+def test_a_photo_smoothed_by_compression_is_blocked_as_compressed(london_results) -> None:
+    """083 re-saved at JPEG q40 loses the fine texture that FILTER_SUSPECTED reads: blocked, as
+    COMPRESSED, whose advice is to send the camera's own photo (a filter's would not help)."""
+    face = london_results["083"]
+    result = analyse_image(
+        VARIANTS["JPEG q40"](face.rgb, face.landmarker.faces[0], 83), face.landmarker
+    )
+    assert not result.ok
+    assert [
+        (i.code, i.blocking) for i in result.quality if i.code in ("COMPRESSED", "FILTER_SUSPECTED")
+    ] == [("COMPRESSED", True)]
