@@ -7,7 +7,8 @@ sharpened, each against the photo as taken, per Monk tone of the photo as taken.
 `run` analyses the 204 London photos (neutral and smiling) as taken and as each variant, with
 the landmarks of the photo as taken (bench/validity_bench.py's cache), and writes ok, blocking
 codes, ITA, Monk and the whole-face concern scores. `report` prints, per variant, the refused
-photos, ITA's change and per concern and Monk band the median change of the score with, in
+photos, how many are named COMPRESSED (and how many of those whose pores or lines rose by
+10 or more), ITA's change and per concern and Monk band the median change of the score with, in
 brackets, how many photos went from below 15 ("none") to 15 or more; given a second file (the
 same run on another tree) it prints each cell as before -> after. Prints markdown.
 """
@@ -30,6 +31,7 @@ from metskin.domain.analysis.engine import analyse_faces
 
 BANDS = ("M1-3", "M4", "M5", "M6-10")
 MILD = 15.0
+RISE = 10.0  # a pores or lines rise this large is a misreading the warning should cover
 
 
 def sharpened(sigma: float, amount: float) -> Callable[[np.ndarray], np.ndarray]:
@@ -67,6 +69,7 @@ def run(target: Path, names: list[str]) -> None:
                 found[f"{folder.name}/{path.name}|{name}"] = {
                     "ok": result.ok,
                     "blocking": [q.code for q in result.quality if q.blocking],
+                    "codes": [q.code for q in result.quality],
                     "ita": result.tone.ita_deg if result.tone else None,
                     "monk": result.tone.monk if result.tone else None,
                     "scores": {c.name: c.score for c in result.concerns},
@@ -105,6 +108,19 @@ def report(after_file: Path, before_file: Path | None) -> None:
         print(
             f"ITA change: median {np.median(ita):.2f} deg, p90 {np.percentile(ita, 90):.2f}; "
             f"Monk moved on {monk} of {len(kept)}\n"
+        )
+        named = [p for p in kept if "COMPRESSED" in after[f"{p}|{variant}"].get("codes", ())]
+        rose = [
+            p
+            for p in kept
+            if any(
+                after[f"{p}|{variant}"]["scores"][c] - after[f"{p}|taken"]["scores"][c] >= RISE
+                for c in ("pores", "wrinkles")
+            )
+        ]
+        print(
+            f"Named COMPRESSED: {len(named)} of {len(kept)}; of the {len(rose)} whose pores or "
+            f"lines rose by {RISE:.0f} or more, {len(set(rose) & set(named))}\n"
         )
         by_band = {b: [p for p in kept if band(after[f"{p}|taken"]["monk"]) == b] for b in BANDS}
         print("| concern | " + " | ".join(f"{b} ({len(by_band[b])})" for b in BANDS) + " | all |")

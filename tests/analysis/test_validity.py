@@ -56,6 +56,10 @@ def test_a_strongly_compressed_photo_is_named(every_london_result, london_cases)
     results = [variant("JPEG q40", path, points) for path, _, points in sample]
     assert all("COMPRESSED" in issue_codes(result) for result in results)
     assert all(not i.blocking for r in results for i in r.quality if i.code == "COMPRESSED")
+    for result in results:  # compression adds pits and lines: their ranges reach lower
+        for name in ("pores", "wrinkles"):
+            low, high = result.concern(name).score_range
+            assert low <= max(0.0, result.concern(name).score - 8.0) and high > low
 
 
 def issue_codes(result) -> set[str]:

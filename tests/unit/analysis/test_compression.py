@@ -55,3 +55,19 @@ def test_a_photo_shrunk_by_more_than_half_is_not_named() -> None:
     assert [i.code for i in compression_issues(rgb, box, 1.0, skin)] == ["COMPRESSED"]
     assert compression_issues(rgb, box, MIN_CROP_SCALE * 0.9, skin) == []
     assert not compression_issues(rgb, box, 1.0, skin)[0].blocking
+
+
+def test_a_named_photo_s_pores_and_lines_ranges_reach_lower() -> None:
+    from metskin.domain.analysis.compression import COMPRESSION_RISE, widened
+    from metskin.domain.analysis.guidance import issue
+    from metskin.domain.analysis.model import Concern
+
+    concerns = tuple(
+        Concern(name, 20.0, {}, {}, "", score_range=(15.0, 26.0))
+        for name in ("pores", "wrinkles", "redness")
+    )
+    assert widened(concerns, [issue("SMILING", 1.2)]) == concerns
+    found = {c.name: c.score_range for c in widened(concerns, [issue("COMPRESSED", 1.6)])}
+    assert found["pores"] == (15.0 - COMPRESSION_RISE["pores"], 26.0)
+    assert found["wrinkles"] == (max(0.0, 15.0 - COMPRESSION_RISE["wrinkles"]), 26.0)
+    assert found["redness"] == (15.0, 26.0)
