@@ -299,9 +299,20 @@ def bright_spread(values: np.ndarray) -> float:
     saved as a JPEG of low quality, flat inside its 8 x 8 blocks with deep artefacts at their
     edges, does not shrink it as it shrinks the median absolute deviation (docs/benchmarks.md,
     "Lines on compressed photos")."""
-    sample = np.array(values, dtype=np.float32)
+    return tail_spread(values, 90.0, bright_side=True) / NORMAL_90
+
+
+def tail_spread(values: np.ndarray, percentile: float, bright_side: bool = False) -> float:
+    """How far the values reach from their median at `percentile`: of their absolute
+    deviations, or of the values above the median only (`bright_side`), from an even sample of
+    at most ROBUST_SAMPLE values. Unlike the median absolute deviation it keeps the tail of a
+    spread that is mostly flat (a low-quality JPEG's skin: flat blocks, deep artefacts)."""
+    sample = np.array(values.ravel()[:: -(-values.size // ROBUST_SAMPLE)], dtype=np.float32)
     median = median_in_place(sample)
-    return (float(np.percentile(sample, 90.0)) - median) / NORMAL_90
+    if bright_side:
+        return float(np.percentile(sample, percentile)) - median
+    deviation = np.abs(np.subtract(sample, median, out=sample), out=sample)
+    return float(np.percentile(deviation, percentile))
 
 
 def blur_reach(sigma: float) -> int:

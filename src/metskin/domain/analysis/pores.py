@@ -30,13 +30,12 @@ import numpy as np
 
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import (
-    ROBUST_SAMPLE,
     blob_mask,
     blobs,
     blur,
     blur_reach,
     mask_box,
-    median_in_place,
+    tail_spread,
 )
 
 PORE_REGIONS = ("nose", "cheek_right", "cheek_left")
@@ -85,11 +84,7 @@ def pit_threshold(depth: np.ndarray) -> float:
     """How deep a pit must be in a region whose depth values are `depth` (weber units): the
     tail of the depths' spread, so that artefacts a photo's compression left deep while it
     flattened the rest do not pass as pits (at least PORES_MIN_THRESHOLD)."""
-    sample = np.array(depth.ravel()[:: -(-depth.size // ROBUST_SAMPLE)], dtype=np.float32)
-    median = median_in_place(sample)
-    deviation = np.abs(np.subtract(sample, median, out=sample), out=sample)
-    tail = float(np.percentile(deviation, TAIL_PERCENTILE))
-    return max(PORES_MIN_THRESHOLD, PORES_TAIL * tail)
+    return max(PORES_MIN_THRESHOLD, PORES_TAIL * tail_spread(depth, TAIL_PERCENTILE))
 
 
 def find_pores(face: FaceImage, regions: tuple[str, ...] = PORE_REGIONS) -> PoreMap:
