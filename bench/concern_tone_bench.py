@@ -47,7 +47,6 @@ from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.concerns import DETECTORS
 from metskin.domain.analysis.engine import analyse_image, check_frame
 from metskin.domain.analysis.face_image import FaceImage, build_face_image
-from metskin.domain.analysis.geometry import crop_points
 from metskin.domain.analysis.tone import measure_tone
 from metskin.domain.analysis.white_reference import white_balance
 
@@ -180,7 +179,7 @@ def measure_photos(limit: int) -> list[Photo]:
             if isinstance(checked, list):
                 continue
             geometry = checked.geometry
-            pts = crop_points(checked.points, geometry.box, geometry.scale)
+            pts = checked.points_in_crop()
             gains, _ = white_balance(checked.background, checked.crop, pts, geometry.scale)
             face = build_face_image(checked.crop, pts, geometry.masks, gains)
             tone = measure_tone(face, 0.0)

@@ -42,7 +42,6 @@ from metskin.adapters.vision.images import load_image
 from metskin.domain.analysis import quality
 from metskin.domain.analysis.engine import CheckedFrame, analyse_image, check_frame
 from metskin.domain.analysis.face_image import build_face_image
-from metskin.domain.analysis.geometry import crop_points
 from metskin.domain.analysis.model import Tone
 from metskin.domain.analysis.ports import FaceLandmarker
 from metskin.domain.analysis.tone import measure_tone
@@ -78,7 +77,7 @@ def landmarks_of(
 def gains_and_tone(checked: CheckedFrame, gains: np.ndarray | None = None) -> tuple:
     """The white balance's gains (or `gains`) and the tone measured with them."""
     geometry = checked.geometry
-    points = crop_points(checked.points, geometry.box, geometry.scale)
+    points = checked.points_in_crop()
     if gains is None:
         gains = white_balance(checked.background, checked.crop, points, geometry.scale)[0]
     face = build_face_image(checked.crop, points, geometry.masks, gains)

@@ -46,7 +46,6 @@ from metskin.adapters.vision.images import load_image
 from metskin.domain.analysis import colour, monk
 from metskin.domain.analysis.engine import analyse_image, check_frame
 from metskin.domain.analysis.eyes import sclera_level
-from metskin.domain.analysis.geometry import crop_points
 from metskin.domain.analysis.model import AnalysisResult, Tone
 from metskin.domain.analysis.ports import FaceLandmarker
 
@@ -83,8 +82,8 @@ def analysed(rgb: np.ndarray, landmarker: FaceLandmarker) -> tuple[AnalysisResul
     checked = check_frame(rgb, faces)
     if isinstance(checked, list):
         return result, None
-    box, scale = checked.geometry.box, checked.geometry.scale
-    return result, sclera_level(checked.crop, crop_points(checked.points, box, scale), scale)
+    scale = checked.geometry.scale
+    return result, sclera_level(checked.crop, checked.points_in_crop(), scale)
 
 
 def wall_level(rgb: np.ndarray) -> float:

@@ -20,7 +20,6 @@ import numpy as np
 
 from metskin.domain.analysis import colour
 from metskin.domain.analysis.engine import CheckedFrame
-from metskin.domain.analysis.geometry import crop_points
 
 INNER_LIPS = (
     78,
@@ -77,7 +76,7 @@ def teeth_level(crop: np.ndarray, points: np.ndarray) -> float | None:
 
 def evidence(face_id: str, kind: str, checked: CheckedFrame) -> Evidence:
     geometry = checked.geometry
-    points = crop_points(checked.points, geometry.box, geometry.scale)
+    points = checked.points_in_crop()
     skin = colour.srgb_to_linear(checked.crop[geometry.masks["skin"]]).astype(np.float64)
     brightest = checked.background.max(axis=1)
     top = np.count_nonzero(brightest >= 230)

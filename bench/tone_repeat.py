@@ -47,7 +47,6 @@ from metskin.adapters.vision.images import load_image
 from metskin.domain.analysis import colour, monk, tone
 from metskin.domain.analysis.engine import check_frame
 from metskin.domain.analysis.face_image import FaceImage, build_face_image
-from metskin.domain.analysis.geometry import crop_points, crop_points_3d
 from metskin.domain.analysis.white_reference import white_balance
 
 Lab = np.ndarray
@@ -62,10 +61,10 @@ def face_of(rgb: np.ndarray, faces: list[np.ndarray]) -> tuple[FaceImage, Skin, 
     checked = check_frame(rgb, faces)
     assert not isinstance(checked, list)
     geometry = checked.geometry
-    points = crop_points(checked.points, geometry.box, geometry.scale)
+    points = checked.points_in_crop()
     gains, _ = white_balance(checked.background, checked.crop, points, geometry.scale)
     face = build_face_image(checked.crop, points, geometry.masks, gains)
-    return face, Skin(face, crop_points_3d(checked.points, geometry.box, geometry.scale)), points
+    return face, Skin(face, checked.points_in_crop_3d()), points
 
 
 def regions_central(face: FaceImage) -> Lab:

@@ -30,7 +30,6 @@ from metskin.adapters.vision.images import load_image  # noqa: E402
 from metskin.domain.analysis import validity  # noqa: E402
 from metskin.domain.analysis.engine import analyse_checked, check_frame  # noqa: E402
 from metskin.domain.analysis.face_image import build_face_image  # noqa: E402
-from metskin.domain.analysis.geometry import crop_points  # noqa: E402
 from metskin.domain.analysis.white_reference import white_balance  # noqa: E402
 
 CACHE = Path("/tmp/metskin-validity-landmarks.npz")
@@ -65,7 +64,7 @@ def run_one(rgb: np.ndarray, faces: list[np.ndarray]) -> dict:
     if isinstance(checked, list):
         return {"ok": False, "codes": [i.code for i in checked]}
     geometry = checked.geometry
-    pts = crop_points(checked.points, geometry.box, geometry.scale)
+    pts = checked.points_in_crop()
     gains, cast_left = white_balance(
         checked.background, checked.crop, pts, geometry.scale, checked.eyes
     )

@@ -33,7 +33,6 @@ from metskin.domain.analysis.filters import (
     percentiles_in_place,
     robust_stats,
 )
-from metskin.domain.analysis.geometry import crop_points
 from metskin.domain.analysis.quality import (
     brightest_channel,
     clipped_fractions,
@@ -211,7 +210,7 @@ def test_capture_and_validity_medians_equal_numpy_on_a_real_face(landmarker, lon
     checked = check_frame(london_face, landmarker.detect(london_face))
     assert not isinstance(checked, list)
     geometry = checked.geometry
-    pts = crop_points(checked.points, geometry.box, geometry.scale)
+    pts = checked.points_in_crop()
     gains, cast = white_balance(checked.background, checked.crop, pts, geometry.scale)
     face = build_face_image(checked.crop, pts, geometry.masks, gains)
     usable = face.masks["usable"]

@@ -26,7 +26,6 @@ from metskin.domain.analysis.filters import (
 )
 from metskin.domain.analysis.geometry import (
     EXCLUDE_GROW,
-    crop_points,
     fill_polygon,
     polygon_mask,
     region_masks,
@@ -38,8 +37,7 @@ def checked_points(landmarker, rgb: np.ndarray):  # type: ignore[no-untyped-def]
     """The engine's checked frame of `rgb` and its landmarks in the crop's coordinates."""
     checked = check_frame(rgb, landmarker.detect(rgb))
     assert not isinstance(checked, list)
-    geometry = checked.geometry
-    return checked, crop_points(checked.points, geometry.box, geometry.scale)
+    return checked, checked.points_in_crop()
 
 
 def plain_background_illuminant(pixels: np.ndarray) -> tuple[np.ndarray, float] | None:

@@ -16,7 +16,6 @@ from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.concerns import DETECTORS, redness
 from metskin.domain.analysis.engine import analyse_image, check_frame
 from metskin.domain.analysis.face_image import FaceImage, build_face_image
-from metskin.domain.analysis.geometry import crop_points
 from metskin.domain.analysis.model import AnalysisResult, Concern
 from metskin.domain.analysis.validity import finite_or_blocked, numbers, result_numbers
 from metskin.domain.analysis.white_reference import face_white_balance
@@ -65,7 +64,7 @@ def face_of(rgb: np.ndarray, landmarker: MediaPipeLandmarker) -> FaceImage:
     checked = check_frame(rgb, landmarker.detect(rgb))
     assert not isinstance(checked, list)
     geometry = checked.geometry
-    pts = crop_points(checked.points, geometry.box, geometry.scale)
+    pts = checked.points_in_crop()
     gains = face_white_balance(checked.background, checked.crop, pts, geometry.scale)
     return build_face_image(checked.crop, pts, geometry.masks, gains)
 

@@ -12,7 +12,6 @@ import pytest
 
 from metskin.domain.analysis import colour, eyes, monk, quality, validity, white_reference
 from metskin.domain.analysis.engine import analyse_frames, analyse_image, check_frame, small_copy
-from metskin.domain.analysis.geometry import crop_points
 from metskin.domain.analysis.model import Tone
 from tests.analysis.conftest import RealFace
 from tests.analysis.synthetic import ILLUMINANTS, normalised, under_light
@@ -198,7 +197,7 @@ def test_blown_eyes_refuse_far_overexposed_copies(london_results, smiling_result
         checked = check_frame(face.rgb, face.landmarker.faces)
         assert not isinstance(checked, list)
         geometry = checked.geometry
-        points = crop_points(checked.points, geometry.box, geometry.scale)
+        points = checked.points_in_crop()
         seen = eyes.readable_eyes(checked.crop, points, geometry.scale)
         assert (eyes.blown_eyes(checked.crop, points, seen) or 0.0) < 0.05, face.path.name
     refused = {}
@@ -302,7 +301,7 @@ def estimated_cast(face: RealFace, rgb: np.ndarray) -> np.ndarray:
     checked = check_frame(rgb, face.landmarker.detect(rgb))
     assert not isinstance(checked, list)
     geometry = checked.geometry
-    points = crop_points(checked.points, geometry.box, geometry.scale)
+    points = checked.points_in_crop()
     gains = white_reference.white_balance(checked.background, checked.crop, points, geometry.scale)
     return -white_reference.log_chroma(gains[0])
 

@@ -19,10 +19,10 @@ from metskin.domain.analysis.eyes import blown_eyes, readable_eyes, sclera_level
 from metskin.domain.analysis.face_image import FaceImage, build_face_image
 from metskin.domain.analysis.filters import shrink
 from metskin.domain.analysis.geometry import (
-    crop_face,
     crop_points,
-    crop_points_3d,
+    in_box,
     make_geometry,
+    upright_crop,
 )
 from metskin.domain.analysis.model import AnalysisResult, FaceGeometry, QualityIssue, Tone
 from metskin.domain.analysis.ports import DeferredFrame, FaceLandmarker
@@ -52,6 +52,16 @@ class CheckedFrame:
     image: np.ndarray | None = field(default=None, repr=False)
     sclera_level: float | None = None  # log2 luminance of the whites of the eyes: the exposure
     eyes: np.ndarray | None = field(default=None, repr=False)  # the sclera's linear pixels
+
+    def points_in_crop(self) -> np.ndarray:
+        """The landmarks' (x, y) in crop pixels."""
+        geometry = self.geometry
+        return crop_points(self.points, geometry.box, geometry.scale, geometry.turn)
+
+    def points_in_crop_3d(self) -> np.ndarray:
+        """The landmarks' (x, y, z) in crop pixels."""
+        geometry = self.geometry
+        return crop_points(self.points, geometry.box, geometry.scale, geometry.turn, depth=True)
 
 
 def ensure_rgb(rgb: np.ndarray) -> np.ndarray:
@@ -100,16 +110,16 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
     points, issues = quality.choose_face(faces, rgb.shape)
     if points is None:
         return issues
-    crop, box, scale = crop_face(rgb, points)
-    geometry = make_geometry(points, box, scale, (crop.shape[0], crop.shape[1]))
+    crop, box, scale, turn, inside = upright_crop(rgb, points)
+    geometry = make_geometry(points, box, scale, (crop.shape[0], crop.shape[1]), turn, inside)
     masks = geometry.masks
-    pts = crop_points(points, box, scale)
+    pts = crop_points(points, box, scale, turn)
     eye_distance = lm.eye_distance(pts)
     measured = quality.measure_quality(
         rgb, crop, masks["skin"], masks["face"], eye_distance, sample_step(rgb), masks["forehead"]
     )
     issues += measured.issues()
-    issues += compression_issues(rgb, box, scale, masks["skin"])
+    issues += compression_issues(rgb, box, scale, in_box(masks["skin"], geometry))
     closed = any(item.code == "EYES_CLOSED" for item in issues)
     seen = None if closed else readable_eyes(crop, pts, scale)
     # the sclera's pixels, read once: the white balance reads them too (none of closed eyes:
@@ -139,7 +149,7 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
 def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> AnalysisResult:
     """Tone, skin type and concerns of a face that passed the gate."""
     geometry = checked.geometry
-    pts = crop_points(checked.points, geometry.box, geometry.scale)
+    pts = checked.points_in_crop()
     gains, cast_left = white_balance(
         checked.background, checked.crop, pts, geometry.scale, checked.eyes
     )
@@ -161,9 +171,7 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
             skin_type=measure_skin_type(face, self_reported),
             concerns=concerns,
             geometry=replace(geometry, masks=face.masks),
-            spots=aligned_spots(
-                crop_points_3d(checked.points, geometry.box, geometry.scale), concerns
-            ),
+            spots=aligned_spots(checked.points_in_crop_3d(), concerns),
             capture=measure_capture(face, checked.points, checked.sclera_level),
         )
     )

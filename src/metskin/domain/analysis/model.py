@@ -200,6 +200,9 @@ class FaceGeometry:
     scale: float  # crop pixels per image pixel
     landmarks: np.ndarray = field(repr=False)  # (478, 3) in image pixels
     masks: dict[str, np.ndarray] = field(repr=False)  # bool, crop-sized (after scale)
+    # (2, 3) affine from image to crop pixels when the crop was turned to level the eyes (a
+    # tilted head, `geometry.upright_crop`); None: crop = (image - box[:2]) x scale
+    turn: np.ndarray | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, eq=False)

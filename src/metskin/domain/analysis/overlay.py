@@ -11,7 +11,8 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis import plain
-from metskin.domain.analysis.model import AnalysisResult, Concern
+from metskin.domain.analysis.geometry import in_box, photo_point
+from metskin.domain.analysis.model import AnalysisResult, Concern, FaceGeometry
 
 CONCERN_COLOURS: dict[str, tuple[int, int, int]] = {
     "redness": (235, 40, 40),
@@ -48,11 +49,11 @@ def render_overlay(
         return out
     names = [c.name for c in result.concerns if concerns is None or c.name in concerns]
     x0, y0, x1, y1 = geometry.box
-    blend_heat(out[y0:y1, x0:x1], [result.concern(name) for name in names])
+    blend_heat(out[y0:y1, x0:x1], [result.concern(name) for name in names], geometry)
     thickness = max(1, round((x1 - x0) / 300))
     draw_outlines(out, geometry.landmarks, thickness)
     if "pigmentation" in names:
-        draw_spots(out, result.concern("pigmentation"), geometry.box, thickness)
+        draw_spots(out, result.concern("pigmentation"), geometry, thickness)
     draw_legend(out, [legend_label(result.concern(name)) for name in names], names)
     return out
 
@@ -92,12 +93,18 @@ def stored_overlay(
         ),
         scale=geometry.scale / factor,
         landmarks=geometry.landmarks * np.float32(factor),
+        turn=None
+        if geometry.turn is None
+        else np.hstack([geometry.turn[:, :2] / factor, geometry.turn[:, 2:]]),
     )
     return render_overlay(small, replace(result, geometry=scaled))
 
 
-def blend_heat(patch: np.ndarray, concerns: Sequence[Concern]) -> None:
-    """Blend each concern's heat map into `patch` (uint8 RGB, in place), in order, in float32:
+def blend_heat(
+    patch: np.ndarray, concerns: Sequence[Concern], geometry: FaceGeometry | None = None
+) -> None:
+    """Blend each concern's heat map into `patch` (uint8 RGB, in place; the photo's pixels of
+    `geometry.box`, which places a turned crop's maps), in order, in float32:
     pixel = pixel * (1 - alpha) + colour * alpha, rounded down once at the end. Done on planes
     (one colour at a time) and only over the rows and columns where a map is not zero: where
     alpha is 0 the formula gives the pixel back exactly, so the result is the same as blending
@@ -108,7 +115,11 @@ def blend_heat(patch: np.ndarray, concerns: Sequence[Concern]) -> None:
         heat = concern.heatmap
         if heat is None:
             continue
-        resized = cv2.resize(heat, (width, height), interpolation=cv2.INTER_LINEAR)
+        resized = (
+            cv2.resize(heat, (width, height), interpolation=cv2.INTER_LINEAR)
+            if geometry is None or geometry.turn is None
+            else in_box(heat, geometry)
+        )
         rows, columns = np.flatnonzero(resized.any(axis=1)), np.flatnonzero(resized.any(axis=0))
         if not rows.size:
             continue
@@ -135,20 +146,26 @@ def legend_label(concern: Concern) -> str:
 
 
 def draw_spots(
-    out: np.ndarray, pigmentation: Concern, box: tuple[int, int, int, int], thickness: int
+    out: np.ndarray, pigmentation: Concern, geometry: FaceGeometry, thickness: int
 ) -> None:
     """A ring around each measured pigmented spot: the ones followed from photo to photo."""
     if pigmentation.heatmap is None:
         return
-    x0, y0, x1, y1 = box
+    x0, y0, x1, y1 = geometry.box
     sx = (x1 - x0) / pigmentation.heatmap.shape[1]
     sy = (y1 - y0) / pigmentation.heatmap.shape[0]
+    if geometry.turn is not None:
+        sx = 1.0 / geometry.scale
     for spot in pigmentation.spots:
         if spot.area_px is None:
             continue
         radius = max(4, round(SPOT_RING * math.sqrt(spot.area_px / math.pi) * sx))
-        centre = (round(x0 + spot.centre[0] * sx), round(y0 + spot.centre[1] * sy))
-        cv2.circle(out, centre, radius, SPOT_COLOUR, thickness, cv2.LINE_AA)
+        x, y = (
+            (x0 + spot.centre[0] * sx, y0 + spot.centre[1] * sy)
+            if geometry.turn is None
+            else photo_point(spot.centre, geometry)
+        )
+        cv2.circle(out, (round(x), round(y)), radius, SPOT_COLOUR, thickness, cv2.LINE_AA)
 
 
 def draw_outlines(out: np.ndarray, points: np.ndarray, thickness: int) -> None:
