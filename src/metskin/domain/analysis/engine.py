@@ -24,6 +24,7 @@ from metskin.domain.analysis.geometry import (
     make_geometry,
     upright_crop,
 )
+from metskin.domain.analysis.mixed_light import MixedLight, face_light_gains, mixed_light
 from metskin.domain.analysis.model import AnalysisResult, FaceGeometry, QualityIssue, Tone
 from metskin.domain.analysis.ports import DeferredFrame, FaceLandmarker
 from metskin.domain.analysis.skin_type import measure_skin_type
@@ -52,6 +53,7 @@ class CheckedFrame:
     image: np.ndarray | None = field(default=None, repr=False)
     sclera_level: float | None = None  # log2 luminance of the whites of the eyes: the exposure
     eyes: np.ndarray | None = field(default=None, repr=False)  # the sclera's linear pixels
+    mixed: MixedLight | None = field(default=None, repr=False)  # lights of two colours
 
     def points_in_crop(self) -> np.ndarray:
         """The landmarks' (x, y) in crop pixels."""
@@ -120,6 +122,12 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
     )
     issues += measured.issues()
     issues += compression_issues(rgb, box, scale, in_box(masks["skin"], geometry))
+    step = sample_step(rgb)
+    mixed = mixed_light(
+        crop, masks["skin"], pts, rgb[::step, ::step], step, box, BACKGROUND_MARGIN, points
+    )
+    if mixed is not None:
+        issues.append(quality.issue("MIXED_LIGHT", float(np.hypot(*mixed.gap))))
     closed = any(item.code == "EYES_CLOSED" for item in issues)
     seen = None if closed else readable_eyes(crop, pts, scale)
     # the sclera's pixels, read once: the white balance reads them too (none of closed eyes:
@@ -142,7 +150,15 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
     penalty = 0.5 ** sum(1 for item in issues if item.code not in quality.LIGHT_CODES)
     background, score = background_pixels(rgb, box), measured.score() * penalty
     return CheckedFrame(
-        points, crop, geometry, issues, background, score, sclera_level=sclera, eyes=eyes
+        points,
+        crop,
+        geometry,
+        issues,
+        background,
+        score,
+        sclera_level=sclera,
+        eyes=eyes,
+        mixed=mixed,
     )
 
 
@@ -153,6 +169,13 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
     gains, cast_left = white_balance(
         checked.background, checked.crop, pts, geometry.scale, checked.eyes
     )
+    if checked.mixed is not None:  # the mean of the lights beside the two halves, if they agree
+        sides = tuple(
+            white_balance(pixels, checked.crop, pts, geometry.scale, checked.eyes)[0]
+            for pixels in checked.mixed.backgrounds
+        )
+        found = face_light_gains(checked.mixed, (sides[0], sides[1]))
+        gains = gains if found is None else found
     face = build_face_image(checked.crop, pts, geometry.masks, gains)
     unfit = validity.measure_validity(face, pts, geometry.scale, cast_left).issues()
     if unfit:

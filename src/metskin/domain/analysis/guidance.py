@@ -102,6 +102,13 @@ GUIDANCE = {
         ),
         _("Face the window or the lamp, so that both sides of your face are lit alike."),
     ),
+    "MIXED_LIGHT": (
+        _(
+            "Light of two colours falls on the two sides of the face (a window and a lamp, for "
+            "example), so the skin tone is less certain."
+        ),
+        _("Use one light: face a window with the lamps off, or turn away from the window."),
+    ),
     # the validity gate (validity.py): what makes a measured face unfit to report
     "LOW_RESOLUTION": (
         _("The face has too few pixels to measure the skin."),

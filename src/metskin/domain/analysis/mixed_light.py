@@ -1,0 +1,123 @@
+"""Mixed light: lights of two colours on the two halves of the face (a window on one side and a
+lamp on the other, daylight and a screen).
+
+Under one light the two halves of a face have the same skin colour: on the 204 London photos
+as taken the medians of their log-chromaticity (log R/G, log B/G of linear light) are at most
+0.076 apart (median 0.014). A second light of another colour on one side moves that half's,
+and one white balance for the whole photo cannot be right for both: the background's near-gray
+estimate settles on one side's light, and copies of the London photos lit by two lights across
+the face moved ITA by a median 2-6 deg (p90 7-10), with no warning.
+
+When the halves are MIXED_GAP or more apart the photo is named MIXED_LIGHT (a warning), and the
+light on the face is taken as the mean of the lights of the background on its two sides (each
+estimated as the whole background is), when those differ the way the halves do (their
+difference within MIXED_AGREE_DEG of the halves' direction and at least half its length): the
+light of a side of the room falls on that side of the face and the background beside it.
+Otherwise the one estimate is kept. docs/benchmarks.md, "Mixed light".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from metskin.domain.analysis import colour
+
+MIXED_GAP = 0.1
+MIXED_AGREE_DEG = 35.0
+FOREHEAD_TOP, CHIN_BOTTOM = 10, 152  # the face mesh's points at the top and bottom of the face
+MIN_PIXELS = 200
+SKIN_SAMPLE = 6000  # the skin is read evenly subsampled to about this many pixels
+
+
+@dataclass(frozen=True, eq=False)
+class MixedLight:
+    gap: np.ndarray  # log-chromaticity of the +1 half's skin minus the -1 half's
+    backgrounds: tuple[np.ndarray, np.ndarray]  # the background's pixels beside each half
+
+
+def sides_of(xy: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """+1 or -1 for each (x, y): which side of the face's midline (forehead top to chin) it is
+    on, in the coordinates `points` are in (a turn of the crop keeps the sides)."""
+    top, bottom = points[FOREHEAD_TOP, :2], points[CHIN_BOTTOM, :2]
+    along = bottom - top
+    cross = (xy[:, 0] - top[0]) * along[1] - (xy[:, 1] - top[1]) * along[0]
+    return np.where(cross >= 0, 1, -1).astype(np.int8)
+
+
+def halves_gap(crop: np.ndarray, skin: np.ndarray, points: np.ndarray) -> np.ndarray | None:
+    """The +1 half's median skin log-chromaticity minus the -1 half's (crop pixels and
+    landmarks), or None when either half shows too little usable skin."""
+    chosen = np.flatnonzero(skin)
+    chosen = chosen[:: max(1, len(chosen) // SKIN_SAMPLE)]
+    ys, xs = np.divmod(chosen, skin.shape[1])
+    sides = sides_of(np.column_stack([xs, ys]).astype(np.float32), points)
+    pixels = crop.reshape(-1, 3)[chosen]
+    medians = []
+    for side in (1, -1):
+        linear = colour.usable_linear(pixels[sides == side])
+        if len(linear) < MIN_PIXELS:
+            return None
+        logs = np.log(np.maximum(linear, 1e-6))
+        medians.append(np.median(logs[:, [0, 2]] - logs[:, [1]], axis=0))
+    return np.asarray(medians[0] - medians[1])
+
+
+def background_halves(
+    sample: np.ndarray, step: int, box: tuple[int, int, int, int], margin: float, points: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pixels of `sample` (the photo read every `step` pixels) beside the face (level with
+    it along its midline, outside its box grown by `margin` of its size), on its +1 and its -1
+    side (the photo's landmarks): not the hair above it or the clothes below."""
+    height, width = sample.shape[:2]
+    rows, cols = np.mgrid[0:height, 0:width]
+    x0, y0, x1, y1 = box
+    grow_x, grow_y = (x1 - x0) * margin, (y1 - y0) * margin
+    xs, ys = (cols * step).ravel(), (rows * step).ravel()
+    away = (xs < x0 - grow_x) | (xs > x1 + grow_x) | (ys < y0 - grow_y) | (ys > y1 + grow_y)
+    top, bottom = points[FOREHEAD_TOP, :2], points[CHIN_BOTTOM, :2]
+    along = bottom - top
+    level = ((xs - top[0]) * along[0] + (ys - top[1]) * along[1]) / float(along @ along)
+    chosen = away & (level >= 0.0) & (level <= 1.0)
+    sides = sides_of(np.column_stack([xs[chosen], ys[chosen]]).astype(np.float32), points)
+    pixels = sample.reshape(-1, 3)[chosen]
+    return pixels[sides == 1], pixels[sides == -1]
+
+
+def mixed_light(
+    crop: np.ndarray,
+    skin: np.ndarray,
+    crop_points: np.ndarray,
+    sample: np.ndarray,
+    step: int,
+    box: tuple[int, int, int, int],
+    margin: float,
+    points: np.ndarray,
+) -> MixedLight | None:
+    """The halves' gap and the background beside each, when the halves are MIXED_GAP apart."""
+    gap = halves_gap(crop, skin, crop_points)
+    if gap is None or float(np.hypot(*gap)) < MIXED_GAP:
+        return None
+    return MixedLight(gap, background_halves(sample, step, box, margin, points))
+
+
+def gains_chroma(gains: np.ndarray) -> np.ndarray:
+    """The log-chromaticity of the light that `gains` correct (the inverse of the gains)."""
+    return -np.log(np.array([gains[0] / gains[1], gains[2] / gains[1]]))
+
+
+def face_light_gains(
+    mixed: MixedLight, side_gains: tuple[np.ndarray, np.ndarray]
+) -> np.ndarray | None:
+    """The gains for the mean of the two sides' lights (the geometric mean of their gains),
+    or None when the sides' lights do not differ the way the halves of the face do."""
+    difference = gains_chroma(side_gains[0]) - gains_chroma(side_gains[1])
+    length, gap = float(np.hypot(*difference)), float(np.hypot(*mixed.gap))
+    if length < 0.5 * gap:
+        return None
+    cosine = float(difference @ mixed.gap) / (length * gap)
+    if cosine < math.cos(math.radians(MIXED_AGREE_DEG)):
+        return None
+    return np.sqrt(side_gains[0] * side_gains[1])
