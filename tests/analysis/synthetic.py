@@ -276,3 +276,21 @@ def two_lights(rgb: np.ndarray, points: np.ndarray, first: str, second: str) -> 
     gains = np.exp(one * (1 - share) + other * share).astype(np.float32)
     lit = linear_to_srgb(srgb_to_linear(rgb) * gains)
     return jpeg_round_trip(np.round(np.clip(lit, 0, 1) * 255).astype(np.uint8), 90)
+
+
+@cache
+def _person_segmenter():  # type: ignore[no-untyped-def]
+    import mediapipe as mp  # the bundled selfie segmentation model (benches and tests only)
+
+    return mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0)
+
+
+def backlit(rgb: np.ndarray, person_gain: float, background_gain: float) -> np.ndarray:
+    """`rgb` with the person (MediaPipe's selfie segmentation, edges softened) re-exposed by
+    `person_gain` and the rest by `background_gain` (linear light): a window behind the person
+    that the camera exposed for. Through a JPEG q90 round trip."""
+    mask = _person_segmenter().process(rgb).segmentation_mask.astype(np.float32)
+    person = cv2.GaussianBlur(mask, (0, 0), 3)[..., np.newaxis]
+    gains = person * person_gain + (1 - person) * background_gain
+    lit = linear_to_srgb(srgb_to_linear(rgb) * gains)
+    return jpeg_round_trip(np.round(np.clip(lit, 0, 1) * 255).astype(np.uint8), 90)

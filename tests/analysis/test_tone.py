@@ -221,6 +221,25 @@ def test_exposure_rule(
     assert all(item.blocking and item.guidance for item in found)
 
 
+@pytest.mark.parametrize(
+    ("sclera", "background", "code"),
+    [
+        (-1.1, -0.55, None),  # a London face as taken before its studio wall (0.56 stop median)
+        (-2.3, -0.8, None),  # the darkest London eyes, the wall 1.5 stops above them
+        (-2.1, 0.0, "BACKLIT"),  # a stop under, the background near white: a window behind
+        (-1.5, 0.5, None),  # eyes in the London range: a bright background alone never blocks
+        (-2.1, -0.5, None),  # dim eyes before a background no brighter than a studio wall
+        (-2.1, None, None),  # no background to compare (the face fills the photo)
+    ],
+)
+def test_backlight_rule(sclera: float, background: float | None, code: str | None) -> None:
+    found = quality.exposure_issues([], sclera, 255.0, 0.0, None, background)
+    assert [item.code for item in found] == ([code] if code else [])
+    assert all(item.blocking and item.guidance for item in found)
+    blurred = [quality.issue("BLURRY", 10.0)]  # blurred whites of the eyes read dim
+    assert quality.exposure_issues(blurred, sclera, 255.0, 0.0, None, background) == []
+
+
 @pytest.mark.parametrize("background", ["coffee", "chelsea", "rocket"])
 def test_recolour_benchmark_on_held_out_backgrounds(landmarker, background: str) -> None:
     """The same faces in front of warm or dark scenes that fool a gray-world estimate (median

@@ -10,10 +10,10 @@ from metskin.domain.analysis.colour import linear_to_srgb, srgb_to_linear
 from metskin.domain.analysis.mixed_light import (
     CHIN_BOTTOM,
     FOREHEAD_TOP,
-    MixedLight,
     background_halves,
     face_light_gains,
     halves_gap,
+    mixed_light,
     sides_of,
 )
 
@@ -79,10 +79,29 @@ def test_the_background_beside_each_half_is_level_with_the_face() -> None:
 def test_the_lights_beside_the_face_are_used_only_when_they_differ_as_its_halves_do() -> None:
     warm, cool = np.array([0.8, 1.0, 1.4]), np.array([1.1, 1.0, 0.85])  # gains
     gap = -np.log([0.8 / 1.1, 1.4 / 0.85])  # the +1 half under the warm light's colour
-    mixed = MixedLight(gap, (np.zeros((0, 3)), np.zeros((0, 3))))
-    found = face_light_gains(mixed, (warm, cool))
+    found = face_light_gains(gap, (warm, cool))
     assert found == pytest.approx(np.sqrt(warm * cool))
-    assert face_light_gains(mixed, (cool, warm)) is None  # the other way round
-    assert face_light_gains(mixed, (warm, warm)) is None  # one light beside both
+    assert face_light_gains(gap, (cool, warm)) is None  # the other way round
+    assert face_light_gains(gap, (warm, warm)) is None  # one light beside both
     small = np.exp(0.3 * np.log(warm / cool)) * cool  # a third of the difference
-    assert face_light_gains(mixed, (small, cool)) is None
+    assert face_light_gains(gap, (small, cool)) is None
+
+
+def test_mixed_light_needs_the_background_beside_the_halves_to_agree() -> None:
+    """Halves apart (the right one under a warmer light): named only when the background on
+    each side reads that side's light; under one light for the whole background (a shaded
+    half that reads warmer under one lamp) nothing is named."""
+    crop, skin = skin_crop((1.1, 0.95, 0.7))
+    points = midline((50, 0), (50, 119))  # the crop's +1 half is its right (x > 50)
+    sample = np.zeros((60, 60, 3), np.uint8)
+    sample[:, :30], sample[:, 30:] = (180, 200, 230), (230, 200, 160)  # cool left, warm right
+    where = midline((30, 0), (30, 59))
+    warm, cool = np.array([0.8, 1.0, 1.4]), np.array([1.1, 1.0, 0.85])
+
+    def two_lights(pixels: np.ndarray) -> np.ndarray:
+        return warm if pixels[:, 0].mean() > pixels[:, 2].mean() else cool
+
+    found = mixed_light(crop, skin, points, sample, 1, (25, 0, 35, 60), 0.0, where, two_lights)
+    assert found is not None and found.gains == pytest.approx(np.sqrt(warm * cool))
+    one = mixed_light(crop, skin, points, sample, 1, (25, 0, 35, 60), 0.0, where, lambda _: cool)
+    assert one is None

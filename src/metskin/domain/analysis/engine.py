@@ -24,7 +24,7 @@ from metskin.domain.analysis.geometry import (
     make_geometry,
     upright_crop,
 )
-from metskin.domain.analysis.mixed_light import MixedLight, face_light_gains, mixed_light
+from metskin.domain.analysis.mixed_light import MixedLight, mixed_light
 from metskin.domain.analysis.model import AnalysisResult, FaceGeometry, QualityIssue, Tone
 from metskin.domain.analysis.ports import DeferredFrame, FaceLandmarker
 from metskin.domain.analysis.skin_type import measure_skin_type
@@ -122,24 +122,34 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
     )
     issues += measured.issues()
     issues += compression_issues(rgb, box, scale, in_box(masks["skin"], geometry))
-    step = sample_step(rgb)
-    mixed = mixed_light(
-        crop, masks["skin"], pts, rgb[::step, ::step], step, box, BACKGROUND_MARGIN, points
-    )
-    if mixed is not None:
-        issues.append(quality.issue("MIXED_LIGHT", float(np.hypot(*mixed.gap))))
     closed = any(item.code == "EYES_CLOSED" for item in issues)
     seen = None if closed else readable_eyes(crop, pts, scale)
     # the sclera's pixels, read once: the white balance reads them too (none of closed eyes:
     # their lids' skin would be read as the whites of the eyes)
     eyes = NO_PIXELS if closed else None if seen is None else sclera_pixels(crop, pts, seen)
     sclera = sclera_level(crop, pts, scale, eyes)
+    background = background_pixels(rgb, box)
+    step = sample_step(rgb)
+    mixed = mixed_light(
+        crop,
+        masks["skin"],
+        pts,
+        rgb[::step, ::step],
+        step,
+        box,
+        BACKGROUND_MARGIN,
+        points,
+        lambda pixels: white_balance(pixels, crop, pts, scale, eyes)[0],
+    )
+    if mixed is not None:
+        issues.append(quality.issue("MIXED_LIGHT", float(np.hypot(*mixed.gap))))
     light = quality.exposure_issues(
         issues,
         sclera,
         measured.image_top,
         blown_eyes(crop, pts, seen),
         measured.forehead_luma_median,
+        quality.background_level(background),
     )
     if any(item.code == "OVEREXPOSED" for item in light):  # blocks: drop the warning
         issues = [item for item in issues if item.code != "OVEREXPOSED"]
@@ -148,7 +158,7 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
             light = [validity.issue("GLASSES_GLARE", glare)]
     issues += light
     penalty = 0.5 ** sum(1 for item in issues if item.code not in quality.LIGHT_CODES)
-    background, score = background_pixels(rgb, box), measured.score() * penalty
+    score = measured.score() * penalty
     return CheckedFrame(
         points,
         crop,
@@ -169,13 +179,8 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
     gains, cast_left = white_balance(
         checked.background, checked.crop, pts, geometry.scale, checked.eyes
     )
-    if checked.mixed is not None:  # the mean of the lights beside the two halves, if they agree
-        sides = tuple(
-            white_balance(pixels, checked.crop, pts, geometry.scale, checked.eyes)[0]
-            for pixels in checked.mixed.backgrounds
-        )
-        found = face_light_gains(checked.mixed, (sides[0], sides[1]))
-        gains = gains if found is None else found
+    if checked.mixed is not None:  # the mean of the lights beside the two halves
+        gains = checked.mixed.gains
     face = build_face_image(checked.crop, pts, geometry.masks, gains)
     unfit = validity.measure_validity(face, pts, geometry.scale, cast_left).issues()
     if unfit:

@@ -71,6 +71,13 @@ GUIDANCE = {
         ),
         _("Face a window or a lamp; avoid backlight and night mode."),
     ),
+    "BACKLIT": (
+        _(
+            "The light is behind you (a window or the sky), so your face is in shadow and the "
+            "skin would read darker than it is."
+        ),
+        _("Turn round to face the window or the light, or move so that it is not behind you."),
+    ),
     "UNDEREXPOSED": (
         _(
             "The picture is underexposed: nothing in it is bright, not even the whites of the "

@@ -8,17 +8,20 @@ and one white balance for the whole photo cannot be right for both: the backgrou
 estimate settles on one side's light, and copies of the London photos lit by two lights across
 the face moved ITA by a median 2-6 deg (p90 7-10), with no warning.
 
-When the halves are MIXED_GAP or more apart the photo is named MIXED_LIGHT (a warning), and the
-light on the face is taken as the mean of the lights of the background on its two sides (each
-estimated as the whole background is), when those differ the way the halves do (their
-difference within MIXED_AGREE_DEG of the halves' direction and at least half its length): the
-light of a side of the room falls on that side of the face and the background beside it.
-Otherwise the one estimate is kept. docs/benchmarks.md, "Mixed light".
+When the halves are MIXED_GAP or more apart and the lights of the background beside them
+(each estimated as the whole background is) differ the way the halves do (their difference
+within MIXED_AGREE_DEG of the halves' direction and at least half its length: the light of a
+side of the room falls on that side of the face and the background beside it), the photo is
+named MIXED_LIGHT (a warning) and the light on the face is taken as the mean of those two.
+The halves alone are not enough: under a strong side light from one lamp the shaded half reads
+warmer and more saturated (the astronaut's portrait: 0.13 apart, the background's sides alike).
+docs/benchmarks.md, "Mixed light".
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +38,7 @@ SKIN_SAMPLE = 6000  # the skin is read evenly subsampled to about this many pixe
 @dataclass(frozen=True, eq=False)
 class MixedLight:
     gap: np.ndarray  # log-chromaticity of the +1 half's skin minus the -1 half's
-    backgrounds: tuple[np.ndarray, np.ndarray]  # the background's pixels beside each half
+    gains: np.ndarray  # the white balance for the mean of the lights beside the two halves
 
 
 def sides_of(xy: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -95,12 +98,17 @@ def mixed_light(
     box: tuple[int, int, int, int],
     margin: float,
     points: np.ndarray,
+    balance: Callable[[np.ndarray], np.ndarray],
 ) -> MixedLight | None:
-    """The halves' gap and the background beside each, when the halves are MIXED_GAP apart."""
+    """Lights of two colours on the two halves of the face, when the halves are MIXED_GAP
+    apart and the background beside them agrees (`balance`: the white balance's gains for a
+    set of background pixels)."""
     gap = halves_gap(crop, skin, crop_points)
     if gap is None or float(np.hypot(*gap)) < MIXED_GAP:
         return None
-    return MixedLight(gap, background_halves(sample, step, box, margin, points))
+    plus, minus = background_halves(sample, step, box, margin, points)
+    gains = face_light_gains(gap, (balance(plus), balance(minus)))
+    return None if gains is None else MixedLight(gap, gains)
 
 
 def gains_chroma(gains: np.ndarray) -> np.ndarray:
@@ -109,15 +117,15 @@ def gains_chroma(gains: np.ndarray) -> np.ndarray:
 
 
 def face_light_gains(
-    mixed: MixedLight, side_gains: tuple[np.ndarray, np.ndarray]
+    gap: np.ndarray, side_gains: tuple[np.ndarray, np.ndarray]
 ) -> np.ndarray | None:
     """The gains for the mean of the two sides' lights (the geometric mean of their gains),
-    or None when the sides' lights do not differ the way the halves of the face do."""
+    or None when the sides' lights do not differ the way the halves of the face (`gap`) do."""
     difference = gains_chroma(side_gains[0]) - gains_chroma(side_gains[1])
-    length, gap = float(np.hypot(*difference)), float(np.hypot(*mixed.gap))
-    if length < 0.5 * gap:
+    length, size = float(np.hypot(*difference)), float(np.hypot(*gap))
+    if length < 0.5 * size:
         return None
-    cosine = float(difference @ mixed.gap) / (length * gap)
+    cosine = float(difference @ gap) / (length * size)
     if cosine < math.cos(math.radians(MIXED_AGREE_DEG)):
         return None
     return np.sqrt(side_gains[0] * side_gains[1])
