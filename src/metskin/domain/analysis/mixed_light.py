@@ -1,12 +1,13 @@
 """Mixed light: lights of two colours on the two halves of the face (a window on one side and a
 lamp on the other, daylight and a screen).
 
-Under one light the two halves of a face have the same skin colour: on the 204 London photos
-as taken the medians of their log-chromaticity (log R/G, log B/G of linear light) are at most
-0.076 apart (median 0.014). A second light of another colour on one side moves that half's,
-and one white balance for the whole photo cannot be right for both: the background's near-gray
-estimate settles on one side's light, and copies of the London photos lit by two lights across
-the face moved ITA by a median 2-6 deg (p90 7-10), with no warning.
+Under one light the two halves of a face have nearly the same skin colour: on the 204 London
+photos as taken the medians of their log-chromaticity (log R/G, log B/G of linear light) are at
+most 0.071 apart (median 0.014). A second light of another colour on one side moves that
+half's, and one white balance for the whole photo cannot be right for both: the background's
+near-gray estimate settles on one side's light, and copies of the London photos lit by two
+lights across the face moved ITA by a median 2.0-5.9 deg (p90 6.5-11.5), with no warning
+(bench/mixed_light.py; now 0.6-1.8, p90 1.4-4.1).
 
 When the halves are MIXED_GAP or more apart and the lights of the background beside them
 (each estimated as the whole background is) differ the way the halves do (their difference
