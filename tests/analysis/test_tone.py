@@ -227,6 +227,7 @@ def test_exposure_rule(
         (-1.1, -0.55, None),  # a London face as taken before its studio wall (0.56 stop median)
         (-2.3, -0.8, None),  # the darkest London eyes, the wall 1.5 stops above them
         (-2.1, 0.0, "BACKLIT"),  # a stop under, the background near white: a window behind
+        (-1.8, 0.0, None),  # eyes that read dim on some people, correctly exposed, before a window
         (-1.5, 0.5, None),  # eyes in the London range: a bright background alone never blocks
         (-2.1, -0.5, None),  # dim eyes before a background no brighter than a studio wall
         (-2.1, None, None),  # no background to compare (the face fills the photo)
