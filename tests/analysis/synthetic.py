@@ -154,9 +154,14 @@ def under_light(
     """`rgb` re-lit by `illuminant` (a gain per linear channel) and `exposure` times the light,
     through a JPEG round trip."""
     gains = ILLUMINANTS.get(illuminant) or HEAVY_LIGHTS[illuminant]
-    linear = srgb_to_linear(rgb) * normalised(gains) * exposure
-    out = np.round(np.clip(linear_to_srgb(linear), 0, 1) * 255).astype(np.uint8)
-    return jpeg_round_trip(out, jpeg_quality)
+    return lit_and_saved(rgb, normalised(gains) * exposure, jpeg_quality)
+
+
+def lit_and_saved(rgb: np.ndarray, gains: np.ndarray, jpeg_quality: int = 90) -> np.ndarray:
+    """`rgb` with its linear light multiplied by `gains` (per channel, or per pixel and
+    channel), rounded to 8 bits and through a JPEG round trip at `jpeg_quality`."""
+    out = np.round(np.clip(linear_to_srgb(srgb_to_linear(rgb) * gains), 0, 1) * 255)
+    return jpeg_round_trip(out.astype(np.uint8), jpeg_quality)
 
 
 def jpeg_round_trip(rgb: np.ndarray, quality: int) -> np.ndarray:
@@ -273,9 +278,7 @@ def two_lights(rgb: np.ndarray, points: np.ndarray, first: str, second: str) -> 
     left, right = np.percentile(points[:, 0], (5, 95))
     share = np.clip((np.arange(width) - left) / max(right - left, 1.0), 0, 1)[None, :, None]
     one, other = np.log(normalised(ILLUMINANTS[first])), np.log(normalised(ILLUMINANTS[second]))
-    gains = np.exp(one * (1 - share) + other * share).astype(np.float32)
-    lit = linear_to_srgb(srgb_to_linear(rgb) * gains)
-    return jpeg_round_trip(np.round(np.clip(lit, 0, 1) * 255).astype(np.uint8), 90)
+    return lit_and_saved(rgb, np.exp(one * (1 - share) + other * share).astype(np.float32))
 
 
 @cache
@@ -291,6 +294,4 @@ def backlit(rgb: np.ndarray, person_gain: float, background_gain: float) -> np.n
     that the camera exposed for. Through a JPEG q90 round trip."""
     mask = _person_segmenter().process(rgb).segmentation_mask.astype(np.float32)
     person = cv2.GaussianBlur(mask, (0, 0), 3)[..., np.newaxis]
-    gains = person * person_gain + (1 - person) * background_gain
-    lit = linear_to_srgb(srgb_to_linear(rgb) * gains)
-    return jpeg_round_trip(np.round(np.clip(lit, 0, 1) * 255).astype(np.uint8), 90)
+    return lit_and_saved(rgb, person * person_gain + (1 - person) * background_gain)

@@ -7,9 +7,8 @@ import numpy as np
 import pytest
 
 from metskin.domain.analysis.colour import linear_to_srgb, srgb_to_linear
+from metskin.domain.analysis.landmarks import CHIN_BOTTOM, FOREHEAD_TOP
 from metskin.domain.analysis.mixed_light import (
-    CHIN_BOTTOM,
-    FOREHEAD_TOP,
     background_halves,
     face_light_gains,
     halves_gap,

@@ -171,6 +171,8 @@ MOUTH_CORNERS = (61, 291)
 INNER_LIPS = (13, 14)  # the middle of the upper and of the lower lip's inner edge
 NOSE_TIP = 1
 SUBNASALE = 2  # where the nose meets the upper lip
+FOREHEAD_TOP = 10  # the top of the face's midline (the hairline's middle)
+CHIN_BOTTOM = 152  # the bottom of the face's midline
 # Pitch a frontal face gets by this measure (median of the 102 London Set studio portraits).
 PITCH_OFFSET_DEG = -8.0
 

@@ -28,10 +28,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from metskin.domain.analysis import colour
+from metskin.domain.analysis import landmarks as lm
 
 MIXED_GAP = 0.1
 MIXED_AGREE_DEG = 35.0
-FOREHEAD_TOP, CHIN_BOTTOM = 10, 152  # the face mesh's points at the top and bottom of the face
 MIN_PIXELS = 200
 SKIN_SAMPLE = 6000  # the skin is read evenly subsampled to about this many pixels
 
@@ -45,7 +45,7 @@ class MixedLight:
 def sides_of(xy: np.ndarray, points: np.ndarray) -> np.ndarray:
     """+1 or -1 for each (x, y): which side of the face's midline (forehead top to chin) it is
     on, in the coordinates `points` are in (a turn of the crop keeps the sides)."""
-    top, bottom = points[FOREHEAD_TOP, :2], points[CHIN_BOTTOM, :2]
+    top, bottom = points[lm.FOREHEAD_TOP, :2], points[lm.CHIN_BOTTOM, :2]
     along = bottom - top
     cross = (xy[:, 0] - top[0]) * along[1] - (xy[:, 1] - top[1]) * along[0]
     return np.where(cross >= 0, 1, -1).astype(np.int8)
@@ -81,7 +81,7 @@ def background_halves(
     grow_x, grow_y = (x1 - x0) * margin, (y1 - y0) * margin
     xs, ys = (cols * step).ravel(), (rows * step).ravel()
     away = (xs < x0 - grow_x) | (xs > x1 + grow_x) | (ys < y0 - grow_y) | (ys > y1 + grow_y)
-    top, bottom = points[FOREHEAD_TOP, :2], points[CHIN_BOTTOM, :2]
+    top, bottom = points[lm.FOREHEAD_TOP, :2], points[lm.CHIN_BOTTOM, :2]
     along = bottom - top
     level = ((xs - top[0]) * along[0] + (ys - top[1]) * along[1]) / float(along @ along)
     chosen = away & (level >= 0.0) & (level <= 1.0)
