@@ -230,6 +230,33 @@ def test_compare_orders_the_pair_and_reads_the_change(service: ProgressService) 
     assert found.comparability.score == pytest.approx(1.0)
 
 
+MOLES = [(-0.30, 0.20), (0.12, 0.45), (0.25, -0.05), (-0.10, 0.60)]
+
+
+def test_a_mirrored_selfie_is_compared_side_for_side(uow, service: ProgressService) -> None:
+    """The later photo is the earlier one's mirror image (its spots match only flipped): its
+    right cheek is the person's left, so the person's left cheek is compared with the left."""
+    for name, (right, left), flip in (("m1", (40.0, 10.0), 1.0), ("m2", (10.0, 40.0), -1.0)):
+        uow.analyses.add(analysis(name, "p1", days=100 + int(flip < 0)))
+        found = stored(redness=25.0, regions={"cheek_right": right, "cheek_left": left})
+        found["spots"] = [{"x": flip * x, "y": y} for x, y in MOLES]
+        uow.analyses.add_result(name, found, None)
+    compared = service.compare("p1", Role.PATIENT, "m1", "m2")
+    assert compared.mirrored is True
+    cheeks = {d.region: d for d in compared.deltas if d.concern == "redness"}
+    assert cheeks["cheek_right"].delta == 0.0 and cheeks["cheek_left"].delta == 0.0
+    assert {d.change for d in compared.deltas} == {Change.NO_CHANGE}
+    # the same spots as taken: nothing is swapped, and the cheeks' change shows
+    uow.analyses.add(analysis("m3", "p1", days=102))
+    uow.analyses.add_result("m3", {**found, "spots": [{"x": x, "y": y} for x, y in MOLES]}, None)
+    compared = service.compare("p1", Role.PATIENT, "m1", "m3")
+    assert compared.mirrored is False
+    assert {d.region: d.change for d in compared.deltas if d.concern == "redness"}[
+        "cheek_left"
+    ] is Change.INCREASED
+    assert service.compare("p1", Role.PATIENT, "a1", "a2").mirrored is None  # no spots
+
+
 def test_compare_refuses_two_people_a_stranger_and_an_unfinished_analysis(
     service: ProgressService,
 ) -> None:

@@ -12,7 +12,11 @@ moves L* and so ITA by tens of degrees for a dimmer room. The later photo's regi
 relit by that ratio (at most MAX_EXPOSURE_STOPS), so a pure light change reads as no change
 while a real change of the skin against the eyes still shows. When either photo has no sclera
 reading (small or closed eyes, results stored before), nothing is normalised and the
-comparability's light factor says how far to trust the tone."""
+comparability's light factor says how far to trust the tone.
+
+When one of the two photos is the other's mirror image (`mirror.mirrored`, told by the spots:
+a front camera's selfie), the later photo's regions are read under the other side's name, so
+that each region is compared with the same skin."""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ import enum
 import math
 from dataclasses import dataclass
 
-from metskin.domain.analysis import colour
+from metskin.domain.analysis import colour, mirror
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.progress.noise_band import BANDS, MIN_BAND
 
@@ -102,20 +106,24 @@ def relit(lab: tuple[float, float, float], ratio: float) -> tuple[float, float, 
     return 116.0 * y - 16.0, 500.0 * (x - y), 200.0 * (y - z)
 
 
-def readings(readout: ResultReadout, exposure: float = 1.0) -> dict[tuple[str, str], float]:
+def readings(
+    readout: ResultReadout, exposure: float = 1.0, mirrored: bool = False
+) -> dict[tuple[str, str], float]:
     """(concern, region) -> value, for everything the result measured; tone as if the photo
-    had `exposure` times its light (see `exposure_ratio`)."""
+    had `exposure` times its light (see `exposure_ratio`); a `mirrored` photo's regions under
+    the other side's name."""
+    side = mirror.other_side if mirrored else str
     found: dict[tuple[str, str], float] = {}
     for name, concern in readout.concerns.items():
         found[(name, FACE)] = concern.score
         for region, score in concern.regions.items():
-            found[(name, region)] = score
+            found[(name, side(region))] = score
     shifts = []
     if readout.capture is not None:
         for region, lab in readout.capture.region_lab.items():
             lightness, _, b_star = relit(lab, exposure) if exposure != 1.0 else lab
-            found[(TONE, region)] = colour.ita_deg(lightness, b_star)
-            shifts.append(found[(TONE, region)] - colour.ita_deg(lab[0], lab[2]))
+            found[(TONE, side(region))] = colour.ita_deg(lightness, b_star)
+            shifts.append(found[(TONE, side(region))] - colour.ita_deg(lab[0], lab[2]))
     if readout.tone is not None and readout.tone.ita is not None:
         # the whole-face ITA moves as its regions do under the same light
         finite = sorted(shift for shift in shifts if math.isfinite(shift))
@@ -127,9 +135,24 @@ def band_for(concern: str, region: str) -> float:
     return BANDS.get(concern, {}).get(region, MIN_BAND.get(concern, MIN_BAND["default"]))
 
 
-def region_deltas(before: ResultReadout, after: ResultReadout) -> list[RegionDelta]:
-    """Deltas of every (concern, region) both results measured, sorted by concern and region."""
-    first, second = readings(before), readings(after, exposure_ratio(before, after))
+def photos_mirrored(before: ResultReadout, after: ResultReadout) -> bool | None:
+    """Whether one photo is the other's mirror image (None: their spots cannot tell)."""
+    if before.spots is None or after.spots is None:
+        return None
+    return mirror.mirrored(_places(before), _places(after))
+
+
+def _places(readout: ResultReadout) -> list[mirror.Place]:
+    return [(s.x, s.y) for s in readout.spots or () if s.x is not None and s.y is not None]
+
+
+def region_deltas(
+    before: ResultReadout, after: ResultReadout, flipped: bool = False
+) -> list[RegionDelta]:
+    """Deltas of every (concern, region) both results measured, sorted by concern and region;
+    `flipped`: `after` is `before`'s mirror image."""
+    first = readings(before)
+    second = readings(after, exposure_ratio(before, after), mirrored=flipped)
     return [
         RegionDelta(concern, region, first[key], second[key], band_for(concern, region))
         for key in sorted(first.keys() & second.keys())

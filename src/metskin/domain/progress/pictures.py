@@ -1,6 +1,7 @@
 """Before / after pictures: the later photo warped onto the earlier by their landmarks
 (piecewise affine over the face mesh), its colour brought into the earlier photo's light by
-the two white-balance gains, both cropped to the earlier face and set side by side."""
+the two white-balance gains, both cropped to the earlier face and set side by side. A later
+photo that is the earlier one's mirror image (a front camera's selfie) is flipped back first."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from metskin.domain.analysis import colour
+from metskin.domain.analysis import colour, mirror
 from metskin.domain.progress.alignment import warp_mesh
 
 SIDE = 384  # pixels of each picture
@@ -46,8 +47,12 @@ def picture_pair(
     after: np.ndarray,
     after_points: np.ndarray,
     gains: tuple[np.ndarray, np.ndarray] | None = None,
+    mirrored: bool = False,
 ) -> PicturePair:
-    """Landmarks in each image's pixels; `gains` (before's, after's) when both are known."""
+    """Landmarks in each image's pixels; `gains` (before's, after's) when both are known;
+    `mirrored`: `after` is `before`'s mirror image."""
+    if mirrored:
+        after, after_points = mirror.flipped(after, after_points)
     warped = warp_mesh(after, after_points, before_points, before.shape)
     if gains is not None:
         warped = in_light_of(warped, gains[1], gains[0])

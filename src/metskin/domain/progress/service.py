@@ -23,6 +23,7 @@ from metskin.domain.progress.deltas import (
     FACE,
     RegionDelta,
     exposure_ratio,
+    photos_mirrored,
     readings,
     region_deltas,
 )
@@ -40,6 +41,9 @@ class Comparison:
     after: Analysis
     deltas: list[RegionDelta]
     comparability: Comparability
+    # One photo is the other's mirror image (a front camera's selfie), told by the spots: the
+    # later photo's regions were compared with the earlier's other side. None: cannot tell.
+    mirrored: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,9 @@ class ProgressService:
             capture = readout.capture
             inputs.append((rgb, np.array(capture.landmarks), np.array(capture.gains)))
         (first, first_at, first_gains), (second, second_at, second_gains) = inputs
-        pair = picture_pair(first, first_at, second, second_at, (first_gains, second_gains))
+        flipped = photos_mirrored(readouts[analysis_ids[0]], readouts[analysis_ids[1]]) is True
+        gains = (first_gains, second_gains)
+        pair = picture_pair(first, first_at, second, second_at, gains, mirrored=flipped)
         return sources.codec.encode_png(getattr(pair, parts[4]))
 
     def _read(self, viewer_id: str, role: Role, analysis_id: str, argument: str) -> Analysis:
@@ -215,4 +221,6 @@ def _comparison(
     before: Analysis, after: Analysis, readouts: dict[str, ResultReadout]
 ) -> Comparison:
     first, second = readouts[before.id], readouts[after.id]
-    return Comparison(before, after, region_deltas(first, second), comparability(first, second))
+    flipped = photos_mirrored(first, second)
+    deltas = region_deltas(first, second, flipped=flipped is True)
+    return Comparison(before, after, deltas, comparability(first, second), flipped)

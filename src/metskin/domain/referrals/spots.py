@@ -12,17 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from metskin.domain.analysis import mirror
+from metskin.domain.analysis.spots import SAME_SPOT
 from metskin.domain.referrals.model import AnalysisSnapshot, PigmentedSpot
 
-MATCH_DISTANCE = 0.03  # in the aligned face frame: about 4.5 mm on an adult face
+MATCH_DISTANCE = SAME_SPOT  # in the aligned face frame: about 4.5 mm on an adult face
 # Smaller spots are a few pixels across at the engine's working scale (about 0.56 mm a pixel):
 # their area and darkness vary by a third between photos, and they come and go with the
 # detection threshold. The snapshot keeps them as position-only spots: they count as seen
 # before, and are neither compared nor reported as new.
 MIN_TRACKED_AREA_MM2 = 12.0  # about 4 mm across
-# Front cameras often save a mirrored selfie, which flips x. Earlier spots are compared mirrored
-# when that matches at least this many more of the current spots than as they are.
-MIRROR_EXTRA_MATCHES = 2
 GROWTH_RATIO = 1.25  # area up by a quarter
 DARKENING_POINTS = 10.0  # darkness is 0-100
 LOOKBACK = timedelta(days=183)
@@ -116,11 +115,14 @@ def as_in_current(
     earlier: Sequence[PigmentedSpot], current: Sequence[PigmentedSpot]
 ) -> Sequence[PigmentedSpot]:
     """The earlier spots as placed in the current photo: mirrored (x flipped) when one of the
-    two photos was a mirrored selfie, which shows as clearly more spots matching that way."""
-    mirrored = [replace(s, x=-s.x) if s.x is not None else s for s in earlier]
-    straight = sum(nearest(spot, earlier) is not None for spot in current)
-    flipped = sum(nearest(spot, mirrored) is not None for spot in current)
-    return mirrored if flipped >= straight + MIRROR_EXTRA_MATCHES else earlier
+    two photos was a mirrored selfie (`analysis.mirror`)."""
+    if mirror.mirrored(_places(earlier), _places(current)):
+        return [replace(s, x=-s.x) if s.x is not None else s for s in earlier]
+    return earlier
+
+
+def _places(spots: Sequence[PigmentedSpot]) -> list[tuple[float, float]]:
+    return [(s.x, s.y) for s in spots if s.x is not None and s.y is not None]
 
 
 def _positioned(snapshot: AnalysisSnapshot) -> list[PigmentedSpot]:

@@ -94,6 +94,14 @@ class AnalysisComparison:
     changed_concerns: list[str] = strawberry.field(
         description="Concerns (and 'tone') whose whole-face value moved beyond the band."
     )
+    mirrored: bool | None = strawberry.field(
+        default=None,
+        description="true: one photo is the other's mirror image (a front camera's selfie), "
+        "told by the pigmented spots that match only with one photo flipped; each region was "
+        "compared with the same side of the face and the pictures show the later photo "
+        "flipped back. false: the photos match as taken. null: too few spots to tell, and "
+        "the photos are compared as taken.",
+    )
 
     @strawberry.field(
         description="Before / after pictures, from the photos or the frames the video "
@@ -127,6 +135,7 @@ class AnalysisComparison:
                 for d in item.deltas
                 if d.region == domain.FACE and d.change is not domain.Change.NO_CHANGE
             ],
+            mirrored=item.mirrored,
         )
 
 

@@ -10,7 +10,7 @@ import { mark, t } from "../i18n.js";
 const PROGRESS = `query($from: DateTime!, $to: DateTime!) { progress(from: $from, to: $to) {
   analyses { id createdAt }
   trends { concern chartSvg }
-  comparison { changedConcerns
+  comparison { changedConcerns mirrored
     before { createdAt } after { createdAt }
     comparability { score flagged reasons }
     deltas { concern region delta change }
@@ -52,6 +52,10 @@ function summary(comparison) {
       t("These photos are hard to compare ({reasons}): take the next one in the same light, "
         + "pose and distance, with your face at rest.", { reasons: comparability.reasons
         .map((name) => (REASONS[name] ? t(REASONS[name]) : humanize(name))).join(", ") })) : null,
+    comparison.mirrored ? h("p", { class: "hint", id: "mirrored" },
+      t("One of these photos is a mirror image of the other, as some front cameras save "
+        + "selfies. Your spots showed which side is which, so each side of your face was "
+        + "compared with the same side.")) : null,
     changedConcerns.length
       ? h("ul", {}, changes.map((d) => h("li", { "data-concern": d.concern },
         `${humanize(d.concern)}: ${d.change === "INCREASED" ? t("up") : t("down")} ${Math.abs(d.delta)}`)))
