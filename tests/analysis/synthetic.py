@@ -295,3 +295,40 @@ def backlit(rgb: np.ndarray, person_gain: float, background_gain: float) -> np.n
     mask = _person_segmenter().process(rgb).segmentation_mask.astype(np.float32)
     person = cv2.GaussianBlur(mask, (0, 0), 3)[..., np.newaxis]
     return lit_and_saved(rgb, person * person_gain + (1 - person) * background_gain)
+
+
+BRIM_EDGES = ("mid-forehead", "brows", "below the eyes")
+
+
+def brim(
+    rgb: np.ndarray,
+    points: np.ndarray,
+    edge: str,
+    shade: float,
+    soft: float = 0.04,
+) -> np.ndarray:
+    """`rgb` with a cap's brim shading the head above `edge` (one of BRIM_EDGES) to `shade`
+    times the light, through `soft` eye distances of penumbra (a level edge): the face's
+    outline (grown by a fifth of the eye distance) and the hair above it are shaded, the
+    background beside them is not. Through a JPEG q90 round trip."""
+    eye_distance = float(np.linalg.norm(points[33, :2] - points[263, :2]))
+    brow = float(points[[105, 334], 1].mean())
+    eyes = float(points[[33, 263], 1].mean())
+    row = {
+        "mid-forehead": brow + 0.5 * (float(points[10, 1]) - brow),
+        "brows": brow,
+        "below the eyes": eyes + 0.25 * eye_distance,
+    }[edge]
+    height, width = rgb.shape[:2]
+    ys = np.arange(height, dtype=np.float32)[:, np.newaxis]
+    below = np.clip((ys - row) / max(soft * eye_distance, 1.0) + 0.5, 0.0, 1.0)
+    head = np.zeros((height, width), np.uint8)
+    hull = cv2.convexHull(np.round(points[:, :2]).astype(np.int32))
+    cv2.fillConvexPoly(head, hull, (1,))
+    grow = max(1, round(0.2 * eye_distance))
+    head = cv2.dilate(head, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1,) * 2))
+    x0, _, w, _ = cv2.boundingRect(hull)
+    head[: int(points[10, 1]), max(0, x0) : x0 + w] = 1  # the hair (and the cap) above the face
+    person = cv2.GaussianBlur(head.astype(np.float32), (0, 0), max(1.0, 0.05 * eye_distance))
+    gain = 1.0 - person * (1.0 - below) * (1.0 - shade)
+    return lit_and_saved(rgb, gain[..., np.newaxis].astype(np.float32))

@@ -23,7 +23,7 @@ export const DETAIL = `query($id: ID!) { analysis(id: $id) {
 } }`;
 const CAPTURE_TIPS = [
   mark("Face a window or soft light; avoid a strong light behind you."),
-  mark("Remove glasses and make-up if you can, and keep hair off your face."),
+  mark("Remove glasses, a cap or hat, and make-up if you can, and keep hair off your face."),
   mark("Hold the camera at eye level, about an arm's length away, face straight on."),
   mark("A short video (a few seconds, turning slightly) can give a steadier result."),
 ];
