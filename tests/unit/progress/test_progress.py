@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from metskin.domain.accounts.model import Role
-from metskin.domain.analysis import colour
+from metskin.domain.analysis import colour, mirror
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
@@ -169,6 +169,18 @@ def test_a_smile_in_one_photo_is_named_as_the_expression() -> None:
     assert comparability(readout(points=smile), readout(points=smile)).expression == 1.0
     slight = comparability(readout(points=rest), readout(points=smiling(face_points(), 0.1)[1]))
     assert slight.expression > 0.9 and not slight.flagged
+
+
+def test_a_mirror_image_is_compared_flipped_back() -> None:
+    """A mirrored selfie's head turn and tilt change sign and its landmarks swap sides: read as
+    they are, the same pose looks like a change; flipped back it does not."""
+    points = face_points()
+    before = readout(points=points, yaw=12.0)
+    found = stored(points=mirror.mirror_points(points, 400.0), yaw=-12.0)
+    found["capture"]["roll_deg"] = -0.0
+    after = ResultReadout.from_stored(found)
+    assert comparability(before, after).pose < 0.5
+    assert comparability(before, after, mirrored=True).pose == pytest.approx(1.0)
 
 
 def test_moving_the_camera_is_not_a_pose_change() -> None:

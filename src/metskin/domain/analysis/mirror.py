@@ -61,10 +61,15 @@ def other_side(region: str) -> str:
     return region
 
 
-def flipped(rgb: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The photo flipped left to right and its face-mesh landmarks (478, image pixels) renamed
-    to match: each point keeps its name for the same part of the face."""
-    width = rgb.shape[1]
+def mirror_points(points: np.ndarray, width: float = 1.0) -> np.ndarray:
+    """Face-mesh landmarks (478, x first) of the photo flipped left to right (`width` pixels
+    wide; any width gives the same face up to a shift), each renamed to keep its name for the
+    same part of the face."""
     moved = np.array(points, dtype=np.float64, copy=True)
     moved[:, 0] = width - 1 - moved[:, 0]
-    return np.ascontiguousarray(rgb[:, ::-1]), moved[list(OTHER_SIDE)]
+    return moved[list(OTHER_SIDE)]
+
+
+def flipped(rgb: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The photo flipped left to right, and its landmarks (image pixels) to match."""
+    return np.ascontiguousarray(rgb[:, ::-1]), mirror_points(points, rgb.shape[1])

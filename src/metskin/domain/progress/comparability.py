@@ -9,10 +9,11 @@ THRESHOLD is flagged, never hidden."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from metskin.domain.analysis import mirror
 from metskin.domain.analysis.readout import CaptureReading, ResultReadout
 from metskin.domain.progress.alignment import pose_residual
 
@@ -104,11 +105,28 @@ def expression_factor(a: CaptureReading, b: CaptureReading) -> float:
     return factor(abs(after - before), HALF["expression"])
 
 
-def comparability(before: ResultReadout, after: ResultReadout) -> Comparability:
-    """Results stored without a capture (before issue 16) score 0.5 on what cannot be known."""
+def as_unmirrored(capture: CaptureReading) -> CaptureReading:
+    """How a mirror image's capture reads flipped back: the head's turn and tilt change sign,
+    and each landmark keeps its name for the same part of the face (for the pose's residual
+    and the smile, which a shift does not change)."""
+    points = capture.landmarks
+    if len(points) == 478:
+        points = tuple(map(tuple, mirror.mirror_points(np.array(points)).tolist()))
+    turned = None if capture.yaw_deg is None else -capture.yaw_deg
+    tilted = None if capture.roll_deg is None else -capture.roll_deg
+    return replace(capture, landmarks=points, yaw_deg=turned, roll_deg=tilted)
+
+
+def comparability(
+    before: ResultReadout, after: ResultReadout, mirrored: bool = False
+) -> Comparability:
+    """Results stored without a capture (before issue 16) score 0.5 on what cannot be known.
+    `mirrored`: `after` is `before`'s mirror image (`deltas.photos_mirrored`)."""
     confidence = min(before.confidence or 0.0, after.confidence or 0.0)
     quality = min(1.0, confidence / FULL_CONFIDENCE)
     a, b = before.capture, after.capture
+    if mirrored and b is not None:
+        b = as_unmirrored(b)
     if a is None or b is None:
         unknown = factor(None, 1.0)
         return Comparability(unknown**3 * quality, unknown, unknown, unknown, quality)

@@ -175,7 +175,7 @@ class ProgressService:
         trends: dict[str, list[TrendPoint]] = {}
         for analysis in done:
             first, this = readouts[done[0].id], readouts[analysis.id]
-            score = comparability(first, this).score
+            score = comparability(first, this, photos_mirrored(first, this) is True).score
             measured = readings(this, exposure_ratio(first, this))  # in the first one's light
             for (concern, region), value in sorted(measured.items()):
                 if region == FACE:
@@ -223,4 +223,5 @@ def _comparison(
     first, second = readouts[before.id], readouts[after.id]
     flipped = photos_mirrored(first, second)
     deltas = region_deltas(first, second, flipped=flipped is True)
-    return Comparison(before, after, deltas, comparability(first, second), flipped)
+    found = comparability(first, second, flipped is True)
+    return Comparison(before, after, deltas, found, flipped)

@@ -98,8 +98,9 @@ class AnalysisComparison:
         default=None,
         description="true: one photo is the other's mirror image (a front camera's selfie), "
         "told by the pigmented spots that match only with one photo flipped; each region was "
-        "compared with the same side of the face and the pictures show the later photo "
-        "flipped back. false: the photos match as taken. null: too few spots to tell, and "
+        "compared with the same side of the face, the pose (whose turn and tilt change sign "
+        "in a mirror image) flipped back, and the pictures show the later photo flipped back. "
+        "false: the photos match as taken. null: too few spots to tell, and "
         "the photos are compared as taken.",
     )
 
