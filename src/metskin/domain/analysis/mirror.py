@@ -16,7 +16,6 @@ fewer pairs can be told; the rule does not guess then.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -32,10 +31,12 @@ SIDES = ("_right", "_left")
 
 def seen_again(earlier: Sequence[Place], later: Sequence[Place], flipped: bool = False) -> int:
     """How many `later` spots have an `earlier` one within SAME_SPOT (x flipped if asked)."""
-    sign = -1.0 if flipped else 1.0
-    return sum(
-        any(math.hypot(sign * x - ex, y - ey) <= SAME_SPOT for ex, ey in earlier) for x, y in later
-    )
+    if not earlier or not later:
+        return 0
+    before = np.asarray(earlier, dtype=np.float64)
+    after = np.asarray(later, dtype=np.float64) * ([-1.0, 1.0] if flipped else [1.0, 1.0])
+    gaps = np.hypot(*(after[:, np.newaxis, :] - before[np.newaxis, :, :]).transpose(2, 0, 1))
+    return int(np.count_nonzero((gaps <= SAME_SPOT).any(axis=1)))
 
 
 def mirrored(earlier: Sequence[Place], later: Sequence[Place]) -> bool | None:
