@@ -13,7 +13,7 @@ from tests.e2e.test_analysis_api import analyse
 from tests.media_samples import face_jpeg, face_video_bytes
 
 COMPARE = """query($a: ID!, $b: ID!) { compareAnalyses(a: $a, b: $b) {
-  before { id } after { id } changedConcerns
+  before { id } after { id } changedConcerns mirrored
   comparability { score flagged reasons factors { name value } }
   deltas { concern region before after delta band change }
   pictures { beforeUrl afterUrl sideBySideUrl }
@@ -37,7 +37,7 @@ async def test_two_photos_of_one_visit_compare_as_no_change(
     factors = {item["name"]: item["value"] for item in score["factors"]}
     assert min(factors["LIGHT"], factors["POSE"], factors["DISTANCE"]) > 0.99  # the same photo
     assert not score["flagged"] and score["score"] == factors["QUALITY"]
-    assert found["changedConcerns"] == []
+    assert found["changedConcerns"] == [] and found["mirrored"] is False
     concerns = {delta["concern"] for delta in found["deltas"]}
     assert {"redness", "pigmentation", "wrinkles", "tone"} <= concerns
     regions = {delta["region"] for delta in found["deltas"] if delta["concern"] == "tone"}
@@ -57,6 +57,29 @@ async def test_two_photos_of_one_visit_compare_as_no_change(
     assert [point["analysisId"] for point in redness["points"]] == [first["id"], second["id"]]
     assert redness["chartSvg"].startswith("<svg") and redness["chartSvg"].count("<circle") == 2
     assert report["comparison"]["changedConcerns"] == []
+
+
+def mirrored_jpeg(data: bytes) -> bytes:
+    """The photo as a front camera that mirrors its selfies saves it."""
+    out = io.BytesIO()
+    Image.open(io.BytesIO(data)).transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(
+        out, "JPEG", quality=95
+    )
+    return out.getvalue()
+
+
+async def test_a_mirrored_selfie_is_compared_side_for_side(
+    client: GraphQLClient, container: Container
+) -> None:
+    """The same face saved mirrored: its spots tell it, and the pose reads as the same pose."""
+    await client.register("maya@example.com")
+    first = await analyse(client, container, face_jpeg())
+    second = await analyse(client, container, mirrored_jpeg(face_jpeg()))
+    found = (await client.data(COMPARE, a=first["id"], b=second["id"]))["compareAnalyses"]
+    assert found["mirrored"] is True
+    factors = {item["name"]: item["value"] for item in found["comparability"]["factors"]}
+    assert factors["POSE"] > 0.9  # read as it is, the turned head's sign flips: 0.84
+    assert found["pictures"] is not None
 
 
 async def test_bad_comparisons_get_coded_errors(
