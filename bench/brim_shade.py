@@ -10,8 +10,8 @@ sunlight) or a diffuse (0.2) edge. The reference is the photo as taken saved as 
 Landmarks of the photo as taken (bench.validity_bench's cache).
 
 Prints markdown: per copy the photos refused (and the codes), the warnings raised, and the
-measured ones' median changes against the reference (forehead and whole-face lines, dark
-circles, ITA; ITA also for Monk 6-10).
+measured ones' median (90th percentile) changes against the reference (forehead and
+whole-face lines, dark circles, ITA; ITA also for Monk 6-10).
 """
 
 from __future__ import annotations
@@ -78,7 +78,9 @@ def main(step: int) -> None:
 
         def median(key: str, chosen: list[dict]) -> str:
             values = [item[key] for item in chosen]
-            return f"{np.median(values):+.1f}" if values else "-"
+            if not values:
+                return "-"
+            return f"{np.median(values):+.1f} ({np.percentile(values, 90):+.1f})"
 
         darker = [item for item in measured if item["dark"]]
         codes = ", ".join(f"{k} {v}" for k, v in refused.items())
