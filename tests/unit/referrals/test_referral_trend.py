@@ -5,12 +5,14 @@ improvement or too few visits do not. Sequences are generated, seeded."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from metskin.domain.progress.deltas import FACE, band_for
 from metskin.domain.referrals import AnalysisSnapshot, Specialty, Urgency, triage
+from metskin.domain.referrals.model import PigmentedSpot
 from metskin.domain.referrals.trend import TREND_MIN_VISITS, worsening
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -105,3 +107,34 @@ def test_the_trend_raises_a_routine_referral_and_names_its_specialty() -> None:
     assert reason.rule_id == "concern_worsening"
     assert "from 52.0 to 71.0" in reason.text and "whole face" in reason.text
     assert reason.evidence["band"] == round(band_for("redness", FACE), 1)
+
+
+MOLES = [(-0.30, 0.20), (0.12, 0.45), (0.25, -0.05), (-0.10, 0.60)]
+
+
+def test_a_mirrored_selfie_among_the_visits_is_read_side_for_side() -> None:
+    """Two visits as taken, then a selfie saved mirrored (a new phone): the person's left cheek
+    worsens 10 -> 25 -> 40 while the right stays at 60. The mirrored photo names the left cheek
+    "right"; read by name, the "left cheek" would run 10, 25, 60 (two cheeks mixed). Read side
+    for side (the spots match only flipped), the trend is the one cheek's, under the name the
+    current photo gives it."""
+    spots = tuple(PigmentedSpot(x, y, 20.0, 30.0) for x, y in MOLES)
+    flipped = tuple(PigmentedSpot(-x, y, 20.0, 30.0) for x, y in MOLES)
+    readings = [(10.0, 60.0, spots), (25.0, 60.0, spots), (60.0, 40.0, flipped)]
+    *history, current = [
+        AnalysisSnapshot(
+            NOW - timedelta(days=28 * (2 - index)),
+            {"redness": 20.0},
+            {"cheek_left": {"redness": left}, "cheek_right": {"redness": right}},
+            spots=placed,
+        )
+        for index, (left, right, placed) in enumerate(readings)
+    ]
+    found = worsening(current, history)
+    assert found is not None and found.region == "cheek_right"
+    assert found.values == (10.0, 25.0, 40.0)
+    # as taken (no mirror told: spots matching as they are), the names are read as they are
+    plain = [replace(snapshot, spots=spots) for snapshot in (*history, current)]
+    found = worsening(plain[-1], plain[:-1])
+    assert found is not None and found.region == "cheek_left"
+    assert found.values == (10.0, 25.0, 60.0)

@@ -116,12 +116,13 @@ def as_in_current(
 ) -> Sequence[PigmentedSpot]:
     """The earlier spots as placed in the current photo: mirrored (x flipped) when one of the
     two photos was a mirrored selfie (`analysis.mirror`)."""
-    if mirror.mirrored(_places(earlier), _places(current)):
+    if mirror.mirrored(places(earlier), places(current)):
         return [replace(s, x=-s.x) if s.x is not None else s for s in earlier]
     return earlier
 
 
-def _places(spots: Sequence[PigmentedSpot]) -> list[tuple[float, float]]:
+def places(spots: Sequence[PigmentedSpot]) -> list[mirror.Place]:
+    """The spots' places in the aligned face frame (those that have one)."""
     return [(s.x, s.y) for s in spots if s.x is not None and s.y is not None]
 
 

@@ -10,11 +10,12 @@ breaks the trend). One odd photo cannot make a trend.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 from itertools import pairwise
 
+from metskin.domain.analysis import mirror
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.said import Said
 from metskin.domain.progress.deltas import FACE, band_for
@@ -28,6 +29,7 @@ from metskin.domain.referrals.model import (
     Evidence,
     Specialty,
 )
+from metskin.domain.referrals.spots import places
 
 TREND_MIN_VISITS = 3
 TREND_MAX_VISITS = 4
@@ -64,6 +66,18 @@ class Worsening:
         }
 
 
+def side_for_side(earlier: AnalysisSnapshot, current: AnalysisSnapshot) -> AnalysisSnapshot:
+    """`earlier` with its regions under the names the current photo gives the same skin: the
+    other side's when one of the two is the other's mirror image (`analysis.mirror`, told by
+    the spots; a front camera's selfie)."""
+    if earlier.spots is None or current.spots is None:
+        return earlier
+    if not mirror.mirrored(places(earlier.spots), places(current.spots)):
+        return earlier
+    regions = {mirror.other_side(name): scores for name, scores in earlier.regions.items()}
+    return replace(earlier, regions=regions)
+
+
 def _value(snapshot: AnalysisSnapshot, concern: str, region: str) -> float | None:
     if region == FACE:
         return snapshot.concerns.get(concern)
@@ -81,7 +95,7 @@ def worsening(current: AnalysisSnapshot, history: Sequence[AnalysisSnapshot]) ->
 
     `history`: earlier snapshots, oldest first."""
     recent = [s for s in history if s.taken_at >= current.taken_at - TREND_WINDOW]
-    visits = [*recent[-(TREND_MAX_VISITS - 1) :], current]
+    visits = [*(side_for_side(s, current) for s in recent[-(TREND_MAX_VISITS - 1) :]), current]
     if len(visits) < TREND_MIN_VISITS:
         return None
     keys = {(c, FACE) for c in current.concerns} | {
