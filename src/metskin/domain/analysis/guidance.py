@@ -69,14 +69,20 @@ GUIDANCE = {
             "The picture is too dark to measure skin tone: even the whites of the eyes "
             "come out dark, so the skin would read several shades darker than it is."
         ),
-        _("Face a window or a lamp; avoid backlight and night mode."),
+        _(
+            "Face a window or a lamp; avoid backlight and night mode, and take off a cap or hat "
+            "that shades your eyes."
+        ),
     ),
     "BACKLIT": (
         _(
             "The light is behind you (a window or the sky), so your face is in shadow and the "
             "skin would read darker than it is."
         ),
-        _("Turn round to face the window or the light, or move so that it is not behind you."),
+        _(
+            "Turn round to face the window or the light, or move so that it is not behind you; "
+            "take off a cap or hat that shades your face."
+        ),
     ),
     "UNDEREXPOSED": (
         _(
