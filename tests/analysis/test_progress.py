@@ -349,7 +349,7 @@ def test_a_mirrored_selfie_is_told_by_the_spots_and_compared_side_for_side(mirro
     assert swapped <= as_taken + 3 and as_named >= swapped + 8, (as_taken, as_named, swapped)
     # the head's turn and tilt change sign in a mirror image: flipped back, the pose compares
     # as it does as taken (London, 76 pairs told: median pose factor 0.84 against 0.86 as
-    # taken; read as they are 0.74, and 7 more comparisons flagged)
+    # taken; read as they are 0.73, and 45 comparisons flagged against 41)
     poses = []
     for (face, smile, _, mirrored), told in zip(mirrored_pairs, flipped, strict=True):
         if told is True:
