@@ -95,7 +95,7 @@ def comparisons(pairs) -> None:
             region_deltas(
                 a,
                 later["smiling_mirrored"],
-                flipped=photos_mirrored(a, later["smiling_mirrored"]) is True,
+                mirrored=photos_mirrored(a, later["smiling_mirrored"]) is True,
             )
             for _, a, later in pairs
         ],

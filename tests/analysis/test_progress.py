@@ -345,7 +345,7 @@ def test_a_mirrored_selfie_is_told_by_the_spots_and_compared_side_for_side(mirro
         before, later = readout(face.result), readout(mirrored)
         as_taken += sided_calls(region_deltas(before, readout(smile.result)))
         as_named += sided_calls(region_deltas(before, later))
-        swapped += sided_calls(region_deltas(before, later, flipped=True))
+        swapped += sided_calls(region_deltas(before, later, mirrored=True))
     assert swapped <= as_taken + 3 and as_named >= swapped + 8, (as_taken, as_named, swapped)
     # the head's turn and tilt change sign in a mirror image: flipped back, the pose compares
     # as it does as taken (London, 76 pairs told: median pose factor 0.84 against 0.86 as

@@ -17,6 +17,7 @@ fewer pairs can be told; the rule does not guess then.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -24,6 +25,18 @@ from metskin.domain.analysis.mesh_mirror import OTHER_SIDE
 from metskin.domain.analysis.spots import SAME_SPOT
 
 Place = tuple[float, float]  # (x, y) in the aligned face frame
+
+
+class Spot(Protocol):
+    """A spot in the aligned face frame, its place possibly unknown (the analysis' readout and
+    the referrals' snapshot each have one)."""
+
+    @property
+    def x(self) -> float | None: ...
+
+    @property
+    def y(self) -> float | None: ...
+
 
 MARGIN = 2  # spots found again one way beyond the other that tell the way
 SIDES = ("_right", "_left")
@@ -49,6 +62,18 @@ def mirrored(earlier: Sequence[Place], later: Sequence[Place]) -> bool | None:
     if straight >= flipped + MARGIN:
         return False
     return None
+
+
+def spots_mirrored(earlier: Sequence[Spot] | None, later: Sequence[Spot] | None) -> bool | None:
+    """`mirrored` of two results' spots (None, as for a result that did not measure spots,
+    when either is None); spots without a place are left out."""
+    if earlier is None or later is None:
+        return None
+    return mirrored(_places(earlier), _places(later))
+
+
+def _places(spots: Sequence[Spot]) -> list[Place]:
+    return [(s.x, s.y) for s in spots if s.x is not None and s.y is not None]
 
 
 def other_side(region: str) -> str:

@@ -137,22 +137,16 @@ def band_for(concern: str, region: str) -> float:
 
 def photos_mirrored(before: ResultReadout, after: ResultReadout) -> bool | None:
     """Whether one photo is the other's mirror image (None: their spots cannot tell)."""
-    if before.spots is None or after.spots is None:
-        return None
-    return mirror.mirrored(_places(before), _places(after))
-
-
-def _places(readout: ResultReadout) -> list[mirror.Place]:
-    return [(s.x, s.y) for s in readout.spots or () if s.x is not None and s.y is not None]
+    return mirror.spots_mirrored(before.spots, after.spots)
 
 
 def region_deltas(
-    before: ResultReadout, after: ResultReadout, flipped: bool = False
+    before: ResultReadout, after: ResultReadout, mirrored: bool = False
 ) -> list[RegionDelta]:
     """Deltas of every (concern, region) both results measured, sorted by concern and region;
-    `flipped`: `after` is `before`'s mirror image."""
+    `mirrored`: `after` is `before`'s mirror image."""
     first = readings(before)
-    second = readings(after, exposure_ratio(before, after), mirrored=flipped)
+    second = readings(after, exposure_ratio(before, after), mirrored)
     return [
         RegionDelta(concern, region, first[key], second[key], band_for(concern, region))
         for key in sorted(first.keys() & second.keys())

@@ -222,6 +222,6 @@ def _comparison(
 ) -> Comparison:
     first, second = readouts[before.id], readouts[after.id]
     flipped = photos_mirrored(first, second)
-    deltas = region_deltas(first, second, flipped=flipped is True)
+    deltas = region_deltas(first, second, mirrored=flipped is True)
     found = comparability(first, second, flipped is True)
     return Comparison(before, after, deltas, found, flipped)

@@ -116,14 +116,9 @@ def as_in_current(
 ) -> Sequence[PigmentedSpot]:
     """The earlier spots as placed in the current photo: mirrored (x flipped) when one of the
     two photos was a mirrored selfie (`analysis.mirror`)."""
-    if mirror.mirrored(places(earlier), places(current)):
+    if mirror.spots_mirrored(earlier, current):
         return [replace(s, x=-s.x) if s.x is not None else s for s in earlier]
     return earlier
-
-
-def places(spots: Sequence[PigmentedSpot]) -> list[mirror.Place]:
-    """The spots' places in the aligned face frame (those that have one)."""
-    return [(s.x, s.y) for s in spots if s.x is not None and s.y is not None]
 
 
 def _positioned(snapshot: AnalysisSnapshot) -> list[PigmentedSpot]:

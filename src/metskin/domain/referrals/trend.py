@@ -29,7 +29,6 @@ from metskin.domain.referrals.model import (
     Evidence,
     Specialty,
 )
-from metskin.domain.referrals.spots import places
 
 TREND_MIN_VISITS = 3
 TREND_MAX_VISITS = 4
@@ -70,9 +69,7 @@ def side_for_side(earlier: AnalysisSnapshot, current: AnalysisSnapshot) -> Analy
     """`earlier` with its regions under the names the current photo gives the same skin: the
     other side's when one of the two is the other's mirror image (`analysis.mirror`, told by
     the spots; a front camera's selfie)."""
-    if earlier.spots is None or current.spots is None:
-        return earlier
-    if not mirror.mirrored(places(earlier.spots), places(current.spots)):
+    if not mirror.spots_mirrored(earlier.spots, current.spots):
         return earlier
     regions = {mirror.other_side(name): scores for name, scores in earlier.regions.items()}
     return replace(earlier, regions=regions)
