@@ -22,6 +22,7 @@ from metskin.domain.analysis.geometry import (
     crop_points,
     in_box,
     make_geometry,
+    sample_window,
     upright_crop,
 )
 from metskin.domain.analysis.mixed_light import MixedLight, mixed_light
@@ -86,15 +87,7 @@ def background_pixels(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.nda
     """Pixels of a small copy of the image, away from the face box."""
     step = sample_step(rgb)
     sample = rgb[::step, ::step]
-    x0, y0, x1, y1 = box
-    grow_x, grow_y = (x1 - x0) * BACKGROUND_MARGIN, (y1 - y0) * BACKGROUND_MARGIN
-    height, width = sample.shape[:2]
-    top, left = (
-        min(height, max(0, int((y0 - grow_y) / step))),
-        min(width, max(0, int((x0 - grow_x) / step))),
-    )
-    bottom = min(height, max(top, int((y1 + grow_y) / step) + 1))
-    right = min(width, max(left, int((x1 + grow_x) / step) + 1))
+    top, left, bottom, right = sample_window(sample.shape, step, box, BACKGROUND_MARGIN)
     # row by row, as a boolean mask would list them: the rows above, left and right of the
     # grown box beside it, the rows below (slices of the strided sample, one copy)
     beside = np.concatenate([sample[top:bottom, :left], sample[top:bottom, right:]], axis=1)

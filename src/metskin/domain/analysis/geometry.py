@@ -29,6 +29,7 @@ EXCLUDE_GROW = 0.05  # eyes, brows, lips grown by this fraction of the eye dista
 # crop keeps the photo's own pixels (a turn resamples them: interpolated skin loses some fine
 # texture); the London photos' heads are tilted by at most 8 deg (median 1.3).
 LEVEL_FROM_DEG = 10.0
+Point = tuple[float, float] | np.ndarray  # (x, y)
 
 
 def crop_face(
@@ -148,6 +149,30 @@ def in_box(
     turn = geometry.turn
     from_box = np.hstack([turn[:, :2], (turn[:, :2] @ np.array([x0, y0]) + turn[:, 2])[:, None]])
     return cv2.warpAffine(values, from_box, size, flags=interpolation | cv2.WARP_INVERSE_MAP)
+
+
+def side_of_line(xs: np.ndarray, ys: np.ndarray, start: Point, end: Point) -> np.ndarray:
+    """+1 or -1 for each (x, y): which side of the line from `start` to `end` it lies on (+1
+    on the line itself)."""
+    along_x, along_y = end[0] - start[0], end[1] - start[1]
+    cross = (xs - start[0]) * along_y - (ys - start[1]) * along_x
+    return np.where(cross >= 0, 1, -1).astype(np.int8)
+
+
+def sample_window(
+    shape: tuple[int, ...], step: int, box: tuple[int, int, int, int], margin: float
+) -> tuple[int, int, int, int]:
+    """The face `box` grown by `margin` of its size on every side, as rows and columns of the
+    photo read every `step` pixels (`shape`: that sample's): top, left, bottom, right (ends
+    excluded), within the sample. What lies outside it is the background."""
+    x0, y0, x1, y1 = box
+    grow_x, grow_y = (x1 - x0) * margin, (y1 - y0) * margin
+    height, width = shape[:2]
+    top = min(height, max(0, int((y0 - grow_y) / step)))
+    left = min(width, max(0, int((x0 - grow_x) / step)))
+    bottom = min(height, max(top, int((y1 + grow_y) / step) + 1))
+    right = min(width, max(left, int((x1 + grow_x) / step) + 1))
+    return top, left, bottom, right
 
 
 def photo_point(xy: tuple[float, float], geometry: FaceGeometry) -> tuple[float, float]:

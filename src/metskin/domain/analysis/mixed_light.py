@@ -29,6 +29,7 @@ import numpy as np
 
 from metskin.domain.analysis import colour
 from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.geometry import sample_window, side_of_line
 
 MIXED_GAP = 0.1
 MIXED_AGREE_DEG = 35.0
@@ -45,10 +46,7 @@ class MixedLight:
 def sides_of(xy: np.ndarray, points: np.ndarray) -> np.ndarray:
     """+1 or -1 for each (x, y): which side of the face's midline (forehead top to chin) it is
     on, in the coordinates `points` are in (a turn of the crop keeps the sides)."""
-    top, bottom = points[lm.FOREHEAD_TOP, :2], points[lm.CHIN_BOTTOM, :2]
-    along = bottom - top
-    cross = (xy[:, 0] - top[0]) * along[1] - (xy[:, 1] - top[1]) * along[0]
-    return np.where(cross >= 0, 1, -1).astype(np.int8)
+    return side_of_line(xy[:, 0], xy[:, 1], points[lm.FOREHEAD_TOP, :2], points[lm.CHIN_BOTTOM, :2])
 
 
 def halves_gap(crop: np.ndarray, skin: np.ndarray, points: np.ndarray) -> np.ndarray | None:
@@ -75,15 +73,14 @@ def background_halves(
     """The pixels of `sample` (the photo read every `step` pixels) beside the face (level with
     it along its midline, outside its box grown by `margin` of its size), on its +1 and its -1
     side (the photo's landmarks): not the hair above it or the clothes below."""
-    height, width = sample.shape[:2]
-    rows, cols = np.mgrid[0:height, 0:width]
-    x0, y0, x1, y1 = box
-    grow_x, grow_y = (x1 - x0) * margin, (y1 - y0) * margin
-    xs, ys = (cols * step).ravel(), (rows * step).ravel()
-    away = (xs < x0 - grow_x) | (xs > x1 + grow_x) | (ys < y0 - grow_y) | (ys > y1 + grow_y)
-    top, bottom = points[lm.FOREHEAD_TOP, :2], points[lm.CHIN_BOTTOM, :2]
-    along = bottom - top
-    level = ((xs - top[0]) * along[0] + (ys - top[1]) * along[1]) / float(along @ along)
+    top, left, bottom, right = sample_window(sample.shape, step, box, margin)
+    rows, cols = np.mgrid[0 : sample.shape[0], 0 : sample.shape[1]]
+    rows, cols = rows.ravel(), cols.ravel()
+    away = (rows < top) | (rows >= bottom) | (cols < left) | (cols >= right)
+    xs, ys = cols * step, rows * step
+    head, chin = points[lm.FOREHEAD_TOP, :2], points[lm.CHIN_BOTTOM, :2]
+    along = chin - head
+    level = ((xs - head[0]) * along[0] + (ys - head[1]) * along[1]) / float(along @ along)
     chosen = away & (level >= 0.0) & (level <= 1.0)
     sides = sides_of(np.column_stack([xs[chosen], ys[chosen]]).astype(np.float32), points)
     pixels = sample.reshape(-1, 3)[chosen]

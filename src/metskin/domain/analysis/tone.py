@@ -10,6 +10,7 @@ import numpy as np
 from metskin.domain.analysis import colour, monk
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import median_in_place, percentiles_in_place
+from metskin.domain.analysis.geometry import side_of_line
 from metskin.domain.analysis.model import Tone
 
 TONE_REGIONS = ("forehead", "cheek_right", "cheek_left", "nose", "chin")
@@ -90,10 +91,9 @@ def face_sides(face: FaceImage, chosen: np.ndarray) -> np.ndarray:
     for name in ("forehead", "chin"):
         rows, cols = np.nonzero(face.masks[name])
         centres.append((cols.mean(), rows.mean()) if len(rows) else (width / 2, height / 2))
-    (x0, y0), (x1, y1) = centres
-    if (x0, y0) == (x1, y1):
-        y1 += 1.0  # no regions: a vertical line through the middle
-    return np.where((xs - x0) * (y1 - y0) - (ys - y0) * (x1 - x0) >= 0, 1, -1).astype(np.int8)
+    if centres[0] == centres[1]:  # no regions: a vertical line through the middle
+        centres[1] = (centres[1][0], centres[1][1] + 1.0)
+    return side_of_line(xs, ys, centres[0], centres[1])
 
 
 def side_light(luminance: np.ndarray, censored: np.ndarray, sides: np.ndarray) -> tuple[float, int]:
