@@ -16,6 +16,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
@@ -26,6 +27,7 @@ from tests.analysis.london import LONDON
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.adapters.vision.video import VideoFrames
 from metskin.domain.analysis.engine import analyse_image
+from metskin.domain.analysis.model import AnalysisResult
 
 CRFS = (12, 18, 23, 28)
 CONCERNS = ("wrinkles", "pores", "acne", "pigmentation", "redness", "shine", "dark_circles")
@@ -42,6 +44,22 @@ def coded(rgb: np.ndarray, crf: int, folder: Path) -> np.ndarray:
     return np.ascontiguousarray(list(VideoFrames(target))[-1].full())
 
 
+def change_row(result: AnalysisResult, base: AnalysisResult, concerns: Sequence[str]) -> dict:
+    """A coded frame's result against the frame's before coding (`base`, measured): refused or
+    not, the codes it adds, ITA's change, the wrinkles' texture as a share of `base`'s, and each
+    concern's change of score."""
+    row = {
+        "ok": result.ok,
+        "codes": {i.code for i in result.quality} - {i.code for i in base.quality},
+    }
+    if result.ok and result.tone is not None and base.tone is not None:
+        row["ita"] = abs(result.tone.ita_deg - base.tone.ita_deg)
+        texture = result.concern("wrinkles").measurements["texture"]
+        row["texture"] = texture / base.concern("wrinkles").measurements["texture"]
+        row.update({c: result.concern(c).score - base.concern(c).score for c in concerns})
+    return row
+
+
 def main(step: int) -> None:
     landmarker = MediaPipeLandmarker()
     rows: dict[int, list[dict]] = {crf: [] for crf in CRFS}
@@ -51,18 +69,9 @@ def main(step: int) -> None:
             base = analyse_image(still, landmarker)
             if not base.ok or base.tone is None:
                 continue
-            before = {item.code for item in base.quality}
             for crf in CRFS:
                 result = analyse_image(coded(still, crf, Path(scratch)), landmarker)
-                row = {"ok": result.ok, "codes": {i.code for i in result.quality} - before}
-                if result.ok and result.tone is not None:
-                    row["ita"] = abs(result.tone.ita_deg - base.tone.ita_deg)
-                    texture = result.concern("wrinkles").measurements["texture"]
-                    row["texture"] = texture / base.concern("wrinkles").measurements["texture"]
-                    row.update(
-                        {c: result.concern(c).score - base.concern(c).score for c in CONCERNS}
-                    )
-                rows[crf].append(row)
+                rows[crf].append(change_row(result, base, CONCERNS))
     print(
         "| crf | frames | refused (codes added) | ITA change median | wrinkles' texture / still's |"
     )
