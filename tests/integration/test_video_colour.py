@@ -1,6 +1,7 @@
 """Video frames come out in the colours the camera coded: the stream's matrix (BT.709 in phone
-video, BT.601 in SD), and HDR (HLG) turned into SDR sRGB. The fixtures (tests/fixtures/video,
-made by its make.sh) are four flat skin-coloured patches coded lossless in each way."""
+video, BT.601 in SD), and HDR (HLG) turned into SDR sRGB; and upright, as the file shows them.
+The fixtures (tests/fixtures/video, made by its make.sh) are four flat skin-coloured patches
+coded lossless in each way."""
 
 from __future__ import annotations
 
@@ -120,3 +121,23 @@ def test_only_the_movie_box_is_read(tmp_path: Path) -> None:
     path = tmp_path / "decoy.mp4"
     path.write_bytes(data[:ftyp] + free + data[ftyp:])
     assert read_colour(path) == video_colour.VideoColour(BT709, 1)
+
+
+def test_a_portrait_video_s_frames_come_out_upright() -> None:
+    """A phone stores a portrait video's frames on their side and a rotation to show them by:
+    the frames, the size checked at upload and the thumbnail are the picture as shown."""
+    path = FIXTURES / "bt709-portrait.mp4"
+    stored = cv2.VideoCapture(str(path))
+    stored.set(cv2.CAP_PROP_ORIENTATION_AUTO, 0)
+    ok, on_its_side = stored.read()
+    assert ok and on_its_side.shape[:2] == (128, 64)  # what OpenCV gave before
+    frame = next(iter(VideoFrames(path))).full()
+    assert frame.shape[:2] == (64, 128)
+    assert np.abs(patch_means(frame) - PATCHES).max() <= 3.0  # left to right, as shown
+    data = path.read_bytes()
+    limits = MediaLimits(max_pixels=2_000_000, max_video_seconds=5, max_video_side=640)
+    prepared = prepare_video(data, sniff(data), limits)
+    assert (prepared.width, prepared.height) == (128, 64)
+    assert prepared.thumbnail_jpeg is not None
+    thumbnail = cv2.imdecode(np.frombuffer(prepared.thumbnail_jpeg, np.uint8), cv2.IMREAD_COLOR)
+    assert np.abs(patch_means(thumbnail[..., ::-1]) - PATCHES).max() <= 4.0

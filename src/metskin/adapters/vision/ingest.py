@@ -22,6 +22,7 @@ from metskin.adapters.vision.colour_profiles import embedded_profile, is_srgb
 from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.images import encode_jpeg as encode_rgb_jpeg
 from metskin.adapters.vision.jpeg_segments import StrippedJpeg, strip_jpeg, with_icc_profile
+from metskin.adapters.vision.video import open_video
 from metskin.adapters.vision.video_colour import FrameDecoder
 from metskin.adapters.vision.video_tags import read_colour
 from metskin.domain.analysis.errors import (
@@ -192,7 +193,7 @@ def temporary_file(data: bytes, suffix: str) -> Iterator[Path]:
 
 def prepare_video(data: bytes, media_type: MediaType, limits: MediaLimits) -> PreparedMedia:
     with temporary_file(data, f".{media_type.extension}") as path:
-        capture = cv2.VideoCapture(str(path))
+        capture = open_video(path)
         try:
             width, height, duration = _probe(capture)
             _check_video(width, height, duration, limits)
@@ -237,7 +238,10 @@ def _check_video(width: int, height: int, duration: float, limits: MediaLimits) 
 
 
 def _middle_frame(capture: cv2.VideoCapture, duration: float, to_rgb: FrameDecoder) -> np.ndarray:
-    capture.set(cv2.CAP_PROP_POS_MSEC, duration * 500)
+    """The frame half-way through (the first of a one-frame video: a seek past its only frame
+    leaves OpenCV at the end, and seeking back does not bring it back)."""
+    if capture.get(cv2.CAP_PROP_FRAME_COUNT) > 1:
+        capture.set(cv2.CAP_PROP_POS_MSEC, duration * 500)
     ok, bgr = capture.read()
     if not ok:
         capture.set(cv2.CAP_PROP_POS_FRAMES, 0)

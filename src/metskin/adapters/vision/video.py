@@ -27,6 +27,16 @@ def is_video(path: Path) -> bool:
     return path.suffix.lower() in VIDEO_SUFFIXES
 
 
+def open_video(path: Path) -> cv2.VideoCapture:
+    """OpenCV's reader of `path`, its frames (and their size) turned as the file says they are
+    shown: a phone stores a portrait video's frames on their side, with a rotation to show
+    them by, which OpenCV leaves unapplied unless asked (the face then reached the engine, the
+    thumbnail and the overlay lying on its side)."""
+    capture = cv2.VideoCapture(str(path))
+    capture.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+    return capture
+
+
 class DecodedFrame:
     """Implements `metskin.domain.analysis.ports.DeferredFrame`: OpenCV's BGR frame, made RGB
     in the stream's colours (`video_colour.FrameDecoder`) for the small copy the gate reads,
@@ -63,7 +73,7 @@ class VideoFrames:
         self._max_frames = max_frames
 
     def _open(self) -> cv2.VideoCapture:
-        capture = cv2.VideoCapture(str(self.path))
+        capture = open_video(self.path)
         if not capture.isOpened():
             capture.release()
             raise UnreadableMedia(f"Cannot open {self.path.name} as a video.")
