@@ -22,6 +22,7 @@ from metskin.adapters.vision.video_colour import (
     HLG_WHITE,
 )
 from metskin.adapters.vision.video_tags import read_colour
+from metskin.domain.analysis.errors import MediaTooLong
 from metskin.domain.analysis.media import MediaLimits, sniff
 from tests.media_samples import patch_means
 
@@ -141,3 +142,21 @@ def test_a_portrait_video_s_frames_come_out_upright() -> None:
     assert prepared.thumbnail_jpeg is not None
     thumbnail = cv2.imdecode(np.frombuffer(prepared.thumbnail_jpeg, np.uint8), cv2.IMREAD_COLOR)
     assert np.abs(patch_means(thumbnail[..., ::-1]) - PATCHES).max() <= 4.0
+
+
+def test_a_video_without_a_duration_is_counted_not_refused() -> None:
+    """A browser's own recording (MediaRecorder's WebM) has no duration: OpenCV reads its frame
+    count as a huge negative number. Its frames are counted at upload, and the limit holds."""
+    path = FIXTURES / "bt709-no-duration.webm"
+    data = path.read_bytes()
+    limits = MediaLimits(max_pixels=2_000_000, max_video_seconds=5, max_video_side=640)
+    prepared = prepare_video(data, sniff(data), limits)
+    assert prepared.duration_s == 1.0 and (prepared.width, prepared.height) == (128, 64)
+    assert prepared.thumbnail_jpeg is not None
+    thumbnail = cv2.imdecode(np.frombuffer(prepared.thumbnail_jpeg, np.uint8), cv2.IMREAD_COLOR)
+    assert np.abs(patch_means(thumbnail[..., ::-1]) - PATCHES).max() <= 4.0
+    frames = VideoFrames(path)
+    assert frames.expected_frames is None and len(list(frames)) == 4  # 10 frames at about 4 fps
+    short = MediaLimits(max_pixels=2_000_000, max_video_seconds=0.5, max_video_side=640)
+    with pytest.raises(MediaTooLong, match="more than"):
+        prepare_video(data, sniff(data), short)

@@ -39,6 +39,8 @@ pillow_heif.register_heif_opener()
 
 PHOTO_QUALITY = 92
 THUMBNAIL_SIDE = 320
+# A frame count beyond this is no count (OpenCV reads a WebM without a duration as -2.8e17)
+MAX_FRAME_COUNT = 1e9
 PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/heic": "HEIF"}
 # Markup, scripts and documents hidden in an image make it a polyglot.
 POLYGLOT_MARKERS = (b"<script", b"<html", b"<?php", b"<svg", b"<!doctype", b"%pdf-")
@@ -195,9 +197,15 @@ def prepare_video(data: bytes, media_type: MediaType, limits: MediaLimits) -> Pr
     with temporary_file(data, f".{media_type.extension}") as path:
         capture = open_video(path)
         try:
-            width, height, duration = _probe(capture)
+            width, height, fps, frames = _probe(capture)
+            if frames is None:  # no length in the file (a browser's own recording): counted
+                frames = _count_frames(capture, fps, limits.max_video_seconds)
+                capture.release()
+                capture = open_video(path)
+            duration = frames / fps
             _check_video(width, height, duration, limits)
-            frame = _middle_frame(capture, duration, FrameDecoder(read_colour(path)))
+            to_rgb = FrameDecoder(read_colour(path))
+            frame = _middle_frame(capture, duration, frames, to_rgb)
         finally:
             capture.release()
     return PreparedMedia(
@@ -210,7 +218,9 @@ def prepare_video(data: bytes, media_type: MediaType, limits: MediaLimits) -> Pr
     )
 
 
-def _probe(capture: cv2.VideoCapture) -> tuple[int, int, float]:
+def _probe(capture: cv2.VideoCapture) -> tuple[int, int, float, int | None]:
+    """Width, height (as shown), frame rate and frame count; the count is None when the file
+    does not give it (a WebM recorded by a browser's MediaRecorder has no duration)."""
     if not capture.isOpened():
         raise CorruptMedia("The video is damaged or in a format we cannot read.", field="file")
     width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
@@ -219,9 +229,25 @@ def _probe(capture: cv2.VideoCapture) -> tuple[int, int, float]:
     frames = capture.get(cv2.CAP_PROP_FRAME_COUNT)
     if width <= 0 or height <= 0:
         raise CorruptMedia("The video has no picture.", field="file")
-    if fps <= 0 or fps > 1000 or frames <= 0:
+    if not 0 < fps <= 1000:
         raise CorruptMedia("The video's timing information is missing.", field="file")
-    return width, height, frames / fps
+    return width, height, fps, int(frames) if 0 < frames < MAX_FRAME_COUNT else None
+
+
+def _count_frames(capture: cv2.VideoCapture, fps: float, max_seconds: float) -> int:
+    """The frames of a video without a length, counted by reading them (each decoded, not
+    converted), no further than just past `max_seconds`: a longer one is refused there."""
+    count, limit = 0, max_seconds * fps
+    while count <= limit and capture.grab():
+        count += 1
+    if count == 0:
+        raise CorruptMedia("The video's frames cannot be decoded.", field="file")
+    if count > limit:
+        raise MediaTooLong(
+            f"The video lasts more than {max_seconds:.0f} s; keep it under {max_seconds:.0f} s.",
+            field="file",
+        )
+    return count
 
 
 def _check_video(width: int, height: int, duration: float, limits: MediaLimits) -> None:
@@ -237,10 +263,12 @@ def _check_video(width: int, height: int, duration: float, limits: MediaLimits) 
         )
 
 
-def _middle_frame(capture: cv2.VideoCapture, duration: float, to_rgb: FrameDecoder) -> np.ndarray:
+def _middle_frame(
+    capture: cv2.VideoCapture, duration: float, frames: int, to_rgb: FrameDecoder
+) -> np.ndarray:
     """The frame half-way through (the first of a one-frame video: a seek past its only frame
     leaves OpenCV at the end, and seeking back does not bring it back)."""
-    if capture.get(cv2.CAP_PROP_FRAME_COUNT) > 1:
+    if frames > 1:
         capture.set(cv2.CAP_PROP_POS_MSEC, duration * 500)
     ok, bgr = capture.read()
     if not ok:
