@@ -157,6 +157,8 @@ def test_a_video_without_a_duration_is_counted_not_refused() -> None:
     assert np.abs(patch_means(thumbnail[..., ::-1]) - PATCHES).max() <= 4.0
     frames = VideoFrames(path)
     assert frames.expected_frames is None and len(list(frames)) == 4  # 10 frames at about 4 fps
+    # the worker passes the length counted at upload: the progress of the analysis is known
+    assert VideoFrames(path, duration_s=prepared.duration_s).expected_frames == 4
     short = MediaLimits(max_pixels=2_000_000, max_video_seconds=0.5, max_video_side=640)
     with pytest.raises(MediaTooLong, match="more than"):
         prepare_video(data, sniff(data), short)

@@ -101,7 +101,9 @@ class VisionEngine:
     ) -> tuple[np.ndarray | None, AnalysisResult]:
         extension = media.storage_name.rsplit(".", 1)[-1]
         with temporary_file(data, f".{extension}") as path:
-            frames = VideoFrames(path, fps=VIDEO_FPS, max_frames=VIDEO_MAX_FRAMES)
+            frames = VideoFrames(
+                path, fps=VIDEO_FPS, max_frames=VIDEO_MAX_FRAMES, duration_s=media.duration_s
+            )
             result = analyse_frames(
                 frames,
                 self._landmarker,

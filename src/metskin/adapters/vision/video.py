@@ -56,15 +56,26 @@ class DecodedFrame:
 class VideoFrames:
     """Implements `metskin.domain.analysis.ports.FrameSource`: frames at about `fps`.
 
-    At most `max_frames` are yielded; longer videos are sampled more sparsely.
+    At most `max_frames` are yielded; longer videos are sampled more sparsely. `duration_s` (the
+    length counted at upload) stands in for a frame count the file does not give (a browser's
+    WebM), so that such a video is sampled over its whole length and its progress is known.
     """
 
-    def __init__(self, path: Path, *, fps: float = 4.0, max_frames: int = 120) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        fps: float = 4.0,
+        max_frames: int = 120,
+        duration_s: float | None = None,
+    ) -> None:
         self.path = path
         capture = self._open()
         self._native_fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
         self._frame_count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
         capture.release()
+        if self._frame_count <= 0 and duration_s:
+            self._frame_count = round(duration_s * self._native_fps)
         self.colour = read_colour(path)
         self._to_rgb = FrameDecoder(self.colour)
         self._step = max(1.0, self._native_fps / fps)
