@@ -87,6 +87,17 @@ def test_a_decompression_bomb_is_refused_from_its_header() -> None:
         prepare(png_claiming_size(30_000, 30_000))
 
 
+def test_a_phone_s_full_resolution_photo_is_taken() -> None:
+    """48 MP (an iPhone's 8064 x 6048) and 50 MP (8160 x 6120) modes pass the default limits;
+    what is larger is refused with what to do instead."""
+    data = encode(Image.new("RGB", (8064, 6048), (200, 150, 120)), "JPEG", quality=70)
+    prepared = prepare(data, MediaLimits())
+    assert (prepared.width, prepared.height) == (8064, 6048)
+    assert MediaLimits().max_pixels >= 8160 * 6120
+    with pytest.raises(MediaTooLarge, match="usual resolution"):
+        prepare(png_claiming_size(12_000, 9_000), MediaLimits())
+
+
 @pytest.mark.parametrize("cut", [0.3, 0.6, 0.9])
 def test_truncated_photos_are_corrupt(cut: float) -> None:
     data = encode(noise_image(200, 150, seed=1), "JPEG", quality=95)

@@ -150,11 +150,7 @@ def _decode_photo(
         image = Image.open(io.BytesIO(data))  # reads the header only
         width, height = image.size
         if width * height > limits.max_pixels:
-            raise MediaTooLarge(
-                f"The photo has {width * height / 1e6:.0f} megapixels; the limit is "
-                f"{limits.max_pixels / 1e6:.0f}.",
-                field="file",
-            )
+            raise too_many_pixels(limits, f"has {width * height / 1e6:.0f} megapixels")
         if image.format != PIL_FORMATS[media_type.content_type]:
             raise UnsupportedMedia("The file's content does not match its type.", field="file")
         image.load()  # full decode: a truncated or damaged file fails here
@@ -164,14 +160,19 @@ def _decode_photo(
     except (MediaTooLarge, UnsupportedMedia):
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise MediaTooLarge(
-            f"The photo has too many megapixels; the limit is {limits.max_pixels / 1e6:.0f}.",
-            field="file",
-        ) from error
+        raise too_many_pixels(limits, "has too many megapixels") from error
     except DECODE_ERRORS as error:
         raise CorruptMedia(
             "The photo is damaged or incomplete; upload it again.", field="file"
         ) from error
+
+
+def too_many_pixels(limits: MediaLimits, what: str) -> MediaTooLarge:
+    return MediaTooLarge(
+        f"The photo {what}; the limit is {limits.max_pixels / 1e6:.0f}. Take it at the "
+        "camera's usual resolution (12 megapixels is plenty).",
+        field="file",
+    )
 
 
 def encode_jpeg(image: Image.Image, quality: int, icc_profile: bytes | None = None) -> bytes:

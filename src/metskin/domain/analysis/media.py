@@ -12,7 +12,8 @@ from metskin.domain.analysis.records import MediaKind
 class MediaLimits:
     max_photo_bytes: int = 15 * 1024 * 1024
     max_video_bytes: int = 150 * 1024 * 1024
-    max_pixels: int = 40_000_000
+    # 48-50 MP: a phone's full-resolution mode (8064 x 6048 on iPhones, 8160 x 6120 on others)
+    max_pixels: int = 50_000_000
     max_video_seconds: float = 60.0
     max_video_side: int = 3840
 
