@@ -39,7 +39,7 @@ pillow_heif.register_heif_opener()
 
 PHOTO_QUALITY = 92
 THUMBNAIL_SIDE = 320
-# A frame count beyond this is no count (OpenCV reads a WebM without a duration as -2.8e17)
+# A frame count beyond this is no count (OpenCV reads a WebM without a duration as -9.2e16)
 MAX_FRAME_COUNT = 1e9
 PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/heic": "HEIF"}
 # Markup, scripts and documents hidden in an image make it a polyglot.
