@@ -26,6 +26,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from bench.video_bitrate import shaken
+from bench.video_compression import change_row
 from tests.analysis.london import LONDON
 
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
@@ -83,11 +84,11 @@ def main(step: int) -> None:
                 row: dict = {"ok": result.ok, "band": band(base)}
                 shown = result.frame.shape[:2] if result.frame is not None else None
                 row["upright"] = shown == (1280, 720)
-                if result.ok and base.ok and result.tone and base.tone:
-                    row["ita"] = abs(result.tone.ita_deg - base.tone.ita_deg)
-                    for concern in CONCERNS:
-                        change = result.concern(concern).score - base.concern(concern).score
-                        row[concern] = abs(change)
+                if base.ok:  # ITA's change, and each concern's (made absolute)
+                    changes = change_row(result, base, CONCERNS)
+                    row.update(
+                        {key: abs(changes[key]) for key in ("ita", *CONCERNS) if key in changes}
+                    )
                 rows[name].append(row)
             print(f"{path.name} done", file=sys.stderr, flush=True)
     print(

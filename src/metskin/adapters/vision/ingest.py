@@ -22,7 +22,7 @@ from metskin.adapters.vision.colour_profiles import embedded_profile, is_srgb
 from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.images import encode_jpeg as encode_rgb_jpeg
 from metskin.adapters.vision.jpeg_segments import StrippedJpeg, strip_jpeg, with_icc_profile
-from metskin.adapters.vision.video import open_video
+from metskin.adapters.vision.video import frame_count, open_video
 from metskin.adapters.vision.video_colour import FrameDecoder
 from metskin.adapters.vision.video_tags import read_colour
 from metskin.domain.analysis.errors import (
@@ -39,8 +39,6 @@ pillow_heif.register_heif_opener()
 
 PHOTO_QUALITY = 92
 THUMBNAIL_SIDE = 320
-# A frame count beyond this is no count (OpenCV reads a WebM without a duration as -9.2e16)
-MAX_FRAME_COUNT = 1e9
 PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/heic": "HEIF"}
 # Markup, scripts and documents hidden in an image make it a polyglot.
 POLYGLOT_MARKERS = (b"<script", b"<html", b"<?php", b"<svg", b"<!doctype", b"%pdf-")
@@ -227,12 +225,11 @@ def _probe(capture: cv2.VideoCapture) -> tuple[int, int, float, int | None]:
     width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
     height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
     fps = capture.get(cv2.CAP_PROP_FPS)
-    frames = capture.get(cv2.CAP_PROP_FRAME_COUNT)
     if width <= 0 or height <= 0:
         raise CorruptMedia("The video has no picture.", field="file")
     if not 0 < fps <= 1000:
         raise CorruptMedia("The video's timing information is missing.", field="file")
-    return width, height, fps, int(frames) if 0 < frames < MAX_FRAME_COUNT else None
+    return width, height, fps, frame_count(capture)
 
 
 def _count_frames(capture: cv2.VideoCapture, fps: float, max_seconds: float) -> int:

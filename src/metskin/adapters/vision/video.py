@@ -19,6 +19,7 @@ from metskin.domain.analysis.errors import UnreadableMedia
 from metskin.domain.analysis.filters import shrink
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".3gp"})
+MAX_FRAME_COUNT = 1e9  # a frame count beyond this is no count
 PREFETCH = 4  # decoded frames waiting for the consumer (each 1080p frame is 6 MB)
 _DONE = object()
 
@@ -35,6 +36,13 @@ def open_video(path: Path) -> cv2.VideoCapture:
     capture = cv2.VideoCapture(str(path))
     capture.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
     return capture
+
+
+def frame_count(capture: cv2.VideoCapture) -> int | None:
+    """The frames the file says it has, or None when it does not say (a WebM recorded by a
+    browser's MediaRecorder has no duration: OpenCV reads its count as -9.2e16)."""
+    count = capture.get(cv2.CAP_PROP_FRAME_COUNT)
+    return int(count) if 0 < count < MAX_FRAME_COUNT else None
 
 
 class DecodedFrame:
@@ -72,10 +80,11 @@ class VideoFrames:
         self.path = path
         capture = self._open()
         self._native_fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
-        self._frame_count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+        counted = frame_count(capture)
         capture.release()
-        if self._frame_count <= 0 and duration_s:
-            self._frame_count = round(duration_s * self._native_fps)
+        if counted is None and duration_s:
+            counted = round(duration_s * self._native_fps)
+        self._frame_count = counted or 0
         self.colour = read_colour(path)
         self._to_rgb = FrameDecoder(self.colour)
         self._step = max(1.0, self._native_fps / fps)
