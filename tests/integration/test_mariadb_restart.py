@@ -1,12 +1,15 @@
 """MariaDB restarts under load: while it is down every request ends quickly with
 DATABASE_UNAVAILABLE (none hangs), and once it is back the same API serves again without a
-restart. Runs its own mariadbd on a free port (it is stopped mid-test)."""
+restart. While it stops answering, what waits on it waits in worker threads: the event loop
+goes on serving. Runs its own mariadbd on a free port (it is stopped mid-test)."""
 
 from __future__ import annotations
 
 import asyncio
 import shutil
+import signal
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +28,32 @@ pytestmark = pytest.mark.mariadb
 READ = "{ me { email } products(first: 3) { edges { node { id } } } }"
 CLIENTS = 8
 SLOWEST_ANSWER_S = 12.0  # connect timeout 5 s (+ the pool's pre-ping): no request waits longer
+STALL_S = 1.0  # a wake this late means the whole process was not run
+
+
+class StallWatch(threading.Thread):
+    """When this whole process did not run (its host paused or starved it): a thread that wakes
+    every 0.1 s and notes each wake more than STALL_S late. A request waiting on a socket does
+    not hold it back (the wait releases the GIL), so a request that hangs still counts as slow.
+    (A CI run once measured one answer at 412 s in a run four times slower than usual, the
+    API's whole wait before the restart included; this tells the host's pause from a hang.)"""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.stalls: list[tuple[float, float]] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        last = time.monotonic()
+        while not self.done.wait(0.1):
+            now = time.monotonic()
+            if now - last > STALL_S:
+                self.stalls.append((last, now))
+            last = now
+
+    def within(self, start: float, end: float) -> float:
+        """Seconds of stall between `start` and `end`."""
+        return sum(max(0.0, min(end, b) - max(start, a)) for a, b in self.stalls)
 
 
 class MariaDbProcess(ServerProcess):
@@ -85,8 +114,10 @@ async def test_requests_fail_fast_while_mariadb_restarts_and_the_api_recovers(
     client: GraphQLClient, own_mariadb: MariaDbProcess
 ) -> None:
     await client.register("restart@example.com")
-    answers: list[tuple[float, str]] = []  # (seconds, "ok" or the error code)
+    answers: list[tuple[float, float, str]] = []  # (started, ended, "ok" or the error code)
     stop = asyncio.Event()
+    watch = StallWatch()
+    watch.start()
 
     async def reader() -> None:
         while not stop.is_set():
@@ -95,28 +126,92 @@ async def test_requests_fail_fast_while_mariadb_restarts_and_the_api_recovers(
             response = await client.http.post("/graphql", json={"query": READ}, headers=headers)
             assert response.status_code in (200, 503), response.text  # never a 500
             codes = [e["extensions"]["code"] for e in response.json().get("errors", [])]
-            answers.append((time.monotonic() - started, codes[0] if codes else "ok"))
+            answers.append((started, time.monotonic(), codes[0] if codes else "ok"))
             await asyncio.sleep(0.05)
 
     load = [asyncio.create_task(reader()) for _ in range(CLIENTS)]
     await asyncio.sleep(1.0)
-    down_at = len(answers)
+    down_at, stopping = len(answers), time.monotonic()
     await asyncio.to_thread(own_mariadb.stop)
     await asyncio.sleep(4.0)
     refused = answers[down_at:]
+    starting = time.monotonic()
     await asyncio.to_thread(own_mariadb.start)
-    back_at = len(answers)
+    back_at, started = len(answers), time.monotonic()
     await asyncio.sleep(3.0)
     stop.set()
     await asyncio.gather(*load)
+    watch.done.set()
 
-    assert answers[:down_at] and all(code == "ok" for _, code in answers[:down_at])
-    assert refused and {code for _, code in refused} <= {"DATABASE_UNAVAILABLE", "ok"}
-    assert any(code == "DATABASE_UNAVAILABLE" for _, code in refused)
-    assert max(seconds for seconds, _ in answers) < SLOWEST_ANSWER_S  # nothing hung
-    recovered = answers[back_at:]
-    assert recovered[-CLIENTS:] and all(code == "ok" for _, code in recovered[-CLIENTS:])
-    print(
-        f"\n{len(answers)} answers, {len(refused)} while down "
-        f"(slowest {max(s for s, _ in answers):.2f} s), last {CLIENTS} after restart ok"
+    def waited(answer: tuple[float, float, str]) -> float:
+        """How long the request waited while this process ran (a host's pause left out)."""
+        return answer[1] - answer[0] - watch.within(answer[0], answer[1])
+
+    slowest = max(answers, key=waited)
+    timeline = (
+        f"slowest {waited(slowest):.2f} s ({slowest[1] - slowest[0]:.2f} s on the clock, "
+        f"{slowest[2]}, begun {slowest[0] - stopping:+.2f} s from the stop); the stop took "
+        f"{starting - stopping - 4:.2f} s, the start {started - starting:.2f} s; stalls "
+        f"{[(round(a - stopping, 1), round(b - a, 1)) for a, b in watch.stalls]}"
     )
+    assert answers[:down_at] and all(code == "ok" for *_, code in answers[:down_at])
+    assert refused and {code for *_, code in refused} <= {"DATABASE_UNAVAILABLE", "ok"}
+    assert any(code == "DATABASE_UNAVAILABLE" for *_, code in refused)
+    assert waited(slowest) < SLOWEST_ANSWER_S, timeline  # nothing hung
+    recovered = answers[back_at:]
+    assert recovered[-CLIENTS:] and all(code == "ok" for *_, code in recovered[-CLIENTS:])
+    print(f"\n{len(answers)} answers, {len(refused)} while down; {timeline}")
+
+
+INVALID = "{ me { email noSuchField } }"  # an error to word, in the signed-in person's language
+FREEZE_S = 3.0
+
+
+async def test_a_database_that_stops_answering_does_not_hold_up_the_event_loop(
+    client: GraphQLClient, own_mariadb: MariaDbProcess
+) -> None:
+    """mariadbd frozen (SIGSTOP: connections open, nothing answered, as a server stuck on its
+    disk) while a signed-in client that names no language sends a query with an error: the
+    error's wording wants the person's locale, and waiting for it on the event loop held up
+    every request of the process for as long as the server was frozen."""
+    await client.register("frozen@example.com")
+    headers = {"authorization": f"Bearer {client.token}"}
+    assert (await client.http.post("/graphql", json={"query": INVALID}, headers=headers)).json()[
+        "errors"
+    ][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    lags: list[tuple[float, float]] = []  # (when, how late the loop woke a 50 ms sleep)
+    stop = asyncio.Event()
+    watch = StallWatch()
+    watch.start()
+
+    async def heartbeat() -> None:
+        while not stop.is_set():
+            before = time.monotonic()
+            await asyncio.sleep(0.05)
+            lags.append((before, time.monotonic() - before - 0.05))
+
+    async def asker(query: str) -> None:
+        while not stop.is_set():
+            await client.http.post("/graphql", json={"query": query}, headers=headers)
+            await asyncio.sleep(0.05)
+
+    tasks = [asyncio.create_task(task) for task in (heartbeat(), asker(INVALID), asker(READ))]
+    await asyncio.sleep(0.5)
+    assert own_mariadb.process is not None
+    frozen_at = time.monotonic()
+    own_mariadb.process.send_signal(signal.SIGSTOP)
+    try:
+        await asyncio.sleep(FREEZE_S)
+    finally:
+        own_mariadb.process.send_signal(signal.SIGCONT)
+    thawed_at = time.monotonic()
+    await asyncio.sleep(0.5)
+    stop.set()
+    await asyncio.gather(*tasks)
+    watch.done.set()
+
+    frozen = [(at, lag - watch.within(at, at + lag)) for at, lag in lags if at >= frozen_at]
+    assert frozen and thawed_at - frozen_at < FREEZE_S + 1.0, thawed_at - frozen_at
+    worst = max(lag for _, lag in frozen)
+    assert worst < 0.5, f"the event loop stood {worst:.2f} s while the database was frozen"
+    print(f"\nloop lag while frozen: worst {worst:.3f} s over {len(frozen)} beats")

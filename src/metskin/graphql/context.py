@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -33,6 +34,13 @@ T = TypeVar("T")
 # this task asked for its viewer (`Context.require_viewer`): `run_sync` reads both.
 _REQUEST: ContextVar[Context | None] = ContextVar("metskin_request", default=None)
 _ASKED: ContextVar[bool] = ContextVar("metskin_viewer_asked", default=False)
+
+# A person's locale wanted on the event loop is read in one of these threads, and the loop waits
+# LOCALE_WAIT_S for it at most: a read takes about a millisecond, and a database that has
+# stopped answering (up to its 30 s read timeout) leaves that request in English instead of
+# holding up every request the process serves.
+LOCALE_WAIT_S = 0.2
+_LOCALE_READS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="metskin-locale")
 
 
 async def run_sync(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -180,7 +188,8 @@ class Context:
         user comes from `user_loader` when a resolver has loaded them already (`me`), and what
         is read here primes the loader when nothing has asked for them yet, so a request reads its
         viewer once. A root field beside `me` that translates while `me`'s read is
-        under way can still read them a second time: this runs synchronously and cannot wait."""
+        under way can still read them a second time: this runs synchronously and cannot wait.
+        On the event loop the read runs in another thread, waited for briefly (`_read_users`)."""
         if self.viewer is None:
             return None
         user_id = self.viewer.user_id
@@ -190,14 +199,25 @@ class Context:
             if user is not None:
                 return user.profile.locale
         try:
-            users = self.container.accounts.get_users([user_id])
-        except Exception:  # the database is down: that error in English, not a crash
+            users = self._read_users([user_id])
+        except Exception:  # the database is down or slow: English, not a crash or a wait
             return None
         if not users:
             return None
         if loaded is None and _on_event_loop():  # a later load of them reads nothing
             self.user_loader.prime(user_id, users[0])
         return users[0].profile.locale
+
+    def _read_users(self, user_ids: list[str]) -> list[User]:
+        """The users, read in this thread, or from the event loop in another one, waited for
+        LOCALE_WAIT_S at most (TimeoutError after)."""
+        if not _on_event_loop():
+            return self.container.accounts.get_users(user_ids)
+        read = _LOCALE_READS.submit(self.container.accounts.get_users, user_ids)
+        try:
+            return read.result(timeout=LOCALE_WAIT_S)
+        finally:
+            read.cancel()  # not begun yet: no read for an answer nobody waits for
 
     def require_viewer(self) -> Viewer:
         _ASKED.set(True)  # what this task runs next acts for the viewer (`in_session`)
