@@ -103,7 +103,7 @@ class Settings(BaseSettings):
     export_link_seconds: int = Field(default=600, gt=0)
     export_retention_hours: float = Field(default=72, gt=0)
     pseudonym_key: SecretStr = SecretStr("")
-    max_photo_mb: float = 15
+    max_photo_mb: float = 25  # a 48-50 MP phone JPEG passes (about 10 MB on average)
     max_video_mb: float = 150
     max_megapixels: float = 50  # a phone's 48-50 MP mode passes (a 48 MP HEIC: 1.6 s to store)
     max_video_seconds: float = 60

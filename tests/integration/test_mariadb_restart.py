@@ -179,16 +179,16 @@ async def test_a_database_that_stops_answering_does_not_hold_up_the_event_loop(
     assert (await client.http.post("/graphql", json={"query": INVALID}, headers=headers)).json()[
         "errors"
     ][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
-    lags: list[tuple[float, float]] = []  # (when, how late the loop woke a 50 ms sleep)
+    beats: list[tuple[float, float]] = []  # a 50 ms sleep of the event loop: (began, ended)
     stop = asyncio.Event()
     watch = StallWatch()
     watch.start()
 
     async def heartbeat() -> None:
         while not stop.is_set():
-            before = time.monotonic()
+            began = time.monotonic()
             await asyncio.sleep(0.05)
-            lags.append((before, time.monotonic() - before - 0.05))
+            beats.append((began, time.monotonic()))
 
     async def asker(query: str) -> None:
         while not stop.is_set():
@@ -210,8 +210,12 @@ async def test_a_database_that_stops_answering_does_not_hold_up_the_event_loop(
     await asyncio.gather(*tasks)
     watch.done.set()
 
-    frozen = [(at, lag - watch.within(at, at + lag)) for at, lag in lags if at >= frozen_at]
-    assert frozen and thawed_at - frozen_at < FREEZE_S + 1.0, thawed_at - frozen_at
-    worst = max(lag for _, lag in frozen)
+    def late(began: float, ended: float) -> float:
+        """How late the loop woke, while this process ran (a host's pause left out)."""
+        return ended - began - 0.05 - watch.within(began, ended)
+
+    frozen = [late(*beat) for beat in beats if beat[0] >= frozen_at]
+    assert frozen and late(frozen_at, thawed_at) < FREEZE_S + 0.5, thawed_at - frozen_at
+    worst = max(frozen)
     assert worst < 0.5, f"the event loop stood {worst:.2f} s while the database was frozen"
     print(f"\nloop lag while frozen: worst {worst:.3f} s over {len(frozen)} beats")

@@ -11,7 +11,7 @@ from metskin.adapters.security.keys import SigningKeys
 from metskin.adapters.storage.crypto import KeyRing
 from metskin.adapters.storage.local import LocalEncryptedStorage
 from metskin.adapters.storage.s3 import S3Storage
-from metskin.domain.analysis.media import MediaLimits
+from metskin.domain.analysis.media import MB, MediaLimits
 from metskin.domain.analysis.ports import MediaStorage
 from metskin.domain.limits.model import DEFAULT_RULES, Rule
 from metskin.domain.ports import Notifier
@@ -67,8 +67,8 @@ def make_storage(settings: Settings) -> MediaStorage:
 
 def media_limits(settings: Settings) -> MediaLimits:
     return MediaLimits(
-        max_photo_bytes=int(settings.max_photo_mb * 1024 * 1024),
-        max_video_bytes=int(settings.max_video_mb * 1024 * 1024),
+        max_photo_bytes=int(settings.max_photo_mb * MB),
+        max_video_bytes=int(settings.max_video_mb * MB),
         max_pixels=int(settings.max_megapixels * 1_000_000),
         max_video_seconds=settings.max_video_seconds,
         max_video_side=settings.max_video_side,

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from metskin.domain.analysis.errors import CorruptMedia, MediaTooLarge
 from metskin.domain.analysis.records import MediaKind
 
+MB = 1024 * 1024  # the unit of the limits (`max_photo_mb`) and of what the messages say
+
 
 @dataclass(frozen=True)
 class MediaLimits:
-    max_photo_bytes: int = 15 * 1024 * 1024
-    max_video_bytes: int = 150 * 1024 * 1024
+    # A 48 MP JPEG from a phone's full-resolution mode is about 10 MB on average (Apple's own
+    # figure for JPEG Max), more for a detailed picture: 25 leaves it room.
+    max_photo_bytes: int = 25 * MB
+    max_video_bytes: int = 150 * MB
     # 48-50 MP: a phone's full-resolution mode (8064 x 6048 on iPhones, 8160 x 6120 on others)
     max_pixels: int = 50_000_000
     max_video_seconds: float = 60.0
@@ -55,11 +59,18 @@ def sniff(head: bytes) -> MediaType | None:
     return None
 
 
+SMALLER = {
+    MediaKind.PHOTO: "Save it as JPEG or HEIC at the camera's usual resolution.",
+    MediaKind.VIDEO: "Record a shorter clip, or at 1080p.",
+}
+
+
 def check_size(kind: MediaKind, size: int, limits: MediaLimits) -> None:
     cap = limits.max_photo_bytes if kind is MediaKind.PHOTO else limits.max_video_bytes
     if size > cap:
         raise MediaTooLarge(
-            f"This {kind.value} is {size / 1e6:.1f} MB; the limit is {cap / 1e6:.0f} MB.",
+            f"This {kind.value} is {size / MB:.1f} MB; the limit is {cap / MB:.0f} MB. "
+            + SMALLER[kind],
             field="file",
         )
     if size == 0:
