@@ -16,6 +16,7 @@ from metskin.adapters.db.migrations import upgrade
 from metskin.bootstrap import Container, bootstrap
 from metskin.settings import Settings
 from tests.e2e.conftest import client  # noqa: F401 (the API client, for integration tests too)
+from tests.event_loop_sql import ON_THE_LOOP
 
 # The tests (and the servers they start) run in explicit development mode, with rate limits
 # raised 100 times: they register and log in far more than a person does. The tests of the
@@ -137,3 +138,12 @@ def embedded_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Se
     upgrade(get_settings().effective_database_url)
     yield get_settings()
     get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def no_sql_on_the_event_loop() -> Iterator[None]:
+    """Every test: the API ran no SQL on an event loop's thread (`tests/event_loop_sql.py`)."""
+    ON_THE_LOOP.clear()
+    yield
+    found, ON_THE_LOOP[:] = list(ON_THE_LOOP), []
+    assert not found, "SQL run on the event loop by the API:\n" + "\n".join(found)

@@ -101,12 +101,14 @@ class MetSkinGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> Context:
         authorization = request.headers.get("authorization")
-        http = isinstance(request, Request)  # a websocket's session is checked when it opens
+        if not isinstance(request, Request):  # a websocket's session is checked when it opens
+            context = Context(container=self.container, request=request, response=response)
+            await authenticate(context, authorization)
+            return context
         context = context_for_token(
-            self.container, authorization, deferred=http, request=request, response=response
+            self.container, authorization, request=request, response=response
         )
-        if http:  # HTTP only: a websocket takes no API key
-            await authenticate_api_key(context, request.headers)
+        await authenticate_api_key(context, request.headers)  # HTTP only
         return context
 
     async def execute_single(
@@ -139,7 +141,7 @@ class MetSkinGraphQL(GraphQL[Context, None]):
         params = context.connection_params or {}
         authorization = params.get("authorization") or params.get("Authorization")
         if authorization:
-            authenticate(context, str(authorization))
+            await authenticate(context, str(authorization))
             if context.viewer is None:
                 raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
         return None

@@ -329,18 +329,13 @@ def viewer_id_of(info: Info) -> str:
     return str(info.context.require_viewer().user_id)
 
 
-def context_for_token(
-    container: Container, authorization: str | None, *, deferred: bool = False, **extra: Any
-) -> Context:
-    """The context of a bearer token. `deferred` (HTTP, inside `request_scope`): the token is
-    read here, its session checked by the request's first `run_sync`, in the same hop."""
+def context_for_token(container: Container, authorization: str | None, **extra: Any) -> Context:
+    """The context of an HTTP request's bearer token (inside `request_scope`): the token is read
+    here, its session checked by the request's first `run_sync`, in the same hop."""
     context = Context(container=container, **extra)
-    if deferred:
-        _REQUEST.set(context)
-        _ASKED.set(False)
-        trust_claims(context, authorization)
-    else:
-        authenticate(context, authorization)
+    _REQUEST.set(context)
+    _ASKED.set(False)
+    trust_claims(context, authorization)
     return context
 
 
@@ -358,11 +353,12 @@ def trust_claims(context: Context, authorization: str | None) -> None:
     context._session = claims.session
 
 
-def authenticate(context: Context, authorization: str | None) -> None:
-    """The token's caller, their session checked now (websockets, and contexts not served by
-    `run_sync`'s deferred check)."""
+async def authenticate(context: Context, authorization: str | None) -> None:
+    """The token's caller, their session checked now, in a worker thread (a websocket, which
+    `run_sync`'s deferred check does not serve): the event loop never waits on the database."""
     trust_claims(context, authorization)
-    context.settle_session()
+    if context._session is not None:
+        await anyio.to_thread.run_sync(context.settle_session)
 
 
 def _bearer_token(authorization: str | None) -> str | None:
