@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
+import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -19,16 +22,18 @@ from strawberry.types import Info
 from metskin.bootstrap import Container
 from metskin.domain.accounts.errors import SessionEnded
 from metskin.domain.accounts.model import Role, User
+from metskin.domain.accounts.service import AccountService
 from metskin.domain.analysis.records import Media
 from metskin.domain.apikeys.model import KeyUse
 from metskin.domain.directory.model import Dermatologist
-from metskin.domain.errors import DomainError, Unauthenticated
+from metskin.domain.errors import DomainError, Unauthenticated, Unavailable
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.recommendations.catalog import Product
 from metskin.domain.referrals.model import ReferralRecord
 from metskin.graphql.i18n import LazyTranslator, request_locale
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # The HTTP request being served (`request_scope`, `context_for_token`) and whether the code on
 # this task asked for its viewer (`Context.require_viewer`): `run_sync` reads both.
@@ -36,11 +41,14 @@ _REQUEST: ContextVar[Context | None] = ContextVar("metskin_request", default=Non
 _ASKED: ContextVar[bool] = ContextVar("metskin_viewer_asked", default=False)
 
 # A person's locale wanted on the event loop is read in one of these threads, and the loop waits
-# LOCALE_WAIT_S for it at most: a read takes about a millisecond, and a database that has
-# stopped answering (up to its 30 s read timeout) leaves that request in English instead of
-# holding up every request the process serves.
-LOCALE_WAIT_S = 0.2
+# LOCALE_WAIT_S for it at most: a read takes about a millisecond (the margin is for a busy
+# host), and a database that has stopped answering (up to its 30 s read timeout) leaves that
+# request in English instead of holding up every request the process serves.
+# After a wait ran out, requests do not wait on that database again for LOCALE_PAUSE_S.
+LOCALE_WAIT_S = 1.0
+LOCALE_PAUSE_S = 10.0
 _LOCALE_READS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="metskin-locale")
+_LOCALE_PAUSED: weakref.WeakKeyDictionary[AccountService, float] = weakref.WeakKeyDictionary()
 
 
 async def run_sync(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -200,7 +208,10 @@ class Context:
                 return user.profile.locale
         try:
             users = self._read_users([user_id])
-        except Exception:  # the database is down or slow: English, not a crash or a wait
+        except (Unavailable, TimeoutError):  # the database is down or slow: English, no wait
+            return None
+        except Exception:  # anything else: English too, not a crash, and said in the log
+            log.exception("The person's locale could not be read")
             return None
         if not users:
             return None
@@ -210,12 +221,18 @@ class Context:
 
     def _read_users(self, user_ids: list[str]) -> list[User]:
         """The users, read in this thread, or from the event loop in another one, waited for
-        LOCALE_WAIT_S at most (TimeoutError after)."""
+        LOCALE_WAIT_S at most (TimeoutError after, and at once for LOCALE_PAUSE_S then)."""
+        accounts = self.container.accounts
         if not _on_event_loop():
-            return self.container.accounts.get_users(user_ids)
-        read = _LOCALE_READS.submit(self.container.accounts.get_users, user_ids)
+            return accounts.get_users(user_ids)
+        if _LOCALE_PAUSED.get(accounts, 0.0) > time.monotonic():
+            raise TimeoutError("The database was slow to answer just now.")
+        read = _LOCALE_READS.submit(accounts.get_users, user_ids)
         try:
             return read.result(timeout=LOCALE_WAIT_S)
+        except TimeoutError:
+            _LOCALE_PAUSED[accounts] = time.monotonic() + LOCALE_PAUSE_S
+            raise
         finally:
             read.cancel()  # not begun yet: no read for an answer nobody waits for
 
