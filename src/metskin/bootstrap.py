@@ -26,7 +26,7 @@ from metskin.adapters.from_settings import (
 )
 from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.adapters.limits.memory import InMemoryLoginFailures, InMemoryRateLimiter
-from metskin.adapters.limits.redis_limits import RedisLoginFailures, RedisRateLimiter
+from metskin.adapters.limits.redis_limits import RedisAway, RedisLoginFailures, RedisRateLimiter
 from metskin.adapters.metrics import Metrics
 from metskin.adapters.ml.holder import LearnedRankers
 from metskin.adapters.ml.skin_models import LearnedSkinModels
@@ -182,7 +182,11 @@ def add_limits(container: Container) -> None:
     failures: LoginFailures
     if settings.uses_redis:
         client = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
-        limiter, failures = RedisRateLimiter(client), RedisLoginFailures(client)
+        away = RedisAway()  # one Redis: a timeout of either pauses both
+        limiter, failures = (
+            RedisRateLimiter(client, away=away),
+            RedisLoginFailures(client, away=away),
+        )
     else:
         limiter, failures = InMemoryRateLimiter(), InMemoryLoginFailures()
     container.rate_limits = RateLimits(limiter, container.clock, rate_rules(settings))

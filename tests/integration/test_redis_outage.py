@@ -4,9 +4,13 @@ is back an analysis is queued again. Runs its own redis-server (it is stopped mi
 
 from __future__ import annotations
 
+import asyncio
 import shutil
-from collections.abc import Iterator
+import signal
+import time
+from collections.abc import Awaitable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import redis
@@ -21,6 +25,7 @@ from tests.e2e.conftest import GraphQLClient
 from tests.media_samples import face_jpeg
 
 pytestmark = pytest.mark.redis
+T = TypeVar("T")
 
 START = "mutation($m: ID!) { startAnalysis(mediaId: $m) { id status } }"
 READS = "{ me { email analyses(first: 5) { edges { node { id status progress } } } } }"
@@ -91,3 +96,56 @@ async def test_reads_work_and_nothing_is_half_created_while_redis_is_away(
     assert again["status"] == "QUEUED"
     queue = redis.Redis.from_url(own_redis.url)
     assert queue.exists("metskin-jobs:default"), queue.keys("*")  # the job is in the queue
+
+
+POLL = "query($id: ID!) { analysis(id: $id) { id status progress } }"
+LIMITS_TIMEOUT_S = 2.0  # the rate limits' Redis client (bootstrap.add_limits)
+QUEUE_TIMEOUT_S = 5.0  # the queue's (redis-py's default)
+
+
+async def test_a_redis_that_stops_answering_holds_up_no_request(
+    client: GraphQLClient, own_redis: RedisProcess
+) -> None:
+    """redis-server frozen (SIGSTOP: its connections stay open and nothing answers): a read,
+    a poll of a running analysis (its progress is kept in Redis) and a login answer as when
+    Redis is stopped, and startAnalysis is refused with QUEUE_UNAVAILABLE, each within one
+    socket timeout: once the limits found Redis not answering they leave it alone a moment
+    (`RedisAway`), where each of their checks waited 2 s (a login 8 s)."""
+    await client.register("frozen-redis@example.com")
+    first = (await client.upload(face_jpeg()))["data"]["uploadMedia"]["id"]
+    queued = (await client.data(START, m=first))["startAnalysis"]
+    second = (await client.upload(face_jpeg()))["data"]["uploadMedia"]["id"]
+    assert own_redis.process is not None
+    own_redis.process.send_signal(signal.SIGSTOP)
+    try:
+        timed: dict[str, float] = {}
+
+        async def answer(name: str, call: Awaitable[T]) -> T:
+            started = time.monotonic()
+            found = await asyncio.wait_for(call, 60)
+            timed[name] = time.monotonic() - started
+            return found
+
+        login = await answer(
+            "login",
+            client.call(
+                'mutation { login(email: "frozen-redis@example.com", '
+                'password: "tea-and-toast-77") { accessToken } }'
+            ),
+        )
+        refused = await answer("start", client.error_codes(START, m=second))
+        me = (await answer("read", client.data(READS)))["me"]
+        polled = (await answer("poll", client.data(POLL, id=queued["id"])))["analysis"]
+    finally:
+        own_redis.process.send_signal(signal.SIGCONT)
+    assert [e["node"]["id"] for e in me["analyses"]["edges"]] == [queued["id"]]
+    assert polled["status"] == "QUEUED"
+    assert refused == ["QUEUE_UNAVAILABLE"]
+    assert "errors" not in login, login
+    # The login's four checks: the first waits out the limits' socket timeout (2 s), the rest
+    # and the start's own check are skipped while Redis stays away; the start then waits out
+    # the queue's (redis-py's default, 5 s).
+    assert timed["login"] < LIMITS_TIMEOUT_S + 1.0, timed
+    assert timed["start"] < QUEUE_TIMEOUT_S + 1.0, timed
+    assert max(timed["read"], timed["poll"]) < 1.0, timed
+    print(f"\nwhile Redis was frozen: {', '.join(f'{k} {v:.2f} s' for k, v in timed.items())}")

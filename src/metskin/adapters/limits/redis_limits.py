@@ -3,8 +3,8 @@ check and the update are atomic; keys expire when their bucket is full again."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
+import time
 from typing import Any
 
 import redis
@@ -37,39 +37,69 @@ return count
 """
 
 
+class RedisAway:
+    """Whether Redis failed to answer a moment ago: the limits then leave it alone for
+    `pause_s` (counted as away). A Redis that has stopped answering costs each command its
+    socket timeout (2 s), and a login makes four: without the pause every request waited that
+    long while it stayed so. A refused connection fails at once and pauses nothing."""
+
+    def __init__(self, pause_s: float = 5.0) -> None:
+        self.pause_s = pause_s
+        self._until = 0.0
+
+    def now(self) -> bool:
+        return time.monotonic() < self._until
+
+    def failed(self, error: redis.RedisError) -> None:
+        if isinstance(error, redis.TimeoutError):
+            self._until = time.monotonic() + self.pause_s
+
+
 class RedisRateLimiter:
-    def __init__(self, client: redis.Redis, prefix: str = "metskin") -> None:
+    def __init__(
+        self, client: redis.Redis, prefix: str = "metskin", away: RedisAway | None = None
+    ) -> None:
         self._client = client
         self._prefix = prefix
         self._gcra: Any = client.register_script(GCRA_SCRIPT)
+        self._away = away or RedisAway()
 
     def hit(self, key: str, rule: Rule, now: float, cost: int = 1) -> float:
         """The wait before this hit is allowed; 0 (allowed) while Redis is away: a limit that
         cannot be counted must not take the service down with it."""
+        if self._away.now():
+            return 0.0
         try:
             wait = self._gcra(
                 keys=[f"{self._prefix}:rate:{key}"], args=[now, rule.interval, rule.period, cost]
             )
         except redis.RedisError as error:
             log.warning("rate limit %s not counted: Redis unavailable (%s)", key, error)
+            self._away.failed(error)
             return 0.0
         return float(wait)
 
 
 class RedisLoginFailures:
-    def __init__(self, client: redis.Redis, prefix: str = "metskin") -> None:
+    def __init__(
+        self, client: redis.Redis, prefix: str = "metskin", away: RedisAway | None = None
+    ) -> None:
         self._client = client
         self._prefix = prefix
         self._record: Any = client.register_script(RECORD_SCRIPT)
+        self._away = away or RedisAway()
 
     def _name(self, key: str) -> str:
         return f"{self._prefix}:login-failures:{key}"
 
     def get(self, key: str) -> tuple[int, float]:
         """(failures, time of the last one); none known while Redis is away."""
+        if self._away.now():
+            return 0, 0.0
         try:
             values: Any = self._client.hmget(self._name(key), ["count", "last"])
-        except redis.RedisError:
+        except redis.RedisError as error:
+            self._away.failed(error)
             return 0, 0.0
         count, last = values
         if count is None:
@@ -77,12 +107,19 @@ class RedisLoginFailures:
         return int(count), float(last or 0.0)
 
     def record(self, key: str, now: float, forget_after: float) -> int:
+        if self._away.now():
+            return 0
         try:
             args = [now, max(forget_after, 0.001)]
             return int(self._record(keys=[self._name(key)], args=args))
-        except redis.RedisError:
+        except redis.RedisError as error:
+            self._away.failed(error)
             return 0
 
     def clear(self, key: str) -> None:
-        with contextlib.suppress(redis.RedisError):
+        if self._away.now():
+            return
+        try:
             self._client.delete(self._name(key))
+        except redis.RedisError as error:
+            self._away.failed(error)
