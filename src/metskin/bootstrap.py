@@ -26,13 +26,14 @@ from metskin.adapters.from_settings import (
 )
 from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.adapters.limits.memory import InMemoryLoginFailures, InMemoryRateLimiter
-from metskin.adapters.limits.redis_limits import RedisAway, RedisLoginFailures, RedisRateLimiter
+from metskin.adapters.limits.redis_limits import RedisLoginFailures, RedisRateLimiter
 from metskin.adapters.metrics import Metrics
 from metskin.adapters.ml.holder import LearnedRankers
 from metskin.adapters.ml.skin_models import LearnedSkinModels
 from metskin.adapters.ml.skin_retrain import Retraining
 from metskin.adapters.notify.templates import JinjaMailRenderer
 from metskin.adapters.queue.dramatiq_queue import DramatiqJobQueue
+from metskin.adapters.redis_away import RedisAway
 from metskin.adapters.security.export_links import ExportLinks
 from metskin.adapters.security.passwords import Argon2Hasher
 from metskin.adapters.security.signed_urls import MediaUrlSigner
@@ -182,7 +183,7 @@ def add_limits(container: Container) -> None:
     failures: LoginFailures
     if settings.uses_redis:
         client = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
-        away = RedisAway()  # one Redis: a timeout of either pauses both
+        away = RedisAway.of(settings.redis_url)  # the event bus's and the queue's: one server
         limiter, failures = (
             RedisRateLimiter(client, away=away),
             RedisLoginFailures(client, away=away),
@@ -221,7 +222,9 @@ def bootstrap(
         clock=clock,
         storage=make_storage(settings),
     )
-    container.jobs = DramatiqJobQueue(container.broker)
+    container.jobs = DramatiqJobQueue(
+        container.broker, RedisAway.of(settings.redis_url) if settings.uses_redis else None
+    )
     container.money = MoneyService(container.new_uow, clock)
     container.accounts = AccountService(
         container.new_uow,

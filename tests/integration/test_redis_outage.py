@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from metskin.adapters.db.analysis import AnalysisRow
 from metskin.bootstrap import Container
+from metskin.domain.messages import Event
 from metskin.settings import Settings
 from tests.cluster import ServerProcess, wait_until
 from tests.conftest import make_settings
@@ -100,17 +101,17 @@ async def test_reads_work_and_nothing_is_half_created_while_redis_is_away(
 
 POLL = "query($id: ID!) { analysis(id: $id) { id status progress } }"
 LIMITS_TIMEOUT_S = 2.0  # the rate limits' Redis client (bootstrap.add_limits)
-QUEUE_TIMEOUT_S = 5.0  # the queue's (redis-py's default)
 
 
 async def test_a_redis_that_stops_answering_holds_up_no_request(
-    client: GraphQLClient, own_redis: RedisProcess
+    client: GraphQLClient, container: Container, own_redis: RedisProcess
 ) -> None:
     """redis-server frozen (SIGSTOP: its connections stay open and nothing answers): a read,
     a poll of a running analysis (its progress is kept in Redis) and a login answer as when
     Redis is stopped, and startAnalysis is refused with QUEUE_UNAVAILABLE, each within one
-    socket timeout: once the limits found Redis not answering they leave it alone a moment
-    (`RedisAway`), where each of their checks waited 2 s (a login 8 s)."""
+    socket timeout: once the limits found Redis not answering, they, the queue and the event
+    bus leave it alone a moment (`RedisAway`), where each check waited 2 s (a login 8 s), and
+    each job and event 5 s."""
     await client.register("frozen-redis@example.com")
     first = (await client.upload(face_jpeg()))["data"]["uploadMedia"]["id"]
     queued = (await client.data(START, m=first))["startAnalysis"]
@@ -136,16 +137,20 @@ async def test_a_redis_that_stops_answering_holds_up_no_request(
         refused = await answer("start", client.error_codes(START, m=second))
         me = (await answer("read", client.data(READS)))["me"]
         polled = (await answer("poll", client.data(POLL, id=queued["id"])))["analysis"]
+        started = time.monotonic()  # the event bus: the same server, so the same pause
+        container.events.publish(Event("frozen", {"seq": 1}, keep_latest=True))
+        kept = container.events.latest("frozen")
+        timed["event"] = time.monotonic() - started
     finally:
         own_redis.process.send_signal(signal.SIGCONT)
     assert [e["node"]["id"] for e in me["analyses"]["edges"]] == [queued["id"]]
     assert polled["status"] == "QUEUED"
     assert refused == ["QUEUE_UNAVAILABLE"]
     assert "errors" not in login, login
-    # The login's four checks: the first waits out the limits' socket timeout (2 s), the rest
-    # and the start's own check are skipped while Redis stays away; the start then waits out
-    # the queue's (redis-py's default, 5 s).
+    # The login's first check waits out the limits' socket timeout (2 s); its other three, the
+    # start's check and its job, and the event are refused or skipped at once while Redis
+    # stays away (the same server: the same pause).
     assert timed["login"] < LIMITS_TIMEOUT_S + 1.0, timed
-    assert timed["start"] < QUEUE_TIMEOUT_S + 1.0, timed
-    assert max(timed["read"], timed["poll"]) < 1.0, timed
+    assert max(timed["start"], timed["read"], timed["poll"], timed["event"]) < 1.0, timed
+    assert kept is None  # dropped, and the caller reads the database
     print(f"\nwhile Redis was frozen: {', '.join(f'{k} {v:.2f} s' for k, v in timed.items())}")

@@ -13,6 +13,7 @@ import redis
 import redis.asyncio as redis_async
 
 from metskin.adapters.events.tasks import stop_requested
+from metskin.adapters.redis_away import RedisAway
 from metskin.domain.messages import Event
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ class RedisEventBus:
         self._url = url
         self._prefix = prefix
         self._client = redis.Redis.from_url(url)
+        self._away = RedisAway.of(url)
 
     def _channel(self, channel: str) -> str:
         return f"{self._prefix}:events:{channel}"
@@ -37,6 +39,9 @@ class RedisEventBus:
         """Best effort: the database holds the state, events only wake live readers. While
         Redis is away, an event is dropped (and logged) rather than failing the committed
         change that raised it."""
+        if self._away.now():
+            log.warning("event on %s dropped: Redis not answering just now", event.channel)
+            return
         data = json.dumps(event.payload)
         pipe = self._client.pipeline()
         if event.keep_latest:
@@ -46,12 +51,16 @@ class RedisEventBus:
             pipe.execute()
         except redis.RedisError as error:
             log.warning("event on %s dropped: Redis unavailable (%s)", event.channel, error)
+            self._away.failed(error)
 
     def latest(self, channel: str) -> dict[str, Any] | None:
         """The last kept event, or None (the caller reads the database) while Redis is away."""
+        if self._away.now():
+            return None
         try:
             data = self._client.get(self._latest_key(channel))
-        except redis.RedisError:
+        except redis.RedisError as error:
+            self._away.failed(error)
             return None
         return json.loads(data) if data else None
 

@@ -4,11 +4,11 @@ check and the update are atomic; keys expire when their bucket is full again."""
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import redis
 
+from metskin.adapters.redis_away import RedisAway
 from metskin.domain.limits.model import Rule
 
 log = logging.getLogger(__name__)
@@ -35,24 +35,6 @@ redis.call('HSET', KEYS[1], 'last', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2]) * 1000))
 return count
 """
-
-
-class RedisAway:
-    """Whether Redis failed to answer a moment ago: the limits then leave it alone for
-    `pause_s` (counted as away). A Redis that has stopped answering costs each command its
-    socket timeout (2 s), and a login makes four: without the pause every request waited that
-    long while it stayed so. A refused connection fails at once and pauses nothing."""
-
-    def __init__(self, pause_s: float = 5.0) -> None:
-        self.pause_s = pause_s
-        self._until = 0.0
-
-    def now(self) -> bool:
-        return time.monotonic() < self._until
-
-    def failed(self, error: redis.RedisError) -> None:
-        if isinstance(error, redis.TimeoutError):
-            self._until = time.monotonic() + self.pause_s
 
 
 class RedisRateLimiter:
