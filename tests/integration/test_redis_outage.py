@@ -107,11 +107,11 @@ async def test_a_redis_that_stops_answering_holds_up_no_request(
     client: GraphQLClient, container: Container, own_redis: RedisProcess
 ) -> None:
     """redis-server frozen (SIGSTOP: its connections stay open and nothing answers): a read,
-    a poll of a running analysis (its progress is kept in Redis) and a login answer as when
-    Redis is stopped, and startAnalysis is refused with QUEUE_UNAVAILABLE, each within one
-    socket timeout: once the limits found Redis not answering, they, the queue and the event
-    bus leave it alone a moment (`RedisAway`), where each check waited 2 s (a login 8 s), and
-    each job and event 5 s."""
+    a poll of a queued analysis and a login answer as when Redis is stopped, and
+    startAnalysis is refused with QUEUE_UNAVAILABLE, each within one socket timeout: once the
+    limits found Redis not answering, they, the queue and the event bus leave it alone a
+    moment (`RedisAway`), where each check waited 2 s (a login 8 s), and each job and event
+    5 s."""
     await client.register("frozen-redis@example.com")
     first = (await client.upload(face_jpeg()))["data"]["uploadMedia"]["id"]
     queued = (await client.data(START, m=first))["startAnalysis"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +18,7 @@ import anyio.to_thread
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
+from metskin.adapters.pause import Pause
 from metskin.bootstrap import Container
 from metskin.domain.accounts.errors import SessionEnded
 from metskin.domain.accounts.model import Role, User
@@ -48,7 +48,7 @@ _ASKED: ContextVar[bool] = ContextVar("metskin_viewer_asked", default=False)
 LOCALE_WAIT_S = 1.0
 LOCALE_PAUSE_S = 10.0
 _LOCALE_READS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="metskin-locale")
-_LOCALE_PAUSED: weakref.WeakKeyDictionary[AccountService, float] = weakref.WeakKeyDictionary()
+_LOCALE_PAUSES: weakref.WeakKeyDictionary[AccountService, Pause] = weakref.WeakKeyDictionary()
 
 
 async def run_sync(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -225,13 +225,14 @@ class Context:
         accounts = self.container.accounts
         if not _on_event_loop():
             return accounts.get_users(user_ids)
-        if _LOCALE_PAUSED.get(accounts, 0.0) > time.monotonic():
+        pause = _LOCALE_PAUSES.setdefault(accounts, Pause(LOCALE_PAUSE_S))
+        if pause.now():
             raise TimeoutError("The database was slow to answer just now.")
         read = _LOCALE_READS.submit(accounts.get_users, user_ids)
         try:
             return read.result(timeout=LOCALE_WAIT_S)
         except TimeoutError:
-            _LOCALE_PAUSED[accounts] = time.monotonic() + LOCALE_PAUSE_S
+            pause.start()
             raise
         finally:
             read.cancel()  # not begun yet: no read for an answer nobody waits for

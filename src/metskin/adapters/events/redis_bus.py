@@ -55,13 +55,7 @@ class RedisEventBus:
 
     def latest(self, channel: str) -> dict[str, Any] | None:
         """The last kept event, or None (the caller reads the database) while Redis is away."""
-        if self._away.now():
-            return None
-        try:
-            data = self._client.get(self._latest_key(channel))
-        except redis.RedisError as error:
-            self._away.failed(error)
-            return None
+        data = self._away.ask(lambda: self._client.get(self._latest_key(channel)), None)
         return json.loads(data) if data else None
 
     async def subscribe(

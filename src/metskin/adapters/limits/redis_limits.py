@@ -76,12 +76,9 @@ class RedisLoginFailures:
 
     def get(self, key: str) -> tuple[int, float]:
         """(failures, time of the last one); none known while Redis is away."""
-        if self._away.now():
-            return 0, 0.0
-        try:
-            values: Any = self._client.hmget(self._name(key), ["count", "last"])
-        except redis.RedisError as error:
-            self._away.failed(error)
+        name = self._name(key)
+        values: Any = self._away.ask(lambda: self._client.hmget(name, ["count", "last"]), None)
+        if values is None:
             return 0, 0.0
         count, last = values
         if count is None:
@@ -89,19 +86,8 @@ class RedisLoginFailures:
         return int(count), float(last or 0.0)
 
     def record(self, key: str, now: float, forget_after: float) -> int:
-        if self._away.now():
-            return 0
-        try:
-            args = [now, max(forget_after, 0.001)]
-            return int(self._record(keys=[self._name(key)], args=args))
-        except redis.RedisError as error:
-            self._away.failed(error)
-            return 0
+        args = [now, max(forget_after, 0.001)]
+        return int(self._away.ask(lambda: self._record(keys=[self._name(key)], args=args), 0))
 
     def clear(self, key: str) -> None:
-        if self._away.now():
-            return
-        try:
-            self._client.delete(self._name(key))
-        except redis.RedisError as error:
-            self._away.failed(error)
+        self._away.ask(lambda: self._client.delete(self._name(key)), None)

@@ -25,8 +25,7 @@ class DramatiqJobQueue:
         try:
             actor.send_with_options(kwargs=job.kwargs)
         except (redis.RedisError, dramatiq.errors.ConnectionError) as error:
-            if isinstance(error, redis.RedisError):
-                self._away.failed(error)
+            self._away.failed(error)
             raise QueueUnavailable(UNREACHABLE) from error
 
     def available(self) -> bool:
@@ -34,10 +33,4 @@ class DramatiqJobQueue:
         client = getattr(self._broker, "client", None)
         if client is None:
             return True
-        if self._away.now():
-            return False
-        try:
-            return bool(client.ping())
-        except redis.RedisError as error:
-            self._away.failed(error)
-            return False
+        return bool(self._away.ask(client.ping, False))
