@@ -29,6 +29,7 @@ pytestmark = pytest.mark.mariadb
 READ = "{ me { email } products(first: 3) { edges { node { id } } } }"
 CLIENTS = 8
 SLOWEST_ANSWER_S = 12.0  # connect timeout 5 s (+ the pool's pre-ping): no request waits longer
+WARM_UP_S = 60.0  # the API's first answers on a fresh pool, on a slow host
 STALL_S = 1.0  # a wake this late means the whole process was not run
 
 
@@ -131,7 +132,12 @@ async def test_requests_fail_fast_while_mariadb_restarts_and_the_api_recovers(
             await asyncio.sleep(0.05)
 
     load = [asyncio.create_task(reader()) for _ in range(CLIENTS)]
-    await asyncio.sleep(1.0)
+    # Served before the stop: every reader answered once at least. (A fixed second was once
+    # too short on a slow CI host: no answer at all had come back before the stop.)
+    began = time.monotonic()
+    while len(answers) < 2 * CLIENTS and time.monotonic() - began < WARM_UP_S:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)
     down_at, stopping = len(answers), time.monotonic()
     await asyncio.to_thread(own_mariadb.stop)
     await asyncio.sleep(4.0)
@@ -155,13 +161,17 @@ async def test_requests_fail_fast_while_mariadb_restarts_and_the_api_recovers(
         f"{starting - stopping - 4:.2f} s, the start {started - starting:.2f} s; stalls "
         f"{[(round(a - stopping, 1), round(b - a, 1)) for a, b in watch.stalls]}"
     )
-    assert answers[:down_at] and all(code == "ok" for *_, code in answers[:down_at])
+    served = [code for *_, code in answers[:down_at]]
+    assert len(served) >= 2 * CLIENTS and set(served) == {"ok"}, (served, timeline)
     assert refused and {code for *_, code in refused} <= {"DATABASE_UNAVAILABLE", "ok"}
     assert any(code == "DATABASE_UNAVAILABLE" for *_, code in refused)
     assert waited(slowest) < SLOWEST_ANSWER_S, timeline  # nothing hung
     recovered = answers[back_at:]
     assert recovered[-CLIENTS:] and all(code == "ok" for *_, code in recovered[-CLIENTS:])
-    print(f"\n{len(answers)} answers, {len(refused)} while down; {timeline}")
+    print(
+        f"\n{len(answers)} answers ({len(served)} before the stop, after "
+        f"{stopping - began:.2f} s), {len(refused)} while down; {timeline}"
+    )
 
 
 INVALID = "{ me { email noSuchField } }"  # an error to word, in the signed-in person's language
