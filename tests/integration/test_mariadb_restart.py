@@ -17,6 +17,7 @@ from pathlib import Path
 import pymysql
 import pytest
 
+from metskin.adapters.db.away import PAUSE_S
 from metskin.adapters.db.migrations import upgrade
 from metskin.graphql.context import LOCALE_WAIT_S
 from metskin.settings import Settings
@@ -84,6 +85,18 @@ class MariaDbProcess(ServerProcess):
         )
         wait_until(self._answers, "mariadbd")
 
+    async def frozen_for(self, seconds: float) -> tuple[float, float]:
+        """Freeze mariadbd (SIGSTOP: connections open, nothing answered, as a server stuck on
+        its disk) for `seconds`; when it froze and when it thawed."""
+        assert self.process is not None
+        frozen_at = time.monotonic()
+        self.process.send_signal(signal.SIGSTOP)
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            self.process.send_signal(signal.SIGCONT)
+        return frozen_at, time.monotonic()
+
     def _answers(self) -> bool:
         try:
             pymysql.connect(host="127.0.0.1", port=self.port, user="root").close()
@@ -107,36 +120,63 @@ def own_mariadb(tmp_path: Path, mysql_server_url: str) -> Iterator[MariaDbProces
 
 
 @pytest.fixture
-def settings(tmp_path: Path, own_mariadb: MariaDbProcess) -> Settings:
+def url_query() -> str:
+    """What the API's database URL adds (a test parametrizes it: shorter timeouts)."""
+    return ""
+
+
+@pytest.fixture
+def settings(tmp_path: Path, own_mariadb: MariaDbProcess, url_query: str) -> Settings:
     """The suite's `container` and `client` fixtures, on this test's own MariaDB."""
-    return make_settings(tmp_path, database_url=own_mariadb.url)
+    return make_settings(tmp_path, database_url=own_mariadb.url + url_query)
+
+
+class Readers:
+    """CLIENTS copies of the signed-in client reading READ until `ended`, each answer noted
+    as (started, ended, "ok" or the error code), with a StallWatch running meanwhile."""
+
+    def __init__(self, client: GraphQLClient) -> None:
+        self.client = client
+        self.answers: list[tuple[float, float, str]] = []
+        self.watch = StallWatch()
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def started(self) -> float:
+        """When they began, once each has been answered twice over (WARM_UP_S at most: a
+        fixed second was once too short on a slow CI host, no answer had come back)."""
+        self.watch.start()
+        self._tasks = [asyncio.create_task(self._read()) for _ in range(CLIENTS)]
+        began = time.monotonic()
+        while len(self.answers) < 2 * CLIENTS and time.monotonic() - began < WARM_UP_S:
+            await asyncio.sleep(0.05)
+        return began
+
+    async def ended(self) -> None:
+        self._stop.set()
+        await asyncio.gather(*self._tasks)
+        self.watch.done.set()
+
+    async def _read(self) -> None:
+        headers = {"authorization": f"Bearer {self.client.token}"}
+        while not self._stop.is_set():
+            started = time.monotonic()
+            response = await self.client.http.post(
+                "/graphql", json={"query": READ}, headers=headers
+            )
+            assert response.status_code in (200, 503), response.text  # never a 500
+            codes = [e["extensions"]["code"] for e in response.json().get("errors", [])]
+            self.answers.append((started, time.monotonic(), codes[0] if codes else "ok"))
+            await asyncio.sleep(0.05)
 
 
 async def test_requests_fail_fast_while_mariadb_restarts_and_the_api_recovers(
     client: GraphQLClient, own_mariadb: MariaDbProcess
 ) -> None:
     await client.register("restart@example.com")
-    answers: list[tuple[float, float, str]] = []  # (started, ended, "ok" or the error code)
-    stop = asyncio.Event()
-    watch = StallWatch()
-    watch.start()
-
-    async def reader() -> None:
-        while not stop.is_set():
-            started = time.monotonic()
-            headers = {"authorization": f"Bearer {client.token}"}
-            response = await client.http.post("/graphql", json={"query": READ}, headers=headers)
-            assert response.status_code in (200, 503), response.text  # never a 500
-            codes = [e["extensions"]["code"] for e in response.json().get("errors", [])]
-            answers.append((started, time.monotonic(), codes[0] if codes else "ok"))
-            await asyncio.sleep(0.05)
-
-    load = [asyncio.create_task(reader()) for _ in range(CLIENTS)]
-    # Served before the stop: every reader answered once at least. (A fixed second was once
-    # too short on a slow CI host: no answer at all had come back before the stop.)
-    began = time.monotonic()
-    while len(answers) < 2 * CLIENTS and time.monotonic() - began < WARM_UP_S:
-        await asyncio.sleep(0.05)
+    readers = Readers(client)
+    answers, watch = readers.answers, readers.watch
+    began = await readers.started()
     await asyncio.sleep(0.5)
     down_at, stopping = len(answers), time.monotonic()
     await asyncio.to_thread(own_mariadb.stop)
@@ -146,9 +186,7 @@ async def test_requests_fail_fast_while_mariadb_restarts_and_the_api_recovers(
     await asyncio.to_thread(own_mariadb.start)
     back_at, started = len(answers), time.monotonic()
     await asyncio.sleep(3.0)
-    stop.set()
-    await asyncio.gather(*load)
-    watch.done.set()
+    await readers.ended()
 
     def waited(answer: tuple[float, float, str]) -> float:
         """How long the request waited while this process ran (a host's pause left out)."""
@@ -209,14 +247,7 @@ async def test_a_database_that_stops_answering_does_not_hold_up_the_event_loop(
 
     tasks = [asyncio.create_task(task) for task in (heartbeat(), asker(INVALID), asker(READ))]
     await asyncio.sleep(0.5)
-    assert own_mariadb.process is not None
-    frozen_at = time.monotonic()
-    own_mariadb.process.send_signal(signal.SIGSTOP)
-    try:
-        await asyncio.sleep(FREEZE_S)
-    finally:
-        own_mariadb.process.send_signal(signal.SIGCONT)
-    thawed_at = time.monotonic()
+    frozen_at, thawed_at = await own_mariadb.frozen_for(FREEZE_S)
     await asyncio.sleep(0.5)
     stop.set()
     await asyncio.gather(*tasks)
@@ -230,3 +261,45 @@ async def test_a_database_that_stops_answering_does_not_hold_up_the_event_loop(
     stood = [lag for lag in frozen if lag > 0.5]
     assert len(stood) <= 1, f"the loop waited on the frozen database again: {stood}"
     print(f"\nloop lag while frozen: worst {worst:.3f} s over {len(frozen)} beats")
+
+
+FROZEN_S = 8.0
+TIMEOUT_S = 1  # the driver's connect and read timeouts in the next test (30 s in service)
+
+
+@pytest.mark.parametrize(
+    "url_query", [f"?connect_timeout={TIMEOUT_S}&read_timeout={TIMEOUT_S}&write_timeout=5"]
+)
+async def test_after_a_timeout_requests_are_refused_at_once_until_the_database_answers(
+    client: GraphQLClient, own_mariadb: MariaDbProcess, url_query: str
+) -> None:
+    """mariadbd frozen for FROZEN_S under eight clients that keep reading: the requests in
+    flight wait out the read timeout, and every one after them was made to wait it out too,
+    each holding a worker thread. Now, after a timeout, the pool refuses at once
+    (DATABASE_UNAVAILABLE) and tries the server with one request at a time, every
+    `away.PAUSE_S`, until it answers; then the API serves again."""
+    await client.register("away@example.com")
+    readers = Readers(client)
+    answers, watch = readers.answers, readers.watch
+    await readers.started()
+    frozen_at, thawed_at = await own_mariadb.frozen_for(FROZEN_S)
+    while time.monotonic() - thawed_at < 3 * (PAUSE_S + TIMEOUT_S) and not (
+        len(answers) >= CLIENTS and all(code == "ok" for *_, code in answers[-CLIENTS:])
+    ):
+        await asyncio.sleep(0.1)
+    back_after = time.monotonic() - thawed_at
+    await readers.ended()
+
+    frozen = [a for a in answers if a[0] >= frozen_at and a[1] <= thawed_at]
+    waited = [a for a in frozen if watch.ran(a[0], a[1]) > TIMEOUT_S / 2]
+    report = (
+        f"{len(frozen)} answers while frozen, {len(waited)} of them waited (the server "
+        f"tried every {PAUSE_S} s); serving again {back_after:.1f} s after the thaw"
+    )
+    assert frozen and {code for *_, code in frozen} == {"DATABASE_UNAVAILABLE"}, report
+    # The requests in flight when it froze, and one try per pause: not every request.
+    assert len(waited) <= CLIENTS + FROZEN_S / PAUSE_S + 1, report
+    assert len(frozen) >= 5 * len(waited), report
+    assert all(code == "ok" for *_, code in answers[-CLIENTS:]), report
+    assert back_after < PAUSE_S + TIMEOUT_S + 2, report
+    print(f"\n{report}")

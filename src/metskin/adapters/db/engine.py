@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import create_engine
 
+from metskin.adapters.db.away import UNAVAILABLE, DatabaseAway, PausingPool
 from metskin.domain.errors import DatabaseUnavailable
 
 
@@ -19,6 +20,11 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         return _sqlite_engine(url, parsed.database, echo)
     query = dict(parsed.query)
     query.setdefault("charset", "utf8mb4")
+    # No request waits on a server that went away: connecting to a host that does not answer
+    # gives up after 5 s; a server that took the connection and says nothing (at the greeting,
+    # a read or a write) after 30 s (the URL may say otherwise); and after a timeout the pool
+    # refuses at once until the server answers again (`away.PausingPool`).
+    timeouts = {name: seconds for name, seconds in TIMEOUTS.items() if name not in query}
     engine = create_engine(
         parsed.set(query=query),
         echo=echo,
@@ -28,23 +34,26 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         max_overflow=20,
         pool_timeout=10,
         isolation_level="READ COMMITTED",
-        # No request waits on a server that went away: connecting gives up after 5 s, a read or
-        # a write that gets no answer after 30 s.
-        connect_args={"connect_timeout": 5, "read_timeout": 30, "write_timeout": 30},
+        poolclass=PausingPool,
+        connect_args=timeouts,
     )
     event.listen(engine, "handle_error", _unavailable)
     return engine
 
 
+TIMEOUTS = {"connect_timeout": 5, "read_timeout": 30, "write_timeout": 30}
 UNREACHABLE_CODES = (2003, 2006, 2013, 2055)  # can't connect, gone away, lost, lost at handshake
 
 
 def _unavailable(context: Any) -> BaseException | None:
     """A lost or refused connection becomes DATABASE_UNAVAILABLE (the pool drops the connection
     and its pre-ping reconnects on the next request), not an internal error."""
+    away = getattr(getattr(context.engine, "pool", None), "away", None)
+    if isinstance(away, DatabaseAway):
+        away.failed(context.original_exception)
     args: tuple[object, ...] = getattr(context.original_exception, "args", ())
     if context.is_disconnect or (bool(args) and args[0] in UNREACHABLE_CODES):
-        return DatabaseUnavailable("The database cannot be reached just now; try again soon.")
+        return DatabaseUnavailable(UNAVAILABLE)
     return None
 
 
