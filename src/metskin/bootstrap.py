@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -81,7 +82,7 @@ from metskin.workers.accounts import account_actors
 from metskin.workers.actors import declare_actors
 from metskin.workers.analysis import analysis_actors
 from metskin.workers.appointments import appointment_actors
-from metskin.workers.broker import make_broker
+from metskin.workers.broker import close_broker, make_broker, start_worker
 from metskin.workers.checkins import check_in_actors
 from metskin.workers.metrics import JobMetrics
 from metskin.workers.privacy import privacy_actors
@@ -128,6 +129,7 @@ class Container:
     progress: ProgressService = field(init=False)
     inbox: InboxService = field(init=False)
     export_links: ExportLinks = field(init=False)
+    closing: list[Callable[[], None]] = field(default_factory=list, init=False)
     api_keys: ApiKeyService = field(init=False)
     labels: LabelService = field(init=False)
     _worker: dramatiq.Worker | None = field(default=None, init=False)
@@ -145,10 +147,7 @@ class Container:
 
     def start_embedded_worker(self) -> None:
         if self._worker is None:
-            self._worker = dramatiq.Worker(
-                self.broker, worker_threads=self.settings.worker_threads, worker_timeout=100
-            )
-            self._worker.start()
+            self._worker = start_worker(self.broker, self.settings.worker_threads)
 
     def resume_unfinished_analyses(self) -> int:
         """The in-process broker forgets jobs on restart: queue unfinished analyses again."""
@@ -161,7 +160,9 @@ class Container:
         if self._worker is not None:
             self._worker.stop()
             self._worker = None
-        self.broker.close()
+        close_broker(self.broker)
+        for close in self.closing:  # what bootstrap() made and holds resources (threads)
+            close()
         self.engine.dispose()
         if isinstance(self.events, RedisEventBus):
             self.events.close()
@@ -246,11 +247,14 @@ def bootstrap(
     )
     container.sharing = SharingService(container.new_uow, clock)
     container.skin_models = SkinModelService(container.new_uow, clock)
+    if engine is None:
+        vision = VisionEngine(models=LearnedSkinModels(container.skin_models, settings.models_dir))
+        container.closing.append(vision.close)
+        engine = vision
     container.analyses = AnalysisService(
         container.new_uow,
         container.storage,
-        engine
-        or VisionEngine(models=LearnedSkinModels(container.skin_models, settings.models_dir)),
+        engine,
         events,
         clock,
         access=container.sharing.allows_analysis,

@@ -1,5 +1,5 @@
 """`metskin worker` leaves what lives after its start-up out of the collector's walks, as
-`metskin serve` does (`settle_heap`)."""
+`metskin serve` does (`settle_heap`), and signals the process's boot (the time limits)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,18 @@ class FakeWorker:
         FakeWorker.seen.append(("stop", gc.get_freeze_count()))
 
 
+class FakeBroker:
+    """Records what the command signals to it."""
+
+    middleware: list[object] = []
+
+    def __init__(self) -> None:
+        self.signals: list[str] = []
+
+    def emit_after(self, signal: str) -> None:
+        self.signals.append(signal)
+
+
 class SetEvent(threading.Event):
     """The worker's stop signal, already given: the command returns at once."""
 
@@ -51,7 +63,7 @@ def test_the_worker_freezes_its_heap_after_start_up(
 ) -> None:
     container = SimpleNamespace(
         settings=SimpleNamespace(uses_redis=True, worker_metrics_port=None, worker_threads=1),
-        broker=object(),
+        broker=FakeBroker(),
         close=lambda: None,
     )
     monkeypatch.setattr(metskin.cli, "start_container", lambda: container)
@@ -63,3 +75,4 @@ def test_the_worker_freezes_its_heap_after_start_up(
     (_, at_start), (_, at_stop) = FakeWorker.seen
     assert at_start == 0  # nothing frozen before the worker has started
     assert at_stop >= 500  # its start-up state (and the container) frozen, once running
+    assert container.broker.signals == ["process_boot"]  # the actors' time limits apply

@@ -90,9 +90,8 @@ def start_container(host: str | None = None, port: int | None = None) -> Contain
 @app.command()
 def worker() -> None:
     """Run a Dramatiq worker that takes jobs from Redis."""
-    import dramatiq
-
     from metskin.bootstrap import settle_heap
+    from metskin.workers.broker import start_worker
 
     container = start_container()
     if not container.settings.uses_redis:
@@ -105,8 +104,7 @@ def worker() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    running = dramatiq.Worker(container.broker, worker_threads=container.settings.worker_threads)
-    running.start()
+    running = start_worker(container.broker, container.settings.worker_threads)
     settle_heap()  # as `metskin serve` does after its start-up
     console.print(f"worker: {container.settings.worker_threads} threads, waiting for jobs")
     stop.wait()

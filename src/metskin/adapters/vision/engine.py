@@ -41,10 +41,16 @@ class VisionEngine:
         self, landmarker: FaceLandmarker | None = None, models: FaceModels | None = None
     ) -> None:
         self._landmarker = landmarker or MediaPipeLandmarker()
+        self._owns_landmarker = landmarker is None
         self._models = models
 
     def thumbnail(self, data: bytes) -> bytes:
         return photo_thumbnail(data)
+
+    def close(self) -> None:
+        """Close the face mesh graphs it built (each holds native threads and its models)."""
+        if self._owns_landmarker and isinstance(self._landmarker, MediaPipeLandmarker):
+            self._landmarker.close()
 
     def run(
         self, media: Media, data: bytes, progress: StageProgress, stated_skin_type: str | None

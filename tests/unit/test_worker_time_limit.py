@@ -1,0 +1,50 @@
+"""An actor that runs past its time limit is interrupted, and closing the broker ends the
+thread that watches the limits (one per broker: a process that makes many containers, as the
+tests do, kept them all)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import dramatiq
+
+from metskin.workers.broker import Deadlines, close_broker, make_broker, start_worker
+from tests.conftest import make_settings
+
+
+def test_an_actor_past_its_time_limit_is_interrupted_and_closing_ends_the_watcher(
+    tmp_path: Path,
+) -> None:
+    broker = make_broker(make_settings(tmp_path))
+    ended: list[str] = []
+
+    @dramatiq.actor(broker=broker, actor_name="stuck", max_retries=0, time_limit=300)
+    def stuck() -> None:
+        started = time.monotonic()
+        try:
+            while time.monotonic() - started < 10.0:  # pure Python: the interrupt lands
+                sum(range(1000))
+            ended.append("ran to the end")
+        except dramatiq.middleware.TimeLimitExceeded:
+            ended.append(f"interrupted after {time.monotonic() - started:.1f} s")
+            raise
+
+    watchers = [
+        m.manager for m in broker.middleware if isinstance(getattr(m, "manager", None), Deadlines)
+    ]
+    assert len(watchers) == 1
+    worker = start_worker(broker, threads=1)
+    try:
+        stuck.send()
+        broker.join("default", fail_fast=False)
+        worker.join()
+    finally:
+        worker.stop()
+    assert len(ended) == 1 and ended[0].startswith("interrupted"), ended
+    assert watchers[0].is_alive()
+    close_broker(broker)
+    watchers[0].join(timeout=5)
+    assert not watchers[0].is_alive()
+    assert not any(isinstance(t, Deadlines) for t in threading.enumerate())
