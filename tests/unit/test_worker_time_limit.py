@@ -13,7 +13,13 @@ import dramatiq
 from metskin.domain.analysis.service import ANALYSE_MEDIA
 from metskin.workers.actors import declare_actors
 from metskin.workers.analysis import TIMED_OUT_REASON, analysis_actors
-from metskin.workers.broker import Deadlines, close_broker, make_broker, start_worker
+from metskin.workers.broker import (
+    Deadlines,
+    close_broker,
+    deadline_watchers,
+    make_broker,
+    start_worker,
+)
 from tests.conftest import make_settings
 
 
@@ -34,9 +40,7 @@ def test_an_actor_past_its_time_limit_is_interrupted_and_closing_ends_the_watche
             ended.append(f"interrupted after {time.monotonic() - started:.1f} s")
             raise
 
-    watchers = [
-        m.manager for m in broker.middleware if isinstance(getattr(m, "manager", None), Deadlines)
-    ]
+    watchers = deadline_watchers(broker)
     assert len(watchers) == 1
     worker = start_worker(broker, threads=1)
     try:

@@ -72,20 +72,21 @@ def start_worker(broker: dramatiq.Broker, threads: int) -> dramatiq.Worker:
     Dramatiq's own command line signals it; `metskin worker` and the embedded worker run
     Dramatiq from code, and the Redis worker did not signal it: TimeLimit starts its watcher
     on it, so no actor's time limit was ever enforced there (a stuck analysis kept its thread)."""
-    if not any(watcher.is_alive() for watcher in _watchers(broker)):
+    if not any(watcher.is_alive() for watcher in deadline_watchers(broker)):
         broker.emit_after("process_boot")
     worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=100)
     worker.start()
     return worker
 
 
-def _watchers(broker: dramatiq.Broker) -> list[Deadlines]:
+def deadline_watchers(broker: dramatiq.Broker) -> list[Deadlines]:
+    """The broker's deadline watchers (one, from `make_broker`)."""
     managers = (getattr(middleware, "manager", None) for middleware in broker.middleware)
     return [manager for manager in managers if isinstance(manager, Deadlines)]
 
 
 def close_broker(broker: dramatiq.Broker) -> None:
     """Close `broker` and end its deadline watcher's thread."""
-    for watcher in _watchers(broker):
+    for watcher in deadline_watchers(broker):
         watcher.ended.set()
     broker.close()
