@@ -3,14 +3,18 @@
 The latest known state goes first, so a late subscriber misses nothing. Then the stream
 listens on an events-port channel: a message, the listener becoming live, or `recheck`
 seconds of quiet wake it, and the caller's `changes` re-reads the store (or uses the
-message) for what is new. A periodic re-read covers a lost message. The listener task is
-always stopped, within a bound, when the stream ends.
+message) for what is new. A periodic re-read covers a lost message. When the bus fails (Redis
+stopped, restarted or not answering), the listener logs it and subscribes again after a pause
+that doubles up to LISTEN_RETRY_MAX_S; the re-read carries the stream meanwhile, and once the
+listener is live again the store is re-read at once. The listener task is always stopped,
+within a bound, when the stream ends.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -18,11 +22,15 @@ from metskin.adapters.events.tasks import stop, stop_requested
 from metskin.domain.ports import EventBus
 from metskin.graphql.context import run_sync
 
+log = logging.getLogger(__name__)
+
 T = TypeVar("T")
 Message = dict[str, Any]
 Wake = Message | None
 """What woke the stream: a published message, or None (listener live now, or quiet)."""
 LOG_BATCH = 100
+LISTEN_RETRY_S = 1.0  # the first pause before subscribing again after the bus failed
+LISTEN_RETRY_MAX_S = 30.0
 
 
 def _never(_item: object) -> bool:
@@ -51,12 +59,7 @@ async def live_stream(
     """`latest()` first, then `changes(wakes)` after every wake; ends after a `done` item."""
     queue: asyncio.Queue[Wake] = asyncio.Queue()
 
-    async def listen() -> None:
-        # Live now: the caller re-reads what was published before the subscription.
-        async for message in events.subscribe(channel, on_ready=lambda: queue.put_nowait(None)):
-            queue.put_nowait(message)
-
-    listener = asyncio.create_task(listen())
+    listener = asyncio.create_task(_listen(events, channel, queue))
     try:
         updates = latest()
         while True:
@@ -71,6 +74,33 @@ async def live_stream(
             updates = changes(woken)
     finally:
         await stop(listener)  # bounded: never hang the stream
+
+
+async def _listen(events: EventBus, channel: str, queue: asyncio.Queue[Wake]) -> None:
+    """Put every message of `channel` on `queue`, and None each time the subscription is live
+    (the caller then re-reads what was published before it); subscribe again after a failure."""
+    pause = LISTEN_RETRY_S
+
+    def ready() -> None:
+        nonlocal pause
+        pause = LISTEN_RETRY_S
+        queue.put_nowait(None)
+
+    while True:
+        try:
+            async for message in events.subscribe(channel, on_ready=ready):
+                queue.put_nowait(message)
+        except Exception as error:  # any failure of the bus: the re-read carries the stream
+            log.warning(
+                "live events on %s unavailable (%s); re-reading, subscribing again in %.0f s",
+                channel,
+                error,
+                pause,
+            )
+        if stop_requested():
+            raise asyncio.CancelledError
+        await asyncio.sleep(pause)
+        pause = min(2 * pause, LISTEN_RETRY_MAX_S)
 
 
 class Logged(Protocol):

@@ -17,8 +17,10 @@ def listeners(bus: InMemoryEventBus) -> int:
     return len(bus._subscribers.get(CHANNEL, ()))
 
 
-async def test_latest_first_then_messages_until_done_and_the_listener_stops() -> None:
-    bus = InMemoryEventBus()
+def numbered_stream(
+    bus: InMemoryEventBus, recheck: float, last: int
+) -> tuple[AsyncGenerator[dict[str, Any], None], list[list[Wake]]]:
+    """{"n": 0} first, then each message published, until {"n": last}; and what woke it."""
     wakes: list[list[Wake]] = []
 
     async def latest() -> AsyncGenerator[dict[str, Any], None]:
@@ -30,7 +32,13 @@ async def test_latest_first_then_messages_until_done_and_the_listener_stops() ->
             if message is not None:
                 yield message
 
-    stream = live_stream(bus, CHANNEL, 5.0, latest, changes, done=lambda item: item["n"] == 2)
+    done = lambda item: item["n"] == last  # noqa: E731
+    return live_stream(bus, CHANNEL, recheck, latest, changes, done=done), wakes
+
+
+async def test_latest_first_then_messages_until_done_and_the_listener_stops() -> None:
+    bus = InMemoryEventBus()
+    stream, wakes = numbered_stream(bus, 5.0, last=2)
     seen = [await anext(stream)]
     while listeners(bus) == 0:
         await asyncio.sleep(0)
@@ -60,4 +68,45 @@ async def test_quiet_streams_re_read_and_closing_stops_the_listener() -> None:
     assert [await anext(stream) for _ in range(3)] == [1, 2, 3]
     await stream.aclose()
     await asyncio.sleep(0.05)
+    assert listeners(bus) == 0
+
+
+class FailingFirst(InMemoryEventBus):
+    """A bus whose first `failures` subscriptions fail, as Redis does while it is away."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+        self.attempts = 0
+
+    async def subscribe(  # type: ignore[override]
+        self, channel: str, on_ready: Any = None
+    ) -> AsyncGenerator[dict[str, Any], None]:
+        self.attempts += 1
+        if self.attempts <= self.failures:
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        async for message in super().subscribe(channel, on_ready):
+            yield message
+
+
+async def test_a_bus_that_fails_is_subscribed_again_and_its_messages_come_live(
+    monkeypatch: Any, caplog: Any
+) -> None:
+    """Redis away when the stream opened (or gone under it): the listener does not die with
+    the error (before, its exception was never retrieved and the stream stayed on re-reads
+    for good); it subscribes again after a pause, and once live the store is re-read."""
+    monkeypatch.setattr("metskin.graphql.streams.LISTEN_RETRY_S", 0.01)
+    bus = FailingFirst(failures=2)
+    stream, wakes = numbered_stream(bus, 60.0, last=1)
+    seen = [await anext(stream)]
+    async with asyncio.timeout(5):
+        while listeners(bus) == 0:
+            await asyncio.sleep(0.005)
+    bus.publish(Event(CHANNEL, {"n": 1}))
+    async with asyncio.timeout(5):  # well before the 60 s re-read: the message came live
+        seen += [item async for item in stream]
+    assert seen == [{"n": 0}, {"n": 1}]
+    assert bus.attempts == 3
+    assert wakes[0][0] is None  # live again: re-read the store first
+    assert [r.levelname for r in caplog.records].count("WARNING") == 2
     assert listeners(bus) == 0
