@@ -3,11 +3,14 @@
 The latest known state goes first, so a late subscriber misses nothing. Then the stream
 listens on an events-port channel: a message, the listener becoming live, or `recheck`
 seconds of quiet wake it, and the caller's `changes` re-reads the store (or uses the
-message) for what is new. A periodic re-read covers a lost message. When the bus fails (Redis
-stopped, restarted or not answering), the listener logs it and subscribes again after a pause
-that doubles up to LISTEN_RETRY_MAX_S; the re-read carries the stream meanwhile, and once the
-listener is live again the store is re-read at once. The listener task is always stopped,
-within a bound, when the stream ends.
+message) for what is new. A periodic re-read covers a lost message. Before each update it
+sends, the stream asks `allowed` (in a worker thread) whether the viewer may still have it:
+a logout, an expired token or a share the patient revoked ends it with its coded error.
+
+When the bus fails (Redis stopped, restarted or not answering), the listener logs it and
+subscribes again after a pause that doubles up to LISTEN_RETRY_MAX_S; the re-read carries the
+stream meanwhile, and once the listener is live again the store is re-read at once. The
+listener task is always stopped, within a bound, when the stream ends.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any, Protocol, TypeVar
 
 from metskin.adapters.events.tasks import stop, stop_requested
 from metskin.domain.ports import EventBus
-from metskin.graphql.context import run_sync
+from metskin.graphql.context import Context, run_sync
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +58,10 @@ async def live_stream(
     latest: Callable[[], AsyncGenerator[T, None]],
     changes: Callable[[list[Wake]], AsyncGenerator[T, None]],
     done: Callable[[T], bool] = _never,
+    allowed: Callable[[], None] | None = None,
 ) -> AsyncGenerator[T, None]:
-    """`latest()` first, then `changes(wakes)` after every wake; ends after a `done` item."""
+    """`latest()` first, then `changes(wakes)` after every wake, each time `allowed()` has
+    not raised; ends after a `done` item."""
     queue: asyncio.Queue[Wake] = asyncio.Queue()
 
     listener = asyncio.create_task(_listen(events, channel, queue))
@@ -71,9 +76,29 @@ async def live_stream(
             woken = await _wakes(queue, recheck)
             if stop_requested():
                 raise asyncio.CancelledError
+            if allowed is not None:
+                await run_sync(allowed)
             updates = changes(woken)
     finally:
         await stop(listener)  # bounded: never hang the stream
+
+
+def still_allowed(context: Context, *checks: Callable[[], object]) -> Callable[[], None]:
+    """A live stream's `allowed`: the token it was opened with has not expired (TokenExpired:
+    the client refreshes it and subscribes again), its session has not ended (logout, erasure:
+    SessionEnded), and each of `checks` still passes (they raise, e.g. Forbidden once a share
+    is revoked)."""
+    accounts, token, session = context.container.accounts, context.token, context.session
+
+    def check() -> None:
+        if token is not None:
+            accounts.claims(token)
+        if session is not None:
+            accounts.check_session(session)
+        for more in checks:
+            more()
+
+    return check
 
 
 async def _listen(events: EventBus, channel: str, queue: asyncio.Queue[Wake]) -> None:
@@ -118,6 +143,7 @@ def log_stream(
     after: Callable[[int, int], Sequence[L]],
     last: Callable[[], L | None],
     after_id: int | None,
+    allowed: Callable[[], None] | None = None,
     batch: int = LOG_BATCH,
 ) -> AsyncIterator[L]:
     """A stream of an append-only log (a dermatologist's dashboard, a patient's inbox): the
@@ -148,4 +174,5 @@ def log_stream(
         async for entry in new_entries():
             yield entry
 
-    return live_stream(events, channel, recheck, latest, lambda _woken: new_entries())
+    changes = lambda _woken: new_entries()  # noqa: E731
+    return live_stream(events, channel, recheck, latest, changes, allowed=allowed)

@@ -1,5 +1,8 @@
 // Subscriptions as the logged-in user: the access token goes with connection_init, and a
-// refused token is refreshed once and the connection made again.
+// refused or expired token is refreshed and the connection made again. The server ends a
+// stream when the token it was opened with expires (every 15 minutes on a page left open),
+// so this happens again and again; a token refused right after a refresh is not refreshed
+// again (REFRESH_GAP_MS), so a session that has ended stops instead of looping.
 
 import { freshAccessToken, localError, refreshTokens } from "./graphql.js";
 import { mark } from "./i18n.js";
@@ -7,6 +10,7 @@ import { subscribe } from "./ws.js";
 
 const AUTH_CODES = new Set(["UNAUTHENTICATED", "TOKEN_EXPIRED"]);
 export const NO_SOCKET = "NO_SOCKET";
+const REFRESH_GAP_MS = 60_000;
 
 /**
  * Like subscribe(), plus `onTransportError(error)` when no socket can be opened (code
@@ -17,7 +21,7 @@ export function subscribeAsUser({ query, variables = {}, onNext, onComplete, onE
   onTransportError, onConnected = null }) {
   let stopped = false;
   let unsubscribe = null;
-  let refreshed = false;
+  let refreshedAt = -Infinity;
   const unlessStopped = (callback) => (argument) => {
     if (!stopped && callback) callback(argument);
   };
@@ -40,8 +44,8 @@ export function subscribeAsUser({ query, variables = {}, onNext, onComplete, onE
         onNext: unlessStopped(onNext),
         onComplete: unlessStopped(onComplete),
         onError: unlessStopped((error) => {
-          if (AUTH_CODES.has(error.code) && !refreshed) {
-            refreshed = true;
+          if (AUTH_CODES.has(error.code) && Date.now() - refreshedAt > REFRESH_GAP_MS) {
+            refreshedAt = Date.now();
             refreshTokens().then(connect, unlessStopped(onError));
           } else {
             (error.status === 0 ? onTransportError : onError)(error);

@@ -138,10 +138,15 @@ AnalysisUowFactory = Callable[[], AnalysisUnitOfWork]
 
 class AnalysisAccess(Protocol):
     """May someone other than the owner read this analysis? A check that allows a read also
-    records it (the audit entry commits before the analysis is returned)."""
+    records it (the audit entry commits before the analysis is returned), unless `audit` is
+    False: a live stream, opened under an audited read, asking whether it may go on."""
 
-    def __call__(self, viewer_id: str, viewer_role: Role, analysis: Analysis) -> bool: ...
+    def __call__(
+        self, viewer_id: str, viewer_role: Role, analysis: Analysis, *, audit: bool = True
+    ) -> bool: ...
 
 
-def owner_only(viewer_id: str, viewer_role: Role, analysis: Analysis) -> bool:
+def owner_only(
+    viewer_id: str, viewer_role: Role, analysis: Analysis, *, audit: bool = True
+) -> bool:
     return False

@@ -118,6 +118,20 @@ class AnalysisService:
             raise Forbidden("This analysis belongs to someone else.")
         return analysis
 
+    def check_still_readable(self, viewer_id: str, viewer_role: Role, analysis_id: str) -> None:
+        """For a live stream of the analysis, before each update it sends: the viewer may still
+        read it (the owner, an admin, or a dermatologist whose share still covers it; checked
+        without a new audit entry: the stream was opened under an audited read). Raises
+        AnalysisNotFound once it is gone (its owner erased) and Forbidden once the share ended."""
+        with self._uow_factory() as uow:
+            analysis = uow.analyses.get(analysis_id)
+        if analysis is None:
+            raise AnalysisNotFound("This analysis is no longer there.", field="analysisId")
+        if analysis.owner_id == viewer_id or viewer_role is Role.ADMIN:
+            return
+        if not self._access(viewer_id, viewer_role, analysis, audit=False):
+            raise Forbidden("This analysis is no longer shared with you.")
+
     def open_object(self, grant: MediaGrant) -> bytes:
         """The object a media link names, checked now against the viewer the link was issued
         to: the owner, an admin, or a dermatologist whose active share covers the analysis the

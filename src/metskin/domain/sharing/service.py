@@ -155,9 +155,12 @@ class SharingService:
                 uow.commit()
         return allowed
 
-    def allows_analysis(self, viewer_id: str, viewer_role: Role, analysis: Analysis) -> bool:
+    def allows_analysis(
+        self, viewer_id: str, viewer_role: Role, analysis: Analysis, *, audit: bool = True
+    ) -> bool:
         """The access check of `AnalysisService`: an active share; an allowed read is audited
-        (committed before the analysis is returned)."""
+        (committed before the analysis is returned) unless `audit` is False (a live stream
+        opened under an audited read, checking that the share still holds)."""
         if viewer_role is not Role.DERMATOLOGIST:
             return False
         now = self._clock()
@@ -165,6 +168,8 @@ class SharingService:
             shares = uow.shares.active_between(analysis.owner_id, viewer_id, now)
             if not any(share.covers(analysis.id, now) for share in shares):
                 return False
+            if not audit:
+                return True
             audit_reads(
                 uow.access_log,
                 viewer_id,

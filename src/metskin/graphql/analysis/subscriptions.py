@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator
+from functools import partial
 
 import strawberry
 from strawberry.types import Info
@@ -12,15 +13,18 @@ from metskin.domain.analysis.records import Stage, progress_channel
 from metskin.graphql.analysis.types import AnalysisProgress
 from metskin.graphql.context import Context, as_viewer, run_sync
 from metskin.graphql.permissions import IsAuthenticated, guarded_subscription
-from metskin.graphql.streams import Message, Wake, live_stream
+from metskin.graphql.streams import Message, Wake, live_stream, still_allowed
 
 FINAL_STAGES = {Stage.DONE.value, Stage.FAILED.value}
 
 
 def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterator[Message]:
     """The latest state first, then live events (or the stored state, re-read when the
-    listener is live or all is quiet); events are sent only when their `seq` grows."""
+    listener is live or all is quiet); events are sent only when their `seq` grows, and only
+    while the viewer may still read the analysis (a revoked share ends the stream)."""
     service = context.container.analyses
+    viewer = context.require_viewer()
+    readable = partial(service.check_still_readable, viewer.user_id, viewer.role, analysis.id)
     last_seq = -1
 
     def is_new(state: Message) -> bool:
@@ -50,6 +54,7 @@ def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterato
         latest,
         changes,
         done=lambda event: event["stage"] in FINAL_STAGES,
+        allowed=still_allowed(context, readable),
     )
 
 

@@ -14,7 +14,7 @@ from metskin.domain.errors import Forbidden
 from metskin.graphql.appointments.types import DashboardEvent
 from metskin.graphql.context import Context
 from metskin.graphql.permissions import IsDermatologist, guarded_subscription
-from metskin.graphql.streams import log_stream
+from metskin.graphql.streams import log_stream, still_allowed
 
 
 def dashboard_updates(
@@ -29,6 +29,7 @@ def dashboard_updates(
         lambda cursor, batch: service.dashboard_events(doctor_id, cursor, batch),
         lambda: service.last_dashboard_event(doctor_id),
         after_id,
+        allowed=still_allowed(context),
     )
 
 

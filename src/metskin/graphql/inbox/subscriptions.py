@@ -10,7 +10,7 @@ from strawberry.types import Info
 from metskin.domain.inbox.model import inbox_channel
 from metskin.graphql.inbox.types import Notification
 from metskin.graphql.permissions import IsAuthenticated, guarded_subscription
-from metskin.graphql.streams import log_stream
+from metskin.graphql.streams import log_stream, still_allowed
 
 
 @strawberry.type
@@ -31,6 +31,7 @@ class InboxSubscriptions:
             lambda cursor, batch: container.inbox.after(viewer_id, cursor, batch),
             lambda: container.inbox.last(viewer_id),
             after_id,
+            allowed=still_allowed(info.context),
         )
         async for item in stream:
             yield Notification.from_domain(item)

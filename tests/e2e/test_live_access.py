@@ -1,0 +1,144 @@
+"""A live stream ends when the access it was opened under ends: a revoked share, a logout, an
+expired access token. Before, each was checked once, when the stream opened: a dermatologist
+kept getting an analysis's progress after the patient revoked the share, and a logged-out
+dashboard kept getting patients' names."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from metskin.bootstrap import Container, bootstrap
+from metskin.domain.analysis.records import progress_channel
+from metskin.domain.messages import Event
+from metskin.graphql.app import create_app
+from tests.conftest import make_settings
+from tests.e2e.conftest import PASSWORD, PROGRESS, ws_init, ws_subscribe
+from tests.integration.test_care_booking import make_doctor
+from tests.media_samples import face_jpeg
+
+DASHBOARD = "subscription { dermatologistEvents { id kind patientName } }"
+INBOX = "subscription { patientEvents { id kind } }"
+WAIT_S = 10.0
+
+
+class MovableClock:
+    """Now, moved on by `offset` (a token's expiry without waiting for it)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture
+def live(tmp_path: Path, database_url: str, clock: MovableClock) -> Iterator[Container]:
+    """No embedded worker runs (the app's lifespan is not entered): a queued analysis stays
+    queued, and the test publishes its progress as a worker would. Streams wake every 0.2 s."""
+    settings = make_settings(tmp_path, database_url=database_url, subscription_recheck_seconds=0.2)
+    container = bootstrap(settings, clock=clock)
+    yield container
+    container.close()
+
+
+class Stream:
+    """A subscription over the app's websocket; its messages read on a thread."""
+
+    def __init__(self, http: TestClient, token: str, query: str, **variables: Any) -> None:
+        self._socket = http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"])
+        ws = self._socket.__enter__()
+        ws.send_json(ws_init(token))
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json(ws_subscribe(query, **variables))
+        self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
+
+        def read() -> None:
+            while (message := ws.receive_json())["type"] != "complete":
+                self.messages.put(message)
+            self.messages.put(message)
+
+        threading.Thread(target=read, daemon=True).start()
+
+    def next(self) -> dict[str, Any]:
+        return self.messages.get(timeout=WAIT_S)
+
+    def codes_then_end(self) -> list[str]:
+        """The error codes of the next message, which must be the stream's last."""
+        message = self.next()
+        assert message["type"] == "next" and message["payload"]["data"] is None, message
+        assert self.next()["type"] == "complete"
+        return [error["extensions"]["code"] for error in message["payload"]["errors"]]
+
+
+def token(container: Container, email: str) -> str:
+    return container.accounts.login(email, PASSWORD).tokens.access_token
+
+
+def test_a_revoked_share_ends_the_dermatologists_progress_stream(live: Container) -> None:
+    patient = live.accounts.register("pat@example.com", PASSWORD, "Perdita Pemberton")
+    doctor = make_doctor(live, "derm@example.com")
+    media = live.media.upload(patient.id, face_jpeg(256), None)
+    analysis = live.analyses.start(patient.id, media.id)
+    share = live.sharing.share(patient.id, doctor.id, None, None)  # every analysis
+    http = TestClient(create_app(live))
+    stream = Stream(http, token(live, "derm@example.com"), PROGRESS, id=analysis.id)
+    assert stream.next()["payload"]["data"]["analysisProgress"]["stage"] == "QUEUED"
+    reads = len(live.sharing.access_log(patient.id, None, 100))
+
+    live.sharing.revoke(patient.id, share.id)
+    event = {**analysis.progress_event(), "stage": "DECODING", "seq": 2}
+    live.events.publish(Event(progress_channel(analysis.id), event, keep_latest=True))
+    assert stream.codes_then_end() == ["FORBIDDEN"]  # not the DECODING event
+    # The stream's checks are not reads: the access log holds the opening read only.
+    assert len(live.sharing.access_log(patient.id, None, 100)) == reads == 1
+
+
+def test_the_owner_keeps_following_their_own_analysis(live: Container) -> None:
+    patient = live.accounts.register("own@example.com", PASSWORD, "Owen Owner")
+    media = live.media.upload(patient.id, face_jpeg(256), None)
+    analysis = live.analyses.start(patient.id, media.id)
+    http = TestClient(create_app(live))
+    stream = Stream(http, token(live, "own@example.com"), PROGRESS, id=analysis.id)
+    assert stream.next()["payload"]["data"]["analysisProgress"]["stage"] == "QUEUED"
+    event = {**analysis.progress_event(), "stage": "DECODING", "seq": 2}
+    live.events.publish(Event(progress_channel(analysis.id), event, keep_latest=True))
+    assert stream.next()["payload"]["data"]["analysisProgress"]["stage"] == "DECODING"
+
+
+def test_logging_out_ends_the_dashboard_stream(live: Container) -> None:
+    patient = live.accounts.register("quentin@example.com", PASSWORD, "Quentin Quayle")
+    doctor = make_doctor(live, "derm2@example.com")
+    session = live.accounts.login("derm2@example.com", PASSWORD)
+    http = TestClient(create_app(live))
+    stream = Stream(http, session.tokens.access_token, DASHBOARD)
+    live.sharing.share(patient.id, doctor.id, None, None)
+    assert stream.next()["payload"]["data"]["dermatologistEvents"]["kind"] == "SHARED"
+
+    live.accounts.logout(session.tokens.refresh_token)
+    other = live.accounts.register("rita@example.com", PASSWORD, "Rita Rowe")
+    live.sharing.share(other.id, doctor.id, None, None)  # news the logged-out page must not get
+    assert stream.codes_then_end() == ["UNAUTHENTICATED"]
+
+
+def test_an_expired_access_token_ends_the_inbox_stream(
+    live: Container, clock: MovableClock
+) -> None:
+    """The web app then refreshes the token and subscribes again (web/live.js)."""
+    live.accounts.register("ina@example.com", PASSWORD, "Ina Inbox")
+    http = TestClient(create_app(live))
+    stream = Stream(http, token(live, "ina@example.com"), INBOX)
+    clock.offset = timedelta(minutes=live.settings.access_token_minutes, seconds=1)
+    assert stream.codes_then_end() == ["TOKEN_EXPIRED"]
