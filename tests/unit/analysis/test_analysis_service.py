@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from metskin.domain.accounts.model import Role
@@ -346,3 +348,35 @@ def test_start_refuses_while_the_queue_is_away_and_writes_nothing(
     assert uow.analyses.rows == {} and uow.jobs == []
     queue.up = True
     assert analyses.start("u1", media.id).status is AnalysisStatus.QUEUED
+
+
+@pytest.mark.parametrize("step_fails", [False, True])
+def test_an_analysis_erased_while_it_runs_leaves_no_file_behind(
+    queued: Analysis,
+    analyses: AnalysisService,
+    engine: FakeEngine,
+    uow: FakeAnalysisUnitOfWork,
+    storage: FakeStorage,
+    monkeypatch: pytest.MonkeyPatch,
+    step_fails: bool,
+) -> None:
+    """The owner closes the account while the worker measures their photo: the erasure
+    deletes the rows and the files it finds. The thumbnail, overlay and frame the run stores
+    afterwards named nobody's data; before, they stayed in storage for good."""
+    engine.frame = b"jpeg-of-the-frame"
+    measure = engine.run
+
+    def erased_meanwhile(*args: Any) -> Any:
+        output = measure(*args)
+        del uow.analyses.rows[queued.id]
+        storage.objects.clear()
+        return output
+
+    def recommend(analysis: Analysis, result: dict[str, Any]) -> None:
+        if step_fails:  # the recommendation step finds the account gone
+            raise Forbidden("This analysis belongs to someone else.")
+
+    monkeypatch.setattr(engine, "run", erased_meanwhile)
+    analyses.add_step_after_measuring(recommend)
+    analyses.run(queued.id)
+    assert storage.objects == {}

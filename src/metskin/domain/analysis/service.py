@@ -227,6 +227,7 @@ class AnalysisService:
         analysis, media, skin_type = self._begin(analysis_id)
         if analysis is None or analysis.status.finished:
             return analysis.status if analysis else AnalysisStatus.FAILED
+        written: list[str] = []  # the files this run stored
         try:
             if media is None:
                 raise MediaNotFound("The uploaded file is gone.")
@@ -235,6 +236,7 @@ class AnalysisService:
             output = self._engine.run(media, data, reporter, skin_type)
             if output.make_thumbnail is not None and not self._storage.exists(media.thumbnail_name):
                 self._storage.put(media.thumbnail_name, output.make_thumbnail(), "image/jpeg")
+                written.append(media.thumbnail_name)
             for step in self._after_measuring:
                 reporter(Stage.RECOMMENDING, 0.0)
                 step(analysis, output.result)
@@ -242,12 +244,22 @@ class AnalysisService:
                 for keep in self._unseen_keepers:
                     keep(analysis.id, output.unseen)
             overlay_name = self._store_overlay(analysis, output.overlay_jpeg)
+            written += [overlay_name] if overlay_name else []
             result = self._with_frame(analysis, output.result, output.frame_jpeg)
+            written += [result["capture"]["frame"]] if result is not output.result else []
         except DomainError as error:
-            self.mark_failed(analysis_id, error.code, error.message)
+            if not self.mark_failed(analysis_id, error.code, error.message):
+                self._discard(written)
             return AnalysisStatus.FAILED
-        self._finish(analysis_id, result, output.summary, overlay_name, reporter.seq)
+        if not self._finish(analysis_id, result, output.summary, overlay_name, reporter.seq):
+            self._discard(written)
         return AnalysisStatus.DONE
+
+    def _discard(self, names: list[str]) -> None:
+        """The analysis was erased (its owner closed the account) while it ran: the files the
+        run stored afterwards belong to nobody, and the erasure has already looked for them."""
+        for name in names:
+            self._storage.delete(name)
 
     def _begin(self, analysis_id: str) -> tuple[Analysis | None, Media | None, str | None]:
         """Mark the analysis RUNNING; with it, in the same unit of work, its media and the
@@ -301,11 +313,14 @@ class AnalysisService:
         summary: Any,
         overlay_name: str | None,
         seq: int,
-    ) -> None:
+    ) -> bool:
+        """Store the result; False when the analysis is gone (erased meanwhile)."""
         with self._uow_factory() as uow:
             analysis = uow.analyses.get(analysis_id, for_update=True)
-            if analysis is None or analysis.status.finished:
-                return  # another delivery finished first
+            if analysis is None:
+                return False
+            if analysis.status.finished:
+                return True  # another delivery finished first
             analysis.status = AnalysisStatus.DONE
             analysis.stage = Stage.DONE
             analysis.progress = 1.0
@@ -317,14 +332,18 @@ class AnalysisService:
             uow.defer(_progress_event(analysis))
             tell(uow, entries.analysis_done(analysis.owner_id, analysis.id), analysis.finished_at)
             uow.commit()
+        return True
 
-    def mark_failed(self, analysis_id: str, code: str, reason: str) -> None:
+    def mark_failed(self, analysis_id: str, code: str, reason: str) -> bool:
+        """Mark it FAILED (unless finished); False when the analysis is gone."""
         with self._uow_factory() as uow:
             analysis = uow.analyses.get(analysis_id, for_update=True)
-            if analysis is None or analysis.status.finished:
-                return
-            _fail(uow, analysis, code, reason, self._clock())
-            uow.commit()
+            if analysis is None:
+                return False
+            if not analysis.status.finished:
+                _fail(uow, analysis, code, reason, self._clock())
+                uow.commit()
+        return True
 
     def unfinished(self) -> list[str]:
         return read(self._uow_factory, lambda uow: uow.analyses.list_unfinished())
