@@ -49,6 +49,7 @@ CORRECT = (
     "mutation($a: ID!, $i: CorrectionInput!) { correctResult(analysisId: $a, input: $i) { id } }"
 )
 LABELS = "query($a: ID!) { analysisLabels(analysisId: $a) { id } }"
+INBOX = "{ notifications(first: 50) { edges { node { kind details } } } }"
 
 
 @dataclass
@@ -336,6 +337,8 @@ async def test_an_admin_erases_an_account_on_request(
     assert columns_mentioning(container, world.other_id, "other@example.com") == {}
     assert await admin.error_codes(ERASE, u=world.other_id) == ["ACCOUNT_NOT_FOUND"]
     # The dermatologist's own erasure cancels the patient's appointment; the patient is told.
+    # The patient's inbox keeps that they read the analysis, under the pseudonym.
+    await world.doctor.data("query($a: ID!) { analysis(id: $a) { id } }", a=world.analysis_id)
     erased = (await world.doctor.data(DELETE, p=PASSWORD))["deleteMyAccount"]
     assert erased["appointmentsCancelled"] == 1
     mine = await world.patient.data("{ myAppointments(first: 5) { edges { node { id } } } }")
@@ -344,3 +347,8 @@ async def test_an_admin_erases_an_account_on_request(
     told = [m for m in outbox if m["to"] == "pat@example.com" and "cancel" in m["subject"].lower()]
     assert len(told) == 1
     assert columns_mentioning(container, world.doctor_id, "doc@example.com") == {}
+    inbox = await world.patient.data(INBOX)
+    (viewed,) = [n for n in inbox["notifications"]["edges"] if n["node"]["kind"] == "SHARE_VIEWED"]
+    alias = container.privacy.pseudonym(world.doctor_id)
+    assert viewed["node"]["details"]["dermatologist_id"] == alias
+    assert columns_mentioning(container, alias)["notifications.key"] == 1

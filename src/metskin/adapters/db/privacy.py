@@ -2,8 +2,9 @@
 person's rows across every table.
 
 Erasure deletes in an order the foreign keys accept on both engines, and rewrites what must
-stay: the access log (an audit trail, without foreign keys since migration 0006) and other
-dermatologists' dashboard events keep the keyed pseudonym in place of the person's id.
+stay: the access log (an audit trail, without foreign keys since migration 0006), other
+dermatologists' dashboard events and other people's notifications keep the keyed pseudonym in
+place of the person's id.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from metskin.adapters.db.apikeys import ApiKeyRow
 from metskin.adapters.db.appointments import AppointmentRow, BookedSlotRow, DashboardEventRow
 from metskin.adapters.db.checkins import CheckInRow
 from metskin.adapters.db.directory import DermatologistRow, DermatologistTagRow
+from metskin.adapters.db.inbox import NotificationRow
 from metskin.adapters.db.labels import DatasetMemberRow, LabelRow
 from metskin.adapters.db.notifications import SentNotificationRow
 from metskin.adapters.db.recommendations import FeedbackRow, RoutineRow
@@ -294,17 +296,35 @@ class SqlPersonalData:
         for name in ("patient_id", "doctor_id"):
             column = col(getattr(AccessLogRow, name))
             self._execute(update(AccessLogRow).where(column == user_id).values({name: pseudonym}))
-        mentioned = select(DashboardEventRow).where(
-            col(DashboardEventRow.doctor_id) != user_id,
-            cast(DashboardEventRow.payload, Text).contains(user_id),
-        )
-        for event in self._rows(mentioned):
-            event.payload = {
-                key: pseudonym if value == user_id else value
-                for key, value in event.payload.items()
-            }
-            self._session.add(event)
+        self._rewrite_mentions(DashboardEventRow, "doctor_id", user_id, pseudonym)
+        self._rewrite_mentions(NotificationRow, "user_id", user_id, pseudonym, texts=("key",))
         self._session.flush()
+
+    def _rewrite_mentions(
+        self,
+        row_type: type[DashboardEventRow] | type[NotificationRow],
+        owner: str,
+        user_id: str,
+        pseudonym: str,
+        texts: tuple[str, ...] = (),
+    ) -> None:
+        """Other people's rows that mention the person keep the pseudonym in place of their
+        id: in the payload's values and in the `texts` columns (a notification's key,
+        `share-viewed:<dermatologist>:<analysis>`)."""
+        mentioned = select(row_type).where(
+            col(getattr(row_type, owner)) != user_id,
+            or_(
+                cast(row_type.payload, Text).contains(user_id),
+                *(col(getattr(row_type, name)).contains(user_id) for name in texts),
+            ),
+        )
+        for row in self._rows(mentioned):
+            row.payload = {
+                key: pseudonym if value == user_id else value for key, value in row.payload.items()
+            }
+            for name in texts:
+                setattr(row, name, getattr(row, name).replace(user_id, pseudonym))
+            self._session.add(row)
 
 
 def _party(user_id: str, row_type: type[AppointmentRow] | type[ShareRow]) -> Any:

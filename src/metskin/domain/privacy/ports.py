@@ -32,7 +32,8 @@ class PersonalDataStore(Protocol):
 
     def erase(self, user_id: str, pseudonym: str) -> int:
         """Delete every row of the person; audit entries and other people's dashboard events
-        stay with `pseudonym` in place of their id. Returns how many rows were deleted."""
+        and notifications stay with `pseudonym` in place of their id. Returns how many rows
+        were deleted."""
         ...
 
 
