@@ -2,10 +2,10 @@
 person's rows across every table.
 
 Erasure deletes in an order the foreign keys accept on both engines, and rewrites what must
-stay: the access log (an audit trail, without foreign keys since migration 0006), other
-dermatologists' dashboard events and other people's notifications keep the keyed pseudonym in
-place of the person's id.
-"""
+stay: the access log (an audit trail, without foreign keys since migration 0006), the
+editors' log, content edits and exchange rates, other dermatologists' dashboard events and
+other people's notifications keep the keyed pseudonym in place of the person's id; the editors'
+log entries on an erased dermatologist's listing lose their name too."""
 
 from __future__ import annotations
 
@@ -23,9 +23,11 @@ from metskin.adapters.db.analysis import AnalysisResultRow, AnalysisRow, MediaRo
 from metskin.adapters.db.apikeys import ApiKeyRow
 from metskin.adapters.db.appointments import AppointmentRow, BookedSlotRow, DashboardEventRow
 from metskin.adapters.db.checkins import CheckInRow
+from metskin.adapters.db.content import ContentEditRow, EditorLogRow
 from metskin.adapters.db.directory import DermatologistRow, DermatologistTagRow
 from metskin.adapters.db.inbox import NotificationRow
 from metskin.adapters.db.labels import DatasetMemberRow, LabelRow
+from metskin.adapters.db.money import ExchangeRateRow
 from metskin.adapters.db.notifications import SentNotificationRow
 from metskin.adapters.db.recommendations import FeedbackRow, RoutineRow
 from metskin.adapters.db.referrals import ReferralRow
@@ -35,12 +37,14 @@ from metskin.adapters.db.sharing import AccessLogRow, ShareRow
 from metskin.adapters.db.skinmodel import SkinModelScoreRow
 from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.appointments.model import AppointmentStatus
+from metskin.domain.content.model import ContentKind
 from metskin.domain.privacy.model import (
     DataExport,
     Erasure,
     ExportStatus,
     PersonalData,
     StoredFile,
+    erased_dermatologist,
 )
 
 
@@ -117,6 +121,17 @@ def plain(row: SQLModel, *, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
             value = str(value)
         values[name] = value
     return values
+
+
+# The columns of records that stay after an erasure, where the pseudonym replaces the id: the
+# access log, the editors' log, content edits and exchange rates (who set them).
+AUDIT_COLUMNS: tuple[tuple[type[SQLModel], str], ...] = (
+    (AccessLogRow, "patient_id"),
+    (AccessLogRow, "doctor_id"),
+    (EditorLogRow, "actor_id"),
+    (ContentEditRow, "edited_by"),
+    (ExchangeRateRow, "set_by"),
+)
 
 
 class SqlPersonalData:
@@ -293,9 +308,16 @@ class SqlPersonalData:
         return int(result.rowcount)
 
     def _pseudonymise(self, user_id: str, pseudonym: str) -> None:
-        for name in ("patient_id", "doctor_id"):
-            column = col(getattr(AccessLogRow, name))
-            self._execute(update(AccessLogRow).where(column == user_id).values({name: pseudonym}))
+        for row_type, name in AUDIT_COLUMNS:
+            column = col(getattr(row_type, name))
+            self._execute(update(row_type).where(column == user_id).values({name: pseudonym}))
+        listing = select(EditorLogRow).where(
+            col(EditorLogRow.kind) == ContentKind.DERMATOLOGIST.value,
+            col(EditorLogRow.target) == user_id,
+        )
+        for entry in self._rows(listing):  # the entries on their listing name no one
+            entry.target, entry.summary = pseudonym, erased_dermatologist(entry.action)
+            self._session.add(entry)
         self._rewrite_mentions(DashboardEventRow, "doctor_id", user_id, pseudonym)
         self._rewrite_mentions(NotificationRow, "user_id", user_id, pseudonym, texts=("key",))
         self._session.flush()
