@@ -168,6 +168,13 @@ class SqlPersonalData:
                 StoredFile(media.thumbnail_name, "image/jpeg"),
             ]
         sections["analyses"] = self._analyses(user_id, files)
+        shadow = (
+            select(SkinModelScoreRow)
+            .join(AnalysisRow, col(AnalysisRow.id) == col(SkinModelScoreRow.analysis_id))
+            .where(col(AnalysisRow.owner_id) == user_id)
+            .order_by(col(SkinModelScoreRow.created_at), col(SkinModelScoreRow.version))
+        )
+        sections["skin_model_scores"] = [plain(row) for row in self._rows(shadow)]
         by_user = (
             ("routines", RoutineRow, RoutineRow.user_id, RoutineRow.created_at),
             ("ratings", FeedbackRow, FeedbackRow.user_id, FeedbackRow.created_at),
@@ -177,6 +184,7 @@ class SqlPersonalData:
             ("check_ins", CheckInRow, CheckInRow.user_id, CheckInRow.user_id),
             ("api_keys", ApiKeyRow, ApiKeyRow.owner_id, ApiKeyRow.created_at),
             ("labels", LabelRow, LabelRow.subject_id, LabelRow.created_at),
+            ("notifications", NotificationRow, NotificationRow.user_id, NotificationRow.id),
             (
                 "dataset_members",
                 DatasetMemberRow,
@@ -275,6 +283,7 @@ class SqlPersonalData:
                 ),
             ),
             (DashboardEventRow, col(DashboardEventRow.doctor_id) == user_id),
+            (NotificationRow, col(NotificationRow.user_id) == user_id),
             (ReminderRow, col(ReminderRow.appointment_id).in_(appointments)),
             (BookedSlotRow, col(BookedSlotRow.appointment_id).in_(appointments)),
             (AppointmentRow, _party(user_id, AppointmentRow)),

@@ -18,8 +18,9 @@ class PersonalDataStore(Protocol):
     """Every table that holds something of a person, read or erased in one place."""
 
     def gather(self, user_id: str) -> PersonalData:
-        """Every row about the person (profile, analyses with results, media, routines,
-        ratings, referrals, appointments, shares, the access log of reads of their data)."""
+        """Every row about the person (profile, analyses with results and shadow model
+        scores, media, routines, ratings, referrals, appointments, shares, notifications, the
+        access log of reads of their data)."""
         ...
 
     def upcoming_appointments(self, user_id: str, now: datetime) -> list[str]:
