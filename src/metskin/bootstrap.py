@@ -56,8 +56,10 @@ from metskin.domain.appointments.notices import (
 from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.checkins.service import CheckInMessenger, CheckInScanner, CheckInService
 from metskin.domain.clock import utc_now
+from metskin.domain.content.model import ContentKind
 from metskin.domain.content.service import ContentService
 from metskin.domain.directory.admin import DirectoryAdmin
+from metskin.domain.directory.model import Dermatologist
 from metskin.domain.directory.service import DirectoryService
 from metskin.domain.inbox.service import InboxService
 from metskin.domain.labels.service import LabelService
@@ -70,6 +72,7 @@ from metskin.domain.money.service import MoneyService
 from metskin.domain.notifications.service import NotificationService
 from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier
 from metskin.domain.privacy.care import ServiceCareLinks
+from metskin.domain.privacy.model import erased_dermatologist
 from metskin.domain.privacy.service import PrivacyService, PrivacySettings
 from metskin.domain.progress.service import PictureSources, ProgressService
 from metskin.domain.recommendations.rules import load_safety_rules
@@ -317,12 +320,21 @@ def wire_directory_admin(container: Container) -> None:
     def register(email: str, password: str, name: str) -> str:
         return accounts.register(email, password, name, Role.DERMATOLOGIST).id
 
+    def find(doctor_id: str) -> Dermatologist | None:
+        return next(iter(directory.get_many([doctor_id])), None)
+
+    def record(actor_id: str, action: str, kind: ContentKind, target: str, summary: str) -> None:
+        """A deletion is logged after the erasure: its entry names no one either."""
+        if find(target) is None:
+            target, summary = container.privacy.pseudonym(target), erased_dermatologist(action)
+        container.content.record(actor_id, action, kind, target, summary)
+
     container.directory_admin = DirectoryAdmin(
         register=register,
         publish=directory.publish,
-        find=lambda doctor_id: next(iter(directory.get_many([doctor_id])), None),
+        find=find,
         erase=container.privacy.erase_account,
-        record=container.content.record,
+        record=record,
     )
 
 

@@ -17,6 +17,8 @@ from tests.e2e.test_care_api import (  # noqa: F401  (fixtures)
     clocked_client,
     login,
 )
+from tests.e2e.test_money_api import SET_RATES
+from tests.e2e.test_privacy_api import ERASE, columns_mentioning
 from tests.fakes.infra import FakeClock
 from tests.integration.test_care_booking import day_slots, make_doctor
 
@@ -150,9 +152,17 @@ async def test_admins_list_change_and_remove_dermatologists(
     assert gone["dermatologist"] is None
     missing = await client.call('mutation { deleteDermatologist(id: "nobody") }')
     assert missing["errors"][0]["extensions"]["field"] == "id"
-    log = await client.data("{ editorLog { action kind target } }")
+    log = await client.data("{ editorLog { action kind target summary } }")
     assert [c["action"] for c in log["editorLog"]] == ["deleted", "updated", "created"]
     assert {c["kind"] for c in log["editorLog"]} == {"dermatologist"}
+    # Their account was erased: the log keeps what was done, under the pseudonym, no name.
+    assert {c["target"] for c in log["editorLog"]} == {container.privacy.pseudonym(made["id"])}
+    assert [c["summary"] for c in log["editorLog"]] == [
+        "deleted an erased dermatologist",
+        "updated an erased dermatologist",
+        "created an erased dermatologist",
+    ]
+    assert columns_mentioning(container, made["id"], "ada@example.com", "Ada Lune") == {}
 
 
 async def test_booking_says_until_when_it_can_be_cancelled_and_late_slots_are_marked(
@@ -192,3 +202,24 @@ async def test_booking_says_until_when_it_can_be_cancelled_and_late_slots_are_ma
     assert await clocked_client.error_codes(
         "query($id: ID!) { appointment(id: $id) { id } }", id=booked["bookAppointment"]["id"]
     ) == ["FORBIDDEN"]
+
+
+async def test_an_erased_editor_stays_in_the_records_under_the_pseudonym(
+    client: GraphQLClient, container: Container
+) -> None:
+    """What an admin did stays (the editors' log, content edits, exchange rates), by no id."""
+    await login_as_admin(client, container)
+    admin_id = container.accounts.login("admin@example.com", PASSWORD).user.id
+    await client.data(SAVE, mode="CREATE", input=ARTICLE_INPUT)
+    await client.data(SET_RATES, d="2026-12-01", r=[{"currency": "GBP", "perEur": "0.9"}])
+    container.accounts.register("admin2@example.com", PASSWORD, "Admin Two", Role.ADMIN)
+    other = GraphQLClient(client.http)
+    await login(other, "admin2@example.com")
+    await other.data(ERASE, u=admin_id)
+    assert columns_mentioning(container, admin_id, "admin@example.com") == {}
+    assert columns_mentioning(container, container.privacy.pseudonym(admin_id)) == {
+        "account_erasures.pseudonym": 1,
+        "content_edits.edited_by": 1,
+        "editor_log.actor_id": 1,
+        "exchange_rates.set_by": 1,
+    }

@@ -20,8 +20,9 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import Text, cast, func, select
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
+from metskin.adapters.db.skinmodel import SkinModelRow, SkinModelScoreRow
 from metskin.adapters.storage.local import LocalEncryptedStorage
 from metskin.adapters.storage.s3 import S3Storage
 from metskin.bootstrap import Container, bootstrap
@@ -49,6 +50,7 @@ CORRECT = (
     "mutation($a: ID!, $i: CorrectionInput!) { correctResult(analysisId: $a, input: $i) { id } }"
 )
 LABELS = "query($a: ID!) { analysisLabels(analysisId: $a) { id } }"
+INBOX = "{ notifications(first: 50) { edges { node { kind details } } } }"
 
 
 @dataclass
@@ -128,6 +130,26 @@ async def label_analysis(
         uow.commit()
 
 
+def shadow_score(container: Container, analysis_id: str) -> None:
+    """A skin model in shadow scored the analysis (kept in SQL, never shown)."""
+    now = container.clock()
+    with Session(container.engine) as session:
+        session.add(
+            SkinModelRow(
+                version=9,
+                state="SHADOW",
+                dataset_hash="0" * 64,
+                code_version="test",
+                weights="v9.pt",
+                created_at=now,
+            )
+        )
+        session.flush()
+        scores = {"scores": {"acne": 41.0}, "shown": {"acne": 40.0}}
+        session.add(SkinModelScoreRow(analysis_id=analysis_id, version=9, created_at=now, **scores))
+        session.commit()
+
+
 def stored_objects(container: Container) -> set[str]:
     """Every object in the media storage, listed behind the adapter (files or bucket keys)."""
     storage = container.storage
@@ -185,6 +207,7 @@ async def test_export_my_data_is_a_zip_of_everything_mine_and_only_mine(
     client: GraphQLClient, container: Container
 ) -> None:
     world = await build_world(client, container)
+    shadow_score(container, world.analysis_id)
     archive = await export_zip(world.patient, container)
     names = set(archive.namelist())
 
@@ -214,6 +237,15 @@ async def test_export_my_data_is_a_zip_of_everything_mine_and_only_mine(
     ]
     assert section("profile")["learning_consent"] is True
     assert [m["dataset_version"] for m in section("dataset_members")] == ["v-test"]
+    (scored,) = section("skin_model_scores")  # what a model in shadow made of their face
+    assert (scored["analysis_id"], scored["scores"]) == (world.analysis_id, {"acne": 41.0})
+    inbox = (await world.patient.data(INBOX))["notifications"]["edges"]
+    assert len(inbox) >= 2  # the analysis done, the appointment booked
+    exported = [
+        json.dumps([n["kind"], n["payload"]], sort_keys=True) for n in section("notifications")
+    ]
+    listed = [json.dumps([n["node"]["kind"], n["node"]["details"]], sort_keys=True) for n in inbox]
+    assert sorted(exported) == sorted(listed)
     (doctor,) = container.directory.get_many([world.doctor_id])
     assert {(e["doctor_id"], e["dermatologist_name"]) for e in log} == {
         (world.doctor_id, doctor.name)
@@ -222,7 +254,9 @@ async def test_export_my_data_is_a_zip_of_everything_mine_and_only_mine(
     assert manifest["user_id"] == world.patient_id and manifest["missing_files"] == []
     for entry in manifest["files"]:
         assert hashlib.sha256(archive.read(entry["path"])).hexdigest() == entry["sha256"]
-    assert "access_log.json" in archive.read("README.md").decode()
+    readme = archive.read("README.md").decode()
+    assert all(f"{name}.json`: " in readme for name in ("access_log", "notifications"))
+    assert "skin_model_scores.json`: What a skin model under test" in readme
     texts = [archive.read(n).decode() for n in names if n.endswith((".json", ".md"))]
     assert not any(world.other_id in text or "other@example.com" in text for text in texts)
 
@@ -336,6 +370,8 @@ async def test_an_admin_erases_an_account_on_request(
     assert columns_mentioning(container, world.other_id, "other@example.com") == {}
     assert await admin.error_codes(ERASE, u=world.other_id) == ["ACCOUNT_NOT_FOUND"]
     # The dermatologist's own erasure cancels the patient's appointment; the patient is told.
+    # The patient's inbox keeps that they read the analysis, under the pseudonym.
+    await world.doctor.data("query($a: ID!) { analysis(id: $a) { id } }", a=world.analysis_id)
     erased = (await world.doctor.data(DELETE, p=PASSWORD))["deleteMyAccount"]
     assert erased["appointmentsCancelled"] == 1
     mine = await world.patient.data("{ myAppointments(first: 5) { edges { node { id } } } }")
@@ -344,3 +380,8 @@ async def test_an_admin_erases_an_account_on_request(
     told = [m for m in outbox if m["to"] == "pat@example.com" and "cancel" in m["subject"].lower()]
     assert len(told) == 1
     assert columns_mentioning(container, world.doctor_id, "doc@example.com") == {}
+    inbox = await world.patient.data(INBOX)
+    (viewed,) = [n for n in inbox["notifications"]["edges"] if n["node"]["kind"] == "SHARE_VIEWED"]
+    alias = container.privacy.pseudonym(world.doctor_id)
+    assert viewed["node"]["details"]["dermatologist_id"] == alias
+    assert columns_mentioning(container, alias)["notifications.key"] == 1

@@ -2,9 +2,10 @@
 person's rows across every table.
 
 Erasure deletes in an order the foreign keys accept on both engines, and rewrites what must
-stay: the access log (an audit trail, without foreign keys since migration 0006) and other
-dermatologists' dashboard events keep the keyed pseudonym in place of the person's id.
-"""
+stay: the access log (an audit trail, without foreign keys since migration 0006), the
+editors' log, content edits and exchange rates, other dermatologists' dashboard events and
+other people's notifications keep the keyed pseudonym in place of the person's id; the editors'
+log entries on an erased dermatologist's listing lose their name too."""
 
 from __future__ import annotations
 
@@ -22,8 +23,11 @@ from metskin.adapters.db.analysis import AnalysisResultRow, AnalysisRow, MediaRo
 from metskin.adapters.db.apikeys import ApiKeyRow
 from metskin.adapters.db.appointments import AppointmentRow, BookedSlotRow, DashboardEventRow
 from metskin.adapters.db.checkins import CheckInRow
+from metskin.adapters.db.content import ContentEditRow, EditorLogRow
 from metskin.adapters.db.directory import DermatologistRow, DermatologistTagRow
+from metskin.adapters.db.inbox import NotificationRow
 from metskin.adapters.db.labels import DatasetMemberRow, LabelRow
+from metskin.adapters.db.money import ExchangeRateRow
 from metskin.adapters.db.notifications import SentNotificationRow
 from metskin.adapters.db.recommendations import FeedbackRow, RoutineRow
 from metskin.adapters.db.referrals import ReferralRow
@@ -33,12 +37,14 @@ from metskin.adapters.db.sharing import AccessLogRow, ShareRow
 from metskin.adapters.db.skinmodel import SkinModelScoreRow
 from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.appointments.model import AppointmentStatus
+from metskin.domain.content.model import ContentKind
 from metskin.domain.privacy.model import (
     DataExport,
     Erasure,
     ExportStatus,
     PersonalData,
     StoredFile,
+    erased_dermatologist,
 )
 
 
@@ -117,6 +123,17 @@ def plain(row: SQLModel, *, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
     return values
 
 
+# The columns of records that stay after an erasure, where the pseudonym replaces the id: the
+# access log, the editors' log, content edits and exchange rates (who set them).
+AUDIT_COLUMNS: tuple[tuple[type[SQLModel], str], ...] = (
+    (AccessLogRow, "patient_id"),
+    (AccessLogRow, "doctor_id"),
+    (EditorLogRow, "actor_id"),
+    (ContentEditRow, "edited_by"),
+    (ExchangeRateRow, "set_by"),
+)
+
+
 class SqlPersonalData:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -151,6 +168,13 @@ class SqlPersonalData:
                 StoredFile(media.thumbnail_name, "image/jpeg"),
             ]
         sections["analyses"] = self._analyses(user_id, files)
+        shadow = (
+            select(SkinModelScoreRow)
+            .join(AnalysisRow, col(AnalysisRow.id) == col(SkinModelScoreRow.analysis_id))
+            .where(col(AnalysisRow.owner_id) == user_id)
+            .order_by(col(SkinModelScoreRow.created_at), col(SkinModelScoreRow.version))
+        )
+        sections["skin_model_scores"] = [plain(row) for row in self._rows(shadow)]
         by_user = (
             ("routines", RoutineRow, RoutineRow.user_id, RoutineRow.created_at),
             ("ratings", FeedbackRow, FeedbackRow.user_id, FeedbackRow.created_at),
@@ -160,6 +184,7 @@ class SqlPersonalData:
             ("check_ins", CheckInRow, CheckInRow.user_id, CheckInRow.user_id),
             ("api_keys", ApiKeyRow, ApiKeyRow.owner_id, ApiKeyRow.created_at),
             ("labels", LabelRow, LabelRow.subject_id, LabelRow.created_at),
+            ("notifications", NotificationRow, NotificationRow.user_id, NotificationRow.id),
             (
                 "dataset_members",
                 DatasetMemberRow,
@@ -258,6 +283,7 @@ class SqlPersonalData:
                 ),
             ),
             (DashboardEventRow, col(DashboardEventRow.doctor_id) == user_id),
+            (NotificationRow, col(NotificationRow.user_id) == user_id),
             (ReminderRow, col(ReminderRow.appointment_id).in_(appointments)),
             (BookedSlotRow, col(BookedSlotRow.appointment_id).in_(appointments)),
             (AppointmentRow, _party(user_id, AppointmentRow)),
@@ -291,20 +317,45 @@ class SqlPersonalData:
         return int(result.rowcount)
 
     def _pseudonymise(self, user_id: str, pseudonym: str) -> None:
-        for name in ("patient_id", "doctor_id"):
-            column = col(getattr(AccessLogRow, name))
-            self._execute(update(AccessLogRow).where(column == user_id).values({name: pseudonym}))
-        mentioned = select(DashboardEventRow).where(
-            col(DashboardEventRow.doctor_id) != user_id,
-            cast(DashboardEventRow.payload, Text).contains(user_id),
+        for row_type, name in AUDIT_COLUMNS:
+            column = col(getattr(row_type, name))
+            self._execute(update(row_type).where(column == user_id).values({name: pseudonym}))
+        listing = select(EditorLogRow).where(
+            col(EditorLogRow.kind) == ContentKind.DERMATOLOGIST.value,
+            col(EditorLogRow.target) == user_id,
         )
-        for event in self._rows(mentioned):
-            event.payload = {
-                key: pseudonym if value == user_id else value
-                for key, value in event.payload.items()
-            }
-            self._session.add(event)
+        for entry in self._rows(listing):  # the entries on their listing name no one
+            entry.target, entry.summary = pseudonym, erased_dermatologist(entry.action)
+            self._session.add(entry)
+        self._rewrite_mentions(DashboardEventRow, "doctor_id", user_id, pseudonym)
+        self._rewrite_mentions(NotificationRow, "user_id", user_id, pseudonym, texts=("key",))
         self._session.flush()
+
+    def _rewrite_mentions(
+        self,
+        row_type: type[DashboardEventRow] | type[NotificationRow],
+        owner: str,
+        user_id: str,
+        pseudonym: str,
+        texts: tuple[str, ...] = (),
+    ) -> None:
+        """Other people's rows that mention the person keep the pseudonym in place of their
+        id: in the payload's values and in the `texts` columns (a notification's key,
+        `share-viewed:<dermatologist>:<analysis>`)."""
+        mentioned = select(row_type).where(
+            col(getattr(row_type, owner)) != user_id,
+            or_(
+                cast(row_type.payload, Text).contains(user_id),
+                *(col(getattr(row_type, name)).contains(user_id) for name in texts),
+            ),
+        )
+        for row in self._rows(mentioned):
+            row.payload = {
+                key: pseudonym if value == user_id else value for key, value in row.payload.items()
+            }
+            for name in texts:
+                setattr(row, name, getattr(row, name).replace(user_id, pseudonym))
+            self._session.add(row)
 
 
 def _party(user_id: str, row_type: type[AppointmentRow] | type[ShareRow]) -> Any:

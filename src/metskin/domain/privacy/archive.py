@@ -20,6 +20,8 @@ SECTION_NOTES = {
     "media": "Every photo and video you uploaded; `file` and `thumbnail` name the files below.",
     "analyses": "Every analysis with its full result; `overlay` names its overlay image, and "
     "a video's `capture.frame` the frame it measured.",
+    "skin_model_scores": "What a skin model under test (in shadow) scored on your analyses, "
+    "beside the scores you were shown; these were never shown to you nor used in your results.",
     "routines": "The routines recommended to you.",
     "check_ins": "How often you asked to be reminded of a check-in photo, and the dates due.",
     "ratings": "Your product ratings and the outcomes you reported.",
@@ -33,6 +35,7 @@ SECTION_NOTES = {
     "corrections), every write.",
     "dataset_members": "The training dataset versions your analyses entered (only while you "
     "gave consent for learning).",
+    "notifications": "Your in-app notifications: what each was about, when, and when you read it.",
 }
 
 

@@ -20,6 +20,12 @@ def pseudonym(key: bytes, user_id: str) -> str:
     return PSEUDONYM_PREFIX + digest[: 36 - len(PSEUDONYM_PREFIX)]
 
 
+def erased_dermatologist(action: str) -> str:
+    """The editors' log entry on an erased dermatologist's listing, with no name (`action`:
+    created, updated or deleted); the entry's target holds the pseudonym."""
+    return f"{action} an erased dermatologist"
+
+
 class ExportStatus(StrEnum):
     PENDING = "PENDING"
     READY = "READY"

@@ -18,8 +18,9 @@ class PersonalDataStore(Protocol):
     """Every table that holds something of a person, read or erased in one place."""
 
     def gather(self, user_id: str) -> PersonalData:
-        """Every row about the person (profile, analyses with results, media, routines,
-        ratings, referrals, appointments, shares, the access log of reads of their data)."""
+        """Every row about the person (profile, analyses with results and shadow model
+        scores, media, routines, ratings, referrals, appointments, shares, notifications, the
+        access log of reads of their data)."""
         ...
 
     def upcoming_appointments(self, user_id: str, now: datetime) -> list[str]:
@@ -32,7 +33,8 @@ class PersonalDataStore(Protocol):
 
     def erase(self, user_id: str, pseudonym: str) -> int:
         """Delete every row of the person; audit entries and other people's dashboard events
-        stay with `pseudonym` in place of their id. Returns how many rows were deleted."""
+        and notifications stay with `pseudonym` in place of their id. Returns how many rows
+        were deleted."""
         ...
 
 
