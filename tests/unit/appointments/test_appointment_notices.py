@@ -238,6 +238,15 @@ def test_a_reminder_that_comes_too_late_is_skipped(care: Care) -> None:
     assert len(care.notifier.emails) == 1
 
 
+def test_a_late_day_before_reminder_says_the_time_really_left(care: Care) -> None:
+    booked = care.book()
+    care.clock.now = MONDAY_9 - timedelta(hours=3, minutes=10)  # the workers were down overnight
+    care.scanner.scan_once()
+    assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.SENT
+    _, _, context = care.renderer.rendered[-1]
+    assert (context["when"], context["hours_before"]) == ("in 3 hours", 3)
+
+
 def test_a_moved_appointment_is_reminded_at_its_new_time(care: Care) -> None:
     booked = care.book()
     care.clock.now = MONDAY_9 - timedelta(hours=24)

@@ -121,7 +121,7 @@ class AppointmentMessenger:
                 parties,
                 AppointmentMessage.REMINDER,
                 reminder.dedupe_key("{c}"),
-                hours_before=reminder_kind.hours,
+                hours_before=reminder.hours_left(now),
             )
         except DomainError as error:  # refused by the provider for good
             return self._finish(reminder, ReminderStatus.FAILED, error.message)
