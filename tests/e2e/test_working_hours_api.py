@@ -117,6 +117,15 @@ async def test_new_hours_change_the_slots_and_list_the_bookings_they_no_longer_c
     error = in_person["errors"][0]
     assert error["extensions"]["code"] == "CONSULTATION_TYPE_NOT_OFFERED"
     assert "video" in error["message"]
+    moved = await client.call(  # the in-person booking onto a video-only slot
+        "mutation($id: ID!, $s: DateTime!) {"
+        " rescheduleAppointment(id: $id, slotStart: $s) { id } }",
+        id=booked["id"],
+        s=starts[0].isoformat(),
+    )
+    assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in moved["errors"]] == [
+        ("CONSULTATION_TYPE_NOT_OFFERED", "slotStart")  # the argument it has, at fault
+    ]
 
 
 async def test_bad_hours_get_clear_errors_and_change_nothing(

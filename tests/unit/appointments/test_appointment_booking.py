@@ -173,6 +173,25 @@ def test_a_consultation_type_the_slot_does_not_offer(service: AppointmentService
     assert service.book("p1", "doc-video", MONDAY_9, VIDEO).consultation_type is VIDEO
 
 
+def test_a_reschedule_onto_a_slot_of_the_other_type_names_the_new_start(
+    uow: FakeAppointmentsUnitOfWork, service: AppointmentService
+) -> None:
+    uow.dermatologists.upsert(
+        dermatologist(
+            "doc-split",
+            weekly=(
+                WeeklyRule(0, Hours(time(9), time(10), 30, frozenset({IN_PERSON}))),
+                WeeklyRule(0, Hours(time(10), time(12), 30, frozenset({VIDEO}))),
+            ),
+        ),
+        NOW,
+    )
+    booked = service.book("p1", "doc-split", MONDAY_9, IN_PERSON)
+    with pytest.raises(ConsultationTypeNotOffered) as caught:
+        service.reschedule("p1", booked.id, MONDAY_9 + timedelta(hours=1))
+    assert caught.value.field == "slotStart"  # rescheduleAppointment has no consultationType
+
+
 def test_a_naive_start_is_refused(service: AppointmentService) -> None:
     with pytest.raises(ValidationFailed):
         book_at(service, MONDAY_9.replace(tzinfo=None))

@@ -104,6 +104,7 @@ def move_in(
         appointment.consultation_type,
         now,
         ignore=appointment.id,
+        type_field="slotStart",  # the type is the appointment's own: the new time is at fault
     )
     if slot.start == appointment.start:
         raise SlotUnavailable("the appointment is already at that time", field="slotStart")
@@ -117,6 +118,7 @@ def _free_slot(
     consultation_type: ConsultationType,
     now: datetime,
     ignore: str | None = None,
+    type_field: str = "consultationType",
 ) -> Slot:
     availability = _availability(uow, doctor_id)
     slot = find_slot(availability, require_utc(start, "slotStart"), now=now)
@@ -129,7 +131,7 @@ def _free_slot(
         offered = " or ".join(sorted(t.value.replace("_", "-") for t in slot.consultation_types))
         raise ConsultationTypeNotOffered(
             f"At that time this dermatologist offers only {offered} consultations.",
-            field="consultationType",
+            field=type_field,
         )
     return slot
 
