@@ -180,3 +180,31 @@ async def test_bad_hours_get_clear_errors_and_change_nothing(
     await client.register("pat@example.com")
     assert await client.error_codes(MY_HOURS) == ["FORBIDDEN"]
     assert [c for c, _ in await codes()] == ["FORBIDDEN"]
+
+
+async def test_bookings_and_slots_end_at_the_booking_horizon(
+    client: GraphQLClient, container: Container
+) -> None:
+    doctor = make_doctor(container)  # every day 09:00-14:00
+    await client.register("pat@example.com")
+    far = datetime.now(LONDON).replace(hour=10, minute=0, second=0, microsecond=0)
+    far += timedelta(days=366)
+    assert await slots_on(client, doctor.id, far) == []
+    body = await client.call(BOOK, input=booking(far, doctor.id))
+    assert [
+        (e["extensions"]["code"], e["extensions"]["field"], e["message"]) for e in body["errors"]
+    ] == [
+        (
+            "SLOT_UNAVAILABLE",
+            "slotStart",
+            "Appointments can be booked at most 365 days ahead; choose an earlier time.",
+        )
+    ]
+    client.http.headers["accept-language"] = "de"
+    try:
+        [error] = (await client.call(BOOK, input=booking(far, doctor.id)))["errors"]
+    finally:
+        del client.http.headers["accept-language"]
+    assert error["message"].startswith("Termine können höchstens 365 Tage im Voraus")
+    near = far - timedelta(days=2)
+    assert await slots_on(client, doctor.id, near) != []

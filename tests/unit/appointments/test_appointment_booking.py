@@ -26,6 +26,7 @@ from metskin.domain.appointments.errors import (
 )
 from metskin.domain.appointments.reminders import ReminderKind, ReminderStatus
 from metskin.domain.appointments.service import SEND_MESSAGE_ACTOR, AppointmentService
+from metskin.domain.appointments.slots import BOOKING_HORIZON
 from metskin.domain.audit.model import Resource
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import Forbidden, ValidationFailed
@@ -190,6 +191,21 @@ def test_a_reschedule_onto_a_slot_of_the_other_type_names_the_new_start(
     with pytest.raises(ConsultationTypeNotOffered) as caught:
         service.reschedule("p1", booked.id, MONDAY_9 + timedelta(hours=1))
     assert caught.value.field == "slotStart"  # rescheduleAppointment has no consultationType
+
+
+def test_a_booking_or_move_past_the_horizon_is_refused_with_the_limit(
+    service: AppointmentService, clock: FakeClock
+) -> None:
+    clock.now = MONDAY_9 - BOOKING_HORIZON
+    at_limit = book_at(service, MONDAY_9)
+    for change in (
+        lambda: book_at(service, MONDAY_9 + timedelta(minutes=30), patient="p2"),
+        lambda: service.reschedule("p1", at_limit, MONDAY_9 + timedelta(minutes=30)),
+    ):
+        with pytest.raises(SlotUnavailable) as caught:
+            change()
+        assert caught.value.field == "slotStart"
+        assert caught.value.message.startswith("Appointments can be booked at most 365 days ahead")
 
 
 def test_a_naive_start_is_refused(service: AppointmentService) -> None:

@@ -24,9 +24,12 @@ from metskin.domain.appointments.model import (
     require_utc,
 )
 from metskin.domain.appointments.ports import AppointmentsUnitOfWork
-from metskin.domain.appointments.slots import bookable_slots, find_slot
+from metskin.domain.appointments.slots import BOOKING_HORIZON, bookable_slots, find_slot
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import Forbidden
+from metskin.domain.i18n.marks import _
+
+TOO_FAR_AHEAD = _("Appointments can be booked at most {days} days ahead; choose an earlier time.")
 
 
 def list_slots(
@@ -121,7 +124,9 @@ def _free_slot(
     type_field: str = "consultationType",
 ) -> Slot:
     availability = _availability(uow, doctor_id)
-    slot = find_slot(availability, require_utc(start, "slotStart"), now=now)
+    if require_utc(start, "slotStart") > now + BOOKING_HORIZON:
+        raise SlotUnavailable.translatable(TOO_FAR_AHEAD, "slotStart", days=BOOKING_HORIZON.days)
+    slot = find_slot(availability, start, now=now)
     if slot is None or any(
         a.id != ignore
         for a in uow.appointments.active_for_doctors([doctor_id], slot.start, slot.end)
