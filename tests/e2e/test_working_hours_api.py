@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from metskin.bootstrap import Container
 from metskin.domain.appointments import ConsultationType
-from tests.e2e.conftest import GraphQLClient
+from tests.e2e.conftest import GraphQLClient, login_as_admin
 from tests.e2e.test_care_api import BOOK, booking, login
+from tests.e2e.test_content_api import DOCTOR_INPUT
 from tests.integration.test_care_booking import day_slots, make_doctor
 
 LONDON = ZoneInfo("Europe/London")
@@ -38,6 +39,14 @@ def window(weekday: str, start: str, end: str, minutes: int, *types: str) -> dic
         "slotMinutes": minutes,
         "consultationTypes": list(types),
     }
+
+
+def coded(body: dict[str, Any]) -> list[tuple[str, str | None, str]]:
+    """A response's errors as (code, field, message)."""
+    return [
+        (e["extensions"]["code"], e["extensions"].get("field"), e["message"])
+        for e in body.get("errors", [])
+    ]
 
 
 async def slots_on(client: GraphQLClient, doctor_id: str, day: datetime) -> list[dict]:
@@ -190,10 +199,7 @@ async def test_bookings_and_slots_end_at_the_booking_horizon(
     far = datetime.now(LONDON).replace(hour=10, minute=0, second=0, microsecond=0)
     far += timedelta(days=366)
     assert await slots_on(client, doctor.id, far) == []
-    body = await client.call(BOOK, input=booking(far, doctor.id))
-    assert [
-        (e["extensions"]["code"], e["extensions"]["field"], e["message"]) for e in body["errors"]
-    ] == [
+    assert coded(await client.call(BOOK, input=booking(far, doctor.id))) == [
         (
             "SLOT_UNAVAILABLE",
             "slotStart",
@@ -208,3 +214,35 @@ async def test_bookings_and_slots_end_at_the_booking_horizon(
     assert error["message"].startswith("Termine können höchstens 365 Tage im Voraus")
     near = far - timedelta(days=2)
     assert await slots_on(client, doctor.id, near) != []
+
+
+async def test_a_type_the_administrator_drops_is_no_longer_offered_by_the_hours(
+    client: GraphQLClient, container: Container
+) -> None:
+    doctor = make_doctor(container)  # every day 09:00-14:00, both types
+    await login_as_admin(client, container)
+    in_person_only = {
+        **DOCTOR_INPUT,
+        "timeZone": "Europe/London",
+        "consultationTypes": ["IN_PERSON"],
+    }
+    await client.data(
+        "mutation($id: ID!, $i: DermatologistInput!) {"
+        " updateDermatologist(id: $id, input: $i) { id } }",
+        id=doctor.id,
+        i=in_person_only,
+    )
+    await client.register("pat@example.com")
+    day = day_slots(3)
+    offered = await slots_on(client, doctor.id, day[0])
+    assert len(offered) == 10 and {t for s in offered for t in s["consultationTypes"]} == {
+        "IN_PERSON"
+    }
+    assert coded(await client.call(BOOK, input=booking(day[0], doctor.id, "VIDEO"))) == [
+        (
+            "CONSULTATION_TYPE_NOT_OFFERED",
+            "consultationType",
+            "This dermatologist offers only in-person consultations.",
+        )
+    ]
+    await client.data(BOOK, input=booking(day[0], doctor.id, "IN_PERSON"))

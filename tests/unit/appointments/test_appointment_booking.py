@@ -208,6 +208,30 @@ def test_a_booking_or_move_past_the_horizon_is_refused_with_the_limit(
         assert caught.value.message.startswith("Appointments can be booked at most 365 days ahead")
 
 
+def test_a_type_the_profile_no_longer_offers_is_neither_listed_nor_booked(
+    uow: FakeAppointmentsUnitOfWork, service: AppointmentService
+) -> None:
+    booked = service.book("p1", "doc-1", MONDAY_9, VIDEO)
+    # an administrator drops video from the practice; its hours still name both types
+    uow.dermatologists.upsert(
+        dermatologist("doc-1", weekly=MONDAY_MORNINGS, consultation_types=frozenset({IN_PERSON})),
+        NOW,
+    )
+    slots = service.slots("doc-1", MONDAY_9, MONDAY_9 + timedelta(hours=3))
+    assert len(slots) == 5 and {t for s in slots for t in s.consultation_types} == {IN_PERSON}
+    assert service.slots("doc-1", MONDAY_9, MONDAY_9 + timedelta(hours=3), VIDEO) == []
+    with pytest.raises(ConsultationTypeNotOffered) as caught:
+        service.book("p2", "doc-1", MONDAY_9 + timedelta(hours=1), VIDEO)
+    assert (caught.value.field, caught.value.message) == (
+        "consultationType",
+        "This dermatologist offers only in-person consultations.",
+    )
+    with pytest.raises(ConsultationTypeNotOffered) as caught:
+        service.reschedule("p1", booked.id, MONDAY_9 + timedelta(hours=1))
+    assert caught.value.field == "slotStart"
+    assert service.book("p2", "doc-1", MONDAY_9 + timedelta(hours=1), IN_PERSON).id
+
+
 def test_a_naive_start_is_refused(service: AppointmentService) -> None:
     with pytest.raises(ValidationFailed):
         book_at(service, MONDAY_9.replace(tzinfo=None))

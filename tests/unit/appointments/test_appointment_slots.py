@@ -186,6 +186,20 @@ def test_consultation_type_filter_and_merging_of_overlapping_rules() -> None:
     assert [s.start.strftime("%H:%M") for s in in_person] == ["09:00", "09:30"]
 
 
+def test_hours_offering_fewer_types_keep_the_shared_ones_and_drop_empty_windows() -> None:
+    video, in_person = frozenset({ConsultationType.VIDEO}), frozenset({ConsultationType.IN_PERSON})
+    clinic = Availability(
+        "doc-1",
+        LONDON,
+        (WeeklyRule(0, hours("09:00", "12:00")), WeeklyRule(0, hours("13:00", "15:00", 30, video))),
+        extra=(ExtraHours(date(2025, 1, 11), hours("09:00", "10:00", 30, video)),),
+    )
+    limited = clinic.offering(in_person)
+    assert limited.weekly == (WeeklyRule(0, hours("09:00", "12:00", 30, in_person)),)
+    assert limited.extra == () and limited.time_zone == LONDON
+    assert clinic.offering(frozenset(ConsultationType)) == clinic
+
+
 def test_invalid_inputs_are_rejected() -> None:
     with pytest.raises(InvalidAvailability):
         Availability("doc-1", "Mars/Olympus_Mons")

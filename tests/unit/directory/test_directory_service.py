@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time, timedelta
 
 import pytest
@@ -150,6 +151,16 @@ def test_an_availability_window_drops_fully_booked_calendars(
     booking.book("p2", "d-london", MONDAY_9 + timedelta(minutes=30), VIDEO)
     assert ids(directory.search(window, None, 10)) == ["d-paris", "d-stalbans"]
     assert ids(directory.search(window, None, 1)) == ["d-paris"]
+
+
+def test_an_availability_window_counts_only_the_types_the_practice_still_offers(
+    directory: DirectoryService, profiles: FakeDermatologistRepository
+) -> None:
+    window = DirectoryFilter(available_from=MONDAY_9, available_to=MONDAY_9 + timedelta(hours=1))
+    assert "d-manchester" in ids(directory.search(window, None, 10))  # video-only hours
+    manchester = profiles.rows["d-manchester"]
+    profiles.upsert(replace(manchester, consultation_types=frozenset({IN_PERSON})), NOW)
+    assert "d-manchester" not in ids(directory.search(window, None, 10))
 
 
 def test_an_availability_window_needs_both_ends_and_at_most_31_days() -> None:

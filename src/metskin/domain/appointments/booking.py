@@ -17,9 +17,9 @@ from metskin.domain.appointments.model import (
     DEFAULT_POLICY,
     MAX_REASON,
     Appointment,
-    Availability,
     CancellationPolicy,
     ConsultationType,
+    PracticeHours,
     Slot,
     require_utc,
 )
@@ -42,10 +42,10 @@ def list_slots(
     consultation_type: ConsultationType | None = None,
 ) -> list[Slot]:
     with uow:
-        availability = _availability(uow, doctor_id)
+        hours = _practice_hours(uow, doctor_id)
         booked = uow.appointments.active_for_doctors([doctor_id], start, end)
         return bookable_slots(
-            availability, start, end, now=now, booked=booked, consultation_type=consultation_type
+            hours.bookable, start, end, now=now, booked=booked, consultation_type=consultation_type
         )
 
 
@@ -123,17 +123,22 @@ def _free_slot(
     ignore: str | None = None,
     type_field: str = "consultationType",
 ) -> Slot:
-    availability = _availability(uow, doctor_id)
+    hours = _practice_hours(uow, doctor_id)
+    if consultation_type not in hours.offered:  # the profile no longer offers it
+        raise ConsultationTypeNotOffered(
+            f"This dermatologist offers only {_type_names(hours.offered)} consultations.",
+            field=type_field,
+        )
     if require_utc(start, "slotStart") > now + BOOKING_HORIZON:
         raise SlotUnavailable.translatable(TOO_FAR_AHEAD, "slotStart", days=BOOKING_HORIZON.days)
-    slot = find_slot(availability, start, now=now)
+    slot = find_slot(hours.bookable, start, now=now)
     if slot is None or any(
         a.id != ignore
         for a in uow.appointments.active_for_doctors([doctor_id], slot.start, slot.end)
     ):
         raise SlotUnavailable("that time is no longer available", field="slotStart")
     if consultation_type not in slot.consultation_types:
-        offered = " or ".join(sorted(t.value.replace("_", "-") for t in slot.consultation_types))
+        offered = _type_names(slot.consultation_types)
         raise ConsultationTypeNotOffered(
             f"At that time this dermatologist offers only {offered} consultations.",
             field=type_field,
@@ -141,8 +146,12 @@ def _free_slot(
     return slot
 
 
-def _availability(uow: AppointmentsUnitOfWork, doctor_id: str) -> Availability:
-    availability = uow.availability.get(doctor_id)
-    if availability is None:
+def _practice_hours(uow: AppointmentsUnitOfWork, doctor_id: str) -> PracticeHours:
+    found = uow.availability.get(doctor_id)
+    if found is None:
         raise DermatologistNotFound("dermatologist not found", field="dermatologistId")
-    return availability
+    return found
+
+
+def _type_names(types: frozenset[ConsultationType]) -> str:
+    return " or ".join(sorted(t.value.replace("_", "-") for t in types))

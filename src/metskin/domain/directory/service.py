@@ -82,7 +82,7 @@ class DirectoryService:
         found: list[DirectoryEntry] = []
         for entry in entries:
             if entry.doctor.id in hours and bookable_slots(
-                hours[entry.doctor.id],
+                hours[entry.doctor.id].offering(entry.doctor.consultation_types),
                 start,
                 end,
                 now=now,
