@@ -26,7 +26,6 @@ from metskin.domain.appointments.errors import (
 )
 from metskin.domain.appointments.reminders import ReminderKind, ReminderStatus
 from metskin.domain.appointments.service import SEND_MESSAGE_ACTOR, AppointmentService
-from metskin.domain.appointments.slots import BOOKING_HORIZON
 from metskin.domain.audit.model import Resource
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import Forbidden, ValidationFailed
@@ -172,64 +171,6 @@ def test_a_consultation_type_the_slot_does_not_offer(service: AppointmentService
     with pytest.raises(ConsultationTypeNotOffered):
         service.book("p1", "doc-video", MONDAY_9, IN_PERSON)
     assert service.book("p1", "doc-video", MONDAY_9, VIDEO).consultation_type is VIDEO
-
-
-def test_a_reschedule_onto_a_slot_of_the_other_type_names_the_new_start(
-    uow: FakeAppointmentsUnitOfWork, service: AppointmentService
-) -> None:
-    uow.dermatologists.upsert(
-        dermatologist(
-            "doc-split",
-            weekly=(
-                WeeklyRule(0, Hours(time(9), time(10), 30, frozenset({IN_PERSON}))),
-                WeeklyRule(0, Hours(time(10), time(12), 30, frozenset({VIDEO}))),
-            ),
-        ),
-        NOW,
-    )
-    booked = service.book("p1", "doc-split", MONDAY_9, IN_PERSON)
-    with pytest.raises(ConsultationTypeNotOffered) as caught:
-        service.reschedule("p1", booked.id, MONDAY_9 + timedelta(hours=1))
-    assert caught.value.field == "slotStart"  # rescheduleAppointment has no consultationType
-
-
-def test_a_booking_or_move_past_the_horizon_is_refused_with_the_limit(
-    service: AppointmentService, clock: FakeClock
-) -> None:
-    clock.now = MONDAY_9 - BOOKING_HORIZON
-    at_limit = book_at(service, MONDAY_9)
-    for change in (
-        lambda: book_at(service, MONDAY_9 + timedelta(minutes=30), patient="p2"),
-        lambda: service.reschedule("p1", at_limit, MONDAY_9 + timedelta(minutes=30)),
-    ):
-        with pytest.raises(SlotUnavailable) as caught:
-            change()
-        assert caught.value.field == "slotStart"
-        assert caught.value.message.startswith("Appointments can be booked at most 365 days ahead")
-
-
-def test_a_type_the_profile_no_longer_offers_is_neither_listed_nor_booked(
-    uow: FakeAppointmentsUnitOfWork, service: AppointmentService
-) -> None:
-    booked = service.book("p1", "doc-1", MONDAY_9, VIDEO)
-    # an administrator drops video from the practice; its hours still name both types
-    uow.dermatologists.upsert(
-        dermatologist("doc-1", weekly=MONDAY_MORNINGS, consultation_types=frozenset({IN_PERSON})),
-        NOW,
-    )
-    slots = service.slots("doc-1", MONDAY_9, MONDAY_9 + timedelta(hours=3))
-    assert len(slots) == 5 and {t for s in slots for t in s.consultation_types} == {IN_PERSON}
-    assert service.slots("doc-1", MONDAY_9, MONDAY_9 + timedelta(hours=3), VIDEO) == []
-    with pytest.raises(ConsultationTypeNotOffered) as caught:
-        service.book("p2", "doc-1", MONDAY_9 + timedelta(hours=1), VIDEO)
-    assert (caught.value.field, caught.value.message) == (
-        "consultationType",
-        "This dermatologist offers only in-person consultations.",
-    )
-    with pytest.raises(ConsultationTypeNotOffered) as caught:
-        service.reschedule("p1", booked.id, MONDAY_9 + timedelta(hours=1))
-    assert caught.value.field == "slotStart"
-    assert service.book("p2", "doc-1", MONDAY_9 + timedelta(hours=1), IN_PERSON).id
 
 
 def test_a_naive_start_is_refused(service: AppointmentService) -> None:

@@ -106,7 +106,11 @@ class DashboardQueries:
         )
         return [DashboardEvent.from_domain(event) for event in events]
 
-    @guarded_field(IsDermatologist, "Your appointments starting in the range (at most 92 days).")
+    @guarded_field(
+        IsDermatologist,
+        f"Your appointments starting in the range (at most 92 days). A range holding more than "
+        f"{MAX_DAY_LIST} is refused (VALIDATION_FAILED on `range`): ask for a shorter one.",
+    )
     async def appointments(
         self, info: Info, range: DateRange, time_zone: str | None = None
     ) -> list[Appointment]:
