@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -215,6 +216,12 @@ async def test_my_appointments_pages_with_a_constant_query_count(
     assert await selects(MY_APPOINTMENTS, first=2) == await selects(MY_APPOINTMENTS, first=9)
     seen = [node["start"] for node in await client.every_node(MY_APPOINTMENTS, "myAppointments", 4)]
     assert len(seen) == 9 and seen == sorted(seen)
+    naive = base64.urlsafe_b64encode(f"{seen[0][:19]}|x".encode()).decode()  # no offset
+    refused = await client.call(MY_APPOINTMENTS, first=2, after=naive)
+    assert [
+        (e["extensions"]["code"], e["extensions"].get("field"), e["message"])
+        for e in refused["errors"]
+    ] == [("VALIDATION_FAILED", "after", "The cursor is not valid.")]
 
 
 # --- referrals, sharing and the dermatologist's side --------------------------------------

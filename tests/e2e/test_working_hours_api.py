@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from metskin.bootstrap import Container
 from metskin.domain.appointments import ConsultationType
-from tests.e2e.conftest import GraphQLClient
+from tests.e2e.conftest import GraphQLClient, login_as_admin
 from tests.e2e.test_care_api import BOOK, booking, login
+from tests.e2e.test_content_api import DOCTOR_INPUT
 from tests.integration.test_care_booking import day_slots, make_doctor
 
 LONDON = ZoneInfo("Europe/London")
@@ -38,6 +39,14 @@ def window(weekday: str, start: str, end: str, minutes: int, *types: str) -> dic
         "slotMinutes": minutes,
         "consultationTypes": list(types),
     }
+
+
+def coded(body: dict[str, Any]) -> list[tuple[str, str | None, str]]:
+    """A response's errors as (code, field, message)."""
+    return [
+        (e["extensions"]["code"], e["extensions"].get("field"), e["message"])
+        for e in body.get("errors", [])
+    ]
 
 
 async def slots_on(client: GraphQLClient, doctor_id: str, day: datetime) -> list[dict]:
@@ -117,6 +126,15 @@ async def test_new_hours_change_the_slots_and_list_the_bookings_they_no_longer_c
     error = in_person["errors"][0]
     assert error["extensions"]["code"] == "CONSULTATION_TYPE_NOT_OFFERED"
     assert "video" in error["message"]
+    moved = await client.call(  # the in-person booking onto a video-only slot
+        "mutation($id: ID!, $s: DateTime!) {"
+        " rescheduleAppointment(id: $id, slotStart: $s) { id } }",
+        id=booked["id"],
+        s=starts[0].isoformat(),
+    )
+    assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in moved["errors"]] == [
+        ("CONSULTATION_TYPE_NOT_OFFERED", "slotStart")  # the argument it has, at fault
+    ]
 
 
 async def test_bad_hours_get_clear_errors_and_change_nothing(
@@ -171,3 +189,60 @@ async def test_bad_hours_get_clear_errors_and_change_nothing(
     await client.register("pat@example.com")
     assert await client.error_codes(MY_HOURS) == ["FORBIDDEN"]
     assert [c for c, _ in await codes()] == ["FORBIDDEN"]
+
+
+async def test_bookings_and_slots_end_at_the_booking_horizon(
+    client: GraphQLClient, container: Container
+) -> None:
+    doctor = make_doctor(container)  # every day 09:00-14:00
+    await client.register("pat@example.com")
+    far = datetime.now(LONDON).replace(hour=10, minute=0, second=0, microsecond=0)
+    far += timedelta(days=366)
+    assert await slots_on(client, doctor.id, far) == []
+    assert coded(await client.call(BOOK, input=booking(far, doctor.id))) == [
+        (
+            "SLOT_UNAVAILABLE",
+            "slotStart",
+            "Appointments can be booked at most 365 days ahead; choose an earlier time.",
+        )
+    ]
+    client.http.headers["accept-language"] = "de"
+    try:
+        [error] = (await client.call(BOOK, input=booking(far, doctor.id)))["errors"]
+    finally:
+        del client.http.headers["accept-language"]
+    assert error["message"].startswith("Termine können höchstens 365 Tage im Voraus")
+    near = far - timedelta(days=2)
+    assert await slots_on(client, doctor.id, near) != []
+
+
+async def test_a_type_the_administrator_drops_is_no_longer_offered_by_the_hours(
+    client: GraphQLClient, container: Container
+) -> None:
+    doctor = make_doctor(container)  # every day 09:00-14:00, both types
+    await login_as_admin(client, container)
+    in_person_only = {
+        **DOCTOR_INPUT,
+        "timeZone": "Europe/London",
+        "consultationTypes": ["IN_PERSON"],
+    }
+    await client.data(
+        "mutation($id: ID!, $i: DermatologistInput!) {"
+        " updateDermatologist(id: $id, input: $i) { id } }",
+        id=doctor.id,
+        i=in_person_only,
+    )
+    await client.register("pat@example.com")
+    day = day_slots(3)
+    offered = await slots_on(client, doctor.id, day[0])
+    assert len(offered) == 10 and {t for s in offered for t in s["consultationTypes"]} == {
+        "IN_PERSON"
+    }
+    assert coded(await client.call(BOOK, input=booking(day[0], doctor.id, "VIDEO"))) == [
+        (
+            "CONSULTATION_TYPE_NOT_OFFERED",
+            "consultationType",
+            "This dermatologist offers only in-person consultations.",
+        )
+    ]
+    await client.data(BOOK, input=booking(day[0], doctor.id, "IN_PERSON"))

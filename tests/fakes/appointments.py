@@ -10,7 +10,11 @@ from typing import Any
 
 from metskin.domain.accounts.ports import UserRepository
 from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind
-from metskin.domain.appointments.model import Appointment, AppointmentStatus, Availability
+from metskin.domain.appointments.model import (
+    Appointment,
+    AppointmentStatus,
+    PracticeHours,
+)
 from metskin.domain.appointments.ports import (
     AppointmentQueries,
     AppointmentRepository,
@@ -104,8 +108,9 @@ class FakeAvailabilityRepository(InMemoryRepository):
     def __init__(self, dermatologists: FakeDermatologistRepository) -> None:
         self.dermatologists = dermatologists
 
-    def get(self, doctor_id: str) -> Availability | None:
-        return self.dermatologists.availability_of(doctor_id)
+    def get(self, doctor_id: str) -> PracticeHours | None:
+        profile = self.dermatologists.get(doctor_id)
+        return PracticeHours(profile.availability, profile.consultation_types) if profile else None
 
 
 class FakeReminderRepository(InMemoryRepository):

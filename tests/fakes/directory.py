@@ -87,10 +87,6 @@ class FakeDermatologistRepository(InMemoryRepository):
     def availabilities(self, doctor_ids: Sequence[str]) -> dict[str, Availability]:
         return {i: self.rows[i].availability for i in doctor_ids if i in self.rows}
 
-    def availability_of(self, doctor_id: str) -> Availability | None:
-        profile = self.rows.get(doctor_id)
-        return profile.availability if profile else None
-
 
 class FakeDirectoryUnitOfWork(FakeUnitOfWork):
     """The profiles, and the appointments' store for the bookings that fill calendars."""

@@ -15,7 +15,7 @@ import base64
 import binascii
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 import strawberry
@@ -141,6 +141,25 @@ def keyset_codec(
     return CursorCodec(text, parse)
 
 
+def cursor_time(text: str) -> datetime:
+    """A cursor's time: ISO 8601 with an offset, as UTC. Every cursor on a time parses with this.
+
+    A time without an offset is refused (ValueError, so VALIDATION_FAILED on `after`): it cannot
+    be compared with the stored, timezone-aware times.
+    """
+    moment = datetime.fromisoformat(text)
+    if moment.utcoffset() is None:
+        raise ValueError("a cursor's time needs an offset")
+    return moment.astimezone(UTC)
+
+
+def by_time(
+    key: Callable[[Item], tuple[datetime, object]], parse_ident: Callable[[str], Ident]
+) -> CursorCodec[Item, tuple[datetime, Ident]]:
+    """Keyset pages on (time, id), the time read by `cursor_time`."""
+    return keyset_codec(key, cursor_time, parse_ident)
+
+
 class Identified(Protocol):
     @property
     def id(self) -> str: ...
@@ -164,7 +183,7 @@ def by_id() -> CursorCodec[IdentifiedT, str]:
 
 def by_created() -> CursorCodec[CreatedT, CreatedKey]:
     """Lists ordered by creation time (newest or oldest first), ties broken by id."""
-    return keyset_codec(lambda item: (item.created_at, item.id), datetime.fromisoformat, str)
+    return by_time(lambda item: (item.created_at, item.id), str)
 
 
 def check_page_size(first: int, cap: int) -> int:

@@ -25,13 +25,15 @@ def appointment_actors(messenger: AppointmentMessenger) -> list[ActorSpec]:
     def send_appointment_message(appointment_id: str, kind: str, sequence: int) -> None:
         messenger.send_change(appointment_id, kind, sequence)
 
-    def send_appointment_reminder(appointment_id: str, kind: str) -> None:
-        messenger.send_reminder(appointment_id, kind)
+    def send_appointment_reminder(appointment_id: str, kind: str, start: str | None = None) -> None:
+        messenger.send_reminder(appointment_id, kind, start)
 
     def appointment_reminder_gave_up(message: dict[str, Any], retry_info: dict[str, Any]) -> None:
         kwargs = message.get("kwargs", {})
         if kwargs.get("appointment_id") and kwargs.get("kind"):
-            messenger.give_up_reminder(kwargs["appointment_id"], kwargs["kind"], GAVE_UP)
+            messenger.give_up_reminder(
+                kwargs["appointment_id"], kwargs["kind"], GAVE_UP, kwargs.get("start")
+            )
 
     return [
         ActorSpec(SEND_MESSAGE_ACTOR, send_appointment_message, {"max_retries": 8}),

@@ -170,7 +170,10 @@ def test_due_reminders_are_claimed_once_and_queued(care: Care) -> None:
     released = len(care.uow.released)
     assert care.scanner.scan_once() == 1
     assert care.uow.released[released:] == [
-        Job(SEND_REMINDER_ACTOR, {"appointment_id": booked, "kind": DAY_BEFORE})
+        Job(
+            SEND_REMINDER_ACTOR,
+            {"appointment_id": booked, "kind": DAY_BEFORE, "start": MONDAY_9.isoformat()},
+        )
     ]
     assert care.reminder(booked, DAY_BEFORE) is ReminderStatus.QUEUED
     assert care.reminder(booked, HOUR_BEFORE) is ReminderStatus.PENDING
@@ -235,6 +238,15 @@ def test_a_reminder_that_comes_too_late_is_skipped(care: Care) -> None:
     assert len(care.notifier.emails) == 1
 
 
+def test_a_late_day_before_reminder_says_the_time_really_left(care: Care) -> None:
+    booked = care.book()
+    care.clock.now = MONDAY_9 - timedelta(hours=3, minutes=10)  # the workers were down overnight
+    care.scanner.scan_once()
+    assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.SENT
+    _, _, context = care.renderer.rendered[-1]
+    assert (context["when"], context["hours_before"]) == ("in 3 hours", 3)
+
+
 def test_a_moved_appointment_is_reminded_at_its_new_time(care: Care) -> None:
     booked = care.book()
     care.clock.now = MONDAY_9 - timedelta(hours=24)
@@ -248,6 +260,48 @@ def test_a_moved_appointment_is_reminded_at_its_new_time(care: Care) -> None:
     assert care.scanner.scan_once() == 1
     assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.SENT
     assert len(care.notifier.emails) == 2  # a fresh dedupe key for the new start
+
+
+def test_a_job_queued_before_a_reschedule_is_dropped_and_the_new_time_is_reminded(
+    care: Care,
+) -> None:
+    booked = care.book()
+    care.clock.now = MONDAY_9 - timedelta(hours=24)
+    care.scanner.scan_once()
+    (old_job,) = [
+        j for j in care.uow.released if isinstance(j, Job) and j.actor == SEND_REMINDER_ACTOR
+    ]
+    care.clock.advance(minutes=2)  # the job waits in the queue (or retries) meanwhile
+    later = MONDAY_9 + timedelta(days=7)
+    care.appointments.reschedule("p1", booked, later)
+    assert care.messenger.send_reminder(**old_job.kwargs) is ReminderStatus.PENDING
+    assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.PENDING  # no start
+    assert care.notifier.emails == []
+    care.clock.now = later - timedelta(hours=24)
+    assert care.scanner.scan_once() == 1  # the row is still there for the right time
+    (_, new_job) = [
+        j for j in care.uow.released if isinstance(j, Job) and j.actor == SEND_REMINDER_ACTOR
+    ]
+    assert new_job.kwargs["start"] == later.isoformat()
+    assert care.messenger.send_reminder(**old_job.kwargs) is ReminderStatus.QUEUED  # not its row
+    care.messenger.give_up_reminder(**old_job.kwargs, detail="retries ran out")
+    assert care.reminder(booked, DAY_BEFORE) is ReminderStatus.QUEUED
+    assert care.notifier.emails == []
+    assert care.messenger.send_reminder(**new_job.kwargs) is ReminderStatus.SENT
+    assert len(care.notifier.emails) == 1
+
+
+def test_only_a_claimed_and_due_reminder_is_sent(care: Care) -> None:
+    booked = care.book()
+    assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.PENDING
+    care.clock.now = MONDAY_9 - timedelta(hours=24)
+    care.scanner.scan_once()
+    care.appointments.reschedule("p1", booked, MONDAY_9 + timedelta(minutes=30))
+    moved = MONDAY_9 + timedelta(minutes=30)  # the row is planned afresh, not yet due
+    assert care.messenger.send_reminder(booked, DAY_BEFORE, moved.isoformat()) is (
+        ReminderStatus.PENDING
+    )
+    assert care.notifier.emails == []
 
 
 def test_a_reminder_with_no_channel_allowed_is_skipped(care: Care) -> None:

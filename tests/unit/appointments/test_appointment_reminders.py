@@ -54,3 +54,18 @@ def test_dedupe_keys_change_with_the_start_so_a_moved_appointment_is_reminded_ag
     assert before.dedupe_key("sms") == Reminder(
         "a1", ReminderKind.HOUR_BEFORE, START, START
     ).dedupe_key("sms")
+
+
+@pytest.mark.parametrize(
+    ("before", "hours"),
+    [
+        (timedelta(hours=24), 24),
+        (timedelta(hours=23, minutes=40), 24),  # a scan a little late still says a day
+        (timedelta(hours=3, minutes=20), 3),
+        (timedelta(hours=2, minutes=40), 3),
+        (timedelta(minutes=20), 1),  # never "in 0 hours"
+    ],
+)
+def test_a_reminder_announces_the_time_really_left(before: timedelta, hours: int) -> None:
+    day = Reminder("a1", ReminderKind.DAY_BEFORE, START - timedelta(hours=24), START)
+    assert day.hours_left(START - before) == hours

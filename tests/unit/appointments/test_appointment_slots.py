@@ -21,13 +21,13 @@ from metskin.domain.appointments import (
     in_time_zone,
 )
 from metskin.domain.appointments.errors import InvalidAvailability
-from metskin.domain.appointments.slots import local_instant
+from metskin.domain.appointments.slots import BOOKING_HORIZON, local_instant
 from metskin.domain.errors import ValidationFailed
 
 LONDON = "Europe/London"
 NEW_YORK = "America/New_York"
 SUNDAY = 6
-LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
+EARLIER = datetime(2024, 12, 1, tzinfo=UTC)  # the dates below are within a year (the horizon)
 
 
 def hours(
@@ -54,7 +54,9 @@ def day_slots(availability: Availability, day: date) -> list[datetime]:
     tz = ZoneInfo(availability.time_zone)
     start = datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
-    return [s.start for s in bookable_slots(availability, start, end, now=LONG_AGO)]
+    return [
+        s.start for s in bookable_slots(availability, start, end, now=start - timedelta(days=1))
+    ]
 
 
 def test_london_morning_moves_one_hour_in_utc_after_spring_forward() -> None:
@@ -107,7 +109,7 @@ def test_new_york_slots_in_a_london_patients_zone_across_the_dst_mismatch() -> N
     for day in (date(2025, 3, 7), date(2025, 3, 10), date(2025, 3, 31)):
         (slot,) = day_slots(clinic, day)
         (local,) = in_time_zone(
-            [bookable_slots(clinic, slot, slot + timedelta(minutes=1), now=LONG_AGO)[0]], LONDON
+            [bookable_slots(clinic, slot, slot + timedelta(minutes=1), now=EARLIER)[0]], LONDON
         )
         shown[day] = local.start.strftime("%H:%M")
     # The US changes clocks three weeks before the UK: the gap is 4 hours in between.
@@ -120,9 +122,9 @@ def test_new_york_slots_in_a_london_patients_zone_across_the_dst_mismatch() -> N
 
 def test_past_and_booked_slots_are_excluded() -> None:
     clinic = every_day(LONDON, "09:00", "11:00")
-    booked = appointment("a1", "doc-1", "p1", utc(2025, 1, 6, 10, 0), booked_at=LONG_AGO)
-    cancelled = appointment("a2", "doc-1", "p2", utc(2025, 1, 6, 10, 30), booked_at=LONG_AGO)
-    cancelled.cancel(LONG_AGO)
+    booked = appointment("a1", "doc-1", "p1", utc(2025, 1, 6, 10, 0), booked_at=EARLIER)
+    cancelled = appointment("a2", "doc-1", "p2", utc(2025, 1, 6, 10, 30), booked_at=EARLIER)
+    cancelled.cancel(EARLIER)
     slots = bookable_slots(
         clinic,
         utc(2025, 1, 6),
@@ -133,6 +135,14 @@ def test_past_and_booked_slots_are_excluded() -> None:
     assert [s.start.strftime("%H:%M") for s in slots] == ["09:30", "10:30"]
 
 
+def test_slots_are_listed_up_to_the_booking_horizon() -> None:
+    clinic = every_day(LONDON, "09:00", "11:00")
+    now = utc(2025, 1, 6, 9, 45) - BOOKING_HORIZON  # 09:45 a year before that day
+    slots = bookable_slots(clinic, utc(2025, 1, 5), utc(2025, 1, 8), now=now)
+    assert slots[-1].start == utc(2025, 1, 6, 9, 30)  # 10:00 is past the horizon
+    assert bookable_slots(clinic, utc(2025, 2, 1), utc(2025, 2, 2), now=now) == []
+
+
 def test_day_off_and_extra_hours() -> None:
     clinic = Availability(
         "doc-1",
@@ -141,7 +151,7 @@ def test_day_off_and_extra_hours() -> None:
         days_off=frozenset({date(2025, 1, 6)}),
         extra=(ExtraHours(date(2025, 1, 11), hours("14:00", "15:00", 20)),),
     )
-    slots = bookable_slots(clinic, utc(2025, 1, 6), utc(2025, 1, 14), now=LONG_AGO)
+    slots = bookable_slots(clinic, utc(2025, 1, 6), utc(2025, 1, 14), now=EARLIER)
     assert [s.start for s in slots] == [
         utc(2025, 1, 11, 14, 0),
         utc(2025, 1, 11, 14, 20),
@@ -163,7 +173,7 @@ def test_consultation_type_filter_and_merging_of_overlapping_rules() -> None:
         ),
     )
     day = (utc(2025, 1, 6), utc(2025, 1, 7))
-    everything = bookable_slots(clinic, *day, now=LONG_AGO)
+    everything = bookable_slots(clinic, *day, now=EARLIER)
     assert [(s.start.hour, s.start.minute, len(s.consultation_types)) for s in everything] == [
         (9, 0, 1),
         (9, 30, 2),
@@ -171,9 +181,23 @@ def test_consultation_type_filter_and_merging_of_overlapping_rules() -> None:
         (10, 30, 1),
     ]
     in_person = bookable_slots(
-        clinic, *day, now=LONG_AGO, consultation_type=ConsultationType.IN_PERSON
+        clinic, *day, now=EARLIER, consultation_type=ConsultationType.IN_PERSON
     )
     assert [s.start.strftime("%H:%M") for s in in_person] == ["09:00", "09:30"]
+
+
+def test_hours_offering_fewer_types_keep_the_shared_ones_and_drop_empty_windows() -> None:
+    video, in_person = frozenset({ConsultationType.VIDEO}), frozenset({ConsultationType.IN_PERSON})
+    clinic = Availability(
+        "doc-1",
+        LONDON,
+        (WeeklyRule(0, hours("09:00", "12:00")), WeeklyRule(0, hours("13:00", "15:00", 30, video))),
+        extra=(ExtraHours(date(2025, 1, 11), hours("09:00", "10:00", 30, video)),),
+    )
+    limited = clinic.offering(in_person)
+    assert limited.weekly == (WeeklyRule(0, hours("09:00", "12:00", 30, in_person)),)
+    assert limited.extra == () and limited.time_zone == LONDON
+    assert clinic.offering(frozenset(ConsultationType)) == clinic
 
 
 def test_invalid_inputs_are_rejected() -> None:
@@ -183,11 +207,11 @@ def test_invalid_inputs_are_rejected() -> None:
         hours("10:00", "09:00")
     with pytest.raises(ValidationFailed):
         bookable_slots(
-            every_day(LONDON, "09:00", "10:00"), datetime(2025, 1, 1), utc(2025, 1, 2), now=LONG_AGO
+            every_day(LONDON, "09:00", "10:00"), datetime(2025, 1, 1), utc(2025, 1, 2), now=EARLIER
         )
     with pytest.raises(ValidationFailed):
         bookable_slots(
-            every_day(LONDON, "09:00", "10:00"), utc(2025, 1, 1), utc(2025, 6, 1), now=LONG_AGO
+            every_day(LONDON, "09:00", "10:00"), utc(2025, 1, 1), utc(2025, 6, 1), now=EARLIER
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time, timedelta
 
 import pytest
@@ -152,6 +153,16 @@ def test_an_availability_window_drops_fully_booked_calendars(
     assert ids(directory.search(window, None, 1)) == ["d-paris"]
 
 
+def test_an_availability_window_counts_only_the_types_the_practice_still_offers(
+    directory: DirectoryService, profiles: FakeDermatologistRepository
+) -> None:
+    window = DirectoryFilter(available_from=MONDAY_9, available_to=MONDAY_9 + timedelta(hours=1))
+    assert "d-manchester" in ids(directory.search(window, None, 10))  # video-only hours
+    manchester = profiles.rows["d-manchester"]
+    profiles.upsert(replace(manchester, consultation_types=frozenset({IN_PERSON})), NOW)
+    assert "d-manchester" not in ids(directory.search(window, None, 10))
+
+
 def test_an_availability_window_needs_both_ends_and_at_most_31_days() -> None:
     with pytest.raises(ValidationFailed):
         DirectoryFilter(available_from=MONDAY_9)
@@ -176,6 +187,34 @@ def test_new_hours_are_saved_and_bookings_outside_them_come_back(
     assert profiles.updated_at["d-london"] == NOW
     free = booking.slots("d-london", MONDAY_9, MONDAY_9 + timedelta(hours=3))
     assert [s.start for s in free] == [MONDAY_9 + timedelta(minutes=30)]
+
+
+def test_a_booking_is_outside_new_hours_unless_one_window_holds_it_whole(
+    directory: DirectoryService, booking: AppointmentService
+) -> None:
+    hourly = Availability(
+        "d-london", "Europe/London", (WeeklyRule(0, Hours(time(9), time(13), 60)),)
+    )
+    directory.set_availability("d-london", hourly)
+    noon = booking.book("p1", "d-london", MONDAY_9 + timedelta(hours=3), VIDEO)  # 12:00-13:00
+
+    def outside(*windows: Hours) -> list[str]:
+        rules = tuple(WeeklyRule(0, hours) for hours in windows)
+        new = Availability("d-london", "Europe/London", rules)
+        return [a.id for a in directory.set_availability("d-london", new)]
+
+    assert outside(Hours(time(9), time(12, 30), 30)) == [noon.id]  # starts on a slot, ends after
+    assert outside(Hours(time(9), time(13), 30)) == []
+    assert outside(Hours(time(9), time(13), 40)) == []  # inside the hours, off their grid
+    assert outside(Hours(time(9), time(13), 30, frozenset({IN_PERSON}))) == [noon.id]
+
+
+def test_an_appointment_under_way_is_covered_by_the_same_hours(
+    directory: DirectoryService, booking: AppointmentService, clock: FakeClock
+) -> None:
+    booking.book("p1", "d-london", MONDAY_9, VIDEO)
+    clock.now = MONDAY_9 + timedelta(minutes=10)
+    assert directory.set_availability("d-london", directory.availability("d-london")) == []
 
 
 def test_hours_cannot_offer_what_the_practice_does_not(directory: DirectoryService) -> None:

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from metskin.domain.errors import ValidationFailed
+from metskin.graphql.appointments.queries import APPOINTMENT_CURSOR
 from metskin.graphql.pagination import (
     PageRequest,
     by_created,
@@ -17,6 +18,7 @@ from metskin.graphql.pagination import (
     keyset_codec,
     paginate,
 )
+from metskin.graphql.sharing.queries import ACCESS_CURSOR
 
 AT = datetime(2025, 6, 1, 12, 30, tzinfo=UTC)
 
@@ -50,6 +52,21 @@ def test_bad_cursors_are_validation_errors_on_after(cursor: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         by_created().decode(cursor)
     assert caught.value.field == "after"
+
+
+@pytest.mark.parametrize(
+    "codec", [by_created(), APPOINTMENT_CURSOR, ACCESS_CURSOR], ids=["created", "start", "access"]
+)
+@pytest.mark.parametrize("text", ["2025-06-01T12:30:00|7", "2025-06-01|7"])
+def test_a_cursor_time_without_an_offset_is_a_validation_error(codec: Any, text: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        codec.decode(b64(text))
+    assert (caught.value.field, caught.value.message) == ("after", "The cursor is not valid.")
+
+
+def test_a_cursor_time_with_another_offset_continues_after_the_same_moment_in_utc() -> None:
+    key = by_created().decode(b64("2025-06-01T17:30:00+05:00|u1"))
+    assert key == (AT, "u1") and key[0].tzinfo is UTC
 
 
 def info(cap: int = 100) -> Any:

@@ -34,7 +34,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Field, SQLModel
 
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
-from metskin.domain.appointments.model import ConsultationType
+from metskin.domain.appointments.model import ConsultationType, PracticeHours
 from metskin.domain.directory.geo import EARTH_RADIUS_KM, DirectoryQuery, GeoPoint
 from metskin.domain.directory.loader import parse_availability
 from metskin.domain.directory.model import (
@@ -96,9 +96,11 @@ TAG_SLOT = {SPECIALTY: 0, LANGUAGE: 1}
 
 PROFILES, TAGS = core_table(DermatologistRow), core_table(DermatologistTagRow)
 # Read on every booking: the statement is built once.
-SELECT_AVAILABILITY = core_select(PROFILES.c.time_zone, PROFILES.c.availability).where(
-    PROFILES.c.user_id == bindparam("doctor_id")
-)
+SELECT_AVAILABILITY = core_select(
+    PROFILES.c.time_zone,
+    PROFILES.c.availability,
+    type_coerce(PROFILES.c.consultation_types, String),
+).where(PROFILES.c.user_id == bindparam("doctor_id"))
 
 
 @functools.lru_cache(maxsize=128)
@@ -170,6 +172,13 @@ def _decoded(text: str | None) -> Any:
 def _consultation_types(text: str) -> frozenset[ConsultationType]:
     """The stored list (JSON text) as the enum's set: each combination converted once."""
     return frozenset(ConsultationType(name) for name in json.loads(text))
+
+
+def practice_hours_to_domain(doctor_id: str, row: Sequence[Any]) -> PracticeHours:
+    """The hours and offered types from a row of SELECT_AVAILABILITY."""
+    time_zone, hours, consultation_types = row
+    availability = parse_availability(doctor_id, {"time_zone": time_zone, **hours})
+    return PracticeHours(availability, _consultation_types(consultation_types))
 
 
 def dermatologist_to_domain(row: Sequence[Any], tags: Tags) -> Dermatologist:

@@ -25,9 +25,10 @@ from metskin.adapters.db.directory import (
     card_width,
     dermatologist_to_domain,
     listing_statement,
+    practice_hours_to_domain,
     select_tags,
 )
-from metskin.domain.appointments.model import Availability
+from metskin.domain.appointments.model import Availability, PracticeHours
 from metskin.domain.directory.geo import DirectoryQuery
 from metskin.domain.directory.loader import availability_to_dict, parse_availability
 from metskin.domain.directory.model import Dermatologist, DirectoryEntry, DirectoryKey
@@ -146,13 +147,10 @@ class SqlAvailabilityRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def get(self, doctor_id: str) -> Availability | None:
+    def get(self, doctor_id: str) -> PracticeHours | None:
         row = (
             self._session.connection()
             .execute(SELECT_AVAILABILITY, {"doctor_id": doctor_id})
             .first()
         )
-        if row is None:
-            return None
-        time_zone, availability = row
-        return parse_availability(doctor_id, {"time_zone": time_zone, **availability})
+        return None if row is None else practice_hours_to_domain(doctor_id, row)

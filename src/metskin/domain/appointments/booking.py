@@ -17,16 +17,19 @@ from metskin.domain.appointments.model import (
     DEFAULT_POLICY,
     MAX_REASON,
     Appointment,
-    Availability,
     CancellationPolicy,
     ConsultationType,
+    PracticeHours,
     Slot,
     require_utc,
 )
 from metskin.domain.appointments.ports import AppointmentsUnitOfWork
-from metskin.domain.appointments.slots import bookable_slots, find_slot
+from metskin.domain.appointments.slots import BOOKING_HORIZON, bookable_slots, find_slot
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import Forbidden
+from metskin.domain.i18n.marks import _
+
+TOO_FAR_AHEAD = _("Appointments can be booked at most {days} days ahead; choose an earlier time.")
 
 
 def list_slots(
@@ -39,10 +42,10 @@ def list_slots(
     consultation_type: ConsultationType | None = None,
 ) -> list[Slot]:
     with uow:
-        availability = _availability(uow, doctor_id)
+        hours = _practice_hours(uow, doctor_id)
         booked = uow.appointments.active_for_doctors([doctor_id], start, end)
         return bookable_slots(
-            availability, start, end, now=now, booked=booked, consultation_type=consultation_type
+            hours.bookable, start, end, now=now, booked=booked, consultation_type=consultation_type
         )
 
 
@@ -104,6 +107,7 @@ def move_in(
         appointment.consultation_type,
         now,
         ignore=appointment.id,
+        type_field="slotStart",  # the type is the appointment's own: the new time is at fault
     )
     if slot.start == appointment.start:
         raise SlotUnavailable("the appointment is already at that time", field="slotStart")
@@ -117,25 +121,37 @@ def _free_slot(
     consultation_type: ConsultationType,
     now: datetime,
     ignore: str | None = None,
+    type_field: str = "consultationType",
 ) -> Slot:
-    availability = _availability(uow, doctor_id)
-    slot = find_slot(availability, require_utc(start, "slotStart"), now=now)
+    hours = _practice_hours(uow, doctor_id)
+    if consultation_type not in hours.offered:  # the profile no longer offers it
+        raise ConsultationTypeNotOffered(
+            f"This dermatologist offers only {_type_names(hours.offered)} consultations.",
+            field=type_field,
+        )
+    if require_utc(start, "slotStart") > now + BOOKING_HORIZON:
+        raise SlotUnavailable.translatable(TOO_FAR_AHEAD, "slotStart", days=BOOKING_HORIZON.days)
+    slot = find_slot(hours.bookable, start, now=now)
     if slot is None or any(
         a.id != ignore
         for a in uow.appointments.active_for_doctors([doctor_id], slot.start, slot.end)
     ):
         raise SlotUnavailable("that time is no longer available", field="slotStart")
     if consultation_type not in slot.consultation_types:
-        offered = " or ".join(sorted(t.value.replace("_", "-") for t in slot.consultation_types))
+        offered = _type_names(slot.consultation_types)
         raise ConsultationTypeNotOffered(
             f"At that time this dermatologist offers only {offered} consultations.",
-            field="consultationType",
+            field=type_field,
         )
     return slot
 
 
-def _availability(uow: AppointmentsUnitOfWork, doctor_id: str) -> Availability:
-    availability = uow.availability.get(doctor_id)
-    if availability is None:
+def _practice_hours(uow: AppointmentsUnitOfWork, doctor_id: str) -> PracticeHours:
+    found = uow.availability.get(doctor_id)
+    if found is None:
         raise DermatologistNotFound("dermatologist not found", field="dermatologistId")
-    return availability
+    return found
+
+
+def _type_names(types: frozenset[ConsultationType]) -> str:
+    return " or ".join(sorted(t.value.replace("_", "-") for t in types))

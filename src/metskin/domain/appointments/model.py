@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -95,6 +95,41 @@ class Availability:
             else [rule.hours for rule in self.weekly if rule.weekday == day.weekday()]
         )
         return weekly + [e.hours for e in self.extra if e.day == day]
+
+    def offering(self, types: frozenset[ConsultationType]) -> Availability:
+        """These hours limited to `types`: each window keeps the types it shares with them, and
+        a window left with none goes (the stored hours stay as the dermatologist set them)."""
+
+        def keep(hours: Hours) -> Hours:
+            return replace(hours, consultation_types=hours.consultation_types & types)
+
+        return replace(
+            self,
+            weekly=tuple(
+                WeeklyRule(r.weekday, keep(r.hours))
+                for r in self.weekly
+                if r.hours.consultation_types & types
+            ),
+            extra=tuple(
+                ExtraHours(e.day, keep(e.hours))
+                for e in self.extra
+                if e.hours.consultation_types & types
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class PracticeHours:
+    """A practice's working hours and the consultation types its profile offers. An
+    administrator may drop a type from the profile while the hours still name it: patients
+    can book only what both offer (`bookable`)."""
+
+    availability: Availability
+    offered: frozenset[ConsultationType]
+
+    @property
+    def bookable(self) -> Availability:
+        return self.availability.offering(self.offered)
 
 
 def _no_overlap(windows: list[Hours], label: str) -> None:

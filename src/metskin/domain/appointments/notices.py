@@ -94,18 +94,24 @@ class AppointmentMessenger:
 
     # --- reminders -----------------------------------------------------------------------------
 
-    def send_reminder(self, appointment_id: str, kind: str) -> ReminderStatus | None:
-        """Send one claimed reminder and record the outcome. Idempotent."""
+    def send_reminder(
+        self, appointment_id: str, kind: str, start: str | None = None
+    ) -> ReminderStatus | None:
+        """Send one claimed reminder and record the outcome. Idempotent.
+
+        `start` is the appointment start (ISO) the scan claimed the job for. The job sends
+        only a row that is claimed (QUEUED), due, and still for that start; otherwise it is
+        dropped and the row left to its own scan (a job still queued or retrying when the
+        appointment moved must not remind of the new time early). A job queued before jobs
+        carried `start` is judged by the row alone.
+        """
         reminder_kind = ReminderKind(kind)
+        now = self.clock()
         with self.uow_factory() as uow:
             reminder = uow.reminders.get(appointment_id, reminder_kind)
-        if reminder is None or reminder.status not in (
-            ReminderStatus.QUEUED,
-            ReminderStatus.PENDING,
-        ):
+        if reminder is None or not _job_may_send(reminder, start, now):
             return reminder.status if reminder else None
         parties = self._parties(appointment_id)
-        now = self.clock()
         if parties is None or not parties.appointment.is_active:
             return self._finish(reminder, ReminderStatus.CANCELLED, "appointment not active")
         if parties.appointment.start != reminder.start_at or reminder.is_stale(now):
@@ -115,7 +121,7 @@ class AppointmentMessenger:
                 parties,
                 AppointmentMessage.REMINDER,
                 reminder.dedupe_key("{c}"),
-                hours_before=reminder_kind.hours,
+                hours_before=reminder.hours_left(now),
             )
         except DomainError as error:  # refused by the provider for good
             return self._finish(reminder, ReminderStatus.FAILED, error.message)
@@ -125,10 +131,12 @@ class AppointmentMessenger:
         )
         return self._finish(reminder, status, "" if sent else "no channel allowed", told)
 
-    def give_up_reminder(self, appointment_id: str, kind: str, detail: str) -> None:
+    def give_up_reminder(
+        self, appointment_id: str, kind: str, detail: str, start: str | None = None
+    ) -> None:
         with self.uow_factory() as uow:
             reminder = uow.reminders.get(appointment_id, ReminderKind(kind))
-        if reminder is not None and reminder.status is ReminderStatus.QUEUED:
+        if reminder is not None and _job_may_send(reminder, start, None):
             self._finish(reminder, ReminderStatus.FAILED, detail)
 
     def _finish(
@@ -143,7 +151,7 @@ class AppointmentMessenger:
             if (
                 current is None
                 or current.start_at != reminder.start_at
-                or current.status not in (ReminderStatus.QUEUED, ReminderStatus.PENDING)
+                or current.status is not ReminderStatus.QUEUED
             ):
                 return current.status if current else status  # moved or cancelled meanwhile
             current.status, current.detail = status, detail[:200]
@@ -239,6 +247,21 @@ class AppointmentMessenger:
         return sent
 
 
+def _job_may_send(reminder: Reminder, start: str | None, now: datetime | None) -> bool:
+    """The job's row is claimed, due by `now` (when given) and for the start it was queued for."""
+    if reminder.status is not ReminderStatus.QUEUED:
+        return False
+    if now is not None and reminder.due_at > now:
+        return False
+    if start is None:  # queued before jobs carried the start
+        return True
+    try:
+        planned = datetime.fromisoformat(start)
+    except ValueError:
+        return False
+    return planned.tzinfo is not None and planned == reminder.start_at
+
+
 def _channel_key(key: str, channel: str) -> str:
     return key.replace("{c}", channel) if "{c}" in key else f"{key}:{channel}"
 
@@ -260,7 +283,11 @@ class ReminderScanner:
                 uow.defer(
                     Job(
                         SEND_REMINDER_ACTOR,
-                        {"appointment_id": reminder.appointment_id, "kind": reminder.kind.value},
+                        {
+                            "appointment_id": reminder.appointment_id,
+                            "kind": reminder.kind.value,
+                            "start": reminder.start_at.isoformat(),
+                        },
                     )
                 )
             uow.commit()

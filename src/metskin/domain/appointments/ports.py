@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from metskin.domain.appointments.model import Appointment, Availability
+from metskin.domain.appointments.model import Appointment, PracticeHours
 from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.ports import CreatedKey, UnitOfWork
 
@@ -40,7 +40,9 @@ class AppointmentRepository(Protocol):
 
 
 class AvailabilityRepository(Protocol):
-    def get(self, doctor_id: str) -> Availability | None: ...
+    def get(self, doctor_id: str) -> PracticeHours | None:
+        """The practice's working hours with the consultation types its profile offers."""
+        ...
 
 
 class AppointmentQueries(Protocol):

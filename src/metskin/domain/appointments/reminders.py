@@ -62,6 +62,16 @@ class Reminder:
             return True
         return self.kind is ReminderKind.DAY_BEFORE and now >= self.start_at - timedelta(hours=1)
 
+    def hours_left(self, now: datetime) -> int:
+        """The time the message announces: the real time left, in whole hours (at least 1).
+
+        A reminder sent late (a scan or worker backlog) says so truthfully, "in 3 hours"
+        rather than "in 24 hours". We still send a late 24 h reminder while it is more than
+        an hour ahead (see `is_stale`): a few hours' notice still lets the patient plan or
+        free the slot, and the 1 h reminder alone would come too late for that.
+        """
+        return max(1, round((self.start_at - now) / timedelta(hours=1)))
+
 
 def plan_reminders(appointment: Appointment, now: datetime) -> list[Reminder]:
     """The reminders an appointment needs from `now`: each kind whose time is still ahead."""

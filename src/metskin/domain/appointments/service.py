@@ -24,6 +24,7 @@ from metskin.domain.appointments.slots import MAX_RANGE
 from metskin.domain.audit.model import Resource
 from metskin.domain.audit.service import audit_reads
 from metskin.domain.errors import Conflict, Forbidden, ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
 from metskin.domain.messages import Job
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 SEND_MESSAGE_ACTOR = "send_appointment_message"
 TAKEN_MESSAGE = "Someone has just booked this time. Pick another slot."
 ANY_NOTICE = CancellationPolicy(min_notice=timedelta(0))  # an erased account keeps nothing
+TOO_MANY = _("More than {limit} appointments start in this range; ask for a shorter range.")
 
 
 class AppointmentService:
@@ -191,9 +193,13 @@ class AppointmentService:
     def for_doctor(
         self, doctor_id: str, start: datetime, end: datetime, limit: int
     ) -> list[Appointment]:
+        """Every appointment starting in the range; more than `limit` is a coded error asking
+        for a narrower range (none is left out silently)."""
         start, end = checked_range(start, end)
         with self._uow_factory() as uow:
-            found = uow.appointment_queries.list_for_doctor(doctor_id, start, end, limit)
+            found = uow.appointment_queries.list_for_doctor(doctor_id, start, end, limit + 1)
+            if len(found) > limit:
+                raise ValidationFailed.translatable(TOO_MANY, "range", limit=limit)
             self._audit(uow, doctor_id, found)
         return found
 

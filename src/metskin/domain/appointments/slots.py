@@ -24,6 +24,7 @@ from metskin.domain.appointments.model import (
 from metskin.domain.errors import ValidationFailed
 
 MAX_RANGE = timedelta(days=92)
+BOOKING_HORIZON = timedelta(days=365)  # how far ahead a slot is listed and can be booked
 
 
 def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -72,18 +73,20 @@ def bookable_slots(
     booked: Iterable[Appointment] = (),
     consultation_type: ConsultationType | None = None,
 ) -> list[Slot]:
-    """Slots starting in [start, end) that are in the future, free and offer the type."""
+    """Slots starting in [start, end) that are in the future, within the booking horizon, free
+    and offer the type."""
     start, end, now = require_utc(start, "from"), require_utc(end, "to"), require_utc(now, "now")
     if end <= start or end - start > MAX_RANGE:
         raise ValidationFailed("the range must be positive and at most 92 days", field="to")
     busy = [
         (a.start, a.end) for a in booked if a.is_active and a.doctor_id == availability.doctor_id
     ]
-    earliest = max(start, now)
+    earliest, horizon = max(start, now), now + BOOKING_HORIZON
     return [
         slot
-        for slot in _all_slots(availability, start, end)
+        for slot in _all_slots(availability, earliest, min(end, horizon))
         if earliest <= slot.start < end
+        and slot.start <= horizon
         and not any(slot.overlaps(b_start, b_end) for b_start, b_end in busy)
         and (consultation_type is None or consultation_type in slot.consultation_types)
     ]
@@ -133,6 +136,20 @@ def find_slot(
         consultation_type=consultation_type,
     )
     return next((slot for slot in slots if slot.start == start), None)
+
+
+def covers(availability: Availability, appointment: Appointment) -> bool:
+    """Whether the hours hold the whole appointment: [start, end) inside one window of its
+    local day that offers its consultation type. Judged on the hours alone, not on the time
+    now, so an appointment under way is covered like any other."""
+    tz = availability.tz
+    day = appointment.start.astimezone(tz).date()
+    return any(
+        appointment.consultation_type in hours.consultation_types
+        and local_instant(day, hours.start, tz) <= appointment.start
+        and appointment.end <= local_instant(day, hours.end, tz)
+        for hours in availability.hours_on(day)
+    )
 
 
 def in_time_zone(slots: Iterable[Slot], time_zone: str) -> list[LocalSlot]:

@@ -12,7 +12,7 @@ from metskin.domain.appointments.model import (
     Availability,
     require_utc,
 )
-from metskin.domain.appointments.slots import bookable_slots, find_slot
+from metskin.domain.appointments.slots import BOOKING_HORIZON, bookable_slots, covers
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.directory.geo import DirectoryQuery
 from metskin.domain.directory.model import Dermatologist, DirectoryEntry, DirectoryKey
@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from metskin.domain.ports import Clock
 
 MAX_AVAILABILITY_WINDOW = timedelta(days=31)
-BOOKINGS_AHEAD = timedelta(days=366)  # how far a change of hours is checked against bookings
+# How far a change of hours is checked against bookings: every one booked within the horizon,
+# whatever its length.
+BOOKINGS_AHEAD = BOOKING_HORIZON + timedelta(days=1)
 __all__ = ["DirectoryEntry", "DirectoryFilter", "DirectoryKey", "DirectoryService"]
 
 
@@ -80,7 +82,7 @@ class DirectoryService:
         found: list[DirectoryEntry] = []
         for entry in entries:
             if entry.doctor.id in hours and bookable_slots(
-                hours[entry.doctor.id],
+                hours[entry.doctor.id].offering(entry.doctor.consultation_types),
                 start,
                 end,
                 now=now,
@@ -100,8 +102,9 @@ class DirectoryService:
             return _practice(uow, doctor_id).availability
 
     def set_availability(self, doctor_id: str, availability: Availability) -> list[Appointment]:
-        """Replace the working pattern. Bookings stay as they are; the ones that no longer fit
-        the new hours come back, for the dermatologist to keep, move or cancel."""
+        """Replace the working pattern. Bookings stay as they are; the ones the new hours no
+        longer hold whole (`covers`), from the one under way to the booking horizon, come back
+        for the dermatologist to keep, move or cancel."""
         now = self._clock()
         with self._uow_factory() as uow:
             profile = _practice(uow, doctor_id)
@@ -122,12 +125,7 @@ class DirectoryService:
                 [doctor_id], now, now + BOOKINGS_AHEAD
             )
             uow.commit()
-        return [
-            a
-            for a in booked
-            if find_slot(availability, a.start, now=now, consultation_type=a.consultation_type)
-            is None
-        ]
+        return [a for a in booked if not covers(availability, a)]
 
     def publish(self, profile: Dermatologist) -> None:
         """Create or replace a practice profile (its id is the dermatologist's user id)."""

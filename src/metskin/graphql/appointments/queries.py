@@ -26,17 +26,17 @@ from metskin.graphql.directory.types import ConsultationType
 from metskin.graphql.pagination import (
     Connection,
     CursorCodec,
+    by_time,
     check_page_size,
     fetch_page,
-    keyset_codec,
 )
 from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, guarded_field
 
 MAX_DAY_LIST = 500
 
 
-APPOINTMENT_CURSOR: CursorCodec[DomainAppointment, CreatedKey] = keyset_codec(
-    lambda appointment: (appointment.start, appointment.id), datetime.fromisoformat, str
+APPOINTMENT_CURSOR: CursorCodec[DomainAppointment, CreatedKey] = by_time(
+    lambda appointment: (appointment.start, appointment.id), str
 )
 """By start time, ties broken by id."""
 
@@ -106,7 +106,11 @@ class DashboardQueries:
         )
         return [DashboardEvent.from_domain(event) for event in events]
 
-    @guarded_field(IsDermatologist, "Your appointments starting in the range (at most 92 days).")
+    @guarded_field(
+        IsDermatologist,
+        f"Your appointments starting in the range (at most 92 days). A range holding more than "
+        f"{MAX_DAY_LIST} is refused (VALIDATION_FAILED on `range`): ask for a shorter one.",
+    )
     async def appointments(
         self, info: Info, range: DateRange, time_zone: str | None = None
     ) -> list[Appointment]:

@@ -17,14 +17,14 @@ from metskin.graphql.pagination import (
     CursorCodec,
     by_created,
     by_id,
-    keyset_codec,
+    by_time,
     paginate,
 )
 from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, guarded_field
 from metskin.graphql.sharing.types import AccessLogEntry, Patient, Share
 
-ACCESS_CURSOR: CursorCodec[DomainAccessEntry, tuple[datetime, int]] = keyset_codec(
-    lambda entry: (entry.at, entry.id), datetime.fromisoformat, int
+ACCESS_CURSOR: CursorCodec[DomainAccessEntry, tuple[datetime, int]] = by_time(
+    lambda entry: (entry.at, entry.id), int
 )
 """Newest read first, ties broken by the log's id."""
 

@@ -1,0 +1,107 @@
+"""What a booking may ask for, on the fakes: the consultation types the practice offers (its
+profile, whatever its hours say), the booking horizon, and how many appointments a calendar
+read returns."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+from tests.fakes.appointments import FakeAppointmentsUnitOfWork
+from tests.fakes.directory import dermatologist
+from tests.fakes.infra import FakeClock
+from tests.unit.builders import IN_PERSON, MONDAY_9, MONDAY_MORNINGS, VIDEO
+
+from metskin.domain.appointments import Hours, SlotUnavailable, WeeklyRule
+from metskin.domain.appointments.errors import ConsultationTypeNotOffered
+from metskin.domain.appointments.service import AppointmentService
+from metskin.domain.appointments.slots import BOOKING_HORIZON
+from metskin.domain.errors import ValidationFailed
+
+NOW = MONDAY_9 - timedelta(days=2)
+
+
+@pytest.fixture
+def uow() -> FakeAppointmentsUnitOfWork:
+    return FakeAppointmentsUnitOfWork(dermatologist("doc-1", weekly=MONDAY_MORNINGS))
+
+
+@pytest.fixture
+def service(uow: FakeAppointmentsUnitOfWork, clock: FakeClock) -> AppointmentService:
+    return AppointmentService(uow, clock)
+
+
+def test_a_reschedule_onto_a_slot_of_the_other_type_names_the_new_start(
+    uow: FakeAppointmentsUnitOfWork, service: AppointmentService
+) -> None:
+    uow.dermatologists.upsert(
+        dermatologist(
+            "doc-split",
+            weekly=(
+                WeeklyRule(0, Hours(time(9), time(10), 30, frozenset({IN_PERSON}))),
+                WeeklyRule(0, Hours(time(10), time(12), 30, frozenset({VIDEO}))),
+            ),
+        ),
+        NOW,
+    )
+    booked = service.book("p1", "doc-split", MONDAY_9, IN_PERSON)
+    with pytest.raises(ConsultationTypeNotOffered) as caught:
+        service.reschedule("p1", booked.id, MONDAY_9 + timedelta(hours=1))
+    assert caught.value.field == "slotStart"  # rescheduleAppointment has no consultationType
+
+
+def test_a_booking_or_move_past_the_horizon_is_refused_with_the_limit(
+    service: AppointmentService, clock: FakeClock
+) -> None:
+    clock.now = MONDAY_9 - BOOKING_HORIZON
+    at_limit = service.book("p1", "doc-1", MONDAY_9, VIDEO).id
+    for change in (
+        lambda: service.book("p2", "doc-1", MONDAY_9 + timedelta(minutes=30), VIDEO),
+        lambda: service.reschedule("p1", at_limit, MONDAY_9 + timedelta(minutes=30)),
+    ):
+        with pytest.raises(SlotUnavailable) as caught:
+            change()
+        assert caught.value.field == "slotStart"
+        assert caught.value.message.startswith("Appointments can be booked at most 365 days ahead")
+
+
+def test_a_type_the_profile_no_longer_offers_is_neither_listed_nor_booked(
+    uow: FakeAppointmentsUnitOfWork, service: AppointmentService
+) -> None:
+    booked = service.book("p1", "doc-1", MONDAY_9, VIDEO)
+    # an administrator drops video from the practice; its hours still name both types
+    uow.dermatologists.upsert(
+        dermatologist("doc-1", weekly=MONDAY_MORNINGS, consultation_types=frozenset({IN_PERSON})),
+        NOW,
+    )
+    slots = service.slots("doc-1", MONDAY_9, MONDAY_9 + timedelta(hours=3))
+    assert len(slots) == 5 and {t for s in slots for t in s.consultation_types} == {IN_PERSON}
+    assert service.slots("doc-1", MONDAY_9, MONDAY_9 + timedelta(hours=3), VIDEO) == []
+    with pytest.raises(ConsultationTypeNotOffered) as caught:
+        service.book("p2", "doc-1", MONDAY_9 + timedelta(hours=1), VIDEO)
+    assert (caught.value.field, caught.value.message) == (
+        "consultationType",
+        "This dermatologist offers only in-person consultations.",
+    )
+    with pytest.raises(ConsultationTypeNotOffered) as caught:
+        service.reschedule("p1", booked.id, MONDAY_9 + timedelta(hours=1))
+    assert caught.value.field == "slotStart"
+    assert service.book("p2", "doc-1", MONDAY_9 + timedelta(hours=1), IN_PERSON).id
+
+
+def test_a_calendar_read_holding_more_than_the_limit_asks_for_a_shorter_range(
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork
+) -> None:
+    for n in range(3):
+        service.book(f"p{n}", "doc-1", MONDAY_9 + timedelta(minutes=30 * n), VIDEO)
+    day = (MONDAY_9, MONDAY_9 + timedelta(days=1))
+    assert len(service.for_doctor("doc-1", *day, 3)) == 3
+    read = len(uow.access_log.list_for_patient("p0", None, 10))
+    with pytest.raises(ValidationFailed) as caught:
+        service.for_doctor("doc-1", *day, 2)  # none is left out silently
+    assert (caught.value.field, caught.value.message) == (
+        "range",
+        "More than 2 appointments start in this range; ask for a shorter range.",
+    )
+    assert len(uow.access_log.list_for_patient("p0", None, 10)) == read  # nothing was shown
+    assert len(service.for_doctor("doc-1", MONDAY_9, MONDAY_9 + timedelta(hours=1), 2)) == 2
