@@ -474,6 +474,14 @@ MUTATIONS = [
         variables=ids(id="appointment"),
     ),
     rule(
+        "Mutation.cancelPatientAppointment",
+        "mutation($id: ID!) { cancelPatientAppointment(id: $id, reason: "
+        '"The practice is closed that day.") { id status } }',
+        "U F F P F F",
+        variables=ids(id="appointment"),
+        owner="D1",
+    ),
+    rule(
         "Mutation.rescheduleAppointment",
         "mutation($id: ID!, $s: DateTime!) { rescheduleAppointment(id: $id, slotStart: $s) "
         "{ id start } }",

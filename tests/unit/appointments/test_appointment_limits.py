@@ -1,6 +1,6 @@
 """What a booking may ask for, on the fakes: the consultation types the practice offers (its
-profile, whatever its hours say), the booking horizon, and how many appointments a calendar
-read returns."""
+profile, whatever its hours say), the booking horizon, how many appointments a calendar read
+returns, and who may cancel it when (the dermatologist too, saying why)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,19 @@ from tests.fakes.directory import dermatologist
 from tests.fakes.infra import FakeClock
 from tests.unit.builders import IN_PERSON, MONDAY_9, MONDAY_MORNINGS, VIDEO
 
-from metskin.domain.appointments import Hours, SlotUnavailable, WeeklyRule
+from metskin.domain.appointments import (
+    AppointmentStatus,
+    Hours,
+    SlotUnavailable,
+    TooLateToCancel,
+    WeeklyRule,
+)
+from metskin.domain.appointments.dashboard import DashboardEventKind
 from metskin.domain.appointments.errors import ConsultationTypeNotOffered
-from metskin.domain.appointments.service import AppointmentService
+from metskin.domain.appointments.reminders import ReminderStatus
+from metskin.domain.appointments.service import SEND_MESSAGE_ACTOR, AppointmentService
 from metskin.domain.appointments.slots import BOOKING_HORIZON
-from metskin.domain.errors import ValidationFailed
+from metskin.domain.errors import Forbidden, ValidationFailed
 
 NOW = MONDAY_9 - timedelta(days=2)
 
@@ -105,3 +113,46 @@ def test_a_calendar_read_holding_more_than_the_limit_asks_for_a_shorter_range(
     )
     assert len(uow.access_log.list_for_patient("p0", None, 10)) == read  # nothing was shown
     assert len(service.for_doctor("doc-1", MONDAY_9, MONDAY_9 + timedelta(hours=1), 2)) == 2
+
+
+def test_the_dermatologist_cancels_close_to_the_start_and_the_patient_is_told_why(
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork, clock: FakeClock
+) -> None:
+    """Illness, a closed practice: the dermatologist may cancel at any time before the start
+    (the patient's own cancellation needs 2 h), and the patient gets the cancellation message
+    with the reason. Before, only the patient could cancel."""
+    booked = service.book("p1", "doc-1", MONDAY_9, VIDEO).id
+    clock.now = MONDAY_9 - timedelta(minutes=30)
+    cancelled = service.cancel_by_doctor("doc-1", booked, "I am ill today, sorry.")
+    assert (cancelled.status, cancelled.cancel_reason) == (
+        AppointmentStatus.CANCELLED,
+        "I am ill today, sorry.",
+    )
+    assert {r.status for r in uow.reminders.for_appointments([booked])} == {
+        ReminderStatus.CANCELLED
+    }
+    assert uow.dashboard_events.kinds("doc-1")[-1] is DashboardEventKind.CANCELLED
+    sent = [
+        (j.kwargs["kind"], j.kwargs["sequence"]) for j in uow.jobs if j.actor == SEND_MESSAGE_ACTOR
+    ]
+    assert sent[-1] == ("CANCELLED", 1)
+
+
+def test_a_dermatologist_cancels_only_their_own_bookings_before_they_start_saying_why(
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork, clock: FakeClock
+) -> None:
+    uow.dermatologists.upsert(dermatologist("doc-2", weekly=MONDAY_MORNINGS), NOW)
+    booked = service.book("p1", "doc-1", MONDAY_9, VIDEO).id
+    other = service.book("p2", "doc-2", MONDAY_9, VIDEO).id
+    with pytest.raises(Forbidden):
+        service.cancel_by_doctor("doc-1", other, "Closed.")
+    with pytest.raises(Forbidden):  # the patient is no dermatologist of it
+        service.cancel_by_doctor("p1", booked, "Closed.")
+    with pytest.raises(ValidationFailed) as blank:
+        service.cancel_by_doctor("doc-1", booked, "   ")
+    assert blank.value.field == "reason"
+    clock.now = MONDAY_9 + timedelta(minutes=1)
+    with pytest.raises(TooLateToCancel):
+        service.cancel_by_doctor("doc-1", booked, "Closed.")
+    stored = uow.appointments.get(booked)
+    assert stored is not None and stored.status is AppointmentStatus.BOOKED

@@ -137,7 +137,29 @@ class AppointmentService:
             uow.reminders.cancel_for(appointment.id)
 
         return self._change(
-            party_id, appointment_id, DashboardEventKind.CANCELLED, cancel, closing_account=True
+            party_id,
+            appointment_id,
+            DashboardEventKind.CANCELLED,
+            cancel,
+            either_party=True,
+            message=False,
+        )
+
+    def cancel_by_doctor(self, doctor_id: str, appointment_id: str, reason: str) -> Appointment:
+        """The dermatologist cancels a booking (illness, the practice closed that day, the
+        working hours changed under it), at any time before it starts, saying why: the
+        patient gets the usual cancellation message with the reason, and may book again."""
+        if not reason.strip():
+            raise ValidationFailed(_("Say why, so that your patient knows."), field="reason")
+
+        def cancel(uow: AppointmentsUnitOfWork, appointment: Appointment, now: datetime) -> None:
+            if appointment.doctor_id != doctor_id:
+                raise Forbidden("This appointment belongs to someone else.")
+            appointment.cancel(now, ANY_NOTICE, reason)
+            uow.reminders.cancel_for(appointment.id)
+
+        return self._change(
+            doctor_id, appointment_id, DashboardEventKind.CANCELLED, cancel, either_party=True
         )
 
     def reschedule(self, patient_id: str, appointment_id: str, new_start: datetime) -> Appointment:
@@ -154,18 +176,19 @@ class AppointmentService:
         kind: DashboardEventKind,
         change: Callable[[AppointmentsUnitOfWork, Appointment, datetime], None],
         *,
-        closing_account: bool = False,
+        either_party: bool = False,
+        message: bool = True,
     ) -> Appointment:
-        """One change of the patient's appointment, with its reminders, the dermatologist's
-        dashboard event and the patient's message, committed together. `closing_account`: the
-        dermatologist may change it too, and the message is left to the caller."""
+        """One change of the appointment, with its reminders, the dermatologist's dashboard
+        event and the patient's message, committed together. `either_party`: the dermatologist
+        may change it too; `message` False: the caller sends the patient's message."""
         now = self._clock()
         with self._uow_factory() as uow:
-            appointment = owned(uow, appointment_id, patient_id, either_party=closing_account)
+            appointment = owned(uow, appointment_id, patient_id, either_party=either_party)
             change(uow, appointment, now)
             uow.appointments.save(appointment)
             self._tell(uow, kind, appointment, now)
-            if not closing_account:
+            if message:
                 self._message(uow, appointment, kind.name)
             _commit_booking(uow)
         return appointment

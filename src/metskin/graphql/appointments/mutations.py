@@ -41,6 +41,23 @@ class BookingMutations:
         )
         return Appointment.from_domain(appointment, await viewer_time_zone(info))
 
+    @guarded_mutation(
+        IsDermatologist,
+        "Cancel a booking with one of your patients, at any time before it starts, saying why "
+        "(`reason`, required): the patient gets the cancellation by email or SMS with the "
+        "reason, and may book again.",
+    )
+    async def cancel_patient_appointment(
+        self, info: Info, id: strawberry.ID, reason: str
+    ) -> Appointment:
+        appointment = await run_sync(
+            info.context.container.appointments.cancel_by_doctor,
+            viewer_id_of(info),
+            str(id),
+            reason,
+        )
+        return Appointment.from_domain(appointment, await viewer_time_zone(info))
+
     @guarded_mutation(IsPatient, "Move to another free slot of the same dermatologist.")
     async def reschedule_appointment(
         self, info: Info, id: strawberry.ID, slot_start: datetime
