@@ -55,6 +55,10 @@ class SkinNeeds:
         band = self.fitzpatrick_band
         return band is not None and max(_fitzpatrick_types(band)) >= PIH_FITZPATRICK_FROM
 
+    def conditions(self) -> set[str]:
+        """The condition names safety rules apply to that the analysis measured."""
+        return {"pih_risk"} if self.pih_risk else set()
+
 
 def _fitzpatrick_types(band: str) -> list[int]:
     parts = band.upper().replace("\u2013", "-").split("-")

@@ -147,7 +147,7 @@ def _start(
     candidates: dict[str, list[Candidate]] = {slot: [] for slot in SLOTS}
     excluded: dict[str, Exclusion] = {}
     for product in catalog.products:
-        exclusion = exclusion_for(product, profile, catalog.rules)
+        exclusion = exclusion_for(product, needs, profile, catalog.rules)
         if exclusion is not None:
             excluded[product.id] = exclusion
             continue
@@ -204,7 +204,10 @@ def _eligible(builder: _Builder, slot: str) -> list[Candidate]:
     taken = frozenset().union(
         *(p.candidate.product.classes for s, p in builder.picks.items() if s != slot)
     )
-    return sorted(ranked, key=lambda c: -(c.score - _repeat_penalty(taken, c.product)))
+    return sorted(
+        ranked,
+        key=lambda c: (c.content.harsh_for_tone, -(c.score - _repeat_penalty(taken, c.product))),
+    )
 
 
 def _repeat_penalty(taken: frozenset[str], product: Product) -> float:

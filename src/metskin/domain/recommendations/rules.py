@@ -28,7 +28,8 @@ RULE_KINDS = (
     "time_only",  # classes that may only be used at one time of day
     "requires_slot",  # classes that need another slot in the routine (SPF)
 )
-CONDITIONS = ("pregnant", "breastfeeding", "sensitive", "under_18")
+# `pih_risk` comes from the analysis (SkinNeeds), the others from the person (CareProfile).
+CONDITIONS = ("pregnant", "breastfeeding", "sensitive", "under_18", "pih_risk")
 REASON_FIELDS = frozenset(
     {"product", "ingredient", "percent", "limit", "other", "other_ingredient", "price", "budget"}
 )

@@ -9,7 +9,7 @@ from functools import cache
 
 from metskin.domain.i18n.marks import _
 from metskin.domain.recommendations.catalog import Ingredient, KeyActive, Product, normalise
-from metskin.domain.recommendations.needs import CareProfile
+from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.prices import price_said
 from metskin.domain.recommendations.rules import SafetyRule
 
@@ -28,10 +28,10 @@ ProductCheck = Callable[[SafetyRule, Product, CareProfile], str | None]
 
 
 def exclusion_for(
-    product: Product, profile: CareProfile, rules: Iterable[SafetyRule]
+    product: Product, needs: SkinNeeds, profile: CareProfile, rules: Iterable[SafetyRule]
 ) -> Exclusion | None:
     """The first product rule that keeps this product out, if any."""
-    conditions = profile.conditions()
+    conditions = profile.conditions() | needs.conditions()
     for rule in rules:
         check = PRODUCT_CHECKS.get(rule.kind)
         if check is None or not rule.applies(conditions):
