@@ -10,7 +10,7 @@ import pytest
 
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.money.model import Rate, RatesTable
-from metskin.domain.recommendations.catalog import Catalog
+from metskin.domain.recommendations.catalog import Catalog, load_catalog
 from metskin.domain.recommendations.routine import Routine, build_routine
 from metskin.domain.recommendations.safety import exclusion_for, find_listed
 from tests.unit.recommendations.recommendation_builders import (
@@ -129,6 +129,9 @@ def test_avoid_list_ingredient_hidden_deep_in_the_inci_list() -> None:
         ("Lavender", "Lavandula Angustifolia Oil"),  # part of a common name
         ("  parfum ", "Parfum"),  # spacing and case
         ("fragrances", "Parfum"),  # a class, plural
+        ("lavender-oils", "Lavandula Angustifolia Oil"),  # hyphen and plural
+        ("Essential_Oils", "Lavandula Angustifolia Oil"),  # a class as written in the data
+        ("PERFUMES", "Parfum"),
     ],
 )
 def test_avoid_list_matches_common_names_and_classes(term: str, found: str) -> None:
@@ -144,6 +147,28 @@ def test_avoid_list_matches_common_names_and_classes(term: str, found: str) -> N
     )
     listed = find_listed(built.product("scented"), [term])
     assert listed is not None and listed[1] == found
+
+
+@pytest.mark.parametrize(
+    ("term", "variant"),
+    [
+        ("oat", "oats"),
+        ("sulfate", "sulfates"),
+        ("shea butter", "Shea Butters"),
+        ("tea tree oil", "tea-tree oil"),
+        ("benzoyl peroxide", "benzoyl-peroxide"),
+        ("coconut oil", "coconut oils"),
+        ("lanolin", "lanolins"),
+        ("copper peptide", "copper peptides"),
+    ],
+)
+def test_an_allergy_written_as_a_plural_or_with_hyphens_finds_the_same_products(
+    term: str, variant: str
+) -> None:
+    shipped = load_catalog().products
+    found = {p.id for p in shipped if find_listed(p, [term])}
+    assert found
+    assert {p.id for p in shipped if find_listed(p, [variant])} == found
 
 
 def test_avoid_list_needs_whole_words() -> None:
