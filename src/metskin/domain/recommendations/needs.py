@@ -80,6 +80,8 @@ class CareProfile:
     sensitive_skin: bool = False
     allergies: tuple[str, ...] = ()
     avoid: tuple[str, ...] = ()  # ingredients the person would rather not use
+    # Product ids the person said irritated them, or rated low (`feedback.turned_down`).
+    turned_down: tuple[str, ...] = ()
     budget_total: Decimal | None = None
     budget_per_product: Decimal | None = None
     currency: str = "EUR"  # the budgets' currency, and the one prices are shown in
@@ -96,6 +98,7 @@ class CareProfile:
             object.__setattr__(self, name, amount)
         object.__setattr__(self, "allergies", tuple(self.allergies))
         object.__setattr__(self, "avoid", tuple(self.avoid))
+        object.__setattr__(self, "turned_down", tuple(sorted(set(self.turned_down))))
 
     def price_of(self, product: Product) -> Conversion:
         """The product's price in this person's currency, with the rate and date used."""

@@ -21,6 +21,7 @@ RULE_KINDS = (
     "exclude_prescription",  # product has a prescription-only ingredient
     "avoid_list",  # user's avoid-list
     "allergy",  # user's allergies
+    "turned_down",  # products the user said irritated them or rated low
     "budget_per_product",
     "budget_total",
     "no_same_time",  # classes that must not meet in one AM or PM routine

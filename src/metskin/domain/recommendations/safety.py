@@ -93,6 +93,10 @@ def _allergy_check(rule: SafetyRule, product: Product, profile: CareProfile) -> 
     return _listed_check(rule, product, profile.allergies)
 
 
+def _turned_down_check(rule: SafetyRule, product: Product, profile: CareProfile) -> str | None:
+    return rule.explain(product=product.display_name) if product.id in profile.turned_down else None
+
+
 def _listed_check(rule: SafetyRule, product: Product, terms: Iterable[str]) -> str | None:
     found = find_listed(product, terms)
     if found is None:
@@ -121,6 +125,7 @@ PRODUCT_CHECKS: dict[str, ProductCheck] = {
     "exclude_prescription": _prescription_check,
     "avoid_list": _avoid_check,
     "allergy": _allergy_check,
+    "turned_down": _turned_down_check,
     "budget_per_product": _price_check,
 }
 

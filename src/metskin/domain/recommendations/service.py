@@ -27,7 +27,7 @@ from metskin.domain.ports import Clock, CreatedKey, read
 from metskin.domain.recommendations.candidates import CandidateIndex
 from metskin.domain.recommendations.catalog import Catalog, Product, parse_catalog
 from metskin.domain.recommendations.errors import InvalidProduct, ProductNotFound, RetakeNeeded
-from metskin.domain.recommendations.feedback import Feedback
+from metskin.domain.recommendations.feedback import Feedback, turned_down
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.payload import (
@@ -63,7 +63,13 @@ def needs_from_result(result: ResultReadout, profile: Profile) -> SkinNeeds:
     )
 
 
-def care_profile(profile: Profile, now: datetime, rates: RatesTable | None = None) -> CareProfile:
+def care_profile(
+    profile: Profile,
+    now: datetime,
+    rates: RatesTable | None = None,
+    feedback: Sequence[Feedback] = (),
+) -> CareProfile:
+    """`feedback`: the person's ratings; the products they turned down stay out."""
     return CareProfile(
         birth_year=profile.birth_year,
         current_year=now.year,
@@ -71,6 +77,7 @@ def care_profile(profile: Profile, now: datetime, rates: RatesTable | None = Non
         breastfeeding=profile.breastfeeding,
         sensitive_skin="sensitivity" in profile.concerns,
         allergies=tuple(profile.allergies),
+        turned_down=turned_down(feedback),
         budget_total=Decimal(profile.budget_total) if profile.budget_total else None,
         budget_per_product=(
             Decimal(profile.budget_per_product) if profile.budget_per_product else None
@@ -166,12 +173,13 @@ class RecommendationService:
             raise RetakeNeeded("This photo could not be measured; take a new one first.")
         with self._uow_factory() as uow:
             owners = uow.users.list_by_ids([analysis.owner_id])  # a plain row, no ORM row
+            ratings = uow.feedback.for_user(analysis.owner_id)
         owner = owners[0] if owners else None
         if owner is None:
             raise NotFound("The account is gone.")
         index = self.catalog.index()
         needs = needs_from_result(ResultReadout.from_stored(result), owner.profile)
-        profile = care_profile(owner.profile, self._clock(), self._rates())
+        profile = care_profile(owner.profile, self._clock(), self._rates(), ratings)
         ranker, model_version = self._ranker_for(owner.id)
         routine = build_routine(needs, profile, index.shortlist(needs, profile), ranker=ranker)
         tips = render_tips(needs, profile)
