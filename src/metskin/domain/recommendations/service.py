@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 import uuid
@@ -25,7 +26,7 @@ from metskin.domain.inbox.service import tell
 from metskin.domain.money.model import RatesTable, seed_table
 from metskin.domain.ports import Clock, CreatedKey, read
 from metskin.domain.recommendations.candidates import CandidateIndex
-from metskin.domain.recommendations.catalog import Catalog, Product, parse_catalog
+from metskin.domain.recommendations.catalog import Catalog, Product, normalise, parse_catalog
 from metskin.domain.recommendations.errors import InvalidProduct, ProductNotFound, RetakeNeeded
 from metskin.domain.recommendations.feedback import Feedback, turned_down
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
@@ -37,11 +38,13 @@ from metskin.domain.recommendations.payload import (
     serialise,
 )
 from metskin.domain.recommendations.ports import Ranker, RecommendationsUowFactory
+from metskin.domain.recommendations.records import RecordProblem
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.rules import SafetyRule
 from metskin.domain.recommendations.tips import render_tips, translated_tips
 from metskin.domain.recommendations.vocabulary import CONCERNS
 
+log = logging.getLogger(__name__)
 CATALOG_CHECK_SECONDS = 1.0  # how stale the in-memory catalog may be
 SELF_REPORTED_SEVERITY = 40.0  # a concern the person named but the photo cannot measure
 
@@ -87,6 +90,18 @@ def care_profile(
     )
 
 
+def checked(
+    raw_ingredients: Sequence[Mapping[str, Any]], raw_products: Sequence[Mapping[str, Any]]
+) -> Catalog:
+    """The records parsed, or InvalidProduct naming the record and field at fault."""
+    try:
+        return parse_catalog(raw_ingredients, raw_products, [])
+    except RecordProblem as problem:
+        raise InvalidProduct(str(problem), field=problem.field) from problem
+    except ValueError as error:
+        raise InvalidProduct(str(error), field="input") from error
+
+
 class CatalogCache:
     """The catalog in memory, reloaded when its version in the database changes."""
 
@@ -111,10 +126,18 @@ class CatalogCache:
     def parse_products(self, raw: Sequence[Mapping[str, Any]]) -> list[Product]:
         """Validates product records against the current ingredients."""
         self.index()
-        try:
-            return list(parse_catalog(self._raw_ingredients, raw, []).products)
-        except ValueError as error:
-            raise InvalidProduct(str(error), field="input") from error
+        return list(checked(self._raw_ingredients, raw).products)
+
+    def check_ingredient(
+        self, raw: Mapping[str, Any], products: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Validates an ingredient record with the whole catalog it would join (`products`, the
+        stored ones): a record every product still parses with, or InvalidProduct."""
+        self.index()
+        checked([raw], [])  # its own fields first, named as such
+        key = normalise(str(raw["inci_name"]))
+        others = [i for i in self._raw_ingredients if normalise(str(i["inci_name"])) != key]
+        checked([*others, raw], products)
 
     def invalidate(self) -> None:
         with self._lock:
@@ -124,12 +147,25 @@ class CatalogCache:
         with self._uow_factory() as uow:
             version = uow.catalog.version()
             if version != self._version or self._index is None:
-                self._raw_ingredients = list(uow.catalog.raw_ingredients())
-                catalog = parse_catalog(self._raw_ingredients, uow.catalog.raw_products(), [])
-                self._index = CandidateIndex.build(
-                    Catalog(catalog.ingredients, catalog.products, self._rules)
-                )
-                self._version = version
+                raw_ingredients: list[Mapping[str, Any]] = list(uow.catalog.raw_ingredients())
+                raw_products = uow.catalog.raw_products()
+                try:
+                    catalog = parse_catalog(raw_ingredients, raw_products, [])
+                except ValueError:
+                    if self._index is None:
+                        raise
+                    # A stored record no longer parses (written by an older version, or by
+                    # hand): keep serving the last catalog that did, rather than failing reads.
+                    log.exception(
+                        "catalog version %s does not load; kept version %s", version, self._version
+                    )
+                    self._version = version
+                else:
+                    self._raw_ingredients = raw_ingredients
+                    self._index = CandidateIndex.build(
+                        Catalog(catalog.ingredients, catalog.products, self._rules)
+                    )
+                    self._version = version
         self._checked_at = time.monotonic()
 
 
@@ -279,11 +315,8 @@ class RecommendationService:
         self.catalog.invalidate()
 
     def save_ingredient(self, raw: dict[str, Any]) -> None:
-        try:
-            parse_catalog([raw], [], [])
-        except ValueError as error:
-            raise InvalidProduct(str(error), field="input") from error
         with self._uow_factory() as uow:
+            self.catalog.check_ingredient(raw, uow.catalog.raw_products())
             uow.catalog.save_ingredient(plain_record(raw))
             uow.catalog.bump_version()
             uow.commit()
