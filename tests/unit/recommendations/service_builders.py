@@ -1,6 +1,6 @@
 """The recommendation service on the fakes, for the service's tests (fixtures in conftest.py):
-two people, a usable result (a1: wrinkles and acne), a dry one (a2), an unusable one and a
-running analysis; a small catalog with a retinol and a niacinamide serum."""
+two people, a usable result (a1: wrinkles and acne), a dry one (a2), an unusable one, a
+running and a failed analysis; a small catalog with a retinol and a niacinamide serum."""
 
 from __future__ import annotations
 
@@ -55,6 +55,7 @@ def people_and_analyses() -> FakeRecommendationsUnitOfWork:
         uow.analyses.add(analysis("bad", "p1", days=3))
         uow.analyses.add_result("bad", result(ok=False), None)
         uow.analyses.add(analysis("running", "p1", days=4, status=AnalysisStatus.RUNNING))
+        uow.analyses.add(analysis("failed", "p1", days=0, status=AnalysisStatus.FAILED))
         uow.commit()
     return uow
 

@@ -88,6 +88,7 @@ def test_history_is_newest_first_in_keyset_pages(
     [
         ("p1", "running", AnalysisNotReady, "ANALYSIS_NOT_READY"),  # unfinished
         ("p1", "bad", RetakeNeeded, "RETAKE_NEEDED"),  # unusable
+        ("p1", "failed", RetakeNeeded, "RETAKE_NEEDED"),  # failed: not "not finished yet"
         ("p2", "a1", Forbidden, "FORBIDDEN"),  # only the owner
         ("p1", "missing", NotFound, "ANALYSIS_NOT_FOUND"),
     ],

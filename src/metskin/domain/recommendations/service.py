@@ -201,6 +201,12 @@ class RecommendationService:
     ) -> SavedRoutine:
         """The routine for a finished analysis; saved once per analysis and profile state."""
         if result is None:
+            if analysis.status is AnalysisStatus.FAILED:
+                raise RetakeNeeded(
+                    "This analysis failed, so it has no routine; take a new photo and start a "
+                    "new analysis.",
+                    field="analysisId",
+                )
             if analysis.status is not AnalysisStatus.DONE:
                 raise AnalysisNotReady("The analysis is not finished yet.", field="analysisId")
             stored = self._analyses.results([analysis.id]).get(analysis.id)
