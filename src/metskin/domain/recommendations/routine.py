@@ -403,9 +403,17 @@ USE_ONLY_IN = {
     AM: _("Use {product} in the morning only. {reason}"),
     PM: _("Use {product} in the evening only. {reason}"),
 }
+# The label's own frequency in brackets ("2-3 times a week", "once a day"): the sentence around
+# it must hold for any of them.
 ONCE_A_DAY_IN = {
-    AM: _("{product} is used once a day ({frequency}), so it is in your morning routine only."),
-    PM: _("{product} is used once a day ({frequency}), so it is in your evening routine only."),
+    AM: _(
+        "{product} is not used both morning and evening ({frequency}), so it is in your "
+        "morning routine only."
+    ),
+    PM: _(
+        "{product} is not used both morning and evening ({frequency}), so it is in your "
+        "evening routine only."
+    ),
 }
 SAME_AS_IN = {
     AM: _("The same {product} as in your morning routine."),
