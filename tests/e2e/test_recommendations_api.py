@@ -133,6 +133,16 @@ async def test_product_filters_hold_for_every_result(
             assert all(word in text for word in wanted["text"].split())
 
 
+@pytest.mark.parametrize("field", ["concern", "slot", "skinType"])
+async def test_a_filter_word_outside_the_vocabulary_is_an_error_on_its_field(
+    client: GraphQLClient, seeded: Container, field: str
+) -> None:
+    body = await client.call(PRODUCTS, f={field: "bogus"}, first=5)
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "VALIDATION_FAILED"
+    assert error["extensions"]["field"] == field and field in error["message"]
+
+
 async def test_products_page_through_without_repeats(
     client: GraphQLClient, seeded: Container
 ) -> None:

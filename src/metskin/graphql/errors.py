@@ -34,7 +34,7 @@ def api_field(name: str, taken: frozenset[str] = frozenset(), top: tuple[str, ..
     """The API's name for the input a domain error names. A use case shared by several fields
     names its own input (`id`); when the field asked has no input of that name and takes a
     single argument, that argument is the one at fault."""
-    if name in API_NAMES:
+    if name in API_NAMES and name not in taken:  # a field that takes `slot` keeps the name
         name = API_NAMES[name]
     else:
         head, *rest = name.split("_")

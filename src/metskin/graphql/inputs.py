@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import dateutil.parser
@@ -19,15 +19,13 @@ from strawberry.extensions import SchemaExtension
 from strawberry.file_uploads import Upload
 from strawberry.types.scalar import ScalarDefinition, scalar
 
-from metskin.domain.errors import ValidationFailed
+from metskin.domain.money.model import plain_amount
 from metskin.domain.values import leaves
 
 # Far enough for any appointment, share or range, and far from the ends of `datetime`, so
 # adding days or changing zones can never overflow.
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2200
-MAX_WHOLE_DIGITS = 9  # up to 999,999,999.99
-MAX_FRACTION_DIGITS = 6
 
 
 def parse_datetime(value: object) -> dt.datetime:
@@ -71,22 +69,7 @@ SCALAR_OVERRIDES: dict[object, Any] = {dt.datetime: DATETIME, Upload: UPLOAD}
 
 def decimal_amount(text: str | None, field: str) -> Decimal | None:
     """A finite, non-negative decimal given as text (e.g. "12.50"), or None when not given."""
-    if text is None:
-        return None
-    try:
-        amount = Decimal(text.strip())
-    except InvalidOperation as error:
-        raise ValidationFailed(f"{field} must be a number.", field=field) from error
-    exponent = amount.as_tuple().exponent
-    if (
-        not isinstance(exponent, int)  # NaN or Infinity
-        or amount.adjusted() >= MAX_WHOLE_DIGITS
-        or exponent < -MAX_FRACTION_DIGITS
-    ):
-        raise ValidationFailed(f"{field} must be a plain amount, like 12.50.", field=field)
-    if amount < 0:
-        raise ValidationFailed(f"{field} cannot be negative.", field=field)
-    return amount
+    return None if text is None else plain_amount(text.strip(), field)
 
 
 def _strings(value: object) -> Iterator[str]:

@@ -42,6 +42,12 @@ INGREDIENTS: list[dict[str, Any]] = [
         "prescription_only": True,
     },
     {
+        "inci_name": "Adapalene",
+        "classes": ["retinoid"],
+        "concerns": {"acne": "strong"},
+        "contraindications": PB,
+    },
+    {
         "inci_name": "Bakuchiol",
         "classes": ["retinol_alternative"],
         "concerns": {"wrinkles": "moderate"},

@@ -93,3 +93,16 @@ def test_hard_limits_are_applied_before_scoring(big_catalog: Catalog) -> None:
         assert float(product.price.amount) <= 30
         assert "niacinamide" not in {name.lower() for name in product.inci}
         assert product.pregnancy_safe
+
+
+def test_the_shortlist_leaves_out_allergens_written_as_plurals_or_with_hyphens(
+    big_catalog: Catalog,
+) -> None:
+    index = CandidateIndex.build(big_catalog)
+    needs = SkinNeeds({"dryness": 80, "redness": 50, "acne": 60}, "dry", monk_tone=3)
+    profile = CareProfile(allergies=("Oats", "shea-butters", "benzoyl-peroxide"))
+    shortlist = index.shortlist(needs, profile).products
+    assert shortlist
+    unwanted = {"avena sativa kernel flour", "butyrospermum parkii butter", "benzoyl peroxide"}
+    for product in shortlist:
+        assert unwanted.isdisjoint(name.lower() for name in product.inci)

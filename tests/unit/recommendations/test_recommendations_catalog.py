@@ -88,7 +88,7 @@ def test_ingredient_lookup_ignores_case_and_spacing() -> None:
     [
         (product("p1", "serum", [("Unobtainium", 1.0)]), "unknown key-active ingredient"),
         (product("p2", "face_oil", [("Glycerin", None)]), "unknown slot 'face_oil'"),
-        (product("p3", "serum", [("Glycerin", None)], price="-1"), "negative price"),
+        (product("p3", "serum", [("Glycerin", None)], price="-1"), "price cannot be negative"),
         (product("p4", "serum", [("Glycerin", None)], when="noon"), "usage.when"),
         (product("p5", "serum", [("Glycerin", None)], concerns=["freckles"]), "freckles"),
         (product("p6", "serum", [("Salicylic Acid", None)]), "needs a concentration"),

@@ -204,3 +204,13 @@ def assert_routine_rules(routine: Routine) -> None:
     assert all(uses[p.id] <= p.usage.per_day for p in routine.products)
     lines = [line for step in (*routine.am, *routine.pm) for line in step.why]
     assert len(lines) == len(set(lines)), lines
+
+
+def test_a_product_used_a_few_times_a_week_is_not_said_to_be_used_once_a_day() -> None:
+    weekly = {"when": "both", "how_much": "A few drops", "frequency": "2-3 times a week"}
+    built = catalog([product("weekly", "serum", [("Niacinamide", 5.0)], usage=weekly)])
+    routine = build_routine(needs(shine=80), profile(), built)
+    (step,) = [s for s in (*routine.am, *routine.pm) if s.product.id == "weekly"]
+    (note,) = [line for line in step.why if "routine only" in line]
+    assert "once a day" not in note
+    assert "(2-3 times a week)" in note and "not used both morning and evening" in note

@@ -10,7 +10,7 @@ import pytest
 
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.money.model import Rate, RatesTable
-from metskin.domain.recommendations.catalog import Catalog
+from metskin.domain.recommendations.catalog import Catalog, load_catalog
 from metskin.domain.recommendations.routine import Routine, build_routine
 from metskin.domain.recommendations.safety import exclusion_for, find_listed
 from tests.unit.recommendations.recommendation_builders import (
@@ -129,6 +129,9 @@ def test_avoid_list_ingredient_hidden_deep_in_the_inci_list() -> None:
         ("Lavender", "Lavandula Angustifolia Oil"),  # part of a common name
         ("  parfum ", "Parfum"),  # spacing and case
         ("fragrances", "Parfum"),  # a class, plural
+        ("lavender-oils", "Lavandula Angustifolia Oil"),  # hyphen and plural
+        ("Essential_Oils", "Lavandula Angustifolia Oil"),  # a class as written in the data
+        ("PERFUMES", "Parfum"),
     ],
 )
 def test_avoid_list_matches_common_names_and_classes(term: str, found: str) -> None:
@@ -144,6 +147,28 @@ def test_avoid_list_matches_common_names_and_classes(term: str, found: str) -> N
     )
     listed = find_listed(built.product("scented"), [term])
     assert listed is not None and listed[1] == found
+
+
+@pytest.mark.parametrize(
+    ("term", "variant"),
+    [
+        ("oat", "oats"),
+        ("sulfate", "sulfates"),
+        ("shea butter", "Shea Butters"),
+        ("tea tree oil", "tea-tree oil"),
+        ("benzoyl peroxide", "benzoyl-peroxide"),
+        ("coconut oil", "coconut oils"),
+        ("lanolin", "lanolins"),
+        ("copper peptide", "copper peptides"),
+    ],
+)
+def test_an_allergy_written_as_a_plural_or_with_hyphens_finds_the_same_products(
+    term: str, variant: str
+) -> None:
+    shipped = load_catalog().products
+    found = {p.id for p in shipped if find_listed(p, [term])}
+    assert found
+    assert {p.id for p in shipped if find_listed(p, [variant])} == found
 
 
 def test_avoid_list_needs_whole_words() -> None:
@@ -172,9 +197,9 @@ def test_a_budget_in_another_currency_compares_the_converted_price() -> None:
     # 13.90 EUR is 11.82 GBP at 0.85: inside a 12 GBP limit, outside an 11 GBP one.
     built = catalog([product("serum", "serum", [("Niacinamide", 10.0)], price="13.90")])
     fits = profile(budget_per_product=Decimal(12), currency="GBP", rates=NOVEMBER)
-    assert exclusion_for(built.product("serum"), fits, built.rules) is None
+    assert exclusion_for(built.product("serum"), needs(), fits, built.rules) is None
     tight = profile(budget_per_product=Decimal(11), currency="GBP", rates=NOVEMBER)
-    exclusion = exclusion_for(built.product("serum"), tight, built.rules)
+    exclusion = exclusion_for(built.product("serum"), needs(), tight, built.rules)
     assert exclusion is not None and exclusion.rule_id == "budget.per_product"
     assert exclusion.reason == (
         "Costs 11.82 GBP (13.90 EUR at 0.85, rates of 2026-11-30), "
@@ -186,7 +211,7 @@ def test_a_currency_without_a_rate_is_a_coded_error_not_a_guess() -> None:
     built = catalog([product("serum", "serum", [("Niacinamide", 10.0)], price="6.00")])
     person = profile(budget_per_product=Decimal(40), currency="ISK", rates=NOVEMBER)
     with pytest.raises(ValidationFailed) as raised:
-        exclusion_for(built.product("serum"), person, built.rules)
+        exclusion_for(built.product("serum"), needs(), person, built.rules)
     assert raised.value.code == "NO_EXCHANGE_RATE" and raised.value.field == "currency"
 
 
@@ -295,6 +320,8 @@ def test_the_same_kind_of_active_is_not_stacked_in_one_routine_time() -> None:
 
 
 def test_every_packaged_rule_has_a_test() -> None:
-    source = Path(__file__).read_text(encoding="utf-8")
+    source = "".join(
+        path.read_text(encoding="utf-8") for path in Path(__file__).parent.glob("test_*.py")
+    )
     untested = [r["id"] for r in packaged_rules() if f'rule_hit("{r["id"]}")' not in source]
     assert not untested

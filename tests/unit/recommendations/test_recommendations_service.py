@@ -8,104 +8,35 @@ import json
 from dataclasses import asdict
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
 from metskin.domain.accounts.model import Profile, Role
 from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
-from metskin.domain.analysis.records import AnalysisStatus
-from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.errors import Forbidden, NotFound, ValidationFailed
 from metskin.domain.recommendations.errors import InvalidProduct, ProductNotFound, RetakeNeeded
 from metskin.domain.recommendations.feedback import Feedback
 from metskin.domain.recommendations.model import ProductFilter
 from metskin.domain.recommendations.payload import profile_hash
-from metskin.domain.recommendations.rules import load_safety_rules
 from metskin.domain.recommendations.service import (
     RecommendationService,
     care_profile,
     needs_from_result,
 )
-from tests.fakes.analysis import FakeAnalysisRepository, FakeAnalysisUnitOfWork
-from tests.fakes.infra import FakeClock, FakeEngine, FakeEventBus, FakeStorage
+from tests.fakes.infra import FakeClock
 from tests.fakes.recommendations import FakeRanker, FakeRecommendationsUnitOfWork
-from tests.unit.builders import T0, analysis, result, user
-from tests.unit.recommendations.recommendation_builders import INGREDIENTS, basics, product
-
-NOW = T0 + timedelta(days=10)
-WRINKLES = result(wrinkles=70.0, acne=55.0)
-PRODUCTS = [
-    *basics(),
-    product(
-        "retinol-serum",
-        "serum",
-        [("Retinol", 0.3)],
-        when="PM",
-        concerns=["wrinkles", "acne"],
-        price="20.00",
-    ),
-    product(
-        "niacinamide-serum",
-        "serum",
-        [("Niacinamide", 5.0)],
-        concerns=["acne", "pigmentation"],
-        price="18.00",
-    ),
-]
-
-
-def chosen(routine: dict[str, Any]) -> set[str]:
-    return {step["product_id"] for step in routine["am"] + routine["pm"]}
-
-
-@pytest.fixture
-def uow() -> FakeRecommendationsUnitOfWork:
-    uow = FakeRecommendationsUnitOfWork(analyses=FakeAnalysisRepository())
-    with uow:
-        uow.users.add(user("p1", birth_year=1990))
-        uow.users.add(user("p2"))
-        uow.analyses.add(analysis("a1", "p1", days=1))
-        uow.analyses.add_result("a1", WRINKLES, None)
-        uow.analyses.add(analysis("a2", "p1", days=2))
-        uow.analyses.add_result("a2", result(dryness=60.0), None)
-        uow.analyses.add(analysis("bad", "p1", days=3))
-        uow.analyses.add_result("bad", result(ok=False), None)
-        uow.analyses.add(analysis("running", "p1", days=4, status=AnalysisStatus.RUNNING))
-        uow.commit()
-    return uow
-
-
-def recommendations(
-    uow: FakeRecommendationsUnitOfWork, clock: FakeClock, **options: Any
-) -> RecommendationService:
-    """The service on the fakes, reading analyses from `uow`'s store; the catalog not loaded."""
-    analyses = AnalysisService(
-        FakeAnalysisUnitOfWork(analyses=uow.analyses, users=uow.users),
-        FakeStorage(),
-        FakeEngine(),
-        FakeEventBus(),
-        clock,
-    )
-    return RecommendationService(uow, analyses, load_safety_rules(), clock, **options)
-
-
-@pytest.fixture
-def service(uow: FakeRecommendationsUnitOfWork, clock: FakeClock) -> RecommendationService:
-    service = recommendations(uow, clock)
-    assert service.load_catalog(INGREDIENTS, PRODUCTS) == len(PRODUCTS)
-    return service
-
-
-def set_profile(uow: FakeRecommendationsUnitOfWork, user_id: str, **changes: Any) -> None:
-    with uow:
-        person = uow.users.get(user_id)
-        assert person is not None
-        for name, value in changes.items():
-            setattr(person.profile, name, value)
-        uow.users.save(person)
-        uow.commit()
+from tests.unit.builders import T0, result
+from tests.unit.recommendations.recommendation_builders import INGREDIENTS, product
+from tests.unit.recommendations.service_builders import (
+    NOW,
+    PRODUCTS,
+    WRINKLES,
+    chosen,
+    recommendations,
+    set_profile,
+)
+from tests.unit.recommendations.test_recommendations_safety import rule_hit
 
 
 def test_a_routine_is_built_from_the_stored_result_and_saved_once(
@@ -157,6 +88,7 @@ def test_history_is_newest_first_in_keyset_pages(
     [
         ("p1", "running", AnalysisNotReady, "ANALYSIS_NOT_READY"),  # unfinished
         ("p1", "bad", RetakeNeeded, "RETAKE_NEEDED"),  # unusable
+        ("p1", "failed", RetakeNeeded, "RETAKE_NEEDED"),  # failed: not "not finished yet"
         ("p2", "a1", Forbidden, "FORBIDDEN"),  # only the owner
         ("p1", "missing", NotFound, "ANALYSIS_NOT_FOUND"),
     ],
@@ -222,6 +154,23 @@ def test_feedback_is_recorded_for_a_known_product(
     with pytest.raises(ValidationFailed):
         service.rate("p1", "retinol-serum", 4, "loved it")
     assert uow.feedback.for_user("p1") == [feedback] and uow.feedback.for_user("p2") == []
+
+
+@pytest.mark.parametrize(("rating", "outcome"), [(4, "irritated"), (2, None), (1, "stopped")])
+def test_a_product_the_person_found_irritating_or_rated_low_stays_out_of_their_routines(
+    service: RecommendationService, rating: int, outcome: str | None
+) -> None:
+    first = service.recommend("p1", Role.PATIENT, "a1")
+    assert "retinol-serum" in chosen(first.routine)
+    service.rate("p1", "retinol-serum", rating, outcome)
+    again = service.recommend("p1", Role.PATIENT, "a1")
+    assert again.profile_hash != first.profile_hash  # the ratings are part of the profile
+    assert "retinol-serum" not in chosen(again.routine)
+    (why,) = [e for e in again.routine["excluded"] if e["product_id"] == "retinol-serum"]
+    assert why["rule_id"] == rule_hit("feedback.irritated_or_rated_low")
+    assert "irritated your skin" in why["reason"]
+    service.rate("p1", "retinol-serum", 5, "worked")  # the latest rating counts
+    assert "retinol-serum" in chosen(service.recommend("p1", Role.PATIENT, "a1").routine)
 
 
 def test_rating_a_product_again_updates_the_one_rating(

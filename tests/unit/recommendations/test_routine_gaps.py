@@ -15,15 +15,13 @@ from tests.fakes.content import FakeContentUnitOfWork
 from tests.fakes.infra import FakeClock
 from tests.fakes.recommendations import FakeRecommendationsUnitOfWork
 from tests.unit.recommendations.recommendation_builders import INGREDIENTS, basics, product
-from tests.unit.recommendations.test_recommendations_service import (
+from tests.unit.recommendations.service_builders import (
     NOW,
     PRODUCTS,
     recommendations,
     set_profile,
-    uow,
 )
 
-__all__ = ["uow"]  # the fixture, shared with the service's tests
 NOVEMBER = RatesTable({"GBP": Rate("GBP", Decimal("0.85"), date(2026, 11, 30))})
 # A second product per slot, so every slot has alternatives to price.
 MORE = [

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -20,6 +20,8 @@ from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.marks import _
 
 BASE = "EUR"
+MAX_WHOLE_DIGITS = 9  # up to 999,999,999.99
+MAX_FRACTION_DIGITS = 6
 
 
 @cache
@@ -61,6 +63,24 @@ def local_currency(time_zone: str, locale: str = "", priced: Iterable[str] = ())
         if currency in wanted:
             return str(currency)
     return BASE
+
+
+def plain_amount(text: str, field: str) -> Decimal:
+    """A finite, non-negative decimal written as text ("12.50"): no NaN, Infinity or 1e400."""
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as error:
+        raise ValidationFailed(f"{field} must be a number.", field=field) from error
+    exponent = amount.as_tuple().exponent
+    if (
+        not isinstance(exponent, int)  # NaN or Infinity
+        or amount.adjusted() >= MAX_WHOLE_DIGITS
+        or exponent < -MAX_FRACTION_DIGITS
+    ):
+        raise ValidationFailed(f"{field} must be a plain amount, like 12.50.", field=field)
+    if amount < 0:
+        raise ValidationFailed(f"{field} cannot be negative.", field=field)
+    return amount
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from metskin.domain.recommendations.catalog import Catalog, Product, normalise
+from metskin.domain.recommendations.catalog import Catalog, Product
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
+from metskin.domain.recommendations.safety import label_words, term_forms
 from metskin.domain.recommendations.scoring import (
     CLAIM_WEIGHT,
     MIN_SEVERITY,
@@ -144,9 +145,10 @@ class CandidateIndex:
         if profile.budget_per_product is not None:
             allowed &= self._local_prices(profile) <= float(profile.budget_per_product) + SLACK
         for name in (*profile.allergies, *profile.avoid):
-            found = self.containing.get(normalise(name))
-            if found is not None:
-                allowed[found] = False
+            for form in term_forms(name):
+                found = self.containing.get(form)
+                if found is not None:
+                    allowed[found] = False
         return allowed
 
     def _local_prices(self, profile: CareProfile) -> np.ndarray:
@@ -208,14 +210,15 @@ def _first_allowed(indices: np.ndarray, allowed: np.ndarray, count: int) -> list
 
 
 def _ingredient_index(catalog: Catalog) -> dict[str, np.ndarray]:
-    """Every INCI and common name -> the products whose label lists that ingredient."""
+    """Every INCI and common name (as `label_words`) -> the products whose label lists that
+    ingredient."""
     aliases: dict[str, set[str]] = defaultdict(set)
-    for key, ingredient in catalog.ingredients.items():
+    for ingredient in catalog.ingredients.values():
         for name in ingredient.names:
-            aliases[normalise(name)].add(key)
+            aliases[label_words(name)].add(label_words(ingredient.inci_name))
     holders: dict[str, list[int]] = defaultdict(list)
     for index, product in enumerate(catalog.products):
-        for key in {normalise(name) for name in product.inci}:
+        for key in {label_words(name) for name in product.inci}:
             holders[key].append(index)
     found: dict[str, np.ndarray] = {}
     for key, indices in holders.items():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -14,6 +13,20 @@ from typing import Any
 
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.money.model import Money, check_currency
+from metskin.domain.recommendations.records import (
+    RecordProblem,
+    flag,
+    key_actives_of,
+    number,
+    per_day_from,
+    price,
+    table,
+    text,
+    texts,
+    tint_of,
+    unknown,
+    whole,
+)
 from metskin.domain.recommendations.rules import SafetyRule, parse_rules
 from metskin.domain.recommendations.vocabulary import (
     CONCERNS,
@@ -84,20 +97,6 @@ class Usage:
     @property
     def times(self) -> tuple[str, ...]:
         return WHEN_CHOICES[self.when]
-
-
-# A record without `per_day` (written before it existed) is read from its frequency text.
-ONCE_A_DAY_WORDS = ("once a day", "once daily", " week", "every other", "every third", " or ")
-TWICE_A_DAY_WORDS = ("twice", "morning and evening", "and evening")
-
-
-def per_day_from(when: str, frequency: str) -> int:
-    text = f" {frequency.casefold()} "
-    if when != "both":
-        return 1
-    if any(word in text for word in TWICE_A_DAY_WORDS):
-        return 2
-    return 1 if any(word in text for word in ONCE_A_DAY_WORDS) else 2
 
 
 @dataclass(frozen=True)
@@ -223,94 +222,112 @@ def _parse_ingredients(raw: Sequence[Mapping[str, Any]]) -> dict[str, Ingredient
         ingredient = _parse_ingredient(item)
         key = normalise(ingredient.inci_name)
         if key in found:
-            raise ValueError(f"Duplicate ingredient {ingredient.inci_name!r}")
+            raise RecordProblem(f"Duplicate ingredient {ingredient.inci_name!r}", "inci_name")
         found[key] = ingredient
     return found
 
 
 def _parse_ingredient(item: Mapping[str, Any]) -> Ingredient:
-    name = str(item.get("inci_name") or "")
-    if not name:
-        raise ValueError(f"Ingredient without an inci_name: {dict(item)}")
-    concerns = dict(item.get("concerns", {}))
-    ingredient = Ingredient(
-        inci_name=name,
-        common_names=tuple(item.get("common_names", ())),
-        functions=tuple(item.get("functions", ())),
-        classes=tuple(item.get("classes", ())),
-        concerns=concerns,
-        contraindications=tuple(item.get("contraindications", ())),
-        contraindicated_above=dict(item.get("contraindicated_above", {})),
-        is_fragrance=bool(item.get("is_fragrance", False)),
-        is_essential_oil=bool(item.get("is_essential_oil", False)),
-        comedogenic_rating=int(item.get("comedogenic_rating", 0)),
-        irritation=str(item.get("irritation", "low")),
-        prescription_only=bool(item.get("prescription_only", False)),
-    )
-    problems = _unknown("concern", concerns, CONCERNS)
-    problems += _unknown("evidence strength", concerns.values(), EVIDENCE_WEIGHTS)
-    if not 0 <= ingredient.comedogenic_rating <= 5:
-        problems.append("comedogenic_rating must be 0-5")
+    if not isinstance(item, Mapping):
+        raise RecordProblem("An ingredient must be an object")
+    name = text(item, "inci_name")
+    try:
+        ingredient = _build_ingredient(name, item)
+    except RecordProblem as problem:
+        raise RecordProblem(f"Ingredient {name!r}: {problem}", problem.field) from None
+    problems = unknown("concern", ingredient.concerns, CONCERNS)
+    problems += unknown("evidence strength", ingredient.concerns.values(), EVIDENCE_WEIGHTS)
     if ingredient.irritation not in IRRITATION_LEVELS:
         problems.append(f"irritation must be one of {IRRITATION_LEVELS}")
     if problems:
-        raise ValueError(f"Ingredient {name!r}: {'; '.join(problems)}")
+        raise RecordProblem(f"Ingredient {name!r}: {'; '.join(problems)}")
     return ingredient
 
 
+def _build_ingredient(name: str, item: Mapping[str, Any]) -> Ingredient:
+    concerns = table(item, "concerns")
+    if not all(isinstance(strength, str) for strength in concerns.values()):
+        raise RecordProblem("concerns must map each concern to an evidence strength", "concerns")
+    limits = table(item, "contraindicated_above")
+    return Ingredient(
+        inci_name=name,
+        common_names=texts(item, "common_names"),
+        functions=texts(item, "functions"),
+        classes=texts(item, "classes"),
+        concerns=concerns,
+        contraindications=texts(item, "contraindications"),
+        contraindicated_above={
+            state: number(limit, f"contraindicated_above.{state}", 0, 100)
+            for state, limit in limits.items()
+        },
+        is_fragrance=flag(item, "is_fragrance"),
+        is_essential_oil=flag(item, "is_essential_oil"),
+        comedogenic_rating=whole(item.get("comedogenic_rating", 0), "comedogenic_rating", 0, 5),
+        irritation=text(item, "irritation", required=False) or "low",
+        prescription_only=flag(item, "prescription_only"),
+    )
+
+
 def _parse_product(item: Mapping[str, Any], known: Mapping[str, Ingredient]) -> Product:
-    product_id = str(item.get("id") or "")
-    if not product_id:
-        raise ValueError(f"Product without an id: {item.get('name', '?')}")
+    if not isinstance(item, Mapping):
+        raise RecordProblem("A product must be an object")
+    product_id = text(item, "id")
     try:
         product = _build_product(product_id, item, known)
-    except (KeyError, TypeError, ValueError, InvalidOperation) as error:
-        raise ValueError(f"Product {product_id!r}: missing or malformed field ({error})") from None
+    except RecordProblem as problem:
+        raise RecordProblem(f"Product {product_id!r}: {problem}", problem.field) from None
     problems = _product_problems(product, item, known)
     if problems:
-        raise ValueError(f"Product {product_id!r}: {'; '.join(problems)}")
+        raise RecordProblem(f"Product {product_id!r}: {'; '.join(problems)}")
     return product
 
 
 def _build_product(
     product_id: str, item: Mapping[str, Any], known: Mapping[str, Ingredient]
 ) -> Product:
-    inci = tuple(str(name) for name in item["inci"])
+    for name in ("price", "currency", "usage"):
+        if name not in item:
+            raise RecordProblem(f"{name} is missing", name)
+    inci = texts(item, "inci")
     ingredients = tuple(known[normalise(n)] for n in inci if normalise(n) in known)
     key_actives = tuple(
         KeyActive(known[normalise(name)], percent)
         if normalise(name) in known
         else KeyActive(Ingredient(inci_name=name), percent)  # reported by _product_problems
-        for name, percent in item.get("key_actives", ())
+        for name, percent in key_actives_of(item.get("key_actives", []))
     )
-    usage = item["usage"]
-    tint = item.get("tint_monk_range")
-    product = Product(
-        id=product_id,
-        brand=str(item["brand"]),
-        name=str(item["name"]),
-        slot=str(item["slot"]),
-        price=Money(Decimal(str(item["price"])), _currency(item["currency"])),
-        size=str(item["size"]),
-        skin_types=tuple(item["skin_types"]),
-        concerns=tuple(item.get("concerns", ())),
-        inci=inci,
-        key_actives=key_actives,
-        usage=Usage(
-            when=str(usage["when"]),
-            how_much=str(usage["how_much"]),
-            frequency=str(usage["frequency"]),
-            how_to_introduce=str(usage.get("how_to_introduce", "")),
-            warnings=tuple(usage.get("warnings", ())),
-            per_day=int(
-                usage.get("per_day") or per_day_from(str(usage["when"]), str(usage["frequency"]))
+    usage = table(item, "usage")
+    when = text(usage, "when", at="usage.")
+    frequency = text(usage, "frequency", at="usage.")
+    per_day = usage.get("per_day")
+    spf = item.get("spf")
+    return _with_derived_flags(
+        Product(
+            id=product_id,
+            brand=text(item, "brand"),
+            name=text(item, "name"),
+            slot=text(item, "slot"),
+            price=Money(price(item["price"]), _currency(item["currency"])),
+            size=text(item, "size"),
+            skin_types=texts(item, "skin_types"),
+            concerns=texts(item, "concerns"),
+            inci=inci,
+            key_actives=key_actives,
+            usage=Usage(
+                when=when,
+                how_much=text(usage, "how_much", at="usage."),
+                frequency=frequency,
+                how_to_introduce=text(usage, "how_to_introduce", required=False, at="usage."),
+                warnings=texts(usage, "warnings", at="usage."),
+                per_day=whole(per_day, "usage.per_day", 1, 2)
+                if per_day is not None
+                else per_day_from(when, frequency),
             ),
-        ),
-        ingredients=ingredients,
-        spf=item.get("spf"),
-        tint_monk_range=(int(tint[0]), int(tint[1])) if tint else None,
+            ingredients=ingredients,
+            spf=None if spf is None else whole(spf, "spf", 1, 100),
+            tint_monk_range=tint_of(item.get("tint_monk_range")),
+        )
     )
-    return _with_derived_flags(product)
 
 
 def _with_derived_flags(product: Product) -> Product:
@@ -330,20 +347,15 @@ def _product_problems(
     problems = []
     if product.slot not in SLOTS:
         problems.append(f"unknown slot {product.slot!r} (use one of {', '.join(SLOTS)})")
-    if product.price.amount < 0:
-        problems.append(f"negative price {product.price.amount}")
     if product.usage.when not in WHEN_CHOICES:
         problems.append(f"usage.when must be one of {', '.join(WHEN_CHOICES)}")
     elif product.usage.per_day not in (1, 2) or len(product.usage.times) < product.usage.per_day:
         problems.append("usage.per_day must be 1, or 2 for a product used morning and evening")
-    problems += _unknown("skin type", product.skin_types, SKIN_TYPES)
-    problems += _unknown("concern", product.concerns, CONCERNS)
+    problems += unknown("skin type", product.skin_types, SKIN_TYPES)
+    problems += unknown("concern", product.concerns, CONCERNS)
     problems += _key_active_problems(product, known)
     problems += _strength_problems(product)
-    if (
-        product.tint_monk_range
-        and not 1 <= product.tint_monk_range[0] <= (product.tint_monk_range[1]) <= 10
-    ):
+    if product.tint_monk_range and product.tint_monk_range[0] > product.tint_monk_range[1]:
         problems.append("tint_monk_range must be two Monk tones from 1 to 10, low first")
     return problems
 
@@ -375,16 +387,12 @@ def _currency(code: object) -> str:
     try:
         return check_currency(code)
     except ValidationFailed as error:
-        raise ValueError(f"currency: {error.message}") from None
+        raise RecordProblem(f"currency: {error.message}", "currency") from None
 
 
 def _check_unique_ids(products: tuple[Product, ...]) -> None:
     seen: set[str] = set()
     for product in products:
         if product.id in seen:
-            raise ValueError(f"Product {product.id!r}: duplicate id")
+            raise RecordProblem(f"Product {product.id!r}: duplicate id", "id")
         seen.add(product.id)
-
-
-def _unknown(what: str, values: Any, allowed: Any) -> list[str]:
-    return [f"unknown {what} {value!r}" for value in values if value not in allowed]

@@ -17,6 +17,7 @@ OUTCOME_SHIFT = {"worked": 0.5, "stopped": -0.5}
 IRRITATED_TARGET = -1.0
 IRRITATED_WEIGHT = 2.0  # irritation is the signal we least want to get wrong
 POSITIVE_FROM = 0.5  # a target at least this high counts as "liked" for held-out evaluation
+LOW_RATING_UP_TO = 2  # a rating this low keeps the product out of the person's next routines
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,18 @@ def preference_of(feedback: Feedback) -> Preference:
     value = max(-1.0, min(1.0, value))
     weight = 1.0 if feedback.outcome is None else 1.5  # an outcome is a stronger statement
     return Preference(value, weight)
+
+
+def turned_down(feedback: Iterable[Feedback]) -> tuple[str, ...]:
+    """The products a person said irritated them or rated 1-2 (their latest rating of each):
+    never recommended to them again."""
+    return tuple(
+        sorted(
+            item.product_id
+            for item in latest_per_pair(feedback)
+            if item.outcome == "irritated" or item.rating <= LOW_RATING_UP_TO
+        )
+    )
 
 
 def is_positive(feedback: Feedback) -> bool:

@@ -7,6 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from metskin.domain.errors import ValidationFailed
+from metskin.domain.recommendations.vocabulary import CONCERNS, SKIN_TYPES, SLOTS
+
 
 @dataclass(frozen=True)
 class ProductFilter:
@@ -17,6 +20,19 @@ class ProductFilter:
     exclude_ingredients: tuple[str, ...] = ()
     pregnancy_safe: bool = False
     text: str = ""
+
+    def __post_init__(self) -> None:
+        """A word outside the vocabulary is a mistake to report, not a filter nothing
+        matches (an empty page reads as "no such products")."""
+        for field_name, value, allowed in (
+            ("concern", self.concern, CONCERNS),
+            ("skinType", self.skin_type, SKIN_TYPES),
+            ("slot", self.slot, SLOTS),
+        ):
+            if value is not None and value not in allowed:
+                raise ValidationFailed(
+                    f"{field_name} must be one of: {', '.join(allowed)}.", field=field_name
+                )
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,10 @@ class SkinNeeds:
         band = self.fitzpatrick_band
         return band is not None and max(_fitzpatrick_types(band)) >= PIH_FITZPATRICK_FROM
 
+    def conditions(self) -> set[str]:
+        """The condition names safety rules apply to that the analysis measured."""
+        return {"pih_risk"} if self.pih_risk else set()
+
 
 def _fitzpatrick_types(band: str) -> list[int]:
     parts = band.upper().replace("\u2013", "-").split("-")
@@ -76,6 +80,8 @@ class CareProfile:
     sensitive_skin: bool = False
     allergies: tuple[str, ...] = ()
     avoid: tuple[str, ...] = ()  # ingredients the person would rather not use
+    # Product ids the person said irritated them, or rated low (`feedback.turned_down`).
+    turned_down: tuple[str, ...] = ()
     budget_total: Decimal | None = None
     budget_per_product: Decimal | None = None
     currency: str = "EUR"  # the budgets' currency, and the one prices are shown in
@@ -92,6 +98,7 @@ class CareProfile:
             object.__setattr__(self, name, amount)
         object.__setattr__(self, "allergies", tuple(self.allergies))
         object.__setattr__(self, "avoid", tuple(self.avoid))
+        object.__setattr__(self, "turned_down", tuple(sorted(set(self.turned_down))))
 
     def price_of(self, product: Product) -> Conversion:
         """The product's price in this person's currency, with the rate and date used."""

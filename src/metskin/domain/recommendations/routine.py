@@ -147,7 +147,7 @@ def _start(
     candidates: dict[str, list[Candidate]] = {slot: [] for slot in SLOTS}
     excluded: dict[str, Exclusion] = {}
     for product in catalog.products:
-        exclusion = exclusion_for(product, profile, catalog.rules)
+        exclusion = exclusion_for(product, needs, profile, catalog.rules)
         if exclusion is not None:
             excluded[product.id] = exclusion
             continue
@@ -204,7 +204,10 @@ def _eligible(builder: _Builder, slot: str) -> list[Candidate]:
     taken = frozenset().union(
         *(p.candidate.product.classes for s, p in builder.picks.items() if s != slot)
     )
-    return sorted(ranked, key=lambda c: -(c.score - _repeat_penalty(taken, c.product)))
+    return sorted(
+        ranked,
+        key=lambda c: (c.content.harsh_for_tone, -(c.score - _repeat_penalty(taken, c.product))),
+    )
 
 
 def _repeat_penalty(taken: frozenset[str], product: Product) -> float:
@@ -400,9 +403,17 @@ USE_ONLY_IN = {
     AM: _("Use {product} in the morning only. {reason}"),
     PM: _("Use {product} in the evening only. {reason}"),
 }
+# The label's own frequency in brackets ("2-3 times a week", "once a day"): the sentence around
+# it must hold for any of them.
 ONCE_A_DAY_IN = {
-    AM: _("{product} is used once a day ({frequency}), so it is in your morning routine only."),
-    PM: _("{product} is used once a day ({frequency}), so it is in your evening routine only."),
+    AM: _(
+        "{product} is not used both morning and evening ({frequency}), so it is in your "
+        "morning routine only."
+    ),
+    PM: _(
+        "{product} is not used both morning and evening ({frequency}), so it is in your "
+        "evening routine only."
+    ),
 }
 SAME_AS_IN = {
     AM: _("The same {product} as in your morning routine."),

@@ -21,6 +21,7 @@ RULE_KINDS = (
     "exclude_prescription",  # product has a prescription-only ingredient
     "avoid_list",  # user's avoid-list
     "allergy",  # user's allergies
+    "turned_down",  # products the user said irritated them or rated low
     "budget_per_product",
     "budget_total",
     "no_same_time",  # classes that must not meet in one AM or PM routine
@@ -28,7 +29,8 @@ RULE_KINDS = (
     "time_only",  # classes that may only be used at one time of day
     "requires_slot",  # classes that need another slot in the routine (SPF)
 )
-CONDITIONS = ("pregnant", "breastfeeding", "sensitive", "under_18")
+# `pih_risk` comes from the analysis (SkinNeeds), the others from the person (CareProfile).
+CONDITIONS = ("pregnant", "breastfeeding", "sensitive", "under_18", "pih_risk")
 REASON_FIELDS = frozenset(
     {"product", "ingredient", "percent", "limit", "other", "other_ingredient", "price", "budget"}
 )

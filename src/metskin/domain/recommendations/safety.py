@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from metskin.domain.i18n.marks import _
 from metskin.domain.recommendations.catalog import Ingredient, KeyActive, Product, normalise
-from metskin.domain.recommendations.needs import CareProfile
+from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.prices import price_said
 from metskin.domain.recommendations.rules import SafetyRule
 
@@ -28,10 +28,10 @@ ProductCheck = Callable[[SafetyRule, Product, CareProfile], str | None]
 
 
 def exclusion_for(
-    product: Product, profile: CareProfile, rules: Iterable[SafetyRule]
+    product: Product, needs: SkinNeeds, profile: CareProfile, rules: Iterable[SafetyRule]
 ) -> Exclusion | None:
     """The first product rule that keeps this product out, if any."""
-    conditions = profile.conditions()
+    conditions = profile.conditions() | needs.conditions()
     for rule in rules:
         check = PRODUCT_CHECKS.get(rule.kind)
         if check is None or not rule.applies(conditions):
@@ -93,6 +93,10 @@ def _allergy_check(rule: SafetyRule, product: Product, profile: CareProfile) -> 
     return _listed_check(rule, product, profile.allergies)
 
 
+def _turned_down_check(rule: SafetyRule, product: Product, profile: CareProfile) -> str | None:
+    return rule.explain(product=product.display_name) if product.id in profile.turned_down else None
+
+
 def _listed_check(rule: SafetyRule, product: Product, terms: Iterable[str]) -> str | None:
     found = find_listed(product, terms)
     if found is None:
@@ -121,6 +125,7 @@ PRODUCT_CHECKS: dict[str, ProductCheck] = {
     "exclude_prescription": _prescription_check,
     "avoid_list": _avoid_check,
     "allergy": _allergy_check,
+    "turned_down": _turned_down_check,
     "budget_per_product": _price_check,
 }
 
@@ -140,31 +145,58 @@ def _percent_text(percent: float | None) -> str:
 def find_listed(product: Product, terms: Iterable[str]) -> tuple[str, str] | None:
     """(term, label) for the first listed term found anywhere on the label.
 
-    Matches the full INCI list, common names and ingredient classes, ignoring case.
+    Matches the full INCI list, common names and ingredient classes, compared as
+    `term_forms` and `label_words` say (case, hyphens, plurals).
     """
     for term in terms:
-        wanted = normalise(term)
-        if not wanted:
+        forms = term_forms(term)
+        if not forms:
             continue
         for label in product.inci:
-            if _mentions(label, wanted):
+            if any(_mentions(label, wanted) for wanted in forms):
                 return term, label
         for ingredient in product.ingredients:
-            if _ingredient_matches(ingredient, wanted):
+            if any(_ingredient_matches(ingredient, wanted) for wanted in forms):
                 return term, ingredient.inci_name
     return None
+
+
+@lru_cache(maxsize=8192)
+def label_words(name: str) -> str:
+    """A name as listed terms are compared with it: case, spacing, hyphens and underscores
+    do not count ("Tea-Tree Oil" is "tea tree oil", a class "benzoyl_peroxide" is
+    "benzoyl peroxide")."""
+    return normalise(name.replace("-", " ").replace("_", " "))
+
+
+SINGULAR_ENDINGS = (("ies", "y"), ("es", ""), ("s", ""))
+
+
+def term_forms(term: str) -> tuple[str, ...]:
+    """An allergy or avoid-list term as it is looked for: its `label_words` and the singular
+    forms of its last word ("oats" -> "oat", "shea butters" -> "shea butter", "sulfates" ->
+    "sulfate", "berries" -> "berry"). A wrong singular finds nothing (whole words only)."""
+    words = label_words(term)
+    if not words:
+        return ()
+    last = words.rsplit(" ", 1)[-1]
+    forms = [words]
+    if not last.endswith("ss"):
+        for plural, singular in SINGULAR_ENDINGS:
+            if last.endswith(plural) and len(last) > len(plural) + 2:
+                forms.append(words[: -len(plural)] + singular)
+    return tuple(dict.fromkeys(forms))
 
 
 def _ingredient_matches(ingredient: Ingredient, wanted: str) -> bool:
     if any(_mentions(name, wanted) for name in ingredient.common_names):
         return True
-    classes = {normalise(c).replace("_", " ") for c in ingredient.classes}
-    return wanted in classes or wanted.removesuffix("s") in classes
+    return any(label_words(c) == wanted for c in ingredient.classes)
 
 
 def _mentions(name: str, wanted: str) -> bool:
     """Whole-word match: "lavender" finds "lavender oil", "acid" does not find "acidic"."""
-    return re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", normalise(name)) is not None
+    return re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", label_words(name)) is not None
 
 
 def conflict_between(a: Product, b: Product, rules: Iterable[SafetyRule]) -> SafetyRule | None:

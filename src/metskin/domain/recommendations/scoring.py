@@ -46,6 +46,9 @@ class ScoredProduct:
     score: float
     reasons_of: tuple[Reason, ...] = field(default=(), repr=False, compare=False)
     concern_score: float = 0.0  # the part earned by treating measured concerns
+    # Strong enough to leave dark marks on this person's deeper skin tone: the routine tries
+    # every gentler option of the slot first, as the reason says.
+    harsh_for_tone: bool = False
 
     @cached_property
     def reasons(self) -> tuple[str, ...]:
@@ -57,6 +60,7 @@ class ScoredProduct:
 class _Tally:
     score: float = 0.0
     reasons: list[Reason] = field(default_factory=list)
+    harsh_for_tone: bool = False
 
     def add(self, points: float, reason: Reason) -> None:
         self.score += points
@@ -72,7 +76,12 @@ def score_product(product: Product, needs: SkinNeeds, profile: CareProfile) -> S
     tally = _Tally(concerns.score, list(concerns.reasons))
     for part in (_skin_type_fit, _pore_fit, _sensitivity_fit, _tone_fit, _budget_fit):
         part(product, needs, profile, tally)
-    return ScoredProduct(round(tally.score, 4), tuple(tally.reasons), round(concerns.score, 4))
+    return ScoredProduct(
+        round(tally.score, 4),
+        tuple(tally.reasons),
+        round(concerns.score, 4),
+        tally.harsh_for_tone,
+    )
 
 
 def concern_label(concern: str) -> str:
@@ -198,6 +207,7 @@ def _tone_fit(product: Product, needs: SkinNeeds, _profile: CareProfile, tally: 
     if needs.pih_risk:
         harsh = _harsh_ingredient(product)
         if harsh:
+            tally.harsh_for_tone = True
             tally.say(
                 HARSH_FOR_PIH_PENALTY,
                 product,

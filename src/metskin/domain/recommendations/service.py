@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 import uuid
@@ -25,9 +26,9 @@ from metskin.domain.inbox.service import tell
 from metskin.domain.money.model import RatesTable, seed_table
 from metskin.domain.ports import Clock, CreatedKey, read
 from metskin.domain.recommendations.candidates import CandidateIndex
-from metskin.domain.recommendations.catalog import Catalog, Product, parse_catalog
+from metskin.domain.recommendations.catalog import Catalog, Product, normalise, parse_catalog
 from metskin.domain.recommendations.errors import InvalidProduct, ProductNotFound, RetakeNeeded
-from metskin.domain.recommendations.feedback import Feedback
+from metskin.domain.recommendations.feedback import Feedback, turned_down
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.payload import (
@@ -37,11 +38,13 @@ from metskin.domain.recommendations.payload import (
     serialise,
 )
 from metskin.domain.recommendations.ports import Ranker, RecommendationsUowFactory
+from metskin.domain.recommendations.records import RecordProblem
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.rules import SafetyRule
 from metskin.domain.recommendations.tips import render_tips, translated_tips
 from metskin.domain.recommendations.vocabulary import CONCERNS
 
+log = logging.getLogger(__name__)
 CATALOG_CHECK_SECONDS = 1.0  # how stale the in-memory catalog may be
 SELF_REPORTED_SEVERITY = 40.0  # a concern the person named but the photo cannot measure
 
@@ -63,7 +66,13 @@ def needs_from_result(result: ResultReadout, profile: Profile) -> SkinNeeds:
     )
 
 
-def care_profile(profile: Profile, now: datetime, rates: RatesTable | None = None) -> CareProfile:
+def care_profile(
+    profile: Profile,
+    now: datetime,
+    rates: RatesTable | None = None,
+    feedback: Sequence[Feedback] = (),
+) -> CareProfile:
+    """`feedback`: the person's ratings; the products they turned down stay out."""
     return CareProfile(
         birth_year=profile.birth_year,
         current_year=now.year,
@@ -71,6 +80,7 @@ def care_profile(profile: Profile, now: datetime, rates: RatesTable | None = Non
         breastfeeding=profile.breastfeeding,
         sensitive_skin="sensitivity" in profile.concerns,
         allergies=tuple(profile.allergies),
+        turned_down=turned_down(feedback),
         budget_total=Decimal(profile.budget_total) if profile.budget_total else None,
         budget_per_product=(
             Decimal(profile.budget_per_product) if profile.budget_per_product else None
@@ -78,6 +88,18 @@ def care_profile(profile: Profile, now: datetime, rates: RatesTable | None = Non
         currency=profile.currency,
         rates=rates or seed_table(),
     )
+
+
+def checked(
+    raw_ingredients: Sequence[Mapping[str, Any]], raw_products: Sequence[Mapping[str, Any]]
+) -> Catalog:
+    """The records parsed, or InvalidProduct naming the record and field at fault."""
+    try:
+        return parse_catalog(raw_ingredients, raw_products, [])
+    except RecordProblem as problem:
+        raise InvalidProduct(str(problem), field=problem.field) from problem
+    except ValueError as error:
+        raise InvalidProduct(str(error), field="input") from error
 
 
 class CatalogCache:
@@ -104,10 +126,18 @@ class CatalogCache:
     def parse_products(self, raw: Sequence[Mapping[str, Any]]) -> list[Product]:
         """Validates product records against the current ingredients."""
         self.index()
-        try:
-            return list(parse_catalog(self._raw_ingredients, raw, []).products)
-        except ValueError as error:
-            raise InvalidProduct(str(error), field="input") from error
+        return list(checked(self._raw_ingredients, raw).products)
+
+    def check_ingredient(
+        self, raw: Mapping[str, Any], products: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Validates an ingredient record with the whole catalog it would join (`products`, the
+        stored ones): a record every product still parses with, or InvalidProduct."""
+        self.index()
+        checked([raw], [])  # its own fields first, named as such
+        key = normalise(str(raw["inci_name"]))
+        others = [i for i in self._raw_ingredients if normalise(str(i["inci_name"])) != key]
+        checked([*others, raw], products)
 
     def invalidate(self) -> None:
         with self._lock:
@@ -117,12 +147,25 @@ class CatalogCache:
         with self._uow_factory() as uow:
             version = uow.catalog.version()
             if version != self._version or self._index is None:
-                self._raw_ingredients = list(uow.catalog.raw_ingredients())
-                catalog = parse_catalog(self._raw_ingredients, uow.catalog.raw_products(), [])
-                self._index = CandidateIndex.build(
-                    Catalog(catalog.ingredients, catalog.products, self._rules)
-                )
-                self._version = version
+                raw_ingredients: list[Mapping[str, Any]] = list(uow.catalog.raw_ingredients())
+                raw_products = uow.catalog.raw_products()
+                try:
+                    catalog = parse_catalog(raw_ingredients, raw_products, [])
+                except ValueError:
+                    if self._index is None:
+                        raise
+                    # A stored record no longer parses (written by an older version, or by
+                    # hand): keep serving the last catalog that did, rather than failing reads.
+                    log.exception(
+                        "catalog version %s does not load; kept version %s", version, self._version
+                    )
+                    self._version = version
+                else:
+                    self._raw_ingredients = raw_ingredients
+                    self._index = CandidateIndex.build(
+                        Catalog(catalog.ingredients, catalog.products, self._rules)
+                    )
+                    self._version = version
         self._checked_at = time.monotonic()
 
 
@@ -158,6 +201,12 @@ class RecommendationService:
     ) -> SavedRoutine:
         """The routine for a finished analysis; saved once per analysis and profile state."""
         if result is None:
+            if analysis.status is AnalysisStatus.FAILED:
+                raise RetakeNeeded(
+                    "This analysis failed, so it has no routine; take a new photo and start a "
+                    "new analysis.",
+                    field="analysisId",
+                )
             if analysis.status is not AnalysisStatus.DONE:
                 raise AnalysisNotReady("The analysis is not finished yet.", field="analysisId")
             stored = self._analyses.results([analysis.id]).get(analysis.id)
@@ -166,12 +215,13 @@ class RecommendationService:
             raise RetakeNeeded("This photo could not be measured; take a new one first.")
         with self._uow_factory() as uow:
             owners = uow.users.list_by_ids([analysis.owner_id])  # a plain row, no ORM row
+            ratings = uow.feedback.for_user(analysis.owner_id)
         owner = owners[0] if owners else None
         if owner is None:
             raise NotFound("The account is gone.")
         index = self.catalog.index()
         needs = needs_from_result(ResultReadout.from_stored(result), owner.profile)
-        profile = care_profile(owner.profile, self._clock(), self._rates())
+        profile = care_profile(owner.profile, self._clock(), self._rates(), ratings)
         ranker, model_version = self._ranker_for(owner.id)
         routine = build_routine(needs, profile, index.shortlist(needs, profile), ranker=ranker)
         tips = render_tips(needs, profile)
@@ -271,11 +321,8 @@ class RecommendationService:
         self.catalog.invalidate()
 
     def save_ingredient(self, raw: dict[str, Any]) -> None:
-        try:
-            parse_catalog([raw], [], [])
-        except ValueError as error:
-            raise InvalidProduct(str(error), field="input") from error
         with self._uow_factory() as uow:
+            self.catalog.check_ingredient(raw, uow.catalog.raw_products())
             uow.catalog.save_ingredient(plain_record(raw))
             uow.catalog.bump_version()
             uow.commit()
