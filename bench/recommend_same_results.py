@@ -78,7 +78,7 @@ def main() -> None:
     list(seed_catalog(container))
     service = container.recommendations
     saved: list[tuple[str, dict[str, Any]]] = []
-    service._save = lambda _a, key, _version, payload: saved.append((key, payload))  # type: ignore[assignment,method-assign,misc,return-value]
+    service._save = lambda _a, key, _version, payload, **_: saved.append((key, payload))  # type: ignore[assignment,method-assign,misc,return-value]
     people = []
     for index, changes in enumerate(PROFILES):
         person = container.accounts.register(f"same-{index}@example.org", "tea-and-toast-77")

@@ -10,7 +10,8 @@ import pytest
 from metskin.bootstrap import Container
 from metskin.cli.seed import seed_catalog
 from metskin.domain.recommendations import service
-from tests.e2e.conftest import GraphQLClient, SelectCounter, login_as_admin
+from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter, login_as_admin
+from tests.integration.test_care_booking import make_doctor
 from tests.media_samples import encode, face_jpeg, noise_image
 
 START = "mutation($m: ID!) { startAnalysis(mediaId: $m) { id } }"
@@ -60,6 +61,42 @@ async def test_a_routine_is_built_for_an_analysis_and_kept_in_history(
     edges = history["myRoutines"]["edges"]
     assert [e["node"]["id"] for e in edges] == [routine["id"]]
     assert edges[0]["node"]["analysisId"] == analysis_id
+
+
+async def test_reading_an_older_analysis_or_a_patients_routine_leaves_the_current_one(
+    client: GraphQLClient, seeded: Container
+) -> None:
+    """What the person follows (their newest routine, the check-in date counted from it) and
+    their inbox change only when they look at their latest analysis themselves."""
+    me = await client.register("maya@example.com")
+    older = await analysed(client, seeded, face_jpeg())
+    latest = await analysed(client, seeded, face_jpeg())
+    state = (
+        "{ myRoutines(first: 5) { edges { node { id analysisId } } } checkIn { routineMadeAt } }"
+    )
+    news = "{ notifications(first: 10) { edges { node { kind } } } }"
+    before = await client.data(state)
+    assert [e["node"]["analysisId"] for e in before["myRoutines"]["edges"]] == [latest, older]
+    await client.data(PROFILE, i={"allergies": ["zinc oxide"]})  # every routine is built anew
+
+    read = (await client.data(RECOMMEND, a=older))["recommendations"]
+    assert read["id"] not in {e["node"]["id"] for e in before["myRoutines"]["edges"]}
+    assert await client.data(state) == before
+
+    doctor = make_doctor(seeded, "derm@example.com")
+    seeded.sharing.share(me["user"]["id"], doctor.id, None, None)
+    derm = GraphQLClient(client.http)
+    derm.token = seeded.accounts.login("derm@example.com", PASSWORD).tokens.access_token
+    theirs = (await derm.data(RECOMMEND, a=latest))["recommendations"]
+    assert await client.data(state) == before
+    kinds = [e["node"]["kind"] for e in (await client.data(news))["notifications"]["edges"]]
+    assert "ROUTINE_CHANGED" not in kinds
+
+    # The patient's own look at their latest analysis makes it their routine.
+    own = (await client.data(RECOMMEND, a=latest))["recommendations"]
+    after = await client.data(state)
+    assert own["id"] == theirs["id"] == after["myRoutines"]["edges"][0]["node"]["id"]
+    assert after["checkIn"]["routineMadeAt"] != before["checkIn"]["routineMadeAt"]
 
 
 async def test_pregnancy_and_allergies_are_respected(

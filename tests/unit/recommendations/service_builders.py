@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from metskin.domain.analysis.ports import AnalysisAccess
 from metskin.domain.analysis.records import AnalysisStatus
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.recommendations.rules import load_safety_rules
@@ -61,15 +62,20 @@ def people_and_analyses() -> FakeRecommendationsUnitOfWork:
 
 
 def recommendations(
-    uow: FakeRecommendationsUnitOfWork, clock: FakeClock, **options: Any
+    uow: FakeRecommendationsUnitOfWork,
+    clock: FakeClock,
+    access: AnalysisAccess | None = None,
+    **options: Any,
 ) -> RecommendationService:
-    """The service on the fakes, reading analyses from `uow`'s store; the catalog not loaded."""
+    """The service on the fakes, reading analyses from `uow`'s store (`access`: who else may
+    read them, the owner only by default); the catalog not loaded."""
     analyses = AnalysisService(
         FakeAnalysisUnitOfWork(analyses=uow.analyses, users=uow.users),
         FakeStorage(),
         FakeEngine(),
         FakeEventBus(),
         clock,
+        access=access,
     )
     return RecommendationService(uow, analyses, load_safety_rules(), clock, **options)
 

@@ -12,7 +12,8 @@ import pytest
 from metskin.domain.recommendations.candidates import WHOLE_CATALOG_UP_TO, CandidateIndex
 from metskin.domain.recommendations.catalog import Catalog, load_catalog, parse_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
-from metskin.domain.recommendations.routine import Routine, build_routine
+from metskin.domain.recommendations.routine import build_routine
+from metskin.domain.recommendations.routine_model import Routine
 from metskin.domain.recommendations.scoring import score_product
 from metskin.domain.recommendations.vocabulary import SKIN_TYPES
 

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from metskin.domain.recommendations.catalog import Product, load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
-from metskin.domain.recommendations.routine import Routine, build_routine
+from metskin.domain.recommendations.routine import build_routine
+from metskin.domain.recommendations.routine_model import Routine
 from metskin.domain.recommendations.rules import load_safety_rules
 from metskin.domain.recommendations.safety import find_listed
 from metskin.domain.recommendations.scoring import ScoredProduct

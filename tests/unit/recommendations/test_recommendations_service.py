@@ -14,6 +14,7 @@ import pytest
 from metskin.domain.accounts.model import Profile, Role
 from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
+from metskin.domain.analysis.records import Analysis
 from metskin.domain.errors import Forbidden, NotFound, ValidationFailed
 from metskin.domain.recommendations.errors import InvalidProduct, ProductNotFound, RetakeNeeded
 from metskin.domain.recommendations.feedback import Feedback
@@ -266,6 +267,52 @@ def test_a_routine_that_changes_products_tells_the_person_once_and_restarts_chec
     clock.advance(days=1)
     service.recommend("p1", Role.PATIENT, "a2")
     assert len(uow.inbox.newest("p1", None, 10)) == 1 and len(uow.routines.rows) == 3
+
+
+def test_an_older_analysis_is_read_without_replacing_the_current_routine(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    first = service.recommend("p1", Role.PATIENT, "a1")
+    clock.advance(days=1)
+    current = service.recommend("p1", Role.PATIENT, "a2")  # the newer analysis
+    set_profile(uow, "p1", allergies=["niacinamide"])  # a new profile state for a1
+    clock.advance(days=1)
+    older = service.recommend("p1", Role.PATIENT, "a1")
+    assert older.analysis_id == "a1" and older.profile_hash != first.profile_hash
+    assert older.created_at == NOW + timedelta(days=2)
+    assert service.recommend("p1", Role.PATIENT, "a1").id == older.id  # the same answer
+    assert [r.id for r in service.history("p1", None, 5)] == [current.id, first.id]
+    assert len(uow.routines.rows) == 2 and older.id not in uow.routines.rows
+    schedule = uow.check_ins.get("p1")
+    assert schedule is not None and schedule.anchor_at == current.created_at
+    assert len(uow.inbox.newest("p1", None, 10)) == 1  # a1 -> a2 only
+    # The latest analysis in the new state does become the current routine.
+    latest = service.recommend("p1", Role.PATIENT, "a2")
+    assert [r.id for r in service.history("p1", None, 1)] == [latest.id] != [current.id]
+
+
+def test_a_dermatologist_s_read_leaves_the_patient_s_routine_alone(
+    uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    def shared_with_d1(viewer: str, role: Role, analysis: Analysis, *, audit: bool = True) -> bool:
+        return viewer == "d1" and role is Role.DERMATOLOGIST
+
+    service = recommendations(uow, clock, access=shared_with_d1)
+    service.load_catalog(INGREDIENTS, PRODUCTS)
+    first = service.recommend("p1", Role.PATIENT, "a1")
+    set_profile(uow, "p1", pregnant=True)  # the patient has not looked since
+    clock.advance(days=1)
+    read = service.recommend("d1", Role.DERMATOLOGIST, "a1")
+    assert "retinol-serum" not in chosen(read.routine)  # built for the profile as it is now
+    assert service.recommend("d1", Role.DERMATOLOGIST, "a2").id not in uow.routines.rows
+    assert list(uow.routines.rows) == [first.id]
+    schedule = uow.check_ins.get("p1")
+    assert schedule is not None and schedule.anchor_at == first.created_at
+    assert uow.inbox.newest("p1", None, 10) == []
+    # The patient's own read saves it, under the id the dermatologist was shown.
+    own = service.recommend("p1", Role.PATIENT, "a1")
+    assert own.id == read.id and [r.id for r in service.history("p1", None, 1)] == [own.id]
+    assert len(uow.inbox.newest("p1", None, 10)) == 1
 
 
 def test_the_profile_hash_reads_the_needs_and_profile_as_asdict_gives_them() -> None:

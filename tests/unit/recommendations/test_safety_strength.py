@@ -7,7 +7,8 @@ import pytest
 
 from metskin.domain.recommendations.catalog import load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
-from metskin.domain.recommendations.routine import Routine, build_routine
+from metskin.domain.recommendations.routine import build_routine
+from metskin.domain.recommendations.routine_model import Routine
 from tests.unit.recommendations.recommendation_builders import catalog, needs, product, profile
 from tests.unit.recommendations.test_recommendations_safety import chosen, excluded_by, rule_hit
 

@@ -33,6 +33,12 @@ NOT_FOUND = {
     ),
     "cleanser": _("We could not find a cleanser that fits your needs, budget and avoid-list."),
 }
+# Why the routine has no retinoid or AHA although one would suit the person.
+LEFT_OUT_WITHOUT_SUNSCREEN = _(
+    "Products with {ingredients} would suit your skin, but they make it more sensitive to the "
+    "sun: we only suggest them together with a daily sunscreen, and we could not fit one, so "
+    "your routine leaves them out."
+)
 PATCH_TEST = _(
     "Patch test first: put a little on the side of your neck or behind the ear once a day "
     "for 3 days, and skip the product if it itches, burns or turns red."
@@ -86,23 +92,22 @@ def routine_warnings(
     needs: SkinNeeds,
     profile: CareProfile,
     rules: tuple[SafetyRule, ...],
+    *,
+    left_out: Collection[Product] = (),
 ) -> list[str]:
-    """`picked`: the slots the routine filled; `products`: its products."""
+    """`picked`: the slots the routine filled; `products`: its products; `left_out`: the
+    products it would have suggested but left out for want of a sunscreen."""
     warnings: list[str] = [NOT_FOUND[slot] for slot in ESSENTIAL_SLOTS if slot not in picked]
-    sun_sensitising = sorted(
-        {
-            i.inci_name
-            for p in products
-            for r in needed_slots(p, rules)
-            for i in p.with_class(*r.classes)
-        }
-    )
+    sun_sensitising = _sun_sensitising(products, rules)
     if sun_sensitising and "sunscreen" in picked:
         sun = _(
             "{ingredients} make your skin more sensitive to the sun: use the sunscreen every "
             "morning, even on cloudy days, and reapply outdoors."
         )
-        warnings.append(Said(sun, ingredients=", ".join(sun_sensitising)))
+        warnings.append(Said(sun, ingredients=sun_sensitising))
+    without_sunscreen = _sun_sensitising(left_out, rules)
+    if without_sunscreen:
+        warnings.append(Said(LEFT_OUT_WITHOUT_SUNSCREEN, ingredients=without_sunscreen))
     if sum(1 for p in products if p.classes & ACTIVE_CLASSES) > 1:
         warnings.append(ONE_AT_A_TIME)
     if profile.pregnant or profile.breastfeeding:
@@ -119,3 +124,14 @@ def routine_warnings(
         if needs.severity(concern) >= threshold
     ]
     return warnings
+
+
+def _sun_sensitising(products: Collection[Product], rules: tuple[SafetyRule, ...]) -> str:
+    """The ingredients of `products` that need a sunscreen with them, named in a list."""
+    names = {
+        i.inci_name
+        for p in products
+        for r in needed_slots(p, rules)
+        for i in p.with_class(*r.classes)
+    }
+    return ", ".join(sorted(names))

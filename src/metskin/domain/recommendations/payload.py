@@ -16,7 +16,7 @@ from metskin.domain.i18n.said import said_json
 from metskin.domain.money.model import Conversion
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.prices import note_said
-from metskin.domain.recommendations.routine import Candidate, Routine, Step
+from metskin.domain.recommendations.routine_model import Candidate, Routine, Step
 from metskin.domain.recommendations.tips import Tip
 
 MAX_EXCLUDED_SHOWN = 40

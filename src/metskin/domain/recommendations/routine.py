@@ -23,67 +23,24 @@ from metskin.domain.recommendations.needs import (
 )
 from metskin.domain.recommendations.ports import Ranker
 from metskin.domain.recommendations.prices import note_said, price_said
+from metskin.domain.recommendations.routine_model import Candidate, Routine, Step
 from metskin.domain.recommendations.rules import SafetyRule
 from metskin.domain.recommendations.safety import (
     Exclusion,
     allowed_times,
     conflict_between,
     exclusion_for,
-    needed_slots,
     rule_of_kind,
     stacking_between,
+    unsafe_without,
 )
-from metskin.domain.recommendations.scoring import ScoredProduct, score_product
+from metskin.domain.recommendations.scoring import score_product
 from metskin.domain.recommendations.vocabulary import AM, PM, SLOTS, TIMES
 
 TWICE_DAILY_SLOTS = ("cleanser", "moisturiser")  # need one product for AM and PM
 MORNING_CLASSES = frozenset({"vitamin_c", "antioxidant"})  # once a day: best under the SPF
 ALTERNATIVES_PER_SLOT = 3
 REPEAT_ACTIVE_PENALTY = 0.3  # per active class the routine already has: avoids over-treating
-
-
-@dataclass(frozen=True)
-class Candidate:
-    product: Product
-    score: float  # after the ranker, if any
-    content: ScoredProduct
-
-
-@dataclass(frozen=True)
-class Step:
-    slot: str
-    time: str  # "AM" | "PM"
-    product: Product
-    how_much: str
-    frequency: str
-    introduce: tuple[str, ...]  # frequency ramp, patch test advice
-    why: tuple[str, ...]
-    warnings: tuple[str, ...]
-    price: Conversion  # in the person's currency
-
-
-@dataclass(frozen=True)
-class Routine:
-    am: tuple[Step, ...]
-    pm: tuple[Step, ...]
-    alternatives: Mapping[str, tuple[Candidate, ...]]  # slot -> up to 3
-    warnings: tuple[str, ...]
-    excluded: tuple[Exclusion, ...]
-    total_price: Money  # in the person's currency: the sum of the converted prices
-    price_notes: tuple[str, ...] = ()  # the rates and dates the prices were converted with
-    # Each alternative's price in the person's currency, like the steps' (by product id).
-    alternative_prices: Mapping[str, Conversion] = field(default_factory=dict)
-
-    @property
-    def currency(self) -> str:
-        return self.total_price.currency
-
-    @property
-    def products(self) -> tuple[Product, ...]:
-        seen: dict[str, Product] = {}
-        for step in (*self.am, *self.pm):
-            seen.setdefault(step.product.id, step.product)
-        return tuple(seen.values())
 
 
 @dataclass
@@ -100,9 +57,12 @@ class _Builder:
     profile: CareProfile
     rules: tuple[SafetyRule, ...]
     candidates: dict[str, list[Candidate]]
-    excluded: dict[str, Exclusion]
+    ruled_out: dict[str, Exclusion]  # before any pick: not candidates
     prices: dict[str, Conversion]  # by product id, in the person's currency: converted once
+    # Products this routine had picked, then left out for a slot it could not fill (no SPF).
+    left_out: tuple[Product, ...] = ()
     picks: dict[str, _Pick] = field(default_factory=dict)
+    excluded: dict[str, Exclusion] = field(default_factory=dict)  # tried for the picks
     cheapest: dict[str, Money] = field(default_factory=dict)  # by essential slot, found once
 
     def price_of(self, product: Product) -> Conversion:
@@ -132,12 +92,15 @@ class _Builder:
 def build_routine(
     needs: SkinNeeds, profile: CareProfile, catalog: Catalog, *, ranker: Ranker | None = None
 ) -> Routine:
+    """One product per slot. When a slot that some products need stays empty (no sunscreen
+    fits, and a retinoid or an AHA needs one), those products are left out and every slot is
+    chosen again: the slot a left-out product had gets the best safe product instead, and each
+    pick's notes speak of the routine as it ends, never of a product it left out."""
     builder = _start(needs, profile, catalog, ranker)
-    for slot in _slot_order(builder):
-        pick = _choose(builder, slot)
-        if pick is not None:
-            builder.picks[slot] = pick
-    _enforce_required_slots(builder)
+    _choose_slots(builder)
+    while left_out := _needing_empty_slots(builder):
+        builder = _without(builder, left_out)
+        _choose_slots(builder)
     return _finish(builder)
 
 
@@ -158,6 +121,48 @@ def _start(
     for ranked in candidates.values():
         ranked.sort(key=lambda c: (-c.score, prices[c.product.id].price.amount, c.product.id))
     return _Builder(needs, profile, catalog.rules, candidates, excluded, prices)
+
+
+def _choose_slots(builder: _Builder) -> None:
+    for slot in _slot_order(builder):
+        pick = _choose(builder, slot)
+        if pick is not None:
+            builder.picks[slot] = pick
+
+
+def _needing_empty_slots(builder: _Builder) -> dict[str, Exclusion]:
+    """The candidates that need a slot the picks left empty (an AHA or a retinoid without a
+    sunscreen), each with the rule's reason; none when every such slot is filled."""
+    required = (rule.slot for rule in builder.rules if rule.kind == "requires_slot")
+    if all(slot in builder.picks for slot in required):
+        return {}
+    found: dict[str, Exclusion] = {}
+    for ranked in builder.candidates.values():
+        for candidate in ranked:
+            exclusion = unsafe_without(candidate.product, builder.rules, builder.picks)
+            if exclusion is not None:
+                found[candidate.product.id] = exclusion
+    return found
+
+
+def _without(builder: _Builder, left_out: Mapping[str, Exclusion]) -> _Builder:
+    """A fresh start without the `left_out` products: no picks, and none of the exclusions
+    the picks caused (they may not hold for the new ones)."""
+    picked = [
+        p.candidate.product for p in builder.picks.values() if p.candidate.product.id in left_out
+    ]
+    return _Builder(
+        builder.needs,
+        builder.profile,
+        builder.rules,
+        {
+            slot: [c for c in ranked if c.product.id not in left_out]
+            for slot, ranked in builder.candidates.items()
+        },
+        {**builder.ruled_out, **left_out},
+        builder.prices,
+        left_out=(*builder.left_out, *picked),
+    )
 
 
 def _slot_order(builder: _Builder) -> list[str]:
@@ -311,21 +316,6 @@ def _held_back_for_essentials(builder: _Builder, slot: str) -> Money:
     return held
 
 
-def _enforce_required_slots(builder: _Builder) -> None:
-    """Drop products that need a slot the routine could not fill (no SPF, no AHA)."""
-    for slot, pick in list(builder.picks.items()):
-        product = pick.candidate.product
-        for rule in needed_slots(product, builder.rules):
-            if rule.slot in builder.picks:
-                continue
-            hits = product.with_class(*rule.classes)
-            ingredient = hits[0].inci_name if hits else ""
-            reason = rule.explain(product=product.display_name, ingredient=ingredient)
-            builder.excluded[product.id] = Exclusion(product, rule.id, reason)
-            del builder.picks[slot]
-            break
-
-
 def _finish(builder: _Builder) -> Routine:
     steps = [
         _step(builder, pick, time, again=index > 0)
@@ -353,9 +343,12 @@ def _finish(builder: _Builder) -> Routine:
                 builder.needs,
                 builder.profile,
                 builder.rules,
+                left_out=builder.left_out,
             )
         ),
-        excluded=tuple(e for pid, e in builder.excluded.items() if pid not in chosen),
+        excluded=tuple(
+            e for pid, e in {**builder.ruled_out, **builder.excluded}.items() if pid not in chosen
+        ),
         total_price=builder.spent(),
         price_notes=tuple(dict.fromkeys(note for note in notes if note)),
     )
@@ -385,13 +378,11 @@ def _step(builder: _Builder, pick: _Pick, time: str, *, again: bool) -> Step:
 
 def _alternatives(builder: _Builder, slot: str) -> tuple[Candidate, ...]:
     chosen = builder.picks[slot].candidate.product.id
-    spf_missing = "sunscreen" not in builder.picks
     found: list[Candidate] = []
     for candidate in _eligible(builder, slot):
         if len(found) == ALTERNATIVES_PER_SLOT:
             break
-        product = candidate.product
-        if product.id == chosen or (spf_missing and needed_slots(product, builder.rules)):
+        if candidate.product.id == chosen:
             continue
         if isinstance(_fit(builder, slot, candidate), _Pick):
             found.append(candidate)

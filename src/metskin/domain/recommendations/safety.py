@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -254,6 +254,21 @@ def allowed_times(
 def needed_slots(product: Product, rules: Iterable[SafetyRule]) -> tuple[SafetyRule, ...]:
     """The `requires_slot` rules this product triggers (SPF with AHAs or retinoids)."""
     return tuple(r for r in rules if r.kind == "requires_slot" and _has(product, r))
+
+
+def unsafe_without(
+    product: Product, rules: Iterable[SafetyRule], filled: Collection[str]
+) -> Exclusion | None:
+    """Why `product` stays out of a routine whose `filled` slots lack one it needs (an AHA or a
+    retinoid without a sunscreen); None when it needs none of the missing ones."""
+    for rule in needed_slots(product, rules):
+        if rule.slot in filled:
+            continue
+        hits = product.with_class(*rule.classes)
+        ingredient = hits[0].inci_name if hits else ""
+        reason = rule.explain(product=product.display_name, ingredient=ingredient)
+        return Exclusion(product, rule.id, reason)
+    return None
 
 
 def _has(product: Product, rule: SafetyRule) -> bool:

@@ -37,7 +37,11 @@ from metskin.domain.recommendations.payload import (
     profile_hash,
     serialise,
 )
-from metskin.domain.recommendations.ports import Ranker, RecommendationsUowFactory
+from metskin.domain.recommendations.ports import (
+    Ranker,
+    RecommendationsUnitOfWork,
+    RecommendationsUowFactory,
+)
 from metskin.domain.recommendations.records import RecordProblem
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.rules import SafetyRule
@@ -47,6 +51,7 @@ from metskin.domain.recommendations.vocabulary import CONCERNS
 log = logging.getLogger(__name__)
 CATALOG_CHECK_SECONDS = 1.0  # how stale the in-memory catalog may be
 SELF_REPORTED_SEVERITY = 40.0  # a concern the person named but the photo cannot measure
+ROUTINE_IDS = uuid.UUID("5f0c1d8e-2b7a-4c39-9e61-7a4d2f3b8c10")  # routine id: analysis + state
 
 RankerFor = Callable[[str], tuple[Ranker | None, str]]  # user id -> (ranker, model version)
 
@@ -100,6 +105,17 @@ def checked(
         raise InvalidProduct(str(problem), field=problem.field) from problem
     except ValueError as error:
         raise InvalidProduct(str(error), field="input") from error
+
+
+def _is_latest(
+    uow: RecommendationsUnitOfWork, analysis: Analysis, current: SavedRoutine | None
+) -> bool:
+    """Whether `analysis` is no older than the one behind the person's `current` routine
+    (none, or an analysis since erased: nothing newer to keep)."""
+    if current is None or current.analysis_id == analysis.id:
+        return True
+    behind = uow.analyses.get(current.analysis_id)
+    return behind is None or analysis.created_at >= behind.created_at
 
 
 class CatalogCache:
@@ -193,13 +209,16 @@ class RecommendationService:
     # --- recommendations -------------------------------------------------------------
 
     def recommend(self, viewer_id: str, viewer_role: Role, analysis_id: str) -> SavedRoutine:
+        """The routine for an analysis the viewer may read. Only its owner's read may make it
+        their current routine (`_save`); a dermatologist's or an admin's read never does."""
         analysis = self._analyses.get_for_viewer(viewer_id, viewer_role, analysis_id)
-        return self.for_analysis(analysis)
+        return self.for_analysis(analysis, by_owner=analysis.owner_id == viewer_id)
 
     def for_analysis(
-        self, analysis: Analysis, result: dict[str, Any] | None = None
+        self, analysis: Analysis, result: dict[str, Any] | None = None, *, by_owner: bool = True
     ) -> SavedRoutine:
-        """The routine for a finished analysis; saved once per analysis and profile state."""
+        """The routine for a finished analysis, for its owner (`by_owner`: they or the
+        pipeline ask) or another reader; saved once per analysis and profile state (`_save`)."""
         if result is None:
             if analysis.status is AnalysisStatus.FAILED:
                 raise RetakeNeeded(
@@ -227,7 +246,7 @@ class RecommendationService:
         tips = render_tips(needs, profile)
         payload = serialise(routine, tips, self._articles(), translated_tips(needs, profile))
         key = profile_hash(needs, profile, payload)
-        return self._save(analysis, key, model_version, payload)
+        return self._save(analysis, key, model_version, payload, by_owner=by_owner)
 
     def after_measuring(self, analysis: Analysis, result: dict[str, Any]) -> None:
         """The pipeline's RECOMMENDING stage: build and save the routine for a usable result."""
@@ -235,32 +254,49 @@ class RecommendationService:
             self.for_analysis(analysis, result)
 
     def _save(
-        self, analysis: Analysis, key: str, model_version: str, payload: dict[str, Any]
+        self,
+        analysis: Analysis,
+        key: str,
+        model_version: str,
+        payload: dict[str, Any],
+        *,
+        by_owner: bool,
     ) -> SavedRoutine:
+        """The routine saved before for this analysis and profile state, if any. Otherwise it
+        becomes the person's current routine (the first of `myRoutines`, the one check-ins
+        count from and a change is told against) only when the owner asks (or the pipeline,
+        for them) for their latest analysis: one no older than the analysis behind their
+        current routine. Any other read (an older analysis after a profile change, or a
+        dermatologist's read under a share) answers the routine without saving it: what the
+        person follows, their history and their check-in date do not change because someone
+        looked. Its id is the one it will have when saved, so the same routine keeps one id."""
+        routine = SavedRoutine(
+            id=str(uuid.uuid5(ROUTINE_IDS, f"{analysis.id}:{key}")),
+            user_id=analysis.owner_id,
+            analysis_id=analysis.id,
+            profile_hash=key,
+            created_at=self._clock(),
+            routine=payload,
+            model_version=model_version,
+        )
         with self._uow_factory() as uow:
             existing = uow.routines.find(analysis.id, key)
             if existing is not None:
                 return existing
             previous = uow.routines.list_for_user(analysis.owner_id, None, 1)
-            saved = SavedRoutine(
-                id=str(uuid.uuid4()),
-                user_id=analysis.owner_id,
-                analysis_id=analysis.id,
-                profile_hash=key,
-                created_at=self._clock(),
-                routine=payload,
-                model_version=model_version,
-            )
-            uow.routines.add(saved)
-            restart(uow, saved.user_id, saved.created_at)
-            change = lineup_change(previous[0].routine, payload) if previous else None
+            current = previous[0] if previous else None
+            if not by_owner or not _is_latest(uow, analysis, current):
+                return routine
+            uow.routines.add(routine)
+            restart(uow, routine.user_id, routine.created_at)
+            change = lineup_change(current.routine, payload) if current else None
             if change is not None:
-                change["analysis_id"] = saved.analysis_id
-                told = entries.routine_changed(saved.user_id, saved.id, change)
-                tell(uow, told, saved.created_at)
+                change["analysis_id"] = routine.analysis_id
+                told = entries.routine_changed(routine.user_id, routine.id, change)
+                tell(uow, told, routine.created_at)
             with contextlib.suppress(Conflict):  # a concurrent request saved the same one
                 uow.commit()
-        return saved
+        return routine
 
     def history(self, user_id: str, before: CreatedKey | None, limit: int) -> list[SavedRoutine]:
         return read(

@@ -38,7 +38,10 @@ class RecommendationQueries:
         return Product.from_domain(found)
 
     @guarded_field(
-        IsAuthenticated, "The routine for a finished analysis (built once per profile state)."
+        IsAuthenticated,
+        "The routine for a finished analysis (built once per profile state). The owner's read "
+        "of their latest analysis makes it their current routine (first in myRoutines); an "
+        "older analysis, or a dermatologist's read, answers it without changing that.",
     )
     async def recommendations(self, info: Info, analysis_id: strawberry.ID) -> Recommendation:
         recommend = info.context.container.recommendations.recommend
