@@ -596,3 +596,12 @@ def test_each_visit_draws_its_page_once(browser: Browser) -> None:
     assert drawn[-8:] == ["#/analyse", *pages], drawn  # registering led to the upload page
     assert [hash for hash, after in itertools.pairwise(drawn) if hash == after] == [], drawn
     assert browser.severe_console_messages() == []
+
+
+def test_a_returning_user_chooses_among_the_offered_languages(browser: Browser) -> None:
+    """A stored session in the default language still loads the catalog's list of languages."""
+    register(browser, "returning@example.com")
+    browser.reload("#/profile")
+    select = browser.find("#profile-form select[name=locale]")
+    offered = {o.get_attribute("value") for o in select.find_elements("css selector", "option")}
+    assert {"en-GB", "fr-FR", "de-DE"} <= offered

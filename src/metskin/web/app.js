@@ -4,7 +4,7 @@
 
 import { gql, session } from "./graphql.js";
 import { clear, errorInWords, h, navigate, showError } from "./dom.js";
-import { loadMessages, locale, mark, t } from "./i18n.js";
+import { loadMessages, locale, mark, supportedLocales, t } from "./i18n.js";
 import { renderLogin, renderRegister } from "./views/auth.js";
 import { renderProfile } from "./views/profile.js";
 import { renderAnalyse, renderAnalysis } from "./views/analysis.js";
@@ -169,10 +169,11 @@ if (window.location.pathname !== "/") {
   const deep = window.location.pathname + window.location.search;
   window.history.replaceState(null, "", `/#${deep}`);
 }
-/** The signed-in profile's language, else the browser's; the page follows a change. */
+/** The signed-in profile's language, else the browser's; the page follows a change. The
+ * catalog (its texts and the languages offered) is loaded at start-up even in the default. */
 async function speak() {
   const wanted = session.user?.profile?.locale || null;
-  if (wanted && wanted === locale()) return false;
+  if (wanted && wanted === locale() && supportedLocales().length) return false;
   const before = locale();
   await loadMessages(wanted);
   document.getElementById("footer-note").textContent =
