@@ -86,6 +86,17 @@ window.fetch = async (url, init = {}) => {
 };
 """
 
+# While __offline is set, the week's appointments cannot be read (the connection is down).
+WEEK_OFFLINE = """
+window.__offline = false;
+const nativeFetch = window.fetch;
+window.fetch = async (url, init = {}) => {
+  if (window.__offline && String(init.body).includes("appointments(range:")) {
+    throw new TypeError("Failed to fetch");
+  }
+  return nativeFetch(url, init);
+};
+"""
 
 server = server_fixture("dashboard")
 browser = browser_fixture()
@@ -511,3 +522,18 @@ def test_the_history_shows_when_the_dashboard_was_replaced_while_it_loaded(
     browser.find("#live-status[data-state=live]")  # the second page read it and follows
     assert event_id(browser, f"#feed .event[data-kind=BOOKED][data-appointment-id='{appointment}']")
     assert browser.severe_console_messages() == []
+
+
+def test_a_week_that_failed_to_load_is_not_stepped_over(browser: Browser) -> None:
+    on_new_pages(browser, WEEK_OFFLINE)
+    open_dashboard(browser, catalogue_doctor("New York").email)
+    monday = browser.attribute("#week .day", "data-date") or ""
+    browser.driver.execute_script("window.__offline = true")
+    browser.click("#next-week")
+    browser.text("#week-form .form-error", "NETWORK")
+    assert browser.attribute("#week .day", "data-date") == monday  # still this week
+    browser.driver.execute_script("window.__offline = false")
+    browser.click("#next-week")
+    following = (datetime.fromisoformat(monday) + timedelta(days=7)).date().isoformat()
+    browser.find(f"#week .day[data-date='{following}']")  # the next week, not the one after
+    assert browser.find("#week-of").get_property("value") == following

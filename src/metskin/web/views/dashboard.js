@@ -203,7 +203,10 @@ export async function renderDashboard(view) {
   zoneNote.textContent = zone;
   zoneNote.after(practice ? ", your practice's time zone"
     : ", this browser's time zone: no practice is on file for you");
-  const week = { monday: mondayOf(dateIn(zone)), loadedFor: null, byId: new Map(),
+  // `monday`: the week on screen (Previous and Next step from it), set once it has loaded;
+  // `wanted`: the week asked for last, the one a load still counts for.
+  const thisWeek = mondayOf(dateIn(zone));
+  const week = { monday: thisWeek, wanted: thisWeek, byId: new Map(),
     changed: new Set(), timer: null };
   const range = (monday) => ({ from: `${addDays(monday, -1)}T00:00:00Z`,
     to: `${addDays(monday, 8)}T00:00:00Z` }); // wide enough for any zone; filtered by local day
@@ -229,15 +232,24 @@ export async function renderDashboard(view) {
     renderFeed();
   };
 
-  const loadWeek = async () => {
-    const monday = week.monday;
-    const { appointments } = await gql(WEEK, { range: range(monday), zone });
-    if (monday !== week.monday) return; // another week was asked for meanwhile
+  const loadWeek = async (monday = week.wanted) => {
+    week.wanted = monday;
+    let appointments;
+    try {
+      ({ appointments } = await gql(WEEK, { range: range(monday), zone }));
+    } catch (error) {
+      if (monday === week.wanted) { // the week on screen stays the one asked for
+        week.wanted = week.monday;
+        weekInput.value = week.monday;
+      }
+      throw error;
+    }
+    if (monday !== week.wanted) return; // another week was asked for meanwhile
     const days = new Set(Array.from({ length: 7 }, (_, index) => addDays(monday, index)));
     const shown = appointments.filter((a) => days.has(a.startLocal.slice(0, 10)));
     rememberNames(shown);
     renderFeed(); // events about these patients can now name them
-    Object.assign(week, { loadedFor: monday,
+    Object.assign(week, { monday,
       byId: new Map(shown.map((a) => [a.id, { status: a.status, start: a.start }])) });
     weekInput.value = monday;
     clear(weekBody, weekList(monday, shown, week.changed));
@@ -245,9 +257,8 @@ export async function renderDashboard(view) {
   };
 
   function showWeekOf(isoDate, appointmentId = null) {
-    week.monday = mondayOf(isoDate);
     if (appointmentId) week.changed.add(appointmentId);
-    return busy(weekForm, loadWeek).then(() => {
+    return busy(weekForm, () => loadWeek(mondayOf(isoDate))).then(() => {
       const item = appointmentId && weekBody.querySelector(
         `[data-appointment-id="${CSS.escape(appointmentId)}"]`);
       if (item) item.scrollIntoView({ block: "nearest" });
@@ -262,7 +273,7 @@ export async function renderDashboard(view) {
   const shownAlready = (event) => {
     const known = week.byId.get(event.appointmentId);
     const day = event.start ? dateIn(zone, new Date(event.start)) : null;
-    const inWeek = day !== null && day >= week.loadedFor && day <= addDays(week.loadedFor, 6);
+    const inWeek = day !== null && day >= week.monday && day <= addDays(week.monday, 6);
     if (!known) return !inWeek;
     if (event.kind === "CANCELLED") return known.status === "CANCELLED";
     if (event.kind === "RESCHEDULED") return Date.parse(known.start) === Date.parse(event.start);
@@ -273,7 +284,7 @@ export async function renderDashboard(view) {
     if (appointmentId) week.changed.add(appointmentId);
     clearTimeout(week.timer);
     week.timer = setTimeout(() => {
-      busy(weekForm, loadWeek);
+      busy(weekForm, () => loadWeek());
     }, REFRESH_DELAY_MS);
   };
 
