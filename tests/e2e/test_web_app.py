@@ -163,6 +163,8 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     sharer = card.find_element(browser.by, "h3").text
     card.find_element(browser.by, "button.share").click()
     browser.text("#doctors .doctor .actions", f"Shared with {sharer}")
+    shared = card.find_element(browser.by, "button.share")
+    assert not shared.is_enabled() and shared.text == "Shared"  # not shared twice
     read_as_dermatologist(server, sharer, analysis_id)
 
     browser.go(f"#/analysis/{analysis_id}")

@@ -146,14 +146,19 @@ function bookingForm(doctor, slot, referralId, done) {
   return form;
 }
 
+/** Shares once: the button stays off afterwards (and while the share is on its way). */
 function shareButton(doctor, analysisId, box) {
   const button = h("button", { type: "button", class: "share" }, t("Share my analysis"));
-  button.addEventListener("click", () => busy(box, async () => {
-    const { shareAnalysis } = await gql(SHARE, { d: doctor.id, a: analysisId });
-    box.append(notice(t("Shared with {name} until {time}.",
-      { name: doctor.name, time: when(shareAnalysis.expiresAt) })));
-    box.append(h("a", { href: "#/sharing" }, t("Manage sharing")));
-  }));
+  button.addEventListener("click", async () => {
+    const shared = await busy(box, async () => {
+      const { shareAnalysis } = await gql(SHARE, { d: doctor.id, a: analysisId });
+      box.append(notice(t("Shared with {name} until {time}.",
+        { name: doctor.name, time: when(shareAnalysis.expiresAt) })));
+      box.append(h("a", { href: "#/sharing" }, t("Manage sharing")));
+      return true;
+    });
+    if (shared) Object.assign(button, { disabled: true, textContent: t("Shared") });
+  });
   return button;
 }
 
