@@ -537,3 +537,33 @@ def test_a_week_that_failed_to_load_is_not_stepped_over(browser: Browser) -> Non
     following = (datetime.fromisoformat(monday) + timedelta(days=7)).date().isoformat()
     browser.find(f"#week .day[data-date='{following}']")  # the next week, not the one after
     assert browser.find("#week-of").get_property("value") == following
+
+
+PHONE = {"width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": True}
+
+
+def sideways(browser: Browser) -> int:
+    """How far the page scrolls sideways on the PHONE (0: it does not; a phone widens its
+    window to a page wider than the screen, so the screen's width is the measure)."""
+    width = browser.driver.execute_script("return document.scrollingElement.scrollWidth")
+    return int(width) - PHONE["width"]
+
+
+def test_on_a_phone_wide_tables_scroll_in_their_box_not_the_page(
+    browser: Browser, server: str
+) -> None:
+    los_angeles = catalogue_doctor("Los Angeles")
+    patient = Patient(server, "narrow@example.com", "Nina Narrow")
+    share = "mutation($d: ID!) { shareAnalysis(dermatologistId: $d) { id } }"
+    patient.call(share, d=doctor_id(server, los_angeles.email))
+    browser.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    browser.log_in("narrow@example.com", PASSWORD)
+    browser.go("#/sharing")
+    browser.find("#shares tbody tr")
+    assert sideways(browser) == 0
+
+    browser.driver.execute_script("localStorage.clear()")
+    browser.log_in(los_angeles.email, DEMO_PASSWORD)
+    browser.go("#/hours")
+    browser.find("#weekly-rows tr.weekly")
+    assert sideways(browser) == 0

@@ -55,6 +55,11 @@ export function choice(name, options, selected) {
       t(label))));
 }
 
+/** A table in a box of its own that scrolls sideways on a narrow screen (not the page). */
+export function scrollingTable(attributes, ...children) {
+  return h("div", { class: "scroll" }, h("table", attributes, ...children));
+}
+
 export function errorBox() {
   return h("div", { class: "form-error", role: "alert", hidden: true });
 }
