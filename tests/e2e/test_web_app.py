@@ -607,3 +607,27 @@ def test_a_returning_user_chooses_among_the_offered_languages(browser: Browser) 
     select = browser.find("#profile-form select[name=locale]")
     offered = {o.get_attribute("value") for o in select.find_elements("css selector", "option")}
     assert {"en-GB", "fr-FR", "de-DE"} <= offered
+
+
+def test_back_leads_past_redirects_and_the_login_form(browser: Browser, server: str) -> None:
+    register(browser, "back@example.com")
+    browser.click("#logout")
+    browser.until(lambda: browser.hash() == "#/login", "the login page")
+    browser.driver.get("data:text/html,<h1>Webmail</h1>")
+    browser.driver.get(f"{server}/#/history")  # a link from an email, logged out
+    browser.until(lambda: browser.hash() == "#/login?next=%2Fhistory", "the login page")
+    browser.fill("#login-form", email="back@example.com", password=PASSWORD)
+    browser.submit("#login-form")
+    browser.until(lambda: browser.hash() == "#/history", "the page the link named")
+    browser.driver.back()  # not the login form again, nor the redirect to it
+    browser.until(lambda: browser.driver.current_url.startswith("data:"), "the webmail")
+    browser.driver.forward()
+    browser.find("#history-empty")
+
+    browser.go("#/dashboard")  # a dermatologist's page: this patient's home instead
+    browser.until(lambda: browser.hash() == "#/analyse", "the patient's home")
+    browser.driver.back()
+    browser.until(lambda: browser.hash() == "#/history", "the page before")
+    browser.go("#/login")  # logged in already
+    browser.until(lambda: browser.hash() == "#/analyse", "the patient's home")
+    assert browser.visible("#login-form") == []

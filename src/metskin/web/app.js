@@ -127,8 +127,9 @@ async function route() {
   globalError.hidden = true;
   renderNav();
 
+  // Redirects replace the address asked for: Back leads to the page before it.
   if (path === "/") {
-    navigate(session.loggedIn ? home() : "#/login");
+    navigate(session.loggedIn ? home() : "#/login", { replace: true });
     return;
   }
   const found = ROUTES.find((candidate) => candidate.path.test(path));
@@ -137,12 +138,17 @@ async function route() {
       h("a", { href: "#/" }, t("Go to the start")));
     return;
   }
+  if (found.open && session.loggedIn) {
+    navigate(home(), { replace: true }); // logging in or registering again
+    return;
+  }
   if (!found.open && !session.loggedIn) {
-    navigate(`#/login?next=${encodeURIComponent(path)}`);
+    navigate(`#/login?next=${encodeURIComponent(path)}`, { replace: true });
     return;
   }
   if (!found.open && forOtherRole(found)) {
-    navigate(home()); // the other side's page (also where logging in leads by default)
+    // the other side's page (also where logging in leads by default)
+    navigate(home(), { replace: true });
     return;
   }
   const match = found.path.exec(path).slice(1).map(decodeURIComponent);
@@ -186,7 +192,7 @@ window.addEventListener("hashchange", route);
 session.onChange(async () => {
   renderNav();
   if (!session.loggedIn && !ROUTES.find((r) => r.open && r.path.test(parseHash().path))) {
-    navigate("#/login?ended=1");
+    navigate("#/login?ended=1", { replace: true });
   }
   if (!session.loggedIn) return;
   language = speak();

@@ -173,7 +173,10 @@ export function notice(text, kind = "ok") {
   return h("p", { class: `notice ${kind}`, role: "status" }, text);
 }
 
-export function navigate(hash) {
+/** Go to `hash`; `replace`: instead of the page on screen in the history (a redirect, or the
+ * form that led here), so that Back does not come back to it. */
+export function navigate(hash, { replace = false } = {}) {
   if (window.location.hash === hash) window.dispatchEvent(new HashChangeEvent("hashchange"));
+  else if (replace) window.location.replace(hash);
   else window.location.hash = hash;
 }

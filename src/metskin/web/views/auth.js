@@ -46,7 +46,7 @@ export function renderLogin(view, { params }) {
       `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${AUTH_FIELDS} } }`,
       { e: formValue(form, "email"), p: form.elements.password.value });
     session.set(data.login);
-    navigate(nextPage(params));
+    navigate(nextPage(params), { replace: true }); // Back skips the form
   });
   append(view, [
     params.get("ended") ? null : about(),
@@ -73,7 +73,7 @@ export function renderRegister(view, { params }) {
       { input: { email: formValue(form, "email"), password: form.elements.password.value,
         displayName: formValue(form, "displayName") } });
     session.set(data.register);
-    navigate(nextPage(params));
+    navigate(nextPage(params), { replace: true }); // Back skips the form
   });
   append(view, [
     h("h1", {}, t("Create your MetSkin account")),
