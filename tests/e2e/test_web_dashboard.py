@@ -251,6 +251,7 @@ def test_bookings_reach_the_dashboard_live_and_resume_after_a_dropped_connection
         "Dashboard",
         "Patients",
         "Working hours",
+        "Profile",
     ]
     assert "access log" in browser.text(".audit-note")
     assert browser.text("#week-zone") == LONDON
@@ -567,3 +568,19 @@ def test_on_a_phone_wide_tables_scroll_in_their_box_not_the_page(
     browser.go("#/hours")
     browser.find("#weekly-rows tr.weekly")
     assert sideways(browser) == 0
+
+
+def test_a_dermatologist_sets_language_and_zone_and_has_data_rights_on_the_profile(
+    browser: Browser,
+) -> None:
+    open_dashboard(browser, catalogue_doctor("New York").email)
+    browser.click("#nav a[href='#/profile']")
+    browser.find("#profile-form [name=locale]")
+    assert browser.hash() == "#/profile"
+    for shown in ("[name=timeZone]", "[name=displayName]", "~ #my-data #export-data"):
+        assert browser.visible(f"#profile-form {shown}"), shown
+    assert browser.visible("#erase-form [name=password]")
+    for patients_only in ("birthYear", "skinType", "concerns", "pregnant", "budgetTotal"):
+        assert not browser.visible(f"#profile-form [name={patients_only}]"), patients_only
+    browser.submit("#profile-form")
+    browser.text("#profile-form .saved", "Profile saved.")

@@ -31,7 +31,7 @@ const ROUTES = [
   { path: /^\/analyses\/([^/]+)$/, view: renderAnalysis },
   { path: /^\/history$/, view: renderHistory },
   { path: /^\/routine\/([^/]+)$/, view: renderRoutine },
-  { path: /^\/profile$/, view: renderProfile },
+  { path: /^\/profile$/, view: renderProfile, everyone: true },
   { path: /^\/dermatologists$/, view: renderDirectory },
   { path: /^\/appointments$/, view: renderAppointments },
   { path: /^\/appointments\/([^/]+)$/, view: renderAppointment },
@@ -53,7 +53,7 @@ const LINKS = Object.entries({
 });
 const DERMATOLOGIST_LINKS = Object.entries({
   "#/dashboard": mark("Dashboard"), "#/patients": mark("Patients"),
-  "#/hours": mark("Working hours"),
+  "#/hours": mark("Working hours"), "#/profile": mark("Profile"),
 });
 
 const main = document.getElementById("view");
@@ -64,8 +64,10 @@ const globalError = document.getElementById("global-error");
 let current = { cleanup: null, token: 0, hash: null, locale: null };
 let language = Promise.resolve(false); // the signed-in profile's language, while it loads
 
-/** A page of someone else's role (admin pages for admins; patients and admins share the rest). */
+/** A page of someone else's role (admin pages for admins; patients and admins share the rest,
+ * but for the pages of everyone: the profile). */
 function forOtherRole(found) {
+  if (found.everyone) return false;
   const role = session.user ? session.user.role : null;
   if (found.role === ADMIN) return role !== ADMIN;
   return (found.role === DERMATOLOGIST) !== isDermatologist();
