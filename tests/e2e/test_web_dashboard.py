@@ -563,7 +563,8 @@ def test_on_a_phone_wide_tables_scroll_in_their_box_not_the_page(
     browser.find("#shares tbody tr")
     assert sideways(browser) == 0
 
-    browser.driver.execute_script("localStorage.clear()")
+    browser.click("#logout")
+    browser.find("#login-form")
     browser.log_in(los_angeles.email, DEMO_PASSWORD)
     browser.go("#/hours")
     browser.find("#weekly-rows tr.weekly")
