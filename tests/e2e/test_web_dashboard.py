@@ -351,7 +351,7 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     )
 
     shared = f"#feed .event[data-kind=SHARED][data-patient-id='{patient.id}']"
-    assert "one analysis" in browser.text(shared, patient.name)  # the event names them
+    assert "One analysis" in browser.text(shared, patient.name)  # the event names them
     browser.click(f"#feed .event[data-kind=SHARED] a[href^='#/shared/{analysis_id}']")
     browser.until(lambda: browser.hash().startswith(f"#/shared/{analysis_id}"), "the analysis")
     assert "access log" in browser.text(".audit-note")
@@ -482,7 +482,7 @@ def test_without_websockets_the_dashboard_polls_dashboard_events_after_the_last_
     booked = f"#feed .event[data-kind=BOOKED][data-appointment-id='{appointment}']"
     assert patient.name in browser.text(booked, "New booking")
     shared = f"#feed .event[data-kind=SHARED][data-patient-id='{patient.id}']"
-    assert "all analyses" in browser.text(shared, patient.name)  # named from the appointment
+    assert "All analyses" in browser.text(shared, patient.name)  # named from the appointment
     new_ids = {event_id(browser, booked), event_id(browser, shared)}
 
     # Both came from polling dashboardEvents after the last event seen, nothing else.

@@ -156,6 +156,12 @@ export function day(iso, timeZone = undefined) {
     .format(new Date(iso));
 }
 
+/** A calendar date (YYYY-MM-DD, in no zone) as a heading: "Monday 7 December". */
+export function dateHeading(isoDate) {
+  return dateTimeFormat({ weekday: "long", day: "numeric", month: "long", timeZone: "UTC" })
+    .format(new Date(`${isoDate}T00:00:00Z`));
+}
+
 export function time(iso, timeZone = undefined) {
   return dateTimeFormat({ timeStyle: "short", timeZone }).format(new Date(iso));
 }
