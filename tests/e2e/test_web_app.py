@@ -53,6 +53,30 @@ window.fetch = async (url, init) => {
 };
 """
 
+# The progress between two analyses a season apart, as the API would send it (finding real
+# photos whose tone moves by 29 degrees is not the point): the page's words for it.
+SEASON_APART = """
+const nativeFetch = window.fetch;
+window.fetch = async (url, init = {}) => {
+  if (!String(init.body).includes("progress(from:")) return nativeFetch(url, init);
+  const face = (concern, delta, change) => ({ concern, region: "face", delta, change });
+  const progress = {
+    analyses: [{ id: "a1", createdAt: "2026-01-05T10:00:00Z" },
+      { id: "a2", createdAt: "2026-04-05T10:00:00Z" }],
+    trends: [],
+    comparison: {
+      changedConcerns: ["tone", "acne", "redness"], mirrored: false,
+      before: { createdAt: "2026-01-05T10:00:00Z" }, after: { createdAt: "2026-04-05T10:00:00Z" },
+      comparability: { score: 0.95, flagged: false, reasons: [] },
+      deltas: [face("tone", -29.4816, "DECREASED"), face("acne", 12.04, "INCREASED"),
+        face("redness", -0.98, "DECREASED"), face("pores", 0.4, "NO_CHANGE")],
+      pictures: null,
+    },
+  };
+  return new Response(JSON.stringify({ data: { progress } }),
+    { status: 200, headers: { "content-type": "application/json" } });
+};
+"""
 
 server = server_fixture("web")
 browser = browser_fixture()
@@ -631,3 +655,14 @@ def test_back_leads_past_redirects_and_the_login_form(browser: Browser, server: 
     browser.go("#/login")  # logged in already
     browser.until(lambda: browser.hash() == "#/analyse", "the patient's home")
     assert browser.visible("#login-form") == []
+
+
+def test_progress_says_each_change_rounded_with_its_unit(browser: Browser) -> None:
+    browser.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": SEASON_APART}
+    )
+    register(browser, "season@example.com")
+    browser.go("#/progress")
+    browser.find("#changes li")
+    shown = [li.text for li in browser.visible("#changes li")]
+    assert shown == ["Skin tone: down 29.5° ITA", "Acne: up 12 points", "Redness: down 1 point"]

@@ -50,6 +50,11 @@ export function money(amount, currency) {
   }
 }
 
+/** `29.5` in en-GB, `29,5` in fr-FR: at most `digits` decimals. */
+export function number(value, digits = 0) {
+  return new Intl.NumberFormat(state.locale, { maximumFractionDigits: digits }).format(value);
+}
+
 export function dateTimeFormat(options) {
   return new Intl.DateTimeFormat(state.locale, options);
 }
