@@ -120,6 +120,8 @@ def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
 
     browser.find("#routine #am .step")
     assert browser.text("h1") == "Votre routine"
+    articles = [a.get_attribute("href") for a in browser.visible("#tips a")]
+    assert articles and all(href.endswith("?locale=fr-FR") for href in articles), articles
     assert browser.text("#routine", "Matin") and "Soir" in browser.text("#routine")
     prices = [e.text for e in browser.visible("#routine .step .product-name + .muted")]
     assert prices and all(FRENCH_POUNDS.search(p) for p in prices), prices
@@ -205,6 +207,12 @@ def test_free_times_check_ins_and_the_export_read_in_french(browser: Browser, se
     browser.find("#export-data").click()
     browser.find("#export-link", timeout=90)
     assert "(le lien reste valable quelques minutes)" in browser.text("#data-export .saved")
+
+    # Links to the articles ask for them in French (this browser asks for English).
+    footer = browser.find("#footer-link").get_attribute("href")
+    assert footer.endswith("/learn/when-to-see-a-dermatologist?locale=fr-FR"), footer
+    browser.driver.get(footer)
+    assert browser.driver.execute_script("return document.documentElement.lang") == "fr"
 
 
 def test_a_german_dermatologist_s_dashboard_and_labels_read_in_german(

@@ -25,7 +25,7 @@ from metskin.bootstrap import Container, settle_heap
 from metskin.domain.content.model import ArticleFilter
 from metskin.domain.content.render import render_article, render_index
 from metskin.domain.errors import NotFound, Unavailable
-from metskin.domain.i18n.locales import language_of
+from metskin.domain.i18n.locales import language_of, negotiate
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.analysis.media_route import media_route
@@ -159,11 +159,15 @@ def is_subscription(query: str | None, operation_name: str | None) -> bool:
 
 
 def learn_routes(container: Container) -> list[Route]:
-    """`/learn`: every article (or those matching `?search=`), and `/learn/<slug>`: one."""
+    """`/learn`: every article (or those matching `?search=`), and `/learn/<slug>`: one; in
+    the language of `?locale=` (the web app's links carry the reader's) if supported, else
+    `Accept-Language`'s."""
     content = container.content
 
     def translator(request: Request) -> Translator:
-        return container.translations.translator(request_locale(request.headers))
+        asked = request.query_params.get("locale", "")[:35]
+        locale = negotiate(asked, request_locale(request.headers))
+        return container.translations.translator(locale)
 
     async def learn_index(request: Request) -> Response:
         search = request.query_params.get("search", "")[:100]

@@ -4,7 +4,7 @@
 
 import { gql, session } from "./graphql.js";
 import { clear, errorInWords, h, navigate, showError } from "./dom.js";
-import { loadMessages, locale, mark, supportedLocales, t } from "./i18n.js";
+import { inAppLanguage, loadMessages, locale, mark, supportedLocales, t } from "./i18n.js";
 import { renderLogin, renderRegister } from "./views/auth.js";
 import { renderProfile } from "./views/profile.js";
 import { renderAnalyse, renderAnalysis } from "./views/analysis.js";
@@ -186,7 +186,9 @@ async function speak() {
   await loadMessages(wanted);
   document.getElementById("footer-note").textContent =
     t("MetSkin gives skin-care guidance, not a medical diagnosis.");
-  document.getElementById("footer-link").textContent = t("When to see a dermatologist");
+  const footerLink = document.getElementById("footer-link");
+  footerLink.textContent = t("When to see a dermatologist");
+  footerLink.href = inAppLanguage(footerLink.getAttribute("href"));
   return before !== locale();
 }
 

@@ -40,6 +40,14 @@ export async function loadMessages(wanted = null) {
   return state.locale;
 }
 
+/** A link to a server page (`/learn/...`) that asks for it in the app's language. */
+export function inAppLanguage(url) {
+  const [path, query = ""] = url.split("?");
+  const params = new URLSearchParams(query);
+  params.set("locale", state.locale);
+  return `${path}?${params}`;
+}
+
 /** `12,50 £` in fr-FR, `£12.50` in en-GB. */
 export function money(amount, currency) {
   try {
