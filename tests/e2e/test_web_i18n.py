@@ -180,6 +180,8 @@ def test_free_times_check_ins_and_the_export_read_in_french(browser: Browser, se
     browser.text("#logout", "Se déconnecter")
 
     browser.go("#/dermatologists")
+    speaks = browser.text("#doctors .doctor", "parle ")
+    assert "anglais" in speaks and not re.search(r"parle [a-z]{2}\b", speaks), speaks
     browser.find("#doctors .doctor .show-slots").click()
     heading = browser.find(".slot-results .slot-day h4").text
     assert heading.split()[0] in {

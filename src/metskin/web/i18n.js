@@ -48,6 +48,16 @@ export function inAppLanguage(url) {
   return `${path}?${params}`;
 }
 
+/** A language's name ("gu" -> "Gujarati", "Goudjarati" in fr-FR), in `inLocale` (the app's
+ * by default); the code itself where the browser has no name for it. */
+export function languageName(code, inLocale = state.locale) {
+  try {
+    return new Intl.DisplayNames([inLocale], { type: "language" }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
 /** `12,50 £` in fr-FR, `£12.50` in en-GB. */
 export function money(amount, currency) {
   try {

@@ -5,7 +5,7 @@ import {
   append, busy, choice, clear, errorBox, field, formValue, h, humanize, notice, numberOrNull,
   onSubmit, when,
 } from "../dom.js";
-import { mark, money, t } from "../i18n.js";
+import { languageName, mark, money, t } from "../i18n.js";
 import { CONSULTATION_TYPES, slotPicker } from "./slots.js";
 
 const PAGE = 10;
@@ -168,7 +168,8 @@ function doctorCard(doctor, params) {
   const card = h("li", { class: "card doctor", "data-doctor-id": doctor.id },
     h("h3", {}, doctor.name),
     h("p", {}, doctor.specialties.map(humanize).join(", "),
-      h("span", { class: "muted" }, ` · ${t("speaks {languages}", { languages: doctor.languages.join(", ") })}`)),
+      h("span", { class: "muted" }, ` · ${t("speaks {languages}",
+        { languages: doctor.languages.map((code) => languageName(code)).join(", ") })}`)),
     h("p", {}, `${doctor.practice.name}, ${doctor.practice.address}`,
       doctor.distanceKm !== null ? h("span", { class: "distance" },
         ` · ${doctor.distanceKm.toFixed(1)} km`) : null),

@@ -6,7 +6,7 @@ import {
   append, choice, errorBox, field, formValue, h, humanize, listFromText, notice, numberOrNull,
   onSubmit,
 } from "../dom.js";
-import { mark, supportedLocales, t } from "../i18n.js";
+import { languageName, mark, supportedLocales, t } from "../i18n.js";
 
 const PROFILE_FIELDS = `displayName birthYear sex skinType concerns pregnant breastfeeding
   allergies budgetPerProduct budgetTotal currency locale timeZone phone emailOptIn smsOptIn`;
@@ -30,14 +30,7 @@ function ageHint(birthYear) {
 // The locales the server offers, each named in its own language ("français (France)"); a
 // stored value outside the list stays choosable.
 function locales() {
-  const named = (tag) => {
-    try {
-      return new Intl.DisplayNames([tag], { type: "language" }).of(tag);
-    } catch {
-      return tag;
-    }
-  };
-  return supportedLocales().map((tag) => [tag, named(tag)]);
+  return supportedLocales().map((tag) => [tag, languageName(tag, tag)]);
 }
 
 /** Options from `values`, with the current one kept even if it is not among them. */
