@@ -77,6 +77,22 @@ window.fetch = async (url, init = {}) => {
     { status: 200, headers: { "content-type": "application/json" } });
 };
 """
+# Three articles for every search, none twice: a card that reads two searches has six to choose
+# from, and shows its three.
+MANY_ARTICLES = """
+const nativeFetch = window.fetch;
+let made = 0;
+window.fetch = async (url, init = {}) => {
+  if (!String(init.body).includes("articles(filter:")) return nativeFetch(url, init);
+  const edges = [1, 2, 3].map(() => {
+    made += 1;
+    return { node: { slug: `article-${made}`, title: `Article ${made}`, url: `/learn/a-${made}`,
+      readingMinutes: 3, locale: "en" } };
+  });
+  return new Response(JSON.stringify({ data: { articles: { edges } } }),
+    { status: 200, headers: { "content-type": "application/json" } });
+};
+"""
 
 server = server_fixture("web")
 browser = browser_fixture()
@@ -137,6 +153,9 @@ def read_as_dermatologist(server: str, name: str, analysis_id: str) -> None:
 def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path: Path) -> None:
     photo = tmp_path / "face.jpg"
     photo.write_bytes(face_jpeg())
+    browser.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": MANY_ARTICLES}
+    )
     register(browser, "journey@example.com")
 
     browser.find("#upload-form input[name=file]").send_keys(str(photo))
@@ -178,6 +197,7 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     browser.submit("#symptoms-form")
     browser.text("#referral", "We suggest seeing a dermatologist")
     assert "Urgent Skin cancer" in browser.text("#referral")
+    assert len(browser.visible("#referral-articles li")) == 3  # of six found
 
     browser.find("a[href^='#/dermatologists?share=']").click()
     # A London patient's directory starts nearest London (not a Chicago doctor first).

@@ -20,7 +20,7 @@ export async function readMore(filters, { id, first = 3 } = {}) {
   if (!seen.size) return null;
   return h("div", { class: "card wide read-more", id },
     h("h2", {}, t("Read more")),
-    h("ul", {}, [...seen.values()].slice(0, first + 1).map((article) => h("li", {},
+    h("ul", {}, [...seen.values()].slice(0, first).map((article) => h("li", {},
       h("a", { href: inAppLanguage(article.url), target: "_blank", rel: "noopener",
         lang: article.locale },
         article.title),
