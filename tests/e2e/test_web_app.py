@@ -198,6 +198,7 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     browser.text("#referral", "We suggest seeing a dermatologist")
     assert "Urgent Skin cancer" in browser.text("#referral")
     assert len(browser.visible("#referral-articles li")) == 3  # of six found
+    assert browser.text("#referral").count("This is not a diagnosis.") == 1  # said once
 
     browser.find("a[href^='#/dermatologists?share=']").click()
     # A London patient's directory starts nearest London (not a Chicago doctor first).
