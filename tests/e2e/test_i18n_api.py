@@ -146,6 +146,18 @@ async def test_learn_pages_and_the_web_catalog_follow_the_language(
     article = await client.http.get("/learn/spf-basics", headers={"accept-language": "fr"})
     assert "Articles liés" in article.text and '<article lang="fr">' in article.text
 
+    # The web app's links ask for the reader's language, whatever the browser's
+    english_browser = {"accept-language": "en-GB"}
+    asked = await client.http.get("/learn/spf-basics?locale=fr-FR", headers=english_browser)
+    assert asked.headers["content-language"] == "fr-FR" and '<article lang="fr">' in asked.text
+    assert 'href="/learn?locale=fr-FR"' in asked.text  # and the next pages too
+    index = await client.http.get("/learn?locale=de-DE&search=", headers=english_browser)
+    assert "Mehr über Ihre Haut" in index.text
+    assert '<input type="hidden" name="locale" value="de-DE">' in index.text
+    assert 'href="/learn/spf-basics?locale=de-DE"' in index.text
+    unknown = await client.http.get("/learn?locale=xx-YY", headers={"accept-language": "de"})
+    assert unknown.status_code == 200 and unknown.headers["content-language"] == "de-DE"
+
     catalog = (await client.http.get("/i18n/messages.json?locale=fr-CH")).json()
     assert catalog["locale"] == "fr-CH" and catalog["language"] == "fr"
     assert catalog["messages"]["Save profile"] == "Enregistrer le profil"

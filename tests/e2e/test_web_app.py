@@ -53,6 +53,46 @@ window.fetch = async (url, init) => {
 };
 """
 
+# The progress between two analyses a season apart, as the API would send it (finding real
+# photos whose tone moves by 29 degrees is not the point): the page's words for it.
+SEASON_APART = """
+const nativeFetch = window.fetch;
+window.fetch = async (url, init = {}) => {
+  if (!String(init.body).includes("progress(from:")) return nativeFetch(url, init);
+  const face = (concern, delta, change) => ({ concern, region: "face", delta, change });
+  const progress = {
+    analyses: [{ id: "a1", createdAt: "2026-01-05T10:00:00Z" },
+      { id: "a2", createdAt: "2026-04-05T10:00:00Z" }],
+    trends: [],
+    comparison: {
+      changedConcerns: ["tone", "acne", "redness"], mirrored: false,
+      before: { createdAt: "2026-01-05T10:00:00Z" }, after: { createdAt: "2026-04-05T10:00:00Z" },
+      comparability: { score: 0.95, flagged: false, reasons: [] },
+      deltas: [face("tone", -29.4816, "DECREASED"), face("acne", 12.04, "INCREASED"),
+        face("redness", -0.98, "DECREASED"), face("pores", 0.4, "NO_CHANGE")],
+      pictures: null,
+    },
+  };
+  return new Response(JSON.stringify({ data: { progress } }),
+    { status: 200, headers: { "content-type": "application/json" } });
+};
+"""
+# Three articles for every search, none twice: a card that reads two searches has six to choose
+# from, and shows its three.
+MANY_ARTICLES = """
+const nativeFetch = window.fetch;
+let made = 0;
+window.fetch = async (url, init = {}) => {
+  if (!String(init.body).includes("articles(filter:")) return nativeFetch(url, init);
+  const edges = [1, 2, 3].map(() => {
+    made += 1;
+    return { node: { slug: `article-${made}`, title: `Article ${made}`, url: `/learn/a-${made}`,
+      readingMinutes: 3, locale: "en" } };
+  });
+  return new Response(JSON.stringify({ data: { articles: { edges } } }),
+    { status: 200, headers: { "content-type": "application/json" } });
+};
+"""
 
 server = server_fixture("web")
 browser = browser_fixture()
@@ -113,6 +153,9 @@ def read_as_dermatologist(server: str, name: str, analysis_id: str) -> None:
 def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path: Path) -> None:
     photo = tmp_path / "face.jpg"
     photo.write_bytes(face_jpeg())
+    browser.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": MANY_ARTICLES}
+    )
     register(browser, "journey@example.com")
 
     browser.find("#upload-form input[name=file]").send_keys(str(photo))
@@ -154,6 +197,8 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     browser.submit("#symptoms-form")
     browser.text("#referral", "We suggest seeing a dermatologist")
     assert "Urgent Skin cancer" in browser.text("#referral")
+    assert len(browser.visible("#referral-articles li")) == 3  # of six found
+    assert browser.text("#referral").count("This is not a diagnosis.") == 1  # said once
 
     browser.find("a[href^='#/dermatologists?share=']").click()
     # A London patient's directory starts nearest London (not a Chicago doctor first).
@@ -163,6 +208,8 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     sharer = card.find_element(browser.by, "h3").text
     card.find_element(browser.by, "button.share").click()
     browser.text("#doctors .doctor .actions", f"Shared with {sharer}")
+    shared = card.find_element(browser.by, "button.share")
+    assert not shared.is_enabled() and shared.text == "Shared"  # not shared twice
     read_as_dermatologist(server, sharer, analysis_id)
 
     browser.go(f"#/analysis/{analysis_id}")
@@ -596,3 +643,47 @@ def test_each_visit_draws_its_page_once(browser: Browser) -> None:
     assert drawn[-8:] == ["#/analyse", *pages], drawn  # registering led to the upload page
     assert [hash for hash, after in itertools.pairwise(drawn) if hash == after] == [], drawn
     assert browser.severe_console_messages() == []
+
+
+def test_a_returning_user_chooses_among_the_offered_languages(browser: Browser) -> None:
+    """A stored session in the default language still loads the catalog's list of languages."""
+    register(browser, "returning@example.com")
+    browser.reload("#/profile")
+    select = browser.find("#profile-form select[name=locale]")
+    offered = {o.get_attribute("value") for o in select.find_elements("css selector", "option")}
+    assert {"en-GB", "fr-FR", "de-DE"} <= offered
+
+
+def test_back_leads_past_redirects_and_the_login_form(browser: Browser, server: str) -> None:
+    register(browser, "back@example.com")
+    browser.click("#logout")
+    browser.until(lambda: browser.hash() == "#/login", "the login page")
+    browser.driver.get("data:text/html,<h1>Webmail</h1>")
+    browser.driver.get(f"{server}/#/history")  # a link from an email, logged out
+    browser.until(lambda: browser.hash() == "#/login?next=%2Fhistory", "the login page")
+    browser.fill("#login-form", email="back@example.com", password=PASSWORD)
+    browser.submit("#login-form")
+    browser.until(lambda: browser.hash() == "#/history", "the page the link named")
+    browser.driver.back()  # not the login form again, nor the redirect to it
+    browser.until(lambda: browser.driver.current_url.startswith("data:"), "the webmail")
+    browser.driver.forward()
+    browser.find("#history-empty")
+
+    browser.go("#/dashboard")  # a dermatologist's page: this patient's home instead
+    browser.until(lambda: browser.hash() == "#/analyse", "the patient's home")
+    browser.driver.back()
+    browser.until(lambda: browser.hash() == "#/history", "the page before")
+    browser.go("#/login")  # logged in already
+    browser.until(lambda: browser.hash() == "#/analyse", "the patient's home")
+    assert browser.visible("#login-form") == []
+
+
+def test_progress_says_each_change_rounded_with_its_unit(browser: Browser) -> None:
+    browser.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": SEASON_APART}
+    )
+    register(browser, "season@example.com")
+    browser.go("#/progress")
+    browser.find("#changes li")
+    shown = [li.text for li in browser.visible("#changes li")]
+    assert shown == ["Skin tone: down 29.5° ITA", "Acne: up 12 points", "Redness: down 1 point"]

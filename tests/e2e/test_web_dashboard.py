@@ -86,6 +86,17 @@ window.fetch = async (url, init = {}) => {
 };
 """
 
+# While __offline is set, the week's appointments cannot be read (the connection is down).
+WEEK_OFFLINE = """
+window.__offline = false;
+const nativeFetch = window.fetch;
+window.fetch = async (url, init = {}) => {
+  if (window.__offline && String(init.body).includes("appointments(range:")) {
+    throw new TypeError("Failed to fetch");
+  }
+  return nativeFetch(url, init);
+};
+"""
 
 server = server_fixture("dashboard")
 browser = browser_fixture()
@@ -240,6 +251,7 @@ def test_bookings_reach_the_dashboard_live_and_resume_after_a_dropped_connection
         "Dashboard",
         "Patients",
         "Working hours",
+        "Profile",
     ]
     assert "access log" in browser.text(".audit-note")
     assert browser.text("#week-zone") == LONDON
@@ -339,7 +351,7 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     )
 
     shared = f"#feed .event[data-kind=SHARED][data-patient-id='{patient.id}']"
-    assert "one analysis" in browser.text(shared, patient.name)  # the event names them
+    assert "One analysis" in browser.text(shared, patient.name)  # the event names them
     browser.click(f"#feed .event[data-kind=SHARED] a[href^='#/shared/{analysis_id}']")
     browser.until(lambda: browser.hash().startswith(f"#/shared/{analysis_id}"), "the analysis")
     assert "access log" in browser.text(".audit-note")
@@ -470,7 +482,7 @@ def test_without_websockets_the_dashboard_polls_dashboard_events_after_the_last_
     booked = f"#feed .event[data-kind=BOOKED][data-appointment-id='{appointment}']"
     assert patient.name in browser.text(booked, "New booking")
     shared = f"#feed .event[data-kind=SHARED][data-patient-id='{patient.id}']"
-    assert "all analyses" in browser.text(shared, patient.name)  # named from the appointment
+    assert "All analyses" in browser.text(shared, patient.name)  # named from the appointment
     new_ids = {event_id(browser, booked), event_id(browser, shared)}
 
     # Both came from polling dashboardEvents after the last event seen, nothing else.
@@ -511,3 +523,65 @@ def test_the_history_shows_when_the_dashboard_was_replaced_while_it_loaded(
     browser.find("#live-status[data-state=live]")  # the second page read it and follows
     assert event_id(browser, f"#feed .event[data-kind=BOOKED][data-appointment-id='{appointment}']")
     assert browser.severe_console_messages() == []
+
+
+def test_a_week_that_failed_to_load_is_not_stepped_over(browser: Browser) -> None:
+    on_new_pages(browser, WEEK_OFFLINE)
+    open_dashboard(browser, catalogue_doctor("New York").email)
+    monday = browser.attribute("#week .day", "data-date") or ""
+    browser.driver.execute_script("window.__offline = true")
+    browser.click("#next-week")
+    browser.text("#week-form .form-error", "NETWORK")
+    assert browser.attribute("#week .day", "data-date") == monday  # still this week
+    browser.driver.execute_script("window.__offline = false")
+    browser.click("#next-week")
+    following = (datetime.fromisoformat(monday) + timedelta(days=7)).date().isoformat()
+    browser.find(f"#week .day[data-date='{following}']")  # the next week, not the one after
+    assert browser.find("#week-of").get_property("value") == following
+
+
+PHONE = {"width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": True}
+
+
+def sideways(browser: Browser) -> int:
+    """How far the page scrolls sideways on the PHONE (0: it does not; a phone widens its
+    window to a page wider than the screen, so the screen's width is the measure)."""
+    width = browser.driver.execute_script("return document.scrollingElement.scrollWidth")
+    return int(width) - PHONE["width"]
+
+
+def test_on_a_phone_wide_tables_scroll_in_their_box_not_the_page(
+    browser: Browser, server: str
+) -> None:
+    los_angeles = catalogue_doctor("Los Angeles")
+    patient = Patient(server, "narrow@example.com", "Nina Narrow")
+    share = "mutation($d: ID!) { shareAnalysis(dermatologistId: $d) { id } }"
+    patient.call(share, d=doctor_id(server, los_angeles.email))
+    browser.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    browser.log_in("narrow@example.com", PASSWORD)
+    browser.go("#/sharing")
+    browser.find("#shares tbody tr")
+    assert sideways(browser) == 0
+
+    browser.click("#logout")
+    browser.find("#login-form")
+    browser.log_in(los_angeles.email, DEMO_PASSWORD)
+    browser.go("#/hours")
+    browser.find("#weekly-rows tr.weekly")
+    assert sideways(browser) == 0
+
+
+def test_a_dermatologist_sets_language_and_zone_and_has_data_rights_on_the_profile(
+    browser: Browser,
+) -> None:
+    open_dashboard(browser, catalogue_doctor("New York").email)
+    browser.click("#nav a[href='#/profile']")
+    browser.find("#profile-form [name=locale]")
+    assert browser.hash() == "#/profile"
+    for shown in ("[name=timeZone]", "[name=displayName]", "~ #my-data #export-data"):
+        assert browser.visible(f"#profile-form {shown}"), shown
+    assert browser.visible("#erase-form [name=password]")
+    for patients_only in ("birthYear", "skinType", "concerns", "pregnant", "budgetTotal"):
+        assert not browser.visible(f"#profile-form [name={patients_only}]"), patients_only
+    browser.submit("#profile-form")
+    browser.text("#profile-form .saved", "Profile saved.")

@@ -16,10 +16,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from metskin.cli.seed import DEMO_PASSWORD
+from tests.cluster import graphql
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.test_i18n_journey import english_in
 from tests.e2e.test_web_app import ANALYSIS_SECONDS, later_slot
-from tests.e2e.web_browser import Browser, browser_fixture, server_fixture
+from tests.e2e.test_web_dashboard import (
+    Patient,
+    catalogue_doctor,
+    doctor_id,
+    open_dashboard,
+)
+from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture
 from tests.media_samples import face_jpeg
 
 pytestmark = pytest.mark.slow
@@ -112,6 +120,8 @@ def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
 
     browser.find("#routine #am .step")
     assert browser.text("h1") == "Votre routine"
+    articles = [a.get_attribute("href") for a in browser.visible("#tips a")]
+    assert articles and all(href.endswith("?locale=fr-FR") for href in articles), articles
     assert browser.text("#routine", "Matin") and "Soir" in browser.text("#routine")
     prices = [e.text for e in browser.visible("#routine .step .product-name + .muted")]
     assert prices and all(FRENCH_POUNDS.search(p) for p in prices), prices
@@ -156,3 +166,83 @@ def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
     browser.go("#/inbox")
     browser.text("#inbox", "Rappel de rendez-vous")
     assert browser.severe_console_messages() == []
+
+
+def options(browser: Browser, select: str) -> list[str]:
+    return [o.text for o in browser.find(select).find_elements(browser.by, "option")]
+
+
+def test_free_times_check_ins_and_the_export_read_in_french(browser: Browser, server: str) -> None:
+    graphql(
+        server,
+        "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
+        i={"email": "margaux@example.com", "password": PASSWORD, "locale": "fr-FR"},
+    )
+    browser.log_in("margaux@example.com", PASSWORD)
+    browser.text("#logout", "Se déconnecter")
+
+    browser.go("#/dermatologists")
+    speaks = browser.text("#doctors .doctor", "parle ")
+    assert "anglais" in speaks and not re.search(r"parle [a-z]{2}\b", speaks), speaks
+    browser.find("#doctors .doctor .show-slots").click()
+    heading = browser.find(".slot-results .slot-day h4").text
+    assert heading.split()[0] in {
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+    }, heading
+    assert options(browser, ".slot-form [name=span]") == [
+        "1 jour",
+        "7 jours",
+        "14 jours",
+        "31 jours",
+    ]
+    kinds = browser.attribute(".slot-results button.slot", "title") or ""
+    assert set(kinds.split(" · ")[0].split(", ")) <= {"Au cabinet", "Vidéo"}, kinds
+
+    browser.go("#/progress")
+    assert options(browser, "#check-in-form [name=weeks]")[:2] == ["1 semaine", "2 semaines"]
+
+    browser.go("#/profile")
+    browser.find("#export-data").click()
+    browser.find("#export-link", timeout=90)
+    assert "(le lien reste valable quelques minutes)" in browser.text("#data-export .saved")
+
+    # Links to the articles ask for them in French (this browser asks for English).
+    footer = browser.find("#footer-link").get_attribute("href")
+    assert footer.endswith("/learn/when-to-see-a-dermatologist?locale=fr-FR"), footer
+    browser.driver.get(footer)
+    assert browser.driver.execute_script("return document.documentElement.lang") == "fr"
+
+
+def test_a_german_dermatologist_s_dashboard_and_labels_read_in_german(
+    browser: Browser, server: str
+) -> None:
+    berlin = catalogue_doctor("Berlin")
+    token = api_login(server, berlin.email, DEMO_PASSWORD)
+    german = "mutation($i: ProfileInput!) { updateProfile(input: $i) { id } }"
+    graphql(server, german, token, i={"locale": "de-DE"})
+    doctor = doctor_id(server, berlin.email)
+    patient = Patient(server, "jonas@example.com", "Jonas")
+    analysis_id = patient.analyse()
+    patient.wait_until_done(analysis_id)
+    share = (
+        "mutation($d: ID!, $a: ID) { shareAnalysis(dermatologistId: $d, analysisId: $a) { id } }"
+    )
+    patient.call(share, d=doctor, a=analysis_id)
+    patient.call(share, d=doctor, a=None)
+
+    open_dashboard(browser, berlin.email)
+    assert browser.text("#week-zone-note") == (
+        "Zeiten in Europe/Berlin, der Zeitzone Ihrer Praxis."
+    )
+    assert browser.text("#week .day h3").startswith("Montag")
+    shared = browser.text("#feed", "Alle Analysen")
+    assert "Eine Analyse" in shared
+
+    browser.go(f"#/shared/{analysis_id}")
+    assert browser.text("#lesion-count") == "0 Läsionen"

@@ -34,6 +34,7 @@ def test_a_dermatologist_places_lesions_by_clicking_on_the_photo(
     open_dashboard(browser, DEMO_DERMATOLOGIST)
     browser.go(f"#/shared/{analysis_id}")
     photo = browser.image("#label-photo")
+    assert browser.text("#lesion-count") == "0 lesions"
     browser.select("#label-form select[name=lesionType]", "PUSTULE")
     shown: dict[str, Any] = photo.size
     dx, dy = -shown["width"] // 4, shown["height"] // 8  # from the centre of the photo
@@ -42,7 +43,7 @@ def test_a_dermatologist_places_lesions_by_clicking_on_the_photo(
         "arguments[0].scrollIntoView({ block: 'center', behavior: 'instant' })", photo
     )
     ActionChains(browser.driver).move_to_element_with_offset(photo, dx, dy).click().perform()
-    browser.text("#lesion-count", "1 lesions")
+    assert browser.text("#lesion-count", "1") == "1 lesion"
     assert len(browser.visible(".lesion-marker[data-type=PUSTULE]")) == 1
     browser.select("#label-form select[name=grade-ACNE]", "3")
     browser.select("#label-form select[name=monkTone]", "5")

@@ -25,7 +25,7 @@ from metskin.bootstrap import Container, settle_heap
 from metskin.domain.content.model import ArticleFilter
 from metskin.domain.content.render import render_article, render_index
 from metskin.domain.errors import NotFound, Unavailable
-from metskin.domain.i18n.locales import language_of
+from metskin.domain.i18n.locales import language_of, negotiate
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.analysis.media_route import media_route
@@ -159,21 +159,27 @@ def is_subscription(query: str | None, operation_name: str | None) -> bool:
 
 
 def learn_routes(container: Container) -> list[Route]:
-    """`/learn`: every article (or those matching `?search=`), and `/learn/<slug>`: one."""
+    """`/learn`: every article (or those matching `?search=`), and `/learn/<slug>`: one; in
+    the language of `?locale=` (the web app's links carry the reader's) if supported, else
+    `Accept-Language`'s."""
     content = container.content
 
-    def translator(request: Request) -> Translator:
-        return container.translations.translator(request_locale(request.headers))
+    def translator(request: Request) -> tuple[Translator, bool]:
+        """The page's language, and whether `?locale=` asked for it (its links then ask too)."""
+        asked = negotiate(request.query_params.get("locale", "")[:35], "")
+        locale = asked or request_locale(request.headers)
+        return container.translations.translator(locale), bool(asked)
 
     async def learn_index(request: Request) -> Response:
         search = request.query_params.get("search", "")[:100]
-        tr = translator(request)
+        tr, keep = translator(request)
         wanted, language = ArticleFilter(search=search), language_of(tr.locale)
         found = await run_sync(content.articles, wanted, None, 1000, language)
-        return HTMLResponse(render_index(found, search=search, tr=tr), headers=_lang(tr))
+        page = render_index(found, search=search, tr=tr, keep_locale=keep)
+        return HTMLResponse(page, headers=_lang(tr))
 
     async def learn_article(request: Request) -> Response:
-        tr = translator(request)
+        tr, keep = translator(request)
         try:
             found = await run_sync(
                 content.article, request.path_params["slug"], language_of(tr.locale)
@@ -182,7 +188,8 @@ def learn_routes(container: Container) -> list[Route]:
             page = f"<h1>{tr.gettext('Article not found')}</h1>"
             return HTMLResponse(page, status_code=404, headers=_lang(tr))
         related, videos = await run_sync(content.related, found)
-        return HTMLResponse(render_article(found, related, videos, tr=tr), headers=_lang(tr))
+        page = render_article(found, related, videos, tr=tr, keep_locale=keep)
+        return HTMLResponse(page, headers=_lang(tr))
 
     return [
         Route("/learn", learn_index, methods=["GET", "HEAD"]),

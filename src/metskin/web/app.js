@@ -4,7 +4,7 @@
 
 import { gql, session } from "./graphql.js";
 import { clear, errorInWords, h, navigate, showError } from "./dom.js";
-import { loadMessages, locale, mark, t } from "./i18n.js";
+import { inAppLanguage, loadMessages, locale, mark, supportedLocales, t } from "./i18n.js";
 import { renderLogin, renderRegister } from "./views/auth.js";
 import { renderProfile } from "./views/profile.js";
 import { renderAnalyse, renderAnalysis } from "./views/analysis.js";
@@ -31,7 +31,7 @@ const ROUTES = [
   { path: /^\/analyses\/([^/]+)$/, view: renderAnalysis },
   { path: /^\/history$/, view: renderHistory },
   { path: /^\/routine\/([^/]+)$/, view: renderRoutine },
-  { path: /^\/profile$/, view: renderProfile },
+  { path: /^\/profile$/, view: renderProfile, everyone: true },
   { path: /^\/dermatologists$/, view: renderDirectory },
   { path: /^\/appointments$/, view: renderAppointments },
   { path: /^\/appointments\/([^/]+)$/, view: renderAppointment },
@@ -53,7 +53,7 @@ const LINKS = Object.entries({
 });
 const DERMATOLOGIST_LINKS = Object.entries({
   "#/dashboard": mark("Dashboard"), "#/patients": mark("Patients"),
-  "#/hours": mark("Working hours"),
+  "#/hours": mark("Working hours"), "#/profile": mark("Profile"),
 });
 
 const main = document.getElementById("view");
@@ -64,8 +64,10 @@ const globalError = document.getElementById("global-error");
 let current = { cleanup: null, token: 0, hash: null, locale: null };
 let language = Promise.resolve(false); // the signed-in profile's language, while it loads
 
-/** A page of someone else's role (admin pages for admins; patients and admins share the rest). */
+/** A page of someone else's role (admin pages for admins; patients and admins share the rest,
+ * but for the pages of everyone: the profile). */
 function forOtherRole(found) {
+  if (found.everyone) return false;
   const role = session.user ? session.user.role : null;
   if (found.role === ADMIN) return role !== ADMIN;
   return (found.role === DERMATOLOGIST) !== isDermatologist();
@@ -127,8 +129,9 @@ async function route() {
   globalError.hidden = true;
   renderNav();
 
+  // Redirects replace the address asked for: Back leads to the page before it.
   if (path === "/") {
-    navigate(session.loggedIn ? home() : "#/login");
+    navigate(session.loggedIn ? home() : "#/login", { replace: true });
     return;
   }
   const found = ROUTES.find((candidate) => candidate.path.test(path));
@@ -137,12 +140,17 @@ async function route() {
       h("a", { href: "#/" }, t("Go to the start")));
     return;
   }
+  if (found.open && session.loggedIn) {
+    navigate(home(), { replace: true }); // logging in or registering again
+    return;
+  }
   if (!found.open && !session.loggedIn) {
-    navigate(`#/login?next=${encodeURIComponent(path)}`);
+    navigate(`#/login?next=${encodeURIComponent(path)}`, { replace: true });
     return;
   }
   if (!found.open && forOtherRole(found)) {
-    navigate(home()); // the other side's page (also where logging in leads by default)
+    // the other side's page (also where logging in leads by default)
+    navigate(home(), { replace: true });
     return;
   }
   const match = found.path.exec(path).slice(1).map(decodeURIComponent);
@@ -169,15 +177,18 @@ if (window.location.pathname !== "/") {
   const deep = window.location.pathname + window.location.search;
   window.history.replaceState(null, "", `/#${deep}`);
 }
-/** The signed-in profile's language, else the browser's; the page follows a change. */
+/** The signed-in profile's language, else the browser's; the page follows a change. The
+ * catalog (its texts and the languages offered) is loaded at start-up even in the default. */
 async function speak() {
   const wanted = session.user?.profile?.locale || null;
-  if (wanted && wanted === locale()) return false;
+  if (wanted && wanted === locale() && supportedLocales().length) return false;
   const before = locale();
   await loadMessages(wanted);
   document.getElementById("footer-note").textContent =
     t("MetSkin gives skin-care guidance, not a medical diagnosis.");
-  document.getElementById("footer-link").textContent = t("When to see a dermatologist");
+  const footerLink = document.getElementById("footer-link");
+  footerLink.textContent = t("When to see a dermatologist");
+  footerLink.href = inAppLanguage(footerLink.getAttribute("href"));
   return before !== locale();
 }
 
@@ -185,7 +196,7 @@ window.addEventListener("hashchange", route);
 session.onChange(async () => {
   renderNav();
   if (!session.loggedIn && !ROUTES.find((r) => r.open && r.path.test(parseHash().path))) {
-    navigate("#/login?ended=1");
+    navigate("#/login?ended=1", { replace: true });
   }
   if (!session.loggedIn) return;
   language = speak();

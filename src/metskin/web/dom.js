@@ -55,6 +55,11 @@ export function choice(name, options, selected) {
       t(label))));
 }
 
+/** A table in a box of its own that scrolls sideways on a narrow screen (not the page). */
+export function scrollingTable(attributes, ...children) {
+  return h("div", { class: "scroll" }, h("table", attributes, ...children));
+}
+
 export function errorBox() {
   return h("div", { class: "form-error", role: "alert", hidden: true });
 }
@@ -151,6 +156,12 @@ export function day(iso, timeZone = undefined) {
     .format(new Date(iso));
 }
 
+/** A calendar date (YYYY-MM-DD, in no zone) as a heading: "Monday 7 December". */
+export function dateHeading(isoDate) {
+  return dateTimeFormat({ weekday: "long", day: "numeric", month: "long", timeZone: "UTC" })
+    .format(new Date(`${isoDate}T00:00:00Z`));
+}
+
 export function time(iso, timeZone = undefined) {
   return dateTimeFormat({ timeStyle: "short", timeZone }).format(new Date(iso));
 }
@@ -168,7 +179,10 @@ export function notice(text, kind = "ok") {
   return h("p", { class: `notice ${kind}`, role: "status" }, text);
 }
 
-export function navigate(hash) {
+/** Go to `hash`; `replace`: instead of the page on screen in the history (a redirect, or the
+ * form that led here), so that Back does not come back to it. */
+export function navigate(hash, { replace = false } = {}) {
   if (window.location.hash === hash) window.dispatchEvent(new HashChangeEvent("hashchange"));
+  else if (replace) window.location.replace(hash);
   else window.location.hash = hash;
 }

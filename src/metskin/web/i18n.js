@@ -40,6 +40,24 @@ export async function loadMessages(wanted = null) {
   return state.locale;
 }
 
+/** A link to a server page (`/learn/...`) that asks for it in the app's language. */
+export function inAppLanguage(url) {
+  const [path, query = ""] = url.split("?");
+  const params = new URLSearchParams(query);
+  params.set("locale", state.locale);
+  return `${path}?${params}`;
+}
+
+/** A language's name ("gu" -> "Gujarati", "Goudjarati" in fr-FR), in `inLocale` (the app's
+ * by default); the code itself where the browser has no name for it. */
+export function languageName(code, inLocale = state.locale) {
+  try {
+    return new Intl.DisplayNames([inLocale], { type: "language" }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
 /** `12,50 £` in fr-FR, `£12.50` in en-GB. */
 export function money(amount, currency) {
   try {
@@ -48,6 +66,11 @@ export function money(amount, currency) {
   } catch {
     return `${amount} ${currency}`;
   }
+}
+
+/** `29.5` in en-GB, `29,5` in fr-FR: at most `digits` decimals. */
+export function number(value, digits = 0) {
+  return new Intl.NumberFormat(state.locale, { maximumFractionDigits: digits }).format(value);
 }
 
 export function dateTimeFormat(options) {

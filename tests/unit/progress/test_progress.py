@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 import numpy as np
 import pytest
 
+from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis import colour, mirror
 from metskin.domain.analysis import landmarks as lm
@@ -313,9 +314,31 @@ def test_the_trend_chart_is_svg_with_the_band_and_hollow_uncomparable_points() -
     assert ys[0] > ys[1] > ys[2]  # a higher score is drawn higher
     band = root.find("{http://www.w3.org/2000/svg}rect")
     assert band is not None and float(band.get("height") or 0) > 0
-    assert "dark circles" in svg
+    assert "Dark circles over time (score out of 100)" in svg
     with pytest.raises(ValueError):
         trend_svg("redness", [], 3.0)
+
+
+def test_the_trend_chart_says_what_it_shows_in_the_reader_s_language() -> None:
+    points = [(T0, 20.0, 1.0), (T0 + np.timedelta64(28, "D").item(), 30.0, 1.0)]
+    french = BabelTranslations().translator("fr-FR")
+    texts = {
+        concern: [
+            t.text
+            for t in ElementTree.fromstring(trend_svg(concern, points, 5.0, french)).iter(
+                "{http://www.w3.org/2000/svg}text"
+            )
+        ][:2]
+        for concern in ("acne", "tone")
+    }
+    assert texts == {
+        "acne": [
+            "Boutons (acné) au fil du temps (score sur 100)",
+            "Bande grisée : pas de changement",
+        ],
+        "tone": ["Teinte de peau au fil du temps (degrés ITA)", "Bande grisée : pas de changement"],
+    }
+    assert "Skin tone over time (ITA degrees)" in trend_svg("tone", points, 5.0)  # English
 
 
 def test_the_later_photo_is_moved_onto_the_earlier_and_into_its_light() -> None:

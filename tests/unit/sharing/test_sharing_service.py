@@ -163,6 +163,34 @@ def test_revoking_stops_access_at_once_and_tells_the_dermatologist(
     assert uow.commits == commits
 
 
+def test_sharing_the_same_again_keeps_one_share_that_one_revoke_ends(
+    sharing: SharingService, uow: FakeSharingUnitOfWork, clock: FakeClock
+) -> None:
+    share = sharing.share("p1", "doc-1", None, None)
+    one = sharing.share("p1", "doc-1", "a1", None)
+    clock.advance(days=1)
+    again = sharing.share("p1", "doc-1", None, None)  # the same, asked again a day later
+    assert again.id == share.id
+    assert again.expires_at == clock.now + timedelta(days=DEFAULT_SHARE_DAYS)  # extended
+    assert sharing.share("p1", "doc-1", None, NOW + timedelta(days=2)).expires_at == (
+        again.expires_at  # a shorter time asked for does not cut it short
+    )
+    assert sharing.share("p1", "doc-1", "a1", None).id == one.id
+    assert sharing.share("p1", "doc-2", None, None).id != share.id  # another dermatologist
+    assert sorted(s.id for s in sharing.shares_of("p1") if s.doctor_id == "doc-1") == sorted(
+        [share.id, one.id]
+    )
+    assert [e.kind for e in uow.dashboard_events.newest("doc-1", None, 10)] == [
+        DashboardEventKind.SHARED,
+        DashboardEventKind.SHARED,
+    ]  # told once for each
+    sharing.revoke("p1", share.id)
+    assert shared_ids(sharing) == ["a1"]  # the everything-share is gone, not a copy of it
+    sharing.revoke("p1", one.id)
+    assert shared_ids(sharing) == []
+    assert sharing.share("p1", "doc-1", None, None).id != share.id  # a new one after a revoke
+
+
 def test_only_the_patient_can_revoke_their_share(sharing: SharingService) -> None:
     share = sharing.share("p1", "doc-1", None, None)
     with pytest.raises(ShareNotFound) as error:

@@ -39,10 +39,11 @@ def render_article(
     *,
     tr: Translator = ENGLISH,
     article_base: str = "/learn",
+    keep_locale: bool = False,
 ) -> str:
     body = to_html(article.body)
     values = {"article": article, "body": body, "related": related, "videos": videos[:2]}
-    return _render("article.html.j2", tr, article_base, values)
+    return _render("article.html.j2", tr, article_base, values, keep_locale)
 
 
 def render_index(
@@ -51,15 +52,27 @@ def render_index(
     search: str = "",
     tr: Translator = ENGLISH,
     article_base: str = "/learn",
+    keep_locale: bool = False,
 ) -> str:
     """The `/learn` page: every article (or those matching `search`), with a search box."""
-    return _render("index.html.j2", tr, article_base, {"articles": articles, "search": search})
+    values: dict[str, object] = {"articles": articles, "search": search}
+    return _render("index.html.j2", tr, article_base, values, keep_locale)
 
 
-def _render(name: str, tr: Translator, article_base: str, values: dict[str, object]) -> str:
-    """A page in `tr`'s language; the articles in theirs (`lang` on each)."""
+def _render(
+    name: str, tr: Translator, article_base: str, values: dict[str, object], keep_locale: bool
+) -> str:
+    """A page in `tr`'s language; the articles in theirs (`lang` on each). `keep_locale`: the
+    page was asked for in a language (`?locale=`), and its links to other articles ask too."""
+    kept = tr.locale if keep_locale else ""
     return (
         _environment(tr)
         .get_template(name)
-        .render(lang=language_of(tr.locale), article_base=article_base, **values)
+        .render(
+            lang=language_of(tr.locale),
+            article_base=article_base,
+            kept_locale=kept,
+            locale_query=f"?locale={kept}" if kept else "",
+            **values,
+        )
     )

@@ -1,6 +1,6 @@
 """A trend chart per concern, as SVG text: the whole-face value over time, the noise band
 around the first value (inside it: no change), and hollow points where the photo was not
-comparable with the first one."""
+comparable with the first one, under a caption in the reader's language."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ import html
 from collections.abc import Sequence
 from datetime import datetime
 
+from metskin.domain.analysis.plain import NAMES
+from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.ports import Translator
+from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.progress.comparability import THRESHOLD
 
 WIDTH, HEIGHT, MARGIN = 480, 200, 36
@@ -20,7 +24,25 @@ def _y_range(concern: str, values: Sequence[float], band: float) -> tuple[float,
     return low - 2.0, high + 2.0
 
 
-def trend_svg(concern: str, points: Sequence[tuple[datetime, float, float]], band: float) -> str:
+BAND_NOTE = _("Shaded band: no change")
+
+
+def caption(concern: str, tr: Translator = ENGLISH) -> str:
+    """What the chart shows, in words: "Redness over time (score out of 100)"."""
+    if concern == "tone":
+        return tr.gettext(_("Skin tone over time (ITA degrees)"))
+    name = NAMES.get(concern)
+    return tr.gettext(_("{concern} over time (score out of 100)")).format(
+        concern=tr.gettext(name) if name else concern.replace("_", " ").capitalize()
+    )
+
+
+def trend_svg(
+    concern: str,
+    points: Sequence[tuple[datetime, float, float]],
+    band: float,
+    tr: Translator = ENGLISH,
+) -> str:
     """`points`: (time, value, comparability with the first), oldest first."""
     if not points:
         raise ValueError("a chart needs at least one point")
@@ -44,17 +66,17 @@ def trend_svg(concern: str, points: Sequence[tuple[datetime, float, float]], ban
         f'fill="{"#b03a2e" if score >= THRESHOLD else "white"}" stroke="#b03a2e"/>'
         for at, value, score in points
     )
-    name = html.escape(concern.replace("_", " "))
-    unit = "ITA°" if concern == "tone" else "score"
+    title, note = html.escape(caption(concern, tr)), html.escape(tr.gettext(BAND_NOTE))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{name} over time">'
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{title}; {note}">'
         f'<rect x="{MARGIN}" y="{top:.1f}" width="{WIDTH - 2 * MARGIN}" '
         f'height="{max(bottom - top, 0.5):.1f}" fill="#e8eef5"/>'
         f'<line x1="{MARGIN}" y1="{HEIGHT - MARGIN}" x2="{WIDTH - MARGIN}" '
         f'y2="{HEIGHT - MARGIN}" stroke="#888"/>'
         f'<polyline points="{line}" fill="none" stroke="#b03a2e" stroke-width="2"/>{dots}'
-        f'<text x="{MARGIN}" y="20" font-size="14">{name} ({unit}); band: no change</text>'
+        f'<text x="{MARGIN}" y="20" font-size="14">{title}</text>'
+        f'<text x="{MARGIN}" y="{HEIGHT - 10}" font-size="11">{note}</text>'
         f'<text x="4" y="{y(high):.1f}" font-size="10">{high:.0f}</text>'
         f'<text x="4" y="{y(low):.1f}" font-size="10">{low:.0f}</text>'
         "</svg>"

@@ -37,6 +37,9 @@ class SharingService:
     def share(
         self, patient_id: str, doctor_id: str, analysis_id: str | None, expires_at: datetime | None
     ) -> Share:
+        """A new share, or the active one that already shares the same with the same
+        dermatologist, kept until the later of its expiry and the one asked for (one share to
+        revoke, and the dermatologist told once)."""
         now = self._clock()
         with self._uow_factory() as uow:
             if uow.dermatologists.get(doctor_id) is None:
@@ -45,6 +48,21 @@ class SharingService:
                 analysis = uow.analyses.get(analysis_id)
                 if analysis is None or analysis.owner_id != patient_id:
                     raise NotFound("No such analysis in your history.", field="analysisId")
+            expiry = share_expiry(now, expires_at)
+            existing = next(
+                (
+                    s
+                    for s in uow.shares.active_between(patient_id, doctor_id, now)
+                    if s.analysis_id == analysis_id
+                ),
+                None,
+            )
+            if existing is not None:
+                if expiry > existing.expires_at:
+                    existing.expires_at = expiry
+                    uow.shares.save(existing)
+                    uow.commit()
+                return existing
             share = Share(
                 str(uuid.uuid4()),
                 patient_id,
@@ -52,7 +70,7 @@ class SharingService:
                 ShareScope.ALL if analysis_id is None else ShareScope.ANALYSIS,
                 analysis_id,
                 now,
-                share_expiry(now, expires_at),
+                expiry,
             )
             uow.shares.add(share)
             self._tell(uow, DashboardEventKind.SHARED, share, now)

@@ -152,6 +152,7 @@ class TrendPoint:
 class ConcernTrend:
     concern: str
     points: list[TrendPoint]
+    translator: strawberry.Private[Translator] = ENGLISH
 
     @strawberry.field(
         description="The trend as an SVG chart: the noise band around the first value, "
@@ -159,7 +160,8 @@ class ConcernTrend:
     )
     def chart_svg(self) -> str:
         points = [(p.at, p.value, p.comparability) for p in self.points]
-        return trend_svg(self.concern, points, domain.band_for(self.concern, domain.FACE))
+        band = domain.band_for(self.concern, domain.FACE)
+        return trend_svg(self.concern, points, band, self.translator)
 
 
 @strawberry.type(description="Finished analyses of a period, their trends, first against last.")
@@ -184,6 +186,7 @@ class Progress:
                         )
                         for p in points
                     ],
+                    translator=tr,
                 )
                 for concern, points in report.trends.items()
             ],

@@ -2,7 +2,7 @@
 
 import { AUTH_FIELDS, gql, session } from "../graphql.js";
 import { append, errorBox, field, formValue, h, navigate, notice, onSubmit } from "../dom.js";
-import { t } from "../i18n.js";
+import { inAppLanguage, t } from "../i18n.js";
 
 function nextPage(params) {
   const next = params.get("next");
@@ -30,7 +30,7 @@ function about() {
       h("li", {}, t("Nothing is used to train models unless you say yes, and you can change "
         + "your mind."))),
     h("p", { class: "muted" }, t("MetSkin does not diagnose: it measures, explains and refers. "),
-      h("a", { href: "/learn" }, t("Read the basics")), "."));
+      h("a", { href: inAppLanguage("/learn") }, t("Read the basics")), "."));
 }
 
 export function renderLogin(view, { params }) {
@@ -46,7 +46,7 @@ export function renderLogin(view, { params }) {
       `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${AUTH_FIELDS} } }`,
       { e: formValue(form, "email"), p: form.elements.password.value });
     session.set(data.login);
-    navigate(nextPage(params));
+    navigate(nextPage(params), { replace: true }); // Back skips the form
   });
   append(view, [
     params.get("ended") ? null : about(),
@@ -73,7 +73,7 @@ export function renderRegister(view, { params }) {
       { input: { email: formValue(form, "email"), password: form.elements.password.value,
         displayName: formValue(form, "displayName") } });
     session.set(data.register);
-    navigate(nextPage(params));
+    navigate(nextPage(params), { replace: true }); // Back skips the form
   });
   append(view, [
     h("h1", {}, t("Create your MetSkin account")),

@@ -8,7 +8,13 @@ import { t } from "../i18n.js";
 const SCHEDULE = "cadenceWeeks nextCheckIn reminded";
 const READ = `query { checkIn { ${SCHEDULE} } }`;
 const SET = `mutation($weeks: Int!) { setCheckInCadence(weeks: $weeks) { ${SCHEDULE} } }`;
-const WEEKS = Array.from({ length: 12 }, (_, i) => [String(i + 1), i ? t("{n} weeks", { n: i + 1 }) : t("1 week")]);
+const MOST_WEEKS = 12;
+
+/** The cadences to choose from, in the reader's language (so made when shown). */
+function weeks() {
+  return Array.from({ length: MOST_WEEKS }, (_, i) => [String(i + 1),
+    i ? t("{n} weeks", { n: i + 1 }) : t("1 week")]);
+}
 
 function nextText(schedule) {
   if (!schedule.nextCheckIn) return t("Your first check-in is counted from your first routine.");
@@ -22,7 +28,7 @@ export async function checkInPanel() {
   const { checkIn } = await gql(READ);
   const next = h("p", { id: "next-check-in" }, nextText(checkIn));
   const form = h("form", { id: "check-in-form" },
-    field(t("Remind me every"), choice("weeks", WEEKS, String(checkIn.cadenceWeeks))),
+    field(t("Remind me every"), choice("weeks", weeks(), String(checkIn.cadenceWeeks))),
     h("button", { type: "submit" }, t("Save")), errorBox());
   onSubmit(form, async () => {
     const { setCheckInCadence } = await gql(SET, { weeks: Number(formValue(form, "weeks")) });

@@ -4,7 +4,9 @@
 // their own.
 
 import { gql, session } from "../graphql.js";
-import { append, busy, clear, errorBox, h, humanize, showError, when } from "../dom.js";
+import {
+  append, busy, clear, dateHeading, errorBox, h, humanize, showError, when,
+} from "../dom.js";
 import { mark, t } from "../i18n.js";
 import { POLL_MS, followDashboard, newestEvents } from "./events.js";
 import { auditNote, patientLink, rememberNames } from "./patients.js";
@@ -72,12 +74,6 @@ function dateIn(zone, moment = new Date()) {
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
-function dayHeading(isoDate) {
-  return new Intl.DateTimeFormat(undefined, {
-    weekday: "long", day: "numeric", month: "long", timeZone: "UTC",
-  }).format(new Date(`${isoDate}T00:00:00Z`));
-}
-
 // --- the feed --------------------------------------------------------------------------------
 
 function eventItem(event, zone, showWeekOf) {
@@ -85,8 +81,8 @@ function eventItem(event, zone, showWeekOf) {
   const facts = [
     event.start ? when(event.start, zone) : null,
     details.consultation_type ? humanize(details.consultation_type) : null,
-    details.scope ? (details.scope === "ALL" ? "all analyses" : "one analysis") : null,
-    details.urgency ? `${humanize(details.urgency)} referral` : null,
+    details.scope ? (details.scope === "ALL" ? t("All analyses") : t("One analysis")) : null,
+    details.urgency ? t("Referral: {urgency}", { urgency: humanize(details.urgency) }) : null,
   ].filter(Boolean);
   const patientQuery = event.patientId ? `?patient=${encodeURIComponent(event.patientId)}` : "";
   const actions = [
@@ -146,7 +142,7 @@ function weekList(monday, appointments, changed) {
     byDay.get(appointment.startLocal.slice(0, 10))?.push(appointment);
   }
   return [...byDay].map(([isoDate, items]) => h("li", { class: "day", "data-date": isoDate },
-    h("h3", {}, dayHeading(isoDate)),
+    h("h3", {}, dateHeading(isoDate)),
     items.length ? h("ul", { class: "day-appointments" },
       items.sort((a, b) => a.start.localeCompare(b.start))
         .map((appointment) => appointmentItem(appointment, changed.has(appointment.id))))
@@ -181,6 +177,7 @@ export async function renderDashboard(view) {
 
   const weekInput = h("input", { type: "date", name: "week", id: "week-of" });
   const zoneNote = h("span", { id: "week-zone" });
+  const zoneSentence = h("p", { class: "muted", id: "week-zone-note" });
   const weekForm = h("form", { id: "week-form", class: "week-form", novalidate: true },
     errorBox(),
     h("button", { type: "button", id: "previous-week" }, t("← Previous")), " ",
@@ -190,7 +187,7 @@ export async function renderDashboard(view) {
   const weekBody = h("ol", { class: "week", id: "week" });
   const weekPanel = h("section", { class: "card week-panel", "aria-labelledby": "week-title" },
     h("h2", { id: "week-title" }, t("Appointments")),
-    h("p", { class: "muted", id: "week-zone-note" }, t("Times in "), zoneNote, "."),
+    zoneSentence,
     weekForm, weekBody);
 
   append(view, [
@@ -201,9 +198,14 @@ export async function renderDashboard(view) {
 
   const { name: zone, practice } = await practiceZone();
   zoneNote.textContent = zone;
-  zoneNote.after(practice ? ", your practice's time zone"
-    : ", this browser's time zone: no practice is on file for you");
-  const week = { monday: mondayOf(dateIn(zone)), loadedFor: null, byId: new Map(),
+  const [before, after] = (practice ? t("Times in {zone}, your practice's time zone.")
+    : t("Times in {zone}, this browser's time zone: no practice is on file for you."))
+    .split("{zone}");
+  clear(zoneSentence, before, zoneNote, after);
+  // `monday`: the week on screen (Previous and Next step from it), set once it has loaded;
+  // `wanted`: the week asked for last, the one a load still counts for.
+  const thisWeek = mondayOf(dateIn(zone));
+  const week = { monday: thisWeek, wanted: thisWeek, byId: new Map(),
     changed: new Set(), timer: null };
   const range = (monday) => ({ from: `${addDays(monday, -1)}T00:00:00Z`,
     to: `${addDays(monday, 8)}T00:00:00Z` }); // wide enough for any zone; filtered by local day
@@ -229,15 +231,24 @@ export async function renderDashboard(view) {
     renderFeed();
   };
 
-  const loadWeek = async () => {
-    const monday = week.monday;
-    const { appointments } = await gql(WEEK, { range: range(monday), zone });
-    if (monday !== week.monday) return; // another week was asked for meanwhile
+  const loadWeek = async (monday = week.wanted) => {
+    week.wanted = monday;
+    let appointments;
+    try {
+      ({ appointments } = await gql(WEEK, { range: range(monday), zone }));
+    } catch (error) {
+      if (monday === week.wanted) { // the week on screen stays the one asked for
+        week.wanted = week.monday;
+        weekInput.value = week.monday;
+      }
+      throw error;
+    }
+    if (monday !== week.wanted) return; // another week was asked for meanwhile
     const days = new Set(Array.from({ length: 7 }, (_, index) => addDays(monday, index)));
     const shown = appointments.filter((a) => days.has(a.startLocal.slice(0, 10)));
     rememberNames(shown);
     renderFeed(); // events about these patients can now name them
-    Object.assign(week, { loadedFor: monday,
+    Object.assign(week, { monday,
       byId: new Map(shown.map((a) => [a.id, { status: a.status, start: a.start }])) });
     weekInput.value = monday;
     clear(weekBody, weekList(monday, shown, week.changed));
@@ -245,9 +256,8 @@ export async function renderDashboard(view) {
   };
 
   function showWeekOf(isoDate, appointmentId = null) {
-    week.monday = mondayOf(isoDate);
     if (appointmentId) week.changed.add(appointmentId);
-    return busy(weekForm, loadWeek).then(() => {
+    return busy(weekForm, () => loadWeek(mondayOf(isoDate))).then(() => {
       const item = appointmentId && weekBody.querySelector(
         `[data-appointment-id="${CSS.escape(appointmentId)}"]`);
       if (item) item.scrollIntoView({ block: "nearest" });
@@ -262,7 +272,7 @@ export async function renderDashboard(view) {
   const shownAlready = (event) => {
     const known = week.byId.get(event.appointmentId);
     const day = event.start ? dateIn(zone, new Date(event.start)) : null;
-    const inWeek = day !== null && day >= week.loadedFor && day <= addDays(week.loadedFor, 6);
+    const inWeek = day !== null && day >= week.monday && day <= addDays(week.monday, 6);
     if (!known) return !inWeek;
     if (event.kind === "CANCELLED") return known.status === "CANCELLED";
     if (event.kind === "RESCHEDULED") return Date.parse(known.start) === Date.parse(event.start);
@@ -273,7 +283,7 @@ export async function renderDashboard(view) {
     if (appointmentId) week.changed.add(appointmentId);
     clearTimeout(week.timer);
     week.timer = setTimeout(() => {
-      busy(weekForm, loadWeek);
+      busy(weekForm, () => loadWeek());
     }, REFRESH_DELAY_MS);
   };
 

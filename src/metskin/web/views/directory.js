@@ -5,7 +5,7 @@ import {
   append, busy, choice, clear, errorBox, field, formValue, h, humanize, notice, numberOrNull,
   onSubmit, when,
 } from "../dom.js";
-import { mark, money, t } from "../i18n.js";
+import { languageName, mark, money, t } from "../i18n.js";
 import { CONSULTATION_TYPES, slotPicker } from "./slots.js";
 
 const PAGE = 10;
@@ -146,14 +146,19 @@ function bookingForm(doctor, slot, referralId, done) {
   return form;
 }
 
+/** Shares once: the button stays off afterwards (and while the share is on its way). */
 function shareButton(doctor, analysisId, box) {
   const button = h("button", { type: "button", class: "share" }, t("Share my analysis"));
-  button.addEventListener("click", () => busy(box, async () => {
-    const { shareAnalysis } = await gql(SHARE, { d: doctor.id, a: analysisId });
-    box.append(notice(t("Shared with {name} until {time}.",
-      { name: doctor.name, time: when(shareAnalysis.expiresAt) })));
-    box.append(h("a", { href: "#/sharing" }, t("Manage sharing")));
-  }));
+  button.addEventListener("click", async () => {
+    const shared = await busy(box, async () => {
+      const { shareAnalysis } = await gql(SHARE, { d: doctor.id, a: analysisId });
+      box.append(notice(t("Shared with {name} until {time}.",
+        { name: doctor.name, time: when(shareAnalysis.expiresAt) })));
+      box.append(h("a", { href: "#/sharing" }, t("Manage sharing")));
+      return true;
+    });
+    if (shared) Object.assign(button, { disabled: true, textContent: t("Shared") });
+  });
   return button;
 }
 
@@ -163,7 +168,8 @@ function doctorCard(doctor, params) {
   const card = h("li", { class: "card doctor", "data-doctor-id": doctor.id },
     h("h3", {}, doctor.name),
     h("p", {}, doctor.specialties.map(humanize).join(", "),
-      h("span", { class: "muted" }, ` · ${t("speaks {languages}", { languages: doctor.languages.join(", ") })}`)),
+      h("span", { class: "muted" }, ` · ${t("speaks {languages}",
+        { languages: doctor.languages.map((code) => languageName(code)).join(", ") })}`)),
     h("p", {}, `${doctor.practice.name}, ${doctor.practice.address}`,
       doctor.distanceKm !== null ? h("span", { class: "distance" },
         ` · ${doctor.distanceKm.toFixed(1)} km`) : null),

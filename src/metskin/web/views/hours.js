@@ -2,7 +2,9 @@
 // Saving replaces the whole pattern; bookings the new hours no longer cover are listed.
 
 import { gql } from "../graphql.js";
-import { append, choice, clear, errorBox, field, h, humanize, notice, onSubmit, when } from "../dom.js";
+import {
+  append, choice, clear, errorBox, field, h, humanize, notice, onSubmit, scrollingTable, when,
+} from "../dom.js";
 import { mark, t } from "../i18n.js";
 import { patientLink, rememberNames } from "./patients.js";
 
@@ -66,7 +68,7 @@ function dayOffRow(date) {
 }
 
 function windowTable(id, firstColumn, rows) {
-  return h("table", { class: "hours-table" },
+  return scrollingTable({ class: "hours-table" },
     h("thead", {}, h("tr", {}, [firstColumn, t("Start"), t("End"), t("Slot (min)"), t("Consultations"), ""]
       .map((name) => h("th", {}, name)))),
     h("tbody", { id }, rows));
@@ -153,13 +155,13 @@ function hoursForm(hours, { onStart, onSaved }) {
       + "times patients see in their own zone.")),
     section(t("Weekly hours"), t("One row per opening window; a day can have several."), weekly,
       add("add-weekly", t("Add weekly hours"), () => {
-        weekly.tBodies[0].append(weeklyRow({ weekday: "MONDAY", ...NEW_WINDOW }));
+        weekly.querySelector("tbody").append(weeklyRow({ weekday: "MONDAY", ...NEW_WINDOW }));
       }), "weekly"),
     section(t("Days off"), t("No bookings on these dates, whatever the weekly hours say."), daysOff,
       add("add-day-off", t("Add a day off"), () => daysOff.append(dayOffRow(""))), "daysOff"),
     section(t("Extra dates"), t("Hours on one date, on top of the weekly ones."), extra,
       add("add-extra", t("Add an extra date"), () => {
-        extra.tBodies[0].append(extraRow({ date: "", ...NEW_WINDOW }));
+        extra.querySelector("tbody").append(extraRow({ date: "", ...NEW_WINDOW }));
       }), "extraHours"),
     h("button", { type: "submit", id: "save-hours" }, t("Save working hours")));
   onSubmit(form, async () => {

@@ -24,11 +24,15 @@ function gradeChoice(concern, highest) {
   return field(`${humanize(concern)} (0-${highest})`, choice(`grade-${concern}`, options, ""));
 }
 
+function lesionCount(count) {
+  return count === 1 ? t("1 lesion") : t("{count} lesions", { count });
+}
+
 function labelSummary(label) {
   const grades = label.grades.map((g) => `${humanize(g.concern)} ${g.grade}`).join(", ");
   return h("li", { class: "label-write", "data-source": label.source },
     `${when(label.createdAt)} · ${humanize(label.source)} · ${grades || t("no grades")} · `
-    + t("{count} lesions", { count: label.lesions.length })
+    + lesionCount(label.lesions.length)
     + (label.monkTone ? ` · ${t("Monk {tone}", { tone: label.monkTone })}` : ""));
 }
 
@@ -43,7 +47,7 @@ export async function labellingPanel(analysisId) {
   const lesions = [];
   const markers = h("div", { class: "lesion-markers" });
   const image = h("img", { src: media.url, alt: t("The photo to label"), id: "label-photo" });
-  const count = h("span", { id: "lesion-count" }, "0 lesions");
+  const count = h("span", { id: "lesion-count" }, lesionCount(0));
   const lesionType = choice("lesionType", LESION_TYPES.map((t) => [t, humanize(t)]), "PAPULE");
   const drawMarkers = () => {
     clear(markers, lesions.map((lesion) => {
@@ -54,7 +58,7 @@ export async function labellingPanel(analysisId) {
       marker.style.top = `${(100 * lesion.y) / media.height}%`;
       return marker;
     }));
-    count.textContent = t("{count} lesions", { count: lesions.length });
+    count.textContent = lesionCount(lesions.length);
   };
   image.addEventListener("click", (event) => {
     const box = image.getBoundingClientRect();

@@ -2,7 +2,7 @@
 
 import { gql } from "../graphql.js";
 import { h } from "../dom.js";
-import { t } from "../i18n.js";
+import { inAppLanguage, t } from "../i18n.js";
 
 const ARTICLES = `query($filter: ArticleFilter, $first: Int!) {
   articles(filter: $filter, first: $first) {
@@ -20,8 +20,9 @@ export async function readMore(filters, { id, first = 3 } = {}) {
   if (!seen.size) return null;
   return h("div", { class: "card wide read-more", id },
     h("h2", {}, t("Read more")),
-    h("ul", {}, [...seen.values()].slice(0, first + 1).map((article) => h("li", {},
-      h("a", { href: article.url, target: "_blank", rel: "noopener", lang: article.locale },
+    h("ul", {}, [...seen.values()].slice(0, first).map((article) => h("li", {},
+      h("a", { href: inAppLanguage(article.url), target: "_blank", rel: "noopener",
+        lang: article.locale },
         article.title),
       h("span", { class: "muted" }, ` · ${t("{minutes} min", { minutes: article.readingMinutes })}`)))));
 }

@@ -46,7 +46,7 @@ function downloadBox() {
       return;
     }
     result.replaceChildren(h("a", { href: ready.downloadUrl, id: "export-link", download: "" },
-      t("Download the zip")), " (the link works for a few minutes).");
+      t("Download the zip")), " ", t("(the link works for a few minutes)"));
   }));
   return panel;
 }

@@ -6,7 +6,7 @@ import {
   append, choice, errorBox, field, formValue, h, humanize, listFromText, notice, numberOrNull,
   onSubmit,
 } from "../dom.js";
-import { mark, supportedLocales, t } from "../i18n.js";
+import { languageName, mark, supportedLocales, t } from "../i18n.js";
 
 const PROFILE_FIELDS = `displayName birthYear sex skinType concerns pregnant breastfeeding
   allergies budgetPerProduct budgetTotal currency locale timeZone phone emailOptIn smsOptIn`;
@@ -30,14 +30,7 @@ function ageHint(birthYear) {
 // The locales the server offers, each named in its own language ("français (France)"); a
 // stored value outside the list stays choosable.
 function locales() {
-  const named = (tag) => {
-    try {
-      return new Intl.DisplayNames([tag], { type: "language" }).of(tag);
-    } catch {
-      return tag;
-    }
-  };
-  return supportedLocales().map((tag) => [tag, named(tag)]);
+  return supportedLocales().map((tag) => [tag, languageName(tag, tag)]);
 }
 
 /** Options from `values`, with the current one kept even if it is not among them. */
@@ -53,12 +46,15 @@ function zones() {
   return known.includes("UTC") ? known : ["UTC", ...known];
 }
 
-function profileForm(profile, currencies) {
+/** The form; for a dermatologist (`patient` false) without the fields that personalise
+ * analyses and routines, kept hidden so that saving leaves them as they are. */
+function profileForm(profile, currencies, patient) {
+  const forPatients = (element) => Object.assign(element, { hidden: !patient });
   const birthYear = h("input", { name: "birthYear", type: "number", min: 1900, step: 1,
     value: profile.birthYear ?? "" });
   const age = h("small", { class: "hint", id: "age-hint" }, ageHint(profile.birthYear));
   birthYear.addEventListener("input", () => { age.textContent = ageHint(birthYear.value); });
-  const concerns = h("fieldset", { class: "checks" }, h("legend", {}, t("Concerns you care about")),
+  const concerns = h("fieldset", { class: "checks", hidden: !patient }, h("legend", {}, t("Concerns you care about")),
     CONCERNS.map((name) => checkbox("concerns", humanize(name), profile.concerns.includes(name),
       name)),
     h("small", { class: "field-error", "data-field": "concerns", role: "alert" }));
@@ -66,26 +62,26 @@ function profileForm(profile, currencies) {
     errorBox(),
     h("div", { class: "grid" },
       field(t("Display name"), h("input", { name: "displayName", value: profile.displayName })),
-      h("div", {}, field(t("Birth year"), birthYear), age),
-      field(t("Sex"), choice("sex", SEXES, profile.sex)),
-      field(t("Skin type"), choice("skinType", SKIN_TYPES, profile.skinType || ""),
-        t("Leave it to the analysis if unsure."))),
+      h("div", { hidden: !patient }, field(t("Birth year"), birthYear), age),
+      forPatients(field(t("Sex"), choice("sex", SEXES, profile.sex))),
+      forPatients(field(t("Skin type"), choice("skinType", SKIN_TYPES, profile.skinType || ""),
+        t("Leave it to the analysis if unsure.")))),
     concerns,
-    h("fieldset", { class: "checks" }, h("legend", {}, t("Pregnancy")),
+    h("fieldset", { class: "checks", hidden: !patient }, h("legend", {}, t("Pregnancy")),
       checkbox("pregnant", t("Pregnant"), profile.pregnant),
       checkbox("breastfeeding", t("Breastfeeding"), profile.breastfeeding),
       h("small", { class: "hint" }, t("Routines then leave out retinoids and other unsafe actives.")),
       h("small", { class: "field-error", "data-field": "pregnant", role: "alert" })),
-    field(t("Allergies and ingredients to avoid"), h("input", { name: "allergies",
+    forPatients(field(t("Allergies and ingredients to avoid"), h("input", { name: "allergies",
       value: profile.allergies.join(", "), placeholder: "e.g. fragrance, linalool" }),
-    t("Separate them with commas.")),
+    t("Separate them with commas."))),
     h("div", { class: "grid" },
-      field(t("Budget per product"), h("input", { name: "budgetPerProduct", type: "number", min: 1,
-        value: profile.budgetPerProduct ?? "" })),
-      field(t("Budget for the routine"), h("input", { name: "budgetTotal", type: "number", min: 1,
-        value: profile.budgetTotal ?? "" })),
-      field(t("Currency"), choice("currency", withCurrent(currencies, profile.currency),
-        profile.currency), t("Prices and budgets are shown and compared in it.")),
+      forPatients(field(t("Budget per product"), h("input", { name: "budgetPerProduct",
+        type: "number", min: 1, value: profile.budgetPerProduct ?? "" }))),
+      forPatients(field(t("Budget for the routine"), h("input", { name: "budgetTotal",
+        type: "number", min: 1, value: profile.budgetTotal ?? "" }))),
+      forPatients(field(t("Currency"), choice("currency", withCurrent(currencies,
+        profile.currency), profile.currency), t("Prices and budgets are shown and compared in it."))),
       field(t("Language"), choice("locale", withCurrent(locales(), profile.locale), profile.locale)),
       field(t("Time zone"), choice("timeZone", withCurrent(zones(), profile.timeZone),
         profile.timeZone), t("Appointments and reminders use it.")),
@@ -127,7 +123,7 @@ export async function renderProfile(view) {
     exchangeRates { base rates { currency } } }`);
   const rates = data.exchangeRates;
   const currencies = [rates.base, ...rates.rates.map((rate) => rate.currency)].sort();
-  const form = profileForm(data.me.profile, currencies);
+  const form = profileForm(data.me.profile, currencies, data.me.role !== "DERMATOLOGIST");
   onSubmit(form, async () => {
     form.querySelector(".saved").replaceChildren();
     const saved = await gql(

@@ -51,7 +51,9 @@ function outcomeView(outcome) {
     h("p", {}, referral.advice),
     h("p", {}, directoryLink(referral)),
     h("div", { class: "referral-articles" }),
-    h("small", { class: "muted" }, outcome.disclaimer),
+    // the disclaimer, unless the message already says it
+    outcome.disclaimer !== referral.message ? h("small", { class: "muted" }, outcome.disclaimer)
+      : null,
   ];
 }
 

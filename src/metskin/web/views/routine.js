@@ -2,7 +2,7 @@
 
 import { gql } from "../graphql.js";
 import { append, choice, errorBox, h, humanize, notice, onSubmit } from "../dom.js";
-import { mark, money, t } from "../i18n.js";
+import { inAppLanguage, mark, money, t } from "../i18n.js";
 
 const PRODUCT = "id brand name price currency size spf keyActives { name percent }";
 const STEP = `slot time howMuch frequency introduce why warnings productId
@@ -97,7 +97,8 @@ function tips(items) {
       h("h3", {}, tip.title), h("p", {}, tip.body),
       tip.articles.length ? h("p", {}, t("Read more: "), tip.articles.flatMap((article, index) => [
         index ? ", " : "",
-        h("a", { href: article.url, target: "_blank", rel: "noopener" }, article.title)]))
+        h("a", { href: inAppLanguage(article.url), target: "_blank", rel: "noopener" },
+          article.title)]))
         : null)));
 }
 

@@ -1,7 +1,9 @@
 // What I share with dermatologists, revoking it, and every read of my data (the access log).
 
 import { gql } from "../graphql.js";
-import { append, busy, clear, errorBox, h, humanize, when } from "../dom.js";
+import {
+  append, busy, clear, errorBox, h, humanize, scrollingTable, when,
+} from "../dom.js";
 import { mark, t } from "../i18n.js";
 
 const SHARE_FIELDS = `id scope analysisId createdAt expiresAt revokedAt active
@@ -39,7 +41,7 @@ function shareRow(share) {
 export async function renderSharing(view) {
   const { myShares } = await gql(SHARES);
   const shares = myShares.length
-    ? h("table", { id: "shares" },
+    ? scrollingTable({ id: "shares" },
       h("thead", {}, h("tr", {}, [t("Dermatologist"), t("What"), t("Since"), t("Until"), t("State"), ""]
         .map((name) => h("th", {}, name)))),
       h("tbody", {}, myShares.map(shareRow)))
@@ -69,7 +71,7 @@ export async function renderSharing(view) {
       + "revoke it. Each read is logged below.")),
     shares,
     h("h2", { class: "section" }, t("Access log")),
-    h("table", { id: "access-log" }, h("thead", {}, h("tr", {},
+    scrollingTable({ id: "access-log" }, h("thead", {}, h("tr", {},
       [t("When"), t("Dermatologist"), t("What"), t("Id")].map((name) => h("th", {}, name)))), log),
     pager,
   ]);

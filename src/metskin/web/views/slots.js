@@ -1,13 +1,13 @@
 // A dermatologist's free slots in the viewer's time zone, to book or to move an appointment to.
 
 import { gql } from "../graphql.js";
-import { busy, choice, clear, errorBox, field, h } from "../dom.js";
+import { busy, choice, clear, dateHeading, errorBox, field, h, humanize } from "../dom.js";
 import { mark, t } from "../i18n.js";
 
 const SLOTS = `query($id: ID!, $from: DateTime!, $to: DateTime!, $type: ConsultationType) {
   availableSlots(dermatologistId: $id, from: $from, to: $to, consultationType: $type) {
     start end startLocal endLocal timeZone consultationTypes cancellableUntil freeCancellation } }`;
-const SPANS = [["1", "1 day"], ["7", "7 days"], ["14", "14 days"], ["31", "31 days"]];
+const SPANS = [1, 7, 14, 31]; // days
 export const CONSULTATION_TYPES = [["", mark("In person or video")], ["IN_PERSON", mark("In person")],
   ["VIDEO", mark("Video")]];
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -17,11 +17,6 @@ export function isoDate(date) {
   return local.toISOString().slice(0, 10);
 }
 
-function dayHeading(localDate) {
-  return new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long" })
-    .format(new Date(`${localDate}T12:00:00`));
-}
-
 /** Free times for one dermatologist; `onPick(slot)` when one is chosen. */
 export function slotPicker(doctorId, onPick, { consultationType = "" } = {}) {
   const results = h("div", { class: "slot-results" });
@@ -29,7 +24,8 @@ export function slotPicker(doctorId, onPick, { consultationType = "" } = {}) {
     errorBox(),
     h("div", { class: "grid" },
       field(t("From"), h("input", { name: "from", type: "date", value: isoDate(new Date()) })),
-      field(t("For"), choice("span", SPANS, "7")),
+      field(t("For"), choice("span", SPANS.map((n) => [String(n),
+        n === 1 ? t("1 day") : t("{n} days", { n })]), "7")),
       field(t("Type"), choice("type", CONSULTATION_TYPES, consultationType))),
     h("button", { type: "submit" }, t("Show free times")));
 
@@ -58,12 +54,12 @@ export function slotPicker(doctorId, onPick, { consultationType = "" } = {}) {
       late ? h("p", { class: "muted late-note" }, t("Times marked ! start soon: once booked, "
         + "they can no longer be cancelled or moved.")) : null,
     [...days].map(([localDate, slots]) => h("div", { class: "slot-day" },
-      h("h4", {}, dayHeading(localDate)),
+      h("h4", {}, dateHeading(localDate)),
       h("div", { class: "slot-buttons" }, slots.map((slot) => h("button", {
         type: "button", class: slot.freeCancellation ? "slot" : "slot late",
         "data-start": slot.start,
-        title: slot.consultationTypes.join(", ")
-          + (slot.freeCancellation ? "" : " · cannot be cancelled once booked"),
+        title: slot.consultationTypes.map(humanize).join(", ")
+          + (slot.freeCancellation ? "" : ` · ${t("cannot be cancelled once booked")}`),
         onclick: (event) => {
           for (const other of results.querySelectorAll("button.slot[aria-pressed]")) {
             other.removeAttribute("aria-pressed");

@@ -5,7 +5,7 @@
 import { gql } from "../graphql.js";
 import { append, h, humanize, when } from "../dom.js";
 import { checkInPanel } from "./checkin.js";
-import { mark, t } from "../i18n.js";
+import { mark, number, t } from "../i18n.js";
 
 const PROGRESS = `query($from: DateTime!, $to: DateTime!) { progress(from: $from, to: $to) {
   analyses { id createdAt }
@@ -43,6 +43,17 @@ const REASONS = {
   EXPRESSION: mark("a different expression"), QUALITY: mark("the photo quality"),
 };
 
+/** "Skin tone: down 29.5° ITA", "Acne: up 12 points": rounded, with its unit. */
+function changeText(delta) {
+  const size = Math.round(Math.abs(delta.delta) * 10) / 10;
+  const amount = number(size, 1);
+  let sized = size === 1 ? t("1 point") : t("{amount} points", { amount });
+  if (delta.concern === "tone") sized = t("{amount}° ITA", { amount }); // degrees, not points
+  const values = { concern: humanize(delta.concern), size: sized };
+  return delta.change === "INCREASED" ? t("{concern}: up {size}", values)
+    : t("{concern}: down {size}", values);
+}
+
 function summary(comparison) {
   const { comparability, changedConcerns } = comparison;
   const changes = comparison.deltas.filter((d) => d.region === "face" && d.change !== "NO_CHANGE");
@@ -57,8 +68,7 @@ function summary(comparison) {
         + "selfies. Your spots showed which side is which, so each side of your face was "
         + "compared with the same side.")) : null,
     changedConcerns.length
-      ? h("ul", {}, changes.map((d) => h("li", { "data-concern": d.concern },
-        `${humanize(d.concern)}: ${d.change === "INCREASED" ? t("up") : t("down")} ${Math.abs(d.delta)}`)))
+      ? h("ul", {}, changes.map((d) => h("li", { "data-concern": d.concern }, changeText(d))))
       : h("p", { id: "no-change" }, t("No change beyond what a retake of the same day moves.")));
 }
 
