@@ -5,6 +5,7 @@ dashboard kept getting patients' names."""
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Iterator
@@ -54,23 +55,41 @@ def live(tmp_path: Path, database_url: str, clock: MovableClock) -> Iterator[Con
     container.close()
 
 
+OPEN: list[Stream] = []
+
+
+@pytest.fixture(autouse=True)
+def streams() -> Iterator[None]:
+    """Every stream a test opened is closed after it (its socket, its reader, its task)."""
+    yield
+    while OPEN:
+        OPEN.pop().close()
+
+
 class Stream:
-    """A subscription over the app's websocket; its messages read on a thread."""
+    """A subscription over the app's websocket; its messages read on a thread. Closed by the
+    `streams` fixture at the end of the test."""
 
     def __init__(self, http: TestClient, token: str, query: str, **variables: Any) -> None:
         self._socket = http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"])
         ws = self._socket.__enter__()
+        OPEN.append(self)
         ws.send_json(ws_init(token))
         assert ws.receive_json()["type"] == "connection_ack"
         ws.send_json(ws_subscribe(query, **variables))
         self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
 
         def read() -> None:
-            while (message := ws.receive_json())["type"] != "complete":
+            with contextlib.suppress(Exception):  # closed at the end of the test
+                while (message := ws.receive_json())["type"] != "complete":
+                    self.messages.put(message)
                 self.messages.put(message)
-            self.messages.put(message)
 
         threading.Thread(target=read, daemon=True).start()
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._socket.__exit__(None, None, None)
 
     def next(self) -> dict[str, Any]:
         return self.messages.get(timeout=WAIT_S)

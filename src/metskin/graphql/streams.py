@@ -60,27 +60,33 @@ async def live_stream(
     done: Callable[[T], bool] = _never,
     allowed: Callable[[], None] | None = None,
 ) -> AsyncGenerator[T, None]:
-    """`latest()` first, then `changes(wakes)` after every wake, each time `allowed()` has
-    not raised; ends after a `done` item."""
+    """`latest()` first, then `changes(wakes)` after every wake; ends after a `done` item.
+    After each wake `allowed()` runs once what is new has been read and before any of it is
+    sent: what a revoke or a logout raced with is not sent (checked first, a read made just
+    after the check could carry what was published after the revoke)."""
     queue: asyncio.Queue[Wake] = asyncio.Queue()
 
     listener = asyncio.create_task(_listen(events, channel, queue))
     try:
-        updates = latest()
+        items = await _read(latest())
         while True:
-            async with contextlib.aclosing(updates):
-                async for item in updates:
-                    yield item
-                    if done(item):
-                        return
+            for item in items:
+                yield item
+                if done(item):
+                    return
             woken = await _wakes(queue, recheck)
             if stop_requested():
                 raise asyncio.CancelledError
+            items = await _read(changes(woken))
             if allowed is not None:
                 await run_sync(allowed)
-            updates = changes(woken)
     finally:
         await stop(listener)  # bounded: never hang the stream
+
+
+async def _read(updates: AsyncGenerator[T, None]) -> list[T]:
+    async with contextlib.aclosing(updates):
+        return [item async for item in updates]
 
 
 def still_allowed(context: Context, *checks: Callable[[], object]) -> Callable[[], None]:

@@ -6,7 +6,10 @@ import asyncio
 from collections.abc import AsyncGenerator
 from typing import Any
 
+import pytest
+
 from metskin.adapters.events.memory import InMemoryEventBus
+from metskin.domain.errors import Forbidden
 from metskin.domain.messages import Event
 from metskin.graphql.streams import Wake, live_stream
 
@@ -110,3 +113,28 @@ async def test_a_bus_that_fails_is_subscribed_again_and_its_messages_come_live(
     assert wakes[0][0] is None  # live again: re-read the store first
     assert [r.levelname for r in caplog.records].count("WARNING") == 2
     assert listeners(bus) == 0
+
+
+async def test_what_was_read_while_access_ended_is_not_sent() -> None:
+    """A share revoked while the stream reads what is new (a review found a revoked
+    dermatologist's stream sending the stage published after the revoke: the check ran before
+    the read). The check runs after the read, before anything is sent."""
+    bus = InMemoryEventBus()
+    revoked = False
+
+    async def latest() -> AsyncGenerator[dict[str, Any], None]:
+        yield {"n": 0}
+
+    async def changes(woken: list[Wake]) -> AsyncGenerator[dict[str, Any], None]:
+        nonlocal revoked
+        revoked = True  # the patient revokes the share meanwhile
+        yield {"n": 1}
+
+    def allowed() -> None:
+        if revoked:
+            raise Forbidden("This analysis is no longer shared with you.")
+
+    stream = live_stream(bus, CHANNEL, 0.01, latest, changes, allowed=allowed)
+    assert await anext(stream) == {"n": 0}
+    with pytest.raises(Forbidden):
+        await anext(stream)
