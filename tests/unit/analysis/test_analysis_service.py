@@ -27,6 +27,7 @@ from metskin.domain.analysis.uploads import MediaService
 from metskin.domain.errors import Forbidden, QueueUnavailable
 from metskin.domain.inbox.model import inbox_channel
 from metskin.domain.messages import Event, Job
+from metskin.domain.money.model import NoRate
 from tests.fakes.analysis import FakeAnalysisUnitOfWork
 from tests.fakes.infra import (
     FakeClock,
@@ -272,6 +273,43 @@ def test_a_transient_error_propagates_and_the_retry_completes(
     assert stored(uow, queued.id).status is AnalysisStatus.RUNNING
     assert analyses.run(queued.id) is AnalysisStatus.DONE
     assert stored(uow, queued.id).attempts == 2
+
+
+def test_a_routine_that_cannot_be_built_leaves_the_measured_analysis_done(
+    queued: Analysis, analyses: AnalysisService, uow: FakeAnalysisUnitOfWork
+) -> None:
+    """The RECOMMENDING step refuses with a coded error (a price with no exchange rate): the
+    skin was measured, so the analysis ends DONE with its result, only without a routine.
+    Before, every new analysis FAILED with the step's code."""
+    calls: list[str] = []
+
+    def recommend(analysis: Analysis, result: dict[str, Any]) -> None:
+        calls.append(analysis.id)
+        raise NoRate("There is no exchange rate for NGN yet.", field="currency")
+
+    analyses.add_step_after_measuring(recommend)
+    assert analyses.run(queued.id) is AnalysisStatus.DONE
+    done = stored(uow, queued.id)
+    assert (done.status, done.failure_code, calls) == (AnalysisStatus.DONE, None, [queued.id])
+    result, _ = uow.analyses.results[queued.id]
+    assert result["bytes"] == len(JPEG_BYTES)
+
+
+def test_an_unexpected_error_after_measuring_still_retries(
+    queued: Analysis, analyses: AnalysisService, uow: FakeAnalysisUnitOfWork
+) -> None:
+    failures = [ConnectionError("database restarting")]
+
+    def recommend(analysis: Analysis, result: dict[str, Any]) -> None:
+        if failures:
+            raise failures.pop()
+
+    analyses.add_step_after_measuring(recommend)
+    with pytest.raises(ConnectionError):
+        analyses.run(queued.id)
+    assert stored(uow, queued.id).status is AnalysisStatus.RUNNING
+    assert queued.id not in uow.analyses.results
+    assert analyses.run(queued.id) is AnalysisStatus.DONE
 
 
 def test_giving_up_marks_failed_once(

@@ -74,7 +74,9 @@ class AnalysisService:
         self._unseen_keepers: list[Callable[[str, dict[str, Any]], None]] = []
 
     def add_step_after_measuring(self, step: Callable[[Analysis, dict[str, Any]], None]) -> None:
-        """Run `step` (the RECOMMENDING stage) before an analysis is marked DONE."""
+        """Run `step` (the RECOMMENDING stage) before an analysis is marked DONE. The skin was
+        measured by then: a DomainError of the step (a routine that cannot be built) is logged
+        and the analysis still ends DONE with its result; any other error retries the run."""
         self._after_measuring.append(step)
 
     def keep_unseen_scores_with(self, keeper: Callable[[str, dict[str, Any]], None]) -> None:
@@ -239,7 +241,7 @@ class AnalysisService:
                 written.append(media.thumbnail_name)
             for step in self._after_measuring:
                 reporter(Stage.RECOMMENDING, 0.0)
-                step(analysis, output.result)
+                _after_measuring(step, analysis, output.result)
             if output.unseen is not None:
                 for keep in self._unseen_keepers:
                     keep(analysis.id, output.unseen)
@@ -347,6 +349,18 @@ class AnalysisService:
 
     def unfinished(self) -> list[str]:
         return read(self._uow_factory, lambda uow: uow.analyses.list_unfinished())
+
+
+def _after_measuring(
+    step: Callable[[Analysis, dict[str, Any]], None], analysis: Analysis, result: dict[str, Any]
+) -> None:
+    try:
+        step(analysis, result)
+    except DomainError as error:
+        log.warning(
+            "a step after measuring failed; the analysis keeps its result",
+            extra={"analysis_id": analysis.id, "code": error.code, "reason": error.message},
+        )
 
 
 def _fail(
