@@ -107,3 +107,17 @@ def test_the_shortlist_leaves_out_allergens_written_as_plurals_or_with_hyphens(
     unwanted = {"avena sativa kernel flour", "butyrospermum parkii butter", "benzoyl peroxide"}
     for product in shortlist:
         assert unwanted.isdisjoint(name.lower() for name in product.inci)
+
+
+def test_the_shortlist_leaves_out_prices_with_no_exchange_rate(big_catalog: Catalog) -> None:
+    """A product stored in a currency with no rate (NGN) is not shortlisted, and the budget
+    check on the others does not fail on it (before: NO_EXCHANGE_RATE for everyone)."""
+    naira = tuple(
+        replace(p, price=replace(p.price, currency="NGN")) if i % 2 else p
+        for i, p in enumerate(big_catalog.products)
+    )
+    index = CandidateIndex.build(replace(big_catalog, products=naira))
+    needs = SkinNeeds({"acne": 70, "wrinkles": 60}, "oily", monk_tone=4)
+    for profile in (CareProfile(), CareProfile(budget_per_product=30, currency="GBP")):
+        shortlist = index.shortlist(needs, profile).products
+        assert shortlist and {p.price.currency for p in shortlist} == {"EUR"}

@@ -248,6 +248,34 @@ def test_invalid_products_and_ingredients_are_refused(
     assert "Panthenol" in [i["inci_name"] for i in uow.catalog.raw_ingredients()]
 
 
+def test_a_price_in_a_currency_without_a_rate_is_refused_and_one_stored_before_is_left_out(
+    service: RecommendationService,
+    uow: FakeRecommendationsUnitOfWork,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Only EUR and the currencies with a rate convert. Before, saving a product in NGN was
+    accepted, and every routine then failed with NO_EXCHANGE_RATE."""
+    version = uow.catalog.version()
+    naira = {**next(p for p in PRODUCTS if p["id"] == "retinol-serum"), "currency": "NGN"}
+    with pytest.raises(InvalidProduct) as refused:
+        service.save_product({**naira, "price": "15000"})
+    assert (refused.value.field, refused.value.values["currency"]) == ("currency", "NGN")
+    assert "no exchange rate for NGN" in refused.value.message
+    assert uow.catalog.version() == version
+    assert service.save_product({**naira, "currency": "GBP"}).price.currency == "GBP"
+    with uow:  # stored before saving refused it
+        (stored,) = service.catalog.parse_products([naira])
+        uow.catalog.save_product(stored, naira, NOW)
+        uow.catalog.bump_version()
+        uow.commit()
+    service.catalog.invalidate()
+    saved = service.recommend("p1", Role.PATIENT, "a1")
+    assert "retinol-serum" not in chosen(saved.routine)
+    assert {"plain-cleanser", "plain-moisturiser", "plain-spf"} <= chosen(saved.routine)
+    logged = [r.__dict__["products"] for r in caplog.records if "products" in r.__dict__]
+    assert logged == [{"retinol-serum": "NGN"}]
+
+
 def test_a_routine_that_changes_products_tells_the_person_once_and_restarts_check_ins(
     service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
 ) -> None:

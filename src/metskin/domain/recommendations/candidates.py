@@ -139,11 +139,12 @@ class CandidateIndex:
         return found
 
     def _allowed(self, profile: CareProfile) -> np.ndarray:
-        allowed = np.ones(len(self.prices), dtype=bool)
+        local_prices = self._local_prices(profile)
+        allowed = np.isfinite(local_prices)  # a price with no exchange rate: left out
         if profile.pregnant:
             allowed &= self.pregnancy_safe
         if profile.budget_per_product is not None:
-            allowed &= self._local_prices(profile) <= float(profile.budget_per_product) + SLACK
+            allowed &= local_prices <= float(profile.budget_per_product) + SLACK
         for name in (*profile.allergies, *profile.avoid):
             for form in term_forms(name):
                 found = self.containing.get(form)
@@ -152,10 +153,13 @@ class CandidateIndex:
         return allowed
 
     def _local_prices(self, profile: CareProfile) -> np.ndarray:
-        """Prices in the person's currency, approximately: the exact check comes later."""
+        """Prices in the person's currency, approximately: the exact check comes later.
+        Infinite in a currency with no exchange rate (`CareProfile.converts`)."""
         factors = np.ones(len(self.prices))
         for currency in np.unique(self.currencies):
-            if currency != profile.currency:
+            if not profile.converts(str(currency)):
+                factors[self.currencies == currency] = np.inf
+            elif currency != profile.currency:
                 factors[self.currencies == currency] = profile.rates.factor(
                     str(currency), profile.currency
                 )

@@ -100,6 +100,10 @@ class CareProfile:
         object.__setattr__(self, "avoid", tuple(self.avoid))
         object.__setattr__(self, "turned_down", tuple(sorted(set(self.turned_down))))
 
+    def converts(self, currency: str) -> bool:
+        """Whether a price in `currency` converts to this person's (a rate is known for it)."""
+        return currency == self.currency or currency in self.rates.currencies
+
     def price_of(self, product: Product) -> Conversion:
         """The product's price in this person's currency, with the rate and date used."""
         return self.rates.convert(product.price, self.currency)

@@ -3,12 +3,25 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+from dataclasses import replace
+
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.said import Said, Value
-from metskin.domain.money.model import Conversion
+from metskin.domain.money.model import Conversion, RatesTable
+from metskin.domain.recommendations.catalog import Catalog, Product
+from metskin.domain.recommendations.errors import InvalidProduct
+from metskin.domain.recommendations.needs import CareProfile
+
+log = logging.getLogger(__name__)
 
 CONVERTED_PRICE = _("{price} ({original} at {rate}, rates of {date})")
 CONVERTED_FROM = _("converted from {currency} at {rate} (rates of {date})")
+NO_RATE = _(
+    "Product {product}: there is no exchange rate for {currency}, so its price could not be "
+    "shown to anyone; price it in EUR or in a currency with a rate, or add the rate first."
+)
 
 
 def price_said(conversion: Conversion) -> Value:
@@ -34,3 +47,29 @@ def note_said(conversion: Conversion) -> str:
         rate=conversion.rate.normalize(),
         date=conversion.as_of,
     )
+
+
+def priced(catalog: Catalog, profile: CareProfile) -> Catalog:
+    """The products whose price converts to the person's currency. One stored in a currency
+    with no rate (saved before saving refused those) is left out, and logged, so that it
+    does not fail every routine."""
+    left_out = {
+        p.id: p.price.currency for p in catalog.products if not profile.converts(p.price.currency)
+    }
+    if not left_out:
+        return catalog
+    log.warning(
+        "products left out of a routine: no exchange rate for their currency",
+        extra={"products": left_out, "currency": profile.currency},
+    )
+    kept = tuple(p for p in catalog.products if p.id not in left_out)
+    return replace(catalog, products=kept)
+
+
+def require_rates(products: Iterable[Product], rates: RatesTable) -> None:
+    """InvalidProduct (field `currency`) for a product priced in a currency with no rate."""
+    for product in products:
+        if product.price.currency not in rates.currencies:
+            raise InvalidProduct.translatable(
+                NO_RATE, "currency", product=repr(product.id), currency=product.price.currency
+            )

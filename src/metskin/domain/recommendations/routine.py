@@ -22,7 +22,7 @@ from metskin.domain.recommendations.needs import (
     TreatmentNeed,
 )
 from metskin.domain.recommendations.ports import Ranker
-from metskin.domain.recommendations.prices import note_said, price_said
+from metskin.domain.recommendations.prices import note_said, price_said, priced
 from metskin.domain.recommendations.routine_model import Candidate, Routine, Step
 from metskin.domain.recommendations.rules import SafetyRule
 from metskin.domain.recommendations.safety import (
@@ -96,7 +96,7 @@ def build_routine(
     fits, and a retinoid or an AHA needs one), those products are left out and every slot is
     chosen again: the slot a left-out product had gets the best safe product instead, and each
     pick's notes speak of the routine as it ends, never of a product it left out."""
-    builder = _start(needs, profile, catalog, ranker)
+    builder = _start(needs, profile, priced(catalog, profile), ranker)
     _choose_slots(builder)
     while left_out := _needing_empty_slots(builder):
         builder = _without(builder, left_out)
