@@ -17,12 +17,22 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 
+ENGINE = "engine"  # `scored_by` of a score the image engine made (`skinmodel.model`)
+
 
 @dataclass(frozen=True)
 class ConcernReading:
-    score: float
-    regions: Mapping[str, float] = field(default_factory=dict)
+    score: float  # the whole-face score shown: the engine's, or a live model's
+    regions: Mapping[str, float] = field(default_factory=dict)  # always the engine's
     measurements: Mapping[str, float] = field(default_factory=dict)
+    scored_by: str = ENGINE  # who made `score`: the engine or a model version (skin-cnn-v2)
+    engine_score: float | None = None  # the engine's, kept beside a model's score
+
+    def score_by(self, scorer: str) -> float | None:
+        """The whole-face score `scorer` made (None: it did not score this result)."""
+        if scorer == self.scored_by:
+            return self.score
+        return self.engine_score if scorer == ENGINE else None
 
     def count(self, name: str) -> int | None:
         value = self.measurements.get(name)
@@ -84,10 +94,13 @@ class ResultReadout:
         concerns = {}
         for name, item in (result.get("concerns") or {}).items():
             if isinstance(item, Mapping) and _num(item.get("score")) is not None:
+                scored_by = item.get("scored_by")
                 concerns[str(name)] = ConcernReading(
                     float(item["score"]),
                     _numbers(item.get("regions")),
                     _numbers(item.get("measurements")),
+                    scored_by if isinstance(scored_by, str) and scored_by else ENGINE,
+                    _num(item.get("engine_score")),
                 )
         skin = result.get("skin_type")
         kind = skin.get("kind") if isinstance(skin, Mapping) else None

@@ -4,7 +4,8 @@ and what the landmarks leave after the best similarity), the distance (eye dista
 pixels), the expression (`landmarks.smile`: a smile folds the skin into lines that a face at
 rest does not show) and the quality (the results' confidence). Each factor is 1 for identical
 captures and halves at its HALF value; the score is their product. A comparison under
-THRESHOLD is flagged, never hidden."""
+THRESHOLD is flagged, never hidden; so is one whose whole-face scores of a concern could not be
+read from one scorer (`deltas.face_scorers`: reason SCORER)."""
 
 from __future__ import annotations
 
@@ -48,10 +49,13 @@ class Comparability:
     distance: float
     quality: float
     expression: float = 1.0
+    # Concerns whose whole-face scores were made by different scorers on the two sides and
+    # not kept by a common one: shown, no change called on them (`deltas.RegionDelta`).
+    unlike_scorers: tuple[str, ...] = ()
 
     @property
     def flagged(self) -> bool:
-        return self.score < THRESHOLD
+        return self.score < THRESHOLD or bool(self.unlike_scorers)
 
     def factors(self) -> dict[str, float]:
         return {"LIGHT": self.light, "POSE": self.pose, "DISTANCE": self.distance} | {
@@ -61,7 +65,8 @@ class Comparability:
 
     @property
     def reasons(self) -> list[str]:
-        return [name for name, value in self.factors().items() if value < NAMED_BELOW]
+        found = [name for name, value in self.factors().items() if value < NAMED_BELOW]
+        return [*found, "SCORER"] if self.unlike_scorers else found
 
 
 def _diff(a: float | None, b: float | None) -> float | None:

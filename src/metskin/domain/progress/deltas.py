@@ -16,16 +16,23 @@ comparability's light factor says how far to trust the tone.
 
 When one of the two photos is the other's mirror image (`mirror.mirrored`, told by the spots:
 a front camera's selfie), the later photo's regions are read under the other side's name, so
-that each region is compared with the same skin."""
+that each region is compared with the same skin.
+
+Whole-face concern scores are compared from one scorer (`face_scorers`): once a learned model
+is live, a result shows the model's score and keeps the engine's beside it, so a result scored
+by the model is compared with an older one by the engine on the engine's scores. Regions are
+always the engine's. A result that does not keep the common scorer's score (stored by hand)
+has its whole-face value shown as scored, and no change is called on it (`comparable`)."""
 
 from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from metskin.domain.analysis import colour, mirror
-from metskin.domain.analysis.readout import ResultReadout
+from metskin.domain.analysis.readout import ENGINE, ResultReadout
 from metskin.domain.progress.noise_band import BANDS, MIN_BAND
 
 TONE = "tone"  # the pseudo-concern of ITA
@@ -46,6 +53,7 @@ class RegionDelta:
     before: float
     after: float
     band: float  # a change is called only when |after - before| > band
+    comparable: bool = True  # False: scored by different scorers, no change is called
 
     @property
     def delta(self) -> float:
@@ -53,7 +61,7 @@ class RegionDelta:
 
     @property
     def change(self) -> Change:
-        if abs(self.delta) <= self.band:
+        if not self.comparable or abs(self.delta) <= self.band:
             return Change.NO_CHANGE
         return Change.INCREASED if self.delta > 0 else Change.DECREASED
 
@@ -106,16 +114,42 @@ def relit(lab: tuple[float, float, float], ratio: float) -> tuple[float, float, 
     return 116.0 * y - 16.0, 500.0 * (x - y), 200.0 * (y - z)
 
 
+def face_scorers(readouts: Iterable[ResultReadout]) -> dict[str, str]:
+    """Per concern, whose whole-face scores compare `readouts`: the one scorer of them all, or
+    the engine when they differ (a result scored by a model keeps the engine's score)."""
+    found: dict[str, set[str]] = {}
+    for readout in readouts:
+        for name, concern in readout.concerns.items():
+            found.setdefault(name, set()).add(concern.scored_by)
+    return {name: by.pop() if len(by) == 1 else ENGINE for name, by in found.items()}
+
+
+def unscored(readout: ResultReadout, scorers: Mapping[str, str]) -> dict[str, float]:
+    """The whole-face scores, as shown, of the concerns `scorers` name a scorer for that did
+    not score this result (and whose score it does not keep)."""
+    return {
+        name: concern.score
+        for name, concern in readout.concerns.items()
+        if concern.score_by(scorers.get(name, concern.scored_by)) is None
+    }
+
+
 def readings(
-    readout: ResultReadout, exposure: float = 1.0, mirrored: bool = False
+    readout: ResultReadout,
+    exposure: float = 1.0,
+    mirrored: bool = False,
+    scorers: Mapping[str, str] | None = None,
 ) -> dict[tuple[str, str], float]:
     """(concern, region) -> value, for everything the result measured; tone as if the photo
     had `exposure` times its light (see `exposure_ratio`); a `mirrored` photo's regions under
-    the other side's name."""
+    the other side's name; whole-face scores by the scorer `scorers` names (the one shown by
+    default), none for a concern that scorer did not score (`unscored`)."""
     side = mirror.other_side if mirrored else str
     found: dict[tuple[str, str], float] = {}
     for name, concern in readout.concerns.items():
-        found[(name, FACE)] = concern.score
+        face = concern.score_by((scorers or {}).get(name, concern.scored_by))
+        if face is not None:
+            found[(name, FACE)] = face
         for region, score in concern.regions.items():
             found[(name, side(region))] = score
     shifts = []
@@ -144,11 +178,20 @@ def region_deltas(
     before: ResultReadout, after: ResultReadout, mirrored: bool = False
 ) -> list[RegionDelta]:
     """Deltas of every (concern, region) both results measured, sorted by concern and region;
-    `mirrored`: `after` is `before`'s mirror image."""
-    first = readings(before)
-    second = readings(after, exposure_ratio(before, after), mirrored)
-    return [
+    `mirrored`: `after` is `before`'s mirror image. Whole-face scores by one scorer on both
+    sides (`face_scorers`); when one side does not have that scorer's, the scores as shown,
+    not `comparable`."""
+    scorers = face_scorers([before, after])
+    first = readings(before, scorers=scorers)
+    second = readings(after, exposure_ratio(before, after), mirrored, scorers)
+    found = [
         RegionDelta(concern, region, first[key], second[key], band_for(concern, region))
-        for key in sorted(first.keys() & second.keys())
+        for key in first.keys() & second.keys()
         for concern, region in [key]
     ]
+    shown = before.concerns, after.concerns
+    for name in sorted(unscored(before, scorers).keys() | unscored(after, scorers).keys()):
+        if name in shown[0] and name in shown[1]:
+            values = shown[0][name].score, shown[1][name].score
+            found.append(RegionDelta(name, FACE, *values, band_for(name, FACE), comparable=False))
+    return sorted(found, key=lambda d: (d.concern, d.region))

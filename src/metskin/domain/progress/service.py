@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -23,9 +23,11 @@ from metskin.domain.progress.deltas import (
     FACE,
     RegionDelta,
     exposure_ratio,
+    face_scorers,
     photos_mirrored,
     readings,
     region_deltas,
+    unscored,
 )
 from metskin.domain.progress.errors import NotComparable
 from metskin.domain.progress.pictures import picture_pair
@@ -173,14 +175,17 @@ class ProgressService:
             key=lambda item: (item.created_at, item.id),
         )
         trends: dict[str, list[TrendPoint]] = {}
+        scorers = face_scorers(readouts[item.id] for item in done)  # one per concern
         for analysis in done:
             first, this = readouts[done[0].id], readouts[analysis.id]
             score = comparability(first, this, photos_mirrored(first, this) is True).score
-            measured = readings(this, exposure_ratio(first, this))  # in the first one's light
-            for (concern, region), value in sorted(measured.items()):
-                if region == FACE:
-                    point = TrendPoint(analysis.id, analysis.created_at, value, score)
-                    trends.setdefault(concern, []).append(point)
+            # in the first one's light; a score the common scorer did not make is shown, hollow
+            measured = readings(this, exposure_ratio(first, this), scorers=scorers)
+            faces = {c: (v, score) for (c, region), v in measured.items() if region == FACE}
+            faces |= {c: (v, 0.0) for c, v in unscored(this, scorers).items()}
+            for concern, (value, comparable) in sorted(faces.items()):
+                point = TrendPoint(analysis.id, analysis.created_at, value, comparable)
+                trends.setdefault(concern, []).append(point)
         comparison = _comparison(done[0], done[-1], readouts) if len(done) > 1 else None
         return ProgressReport(done, trends, comparison)
 
@@ -223,5 +228,6 @@ def _comparison(
     first, second = readouts[before.id], readouts[after.id]
     flipped = photos_mirrored(first, second)
     deltas = region_deltas(first, second, mirrored=flipped is True)
-    found = comparability(first, second, flipped is True)
+    unlike = tuple(d.concern for d in deltas if not d.comparable)
+    found = replace(comparability(first, second, flipped is True), unlike_scorers=unlike)
     return Comparison(before, after, deltas, found, flipped)

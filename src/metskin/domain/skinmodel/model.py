@@ -15,9 +15,9 @@ from enum import Enum
 from typing import Any
 
 from metskin.domain.analysis.model import score_band
+from metskin.domain.analysis.readout import ENGINE
 from metskin.domain.labels.model import Concern
 
-ENGINE = "engine"  # what `scored_by` says of a score the image engine made
 # The labels' concerns (graded) and the engine's concern of the same name (scored 0-100).
 ENGINE_NAMES: dict[Concern, str] = {concern: concern.value.lower() for concern in Concern}
 

@@ -34,7 +34,8 @@ class RegionDelta:
     delta: float
     band: float = strawberry.field(
         description="Half-width of the noise band: the largest change between two photos of "
-        "the same visit (London Set); a change is called only beyond it."
+        "the same visit (London Set); a change is called only beyond it. Whole-face scores "
+        "are compared from one scorer: the engine's when a learned model scored one side only."
     )
     change: ChangeDirection  # type: ignore[valid-type]
 
@@ -64,7 +65,11 @@ class ComparabilityFactor:
 class Comparability:
     score: float
     flagged: bool
-    reasons: list[str] = strawberry.field(description="The factors below 0.8.")
+    reasons: list[str] = strawberry.field(
+        description="The factors below 0.8; SCORER when a concern's whole-face scores were made "
+        "by different scorers (the engine, a learned model) and no common one kept both: "
+        "no change is called on it."
+    )
     factors: list[ComparabilityFactor]
 
     @classmethod
