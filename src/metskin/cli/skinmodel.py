@@ -177,7 +177,7 @@ def promote(version: int) -> None:
 
 @skin_app.command("rollback")
 def rollback() -> None:
-    """Retire the live version; the one live before it (or the engine) takes over."""
+    """Retire the live version; the one its promotion replaced (or the engine) takes over."""
     _change("rollback")
 
 
