@@ -10,22 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from metskin.cli import dataset, skinmodel
 from tests.analysis.london import LONDON
+from tests.unit.skinmodel.test_cli import run
 
 ORIGIN = "Face Research Lab London Set (DeBruine & Jones 2017)"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    app = typer.Typer()
-    app.callback()(lambda: None)
-    dataset.register(app)
-    skinmodel.register(app)
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_labelled_real_photos_become_a_dataset(tmp_path: Path) -> None:

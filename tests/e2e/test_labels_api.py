@@ -121,6 +121,30 @@ async def test_bad_labels_get_coded_errors(
     assert (await client.data(LABELS, a=analysis_id))["analysisLabels"] == []
 
 
+async def test_a_verdict_point_outside_the_photo_is_named_in_the_persons_language(
+    client: GraphQLClient, container: Container
+) -> None:
+    await client.register("pat@example.com")
+    analysis_id = await analyse(client, container)
+    outside = {"concern": "REDNESS", "agrees": False, "x": 99999, "y": 1}
+    variables = {
+        "a": analysis_id,
+        "i": {"verdicts": [{"concern": "ACNE", "agrees": True}, outside]},
+    }
+    said = {}
+    for language in ("en", "fr"):
+        response = await client.http.post(
+            "/graphql",
+            json={"query": CORRECT, "variables": variables},
+            headers={"authorization": f"Bearer {client.token}", "accept-language": language},
+        )
+        (error,) = response.json()["errors"]
+        assert error["extensions"] == {"code": "LABEL_POINT_OUTSIDE_IMAGE", "field": "verdicts.1"}
+        said[language] = error["message"]
+    assert said["en"].startswith("The point given with the REDNESS verdict lies outside the ")
+    assert said["fr"].startswith("Le point indiqué avec votre avis sur REDNESS est en dehors ")
+
+
 async def test_learning_consent_is_off_by_default_and_revocable(client: GraphQLClient) -> None:
     anonymous = GraphQLClient(client.http)
     assert await anonymous.error_codes(CONSENT) == ["UNAUTHENTICATED"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -143,18 +144,56 @@ def ratings_after_0005(url: str, tmp_path: Path) -> list[tuple[str, str, int]]:
 EXPECTED_RATINGS = [("u1", "p1", 5), ("u1", "p2", 3), ("u2", "p1", 1)]
 
 
-def test_0005_keeps_the_latest_rating_of_each_person_and_product_on_sqlite(
-    tmp_path: Path,
-) -> None:
-    assert ratings_after_0005(f"sqlite:///{tmp_path / 'm.db'}", tmp_path) == EXPECTED_RATINGS
-
-
-@pytest.mark.mariadb
-def test_0005_keeps_the_latest_rating_of_each_person_and_product_on_mariadb(
-    mysql_server_url: str, tmp_path: Path
-) -> None:
-    url = create_mysql_database(mysql_server_url)
+@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new database with no tables yet, on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'm.db'}"
+        return
+    url = create_mysql_database(request.getfixturevalue("mysql_server_url"))
     try:
-        assert ratings_after_0005(url, tmp_path) == EXPECTED_RATINGS
+        yield url
     finally:
         drop_mysql_database(url)
+
+
+def test_0005_keeps_the_latest_rating_of_each_person_and_product(
+    empty_database: str, tmp_path: Path
+) -> None:
+    assert ratings_after_0005(empty_database, tmp_path) == EXPECTED_RATINGS
+
+
+def rolled_back_after_0015(url: str, tmp_path: Path) -> str | None:
+    """The reviewer's history written at 0014 (v1, v2 promoted, rolled back, v3 promoted over
+    v1), then 0015 -> 0014 -> 0015: the version a rollback of v3 brings back."""
+    upgrade(url, "0014")
+    rows = [  # (version, state, promoted_at, retired_at)
+        (1, "RETIRED", "2026-01-01 10:00:00", "2026-01-04 10:00:00"),
+        (2, "RETIRED", "2026-01-02 10:00:00", "2026-01-03 10:00:00"),  # rolled back
+        (3, "LIVE", "2026-01-04 10:00:00", None),
+    ]
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for version, state, promoted_at, retired_at in rows:
+            connection.execute(
+                text(
+                    "INSERT INTO skin_models (version, state, dataset_hash, code_version,"
+                    " weights, uses, metrics, card, created_at, promoted_at, retired_at)"
+                    " VALUES (:v, :state, 'h', 'c', 'w.pt', 'ACNE', '{}', '\"card\"',"
+                    " '2026-01-01 09:00:00', :promoted, :retired)"
+                ),
+                {"v": version, "state": state, "promoted": promoted_at, "retired": retired_at},
+            )
+    engine.dispose()
+    upgrade(url, "0015")
+    downgrade(url, "0014")
+    upgrade(url, "head")
+    assert schema_drift(url) == []
+    container = bootstrap(make_settings(tmp_path, database_url=url))
+    back = container.skin_models.rollback()
+    container.close()
+    return back.name if back else None
+
+
+def test_0015_rolls_back_to_the_version_replaced(empty_database: str, tmp_path: Path) -> None:
+    assert rolled_back_after_0015(empty_database, tmp_path) == "skin-cnn-v1"

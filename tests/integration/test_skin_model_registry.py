@@ -1,7 +1,8 @@
 """The skin model registry on a real store, with the real engine: a version registered and
 promoted through the gate scores the concern it beat the engine on in the next analysis (the
 others say "engine"), a version in shadow has its scores kept in SQL and never shown, a second
-shadow write of the same analysis is ignored, and rollback returns every score to the engine."""
+shadow write of the same analysis is ignored, and rollback returns every score to the engine;
+rollback brings back the version replaced, never one rolled back."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from metskin.domain.skinmodel.model import ENGINE, ModelState
 from metskin.domain.skinmodel.ports import TrainedCandidate
 from metskin.settings import Settings
 from tests.media_samples import face_jpeg
+from tests.unit.skinmodel.test_rollback import EXPECTED, live_after_each_step
 
 BOOTSTRAP = Path(__file__).resolve().parents[2] / "src/metskin/data/skinmodel"
 PASSWORD = "tea-and-toast-77"
@@ -76,4 +78,10 @@ def test_promoted_shadowed_and_rolled_back_on_the_real_store(settings: Settings)
     registry = container.skin_models
     assert registry.rollback() is None
     assert registry.versions()[0].state is ModelState.RETIRED
+    container.close()
+
+
+def test_rollback_returns_to_the_version_replaced_on_the_real_store(settings: Settings) -> None:
+    container = bootstrap(settings)
+    assert live_after_each_step(container.skin_models, lambda: None) == EXPECTED
     container.close()

@@ -46,19 +46,55 @@ def write_dataset(dataset: Dataset, out: Path) -> Path:
     return folder
 
 
+def refuse(code: str, message: str) -> typer.Exit:
+    """Say a coded error on stderr; the command then ends with exit code 2."""
+    Console(stderr=True).print(f"[red]{code}[/red]: {message}")
+    return typer.Exit(2)
+
+
 def read_dataset(folder: Path) -> tuple[Dataset, dict[str, Any]]:
     """A dataset folder as written by `write_dataset` (or bench/skin_model_bootstrap.py), and
-    its manifest; the records' patches are read into memory."""
-    from metskin.domain.labels.dataset import Dataset
+    its manifest; the records' patches are read into memory. A folder that is not one ends the
+    command: exit 2 with DATASET_FOLDER_INVALID and what is wrong."""
+    from metskin.domain.labels.errors import DatasetFolderInvalid
 
-    manifest = json.loads((folder / "manifest.json").read_text())
+    try:
+        return _read_dataset(folder)
+    except DatasetFolderInvalid as error:
+        raise refuse(error.code, error.message) from None
+
+
+def _read_dataset(folder: Path) -> tuple[Dataset, dict[str, Any]]:
+    from metskin.domain.labels.dataset import Dataset
+    from metskin.domain.labels.errors import DatasetFolderInvalid
+
+    def bad(message: str, field: str) -> DatasetFolderInvalid:
+        return DatasetFolderInvalid(f"{folder}: {message}", field=field)
+
+    for name in ("manifest.json", "labels.jsonl"):
+        if not (folder / name).is_file():
+            raise bad(f"no {name}: not a dataset folder (`metskin dataset export`).", name)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+    except ValueError:
+        raise bad("manifest.json is not JSON.", "manifest.json") from None
     dataset = Dataset()
-    for line in (folder / "labels.jsonl").read_text().splitlines():
-        if line.strip():
+    lines = (folder / "labels.jsonl").read_text().splitlines()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"labels.jsonl line {number}"
+        try:
             record = json.loads(line)
-            dataset.records.append(record)
-            dataset.files[record["patch"]] = (folder / record["patch"]).read_bytes()
-            dataset.subjects.add(record["person"])
+            patch, person = str(record["patch"]), str(record["person"])
+        except (ValueError, KeyError, TypeError):
+            raise bad(f"{where} is not a record with a patch and a person.", where) from None
+        path = (folder / patch).resolve()
+        if not path.is_relative_to(folder.resolve()) or not path.is_file():
+            raise bad(f"{where} names the patch {patch}, which is not in the folder.", where)
+        dataset.records.append(record)
+        dataset.files[patch] = path.read_bytes()
+        dataset.subjects.add(person)
     return dataset, manifest
 
 
@@ -125,10 +161,6 @@ def import_photos(
         if not path.is_relative_to(root) or not path.is_file():
             return None
         return path.read_bytes()
-
-    def refuse(code: str, message: str) -> typer.Exit:
-        console.print(f"[red]{code}[/red]: {message}")
-        return typer.Exit(2)
 
     try:
         rows = read_labels(labels.read_text(encoding="utf-8-sig"))

@@ -12,6 +12,8 @@ bench/skin_model_bootstrap.py); weights, config and card go to the models folder
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +26,7 @@ from metskin.domain.errors import DomainError
 if TYPE_CHECKING:
     from metskin.bootstrap import Container
     from metskin.domain.skinmodel.model import SkinModelVersion
+    from metskin.domain.skinmodel.service import SkinModelService
 
 console = Console(stderr=True)
 skin_app = typer.Typer(help="The learned skin model's registry: list, gate, shadow, promote.")
@@ -33,6 +36,20 @@ def _container() -> Container:
     from metskin.bootstrap import bootstrap
 
     return bootstrap()
+
+
+@contextmanager
+def _registry() -> Iterator[SkinModelService]:
+    """The registry of a fresh container; a domain error (a version not found, one in the
+    wrong state, refused by the gate) ends the command with its code and exit code 1."""
+    container = _container()
+    try:
+        yield container.skin_models
+    except DomainError as error:
+        console.print(f"[red]{error.code}: {error.message}")
+        raise typer.Exit(1) from None
+    finally:
+        container.close()
 
 
 def train_skin_model(
@@ -120,34 +137,26 @@ def _summary(metrics: dict[str, Any]) -> dict[str, Any]:
 @skin_app.command("list")
 def list_versions() -> None:
     """Every version with its state, dataset hash and what it scores when live."""
-    container = _container()
-    try:
-        for v in container.skin_models.versions():
+    with _registry() as service:
+        for v in service.versions():
             typer.echo(
                 f"{v.name}\t{v.state.value}\t{v.dataset_hash[:16]}\t{v.code_version}\t"
                 f"uses={','.join(v.uses) or '-'}\tbeats={','.join(v.metrics['beats_engine_on'])}"
             )
-    finally:
-        container.close()
 
 
 @skin_app.command("gate")
 def gate(version: int) -> None:
     """What the promotion gate says of a version now."""
-    container = _container()
-    try:
-        decision = container.skin_models.gate(version)
-    finally:
-        container.close()
+    with _registry() as service:
+        decision = service.gate(version)
     typer.echo(
         json.dumps({"passed": decision.passed, "uses": decision.uses, "reasons": decision.reasons})
     )
 
 
 def _change(action: str, version: int | None = None) -> None:
-    container = _container()
-    try:
-        service = container.skin_models
+    with _registry() as service:
         changed: SkinModelVersion | None
         if action == "shadow" and version is not None:
             changed = service.start_shadow(version)
@@ -155,11 +164,6 @@ def _change(action: str, version: int | None = None) -> None:
             changed = service.promote(version)
         else:
             changed = service.rollback()
-    except DomainError as error:
-        console.print(f"[red]{error.code}: {error.message}")
-        raise typer.Exit(1) from None
-    finally:
-        container.close()
     typer.echo(f"{changed.name} is {changed.state.value}" if changed else "the engine scores all")
 
 
@@ -177,7 +181,7 @@ def promote(version: int) -> None:
 
 @skin_app.command("rollback")
 def rollback() -> None:
-    """Retire the live version; the one live before it (or the engine) takes over."""
+    """Retire the live version; the one its promotion replaced (or the engine) takes over."""
     _change("rollback")
 
 

@@ -52,6 +52,7 @@ def test_a_labels_file_is_read_row_by_row() -> None:
         ("file,acne\nx.jpg,mild\n", "DATASET_LABELS_INVALID", "acne must be a whole number"),
         ("file,skin_type\nx.jpg,greasy\n", "LABEL_UNKNOWN_VALUE", "Row 2: Skin type"),
         ("file,acne\nx.jpg,\n", "LABEL_EMPTY", "Row 2: A label needs"),
+        ("file,acne\nx.jpg,2,3,4\n", "DATASET_LABELS_INVALID", "Row 2 has 2 more cells than"),
     ],
 )
 def test_a_bad_labels_file_gets_a_coded_error_naming_the_row(

@@ -120,6 +120,13 @@ def test_no_share_no_role_or_a_revoked_share_cannot_annotate(
             "lesions.1",
         ),
         (LabelInput(lesions=(Lesion(LesionType.SCAR, -1, 3),)), PointOutsideImage, "lesions.0"),
+        (
+            LabelInput(
+                verdicts=(Verdict(Concern.ACNE, True), Verdict(Concern.REDNESS, False, 640, 1))
+            ),
+            PointOutsideImage,
+            "verdicts.1",
+        ),
         (LabelInput(skin_type="greasy"), UnknownLabelValue, "skinType"),
         (LabelInput(note="x" * 501), UnknownLabelValue, "note"),
         (LabelInput(), EmptyLabel, None),

@@ -1,6 +1,7 @@
 """The promotion gate on error tables: it must beat the engine on a concern, beat what is shown
-now on the mean, be no worse on any Monk tone with enough faces, on enough held-out faces,
-against the live version that is still live."""
+now on the mean, be no worse on any Monk tone (small tones judged with their band's other small
+ones, or refused when still too few), on enough held-out faces, against the live version that
+is still live."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from metskin.domain.skinmodel.evaluation import Graded, error_table, fit_engine_
 from metskin.domain.skinmodel.gate import decide
 
 
-def table(errors: dict[str, dict[str, float]], faces_per_tone: int = 4) -> dict[str, Any]:
-    """A table from per-tone errors of each concern (every face of a tone has that error)."""
+def table(
+    errors: dict[str, dict[str, float]], faces_per_tone: int = 4, **faces: int
+) -> dict[str, Any]:
+    """A table from per-tone errors of each concern (every face of a tone has that error);
+    `m10=2`: Monk 10 has 2 faces."""
     rows = []
     for tone, by in errors.items():
-        for index in range(faces_per_tone):
+        for index in range(faces.get(f"m{tone}", faces_per_tone)):
             truth = {c: 2 for c in by}
             rows.append(
                 Graded(f"{tone}-{index}", int(tone), truth, {c: 2 + e for c, e in by.items()})
@@ -69,10 +73,38 @@ def test_a_candidate_must_beat_the_live_model_and_be_compared_with_the_live_one(
     assert any("evaluate again" in r for r in decide(compared, 2).reasons)
 
 
-def test_too_few_held_out_faces_are_refused_and_small_tones_are_not_judged() -> None:
+def test_too_few_held_out_faces_are_refused() -> None:
     tiny = table({"3": {"ACNE": 0.1, "REDNESS": 0.1}}, faces_per_tone=2)
     decision = decide(metrics(tiny), None)
     assert not decision.passed and any("held-out faces" in r for r in decision.reasons)
+
+
+def test_a_deep_tone_with_two_faces_worse_than_the_engine_refuses_the_candidate() -> None:
+    deep = {"2": {"ACNE": 1.0}, "10": {"ACNE": 0.5}}
+    engine = table(deep, 20, m10=2)
+    candidate = table({"2": {"ACNE": 0.4}, "10": {"ACNE": 3.0}}, 20, m10=2)
+    decision = decide({**metrics(candidate), "engine": engine}, None)
+    assert not decision.passed and decision.uses == ()
+    assert decision.reasons[-1] == (
+        "Monk tone 10: only 2 held-out faces, at least 3 needed (with the other small tones of "
+        "Monk 7-10); label more faces of this tone"
+    )
+
+
+def deep_metrics(acne_by_tone: dict[str, float]) -> dict[str, Any]:
+    """Monk 3 and 8 with 10 faces each, Monk 9 with 1, Monk 10 with 2 (those present)."""
+    sizes = {"m9": 1, "m10": 2}
+    candidate = table({t: {"ACNE": e} for t, e in acne_by_tone.items()}, 10, **sizes)
+    engine = table({t: {"ACNE": 1.0} for t in acne_by_tone}, 10, **sizes)
+    return {**metrics(candidate), "engine": engine}
+
+
+def test_small_tones_of_a_band_are_judged_together_never_hidden_by_a_large_one() -> None:
+    assert decide(deep_metrics({"3": 0.5, "8": 0.5, "9": 0.5, "10": 0.8}), None).passed
+    worse = decide(deep_metrics({"3": 0.5, "8": 0.5, "9": 0.5, "10": 1.6}), None)
+    assert not worse.passed and worse.uses == ()  # Monk 9+10: 1.23 against 1.0
+    alone = decide(deep_metrics({"3": 0.5, "8": 0.5, "10": 0.5}), None)
+    assert not alone.passed and alone.reasons[-1].startswith("Monk tone 10: only 2 held-out")
 
 
 def test_the_engine_line_is_fitted_on_training_faces_and_clipped_to_the_scale() -> None:

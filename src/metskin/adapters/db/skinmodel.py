@@ -29,6 +29,7 @@ class SkinModelRow(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     promoted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    replaces: int | None = Field(default=None)  # the version live when it was promoted
 
 
 class SkinModelScoreRow(SQLModel, table=True):
@@ -61,6 +62,7 @@ COLUMNS = (
     "created_at",
     "promoted_at",
     "retired_at",
+    "replaces",
 )
 INSERT_ONCE = (
     insert(core_table(SkinModelScoreRow))

@@ -34,5 +34,10 @@ class LicenceRefused(ValidationFailed, code="DATASET_LICENCE_REFUSED"):
     no derivatives), or a set known to be so limited."""
 
 
+class DatasetFolderInvalid(ValidationFailed, code="DATASET_FOLDER_INVALID"):
+    """A dataset folder without its manifest or labels, with a record that is not one, or
+    naming a patch it does not hold."""
+
+
 class LabelsFileInvalid(ValidationFailed, code="DATASET_LABELS_INVALID"):
     """A labels file without the photo column, with an unknown column or a photo named twice."""

@@ -99,6 +99,12 @@ def read_labels(text: str) -> list[ExternalPhoto]:
     photos: list[ExternalPhoto] = []
     seen: set[str] = set()
     for row, raw in enumerate(reader, start=2):  # row 1 is the header
+        if extra := raw.get(None):
+            raise LabelsFileInvalid(
+                f"Row {row} has {len(extra)} more cells than the header's "
+                f"{len(reader.fieldnames or [])} columns.",
+                field=f"row {row}",
+            )
         cells = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
         file = cells.get("file", "")
         if not file or file in seen:

@@ -16,6 +16,7 @@ from datetime import datetime
 from enum import Enum
 
 from metskin.domain.accounts.model import SKIN_TYPES
+from metskin.domain.i18n.marks import _
 from metskin.domain.labels.errors import (
     EmptyLabel,
     GradeOutOfRange,
@@ -25,6 +26,9 @@ from metskin.domain.labels.errors import (
 
 MAX_LESIONS = 500
 MAX_NOTE = 500
+VERDICT_OUTSIDE = _(
+    "The point given with the {concern} verdict lies outside the {width}x{height} photo."
+)
 
 
 class Concern(Enum):
@@ -67,19 +71,22 @@ class Lesion:
         return self.width == 0 and self.height == 0
 
     def check_inside(self, image_width: int, image_height: int, index: int) -> None:
-        inside = (
-            0 <= self.x < image_width
-            and 0 <= self.y < image_height
-            and self.width >= 0
-            and self.height >= 0
-            and self.x + self.width <= image_width
-            and self.y + self.height <= image_height
-        )
-        if not inside:
+        if not _inside(self.x, self.y, self.width, self.height, image_width, image_height):
             raise PointOutsideImage(
                 f"Lesion {index} lies outside the {image_width}x{image_height} photo.",
                 field=f"lesions.{index}",
             )
+
+
+def _inside(x: int, y: int, width: int, height: int, image_width: int, image_height: int) -> bool:
+    return (
+        0 <= x < image_width
+        and 0 <= y < image_height
+        and width >= 0
+        and height >= 0
+        and x + width <= image_width
+        and y + height <= image_height
+    )
 
 
 @dataclass(frozen=True)
@@ -116,12 +123,18 @@ class LabelInput:
             raise UnknownLabelValue(f"At most {MAX_LESIONS} lesions.", field="lesions")
         for index, lesion in enumerate(self.lesions):
             lesion.check_inside(image_width, image_height, index)
+        size = (image_width, image_height)
         for index, verdict in enumerate(self.verdicts):
             if (verdict.x is None) != (verdict.y is None):
                 raise PointOutsideImage("A point needs both x and y.", field=f"verdicts.{index}")
-            if verdict.x is not None and verdict.y is not None:
-                Lesion(LesionType.COMEDONE, verdict.x, verdict.y).check_inside(
-                    image_width, image_height, index
+            x, y = verdict.x, verdict.y
+            if x is not None and y is not None and not _inside(x, y, 0, 0, *size):
+                raise PointOutsideImage.translatable(
+                    VERDICT_OUTSIDE,
+                    f"verdicts.{index}",
+                    concern=verdict.concern.value,
+                    width=image_width,
+                    height=image_height,
                 )
         if self.skin_type is not None and self.skin_type not in SKIN_TYPES:
             raise UnknownLabelValue(

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from metskin.domain.skinmodel.gate import BANDS, MIN_TONE_FACES
+
 COMPANY_DATA = (
     "MetSkin analyses labelled by dermatologists (under a share) and by their owners, of people "
     "who consented to learning when the dataset was exported (company data; not for release)."
@@ -68,7 +70,11 @@ def model_card(
         "## Limits",
         "",
         "Grades come from the labels it was trained on; the engine's score is read as a grade "
-        "by a line fitted on the training split. Small Monk tone groups give noisy errors.",
+        "by a line fitted on the training split. Small Monk tone groups give noisy errors: "
+        f"the promotion gate judges a tone with fewer than {MIN_TONE_FACES} held-out faces "
+        "together with the other small tones of its band (Monk "
+        f"{', '.join(f'{b[0]}-{b[-1]}' for b in BANDS)}), never with a larger tone, and "
+        "refuses the model while they are still too few.",
         "",
     ]
     return "\n".join(lines)

@@ -1,11 +1,18 @@
 """The promotion gate, pure logic over held-out error tables.
 
 A candidate is used, once live, only on the concerns where it beats the engine overall and is
-no worse than the engine on any Monk tone with enough faces (`uses`); the engine scores the
-rest. It is promoted only when what people would then see (its scores on those concerns, the
-engine's elsewhere) beats what they see now (the live model, or the engine when none is live)
-on the mean error over concerns, and is no worse on any Monk tone. The live model it was
+no worse than the engine on any Monk tone group (`uses`); the engine scores the rest. It is
+promoted only when what people would then see (its scores on those concerns, the engine's
+elsewhere) beats what they see now (the live model, or the engine when none is live) on the
+mean error over concerns, and is no worse on any Monk tone group. The live model it was
 compared with must still be the live one, and at least MIN_HELD_OUT_FACES faces held out.
+
+Every labelled Monk tone is judged. A tone with at least MIN_TONE_FACES held-out faces is a
+group of its own. The smaller tones of a band (Monk 1-3, 4-6, 7-10) are judged together, each
+face counting once, when they have MIN_TONE_FACES faces between them; they are not pooled with
+a larger tone, whose faces would hide them. A small tone still short of faces refuses the
+candidate, naming the tone: nothing is promoted that nobody checked on, say, Monk 10. Faces of
+no known tone are judged as a group when there are enough of them.
 """
 
 from __future__ import annotations
@@ -15,7 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 MIN_HELD_OUT_FACES = 5  # fewer held-out faces than this say nothing: refused
-MIN_TONE_FACES = 3  # a Monk tone with fewer held-out faces is too small to judge on
+MIN_TONE_FACES = 3  # a Monk tone with fewer held-out faces is judged with its band's small ones
+BANDS = ((1, 2, 3), (4, 5, 6), (7, 8, 9, 10))  # the neighbouring Monk tones small ones pool in
 TOLERANCE = 0.02  # grade steps: "no worse" allows rounding noise, nothing more
 
 
@@ -36,18 +44,59 @@ def concerns_beating_engine(candidate: Mapping[str, Any], engine: Mapping[str, A
     return sorted(uses)
 
 
-def _judged_tones(table: Mapping[str, Any]) -> list[str]:
-    return [t for t, n in table["tone_counts"].items() if n >= MIN_TONE_FACES]
+@dataclass(frozen=True)
+class ToneGroup:
+    name: str  # "8", or "9+10" for small tones judged together
+    faces: dict[str, int]  # tone -> held-out faces
+
+    def error(self, table: Mapping[str, Any], concern: str) -> float | None:
+        """The group's mean error on a concern, each face counting once."""
+        known = [
+            (table["per_tone"][t][concern], n)
+            for t, n in self.faces.items()
+            if concern in table["per_tone"].get(t, {})
+        ]
+        total = sum(n for _, n in known)
+        return sum(e * n for e, n in known) / total if total else None
+
+    def mean(self, table: Mapping[str, Any]) -> float | None:
+        """The mean over concerns of the group's errors."""
+        concerns = {c for t in self.faces for c in table["per_tone"].get(t, {})}
+        values = [e for c in concerns if (e := self.error(table, c)) is not None]
+        return sum(values) / len(values) if values else None
+
+
+def tone_groups(table: Mapping[str, Any]) -> tuple[list[ToneGroup], list[ToneGroup]]:
+    """The groups the gate judges, and the small tones of a band still short of faces."""
+    counts: dict[str, int] = table["tone_counts"]
+    groups = [ToneGroup(t, {t: n}) for t, n in counts.items() if n >= MIN_TONE_FACES]
+    short: list[ToneGroup] = []
+    for band in BANDS:
+        small = {str(t): counts[str(t)] for t in band if 0 < counts.get(str(t), 0) < MIN_TONE_FACES}
+        if small:
+            group = ToneGroup("+".join(small), small)
+            (groups if sum(small.values()) >= MIN_TONE_FACES else short).append(group)
+    return groups, short
+
+
+def _too_few(group: ToneGroup) -> str:
+    tones = [int(t) for t in group.faces]
+    band = next(b for b in BANDS if tones[0] in b)
+    return (
+        f"Monk tone {' and '.join(group.faces)}: only {sum(group.faces.values())} held-out "
+        f"faces, at least {MIN_TONE_FACES} needed (with the other small tones of Monk "
+        f"{band[0]}-{band[-1]}); label more faces of this tone"
+    )
 
 
 def _worse_on_a_tone(
     candidate: Mapping[str, Any], baseline: Mapping[str, Any], concern: str
 ) -> str | None:
-    for tone in _judged_tones(candidate):
-        mine = candidate["per_tone"].get(tone, {}).get(concern)
-        theirs = baseline["per_tone"].get(tone, {}).get(concern)
+    """A short group cannot clear a concern but can still show it worse."""
+    for group in [g for gs in tone_groups(candidate) for g in gs]:
+        mine, theirs = group.error(candidate, concern), group.error(baseline, concern)
         if mine is not None and theirs is not None and mine > theirs + TOLERANCE:
-            return tone
+            return group.name
     return None
 
 
@@ -96,14 +145,10 @@ def decide(metrics: Mapping[str, Any], live_version: int | None) -> GateDecision
         reasons.append(
             f"mean error {mean_error(shown):.3f} is not below the current {mean_error(current):.3f}"
         )
-    for tone in _judged_tones(shown):
-        mine = _tone_mean(shown, tone)
-        theirs = _tone_mean(current, tone)
+    groups, short = tone_groups(shown)
+    reasons.extend(_too_few(group) for group in short)
+    for group in groups:
+        mine, theirs = group.mean(shown), group.mean(current)
         if mine is not None and theirs is not None and mine > theirs + TOLERANCE:
-            reasons.append(f"worse on Monk tone {tone}: {mine:.3f} against {theirs:.3f}")
+            reasons.append(f"worse on Monk tone {group.name}: {mine:.3f} against {theirs:.3f}")
     return GateDecision(not reasons, uses, tuple(reasons))
-
-
-def _tone_mean(table: Mapping[str, Any], tone: str) -> float | None:
-    values = list(table["per_tone"].get(tone, {}).values())
-    return sum(values) / len(values) if values else None

@@ -3,8 +3,9 @@
 A version is trained on one exported dataset (its content hash) by one code version, with its
 held-out metrics and a model card. It starts as a CANDIDATE, may score beside the live model
 without being shown (SHADOW), becomes LIVE only through the gate, and is RETIRED when another
-one takes its place or it is rolled back. The engine stays the fallback: a concern the live
-model did not beat the engine on is still scored by the engine.
+one takes its place or it is rolled back; a rollback brings back the version the live one
+replaced. The engine stays the fallback: a concern the live model did not beat the engine on is
+still scored by the engine.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class SkinModelVersion:
     uses: tuple[str, ...] = ()  # the concerns (labels' names) it scores once live
     promoted_at: datetime | None = None
     retired_at: datetime | None = None
+    replaces: int | None = None  # the version live when it was promoted: rollback's target
 
     @property
     def name(self) -> str:

@@ -95,7 +95,8 @@ class SkinModelService:
         return found
 
     def promote(self, version: int) -> SkinModelVersion:
-        """Live only through the gate; the version it replaces is retired."""
+        """Live only through the gate; the version it replaces is retired (and noted, for
+        rollback)."""
         now = self._clock()
         with self._uow_factory() as uow:
             found = _get(uow, version)
@@ -109,34 +110,29 @@ class SkinModelService:
                 _retire(old, now)
                 uow.skin_models.save(old)
             found.state, found.uses, found.promoted_at = ModelState.LIVE, decision.uses, now
-            found.retired_at = None
+            found.retired_at, found.replaces = None, live[0].version if live else None
             uow.skin_models.save(found)
             uow.commit()
         return found
 
     def rollback(self) -> SkinModelVersion | None:
-        """Retire the live version and bring back the one that was live before it (or the
-        engine alone, when there was none). Returns the live version after the rollback."""
+        """Retire the live version and bring back the one its promotion replaced (the engine
+        alone, when it replaced none); never one a rollback retired. Returns the live version
+        after the rollback."""
         now = self._clock()
         with self._uow_factory() as uow:
             live = uow.skin_models.in_state(ModelState.LIVE)
             if not live:
                 raise WrongModelState("No model is live: the engine scores everything.")
             current = live[0]
-            earlier = [
-                v
-                for v in uow.skin_models.all()
-                if v.state is ModelState.RETIRED
-                and v.promoted_at is not None
-                and current.promoted_at is not None
-                and v.promoted_at < current.promoted_at
-            ]
             _retire(current, now)
             uow.skin_models.save(current)
-            back = max(earlier, key=lambda v: v.promoted_at or now, default=None)
-            if back is not None:
+            back = uow.skin_models.get(current.replaces) if current.replaces else None
+            if back is not None and back.state is ModelState.RETIRED:
                 back.state, back.retired_at = ModelState.LIVE, None
                 uow.skin_models.save(back)
+            else:
+                back = None
             uow.commit()
         return back
 

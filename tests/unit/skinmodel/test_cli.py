@@ -1,0 +1,94 @@
+"""The skin model and dataset commands end bad input with a coded message, never a traceback:
+a labels CSV row with more cells than its header, a dataset folder without its manifest, its
+labels or a patch, and a version the registry does not have."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from metskin.cli import dataset, skinmodel
+from metskin.settings import Settings
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """The dataset and skin model commands: exit code, stdout, stderr (whitespace folded)."""
+    app = typer.Typer()
+    app.callback()(lambda: None)
+    dataset.register(app)
+    skinmodel.register(app)
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, " ".join(result.stderr.split())
+
+
+def test_a_labels_row_with_more_cells_than_the_header_is_refused_naming_it(
+    tmp_path: Path,
+) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text("file,acne\na.jpg,2\nb.jpg,2,extra\n")
+    code, _, stderr = run(
+        "dataset", "import", str(tmp_path), "--labels", str(labels), "--origin", "A clinic",
+        "--licence", "CC BY 4.0", "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert code == 2
+    assert stderr == "DATASET_LABELS_INVALID: Row 3 has 1 more cells than the header's 2 columns."
+
+
+def dataset_folder(tmp_path: Path, records: list[dict], patches: list[str]) -> Path:
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "manifest.json").write_text(json.dumps({"version": "ds-1"}))
+    (folder / "labels.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    for patch in patches:
+        (folder / patch).parent.mkdir(parents=True, exist_ok=True)
+        (folder / patch).write_bytes(b"png")
+    return folder
+
+
+COMMANDS = [
+    ("evaluate-engine",),
+    ("train-skin-model", "--epochs", "1"),
+    ("evaluate-skin-model", "--version", "1"),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_folder_that_is_no_dataset_is_refused_by_every_command(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    code, _, stderr = run(*command, "--dataset", str(tmp_path))
+    assert code == 2
+    assert stderr == (
+        f"DATASET_FOLDER_INVALID: {tmp_path}: no manifest.json: not a dataset folder "
+        "(`metskin dataset export`)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("records", "patches", "says"),
+    [
+        (None, [], "no labels.jsonl: not a dataset folder"),
+        ([{"patch": "p/a.png", "person": "x"}], [], "line 1 names the patch p/a.png, which"),
+        ([{"patch": "../out.png", "person": "x"}], ["../out.png"], "names the patch ../out.png"),
+        ([{"patch": "p/a.png", "person": "x"}, [1]], ["p/a.png"], "line 2 is not a record"),
+    ],
+)
+def test_a_dataset_missing_its_labels_or_a_patch_is_refused_naming_it(
+    tmp_path: Path, records: list | None, patches: list[str], says: str
+) -> None:
+    folder = dataset_folder(tmp_path, records or [], patches)
+    if records is None:
+        (folder / "labels.jsonl").unlink()
+    code, _, stderr = run("evaluate-engine", "--dataset", str(folder))
+    assert code == 2
+    assert stderr.startswith(f"DATASET_FOLDER_INVALID: {folder}: ") and says in stderr
+
+
+def test_the_gate_of_a_version_not_registered_says_so(embedded_env: Settings) -> None:
+    code, stdout, stderr = run("skin-model", "gate", "99")
+    assert (code, stdout) == (1, "")
+    assert stderr == "SKIN_MODEL_NOT_FOUND: No skin model version 99."
