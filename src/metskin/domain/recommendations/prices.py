@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.said import Said, Value
-from metskin.domain.money.model import Conversion, RatesTable
+from metskin.domain.money.model import BASE, Conversion, RatesTable
 from metskin.domain.recommendations.catalog import Catalog, Product
 from metskin.domain.recommendations.errors import InvalidProduct
 from metskin.domain.recommendations.needs import CareProfile
@@ -66,10 +66,16 @@ def priced(catalog: Catalog, profile: CareProfile) -> Catalog:
     return replace(catalog, products=kept)
 
 
-def require_rates(products: Iterable[Product], rates: RatesTable) -> None:
-    """InvalidProduct (field `currency`) for a product priced in a currency with no rate."""
+def require_rates(products: Iterable[Product], rates: Callable[[], RatesTable]) -> None:
+    """InvalidProduct (field `currency`) for a product priced in a currency with no rate. The
+    rates are read only for a product not priced in euros (a catalog of euro prices, like the
+    seed's, reads none: the seed also runs on a database before the rates table existed)."""
+    table: RatesTable | None = None
     for product in products:
-        if product.price.currency not in rates.currencies:
+        if product.price.currency == BASE:
+            continue
+        table = table or rates()
+        if product.price.currency not in table.currencies:
             raise InvalidProduct.translatable(
                 NO_RATE, "currency", product=repr(product.id), currency=product.price.currency
             )

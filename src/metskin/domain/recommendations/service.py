@@ -342,7 +342,7 @@ class RecommendationService:
 
     def save_product(self, raw: dict[str, Any]) -> Product:
         (product,) = self.catalog.parse_products([raw])
-        require_rates([product], self._rates())
+        require_rates([product], self._rates)
         with self._uow_factory() as uow:
             uow.catalog.save_product(product, plain_record(raw), self._clock())
             uow.catalog.bump_version()
@@ -371,7 +371,7 @@ class RecommendationService:
     ) -> int:
         """Loads (or refreshes) ingredients and products, validated together. Returns a count."""
         catalog = parse_catalog(ingredients, products, [])
-        require_rates(catalog.products, self._rates())
+        require_rates(catalog.products, self._rates)
         by_id = {str(item["id"]): item for item in products}
         with self._uow_factory() as uow:
             for item in ingredients:
