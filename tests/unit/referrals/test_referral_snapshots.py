@@ -114,3 +114,17 @@ def test_pigment_rule_needs_a_trend_inside_six_months() -> None:
     assert (
         triage(pigment(0, 6, 0.030), [pigment(60, 4, 0.01), pigment(30, 4, 0.01)]).referral is None
     )  # larger, but only two more spots
+
+
+def test_rules_over_time_read_the_engine_s_scores_when_a_model_scored_the_latest() -> None:
+    """Redness scored by a live model (60 shown, the engine's 20 kept beside it) after two
+    engine-scored analyses at 20: no worsening (before: 60 against 20 referred the person)."""
+    history = [
+        snapshot_of(NOW - timedelta(days=d), stored({"redness": (20.0, {})})) for d in (60, 30)
+    ]
+    latest = stored({"redness": (60.0, {})})
+    latest["concerns"]["redness"] |= {"scored_by": "skin-cnn-v1", "engine_score": 20.0}
+    outcome = triage(snapshot_of(NOW, latest), history)
+    assert outcome.referral is None
+    again = stored({"redness": (60.0, {})})  # the engine's own 60: worsening, as before
+    assert triage(snapshot_of(NOW, again), history).fired_rule_ids == ("redness_worsening",)

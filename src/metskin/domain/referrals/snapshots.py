@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from metskin.domain.analysis.readout import ResultReadout, SpotReading
+from metskin.domain.analysis.readout import ENGINE, ConcernReading, ResultReadout, SpotReading
 from metskin.domain.referrals.model import ACNE, PIGMENTATION, AnalysisSnapshot, PigmentedSpot
 from metskin.domain.referrals.spots import MIN_TRACKED_AREA_MM2
 
@@ -14,8 +14,13 @@ def snapshot_from_result(taken_at: datetime, result: ResultReadout) -> AnalysisS
 
     Spots are read when the engine reported spot positions; without them the spot rules see
     "not measured" and stay silent. Spots under MIN_TRACKED_AREA_MM2 keep only their position.
+
+    The whole-face scores are the engine's, also when a learned model's score is the one shown
+    (it keeps the engine's beside it): the rules' thresholds are on the engine's scale, and the
+    rules over time compare analyses scored before and after a model went live (as progress
+    does; before, a model's redness against the engine's earlier ones read as worsening).
     """
-    concerns = {name: item.score for name, item in result.concerns.items()}
+    concerns = {name: _engine_score(item) for name, item in result.concerns.items()}
     regions: dict[str, dict[str, float]] = {}
     for name, item in result.concerns.items():
         for region, value in item.regions.items():
@@ -32,6 +37,11 @@ def snapshot_from_result(taken_at: datetime, result: ResultReadout) -> AnalysisS
         pigment.count("spot_count") if pigment else None,
         pigment.measurements.get("spot_area_fraction") if pigment else None,
     )
+
+
+def _engine_score(item: ConcernReading) -> float:
+    engine = item.score_by(ENGINE)
+    return item.score if engine is None else engine
 
 
 def _spot(spot: SpotReading) -> PigmentedSpot:
