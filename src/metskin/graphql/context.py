@@ -147,9 +147,8 @@ class Context:
     _translator: Translator | None = field(default=None, init=False, repr=False)
     pages: dict[Any, Any] = field(default_factory=dict)  # read ahead by a parent (pagination)
     _session: str | None = field(default=None, init=False, repr=False)  # its check is owed
-    # The token and session the request came with, kept for a live stream's later checks.
+    # The access token the request came with, kept for a live stream's later checks.
     token: str | None = field(default=None, init=False, repr=False)
-    session: str | None = field(default=None, init=False, repr=False)
     _ended: DomainError | None = field(default=None, init=False, repr=False)
     _session_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _limits: Callable[[], None] | None = field(default=None, init=False, repr=False)  # owed
@@ -371,7 +370,7 @@ def trust_claims(context: Context, authorization: str | None) -> None:
         context.viewer, context.auth_error = None, error
         return
     context.viewer, context.auth_error = Viewer(claims.user_id, claims.role), None
-    context._session = context.session = claims.session
+    context._session = claims.session
     context.token = token
 
 

@@ -94,13 +94,11 @@ def still_allowed(context: Context, *checks: Callable[[], object]) -> Callable[[
     the client refreshes it and subscribes again), its session has not ended (logout, erasure:
     SessionEnded), and each of `checks` still passes (they raise, e.g. Forbidden once a share
     is revoked)."""
-    accounts, token, session = context.container.accounts, context.token, context.session
+    accounts, token = context.container.accounts, context.token
 
     def check() -> None:
         if token is not None:
-            accounts.claims(token)
-        if session is not None:
-            accounts.check_session(session)
+            accounts.authenticate(token)
         for more in checks:
             more()
 

@@ -54,11 +54,6 @@ def uow() -> FakeAppointmentsUnitOfWork:
 
 
 @pytest.fixture
-def service(uow: FakeAppointmentsUnitOfWork, clock: FakeClock) -> AppointmentService:
-    return AppointmentService(uow, clock)
-
-
-@pytest.fixture
 def booked(service: AppointmentService) -> str:
     """The id of p1's video appointment with doc-1 at MONDAY_9."""
     return book_at(service, MONDAY_9)

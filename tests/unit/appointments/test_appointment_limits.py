@@ -10,6 +10,7 @@ import pytest
 from tests.fakes.appointments import FakeAppointmentsUnitOfWork
 from tests.fakes.directory import dermatologist
 from tests.fakes.infra import FakeClock
+from tests.unit.appointments.test_appointment_booking import message_jobs
 from tests.unit.builders import IN_PERSON, MONDAY_9, MONDAY_MORNINGS, VIDEO
 
 from metskin.domain.appointments import (
@@ -22,7 +23,7 @@ from metskin.domain.appointments import (
 from metskin.domain.appointments.dashboard import DashboardEventKind
 from metskin.domain.appointments.errors import ConsultationTypeNotOffered
 from metskin.domain.appointments.reminders import ReminderStatus
-from metskin.domain.appointments.service import SEND_MESSAGE_ACTOR, AppointmentService
+from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.appointments.slots import BOOKING_HORIZON
 from metskin.domain.errors import Forbidden, ValidationFailed
 
@@ -32,11 +33,6 @@ NOW = MONDAY_9 - timedelta(days=2)
 @pytest.fixture
 def uow() -> FakeAppointmentsUnitOfWork:
     return FakeAppointmentsUnitOfWork(dermatologist("doc-1", weekly=MONDAY_MORNINGS))
-
-
-@pytest.fixture
-def service(uow: FakeAppointmentsUnitOfWork, clock: FakeClock) -> AppointmentService:
-    return AppointmentService(uow, clock)
 
 
 def test_a_reschedule_onto_a_slot_of_the_other_type_names_the_new_start(
@@ -132,10 +128,7 @@ def test_the_dermatologist_cancels_close_to_the_start_and_the_patient_is_told_wh
         ReminderStatus.CANCELLED
     }
     assert uow.dashboard_events.kinds("doc-1")[-1] is DashboardEventKind.CANCELLED
-    sent = [
-        (j.kwargs["kind"], j.kwargs["sequence"]) for j in uow.jobs if j.actor == SEND_MESSAGE_ACTOR
-    ]
-    assert sent[-1] == ("CANCELLED", 1)
+    assert message_jobs(uow)[-1] == ("CANCELLED", 1)  # the patient's message, with the reason
 
 
 def test_a_dermatologist_cancels_only_their_own_bookings_before_they_start_saying_why(

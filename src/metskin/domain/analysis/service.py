@@ -109,30 +109,22 @@ class AnalysisService:
             uow.commit()
         return analysis
 
-    def get_for_viewer(self, viewer_id: str, viewer_role: Role, analysis_id: str) -> Analysis:
+    def get_for_viewer(
+        self, viewer_id: str, viewer_role: Role, analysis_id: str, *, audit: bool = True
+    ) -> Analysis:
+        """The analysis for its owner, an admin, or a dermatologist whose share covers it (an
+        audited read). `audit` False: a live stream, opened under an audited read, checking
+        before each update that the share still holds (AnalysisNotFound once the owner is
+        erased, Forbidden once the share ended)."""
         with self._uow_factory() as uow:
             analysis = uow.analyses.get(analysis_id)
             if analysis is None:
                 raise AnalysisNotFound("No such analysis.", field="id")
             if analysis.owner_id == viewer_id or viewer_role is Role.ADMIN:
                 return analysis
-        if not self._access(viewer_id, viewer_role, analysis):
+        if not self._access(viewer_id, viewer_role, analysis, audit=audit):
             raise Forbidden("This analysis belongs to someone else.")
         return analysis
-
-    def check_still_readable(self, viewer_id: str, viewer_role: Role, analysis_id: str) -> None:
-        """For a live stream of the analysis, before each update it sends: the viewer may still
-        read it (the owner, an admin, or a dermatologist whose share still covers it; checked
-        without a new audit entry: the stream was opened under an audited read). Raises
-        AnalysisNotFound once it is gone (its owner erased) and Forbidden once the share ended."""
-        with self._uow_factory() as uow:
-            analysis = uow.analyses.get(analysis_id)
-        if analysis is None:
-            raise AnalysisNotFound("This analysis is no longer there.", field="analysisId")
-        if analysis.owner_id == viewer_id or viewer_role is Role.ADMIN:
-            return
-        if not self._access(viewer_id, viewer_role, analysis, audit=False):
-            raise Forbidden("This analysis is no longer shared with you.")
 
     def open_object(self, grant: MediaGrant) -> bytes:
         """The object a media link names, checked now against the viewer the link was issued
@@ -247,8 +239,8 @@ class AnalysisService:
                     keep(analysis.id, output.unseen)
             overlay_name = self._store_overlay(analysis, output.overlay_jpeg)
             written += [overlay_name] if overlay_name else []
-            result = self._with_frame(analysis, output.result, output.frame_jpeg)
-            written += [result["capture"]["frame"]] if result is not output.result else []
+            result, frame_name = self._with_frame(analysis, output.result, output.frame_jpeg)
+            written += [frame_name] if frame_name else []
         except DomainError as error:
             if not self.mark_failed(analysis_id, error.code, error.message):
                 self._discard(written)
@@ -299,14 +291,15 @@ class AnalysisService:
 
     def _with_frame(
         self, analysis: Analysis, result: dict[str, Any], jpeg: bytes | None
-    ) -> dict[str, Any]:
-        """A video's measured frame, stored next to the overlay and named in the capture."""
+    ) -> tuple[dict[str, Any], str | None]:
+        """A video's measured frame, stored next to the overlay and named in the capture; and
+        its name (None when there is no frame to keep)."""
         capture = result.get("capture")
         if jpeg is None or not isinstance(capture, dict):
-            return result
+            return result, None
         name = f"overlays/{analysis.id[:2]}/{analysis.id}/frame.jpg"
         self._storage.put(name, jpeg, "image/jpeg")
-        return {**result, "capture": {**capture, "frame": name}}
+        return {**result, "capture": {**capture, "frame": name}}, name
 
     def _finish(
         self,

@@ -24,7 +24,9 @@ def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterato
     while the viewer may still read the analysis (a revoked share ends the stream)."""
     service = context.container.analyses
     viewer = context.require_viewer()
-    readable = partial(service.check_still_readable, viewer.user_id, viewer.role, analysis.id)
+    readable = partial(
+        service.get_for_viewer, viewer.user_id, viewer.role, analysis.id, audit=False
+    )
     last_seq = -1
 
     def is_new(state: Message) -> bool:
