@@ -3,8 +3,14 @@ routine is chosen without them, and it says why."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from metskin.domain.recommendations.catalog import load_catalog
+from metskin.domain.recommendations.needs import SkinNeeds
+from metskin.domain.recommendations.payload import MAX_EXCLUDED_SHOWN
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.routine_model import Routine
+from metskin.domain.recommendations.safety import exclusion_for, needed_slots
 from tests.unit.recommendations.recommendation_builders import catalog, needs, product, profile
 
 PRODUCTS = [
@@ -18,6 +24,7 @@ PRODUCTS = [
     product("bha-liquid", "exfoliant", [("Salicylic Acid", 1.0)], concerns=["acne", "pores"]),
 ]
 SKIN = needs(wrinkles=90, acne=80)
+PACKAGED = load_catalog()
 
 
 def lines(routine: Routine) -> list[str]:
@@ -49,9 +56,12 @@ def test_without_a_sunscreen_the_serum_slot_gets_the_best_safe_serum() -> None:
     left_out = {e.product.id: e.rule_id for e in routine.excluded}
     assert left_out["retinol-serum"] == "spf.required_with_aha_or_retinoid"
     assert not any(a.product.id == "retinol-serum" for a in routine.alternatives["serum"])
-    (why,) = [w for w in routine.warnings if "Products with" in w]
-    assert why.startswith("Products with Retinol would suit your skin")
-    assert "daily sunscreen" in why
+    (why,) = [w for w in routine.warnings if "sunscreen" in w]
+    assert why.startswith("We could not find a sunscreen")
+    assert why.endswith(
+        "so we left them out: 1 of our products, among them products with Retinol that would "
+        "suit your skin."
+    )
 
 
 def test_a_retinoid_the_routine_would_not_have_picked_is_not_said_to_be_left_out() -> None:
@@ -61,3 +71,70 @@ def test_a_retinoid_the_routine_would_not_have_picked_is_not_said_to_be_left_out
     )
     assert "bha-liquid" in slots(routine).values()
     assert not [w for w in routine.warnings if "Products with" in w]
+
+
+# Every UV filter of the packaged catalog, as a person allergic to them lists them.
+UV_FILTERS = (
+    "zinc oxide",
+    "titanium dioxide",
+    "bemotrizinol",
+    "avobenzone",
+    "octocrylene",
+    "uvinul a plus",
+)
+SPF_RULE = "spf.required_with_aha_or_retinoid"
+
+
+def test_with_no_sunscreen_one_line_counts_what_needs_one_and_other_reasons_stay_in_view() -> None:
+    """The packaged catalog has about 31 retinoid and AHA products: they used to fill the
+    excluded list one by one (its first 40 are shown), hiding the budget and stacking reasons."""
+    person = profile(allergies=UV_FILTERS, budget_total=Decimal("60"))
+    skin = SkinNeeds({"wrinkles": 80, "acne": 70, "pigmentation": 70}, "combination", monk_tone=4)
+    routine = build_routine(skin, person, PACKAGED)
+    assert "sunscreen" not in slots(routine)
+    needing = [
+        p
+        for p in PACKAGED.products
+        if needed_slots(p, PACKAGED.rules) and not exclusion_for(p, skin, person, PACKAGED.rules)
+    ]
+    assert len(needing) > 20
+    (said,) = [w for w in routine.warnings if "sunscreen" in w]
+    assert said.startswith("We could not find a sunscreen")
+    assert f"so we left them out: {len(needing)} of our products" in said
+    assert "Tretinoin" in said  # the one the routine would have picked
+    # Only the products the routine had picked are listed, each with the rule's reason...
+    listed = [e for e in routine.excluded if e.rule_id == SPF_RULE]
+    assert [e.product.id for e in listed] == ["derm-rx-clinical-tretinoin-0-025pct-cream"]
+    assert "could not fit a suitable sunscreen" in listed[0].reason
+    # ...so every other kind of reason is among those shown.
+    shown = {e.rule_id for e in routine.excluded[:MAX_EXCLUDED_SHOWN]}
+    assert {"budget.total", "stacking.same_kind_of_active"} <= shown
+
+
+def test_when_the_second_pick_finds_a_sunscreen_no_line_says_none_fit() -> None:
+    """The only sunscreen stacks niacinamide on the morning acid serum's: with the serum, no
+    sunscreen fits; chosen again without it, the sunscreen does."""
+    built = catalog(
+        [
+            product("cleanser", "cleanser", [("Glycerin", None)]),
+            product("cream", "moisturiser", [("Ceramide NP", None)]),
+            product("spf-b3", "sunscreen", [("Zinc Oxide", 15.0), ("Niacinamide", 4.0)], when="AM"),
+            product(
+                "aha-b3-serum",
+                "serum",
+                [("Glycolic Acid", 5.0), ("Niacinamide", 5.0)],
+                when="AM",
+                concerns=["pigmentation"],
+            ),
+        ],
+        with_basics=False,
+    )
+    routine = build_routine(needs(pigmentation=90), profile(), built)
+    assert slots(routine)["sunscreen"] == "spf-b3"
+    said = " ".join([*routine.warnings, *(e.reason for e in routine.excluded)])
+    assert "could not fit" not in said and "could not find" not in said
+    (why,) = [w for w in routine.warnings if "Glycolic Acid" in w]
+    assert "no sunscreen fitted" in why and "kept a daily sunscreen" in why
+    (left,) = routine.excluded
+    assert (left.product.id, left.rule_id) == ("aha-b3-serum", SPF_RULE)
+    assert "kept a daily sunscreen and left it out" in left.reason

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from decimal import Decimal
 
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.said import Said
@@ -33,11 +34,24 @@ NOT_FOUND = {
     ),
     "cleanser": _("We could not find a cleanser that fits your needs, budget and avoid-list."),
 }
-# Why the routine has no retinoid or AHA although one would suit the person.
-LEFT_OUT_WITHOUT_SUNSCREEN = _(
+# No sunscreen fits: one line for it and for every product left out for want of one (a
+# retinoid or an AHA), counted rather than listed; `ingredients`: those the routine had picked.
+NO_SUNSCREEN_LEFT_OUT = _(
+    "We could not find a sunscreen that fits your needs, budget and avoid-list. Products that "
+    "make skin more sensitive to the sun (such as retinoids and exfoliating acids) need one "
+    "every day, so we left them out: {count} of our products."
+)
+NO_SUNSCREEN_LEFT_OUT_SUITED = _(
+    "We could not find a sunscreen that fits your needs, budget and avoid-list. Products that "
+    "make skin more sensitive to the sun (such as retinoids and exfoliating acids) need one "
+    "every day, so we left them out: {count} of our products, among them products with "
+    "{ingredients} that would suit your skin."
+)
+# A sunscreen fits once the products that need one are left out (with them, none did).
+KEPT_SUNSCREEN = _(
     "Products with {ingredients} would suit your skin, but they make it more sensitive to the "
-    "sun: we only suggest them together with a daily sunscreen, and we could not fit one, so "
-    "your routine leaves them out."
+    "sun, and with them in your routine no sunscreen fitted: we kept a daily sunscreen and "
+    "left them out."
 )
 PATCH_TEST = _(
     "Patch test first: put a little on the side of your neck or behind the ear once a day "
@@ -94,10 +108,18 @@ def routine_warnings(
     rules: tuple[SafetyRule, ...],
     *,
     left_out: Collection[Product] = (),
+    set_aside: int = 0,
 ) -> list[str]:
     """`picked`: the slots the routine filled; `products`: its products; `left_out`: the
-    products it would have suggested but left out for want of a sunscreen."""
-    warnings: list[str] = [NOT_FOUND[slot] for slot in ESSENTIAL_SLOTS if slot not in picked]
+    products it would have suggested but left out for want of a sunscreen; `set_aside`: how
+    many products it left out for want of one in all."""
+    warnings: list[str] = [
+        _no_sunscreen(left_out, rules, set_aside)
+        if slot == "sunscreen" and set_aside
+        else NOT_FOUND[slot]
+        for slot in ESSENTIAL_SLOTS
+        if slot not in picked
+    ]
     sun_sensitising = _sun_sensitising(products, rules)
     if sun_sensitising and "sunscreen" in picked:
         sun = _(
@@ -106,8 +128,8 @@ def routine_warnings(
         )
         warnings.append(Said(sun, ingredients=sun_sensitising))
     without_sunscreen = _sun_sensitising(left_out, rules)
-    if without_sunscreen:
-        warnings.append(Said(LEFT_OUT_WITHOUT_SUNSCREEN, ingredients=without_sunscreen))
+    if without_sunscreen and "sunscreen" in picked:
+        warnings.append(Said(KEPT_SUNSCREEN, ingredients=without_sunscreen))
     if sum(1 for p in products if p.classes & ACTIVE_CLASSES) > 1:
         warnings.append(ONE_AT_A_TIME)
     if profile.pregnant or profile.breastfeeding:
@@ -124,6 +146,14 @@ def routine_warnings(
         if needs.severity(concern) >= threshold
     ]
     return warnings
+
+
+def _no_sunscreen(left_out: Collection[Product], rules: tuple[SafetyRule, ...], count: int) -> str:
+    """No sunscreen, and `count` products left out for want of one: one line for both."""
+    suited = _sun_sensitising(left_out, rules)
+    if not suited:
+        return Said(NO_SUNSCREEN_LEFT_OUT, count=Decimal(count))
+    return Said(NO_SUNSCREEN_LEFT_OUT_SUITED, count=Decimal(count), ingredients=suited)
 
 
 def _sun_sensitising(products: Collection[Product], rules: tuple[SafetyRule, ...]) -> str:

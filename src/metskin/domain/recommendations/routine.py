@@ -61,6 +61,8 @@ class _Builder:
     prices: dict[str, Conversion]  # by product id, in the person's currency: converted once
     # Products this routine had picked, then left out for a slot it could not fill (no SPF).
     left_out: tuple[Product, ...] = ()
+    # Every candidate left out for such a slot (all its retinoids and AHAs): counted, not listed.
+    set_aside: Mapping[str, Exclusion] = field(default_factory=dict)
     picks: dict[str, _Pick] = field(default_factory=dict)
     excluded: dict[str, Exclusion] = field(default_factory=dict)  # tried for the picks
     cheapest: dict[str, Money] = field(default_factory=dict)  # by essential slot, found once
@@ -159,9 +161,10 @@ def _without(builder: _Builder, left_out: Mapping[str, Exclusion]) -> _Builder:
             slot: [c for c in ranked if c.product.id not in left_out]
             for slot, ranked in builder.candidates.items()
         },
-        {**builder.ruled_out, **left_out},
+        builder.ruled_out,
         builder.prices,
         left_out=(*builder.left_out, *picked),
+        set_aside={**builder.set_aside, **left_out},
     )
 
 
@@ -344,14 +347,34 @@ def _finish(builder: _Builder) -> Routine:
                 builder.profile,
                 builder.rules,
                 left_out=builder.left_out,
+                set_aside=len(builder.set_aside),
             )
         ),
         excluded=tuple(
-            e for pid, e in {**builder.ruled_out, **builder.excluded}.items() if pid not in chosen
+            e
+            for pid, e in {**builder.ruled_out, **_left_out(builder), **builder.excluded}.items()
+            if pid not in chosen
         ),
         total_price=builder.spent(),
         price_notes=tuple(dict.fromkeys(note for note in notes if note)),
     )
+
+
+def _left_out(builder: _Builder) -> dict[str, Exclusion]:
+    """The products the routine had picked and then left out for a slot it could not fill,
+    each with why as the routine ends: the rule's reason while that slot stays empty, else
+    that the slot was filled without them. The other products left out for it are only
+    counted (`routine_warnings`): listed, the ~30 retinoids and AHAs of the catalog hid every
+    other reason."""
+    found: dict[str, Exclusion] = {}
+    for product in builder.left_out:
+        exclusion = builder.set_aside[product.id]
+        if unsafe_without(product, builder.rules, builder.picks) is None:
+            exclusion = (
+                unsafe_without(product, builder.rules, (), reason=FILLED_WITHOUT) or exclusion
+            )
+        found[product.id] = exclusion
+    return found
 
 
 def _step(builder: _Builder, pick: _Pick, time: str, *, again: bool) -> Step:
@@ -410,3 +433,8 @@ SAME_AS_IN = {
     AM: _("The same {product} as in your morning routine."),
     PM: _("The same {product} as in your evening routine."),
 }
+# A product needing a slot (a sunscreen) that was filled only once the product was left out.
+FILLED_WITHOUT = _(
+    "{product} contains {ingredient}, which makes skin more sensitive to the sun: with it in "
+    "your routine no sunscreen fitted, so we kept a daily sunscreen and left it out."
+)
