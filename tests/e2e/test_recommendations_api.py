@@ -10,6 +10,7 @@ import pytest
 from metskin.bootstrap import Container
 from metskin.cli.seed import seed_catalog
 from metskin.domain.recommendations import service
+from metskin.domain.recommendations.safety import find_listed
 from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter, login_as_admin
 from tests.integration.test_care_booking import make_doctor
 from tests.media_samples import encode, face_jpeg, noise_image
@@ -141,6 +142,10 @@ PRODUCTS = """query($f: ProductFilter, $first: Int!, $after: String) {
         {"slot": "sunscreen", "maxPrice": "20"},
         {"pregnancySafe": True, "concern": "wrinkles"},
         {"excludeIngredients": ["Parfum", "Linalool"], "slot": "moisturiser"},
+        # Found as allergies are: a class in the plural, a hyphen, a common name's plural.
+        {"excludeIngredients": ["retinoids"], "slot": "serum"},
+        {"excludeIngredients": ["Salicylic-Acid"]},
+        {"excludeIngredients": ["fragrances"], "slot": "moisturiser"},
         {"text": "vitamin c"},
         {"skinType": "oily", "slot": "cleanser"},
     ],
@@ -163,11 +168,19 @@ async def test_product_filters_hold_for_every_result(
             assert product.pregnancy_safe
         if "skinType" in wanted:
             assert wanted["skinType"] in product.skin_types
-        for name in wanted.get("excludeIngredients", []):
-            assert name.lower() not in [i.lower() for i in product.inci]
+        assert find_listed(product, wanted.get("excludeIngredients", [])) is None
         if "text" in wanted:
             text = " ".join([product.brand, product.name, *product.inci]).lower()
             assert all(word in text for word in wanted["text"].split())
+
+
+async def test_too_many_ingredients_to_exclude_is_an_error_on_its_field(
+    client: GraphQLClient, seeded: Container
+) -> None:
+    wanted = {"excludeIngredients": [f"oil {n}" for n in range(51)]}
+    (error,) = (await client.call(PRODUCTS, f=wanted, first=5))["errors"]
+    assert error["extensions"]["code"] == "VALIDATION_FAILED"
+    assert error["extensions"]["field"] == "excludeIngredients"
 
 
 @pytest.mark.parametrize("field", ["concern", "slot", "skinType"])

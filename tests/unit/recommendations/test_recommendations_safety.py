@@ -10,10 +10,10 @@ import pytest
 
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.money.model import Rate, RatesTable
-from metskin.domain.recommendations.catalog import Catalog, load_catalog
+from metskin.domain.recommendations.catalog import Catalog, load_catalog, normalise
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.routine_model import Routine
-from metskin.domain.recommendations.safety import exclusion_for, find_listed
+from metskin.domain.recommendations.safety import exclusion_for, find_listed, listed_names
 from tests.unit.recommendations.recommendation_builders import (
     catalog,
     needs,
@@ -170,6 +170,22 @@ def test_an_allergy_written_as_a_plural_or_with_hyphens_finds_the_same_products(
     found = {p.id for p in shipped if find_listed(p, [term])}
     assert found
     assert {p.id for p in shipped if find_listed(p, [variant])} == found
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [("retinoids",), ("Salicylic-Acid", "fragrances"), ("lavender",), ("acid",), ("vitamin c",)],
+)
+def test_the_names_a_term_finds_are_on_the_labels_find_listed_finds_it_on(
+    terms: tuple[str, ...],
+) -> None:
+    """`listed_names` (the product filter's names to exclude) is `find_listed`, name by name."""
+    shipped = load_catalog()
+    labels = {name for p in shipped.products for name in p.inci}
+    names = {normalise(n) for n in listed_names(labels, shipped.ingredients, terms)}
+    assert names
+    for p in shipped.products:
+        assert bool(names & {normalise(n) for n in p.inci}) == (find_listed(p, terms) is not None)
 
 
 def test_avoid_list_needs_whole_words() -> None:

@@ -213,6 +213,35 @@ def test_the_catalog_is_searched_by_filter_in_id_order(service: RecommendationSe
     ] == ["niacinamide-serum"]
 
 
+def test_ingredients_to_exclude_are_found_as_allergies_are(service: RecommendationService) -> None:
+    """Plurals, hyphens, classes and common names, not only the exact INCI name."""
+    service.save_product(
+        product("bha-toner", "toner", [("Salicylic Acid", 1.0)], extra_inci=["Parfum"])
+    )
+
+    def left_out(*names: str) -> set[str]:
+        kept = service.search(ProductFilter(exclude_ingredients=names), None, 50)
+        return {p.id for p in service.search(ProductFilter(), None, 50)} - {p.id for p in kept}
+
+    assert left_out("retinoids") == {"retinol-serum"}  # a class, in the plural
+    assert left_out("Salicylic-Acid") == left_out("salicylic acids") == {"bha-toner"}
+    assert left_out("fragrances") == {"bha-toner"}  # Parfum's class and common name
+    assert left_out("vitamin b3", "Retinol") == {"niacinamide-serum", "retinol-serum"}
+    assert left_out("Parfum") == {"bha-toner"}  # the exact name, as before
+
+
+def test_too_many_ingredients_to_exclude_are_refused_on_their_field(
+    service: RecommendationService,
+) -> None:
+    for names in (tuple(f"oil {n}" for n in range(51)), ("x" * 81,)):
+        with pytest.raises(ValidationFailed) as refused:
+            service.search(ProductFilter(exclude_ingredients=names), None, 10)
+        assert refused.value.field == "excludeIngredients"
+        assert refused.value.message == (
+            "Up to 50 ingredients to exclude, of at most 80 characters each."
+        )
+
+
 def test_saving_and_removing_products_updates_the_catalog_at_once(
     service: RecommendationService, uow: FakeRecommendationsUnitOfWork
 ) -> None:

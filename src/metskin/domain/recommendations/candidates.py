@@ -11,13 +11,14 @@ A small catalog is used whole.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from metskin.domain.recommendations.catalog import Catalog, Product
+from metskin.domain.recommendations.catalog import Catalog, Product, normalise
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
-from metskin.domain.recommendations.safety import label_words, term_forms
+from metskin.domain.recommendations.safety import label_words, listed_names, term_forms
 from metskin.domain.recommendations.scoring import (
     CLAIM_WEIGHT,
     MIN_SEVERITY,
@@ -32,6 +33,7 @@ WHOLE_CATALOG_UP_TO = 2_000
 DEPTH = 20  # best formula groups kept per slot
 PER_GROUP = 2  # cheapest allowed products kept from each group
 CHEAPEST = 10  # cheapest products kept per slot, for tight budgets
+LISTED_KEPT = 256  # filters' ingredient lists whose INCI names are kept, per catalog version
 SLACK = 0.01  # a converted price rounds to cents: keep what the exact check may still allow
 
 
@@ -67,6 +69,9 @@ class CandidateIndex:
     pregnancy_safe: np.ndarray
     cheapest: dict[str, np.ndarray]  # slot -> product indices, cheapest first
     containing: dict[str, np.ndarray]  # ingredient name -> indices of products with it
+    labels: tuple[str, ...] = ()  # every INCI name the products list, once per `normalise`d name
+    # `listed` by terms: a filter is asked again page after page (up to LISTED_KEPT filters).
+    found_by_terms: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, catalog: Catalog) -> CandidateIndex:
@@ -87,7 +92,20 @@ class CandidateIndex:
                 for slot, found in slots.items()
             },
             containing=_ingredient_index(catalog),
+            labels=tuple({normalise(n): n for p in products for n in p.inci}.values()),
         )
+
+    def listed(self, terms: Iterable[str]) -> tuple[str, ...]:
+        """The INCI names on the catalog's labels that `terms` find, as a person's allergies
+        are found (`safety.listed_names`: case, hyphens, plurals, common names, classes)."""
+        key = tuple(terms)
+        found = self.found_by_terms.get(key)
+        if found is None:
+            found = listed_names(self.labels, self.catalog.ingredients, key)
+            if len(self.found_by_terms) >= LISTED_KEPT:
+                self.found_by_terms.clear()
+            self.found_by_terms[key] = found
+        return found
 
     def shortlist(self, needs: SkinNeeds, profile: CareProfile, depth: int = DEPTH) -> Catalog:
         if len(self.catalog.products) <= WHOLE_CATALOG_UP_TO:

@@ -17,6 +17,8 @@ class ProductFilter:
     skin_type: str | None = None
     slot: str | None = None
     max_price: Decimal | None = None
+    # The person's words ("retinoids", "Salicylic-Acid"); the service adds the INCI names they
+    # find (`RecommendationService.search`), and a repository leaves out those names exactly.
     exclude_ingredients: tuple[str, ...] = ()
     pregnancy_safe: bool = False
     text: str = ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
@@ -153,12 +153,29 @@ def find_listed(product: Product, terms: Iterable[str]) -> tuple[str, str] | Non
         if not forms:
             continue
         for label in product.inci:
-            if any(_mentions(label, wanted) for wanted in forms):
+            if _label_mentions(label, forms):
                 return term, label
         for ingredient in product.ingredients:
-            if any(_ingredient_matches(ingredient, wanted) for wanted in forms):
+            if _ingredient_found(ingredient, forms):
                 return term, ingredient.inci_name
     return None
+
+
+def listed_names(
+    names: Iterable[str], ingredients: Mapping[str, Ingredient], terms: Iterable[str]
+) -> tuple[str, ...]:
+    """The label `names` (INCI names as products list them) that any of `terms` finds, as
+    `find_listed` finds them: a product lists one of these exactly when `find_listed` finds a
+    term on it. `ingredients`: the known ones, keyed by `normalise`d INCI name."""
+    forms = tuple(dict.fromkeys(form for term in terms for form in term_forms(term)))
+    if not forms:
+        return ()
+    found = []
+    for name in names:
+        known = ingredients.get(normalise(name))
+        if _label_mentions(name, forms) or (known is not None and _ingredient_found(known, forms)):
+            found.append(name)
+    return tuple(found)
 
 
 @lru_cache(maxsize=8192)
@@ -188,6 +205,14 @@ def term_forms(term: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
+def _label_mentions(label: str, forms: Iterable[str]) -> bool:
+    return any(_mentions(label, wanted) for wanted in forms)
+
+
+def _ingredient_found(ingredient: Ingredient, forms: Iterable[str]) -> bool:
+    return any(_ingredient_matches(ingredient, wanted) for wanted in forms)
+
+
 def _ingredient_matches(ingredient: Ingredient, wanted: str) -> bool:
     if any(_mentions(name, wanted) for name in ingredient.common_names):
         return True
@@ -196,7 +221,12 @@ def _ingredient_matches(ingredient: Ingredient, wanted: str) -> bool:
 
 def _mentions(name: str, wanted: str) -> bool:
     """Whole-word match: "lavender" finds "lavender oil", "acid" does not find "acidic"."""
-    return re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", label_words(name)) is not None
+    return _whole_word(wanted).search(label_words(name)) is not None
+
+
+@lru_cache(maxsize=4096)
+def _whole_word(wanted: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w)")
 
 
 def conflict_between(a: Product, b: Product, rules: Iterable[SafetyRule]) -> SafetyRule | None:

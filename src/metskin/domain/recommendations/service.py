@@ -8,11 +8,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from metskin.domain.accounts.model import Profile, Role
+from metskin.domain.accounts.profile import MAX_ITEM_LENGTH, MAX_LIST_ITEMS
 from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
@@ -20,7 +22,8 @@ from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.checkins.service import restart
 from metskin.domain.content.loader import load_articles
 from metskin.domain.content.model import Article
-from metskin.domain.errors import Conflict, NotFound
+from metskin.domain.errors import Conflict, NotFound, ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
 from metskin.domain.money.model import RatesTable, seed_table
@@ -53,6 +56,8 @@ log = logging.getLogger(__name__)
 CATALOG_CHECK_SECONDS = 1.0  # how stale the in-memory catalog may be
 SELF_REPORTED_SEVERITY = 40.0  # a concern the person named but the photo cannot measure
 ROUTINE_IDS = uuid.UUID("5f0c1d8e-2b7a-4c39-9e61-7a4d2f3b8c10")  # routine id: analysis + state
+
+TOO_MANY_NAMES = _("Up to {count} ingredients to exclude, of at most {length} characters each.")
 
 RankerFor = Callable[[str], tuple[Ranker | None, str]]  # user id -> (ranker, model version)
 
@@ -106,6 +111,16 @@ def checked(
         raise InvalidProduct(str(problem), field=problem.field) from problem
     except ValueError as error:
         raise InvalidProduct(str(error), field="input") from error
+
+
+def _names_to_exclude(names: Sequence[str]) -> tuple[str, ...]:
+    """A search's ingredients to exclude, held to an allergy list's limits: each is looked
+    for on every label of the catalog."""
+    if len(names) > MAX_LIST_ITEMS or any(len(name) > MAX_ITEM_LENGTH for name in names):
+        raise ValidationFailed.translatable(
+            TOO_MANY_NAMES, "excludeIngredients", count=MAX_LIST_ITEMS, length=MAX_ITEM_LENGTH
+        )
+    return tuple(names)
 
 
 def _is_latest(
@@ -330,8 +345,14 @@ class RecommendationService:
     def search(self, wanted: ProductFilter, after_id: str | None, limit: int) -> list[Product]:
         """One SELECT of ids; the products are the catalog's in memory. A product saved by
         another process since this one read its catalog (at most `CATALOG_CHECK_SECONDS`
-        ago) is read and parsed in a second SELECT."""
-        by_id = self.catalog.index().by_id
+        ago) is read and parsed in a second SELECT. `exclude_ingredients` are found as
+        allergies are (`CandidateIndex.listed`): "retinoids", "Salicylic-Acid", "fragrances"
+        leave out the products with those, by the INCI names they find."""
+        index = self.catalog.index()
+        by_id = index.by_id
+        if wanted.exclude_ingredients:
+            terms = _names_to_exclude(wanted.exclude_ingredients)
+            wanted = replace(wanted, exclude_ingredients=(*terms, *index.listed(terms)))
         with self._uow_factory() as uow:
             ids = uow.catalog.search(wanted, after_id, limit)
             missing = [i for i in ids if i not in by_id]
