@@ -52,12 +52,15 @@ def note_said(conversion: Conversion) -> str:
 def priced(catalog: Catalog, profile: CareProfile) -> Catalog:
     """The products whose price converts to the person's currency. One stored in a currency
     with no rate (saved before saving refused those) is left out, and logged, so that it
-    does not fail every routine."""
-    left_out = {
-        p.id: p.price.currency for p in catalog.products if not profile.converts(p.price.currency)
-    }
-    if not left_out:
+    does not fail every routine. Each currency is checked once, not each product's: `converts`
+    builds the rates' currency set at every call (bench/routine_prices.py)."""
+    currencies = {p.price.currency for p in catalog.products}
+    unconvertible = {c for c in currencies if not profile.converts(c)}
+    if not unconvertible:
         return catalog
+    left_out = {
+        p.id: p.price.currency for p in catalog.products if p.price.currency in unconvertible
+    }
     log.warning(
         "products left out of a routine: no exchange rate for their currency",
         extra={"products": left_out, "currency": profile.currency},
