@@ -43,6 +43,9 @@ def test_with_a_sunscreen_the_retinol_is_in_and_the_acid_moves_to_the_morning() 
     assert {s.product.id for s in routine.pm} >= {"retinol-serum"}
     assert "bha-liquid" not in {s.product.id for s in routine.pm}
     assert any("Retinol Serum" in line for line in lines(routine))
+    # One ingredient or several, the sentence's subject is plural ("Retinol make" was not).
+    (sun,) = [w for w in routine.warnings if "sensitive to the sun" in w]
+    assert sun.startswith("Your products with Retinol make your skin more sensitive to the sun")
 
 
 def test_without_a_sunscreen_the_serum_slot_gets_the_best_safe_serum() -> None:

@@ -123,8 +123,8 @@ def routine_warnings(
     sun_sensitising = _sun_sensitising(products, rules)
     if sun_sensitising and "sunscreen" in picked:
         sun = _(
-            "{ingredients} make your skin more sensitive to the sun: use the sunscreen every "
-            "morning, even on cloudy days, and reapply outdoors."
+            "Your products with {ingredients} make your skin more sensitive to the sun: use the "
+            "sunscreen every morning, even on cloudy days, and reapply outdoors."
         )
         warnings.append(Said(sun, ingredients=sun_sensitising))
     without_sunscreen = _sun_sensitising(left_out, rules)
