@@ -114,17 +114,23 @@ def test_with_no_sunscreen_one_line_counts_what_needs_one_and_other_reasons_stay
     assert {"budget.total", "stacking.same_kind_of_active"} <= shown
 
 
-def test_when_the_second_pick_finds_a_sunscreen_no_line_says_none_fit() -> None:
-    """The only sunscreen stacks niacinamide on the morning acid serum's: with the serum, no
-    sunscreen fits; chosen again without it, the sunscreen does."""
+def test_when_a_sunscreen_fits_alone_each_retinoid_and_acid_is_tried_beside_it() -> None:
+    """The only sunscreen stacks niacinamide on the morning acid exfoliant's: with the
+    exfoliant picked first, no sunscreen fitted, and every retinoid and AHA was left out for
+    want of one (the evening retinol too, which fits beside it), with warnings that none fit
+    while the routine had one. Chosen again with the sunscreen first, only the exfoliant stays
+    out, for the clash it has."""
     built = catalog(
         [
             product("cleanser", "cleanser", [("Glycerin", None)]),
             product("cream", "moisturiser", [("Ceramide NP", None)]),
             product("spf-b3", "sunscreen", [("Zinc Oxide", 15.0), ("Niacinamide", 4.0)], when="AM"),
             product(
-                "aha-b3-serum",
-                "serum",
+                "retinol-night", "serum", [("Retinol", 0.3)], when="PM", concerns=["pigmentation"]
+            ),
+            product(
+                "aha-b3-exfoliant",
+                "exfoliant",
                 [("Glycolic Acid", 5.0), ("Niacinamide", 5.0)],
                 when="AM",
                 concerns=["pigmentation"],
@@ -134,10 +140,9 @@ def test_when_the_second_pick_finds_a_sunscreen_no_line_says_none_fit() -> None:
     )
     routine = build_routine(needs(pigmentation=90), profile(), built)
     assert slots(routine)["sunscreen"] == "spf-b3"
+    assert slots(routine)["serum"] == "retinol-night"
     said = " ".join([*routine.warnings, *(e.reason for e in routine.excluded)])
     assert "could not fit" not in said and "could not find" not in said
-    (why,) = [w for w in routine.warnings if "Glycolic Acid" in w]
-    assert "no sunscreen fitted" in why and "kept a daily sunscreen" in why
     (left,) = routine.excluded
-    assert (left.product.id, left.rule_id) == ("aha-b3-serum", SPF_RULE)
-    assert "kept a daily sunscreen and left it out" in left.reason
+    assert (left.product.id, left.rule_id) == ("aha-b3-exfoliant", "stacking.same_kind_of_active")
+    assert "Spf B3 (Niacinamide 4%)" in left.reason

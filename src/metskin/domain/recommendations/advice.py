@@ -47,12 +47,6 @@ NO_SUNSCREEN_LEFT_OUT_SUITED = _(
     "every day, so we left them out: {count} of our products, among them products with "
     "{ingredients} that would suit your skin."
 )
-# A sunscreen fits once the products that need one are left out (with them, none did).
-KEPT_SUNSCREEN = _(
-    "Products with {ingredients} would suit your skin, but they make it more sensitive to the "
-    "sun, and with them in your routine no sunscreen fitted: we kept a daily sunscreen and "
-    "left them out."
-)
 PATCH_TEST = _(
     "Patch test first: put a little on the side of your neck or behind the ear once a day "
     "for 3 days, and skip the product if it itches, burns or turns red."
@@ -111,8 +105,8 @@ def routine_warnings(
     set_aside: int = 0,
 ) -> list[str]:
     """`picked`: the slots the routine filled; `products`: its products; `left_out`: the
-    products it would have suggested but left out for want of a sunscreen; `set_aside`: how
-    many products it left out for want of one in all."""
+    products it would have suggested but left out for want of a sunscreen (none fits);
+    `set_aside`: how many products it left out for want of one in all."""
     warnings: list[str] = [
         _no_sunscreen(left_out, rules, set_aside)
         if slot == "sunscreen" and set_aside
@@ -127,9 +121,6 @@ def routine_warnings(
             "sunscreen every morning, even on cloudy days, and reapply outdoors."
         )
         warnings.append(Said(sun, ingredients=sun_sensitising))
-    without_sunscreen = _sun_sensitising(left_out, rules)
-    if without_sunscreen and "sunscreen" in picked:
-        warnings.append(Said(KEPT_SUNSCREEN, ingredients=without_sunscreen))
     if sum(1 for p in products if p.classes & ACTIVE_CLASSES) > 1:
         warnings.append(ONE_AT_A_TIME)
     if profile.pregnant or profile.breastfeeding:

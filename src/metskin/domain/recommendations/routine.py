@@ -94,15 +94,23 @@ class _Builder:
 def build_routine(
     needs: SkinNeeds, profile: CareProfile, catalog: Catalog, *, ranker: Ranker | None = None
 ) -> Routine:
-    """One product per slot. When a slot that some products need stays empty (no sunscreen
-    fits, and a retinoid or an AHA needs one), those products are left out and every slot is
-    chosen again: the slot a left-out product had gets the best safe product instead, and each
-    pick's notes speak of the routine as it ends, never of a product it left out."""
+    """One product per slot. When a slot that some products need stays empty (a retinoid or
+    an AHA needs a sunscreen, and none fit beside the picks), every slot is chosen again with
+    that slot first: each retinoid and AHA is then tried beside the sunscreen, and one that
+    clashes with it stays out for that clash. Only when no sunscreen fits even alone are the
+    products that need one left out, and every slot chosen again without them: the slot a
+    left-out product had gets the best safe product instead. Each pick's notes speak of the
+    routine as it ends, never of a product it left out."""
     builder = _start(needs, profile, priced(catalog, profile), ranker)
     _choose_slots(builder)
-    while left_out := _needing_empty_slots(builder):
-        builder = _without(builder, left_out)
-        _choose_slots(builder)
+    left_out = _needing_empty_slots(builder)
+    if left_out:
+        first = _without(builder, {})
+        _choose_slots(first, first=_required_slots(builder))
+        if _needing_empty_slots(first):
+            first = _without(builder, left_out)
+            _choose_slots(first)
+        builder = first
     return _finish(builder)
 
 
@@ -125,18 +133,25 @@ def _start(
     return _Builder(needs, profile, catalog.rules, candidates, excluded, prices)
 
 
-def _choose_slots(builder: _Builder) -> None:
-    for slot in _slot_order(builder):
+def _choose_slots(builder: _Builder, first: tuple[str, ...] = ()) -> None:
+    """Every slot in `_slot_order`, the `first` slots before the others."""
+    for slot in (*first, *(s for s in _slot_order(builder) if s not in first)):
         pick = _choose(builder, slot)
         if pick is not None:
             builder.picks[slot] = pick
 
 
+def _required_slots(builder: _Builder) -> tuple[str, ...]:
+    """The slots some products need beside them (the sunscreen)."""
+    return tuple(
+        dict.fromkeys(r.slot for r in builder.rules if r.kind == "requires_slot" and r.slot)
+    )
+
+
 def _needing_empty_slots(builder: _Builder) -> dict[str, Exclusion]:
     """The candidates that need a slot the picks left empty (an AHA or a retinoid without a
     sunscreen), each with the rule's reason; none when every such slot is filled."""
-    required = (rule.slot for rule in builder.rules if rule.kind == "requires_slot")
-    if all(slot in builder.picks for slot in required):
+    if all(slot in builder.picks for slot in _required_slots(builder)):
         return {}
     found: dict[str, Exclusion] = {}
     for ranked in builder.candidates.values():
@@ -361,20 +376,11 @@ def _finish(builder: _Builder) -> Routine:
 
 
 def _left_out(builder: _Builder) -> dict[str, Exclusion]:
-    """The products the routine had picked and then left out for a slot it could not fill,
-    each with why as the routine ends: the rule's reason while that slot stays empty, else
-    that the slot was filled without them. The other products left out for it are only
-    counted (`routine_warnings`): listed, the ~30 retinoids and AHAs of the catalog hid every
-    other reason."""
-    found: dict[str, Exclusion] = {}
-    for product in builder.left_out:
-        exclusion = builder.set_aside[product.id]
-        if unsafe_without(product, builder.rules, builder.picks) is None:
-            exclusion = (
-                unsafe_without(product, builder.rules, (), reason=FILLED_WITHOUT) or exclusion
-            )
-        found[product.id] = exclusion
-    return found
+    """The products the routine had picked and then left out for a slot no product could
+    fill, with the rule's reason. The other products left out for it are only counted
+    (`routine_warnings`): listed, the ~30 retinoids and AHAs of the catalog hid every other
+    reason."""
+    return {product.id: builder.set_aside[product.id] for product in builder.left_out}
 
 
 def _step(builder: _Builder, pick: _Pick, time: str, *, again: bool) -> Step:
@@ -433,8 +439,3 @@ SAME_AS_IN = {
     AM: _("The same {product} as in your morning routine."),
     PM: _("The same {product} as in your evening routine."),
 }
-# A product needing a slot (a sunscreen) that was filled only once the product was left out.
-FILLED_WITHOUT = _(
-    "{product} contains {ingredient}, which makes skin more sensitive to the sun: with it in "
-    "your routine no sunscreen fitted, so we kept a daily sunscreen and left it out."
-)

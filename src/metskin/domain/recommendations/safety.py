@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from metskin.domain.i18n.marks import _
@@ -287,24 +287,17 @@ def needed_slots(product: Product, rules: Iterable[SafetyRule]) -> tuple[SafetyR
 
 
 def unsafe_without(
-    product: Product,
-    rules: Iterable[SafetyRule],
-    filled: Collection[str],
-    *,
-    reason: str | None = None,
+    product: Product, rules: Iterable[SafetyRule], filled: Collection[str]
 ) -> Exclusion | None:
     """Why `product` stays out of a routine whose `filled` slots lack one it needs (an AHA or a
-    retinoid without a sunscreen); None when it needs none of the missing ones. `reason`: a
-    template over the same fields to say instead of the rule's own."""
+    retinoid without a sunscreen); None when it needs none of the missing ones."""
     for rule in needed_slots(product, rules):
         if rule.slot in filled:
             continue
         hits = product.with_class(*rule.classes)
         ingredient = hits[0].inci_name if hits else ""
-        worded = replace(rule, reason=reason or rule.reason)
-        return Exclusion(
-            product, rule.id, worded.explain(product=product.display_name, ingredient=ingredient)
-        )
+        reason = rule.explain(product=product.display_name, ingredient=ingredient)
+        return Exclusion(product, rule.id, reason)
     return None
 
 
