@@ -43,6 +43,11 @@ def test_with_a_sunscreen_the_retinol_is_in_and_the_acid_moves_to_the_morning() 
     assert {s.product.id for s in routine.pm} >= {"retinol-serum"}
     assert "bha-liquid" not in {s.product.id for s in routine.pm}
     assert any("Retinol Serum" in line for line in lines(routine))
+    # Both are in the routine, at different times: the note does not say "not in the same
+    # routine".
+    (moved,) = [line for line in lines(routine) if "in the morning only" in line]
+    assert moved.startswith("Use Testlab Bha Liquid in the morning only. Testlab Bha Liquid and ")
+    assert "should not be used in the same morning or evening routine: together" in moved
     # One ingredient or several, the sentence's subject is plural ("Retinol make" was not).
     (sun,) = [w for w in routine.warnings if "sensitive to the sun" in w]
     assert sun.startswith("Your products with Retinol make your skin more sensitive to the sun")
