@@ -1,8 +1,9 @@
-"""Every email as the person reads it: rendered with the real templates and catalogs."""
+"""Every email and SMS as the person reads it: rendered with the real templates and catalogs."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,8 +11,16 @@ import pytest
 from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.adapters.notify.templates import JinjaMailRenderer
 from metskin.domain.appointments.messages import AppointmentMessage, email_context
-from metskin.domain.messages import OutgoingEmail
+from metskin.domain.checkins.model import CheckIn
+from metskin.domain.checkins.service import CheckInMessenger
+from metskin.domain.links import PublicLinks
+from metskin.domain.messages import OutgoingEmail, sms_segments
+from metskin.domain.notifications.service import NotificationService
+from tests.fakes.checkins import FakeCheckInsUnitOfWork
+from tests.fakes.infra import FakeClock, FakeMailRenderer, FakeNotifier
+from tests.fakes.notifications import FakeNotificationsUnitOfWork
 from tests.unit.appointments.test_appointment_messages import notice, options
+from tests.unit.builders import user
 
 PUBLIC = "https://care.example"
 URL = re.compile(r"https?://[^\s\"'<>]+")
@@ -45,3 +54,31 @@ def test_every_link_stands_apart_from_the_sentence_before_it(locale: str) -> Non
             assert before == "" or before[-1].isspace(), (name, before[-40:])
         glued = re.search(r"[^\s>(]<a ", email.html)
         assert glued is None, (name, email.html[glued.start() - 40 : glued.end()])
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_check_in_sms_is_one_sms_in_every_language(locale: str) -> None:
+    """The French reminder said "même" (outside the GSM alphabet): the whole text went as
+    UCS-2, 171 characters in three SMS."""
+    uow = FakeCheckInsUnitOfWork()
+    with uow:
+        uow.users.add(user("p1", locale=locale, phone="+33612345678", sms_opt_in=True))
+        anchor = datetime(2026, 9, 2, 9, 0, tzinfo=UTC)  # due in September: the longest month
+        uow.check_ins.save(CheckIn("p1", anchor_at=anchor))
+        uow.commit()
+    notifier = FakeNotifier()
+    sent = FakeNotificationsUnitOfWork(users=uow.users)
+    notifications = NotificationService(sent, notifier, FakeMailRenderer(), FakeClock(anchor))
+    messenger = CheckInMessenger(
+        uow,
+        notifications,
+        FakeMailRenderer(),
+        PublicLinks("https://app.metskin.com"),
+        translations=BabelTranslations(),
+    )
+
+    messenger.send("p1", (anchor + timedelta(weeks=4)).isoformat())
+
+    [sms] = notifier.sms
+    assert sms_segments(sms.body) == 1, (len(sms.body), sms.body)
+    assert sms.body.endswith("https://app.metskin.com/analyse")
