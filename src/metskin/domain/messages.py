@@ -40,6 +40,7 @@ class OutgoingEmail:
     html: str
     text: str
     attachments: tuple[Attachment, ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()  # extra headers, e.g. List-Unsubscribe
 
 
 @dataclass(frozen=True)

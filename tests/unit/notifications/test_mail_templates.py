@@ -57,6 +57,24 @@ def test_every_link_stands_apart_from_the_sentence_before_it(locale: str) -> Non
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+def test_every_email_says_where_to_choose_the_messages_we_send(locale: str) -> None:
+    """No email said how to stop it: each now links the profile, where email and SMS are
+    turned off, in the HTML and on a line of its own in the plain text."""
+    preferences = f"{PUBLIC}/profile"
+    for name, email in every_email(locale).items():
+        assert f'href="{preferences}"' in email.html, name
+        assert f"\n{preferences}\n" in email.text, name
+
+
+def test_only_the_reminders_one_can_turn_off_carry_list_unsubscribe() -> None:
+    """Mail clients show List-Unsubscribe as a button; the messages of a booking (and the
+    welcome) are not optional mail and carry none."""
+    emails = every_email("en-GB")
+    assert emails["check_in_due"].headers == (("List-Unsubscribe", f"<{PUBLIC}/profile>"),)
+    assert {name for name, email in emails.items() if email.headers} == {"check_in_due"}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_the_check_in_sms_is_one_sms_in_every_language(locale: str) -> None:
     """The French reminder said "même" (outside the GSM alphabet): the whole text went as
     UCS-2, 171 characters in three SMS."""
