@@ -66,6 +66,17 @@ def test_every_email_says_where_to_choose_the_messages_we_send(locale: str) -> N
         assert f"\n{preferences}\n" in email.text, name
 
 
+@pytest.mark.parametrize("name", ["Ana\r\nBcc: someone@example.net", "Ana\nX", "Ana\u2028X"])
+def test_a_subject_is_one_line_whatever_the_name_holds(name: str) -> None:
+    """Registration keeps a display name's inner line breaks: the welcome subject came out
+    as 'Welcome to MetSkin, Ana\\r\\nBcc: someone@example.net', a second header line."""
+    renderer = JinjaMailRenderer(base_url=PUBLIC)
+
+    subject = renderer.render_email("welcome", "ana@example.org", {"name": name}).subject
+
+    assert subject.splitlines() == [subject] and subject.startswith("Welcome to MetSkin, Ana ")
+
+
 def test_only_the_reminders_one_can_turn_off_carry_list_unsubscribe() -> None:
     """Mail clients show List-Unsubscribe as a button; the messages of a booking (and the
     welcome) are not optional mail and carry none."""

@@ -56,7 +56,9 @@ class JinjaMailRenderer:
         chosen = effective_locale(locale)
         env = self._env(chosen)
         values = {**self._globals, "lang": language_of(chosen), **context}
-        subject = env.get_template(f"{template}.subject.j2").render(values).strip()
+        # One header line, whatever a name in it holds (a display name may carry a line
+        # break: "Ana\r\nBcc: ..." made a second header line of the subject).
+        subject = " ".join(env.get_template(f"{template}.subject.j2").render(values).split())
         html = env.get_template(f"{template}.html.j2").render(values)
         text = env.get_template(f"{template}.txt.j2").render(values)
         headers = (
