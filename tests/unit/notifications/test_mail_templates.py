@@ -66,6 +66,15 @@ def test_every_email_says_where_to_choose_the_messages_we_send(locale: str) -> N
         assert f"\n{preferences}\n" in email.text, name
 
 
+def test_french_emails_space_their_colons() -> None:
+    """A colon the template wrote after a translated phrase stayed English: the welcome's
+    text read 'Lancez votre première analyse:' (French sets a space before it)."""
+    for name, email in every_email("fr-FR").items():
+        for part in (email.subject, email.text, re.sub(r"<[^>]+>", "", email.html)):
+            words = re.sub(r"https?://\S+|\d\d:\d\d", "", part)  # links and times
+            assert re.search(r"\S[:;]", words) is None, (name, words)
+
+
 @pytest.mark.parametrize("name", ["Ana\r\nBcc: someone@example.net", "Ana\nX", "Ana\u2028X"])
 def test_a_subject_is_one_line_whatever_the_name_holds(name: str) -> None:
     """Registration keeps a display name's inner line breaks: the welcome subject came out
