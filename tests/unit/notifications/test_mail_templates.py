@@ -66,6 +66,20 @@ def test_every_email_says_where_to_choose_the_messages_we_send(locale: str) -> N
         assert f"\n{preferences}\n" in email.text, name
 
 
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [("en-GB", "(London time)"), ("fr-FR", "(heure de Londres)"), ("de-DE", "(Zeitzone London)")],
+)
+def test_times_name_their_zone_as_people_do(locale: str, said: str) -> None:
+    """Every appointment time said '(Europe/London time)', the database's zone id; in
+    French '(heure de Europe/London)'. It now names the place, in the person's language."""
+    for name, email in every_email(locale).items():
+        for part in (email.subject, email.text, email.html):
+            assert "Europe/" not in part, name
+        if name.startswith("appointment_"):
+            assert said in email.text and said in email.html, name
+
+
 def test_french_emails_space_their_colons() -> None:
     """A colon the template wrote after a translated phrase stayed English: the welcome's
     text read 'Lancez votre première analyse:' (French sets a space before it)."""

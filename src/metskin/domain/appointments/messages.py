@@ -118,7 +118,7 @@ def email_context(
         "previous_start_local": (
             format_local(previous_start_utc, notice.time_zone, tr) if previous_start_utc else ""
         ),
-        "time_zone": notice.time_zone,
+        "time_zone": tr.zone_name(notice.time_zone),  # "(London time)", never "Europe/London"
         "reason": reason.strip(),
         "hours_before": hours_before or 0,
         "when": (
