@@ -108,10 +108,12 @@ def test_only_the_reminders_one_can_turn_off_carry_list_unsubscribe() -> None:
     assert {name for name, email in emails.items() if email.headers} == {"check_in_due"}
 
 
+@pytest.mark.parametrize("public", ["https://app.metskin.com", "https://skin.clinic-example.co.uk"])
 @pytest.mark.parametrize("locale", LOCALES)
-def test_the_check_in_sms_is_one_sms_in_every_language(locale: str) -> None:
+def test_the_check_in_sms_is_one_sms_in_every_language(locale: str, public: str) -> None:
     """The French reminder said "même" (outside the GSM alphabet): the whole text went as
-    UCS-2, 171 characters in three SMS."""
+    UCS-2, 171 characters in three SMS. With a longer public address the full wording is two
+    SMS in German; the short one is chosen then."""
     uow = FakeCheckInsUnitOfWork()
     with uow:
         uow.users.add(user("p1", locale=locale, phone="+33612345678", sms_opt_in=True))
@@ -125,7 +127,7 @@ def test_the_check_in_sms_is_one_sms_in_every_language(locale: str) -> None:
         uow,
         notifications,
         FakeMailRenderer(),
-        PublicLinks("https://app.metskin.com"),
+        PublicLinks(public),
         translations=BabelTranslations(),
     )
 
@@ -133,4 +135,4 @@ def test_the_check_in_sms_is_one_sms_in_every_language(locale: str) -> None:
 
     [sms] = notifier.sms
     assert sms_segments(sms.body) == 1, (len(sms.body), sms.body)
-    assert sms.body.endswith("https://app.metskin.com/analyse")
+    assert sms.body.endswith(f"{public}/analyse")

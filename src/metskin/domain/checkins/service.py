@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Protocol
 from metskin.domain.appointments.model import zone
 from metskin.domain.checkins.model import CheckIn, checked_cadence, daytime_from
 from metskin.domain.checkins.ports import CheckInRepository, CheckInsUowFactory
-from metskin.domain.i18n.ports import Translations
+from metskin.domain.i18n.ports import Translations, Translator
 from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
 from metskin.domain.links import PublicLinks
-from metskin.domain.messages import Job, OutgoingSms
+from metskin.domain.messages import Job, OutgoingSms, sms_segments
 from metskin.domain.ports import Clock, read
 
 if TYPE_CHECKING:
@@ -136,10 +136,18 @@ class CheckInMessenger:
             email = self.renderer.render_email(TEMPLATE, user.email, context, profile.locale)
             sent += self.notifications.send_email_once(f"{key}:email", email)
         if profile.sms_opt_in and profile.phone:
-            body = tr.gettext(
-                "{product}: your check-in photo is due {day}; take it in the same light and "
-                "place as last time: {link}"
-            ).format(product=self.product_name, day=day, link=self.links.start())
-            sms = OutgoingSms(profile.phone, body)
+            sms = OutgoingSms(profile.phone, self._sms_text(tr, day))
             sent += self.notifications.send_sms_once(f"{key}:sms", sms)
         return sent
+
+    def _sms_text(self, tr: Translator, day: str) -> str:
+        """The advice on light and place when the text stays one SMS (`sms_segments`: a
+        long public address or a language's wording can make it two), else without it."""
+        values = {"product": self.product_name, "day": day, "link": self.links.start()}
+        full = tr.gettext(
+            "{product}: your check-in photo is due {day}; take it in the same light and "
+            "place as last time: {link}"
+        ).format(**values)
+        if sms_segments(full) == 1:
+            return full
+        return tr.gettext("{product}: your check-in photo is due {day}: {link}").format(**values)
