@@ -165,6 +165,14 @@ class Settings(BaseSettings):
                 "METSKIN_STORAGE_KEYS must be set (the storage key would otherwise come from "
                 "the token secret)"
             )
+        if not self.public_url and (
+            self.sendgrid_api_key.get_secret_value() or self.uses_sms_provider
+        ):
+            reasons.append(
+                "METSKIN_PUBLIC_URL must be set when email or SMS go out to people (every link "
+                f"in them would otherwise open {self.effective_public_url}, this server's own "
+                "address)"
+            )
         return reasons
 
     def check_secrets(self) -> None:

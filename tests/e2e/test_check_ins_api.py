@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from metskin.bootstrap import Container
 from metskin.domain.checkins.service import CheckInScanner
@@ -42,7 +43,10 @@ async def test_the_cadence_the_next_date_and_one_reminder_per_due_date(
     due = datetime.fromisoformat(changed["nextCheckIn"])
     assert due == made + timedelta(weeks=2) and changed["cadenceWeeks"] == 2
 
-    later = CheckInScanner(container.new_uow, lambda: due + timedelta(hours=1))
+    # told in the daytime of the person's zone (London, the default): noon the day after
+    london = ZoneInfo("Europe/London")
+    noon = datetime.combine(due.astimezone(london).date() + timedelta(days=1), time(12), london)
+    later = CheckInScanner(container.new_uow, lambda: noon)
     assert later.scan_once() == 1 and later.scan_once() == 0
     container.start_embedded_worker()
     container.broker.join("default")

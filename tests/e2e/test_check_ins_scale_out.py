@@ -25,6 +25,13 @@ INBOX = "{ notifications(first: 20) { edges { node { kind details } } } }"
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }"
 
 
+def midday_zone(now: datetime) -> str:
+    """A fixed-offset zone where it is about noon at `now`: the workers scan with the real
+    clock and tell a check-in only in the daytime of the person's zone (09:00 to 20:00)."""
+    hours = (12 - now.hour + 12) % 24 - 12  # UTC-12 .. UTC+11
+    return f"Etc/GMT{-hours:+d}" if hours else "Etc/GMT"  # Etc/GMT-3 is UTC+3
+
+
 def test_two_scanning_workers_tell_each_due_check_in_once(
     tmp_path: Path, start_cluster: StartCluster
 ) -> None:
@@ -36,11 +43,16 @@ def test_two_scanning_workers_tell_each_due_check_in_once(
         container = bootstrap(settings)
         try:
             made = datetime.now(UTC) - timedelta(weeks=5)  # routines made 5 weeks ago: due
+            time_zone = midday_zone(datetime.now(UTC))
             emails, ids = [], []
             for index in range(PATIENTS):
                 phone = f"+4477009001{index:02d}"
                 patient = make_patient(
-                    container, f"c{index}@example.com", phone=phone, sms_opt_in=True
+                    container,
+                    f"c{index}@example.com",
+                    phone=phone,
+                    sms_opt_in=True,
+                    time_zone=time_zone,
                 )
                 with container.new_uow() as uow:
                     restart(uow, patient.id, made)

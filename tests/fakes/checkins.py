@@ -26,15 +26,25 @@ class FakeCheckInRepository(InMemoryTable[CheckIn]):
         found = [
             c
             for c in self.rows.values()
-            if c.due_at is not None and c.due_at <= now and c.told_due_at != c.due_at
+            if c.due_at is not None
+            and c.due_at <= now
+            and c.told_due_at != c.due_at
+            and (c.notify_at is None or c.notify_at <= now)
         ]
         return copy.deepcopy(sorted(found, key=lambda c: c.due_at or now)[:limit])
 
+    def put_off(self, user_id: str, due_at: datetime, until: datetime) -> None:
+        self._untold(user_id, due_at, notify_at=until)
+
     def mark_told(self, user_id: str, due_at: datetime) -> bool:
+        return self._untold(user_id, due_at, told_due_at=due_at)
+
+    def _untold(self, user_id: str, due_at: datetime, **values: datetime) -> bool:
         found = self.rows.get(user_id)
         if found is None or found.due_at != due_at or found.told_due_at == due_at:
             return False
-        found.told_due_at = due_at
+        for name, value in values.items():
+            setattr(found, name, value)
         return True
 
 

@@ -3,7 +3,7 @@ UPDATE, and an INSERT for the first one) and keeps a row the session already hol
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from metskin.bootstrap import Container
 from metskin.domain.checkins.model import CheckIn
@@ -41,3 +41,33 @@ def test_a_row_read_by_the_scan_is_saved_through_the_session(container: Containe
         uow.commit()
     with container.new_uow() as uow:
         assert uow.check_ins.get(person) == CheckIn(person, 1, later)
+
+
+def test_a_due_date_put_off_is_left_out_of_the_due_rows_until_its_moment(
+    container: Container,
+) -> None:
+    night, other = add_user(container, "night@example.com"), add_user(container, "day@example.com")
+    with container.new_uow() as uow:
+        uow.check_ins.save(CheckIn(night, 1, START))
+        uow.check_ins.save(CheckIn(other, 1, START + timedelta(hours=1)))
+        uow.commit()
+    due = START + timedelta(weeks=1)
+    now, morning = due + timedelta(hours=2), due + timedelta(hours=9)
+
+    def due_people(at: datetime, limit: int = 10) -> list[str]:
+        with container.new_uow() as uow:
+            return [c.user_id for c in uow.check_ins.due(at, limit) if c.user_id in (night, other)]
+
+    with container.new_uow() as uow:
+        uow.check_ins.put_off(night, due, morning)
+        uow.check_ins.put_off(other, due, morning)  # not its due date: nothing changes
+        uow.commit()
+    assert due_people(now) == [other]  # the older row put off no longer comes first
+    assert due_people(morning) == [night, other]
+    with container.new_uow() as uow:
+        assert uow.check_ins.get(night) == CheckIn(night, 1, START, None, morning)
+        assert uow.check_ins.mark_told(night, due)
+        uow.check_ins.put_off(night, due, morning + timedelta(days=1))  # told: nothing changes
+        uow.commit()
+    with container.new_uow() as uow:
+        assert uow.check_ins.get(night) == CheckIn(night, 1, START, due, morning)

@@ -7,7 +7,7 @@ import json
 import logging
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -170,6 +170,23 @@ def test_sendgrid_posts_the_v3_mail_send_json(capture: CaptureServer) -> None:
     assert decoded.startswith(b"BEGIN:VCALENDAR\r\n")
     assert b"UID:appt-42@metskin\r\n" in decoded
     assert base64.b64decode(binary["content"], validate=True) == bytes(range(256))
+
+
+def test_sendgrid_and_the_outbox_carry_the_emails_headers(
+    capture: CaptureServer, tmp_path: Path
+) -> None:
+    """A reminder's List-Unsubscribe reaches SendGrid (and the outbox file), so mail
+    clients can show their unsubscribe button."""
+    email = replace(invite_email(), headers=(("List-Unsubscribe", "<https://m.test/profile>"),))
+
+    sendgrid(capture.url).send_email(email)
+    FileOutbox(tmp_path).send_email(email)
+
+    assert json.loads(capture.last.body)["headers"] == {
+        "List-Unsubscribe": "<https://m.test/profile>"
+    }
+    [written] = outbox_messages(tmp_path)
+    assert written["headers"] == {"List-Unsubscribe": "<https://m.test/profile>"}
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 413])

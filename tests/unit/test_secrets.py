@@ -61,6 +61,29 @@ def test_production_refuses_a_public_short_or_shared_key(
         bootstrap(settings)
 
 
+@pytest.mark.parametrize(
+    "provider",
+    [
+        {"sendgrid_api_key": "SG.key"},
+        {
+            "sms_base_url": "https://api.twilio.com",
+            "sms_account_sid": "AC1",
+            "sms_auth_token": "token",
+            "sms_from": "+15005550006",
+        },
+    ],
+)
+def test_production_refuses_to_message_people_without_its_public_url(
+    provider: dict[str, object],
+) -> None:
+    """With SendGrid set and no METSKIN_PUBLIC_URL it started, and every email linked to
+    http://127.0.0.1:8000/..., which no recipient can open."""
+    with pytest.raises(InsecureSettings, match=r"METSKIN_PUBLIC_URL.*http://127\.0\.0\.1:8000"):
+        production(host="0.0.0.0", **provider).check_secrets()
+    assert production(public_url="https://app.metskin.example", **provider).insecure_reasons() == []
+    assert production().insecure_reasons() == []  # the outbox folder: no one is messaged
+
+
 def test_the_default_settings_are_production_and_refuse_to_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

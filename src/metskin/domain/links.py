@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 # Paths the web app opens directly (a link in an email); `{id}` is one path segment.
-APP_PAGES = ("/appointments/{id}", "/analyses/{id}", "/analyse", "/admin")
+APP_PAGES = ("/appointments/{id}", "/analyses/{id}", "/analyse", "/profile", "/admin")
 
 
 @dataclass(frozen=True)
@@ -35,3 +35,7 @@ class PublicLinks:
 
     def learn(self) -> str:
         return self.url("/learn")
+
+    def preferences(self) -> str:
+        """Where a person chooses which emails and text messages we send (their profile)."""
+        return self.url("/profile")

@@ -40,9 +40,34 @@ class OutgoingEmail:
     html: str
     text: str
     attachments: tuple[Attachment, ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()  # extra headers, e.g. List-Unsubscribe
 
 
 @dataclass(frozen=True)
 class OutgoingSms:
     to: str
     body: str
+
+
+# GSM 03.38: the default alphabet (one septet each) and its extension table (two: escape + char).
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
+
+
+def sms_segments(text: str) -> int:
+    """How many SMS `text` is sent (and billed) as.
+
+    In the GSM-7 alphabet one SMS holds 160 septets (153 each when split); a single character
+    outside it (a typographic apostrophe, "ł", "ç", an emoji) sends the whole text as UCS-2,
+    70 UTF-16 units (67 each when split). So a 160-character text can cost three.
+    """
+    if all(c in GSM7_BASIC or c in GSM7_EXTENSION for c in text):
+        units = sum(2 if c in GSM7_EXTENSION else 1 for c in text)
+        whole, part = 160, 153
+    else:
+        units = len(text.encode("utf-16-le")) // 2
+        whole, part = 70, 67
+    return 1 if units <= whole else -(-units // part)

@@ -99,6 +99,9 @@ class LazyTranslator:
     def format_date(self, day: date, style: DateStyle = "long") -> str:
         return self._translator().format_date(day, style)
 
+    def zone_name(self, time_zone: str) -> str:
+        return self._translator().zone_name(time_zone)
+
     def format_number(self, number: Decimal) -> str:
         return self._translator().format_number(number)
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from jinja2 import UndefinedError, meta
 from tests.unit.builders import utc
 
+from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.adapters.notify.templates import JinjaMailRenderer, mail_environment
 from metskin.domain.appointments.messages import (
     SMS_LIMIT,
@@ -25,6 +26,7 @@ from metskin.domain.appointments.messages import (
 )
 from metskin.domain.appointments.model import ConsultationType
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.messages import sms_segments
 
 CONFIRMED = AppointmentMessage.CONFIRMED
 RESCHEDULED = AppointmentMessage.RESCHEDULED
@@ -32,6 +34,7 @@ CANCELLED = AppointmentMessage.CANCELLED
 REMINDER = AppointmentMessage.REMINDER
 START = datetime(2026, 3, 30, 8, 30, tzinfo=UTC)  # Monday, the day after London moves to BST
 EARLIER = datetime(2026, 3, 27, 15, 0, tzinfo=UTC)  # Friday, still GMT
+APOSTROPHE = "\u2019"  # outside the GSM alphabet
 
 
 def notice(**overrides: Any) -> AppointmentNotice:
@@ -103,7 +106,7 @@ def test_context_holds_every_documented_variable() -> None:
     assert context["address"] == "12 Thames Street, London"
     assert context["consultation_type"] == "in-person visit"
     assert context["start_local"] == "Monday 30 March 2026 at 09:30 BST"
-    assert context["time_zone"] == "Europe/London"
+    assert context["time_zone"] == "London"
     assert context["reason"] == ""
     assert context["hours_before"] == 1
     assert context["when"] == "in 1 hour"
@@ -204,8 +207,68 @@ def test_sms_always_fits_when_the_link_is_short(
         hours_before=hours if kind is REMINDER else None,
     )
 
-    assert len(text) <= SMS_LIMIT
+    assert len(text) <= SMS_LIMIT and sms_segments(text) == 1
     assert text.endswith(url)
+
+
+@pytest.mark.parametrize(
+    ("text", "segments"),
+    [
+        ("a" * 160, 1),
+        ("a" * 161, 2),  # split: 153 septets each
+        ("a" * 306, 2),
+        ("é" * 160, 1),  # in the GSM alphabet
+        ("€" * 80, 1),  # extension table: two septets each
+        ("€" * 81, 2),
+        (APOSTROPHE * 70, 1),  # outside it: UCS-2, 70 a message
+        ("a" * 69 + APOSTROPHE, 1),
+        ("a" * 70 + APOSTROPHE, 2),  # 67 each when split
+        ("a" * 159 + "ł", 3),
+    ],
+)
+def test_sms_segments_count_what_the_network_sends(text: str, segments: int) -> None:
+    assert sms_segments(text) == segments
+
+
+@pytest.mark.parametrize("kind", list(AppointmentMessage))
+def test_a_name_outside_the_gsm_alphabet_does_not_make_the_sms_three(
+    kind: AppointmentMessage,
+) -> None:
+    """One typographic apostrophe (U+2019) sends the whole text as UCS-2, 70 characters a
+    message: a 160-character text with it cost three SMS; the name gives way instead, as a
+    long one does."""
+    text = sms_text(kind, notice(doctor_name=f"Dr Ana O{APOSTROPHE}Neill"), **options_for_sms(kind))
+
+    assert sms_segments(text) == 1
+    assert "Mon 30 Mar 09:30 BST" in text
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "en-US", "fr-FR", "fr-CH", "de-DE", "de-AT"])
+@pytest.mark.parametrize("kind", list(AppointmentMessage))
+def test_every_language_fits_one_sms_with_a_real_link(
+    kind: AppointmentMessage, locale: str
+) -> None:
+    """An appointment's link is its 36-character id under the public URL: the shortest
+    wording in every language is one SMS with it (the French reminder was 162 characters
+    with https://care.example: every French reminder was sent as two)."""
+    tr = BabelTranslations().translator(locale)
+    url = "https://app.metskin.com/appointments/0b7f7c3e-6a55-4d35-9d0a-1f0a5c3a9e11"
+    long_names = notice(
+        doctor_name="Professor Maria-Fernanda de Albuquerque e Silva",
+        practice_name="The Very Long Named Dermatology and Skin Health Centre",
+        manage_url=url,
+        time_zone="America/Los_Angeles",
+        start_utc=datetime(2026, 9, 30, 9, 30, tzinfo=UTC),  # "mer. 30 sept.": a long date
+    )
+
+    text = sms_text(kind, long_names, tr=tr, **options_for_sms(kind))
+
+    assert sms_segments(text) == 1, (len(text), text)
+    assert text.endswith(url)
+
+
+def options_for_sms(kind: AppointmentMessage) -> dict[str, Any]:
+    return {"hours_before": 24} if kind is REMINDER else {}
 
 
 def test_a_long_link_is_never_cut() -> None:
@@ -234,7 +297,7 @@ def test_each_template_renders_the_appointment(kind: AppointmentMessage) -> None
         assert "Ana" in body
         assert "Dr Rui Costa" in body
         assert "Monday 30 March 2026 at 09:30 BST" in body
-        assert "Europe/London" in body
+        assert "(London time)" in body  # the zone by its place, not its id
         assert "https://metskin.test/appointments/a42" in body
         assert "not a medical diagnosis" in body
     assert html.lstrip().startswith("<!doctype html>")  # extends base.html.j2

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,6 +14,7 @@ from tests.fakes.infra import FakeClock, FakeMailRenderer, FakeNotifier
 from tests.fakes.notifications import FakeNotificationsUnitOfWork
 from tests.unit.builders import IN_PERSON, MONDAY_9, MONDAY_MORNINGS, VIDEO, user
 
+from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.domain.accounts.model import User
 from metskin.domain.appointments.model import ConsultationType
 from metskin.domain.appointments.notices import (
@@ -28,6 +29,7 @@ from metskin.domain.errors import DomainError
 from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.messages import Job, OutgoingSms
 from metskin.domain.notifications.service import NotificationService
+from metskin.domain.privacy.service import DERMATOLOGIST_CLOSED
 
 NOW = MONDAY_9 - timedelta(days=3)
 SETTINGS = MessengerSettings("https://metskin.test/", "care@metskin.test")
@@ -154,6 +156,22 @@ def test_a_cancellation_carries_the_reason_once(care: Care) -> None:
     assert care.messenger.send_change(booked, "CANCELLED", 1) == 0
     template, _, context = care.renderer.rendered[-1]
     assert (template, context["reason"]) == ("appointment_cancelled", "feeling better")
+
+
+def test_a_closed_accounts_reason_reaches_the_patient_in_their_language(care: Care) -> None:
+    """The erasure's reason was English in every language ('The account was closed.' in a
+    French email) and did not say whose account; a doctor's own words stay as written."""
+    care.add_patient(user("p2", locale="fr-FR"))
+    messenger = replace(care.messenger, translations=BabelTranslations())
+    for patient, start, reason, said in (
+        ("p2", MONDAY_9, DERMATOLOGIST_CLOSED, "Votre dermatologue a fermé son compte"),
+        ("p2", MONDAY_9 + timedelta(hours=1), "Cabinet fermé ce jour-là", "Cabinet fermé"),
+    ):
+        booked = care.book(patient, start)
+        cancelled = care.appointments.cancel_for_erasure("doc-1", booked, reason)
+
+        assert messenger.send_change(booked, "CANCELLED", cancelled.sequence) == 1
+        assert care.renderer.rendered[-1][2]["reason"].startswith(said)
 
 
 def test_nothing_is_sent_for_a_missing_appointment_or_patient(care: Care) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,6 +19,7 @@ from metskin.domain.checkins.service import (
     restart,
 )
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.links import PublicLinks
 from metskin.domain.notifications.service import NotificationService
@@ -44,6 +46,9 @@ class World:
         with self.uow:
             restart(self.uow, user_id, at)
             self.uow.commit()
+
+    def messenger_day(self, due: datetime, time_zone: str) -> str:
+        return ENGLISH.format_date(due.astimezone(ZoneInfo(time_zone)).date())
 
     def check_in_entries(self, user_id: str) -> list[str]:
         return [
@@ -145,3 +150,110 @@ def test_a_reminder_whose_date_moved_is_not_sent_and_the_new_date_is_told(world:
         user("p1", display_name="Maya", email_opt_in=False, sms_opt_in=False)
     )  # no channel allowed: the inbox entry stands, nothing leaves
     assert world.messenger.send(**world.uow.jobs[-1].kwargs) == 0
+
+
+def at_local(text: str, time_zone: str) -> datetime:
+    """`text` (ISO, no offset) on the wall clock of `time_zone`, as a UTC instant."""
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(time_zone)).astimezone(UTC)
+
+
+def person_in(world: World, user_id: str, time_zone: str) -> None:
+    world.uow.users.add(user(user_id, time_zone=time_zone))
+
+
+def told_at(world: World, user_id: str, until: datetime) -> datetime | None:
+    """The first of the scans every 5 minutes up to `until` that tells `user_id`."""
+    while world.clock() <= until:
+        world.scanner.scan_once()
+        if world.check_in_entries(user_id):
+            return world.clock()
+        world.clock.advance(minutes=5)
+    return None
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "made", "told"),
+    [
+        # saved late in the evening: due at the same late hour, told the next morning at 09:00
+        ("Europe/Paris", "2026-11-02T23:40", "2026-12-01T09:00"),
+        ("America/Los_Angeles", "2026-11-02T22:30", "2026-12-01T09:00"),
+        # saved in the small hours: told at 09:00 that same morning
+        ("America/Los_Angeles", "2026-11-03T05:00", "2026-12-01T09:00"),
+        ("Asia/Tokyo", "2026-11-02T02:15", "2026-11-30T09:00"),
+        # saved in the daytime: told when due
+        ("Europe/Paris", "2026-11-02T14:00", "2026-11-30T14:00"),
+        ("America/Los_Angeles", "2026-11-02T19:55", "2026-11-30T19:55"),
+        # 20:00 is the evening already
+        ("Europe/Paris", "2026-11-02T20:00", "2026-12-01T09:00"),
+        # due on the night the clocks go forward (28 March 2027): 09:00 summer time, 07:00 UTC
+        ("Europe/Paris", "2027-02-27T23:00", "2027-03-28T09:00"),
+        # and on the night they go back (7 November 2027 in Los Angeles): 09:00 winter time
+        ("America/Los_Angeles", "2027-10-09T23:30", "2027-11-07T09:00"),
+    ],
+)
+def test_a_check_in_is_told_in_the_daytime_of_the_persons_zone(
+    world: World, time_zone: str, made: str, told: str
+) -> None:
+    person_in(world, "p3", time_zone)
+    routine_at = at_local(made, time_zone)
+    world.routine("p3", routine_at)
+    due = routine_at + timedelta(weeks=4)
+    world.clock.now = due - timedelta(minutes=5)
+    expected = at_local(told, time_zone)
+    assert told_at(world, "p3", expected + timedelta(days=1)) == expected
+    # what the person is told is the due date itself, the day it falls on in their zone
+    assert world.check_in_entries("p3") == [f"check-in:{due.isoformat()}"]
+    (job,) = [j.kwargs for j in world.uow.jobs if j.kwargs["user_id"] == "p3"]
+    assert job == {"user_id": "p3", "due": due.isoformat()}
+    assert world.messenger.send(**job) == 1
+    _, _, context = world.renderer.rendered[-1]
+    assert context["due_day"] == world.messenger_day(due, time_zone)
+
+
+def test_night_check_ins_put_off_do_not_hold_back_daytime_ones_behind_them(
+    world: World,
+) -> None:
+    world.scanner.batch = 2
+    for name in ("la1", "la2", "la3"):
+        person_in(world, name, "America/Los_Angeles")
+    person_in(world, "paris", "Europe/Paris")
+    first_due = at_local("2026-11-30T22:00", "America/Los_Angeles")
+    for index, name in enumerate(("la1", "la2", "la3", "paris")):
+        world.routine(name, first_due - timedelta(weeks=4) + timedelta(minutes=index))
+    world.clock.now = first_due + timedelta(hours=2)  # 00:00 in Los Angeles, 09:00 in Paris
+    assert world.scanner.scan_once() == 0  # the batch: la1 and la2, both put off
+    assert world.scanner.scan_once() == 1  # la3 put off, Paris told
+    assert world.check_in_entries("paris") and world.scanner.scan_once() == 0
+    assert not any(world.check_in_entries(n) for n in ("la1", "la2", "la3"))
+    world.clock.now = at_local("2026-12-01T08:59", "America/Los_Angeles")
+    assert world.scanner.scan_once() == 0
+    world.clock.now = at_local("2026-12-01T09:00", "America/Los_Angeles")
+    assert world.scanner.scan_once() == 2 and world.scanner.scan_once() == 1
+    assert world.scanner.scan_once() == 0
+
+
+def test_a_person_who_moves_is_told_in_the_daytime_of_the_new_zone(world: World) -> None:
+    person_in(world, "p3", "Europe/Paris")
+    routine_at = at_local("2026-11-02T23:40", "Europe/Paris")
+    world.routine("p3", routine_at)
+    world.clock.now = routine_at + timedelta(weeks=4)
+    assert world.scanner.scan_once() == 0  # 23:40 in Paris: put off to 09:00 there
+    world.uow.users.save(user("p3", time_zone="America/New_York"))  # moved before the morning
+    world.clock.now = at_local("2026-12-01T09:00", "Europe/Paris")  # 03:00 in New York
+    expected = at_local("2026-12-01T09:00", "America/New_York")
+    assert told_at(world, "p3", expected + timedelta(days=1)) == expected
+
+
+def test_a_new_routine_or_cadence_clears_the_put_off_moment(world: World) -> None:
+    person_in(world, "p3", "Europe/Paris")
+    routine_at = at_local("2026-11-02T23:40", "Europe/Paris")
+    world.routine("p3", routine_at)
+    world.clock.now = routine_at + timedelta(weeks=4)
+    world.scanner.scan_once()
+    morning = at_local("2026-12-01T09:00", "Europe/Paris")
+    assert world.service.schedule("p3").notify_at == morning
+    assert world.service.set_cadence("p3", 2).notify_at is None
+    world.scanner.scan_once()  # the 2-week date is past, and it is night: put off again
+    assert world.service.schedule("p3").notify_at == morning
+    world.routine("p3", world.clock())
+    assert world.service.schedule("p3") == CheckIn("p3", 2, world.clock())

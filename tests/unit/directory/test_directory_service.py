@@ -248,3 +248,17 @@ def test_publish_creates_or_replaces_a_profile(
         "d-paris",
     ]
     assert uow.commits == 2
+
+
+def test_a_booking_beyond_the_horizon_made_before_it_existed_comes_back_too(
+    directory: DirectoryService, booking: AppointmentService, clock: FakeClock
+) -> None:
+    """Bookings up to 2199 were accepted before the 365-day horizon; new hours that no longer
+    hold one must still list it for the dermatologist to keep, move or cancel."""
+    clock.now = NOW + timedelta(days=300)  # booked when the horizon did not stop it
+    far = booking.book("p1", "d-london", MONDAY_9 + timedelta(weeks=60), VIDEO)
+    clock.now = NOW
+    hours = Availability(
+        "d-london", "Europe/London", (WeeklyRule(1, Hours(time(9), time(10), 30)),)
+    )
+    assert [a.id for a in directory.set_availability("d-london", hours)] == [far.id]

@@ -94,6 +94,14 @@ def test_the_checks_catch_an_english_text_added_without_translation() -> None:
     assert translated_on_import('const A = [["x", t("It worked")]];') == [1]
     assert translated_on_import('const A = [["x", mark("It worked")]];') == []
     assert translated_on_import('const F = (x) => t("Later"); function g() { t("Later"); }') == []
+    assert translated_on_import('const D = Array.from({ length: 7 }, (_, i) => t("Day"));') == [1]
+    assert translated_on_import('const L = ["a"].map((x) => {\n  return t("Now");\n});') == [2]
+    assert (
+        translated_on_import(
+            'on("click", () => t("Later")); const f = () => [1].map(() => t("x"));'
+        )
+        == []
+    )
     assert untranslated_template("<p>Hello {{ name }}</p>") == ["Hello"]
     assert untranslated_template('<meta content="Short text">') == ["Short text"]
     assert untranslated_template("<p>{% trans %}Hello {{ name }}{% endtrans %}</p>") == []

@@ -93,37 +93,74 @@ def _untranslated_js(source: str, line_offset: int) -> Iterator[tuple[int, str]]
 
 def translated_on_import(source: str) -> list[int]:
     """Lines of t() calls that run when the module loads, before the catalog has arrived
-    (such texts stay English): module-level code outside function bodies and arrows. Such
-    texts are marked with mark() and translated with t() where they are shown."""
+    (such texts stay English): module-level code outside function bodies and arrows, and
+    inside the callbacks that `Array.from`, `.map` and the like run at once. Such texts are
+    marked with mark() and translated with t() where they are shown."""
     found: list[int] = []
-    stack: list[str] = []  # "function", "block" or "arrow" (an arrow's expression body)
+    # "function", "block", "arrow" (an arrow's expression body), or "now" / "now-arrow" for
+    # a function or arrow that an array method runs at once
+    stack: list[str] = []
     tokens = _tokens(source)
     previous: str | None = None
+    callee: str | None = None  # the name before the last "("
     for index, tok in enumerate(tokens):
         value = tok.value if tok.type == "operator" else None
         if value == ">" and previous == "=":  # the lexer reads `=>` as `=` then `>`
             previous = "=>"
             continue
+        runs_now = _runs_now(stack)
         if previous == "=>" and value != "{":
-            stack.append("arrow")
+            stack.append("now-arrow" if runs_now else "arrow")
         if value == "{":
-            stack.append("function" if previous in (")", "=>") else "block")
-        elif value in ("(", "["):
+            if previous in (")", "=>"):
+                stack.append("now" if runs_now else "function")
+            else:
+                stack.append("block")
+        elif value == "(":
+            stack.append("call-now" if callee in RUN_AT_ONCE else "block")
+        elif value == "[":
             stack.append("block")
         elif value in ("}", ")", "]"):
-            while stack and stack[-1] == "arrow":
+            while stack and stack[-1] in ("arrow", "now-arrow"):
                 stack.pop()
             if stack:
                 stack.pop()
-        elif value in (",", ";") and stack and stack[-1] == "arrow":
+        elif value in (",", ";") and stack and stack[-1] in ("arrow", "now-arrow"):
             stack.pop()
         following = tokens[index + 1].value if index + 1 < len(tokens) else ""
         called = tok.type == "name" and tok.value == "t" and following == "("
-        called = called and previous != "name"  # not `function t(`
+        called = called and (index == 0 or tokens[index - 1].value != "function")
         if called and not {"function", "arrow"} & set(stack):
             found.append(tok.lineno)
         previous = value if value is not None else tok.type
+        callee = tok.value if tok.type == "name" else None
     return found
+
+
+# Functions that call their callback before they return: a t() in it at module level runs on
+# import as surely as one written there
+RUN_AT_ONCE = {
+    "from",
+    "map",
+    "flatMap",
+    "forEach",
+    "filter",
+    "reduce",
+    "some",
+    "every",
+    "find",
+    "findIndex",
+    "sort",
+    "fromEntries",
+}
+
+
+def _runs_now(stack: list[str]) -> bool:
+    """Whether a function or arrow opened here would run at once: it is an argument of a call
+    in RUN_AT_ONCE, and everything around it runs on import too."""
+    if not stack or stack[-1] != "call-now":
+        return False
+    return not {"function", "arrow"} & set(stack)
 
 
 def eval_string(literal: str) -> str:

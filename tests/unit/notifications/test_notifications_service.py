@@ -100,3 +100,20 @@ def test_no_welcome_email_for_an_unknown_user(
 ) -> None:
     assert notifications.send_welcome_email("ghost") is False
     assert notifier.emails == [] and uow.sent_notifications.keys == {}
+
+
+def test_no_welcome_email_once_the_person_opted_out_or_closed_the_account(
+    notifications: NotificationService, notifier: FakeNotifier, uow: FakeNotificationsUnitOfWork
+) -> None:
+    """The job was queued at registration; the person unticked email (or closed the account)
+    before it ran: their choice at send time wins, as for every other sender."""
+    with uow:
+        uow.users.add(user("quiet", email_opt_in=False))
+        closed = user("closed")
+        closed.is_active = False
+        uow.users.add(closed)
+        uow.commit()
+
+    assert notifications.send_welcome_email("quiet") is False
+    assert notifications.send_welcome_email("closed") is False
+    assert notifier.emails == [] and uow.sent_notifications.keys == {}

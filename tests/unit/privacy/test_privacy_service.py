@@ -17,7 +17,12 @@ from metskin.domain.errors import Forbidden
 from metskin.domain.messages import Job
 from metskin.domain.privacy.errors import AccountNotFound, ExportNotFound, ExportUnavailable
 from metskin.domain.privacy.model import ExportStatus, StoredFile, pseudonym
-from metskin.domain.privacy.service import BUILD_DATA_EXPORT, PrivacyService, PrivacySettings
+from metskin.domain.privacy.service import (
+    BUILD_DATA_EXPORT,
+    DERMATOLOGIST_CLOSED,
+    PrivacyService,
+    PrivacySettings,
+)
 from tests.fakes.infra import FakeClock, FakeHasher, FakeStorage
 from tests.fakes.privacy import (
     FakeCareLinks,
@@ -190,7 +195,7 @@ def test_deleting_my_account_cancels_revokes_and_erases_files_and_rows(world: Wo
     erasure = world.service.delete_my_account("p1", "pw")
 
     alias = pseudonym(KEY, "p1")
-    assert world.care.cancelled == [("p1", "soon", "The account was closed.")]
+    assert world.care.cancelled == [("p1", "soon", "You closed your account.")]
     assert world.care.sent == [("soon", 1)]  # the patient is told before their row goes
     assert world.care.revoked == [("p1", "s1"), ("p1", "s2")]
     assert set(world.storage.objects) == others  # their uploads, overlay and zip are gone
@@ -207,6 +212,19 @@ def test_deleting_my_account_cancels_revokes_and_erases_files_and_rows(world: Wo
     erasures = world.uow.erasures
     assert isinstance(erasures, FakeErasureLog) and erasures.erasures == [erasure]
     assert "p1" not in repr(erasure)
+
+
+def test_a_dermatologists_erasure_tells_their_patients_whose_account_closed(
+    world: World,
+) -> None:
+    """The patient's cancellation said 'The account was closed.': whose? Now it names the
+    dermatologist (translated when sent)."""
+    world.data.appointments["doc"] = [("booked", world.clock.now + timedelta(days=2))]
+
+    world.service.delete_my_account("doc", "pw")
+
+    assert world.care.cancelled == [("doc", "booked", DERMATOLOGIST_CLOSED)]
+    assert DERMATOLOGIST_CLOSED.startswith("Your dermatologist closed their account")
 
 
 def test_a_notice_that_cannot_leave_does_not_keep_the_account_open(world: World) -> None:

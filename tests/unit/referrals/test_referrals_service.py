@@ -216,3 +216,36 @@ def test_a_referral_is_read_by_its_patient_or_an_admin(
     with pytest.raises(ReferralNotFound) as error:
         referrals.get_for_viewer("p1", Role.PATIENT, "missing")
     assert error.value.code == "REFERRAL_NOT_FOUND"
+
+
+def referral_news(uow: FakeReferralsUnitOfWork) -> list[tuple[str, str]]:
+    """What the patient p1 was told of referrals: (analysis, urgency), oldest first."""
+    told = [n for n in uow.inbox.newest("p1", None, 50) if n.kind.value == "REFERRAL_RAISED"]
+    return [(n.payload["analysis_id"], n.payload["urgency"]) for n in reversed(told)]
+
+
+def test_the_same_flag_on_the_next_analyses_is_shown_but_not_told_again(
+    referrals: ReferralService, uow: FakeReferralsUnitOfWork, clock: FakeClock
+) -> None:
+    """Nodules on every weekly photo raised a referral, and 'a dermatologist visit is
+    suggested' in the inbox, each time (also after booking for the first one). The referral
+    stays with each analysis; the person is told again only of something new: another flag,
+    a higher urgency, or the same flag once the first advice's time (SOON: 4 weeks) ran out."""
+    referred(uow, referrals)
+    for week in (1, 2):
+        clock.now = NOW + timedelta(weeks=week)
+        store(uow, f"w{week}", NODULES, days=100 + 7 * week)
+        again = referrals.for_analysis("p1", f"w{week}")
+        assert again is not None and uow.referrals.get_for_analysis(f"w{week}") == again
+    assert referral_news(uow) == [("a1", "SOON")]
+
+    clock.now = NOW + timedelta(weeks=3)
+    store(uow, "sore", NODULES, days=121)
+    answered = referrals.submit_answers("p1", "sore", Answers(sore_not_healing_weeks=6))
+    assert answered is not None and answered.referral.urgency is Urgency.SOON
+    assert referral_news(uow)[-1] == ("sore", "SOON")  # a new flag (a sore not healing): told
+
+    clock.now = NOW + timedelta(weeks=8)  # the last one's advice (2 to 4 weeks) has run out
+    store(uow, "later", NODULES, days=156)
+    referrals.for_analysis("p1", "later")
+    assert referral_news(uow)[-1] == ("later", "SOON")

@@ -1,4 +1,5 @@
-"""Check-in schedules in SQL: one row per person (cadence, routine anchor, due date told)."""
+"""Check-in schedules in SQL: one row per person (cadence, routine anchor, due date told, and
+the daytime moment a due date found at night is put off to)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class CheckInRow(SQLModel, table=True):
     anchor_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # anchor + cadence
     told_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    notify_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # put off to
 
 
 _CHECK_INS = core_table(CheckInRow)
@@ -33,7 +35,7 @@ _INSERT = insert(_CHECK_INS)
 
 
 def _to_domain(row: CheckInRow | Row[Any]) -> CheckIn:
-    return CheckIn(row.user_id, row.cadence_weeks, row.anchor_at, row.told_due_at)
+    return CheckIn(row.user_id, row.cadence_weeks, row.anchor_at, row.told_due_at, row.notify_at)
 
 
 class SqlCheckInRepository:
@@ -56,6 +58,7 @@ class SqlCheckInRepository:
             "anchor_at": check_in.anchor_at,
             "due_at": check_in.due_at,
             "told_due_at": check_in.told_due_at,
+            "notify_at": check_in.notify_at,
         }
         held = held_row(self._session, CheckInRow, check_in.user_id)
         if held is not None:
@@ -73,26 +76,33 @@ class SqlCheckInRepository:
             col(CheckInRow.told_due_at).is_(None),
             col(CheckInRow.told_due_at) != col(CheckInRow.due_at),
         )
+        not_put_off = or_(col(CheckInRow.notify_at).is_(None), col(CheckInRow.notify_at) <= now)
         query = (
             select(CheckInRow)
-            .where(col(CheckInRow.due_at) <= now, untold)
+            .where(col(CheckInRow.due_at) <= now, untold, not_put_off)
             .order_by(col(CheckInRow.due_at))
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         return [_to_domain(row) for row in self._session.exec(query).all()]
 
+    def put_off(self, user_id: str, due_at: datetime, until: datetime) -> None:
+        self._untold(user_id, due_at, notify_at=until)
+
     def mark_told(self, user_id: str, due_at: datetime) -> bool:
-        table = core_table(CheckInRow)
+        return self._untold(user_id, due_at, told_due_at=due_at)
+
+    def _untold(self, user_id: str, due_at: datetime, **values: datetime) -> bool:
+        """Set `values` on the row while `due_at` is its due date and untold: True when it was."""
         change = (
-            update(table)
+            update(_CHECK_INS)
             .where(
-                table.c.user_id == user_id,
-                table.c.due_at == due_at,
-                or_(table.c.told_due_at.is_(None), table.c.told_due_at != due_at),
+                _CHECK_INS.c.user_id == user_id,
+                _CHECK_INS.c.due_at == due_at,
+                or_(_CHECK_INS.c.told_due_at.is_(None), _CHECK_INS.c.told_due_at != due_at),
             )
-            .values(told_due_at=due_at)
+            .values(**values)
         )
-        told = self._session.connection().execute(change).rowcount == 1
+        changed = self._session.connection().execute(change).rowcount == 1
         self._session.expire_all()  # rows read before now hold the old value
-        return told
+        return changed

@@ -9,7 +9,13 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import (
+    format_date,
+    format_skeleton,
+    format_time,
+    get_timezone,
+    get_timezone_location,
+)
 from babel.numbers import format_currency, format_decimal, get_currency_symbol
 
 from metskin.adapters.i18n.catalogs import Messages, messages, plural_index
@@ -48,6 +54,10 @@ class BabelTranslator:
 
     def format_date(self, day: date, style: DateStyle = "long") -> str:
         return format_date(day, "medium" if style == "short" else "long", locale=self._babel)
+
+    def zone_name(self, time_zone: str) -> str:
+        city = get_timezone_location(get_timezone(time_zone), self._babel, return_city=True)
+        return str(city)
 
     def format_number(self, number: Decimal) -> str:
         return format_decimal(number, locale=self._babel, decimal_quantization=False)

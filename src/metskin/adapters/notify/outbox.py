@@ -23,6 +23,7 @@ class FileOutbox:
                 "subject": email.subject,
                 "text": email.text,
                 "html": email.html,
+                "headers": dict(email.headers),
                 "attachments": [
                     {
                         "filename": a.filename,

@@ -13,6 +13,7 @@ from sendgrid.helpers.mail import (
     FileContent,
     FileName,
     FileType,
+    Header,
     Mail,
 )
 
@@ -74,7 +75,8 @@ class SendGridEmailSender:
         )
 
     def build_mail(self, email: OutgoingEmail) -> Mail:
-        """The v3 request for one email: plain text first, then HTML, then attachments."""
+        """The v3 request for one email: plain text first, then HTML, then attachments, and
+        its extra headers (List-Unsubscribe)."""
         mail = Mail(
             from_email=self._from,
             to_emails=email.to,
@@ -82,6 +84,8 @@ class SendGridEmailSender:
             plain_text_content=email.text,
             html_content=email.html,
         )
+        for name, value in email.headers:
+            mail.add_header(Header(name, value))
         # Mail.add_attachment inserts at the front, so add them last-first to keep our order.
         for item in reversed(email.attachments):
             mail.add_attachment(

@@ -18,6 +18,10 @@ from metskin.domain.i18n.source import SourceTexts
 from metskin.domain.links import PublicLinks
 from metskin.domain.messages import OutgoingEmail
 
+# Reminders the person can turn off (not the messages of a booking or of their account): they
+# carry a List-Unsubscribe header to where they do it, which mail clients show as a button.
+OPTIONAL_MAIL = frozenset({"check_in_due"})
+
 
 def mail_environment() -> Environment:
     return i18n_environment(
@@ -35,10 +39,11 @@ class JinjaMailRenderer:
     ) -> None:
         self._translations = translations or SourceTexts()
         # `links` builds the absolute links a template may hold (metskin.domain.links).
+        self._links = PublicLinks(base_url)
         self._globals = {
             "product_name": product_name,
             "base_url": base_url,
-            "links": PublicLinks(base_url),
+            "links": self._links,
         }
         self._env = cache(self._environment)
 
@@ -51,7 +56,14 @@ class JinjaMailRenderer:
         chosen = effective_locale(locale)
         env = self._env(chosen)
         values = {**self._globals, "lang": language_of(chosen), **context}
-        subject = env.get_template(f"{template}.subject.j2").render(values).strip()
+        # One header line, whatever a name in it holds (a display name may carry a line
+        # break: "Ana\r\nBcc: ..." made a second header line of the subject).
+        subject = " ".join(env.get_template(f"{template}.subject.j2").render(values).split())
         html = env.get_template(f"{template}.html.j2").render(values)
         text = env.get_template(f"{template}.txt.j2").render(values)
-        return OutgoingEmail(to=to, subject=subject, html=html, text=text)
+        headers = (
+            (("List-Unsubscribe", f"<{self._links.preferences()}>"),)
+            if template in OPTIONAL_MAIL
+            else ()
+        )
+        return OutgoingEmail(to=to, subject=subject, html=html, text=text, headers=headers)

@@ -19,9 +19,9 @@ from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.i18n.source import ENGLISH
-from metskin.domain.messages import Attachment
+from metskin.domain.messages import Attachment, sms_segments
 
-SMS_LIMIT = 160  # one GSM-7 segment
+SMS_LIMIT = 160  # one GSM-7 segment (`sms_segments` counts what a text really costs)
 REMINDER_HOURS = (24, 1)
 
 
@@ -118,7 +118,7 @@ def email_context(
         "previous_start_local": (
             format_local(previous_start_utc, notice.time_zone, tr) if previous_start_utc else ""
         ),
-        "time_zone": notice.time_zone,
+        "time_zone": tr.zone_name(notice.time_zone),  # "(London time)", never "Europe/London"
         "reason": reason.strip(),
         "hours_before": hours_before or 0,
         "when": (
@@ -138,10 +138,12 @@ def sms_text(
     hours_before: int | None = None,
     tr: Translator = ENGLISH,
 ) -> str:
-    """The SMS for a message: the richest wording that fits 160 characters.
+    """The SMS for a message: the richest wording that is sent as one SMS (`sms_segments`).
 
-    It drops the practice, then the doctor, to fit; the link is never cut, so a very long
-    link can still make it longer. No reason or other health detail goes into an SMS.
+    It drops the practice, then the doctor, to fit: 160 characters of the GSM alphabet, but
+    70 once a name holds a character outside it (a typographic apostrophe, "ł"), which would
+    send a 160-character text as three. The link is never cut, so a very long link can still
+    make it longer. No reason or other health detail goes into an SMS.
     """
     _check_hours(kind, hours_before)
     when = format_local_short(notice.start_utc, notice.time_zone, tr)
@@ -160,7 +162,7 @@ def sms_text(
         _sms(kind, product_name, d, p, when, hours_before, notice.manage_url, tr)
         for d, p in candidates
     ]
-    return next((t for t in texts if len(t) <= SMS_LIMIT), texts[-1])
+    return next((t for t in texts if sms_segments(t) == 1), texts[-1])
 
 
 def _sms(

@@ -25,6 +25,7 @@ from metskin.domain.appointments.reminders import Reminder, ReminderKind, Remind
 from metskin.domain.directory.model import Dermatologist
 from metskin.domain.errors import DomainError
 from metskin.domain.i18n.ports import Translations
+from metskin.domain.i18n.said import spoken
 from metskin.domain.i18n.source import SourceTexts
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.model import InboxEntry
@@ -88,6 +89,7 @@ class AppointmentMessenger:
         previous = None
         if message is AppointmentMessage.RESCHEDULED:
             previous = appointment.history[sequence - 1][0]
+        # As written by whoever cancelled, in the patient's language when it is one of ours.
         reason = appointment.cancel_reason if message is AppointmentMessage.CANCELLED else ""
         key = f"appt:{appointment.id}:{message.name.lower()}:{sequence}"
         return self._send(parties, message, key, reason=reason, previous_start=previous)
@@ -212,7 +214,7 @@ class AppointmentMessenger:
                 email_context(
                     message,
                     notice,
-                    reason=reason,
+                    reason=spoken(reason, tr),
                     hours_before=hours_before,
                     previous_start_utc=previous_start,
                     tr=tr,

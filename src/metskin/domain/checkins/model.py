@@ -1,15 +1,21 @@
-"""A person's check-in cadence and the next date a new photo is due."""
+"""A person's check-in cadence, the next date a new photo is due, and the daytime hours of
+their zone in which they are told."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from metskin.domain.appointments.model import zone
+from metskin.domain.appointments.slots import local_instant
 from metskin.domain.errors import ValidationFailed
 
 DEFAULT_WEEKS = 4
 MIN_WEEKS = 1
 MAX_WEEKS = 12
+DAY_STARTS = time(9)  # a reminder is told from 09:00 ...
+EVENING_STARTS = time(20)  # ... until 20:00 on the wall clock of the person's zone
 
 
 def checked_cadence(weeks: int) -> int:
@@ -23,12 +29,15 @@ def checked_cadence(weeks: int) -> int:
 @dataclass
 class CheckIn:
     """`anchor_at`: when the newest routine was made (None: no routine yet, nothing due).
-    `told_due_at`: the due date the person was last told about (once per due date)."""
+    `told_due_at`: the due date the person was last told about (once per due date).
+    `notify_at`: the daytime moment the scan put the due date off to, because it found it in
+    the person's evening or night (None: not put off; a new routine or cadence clears it)."""
 
     user_id: str
     cadence_weeks: int = DEFAULT_WEEKS
     anchor_at: datetime | None = None
     told_due_at: datetime | None = None
+    notify_at: datetime | None = None
 
     @property
     def due_at(self) -> datetime | None:
@@ -38,3 +47,24 @@ class CheckIn:
 
     def told(self) -> bool:
         return self.due_at is not None and self.told_due_at == self.due_at
+
+
+def daytime_from(moment: datetime, time_zone: str) -> datetime:
+    """The first instant from `moment` on that is daytime (09:00 to 20:00) in `time_zone`:
+    `moment` itself in the daytime, else 09:00 that morning (before 09:00) or the next morning
+    (from 20:00). Wall-clock days, so right across daylight-saving changes."""
+    tz = _zone_or_utc(time_zone)
+    local = moment.astimezone(tz)
+    if DAY_STARTS <= local.time() < EVENING_STARTS:
+        return moment
+    day = local.date() + timedelta(days=0 if local.time() < DAY_STARTS else 1)
+    return local_instant(day, DAY_STARTS, tz)
+
+
+def _zone_or_utc(name: str) -> ZoneInfo:
+    """The profile's zone (checked when saved); UTC for one this machine does not know, so a
+    single odd profile cannot stop the scan of everyone's reminders."""
+    try:
+        return zone(name)
+    except ValidationFailed:
+        return zone("UTC")

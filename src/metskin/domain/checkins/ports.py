@@ -20,8 +20,14 @@ class CheckInRepository(Protocol):
         ...
 
     def due(self, now: datetime, limit: int) -> list[CheckIn]:
-        """Schedules due by `now` whose due date nobody was told about yet (locked, SKIP
-        LOCKED, so parallel scans take different rows)."""
+        """Schedules due by `now` whose due date nobody was told about yet and that are not
+        put off past `now`, oldest due first (locked, SKIP LOCKED, so parallel scans take
+        different rows)."""
+        ...
+
+    def put_off(self, user_id: str, due_at: datetime, until: datetime) -> None:
+        """Leave `due_at` untold until `until` (`notify_at`), unless it was told meanwhile or
+        the due date moved."""
         ...
 
     def mark_told(self, user_id: str, due_at: datetime) -> bool:

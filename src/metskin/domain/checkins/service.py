@@ -5,6 +5,12 @@ A new routine restarts the count (`restart`, called in the routine's own unit of
 scan claims a due date with a conditional update, so however many workers scan at once the
 person gets one inbox entry and one send job per due date; the job's dedupe keys make a
 retried send leave once per channel.
+
+The scan tells a due date only in the daytime of the person's zone (09:00 to 20:00, read from
+the profile at each scan, so a move takes effect): one it finds in the evening or night it
+puts off to the next 09:00 there (`notify_at`), which takes it out of the due rows until then,
+so night rows never fill the scan's batch ahead of daytime ones. The date told stays the due
+date.
 """
 
 from __future__ import annotations
@@ -15,14 +21,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from metskin.domain.appointments.model import zone
-from metskin.domain.checkins.model import CheckIn, checked_cadence
+from metskin.domain.checkins.model import CheckIn, checked_cadence, daytime_from
 from metskin.domain.checkins.ports import CheckInRepository, CheckInsUowFactory
-from metskin.domain.i18n.ports import Translations
+from metskin.domain.i18n.ports import Translations, Translator
 from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
 from metskin.domain.links import PublicLinks
-from metskin.domain.messages import Job, OutgoingSms
+from metskin.domain.messages import Job, OutgoingSms, sms_segments
 from metskin.domain.ports import Clock, read
 
 if TYPE_CHECKING:
@@ -41,7 +47,7 @@ class _Scheduling(Protocol):
 def restart(uow: _Scheduling, user_id: str, at: datetime) -> None:
     """A routine made at `at`: the next check-in is one cadence after it."""
     found = uow.check_ins.get(user_id) or CheckIn(user_id)
-    found.anchor_at = at
+    found.anchor_at, found.notify_at = at, None
     uow.check_ins.save(found)
 
 
@@ -59,7 +65,7 @@ class CheckInService:
         checked_cadence(weeks)
         with self._uow_factory() as uow:
             found = uow.check_ins.get(user_id) or CheckIn(user_id)
-            found.cadence_weeks = weeks
+            found.cadence_weeks, found.notify_at = weeks, None
             uow.check_ins.save(found)
             uow.commit()
         return found
@@ -76,9 +82,18 @@ class CheckInScanner:
     def scan_once(self) -> int:
         now, told = self.clock(), 0
         with self.uow_factory() as uow:
-            for item in uow.check_ins.due(now, self.batch):
+            items = uow.check_ins.due(now, self.batch)
+            people = uow.users.list_by_ids([item.user_id for item in items])
+            zones = {person.id: person.profile.time_zone for person in people}
+            for item in items:
                 due = item.due_at
-                if due is None or not uow.check_ins.mark_told(item.user_id, due):
+                if due is None:
+                    continue
+                daytime = daytime_from(now, zones.get(item.user_id, "UTC"))
+                if daytime > now:  # evening or night where the person is
+                    uow.check_ins.put_off(item.user_id, due, daytime)
+                    continue
+                if not uow.check_ins.mark_told(item.user_id, due):
                     continue  # another scan took it
                 tell(uow, entries.check_in_due(item.user_id, due.isoformat()), now)
                 job = {"user_id": item.user_id, "due": due.isoformat()}
@@ -121,10 +136,18 @@ class CheckInMessenger:
             email = self.renderer.render_email(TEMPLATE, user.email, context, profile.locale)
             sent += self.notifications.send_email_once(f"{key}:email", email)
         if profile.sms_opt_in and profile.phone:
-            body = tr.gettext(
-                "{product}: your check-in photo is due {day}; take it in the same light and "
-                "place as last time: {link}"
-            ).format(product=self.product_name, day=day, link=self.links.start())
-            sms = OutgoingSms(profile.phone, body)
+            sms = OutgoingSms(profile.phone, self._sms_text(tr, day))
             sent += self.notifications.send_sms_once(f"{key}:sms", sms)
         return sent
+
+    def _sms_text(self, tr: Translator, day: str) -> str:
+        """The advice on light and place when the text stays one SMS (`sms_segments`: a
+        long public address or a language's wording can make it two), else without it."""
+        values = {"product": self.product_name, "day": day, "link": self.links.start()}
+        full = tr.gettext(
+            "{product}: your check-in photo is due {day}; take it in the same light and "
+            "place as last time: {link}"
+        ).format(**values)
+        if sms_segments(full) == 1:
+            return full
+        return tr.gettext("{product}: your check-in photo is due {day}: {link}").format(**values)

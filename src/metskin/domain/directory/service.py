@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from metskin.domain.appointments.errors import InvalidAvailability
@@ -12,7 +12,7 @@ from metskin.domain.appointments.model import (
     Availability,
     require_utc,
 )
-from metskin.domain.appointments.slots import BOOKING_HORIZON, bookable_slots, covers
+from metskin.domain.appointments.slots import bookable_slots, covers
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.directory.geo import DirectoryQuery
 from metskin.domain.directory.model import Dermatologist, DirectoryEntry, DirectoryKey
@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 MAX_AVAILABILITY_WINDOW = timedelta(days=31)
 # How far a change of hours is checked against bookings: every one booked within the horizon,
 # whatever its length.
-BOOKINGS_AHEAD = BOOKING_HORIZON + timedelta(days=1)
+# Bookings are listed to the end of time: ones made before the booking horizon was set (up to
+# 2199 were accepted then) must come back too when new hours no longer hold them.
+EVER = datetime(9999, 1, 1, tzinfo=UTC)
 __all__ = ["DirectoryEntry", "DirectoryFilter", "DirectoryKey", "DirectoryService"]
 
 
@@ -103,7 +105,7 @@ class DirectoryService:
 
     def set_availability(self, doctor_id: str, availability: Availability) -> list[Appointment]:
         """Replace the working pattern. Bookings stay as they are; the ones the new hours no
-        longer hold whole (`covers`), from the one under way to the booking horizon, come back
+        longer hold whole (`covers`), from the one under way on, come back
         for the dermatologist to keep, move or cancel."""
         now = self._clock()
         with self._uow_factory() as uow:
@@ -121,9 +123,7 @@ class DirectoryService:
             uow.dermatologists.upsert(
                 replace(profile, time_zone=availability.time_zone, availability=availability), now
             )
-            booked = uow.appointment_queries.active_for_doctors(
-                [doctor_id], now, now + BOOKINGS_AHEAD
-            )
+            booked = uow.appointment_queries.active_for_doctors([doctor_id], now, EVER)
             uow.commit()
         return [a for a in booked if not covers(availability, a)]
 

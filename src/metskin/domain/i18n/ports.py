@@ -30,6 +30,11 @@ class Translator(Protocol):
 
     def format_date(self, day: date, style: DateStyle = "long") -> str: ...
 
+    def zone_name(self, time_zone: str) -> str:
+        """The place an IANA zone is named after, as the locale writes it ("Londres" for
+        Europe/London in French), for "(London time)"."""
+        ...
+
     def format_number(self, number: Decimal) -> str:
         """Every digit kept, with the locale's decimal sign and grouping ("0,868", "1.234,5")."""
         ...

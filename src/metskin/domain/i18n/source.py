@@ -33,6 +33,9 @@ class SourceText:
     def format_date(self, day: date, style: DateStyle = "long") -> str:
         return f"{day.day} {day:%b %Y}" if style == "short" else f"{day.day} {day:%B %Y}"
 
+    def zone_name(self, time_zone: str) -> str:
+        return time_zone.rpartition("/")[2].replace("_", " ")
+
     def format_number(self, number: Decimal) -> str:
         return format(number, "f")
 

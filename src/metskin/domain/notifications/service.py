@@ -18,9 +18,11 @@ class NotificationService:
     clock: Clock
 
     def send_welcome_email(self, user_id: str) -> bool:
+        """The welcome email, unless the person opted out of email (or closed the account)
+        before the job ran: the profile is read when it runs, as every sender's is."""
         with self.uow_factory() as uow:
             user = uow.users.get(user_id)
-        if user is None:
+        if user is None or not user.is_active or not user.profile.email_opt_in:
             return False
         context = {"name": user.profile.display_name or user.email.split("@")[0]}
         email = self.renderer.render_email("welcome", user.email, context, user.profile.locale)

@@ -21,8 +21,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from metskin.domain.accounts.errors import InvalidCredentials
+from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.ports import ObjectMissing
 from metskin.domain.errors import DomainError, Forbidden
+from metskin.domain.i18n.marks import _
 from metskin.domain.messages import Job
 from metskin.domain.ports import read
 from metskin.domain.privacy.archive import build_archive
@@ -37,7 +39,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 BUILD_DATA_EXPORT = "build_data_export"  # the actor (workers/privacy.py)
-CLOSED_REASON = "The account was closed."
+# Why an erasure cancelled the appointment, in the patient's message (translated when sent).
+PATIENT_CLOSED = _("You closed your account.")
+DERMATOLOGIST_CLOSED = _(
+    "Your dermatologist closed their account, so the appointment cannot take place."
+)
 # A PENDING export older than this lost its job (the in-process queue forgets on restart).
 STALE_PENDING = timedelta(hours=1)
 
@@ -180,7 +186,8 @@ class PrivacyService:
             shares = uow.personal_data.active_shares(user_id, now)
             exports = uow.data_exports.list_for_user(user_id)
             uow.commit()
-        cancelled = sum(self._cancel(user_id, appointment_id) for appointment_id in appointments)
+        reason = DERMATOLOGIST_CLOSED if user.role is Role.DERMATOLOGIST else PATIENT_CLOSED
+        cancelled = sum(self._cancel(user_id, a, reason) for a in appointments)
         for share_id in shares:
             self.care.revoke_share(user_id, share_id)
         data = read(self.uow_factory, lambda uow: uow.personal_data.gather(user_id))
@@ -195,9 +202,9 @@ class PrivacyService:
         log.info("account erased", extra={"pseudonym": alias, "rows": rows, "files": len(names)})
         return erasure
 
-    def _cancel(self, user_id: str, appointment_id: str) -> bool:
+    def _cancel(self, user_id: str, appointment_id: str, reason: str) -> bool:
         try:
-            sequence = self.care.cancel_appointment(user_id, appointment_id, CLOSED_REASON)
+            sequence = self.care.cancel_appointment(user_id, appointment_id, reason)
         except DomainError:  # cancelled or started meanwhile
             return False
         try:

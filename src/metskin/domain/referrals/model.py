@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Protocol
 
@@ -216,6 +216,15 @@ class TriageOutcome:
         return tuple(r.rule_id for r in self.referral.reasons) if self.referral else ()
 
 
+# The time a referral's advice gives the person to act (within days, 2 to 4 weeks, the next few
+# months): the same flags raised again within it are not news to tell them again.
+ADVISED_WITHIN = {
+    Urgency.URGENT: timedelta(days=7),
+    Urgency.SOON: timedelta(weeks=4),
+    Urgency.ROUTINE: timedelta(days=90),
+}
+
+
 @dataclass
 class ReferralRecord:
     """A stored referral: one per analysis, updated when the person answers the questionnaire."""
@@ -228,3 +237,14 @@ class ReferralRecord:
     updated_at: datetime
     answers: Answers | None = None
     doctor_id: str | None = None  # the dermatologist it was taken to, once booked
+
+    def repeats(self, earlier: ReferralRecord) -> bool:
+        """This referral says nothing `earlier` did not: its flags were all among the
+        earlier one's, at no higher urgency, while the earlier advice still runs."""
+        new, old = self.referral, earlier.referral
+        return (
+            earlier.id != self.id
+            and new.urgency.rank <= old.urgency.rank
+            and {r.rule_id for r in new.reasons} <= {r.rule_id for r in old.reasons}
+            and self.updated_at - earlier.created_at <= ADVISED_WITHIN[old.urgency]
+        )

@@ -43,8 +43,8 @@ class ReferralService:
             record = self._triaged(uow, analysis, None, None)
             if record is None:
                 return None
+            self._tell_unless_repeated(uow, record)
             uow.referrals.add(record)
-            tell(uow, entries.referral_raised(record), self._clock())
             try:
                 uow.commit()
             except Conflict:  # a parallel request stored it first
@@ -61,11 +61,11 @@ class ReferralService:
             record = self._triaged(uow, analysis, answers, stored)
             if record is None:
                 return None
+            self._tell_unless_repeated(uow, record)
             if stored is None:
                 uow.referrals.add(record)
             else:
                 uow.referrals.save(record)
-            tell(uow, entries.referral_raised(record), self._clock())  # once per urgency
             uow.commit()
             return record
 
@@ -85,6 +85,15 @@ class ReferralService:
 
     def get_many(self, referral_ids: list[str]) -> list[ReferralRecord]:
         return read(self._uow_factory, lambda uow: uow.referrals.get_many(referral_ids))
+
+    def _tell_unless_repeated(self, uow: ReferralsUnitOfWork, record: ReferralRecord) -> None:
+        """Tell the person of a referral (once per urgency), unless their latest other one
+        already said it and its advice still runs: the same flag on every check-in photo,
+        or after they booked, is not news (it stays on the analysis and in their list)."""
+        newest = uow.referrals.list_for_patient(record.patient_id, None, 2)
+        latest = next((r for r in newest if r.id != record.id), None)
+        if latest is None or not record.repeats(latest):
+            tell(uow, entries.referral_raised(record), self._clock())
 
     def _stored(self, analysis_id: str) -> ReferralRecord | None:
         return read(self._uow_factory, lambda uow: uow.referrals.get_for_analysis(analysis_id))

@@ -88,9 +88,10 @@ function profileForm(profile, currencies, patient) {
       field(t("Mobile phone"), h("input", { name: "phone", type: "tel", value: profile.phone ?? "",
         placeholder: "+447700900123" }))),
     h("fieldset", { class: "checks" }, h("legend", {}, t("Messages")),
-      checkbox("emailOptIn", t("Email me appointment confirmations and reminders"),
+      checkbox("emailOptIn", t("Email me appointment messages and check-in reminders"),
         profile.emailOptIn),
-      checkbox("smsOptIn", t("Text me appointment reminders"), profile.smsOptIn),
+      checkbox("smsOptIn", t("Text me appointment messages and check-in reminders"),
+        profile.smsOptIn),
       h("small", { class: "field-error", "data-field": "smsOptIn", role: "alert" })),
     h("button", { type: "submit" }, t("Save profile")),
     h("div", { class: "saved", role: "status" }));

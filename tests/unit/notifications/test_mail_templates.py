@@ -1,0 +1,138 @@
+"""Every email and SMS as the person reads it: rendered with the real templates and catalogs."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from metskin.adapters.i18n.translator import BabelTranslations
+from metskin.adapters.notify.templates import JinjaMailRenderer
+from metskin.domain.appointments.messages import AppointmentMessage, email_context
+from metskin.domain.checkins.model import CheckIn
+from metskin.domain.checkins.service import CheckInMessenger
+from metskin.domain.links import PublicLinks
+from metskin.domain.messages import OutgoingEmail, sms_segments
+from metskin.domain.notifications.service import NotificationService
+from tests.fakes.checkins import FakeCheckInsUnitOfWork
+from tests.fakes.infra import FakeClock, FakeMailRenderer, FakeNotifier
+from tests.fakes.notifications import FakeNotificationsUnitOfWork
+from tests.unit.appointments.test_appointment_messages import notice, options
+from tests.unit.builders import user
+
+PUBLIC = "https://care.example"
+URL = re.compile(r"https?://[^\s\"'<>]+")
+LOCALES = ("en-GB", "fr-FR", "de-DE")
+
+
+def every_email(locale: str) -> dict[str, OutgoingEmail]:
+    """Each template, rendered in `locale` for a person called Ana."""
+    translations = BabelTranslations()
+    renderer = JinjaMailRenderer(base_url=PUBLIC, translations=translations)
+    tr = translations.translator(locale)
+    contexts: dict[str, dict[str, Any]] = {
+        kind.template: email_context(kind, notice(), tr=tr, **options(kind))
+        for kind in AppointmentMessage
+    }
+    contexts["welcome"] = {"name": "Ana"}
+    contexts["check_in_due"] = {"name": "Ana", "due_day": "Monday 30 March 2026", "weeks": 4}
+    return {
+        name: renderer.render_email(name, "ana@example.org", context, locale)
+        for name, context in contexts.items()
+    }
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_link_stands_apart_from_the_sentence_before_it(locale: str) -> None:
+    """A link glued to the full stop before it ("make-up.https://...") is one word to a mail
+    client: it links the wrong text, or nothing, in the plain-text part."""
+    for name, email in every_email(locale).items():
+        for url in URL.findall(email.text):
+            before = email.text[: email.text.index(url)]
+            assert before == "" or before[-1].isspace(), (name, before[-40:])
+        glued = re.search(r"[^\s>(]<a ", email.html)
+        assert glued is None, (name, email.html[glued.start() - 40 : glued.end()])
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_email_says_where_to_choose_the_messages_we_send(locale: str) -> None:
+    """No email said how to stop it: each now links the profile, where email and SMS are
+    turned off, in the HTML and on a line of its own in the plain text."""
+    preferences = f"{PUBLIC}/profile"
+    for name, email in every_email(locale).items():
+        assert f'href="{preferences}"' in email.html, name
+        assert f"\n{preferences}\n" in email.text, name
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [("en-GB", "(London time)"), ("fr-FR", "(heure de Londres)"), ("de-DE", "(Zeitzone London)")],
+)
+def test_times_name_their_zone_as_people_do(locale: str, said: str) -> None:
+    """Every appointment time said '(Europe/London time)', the database's zone id; in
+    French '(heure de Europe/London)'. It now names the place, in the person's language."""
+    for name, email in every_email(locale).items():
+        for part in (email.subject, email.text, email.html):
+            assert "Europe/" not in part, name
+        if name.startswith("appointment_"):
+            assert said in email.text and said in email.html, name
+
+
+def test_french_emails_space_their_colons() -> None:
+    """A colon the template wrote after a translated phrase stayed English: the welcome's
+    text read 'Lancez votre première analyse:' (French sets a space before it)."""
+    for name, email in every_email("fr-FR").items():
+        for part in (email.subject, email.text, re.sub(r"<[^>]+>", "", email.html)):
+            words = re.sub(r"https?://\S+|\d\d:\d\d", "", part)  # links and times
+            assert re.search(r"\S[:;]", words) is None, (name, words)
+
+
+@pytest.mark.parametrize("name", ["Ana\r\nBcc: someone@example.net", "Ana\nX", "Ana\u2028X"])
+def test_a_subject_is_one_line_whatever_the_name_holds(name: str) -> None:
+    """Registration keeps a display name's inner line breaks: the welcome subject came out
+    as 'Welcome to MetSkin, Ana\\r\\nBcc: someone@example.net', a second header line."""
+    renderer = JinjaMailRenderer(base_url=PUBLIC)
+
+    subject = renderer.render_email("welcome", "ana@example.org", {"name": name}).subject
+
+    assert subject.splitlines() == [subject] and subject.startswith("Welcome to MetSkin, Ana ")
+
+
+def test_only_the_reminders_one_can_turn_off_carry_list_unsubscribe() -> None:
+    """Mail clients show List-Unsubscribe as a button; the messages of a booking (and the
+    welcome) are not optional mail and carry none."""
+    emails = every_email("en-GB")
+    assert emails["check_in_due"].headers == (("List-Unsubscribe", f"<{PUBLIC}/profile>"),)
+    assert {name for name, email in emails.items() if email.headers} == {"check_in_due"}
+
+
+@pytest.mark.parametrize("public", ["https://app.metskin.com", "https://skin.clinic-example.co.uk"])
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_check_in_sms_is_one_sms_in_every_language(locale: str, public: str) -> None:
+    """The French reminder said "même" (outside the GSM alphabet): the whole text went as
+    UCS-2, 171 characters in three SMS. With a longer public address the full wording is two
+    SMS in German; the short one is chosen then."""
+    uow = FakeCheckInsUnitOfWork()
+    with uow:
+        uow.users.add(user("p1", locale=locale, phone="+33612345678", sms_opt_in=True))
+        anchor = datetime(2026, 9, 2, 9, 0, tzinfo=UTC)  # due in September: the longest month
+        uow.check_ins.save(CheckIn("p1", anchor_at=anchor))
+        uow.commit()
+    notifier = FakeNotifier()
+    sent = FakeNotificationsUnitOfWork(users=uow.users)
+    notifications = NotificationService(sent, notifier, FakeMailRenderer(), FakeClock(anchor))
+    messenger = CheckInMessenger(
+        uow,
+        notifications,
+        FakeMailRenderer(),
+        PublicLinks(public),
+        translations=BabelTranslations(),
+    )
+
+    messenger.send("p1", (anchor + timedelta(weeks=4)).isoformat())
+
+    [sms] = notifier.sms
+    assert sms_segments(sms.body) == 1, (len(sms.body), sms.body)
+    assert sms.body.endswith(f"{public}/analyse")
