@@ -210,14 +210,14 @@ def test_0015_rolls_back_to_the_version_replaced(empty_database: str, tmp_path: 
     assert rolled_back_after_0015(empty_database, tmp_path) == "skin-cnn-v1"
 
 
-def test_0016_merges_the_active_shares_of_the_same_and_then_allows_one(
+def test_0017_merges_the_active_shares_of_the_same_and_then_allows_one(
     empty_database: str, tmp_path: Path
 ) -> None:
-    """Shares written at 0015 (three active of everything with one dermatologist, the
-    double-share defect), then 0016 -> 0015 -> 0016: the oldest is kept until the latest of
+    """Shares written at 0016 (three active of everything with one dermatologist, the
+    double-share defect), then 0017 -> 0016 -> 0017: the oldest is kept until the latest of
     their expiries, the others are revoked, and a second active share is refused."""
     url = empty_database
-    upgrade(url, "0015")
+    upgrade(url, "0016")
     patient, doc1, doc2 = (old_user(url, name) for name in ("pat", "doc1", "doc2"))
     now = datetime.now(UTC)
     day = timedelta(days=1)
@@ -270,9 +270,9 @@ def test_0016_merges_the_active_shares_of_the_same_and_then_allows_one(
             for id_, doctor, target, created, expires, revoked in shares
         ),
     )
-    upgrade(url, "0016")
+    upgrade(url, "0017")
     migrated = datetime.now(UTC)
-    downgrade(url, "0015")
+    downgrade(url, "0016")
     upgrade(url, "head")
     assert schema_drift(url) == []
 

@@ -26,7 +26,7 @@ class ShareRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_analysis_shares_doctor_patient", "doctor_id", "patient_id"),
         Index("ix_analysis_shares_patient_created", "patient_id", "created_at"),
-        # At most one active share of the same (migration 0016): UNIQUE lets many NULLs be.
+        # At most one active share of the same (migration 0017): UNIQUE lets many NULLs be.
         UniqueConstraint(
             "patient_id", "doctor_id", "active_target", name="uq_analysis_shares_active"
         ),

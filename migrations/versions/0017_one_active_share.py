@@ -22,8 +22,8 @@ from migration_helpers import UUID_LENGTH, text
 
 from metskin.adapters.db.types import UTCDateTime
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 
 shares = sa.table(
     "analysis_shares",
