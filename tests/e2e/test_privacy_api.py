@@ -228,6 +228,7 @@ async def test_export_my_data_is_a_zip_of_everything_mine_and_only_mine(
     assert len(section("routines")) == 1 and section("ratings")[0]["rating"] == 5
     assert [a["id"] for a in section("appointments")] == [world.appointment_id]
     assert section("shares")[0]["doctor_id"] == world.doctor_id
+    assert "active_target" not in section("shares")[0]  # the database's key, not their data
     log = section("access_log")
     assert sorted(e["resource"] for e in log) == ["ANALYSIS", "APPOINTMENT", "LABELS"]
     labels = section("labels")

@@ -13,6 +13,7 @@ from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.appointments.ports import AppointmentQueries, DashboardEventLog
 from metskin.domain.audit.ports import AccessLogRepository
 from metskin.domain.directory.ports import DermatologistRepository
+from metskin.domain.errors import Conflict
 from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.ports import CreatedKey
 from metskin.domain.referrals.ports import ReferralRepository
@@ -36,6 +37,23 @@ class FakeShareRepository(InMemoryTable[Share]):
     def __init__(self, analyses: FakeAnalysisRepository | None = None) -> None:
         super().__init__()
         self.analyses = analyses or FakeAnalysisRepository()
+
+    def add_unless_active(self, share: Share) -> Share:
+        """As the SQL store's unique key: a share of the same patient, dermatologist and
+        analysis, not revoked and not expired when this one is made, is kept instead."""
+        held = next((s for s in self.rows.values() if _twins(s, share)), None)
+        if held is not None:
+            return copy.deepcopy(held)
+        self.add(share)
+        return share
+
+    def check_constraints(self) -> None:
+        """One active share of the same at a time (the SQL store's unique key): no two
+        shares of the same that were both active at once."""
+        for share in self.rows.values():
+            others = (other for other in self.rows.values() if other is not share)
+            if any(_twins(other, share) and _twins(share, other) for other in others):
+                raise Conflict(f"share {share.id} is active twice")
 
     def list_for_patient(self, patient_id: str) -> list[Share]:
         mine = sorted(
@@ -73,6 +91,17 @@ class FakeShareRepository(InMemoryTable[Share]):
             limit,
             newest=True,
         )
+
+
+def _twins(held: Share, new: Share) -> bool:
+    """`held` shares the same as `new` and is still active when `new` is made: the SQL
+    store's key is held until a share is revoked, or has expired when the same is shared."""
+    return (
+        (held.patient_id, held.doctor_id, held.analysis_id)
+        == (new.patient_id, new.doctor_id, new.analysis_id)
+        and held.is_active(new.created_at)
+        and new.revoked_at is None
+    )
 
 
 @dataclass(eq=False, kw_only=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,9 +15,13 @@ from sqlmodel import SQLModel
 
 import metskin.adapters.db.models  # noqa: F401
 from metskin.adapters.db.accounts import UserRow
+from metskin.adapters.db.analysis import AnalysisRow, MediaRow
 from metskin.adapters.db.migrations import downgrade, upgrade
+from metskin.adapters.db.sharing import ShareRow
 from metskin.bootstrap import bootstrap
 from metskin.cli.seed import seed_catalog
+from metskin.domain.errors import Conflict
+from metskin.domain.sharing.model import Share, ShareScope
 from tests.conftest import create_mysql_database, drop_mysql_database, make_settings
 
 
@@ -73,9 +77,24 @@ def test_upgrade_downgrade_upgrade_on_mariadb(mysql_server_url: str) -> None:
         drop_mysql_database(url)
 
 
+def old_rows(url: str, *rows: SQLModel) -> None:
+    """Rows written with only the columns the database has at its older revision (the model
+    may have columns a later migration adds)."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for row in rows:
+            table: Table = row.__table__  # type: ignore[attr-defined]
+            present = {column["name"] for column in inspect(engine).get_columns(table.name)}
+            columns = [c._copy() for c in table.columns if c.name in present]
+            old_table = Table(table.name, MetaData(), *columns)
+            connection.execute(
+                insert(old_table).values({c.name: getattr(row, c.name) for c in columns})
+            )
+    engine.dispose()
+
+
 def old_user(url: str, name: str) -> str:
-    """A user row written with only the columns the database has at its older revision (the
-    model may have columns a later migration adds)."""
+    """A user row written at an older revision (`old_rows`)."""
     row = UserRow(
         id=str(uuid.uuid4()),
         email=f"{name}@example.com",
@@ -83,15 +102,7 @@ def old_user(url: str, name: str) -> str:
         role="patient",
         created_at=datetime.now(UTC),
     )
-    engine = create_engine(url)
-    present = {column["name"] for column in inspect(engine).get_columns("users")}
-    columns = [c._copy() for c in UserRow.__table__.columns if c.name in present]  # type: ignore[attr-defined]
-    old_users = Table("users", MetaData(), *columns)
-    with engine.begin() as connection:
-        connection.execute(
-            insert(old_users).values({c.name: getattr(row, c.name) for c in columns})
-        )
-    engine.dispose()
+    old_rows(url, row)
     return row.id
 
 
@@ -197,3 +208,100 @@ def rolled_back_after_0015(url: str, tmp_path: Path) -> str | None:
 
 def test_0015_rolls_back_to_the_version_replaced(empty_database: str, tmp_path: Path) -> None:
     assert rolled_back_after_0015(empty_database, tmp_path) == "skin-cnn-v1"
+
+
+def test_0017_merges_the_active_shares_of_the_same_and_then_allows_one(
+    empty_database: str, tmp_path: Path
+) -> None:
+    """Shares written at 0016 (three active of everything with one dermatologist, the
+    double-share defect), then 0017 -> 0016 -> 0017: the oldest is kept until the latest of
+    their expiries, the others are revoked, and a second active share is refused."""
+    url = empty_database
+    upgrade(url, "0016")
+    patient, doc1, doc2 = (old_user(url, name) for name in ("pat", "doc1", "doc2"))
+    now = datetime.now(UTC)
+    day = timedelta(days=1)
+    media = MediaRow(
+        id="m1",
+        owner_id=patient,
+        kind="photo",
+        content_type="image/jpeg",
+        size_bytes=1,
+        width=1,
+        height=1,
+        storage_name="m1.jpg",
+        thumbnail_name="m1-t.jpg",
+        key_id="k",
+        sha256="0" * 64,
+        created_at=now - 20 * day,
+    )
+    analysis = AnalysisRow(
+        id="a1",
+        owner_id=patient,
+        media_id="m1",
+        status="DONE",
+        stage="DONE",
+        created_at=now - 20 * day,
+    )
+    shares = [  # id, dermatologist, analysis, created, expires, revoked (days from now)
+        ("s1", doc1, None, -10, 30, None),  # the oldest of three: kept
+        ("s2", doc1, None, -9, 60, None),  # the latest expiry: the kept one's now
+        ("s3", doc1, None, -8, 30, None),
+        ("s4", doc1, "a1", -9, 30, None),  # one analysis: not the same as everything
+        ("s5", doc1, "a1", -10, 30, -9),  # revoked before
+        ("s6", doc2, None, -8, 30, None),  # another dermatologist
+        ("s7", doc2, None, -12, -10, None),  # expired
+    ]
+    old_rows(
+        url,
+        media,
+        analysis,
+        *(
+            ShareRow(
+                id=id_,
+                patient_id=patient,
+                doctor_id=doctor,
+                scope="ALL" if target is None else "ANALYSIS",
+                analysis_id=target,
+                created_at=now + created * day,
+                expires_at=now + expires * day,
+                revoked_at=None if revoked is None else now + revoked * day,
+            )
+            for id_, doctor, target, created, expires, revoked in shares
+        ),
+    )
+    upgrade(url, "0017")
+    migrated = datetime.now(UTC)
+    downgrade(url, "0016")
+    upgrade(url, "head")
+    assert schema_drift(url) == []
+
+    container = bootstrap(make_settings(tmp_path, database_url=url))
+    try:
+        by_id = {s.id: s for s in container.sharing.shares_of(patient)}
+        after = datetime.now(UTC)
+        assert sorted(i for i, s in by_id.items() if s.is_active(after)) == ["s1", "s4", "s6"]
+        assert by_id["s1"].expires_at == now + 60 * day
+        for merged in ("s2", "s3"):
+            revoked = by_id[merged].revoked_at
+            assert revoked is not None and now <= revoked <= migrated
+        assert by_id["s5"].revoked_at == now - 9 * day
+        assert by_id["s7"].revoked_at is None  # expired, left as it was
+
+        def add(id_: str, doctor: str, target: str | None) -> str:
+            scope = ShareScope.ALL if target is None else ShareScope.ANALYSIS
+            share = Share(id_, patient, doctor, scope, target, after, after + day)
+            with container.new_uow() as uow:
+                kept = uow.shares.add_unless_active(share)
+                uow.commit()
+            return kept.id
+
+        assert add("again", doc1, None) == "s1"
+        assert add("again", doc2, None) == "s6"
+        with pytest.raises(Conflict), container.new_uow() as uow:  # the key refuses a twin
+            uow.shares.add(Share("twin", patient, doc1, ShareScope.ANALYSIS, "a1", now, after))
+            uow.commit()
+        container.sharing.revoke(patient, "s1")
+        assert add("new", doc1, None) == "new"
+    finally:
+        container.close()

@@ -16,11 +16,11 @@ from metskin.domain.appointments.model import ConsultationType
 from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.audit.model import Resource
 from metskin.domain.directory.errors import DermatologistNotFound
-from metskin.domain.errors import Forbidden, NotFound, ValidationFailed
+from metskin.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.referrals.model import Referral, ReferralRecord, Specialty, Urgency
 from metskin.domain.sharing.errors import ShareNotFound
-from metskin.domain.sharing.model import DEFAULT_SHARE_DAYS, ShareScope
+from metskin.domain.sharing.model import DEFAULT_SHARE_DAYS, Share, ShareScope
 from metskin.domain.sharing.service import SharingService
 from tests.fakes.analysis import FakeAnalysisUnitOfWork
 from tests.fakes.appointments import FakeAppointmentsUnitOfWork
@@ -191,6 +191,48 @@ def test_sharing_the_same_again_keeps_one_share_that_one_revoke_ends(
     assert sharing.share("p1", "doc-1", None, None).id != share.id  # a new one after a revoke
 
 
+def test_a_share_that_lost_a_race_returns_the_one_that_won_told_once(
+    sharing: SharingService,
+    uow: FakeSharingUnitOfWork,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    won = sharing.share("p1", "doc-1", None, NOW + timedelta(days=10))
+    # The second request (another tab) looked for an active share before the first committed.
+    monkeypatch.setattr(uow.shares, "active_between", lambda *_: [])
+    clock.advance(minutes=1)
+    lost = sharing.share("p1", "doc-1", None, None)
+    assert lost.id == won.id
+    assert lost.expires_at == clock.now + timedelta(days=DEFAULT_SHARE_DAYS)  # the later kept
+    assert [s.id for s in sharing.shares_of("p1")] == [won.id]
+    assert uow.shares.get(won.id) == lost
+    assert [e.kind for e in uow.dashboard_events.newest("doc-1", None, 10)] == [
+        DashboardEventKind.SHARED
+    ]
+    sharing.revoke("p1", won.id)
+    assert shared_ids(sharing) == []
+
+
+def test_the_fake_store_refuses_two_active_shares_of_the_same(
+    uow: FakeSharingUnitOfWork,
+) -> None:
+    twins = [
+        Share(f"s{i}", "p1", "doc-1", ShareScope.ALL, None, NOW, NOW + timedelta(days=1))
+        for i in (1, 2)
+    ]
+    with pytest.raises(Conflict), uow:
+        for share in twins:
+            uow.shares.add(share)
+        uow.commit()
+    later = Share(
+        "s3", "p1", "doc-1", ShareScope.ALL, None, NOW + timedelta(days=2), NOW + timedelta(days=3)
+    )
+    with uow:
+        uow.shares.add(twins[0])
+        uow.shares.add(later)  # the first had expired: no conflict
+        uow.commit()
+
+
 def test_only_the_patient_can_revoke_their_share(sharing: SharingService) -> None:
     share = sharing.share("p1", "doc-1", None, None)
     with pytest.raises(ShareNotFound) as error:
@@ -258,9 +300,19 @@ def test_a_media_link_works_only_while_its_viewer_may_see_the_object(
         access=sharing.allows_analysis,
     )
     media = Media(
-        "media-a1", "p1", MediaKind.PHOTO, "image/jpeg", 3, 1, 1,
-        "uploads/a1.jpg", "uploads/a1-thumb.jpg", "k", "0" * 64, T0,
-    )  # fmt: skip
+        "media-a1",
+        "p1",
+        MediaKind.PHOTO,
+        "image/jpeg",
+        3,
+        1,
+        1,
+        "uploads/a1.jpg",
+        "uploads/a1-thumb.jpg",
+        "k",
+        "0" * 64,
+        T0,
+    )
     with analyses._uow_factory() as analysis_uow:
         analysis_uow.media.add(media)
         analysis_uow.analyses.add_result("a1", {"ok": True}, "overlays/a1.png")

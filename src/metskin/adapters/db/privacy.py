@@ -192,9 +192,12 @@ class SqlPersonalData:
                 DatasetMemberRow.created_at,
             ),
         )
+        # Left out: an API key's hash, and a share's unique key of its active time (its
+        # analysis or ALL, only while not revoked: `sharing.active_target`, nothing of its own).
+        internal = ("key_hash", "active_target")
         for section, row_type, owner, order in by_user:
             query = select(row_type).where(owner == user_id).order_by(col(order))
-            sections[section] = [plain(row, leave_out=("key_hash",)) for row in self._rows(query)]
+            sections[section] = [plain(row, leave_out=internal) for row in self._rows(query)]
         sections["access_log"] = self._access_log(user_id)
         return PersonalData(user_id, sections, tuple(files))
 

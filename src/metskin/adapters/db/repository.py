@@ -18,6 +18,9 @@ from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 RowT = TypeVar("RowT", bound=SQLModel)
+# What a write that breaks a unique or foreign key says (the unit of work's commit, and an
+# adapter that writes at once).
+CONFLICTING = "This change conflicts with existing data."
 ItemT = TypeVar("ItemT")
 QueryT = TypeVar("QueryT", bound=Select[Any])
 

@@ -7,14 +7,16 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, or_
+from sqlalchemy import Index, UniqueConstraint, insert, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.analysis import AnalysisRow, analysis_to_domain
-from metskin.adapters.db.repository import SqlRepository, keyset_page, values_of
-from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime
+from metskin.adapters.db.repository import CONFLICTING, SqlRepository, keyset_page, values_of
+from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.audit.model import AccessEntry, Resource
+from metskin.domain.errors import Conflict
 from metskin.domain.ports import CreatedKey
 from metskin.domain.sharing.model import Share, ShareScope
 
@@ -24,6 +26,10 @@ class ShareRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_analysis_shares_doctor_patient", "doctor_id", "patient_id"),
         Index("ix_analysis_shares_patient_created", "patient_id", "created_at"),
+        # At most one active share of the same (migration 0017): UNIQUE lets many NULLs be.
+        UniqueConstraint(
+            "patient_id", "doctor_id", "active_target", name="uq_analysis_shares_active"
+        ),
         MYSQL_TABLE_ARGS,
     )
 
@@ -37,6 +43,9 @@ class ShareRow(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # What the share covers (its analysis, or ALL) while it may be active; NULL once it is
+    # revoked, or once it has expired and the same is shared again (`active_target`).
+    active_target: str | None = Field(default=None, max_length=36)
 
 
 class AccessLogRow(SQLModel, table=True):
@@ -60,16 +69,68 @@ def share_to_domain(row: ShareRow) -> Share:
     return Share(scope=ShareScope(row.scope), **values_of(row, SHARE_FIELDS))
 
 
+def active_target(share: Share) -> str | None:
+    """The share's part of the unique key that allows one active share of the same patient,
+    dermatologist and analysis: its analysis (or ALL) until it is revoked, then None (NULLs
+    are never equal, so revoked shares never collide)."""
+    if share.revoked_at is not None:
+        return None
+    return share.analysis_id or ShareScope.ALL.value
+
+
 class SqlShareRepository(SqlRepository[ShareRow, Share]):
     row_type = ShareRow
     to_domain = staticmethod(share_to_domain)
 
     def new_row(self, share: Share) -> ShareRow:
-        return ShareRow(scope=share.scope.value, **values_of(share, SHARE_FIELDS))
+        return ShareRow(**self._values(share))
 
     def update_row(self, share: Share, row: ShareRow) -> ShareRow:
         row.revoked_at, row.expires_at = share.revoked_at, share.expires_at
+        if share.revoked_at is not None:
+            row.active_target = None
         return row
+
+    def add_unless_active(self, share: Share) -> Share:
+        """The share, added; or the active share of the same patient, dermatologist and
+        analysis that another request added after this one looked (the unique key decides:
+        this insert waits for that request's commit, then fails, and that share is read and
+        returned). Nothing is committed here, and a failed insert leaves the transaction
+        usable on both engines (only the statement is undone)."""
+        same = (
+            col(ShareRow.patient_id) == share.patient_id,
+            col(ShareRow.doctor_id) == share.doctor_id,
+            col(ShareRow.active_target) == active_target(share),
+        )
+        connection = self._session.connection()
+        # An expired share keeps its key until the same is shared again: it gives it up now,
+        # found by a plain read and released by its id. (Released by an UPDATE that searched
+        # the unique key, three requests at once deadlocked on MariaDB: the search locked the
+        # new share of the first, which the other inserts' key checks wait for.)
+        expired = connection.execute(
+            select(ShareRow.id).where(*same, col(ShareRow.expires_at) <= share.created_at)
+        ).scalar()
+        if expired is not None:
+            held = col(ShareRow.active_target) == active_target(share)
+            connection.execute(
+                update(ShareRow).where(col(ShareRow.id) == expired, held).values(active_target=None)
+            )
+        try:
+            connection.execute(insert(core_table(ShareRow)).values(self._values(share)))
+        except IntegrityError as error:
+            winner = self.first(select(ShareRow).where(*same))
+            if winner is None:  # another key (a dermatologist erased meanwhile)
+                raise Conflict(CONFLICTING) from error
+            return winner
+        return share
+
+    @staticmethod
+    def _values(share: Share) -> dict[str, Any]:
+        return {
+            "scope": share.scope.value,
+            "active_target": active_target(share),
+            **values_of(share, SHARE_FIELDS),
+        }
 
     def list_for_patient(self, patient_id: str) -> list[Share]:
         return self.newest_first(ShareRow.patient_id == patient_id, ShareRow.created_at)

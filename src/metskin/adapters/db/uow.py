@@ -46,6 +46,7 @@ from metskin.adapters.db.privacy import (
 from metskin.adapters.db.recommendations import SqlFeedbackRepository, SqlRoutineRepository
 from metskin.adapters.db.referrals import SqlReferralRepository
 from metskin.adapters.db.reminders import SqlReminderRepository
+from metskin.adapters.db.repository import CONFLICTING
 from metskin.adapters.db.sharing import SqlAccessLog, SqlShareRepository
 from metskin.adapters.db.skinmodel import SqlShadowScores, SqlSkinModels
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
@@ -191,7 +192,7 @@ class SqlUnitOfWork:
         except IntegrityError as error:
             self.session.rollback()
             self._pending = []
-            raise Conflict("This change conflicts with existing data.") from error
+            raise Conflict(CONFLICTING) from error
         released, self._pending = self._pending, []
         if released:
             self._dispatch(released)

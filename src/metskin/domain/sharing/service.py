@@ -39,7 +39,8 @@ class SharingService:
     ) -> Share:
         """A new share, or the active one that already shares the same with the same
         dermatologist, kept until the later of its expiry and the one asked for (one share to
-        revoke, and the dermatologist told once)."""
+        revoke, and the dermatologist told once), also when two requests share the same at
+        the same moment: the store keeps one active share, and the later request gets it."""
         now = self._clock()
         with self._uow_factory() as uow:
             if uow.dermatologists.get(doctor_id) is None:
@@ -57,25 +58,26 @@ class SharingService:
                 ),
                 None,
             )
-            if existing is not None:
-                if expiry > existing.expires_at:
-                    existing.expires_at = expiry
-                    uow.shares.save(existing)
+            if existing is None:
+                share = Share(
+                    str(uuid.uuid4()),
+                    patient_id,
+                    doctor_id,
+                    ShareScope.ALL if analysis_id is None else ShareScope.ANALYSIS,
+                    analysis_id,
+                    now,
+                    expiry,
+                )
+                existing = uow.shares.add_unless_active(share)
+                if existing.id == share.id:
+                    self._tell(uow, DashboardEventKind.SHARED, share, now)
                     uow.commit()
-                return existing
-            share = Share(
-                str(uuid.uuid4()),
-                patient_id,
-                doctor_id,
-                ShareScope.ALL if analysis_id is None else ShareScope.ANALYSIS,
-                analysis_id,
-                now,
-                expiry,
-            )
-            uow.shares.add(share)
-            self._tell(uow, DashboardEventKind.SHARED, share, now)
-            uow.commit()
-        return share
+                    return share
+            if expiry > existing.expires_at:
+                existing.expires_at = expiry
+                uow.shares.save(existing)
+                uow.commit()
+            return existing
 
     def revoke(self, patient_id: str, share_id: str) -> Share:
         now = self._clock()
