@@ -6,6 +6,7 @@ import pytest
 
 from metskin.bootstrap import Container
 from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter, login_as_admin
+from tests.integration.test_workers import outbox_messages
 
 ME = "{ me { id email role profile { timeZone skinType allergies pregnant } } }"
 
@@ -177,3 +178,30 @@ async def test_unexpected_errors_are_masked(
 async def test_syntax_errors_have_a_code(client: GraphQLClient) -> None:
     assert await client.error_codes("{ me { ") == ["GRAPHQL_VALIDATION_FAILED"]
     assert await client.error_codes("{ nope }") == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+async def test_a_sign_up_speaks_the_language_it_was_made_in(
+    client: GraphQLClient, container: Container
+) -> None:
+    """A visitor whose browser (and so the web app's pages) is in French signs up without
+    naming a locale: the profile, the app after sign-up and the welcome email are French.
+    Before, every sign-up was en-GB, so the app turned English and the email came in English."""
+    client.http.headers["accept-language"] = "fr-CH,fr;q=0.9,en;q=0.5"
+    register = """mutation($i: RegisterInput!) {
+        register(input: $i) { user { id profile { locale } } } }"""
+    data = await client.data(
+        register, i={"email": "camille@example.com", "password": PASSWORD, "displayName": "Camille"}
+    )
+    assert data["register"]["user"]["profile"]["locale"] == "fr-CH"
+    container.notifications.send_welcome_email(data["register"]["user"]["id"])
+    (email,) = outbox_messages(container)
+    assert email["subject"] == "Bienvenue sur MetSkin, Camille"
+
+    # A locale given wins over the header; without the header the default stays en-GB.
+    given = await client.data(
+        register, i={"email": "ana@example.com", "password": PASSWORD, "locale": "de-AT"}
+    )
+    assert given["register"]["user"]["profile"]["locale"] == "de-AT"
+    del client.http.headers["accept-language"]
+    plain = await client.data(register, i={"email": "tom@example.com", "password": PASSWORD})
+    assert plain["register"]["user"]["profile"]["locale"] == "en-GB"
