@@ -197,6 +197,14 @@ def test_update_profile_validates_and_saves(accounts: AccountService) -> None:
         ({"currency": "XAU"}, "currency"),
         ({"currency": "ZZZ"}, "currency"),
         ({"currency": "NGN"}, "currency"),  # ISO 4217, but no exchange rate to price it
+        # A name goes into email subjects, calendar entries, SMS and other people's screens.
+        ({"display_name": "Eve\r\nBcc: x@evil.example"}, "displayName"),
+        ({"display_name": "Ev\x00e"}, "displayName"),
+        ({"display_name": "\x1b[31mEve"}, "displayName"),
+        ({"display_name": "Eve\u2028Line"}, "displayName"),
+        ({"display_name": "Eve \u202egpj.exe"}, "displayName"),  # reads "Eve exe.jpg"
+        ({"display_name": "N" * 81}, "displayName"),
+        ({"allergies": ["fragrance\nlinalool"]}, "allergies"),
     ],
 )
 def test_bad_profile_values_name_the_field(
@@ -207,6 +215,21 @@ def test_bad_profile_values_name_the_field(
         accounts.update_profile(user.id, changes)
     assert raised.value.field == field
     assert accounts.get_user(user.id).profile.birth_year is None  # nothing half-saved
+
+
+def test_names_are_stored_composed_and_may_hold_any_script_or_emoji(
+    accounts: AccountService,
+) -> None:
+    decomposed = "Zoe\u0308 Le\u0301a"  # as some keyboards send an accent: 2 code points
+    user = accounts.register("zoe@example.com", PASSWORD, decomposed)
+    assert user.profile.display_name == "Zoë Léa"
+    long_name = accounts.update_profile(user.id, {"display_name": "e\u0301" * 80})
+    assert long_name.profile.display_name == "é" * 80  # 80 letters, as the person sees them
+    for name in ("\u0645\u0631\u064a\u0645\u200f", "Ana 👩\u200d👩\u200d👧", "Søren Ødegård"):
+        assert accounts.update_profile(user.id, {"display_name": name}).profile.display_name
+    with pytest.raises(ValidationFailed) as raised:
+        accounts.register("eve@example.com", PASSWORD, "Eve\r\nBcc: x@evil.example")
+    assert raised.value.field == "displayName"
 
 
 @pytest.mark.parametrize(

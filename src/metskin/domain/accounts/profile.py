@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import fields, replace
 from datetime import datetime
 from functools import cache
@@ -25,6 +26,11 @@ from metskin.domain.money.model import check_currency
 MIN_AGE = 13
 MAX_LIST_ITEMS = 50
 MAX_ITEM_LENGTH = 80
+MAX_DISPLAY_NAME = 80
+# Characters that turn the text around: embeddings, overrides and isolates (a name ending in
+# U+202E "gpj.exe" reads "exe.jpg").
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+PLAIN_TEXT = _("This cannot hold line breaks, control characters or text-direction overrides.")
 PROFILE_FIELDS = frozenset(f.name for f in fields(Profile))
 
 
@@ -77,13 +83,29 @@ def _concerns(value: list[str], _now: datetime) -> list[str]:
 
 
 def _allergies(value: list[str], _now: datetime) -> list[str]:
-    items = [item.strip() for item in value if item.strip()]
+    items = [item for item in map(_one_line, value) if item]
     if len(items) > MAX_LIST_ITEMS or any(len(item) > MAX_ITEM_LENGTH for item in items):
         raise ValidationFailed(
             f"Up to {MAX_LIST_ITEMS} allergies of at most {MAX_ITEM_LENGTH} characters each.",
             field="allergies",
         )
+    if not all(map(_plain, items)):
+        raise ValidationFailed.translatable(PLAIN_TEXT, "allergies")
     return list(dict.fromkeys(items))
+
+
+def _one_line(text: str) -> str:
+    """`text` composed (NFC: an accent typed apart counts as one character) and trimmed."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def _plain(text: str) -> bool:
+    """No control character (line breaks, tabs, NUL, escape sequences), line or paragraph
+    separator, or direction override: a name or an ingredient is shown to other people, in
+    email subjects, calendar entries and text messages."""
+    return not any(
+        unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in BIDI_CONTROLS for c in text
+    )
 
 
 def _budget(field_name: str) -> Any:
@@ -123,9 +145,12 @@ def _currency(value: str, _now: datetime) -> str:
 
 
 def _display_name(value: str, _now: datetime) -> str:
-    name = value.strip()
-    if len(name) > 80:
-        raise ValidationFailed("Display name is at most 80 characters.", field="displayName")
+    name = _one_line(value)
+    if len(name) > MAX_DISPLAY_NAME:
+        too_long = _("Display name is at most {count} characters.")
+        raise ValidationFailed.translatable(too_long, "displayName", count=MAX_DISPLAY_NAME)
+    if not _plain(name):
+        raise ValidationFailed.translatable(PLAIN_TEXT, "displayName")
     return name
 
 
