@@ -70,11 +70,55 @@ def test_weak_passwords_are_refused(accounts: AccountService, password: str, rea
         accounts.register("maya@example.com", password)
 
 
-@pytest.mark.parametrize("email", ["", "no-at-sign", "two@@example.com", "a@b", "x@y .com"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "",
+        "no-at-sign",
+        "two@@example.com",
+        "a@b",
+        "x@y .com",
+        "nul\x00@example.com",  # no mail reaches these: a NUL, a bell, invisible characters
+        "bell\x07@example.com",
+        "zero\u200bwidth@example.com",
+        "maya@exam\u00adple.com",  # a soft hyphen
+        "maya@xn--abc-.com",  # a punycode label that names no Unicode domain
+        "maya@xn--zz\u00e9.com",
+    ],
+)
 def test_invalid_emails_are_refused(accounts: AccountService, email: str) -> None:
     with pytest.raises(ValidationFailed) as raised:
         accounts.register(email, PASSWORD)
     assert raised.value.field == "email"
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        "JÖRG@BÜCHER.DE",
+        "jörg@xn--bcher-kva.de",  # the domain as punycode, as some mail clients copy it
+        "jo\u0308rg@bu\u0308cher.de",  # decomposed umlauts, as some keyboards send them
+    ],
+)
+def test_one_mailbox_is_one_account_however_it_is_written(
+    accounts: AccountService, uow: FakeAccountsUnitOfWork, again: str
+) -> None:
+    """Before, each of these made a second account for the same mailbox (only the case and
+    the spaces were folded), and logging in with another spelling did not find the account."""
+    user = accounts.register("jörg@bücher.de", PASSWORD)
+    assert user.email == "jörg@bücher.de"
+    with pytest.raises(EmailTaken):
+        accounts.register(again, PASSWORD)
+    assert len(uow.users.rows) == 1
+    assert accounts.login(again, PASSWORD).user.id == user.id
+
+
+def test_an_address_stored_before_it_was_made_canonical_still_logs_in(
+    accounts: AccountService, uow: FakeAccountsUnitOfWork
+) -> None:
+    user = accounts.register("old@bücher.de", PASSWORD)
+    uow.users.rows[user.id].email = "old@xn--bcher-kva.de"  # as registered before
+    assert accounts.login("old@xn--bcher-kva.de", PASSWORD).user.id == user.id
 
 
 def test_login_gives_tokens_that_authenticate(accounts: AccountService) -> None:

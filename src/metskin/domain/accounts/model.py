@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -32,9 +33,44 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+def canonical_email(email: str) -> str:
+    """The one form an address is stored and looked up in: trimmed, composed (NFC), in lower
+    case, with each punycode label of its domain (`xn--...`) in Unicode, so that
+    `Jörg@BÜCHER.de`, `jörg@xn--bcher-kva.de` and the address typed with a decomposed `ö` are
+    one account. It does not validate (`normalise_email` does)."""
+    text = unicodedata.normalize("NFC", email.strip()).lower()
+    local, at, domain = text.rpartition("@")
+    labels = _unicode_labels(domain)
+    return f"{local}@{'.'.join(labels)}" if at and labels is not None else text
+
+
+def _unicode_labels(domain: str) -> list[str] | None:
+    """The domain's labels with each `xn--` label decoded; None when one does not decode to a
+    label with a non-ASCII letter (IDNA: `xn--abc-` is no name for `abc`)."""
+    labels = domain.split(".")
+    for index, label in enumerate(labels):
+        if not label.startswith("xn--"):
+            continue
+        try:
+            decoded = label[4:].encode("ascii").decode("punycode")
+        except UnicodeError:
+            return None
+        if decoded.isascii():
+            return None
+        labels[index] = unicodedata.normalize("NFC", decoded).lower()
+    return labels
+
+
 def normalise_email(email: str) -> str:
-    cleaned = email.strip().lower()
-    if len(cleaned) > 254 or not EMAIL_PATTERN.match(cleaned):
+    """The canonical form of a valid address; refuses control, invisible (format) and
+    separator characters (a NUL or a zero-width space makes an address no mail reaches)."""
+    cleaned = canonical_email(email)
+    if (
+        len(cleaned) > 254
+        or not EMAIL_PATTERN.match(cleaned)
+        or _unicode_labels(cleaned.rpartition("@")[2]) is None
+        or any(unicodedata.category(c)[0] in "CZ" for c in cleaned)
+    ):
         raise ValidationFailed("Enter a valid email address.", field="email")
     return cleaned
 
