@@ -234,6 +234,8 @@ def test_update_profile_validates_and_saves(accounts: AccountService) -> None:
         ({"skin_type": "greasy"}, "skinType"),
         ({"concerns": ["freckles"]}, "concerns"),
         ({"time_zone": "Mars/Olympus"}, "timeZone"),
+        ({"time_zone": "localtime"}, "timeZone"),  # the zone of whichever server reads it
+        ({"time_zone": "Factory"}, "timeZone"),
         ({"phone": "0770 0900"}, "phone"),
         ({"budget_total": -5}, "budgetTotal"),
         ({"currency": "euro"}, "currency"),

@@ -32,6 +32,7 @@ MAX_DISPLAY_NAME = 80
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 PLAIN_TEXT = _("This cannot hold line breaks, control characters or text-direction overrides.")
 PROFILE_FIELDS = frozenset(f.name for f in fields(Profile))
+NOT_PLACES = frozenset({"localtime", "Factory"})
 
 
 def apply_profile_changes(profile: Profile, changes: dict[str, Any], now: datetime) -> Profile:
@@ -156,7 +157,10 @@ def _display_name(value: str, _now: datetime) -> str:
 
 @cache
 def _known_time_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    """The IANA zones of the tz database, less the files it installs that name no place:
+    `localtime` (whatever zone the machine reading it is set to) and `Factory` (times shown
+    with the abbreviation "-00")."""
+    return frozenset(available_timezones()) - NOT_PLACES
 
 
 _CLEANERS: dict[str, Any] = {
