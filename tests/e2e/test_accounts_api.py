@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from metskin.bootstrap import Container
@@ -205,3 +207,17 @@ async def test_a_sign_up_speaks_the_language_it_was_made_in(
     del client.http.headers["accept-language"]
     plain = await client.data(register, i={"email": "tom@example.com", "password": PASSWORD})
     assert plain["register"]["user"]["profile"]["locale"] == "en-GB"
+
+
+async def test_a_password_logs_in_however_its_accents_were_typed(client: GraphQLClient) -> None:
+    """A French password typed on one device as "é" and on another as "e" + accent, or digits
+    typed full-width by an input method, is the same password. Before, only the exact code
+    points logged in: INVALID_CREDENTIALS, and after five tries a wait."""
+    composed = unicodedata.normalize("NFC", "Crème-brûlée-2026")
+    await client.register("lea@example.com", composed)
+    login = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }"
+    for typed in (unicodedata.normalize("NFD", composed), "Crème-brûlée-\uff12\uff10\uff12\uff16"):
+        assert (await client.data(login, e="lea@example.com", p=typed))["login"]["accessToken"]
+    assert await client.error_codes(login, e="lea@example.com", p="Creme-brulee-2026") == [
+        "INVALID_CREDENTIALS"
+    ]
