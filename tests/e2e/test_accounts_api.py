@@ -8,6 +8,7 @@ import pytest
 
 from metskin.bootstrap import Container
 from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter, login_as_admin
+from tests.e2e.test_content_api import DOCTOR_INPUT
 from tests.integration.test_workers import outbox_messages
 
 ME = "{ me { id email role profile { timeZone skinType allergies pregnant } } }"
@@ -221,3 +222,25 @@ async def test_a_password_logs_in_however_its_accents_were_typed(client: GraphQL
     assert await client.error_codes(login, e="lea@example.com", p="Creme-brulee-2026") == [
         "INVALID_CREDENTIALS"
     ]
+
+
+@pytest.mark.parametrize("name", ["Dr " + "L" * 97, "Dr Lee\nSecond line", "Dr \u202eeeL"])
+async def test_a_dermatologist_s_name_is_checked_as_a_display_name_on_the_listing_s_field(
+    client: GraphQLClient, container: Container, name: str
+) -> None:
+    """Creating a dermatologist makes their account with the listing's name as display name.
+    Before, the listing took 120 characters and any character, so a name the account refuses
+    failed with `field: displayName`, an argument createDermatologist does not have."""
+    await login_as_admin(client, container)
+    create = """mutation($e: String!, $p: String!, $i: DermatologistInput!) {
+      createDermatologist(email: $e, password: $p, input: $i) { id } }"""
+    body = await client.call(
+        create, e="lee@example.com", p=PASSWORD, i={**DOCTOR_INPUT, "name": name}
+    )
+    assert body["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "name"}
+    codes = await client.error_codes(LOGIN_LEE, p=PASSWORD)
+    assert codes == ["INVALID_CREDENTIALS"]  # no account was made
+
+
+LOGIN_LEE = """mutation($p: String!) {
+  login(email: "lee@example.com", password: $p) { accessToken } }"""

@@ -145,14 +145,20 @@ def _currency(value: str, _now: datetime) -> str:
     return check_currency(value, "currency")
 
 
-def _display_name(value: str, _now: datetime) -> str:
+def checked_display_name(value: str, field: str = "displayName") -> str:
+    """A person's name as shown to others (also a dermatologist's listing name, `field` then
+    being the listing's): composed, trimmed, at most 80 characters, no control characters."""
     name = _one_line(value)
     if len(name) > MAX_DISPLAY_NAME:
         too_long = _("Display name is at most {count} characters.")
-        raise ValidationFailed.translatable(too_long, "displayName", count=MAX_DISPLAY_NAME)
+        raise ValidationFailed.translatable(too_long, field, count=MAX_DISPLAY_NAME)
     if not _plain(name):
-        raise ValidationFailed.translatable(PLAIN_TEXT, "displayName")
+        raise ValidationFailed.translatable(PLAIN_TEXT, field)
     return name
+
+
+def _display_name(value: str, _now: datetime) -> str:
+    return checked_display_name(value)
 
 
 @cache
