@@ -199,6 +199,7 @@ async def test_a_sign_up_speaks_the_language_it_was_made_in(
     container.notifications.send_welcome_email(data["register"]["user"]["id"])
     (email,) = outbox_messages(container)
     assert email["subject"] == "Bienvenue sur MetSkin, Camille"
+    assert "/learn?locale=fr-CH" in email["html"] and "/learn?locale=fr-CH" in email["text"]
 
     # A locale given wins over the header; without the header the default stays en-GB.
     given = await client.data(

@@ -50,7 +50,7 @@ class JinjaMailRenderer:
     ) -> OutgoingEmail:
         chosen = effective_locale(locale)
         env = self._env(chosen)
-        values = {**self._globals, "lang": language_of(chosen), **context}
+        values = {**self._globals, "lang": language_of(chosen), "locale": chosen, **context}
         subject = env.get_template(f"{template}.subject.j2").render(values).strip()
         html = env.get_template(f"{template}.html.j2").render(values)
         text = env.get_template(f"{template}.txt.j2").render(values)
