@@ -245,3 +245,26 @@ async def test_a_dermatologist_s_name_is_checked_as_a_display_name_on_the_listin
 
 LOGIN_LEE = """mutation($p: String!) {
   login(email: "lee@example.com", password: $p) { accessToken } }"""
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("lea@example.com", "short", "Utilisez au moins 10 caractères."),
+        ("lea@example.com", "x1-" * 100, "Utilisez au plus 256 caractères."),
+        ("lea@example.com", "password123", "Ce mot de passe est trop facile à deviner."),
+        ("camille@example.com", "camille-rose-77", "Le mot de passe ne doit pas contenir le nom"),
+        ("lea@example", PASSWORD, "Saisissez une adresse e-mail valide."),
+    ],
+)
+async def test_a_sign_up_refused_in_french_says_why(
+    client: GraphQLClient, email: str, password: str, message: str
+) -> None:
+    """Before, a refused password read in French "use at least 10 characters" whatever the
+    reason (the code's own sentence): also for a 300-character or a common 11-character one."""
+    client.http.headers["accept-language"] = "fr-FR"
+    body = await client.call(
+        "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
+        i={"email": email, "password": password},
+    )
+    assert body["errors"][0]["message"].startswith(message)

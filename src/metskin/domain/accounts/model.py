@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_PATTERN = re.compile(r"^\+[1-9]\d{6,14}$")  # E.164
@@ -71,7 +72,7 @@ def normalise_email(email: str) -> str:
         or _unicode_labels(cleaned.rpartition("@")[2]) is None
         or any(unicodedata.category(c)[0] in "CZ" for c in cleaned)
     ):
-        raise ValidationFailed("Enter a valid email address.", field="email")
+        raise ValidationFailed.translatable(_("Enter a valid email address."), "email")
     return cleaned
 
 

@@ -54,9 +54,8 @@ def _birth_year(value: int | None, now: datetime) -> int | None:
     if value is None:
         return None
     if not 1900 <= value <= now.year - MIN_AGE:
-        raise ValidationFailed(
-            f"Birth year must be between 1900 and {now.year - MIN_AGE}.", field="birthYear"
-        )
+        between = _("Birth year must be between 1900 and {latest}.")
+        raise ValidationFailed.translatable(between, "birthYear", latest=now.year - MIN_AGE)
     return value
 
 
@@ -86,9 +85,9 @@ def _concerns(value: list[str], _now: datetime) -> list[str]:
 def _allergies(value: list[str], _now: datetime) -> list[str]:
     items = [item for item in map(_one_line, value) if item]
     if len(items) > MAX_LIST_ITEMS or any(len(item) > MAX_ITEM_LENGTH for item in items):
-        raise ValidationFailed(
-            f"Up to {MAX_LIST_ITEMS} allergies of at most {MAX_ITEM_LENGTH} characters each.",
-            field="allergies",
+        limits = _("Up to {count} allergies of at most {length} characters each.")
+        raise ValidationFailed.translatable(
+            limits, "allergies", count=MAX_LIST_ITEMS, length=MAX_ITEM_LENGTH
         )
     if not all(map(_plain, items)):
         raise ValidationFailed.translatable(PLAIN_TEXT, "allergies")
@@ -112,7 +111,7 @@ def _plain(text: str) -> bool:
 def _budget(field_name: str) -> Any:
     def clean(value: int | None, _now: datetime) -> int | None:
         if value is not None and not 0 < value <= 100_000:
-            raise ValidationFailed("Budget must be a positive amount.", field=field_name)
+            raise ValidationFailed.translatable(_("Budget must be a positive amount."), field_name)
         return value
 
     return clean
@@ -131,7 +130,7 @@ def _pattern(pattern: re.Pattern[str], field_name: str, message: str) -> Any:
             return None
         text = (value or "").strip()
         if not pattern.match(text):
-            raise ValidationFailed(message, field=field_name)
+            raise ValidationFailed.translatable(message, field_name)
         return text
 
     return clean
@@ -182,24 +181,24 @@ _CLEANERS: dict[str, Any] = {
     "locale": _locale,
     "currency": _currency,
     "phone": _pattern(
-        PHONE_PATTERN, "phone", "Phone must be in international form, e.g. +447700900123."
+        PHONE_PATTERN, "phone", _("Phone must be in international form, e.g. +447700900123.")
     ),
 }
 
 
 def _check_consistency(profile: Profile) -> None:
     if (profile.pregnant or profile.breastfeeding) and profile.sex == "male":
-        raise ContradictoryProfile(
-            "Pregnancy or breastfeeding is set while sex is male; correct one of them.",
-            field="pregnant",
+        contradiction = _(
+            "Pregnancy or breastfeeding is set while sex is male; correct one of them."
         )
+        raise ContradictoryProfile.translatable(contradiction, "pregnant")
     if (
         profile.budget_total is not None
         and profile.budget_per_product is not None
         and profile.budget_per_product > profile.budget_total
     ):
-        raise ContradictoryProfile(
-            "The per-product budget is higher than the total budget.", field="budgetPerProduct"
-        )
+        higher = _("The per-product budget is higher than the total budget.")
+        raise ContradictoryProfile.translatable(higher, "budgetPerProduct")
     if profile.sms_opt_in and not profile.phone:
-        raise ContradictoryProfile("Add a phone number to get SMS reminders.", field="smsOptIn")
+        no_phone = _("Add a phone number to get SMS reminders.")
+        raise ContradictoryProfile.translatable(no_phone, "smsOptIn")
