@@ -15,7 +15,7 @@ from metskin.domain.accounts.errors import (
 )
 from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.service import AccountService
-from metskin.domain.errors import Unauthenticated, ValidationFailed
+from metskin.domain.errors import Conflict, Unauthenticated, ValidationFailed
 from metskin.domain.messages import Job
 from tests.fakes.accounts import FakeAccountsUnitOfWork
 from tests.fakes.infra import FakeAccessTokens, FakeClock, FakeHasher
@@ -84,11 +84,25 @@ def test_weak_passwords_are_refused(accounts: AccountService, password: str, rea
         "maya@exam\u00adple.com",  # a soft hyphen
         "maya@xn--abc-.com",  # a punycode label that names no Unicode domain
         "maya@xn--zz\u00e9.com",
+        "maya@example..com",  # empty labels; a trailing dot made a second account for the mailbox
+        "maya@.example.com",
+        "maya@example.com.",
     ],
 )
 def test_invalid_emails_are_refused(accounts: AccountService, email: str) -> None:
     with pytest.raises(ValidationFailed) as raised:
         accounts.register(email, PASSWORD)
+    assert raised.value.field == "email"
+
+
+def test_a_registration_that_loses_the_race_names_the_email_field(
+    accounts: AccountService, uow: FakeAccountsUnitOfWork
+) -> None:
+    """Two sign-ups with one address at once: the second fails at commit on the unique key,
+    and says so on the email field as the usual check does (it named no field)."""
+    uow.fail_next_commit = Conflict("duplicate key uq_users_email")
+    with pytest.raises(EmailTaken) as raised:
+        accounts.register("maya@example.com", PASSWORD)
     assert raised.value.field == "email"
 
 

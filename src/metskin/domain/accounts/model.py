@@ -64,12 +64,16 @@ def _unicode_labels(domain: str) -> list[str] | None:
 
 def normalise_email(email: str) -> str:
     """The canonical form of a valid address; refuses control, invisible (format) and
-    separator characters (a NUL or a zero-width space makes an address no mail reaches)."""
+    separator characters (a NUL or a zero-width space makes an address no mail reaches), and a
+    domain with an empty label (`example..com`; `example.com.` would be a second account for
+    the mailbox of `example.com`)."""
     cleaned = canonical_email(email)
+    labels = _unicode_labels(cleaned.rpartition("@")[2])
     if (
         len(cleaned) > 254
         or not EMAIL_PATTERN.match(cleaned)
-        or _unicode_labels(cleaned.rpartition("@")[2]) is None
+        or labels is None
+        or "" in labels
         or any(unicodedata.category(c)[0] in "CZ" for c in cleaned)
     ):
         raise ValidationFailed.translatable(_("Enter a valid email address."), "email")

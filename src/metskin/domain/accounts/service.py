@@ -97,7 +97,9 @@ class AccountService:
             try:
                 uow.commit()
             except Conflict as error:  # a concurrent registration won the race
-                raise EmailTaken("An account with this email already exists.") from error
+                raise EmailTaken(
+                    "An account with this email already exists.", field="email"
+                ) from error
         return user
 
     def login(self, email: str, password: str) -> Session:
