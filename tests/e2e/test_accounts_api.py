@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from metskin.bootstrap import Container
 from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter, login_as_admin
+from tests.e2e.test_content_api import DOCTOR_INPUT
+from tests.integration.test_workers import outbox_messages
 
 ME = "{ me { id email role profile { timeZone skinType allergies pregnant } } }"
 
@@ -177,3 +181,90 @@ async def test_unexpected_errors_are_masked(
 async def test_syntax_errors_have_a_code(client: GraphQLClient) -> None:
     assert await client.error_codes("{ me { ") == ["GRAPHQL_VALIDATION_FAILED"]
     assert await client.error_codes("{ nope }") == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+async def test_a_sign_up_speaks_the_language_it_was_made_in(
+    client: GraphQLClient, container: Container
+) -> None:
+    """A visitor whose browser (and so the web app's pages) is in French signs up without
+    naming a locale: the profile, the app after sign-up and the welcome email are French.
+    Before, every sign-up was en-GB, so the app turned English and the email came in English."""
+    client.http.headers["accept-language"] = "fr-CH,fr;q=0.9,en;q=0.5"
+    register = """mutation($i: RegisterInput!) {
+        register(input: $i) { user { id profile { locale } } } }"""
+    data = await client.data(
+        register, i={"email": "camille@example.com", "password": PASSWORD, "displayName": "Camille"}
+    )
+    assert data["register"]["user"]["profile"]["locale"] == "fr-CH"
+    container.notifications.send_welcome_email(data["register"]["user"]["id"])
+    (email,) = outbox_messages(container)
+    assert email["subject"] == "Bienvenue sur MetSkin, Camille"
+    assert "/learn?locale=fr-CH" in email["html"] and "/learn?locale=fr-CH" in email["text"]
+
+    # A locale given wins over the header; without the header the default stays en-GB.
+    given = await client.data(
+        register, i={"email": "ana@example.com", "password": PASSWORD, "locale": "de-AT"}
+    )
+    assert given["register"]["user"]["profile"]["locale"] == "de-AT"
+    del client.http.headers["accept-language"]
+    plain = await client.data(register, i={"email": "tom@example.com", "password": PASSWORD})
+    assert plain["register"]["user"]["profile"]["locale"] == "en-GB"
+
+
+async def test_a_password_logs_in_however_its_accents_were_typed(client: GraphQLClient) -> None:
+    """A French password typed on one device as "é" and on another as "e" + accent, or digits
+    typed full-width by an input method, is the same password. Before, only the exact code
+    points logged in: INVALID_CREDENTIALS, and after five tries a wait."""
+    composed = unicodedata.normalize("NFC", "Crème-brûlée-2026")
+    await client.register("lea@example.com", composed)
+    login = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }"
+    for typed in (unicodedata.normalize("NFD", composed), "Crème-brûlée-\uff12\uff10\uff12\uff16"):
+        assert (await client.data(login, e="lea@example.com", p=typed))["login"]["accessToken"]
+    assert await client.error_codes(login, e="lea@example.com", p="Creme-brulee-2026") == [
+        "INVALID_CREDENTIALS"
+    ]
+
+
+@pytest.mark.parametrize("name", ["Dr " + "L" * 97, "Dr Lee\nSecond line", "Dr \u202eeeL"])
+async def test_a_dermatologist_s_name_is_checked_as_a_display_name_on_the_listing_s_field(
+    client: GraphQLClient, container: Container, name: str
+) -> None:
+    """Creating a dermatologist makes their account with the listing's name as display name.
+    Before, the listing took 120 characters and any character, so a name the account refuses
+    failed with `field: displayName`, an argument createDermatologist does not have."""
+    await login_as_admin(client, container)
+    create = """mutation($e: String!, $p: String!, $i: DermatologistInput!) {
+      createDermatologist(email: $e, password: $p, input: $i) { id } }"""
+    body = await client.call(
+        create, e="lee@example.com", p=PASSWORD, i={**DOCTOR_INPUT, "name": name}
+    )
+    assert body["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "name"}
+    codes = await client.error_codes(LOGIN_LEE, p=PASSWORD)
+    assert codes == ["INVALID_CREDENTIALS"]  # no account was made
+
+
+LOGIN_LEE = """mutation($p: String!) {
+  login(email: "lee@example.com", password: $p) { accessToken } }"""
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("lea@example.com", "short", "Utilisez au moins 10 caractères."),
+        ("lea@example.com", "x1-" * 100, "Utilisez au plus 256 caractères."),
+        ("lea@example.com", "password123", "Ce mot de passe est trop facile à deviner."),
+        ("camille@example.com", "camille-rose-77", "Le mot de passe ne doit pas contenir le nom"),
+        ("lea@example", PASSWORD, "Saisissez une adresse e-mail valide."),
+    ],
+)
+async def test_a_sign_up_refused_in_french_says_why(
+    client: GraphQLClient, email: str, password: str, message: str
+) -> None:
+    """Before, a refused password read in French "use at least 10 characters" whatever the
+    reason (the code's own sentence): also for a 300-character or a common 11-character one."""
+    client.http.headers["accept-language"] = "fr-FR"
+    body = await client.call(
+        "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
+        i={"email": email, "password": password},
+    )
+    assert body["errors"][0]["message"].startswith(message)

@@ -135,6 +135,22 @@ async def test_wrong_logins_back_off_per_account_and_a_right_one_after_the_wait_
     assert codes((await http.post("/graphql", json=right)).json()) == []
 
 
+async def test_the_backoff_holds_for_every_spelling_of_the_address(
+    http: httpx.AsyncClient, strict: Container
+) -> None:
+    """The account is found under each spelling of its address (punycode domain, decomposed
+    umlaut), so its failures are counted under one key too: five wrong passwords spelled one way
+    make the next login wait, however it is spelled."""
+    strict.accounts.register("jörg@bücher.de", PASSWORD, "Jörg", Role.PATIENT)
+    spellings = ["jörg@bücher.de", "jörg@xn--bcher-kva.de", "jo\u0308rg@BU\u0308CHER.de"]
+    for index in range(5):
+        wrong = {"query": LOGIN, "variables": {"e": spellings[index % 3], "p": "not-his-1234"}}
+        assert codes((await http.post("/graphql", json=wrong)).json()) == ["INVALID_CREDENTIALS"]
+    for spelling in spellings:
+        right = {"query": LOGIN, "variables": {"e": spelling, "p": PASSWORD}}
+        assert codes((await http.post("/graphql", json=right)).json()) == ["RATE_LIMITED"]
+
+
 async def test_logins_from_one_address_are_limited_whatever_the_account(
     http: httpx.AsyncClient,
 ) -> None:

@@ -626,10 +626,16 @@ def test_the_progress_page_shows_trends_and_the_aligned_faces(
 
 
 def test_each_visit_draws_its_page_once(browser: Browser) -> None:
-    """Registering loads the profile's language; the page is drawn in it once, not drawn and
-    then drawn again (which read everything twice: a doctor's audited reads too)."""
+    """Logging in loads the profile's language (here en-IE, not the browser's); the page is
+    drawn in it once, not drawn and then drawn again (which read everything twice: a doctor's
+    audited reads too). A sign-up made in the app speaks the app's language: no load then."""
+    graphql(
+        browser.base,
+        "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
+        i={"email": "drawn@example.com", "password": PASSWORD, "locale": "en-IE"},
+    )
     browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": DRAWN})
-    register(browser, "drawn@example.com")
+    browser.log_in("drawn@example.com", PASSWORD)
     browser.until(
         lambda: browser.driver.execute_script("return window.__profileLanguage"),
         "the profile's language",
@@ -640,7 +646,7 @@ def test_each_visit_draws_its_page_once(browser: Browser) -> None:
         browser.click(f"#nav a[href='{link}']")
         browser.until(lambda link=link: browser.hash() == link, link)
     drawn = browser.driver.execute_script("return window.__drawn")
-    assert drawn[-8:] == ["#/analyse", *pages], drawn  # registering led to the upload page
+    assert drawn[-8:] == ["#/analyse", *pages], drawn  # logging in led to the upload page
     assert [hash for hash, after in itertools.pairwise(drawn) if hash == after] == [], drawn
     assert browser.severe_console_messages() == []
 

@@ -168,6 +168,31 @@ def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
     assert browser.severe_console_messages() == []
 
 
+def test_a_visitor_in_paris_signs_up_in_french_and_in_the_paris_time_zone(
+    browser: Browser, server: str
+) -> None:
+    """A browser asking for French, in Paris: the sign-up page is French, and so is the app after
+    signing up; the account's time zone is the browser's and its currency follows it. Before, every
+    sign-up from the web app was en-GB, Europe/London and so GBP: the app turned English at once,
+    appointment times were London's and prices were in pounds until the profile was edited."""
+    agent = browser.driver.execute_script("return navigator.userAgent")
+    browser.driver.execute_cdp_cmd("Network.enable", {})
+    browser.driver.execute_cdp_cmd(
+        "Network.setUserAgentOverride", {"userAgent": agent, "acceptLanguage": "fr-FR,fr"}
+    )
+    browser.driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Europe/Paris"})
+    browser.open("#/register")
+    browser.text("h1", "Créez votre compte MetSkin")
+    browser.fill("#register-form", displayName="Léa", email="lea@example.com", password=PASSWORD)
+    browser.submit("#register-form")
+    browser.until(lambda: browser.hash() == "#/analyse", "the upload page")
+    browser.text("#logout", "Se déconnecter")
+    assert browser.driver.execute_script("return document.documentElement.lang") == "fr-FR"
+    token = api_login(server, "lea@example.com", PASSWORD)
+    me = graphql(server, "{ me { profile { locale timeZone currency } } }", token)
+    assert me["me"]["profile"] == {"locale": "fr-FR", "timeZone": "Europe/Paris", "currency": "EUR"}
+
+
 def options(browser: Browser, select: str) -> list[str]:
     return [o.text for o in browser.find(select).find_elements(browser.by, "option")]
 

@@ -229,6 +229,9 @@ def chromium_browser(base: str) -> Iterator[Browser]:
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    # A person in London, as --lang says (sign-up sends the browser's zone): whatever zone the
+    # machine running the tests is in.
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Europe/London"})
     try:
         yield Browser(driver, base)
     finally:

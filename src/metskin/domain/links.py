@@ -33,8 +33,11 @@ class PublicLinks:
         """Where a new account begins: the upload page."""
         return self.url("/analyse")
 
-    def learn(self) -> str:
-        return self.url("/learn")
+    def learn(self, locale: str | None = None) -> str:
+        """The articles; in `locale` (the reader's) when given, as the web app asks for them,
+        rather than in the language of whichever browser opens the link."""
+        asked = f"?locale={quote(locale, safe='')}" if locale else ""
+        return self.url("/learn" + asked)
 
     def preferences(self) -> str:
         """Where a person chooses which emails and text messages we send (their profile)."""

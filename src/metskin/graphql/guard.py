@@ -28,6 +28,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from metskin.domain.accounts.errors import InvalidCredentials
+from metskin.domain.accounts.model import canonical_email
 from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.apikeys.auth import key_refusal
 from metskin.graphql.context import Context, defer_limits, run_sync
@@ -247,4 +248,4 @@ def _email_argument(node: FieldNode, variables: Mapping[str, Any] | None) -> str
     arguments = {argument.name.value: read(argument.value) for argument in node.arguments or ()}
     wanted = arguments.get("input")
     email = arguments.get("email") or (wanted.get("email") if isinstance(wanted, dict) else None)
-    return email.strip().lower() if isinstance(email, str) and email.strip() else None
+    return canonical_email(email) if isinstance(email, str) and email.strip() else None

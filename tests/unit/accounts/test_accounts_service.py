@@ -15,7 +15,7 @@ from metskin.domain.accounts.errors import (
 )
 from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.service import AccountService
-from metskin.domain.errors import Unauthenticated, ValidationFailed
+from metskin.domain.errors import Conflict, Unauthenticated, ValidationFailed
 from metskin.domain.messages import Job
 from tests.fakes.accounts import FakeAccountsUnitOfWork
 from tests.fakes.infra import FakeAccessTokens, FakeClock, FakeHasher
@@ -70,11 +70,69 @@ def test_weak_passwords_are_refused(accounts: AccountService, password: str, rea
         accounts.register("maya@example.com", password)
 
 
-@pytest.mark.parametrize("email", ["", "no-at-sign", "two@@example.com", "a@b", "x@y .com"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "",
+        "no-at-sign",
+        "two@@example.com",
+        "a@b",
+        "x@y .com",
+        "nul\x00@example.com",  # no mail reaches these: a NUL, a bell, invisible characters
+        "bell\x07@example.com",
+        "zero\u200bwidth@example.com",
+        "maya@exam\u00adple.com",  # a soft hyphen
+        "maya@xn--abc-.com",  # a punycode label that names no Unicode domain
+        "maya@xn--zz\u00e9.com",
+        "maya@example..com",  # empty labels; a trailing dot made a second account for the mailbox
+        "maya@.example.com",
+        "maya@example.com.",
+    ],
+)
 def test_invalid_emails_are_refused(accounts: AccountService, email: str) -> None:
     with pytest.raises(ValidationFailed) as raised:
         accounts.register(email, PASSWORD)
     assert raised.value.field == "email"
+
+
+def test_a_registration_that_loses_the_race_names_the_email_field(
+    accounts: AccountService, uow: FakeAccountsUnitOfWork
+) -> None:
+    """Two sign-ups with one address at once: the second fails at commit on the unique key,
+    and says so on the email field as the usual check does (it named no field)."""
+    uow.fail_next_commit = Conflict("duplicate key uq_users_email")
+    with pytest.raises(EmailTaken) as raised:
+        accounts.register("maya@example.com", PASSWORD)
+    assert raised.value.field == "email"
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        "JÖRG@BÜCHER.DE",
+        "jörg@xn--bcher-kva.de",  # the domain as punycode, as some mail clients copy it
+        "jo\u0308rg@bu\u0308cher.de",  # decomposed umlauts, as some keyboards send them
+    ],
+)
+def test_one_mailbox_is_one_account_however_it_is_written(
+    accounts: AccountService, uow: FakeAccountsUnitOfWork, again: str
+) -> None:
+    """Before, each of these made a second account for the same mailbox (only the case and
+    the spaces were folded), and logging in with another spelling did not find the account."""
+    user = accounts.register("jörg@bücher.de", PASSWORD)
+    assert user.email == "jörg@bücher.de"
+    with pytest.raises(EmailTaken):
+        accounts.register(again, PASSWORD)
+    assert len(uow.users.rows) == 1
+    assert accounts.login(again, PASSWORD).user.id == user.id
+
+
+def test_an_address_stored_before_it_was_made_canonical_still_logs_in(
+    accounts: AccountService, uow: FakeAccountsUnitOfWork
+) -> None:
+    user = accounts.register("old@bücher.de", PASSWORD)
+    uow.users.rows[user.id].email = "old@xn--bcher-kva.de"  # as registered before
+    assert accounts.login("old@xn--bcher-kva.de", PASSWORD).user.id == user.id
 
 
 def test_login_gives_tokens_that_authenticate(accounts: AccountService) -> None:
@@ -190,6 +248,8 @@ def test_update_profile_validates_and_saves(accounts: AccountService) -> None:
         ({"skin_type": "greasy"}, "skinType"),
         ({"concerns": ["freckles"]}, "concerns"),
         ({"time_zone": "Mars/Olympus"}, "timeZone"),
+        ({"time_zone": "localtime"}, "timeZone"),  # the zone of whichever server reads it
+        ({"time_zone": "Factory"}, "timeZone"),
         ({"phone": "0770 0900"}, "phone"),
         ({"budget_total": -5}, "budgetTotal"),
         ({"currency": "euro"}, "currency"),
@@ -197,6 +257,14 @@ def test_update_profile_validates_and_saves(accounts: AccountService) -> None:
         ({"currency": "XAU"}, "currency"),
         ({"currency": "ZZZ"}, "currency"),
         ({"currency": "NGN"}, "currency"),  # ISO 4217, but no exchange rate to price it
+        # A name goes into email subjects, calendar entries, SMS and other people's screens.
+        ({"display_name": "Eve\r\nBcc: x@evil.example"}, "displayName"),
+        ({"display_name": "Ev\x00e"}, "displayName"),
+        ({"display_name": "\x1b[31mEve"}, "displayName"),
+        ({"display_name": "Eve\u2028Line"}, "displayName"),
+        ({"display_name": "Eve \u202egpj.exe"}, "displayName"),  # reads "Eve exe.jpg"
+        ({"display_name": "N" * 81}, "displayName"),
+        ({"allergies": ["fragrance\nlinalool"]}, "allergies"),
     ],
 )
 def test_bad_profile_values_name_the_field(
@@ -207,6 +275,21 @@ def test_bad_profile_values_name_the_field(
         accounts.update_profile(user.id, changes)
     assert raised.value.field == field
     assert accounts.get_user(user.id).profile.birth_year is None  # nothing half-saved
+
+
+def test_names_are_stored_composed_and_may_hold_any_script_or_emoji(
+    accounts: AccountService,
+) -> None:
+    decomposed = "Zoe\u0308 Le\u0301a"  # as some keyboards send an accent: 2 code points
+    user = accounts.register("zoe@example.com", PASSWORD, decomposed)
+    assert user.profile.display_name == "Zoë Léa"
+    long_name = accounts.update_profile(user.id, {"display_name": "e\u0301" * 80})
+    assert long_name.profile.display_name == "é" * 80  # 80 letters, as the person sees them
+    for name in ("\u0645\u0631\u064a\u0645\u200f", "Ana 👩\u200d👩\u200d👧", "Søren Ødegård"):
+        assert accounts.update_profile(user.id, {"display_name": name}).profile.display_name
+    with pytest.raises(ValidationFailed) as raised:
+        accounts.register("eve@example.com", PASSWORD, "Eve\r\nBcc: x@evil.example")
+    assert raised.value.field == "displayName"
 
 
 @pytest.mark.parametrize(

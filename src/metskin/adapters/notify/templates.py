@@ -55,7 +55,7 @@ class JinjaMailRenderer:
     ) -> OutgoingEmail:
         chosen = effective_locale(locale)
         env = self._env(chosen)
-        values = {**self._globals, "lang": language_of(chosen), **context}
+        values = {**self._globals, "lang": language_of(chosen), "locale": chosen, **context}
         # One header line, whatever a name in it holds (a display name may carry a line
         # break: "Ana\r\nBcc: ..." made a second header line of the subject).
         subject = " ".join(env.get_template(f"{template}.subject.j2").render(values).split())

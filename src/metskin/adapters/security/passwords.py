@@ -1,6 +1,10 @@
-"""Argon2id password hashing."""
+"""Argon2id password hashing, of the password in one Unicode form (NFKC, as NIST 800-63B
+asks): "é" typed as one character or as "e" and an accent, or digits typed full-width by an
+input method, are the same password."""
 
 from __future__ import annotations
+
+import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,9 +16,17 @@ class Argon2Hasher:
         self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=1)
 
     def hash(self, password: str) -> str:
-        return self._hasher.hash(password)
+        return self._hasher.hash(unicodedata.normalize("NFKC", password))
 
     def verify(self, password_hash: str, password: str) -> bool:
+        """The normalised password; then, when it differs, the text as typed: hashes made
+        before passwords were normalised keep working."""
+        normalised = unicodedata.normalize("NFKC", password)
+        return self._verify(password_hash, normalised) or (
+            normalised != password and self._verify(password_hash, password)
+        )
+
+    def _verify(self, password_hash: str, password: str) -> bool:
         try:
             return self._hasher.verify(password_hash, password)
         except (VerificationError, InvalidHashError):

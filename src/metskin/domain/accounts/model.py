@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_PATTERN = re.compile(r"^\+[1-9]\d{6,14}$")  # E.164
@@ -32,10 +34,49 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+def canonical_email(email: str) -> str:
+    """The one form an address is stored and looked up in: trimmed, composed (NFC), in lower
+    case, with each punycode label of its domain (`xn--...`) in Unicode, so that
+    `Jörg@BÜCHER.de`, `jörg@xn--bcher-kva.de` and the address typed with a decomposed `ö` are
+    one account. It does not validate (`normalise_email` does)."""
+    text = unicodedata.normalize("NFC", email.strip()).lower()
+    local, at, domain = text.rpartition("@")
+    labels = _unicode_labels(domain)
+    return f"{local}@{'.'.join(labels)}" if at and labels is not None else text
+
+
+def _unicode_labels(domain: str) -> list[str] | None:
+    """The domain's labels with each `xn--` label decoded; None when one does not decode to a
+    label with a non-ASCII letter (IDNA: `xn--abc-` is no name for `abc`)."""
+    labels = domain.split(".")
+    for index, label in enumerate(labels):
+        if not label.startswith("xn--"):
+            continue
+        try:
+            decoded = label[4:].encode("ascii").decode("punycode")
+        except UnicodeError:
+            return None
+        if decoded.isascii():
+            return None
+        labels[index] = unicodedata.normalize("NFC", decoded).lower()
+    return labels
+
+
 def normalise_email(email: str) -> str:
-    cleaned = email.strip().lower()
-    if len(cleaned) > 254 or not EMAIL_PATTERN.match(cleaned):
-        raise ValidationFailed("Enter a valid email address.", field="email")
+    """The canonical form of a valid address; refuses control, invisible (format) and
+    separator characters (a NUL or a zero-width space makes an address no mail reaches), and a
+    domain with an empty label (`example..com`; `example.com.` would be a second account for
+    the mailbox of `example.com`)."""
+    cleaned = canonical_email(email)
+    labels = _unicode_labels(cleaned.rpartition("@")[2])
+    if (
+        len(cleaned) > 254
+        or not EMAIL_PATTERN.match(cleaned)
+        or labels is None
+        or "" in labels
+        or any(unicodedata.category(c)[0] in "CZ" for c in cleaned)
+    ):
+        raise ValidationFailed.translatable(_("Enter a valid email address."), "email")
     return cleaned
 
 

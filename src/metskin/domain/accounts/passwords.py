@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from metskin.domain.accounts.errors import WeakPassword
+from metskin.domain.i18n.marks import _
 
+FIELD = "password"
 MIN_LENGTH = 10
 MAX_LENGTH = 256
 COMMON_PASSWORDS = frozenset(
@@ -33,20 +35,25 @@ COMMON_PASSWORDS = frozenset(
 
 
 def check_password_strength(password: str, email: str) -> None:
+    # Each reason in the person's language: the code's own sentence ("use at least 10
+    # characters") would be wrong for all but the first.
     if len(password) < MIN_LENGTH:
-        raise WeakPassword(f"Use at least {MIN_LENGTH} characters.", field="password")
+        raise WeakPassword.translatable(
+            _("Use at least {count} characters."), FIELD, count=MIN_LENGTH
+        )
     if len(password) > MAX_LENGTH:
-        raise WeakPassword(f"Use at most {MAX_LENGTH} characters.", field="password")
+        raise WeakPassword.translatable(
+            _("Use at most {count} characters."), FIELD, count=MAX_LENGTH
+        )
     lowered = password.lower()
     if lowered in COMMON_PASSWORDS or len(set(password)) < 4:
-        raise WeakPassword("This password is too easy to guess.", field="password")
+        raise WeakPassword.translatable(_("This password is too easy to guess."), FIELD)
     local_part = email.split("@", 1)[0].lower()
     if len(local_part) >= 4 and local_part in lowered:
-        raise WeakPassword("The password must not contain your email name.", field="password")
+        raise WeakPassword.translatable(_("The password must not contain your email name."), FIELD)
     if _character_classes(password) < 2 and len(password) < 16:
-        raise WeakPassword(
-            "Mix letters with digits or symbols, or use 16+ characters.", field="password"
-        )
+        mix = _("Mix letters with digits or symbols, or use 16+ characters.")
+        raise WeakPassword.translatable(mix, FIELD)
 
 
 def _character_classes(password: str) -> int:

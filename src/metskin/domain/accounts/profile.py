@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import fields, replace
 from datetime import datetime
 from functools import cache
@@ -25,7 +26,13 @@ from metskin.domain.money.model import check_currency
 MIN_AGE = 13
 MAX_LIST_ITEMS = 50
 MAX_ITEM_LENGTH = 80
+MAX_DISPLAY_NAME = 80
+# Characters that turn the text around: embeddings, overrides and isolates (a name ending in
+# U+202E "gpj.exe" reads "exe.jpg").
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+PLAIN_TEXT = _("This cannot hold line breaks, control characters or text-direction overrides.")
 PROFILE_FIELDS = frozenset(f.name for f in fields(Profile))
+NOT_PLACES = frozenset({"localtime", "Factory"})
 
 
 def apply_profile_changes(profile: Profile, changes: dict[str, Any], now: datetime) -> Profile:
@@ -47,9 +54,8 @@ def _birth_year(value: int | None, now: datetime) -> int | None:
     if value is None:
         return None
     if not 1900 <= value <= now.year - MIN_AGE:
-        raise ValidationFailed(
-            f"Birth year must be between 1900 and {now.year - MIN_AGE}.", field="birthYear"
-        )
+        between = _("Birth year must be between 1900 and {latest}.")
+        raise ValidationFailed.translatable(between, "birthYear", latest=now.year - MIN_AGE)
     return value
 
 
@@ -77,19 +83,35 @@ def _concerns(value: list[str], _now: datetime) -> list[str]:
 
 
 def _allergies(value: list[str], _now: datetime) -> list[str]:
-    items = [item.strip() for item in value if item.strip()]
+    items = [item for item in map(_one_line, value) if item]
     if len(items) > MAX_LIST_ITEMS or any(len(item) > MAX_ITEM_LENGTH for item in items):
-        raise ValidationFailed(
-            f"Up to {MAX_LIST_ITEMS} allergies of at most {MAX_ITEM_LENGTH} characters each.",
-            field="allergies",
+        limits = _("Up to {count} allergies of at most {length} characters each.")
+        raise ValidationFailed.translatable(
+            limits, "allergies", count=MAX_LIST_ITEMS, length=MAX_ITEM_LENGTH
         )
+    if not all(map(_plain, items)):
+        raise ValidationFailed.translatable(PLAIN_TEXT, "allergies")
     return list(dict.fromkeys(items))
+
+
+def _one_line(text: str) -> str:
+    """`text` composed (NFC: an accent typed apart counts as one character) and trimmed."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def _plain(text: str) -> bool:
+    """No control character (line breaks, tabs, NUL, escape sequences), line or paragraph
+    separator, or direction override: a name or an ingredient is shown to other people, in
+    email subjects, calendar entries and text messages."""
+    return not any(
+        unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in BIDI_CONTROLS for c in text
+    )
 
 
 def _budget(field_name: str) -> Any:
     def clean(value: int | None, _now: datetime) -> int | None:
         if value is not None and not 0 < value <= 100_000:
-            raise ValidationFailed("Budget must be a positive amount.", field=field_name)
+            raise ValidationFailed.translatable(_("Budget must be a positive amount."), field_name)
         return value
 
     return clean
@@ -108,7 +130,7 @@ def _pattern(pattern: re.Pattern[str], field_name: str, message: str) -> Any:
             return None
         text = (value or "").strip()
         if not pattern.match(text):
-            raise ValidationFailed(message, field=field_name)
+            raise ValidationFailed.translatable(message, field_name)
         return text
 
     return clean
@@ -122,16 +144,28 @@ def _currency(value: str, _now: datetime) -> str:
     return check_currency(value, "currency")
 
 
-def _display_name(value: str, _now: datetime) -> str:
-    name = value.strip()
-    if len(name) > 80:
-        raise ValidationFailed("Display name is at most 80 characters.", field="displayName")
+def checked_display_name(value: str, field: str = "displayName") -> str:
+    """A person's name as shown to others (also a dermatologist's listing name, `field` then
+    being the listing's): composed, trimmed, at most 80 characters, no control characters."""
+    name = _one_line(value)
+    if len(name) > MAX_DISPLAY_NAME:
+        too_long = _("Display name is at most {count} characters.")
+        raise ValidationFailed.translatable(too_long, field, count=MAX_DISPLAY_NAME)
+    if not _plain(name):
+        raise ValidationFailed.translatable(PLAIN_TEXT, field)
     return name
+
+
+def _display_name(value: str, _now: datetime) -> str:
+    return checked_display_name(value)
 
 
 @cache
 def _known_time_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    """The IANA zones of the tz database, less the files it installs that name no place:
+    `localtime` (whatever zone the machine reading it is set to) and `Factory` (times shown
+    with the abbreviation "-00")."""
+    return frozenset(available_timezones()) - NOT_PLACES
 
 
 _CLEANERS: dict[str, Any] = {
@@ -147,24 +181,24 @@ _CLEANERS: dict[str, Any] = {
     "locale": _locale,
     "currency": _currency,
     "phone": _pattern(
-        PHONE_PATTERN, "phone", "Phone must be in international form, e.g. +447700900123."
+        PHONE_PATTERN, "phone", _("Phone must be in international form, e.g. +447700900123.")
     ),
 }
 
 
 def _check_consistency(profile: Profile) -> None:
     if (profile.pregnant or profile.breastfeeding) and profile.sex == "male":
-        raise ContradictoryProfile(
-            "Pregnancy or breastfeeding is set while sex is male; correct one of them.",
-            field="pregnant",
+        contradiction = _(
+            "Pregnancy or breastfeeding is set while sex is male; correct one of them."
         )
+        raise ContradictoryProfile.translatable(contradiction, "pregnant")
     if (
         profile.budget_total is not None
         and profile.budget_per_product is not None
         and profile.budget_per_product > profile.budget_total
     ):
-        raise ContradictoryProfile(
-            "The per-product budget is higher than the total budget.", field="budgetPerProduct"
-        )
+        higher = _("The per-product budget is higher than the total budget.")
+        raise ContradictoryProfile.translatable(higher, "budgetPerProduct")
     if profile.sms_opt_in and not profile.phone:
-        raise ContradictoryProfile("Add a phone number to get SMS reminders.", field="smsOptIn")
+        no_phone = _("Add a phone number to get SMS reminders.")
+        raise ContradictoryProfile.translatable(no_phone, "smsOptIn")

@@ -23,6 +23,7 @@ from metskin.domain.accounts.model import (
     Role,
     TokenPair,
     User,
+    canonical_email,
     normalise_email,
 )
 from metskin.domain.accounts.passwords import check_password_strength
@@ -96,13 +97,18 @@ class AccountService:
             try:
                 uow.commit()
             except Conflict as error:  # a concurrent registration won the race
-                raise EmailTaken("An account with this email already exists.") from error
+                raise EmailTaken(
+                    "An account with this email already exists.", field="email"
+                ) from error
         return user
 
     def login(self, email: str, password: str) -> Session:
-        address = email.strip().lower()
+        address = canonical_email(email)
+        legacy = email.strip().lower()  # as addresses were stored before canonical_email
         with self.uow_factory() as uow:
             user = uow.users.get_by_email(address)
+            if user is None and legacy != address:
+                user = uow.users.get_by_email(legacy)
             if user is None or not user.is_active:
                 self.hasher.verify(self._dummy_hash, password)  # same cost as a real check
                 raise InvalidCredentials("Email or password is incorrect.")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
+from metskin.domain.accounts.profile import checked_display_name
 from metskin.domain.appointments.model import Availability, ConsultationType, zone
 from metskin.domain.content.model import ContentKind
 from metskin.domain.directory.errors import DermatologistNotFound
@@ -46,8 +47,10 @@ class Listing:
         return Fee(amount, self.fee_currency)
 
     def profile(self, doctor_id: str, email: str, availability: Availability) -> Dermatologist:
-        if not self.name.strip() or len(self.name) > 120:
-            raise ValidationFailed("name: 1 to 120 characters.", field="name")
+        # The name is the account's display name too: the same rules, on the listing's field.
+        name = checked_display_name(self.name, "name")
+        if not name:
+            raise ValidationFailed("name: 1 to 80 characters.", field="name")
         if len(self.bio) > 2000:
             raise ValidationFailed("bio: at most 2000 characters.", field="bio")
         for field, words in (("specialties", self.specialties), ("languages", self.languages)):
@@ -58,7 +61,7 @@ class Listing:
         zone(self.time_zone)
         return Dermatologist(
             id=doctor_id,
-            name=self.name.strip(),
+            name=name,
             email=email,
             specialties=frozenset(w.lower() for w in self.specialties),
             languages=frozenset(w.lower() for w in self.languages),

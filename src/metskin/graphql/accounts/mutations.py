@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.locales import negotiate
 from metskin.graphql.accounts.types import AuthPayload, ProfileInput, RegisterInput, User
 from metskin.graphql.context import run_sync
 from metskin.graphql.permissions import IsAuthenticated, guarded_mutation
@@ -22,6 +23,14 @@ def _reject_bad_nulls(changes: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
+def _asked_locale(info: Info) -> str | None:
+    """The supported locale the request's `Accept-Language` asks for (the web app sends the
+    language its pages are in); None when it names none."""
+    headers = getattr(info.context.request, "headers", None) or {}
+    asked = headers.get("accept-language")
+    return negotiate(asked) if asked and asked.strip() else None
+
+
 @strawberry.type
 class AccountMutations:
     @strawberry.mutation(description="Create a patient account and log in.")
@@ -32,7 +41,7 @@ class AccountMutations:
             input.email,
             input.password,
             input.display_name,
-            profile_changes=input.profile_changes(),
+            profile_changes=input.profile_changes(_asked_locale(info)),
         )
         session = await run_sync(accounts.login, input.email, input.password)
         return AuthPayload.from_session(session)

@@ -104,7 +104,9 @@ class RegisterInput:
     locale: str | None = strawberry.field(
         default=None,
         description="BCP 47 tag of a supported locale: en, fr or de with a region (en-GB, "
-        "en-US, fr-FR, fr-CH, de-DE, de-AT...); a bare language takes its main region.",
+        "en-US, fr-FR, fr-CH, de-DE, de-AT...); a bare language takes its main region. When "
+        "not given, the best the request's Accept-Language asks for (else en-GB): emails and "
+        "the web app then speak the language the person signed up in.",
     )
     currency: str | None = strawberry.field(
         default=None,
@@ -112,8 +114,11 @@ class RegisterInput:
         "(or the locale's region), if products can be priced in it, else EUR.",
     )
 
-    def profile_changes(self) -> dict[str, Any]:
-        wanted = {"time_zone": self.time_zone, "locale": self.locale, "currency": self.currency}
+    def profile_changes(self, asked_locale: str | None = None) -> dict[str, Any]:
+        """The profile fields given; the locale, when not given, is `asked_locale` (the
+        request's language)."""
+        locale = self.locale if self.locale is not None else asked_locale
+        wanted = {"time_zone": self.time_zone, "locale": locale, "currency": self.currency}
         return {name: value for name, value in wanted.items() if value is not None}
 
 

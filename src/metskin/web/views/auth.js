@@ -57,6 +57,21 @@ export function renderLogin(view, { params }) {
   ]);
 }
 
+/** The IANA time zone the browser is in (appointments, reminders and the currency follow it;
+ * the language follows the app's, which the request's Accept-Language says). */
+function browserTimeZone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+  } catch {
+    return null;
+  }
+}
+
+function register(input) {
+  return gql(`mutation($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`,
+    { input });
+}
+
 export function renderRegister(view, { params }) {
   const form = h("form", { id: "register-form", novalidate: true },
     errorBox(),
@@ -68,10 +83,14 @@ export function renderRegister(view, { params }) {
     t("At least 10 characters; a few unrelated words work well.")),
     h("button", { type: "submit" }, t("Create account")));
   onSubmit(form, async () => {
-    const data = await gql(
-      `mutation($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`,
-      { input: { email: formValue(form, "email"), password: form.elements.password.value,
-        displayName: formValue(form, "displayName") } });
+    const input = { email: formValue(form, "email"), password: form.elements.password.value,
+      displayName: formValue(form, "displayName"), timeZone: browserTimeZone() };
+    const data = await register(input).catch((error) => {
+      // A zone the server does not know: the account starts in the default one, which the
+      // profile page changes.
+      if (error.field !== "timeZone" || !input.timeZone) throw error;
+      return register({ ...input, timeZone: null });
+    });
     session.set(data.register);
     navigate(nextPage(params), { replace: true }); // Back skips the form
   });
