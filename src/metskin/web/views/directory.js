@@ -1,4 +1,6 @@
 // The dermatologist directory: search near a place, see free times, book, or share an analysis.
+// From a referral it starts in the person's language and, when the referral is urgent or soon,
+// with a free time within the period its advice gives; the advice stays in view.
 
 import { gql } from "../graphql.js";
 import {
@@ -6,7 +8,7 @@ import {
   onSubmit, when,
 } from "../dom.js";
 import { languageName, mark, money, t } from "../i18n.js";
-import { CONSULTATION_TYPES, slotPicker } from "./slots.js";
+import { CONSULTATION_TYPES, isoDate, slotPicker } from "./slots.js";
 
 const PAGE = 10;
 const DIRECTORY = `query($filter: DermatologistFilter, $first: Int!, $after: String) {
@@ -30,6 +32,12 @@ const PLACES = [
   ["los-angeles", mark("Los Angeles"), [34.0522, -118.2437]],
 ];
 
+// The days a referral's advice gives to be seen (domain/referrals/model.py ADVISED_WITHIN): the
+// directory starts with the dermatologists free within them. A routine referral's months are
+// longer than the directory's availability window (31 days): it starts with any date.
+const ADVISED_DAYS = { URGENT: 7, SOON: 28 };
+const REFERRAL = `query($id: ID!) { referral(analysisId: $id) { referral { id urgency advice } } }`;
+
 // The place a person's time zone stands for: the directory starts sorted by distance from it.
 const HOME_BY_ZONE = {
   "Europe/London": "london",
@@ -38,6 +46,17 @@ const HOME_BY_ZONE = {
   "America/Chicago": "chicago",
   "America/Los_Angeles": "los-angeles",
 };
+
+/** The referral the directory was opened from (its urgency and advice), or null. */
+async function referralOf(params) {
+  if (!params.get("analysis")) return null;
+  try {
+    const { referral } = await gql(REFERRAL, { id: params.get("analysis") });
+    return referral.referral;
+  } catch {
+    return null;  // not this person's, or gone: the directory without it
+  }
+}
 
 async function homePlace() {
   try {
@@ -48,16 +67,33 @@ async function homePlace() {
   }
 }
 
-function filterForm(params, home = "") {
+/** Where the list is sorted from, in words: the time zone's city, or nowhere yet. */
+function placeHint(place, lat, home) {
+  if (lat.value !== "") {
+    const found = PLACES.find(([value]) => value && value === place.value);
+    return found && found[0] === home
+      ? t("Nearest to {place} first (from your time zone). Change it under Near.",
+        { place: t(found[1]) })
+      : "";
+  }
+  return t("Not sorted by distance: we do not know where you are. Choose a place under Near, "
+    + "enter a latitude and longitude, or use your location.");
+}
+
+function filterForm(params, home = "", freeWithin = null) {
   const lat = h("input", { name: "lat", type: "number", step: "any", placeholder: "51.50" });
   const lon = h("input", { name: "lon", type: "number", step: "any", placeholder: "-0.12" });
   const place = choice("place", PLACES.map(([value, label]) => [value, label]), home);
+  const hint = h("p", { class: "muted", id: "place-hint" });
+  const describePlace = () => { hint.textContent = placeHint(place, lat, home); };
   const showPlace = () => {
     const found = PLACES.find(([value]) => value === place.value);
     lat.value = found && found[2] ? found[2][0] : "";
     lon.value = found && found[2] ? found[2][1] : "";
+    describePlace();
   };
   place.addEventListener("change", showPlace);
+  lat.addEventListener("input", describePlace);
   showPlace();
   const locate = h("button", { type: "button", class: "link", id: "use-location" },
     t("Use my location"));
@@ -66,14 +102,18 @@ function filterForm(params, home = "") {
     h("div", { class: "grid" },
       field(t("Specialty"), choice("specialty", [["", t("Any")],
         ...SPECIALTIES.map((name) => [name, humanize(name)])], params.get("specialty") || "")),
-      field(t("Language"), h("input", { name: "language", placeholder: "e.g. en, fr" })),
+      field(t("Language"), h("input", { name: "language", placeholder: "e.g. en, fr",
+        value: params.get("language") || "" })),
       field(t("Consultation"), choice("consultationType", CONSULTATION_TYPES, "")),
       field(t("Near"), place),
       field(t("Latitude"), lat),
       field(t("Longitude"), lon),
       field(t("Within (km)"), h("input", { name: "radiusKm", type: "number", min: 1 })),
-      field(t("Free from"), h("input", { name: "availableFrom", type: "date" })),
-      field(t("Free until"), h("input", { name: "availableTo", type: "date" }))),
+      field(t("Free from"), h("input", { name: "availableFrom", type: "date",
+        value: freeWithin ? freeWithin.from : "" })),
+      field(t("Free until"), h("input", { name: "availableTo", type: "date",
+        value: freeWithin ? freeWithin.to : "" }))),
+    hint,
     h("p", {}, locate),
     h("button", { type: "submit" }, t("Search")));
   locate.addEventListener("click", () => busy(form, () => new Promise((resolve, reject) => {
@@ -86,6 +126,7 @@ function filterForm(params, home = "") {
       lat.value = position.coords.latitude.toFixed(4);
       lon.value = position.coords.longitude.toFixed(4);
       place.value = "";
+      describePlace();
       resolve();
     }, (failure) => reject(Object.assign(new Error(failure.message || t("No location.")),
       { code: "NO_GEOLOCATION" })), { timeout: 10_000 });
@@ -204,26 +245,59 @@ function doctorCard(doctor, params) {
   return card;
 }
 
+/** The days from today within which a referral's advice asks to be seen, as the form's dates. */
+function advisedWindow(referral) {
+  const days = referral ? ADVISED_DAYS[referral.urgency] : undefined;
+  if (!days) return null;
+  const now = new Date();
+  return { days, from: isoDate(now), to: isoDate(new Date(now.getTime() + days * 86_400_000)) };
+}
+
+/** A note on what the search was narrowed to, with a button that empties `fields` and searches
+ * again (the note goes: the form shows what is searched). */
+function narrowed(form, search, text, { id, label, fields }) {
+  const button = h("button", { type: "button", class: "link", id }, label);
+  const note = h("p", { class: "notice info" }, text, " ", button);
+  button.addEventListener("click", () => busy(form, async () => {
+    for (const name of fields) form.elements.namedItem(name).value = "";
+    note.remove();
+    await search();
+  }));
+  return note;
+}
+
 export async function renderDirectory(view, { params }) {
-  const form = filterForm(params, await homePlace());
+  const [home, referral] = await Promise.all([homePlace(), referralOf(params)]);
+  const freeWithin = advisedWindow(referral);
+  const form = filterForm(params, home, freeWithin);
+  const notes = h("div", { id: "directory-notes" });
   const list = h("ul", { class: "doctors", id: "doctors" });
   const more = h("button", { type: "button", id: "doctors-more", hidden: true }, t("More"));
   const pager = h("div", { class: "pager" }, errorBox(), more);
   let filter = readFilter(form);
   let after = null;
 
+  // Nothing found: say so, and what the referral advises meanwhile (a doctor, urgent care).
+  const nothingFound = () => h("li", { class: "muted", id: "no-match" },
+    h("p", {}, t("No dermatologist matches.")),
+    referral ? Object.assign(notice(referral.advice, referral.urgency === "URGENT" ? "warn"
+      : "info"), { id: "referral-advice" }) : null);
   const load = async () => {
     const { dermatologists } = await gql(DIRECTORY, { filter, first: PAGE, after });
     append(list, [dermatologists.edges.map((edge) => doctorCard(edge.node, params))]);
-    if (!list.firstChild) append(list, [h("li", { class: "muted" }, t("No dermatologist matches."))]);
+    if (!list.firstChild) append(list, [nothingFound()]);
     after = dermatologists.pageInfo.endCursor;
     more.hidden = !dermatologists.pageInfo.hasNextPage;
   };
-  onSubmit(form, async () => {
+  const search = async () => {
     filter = readFilter(form);
     after = null;
     list.replaceChildren();
     await load();
+  };
+  onSubmit(form, async () => {
+    notes.replaceChildren(); // the form says what is searched now
+    await search();
   });
   more.addEventListener("click", () => busy(pager, load));
 
@@ -233,7 +307,26 @@ export async function renderDirectory(view, { params }) {
       : null,
     params.get("referral") ? notice(t("Booking for your referral: it is attached to the "
       + "appointment so the dermatologist can see why."), "info") : null,
-    form, list, pager,
+    notes, form, list, pager,
   ]);
-  await busy(form, load);
+  await busy(form, async () => {
+    await load();
+    const language = filter.language;
+    if (language && params.get("language") && !list.querySelector(".doctor")) {
+      // Nobody speaks the person's language among the rest: everyone, and say so.
+      form.elements.namedItem("language").value = "";
+      await search();
+      notes.append(notice(t("No matching dermatologist speaks {language}, so every language "
+        + "is shown.", { language: languageName(language) }), "info"));
+    } else if (language && params.get("language")) {
+      notes.append(narrowed(form, search, t("Showing dermatologists who speak {language}.",
+        { language: languageName(language) }),
+      { id: "any-language", label: t("Any language"), fields: ["language"] }));
+    }
+    if (freeWithin) {
+      notes.prepend(narrowed(form, search, t("As your referral advises, showing dermatologists "
+        + "with a free time in the next {days} days.", { days: freeWithin.days }),
+      { id: "any-date", label: t("Any date"), fields: ["availableFrom", "availableTo"] }));
+    }
+  });
 }

@@ -2,11 +2,11 @@
 
 import { gql } from "../graphql.js";
 import { append, clear, errorBox, field, h, humanize, onSubmit } from "../dom.js";
-import { mark, t } from "../i18n.js";
+import { locale, mark, t } from "../i18n.js";
 import { forReferral, readMore } from "./learn.js";
 
-const OUTCOME = `disclaimer referral { id urgency specialty message advice answeredQuestionnaire
-  reasons { ruleId urgency specialty text } }`;
+const OUTCOME = `disclaimer referral { id analysisId urgency specialty message advice
+  answeredQuestionnaire reasons { ruleId urgency specialty text } }`;
 const YES_NO = [
   ["spotGrowing", mark("A spot or mole is growing")],
   ["spotChangingShape", mark("A spot is changing shape")],
@@ -27,9 +27,11 @@ const DISTRESS = [
 ];
 const OFTEN = [["0", mark("Never")], ["1", mark("Sometimes")], ["2", mark("Often")], ["3", mark("Always")]];
 
+/** The directory for this referral: its specialty, in the person's language (the app's, which
+ * is the profile's), and the referral itself: the directory reads its urgency and advice. */
 function directoryLink(referral) {
   const query = new URLSearchParams({ specialty: referral.specialty.toLowerCase(),
-    referral: referral.id });
+    language: locale().split("-")[0], referral: referral.id, analysis: referral.analysisId });
   return h("a", { class: "button", id: "find-dermatologist", href: `#/dermatologists?${query}` },
     t("Find a dermatologist ({specialty})", { specialty: humanize(referral.specialty) }));
 }
