@@ -39,6 +39,7 @@ from metskin.adapters.security.export_links import ExportLinks
 from metskin.adapters.security.passwords import Argon2Hasher
 from metskin.adapters.security.signed_urls import MediaUrlSigner
 from metskin.adapters.security.tokens import JwtAccessTokens
+from metskin.adapters.security.unsubscribe_links import UnsubscribeLinks
 from metskin.adapters.vision.engine import VisionEngine
 from metskin.adapters.vision.images import PhotoCodec
 from metskin.adapters.vision.ingest import MediaPreparerAdapter
@@ -132,6 +133,7 @@ class Container:
     progress: ProgressService = field(init=False)
     inbox: InboxService = field(init=False)
     export_links: ExportLinks = field(init=False)
+    unsubscribe_links: UnsubscribeLinks = field(init=False)
     closing: list[Callable[[], None]] = field(default_factory=list, init=False)
     api_keys: ApiKeyService = field(init=False)
     labels: LabelService = field(init=False)
@@ -239,8 +241,13 @@ def bootstrap(
         priced_currencies=container.money.priced_currencies,
     )
     container.translations = BabelTranslations()
+    container.unsubscribe_links = UnsubscribeLinks(
+        settings.secret_key.get_secret_value(), settings.effective_public_url
+    )
     mail = JinjaMailRenderer(
-        base_url=settings.effective_public_url, translations=container.translations
+        base_url=settings.effective_public_url,
+        translations=container.translations,
+        unsubscribe_url=container.unsubscribe_links.url,
     )
     container.notifications = NotificationService(
         container.new_uow, container.notifier, mail, clock

@@ -28,6 +28,7 @@ from metskin.domain.errors import NotFound, Unavailable
 from metskin.domain.i18n.locales import language_of, negotiate
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.limits.errors import RateLimited
+from metskin.graphql.accounts.unsubscribe import unsubscribe_route
 from metskin.graphql.analysis.media_route import media_route
 from metskin.graphql.apikeys.auth import authenticate_api_key
 from metskin.graphql.context import (
@@ -226,6 +227,7 @@ def create_app(container: Container, *, freeze_heap: bool = False) -> Starlette:
         WebSocketRoute("/graphql", graphql_app),
         media_route(container),
         export_route(container),
+        unsubscribe_route(container),
         asset_route(settings.var_dir, settings.graphiql_enabled),
         *learn_routes(container),
         *catalog_routes(),

@@ -6,6 +6,7 @@ language gets its own environment, with the catalog's gettext installed (`adapte
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -19,7 +20,8 @@ from metskin.domain.links import PublicLinks
 from metskin.domain.messages import OutgoingEmail
 
 # Reminders the person can turn off (not the messages of a booking or of their account): they
-# carry a List-Unsubscribe header to where they do it, which mail clients show as a button.
+# carry a List-Unsubscribe header, which mail clients show as a button: a one-click link
+# (RFC 8058, with List-Unsubscribe-Post) when the renderer can sign one, else the profile.
 OPTIONAL_MAIL = frozenset({"check_in_due"})
 
 
@@ -36,8 +38,10 @@ class JinjaMailRenderer:
         product_name: str = "MetSkin",
         base_url: str = "",
         translations: Translations | None = None,
+        unsubscribe_url: Callable[[str], str] | None = None,  # the one-click link of an address
     ) -> None:
         self._translations = translations or SourceTexts()
+        self._unsubscribe_url = unsubscribe_url
         # `links` builds the absolute links a template may hold (metskin.domain.links).
         self._links = PublicLinks(base_url)
         self._globals = {
@@ -61,9 +65,13 @@ class JinjaMailRenderer:
         subject = " ".join(env.get_template(f"{template}.subject.j2").render(values).split())
         html = env.get_template(f"{template}.html.j2").render(values)
         text = env.get_template(f"{template}.txt.j2").render(values)
-        headers = (
-            (("List-Unsubscribe", f"<{self._links.preferences()}>"),)
-            if template in OPTIONAL_MAIL
-            else ()
-        )
+        headers = self._unsubscribe_headers(to) if template in OPTIONAL_MAIL else ()
         return OutgoingEmail(to=to, subject=subject, html=html, text=text, headers=headers)
+
+    def _unsubscribe_headers(self, to: str) -> tuple[tuple[str, str], ...]:
+        if self._unsubscribe_url is None:
+            return (("List-Unsubscribe", f"<{self._links.preferences()}>"),)
+        return (
+            ("List-Unsubscribe", f"<{self._unsubscribe_url(to)}>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        )

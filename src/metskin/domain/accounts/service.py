@@ -6,7 +6,7 @@ import hashlib
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -192,6 +192,20 @@ class AccountService:
             uow.users.save(user)
             uow.commit()
         return user
+
+    def stop_emails(self, email: str) -> bool:
+        """The one-click unsubscribe of the address an email went to: that account's emails are
+        turned off (as the profile's checkbox does). False when no active account has it now
+        (closed, erased, or the address changed since): nothing to turn off."""
+        with self.uow_factory() as uow:
+            user = uow.users.get_by_email(email)
+            if user is None or not user.is_active:
+                return False
+            if user.profile.email_opt_in:
+                user.profile = replace(user.profile, email_opt_in=False)
+                uow.users.save(user)
+                uow.commit()
+        return True
 
     def _priced(self, profile: Profile, changes: dict[str, Any], before: Profile | None) -> Profile:
         """A currency products can be priced in. Unless the person chose one, a new profile's
