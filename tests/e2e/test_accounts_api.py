@@ -268,3 +268,24 @@ async def test_a_sign_up_refused_in_french_says_why(
         i={"email": email, "password": password},
     )
     assert body["errors"][0]["message"].startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("jörg@bücher.de", "jorg@bucher.de"), ("strauß@example.de", "strauss@example.de")],
+)
+async def test_addresses_that_differ_by_an_accent_are_two_people(
+    client: GraphQLClient, first: str, second: str
+) -> None:
+    """MariaDB compared emails under utf8mb4_unicode_ci, where ö = o and ß = ss: the second
+    person got EMAIL_TAKEN, and the first one's password logged in under the second address."""
+    mine = await client.register(first, password="first-person-pass")
+    theirs = await client.register(second, password="second-person-pass")
+    assert mine["user"]["id"] != theirs["user"]["id"]
+    login = """mutation($email: String!, $password: String!) {
+        login(email: $email, password: $password) { user { id } } }"""
+    assert await client.error_codes(login, email=second, password="first-person-pass") == [
+        "INVALID_CREDENTIALS"
+    ]
+    found = await client.data(login, email=first, password="first-person-pass")
+    assert found["login"]["user"]["id"] == mine["user"]["id"]

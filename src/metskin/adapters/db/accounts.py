@@ -6,7 +6,7 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Row, UniqueConstraint, bindparam, true, update
+from sqlalchemy import JSON, Row, String, UniqueConstraint, bindparam, true, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Field, SQLModel, col, select
 
@@ -15,13 +15,18 @@ from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.accounts.model import Profile, RefreshToken, Role, User
 from metskin.domain.ports import CreatedKey
 
+# An address is compared as stored (`canonical_email` made it one form): MariaDB's table
+# collation (utf8mb4_unicode_ci) took "jörg@bücher.de" and "jorg@bucher.de", or "ß" and "ss",
+# for one address (migration 0018). SQLite compares bytes already.
+EMAIL = String(254).with_variant(String(254, collation="utf8mb4_bin"), "mysql", "mariadb")
+
 
 class UserRow(SQLModel, table=True):
     __tablename__ = "users"
     __table_args__ = (UniqueConstraint("email", name="uq_users_email"), MYSQL_TABLE_ARGS)
 
     id: str = Field(primary_key=True, max_length=36)
-    email: str = Field(max_length=254)
+    email: str = Field(sa_type=EMAIL)
     password_hash: str = Field(max_length=255)
     role: str = Field(max_length=16, index=True)
     is_active: bool = True
