@@ -15,28 +15,21 @@ revision = "0018"
 down_revision = "0017"
 
 
-def _email(collation: str) -> sa.String:
-    return sa.String(254, collation=collation)
-
-
-def upgrade() -> None:
+def _collate(old: str, new: str) -> None:
     if op.get_bind().dialect.name in ("mysql", "mariadb"):
         op.alter_column(
             "users",
             "email",
-            existing_type=_email("utf8mb4_unicode_ci"),
-            type_=_email("utf8mb4_bin"),
+            existing_type=sa.String(254, collation=old),
+            type_=sa.String(254, collation=new),
             existing_nullable=False,
         )
+
+
+def upgrade() -> None:
+    _collate("utf8mb4_unicode_ci", "utf8mb4_bin")
 
 
 def downgrade() -> None:
     # Fails on a database that now holds two addresses the old collation takes for one.
-    if op.get_bind().dialect.name in ("mysql", "mariadb"):
-        op.alter_column(
-            "users",
-            "email",
-            existing_type=_email("utf8mb4_bin"),
-            type_=_email("utf8mb4_unicode_ci"),
-            existing_nullable=False,
-        )
+    _collate("utf8mb4_bin", "utf8mb4_unicode_ci")
