@@ -29,7 +29,7 @@ from metskin.domain.errors import DomainError
 from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.messages import Job, OutgoingSms
 from metskin.domain.notifications.service import NotificationService
-from metskin.domain.privacy.service import DERMATOLOGIST_CLOSED
+from metskin.domain.privacy.service import DERMATOLOGIST_CLOSED, PATIENT_CLOSED
 
 NOW = MONDAY_9 - timedelta(days=3)
 SETTINGS = MessengerSettings("https://metskin.test/", "care@metskin.test")
@@ -172,6 +172,18 @@ def test_a_closed_accounts_reason_reaches_the_patient_in_their_language(care: Ca
 
         assert messenger.send_change(booked, "CANCELLED", cancelled.sequence) == 1
         assert care.renderer.rendered[-1][2]["reason"].startswith(said)
+
+
+def test_the_erasure_s_cancellation_tells_the_renderer_the_account_is_closed(care: Care) -> None:
+    booked = care.book()
+    patient = care.uow.users.get("p1")
+    assert patient is not None and care.messenger.send_change(booked, "CONFIRMED", 0) == 1
+    assert care.renderer.rendered[-1][2]["account_open"] is True
+    patient.is_active = False  # an erasure closes the account before it cancels
+    care.uow.users.save(patient)
+    cancelled = care.appointments.cancel_for_erasure("p1", booked, PATIENT_CLOSED)
+    assert care.messenger.send_change(booked, "CANCELLED", cancelled.sequence) == 1
+    assert care.renderer.rendered[-1][2]["account_open"] is False
 
 
 def test_nothing_is_sent_for_a_missing_appointment_or_patient(care: Care) -> None:

@@ -136,3 +136,22 @@ def test_the_check_in_sms_is_one_sms_in_every_language(locale: str, public: str)
     [sms] = notifier.sms
     assert sms_segments(sms.body) == 1, (len(sms.body), sms.body)
     assert sms.body.endswith(f"{public}/analyse")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_cancellation_to_a_closed_account_offers_nothing_in_it(locale: str) -> None:
+    """The erasure's cancellation to the person who closed their account said 'book a new
+    time here' and 'choose which emails we send you', both links into the account just
+    erased. It still says what was cancelled, and the calendar update is still attached."""
+    translations = BabelTranslations()
+    renderer = JinjaMailRenderer(base_url=PUBLIC, translations=translations)
+    kind, tr = AppointmentMessage.CANCELLED, translations.translator(locale)
+    context = email_context(kind, notice(), tr=tr, account_open=False, **options(kind))
+    closed = renderer.render_email(kind.template, "ana@example.org", context, locale)
+    context = email_context(kind, notice(), tr=tr, **options(kind))
+    open_ = renderer.render_email(kind.template, "ana@example.org", context, locale)
+    for part in (closed.text, closed.html):
+        assert notice().manage_url not in part and f"{PUBLIC}/profile" not in part
+    for part in (open_.text, open_.html):
+        assert notice().manage_url in part and f"{PUBLIC}/profile" in part
+    assert len(closed.text) < len(open_.text) and "Ana" in closed.text

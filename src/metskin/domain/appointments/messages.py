@@ -95,11 +95,14 @@ def email_context(
     hours_before: int | None = None,
     previous_start_utc: datetime | None = None,
     tr: Translator = ENGLISH,
+    account_open: bool = True,
 ) -> dict[str, Any]:
     """Every variable the four templates use (they render with StrictUndefined).
 
     `reason` is why the appointment moved or was cancelled (optional, shown as given);
-    `hours_before` is for reminders, `previous_start_utc` for reschedules.
+    `hours_before` is for reminders, `previous_start_utc` for reschedules. `account_open`
+    False: the person's account is closed (the cancellations of an erasure), so nothing
+    offers to book again or to choose messages in it.
     """
     _check_hours(kind, hours_before)
     if (kind is AppointmentMessage.RESCHEDULED) != (previous_start_utc is not None):
@@ -127,6 +130,7 @@ def email_context(
             else ""
         ),
         "manage_url": notice.manage_url,
+        "account_open": account_open,
     }
 
 

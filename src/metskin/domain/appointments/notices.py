@@ -218,6 +218,7 @@ class AppointmentMessenger:
                     hours_before=hours_before,
                     previous_start_utc=previous_start,
                     tr=tr,
+                    account_open=patient.is_active,
                 ),
                 profile.locale,
             )
