@@ -47,6 +47,11 @@ class FakeShareRepository(InMemoryTable[Share]):
         self.add(share)
         return share
 
+    def extend(self, share_id: str, until: datetime) -> Share:
+        stored = self.rows[share_id]
+        stored.expires_at = max(stored.expires_at, until)
+        return copy.deepcopy(stored)
+
     def check_constraints(self) -> None:
         """One active share of the same at a time (the SQL store's unique key): no two
         shares of the same that were both active at once."""

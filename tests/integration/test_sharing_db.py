@@ -140,6 +140,37 @@ def test_a_request_that_lost_the_race_keeps_the_later_expiry_it_asked_for(
     assert kinds == [DashboardEventKind.SHARED]
 
 
+def test_two_requests_extending_a_share_at_once_keep_the_later_expiry(
+    container: Container,
+) -> None:
+    """One request read the share (10 days) and waited; another extended it to 100 days and
+    committed; the first then wrote its 45 days over them (a lost update: access ended
+    earlier than the person asked)."""
+    doctor = make_doctor(container)
+    patient = make_patient(container, "pat@example.com").id
+    clock = FakeClock(container.clock())
+    sharing = SharingService(container.new_uow, clock)
+    late = SharingService(lambda: LateUnitOfWork(container.engine, container.dispatch), clock)
+    first = sharing.share(patient, doctor.id, None, clock.now + timedelta(days=10))
+    LooksFirst.looked.clear()
+    LooksFirst.go_on.clear()
+    outcome: list[Share] = []
+    thread = threading.Thread(
+        target=lambda: outcome.append(
+            late.share(patient, doctor.id, None, clock.now + timedelta(days=45))
+        )
+    )
+    thread.start()
+    assert LooksFirst.looked.wait(timeout=60)  # it found the share at 10 days
+    longest = clock.now + timedelta(days=100)
+    assert sharing.share(patient, doctor.id, None, longest).expires_at == longest
+    LooksFirst.go_on.set()
+    thread.join(timeout=120)
+
+    assert [(s.id, s.expires_at) for s in outcome] == [(first.id, longest)]
+    assert [(s.id, s.expires_at) for s in sharing.shares_of(patient)] == [(first.id, longest)]
+
+
 def test_sharing_again_after_expiry_makes_a_new_share(container: Container) -> None:
     doctor = make_doctor(container)
     patient = make_patient(container, "pat@example.com").id

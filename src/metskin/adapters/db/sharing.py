@@ -124,6 +124,16 @@ class SqlShareRepository(SqlRepository[ShareRow, Share]):
             return winner
         return share
 
+    def extend(self, share_id: str, until: datetime) -> Share:
+        runs_shorter = (col(ShareRow.id) == share_id, col(ShareRow.expires_at) < until)
+        self._session.connection().execute(
+            update(ShareRow).where(*runs_shorter).values(expires_at=until)
+        )
+        self._session.expire_all()  # rows read before now hold the old expiry
+        stored = self.get(share_id)
+        assert stored is not None, share_id  # shares are never deleted but with their account
+        return stored
+
     @staticmethod
     def _values(share: Share) -> dict[str, Any]:
         return {

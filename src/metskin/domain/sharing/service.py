@@ -74,8 +74,7 @@ class SharingService:
                     uow.commit()
                     return share
             if expiry > existing.expires_at:
-                existing.expires_at = expiry
-                uow.shares.save(existing)
+                existing = uow.shares.extend(existing.id, expiry)
                 uow.commit()
             return existing
 
