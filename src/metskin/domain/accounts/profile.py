@@ -76,14 +76,20 @@ def _concerns(value: list[str], _now: datetime) -> list[str]:
     return list(dict.fromkeys(value))
 
 
-def _allergies(value: list[str], _now: datetime) -> list[str]:
-    items = [item.strip() for item in value if item.strip()]
-    if len(items) > MAX_LIST_ITEMS or any(len(item) > MAX_ITEM_LENGTH for item in items):
-        raise ValidationFailed(
-            f"Up to {MAX_LIST_ITEMS} allergies of at most {MAX_ITEM_LENGTH} characters each.",
-            field="allergies",
-        )
-    return list(dict.fromkeys(items))
+def _names(what: str, field_name: str) -> Any:
+    """A list of ingredient names (allergies, prescribed actives): trimmed, blanks and repeats
+    dropped, held to MAX_LIST_ITEMS names of at most MAX_ITEM_LENGTH characters."""
+
+    def clean(value: list[str], _now: datetime) -> list[str]:
+        items = [item.strip() for item in value if item.strip()]
+        if len(items) > MAX_LIST_ITEMS or any(len(item) > MAX_ITEM_LENGTH for item in items):
+            raise ValidationFailed(
+                f"Up to {MAX_LIST_ITEMS} {what} of at most {MAX_ITEM_LENGTH} characters each.",
+                field=field_name,
+            )
+        return list(dict.fromkeys(items))
+
+    return clean
 
 
 def _budget(field_name: str) -> Any:
@@ -140,7 +146,8 @@ _CLEANERS: dict[str, Any] = {
     "sex": _choice(SEXES, "sex"),
     "skin_type": _choice(SKIN_TYPES, "skinType", optional=True),
     "concerns": _concerns,
-    "allergies": _allergies,
+    "allergies": _names("allergies", "allergies"),
+    "prescribed": _names("prescribed actives", "prescribed"),
     "budget_per_product": _budget("budgetPerProduct"),
     "budget_total": _budget("budgetTotal"),
     "time_zone": _time_zone,
