@@ -8,8 +8,8 @@ routine of theirs changes but for the prescription-only products it had picked.
 from alembic import op
 from migration_helpers import json
 
-revision = "0017"
-down_revision = "0016"
+revision = "0019"
+down_revision = "0018"
 
 
 def upgrade() -> None:
