@@ -115,6 +115,39 @@ async def test_pregnancy_and_allergies_are_respected(
     assert any(item["reason"] for item in routine["excluded"])
 
 
+async def test_prescription_only_products_need_a_prescribed_active(
+    client: GraphQLClient, seeded: Container
+) -> None:
+    """Every adult's routine could pick tretinoin or hydroquinone (sold on prescription only);
+    now only the actives the person says a doctor prescribed them may go in."""
+    await client.register("maya@example.com")
+    analysis_id = await analysed(client, seeded, face_jpeg())
+    on_prescription = {
+        p.id: {i.inci_name for i in p.ingredients if i.prescription_only}
+        for p in seeded.recommendations.catalog.index().catalog.products
+        if any(i.prescription_only for i in p.ingredients)
+    }
+    assert len(on_prescription) >= 3
+
+    def rule_of(routine: dict) -> dict[str, str]:
+        return {e["productId"]: e["ruleId"] for e in routine["excluded"]}
+
+    routine = (await client.data(RECOMMEND, a=analysis_id))["recommendations"]
+    assert {pid: rule_of(routine).get(pid) for pid in on_prescription} == dict.fromkeys(
+        on_prescription, "prescription.only_when_prescribed"
+    )
+
+    saved = await client.data(
+        "mutation($i: ProfileInput!) { updateProfile(input: $i) { profile { prescribed } } }",
+        i={"prescribed": [" Tretinoin ", "tretinoin", ""]},
+    )
+    assert saved["updateProfile"]["profile"]["prescribed"] == ["Tretinoin", "tretinoin"]
+    routine = (await client.data(RECOMMEND, a=analysis_id))["recommendations"]
+    for pid, actives in on_prescription.items():
+        lifted = actives == {"Tretinoin"}  # a product with hydroquinone too stays out
+        assert (rule_of(routine).get(pid) == "prescription.only_when_prescribed") != lifted, pid
+
+
 async def test_recommendations_need_a_usable_finished_analysis(
     client: GraphQLClient, seeded: Container
 ) -> None:

@@ -336,6 +336,22 @@ def test_errors_are_shown_next_to_the_form(browser: Browser, tmp_path: Path) -> 
     browser.text("#profile-form .form-error", "VALIDATION_FAILED")
 
 
+def test_a_person_enters_the_actives_a_doctor_prescribed(browser: Browser) -> None:
+    register(browser, "prescribed@example.com")
+    browser.go("#/profile")
+    browser.fill("#profile-form", prescribed="x" * 81)
+    browser.submit("#profile-form")
+    assert "prescribed actives" in browser.text(
+        ".field-error[data-field=prescribed]", "prescribed actives"
+    )
+    browser.fill("#profile-form", prescribed="tretinoin, Hydroquinone")
+    browser.submit("#profile-form")
+    browser.text("#profile-form .saved", "Profile saved.")
+    browser.reload("#/profile")
+    field = browser.find("#profile-form [name=prescribed]")
+    browser.until(lambda: field.get_attribute("value") == "tretinoin, Hydroquinone", "saved")
+
+
 def stored_session(browser: Browser) -> Any:
     return browser.driver.execute_script(
         "return JSON.parse(localStorage.getItem('metskin.session') || 'null')"

@@ -39,6 +39,8 @@ class UserRow(SQLModel, table=True):
     pregnant: bool = False
     breastfeeding: bool = False
     allergies: list[str] = Field(default_factory=list, sa_type=JSON)
+    # Null in the rows from before it (0017): read as none.
+    prescribed: list[str] | None = Field(default_factory=list, sa_type=JSON)
     budget_per_product: int | None = None
     budget_total: int | None = None
     currency: str = Field(default="EUR", max_length=3)
@@ -75,6 +77,7 @@ def user_to_domain(row: UserRow | Row[Any]) -> User:
     profile = Profile(**{name: getattr(row, name) for name in PROFILE_COLUMNS})
     profile.concerns = list(profile.concerns or [])
     profile.allergies = list(profile.allergies or [])
+    profile.prescribed = list(profile.prescribed or [])
     return User(
         id=row.id,
         email=row.email,

@@ -90,6 +90,8 @@ class Profile:
     pregnant: bool = False
     breastfeeding: bool = False
     allergies: list[str] = field(default_factory=list)  # ingredient avoid-list
+    # Prescription-only actives a doctor prescribed ("tretinoin"): only these go in routines.
+    prescribed: list[str] = field(default_factory=list)
     budget_per_product: int | None = None  # whole currency units
     budget_total: int | None = None
     currency: str = "EUR"

@@ -48,9 +48,18 @@ def plain_record(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 def profile_hash(needs: SkinNeeds, profile: CareProfile, payload: dict[str, Any]) -> str:
     material = json.dumps(
-        [_fields_of(needs), _fields_of(profile), payload], default=str, sort_keys=True
+        [_fields_of(needs), _care_fields(profile), payload], default=str, sort_keys=True
     )
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _care_fields(profile: CareProfile) -> Any:
+    """The profile's fields; `prescribed` (added 2026-12-06) only when the person has some, so
+    that every routine saved before it keeps its key (a new key is a new current routine)."""
+    found = _fields_of(profile)
+    if not profile.prescribed:
+        del found["prescribed"]
+    return found
 
 
 def _fields_of(value: Any) -> Any:

@@ -9,7 +9,7 @@ import {
 import { languageName, mark, supportedLocales, t } from "../i18n.js";
 
 const PROFILE_FIELDS = `displayName birthYear sex skinType concerns pregnant breastfeeding
-  allergies budgetPerProduct budgetTotal currency locale timeZone phone emailOptIn smsOptIn`;
+  allergies prescribed budgetPerProduct budgetTotal currency locale timeZone phone emailOptIn smsOptIn`;
 const CONCERNS = ["acne", "wrinkles", "pigmentation", "redness", "pores", "dark_circles", "shine",
   "dryness", "sensitivity"];
 const SEXES = [["undisclosed", mark("Prefer not to say")], ["female", mark("Female")], ["male", mark("Male")],
@@ -75,6 +75,10 @@ function profileForm(profile, currencies, patient) {
     forPatients(field(t("Allergies and ingredients to avoid"), h("input", { name: "allergies",
       value: profile.allergies.join(", "), placeholder: "e.g. fragrance, linalool" }),
     t("Separate them with commas."))),
+    forPatients(field(t("Prescription treatments a doctor prescribed you"), h("input", {
+      name: "prescribed", value: profile.prescribed.join(", "), placeholder: "e.g. tretinoin" }),
+    t("Prescription-only products (such as tretinoin or hydroquinone) go in your routine only "
+      + "for the actives you list here. Separate them with commas."))),
     h("div", { class: "grid" },
       forPatients(field(t("Budget per product"), h("input", { name: "budgetPerProduct",
         type: "number", min: 1, value: profile.budgetPerProduct ?? "" }))),
@@ -108,6 +112,7 @@ function readForm(form) {
     pregnant: checked("pregnant"),
     breastfeeding: checked("breastfeeding"),
     allergies: listFromText(formValue(form, "allergies")),
+    prescribed: listFromText(formValue(form, "prescribed")),
     budgetPerProduct: numberOrNull(formValue(form, "budgetPerProduct")),
     budgetTotal: numberOrNull(formValue(form, "budgetTotal")),
     currency: formValue(form, "currency"),
