@@ -86,12 +86,19 @@ SEE_A_DOCTOR = {
 
 
 def introduction(product: Product, profile: CareProfile) -> list[str]:
-    lines = [product.usage.how_to_introduce] if product.usage.how_to_introduce else []
+    """The label's own way to start the product, and the patch-test advice when it is left on
+    a careful person's skin or holds an active or a fragrance: one patch-test line, the one
+    that says how (a label's "Patch test first: essential oils ..." made it two)."""
+    own = product.usage.how_to_introduce
     careful = profile.sensitive_skin or bool(profile.allergies)
     leave_on = product.slot != "cleanser"
     if leave_on and (careful or product.classes & ACTIVE_CLASSES or not product.fragrance_free):
-        lines.append(PATCH_TEST)
-    return lines
+        return [own, PATCH_TEST] if own and not _asks_for_patch_test(own) else [PATCH_TEST]
+    return [own] if own else []
+
+
+def _asks_for_patch_test(line: str) -> bool:
+    return line.casefold().startswith(PATCH_TEST.casefold().split(":", 1)[0])
 
 
 def routine_warnings(
@@ -136,7 +143,7 @@ def routine_warnings(
         for concern, (threshold, advice) in SEE_A_DOCTOR.items()
         if needs.severity(concern) >= threshold
     ]
-    return warnings
+    return list(dict.fromkeys(warnings))
 
 
 def _no_sunscreen(left_out: Collection[Product], rules: tuple[SafetyRule, ...], count: int) -> str:
