@@ -8,6 +8,7 @@ from decimal import Decimal
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.said import Said
 from metskin.domain.recommendations.catalog import Product
+from metskin.domain.recommendations.grouped import named
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.rules import SafetyRule
 from metskin.domain.recommendations.safety import needed_slots
@@ -156,10 +157,9 @@ def _no_sunscreen(left_out: Collection[Product], rules: tuple[SafetyRule, ...], 
 
 def _sun_sensitising(products: Collection[Product], rules: tuple[SafetyRule, ...]) -> str:
     """The ingredients of `products` that need a sunscreen with them, named in a list."""
-    names = {
+    return named(
         i.inci_name
         for p in products
         for r in needed_slots(p, rules)
         for i in p.with_class(*r.classes)
-    }
-    return ", ".join(sorted(names))
+    )
