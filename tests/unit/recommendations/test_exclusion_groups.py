@@ -9,7 +9,7 @@ from decimal import Decimal
 from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.domain.recommendations.catalog import load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
-from metskin.domain.recommendations.payload import MAX_EXCLUDED_SHOWN, serialise
+from metskin.domain.recommendations.payload import MAX_EXCLUDED_SHOWN, profile_hash, serialise
 from metskin.domain.recommendations.routine import build_routine
 from metskin.graphql.recommendations.types import exclusion_groups
 
@@ -74,3 +74,13 @@ def test_a_routine_saved_before_the_groups_has_each_product_as_its_own() -> None
     assert [g.count for g in groups] == [1] * len(payload["excluded"])
     assert groups[0].products[0].product_id == payload["excluded"][0]["product_id"]
     assert groups[0].reason.startswith("Contient ")
+
+
+def test_a_routine_saved_before_the_groups_keeps_its_key() -> None:
+    """The groups are read from the exclusions: the key a routine was saved under before they
+    came stays its key, so it is found and stays the person's routine (a new key would save it
+    again and restart their check-in count)."""
+    routine = build_routine(SKIN, FRAGRANCE, PACKAGED)
+    payload = serialise(routine, [])
+    before = {name: value for name, value in payload.items() if name != "excluded_groups"}
+    assert profile_hash(SKIN, FRAGRANCE, payload) == profile_hash(SKIN, FRAGRANCE, before)

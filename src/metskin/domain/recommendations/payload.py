@@ -48,9 +48,15 @@ def plain_record(raw: Mapping[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(raw, default=str))
 
 
+# Read from the rest of the payload, so not in its key: a routine saved before they were kept
+# its key (and stays the person's routine, with its check-in count) when they came.
+DERIVED = frozenset({"excluded_groups"})
+
+
 def profile_hash(needs: SkinNeeds, profile: CareProfile, payload: dict[str, Any]) -> str:
+    keyed = {name: value for name, value in payload.items() if name not in DERIVED}
     material = json.dumps(
-        [_fields_of(needs), _fields_of(profile), payload], default=str, sort_keys=True
+        [_fields_of(needs), _fields_of(profile), keyed], default=str, sort_keys=True
     )
     return hashlib.sha256(material.encode()).hexdigest()
 
