@@ -23,6 +23,7 @@ RECOMMEND = """query($a: ID!) { recommendations(analysisId: $a) {
   pm { slot time why product { id ingredients pregnancySafe } }
   alternatives { slot options { product { id } why } }
   excluded { productId ruleId reason }
+  excludedGroups { ruleId reason count products { productId reason } }
   tips { title body articles { slug title url } }
 } }"""
 
@@ -113,6 +114,14 @@ async def test_pregnancy_and_allergies_are_respected(
     rules = {item["ruleId"] for item in routine["excluded"]}
     assert any("pregnan" in rule for rule in rules), rules
     assert any(item["reason"] for item in routine["excluded"])
+    # One line per reason: the niacinamide allergy's products are one group with a count.
+    groups = routine["excludedGroups"]
+    (allergy,) = [g for g in groups if g["ruleId"] == "allergy.listed_ingredient"]
+    assert allergy["count"] == len(allergy["products"]) > 1
+    assert f"We left out {allergy['count']} of our products for this" in allergy["reason"]
+    listed = {item["productId"] for item in routine["excluded"]}
+    grouped = {p["productId"] for g in groups for p in g["products"]}
+    assert listed <= grouped and sum(g["count"] for g in groups) >= len(listed)
 
 
 async def test_prescription_only_products_need_a_prescribed_active(

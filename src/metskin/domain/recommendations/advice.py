@@ -8,6 +8,7 @@ from decimal import Decimal
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.said import Said
 from metskin.domain.recommendations.catalog import Product
+from metskin.domain.recommendations.grouped import named
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.rules import SafetyRule
 from metskin.domain.recommendations.safety import needed_slots
@@ -105,12 +106,19 @@ ASK_FOR_PRESCRIPTION = _(
 
 
 def introduction(product: Product, profile: CareProfile) -> list[str]:
-    lines = [product.usage.how_to_introduce] if product.usage.how_to_introduce else []
+    """The label's own way to start the product, and the patch-test advice when it is left on
+    a careful person's skin or holds an active or a fragrance: one patch-test line, the one
+    that says how (a label's "Patch test first: essential oils ..." made it two)."""
+    own = product.usage.how_to_introduce
     careful = profile.sensitive_skin or bool(profile.allergies)
     leave_on = product.slot != "cleanser"
     if leave_on and (careful or product.classes & ACTIVE_CLASSES or not product.fragrance_free):
-        lines.append(PATCH_TEST)
-    return lines
+        return [own, PATCH_TEST] if own and not _asks_for_patch_test(own) else [PATCH_TEST]
+    return [own] if own else []
+
+
+def _asks_for_patch_test(line: str) -> bool:
+    return line.casefold().startswith(PATCH_TEST.casefold().split(":", 1)[0])
 
 
 def routine_warnings(
@@ -153,7 +161,7 @@ def routine_warnings(
         for p in products
         if any(i.prescription_only for i in p.ingredients)
     ]
-    return warnings + _to_a_doctor(needs, rx_options or {})
+    return list(dict.fromkeys(warnings + _to_a_doctor(needs, rx_options or {})))
 
 
 def _to_a_doctor(needs: SkinNeeds, options: Mapping[str, str]) -> list[str]:
@@ -183,10 +191,9 @@ def _no_sunscreen(left_out: Collection[Product], rules: tuple[SafetyRule, ...], 
 
 def _sun_sensitising(products: Collection[Product], rules: tuple[SafetyRule, ...]) -> str:
     """The ingredients of `products` that need a sunscreen with them, named in a list."""
-    names = {
+    return named(
         i.inci_name
         for p in products
         for r in needed_slots(p, rules)
         for i in p.with_class(*r.classes)
-    }
-    return ", ".join(sorted(names))
+    )
