@@ -37,6 +37,7 @@ from metskin.adapters.queue.dramatiq_queue import DramatiqJobQueue
 from metskin.adapters.redis_away import RedisAway
 from metskin.adapters.security.export_links import ExportLinks
 from metskin.adapters.security.passwords import Argon2Hasher
+from metskin.adapters.security.reset_links import ResetLinks
 from metskin.adapters.security.signed_urls import MediaUrlSigner
 from metskin.adapters.security.tokens import JwtAccessTokens
 from metskin.adapters.security.unsubscribe_links import UnsubscribeLinks
@@ -232,6 +233,7 @@ def bootstrap(
         container.broker, RedisAway.of(settings.redis_url) if settings.uses_redis else None
     )
     container.money = MoneyService(container.new_uow, clock)
+    add_limits(container)
     container.accounts = AccountService(
         container.new_uow,
         Argon2Hasher(settings.password_hash_time_cost, settings.password_hash_memory_kib),
@@ -239,6 +241,11 @@ def bootstrap(
         clock,
         timedelta(days=settings.refresh_token_days),
         priced_currencies=container.money.priced_currencies,
+        reset_tokens=ResetLinks(
+            settings.secret_key.get_secret_value(),
+            timedelta(minutes=settings.password_reset_minutes),
+        ),
+        login_attempts=container.login_backoff,
     )
     container.translations = BabelTranslations()
     container.unsubscribe_links = UnsubscribeLinks(
@@ -313,7 +320,6 @@ def bootstrap(
     )
     container.api_keys = ApiKeyService(container.new_uow, clock)
     container.labels = LabelService(container.new_uow, clock)
-    add_limits(container)
     wire_privacy(container)
     wire_directory_admin(container)
     declare_workers(container)
@@ -381,7 +387,7 @@ def declare_workers(container: Container) -> None:
     declare_actors(
         broker,
         [
-            *account_actors(container.notifications),
+            *account_actors(container.accounts, container.notifications),
             *analysis_actors(container.analyses, settings.analysis_time_limit_s),
             *appointment_actors(container.messenger),
             *check_in_actors(container.check_in_messenger),

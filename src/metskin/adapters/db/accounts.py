@@ -160,3 +160,13 @@ class SqlRefreshTokenRepository(SqlRepository[RefreshTokenRow, RefreshToken]):
             .where(col(RefreshTokenRow.revoked_at).is_(None))
             .values(revoked_at=when)
         )
+
+    def revoke_user(self, user_id: str, when: datetime, keep_family: str | None = None) -> None:
+        statement = (
+            update(RefreshTokenRow)
+            .where(col(RefreshTokenRow.user_id) == user_id)
+            .where(col(RefreshTokenRow.revoked_at).is_(None))
+        )
+        if keep_family is not None:
+            statement = statement.where(col(RefreshTokenRow.family) != keep_family)
+        self._session.execute(statement.values(revoked_at=when))

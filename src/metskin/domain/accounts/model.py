@@ -143,3 +143,12 @@ class TokenPair:
     access_token: str
     refresh_token: str
     access_expires_at: datetime
+
+
+@dataclass(frozen=True)
+class PasswordReset:
+    """What the reset email carries: whose it is, the token of its link, for how long."""
+
+    user_id: str
+    token: str
+    valid_minutes: int

@@ -124,6 +124,30 @@ function readForm(form) {
   };
 }
 
+/** A new password: the current one first (a wrong one counts as a failed login). The other
+ * sessions end; this one stays signed in. */
+function passwordPanel() {
+  const form = h("form", { id: "password-form", novalidate: true },
+    errorBox(),
+    field(t("Current password"), h("input", { name: "currentPassword", type: "password",
+      autocomplete: "current-password", required: true })),
+    field(t("New password"), h("input", { name: "newPassword", type: "password",
+      autocomplete: "new-password", required: true }),
+    t("At least 10 characters; a few unrelated words work well.")),
+    h("button", { type: "submit" }, t("Change password")),
+    h("div", { class: "saved", role: "status" }));
+  onSubmit(form, async () => {
+    form.querySelector(".saved").replaceChildren();
+    await gql(`mutation($c: String!, $n: String!) {
+      changePassword(currentPassword: $c, newPassword: $n) }`,
+    { c: form.elements.currentPassword.value, n: form.elements.newPassword.value });
+    form.reset();
+    form.querySelector(".saved").append(notice(t("Password changed. You were logged out on "
+      + "your other devices.")));
+  });
+  return h("section", { class: "card", id: "password" }, h("h2", {}, t("Change password")), form);
+}
+
 export async function renderProfile(view) {
   const data = await gql(`{ me { id email role createdAt profile { ${PROFILE_FIELDS} } }
     exchangeRates { base rates { currency } } }`);
@@ -143,6 +167,7 @@ export async function renderProfile(view) {
     h("h1", {}, t("Your profile")),
     h("p", { class: "muted" }, `${data.me.email} · ${humanize(data.me.role)}`),
     form,
+    passwordPanel(),
     await dataRightsPanel(),
   ]);
 }
