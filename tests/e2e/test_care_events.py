@@ -34,6 +34,7 @@ EVENTS = """subscription($after: Int) {
 # thread to read the log (2026-12-06), so the bound is wide: it only matters when it fails.
 DELIVERY_S = 60
 
+
 @pytest.fixture
 def two_apis(
     tmp_path: Path, migrated_mysql: str, redis_url: str
