@@ -368,6 +368,7 @@ def wire_privacy(container: Container) -> None:
         container.clock,
         PrivacySettings(key, timedelta(hours=settings.export_retention_hours)),
         container.analyses.unmade_thumbnail,
+        container.login_backoff,
     )
     container.export_links = ExportLinks(
         settings.secret_key.get_secret_value(), timedelta(seconds=settings.export_link_seconds)

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
 
-from metskin.domain.accounts.ports import UserRepository
+from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.errors import DomainError
 from metskin.domain.privacy.model import DataExport, Erasure, PersonalData, StoredFile
 from metskin.domain.privacy.ports import DataExportRepository, ErasureLog, PersonalDataStore
-from tests.fakes.accounts import FakeUserRepository
+from tests.fakes.accounts import FakeRefreshTokenRepository, FakeUserRepository
 from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository, InMemoryTable
 
 
@@ -81,6 +81,7 @@ class FakePrivacyUnitOfWork(FakeUnitOfWork):
     """The person's data erases the users and exports of this unit of work."""
 
     users: UserRepository = field(default_factory=FakeUserRepository)
+    refresh_tokens: RefreshTokenRepository = field(default_factory=FakeRefreshTokenRepository)
     data_exports: DataExportRepository = field(default_factory=FakeDataExportRepository)
     erasures: ErasureLog = field(default_factory=FakeErasureLog)
     personal_data: PersonalDataStore = field(init=False)

@@ -7,13 +7,18 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
+from metskin.adapters.limits.memory import InMemoryLoginFailures
 from metskin.domain.accounts.errors import InvalidCredentials
-from metskin.domain.accounts.model import Role
+from metskin.domain.accounts.model import RefreshToken, Role
 from metskin.domain.errors import Forbidden
+from metskin.domain.limits.errors import RateLimited
+from metskin.domain.limits.model import BackoffPolicy
+from metskin.domain.limits.service import LoginBackoff
 from metskin.domain.messages import Job
 from metskin.domain.privacy.errors import AccountNotFound, ExportNotFound, ExportUnavailable
 from metskin.domain.privacy.model import ExportStatus, StoredFile, pseudonym
@@ -257,3 +262,47 @@ def test_pseudonyms_are_keyed_stable_and_fit_an_id_column() -> None:
     assert alias == pseudonym(KEY, "p1") != pseudonym(KEY, "p2")
     assert alias != pseudonym(b"other key", "p1")
     assert len(alias) == 36 and alias.startswith("anon-") and "p1" not in alias[5:7]
+
+
+def test_an_erasure_that_stops_midway_has_already_ended_every_session(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The account was closed first, but its sessions stayed: with the session check reading
+    sessions only, access tokens issued before kept working for their 15 minutes while the
+    erasure waited to be run again."""
+    now = world.clock.now
+    with world.uow:
+        for family in ("phone", "laptop"):
+            token = RefreshToken(f"h-{family}", "p1", family, now + timedelta(days=30), now)
+            world.uow.refresh_tokens.add(token)
+        world.uow.refresh_tokens.add(RefreshToken("h-p2", "p2", "p2", now + timedelta(days=1), now))
+        world.uow.commit()
+
+    def unreachable(name: str) -> None:  # a step after closing the account fails
+        raise OSError("storage unreachable")
+
+    monkeypatch.setattr(world.storage, "delete", unreachable)
+
+    with pytest.raises(OSError):
+        world.service.delete_my_account("p1", "pw")
+
+    tokens = world.uow.refresh_tokens
+    assert not tokens.family_active("phone", now) and not tokens.family_active("laptop", now)
+    assert tokens.family_active("p2", now)  # nobody else's
+
+
+def test_closing_an_account_asks_its_password_as_a_login_does(world: World) -> None:
+    """deleteMyAccount's password check was outside the login backoff: a stolen session could
+    guess the password there at full speed, unslowed by the failed logins it added nothing to."""
+    backoff = LoginBackoff(InMemoryLoginFailures(), world.clock, BackoffPolicy(free_failures=2))
+    service = replace(world.service, login_attempts=backoff)
+    for _ in range(2):
+        with pytest.raises(InvalidCredentials):
+            service.delete_my_account("p1", "a-guess")
+    with pytest.raises(RateLimited):
+        service.delete_my_account("p1", "pw")  # the right password, but the account must wait
+    with pytest.raises(RateLimited):
+        backoff.check("p1@example.com")  # and so must a login
+    assert world.uow.users.get("p1") is not None
+    world.clock.advance(seconds=60)
+    assert service.delete_my_account("p1", "pw").requested_by == "self"

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from metskin.domain.accounts.errors import WeakPassword
 from metskin.domain.i18n.marks import _
+
+if TYPE_CHECKING:
+    from metskin.domain.accounts.model import User
+    from metskin.domain.accounts.ports import LoginAttempts, PasswordHasher
+    from metskin.domain.errors import DomainError
 
 FIELD = "password"
 MIN_LENGTH = 10
@@ -60,3 +67,22 @@ def check_password_strength(password: str, email: str, field: str = FIELD) -> No
 def _character_classes(password: str) -> int:
     checks = (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
     return sum(any(check(c) for c in password) for check in checks)
+
+
+def confirm_password(
+    hasher: PasswordHasher,
+    attempts: LoginAttempts | None,
+    user: User,
+    password: str,
+    refused: DomainError,
+) -> None:
+    """The account's own password asked again (to change it, to close the account), checked as
+    a login checks it: refused with RateLimited while the login backoff makes the account wait,
+    and a wrong one (`refused` is raised) counted as a failed login, so these paths cannot be
+    used to guess a password the login would slow down."""
+    if attempts is not None:
+        attempts.check(user.email)
+    if not hasher.verify(user.password_hash, password):
+        if attempts is not None:
+            attempts.failed(user.email)
+        raise refused

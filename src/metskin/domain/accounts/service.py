@@ -29,7 +29,7 @@ from metskin.domain.accounts.model import (
     canonical_email,
     normalise_email,
 )
-from metskin.domain.accounts.passwords import check_password_strength
+from metskin.domain.accounts.passwords import check_password_strength, confirm_password
 from metskin.domain.accounts.ports import (
     AccessTokenCodec,
     AccountsUnitOfWork,
@@ -231,14 +231,9 @@ class AccountService:
             user = uow.users.get(user_id, for_update=True)
             if user is None or not user.is_active:
                 raise SessionEnded("This session has ended; log in again.")
-            if self.login_attempts is not None:
-                self.login_attempts.check(user.email)
-            if not self.hasher.verify(user.password_hash, current_password):
-                if self.login_attempts is not None:
-                    self.login_attempts.failed(user.email)
-                raise InvalidCredentials.translatable(
-                    _("Your current password is not right."), "current_password"
-                )
+            wrong = _("Your current password is not right.")
+            refused = InvalidCredentials.translatable(wrong, "current_password")
+            confirm_password(self.hasher, self.login_attempts, user, current_password, refused)
             self._replace_password(uow, user, new_password, now, keep_session=session)
         if self.login_attempts is not None:
             self.login_attempts.succeeded(user.email)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 from metskin.domain.ports import UnitOfWork
 
 if TYPE_CHECKING:
-    from metskin.domain.accounts.ports import UserRepository
+    from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
     from metskin.domain.privacy.model import DataExport, Erasure, PersonalData
 
 
@@ -68,6 +68,7 @@ class CareLinks(Protocol):
 
 class PrivacyUnitOfWork(UnitOfWork, Protocol):
     users: UserRepository
+    refresh_tokens: RefreshTokenRepository
     personal_data: PersonalDataStore
     data_exports: DataExportRepository
     erasures: ErasureLog

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from metskin.domain.accounts.errors import InvalidCredentials
 from metskin.domain.accounts.model import Role
+from metskin.domain.accounts.passwords import confirm_password
 from metskin.domain.analysis.ports import ObjectMissing
 from metskin.domain.errors import DomainError, Forbidden
 from metskin.domain.i18n.marks import _
@@ -32,7 +33,7 @@ from metskin.domain.privacy.errors import AccountNotFound, ExportNotFound, Expor
 from metskin.domain.privacy.model import DataExport, Erasure, ExportStatus, pseudonym
 
 if TYPE_CHECKING:
-    from metskin.domain.accounts.ports import PasswordHasher
+    from metskin.domain.accounts.ports import LoginAttempts, PasswordHasher
     from metskin.domain.analysis.ports import MediaStorage
     from metskin.domain.ports import Clock
     from metskin.domain.privacy.ports import CareLinks, PrivacyUowFactory
@@ -64,6 +65,7 @@ class PrivacyService:
     settings: PrivacySettings
     # the bytes of a stored file made on first use (a plain JPEG's thumbnail), else None
     unmade_file: Callable[[str], bytes | None] = lambda _name: None
+    login_attempts: LoginAttempts | None = None  # the login backoff, for the password asked
 
     # --- export ----------------------------------------------------------------------------
 
@@ -161,8 +163,8 @@ class PrivacyService:
         user = read(self.uow_factory, lambda uow: uow.users.get(user_id))
         if user is None:
             raise AccountNotFound("No such account.")
-        if not self.hasher.verify(user.password_hash, password):
-            raise InvalidCredentials("The password is not correct.", field="password")
+        refused = InvalidCredentials("The password is not correct.", field="password")
+        confirm_password(self.hasher, self.login_attempts, user, password, refused)
         return self._erase(user_id, "self")
 
     def erase_account(self, admin_id: str, user_id: str) -> Erasure:
@@ -182,6 +184,8 @@ class PrivacyService:
                 raise AccountNotFound("No such account.", field="userId")
             user.is_active = False  # no login or refresh from here on, even if a step fails
             uow.users.save(user)
+            # and no request with a token issued before: the session check reads the sessions
+            uow.refresh_tokens.revoke_user(user_id, now)
             appointments = uow.personal_data.upcoming_appointments(user_id, now)
             shares = uow.personal_data.active_shares(user_id, now)
             exports = uow.data_exports.list_for_user(user_id)
