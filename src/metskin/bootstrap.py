@@ -37,6 +37,7 @@ from metskin.adapters.queue.dramatiq_queue import DramatiqJobQueue
 from metskin.adapters.redis_away import RedisAway
 from metskin.adapters.security.export_links import ExportLinks
 from metskin.adapters.security.passwords import Argon2Hasher
+from metskin.adapters.security.reset_links import ResetLinks
 from metskin.adapters.security.signed_urls import MediaUrlSigner
 from metskin.adapters.security.tokens import JwtAccessTokens
 from metskin.adapters.security.unsubscribe_links import UnsubscribeLinks
@@ -130,6 +131,7 @@ class Container:
     metrics: Metrics = field(default_factory=Metrics, init=False)
     rate_limits: RateLimits | None = field(default=None, init=False)  # None: limits are off
     login_backoff: LoginBackoff | None = field(default=None, init=False)
+    login_failures: LoginFailures | None = field(default=None, init=False)  # also wrong codes
     phones: PhoneVerification = field(init=False)
     privacy: PrivacyService = field(init=False)
     progress: ProgressService = field(init=False)
@@ -205,7 +207,7 @@ def add_limits(container: Container) -> None:
         forget_after=max(settings.login_forget_failures_seconds, settings.login_max_delay_seconds),
     )
     container.login_backoff = LoginBackoff(failures, container.clock, policy)
-    container.phones.wrong_codes = wrong_phone_codes(failures, container.clock)
+    container.login_failures = failures
 
 
 def bootstrap(
@@ -235,6 +237,7 @@ def bootstrap(
         container.broker, RedisAway.of(settings.redis_url) if settings.uses_redis else None
     )
     container.money = MoneyService(container.new_uow, clock)
+    add_limits(container)
     container.accounts = AccountService(
         container.new_uow,
         Argon2Hasher(settings.password_hash_time_cost, settings.password_hash_memory_kib),
@@ -242,6 +245,11 @@ def bootstrap(
         clock,
         timedelta(days=settings.refresh_token_days),
         priced_currencies=container.money.priced_currencies,
+        reset_tokens=ResetLinks(
+            settings.secret_key.get_secret_value(),
+            timedelta(minutes=settings.password_reset_minutes),
+        ),
+        login_attempts=container.login_backoff,
     )
     container.translations = BabelTranslations()
     container.unsubscribe_links = UnsubscribeLinks(
@@ -262,7 +270,8 @@ def bootstrap(
         hashlib.sha256(
             b"metskin-phone-code-v1:" + settings.secret_key.get_secret_value().encode()
         ).digest(),
-        wrong_phone_codes(InMemoryLoginFailures(), clock),
+        # Counted even with the rate limits off (then in this process).
+        wrong_phone_codes(container.login_failures or InMemoryLoginFailures(), clock),
         container.translations,
     )
     container.media = MediaService(
@@ -326,7 +335,6 @@ def bootstrap(
     )
     container.api_keys = ApiKeyService(container.new_uow, clock)
     container.labels = LabelService(container.new_uow, clock)
-    add_limits(container)
     wire_privacy(container)
     wire_directory_admin(container)
     declare_workers(container)
@@ -394,7 +402,7 @@ def declare_workers(container: Container) -> None:
     declare_actors(
         broker,
         [
-            *account_actors(container.notifications),
+            *account_actors(container.accounts, container.notifications),
             *analysis_actors(container.analyses, settings.analysis_time_limit_s),
             *appointment_actors(container.messenger),
             *check_in_actors(container.check_in_messenger),

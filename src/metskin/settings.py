@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     previous_keys_until: datetime | None = None
     access_token_minutes: int = 15
     refresh_token_days: int = 30
+    password_reset_minutes: int = Field(default=30, gt=0, le=24 * 60)  # an emailed reset link
     password_hash_time_cost: int = 2  # argon2id; OWASP minimum with 19 MiB
     password_hash_memory_kib: int = 19_456
 

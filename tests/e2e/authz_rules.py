@@ -309,6 +309,14 @@ def own_refresh(world: World, who: str) -> dict[str, Any]:
     return {"t": world.refresh.get(who, "not-a-refresh-token")}
 
 
+def own_reset_link(world: World, who: str) -> dict[str, Any]:
+    """The persona's own emailed reset token (anonymous: a forged one); the link is the proof."""
+    reset = (
+        world.container.accounts.password_reset(world.users[who].email) if who != "anon" else None
+    )
+    return {"t": reset.token if reset else "forged.reset.token", "p": "rain-on-the-roof-42"}
+
+
 def booking(world: World, who: str) -> dict[str, Any]:
     slot = world.free_slots[PERSONAS.index(who)]
     return {
@@ -409,6 +417,25 @@ MUTATIONS = [
         "mutation($t: String!) { logout(refreshToken: $t) }",
         ALL_OK,
         variables=own_refresh,
+    ),
+    rule(
+        "Mutation.changePassword",
+        "mutation($c: String!, $n: String!) { "
+        "changePassword(currentPassword: $c, newPassword: $n) }",
+        OWN,
+        variables=lambda world, who: {"c": PASSWORD, "n": "rain-on-the-roof-42"},
+    ),
+    rule(
+        "Mutation.requestPasswordReset",
+        "mutation($e: String!) { requestPasswordReset(email: $e) }",
+        ALL_OK,
+        variables=lambda world, who: {"e": world.users["P" if who == "anon" else who].email},
+    ),
+    rule(
+        "Mutation.resetPassword",
+        "mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) }",
+        "RESET_LINK_INVALID ok ok ok ok ok",
+        variables=own_reset_link,
     ),
     rule(
         "Mutation.updateProfile",

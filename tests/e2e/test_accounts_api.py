@@ -120,6 +120,31 @@ async def test_update_profile_saves_and_reports_bad_fields(client: GraphQLClient
     assert (await client.data(ME))["me"]["profile"]["timeZone"] == "Asia/Tokyo"
 
 
+async def test_prescribed_actives_are_saved_and_checked_like_allergies(
+    client: GraphQLClient,
+) -> None:
+    await client.register("maya@example.com")
+    update = "mutation($i: ProfileInput!) { updateProfile(input: $i) { profile { prescribed } } }"
+    assert (await client.data(ME.replace("allergies", "allergies prescribed")))["me"]["profile"][
+        "prescribed"
+    ] == []
+    data = await client.data(update, i={"prescribed": [" tretinoin", "Hydroquinone", ""]})
+    assert data["updateProfile"]["profile"]["prescribed"] == ["tretinoin", "Hydroquinone"]
+    for bad in (["x" * 81], [f"active {n}" for n in range(51)], None):
+        body = await client.call(update, i={"prescribed": bad})
+        assert body["errors"][0]["extensions"] == {
+            "code": "VALIDATION_FAILED",
+            "field": "prescribed",
+        }, bad
+    body = await client.call(update, i={"prescribed": [7]})
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert (await client.data(ME.replace("allergies", "allergies prescribed")))["me"]["profile"][
+        "prescribed"
+    ] == ["tretinoin", "Hydroquinone"]
+    data = await client.data(update, i={"prescribed": []})
+    assert data["updateProfile"]["profile"]["prescribed"] == []
+
+
 async def test_admin_list_is_for_admins_only(client: GraphQLClient) -> None:
     await client.register("maya@example.com")
     codes = await client.error_codes("{ users(first: 5) { edges { node { email } } } }")

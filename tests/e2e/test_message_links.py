@@ -97,6 +97,12 @@ def messages(container: Container, appointment_id: str) -> dict[str, list[str]]:
     context = {"name": "Maya", "due_day": "Monday 30 November 2026", "weeks": 4}
     check_in = renderer.render_email("check_in_due", "maya@example.com", context)
     rendered["check_in_due"] = [check_in.subject, check_in.html, check_in.text]
+    for template, extra in (
+        ("password_reset", {"token": "a.b-c_d", "minutes": 30}),
+        ("password_changed", {}),
+    ):
+        email = renderer.render_email(template, "maya@example.com", {"name": "Maya", **extra})
+        rendered[template] = [email.subject, email.html, email.text]
     return rendered
 
 
@@ -126,9 +132,11 @@ async def test_every_link_in_every_message_opens_its_page(
             path = url.removeprefix(PUBLIC)
             page = await client.http.get(path)
             assert page.status_code == 200, (template, url)
-            await assert_right_page(client, path.partition("?")[0], page, routes, appointment_id)
-            followed.add(path.partition("?")[0])
+            page_path = re.split(r"[?#]", path)[0]  # the query and the fragment are the page's
+            await assert_right_page(client, page_path, page, routes, appointment_id)
+            followed.add(page_path)
     assert {f"/appointments/{appointment_id}", "/analyse", "/learn"} <= followed
+    assert {"/reset-password", "/forgot-password"} <= followed
 
 
 async def assert_right_page(

@@ -23,6 +23,7 @@ RECOMMEND = """query($a: ID!) { recommendations(analysisId: $a) {
   pm { slot time why product { id ingredients pregnancySafe } }
   alternatives { slot options { product { id } why } }
   excluded { productId ruleId reason }
+  excludedGroups { ruleId reason count products { productId reason } }
   tips { title body articles { slug title url } }
 } }"""
 
@@ -113,6 +114,47 @@ async def test_pregnancy_and_allergies_are_respected(
     rules = {item["ruleId"] for item in routine["excluded"]}
     assert any("pregnan" in rule for rule in rules), rules
     assert any(item["reason"] for item in routine["excluded"])
+    # One line per reason: the niacinamide allergy's products are one group with a count.
+    groups = routine["excludedGroups"]
+    (allergy,) = [g for g in groups if g["ruleId"] == "allergy.listed_ingredient"]
+    assert allergy["count"] == len(allergy["products"]) > 1
+    assert f"We left out {allergy['count']} of our products for this" in allergy["reason"]
+    listed = {item["productId"] for item in routine["excluded"]}
+    grouped = {p["productId"] for g in groups for p in g["products"]}
+    assert listed <= grouped and sum(g["count"] for g in groups) >= len(listed)
+
+
+async def test_prescription_only_products_need_a_prescribed_active(
+    client: GraphQLClient, seeded: Container
+) -> None:
+    """Every adult's routine could pick tretinoin or hydroquinone (sold on prescription only);
+    now only the actives the person says a doctor prescribed them may go in."""
+    await client.register("maya@example.com")
+    analysis_id = await analysed(client, seeded, face_jpeg())
+    on_prescription = {
+        p.id: {i.inci_name for i in p.ingredients if i.prescription_only}
+        for p in seeded.recommendations.catalog.index().catalog.products
+        if any(i.prescription_only for i in p.ingredients)
+    }
+    assert len(on_prescription) >= 3
+
+    def rule_of(routine: dict) -> dict[str, str]:
+        return {e["productId"]: e["ruleId"] for e in routine["excluded"]}
+
+    routine = (await client.data(RECOMMEND, a=analysis_id))["recommendations"]
+    assert {pid: rule_of(routine).get(pid) for pid in on_prescription} == dict.fromkeys(
+        on_prescription, "prescription.only_when_prescribed"
+    )
+
+    saved = await client.data(
+        "mutation($i: ProfileInput!) { updateProfile(input: $i) { profile { prescribed } } }",
+        i={"prescribed": [" Tretinoin ", "tretinoin", ""]},
+    )
+    assert saved["updateProfile"]["profile"]["prescribed"] == ["Tretinoin", "tretinoin"]
+    routine = (await client.data(RECOMMEND, a=analysis_id))["recommendations"]
+    for pid, actives in on_prescription.items():
+        lifted = actives == {"Tretinoin"}  # a product with hydroquinone too stays out
+        assert (rule_of(routine).get(pid) == "prescription.only_when_prescribed") != lifted, pid
 
 
 async def test_recommendations_need_a_usable_finished_analysis(

@@ -336,6 +336,22 @@ def test_errors_are_shown_next_to_the_form(browser: Browser, tmp_path: Path) -> 
     browser.text("#profile-form .form-error", "VALIDATION_FAILED")
 
 
+def test_a_person_enters_the_actives_a_doctor_prescribed(browser: Browser) -> None:
+    register(browser, "prescribed@example.com")
+    browser.go("#/profile")
+    browser.fill("#profile-form", prescribed="x" * 81)
+    browser.submit("#profile-form")
+    assert "prescribed actives" in browser.text(
+        ".field-error[data-field=prescribed]", "prescribed actives"
+    )
+    browser.fill("#profile-form", prescribed="tretinoin, Hydroquinone")
+    browser.submit("#profile-form")
+    browser.text("#profile-form .saved", "Profile saved.")
+    browser.reload("#/profile")
+    field = browser.find("#profile-form [name=prescribed]")
+    browser.until(lambda: field.get_attribute("value") == "tretinoin, Hydroquinone", "saved")
+
+
 def stored_session(browser: Browser) -> Any:
     return browser.driver.execute_script(
         "return JSON.parse(localStorage.getItem('metskin.session') || 'null')"
@@ -380,15 +396,21 @@ def test_tokens_are_refreshed_and_logout_ends_the_session(browser: Browser, serv
     assert codes == ["INVALID_REFRESH_TOKEN"], json.dumps(refused)
 
 
-def emailed_link(tmp_path_factory: pytest.TempPathFactory, to: str, subject: str) -> str:
-    """The manage link of the email to `to` whose subject holds `subject` (the outbox)."""
+def emailed_link(
+    tmp_path_factory: pytest.TempPathFactory,
+    to: str,
+    subject: str,
+    link: str = r'href="([^"]+/appointments/[^"]+)"',
+) -> str:
+    """The link (`link`'s group; by default the manage link of a booking) of the email to `to`
+    whose subject holds `subject` (the outbox)."""
     # This module's server ("web0"), not another module's ("web-fr0") run before it.
     outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web[0-9]*/var/outbox"))
     for _ in range(100):
         for path in outbox.glob("*.json"):
             email = json.loads(path.read_text())
             if email["to"] == to and subject in email["subject"]:
-                return str(re.search(r'href="([^"]+/appointments/[^"]+)"', email["html"])[1])
+                return str(re.search(link, email["html"])[1])
         time.sleep(0.1)
     raise AssertionError(f"no email to {to} about {subject!r} in {outbox}")
 
@@ -441,6 +463,54 @@ def test_a_booking_emails_link_opens_the_appointment_page(
     browser.submit(".cancel-form")
     browser.text("#appointment", "Appointment cancelled.")
     assert "Book another time" in browser.text("#appointment")
+    assert browser.severe_console_messages() == []
+
+
+def test_a_forgotten_password_is_reset_from_the_login_form(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Before, the login form offered no way back to someone who forgot their password, and the
+    profile no way to change it."""
+    email, new = "forgetful@example.com", "rain-on-the-roof-42"
+    graphql(
+        server,
+        "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
+        i={"email": email, "password": PASSWORD, "displayName": "Fay"},
+    )
+    browser.open("#/login")
+    browser.click("#forgot-password")
+    browser.fill("#forgot-form", email=email)
+    browser.submit("#forgot-form")
+    browser.text("section.view [role=status]", "If an account uses this address")
+    link = emailed_link(
+        tmp_path_factory, email, "Reset your", r'href="([^"]+/reset-password#token=[^"]+)"'
+    )
+    assert link.startswith(f"{server}/reset-password#token=")  # the token never reaches a log
+
+    browser.driver.get(link)
+    browser.fill("#reset-form", newPassword="password123")
+    browser.submit("#reset-form")
+    browser.text(".field-error[data-field=newPassword]", "too easy to guess")
+    browser.fill("#reset-form", newPassword=new)
+    browser.submit("#reset-form")
+    browser.until(lambda: browser.hash() == "#/login?reset=1", "the login page")
+    browser.text("section.view", "Your password was changed.")
+    browser.log_in(email, new)
+
+    browser.go("#/profile")
+    browser.fill("#password-form", currentPassword="not-it-at-all-1", newPassword=PASSWORD)
+    browser.submit("#password-form")
+    browser.text(".field-error[data-field=currentPassword]", "not right")
+    browser.fill("#password-form", currentPassword=new, newPassword=PASSWORD)
+    browser.submit("#password-form")
+    browser.text("#password-form [role=status]", "Password changed.")
+    assert browser.hash() == "#/profile"  # still signed in here
+
+    browser.driver.get(link)  # used, and the password changed since: a clear refusal
+    browser.fill("#reset-form", newPassword="yet-another-one-5")
+    browser.submit("#reset-form")
+    browser.text("#reset-form .form-error", "RESET_LINK_INVALID")
+    assert "Ask for a new link" in browser.text("section.view")
     assert browser.severe_console_messages() == []
 
 

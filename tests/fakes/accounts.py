@@ -17,6 +17,9 @@ class FakeUserRepository(InMemoryTable[User]):
 
     noun = "user"
 
+    def get(self, key: str, *, for_update: bool = False) -> User | None:
+        return super().get(key)
+
     def get_by_email(self, email: str) -> User | None:
         return next((copy.deepcopy(u) for u in self.rows.values() if u.email == email), None)
 
@@ -44,6 +47,12 @@ class FakeRefreshTokenRepository(InMemoryTable[RefreshToken]):
     def revoke_family(self, family: str, when: datetime) -> None:
         for token in self.rows.values():
             if token.family == family and token.revoked_at is None:
+                token.revoked_at = when
+
+    def revoke_user(self, user_id: str, when: datetime, keep_family: str | None = None) -> None:
+        for token in self.rows.values():
+            mine = token.user_id == user_id and token.family != keep_family
+            if mine and token.revoked_at is None:
                 token.revoked_at = when
 
 

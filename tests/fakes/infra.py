@@ -1,6 +1,6 @@
 """In-memory fakes of the infrastructure ports: clock, notifier, mail renderer, job queue,
-event bus, storage, media preparer, analysis engine, password hasher, access tokens, landmarker,
-video frames."""
+event bus, storage, media preparer, analysis engine, password hasher, access tokens, reset
+tokens, landmarker, video frames."""
 
 from __future__ import annotations
 
@@ -52,6 +52,26 @@ class FakeAccessTokens:
         if float(expires) <= now.timestamp():
             raise Unauthenticated("expired")
         return AccessClaims(user_id, Role(role), session)
+
+
+class FakeResetTokens:
+    """Readable tokens, `reset|<user>|<expiry>|<password hash>`: valid until the expiry, for
+    the hash they carry."""
+
+    def __init__(self, lifetime: timedelta = timedelta(minutes=30)) -> None:
+        self.lifetime = lifetime
+
+    def issue(self, user_id: str, password_hash: str, now: datetime) -> str:
+        return f"reset|{user_id}|{(now + self.lifetime).timestamp()}|{password_hash}"
+
+    def subject(self, token: str, now: datetime) -> str | None:
+        parts = token.split("|", 3)
+        if len(parts) != 4 or parts[0] != "reset" or float(parts[2]) <= now.timestamp():
+            return None
+        return parts[1]
+
+    def bound_to(self, token: str, password_hash: str) -> bool:
+        return token.split("|", 3)[3:] == [password_hash]
 
 
 class FakeNotifier:

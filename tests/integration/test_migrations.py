@@ -312,14 +312,14 @@ def test_0017_merges_the_active_shares_of_the_same_and_then_allows_one(
         container.close()
 
 
-def test_0019_keeps_texting_the_numbers_texted_before_and_round_trips(
+def test_0020_keeps_texting_the_numbers_texted_before_and_round_trips(
     empty_database: str, tmp_path: Path
 ) -> None:
-    """Users written at 0018, one with a phone: after 0019 (then 0018 and 0019 again) that
+    """Users written at 0019, one with a phone: after 0020 (then 0019 and 0020 again) that
     number counts as verified (it has been getting SMS), the other has none, and a number
     changed afterwards is unverified."""
     url = empty_database
-    upgrade(url, "0018")
+    upgrade(url, "0019")
     texted, silent = old_user(url, "texted"), old_user(url, "silent")
     engine = create_engine(url)
     with engine.begin() as connection:
@@ -328,7 +328,7 @@ def test_0019_keeps_texting_the_numbers_texted_before_and_round_trips(
             {"yes": True, "id": texted},
         )
     engine.dispose()
-    there_and_back(url, "0019", "0018")
+    there_and_back(url, "0020", "0019")
 
     container = bootstrap(make_settings(tmp_path, database_url=url))
     try:

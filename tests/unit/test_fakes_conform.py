@@ -8,11 +8,14 @@ that cannot be built fails here first.
 
 from __future__ import annotations
 
+from metskin.adapters.limits.memory import InMemoryLoginFailures
 from metskin.domain.accounts.ports import (
     AccessTokenCodec,
     AccountsUnitOfWork,
     AccountsUowFactory,
+    LoginAttempts,
     PasswordHasher,
+    PasswordResetTokens,
     RefreshTokenRepository,
     UserRepository,
 )
@@ -64,6 +67,8 @@ from metskin.domain.labels.ports import (
     LabelsUnitOfWork,
     LabelsUowFactory,
 )
+from metskin.domain.limits.model import BackoffPolicy
+from metskin.domain.limits.service import LoginBackoff
 from metskin.domain.money.ports import ExchangeRateRepository, MoneyUnitOfWork, MoneyUowFactory
 from metskin.domain.notifications.ports import (
     MailRenderer,
@@ -134,6 +139,7 @@ from tests.fakes.infra import (
     FakeMailRenderer,
     FakeNotifier,
     FakePreparer,
+    FakeResetTokens,
     FakeStorage,
 )
 from tests.fakes.labels import (
@@ -171,7 +177,9 @@ def test_accounts_fakes_are_its_ports() -> None:
     tokens: RefreshTokenRepository = FakeRefreshTokenRepository()
     hasher: PasswordHasher = FakeHasher()
     codec: AccessTokenCodec = FakeAccessTokens()
-    assert all((uow, factory, users, tokens, hasher, codec))
+    resets: PasswordResetTokens = FakeResetTokens()
+    attempts: LoginAttempts = LoginBackoff(InMemoryLoginFailures(), FakeClock(), BackoffPolicy())
+    assert all((uow, factory, users, tokens, hasher, codec, resets, attempts))
 
 
 def test_analysis_fakes_are_its_ports() -> None:

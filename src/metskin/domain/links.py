@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 # Paths the web app opens directly (a link in an email); `{id}` is one path segment.
-APP_PAGES = ("/appointments/{id}", "/analyses/{id}", "/analyse", "/profile", "/admin")
+APP_PAGES = (
+    "/appointments/{id}",
+    "/analyses/{id}",
+    "/analyse",
+    "/profile",
+    "/admin",
+    "/forgot-password",
+    "/reset-password",
+)
 
 
 @dataclass(frozen=True)
@@ -42,3 +50,12 @@ class PublicLinks:
     def preferences(self) -> str:
         """Where a person chooses which emails and text messages we send (their profile)."""
         return self.url("/profile")
+
+    def password_reset(self, token: str) -> str:
+        """The page that sets a new password with a reset token. The token is in the fragment,
+        which browsers never send: it stays out of the server's and any proxy's logs."""
+        return self.url(f"/reset-password#token={quote(token, safe='')}")
+
+    def forgot_password(self) -> str:
+        """Where a person asks for a reset link."""
+        return self.url("/forgot-password")

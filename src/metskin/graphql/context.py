@@ -107,6 +107,7 @@ def _on_event_loop() -> bool:
 class Viewer:
     user_id: str
     role: Role
+    session: str | None = None  # the access token's session (none for an API key)
 
 
 StoredResult = tuple[dict[str, Any], str | None]
@@ -369,7 +370,7 @@ def trust_claims(context: Context, authorization: str | None) -> None:
     except DomainError as error:
         context.viewer, context.auth_error = None, error
         return
-    context.viewer, context.auth_error = Viewer(claims.user_id, claims.role), None
+    context.viewer, context.auth_error = Viewer(claims.user_id, claims.role, claims.session), None
     context._session = claims.session
     context.token = token
 

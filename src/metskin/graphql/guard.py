@@ -38,6 +38,9 @@ from metskin.graphql.cost import operation_cost
 LIMITED_FIELDS = {
     (OperationType.MUTATION, "login"): "login",
     (OperationType.MUTATION, "register"): "register",
+    (OperationType.MUTATION, "changePassword"): "changePassword",
+    (OperationType.MUTATION, "requestPasswordReset"): "passwordReset",
+    (OperationType.MUTATION, "resetPassword"): "resetPassword",
     (OperationType.MUTATION, "uploadMedia"): "upload",
     (OperationType.MUTATION, "startAnalysis"): "startAnalysis",
     (OperationType.MUTATION, "requestPhoneCode"): "phoneCode",
@@ -46,6 +49,8 @@ LIMITED_FIELDS = {
     (OperationType.QUERY, "dermatologist"): "directory",
     (OperationType.QUERY, "availableSlots"): "slots",
 }
+# The rules whose account is the `email` argument (there is no caller yet).
+EMAIL_RULES = {"login", "register", "passwordReset"}
 # Uploads are counted per address by the HTTP guard, before their body is read (limits.py).
 COUNTED_BEFORE_BODY = {"upload"}
 
@@ -54,7 +59,7 @@ COUNTED_BEFORE_BODY = {"upload"}
 class LimitedCall:
     rule: str
     alias: str
-    account: str | None  # the email for login and register, else the caller
+    account: str | None  # the email for login, register and passwordReset, else the caller
 
 
 def client_ip(request: Any) -> str | None:
@@ -213,7 +218,7 @@ class OperationLimits(SchemaExtension):
             if rule is None:
                 continue
             account = viewer
-            if rule in ("login", "register"):
+            if rule in EMAIL_RULES:
                 account = _email_argument(node, ctx.variables)
             alias = node.alias.value if node.alias else node.name.value
             yield LimitedCall(rule, alias, account)

@@ -5,7 +5,9 @@
 import { gql, session } from "./graphql.js";
 import { clear, errorInWords, h, navigate, showError } from "./dom.js";
 import { inAppLanguage, loadMessages, locale, mark, supportedLocales, t } from "./i18n.js";
-import { renderLogin, renderRegister } from "./views/auth.js";
+import {
+  renderForgotPassword, renderLogin, renderRegister, renderResetPassword,
+} from "./views/auth.js";
 import { renderProfile } from "./views/profile.js";
 import { renderAnalyse, renderAnalysis } from "./views/analysis.js";
 import { renderHistory } from "./views/history.js";
@@ -26,6 +28,9 @@ const ADMIN = "ADMIN";
 const ROUTES = [
   { path: /^\/login$/, view: renderLogin, open: true },
   { path: /^\/register$/, view: renderRegister, open: true },
+  { path: /^\/forgot-password$/, view: renderForgotPassword, open: true },
+  // A reset link may be opened in a browser that is signed in (to this or another account).
+  { path: /^\/reset-password$/, view: renderResetPassword, open: true, signedIn: true },
   { path: /^\/analyse$/, view: renderAnalyse },
   { path: /^\/analysis\/([^/]+)$/, view: renderAnalysis },
   { path: /^\/analyses\/([^/]+)$/, view: renderAnalysis },
@@ -140,7 +145,7 @@ async function route() {
       h("a", { href: "#/" }, t("Go to the start")));
     return;
   }
-  if (found.open && session.loggedIn) {
+  if (found.open && !found.signedIn && session.loggedIn) {
     navigate(home(), { replace: true }); // logging in or registering again
     return;
   }
@@ -174,7 +179,11 @@ function showGlobal(error) {
 window.addEventListener("error", (event) => showGlobal(event.error || event.message));
 window.addEventListener("unhandledrejection", (event) => showGlobal(event.reason));
 if (window.location.pathname !== "/") {
-  const deep = window.location.pathname + window.location.search;
+  // A link's fragment (`/reset-password#token=...`: browsers never send it, so a token in it
+  // stays out of server logs) joins the route's query.
+  const query = [window.location.search.slice(1), window.location.hash.slice(1)]
+    .filter(Boolean).join("&");
+  const deep = window.location.pathname + (query ? `?${query}` : "");
   window.history.replaceState(null, "", `/#${deep}`);
 }
 /** The signed-in profile's language, else the browser's; the page follows a change. The

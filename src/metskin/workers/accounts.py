@@ -1,14 +1,34 @@
-"""Account actors: the welcome email after registration."""
+"""Account actors: the welcome email after registration, the password reset link, and the
+notice that a password was changed."""
 
 from __future__ import annotations
 
-from metskin.domain.accounts.service import SEND_WELCOME_EMAIL
+from metskin.domain.accounts.service import (
+    SEND_PASSWORD_CHANGED_EMAIL,
+    SEND_PASSWORD_RESET_EMAIL,
+    SEND_WELCOME_EMAIL,
+    AccountService,
+)
 from metskin.domain.notifications.service import NotificationService
 from metskin.workers.actors import ActorSpec
 
 
-def account_actors(notifications: NotificationService) -> list[ActorSpec]:
+def account_actors(accounts: AccountService, notifications: NotificationService) -> list[ActorSpec]:
     def send_welcome_email(user_id: str) -> None:
         notifications.send_welcome_email(user_id)
 
-    return [ActorSpec(SEND_WELCOME_EMAIL, send_welcome_email)]
+    def send_password_reset_email(email: str, request: str) -> None:
+        # The address is looked up here, not in the request: asking for a known or an unknown
+        # address does the same work there. The token is made here: it never waits in the queue.
+        reset = accounts.password_reset(email)
+        if reset is not None:
+            notifications.send_password_reset_email(reset, request)
+
+    def send_password_changed_email(user_id: str, changed_at: str) -> None:
+        notifications.send_password_changed_email(user_id, changed_at)
+
+    return [
+        ActorSpec(SEND_WELCOME_EMAIL, send_welcome_email),
+        ActorSpec(SEND_PASSWORD_RESET_EMAIL, send_password_reset_email),
+        ActorSpec(SEND_PASSWORD_CHANGED_EMAIL, send_password_changed_email),
+    ]

@@ -8,7 +8,8 @@ from itertools import permutations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metskin.domain.recommendations.catalog import Product, load_catalog
+from metskin.domain.recommendations.advice import PATCH_TEST
+from metskin.domain.recommendations.catalog import Catalog, Product, load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.routine_model import Routine
@@ -55,11 +56,38 @@ def test_every_step_explains_itself() -> None:
     for step in (*routine.am, *routine.pm):
         assert step.why, step.product.id
         assert step.how_much and step.frequency
-        if step.product.classes & {"retinoid", "aha", "bha", "benzoyl_peroxide"}:
+        leave_on = step.slot != "cleanser"  # a wash is rinsed off: no patch test (`introduction`)
+        if leave_on and step.product.classes & {"retinoid", "aha", "bha", "benzoyl_peroxide"}:
             assert any("Patch test" in line for line in step.introduce)
             assert step.product.usage.how_to_introduce in step.introduce
     serum = next(s for s in routine.am + routine.pm if s.slot == "serum")
     assert any(f"{serum.product.display_name} targets " in s for s in serum.why)
+
+
+def test_an_essential_oil_product_asks_for_one_patch_test() -> None:
+    """Its label's own "Patch test first: essential oils ..." and the routine's patch-test advice
+    were two "Patch test first" lines in the same step; the advice that says how stays."""
+    oils = {
+        p.id for p in PACKAGED.products if "essential_oil" in p.classes and p.slot != "cleanser"
+    }
+    slots_with_oils = {p.slot for p in PACKAGED.products if p.id in oils}
+    only_oils = Catalog(
+        PACKAGED.ingredients,
+        tuple(p for p in PACKAGED.products if p.slot not in slots_with_oils or p.id in oils),
+        PACKAGED.rules,
+    )
+    routine = build_routine(
+        SkinNeeds({"acne": 85, "wrinkles": 70, "pores": 70}, "oily"), CareProfile(), only_oils
+    )
+    steps = [s for s in (*routine.am, *routine.pm) if s.product.id in oils]
+    assert steps
+    for step in steps:
+        assert step.product.usage.how_to_introduce.startswith("Patch test first")
+        patch = [line for line in step.introduce if line.startswith("Patch test first")]
+        assert patch == [PATCH_TEST], step.product.id
+        assert len(set(step.introduce)) == len(step.introduce)
+        assert len(set(step.warnings)) == len(step.warnings)
+    assert len(set(routine.warnings)) == len(routine.warnings)
 
 
 def test_alternatives_are_up_to_three_other_safe_products_per_slot() -> None:

@@ -93,10 +93,67 @@ def test_other_pregnancy_contraindicated_ingredients_are_left_out() -> None:
 def test_prescription_actives_are_left_out_for_minors() -> None:
     built = catalog([product("tret", "serum", [("Tretinoin", 0.025)], when="PM")])
     teen = build_routine(needs(acne=80), profile(birth_year=2010, current_year=2026), built)
-    adult = build_routine(needs(acne=80), profile(age=30), built)
     assert excluded_by(teen, "tret") == rule_hit("minor.no_prescription_actives")
-    assert "tret" in chosen(adult)
-    assert any("prescription-only" in warning for warning in adult.warnings)
+    # The rule says "only when a doctor prescribes it": a teen's prescription lifts it.
+    prescribed = profile(birth_year=2010, current_year=2026, prescribed=["tretinoin"])
+    assert "tret" in chosen(build_routine(needs(acne=80), prescribed, built))
+
+
+def test_an_adult_gets_no_prescription_only_product_without_a_prescription() -> None:
+    """Tretinoin was picked for any adult with acne, with only "use it only as your doctor
+    prescribes": nobody can buy it without a prescription."""
+    built = catalog([product("tret", "serum", [("Tretinoin", 0.025)], when="PM")])
+    adult = build_routine(needs(acne=60), profile(age=30), built)
+    assert "tret" not in chosen(adult)
+    assert excluded_by(adult, "tret") == rule_hit("prescription.only_when_prescribed")
+    assert not any("prescription-only" in warning for warning in adult.warnings)
+    # It would have been the pick: one line says so, and points to a dermatologist.
+    ask = "A prescription treatment such as Tretinoin could help your acne; ask a dermatologist."
+    assert ask in adult.warnings
+
+
+@pytest.mark.parametrize("said", ["tretinoin", "Tretinoin", "retinoic acids", "Retinoic-Acid"])
+def test_a_prescribed_active_goes_in_the_routine(said: str) -> None:
+    built = catalog([product("tret", "serum", [("Tretinoin", 0.025)], when="PM")])
+    routine = build_routine(needs(acne=60), profile(age=30, prescribed=[said]), built)
+    assert "tret" in chosen(routine)
+    assert any("prescription-only: use it only as your doctor" in w for w in routine.warnings)
+    assert not any("ask a dermatologist" in w for w in routine.warnings)
+
+
+@pytest.mark.parametrize("said", ["retinoid", "acid", "hydroquinone", "tretinoine"])
+def test_only_the_prescribed_drug_itself_lifts_the_rule(said: str) -> None:
+    """Unlike an allergy, a class or a word of a name does not count: the safe side of a
+    prescription is to lift less."""
+    built = catalog(
+        [
+            product("tret", "serum", [("Tretinoin", 0.025)], when="PM"),
+            product("triple", "serum", [("Hydroquinone", 4.0), ("Tretinoin", 0.05)], when="PM"),
+        ]
+    )
+    routine = build_routine(needs(acne=60), profile(age=30, prescribed=[said]), built)
+    assert not chosen(routine) & {"tret", "triple"}
+    assert excluded_by(routine, "triple") == "prescription.only_when_prescribed"
+
+
+def test_a_severe_score_names_the_prescription_treatment_in_its_own_line() -> None:
+    """Acne of 75 and more already had "a dermatologist can offer prescription options":
+    the treatment left out is named there rather than in a second line."""
+    built = catalog([product("tret", "serum", [("Tretinoin", 0.025)], when="PM")])
+    routine = build_routine(needs(acne=90), profile(age=30), built)
+    doctor = [w for w in routine.warnings if "dermatologist" in w]
+    assert doctor == [
+        "Your acne score is high: a dermatologist can offer prescription options such as "
+        "Tretinoin that work faster and help prevent scarring."
+    ]
+
+
+def test_a_prescription_does_not_lift_pregnancy_rules() -> None:
+    built = catalog([product("tret", "serum", [("Tretinoin", 0.025)], when="PM")])
+    person = profile(age=30, pregnant=True, prescribed=["tretinoin"])
+    routine = build_routine(needs(acne=60), person, built)
+    assert excluded_by(routine, "tret") == "pregnancy.no_retinoids"
+    assert not any("could help your" in w for w in routine.warnings)
 
 
 def test_sensitive_skin_gets_only_fragrance_free_products() -> None:
@@ -284,7 +341,7 @@ def test_conflicting_product_that_can_move_goes_to_the_morning() -> None:
             product("bpo", "spot_treatment", [("Benzoyl Peroxide", 2.5)], when="both"),
         ]
     )
-    routine = build_routine(needs(acne=90), profile(age=30), built)
+    routine = build_routine(needs(acne=90), profile(age=30, prescribed=["tretinoin"]), built)
     am, pm = {s.product.id for s in routine.am}, {s.product.id for s in routine.pm}
     assert "tret" in pm and "bpo" in am and "bpo" not in pm
     bpo_step = next(s for s in routine.am if s.product.id == "bpo")
@@ -293,7 +350,7 @@ def test_conflicting_product_that_can_move_goes_to_the_morning() -> None:
 
 def test_tretinoin_is_evening_only_even_if_the_label_says_both() -> None:
     built = catalog([product("tret", "serum", [("Tretinoin", 0.025)], when="both")])
-    routine = build_routine(needs(wrinkles=90), profile(age=40), built)
+    routine = build_routine(needs(wrinkles=90), profile(age=40, prescribed=["Tretinoin"]), built)
     assert "tret" in {s.product.id for s in routine.pm}
     assert "tret" not in {s.product.id for s in routine.am}
     step = next(s for s in routine.pm if s.product.id == "tret")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -388,5 +388,10 @@ def test_the_profile_hash_reads_the_needs_and_profile_as_asdict_gives_them() -> 
     profile = care_profile(person, T0)
     assert len(profile.rates.rates) > 5 and profile.allergies == ("Linalool", "Limonene")
     payload = {"am": [{"product_id": "p1", "price": Decimal("9.90")}], "pm": [], "b": {"a": 1}}
-    material = json.dumps([asdict(needs), asdict(profile), payload], default=str, sort_keys=True)
+    fields = asdict(profile)
+    del fields["prescribed"]  # none: every key saved before the field keeps its value
+    material = json.dumps([asdict(needs), fields, payload], default=str, sort_keys=True)
     assert profile_hash(needs, profile, payload) == hashlib.sha256(material.encode()).hexdigest()
+    prescribed = care_profile(replace(person, prescribed=["tretinoin"]), T0)
+    material = json.dumps([asdict(needs), asdict(prescribed), payload], default=str, sort_keys=True)
+    assert profile_hash(needs, prescribed, payload) == hashlib.sha256(material.encode()).hexdigest()

@@ -96,7 +96,7 @@ SPF_RULE = "spf.required_with_aha_or_retinoid"
 def test_with_no_sunscreen_one_line_counts_what_needs_one_and_other_reasons_stay_in_view() -> None:
     """The packaged catalog has about 31 retinoid and AHA products: they used to fill the
     excluded list one by one (its first 40 are shown), hiding the budget and stacking reasons."""
-    person = profile(allergies=UV_FILTERS, budget_total=Decimal("60"))
+    person = profile(allergies=UV_FILTERS, budget_total=Decimal("60"), prescribed=["tretinoin"])
     skin = SkinNeeds({"wrinkles": 80, "acne": 70, "pigmentation": 70}, "combination", monk_tone=4)
     routine = build_routine(skin, person, PACKAGED)
     assert "sunscreen" not in slots(routine)

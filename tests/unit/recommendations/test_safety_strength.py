@@ -64,7 +64,11 @@ def test_prescription_actives_are_left_out_for_sensitive_skin() -> None:
     tretinoin = ("Tretinoin", 0.025)
     sensitive = routine_with(tretinoin, "serum", SENSITIVE, wrinkles=90)
     assert excluded_by(sensitive, "active") == rule_hit("sensitive.no_prescription_actives")
-    assert "active" in chosen(routine_with(tretinoin, "serum", ADULT, wrinkles=90))
+    prescribed = {**ADULT, "prescribed": ["tretinoin"]}
+    assert "active" in chosen(routine_with(tretinoin, "serum", prescribed, wrinkles=90))
+    # A dermatologist who prescribes it knows the skin: the prescription lifts this rule too.
+    prescribed_sensitive = {**SENSITIVE, "prescribed": ["tretinoin"]}
+    assert "active" in chosen(routine_with(tretinoin, "serum", prescribed_sensitive, wrinkles=90))
 
 
 def test_sensitive_skin_gets_benzoyl_peroxide_at_two_and_a_half_percent_at_most() -> None:

@@ -39,6 +39,8 @@ class UserRow(SQLModel, table=True):
     pregnant: bool = False
     breastfeeding: bool = False
     allergies: list[str] = Field(default_factory=list, sa_type=JSON)
+    # Null in the rows from before it (0017): read as none.
+    prescribed: list[str] | None = Field(default_factory=list, sa_type=JSON)
     budget_per_product: int | None = None
     budget_total: int | None = None
     currency: str = Field(default="EUR", max_length=3)
@@ -47,7 +49,7 @@ class UserRow(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=20)
     email_opt_in: bool = True
     sms_opt_in: bool = False
-    phone_verified: str | None = Field(default=None, max_length=20)  # migration 0019
+    phone_verified: str | None = Field(default=None, max_length=20)  # migration 0020
     # Consent for learning (the labels component reads and writes these two).
     learning_consent: bool = False
     learning_consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -76,6 +78,7 @@ def user_to_domain(row: UserRow | Row[Any]) -> User:
     profile = Profile(**{name: getattr(row, name) for name in PROFILE_COLUMNS})
     profile.concerns = list(profile.concerns or [])
     profile.allergies = list(profile.allergies or [])
+    profile.prescribed = list(profile.prescribed or [])
     return User(
         id=row.id,
         email=row.email,
@@ -158,3 +161,13 @@ class SqlRefreshTokenRepository(SqlRepository[RefreshTokenRow, RefreshToken]):
             .where(col(RefreshTokenRow.revoked_at).is_(None))
             .values(revoked_at=when)
         )
+
+    def revoke_user(self, user_id: str, when: datetime, keep_family: str | None = None) -> None:
+        statement = (
+            update(RefreshTokenRow)
+            .where(col(RefreshTokenRow.user_id) == user_id)
+            .where(col(RefreshTokenRow.revoked_at).is_(None))
+        )
+        if keep_family is not None:
+            statement = statement.where(col(RefreshTokenRow.family) != keep_family)
+        self._session.execute(statement.values(revoked_at=when))

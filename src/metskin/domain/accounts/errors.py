@@ -18,6 +18,11 @@ class SessionEnded(Unauthenticated):
     """The access token's session has ended (logout, or a reused refresh token ended it)."""
 
 
+class ResetLinkInvalid(DomainError, code="RESET_LINK_INVALID"):
+    """A password reset link that is forged, expired, already used, or overtaken by a change
+    of the password by any route (each says the same)."""
+
+
 class WeakPassword(ValidationFailed, code="WEAK_PASSWORD"): ...
 
 

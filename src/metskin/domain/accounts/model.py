@@ -90,6 +90,8 @@ class Profile:
     pregnant: bool = False
     breastfeeding: bool = False
     allergies: list[str] = field(default_factory=list)  # ingredient avoid-list
+    # Prescription-only actives a doctor prescribed ("tretinoin"): only these go in routines.
+    prescribed: list[str] = field(default_factory=list)
     budget_per_product: int | None = None  # whole currency units
     budget_total: int | None = None
     currency: str = "EUR"
@@ -156,3 +158,12 @@ class TokenPair:
     access_token: str
     refresh_token: str
     access_expires_at: datetime
+
+
+@dataclass(frozen=True)
+class PasswordReset:
+    """What the reset email carries: whose it is, the token of its link, for how long."""
+
+    user_id: str
+    token: str
+    valid_minutes: int

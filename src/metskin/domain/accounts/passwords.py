@@ -34,26 +34,27 @@ COMMON_PASSWORDS = frozenset(
 )
 
 
-def check_password_strength(password: str, email: str) -> None:
+def check_password_strength(password: str, email: str, field: str = FIELD) -> None:
+    """Raise WeakPassword naming `field` (the input the password came in) with the reason."""
     # Each reason in the person's language: the code's own sentence ("use at least 10
     # characters") would be wrong for all but the first.
     if len(password) < MIN_LENGTH:
         raise WeakPassword.translatable(
-            _("Use at least {count} characters."), FIELD, count=MIN_LENGTH
+            _("Use at least {count} characters."), field, count=MIN_LENGTH
         )
     if len(password) > MAX_LENGTH:
         raise WeakPassword.translatable(
-            _("Use at most {count} characters."), FIELD, count=MAX_LENGTH
+            _("Use at most {count} characters."), field, count=MAX_LENGTH
         )
     lowered = password.lower()
     if lowered in COMMON_PASSWORDS or len(set(password)) < 4:
-        raise WeakPassword.translatable(_("This password is too easy to guess."), FIELD)
+        raise WeakPassword.translatable(_("This password is too easy to guess."), field)
     local_part = email.split("@", 1)[0].lower()
     if len(local_part) >= 4 and local_part in lowered:
-        raise WeakPassword.translatable(_("The password must not contain your email name."), FIELD)
+        raise WeakPassword.translatable(_("The password must not contain your email name."), field)
     if _character_classes(password) < 2 and len(password) < 16:
         mix = _("Mix letters with digits or symbols, or use 16+ characters.")
-        raise WeakPassword.translatable(mix, FIELD)
+        raise WeakPassword.translatable(mix, field)
 
 
 def _character_classes(password: str) -> int:

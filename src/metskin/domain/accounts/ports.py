@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from metskin.domain.accounts.model import AccessClaims, RefreshToken, Role, User
@@ -12,7 +12,10 @@ from metskin.domain.ports import CreatedKey, UnitOfWork
 
 class UserRepository(Protocol):
     def add(self, user: User) -> None: ...
-    def get(self, user_id: str) -> User | None: ...
+    def get(self, user_id: str, *, for_update: bool = False) -> User | None:
+        """The user; `for_update` locks the row until the transaction ends."""
+        ...
+
     def get_by_email(self, email: str) -> User | None: ...
     def list_by_ids(self, user_ids: list[str]) -> list[User]: ...
     def list_page(self, after: CreatedKey | None, limit: int, role: Role | None) -> list[User]:
@@ -26,6 +29,10 @@ class RefreshTokenRepository(Protocol):
     def add(self, token: RefreshToken) -> None: ...
     def get(self, token_hash: str) -> RefreshToken | None: ...
     def revoke_family(self, family: str, when: datetime) -> None: ...
+    def revoke_user(self, user_id: str, when: datetime, keep_family: str | None = None) -> None:
+        """End every session of the user, but `keep_family` (the one in use) when given."""
+        ...
+
     def family_active(self, family: str, now: datetime) -> bool:
         """Whether the session (a family of rotated tokens) still has a usable token."""
         ...
@@ -46,6 +53,34 @@ class AccessTokenCodec(Protocol):
     def decode(self, token: str, now: datetime) -> AccessClaims:
         """The token's claims, or raise Unauthenticated."""
         ...
+
+
+class PasswordResetTokens(Protocol):
+    """Signed, expiring reset tokens bound to the password hash they were issued for: a
+    changed hash (the reset itself, or any other change) makes them invalid, with no table."""
+
+    lifetime: timedelta
+
+    def issue(self, user_id: str, password_hash: str, now: datetime) -> str: ...
+    def subject(self, token: str, now: datetime) -> str | None:
+        """The user id of a genuine, unexpired reset token; None for any other text."""
+        ...
+
+    def bound_to(self, token: str, password_hash: str) -> bool:
+        """Whether the token was issued while the password hash was this one."""
+        ...
+
+
+class LoginAttempts(Protocol):
+    """The login backoff (domain/limits `LoginBackoff`), by the account's email: a wrong
+    current password counts as a failed login."""
+
+    def check(self, email: str) -> None:
+        """Raise RateLimited while the account must wait."""
+        ...
+
+    def failed(self, email: str) -> None: ...
+    def succeeded(self, email: str) -> None: ...
 
 
 class AccountsUnitOfWork(UnitOfWork, Protocol):

@@ -83,16 +83,22 @@ def _concerns(value: list[str], _now: datetime) -> list[str]:
     return list(dict.fromkeys(value))
 
 
-def _allergies(value: list[str], _now: datetime) -> list[str]:
-    items = [item for item in map(_one_line, value) if item]
-    if len(items) > MAX_LIST_ITEMS or any(len(item) > MAX_ITEM_LENGTH for item in items):
-        limits = _("Up to {count} allergies of at most {length} characters each.")
-        raise ValidationFailed.translatable(
-            limits, "allergies", count=MAX_LIST_ITEMS, length=MAX_ITEM_LENGTH
-        )
-    if not all(map(_plain, items)):
-        raise ValidationFailed.translatable(PLAIN_TEXT, "allergies")
-    return list(dict.fromkeys(items))
+def _names(limits: str, field_name: str) -> Any:
+    """A list of ingredient names (allergies, prescribed actives): composed and trimmed, blanks
+    and repeats dropped, plain text only, held to MAX_LIST_ITEMS names of at most
+    MAX_ITEM_LENGTH characters (`limits` says so, translated)."""
+
+    def clean(value: list[str], _now: datetime) -> list[str]:
+        items = [item for item in map(_one_line, value) if item]
+        if len(items) > MAX_LIST_ITEMS or any(len(item) > MAX_ITEM_LENGTH for item in items):
+            raise ValidationFailed.translatable(
+                limits, field_name, count=MAX_LIST_ITEMS, length=MAX_ITEM_LENGTH
+            )
+        if not all(map(_plain, items)):
+            raise ValidationFailed.translatable(PLAIN_TEXT, field_name)
+        return list(dict.fromkeys(items))
+
+    return clean
 
 
 def _one_line(text: str) -> str:
@@ -175,7 +181,12 @@ _CLEANERS: dict[str, Any] = {
     "sex": _choice(SEXES, "sex"),
     "skin_type": _choice(SKIN_TYPES, "skinType", optional=True),
     "concerns": _concerns,
-    "allergies": _allergies,
+    "allergies": _names(
+        _("Up to {count} allergies of at most {length} characters each."), "allergies"
+    ),
+    "prescribed": _names(
+        _("Up to {count} prescribed actives of at most {length} characters each."), "prescribed"
+    ),
     "budget_per_product": _budget("budgetPerProduct"),
     "budget_total": _budget("budgetTotal"),
     "time_zone": _time_zone,

@@ -1,4 +1,5 @@
-"""Account use cases: register, log in, refresh, log out, read and update the profile."""
+"""Account use cases: register, log in, refresh, log out, read and update the profile, change
+a password, and reset a forgotten one by an emailed link."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from metskin.domain.accounts.errors import (
     EmailTaken,
     InvalidCredentials,
     InvalidRefreshToken,
+    ResetLinkInvalid,
     SessionEnded,
 )
 from metskin.domain.accounts.model import (
     AccessClaims,
+    PasswordReset,
     Profile,
     RefreshToken,
     Role,
@@ -31,11 +34,14 @@ from metskin.domain.accounts.ports import (
     AccessTokenCodec,
     AccountsUnitOfWork,
     AccountsUowFactory,
+    LoginAttempts,
     PasswordHasher,
+    PasswordResetTokens,
     RefreshTokenRepository,
 )
 from metskin.domain.accounts.profile import apply_profile_changes
 from metskin.domain.errors import Conflict, NotFound, ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.messages import Job
 from metskin.domain.money.model import local_currency, seed_table
 from metskin.domain.ports import Clock, CreatedKey
@@ -51,7 +57,14 @@ def hash_refresh_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-SEND_WELCOME_EMAIL = "send_welcome_email"  # the actor that sends it (workers/accounts.py)
+# The actors that send the account's emails (workers/accounts.py).
+SEND_WELCOME_EMAIL = "send_welcome_email"
+SEND_PASSWORD_RESET_EMAIL = "send_password_reset_email"
+SEND_PASSWORD_CHANGED_EMAIL = "send_password_changed_email"
+RESET_LINK_INVALID = _(
+    "This password reset link is not valid: it has expired, was already used, or the password "
+    "was changed since. Ask for a new one."
+)
 
 
 @dataclass(eq=False)
@@ -63,6 +76,10 @@ class AccountService:
     refresh_lifetime: timedelta
     # The currencies products can be priced in (those with an exchange rate).
     priced_currencies: Callable[[], frozenset[str]] = lambda: seed_table().currencies
+    # Reset links (None: no reset by email), and the login backoff a wrong current password
+    # counts in (None: limits are off).
+    reset_tokens: PasswordResetTokens | None = None
+    login_attempts: LoginAttempts | None = None
     _dummy_hash: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -103,12 +120,8 @@ class AccountService:
         return user
 
     def login(self, email: str, password: str) -> Session:
-        address = canonical_email(email)
-        legacy = email.strip().lower()  # as addresses were stored before canonical_email
         with self.uow_factory() as uow:
-            user = uow.users.get_by_email(address)
-            if user is None and legacy != address:
-                user = uow.users.get_by_email(legacy)
+            user = _find_by_email(uow, email)
             if user is None or not user.is_active:
                 self.hasher.verify(self._dummy_hash, password)  # same cost as a real check
                 raise InvalidCredentials("Email or password is incorrect.")
@@ -207,6 +220,88 @@ class AccountService:
                 uow.commit()
         return True
 
+    def change_password(
+        self, user_id: str, session: str, current_password: str, new_password: str
+    ) -> None:
+        """The signed-in person's new password. A wrong current one counts in the login
+        backoff as a failed login does; every other session of the account ends (this one,
+        `session`, stays signed in); the person is told by email."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            user = uow.users.get(user_id, for_update=True)
+            if user is None or not user.is_active:
+                raise SessionEnded("This session has ended; log in again.")
+            if self.login_attempts is not None:
+                self.login_attempts.check(user.email)
+            if not self.hasher.verify(user.password_hash, current_password):
+                if self.login_attempts is not None:
+                    self.login_attempts.failed(user.email)
+                raise InvalidCredentials.translatable(
+                    _("Your current password is not right."), "current_password"
+                )
+            self._replace_password(uow, user, new_password, now, keep_session=session)
+        if self.login_attempts is not None:
+            self.login_attempts.succeeded(user.email)
+
+    def request_password_reset(self, email: str) -> None:
+        """Queue the reset email for this address. The answer is the same whether an account
+        has it or not (the worker looks it up: the request does the same work either way)."""
+        normalise_email(email)  # a malformed address is refused, known or not
+        with self.uow_factory() as uow:
+            payload = {"email": email.strip(), "request": str(uuid.uuid4())}
+            uow.defer(Job(SEND_PASSWORD_RESET_EMAIL, payload))
+            uow.commit()
+
+    def password_reset(self, email: str) -> PasswordReset | None:
+        """For the reset email: a token for the active account of this address (None when
+        there is none, or no reset tokens are configured)."""
+        if self.reset_tokens is None:
+            return None
+        with self.uow_factory() as uow:
+            user = _find_by_email(uow, email)
+        if user is None or not user.is_active:
+            return None
+        token = self.reset_tokens.issue(user.id, user.password_hash, self.clock())
+        minutes = int(self.reset_tokens.lifetime.total_seconds() // 60)
+        return PasswordReset(user.id, token, minutes)
+
+    def reset_password(self, token: str, new_password: str) -> None:
+        """Set a new password with a reset link's token: it works once (the new password's
+        hash no longer matches it), until it expires, and not after any other change of the
+        password. Every session of the account ends; the person is told by email."""
+        now = self.clock()
+        invalid = ResetLinkInvalid.translatable(RESET_LINK_INVALID, "token")
+        user_id = self.reset_tokens.subject(token, now) if self.reset_tokens else None
+        if user_id is None or self.reset_tokens is None:
+            raise invalid
+        with self.uow_factory() as uow:
+            # Locked: two uses of one link at once are one after the other, and the second
+            # finds the hash changed.
+            user = uow.users.get(user_id, for_update=True)
+            if user is None or not user.is_active:
+                raise invalid
+            if not self.reset_tokens.bound_to(token, user.password_hash):
+                raise invalid
+            self._replace_password(uow, user, new_password, now, keep_session=None)
+        if self.login_attempts is not None:  # the owner of the mailbox may log in at once
+            self.login_attempts.succeeded(user.email)
+
+    def _replace_password(
+        self,
+        uow: AccountsUnitOfWork,
+        user: User,
+        password: str,
+        now: datetime,
+        keep_session: str | None,
+    ) -> None:
+        check_password_strength(password, user.email, "new_password")
+        user.password_hash = self.hasher.hash(password)
+        uow.users.save(user)
+        uow.refresh_tokens.revoke_user(user.id, now, keep_family=keep_session)
+        changed = {"user_id": user.id, "changed_at": now.isoformat()}
+        uow.defer(Job(SEND_PASSWORD_CHANGED_EMAIL, changed))
+        uow.commit()
+
     def _priced(self, profile: Profile, changes: dict[str, Any], before: Profile | None) -> Profile:
         """A currency products can be priced in. Unless the person chose one, a new profile's
         follows its time zone (or locale), and later changes of zone move it along while it is
@@ -240,6 +335,17 @@ class AccountService:
             )
         )
         return TokenPair(access, refresh, access_expires)
+
+
+def _find_by_email(uow: AccountsUnitOfWork, email: str) -> User | None:
+    """The account of this address however it is written, also one stored before
+    canonical_email (lower case only)."""
+    address = canonical_email(email)
+    legacy = email.strip().lower()
+    user = uow.users.get_by_email(address)
+    if user is None and legacy != address:
+        user = uow.users.get_by_email(legacy)
+    return user
 
 
 def require_live_session(tokens: RefreshTokenRepository, session: str, now: datetime) -> None:

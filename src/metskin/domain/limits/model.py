@@ -50,11 +50,14 @@ def gcra(tat: float | None, now: float, rule: Rule, cost: int = 1) -> Step:
 
 
 # Operation -> the rules per client address ("ip") and per account ("account"). The account of
-# login and register is the email given; of "apiKey" (every request made with a key), the key;
-# of the others, the logged-in caller.
+# login, register and passwordReset (asking for a reset link) is the email given; of "apiKey"
+# (every request made with a key), the key; of the others, the logged-in caller.
 DEFAULT_RULES: dict[str, dict[str, Rule]] = {
     "login": {"ip": Rule(30, 300), "account": Rule(10, 300)},
     "register": {"ip": Rule(10, 3600), "account": Rule(3, 3600)},
+    "passwordReset": {"ip": Rule(10, 3600), "account": Rule(3, 3600)},
+    "resetPassword": {"ip": Rule(20, 3600)},  # each hashes a password; the token is signed
+    "changePassword": {"ip": Rule(30, 300), "account": Rule(10, 300)},
     "upload": {"ip": Rule(60, 3600), "account": Rule(30, 3600)},
     "startAnalysis": {"ip": Rule(60, 3600), "account": Rule(30, 3600)},
     # Each one texts a number (paid, and a stranger's when mistyped); the wrong codes sent

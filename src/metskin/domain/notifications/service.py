@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from metskin.domain.accounts.model import PasswordReset, User
 from metskin.domain.messages import OutgoingEmail, OutgoingSms
 from metskin.domain.notifications.ports import MailRenderer, NotificationsUowFactory
 from metskin.domain.ports import Clock, Notifier
@@ -24,9 +25,37 @@ class NotificationService:
             user = uow.users.get(user_id)
         if user is None or not user.is_active or not user.profile.email_opt_in:
             return False
-        context = {"name": user.profile.display_name or user.email.split("@")[0]}
-        email = self.renderer.render_email("welcome", user.email, context, user.profile.locale)
+        email = self._account_email("welcome", user, {})
         return self.send_email_once(f"welcome:{user_id}", email)
+
+    def send_password_reset_email(self, reset: PasswordReset, request: str) -> bool:
+        """The reset link, asked for by `request` (once per request). Sent whatever the email
+        choices: the person asked for it, and it is the only way back in."""
+        with self.uow_factory() as uow:
+            user = uow.users.get(reset.user_id)
+        if user is None or not user.is_active:
+            return False
+        context = {"token": reset.token, "minutes": reset.valid_minutes}
+        email = self._account_email("password_reset", user, context)
+        return self.send_email_once(f"password-reset:{request}", email)
+
+    def send_password_changed_email(self, user_id: str, changed_at: str) -> bool:
+        """ "Your password was changed; if this was not you ...": a warning about the account,
+        sent whatever the email choices."""
+        with self.uow_factory() as uow:
+            user = uow.users.get(user_id)
+        if user is None or not user.is_active:
+            return False
+        email = self._account_email("password_changed", user, {})
+        return self.send_email_once(f"password-changed:{user_id}:{changed_at}", email)
+
+    def _account_email(
+        self, template: str, user: User, context: dict[str, object]
+    ) -> OutgoingEmail:
+        """An email about the account, to its address, in its language."""
+        name = user.profile.display_name or user.email.split("@")[0]
+        values = {"name": name, **context}
+        return self.renderer.render_email(template, user.email, values, user.profile.locale)
 
     def send_email_once(self, dedupe_key: str, email: OutgoingEmail) -> bool:
         return self._send_once(

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.said import Said
 from metskin.domain.recommendations.catalog import Product
+from metskin.domain.recommendations.grouped import named
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.rules import SafetyRule
 from metskin.domain.recommendations.safety import needed_slots
+from metskin.domain.recommendations.scoring import concern_label
 
 ESSENTIAL_SLOTS = ("sunscreen", "moisturiser", "cleanser")  # always in, chosen last
 ACTIVE_CLASSES = frozenset(
@@ -59,13 +61,18 @@ PREGNANCY_NOTE = _(
     "We left out ingredients that are not advised in pregnancy or breastfeeding. "
     "Check any new product with your doctor or midwife."
 )
-# Severe scores that a routine alone should not be trusted with.
+# Severe scores that a routine alone should not be trusted with: (threshold, advice, the same
+# advice naming the prescription treatments that would have suited, `{ingredients}`).
 SEE_A_DOCTOR = {
     "acne": (
         75,
         _(
             "Your acne score is high: a dermatologist can offer prescription options "
             "that work faster and help prevent scarring."
+        ),
+        _(
+            "Your acne score is high: a dermatologist can offer prescription options such as "
+            "{ingredients} that work faster and help prevent scarring."
         ),
     ),
     "pigmentation": (
@@ -74,6 +81,10 @@ SEE_A_DOCTOR = {
             "Widespread dark patches can be melasma; a dermatologist can confirm "
             "it and guide treatment."
         ),
+        _(
+            "Widespread dark patches can be melasma; a dermatologist can confirm it and "
+            "guide treatment, such as a prescription cream with {ingredients}."
+        ),
     ),
     "redness": (
         75,
@@ -81,17 +92,33 @@ SEE_A_DOCTOR = {
             "Persistent strong redness can be rosacea; a doctor can confirm it and "
             "prescribe treatment."
         ),
+        _(
+            "Persistent strong redness can be rosacea; a doctor can confirm it and "
+            "prescribe treatment such as {ingredients}."
+        ),
     ),
 }
+# A prescription-only product would have been the pick for a concern, and the person has no
+# prescription for it: one line per concern, instead of the product.
+ASK_FOR_PRESCRIPTION = _(
+    "A prescription treatment such as {ingredients} could help your {concern}; ask a dermatologist."
+)
 
 
 def introduction(product: Product, profile: CareProfile) -> list[str]:
-    lines = [product.usage.how_to_introduce] if product.usage.how_to_introduce else []
+    """The label's own way to start the product, and the patch-test advice when it is left on
+    a careful person's skin or holds an active or a fragrance: one patch-test line, the one
+    that says how (a label's "Patch test first: essential oils ..." made it two)."""
+    own = product.usage.how_to_introduce
     careful = profile.sensitive_skin or bool(profile.allergies)
     leave_on = product.slot != "cleanser"
     if leave_on and (careful or product.classes & ACTIVE_CLASSES or not product.fragrance_free):
-        lines.append(PATCH_TEST)
-    return lines
+        return [own, PATCH_TEST] if own and not _asks_for_patch_test(own) else [PATCH_TEST]
+    return [own] if own else []
+
+
+def _asks_for_patch_test(line: str) -> bool:
+    return line.casefold().startswith(PATCH_TEST.casefold().split(":", 1)[0])
 
 
 def routine_warnings(
@@ -103,10 +130,13 @@ def routine_warnings(
     *,
     left_out: Collection[Product] = (),
     set_aside: int = 0,
+    rx_options: Mapping[str, str] | None = None,
 ) -> list[str]:
     """`picked`: the slots the routine filled; `products`: its products; `left_out`: the
     products it would have suggested but left out for want of a sunscreen (none fits);
-    `set_aside`: how many products it left out for want of one in all."""
+    `set_aside`: how many products it left out for want of one in all;
+    `rx_options`: concern -> the prescription-only actives that would have been picked for
+    it (`prescriptions.OnPrescription.options`)."""
     warnings: list[str] = [
         _no_sunscreen(left_out, rules, set_aside)
         if slot == "sunscreen" and set_aside
@@ -131,12 +161,24 @@ def routine_warnings(
         for p in products
         if any(i.prescription_only for i in p.ingredients)
     ]
-    warnings += [
-        advice
-        for concern, (threshold, advice) in SEE_A_DOCTOR.items()
-        if needs.severity(concern) >= threshold
+    return list(dict.fromkeys(warnings + _to_a_doctor(needs, rx_options or {})))
+
+
+def _to_a_doctor(needs: SkinNeeds, options: Mapping[str, str]) -> list[str]:
+    """One line per concern that needs a doctor: a severe score (`SEE_A_DOCTOR`), naming the
+    prescription treatments that would have suited it if any; or those treatments alone."""
+    lines: list[str] = []
+    for concern, (threshold, advice, naming) in SEE_A_DOCTOR.items():
+        if needs.severity(concern) < threshold:
+            continue
+        named = options.get(concern)
+        lines.append(Said(naming, ingredients=named) if named else advice)
+    lines += [
+        Said(ASK_FOR_PRESCRIPTION, ingredients=named, concern=concern_label(concern))
+        for concern, named in options.items()
+        if concern not in SEE_A_DOCTOR or needs.severity(concern) < SEE_A_DOCTOR[concern][0]
     ]
-    return warnings
+    return lines
 
 
 def _no_sunscreen(left_out: Collection[Product], rules: tuple[SafetyRule, ...], count: int) -> str:
@@ -149,10 +191,9 @@ def _no_sunscreen(left_out: Collection[Product], rules: tuple[SafetyRule, ...], 
 
 def _sun_sensitising(products: Collection[Product], rules: tuple[SafetyRule, ...]) -> str:
     """The ingredients of `products` that need a sunscreen with them, named in a list."""
-    names = {
+    return named(
         i.inci_name
         for p in products
         for r in needed_slots(p, rules)
         for i in p.with_class(*r.classes)
-    }
-    return ", ".join(sorted(names))
+    )

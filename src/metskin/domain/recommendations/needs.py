@@ -80,6 +80,9 @@ class CareProfile:
     sensitive_skin: bool = False
     allergies: tuple[str, ...] = ()
     avoid: tuple[str, ...] = ()  # ingredients the person would rather not use
+    # Prescription-only actives a doctor prescribed to this person ("tretinoin"): only these
+    # may go into a routine (`safety.prescribed`); the others stay out, whatever the age.
+    prescribed: tuple[str, ...] = ()
     # Product ids the person said irritated them, or rated low (`feedback.turned_down`).
     turned_down: tuple[str, ...] = ()
     budget_total: Decimal | None = None
@@ -98,6 +101,7 @@ class CareProfile:
             object.__setattr__(self, name, amount)
         object.__setattr__(self, "allergies", tuple(self.allergies))
         object.__setattr__(self, "avoid", tuple(self.avoid))
+        object.__setattr__(self, "prescribed", tuple(self.prescribed))
         object.__setattr__(self, "turned_down", tuple(sorted(set(self.turned_down))))
 
     def converts(self, currency: str) -> bool:

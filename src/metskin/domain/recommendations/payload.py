@@ -14,9 +14,11 @@ from metskin.domain.content.loader import by_tags
 from metskin.domain.content.model import Article
 from metskin.domain.i18n.said import said_json
 from metskin.domain.money.model import Conversion
+from metskin.domain.recommendations.grouped import exclusion_groups
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.prices import note_said
 from metskin.domain.recommendations.routine_model import Candidate, Routine, Step
+from metskin.domain.recommendations.safety import Exclusion
 from metskin.domain.recommendations.tips import Tip
 
 MAX_EXCLUDED_SHOWN = 40
@@ -46,11 +48,26 @@ def plain_record(raw: Mapping[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(raw, default=str))
 
 
+# Read from the rest of the payload, so not in its key: a routine saved before they were kept
+# its key (and stays the person's routine, with its check-in count) when they came.
+DERIVED = frozenset({"excluded_groups"})
+
+
 def profile_hash(needs: SkinNeeds, profile: CareProfile, payload: dict[str, Any]) -> str:
+    keyed = {name: value for name, value in payload.items() if name not in DERIVED}
     material = json.dumps(
-        [_fields_of(needs), _fields_of(profile), payload], default=str, sort_keys=True
+        [_fields_of(needs), _care_fields(profile), keyed], default=str, sort_keys=True
     )
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _care_fields(profile: CareProfile) -> Any:
+    """The profile's fields; `prescribed` (added 2026-12-06) only when the person has some, so
+    that every routine saved before it keeps its key (a new key is a new current routine)."""
+    found = _fields_of(profile)
+    if not profile.prescribed:
+        del found["prescribed"]
+    return found
 
 
 def _fields_of(value: Any) -> Any:
@@ -84,15 +101,17 @@ def serialise(
         },
         "warnings": list(routine.warnings),
         "said": said(warnings=routine.warnings),
-        "excluded": [
+        "excluded": [_excluded(e) for e in routine.excluded[:MAX_EXCLUDED_SHOWN]],
+        # One line per reason: ~30 products left out for an allergy no longer hide the others.
+        "excluded_groups": [
             {
-                "product_id": e.product.id,
-                "name": f"{e.product.brand} {e.product.name}",
-                "rule_id": e.rule_id,
-                "reason": e.reason,
-                "said": said(reason=[e.reason]),
+                "rule_id": group.rule_id,
+                "reason": group.reason,
+                "said": said(reason=[group.reason]),
+                "count": len(group.exclusions),
+                "products": [_excluded(e) for e in group.exclusions[:MAX_EXCLUDED_SHOWN]],
             }
-            for e in routine.excluded[:MAX_EXCLUDED_SHOWN]
+            for group in exclusion_groups(routine.excluded)[:MAX_EXCLUDED_SHOWN]
         ],
         "tips": _tips(tips, articles),
         # The tips in French and German, in the same order (read in the request's language).
@@ -100,6 +119,16 @@ def serialise(
             lang: _tips(same, _tagged_in(lang, articles, same))
             for lang, same in (translated or {}).items()
         },
+    }
+
+
+def _excluded(exclusion: Exclusion) -> dict[str, Any]:
+    return {
+        "product_id": exclusion.product.id,
+        "name": f"{exclusion.product.brand} {exclusion.product.name}",
+        "rule_id": exclusion.rule_id,
+        "reason": exclusion.reason,
+        "said": said(reason=[exclusion.reason]),
     }
 
 

@@ -22,6 +22,7 @@ from metskin.domain.recommendations.needs import (
     TreatmentNeed,
 )
 from metskin.domain.recommendations.ports import Ranker
+from metskin.domain.recommendations.prescriptions import OnPrescription
 from metskin.domain.recommendations.prices import note_said, price_said, priced
 from metskin.domain.recommendations.routine_model import Candidate, Routine, Step
 from metskin.domain.recommendations.rules import SafetyRule
@@ -59,6 +60,7 @@ class _Builder:
     candidates: dict[str, list[Candidate]]
     ruled_out: dict[str, Exclusion]  # before any pick: not candidates
     prices: dict[str, Conversion]  # by product id, in the person's currency: converted once
+    on_prescription: OnPrescription  # what only a prescription-only active kept out
     # Products this routine had picked, then left out for a slot it could not fill (no SPF).
     left_out: tuple[Product, ...] = ()
     # Every candidate left out for such a slot (all its retinoids and AHAs): counted, not listed.
@@ -119,18 +121,21 @@ def _start(
 ) -> _Builder:
     candidates: dict[str, list[Candidate]] = {slot: [] for slot in SLOTS}
     excluded: dict[str, Exclusion] = {}
+    on_prescription = OnPrescription.of(catalog.rules)
     for product in catalog.products:
         exclusion = exclusion_for(product, needs, profile, catalog.rules)
         if exclusion is not None:
             excluded[product.id] = exclusion
-            continue
+            if not on_prescription.only_for_want_of_one(exclusion, product, needs, profile):
+                continue
         content = score_product(product, needs, profile)
         score = ranker(product, needs, profile, content) if ranker else content.score
-        candidates[product.slot].append(Candidate(product, score, content))
+        into = on_prescription.by_slot if exclusion else candidates
+        into[product.slot].append(Candidate(product, score, content))
     prices = {p.id: profile.price_of(p) for p in catalog.products}
-    for ranked in candidates.values():
+    for ranked in (*candidates.values(), *on_prescription.by_slot.values()):
         ranked.sort(key=lambda c: (-c.score, prices[c.product.id].price.amount, c.product.id))
-    return _Builder(needs, profile, catalog.rules, candidates, excluded, prices)
+    return _Builder(needs, profile, catalog.rules, candidates, excluded, prices, on_prescription)
 
 
 def _choose_slots(builder: _Builder, first: tuple[str, ...] = ()) -> None:
@@ -178,6 +183,7 @@ def _without(builder: _Builder, left_out: Mapping[str, Exclusion]) -> _Builder:
         },
         builder.ruled_out,
         builder.prices,
+        builder.on_prescription,
         left_out=(*builder.left_out, *picked),
         set_aside={**builder.set_aside, **left_out},
     )
@@ -342,7 +348,9 @@ def _finish(builder: _Builder) -> Routine:
     ]
     order = {slot: index for index, slot in enumerate(SLOTS)}
     steps.sort(key=lambda step: order[step.slot])
-    chosen = {pick.candidate.product.id for pick in builder.picks.values()}
+    picked = {slot: pick.candidate for slot, pick in builder.picks.items()}
+    chosen = {candidate.product.id for candidate in picked.values()}
+    rx_options = builder.on_prescription.options(builder.needs, _slot_order(builder), picked)
     notes = (note_said(step.price) for step in steps)
     alternatives = {slot: _alternatives(builder, slot) for slot in builder.picks}
     return Routine(
@@ -363,6 +371,7 @@ def _finish(builder: _Builder) -> Routine:
                 builder.rules,
                 left_out=builder.left_out,
                 set_aside=len(builder.set_aside),
+                rx_options=rx_options,
             )
         ),
         excluded=tuple(

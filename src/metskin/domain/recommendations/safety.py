@@ -80,9 +80,19 @@ def _fragrance_check(rule: SafetyRule, product: Product, _profile: CareProfile) 
     return _explain(rule, product, hits[0]) if hits else None
 
 
-def _prescription_check(rule: SafetyRule, product: Product, _profile: CareProfile) -> str | None:
-    hits = [i for i in product.ingredients if i.prescription_only]
+def _prescription_check(rule: SafetyRule, product: Product, profile: CareProfile) -> str | None:
+    hits = [i for i in product.ingredients if i.prescription_only and not prescribed(i, profile)]
     return _explain(rule, product, hits[0]) if hits else None
+
+
+def prescribed(ingredient: Ingredient, profile: CareProfile) -> bool:
+    """Whether a doctor prescribed `ingredient` to this person: one of the terms they listed
+    is one of its names (INCI or common: "tretinoin", "Retinoic-Acid"), compared as allergies
+    are (`term_forms`, `label_words`: case, hyphens, underscores, plurals). Unlike an allergy,
+    a term that only appears in a name ("acid") or names a class ("retinoid") lifts nothing:
+    a prescription is for one drug, and the safe side here is to lift less."""
+    names = {label_words(name) for name in ingredient.names}
+    return any(form in names for term in profile.prescribed for form in term_forms(term))
 
 
 def _avoid_check(rule: SafetyRule, product: Product, profile: CareProfile) -> str | None:

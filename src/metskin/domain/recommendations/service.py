@@ -91,6 +91,7 @@ def care_profile(
         breastfeeding=profile.breastfeeding,
         sensitive_skin="sensitivity" in profile.concerns,
         allergies=tuple(profile.allergies),
+        prescribed=tuple(profile.prescribed),
         turned_down=turned_down(feedback),
         budget_total=Decimal(profile.budget_total) if profile.budget_total else None,
         budget_per_product=(

@@ -1,4 +1,5 @@
-"""Account mutations: register, log in and out, refresh tokens, edit the profile."""
+"""Account mutations: register, log in and out, refresh tokens, edit the profile, change a
+password and reset a forgotten one."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from metskin.domain.accounts.errors import SessionEnded
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.locales import negotiate
 from metskin.graphql.accounts.types import AuthPayload, ProfileInput, RegisterInput, User
@@ -69,3 +71,37 @@ class AccountMutations:
             info.context.container.accounts.update_profile, viewer.user_id, changes
         )
         return User.from_domain(user)
+
+    @guarded_mutation(
+        IsAuthenticated,
+        description="Change the signed-in person's password. A wrong current password counts "
+        "as a failed login. Every other session of the account ends; this one stays signed in.",
+    )
+    async def change_password(self, info: Info, current_password: str, new_password: str) -> bool:
+        viewer = info.context.require_viewer()
+        if viewer.session is None:
+            raise SessionEnded("Log in with your password to change it.")
+        await run_sync(
+            info.context.container.accounts.change_password,
+            viewer.user_id,
+            viewer.session,
+            current_password,
+            new_password,
+        )
+        return True
+
+    @strawberry.mutation(
+        description="Email a password reset link to this address if an account has it. The "
+        "answer is true either way (it does not say whether the address has an account)."
+    )
+    async def request_password_reset(self, info: Info, email: str) -> bool:
+        await run_sync(info.context.container.accounts.request_password_reset, email)
+        return True
+
+    @strawberry.mutation(
+        description="Set a new password with the token of a reset link; every session of the "
+        "account ends. RESET_LINK_INVALID when the link expired, was used or is not genuine."
+    )
+    async def reset_password(self, info: Info, token: str, new_password: str) -> bool:
+        await run_sync(info.context.container.accounts.reset_password, token, new_password)
+        return True

@@ -42,6 +42,11 @@ class Profile:
     allergies: list[str] = strawberry.field(
         description="Ingredients to avoid, INCI or common names."
     )
+    prescribed: list[str] = strawberry.field(
+        description="Prescription-only actives a doctor prescribed to this person, by INCI or "
+        "common name (tretinoin, hydroquinone): routines include prescription-only products "
+        "only for these."
+    )
     budget_per_product: int | None
     budget_total: int | None
     currency: str = strawberry.field(description="ISO 4217 code: budgets and prices are in it.")
@@ -138,6 +143,11 @@ class ProfileInput:
     pregnant: bool | None = strawberry.UNSET
     breastfeeding: bool | None = strawberry.UNSET
     allergies: list[str] | None = strawberry.UNSET
+    prescribed: list[str] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Prescription-only actives a doctor prescribed to you (up to 50 names of "
+        "at most 80 characters); send [] to clear.",
+    )
     budget_per_product: int | None = strawberry.UNSET
     budget_total: int | None = strawberry.UNSET
     currency: str | None = strawberry.field(

@@ -218,6 +218,41 @@ class ExcludedProduct:
         return copy_fields(cls, saved, reason=reason[0])
 
 
+@strawberry.type(description="Products left out for the same reason, said in one line.")
+class ExclusionGroup:
+    rule_id: str
+    reason: str = strawberry.field(
+        description="The reason; for several products, how many and a few of their names."
+    )
+    count: int = strawberry.field(description="How many products it left out.")
+    products: list[ExcludedProduct] = strawberry.field(
+        description="Each of them (the first 40), with its own reason."
+    )
+
+    @classmethod
+    def from_saved(cls, saved: dict, tr: Translator) -> ExclusionGroup:
+        reason = spoken_lines([saved["reason"]], (saved.get("said") or {}).get("reason"), tr)
+        products = [ExcludedProduct.from_saved(e, tr) for e in saved["products"]]
+        return copy_fields(cls, saved, reason=reason[0], products=products)
+
+
+def exclusion_groups(data: dict[str, Any], tr: Translator) -> list[ExclusionGroup]:
+    """The saved groups; a routine saved before they were has each product as its own."""
+    saved = data.get("excluded_groups")
+    if saved is None:
+        saved = [
+            {
+                "rule_id": e["rule_id"],
+                "reason": e["reason"],
+                "said": e.get("said"),
+                "count": 1,
+                "products": [e],
+            }
+            for e in data["excluded"]
+        ]
+    return [ExclusionGroup.from_saved(group, tr) for group in saved]
+
+
 @strawberry.type
 class ArticleLink:
     slug: str
@@ -251,7 +286,12 @@ class Recommendation:
     pm: list[RoutineStep]
     alternatives: list[SlotAlternatives]
     warnings: list[str]
-    excluded: list[ExcludedProduct]
+    excluded: list[ExcludedProduct] = strawberry.field(
+        description="Each product left out (the first 40); `excludedGroups` says each reason once."
+    )
+    excluded_groups: list[ExclusionGroup] = strawberry.field(
+        description="What was left out, one line per reason, with how many products it left out."
+    )
     tips: list[Tip]
 
     @strawberry.field(description="The total in the person's currency.")
@@ -276,6 +316,7 @@ class Recommendation:
                 for slot, options in data["alternatives"].items()
             ],
             excluded=[ExcludedProduct.from_saved(e, tr) for e in data["excluded"]],
+            excluded_groups=exclusion_groups(data, tr),
             tips=[
                 copy_fields(Tip, t, articles=[ArticleLink(**a) for a in t["articles"]])
                 for t in saved_tips(data, language_of(tr.locale))

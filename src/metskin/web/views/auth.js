@@ -1,4 +1,5 @@
-// Register and log in: both store the AuthPayload's tokens in the session.
+// Register and log in: both store the AuthPayload's tokens in the session. A forgotten
+// password: ask for a reset link, and the page the link opens sets a new one.
 
 import { AUTH_FIELDS, gql, session } from "../graphql.js";
 import { append, errorBox, field, formValue, h, navigate, notice, onSubmit } from "../dom.js";
@@ -40,7 +41,9 @@ export function renderLogin(view, { params }) {
       required: true })),
     field(t("Password"), h("input", { name: "password", type: "password",
       autocomplete: "current-password", required: true })),
-    h("button", { type: "submit" }, t("Log in")));
+    h("button", { type: "submit" }, t("Log in")),
+    h("p", { class: "hint" }, h("a", { href: "#/forgot-password", id: "forgot-password" },
+      t("Forgot your password?"))));
   onSubmit(form, async () => {
     const data = await gql(
       `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${AUTH_FIELDS} } }`,
@@ -52,8 +55,64 @@ export function renderLogin(view, { params }) {
     params.get("ended") ? null : about(),
     h("h1", {}, t("Log in")),
     params.get("ended") ? notice(t("Your session has ended. Log in again."), "warn") : null,
+    params.get("reset") ? notice(t("Your password was changed. Log in with the new one.")) : null,
     form,
     h("p", {}, t("New here? "), h("a", { href: "#/register" }, t("Create an account")), "."),
+  ]);
+}
+
+/** Ask for a reset link: the answer is the same whether the address has an account or not. */
+export function renderForgotPassword(view) {
+  const form = h("form", { id: "forgot-form", novalidate: true },
+    errorBox(),
+    field(t("Email"), h("input", { name: "email", type: "email", autocomplete: "username",
+      required: true })),
+    h("button", { type: "submit" }, t("Email me a link")));
+  const done = h("div", { role: "status" });
+  onSubmit(form, async () => {
+    await gql("mutation($e: String!) { requestPasswordReset(email: $e) }",
+      { e: formValue(form, "email") });
+    form.hidden = true;
+    done.append(notice(t("If an account uses this address, we have emailed it a link to choose a "
+      + "new password. The link works once, for a short while. Check your spam folder too.")));
+  });
+  append(view, [
+    h("h1", {}, t("Forgot your password?")),
+    h("p", {}, t("Enter the email address of your account. We will email you a link to choose a "
+      + "new password.")),
+    form,
+    done,
+    h("p", {}, h("a", { href: "#/login" }, t("Back to log in")), "."),
+  ]);
+}
+
+/** The page a reset email's link opens (`/reset-password#token=...`): a new password. */
+export function renderResetPassword(view, { params }) {
+  const token = params.get("token");
+  const askAgain = h("p", {}, h("a", { href: "#/forgot-password" }, t("Ask for a new link")), ".");
+  if (!token) {
+    append(view, [h("h1", {}, t("Choose a new password")),
+      notice(t("This page needs the link from your email."), "warn"), askAgain]);
+    return;
+  }
+  const form = h("form", { id: "reset-form", novalidate: true },
+    errorBox(),
+    field(t("New password"), h("input", { name: "newPassword", type: "password",
+      autocomplete: "new-password", required: true }),
+    t("At least 10 characters; a few unrelated words work well.")),
+    h("button", { type: "submit" }, t("Set the new password")));
+  onSubmit(form, async () => {
+    await gql("mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) }",
+      { t: token, p: form.elements.newPassword.value });
+    // Every session of the account has ended, this browser's too.
+    navigate("#/login?reset=1", { replace: true });
+    if (session.loggedIn) session.clear();
+  });
+  append(view, [
+    h("h1", {}, t("Choose a new password")),
+    h("p", {}, t("Setting it logs you out everywhere; then log in with the new one.")),
+    form,
+    askAgain,
   ]);
 }
 

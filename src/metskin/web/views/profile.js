@@ -10,7 +10,7 @@ import {
 import { languageName, mark, supportedLocales, t } from "../i18n.js";
 
 const PROFILE_FIELDS = `displayName birthYear sex skinType concerns pregnant breastfeeding
-  allergies budgetPerProduct budgetTotal currency locale timeZone phone emailOptIn smsOptIn
+  allergies prescribed budgetPerProduct budgetTotal currency locale timeZone phone emailOptIn smsOptIn
   phoneVerified`;
 const CONCERNS = ["acne", "wrinkles", "pigmentation", "redness", "pores", "dark_circles", "shine",
   "dryness", "sensitivity"];
@@ -77,6 +77,10 @@ function profileForm(profile, currencies, patient) {
     forPatients(field(t("Allergies and ingredients to avoid"), h("input", { name: "allergies",
       value: profile.allergies.join(", "), placeholder: "e.g. fragrance, linalool" }),
     t("Separate them with commas."))),
+    forPatients(field(t("Prescription treatments a doctor prescribed you"), h("input", {
+      name: "prescribed", value: profile.prescribed.join(", "), placeholder: "e.g. tretinoin" }),
+    t("Prescription-only products (such as tretinoin or hydroquinone) go in your routine only "
+      + "for the actives you list here. Separate them with commas."))),
     h("div", { class: "grid" },
       forPatients(field(t("Budget per product"), h("input", { name: "budgetPerProduct",
         type: "number", min: 1, value: profile.budgetPerProduct ?? "" }))),
@@ -110,6 +114,7 @@ function readForm(form) {
     pregnant: checked("pregnant"),
     breastfeeding: checked("breastfeeding"),
     allergies: listFromText(formValue(form, "allergies")),
+    prescribed: listFromText(formValue(form, "prescribed")),
     budgetPerProduct: numberOrNull(formValue(form, "budgetPerProduct")),
     budgetTotal: numberOrNull(formValue(form, "budgetTotal")),
     currency: formValue(form, "currency"),
@@ -119,6 +124,30 @@ function readForm(form) {
     emailOptIn: checked("emailOptIn"),
     smsOptIn: checked("smsOptIn"),
   };
+}
+
+/** A new password: the current one first (a wrong one counts as a failed login). The other
+ * sessions end; this one stays signed in. */
+function passwordPanel() {
+  const form = h("form", { id: "password-form", novalidate: true },
+    errorBox(),
+    field(t("Current password"), h("input", { name: "currentPassword", type: "password",
+      autocomplete: "current-password", required: true })),
+    field(t("New password"), h("input", { name: "newPassword", type: "password",
+      autocomplete: "new-password", required: true }),
+    t("At least 10 characters; a few unrelated words work well.")),
+    h("button", { type: "submit" }, t("Change password")),
+    h("div", { class: "saved", role: "status" }));
+  onSubmit(form, async () => {
+    form.querySelector(".saved").replaceChildren();
+    await gql(`mutation($c: String!, $n: String!) {
+      changePassword(currentPassword: $c, newPassword: $n) }`,
+    { c: form.elements.currentPassword.value, n: form.elements.newPassword.value });
+    form.reset();
+    form.querySelector(".saved").append(notice(t("Password changed. You were logged out on "
+      + "your other devices.")));
+  });
+  return h("section", { class: "card", id: "password" }, h("h2", {}, t("Change password")), form);
 }
 
 export async function renderProfile(view) {
@@ -143,6 +172,7 @@ export async function renderProfile(view) {
     h("p", { class: "muted" }, `${data.me.email} · ${humanize(data.me.role)}`),
     form,
     phone,
+    passwordPanel(),
     await dataRightsPanel(),
   ]);
 }

@@ -12,7 +12,7 @@ const ROUTINE = `query($id: ID!) { recommendations(analysisId: $id) {
   am { ${STEP} } pm { ${STEP} }
   alternatives { slot options { productId score why price { amount currency } priceNote
     product { ${PRODUCT} } } }
-  warnings excluded { productId name ruleId reason }
+  warnings excludedGroups { ruleId reason count products { productId name } }
   tips { title body tags articles { slug title url } } } }`;
 const RATE = `mutation($p: ID!, $r: Int!, $o: ProductOutcome) {
   rateProduct(productId: $p, rating: $r, outcome: $o) { productId rating outcome } }`;
@@ -102,13 +102,19 @@ function tips(items) {
         : null)));
 }
 
-function excluded(items) {
-  if (!items.length) return null;
+// One line per reason: a reason that left out several products says how many and names a few
+// (the rest are listed under it), so an allergy's ~30 products do not hide the other reasons.
+function excluded(groups) {
+  if (!groups.length) return null;
+  const count = groups.reduce((sum, group) => sum + group.count, 0);
   return h("details", { class: "card wide", id: "excluded" },
-    h("summary", {}, items.length === 1 ? t("1 product left out for you")
-      : t("{count} products left out for you", { count: items.length })),
-    h("ul", {}, items.map((item) => h("li", {}, h("strong", {}, item.name), `: ${item.reason}`,
-      h("code", { class: "rule" }, item.ruleId)))));
+    h("summary", {}, count === 1 ? t("1 product left out for you")
+      : t("{count} products left out for you", { count })),
+    h("ul", {}, groups.map((group) => h("li", {},
+      group.count === 1 ? h("strong", {}, group.products[0].name) : null,
+      group.count === 1 ? `: ${group.reason}` : group.reason,
+      h("code", { class: "rule" }, group.ruleId),
+      group.count > 1 ? list(group.products.map((item) => item.name), "products") : null))));
 }
 
 export async function renderRoutine(view, { match: [analysisId] }) {
@@ -127,7 +133,7 @@ export async function renderRoutine(view, { match: [analysisId] }) {
     h("div", { class: "routine", id: "routine" },
       half(t("Morning"), "am", routine.am), half(t("Evening"), "pm", routine.pm)),
     alternatives(routine.alternatives),
-    excluded(routine.excluded),
+    excluded(routine.excludedGroups),
     tips(routine.tips),
   ]);
 }

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 from migration_helpers import text
 
-revision = "0019"
-down_revision = "0018"
+revision = "0020"
+down_revision = "0019"
 
 
 def upgrade() -> None:
