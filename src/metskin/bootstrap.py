@@ -45,6 +45,7 @@ from metskin.adapters.vision.engine import VisionEngine
 from metskin.adapters.vision.images import PhotoCodec
 from metskin.adapters.vision.ingest import MediaPreparerAdapter
 from metskin.domain.accounts.model import Role
+from metskin.domain.accounts.phone import PhoneVerification, wrong_phone_codes
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.analysis.ports import AnalysisEngine, MediaStorage
 from metskin.domain.analysis.service import ANALYSE_MEDIA, AnalysisService
@@ -130,6 +131,8 @@ class Container:
     metrics: Metrics = field(default_factory=Metrics, init=False)
     rate_limits: RateLimits | None = field(default=None, init=False)  # None: limits are off
     login_backoff: LoginBackoff | None = field(default=None, init=False)
+    login_failures: LoginFailures | None = field(default=None, init=False)  # also wrong codes
+    phones: PhoneVerification = field(init=False)
     privacy: PrivacyService = field(init=False)
     progress: ProgressService = field(init=False)
     inbox: InboxService = field(init=False)
@@ -204,6 +207,7 @@ def add_limits(container: Container) -> None:
         forget_after=max(settings.login_forget_failures_seconds, settings.login_max_delay_seconds),
     )
     container.login_backoff = LoginBackoff(failures, container.clock, policy)
+    container.login_failures = failures
 
 
 def bootstrap(
@@ -258,6 +262,17 @@ def bootstrap(
     )
     container.notifications = NotificationService(
         container.new_uow, container.notifier, mail, clock
+    )
+    container.phones = PhoneVerification(
+        container.new_uow,
+        container.notifications,
+        clock,
+        hashlib.sha256(
+            b"metskin-phone-code-v1:" + settings.secret_key.get_secret_value().encode()
+        ).digest(),
+        # Counted even with the rate limits off (then in this process).
+        wrong_phone_codes(container.login_failures or InMemoryLoginFailures(), clock),
+        container.translations,
     )
     container.media = MediaService(
         container.new_uow, container.storage, MediaPreparerAdapter(), media_limits(settings), clock

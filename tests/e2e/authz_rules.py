@@ -84,6 +84,7 @@ OWNER_ONLY = "U P ok ok ok ok"
 ADMIN_ONLY = "U F F F F ok"
 SHARED = "U P F P F P"  # P's analysis: the owner, the shared dermatologist, admin
 DOCTORS = "U F F P ok ok"  # a dermatologist's own lists: D1's hold P
+NO_PHONE = "U PHONE_MISSING PHONE_MISSING PHONE_MISSING PHONE_MISSING PHONE_MISSING"
 
 ANALYSIS = "query($id: ID!) { analysis(id: $id) { id %s } }"
 MY_APPOINTMENTS = "{ myAppointments(first: 20) { edges { node { id %s } } } }"
@@ -440,6 +441,14 @@ MUTATIONS = [
         "Mutation.updateProfile",
         'mutation { updateProfile(input: {displayName: "Renamed"}) { id } }',
         OWNER_ONLY,
+    ),
+    # Each persona's own number only (no argument names another account); no one in the
+    # world has a phone yet, so each gets the coded refusal.
+    rule("Mutation.requestPhoneCode", "mutation { requestPhoneCode }", NO_PHONE),
+    rule(
+        "Mutation.verifyPhone",
+        'mutation { verifyPhone(code: "123456") { id profile { phoneVerified } } }',
+        NO_PHONE,
     ),
     rule(
         "Mutation.uploadMedia",

@@ -44,6 +44,14 @@ def start_cluster(tmp_path: Path, mysql_server_url: str, redis_url: str) -> Star
     return partial(mysql_redis_cluster, tmp_path, mysql_server_url, redis_url)
 
 
+def outbox(container: Container, to: str) -> list[dict[str, Any]]:
+    """What was sent to `to`, once the queued messages have gone out."""
+    container.start_embedded_worker()
+    container.broker.join("default")
+    paths = sorted(container.settings.outbox_dir.glob("*.json"))
+    return [m for m in (json.loads(p.read_text()) for p in paths) if m["to"] == to]
+
+
 class GraphQLClient:
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http

@@ -4,28 +4,19 @@ app's catalog speak the request's language."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from metskin.bootstrap import Container
 from metskin.domain.analysis.records import AnalysisStatus, Stage
-from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter
+from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter, outbox
 from tests.e2e.test_care_api import BOOK, add_done_analysis, booking
+from tests.e2e.test_phone_verification_api import verify_phone
 from tests.integration.test_care_booking import day_slots, make_doctor
 
 UPDATE = """mutation($input: ProfileInput!) { updateProfile(input: $input) {
   profile { locale currency } } }"""
-
-
-def outbox(container: Container, to: str) -> list[dict[str, Any]]:
-    """What was sent to `to`, once the queued messages have gone out."""
-    container.start_embedded_worker()
-    container.broker.join("default")
-    paths = sorted(container.settings.outbox_dir.glob("*.json"))
-    return [m for m in (json.loads(p.read_text()) for p in paths) if m["to"] == to]
 
 
 async def test_a_french_profile_gets_its_booking_email_and_sms_in_french(
@@ -50,6 +41,7 @@ async def test_a_french_profile_gets_its_booking_email_and_sms_in_french(
     )
     assert changed["updateProfile"]["profile"]["locale"] == "fr-FR"  # canonical form
     await client.data(UPDATE, input={"smsOptIn": True})
+    await verify_phone(client, container, "+33612345678")  # else it gets no SMS
     start = day_slots()[0]
     booked = (await client.data(BOOK, input=booking(start, doctor.id, "IN_PERSON")))[
         "bookAppointment"
@@ -70,7 +62,8 @@ async def test_a_french_profile_gets_its_booking_email_and_sms_in_french(
     assert f"/appointments/{booked['id']}" in email["text"]
     assert "Booked" not in email["text"] and "Hi " not in email["text"]
 
-    sms = next(m for m in outbox(container, "+33612345678") if m["channel"] == "sms")
+    texts = [m for m in outbox(container, "+33612345678") if m["channel"] == "sms"]
+    sms = next(m for m in texts if "rendez-vous" in m["body"])  # after the code's
     assert sms["body"].startswith("MetSkin: votre rendez-vous ")  # the doctor goes if too long
     assert "est réservé le " in sms["body"] and "Détails : " in sms["body"]
     assert len(sms["body"]) <= 160

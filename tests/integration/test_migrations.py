@@ -77,6 +77,14 @@ def test_upgrade_downgrade_upgrade_on_mariadb(mysql_server_url: str) -> None:
         drop_mysql_database(url)
 
 
+def there_and_back(url: str, revision: str, previous: str) -> None:
+    """Up to `revision`, down to `previous`, up to the head: the models' schema at the end."""
+    upgrade(url, revision)
+    downgrade(url, previous)
+    upgrade(url, "head")
+    assert schema_drift(url) == []
+
+
 def old_rows(url: str, *rows: SQLModel) -> None:
     """Rows written with only the columns the database has at its older revision (the model
     may have columns a later migration adds)."""
@@ -196,10 +204,7 @@ def rolled_back_after_0015(url: str, tmp_path: Path) -> str | None:
                 {"v": version, "state": state, "promoted": promoted_at, "retired": retired_at},
             )
     engine.dispose()
-    upgrade(url, "0015")
-    downgrade(url, "0014")
-    upgrade(url, "head")
-    assert schema_drift(url) == []
+    there_and_back(url, "0015", "0014")
     container = bootstrap(make_settings(tmp_path, database_url=url))
     back = container.skin_models.rollback()
     container.close()
@@ -303,5 +308,36 @@ def test_0017_merges_the_active_shares_of_the_same_and_then_allows_one(
             uow.commit()
         container.sharing.revoke(patient, "s1")
         assert add("new", doc1, None) == "new"
+    finally:
+        container.close()
+
+
+def test_0020_keeps_texting_the_numbers_texted_before_and_round_trips(
+    empty_database: str, tmp_path: Path
+) -> None:
+    """Users written at 0019, one with a phone: after 0020 (then 0019 and 0020 again) that
+    number counts as verified (it has been getting SMS), the other has none, and a number
+    changed afterwards is unverified."""
+    url = empty_database
+    upgrade(url, "0019")
+    texted, silent = old_user(url, "texted"), old_user(url, "silent")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE users SET phone = '+447700900123', sms_opt_in = :yes WHERE id = :id"),
+            {"yes": True, "id": texted},
+        )
+    engine.dispose()
+    there_and_back(url, "0020", "0019")
+
+    container = bootstrap(make_settings(tmp_path, database_url=url))
+    try:
+        before = container.accounts.get_user(texted).profile
+        assert before.phone_verified == "+447700900123"
+        assert before.sms_number == "+447700900123"
+        assert container.accounts.get_user(silent).profile.phone_verified is None
+        changed = container.accounts.update_profile(texted, {"phone": "+447700900999"})
+        assert changed.profile.sms_number is None
+        assert container.accounts.get_user(texted).profile.phone_verified == "+447700900123"
     finally:
         container.close()

@@ -43,6 +43,8 @@ LIMITED_FIELDS = {
     (OperationType.MUTATION, "resetPassword"): "resetPassword",
     (OperationType.MUTATION, "uploadMedia"): "upload",
     (OperationType.MUTATION, "startAnalysis"): "startAnalysis",
+    (OperationType.MUTATION, "requestPhoneCode"): "phoneCode",
+    (OperationType.MUTATION, "verifyPhone"): "verifyPhone",
     (OperationType.QUERY, "dermatologists"): "directory",
     (OperationType.QUERY, "dermatologist"): "directory",
     (OperationType.QUERY, "availableSlots"): "slots",

@@ -12,6 +12,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.types import ExecutionContext
 
 from metskin.graphql.accounts.mutations import AccountMutations
+from metskin.graphql.accounts.phone import PhoneMutations
 from metskin.graphql.accounts.queries import AccountQueries
 from metskin.graphql.analysis.mutations import AnalysisMutations
 from metskin.graphql.analysis.queries import AnalysisQueries
@@ -95,6 +96,7 @@ class Query(
 @strawberry.type(description="Write operations.")
 class Mutation(
     AccountMutations,
+    PhoneMutations,
     AnalysisMutations,
     RecommendationMutations,
     ReferralMutations,

@@ -121,16 +121,28 @@ def test_a_confirmation_goes_by_email_with_an_invite_and_a_resent_job_sends_once
     assert care.sent.sent_notifications.was_sent(f"appt:{booked}:confirmed:0:email")
 
 
-def test_each_channel_needs_its_opt_in_and_sms_a_phone(care: Care) -> None:
+def test_each_channel_needs_its_opt_in_and_sms_a_verified_phone(care: Care) -> None:
     care.add_patient(user("both", phone=PHONE, sms_opt_in=True))
     care.add_patient(user("sms-only", phone=PHONE, sms_opt_in=True, email_opt_in=False))
     care.add_patient(user("no-phone", sms_opt_in=True, email_opt_in=False))
     care.add_patient(user("nothing", email_opt_in=False))
+    # A number never proved, and one changed (a typo?) after the one before was proved.
+    unproved = {"phone": PHONE, "sms_opt_in": True, "email_opt_in": False}
+    care.add_patient(user("unverified", **unproved, phone_verified=None))
+    care.add_patient(user("changed", **unproved, phone_verified="+447700900999"))
     sent = {}
-    for minutes, patient in enumerate(("both", "sms-only", "no-phone", "nothing")):
+    patients = ("both", "sms-only", "no-phone", "nothing", "unverified", "changed")
+    for minutes, patient in enumerate(patients):
         booked = care.book(patient, MONDAY_9 + timedelta(minutes=30 * minutes), VIDEO)
         sent[patient] = care.messenger.send_change(booked, "CONFIRMED", 0)
-    assert sent == {"both": 2, "sms-only": 1, "no-phone": 0, "nothing": 0}
+    assert sent == {
+        "both": 2,
+        "sms-only": 1,
+        "no-phone": 0,
+        "nothing": 0,
+        "unverified": 0,
+        "changed": 0,
+    }
     assert [e.to for e in care.notifier.emails] == ["both@example.com"]
     assert [s.to for s in care.notifier.sms] == [PHONE, PHONE]
     assert all(len(s.body) <= 160 for s in care.notifier.sms)

@@ -4,7 +4,7 @@ job), and the reminder on the person's channels, sent once per channel."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -116,6 +116,23 @@ def test_a_due_check_in_is_told_once_however_often_the_scan_runs(world: World) -
     world.clock.advance(days=5)
     assert world.scanner.scan_once() == 1 and world.scanner.scan_once() == 0  # p2, once
     assert world.service.schedule("p1").told()
+
+
+def test_no_check_in_sms_goes_to_a_number_not_verified(world: World) -> None:
+    """A number typed into the profile gets no SMS before a code texted to it came back: a
+    typo would tell a stranger about someone's skin check-ins."""
+    with world.uow:
+        found = world.uow.users.get("p1")
+        assert found is not None
+        found.profile = replace(found.profile, phone="+447700900999")  # changed, not proved
+        world.uow.users.save(found)
+        world.uow.commit()
+    world.routine("p1", ROUTINE_AT)
+    world.clock.advance(weeks=5)
+    assert world.scanner.scan_once() == 1
+    (job,) = [j.kwargs for j in world.uow.jobs]
+    assert world.messenger.send(**job) == 1  # the email only
+    assert world.notifier.sms == []
 
 
 def test_the_reminder_goes_on_each_allowed_channel_once(world: World) -> None:

@@ -49,6 +49,7 @@ class UserRow(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=20)
     email_opt_in: bool = True
     sms_opt_in: bool = False
+    phone_verified: str | None = Field(default=None, max_length=20)  # migration 0020
     # Consent for learning (the labels component reads and writes these two).
     learning_consent: bool = False
     learning_consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

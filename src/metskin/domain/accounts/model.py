@@ -100,6 +100,21 @@ class Profile:
     phone: str | None = None
     email_opt_in: bool = True
     sms_opt_in: bool = False
+    # The number its owner proved to hold (a code sent to it, domain/accounts/phone.py). Kept
+    # apart from `phone`: changing the number leaves this one behind, so the new one is
+    # unverified until its own code comes back.
+    phone_verified: str | None = None
+
+    @property
+    def is_phone_verified(self) -> bool:
+        return self.phone is not None and self.phone == self.phone_verified
+
+    @property
+    def sms_number(self) -> str | None:
+        """The number every SMS goes to; None when none may go: the person must have asked
+        for them and proved the number is theirs (a typo would text a stranger about their
+        dermatology appointments). Every sender asks this, and only this."""
+        return self.phone if self.sms_opt_in and self.is_phone_verified else None
 
 
 @dataclass

@@ -31,7 +31,8 @@ MAX_DISPLAY_NAME = 80
 # U+202E "gpj.exe" reads "exe.jpg").
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 PLAIN_TEXT = _("This cannot hold line breaks, control characters or text-direction overrides.")
-PROFILE_FIELDS = frozenset(f.name for f in fields(Profile))
+# What a person may set; `phone_verified` only follows a code sent to the phone (phone.py).
+PROFILE_FIELDS = frozenset(f.name for f in fields(Profile)) - {"phone_verified"}
 NOT_PLACES = frozenset({"localtime", "Factory"})
 
 

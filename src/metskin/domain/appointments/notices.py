@@ -236,7 +236,7 @@ class AppointmentMessenger:
             if invite is not None:
                 email = replace(email, attachments=(*email.attachments, invite))
             sent += self.notifications.send_email_once(_channel_key(key, "email"), email)
-        if profile.sms_opt_in and profile.phone:
+        if (number := profile.sms_number) is not None:
             body = sms_text(
                 message,
                 notice,
@@ -245,7 +245,7 @@ class AppointmentMessenger:
                 tr=tr,
             )
             sent += self.notifications.send_sms_once(
-                _channel_key(key, "sms"), OutgoingSms(profile.phone, body)
+                _channel_key(key, "sms"), OutgoingSms(number, body)
             )
         return sent
 

@@ -135,8 +135,8 @@ class CheckInMessenger:
         if profile.email_opt_in:
             email = self.renderer.render_email(TEMPLATE, user.email, context, profile.locale)
             sent += self.notifications.send_email_once(f"{key}:email", email)
-        if profile.sms_opt_in and profile.phone:
-            sms = OutgoingSms(profile.phone, self._sms_text(tr, day))
+        if (number := profile.sms_number) is not None:
+            sms = OutgoingSms(number, self._sms_text(tr, day))
             sent += self.notifications.send_sms_once(f"{key}:sms", sms)
         return sent
 

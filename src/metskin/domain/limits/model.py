@@ -60,6 +60,12 @@ DEFAULT_RULES: dict[str, dict[str, Rule]] = {
     "changePassword": {"ip": Rule(30, 300), "account": Rule(10, 300)},
     "upload": {"ip": Rule(60, 3600), "account": Rule(30, 3600)},
     "startAnalysis": {"ip": Rule(60, 3600), "account": Rule(30, 3600)},
+    # Each one texts a number (paid, and a stranger's when mistyped); the wrong codes sent
+    # back are counted apart (domain/accounts/phone.py).
+    "phoneCode": {"ip": Rule(10, 3600), "account": Rule(5, 3600)},
+    # Every attempt, counted atomically before it runs: parallel requests all pass the
+    # wrong-code count's check before any of them is recorded.
+    "verifyPhone": {"ip": Rule(30, 3600), "account": Rule(10, 3600)},
     "directory": {"ip": Rule(120, 60), "account": Rule(120, 60)},
     "slots": {"ip": Rule(60, 60), "account": Rule(60, 60)},
     "apiKey": {"account": Rule(120, 60)},

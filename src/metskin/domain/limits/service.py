@@ -46,21 +46,33 @@ class RateLimits:
 
 
 class LoginBackoff:
-    def __init__(self, failures: LoginFailures, clock: Clock, policy: BackoffPolicy) -> None:
+    """Failed attempts at a secret per account (by default wrong passwords, keyed by email;
+    `scope` and `what` name another secret, such as the phone codes)."""
+
+    def __init__(
+        self,
+        failures: LoginFailures,
+        clock: Clock,
+        policy: BackoffPolicy,
+        *,
+        scope: str = "login-failures",
+        what: str = "failed login",
+    ) -> None:
         self._failures = failures
         self._clock = clock
         self.policy = policy
+        self.scope = scope
+        self.what = what
 
-    @staticmethod
-    def _account(email: str) -> str:
-        return _key("login-failures", email.strip().lower())
+    def _account(self, email: str) -> str:
+        return _key(self.scope, email.strip().lower())
 
     def check(self, email: str) -> None:
         """Refuse (without trying the password) while this account must wait."""
         failures, last = self._failures.get(self._account(email))
         wait = last + self.policy.delay(failures) - self._clock().timestamp()
         if failures and wait > 0:
-            raise RateLimited(wait, "failed login")
+            raise RateLimited(wait, self.what)
 
     def failed(self, email: str) -> None:
         self._failures.record(

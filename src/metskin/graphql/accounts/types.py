@@ -55,11 +55,17 @@ class Profile:
     phone: str | None
     email_opt_in: bool
     sms_opt_in: bool
+    phone_verified: bool = strawberry.field(
+        description="Whether `phone` is the number proved with a texted code "
+        "(requestPhoneCode, verifyPhone). No SMS goes to it before."
+    )
 
     @classmethod
     def from_domain(cls, profile: DomainProfile) -> Profile:
         skin_type = SkinType(profile.skin_type) if profile.skin_type else None
-        return copy_fields(cls, profile, skin_type=skin_type)
+        return copy_fields(
+            cls, profile, skin_type=skin_type, phone_verified=profile.is_phone_verified
+        )
 
 
 @strawberry.type(description="A MetSkin account.")

@@ -2,6 +2,7 @@
 
 import { gql, session } from "../graphql.js";
 import { dataRightsPanel } from "./mydata.js";
+import { phonePanel } from "./phone.js";
 import {
   append, choice, errorBox, field, formValue, h, humanize, listFromText, notice, numberOrNull,
   onSubmit,
@@ -9,7 +10,8 @@ import {
 import { languageName, mark, supportedLocales, t } from "../i18n.js";
 
 const PROFILE_FIELDS = `displayName birthYear sex skinType concerns pregnant breastfeeding
-  allergies prescribed budgetPerProduct budgetTotal currency locale timeZone phone emailOptIn smsOptIn`;
+  allergies prescribed budgetPerProduct budgetTotal currency locale timeZone phone emailOptIn smsOptIn
+  phoneVerified`;
 const CONCERNS = ["acne", "wrinkles", "pigmentation", "redness", "pores", "dark_circles", "shine",
   "dryness", "sensitivity"];
 const SEXES = [["undisclosed", mark("Prefer not to say")], ["female", mark("Female")], ["male", mark("Male")],
@@ -154,6 +156,7 @@ export async function renderProfile(view) {
   const rates = data.exchangeRates;
   const currencies = [rates.base, ...rates.rates.map((rate) => rate.currency)].sort();
   const form = profileForm(data.me.profile, currencies, data.me.role !== "DERMATOLOGIST");
+  const phone = phonePanel(data.me.profile);
   onSubmit(form, async () => {
     form.querySelector(".saved").replaceChildren();
     const saved = await gql(
@@ -162,11 +165,13 @@ export async function renderProfile(view) {
     const { displayName, locale } = saved.updateProfile.profile;
     session.setUser({ profile: { displayName, locale } }); // a new language redraws the page
     form.querySelector(".saved").append(notice(t("Profile saved.")));
+    phone.update(saved.updateProfile.profile); // a new number is unverified: its code form
   });
   append(view, [
     h("h1", {}, t("Your profile")),
     h("p", { class: "muted" }, `${data.me.email} · ${humanize(data.me.role)}`),
     form,
+    phone,
     passwordPanel(),
     await dataRightsPanel(),
   ]);

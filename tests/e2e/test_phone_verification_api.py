@@ -1,0 +1,114 @@
+"""Phone verification through HTTP: a number saved in the profile gets no SMS until the code
+texted to it comes back (requestPhoneCode, verifyPhone). Before, any number got the
+appointment SMS: a typo texted a stranger about someone's dermatology appointment."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from metskin.bootstrap import Container
+from tests.conftest import make_settings
+from tests.e2e.conftest import GraphQLClient, http_app, outbox
+from tests.e2e.test_care_api import BOOK, booking
+from tests.e2e.test_privacy_api import export_zip
+from tests.integration.test_care_booking import day_slots, make_doctor
+
+PHONE = "+447700900123"
+TYPO = "+447700900132"
+UPDATE = """mutation($input: ProfileInput!) { updateProfile(input: $input) {
+  profile { phone smsOptIn phoneVerified } } }"""
+REQUEST = "mutation { requestPhoneCode }"
+VERIFY = "mutation($c: String!) { verifyPhone(code: $c) { profile { phone phoneVerified } } }"
+
+
+def texts_to(container: Container, phone: str) -> list[str]:
+    return [m["body"] for m in outbox(container, phone) if m["channel"] == "sms"]
+
+
+def code_in(text: str) -> str:
+    found = re.search(r"\b(\d{6})\b", text)
+    assert found, text
+    return found.group(1)
+
+
+async def verify_phone(client: GraphQLClient, container: Container, phone: str) -> None:
+    """Prove the caller's number as its owner does: ask for the code, send back the one texted."""
+    await client.data(REQUEST)
+    code = code_in(texts_to(container, phone)[-1])
+    assert (await client.data(VERIFY, c=code))["verifyPhone"]["profile"]["phoneVerified"]
+
+
+async def test_sms_go_only_to_a_number_proved_with_its_code(
+    client: GraphQLClient, container: Container
+) -> None:
+    await client.register("pat@example.com")
+    doctor = make_doctor(container)
+    slots = day_slots()
+    saved = await client.data(UPDATE, input={"phone": PHONE, "smsOptIn": True})
+    assert saved["updateProfile"]["profile"] == {
+        "phone": PHONE,
+        "smsOptIn": True,
+        "phoneVerified": False,
+    }
+    await client.data(BOOK, input=booking(slots[0], doctor.id))
+    assert texts_to(container, PHONE) == []  # the confirmation went by email only
+
+    assert (await client.data(REQUEST))["requestPhoneCode"] is True
+    assert (await client.data(REQUEST))["requestPhoneCode"] is False  # the same code: sent
+    (text,) = texts_to(container, PHONE)
+    code = code_in(text)
+    wrong = str((int(code) + 1) % 10**6).zfill(6)
+    assert await client.error_codes(VERIFY, c=wrong) == ["PHONE_CODE_INVALID"]
+    verified = await client.data(VERIFY, c=code)
+    assert verified["verifyPhone"]["profile"] == {"phone": PHONE, "phoneVerified": True}
+
+    await client.data(BOOK, input=booking(slots[2], doctor.id))
+    later = texts_to(container, PHONE)
+    assert len(later) == 2 and "appointment" in later[1]  # now the confirmation comes by SMS
+
+    archive = await export_zip(client, container)
+    assert json.loads(archive.read("profile.json"))["phone_verified"] == PHONE
+
+    changed = await client.data(UPDATE, input={"phone": TYPO})
+    assert changed["updateProfile"]["profile"]["phoneVerified"] is False
+    await client.data(BOOK, input=booking(slots[4], doctor.id))
+    assert texts_to(container, TYPO) == []
+    assert await client.error_codes(VERIFY, c=code) == ["PHONE_CODE_INVALID"]  # the old number's
+
+
+async def test_wrong_codes_are_limited_and_a_missing_phone_is_a_coded_error(
+    client: GraphQLClient, container: Container
+) -> None:
+    await client.register("pat@example.com")
+    assert await client.error_codes(REQUEST) == ["PHONE_MISSING"]
+    assert await client.error_codes(VERIFY, c="123456") == ["PHONE_MISSING"]
+    await client.data(UPDATE, input={"phone": PHONE})
+    await client.data(REQUEST)
+    code = code_in(texts_to(container, PHONE)[0])
+    wrong = str((int(code) + 1) % 10**6).zfill(6)
+    for attempt in [wrong, wrong, wrong, "abc", "1234567"]:
+        assert await client.error_codes(VERIFY, c=attempt) == ["PHONE_CODE_INVALID"]
+    body = await client.call(VERIFY, c=code)  # the right one, after five wrong
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["RATE_LIMITED"]
+    assert body["data"] is None
+
+
+@pytest.fixture
+async def strict(tmp_path: Path, database_url: str) -> AsyncIterator[GraphQLClient]:
+    """A client on a container with the default limits (scale 1; the tests raise it)."""
+    settings = make_settings(tmp_path, database_url=database_url, rate_limit_scale=1.0)
+    async with http_app(settings) as http:
+        yield GraphQLClient(http)
+
+
+async def test_requesting_codes_is_rate_limited(strict: GraphQLClient) -> None:
+    await strict.register("pat@example.com")
+    await strict.data(UPDATE, input={"phone": PHONE})
+    for _ in range(5):
+        await strict.data(REQUEST)
+    assert await strict.error_codes(REQUEST) == ["RATE_LIMITED"]

@@ -1,0 +1,54 @@
+"""The profile page proves a phone number: after saving one, "Send code" texts a code to it
+and "Verify" with that code shows the number verified (a new number is unverified again)."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_web_app import register
+from tests.e2e.web_browser import Browser, browser_fixture, server_fixture
+
+pytestmark = pytest.mark.slow
+
+server = server_fixture("web-phone")
+browser = browser_fixture()
+PHONE = "+447700900123"
+
+
+def texted_code(tmp_path_factory: pytest.TempPathFactory, to: str) -> str:
+    """The code in the SMS to `to` (this module's server's outbox)."""
+    outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web-phone[0-9]*/var/outbox"))
+    for _ in range(100):
+        for path in outbox.glob("*.json"):
+            sms = json.loads(path.read_text())
+            if sms["channel"] == "sms" and sms["to"] == to:
+                return str(re.search(r"\b(\d{6})\b", sms["body"])[1])  # type: ignore[index]
+        time.sleep(0.1)
+    raise AssertionError(f"no SMS to {to} in {outbox}")
+
+
+def test_a_saved_phone_is_verified_with_the_texted_code(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    register(browser, "texts@example.com")
+    browser.go("#/profile")
+    browser.text("#phone-verification", "Save a mobile phone number")
+    browser.fill("#profile-form", phone=PHONE)
+    browser.submit("#profile-form")
+    browser.text("#phone-verification .phone-state", "is not verified")
+    browser.find("#send-phone-code").click()
+    browser.text("#verify-phone-form .saved", "Code sent to")
+    browser.fill("#verify-phone-form", code="000000")
+    browser.submit("#verify-phone-form")
+    browser.text("#verify-phone-form .form-error", "PHONE_CODE_INVALID")
+    browser.fill("#verify-phone-form", code=texted_code(tmp_path_factory, PHONE))
+    browser.submit("#verify-phone-form")
+    browser.text("#phone-verification .phone-state", f"{PHONE} is verified")
+    browser.reload("#/profile")
+    browser.text("#phone-verification .phone-state", "is verified")
+    assert browser.severe_console_messages() == []
