@@ -71,3 +71,9 @@ def sms_segments(text: str) -> int:
         units = len(text.encode("utf-16-le")) // 2
         whole, part = 70, 67
     return 1 if units <= whole else -(-units // part)
+
+
+def one_sms(*wordings: str) -> str:
+    """The first of `wordings` (richest first) that is sent as one SMS (`sms_segments`), else
+    the last, the shortest one can say it."""
+    return next((text for text in wordings if sms_segments(text) == 1), wordings[-1])

@@ -30,7 +30,7 @@ from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.limits.model import BackoffPolicy
 from metskin.domain.limits.ports import LoginFailures
 from metskin.domain.limits.service import LoginBackoff
-from metskin.domain.messages import OutgoingSms, sms_segments
+from metskin.domain.messages import OutgoingSms, one_sms
 from metskin.domain.ports import Clock
 
 if TYPE_CHECKING:
@@ -107,10 +107,9 @@ class PhoneVerification:
         the full one two SMS (`sms_segments`: one character outside GSM-7 halves the room)."""
         tr = self._translator(locale)
         values = {"product": self.product_name, "code": code}
-        full = tr.gettext(CODE_TEXT).format(**values)
-        if sms_segments(full) == 1:
-            return full
-        return tr.gettext(SHORT_CODE_TEXT).format(**values)
+        return one_sms(
+            tr.gettext(CODE_TEXT).format(**values), tr.gettext(SHORT_CODE_TEXT).format(**values)
+        )
 
     def verify(self, user_id: str, code: str) -> User:
         """Mark the profile's current number verified when `code` is its code (this window's

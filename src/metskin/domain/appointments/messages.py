@@ -19,7 +19,7 @@ from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.i18n.source import ENGLISH
-from metskin.domain.messages import Attachment, sms_segments
+from metskin.domain.messages import Attachment, one_sms
 
 SMS_LIMIT = 160  # one GSM-7 segment (`sms_segments` counts what a text really costs)
 REMINDER_HOURS = (24, 1)
@@ -166,7 +166,7 @@ def sms_text(
         _sms(kind, product_name, d, p, when, hours_before, notice.manage_url, tr)
         for d, p in candidates
     ]
-    return next((t for t in texts if sms_segments(t) == 1), texts[-1])
+    return one_sms(*texts)
 
 
 def _sms(

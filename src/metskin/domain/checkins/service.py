@@ -28,7 +28,7 @@ from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
 from metskin.domain.links import PublicLinks
-from metskin.domain.messages import Job, OutgoingSms, sms_segments
+from metskin.domain.messages import Job, OutgoingSms, one_sms
 from metskin.domain.ports import Clock, read
 
 if TYPE_CHECKING:
@@ -147,7 +147,6 @@ class CheckInMessenger:
         full = tr.gettext(
             "{product}: your check-in photo is due {day}; take it in the same light and "
             "place as last time: {link}"
-        ).format(**values)
-        if sms_segments(full) == 1:
-            return full
-        return tr.gettext("{product}: your check-in photo is due {day}: {link}").format(**values)
+        )
+        short = tr.gettext("{product}: your check-in photo is due {day}: {link}")
+        return one_sms(full.format(**values), short.format(**values))
