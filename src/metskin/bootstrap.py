@@ -331,6 +331,7 @@ def bootstrap(
         container.notifications,
         mail,
         links,
+        clock,
         translations=container.translations,
     )
     container.api_keys = ApiKeyService(container.new_uow, clock)
