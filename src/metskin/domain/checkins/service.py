@@ -25,8 +25,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from metskin.domain.appointments.model import zone
-from metskin.domain.checkins.model import CheckIn, checked_cadence, daytime_from
+from metskin.domain.checkins.model import CheckIn, checked_cadence
 from metskin.domain.checkins.ports import CheckInRepository, CheckInsUowFactory
+from metskin.domain.daytime import daytime_from
 from metskin.domain.i18n.ports import Translations, Translator
 from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.inbox import entries
