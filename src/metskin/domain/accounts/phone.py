@@ -106,8 +106,9 @@ class PhoneVerification:
             user = _found(uow.users.get(user_id))
         phone = self._phone(user)
         window = self._window()
-        sent = self.notifications.was_sent(_dedupe_key(user.id, phone, window))
-        if user.profile.is_phone_verified or sent:
+        if user.profile.is_phone_verified or self.notifications.was_sent(
+            _dedupe_key(user.id, phone, window)
+        ):
             return False
         with self.uow_factory() as uow:
             asked = {"user_id": user.id, "number": _number_key(phone), "window": window}
