@@ -84,7 +84,7 @@ from metskin.domain.referrals.service import ReferralService
 from metskin.domain.sharing.service import SharingService
 from metskin.domain.skinmodel.service import SkinModelService
 from metskin.settings import Settings, get_settings
-from metskin.workers.accounts import account_actors
+from metskin.workers.accounts import account_actors, phone_actors
 from metskin.workers.actors import declare_actors
 from metskin.workers.analysis import analysis_actors
 from metskin.workers.appointments import appointment_actors
@@ -331,6 +331,7 @@ def bootstrap(
         container.notifications,
         mail,
         links,
+        clock,
         translations=container.translations,
     )
     container.api_keys = ApiKeyService(container.new_uow, clock)
@@ -404,6 +405,7 @@ def declare_workers(container: Container) -> None:
         broker,
         [
             *account_actors(container.accounts, container.notifications),
+            *phone_actors(container.phones),
             *analysis_actors(container.analyses, settings.analysis_time_limit_s),
             *appointment_actors(container.messenger),
             *check_in_actors(container.check_in_messenger),

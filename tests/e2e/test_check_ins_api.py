@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from metskin.bootstrap import Container
-from metskin.domain.checkins.service import CheckInScanner
+from metskin.domain.checkins.service import CheckInScanner, restart
 from tests.e2e.conftest import GraphQLClient
 from tests.e2e.test_analysis_api import analyse
 from tests.media_samples import face_jpeg
@@ -17,6 +17,14 @@ SCHEDULE = "cadenceWeeks nextCheckIn routineMadeAt reminded"
 READ = f"{{ checkIn {{ {SCHEDULE} }} }}"
 SET = f"mutation($w: Int!) {{ setCheckInCadence(weeks: $w) {{ {SCHEDULE} }} }}"
 INBOX = "{ notifications(first: 20) { edges { node { kind details } } } }"
+ZONE = "mutation($z: String!) { updateProfile(input: {timeZone: $z}) { profile { timeZone } } }"
+LONDON = "Europe/London"
+
+
+def weeks_later(made: datetime, weeks: int, time_zone: str) -> datetime:
+    """The wall-clock time of `made` in `time_zone`, `weeks` later there (calendar days)."""
+    local = made.astimezone(ZoneInfo(time_zone))
+    return datetime.combine(local.date() + timedelta(weeks=weeks), local.time(), local.tzinfo)
 
 
 async def test_the_cadence_the_next_date_and_one_reminder_per_due_date(
@@ -38,13 +46,13 @@ async def test_the_cadence_the_next_date_and_one_reminder_per_due_date(
     await analyse(client, container, face_jpeg())  # the analysis makes a routine
     schedule = (await client.data(READ))["checkIn"]
     made = datetime.fromisoformat(schedule["routineMadeAt"])
-    assert datetime.fromisoformat(schedule["nextCheckIn"]) == made + timedelta(weeks=4)
+    assert datetime.fromisoformat(schedule["nextCheckIn"]) == weeks_later(made, 4, LONDON)
     changed = (await client.data(SET, w=2))["setCheckInCadence"]
     due = datetime.fromisoformat(changed["nextCheckIn"])
-    assert due == made + timedelta(weeks=2) and changed["cadenceWeeks"] == 2
+    assert due == weeks_later(made, 2, LONDON) and changed["cadenceWeeks"] == 2
 
     # told in the daytime of the person's zone (London, the default): noon the day after
-    london = ZoneInfo("Europe/London")
+    london = ZoneInfo(LONDON)
     noon = datetime.combine(due.astimezone(london).date() + timedelta(days=1), time(12), london)
     later = CheckInScanner(container.new_uow, lambda: noon)
     assert later.scan_once() == 1 and later.scan_once() == 0
@@ -58,3 +66,23 @@ async def test_the_cadence_the_next_date_and_one_reminder_per_due_date(
     sent = [json.loads(p.read_text()) for p in container.settings.outbox_dir.glob("*.json")]
     mails = [m for m in sent if m["to"] == "maya@example.com" and "check-in" in m["subject"]]
     assert len(mails) == 1 and "/analyse" in mails[0]["text"]
+
+
+async def test_the_next_date_is_counted_in_calendar_days_of_the_persons_zone(
+    client: GraphQLClient, container: Container
+) -> None:
+    """Before, the next date was the routine plus 4 x 7 x 24 hours in UTC: a routine saved at
+    23:30 in New York two weeks before the clocks went forward came due at 00:30 the day
+    after, in the morning's scan, not on the routine's weekday."""
+    person = (await client.register("ny@example.com"))["user"]["id"]
+    await client.data(ZONE, z="America/New_York")
+    made = datetime(2026, 2, 23, 4, 30, tzinfo=UTC)  # 23:30 on Sunday 22 February there
+    with container.new_uow() as uow:
+        restart(uow, person, made, "America/New_York")  # as the routine's save does
+        uow.commit()
+    schedule = (await client.data(READ))["checkIn"]
+    due = datetime.fromisoformat(schedule["nextCheckIn"])
+    assert due == datetime(2026, 3, 23, 3, 30, tzinfo=UTC)  # 23:30 on Sunday 22 March there
+    changed = (await client.data(SET, w=6))["setCheckInCadence"]  # counted again in the zone
+    due = datetime.fromisoformat(changed["nextCheckIn"])
+    assert due.astimezone(ZoneInfo("America/New_York")).isoformat() == "2026-04-05T23:30:00-04:00"

@@ -55,7 +55,7 @@ def test_two_scanning_workers_tell_each_due_check_in_once(
                     time_zone=time_zone,
                 )
                 with container.new_uow() as uow:
-                    restart(uow, patient.id, made)
+                    restart(uow, patient.id, made, time_zone)
                     uow.commit()
                 emails.append(patient.email)
                 ids.append(patient.id)

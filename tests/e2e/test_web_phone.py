@@ -42,7 +42,7 @@ def test_a_saved_phone_is_verified_with_the_texted_code(
     browser.submit("#profile-form")
     browser.text("#phone-verification .phone-state", "is not verified")
     browser.find("#send-phone-code").click()
-    browser.text("#verify-phone-form .saved", "Code sent to")
+    browser.text("#verify-phone-form .saved", "A code is on its way to")
     browser.fill("#verify-phone-form", code="000000")
     browser.submit("#verify-phone-form")
     browser.text("#verify-phone-form .form-error", "PHONE_CODE_INVALID")

@@ -39,6 +39,13 @@ class FakeCheckInRepository(InMemoryTable[CheckIn]):
     def mark_told(self, user_id: str, due_at: datetime) -> bool:
         return self._untold(user_id, due_at, told_due_at=due_at)
 
+    def tell_again_at(self, user_id: str, due_at: datetime, until: datetime) -> bool:
+        found = self.rows.get(user_id)
+        if found is None or found.due_at != due_at or found.told_due_at != due_at:
+            return False
+        found.told_due_at, found.notify_at = None, until
+        return True
+
     def _untold(self, user_id: str, due_at: datetime, **values: datetime) -> bool:
         found = self.rows.get(user_id)
         if found is None or found.due_at != due_at or found.told_due_at == due_at:

@@ -7,9 +7,10 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import SecretStr
@@ -185,6 +186,32 @@ def provider_settings(
         public_url="https://care.example",
         reminder_scan_seconds=3600,
     )
+
+
+def test_a_late_day_before_reminder_waits_for_the_patients_morning(
+    care: Container, clock: FakeClock, notifier: FakeNotifier
+) -> None:
+    """The worker ran the day-before reminder three hours late, at 07:00 in New York: it is
+    handed back to the scan for 09:00 there (the row PENDING again, due then), not texted."""
+    doctor = make_doctor(care)
+    patient = patient_with_sms(care)  # in New York: the 09:00 London slot is 04:00 there
+    start = day_slots(now=clock.now)[0]
+    appointment = care.appointments.book(patient.id, doctor.id, start, VIDEO)
+    drain(care)
+    notifier.sms.clear()
+    clock.now = start - timedelta(hours=21)  # 07:00 (08:00) in New York, the day before
+    assert scan(care) == 1
+    assert reminder_status(care, appointment.id)["24h"] is ReminderStatus.PENDING
+    assert notifier.sms == []
+    new_york = ZoneInfo("America/New_York")
+    morning = datetime.combine(clock.now.astimezone(new_york).date(), time(9), new_york)
+    clock.now = morning - timedelta(minutes=1)
+    assert scan(care) == 0
+    clock.now = morning.astimezone(UTC)
+    assert scan(care) == 1
+    assert reminder_status(care, appointment.id)["24h"] is ReminderStatus.SENT
+    (sms,) = notifier.sms
+    assert f"{round((start - morning) / timedelta(hours=1))} hours" in sms.body
 
 
 def test_sendgrid_v3_and_sms_requests_carry_the_real_payloads(

@@ -1,8 +1,9 @@
-"""Account actors: the welcome email after registration, the password reset link, and the
-notice that a password was changed."""
+"""Account actors: the welcome email after registration, the password reset link, the
+notice that a password was changed, and the code that proves a phone number."""
 
 from __future__ import annotations
 
+from metskin.domain.accounts.phone import SEND_PHONE_CODE, PhoneVerification
 from metskin.domain.accounts.service import (
     SEND_PASSWORD_CHANGED_EMAIL,
     SEND_PASSWORD_RESET_EMAIL,
@@ -32,3 +33,11 @@ def account_actors(accounts: AccountService, notifications: NotificationService)
         ActorSpec(SEND_PASSWORD_RESET_EMAIL, send_password_reset_email),
         ActorSpec(SEND_PASSWORD_CHANGED_EMAIL, send_password_changed_email),
     ]
+
+
+def phone_actors(phones: PhoneVerification) -> list[ActorSpec]:
+    def send_phone_code(user_id: str, number: str, window: int) -> None:
+        # Retried on a provider error (nothing recorded); the window keeps a late retry honest.
+        phones.send_code(user_id, number, window)
+
+    return [ActorSpec(SEND_PHONE_CODE, send_phone_code)]

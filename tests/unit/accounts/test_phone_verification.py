@@ -15,6 +15,7 @@ from metskin.adapters.limits.memory import InMemoryLoginFailures
 from metskin.domain.accounts.model import Profile
 from metskin.domain.accounts.phone import (
     CODE_WINDOW_SECONDS,
+    SEND_PHONE_CODE,
     WRONG_CODES,
     PhoneCodeInvalid,
     PhoneMissing,
@@ -25,7 +26,7 @@ from metskin.domain.accounts.profile import apply_profile_changes
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.locales import supported_locales
 from metskin.domain.limits.errors import RateLimited
-from metskin.domain.messages import sms_segments
+from metskin.domain.messages import OutgoingSms, sms_segments
 from metskin.domain.notifications.service import NotificationService
 from tests.fakes.accounts import FakeAccountsUnitOfWork
 from tests.fakes.infra import FakeClock, FakeMailRenderer, FakeNotifier
@@ -54,6 +55,18 @@ class World:
         assert found is not None
         found.profile = apply_profile_changes(found.profile, {"phone": phone}, self.clock())
         self.uow.users.save(found)
+
+    def ask(self, user_id: str = "p1") -> bool:
+        """requestPhoneCode, then the worker runs the job it queued."""
+        asked = self.phones.request_code(user_id)
+        self.deliver()
+        return asked
+
+    def deliver(self) -> list[bool]:
+        """Run the queued jobs not run yet (the worker), as Dramatiq would: once each."""
+        jobs, self.uow.released[:] = self.uow.jobs, []
+        assert all(job.actor == SEND_PHONE_CODE for job in jobs)
+        return [self.phones.send_code(**job.kwargs) for job in jobs]
 
     def last_code(self) -> str:
         return self.notifier.sms[-1].body.split(" is ")[1][:6]
@@ -85,7 +98,7 @@ def world() -> World:
 
 def test_a_new_number_gets_no_sms_until_verified(world: World) -> None:
     assert world.profile().sms_opt_in and world.profile().sms_number is None
-    assert world.phones.request_code("p1") is True
+    assert world.ask("p1") is True
     [sms] = world.notifier.sms
     assert sms.to == PHONE and world.phones.code_for("p1", PHONE) in sms.body
     world.phones.verify("p1", world.last_code())
@@ -94,14 +107,14 @@ def test_a_new_number_gets_no_sms_until_verified(world: World) -> None:
 
 
 def test_the_code_of_the_previous_window_is_accepted_not_older(world: World) -> None:
-    world.phones.request_code("p1")
+    world.ask("p1")
     code = world.last_code()
     world.clock.advance(seconds=CODE_WINDOW_SECONDS)  # the next window: still accepted
     world.phones.verify("p1", code)
     assert world.profile().sms_number == PHONE
 
     world.change_phone(TYPO)
-    world.phones.request_code("p1")
+    world.ask("p1")
     old = world.last_code()
     world.clock.advance(seconds=2 * CODE_WINDOW_SECONDS)
     with pytest.raises(PhoneCodeInvalid) as raised:
@@ -111,7 +124,7 @@ def test_the_code_of_the_previous_window_is_accepted_not_older(world: World) -> 
 
 
 def test_changing_the_number_unverifies_it_and_the_old_code_is_refused(world: World) -> None:
-    world.phones.request_code("p1")
+    world.ask("p1")
     code = world.last_code()
     world.phones.verify("p1", code)
     world.change_phone(TYPO)
@@ -150,22 +163,22 @@ def test_after_five_wrong_codes_even_the_right_one_waits_an_hour(world: World) -
 
 
 def test_one_sms_per_window_and_none_to_a_verified_or_missing_number(world: World) -> None:
-    assert world.phones.request_code("p1") is True
-    assert world.phones.request_code("p1") is False  # the same code: sent already
+    assert world.ask("p1") is True
+    assert world.ask("p1") is False  # the same code: sent already
     world.clock.advance(seconds=CODE_WINDOW_SECONDS)
-    assert world.phones.request_code("p1") is True
+    assert world.ask("p1") is True
     world.phones.verify("p1", world.last_code())
-    assert world.phones.request_code("p1") is False
+    assert world.ask("p1") is False
     assert len(world.notifier.sms) == 2
     with pytest.raises(PhoneMissing) as raised:
-        world.phones.request_code("nophone")
+        world.ask("nophone")
     assert raised.value.code == "PHONE_MISSING"
     with pytest.raises(PhoneMissing):
         world.phones.verify("nophone", "123456")
 
 
 def test_the_code_comes_in_the_person_s_language(world: World) -> None:
-    world.phones.request_code("p2")
+    world.ask("p2")
     assert world.notifier.sms[-1].body.startswith("MetSkin : votre code")
 
 
@@ -179,3 +192,57 @@ def test_the_code_text_is_one_sms_in_every_language(world: World, locale: str) -
 def test_phone_verified_is_not_a_profile_change(world: World) -> None:
     with pytest.raises(ValidationFailed, match="Unknown profile fields: phone_verified"):
         apply_profile_changes(world.profile(), {"phone_verified": TYPO}, NOW)
+
+
+class ProviderDown(ConnectionError): ...
+
+
+def provider_down(sms: OutgoingSms) -> None:
+    raise ProviderDown("the SMS provider does not answer")
+
+
+def test_asking_answers_at_once_and_the_sms_is_a_retried_job(world: World) -> None:
+    """Before, the SMS went inside requestPhoneCode: a provider outage failed the request (and
+    a slow provider held it)."""
+    world.notifier.send_sms = provider_down  # type: ignore[method-assign]
+    assert world.phones.request_code("p1") is True
+    [job] = world.uow.jobs
+    assert job.actor == SEND_PHONE_CODE and PHONE not in str(job.kwargs)
+    with pytest.raises(ProviderDown):  # so Dramatiq retries it
+        world.phones.send_code(**job.kwargs)
+    assert world.phones.request_code("p1") is True  # nothing left: asking again queues another
+    again = world.uow.jobs[-1]
+
+    del world.notifier.send_sms  # the provider is back, in the next window
+    world.clock.advance(seconds=CODE_WINDOW_SECONDS + 200)
+    assert world.phones.send_code(**job.kwargs) is True
+    assert world.phones.send_code(**again.kwargs) is False  # the same window's code: sent
+    assert world.phones.send_code(**job.kwargs) is False  # a redelivery
+    assert len(world.notifier.sms) == 1
+    world.clock.advance(seconds=CODE_WINDOW_SECONDS)  # still valid 10 minutes after it left
+    world.phones.verify("p1", world.last_code())
+    assert world.profile().sms_number == PHONE
+
+
+def test_a_late_job_sends_no_code_that_would_not_verify(world: World) -> None:
+    world.phones.request_code("p1")
+    world.clock.advance(seconds=2 * CODE_WINDOW_SECONDS)  # the worker was down 20 minutes
+    assert world.deliver() == [False]  # dropped: the person asked again or gave up
+    assert world.notifier.sms == []
+    assert world.ask("p1") is True  # asking now sends now
+    world.clock.advance(seconds=CODE_WINDOW_SECONDS)
+    world.phones.verify("p1", world.last_code())
+
+
+def test_a_job_for_a_number_changed_or_verified_since_sends_nothing(world: World) -> None:
+    world.phones.request_code("p1")
+    world.change_phone(TYPO)
+    assert world.deliver() == [False]
+    world.phones.request_code("p1")
+    world.phones.request_code("p1")  # two asks before the worker ran: one SMS
+    assert world.deliver() == [True, False] and len(world.notifier.sms) == 1
+    assert world.notifier.sms[0].to == TYPO
+    world.clock.advance(seconds=CODE_WINDOW_SECONDS)
+    assert world.phones.request_code("p1") is True  # the next window's
+    world.phones.verify("p1", world.last_code())  # with the code that came before it
+    assert world.deliver() == [False] and len(world.notifier.sms) == 1

@@ -27,7 +27,7 @@ from metskin.domain.appointments.reminders import ReminderKind, ReminderStatus
 from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.errors import DomainError
 from metskin.domain.inbox.model import NotificationKind
-from metskin.domain.messages import Job, OutgoingSms
+from metskin.domain.messages import Job, OutgoingEmail, OutgoingSms
 from metskin.domain.notifications.service import NotificationService
 from metskin.domain.privacy.service import DERMATOLOGIST_CLOSED, PATIENT_CLOSED
 
@@ -281,8 +281,9 @@ def test_a_reminder_that_comes_too_late_is_skipped(care: Care) -> None:
 
 
 def test_a_late_day_before_reminder_says_the_time_really_left(care: Care) -> None:
-    booked = care.book()
-    care.clock.now = MONDAY_9 - timedelta(hours=3, minutes=10)  # the workers were down overnight
+    care.add_patient(user("tokyo", time_zone="Asia/Tokyo"))
+    booked = care.book("tokyo")  # a video consultation from the other side of the world
+    care.clock.now = MONDAY_9 - timedelta(hours=3, minutes=10)  # the workers were down: 14:50
     care.scanner.scan_once()
     assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.SENT
     _, _, context = care.renderer.rendered[-1]
@@ -380,3 +381,66 @@ def test_an_sms_reminder_uses_the_sms_dedupe_key(care: Care) -> None:
     assert isinstance(sms, OutgoingSms) and sms.to == PHONE
     key = f"appt:{booked}:reminder:1h:{MONDAY_9.isoformat()}:sms"
     assert care.sent.sent_notifications.was_sent(key)
+
+
+class DownOnce(FakeNotifier):
+    """The provider does not answer the first email: the job raises and Dramatiq retries it."""
+
+    def send_email(self, email: OutgoingEmail) -> None:
+        if not getattr(self, "failed", False):
+            self.failed = True
+            raise ConnectionError("the provider does not answer")
+        super().send_email(email)
+
+
+def test_a_reminder_retried_after_the_start_is_skipped() -> None:
+    care = build(DownOnce())
+    booked = care.book()
+    care.clock.now = MONDAY_9 - timedelta(hours=1)
+    care.scanner.scan_once()
+    with pytest.raises(ConnectionError):
+        care.messenger.send_reminder(booked, HOUR_BEFORE, MONDAY_9.isoformat())
+    care.clock.now = MONDAY_9 + timedelta(minutes=2)  # the retry, after the start
+    assert care.messenger.send_reminder(booked, HOUR_BEFORE, MONDAY_9.isoformat()) is (
+        ReminderStatus.SKIPPED
+    )
+    assert care.notifier.emails == [] and care.notifier.sms == []
+
+
+def test_a_late_day_before_reminder_waits_for_the_patients_morning(care: Care) -> None:
+    """Before, a day-before reminder sent late (a worker restart, a queue down, a job retried
+    for hours) went whatever the hour where the patient is: at 22:00 or 03:00."""
+    care.add_patient(user("texter", phone=PHONE, sms_opt_in=True))  # in London
+    booked = care.book("texter", MONDAY_9 + timedelta(hours=2))  # Monday 11:00
+    care.clock.now = MONDAY_9 - timedelta(hours=11)  # Sunday 22:00: 13 hours late
+    assert care.scanner.scan_once() == 1
+    assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.PENDING
+    assert care.notifier.emails == [] and care.notifier.sms == []
+    care.clock.now = MONDAY_9 - timedelta(hours=6)  # 03:00: a redelivered job sends nothing
+    assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.PENDING
+    assert care.scanner.scan_once() == 0  # put off to the patient's 09:00
+    care.clock.now = MONDAY_9
+    assert care.scanner.scan_once() == 1
+    assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.SENT
+    assert len(care.notifier.sms) == 1 and "2 hours" in care.notifier.sms[0].body
+    _, _, context = care.renderer.rendered[-1]
+    assert context["hours_before"] == 2
+
+
+def test_a_day_before_reminder_due_at_night_goes_at_its_hour_or_waits(care: Care) -> None:
+    """On time it goes at its hour, the appointment's own the day before (the patient chose
+    it, night or not); late at night it waits for the morning, or is skipped when that is
+    within the last hour (the 1 h reminder, which goes whatever the hour, tells then)."""
+    care.add_patient(user("ny", time_zone="America/New_York"))
+    early = care.book("ny")  # 04:00 in New York
+    late = care.book("p1", MONDAY_9 + timedelta(minutes=30))  # 09:30 in London
+    care.clock.now = MONDAY_9 - timedelta(hours=24, minutes=-1)
+    assert care.scanner.scan_once() == 1
+    assert care.messenger.send_reminder(early, DAY_BEFORE) is ReminderStatus.SENT
+    care.clock.now = MONDAY_9 - timedelta(hours=2)  # 07:00 in London: 21.5 hours late
+    assert care.scanner.scan_once() == 1
+    assert care.messenger.send_reminder(late, DAY_BEFORE) is ReminderStatus.SKIPPED
+    care.clock.now = MONDAY_9 - timedelta(minutes=30)
+    assert care.scanner.scan_once() == 2  # both 1 h reminders
+    assert care.messenger.send_reminder(late, HOUR_BEFORE) is ReminderStatus.SENT  # at 08:30
+    assert [e.to for e in care.notifier.emails] == ["ny@example.com", "p1@example.com"]

@@ -22,6 +22,7 @@ from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.links import PublicLinks
+from metskin.domain.messages import OutgoingSms
 from metskin.domain.notifications.service import NotificationService
 from tests.fakes.checkins import FakeCheckInsUnitOfWork
 from tests.fakes.infra import FakeClock, FakeMailRenderer, FakeNotifier
@@ -43,8 +44,11 @@ class World:
     messenger: CheckInMessenger
 
     def routine(self, user_id: str, at: datetime) -> None:
+        """A routine saved at `at`, as the routine's save does: in the person's zone."""
+        person = self.uow.users.get(user_id)
+        assert person is not None
         with self.uow:
-            restart(self.uow, user_id, at)
+            restart(self.uow, user_id, at, person.profile.time_zone)
             self.uow.commit()
 
     def messenger_day(self, due: datetime, time_zone: str) -> str:
@@ -77,7 +81,7 @@ def world() -> World:
         renderer,
         CheckInService(uow, clock),
         CheckInScanner(uow, clock),
-        CheckInMessenger(uow, notifications, renderer, links),
+        CheckInMessenger(uow, notifications, renderer, links, clock),
     )
 
 
@@ -274,3 +278,76 @@ def test_a_new_routine_or_cadence_clears_the_put_off_moment(world: World) -> Non
     assert world.service.schedule("p3").notify_at == morning
     world.routine("p3", world.clock())
     assert world.service.schedule("p3") == CheckIn("p3", 2, world.clock())
+
+
+# The daylight-saving changes of 2026: London 29 March and 25 October, New York 8 March and
+# 1 November. Each routine is saved two weeks before one, at 23:30 or 00:30 local time.
+DST_ROUTINES = [
+    (zone, day, hour)
+    for zone, days in (
+        ("Europe/London", ("2026-03-15", "2026-10-11")),
+        ("America/New_York", ("2026-02-22", "2026-10-18")),
+    )
+    for day in days
+    for hour in ("23:30", "00:30")
+]
+
+
+@pytest.mark.parametrize(("time_zone", "day", "hour"), DST_ROUTINES)
+def test_a_check_in_is_due_the_same_local_day_weeks_later_across_a_clock_change(
+    world: World, time_zone: str, day: str, hour: str
+) -> None:
+    """Before, the due date was the routine plus 4 x 7 x 24 hours in UTC: across a clock
+    change a routine saved within an hour of midnight came due a day early or late there."""
+    person_in(world, "p3", time_zone)
+    made = at_local(f"{day}T{hour}", time_zone)
+    world.routine("p3", made)
+    local = made.astimezone(ZoneInfo(time_zone))
+    for weeks in (DEFAULT_WEEKS, 6):  # the routine's count, then a new cadence
+        due = world.service.schedule("p3").due_at
+        assert due is not None
+        there = due.astimezone(ZoneInfo(time_zone))
+        assert there.date() == local.date() + timedelta(weeks=weeks)
+        assert there.time() == local.time()  # the same wall-clock time, the same weekday
+        world.service.set_cadence("p3", 6)
+    world.clock.now = due + timedelta(days=1, hours=12)
+    assert world.scanner.scan_once() == 1
+    (job,) = [j.kwargs for j in world.uow.jobs if j.kwargs["user_id"] == "p3"]
+    world.clock.now = at_local(f"{there.date()}T12:00", time_zone)  # the send job, in daytime
+    assert world.messenger.send(**job) == 1
+    _, _, context = world.renderer.rendered[-1]
+    assert context["due_day"] == ENGLISH.format_date(local.date() + timedelta(weeks=6))
+
+
+def sms_down(sms: OutgoingSms) -> None:
+    raise ConnectionError("the SMS provider does not answer")
+
+
+def test_a_send_job_retried_into_the_night_waits_for_the_morning(world: World) -> None:
+    """Before, only the scan checked the daytime: a send job retried after a provider failure
+    (or run late after a worker restart) texted the person at 20:05 or at 03:00."""
+    world.uow.users.add(user("p3", phone=PHONE, sms_opt_in=True, time_zone="Europe/London"))
+    made = at_local("2026-11-02T19:50", "Europe/London")
+    world.routine("p3", made)
+    world.clock.now = made + timedelta(weeks=4, minutes=5)  # 19:55: daytime, told
+    assert world.scanner.scan_once() == 1
+    (job,) = world.uow.jobs
+    world.notifier.send_sms = sms_down  # type: ignore[method-assign]
+    with pytest.raises(ConnectionError):  # the email left, the SMS did not: retried
+        world.messenger.send(**job.kwargs)
+    del world.notifier.send_sms
+    world.clock.now = at_local("2026-11-30T20:05", "Europe/London")  # the retry
+    assert world.messenger.send(**job.kwargs) == 0 and world.notifier.sms == []
+    morning = at_local("2026-12-01T09:00", "Europe/London")
+    assert world.service.schedule("p3").notify_at == morning
+    assert world.scanner.scan_once() == 0  # the night: the scan leaves it too
+    world.clock.now = at_local("2026-12-01T03:00", "Europe/London")  # a redelivery at night
+    assert world.messenger.send(**job.kwargs) == 0 and world.notifier.sms == []
+    world.clock.now = morning
+    assert world.scanner.scan_once() == 1  # queued again at 09:00, the inbox told once
+    assert len(world.check_in_entries("p3")) == 1
+    again = world.uow.jobs[-1]
+    assert again.kwargs == job.kwargs and world.messenger.send(**again.kwargs) == 1  # the SMS
+    assert len(world.notifier.emails) == 1 and len(world.notifier.sms) == 1
+    assert world.service.schedule("p3").told()
+    assert world.messenger.send(**job.kwargs) == 0  # a late redelivery: sent, nothing more

@@ -128,6 +128,7 @@ def test_the_check_in_sms_is_one_sms_in_every_language(locale: str, public: str)
         notifications,
         FakeMailRenderer(),
         PublicLinks(public),
+        FakeClock(anchor + timedelta(weeks=4, hours=1)),
         translations=BabelTranslations(),
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -324,6 +324,18 @@ def test_a_routine_that_changes_products_tells_the_person_once_and_restarts_chec
     clock.advance(days=1)
     service.recommend("p1", Role.PATIENT, "a2")
     assert len(uow.inbox.newest("p1", None, 10)) == 1 and len(uow.routines.rows) == 3
+
+
+def test_a_routine_counts_the_check_in_in_calendar_days_of_the_owners_zone(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    """Saved at 23:30 on Sunday 22 February in New York, two weeks before its clocks go
+    forward: due at 23:30 on Sunday 22 March there, not 00:30 on the Monday (4 x 7 x 24 h)."""
+    set_profile(uow, "p1", time_zone="America/New_York")
+    clock.now = datetime(2026, 2, 23, 4, 30, tzinfo=UTC)
+    service.recommend("p1", Role.PATIENT, "a1")
+    schedule = uow.check_ins.get("p1")
+    assert schedule is not None and schedule.due_at == datetime(2026, 3, 23, 3, 30, tzinfo=UTC)
 
 
 def test_an_older_analysis_is_read_without_replacing_the_current_routine(

@@ -23,7 +23,7 @@ class CheckInRow(SQLModel, table=True):
     )
     cadence_weeks: int = DEFAULT_WEEKS
     anchor_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # anchor + cadence
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # CheckIn.due_at
     told_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     notify_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # put off to
 
@@ -35,7 +35,14 @@ _INSERT = insert(_CHECK_INS)
 
 
 def _to_domain(row: CheckInRow | Row[Any]) -> CheckIn:
-    return CheckIn(row.user_id, row.cadence_weeks, row.anchor_at, row.told_due_at, row.notify_at)
+    return CheckIn(
+        row.user_id,
+        row.cadence_weeks,
+        row.anchor_at,
+        row.told_due_at,
+        row.notify_at,
+        row.due_at,  # counted in the person's zone when saved
+    )
 
 
 class SqlCheckInRepository:
@@ -91,6 +98,20 @@ class SqlCheckInRepository:
 
     def mark_told(self, user_id: str, due_at: datetime) -> bool:
         return self._untold(user_id, due_at, told_due_at=due_at)
+
+    def tell_again_at(self, user_id: str, due_at: datetime, until: datetime) -> bool:
+        change = (
+            update(_CHECK_INS)
+            .where(
+                _CHECK_INS.c.user_id == user_id,
+                _CHECK_INS.c.due_at == due_at,
+                _CHECK_INS.c.told_due_at == due_at,
+            )
+            .values(told_due_at=None, notify_at=until)
+        )
+        changed = self._session.connection().execute(change).rowcount == 1
+        self._session.expire_all()
+        return changed
 
     def _untold(self, user_id: str, due_at: datetime, **values: datetime) -> bool:
         """Set `values` on the row while `due_at` is its due date and untold: True when it was."""

@@ -9,6 +9,14 @@ The code is derived, not stored: an HMAC of a server secret, the account, the nu
 matches. Only the verified number is stored (`Profile.phone_verified`): changing the phone
 leaves it behind, so the new number is unverified until its own code comes back.
 
+The SMS goes in a job (`SEND_PHONE_CODE`, retried), so a slow or failing SMS provider never
+holds or fails `requestPhoneCode`. The job carries the window it was asked in and texts the
+code of the window it runs in (each window's once: its dedupe key), so the code always has its
+10 to 20 minutes to live whenever a retry sends it; a job running more than a window after the
+one it was asked in drops (the person asked 10 to 20 minutes ago and has asked again or given
+up), as does one whose number changed or got verified meanwhile. A code that never left records
+nothing, so asking again queues another (the rate limit counts each ask).
+
 Wrong codes count per account (`LoginBackoff` in the "phone-code" scope): after
 `WRONG_CODES` of them, every attempt is refused (RATE_LIMITED, the right code too: otherwise
 the refusal itself would tell a guesser which code is right) until an hour after the last.
@@ -18,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -30,12 +39,14 @@ from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.limits.model import BackoffPolicy
 from metskin.domain.limits.ports import LoginFailures
 from metskin.domain.limits.service import LoginBackoff
-from metskin.domain.messages import OutgoingSms, one_sms
+from metskin.domain.messages import Job, OutgoingSms, one_sms
 from metskin.domain.ports import Clock
 
 if TYPE_CHECKING:
     from metskin.domain.notifications.service import NotificationService
 
+log = logging.getLogger(__name__)
+SEND_PHONE_CODE = "send_phone_code"  # the actor (workers/accounts.py)
 CODE_WINDOW_SECONDS = 600
 CODE_DIGITS = 6
 WRONG_CODES = 5  # per account, then an hour's wait after the last
@@ -89,18 +100,43 @@ class PhoneVerification:
         return phone_code(self.secret, user_id, phone, self._window() if window is None else window)
 
     def request_code(self, user_id: str) -> bool:
-        """Text the code of the profile's number to it. False when no SMS left: the number is
-        verified already, or this window's code was sent to it before (its dedupe key)."""
+        """Queue the SMS of the code of the profile's number (`send_code`). False when none is
+        needed: the number is verified already, or this window's code went to it before."""
         with self.uow_factory() as uow:
             user = _found(uow.users.get(user_id))
         phone = self._phone(user)
-        if user.profile.is_phone_verified:
-            return False
         window = self._window()
-        body = self.code_text(user.profile.locale, self.code_for(user.id, phone, window))
-        number_key = hashlib.sha256(phone.encode()).hexdigest()[:16]
-        key = f"phone-code:{user.id}:{number_key}:{window}"
-        return self.notifications.send_sms_once(key, OutgoingSms(phone, body))
+        if user.profile.is_phone_verified or self.notifications.was_sent(
+            _dedupe_key(user.id, phone, window)
+        ):
+            return False
+        with self.uow_factory() as uow:
+            asked = {"user_id": user.id, "number": _number_key(phone), "window": window}
+            uow.defer(Job(SEND_PHONE_CODE, asked))
+            uow.commit()
+        return True
+
+    def send_code(self, user_id: str, number: str, window: int) -> bool:
+        """The job of `request_code`: text the code of this window to the profile's number,
+        the one asked for (`number`: its key) in `window`. True when an SMS left; False when
+        it was sent before, or the ask is out of date (see the module's docstring)."""
+        now = self._window()
+        with self.uow_factory() as uow:
+            user = uow.users.get(user_id)
+        if user is None or not user.is_active or user.profile.phone is None:
+            return False
+        phone = user.profile.phone
+        if _number_key(phone) != number or user.profile.is_phone_verified:
+            return False  # the number changed, or was proved, since it was asked for
+        if now > window + 1:
+            log.warning("phone code dropped", extra={"late_windows": now - window})
+            return False
+        if now != window and self.notifications.was_sent(_dedupe_key(user.id, phone, window)):
+            return False  # the asked window's code went out (another ask): still valid
+        body = self.code_text(user.profile.locale, self.code_for(user.id, phone, now))
+        return self.notifications.send_sms_once(
+            _dedupe_key(user.id, phone, now), OutgoingSms(phone, body)
+        )
 
     def code_text(self, locale: str, code: str) -> str:
         """The SMS in the person's language; its short form when a translation would make
@@ -147,6 +183,15 @@ class PhoneVerification:
 
     def _translator(self, locale: str) -> Translator:
         return self.translations.translator(locale) if self.translations else ENGLISH
+
+
+def _number_key(phone: str) -> str:
+    """The number in a job or a dedupe key, without writing it out."""
+    return hashlib.sha256(phone.encode()).hexdigest()[:16]
+
+
+def _dedupe_key(user_id: str, phone: str, window: int) -> str:
+    return f"phone-code:{user_id}:{_number_key(phone)}:{window}"
 
 
 def _found(user: User | None) -> User:

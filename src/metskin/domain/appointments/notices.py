@@ -22,6 +22,7 @@ from metskin.domain.appointments.messages import (
 )
 from metskin.domain.appointments.model import Appointment, AppointmentStatus, ConsultationType
 from metskin.domain.appointments.reminders import Reminder, ReminderKind, ReminderStatus
+from metskin.domain.daytime import daytime_from
 from metskin.domain.directory.model import Dermatologist
 from metskin.domain.errors import DomainError
 from metskin.domain.i18n.ports import Translations
@@ -106,6 +107,11 @@ class AppointmentMessenger:
         dropped and the row left to its own scan (a job still queued or retrying when the
         appointment moved must not remind of the new time early). A job queued before jobs
         carried `start` is judged by the row alone.
+
+        What it finds is judged when it runs, not when it was queued: a retry after the start
+        (or in the last hour, for the day-before one) is skipped, and a late day-before reminder
+        in the patient's evening or night waits for their 09:00 (`_put_off`). On time (within
+        `ON_TIME` of its due moment) it goes at its hour, the appointment's own the day before.
         """
         reminder_kind = ReminderKind(kind)
         now = self.clock()
@@ -118,6 +124,10 @@ class AppointmentMessenger:
             return self._finish(reminder, ReminderStatus.CANCELLED, "appointment not active")
         if parties.appointment.start != reminder.start_at or reminder.is_stale(now):
             return self._finish(reminder, ReminderStatus.SKIPPED, "too late or moved")
+        if reminder.kind is ReminderKind.DAY_BEFORE and reminder.is_late(now):
+            morning = daytime_from(now, parties.patient.profile.time_zone)
+            if morning > now:  # late, and the patient's evening or night
+                return self._put_off(reminder, morning)
         try:
             sent = self._send(
                 parties,
@@ -141,13 +151,24 @@ class AppointmentMessenger:
         if reminder is not None and _job_may_send(reminder, start, None):
             self._finish(reminder, ReminderStatus.FAILED, detail)
 
+    def _put_off(self, reminder: Reminder, morning: datetime) -> ReminderStatus:
+        """A late day-before reminder found in the patient's night: back to the scan from their
+        next 09:00 (`morning`), or skipped when that is within the last hour (the 1 h reminder,
+        which goes whatever the hour, tells then)."""
+        if reminder.is_stale(morning):
+            return self._finish(reminder, ReminderStatus.SKIPPED, "late, at night")
+        return self._finish(reminder, ReminderStatus.PENDING, "put off to 09:00", due_at=morning)
+
     def _finish(
         self,
         reminder: Reminder,
         status: ReminderStatus,
         detail: str,
         told: InboxEntry | None = None,
+        due_at: datetime | None = None,
     ) -> ReminderStatus:
+        """Record the outcome of the job's claim (or give the row back to the scan, PENDING
+        at `due_at`), unless the row moved on meanwhile."""
         with self.uow_factory() as uow:
             current = uow.reminders.get(reminder.appointment_id, reminder.kind)
             if (
@@ -159,6 +180,7 @@ class AppointmentMessenger:
             current.status, current.detail = status, detail[:200]
             current.sent_at = self.clock() if status is ReminderStatus.SENT else None
             current.claimed_until = None
+            current.due_at = due_at or current.due_at
             uow.reminders.save(current)
             if told is not None:
                 tell(uow, told, self.clock())

@@ -14,6 +14,8 @@ from enum import Enum
 
 from metskin.domain.appointments.model import Appointment
 
+ON_TIME = timedelta(minutes=10)  # the scanner's lease: a job's retries fit in it
+
 
 class ReminderKind(Enum):
     DAY_BEFORE = "24h"
@@ -61,6 +63,11 @@ class Reminder:
         if now >= self.start_at:
             return True
         return self.kind is ReminderKind.DAY_BEFORE and now >= self.start_at - timedelta(hours=1)
+
+    def is_late(self, now: datetime) -> bool:
+        """Sent past its time by more than `ON_TIME` (a backlog, a worker or queue down, a job
+        retried for long)."""
+        return now > self.due_at + ON_TIME
 
     def hours_left(self, now: datetime) -> int:
         """The time the message announces: the real time left, in whole hours (at least 1).

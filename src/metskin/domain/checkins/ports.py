@@ -30,6 +30,11 @@ class CheckInRepository(Protocol):
         the due date moved."""
         ...
 
+    def tell_again_at(self, user_id: str, due_at: datetime, until: datetime) -> bool:
+        """Undo `mark_told` of `due_at` and put it off to `until` (its send job found the
+        person's night), unless the due date moved: the scan tells it again from `until`."""
+        ...
+
     def mark_told(self, user_id: str, due_at: datetime) -> bool:
         """Record that the person was told about `due_at`, unless it is recorded already or
         the due date moved: True only for the one caller that records it."""

@@ -10,7 +10,11 @@ The scan tells a due date only in the daytime of the person's zone (09:00 to 20:
 the profile at each scan, so a move takes effect): one it finds in the evening or night it
 puts off to the next 09:00 there (`notify_at`), which takes it out of the due rows until then,
 so night rows never fill the scan's batch ahead of daytime ones. The date told stays the due
-date.
+date. The send job checks the daytime again (`CheckInMessenger.send`): a retried or late job
+hands a date it finds at night back to the scan from the next 09:00.
+
+The due date is counted in calendar days of the person's zone (`due_after`), so a routine
+saved near midnight comes due on the same weekday there across a daylight-saving change.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from metskin.domain.appointments.model import zone
-from metskin.domain.checkins.model import CheckIn, checked_cadence, daytime_from
+from metskin.domain.checkins.model import CheckIn, checked_cadence
 from metskin.domain.checkins.ports import CheckInRepository, CheckInsUowFactory
+from metskin.domain.daytime import daytime_from
 from metskin.domain.i18n.ports import Translations, Translator
 from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.inbox import entries
@@ -44,10 +49,11 @@ class _Scheduling(Protocol):
     check_ins: CheckInRepository
 
 
-def restart(uow: _Scheduling, user_id: str, at: datetime) -> None:
-    """A routine made at `at`: the next check-in is one cadence after it."""
+def restart(uow: _Scheduling, user_id: str, at: datetime, time_zone: str) -> None:
+    """A routine made at `at`: the next check-in is one cadence after it, counted in calendar
+    days of the person's `time_zone` (their profile's)."""
     found = uow.check_ins.get(user_id) or CheckIn(user_id)
-    found.anchor_at, found.notify_at = at, None
+    found.restart(at, time_zone)
     uow.check_ins.save(found)
 
 
@@ -65,7 +71,8 @@ class CheckInService:
         checked_cadence(weeks)
         with self._uow_factory() as uow:
             found = uow.check_ins.get(user_id) or CheckIn(user_id)
-            found.cadence_weeks, found.notify_at = weeks, None
+            person = uow.users.get(user_id)
+            found.change_cadence(weeks, person.profile.time_zone if person else "UTC")
             uow.check_ins.save(found)
             uow.commit()
         return found
@@ -111,12 +118,19 @@ class CheckInMessenger:
     notifications: NotificationService
     renderer: MailRenderer
     links: PublicLinks
+    clock: Clock
     product_name: str = "MetSkin"
     translations: Translations | None = None  # English without
 
     def send(self, user_id: str, due: str) -> int:
         """Email and SMS as the profile allows; nothing when the date moved (a new routine)
-        or the account is closed. How many messages left (0 when sent before)."""
+        or the account is closed. How many messages left (0 when sent before).
+
+        The daytime is checked again here, when the job runs: a job retried (the provider
+        failed, a worker restarted or the queue was down) can run hours after the scan told
+        the date. In the person's evening or night it sends nothing and hands the date back to
+        the scan from their next 09:00 (`tell_again_at`), which queues it again then: the
+        inbox entry stays one (its key) and each channel still leaves once (its dedupe key)."""
         with self.uow_factory() as uow:
             user, item = uow.users.get(user_id), uow.check_ins.get(user_id)
         if user is None or not user.is_active or item is None or item.due_at is None:
@@ -124,6 +138,13 @@ class CheckInMessenger:
         if item.due_at.isoformat() != due:
             return 0
         profile = user.profile
+        now = self.clock()
+        if (daytime := daytime_from(now, profile.time_zone)) > now:
+            with self.uow_factory() as uow:
+                uow.check_ins.tell_again_at(user_id, item.due_at, daytime)
+                uow.commit()
+            log.info("check-in reminder put off to the daytime", extra={"user_id": user_id})
+            return 0
         tr = self.translations.translator(profile.locale) if self.translations else ENGLISH
         day = tr.format_date(item.due_at.astimezone(zone(profile.time_zone)).date())
         context = {

@@ -69,13 +69,14 @@ class NotificationService:
         self, dedupe_key: str, channel: str, recipient: str, send: Callable[[], None]
     ) -> bool:
         """Send unless this key was sent before; record the key once the message has left."""
-        if self._was_sent(dedupe_key):
+        if self.was_sent(dedupe_key):
             return False
         send()
         self._record(dedupe_key, channel, recipient)
         return True
 
-    def _was_sent(self, dedupe_key: str) -> bool:
+    def was_sent(self, dedupe_key: str) -> bool:
+        """Whether a message with this key left (recorded once it did)."""
         with self.uow_factory() as uow:
             return uow.sent_notifications.was_sent(dedupe_key)
 

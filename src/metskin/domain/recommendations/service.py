@@ -263,7 +263,8 @@ class RecommendationService:
         tips = render_tips(needs, profile)
         payload = serialise(routine, tips, self._articles(), translated_tips(needs, profile))
         key = profile_hash(needs, profile, payload)
-        return self._save(analysis, key, model_version, payload, by_owner=by_owner)
+        zone = owner.profile.time_zone
+        return self._save(analysis, key, model_version, payload, by_owner=by_owner, time_zone=zone)
 
     def after_measuring(self, analysis: Analysis, result: dict[str, Any]) -> None:
         """The pipeline's RECOMMENDING stage: build and save the routine for a usable result."""
@@ -278,6 +279,7 @@ class RecommendationService:
         payload: dict[str, Any],
         *,
         by_owner: bool,
+        time_zone: str,  # the owner's: their check-in is counted in its calendar days
     ) -> SavedRoutine:
         """The routine saved before for this analysis and profile state, if any. Otherwise it
         becomes the person's current routine (the first of `myRoutines`, the one check-ins
@@ -305,7 +307,7 @@ class RecommendationService:
             if not by_owner or not _is_latest(uow, analysis, current):
                 return routine
             uow.routines.add(routine)
-            restart(uow, routine.user_id, routine.created_at)
+            restart(uow, routine.user_id, routine.created_at, time_zone)
             change = lineup_change(current.routine, payload) if current else None
             if change is not None:
                 change["analysis_id"] = routine.analysis_id

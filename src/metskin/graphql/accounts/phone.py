@@ -14,9 +14,11 @@ from metskin.graphql.permissions import IsAuthenticated, guarded_mutation
 class PhoneMutations:
     @guarded_mutation(
         IsAuthenticated,
-        "Text a 6-digit code to the profile's phone number (valid 10 to 20 minutes). False "
-        "when no SMS left: the number is verified already, or its code went out in the last "
-        "minutes. No SMS goes to a number before it is verified.",
+        "Text a 6-digit code to the profile's phone number (valid 10 to 20 minutes). Answers "
+        "at once: true when the SMS is on its way (sent by a retried job; one per number and "
+        "10 minutes); false when none is needed: the number is verified already, or its code "
+        "went out in the last minutes. No code after a minute or two: ask again. No SMS goes "
+        "to a number before it is verified.",
     )
     async def request_phone_code(self, info: Info) -> bool:
         viewer = info.context.require_viewer()

@@ -32,7 +32,8 @@ function codeForm(profile, verified) {
   send.addEventListener("click", () => busy(form, async () => {
     const fresh = (await gql("mutation { requestPhoneCode }")).requestPhoneCode;
     sent.replaceChildren(notice(fresh
-      ? t("Code sent to {phone}.", { phone: profile.phone })
+      ? t("A code is on its way to {phone}. Nothing after a few minutes? Send code again.",
+        { phone: profile.phone })
       : t("A code went to {phone} a few minutes ago: enter that one.", { phone: profile.phone }),
     "info"));
     code.focus();
