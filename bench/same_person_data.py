@@ -87,7 +87,9 @@ def measure(progress: Callable[[str], None] = print) -> list[Photo]:
                 result = analyse_image(image, FakeLandmarker(faces))
                 if result.ok and result.capture is not None:
                     stored = result.to_dict()
-                    photo = Photo(face_id, name, groups[face_id], genders[face_id], stored, faces[0])
+                    photo = Photo(
+                        face_id, name, groups[face_id], genders[face_id], stored, faces[0]
+                    )
                     photos.append(photo)
         progress(face_id)
     np.savez_compressed(LANDMARKS, **store)

@@ -18,6 +18,7 @@ import numpy as np
 
 from metskin.domain.analysis import mirror
 from metskin.domain.analysis.readout import CaptureReading, ResultReadout
+from metskin.domain.i18n.marks import _
 from metskin.domain.progress import identity
 from metskin.domain.progress.alignment import pose_residual
 
@@ -35,6 +36,15 @@ HALF = {
     "expression": 0.5,
 }
 FULL_CONFIDENCE = 0.5  # the lower confidence of the two results, at or above which quality is 1
+# What a flagged comparison says, in plain words (`Comparability.warning`)
+MAY_BE_SOMEONE_ELSE = _(
+    "These photos may not be of the same person, so no change is shown between them. If both "
+    "are of you, take the next one facing the camera, in the same light, with your face at rest."
+)
+HARD_TO_COMPARE = _(
+    "These photos are hard to compare: take the next one in the same light, pose and distance, "
+    "with your face at rest."
+)
 
 
 def factor(change: float | None, half: float) -> float:
@@ -72,6 +82,13 @@ class Comparability:
             "EXPRESSION": self.expression,
             "QUALITY": self.quality,
         }
+
+    @property
+    def warning(self) -> str | None:
+        """The sentence to show (untranslated: a catalog msgid), None when not flagged."""
+        if not self.flagged:
+            return None
+        return MAY_BE_SOMEONE_ELSE if self.different_person else HARD_TO_COMPARE
 
     @property
     def reasons(self) -> list[str]:

@@ -36,9 +36,19 @@ SHAPE = RIGID + BROW_RIDGE
 # Mean depth of the SHAPE points (face mesh z, in eye distances from the RIGID points' centre)
 # and the weight of each point's squared residual: fitted on the London Set's odd ids by
 # `bench/same_person.py --fit`.
-DEPTH = (0.231, 0.14, 0.217, 0.133, -0.209, -0.133, -0.296, -0.391, -0.488, -0.532, -0.502, 1.119, 1.1, -0.012, -0.09, -0.151, -0.136, 0.26, 0.125, 0.016, -0.084, -0.136, -0.14, -0.092, 0.003, 0.11, 0.243)
-WEIGHTS = (0.303, 0.411, 0.383, 0.372, 0.96, 0.846, 2.12, 3.903, 4.061, 4.622, 2.594, 0.344, 0.278, 0.096, 0.201, 0.561, 0.738, 0.777, 0.446, 0.356, 0.317, 0.293, 0.202, 0.234, 0.332, 0.505, 0.744)
-SHAPE_LIMIT = 0.0163
+# fmt: off
+DEPTH = (
+    0.231, 0.14, 0.217, 0.133, -0.209, -0.133, -0.296, -0.391, -0.488,
+    -0.532, -0.502, 1.119, 1.1, -0.012, -0.09, -0.151, -0.136, 0.26,
+    0.125, 0.016, -0.084, -0.136, -0.14, -0.092, 0.003, 0.11, 0.243,
+)
+WEIGHTS = (
+    0.303, 0.411, 0.383, 0.372, 0.96, 0.846, 2.12, 3.903, 4.061,
+    4.622, 2.594, 0.344, 0.278, 0.096, 0.201, 0.561, 0.738, 0.777,
+    0.446, 0.356, 0.317, 0.293, 0.202, 0.234, 0.332, 0.505, 0.744,
+)
+# fmt: on
+SHAPE_LIMIT = 0.0163  # the largest of the odd ids' neutral vs smiling: flagged on its own
 TONE_ALLOWANCE = 35.0  # ITA degrees a light change or a tan may move
 TONE_SCALE = 15.0  # ITA degrees beyond the allowance that flag on their own
 
