@@ -25,6 +25,7 @@ from metskin.domain.analysis import mirror
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.progress import identity
 from metskin.domain.progress.alignment import RIGID
+from metskin.domain.progress.comparability import THRESHOLD, comparability
 
 Key = tuple[str, str]  # (face id, shot)
 FALSE_FLAGS = 0.02  # at most this share of the odd ids' same-person pairs is flagged
@@ -182,7 +183,20 @@ def report(pairs: Pairs) -> list[str]:
         lines += [f"### {name}: {len(ids)} faces", "", "| pairs | flagged |"]
         lines += ["|---|---|"]
         lines += [f"| {kind} | {share(values)} |" for kind, values in rows.items()]
+        scores = np.array(
+            [
+                comparability(pairs.readout[a], pairs.readout[b]).score
+                for a, b in pairs.different(ids)
+            ]
+        )
+        unflagged = scores >= THRESHOLD
+        caught = np.array(everyone)[unflagged] >= 1.0
         lines += [
+            "",
+            f"Before (comparability under {THRESHOLD} was the only flag, and it still called "
+            f"changes): {100 * np.mean(~unflagged):.1f} % of the cross-id pairs flagged, median "
+            f"comparability {np.median(scores):.2f}; of the {int(unflagged.sum())} it left "
+            f"unflagged, DIFFERENT_PERSON flags {share(list(np.where(caught, 1.0, 0.0)))}.",
             "",
             f"ROC AUC, neutral vs smiling against all cross-id pairs: "
             f"{auc(same, everyone):.3f}; against the same group and gender: "
