@@ -79,6 +79,9 @@ def test_a_result_without_landmarks_is_not_judged() -> None:
     old["capture"]["landmarks"] = []
     found = comparability(readout(), ResultReadout.from_stored(old))
     assert found.identity is None and not found.different_person
+    broken = face_points()
+    broken[4] = np.nan  # not a face: not judged rather than a failed comparison
+    assert identity.evidence(readout(), readout(points=broken)) is None
 
 
 def test_two_people_under_one_account_get_no_change_called() -> None:

@@ -8,8 +8,9 @@ Two parts, measured on the London Set (bench/same_person.py, docs/benchmarks.md)
 - **Face shape**: the landmarks that a smile moves little (SHAPE: eye corners, nose bridge and
   tip, brow ridge, forehead and the face's edge at the eyes; not the mouth nor the jaw) of the
   later face fitted onto the earlier one by an affine camera over the points lifted to 3-D with
-  a mean face's depth (DEPTH): a turn or a nod of up to 20 degrees is absorbed by the fit, a
-  different face shape is not. What is left, per point, is weighted by how little it moves
+  a mean face's depth (DEPTH): a turn or a nod of up to 20 degrees is absorbed by the fit (the
+  London faces' own meshes turned; real turned heads are not measured), another face shape is
+  not. What is left, per point, is weighted by how little it moves
   between two photos of one person (WEIGHTS: neutral against smiling and turned copies).
 - **Skin tone**: the whole-face ITA in the earlier photo's light (`deltas.exposure_ratio`),
   only beyond TONE_ALLOWANCE: a dimmer room (up to 32 degrees after that normalisation on the
@@ -107,7 +108,10 @@ def evidence(
     b = b or after.capture
     if a is None or b is None or len(a.landmarks) != 478 or len(b.landmarks) != 478:
         return None
-    shape = shape_distance(np.array(a.landmarks), np.array(b.landmarks))
+    first, second = np.array(a.landmarks), np.array(b.landmarks)
+    if not (np.isfinite(first).all() and np.isfinite(second).all()):
+        return None
+    shape = shape_distance(first, second)
     return combined(shape, tone_gap(before, after)) if math.isfinite(shape) else None
 
 
