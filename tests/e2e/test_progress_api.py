@@ -7,14 +7,16 @@ import io
 
 from PIL import Image
 
+from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.bootstrap import Container
-from tests.e2e.conftest import GraphQLClient
+from tests.analysis.synthetic import recoloured_face
+from tests.e2e.conftest import PASSWORD, GraphQLClient
 from tests.e2e.test_analysis_api import analyse
-from tests.media_samples import face_jpeg, face_video_bytes
+from tests.media_samples import encode, face_jpeg, face_video_bytes
 
 COMPARE = """query($a: ID!, $b: ID!) { compareAnalyses(a: $a, b: $b) {
   before { id } after { id } changedConcerns mirrored
-  comparability { score flagged reasons factors { name value } }
+  comparability { score flagged reasons factors { name value } differentPerson warning }
   deltas { concern region before after delta band change }
   pictures { beforeUrl afterUrl sideBySideUrl }
 } }"""
@@ -37,6 +39,7 @@ async def test_two_photos_of_one_visit_compare_as_no_change(
     factors = {item["name"]: item["value"] for item in score["factors"]}
     assert min(factors["LIGHT"], factors["POSE"], factors["DISTANCE"]) > 0.99  # the same photo
     assert not score["flagged"] and score["score"] == factors["QUALITY"]
+    assert not score["differentPerson"] and score["warning"] is None
     assert found["changedConcerns"] == [] and found["mirrored"] is False
     concerns = {delta["concern"] for delta in found["deltas"]}
     assert {"redness", "pigmentation", "wrinkles", "tone"} <= concerns
@@ -57,6 +60,43 @@ async def test_two_photos_of_one_visit_compare_as_no_change(
     assert [point["analysisId"] for point in redness["points"]] == [first["id"], second["id"]]
     assert redness["chartSvg"].startswith("<svg") and redness["chartSvg"].count("<circle") == 2
     assert report["comparison"]["changedConcerns"] == []
+
+
+async def test_two_people_under_one_account_are_flagged_and_no_change_is_called(
+    client: GraphQLClient, container: Container
+) -> None:
+    """A family account: a fair face, then a dark one (the astronaut repainted to Monk 2 and
+    Monk 9, the same light and pose). Before: compared as one person's, unflagged, with the
+    tone's change called. Now: DIFFERENT_PERSON, no change, the sentence in French."""
+    registered = await client.data(
+        """mutation($i: RegisterInput!) { register(input: $i) { accessToken } }""",
+        i={
+            "email": "camille@example.com",
+            "password": PASSWORD,
+            "displayName": "C",
+            "locale": "fr",
+        },
+    )
+    client.token = registered["register"]["accessToken"]
+    landmarker = MediaPipeLandmarker()
+    photos = [recoloured_face(landmarker, monk, "neutral", seed=monk)[0] for monk in (2, 9)]
+    first, second = [
+        await analyse(client, container, encode(Image.fromarray(rgb), "JPEG", quality=92))
+        for rgb in photos
+    ]
+    found = (await client.data(COMPARE, a=first["id"], b=second["id"]))["compareAnalyses"]
+    score = found["comparability"]
+    assert score["flagged"] and score["differentPerson"]
+    assert score["reasons"][0] == "DIFFERENT_PERSON"
+    assert score["warning"].startswith("Ces photos ne sont peut-être pas de la même personne")
+    assert found["changedConcerns"] == []
+    assert all(delta["change"] == "NO_CHANGE" for delta in found["deltas"])
+    tone = next(d for d in found["deltas"] if (d["concern"], d["region"]) == ("tone", "face"))
+    assert tone["delta"] < -50  # shown as measured, not called
+    report = (await client.data(PROGRESS, **PERIOD))["progress"]
+    assert report["comparison"]["changedConcerns"] == []
+    points = next(t for t in report["trends"] if t["concern"] == "tone")["points"]
+    assert [point["comparability"] for point in points][1] == 0.0  # drawn hollow
 
 
 def mirrored_jpeg(data: bytes) -> bytes:

@@ -5,7 +5,9 @@ pixels), the expression (`landmarks.smile`: a smile folds the skin into lines th
 rest does not show) and the quality (the results' confidence). Each factor is 1 for identical
 captures and halves at its HALF value; the score is their product. A comparison under
 THRESHOLD is flagged, never hidden; so is one whose whole-face scores of a concern could not be
-read from one scorer (`deltas.face_scorers`: reason SCORER)."""
+read from one scorer (`deltas.face_scorers`: reason SCORER), and one whose photos may not be of
+the same person (`identity.evidence` at 1 or more: reason DIFFERENT_PERSON, named first). The
+last two call no change (`service._comparison`)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ import numpy as np
 
 from metskin.domain.analysis import mirror
 from metskin.domain.analysis.readout import CaptureReading, ResultReadout
+from metskin.domain.i18n.marks import _
+from metskin.domain.progress import identity
 from metskin.domain.progress.alignment import pose_residual
 
 THRESHOLD = 0.5
@@ -32,6 +36,15 @@ HALF = {
     "expression": 0.5,
 }
 FULL_CONFIDENCE = 0.5  # the lower confidence of the two results, at or above which quality is 1
+# What a flagged comparison says, in plain words (`Comparability.warning`)
+MAY_BE_SOMEONE_ELSE = _(
+    "These photos may not be of the same person, so no change is shown between them. If both "
+    "are of you, take the next one facing the camera, in the same light, with your face at rest."
+)
+HARD_TO_COMPARE = _(
+    "These photos are hard to compare: take the next one in the same light, pose and distance, "
+    "with your face at rest."
+)
 
 
 def factor(change: float | None, half: float) -> float:
@@ -52,10 +65,17 @@ class Comparability:
     # Concerns whose whole-face scores were made by different scorers on the two sides and
     # not kept by a common one: shown, no change called on them (`deltas.RegionDelta`).
     unlike_scorers: tuple[str, ...] = ()
+    # `identity.evidence` that the photos are of two people (None: landmarks not stored)
+    identity: float | None = None
+
+    @property
+    def different_person(self) -> bool:
+        """The photos may not be of the same person: flagged, no change called."""
+        return self.identity is not None and self.identity >= 1.0
 
     @property
     def flagged(self) -> bool:
-        return self.score < THRESHOLD or bool(self.unlike_scorers)
+        return self.score < THRESHOLD or bool(self.unlike_scorers) or self.different_person
 
     def factors(self) -> dict[str, float]:
         return {"LIGHT": self.light, "POSE": self.pose, "DISTANCE": self.distance} | {
@@ -64,9 +84,17 @@ class Comparability:
         }
 
     @property
+    def warning(self) -> str | None:
+        """The sentence to show (untranslated: a catalog msgid), None when not flagged."""
+        if not self.flagged:
+            return None
+        return MAY_BE_SOMEONE_ELSE if self.different_person else HARD_TO_COMPARE
+
+    @property
     def reasons(self) -> list[str]:
         found = [name for name, value in self.factors().items() if value < NAMED_BELOW]
-        return [*found, "SCORER"] if self.unlike_scorers else found
+        person = ["DIFFERENT_PERSON"] if self.different_person else []
+        return [*person, *found, "SCORER"] if self.unlike_scorers else [*person, *found]
 
 
 def _diff(a: float | None, b: float | None) -> float | None:
@@ -138,4 +166,5 @@ def comparability(
     light, pose, distance = light_factor(a, b), pose_factor(a, b), distance_factor(a, b)
     expression = expression_factor(a, b)
     score = light * pose * distance * expression * quality
-    return Comparability(score, light, pose, distance, quality, expression)
+    person = identity.evidence(before, after, a, b)
+    return Comparability(score, light, pose, distance, quality, expression, identity=person)

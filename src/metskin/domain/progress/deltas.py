@@ -53,7 +53,8 @@ class RegionDelta:
     before: float
     after: float
     band: float  # a change is called only when |after - before| > band
-    comparable: bool = True  # False: scored by different scorers, no change is called
+    # False: scored by different scorers, or the photos may be of two people: no change called
+    comparable: bool = True
 
     @property
     def delta(self) -> float:

@@ -178,7 +178,8 @@ class ProgressService:
         scorers = face_scorers(readouts[item.id] for item in done)  # one per concern
         for analysis in done:
             first, this = readouts[done[0].id], readouts[analysis.id]
-            score = comparability(first, this, photos_mirrored(first, this) is True).score
+            found = comparability(first, this, photos_mirrored(first, this) is True)
+            score = 0.0 if found.different_person else found.score  # a hollow point
             # in the first one's light; a score the common scorer did not make is shown, hollow
             measured = readings(this, exposure_ratio(first, this), scorers=scorers)
             faces = {c: (v, score) for (c, region), v in measured.items() if region == FACE}
@@ -230,4 +231,6 @@ def _comparison(
     deltas = region_deltas(first, second, mirrored=flipped is True)
     unlike = tuple(d.concern for d in deltas if not d.comparable)
     found = replace(comparability(first, second, flipped is True), unlike_scorers=unlike)
+    if found.different_person:  # shown, no change called: it may be someone else's face
+        deltas = [replace(delta, comparable=False) for delta in deltas]
     return Comparison(before, after, deltas, found, flipped)

@@ -60,23 +60,42 @@ class ComparabilityFactor:
 
 @strawberry.type(
     description="How comparable two photos are, 0..1 (1: same light, pose, distance, "
-    "expression and quality): the product of its factors; below 0.5 the comparison is flagged."
+    "expression and quality): the product of its factors; below 0.5 the comparison is flagged. "
+    "It is flagged too when the photos may not be of the same person (differentPerson)."
 )
 class Comparability:
     score: float
     flagged: bool
     reasons: list[str] = strawberry.field(
-        description="The factors below 0.8; SCORER when a concern's whole-face scores were made "
+        description="DIFFERENT_PERSON first when the photos may not be of the same person; "
+        "the factors below 0.8; SCORER when a concern's whole-face scores were made "
         "by different scorers (the engine, a learned model) and no common one kept both: "
         "no change is called on it."
     )
     factors: list[ComparabilityFactor]
+    different_person: bool = strawberry.field(
+        default=False,
+        description="The two faces differ in shape (the landmarks a smile moves little, after "
+        "allowing for a turned head) or grossly in skin tone, more than two photos of one person "
+        "do (a rough check on the stored landmarks and tone, not face recognition). "
+        "No change is called between them (every delta NO_CHANGE); nothing is blocked.",
+    )
+    warning: str | None = strawberry.field(
+        default=None,
+        description="Why the comparison is flagged, in plain words in the viewer's language; "
+        "null when it is not flagged.",
+    )
 
     @classmethod
-    def from_domain(cls, item: DomainComparability) -> Comparability:
+    def from_domain(cls, item: DomainComparability, tr: Translator = ENGLISH) -> Comparability:
         parts = [ComparabilityFactor(name=k, value=round(v, 3)) for k, v in item.factors().items()]
         return cls(
-            score=round(item.score, 3), flagged=item.flagged, reasons=item.reasons, factors=parts
+            score=round(item.score, 3),
+            flagged=item.flagged,
+            reasons=item.reasons,
+            factors=parts,
+            different_person=item.different_person,
+            warning=tr.gettext(item.warning) if item.warning else None,
         )
 
 
@@ -135,7 +154,7 @@ class AnalysisComparison:
             before=Analysis.from_domain(item.before, tr),
             after=Analysis.from_domain(item.after, tr),
             deltas=[RegionDelta.from_domain(d) for d in item.deltas],
-            comparability=Comparability.from_domain(item.comparability),
+            comparability=Comparability.from_domain(item.comparability, tr),
             changed_concerns=[
                 d.concern
                 for d in item.deltas

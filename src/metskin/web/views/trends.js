@@ -12,7 +12,7 @@ const PROGRESS = `query($from: DateTime!, $to: DateTime!) { progress(from: $from
   trends { concern chartSvg }
   comparison { changedConcerns mirrored
     before { createdAt } after { createdAt }
-    comparability { score flagged reasons }
+    comparability { score flagged reasons differentPerson }
     deltas { concern region delta change }
     pictures { beforeUrl afterUrl sideBySideUrl } } } }`;
 const YEARS = 3;
@@ -59,7 +59,12 @@ function summary(comparison) {
   const changes = comparison.deltas.filter((d) => d.region === "face" && d.change !== "NO_CHANGE");
   return h("div", { id: "changes" },
     h("p", {}, `${when(comparison.before.createdAt)} → ${when(comparison.after.createdAt)}`),
-    comparability.flagged ? h("p", { class: "warning", id: "not-comparable" },
+    comparability.differentPerson ? h("p", { class: "warning", id: "different-person" },
+      t("These photos may not be of the same person, so no change is shown between them. If "
+        + "both are of you, take the next one facing the camera, in the same light, with your "
+        + "face at rest.")) : null,
+    comparability.flagged && !comparability.differentPerson
+      ? h("p", { class: "warning", id: "not-comparable" },
       t("These photos are hard to compare ({reasons}): take the next one in the same light, "
         + "pose and distance, with your face at rest.", { reasons: comparability.reasons
         .map((name) => (REASONS[name] ? t(REASONS[name]) : humanize(name))).join(", ") })) : null,
@@ -69,7 +74,8 @@ function summary(comparison) {
         + "compared with the same side.")) : null,
     changedConcerns.length
       ? h("ul", {}, changes.map((d) => h("li", { "data-concern": d.concern }, changeText(d))))
-      : h("p", { id: "no-change" }, t("No change beyond what a retake of the same day moves.")));
+      : comparability.differentPerson ? null
+        : h("p", { id: "no-change" }, t("No change beyond what a retake of the same day moves.")));
 }
 
 export async function renderTrends(view) {
