@@ -48,6 +48,8 @@ CODE_MESSAGES = {
     "MEDIA_TOO_LARGE": _("This file is too large."),
     "MEDIA_TOO_LONG": _("This video is too long."),
     "RETAKE_NEEDED": _("This photo cannot be measured; take another one."),
+    "CONSENT_REQUIRED": _("Agree to the analysis of your photos first."),
+    "CONSENT_TEXT_OUTDATED": _("The consent text has changed; read it again."),
     "ANALYSIS_NOT_FOUND": _("Not found, or not yours to see."),
     "ANALYSIS_NOT_READY": _("This analysis is not finished yet."),
     "UNAVAILABLE": _("A service is not answering; try again in a moment."),
