@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from metskin.domain.i18n.marks import _
@@ -101,14 +102,11 @@ class PhotoConsentService:
             now = photo_consent(uow.consent_records, user_id, self.version)
             if now.given == given and (now.current or not given):
                 return now
-            record = ConsentRecord(
-                str(uuid.uuid4()),
-                user_id,
-                ConsentPurpose.PHOTO_ANALYSIS,
-                given,
-                self.clock(),
-                self.version,
-            )
+            at = self.clock()
+            if now.at is not None and at <= now.at:  # the history's order is the writes' order
+                at = now.at + timedelta(microseconds=1)
+            purpose = ConsentPurpose.PHOTO_ANALYSIS
+            record = ConsentRecord(str(uuid.uuid4()), user_id, purpose, given, at, self.version)
             uow.consent_records.add(record)
             uow.commit()
         return PhotoConsent.of(record, self.version)
