@@ -50,6 +50,7 @@ CODE_MESSAGES = {
     "RETAKE_NEEDED": _("This photo cannot be measured; take another one."),
     "CONSENT_REQUIRED": _("Agree to the analysis of your photos first."),
     "CONSENT_TEXT_OUTDATED": _("The consent text has changed; read it again."),
+    "CONSENT_WITHDRAWN": _("You withdrew your consent, so this photo was not analysed."),
     "ANALYSIS_NOT_FOUND": _("Not found, or not yours to see."),
     "ANALYSIS_NOT_READY": _("This analysis is not finished yet."),
     "UNAVAILABLE": _("A service is not answering; try again in a moment."),

@@ -42,7 +42,7 @@ CONSENT_REQUIRED = _(
 )
 CONSENT_WITHDRAWN = _(
     "You withdrew your consent to the analysis of your photos, so this one was not analysed. "
-    "The photo is kept until you delete it."
+    "The photo stays yours: download it with your data, or erase it with your account."
 )
 TEXT_OUTDATED = _("The consent text has changed (now version {version}); read it again.")
 

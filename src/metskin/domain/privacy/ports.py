@@ -1,5 +1,6 @@
 """Ports of the privacy component: where a person's rows are gathered and erased, the exports,
-the erasure records, the consent records, the links to the other components, and its unit of work."""
+the erasure records, the consent records, the links to the other components, and its unit of
+work."""
 
 from __future__ import annotations
 
