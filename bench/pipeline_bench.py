@@ -54,7 +54,8 @@ SETTLE_SECONDS = 0.3  # after DONE: a thread still spinning, a late commit
 STATUS = "query($id: ID!) { analysis(id: $id) { status failureReason } }"
 TIMES = "query($id: ID!) { analysis(id: $id) { startedAt finishedAt } }"
 REGISTER = (
-    'mutation { register(input: {email: "bench@example.org", password: "tea-and-toast-77"}) '
+    'mutation { register(input: {email: "bench@example.org", password: "tea-and-toast-77", '
+    "photoConsent: true}) "
     "{ accessToken } }"
 )
 

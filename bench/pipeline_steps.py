@@ -85,6 +85,7 @@ def main() -> None:
         after[index] = recommending(step)
     SPENT["  recommending (routine, commit)"] += 0.0
     person = container.accounts.register("steps@example.org", "tea-and-toast-77")
+    container.photo_consent.give(person.id)
     photo = twelve_megapixel_jpeg()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     for run in range(args.runs + 2):

@@ -149,6 +149,7 @@ def main() -> None:
     container.recommendations.catalog.index()
     print(f"catalog parsed and candidate sets built in {time.perf_counter() - started:.1f} s")
     user = container.accounts.register("bench@example.org", "tea-and-toast-77", "Bench")
+    container.photo_consent.give(user.id)
     media = container.media.upload(user.id, face_jpeg(512))
     analysis = container.analyses.start(user.id, media.id)
     container.analyses.run(analysis.id)

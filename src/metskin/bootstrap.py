@@ -75,6 +75,7 @@ from metskin.domain.money.service import MoneyService
 from metskin.domain.notifications.service import NotificationService
 from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier
 from metskin.domain.privacy.care import ServiceCareLinks
+from metskin.domain.privacy.consent import PhotoConsentService
 from metskin.domain.privacy.model import erased_dermatologist
 from metskin.domain.privacy.service import PrivacyService, PrivacySettings
 from metskin.domain.progress.service import PictureSources, ProgressService
@@ -134,6 +135,7 @@ class Container:
     login_failures: LoginFailures | None = field(default=None, init=False)  # also wrong codes
     phones: PhoneVerification = field(init=False)
     privacy: PrivacyService = field(init=False)
+    photo_consent: PhotoConsentService = field(init=False)
     progress: ProgressService = field(init=False)
     inbox: InboxService = field(init=False)
     export_links: ExportLinks = field(init=False)
@@ -368,7 +370,8 @@ def wire_directory_admin(container: Container) -> None:
 
 
 def wire_privacy(container: Container) -> None:
-    """Exports and erasure: they read every component's rows and use the care paths."""
+    """Exports and erasure (they read every component's rows and use the care paths), and the
+    consent to photo analysis."""
     settings = container.settings
     key = (
         settings.pseudonym_key.get_secret_value().encode()
@@ -386,6 +389,7 @@ def wire_privacy(container: Container) -> None:
         container.analyses.unmade_thumbnail,
         container.login_backoff,
     )
+    container.photo_consent = PhotoConsentService(container.new_uow, container.clock)
     container.export_links = ExportLinks(
         settings.secret_key.get_secret_value(), timedelta(seconds=settings.export_link_seconds)
     )

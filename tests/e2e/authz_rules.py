@@ -255,6 +255,15 @@ OBJECT_FIELDS = [
         variables=ids(id="analysis"),
         audited=True,
     ),
+    # Consent to photo analysis: one's own; an administrator's support reads anyone's.
+    rule(
+        "User.photoConsent",
+        "{ me { id photoConsent { given version needsAsking } } }",
+        "U P ok ok ok P",
+        documents={
+            "admin": "{ users(first: 50) { edges { node { id photoConsent { given } } } } }"
+        },
+    ),
     rule(
         "User.analyses",
         "{ me { analyses(first: 10) { edges { node { id } } } } }",
@@ -575,6 +584,12 @@ MUTATIONS = [
         "mutation { setLearningConsent(given: true) { given } }",
         OWN,
     ),
+    rule(
+        "Mutation.givePhotoConsent",
+        "mutation { givePhotoConsent { given version } }",
+        OWN,
+    ),
+    rule("Mutation.withdrawPhotoConsent", "mutation { withdrawPhotoConsent { given } }", OWN),
     rule(
         "Mutation.createApiKey",
         'mutation { createApiKey(name: "mine", scopes: [CATALOG_READ]) { key } }',

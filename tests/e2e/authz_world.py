@@ -1,9 +1,10 @@
 """The world the authorization matrix runs in: six personas and the data of two patients.
 
-P owns a finished analysis (with media and an overlay), a referral taken to D1, an appointment
-with D1, a share of the analysis with D1, a rating, a routine, a ready data export and an
-uploaded photo not yet analysed. Q has an analysis, a share and an appointment with D2, and a
-rating. D1 and D2 are dermatologists in the directory; admin is an administrator.
+Everyone agreed to the analysis of their photos. P owns a finished analysis (with media and an
+overlay), a referral taken to D1, an appointment with D1, a share of the analysis with D1, a rating,
+a routine, a ready data export and an uploaded photo not yet analysed. Q has an analysis, a share
+and an appointment with D2, and a rating. D1 and D2 are dermatologists in the directory; admin is an
+administrator.
 """
 
 from __future__ import annotations
@@ -100,6 +101,7 @@ def _people(world: World) -> None:
     }
     for persona, email in emails.items():
         session = c.accounts.login(email, PASSWORD)
+        c.photo_consent.give(session.user.id)  # everyone may upload: they agreed
         world.users[persona] = session.user
         world.tokens[persona] = session.tokens.access_token
         world.refresh[persona] = session.tokens.refresh_token

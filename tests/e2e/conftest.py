@@ -105,12 +105,21 @@ class GraphQLClient:
         )
         return response.json()
 
-    async def register(self, email: str, password: str = PASSWORD) -> dict[str, Any]:
+    async def register(
+        self, email: str, password: str = PASSWORD, *, photo_consent: bool = True
+    ) -> dict[str, Any]:
+        """Sign up and keep the token; the person ticks the photo-analysis consent box unless
+        `photo_consent` is False (test_photo_consent_api.py for those who do not)."""
         data = await self.data(
             """mutation($input: RegisterInput!) {
                  register(input: $input) { accessToken refreshToken user { id email role } }
                }""",
-            input={"email": email, "password": password, "displayName": "Test"},
+            input={
+                "email": email,
+                "password": password,
+                "displayName": "Test",
+                "photoConsent": photo_consent,
+            },
         )
         self.token = data["register"]["accessToken"]
         return data["register"]

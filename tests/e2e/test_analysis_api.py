@@ -218,7 +218,7 @@ def test_progress_subscription_streams_every_stage_until_done(container: Contain
             ).json()
 
         token = call(
-            'mutation { register(input: {email: "s@example.com", '
+            'mutation { register(input: {email: "s@example.com", photoConsent: true, '
             'password: "tea-and-toast-77"}) { accessToken } }'
         )["data"]["register"]["accessToken"]
         operations = {

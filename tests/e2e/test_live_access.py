@@ -108,6 +108,7 @@ def token(container: Container, email: str) -> str:
 
 def test_a_revoked_share_ends_the_dermatologists_progress_stream(live: Container) -> None:
     patient = live.accounts.register("pat@example.com", PASSWORD, "Perdita Pemberton")
+    live.photo_consent.give(patient.id)
     doctor = make_doctor(live, "derm@example.com")
     media = live.media.upload(patient.id, face_jpeg(256), None)
     analysis = live.analyses.start(patient.id, media.id)
@@ -127,6 +128,7 @@ def test_a_revoked_share_ends_the_dermatologists_progress_stream(live: Container
 
 def test_the_owner_keeps_following_their_own_analysis(live: Container) -> None:
     patient = live.accounts.register("own@example.com", PASSWORD, "Owen Owner")
+    live.photo_consent.give(patient.id)
     media = live.media.upload(patient.id, face_jpeg(256), None)
     analysis = live.analyses.start(patient.id, media.id)
     http = TestClient(create_app(live))

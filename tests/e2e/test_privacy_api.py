@@ -237,6 +237,8 @@ async def test_export_my_data_is_a_zip_of_everything_mine_and_only_mine(
         ("PATIENT", world.patient_id),
     ]
     assert section("profile")["learning_consent"] is True
+    (consent,) = section("consents")  # the photo-consent box ticked at sign-up
+    assert (consent["purpose"], consent["given"]) == ("PHOTO_ANALYSIS", True)
     assert [m["dataset_version"] for m in section("dataset_members")] == ["v-test"]
     (scored,) = section("skin_model_scores")  # what a model in shadow made of their face
     assert (scored["analysis_id"], scored["scores"]) == (world.analysis_id, {"acne": 41.0})

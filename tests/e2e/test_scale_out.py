@@ -72,7 +72,8 @@ def test_a_killed_worker_does_not_lose_or_duplicate_the_analysis(
 
     token = graphql(
         api_one,
-        "mutation($e: String!, $p: String!) { register(input: {email: $e, password: $p}) "
+        "mutation($e: String!, $p: String!) { register(input: {email: $e, password: $p, "
+        "photoConsent: true}) "
         "{ accessToken } }",
         e="scale@example.com",
         p=PASSWORD,

@@ -124,11 +124,10 @@ async def test_the_app_is_served_with_content_types_and_a_strict_policy(
     ]  # no external URLs
 
 
-def register(browser: Browser, email: str) -> None:
+def register(browser: Browser, email: str, *, photo_consent: bool = True) -> None:
     browser.open()
     browser.find("a[href='#/register']").click()
-    browser.fill("#register-form", displayName="Maya", email=email, password=PASSWORD)
-    browser.submit("#register-form")
+    browser.sign_up("Maya", email, PASSWORD, photo_consent=photo_consent)
     browser.until(lambda: browser.hash() == "#/analyse", "the upload page")
     assert browser.text("#who") == "Maya"
 
@@ -615,6 +614,40 @@ def test_a_person_consents_downloads_and_erases_from_the_profile(browser: Browse
     browser.fill("#login-form", email="rights@example.com", password=PASSWORD)
     browser.submit("#login-form")
     browser.text("#login-form .form-error", "INVALID_CREDENTIALS")  # the account is gone
+
+
+def test_a_person_who_did_not_tick_the_box_is_asked_at_the_first_upload(
+    browser: Browser, server: str, tmp_path: Path
+) -> None:
+    photo = tmp_path / "face.jpg"
+    photo.write_bytes(face_jpeg())
+    browser.open("#/register")
+    assert not browser.find("#register-form [name=photoConsent]").is_selected()  # unticked
+    assert browser.attribute("#photo-consent a.consent-link", "href") == "#/consent"
+    register(browser, "asked@example.com", photo_consent=False)  # the account works without
+    assert "health data" in browser.text("#upload-consent")  # asked before choosing a file
+
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    browser.submit("#upload-form")  # not agreed: the API says CONSENT_REQUIRED, the box asks
+    browser.find("#give-photo-consent").click()  # without ticking: nothing is given
+    browser.text("#upload-consent .form-error", "CONSENT_REQUIRED")
+    browser.find("#upload-consent-box").click()
+    browser.find("#give-photo-consent").click()  # agreed: the same file goes up
+    browser.until(lambda: browser.hash().startswith("#/analysis/"), "the analysis page")
+
+    browser.go("#/profile")
+    browser.text("#photo-consent-panel", "You agreed on")
+    assert "revoke those shares" in browser.text("#photo-consent-panel")  # what withdrawing does
+    browser.find("#withdraw-photo-consent").click()
+    browser.text("#photo-consent-panel", "You have not agreed")
+    token = api_login(server, "asked@example.com", PASSWORD)
+    state = graphql(server, "{ me { photoConsent { given needsAsking } } }", token)
+    assert state["me"]["photoConsent"] == {"given": False, "needsAsking": True}
+    browser.go("#/analyse")
+    browser.text("#upload-consent", "health data")
+    browser.go("#/consent")
+    assert "Who sees it" in browser.text(".consent-points")
+    assert browser.severe_console_messages() == []
 
 
 def test_the_inbox_badge_counts_live_and_the_inbox_marks_read(

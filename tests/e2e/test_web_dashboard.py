@@ -111,7 +111,7 @@ class Patient:
             server,
             "mutation($input: RegisterInput!) { register(input: $input) {"
             " accessToken user { id } } }",
-            input={"email": email, "password": PASSWORD, "displayName": name},
+            input={"email": email, "password": PASSWORD, "displayName": name, "photoConsent": True},
         )
         self.token = data["register"]["accessToken"]
         self.id = data["register"]["user"]["id"]

@@ -78,8 +78,7 @@ def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
 ) -> None:
     browser.open()
     browser.find("a[href='#/register']").click()
-    browser.fill("#register-form", displayName="Camille", email=EMAIL, password=PASSWORD)
-    browser.submit("#register-form")
+    browser.sign_up("Camille", EMAIL, PASSWORD)
     browser.until(lambda: browser.hash() == "#/analyse", "the upload page")
 
     browser.go("#/profile")
@@ -183,8 +182,8 @@ def test_a_visitor_in_paris_signs_up_in_french_and_in_the_paris_time_zone(
     browser.driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Europe/Paris"})
     browser.open("#/register")
     browser.text("h1", "Créez votre compte MetSkin")
-    browser.fill("#register-form", displayName="Léa", email="lea@example.com", password=PASSWORD)
-    browser.submit("#register-form")
+    assert "données de santé" in browser.text("#photo-consent")  # the consent box too
+    browser.sign_up("Léa", "lea@example.com", PASSWORD)
     browser.until(lambda: browser.hash() == "#/analyse", "the upload page")
     browser.text("#logout", "Se déconnecter")
     assert browser.driver.execute_script("return document.documentElement.lang") == "fr-FR"

@@ -35,9 +35,8 @@ browser = browser_fixture()
 @pytest.fixture(scope="module")
 def urgent(server: str) -> Iterator[str]:
     """An analysis with an urgent skin-cancer referral, of the account EMAIL."""
-    token = graphql(server, REGISTER, i={"email": EMAIL, "password": PASSWORD})["register"][
-        "accessToken"
-    ]
+    i = {"email": EMAIL, "password": PASSWORD, "photoConsent": True}
+    token = graphql(server, REGISTER, i=i)["register"]["accessToken"]
     start = "mutation($m: ID!) { startAnalysis(mediaId: $m) { id } }"
     media = upload(server, token, face_jpeg())
     analysis = graphql(server, start, token, m=media)["startAnalysis"]["id"]

@@ -138,6 +138,15 @@ class Browser:
             value,
         )
 
+    def sign_up(self, name: str, email: str, password: str, *, photo_consent: bool = True) -> None:
+        """Fill the open sign-up form and send it; the person ticks the photo-analysis consent
+        box unless `photo_consent` is False (then their first upload asks)."""
+        self.fill("#register-form", displayName=name, email=email, password=password)
+        box = self.find("#register-form [name=photoConsent]")
+        if box.is_selected() != photo_consent:
+            box.click()
+        self.submit("#register-form")
+
     def log_in(self, email: str, password: str) -> None:
         self.open("#/login")
         self.fill("#login-form", email=email, password=password)

@@ -11,8 +11,10 @@ from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.analysis.ports import AnalysisRepository, MediaRepository
 from metskin.domain.analysis.records import Analysis, Media
 from metskin.domain.errors import Conflict
+from metskin.domain.privacy.ports import ConsentRecords
 from tests.fakes.accounts import FakeRefreshTokenRepository, FakeUserRepository
 from tests.fakes.inbox import FakeInboxUnitOfWork
+from tests.fakes.privacy import FakeConsentRecords
 from tests.fakes.uow import InMemoryTable
 
 
@@ -63,3 +65,5 @@ class FakeAnalysisUnitOfWork(FakeInboxUnitOfWork):  # the inbox: "your analysis 
     analyses: AnalysisRepository = field(default_factory=FakeAnalysisRepository)
     users: UserRepository = field(default_factory=FakeUserRepository)
     refresh_tokens: RefreshTokenRepository = field(default_factory=FakeRefreshTokenRepository)
+    # nobody consents to photo analysis until a test says so (`consent_records.give_to`)
+    consent_records: ConsentRecords = field(default_factory=FakeConsentRecords)

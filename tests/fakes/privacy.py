@@ -1,16 +1,31 @@
-"""In-memory fakes of the privacy ports: a person's data, exports, erasures, the care links."""
+"""In-memory fakes of the privacy ports: a person's data, exports, erasures, consents, the care
+links."""
 
 from __future__ import annotations
 
 import copy
+import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import cast
+from datetime import UTC, datetime
+from typing import Any, cast
 
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.errors import DomainError
-from metskin.domain.privacy.model import DataExport, Erasure, PersonalData, StoredFile
-from metskin.domain.privacy.ports import DataExportRepository, ErasureLog, PersonalDataStore
+from metskin.domain.privacy.model import (
+    PHOTO_CONSENT_VERSION,
+    ConsentPurpose,
+    ConsentRecord,
+    DataExport,
+    Erasure,
+    PersonalData,
+    StoredFile,
+)
+from metskin.domain.privacy.ports import (
+    ConsentRecords,
+    DataExportRepository,
+    ErasureLog,
+    PersonalDataStore,
+)
 from tests.fakes.accounts import FakeRefreshTokenRepository, FakeUserRepository
 from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository, InMemoryTable
 
@@ -23,10 +38,42 @@ class FakeDataExportRepository(InMemoryTable[DataExport]):
         return copy.deepcopy(sorted(mine, key=lambda e: (e.requested_at, e.id), reverse=True))
 
 
+class FakeConsentRecords(InMemoryRepository):
+    """The consent history; `give_to` stands for people who agreed to photo analysis (the
+    usual person of a test that uploads)."""
+
+    def __init__(self) -> None:
+        self.records: list[ConsentRecord] = []
+
+    def add(self, record: ConsentRecord) -> None:
+        self.records.append(record)
+
+    def latest(self, user_id: str, purpose: ConsentPurpose) -> ConsentRecord | None:
+        mine = [r for r in self.records if r.user_id == user_id and r.purpose is purpose]
+        return max(mine, key=lambda r: (r.at, r.id)) if mine else None
+
+    def history(self, user_id: str) -> list[ConsentRecord]:
+        return sorted((r for r in self.records if r.user_id == user_id), key=lambda r: (r.at, r.id))
+
+    def give_to(self, *user_ids: str, version: str = PHOTO_CONSENT_VERSION) -> None:
+        at = datetime(2026, 1, 1, tzinfo=UTC)
+        for user_id in user_ids:
+            purpose = ConsentPurpose.PHOTO_ANALYSIS
+            self.add(ConsentRecord(str(uuid.uuid4()), user_id, purpose, True, at, version))
+
+
+def give_photo_consent(uow: Any, *user_ids: str, version: str = PHOTO_CONSENT_VERSION) -> None:
+    """The people agreed to photo analysis in `uow` (a fake whose `consent_records` is the
+    fake's): the shared set-up of tests that upload or analyse."""
+    records = cast(FakeConsentRecords, uow.consent_records)
+    records.give_to(*user_ids, version=version)
+
+
 class FakePersonalData(InMemoryRepository):
     """Sections and files per person; appointments as (id, start) and shares by id.
 
-    `erase` drops the person's sections, appointments, shares, exports and user row, and moves
+    `erase` drops the person's sections, appointments, shares, exports, consents and user row,
+    and moves
     their access log entries (`access_log`, (patient, doctor) pairs) onto the pseudonym, as the
     SQL store does. The users and exports are links to the unit of work's repositories.
     """
@@ -35,9 +82,11 @@ class FakePersonalData(InMemoryRepository):
         self,
         users: FakeUserRepository | None = None,
         exports: FakeDataExportRepository | None = None,
+        consents: FakeConsentRecords | None = None,
     ) -> None:
         self.users = users or FakeUserRepository()
         self.exports = exports or FakeDataExportRepository()
+        self.consents = consents or FakeConsentRecords()
         self.sections: dict[str, dict[str, list[object]]] = {}
         self.files: dict[str, list[StoredFile]] = {}
         self.appointments: dict[str, list[tuple[str, datetime]]] = {}
@@ -46,6 +95,7 @@ class FakePersonalData(InMemoryRepository):
 
     def gather(self, user_id: str) -> PersonalData:
         sections = copy.deepcopy(self.sections.get(user_id, {}))
+        sections["consents"] = [vars(r) for r in self.consents.history(user_id)]
         return PersonalData(user_id, dict(sections), tuple(self.files.get(user_id, [])))
 
     def upcoming_appointments(self, user_id: str, now: datetime) -> list[str]:
@@ -60,6 +110,9 @@ class FakePersonalData(InMemoryRepository):
         self.files.pop(user_id, None)
         for export in self.exports.list_for_user(user_id):
             rows += self.exports.rows.pop(export.id) is not None
+        kept = [r for r in self.consents.records if r.user_id != user_id]
+        rows += len(self.consents.records) - len(kept)
+        self.consents.records = kept
         rows += self.users.rows.pop(user_id, None) is not None
         self.access_log = [
             tuple(pseudonym if who == user_id else who for who in entry)  # type: ignore[misc]
@@ -78,18 +131,21 @@ class FakeErasureLog(InMemoryRepository):
 
 @dataclass(eq=False)
 class FakePrivacyUnitOfWork(FakeUnitOfWork):
-    """The person's data erases the users and exports of this unit of work."""
+    """The person's data erases the users, exports and consents of this unit of work."""
 
     users: UserRepository = field(default_factory=FakeUserRepository)
     refresh_tokens: RefreshTokenRepository = field(default_factory=FakeRefreshTokenRepository)
     data_exports: DataExportRepository = field(default_factory=FakeDataExportRepository)
     erasures: ErasureLog = field(default_factory=FakeErasureLog)
+    consent_records: ConsentRecords = field(default_factory=FakeConsentRecords)
     personal_data: PersonalDataStore = field(init=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self.personal_data = FakePersonalData(
-            cast(FakeUserRepository, self.users), cast(FakeDataExportRepository, self.data_exports)
+            cast(FakeUserRepository, self.users),
+            cast(FakeDataExportRepository, self.data_exports),
+            cast(FakeConsentRecords, self.consent_records),
         )
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 
+from metskin.domain.privacy.ports import ConsentRecords
 from metskin.domain.skinmodel.model import ModelState, ShadowScore, SkinModelVersion
 from metskin.domain.skinmodel.ports import ShadowScoreRepository, SkinModelRepository
 from tests.fakes.labels import FakeLabelsUnitOfWork
+from tests.fakes.privacy import FakeConsentRecords
 from tests.fakes.uow import InMemoryRepository, InMemoryTable
 
 
@@ -37,9 +39,11 @@ class FakeShadowScores(InMemoryRepository):
 
 
 class FakeSkinModelUnitOfWork(FakeLabelsUnitOfWork):
-    """The labels fake (labels, consents, analyses, media) with the registry beside it."""
+    """The labels fake (labels, consents, analyses, media) with the registry beside it, and
+    the photo consents an analysis of it needs."""
 
     def __post_init__(self) -> None:
+        self.consent_records: ConsentRecords = FakeConsentRecords()
         self.skin_models: SkinModelRepository = FakeSkinModels()
         self.shadow_scores: ShadowScoreRepository = FakeShadowScores()
         super().__post_init__()

@@ -37,6 +37,7 @@ def test_export_cuts_region_patches_of_consenting_people(
 ) -> None:
     container = bootstrap()
     patient = container.accounts.register("pat@example.com", PASSWORD)
+    container.photo_consent.give(patient.id)
     doctor = make_doctor(container, "doc@example.com")
     media = container.media.upload(patient.id, face_jpeg(512))
     analysis = container.analyses.start(patient.id, media.id)

@@ -21,6 +21,7 @@ from metskin.adapters.db.sharing import ShareRow
 from metskin.bootstrap import bootstrap
 from metskin.cli.seed import seed_catalog
 from metskin.domain.errors import Conflict
+from metskin.domain.privacy.errors import ConsentRequired
 from metskin.domain.sharing.model import Share, ShareScope
 from tests.conftest import create_mysql_database, drop_mysql_database, make_settings
 
@@ -339,5 +340,25 @@ def test_0020_keeps_texting_the_numbers_texted_before_and_round_trips(
         changed = container.accounts.update_profile(texted, {"phone": "+447700900999"})
         assert changed.profile.sms_number is None
         assert container.accounts.get_user(texted).profile.phone_verified == "+447700900123"
+    finally:
+        container.close()
+
+
+def test_0021_asks_existing_accounts_and_round_trips(empty_database: str, tmp_path: Path) -> None:
+    """An account written at 0020 has no consent after 0021 (then 0020 and 0021 again): it was
+    never asked, so its next upload is refused until it agrees; then the history is kept."""
+    url = empty_database
+    upgrade(url, "0020")
+    existing = old_user(url, "existing")
+    there_and_back(url, "0021", "0020")
+
+    container = bootstrap(make_settings(tmp_path, database_url=url))
+    try:
+        assert container.photo_consent.state(existing).needs_asking
+        with pytest.raises(ConsentRequired):
+            container.media.upload(existing, b"\xff\xd8\xff\xe0" + b"\x00" * 100)
+        container.photo_consent.give(existing)
+        container.photo_consent.withdraw(existing)
+        assert [r.given for r in container.photo_consent.history(existing)] == [True, False]
     finally:
         container.close()

@@ -170,7 +170,7 @@ class Person:
     def __init__(self, http: TestClient, email: str) -> None:
         self.http = http
         self.token = self.call(
-            "mutation($e: String!) { register(input: {email: $e, "
+            "mutation($e: String!) { register(input: {email: $e, photoConsent: true, "
             'password: "tea-and-toast-77"}) { accessToken } }',
             e=email,
         )["register"]["accessToken"]

@@ -40,6 +40,7 @@ def test_promoted_shadowed_and_rolled_back_on_the_real_store(settings: Settings)
     container = bootstrap(settings)
     registry = container.skin_models
     patient = container.accounts.register("pat@example.com", PASSWORD)
+    container.photo_consent.give(patient.id)
     media = container.media.upload(patient.id, face_jpeg(512))
 
     def analyse() -> tuple[str, dict]:

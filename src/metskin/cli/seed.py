@@ -38,9 +38,13 @@ def seed_all(container: Container) -> Iterator[str]:
 
 
 def seed_accounts(container: Container) -> Iterator[str]:
+    """The demo patient stands for someone who ticked the photo-analysis consent box at
+    sign-up (the README's examples upload as them); a kept account keeps its own choice."""
     for email, name, role in DEMO_ACCOUNTS:
         try:
-            container.accounts.register(email, DEMO_PASSWORD, name, role)
+            user = container.accounts.register(email, DEMO_PASSWORD, name, role)
+            if role is Role.PATIENT:
+                container.photo_consent.give(user.id)
             yield f"created {role.value} {email} (password: {DEMO_PASSWORD})"
         except EmailTaken:
             yield f"kept {role.value} {email}"

@@ -21,6 +21,7 @@ import { renderPatient, renderPatients, renderSharedAnalysis } from "./views/pat
 import { renderHours } from "./views/hours.js";
 import { inboxBadge, renderInbox, stopInboxBadge } from "./views/inbox.js";
 import { renderTrends } from "./views/trends.js";
+import { renderConsent } from "./views/consent.js";
 
 const DERMATOLOGIST = "DERMATOLOGIST";
 const ADMIN = "ADMIN";
@@ -31,6 +32,8 @@ const ROUTES = [
   { path: /^\/forgot-password$/, view: renderForgotPassword, open: true },
   // A reset link may be opened in a browser that is signed in (to this or another account).
   { path: /^\/reset-password$/, view: renderResetPassword, open: true, signedIn: true },
+  // What the photo-analysis consent covers: read before signing up, and after.
+  { path: /^\/consent$/, view: renderConsent, open: true, signedIn: true },
   { path: /^\/analyse$/, view: renderAnalyse },
   { path: /^\/analysis\/([^/]+)$/, view: renderAnalysis },
   { path: /^\/analyses\/([^/]+)$/, view: renderAnalysis },

@@ -37,6 +37,7 @@ from tests.fakes.infra import (
     FakePreparer,
     FakeStorage,
 )
+from tests.fakes.privacy import give_photo_consent
 
 JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 100
 MP4_BYTES = b"\x00\x00\x00\x18ftypisom" + b"\x00" * 100
@@ -44,7 +45,10 @@ MP4_BYTES = b"\x00\x00\x00\x18ftypisom" + b"\x00" * 100
 
 @pytest.fixture
 def uow() -> FakeAnalysisUnitOfWork:
-    return FakeAnalysisUnitOfWork()
+    """u1 agreed to the analysis of their photos (test_photo_consent.py for those who did not)."""
+    uow = FakeAnalysisUnitOfWork()
+    give_photo_consent(uow, "u1")
+    return uow
 
 
 @pytest.fixture

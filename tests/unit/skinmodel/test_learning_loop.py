@@ -33,6 +33,7 @@ from metskin.domain.skinmodel.ports import FaceModels
 from metskin.domain.skinmodel.scoring import score_result
 from metskin.domain.skinmodel.service import SkinModelService
 from tests.fakes.infra import FakeClock, FakeEventBus, FakeLandmarker, FakeStorage
+from tests.fakes.privacy import give_photo_consent
 from tests.fakes.skinmodel import FakeSkinModelUnitOfWork
 from tests.unit.builders import T0, analysis, media
 from tests.unit.labels.test_dataset_export import HEIGHT, WIDTH, decode, face_points, png
@@ -113,6 +114,7 @@ def uow(storage: FakeStorage) -> FakeSkinModelUnitOfWork:
         for index, person in enumerate(PEOPLE):
             grade = index % 5
             uow.consents.add(LearningConsent(person, given=True))
+            give_photo_consent(uow, person)
             uow.analyses.add(analysis(f"a-{person}", person, days=0))
             uow.analyses.add_result(f"a-{person}", engine_result(grade, rng), None)
             uow.media.add(media(f"media-a-{person}", person, (WIDTH, HEIGHT)))

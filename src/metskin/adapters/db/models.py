@@ -19,6 +19,7 @@ from metskin.adapters.db import (  # noqa: F401  (each module declares its table
     money,
     notifications,
     privacy,
+    privacy_consents,
     recommendations,
     referrals,
     reminders,

@@ -29,6 +29,7 @@ from metskin.adapters.db.inbox import NotificationRow
 from metskin.adapters.db.labels import DatasetMemberRow, LabelRow
 from metskin.adapters.db.money import ExchangeRateRow
 from metskin.adapters.db.notifications import SentNotificationRow
+from metskin.adapters.db.privacy_consents import ConsentRecordRow
 from metskin.adapters.db.recommendations import FeedbackRow, RoutineRow
 from metskin.adapters.db.referrals import ReferralRow
 from metskin.adapters.db.reminders import ReminderRow
@@ -185,6 +186,7 @@ class SqlPersonalData:
             ("api_keys", ApiKeyRow, ApiKeyRow.owner_id, ApiKeyRow.created_at),
             ("labels", LabelRow, LabelRow.subject_id, LabelRow.created_at),
             ("notifications", NotificationRow, NotificationRow.user_id, NotificationRow.id),
+            ("consents", ConsentRecordRow, ConsentRecordRow.user_id, ConsentRecordRow.at),
             (
                 "dataset_members",
                 DatasetMemberRow,
@@ -309,6 +311,7 @@ class SqlPersonalData:
             (DermatologistRow, col(DermatologistRow.user_id) == user_id),
             (RefreshTokenRow, col(RefreshTokenRow.user_id) == user_id),
             (DataExportRow, col(DataExportRow.user_id) == user_id),
+            (ConsentRecordRow, col(ConsentRecordRow.user_id) == user_id),
             (ApiKeyRow, col(ApiKeyRow.owner_id) == user_id),
             (UserRow, col(UserRow.id) == user_id),
         ]

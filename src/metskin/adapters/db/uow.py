@@ -43,6 +43,7 @@ from metskin.adapters.db.privacy import (
     SqlErasureLog,
     SqlPersonalData,
 )
+from metskin.adapters.db.privacy_consents import SqlConsentRecords
 from metskin.adapters.db.recommendations import SqlFeedbackRepository, SqlRoutineRepository
 from metskin.adapters.db.referrals import SqlReferralRepository
 from metskin.adapters.db.reminders import SqlReminderRepository
@@ -69,7 +70,12 @@ from metskin.domain.labels.ports import ConsentRepository, DatasetMembers, Label
 from metskin.domain.messages import Event, Job
 from metskin.domain.money.ports import ExchangeRateRepository
 from metskin.domain.notifications.ports import SentNotificationLog
-from metskin.domain.privacy.ports import DataExportRepository, ErasureLog, PersonalDataStore
+from metskin.domain.privacy.ports import (
+    ConsentRecords,
+    DataExportRepository,
+    ErasureLog,
+    PersonalDataStore,
+)
 from metskin.domain.recommendations.ports import (
     CatalogRepository,
     FeedbackRepository,
@@ -129,6 +135,7 @@ class SqlUnitOfWork:
     personal_data: Repo[PersonalDataStore] = Repo(SqlPersonalData)
     data_exports: Repo[DataExportRepository] = Repo(SqlDataExportRepository)
     erasures: Repo[ErasureLog] = Repo(SqlErasureLog)
+    consent_records: Repo[ConsentRecords] = Repo(SqlConsentRecords)
     api_keys: Repo[ApiKeyRepository] = Repo(SqlApiKeyRepository)
     content_edits: Repo[ContentEdits] = Repo(SqlContentEdits)
     editor_log: Repo[EditorLog] = Repo(SqlEditorLog)

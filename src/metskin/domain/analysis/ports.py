@@ -15,6 +15,7 @@ from metskin.domain.analysis.media import MediaLimits, MediaType
 from metskin.domain.analysis.records import Analysis, AnalysisOutput, Media, Stage
 from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.ports import CreatedKey, UnitOfWork
+from metskin.domain.privacy.ports import ConsentRecords
 
 
 class FaceLandmarker(Protocol):
@@ -131,6 +132,7 @@ class AnalysisUnitOfWork(UnitOfWork, Protocol):
     users: UserRepository
     refresh_tokens: RefreshTokenRepository  # a viewer's read checks their session in its own
     inbox: InboxRepository  # the owner is told when an analysis is done
+    consent_records: ConsentRecords  # no upload nor analysis without consent (privacy)
 
 
 AnalysisUowFactory = Callable[[], AnalysisUnitOfWork]

@@ -43,6 +43,11 @@ from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
 from metskin.domain.messages import Event, Job
 from metskin.domain.ports import Clock, CreatedKey, EventBus, JobQueue, read
+from metskin.domain.privacy.consent import (
+    CONSENT_WITHDRAWN,
+    require_photo_consent,
+    still_consents,
+)
 
 log = logging.getLogger(__name__)
 ANALYSE_MEDIA = "analyse_media"  # the actor that runs an analysis (workers/analysis.py)
@@ -93,6 +98,7 @@ class AnalysisService:
             media = uow.media.get(media_id)
             if media is None or media.owner_id != owner_id:
                 raise MediaNotFound("No such media in your uploads.", field="mediaId")
+            require_photo_consent(uow.consent_records, owner_id)
             analysis = Analysis(
                 id=str(uuid.uuid4()),
                 owner_id=owner_id,
@@ -257,10 +263,16 @@ class AnalysisService:
 
     def _begin(self, analysis_id: str) -> tuple[Analysis | None, Media | None, str | None]:
         """Mark the analysis RUNNING; with it, in the same unit of work, its media and the
-        owner's stated skin type (what the engine needs)."""
+        owner's stated skin type (what the engine needs). FAILED (CONSENT_WITHDRAWN) instead
+        when the owner withdrew their photo consent since it was queued."""
         with self._uow_factory() as uow:
             analysis = uow.analyses.get(analysis_id, for_update=True)
             if analysis is None or analysis.status.finished:
+                return analysis, None, None
+            if not still_consents(uow.consent_records, analysis.owner_id):
+                # withdrawn while it waited: not analysed; the photo stays the person's
+                _fail(uow, analysis, "CONSENT_WITHDRAWN", CONSENT_WITHDRAWN, self._clock())
+                uow.commit()
                 return analysis, None, None
             media = uow.media.get(analysis.media_id)
             owners = uow.users.list_by_ids([analysis.owner_id])  # a plain row, no ORM row

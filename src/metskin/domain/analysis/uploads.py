@@ -22,6 +22,7 @@ from metskin.domain.analysis.records import (
     MediaKind,
 )
 from metskin.domain.ports import Clock, read
+from metskin.domain.privacy.consent import require_photo_consent
 
 
 @dataclass(eq=False)
@@ -36,6 +37,9 @@ class MediaService:
     clock: Clock
 
     def upload(self, owner_id: str, data: bytes, declared_kind: MediaKind | None = None) -> Media:
+        """CONSENT_REQUIRED, before the bytes are even read, unless the person consents to the
+        analysis of their photos (`privacy/consent.py`)."""
+        read(self.uow_factory, lambda uow: require_photo_consent(uow.consent_records, owner_id))
         media_type = sniff(data[:32])
         if media_type is None:
             raise UnsupportedMedia(

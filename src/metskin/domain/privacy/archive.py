@@ -36,6 +36,8 @@ SECTION_NOTES = {
     "dataset_members": "The training dataset versions your analyses entered (only while you "
     "gave consent for learning).",
     "notifications": "Your in-app notifications: what each was about, when, and when you read it.",
+    "consents": "Every time you gave or withdrew your consent to the analysis of your photos: "
+    "the purpose, when, and the version of the text you were shown.",
 }
 
 

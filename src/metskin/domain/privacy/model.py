@@ -10,6 +10,10 @@ from enum import StrEnum
 from typing import Any
 
 PSEUDONYM_PREFIX = "anon-"
+# The version of the photo-analysis consent text people are shown (sign-up, the upload page,
+# the profile, the explanation page `/consent`). Change it with the text: everyone is then
+# asked again before their next upload.
+PHOTO_CONSENT_VERSION = "2026-12-06"
 
 
 def pseudonym(key: bytes, user_id: str) -> str:
@@ -89,3 +93,45 @@ class Erasure:
     shares_revoked: int
     rows_deleted: int
     files_deleted: int
+
+
+class ConsentPurpose(StrEnum):
+    PHOTO_ANALYSIS = "PHOTO_ANALYSIS"  # the analysis of one's face photos and videos
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    """One give or withdrawal of a consent: who, for what, which way, when, to which text.
+    Never changed: the records are the history an audit reads."""
+
+    id: str
+    user_id: str
+    purpose: ConsentPurpose
+    given: bool
+    at: datetime
+    text_version: str
+
+
+@dataclass(frozen=True)
+class PhotoConsent:
+    """The photo-analysis consent now (a read model): the latest record, or none."""
+
+    given: bool
+    at: datetime | None  # when it was last given or withdrawn
+    version: str | None  # the text version of the latest record
+    current_version: str
+
+    @property
+    def current(self) -> bool:
+        """Given, to the text shown today: uploads and analyses may go on."""
+        return self.given and self.version == self.current_version
+
+    @property
+    def needs_asking(self) -> bool:
+        return not self.current
+
+    @classmethod
+    def of(cls, latest: ConsentRecord | None, current_version: str) -> PhotoConsent:
+        if latest is None:
+            return cls(False, None, None, current_version)
+        return cls(latest.given, latest.at, latest.text_version, current_version)

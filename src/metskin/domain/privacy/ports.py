@@ -1,5 +1,6 @@
 """Ports of the privacy component: where a person's rows are gathered and erased, the exports,
-the erasure records, the links to the other components, and its unit of work."""
+the erasure records, the consent records, the links to the other components, and its unit of
+work."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from metskin.domain.ports import UnitOfWork
 
 if TYPE_CHECKING:
     from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
-    from metskin.domain.privacy.model import DataExport, Erasure, PersonalData
+    from metskin.domain.privacy.model import (
+        ConsentPurpose,
+        ConsentRecord,
+        DataExport,
+        Erasure,
+        PersonalData,
+    )
 
 
 class PersonalDataStore(Protocol):
@@ -66,8 +73,21 @@ class CareLinks(Protocol):
     def revoke_share(self, patient_id: str, share_id: str) -> None: ...
 
 
+class ConsentRecords(Protocol):
+    """Every give and withdrawal of a consent (append-only: rows are added, never changed)."""
+
+    def add(self, record: ConsentRecord) -> None: ...
+
+    def latest(self, user_id: str, purpose: ConsentPurpose) -> ConsentRecord | None: ...
+
+    def history(self, user_id: str) -> list[ConsentRecord]:
+        """Every record of the person, oldest first."""
+        ...
+
+
 class PrivacyUnitOfWork(UnitOfWork, Protocol):
     users: UserRepository
+    consent_records: ConsentRecords
     refresh_tokens: RefreshTokenRepository
     personal_data: PersonalDataStore
     data_exports: DataExportRepository

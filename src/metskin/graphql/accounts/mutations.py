@@ -38,13 +38,15 @@ class AccountMutations:
     @strawberry.mutation(description="Create a patient account and log in.")
     async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
         accounts = info.context.container.accounts
-        await run_sync(
+        user = await run_sync(
             accounts.register,
             input.email,
             input.password,
             input.display_name,
             profile_changes=input.profile_changes(_asked_locale(info)),
         )
+        if input.photo_consent:  # the box ticked at sign-up: the first record of the history
+            await run_sync(info.context.container.photo_consent.give, user.id)
         session = await run_sync(accounts.login, input.email, input.password)
         return AuthPayload.from_session(session)
 

@@ -16,8 +16,10 @@ from metskin.domain.accounts.service import Session
 from metskin.domain.errors import Forbidden
 from metskin.graphql.analysis.queries import analyses_of
 from metskin.graphql.analysis.types import Analysis
+from metskin.graphql.context import run_sync
 from metskin.graphql.mapping import copy_fields
 from metskin.graphql.pagination import Connection
+from metskin.graphql.privacy.types import PhotoConsent
 
 Role = strawberry.enum(DomainRole, name="Role", description="What an account may do.")
 
@@ -85,6 +87,17 @@ class User:
             raise Forbidden("You can only list your own analyses.")
         return await analyses_of(info, str(self.id), first, after)
 
+    @strawberry.field(
+        description="The consent to the analysis of this person's photos: yours, or anyone's "
+        "for an administrator."
+    )
+    async def photo_consent(self, info: Info) -> PhotoConsent:
+        viewer = info.context.require_viewer()
+        if viewer.user_id != self.id and viewer.role is not DomainRole.ADMIN:
+            raise Forbidden("You can only see your own consent.")
+        consent = await run_sync(info.context.container.photo_consent.state, str(self.id))
+        return PhotoConsent.from_domain(consent)
+
     @classmethod
     def from_domain(cls, user: DomainUser) -> User:
         return copy_fields(cls, user, profile=Profile.from_domain(user.profile))
@@ -123,6 +136,12 @@ class RegisterInput:
         default=None,
         description="ISO 4217 code; when not given, the currency of the time zone's country "
         "(or the locale's region), if products can be priced in it, else EUR.",
+    )
+    photo_consent: bool = strawberry.field(
+        default=False,
+        description="The person ticked the separate, unticked box agreeing to the analysis "
+        "of their face photos (health data; see PhotoConsent). Not a condition of the account: "
+        "without it the first upload asks (CONSENT_REQUIRED).",
     )
 
     def profile_changes(self, asked_locale: str | None = None) -> dict[str, Any]:

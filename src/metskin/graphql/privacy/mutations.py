@@ -1,4 +1,5 @@
-"""Data rights mutations: export my data, delete my account, an administrator's erasure."""
+"""Data rights mutations: export my data, delete my account, an administrator's erasure, give
+or withdraw the consent to photo analysis."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from strawberry.types import Info
 
 from metskin.graphql.context import run_sync, viewer_id_of
 from metskin.graphql.permissions import IsAdmin, IsAuthenticated, guarded_mutation
-from metskin.graphql.privacy.types import AccountErasure, DataExport
+from metskin.graphql.privacy.types import AccountErasure, DataExport, PhotoConsent
 
 
 @strawberry.type
@@ -37,3 +38,26 @@ class PrivacyMutations:
         privacy = info.context.container.privacy
         erasure = await run_sync(privacy.erase_account, viewer_id_of(info), str(user_id))
         return AccountErasure.from_domain(erasure)
+
+    @guarded_mutation(
+        IsAuthenticated,
+        "Agree to the analysis of your face photos (health data): measured for your skin "
+        "results only, seen by you and the dermatologists you share with. `version` is the "
+        "version of the text you were shown (CONSENT_TEXT_OUTDATED when it is not the current "
+        "one). Kept in your consent history.",
+    )
+    async def give_photo_consent(self, info: Info, version: str | None = None) -> PhotoConsent:
+        consents = info.context.container.photo_consent
+        consent = await run_sync(consents.give, viewer_id_of(info), version)
+        return PhotoConsent.from_domain(consent)
+
+    @guarded_mutation(
+        IsAuthenticated,
+        "Withdraw your consent to photo analysis: no new upload or analysis, and one still "
+        "queued is not run. Your results stay yours to see, export or delete; your shares with "
+        "dermatologists stay until you revoke them. Kept in your consent history.",
+    )
+    async def withdraw_photo_consent(self, info: Info) -> PhotoConsent:
+        consents = info.context.container.photo_consent
+        consent = await run_sync(consents.withdraw, viewer_id_of(info))
+        return PhotoConsent.from_domain(consent)

@@ -1,4 +1,5 @@
-"""GraphQL types of data rights: an export (with its signed download link) and an erasure."""
+"""GraphQL types of data rights: an export (with its signed download link), an erasure, and the
+consent to photo analysis."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from strawberry.types import Info
 from metskin.domain.privacy.model import DataExport as DomainExport
 from metskin.domain.privacy.model import Erasure as DomainErasure
 from metskin.domain.privacy.model import ExportStatus as DomainExportStatus
+from metskin.domain.privacy.model import PhotoConsent as DomainPhotoConsent
 from metskin.graphql.mapping import copy_fields
 
 DataExportStatus = strawberry.enum(DomainExportStatus, name="DataExportStatus")
@@ -57,3 +59,27 @@ class AccountErasure:
     @classmethod
     def from_domain(cls, erasure: DomainErasure) -> AccountErasure:
         return copy_fields(cls, erasure)
+
+
+@strawberry.type(
+    description="Your consent to the analysis of your face photos (health data). Without a "
+    "current one, uploadMedia and startAnalysis answer CONSENT_REQUIRED. The web app's "
+    "`/#/consent` page explains what it covers."
+)
+class PhotoConsent:
+    given: bool = strawberry.field(description="Given now (false: never given, or withdrawn).")
+    at: datetime | None = strawberry.field(description="When it was last given or withdrawn.")
+    version: str | None = strawberry.field(
+        description="The version of the consent text it was given to (or withdrawn under)."
+    )
+    current_version: str = strawberry.field(
+        description="The version of the consent text shown today: give it with this one."
+    )
+    needs_asking: bool = strawberry.field(
+        description="True when the person must be asked (never given, withdrawn, or given to "
+        "an older text): uploads are refused until they agree."
+    )
+
+    @classmethod
+    def from_domain(cls, consent: DomainPhotoConsent) -> PhotoConsent:
+        return copy_fields(cls, consent, needs_asking=consent.needs_asking)

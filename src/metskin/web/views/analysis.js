@@ -2,11 +2,12 @@
 
 import { gql, uploadMedia } from "../graphql.js";
 import {
-  append, clear, errorBox, field, h, humanize, navigate, onSubmit, showError, when,
+  append, busy, clear, errorBox, field, h, humanize, navigate, onSubmit, showError, when,
 } from "../dom.js";
 import { mark, t } from "../i18n.js";
 import { FINAL, followProgress } from "./progress.js";
 import { renderReferral } from "./referral.js";
+import { photoConsent, uploadConsentBox } from "./consent.js";
 import { forConcerns, readMore } from "./learn.js";
 
 const STAGES = ["QUEUED", "DECODING", "FACE_MESH", "MEASURING", "RECOMMENDING", "DONE"];
@@ -41,7 +42,7 @@ function previewOf(file) {
   return media;
 }
 
-export function renderAnalyse(view) {
+export async function renderAnalyse(view) {
   const input = h("input", { name: "file", type: "file", required: true,
     accept: "image/jpeg,image/png,image/webp,image/heic,.heic,video/mp4,video/quicktime,video/webm" });
   const preview = h("div", { class: "preview-box" });
@@ -55,7 +56,12 @@ export function renderAnalyse(view) {
     field(t("Face photo or video"), input, t("JPEG, PNG, WebP or HEIC photos; MP4, MOV or WebM videos.")),
     preview, bar, status,
     h("button", { type: "submit" }, t("Upload and analyse")));
-  onSubmit(form, async () => {
+  // Without a current consent the box is shown first; an upload refused for want of one
+  // (withdrawn in another tab, a new text) shows it again, and agreeing goes on with the file.
+  const consent = uploadConsentBox();
+  const state = await photoConsent();
+  if (state.needsAsking) consent.ask(state);
+  const upload = async () => {
     const file = input.files[0];
     if (!file) {
       const error = new Error(t("Choose a photo or a video first."));
@@ -72,14 +78,19 @@ export function renderAnalyse(view) {
       const { startAnalysis } = await gql(
         "mutation($m: ID!) { startAnalysis(mediaId: $m) { id status stage } }", { m: media.id });
       navigate(`#/analysis/${encodeURIComponent(startAnalysis.id)}?live=1`);
+    } catch (error) {
+      if (error.code !== "CONSENT_REQUIRED") throw error;
+      consent.ask(await photoConsent(), () => busy(form, upload));
     } finally {
       bar.hidden = true;
       status.textContent = "";
     }
-  });
+  };
+  onSubmit(form, upload);
   append(view, [
     h("h1", {}, t("Analyse your skin")),
     h("ul", { class: "tips" }, CAPTURE_TIPS.map((tip) => h("li", {}, t(tip)))),
+    consent.panel,
     form,
   ]);
 }

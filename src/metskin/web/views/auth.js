@@ -4,6 +4,7 @@
 import { AUTH_FIELDS, gql, session } from "../graphql.js";
 import { append, errorBox, field, formValue, h, navigate, notice, onSubmit } from "../dom.js";
 import { inAppLanguage, t } from "../i18n.js";
+import { signUpBox } from "./consent.js";
 
 function nextPage(params) {
   const next = params.get("next");
@@ -140,10 +141,12 @@ export function renderRegister(view, { params }) {
     field(t("Password"), h("input", { name: "password", type: "password",
       autocomplete: "new-password", required: true }),
     t("At least 10 characters; a few unrelated words work well.")),
+    signUpBox(),
     h("button", { type: "submit" }, t("Create account")));
   onSubmit(form, async () => {
     const input = { email: formValue(form, "email"), password: form.elements.password.value,
-      displayName: formValue(form, "displayName"), timeZone: browserTimeZone() };
+      displayName: formValue(form, "displayName"), timeZone: browserTimeZone(),
+      photoConsent: form.elements.photoConsent.checked };
     const data = await register(input).catch((error) => {
       // A zone the server does not know: the account starts in the default one, which the
       // profile page changes.

@@ -1,8 +1,10 @@
-// A person's data rights on their profile: learning consent, a download of everything, erasure.
+// A person's data rights on their profile: the photo-analysis and learning consents, a
+// download of everything, erasure.
 
 import { gql, session } from "../graphql.js";
 import { busy, errorBox, field, h, navigate, notice } from "../dom.js";
 import { mark, t } from "../i18n.js";
+import { consentPanel } from "./consent.js";
 
 const EXPORTS = "{ myDataExports { id status downloadUrl failureReason } }";
 const WAIT_MS = 1000;
@@ -74,6 +76,7 @@ export async function dataRightsPanel() {
   const { learningConsent } = await gql("{ learningConsent { given } }");
   return h("section", { class: "card", id: "my-data" },
     h("h2", {}, t("Your data")),
+    await consentPanel(),
     consentBox(learningConsent.given),
     h("h3", {}, t("Take it with you")), downloadBox(),
     h("h3", {}, t("Erase it")),

@@ -1,0 +1,138 @@
+// Consent to the analysis of one's face photos (health data): the explanation page
+// (#/consent), the unticked box of the sign-up form, the box the upload page shows when the
+// API answers CONSENT_REQUIRED (agree, then the upload goes on), and the profile's panel to
+// withdraw or give it. Each give or withdrawal is kept in the person's consent history.
+
+import { gql, session } from "../graphql.js";
+import { append, busy, errorBox, h, notice, when } from "../dom.js";
+import { t } from "../i18n.js";
+
+const STATE = "{ me { photoConsent { given at version currentVersion needsAsking } } }";
+const GIVE = "mutation($v: String) { givePhotoConsent(version: $v) { given at version "
+  + "currentVersion needsAsking } }";
+const WITHDRAW = "mutation { withdrawPhotoConsent { given at version currentVersion "
+  + "needsAsking } }";
+
+/** The consent state of the signed-in person. */
+export async function photoConsent() {
+  return (await gql(STATE)).me.photoConsent;
+}
+
+/** The box's words, the same at sign-up, on the upload page and on the profile. */
+function agreement() {
+  return t("I agree that MetSkin analyses my face photos and videos to measure my skin "
+    + "(health data).");
+}
+
+function explanationLink() {
+  return h("a", { href: "#/consent", target: "_blank", rel: "noopener", class: "consent-link" },
+    t("What this means"));
+}
+
+function whatWithdrawingDoes() {
+  return t("Withdrawing stops new uploads and analyses, and an analysis still waiting is not "
+    + "run. Your results stay yours to see, download or erase; the dermatologists you share "
+    + "them with keep access until you revoke those shares on the Sharing page.");
+}
+
+/** The explanation (#/consent): what is measured, who sees it, how long, how to withdraw. */
+export async function renderConsent(view) {
+  const points = [
+    [t("What is measured"), t("From each photo or video: your skin tone, skin type and "
+      + "seven concerns (acne, wrinkles, pigmentation, redness, pores, dark circles, shine) "
+      + "region by region. Face photos used to assess skin are health data, so MetSkin asks "
+      + "your explicit consent first.")],
+    [t("Who sees it"), t("Only you, and the dermatologists you choose to share an analysis "
+      + "with (every look is in your access log). MetSkin's administrators read it only "
+      + "when you ask for support. It is never sold, and never used to train models unless "
+      + "you also say yes to that separately.")],
+    [t("How long it is kept"), t("Photos are stored encrypted, with their results, until you "
+      + "erase them with your account (Profile, Your data). You can download everything at "
+      + "any time.")],
+    [t("How to withdraw"), t("On your profile, in one click, as easily as you gave it.")
+      + " " + whatWithdrawingDoes()],
+  ];
+  const panel = session.loggedIn ? await consentPanel() : null;
+  append(view, [
+    h("h1", {}, t("Your consent to photo analysis")),
+    h("dl", { class: "consent-points" },
+      points.flatMap(([title, text]) => [h("dt", {}, title), h("dd", {}, text)])),
+    h("p", { class: "muted" }, t("Your account does not depend on it: without it you can use "
+      + "everything except uploading photos for analysis.")),
+    panel,
+  ]);
+}
+
+/** The sign-up form's box: unticked, separate, optional. */
+export function signUpBox() {
+  return h("div", { class: "field consent", id: "photo-consent" },
+    h("label", { class: "check" },
+      h("input", { type: "checkbox", name: "photoConsent" }), " ", agreement()),
+    h("small", { class: "hint" }, t("Optional: you can also agree at your first upload. "),
+      explanationLink()));
+}
+
+/**
+ * The upload page's box, hidden until asked: `ask(state, then)` shows it (the text version
+ * from `state`), and "Agree and continue" gives the consent, hides the box and calls `then`.
+ */
+export function uploadConsentBox() {
+  const box = h("input", { type: "checkbox", name: "photoConsent", id: "upload-consent-box" });
+  const agree = h("button", { type: "button", id: "give-photo-consent" },
+    t("Agree and continue"));
+  const panel = h("div", { class: "card consent", id: "upload-consent", hidden: true,
+    role: "region" },
+  errorBox(),
+  h("h2", {}, t("Your consent first")),
+  h("p", {}, t("MetSkin analyses your face photos only with your consent. You can withdraw "
+    + "it at any time on your profile.")),
+  h("label", { class: "check" }, box, " ", agreement()), " ", explanationLink(),
+  h("p", {}, agree));
+  let version = null;
+  let next = null;
+  agree.addEventListener("click", () => busy(panel, async () => {
+    if (!box.checked) {
+      throw Object.assign(new Error(t("Tick the box to agree, or choose not to upload.")),
+        { code: "CONSENT_REQUIRED", field: "photoConsent" });
+    }
+    await gql(GIVE, { v: version });
+    panel.hidden = true;
+    if (next) await next();
+  }));
+  return {
+    panel,
+    ask(state, then = null) {
+      version = state ? state.currentVersion : null;
+      next = then;
+      box.checked = false;
+      panel.hidden = false;
+      panel.scrollIntoView({ block: "nearest" });
+    },
+  };
+}
+
+/** The profile's panel: the state, the history's last change, give or withdraw. */
+export async function consentPanel() {
+  const panel = h("div", { id: "photo-consent-panel" });
+  const draw = (state) => {
+    const said = state.given && !state.needsAsking
+      ? notice(t("You agreed on {time} (text version {version}).",
+        { time: when(state.at), version: state.version }))
+      : notice(state.given ? t("The consent text changed: read it again and agree to keep "
+        + "uploading.") : t("You have not agreed: uploads for analysis are off."), "warn");
+    const action = state.given && !state.needsAsking
+      ? h("button", { type: "button", id: "withdraw-photo-consent", class: "secondary" },
+        t("Withdraw my consent"))
+      : h("button", { type: "button", id: "give-photo-consent" }, t("I agree"));
+    action.addEventListener("click", () => busy(panel, async () => {
+      const changed = action.id === "give-photo-consent"
+        ? (await gql(GIVE, { v: state.currentVersion })).givePhotoConsent
+        : (await gql(WITHDRAW)).withdrawPhotoConsent;
+      draw(changed);
+    }));
+    panel.replaceChildren(errorBox(), h("p", {}, agreement(), " ", explanationLink()), said,
+      h("p", { class: "muted" }, whatWithdrawingDoes()), action);
+  };
+  draw(await photoConsent());
+  return h("div", { id: "photo-consent-section" }, h("h3", {}, t("Photo analysis")), panel);
+}
