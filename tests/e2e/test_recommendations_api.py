@@ -132,9 +132,9 @@ async def test_prescription_only_products_need_a_prescribed_active(
     await client.register("maya@example.com")
     analysis_id = await analysed(client, seeded, face_jpeg())
     on_prescription = {
-        p.id: {i.inci_name for i in p.ingredients if i.prescription_only}
+        p.id: {i.inci_name for i in p.prescription_actives}
         for p in seeded.recommendations.catalog.index().catalog.products
-        if any(i.prescription_only for i in p.ingredients)
+        if p.prescription_actives
     }
     assert len(on_prescription) >= 3
 

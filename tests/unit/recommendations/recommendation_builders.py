@@ -43,9 +43,11 @@ INGREDIENTS: list[dict[str, Any]] = [
     },
     {
         "inci_name": "Adapalene",
+        "common_names": ["differin"],
         "classes": ["retinoid"],
         "concerns": {"acne": "strong"},
         "contraindications": PB,
+        "prescription_above": 0.1,
     },
     {
         "inci_name": "Bakuchiol",

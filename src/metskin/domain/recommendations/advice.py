@@ -157,9 +157,7 @@ def routine_warnings(
         warnings.append(PREGNANCY_NOTE)
     prescription = _("{product} is prescription-only: use it only as your doctor prescribes.")
     warnings += [
-        Said(prescription, product=p.display_name)
-        for p in products
-        if any(i.prescription_only for i in p.ingredients)
+        Said(prescription, product=p.display_name) for p in products if p.prescription_actives
     ]
     return list(dict.fromkeys(warnings + _to_a_doctor(needs, rx_options or {})))
 

@@ -61,7 +61,8 @@ class Ingredient:
     is_essential_oil: bool = False
     comedogenic_rating: int = 0  # 0-5
     irritation: str = "low"
-    prescription_only: bool = False
+    prescription_only: bool = False  # at any strength (tretinoin, hydroquinone)
+    prescription_above: float | None = None  # only above this % (adapalene: 0.1)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -70,9 +71,18 @@ class Ingredient:
     def contraindicated(self, condition: str, percent: float | None) -> bool:
         if condition not in self.contraindications:
             return False
-        limit = self.contraindicated_above.get(condition)
-        # Unknown strength counts as above the limit: the safe side.
-        return limit is None or percent is None or percent > limit
+        return _above(percent, self.contraindicated_above.get(condition))
+
+    def prescription_only_at(self, percent: float | None) -> bool:
+        """Whether a product with `percent` % of it is sold only on prescription."""
+        return self.prescription_only or (
+            self.prescription_above is not None and _above(percent, self.prescription_above)
+        )
+
+
+def _above(percent: float | None, limit: float | None) -> bool:
+    """Above a strength limit, or no limit; an unknown strength counts as above: the safe side."""
+    return limit is None or percent is None or percent > limit
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,11 @@ class Product:
             if active.ingredient.inci_name == ingredient.inci_name:
                 return active.percent
         return None
+
+    @cached_property
+    def prescription_actives(self) -> tuple[Ingredient, ...]:
+        """The ingredients this product is sold on prescription for, at its strengths."""
+        return tuple(i for i in self.ingredients if i.prescription_only_at(self.percent_of(i)))
 
     def contraindicated_for(self, condition: str) -> tuple[Ingredient, ...]:
         return tuple(
@@ -265,6 +280,9 @@ def _build_ingredient(name: str, item: Mapping[str, Any]) -> Ingredient:
         comedogenic_rating=whole(item.get("comedogenic_rating", 0), "comedogenic_rating", 0, 5),
         irritation=text(item, "irritation", required=False) or "low",
         prescription_only=flag(item, "prescription_only"),
+        prescription_above=None
+        if item.get("prescription_above") is None
+        else number(item["prescription_above"], "prescription_above", 0, 100),
     )
 
 
@@ -276,7 +294,7 @@ def _parse_product(item: Mapping[str, Any], known: Mapping[str, Ingredient]) -> 
         product = _build_product(product_id, item, known)
     except RecordProblem as problem:
         raise RecordProblem(f"Product {product_id!r}: {problem}", problem.field) from None
-    problems = _product_problems(product, item, known)
+    problems = _product_problems(product, known)
     if problems:
         raise RecordProblem(f"Product {product_id!r}: {'; '.join(problems)}")
     return product
@@ -341,9 +359,7 @@ def _with_derived_flags(product: Product) -> Product:
     )
 
 
-def _product_problems(
-    product: Product, item: Mapping[str, Any], known: Mapping[str, Ingredient]
-) -> list[str]:
+def _product_problems(product: Product, known: Mapping[str, Ingredient]) -> list[str]:
     problems = []
     if product.slot not in SLOTS:
         problems.append(f"unknown slot {product.slot!r} (use one of {', '.join(SLOTS)})")
@@ -379,7 +395,8 @@ def _strength_problems(product: Product) -> list[str]:
     return [
         f"{i.inci_name} needs a concentration in key_actives (its safety depends on strength)"
         for i in product.ingredients
-        if i.contraindicated_above and product.percent_of(i) is None
+        if (i.contraindicated_above or i.prescription_above is not None)
+        and product.percent_of(i) is None
     ]
 
 

@@ -67,9 +67,8 @@ def prescription_options(products: Iterable[Product], needs: SkinNeeds) -> dict[
         if concern is None:
             continue
         names = found.setdefault(concern, {})
-        for ingredient in product.ingredients:
-            if ingredient.prescription_only:
-                names.setdefault(ingredient.inci_name, None)
+        for ingredient in product.prescription_actives:
+            names.setdefault(ingredient.inci_name, None)
     return {concern: ", ".join(names) for concern, names in found.items()}
 
 

@@ -47,4 +47,10 @@ RETIRED = (
     # 2026-12-06, routine.py: ONCE_A_DAY_IN, now "... is not used both morning and evening".
     _("{product} is used once a day ({frequency}), so it is in your morning routine only."),
     _("{product} is used once a day ({frequency}), so it is in your evening routine only."),
+    # 2026-12-06, safety_rules.json "strength.no_prescription_strength_adapalene": adapalene
+    # above 0.1% is now prescription-only (ingredients.json `prescription_above`), for everyone.
+    _(
+        "Contains adapalene at {percent}%. Above {limit}% it is prescription strength: for "
+        "sensitive skin or anyone under 18, only when a doctor prescribes it."
+    ),
 )

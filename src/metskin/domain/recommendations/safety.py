@@ -81,7 +81,7 @@ def _fragrance_check(rule: SafetyRule, product: Product, _profile: CareProfile) 
 
 
 def _prescription_check(rule: SafetyRule, product: Product, profile: CareProfile) -> str | None:
-    hits = [i for i in product.ingredients if i.prescription_only and not prescribed(i, profile)]
+    hits = [i for i in product.prescription_actives if not prescribed(i, profile)]
     return _explain(rule, product, hits[0]) if hits else None
 
 
