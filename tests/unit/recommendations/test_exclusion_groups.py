@@ -32,11 +32,10 @@ def test_an_allergy_s_products_are_one_line_and_every_other_reason_stays_in_view
     (allergy,) = [g for g in groups if g["rule_id"] == "allergy.listed_ingredient"]
     assert allergy["count"] == len(allergic)
     assert {p["product_id"] for p in allergy["products"]} == {e.product.id for e in allergic}
-    assert allergy["reason"].startswith("Contains ")
-    assert (
-        'Parfum, Rosa Damascena Flower Oil, which matches your allergy "fragrance". '
-        in (allergy["reason"])
-    )
+    # A line about several products, in the plural ("Contains A, B, which matches" was one
+    # product's sentence).
+    assert allergy["reason"].startswith("Products with ")
+    assert 'Parfum, Rosa Damascena Flower Oil match your allergy "fragrance". ' in allergy["reason"]
     assert (
         f"We left out {len(allergic)} of our products for this, among them " in (allergy["reason"])
     )
@@ -65,7 +64,8 @@ def test_the_grouped_line_reads_in_french() -> None:
     (allergy, *_) = [
         g for g in exclusion_groups(payload, FRENCH) if g.rule_id == "allergy.listed_ingredient"
     ]
-    assert allergy.reason.startswith("Contient ")
+    assert allergy.reason.startswith("Les produits contenant ")
+    assert "correspondent à votre allergie" in allergy.reason
     assert "Nous avons écarté pour cette raison 30 de nos produits, dont " in allergy.reason
     assert allergy.count == 30 and len(allergy.products) == 30
 
@@ -87,3 +87,26 @@ def test_a_routine_saved_before_the_groups_keeps_its_key() -> None:
     payload = serialise(routine, [])
     before = {name: value for name, value in payload.items() if name != "excluded_groups"}
     assert profile_hash(SKIN, FRAGRANCE, payload) == profile_hash(SKIN, FRAGRANCE, before)
+
+
+def test_a_budget_group_speaks_of_each_product() -> None:
+    lines = [
+        g["reason"]
+        for g in serialise(build_routine(SKIN, FRAGRANCE, PACKAGED), [])["excluded_groups"]
+        if g["rule_id"] == "budget.total" and g["count"] > 1
+    ]
+    assert lines
+    assert all(line.startswith("Each costs ") for line in lines)
+    assert all("adding any of them would take the routine over" in line for line in lines)
+
+
+def test_every_reason_that_can_group_has_a_sentence_for_several_products() -> None:
+    """A reason that does not name its product groups (`grouped._shared`): its rule says it
+    for several products too (`group_reason`), translated."""
+    german = BabelTranslations().translator("de-DE")
+    for rule in PACKAGED.rules:
+        if "{product}" in rule.reason:
+            continue
+        assert rule.group_reason, rule.id
+        for tr in (FRENCH, german):
+            assert tr.gettext(rule.group_reason) != rule.group_reason, (rule.id, tr.locale)

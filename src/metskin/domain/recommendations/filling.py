@@ -257,7 +257,7 @@ def _over_total_budget(builder: Builder, slot: str, product: Product) -> Exclusi
         price=price_said(builder.price_of(product)),
         budget=budget,
     )
-    return Exclusion(product, rule.id, reason)
+    return Exclusion(product, rule.id, reason, rule.group_reason)
 
 
 def _held_back_for_essentials(builder: Builder, slot: str) -> Money:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
-from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.marks import n_
 from metskin.domain.i18n.said import Said
 from metskin.domain.recommendations.safety import Exclusion
 
@@ -19,13 +18,20 @@ MOST_NAMED = 3  # products named in a group's line
 # The values a group's products may differ in: the product, and which of the listed
 # ingredients it has (every product with a fragrance matches the allergy "fragrance").
 OWN_VALUES = frozenset({"product", "ingredient"})
-LEFT_OUT_FOR_IT = _("{reason} We left out {count} of our products for this, among them {products}.")
+# A group holds two products or more (one keeps its own reason), but a count is said as each
+# language says that count.
+LEFT_OUT_FOR_IT = n_(
+    "{reason} We left out {count} of our products for this: {products}.",
+    "{reason} We left out {count} of our products for this, among them {products}.",
+)
 
 
 @dataclass(frozen=True)
 class ExclusionGroup:
     rule_id: str
-    reason: str  # one line: the reason, and for several products how many and a few names
+    # One line: the product's own reason, or for several the rule's `group_reason` ("Products
+    # with A, B match your allergy ..."), how many, and a few names.
+    reason: str
     exclusions: tuple[Exclusion, ...]  # each product with its own reason
 
 
@@ -60,11 +66,12 @@ def _group(exclusions: tuple[Exclusion, ...]) -> ExclusionGroup:
     said = first.reason
     assert isinstance(said, Said)  # `_shared` groups no other reason
     ingredients = named(_value(e.reason, "ingredient") for e in exclusions)
-    reason = Said(said.template, **{**said.values, "product": "", "ingredient": ingredients})
-    line = Said(
+    template = first.group_reason or said.template  # a rule without one: its own
+    reason = Said(template, **{**said.values, "product": "", "ingredient": ingredients})
+    line = Said.counted(
         LEFT_OUT_FOR_IT,
+        len(exclusions),
         reason=reason,
-        count=Decimal(len(exclusions)),
         products=named((e.product.display_name for e in exclusions), MOST_NAMED),
     )
     return ExclusionGroup(first.rule_id, line, exclusions)

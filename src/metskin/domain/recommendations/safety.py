@@ -22,6 +22,7 @@ class Exclusion:
     product: Product
     rule_id: str
     reason: str  # shown to the user
+    group_reason: str = ""  # the rule's reason for several products (`grouped.py`)
 
 
 ProductCheck = Callable[[SafetyRule, Product, CareProfile], str | None]
@@ -38,7 +39,7 @@ def exclusion_for(
             continue
         reason = check(rule, product, profile)
         if reason:
-            return Exclusion(product, rule.id, reason)
+            return Exclusion(product, rule.id, reason, rule.group_reason)
     return None
 
 
