@@ -189,9 +189,9 @@ def fit(builder: Builder, slot: str, candidate: Candidate) -> Pick | Exclusion:
     blocked = _blocked_times(builder, slot, product, times)
     kept = tuple(t for t in times if t not in blocked)
     if blocked:
-        rule_id, reason = next(iter(blocked.values()))
+        rule, reason = next(iter(blocked.values()))
         if slot in ESSENTIAL_SLOTS or not kept:
-            return Exclusion(product, rule_id, reason)
+            return Exclusion(product, rule.id, reason, rule.group_reason)
         only = USE_ONLY_IN[kept[0]]
         notes.append(Said(only, product=product.display_name, reason=reason))
     if len(kept) > product.usage.per_day:
@@ -214,16 +214,16 @@ def _once_a_day_time(product: Product, times: tuple[str, ...]) -> str:
 
 def _blocked_times(
     builder: Builder, slot: str, product: Product, times: tuple[str, ...]
-) -> dict[str, tuple[str, str]]:
-    """Per time of day, the (rule id, reason) that keeps the product out of it."""
-    blocked: dict[str, tuple[str, str]] = {}
+) -> dict[str, tuple[SafetyRule, str]]:
+    """Per time of day, the (rule, reason) that keeps the product out of it."""
+    blocked: dict[str, tuple[SafetyRule, str]] = {}
     for other_slot, pick in builder.picks.items():
         other = pick.candidate.product
         if other_slot == slot:
             continue
         rule = conflict_between(product, other, builder.rules)
         found = (
-            (rule.id, rule.explain(product=product.display_name, other=other.display_name))
+            (rule, rule.explain(product=product.display_name, other=other.display_name))
             if rule is not None
             else _stacking(product, other, builder.rules)
         )
@@ -237,10 +237,10 @@ def _blocked_times(
 
 def _stacking(
     product: Product, other: Product, rules: tuple[SafetyRule, ...]
-) -> tuple[str, str] | None:
+) -> tuple[SafetyRule, str] | None:
     reason = stacking_between(product, other, rules)
     stacking = rule_of_kind(rules, "no_stacking")
-    return (stacking.id, reason) if reason and stacking else None
+    return (stacking, reason) if reason and stacking else None
 
 
 def _over_total_budget(builder: Builder, slot: str, product: Product) -> Exclusion | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from metskin.domain.i18n.marks import n_
 from metskin.domain.i18n.said import Said
+from metskin.domain.recommendations.rules import reason_fields
 from metskin.domain.recommendations.safety import Exclusion
 
 MOST_NAMED = 3  # products named in a group's line
@@ -50,12 +51,18 @@ def exclusion_groups(excluded: Iterable[Exclusion]) -> tuple[ExclusionGroup, ...
 
 
 def _shared(exclusion: Exclusion) -> object:
-    """What a group of exclusions shares: the rule, and its reason's template and values but
-    for `OWN_VALUES`; the product itself when the reason names it."""
+    """What a group of exclusions shares: the rule, and its reason's template and the values
+    its line says (those of the rule's `group_reason`, or all) but for `OWN_VALUES`; the
+    product itself when the reason names it and the rule has no line for several. The total
+    budget's line names no price, so the products over it are one group whatever their prices
+    (one per price was ~25 lines); the stacking line names the pick they would go on top of."""
     reason = exclusion.reason
-    if not isinstance(reason, Said) or "{product}" in reason.template:
+    if not isinstance(reason, Said) or (
+        "{product}" in reason.template and not exclusion.group_reason
+    ):
         return (exclusion.rule_id, str(reason), exclusion.product.id)
-    values = sorted((k, str(v)) for k, v in reason.values.items() if k not in OWN_VALUES)
+    said = reason_fields(exclusion.group_reason) if exclusion.group_reason else set(reason.values)
+    values = sorted((k, str(v)) for k, v in reason.values.items() if k in said - OWN_VALUES)
     return (exclusion.rule_id, reason.template, tuple(values))
 
 

@@ -102,12 +102,12 @@ def _check_rule(rule: SafetyRule) -> None:
     unknown_conditions = set(rule.applies_to) - set(CONDITIONS)
     if unknown_conditions:
         problems.append(f"unknown conditions {sorted(unknown_conditions)}")
-    fields = _fields(rule.reason)
+    fields = reason_fields(rule.reason)
     if fields - REASON_FIELDS:
         problems.append(f"reason uses unknown fields {sorted(fields - REASON_FIELDS)}")
     if "product" not in fields and not rule.group_reason:
         problems.append("a reason that does not name its product needs a group_reason")
-    if _fields(rule.group_reason) - fields:
+    if reason_fields(rule.group_reason) - fields:
         problems.append("group_reason may use only the reason's fields")
     if rule.time is not None and rule.time not in TIMES:
         problems.append(f"time must be one of {TIMES}")
@@ -117,7 +117,8 @@ def _check_rule(rule: SafetyRule) -> None:
         raise ValueError(f"Safety rule {rule.id!r}: {'; '.join(problems)}")
 
 
-def _fields(template: str) -> set[str]:
+def reason_fields(template: str) -> set[str]:
+    """The names a reason's template puts values in ("{product} costs {price}": product, price)."""
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
