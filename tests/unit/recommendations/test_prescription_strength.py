@@ -13,12 +13,14 @@ from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.routine_model import Routine
 from tests.unit.recommendations.recommendation_builders import (
     INGREDIENTS,
+    basics,
     catalog,
     needs,
+    packaged_rules,
     product,
     profile,
 )
-from tests.unit.recommendations.test_recommendations_safety import chosen, excluded_by
+from tests.unit.recommendations.test_recommendations_safety import chosen, excluded_by, rule_hit
 
 ADULT = {"age": 30}
 TEEN = {"age": 15}
@@ -54,16 +56,20 @@ def test_a_prescription_for_adapalene_lets_the_strong_gel_in(said: str) -> None:
 @pytest.mark.parametrize(
     ("person", "rule_id"),
     [
-        (TEEN, "minor.no_prescription_actives"),
-        (SENSITIVE, "sensitive.no_prescription_actives"),
+        (TEEN, rule_hit("minor.no_prescription_actives")),
+        (SENSITIVE, rule_hit("strength.no_prescription_strength_adapalene")),
     ],
 )
 def test_minors_and_sensitive_skin_get_the_strong_gel_as_tretinoin_only_when_prescribed(
     person: dict, rule_id: str
 ) -> None:
-    """The prescription rules' own reasons, and a prescription lifts them, as for tretinoin
-    (the strength rule that kept 0.3% out for them stayed even with a prescription)."""
-    assert excluded_by(adapalene_at(0.3, person), "adapalene") == rule_id
+    """A prescription lifts the strength rule too, as it lifts the prescription rules (it
+    stayed even with a prescription); the rule stays, so that a catalog not yet seeded with
+    `prescription_above` still keeps the strong gel from them."""
+    strong = adapalene_at(0.3, person)
+    assert excluded_by(strong, "adapalene") == rule_id
+    ask = "A prescription treatment such as Adapalene could help your acne; ask a dermatologist."
+    assert ask in strong.warnings
     assert "adapalene" in chosen(adapalene_at(0.1, person))
     assert "adapalene" in chosen(adapalene_at(0.3, {**person, "prescribed": ["adapalene"]}))
 
@@ -106,3 +112,20 @@ def test_an_adult_gets_the_shipped_0_3_percent_gel_only_when_prescribed() -> Non
     assert gel not in chosen(without)
     assert excluded_by(without, gel) == "prescription.only_when_prescribed"
     assert gel in chosen(build_routine(acne, profile(**ADULT, prescribed=["adapalene"]), SHIPPED))
+
+
+def test_without_prescription_above_the_strength_rule_still_guards_minors_and_sensitive_skin() -> (
+    None
+):
+    """A deployed catalog not yet seeded: adapalene without `prescription_above`."""
+    old = [{k: v for k, v in i.items() if k != "prescription_above"} for i in INGREDIENTS]
+    built = parse_catalog(
+        old,
+        [*basics(), product("adapalene", "serum", [("Adapalene", 0.3)], when="PM")],
+        packaged_rules(),
+    )
+    for person in (TEEN, SENSITIVE):
+        routine = build_routine(needs(acne=60), profile(**person), built)
+        assert "adapalene" not in chosen(routine)
+        prescribed = profile(**person, prescribed=["adapalene"])
+        assert "adapalene" in chosen(build_routine(needs(acne=60), prescribed, built))

@@ -61,10 +61,4 @@ RETIRED = (
         "every day, so we left them out: {count} of our products, among them products with "
         "{ingredients} that would suit your skin."
     ),
-    # 2026-12-06, safety_rules.json "strength.no_prescription_strength_adapalene": adapalene
-    # above 0.1% is now prescription-only (ingredients.json `prescription_above`), for everyone.
-    _(
-        "Contains adapalene at {percent}%. Above {limit}% it is prescription strength: for "
-        "sensitive skin or anyone under 18, only when a doctor prescribes it."
-    ),
 )

@@ -50,6 +50,9 @@ class SafetyRule:
     with_classes: tuple[str, ...] = ()
     ingredients: tuple[str, ...] = ()
     above_percent: float | None = None
+    # A strength rule a prescription for the ingredient lifts, as it lifts the
+    # `exclude_prescription` rules (adapalene above 0.1% for sensitive skin and minors).
+    lifted_by_prescription: bool = False
     time: str | None = None
     slot: str | None = None
 
@@ -86,6 +89,7 @@ def _parse_rule(item: Mapping[str, Any]) -> SafetyRule:
             with_classes=tuple(item.get("with_classes", ())),
             ingredients=tuple(item.get("ingredients", ())),
             above_percent=item.get("above_percent"),
+            lifted_by_prescription=item.get("lifted_by_prescription") is True,
             time=item.get("time"),
             slot=item.get("slot"),
         )
@@ -109,6 +113,8 @@ def _check_rule(rule: SafetyRule) -> None:
         problems.append("a reason that does not name its product needs a group_reason")
     if reason_fields(rule.group_reason) - fields:
         problems.append("group_reason may use only the reason's fields")
+    if rule.lifted_by_prescription and rule.kind != "exclude_above_percent":
+        problems.append("only an exclude_above_percent rule is lifted_by_prescription")
     if rule.time is not None and rule.time not in TIMES:
         problems.append(f"time must be one of {TIMES}")
     if rule.slot is not None and rule.slot not in SLOTS:

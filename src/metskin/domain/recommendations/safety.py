@@ -50,11 +50,13 @@ def _class_check(rule: SafetyRule, product: Product, _profile: CareProfile) -> s
     return _explain(rule, product, hits[0]) if hits else None
 
 
-def _strength_check(rule: SafetyRule, product: Product, _profile: CareProfile) -> str | None:
+def _strength_check(rule: SafetyRule, product: Product, profile: CareProfile) -> str | None:
     wanted = {normalise(name) for name in rule.ingredients}
     limit = rule.above_percent or 0.0
     for ingredient in product.ingredients:
         if normalise(ingredient.inci_name) not in wanted:
+            continue
+        if rule.lifted_by_prescription and prescribed(ingredient, profile):
             continue
         percent = product.percent_of(ingredient)
         if percent is None or percent > limit:  # unknown strength: the safe side
