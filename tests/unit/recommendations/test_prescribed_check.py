@@ -68,6 +68,13 @@ def test_a_name_we_do_not_sell_on_prescription_is_refused_with_the_list(term: st
     )
 
 
+def test_a_catalog_without_prescription_actives_checks_nothing() -> None:
+    """Not seeded yet: there is nothing to check against (the account tests' empty catalog)."""
+    check_prescribed(["tretinoin", "anything"], ())
+    with pytest.raises(UnknownPrescription):  # adapalene above 0.1% is still known
+        check_prescribed(["tretinion"], [i for i in SHIPPED if i.inci_name != "Tretinoin"])
+
+
 def test_the_refusal_is_translated() -> None:
     with pytest.raises(UnknownPrescription) as refused:
         check_prescribed(["tretinion"], SHIPPED)

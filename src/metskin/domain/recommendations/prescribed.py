@@ -43,8 +43,11 @@ def prescription_actives(ingredients: Iterable[Ingredient]) -> tuple[Ingredient,
 def check_prescribed(terms: Sequence[str], ingredients: Collection[Ingredient]) -> None:
     """Refuses (`UnknownPrescription`, field `prescribed`) the first of `terms` that names no
     prescription-only active of `ingredients`: saying so when it names one sold without a
-    prescription, else suggesting the closest name when one is close."""
+    prescription, else suggesting the closest name when one is close. A catalog that knows
+    none (not seeded yet) checks nothing: it could only refuse every name."""
     actives = prescription_actives(ingredients)
+    if not actives:
+        return
     names = _by_words(actives)
     known = ", ".join(active.inci_name for active in actives)
     for term in terms:
