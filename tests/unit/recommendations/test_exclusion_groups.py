@@ -8,7 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from metskin.adapters.i18n.translator import BabelTranslations
-from metskin.domain.recommendations.catalog import load_catalog
+from metskin.domain.recommendations.loader import load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.payload import MAX_EXCLUDED_SHOWN, profile_hash, serialise
 from metskin.domain.recommendations.routine import build_routine

@@ -9,8 +9,8 @@ import pytest
 
 from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.domain.accounts.service import AccountService
-from metskin.domain.recommendations.catalog import load_catalog
 from metskin.domain.recommendations.errors import UnknownPrescription
+from metskin.domain.recommendations.loader import load_catalog
 from metskin.domain.recommendations.prescribed import check_prescribed
 from metskin.domain.recommendations.service import RecommendationService
 from tests.fakes.accounts import FakeAccountsUnitOfWork

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from metskin.domain.recommendations.catalog import load_catalog, parse_catalog
+from metskin.domain.recommendations.loader import load_catalog, parse_catalog
 from metskin.domain.recommendations.needs import SkinNeeds
 from metskin.domain.recommendations.records import RecordProblem
 from metskin.domain.recommendations.routine import build_routine

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.domain.i18n.said import said_json, spoken
-from metskin.domain.recommendations.catalog import load_catalog
+from metskin.domain.recommendations.loader import load_catalog
 from metskin.domain.recommendations.needs import SkinNeeds
 from metskin.domain.recommendations.payload import MAX_EXCLUDED_SHOWN, serialise
 from metskin.domain.recommendations.routine import build_routine

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from metskin.domain.recommendations.catalog import load_catalog
+from metskin.domain.recommendations.loader import load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.routine_model import Routine

@@ -15,7 +15,8 @@ from metskin.domain.content.loader import by_tags, load_articles
 from metskin.domain.i18n.said import Said
 from metskin.domain.money.model import Conversion, Money
 from metskin.domain.recommendations import filling, scoring
-from metskin.domain.recommendations.catalog import Product, load_catalog
+from metskin.domain.recommendations.catalog import Product
+from metskin.domain.recommendations.loader import load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.payload import MAX_ARTICLES_PER_TIP, serialise
 from metskin.domain.recommendations.routine import build_routine

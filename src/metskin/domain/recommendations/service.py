@@ -29,9 +29,10 @@ from metskin.domain.inbox.service import tell
 from metskin.domain.money.model import RatesTable, seed_table
 from metskin.domain.ports import Clock, CreatedKey, read
 from metskin.domain.recommendations.candidates import CandidateIndex
-from metskin.domain.recommendations.catalog import Catalog, Product, normalise, parse_catalog
+from metskin.domain.recommendations.catalog import Catalog, Product, normalise
 from metskin.domain.recommendations.errors import InvalidProduct, ProductNotFound, RetakeNeeded
 from metskin.domain.recommendations.feedback import Feedback, turned_down
+from metskin.domain.recommendations.loader import parse_catalog
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.payload import (
