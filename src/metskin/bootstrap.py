@@ -252,6 +252,7 @@ def bootstrap(
             timedelta(minutes=settings.password_reset_minutes),
         ),
         login_attempts=container.login_backoff,
+        check_prescribed=lambda terms: container.recommendations.check_prescribed(terms),
     )
     container.translations = BabelTranslations()
     container.unsubscribe_links = UnsubscribeLinks(

@@ -132,6 +132,7 @@ QUERIES = [
     rule("Query.users", "{ users(first: 50) { edges { node { id email } } } }", "U F F F F P"),
     rule("Query.analysis", ANALYSIS % "status", SHARED, variables=ids(id="analysis"), audited=True),
     rule("Query.products", "{ products(first: 5) { edges { node { id name } } } }", ALL_OK),
+    rule("Query.prescriptionActives", "{ prescriptionActives }", ALL_OK),
     rule(
         "Query.product",
         "query($id: ID!) { product(id: $id) { id } }",

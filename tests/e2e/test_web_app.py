@@ -343,6 +343,13 @@ def test_a_person_enters_the_actives_a_doctor_prescribed(browser: Browser) -> No
     assert "prescribed actives" in browser.text(
         ".field-error[data-field=prescribed]", "prescribed actives"
     )
+    # A misspelt active is refused beside the field, with the name it was meant to be; the
+    # field's hint lists the actives our products are sold on prescription for.
+    browser.fill("#profile-form", prescribed="tretinion")
+    browser.submit("#profile-form")
+    browser.text(".field-error[data-field=prescribed]", 'Did you mean "tretinoin"?')
+    browser.text("#profile-form .form-error", "UNKNOWN_PRESCRIPTION")
+    browser.text("#profile-form", "Adapalene, Hydroquinone, Tazarotene, Tretinoin")
     browser.fill("#profile-form", prescribed="tretinoin, Hydroquinone")
     browser.submit("#profile-form")
     browser.text("#profile-form .saved", "Profile saved.")

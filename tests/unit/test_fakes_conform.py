@@ -85,7 +85,7 @@ from metskin.domain.privacy.ports import (
     PrivacyUnitOfWork,
     PrivacyUowFactory,
 )
-from metskin.domain.recommendations.catalog import parse_catalog
+from metskin.domain.recommendations.loader import parse_catalog
 from metskin.domain.recommendations.ports import (
     CatalogRepository,
     CatalogSource,

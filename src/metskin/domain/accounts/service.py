@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -80,6 +80,9 @@ class AccountService:
     # counts in (None: limits are off).
     reset_tokens: PasswordResetTokens | None = None
     login_attempts: LoginAttempts | None = None
+    # Refuses prescribed actives no product is sold on prescription for ("tretinion"): the
+    # catalog's check (`RecommendationService.check_prescribed`); none checks nothing.
+    check_prescribed: Callable[[Sequence[str]], None] | None = None
     _dummy_hash: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -97,7 +100,7 @@ class AccountService:
         check_password_strength(password, address)
         now = self.clock()
         changes = {"display_name": display_name, **(profile_changes or {})}
-        profile = self._priced(apply_profile_changes(Profile(), changes, now), changes, None)
+        profile = self._checked(apply_profile_changes(Profile(), changes, now), changes, None)
         user = User(
             id=str(uuid.uuid4()),
             email=address,
@@ -201,7 +204,7 @@ class AccountService:
             if user is None:
                 raise NotFound("User not found.")
             updated = apply_profile_changes(user.profile, changes, self.clock())
-            user.profile = self._priced(updated, changes, user.profile)
+            user.profile = self._checked(updated, changes, user.profile)
             uow.users.save(user)
             uow.commit()
         return user
@@ -296,6 +299,15 @@ class AccountService:
         changed = {"user_id": user.id, "changed_at": now.isoformat()}
         uow.defer(Job(SEND_PASSWORD_CHANGED_EMAIL, changed))
         uow.commit()
+
+    def _checked(
+        self, profile: Profile, changes: dict[str, Any], before: Profile | None
+    ) -> Profile:
+        """The cleaned `profile` with the checks that need other components: its prescribed
+        actives (when they change) and its currency (`_priced`)."""
+        if changes.get("prescribed") is not None and self.check_prescribed is not None:
+            self.check_prescribed(profile.prescribed)
+        return self._priced(profile, changes, before)
 
     def _priced(self, profile: Profile, changes: dict[str, Any], before: Profile | None) -> Profile:
         """A currency products can be priced in. Unless the person chose one, a new profile's

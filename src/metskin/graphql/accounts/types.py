@@ -165,7 +165,9 @@ class ProfileInput:
     prescribed: list[str] | None = strawberry.field(
         default=strawberry.UNSET,
         description="Prescription-only actives a doctor prescribed to you (up to 50 names of "
-        "at most 80 characters); send [] to clear.",
+        "at most 80 characters); send [] to clear. Each must name one of `prescriptionActives` "
+        "(INCI or common name): any other is refused with UNKNOWN_PRESCRIPTION on this field, "
+        "naming the closest active.",
     )
     budget_per_product: int | None = strawberry.UNSET
     budget_total: int | None = strawberry.UNSET
