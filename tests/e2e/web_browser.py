@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -236,3 +240,19 @@ def chromium_browser(base: str) -> Iterator[Browser]:
         yield Browser(driver, base)
     finally:
         driver.quit()
+
+
+def verify_address(base: str, outbox: Path, to: str) -> None:
+    """Open the welcome email's verification link for `to` (verifyEmail), as its owner would:
+    until then no reminder or booking email goes to the address."""
+    pattern = re.compile(r"/verify-email#token=([^\s\"<>]+)")
+    for _ in range(100):
+        for path in sorted(outbox.glob("*.json")):
+            email = json.loads(path.read_text())
+            found = pattern.search(email.get("text", "")) if email["to"] == to else None
+            if found:
+                query = "mutation($t: String!) { verifyEmail(token: $t) }"
+                graphql(base, query, t=unquote(found[1]))
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"no verification link to {to} in {outbox}")

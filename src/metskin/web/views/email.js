@@ -51,6 +51,16 @@ export async function drawEmailBanner(banner) {
   banner.hidden = false;
 }
 
+/** The signed-in person's address and its state, read again (after a link was used here). */
+async function refreshMe() {
+  if (!session.loggedIn) return;
+  try {
+    session.setUser((await gql(ME)).me);
+  } catch {
+    // a session that a change of address ended: the app asks to log in again
+  }
+}
+
 function needsLink(view, title) {
   append(view, [h("h1", {}, title), notice(t("This page needs the link from your email."),
     "warn")]);
@@ -65,7 +75,7 @@ export async function renderVerifyEmail(view, { params }) {
   }
   append(view, [h("h1", {}, t("Confirm your email address"))]);
   await gql("mutation($t: String!) { verifyEmail(token: $t) }", { t: token });
-  if (session.loggedIn) session.setUser({ emailVerified: true });
+  await refreshMe(); // the link may be another account's than the one signed in here
   append(view, [
     notice(t("Your email address is confirmed. Reminders and appointment emails now go to it.")),
     h("p", {}, h("a", { href: session.loggedIn ? "#/" : "#/login" },
@@ -88,13 +98,7 @@ export function renderChangeEmail(view, { params }) {
     form.hidden = true;
     done.append(notice(t("Your email address was changed; log in with the new one from now on. "
       + "Your other devices were logged out.")));
-    if (session.loggedIn) {
-      try {
-        session.setUser((await gql(ME)).me);
-      } catch {
-        // this browser's session was another one: it has ended
-      }
-    }
+    await refreshMe();
   });
   append(view, [
     h("h1", {}, t("Change your email address")),
