@@ -430,7 +430,7 @@ def test_a_booking_emails_link_opens_the_appointment_page(
         "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
         i={"email": email, "password": PASSWORD, "displayName": "Lin"},
     )["register"]["accessToken"]
-    outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web[0-9]*/var/outbox"))
+    outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web[0-9]*")) / "var" / "outbox"
     verify_address(server, outbox, email)  # else the booking's email is held
     doctor = graphql(server, "{ dermatologists(first: 1) { edges { node { id name } } } }")[
         "dermatologists"

@@ -242,17 +242,26 @@ def chromium_browser(base: str) -> Iterator[Browser]:
         driver.quit()
 
 
+def from_outbox(outbox: Path, find: Callable[[dict[str, Any]], str | None], what: str) -> str:
+    """What `find` gives for the first message of the outbox (oldest first) that has it,
+    waiting for the worker to send it."""
+    for _ in range(100):
+        for path in sorted(outbox.glob("*.json")):
+            found = find(json.loads(path.read_text()))
+            if found:
+                return found
+        time.sleep(0.1)
+    raise AssertionError(f"no {what} in {outbox}")
+
+
 def verify_address(base: str, outbox: Path, to: str) -> None:
     """Open the welcome email's verification link for `to` (verifyEmail), as its owner would:
     until then no reminder or booking email goes to the address."""
     pattern = re.compile(r"/verify-email#token=([^\s\"<>]+)")
-    for _ in range(100):
-        for path in sorted(outbox.glob("*.json")):
-            email = json.loads(path.read_text())
-            found = pattern.search(email.get("text", "")) if email["to"] == to else None
-            if found:
-                query = "mutation($t: String!) { verifyEmail(token: $t) }"
-                graphql(base, query, t=unquote(found[1]))
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"no verification link to {to} in {outbox}")
+
+    def token(email: dict[str, Any]) -> str | None:
+        found = pattern.search(email.get("text", "")) if email["to"] == to else None
+        return unquote(found[1]) if found else None
+
+    query = "mutation($t: String!) { verifyEmail(token: $t) }"
+    graphql(base, query, t=from_outbox(outbox, token, f"verification link to {to}"))
