@@ -215,3 +215,16 @@ async def test_verification_emails_and_change_requests_are_rate_limited(
         changes = [await client.call(REQUEST, e=f"m{n}@example.com", p=PASSWORD) for n in range(6)]
         assert [bool(a.get("data")) for a in changes] == [True] * 5 + [False]
         assert changes[5]["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+
+
+async def test_change_refusals_speak_the_request_s_language(client: GraphQLClient) -> None:
+    await client.register("camille@example.com")
+    client.http.headers["accept-language"] = "fr-FR,fr;q=0.9"
+    said = {
+        ("camille@example.com", PASSWORD): "C'est déjà l'adresse de votre compte.",
+        ("nouvelle@example.com", "pas-le-bon-1"): "Votre mot de passe n'est pas le bon.",
+        ("pas une adresse", PASSWORD): "Saisissez une adresse e-mail valide.",
+    }
+    for (new, password), message in said.items():
+        body = await client.call(REQUEST, e=new, p=password)
+        assert body["errors"][0]["message"] == message, body
