@@ -22,7 +22,13 @@ from metskin.cli.seed import DEMO_ACCOUNTS, DEMO_DERMATOLOGIST, DEMO_PASSWORD
 from metskin.domain.directory.loader import load_dermatologists
 from tests.cluster import graphql, upload
 from tests.e2e.conftest import PASSWORD, GraphQLClient
-from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture
+from tests.e2e.web_browser import (
+    Browser,
+    api_login,
+    browser_fixture,
+    server_fixture,
+    verify_address,
+)
 from tests.media_samples import encode, face_jpeg, noise_image
 
 pytestmark = pytest.mark.slow
@@ -430,6 +436,8 @@ def test_a_booking_emails_link_opens_the_appointment_page(
         "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
         i={"email": email, "password": PASSWORD, "displayName": "Lin"},
     )["register"]["accessToken"]
+    outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web[0-9]*")) / "var" / "outbox"
+    verify_address(server, outbox, email)  # else the booking's email is held
     doctor = graphql(server, "{ dermatologists(first: 1) { edges { node { id name } } } }")[
         "dermatologists"
     ]["edges"][0]["node"]

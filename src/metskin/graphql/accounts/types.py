@@ -77,6 +77,11 @@ class User:
     role: Role  # type: ignore[valid-type]
     created_at: datetime
     profile: Profile
+    email_verified: bool = strawberry.field(
+        description="Whether the owner proved `email` is theirs with the link emailed to it "
+        "(verifyEmail; resendVerificationEmail sends a new one). Until then only the "
+        "account's own emails go to it (verification, password reset): no reminders."
+    )
 
     @strawberry.field(description="Analyses, newest first.")
     async def analyses(

@@ -2,6 +2,7 @@
 
 import { gql, session } from "../graphql.js";
 import { dataRightsPanel } from "./mydata.js";
+import { emailPanel } from "./email.js";
 import { phonePanel } from "./phone.js";
 import {
   append, choice, errorBox, field, formValue, h, humanize, listFromText, notice, numberOrNull,
@@ -152,7 +153,8 @@ function passwordPanel() {
 }
 
 export async function renderProfile(view) {
-  const data = await gql(`{ me { id email role createdAt profile { ${PROFILE_FIELDS} } }
+  const data = await gql(`{ me { id email emailVerified role createdAt profile {
+    ${PROFILE_FIELDS} } }
     exchangeRates { base rates { currency } } prescriptionActives }`);
   const rates = data.exchangeRates;
   const currencies = [rates.base, ...rates.rates.map((rate) => rate.currency)].sort();
@@ -174,6 +176,7 @@ export async function renderProfile(view) {
     h("p", { class: "muted" }, `${data.me.email} · ${humanize(data.me.role)}`),
     form,
     phone,
+    emailPanel(data.me),
     passwordPanel(),
     await dataRightsPanel(),
   ]);
