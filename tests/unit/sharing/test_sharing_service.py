@@ -432,3 +432,20 @@ def test_the_patient_sees_their_access_log_newest_first(
     older = sharing.access_log("p1", (log[0].at, log[0].id or 0), 10)
     assert older == log[1:]
     assert sharing.access_log("p2", None, 10) == []
+
+
+def test_a_page_of_shared_analyses_tells_each_patient_as_a_read_of_one_does(
+    sharing: SharingService, uow: FakeSharingUnitOfWork
+) -> None:
+    """A page carries the results (and the photos' links): before, the patient was told of a
+    read of one analysis, but not of the same results read a page at a time."""
+    sharing.share("p1", "doc-1", None, None)
+    sharing.shared_analyses("doc-1", None, None, 1)  # a2 only (a1 tells a next page exists)
+    (viewed,) = uow.inbox.newest("p1", None, 10)
+    assert viewed.kind is NotificationKind.SHARE_VIEWED
+    assert viewed.payload == {"dermatologist_id": "doc-1", "analysis_id": "a2"}
+    sharing.shared_analyses("doc-1", None, None, 10)
+    a2 = uow.analyses.get("a2")
+    assert a2 is not None and sharing.allows_analysis("doc-1", Role.DERMATOLOGIST, a2)
+    told = [n.payload["analysis_id"] for n in uow.inbox.newest("p1", None, 10)]
+    assert sorted(told) == ["a1", "a2"]  # once per dermatologist and analysis

@@ -112,12 +112,15 @@ class SharingService:
         first: int,
     ) -> list[Analysis]:
         """Finished analyses shared with the dermatologist, newest first (first + 1 rows: the
-        extra one only tells whether a next page exists). The returned page is audited."""
+        extra one only tells whether a next page exists). The returned page is audited, and
+        its patients are told, as for a read of one analysis (a page carries the results)."""
         now = self._clock()
         with self._uow_factory() as uow:
             rows = uow.shares.shared_analyses(doctor_id, now, patient_id, before, first + 1)
             reads = [(a.owner_id, Resource.ANALYSIS, a.id) for a in rows[:first]]
             audit_reads(uow.access_log, doctor_id, reads, now)
+            for analysis in rows[:first]:
+                tell(uow, entries.share_viewed(analysis.owner_id, doctor_id, analysis.id), now)
             uow.commit()
         return rows
 

@@ -1,0 +1,42 @@
+"""What a dermatologist reads of a patient's shared analyses, through HTTP: every path that
+returns results tells the patient and writes their access log, and ends with the share."""
+
+from __future__ import annotations
+
+from metskin.bootstrap import Container
+from tests.e2e.conftest import GraphQLClient
+from tests.e2e.test_care_api import add_done_analysis, login
+from tests.integration.test_care_booking import make_doctor
+
+SHARE = "mutation($d: ID!) { shareAnalysis(dermatologistId: $d) { id } }"
+REVOKE = "mutation($id: ID!) { revokeShare(shareId: $id) { active } }"
+PAGE = "{ sharedAnalyses(first: 10) { edges { node { id result { concerns { score } } } } } }"
+INBOX = "{ notifications(first: 50) { edges { node { kind details } } } }"
+ACCESS_LOG = "{ accessLog(first: 50) { edges { node { resource resourceId } } } }"
+
+
+async def test_reading_results_a_page_at_a_time_tells_the_patient(
+    client: GraphQLClient, container: Container
+) -> None:
+    """Before, a read of one analysis told the patient (SHARE_VIEWED), but the same results
+    read through `sharedAnalyses` only wrote the access log."""
+    doctor = make_doctor(container, "doc@example.com")
+    owner = (await client.register("pat@example.com"))["user"]["id"]
+    analysis_id = add_done_analysis(container, owner, {"acne": (30.0, {})})
+    share = (await client.data(SHARE, d=doctor.id))["shareAnalysis"]
+    derm = GraphQLClient(client.http)
+    await login(derm, "doc@example.com")
+
+    page = (await derm.data(PAGE))["sharedAnalyses"]["edges"]
+    assert [edge["node"]["id"] for edge in page] == [analysis_id]
+    assert page[0]["node"]["result"]["concerns"] == [{"score": 30.0}]
+    told = [e["node"] for e in (await client.data(INBOX))["notifications"]["edges"]]
+    assert [n["details"] for n in told if n["kind"] == "SHARE_VIEWED"] == [
+        {"dermatologist_id": doctor.id, "analysis_id": analysis_id}
+    ]
+    log = [e["node"] for e in (await client.data(ACCESS_LOG))["accessLog"]["edges"]]
+    assert log == [{"resource": "ANALYSIS", "resourceId": analysis_id}]
+
+    await client.data(REVOKE, id=share["id"])
+    assert (await derm.data(PAGE))["sharedAnalyses"]["edges"] == []
+    assert len((await client.data(ACCESS_LOG))["accessLog"]["edges"]) == 1  # nothing read
