@@ -344,11 +344,11 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     analysis_id = patient.analyse()
     open_dashboard(browser, DEMO_DERMATOLOGIST)
     result = patient.wait_until_done(analysis_id)
-    patient.call(
+    share_id = patient.call(
         "mutation($d: ID!, $a: ID) { shareAnalysis(dermatologistId: $d, analysisId: $a) { id } }",
         d=doctor,
         a=analysis_id,
-    )
+    )["shareAnalysis"]["id"]
 
     shared = f"#feed .event[data-kind=SHARED][data-patient-id='{patient.id}']"
     assert "One analysis" in browser.text(shared, patient.name)  # the event names them
@@ -379,6 +379,21 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     browser.find("#live-status[data-state=live]")
     assert len(browser.visible(f"#feed a[href^='#/shared/{analysis_id}']")) == 1
     browser.text(shared, patient.name)
+
+    # Revoked while the dermatologist reads it: the result leaves the page, and the feed no
+    # longer leads to it (before, both stayed until the dermatologist left the page).
+    browser.click(f"#feed .event[data-kind=SHARED] a[href^='#/shared/{analysis_id}']")
+    browser.find("#analysis #tone")
+    browser.find("#labelling")
+    reads = len(patient.access_log())
+    patient.call("mutation($id: ID!) { revokeShare(shareId: $id) { id } }", id=share_id)
+    assert "no longer shares" in browser.text("#sharing-ended", patient.name)
+    assert not browser.visible("#analysis #tone") and not browser.visible("#labelling")
+    assert len(patient.access_log()) == reads  # the refused read again is in no log
+    browser.click("#nav a[href='#/dashboard']")
+    browser.find(f"#feed .event[data-kind=SHARE_REVOKED][data-patient-id='{patient.id}']")
+    assert "Revoked since" in browser.text(shared, patient.name)
+    assert not browser.visible(f"#feed a[href^='#/shared/{analysis_id}']")
     assert browser.severe_console_messages() == []
 
 

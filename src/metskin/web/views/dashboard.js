@@ -76,20 +76,23 @@ function dateIn(zone, moment = new Date()) {
 
 // --- the feed --------------------------------------------------------------------------------
 
-function eventItem(event, zone, showWeekOf) {
+/** `revoked`: the ids of the shares the feed shows revoked since (no link leads to them). */
+function eventItem(event, zone, showWeekOf, revoked) {
   const details = event.details || {};
+  const open = event.kind === "SHARED" && !revoked.has(event.shareId);
   const facts = [
     event.start ? when(event.start, zone) : null,
     details.consultation_type ? humanize(details.consultation_type) : null,
     details.scope ? (details.scope === "ALL" ? t("All analyses") : t("One analysis")) : null,
     details.urgency ? t("Referral: {urgency}", { urgency: humanize(details.urgency) }) : null,
+    event.kind === "SHARED" && !open ? t("Revoked since") : null,
   ].filter(Boolean);
   const patientQuery = event.patientId ? `?patient=${encodeURIComponent(event.patientId)}` : "";
   const actions = [
-    event.kind === "SHARED" && event.analysisId ? h("a", { class: "open-analysis",
+    open && event.analysisId ? h("a", { class: "open-analysis",
       href: `#/shared/${encodeURIComponent(event.analysisId)}${patientQuery}` },
     t("Open the analysis")) : null,
-    event.kind === "SHARED" && !event.analysisId && event.patientId ? h("a", {
+    open && !event.analysisId && event.patientId ? h("a", {
       href: `#/patients/${encodeURIComponent(event.patientId)}` }, t("See the shared analyses"))
       : null,
     APPOINTMENT_KINDS.has(event.kind) && event.start ? h("button", {
@@ -211,8 +214,10 @@ export async function renderDashboard(view) {
     to: `${addDays(monday, 8)}T00:00:00Z` }); // wide enough for any zone; filtered by local day
 
   const renderFeed = () => {
+    const revoked = new Set(feed.items.filter((item) => item.kind === "SHARE_REVOKED")
+      .map((item) => item.shareId));
     clear(feedList, feed.items.length
-      ? feed.items.map((item) => eventItem(item, zone, showWeekOf))
+      ? feed.items.map((item) => eventItem(item, zone, showWeekOf, revoked))
       : h("li", { class: "muted none", id: "feed-empty" }, feed.lastId === null
         ? t("Reading the recent events…") : t("Nothing yet. New events appear here as they happen.")));
   };
