@@ -4,7 +4,7 @@ returns results tells the patient and writes their access log, and ends with the
 from __future__ import annotations
 
 from metskin.bootstrap import Container
-from tests.e2e.conftest import GraphQLClient
+from tests.e2e.conftest import PASSWORD, GraphQLClient
 from tests.e2e.test_care_api import add_done_analysis, login
 from tests.integration.test_care_booking import make_doctor
 
@@ -40,3 +40,36 @@ async def test_reading_results_a_page_at_a_time_tells_the_patient(
     await client.data(REVOKE, id=share["id"])
     assert (await derm.data(PAGE))["sharedAnalyses"]["edges"] == []
     assert len((await client.data(ACCESS_LOG))["accessLog"]["edges"]) == 1  # nothing read
+
+
+PATIENTS = """query($after: String) { patients(first: 2, after: $after) {
+  edges { node { displayName } } pageInfo { hasNextPage endCursor } } }"""
+
+
+async def test_patients_come_by_name_a_page_at_a_time(
+    client: GraphQLClient, container: Container
+) -> None:
+    """Before, by id: a random order to a dermatologist looking for a patient."""
+    doctor = make_doctor(container, "doc@example.com")
+    for name in ("Zoë Zimmer", "adam Abbott", "Mia Moreau"):
+        patient = GraphQLClient(client.http)
+        await patient.data(
+            """mutation($input: RegisterInput!) { register(input: $input) { accessToken } }""",
+            input={
+                "email": f"{name.split()[0]}@example.com",
+                "password": PASSWORD,
+                "displayName": name,
+            },
+        )
+        await login(patient, f"{name.split()[0]}@example.com")
+        await patient.data(SHARE, d=doctor.id)
+    derm = GraphQLClient(client.http)
+    await login(derm, "doc@example.com")
+
+    first = (await derm.data(PATIENTS))["patients"]
+    assert [e["node"]["displayName"] for e in first["edges"]] == ["adam Abbott", "Mia Moreau"]
+    assert first["pageInfo"]["hasNextPage"]
+    rest = (await derm.data(PATIENTS, after=first["pageInfo"]["endCursor"]))["patients"]
+    assert [e["node"]["displayName"] for e in rest["edges"]] == ["Zoë Zimmer"]
+    assert not rest["pageInfo"]["hasNextPage"]
+    assert await derm.error_codes(PATIENTS, after="bm90LWEtY3Vyc29y") == ["VALIDATION_FAILED"]

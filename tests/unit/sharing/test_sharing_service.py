@@ -21,7 +21,7 @@ from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.referrals.model import Referral, ReferralRecord, Specialty, Urgency
 from metskin.domain.sharing.errors import ShareNotFound
 from metskin.domain.sharing.model import DEFAULT_SHARE_DAYS, Share, ShareScope
-from metskin.domain.sharing.service import SharingService
+from metskin.domain.sharing.service import SharingService, patient_order
 from tests.fakes.analysis import FakeAnalysisUnitOfWork
 from tests.fakes.appointments import FakeAppointmentsUnitOfWork
 from tests.fakes.directory import FakeDermatologistRepository, dermatologist
@@ -367,7 +367,7 @@ def test_patients_are_those_who_booked_or_share_and_reading_them_is_audited(
     assert [u.id for u in sharing.patients("doc-1", None, 10)] == ["p2"]
     sharing.share("p1", "doc-1", None, None)
     assert [u.id for u in sharing.patients("doc-1", None, 10)] == ["p1", "p2"]
-    assert [u.id for u in sharing.patients("doc-1", "p1", 10)] == ["p2"]
+    assert [u.id for u in sharing.patients("doc-1", ("p1@example.com", "p1"), 10)] == ["p2"]
     assert sharing.patients("doc-2", None, 10) == []
     assert ("doc-1", Resource.PROFILE, "p1") in reads_of(uow, "p1")
     assert reads_of(uow, "p2").count(("doc-1", Resource.PROFILE, "p2")) == 3
@@ -449,3 +449,28 @@ def test_a_page_of_shared_analyses_tells_each_patient_as_a_read_of_one_does(
     assert a2 is not None and sharing.allows_analysis("doc-1", Role.DERMATOLOGIST, a2)
     told = [n.payload["analysis_id"] for n in uow.inbox.newest("p1", None, 10)]
     assert sorted(told) == ["a1", "a2"]  # once per dermatologist and analysis
+
+
+def test_patients_are_listed_by_name_whatever_its_case_and_paged_on_it(
+    uow: FakeSharingUnitOfWork, clock: FakeClock
+) -> None:
+    """Before, by id: the order of random UUIDs, across pages of 20."""
+    names = {
+        "u1": "zoë Zimmer",
+        "u2": "Adam Abbott",
+        "u3": "",
+        "u4": "mia Moreau",
+        "u5": "Adam Abbott",
+    }
+    with uow:
+        for ident, name in names.items():
+            uow.users.add(user(ident, display_name=name))
+        uow.commit()
+    sharing = SharingService(uow, clock)
+    for ident in names:
+        sharing.share(ident, "doc-1", None, None)
+    first = sharing.patients("doc-1", None, 2)
+    assert [u.id for u in first] == ["u2", "u5", "u4"]  # ties by id; first + 1
+    rest = sharing.patients("doc-1", patient_order(first[1]), 10)
+    assert [u.id for u in rest] == ["u4", "u3", "u1"]  # u3 by its email, u3@example.com
+    assert reads_of(uow, "u4") == [("doc-1", Resource.PROFILE, "u4")]  # once, on its page

@@ -27,6 +27,12 @@ if TYPE_CHECKING:
     from metskin.domain.sharing.ports import SharingUnitOfWork, SharingUowFactory
 
 
+def patient_order(user: User) -> tuple[str, str]:
+    """How a dermatologist's patients are listed: by the name shown (their email without
+    one), whatever its case, then by id."""
+    return ((user.profile.display_name or user.email).casefold(), user.id)
+
+
 class SharingService:
     def __init__(self, uow_factory: SharingUowFactory, clock: Clock) -> None:
         self._uow_factory = uow_factory
@@ -124,16 +130,18 @@ class SharingService:
             uow.commit()
         return rows
 
-    def patients(self, doctor_id: str, after: str | None, first: int) -> list[User]:
+    def patients(self, doctor_id: str, after: tuple[str, str] | None, first: int) -> list[User]:
         """Patients with an upcoming booking with this dermatologist or an active share with
-        them, by id (first + 1): once the share is revoked or expired and the bookings are
-        over or cancelled, the patient is gone from the list."""
+        them, by name (`patient_order`; first + 1, after the key `after`): once the share is
+        revoked or expired and the bookings are over or cancelled, the patient is gone from
+        the list. Only the returned page is audited."""
         now = self._clock()
         with self._uow_factory() as uow:
             ids = set(uow.appointment_queries.patients_of(doctor_id, now))
             ids.update(s.patient_id for s in uow.shares.active_for_doctor(doctor_id, now))
-            page = sorted(i for i in ids if after is None or i > after)[: first + 1]
-            users = sorted(uow.users.list_by_ids(page), key=lambda u: u.id)
+            everyone = sorted(uow.users.list_by_ids(sorted(ids)), key=patient_order)
+            users = [u for u in everyone if after is None or patient_order(u) > after]
+            users = users[: first + 1]
             reads = [(u.id, Resource.PROFILE, u.id) for u in users[:first]]
             audit_reads(uow.access_log, doctor_id, reads, now)
             uow.commit()
