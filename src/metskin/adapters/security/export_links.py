@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import jwt
 
 from metskin.domain.errors import Forbidden
+from metskin.domain.i18n.marks import _
 
 PURPOSE = "data-export"
 
@@ -31,7 +32,7 @@ class ExportLinks:
                 token, self._secret, algorithms=["HS256"], options={"require": ["exp", "sub"]}
             )
         except jwt.PyJWTError as error:
-            raise ExportLinkInvalid("This download link is not valid or has expired.") from error
+            raise ExportLinkInvalid(_("This download link is not valid or has expired.")) from error
         if claims.get("pur") != PURPOSE or not isinstance(claims.get("exp_id"), str):
-            raise ExportLinkInvalid("This download link is not valid or has expired.")
+            raise ExportLinkInvalid(_("This download link is not valid or has expired."))
         return claims["exp_id"], str(claims["sub"])
