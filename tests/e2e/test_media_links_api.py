@@ -34,7 +34,8 @@ async def test_a_revoke_ends_the_dermatologists_links_at_once(
     for link in (derm_links["url"], derm_links["thumbnailUrl"]):
         fetched = await client.http.get(link)  # the link itself is the credential
         assert fetched.status_code == 200
-        assert fetched.headers["cache-control"] == "private, no-cache"
+        assert fetched.headers["cache-control"] == "private, no-store"  # no copy on disk
+        assert "etag" not in fetched.headers and "last-modified" not in fetched.headers
     assert (await client.http.get(derm_links["url"])).content == (
         await client.http.get(owner_links["url"])
     ).content

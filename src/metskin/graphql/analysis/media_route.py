@@ -36,8 +36,10 @@ def media_route(container: Container) -> Route:
             data,
             media_type=MEDIA_TYPES.get(grant.name.rsplit(".", 1)[-1], "application/octet-stream"),
             headers={
-                # Kept by the viewer's browser but asked again each time: access can end.
-                "cache-control": "private, no-cache",
+                # Asked again each time (access can end) and never written to the browser's
+                # disk: faces of patients stay off a shared clinic computer after a log-out.
+                # (no-cache kept a copy that, without a validator, was never used anyway.)
+                "cache-control": "private, no-store",
                 "x-content-type-options": "nosniff",
                 "content-disposition": "inline",
             },
