@@ -73,3 +73,37 @@ async def test_patients_come_by_name_a_page_at_a_time(
     assert [e["node"]["displayName"] for e in rest["edges"]] == ["Zoë Zimmer"]
     assert not rest["pageInfo"]["hasNextPage"]
     assert await derm.error_codes(PATIENTS, after="bm90LWEtY3Vyc29y") == ["VALIDATION_FAILED"]
+
+
+LABELS = "query($a: ID!) { analysisLabels(analysisId: $a) { source authorId note } }"
+ANNOTATE = """mutation($a: ID!, $i: AnnotationInput!) {
+  annotateAnalysis(analysisId: $a, input: $i) { id } }"""
+CORRECT = """mutation($a: ID!, $i: CorrectionInput!) {
+  correctResult(analysisId: $a, input: $i) { id } }"""
+
+
+async def test_a_dermatologist_does_not_read_another_dermatologist_s_labels(
+    client: GraphQLClient, container: Container
+) -> None:
+    """Before, `analysisLabels` gave every write: the second dermatologist's note, and their
+    id, which `dermatologist(id:)` names (whom else the patient shares with)."""
+    first = make_doctor(container, "doc@example.com")
+    second = make_doctor(container, "doc2@example.com", template=1)
+    owner = (await client.register("pat@example.com"))["user"]["id"]
+    analysis_id = add_done_analysis(container, owner, {"acne": (30.0, {})})
+    doctors = []
+    for doctor, email in ((first, "doc@example.com"), (second, "doc2@example.com")):
+        await client.data(SHARE, d=doctor.id)
+        derm = GraphQLClient(client.http)
+        await login(derm, email)
+        await derm.data(ANNOTATE, a=analysis_id, i={"note": f"seen by {email}"})
+        doctors.append(derm)
+    await client.data(CORRECT, a=analysis_id, i={"note": "it itches"})
+
+    read = (await doctors[0].data(LABELS, a=analysis_id))["analysisLabels"]
+    assert read == [
+        {"source": "DERMATOLOGIST", "authorId": first.id, "note": "seen by doc@example.com"},
+        {"source": "PATIENT", "authorId": owner, "note": "it itches"},
+    ]
+    theirs = (await client.data(LABELS, a=analysis_id))["analysisLabels"]
+    assert [label["authorId"] for label in theirs] == [first.id, second.id, owner]
