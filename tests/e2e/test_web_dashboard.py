@@ -540,6 +540,28 @@ def test_the_history_shows_when_the_dashboard_was_replaced_while_it_loaded(
     assert browser.severe_console_messages() == []
 
 
+def test_older_events_page_back_through_the_history(browser: Browser, server: str) -> None:
+    """Before, the dashboard showed its newest 50 events and nothing before them."""
+    doctor = catalogue_doctor("Los Angeles")
+    account = doctor_id(server, doctor.email)
+    patient = Patient(server, "history@example.com", "Hugo History")
+    for _ in range(28):  # 56 events, SHARED and SHARE_REVOKED by turns
+        share = patient.call(
+            "mutation($d: ID!) { shareAnalysis(dermatologistId: $d) { id } }", d=account
+        )["shareAnalysis"]["id"]
+        patient.call("mutation($id: ID!) { revokeShare(shareId: $id) { id } }", id=share)
+    count = "return document.querySelectorAll('#feed .event').length"
+    ids = "return [...document.querySelectorAll('#feed .event')].map((e) => +e.dataset.eventId)"
+    open_dashboard(browser, doctor.email)
+    browser.until(lambda: browser.driver.execute_script(count) == 50, "the newest 50")
+    browser.click("#older-events")
+    browser.until(lambda: browser.driver.execute_script(count) == 56, "the 6 before them")
+    shown = browser.driver.execute_script(ids)
+    assert shown == sorted(shown, reverse=True) and len(set(shown)) == 56  # newest first
+    assert not browser.visible("#older-events")  # nothing before the first
+    assert browser.severe_console_messages() == []
+
+
 def test_a_week_that_failed_to_load_is_not_stepped_over(browser: Browser) -> None:
     on_new_pages(browser, WEEK_OFFLINE)
     open_dashboard(browser, catalogue_doctor("New York").email)

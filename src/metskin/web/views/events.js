@@ -13,6 +13,8 @@ const EVENTS = `subscription($after: Int!) { dermatologistEvents(afterId: $after
 const AFTER = `query($after: Int!, $first: Int!) {
   dashboardEvents(afterId: $after, first: $first) { ${EVENT_FIELDS} } }`;
 const NEWEST = `query($first: Int!) { dashboardEvents(first: $first) { ${EVENT_FIELDS} } }`;
+const OLDER = `query($before: Int!, $first: Int!) {
+  dashboardEvents(beforeId: $before, first: $first) { ${EVENT_FIELDS} } }`;
 const PAGE = 100; // the API's largest page
 const FAILURES_BEFORE_POLLING = 3; // about 7 seconds of failed reconnects
 const MAX_RETRY_MS = 30_000;
@@ -27,6 +29,11 @@ export async function eventsAfter(afterId, first = PAGE) {
 /** The newest `count` events (fewer when there are fewer), oldest first. */
 export async function newestEvents(count) {
   return (await gql(NEWEST, { first: count })).dashboardEvents;
+}
+
+/** Up to `count` events before `beforeId` (the newest of them), oldest first. */
+export async function olderEvents(beforeId, count) {
+  return (await gql(OLDER, { before: beforeId, first: count })).dashboardEvents;
 }
 
 /**
