@@ -3,6 +3,8 @@ returns results tells the patient and writes their access log, and ends with the
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from metskin.bootstrap import Container
 from tests.e2e.conftest import PASSWORD, GraphQLClient
 from tests.e2e.test_care_api import add_done_analysis, login
@@ -107,3 +109,25 @@ async def test_a_dermatologist_does_not_read_another_dermatologist_s_labels(
     ]
     theirs = (await client.data(LABELS, a=analysis_id))["analysisLabels"]
     assert [label["authorId"] for label in theirs] == [first.id, second.id, owner]
+
+
+async def test_a_dermatologist_reads_until_when_an_analysis_is_shared(
+    client: GraphQLClient, container: Container
+) -> None:
+    """What lets the web app end an open shared analysis when the share runs out."""
+    doctor = make_doctor(container, "doc@example.com")
+    owner = (await client.register("pat@example.com"))["user"]["id"]
+    analysis_id = add_done_analysis(container, owner, {"acne": (30.0, {})})
+    until = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0)
+    await client.data(
+        "mutation($d: ID!, $e: DateTime) { shareAnalysis(dermatologistId: $d, expiresAt: $e) "
+        "{ id } }",
+        d=doctor.id,
+        e=until.isoformat(),
+    )
+    derm = GraphQLClient(client.http)
+    await login(derm, "doc@example.com")
+    query = "query($id: ID!) { analysis(id: $id) { accessUntil } }"
+    found = (await derm.data(query, id=analysis_id))["analysis"]["accessUntil"]
+    assert datetime.fromisoformat(found) == until
+    assert (await client.data(query, id=analysis_id))["analysis"]["accessUntil"] is None

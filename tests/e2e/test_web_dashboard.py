@@ -394,6 +394,21 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     browser.find(f"#feed .event[data-kind=SHARE_REVOKED][data-patient-id='{patient.id}']")
     assert "Revoked since" in browser.text(shared, patient.name)
     assert not browser.visible(f"#feed a[href^='#/shared/{analysis_id}']")
+
+    # Shared again for seconds: the page says until when, and ends by itself then (before, a
+    # share that ran out left the page as it was).
+    patient.call(
+        """mutation($d: ID!, $a: ID, $e: DateTime) {
+        shareAnalysis(dermatologistId: $d, analysisId: $a, expiresAt: $e) { id } }""",
+        d=doctor,
+        a=analysis_id,
+        e=(datetime.now(UTC) + timedelta(seconds=12)).isoformat(),
+    )
+    browser.go(f"#/shared/{analysis_id}?patient={patient.id}")
+    browser.find("#analysis #tone")
+    assert "Shared with you until" in browser.text("#shared-until")
+    assert "no longer shares" in browser.text("#sharing-ended", patient.name, timeout=40)
+    assert not browser.visible("#analysis #tone") and not browser.visible("#labelling")
     assert browser.severe_console_messages() == []
 
 

@@ -474,3 +474,18 @@ def test_patients_are_listed_by_name_whatever_its_case_and_paged_on_it(
     rest = sharing.patients("doc-1", patient_order(first[1]), 10)
     assert [u.id for u in rest] == ["u4", "u3", "u1"]  # u3 by its email, u3@example.com
     assert reads_of(uow, "u4") == [("doc-1", Resource.PROFILE, "u4")]  # once, on its page
+
+
+def test_a_dermatologist_is_told_until_when_the_shares_let_them_read_an_analysis(
+    sharing: SharingService, clock: FakeClock
+) -> None:
+    """The web app ends an open shared analysis at that time (before, it showed it on)."""
+    soon, later = NOW + timedelta(days=3), NOW + timedelta(days=40)
+    sharing.share("p1", "doc-1", "a1", soon)
+    sharing.share("p1", "doc-1", None, later)  # every analysis, for longer
+    assert sharing.access_until("doc-1", Role.DERMATOLOGIST, "p1", "a1") == later
+    assert sharing.access_until("doc-1", Role.DERMATOLOGIST, "p1", "a2") == later
+    assert sharing.access_until("doc-2", Role.DERMATOLOGIST, "p1", "a1") is None
+    assert sharing.access_until("p1", Role.PATIENT, "p1", "a1") is None
+    clock.advance(days=41)
+    assert sharing.access_until("doc-1", Role.DERMATOLOGIST, "p1", "a1") is None

@@ -185,6 +185,19 @@ class SharingService:
                 uow.commit()
         return allowed
 
+    def access_until(
+        self, viewer_id: str, viewer_role: Role, owner_id: str, analysis_id: str
+    ) -> datetime | None:
+        """For a dermatologist: when the active shares that let them read the analysis end (the
+        latest); None for anyone else, or once none does. Not a read of the patient's data:
+        it is asked with the analysis, read (and audited) already."""
+        if viewer_role is not Role.DERMATOLOGIST:
+            return None
+        now = self._clock()
+        with self._uow_factory() as uow:
+            shares = uow.shares.active_between(owner_id, viewer_id, now)
+        return max((s.expires_at for s in shares if s.covers(analysis_id, now)), default=None)
+
     def allows_analysis(
         self, viewer_id: str, viewer_role: Role, analysis: Analysis, *, audit: bool = True
     ) -> bool:

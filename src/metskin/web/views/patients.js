@@ -10,6 +10,9 @@ import { followSharesOf, lastEventId } from "./events.js";
 import { labellingPanel } from "./labelling.js";
 
 const PAGE = 20;
+const LONGEST_TIMER_MS = 2 ** 31 - 1; // about 24.8 days: a later end is checked then, again
+// A shared analysis as the patient's result view reads it, and until when the shares last.
+const SHARED_DETAIL = DETAIL.replace("analysis(id: $id) {", "analysis(id: $id) { accessUntil");
 const PATIENT_FIELDS = "id displayName email birthYear sex timeZone";
 const PATIENTS = `query($first: Int!, $after: String) { patients(first: $first, after: $after) {
   edges { node { ${PATIENT_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
@@ -177,31 +180,43 @@ function sharingEnded(patientId) {
 }
 
 /**
- * A shared analysis, read only. When the patient revokes a share while it is open, it is read
- * again: no longer shared, the result leaves the page (its photo links ended with the share).
+ * A shared analysis, read only, and until when it is shared. When the patient revokes a share
+ * while it is open, or the shares run out, it is read again: no longer shared, the result
+ * leaves the page (its photo links ended with the share).
  */
 export async function renderSharedAnalysis(view, { match: [analysisId], params }) {
   const patientId = params.get("patient");
   const body = h("div", { id: "analysis", "data-analysis-id": analysisId });
+  const until = h("p", { class: "muted", id: "shared-until" });
   append(view, [
     h("p", {}, patientId ? h("a", { href: `#/patients/${encodeURIComponent(patientId)}` },
       t("Back to {name}", { name: patientName(patientId) })) : h("a", { href: "#/patients" }, t("All patients"))),
     h("h1", {}, t("Shared analysis")),
     auditNote(),
+    until,
     body,
   ]);
   const since = await lastEventId();
   let panel = null;
+  let timer = null;
   const show = async () => {
     let analysis;
+    clearTimeout(timer);
     try {
-      ({ analysis } = await gql(DETAIL, { id: analysisId }));
+      ({ analysis } = await gql(SHARED_DETAIL, { id: analysisId }));
     } catch (error) {
       if (error.code !== "FORBIDDEN") throw error;
       clear(body, sharingEnded(patientId));
+      until.textContent = "";
       if (panel) panel.remove();
       panel = null;
       return;
+    }
+    if (analysis.accessUntil) {
+      until.textContent = t("Shared with you until {time}.", { time: when(analysis.accessUntil) });
+      const wait = Date.parse(analysis.accessUntil) - Date.now() + 1000;
+      timer = setTimeout(() => show().catch((error) => showError(view, error)),
+        Math.min(Math.max(wait, 0), LONGEST_TIMER_MS));
     }
     clear(body, resultView(analysis, { forPatient: false }));
     if (analysis.status === "DONE" && !panel) {
@@ -210,7 +225,11 @@ export async function renderSharedAnalysis(view, { match: [analysisId], params }
     }
   };
   await show();
-  return followSharesOf(patientId, since, (event) => {
+  const stop = followSharesOf(patientId, since, (event) => {
     if (event.kind === "SHARE_REVOKED") show().catch((error) => showError(view, error));
   });
+  return () => {
+    stop();
+    clearTimeout(timer);
+  };
 }
