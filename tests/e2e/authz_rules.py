@@ -284,6 +284,14 @@ OBJECT_FIELDS = [
             ("Media.thumbnailUrl", "media { thumbnailUrl }"),
         )
     ),
+    # A time for D1 (no mark of P's in it), null for the owner and admin: only who is refused.
+    rule(
+        "Analysis.accessUntil",
+        "query($id: ID!) { analysis(id: $id) { accessUntil } }",
+        "U ok F ok F ok",
+        variables=ids(id="analysis"),
+        audited=True,  # the analysis's read; FORBIDDEN once revoked
+    ),
     rule("Share.dermatologist", "{ myShares { analysisId dermatologist { id } } }", OWNER_ONLY),
     rule(
         "DashboardEvent.patientName",
@@ -686,6 +694,7 @@ AFTER_REVOKE = {
     "Analysis.media": "FORBIDDEN",
     "Analysis.result": "FORBIDDEN",
     "Analysis.overlayUrl": "FORBIDDEN",
+    "Analysis.accessUntil": "FORBIDDEN",
     "Media.url": "FORBIDDEN",
     "Media.thumbnailUrl": "FORBIDDEN",
     "Appointment.dermatologist": "P",

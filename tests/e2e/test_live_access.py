@@ -163,3 +163,22 @@ def test_an_expired_access_token_ends_the_inbox_stream(
     stream = Stream(http, token(live, "ina@example.com"), INBOX)
     clock.offset = timedelta(minutes=live.settings.access_token_minutes, seconds=1)
     assert stream.codes_then_end() == ["TOKEN_EXPIRED"]
+
+
+def test_a_share_that_runs_out_ends_the_dermatologists_progress_stream(
+    live: Container, clock: MovableClock
+) -> None:
+    """As a revoke does: the share's end is checked at each wake, not only when it opened."""
+    patient = live.accounts.register("sol@example.com", PASSWORD, "Sol Short")
+    doctor = make_doctor(live, "derm3@example.com")
+    media = live.media.upload(patient.id, face_jpeg(256), None)
+    analysis = live.analyses.start(patient.id, media.id)
+    until = datetime.now(UTC) + timedelta(minutes=2)
+    live.sharing.share(patient.id, doctor.id, analysis.id, until)
+    http = TestClient(create_app(live))
+    stream = Stream(http, token(live, "derm3@example.com"), PROGRESS, id=analysis.id)
+    assert stream.next()["payload"]["data"]["analysisProgress"]["stage"] == "QUEUED"
+
+    clock.offset = timedelta(minutes=3)  # the share has run out; the token (15 min) has not
+    assert stream.codes_then_end() == ["FORBIDDEN"]
+    assert len(live.sharing.access_log(patient.id, None, 100)) == 1  # the opening read only

@@ -344,11 +344,11 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     analysis_id = patient.analyse()
     open_dashboard(browser, DEMO_DERMATOLOGIST)
     result = patient.wait_until_done(analysis_id)
-    patient.call(
+    share_id = patient.call(
         "mutation($d: ID!, $a: ID) { shareAnalysis(dermatologistId: $d, analysisId: $a) { id } }",
         d=doctor,
         a=analysis_id,
-    )
+    )["shareAnalysis"]["id"]
 
     shared = f"#feed .event[data-kind=SHARED][data-patient-id='{patient.id}']"
     assert "One analysis" in browser.text(shared, patient.name)  # the event names them
@@ -379,6 +379,36 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     browser.find("#live-status[data-state=live]")
     assert len(browser.visible(f"#feed a[href^='#/shared/{analysis_id}']")) == 1
     browser.text(shared, patient.name)
+
+    # Revoked while the dermatologist reads it: the result leaves the page, and the feed no
+    # longer leads to it (before, both stayed until the dermatologist left the page).
+    browser.click(f"#feed .event[data-kind=SHARED] a[href^='#/shared/{analysis_id}']")
+    browser.find("#analysis #tone")
+    browser.find("#labelling")
+    reads = len(patient.access_log())
+    patient.call("mutation($id: ID!) { revokeShare(shareId: $id) { id } }", id=share_id)
+    assert "no longer shares" in browser.text("#sharing-ended", patient.name)
+    assert not browser.visible("#analysis #tone") and not browser.visible("#labelling")
+    assert len(patient.access_log()) == reads  # the refused read again is in no log
+    browser.click("#nav a[href='#/dashboard']")
+    browser.find(f"#feed .event[data-kind=SHARE_REVOKED][data-patient-id='{patient.id}']")
+    assert "Revoked since" in browser.text(shared, patient.name)
+    assert not browser.visible(f"#feed a[href^='#/shared/{analysis_id}']")
+
+    # Shared again for seconds: the page says until when, and ends by itself then (before, a
+    # share that ran out left the page as it was).
+    patient.call(
+        """mutation($d: ID!, $a: ID, $e: DateTime) {
+        shareAnalysis(dermatologistId: $d, analysisId: $a, expiresAt: $e) { id } }""",
+        d=doctor,
+        a=analysis_id,
+        e=(datetime.now(UTC) + timedelta(seconds=12)).isoformat(),
+    )
+    browser.go(f"#/shared/{analysis_id}?patient={patient.id}")
+    browser.find("#analysis #tone")
+    assert "Shared with you until" in browser.text("#shared-until")
+    assert "no longer shares" in browser.text("#sharing-ended", patient.name, timeout=40)
+    assert not browser.visible("#analysis #tone") and not browser.visible("#labelling")
     assert browser.severe_console_messages() == []
 
 
@@ -522,6 +552,28 @@ def test_the_history_shows_when_the_dashboard_was_replaced_while_it_loaded(
     browser.driver.execute_script("window.dispatchEvent(new HashChangeEvent('hashchange'))")
     browser.find("#live-status[data-state=live]")  # the second page read it and follows
     assert event_id(browser, f"#feed .event[data-kind=BOOKED][data-appointment-id='{appointment}']")
+    assert browser.severe_console_messages() == []
+
+
+def test_older_events_page_back_through_the_history(browser: Browser, server: str) -> None:
+    """Before, the dashboard showed its newest 50 events and nothing before them."""
+    doctor = catalogue_doctor("Los Angeles")
+    account = doctor_id(server, doctor.email)
+    patient = Patient(server, "history@example.com", "Hugo History")
+    for _ in range(28):  # 56 events, SHARED and SHARE_REVOKED by turns
+        share = patient.call(
+            "mutation($d: ID!) { shareAnalysis(dermatologistId: $d) { id } }", d=account
+        )["shareAnalysis"]["id"]
+        patient.call("mutation($id: ID!) { revokeShare(shareId: $id) { id } }", id=share)
+    count = "return document.querySelectorAll('#feed .event').length"
+    ids = "return [...document.querySelectorAll('#feed .event')].map((e) => +e.dataset.eventId)"
+    open_dashboard(browser, doctor.email)
+    browser.until(lambda: browser.driver.execute_script(count) == 50, "the newest 50")
+    browser.click("#older-events")
+    browser.until(lambda: browser.driver.execute_script(count) == 56, "the 6 before them")
+    shown = browser.driver.execute_script(ids)
+    assert shown == sorted(shown, reverse=True) and len(set(shown)) == 56  # newest first
+    assert not browser.visible("#older-events")  # nothing before the first
     assert browser.severe_console_messages() == []
 
 

@@ -212,3 +212,24 @@ def test_learning_consent_is_off_until_given_and_revocable(
     assert uow.consents.consenting() == []
     labels.set_consent("p2", True)
     assert uow.consents.consenting() == ["p2"]
+
+
+def test_a_dermatologist_reads_their_own_labels_and_the_patient_s_not_another_dermatologist_s(
+    labels: LabelService, uow: FakeLabelsUnitOfWork, clock: FakeClock
+) -> None:
+    """Before, every write: a dermatologist read another one's grades and notes, and so learnt
+    whom else the patient shares with (the author's id is a directory id)."""
+    with uow:
+        uow.shares.add(
+            Share("s2", "p1", "doc-2", ShareScope.ALL, None, T0, NOW + timedelta(days=9))
+        )
+        uow.commit()
+    labels.annotate("doc-1", DOC, "a1", FULL)
+    clock.advance(minutes=1)
+    labels.annotate("doc-2", DOC, "a1", LabelInput(grades={Concern.ACNE: 1}, note="doc-2's"))
+    clock.advance(minutes=1)
+    labels.correct("p1", "a1", LabelInput(note="not acne"))
+    assert [x.author_id for x in labels.labels("doc-1", DOC, "a1")] == ["doc-1", "p1"]
+    assert [x.author_id for x in labels.labels("doc-2", DOC, "a1")] == ["doc-2", "p1"]
+    assert len(labels.labels("p1", Role.PATIENT, "a1")) == 3  # the owner sees every write
+    assert len(labels.labels("admin", Role.ADMIN, "a1")) == 3

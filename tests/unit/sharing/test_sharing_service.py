@@ -21,7 +21,7 @@ from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.referrals.model import Referral, ReferralRecord, Specialty, Urgency
 from metskin.domain.sharing.errors import ShareNotFound
 from metskin.domain.sharing.model import DEFAULT_SHARE_DAYS, Share, ShareScope
-from metskin.domain.sharing.service import SharingService
+from metskin.domain.sharing.service import SharingService, patient_order
 from tests.fakes.analysis import FakeAnalysisUnitOfWork
 from tests.fakes.appointments import FakeAppointmentsUnitOfWork
 from tests.fakes.directory import FakeDermatologistRepository, dermatologist
@@ -367,7 +367,7 @@ def test_patients_are_those_who_booked_or_share_and_reading_them_is_audited(
     assert [u.id for u in sharing.patients("doc-1", None, 10)] == ["p2"]
     sharing.share("p1", "doc-1", None, None)
     assert [u.id for u in sharing.patients("doc-1", None, 10)] == ["p1", "p2"]
-    assert [u.id for u in sharing.patients("doc-1", "p1", 10)] == ["p2"]
+    assert [u.id for u in sharing.patients("doc-1", ("p1@example.com", "p1"), 10)] == ["p2"]
     assert sharing.patients("doc-2", None, 10) == []
     assert ("doc-1", Resource.PROFILE, "p1") in reads_of(uow, "p1")
     assert reads_of(uow, "p2").count(("doc-1", Resource.PROFILE, "p2")) == 3
@@ -432,3 +432,60 @@ def test_the_patient_sees_their_access_log_newest_first(
     older = sharing.access_log("p1", (log[0].at, log[0].id or 0), 10)
     assert older == log[1:]
     assert sharing.access_log("p2", None, 10) == []
+
+
+def test_a_page_of_shared_analyses_tells_each_patient_as_a_read_of_one_does(
+    sharing: SharingService, uow: FakeSharingUnitOfWork
+) -> None:
+    """A page carries the results (and the photos' links): before, the patient was told of a
+    read of one analysis, but not of the same results read a page at a time."""
+    sharing.share("p1", "doc-1", None, None)
+    sharing.shared_analyses("doc-1", None, None, 1)  # a2 only (a1 tells a next page exists)
+    (viewed,) = uow.inbox.newest("p1", None, 10)
+    assert viewed.kind is NotificationKind.SHARE_VIEWED
+    assert viewed.payload == {"dermatologist_id": "doc-1", "analysis_id": "a2"}
+    sharing.shared_analyses("doc-1", None, None, 10)
+    a2 = uow.analyses.get("a2")
+    assert a2 is not None and sharing.allows_analysis("doc-1", Role.DERMATOLOGIST, a2)
+    told = [n.payload["analysis_id"] for n in uow.inbox.newest("p1", None, 10)]
+    assert sorted(told) == ["a1", "a2"]  # once per dermatologist and analysis
+
+
+def test_patients_are_listed_by_name_whatever_its_case_and_paged_on_it(
+    uow: FakeSharingUnitOfWork, clock: FakeClock
+) -> None:
+    """Before, by id: the order of random UUIDs, across pages of 20."""
+    names = {
+        "u1": "zoë Zimmer",
+        "u2": "Adam Abbott",
+        "u3": "",
+        "u4": "mia Moreau",
+        "u5": "Adam Abbott",
+    }
+    with uow:
+        for ident, name in names.items():
+            uow.users.add(user(ident, display_name=name))
+        uow.commit()
+    sharing = SharingService(uow, clock)
+    for ident in names:
+        sharing.share(ident, "doc-1", None, None)
+    first = sharing.patients("doc-1", None, 2)
+    assert [u.id for u in first] == ["u2", "u5", "u4"]  # ties by id; first + 1
+    rest = sharing.patients("doc-1", patient_order(first[1]), 10)
+    assert [u.id for u in rest] == ["u4", "u3", "u1"]  # u3 by its email, u3@example.com
+    assert reads_of(uow, "u4") == [("doc-1", Resource.PROFILE, "u4")]  # once, on its page
+
+
+def test_a_dermatologist_is_told_until_when_the_shares_let_them_read_an_analysis(
+    sharing: SharingService, clock: FakeClock
+) -> None:
+    """The web app ends an open shared analysis at that time (before, it showed it on)."""
+    soon, later = NOW + timedelta(days=3), NOW + timedelta(days=40)
+    sharing.share("p1", "doc-1", "a1", soon)
+    sharing.share("p1", "doc-1", None, later)  # every analysis, for longer
+    assert sharing.access_until("doc-1", Role.DERMATOLOGIST, "p1", "a1") == later
+    assert sharing.access_until("doc-1", Role.DERMATOLOGIST, "p1", "a2") == later
+    assert sharing.access_until("doc-2", Role.DERMATOLOGIST, "p1", "a1") is None
+    assert sharing.access_until("p1", Role.PATIENT, "p1", "a1") is None
+    clock.advance(days=41)
+    assert sharing.access_until("doc-1", Role.DERMATOLOGIST, "p1", "a1") is None

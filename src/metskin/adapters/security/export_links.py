@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from metskin.adapters.security.signed_tokens import SignedTokens
 from metskin.domain.errors import Forbidden
+from metskin.domain.i18n.marks import _
 
 PURPOSE = "data-export"
 
@@ -29,5 +30,5 @@ class ExportLinks:
         """(export id, user id) of a valid link; an expired or forged one is refused."""
         claims = self._tokens.read(token, now, "exp_id", "sub")
         if claims is None:
-            raise ExportLinkInvalid("This download link is not valid or has expired.")
+            raise ExportLinkInvalid(_("This download link is not valid or has expired."))
         return claims["exp_id"], claims["sub"]

@@ -12,6 +12,7 @@ from metskin.adapters.security.keys import SigningKeys
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.records import MediaGrant
 from metskin.domain.errors import Forbidden
+from metskin.domain.i18n.marks import _
 
 PURPOSE = "media"
 
@@ -49,7 +50,7 @@ class MediaUrlSigner:
                 options={"require": ["obj", "sub", "rol", "pur", "exp"]},
             )
             if claims["pur"] != PURPOSE:
-                raise Forbidden("This link is not valid.")
+                raise Forbidden(_("This link is not valid."))
             return MediaGrant(
                 str(claims["obj"]),
                 str(claims["sub"]),
@@ -58,6 +59,6 @@ class MediaUrlSigner:
                 claims.get("md"),
             )
         except jwt.ExpiredSignatureError as error:
-            raise ExpiredLink("This link has expired; reload the page.") from error
+            raise ExpiredLink(_("This link has expired; reload the page.")) from error
         except (jwt.PyJWTError, ValueError) as error:
-            raise Forbidden("This link is not valid.") from error
+            raise Forbidden(_("This link is not valid.")) from error

@@ -39,6 +39,7 @@ from metskin.domain.analysis.records import (
     progress_channel,
 )
 from metskin.domain.errors import DomainError, Forbidden, QueueUnavailable
+from metskin.domain.i18n.marks import _
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
 from metskin.domain.messages import Event, Job
@@ -144,19 +145,19 @@ class AnalysisService:
             if analysis is not None and grant.name not in names:
                 names.add(uow.analyses.overlay_name(analysis.id) or "")
         if media is None or grant.name not in names:
-            raise MediaNotFound("This file is no longer available.")
+            raise MediaNotFound(_("This file is no longer available."))
         viewer, role = grant.viewer_id, grant.viewer_role
         if not (
             viewer == media.owner_id
             or role is Role.ADMIN
             or (analysis is not None and self._access(viewer, role, analysis))
         ):
-            raise MediaAccessEnded("You no longer have access to this file.")
+            raise MediaAccessEnded(_("You no longer have access to this file."))
         try:
             return self._storage.get(grant.name)
         except ObjectMissing as error:
             if grant.name != media.thumbnail_name or media.kind is not MediaKind.PHOTO:
-                raise MediaNotFound("This file is no longer available.") from error
+                raise MediaNotFound(_("This file is no longer available.")) from error
         return self._make_thumbnail(media)
 
     def unmade_thumbnail(self, name: str) -> bytes | None:
@@ -179,7 +180,7 @@ class AnalysisService:
         try:
             thumbnail = self._engine.thumbnail(self._read(media))
         except CorruptMedia as error:
-            raise MediaNotFound("This file is no longer available.") from error
+            raise MediaNotFound(_("This file is no longer available.")) from error
         self._storage.put(media.thumbnail_name, thumbnail, "image/jpeg")
         return thumbnail
 

@@ -56,15 +56,21 @@ class LabelService:
         return label
 
     def labels(self, viewer_id: str, role: Role, analysis_id: str) -> list[Label]:
-        """Every label write on the analysis, oldest first: for the owner, an admin, or a
-        dermatologist while it is shared with them (that read is audited)."""
+        """The label writes on the analysis, oldest first: every one for the owner and an
+        admin; for a dermatologist while it is shared with them (an audited read), their own
+        and the owner's corrections, not another dermatologist's (whose grades and notes
+        would also tell whom else the patient shares with)."""
         with self._uow_factory() as uow:
             analysis = self._analysis(uow, analysis_id)
             if analysis.owner_id == viewer_id or role is Role.ADMIN:
                 return uow.labels.for_analysis(analysis_id)
             if role is not Role.DERMATOLOGIST or not self._shared(uow, viewer_id, analysis):
                 raise AnalysisNotFound("No such analysis.", field="analysisId")
-            found = uow.labels.for_analysis(analysis_id)
+            found = [
+                label
+                for label in uow.labels.for_analysis(analysis_id)
+                if label.author_id == viewer_id or label.source is LabelSource.PATIENT
+            ]
             reads = [(analysis.owner_id, Resource.LABELS, analysis.id)]
             audit_reads(uow.access_log, viewer_id, reads, self._clock())
             uow.commit()

@@ -151,11 +151,11 @@ class PrivacyService:
     def download(self, user_id: str, export_id: str) -> tuple[DataExport, bytes]:
         export = self.export_of(user_id, export_id)
         if not export.downloadable(self.clock()) or export.storage_name is None:
-            raise ExportUnavailable("This export is not ready or has expired; start a new one.")
+            raise ExportUnavailable(_("This export is not ready or has expired; start a new one."))
         try:
             return export, self.storage.get(export.storage_name)
         except ObjectMissing as error:
-            raise ExportUnavailable("This export is no longer available.") from error
+            raise ExportUnavailable(_("This export is no longer available.")) from error
 
     # --- erasure ---------------------------------------------------------------------------
 

@@ -27,6 +27,12 @@ if TYPE_CHECKING:
     from metskin.domain.sharing.ports import SharingUnitOfWork, SharingUowFactory
 
 
+def patient_order(user: User) -> tuple[str, str]:
+    """How a dermatologist's patients are listed: by the name shown (their email without
+    one), whatever its case, then by id."""
+    return ((user.profile.display_name or user.email).casefold(), user.id)
+
+
 class SharingService:
     def __init__(self, uow_factory: SharingUowFactory, clock: Clock) -> None:
         self._uow_factory = uow_factory
@@ -112,25 +118,30 @@ class SharingService:
         first: int,
     ) -> list[Analysis]:
         """Finished analyses shared with the dermatologist, newest first (first + 1 rows: the
-        extra one only tells whether a next page exists). The returned page is audited."""
+        extra one only tells whether a next page exists). The returned page is audited, and
+        its patients are told, as for a read of one analysis (a page carries the results)."""
         now = self._clock()
         with self._uow_factory() as uow:
             rows = uow.shares.shared_analyses(doctor_id, now, patient_id, before, first + 1)
             reads = [(a.owner_id, Resource.ANALYSIS, a.id) for a in rows[:first]]
             audit_reads(uow.access_log, doctor_id, reads, now)
+            for analysis in rows[:first]:
+                tell(uow, entries.share_viewed(analysis.owner_id, doctor_id, analysis.id), now)
             uow.commit()
         return rows
 
-    def patients(self, doctor_id: str, after: str | None, first: int) -> list[User]:
+    def patients(self, doctor_id: str, after: tuple[str, str] | None, first: int) -> list[User]:
         """Patients with an upcoming booking with this dermatologist or an active share with
-        them, by id (first + 1): once the share is revoked or expired and the bookings are
-        over or cancelled, the patient is gone from the list."""
+        them, by name (`patient_order`; first + 1, after the key `after`): once the share is
+        revoked or expired and the bookings are over or cancelled, the patient is gone from
+        the list. Only the returned page is audited."""
         now = self._clock()
         with self._uow_factory() as uow:
             ids = set(uow.appointment_queries.patients_of(doctor_id, now))
             ids.update(s.patient_id for s in uow.shares.active_for_doctor(doctor_id, now))
-            page = sorted(i for i in ids if after is None or i > after)[: first + 1]
-            users = sorted(uow.users.list_by_ids(page), key=lambda u: u.id)
+            everyone = sorted(uow.users.list_by_ids(sorted(ids)), key=patient_order)
+            users = [u for u in everyone if after is None or patient_order(u) > after]
+            users = users[: first + 1]
             reads = [(u.id, Resource.PROFILE, u.id) for u in users[:first]]
             audit_reads(uow.access_log, doctor_id, reads, now)
             uow.commit()
@@ -173,6 +184,19 @@ class SharingService:
                 )
                 uow.commit()
         return allowed
+
+    def access_until(
+        self, viewer_id: str, viewer_role: Role, owner_id: str, analysis_id: str
+    ) -> datetime | None:
+        """For a dermatologist: when the active shares that let them read the analysis end (the
+        latest); None for anyone else, or once none does. Not a read of the patient's data:
+        it is asked with the analysis, read (and audited) already."""
+        if viewer_role is not Role.DERMATOLOGIST:
+            return None
+        now = self._clock()
+        with self._uow_factory() as uow:
+            shares = uow.shares.active_between(owner_id, viewer_id, now)
+        return max((s.expires_at for s in shares if s.covers(analysis_id, now)), default=None)
 
     def allows_analysis(
         self, viewer_id: str, viewer_role: Role, analysis: Analysis, *, audit: bool = True

@@ -4,13 +4,14 @@ is served only while that viewer may still see it (checked at every fetch)."""
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from metskin.bootstrap import Container
-from metskin.domain.errors import DomainError, NotFound
+from metskin.domain.errors import DomainError
 from metskin.domain.progress.service import PICTURES
 from metskin.graphql.context import run_sync
+from metskin.graphql.link_errors import refused
 
 MEDIA_TYPES = {
     "jpg": "image/jpeg",
@@ -30,14 +31,15 @@ def media_route(container: Container) -> Route:
             else:
                 data = await run_sync(container.analyses.open_object, grant)
         except DomainError as error:
-            status = 404 if isinstance(error, NotFound) else 403
-            return JSONResponse({"error": error.message, "code": error.code}, status_code=status)
+            return refused(container, request, error)
         return Response(
             data,
             media_type=MEDIA_TYPES.get(grant.name.rsplit(".", 1)[-1], "application/octet-stream"),
             headers={
-                # Kept by the viewer's browser but asked again each time: access can end.
-                "cache-control": "private, no-cache",
+                # Asked again each time (access can end) and never written to the browser's
+                # disk: faces of patients stay off a shared clinic computer after a log-out.
+                # (no-cache kept a copy that, without a validator, was never used anyway.)
+                "cache-control": "private, no-store",
                 "x-content-type-options": "nosniff",
                 "content-disposition": "inline",
             },

@@ -18,6 +18,7 @@ from metskin.domain.analysis.records import MediaKind as DomainMediaKind
 from metskin.domain.i18n.locales import language_of
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.i18n.source import ENGLISH
+from metskin.graphql.context import run_sync
 from metskin.graphql.i18n import coded_text
 from metskin.graphql.mapping import copy_fields
 
@@ -307,6 +308,7 @@ class Analysis:
     failure_reason: str | None
     summary: AnalysisSummary | None
     media_id: strawberry.Private[str]
+    owner_id: strawberry.Private[str]
 
     @strawberry.field
     async def media(self, info: Info) -> Media | None:
@@ -326,6 +328,15 @@ class Analysis:
         if not stored or not stored[1]:
             return None
         return media_link(info, stored[1], str(self.id), self.media_id)
+
+    @strawberry.field(
+        description="For a dermatologist: when the patient's shares that let you read it end "
+        "(the latest of them); after that it is FORBIDDEN. Null for its owner or an admin."
+    )
+    async def access_until(self, info: Info) -> datetime | None:
+        viewer, sharing = info.context.require_viewer(), info.context.container.sharing
+        wanted = (viewer.user_id, viewer.role, self.owner_id, str(self.id))
+        return await run_sync(sharing.access_until, *wanted)
 
     @classmethod
     def from_domain(cls, analysis: DomainAnalysis, tr: Translator = ENGLISH) -> Analysis:

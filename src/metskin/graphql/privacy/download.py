@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from metskin.bootstrap import Container
-from metskin.domain.errors import DomainError, NotFound
+from metskin.domain.errors import DomainError
 from metskin.graphql.context import run_sync
+from metskin.graphql.link_errors import refused
 
 
 def export_route(container: Container) -> Route:
@@ -22,8 +23,7 @@ def export_route(container: Container) -> Route:
             )
             export, data = await run_sync(container.privacy.download, user_id, export_id)
         except DomainError as error:
-            status = 404 if isinstance(error, NotFound) else 403
-            return JSONResponse({"error": error.message, "code": error.code}, status_code=status)
+            return refused(container, request, error)
         day = (export.finished_at or export.requested_at).strftime("%Y-%m-%d")
         return Response(
             data,

@@ -9,14 +9,15 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from metskin.domain.accounts.model import User as DomainUser
 from metskin.domain.audit.model import AccessEntry as DomainAccessEntry
+from metskin.domain.sharing.service import patient_order
 from metskin.graphql.analysis.types import Analysis
 from metskin.graphql.context import run_sync, viewer_id_of
 from metskin.graphql.pagination import (
     Connection,
     CursorCodec,
     by_created,
-    by_id,
     by_time,
     paginate,
 )
@@ -27,6 +28,19 @@ ACCESS_CURSOR: CursorCodec[DomainAccessEntry, tuple[datetime, int]] = by_time(
     lambda entry: (entry.at, entry.id), int
 )
 """Newest read first, ties broken by the log's id."""
+
+
+def _patient_key(text: str) -> tuple[str, str]:
+    ident, bar, name = text.partition("|")  # the id first: a name may hold a bar
+    if not bar or not ident:
+        raise ValueError("not a patients cursor")
+    return name, ident
+
+
+PATIENT_CURSOR: CursorCodec[DomainUser, tuple[str, str]] = CursorCodec(
+    lambda user: "|".join(reversed(patient_order(user))), _patient_key
+)
+"""By the name shown, whatever its case, ties broken by id (`patient_order`)."""
 
 
 @strawberry.type
@@ -51,7 +65,7 @@ class SharingQueries:
             AccessLogEntry.from_domain,
         )
 
-    @guarded_field(IsDermatologist, "Patients who booked you or share with you (audited).")
+    @guarded_field(IsDermatologist, "Patients who booked you or share with you, by name (audited).")
     async def patients(
         self, info: Info, first: int = 20, after: str | None = None
     ) -> Connection[Patient]:
@@ -61,7 +75,7 @@ class SharingQueries:
             info,
             first,
             after,
-            by_id(),
+            PATIENT_CURSOR,
             lambda page: sharing.patients(viewer_id, page.after, page.first),
             Patient.from_domain,
         )

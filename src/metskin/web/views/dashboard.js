@@ -8,7 +8,7 @@ import {
   append, busy, clear, dateHeading, errorBox, h, humanize, showError, when,
 } from "../dom.js";
 import { mark, t } from "../i18n.js";
-import { POLL_MS, followDashboard, newestEvents } from "./events.js";
+import { POLL_MS, followDashboard, newestEvents, olderEvents } from "./events.js";
 import { auditNote, patientLink, rememberNames } from "./patients.js";
 
 const APPOINTMENT_FIELDS = `id start end startLocal endLocal timeZone status consultationType
@@ -37,11 +37,15 @@ const STATES = {
 };
 
 // The feed outlives the page: coming back to it resumes after the last event seen. Until
-// its history is read, lastId is null.
-const feed = { owner: null, lastId: null, items: [] };
+// its history is read, lastId is null. It keeps `limit` events (more once older ones are
+// asked for); `older`: events before the oldest kept may exist.
+const feed = { owner: null, lastId: null, items: [], limit: FEED_SIZE, older: false };
 
 function feedFor(userId) {
-  if (feed.owner !== userId) Object.assign(feed, { owner: userId, lastId: null, items: [] });
+  if (feed.owner !== userId) {
+    Object.assign(feed, { owner: userId, lastId: null, items: [], limit: FEED_SIZE,
+      older: false });
+  }
   return feed;
 }
 
@@ -50,8 +54,20 @@ function addToFeed(events) {
   const fresh = events.filter((event) => feed.lastId === null || event.id > feed.lastId);
   if (!fresh.length) return;
   rememberNames(fresh); // events name their patient too (patientId, patientName)
-  feed.items = [...fresh.slice(-FEED_SIZE).reverse(), ...feed.items].slice(0, FEED_SIZE);
+  const items = [...[...fresh].reverse(), ...feed.items];
+  feed.older ||= items.length > feed.limit; // the oldest leave the feed
+  feed.items = items.slice(0, feed.limit);
   feed.lastId = fresh[fresh.length - 1].id;
+}
+
+/** The page of events before the oldest in the feed, added at its end. */
+async function addOlder() {
+  const oldest = feed.items[feed.items.length - 1];
+  const events = oldest ? await olderEvents(oldest.id, HISTORY_SIZE) : [];
+  rememberNames(events);
+  feed.items.push(...events.reverse());
+  feed.limit = Math.max(feed.limit, feed.items.length);
+  feed.older = events.length === HISTORY_SIZE;
 }
 
 // --- dates, as YYYY-MM-DD in the practice's zone ---------------------------------------------
@@ -76,20 +92,23 @@ function dateIn(zone, moment = new Date()) {
 
 // --- the feed --------------------------------------------------------------------------------
 
-function eventItem(event, zone, showWeekOf) {
+/** `revoked`: the ids of the shares the feed shows revoked since (no link leads to them). */
+function eventItem(event, zone, showWeekOf, revoked) {
   const details = event.details || {};
+  const open = event.kind === "SHARED" && !revoked.has(event.shareId);
   const facts = [
     event.start ? when(event.start, zone) : null,
     details.consultation_type ? humanize(details.consultation_type) : null,
     details.scope ? (details.scope === "ALL" ? t("All analyses") : t("One analysis")) : null,
     details.urgency ? t("Referral: {urgency}", { urgency: humanize(details.urgency) }) : null,
+    event.kind === "SHARED" && !open ? t("Revoked since") : null,
   ].filter(Boolean);
   const patientQuery = event.patientId ? `?patient=${encodeURIComponent(event.patientId)}` : "";
   const actions = [
-    event.kind === "SHARED" && event.analysisId ? h("a", { class: "open-analysis",
+    open && event.analysisId ? h("a", { class: "open-analysis",
       href: `#/shared/${encodeURIComponent(event.analysisId)}${patientQuery}` },
     t("Open the analysis")) : null,
-    event.kind === "SHARED" && !event.analysisId && event.patientId ? h("a", {
+    open && !event.analysisId && event.patientId ? h("a", {
       href: `#/patients/${encodeURIComponent(event.patientId)}` }, t("See the shared analyses"))
       : null,
     APPOINTMENT_KINDS.has(event.kind) && event.start ? h("button", {
@@ -167,13 +186,19 @@ export async function renderDashboard(view) {
   const status = h("span", { class: "live-status", id: "live-status", role: "status",
     "data-state": "connecting" }, t(STATES.connecting));
   const feedList = h("ol", { class: "feed", id: "feed", "aria-live": "polite" });
+  const olderButton = h("button", { type: "button", id: "older-events", class: "more",
+    hidden: true }, t("Older events"));
   const feedPanel = h("section", { class: "card feed-panel", "aria-labelledby": "feed-title" },
     errorBox(),
     h("h2", { id: "feed-title" }, t("Live events "), status),
     h("p", { class: "muted" }, t("Bookings, changes, shares and referrals: the recent ones, then "
       + "new ones as they happen, newest first. After a dropped connection the feed picks up "
       + "where it stopped.")),
-    feedList);
+    feedList, olderButton);
+  olderButton.addEventListener("click", () => busy(feedPanel, async () => {
+    await addOlder();
+    renderFeed();
+  }));
 
   const weekInput = h("input", { type: "date", name: "week", id: "week-of" });
   const zoneNote = h("span", { id: "week-zone" });
@@ -211,8 +236,11 @@ export async function renderDashboard(view) {
     to: `${addDays(monday, 8)}T00:00:00Z` }); // wide enough for any zone; filtered by local day
 
   const renderFeed = () => {
+    olderButton.hidden = !feed.older;
+    const revoked = new Set(feed.items.filter((item) => item.kind === "SHARE_REVOKED")
+      .map((item) => item.shareId));
     clear(feedList, feed.items.length
-      ? feed.items.map((item) => eventItem(item, zone, showWeekOf))
+      ? feed.items.map((item) => eventItem(item, zone, showWeekOf, revoked))
       : h("li", { class: "muted none", id: "feed-empty" }, feed.lastId === null
         ? t("Reading the recent events…") : t("Nothing yet. New events appear here as they happen.")));
   };
@@ -226,6 +254,7 @@ export async function renderDashboard(view) {
     const events = await newestEvents(HISTORY_SIZE);
     if (feed.lastId === null) {
       addToFeed(events);
+      feed.older = events.length === HISTORY_SIZE;
       feed.lastId ??= 0; // none yet: follow from the start
     }
     renderFeed();

@@ -13,10 +13,13 @@ const EVENTS = `subscription($after: Int!) { dermatologistEvents(afterId: $after
 const AFTER = `query($after: Int!, $first: Int!) {
   dashboardEvents(afterId: $after, first: $first) { ${EVENT_FIELDS} } }`;
 const NEWEST = `query($first: Int!) { dashboardEvents(first: $first) { ${EVENT_FIELDS} } }`;
+const OLDER = `query($before: Int!, $first: Int!) {
+  dashboardEvents(beforeId: $before, first: $first) { ${EVENT_FIELDS} } }`;
 const PAGE = 100; // the API's largest page
 const FAILURES_BEFORE_POLLING = 3; // about 7 seconds of failed reconnects
 const MAX_RETRY_MS = 30_000;
 export const POLL_MS = 5000;
+const SHARE_KINDS = new Set(["SHARED", "SHARE_REVOKED"]);
 
 /** Up to `first` events after `afterId`, oldest first. */
 export async function eventsAfter(afterId, first = PAGE) {
@@ -26,6 +29,11 @@ export async function eventsAfter(afterId, first = PAGE) {
 /** The newest `count` events (fewer when there are fewer), oldest first. */
 export async function newestEvents(count) {
   return (await gql(NEWEST, { first: count })).dashboardEvents;
+}
+
+/** Up to `count` events before `beforeId` (the newest of them), oldest first. */
+export async function olderEvents(beforeId, count) {
+  return (await gql(OLDER, { before: beforeId, first: count })).dashboardEvents;
 }
 
 /**
@@ -127,4 +135,28 @@ export function followDashboard({ afterId, onEvent, onState }) {
   setState("connecting");
   connect();
   return halt;
+}
+
+/** The id of the newest dashboard event (0 when there is none): where following starts. */
+export async function lastEventId() {
+  const [newest] = await newestEvents(1);
+  return newest ? newest.id : 0;
+}
+
+/**
+ * Calls `onChange(event)` for each share of `patientId` (of anyone, without one) given or
+ * revoked after the event `afterId` (from lastEventId(), read before the page read what is
+ * shared): a page showing what they share reads it again, and says so when it is no longer
+ * shared. A dropped connection is resumed as on the dashboard. Returns a stop function.
+ */
+export function followSharesOf(patientId, afterId, onChange) {
+  return followDashboard({
+    afterId,
+    onState: () => {},
+    onEvent: (event) => {
+      if (SHARE_KINDS.has(event.kind) && (!patientId || event.patientId === patientId)) {
+        onChange(event);
+      }
+    },
+  });
 }

@@ -2,13 +2,17 @@
 // Every one of these reads is written to the patient's access log by the API.
 
 import { gql, session } from "../graphql.js";
-import { append, busy, clear, errorBox, h, humanize, when } from "../dom.js";
+import { append, busy, clear, errorBox, h, humanize, notice, showError, when } from "../dom.js";
 import { mark, t } from "../i18n.js";
 import { DETAIL, resultView } from "./analysis.js";
 import { summaryText } from "./history.js";
+import { followSharesOf, lastEventId } from "./events.js";
 import { labellingPanel } from "./labelling.js";
 
 const PAGE = 20;
+const LONGEST_TIMER_MS = 2 ** 31 - 1; // about 24.8 days: a later end is checked then, again
+// A shared analysis as the patient's result view reads it, and until when the shares last.
+const SHARED_DETAIL = DETAIL.replace("analysis(id: $id) {", "analysis(id: $id) { accessUntil");
 const PATIENT_FIELDS = "id displayName email birthYear sex timeZone";
 const PATIENTS = `query($first: Int!, $after: String) { patients(first: $first, after: $after) {
   edges { node { ${PATIENT_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
@@ -129,15 +133,19 @@ function sharedItem(patientId) {
   };
 }
 
+/**
+ * The patient's shared analyses. A share they give or revoke while the page is open reads the
+ * list again: an analysis no longer shared leaves the page at once.
+ */
 export async function renderPatient(view, { match: [patientId] }) {
   const heading = h("h1", {}, t("Patient"));
   const details = h("p", { class: "muted", id: "patient-details" });
-  const list = h("ul", { class: "history", id: "shared-analyses" });
+  const section = h("div", { id: "shared-section" });
   append(view, [
     h("p", {}, h("a", { href: "#/patients" }, t("All patients"))),
     heading, details, auditNote(),
     h("h2", { class: "section" }, t("Shared analyses")),
-    list,
+    section,
   ]);
   const patient = cache().patients.get(patientId); // when the patients list was read
   heading.textContent = patientName(patientId);
@@ -146,28 +154,82 @@ export async function renderPatient(view, { match: [patientId] }) {
       patient.birthYear ? t("born {year}", { year: patient.birthYear }) : null,
       patient.timeZone].filter(Boolean).join(" · ");
   }
-  const count = await pagedList(list, t("Older analyses"), async (after) => {
-    const { sharedAnalyses } = await gql(SHARED, { patient: patientId, first: PAGE, after });
-    return { items: sharedAnalyses.edges.map((edge) => edge.node),
-      pageInfo: sharedAnalyses.pageInfo };
-  }, sharedItem(patientId));
-  if (!count) {
-    list.replaceWith(h("p", { id: "no-shared" }, t("This patient shares no finished analysis "
-      + "with you now.")));
-  }
+  const since = await lastEventId();
+  const show = async () => {
+    const list = h("ul", { class: "history", id: "shared-analyses" });
+    clear(section, list);
+    const count = await pagedList(list, t("Older analyses"), async (after) => {
+      const { sharedAnalyses } = await gql(SHARED, { patient: patientId, first: PAGE, after });
+      return { items: sharedAnalyses.edges.map((edge) => edge.node),
+        pageInfo: sharedAnalyses.pageInfo };
+    }, sharedItem(patientId));
+    if (!count) {
+      list.replaceWith(h("p", { id: "no-shared" }, t("This patient shares no finished analysis "
+        + "with you now.")));
+    }
+  };
+  await show();
+  return followSharesOf(patientId, since, () => show().catch((error) => showError(view, error)));
 }
 
+/** Said in place of an analysis the patient no longer shares (revoked, or the share ended). */
+function sharingEnded(patientId) {
+  return h("div", { id: "sharing-ended" }, notice(patientId
+    ? t("{name} no longer shares this analysis with you.", { name: patientName(patientId) })
+    : t("This analysis is no longer shared with you."), "info"));
+}
+
+/**
+ * A shared analysis, read only, and until when it is shared. When the patient revokes a share
+ * while it is open, or the shares run out, it is read again: no longer shared, the result
+ * leaves the page (its photo links ended with the share).
+ */
 export async function renderSharedAnalysis(view, { match: [analysisId], params }) {
   const patientId = params.get("patient");
   const body = h("div", { id: "analysis", "data-analysis-id": analysisId });
+  const until = h("p", { class: "muted", id: "shared-until" });
   append(view, [
     h("p", {}, patientId ? h("a", { href: `#/patients/${encodeURIComponent(patientId)}` },
       t("Back to {name}", { name: patientName(patientId) })) : h("a", { href: "#/patients" }, t("All patients"))),
     h("h1", {}, t("Shared analysis")),
     auditNote(),
+    until,
     body,
   ]);
-  const { analysis } = await gql(DETAIL, { id: analysisId });
-  clear(body, resultView(analysis, { forPatient: false }));
-  if (analysis.status === "DONE") body.after(await labellingPanel(analysisId));
+  const since = await lastEventId();
+  let panel = null;
+  let timer = null;
+  const show = async () => {
+    let analysis;
+    clearTimeout(timer);
+    try {
+      ({ analysis } = await gql(SHARED_DETAIL, { id: analysisId }));
+    } catch (error) {
+      if (error.code !== "FORBIDDEN") throw error;
+      clear(body, sharingEnded(patientId));
+      until.textContent = "";
+      if (panel) panel.remove();
+      panel = null;
+      return;
+    }
+    if (analysis.accessUntil) {
+      until.textContent = t("Shared with you until {time}.", { time: when(analysis.accessUntil) });
+      const wait = Date.parse(analysis.accessUntil) - Date.now() + 1000;
+      timer = setTimeout(() => show().catch((error) => showError(view, error)),
+        Math.min(Math.max(wait, 0), LONGEST_TIMER_MS));
+    }
+    clear(body, resultView(analysis, { forPatient: false }));
+    if (analysis.status === "DONE" && !panel) {
+      panel = await labellingPanel(analysisId);
+      body.after(panel);
+    }
+  };
+  await show();
+  const stop = followSharesOf(patientId, since, (event) => {
+    if (event.kind === "SHARE_REVOKED") show().catch((error) => showError(view, error));
+  });
+  return () => {
+    stop();
+    clearTimeout(timer);
+  };
 }
