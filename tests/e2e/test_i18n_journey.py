@@ -96,8 +96,14 @@ SYMPTOMS = """mutation($id: ID!, $a: SymptomAnswers!) { submitSymptoms(analysisI
 INBOX = "{ notifications(first: 20) { edges { node { kind read details } } } }"
 
 
-def signup(email: str, locale: str) -> dict[str, str]:
-    return {"email": email, "password": PASSWORD, "displayName": "Test", "locale": locale}
+def signup(email: str, locale: str) -> dict[str, str | bool]:
+    return {
+        "email": email,
+        "password": PASSWORD,
+        "displayName": "Test",
+        "locale": locale,
+        "photoConsent": True,
+    }
 
 
 def english_in(text: str, names: list[str]) -> set[str]:

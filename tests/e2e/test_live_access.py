@@ -170,6 +170,7 @@ def test_a_share_that_runs_out_ends_the_dermatologists_progress_stream(
 ) -> None:
     """As a revoke does: the share's end is checked at each wake, not only when it opened."""
     patient = live.accounts.register("sol@example.com", PASSWORD, "Sol Short")
+    live.photo_consent.give(patient.id)
     doctor = make_doctor(live, "derm3@example.com")
     media = live.media.upload(patient.id, face_jpeg(256), None)
     analysis = live.analyses.start(patient.id, media.id)
