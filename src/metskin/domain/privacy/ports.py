@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         DataExport,
         Erasure,
         PersonalData,
+        Photo,
     )
 
 
@@ -42,6 +43,22 @@ class PersonalDataStore(Protocol):
         """Delete every row of the person; audit entries and other people's dashboard events
         and notifications stay with `pseudonym` in place of their id. Returns how many rows
         were deleted."""
+        ...
+
+    def photo(
+        self, now: datetime, *, media_id: str | None = None, analysis_id: str | None = None
+    ) -> Photo | None:
+        """The upload `media_id`, or the one `analysis_id` was made from, with what was made
+        from it; None when there is no such upload or analysis."""
+        ...
+
+    def erase_photo(self, media_id: str) -> int:
+        """Delete the upload and every row made from it: its analyses with their results,
+        shadow model scores, labels, routines, referrals (an appointment booked from one
+        keeps its time, without the referral), shares of one of them, and the owner's
+        notifications that point at them. The access log keeps its entries (an audit: who
+        read which id, when; no content). Returns how many rows were deleted. The same rows go
+        for each upload in `erase`."""
         ...
 
 
