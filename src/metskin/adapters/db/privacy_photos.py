@@ -97,8 +97,8 @@ class SqlPhotos:
             about = or_(*(col(NotificationRow.key).contains(one) for one in links))
             mine = col(NotificationRow.user_id) == owner_id
             rows += self._execute(delete(NotificationRow).where(mine, about))
-            for row_type in (NotificationRow, DashboardEventRow):
-                self._unlink(row_type, links)
+            self._unlink(NotificationRow, links)
+            self._unlink(DashboardEventRow, links)
         self._execute(
             update(AppointmentRow)
             .where(col(AppointmentRow.referral_id).in_(referrals))
