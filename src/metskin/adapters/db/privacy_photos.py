@@ -129,7 +129,8 @@ class SqlPhotos:
         (a dashboard's SHARED event then opens the patient's page, not a missing analysis)."""
         gone = set(ids)
         mentions = or_(*(cast(row_type.payload, Text).contains(one) for one in ids))
-        for row in self._session.exec(select(row_type).where(mentions)):
+        rows: list[Any] = list(self._session.exec(select(row_type).where(mentions)))
+        for row in rows:
             payload = row.payload.items()
             row.payload = {k: None if isinstance(v, str) and v in gone else v for k, v in payload}
             self._session.add(row)
