@@ -231,7 +231,7 @@ class PrivacyService:
             self.uow_factory, lambda uow: uow.personal_data.photo(now, analysis_id=analysis_id)
         )
         if photo is None or photo.owner_id != user_id:
-            raise AnalysisNotFound("No such analysis of yours.", field="id")
+            raise AnalysisNotFound("No such analysis in your history.", field="id")
         return self._erase_photo(photo)
 
     def delete_media(self, user_id: str, media_id: str) -> PhotoErasure:
