@@ -1,6 +1,7 @@
-"""Deleting a photo and its results from its result page, in headless Chromium on a phone's
-375 px: the dialog says what goes and fits the screen, "Keep it" keeps it, "Delete for good"
-deletes it (also while the worker is still on it) and leads back to the history."""
+"""Deleting a photo and its results, in headless Chromium on a phone's 375 px: from the result
+page, the dialog says what goes and fits the screen, "Keep it" keeps it, "Delete for good"
+deletes it (also while the worker is still on it) and leads back to the history; from the
+history, the row goes and the other stays."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def test_a_person_deletes_a_photo_and_its_results_on_a_phone(browser: Browser, s
     token = api_login(server, "forget@example.com", PASSWORD)
     media = upload(server, token, face_jpeg())
     analysis = graphql(server, START, token, m=media)["startAnalysis"]["id"]
+    other = graphql(server, START, token, m=upload(server, token, face_jpeg()))["startAnalysis"]
     browser.go(f"#/analysis/{analysis}")  # queued or running: it can go all the same
 
     browser.click("#delete-analysis")
@@ -41,6 +43,13 @@ def test_a_person_deletes_a_photo_and_its_results_on_a_phone(browser: Browser, s
     browser.click("#delete-analysis")
     browser.click("#confirm-delete")
     browser.until(lambda: browser.hash() == "#/history", "the history")
+    assert [row.get_attribute("data-analysis-id") for row in browser.visible("#history li")] == [
+        other["id"]
+    ]
+    assert sideways(browser) == 0
+    browser.click("#history li .delete-analysis")  # the other, from the history list
+    browser.click("#confirm-delete")
     browser.find("#history-empty")
+    assert browser.hash() == "#/history"
     assert graphql(server, HISTORY, token)["me"]["analyses"]["edges"] == []
     assert browser.severe_console_messages() == []

@@ -21,7 +21,12 @@ function whatGoes() {
     h("li", {}, t("Its notifications.")));
 }
 
-export function deleteBox(analysisId) {
+/**
+ * Ask before deleting the analysis's photo and its results: a modal dialog says what goes and
+ * what stays; "Delete for good" deletes, closes and calls `onDeleted` (also when it was
+ * deleted in another tab meanwhile). One dialog at a time, removed once closed.
+ */
+export function askToDelete(analysisId, onDeleted) {
   const keep = h("button", { type: "button", class: "link", id: "keep-analysis" }, t("Keep it"));
   const confirm = h("button", { type: "submit", class: "danger", id: "confirm-delete" },
     t("Delete for good"));
@@ -35,6 +40,7 @@ export function deleteBox(analysisId) {
     h("div", { class: "actions" }, keep, " ", confirm));
   const dialog = h("dialog", { id: "delete-dialog", "aria-labelledby": "delete-title" }, form);
   keep.addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => dialog.remove());
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     busy(form, async () => {
@@ -44,14 +50,21 @@ export function deleteBox(analysisId) {
         if (error.code !== "ANALYSIS_NOT_FOUND") throw error; // deleted in another tab
       }
       dialog.close();
-      navigate("#/history");
+      onDeleted();
     });
   });
+  document.querySelector("#delete-dialog")?.remove();
+  document.body.append(dialog);
+  dialog.showModal();
+}
+
+/** The result page's card: delete this photo and its results, then back to the history. */
+export function deleteBox(analysisId) {
   const open = h("button", { type: "button", class: "danger", id: "delete-analysis" },
     t("Delete this photo and its results"));
-  open.addEventListener("click", () => dialog.showModal());
+  open.addEventListener("click", () => askToDelete(analysisId, () => navigate("#/history")));
   return h("section", { class: "card", id: "delete-box" },
     h("h2", {}, t("Delete")),
     h("p", { class: "muted" }, t("Remove this photo and everything made from it.")),
-    open, dialog);
+    open);
 }
