@@ -272,6 +272,10 @@ class SqlPersonalData:
         self._execute(
             update(ReferralRow).where(col(ReferralRow.doctor_id) == user_id).values(doctor_id=None)
         )
+        # Their uploads first, and every row made from them, as deleting one photo does (while
+        # their shares and bookings still say whose dashboards mention them).
+        uploads = select(MediaRow.id).where(col(MediaRow.owner_id) == user_id)
+        rows = self._photos.erase_uploads(user_id, list(self._session.exec(uploads)))
         appointments = select(AppointmentRow.id).where(_party(user_id, AppointmentRow))
         in_order: list[tuple[type[SQLModel], Any]] = [
             (
@@ -295,12 +299,6 @@ class SqlPersonalData:
                 or_(col(LabelRow.subject_id) == user_id, col(LabelRow.author_id) == user_id),
             ),
             (DatasetMemberRow, col(DatasetMemberRow.subject_id) == user_id),
-        ]
-        rows = sum(self._execute(delete(table).where(where)) for table, where in in_order)
-        # Their uploads, and every row made from them, as deleting one photo does.
-        uploads = select(MediaRow.id).where(col(MediaRow.owner_id) == user_id)
-        rows += self._photos.erase_uploads(user_id, list(self._session.exec(uploads)))
-        in_order = [
             (DermatologistTagRow, col(DermatologistTagRow.user_id) == user_id),
             (DermatologistRow, col(DermatologistRow.user_id) == user_id),
             (RefreshTokenRow, col(RefreshTokenRow.user_id) == user_id),

@@ -97,8 +97,13 @@ class SqlPhotos:
             about = or_(*(col(NotificationRow.key).contains(one) for one in links))
             mine = col(NotificationRow.user_id) == owner_id
             rows += self._execute(delete(NotificationRow).where(mine, about))
-            self._unlink(NotificationRow, links)
-            self._unlink(DashboardEventRow, links)
+            self._unlink(NotificationRow, col(NotificationRow.user_id) == owner_id, links)
+            # Dermatologists hear of a patient through a share or a booking (with its referral).
+            doctors = {
+                *self._ids(ShareRow.doctor_id, col(ShareRow.patient_id) == owner_id),
+                *self._ids(AppointmentRow.doctor_id, col(AppointmentRow.patient_id) == owner_id),
+            }
+            self._unlink(DashboardEventRow, col(DashboardEventRow.doctor_id).in_(doctors), links)
         self._execute(
             update(AppointmentRow)
             .where(col(AppointmentRow.referral_id).in_(referrals))
@@ -123,13 +128,17 @@ class SqlPhotos:
         return list(self._session.exec(select(column).where(where)))
 
     def _unlink(
-        self, row_type: type[NotificationRow] | type[DashboardEventRow], ids: list[str]
+        self,
+        row_type: type[NotificationRow] | type[DashboardEventRow],
+        whose: Any,
+        ids: list[str],
     ) -> None:
-        """Rows that mention one of `ids` in their payload keep their text without the link
-        (a dashboard's SHARED event then opens the patient's page, not a missing analysis)."""
+        """Rows (of `whose`: an indexed bound) that mention one of `ids` in their payload keep
+        their text without the link (a dashboard's SHARED event then opens the patient's page,
+        not a missing analysis)."""
         gone = set(ids)
         mentions = or_(*(cast(row_type.payload, Text).contains(one) for one in ids))
-        rows: list[Any] = list(self._session.exec(select(row_type).where(mentions)))
+        rows: list[Any] = list(self._session.exec(select(row_type).where(whose, mentions)))
         for row in rows:
             payload = row.payload.items()
             row.payload = {k: None if isinstance(v, str) and v in gone else v for k, v in payload}
