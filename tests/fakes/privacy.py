@@ -94,6 +94,7 @@ class FakePersonalData(InMemoryRepository):
         self.shares: dict[str, list[str]] = {}
         self.access_log: list[tuple[str, str]] = []
         self.photos: dict[str, Photo] = {}  # by media id
+        self.made: dict[str, tuple[StoredFile, ...]] = {}  # files stored after `photo` read
 
     def add_photo(
         self,
@@ -135,10 +136,10 @@ class FakePersonalData(InMemoryRepository):
                 return photo
         return None
 
-    def erase_photo(self, media_id: str) -> int:
+    def erase_photo(self, media_id: str) -> tuple[int, tuple[StoredFile, ...]]:
         photo = self.photos.pop(media_id, None)
         if photo is None:
-            return 0
+            return 0, ()
         owner = photo.owner_id
         gone = {media_id, *photo.analysis_ids}
         self.files[owner] = [f for f in self.files.get(owner, []) if f not in photo.files]
@@ -149,7 +150,9 @@ class FakePersonalData(InMemoryRepository):
             self.sections[owner][name] = kept
         shares = self.shares.get(owner, [])
         self.shares[owner] = [s for s in shares if s not in photo.shares]
-        return rows + len(shares) - len(self.shares[owner])
+        return rows + len(shares) - len(self.shares[owner]), photo.files + self.made.pop(
+            media_id, ()
+        )
 
     def gather(self, user_id: str) -> PersonalData:
         sections = copy.deepcopy(self.sections.get(user_id, {}))

@@ -10,6 +10,7 @@ import pytest
 
 from metskin.domain.analysis.errors import AnalysisNotFound, MediaNotFound
 from metskin.domain.errors import DomainError
+from metskin.domain.privacy.model import StoredFile
 from tests.unit.privacy.test_privacy_service import World
 
 M1, M2, VIDEO, BARE, OTHERS = "m1-photo", "m2-photo", "m3-video", "m4-bare", "m9-other"
@@ -120,3 +121,16 @@ def test_a_thumbnail_made_by_a_read_during_the_delete_is_deleted_too(
     monkeypatch.setattr(world.data, "erase_photo", read_meanwhile)
     world.service.delete_analysis("p1", "a1")
     assert thumbnail not in world.storage.objects
+
+
+def test_an_overlay_stored_by_a_run_that_finished_during_the_delete_is_deleted(
+    world: World,
+) -> None:
+    """The analysis was running when the delete read what to delete; it stored its overlay
+    and committed its result before the rows went: the rows' step names it, and it goes."""
+    late = StoredFile("overlays/a2/a2/late-overlay.jpg", "image/jpeg")
+    world.storage.put(late.name, b"overlay", late.content_type)
+    world.data.made[M2] = (late,)
+    erasure = world.service.delete_analysis("p1", "a2")
+    assert late.name not in world.storage.objects
+    assert erasure.files_deleted == 4  # the photo, its thumbnail, its overlay, and that one

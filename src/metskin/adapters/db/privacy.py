@@ -275,7 +275,7 @@ class SqlPersonalData:
         # Their uploads first, and every row made from them, as deleting one photo does (while
         # their shares and bookings still say whose dashboards mention them).
         uploads = select(MediaRow.id).where(col(MediaRow.owner_id) == user_id)
-        rows = self._photos.erase_uploads(user_id, list(self._session.exec(uploads)))
+        rows, _ = self._photos.erase_uploads(user_id, list(self._session.exec(uploads)))
         appointments = select(AppointmentRow.id).where(_party(user_id, AppointmentRow))
         in_order: list[tuple[type[SQLModel], Any]] = [
             (

@@ -65,7 +65,7 @@ class SqlPhotos:
         media = self._session.get(MediaRow, media_id) if media_id else None
         if media is None:
             return None
-        ids = self._analyses_of([media.id])
+        ids = self._ids(AnalysisRow.id, col(AnalysisRow.media_id) == media.id)
         results = select(AnalysisResultRow).where(col(AnalysisResultRow.analysis_id).in_(ids))
         files = media_files(media)
         for result in self._session.exec(results):
@@ -79,14 +79,25 @@ class SqlPhotos:
             media.id, media.owner_id, tuple(ids), tuple(files), tuple(self._session.exec(shares))
         )
 
-    def erase_photo(self, media_id: str) -> int:
+    def erase_photo(self, media_id: str) -> tuple[int, tuple[StoredFile, ...]]:
         media = self._session.get(MediaRow, media_id)
-        return 0 if media is None else self.erase_uploads(media.owner_id, [media_id])
+        if media is None:
+            return 0, ()
+        rows, made = self.erase_uploads(media.owner_id, [media_id])
+        return rows, (*media_files(media), *made)
 
-    def erase_uploads(self, owner_id: str, media_ids: Sequence[str]) -> int:
-        """Delete the owner's uploads `media_ids` and every row made from them; the number of
-        rows deleted."""
-        analyses = self._analyses_of(media_ids)
+    def erase_uploads(
+        self, owner_id: str, media_ids: Sequence[str]
+    ) -> tuple[int, list[StoredFile]]:
+        """Delete the owner's uploads `media_ids` and every row made from them: the number of
+        rows deleted, and the files the analyses' results named. Both read under a lock (the
+        latest committed rows, whatever the transaction read before): a run that stored its
+        overlay meanwhile has committed it, or waits and then finds its analysis gone."""
+        analyses = self._ids(
+            AnalysisRow.id, col(AnalysisRow.media_id).in_(list(media_ids)), lock=True
+        )
+        results = select(AnalysisResultRow).where(col(AnalysisResultRow.analysis_id).in_(analyses))
+        made = [f for r in self._session.exec(results.with_for_update()) for f in result_files(r)]
         referrals = self._ids(ReferralRow.id, col(ReferralRow.analysis_id).in_(analyses))
         routines = self._ids(RoutineRow.id, col(RoutineRow.analysis_id).in_(analyses))
         links = [*analyses, *referrals, *routines]
@@ -119,13 +130,12 @@ class SqlPhotos:
             (AnalysisRow, col(AnalysisRow.id).in_(analyses)),
             (MediaRow, col(MediaRow.id).in_(list(media_ids))),
         ]
-        return rows + sum(self._execute(delete(table).where(where)) for table, where in in_order)
+        rows += sum(self._execute(delete(table).where(where)) for table, where in in_order)
+        return rows, made
 
-    def _analyses_of(self, media_ids: Sequence[str]) -> list[str]:
-        return self._ids(AnalysisRow.id, col(AnalysisRow.media_id).in_(list(media_ids)))
-
-    def _ids(self, column: Any, where: Any) -> list[str]:
-        return list(self._session.exec(select(column).where(where)))
+    def _ids(self, column: Any, where: Any, *, lock: bool = False) -> list[str]:
+        query = select(column).where(where)
+        return list(self._session.exec(query.with_for_update() if lock else query))
 
     def _unlink(
         self,

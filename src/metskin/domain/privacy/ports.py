@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         Erasure,
         PersonalData,
         Photo,
+        StoredFile,
     )
 
 
@@ -52,13 +53,14 @@ class PersonalDataStore(Protocol):
         from it; None when there is no such upload or analysis."""
         ...
 
-    def erase_photo(self, media_id: str) -> int:
+    def erase_photo(self, media_id: str) -> tuple[int, tuple[StoredFile, ...]]:
         """Delete the upload and every row made from it: its analyses with their results,
         shadow model scores, labels, routines, referrals (an appointment booked from one
         keeps its time, without the referral), shares of one of them, and the owner's
         notifications that point at them. The access log keeps its entries (an audit: who
-        read which id, when; no content). Returns how many rows were deleted. The same rows go
-        for each upload in `erase`."""
+        read which id, when; no content). Returns how many rows were deleted and the files
+        they named when deleted (a running analysis may have stored its overlay since `photo`).
+        The same rows go for each upload in `erase`."""
         ...
 
 

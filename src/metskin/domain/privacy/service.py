@@ -247,9 +247,11 @@ class PrivacyService:
         names = [stored.name for stored in photo.files]
         self._delete_files(names)
         with self.uow_factory() as uow:
-            rows = uow.personal_data.erase_photo(photo.media_id)
+            rows, named = uow.personal_data.erase_photo(photo.media_id)
             uow.commit()
-        # Once more: a thumbnail a read made from the photo between the two steps.
+        # Once more: a thumbnail a read made from the photo between the two steps, and the
+        # overlay of an analysis that finished meanwhile.
+        names += [stored.name for stored in named]
         self._delete_files(names)
         log.info(
             "photo deleted",
