@@ -43,6 +43,7 @@ def test_a_person_deletes_a_photo_and_its_results_on_a_phone(browser: Browser, s
     browser.click("#delete-analysis")
     browser.click("#confirm-delete")
     browser.until(lambda: browser.hash() == "#/history", "the history")
+    browser.find("#history li")  # drawn after the address changes
     assert [row.get_attribute("data-analysis-id") for row in browser.visible("#history li")] == [
         other["id"]
     ]
