@@ -165,10 +165,13 @@ class FakePersonalData(InMemoryRepository):
     def active_shares(self, user_id: str, now: datetime) -> list[str]:
         return list(self.shares.get(user_id, []))
 
-    def erase(self, user_id: str, pseudonym: str) -> int:
+    def erase(self, user_id: str, pseudonym: str) -> tuple[int, tuple[StoredFile, ...]]:
         rows = sum(len(rows) for rows in self.sections.pop(user_id, {}).values())
         rows += len(self.appointments.pop(user_id, [])) + len(self.shares.pop(user_id, []))
-        self.files.pop(user_id, None)
+        files = tuple(self.files.pop(user_id, []))
+        for photo in [p for p in self.photos.values() if p.owner_id == user_id]:
+            files += self.made.pop(photo.media_id, ())
+            del self.photos[photo.media_id]
         for export in self.exports.list_for_user(user_id):
             rows += self.exports.rows.pop(export.id) is not None
         kept = [r for r in self.consents.records if r.user_id != user_id]
@@ -179,7 +182,7 @@ class FakePersonalData(InMemoryRepository):
             tuple(pseudonym if who == user_id else who for who in entry)  # type: ignore[misc]
             for entry in self.access_log
         ]
-        return rows
+        return rows, files
 
 
 def vars_of(entry: object) -> dict[str, Any]:

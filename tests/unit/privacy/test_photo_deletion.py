@@ -134,3 +134,15 @@ def test_an_overlay_stored_by_a_run_that_finished_during_the_delete_is_deleted(
     erasure = world.service.delete_analysis("p1", "a2")
     assert late.name not in world.storage.objects
     assert erasure.files_deleted == 4  # the photo, its thumbnail, its overlay, and that one
+
+
+def test_the_account_erasure_deletes_an_overlay_stored_meanwhile_too(world: World) -> None:
+    """The same look again, when the whole account goes (the shared mechanism)."""
+    late = StoredFile("overlays/a1/a1/late-overlay.jpg", "image/jpeg")
+    world.storage.put(late.name, b"overlay", late.content_type)
+    world.data.made[M1] = (late,)
+    listed = {stored.name for stored in world.data.files["p1"]}
+    erasure = world.service.erase_account("admin", "p1")
+    assert late.name not in world.storage.objects
+    assert erasure.files_deleted == len(listed) + 1
+    assert not listed & set(world.storage.objects)

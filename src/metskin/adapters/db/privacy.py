@@ -264,7 +264,7 @@ class SqlPersonalData:
 
     # --- erase -------------------------------------------------------------------------------
 
-    def erase(self, user_id: str, pseudonym: str) -> int:
+    def erase(self, user_id: str, pseudonym: str) -> tuple[int, tuple[StoredFile, ...]]:
         user = self._session.get(UserRow, user_id)
         recipients = [r for r in (user.email, user.phone) if r] if user else []
         self._pseudonymise(user_id, pseudonym)
@@ -275,7 +275,7 @@ class SqlPersonalData:
         # Their uploads first, and every row made from them, as deleting one photo does (while
         # their shares and bookings still say whose dashboards mention them).
         uploads = select(MediaRow.id).where(col(MediaRow.owner_id) == user_id)
-        rows, _ = self._photos.erase_uploads(user_id, list(self._session.exec(uploads)))
+        rows, files = self._photos.erase_uploads(user_id, list(self._session.exec(uploads)))
         appointments = select(AppointmentRow.id).where(_party(user_id, AppointmentRow))
         in_order: list[tuple[type[SQLModel], Any]] = [
             (
@@ -307,7 +307,8 @@ class SqlPersonalData:
             (ApiKeyRow, col(ApiKeyRow.owner_id) == user_id),
             (UserRow, col(UserRow.id) == user_id),
         ]
-        return rows + sum(self._execute(delete(table).where(where)) for table, where in in_order)
+        rows += sum(self._execute(delete(table).where(where)) for table, where in in_order)
+        return rows, tuple(files)
 
     def _execute(self, statement: Any) -> int:
         """Run a bulk statement in the session's transaction; the number of rows it touched."""

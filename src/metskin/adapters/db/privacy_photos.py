@@ -83,21 +83,24 @@ class SqlPhotos:
         media = self._session.get(MediaRow, media_id)
         if media is None:
             return 0, ()
-        rows, made = self.erase_uploads(media.owner_id, [media_id])
-        return rows, (*media_files(media), *made)
+        rows, files = self.erase_uploads(media.owner_id, [media_id])
+        return rows, tuple(files)
 
     def erase_uploads(
         self, owner_id: str, media_ids: Sequence[str]
     ) -> tuple[int, list[StoredFile]]:
         """Delete the owner's uploads `media_ids` and every row made from them: the number of
-        rows deleted, and the files the analyses' results named. Both read under a lock (the
-        latest committed rows, whatever the transaction read before): a run that stored its
-        overlay meanwhile has committed it, or waits and then finds its analysis gone."""
+        rows deleted, and the files those rows named. The analyses and results are read under
+        a lock (the latest committed rows, whatever the transaction read before): a run that
+        stored its overlay meanwhile has committed it, or waits and then finds its analysis
+        gone."""
+        uploads = select(MediaRow).where(col(MediaRow.id).in_(list(media_ids)))
+        files = [f for media in self._session.exec(uploads) for f in media_files(media)]
         analyses = self._ids(
             AnalysisRow.id, col(AnalysisRow.media_id).in_(list(media_ids)), lock=True
         )
         results = select(AnalysisResultRow).where(col(AnalysisResultRow.analysis_id).in_(analyses))
-        made = [f for r in self._session.exec(results.with_for_update()) for f in result_files(r)]
+        files += [f for r in self._session.exec(results.with_for_update()) for f in result_files(r)]
         referrals = self._ids(ReferralRow.id, col(ReferralRow.analysis_id).in_(analyses))
         routines = self._ids(RoutineRow.id, col(RoutineRow.analysis_id).in_(analyses))
         links = [*analyses, *referrals, *routines]
@@ -131,7 +134,7 @@ class SqlPhotos:
             (MediaRow, col(MediaRow.id).in_(list(media_ids))),
         ]
         rows += sum(self._execute(delete(table).where(where)) for table, where in in_order)
-        return rows, made
+        return rows, files
 
     def _ids(self, column: Any, where: Any, *, lock: bool = False) -> list[str]:
         query = select(column).where(where)

@@ -40,10 +40,11 @@ class PersonalDataStore(Protocol):
         """The person's shares (as patient) that a dermatologist can still use."""
         ...
 
-    def erase(self, user_id: str, pseudonym: str) -> int:
+    def erase(self, user_id: str, pseudonym: str) -> tuple[int, tuple[StoredFile, ...]]:
         """Delete every row of the person; audit entries and other people's dashboard events
         and notifications stay with `pseudonym` in place of their id. Returns how many rows
-        were deleted."""
+        were deleted, and the files their uploads' rows named when deleted (as `erase_photo`
+        for each upload)."""
         ...
 
     def photo(

@@ -212,10 +212,13 @@ class PrivacyService:
         self._delete_files(names)
         alias = self.pseudonym(user_id)
         with self.uow_factory() as uow:
-            rows = uow.personal_data.erase(user_id, alias)
+            rows, named = uow.personal_data.erase(user_id, alias)
+            late = {stored.name for stored in named} - names  # an overlay stored meanwhile
+            names |= late
             erasure = Erasure(alias, requested_by, now, cancelled, len(shares), rows, len(names))
             uow.erasures.add(erasure)
             uow.commit()
+        self._delete_files(late)
         log.info("account erased", extra={"pseudonym": alias, "rows": rows, "files": len(names)})
         return erasure
 
