@@ -39,7 +39,7 @@ from metskin.adapters.ml.recommender import (
 )
 from metskin.adapters.ml.training import train
 from metskin.cli.recommender import write_jsonl
-from metskin.domain.recommendations.catalog import Catalog, Product, load_catalog
+from metskin.domain.recommendations.catalog import Catalog, Product
 from metskin.domain.recommendations.evaluation import (
     ContentScores,
     compare,
@@ -48,6 +48,7 @@ from metskin.domain.recommendations.evaluation import (
     popularity,
 )
 from metskin.domain.recommendations.feedback import Feedback, UserContext
+from metskin.domain.recommendations.loader import load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.vocabulary import CONCERNS, SKIN_TYPES
 

@@ -18,7 +18,8 @@ from functools import partial
 
 from metskin.domain.money.model import Money
 from metskin.domain.recommendations.candidates import CandidateIndex
-from metskin.domain.recommendations.catalog import Catalog, load_catalog
+from metskin.domain.recommendations.catalog import Catalog
+from metskin.domain.recommendations.loader import load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.prices import priced
 from metskin.domain.recommendations.routine import build_routine

@@ -38,12 +38,20 @@ from metskin.adapters.redis_away import RedisAway
 from metskin.adapters.security.export_links import ExportLinks
 from metskin.adapters.security.passwords import Argon2Hasher
 from metskin.adapters.security.reset_links import ResetLinks
+from metskin.adapters.security.signed_tokens import SignedTokens
 from metskin.adapters.security.signed_urls import MediaUrlSigner
 from metskin.adapters.security.tokens import JwtAccessTokens
 from metskin.adapters.security.unsubscribe_links import UnsubscribeLinks
 from metskin.adapters.vision.engine import VisionEngine
 from metskin.adapters.vision.images import PhotoCodec
 from metskin.adapters.vision.ingest import MediaPreparerAdapter
+from metskin.domain.accounts.email_address import (
+    CHANGE_HOURS,
+    CHANGE_PURPOSE,
+    VERIFY_DAYS,
+    VERIFY_PURPOSE,
+    EmailAddresses,
+)
 from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.phone import PhoneVerification, wrong_phone_codes
 from metskin.domain.accounts.service import AccountService
@@ -111,6 +119,7 @@ class Container:
     jobs: JobQueue = field(init=False)
     money: MoneyService = field(init=False)
     accounts: AccountService = field(init=False)
+    email_addresses: EmailAddresses = field(init=False)
     notifications: NotificationService = field(init=False)
     media: MediaService = field(init=False)
     analyses: AnalysisService = field(init=False)
@@ -252,10 +261,14 @@ def bootstrap(
             timedelta(minutes=settings.password_reset_minutes),
         ),
         login_attempts=container.login_backoff,
+        check_prescribed=lambda terms: container.recommendations.check_prescribed(terms),
     )
+    add_email_addresses(container)
     container.translations = BabelTranslations()
+    secret = settings.secret_key.get_secret_value()
+    # The links of emails sent before they had a key of their own verify with the secret.
     container.unsubscribe_links = UnsubscribeLinks(
-        settings.secret_key.get_secret_value(), settings.effective_public_url
+        secret, settings.effective_public_url, legacy_secret=secret
     )
     mail = JinjaMailRenderer(
         base_url=settings.effective_public_url,
@@ -344,6 +357,19 @@ def bootstrap(
     return container
 
 
+def add_email_addresses(container: Container) -> None:
+    """Verifying and changing an account's address, with links of their own purposes."""
+    secret = container.settings.secret_key.get_secret_value()
+    container.email_addresses = EmailAddresses(
+        container.new_uow,
+        container.accounts.hasher,
+        container.clock,
+        SignedTokens(secret, VERIFY_PURPOSE, timedelta(days=VERIFY_DAYS)),
+        SignedTokens(secret, CHANGE_PURPOSE, timedelta(hours=CHANGE_HOURS)),
+        container.login_backoff,
+    )
+
+
 def wire_directory_admin(container: Container) -> None:
     """Listing a dermatologist spans accounts, the directory, privacy and the editors' log."""
     accounts, directory = container.accounts, container.directory
@@ -408,7 +434,7 @@ def declare_workers(container: Container) -> None:
     declare_actors(
         broker,
         [
-            *account_actors(container.accounts, container.notifications),
+            *account_actors(container.accounts, container.notifications, container.email_addresses),
             *phone_actors(container.phones),
             *analysis_actors(container.analyses, settings.analysis_time_limit_s),
             *appointment_actors(container.messenger),

@@ -132,6 +132,7 @@ QUERIES = [
     rule("Query.users", "{ users(first: 50) { edges { node { id email } } } }", "U F F F F P"),
     rule("Query.analysis", ANALYSIS % "status", SHARED, variables=ids(id="analysis"), audited=True),
     rule("Query.products", "{ products(first: 5) { edges { node { id name } } } }", ALL_OK),
+    rule("Query.prescriptionActives", "{ prescriptionActives }", ALL_OK),
     rule(
         "Query.product",
         "query($id: ID!) { product(id: $id) { id } }",
@@ -326,6 +327,25 @@ def own_reset_link(world: World, who: str) -> dict[str, Any]:
     return {"t": reset.token if reset else "forged.reset.token", "p": "rain-on-the-roof-42"}
 
 
+def own_verify_link(world: World, who: str) -> dict[str, Any]:
+    """The persona's own emailed verification token (anonymous: a forged one)."""
+    if who == "anon":
+        return {"t": "forged.verify.token"}
+    user, addresses = world.users[who], world.container.email_addresses
+    claims = {"sub": user.id, "eml": user.email}
+    return {"t": addresses.verify_tokens.issue(claims, world.container.clock())}
+
+
+def own_change_link(world: World, who: str) -> dict[str, Any]:
+    """The persona's own emailed address change token (anonymous: a forged one)."""
+    if who == "anon":
+        return {"t": "forged.change.token"}
+    new = f"moved-{who.lower()}@example.com"
+    link = world.container.email_addresses.change_link(world.id(who), new, "")
+    assert link is not None
+    return {"t": link.token}
+
+
 def booking(world: World, who: str) -> dict[str, Any]:
     slot = world.free_slots[PERSONAS.index(who)]
     return {
@@ -445,6 +465,26 @@ MUTATIONS = [
         "mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) }",
         "RESET_LINK_INVALID ok ok ok ok ok",
         variables=own_reset_link,
+    ),
+    # Each persona's own address only: the links name the account, no argument names another.
+    rule("Mutation.resendVerificationEmail", "mutation { resendVerificationEmail }", OWN),
+    rule(
+        "Mutation.verifyEmail",
+        "mutation($t: String!) { verifyEmail(token: $t) }",
+        "EMAIL_LINK_INVALID ok ok ok ok ok",
+        variables=own_verify_link,
+    ),
+    rule(
+        "Mutation.requestEmailChange",
+        "mutation($e: String!, $p: String!) { requestEmailChange(newEmail: $e, password: $p) }",
+        OWN,
+        variables=lambda world, who: {"e": f"new-{who.lower()}@example.com", "p": PASSWORD},
+    ),
+    rule(
+        "Mutation.confirmEmailChange",
+        "mutation($t: String!) { confirmEmailChange(token: $t) }",
+        "EMAIL_LINK_INVALID ok ok ok ok ok",
+        variables=own_change_link,
     ),
     rule(
         "Mutation.updateProfile",

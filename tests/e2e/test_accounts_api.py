@@ -221,9 +221,12 @@ async def test_a_sign_up_speaks_the_language_it_was_made_in(
         register, i={"email": "camille@example.com", "password": PASSWORD, "displayName": "Camille"}
     )
     assert data["register"]["user"]["profile"]["locale"] == "fr-CH"
-    container.notifications.send_welcome_email(data["register"]["user"]["id"])
+    user_id = data["register"]["user"]["id"]
+    link = container.email_addresses.verification_link(user_id)  # as the actor sends it
+    container.notifications.send_welcome_email(user_id, link)
     (email,) = outbox_messages(container)
     assert email["subject"] == "Bienvenue sur MetSkin, Camille"
+    assert "/verify-email#token=" in email["text"] and "Confirmer mon adresse" in email["html"]
     assert "/learn?locale=fr-CH" in email["html"] and "/learn?locale=fr-CH" in email["text"]
 
     # A locale given wins over the header; without the header the default stays en-GB.

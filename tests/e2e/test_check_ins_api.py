@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from metskin.bootstrap import Container
 from metskin.domain.checkins.service import CheckInScanner, restart
-from tests.e2e.conftest import GraphQLClient
+from tests.e2e.conftest import GraphQLClient, verify_email
 from tests.e2e.test_analysis_api import analyse
 from tests.media_samples import face_jpeg
 
@@ -30,7 +30,8 @@ def weeks_later(made: datetime, weeks: int, time_zone: str) -> datetime:
 async def test_the_cadence_the_next_date_and_one_reminder_per_due_date(
     client: GraphQLClient, container: Container
 ) -> None:
-    await client.register("maya@example.com")
+    registered = await client.register("maya@example.com")
+    await verify_email(client, container, registered["user"]["id"])  # else no reminder email
     fresh = (await client.data(READ))["checkIn"]
     assert fresh == {
         "cadenceWeeks": 4,

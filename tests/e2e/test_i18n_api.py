@@ -10,7 +10,7 @@ import pytest
 
 from metskin.bootstrap import Container
 from metskin.domain.analysis.records import AnalysisStatus, Stage
-from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter, outbox
+from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter, outbox, verify_email
 from tests.e2e.test_care_api import BOOK, add_done_analysis, booking
 from tests.e2e.test_phone_verification_api import verify_phone
 from tests.integration.test_care_booking import day_slots, make_doctor
@@ -24,7 +24,7 @@ async def test_a_french_profile_gets_its_booking_email_and_sms_in_french(
 ) -> None:
     registered = await client.data(
         """mutation($i: RegisterInput!) { register(input: $i) { accessToken
-             user { profile { locale } } } }""",
+             user { id profile { locale } } } }""",
         i={
             "email": "camille@example.com",
             "password": PASSWORD,
@@ -34,6 +34,7 @@ async def test_a_french_profile_gets_its_booking_email_and_sms_in_french(
     )
     client.token = registered["register"]["accessToken"]
     assert registered["register"]["user"]["profile"]["locale"] == "fr-FR"  # its main region
+    await verify_email(client, container, registered["register"]["user"]["id"])
     doctor = make_doctor(container)
     changed = await client.data(
         UPDATE,
@@ -73,7 +74,8 @@ async def test_an_english_profile_still_gets_english(
     client: GraphQLClient, container: Container
 ) -> None:
     doctor = make_doctor(container)
-    await client.register("ann@example.com")
+    registered = await client.register("ann@example.com")
+    await verify_email(client, container, registered["user"]["id"])
     await client.data(BOOK, input=booking(day_slots()[1], doctor.id, "VIDEO"))
     email = next(m for m in outbox(container, "ann@example.com") if "appoint" in m["subject"])
     assert "is confirmed" in email["subject"] and "Hi Test," in email["text"]

@@ -92,7 +92,8 @@ def messages(container: Container, appointment_id: str) -> dict[str, list[str]]:
         ics = invite.content.decode().replace("\r\n ", "") if invite else ""
         texts = [email.subject, email.html, email.text, sms_text(kind, notice, hours_before=hours)]
         rendered[kind.template] = [*texts, ics]
-    welcome = renderer.render_email("welcome", "maya@example.com", {"name": "Maya"})
+    welcome_context = {"name": "Maya", "token": "w.e-l_c", "days": 7}  # with its verify link
+    welcome = renderer.render_email("welcome", "maya@example.com", welcome_context)
     rendered["welcome"] = [welcome.subject, welcome.html, welcome.text]
     context = {"name": "Maya", "due_day": "Monday 30 November 2026", "weeks": 4}
     check_in = renderer.render_email("check_in_due", "maya@example.com", context)
@@ -100,6 +101,9 @@ def messages(container: Container, appointment_id: str) -> dict[str, list[str]]:
     for template, extra in (
         ("password_reset", {"token": "a.b-c_d", "minutes": 30}),
         ("password_changed", {}),
+        ("verify_email", {"token": "v.e-r_i", "days": 7}),
+        ("email_change", {"token": "c.h-a_n", "minutes": 60, "new_email": "new@example.com"}),
+        ("email_change_notice", {"new_email": "new@example.com"}),
     ):
         email = renderer.render_email(template, "maya@example.com", {"name": "Maya", **extra})
         rendered[template] = [email.subject, email.html, email.text]

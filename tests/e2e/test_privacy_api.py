@@ -29,7 +29,7 @@ from metskin.bootstrap import Container, bootstrap
 from metskin.cli.seed import seed_catalog
 from metskin.graphql.app import create_app
 from tests.conftest import make_settings
-from tests.e2e.conftest import PASSWORD, GraphQLClient, login_as_admin
+from tests.e2e.conftest import PASSWORD, GraphQLClient, login_as_admin, verify_email
 from tests.e2e.test_care_api import BOOK, booking, login
 from tests.integration.test_care_booking import day_slots, make_doctor
 from tests.integration.test_storage import s3_client, s3_endpoint  # noqa: F401  (a fixture)
@@ -79,6 +79,7 @@ async def build_world(client: GraphQLClient, container: Container) -> World:
     list(seed_catalog(container))
     doctor = make_doctor(container, "doc@example.com")
     patient_id = (await client.register("pat@example.com"))["user"]["id"]
+    await verify_email(client, container, patient_id)  # the erasure's cancellation is emailed
     analysis_id = await analyse(client, container)
     product = container.recommendations.catalog.index().catalog.products[0].id
     await client.data(

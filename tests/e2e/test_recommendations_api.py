@@ -132,9 +132,9 @@ async def test_prescription_only_products_need_a_prescribed_active(
     await client.register("maya@example.com")
     analysis_id = await analysed(client, seeded, face_jpeg())
     on_prescription = {
-        p.id: {i.inci_name for i in p.ingredients if i.prescription_only}
+        p.id: {i.inci_name for i in p.prescription_actives}
         for p in seeded.recommendations.catalog.index().catalog.products
-        if any(i.prescription_only for i in p.ingredients)
+        if p.prescription_actives
     }
     assert len(on_prescription) >= 3
 
@@ -155,6 +155,33 @@ async def test_prescription_only_products_need_a_prescribed_active(
     for pid, actives in on_prescription.items():
         lifted = actives == {"Tretinoin"}  # a product with hydroquinone too stays out
         assert (rule_of(routine).get(pid) == "prescription.only_when_prescribed") != lifted, pid
+
+
+SAVE_PRESCRIBED = """mutation($i: ProfileInput!) {
+  updateProfile(input: $i) { profile { prescribed } } }"""
+
+
+async def test_a_misspelt_prescribed_active_is_refused_with_the_closest_name(
+    client: GraphQLClient, seeded: Container
+) -> None:
+    """ "tretinion" was saved and lifted nothing: the person believed their prescription was
+    recorded. Now it is refused, naming the closest active and those the catalog knows, in
+    the person's language; the list saved before stays."""
+    await client.register("maya@example.com")
+    await client.data(SAVE_PRESCRIBED, i={"prescribed": ["Tretinoin"]})
+    body = await client.call(SAVE_PRESCRIBED, i={"prescribed": ["Tretinoin", "adapelene"]})
+    (error,) = body["errors"]
+    assert error["extensions"] == {"code": "UNKNOWN_PRESCRIPTION", "field": "prescribed"}
+    assert error["message"] == (
+        '"adapelene" is not one of the prescription-only actives in our products. Did you mean '
+        '"adapalene"? The ones we know: Adapalene, Hydroquinone, Tazarotene, Tretinoin.'
+    )
+    client.http.headers["accept-language"] = "fr-FR"
+    body = await client.call(SAVE_PRESCRIBED, i={"prescribed": ["retinol"]})
+    del client.http.headers["accept-language"]
+    assert body["errors"][0]["message"].startswith("Retinol est vendu sans ordonnance")
+    me = await client.data("{ me { profile { prescribed } } }")
+    assert me["me"]["profile"]["prescribed"] == ["Tretinoin"]
 
 
 async def test_recommendations_need_a_usable_finished_analysis(

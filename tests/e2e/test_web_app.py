@@ -22,7 +22,13 @@ from metskin.cli.seed import DEMO_ACCOUNTS, DEMO_DERMATOLOGIST, DEMO_PASSWORD
 from metskin.domain.directory.loader import load_dermatologists
 from tests.cluster import graphql, upload
 from tests.e2e.conftest import PASSWORD, GraphQLClient
-from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture
+from tests.e2e.web_browser import (
+    Browser,
+    api_login,
+    browser_fixture,
+    server_fixture,
+    verify_address,
+)
 from tests.media_samples import encode, face_jpeg, noise_image
 
 pytestmark = pytest.mark.slow
@@ -343,6 +349,13 @@ def test_a_person_enters_the_actives_a_doctor_prescribed(browser: Browser) -> No
     assert "prescribed actives" in browser.text(
         ".field-error[data-field=prescribed]", "prescribed actives"
     )
+    # A misspelt active is refused beside the field, with the name it was meant to be; the
+    # field's hint lists the actives our products are sold on prescription for.
+    browser.fill("#profile-form", prescribed="tretinion")
+    browser.submit("#profile-form")
+    browser.text(".field-error[data-field=prescribed]", 'Did you mean "tretinoin"?')
+    browser.text("#profile-form .form-error", "UNKNOWN_PRESCRIPTION")
+    browser.text("#profile-form", "Adapalene, Hydroquinone, Tazarotene, Tretinoin")
     browser.fill("#profile-form", prescribed="tretinoin, Hydroquinone")
     browser.submit("#profile-form")
     browser.text("#profile-form .saved", "Profile saved.")
@@ -423,6 +436,8 @@ def test_a_booking_emails_link_opens_the_appointment_page(
         "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
         i={"email": email, "password": PASSWORD, "displayName": "Lin"},
     )["register"]["accessToken"]
+    outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web[0-9]*")) / "var" / "outbox"
+    verify_address(server, outbox, email)  # else the booking's email is held
     doctor = graphql(server, "{ dermatologists(first: 1) { edges { node { id name } } } }")[
         "dermatologists"
     ]["edges"][0]["node"]

@@ -27,7 +27,13 @@ from tests.e2e.test_web_dashboard import (
     doctor_id,
     open_dashboard,
 )
-from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture
+from tests.e2e.web_browser import (
+    Browser,
+    api_login,
+    browser_fixture,
+    server_fixture,
+    verify_address,
+)
 from tests.media_samples import face_jpeg
 
 pytestmark = pytest.mark.slow
@@ -80,6 +86,7 @@ def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
     browser.find("a[href='#/register']").click()
     browser.sign_up("Camille", EMAIL, PASSWORD)
     browser.until(lambda: browser.hash() == "#/analyse", "the upload page")
+    verify_address(server, var_dir(tmp_path_factory) / "outbox", EMAIL)
 
     browser.go("#/profile")
     browser.select("#profile-form [name=locale]", "fr-FR")

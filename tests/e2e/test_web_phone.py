@@ -3,15 +3,14 @@ and "Verify" with that code shows the number verified (a new number is unverifie
 
 from __future__ import annotations
 
-import json
 import re
-import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.e2e.test_web_app import register
-from tests.e2e.web_browser import Browser, browser_fixture, server_fixture
+from tests.e2e.web_browser import Browser, browser_fixture, from_outbox, server_fixture
 
 pytestmark = pytest.mark.slow
 
@@ -23,13 +22,12 @@ PHONE = "+447700900123"
 def texted_code(tmp_path_factory: pytest.TempPathFactory, to: str) -> str:
     """The code in the SMS to `to` (this module's server's outbox)."""
     outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web-phone[0-9]*/var/outbox"))
-    for _ in range(100):
-        for path in outbox.glob("*.json"):
-            sms = json.loads(path.read_text())
-            if sms["channel"] == "sms" and sms["to"] == to:
-                return str(re.search(r"\b(\d{6})\b", sms["body"])[1])  # type: ignore[index]
-        time.sleep(0.1)
-    raise AssertionError(f"no SMS to {to} in {outbox}")
+
+    def code(sms: dict[str, Any]) -> str | None:
+        found = re.search(r"\b(\d{6})\b", sms["body"]) if sms["channel"] == "sms" else None
+        return found[1] if found and sms["to"] == to else None
+
+    return from_outbox(outbox, code, f"SMS to {to}")
 
 
 def test_a_saved_phone_is_verified_with_the_texted_code(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -245,3 +249,28 @@ def chromium_browser(base: str) -> Iterator[Browser]:
         yield Browser(driver, base)
     finally:
         driver.quit()
+
+
+def from_outbox(outbox: Path, find: Callable[[dict[str, Any]], str | None], what: str) -> str:
+    """What `find` gives for the first message of the outbox (oldest first) that has it,
+    waiting for the worker to send it."""
+    for _ in range(100):
+        for path in sorted(outbox.glob("*.json")):
+            found = find(json.loads(path.read_text()))
+            if found:
+                return found
+        time.sleep(0.1)
+    raise AssertionError(f"no {what} in {outbox}")
+
+
+def verify_address(base: str, outbox: Path, to: str) -> None:
+    """Open the welcome email's verification link for `to` (verifyEmail), as its owner would:
+    until then no reminder or booking email goes to the address."""
+    pattern = re.compile(r"/verify-email#token=([^\s\"<>]+)")
+
+    def token(email: dict[str, Any]) -> str | None:
+        found = pattern.search(email.get("text", "")) if email["to"] == to else None
+        return unquote(found[1]) if found else None
+
+    query = "mutation($t: String!) { verifyEmail(token: $t) }"
+    graphql(base, query, t=from_outbox(outbox, token, f"verification link to {to}"))

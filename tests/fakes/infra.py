@@ -4,7 +4,8 @@ tokens, landmarker, video frames."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+import json
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -72,6 +73,36 @@ class FakeResetTokens:
 
     def bound_to(self, token: str, password_hash: str) -> bool:
         return token.split("|", 3)[3:] == [password_hash]
+
+
+class FakePurposeTokens:
+    """Readable tokens of one purpose, `<purpose>|<expiry or ->|<claims as JSON>`: a token of
+    another purpose, altered or expired (by the clock given) reads as None."""
+
+    def __init__(self, purpose: str, lifetime: timedelta | None = None) -> None:
+        self.purpose, self.lifetime = purpose, lifetime
+
+    def issue(self, claims: Mapping[str, str], now: datetime | None = None) -> str:
+        expiry = "-" if self.lifetime is None or now is None else (now + self.lifetime).timestamp()
+        return f"{self.purpose}|{expiry}|{json.dumps(dict(claims), sort_keys=True)}"
+
+    def read(self, token: str, now: datetime | None, *names: str) -> dict[str, str] | None:
+        purpose, _, rest = token.partition("|")
+        expiry, _, text = rest.partition("|")
+        if purpose != self.purpose:
+            return None
+        try:
+            if now is not None and expiry != "-" and float(expiry) <= now.timestamp():
+                return None
+            claims = json.loads(text)
+        except ValueError:
+            return None
+        if not all(isinstance(claims.get(name), str) for name in names):
+            return None
+        return {name: claims[name] for name in names}
+
+    def fingerprint(self, text: str) -> str:
+        return f"fp({text})"
 
 
 class FakeNotifier:

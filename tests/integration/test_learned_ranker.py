@@ -20,13 +20,14 @@ from metskin.adapters.ml.recommender import (
 )
 from metskin.adapters.ml.training import train
 from metskin.cli.recommender import register, write_jsonl
-from metskin.domain.recommendations.catalog import Catalog, load_catalog
+from metskin.domain.recommendations.catalog import Catalog
 from metskin.domain.recommendations.evaluation import (
     ContentScores,
     compare,
     leave_out_split,
 )
 from metskin.domain.recommendations.feedback import Feedback, UserContext
+from metskin.domain.recommendations.loader import load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.scoring import score_product

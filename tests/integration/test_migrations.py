@@ -362,3 +362,23 @@ def test_0021_asks_existing_accounts_and_round_trips(empty_database: str, tmp_pa
         assert [r.given for r in container.photo_consent.history(existing)] == [True, False]
     finally:
         container.close()
+
+
+def test_0022_counts_the_addresses_emailed_before_as_verified_and_round_trips(
+    empty_database: str, tmp_path: Path
+) -> None:
+    """Users written at 0020: after 0022 (then 0020 and 0022 again) their addresses count as
+    verified (they have been getting reminders), so their emails go on; an account made after
+    the migration starts unverified and gets only its own emails."""
+    url = empty_database
+    upgrade(url, "0020")
+    emailed = old_user(url, "emailed")
+    there_and_back(url, "0022", "0020")
+
+    container = bootstrap(make_settings(tmp_path, database_url=url))
+    try:
+        assert container.accounts.get_user(emailed).email_verified
+        fresh = container.accounts.register("fresh@example.com", "tea-and-toast-77")
+        assert not container.accounts.get_user(fresh.id).email_verified
+    finally:
+        container.close()

@@ -25,10 +25,21 @@ def utc(*parts: int) -> datetime:
 def user(user_id: str, role: Role = Role.PATIENT, **profile: Any) -> User:
     """A user whose phone, when given, is verified unless `phone_verified` says otherwise: no
     SMS goes to a number its owner has not proved (`Profile.sms_number`), and the tests that
-    give one stand for a person who did (test_phone_verification.py for those who did not)."""
+    give one stand for a person who did (test_phone_verification.py for those who did not).
+    Its email address is verified too, unless `email_verified=False` (test_email_address.py):
+    no reminder goes to an address its owner has not proved."""
     if profile.get("phone"):
         profile.setdefault("phone_verified", profile["phone"])
-    return User(user_id, f"{user_id}@example.com", "hashed:pw", role, T0, Profile(**profile))
+    verified_at = T0 if profile.pop("email_verified", True) else None
+    return User(
+        user_id,
+        f"{user_id}@example.com",
+        "hashed:pw",
+        role,
+        T0,
+        Profile(**profile),
+        email_verified_at=verified_at,
+    )
 
 
 def appointment(

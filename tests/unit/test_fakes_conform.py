@@ -16,6 +16,7 @@ from metskin.domain.accounts.ports import (
     LoginAttempts,
     PasswordHasher,
     PasswordResetTokens,
+    PurposeTokens,
     RefreshTokenRepository,
     UserRepository,
 )
@@ -85,7 +86,7 @@ from metskin.domain.privacy.ports import (
     PrivacyUnitOfWork,
     PrivacyUowFactory,
 )
-from metskin.domain.recommendations.catalog import parse_catalog
+from metskin.domain.recommendations.loader import parse_catalog
 from metskin.domain.recommendations.ports import (
     CatalogRepository,
     CatalogSource,
@@ -139,6 +140,7 @@ from tests.fakes.infra import (
     FakeMailRenderer,
     FakeNotifier,
     FakePreparer,
+    FakePurposeTokens,
     FakeResetTokens,
     FakeStorage,
 )
@@ -178,8 +180,9 @@ def test_accounts_fakes_are_its_ports() -> None:
     hasher: PasswordHasher = FakeHasher()
     codec: AccessTokenCodec = FakeAccessTokens()
     resets: PasswordResetTokens = FakeResetTokens()
+    purpose_tokens: PurposeTokens = FakePurposeTokens("verify-email")
     attempts: LoginAttempts = LoginBackoff(InMemoryLoginFailures(), FakeClock(), BackoffPolicy())
-    assert all((uow, factory, users, tokens, hasher, codec, resets, attempts))
+    assert all((uow, factory, users, tokens, hasher, codec, resets, purpose_tokens, attempts))
 
 
 def test_analysis_fakes_are_its_ports() -> None:

@@ -157,7 +157,7 @@ def train_recommender(
     """Train the learned recommender on stored feedback and save a new model version."""
     from metskin.adapters.ml.recommender import DEFAULT_BLEND_WEIGHT
     from metskin.adapters.ml.training import train
-    from metskin.domain.recommendations.catalog import load_catalog
+    from metskin.domain.recommendations.loader import load_catalog
 
     weight = DEFAULT_BLEND_WEIGHT if blend_weight is None else blend_weight
     try:

@@ -18,6 +18,8 @@ APP_PAGES = (
     "/admin",
     "/forgot-password",
     "/reset-password",
+    "/verify-email",
+    "/change-email",
 )
 
 
@@ -59,3 +61,12 @@ class PublicLinks:
     def forgot_password(self) -> str:
         """Where a person asks for a reset link."""
         return self.url("/forgot-password")
+
+    def verify_email(self, token: str) -> str:
+        """The page that verifies an address with the token of its link (in the fragment, as
+        for a reset: out of every log; the page sends it, a GET changes nothing)."""
+        return self.url(f"/verify-email#token={quote(token, safe='')}")
+
+    def change_email(self, token: str) -> str:
+        """The page that confirms a change of address (its button sends the token)."""
+        return self.url(f"/change-email#token={quote(token, safe='')}")

@@ -38,6 +38,7 @@ CODE_MESSAGES = {
     "EMAIL_TAKEN": _("An account with this email already exists."),
     "WEAK_PASSWORD": _("This password is too weak; use at least 10 characters."),
     "CONTRADICTORY_PROFILE": _("Two answers in your profile contradict each other."),
+    "UNKNOWN_PRESCRIPTION": _("This is not a prescription-only active in our products."),
     "NO_EXCHANGE_RATE": _("There is no exchange rate for this currency."),
     "RATE_LIMITED": _("Too many requests; wait a moment and try again."),
     "SLOT_UNAVAILABLE": _("This time is no longer free; choose another one."),

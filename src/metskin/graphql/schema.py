@@ -11,6 +11,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.types import ExecutionContext
 
+from metskin.graphql.accounts.email import EmailMutations
 from metskin.graphql.accounts.mutations import AccountMutations
 from metskin.graphql.accounts.phone import PhoneMutations
 from metskin.graphql.accounts.queries import AccountQueries
@@ -97,6 +98,7 @@ class Query(
 class Mutation(
     AccountMutations,
     PhoneMutations,
+    EmailMutations,
     AnalysisMutations,
     RecommendationMutations,
     ReferralMutations,

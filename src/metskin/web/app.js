@@ -9,6 +9,7 @@ import {
   renderForgotPassword, renderLogin, renderRegister, renderResetPassword,
 } from "./views/auth.js";
 import { renderProfile } from "./views/profile.js";
+import { drawEmailBanner, renderChangeEmail, renderVerifyEmail } from "./views/email.js";
 import { renderAnalyse, renderAnalysis } from "./views/analysis.js";
 import { renderHistory } from "./views/history.js";
 import { renderRoutine } from "./views/routine.js";
@@ -34,6 +35,9 @@ const ROUTES = [
   { path: /^\/reset-password$/, view: renderResetPassword, open: true, signedIn: true },
   // What the photo-analysis consent covers: read before signing up, and after.
   { path: /^\/consent$/, view: renderConsent, open: true, signedIn: true },
+  // So may the links that verify or change an email address.
+  { path: /^\/verify-email$/, view: renderVerifyEmail, open: true, signedIn: true },
+  { path: /^\/change-email$/, view: renderChangeEmail, open: true, signedIn: true },
   { path: /^\/analyse$/, view: renderAnalyse },
   { path: /^\/analysis\/([^/]+)$/, view: renderAnalysis },
   { path: /^\/analyses\/([^/]+)$/, view: renderAnalysis },
@@ -67,6 +71,7 @@ const DERMATOLOGIST_LINKS = Object.entries({
 const main = document.getElementById("view");
 const nav = document.getElementById("nav");
 const globalError = document.getElementById("global-error");
+const emailBanner = document.getElementById("email-banner");
 // The page on screen: `hash` and `locale` it was asked for and drawn in (locale null while it
 // waits for the language), `token` to tell a page replaced while it loaded.
 let current = { cleanup: null, token: 0, hash: null, locale: null };
@@ -108,6 +113,7 @@ async function logout() {
 
 function renderNav() {
   const { path } = parseHash();
+  drawEmailBanner(emailBanner).catch(showGlobal);
   const link = ([href, label]) => h("a", {
     href, "aria-current": href.slice(1) === path ? "page" : null,
   }, t(label));

@@ -12,7 +12,7 @@ const REFRESH_MARGIN_MS = 30_000;
 const RETRY_WITH_NEW_TOKEN = new Set(["TOKEN_EXPIRED", "UNAUTHENTICATED"]);
 
 export const AUTH_FIELDS = `accessToken accessTokenExpiresAt refreshToken
-  user { id email role profile { displayName locale } }`;
+  user { id email emailVerified role profile { displayName locale } }`;
 
 /** One or more GraphQL errors; `code` and `field` come from the first one's extensions. */
 export class GraphQLError extends Error {

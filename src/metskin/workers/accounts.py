@@ -1,8 +1,14 @@
-"""Account actors: the welcome email after registration, the password reset link, the
-notice that a password was changed, and the code that proves a phone number."""
+"""Account actors: the welcome email after registration (with the link that verifies the
+address), the verification and address change links, the password reset link, the notice that
+a password was changed, and the code that proves a phone number."""
 
 from __future__ import annotations
 
+from metskin.domain.accounts.email_address import (
+    SEND_EMAIL_CHANGE_EMAILS,
+    SEND_VERIFICATION_EMAIL,
+    EmailAddresses,
+)
 from metskin.domain.accounts.phone import SEND_PHONE_CODE, PhoneVerification
 from metskin.domain.accounts.service import (
     SEND_PASSWORD_CHANGED_EMAIL,
@@ -14,13 +20,26 @@ from metskin.domain.notifications.service import NotificationService
 from metskin.workers.actors import ActorSpec
 
 
-def account_actors(accounts: AccountService, notifications: NotificationService) -> list[ActorSpec]:
+def account_actors(
+    accounts: AccountService, notifications: NotificationService, addresses: EmailAddresses
+) -> list[ActorSpec]:
+    # The tokens of the links are made when the email goes: they never wait in the queue.
     def send_welcome_email(user_id: str) -> None:
-        notifications.send_welcome_email(user_id)
+        notifications.send_welcome_email(user_id, addresses.verification_link(user_id))
+
+    def send_verification_email(user_id: str, request: str) -> None:
+        link = addresses.verification_link(user_id)
+        if link is not None:
+            notifications.send_verification_email(link, request)
+
+    def send_email_change_emails(user_id: str, new_email: str, session: str, request: str) -> None:
+        link = addresses.change_link(user_id, new_email, session)
+        if link is not None:
+            notifications.send_email_change_emails(link, request)
 
     def send_password_reset_email(email: str, request: str) -> None:
         # The address is looked up here, not in the request: asking for a known or an unknown
-        # address does the same work there. The token is made here: it never waits in the queue.
+        # address does the same work there.
         reset = accounts.password_reset(email)
         if reset is not None:
             notifications.send_password_reset_email(reset, request)
@@ -30,6 +49,8 @@ def account_actors(accounts: AccountService, notifications: NotificationService)
 
     return [
         ActorSpec(SEND_WELCOME_EMAIL, send_welcome_email),
+        ActorSpec(SEND_VERIFICATION_EMAIL, send_verification_email),
+        ActorSpec(SEND_EMAIL_CHANGE_EMAILS, send_email_change_emails),
         ActorSpec(SEND_PASSWORD_RESET_EMAIL, send_password_reset_email),
         ActorSpec(SEND_PASSWORD_CHANGED_EMAIL, send_password_changed_email),
     ]

@@ -5,11 +5,8 @@ commit released, as the worker would."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from metskin.adapters.limits.memory import InMemoryLoginFailures
 from metskin.domain.accounts.errors import (
     InvalidCredentials,
     InvalidRefreshToken,
@@ -19,79 +16,14 @@ from metskin.domain.accounts.errors import (
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.errors import Unauthenticated, ValidationFailed
 from metskin.domain.limits.errors import RateLimited
-from metskin.domain.limits.model import BackoffPolicy
-from metskin.domain.limits.service import LoginBackoff
-from metskin.domain.messages import Job
-from metskin.domain.notifications.service import NotificationService
-from metskin.workers.accounts import account_actors
 from tests.fakes.accounts import FakeAccountsUnitOfWork
 from tests.fakes.infra import (
-    FakeAccessTokens,
     FakeClock,
-    FakeHasher,
-    FakeMailRenderer,
-    FakeNotifier,
-    FakeResetTokens,
 )
-from tests.fakes.notifications import FakeNotificationsUnitOfWork
+from tests.unit.accounts.mailing import Mail
 
 PASSWORD = "tea-and-toast-77"
 NEW = "rain-on-the-roof-42"
-
-
-@pytest.fixture
-def uow() -> FakeAccountsUnitOfWork:
-    return FakeAccountsUnitOfWork()
-
-
-@pytest.fixture
-def backoff(clock: FakeClock) -> LoginBackoff:
-    return LoginBackoff(InMemoryLoginFailures(), clock, BackoffPolicy(free_failures=3))
-
-
-@pytest.fixture
-def accounts(
-    uow: FakeAccountsUnitOfWork, clock: FakeClock, backoff: LoginBackoff
-) -> AccountService:
-    return AccountService(
-        uow,
-        FakeHasher(),
-        FakeAccessTokens(),
-        clock,
-        timedelta(days=30),
-        reset_tokens=FakeResetTokens(timedelta(minutes=30)),
-        login_attempts=backoff,
-    )
-
-
-class Mail:
-    """The account actors on the fakes: `run()` sends what the commits so far queued."""
-
-    def __init__(self, accounts: AccountService, uow: FakeAccountsUnitOfWork, clock: FakeClock):
-        self.uow, self.renderer, self.notifier = uow, FakeMailRenderer(), FakeNotifier()
-        log = FakeNotificationsUnitOfWork(users=uow.users)
-        notifications = NotificationService(log, self.notifier, self.renderer, clock)
-        self.actors = {spec.name: spec.fn for spec in account_actors(accounts, notifications)}
-        self.done = 0
-
-    def run(self) -> list[tuple[str, str, dict]]:
-        """The emails rendered by the jobs released since the last run: (template, to, context)."""
-        before = len(self.renderer.rendered)
-        for job in self.uow.released[self.done :]:
-            assert isinstance(job, Job)
-            self.actors[job.actor](**job.kwargs)
-        self.done = len(self.uow.released)
-        return self.renderer.rendered[before:]
-
-    def reset_token(self, email: str, accounts: AccountService) -> str:
-        accounts.request_password_reset(email)
-        ((_, _, context),) = [m for m in self.run() if m[0] == "password_reset"]
-        return str(context["token"])
-
-
-@pytest.fixture
-def mail(accounts: AccountService, uow: FakeAccountsUnitOfWork, clock: FakeClock) -> Mail:
-    return Mail(accounts, uow, clock)
 
 
 def test_a_reset_link_is_emailed_in_the_person_s_language_and_sets_a_new_password(

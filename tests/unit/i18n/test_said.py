@@ -4,6 +4,7 @@ any language from what is stored."""
 from __future__ import annotations
 
 import json
+import pickle
 from datetime import date
 from decimal import Decimal
 
@@ -143,3 +144,25 @@ def test_numbers_keep_every_digit_with_the_locale_s_separators() -> None:
     day = Said("{product} on {day}", product="X", day=date(2026, 12, 3))
     assert day == "X on 2026-12-03"
     assert spoken(stored(day), GERMAN) == "X on 3. Dezember 2026"  # template not in catalog
+
+
+def test_a_counted_line_takes_the_form_its_count_takes_in_each_language() -> None:
+    """`Said.counted`: English picks by one or more; a catalog by its `Plural-Forms` (French
+    says "1 de nos produits", German "1 unserer Produkte"), also read back from storage and
+    after a pickle (the worker's results)."""
+    from metskin.domain.recommendations.grouped import LEFT_OUT_FOR_IT
+
+    one = Said.counted(LEFT_OUT_FOR_IT, 1, reason="R.", products="A")
+    many = Said.counted(LEFT_OUT_FOR_IT, 3, reason="R.", products="A, B")
+    assert one == "R. We left out 1 of our products for this: A."
+    assert many == "R. We left out 3 of our products for this, among them A, B."
+    french = BabelTranslations().translator("fr-FR")
+    assert (
+        spoken(said_json(one), french)
+        == "R. Nous avons écarté pour cette raison 1 de nos produits : A."
+    )
+    assert spoken(json.loads(json.dumps(said_json(many))), french).endswith(
+        "3 de nos produits, dont A, B."
+    )
+    assert pickle.loads(pickle.dumps(many)) == many
+    assert said_json(pickle.loads(pickle.dumps(many))) == said_json(many)

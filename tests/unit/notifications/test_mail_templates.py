@@ -37,10 +37,17 @@ def every_email(locale: str) -> dict[str, OutgoingEmail]:
         for kind in AppointmentMessage
     }
     contexts["welcome"] = {"name": "Ana"}
+    contexts["welcome_with_link"] = {"name": "Ana", "token": "v.e-r_i", "days": 7}
+    contexts["verify_email"] = {"name": "Ana", "token": "v.e-r_i", "days": 7}
+    change = {"name": "Ana", "token": "c.h-a_n", "minutes": 60, "new_email": "ana@new.example"}
+    contexts["email_change"] = change
+    contexts["email_change_notice"] = change
+    contexts["password_reset"] = {"name": "Ana", "token": "r.e-s_e", "minutes": 30}
+    contexts["password_changed"] = {"name": "Ana"}
     contexts["check_in_due"] = {"name": "Ana", "due_day": "Monday 30 March 2026", "weeks": 4}
     return {
-        name: renderer.render_email(name, "ana@example.org", context, locale)
-        for name, context in contexts.items()
+        name: renderer.render_email(name.removesuffix("_with_link"), "ana@example.org", c, locale)
+        for name, c in contexts.items()
     }
 
 

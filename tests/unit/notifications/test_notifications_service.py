@@ -10,7 +10,7 @@ from tests.fakes.infra import FakeClock, FakeMailRenderer, FakeNotifier
 from tests.fakes.notifications import FakeNotificationsUnitOfWork, SentRecord
 from tests.unit.builders import user
 
-EMAIL = OutgoingEmail("maya@example.com", "Hello", "<p>Hello</p>", "Hello")
+EMAIL = OutgoingEmail("u1@example.com", "Hello", "<p>Hello</p>", "Hello")  # u1: verified
 SMS = OutgoingSms("+447700900123", "Your appointment is tomorrow.")
 
 

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-from metskin.domain.recommendations.catalog import Catalog, parse_catalog
+from metskin.domain.recommendations.catalog import Catalog
+from metskin.domain.recommendations.loader import parse_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 
 PB = ["pregnancy", "breastfeeding"]
@@ -43,9 +44,11 @@ INGREDIENTS: list[dict[str, Any]] = [
     },
     {
         "inci_name": "Adapalene",
+        "common_names": ["differin"],
         "classes": ["retinoid"],
         "concerns": {"acne": "strong"},
         "contraindications": PB,
+        "prescription_above": 0.1,
     },
     {
         "inci_name": "Bakuchiol",

@@ -10,7 +10,8 @@ from importlib import resources
 import pytest
 
 from metskin.domain.recommendations.candidates import WHOLE_CATALOG_UP_TO, CandidateIndex
-from metskin.domain.recommendations.catalog import Catalog, load_catalog, parse_catalog
+from metskin.domain.recommendations.catalog import Catalog
+from metskin.domain.recommendations.loader import load_catalog, parse_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.routine_model import Routine

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from metskin.domain.recommendations.catalog import load_catalog, parse_catalog
+from metskin.domain.recommendations.loader import load_catalog, parse_catalog
 from metskin.domain.recommendations.vocabulary import CONCERNS, SKIN_TYPES, SLOTS
 from tests.unit.recommendations.recommendation_builders import (
     INGREDIENTS,

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metskin.domain.recommendations.advice import PATCH_TEST
-from metskin.domain.recommendations.catalog import Catalog, Product, load_catalog
+from metskin.domain.recommendations.catalog import Catalog, Product
+from metskin.domain.recommendations.loader import load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.routine_model import Routine

@@ -10,7 +10,8 @@ import pytest
 
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.money.model import Rate, RatesTable
-from metskin.domain.recommendations.catalog import Catalog, load_catalog, normalise
+from metskin.domain.recommendations.catalog import Catalog, normalise
+from metskin.domain.recommendations.loader import load_catalog
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.routine_model import Routine
 from metskin.domain.recommendations.safety import exclusion_for, find_listed, listed_names

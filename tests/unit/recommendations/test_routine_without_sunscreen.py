@@ -3,15 +3,20 @@ routine is chosen without them, and it says why."""
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 
-from metskin.domain.recommendations.catalog import load_catalog
+from metskin.adapters.i18n.translator import BabelTranslations
+from metskin.domain.i18n.said import said_json, spoken
+from metskin.domain.recommendations.loader import load_catalog
 from metskin.domain.recommendations.needs import SkinNeeds
-from metskin.domain.recommendations.payload import MAX_EXCLUDED_SHOWN
+from metskin.domain.recommendations.payload import MAX_EXCLUDED_SHOWN, serialise
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.routine_model import Routine
 from metskin.domain.recommendations.safety import exclusion_for, needed_slots
 from tests.unit.recommendations.recommendation_builders import catalog, needs, product, profile
+
+FRENCH = BabelTranslations().translator("fr-FR")
 
 PRODUCTS = [
     product("cleanser", "cleanser", [("Glycerin", None)]),
@@ -65,11 +70,15 @@ def test_without_a_sunscreen_the_serum_slot_gets_the_best_safe_serum() -> None:
     assert left_out["retinol-serum"] == "spf.required_with_aha_or_retinoid"
     assert not any(a.product.id == "retinol-serum" for a in routine.alternatives["serum"])
     (why,) = [w for w in routine.warnings if "sunscreen" in w]
-    assert why.startswith("We could not find a sunscreen")
-    assert why.endswith(
-        "so we left them out: 1 of our products, among them products with Retinol that would "
-        "suit your skin."
+    # One product left out is said in the singular ("1 of our products, among them products
+    # with Retinol" was the plural sentence for one).
+    assert why == (
+        "We could not find a sunscreen that fits your needs, budget and avoid-list. 1 of our "
+        "products, with Retinol, would suit your skin but makes it more sensitive to the sun (as "
+        "retinoids and exfoliating acids do) and needs one every day, so we left it out."
     )
+    french = spoken(said_json(why), FRENCH)
+    assert "1 de nos produits, avec Retinol, conviendrait à votre peau" in french
 
 
 def test_a_retinoid_the_routine_would_not_have_picked_is_not_said_to_be_left_out() -> None:
@@ -109,6 +118,8 @@ def test_with_no_sunscreen_one_line_counts_what_needs_one_and_other_reasons_stay
     (said,) = [w for w in routine.warnings if "sunscreen" in w]
     assert said.startswith("We could not find a sunscreen")
     assert f"so we left them out: {len(needing)} of our products" in said
+    german = spoken(said_json(said), BabelTranslations().translator("de-DE"))
+    assert f"{len(needing)} unserer Produkte" in german
     assert "Tretinoin" in said  # the one the routine would have picked
     # Only the products the routine had picked are listed, each with the rule's reason...
     listed = [e for e in routine.excluded if e.rule_id == SPF_RULE]
@@ -151,3 +162,31 @@ def test_when_a_sunscreen_fits_alone_each_retinoid_and_acid_is_tried_beside_it()
     (left,) = routine.excluded
     assert (left.product.id, left.rule_id) == ("aha-b3-exfoliant", "stacking.same_kind_of_active")
     assert "Spf B3 (Niacinamide 4%)" in left.reason
+
+
+def test_a_routine_with_a_sunscreen_never_says_none_fits_on_seeded_random_people() -> None:
+    """Reported again after the sunscreen-first round: checked on 200 seeded random people of
+    the packaged catalog (many with every UV filter in their allergies). With a sunscreen, no
+    line says none fits; without one, only the picked products that needed it are listed, and
+    the grouped lines stay within what is shown."""
+    rng = random.Random(27)
+    without = 0
+    for _ in range(200):
+        concerns = {c: rng.choice((0, 30, 50, 70, 90)) for c in ("acne", "wrinkles", "redness")}
+        person = profile(
+            age=rng.choice((16, 30, 60)),
+            sensitive_skin=rng.random() < 0.3,
+            allergies=rng.choice(((), ("fragrance",), UV_FILTERS, UV_FILTERS[:3])),
+            budget_total=rng.choice((None, Decimal(40), Decimal(60), Decimal(90))),
+            prescribed=rng.choice(((), ("tretinoin",))),
+        )
+        skin = SkinNeeds(concerns, rng.choice(("oily", "dry", "normal")), rng.randint(1, 10))
+        routine = build_routine(skin, person, PACKAGED)
+        said = [*routine.warnings, *(e.reason for e in routine.excluded)]
+        if "sunscreen" in slots(routine):
+            assert not [s for s in said if "could not f" in s and "sunscreen" in s]
+            continue
+        without += 1
+        assert len([e for e in routine.excluded if e.rule_id == SPF_RULE]) <= 1
+        assert len(serialise(routine, [])["excluded_groups"]) < MAX_EXCLUDED_SHOWN
+    assert without > 20

@@ -9,7 +9,7 @@ from importlib import resources
 
 import pytest
 
-from metskin.domain.recommendations.catalog import load_catalog
+from metskin.domain.recommendations.loader import load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.tips import TIP_LANGUAGES, render_tips
 from metskin.domain.recommendations.usage_text import usage_in, usage_line, usage_phrases

@@ -4,7 +4,7 @@ daily use", an evening-only wash to "move to twice a day"."""
 
 from __future__ import annotations
 
-from metskin.domain.recommendations.catalog import load_catalog
+from metskin.domain.recommendations.loader import load_catalog
 
 # The most uses a week each of the packaged catalog's frequencies allows (None: no limit), its
 # en dashes written as hyphens.

@@ -14,8 +14,9 @@ import pytest
 from metskin.domain.content.loader import by_tags, load_articles
 from metskin.domain.i18n.said import Said
 from metskin.domain.money.model import Conversion, Money
-from metskin.domain.recommendations import routine, scoring
-from metskin.domain.recommendations.catalog import Product, load_catalog
+from metskin.domain.recommendations import filling, scoring
+from metskin.domain.recommendations.catalog import Product
+from metskin.domain.recommendations.loader import load_catalog
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.payload import MAX_ARTICLES_PER_TIP, serialise
 from metskin.domain.recommendations.routine import build_routine
@@ -103,16 +104,16 @@ def test_a_budgeted_routine_is_the_one_found_converting_every_time(
     routine that converting and searching afresh at every use gives."""
     built = [build_routine(skin, person, CATALOG) for skin in SKINS]
 
-    def converted_afresh(builder: routine._Builder, product: Product) -> Conversion:
+    def converted_afresh(builder: filling.Builder, product: Product) -> Conversion:
         return builder.profile.price_of(product)
 
-    def found_afresh(builder: routine._Builder, essential: str) -> Money:
+    def found_afresh(builder: filling.Builder, essential: str) -> Money:
         builder.cheapest.clear()
         return cheapest_in(builder, essential)
 
-    cheapest_in = routine._Builder.cheapest_in
-    monkeypatch.setattr(routine._Builder, "price_of", converted_afresh)
-    monkeypatch.setattr(routine._Builder, "cheapest_in", found_afresh)
+    cheapest_in = filling.Builder.cheapest_in
+    monkeypatch.setattr(filling.Builder, "price_of", converted_afresh)
+    monkeypatch.setattr(filling.Builder, "cheapest_in", found_afresh)
     again = [build_routine(skin, person, CATALOG) for skin in SKINS]
     assert built == again
     assert any(r.excluded for r in built)  # the budget left products out

@@ -53,6 +53,7 @@ class UserRow(SQLModel, table=True):
     # Consent for learning (the labels component reads and writes these two).
     learning_consent: bool = False
     learning_consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # 0022
 
 
 class RefreshTokenRow(SQLModel, table=True):
@@ -87,6 +88,7 @@ def user_to_domain(row: UserRow | Row[Any]) -> User:
         created_at=row.created_at,
         profile=profile,
         is_active=row.is_active,
+        email_verified_at=row.email_verified_at,
     )
 
 
@@ -95,6 +97,7 @@ def _copy_user(user: User, row: UserRow) -> UserRow:
     row.password_hash = user.password_hash
     row.role = user.role.value
     row.is_active = user.is_active
+    row.email_verified_at = user.email_verified_at
     for name, value in asdict(user.profile).items():
         setattr(row, name, value)
     return row

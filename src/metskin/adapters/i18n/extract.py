@@ -1,7 +1,7 @@
 """Every text the product shows, found in the sources (Babel's extractors), and the catalogs
 brought up to date with them (`metskin messages`, `make messages`).
 
-Sources: Python `_()`, `gettext()`, `ngettext()` (domain and edge), jinja2 `{% trans %}` and
+Sources: Python `_()`, `n_()`, `gettext()`, `ngettext()` (domain and edge), jinja2 `{% trans %}` and
 `_()` in the mail and `/learn` templates, and `t()` in the web app's scripts.
 """
 
@@ -20,7 +20,7 @@ from metskin.adapters.i18n.catalogs import DOMAIN
 from metskin.domain.i18n.locales import LANGUAGES
 
 PACKAGE = Path(__file__).resolve().parents[2]
-PY_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+PY_KEYWORDS = {"_": None, "n_": (1, 2), "gettext": None, "ngettext": (1, 2)}
 JS_KEYWORDS = {"t": None, "mark": None}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
 # (method, glob under the package, keywords, options)
@@ -63,13 +63,15 @@ def extracted() -> Iterator[tuple[MessageId, Path, int]]:
 def extract_reasons(
     fileobj: Any, _keywords: Any, _comment_tags: Any, options: Any
 ) -> Iterator[tuple[int, None, str, list[str]]]:
-    """Babel extractor: every `"reason"` of a JSON list of rules, with its line."""
+    """Babel extractor: every `"reason"` and `"group_reason"` of a JSON list of rules, with
+    its line."""
     text = fileobj.read().decode("utf-8")
     for item in json.loads(text):
-        reason = item.get("reason") if isinstance(item, dict) else None
-        if isinstance(reason, str) and reason:
-            at = text.find(json.dumps(reason, ensure_ascii=False))
-            yield text.count("\n", 0, max(at, 0)) + 1, None, reason, []
+        for key in ("reason", "group_reason"):
+            reason = item.get(key) if isinstance(item, dict) else None
+            if isinstance(reason, str) and reason:
+                at = text.find(json.dumps(reason, ensure_ascii=False))
+                yield text.count("\n", 0, max(at, 0)) + 1, None, reason, []
 
 
 def _message_id(message: object) -> MessageId | None:

@@ -27,3 +27,11 @@ class WeakPassword(ValidationFailed, code="WEAK_PASSWORD"): ...
 
 
 class ContradictoryProfile(ValidationFailed, code="CONTRADICTORY_PROFILE"): ...
+
+
+class EmailLinkInvalid(DomainError, code="EMAIL_LINK_INVALID"):
+    """An email verification or change link that is forged, expired, already used, or
+    overtaken by a change of the address (each says the same)."""
+
+
+class EmailUnchanged(ValidationFailed, code="EMAIL_UNCHANGED"): ...

@@ -126,6 +126,13 @@ class User:
     created_at: datetime
     profile: Profile = field(default_factory=Profile)
     is_active: bool = True
+    # When its owner proved `email` is theirs (a signed link sent to it, or a password reset
+    # by one; domain/accounts/email_address.py). None: only the account's own emails go to it.
+    email_verified_at: datetime | None = None
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -68,6 +68,22 @@ class PasswordResetTokens(Protocol):
 
     def bound_to(self, token: str, password_hash: str) -> bool:
         """Whether the token was issued while the password hash was this one."""
+        ...
+
+
+class PurposeTokens(Protocol):
+    """Signed tokens of one purpose (adapters/security/signed_tokens.py): a token of another
+    purpose, forged, altered or expired by the service's clock reads as None."""
+
+    lifetime: timedelta | None
+
+    def issue(self, claims: Mapping[str, str], now: datetime | None = None) -> str: ...
+    def read(self, token: str, now: datetime | None, *names: str) -> dict[str, str] | None:
+        """The claims `names` (each a string) of a genuine, unexpired token; else None."""
+        ...
+
+    def fingerprint(self, text: str) -> str:
+        """A keyed digest of `text`, to bind a token to a value it must not reveal."""
         ...
 
 

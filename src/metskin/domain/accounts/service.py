@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -80,6 +80,9 @@ class AccountService:
     # counts in (None: limits are off).
     reset_tokens: PasswordResetTokens | None = None
     login_attempts: LoginAttempts | None = None
+    # Refuses prescribed actives no product is sold on prescription for ("tretinion"): the
+    # catalog's check (`RecommendationService.check_prescribed`); none checks nothing.
+    check_prescribed: Callable[[Sequence[str]], None] | None = None
     _dummy_hash: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -92,12 +95,17 @@ class AccountService:
         display_name: str = "",
         role: Role = Role.PATIENT,
         profile_changes: dict[str, Any] | None = None,
+        *,
+        verified: bool = False,
     ) -> User:
+        """A new account; its address is unverified (only the account's own emails go to it)
+        until the link of the welcome email comes back, unless `verified` (the demo accounts
+        of `metskin seed`, whose addresses reach no mailbox)."""
         address = normalise_email(email)
         check_password_strength(password, address)
         now = self.clock()
         changes = {"display_name": display_name, **(profile_changes or {})}
-        profile = self._priced(apply_profile_changes(Profile(), changes, now), changes, None)
+        profile = self._checked(apply_profile_changes(Profile(), changes, now), changes, None)
         user = User(
             id=str(uuid.uuid4()),
             email=address,
@@ -105,6 +113,7 @@ class AccountService:
             role=role,
             created_at=now,
             profile=profile,
+            email_verified_at=now if verified else None,
         )
         with self.uow_factory() as uow:
             if uow.users.get_by_email(address) is not None:
@@ -121,7 +130,7 @@ class AccountService:
 
     def login(self, email: str, password: str) -> Session:
         with self.uow_factory() as uow:
-            user = _find_by_email(uow, email)
+            user = find_by_email(uow, email)
             if user is None or not user.is_active:
                 self.hasher.verify(self._dummy_hash, password)  # same cost as a real check
                 raise InvalidCredentials("Email or password is incorrect.")
@@ -201,7 +210,7 @@ class AccountService:
             if user is None:
                 raise NotFound("User not found.")
             updated = apply_profile_changes(user.profile, changes, self.clock())
-            user.profile = self._priced(updated, changes, user.profile)
+            user.profile = self._checked(updated, changes, user.profile)
             uow.users.save(user)
             uow.commit()
         return user
@@ -253,7 +262,7 @@ class AccountService:
         if self.reset_tokens is None:
             return None
         with self.uow_factory() as uow:
-            user = _find_by_email(uow, email)
+            user = find_by_email(uow, email)
         if user is None or not user.is_active:
             return None
         token = self.reset_tokens.issue(user.id, user.password_hash, self.clock())
@@ -277,6 +286,8 @@ class AccountService:
                 raise invalid
             if not self.reset_tokens.bound_to(token, user.password_hash):
                 raise invalid
+            if user.email_verified_at is None:  # the link came back from the mailbox
+                user.email_verified_at = now
             self._replace_password(uow, user, new_password, now, keep_session=None)
         if self.login_attempts is not None:  # the owner of the mailbox may log in at once
             self.login_attempts.succeeded(user.email)
@@ -296,6 +307,15 @@ class AccountService:
         changed = {"user_id": user.id, "changed_at": now.isoformat()}
         uow.defer(Job(SEND_PASSWORD_CHANGED_EMAIL, changed))
         uow.commit()
+
+    def _checked(
+        self, profile: Profile, changes: dict[str, Any], before: Profile | None
+    ) -> Profile:
+        """The cleaned `profile` with the checks that need other components: its prescribed
+        actives (when they change) and its currency (`_priced`)."""
+        if changes.get("prescribed") is not None and self.check_prescribed is not None:
+            self.check_prescribed(profile.prescribed)
+        return self._priced(profile, changes, before)
 
     def _priced(self, profile: Profile, changes: dict[str, Any], before: Profile | None) -> Profile:
         """A currency products can be priced in. Unless the person chose one, a new profile's
@@ -332,7 +352,7 @@ class AccountService:
         return TokenPair(access, refresh, access_expires)
 
 
-def _find_by_email(uow: AccountsUnitOfWork, email: str) -> User | None:
+def find_by_email(uow: AccountsUnitOfWork, email: str) -> User | None:
     """The account of this address however it is written, also one stored before
     canonical_email (lower case only)."""
     address = canonical_email(email)

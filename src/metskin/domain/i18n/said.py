@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from metskin.domain.i18n.locales import language_of
+from metskin.domain.i18n.marks import Plural
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.money.model import Money
 
@@ -30,6 +31,8 @@ class Said(str):
 
     template: str
     values: Mapping[str, Value]
+    plural: str | None = None  # `counted`: the plural template, `template` the singular
+    number: int | None = None  # the count it was said for
 
     def __new__(cls, template: str, /, **values: Value) -> Said:
         english = template.format(**{name: _english(v) for name, v in values.items()})
@@ -38,12 +41,28 @@ class Said(str):
         said.values = values
         return said
 
+    @classmethod
+    def counted(cls, forms: Plural, count: int, /, **values: Value) -> Said:
+        """`forms` (`n_`) in the form `count` takes, in each language as its catalog says
+        (`ngettext`: French says "1 produit", "0 produit"); `{count}` in them is the count."""
+        said = cls(forms.singular if count == 1 else forms.plural, count=Decimal(count), **values)
+        said.template, said.plural, said.number = forms.singular, forms.plural, count
+        return said
+
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_said, (self.template, dict(self.values)))
+        return (_said, (self.template, dict(self.values), self.plural, self.number))
 
 
-def _said(template: str, values: dict[str, Value]) -> Said:
-    return Said(template, **values)
+def _said(
+    template: str, values: dict[str, Value], plural: str | None = None, count: int | None = None
+) -> Said:
+    if plural is None or count is None:
+        return Said(template, **values)
+    return Said.counted(Plural(template, plural), count, **_without_count(values))
+
+
+def _without_count(values: Mapping[str, Value]) -> dict[str, Value]:
+    return {name: value for name, value in values.items() if name != "count"}
 
 
 def _english(value: Value) -> str:
@@ -61,7 +80,10 @@ def said_json(text: str) -> Any:
     if not isinstance(text, Said):
         return str(text)
     values = {k: _value_json(v) for k, v in text.values.items()}
-    return {"text": str(text), "template": text.template, "values": values}
+    found: dict[str, Any] = {"text": str(text), "template": text.template, "values": values}
+    if text.plural is not None:
+        found |= {"plural": text.plural, "n": text.number}
+    return found
 
 
 def _value_json(value: Value) -> Any:
@@ -81,11 +103,14 @@ def spoken(stored: Any, tr: Translator) -> str:
         if "text" in stored and language_of(tr.locale) == "en":
             return str(stored["text"])  # the source language, as it was written
         values = {k: _spoken_value(v, tr) for k, v in stored.get("values", {}).items()}
-        template = str(stored["template"])
+        template, plural = str(stored["template"]), stored.get("plural")
+        count = int(stored.get("n") or 0)
         try:
+            if plural is not None:
+                return tr.ngettext(template, str(plural), count).format(**values)
             return tr.gettext(template).format(**values)
         except (KeyError, IndexError, ValueError):
-            return template.format(**values)
+            return (template if plural is None or count == 1 else str(plural)).format(**values)
     text = str(stored)
     return tr.gettext(text) if text else text
 

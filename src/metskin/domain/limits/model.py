@@ -66,6 +66,10 @@ DEFAULT_RULES: dict[str, dict[str, Rule]] = {
     # Every attempt, counted atomically before it runs: parallel requests all pass the
     # wrong-code count's check before any of them is recorded.
     "verifyPhone": {"ip": Rule(30, 3600), "account": Rule(10, 3600)},
+    # Each one emails an address (a stranger's, when it is not the person's own).
+    "verificationEmail": {"ip": Rule(10, 3600), "account": Rule(3, 3600)},
+    "emailChange": {"ip": Rule(10, 3600), "account": Rule(5, 3600)},
+    "emailLink": {"ip": Rule(30, 3600)},  # a signed token, checked without a password
     "directory": {"ip": Rule(120, 60), "account": Rule(120, 60)},
     "slots": {"ip": Rule(60, 60), "account": Rule(60, 60)},
     "apiKey": {"account": Rule(120, 60)},

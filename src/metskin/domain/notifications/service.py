@@ -1,14 +1,27 @@
-"""Sending each notification once: a dedupe key is recorded after a message leaves."""
+"""Sending each notification once: a dedupe key is recorded after a message leaves.
+
+Every email goes out here, and here is the one rule on unverified addresses: an email about
+skin care or appointments (`send_email_once`: reminders, check-ins, booking messages) goes
+only to an address its account has verified (domain/accounts/email_address.py). To any
+other it is held: not sent (nor recorded as sent) and logged, with why. Only the account's
+own emails, the ones a person needs to get into and keep the account, go to an unverified
+address: the welcome email with its verification link, the verification and password reset
+links, the address change link and notice, and the notice that the password changed.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from metskin.domain.accounts.email_address import EmailLink
 from metskin.domain.accounts.model import PasswordReset, User
 from metskin.domain.messages import OutgoingEmail, OutgoingSms
 from metskin.domain.notifications.ports import MailRenderer, NotificationsUowFactory
 from metskin.domain.ports import Clock, Notifier
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(eq=False)
@@ -18,15 +31,47 @@ class NotificationService:
     renderer: MailRenderer
     clock: Clock
 
-    def send_welcome_email(self, user_id: str) -> bool:
-        """The welcome email, unless the person opted out of email (or closed the account)
-        before the job ran: the profile is read when it runs, as every sender's is."""
+    def send_welcome_email(self, user_id: str, verify: EmailLink | None = None) -> bool:
+        """The welcome email. With `verify` (the address is not verified yet) it carries the
+        link that verifies it and goes whatever the email choices; without, not when the
+        person opted out of email (or closed the account) before the job ran: the profile is
+        read when it runs, as every sender's is."""
         with self.uow_factory() as uow:
             user = uow.users.get(user_id)
-        if user is None or not user.is_active or not user.profile.email_opt_in:
+        if user is None or not user.is_active:
             return False
-        email = self._account_email("welcome", user, {})
-        return self.send_email_once(f"welcome:{user_id}", email)
+        if verify is None or verify.to != user.email:
+            if not user.profile.email_opt_in:
+                return False
+            return self.send_email_once(f"welcome:{user_id}", self._account_email("welcome", user))
+        context = {"token": verify.token, "days": verify.valid_hours // 24}
+        email = self._account_email("welcome", user, context)
+        return self._send_account_email(f"welcome:{user_id}", email)
+
+    def send_verification_email(self, verify: EmailLink, request: str) -> bool:
+        """The link that verifies the address (asked for again by `request`)."""
+        with self.uow_factory() as uow:
+            user = uow.users.get(verify.user_id)
+        if user is None or not user.is_active or user.email != verify.to:
+            return False
+        context = {"token": verify.token, "days": verify.valid_hours // 24}
+        email = self._account_email("verify_email", user, context)
+        return self._send_account_email(f"verify-email:{request}", email)
+
+    def send_email_change_emails(self, change: EmailLink, request: str) -> int:
+        """The link that moves the account to the new address, to that address; and to the
+        current one, the notice that a change was asked for ("if this was not you, change
+        your password")."""
+        with self.uow_factory() as uow:
+            user = uow.users.get(change.user_id)
+        if user is None or not user.is_active or user.email != change.previous:
+            return 0
+        minutes = change.valid_hours * 60
+        context = {"token": change.token, "minutes": minutes, "new_email": change.to}
+        link = self._account_email("email_change", user, context, to=change.to)
+        notice = self._account_email("email_change_notice", user, context)
+        sent = self._send_account_email(f"email-change:{request}:new", link)
+        return sent + self._send_account_email(f"email-change:{request}:old", notice)
 
     def send_password_reset_email(self, reset: PasswordReset, request: str) -> bool:
         """The reset link, asked for by `request` (once per request). Sent whatever the email
@@ -37,7 +82,7 @@ class NotificationService:
             return False
         context = {"token": reset.token, "minutes": reset.valid_minutes}
         email = self._account_email("password_reset", user, context)
-        return self.send_email_once(f"password-reset:{request}", email)
+        return self._send_account_email(f"password-reset:{request}", email)
 
     def send_password_changed_email(self, user_id: str, changed_at: str) -> bool:
         """ "Your password was changed; if this was not you ...": a warning about the account,
@@ -46,18 +91,40 @@ class NotificationService:
             user = uow.users.get(user_id)
         if user is None or not user.is_active:
             return False
-        email = self._account_email("password_changed", user, {})
-        return self.send_email_once(f"password-changed:{user_id}:{changed_at}", email)
+        email = self._account_email("password_changed", user)
+        return self._send_account_email(f"password-changed:{user_id}:{changed_at}", email)
 
     def _account_email(
-        self, template: str, user: User, context: dict[str, object]
+        self,
+        template: str,
+        user: User,
+        context: dict[str, object] | None = None,
+        to: str | None = None,
     ) -> OutgoingEmail:
-        """An email about the account, to its address, in its language."""
+        """An email about the account, to its address (or `to`), in its language."""
         name = user.profile.display_name or user.email.split("@")[0]
-        values = {"name": name, **context}
-        return self.renderer.render_email(template, user.email, values, user.profile.locale)
+        values = {"name": name, **(context or {})}
+        return self.renderer.render_email(template, to or user.email, values, user.profile.locale)
 
     def send_email_once(self, dedupe_key: str, email: OutgoingEmail) -> bool:
+        """Every email but the account's own: held (False) unless the account of the address
+        it goes to has verified it (a closed one too: an erasure's cancellations go before
+        its data is erased; the senders decide what a closed account gets)."""
+        with self.uow_factory() as uow:
+            holder = uow.users.get_by_email(email.to)
+        if holder is None or not holder.email_verified:
+            why = "no account has this address" if holder is None else "address not verified"
+            log.info(
+                "email held: %s",
+                why,
+                extra={"kind": dedupe_key.split(":", 1)[0], "user_id": holder and holder.id},
+            )
+            return False
+        return self._send_account_email(dedupe_key, email)
+
+    def _send_account_email(self, dedupe_key: str, email: OutgoingEmail) -> bool:
+        """An email a person needs to get into or keep the account: sent to the address
+        whether verified or not."""
         return self._send_once(
             dedupe_key, "email", email.to, lambda: self.notifier.send_email(email)
         )

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from decimal import Decimal
 
-from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.marks import _, n_
 from metskin.domain.i18n.said import Said
 from metskin.domain.recommendations.catalog import Product
 from metskin.domain.recommendations.grouped import named
@@ -38,16 +37,22 @@ NOT_FOUND = {
 }
 # No sunscreen fits: one line for it and for every product left out for want of one (a
 # retinoid or an AHA), counted rather than listed; `ingredients`: those the routine had picked.
-NO_SUNSCREEN_LEFT_OUT = _(
+NO_SUNSCREEN_LEFT_OUT = n_(
+    "We could not find a sunscreen that fits your needs, budget and avoid-list. {count} of our "
+    "products makes skin more sensitive to the sun (as retinoids and exfoliating acids do) and "
+    "needs one every day, so we left it out.",
     "We could not find a sunscreen that fits your needs, budget and avoid-list. Products that "
     "make skin more sensitive to the sun (such as retinoids and exfoliating acids) need one "
-    "every day, so we left them out: {count} of our products."
+    "every day, so we left them out: {count} of our products.",
 )
-NO_SUNSCREEN_LEFT_OUT_SUITED = _(
+NO_SUNSCREEN_LEFT_OUT_SUITED = n_(
+    "We could not find a sunscreen that fits your needs, budget and avoid-list. {count} of our "
+    "products, with {ingredients}, would suit your skin but makes it more sensitive to the sun "
+    "(as retinoids and exfoliating acids do) and needs one every day, so we left it out.",
     "We could not find a sunscreen that fits your needs, budget and avoid-list. Products that "
     "make skin more sensitive to the sun (such as retinoids and exfoliating acids) need one "
     "every day, so we left them out: {count} of our products, among them products with "
-    "{ingredients} that would suit your skin."
+    "{ingredients} that would suit your skin.",
 )
 PATCH_TEST = _(
     "Patch test first: put a little on the side of your neck or behind the ear once a day "
@@ -157,9 +162,7 @@ def routine_warnings(
         warnings.append(PREGNANCY_NOTE)
     prescription = _("{product} is prescription-only: use it only as your doctor prescribes.")
     warnings += [
-        Said(prescription, product=p.display_name)
-        for p in products
-        if any(i.prescription_only for i in p.ingredients)
+        Said(prescription, product=p.display_name) for p in products if p.prescription_actives
     ]
     return list(dict.fromkeys(warnings + _to_a_doctor(needs, rx_options or {})))
 
@@ -185,8 +188,8 @@ def _no_sunscreen(left_out: Collection[Product], rules: tuple[SafetyRule, ...], 
     """No sunscreen, and `count` products left out for want of one: one line for both."""
     suited = _sun_sensitising(left_out, rules)
     if not suited:
-        return Said(NO_SUNSCREEN_LEFT_OUT, count=Decimal(count))
-    return Said(NO_SUNSCREEN_LEFT_OUT_SUITED, count=Decimal(count), ingredients=suited)
+        return Said.counted(NO_SUNSCREEN_LEFT_OUT, count)
+    return Said.counted(NO_SUNSCREEN_LEFT_OUT_SUITED, count, ingredients=suited)
 
 
 def _sun_sensitising(products: Collection[Product], rules: tuple[SafetyRule, ...]) -> str:

@@ -12,3 +12,8 @@ class RetakeNeeded(DomainError, code="RETAKE_NEEDED"): ...
 
 
 class InvalidProduct(ValidationFailed, code="INVALID_PRODUCT"): ...
+
+
+class UnknownPrescription(ValidationFailed, code="UNKNOWN_PRESCRIPTION"):
+    """A prescribed active that names none of the prescription-only actives the catalog
+    knows ("tretinion"): saved, it would lift nothing while the person believes it does."""

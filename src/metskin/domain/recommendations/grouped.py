@@ -9,23 +9,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
-from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.marks import n_
 from metskin.domain.i18n.said import Said
+from metskin.domain.recommendations.rules import reason_fields
 from metskin.domain.recommendations.safety import Exclusion
 
 MOST_NAMED = 3  # products named in a group's line
 # The values a group's products may differ in: the product, and which of the listed
 # ingredients it has (every product with a fragrance matches the allergy "fragrance").
 OWN_VALUES = frozenset({"product", "ingredient"})
-LEFT_OUT_FOR_IT = _("{reason} We left out {count} of our products for this, among them {products}.")
+# A group holds two products or more (one keeps its own reason), but a count is said as each
+# language says that count.
+LEFT_OUT_FOR_IT = n_(
+    "{reason} We left out {count} of our products for this: {products}.",
+    "{reason} We left out {count} of our products for this, among them {products}.",
+)
 
 
 @dataclass(frozen=True)
 class ExclusionGroup:
     rule_id: str
-    reason: str  # one line: the reason, and for several products how many and a few names
+    # One line: the product's own reason, or for several the rule's `group_reason` ("Products
+    # with A, B match your allergy ..."), how many, and a few names.
+    reason: str
     exclusions: tuple[Exclusion, ...]  # each product with its own reason
 
 
@@ -44,12 +51,18 @@ def exclusion_groups(excluded: Iterable[Exclusion]) -> tuple[ExclusionGroup, ...
 
 
 def _shared(exclusion: Exclusion) -> object:
-    """What a group of exclusions shares: the rule, and its reason's template and values but
-    for `OWN_VALUES`; the product itself when the reason names it."""
+    """What a group of exclusions shares: the rule, and its reason's template and the values
+    its line says (those of the rule's `group_reason`, or all) but for `OWN_VALUES`; the
+    product itself when the reason names it and the rule has no line for several. The total
+    budget's line names no price, so the products over it are one group whatever their prices
+    (one per price was ~25 lines); the stacking line names the pick they would go on top of."""
     reason = exclusion.reason
-    if not isinstance(reason, Said) or "{product}" in reason.template:
+    if not isinstance(reason, Said) or (
+        "{product}" in reason.template and not exclusion.group_reason
+    ):
         return (exclusion.rule_id, str(reason), exclusion.product.id)
-    values = sorted((k, str(v)) for k, v in reason.values.items() if k not in OWN_VALUES)
+    said = reason_fields(exclusion.group_reason) if exclusion.group_reason else set(reason.values)
+    values = sorted((k, str(v)) for k, v in reason.values.items() if k in said - OWN_VALUES)
     return (exclusion.rule_id, reason.template, tuple(values))
 
 
@@ -60,11 +73,12 @@ def _group(exclusions: tuple[Exclusion, ...]) -> ExclusionGroup:
     said = first.reason
     assert isinstance(said, Said)  # `_shared` groups no other reason
     ingredients = named(_value(e.reason, "ingredient") for e in exclusions)
-    reason = Said(said.template, **{**said.values, "product": "", "ingredient": ingredients})
-    line = Said(
+    template = first.group_reason or said.template  # a rule without one: its own
+    reason = Said(template, **{**said.values, "product": "", "ingredient": ingredients})
+    line = Said.counted(
         LEFT_OUT_FOR_IT,
+        len(exclusions),
         reason=reason,
-        count=Decimal(len(exclusions)),
         products=named((e.product.display_name for e in exclusions), MOST_NAMED),
     )
     return ExclusionGroup(first.rule_id, line, exclusions)

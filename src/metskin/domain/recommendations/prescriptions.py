@@ -21,14 +21,16 @@ from metskin.domain.recommendations.vocabulary import CONCERNS, SLOTS
 class OnPrescription:
     """By slot, the candidates that a prescription-only rule alone kept out, best first."""
 
-    rule_ids: frozenset[str]  # the `exclude_prescription` rules
+    rule_ids: frozenset[str]  # the `exclude_prescription` rules, and those a prescription lifts
     other_rules: tuple[SafetyRule, ...]
     by_slot: dict[str, list[Candidate]] = field(default_factory=lambda: {s: [] for s in SLOTS})
 
     @classmethod
     def of(cls, rules: Iterable[SafetyRule]) -> OnPrescription:
         rules = tuple(rules)
-        ids = frozenset(r.id for r in rules if r.kind == "exclude_prescription")
+        ids = frozenset(
+            r.id for r in rules if r.kind == "exclude_prescription" or r.lifted_by_prescription
+        )
         return cls(ids, tuple(r for r in rules if r.id not in ids))
 
     def only_for_want_of_one(
@@ -67,9 +69,8 @@ def prescription_options(products: Iterable[Product], needs: SkinNeeds) -> dict[
         if concern is None:
             continue
         names = found.setdefault(concern, {})
-        for ingredient in product.ingredients:
-            if ingredient.prescription_only:
-                names.setdefault(ingredient.inci_name, None)
+        for ingredient in product.prescription_actives:
+            names.setdefault(ingredient.inci_name, None)
     return {concern: ", ".join(names) for concern, names in found.items()}
 
 

@@ -47,4 +47,18 @@ RETIRED = (
     # 2026-12-06, routine.py: ONCE_A_DAY_IN, now "... is not used both morning and evening".
     _("{product} is used once a day ({frequency}), so it is in your morning routine only."),
     _("{product} is used once a day ({frequency}), so it is in your evening routine only."),
+    # 2026-12-06, grouped.py and advice.py: counted lines, now said in the form their count
+    # takes (`n_`; these were the only form).
+    _("{reason} We left out {count} of our products for this, among them {products}."),
+    _(
+        "We could not find a sunscreen that fits your needs, budget and avoid-list. Products that "
+        "make skin more sensitive to the sun (such as retinoids and exfoliating acids) need one "
+        "every day, so we left them out: {count} of our products."
+    ),
+    _(
+        "We could not find a sunscreen that fits your needs, budget and avoid-list. Products that "
+        "make skin more sensitive to the sun (such as retinoids and exfoliating acids) need one "
+        "every day, so we left them out: {count} of our products, among them products with "
+        "{ingredients} that would suit your skin."
+    ),
 )

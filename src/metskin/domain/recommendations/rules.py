@@ -41,11 +41,18 @@ class SafetyRule:
     id: str
     kind: str
     reason: str  # str.format template over REASON_FIELDS
+    # The reason for several products in one line (`grouped.py`): "Products with {ingredient}
+    # match ..." where one product's is "Contains {ingredient}, which matches ...". Each reason
+    # that does not name its product has one.
+    group_reason: str = ""
     applies_to: tuple[str, ...] = ()  # conditions; empty means everyone
     classes: tuple[str, ...] = ()
     with_classes: tuple[str, ...] = ()
     ingredients: tuple[str, ...] = ()
     above_percent: float | None = None
+    # A strength rule a prescription for the ingredient lifts, as it lifts the
+    # `exclude_prescription` rules (adapalene above 0.1% for sensitive skin and minors).
+    lifted_by_prescription: bool = False
     time: str | None = None
     slot: str | None = None
 
@@ -76,11 +83,13 @@ def _parse_rule(item: Mapping[str, Any]) -> SafetyRule:
             id=rule_id,
             kind=str(item["kind"]),
             reason=str(item["reason"]),
+            group_reason=str(item.get("group_reason") or ""),
             applies_to=tuple(item.get("applies_to", ())),
             classes=tuple(item.get("classes", ())),
             with_classes=tuple(item.get("with_classes", ())),
             ingredients=tuple(item.get("ingredients", ())),
             above_percent=item.get("above_percent"),
+            lifted_by_prescription=item.get("lifted_by_prescription") is True,
             time=item.get("time"),
             slot=item.get("slot"),
         )
@@ -97,15 +106,26 @@ def _check_rule(rule: SafetyRule) -> None:
     unknown_conditions = set(rule.applies_to) - set(CONDITIONS)
     if unknown_conditions:
         problems.append(f"unknown conditions {sorted(unknown_conditions)}")
-    fields = {name for _, name, _, _ in string.Formatter().parse(rule.reason) if name}
+    fields = reason_fields(rule.reason)
     if fields - REASON_FIELDS:
         problems.append(f"reason uses unknown fields {sorted(fields - REASON_FIELDS)}")
+    if "product" not in fields and not rule.group_reason:
+        problems.append("a reason that does not name its product needs a group_reason")
+    if reason_fields(rule.group_reason) - fields:
+        problems.append("group_reason may use only the reason's fields")
+    if rule.lifted_by_prescription and rule.kind != "exclude_above_percent":
+        problems.append("only an exclude_above_percent rule is lifted_by_prescription")
     if rule.time is not None and rule.time not in TIMES:
         problems.append(f"time must be one of {TIMES}")
     if rule.slot is not None and rule.slot not in SLOTS:
         problems.append(f"unknown slot {rule.slot!r}")
     if problems:
         raise ValueError(f"Safety rule {rule.id!r}: {'; '.join(problems)}")
+
+
+def reason_fields(template: str) -> set[str]:
+    """The names a reason's template puts values in ("{product} costs {price}": product, price)."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 def load_safety_rules() -> tuple[SafetyRule, ...]:

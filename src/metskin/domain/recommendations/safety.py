@@ -22,6 +22,7 @@ class Exclusion:
     product: Product
     rule_id: str
     reason: str  # shown to the user
+    group_reason: str = ""  # the rule's reason for several products (`grouped.py`)
 
 
 ProductCheck = Callable[[SafetyRule, Product, CareProfile], str | None]
@@ -38,7 +39,7 @@ def exclusion_for(
             continue
         reason = check(rule, product, profile)
         if reason:
-            return Exclusion(product, rule.id, reason)
+            return Exclusion(product, rule.id, reason, rule.group_reason)
     return None
 
 
@@ -49,11 +50,13 @@ def _class_check(rule: SafetyRule, product: Product, _profile: CareProfile) -> s
     return _explain(rule, product, hits[0]) if hits else None
 
 
-def _strength_check(rule: SafetyRule, product: Product, _profile: CareProfile) -> str | None:
+def _strength_check(rule: SafetyRule, product: Product, profile: CareProfile) -> str | None:
     wanted = {normalise(name) for name in rule.ingredients}
     limit = rule.above_percent or 0.0
     for ingredient in product.ingredients:
         if normalise(ingredient.inci_name) not in wanted:
+            continue
+        if rule.lifted_by_prescription and prescribed(ingredient, profile):
             continue
         percent = product.percent_of(ingredient)
         if percent is None or percent > limit:  # unknown strength: the safe side
@@ -81,7 +84,7 @@ def _fragrance_check(rule: SafetyRule, product: Product, _profile: CareProfile) 
 
 
 def _prescription_check(rule: SafetyRule, product: Product, profile: CareProfile) -> str | None:
-    hits = [i for i in product.ingredients if i.prescription_only and not prescribed(i, profile)]
+    hits = [i for i in product.prescription_actives if not prescribed(i, profile)]
     return _explain(rule, product, hits[0]) if hits else None
 
 

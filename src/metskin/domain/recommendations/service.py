@@ -29,9 +29,10 @@ from metskin.domain.inbox.service import tell
 from metskin.domain.money.model import RatesTable, seed_table
 from metskin.domain.ports import Clock, CreatedKey, read
 from metskin.domain.recommendations.candidates import CandidateIndex
-from metskin.domain.recommendations.catalog import Catalog, Product, normalise, parse_catalog
+from metskin.domain.recommendations.catalog import Catalog, Product, normalise
 from metskin.domain.recommendations.errors import InvalidProduct, ProductNotFound, RetakeNeeded
 from metskin.domain.recommendations.feedback import Feedback, turned_down
+from metskin.domain.recommendations.loader import parse_catalog
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.payload import (
@@ -45,6 +46,7 @@ from metskin.domain.recommendations.ports import (
     RecommendationsUnitOfWork,
     RecommendationsUowFactory,
 )
+from metskin.domain.recommendations.prescribed import check_prescribed, prescription_actives
 from metskin.domain.recommendations.prices import require_rates
 from metskin.domain.recommendations.records import RecordProblem
 from metskin.domain.recommendations.routine import build_routine
@@ -334,6 +336,16 @@ class RecommendationService:
         return feedback
 
     # --- catalog -----------------------------------------------------------------------
+
+    def check_prescribed(self, terms: Sequence[str]) -> None:
+        """A profile's prescribed actives, each one the catalog sells only on prescription,
+        or `UnknownPrescription` naming the first that is not (`prescribed.py`)."""
+        check_prescribed(terms, tuple(self.catalog.index().catalog.ingredients.values()))
+
+    def prescription_actives(self) -> tuple[str, ...]:
+        """The INCI names `check_prescribed` accepts (their common names too)."""
+        ingredients = self.catalog.index().catalog.ingredients.values()
+        return tuple(i.inci_name for i in prescription_actives(ingredients))
 
     def product(self, product_id: str) -> Product:
         found = self.products_by_id([product_id]).get(product_id)

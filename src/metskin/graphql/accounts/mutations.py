@@ -33,6 +33,15 @@ def _asked_locale(info: Info) -> str | None:
     return negotiate(asked) if asked and asked.strip() else None
 
 
+def signed_in_session(info: Info, refused: str) -> tuple[str, str]:
+    """(user id, session) of a caller who logged in with a password (not an API key): the
+    changes of the account's credentials keep that session and end the others."""
+    viewer = info.context.require_viewer()
+    if viewer.session is None:
+        raise SessionEnded(refused)
+    return viewer.user_id, viewer.session
+
+
 @strawberry.type
 class AccountMutations:
     @strawberry.mutation(description="Create a patient account and log in.")
@@ -80,16 +89,9 @@ class AccountMutations:
         "as a failed login. Every other session of the account ends; this one stays signed in.",
     )
     async def change_password(self, info: Info, current_password: str, new_password: str) -> bool:
-        viewer = info.context.require_viewer()
-        if viewer.session is None:
-            raise SessionEnded("Log in with your password to change it.")
-        await run_sync(
-            info.context.container.accounts.change_password,
-            viewer.user_id,
-            viewer.session,
-            current_password,
-            new_password,
-        )
+        user_id, session = signed_in_session(info, "Log in with your password to change it.")
+        accounts = info.context.container.accounts
+        await run_sync(accounts.change_password, user_id, session, current_password, new_password)
         return True
 
     @strawberry.mutation(

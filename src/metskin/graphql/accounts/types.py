@@ -77,6 +77,11 @@ class User:
     role: Role  # type: ignore[valid-type]
     created_at: datetime
     profile: Profile
+    email_verified: bool = strawberry.field(
+        description="Whether the owner proved `email` is theirs with the link emailed to it "
+        "(verifyEmail; resendVerificationEmail sends a new one). Until then only the "
+        "account's own emails go to it (verification, password reset): no reminders."
+    )
 
     @strawberry.field(description="Analyses, newest first.")
     async def analyses(
@@ -165,7 +170,9 @@ class ProfileInput:
     prescribed: list[str] | None = strawberry.field(
         default=strawberry.UNSET,
         description="Prescription-only actives a doctor prescribed to you (up to 50 names of "
-        "at most 80 characters); send [] to clear.",
+        "at most 80 characters); send [] to clear. Each must name one of `prescriptionActives` "
+        "(INCI or common name): any other is refused with UNKNOWN_PRESCRIPTION on this field, "
+        "naming the closest active.",
     )
     budget_per_product: int | None = strawberry.UNSET
     budget_total: int | None = strawberry.UNSET

@@ -17,7 +17,9 @@ def export_route(container: Container) -> Route:
 
     async def download(request: Request) -> Response:
         try:
-            export_id, user_id = container.export_links.read(request.path_params["token"])
+            export_id, user_id = container.export_links.read(
+                request.path_params["token"], container.clock()
+            )
             export, data = await run_sync(container.privacy.download, user_id, export_id)
         except DomainError as error:
             status = 404 if isinstance(error, NotFound) else 403

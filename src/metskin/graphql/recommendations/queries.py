@@ -37,6 +37,15 @@ class RecommendationQueries:
         found = await run_sync(info.context.container.recommendations.product, str(id))
         return Product.from_domain(found)
 
+    @strawberry.field(
+        description="The actives our products are sold only on prescription for (at some "
+        "strength: adapalene above 0.1%), by INCI name: the names `Profile.prescribed` takes "
+        "(their common names too, such as retinoic acid for Tretinoin)."
+    )
+    async def prescription_actives(self, info: Info) -> list[str]:
+        service = info.context.container.recommendations
+        return list(await run_sync(service.prescription_actives))
+
     @guarded_field(
         IsAuthenticated,
         "The routine for a finished analysis (built once per profile state). The owner's read "

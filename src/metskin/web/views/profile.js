@@ -2,6 +2,7 @@
 
 import { gql, session } from "../graphql.js";
 import { dataRightsPanel } from "./mydata.js";
+import { emailPanel } from "./email.js";
 import { phonePanel } from "./phone.js";
 import {
   append, choice, errorBox, field, formValue, h, humanize, listFromText, notice, numberOrNull,
@@ -50,7 +51,7 @@ function zones() {
 
 /** The form; for a dermatologist (`patient` false) without the fields that personalise
  * analyses and routines, kept hidden so that saving leaves them as they are. */
-function profileForm(profile, currencies, patient) {
+function profileForm(profile, currencies, patient, prescriptionActives) {
   const forPatients = (element) => Object.assign(element, { hidden: !patient });
   const birthYear = h("input", { name: "birthYear", type: "number", min: 1900, step: 1,
     value: profile.birthYear ?? "" });
@@ -79,8 +80,9 @@ function profileForm(profile, currencies, patient) {
     t("Separate them with commas."))),
     forPatients(field(t("Prescription treatments a doctor prescribed you"), h("input", {
       name: "prescribed", value: profile.prescribed.join(", "), placeholder: "e.g. tretinoin" }),
-    t("Prescription-only products (such as tretinoin or hydroquinone) go in your routine only "
-      + "for the actives you list here. Separate them with commas."))),
+    t("Prescription-only products go in your routine only for the actives you list here; "
+      + "the ones our products contain: {names}. Separate them with commas.",
+    { names: prescriptionActives.join(", ") }))),
     h("div", { class: "grid" },
       forPatients(field(t("Budget per product"), h("input", { name: "budgetPerProduct",
         type: "number", min: 1, value: profile.budgetPerProduct ?? "" }))),
@@ -151,11 +153,13 @@ function passwordPanel() {
 }
 
 export async function renderProfile(view) {
-  const data = await gql(`{ me { id email role createdAt profile { ${PROFILE_FIELDS} } }
-    exchangeRates { base rates { currency } } }`);
+  const data = await gql(`{ me { id email emailVerified role createdAt profile {
+    ${PROFILE_FIELDS} } }
+    exchangeRates { base rates { currency } } prescriptionActives }`);
   const rates = data.exchangeRates;
   const currencies = [rates.base, ...rates.rates.map((rate) => rate.currency)].sort();
-  const form = profileForm(data.me.profile, currencies, data.me.role !== "DERMATOLOGIST");
+  const form = profileForm(data.me.profile, currencies, data.me.role !== "DERMATOLOGIST",
+    data.prescriptionActives);
   const phone = phonePanel(data.me.profile);
   onSubmit(form, async () => {
     form.querySelector(".saved").replaceChildren();
@@ -172,6 +176,7 @@ export async function renderProfile(view) {
     h("p", { class: "muted" }, `${data.me.email} · ${humanize(data.me.role)}`),
     form,
     phone,
+    emailPanel(data.me),
     passwordPanel(),
     await dataRightsPanel(),
   ]);

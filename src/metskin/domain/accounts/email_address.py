@@ -1,0 +1,225 @@
+"""Proving an email address, and changing it.
+
+Anyone can sign up with someone else's address, and MetSkin would then email that stranger
+about skin and dermatologist appointments. So an address is unverified until a signed link
+sent to it comes back (`verify`), or a password reset by an emailed link proves the mailbox
+(AccountService.reset_password). While it is unverified only the account's own emails go to
+it (notifications/service.py holds the others).
+
+The link of the welcome email (and of `resend_verification`) is a purpose-bound token
+("verify-email") naming the account and the address it went to, valid VERIFY_DAYS: a link to
+an address the account no longer has verifies nothing. Verifying twice is no error.
+
+Changing the address asks for the password (as a login checks it: the backoff applies) and
+emails a link ("change-email": the account, the old and the new address, the session that
+asked, a fingerprint of the password hash; valid CHANGE_HOURS) to the new address, and a
+notice to the old one, which says to change the password if it was not its owner: a new
+password makes the link invalid. The link switches
+the address when it comes back, still free (EMAIL_TAKEN), and the account still at the old
+one; the new address is then verified, and every other session of the account ends (the one
+that asked stays signed in): the address is how the account logs in and gets back in.
+"""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from metskin.domain.accounts.errors import (
+    EmailLinkInvalid,
+    EmailTaken,
+    EmailUnchanged,
+    InvalidCredentials,
+    SessionEnded,
+)
+from metskin.domain.accounts.model import User, normalise_email
+from metskin.domain.accounts.passwords import confirm_password
+from metskin.domain.accounts.ports import (
+    AccountsUnitOfWork,
+    AccountsUowFactory,
+    LoginAttempts,
+    PasswordHasher,
+    PurposeTokens,
+)
+from metskin.domain.accounts.service import find_by_email
+from metskin.domain.errors import Conflict, NotFound, ValidationFailed
+from metskin.domain.i18n.marks import _
+from metskin.domain.messages import Job
+from metskin.domain.ports import Clock
+
+VERIFY_PURPOSE = "verify-email"
+CHANGE_PURPOSE = "change-email"
+VERIFY_DAYS = 7
+CHANGE_HOURS = 1
+# The actors that send these emails (workers/accounts.py).
+SEND_VERIFICATION_EMAIL = "send_verification_email"
+SEND_EMAIL_CHANGE_EMAILS = "send_email_change_emails"
+LINK_INVALID = _(
+    "This link is not valid: it has expired, was already used, or the address of the account "
+    "was changed since. Ask for a new one."
+)
+TAKEN = _("An account with this email already exists.")
+
+
+@dataclass(frozen=True)
+class EmailLink:
+    """What a verification or change email carries: whose it is, where it goes (`to`), the
+    token of its link, and for how long it works."""
+
+    user_id: str
+    to: str
+    token: str
+    valid_hours: int
+    previous: str = ""  # a change: the address it replaces (the notice goes there)
+
+
+@dataclass(eq=False)
+class EmailAddresses:
+    uow_factory: AccountsUowFactory
+    hasher: PasswordHasher
+    clock: Clock
+    verify_tokens: PurposeTokens  # VERIFY_PURPOSE, VERIFY_DAYS
+    change_tokens: PurposeTokens  # CHANGE_PURPOSE, CHANGE_HOURS
+    login_attempts: LoginAttempts | None = None  # None: limits are off
+
+    # --- verification ----------------------------------------------------------------------
+
+    def verification_link(self, user_id: str) -> EmailLink | None:
+        """For the welcome or verification email: a link for the account's address; None
+        when it is verified already (or the account is closed)."""
+        with self.uow_factory() as uow:
+            user = uow.users.get(user_id)
+        if user is None or not user.is_active or user.email_verified:
+            return None
+        token = self.verify_tokens.issue({"sub": user.id, "eml": user.email}, self.clock())
+        return EmailLink(user.id, user.email, token, _hours(self.verify_tokens.lifetime))
+
+    def resend_verification(self, user_id: str) -> bool:
+        """Queue a new verification email; False when the address is verified already."""
+        with self.uow_factory() as uow:
+            user = _found(uow.users.get(user_id))
+            if user.email_verified:
+                return False
+            uow.defer(Job(SEND_VERIFICATION_EMAIL, {"user_id": user.id, "request": _request()}))
+            uow.commit()
+        return True
+
+    def verify(self, token: str) -> User:
+        """Mark the address verified with the token of its link (no error when it is already:
+        a second click, or a mail scanner that opened the link first)."""
+        claims = self.verify_tokens.read(token, self.clock(), "sub", "eml")
+        invalid = EmailLinkInvalid.translatable(LINK_INVALID, "token")
+        if claims is None:
+            raise invalid
+        with self.uow_factory() as uow:
+            user = uow.users.get(claims["sub"], for_update=True)
+            if user is None or not user.is_active or user.email != claims["eml"]:
+                raise invalid  # closed, or the address changed since the link was sent
+            if user.email_verified_at is None:
+                user.email_verified_at = self.clock()
+                uow.users.save(user)
+                uow.commit()
+        return user
+
+    # --- change ----------------------------------------------------------------------------
+
+    def request_change(self, user_id: str, session: str, new_email: str, password: str) -> None:
+        """Email a link to `new_email` (and a notice to the current address). The password is
+        checked as a login checks it; the new address must be valid, another, and free."""
+        address = _new_address(new_email)
+        with self.uow_factory() as uow:
+            user = uow.users.get(user_id)
+            if user is None or not user.is_active:
+                raise SessionEnded("This session has ended; log in again.")
+            wrong = _("Your password is not right.")
+            refused = InvalidCredentials.translatable(wrong, "password")
+            confirm_password(self.hasher, self.login_attempts, user, password, refused)
+            if address == user.email:
+                same = _("This is already the address of your account.")
+                raise EmailUnchanged.translatable(same, "new_email")
+            self._check_free(uow, address, user.id, "new_email")
+            payload = {"user_id": user.id, "new_email": address, "session": session}
+            uow.defer(Job(SEND_EMAIL_CHANGE_EMAILS, {**payload, "request": _request()}))
+            uow.commit()
+        if self.login_attempts is not None:
+            self.login_attempts.succeeded(user.email)
+
+    def change_link(self, user_id: str, new_email: str, session: str) -> EmailLink | None:
+        """For the change email: the link that moves the account to `new_email`; None when
+        the account is closed."""
+        with self.uow_factory() as uow:
+            user = uow.users.get(user_id)
+        if user is None or not user.is_active:
+            return None
+        claims = {
+            "sub": user.id,
+            "old": user.email,
+            "new": new_email,
+            "sid": session,
+            "pwd": self.change_tokens.fingerprint(user.password_hash),
+        }
+        token = self.change_tokens.issue(claims, self.clock())
+        hours = _hours(self.change_tokens.lifetime)
+        return EmailLink(user.id, new_email, token, hours, previous=user.email)
+
+    def confirm_change(self, token: str) -> User:
+        """Switch the account to the link's new address, verified; every other session of
+        the account ends."""
+        now = self.clock()
+        claims = self.change_tokens.read(token, now, "sub", "old", "new", "sid", "pwd")
+        invalid = EmailLinkInvalid.translatable(LINK_INVALID, "token")
+        if claims is None:
+            raise invalid
+        with self.uow_factory() as uow:
+            user = uow.users.get(claims["sub"], for_update=True)
+            if (
+                user is None
+                or not user.is_active
+                or user.email != claims["old"]  # used, or the address changed since
+                or not hmac.compare_digest(
+                    claims["pwd"], self.change_tokens.fingerprint(user.password_hash)
+                )  # the password changed since (the notice to the old address says so)
+            ):
+                raise invalid
+            self._check_free(uow, claims["new"], user.id, "token")
+            user.email, user.email_verified_at = claims["new"], now
+            uow.users.save(user)
+            uow.refresh_tokens.revoke_user(user.id, now, keep_family=claims["sid"] or None)
+            try:
+                uow.commit()
+            except Conflict as error:  # an account took it between the check and the commit
+                raise EmailTaken.translatable(TAKEN, "token") from error
+        return user
+
+    @staticmethod
+    def _check_free(uow: AccountsUnitOfWork, address: str, user_id: str, field: str) -> None:
+        """EMAIL_TAKEN (naming `field`) when another account has the address, however
+        written (canonical_email, as at sign-up)."""
+        holder = find_by_email(uow, address)
+        if holder is not None and holder.id != user_id:
+            raise EmailTaken.translatable(TAKEN, field)
+
+
+def _new_address(email: str) -> str:
+    try:
+        return normalise_email(email)
+    except ValidationFailed as error:
+        raise ValidationFailed.translatable(_("Enter a valid email address."), "new_email") from (
+            error
+        )
+
+
+def _hours(lifetime: timedelta | None) -> int:
+    return int(lifetime.total_seconds() // 3600) if lifetime else 0
+
+
+def _request() -> str:
+    return str(uuid.uuid4())
+
+
+def _found(user: User | None) -> User:
+    if user is None:
+        raise NotFound("User not found.")
+    return user

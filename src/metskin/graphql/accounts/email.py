@@ -1,0 +1,60 @@
+"""The account's email address: verify it with the emailed link (or send the link again),
+and change it (a link to the new address, a notice to the old one)."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from metskin.graphql.accounts.mutations import signed_in_session
+from metskin.graphql.context import run_sync
+from metskin.graphql.permissions import IsAuthenticated, guarded_mutation
+
+
+@strawberry.type
+class EmailMutations:
+    @strawberry.mutation(
+        description="Verify an account's email address with the token of the link emailed to "
+        "it at sign-up (valid 7 days). No login needed: the link may be opened on any device. "
+        "EMAIL_LINK_INVALID when it expired, is not genuine, or the address changed since; "
+        "true again for an address already verified."
+    )
+    async def verify_email(self, info: Info, token: str) -> bool:
+        await run_sync(info.context.container.email_addresses.verify, token)
+        return True
+
+    @guarded_mutation(
+        IsAuthenticated,
+        "Email the signed-in person a new link to verify their address. False when it is "
+        "verified already.",
+    )
+    async def resend_verification_email(self, info: Info) -> bool:
+        viewer = info.context.require_viewer()
+        addresses = info.context.container.email_addresses
+        return await run_sync(addresses.resend_verification, viewer.user_id)
+
+    @guarded_mutation(
+        IsAuthenticated,
+        "Ask to change the signed-in person's email address: a link (valid 1 hour) goes to "
+        "the new address and a notice to the current one; nothing changes until the link is "
+        "opened (confirmEmailChange). The password is checked as a login checks it "
+        "(INVALID_CREDENTIALS; the login backoff applies). EMAIL_UNCHANGED, EMAIL_TAKEN, "
+        "VALIDATION_FAILED for the new address.",
+    )
+    async def request_email_change(self, info: Info, new_email: str, password: str) -> bool:
+        refused = "Log in with your password to change your email address."
+        user_id, session = signed_in_session(info, refused)
+        addresses = info.context.container.email_addresses
+        await run_sync(addresses.request_change, user_id, session, new_email, password)
+        return True
+
+    @strawberry.mutation(
+        description="Switch the account to the new address with the token of the link sent "
+        "there; the address is then verified, and every session of the account ends but the "
+        "one that asked for the change. EMAIL_LINK_INVALID when it expired, was used, is not "
+        "genuine, or the password or address changed since; EMAIL_TAKEN when another account "
+        "took the address meanwhile."
+    )
+    async def confirm_email_change(self, info: Info, token: str) -> bool:
+        await run_sync(info.context.container.email_addresses.confirm_change, token)
+        return True

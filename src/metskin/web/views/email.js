@@ -1,0 +1,139 @@
+// The account's email address: the banner while it is unverified (with "send the link again"),
+// the page the verification link opens (/verify-email#token=...), the profile's panel to
+// change it, and the page the change link opens (/change-email#token=...).
+//
+// The token is in the link's fragment, which browsers never send: a GET of the page changes
+// nothing, the page's script sends the token. Opening a verification link verifies at once (a
+// mail scanner that runs it proves no more than that the mail reached the mailbox, which is
+// what verifying proves); a change of address waits for the button.
+
+import { gql, session } from "../graphql.js";
+import { append, busy, clear, errorBox, field, formValue, h, notice, onSubmit } from "../dom.js";
+import { t } from "../i18n.js";
+
+const ME = "{ me { email emailVerified } }";
+let checked = false; // the server asked once per page load whether the address is verified
+
+/** The banner above every page while the signed-in person's address is unverified. */
+export async function drawEmailBanner(banner) {
+  const user = session.user;
+  if (!session.loggedIn || !user || user.emailVerified !== false) {
+    banner.hidden = true;
+    return;
+  }
+  if (!checked) { // verified on another device since this browser logged in?
+    checked = true;
+    try {
+      const me = (await gql(ME)).me;
+      if (me.emailVerified) {
+        session.setUser(me);
+        return;
+      }
+    } catch {
+      // the banner shows what the session says
+    }
+  }
+  const sent = h("span", { role: "status" });
+  const resend = h("button", { type: "button", id: "resend-verification", class: "secondary" },
+    t("Send the link again"));
+  resend.addEventListener("click", () => busy(banner, async () => {
+    const fresh = (await gql("mutation { resendVerificationEmail }")).resendVerificationEmail;
+    if (!fresh) {
+      session.setUser({ emailVerified: true });
+      return;
+    }
+    sent.replaceChildren(t("Sent: check your inbox, and your spam folder too."));
+  }));
+  clear(banner, h("strong", {}, t("Confirm your email address")), " ",
+    t("We emailed a link to {email}. Until you open it, we send no reminders or appointment "
+      + "emails there.", { email: user.email }), " ", resend, " ", sent,
+    h("div", { class: "form-error", hidden: true }));
+  banner.hidden = false;
+}
+
+/** The signed-in person's address and its state, read again (after a link was used here). */
+async function refreshMe() {
+  if (!session.loggedIn) return;
+  try {
+    session.setUser((await gql(ME)).me);
+  } catch {
+    // a session that a change of address ended: the app asks to log in again
+  }
+}
+
+function needsLink(view, title) {
+  append(view, [h("h1", {}, title), notice(t("This page needs the link from your email."),
+    "warn")]);
+}
+
+/** `/verify-email#token=...`: verifies on opening. */
+export async function renderVerifyEmail(view, { params }) {
+  const token = params.get("token");
+  if (!token) {
+    needsLink(view, t("Confirm your email address"));
+    return;
+  }
+  append(view, [h("h1", {}, t("Confirm your email address"))]);
+  await gql("mutation($t: String!) { verifyEmail(token: $t) }", { t: token });
+  await refreshMe(); // the link may be another account's than the one signed in here
+  append(view, [
+    notice(t("Your email address is confirmed. Reminders and appointment emails now go to it.")),
+    h("p", {}, h("a", { href: session.loggedIn ? "#/" : "#/login" },
+      session.loggedIn ? t("Go to the start") : t("Log in")), "."),
+  ]);
+}
+
+/** `/change-email#token=...`: the new address is used once the button is pressed. */
+export function renderChangeEmail(view, { params }) {
+  const token = params.get("token");
+  if (!token) {
+    needsLink(view, t("Change your email address"));
+    return;
+  }
+  const done = h("div", { role: "status" });
+  const form = h("form", { id: "confirm-email-change-form", novalidate: true }, errorBox(),
+    h("button", { type: "submit" }, t("Use the new address")));
+  onSubmit(form, async () => {
+    await gql("mutation($t: String!) { confirmEmailChange(token: $t) }", { t: token });
+    form.hidden = true;
+    done.append(notice(t("Your email address was changed; log in with the new one from now on. "
+      + "Your other devices were logged out.")));
+    await refreshMe();
+  });
+  append(view, [
+    h("h1", {}, t("Change your email address")),
+    h("p", {}, t("Use the address this link was sent to for your MetSkin account? Your other "
+      + "devices will be logged out.")),
+    form,
+    done,
+  ]);
+}
+
+/** The profile's panel: the address, whether it is verified, and the form to change it. */
+export function emailPanel(me) {
+  const state = me.emailVerified
+    ? notice(t("{email} is confirmed.", { email: me.email }))
+    : notice(t("{email} is not confirmed yet: open the link we emailed to it.",
+      { email: me.email }), "warn");
+  const form = h("form", { id: "email-change-form", novalidate: true },
+    errorBox(),
+    field(t("New email address"), h("input", { name: "newEmail", type: "email",
+      autocomplete: "email", required: true })),
+    field(t("Current password"), h("input", { name: "password", type: "password",
+      autocomplete: "current-password", required: true })),
+    h("button", { type: "submit" }, t("Change email address")),
+    h("div", { class: "saved", role: "status" }));
+  onSubmit(form, async () => {
+    const saved = form.querySelector(".saved");
+    saved.replaceChildren();
+    const email = formValue(form, "newEmail");
+    await gql(`mutation($e: String!, $p: String!) {
+      requestEmailChange(newEmail: $e, password: $p) }`,
+    { e: email, p: form.elements.password.value });
+    form.reset();
+    saved.append(notice(t("We emailed a link to {email}: open it within an hour to use the new "
+      + "address. Until then your account keeps {current}.", { email, current: me.email })));
+  });
+  return h("section", { class: "card", id: "email-address" }, h("h2", {}, t("Email address")),
+    state, form);
+}

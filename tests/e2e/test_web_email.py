@@ -1,0 +1,67 @@
+"""The web app and the account's email address: a new account sees "Confirm your email
+address" with a resend button until the emailed link is opened; the profile changes the
+address with a link sent to the new one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import PASSWORD
+from tests.e2e.test_web_app import register
+from tests.e2e.web_browser import Browser, browser_fixture, from_outbox, server_fixture
+
+pytestmark = pytest.mark.slow
+
+server = server_fixture("web-email")
+browser = browser_fixture()
+
+
+def emailed_link(tmp_path_factory: pytest.TempPathFactory, to: str, page: str) -> str:
+    """The path and fragment of the link to `page` in an email to `to` (this module's
+    server's outbox)."""
+    server_dir = next(Path(tmp_path_factory.getbasetemp()).glob("web-email[0-9]*"))
+    outbox = server_dir / "var" / "outbox"  # made by the first message
+    pattern = re.compile(rf"https?://[^/\s]+/({page}#token=[^\s\"<>]+)")
+
+    def link(email: dict[str, Any]) -> str | None:
+        found = pattern.search(email.get("text", "")) if email["to"] == to else None
+        return found[1] if found else None
+
+    return from_outbox(outbox, link, f"link to /{page} for {to}")
+
+
+def test_the_banner_until_the_link_is_opened_and_a_change_of_address(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    register(browser, "banner@example.com")
+    browser.text("#email-banner", "Confirm your email address")
+    browser.find("#resend-verification").click()
+    browser.text("#email-banner", "Sent: check your inbox")
+
+    browser.open(emailed_link(tmp_path_factory, "banner@example.com", "verify-email"))
+    browser.text("#view", "Your email address is confirmed")
+    browser.until(lambda: not browser.visible("#email-banner"), "the banner gone")
+    browser.reload("#/analyse")
+    browser.find("#who")
+    assert not browser.visible("#email-banner")
+
+    browser.go("#/profile")
+    browser.text("#email-address", "banner@example.com is confirmed")
+    browser.fill("#email-change-form", newEmail="banner@example.com", password=PASSWORD)
+    browser.submit("#email-change-form")
+    browser.text("#email-change-form .form-error", "EMAIL_UNCHANGED")
+    browser.fill("#email-change-form", newEmail="moved@example.com", password=PASSWORD)
+    browser.submit("#email-change-form")
+    browser.text("#email-change-form .saved", "We emailed a link to moved@example.com")
+
+    browser.open(emailed_link(tmp_path_factory, "moved@example.com", "change-email"))
+    browser.text("#view", "Use the address this link was sent to")
+    browser.submit("#confirm-email-change-form")
+    browser.text("#view", "Your email address was changed")
+    browser.go("#/profile")
+    browser.text("#email-address", "moved@example.com is confirmed")
+    assert browser.severe_console_messages() == []

@@ -1,0 +1,64 @@
+"""The account actors on the fakes, as the worker runs them (conftest.py's `mail` fixture)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from metskin.domain.accounts.email_address import (
+    CHANGE_PURPOSE,
+    VERIFY_PURPOSE,
+    EmailAddresses,
+)
+from metskin.domain.accounts.service import AccountService
+from metskin.domain.messages import Job
+from metskin.domain.notifications.service import NotificationService
+from metskin.workers.accounts import account_actors
+from tests.fakes.accounts import FakeAccountsUnitOfWork
+from tests.fakes.infra import (
+    FakeClock,
+    FakeMailRenderer,
+    FakeNotifier,
+    FakePurposeTokens,
+)
+from tests.fakes.notifications import FakeNotificationsUnitOfWork
+
+
+def email_addresses(
+    accounts: AccountService, uow: FakeAccountsUnitOfWork, clock: FakeClock
+) -> EmailAddresses:
+    """Verifying and changing addresses on the fakes, as bootstrap wires them."""
+    return EmailAddresses(
+        uow,
+        accounts.hasher,
+        clock,
+        FakePurposeTokens(VERIFY_PURPOSE, timedelta(days=7)),
+        FakePurposeTokens(CHANGE_PURPOSE, timedelta(hours=1)),
+        accounts.login_attempts,
+    )
+
+
+class Mail:
+    """The account actors on the fakes: `run()` sends what the commits so far queued."""
+
+    def __init__(self, accounts: AccountService, uow: FakeAccountsUnitOfWork, clock: FakeClock):
+        self.uow, self.renderer, self.notifier = uow, FakeMailRenderer(), FakeNotifier()
+        log = FakeNotificationsUnitOfWork(users=uow.users)
+        notifications = NotificationService(log, self.notifier, self.renderer, clock)
+        addresses = email_addresses(accounts, uow, clock)
+        actors = account_actors(accounts, notifications, addresses)
+        self.actors = {spec.name: spec.fn for spec in actors}
+        self.done = 0
+
+    def run(self) -> list[tuple[str, str, dict]]:
+        """The emails rendered by the jobs released since the last run: (template, to, context)."""
+        before = len(self.renderer.rendered)
+        for job in self.uow.released[self.done :]:
+            assert isinstance(job, Job)
+            self.actors[job.actor](**job.kwargs)
+        self.done = len(self.uow.released)
+        return self.renderer.rendered[before:]
+
+    def reset_token(self, email: str, accounts: AccountService) -> str:
+        accounts.request_password_reset(email)
+        ((_, _, context),) = [m for m in self.run() if m[0] == "password_reset"]
+        return str(context["token"])
