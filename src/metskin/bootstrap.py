@@ -5,16 +5,11 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 
-import dramatiq
 import redis
-from sqlalchemy import Engine
 
 from metskin.adapters.db.engine import make_engine
-from metskin.adapters.db.uow import SqlUnitOfWork
 from metskin.adapters.events.memory import InMemoryEventBus
 from metskin.adapters.events.redis_bus import RedisEventBus
 from metskin.adapters.from_settings import (
@@ -28,35 +23,25 @@ from metskin.adapters.from_settings import (
 from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.adapters.limits.memory import InMemoryLoginFailures, InMemoryRateLimiter
 from metskin.adapters.limits.redis_limits import RedisLoginFailures, RedisRateLimiter
-from metskin.adapters.metrics import Metrics
 from metskin.adapters.ml.holder import LearnedRankers
 from metskin.adapters.ml.skin_models import LearnedSkinModels
-from metskin.adapters.ml.skin_retrain import Retraining
 from metskin.adapters.notify.templates import JinjaMailRenderer
 from metskin.adapters.queue.dramatiq_queue import DramatiqJobQueue
 from metskin.adapters.redis_away import RedisAway
 from metskin.adapters.security.export_links import ExportLinks
 from metskin.adapters.security.passwords import Argon2Hasher
 from metskin.adapters.security.reset_links import ResetLinks
-from metskin.adapters.security.signed_tokens import SignedTokens
 from metskin.adapters.security.signed_urls import MediaUrlSigner
 from metskin.adapters.security.tokens import JwtAccessTokens
 from metskin.adapters.security.unsubscribe_links import UnsubscribeLinks
 from metskin.adapters.vision.engine import VisionEngine
 from metskin.adapters.vision.images import PhotoCodec
 from metskin.adapters.vision.ingest import MediaPreparerAdapter
-from metskin.domain.accounts.email_address import (
-    CHANGE_HOURS,
-    CHANGE_PURPOSE,
-    VERIFY_DAYS,
-    VERIFY_PURPOSE,
-    EmailAddresses,
-)
-from metskin.domain.accounts.model import Role
+from metskin.container import Container
 from metskin.domain.accounts.phone import PhoneVerification, wrong_phone_codes
 from metskin.domain.accounts.service import AccountService
-from metskin.domain.analysis.ports import AnalysisEngine, MediaStorage
-from metskin.domain.analysis.service import ANALYSE_MEDIA, AnalysisService
+from metskin.domain.analysis.ports import AnalysisEngine
+from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.analysis.uploads import MediaService
 from metskin.domain.apikeys.service import ApiKeyService
 from metskin.domain.appointments.notices import (
@@ -67,10 +52,7 @@ from metskin.domain.appointments.notices import (
 from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.checkins.service import CheckInMessenger, CheckInScanner, CheckInService
 from metskin.domain.clock import utc_now
-from metskin.domain.content.model import ContentKind
 from metskin.domain.content.service import ContentService
-from metskin.domain.directory.admin import DirectoryAdmin
-from metskin.domain.directory.model import Dermatologist
 from metskin.domain.directory.service import DirectoryService
 from metskin.domain.inbox.service import InboxService
 from metskin.domain.labels.service import LabelService
@@ -78,13 +60,11 @@ from metskin.domain.limits.model import BackoffPolicy
 from metskin.domain.limits.ports import LoginFailures, RateLimiter
 from metskin.domain.limits.service import LoginBackoff, RateLimits
 from metskin.domain.links import PublicLinks
-from metskin.domain.messages import Event, Job
 from metskin.domain.money.service import MoneyService
 from metskin.domain.notifications.service import NotificationService
-from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier
+from metskin.domain.ports import Clock, EventBus, Notifier
 from metskin.domain.privacy.care import ServiceCareLinks
 from metskin.domain.privacy.consent import PhotoConsentService
-from metskin.domain.privacy.model import erased_dermatologist
 from metskin.domain.privacy.service import PrivacyService, PrivacySettings
 from metskin.domain.progress.service import PictureSources, ProgressService
 from metskin.domain.recommendations.rules import load_safety_rules
@@ -93,99 +73,10 @@ from metskin.domain.referrals.service import ReferralService
 from metskin.domain.sharing.service import SharingService
 from metskin.domain.skinmodel.service import SkinModelService
 from metskin.settings import Settings, get_settings
-from metskin.workers.accounts import account_actors, phone_actors
-from metskin.workers.actors import declare_actors
-from metskin.workers.analysis import analysis_actors
-from metskin.workers.appointments import appointment_actors
-from metskin.workers.broker import close_broker, make_broker, start_worker
-from metskin.workers.checkins import check_in_actors
-from metskin.workers.metrics import JobMetrics
-from metskin.workers.privacy import privacy_actors
-from metskin.workers.scanning import PeriodicScans, Scan
-from metskin.workers.skinmodel import skin_model_actors
+from metskin.wiring import add_email_addresses, declare_workers, wire_directory_admin
+from metskin.workers.broker import make_broker
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Container:
-    settings: Settings
-    engine: Engine
-    broker: dramatiq.Broker
-    events: EventBus
-    notifier: Notifier
-    clock: Clock
-    storage: MediaStorage
-    jobs: JobQueue = field(init=False)
-    money: MoneyService = field(init=False)
-    accounts: AccountService = field(init=False)
-    email_addresses: EmailAddresses = field(init=False)
-    notifications: NotificationService = field(init=False)
-    media: MediaService = field(init=False)
-    analyses: AnalysisService = field(init=False)
-    media_urls: MediaUrlSigner = field(init=False)
-    recommendations: RecommendationService = field(init=False)
-    appointments: AppointmentService = field(init=False)
-    directory: DirectoryService = field(init=False)
-    content: ContentService = field(init=False)
-    directory_admin: DirectoryAdmin = field(init=False)
-    referrals: ReferralService = field(init=False)
-    sharing: SharingService = field(init=False)
-    skin_models: SkinModelService = field(init=False)
-    messenger: AppointmentMessenger = field(init=False)
-    translations: BabelTranslations = field(init=False)
-    reminder_scanner: ReminderScanner = field(init=False)
-    check_ins: CheckInService = field(init=False)
-    check_in_scanner: CheckInScanner = field(init=False)
-    check_in_messenger: CheckInMessenger = field(init=False)
-    metrics: Metrics = field(default_factory=Metrics, init=False)
-    rate_limits: RateLimits | None = field(default=None, init=False)  # None: limits are off
-    login_backoff: LoginBackoff | None = field(default=None, init=False)
-    login_failures: LoginFailures | None = field(default=None, init=False)  # also wrong codes
-    phones: PhoneVerification = field(init=False)
-    privacy: PrivacyService = field(init=False)
-    photo_consent: PhotoConsentService = field(init=False)
-    progress: ProgressService = field(init=False)
-    inbox: InboxService = field(init=False)
-    export_links: ExportLinks = field(init=False)
-    unsubscribe_links: UnsubscribeLinks = field(init=False)
-    closing: list[Callable[[], None]] = field(default_factory=list, init=False)
-    api_keys: ApiKeyService = field(init=False)
-    labels: LabelService = field(init=False)
-    _worker: dramatiq.Worker | None = field(default=None, init=False)
-
-    def new_uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.dispatch)
-
-    def dispatch(self, messages: list[Job | Event]) -> None:
-        """Release jobs and events that a committed unit of work buffered."""
-        for message in messages:
-            if isinstance(message, Job):
-                self.jobs.enqueue(message)
-            else:
-                self.events.publish(message)
-
-    def start_embedded_worker(self) -> None:
-        if self._worker is None:
-            self._worker = start_worker(self.broker, self.settings.worker_threads)
-
-    def resume_unfinished_analyses(self) -> int:
-        """The in-process broker forgets jobs on restart: queue unfinished analyses again."""
-        unfinished = self.analyses.unfinished()
-        for analysis_id in unfinished:
-            self.jobs.enqueue(Job(ANALYSE_MEDIA, {"analysis_id": analysis_id}))
-        return len(unfinished)
-
-    def close(self) -> None:
-        if self._worker is not None:
-            self._worker.stop()
-            self._worker = None
-        close_broker(self.broker)
-        for close in self.closing:  # what bootstrap() made and holds resources (threads)
-            close()
-        self.engine.dispose()
-        if isinstance(self.events, RedisEventBus):
-            self.events.close()
 
 
 def settle_heap() -> None:
@@ -357,44 +248,6 @@ def bootstrap(
     return container
 
 
-def add_email_addresses(container: Container) -> None:
-    """Verifying and changing an account's address, with links of their own purposes."""
-    secret = container.settings.secret_key.get_secret_value()
-    container.email_addresses = EmailAddresses(
-        container.new_uow,
-        container.accounts.hasher,
-        container.clock,
-        SignedTokens(secret, VERIFY_PURPOSE, timedelta(days=VERIFY_DAYS)),
-        SignedTokens(secret, CHANGE_PURPOSE, timedelta(hours=CHANGE_HOURS)),
-        container.login_backoff,
-    )
-
-
-def wire_directory_admin(container: Container) -> None:
-    """Listing a dermatologist spans accounts, the directory, privacy and the editors' log."""
-    accounts, directory = container.accounts, container.directory
-
-    def register(email: str, password: str, name: str) -> str:
-        return accounts.register(email, password, name, Role.DERMATOLOGIST).id
-
-    def find(doctor_id: str) -> Dermatologist | None:
-        return next(iter(directory.get_many([doctor_id])), None)
-
-    def record(actor_id: str, action: str, kind: ContentKind, target: str, summary: str) -> None:
-        """A deletion is logged after the erasure: its entry names no one either."""
-        if find(target) is None:
-            target, summary = container.privacy.pseudonym(target), erased_dermatologist(action)
-        container.content.record(actor_id, action, kind, target, summary)
-
-    container.directory_admin = DirectoryAdmin(
-        register=register,
-        publish=directory.publish,
-        find=find,
-        erase=container.privacy.erase_account,
-        record=record,
-    )
-
-
 def wire_privacy(container: Container) -> None:
     """Exports and erasure (they read every component's rows and use the care paths), and the
     consent to photo analysis."""
@@ -418,37 +271,4 @@ def wire_privacy(container: Container) -> None:
     container.photo_consent = PhotoConsentService(container.new_uow, container.clock)
     container.export_links = ExportLinks(
         settings.secret_key.get_secret_value(), timedelta(seconds=settings.export_link_seconds)
-    )
-
-
-def declare_workers(container: Container) -> None:
-    """Every component's actors on the container's broker, and the periodic scans."""
-    settings, broker = container.settings, container.broker
-    reminders, check_ins = container.reminder_scanner, container.check_in_scanner
-    scans = [
-        Scan("reminder-scanner", reminders.scan_once, settings.reminder_scan_seconds),
-        Scan("check-in-scanner", check_ins.scan_once, settings.check_in_scan_seconds),
-    ]
-    broker.add_middleware(PeriodicScans(scans))
-    broker.add_middleware(JobMetrics(container.metrics))
-    declare_actors(
-        broker,
-        [
-            *account_actors(container.accounts, container.notifications, container.email_addresses),
-            *phone_actors(container.phones),
-            *analysis_actors(container.analyses, settings.analysis_time_limit_s),
-            *appointment_actors(container.messenger),
-            *check_in_actors(container.check_in_messenger),
-            *privacy_actors(container.privacy),
-            *skin_model_actors(
-                Retraining(
-                    container.skin_models,
-                    container.new_uow,
-                    container.storage,
-                    container.clock,
-                    settings.models_dir,
-                    settings.skin_retrain_min_labels,
-                )
-            ),
-        ],
     )

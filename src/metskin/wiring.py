@@ -1,0 +1,106 @@
+"""The composition root's wiring that spans components: the address links, the directory's
+admin (accounts, directory, privacy and the editors' log) and every component's actors with the
+periodic scans. `bootstrap()` calls these once the services exist."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from metskin.adapters.ml.skin_retrain import Retraining
+from metskin.adapters.security.signed_tokens import SignedTokens
+from metskin.domain.accounts.email_address import (
+    CHANGE_HOURS,
+    CHANGE_PURPOSE,
+    VERIFY_DAYS,
+    VERIFY_PURPOSE,
+    EmailAddresses,
+)
+from metskin.domain.accounts.model import Role
+from metskin.domain.content.model import ContentKind
+from metskin.domain.directory.admin import DirectoryAdmin
+from metskin.domain.directory.model import Dermatologist
+from metskin.domain.privacy.model import erased_dermatologist
+from metskin.workers.accounts import account_actors, phone_actors
+from metskin.workers.actors import declare_actors
+from metskin.workers.analysis import analysis_actors
+from metskin.workers.appointments import appointment_actors
+from metskin.workers.checkins import check_in_actors
+from metskin.workers.metrics import JobMetrics
+from metskin.workers.privacy import privacy_actors
+from metskin.workers.scanning import PeriodicScans, Scan
+from metskin.workers.skinmodel import skin_model_actors
+
+if TYPE_CHECKING:
+    from metskin.container import Container
+
+
+def add_email_addresses(container: Container) -> None:
+    """Verifying and changing an account's address, with links of their own purposes."""
+    secret = container.settings.secret_key.get_secret_value()
+    container.email_addresses = EmailAddresses(
+        container.new_uow,
+        container.accounts.hasher,
+        container.clock,
+        SignedTokens(secret, VERIFY_PURPOSE, timedelta(days=VERIFY_DAYS)),
+        SignedTokens(secret, CHANGE_PURPOSE, timedelta(hours=CHANGE_HOURS)),
+        container.login_backoff,
+    )
+
+
+def wire_directory_admin(container: Container) -> None:
+    """Listing a dermatologist spans accounts, the directory, privacy and the editors' log."""
+    accounts, directory = container.accounts, container.directory
+
+    def register(email: str, password: str, name: str) -> str:
+        return accounts.register(email, password, name, Role.DERMATOLOGIST).id
+
+    def find(doctor_id: str) -> Dermatologist | None:
+        return next(iter(directory.get_many([doctor_id])), None)
+
+    def record(actor_id: str, action: str, kind: ContentKind, target: str, summary: str) -> None:
+        """A deletion is logged after the erasure: its entry names no one either."""
+        if find(target) is None:
+            target, summary = container.privacy.pseudonym(target), erased_dermatologist(action)
+        container.content.record(actor_id, action, kind, target, summary)
+
+    container.directory_admin = DirectoryAdmin(
+        register=register,
+        publish=directory.publish,
+        find=find,
+        erase=container.privacy.erase_account,
+        record=record,
+    )
+
+
+def declare_workers(container: Container) -> None:
+    """Every component's actors on the container's broker, and the periodic scans."""
+    settings, broker = container.settings, container.broker
+    reminders, check_ins = container.reminder_scanner, container.check_in_scanner
+    scans = [
+        Scan("reminder-scanner", reminders.scan_once, settings.reminder_scan_seconds),
+        Scan("check-in-scanner", check_ins.scan_once, settings.check_in_scan_seconds),
+    ]
+    broker.add_middleware(PeriodicScans(scans))
+    broker.add_middleware(JobMetrics(container.metrics))
+    declare_actors(
+        broker,
+        [
+            *account_actors(container.accounts, container.notifications, container.email_addresses),
+            *phone_actors(container.phones),
+            *analysis_actors(container.analyses, settings.analysis_time_limit_s),
+            *appointment_actors(container.messenger),
+            *check_in_actors(container.check_in_messenger),
+            *privacy_actors(container.privacy),
+            *skin_model_actors(
+                Retraining(
+                    container.skin_models,
+                    container.new_uow,
+                    container.storage,
+                    container.clock,
+                    settings.models_dir,
+                    settings.skin_retrain_min_labels,
+                )
+            ),
+        ],
+    )
