@@ -656,6 +656,18 @@ MUTATIONS = [
         variables=lambda world, who: {"p": PASSWORD},
     ),
     rule(
+        "Mutation.deleteAnalysis",
+        "mutation($id: ID!) { deleteAnalysis(id: $id) { mediaId analysisIds } }",
+        "U P ANALYSIS_NOT_FOUND ANALYSIS_NOT_FOUND ANALYSIS_NOT_FOUND ANALYSIS_NOT_FOUND",
+        variables=ids(id="analysis"),
+    ),
+    rule(
+        "Mutation.deleteMedia",
+        "mutation($id: ID!) { deleteMedia(id: $id) { mediaId analysisIds } }",
+        "U P MEDIA_NOT_FOUND MEDIA_NOT_FOUND MEDIA_NOT_FOUND MEDIA_NOT_FOUND",
+        variables=ids(id="upload"),
+    ),
+    rule(
         "Mutation.eraseAccount",
         "mutation($id: ID!) { eraseAccount(userId: $id) { rowsDeleted } }",
         "U F F F F ok",

@@ -340,6 +340,8 @@ async def test_deleting_my_account_leaves_no_row_and_no_object_of_mine(
         after = stored_objects(container)
         assert after == before - mine and theirs <= after
         assert columns_mentioning(container, world.patient_id, "pat@example.com") == {}
+        # Their analysis as deleting it alone leaves it: only the access log names its id.
+        assert set(columns_mentioning(container, world.analysis_id)) == {"access_log.resource_id"}
         alias = container.privacy.pseudonym(world.patient_id)
         assert columns_mentioning(container, alias) == {
             "access_log.patient_id": reads,  # every audit entry kept, under the pseudonym

@@ -75,7 +75,7 @@ async def test_two_people_under_one_account_are_flagged_and_no_change_is_called(
             "password": PASSWORD,
             "displayName": "C",
             "locale": "fr",
-            "photoConsent": True,
+            "photoConsent": True,  # the family agreed to the analysis of their photos
         },
     )
     client.token = registered["register"]["accessToken"]

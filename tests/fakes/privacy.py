@@ -18,6 +18,7 @@ from metskin.domain.privacy.model import (
     DataExport,
     Erasure,
     PersonalData,
+    Photo,
     StoredFile,
 )
 from metskin.domain.privacy.ports import (
@@ -92,6 +93,66 @@ class FakePersonalData(InMemoryRepository):
         self.appointments: dict[str, list[tuple[str, datetime]]] = {}
         self.shares: dict[str, list[str]] = {}
         self.access_log: list[tuple[str, str]] = []
+        self.photos: dict[str, Photo] = {}  # by media id
+        self.made: dict[str, tuple[StoredFile, ...]] = {}  # files stored after `photo` read
+
+    def add_photo(
+        self,
+        owner_id: str,
+        media_id: str,
+        analysis_ids: tuple[str, ...] = (),
+        shares: tuple[str, ...] = (),
+        *,
+        video: bool = False,
+    ) -> Photo:
+        """An upload of the person's with its analyses: its files (original, thumbnail, each
+        analysis's overlay, a video's frames) and a row per analysis in the `analyses`
+        section, each analysis's routine in `routines`; `shares` cover one analysis only."""
+        folder = f"uploads/{media_id[:2]}/{media_id}"
+        files = [
+            StoredFile(f"{folder}/original.{'mp4' if video else 'jpg'}", "image/jpeg"),
+            StoredFile(f"{folder}/thumbnail.jpg", "image/jpeg"),
+        ]
+        for analysis_id in analysis_ids:
+            files.append(StoredFile(f"overlays/{analysis_id}/overlay.jpg", "image/jpeg"))
+            if video:
+                files.append(StoredFile(f"overlays/{analysis_id}/frame.jpg", "image/jpeg"))
+        photo = Photo(media_id, owner_id, analysis_ids, tuple(files), shares)
+        self.photos[media_id] = photo
+        self.files.setdefault(owner_id, []).extend(files)
+        sections = self.sections.setdefault(owner_id, {})
+        sections.setdefault("media", []).append({"id": media_id})
+        for analysis_id in analysis_ids:
+            sections.setdefault("analyses", []).append({"id": analysis_id, "media_id": media_id})
+            sections.setdefault("routines", []).append({"analysis_id": analysis_id})
+        self.shares.setdefault(owner_id, []).extend(shares)
+        return photo
+
+    def photo(
+        self, now: datetime, *, media_id: str | None = None, analysis_id: str | None = None
+    ) -> Photo | None:
+        for photo in self.photos.values():
+            if photo.media_id == media_id or analysis_id in photo.analysis_ids:
+                return photo
+        return None
+
+    def erase_photo(self, media_id: str) -> tuple[int, tuple[StoredFile, ...]]:
+        photo = self.photos.pop(media_id, None)
+        if photo is None:
+            return 0, ()
+        owner = photo.owner_id
+        gone = {media_id, *photo.analysis_ids}
+        self.files[owner] = [f for f in self.files.get(owner, []) if f not in photo.files]
+        rows = 0
+        for name, entries in self.sections.get(owner, {}).items():
+            kept = [e for e in entries if not gone & set(map(str, vars_of(e).values()))]
+            rows += len(entries) - len(kept)
+            self.sections[owner][name] = kept
+        shares = self.shares.get(owner, [])
+        self.shares[owner] = [s for s in shares if s not in photo.shares]
+        return rows + len(shares) - len(self.shares[owner]), photo.files + self.made.pop(
+            media_id, ()
+        )
 
     def gather(self, user_id: str) -> PersonalData:
         sections = copy.deepcopy(self.sections.get(user_id, {}))
@@ -104,10 +165,13 @@ class FakePersonalData(InMemoryRepository):
     def active_shares(self, user_id: str, now: datetime) -> list[str]:
         return list(self.shares.get(user_id, []))
 
-    def erase(self, user_id: str, pseudonym: str) -> int:
+    def erase(self, user_id: str, pseudonym: str) -> tuple[int, tuple[StoredFile, ...]]:
         rows = sum(len(rows) for rows in self.sections.pop(user_id, {}).values())
         rows += len(self.appointments.pop(user_id, [])) + len(self.shares.pop(user_id, []))
-        self.files.pop(user_id, None)
+        files = tuple(self.files.pop(user_id, []))
+        for photo in [p for p in self.photos.values() if p.owner_id == user_id]:
+            files += self.made.pop(photo.media_id, ())
+            del self.photos[photo.media_id]
         for export in self.exports.list_for_user(user_id):
             rows += self.exports.rows.pop(export.id) is not None
         kept = [r for r in self.consents.records if r.user_id != user_id]
@@ -118,7 +182,11 @@ class FakePersonalData(InMemoryRepository):
             tuple(pseudonym if who == user_id else who for who in entry)  # type: ignore[misc]
             for entry in self.access_log
         ]
-        return rows
+        return rows, files
+
+
+def vars_of(entry: object) -> dict[str, Any]:
+    return entry if isinstance(entry, dict) else vars(entry)
 
 
 class FakeErasureLog(InMemoryRepository):

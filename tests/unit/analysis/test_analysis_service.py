@@ -422,3 +422,36 @@ def test_an_analysis_erased_while_it_runs_leaves_no_file_behind(
     analyses.add_step_after_measuring(recommend)
     analyses.run(queued.id)
     assert storage.objects == {}
+
+
+def test_an_analysis_deleted_while_its_routine_is_saved_ends_quietly(
+    queued: Analysis,
+    analyses: AnalysisService,
+    uow: FakeAnalysisUnitOfWork,
+    storage: FakeStorage,
+) -> None:
+    """The owner deletes the analysis (`deleteAnalysis`) while the worker measures it: the
+    routine's row then refers to an analysis that is gone, and the database refuses it (not a
+    domain error). The run ends without a retry and keeps none of the files it stored; before,
+    the error went up to the worker, which retried, and the thumbnail stayed."""
+    before = set(storage.objects)
+
+    def recommend(analysis: Analysis, result: dict[str, Any]) -> None:
+        del uow.analyses.rows[queued.id]  # deleted, with the rows made from it
+        raise RuntimeError("FOREIGN KEY constraint failed")
+
+    analyses.add_step_after_measuring(recommend)
+    assert analyses.run(queued.id) is AnalysisStatus.FAILED
+    assert set(storage.objects) <= before  # nothing stored by the run stays
+    assert analyses.run(queued.id) is AnalysisStatus.FAILED  # a redelivery: nothing to do
+
+
+def test_an_error_of_an_analysis_that_still_exists_is_retried(
+    queued: Analysis, analyses: AnalysisService
+) -> None:
+    def recommend(analysis: Analysis, result: dict[str, Any]) -> None:
+        raise RuntimeError("the database went away")
+
+    analyses.add_step_after_measuring(recommend)
+    with pytest.raises(RuntimeError):
+        analyses.run(queued.id)

@@ -30,6 +30,7 @@ from metskin.adapters.db.labels import DatasetMemberRow, LabelRow
 from metskin.adapters.db.money import ExchangeRateRow
 from metskin.adapters.db.notifications import SentNotificationRow
 from metskin.adapters.db.privacy_consents import ConsentRecordRow
+from metskin.adapters.db.privacy_photos import SqlPhotos, media_files, result_files
 from metskin.adapters.db.recommendations import FeedbackRow, RoutineRow
 from metskin.adapters.db.referrals import ReferralRow
 from metskin.adapters.db.reminders import ReminderRow
@@ -138,6 +139,9 @@ AUDIT_COLUMNS: tuple[tuple[type[SQLModel], str], ...] = (
 class SqlPersonalData:
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._photos = SqlPhotos(session)
+        self.photo = self._photos.photo
+        self.erase_photo = self._photos.erase_photo
 
     def _rows(self, query: Any) -> list[Any]:
         return list(self._session.exec(query))
@@ -164,10 +168,7 @@ class SqlPersonalData:
                     "thumbnail": StoredFile(media.thumbnail_name, "image/jpeg").archive_path,
                 }
             )
-            files += [
-                StoredFile(media.storage_name, media.content_type),
-                StoredFile(media.thumbnail_name, "image/jpeg"),
-            ]
+            files += media_files(media)
         sections["analyses"] = self._analyses(user_id, files)
         shadow = (
             select(SkinModelScoreRow)
@@ -219,15 +220,9 @@ class SqlPersonalData:
         found = []
         for analysis in analyses:
             result = results.get(analysis.id)
-            overlay = None
-            if result is not None and result.overlay_name:
-                kind = "image/png" if result.overlay_name.endswith(".png") else "image/jpeg"
-                stored = StoredFile(result.overlay_name, kind)
-                files.append(stored)
-                overlay = stored.archive_path
-            capture = (result.result or {}).get("capture") if result is not None else None
-            if isinstance(capture, dict) and isinstance(capture.get("frame"), str):
-                files.append(StoredFile(capture["frame"], "image/jpeg"))  # a video's frame
+            made = result_files(result) if result is not None else []
+            files += made  # the overlay, and a video's measured frame
+            overlay = made[0].archive_path if result and result.overlay_name else None
             found.append(
                 {**plain(analysis), "result": result.result if result else None, "overlay": overlay}
             )
@@ -269,7 +264,7 @@ class SqlPersonalData:
 
     # --- erase -------------------------------------------------------------------------------
 
-    def erase(self, user_id: str, pseudonym: str) -> int:
+    def erase(self, user_id: str, pseudonym: str) -> tuple[int, tuple[StoredFile, ...]]:
         user = self._session.get(UserRow, user_id)
         recipients = [r for r in (user.email, user.phone) if r] if user else []
         self._pseudonymise(user_id, pseudonym)
@@ -277,8 +272,11 @@ class SqlPersonalData:
         self._execute(
             update(ReferralRow).where(col(ReferralRow.doctor_id) == user_id).values(doctor_id=None)
         )
+        # Their uploads first, and every row made from them, as deleting one photo does (while
+        # their shares and bookings still say whose dashboards mention them).
+        uploads = select(MediaRow.id).where(col(MediaRow.owner_id) == user_id)
+        rows, files = self._photos.erase_uploads(user_id, list(self._session.exec(uploads)))
         appointments = select(AppointmentRow.id).where(_party(user_id, AppointmentRow))
-        analyses = select(AnalysisRow.id).where(col(AnalysisRow.owner_id) == user_id)
         in_order: list[tuple[type[SQLModel], Any]] = [
             (
                 SentNotificationRow,
@@ -293,20 +291,14 @@ class SqlPersonalData:
             (BookedSlotRow, col(BookedSlotRow.appointment_id).in_(appointments)),
             (AppointmentRow, _party(user_id, AppointmentRow)),
             (ShareRow, _party(user_id, ShareRow)),
-            (RoutineRow, col(RoutineRow.user_id) == user_id),
             (CheckInRow, col(CheckInRow.user_id) == user_id),
             (FeedbackRow, col(FeedbackRow.user_id) == user_id),
-            (ReferralRow, col(ReferralRow.patient_id) == user_id),
             # Labels on their analyses, and those they wrote as a dermatologist.
             (
                 LabelRow,
                 or_(col(LabelRow.subject_id) == user_id, col(LabelRow.author_id) == user_id),
             ),
             (DatasetMemberRow, col(DatasetMemberRow.subject_id) == user_id),
-            (AnalysisResultRow, col(AnalysisResultRow.analysis_id).in_(analyses)),
-            (SkinModelScoreRow, col(SkinModelScoreRow.analysis_id).in_(analyses)),
-            (AnalysisRow, col(AnalysisRow.owner_id) == user_id),
-            (MediaRow, col(MediaRow.owner_id) == user_id),
             (DermatologistTagRow, col(DermatologistTagRow.user_id) == user_id),
             (DermatologistRow, col(DermatologistRow.user_id) == user_id),
             (RefreshTokenRow, col(RefreshTokenRow.user_id) == user_id),
@@ -315,7 +307,8 @@ class SqlPersonalData:
             (ApiKeyRow, col(ApiKeyRow.owner_id) == user_id),
             (UserRow, col(UserRow.id) == user_id),
         ]
-        return sum(self._execute(delete(table).where(where)) for table, where in in_order)
+        rows += sum(self._execute(delete(table).where(where)) for table, where in in_order)
+        return rows, tuple(files)
 
     def _execute(self, statement: Any) -> int:
         """Run a bulk statement in the session's transaction; the number of rows it touched."""

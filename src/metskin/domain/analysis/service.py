@@ -252,13 +252,22 @@ class AnalysisService:
             if not self.mark_failed(analysis_id, error.code, error.message):
                 self._discard(written)
             return AnalysisStatus.FAILED
+        except Exception:
+            # Deleted while it ran (`deleteAnalysis`, or the account's erasure): a step's row
+            # (the routine, a shadow score) finds its analysis gone. Nothing to retry or keep.
+            if read(self._uow_factory, lambda uow: uow.analyses.get(analysis_id)) is not None:
+                raise
+            log.info("analysis deleted while it ran", extra={"analysis_id": analysis_id})
+            self._discard(written)
+            return AnalysisStatus.FAILED
         if not self._finish(analysis_id, result, output.summary, overlay_name, reporter.seq):
             self._discard(written)
         return AnalysisStatus.DONE
 
     def _discard(self, names: list[str]) -> None:
-        """The analysis was erased (its owner closed the account) while it ran: the files the
-        run stored afterwards belong to nobody, and the erasure has already looked for them."""
+        """The analysis was deleted (by its owner, or with their account) while it ran: the
+        files the run stored afterwards belong to nobody, and the deletion has already looked
+        for them."""
         for name in names:
             self._storage.delete(name)
 

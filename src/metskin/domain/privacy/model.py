@@ -83,6 +83,31 @@ class PersonalData:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """One upload and everything made from it, as deleting it needs them (a read model): its
+    analyses (a photo analysed again has several), the files in storage (the original, its
+    thumbnail, each analysis's overlay and a video's measured frame), and the active shares
+    that cover one of those analyses only (a share of ALL analyses stays)."""
+
+    media_id: str
+    owner_id: str
+    analysis_ids: tuple[str, ...]
+    files: tuple[StoredFile, ...]
+    shares: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PhotoErasure:
+    """What deleting one photo (or video) and its results did."""
+
+    media_id: str
+    analysis_ids: tuple[str, ...]
+    shares_revoked: int
+    rows_deleted: int
+    files_deleted: int
+
+
+@dataclass(frozen=True)
 class Erasure:
     """What an erasure did; kept (under the pseudonym only) as the proof that it happened."""
 

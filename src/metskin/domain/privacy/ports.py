@@ -18,6 +18,8 @@ if TYPE_CHECKING:
         DataExport,
         Erasure,
         PersonalData,
+        Photo,
+        StoredFile,
     )
 
 
@@ -38,10 +40,28 @@ class PersonalDataStore(Protocol):
         """The person's shares (as patient) that a dermatologist can still use."""
         ...
 
-    def erase(self, user_id: str, pseudonym: str) -> int:
+    def erase(self, user_id: str, pseudonym: str) -> tuple[int, tuple[StoredFile, ...]]:
         """Delete every row of the person; audit entries and other people's dashboard events
         and notifications stay with `pseudonym` in place of their id. Returns how many rows
-        were deleted."""
+        were deleted, and the files their uploads' rows named when deleted (as `erase_photo`
+        for each upload)."""
+        ...
+
+    def photo(
+        self, now: datetime, *, media_id: str | None = None, analysis_id: str | None = None
+    ) -> Photo | None:
+        """The upload `media_id`, or the one `analysis_id` was made from, with what was made
+        from it; None when there is no such upload or analysis."""
+        ...
+
+    def erase_photo(self, media_id: str) -> tuple[int, tuple[StoredFile, ...]]:
+        """Delete the upload and every row made from it: its analyses with their results,
+        shadow model scores, labels, routines, referrals (an appointment booked from one
+        keeps its time, without the referral), shares of one of them, and the owner's
+        notifications that point at them. The access log keeps its entries (an audit: who
+        read which id, when; no content). Returns how many rows were deleted and the files
+        they named when deleted (a running analysis may have stored its overlay since `photo`).
+        The same rows go for each upload in `erase`."""
         ...
 
 

@@ -9,6 +9,11 @@ refreshes from then on), cancels the person's future appointments and revokes th
 through those components' own paths (so the other side gets the usual message or dashboard
 event), deletes their files from storage, then deletes their rows in one transaction, where
 audit entries stay under a keyed pseudonym.
+
+Deleting one photo (or video) and its results (`delete_analysis`, `delete_media`) takes the
+same steps for that upload only: the shares that cover one of its analyses only are revoked,
+its files deleted, then its rows (`PersonalDataStore.erase_photo`, which the account's erasure
+runs for each of the person's uploads too).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import TYPE_CHECKING
 from metskin.domain.accounts.errors import InvalidCredentials
 from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.passwords import confirm_password
+from metskin.domain.analysis.errors import AnalysisNotFound, MediaNotFound
 from metskin.domain.analysis.ports import ObjectMissing
 from metskin.domain.errors import DomainError, Forbidden
 from metskin.domain.i18n.marks import _
@@ -30,7 +36,14 @@ from metskin.domain.messages import Job
 from metskin.domain.ports import read
 from metskin.domain.privacy.archive import build_archive
 from metskin.domain.privacy.errors import AccountNotFound, ExportNotFound, ExportUnavailable
-from metskin.domain.privacy.model import DataExport, Erasure, ExportStatus, pseudonym
+from metskin.domain.privacy.model import (
+    DataExport,
+    Erasure,
+    ExportStatus,
+    Photo,
+    PhotoErasure,
+    pseudonym,
+)
 
 if TYPE_CHECKING:
     from metskin.domain.accounts.ports import LoginAttempts, PasswordHasher
@@ -199,12 +212,62 @@ class PrivacyService:
         self._delete_files(names)
         alias = self.pseudonym(user_id)
         with self.uow_factory() as uow:
-            rows = uow.personal_data.erase(user_id, alias)
+            rows, named = uow.personal_data.erase(user_id, alias)
+            late = {stored.name for stored in named} - names  # an overlay stored meanwhile
+            names |= late
             erasure = Erasure(alias, requested_by, now, cancelled, len(shares), rows, len(names))
             uow.erasures.add(erasure)
             uow.commit()
+        self._delete_files(late)
         log.info("account erased", extra={"pseudonym": alias, "rows": rows, "files": len(names)})
         return erasure
+
+    # --- one photo and its results ----------------------------------------------------------
+
+    def delete_analysis(self, user_id: str, analysis_id: str) -> PhotoErasure:
+        """Delete the photo (or video) an analysis of the person's was made from, with every
+        result made from it. A running analysis is deleted too: its worker finds it gone and
+        keeps nothing. Someone else's analysis, or none, is ANALYSIS_NOT_FOUND (whatever the
+        viewer's role: nobody learns that it exists)."""
+        now = self.clock()
+        photo = read(
+            self.uow_factory, lambda uow: uow.personal_data.photo(now, analysis_id=analysis_id)
+        )
+        if photo is None or photo.owner_id != user_id:
+            raise AnalysisNotFound("No such analysis in your history.", field="id")
+        return self._erase_photo(photo)
+
+    def delete_media(self, user_id: str, media_id: str) -> PhotoErasure:
+        """The same for an upload, also one that was never analysed."""
+        now = self.clock()
+        photo = read(self.uow_factory, lambda uow: uow.personal_data.photo(now, media_id=media_id))
+        if photo is None or photo.owner_id != user_id:
+            raise MediaNotFound("No such media in your uploads.", field="id")
+        return self._erase_photo(photo)
+
+    def _erase_photo(self, photo: Photo) -> PhotoErasure:
+        revoked = sum(self._revoke(photo.owner_id, share_id) for share_id in photo.shares)
+        names = [stored.name for stored in photo.files]
+        self._delete_files(names)
+        with self.uow_factory() as uow:
+            rows, named = uow.personal_data.erase_photo(photo.media_id)
+            uow.commit()
+        # Once more: a thumbnail a read made from the photo between the two steps, and the
+        # overlay of an analysis that finished meanwhile.
+        names += [stored.name for stored in named]
+        self._delete_files(names)
+        log.info(
+            "photo deleted",
+            extra={"media_id": photo.media_id, "rows": rows, "files": len(set(names))},
+        )
+        return PhotoErasure(photo.media_id, photo.analysis_ids, revoked, rows, len(set(names)))
+
+    def _revoke(self, patient_id: str, share_id: str) -> bool:
+        try:
+            self.care.revoke_share(patient_id, share_id)
+        except DomainError:  # revoked meanwhile
+            return False
+        return True
 
     def _cancel(self, user_id: str, appointment_id: str, reason: str) -> bool:
         try:

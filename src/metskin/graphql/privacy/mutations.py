@@ -1,5 +1,5 @@
-"""Data rights mutations: export my data, delete my account, an administrator's erasure, give
-or withdraw the consent to photo analysis."""
+"""Data rights mutations: export my data, delete my account, an administrator's erasure, delete
+one photo and its results, give or withdraw the consent to photo analysis."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from strawberry.types import Info
 
 from metskin.graphql.context import run_sync, viewer_id_of
 from metskin.graphql.permissions import IsAdmin, IsAuthenticated, guarded_mutation
-from metskin.graphql.privacy.types import AccountErasure, DataExport, PhotoConsent
+from metskin.graphql.privacy.types import (
+    AccountErasure,
+    DataExport,
+    PhotoConsent,
+    PhotoDeletion,
+)
 
 
 @strawberry.type
@@ -38,6 +43,29 @@ class PrivacyMutations:
         privacy = info.context.container.privacy
         erasure = await run_sync(privacy.erase_account, viewer_id_of(info), str(user_id))
         return AccountErasure.from_domain(erasure)
+
+    @guarded_mutation(
+        IsAuthenticated,
+        "Delete one of your analyses with the photo or video it was made from and every "
+        "result of that photo: overlays, a video's frames, routines, referrals, labels; "
+        "shares of that analysis are revoked, links to its files stop working. One still "
+        "running is stopped. The access log keeps who read it and when. Only your own: any "
+        "other id is ANALYSIS_NOT_FOUND.",
+    )
+    async def delete_analysis(self, info: Info, id: strawberry.ID) -> PhotoDeletion:
+        privacy = info.context.container.privacy
+        erasure = await run_sync(privacy.delete_analysis, viewer_id_of(info), str(id))
+        return PhotoDeletion.from_domain(erasure)
+
+    @guarded_mutation(
+        IsAuthenticated,
+        "Delete one of your uploads (also one never analysed) as deleteAnalysis does. Only "
+        "your own: any other id is MEDIA_NOT_FOUND.",
+    )
+    async def delete_media(self, info: Info, id: strawberry.ID) -> PhotoDeletion:
+        privacy = info.context.container.privacy
+        erasure = await run_sync(privacy.delete_media, viewer_id_of(info), str(id))
+        return PhotoDeletion.from_domain(erasure)
 
     @guarded_mutation(
         IsAuthenticated,

@@ -1,5 +1,5 @@
-"""GraphQL types of data rights: an export (with its signed download link), an erasure, and the
-consent to photo analysis."""
+"""GraphQL types of data rights: an export (with its signed download link), an erasure, a
+deleted photo, and the consent to photo analysis."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from metskin.domain.privacy.model import DataExport as DomainExport
 from metskin.domain.privacy.model import Erasure as DomainErasure
 from metskin.domain.privacy.model import ExportStatus as DomainExportStatus
 from metskin.domain.privacy.model import PhotoConsent as DomainPhotoConsent
+from metskin.domain.privacy.model import PhotoErasure
 from metskin.graphql.mapping import copy_fields
 
 DataExportStatus = strawberry.enum(DomainExportStatus, name="DataExportStatus")
@@ -59,6 +60,25 @@ class AccountErasure:
     @classmethod
     def from_domain(cls, erasure: DomainErasure) -> AccountErasure:
         return copy_fields(cls, erasure)
+
+
+@strawberry.type(
+    description="A photo or video of yours deleted with every result made from it: its "
+    "analyses, overlays, routines, referrals, labels and the shares of those analyses."
+)
+class PhotoDeletion:
+    media_id: strawberry.ID
+    analysis_ids: list[strawberry.ID] = strawberry.field(
+        description="Every analysis of the photo (one, unless it was analysed again)."
+    )
+    shares_revoked: int
+    rows_deleted: int
+    files_deleted: int
+
+    @classmethod
+    def from_domain(cls, erasure: PhotoErasure) -> PhotoDeletion:
+        ids = [strawberry.ID(one) for one in erasure.analysis_ids]
+        return copy_fields(cls, erasure, media_id=strawberry.ID(erasure.media_id), analysis_ids=ids)
 
 
 @strawberry.type(

@@ -9,6 +9,7 @@ import { FINAL, followProgress } from "./progress.js";
 import { renderReferral } from "./referral.js";
 import { photoConsent, uploadConsentBox } from "./consent.js";
 import { forConcerns, readMore } from "./learn.js";
+import { deleteBox } from "./forget.js";
 
 const STAGES = ["QUEUED", "DECODING", "FACE_MESH", "MEASURING", "RECOMMENDING", "DONE"];
 export const DETAIL = `query($id: ID!) { analysis(id: $id) {
@@ -335,7 +336,7 @@ export function resultView(analysis, { forPatient = true } = {}) {
 export async function renderAnalysis(view, { match: [analysisId], params }) {
   const title = h("h1", {}, t("Your analysis"));
   const body = h("div", { id: "analysis", "data-analysis-id": analysisId });
-  append(view, [title, body]);
+  append(view, [title, body, deleteBox(analysisId)]);
 
   const showResult = async () => {
     const { analysis } = await gql(DETAIL, { id: analysisId });

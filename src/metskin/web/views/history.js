@@ -3,6 +3,7 @@
 import { gql } from "../graphql.js";
 import { append, busy, errorBox, h, humanize, when } from "../dom.js";
 import { t } from "../i18n.js";
+import { askToDelete } from "./forget.js";
 
 const PAGE = 10;
 const HISTORY = `query($first: Int!, $after: String) { me { analyses(first: $first, after: $after) {
@@ -25,6 +26,22 @@ export function summaryText(analysis) {
   return parts.filter(Boolean).join(" · ");
 }
 
+function deleteButton(analysis) {
+  const button = h("button", { type: "button", class: "link delete-analysis" }, t("Delete"));
+  button.addEventListener("click", () => askToDelete(analysis.id, () => {
+    const item = button.closest("li");
+    const list = item.parentElement;
+    item.remove();
+    if (!list.children.length) list.replaceWith(emptyHistory());
+  }));
+  return button;
+}
+
+function emptyHistory() {
+  return h("p", { id: "history-empty" }, t("No analyses yet. "),
+    h("a", { href: "#/analyse" }, t("Analyse a photo")), ".");
+}
+
 function row(analysis) {
   const href = `#/analysis/${encodeURIComponent(analysis.id)}`;
   return h("li", { class: "history-item", "data-analysis-id": analysis.id },
@@ -33,8 +50,10 @@ function row(analysis) {
     h("div", {},
       h("a", { href }, when(analysis.createdAt)),
       h("p", { class: "muted" }, `${humanize(analysis.status)} · ${summaryText(analysis)}`)),
-    analysis.status === "DONE" && analysis.summary && analysis.summary.ok
-      ? h("a", { href: `#/routine/${encodeURIComponent(analysis.id)}` }, t("Routine")) : null);
+    h("div", { class: "history-actions" },
+      analysis.status === "DONE" && analysis.summary && analysis.summary.ok
+        ? h("a", { href: `#/routine/${encodeURIComponent(analysis.id)}` }, t("Routine")) : null,
+      deleteButton(analysis)));
 }
 
 export async function renderHistory(view) {
@@ -53,8 +72,5 @@ export async function renderHistory(view) {
   more.addEventListener("click", () => busy(pager, load));
 
   append(view, [h("h1", {}, t("Your analyses")), list, pager]);
-  if ((await load()) === 0) {
-    list.replaceWith(h("p", { id: "history-empty" }, t("No analyses yet. "),
-      h("a", { href: "#/analyse" }, t("Analyse a photo")), "."));
-  }
+  if ((await load()) === 0) list.replaceWith(emptyHistory());
 }
