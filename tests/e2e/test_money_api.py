@@ -32,7 +32,9 @@ def seeded(container: Container) -> Container:
 
 
 async def register(client: GraphQLClient, email: str, **profile: str) -> dict:
-    data = await client.data(REGISTER, i={"email": email, "password": PASSWORD, **profile})
+    # The person ticks the photo-analysis consent box: these tests upload a face.
+    new = {"email": email, "password": PASSWORD, "photoConsent": True, **profile}
+    data = await client.data(REGISTER, i=new)
     client.token = data["register"]["accessToken"]
     return data["register"]["user"]["profile"]
 
