@@ -256,6 +256,8 @@ OBJECT_FIELDS = [
         variables=ids(id="analysis"),
         audited=True,
     ),
+    # The consent text is read before signing up: public.
+    rule("Query.photoConsentText", '{ photoConsentText(locale: "fr") { version title } }', ALL_OK),
     # Consent to photo analysis: one's own; an administrator's support reads anyone's.
     rule(
         "User.photoConsent",

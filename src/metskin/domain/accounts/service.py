@@ -19,12 +19,12 @@ from metskin.domain.accounts.errors import (
     SessionEnded,
 )
 from metskin.domain.accounts.model import (
+    UNUSABLE_PASSWORD,
     AccessClaims,
     PasswordReset,
     Profile,
     RefreshToken,
     Role,
-    UNUSABLE_PASSWORD,
     TokenPair,
     User,
     canonical_email,

@@ -6,7 +6,8 @@ only to an address its account has verified (domain/accounts/email_address.py). 
 other it is held: not sent (nor recorded as sent) and logged, with why. Only the account's
 own emails, the ones a person needs to get into and keep the account, go to an unverified
 address: the welcome email with its verification link, an invited account's invitation, the
-verification and password reset links, the address change link and notice, and the notice that the password changed.
+verification and password reset links, the address change link and notice, and the notice
+that the password changed.
 """
 
 from __future__ import annotations
