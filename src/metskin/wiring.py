@@ -60,9 +60,10 @@ def wire_directory_admin(container: Container) -> None:
     """Listing a dermatologist spans accounts, the directory, privacy and the editors' log."""
     accounts, directory = container.accounts, container.directory
 
-    def invite(email: str, name: str) -> str:
+    def invite(email: str, name: str, locale: str, time_zone: str) -> str:
         """The account, with no password: its owner chooses one from the invitation email."""
-        return accounts.register(email, None, name, Role.DERMATOLOGIST).id
+        profile = {"locale": locale, "time_zone": time_zone}
+        return accounts.register(email, None, name, Role.DERMATOLOGIST, profile).id
 
     def find(doctor_id: str) -> Dermatologist | None:
         return next(iter(directory.get_many([doctor_id])), None)

@@ -78,14 +78,19 @@ async def test_a_resent_invitation_works_and_the_old_password_argument_is_ignore
     """An older client still sends `password` (deprecated): it is accepted and ignored, so
     the administrator's choice never logs in."""
     await login_as_admin(client, working)
-    made = await client.data(CREATE_WITH_PASSWORD, e=EMAIL, p=PASSWORD, i=DOCTOR_INPUT)
+    french = {**DOCTOR_INPUT, "languages": ["fr", "en"]}
+    made = await client.data(CREATE_WITH_PASSWORD, e=EMAIL, p=PASSWORD, i=french)
     doctor_id = made["createDermatologist"]["id"]
+    # In the language the listing names first, and the practice's zone.
+    profile = working.accounts.get_user(doctor_id).profile
+    assert (profile.locale, profile.time_zone) == ("fr-FR", "Europe/Paris")
+    assert to(sent(working), EMAIL)["subject"].startswith("Vous êtes invité sur MetSkin")
     anonymous = GraphQLClient(client.http)
     assert await anonymous.error_codes(LOGIN, e=EMAIL, p=PASSWORD) == ["INVALID_CREDENTIALS"]
     seen = len(sent(working))
     assert await client.data(RESEND, id=doctor_id) == {"resendDermatologistInvitation": True}
     (again,) = sent(working, seen)
-    assert again["to"] == EMAIL and "choose your password" in again["subject"]
+    assert again["to"] == EMAIL and "choisissez votre mot de passe" in again["subject"]
     await anonymous.data(ACCEPT, t=link_in(again, "accept-invitation", working), p=OWN)
     assert (await anonymous.data(LOGIN, e=EMAIL, p=OWN))["login"]["accessToken"]
     log = (await client.data("{ editorLog(first: 5) { action summary } }"))["editorLog"]

@@ -21,6 +21,7 @@ from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.directory.geo import GeoPoint
 from metskin.domain.directory.model import Dermatologist, Fee, Practice
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.locales import negotiate
 
 CURRENCY = re.compile(r"[A-Z]{3}")
 WORD = re.compile(r"[a-z][a-z_ -]{0,39}")
@@ -91,7 +92,8 @@ def practice(name: str, address: str, city: str, country: str, lat: float, lon: 
 
 @dataclass(eq=False)
 class DirectoryAdmin:
-    invite: Callable[[str, str], str]  # email, name -> the new, invited account's id
+    # email, name, locale, time zone -> the new, invited account's id
+    invite: Callable[[str, str, str, str], str]
     invite_again: Callable[[str], bool]  # account id -> False when accepted already
     publish: Callable[[Dermatologist], None]
     find: Callable[[str], Dermatologist | None]
@@ -99,9 +101,12 @@ class DirectoryAdmin:
     record: Callable[[str, str, ContentKind, str, str], None]  # the editors' log
 
     def create(self, admin_id: str, email: str, listing: Listing) -> Dermatologist:
-        """List a dermatologist; their account is invited (the email goes to `email`)."""
+        """List a dermatologist; their account is invited (the email goes to `email`, in the
+        first language the listing says they speak that MetSkin does, else English), in the
+        practice's time zone."""
         listing.profile("new", email, Availability("new", listing.time_zone))  # check first
-        doctor_id = self.invite(email, listing.name)
+        locale = negotiate(", ".join(listing.languages))
+        doctor_id = self.invite(email, listing.name, locale, listing.time_zone)
         profile = listing.profile(doctor_id, email, Availability(doctor_id, listing.time_zone))
         self.publish(profile)
         self._log(admin_id, "created", profile)
