@@ -18,6 +18,7 @@ from metskin.adapters.security.unsubscribe_links import UnsubscribeLinks
 from metskin.domain.accounts.email_address import (
     EmailAddresses,
 )
+from metskin.domain.accounts.invitation import Invitations
 from metskin.domain.accounts.phone import PhoneVerification
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.analysis.ports import MediaStorage
@@ -65,6 +66,7 @@ class Container:
     money: MoneyService = field(init=False)
     accounts: AccountService = field(init=False)
     email_addresses: EmailAddresses = field(init=False)
+    invitations: Invitations = field(init=False)
     notifications: NotificationService = field(init=False)
     media: MediaService = field(init=False)
     analyses: AnalysisService = field(init=False)

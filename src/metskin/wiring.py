@@ -16,6 +16,7 @@ from metskin.domain.accounts.email_address import (
     VERIFY_PURPOSE,
     EmailAddresses,
 )
+from metskin.domain.accounts.invitation import INVITE_DAYS, INVITE_PURPOSE, Invitations
 from metskin.domain.accounts.model import Role
 from metskin.domain.content.model import ContentKind
 from metskin.domain.directory.admin import DirectoryAdmin
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
 
 
 def add_email_addresses(container: Container) -> None:
-    """Verifying and changing an account's address, with links of their own purposes."""
+    """Verifying and changing an account's address, and inviting the owner of an account an
+    administrator made, with links of their own purposes."""
     secret = container.settings.secret_key.get_secret_value()
     container.email_addresses = EmailAddresses(
         container.new_uow,
@@ -46,14 +48,22 @@ def add_email_addresses(container: Container) -> None:
         SignedTokens(secret, CHANGE_PURPOSE, timedelta(hours=CHANGE_HOURS)),
         container.login_backoff,
     )
+    container.invitations = Invitations(
+        container.new_uow,
+        container.accounts.hasher,
+        container.clock,
+        SignedTokens(secret, INVITE_PURPOSE, timedelta(days=INVITE_DAYS)),
+    )
 
 
 def wire_directory_admin(container: Container) -> None:
     """Listing a dermatologist spans accounts, the directory, privacy and the editors' log."""
     accounts, directory = container.accounts, container.directory
 
-    def register(email: str, password: str, name: str) -> str:
-        return accounts.register(email, password, name, Role.DERMATOLOGIST).id
+    def invite(email: str, name: str, locale: str, time_zone: str) -> str:
+        """The account, with no password: its owner chooses one from the invitation email."""
+        profile = {"locale": locale, "time_zone": time_zone}
+        return accounts.register(email, None, name, Role.DERMATOLOGIST, profile).id
 
     def find(doctor_id: str) -> Dermatologist | None:
         return next(iter(directory.get_many([doctor_id])), None)
@@ -65,7 +75,8 @@ def wire_directory_admin(container: Container) -> None:
         container.content.record(actor_id, action, kind, target, summary)
 
     container.directory_admin = DirectoryAdmin(
-        register=register,
+        invite=invite,
+        invite_again=container.invitations.resend,
         publish=directory.publish,
         find=find,
         erase=container.privacy.erase_account,
@@ -86,7 +97,12 @@ def declare_workers(container: Container) -> None:
     declare_actors(
         broker,
         [
-            *account_actors(container.accounts, container.notifications, container.email_addresses),
+            *account_actors(
+                container.accounts,
+                container.notifications,
+                container.email_addresses,
+                container.invitations,
+            ),
             *phone_actors(container.phones),
             *analysis_actors(container.analyses, settings.analysis_time_limit_s),
             *appointment_actors(container.messenger),

@@ -256,6 +256,8 @@ OBJECT_FIELDS = [
         variables=ids(id="analysis"),
         audited=True,
     ),
+    # The consent text is read before signing up: public.
+    rule("Query.photoConsentText", '{ photoConsentText(locale: "fr") { version title } }', ALL_OK),
     # Consent to photo analysis: one's own; an administrator's support reads anyone's.
     rule(
         "User.photoConsent",
@@ -415,8 +417,13 @@ MUTATIONS = [
     admin_only(
         "Mutation.createDermatologist",
         "mutation($i: DermatologistInput!) { createDermatologist(email: "
-        '"new-derm@example.com", password: "tea-and-toast-77", input: $i) { id } }',
+        '"new-derm@example.com", input: $i) { id } }',
         lambda world, who: {"i": DERMATOLOGIST_INPUT},
+    ),
+    admin_only(
+        "Mutation.resendDermatologistInvitation",
+        "mutation($id: ID!) { resendDermatologistInvitation(id: $id) }",
+        lambda world, who: {"id": world.id("D2")},
     ),
     admin_only(
         "Mutation.updateDermatologist",
@@ -476,6 +483,15 @@ MUTATIONS = [
     ),
     # Each persona's own address only: the links name the account, no argument names another.
     rule("Mutation.resendVerificationEmail", "mutation { resendVerificationEmail }", OWN),
+    # The link is the proof; no persona is invited (each chose a password): a forged token.
+    rule(
+        "Mutation.acceptInvitation",
+        "mutation($t: String!, $p: String!) { acceptInvitation(token: $t, password: $p) "
+        + AUTH
+        + " }",
+        " ".join(["INVITATION_INVALID"] * 6),
+        variables=lambda world, who: {"t": "forged.invite.token", "p": PASSWORD},
+    ),
     rule(
         "Mutation.verifyEmail",
         "mutation($t: String!) { verifyEmail(token: $t) }",

@@ -136,3 +136,36 @@ async def test_export_holds_the_records_and_erasure_deletes_them(
     delete = "mutation($p: String!) { deleteMyAccount(password: $p) { rowsDeleted } }"
     await client.data(delete, p=PASSWORD)
     assert consent_rows(container) == 0
+
+
+TEXT = """query($l: String) { photoConsentText(locale: $l) { version locale title agreement
+  sections { heading body } withdrawing note markdown } }"""
+
+
+async def test_the_consent_text_is_served_in_the_person_s_language_and_given_by_its_version(
+    client: GraphQLClient,
+) -> None:
+    """Before, the text was only in the web app's catalog: another client could not show the
+    words a person agrees to."""
+    english = (await client.data(TEXT))["photoConsentText"]
+    assert english["version"] == PHOTO_CONSENT_VERSION and english["locale"] == "en-GB"
+    assert english["agreement"].startswith("I agree that MetSkin analyses my face photos")
+    assert [s["heading"] for s in english["sections"]] == [
+        "What is measured",
+        "Who sees it",
+        "How long it is kept",
+        "How to withdraw",
+    ]
+    client.http.headers["accept-language"] = "de-DE"
+    german = (await client.data(TEXT))["photoConsentText"]
+    french = (await client.data(TEXT, l="fr"))["photoConsentText"]  # the argument wins
+    assert (german["locale"], french["locale"]) == ("de-DE", "fr-FR")
+    assert french["title"] == "Votre consentement à l'analyse des photos"
+    assert german["version"] == french["version"] == english["version"]
+    assert french["markdown"].startswith(f"# {french['title']}\n")
+    bad = await client.call(TEXT, l="klingon!")
+    assert bad["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "locale"}
+
+    await client.register("ines@example.com", photo_consent=False)
+    given = (await client.data(GIVE, v=french["version"]))["givePhotoConsent"]
+    assert given == {"given": True, "version": PHOTO_CONSENT_VERSION, "needsAsking": False}

@@ -1,6 +1,7 @@
 """The web app and the account's email address: a new account sees "Confirm your email
 address" with a resend button until the emailed link is opened; the profile changes the
-address with a link sent to the new one."""
+address with a link sent to the new one; an invited dermatologist's link chooses the
+password and proves the address."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from metskin.cli.seed import DEMO_PASSWORD
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.test_web_app import register
 from tests.e2e.web_browser import Browser, browser_fixture, from_outbox, server_fixture
@@ -64,4 +66,49 @@ def test_the_banner_until_the_link_is_opened_and_a_change_of_address(
     browser.text("#view", "Your email address was changed")
     browser.go("#/profile")
     browser.text("#email-address", "moved@example.com is confirmed")
+    assert browser.severe_console_messages() == []
+
+
+def test_an_invited_dermatologist_chooses_their_password_on_the_invitation_s_page(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The administrator lists a dermatologist with no password; the list says "Not
+    activated yet" until the dermatologist opens the invitation and chooses one."""
+    browser.open("#/admin")
+    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
+    browser.fill("#login-form", email="admin@demo.metskin.local", password=DEMO_PASSWORD)
+    browser.submit("#login-form")
+    browser.find("#admin-doctor-form")
+    assert browser.driver.find_elements(browser.by, "#admin-doctor-form [name=password]") == []
+    browser.fill(
+        "#admin-doctor-form",
+        email="invited@example.com",
+        name="Dr Ines Invitee",
+        specialties="acne",
+        languages="en",
+        practiceName="Invitee Skin",
+        address="1 High Street",
+        city="Leeds",
+        country="GB",
+        lat="53.8",
+        lon="-1.55",
+    )
+    browser.submit("#admin-doctor-form")
+    browser.text("#admin-doctor-form", "We emailed them an invitation")
+    browser.text("#admin-doctor-list li", "Not activated yet")
+
+    link = emailed_link(tmp_path_factory, "invited@example.com", "accept-invitation")
+    browser.open(link)
+    browser.fill("#invitation-form", password="short")
+    browser.submit("#invitation-form")
+    browser.text("#invitation-form .form-error", "10")
+    browser.fill("#invitation-form", password="rain-on-the-roof-42")
+    browser.submit("#invitation-form")
+    browser.until(lambda: browser.hash().startswith("#/hours"), "the working hours page")
+    browser.text("#who", "Ines")
+
+    browser.open(link)  # used: the page says so, with the way in
+    browser.fill("#invitation-form", password="another-pass-99")
+    browser.submit("#invitation-form")
+    browser.text("#invitation-form .form-error", "already used")
     assert browser.severe_console_messages() == []

@@ -20,6 +20,7 @@ APP_PAGES = (
     "/reset-password",
     "/verify-email",
     "/change-email",
+    "/accept-invitation",
 )
 
 
@@ -70,3 +71,8 @@ class PublicLinks:
     def change_email(self, token: str) -> str:
         """The page that confirms a change of address (its button sends the token)."""
         return self.url(f"/change-email#token={quote(token, safe='')}")
+
+    def invitation(self, token: str) -> str:
+        """The page where an invited person chooses their password (the token in the fragment,
+        as for a reset)."""
+        return self.url(f"/accept-invitation#token={quote(token, safe='')}")

@@ -6,7 +6,7 @@ import { gql, session } from "./graphql.js";
 import { clear, errorInWords, h, navigate, showError } from "./dom.js";
 import { inAppLanguage, loadMessages, locale, mark, supportedLocales, t } from "./i18n.js";
 import {
-  renderForgotPassword, renderLogin, renderRegister, renderResetPassword,
+  renderAcceptInvitation, renderForgotPassword, renderLogin, renderRegister, renderResetPassword,
 } from "./views/auth.js";
 import { renderProfile } from "./views/profile.js";
 import { drawEmailBanner, renderChangeEmail, renderVerifyEmail } from "./views/email.js";
@@ -33,6 +33,7 @@ const ROUTES = [
   { path: /^\/forgot-password$/, view: renderForgotPassword, open: true },
   // A reset link may be opened in a browser that is signed in (to this or another account).
   { path: /^\/reset-password$/, view: renderResetPassword, open: true, signedIn: true },
+  { path: /^\/accept-invitation$/, view: renderAcceptInvitation, open: true, signedIn: true },
   // What the photo-analysis consent covers: read before signing up, and after.
   { path: /^\/consent$/, view: renderConsent, open: true, signedIn: true },
   // So may the links that verify or change an email address.

@@ -1,6 +1,7 @@
 """Account actors: the welcome email after registration (with the link that verifies the
-address), the verification and address change links, the password reset link, the notice that
-a password was changed, and the code that proves a phone number."""
+address), the invitation of an account made for its owner, the verification and address change
+links, the password reset link, the notice that a password was changed, and the code that
+proves a phone number."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from metskin.domain.accounts.email_address import (
     SEND_VERIFICATION_EMAIL,
     EmailAddresses,
 )
+from metskin.domain.accounts.invitation import Invitations
 from metskin.domain.accounts.phone import SEND_PHONE_CODE, PhoneVerification
 from metskin.domain.accounts.service import (
+    SEND_INVITATION_EMAIL,
     SEND_PASSWORD_CHANGED_EMAIL,
     SEND_PASSWORD_RESET_EMAIL,
     SEND_WELCOME_EMAIL,
@@ -21,7 +24,10 @@ from metskin.workers.actors import ActorSpec
 
 
 def account_actors(
-    accounts: AccountService, notifications: NotificationService, addresses: EmailAddresses
+    accounts: AccountService,
+    notifications: NotificationService,
+    addresses: EmailAddresses,
+    invitations: Invitations,
 ) -> list[ActorSpec]:
     # The tokens of the links are made when the email goes: they never wait in the queue.
     def send_welcome_email(user_id: str) -> None:
@@ -31,6 +37,11 @@ def account_actors(
         link = addresses.verification_link(user_id)
         if link is not None:
             notifications.send_verification_email(link, request)
+
+    def send_invitation_email(user_id: str, request: str) -> None:
+        link = invitations.link(user_id)
+        if link is not None:
+            notifications.send_invitation_email(link, request)
 
     def send_email_change_emails(user_id: str, new_email: str, session: str, request: str) -> None:
         link = addresses.change_link(user_id, new_email, session)
@@ -50,6 +61,7 @@ def account_actors(
     return [
         ActorSpec(SEND_WELCOME_EMAIL, send_welcome_email),
         ActorSpec(SEND_VERIFICATION_EMAIL, send_verification_email),
+        ActorSpec(SEND_INVITATION_EMAIL, send_invitation_email),
         ActorSpec(SEND_EMAIL_CHANGE_EMAILS, send_email_change_emails),
         ActorSpec(SEND_PASSWORD_RESET_EMAIL, send_password_reset_email),
         ActorSpec(SEND_PASSWORD_CHANGED_EMAIL, send_password_changed_email),

@@ -9,6 +9,7 @@ from metskin.domain.accounts.email_address import (
     VERIFY_PURPOSE,
     EmailAddresses,
 )
+from metskin.domain.accounts.invitation import INVITE_PURPOSE, Invitations
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.messages import Job
 from metskin.domain.notifications.service import NotificationService
@@ -37,6 +38,15 @@ def email_addresses(
     )
 
 
+def invitations(
+    accounts: AccountService, uow: FakeAccountsUnitOfWork, clock: FakeClock
+) -> Invitations:
+    """Invitations on the fakes, as bootstrap wires them."""
+    return Invitations(
+        uow, accounts.hasher, clock, FakePurposeTokens(INVITE_PURPOSE, timedelta(days=7))
+    )
+
+
 class Mail:
     """The account actors on the fakes: `run()` sends what the commits so far queued."""
 
@@ -45,7 +55,9 @@ class Mail:
         log = FakeNotificationsUnitOfWork(users=uow.users)
         notifications = NotificationService(log, self.notifier, self.renderer, clock)
         addresses = email_addresses(accounts, uow, clock)
-        actors = account_actors(accounts, notifications, addresses)
+        actors = account_actors(
+            accounts, notifications, addresses, invitations(accounts, uow, clock)
+        )
         self.actors = {spec.name: spec.fn for spec in actors}
         self.done = 0
 

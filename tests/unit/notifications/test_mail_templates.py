@@ -39,6 +39,7 @@ def every_email(locale: str) -> dict[str, OutgoingEmail]:
     contexts["welcome"] = {"name": "Ana"}
     contexts["welcome_with_link"] = {"name": "Ana", "token": "v.e-r_i", "days": 7}
     contexts["verify_email"] = {"name": "Ana", "token": "v.e-r_i", "days": 7}
+    contexts["invitation"] = {"name": "Ana", "token": "i.n-v_i", "days": 7}
     change = {"name": "Ana", "token": "c.h-a_n", "minutes": 60, "new_email": "ana@new.example"}
     contexts["email_change"] = change
     contexts["email_change_notice"] = change

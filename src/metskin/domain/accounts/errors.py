@@ -35,3 +35,15 @@ class EmailLinkInvalid(DomainError, code="EMAIL_LINK_INVALID"):
 
 
 class EmailUnchanged(ValidationFailed, code="EMAIL_UNCHANGED"): ...
+
+
+class InvitationInvalid(DomainError, code="INVITATION_INVALID"):
+    """An invitation link that is not genuine, or whose account is gone or has another
+    address now."""
+
+
+class InvitationExpired(DomainError, code="INVITATION_EXPIRED"): ...
+
+
+class InvitationUsed(DomainError, code="INVITATION_USED"):
+    """The account's password was chosen already (with this link, another, or a reset)."""

@@ -26,6 +26,9 @@ CONCERNS = (
     "sensitivity",
 )
 SEXES = ("female", "male", "other", "undisclosed")
+# A password hash that no password verifies: an invited account's until its owner chooses a
+# password with the invitation link (domain/accounts/invitation.py). No hasher writes it.
+UNUSABLE_PASSWORD = "!"
 
 
 class Role(StrEnum):
@@ -133,6 +136,12 @@ class User:
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def has_password(self) -> bool:
+        """False for an invited account whose owner has not chosen a password yet (nobody can
+        log in to it; the invitation or a reset link sets one)."""
+        return not self.password_hash.startswith(UNUSABLE_PASSWORD)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from metskin.domain.accounts.errors import (
     SessionEnded,
 )
 from metskin.domain.accounts.model import (
+    UNUSABLE_PASSWORD,
     AccessClaims,
     PasswordReset,
     Profile,
@@ -61,6 +62,7 @@ def hash_refresh_token(token: str) -> str:
 SEND_WELCOME_EMAIL = "send_welcome_email"
 SEND_PASSWORD_RESET_EMAIL = "send_password_reset_email"
 SEND_PASSWORD_CHANGED_EMAIL = "send_password_changed_email"
+SEND_INVITATION_EMAIL = "send_invitation_email"
 RESET_LINK_INVALID = _(
     "This password reset link is not valid: it has expired, was already used, or the password "
     "was changed since. Ask for a new one."
@@ -91,7 +93,7 @@ class AccountService:
     def register(
         self,
         email: str,
-        password: str,
+        password: str | None,
         display_name: str = "",
         role: Role = Role.PATIENT,
         profile_changes: dict[str, Any] | None = None,
@@ -100,16 +102,25 @@ class AccountService:
     ) -> User:
         """A new account; its address is unverified (only the account's own emails go to it)
         until the link of the welcome email comes back, unless `verified` (the demo accounts
-        of `metskin seed`, whose addresses reach no mailbox)."""
+        of `metskin seed`, whose addresses reach no mailbox).
+
+        Without a password the account is invited (a dermatologist an administrator lists): it
+        has no usable password, so nobody logs in to it, until its owner chooses one with the
+        link of the invitation email, which goes instead of the welcome (invitation.py)."""
         address = normalise_email(email)
-        check_password_strength(password, address)
+        if password is not None:
+            check_password_strength(password, address)
         now = self.clock()
         changes = {"display_name": display_name, **(profile_changes or {})}
         profile = self._checked(apply_profile_changes(Profile(), changes, now), changes, None)
         user = User(
             id=str(uuid.uuid4()),
             email=address,
-            password_hash=self.hasher.hash(password),
+            password_hash=(
+                self.hasher.hash(password)
+                if password is not None
+                else UNUSABLE_PASSWORD + secrets.token_hex(16)
+            ),
             role=role,
             created_at=now,
             profile=profile,
@@ -119,7 +130,10 @@ class AccountService:
             if uow.users.get_by_email(address) is not None:
                 raise EmailTaken("An account with this email already exists.", field="email")
             uow.users.add(user)
-            uow.defer(Job(SEND_WELCOME_EMAIL, {"user_id": user.id}))
+            if password is None:
+                uow.defer(Job(SEND_INVITATION_EMAIL, {"user_id": user.id, "request": "first"}))
+            else:
+                uow.defer(Job(SEND_WELCOME_EMAIL, {"user_id": user.id}))
             try:
                 uow.commit()
             except Conflict as error:  # a concurrent registration won the race
@@ -131,7 +145,7 @@ class AccountService:
     def login(self, email: str, password: str) -> Session:
         with self.uow_factory() as uow:
             user = find_by_email(uow, email)
-            if user is None or not user.is_active:
+            if user is None or not user.is_active or not user.has_password:
                 self.hasher.verify(self._dummy_hash, password)  # same cost as a real check
                 raise InvalidCredentials("Email or password is incorrect.")
             if not self.hasher.verify(user.password_hash, password):

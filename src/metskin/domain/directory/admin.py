@@ -1,6 +1,11 @@
 """An administrator runs the directory: lists a new dermatologist (their account and practice
 profile), changes a listing, or removes one (the account is erased the usual way: future
-appointments cancelled, both sides told). Every change goes to the editors' log."""
+appointments cancelled, both sides told). Every change goes to the editors' log.
+
+The administrator never sets the dermatologist's password: the account is invited (it has no
+usable password, its address is unverified), the dermatologist chooses their password from
+the invitation email, which also proves the address (domain/accounts/invitation.py). Until
+then the administrator can send the invitation again."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.directory.geo import GeoPoint
 from metskin.domain.directory.model import Dermatologist, Fee, Practice
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.locales import negotiate
 
 CURRENCY = re.compile(r"[A-Z]{3}")
 WORD = re.compile(r"[a-z][a-z_ -]{0,39}")
@@ -86,15 +92,21 @@ def practice(name: str, address: str, city: str, country: str, lat: float, lon: 
 
 @dataclass(eq=False)
 class DirectoryAdmin:
-    register: Callable[[str, str, str], str]  # email, password, name -> the new account's id
+    # email, name, locale, time zone -> the new, invited account's id
+    invite: Callable[[str, str, str, str], str]
+    invite_again: Callable[[str], bool]  # account id -> False when accepted already
     publish: Callable[[Dermatologist], None]
     find: Callable[[str], Dermatologist | None]
     erase: Callable[[str, str], object]  # administrator id, account id
     record: Callable[[str, str, ContentKind, str, str], None]  # the editors' log
 
-    def create(self, admin_id: str, email: str, password: str, listing: Listing) -> Dermatologist:
+    def create(self, admin_id: str, email: str, listing: Listing) -> Dermatologist:
+        """List a dermatologist; their account is invited (the email goes to `email`, in the
+        first language the listing says they speak that MetSkin does, else English), in the
+        practice's time zone."""
         listing.profile("new", email, Availability("new", listing.time_zone))  # check first
-        doctor_id = self.register(email, password, listing.name)
+        locale = negotiate(", ".join(listing.languages))
+        doctor_id = self.invite(email, listing.name, locale, listing.time_zone)
         profile = listing.profile(doctor_id, email, Availability(doctor_id, listing.time_zone))
         self.publish(profile)
         self._log(admin_id, "created", profile)
@@ -116,6 +128,15 @@ class DirectoryAdmin:
         self._log(admin_id, "updated", profile, language)
         return profile
 
+    def resend_invitation(self, admin_id: str, doctor_id: str) -> bool:
+        """Email the dermatologist's invitation again; False (nothing sent) when they chose
+        their password already."""
+        current = self._existing(doctor_id)
+        sent = self.invite_again(doctor_id)
+        if sent:
+            self._log(admin_id, "invited", current)
+        return sent
+
     def delete(self, admin_id: str, doctor_id: str) -> None:
         current = self._existing(doctor_id)
         self.erase(admin_id, doctor_id)
@@ -131,6 +152,8 @@ class DirectoryAdmin:
         self, admin_id: str, action: str, profile: Dermatologist, language: str = "en"
     ) -> None:
         summary = f"{action} dermatologist {profile.name!r} ({profile.practice.city})"
+        if action == "invited":
+            summary = f"invitation sent again to dermatologist {profile.name!r}"
         if language != "en":
             summary += f", bio in {language}"
         self.record(admin_id, action, ContentKind.DERMATOLOGIST, profile.id, summary)

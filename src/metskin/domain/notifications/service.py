@@ -5,8 +5,9 @@ skin care or appointments (`send_email_once`: reminders, check-ins, booking mess
 only to an address its account has verified (domain/accounts/email_address.py). To any
 other it is held: not sent (nor recorded as sent) and logged, with why. Only the account's
 own emails, the ones a person needs to get into and keep the account, go to an unverified
-address: the welcome email with its verification link, the verification and password reset
-links, the address change link and notice, and the notice that the password changed.
+address: the welcome email with its verification link, an invited account's invitation, the
+verification and password reset links, the address change link and notice, and the notice
+that the password changed.
 """
 
 from __future__ import annotations
@@ -57,6 +58,17 @@ class NotificationService:
         context = {"token": verify.token, "days": verify.valid_hours // 24}
         email = self._account_email("verify_email", user, context)
         return self._send_account_email(f"verify-email:{request}", email)
+
+    def send_invitation_email(self, invite: EmailLink, request: str) -> bool:
+        """The invitation of an account made for its owner: the link that sets its password
+        (and so verifies the address). Not once the password is chosen."""
+        with self.uow_factory() as uow:
+            user = uow.users.get(invite.user_id)
+        if user is None or not user.is_active or user.has_password or user.email != invite.to:
+            return False
+        context = {"token": invite.token, "days": invite.valid_hours // 24}
+        email = self._account_email("invitation", user, context)
+        return self._send_account_email(f"invitation:{user.id}:{request}", email)
 
     def send_email_change_emails(self, change: EmailLink, request: str) -> int:
         """The link that moves the account to the new address, to that address; and to the

@@ -1,5 +1,6 @@
 """The account's email address: verify it with the emailed link (or send the link again),
-and change it (a link to the new address, a notice to the old one)."""
+change it (a link to the new address, a notice to the old one), and accept the invitation of
+an account made for its owner (its link proves the address too)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.graphql.accounts.mutations import signed_in_session
+from metskin.graphql.accounts.types import AuthPayload
 from metskin.graphql.context import run_sync
 from metskin.graphql.permissions import IsAuthenticated, guarded_mutation
 
@@ -58,3 +60,16 @@ class EmailMutations:
     async def confirm_email_change(self, info: Info, token: str) -> bool:
         await run_sync(info.context.container.email_addresses.confirm_change, token)
         return True
+
+    @strawberry.mutation(
+        description="Choose the password of an account someone else made for you (a "
+        "dermatologist an administrator listed) with the token of the invitation email's link, "
+        "and log in. It verifies the address. The link works once: INVITATION_USED after "
+        "(log in instead), INVITATION_EXPIRED after 7 days, INVITATION_INVALID when it is not "
+        "genuine; WEAK_PASSWORD (field password) as at sign-up."
+    )
+    async def accept_invitation(self, info: Info, token: str, password: str) -> AuthPayload:
+        container = info.context.container
+        user = await run_sync(container.invitations.accept, token, password)
+        session = await run_sync(container.accounts.login, user.email, password)
+        return AuthPayload.from_session(session)

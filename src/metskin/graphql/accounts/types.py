@@ -82,6 +82,11 @@ class User:
         "(verifyEmail; resendVerificationEmail sends a new one). Until then only the "
         "account's own emails go to it (verification, password reset): no reminders."
     )
+    activated: bool = strawberry.field(
+        description="False while an invited account (a dermatologist an administrator listed) "
+        "has no password yet: its owner has not used the invitation email's link "
+        "(resendDermatologistInvitation sends it again). Nobody can log in to it until then.",
+    )
 
     @strawberry.field(description="Analyses, newest first.")
     async def analyses(
@@ -105,7 +110,8 @@ class User:
 
     @classmethod
     def from_domain(cls, user: DomainUser) -> User:
-        return copy_fields(cls, user, profile=Profile.from_domain(user.profile))
+        profile = Profile.from_domain(user.profile)
+        return copy_fields(cls, user, profile=profile, activated=user.has_password)
 
 
 @strawberry.type(description="Tokens for an authenticated session.")

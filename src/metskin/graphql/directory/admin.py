@@ -1,4 +1,5 @@
-"""The administrators' directory mutations: list, change or remove a dermatologist."""
+"""The administrators' directory mutations: list (and invite), change or remove a
+dermatologist, or send the invitation again."""
 
 from __future__ import annotations
 
@@ -57,17 +58,40 @@ class DermatologistInput:
 class DirectoryAdminMutations:
     @guarded_mutation(
         IsAdmin,
-        "List a new dermatologist: their account (they log in with this email and password) "
-        "and practice profile. They set their working hours themselves.",
+        "List a new dermatologist: their account and practice profile. The account is "
+        "invited: an email to `email` carries a link (valid 7 days, once) where the "
+        "dermatologist chooses their own password, which also verifies the address; until "
+        "then nobody can log in to it (User.activated is false; "
+        "resendDermatologistInvitation sends it again). They set their working hours "
+        "themselves.",
     )
     async def create_dermatologist(
-        self, info: Info, email: str, password: str, input: DermatologistInput
+        self,
+        info: Info,
+        email: str,
+        input: DermatologistInput,
+        password: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Ignored: the dermatologist chooses their own password from the "
+                "invitation email.",
+                deprecation_reason="An administrator no longer sets a dermatologist's "
+                "password (it was a secret to pass on); the invitation email does.",
+            ),
+        ] = None,
     ) -> Dermatologist:
         admin = info.context.container.directory_admin
-        created = await run_sync(
-            admin.create, viewer_id_of(info), email, password, input.to_domain()
-        )
+        created = await run_sync(admin.create, viewer_id_of(info), email, input.to_domain())
         return Dermatologist.from_domain(created, info)
+
+    @guarded_mutation(
+        IsAdmin,
+        "Email a dermatologist's invitation again (a new link, valid 7 days; earlier ones "
+        "keep working until one is used). False when they have chosen their password already.",
+    )
+    async def resend_dermatologist_invitation(self, info: Info, id: strawberry.ID) -> bool:
+        admin = info.context.container.directory_admin
+        return await run_sync(admin.resend_invitation, viewer_id_of(info), str(id))
 
     @guarded_mutation(IsAdmin, "Replace a dermatologist's listing (working hours are kept).")
     async def update_dermatologist(

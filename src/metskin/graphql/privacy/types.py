@@ -8,6 +8,7 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from metskin.domain.privacy.consent_text import ConsentText as DomainConsentText
 from metskin.domain.privacy.model import DataExport as DomainExport
 from metskin.domain.privacy.model import Erasure as DomainErasure
 from metskin.domain.privacy.model import ExportStatus as DomainExportStatus
@@ -103,3 +104,32 @@ class PhotoConsent:
     @classmethod
     def from_domain(cls, consent: DomainPhotoConsent) -> PhotoConsent:
         return copy_fields(cls, consent, needs_asking=consent.needs_asking)
+
+
+@strawberry.type
+class ConsentSection:
+    heading: str
+    body: str
+
+
+@strawberry.type(
+    description="The text a person agrees to when consenting to the analysis of their "
+    "photos, in one language: show it as it is, and give the consent with its `version`."
+)
+class PhotoConsentText:
+    version: str = strawberry.field(description="Pass it to givePhotoConsent(version).")
+    locale: str = strawberry.field(description="The language of the text (BCP 47).")
+    title: str
+    agreement: str = strawberry.field(description="The sentence next to the box to tick.")
+    sections: list[ConsentSection]
+    withdrawing: str = strawberry.field(
+        description="What withdrawing does (also a section's end): show it where the consent "
+        "is withdrawn."
+    )
+    note: str
+    markdown: str = strawberry.field(description="All of it as one Markdown document.")
+
+    @classmethod
+    def from_domain(cls, text: DomainConsentText) -> PhotoConsentText:
+        sections = [ConsentSection(heading=s.heading, body=s.body) for s in text.sections]
+        return copy_fields(cls, text, sections=sections, markdown=text.markdown)

@@ -21,8 +21,12 @@ const SAVE_VIDEO = `mutation($input: VideoInput!, $mode: SaveMode!, $locale: Str
 // The languages an item's words can be written in, each named in its own language.
 const CONTENT_LANGUAGES = ["en", "fr", "de"];
 const DELETE = "mutation($kind: ContentType!, $slug: String!) { deleteContent(kind: $kind, slug: $slug) }";
-const CREATE_DOCTOR = `mutation($email: String!, $password: String!, $input: DermatologistInput!) {
-  createDermatologist(email: $email, password: $password, input: $input) { id name } }`;
+const CREATE_DOCTOR = `mutation($email: String!, $input: DermatologistInput!) {
+  createDermatologist(email: $email, input: $input) { id name } }`;
+// Who has not chosen a password from their invitation yet (the directory shows no accounts).
+const ACCOUNTS = `query { users(first: 100, role: DERMATOLOGIST) { edges { node { id
+  activated } } } }`;
+const RESEND = "mutation($id: ID!) { resendDermatologistInvitation(id: $id) }";
 const DELETE_DOCTOR = "mutation($id: ID!) { deleteDermatologist(id: $id) }";
 const DOCTOR = `query($id: ID!) { dermatologist(id: $id) { name specialties languages timeZone
   consultationTypes fee { amount currency } bio bioLocale
@@ -119,8 +123,8 @@ function videos(changed) {
 function dermatologists(changed) {
   const form = h("form", { class: "admin-form", id: "admin-doctor-form", novalidate: true },
     errorBox(), h("div", { class: "grid" },
-      field(t("Email"), input("email", { type: "email" })),
-      field(t("First password"), input("password", { type: "password" })),
+      field(t("Email"), input("email", { type: "email" }),
+        t("We email an invitation there: the dermatologist chooses their own password.")),
       field(t("Name"), input("name")), field(t("Specialties"), input("specialties")),
       field(t("Languages"), input("languages")), field(t("Practice"), input("practiceName")),
       field(t("Address"), input("address")), field(t("City"), input("city")),
@@ -136,9 +140,13 @@ function dermatologists(changed) {
   const section = h("section", { class: "card", id: "admin-doctors" }, errorBox(),
     h("h2", {}, t("Dermatologists")), form, bio.form, items);
   const reload = async () => {
-    const { dermatologists: found } = await gql(DOCTORS);
+    const [{ dermatologists: found }, { users }] = await Promise.all([gql(DOCTORS),
+      gql(ACCOUNTS)]);
+    const pending = new Set(users.edges.filter(({ node }) => !node.activated)
+      .map(({ node }) => node.id));
     clear(items, found.edges.map(({ node }) => h("li", { "data-id": node.id },
-      `${node.name} · ${node.practice.city} `, h("button", { type: "button", class: "link edit-bio",
+      `${node.name} · ${node.practice.city} `, pending.has(node.id) ? invited(section, node.id)
+        : null, h("button", { type: "button", class: "link edit-bio",
         onclick: () => busy(section, () => bio.open(node.id)) }, t("Edit the bio")), " ",
       h("button", { type: "button",
         class: "link danger delete", onclick: () => busy(section, async () => {
@@ -149,18 +157,31 @@ function dermatologists(changed) {
   };
   onSubmit(form, async () => {
     const value = (name) => formValue(form, name);
-    await gql(CREATE_DOCTOR, { email: value("email"), password: form.elements.password.value,
+    await gql(CREATE_DOCTOR, { email: value("email"),
       input: { name: value("name"), specialties: listFromText(value("specialties")),
         languages: listFromText(value("languages")), timeZone: value("timeZone"),
         practice: { name: value("practiceName"), address: value("address"), city: value("city"),
           country: value("country"), lat: Number(value("lat")), lon: Number(value("lon")) },
         consultationTypes: ["IN_PERSON", "VIDEO"], feeAmount: value("feeAmount"),
         feeCurrency: value("feeCurrency") } });
-    form.append(notice(t("Listed.")));
+    form.append(notice(t("Listed. We emailed them an invitation to choose their password.")));
     await reload();
     await changed();
   });
   return { section, reload };
+}
+
+/** "Not activated yet": the dermatologist has not chosen a password from the invitation; the
+ * administrator can send it again. */
+function invited(section, id) {
+  const status = h("span", { class: "stale not-activated" }, t("Not activated yet"), " ");
+  const again = h("button", { type: "button", class: "link resend-invitation",
+    onclick: () => busy(section, async () => {
+      const sent = (await gql(RESEND, { id })).resendDermatologistInvitation;
+      again.replaceWith(h("span", { class: "muted" }, sent ? t("Invitation sent again.")
+        : t("Activated already."), " "));
+    }) }, t("Send the invitation again"));
+  return h("span", {}, status, again, " ");
 }
 
 /** A dermatologist's bio in one language: the English, or that language's translation (the

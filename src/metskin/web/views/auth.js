@@ -1,5 +1,7 @@
 // Register and log in: both store the AuthPayload's tokens in the session. A forgotten
-// password: ask for a reset link, and the page the link opens sets a new one.
+// password: ask for a reset link, and the page the link opens sets a new one. An invited
+// account (a dermatologist an administrator listed): the invitation's page chooses the
+// password and logs in.
 
 import { AUTH_FIELDS, gql, session } from "../graphql.js";
 import { append, errorBox, field, formValue, h, navigate, notice, onSubmit } from "../dom.js";
@@ -114,6 +116,40 @@ export function renderResetPassword(view, { params }) {
     h("p", {}, t("Setting it logs you out everywhere; then log in with the new one.")),
     form,
     askAgain,
+  ]);
+}
+
+/** The page an invitation email's link opens (`/accept-invitation#token=...`): the invited
+ * person chooses their password, which also confirms their address, and is logged in. */
+export function renderAcceptInvitation(view, { params }) {
+  const token = params.get("token");
+  if (!token) {
+    append(view, [h("h1", {}, t("Choose your password")),
+      notice(t("This page needs the link from your invitation email."), "warn")]);
+    return;
+  }
+  const form = h("form", { id: "invitation-form", novalidate: true },
+    errorBox(),
+    field(t("Your password"), h("input", { name: "password", type: "password",
+      autocomplete: "new-password", required: true }),
+    t("At least 10 characters; a few unrelated words work well.")),
+    h("button", { type: "submit" }, t("Choose my password and log in")));
+  onSubmit(form, async () => {
+    const data = await gql(`mutation($t: String!, $p: String!) {
+      acceptInvitation(token: $t, password: $p) { ${AUTH_FIELDS} } }`,
+    { t: token, p: form.elements.password.value });
+    session.set(data.acceptInvitation);
+    const home = data.acceptInvitation.user.role === "DERMATOLOGIST" ? "#/hours" : "#/analyse";
+    navigate(home, { replace: true }); // Back does not come back to a used link
+  });
+  append(view, [
+    h("h1", {}, t("Welcome to MetSkin")),
+    h("p", {}, t("An administrator has made your account. Choose your password: only you will "
+      + "know it. It also confirms your email address, so that booking and reminder emails "
+      + "reach you.")),
+    form,
+    h("p", { class: "hint" }, t("Already chose it? "), h("a", { href: "#/login" }, t("Log in")),
+      "."),
   ]);
 }
 

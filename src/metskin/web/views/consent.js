@@ -2,10 +2,12 @@
 // (#/consent), the unticked box of the sign-up form, the box the upload page shows when the
 // API answers CONSENT_REQUIRED (agree, then the upload goes on), and the profile's panel to
 // withdraw or give it. Each give or withdrawal is kept in the person's consent history.
+// The consent text itself (the box's sentence, the explanation) comes from the API
+// (`photoConsentText`), the one source every client shows.
 
 import { gql, session } from "../graphql.js";
 import { append, busy, errorBox, h, notice, when } from "../dom.js";
-import { t } from "../i18n.js";
+import { locale, t } from "../i18n.js";
 
 const STATE = "{ me { photoConsent { given at version currentVersion needsAsking } } }";
 const GIVE = "mutation($v: String) { givePhotoConsent(version: $v) { given at version "
@@ -18,10 +20,31 @@ export async function photoConsent() {
   return (await gql(STATE)).me.photoConsent;
 }
 
-/** The box's words, the same at sign-up, on the upload page and on the profile. */
+const TEXT = `query($l: String) { photoConsentText(locale: $l) { version locale title agreement
+  sections { heading body } withdrawing note } }`;
+const texts = new Map(); // by locale: the text does not change while the page is open
+
+/** The consent text in the app's language, asked once per language. */
+export function consentText() {
+  const language = locale();
+  if (!texts.has(language)) {
+    texts.set(language, gql(TEXT, { l: language }).then((data) => data.photoConsentText)
+      .catch((error) => {
+        texts.delete(language); // asked again next time
+        throw error;
+      }));
+  }
+  return texts.get(language);
+}
+
+/** The box's words, the same at sign-up, on the upload page and on the profile: the API's. */
 function agreement() {
-  return t("I agree that MetSkin analyses my face photos and videos to measure my skin "
-    + "(health data).");
+  const words = h("span", { class: "consent-agreement" });
+  consentText().then((text) => {
+    words.textContent = text.agreement;
+    words.lang = text.locale;
+  });
+  return words;
 }
 
 function explanationLink() {
@@ -29,36 +52,16 @@ function explanationLink() {
     t("What this means"));
 }
 
-function whatWithdrawingDoes() {
-  return t("Withdrawing stops new uploads and analyses, and an analysis still waiting is not "
-    + "run. Your results stay yours to see, download or erase; the dermatologists you share "
-    + "them with keep access until you revoke those shares on the Sharing page.");
-}
-
 /** The explanation (#/consent): what is measured, who sees it, how long, how to withdraw. */
 export async function renderConsent(view) {
-  const points = [
-    [t("What is measured"), t("From each photo or video: your skin tone, skin type and "
-      + "seven concerns (acne, wrinkles, pigmentation, redness, pores, dark circles, shine) "
-      + "region by region. Face photos used to assess skin are health data, so MetSkin asks "
-      + "your explicit consent first.")],
-    [t("Who sees it"), t("Only you, and the dermatologists you choose to share an analysis "
-      + "with (every look is in your access log). MetSkin's administrators read it only "
-      + "when you ask for support. It is never sold, and never used to train models unless "
-      + "you also say yes to that separately.")],
-    [t("How long it is kept"), t("Photos are stored encrypted, with their results, until you "
-      + "erase them with your account (Profile, Your data). You can download everything at "
-      + "any time.")],
-    [t("How to withdraw"), t("On your profile, in one click, as easily as you gave it.")
-      + " " + whatWithdrawingDoes()],
-  ];
-  const panel = session.loggedIn ? await consentPanel() : null;
+  const [text, panel] = await Promise.all([consentText(),
+    session.loggedIn ? consentPanel() : null]);
   append(view, [
-    h("h1", {}, t("Your consent to photo analysis")),
-    h("dl", { class: "consent-points" },
-      points.flatMap(([title, text]) => [h("dt", {}, title), h("dd", {}, text)])),
-    h("p", { class: "muted" }, t("Your account does not depend on it: without it you can use "
-      + "everything except uploading photos for analysis.")),
+    h("h1", { lang: text.locale }, text.title),
+    h("dl", { class: "consent-points", lang: text.locale },
+      text.sections.flatMap((section) => [h("dt", {}, section.heading),
+        h("dd", {}, section.body)])),
+    h("p", { class: "muted", lang: text.locale }, text.note),
     panel,
   ]);
 }
@@ -114,6 +117,7 @@ export function uploadConsentBox() {
 /** The profile's panel: the state, the history's last change, give or withdraw. */
 export async function consentPanel() {
   const panel = h("div", { id: "photo-consent-panel" });
+  const [first, text] = await Promise.all([photoConsent(), consentText()]);
   const draw = (state) => {
     const said = state.given && !state.needsAsking
       ? notice(t("You agreed on {time} (text version {version}).",
@@ -131,8 +135,8 @@ export async function consentPanel() {
       draw(changed);
     }));
     panel.replaceChildren(errorBox(), h("p", {}, agreement(), " ", explanationLink()), said,
-      h("p", { class: "muted" }, whatWithdrawingDoes()), action);
+      h("p", { class: "muted", lang: text.locale }, text.withdrawing), action);
   };
-  draw(await photoConsent());
+  draw(first);
   return h("div", { id: "photo-consent-section" }, h("h3", {}, t("Photo analysis")), panel);
 }
