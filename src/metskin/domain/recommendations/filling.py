@@ -106,9 +106,18 @@ def start(
         into = on_prescription.by_slot if exclusion else candidates
         into[product.slot].append(Candidate(product, score, content))
     prices = {p.id: profile.price_of(p) for p in catalog.products}
-    for ranked in (*candidates.values(), *on_prescription.by_slot.values()):
-        ranked.sort(key=lambda c: (-c.score, prices[c.product.id].price.amount, c.product.id))
+    candidates = {slot: ranked(found, prices) for slot, found in candidates.items()}
+    on_prescription.by_slot = {
+        slot: ranked(found, prices) for slot, found in on_prescription.by_slot.items()
+    }
     return Builder(needs, profile, catalog.rules, candidates, excluded, prices, on_prescription)
+
+
+def ranked(candidates: list[Candidate], prices: Mapping[str, Conversion]) -> list[Candidate]:
+    """Best score first; ties to the cheaper product, then by id."""
+    return sorted(
+        candidates, key=lambda c: (-c.score, prices[c.product.id].price.amount, c.product.id)
+    )
 
 
 def choose_slots(builder: Builder, first: tuple[str, ...] = ()) -> None:

@@ -10,19 +10,22 @@ from collections.abc import Mapping
 
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.said import Said
-from metskin.domain.recommendations.advice import introduction, routine_warnings
+from metskin.domain.recommendations.advice import ESSENTIAL_SLOTS, introduction, routine_warnings
 from metskin.domain.recommendations.catalog import Catalog
 from metskin.domain.recommendations.filling import (
+    REPEAT_ACTIVE_PENALTY,
     Builder,
     Pick,
     choose_slots,
     eligible,
     fit,
+    ranked,
     slot_order,
     start,
 )
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.ports import Ranker
+from metskin.domain.recommendations.prescriptions import prescription_options
 from metskin.domain.recommendations.prices import note_said, priced
 from metskin.domain.recommendations.routine_model import Candidate, Routine, Step
 from metskin.domain.recommendations.safety import Exclusion, unsafe_without
@@ -41,7 +44,14 @@ def build_routine(
     products that need one left out, and every slot chosen again without them: the slot a
     left-out product had gets the best safe product instead. Each pick's notes speak of the
     routine as it ends, never of a product it left out."""
-    builder = start(needs, profile, priced(catalog, profile), ranker)
+    begun = start(needs, profile, priced(catalog, profile), ranker)
+    built = _rounds(begun)
+    return _finish(built, _prescription_options(begun, built))
+
+
+def _rounds(builder: Builder) -> Builder:
+    """Fills `builder`'s slots (a fresh start) as `build_routine` says: the builder it ends
+    with, `builder` itself or a fresh one of the later rounds."""
     choose_slots(builder)
     left_out = _needing_empty_slots(builder)
     if left_out:
@@ -51,7 +61,46 @@ def build_routine(
             first = _without(builder, left_out)
             choose_slots(first)
         builder = first
-    return _finish(builder)
+    return builder
+
+
+def _prescription_options(begun: Builder, built: Builder) -> dict[str, str]:
+    """Concern -> the prescription-only actives that would have been picked for it, had the
+    person had a prescription for each (`prescriptions.prescription_options`): the treatment
+    picks of a second build from the same start with the products only a prescription kept
+    out allowed back. Each of those passed every other rule (pregnancy, age, sensitivity,
+    allergies, prices: `OnPrescription`), and the second build fills the slots as the first
+    (order, conflicts, stacking, total budget, the sunscreen rounds) with the same scores. It
+    runs only when such a product may come before a pick (`OnPrescription.worth_a_look`).
+    Comparing scores alone named products no build would pick: behind a gentler one for a
+    deeper tone, or stacked on a pick of the same kind."""
+    on_prescription = begun.on_prescription
+    wanted = [slot for slot in slot_order(built) if slot not in ESSENTIAL_SLOTS]
+    picked = {slot: pick.candidate for slot, pick in built.picks.items()}
+    if not on_prescription.worth_a_look(wanted, picked, REPEAT_ACTIVE_PENALTY):
+        return {}
+    merged = {
+        slot: ranked([*begun.candidates[slot], *on_prescription.by_slot[slot]], begun.prices)
+        for slot in SLOTS
+    }
+    second = _rounds(
+        Builder(
+            begun.needs,
+            begun.profile,
+            begun.rules,
+            merged,
+            begun.ruled_out,
+            begun.prices,
+            on_prescription,
+        )
+    )
+    extra = {c.product.id for found in on_prescription.by_slot.values() for c in found}
+    found = [
+        second.picks[slot].candidate.product
+        for slot in wanted
+        if slot in second.picks and second.picks[slot].candidate.product.id in extra
+    ]
+    return prescription_options(found, begun.needs)
 
 
 def _required_slots(builder: Builder) -> tuple[str, ...]:
@@ -67,8 +116,8 @@ def _needing_empty_slots(builder: Builder) -> dict[str, Exclusion]:
     if all(slot in builder.picks for slot in _required_slots(builder)):
         return {}
     found: dict[str, Exclusion] = {}
-    for ranked in builder.candidates.values():
-        for candidate in ranked:
+    for slot_candidates in builder.candidates.values():
+        for candidate in slot_candidates:
             exclusion = unsafe_without(candidate.product, builder.rules, builder.picks)
             if exclusion is not None:
                 found[candidate.product.id] = exclusion
@@ -97,7 +146,7 @@ def _without(builder: Builder, left_out: Mapping[str, Exclusion]) -> Builder:
     )
 
 
-def _finish(builder: Builder) -> Routine:
+def _finish(builder: Builder, rx_options: Mapping[str, str]) -> Routine:
     steps = [
         _step(builder, pick, time, again=index > 0)
         for pick in builder.picks.values()
@@ -107,7 +156,6 @@ def _finish(builder: Builder) -> Routine:
     steps.sort(key=lambda step: order[step.slot])
     picked = {slot: pick.candidate for slot, pick in builder.picks.items()}
     chosen = {candidate.product.id for candidate in picked.values()}
-    rx_options = builder.on_prescription.options(builder.needs, slot_order(builder), picked)
     notes = (note_said(step.price) for step in steps)
     alternatives = {slot: _alternatives(builder, slot) for slot in builder.picks}
     return Routine(
