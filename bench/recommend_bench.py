@@ -1,11 +1,13 @@
 """Recommendations at scale: 100k products, 1M feedback rows, p50/p99 of one recommendation.
 
-    .venv/bin/python bench/recommend_bench.py [--products 100000] [--feedback 1000000]
+    .venv/bin/python bench/recommend_bench.py [--products 100000] [--feedback 1000000] [--paired]
 
 Builds a throwaway SQLite database: the shipped catalog cloned into `--products` variants
 (new ids, brands and prices), `--feedback` ratings from 10k people, one analysed photo. Then
 times `RecommendationService.recommend` (catalog cache warm, candidate sets in memory, every
 database access by primary or unique key) and one training epoch of the learned ranker.
+`--paired`: the calls alternate with and without the routine's second look for prescription
+treatments (`OnPrescription.worth_a_look` off), for the medians of both in one run.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -122,6 +125,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--feedback", type=int, default=1_000_000)
+    parser.add_argument("--paired", action="store_true")
     args = parser.parse_args()
     rng = random.Random(7)
     folder = Path(tempfile.mkdtemp(prefix="metskin-recbench-"))
@@ -154,6 +158,9 @@ def main() -> None:
     analysis = container.analyses.start(user.id, media.id)
     container.analyses.run(analysis.id)
 
+    if args.paired:
+        paired(lambda: container.recommendations.recommend(user.id, Role.PATIENT, analysis.id))
+        return
     timings = []
     for _ in range(CALLS):
         started = time.perf_counter()
@@ -165,6 +172,27 @@ def main() -> None:
     )
 
     training_time(container)
+
+
+def paired(recommend: Callable[[], object]) -> None:
+    """`recommend` timed with and without the prescription second look, alternating."""
+    from metskin.domain.recommendations.prescriptions import OnPrescription
+
+    screen = OnPrescription.worth_a_look
+    ways = {"with the second look": screen, "without": lambda *_args: False}
+    timings: dict[str, list[float]] = {way: [] for way in ways}
+    for index in range(CALLS):
+        for way in list(ways) if index % 2 == 0 else list(reversed(ways)):
+            OnPrescription.worth_a_look = ways[way]  # type: ignore[method-assign]
+            started = time.perf_counter()
+            recommend()
+            timings[way].append((time.perf_counter() - started) * 1000)
+    OnPrescription.worth_a_look = screen  # type: ignore[method-assign]
+    for way, values in timings.items():
+        print(
+            f"recommend {way}: p50 {statistics.median(values):.1f} ms, "
+            f"p99 {percentile(values, 0.99):.1f} ms over {CALLS} calls"
+        )
 
 
 def training_time(container) -> None:  # type: ignore[no-untyped-def]
