@@ -15,7 +15,8 @@ Default: one JSON line per person (the products picked, the prescription-only on
 lines that point to a dermatologist), then a summary on stderr. `--compare`: how many of the
 people's routines and lines differ between two such files, and how. `--check`: whether each
 line is honest: a build with every prescription-only active prescribed (a second full build)
-picks a product with the named active in a treatment slot exactly when the line names it; and
+picks a product with the named active in a treatment slot exactly when the line names it (and
+whether a build with only that active prescribed picks it too); and
 whether the cheap screen (`OnPrescription.worth_a_look`) ever skips a second build that would
 have named one. `--time`: median build time with and without the second look, paired per
 person in one run (alternating which goes first).
@@ -101,21 +102,34 @@ def check(which: str, catalog: Any) -> None:
         )
         prescriptions.OnPrescription.worth_a_look = screen  # type: ignore[method-assign]
         full = build_routine(needs, replace(person, prescribed=tuple(actives)), catalog)
-        picked = {
-            i.inci_name
-            for step in (*full.am, *full.pm)
-            if step.slot not in ESSENTIAL_SLOTS
-            for i in step.product.prescription_actives
-            if i.inci_name not in person.prescribed
-        }
+        picked = treatments(full, ESSENTIAL_SLOTS)
+        alone = all(
+            active
+            in treatments(
+                build_routine(needs, replace(person, prescribed=(active,)), catalog),
+                ESSENTIAL_SLOTS,
+            )
+            for active in said
+        )
         tally["people"] += 1
         tally["with a line"] += bool(said)
         tally["line as the full second build"] += said == picked
         tally["screen skipped a line"] += said != unscreened
+        tally["each named active picked with it alone prescribed"] += bool(said) and alone
         if said != picked and tally["shown"] < 5:
             tally["shown"] += 1
             print(f"differs: {key}: said {sorted(said)}, picked {sorted(picked)}", file=sys.stderr)
     print(json.dumps(dict(tally)))
+
+
+def treatments(routine: Any, essential: tuple[str, ...]) -> set[str]:
+    """The prescription-only actives of the routine's treatment steps."""
+    return {
+        i.inci_name
+        for step in (*routine.am, *routine.pm)
+        if step.slot not in essential
+        for i in step.product.prescription_actives
+    }
 
 
 def timed(which: str, catalog: Any, rounds: int) -> None:
