@@ -17,7 +17,7 @@ people's routines and lines differ between two such files, and how. `--check`: w
 line is honest: a build with every prescription-only active prescribed (a second full build)
 picks a product with the named active in a treatment slot exactly when the line names it (and
 whether a build with only that active prescribed picks it too); and
-whether the cheap screen (`OnPrescription.worth_a_look`) ever skips a second build that would
+whether the cheap screen (`routine.second_build_needed`) ever skips a second build that would
 have named one. `--time`: median build time with and without the second look, paired per
 person in one run (alternating which goes first).
 """
@@ -88,19 +88,19 @@ def named_actives(lines: list[str], actives: list[str]) -> set[str]:
 
 
 def check(which: str, catalog: Any) -> None:
-    from metskin.domain.recommendations import prescriptions
+    from metskin.domain.recommendations import routine
     from metskin.domain.recommendations.advice import ESSENTIAL_SLOTS
 
     actives = sorted({i.inci_name for p in catalog.products for i in p.prescription_actives})
-    screen = prescriptions.OnPrescription.worth_a_look
+    screen = routine.second_build_needed
     tally: Counter[str] = Counter()
     for key, needs, person in people(which):
         said = named_actives(doctor_lines(build_routine(needs, person, catalog).warnings), actives)
-        prescriptions.OnPrescription.worth_a_look = lambda *_args: True  # type: ignore[method-assign]
+        routine.second_build_needed = lambda *_args: True
         unscreened = named_actives(
             doctor_lines(build_routine(needs, person, catalog).warnings), actives
         )
-        prescriptions.OnPrescription.worth_a_look = screen  # type: ignore[method-assign]
+        routine.second_build_needed = screen
         full = build_routine(needs, replace(person, prescribed=tuple(actives)), catalog)
         picked = treatments(full, ESSENTIAL_SLOTS)
         alone = all(
@@ -133,9 +133,9 @@ def treatments(routine: Any, essential: tuple[str, ...]) -> set[str]:
 
 
 def timed(which: str, catalog: Any, rounds: int) -> None:
-    from metskin.domain.recommendations import prescriptions
+    from metskin.domain.recommendations import routine
 
-    screen = prescriptions.OnPrescription.worth_a_look
+    screen = routine.second_build_needed
     off = lambda *_args: False  # noqa: E731
     ways = {"with the second look": screen, "without": off}
     times: dict[str, list[float]] = {way: [] for way in ways}
@@ -143,16 +143,16 @@ def timed(which: str, catalog: Any, rounds: int) -> None:
     for index, (_key, needs, person) in enumerate(people(which)):
         order = list(ways) if index % 2 == 0 else list(reversed(ways))
         for way in order:
-            prescriptions.OnPrescription.worth_a_look = ways[way]  # type: ignore[method-assign]
+            routine.second_build_needed = ways[way]
             best = float("inf")
             for _ in range(rounds):
                 started = time.perf_counter()
                 build_routine(needs, person, catalog)
                 best = min(best, time.perf_counter() - started)
             times[way].append(best * 1000)
-        prescriptions.OnPrescription.worth_a_look = _counting(screen)  # type: ignore[method-assign]
+        routine.second_build_needed = _counting(screen)
         looked += _count_looks(lambda n=needs, p=person: build_routine(n, p, catalog))
-    prescriptions.OnPrescription.worth_a_look = screen  # type: ignore[method-assign]
+    routine.second_build_needed = screen
     count = len(times["without"])
     for way, values in times.items():
         print(

@@ -7,7 +7,7 @@ Builds a throwaway SQLite database: the shipped catalog cloned into `--products`
 times `RecommendationService.recommend` (catalog cache warm, candidate sets in memory, every
 database access by primary or unique key) and one training epoch of the learned ranker.
 `--paired`: the calls alternate with and without the routine's second look for prescription
-treatments (`OnPrescription.worth_a_look` off), for the medians of both in one run.
+treatments (`routine.second_build_needed` off), for the medians of both in one run.
 """
 
 from __future__ import annotations
@@ -176,18 +176,18 @@ def main() -> None:
 
 def paired(recommend: Callable[[], object]) -> None:
     """`recommend` timed with and without the prescription second look, alternating."""
-    from metskin.domain.recommendations.prescriptions import OnPrescription
+    from metskin.domain.recommendations import routine
 
-    screen = OnPrescription.worth_a_look
+    screen = routine.second_build_needed
     ways = {"with the second look": screen, "without": lambda *_args: False}
     timings: dict[str, list[float]] = {way: [] for way in ways}
     for index in range(CALLS):
         for way in list(ways) if index % 2 == 0 else list(reversed(ways)):
-            OnPrescription.worth_a_look = ways[way]  # type: ignore[method-assign]
+            routine.second_build_needed = ways[way]
             started = time.perf_counter()
             recommend()
             timings[way].append((time.perf_counter() - started) * 1000)
-    OnPrescription.worth_a_look = screen  # type: ignore[method-assign]
+    routine.second_build_needed = screen
     for way, values in timings.items():
         print(
             f"recommend {way}: p50 {statistics.median(values):.1f} ms, "

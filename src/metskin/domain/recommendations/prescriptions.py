@@ -1,14 +1,14 @@
 """Prescription-only products the person has no prescription for (`safety.prescribed`): the
-ones only that kept out of the routine, whether a build with them allowed may pick one (the
-build itself is `routine._prescription_options`), and for which concern a picked one would
+ones only that kept out of the routine (a second build with them allowed tells which would
+have been picked: `routine._prescription_options`), and for which concern a picked one would
 be, so that the routine says so in one line (`advice.routine_warnings`) instead."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from metskin.domain.recommendations.advice import ACTIVE_CLASSES, ESSENTIAL_SLOTS, SEE_A_DOCTOR
+from metskin.domain.recommendations.advice import ESSENTIAL_SLOTS, SEE_A_DOCTOR
 from metskin.domain.recommendations.catalog import Product
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.routine_model import Candidate
@@ -43,35 +43,12 @@ class OnPrescription:
             exclusion_for(product, needs, profile, self.other_rules) is None
         )
 
-    def worth_a_look(
-        self, wanted: Iterable[str], picks: Mapping[str, Candidate], max_penalty: float
-    ) -> bool:
-        """Whether a build with prescriptions assumed may pick one of these products, so that
-        it is worth running (`routine._prescription_options`): in a `wanted` treatment slot, a
-        product that treats a measured concern and that the slot stayed empty without, or that
-        could come before the slot's pick in `filling.eligible`'s order (not harsh for the tone
-        when the pick is not, and a score within the pick's largest repeat penalty,
-        `max_penalty` per active class). Most routines have none, and skip the second build."""
-        for slot in wanted:
-            pick = picks.get(slot)
-            for candidate in self.treating(slot):
-                if pick is None or _may_come_before(candidate, pick, max_penalty):
-                    return True
-        return False
-
     def treating(self, slot: str) -> list[Candidate]:
         """The slot's products that treat a measured concern, best first; none for an
         essential slot (a cleanser, a moisturiser or a sunscreen is no prescription option)."""
         if slot in ESSENTIAL_SLOTS:
             return []
         return [c for c in self.by_slot[slot] if c.content.concern_score > 0]
-
-
-def _may_come_before(candidate: Candidate, pick: Candidate, max_penalty: float) -> bool:
-    if candidate.content.harsh_for_tone != pick.content.harsh_for_tone:
-        return pick.content.harsh_for_tone
-    penalty = max_penalty * len(pick.product.classes & ACTIVE_CLASSES)
-    return candidate.score >= pick.score - penalty
 
 
 def prescription_options(products: Iterable[Product], needs: SkinNeeds) -> dict[str, str]:

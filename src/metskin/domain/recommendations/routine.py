@@ -7,18 +7,21 @@ routine's steps, alternatives, warnings and exclusions."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.said import Said
+from metskin.domain.money.model import Conversion
 from metskin.domain.recommendations.advice import ESSENTIAL_SLOTS, introduction, routine_warnings
 from metskin.domain.recommendations.catalog import Catalog
 from metskin.domain.recommendations.filling import (
-    REPEAT_ACTIVE_PENALTY,
     Builder,
     Pick,
     choose_slots,
     eligible,
+    eligible_order,
     fit,
+    rank,
     ranked,
     slot_order,
     start,
@@ -71,13 +74,12 @@ def _prescription_options(begun: Builder, built: Builder) -> dict[str, str]:
     out allowed back. Each of those passed every other rule (pregnancy, age, sensitivity,
     allergies, prices: `OnPrescription`), and the second build fills the slots as the first
     (order, conflicts, stacking, total budget, the sunscreen rounds) with the same scores. It
-    runs only when such a product may come before a pick (`OnPrescription.worth_a_look`).
+    runs only when one of them may be picked (`second_build_needed`).
     Comparing scores alone named products no build would pick: behind a gentler one for a
     deeper tone, or stacked on a pick of the same kind."""
     on_prescription = begun.on_prescription
     wanted = [slot for slot in slot_order(built) if slot not in ESSENTIAL_SLOTS]
-    picked = {slot: pick.candidate for slot, pick in built.picks.items()}
-    if not on_prescription.worth_a_look(wanted, picked, REPEAT_ACTIVE_PENALTY):
+    if not second_build_needed(begun, built):
         return {}
     merged = {
         slot: ranked([*begun.candidates[slot], *on_prescription.by_slot[slot]], begun.prices)
@@ -101,6 +103,44 @@ def _prescription_options(begun: Builder, built: Builder) -> dict[str, str]:
         if slot in second.picks and second.picks[slot].candidate.product.id in extra
     ]
     return prescription_options(found, begun.needs)
+
+
+def second_build_needed(begun: Builder, built: Builder) -> bool:
+    """Whether the second build of `_prescription_options` may pick a product only a
+    prescription kept out. Until it picks one it makes the first build's picks, in the same
+    order; so when the first build took one round and the products added change no slot's
+    place in `slot_order`, one is picked only if, beside the picks of the slots before its
+    own, it comes before that slot's pick in `eligible`'s order and fits. Else
+    (the sunscreen rounds ran, or a slot moves) the second build runs."""
+    on_prescription = begun.on_prescription
+    order = slot_order(begun)
+    if built is not begun or slot_order(begun, also=on_prescription.by_slot) != order:
+        return True
+    earlier: dict[str, Pick] = {}
+    for slot in order:
+        pick = built.picks.get(slot)
+        taken = frozenset().union(*(p.candidate.product.classes for p in earlier.values()))
+        ahead = [
+            candidate
+            for candidate in on_prescription.treating(slot)
+            if pick is None or _before(taken, candidate, pick.candidate, begun.prices)
+        ]
+        before = replace(begun, picks=dict(earlier), excluded={}) if ahead else begun
+        if any(isinstance(fit(before, slot, candidate), Pick) for candidate in ahead):
+            return True
+        if pick is not None:
+            earlier[slot] = pick
+    return False
+
+
+def _before(
+    taken: frozenset[str], one: Candidate, other: Candidate, prices: Mapping[str, Conversion]
+) -> bool:
+    """Whether `eligible` puts `one` before `other` (its sort keeps the `ranked` order)."""
+    return (eligible_order(taken, one), rank(one, prices)) < (
+        eligible_order(taken, other),
+        rank(other, prices),
+    )
 
 
 def _required_slots(builder: Builder) -> tuple[str, ...]:
