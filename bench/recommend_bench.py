@@ -1,11 +1,13 @@
 """Recommendations at scale: 100k products, 1M feedback rows, p50/p99 of one recommendation.
 
-    .venv/bin/python bench/recommend_bench.py [--products 100000] [--feedback 1000000]
+    .venv/bin/python bench/recommend_bench.py [--products 100000] [--feedback 1000000] [--paired]
 
 Builds a throwaway SQLite database: the shipped catalog cloned into `--products` variants
 (new ids, brands and prices), `--feedback` ratings from 10k people, one analysed photo. Then
 times `RecommendationService.recommend` (catalog cache warm, candidate sets in memory, every
 database access by primary or unique key) and one training epoch of the learned ranker.
+`--paired`: the calls alternate with and without the routine's second look for prescription
+treatments (`routine.second_build_needed` off), for the medians of both in one run.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -122,6 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--feedback", type=int, default=1_000_000)
+    parser.add_argument("--paired", action="store_true")
     args = parser.parse_args()
     rng = random.Random(7)
     folder = Path(tempfile.mkdtemp(prefix="metskin-recbench-"))
@@ -154,6 +159,9 @@ def main() -> None:
     analysis = container.analyses.start(user.id, media.id)
     container.analyses.run(analysis.id)
 
+    if args.paired:
+        paired(lambda: container.recommendations.recommend(user.id, Role.PATIENT, analysis.id))
+        return
     timings = []
     for _ in range(CALLS):
         started = time.perf_counter()
@@ -165,6 +173,34 @@ def main() -> None:
     )
 
     training_time(container)
+
+
+def paired(recommend: Callable[[], object]) -> None:
+    """`recommend` timed with and without the prescription second look, alternating."""
+    from metskin.domain.recommendations import routine
+
+    screen = routine.second_build_needed
+    looked: list[bool] = []
+
+    def counted(*args: Any) -> bool:
+        looked.append(screen(*args))
+        return looked[-1]
+
+    ways = {"with the second look": counted, "without": lambda *_args: False}
+    timings: dict[str, list[float]] = {way: [] for way in ways}
+    for index in range(CALLS):
+        for way in list(ways) if index % 2 == 0 else list(reversed(ways)):
+            routine.second_build_needed = ways[way]
+            started = time.perf_counter()
+            recommend()
+            timings[way].append((time.perf_counter() - started) * 1000)
+    routine.second_build_needed = screen
+    for way, values in timings.items():
+        print(
+            f"recommend {way}: p50 {statistics.median(values):.1f} ms, "
+            f"p99 {percentile(values, 0.99):.1f} ms over {CALLS} calls"
+        )
+    print(f"second build run in {sum(looked)} of {len(looked)} calls with it")
 
 
 def training_time(container) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
     PYTHONPATH=<tree>/src:. .venv/bin/python bench/recommend_same_results.py \
         --results /tmp/london-results.json [--photos 24] > <tree>.txt
     diff before.txt after.txt   # no output: the same routines, texts and keys
+    ... --parts   # one fingerprint per top-level payload key: which parts differ
 
 The engine's results of the first `--photos` London faces are computed once and kept in
 `--results` (so both trees recommend for the same results, whatever their engines). Each
@@ -67,6 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--results", type=Path, default=Path("/tmp/london-results.json"))
     parser.add_argument("--photos", type=int, default=24)
+    parser.add_argument("--parts", action="store_true")
     args = parser.parse_args()
     results = engine_results(args.results, args.photos)
     fresh_database("metskin-recsame-")
@@ -97,6 +99,9 @@ def main() -> None:
             key, payload = saved.pop()
             text = json.dumps(payload, default=str, sort_keys=True)
             print(number, which, key[:16], hashlib.sha256(text.encode()).hexdigest()[:16])
+            for part in sorted(payload) if args.parts else ():
+                text = json.dumps(payload[part], default=str, sort_keys=True)
+                print(number, which, part, hashlib.sha256(text.encode()).hexdigest()[:16])
     if results:
         service.for_analysis(
             Analysis("a0", people[0], "m", AnalysisStatus.DONE, Stage.DONE, 1.0, datetime.now(UTC)),

@@ -174,7 +174,8 @@ async def test_a_misspelt_prescribed_active_is_refused_with_the_closest_name(
     assert error["extensions"] == {"code": "UNKNOWN_PRESCRIPTION", "field": "prescribed"}
     assert error["message"] == (
         '"adapelene" is not one of the prescription-only actives in our products. Did you mean '
-        '"adapalene"? The ones we know: Adapalene, Hydroquinone, Tazarotene, Tretinoin.'
+        '"adapalene"? The ones we know: Adapalene, Azelaic Acid, Hydroquinone, Tazarotene, '
+        "Tretinoin."
     )
     client.http.headers["accept-language"] = "fr-FR"
     body = await client.call(SAVE_PRESCRIBED, i={"prescribed": ["retinol"]})

@@ -355,7 +355,7 @@ def test_a_person_enters_the_actives_a_doctor_prescribed(browser: Browser) -> No
     browser.submit("#profile-form")
     browser.text(".field-error[data-field=prescribed]", 'Did you mean "tretinoin"?')
     browser.text("#profile-form .form-error", "UNKNOWN_PRESCRIPTION")
-    browser.text("#profile-form", "Adapalene, Hydroquinone, Tazarotene, Tretinoin")
+    browser.text("#profile-form", "Adapalene, Azelaic Acid, Hydroquinone, Tazarotene, Tretinoin")
     browser.fill("#profile-form", prescribed="tretinoin, Hydroquinone")
     browser.submit("#profile-form")
     browser.text("#profile-form .saved", "Profile saved.")

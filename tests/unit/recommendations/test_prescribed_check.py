@@ -17,7 +17,7 @@ from tests.fakes.accounts import FakeAccountsUnitOfWork
 from tests.fakes.infra import FakeAccessTokens, FakeClock, FakeHasher
 
 SHIPPED = tuple(load_catalog().ingredients.values())
-KNOWN = "Adapalene, Hydroquinone, Tazarotene, Tretinoin"
+KNOWN = "Adapalene, Azelaic Acid, Hydroquinone, Tazarotene, Tretinoin"
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """Prescription status by strength: adapalene is sold over the counter at 0.1% and only on
-prescription above (`prescription_above` in ingredients.json); tretinoin, tazarotene and
-hydroquinone at any strength; benzoyl peroxide never."""
+prescription above, azelaic acid at 10% and on prescription above (`prescription_above` in
+ingredients.json); tretinoin, tazarotene and hydroquinone at any strength; benzoyl peroxide
+never."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from metskin.domain.recommendations.loader import load_catalog, parse_catalog
 from metskin.domain.recommendations.needs import SkinNeeds
+from metskin.domain.recommendations.prescribed import check_prescribed
 from metskin.domain.recommendations.records import RecordProblem
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.routine_model import Routine
@@ -96,6 +98,7 @@ def test_the_shipped_catalog_s_prescription_products_by_strength() -> None:
         if p.prescription_actives
     }
     assert found == {
+        "clearmark-derm-azelaic-15pct-clearing-gel": ["Azelaic Acid"],
         "derm-rx-clinical-adapalene-0-3pct-bpo-2-5pct-gel": ["Adapalene"],
         "derm-rx-clinical-hydroquinone-4pct-cream": ["Hydroquinone"],
         "derm-rx-clinical-tazarotene-0-1pct-cream": ["Tazarotene"],
@@ -103,6 +106,27 @@ def test_the_shipped_catalog_s_prescription_products_by_strength() -> None:
         "derm-rx-clinical-tretinoin-0-05pct-cream": ["Tretinoin"],
         "derm-rx-clinical-triple-fade-cream": ["Hydroquinone", "Tretinoin"],
     }
+
+
+def test_azelaic_acid_above_10_percent_needs_a_prescription() -> None:
+    """15% (Finacea, Skinoren) is prescription-only in the EU, UK and US; 10% is sold as a
+    cosmetic, and three shipped products have it."""
+    azelaic = SHIPPED.ingredients["azelaic acid"]
+    assert not azelaic.prescription_only_at(10.0)
+    assert azelaic.prescription_only_at(15.0)
+    ten = [p.id for p in SHIPPED.products if p.percent_of(azelaic) == 10.0]
+    assert len(ten) == 3 and not any(SHIPPED.product(i).prescription_actives for i in ten)
+    gel = "clearmark-derm-azelaic-15pct-clearing-gel"
+    redness = SkinNeeds({"redness": 60, "acne": 40}, "normal", monk_tone=4)
+    for person in (ADULT, TEEN, SENSITIVE):
+        routine = build_routine(redness, profile(**person), SHIPPED)
+        assert gel not in chosen(routine)
+        assert excluded_by(routine, gel) in {
+            "prescription.only_when_prescribed",
+            "minor.no_prescription_actives",
+            "sensitive.no_prescription_actives",
+        }
+    check_prescribed(["azelaic acid"], tuple(SHIPPED.ingredients.values()))
 
 
 def test_an_adult_gets_the_shipped_0_3_percent_gel_only_when_prescribed() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.said import Said
@@ -106,9 +107,20 @@ def start(
         into = on_prescription.by_slot if exclusion else candidates
         into[product.slot].append(Candidate(product, score, content))
     prices = {p.id: profile.price_of(p) for p in catalog.products}
-    for ranked in (*candidates.values(), *on_prescription.by_slot.values()):
-        ranked.sort(key=lambda c: (-c.score, prices[c.product.id].price.amount, c.product.id))
+    candidates = {slot: ranked(found, prices) for slot, found in candidates.items()}
+    on_prescription.by_slot = {
+        slot: ranked(found, prices) for slot, found in on_prescription.by_slot.items()
+    }
     return Builder(needs, profile, catalog.rules, candidates, excluded, prices, on_prescription)
+
+
+def ranked(candidates: list[Candidate], prices: Mapping[str, Conversion]) -> list[Candidate]:
+    """Best score first; ties to the cheaper product, then by id."""
+    return sorted(candidates, key=lambda c: rank(c, prices))
+
+
+def rank(candidate: Candidate, prices: Mapping[str, Conversion]) -> tuple[float, Decimal, str]:
+    return -candidate.score, prices[candidate.product.id].price.amount, candidate.product.id
 
 
 def choose_slots(builder: Builder, first: tuple[str, ...] = ()) -> None:
@@ -119,14 +131,15 @@ def choose_slots(builder: Builder, first: tuple[str, ...] = ()) -> None:
             builder.picks[slot] = pick
 
 
-def slot_order(builder: Builder) -> list[str]:
-    """Wanted treatments, strongest match first, then the essentials.
+def slot_order(builder: Builder, also: Mapping[str, list[Candidate]] | None = None) -> list[str]:
+    """Wanted treatments, strongest match first, then the essentials (`also`: candidates
+    to count beside the builder's, ranked).
 
     Treatments go first so that cleanser and moisturiser are picked to suit them;
     the budget for the essentials is held back while treatments are chosen.
     """
     wanted = [need.slot for need in TREATMENT_NEEDS if _is_needed(need, builder)]
-    wanted.sort(key=lambda slot: -_best_score(builder, slot))
+    wanted.sort(key=lambda slot: -_best_score(builder, slot, also or {}))
     return [*wanted, *ESSENTIAL_SLOTS]
 
 
@@ -137,8 +150,8 @@ def _is_needed(need: TreatmentNeed, builder: Builder) -> bool:
     return any(builder.needs.severity(c) >= limit for c in need.concerns)
 
 
-def _best_score(builder: Builder, slot: str) -> float:
-    return max((c.score for c in builder.candidates[slot]), default=0.0)
+def _best_score(builder: Builder, slot: str, also: Mapping[str, list[Candidate]]) -> float:
+    return max((c.score for c in (*builder.candidates[slot], *also.get(slot, ())[:1])), default=0.0)
 
 
 def _choose(builder: Builder, slot: str) -> Pick | None:
@@ -163,10 +176,14 @@ def eligible(builder: Builder, slot: str) -> list[Candidate]:
     taken = frozenset().union(
         *(p.candidate.product.classes for s, p in builder.picks.items() if s != slot)
     )
-    return sorted(
-        ranked,
-        key=lambda c: (c.content.harsh_for_tone, -(c.score - _repeat_penalty(taken, c.product))),
-    )
+    return sorted(ranked, key=lambda c: eligible_order(taken, c))
+
+
+def eligible_order(taken: frozenset[str], candidate: Candidate) -> tuple[bool, float]:
+    """Gentle for the tone first, then by score less the repeat penalty (`taken`: the other
+    picks' classes); ties keep the candidates' ranked order."""
+    penalty = _repeat_penalty(taken, candidate.product)
+    return candidate.content.harsh_for_tone, -(candidate.score - penalty)
 
 
 def _repeat_penalty(taken: frozenset[str], product: Product) -> float:

@@ -1,10 +1,11 @@
 """Prescription-only products the person has no prescription for (`safety.prescribed`): the
-ones only that kept out of the routine, which of them would have been picked, and for which
-concern, so that the routine says so in one line (`advice.routine_warnings`) instead."""
+ones only that kept out of the routine (a second build with them allowed tells which would
+have been picked: `routine._prescription_options`), and for which concern a picked one would
+be, so that the routine says so in one line (`advice.routine_warnings`) instead."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from metskin.domain.recommendations.advice import ESSENTIAL_SLOTS, SEE_A_DOCTOR
@@ -13,7 +14,7 @@ from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.routine_model import Candidate
 from metskin.domain.recommendations.rules import SafetyRule
 from metskin.domain.recommendations.safety import Exclusion, exclusion_for
-from metskin.domain.recommendations.scoring import MIN_SEVERITY, best_evidence
+from metskin.domain.recommendations.scoring import MIN_SEVERITY, best_evidence, tone_weight
 from metskin.domain.recommendations.vocabulary import CONCERNS, SLOTS
 
 
@@ -42,21 +43,12 @@ class OnPrescription:
             exclusion_for(product, needs, profile, self.other_rules) is None
         )
 
-    def options(
-        self, needs: SkinNeeds, wanted: Iterable[str], picks: Mapping[str, Candidate]
-    ) -> dict[str, str]:
-        """Concern -> the prescription-only actives that would have been picked for it: in
-        each `wanted` treatment slot, the best such product that treats a measured concern,
-        when it outscores the slot's pick or the slot has none."""
-        found = []
-        for slot in wanted:
-            best = next((c for c in self.by_slot[slot] if c.content.concern_score > 0), None)
-            if slot in ESSENTIAL_SLOTS or best is None:
-                continue
-            pick = picks.get(slot)
-            if pick is None or best.score > pick.score:
-                found.append(best.product)
-        return prescription_options(found, needs)
+    def treating(self, slot: str) -> list[Candidate]:
+        """The slot's products that treat a measured concern, best first; none for an
+        essential slot (a cleanser, a moisturiser or a sunscreen is no prescription option)."""
+        if slot in ESSENTIAL_SLOTS:
+            return []
+        return [c for c in self.by_slot[slot] if c.content.concern_score > 0]
 
 
 def prescription_options(products: Iterable[Product], needs: SkinNeeds) -> dict[str, str]:
@@ -75,8 +67,10 @@ def prescription_options(products: Iterable[Product], needs: SkinNeeds) -> dict[
 
 
 def _treated(product: Product, needs: SkinNeeds) -> str | None:
-    fit = {
-        concern: needs.severity(concern) * best_evidence(product, concern)[0]
+    fit = {  # weighed as the score weighs them (`scoring._concern_fit`): the step's first "why"
+        concern: needs.severity(concern)
+        * tone_weight(concern, needs)
+        * best_evidence(product, concern)[0]
         for concern in CONCERNS
         if needs.severity(concern) >= MIN_SEVERITY
     }

@@ -7,22 +7,28 @@ routine's steps, alternatives, warnings and exclusions."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.said import Said
-from metskin.domain.recommendations.advice import introduction, routine_warnings
+from metskin.domain.money.model import Conversion
+from metskin.domain.recommendations.advice import ESSENTIAL_SLOTS, introduction, routine_warnings
 from metskin.domain.recommendations.catalog import Catalog
 from metskin.domain.recommendations.filling import (
     Builder,
     Pick,
     choose_slots,
     eligible,
+    eligible_order,
     fit,
+    rank,
+    ranked,
     slot_order,
     start,
 )
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.ports import Ranker
+from metskin.domain.recommendations.prescriptions import prescription_options
 from metskin.domain.recommendations.prices import note_said, priced
 from metskin.domain.recommendations.routine_model import Candidate, Routine, Step
 from metskin.domain.recommendations.safety import Exclusion, unsafe_without
@@ -41,7 +47,14 @@ def build_routine(
     products that need one left out, and every slot chosen again without them: the slot a
     left-out product had gets the best safe product instead. Each pick's notes speak of the
     routine as it ends, never of a product it left out."""
-    builder = start(needs, profile, priced(catalog, profile), ranker)
+    begun = start(needs, profile, priced(catalog, profile), ranker)
+    built = _rounds(begun)
+    return _finish(built, _prescription_options(begun, built))
+
+
+def _rounds(builder: Builder) -> Builder:
+    """Fills `builder`'s slots (a fresh start) as `build_routine` says: the builder it ends
+    with, `builder` itself or a fresh one of the later rounds."""
     choose_slots(builder)
     left_out = _needing_empty_slots(builder)
     if left_out:
@@ -51,7 +64,83 @@ def build_routine(
             first = _without(builder, left_out)
             choose_slots(first)
         builder = first
-    return _finish(builder)
+    return builder
+
+
+def _prescription_options(begun: Builder, built: Builder) -> dict[str, str]:
+    """Concern -> the prescription-only actives that would have been picked for it, had the
+    person had a prescription for each (`prescriptions.prescription_options`): the treatment
+    picks of a second build from the same start with the products only a prescription kept
+    out allowed back. Each of those passed every other rule (pregnancy, age, sensitivity,
+    allergies, prices: `OnPrescription`), and the second build fills the slots as the first
+    (order, conflicts, stacking, total budget, the sunscreen rounds) with the same scores. It
+    runs only when one of them may be picked (`second_build_needed`).
+    Comparing scores alone named products no build would pick: behind a gentler one for a
+    deeper tone, or stacked on a pick of the same kind."""
+    on_prescription = begun.on_prescription
+    wanted = [slot for slot in slot_order(built) if slot not in ESSENTIAL_SLOTS]
+    if not second_build_needed(begun, built):
+        return {}
+    merged = {
+        slot: ranked([*begun.candidates[slot], *on_prescription.by_slot[slot]], begun.prices)
+        for slot in SLOTS
+    }
+    second = _rounds(
+        Builder(
+            begun.needs,
+            begun.profile,
+            begun.rules,
+            merged,
+            begun.ruled_out,
+            begun.prices,
+            on_prescription,
+        )
+    )
+    extra = {c.product.id for found in on_prescription.by_slot.values() for c in found}
+    found = [
+        second.picks[slot].candidate.product
+        for slot in wanted
+        if slot in second.picks and second.picks[slot].candidate.product.id in extra
+    ]
+    return prescription_options(found, begun.needs)
+
+
+def second_build_needed(begun: Builder, built: Builder) -> bool:
+    """Whether the second build of `_prescription_options` may pick a product only a
+    prescription kept out. Until it picks one it makes the first build's picks, in the same
+    order; so when the first build took one round and the products added change no slot's
+    place in `slot_order`, one is picked only if, beside the picks of the slots before its
+    own, it comes before that slot's pick in `eligible`'s order and fits. Else
+    (the sunscreen rounds ran, or a slot moves) the second build runs."""
+    on_prescription = begun.on_prescription
+    order = slot_order(begun)
+    if built is not begun or slot_order(begun, also=on_prescription.by_slot) != order:
+        return True
+    earlier: dict[str, Pick] = {}
+    for slot in order:
+        pick = built.picks.get(slot)
+        taken = frozenset().union(*(p.candidate.product.classes for p in earlier.values()))
+        ahead = [
+            candidate
+            for candidate in on_prescription.treating(slot)
+            if pick is None or _before(taken, candidate, pick.candidate, begun.prices)
+        ]
+        before = replace(begun, picks=dict(earlier), excluded={}) if ahead else begun
+        if any(isinstance(fit(before, slot, candidate), Pick) for candidate in ahead):
+            return True
+        if pick is not None:
+            earlier[slot] = pick
+    return False
+
+
+def _before(
+    taken: frozenset[str], one: Candidate, other: Candidate, prices: Mapping[str, Conversion]
+) -> bool:
+    """Whether `eligible` puts `one` before `other` (its sort keeps the `ranked` order)."""
+    return (eligible_order(taken, one), rank(one, prices)) < (
+        eligible_order(taken, other),
+        rank(other, prices),
+    )
 
 
 def _required_slots(builder: Builder) -> tuple[str, ...]:
@@ -67,8 +156,8 @@ def _needing_empty_slots(builder: Builder) -> dict[str, Exclusion]:
     if all(slot in builder.picks for slot in _required_slots(builder)):
         return {}
     found: dict[str, Exclusion] = {}
-    for ranked in builder.candidates.values():
-        for candidate in ranked:
+    for slot_candidates in builder.candidates.values():
+        for candidate in slot_candidates:
             exclusion = unsafe_without(candidate.product, builder.rules, builder.picks)
             if exclusion is not None:
                 found[candidate.product.id] = exclusion
@@ -97,7 +186,7 @@ def _without(builder: Builder, left_out: Mapping[str, Exclusion]) -> Builder:
     )
 
 
-def _finish(builder: Builder) -> Routine:
+def _finish(builder: Builder, rx_options: Mapping[str, str]) -> Routine:
     steps = [
         _step(builder, pick, time, again=index > 0)
         for pick in builder.picks.values()
@@ -107,7 +196,6 @@ def _finish(builder: Builder) -> Routine:
     steps.sort(key=lambda step: order[step.slot])
     picked = {slot: pick.candidate for slot, pick in builder.picks.items()}
     chosen = {candidate.product.id for candidate in picked.values()}
-    rx_options = builder.on_prescription.options(builder.needs, slot_order(builder), picked)
     notes = (note_said(step.price) for step in steps)
     alternatives = {slot: _alternatives(builder, slot) for slot in builder.picks}
     return Routine(
