@@ -173,6 +173,7 @@ QUERIES = [
     rule("Query.accessLog", "{ accessLog(first: 50) { edges { node { resourceId } } } }", OWN),
     rule("Query.patients", PATIENTS, DOCTORS, audited=True),
     rule("Query.dashboardEvents", "{ dashboardEvents(first: 50) { id patientId } }", DOCTORS),
+    rule("Query.urgentReferrals", "{ urgentReferrals { id patientId urgency } }", DOCTORS),
     rule("Query.appointments", DAY_LIST % "reason", DOCTORS, variables=week, audited=True),
     rule(
         "Query.sharedAnalyses",
@@ -293,6 +294,16 @@ OBJECT_FIELDS = [
         audited=True,  # the analysis's read; FORBIDDEN once revoked
     ),
     rule("Share.dermatologist", "{ myShares { analysisId dermatologist { id } } }", OWNER_ONLY),
+    rule("Patient.sharesUntil", PATIENTS.replace("email", "sharesUntil"), DOCTORS, audited=True),
+    rule("UrgentReferral.patientName", "{ urgentReferrals { patientId patientName } }", DOCTORS),
+    # Under the share only (an audited read): after the revoke, the fact of it without it.
+    rule(
+        "UrgentReferral.referral",
+        "{ urgentReferrals { patientId referral { id analysisId } } }",
+        DOCTORS,
+        audited=True,
+    ),
+    rule("AccessLogEntry.part", "{ accessLog(first: 50) { edges { node { part } } } }", OWN),
     rule(
         "DashboardEvent.patientName",
         "{ dashboardEvents(first: 50) { patientId patientName } }",
@@ -701,6 +712,8 @@ AFTER_REVOKE = {
     "Query.analysis": "FORBIDDEN",
     "Query.recommendations": "FORBIDDEN",
     "Query.patients": "P",
+    "Patient.sharesUntil": "P",
+    "UrgentReferral.referral": "P-",
     "Query.appointments": "P",
     "Query.sharedAnalyses": "ok",
     "Analysis.media": "FORBIDDEN",
