@@ -154,12 +154,17 @@ class SharingService:
         return rows
 
     def patients(
-        self, doctor_id: str, after: tuple[str, str] | None, first: int
+        self,
+        doctor_id: str,
+        after: tuple[str, str] | None,
+        first: int,
+        only: str | None = None,
     ) -> list[PatientEntry]:
         """Patients with an upcoming booking with this dermatologist or an active share with
         them, by name (`patient_order`; first + 1, after the key `after`): once the share is
         revoked or expired and the bookings are over or cancelled, the patient is gone from
-        the list. Only the returned page is audited."""
+        the list. Only the returned page is audited. `only`: that patient alone (their page),
+        or nobody when they are not on the list."""
         now = self._clock()
         with self._uow_factory() as uow:
             ids = set(uow.appointment_queries.patients_of(doctor_id, now))
@@ -168,6 +173,8 @@ class SharingService:
                 ends = until.get(share.patient_id)
                 until[share.patient_id] = max(share.expires_at, ends or share.expires_at)
             ids.update(until)
+            if only is not None:
+                ids &= {only}
             everyone = sorted(uow.users.list_by_ids(sorted(ids)), key=patient_order)
             users = [u for u in everyone if after is None or patient_order(u) > after]
             users = users[: first + 1]

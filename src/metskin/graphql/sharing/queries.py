@@ -5,6 +5,7 @@ shared with them (reads audited).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -66,16 +67,24 @@ class SharingQueries:
 
     @guarded_field(IsDermatologist, "Patients who booked you or share with you, by name (audited).")
     async def patients(
-        self, info: Info, first: int = 20, after: str | None = None
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        patient_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="That patient only (empty when not your patient)."),
+        ] = None,
     ) -> Connection[Patient]:
         sharing, viewer_id = info.context.container.sharing, viewer_id_of(info)
+        only = str(patient_id) if patient_id is not None else None
         # The use case takes `first` and returns first + 1 rows itself.
         return await paginate(
             info,
             first,
             after,
             PATIENT_CURSOR,
-            lambda page: sharing.patients(viewer_id, page.after, page.first),
+            lambda page: sharing.patients(viewer_id, page.after, page.first, only),
             Patient.from_domain,
         )
 
