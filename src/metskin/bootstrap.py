@@ -70,6 +70,7 @@ from metskin.domain.progress.service import PictureSources, ProgressService
 from metskin.domain.recommendations.rules import load_safety_rules
 from metskin.domain.recommendations.service import RecommendationService
 from metskin.domain.referrals.service import ReferralService
+from metskin.domain.sharing.ends import ShareEndScanner
 from metskin.domain.sharing.service import SharingService
 from metskin.domain.skinmodel.service import SkinModelService
 from metskin.settings import Settings, get_settings
@@ -184,6 +185,7 @@ def bootstrap(
         container.new_uow, container.storage, MediaPreparerAdapter(), media_limits(settings), clock
     )
     container.sharing = SharingService(container.new_uow, clock)
+    container.share_end_scanner = ShareEndScanner(container.new_uow, clock)
     container.skin_models = SkinModelService(container.new_uow, clock)
     if engine is None:
         vision = VisionEngine(models=LearnedSkinModels(container.skin_models, settings.models_dir))

@@ -47,6 +47,7 @@ from metskin.domain.privacy.service import PrivacyService
 from metskin.domain.progress.service import ProgressService
 from metskin.domain.recommendations.service import RecommendationService
 from metskin.domain.referrals.service import ReferralService
+from metskin.domain.sharing.ends import ShareEndScanner
 from metskin.domain.sharing.service import SharingService
 from metskin.domain.skinmodel.service import SkinModelService
 from metskin.settings import Settings
@@ -84,6 +85,7 @@ class Container:
     reminder_scanner: ReminderScanner = field(init=False)
     check_ins: CheckInService = field(init=False)
     check_in_scanner: CheckInScanner = field(init=False)
+    share_end_scanner: ShareEndScanner = field(init=False)
     check_in_messenger: CheckInMessenger = field(init=False)
     metrics: Metrics = field(default_factory=Metrics, init=False)
     rate_limits: RateLimits | None = field(default=None, init=False)  # None: limits are off

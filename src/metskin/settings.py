@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     calendar_organizer_email: str = "appointments@metskin.local"
     reminder_scan_seconds: float = Field(default=30.0, gt=0)
     check_in_scan_seconds: float = Field(default=300.0, gt=0)
+    # How soon after a share runs out the dermatologist's dashboard says so.
+    share_end_scan_seconds: float = Field(default=30.0, gt=0)
     # Live subscriptions re-read the store this often, in case a pub/sub message was lost.
     subscription_recheck_seconds: float = Field(default=2.0, gt=0)
     worker_threads: int = Field(default=2, ge=1)

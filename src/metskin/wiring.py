@@ -91,6 +91,11 @@ def declare_workers(container: Container) -> None:
     scans = [
         Scan("reminder-scanner", reminders.scan_once, settings.reminder_scan_seconds),
         Scan("check-in-scanner", check_ins.scan_once, settings.check_in_scan_seconds),
+        Scan(
+            "share-end-scanner",
+            container.share_end_scanner.scan_once,
+            settings.share_end_scan_seconds,
+        ),
     ]
     broker.add_middleware(PeriodicScans(scans))
     broker.add_middleware(JobMetrics(container.metrics))

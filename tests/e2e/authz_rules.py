@@ -173,6 +173,13 @@ QUERIES = [
     rule("Query.accessLog", "{ accessLog(first: 50) { edges { node { resourceId } } } }", OWN),
     rule("Query.patients", PATIENTS, DOCTORS, audited=True),
     rule("Query.dashboardEvents", "{ dashboardEvents(first: 50) { id patientId } }", DOCTORS),
+    # The referral itself under the share (an audited read); the fact of it without one.
+    rule(
+        "Query.urgentReferrals",
+        "{ urgentReferrals { patientId referral { id analysisId } } }",
+        DOCTORS,
+        audited=True,
+    ),
     rule("Query.appointments", DAY_LIST % "reason", DOCTORS, variables=week, audited=True),
     rule(
         "Query.sharedAnalyses",
@@ -295,6 +302,7 @@ OBJECT_FIELDS = [
         audited=True,  # the analysis's read; FORBIDDEN once revoked
     ),
     rule("Share.dermatologist", "{ myShares { analysisId dermatologist { id } } }", OWNER_ONLY),
+    rule("UrgentReferral.patientName", "{ urgentReferrals { patientId patientName } }", DOCTORS),
     rule(
         "DashboardEvent.patientName",
         "{ dashboardEvents(first: 50) { patientId patientName } }",
@@ -717,6 +725,7 @@ AFTER_REVOKE = {
     "Query.analysis": "FORBIDDEN",
     "Query.recommendations": "FORBIDDEN",
     "Query.patients": "P",
+    "Query.urgentReferrals": "P",  # still listed: the fact of it, without the referral
     "Query.appointments": "P",
     "Query.sharedAnalyses": "ok",
     "Analysis.media": "FORBIDDEN",

@@ -20,12 +20,14 @@ from metskin.bootstrap import Container, bootstrap
 from metskin.domain.analysis.records import progress_channel
 from metskin.domain.messages import Event
 from metskin.graphql.app import create_app
+from metskin.workers.scanning import PeriodicScans
 from tests.conftest import make_settings
 from tests.e2e.conftest import PASSWORD, PROGRESS, ws_init, ws_subscribe
 from tests.integration.test_care_booking import make_doctor
 from tests.media_samples import face_jpeg
 
 DASHBOARD = "subscription { dermatologistEvents { id kind patientName } }"
+DASHBOARD_AT = "subscription { dermatologistEvents { id kind at patientName shareId } }"
 INBOX = "subscription { patientEvents { id kind } }"
 WAIT_S = 10.0
 
@@ -183,3 +185,31 @@ def test_a_share_that_runs_out_ends_the_dermatologists_progress_stream(
     clock.offset = timedelta(minutes=3)  # the share has run out; the token (15 min) has not
     assert stream.codes_then_end() == ["FORBIDDEN"]
     assert len(live.sharing.access_log(patient.id, None, 100)) == 1  # the opening read only
+
+
+def test_a_share_that_runs_out_is_told_on_the_dashboard_stream(
+    live: Container, clock: MovableClock
+) -> None:
+    """As a revoke is: the workers' periodic scan (run here by hand) writes SHARE_EXPIRED,
+    dated at the expiry, and wakes the dermatologist's stream."""
+    scans = [m for m in live.broker.middleware if isinstance(m, PeriodicScans)]
+    assert "share-end-scanner" in [scan.name for scan in scans[0]._scans]
+    patient = live.accounts.register("ursula@example.com", PASSWORD, "Ursula Until")
+    doctor = make_doctor(live, "derm4@example.com")
+    until = datetime.now(UTC) + timedelta(minutes=2)
+    share = live.sharing.share(patient.id, doctor.id, None, until)
+    http = TestClient(create_app(live))
+    stream = Stream(http, token(live, "derm4@example.com"), DASHBOARD_AT)
+    assert stream.next()["payload"]["data"]["dermatologistEvents"]["kind"] == "SHARED"
+    assert live.share_end_scanner.scan_once() == 0  # it still runs
+
+    clock.offset = timedelta(minutes=3)
+    assert live.share_end_scanner.scan_once() == 1
+    event = stream.next()["payload"]["data"]["dermatologistEvents"]
+    assert (event["kind"], event["patientName"], event["shareId"]) == (
+        "SHARE_EXPIRED",
+        "Ursula Until",
+        share.id,
+    )
+    assert datetime.fromisoformat(event["at"]) == until
+    assert live.share_end_scanner.scan_once() == 0  # told once

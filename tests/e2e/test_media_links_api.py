@@ -41,6 +41,13 @@ async def test_a_revoke_ends_the_dermatologists_links_at_once(
     ).content
     reads = [e["node"] for e in (await client.data(ACCESS_LOG))["accessLog"]["edges"]]
     assert reads.count({"resource": "ANALYSIS", "resourceId": analysis_id}) == 4  # 1 + 3 files
+    parts = await client.data("{ accessLog(first: 4) { edges { node { part } } } }")
+    assert [e["node"]["part"] for e in parts["accessLog"]["edges"]] == [
+        "PHOTO",
+        "THUMBNAIL",
+        "PHOTO",
+        "RESULT",
+    ]  # what each read fetched, newest first
 
     assert (await client.data(REVOKE, id=share["id"]))["revokeShare"]["active"] is False
     for link in (derm_links["url"], derm_links["thumbnailUrl"]):

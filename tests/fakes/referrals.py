@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from metskin.domain.analysis.ports import AnalysisRepository
 from metskin.domain.errors import Conflict
-from metskin.domain.referrals.model import ReferralRecord
+from metskin.domain.referrals.model import ReferralRecord, Urgency
 from metskin.domain.referrals.ports import ReferralRepository
 from tests.fakes.analysis import FakeAnalysisRepository
 from tests.fakes.inbox import FakeInboxUnitOfWork
@@ -28,6 +29,18 @@ class FakeReferralRepository(InMemoryTable[ReferralRecord]):
         self, patient_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[ReferralRecord]:
         return self.page(lambda r: r.patient_id == patient_id, before, limit, newest=True)
+
+    def taken_to(self, doctor_id: str, since: datetime, limit: int) -> list[ReferralRecord]:
+        found = [
+            r
+            for r in self.rows.values()
+            if r.doctor_id == doctor_id
+            and r.updated_at >= since
+            and r.referral.urgency is not Urgency.ROUTINE
+        ]
+        found.sort(key=lambda r: r.id)
+        found.sort(key=lambda r: r.updated_at, reverse=True)
+        return copy.deepcopy(found[:limit])
 
     def check_constraints(self) -> None:
         counts = Counter(r.analysis_id for r in self.rows.values())

@@ -67,6 +67,18 @@ class FakeShareRepository(InMemoryTable[Share]):
         mine.sort(key=lambda s: s.created_at, reverse=True)  # newest first, then by id
         return copy.deepcopy(mine)
 
+    def ran_out_untold(self, now: datetime, limit: int) -> list[Share]:
+        untold = [s for s in self.rows.values() if s.ran_out(now) and s.end_told_at is None]
+        untold.sort(key=lambda s: (s.expires_at, s.id))
+        return copy.deepcopy(untold[:limit])
+
+    def mark_end_told(self, share_id: str, now: datetime) -> bool:
+        stored = self.rows[share_id]
+        if not stored.ran_out(now) or stored.end_told_at is not None:
+            return False
+        stored.end_told_at = now
+        return True
+
     def active_between(self, patient_id: str, doctor_id: str, now: datetime) -> list[Share]:
         return [s for s in self.active_for_doctor(doctor_id, now) if s.patient_id == patient_id]
 

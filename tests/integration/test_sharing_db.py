@@ -185,4 +185,4 @@ def test_sharing_again_after_expiry_makes_a_new_share(container: Container) -> N
     assert sharing.share(patient, doctor.id, None, None).id == second.id
     sharing.revoke(patient, first.id)  # revoking the expired one changes nothing
     assert [s.id for s in sharing.shares_of(patient) if s.is_active(clock.now)] == [second.id]
-    assert [u.id for u in sharing.patients(doctor.id, None, 10)] == [patient]
+    assert [e.user.id for e in sharing.patients(doctor.id, None, 10)] == [patient]

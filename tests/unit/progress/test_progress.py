@@ -220,7 +220,7 @@ def uow() -> FakeAnalysisUnitOfWork:
 def service(uow: FakeAnalysisUnitOfWork) -> ProgressService:
     shared = {"derm-1"}
 
-    def access(viewer_id: str, role: Role, item, *, audit: bool = True) -> bool:  # the port
+    def access(viewer_id: str, role: Role, item, *, audit: bool = True, part=None) -> bool:
         return viewer_id in shared and item.id != "a3"  # a3 is not shared
 
     analyses = AnalysisService(

@@ -363,7 +363,9 @@ def test_an_older_analysis_is_read_without_replacing_the_current_routine(
 def test_a_dermatologist_s_read_leaves_the_patient_s_routine_alone(
     uow: FakeRecommendationsUnitOfWork, clock: FakeClock
 ) -> None:
-    def shared_with_d1(viewer: str, role: Role, analysis: Analysis, *, audit: bool = True) -> bool:
+    def shared_with_d1(
+        viewer: str, role: Role, analysis: Analysis, *, audit: bool = True, part: object = None
+    ) -> bool:
         return viewer == "d1" and role is Role.DERMATOLOGIST
 
     service = recommendations(uow, clock, access=shared_with_d1)

@@ -364,10 +364,10 @@ def test_patients_are_those_who_booked_or_share_and_reading_them_is_audited(
         "p2", "doc-1", (NOW + timedelta(days=2)).replace(hour=10), ConsultationType.VIDEO
     )
     sharing = SharingService(uow, clock)
-    assert [u.id for u in sharing.patients("doc-1", None, 10)] == ["p2"]
+    assert [e.user.id for e in sharing.patients("doc-1", None, 10)] == ["p2"]
     sharing.share("p1", "doc-1", None, None)
-    assert [u.id for u in sharing.patients("doc-1", None, 10)] == ["p1", "p2"]
-    assert [u.id for u in sharing.patients("doc-1", ("p1@example.com", "p1"), 10)] == ["p2"]
+    assert [e.user.id for e in sharing.patients("doc-1", None, 10)] == ["p1", "p2"]
+    assert [e.user.id for e in sharing.patients("doc-1", ("p1@example.com", "p1"), 10)] == ["p2"]
     assert sharing.patients("doc-2", None, 10) == []
     assert ("doc-1", Resource.PROFILE, "p1") in reads_of(uow, "p1")
     assert reads_of(uow, "p2").count(("doc-1", Resource.PROFILE, "p2")) == 3
@@ -386,11 +386,11 @@ def test_a_patient_leaves_the_list_when_the_share_ends_and_the_booking_is_cancel
     sharing = SharingService(uow, clock)
     share = sharing.share("p1", "doc-1", None, None)
     sharing.revoke("p1", share.id)
-    assert [u.id for u in sharing.patients("doc-1", None, 10)] == ["p1"]  # still booked
+    assert [e.user.id for e in sharing.patients("doc-1", None, 10)] == ["p1"]  # still booked
     service.cancel("p1", booked.id)
     assert sharing.patients("doc-1", None, 10) == []
     sharing.share("p1", "doc-1", "a1", NOW + timedelta(days=1))
-    assert [u.id for u in sharing.patients("doc-1", None, 10)] == ["p1"]
+    assert [e.user.id for e in sharing.patients("doc-1", None, 10)] == ["p1"]
     clock.advance(days=2)  # the share expired
     assert sharing.patients("doc-1", None, 10) == []
 
@@ -470,9 +470,9 @@ def test_patients_are_listed_by_name_whatever_its_case_and_paged_on_it(
     for ident in names:
         sharing.share(ident, "doc-1", None, None)
     first = sharing.patients("doc-1", None, 2)
-    assert [u.id for u in first] == ["u2", "u5", "u4"]  # ties by id; first + 1
-    rest = sharing.patients("doc-1", patient_order(first[1]), 10)
-    assert [u.id for u in rest] == ["u4", "u3", "u1"]  # u3 by its email, u3@example.com
+    assert [e.user.id for e in first] == ["u2", "u5", "u4"]  # ties by id; first + 1
+    rest = sharing.patients("doc-1", patient_order(first[1].user), 10)
+    assert [e.user.id for e in rest] == ["u4", "u3", "u1"]  # u3 by its email, u3@example.com
     assert reads_of(uow, "u4") == [("doc-1", Resource.PROFILE, "u4")]  # once, on its page
 
 

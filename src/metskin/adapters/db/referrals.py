@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import Field, SQLModel, col, select
 
 from metskin.adapters.db.repository import SqlRepository
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
@@ -100,3 +100,15 @@ class SqlReferralRepository(SqlRepository[ReferralRow, ReferralRecord]):
         self, patient_id: str, before: CreatedKey | None, limit: int
     ) -> list[ReferralRecord]:
         return self.page_where(ReferralRow.patient_id == patient_id, before, limit)
+
+    def taken_to(self, doctor_id: str, since: datetime, limit: int) -> list[ReferralRecord]:
+        return self.all(
+            select(ReferralRow)
+            .where(
+                ReferralRow.doctor_id == doctor_id,
+                col(ReferralRow.updated_at) >= since,
+                ReferralRow.urgency != Urgency.ROUTINE.value,
+            )
+            .order_by(col(ReferralRow.updated_at).desc(), col(ReferralRow.id))
+            .limit(limit)
+        )

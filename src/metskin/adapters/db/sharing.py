@@ -15,7 +15,7 @@ from metskin.adapters.db.analysis import AnalysisRow, analysis_to_domain
 from metskin.adapters.db.repository import CONFLICTING, SqlRepository, keyset_page, values_of
 from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
-from metskin.domain.audit.model import AccessEntry, Resource
+from metskin.domain.audit.model import AccessEntry, AccessPart, Resource
 from metskin.domain.errors import Conflict
 from metskin.domain.ports import CreatedKey
 from metskin.domain.sharing.model import Share, ShareScope
@@ -43,6 +43,8 @@ class ShareRow(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When the dashboard was told that the share ran out (migration 0023).
+    end_told_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # What the share covers (its analysis, or ALL) while it may be active; NULL once it is
     # revoked, or once it has expired and the same is shared again (`active_target`).
     active_target: str | None = Field(default=None, max_length=36)
@@ -59,6 +61,7 @@ class AccessLogRow(SQLModel, table=True):
     resource: str = Field(max_length=12)
     resource_id: str = Field(max_length=36)
     at: datetime = Field(sa_type=UTCDateTime)
+    part: str | None = Field(default=None, max_length=12)  # of an analysis (migration 0023)
 
 
 # Every field of a share but its scope (an enum in the domain, its value in the row).
@@ -145,6 +148,32 @@ class SqlShareRepository(SqlRepository[ShareRow, Share]):
     def list_for_patient(self, patient_id: str) -> list[Share]:
         return self.newest_first(ShareRow.patient_id == patient_id, ShareRow.created_at)
 
+    def ran_out_untold(self, now: datetime, limit: int) -> list[Share]:
+        query = (
+            select(ShareRow)
+            .where(*self._ran_out_untold(now))
+            .order_by(col(ShareRow.expires_at), col(ShareRow.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [share_to_domain(row) for row in self._session.exec(query).all()]
+
+    def mark_end_told(self, share_id: str, now: datetime) -> bool:
+        result = self._session.connection().execute(
+            update(ShareRow)
+            .where(col(ShareRow.id) == share_id, *self._ran_out_untold(now))
+            .values(end_told_at=now)
+        )
+        return bool(result.rowcount)
+
+    @staticmethod
+    def _ran_out_untold(now: datetime) -> tuple[Any, ...]:
+        return (
+            col(ShareRow.revoked_at).is_(None),
+            col(ShareRow.end_told_at).is_(None),
+            col(ShareRow.expires_at) <= now,
+        )
+
     def active_between(self, patient_id: str, doctor_id: str, now: datetime) -> list[Share]:
         return self.all(
             select(ShareRow).where(ShareRow.patient_id == patient_id, *self._active(doctor_id, now))
@@ -200,6 +229,7 @@ class SqlAccessLog:
                     resource=e.resource.value,
                     resource_id=e.resource_id,
                     at=e.at,
+                    part=e.part.value if e.part else None,
                 )
                 for e in entries
             ]
@@ -212,6 +242,14 @@ class SqlAccessLog:
         order = (col(AccessLogRow.at), col(AccessLogRow.id))
         query = keyset_page(query, order, before, limit, newest=True)
         return [
-            AccessEntry(r.doctor_id, r.patient_id, Resource(r.resource), r.resource_id, r.at, r.id)
+            AccessEntry(
+                r.doctor_id,
+                r.patient_id,
+                Resource(r.resource),
+                r.resource_id,
+                r.at,
+                r.id,
+                AccessPart(r.part) if r.part else None,
+            )
             for r in self._session.exec(query)
         ]

@@ -13,6 +13,7 @@ from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.analysis.media import MediaLimits, MediaType
 from metskin.domain.analysis.records import Analysis, AnalysisOutput, Media, Stage
+from metskin.domain.audit.model import AccessPart
 from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.ports import CreatedKey, UnitOfWork
 from metskin.domain.privacy.ports import ConsentRecords
@@ -141,14 +142,26 @@ AnalysisUowFactory = Callable[[], AnalysisUnitOfWork]
 class AnalysisAccess(Protocol):
     """May someone other than the owner read this analysis? A check that allows a read also
     records it (the audit entry commits before the analysis is returned), unless `audit` is
-    False: a live stream, opened under an audited read, asking whether it may go on."""
+    False: a live stream, opened under an audited read, asking whether it may go on. `part`:
+    what of the analysis the read fetches (the audit entry says it)."""
 
     def __call__(
-        self, viewer_id: str, viewer_role: Role, analysis: Analysis, *, audit: bool = True
+        self,
+        viewer_id: str,
+        viewer_role: Role,
+        analysis: Analysis,
+        *,
+        audit: bool = True,
+        part: AccessPart = AccessPart.RESULT,
     ) -> bool: ...
 
 
 def owner_only(
-    viewer_id: str, viewer_role: Role, analysis: Analysis, *, audit: bool = True
+    viewer_id: str,
+    viewer_role: Role,
+    analysis: Analysis,
+    *,
+    audit: bool = True,
+    part: AccessPart = AccessPart.RESULT,
 ) -> bool:
     return False

@@ -38,6 +38,7 @@ from metskin.domain.analysis.records import (
     overall_progress,
     progress_channel,
 )
+from metskin.domain.audit.model import AccessPart
 from metskin.domain.errors import DomainError, Forbidden, QueueUnavailable
 from metskin.domain.i18n.marks import _
 from metskin.domain.inbox import entries
@@ -117,19 +118,26 @@ class AnalysisService:
         return analysis
 
     def get_for_viewer(
-        self, viewer_id: str, viewer_role: Role, analysis_id: str, *, audit: bool = True
+        self,
+        viewer_id: str,
+        viewer_role: Role,
+        analysis_id: str,
+        *,
+        audit: bool = True,
+        part: AccessPart = AccessPart.RESULT,
     ) -> Analysis:
         """The analysis for its owner, an admin, or a dermatologist whose share covers it (an
         audited read). `audit` False: a live stream, opened under an audited read, checking
         before each update that the share still holds (AnalysisNotFound once the owner is
-        erased, Forbidden once the share ended)."""
+        erased, Forbidden once the share ended). `part`: what of it the read fetches (audited).
+        """
         with self._uow_factory() as uow:
             analysis = uow.analyses.get(analysis_id)
             if analysis is None:
                 raise AnalysisNotFound("No such analysis.", field="id")
             if analysis.owner_id == viewer_id or viewer_role is Role.ADMIN:
                 return analysis
-        if not self._access(viewer_id, viewer_role, analysis, audit=audit):
+        if not self._access(viewer_id, viewer_role, analysis, audit=audit, part=part):
             raise Forbidden("This analysis belongs to someone else.")
         return analysis
 
@@ -150,7 +158,10 @@ class AnalysisService:
         if not (
             viewer == media.owner_id
             or role is Role.ADMIN
-            or (analysis is not None and self._access(viewer, role, analysis))
+            or (
+                analysis is not None
+                and self._access(viewer, role, analysis, part=_part(media, grant.name))
+            )
         ):
             raise MediaAccessEnded(_("You no longer have access to this file."))
         try:
@@ -422,3 +433,12 @@ class _Reporter:
             "progress": round(progress, 3),
         }
         self._events.publish(Event(progress_channel(self._analysis.id), payload, keep_latest=True))
+
+
+def _part(media: Media, name: str) -> AccessPart:
+    """Which part of an analysis a media link fetches (for the access log)."""
+    if name == media.thumbnail_name:
+        return AccessPart.THUMBNAIL
+    if name == media.storage_name:
+        return AccessPart.VIDEO if media.kind is MediaKind.VIDEO else AccessPart.PHOTO
+    return AccessPart.OVERLAY

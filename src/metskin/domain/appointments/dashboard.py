@@ -21,6 +21,7 @@ class DashboardEventKind(Enum):
     CANCELLED = "CANCELLED"
     SHARED = "SHARED"
     SHARE_REVOKED = "SHARE_REVOKED"
+    SHARE_EXPIRED = "SHARE_EXPIRED"  # a share ran out (told by a periodic scan, at its expiry)
     REFERRAL = "REFERRAL"
 
 

@@ -17,6 +17,17 @@ class Resource(Enum):
     LABELS = "LABELS"  # the labels written on an analysis
 
 
+class AccessPart(Enum):
+    """Which part of an analysis was fetched: one look at a shared analysis reads several."""
+
+    RESULT = "RESULT"  # the results (scores, measurements, the report)
+    PHOTO = "PHOTO"  # the photo uploaded
+    VIDEO = "VIDEO"  # the video uploaded
+    THUMBNAIL = "THUMBNAIL"  # the small copy of the photo
+    OVERLAY = "OVERLAY"  # the heat map drawn over the photo
+    COMPARISON = "COMPARISON"  # a before/after picture drawn from two analyses' photos
+
+
 @dataclass(frozen=True)
 class AccessEntry:
     """One read of patient data by a dermatologist: who, what, when."""
@@ -27,3 +38,4 @@ class AccessEntry:
     resource_id: str
     at: datetime
     id: int | None = None
+    part: AccessPart | None = None  # of an analysis; None for other reads and older rows

@@ -10,6 +10,7 @@ import numpy as np
 
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.records import Analysis, Media
+from metskin.domain.audit.model import AccessPart
 from metskin.domain.ports import CreatedKey
 
 
@@ -31,6 +32,8 @@ class ImageCodec(Protocol):
 
 
 class AnalysisReader(Protocol):
-    def get_for_viewer(self, viewer_id: str, viewer_role: Role, analysis_id: str) -> Analysis: ...
+    def get_for_viewer(
+        self, viewer_id: str, viewer_role: Role, analysis_id: str, *, part: AccessPart = ...
+    ) -> Analysis: ...
     def results(self, analysis_ids: list[str]) -> dict[str, tuple[dict[str, Any], str | None]]: ...
     def history(self, owner_id: str, before: CreatedKey | None, limit: int) -> list[Analysis]: ...

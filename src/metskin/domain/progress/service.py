@@ -17,6 +17,7 @@ from metskin.domain.analysis.records import (
     MediaGrant,
     MediaKind,
 )
+from metskin.domain.audit.model import AccessPart
 from metskin.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from metskin.domain.progress.comparability import Comparability, comparability
 from metskin.domain.progress.deltas import (
@@ -105,7 +106,9 @@ class ProgressService:
         if len(parts) != 5:
             raise NotFound("No such picture.")
         for analysis_id in parts[:2]:
-            self._analyses.get_for_viewer(grant.viewer_id, grant.viewer_role, analysis_id)
+            self._analyses.get_for_viewer(
+                grant.viewer_id, grant.viewer_role, analysis_id, part=AccessPart.COMPARISON
+            )
         return self.render(grant.name)
 
     def render(self, name: str) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from metskin.domain.inbox.ports import InboxRepository
@@ -26,6 +27,11 @@ class ReferralRepository(Protocol):
         ...
 
     def get_many(self, referral_ids: list[str]) -> list[ReferralRecord]: ...
+
+    def taken_to(self, doctor_id: str, since: datetime, limit: int) -> list[ReferralRecord]:
+        """Referrals taken to the dermatologist, updated at `since` or later, more urgent than
+        ROUTINE; the most recently updated first."""
+        ...
 
 
 class ReferralsUnitOfWork(UnitOfWork, Protocol):

@@ -27,6 +27,7 @@ class Share:
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None = None
+    end_told_at: datetime | None = None  # when the dashboard was told that it ran out
 
     def __post_init__(self) -> None:
         if (self.scope is ShareScope.ANALYSIS) != (self.analysis_id is not None):
@@ -41,6 +42,10 @@ class Share:
         return self.is_active(now) and (
             self.scope is ShareScope.ALL or self.analysis_id == analysis_id
         )
+
+    def ran_out(self, now: datetime) -> bool:
+        """It ended at its expiry (not by a revoke)."""
+        return self.revoked_at is None and self.expires_at <= now
 
     def revoke(self, now: datetime) -> None:
         if self.revoked_at is None:

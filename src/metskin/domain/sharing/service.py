@@ -5,22 +5,25 @@ in the same unit of work as the check."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from metskin.domain.accounts.model import Role, User
 from metskin.domain.analysis.records import Analysis
 from metskin.domain.appointments.dashboard import DashboardEventKind, wake_up
-from metskin.domain.audit.model import AccessEntry, Resource
+from metskin.domain.audit.model import AccessEntry, AccessPart, Resource
 from metskin.domain.audit.service import audit_reads
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import NotFound
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
 from metskin.domain.ports import CreatedKey, read
-from metskin.domain.referrals.model import ReferralRecord
+from metskin.domain.referrals.model import ADVISED_WITHIN, ReferralRecord, Urgency
 from metskin.domain.sharing.errors import ShareNotFound
 from metskin.domain.sharing.model import Share, ShareScope, share_expiry
+
+URGENT_LIST_SIZE = 50
 
 if TYPE_CHECKING:
     from metskin.domain.ports import Clock
@@ -31,6 +34,26 @@ def patient_order(user: User) -> tuple[str, str]:
     """How a dermatologist's patients are listed: by the name shown (their email without
     one), whatever its case, then by id."""
     return ((user.profile.display_name or user.email).casefold(), user.id)
+
+
+@dataclass(frozen=True)
+class UrgentReferral:
+    """A referral to see first on the dashboard; `record` only under a share."""
+
+    id: str
+    patient_id: str
+    urgency: Urgency
+    updated_at: datetime
+    record: ReferralRecord | None
+
+
+@dataclass(frozen=True)
+class PatientEntry:
+    """A patient on a dermatologist's list, and until when their active shares with that
+    dermatologist last (the latest; None when they only booked)."""
+
+    user: User
+    shares_until: datetime | None
 
 
 class SharingService:
@@ -76,7 +99,7 @@ class SharingService:
                 )
                 existing = uow.shares.add_unless_active(share)
                 if existing.id == share.id:
-                    self._tell(uow, DashboardEventKind.SHARED, share, now)
+                    tell_dashboard(uow, DashboardEventKind.SHARED, share, now)
                     uow.commit()
                     return share
             if expiry > existing.expires_at:
@@ -93,7 +116,7 @@ class SharingService:
             if share.revoked_at is None:
                 share.revoke(now)
                 uow.shares.save(share)
-                self._tell(uow, DashboardEventKind.SHARE_REVOKED, share, now)
+                tell_dashboard(uow, DashboardEventKind.SHARE_REVOKED, share, now)
                 uow.commit()
         return share
 
@@ -124,28 +147,41 @@ class SharingService:
         with self._uow_factory() as uow:
             rows = uow.shares.shared_analyses(doctor_id, now, patient_id, before, first + 1)
             reads = [(a.owner_id, Resource.ANALYSIS, a.id) for a in rows[:first]]
-            audit_reads(uow.access_log, doctor_id, reads, now)
+            audit_reads(uow.access_log, doctor_id, reads, now, AccessPart.RESULT)
             for analysis in rows[:first]:
                 tell(uow, entries.share_viewed(analysis.owner_id, doctor_id, analysis.id), now)
             uow.commit()
         return rows
 
-    def patients(self, doctor_id: str, after: tuple[str, str] | None, first: int) -> list[User]:
+    def patients(
+        self,
+        doctor_id: str,
+        after: tuple[str, str] | None,
+        first: int,
+        only: str | None = None,
+    ) -> list[PatientEntry]:
         """Patients with an upcoming booking with this dermatologist or an active share with
         them, by name (`patient_order`; first + 1, after the key `after`): once the share is
         revoked or expired and the bookings are over or cancelled, the patient is gone from
-        the list. Only the returned page is audited."""
+        the list. Only the returned page is audited. `only`: that patient alone (their page),
+        or nobody when they are not on the list."""
         now = self._clock()
         with self._uow_factory() as uow:
             ids = set(uow.appointment_queries.patients_of(doctor_id, now))
-            ids.update(s.patient_id for s in uow.shares.active_for_doctor(doctor_id, now))
+            until: dict[str, datetime] = {}
+            for share in uow.shares.active_for_doctor(doctor_id, now):
+                ends = until.get(share.patient_id)
+                until[share.patient_id] = max(share.expires_at, ends or share.expires_at)
+            ids.update(until)
+            if only is not None:
+                ids &= {only}
             everyone = sorted(uow.users.list_by_ids(sorted(ids)), key=patient_order)
             users = [u for u in everyone if after is None or patient_order(u) > after]
             users = users[: first + 1]
             reads = [(u.id, Resource.PROFILE, u.id) for u in users[:first]]
             audit_reads(uow.access_log, doctor_id, reads, now)
             uow.commit()
-        return users
+        return [PatientEntry(user, until.get(user.id)) for user in users]
 
     def referrals_for(
         self, viewer_id: str, role: Role, referral_ids: list[str]
@@ -185,6 +221,43 @@ class SharingService:
                 uow.commit()
         return allowed
 
+    def urgent_referrals(self, doctor_id: str) -> list[UrgentReferral]:
+        """Referrals taken to the dermatologist whose advice still runs (URGENT: see within 7
+        days of it, SOON: within 4 weeks; ROUTINE ones are not listed), the most urgent
+        first, then the latest. The referral itself only under an active share that covers
+        its analysis (an audited read); without one, the fact of it (as the REFERRAL event
+        on the dashboard says)."""
+        now = self._clock()
+        with self._uow_factory() as uow:
+            since = now - ADVISED_WITHIN[Urgency.SOON]
+            records = [
+                r
+                for r in uow.referrals.taken_to(doctor_id, since, URGENT_LIST_SIZE)
+                if now - r.updated_at <= ADVISED_WITHIN[r.referral.urgency]
+            ]
+            shares = uow.shares.active_for_doctor(doctor_id, now) if records else []
+            shown = [
+                UrgentReferral(
+                    r.id,
+                    r.patient_id,
+                    r.referral.urgency,
+                    r.updated_at,
+                    r
+                    if any(
+                        s.patient_id == r.patient_id and s.covers(r.analysis_id, now)
+                        for s in shares
+                    )
+                    else None,
+                )
+                for r in records
+            ]
+            reads = [(u.patient_id, Resource.REFERRAL, u.id) for u in shown if u.record]
+            if reads:
+                audit_reads(uow.access_log, doctor_id, reads, now)
+                uow.commit()
+        shown.sort(key=lambda u: u.urgency.rank, reverse=True)  # stable: the latest first
+        return shown
+
     def access_until(
         self, viewer_id: str, viewer_role: Role, owner_id: str, analysis_id: str
     ) -> datetime | None:
@@ -199,11 +272,18 @@ class SharingService:
         return max((s.expires_at for s in shares if s.covers(analysis_id, now)), default=None)
 
     def allows_analysis(
-        self, viewer_id: str, viewer_role: Role, analysis: Analysis, *, audit: bool = True
+        self,
+        viewer_id: str,
+        viewer_role: Role,
+        analysis: Analysis,
+        *,
+        audit: bool = True,
+        part: AccessPart = AccessPart.RESULT,
     ) -> bool:
         """The access check of `AnalysisService`: an active share; an allowed read is audited
-        (committed before the analysis is returned) unless `audit` is False (a live stream
-        opened under an audited read, checking that the share still holds)."""
+        (committed before the analysis is returned), saying which `part` was fetched, unless
+        `audit` is False (a live stream opened under an audited read, checking that the share
+        still holds)."""
         if viewer_role is not Role.DERMATOLOGIST:
             return False
         now = self._clock()
@@ -218,23 +298,26 @@ class SharingService:
                 viewer_id,
                 [(analysis.owner_id, Resource.ANALYSIS, analysis.id)],
                 now,
+                part,
             )
             tell(uow, entries.share_viewed(analysis.owner_id, viewer_id, analysis.id), now)
             uow.commit()
         return True
 
-    def _tell(
-        self, uow: SharingUnitOfWork, kind: DashboardEventKind, share: Share, now: datetime
-    ) -> None:
-        uow.dashboard_events.append(
-            share.doctor_id,
-            kind.value,
-            {
-                "share_id": share.id,
-                "patient_id": share.patient_id,
-                "analysis_id": share.analysis_id,
-                "scope": share.scope.value,
-            },
-            now,
-        )
-        uow.defer(wake_up(share.doctor_id))
+
+def tell_dashboard(
+    uow: SharingUnitOfWork, kind: DashboardEventKind, share: Share, at: datetime
+) -> None:
+    """A share given, revoked or run out, on the dermatologist's dashboard (and its stream)."""
+    uow.dashboard_events.append(
+        share.doctor_id,
+        kind.value,
+        {
+            "share_id": share.id,
+            "patient_id": share.patient_id,
+            "analysis_id": share.analysis_id,
+            "scope": share.scope.value,
+        },
+        at,
+    )
+    uow.defer(wake_up(share.doctor_id))

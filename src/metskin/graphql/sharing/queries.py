@@ -5,13 +5,13 @@ shared with them (reads audited).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from metskin.domain.accounts.model import User as DomainUser
 from metskin.domain.audit.model import AccessEntry as DomainAccessEntry
-from metskin.domain.sharing.service import patient_order
+from metskin.domain.sharing.service import PatientEntry, patient_order
 from metskin.graphql.analysis.types import Analysis
 from metskin.graphql.context import run_sync, viewer_id_of
 from metskin.graphql.pagination import (
@@ -22,7 +22,7 @@ from metskin.graphql.pagination import (
     paginate,
 )
 from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, guarded_field
-from metskin.graphql.sharing.types import AccessLogEntry, Patient, Share
+from metskin.graphql.sharing.types import AccessLogEntry, Patient, Share, UrgentReferral
 
 ACCESS_CURSOR: CursorCodec[DomainAccessEntry, tuple[datetime, int]] = by_time(
     lambda entry: (entry.at, entry.id), int
@@ -37,8 +37,8 @@ def _patient_key(text: str) -> tuple[str, str]:
     return name, ident
 
 
-PATIENT_CURSOR: CursorCodec[DomainUser, tuple[str, str]] = CursorCodec(
-    lambda user: "|".join(reversed(patient_order(user))), _patient_key
+PATIENT_CURSOR: CursorCodec[PatientEntry, tuple[str, str]] = CursorCodec(
+    lambda entry: "|".join(reversed(patient_order(entry.user))), _patient_key
 )
 """By the name shown, whatever its case, ties broken by id (`patient_order`)."""
 
@@ -67,18 +67,36 @@ class SharingQueries:
 
     @guarded_field(IsDermatologist, "Patients who booked you or share with you, by name (audited).")
     async def patients(
-        self, info: Info, first: int = 20, after: str | None = None
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        patient_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="That patient only (empty when not your patient)."),
+        ] = None,
     ) -> Connection[Patient]:
         sharing, viewer_id = info.context.container.sharing, viewer_id_of(info)
+        only = str(patient_id) if patient_id is not None else None
         # The use case takes `first` and returns first + 1 rows itself.
         return await paginate(
             info,
             first,
             after,
             PATIENT_CURSOR,
-            lambda page: sharing.patients(viewer_id, page.after, page.first),
+            lambda page: sharing.patients(viewer_id, page.after, page.first, only),
             Patient.from_domain,
         )
+
+    @guarded_field(
+        IsDermatologist,
+        "Referrals taken to you whose advice still runs, the most urgent first "
+        "(URGENT, then SOON; the latest first in each).",
+    )
+    async def urgent_referrals(self, info: Info) -> list[UrgentReferral]:
+        sharing, viewer_id = info.context.container.sharing, viewer_id_of(info)
+        found = await run_sync(sharing.urgent_referrals, viewer_id)
+        return [UrgentReferral.from_domain(item, info) for item in found]
 
 
 @strawberry.type

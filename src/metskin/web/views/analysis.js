@@ -290,11 +290,13 @@ function retakeBox(result, forPatient) {
 
 /**
  * The result of an analysis as cards. `forPatient` adds the patient's next steps (routine,
- * sharing, a new upload); a dermatologist reading a shared analysis sees the result only.
+ * sharing, a new upload); a dermatologist reading a shared analysis sees the result only,
+ * its times in `timeZone` (their practice's).
  */
-export function resultView(analysis, { forPatient = true } = {}) {
+export function resultView(analysis, { forPatient = true, timeZone = undefined } = {}) {
   const { result } = analysis;
-  const header = h("p", { class: "muted" }, t("Started {time}", { time: when(analysis.createdAt) }),
+  const header = h("p", { class: "muted" },
+    t("Started {time}", { time: when(analysis.createdAt, timeZone) }),
     analysis.media ? ` · ${humanize(analysis.media.kind)} ${analysis.media.width}×${analysis.media.height}` : "");
   if (analysis.status === "FAILED") {
     return [header, h("div", { class: "card retake", id: "failed", role: "alert" },

@@ -10,12 +10,13 @@ import {
 import { mark, t } from "../i18n.js";
 import { POLL_MS, followDashboard, newestEvents, olderEvents } from "./events.js";
 import { auditNote, patientLink, rememberNames } from "./patients.js";
+import { fillZoneSentence, practiceZone } from "./practice.js";
+import { urgentPanel } from "./urgent.js";
 
 const APPOINTMENT_FIELDS = `id start end startLocal endLocal timeZone status consultationType
   reason cancelReason reschedules patientId patientName referral { urgency specialty }`;
 const WEEK = `query($range: DateRange!, $zone: String) {
   appointments(range: $range, timeZone: $zone) { ${APPOINTMENT_FIELDS} } }`;
-const ZONE = "{ myWorkingHours { timeZone } }";
 const FEED_SIZE = 100;
 const HISTORY_SIZE = 50; // shown on opening the dashboard
 const REFRESH_DELAY_MS = 250; // one read for a burst of events
@@ -25,9 +26,12 @@ const KINDS = {
   CANCELLED: mark("Cancelled"),
   SHARED: mark("Shared"),
   SHARE_REVOKED: mark("Share revoked"),
+  SHARE_EXPIRED: mark("Sharing ended"),
   REFERRAL: mark("Referral"),
 };
 const APPOINTMENT_KINDS = new Set(["BOOKED", "RESCHEDULED", "CANCELLED"]);
+const ENDED_KINDS = new Set(["SHARE_REVOKED", "SHARE_EXPIRED"]);
+
 const STATES = {
   connecting: mark("Connecting…"),
   live: mark("Live"),
@@ -92,16 +96,20 @@ function dateIn(zone, moment = new Date()) {
 
 // --- the feed --------------------------------------------------------------------------------
 
-/** `revoked`: the ids of the shares the feed shows revoked since (no link leads to them). */
-function eventItem(event, zone, showWeekOf, revoked) {
+/**
+ * `ended`: the ids of the shares the feed shows revoked or run out since, and how (no link
+ * leads to them).
+ */
+function eventItem(event, zone, showWeekOf, ended) {
   const details = event.details || {};
-  const open = event.kind === "SHARED" && !revoked.has(event.shareId);
+  const open = event.kind === "SHARED" && !ended.has(event.shareId);
   const facts = [
     event.start ? when(event.start, zone) : null,
     details.consultation_type ? humanize(details.consultation_type) : null,
     details.scope ? (details.scope === "ALL" ? t("All analyses") : t("One analysis")) : null,
     details.urgency ? t("Referral: {urgency}", { urgency: humanize(details.urgency) }) : null,
-    event.kind === "SHARED" && !open ? t("Revoked since") : null,
+    event.kind === "SHARED" && !open ? (ended.get(event.shareId) === "SHARE_EXPIRED"
+      ? t("Ended since") : t("Revoked since")) : null,
   ].filter(Boolean);
   const patientQuery = event.patientId ? `?patient=${encodeURIComponent(event.patientId)}` : "";
   const actions = [
@@ -168,17 +176,6 @@ function weekList(monday, appointments, changed) {
       : h("p", { class: "muted none" }, t("No appointments."))));
 }
 
-/** The practice's zone; without a practice on file, the browser's (and the page says so). */
-async function practiceZone() {
-  try {
-    const { myWorkingHours } = await gql(ZONE);
-    return { name: myWorkingHours.timeZone, practice: true };
-  } catch (error) {
-    if (error.status !== 200) throw error;
-    return { name: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC", practice: false };
-  }
-}
-
 // --- the page --------------------------------------------------------------------------------
 
 export async function renderDashboard(view) {
@@ -215,18 +212,19 @@ export async function renderDashboard(view) {
     zoneSentence,
     weekForm, weekBody);
 
+  const urgentSlot = h("div", { class: "urgent-slot" });
   append(view, [
     h("h1", {}, t("Dashboard")),
     auditNote(),
+    urgentSlot, // urgent referrals first, before the feed and the week
     h("div", { class: "dashboard" }, feedPanel, weekPanel),
   ]);
 
-  const { name: zone, practice } = await practiceZone();
-  zoneNote.textContent = zone;
-  const [before, after] = (practice ? t("Times in {zone}, your practice's time zone.")
-    : t("Times in {zone}, this browser's time zone: no practice is on file for you."))
-    .split("{zone}");
-  clear(zoneSentence, before, zoneNote, after);
+  const practice = await practiceZone();
+  const zone = practice.name;
+  fillZoneSentence(zoneSentence, practice, zoneNote);
+  const urgent = urgentPanel(zone);
+  urgentSlot.replaceWith(urgent.panel);
   // `monday`: the week on screen (Previous and Next step from it), set once it has loaded;
   // `wanted`: the week asked for last, the one a load still counts for.
   const thisWeek = mondayOf(dateIn(zone));
@@ -237,10 +235,10 @@ export async function renderDashboard(view) {
 
   const renderFeed = () => {
     olderButton.hidden = !feed.older;
-    const revoked = new Set(feed.items.filter((item) => item.kind === "SHARE_REVOKED")
-      .map((item) => item.shareId));
+    const ended = new Map(feed.items.filter((item) => ENDED_KINDS.has(item.kind))
+      .map((item) => [item.shareId, item.kind]));
     clear(feedList, feed.items.length
-      ? feed.items.map((item) => eventItem(item, zone, showWeekOf, revoked))
+      ? feed.items.map((item) => eventItem(item, zone, showWeekOf, ended))
       : h("li", { class: "muted none", id: "feed-empty" }, feed.lastId === null
         ? t("Reading the recent events…") : t("Nothing yet. New events appear here as they happen.")));
   };
@@ -328,7 +326,7 @@ export async function renderDashboard(view) {
   weekForm.addEventListener("submit", (event) => event.preventDefault());
 
   renderFeed();
-  await Promise.all([feed.lastId === null ? loadHistory() : null, loadWeek()]);
+  await Promise.all([feed.lastId === null ? loadHistory() : null, loadWeek(), urgent.load()]);
 
   const stop = followDashboard({
     afterId: feed.lastId,
@@ -340,6 +338,7 @@ export async function renderDashboard(view) {
     onEvent: (event) => {
       addToFeed([event]);
       renderFeed();
+      urgent.onEvent(event);
       if (APPOINTMENT_KINDS.has(event.kind) && !shownAlready(event)) {
         refreshSoon(event.appointmentId);
       }

@@ -19,7 +19,7 @@ const PAGE = 100; // the API's largest page
 const FAILURES_BEFORE_POLLING = 3; // about 7 seconds of failed reconnects
 const MAX_RETRY_MS = 30_000;
 export const POLL_MS = 5000;
-const SHARE_KINDS = new Set(["SHARED", "SHARE_REVOKED"]);
+const SHARE_KINDS = new Set(["SHARED", "SHARE_REVOKED", "SHARE_EXPIRED"]);
 
 /** Up to `first` events after `afterId`, oldest first. */
 export async function eventsAfter(afterId, first = PAGE) {
@@ -144,8 +144,8 @@ export async function lastEventId() {
 }
 
 /**
- * Calls `onChange(event)` for each share of `patientId` (of anyone, without one) given or
- * revoked after the event `afterId` (from lastEventId(), read before the page read what is
+ * Calls `onChange(event)` for each share of `patientId` (of anyone, without one) given,
+ * revoked or run out after the event `afterId` (from lastEventId(), read before the page read what is
  * shared): a page showing what they share reads it again, and says so when it is no longer
  * shared. A dropped connection is resumed as on the dashboard. Returns a stop function.
  */

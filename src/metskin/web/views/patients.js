@@ -7,15 +7,18 @@ import { mark, t } from "../i18n.js";
 import { DETAIL, resultView } from "./analysis.js";
 import { summaryText } from "./history.js";
 import { followSharesOf, lastEventId } from "./events.js";
+import { fillZoneSentence, practiceZone } from "./practice.js";
 import { labellingPanel } from "./labelling.js";
 
 const PAGE = 20;
 const LONGEST_TIMER_MS = 2 ** 31 - 1; // about 24.8 days: a later end is checked then, again
 // A shared analysis as the patient's result view reads it, and until when the shares last.
 const SHARED_DETAIL = DETAIL.replace("analysis(id: $id) {", "analysis(id: $id) { accessUntil");
-const PATIENT_FIELDS = "id displayName email birthYear sex timeZone";
+const PATIENT_FIELDS = "id displayName email birthYear sex timeZone sharesUntil";
 const PATIENTS = `query($first: Int!, $after: String) { patients(first: $first, after: $after) {
   edges { node { ${PATIENT_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
+const PATIENT = `query($id: ID!) { patients(first: 1, patientId: $id) {
+  edges { node { ${PATIENT_FIELDS} } } } }`;
 const SHARED = `query($patient: ID, $first: Int!, $after: String) {
   sharedAnalyses(patientId: $patient, first: $first, after: $after) {
     edges { node { id status stage createdAt failureCode
@@ -73,14 +76,32 @@ export function patientLink(id) {
 
 // --- pages -----------------------------------------------------------------------------------
 
-function patientItem(patient) {
-  const about = [patient.birthYear ? t("born {year}", { year: patient.birthYear }) : null,
-    patient.sex && patient.sex !== "undisclosed" ? humanize(patient.sex) : null,
-    patient.timeZone].filter(Boolean).join(" · ");
-  return h("li", { class: "card patient", "data-patient-id": patient.id },
-    h("h3", {}, h("a", { href: `#/patients/${encodeURIComponent(patient.id)}` },
-      patient.displayName || patient.email)),
-    h("p", { class: "muted" }, patient.email, about ? ` · ${about}` : ""));
+/** Until when the patient shares with you, in the practice's `zone`; or that they do not. */
+function sharingText(patient, zone) {
+  return patient.sharesUntil
+    ? t("Shares with you until {time}.", { time: when(patient.sharesUntil, zone) })
+    : t("Shares nothing with you now (booked you).");
+}
+
+function patientItem(zone) {
+  return (patient) => {
+    const about = [patient.birthYear ? t("born {year}", { year: patient.birthYear }) : null,
+      patient.sex && patient.sex !== "undisclosed" ? humanize(patient.sex) : null,
+      patient.timeZone].filter(Boolean).join(" · ");
+    return h("li", { class: "card patient", "data-patient-id": patient.id },
+      h("h3", {}, h("a", { href: `#/patients/${encodeURIComponent(patient.id)}` },
+        patient.displayName || patient.email)),
+      h("p", { class: "muted" }, patient.email, about ? ` · ${about}` : ""),
+      h("p", { class: "shares-until", "data-until": patient.sharesUntil || "" },
+        sharingText(patient, zone)));
+  };
+}
+
+/** "Times in {zone}, your practice's time zone." for a page of the dermatologist's. */
+async function zoneSentence() {
+  const zone = await practiceZone();
+  return { zone: zone.name,
+    sentence: fillZoneSentence(h("p", { class: "muted zone-note" }), zone) };
 }
 
 /** A list that loads a page at a time; `load(after)` gives { items, pageInfo }. */
@@ -102,10 +123,12 @@ async function pagedList(list, moreLabel, load, render) {
 
 export async function renderPatients(view) {
   const list = h("ul", { class: "patients", id: "patients" });
+  const { zone, sentence } = await zoneSentence();
   append(view, [
     h("h1", {}, t("Your patients")),
     h("p", { class: "muted" }, t("Patients who booked you or share analyses with you.")),
     auditNote(),
+    sentence,
     list,
   ]);
   const count = await pagedList(list, t("More patients"), async (after) => {
@@ -113,14 +136,14 @@ export async function renderPatients(view) {
     const items = patients.edges.map((edge) => edge.node);
     rememberPatients(items);
     return { items, pageInfo: patients.pageInfo };
-  }, patientItem);
+  }, patientItem(zone));
   if (!count) {
     list.replaceWith(h("p", { id: "no-patients" }, t("No patients yet. Patients appear here when "
       + "they book you or share an analysis with you.")));
   }
 }
 
-function sharedItem(patientId) {
+function sharedItem(patientId, zone) {
   return (analysis) => {
     const query = patientId ? `?patient=${encodeURIComponent(patientId)}` : "";
     return h("li", { class: "history-item shared-analysis", "data-analysis-id": analysis.id },
@@ -128,48 +151,73 @@ function sharedItem(patientId) {
         : h("span", { class: "thumb" }),
       h("div", {},
         h("a", { class: "open-analysis",
-          href: `#/shared/${encodeURIComponent(analysis.id)}${query}` }, when(analysis.createdAt)),
+          href: `#/shared/${encodeURIComponent(analysis.id)}${query}` },
+        when(analysis.createdAt, zone)),
         h("p", { class: "muted" }, `${humanize(analysis.status)} · ${summaryText(analysis)}`)));
   };
 }
 
 /**
- * The patient's shared analyses. A share they give or revoke while the page is open reads the
- * list again: an analysis no longer shared leaves the page at once.
+ * The patient's shared analyses, and until when they share. A share they give, revoke or that
+ * runs out while the page is open reads it again: an analysis no longer shared leaves the page
+ * at once (at the end of the share, also before the dashboard's event of it comes).
  */
 export async function renderPatient(view, { match: [patientId] }) {
   const heading = h("h1", {}, t("Patient"));
   const details = h("p", { class: "muted", id: "patient-details" });
+  const until = h("p", { class: "shares-until", id: "patient-shares-until" });
   const section = h("div", { id: "shared-section" });
+  const { zone, sentence } = await zoneSentence();
   append(view, [
     h("p", {}, h("a", { href: "#/patients" }, t("All patients"))),
-    heading, details, auditNote(),
+    heading, details, until, auditNote(), sentence,
     h("h2", { class: "section" }, t("Shared analyses")),
     section,
   ]);
-  const patient = cache().patients.get(patientId); // when the patients list was read
   heading.textContent = patientName(patientId);
-  if (patient) {
-    details.textContent = [patient.email,
-      patient.birthYear ? t("born {year}", { year: patient.birthYear }) : null,
-      patient.timeZone].filter(Boolean).join(" · ");
-  }
   const since = await lastEventId();
+  let timer = null;
   const show = async () => {
+    clearTimeout(timer);
+    const { patients } = await gql(PATIENT, { id: patientId });
+    const [patient] = patients.edges.map((edge) => edge.node);
+    if (patient) {
+      rememberPatients([patient]);
+      heading.textContent = patientName(patientId);
+      details.textContent = [patient.email,
+        patient.birthYear ? t("born {year}", { year: patient.birthYear }) : null,
+        patient.timeZone].filter(Boolean).join(" · ");
+      until.dataset.until = patient.sharesUntil || "";
+      until.textContent = sharingText(patient, zone);
+      if (patient.sharesUntil) {
+        const wait = Date.parse(patient.sharesUntil) - Date.now() + 1000;
+        timer = setTimeout(() => show().catch((error) => showError(view, error)),
+          Math.min(Math.max(wait, 0), LONGEST_TIMER_MS));
+      }
+    } else {
+      until.dataset.until = "";
+      until.textContent = t("Not your patient now: they share nothing with you and have no "
+        + "booking with you.");
+    }
     const list = h("ul", { class: "history", id: "shared-analyses" });
     clear(section, list);
     const count = await pagedList(list, t("Older analyses"), async (after) => {
       const { sharedAnalyses } = await gql(SHARED, { patient: patientId, first: PAGE, after });
       return { items: sharedAnalyses.edges.map((edge) => edge.node),
         pageInfo: sharedAnalyses.pageInfo };
-    }, sharedItem(patientId));
+    }, sharedItem(patientId, zone));
     if (!count) {
       list.replaceWith(h("p", { id: "no-shared" }, t("This patient shares no finished analysis "
         + "with you now.")));
     }
   };
   await show();
-  return followSharesOf(patientId, since, () => show().catch((error) => showError(view, error)));
+  const stop = followSharesOf(patientId, since,
+    () => show().catch((error) => showError(view, error)));
+  return () => {
+    stop();
+    clearTimeout(timer);
+  };
 }
 
 /** Said in place of an analysis the patient no longer shares (revoked, or the share ended). */
@@ -188,11 +236,13 @@ export async function renderSharedAnalysis(view, { match: [analysisId], params }
   const patientId = params.get("patient");
   const body = h("div", { id: "analysis", "data-analysis-id": analysisId });
   const until = h("p", { class: "muted", id: "shared-until" });
+  const { zone, sentence } = await zoneSentence();
   append(view, [
     h("p", {}, patientId ? h("a", { href: `#/patients/${encodeURIComponent(patientId)}` },
       t("Back to {name}", { name: patientName(patientId) })) : h("a", { href: "#/patients" }, t("All patients"))),
     h("h1", {}, t("Shared analysis")),
     auditNote(),
+    sentence,
     until,
     body,
   ]);
@@ -213,12 +263,13 @@ export async function renderSharedAnalysis(view, { match: [analysisId], params }
       return;
     }
     if (analysis.accessUntil) {
-      until.textContent = t("Shared with you until {time}.", { time: when(analysis.accessUntil) });
+      until.textContent = t("Shared with you until {time}.",
+        { time: when(analysis.accessUntil, zone) });
       const wait = Date.parse(analysis.accessUntil) - Date.now() + 1000;
       timer = setTimeout(() => show().catch((error) => showError(view, error)),
         Math.min(Math.max(wait, 0), LONGEST_TIMER_MS));
     }
-    clear(body, resultView(analysis, { forPatient: false }));
+    clear(body, resultView(analysis, { forPatient: false, timeZone: zone }));
     if (analysis.status === "DONE" && !panel) {
       panel = await labellingPanel(analysisId);
       body.after(panel);
@@ -226,7 +277,7 @@ export async function renderSharedAnalysis(view, { match: [analysisId], params }
   };
   await show();
   const stop = followSharesOf(patientId, since, (event) => {
-    if (event.kind === "SHARE_REVOKED") show().catch((error) => showError(view, error));
+    if (event.kind !== "SHARED") show().catch((error) => showError(view, error)); // it ended
   });
   return () => {
     stop();

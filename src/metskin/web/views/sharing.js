@@ -4,15 +4,69 @@ import { gql } from "../graphql.js";
 import {
   append, busy, clear, errorBox, h, humanize, scrollingTable, when,
 } from "../dom.js";
-import { mark, t } from "../i18n.js";
+import { locale, mark, t } from "../i18n.js";
 
 const SHARE_FIELDS = `id scope analysisId createdAt expiresAt revokedAt active
   dermatologist { id name practice { city } }`;
 const SHARES = `{ myShares { ${SHARE_FIELDS} } }`;
 const REVOKE = `mutation($id: ID!) { revokeShare(shareId: $id) { ${SHARE_FIELDS} } }`;
 const ACCESS_LOG = `query($first: Int!, $after: String) { accessLog(first: $first, after: $after) {
-  edges { node { resource resourceId at dermatologist { name } } }
+  edges { node { resource resourceId part at dermatologist { id name } } }
   pageInfo { hasNextPage endCursor } } }`;
+const LOOK_MS = 60_000; // reads of one analysis by one dermatologist within a minute: one look
+const RESOURCES = {
+  ANALYSIS: mark("An analysis"),
+  REFERRAL: mark("A referral"),
+  PROFILE: mark("Your details"),
+  APPOINTMENT: mark("An appointment"),
+  LABELS: mark("Notes on an analysis"),
+};
+const PARTS = {
+  RESULT: mark("the result"),
+  PHOTO: mark("the photo"),
+  VIDEO: mark("the video"),
+  THUMBNAIL: mark("the photo's thumbnail"),
+  OVERLAY: mark("the overlay on the photo"),
+  COMPARISON: mark("a before/after picture"),
+};
+
+/**
+ * The log's entries (newest first) as looks: reads of one analysis by one dermatologist, one
+ * after the other and all within a minute, are one look (its parts listed); any other read is
+ * a look of its own. Every read stays in the log: a look says how many it holds.
+ */
+export function looks(entries) {
+  const found = [];
+  for (const entry of entries) {
+    const look = found[found.length - 1];
+    const who = entry.dermatologist ? entry.dermatologist.id : null;
+    if (look && entry.resource === "ANALYSIS" && look.resource === "ANALYSIS"
+      && look.resourceId === entry.resourceId && look.who === who
+      && Date.parse(look.last) - Date.parse(entry.at) <= LOOK_MS) {
+      look.at = entry.at; // the look began with its oldest read
+      look.reads += 1;
+      if (entry.part && !look.parts.includes(entry.part)) look.parts.unshift(entry.part);
+    } else {
+      found.push({ ...entry, who, last: entry.at, reads: 1, parts: entry.part ? [entry.part] : [] });
+    }
+  }
+  return found;
+}
+
+function lookRow(look) {
+  const what = RESOURCES[look.resource] ? t(RESOURCES[look.resource]) : humanize(look.resource);
+  const parts = look.parts.map((part) => (PARTS[part] ? t(PARTS[part]) : humanize(part)));
+  const listed = parts.length ? new Intl.ListFormat(locale(), { type: "conjunction" })
+    .format(parts) : "";
+  return h("tr", { class: "look", "data-reads": String(look.reads),
+    "data-parts": look.parts.join(" ") },
+  h("td", {}, when(look.at)),
+  h("td", {}, look.dermatologist ? look.dermatologist.name : "—"),
+  h("td", {}, listed ? t("{what}: {parts}", { what, parts: listed }) : what),
+  h("td", {}, look.resource === "ANALYSIS" ? h("a", {
+    href: `#/analysis/${encodeURIComponent(look.resourceId)}` }, look.resourceId)
+    : look.resourceId));
+}
 
 function shareRow(share) {
   const row = h("tr", { "data-share-id": share.id });
@@ -50,16 +104,12 @@ export async function renderSharing(view) {
   const log = h("tbody", {});
   const more = h("button", { type: "button", hidden: true }, t("Older reads"));
   const pager = h("div", { class: "pager" }, errorBox(), more);
+  const entries = [];
   let after = null;
   const load = async () => {
-    const { accessLog } = await gql(ACCESS_LOG, { first: 20, after });
-    append(log, [accessLog.edges.map(({ node }) => h("tr", {},
-      h("td", {}, when(node.at)),
-      h("td", {}, node.dermatologist ? node.dermatologist.name : "—"),
-      h("td", {}, humanize(node.resource)),
-      h("td", {}, node.resource === "ANALYSIS" ? h("a", {
-        href: `#/analysis/${encodeURIComponent(node.resourceId)}` }, node.resourceId)
-        : node.resourceId)))]);
+    const { accessLog } = await gql(ACCESS_LOG, { first: 50, after });
+    entries.push(...accessLog.edges.map(({ node }) => node));
+    clear(log, looks(entries).map(lookRow));
     after = accessLog.pageInfo.endCursor;
     more.hidden = !accessLog.pageInfo.hasNextPage;
   };
@@ -68,7 +118,8 @@ export async function renderSharing(view) {
   append(view, [
     h("h1", {}, t("Sharing")),
     h("p", { class: "muted" }, t("Dermatologists see only what you share, until it ends or you "
-      + "revoke it. Each read is logged below.")),
+      + "revoke it. Each read is logged below: what a dermatologist opened in one look at an "
+      + "analysis (within a minute) is on one line, with what they saw of it.")),
     shares,
     h("h2", { class: "section" }, t("Access log")),
     scrollingTable({ id: "access-log" }, h("thead", {}, h("tr", {},
