@@ -104,6 +104,7 @@ def messages(container: Container, appointment_id: str) -> dict[str, list[str]]:
         ("verify_email", {"token": "v.e-r_i", "days": 7}),
         ("email_change", {"token": "c.h-a_n", "minutes": 60, "new_email": "new@example.com"}),
         ("email_change_notice", {"new_email": "new@example.com"}),
+        ("invitation", {"token": "i.n-v_i", "days": 7}),
     ):
         email = renderer.render_email(template, "maya@example.com", {"name": "Maya", **extra})
         rendered[template] = [email.subject, email.html, email.text]
