@@ -4,6 +4,7 @@ embedded worker sends (the outbox), on the app's own limits."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from metskin.graphql.app import create_app
 from metskin.settings import Settings
 from tests.conftest import make_settings
 from tests.e2e.conftest import PASSWORD, GraphQLClient, http_on
+from tests.fakes.infra import FakeClock
 from tests.integration.test_workers import outbox_messages
 
 NEW = "rain-on-the-roof-42"
@@ -133,7 +135,9 @@ async def test_changing_the_password_keeps_this_session_and_ends_the_others(
 @pytest.fixture
 def strict(tmp_path: Path, database_url: str) -> Iterator[Container]:
     settings: Settings = make_settings(tmp_path, database_url=database_url, rate_limit_scale=1.0)
-    container = bootstrap(settings)
+    # A clock that stands still: the first wait after the free failures is one second, which a
+    # slow machine could let run out between two requests of one test.
+    container = bootstrap(settings, clock=FakeClock(datetime.now(UTC)))
     yield container
     container.close()
 
