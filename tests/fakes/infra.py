@@ -104,6 +104,9 @@ class FakePurposeTokens:
     def fingerprint(self, text: str) -> str:
         return f"fp({text})"
 
+    def same_fingerprint(self, fingerprint: str, text: str) -> bool:
+        return fingerprint == self.fingerprint(text)
+
 
 class FakeNotifier:
     def __init__(self) -> None:

@@ -4,7 +4,6 @@ password changes (by this reset or any other route) without a table of issued to
 
 from __future__ import annotations
 
-import hmac
 from datetime import datetime, timedelta
 
 from metskin.adapters.security.signed_tokens import SignedTokens
@@ -31,6 +30,4 @@ class ResetLinks:
 
     def bound_to(self, token: str, password_hash: str) -> bool:
         claims = self._tokens.read(token, None, "sub", "pwd")  # `subject` checked the expiry
-        return claims is not None and hmac.compare_digest(
-            claims["pwd"], self._tokens.fingerprint(password_hash)
-        )
+        return claims is not None and self._tokens.same_fingerprint(claims["pwd"], password_hash)

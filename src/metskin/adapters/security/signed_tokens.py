@@ -75,6 +75,12 @@ class SignedTokens:
         reveal (the password hash a reset link was made for)."""
         return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()[:32]
 
+    def same_fingerprint(self, fingerprint: str, text: str) -> bool:
+        """Whether `fingerprint` (a token's claim) is `text`'s, compared in constant time:
+        the one check of every link bound to a password hash (reset, email change,
+        invitation)."""
+        return hmac.compare_digest(fingerprint, self.fingerprint(text))
+
     def _decode(self, token: str) -> dict[str, Any] | None:
         for key in (self._key, *self._fallback):
             try:

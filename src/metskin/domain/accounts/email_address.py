@@ -22,8 +22,6 @@ that asked stays signed in): the address is how the account logs in and gets bac
 
 from __future__ import annotations
 
-import hmac
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -34,7 +32,7 @@ from metskin.domain.accounts.errors import (
     InvalidCredentials,
     SessionEnded,
 )
-from metskin.domain.accounts.model import User, normalise_email
+from metskin.domain.accounts.model import User, found_user, new_request_id, normalise_email
 from metskin.domain.accounts.passwords import confirm_password
 from metskin.domain.accounts.ports import (
     AccountsUnitOfWork,
@@ -44,7 +42,7 @@ from metskin.domain.accounts.ports import (
     PurposeTokens,
 )
 from metskin.domain.accounts.service import find_by_email
-from metskin.domain.errors import Conflict, NotFound, ValidationFailed
+from metskin.domain.errors import Conflict, ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.messages import Job
 from metskin.domain.ports import Clock
@@ -99,10 +97,12 @@ class EmailAddresses:
     def resend_verification(self, user_id: str) -> bool:
         """Queue a new verification email; False when the address is verified already."""
         with self.uow_factory() as uow:
-            user = _found(uow.users.get(user_id))
+            user = found_user(uow.users.get(user_id))
             if user.email_verified:
                 return False
-            uow.defer(Job(SEND_VERIFICATION_EMAIL, {"user_id": user.id, "request": _request()}))
+            uow.defer(
+                Job(SEND_VERIFICATION_EMAIL, {"user_id": user.id, "request": new_request_id()})
+            )
             uow.commit()
         return True
 
@@ -141,7 +141,7 @@ class EmailAddresses:
                 raise EmailUnchanged.translatable(same, "new_email")
             self._check_free(uow, address, user.id, "new_email")
             payload = {"user_id": user.id, "new_email": address, "session": session}
-            uow.defer(Job(SEND_EMAIL_CHANGE_EMAILS, {**payload, "request": _request()}))
+            uow.defer(Job(SEND_EMAIL_CHANGE_EMAILS, {**payload, "request": new_request_id()}))
             uow.commit()
         if self.login_attempts is not None:
             self.login_attempts.succeeded(user.email)
@@ -178,9 +178,8 @@ class EmailAddresses:
                 user is None
                 or not user.is_active
                 or user.email != claims["old"]  # used, or the address changed since
-                or not hmac.compare_digest(
-                    claims["pwd"], self.change_tokens.fingerprint(user.password_hash)
-                )  # the password changed since (the notice to the old address says so)
+                # the password changed since (the notice to the old address says so):
+                or not self.change_tokens.same_fingerprint(claims["pwd"], user.password_hash)
             ):
                 raise invalid
             self._check_free(uow, claims["new"], user.id, "token")
@@ -213,13 +212,3 @@ def _new_address(email: str) -> str:
 
 def _hours(lifetime: timedelta | None) -> int:
     return int(lifetime.total_seconds() // 3600) if lifetime else 0
-
-
-def _request() -> str:
-    return str(uuid.uuid4())
-
-
-def _found(user: User | None) -> User:
-    if user is None:
-        raise NotFound("User not found.")
-    return user

@@ -13,13 +13,11 @@ earlier links keep working until one is used or they expire.
 
 from __future__ import annotations
 
-import hmac
-import uuid
 from dataclasses import dataclass
 
 from metskin.domain.accounts.email_address import EmailLink
 from metskin.domain.accounts.errors import InvitationExpired, InvitationInvalid, InvitationUsed
-from metskin.domain.accounts.model import User
+from metskin.domain.accounts.model import User, new_request_id
 from metskin.domain.accounts.passwords import check_password_strength
 from metskin.domain.accounts.ports import (
     AccountsUnitOfWork,
@@ -59,7 +57,11 @@ class Invitations:
             user = uow.users.get(user_id)
         if user is None or not user.is_active or user.has_password:
             return None
-        claims = {"sub": user.id, "eml": user.email, "pwd": self._fingerprint(user)}
+        claims = {
+            "sub": user.id,
+            "eml": user.email,
+            "pwd": self.tokens.fingerprint(user.password_hash),
+        }
         token = self.tokens.issue(claims, self.clock())
         hours = int(self.tokens.lifetime.total_seconds() // 3600) if self.tokens.lifetime else 0
         return EmailLink(user.id, user.email, token, hours)
@@ -72,7 +74,7 @@ class Invitations:
                 raise NotFound("User not found.")
             if user.has_password:
                 return False
-            uow.defer(Job(SEND_INVITATION_EMAIL, {"user_id": user.id, "request": _request()}))
+            uow.defer(Job(SEND_INVITATION_EMAIL, {"user_id": user.id, "request": new_request_id()}))
             uow.commit()
         return True
 
@@ -98,16 +100,9 @@ class Invitations:
         user = uow.users.get(claims["sub"], for_update=True)
         if user is None or not user.is_active or user.email != claims["eml"]:
             raise invalid
-        if not hmac.compare_digest(claims["pwd"], self._fingerprint(user)):
+        if not self.tokens.same_fingerprint(claims["pwd"], user.password_hash):
             # The password was chosen since this link was made (with it, another, a reset).
             raise InvitationUsed.translatable(USED, "token") if user.has_password else invalid
         if self.tokens.read(token, self.clock(), "sub") is None:
             raise InvitationExpired.translatable(EXPIRED, "token")
         return user
-
-    def _fingerprint(self, user: User) -> str:
-        return self.tokens.fingerprint(user.password_hash)
-
-
-def _request() -> str:
-    return str(uuid.uuid4())

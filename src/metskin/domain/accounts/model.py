@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from metskin.domain.errors import ValidationFailed
+from metskin.domain.errors import NotFound, ValidationFailed
 from metskin.domain.i18n.marks import _
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -183,3 +184,15 @@ class PasswordReset:
     user_id: str
     token: str
     valid_minutes: int
+
+
+def found_user(user: User | None) -> User:
+    """The user a use case was asked about; NotFound when there is none."""
+    if user is None:
+        raise NotFound("User not found.")
+    return user
+
+
+def new_request_id() -> str:
+    """A fresh id for a queued send (its dedupe key): asking again sends again."""
+    return str(uuid.uuid4())

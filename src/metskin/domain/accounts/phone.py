@@ -30,9 +30,9 @@ import logging
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from metskin.domain.accounts.model import User
+from metskin.domain.accounts.model import User, found_user
 from metskin.domain.accounts.ports import AccountsUowFactory
-from metskin.domain.errors import NotFound, ValidationFailed
+from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.ports import Translations, Translator
 from metskin.domain.i18n.source import ENGLISH
@@ -103,7 +103,7 @@ class PhoneVerification:
         """Queue the SMS of the code of the profile's number (`send_code`). False when none is
         needed: the number is verified already, or this window's code went to it before."""
         with self.uow_factory() as uow:
-            user = _found(uow.users.get(user_id))
+            user = found_user(uow.users.get(user_id))
         phone = self._phone(user)
         window = self._window()
         if user.profile.is_phone_verified or self.notifications.was_sent(
@@ -152,7 +152,7 @@ class PhoneVerification:
         or the previous one's); a wrong code counts toward WRONG_CODES."""
         self.wrong_codes.check(user_id)
         with self.uow_factory() as uow:
-            user = _found(uow.users.get(user_id))
+            user = found_user(uow.users.get(user_id))
             phone = self._phone(user)
             if not self._matches(user.id, phone, code):
                 self.wrong_codes.failed(user_id)
@@ -192,9 +192,3 @@ def _number_key(phone: str) -> str:
 
 def _dedupe_key(user_id: str, phone: str, window: int) -> str:
     return f"phone-code:{user_id}:{_number_key(phone)}:{window}"
-
-
-def _found(user: User | None) -> User:
-    if user is None:
-        raise NotFound("User not found.")
-    return user

@@ -86,6 +86,10 @@ class PurposeTokens(Protocol):
         """A keyed digest of `text`, to bind a token to a value it must not reveal."""
         ...
 
+    def same_fingerprint(self, fingerprint: str, text: str) -> bool:
+        """Whether `fingerprint` (a token's claim) is `text`'s, compared in constant time."""
+        ...
+
 
 class LoginAttempts(Protocol):
     """The login backoff (domain/limits `LoginBackoff`), by the account's email: a wrong

@@ -28,6 +28,8 @@ from metskin.domain.accounts.model import (
     TokenPair,
     User,
     canonical_email,
+    found_user,
+    new_request_id,
     normalise_email,
 )
 from metskin.domain.accounts.passwords import check_password_strength, confirm_password
@@ -41,7 +43,7 @@ from metskin.domain.accounts.ports import (
     RefreshTokenRepository,
 )
 from metskin.domain.accounts.profile import apply_profile_changes
-from metskin.domain.errors import Conflict, NotFound, ValidationFailed
+from metskin.domain.errors import Conflict, ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.messages import Job
 from metskin.domain.money.model import local_currency, seed_table
@@ -203,10 +205,7 @@ class AccountService:
 
     def get_user(self, user_id: str) -> User:
         with self.uow_factory() as uow:
-            user = uow.users.get(user_id)
-        if user is None:
-            raise NotFound("User not found.")
-        return user
+            return found_user(uow.users.get(user_id))
 
     def get_users(self, user_ids: list[str]) -> list[User]:
         with self.uow_factory() as uow:
@@ -220,9 +219,7 @@ class AccountService:
 
     def update_profile(self, user_id: str, changes: dict[str, Any]) -> User:
         with self.uow_factory() as uow:
-            user = uow.users.get(user_id)
-            if user is None:
-                raise NotFound("User not found.")
+            user = found_user(uow.users.get(user_id))
             updated = apply_profile_changes(user.profile, changes, self.clock())
             user.profile = self._checked(updated, changes, user.profile)
             uow.users.save(user)
@@ -266,7 +263,7 @@ class AccountService:
         has it or not (the worker looks it up: the request does the same work either way)."""
         normalise_email(email)  # a malformed address is refused, known or not
         with self.uow_factory() as uow:
-            payload = {"email": email.strip(), "request": str(uuid.uuid4())}
+            payload = {"email": email.strip(), "request": new_request_id()}
             uow.defer(Job(SEND_PASSWORD_RESET_EMAIL, payload))
             uow.commit()
 

@@ -42,7 +42,17 @@ CONSENT_REQUIRED = _(
 )
 CONSENT_WITHDRAWN = _(
     "You withdrew your consent to the analysis of your photos, so this one was not analysed. "
-    "The photo stays yours: download it with your data, or erase it with your account."
+    "The photo stays yours: download it with your data, or delete it from your history."
+)
+# Reasons stored on analyses that failed before a rewording: the catalogs keep them (`metskin
+# messages` drops msgids no code marks), so those analyses still read in French and German.
+RETIRED = (
+    # 2026-12-06: before one photo could be deleted (deleteMedia), only the whole account.
+    _(
+        "You withdrew your consent to the analysis of your photos, so this one was not "
+        "analysed. The photo stays yours: download it with your data, or erase it with your "
+        "account."
+    ),
 )
 TEXT_OUTDATED = _("The consent text has changed (now version {version}); read it again.")
 
