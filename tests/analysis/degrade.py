@@ -90,6 +90,26 @@ def side_shade(low: float, quality: int = 90) -> Variant:
     return apply
 
 
+def brim_shade(low: float, edge: str = "brows", quality: int = 90) -> Variant:
+    """The shade of a cap's brim: the light cut to `low` (linear) above a line across the face
+    (`edge`: "forehead", halfway from the top of the face mesh to the eyes; "brows", a quarter
+    of the eye distance above the eyes; "eyes"), with a soft edge 0.15 eye distance wide; then
+    JPEG. The face below is left as it was."""
+
+    def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+        iod = lm.eye_distance(points)
+        eyes = float(points[list(lm.RIGHT_EYE_CORNERS + lm.LEFT_EYE_CORNERS), 1].mean())
+        top = float(points[:, 1].min())
+        line = {"forehead": (top + eyes) / 2, "brows": eyes - 0.25 * iod, "eyes": eyes}[edge]
+        y = np.arange(rgb.shape[0], dtype=np.float32)
+        ramp = np.clip((y - line) / (0.15 * iod) + 0.5, 0.0, 1.0)  # 0 above the line, 1 below
+        gain = (low + (1.0 - low) * ramp)[:, np.newaxis, np.newaxis]
+        shaded = colour.linear_to_srgb(colour.srgb_to_linear(rgb) * gain) * 255
+        return jpeg_round_trip(np.clip(np.round(shaded), 0, 255).astype(np.uint8), quality)
+
+    return apply
+
+
 def saturated(factor: float) -> Variant:
     def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
         lab = cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)

@@ -32,6 +32,7 @@ from metskin.domain.analysis.skin_type import measure_skin_type
 from metskin.domain.analysis.spots import aligned_spots
 from metskin.domain.analysis.stubble import STUBBLE_NOTE
 from metskin.domain.analysis.tone import SIDE_LIGHT, measure_tone
+from metskin.domain.analysis.top_shade import TOP_SHADE
 from metskin.domain.analysis.white_reference import white_balance
 
 Progress = Callable[[str, float], None]
@@ -179,7 +180,8 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
     if unfit:
         return validity.blocked(checked.issues, unfit)
     tone = measure_tone(face, quality.light_penalty(checked.issues))
-    issues = [*checked.issues, *side_light_issue(tone), *stubble_issue(face)]
+    issues = [*checked.issues, *side_light_issue(tone), *top_shade_issue(tone)]
+    issues += stubble_issue(face)
     confidence = quality.result_confidence(tone.confidence if tone else 0.0, issues)
     if unfit := validity.confidence_issue(confidence):
         return validity.blocked(issues, unfit)
@@ -204,6 +206,14 @@ def side_light_issue(tone: Tone | None) -> list[QualityIssue]:
     if stops is None or stops < SIDE_LIGHT[0]:
         return []
     return [quality.issue("UNEVEN_LIGHT", stops)]
+
+
+def top_shade_issue(tone: Tone | None) -> list[QualityIssue]:
+    """A warning when the tone leaned on the skin below a shaded forehead (`top_shade`)."""
+    stops = tone.forehead_shade_stops if tone else None
+    if stops is None or stops < TOP_SHADE[0]:
+        return []
+    return [quality.issue("FOREHEAD_SHADE", stops)]
 
 
 def stubble_issue(face: FaceImage) -> list[QualityIssue]:

@@ -115,6 +115,13 @@ GUIDANCE = {
         ),
         _("Face the window or the lamp, so that both sides of your face are lit alike."),
     ),
+    "FOREHEAD_SHADE": (
+        _(
+            "Your forehead is in shade (the brim of a cap or a hat, for example); the skin tone "
+            "was read mostly from your cheeks and chin, so it is less certain."
+        ),
+        _("Take off your cap or hat, or turn to the light, so that your forehead is lit too."),
+    ),
     "MIXED_LIGHT": (
         _(
             "Light of two colours falls on the two sides of the face (a window and a lamp, for "

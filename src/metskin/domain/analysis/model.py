@@ -60,6 +60,7 @@ class Tone:
     monk_position: float | None = None  # continuous 1.0..10.0 behind `monk`
     monk_range: tuple[int, int] | None = None  # Monk tones at ITA + and - the uncertainty
     side_light_stops: float | None = None  # how much darker the shaded half is (tone.side_light)
+    forehead_shade_stops: float | None = None  # top_shade.forehead_shade: a brim's shade
 
     def uncertainty_dict(self) -> dict[str, Any]:
         """The uncertainty fields, kept out of `to_dict` (whose keys readers map one to one)."""

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from metskin.domain.analysis import colour, monk
+from metskin.domain.analysis import colour, monk, top_shade
 from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import median_in_place, percentiles_in_place
 from metskin.domain.analysis.geometry import side_of_line
@@ -201,6 +201,7 @@ def tone_from_lab(
     gains: np.ndarray,
     spread_deg: float = 0.0,
     side_light_stops: float | None = None,
+    forehead_shade_stops: float | None = None,
 ) -> Tone:
     lightness, a_star, b_star = lab
     ita = colour.ita_deg(lightness, b_star)
@@ -225,6 +226,7 @@ def tone_from_lab(
         monk_position=monk.monk_position(ita),
         monk_range=(monk.monk_tone(ita + uncertainty), monk.monk_tone(ita - uncertainty)),
         side_light_stops=side_light_stops,
+        forehead_shade_stops=forehead_shade_stops,
     )
 
 
@@ -265,6 +267,13 @@ def measure_tone(face: FaceImage, light_penalty: float) -> Tone | None:
         half = sides == lit
         lit_mean, _ = band_colour(linear[half], censored[half], face.gains, luminance[half])
         mean = (1 - lit_share) * mean + lit_share * lit_mean
+    shade = top_shade.forehead_shade(face)
+    lower_share = top_shade.lower_share(shade)
+    lower = top_shade.lower_face(face, chosen) if lower_share > 0 else None
+    if lower is not None and np.count_nonzero(lower & ~censored) >= MIN_REGION_PIXELS:
+        # a brim's shade on the forehead: the colour of the skin below it, blended in
+        low_mean, _ = band_colour(linear[lower], censored[lower], face.gains, luminance[lower])
+        mean = (1 - lower_share) * mean + lower_share * low_mean
     lab = (float(mean[0]), float(mean[1]), float(mean[2]))
     confidence = tone_confidence(len(pixels), face.gains, lab_values[~censored, 0], light_penalty)
     return tone_from_lab(
@@ -274,6 +283,7 @@ def measure_tone(face: FaceImage, light_penalty: float) -> Tone | None:
         gains=face.gains,
         spread_deg=region_spread(lab_values, ~censored, regions, colour.ita_deg(lab[0], lab[2])),
         side_light_stops=gap,
+        forehead_shade_stops=shade,
     )
 
 
