@@ -163,6 +163,28 @@ def plant_shine(rgb, points, regions, rng, coverage=0.15):
     return edit_lab(rgb, brighten)
 
 
+def plant_white_film(rgb, points, regions, rng, film, coverage=0.04):
+    """An oily film's highlights as physics has them: soft patches (as `plant_shine` places them,
+    covering about `coverage` of each region) that add `film` of white light at their core,
+    in linear RGB: the same light on any skin, whatever its own colour."""
+    masks = [region_in_image(points, rgb.shape, region) for region in regions]
+    return plant_film_in(rgb, masks, lm.eye_distance(points), rng, film, coverage)
+
+
+def plant_film_in(rgb, masks, eye_distance, rng, film, coverage=0.04):
+    """`plant_white_film` inside the given region `masks` (crop-sized) of a face whose eyes are
+    `eye_distance` apart."""
+    centres, radii = [], []
+    radius = 0.05 * eye_distance
+    for mask in masks:
+        count = max(1, round(coverage * mask.sum() / (np.pi * radius**2 * 0.5)))
+        found = circle_points(rng, mask, count, margin=int(radius) + 1)
+        centres += found
+        radii += list(radius * rng.uniform(0.7, 1.3, len(found)))
+    weight = spot_map(rgb.shape, centres, np.array(radii), sharpness=0.3)
+    return srgb8(srgb_to_linear(rgb) + film * weight[..., np.newaxis])
+
+
 def plant_flushing(rgb, points, rng, strength=None):
     """Rosacea-like diffuse redness: both cheeks and the nose flushed (a* up by 4-8), soft edges."""
     iod = lm.eye_distance(points)

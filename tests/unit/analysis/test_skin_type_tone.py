@@ -12,7 +12,13 @@ from skimage.color import lab2rgb
 
 from metskin.domain.analysis import colour
 from metskin.domain.analysis.face_image import FaceImage, unusable_masks
-from metskin.domain.analysis.skin_type import shine_mask, specular_fraction
+from metskin.domain.analysis.skin_type import (
+    SHADING_GAIN,
+    SHINE_MIN_DY,
+    shine_lift,
+    shine_mask,
+    specular_fraction,
+)
 
 SIZE = 240
 IOD = 100.0
@@ -40,17 +46,37 @@ def skin_with_film(lightness: float, film: float) -> FaceImage:
     return FaceImage(rgb, lab_image, masks, IOD, np.ones(3, np.float32))
 
 
-@pytest.mark.parametrize("film", [0.25, 0.3, 0.4])
-def test_the_same_film_reads_as_the_same_shine_on_light_and_dark_skin(film: float) -> None:
-    """At 0.25-0.4 of the light the shares are within 1.4x (the L*-based mask alone: 2.2-3.8x
-    more on the dark skin). A weaker film (0.2) is still found less on light skin (0.4x): a
-    pixel must pass the L* rule of `masks["specular"]` first, where light skin lifts least."""
+@pytest.mark.parametrize(("film", "spread"), [(0.4, 2.0), (0.6, 1.4)])
+def test_the_same_film_reads_as_the_same_shine_on_light_and_dark_skin(
+    film: float, spread: float
+) -> None:
+    """A strong film (0.6 of the light) reads within 1.4x on L* 75, 55 and 35, one of 0.4 within
+    2x (the L*-based mask alone: 2.2-3.8x more on the dark skin). Weaker films read less on
+    light skin: 0.25 of the light is found on L* 35 and 55 only. The shine rule allows
+    `SHADING_GAIN` x the surround's light for diffuse shading, which on light skin is more light
+    than on dark (it was 1.03-1.4x for 0.25-0.4 without it, while the lit tip of a light nose
+    read as shine on real photos: docs/benchmarks.md, "Shine per region across skin tones")."""
     faces = [skin_with_film(lightness, film) for lightness in (75.0, 55.0, 35.0)]
     shares = [specular_fraction(face, "t_zone") for face in faces]
-    assert min(shares) > 0.015, shares
-    assert max(shares) < 1.4 * min(shares), shares
+    assert min(shares) > 0.01, shares
+    assert max(shares) < spread * min(shares), shares
     lifted = [face.masks["specular"][face.region("t_zone")].mean() for face in faces]
-    assert lifted[2] > 2.0 * lifted[0]  # what the skin type read before
+    assert lifted[2] > 1.5 * lifted[0]  # what the skin type read before (2.2-3.8x at 0.25-0.4)
+
+
+def test_a_highlight_that_clips_on_very_light_skin_is_still_shine() -> None:
+    """On skin of L* 86 (linear 0.68) the shading allowance alone asks for a lift of 0.24, and a
+    film that clips at white rises less than that over its surround (the surround takes in the
+    clipped light too): it was found on none of the skin. The lift asked for is at most half the
+    headroom to white, and the clipped film reads as on skin of L* 55."""
+    surround = np.array([0.1, 0.35, 0.6, 0.8, 0.95], np.float32)
+    needed = shine_lift(surround)
+    assert np.all(needed <= 0.5 * (1.0 - surround) + 1e-6)
+    assert np.allclose(needed[:2], SHINE_MIN_DY + SHADING_GAIN * surround[:2])
+    clipped, middle = (
+        specular_fraction(skin_with_film(tone, 0.6), "t_zone") for tone in (86.0, 55.0)
+    )
+    assert clipped > 0.02 and max(clipped, middle) < 1.4 * min(clipped, middle)
 
 
 def test_a_faint_sheen_is_not_oily_skin_on_dark_skin_either() -> None:

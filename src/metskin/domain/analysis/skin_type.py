@@ -19,6 +19,14 @@ DRY_ROUGHNESS = 2.2  # L* units of fine texture
 TRUST_IMAGE = 0.55  # image confidence above which the image overrides a disagreeing answer
 SHINE_REGIONS = ("forehead", "nose", "chin", "cheek_right", "cheek_left")
 SHINE_MIN_DY = 0.10  # linear luminance (0..1) above the surround: 8 L* on skin of L* 55-65
+# A highlight must also rise above what diffuse shading gives: a convex spot (the nose's tip, the
+# brow ridge) that faces the light gets up to ~1.2x the light of the skin around it (cos 35 deg:
+# the sides within 0.1 eye distance turn away), and that diffuse lift is SHADING_GAIN x the
+# surround's own light, so it scales with the skin's albedo while an oily film's light does not.
+# Without it the broad tip of a light nose (0.1 linear over a surround of 0.35) read as shine:
+# nose shine had Spearman -0.60 with Monk on the London photos (docs/benchmarks.md, "Shine per
+# region across skin tones").
+SHADING_GAIN = 0.2
 
 
 def specular_fraction(face: FaceImage, region: str) -> float:
@@ -78,18 +86,34 @@ def measure_skin_type(face: FaceImage, self_reported: str | None) -> SkinType:
 
 
 def shine_mask(face: FaceImage) -> np.ndarray:
-    """Specular pixels that also reflect at least SHINE_MIN_DY more linear light than their
-    surround. The same oily film reflects the same light on any skin, but in L* (a cube root)
-    it lifts dark skin more than light skin, so an L* rule alone sees more shine on dark skin."""
+    """Specular pixels that also reflect more linear light than their surround than diffuse
+    shading can (`shine_lift`). The same oily film reflects the same light on any skin, but in
+    L* (a cube root) it lifts dark skin more than light skin, so an L* rule alone sees more
+    shine on dark skin; a fixed linear lift alone sees the lit side of light skin as shine."""
 
     def compute() -> np.ndarray:
         cube_root = (face.lightness + 16.0) / 116.0
         linear = cube_root * cube_root * cube_root  # faster than ** 3 (a general power)
         sigma = face.eye_distance * 0.1
         surround = masked_blur(linear, face.masks["skin"], sigma, face.mask_blur("skin", sigma))
-        return face.masks["specular"] & (linear - surround > SHINE_MIN_DY)
+        specular = face.masks["specular"]
+        found = np.zeros_like(specular)
+        around = surround[specular]  # read at the specular pixels only: as cheap as a fixed lift
+        found[specular] = linear[specular] - around > shine_lift(around)
+        return found
 
     return face.derived("shine", compute)
+
+
+def shine_lift(surround: np.ndarray) -> np.ndarray:
+    """The linear light a pixel must add over its `surround` to read as shine: SHINE_MIN_DY plus
+    the diffuse shading allowance (SHADING_GAIN x the surround), but never more than half the
+    headroom to white, so that a highlight clipped on very light or over-exposed skin (which
+    cannot rise above 1.0) is still found."""
+    needed = surround * np.float32(SHADING_GAIN)
+    needed += np.float32(SHINE_MIN_DY)
+    headroom = np.float32(0.5) - surround * np.float32(0.5)
+    return np.minimum(needed, headroom, out=needed)
 
 
 def shine(face: FaceImage) -> Concern:
