@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -152,6 +152,9 @@ class FakeRoutineRepository(InMemoryTable[SavedRoutine]):
             ),
             None,
         )
+
+    def renew(self, routine_id: str, at: datetime) -> None:
+        self.rows[routine_id] = replace(self.rows[routine_id], created_at=at)
 
     def list_for_user(
         self, user_id: str, before: tuple[datetime, str] | None, limit: int

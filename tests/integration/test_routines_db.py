@@ -4,14 +4,15 @@ SQLite and MariaDB; no ORM row built or kept in the session."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from metskin.adapters.db.recommendations import RoutineRow
 from metskin.bootstrap import Container
+from metskin.domain.errors import Conflict
 from metskin.domain.recommendations.model import SavedRoutine
 from tests.integration.test_analysis_db import (
     START,
@@ -74,5 +75,12 @@ def test_routines_are_inserted_and_read_with_core_statements_as_the_orm_read_the
     assert [saved for page in pages for saved in page] == newest_first
     with container.new_uow() as uow:
         assert uow.routines.list_for_user(other, None, 3) == []
-        with pytest.raises(IntegrityError):  # one routine per analysis and profile state
+        with pytest.raises(Conflict):  # one routine per analysis and profile state
             uow.routines.add(SavedRoutine(**{**made[0].__dict__, "id": "another"}))
+    # The oldest becomes the person's routine again (a state they had before): first now.
+    again = replace(newest_first[-1], created_at=newest_first[0].created_at + timedelta(days=1))
+    with container.new_uow() as uow:
+        uow.routines.renew(again.id, again.created_at)
+        uow.commit()
+    with container.new_uow() as uow:
+        assert uow.routines.list_for_user(owner, None, 2) == [again, newest_first[0]]

@@ -17,12 +17,14 @@ from sqlalchemy import (
     bindparam,
 )
 from sqlalchemy import select as core_select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from metskin.adapters.db.repository import KeysetStatements, SqlRepository, values_of
+from metskin.adapters.db.repository import CONFLICTING, KeysetStatements, SqlRepository, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import AnalysisStatus
+from metskin.domain.errors import Conflict
 from metskin.domain.ports import Clock, CreatedKey
 from metskin.domain.recommendations.feedback import Feedback, UserContext
 from metskin.domain.recommendations.model import SavedRoutine
@@ -136,8 +138,17 @@ class SqlRoutineRepository(SqlRepository[RoutineRow, SavedRoutine]):
         return RoutineRow(**values_of(saved, ROUTINE_FIELDS))
 
     def add(self, saved: SavedRoutine) -> None:
-        """One Core INSERT now (the unique key refuses a second one of the same state)."""
-        self._session.connection().execute(_INSERT_ROUTINE, values_of(saved, ROUTINE_FIELDS))
+        """One Core INSERT now: the unique key refuses a second one of the same state (a
+        request and the rebuild job at once), as Conflict."""
+        try:
+            self._session.connection().execute(_INSERT_ROUTINE, values_of(saved, ROUTINE_FIELDS))
+        except IntegrityError as error:
+            raise Conflict(CONFLICTING) from error
+
+    def renew(self, routine_id: str, at: datetime) -> None:
+        self._session.connection().execute(
+            _ROUTINES.update().where(_ROUTINES.c.id == routine_id).values(created_at=at)
+        )
 
     def find(self, analysis_id: str, profile_hash: str) -> SavedRoutine | None:
         found = self._session.connection().execute(

@@ -46,6 +46,7 @@ from metskin.domain.i18n.marks import _
 from metskin.domain.messages import Job
 from metskin.domain.money.model import local_currency, seed_table
 from metskin.domain.ports import Clock, CreatedKey
+from metskin.domain.recommendations.jobs import CARE_FIELDS, REFRESH_ROUTINE
 
 
 @dataclass(frozen=True)
@@ -224,8 +225,12 @@ class AccountService:
             if user is None:
                 raise NotFound("User not found.")
             updated = apply_profile_changes(user.profile, changes, self.clock())
-            user.profile = self._checked(updated, changes, user.profile)
+            before, user.profile = user.profile, self._checked(updated, changes, user.profile)
             uow.users.save(user)
+            if any(getattr(before, name) != getattr(user.profile, name) for name in CARE_FIELDS):
+                # what the routine is built from: the one they follow is rebuilt at once
+                # (a pregnancy's contraindicated products leave it), and they are told
+                uow.defer(Job(REFRESH_ROUTINE, {"user_id": user_id}))
             uow.commit()
         return user
 

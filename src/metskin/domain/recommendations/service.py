@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
-import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -26,12 +24,14 @@ from metskin.domain.errors import Conflict, NotFound, ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
+from metskin.domain.messages import Job
 from metskin.domain.money.model import RatesTable, seed_table
 from metskin.domain.ports import Clock, CreatedKey, read
-from metskin.domain.recommendations.candidates import CandidateIndex
-from metskin.domain.recommendations.catalog import Catalog, Product, normalise
-from metskin.domain.recommendations.errors import InvalidProduct, ProductNotFound, RetakeNeeded
+from metskin.domain.recommendations.catalog import Product
+from metskin.domain.recommendations.catalog_cache import CatalogCache
+from metskin.domain.recommendations.errors import ProductNotFound, RetakeNeeded
 from metskin.domain.recommendations.feedback import Feedback, turned_down
+from metskin.domain.recommendations.jobs import REFRESH_ROUTINE
 from metskin.domain.recommendations.loader import parse_catalog
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
@@ -48,14 +48,12 @@ from metskin.domain.recommendations.ports import (
 )
 from metskin.domain.recommendations.prescribed import check_prescribed, prescription_actives
 from metskin.domain.recommendations.prices import require_rates
-from metskin.domain.recommendations.records import RecordProblem
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.rules import SafetyRule
 from metskin.domain.recommendations.tips import render_tips, translated_tips
 from metskin.domain.recommendations.vocabulary import CONCERNS
 
 log = logging.getLogger(__name__)
-CATALOG_CHECK_SECONDS = 1.0  # how stale the in-memory catalog may be
 SELF_REPORTED_SEVERITY = 40.0  # a concern the person named but the photo cannot measure
 ROUTINE_IDS = uuid.UUID("5f0c1d8e-2b7a-4c39-9e61-7a4d2f3b8c10")  # routine id: analysis + state
 
@@ -104,18 +102,6 @@ def care_profile(
     )
 
 
-def checked(
-    raw_ingredients: Sequence[Mapping[str, Any]], raw_products: Sequence[Mapping[str, Any]]
-) -> Catalog:
-    """The records parsed, or InvalidProduct naming the record and field at fault."""
-    try:
-        return parse_catalog(raw_ingredients, raw_products, [])
-    except RecordProblem as problem:
-        raise InvalidProduct(str(problem), field=problem.field) from problem
-    except ValueError as error:
-        raise InvalidProduct(str(error), field="input") from error
-
-
 def _names_to_exclude(names: Sequence[str]) -> tuple[str, ...]:
     """A search's ingredients to exclude, held to an allergy list's limits: each is looked
     for on every label of the catalog."""
@@ -135,73 +121,6 @@ def _is_latest(
         return True
     behind = uow.analyses.get(current.analysis_id)
     return behind is None or analysis.created_at >= behind.created_at
-
-
-class CatalogCache:
-    """The catalog in memory, reloaded when its version in the database changes."""
-
-    def __init__(
-        self, uow_factory: RecommendationsUowFactory, rules: tuple[SafetyRule, ...]
-    ) -> None:
-        self._uow_factory = uow_factory
-        self._rules = rules
-        self._lock = threading.Lock()
-        self._version = -1
-        self._checked_at = 0.0
-        self._index: CandidateIndex | None = None
-        self._raw_ingredients: list[Mapping[str, Any]] = []
-
-    def index(self) -> CandidateIndex:
-        with self._lock:
-            if self._index is None or time.monotonic() - self._checked_at > CATALOG_CHECK_SECONDS:
-                self._refresh()
-            assert self._index is not None
-            return self._index
-
-    def parse_products(self, raw: Sequence[Mapping[str, Any]]) -> list[Product]:
-        """Validates product records against the current ingredients."""
-        self.index()
-        return list(checked(self._raw_ingredients, raw).products)
-
-    def check_ingredient(
-        self, raw: Mapping[str, Any], products: Sequence[Mapping[str, Any]]
-    ) -> None:
-        """Validates an ingredient record with the whole catalog it would join (`products`, the
-        stored ones): a record every product still parses with, or InvalidProduct."""
-        self.index()
-        checked([raw], [])  # its own fields first, named as such
-        key = normalise(str(raw["inci_name"]))
-        others = [i for i in self._raw_ingredients if normalise(str(i["inci_name"])) != key]
-        checked([*others, raw], products)
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._checked_at = 0.0
-
-    def _refresh(self) -> None:
-        with self._uow_factory() as uow:
-            version = uow.catalog.version()
-            if version != self._version or self._index is None:
-                raw_ingredients: list[Mapping[str, Any]] = list(uow.catalog.raw_ingredients())
-                raw_products = uow.catalog.raw_products()
-                try:
-                    catalog = parse_catalog(raw_ingredients, raw_products, [])
-                except ValueError:
-                    if self._index is None:
-                        raise
-                    # A stored record no longer parses (written by an older version, or by
-                    # hand): keep serving the last catalog that did, rather than failing reads.
-                    log.exception(
-                        "catalog version %s does not load; kept version %s", version, self._version
-                    )
-                    self._version = version
-                else:
-                    self._raw_ingredients = raw_ingredients
-                    self._index = CandidateIndex.build(
-                        Catalog(catalog.ingredients, catalog.products, self._rules)
-                    )
-                    self._version = version
-        self._checked_at = time.monotonic()
 
 
 class RecommendationService:
@@ -290,7 +209,10 @@ class RecommendationService:
         current routine. Any other read (an older analysis after a profile change, or a
         dermatologist's read under a share) answers the routine without saving it: what the
         person follows, their history and their check-in date do not change because someone
-        looked. Its id is the one it will have when saved, so the same routine keeps one id."""
+        looked. Its id is the one it will have when saved, so the same routine keeps one id.
+        A state the owner had before (a rating taken back, a pregnancy ended) finds the routine
+        saved for it: on their latest analysis it becomes current again, from now, told as a
+        change like a new one (`renew`), so what they follow is always what they are shown."""
         routine = SavedRoutine(
             id=str(uuid.uuid5(ROUTINE_IDS, f"{analysis.id}:{key}")),
             user_id=analysis.owner_id,
@@ -302,22 +224,55 @@ class RecommendationService:
         )
         with self._uow_factory() as uow:
             existing = uow.routines.find(analysis.id, key)
-            if existing is not None:
-                return existing
             previous = uow.routines.list_for_user(analysis.owner_id, None, 1)
             current = previous[0] if previous else None
+            if existing is not None and (current is None or current.id == existing.id):
+                return existing
             if not by_owner or not _is_latest(uow, analysis, current):
-                return routine
-            uow.routines.add(routine)
-            restart(uow, routine.user_id, routine.created_at, time_zone)
-            change = lineup_change(current.routine, payload) if current else None
-            if change is not None:
-                change["analysis_id"] = routine.analysis_id
-                told = entries.routine_changed(routine.user_id, routine.id, change)
-                tell(uow, told, routine.created_at)
-            with contextlib.suppress(Conflict):  # a concurrent request saved the same one
-                uow.commit()
+                return existing or routine
+            with contextlib.suppress(Conflict):  # a concurrent request or job saved it
+                routine = self._make_current(uow, routine, existing, current, time_zone)
         return routine
+
+    @staticmethod
+    def _make_current(
+        uow: RecommendationsUnitOfWork,
+        routine: SavedRoutine,
+        existing: SavedRoutine | None,
+        current: SavedRoutine | None,
+        time_zone: str,
+    ) -> SavedRoutine:
+        """`routine` saved (or `existing`, saved before for the same state, renewed) as the
+        person's routine from now: the check-in count restarts, a change is told."""
+        if existing is None:
+            uow.routines.add(routine)
+            again_at = ""
+        else:
+            # Back to a state the person had before (a rating taken back, a pregnancy ended):
+            # the routine saved for it becomes theirs again, from now.
+            routine = replace(existing, created_at=routine.created_at)
+            uow.routines.renew(routine.id, routine.created_at)
+            again_at = routine.created_at.isoformat()
+        restart(uow, routine.user_id, routine.created_at, time_zone)
+        change = lineup_change(current.routine, routine.routine) if current else None
+        if change is not None:
+            change["analysis_id"] = routine.analysis_id
+            told = entries.routine_changed(routine.user_id, routine.id, change, again_at)
+            tell(uow, told, routine.created_at)
+        uow.commit()
+        return routine
+
+    def refresh_current(self, user_id: str) -> SavedRoutine | None:
+        """The person's current routine built again from what they say now (profile, ratings)
+        and the catalog now: the job `REFRESH_ROUTINE` runs it after a change, so the routine
+        they follow drops what no longer suits them at once, and they are told. None when they
+        have no routine, or its analysis is gone."""
+        with self._uow_factory() as uow:
+            found = uow.routines.list_for_user(user_id, None, 1)
+            analysis = uow.analyses.get(found[0].analysis_id) if found else None
+        if analysis is None or analysis.status is not AnalysisStatus.DONE:
+            return None
+        return self.for_analysis(analysis, by_owner=True)
 
     def history(self, user_id: str, before: CreatedKey | None, limit: int) -> list[SavedRoutine]:
         return read(
@@ -327,11 +282,17 @@ class RecommendationService:
     # --- feedback ----------------------------------------------------------------------
 
     def rate(self, user_id: str, product_id: str, rating: int, outcome: str | None) -> Feedback:
+        """The person's rating of a product (rating again replaces it). One that turns the
+        product down (irritated, or 1-2) or takes that back rebuilds their current routine
+        at once (`refresh_current`, in a job), which tells them what changed."""
         feedback = Feedback(user_id, product_id, rating, outcome, self._clock())
         with self._uow_factory() as uow:
             if uow.catalog.raw_product(product_id) is None:
                 raise ProductNotFound("No such product.", field="productId")
+            before = turned_down(uow.feedback.for_user(user_id))
             uow.feedback.put(feedback)  # rating again updates the one rating
+            if turned_down(uow.feedback.for_user(user_id)) != before:
+                uow.defer(Job(REFRESH_ROUTINE, {"user_id": user_id}))
             uow.commit()
         return feedback
 

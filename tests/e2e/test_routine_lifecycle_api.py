@@ -1,0 +1,76 @@
+"""The routine a person follows, over weeks, through GraphQL and the worker: saying one is
+pregnant, or that a product irritated, changes it at once and says so; a rating taken back
+brings back the routine from before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metskin.bootstrap import Container
+from tests.e2e.conftest import GraphQLClient
+from tests.e2e.test_recommendations_api import PROFILE, analysed, seeded  # noqa: F401
+from tests.media_samples import face_jpeg
+
+RATE = """mutation($p: ID!, $r: Int!, $o: ProductOutcome) {
+  rateProduct(productId: $p, rating: $r, outcome: $o) { productId } }"""
+CURRENT = """{ myRoutines(first: 1) { edges { node { id
+  am { productId } pm { productId } excluded { productId ruleId reason } } } } }"""
+CHANGES = "{ notifications(first: 20) { edges { node { kind details } } } }"
+
+
+async def current(client: GraphQLClient, container: Container) -> dict[str, Any]:
+    """The routine the person follows, once the queued jobs have run."""
+    container.start_embedded_worker()
+    container.broker.join("default")
+    node: dict[str, Any] = (await client.data(CURRENT))["myRoutines"]["edges"][0]["node"]
+    return node
+
+
+def products(routine: dict[str, Any]) -> set[str]:
+    return {step["productId"] for step in routine["am"] + routine["pm"]}
+
+
+async def removed(client: GraphQLClient) -> list[list[str]]:
+    edges = (await client.data(CHANGES))["notifications"]["edges"]
+    told = [e["node"]["details"] for e in edges if e["node"]["kind"] == "ROUTINE_CHANGED"]
+    return [item["removed"] for item in told]
+
+
+async def test_saying_one_is_pregnant_takes_the_retinoid_out_of_the_routine_at_once(
+    client: GraphQLClient,
+    seeded: Container,  # noqa: F811
+) -> None:
+    """Before, the routine the person followed kept its retinol serum (and no one told them)
+    until they happened to open that analysis's routine again."""
+    await client.register("maya@example.com")
+    await analysed(client, seeded, face_jpeg())
+    first = await current(client, seeded)
+    retinoid = "cerabalance-resurfacing-retinol-serum"
+    assert retinoid in products(first)
+    await client.data(PROFILE, i={"sex": "female", "pregnant": True})
+    now = await current(client, seeded)
+    assert now["id"] != first["id"] and retinoid not in products(now)
+    (why,) = [e for e in now["excluded"] if e["productId"] == retinoid]
+    assert "pregnan" in why["ruleId"]
+    (told,) = await removed(client)
+    assert f"pm:{retinoid}" in told
+
+
+async def test_a_product_said_to_irritate_leaves_the_routine_and_comes_back_when_taken_back(
+    client: GraphQLClient,
+    seeded: Container,  # noqa: F811
+) -> None:
+    await client.register("maya@example.com")
+    await analysed(client, seeded, face_jpeg())
+    first = await current(client, seeded)
+    moisturiser = first["pm"][-1]["productId"]
+    await client.data(RATE, p=moisturiser, r=4, o="IRRITATED")
+    without = await current(client, seeded)
+    assert moisturiser not in products(without)
+    (why,) = [e for e in without["excluded"] if e["productId"] == moisturiser]
+    assert why["ruleId"] == "feedback.irritated_or_rated_low"
+    # Taken back: the routine from before is the one followed again, and that is told.
+    await client.data(RATE, p=moisturiser, r=4, o=None)
+    again = await current(client, seeded)
+    assert again["id"] == first["id"]
+    assert len(await removed(client)) == 2

@@ -1,0 +1,99 @@
+"""The routine a person follows, over weeks: a rating given and taken back, a profile that says
+pregnant, each makes the current routine change at once and tells the person, and coming back
+to a state they had before makes the routine of that state theirs again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from metskin.domain.accounts.model import Role
+from metskin.domain.recommendations.jobs import REFRESH_ROUTINE
+from metskin.domain.recommendations.service import RecommendationService
+from tests.fakes.infra import FakeClock
+from tests.fakes.recommendations import FakeRecommendationsUnitOfWork
+from tests.unit.recommendations.service_builders import NOW, chosen, set_profile
+
+
+def changes(uow: FakeRecommendationsUnitOfWork) -> list[tuple[list[str], list[str]]]:
+    """The ROUTINE_CHANGED entries of p1, oldest first: (added, removed)."""
+    told = reversed(uow.inbox.newest("p1", None, 20))
+    return [
+        (t.payload["added"], t.payload["removed"])
+        for t in told
+        if t.kind.value == "ROUTINE_CHANGED"
+    ]
+
+
+def test_a_rating_taken_back_makes_the_routine_from_before_current_again(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    """Before: the read answered the first routine again (found by its key), but the person's
+    current routine stayed the one without the serum: their history, their check-in date and
+    the next "routine changed" were counted from a routine they no longer had."""
+    first = service.recommend("p1", Role.PATIENT, "a1")
+    service.rate("p1", "retinol-serum", 4, "irritated")
+    clock.advance(days=2)
+    second = service.recommend("p1", Role.PATIENT, "a1")
+    assert "retinol-serum" not in chosen(second.routine)
+    service.rate("p1", "retinol-serum", 4, None)  # a mistake: it did not irritate after all
+    clock.advance(days=3)
+    third = service.recommend("p1", Role.PATIENT, "a1")
+    assert third.id == first.id and third.created_at == NOW + timedelta(days=5)
+    assert [r.id for r in service.history("p1", None, 5)] == [first.id, second.id]
+    schedule = uow.check_ins.get("p1")
+    assert schedule is not None and schedule.anchor_at == NOW + timedelta(days=5)
+    swap = (["am:niacinamide-serum", "pm:niacinamide-serum"], ["pm:retinol-serum"])
+    assert changes(uow) == [swap, (swap[1], swap[0])]
+    assert service.recommend("p1", Role.PATIENT, "a1") == third  # read again: nothing new
+    assert len(changes(uow)) == 2
+    # Irritated again: the routine without it is current again, and told again.
+    service.rate("p1", "retinol-serum", 1, "irritated")
+    clock.advance(days=1)
+    assert service.recommend("p1", Role.PATIENT, "a1").id == second.id
+    assert changes(uow)[-1] == swap and len(changes(uow)) == 3
+
+
+def test_an_earlier_state_of_an_older_analysis_stays_a_read_only_answer(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    """Only the latest analysis's routine may become current again."""
+    first = service.recommend("p1", Role.PATIENT, "a1")
+    clock.advance(days=1)
+    current = service.recommend("p1", Role.PATIENT, "a2")
+    assert service.recommend("p1", Role.PATIENT, "a1").id == first.id
+    assert [r.id for r in service.history("p1", None, 5)] == [current.id, first.id]
+
+
+def test_a_profile_change_or_a_rating_rebuilds_the_current_routine_at_once(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    """A person who says they are pregnant had retinol in the routine they follow until they
+    happened to open it again; now the job the profile change queues rebuilds it and tells
+    them."""
+    service.recommend("p1", Role.PATIENT, "a1")
+    set_profile(uow, "p1", pregnant=True)
+    clock.advance(days=1)
+    rebuilt = service.refresh_current("p1")
+    assert rebuilt is not None and "retinol-serum" not in chosen(rebuilt.routine)
+    assert service.history("p1", None, 1) == [rebuilt]
+    assert [removed for _added, removed in changes(uow)] == [["pm:retinol-serum"]]
+    reasons = {e["rule_id"] for e in rebuilt.routine["excluded"]}
+    assert any("pregnan" in rule for rule in reasons), reasons
+    assert service.refresh_current("p1") == rebuilt  # nothing changed since: the same one
+    assert service.refresh_current("p2") is None  # no routine yet: nothing to rebuild
+
+
+def test_a_rating_that_turns_a_product_down_or_back_queues_the_rebuild(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
+) -> None:
+    def queued() -> list[dict[str, object]]:
+        return [job.kwargs for job in uow.jobs if job.actor == REFRESH_ROUTINE]
+
+    service.rate("p1", "retinol-serum", 4, "worked")
+    assert queued() == []  # a liked product changes no routine
+    service.rate("p1", "retinol-serum", 4, "irritated")
+    assert queued() == [{"user_id": "p1"}]
+    service.rate("p1", "retinol-serum", 2, None)  # still turned down
+    assert len(queued()) == 1
+    service.rate("p1", "retinol-serum", 3, None)  # taken back
+    assert len(queued()) == 2
