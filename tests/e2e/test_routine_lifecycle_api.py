@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from metskin.bootstrap import Container
 from tests.e2e.conftest import GraphQLClient
 from tests.e2e.test_recommendations_api import PROFILE, analysed, seeded  # noqa: F401
@@ -56,9 +58,14 @@ async def test_saying_one_is_pregnant_takes_the_retinoid_out_of_the_routine_at_o
     assert f"pm:{retinoid}" in told
 
 
+REMOVE = "mutation($p: ID!) { removeRating(productId: $p) }"
+
+
+@pytest.mark.parametrize("take_back", ["rate again", "remove the rating"])
 async def test_a_product_said_to_irritate_leaves_the_routine_and_comes_back_when_taken_back(
     client: GraphQLClient,
     seeded: Container,  # noqa: F811
+    take_back: str,
 ) -> None:
     await client.register("maya@example.com")
     await analysed(client, seeded, face_jpeg())
@@ -70,7 +77,15 @@ async def test_a_product_said_to_irritate_leaves_the_routine_and_comes_back_when
     (why,) = [e for e in without["excluded"] if e["productId"] == moisturiser]
     assert why["ruleId"] == "feedback.irritated_or_rated_low"
     # Taken back: the routine from before is the one followed again, and that is told.
-    await client.data(RATE, p=moisturiser, r=4, o=None)
+    if take_back == "rate again":
+        await client.data(RATE, p=moisturiser, r=4, o=None)
+    else:
+        assert await client.data(REMOVE, p=moisturiser) == {"removeRating": True}
     again = await current(client, seeded)
     assert again["id"] == first["id"]
     assert len(await removed(client)) == 2
+    if take_back == "remove the rating":  # forgotten: nothing left to take back
+        assert await client.data(REMOVE, p=moisturiser) == {"removeRating": False}
+        assert await client.data(REMOVE, p="no-such-product") == {"removeRating": False}
+        with seeded.new_uow() as uow:
+            assert list(uow.feedback.iter_all()) == []

@@ -130,6 +130,11 @@ class FakeFeedbackRepository(InMemoryRepository):
         key = (feedback.user_id, feedback.product_id)
         self.rows = [f for f in self.rows if (f.user_id, f.product_id) != key] + [feedback]
 
+    def remove(self, user_id: str, product_id: str) -> bool:
+        kept = [f for f in self.rows if (f.user_id, f.product_id) != (user_id, product_id)]
+        removed, self.rows = len(kept) != len(self.rows), kept
+        return removed
+
     def iter_all(self, batch: int = 10_000) -> Iterator[Feedback]:
         for start in range(0, len(self.rows), batch):
             yield from self.rows[start : start + batch]

@@ -4,6 +4,7 @@ to a state they had before makes the routine of that state theirs again."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from metskin.domain.accounts.model import Role
@@ -97,3 +98,24 @@ def test_a_rating_that_turns_a_product_down_or_back_queues_the_rebuild(
     assert len(queued()) == 1
     service.rate("p1", "retinol-serum", 3, None)  # taken back
     assert len(queued()) == 2
+
+
+def test_a_rating_taken_back_is_forgotten_and_the_product_may_come_back(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    """Before, a rating could only be replaced by another: a person who said "irritated" by
+    mistake had to give the product a made-up rating to have it back."""
+    first = service.recommend("p1", Role.PATIENT, "a1")
+    service.rate("p1", "retinol-serum", 1, "irritated")
+    service.rate("p1", "niacinamide-serum", 5, "worked")
+    clock.advance(hours=1)
+    assert "retinol-serum" not in chosen(service.refresh_current("p1").routine)  # type: ignore[union-attr]
+    assert service.unrate("p1", "retinol-serum") is True
+    assert [f.product_id for f in uow.feedback.for_user("p1")] == ["niacinamide-serum"]
+    assert uow.jobs[-1].kwargs == {"user_id": "p1"}  # the routine is rebuilt
+    clock.advance(days=1)
+    assert service.refresh_current("p1") == replace(first, created_at=clock())
+    jobs = len(uow.jobs)
+    assert service.unrate("p1", "retinol-serum") is False  # nothing left to take back
+    assert service.unrate("p1", "niacinamide-serum") is True
+    assert len(uow.jobs) == jobs  # a liked product kept nothing out: no rebuild

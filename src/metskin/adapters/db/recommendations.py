@@ -95,6 +95,17 @@ class SqlFeedbackRepository:
         row.created_at = feedback.created_at
         self._session.add(row)
 
+    def remove(self, user_id: str, product_id: str) -> bool:
+        rows = self._session.exec(
+            select(FeedbackRow)
+            .where(FeedbackRow.user_id == user_id)
+            .where(FeedbackRow.product_id == product_id)
+        ).all()
+        for row in rows:
+            self._session.delete(row)
+        self._session.flush()
+        return bool(rows)
+
     def iter_all(self, batch: int = 10_000) -> Iterator[Feedback]:
         last_id = 0
         while True:

@@ -123,6 +123,12 @@ def _is_latest(
     return behind is None or analysis.created_at >= behind.created_at
 
 
+def _refresh_if_turned(uow: RecommendationsUnitOfWork, user_id: str, before: Sequence[str]) -> None:
+    """Queue the rebuild of the person's routine when the products they turned down changed."""
+    if turned_down(uow.feedback.for_user(user_id)) != tuple(before):
+        uow.defer(Job(REFRESH_ROUTINE, {"user_id": user_id}))
+
+
 class RecommendationService:
     def __init__(
         self,
@@ -291,10 +297,21 @@ class RecommendationService:
                 raise ProductNotFound("No such product.", field="productId")
             before = turned_down(uow.feedback.for_user(user_id))
             uow.feedback.put(feedback)  # rating again updates the one rating
-            if turned_down(uow.feedback.for_user(user_id)) != before:
-                uow.defer(Job(REFRESH_ROUTINE, {"user_id": user_id}))
+            _refresh_if_turned(uow, user_id, before)
             uow.commit()
         return feedback
+
+    def unrate(self, user_id: str, product_id: str) -> bool:
+        """The person takes their rating of a product back (said "irritated" by mistake, or
+        wants to try it again): it is forgotten, as if never given, also for a product no
+        longer sold. False when there was none. A product it kept out may come back into
+        their routine at once (the rebuild job)."""
+        with self._uow_factory() as uow:
+            before = turned_down(uow.feedback.for_user(user_id))
+            removed = uow.feedback.remove(user_id, product_id)
+            _refresh_if_turned(uow, user_id, before)
+            uow.commit()
+        return removed
 
     # --- catalog -----------------------------------------------------------------------
 
