@@ -9,14 +9,22 @@ from typing import Any
 import pytest
 
 from metskin.bootstrap import Container
-from tests.e2e.conftest import GraphQLClient
-from tests.e2e.test_recommendations_api import PROFILE, analysed, seeded  # noqa: F401
+from metskin.domain.content.loader import load_articles
+from tests.e2e.conftest import GraphQLClient, login_as_admin
+from tests.e2e.test_recommendations_api import (  # noqa: F401
+    PROFILE,
+    RECOMMEND,
+    analysed,
+    seeded,
+)
 from tests.media_samples import face_jpeg
 
 RATE = """mutation($p: ID!, $r: Int!, $o: ProductOutcome) {
   rateProduct(productId: $p, rating: $r, outcome: $o) { productId } }"""
 CURRENT = """{ myRoutines(first: 1) { edges { node { id
   am { productId } pm { productId } excluded { productId ruleId reason } } } } }"""
+SAVE_ARTICLE = """mutation($input: ArticleInput!, $mode: SaveMode!) {
+  saveArticle(input: $input, mode: $mode) { slug } }"""
 CHANGES = "{ notifications(first: 20) { edges { node { kind details } } } }"
 
 
@@ -89,3 +97,26 @@ async def test_a_product_said_to_irritate_leaves_the_routine_and_comes_back_when
         assert await client.data(REMOVE, p="no-such-product") == {"removeRating": False}
         with seeded.new_uow() as uow:
             assert list(uow.feedback.iter_all()) == []
+
+
+async def test_an_editor_s_fix_to_an_article_title_keeps_the_check_in_date(
+    client: GraphQLClient,
+    seeded: Container,  # noqa: F811
+) -> None:
+    """Before, the title of an article a tip links, edited by an administrator, saved a new
+    routine on the person's next read and restarted their check-in count."""
+    await client.register("maya@example.com")
+    analysis_id = await analysed(client, seeded, face_jpeg())
+    routine = (await client.data(RECOMMEND, a=analysis_id))["recommendations"]
+    slug = next(a["slug"] for tip in routine["tips"] for a in tip["articles"])
+    state = "{ checkIn { routineMadeAt nextCheckIn } }"
+    before = await client.data(state)
+    article = next(a for a in load_articles() if a.slug == slug)
+    admin = GraphQLClient(client.http)
+    await login_as_admin(admin, seeded)
+    fields = {"slug": slug, "tags": list(article.tags), "body": article.body}
+    fields |= {"readingMinutes": article.reading_minutes, "summary": article.summary}
+    await admin.data(SAVE_ARTICLE, mode="UPDATE", input={**fields, "title": "Fixed title"})
+    again = (await client.data(RECOMMEND, a=analysis_id))["recommendations"]
+    assert "Fixed title" in [a["title"] for tip in again["tips"] for a in tip["articles"]]
+    assert await client.data(state) == before

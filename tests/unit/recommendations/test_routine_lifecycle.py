@@ -8,11 +8,20 @@ from dataclasses import replace
 from datetime import timedelta
 
 from metskin.domain.accounts.model import Role
+from metskin.domain.content.loader import load_articles
+from metskin.domain.content.model import Article
 from metskin.domain.recommendations.jobs import REFRESH_ROUTINE
 from metskin.domain.recommendations.service import RecommendationService
 from tests.fakes.infra import FakeClock
 from tests.fakes.recommendations import FakeRecommendationsUnitOfWork
-from tests.unit.recommendations.service_builders import NOW, chosen, set_profile
+from tests.unit.recommendations.recommendation_builders import INGREDIENTS
+from tests.unit.recommendations.service_builders import (
+    NOW,
+    PRODUCTS,
+    chosen,
+    recommendations,
+    set_profile,
+)
 
 
 def changes(uow: FakeRecommendationsUnitOfWork) -> list[tuple[list[str], list[str]]]:
@@ -119,3 +128,33 @@ def test_a_rating_taken_back_is_forgotten_and_the_product_may_come_back(
     assert service.unrate("p1", "retinol-serum") is False  # nothing left to take back
     assert service.unrate("p1", "niacinamide-serum") is True
     assert len(uow.jobs) == jobs  # a liked product kept nothing out: no rebuild
+
+
+def test_a_new_wording_price_or_article_title_keeps_the_check_in_date(
+    uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    """Before, an editor fixing an article's title (linked from a tip), a new exchange rate or
+    a corrected birth year saved a new routine with the same products on the person's next
+    read, and that restarted their check-in count: three weeks into four, due in four again.
+    The count restarts only with a new analysis or other products."""
+    titles = {"suffix": ""}
+
+    def articles() -> list[Article]:
+        return [replace(a, title=a.title + titles["suffix"]) for a in load_articles()]
+
+    service = recommendations(uow, clock, articles=articles)
+    service.load_catalog(INGREDIENTS, PRODUCTS)
+    first = service.recommend("p1", Role.PATIENT, "a1")
+    assert any(tip["articles"] for tip in first.routine["tips"])
+    clock.advance(days=21)
+    titles["suffix"] = " (updated)"
+    set_profile(uow, "p1", birth_year=1991)
+    second = service.recommend("p1", Role.PATIENT, "a1")
+    assert second.id != first.id and chosen(second.routine) == chosen(first.routine)
+    schedule = uow.check_ins.get("p1")
+    assert schedule is not None and schedule.anchor_at == first.created_at  # not restarted
+    assert changes(uow) == []
+    clock.advance(days=1)
+    other = service.recommend("p1", Role.PATIENT, "a2")  # a new analysis: the count restarts
+    schedule = uow.check_ins.get("p1")
+    assert schedule is not None and schedule.anchor_at == other.created_at

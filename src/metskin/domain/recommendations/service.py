@@ -249,7 +249,10 @@ class RecommendationService:
         time_zone: str,
     ) -> SavedRoutine:
         """`routine` saved (or `existing`, saved before for the same state, renewed) as the
-        person's routine from now: the check-in count restarts, a change is told."""
+        person's routine from now. The check-in count restarts with a new analysis (the
+        check-in photo) or other products, and other products are told; the same products
+        with new words, prices or article links (an editor's fix, a new exchange rate) keep
+        the date the person is counting to."""
         if existing is None:
             uow.routines.add(routine)
             again_at = ""
@@ -259,8 +262,9 @@ class RecommendationService:
             routine = replace(existing, created_at=routine.created_at)
             uow.routines.renew(routine.id, routine.created_at)
             again_at = routine.created_at.isoformat()
-        restart(uow, routine.user_id, routine.created_at, time_zone)
         change = lineup_change(current.routine, routine.routine) if current else None
+        if current is None or current.analysis_id != routine.analysis_id or change is not None:
+            restart(uow, routine.user_id, routine.created_at, time_zone)
         if change is not None:
             change["analysis_id"] = routine.analysis_id
             told = entries.routine_changed(routine.user_id, routine.id, change, again_at)
