@@ -120,3 +120,23 @@ async def test_an_editor_s_fix_to_an_article_title_keeps_the_check_in_date(
     again = (await client.data(RECOMMEND, a=analysis_id))["recommendations"]
     assert "Fixed title" in [a["title"] for tip in again["tips"] for a in tip["articles"]]
     assert await client.data(state) == before
+
+
+async def test_a_product_taken_off_sale_leaves_the_routine_at_once_told_why(
+    client: GraphQLClient,
+    seeded: Container,  # noqa: F811
+) -> None:
+    """Before, the routine the person followed kept the sunscreen no longer sold (its step's
+    `product` null) until they opened it again, and nothing said why it changed then."""
+    await client.register("maya@example.com")
+    await analysed(client, seeded, face_jpeg())
+    first = await current(client, seeded)
+    sunscreen = first["am"][-1]["productId"]
+    admin = GraphQLClient(client.http)
+    await login_as_admin(admin, seeded)
+    await admin.data("mutation($id: ID!) { removeProduct(id: $id) }", id=sunscreen)
+    now = await current(client, seeded)
+    assert sunscreen not in products(now) and now["am"][-1]["productId"]
+    edges = (await client.data(CHANGES))["notifications"]["edges"]
+    (told,) = [e["node"]["details"] for e in edges if e["node"]["kind"] == "ROUTINE_CHANGED"]
+    assert told["why"] == "NO_LONGER_SOLD" and f"am:{sunscreen}" in told["removed"]

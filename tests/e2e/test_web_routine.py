@@ -49,4 +49,9 @@ def test_an_irritating_product_leaves_the_routine_and_comes_back(
     browser.text("#routine-said", "is taken back")
     assert product in in_routine(browser)
     assert browser.visible("#excluded button.take-back") == []
+    # The inbox says what changed the routine, twice: the rating, then taking it back.
+    browser.go("#/inbox")
+    browser.text("#inbox", "Your routine changed after your rating")
+    said = [item.text for item in browser.visible('#inbox li[data-kind="ROUTINE_CHANGED"]')]
+    assert len(said) == 2 and all("after your rating" in text for text in said)
     assert browser.severe_console_messages() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -165,6 +166,17 @@ class FakeRoutineRepository(InMemoryTable[SavedRoutine]):
         self, user_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[SavedRoutine]:
         return self.page(lambda r: r.user_id == user_id, before, limit, newest=True)
+
+    def following(self, product_id: str, after_user: str | None, limit: int) -> list[str]:
+        mention = f'"product_id": "{product_id}"'
+        users = sorted({r.user_id for r in self.rows.values()})
+        found = [
+            user
+            for user in users
+            if (after_user is None or user > after_user)
+            and mention in json.dumps(self.list_for_user(user, None, 1)[0].routine)
+        ]
+        return found[:limit]
 
     def check_constraints(self) -> None:
         keys = Counter((r.analysis_id, r.profile_hash) for r in self.rows.values())

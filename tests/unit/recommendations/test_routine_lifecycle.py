@@ -10,7 +10,13 @@ from datetime import timedelta
 from metskin.domain.accounts.model import Role
 from metskin.domain.content.loader import load_articles
 from metskin.domain.content.model import Article
-from metskin.domain.recommendations.jobs import REFRESH_ROUTINE
+from metskin.domain.messages import Job
+from metskin.domain.recommendations.jobs import (
+    REFRESH_ROUTINE,
+    REFRESH_ROUTINES_WITH,
+    WHY_NO_LONGER_SOLD,
+    WHY_RATING,
+)
 from metskin.domain.recommendations.service import RecommendationService
 from tests.fakes.infra import FakeClock
 from tests.fakes.recommendations import FakeRecommendationsUnitOfWork
@@ -37,16 +43,17 @@ def changes(uow: FakeRecommendationsUnitOfWork) -> list[tuple[list[str], list[st
 def test_a_rating_taken_back_makes_the_routine_from_before_current_again(
     service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
 ) -> None:
-    """Before: the read answered the first routine again (found by its key), but the person's
+    """Before, the read answered the first routine again (found by its key), but the person's
     current routine stayed the one without the serum: their history, their check-in date and
     the next "routine changed" were counted from a routine they no longer had."""
     first = service.recommend("p1", Role.PATIENT, "a1")
-    service.rate("p1", "retinol-serum", 4, "irritated")
     clock.advance(days=2)
+    service.rate("p1", "retinol-serum", 4, "irritated")
     second = service.recommend("p1", Role.PATIENT, "a1")
     assert "retinol-serum" not in chosen(second.routine)
-    service.rate("p1", "retinol-serum", 4, None)  # a mistake: it did not irritate after all
+    assert service.history("p1", None, 1) == [second]  # current when the rating answered
     clock.advance(days=3)
+    service.rate("p1", "retinol-serum", 4, None)  # a mistake: it did not irritate after all
     third = service.recommend("p1", Role.PATIENT, "a1")
     assert third.id == first.id and third.created_at == NOW + timedelta(days=5)
     assert [r.id for r in service.history("p1", None, 5)] == [first.id, second.id]
@@ -57,8 +64,8 @@ def test_a_rating_taken_back_makes_the_routine_from_before_current_again(
     assert service.recommend("p1", Role.PATIENT, "a1") == third  # read again: nothing new
     assert len(changes(uow)) == 2
     # Irritated again: the routine without it is current again, and told again.
-    service.rate("p1", "retinol-serum", 1, "irritated")
     clock.advance(days=1)
+    service.rate("p1", "retinol-serum", 1, "irritated")
     assert service.recommend("p1", Role.PATIENT, "a1").id == second.id
     assert changes(uow)[-1] == swap and len(changes(uow)) == 3
 
@@ -93,41 +100,43 @@ def test_a_profile_change_or_a_rating_rebuilds_the_current_routine_at_once(
     assert service.refresh_current("p2") is None  # no routine yet: nothing to rebuild
 
 
-def test_a_rating_that_turns_a_product_down_or_back_queues_the_rebuild(
-    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
+def test_a_rating_that_turns_a_product_down_or_back_rebuilds_the_routine_before_answering(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
 ) -> None:
-    def queued() -> list[dict[str, object]]:
-        return [job.kwargs for job in uow.jobs if job.actor == REFRESH_ROUTINE]
-
+    """In the request, not a job: the routine page the person reads next shows it, and the
+    change says it was their rating."""
+    first = service.recommend("p1", Role.PATIENT, "a1")
+    clock.advance(hours=1)
     service.rate("p1", "retinol-serum", 4, "worked")
-    assert queued() == []  # a liked product changes no routine
+    assert service.history("p1", None, 5) == [first]  # a liked product changes no routine
     service.rate("p1", "retinol-serum", 4, "irritated")
-    assert queued() == [{"user_id": "p1"}]
-    service.rate("p1", "retinol-serum", 2, None)  # still turned down
-    assert len(queued()) == 1
-    service.rate("p1", "retinol-serum", 3, None)  # taken back
-    assert len(queued()) == 2
+    (now,) = service.history("p1", None, 1)
+    assert "retinol-serum" not in chosen(now.routine)
+    (told,) = uow.inbox.newest("p1", None, 10)
+    assert told.payload["why"] == WHY_RATING
+    service.rate("p1", "retinol-serum", 2, None)  # still turned down: the same routine
+    assert service.history("p1", None, 1) == [now]
+    assert service.rate("p2", "retinol-serum", 1, "irritated")  # no routine yet: rated
+    assert not [job for job in uow.jobs if job.actor == REFRESH_ROUTINE]
 
 
-def test_a_rating_taken_back_is_forgotten_and_the_product_may_come_back(
+def test_a_rating_taken_back_is_forgotten_and_the_product_comes_back(
     service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
 ) -> None:
     """Before, a rating could only be replaced by another: a person who said "irritated" by
     mistake had to give the product a made-up rating to have it back."""
     first = service.recommend("p1", Role.PATIENT, "a1")
+    clock.advance(hours=1)
     service.rate("p1", "retinol-serum", 1, "irritated")
     service.rate("p1", "niacinamide-serum", 5, "worked")
-    clock.advance(hours=1)
-    assert "retinol-serum" not in chosen(service.refresh_current("p1").routine)  # type: ignore[union-attr]
+    assert "retinol-serum" not in chosen(service.history("p1", None, 1)[0].routine)
+    clock.advance(days=1)
     assert service.unrate("p1", "retinol-serum") is True
     assert [f.product_id for f in uow.feedback.for_user("p1")] == ["niacinamide-serum"]
-    assert uow.jobs[-1].kwargs == {"user_id": "p1"}  # the routine is rebuilt
-    clock.advance(days=1)
-    assert service.refresh_current("p1") == replace(first, created_at=clock())
-    jobs = len(uow.jobs)
+    assert service.history("p1", None, 1) == [replace(first, created_at=clock())]
     assert service.unrate("p1", "retinol-serum") is False  # nothing left to take back
-    assert service.unrate("p1", "niacinamide-serum") is True
-    assert len(uow.jobs) == jobs  # a liked product kept nothing out: no rebuild
+    assert service.unrate("p1", "niacinamide-serum") is True  # kept nothing out: same routine
+    assert service.history("p1", None, 1) == [replace(first, created_at=clock())]
 
 
 def test_a_new_wording_price_or_article_title_keeps_the_check_in_date(
@@ -158,3 +167,24 @@ def test_a_new_wording_price_or_article_title_keeps_the_check_in_date(
     other = service.recommend("p1", Role.PATIENT, "a2")  # a new analysis: the count restarts
     schedule = uow.check_ins.get("p1")
     assert schedule is not None and schedule.anchor_at == other.created_at
+
+
+def test_a_product_taken_off_sale_leaves_the_routines_that_use_it_told_why(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    """Before, the routine a person followed kept a product no longer sold (its step's product
+    unknown) until they opened it again, and the change then said nothing of why."""
+    first = service.recommend("p1", Role.PATIENT, "a1")
+    assert "retinol-serum" in chosen(first.routine)
+    clock.advance(days=1)
+    service.remove_product("retinol-serum")
+    assert uow.jobs[-1] == Job(REFRESH_ROUTINES_WITH, {"product_id": "retinol-serum"})
+    assert service.refresh_following("retinol-serum") == 1
+    (now,) = service.history("p1", None, 1)
+    assert "retinol-serum" not in chosen(now.routine)
+    (told,) = uow.inbox.newest("p1", None, 10)
+    assert told.payload["why"] == WHY_NO_LONGER_SOLD
+    assert "pm:retinol-serum" in told.payload["removed"]
+    assert service.refresh_following("retinol-serum") == 0  # its routine no longer has it
+    assert service.refresh_following("plain-spf") == 1  # rebuilt already: nothing new
+    assert len(uow.inbox.newest("p1", None, 10)) == 1

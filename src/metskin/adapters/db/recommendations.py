@@ -13,8 +13,11 @@ from sqlalchemy import (
     Index,
     Row,
     SmallInteger,
+    Text,
     UniqueConstraint,
     bindparam,
+    cast,
+    func,
 )
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
@@ -27,9 +30,9 @@ from metskin.domain.analysis.records import AnalysisStatus
 from metskin.domain.errors import Conflict
 from metskin.domain.ports import Clock, CreatedKey
 from metskin.domain.recommendations.feedback import Feedback, UserContext
+from metskin.domain.recommendations.inputs import care_profile, needs_from_result
 from metskin.domain.recommendations.model import SavedRoutine
 from metskin.domain.recommendations.ports import RecommendationsUowFactory
-from metskin.domain.recommendations.service import care_profile, needs_from_result
 
 RECENT_ANALYSES = 5
 
@@ -173,6 +176,25 @@ class SqlRoutineRepository(SqlRepository[RoutineRow, SavedRoutine]):
     ) -> list[SavedRoutine]:
         rows = _USER_ROUTINES.rows(self._session, before, limit, user=user_id)
         return [self.to_domain(row) for row in rows]
+
+    def following(self, product_id: str, after_user: str | None, limit: int) -> list[str]:
+        """The routine's JSON text searched for the product's id (a step, an alternative or an
+        exclusion): a scan of the routines, for the rare removal of a product, in a job."""
+        newer = _ROUTINES.alias("newer")
+        newest = (
+            core_select(func.max(newer.c.created_at))
+            .where(newer.c.user_id == _ROUTINES.c.user_id)
+            .scalar_subquery()
+        )
+        quoted = product_id.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        query = core_select(_ROUTINES.c.user_id).where(
+            cast(_ROUTINES.c.routine, Text).like(f'%"product_id": "{quoted}"%', escape="!"),
+            _ROUTINES.c.created_at == newest,
+        )
+        if after_user is not None:
+            query = query.where(_ROUTINES.c.user_id > after_user)
+        found = self._session.connection().execute(query.order_by(_ROUTINES.c.user_id).limit(limit))
+        return list(dict.fromkeys(row.user_id for row in found))
 
 
 # --- training data ---------------------------------------------------------------------------

@@ -78,6 +78,10 @@ class RoutineRepository(Protocol):
     def list_for_user(
         self, user_id: str, before: CreatedKey | None, limit: int
     ) -> list[SavedRoutine]: ...
+    def following(self, product_id: str, after_user: str | None, limit: int) -> list[str]:
+        """The ids of the people, by id after `after_user`, whose newest routine has the product
+        in a step."""
+        ...
 
 
 class RecommendationsUnitOfWork(UnitOfWork, Protocol):

@@ -7,11 +7,9 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from metskin.domain.accounts.model import Profile, Role
+from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.profile import MAX_ITEM_LENGTH, MAX_LIST_ITEMS
 from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
@@ -20,7 +18,7 @@ from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.checkins.service import restart
 from metskin.domain.content.loader import load_articles
 from metskin.domain.content.model import Article
-from metskin.domain.errors import Conflict, NotFound, ValidationFailed
+from metskin.domain.errors import Conflict, DomainError, NotFound, ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
@@ -31,10 +29,14 @@ from metskin.domain.recommendations.catalog import Product
 from metskin.domain.recommendations.catalog_cache import CatalogCache
 from metskin.domain.recommendations.errors import ProductNotFound, RetakeNeeded
 from metskin.domain.recommendations.feedback import Feedback, turned_down
-from metskin.domain.recommendations.jobs import REFRESH_ROUTINE
+from metskin.domain.recommendations.inputs import care_profile, needs_from_result
+from metskin.domain.recommendations.jobs import (
+    REFRESH_ROUTINES_WITH,
+    WHY_NO_LONGER_SOLD,
+    WHY_RATING,
+)
 from metskin.domain.recommendations.loader import parse_catalog
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
-from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.payload import (
     lineup_change,
     plain_record,
@@ -51,55 +53,14 @@ from metskin.domain.recommendations.prices import require_rates
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.rules import SafetyRule
 from metskin.domain.recommendations.tips import render_tips, translated_tips
-from metskin.domain.recommendations.vocabulary import CONCERNS
 
 log = logging.getLogger(__name__)
-SELF_REPORTED_SEVERITY = 40.0  # a concern the person named but the photo cannot measure
+FOLLOWERS_PAGE = 200  # people whose routine a removed product leaves, rebuilt per page
 ROUTINE_IDS = uuid.UUID("5f0c1d8e-2b7a-4c39-9e61-7a4d2f3b8c10")  # routine id: analysis + state
 
 TOO_MANY_NAMES = _("Up to {count} ingredients to exclude, of at most {length} characters each.")
 
 RankerFor = Callable[[str], tuple[Ranker | None, str]]  # user id -> (ranker, model version)
-
-
-def needs_from_result(result: ResultReadout, profile: Profile) -> SkinNeeds:
-    severities = {
-        name: concern.score for name, concern in result.concerns.items() if name in CONCERNS
-    }
-    for concern in profile.concerns:
-        if concern in CONCERNS and concern not in severities:
-            severities[concern] = SELF_REPORTED_SEVERITY
-    return SkinNeeds(
-        concerns=severities,
-        skin_type=result.skin_type or profile.skin_type or "normal",
-        monk_tone=result.tone.monk if result.tone else None,
-        fitzpatrick_band=result.tone.fitzpatrick if result.tone else None,
-    )
-
-
-def care_profile(
-    profile: Profile,
-    now: datetime,
-    rates: RatesTable | None = None,
-    feedback: Sequence[Feedback] = (),
-) -> CareProfile:
-    """`feedback`: the person's ratings; the products they turned down stay out."""
-    return CareProfile(
-        birth_year=profile.birth_year,
-        current_year=now.year,
-        pregnant=profile.pregnant,
-        breastfeeding=profile.breastfeeding,
-        sensitive_skin="sensitivity" in profile.concerns,
-        allergies=tuple(profile.allergies),
-        prescribed=tuple(profile.prescribed),
-        turned_down=turned_down(feedback),
-        budget_total=Decimal(profile.budget_total) if profile.budget_total else None,
-        budget_per_product=(
-            Decimal(profile.budget_per_product) if profile.budget_per_product else None
-        ),
-        currency=profile.currency,
-        rates=rates or seed_table(),
-    )
 
 
 def _names_to_exclude(names: Sequence[str]) -> tuple[str, ...]:
@@ -123,10 +84,11 @@ def _is_latest(
     return behind is None or analysis.created_at >= behind.created_at
 
 
-def _refresh_if_turned(uow: RecommendationsUnitOfWork, user_id: str, before: Sequence[str]) -> None:
-    """Queue the rebuild of the person's routine when the products they turned down changed."""
-    if turned_down(uow.feedback.for_user(user_id)) != tuple(before):
-        uow.defer(Job(REFRESH_ROUTINE, {"user_id": user_id}))
+def _turns(uow: RecommendationsUnitOfWork, user_id: str, change: Callable[[], object]) -> bool:
+    """Whether `change` (to the person's ratings) changed the products they turned down."""
+    before = turned_down(uow.feedback.for_user(user_id))
+    change()
+    return turned_down(uow.feedback.for_user(user_id)) != before
 
 
 class RecommendationService:
@@ -159,10 +121,16 @@ class RecommendationService:
         return self.for_analysis(analysis, by_owner=analysis.owner_id == viewer_id)
 
     def for_analysis(
-        self, analysis: Analysis, result: dict[str, Any] | None = None, *, by_owner: bool = True
+        self,
+        analysis: Analysis,
+        result: dict[str, Any] | None = None,
+        *,
+        by_owner: bool = True,
+        why: str = "",
     ) -> SavedRoutine:
         """The routine for a finished analysis, for its owner (`by_owner`: they or the
-        pipeline ask) or another reader; saved once per analysis and profile state (`_save`)."""
+        pipeline ask) or another reader; saved once per analysis and profile state (`_save`).
+        `why`: what made it be built again (`jobs.WHY`), told with a change."""
         if result is None:
             if analysis.status is AnalysisStatus.FAILED:
                 raise RetakeNeeded(
@@ -191,7 +159,9 @@ class RecommendationService:
         payload = serialise(routine, tips, self._articles(), translated_tips(needs, profile))
         key = profile_hash(needs, profile, payload)
         zone = owner.profile.time_zone
-        return self._save(analysis, key, model_version, payload, by_owner=by_owner, time_zone=zone)
+        return self._save(
+            analysis, key, model_version, payload, by_owner=by_owner, time_zone=zone, why=why
+        )
 
     def after_measuring(self, analysis: Analysis, result: dict[str, Any]) -> None:
         """The pipeline's RECOMMENDING stage: build and save the routine for a usable result."""
@@ -207,6 +177,7 @@ class RecommendationService:
         *,
         by_owner: bool,
         time_zone: str,  # the owner's: their check-in is counted in its calendar days
+        why: str = "",
     ) -> SavedRoutine:
         """The routine saved before for this analysis and profile state, if any. Otherwise it
         becomes the person's current routine (the first of `myRoutines`, the one check-ins
@@ -237,7 +208,7 @@ class RecommendationService:
             if not by_owner or not _is_latest(uow, analysis, current):
                 return existing or routine
             with contextlib.suppress(Conflict):  # a concurrent request or job saved it
-                routine = self._make_current(uow, routine, existing, current, time_zone)
+                routine = self._make_current(uow, routine, existing, current, time_zone, why)
         return routine
 
     @staticmethod
@@ -247,6 +218,7 @@ class RecommendationService:
         existing: SavedRoutine | None,
         current: SavedRoutine | None,
         time_zone: str,
+        why: str,
     ) -> SavedRoutine:
         """`routine` saved (or `existing`, saved before for the same state, renewed) as the
         person's routine from now. The check-in count restarts with a new analysis (the
@@ -267,12 +239,14 @@ class RecommendationService:
             restart(uow, routine.user_id, routine.created_at, time_zone)
         if change is not None:
             change["analysis_id"] = routine.analysis_id
+            if why:
+                change["why"] = why
             told = entries.routine_changed(routine.user_id, routine.id, change, again_at)
             tell(uow, told, routine.created_at)
         uow.commit()
         return routine
 
-    def refresh_current(self, user_id: str) -> SavedRoutine | None:
+    def refresh_current(self, user_id: str, why: str = "") -> SavedRoutine | None:
         """The person's current routine built again from what they say now (profile, ratings)
         and the catalog now: the job `REFRESH_ROUTINE` runs it after a change, so the routine
         they follow drops what no longer suits them at once, and they are told. None when they
@@ -282,7 +256,7 @@ class RecommendationService:
             analysis = uow.analyses.get(found[0].analysis_id) if found else None
         if analysis is None or analysis.status is not AnalysisStatus.DONE:
             return None
-        return self.for_analysis(analysis, by_owner=True)
+        return self.for_analysis(analysis, by_owner=True, why=why)
 
     def history(self, user_id: str, before: CreatedKey | None, limit: int) -> list[SavedRoutine]:
         return read(
@@ -294,28 +268,37 @@ class RecommendationService:
     def rate(self, user_id: str, product_id: str, rating: int, outcome: str | None) -> Feedback:
         """The person's rating of a product (rating again replaces it). One that turns the
         product down (irritated, or 1-2) or takes that back rebuilds their current routine
-        at once (`refresh_current`, in a job), which tells them what changed."""
+        before it answers (`_rebuild_for_rating`)."""
         feedback = Feedback(user_id, product_id, rating, outcome, self._clock())
         with self._uow_factory() as uow:
             if uow.catalog.raw_product(product_id) is None:
                 raise ProductNotFound("No such product.", field="productId")
-            before = turned_down(uow.feedback.for_user(user_id))
-            uow.feedback.put(feedback)  # rating again updates the one rating
-            _refresh_if_turned(uow, user_id, before)
+            # rating again updates the one rating
+            turned = _turns(uow, user_id, lambda: uow.feedback.put(feedback))
             uow.commit()
+        self._rebuild_for_rating(turned, user_id)
         return feedback
 
     def unrate(self, user_id: str, product_id: str) -> bool:
         """The person takes their rating of a product back (said "irritated" by mistake, or
         wants to try it again): it is forgotten, as if never given, also for a product no
-        longer sold. False when there was none. A product it kept out may come back into
-        their routine at once (the rebuild job)."""
+        longer sold. False when there was none. A product it kept out comes back into their
+        routine at once, where it fits."""
+        removed: list[bool] = []
         with self._uow_factory() as uow:
-            before = turned_down(uow.feedback.for_user(user_id))
-            removed = uow.feedback.remove(user_id, product_id)
-            _refresh_if_turned(uow, user_id, before)
+            forget = lambda: removed.append(uow.feedback.remove(user_id, product_id))  # noqa: E731
+            turned = _turns(uow, user_id, forget)
             uow.commit()
-        return removed
+        self._rebuild_for_rating(turned, user_id)
+        return removed[0]
+
+    def _rebuild_for_rating(self, turned: bool, user_id: str) -> None:
+        """The routine the person follows, built again now when their ratings turned a product
+        down or back (`turned`): the page they read next shows it, and the change is told as
+        a rating's (`WHY_RATING`). Not in a job: the page's own read would race it."""
+        if turned:
+            with contextlib.suppress(DomainError):  # no routine to rebuild: the rating stands
+                self.refresh_current(user_id, WHY_RATING)
 
     # --- catalog -----------------------------------------------------------------------
 
@@ -373,8 +356,29 @@ class RecommendationService:
             if not uow.catalog.deactivate_product(product_id, self._clock()):
                 raise ProductNotFound("No such product.", field="id")
             uow.catalog.bump_version()
+            # the people following a routine with it get another, and are told why
+            uow.defer(Job(REFRESH_ROUTINES_WITH, {"product_id": product_id}))
             uow.commit()
         self.catalog.invalidate()
+
+    def refresh_following(self, product_id: str) -> int:
+        """Each current routine that uses a product taken off sale, built again without it
+        (the job `REFRESH_ROUTINES_WITH`), told as "a product in it is no longer sold"; how
+        many were. Idempotent: a routine rebuilt already finds itself."""
+        self.catalog.invalidate()  # the job may run in a process that read the catalog before
+        after, refreshed = None, 0
+        while True:
+            with self._uow_factory() as uow:
+                page = uow.routines.following(product_id, after, FOLLOWERS_PAGE)
+            for user_id in page:
+                try:
+                    self.refresh_current(user_id, WHY_NO_LONGER_SOLD)
+                    refreshed += 1
+                except DomainError:  # one person's (an account closing): the others go on
+                    log.warning("routine of %s not rebuilt", user_id, exc_info=True)
+            if len(page) < FOLLOWERS_PAGE:
+                return refreshed
+            after = page[-1]
 
     def save_ingredient(self, raw: dict[str, Any]) -> None:
         with self._uow_factory() as uow:
