@@ -140,3 +140,6 @@ async def test_a_product_taken_off_sale_leaves_the_routine_at_once_told_why(
     edges = (await client.data(CHANGES))["notifications"]["edges"]
     (told,) = [e["node"]["details"] for e in edges if e["node"]["kind"] == "ROUTINE_CHANGED"]
     assert told["why"] == "NO_LONGER_SOLD" and f"am:{sunscreen}" in told["removed"]
+    # It irritated them while they used it: that can still be said (PRODUCT_NOT_FOUND before).
+    await client.data(RATE, p=sunscreen, r=1, o="IRRITATED")
+    assert await client.error_codes(RATE, p="never-sold", r=1, o=None) == ["PRODUCT_NOT_FOUND"]

@@ -69,6 +69,9 @@ class FakeCatalogRepository(InMemoryRepository):
         stored = self.products.get(product_id)
         return copy.deepcopy(stored.raw) if stored and stored.active else None
 
+    def known(self, product_id: str) -> bool:
+        return product_id in self.products
+
     def save_ingredient(self, raw: dict[str, Any]) -> None:
         self.ingredients[normalise(str(raw["inci_name"]))] = copy.deepcopy(raw)
 

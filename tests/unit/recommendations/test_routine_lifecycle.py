@@ -7,10 +7,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from metskin.domain.accounts.model import Role
 from metskin.domain.content.loader import load_articles
 from metskin.domain.content.model import Article
 from metskin.domain.messages import Job
+from metskin.domain.recommendations.errors import ProductNotFound
 from metskin.domain.recommendations.jobs import (
     REFRESH_ROUTINE,
     REFRESH_ROUTINES_WITH,
@@ -188,3 +191,18 @@ def test_a_product_taken_off_sale_leaves_the_routines_that_use_it_told_why(
     assert service.refresh_following("retinol-serum") == 0  # its routine no longer has it
     assert service.refresh_following("plain-spf") == 1  # rebuilt already: nothing new
     assert len(uow.inbox.newest("p1", None, 10)) == 1
+
+
+def test_a_product_no_longer_sold_can_still_be_rated_and_stays_out_if_it_returns(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    """Before: `PRODUCT_NOT_FOUND` for the serum the person used until it left the catalog."""
+    service.recommend("p1", Role.PATIENT, "a1")
+    service.remove_product("retinol-serum")
+    rated = service.rate("p1", "retinol-serum", 1, "irritated")
+    assert rated.product_id == "retinol-serum"
+    with pytest.raises(ProductNotFound):
+        service.rate("p1", "never-sold", 3, None)
+    service.load_catalog(INGREDIENTS, PRODUCTS)  # back on sale
+    clock.advance(days=1)
+    assert "retinol-serum" not in chosen(service.recommend("p1", Role.PATIENT, "a1").routine)

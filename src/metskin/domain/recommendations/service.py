@@ -271,7 +271,7 @@ class RecommendationService:
         before it answers (`_rebuild_for_rating`)."""
         feedback = Feedback(user_id, product_id, rating, outcome, self._clock())
         with self._uow_factory() as uow:
-            if uow.catalog.raw_product(product_id) is None:
+            if not uow.catalog.known(product_id):  # one no longer sold may have irritated
                 raise ProductNotFound("No such product.", field="productId")
             # rating again updates the one rating
             turned = _turns(uow, user_id, lambda: uow.feedback.put(feedback))
