@@ -29,6 +29,7 @@ from metskin.workers.appointments import appointment_actors
 from metskin.workers.checkins import check_in_actors
 from metskin.workers.metrics import JobMetrics
 from metskin.workers.privacy import privacy_actors
+from metskin.workers.recommendations import recommendation_actors
 from metskin.workers.scanning import PeriodicScans, Scan
 from metskin.workers.skinmodel import skin_model_actors
 
@@ -113,6 +114,7 @@ def declare_workers(container: Container) -> None:
             *appointment_actors(container.messenger),
             *check_in_actors(container.check_in_messenger),
             *privacy_actors(container.privacy),
+            *recommendation_actors(container.recommendations),
             *skin_model_actors(
                 Retraining(
                     container.skin_models,

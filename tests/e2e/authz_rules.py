@@ -550,6 +550,12 @@ MUTATIONS = [
         variables=lambda world, who: {"id": world.product_id},
     ),
     rule(
+        "Mutation.removeRating",
+        "mutation($id: ID!) { removeRating(productId: $id) }",
+        OWN,
+        variables=lambda world, who: {"id": world.product_id},
+    ),
+    rule(
         "Mutation.saveProduct",
         "mutation($p: JSON!) { saveProduct(product: $p) { id } }",
         "U F F F F ok",

@@ -33,6 +33,16 @@ async def test_articles_read_in_the_requests_language(
         '{ articles(first: 5, filter: {search: "crème"}) { edges { node { locale } } } }'
     )
     assert {e["node"]["locale"] for e in found["articles"]["edges"]} == {"fr"}
+    # Typed without the accent (a phone keyboard), it finds the same: before, none.
+    typed = await client.data(
+        '{ articles(first: 5, filter: {search: "creme"}) { edges { node { locale } } } }'
+    )
+    assert typed == found
+    plain, accented = [
+        (await client.http.get("/learn", params={"search": word})).text.count('href="/learn/')
+        for word in ("eczema", "eczéma")
+    ]
+    assert plain == accented > 0
     page = await client.http.get("/learn/spf-basics")
     assert '<article lang="fr">' in page.text and "Ce que mesure le FPS" in page.text
     client.http.headers["accept-language"] = "de-AT"

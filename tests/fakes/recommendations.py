@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -67,6 +68,9 @@ class FakeCatalogRepository(InMemoryRepository):
     def raw_product(self, product_id: str) -> dict[str, Any] | None:
         stored = self.products.get(product_id)
         return copy.deepcopy(stored.raw) if stored and stored.active else None
+
+    def known(self, product_id: str) -> bool:
+        return product_id in self.products
 
     def save_ingredient(self, raw: dict[str, Any]) -> None:
         self.ingredients[normalise(str(raw["inci_name"]))] = copy.deepcopy(raw)
@@ -130,6 +134,11 @@ class FakeFeedbackRepository(InMemoryRepository):
         key = (feedback.user_id, feedback.product_id)
         self.rows = [f for f in self.rows if (f.user_id, f.product_id) != key] + [feedback]
 
+    def remove(self, user_id: str, product_id: str) -> bool:
+        kept = [f for f in self.rows if (f.user_id, f.product_id) != (user_id, product_id)]
+        removed, self.rows = len(kept) != len(self.rows), kept
+        return removed
+
     def iter_all(self, batch: int = 10_000) -> Iterator[Feedback]:
         for start in range(0, len(self.rows), batch):
             yield from self.rows[start : start + batch]
@@ -153,10 +162,24 @@ class FakeRoutineRepository(InMemoryTable[SavedRoutine]):
             None,
         )
 
+    def renew(self, routine_id: str, at: datetime) -> None:
+        self.rows[routine_id] = replace(self.rows[routine_id], created_at=at)
+
     def list_for_user(
         self, user_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[SavedRoutine]:
         return self.page(lambda r: r.user_id == user_id, before, limit, newest=True)
+
+    def following(self, product_id: str, after_user: str | None, limit: int) -> list[str]:
+        mention = f'"product_id": "{product_id}"'
+        users = sorted({r.user_id for r in self.rows.values()})
+        found = [
+            user
+            for user in users
+            if (after_user is None or user > after_user)
+            and mention in json.dumps(self.list_for_user(user, None, 1)[0].routine)
+        ]
+        return found[:limit]
 
     def check_constraints(self) -> None:
         keys = Counter((r.analysis_id, r.profile_hash) for r in self.rows.values())

@@ -4,14 +4,15 @@ SQLite and MariaDB; no ORM row built or kept in the session."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from metskin.adapters.db.recommendations import RoutineRow
 from metskin.bootstrap import Container
+from metskin.domain.errors import Conflict
 from metskin.domain.recommendations.model import SavedRoutine
 from tests.integration.test_analysis_db import (
     START,
@@ -74,5 +75,56 @@ def test_routines_are_inserted_and_read_with_core_statements_as_the_orm_read_the
     assert [saved for page in pages for saved in page] == newest_first
     with container.new_uow() as uow:
         assert uow.routines.list_for_user(other, None, 3) == []
-        with pytest.raises(IntegrityError):  # one routine per analysis and profile state
+        with pytest.raises(Conflict):  # one routine per analysis and profile state
             uow.routines.add(SavedRoutine(**{**made[0].__dict__, "id": "another"}))
+    # The oldest becomes the person's routine again (a state they had before): first now.
+    again = replace(newest_first[-1], created_at=newest_first[0].created_at + timedelta(days=1))
+    with container.new_uow() as uow:
+        uow.routines.renew(again.id, again.created_at)
+        uow.commit()
+    with container.new_uow() as uow:
+        assert uow.routines.list_for_user(owner, None, 2) == [again, newest_first[0]]
+
+
+def test_the_people_whose_newest_routine_has_a_product_are_found_by_pages(
+    container: Container,
+) -> None:
+    """For a product taken off sale: only newest routines count, and the id is matched as
+    written (a `_` or `%` in it is no wildcard)."""
+    product = "x_y%z"
+
+    def routine(owner: str, n: int, product_id: str, time: str = "am") -> SavedRoutine:
+        with container.new_uow() as uow:
+            (analysis, *_) = uow.analyses.list_for_owner(owner, None, 1)
+        steps = {"am": [], "pm": [], time: [{"product_id": product_id, "price": "9.00"}]}
+        return SavedRoutine(
+            id=f"r-{owner[:8]}-{n}",
+            user_id=owner,
+            analysis_id=analysis.id,
+            profile_hash=f"{n:064d}",
+            created_at=START + timedelta(days=n),
+            routine=steps,
+        )
+
+    people = [add_user(container, f"p{n}@example.com") for n in range(4)]
+    for person in people:
+        add_analyses(container, person, 1)
+    made = [
+        routine(people[0], 0, product),  # an older routine only
+        routine(people[0], 1, "p1"),
+        routine(people[1], 0, product),
+        routine(people[2], 0, "p2"),
+        routine(people[2], 1, product, "pm"),
+        routine(people[3], 0, "xAyBz"),  # what `x_y%z` would match as a pattern
+    ]
+    with container.new_uow() as uow:
+        for saved in made:
+            uow.routines.add(saved)
+        uow.commit()
+    with container.new_uow() as uow:
+        found = uow.routines.following(product, None, 10)
+        assert found == sorted([people[1], people[2]])
+        first = uow.routines.following(product, None, 1)
+        assert first == found[:1]
+        assert uow.routines.following(product, first[0], 1) == found[1:]
+        assert uow.routines.following("xAyBz", None, 10) == [people[3]]

@@ -17,6 +17,7 @@ from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.errors import Conflict, Unauthenticated, ValidationFailed
 from metskin.domain.messages import Job
+from metskin.domain.recommendations.jobs import REFRESH_ROUTINE
 from tests.fakes.accounts import FakeAccountsUnitOfWork
 from tests.fakes.infra import FakeAccessTokens, FakeClock, FakeHasher
 
@@ -238,6 +239,26 @@ def test_update_profile_validates_and_saves(accounts: AccountService) -> None:
     assert updated.profile.concerns == ["acne", "redness"]
     assert updated.profile.allergies == ["Linalool", "fragrance"]
     assert accounts.get_user(user.id).profile.time_zone == "America/New_York"
+
+
+def test_a_change_to_what_the_routine_is_built_from_queues_its_rebuild(
+    accounts: AccountService, uow: FakeAccountsUnitOfWork
+) -> None:
+    """Saying one is pregnant (an allergy, a budget) rebuilds the routine one follows at once
+    (`REFRESH_ROUTINE`); a name, an opt-out or the same value again does not."""
+    user = accounts.register("maya@example.com", PASSWORD)
+
+    def rebuilds() -> int:
+        return len([job for job in uow.jobs if job.actor == REFRESH_ROUTINE])
+
+    accounts.update_profile(user.id, {"display_name": "Maya", "email_opt_in": False})
+    assert rebuilds() == 0
+    accounts.update_profile(user.id, {"sex": "female", "pregnant": True})
+    assert rebuilds() == 1
+    accounts.update_profile(user.id, {"pregnant": True, "display_name": "M."})
+    assert rebuilds() == 1
+    accounts.update_profile(user.id, {"allergies": ["oats"]})
+    assert rebuilds() == 2
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,26 @@ def test_search_and_related_speak_the_readers_language(content: ContentService) 
     assert related and all(a.locale == "de" for a in related)
 
 
+@pytest.mark.parametrize(
+    ("language", "typed", "written"),
+    [
+        ("fr", "eczema", "eczéma"),  # a phone keyboard without accents
+        ("fr", "creme solaire", "crème solaire"),
+        ("fr", "ROSACEE", "rosacée"),
+        ("de", "Roetung", "Rötung"),  # a keyboard without umlauts
+        ("de", "rotung", "Rötung"),
+        ("en", "Eczéma", "eczema"),
+    ],
+)
+def test_search_finds_words_typed_without_accents_or_umlauts(
+    content: ContentService, language: str, typed: str, written: str
+) -> None:
+    """Before, a French reader typing "eczema" found none of the four articles on eczéma."""
+    as_written = content.articles(ArticleFilter(search=written), None, 50, language)
+    assert as_written
+    assert content.articles(ArticleFilter(search=typed), None, 50, language) == as_written
+
+
 def test_an_editor_saves_a_translation_and_keeps_the_english(content: ContentService) -> None:
     text = checked_article(
         "melasma", "Mélasma (revu)", ["pigmentation", "melasma"], 3, "Résumé.", "## Un\n\nTexte."

@@ -231,6 +231,12 @@ class SqlCatalogRepository:
         row = self._session.get(ProductRow, product_id)
         return row.data if row and row.active else None
 
+    def known(self, product_id: str) -> bool:
+        found = self._session.connection().execute(
+            core_select(_PRODUCTS.c.id).where(_PRODUCTS.c.id == product_id)
+        )
+        return found.first() is not None
+
     def save_ingredient(self, raw: dict[str, Any]) -> None:
         name = str(raw["inci_name"])
         self._session.merge(IngredientRow(inci_key=normalise(name), inci_name=name, data=raw))

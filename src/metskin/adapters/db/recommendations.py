@@ -13,21 +13,26 @@ from sqlalchemy import (
     Index,
     Row,
     SmallInteger,
+    Text,
     UniqueConstraint,
     bindparam,
+    cast,
+    func,
 )
 from sqlalchemy import select as core_select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from metskin.adapters.db.repository import KeysetStatements, SqlRepository, values_of
+from metskin.adapters.db.repository import CONFLICTING, KeysetStatements, SqlRepository, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import AnalysisStatus
+from metskin.domain.errors import Conflict
 from metskin.domain.ports import Clock, CreatedKey
 from metskin.domain.recommendations.feedback import Feedback, UserContext
+from metskin.domain.recommendations.inputs import care_profile, needs_from_result
 from metskin.domain.recommendations.model import SavedRoutine
 from metskin.domain.recommendations.ports import RecommendationsUowFactory
-from metskin.domain.recommendations.service import care_profile, needs_from_result
 
 RECENT_ANALYSES = 5
 
@@ -93,6 +98,17 @@ class SqlFeedbackRepository:
         row.created_at = feedback.created_at
         self._session.add(row)
 
+    def remove(self, user_id: str, product_id: str) -> bool:
+        rows = self._session.exec(
+            select(FeedbackRow)
+            .where(FeedbackRow.user_id == user_id)
+            .where(FeedbackRow.product_id == product_id)
+        ).all()
+        for row in rows:
+            self._session.delete(row)
+        self._session.flush()
+        return bool(rows)
+
     def iter_all(self, batch: int = 10_000) -> Iterator[Feedback]:
         last_id = 0
         while True:
@@ -136,8 +152,17 @@ class SqlRoutineRepository(SqlRepository[RoutineRow, SavedRoutine]):
         return RoutineRow(**values_of(saved, ROUTINE_FIELDS))
 
     def add(self, saved: SavedRoutine) -> None:
-        """One Core INSERT now (the unique key refuses a second one of the same state)."""
-        self._session.connection().execute(_INSERT_ROUTINE, values_of(saved, ROUTINE_FIELDS))
+        """One Core INSERT now: the unique key refuses a second one of the same state (a
+        request and the rebuild job at once), as Conflict."""
+        try:
+            self._session.connection().execute(_INSERT_ROUTINE, values_of(saved, ROUTINE_FIELDS))
+        except IntegrityError as error:
+            raise Conflict(CONFLICTING) from error
+
+    def renew(self, routine_id: str, at: datetime) -> None:
+        self._session.connection().execute(
+            _ROUTINES.update().where(_ROUTINES.c.id == routine_id).values(created_at=at)
+        )
 
     def find(self, analysis_id: str, profile_hash: str) -> SavedRoutine | None:
         found = self._session.connection().execute(
@@ -151,6 +176,25 @@ class SqlRoutineRepository(SqlRepository[RoutineRow, SavedRoutine]):
     ) -> list[SavedRoutine]:
         rows = _USER_ROUTINES.rows(self._session, before, limit, user=user_id)
         return [self.to_domain(row) for row in rows]
+
+    def following(self, product_id: str, after_user: str | None, limit: int) -> list[str]:
+        """The routine's JSON text searched for the product's id (a step, an alternative or an
+        exclusion): a scan of the routines, for the rare removal of a product, in a job."""
+        newer = _ROUTINES.alias("newer")
+        newest = (
+            core_select(func.max(newer.c.created_at))
+            .where(newer.c.user_id == _ROUTINES.c.user_id)
+            .scalar_subquery()
+        )
+        quoted = product_id.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        query = core_select(_ROUTINES.c.user_id).where(
+            cast(_ROUTINES.c.routine, Text).like(f'%"product_id": "{quoted}"%', escape="!"),
+            _ROUTINES.c.created_at == newest,
+        )
+        if after_user is not None:
+            query = query.where(_ROUTINES.c.user_id > after_user)
+        found = self._session.connection().execute(query.order_by(_ROUTINES.c.user_id).limit(limit))
+        return list(dict.fromkeys(row.user_id for row in found))
 
 
 # --- training data ---------------------------------------------------------------------------

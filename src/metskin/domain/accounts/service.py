@@ -48,6 +48,7 @@ from metskin.domain.i18n.marks import _
 from metskin.domain.messages import Job
 from metskin.domain.money.model import local_currency, seed_table
 from metskin.domain.ports import Clock, CreatedKey
+from metskin.domain.recommendations.jobs import CARE_FIELDS, REFRESH_ROUTINE, WHY_PROFILE
 
 
 @dataclass(frozen=True)
@@ -221,8 +222,12 @@ class AccountService:
         with self.uow_factory() as uow:
             user = found_user(uow.users.get(user_id))
             updated = apply_profile_changes(user.profile, changes, self.clock())
-            user.profile = self._checked(updated, changes, user.profile)
+            before, user.profile = user.profile, self._checked(updated, changes, user.profile)
             uow.users.save(user)
+            if any(getattr(before, name) != getattr(user.profile, name) for name in CARE_FIELDS):
+                # what the routine is built from: the one they follow is rebuilt at once
+                # (a pregnancy's contraindicated products leave it), and they are told
+                uow.defer(Job(REFRESH_ROUTINE, {"user_id": user_id, "why": WHY_PROFILE}))
             uow.commit()
         return user
 

@@ -200,6 +200,15 @@ class AppointmentMessenger:
             return None
         return _Parties(appointment, patient, doctor)
 
+    def _in_their_calendar(self, appointment: Appointment, message: AppointmentMessage) -> bool:
+        """A move or cancellation of an appointment whose invite went to the person's address:
+        its email carries the update (or CANCEL) of the event the invite put in their calendar,
+        so it goes even after they turned emails off. Otherwise their calendar keeps the old
+        time, or a visit that no longer exists, and its alert reminds them of it."""
+        if message not in (AppointmentMessage.RESCHEDULED, AppointmentMessage.CANCELLED):
+            return False
+        return any(self.notifications.was_sent(key) for key in _invite_keys(appointment))
+
     def _send(
         self,
         parties: _Parties,
@@ -229,7 +238,7 @@ class AppointmentMessenger:
             manage_url=self.settings.manage_url(appointment.id),
         )
         sent = 0
-        if profile.email_opt_in:
+        if profile.email_opt_in or self._in_their_calendar(appointment, message):
             email = self.renderer.render_email(
                 message.template,
                 patient.email,
@@ -270,6 +279,16 @@ class AppointmentMessenger:
                 _channel_key(key, "sms"), OutgoingSms(number, body)
             )
         return sent
+
+
+def _invite_keys(appointment: Appointment) -> list[str]:
+    """The dedupe keys of the emails that carried the appointment's calendar invite: the
+    confirmation, and each move's."""
+    moves = range(1, len(appointment.history) + 1)
+    return [
+        f"appt:{appointment.id}:confirmed:0:email",
+        *(f"appt:{appointment.id}:rescheduled:{n}:email" for n in moves),
+    ]
 
 
 def _job_may_send(reminder: Reminder, start: str | None, now: datetime | None) -> bool:

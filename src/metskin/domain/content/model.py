@@ -7,6 +7,7 @@ replace or hide a packaged item of the same slug, and every change is logged (`E
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -186,6 +187,17 @@ class EditorChange:
     id: int | None = None
 
 
+def searchable(text: str) -> str:
+    """`text` as a search compares it: case, accents and ligatures dropped, and the German
+    umlauts' typed forms read as the letter ("eczema" finds "eczéma", "Roetung" and "rotung"
+    find "Rötung", "oeil" finds "œil"). Both sides go through it, so a word stays itself."""
+    folded = text.casefold().replace("œ", "oe").replace("æ", "ae")
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c)
+    )
+    return plain.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+
+
 @dataclass(frozen=True)
 class ArticleFilter:
     """Every given value must match; `search` words may appear anywhere in the article."""
@@ -196,8 +208,10 @@ class ArticleFilter:
     skin_type: str | None = None
 
     def matches(self, article: Article) -> bool:
-        words = self.search.lower().split()
-        text = f"{article.title} {article.summary} {' '.join(article.tags)} {article.body}".lower()
+        words = searchable(self.search).split()
+        text = searchable(
+            f"{article.title} {article.summary} {' '.join(article.tags)} {article.body}"
+        )
         return (
             (self.tag is None or self.tag.lower() in article.tags)
             and (self.concern is None or self.concern in article.concerns)

@@ -73,11 +73,12 @@ def check_in_due(user_id: str, due: str) -> InboxEntry:
     return InboxEntry(user_id, NotificationKind.CHECK_IN_DUE, f"check-in:{due}", {"due": due})
 
 
-def routine_changed(user_id: str, routine_id: str, payload: dict[str, Any]) -> InboxEntry:
-    """Once per saved routine that differs from the one before."""
+def routine_changed(
+    user_id: str, routine_id: str, payload: dict[str, Any], again_at: str = ""
+) -> InboxEntry:
+    """Once per saved routine that differs from the one before, and once more each time it
+    becomes the person's routine again (`again_at`: that moment, ISO)."""
+    key = f"routine:{routine_id}:{again_at}" if again_at else f"routine:{routine_id}"
     return InboxEntry(
-        user_id,
-        NotificationKind.ROUTINE_CHANGED,
-        f"routine:{routine_id}",
-        {"routine_id": routine_id, **payload},
+        user_id, NotificationKind.ROUTINE_CHANGED, key, {"routine_id": routine_id, **payload}
     )

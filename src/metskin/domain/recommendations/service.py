@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
-import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from metskin.domain.accounts.model import Profile, Role
+from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.profile import MAX_ITEM_LENGTH, MAX_LIST_ITEMS
 from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
@@ -22,19 +18,25 @@ from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.checkins.service import restart
 from metskin.domain.content.loader import load_articles
 from metskin.domain.content.model import Article
-from metskin.domain.errors import Conflict, NotFound, ValidationFailed
+from metskin.domain.errors import Conflict, DomainError, NotFound, ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
+from metskin.domain.messages import Job
 from metskin.domain.money.model import RatesTable, seed_table
 from metskin.domain.ports import Clock, CreatedKey, read
-from metskin.domain.recommendations.candidates import CandidateIndex
-from metskin.domain.recommendations.catalog import Catalog, Product, normalise
-from metskin.domain.recommendations.errors import InvalidProduct, ProductNotFound, RetakeNeeded
+from metskin.domain.recommendations.catalog import Product
+from metskin.domain.recommendations.catalog_cache import CatalogCache
+from metskin.domain.recommendations.errors import ProductNotFound, RetakeNeeded
 from metskin.domain.recommendations.feedback import Feedback, turned_down
+from metskin.domain.recommendations.inputs import care_profile, needs_from_result
+from metskin.domain.recommendations.jobs import (
+    REFRESH_ROUTINES_WITH,
+    WHY_NO_LONGER_SOLD,
+    WHY_RATING,
+)
 from metskin.domain.recommendations.loader import parse_catalog
 from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
-from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.payload import (
     lineup_change,
     plain_record,
@@ -48,72 +50,17 @@ from metskin.domain.recommendations.ports import (
 )
 from metskin.domain.recommendations.prescribed import check_prescribed, prescription_actives
 from metskin.domain.recommendations.prices import require_rates
-from metskin.domain.recommendations.records import RecordProblem
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.rules import SafetyRule
 from metskin.domain.recommendations.tips import render_tips, translated_tips
-from metskin.domain.recommendations.vocabulary import CONCERNS
 
 log = logging.getLogger(__name__)
-CATALOG_CHECK_SECONDS = 1.0  # how stale the in-memory catalog may be
-SELF_REPORTED_SEVERITY = 40.0  # a concern the person named but the photo cannot measure
+FOLLOWERS_PAGE = 200  # people whose routine a removed product leaves, rebuilt per page
 ROUTINE_IDS = uuid.UUID("5f0c1d8e-2b7a-4c39-9e61-7a4d2f3b8c10")  # routine id: analysis + state
 
 TOO_MANY_NAMES = _("Up to {count} ingredients to exclude, of at most {length} characters each.")
 
 RankerFor = Callable[[str], tuple[Ranker | None, str]]  # user id -> (ranker, model version)
-
-
-def needs_from_result(result: ResultReadout, profile: Profile) -> SkinNeeds:
-    severities = {
-        name: concern.score for name, concern in result.concerns.items() if name in CONCERNS
-    }
-    for concern in profile.concerns:
-        if concern in CONCERNS and concern not in severities:
-            severities[concern] = SELF_REPORTED_SEVERITY
-    return SkinNeeds(
-        concerns=severities,
-        skin_type=result.skin_type or profile.skin_type or "normal",
-        monk_tone=result.tone.monk if result.tone else None,
-        fitzpatrick_band=result.tone.fitzpatrick if result.tone else None,
-    )
-
-
-def care_profile(
-    profile: Profile,
-    now: datetime,
-    rates: RatesTable | None = None,
-    feedback: Sequence[Feedback] = (),
-) -> CareProfile:
-    """`feedback`: the person's ratings; the products they turned down stay out."""
-    return CareProfile(
-        birth_year=profile.birth_year,
-        current_year=now.year,
-        pregnant=profile.pregnant,
-        breastfeeding=profile.breastfeeding,
-        sensitive_skin="sensitivity" in profile.concerns,
-        allergies=tuple(profile.allergies),
-        prescribed=tuple(profile.prescribed),
-        turned_down=turned_down(feedback),
-        budget_total=Decimal(profile.budget_total) if profile.budget_total else None,
-        budget_per_product=(
-            Decimal(profile.budget_per_product) if profile.budget_per_product else None
-        ),
-        currency=profile.currency,
-        rates=rates or seed_table(),
-    )
-
-
-def checked(
-    raw_ingredients: Sequence[Mapping[str, Any]], raw_products: Sequence[Mapping[str, Any]]
-) -> Catalog:
-    """The records parsed, or InvalidProduct naming the record and field at fault."""
-    try:
-        return parse_catalog(raw_ingredients, raw_products, [])
-    except RecordProblem as problem:
-        raise InvalidProduct(str(problem), field=problem.field) from problem
-    except ValueError as error:
-        raise InvalidProduct(str(error), field="input") from error
 
 
 def _names_to_exclude(names: Sequence[str]) -> tuple[str, ...]:
@@ -137,71 +84,11 @@ def _is_latest(
     return behind is None or analysis.created_at >= behind.created_at
 
 
-class CatalogCache:
-    """The catalog in memory, reloaded when its version in the database changes."""
-
-    def __init__(
-        self, uow_factory: RecommendationsUowFactory, rules: tuple[SafetyRule, ...]
-    ) -> None:
-        self._uow_factory = uow_factory
-        self._rules = rules
-        self._lock = threading.Lock()
-        self._version = -1
-        self._checked_at = 0.0
-        self._index: CandidateIndex | None = None
-        self._raw_ingredients: list[Mapping[str, Any]] = []
-
-    def index(self) -> CandidateIndex:
-        with self._lock:
-            if self._index is None or time.monotonic() - self._checked_at > CATALOG_CHECK_SECONDS:
-                self._refresh()
-            assert self._index is not None
-            return self._index
-
-    def parse_products(self, raw: Sequence[Mapping[str, Any]]) -> list[Product]:
-        """Validates product records against the current ingredients."""
-        self.index()
-        return list(checked(self._raw_ingredients, raw).products)
-
-    def check_ingredient(
-        self, raw: Mapping[str, Any], products: Sequence[Mapping[str, Any]]
-    ) -> None:
-        """Validates an ingredient record with the whole catalog it would join (`products`, the
-        stored ones): a record every product still parses with, or InvalidProduct."""
-        self.index()
-        checked([raw], [])  # its own fields first, named as such
-        key = normalise(str(raw["inci_name"]))
-        others = [i for i in self._raw_ingredients if normalise(str(i["inci_name"])) != key]
-        checked([*others, raw], products)
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._checked_at = 0.0
-
-    def _refresh(self) -> None:
-        with self._uow_factory() as uow:
-            version = uow.catalog.version()
-            if version != self._version or self._index is None:
-                raw_ingredients: list[Mapping[str, Any]] = list(uow.catalog.raw_ingredients())
-                raw_products = uow.catalog.raw_products()
-                try:
-                    catalog = parse_catalog(raw_ingredients, raw_products, [])
-                except ValueError:
-                    if self._index is None:
-                        raise
-                    # A stored record no longer parses (written by an older version, or by
-                    # hand): keep serving the last catalog that did, rather than failing reads.
-                    log.exception(
-                        "catalog version %s does not load; kept version %s", version, self._version
-                    )
-                    self._version = version
-                else:
-                    self._raw_ingredients = raw_ingredients
-                    self._index = CandidateIndex.build(
-                        Catalog(catalog.ingredients, catalog.products, self._rules)
-                    )
-                    self._version = version
-        self._checked_at = time.monotonic()
+def _turns(uow: RecommendationsUnitOfWork, user_id: str, change: Callable[[], object]) -> bool:
+    """Whether `change` (to the person's ratings) changed the products they turned down."""
+    before = turned_down(uow.feedback.for_user(user_id))
+    change()
+    return turned_down(uow.feedback.for_user(user_id)) != before
 
 
 class RecommendationService:
@@ -234,10 +121,16 @@ class RecommendationService:
         return self.for_analysis(analysis, by_owner=analysis.owner_id == viewer_id)
 
     def for_analysis(
-        self, analysis: Analysis, result: dict[str, Any] | None = None, *, by_owner: bool = True
+        self,
+        analysis: Analysis,
+        result: dict[str, Any] | None = None,
+        *,
+        by_owner: bool = True,
+        why: str = "",
     ) -> SavedRoutine:
         """The routine for a finished analysis, for its owner (`by_owner`: they or the
-        pipeline ask) or another reader; saved once per analysis and profile state (`_save`)."""
+        pipeline ask) or another reader; saved once per analysis and profile state (`_save`).
+        `why`: what made it be built again (`jobs.WHY`), told with a change."""
         if result is None:
             if analysis.status is AnalysisStatus.FAILED:
                 raise RetakeNeeded(
@@ -266,7 +159,9 @@ class RecommendationService:
         payload = serialise(routine, tips, self._articles(), translated_tips(needs, profile))
         key = profile_hash(needs, profile, payload)
         zone = owner.profile.time_zone
-        return self._save(analysis, key, model_version, payload, by_owner=by_owner, time_zone=zone)
+        return self._save(
+            analysis, key, model_version, payload, by_owner=by_owner, time_zone=zone, why=why
+        )
 
     def after_measuring(self, analysis: Analysis, result: dict[str, Any]) -> None:
         """The pipeline's RECOMMENDING stage: build and save the routine for a usable result."""
@@ -282,6 +177,7 @@ class RecommendationService:
         *,
         by_owner: bool,
         time_zone: str,  # the owner's: their check-in is counted in its calendar days
+        why: str = "",
     ) -> SavedRoutine:
         """The routine saved before for this analysis and profile state, if any. Otherwise it
         becomes the person's current routine (the first of `myRoutines`, the one check-ins
@@ -290,7 +186,10 @@ class RecommendationService:
         current routine. Any other read (an older analysis after a profile change, or a
         dermatologist's read under a share) answers the routine without saving it: what the
         person follows, their history and their check-in date do not change because someone
-        looked. Its id is the one it will have when saved, so the same routine keeps one id."""
+        looked. Its id is the one it will have when saved, so the same routine keeps one id.
+        A state the owner had before (a rating taken back, a pregnancy ended) finds the routine
+        saved for it: on their latest analysis it becomes current again, from now, told as a
+        change like a new one (`renew`), so what they follow is always what they are shown."""
         routine = SavedRoutine(
             id=str(uuid.uuid5(ROUTINE_IDS, f"{analysis.id}:{key}")),
             user_id=analysis.owner_id,
@@ -302,22 +201,62 @@ class RecommendationService:
         )
         with self._uow_factory() as uow:
             existing = uow.routines.find(analysis.id, key)
-            if existing is not None:
-                return existing
             previous = uow.routines.list_for_user(analysis.owner_id, None, 1)
             current = previous[0] if previous else None
+            if existing is not None and (current is None or current.id == existing.id):
+                return existing
             if not by_owner or not _is_latest(uow, analysis, current):
-                return routine
-            uow.routines.add(routine)
-            restart(uow, routine.user_id, routine.created_at, time_zone)
-            change = lineup_change(current.routine, payload) if current else None
-            if change is not None:
-                change["analysis_id"] = routine.analysis_id
-                told = entries.routine_changed(routine.user_id, routine.id, change)
-                tell(uow, told, routine.created_at)
-            with contextlib.suppress(Conflict):  # a concurrent request saved the same one
-                uow.commit()
+                return existing or routine
+            with contextlib.suppress(Conflict):  # a concurrent request or job saved it
+                routine = self._make_current(uow, routine, existing, current, time_zone, why)
         return routine
+
+    @staticmethod
+    def _make_current(
+        uow: RecommendationsUnitOfWork,
+        routine: SavedRoutine,
+        existing: SavedRoutine | None,
+        current: SavedRoutine | None,
+        time_zone: str,
+        why: str,
+    ) -> SavedRoutine:
+        """`routine` saved (or `existing`, saved before for the same state, renewed) as the
+        person's routine from now. The check-in count restarts with a new analysis (the
+        check-in photo) or other products, and other products are told; the same products
+        with new words, prices or article links (an editor's fix, a new exchange rate) keep
+        the date the person is counting to."""
+        if existing is None:
+            uow.routines.add(routine)
+            again_at = ""
+        else:
+            # Back to a state the person had before (a rating taken back, a pregnancy ended):
+            # the routine saved for it becomes theirs again, from now.
+            routine = replace(existing, created_at=routine.created_at)
+            uow.routines.renew(routine.id, routine.created_at)
+            again_at = routine.created_at.isoformat()
+        change = lineup_change(current.routine, routine.routine) if current else None
+        if current is None or current.analysis_id != routine.analysis_id or change is not None:
+            restart(uow, routine.user_id, routine.created_at, time_zone)
+        if change is not None:
+            change["analysis_id"] = routine.analysis_id
+            if why:
+                change["why"] = why
+            told = entries.routine_changed(routine.user_id, routine.id, change, again_at)
+            tell(uow, told, routine.created_at)
+        uow.commit()
+        return routine
+
+    def refresh_current(self, user_id: str, why: str = "") -> SavedRoutine | None:
+        """The person's current routine built again from what they say now (profile, ratings)
+        and the catalog now: the job `REFRESH_ROUTINE` runs it after a change, so the routine
+        they follow drops what no longer suits them at once, and they are told. None when they
+        have no routine, or its analysis is gone."""
+        with self._uow_factory() as uow:
+            found = uow.routines.list_for_user(user_id, None, 1)
+            analysis = uow.analyses.get(found[0].analysis_id) if found else None
+        if analysis is None or analysis.status is not AnalysisStatus.DONE:
+            return None
+        return self.for_analysis(analysis, by_owner=True, why=why)
 
     def history(self, user_id: str, before: CreatedKey | None, limit: int) -> list[SavedRoutine]:
         return read(
@@ -327,13 +266,39 @@ class RecommendationService:
     # --- feedback ----------------------------------------------------------------------
 
     def rate(self, user_id: str, product_id: str, rating: int, outcome: str | None) -> Feedback:
+        """The person's rating of a product (rating again replaces it). One that turns the
+        product down (irritated, or 1-2) or takes that back rebuilds their current routine
+        before it answers (`_rebuild_for_rating`)."""
         feedback = Feedback(user_id, product_id, rating, outcome, self._clock())
         with self._uow_factory() as uow:
-            if uow.catalog.raw_product(product_id) is None:
+            if not uow.catalog.known(product_id):  # one no longer sold may have irritated
                 raise ProductNotFound("No such product.", field="productId")
-            uow.feedback.put(feedback)  # rating again updates the one rating
+            # rating again updates the one rating
+            turned = _turns(uow, user_id, lambda: uow.feedback.put(feedback))
             uow.commit()
+        self._rebuild_for_rating(turned, user_id)
         return feedback
+
+    def unrate(self, user_id: str, product_id: str) -> bool:
+        """The person takes their rating of a product back (said "irritated" by mistake, or
+        wants to try it again): it is forgotten, as if never given, also for a product no
+        longer sold. False when there was none. A product it kept out comes back into their
+        routine at once, where it fits."""
+        removed: list[bool] = []
+        with self._uow_factory() as uow:
+            forget = lambda: removed.append(uow.feedback.remove(user_id, product_id))  # noqa: E731
+            turned = _turns(uow, user_id, forget)
+            uow.commit()
+        self._rebuild_for_rating(turned, user_id)
+        return removed[0]
+
+    def _rebuild_for_rating(self, turned: bool, user_id: str) -> None:
+        """The routine the person follows, built again now when their ratings turned a product
+        down or back (`turned`): the page they read next shows it, and the change is told as
+        a rating's (`WHY_RATING`). Not in a job: the page's own read would race it."""
+        if turned:
+            with contextlib.suppress(DomainError):  # no routine to rebuild: the rating stands
+                self.refresh_current(user_id, WHY_RATING)
 
     # --- catalog -----------------------------------------------------------------------
 
@@ -391,8 +356,29 @@ class RecommendationService:
             if not uow.catalog.deactivate_product(product_id, self._clock()):
                 raise ProductNotFound("No such product.", field="id")
             uow.catalog.bump_version()
+            # the people following a routine with it get another, and are told why
+            uow.defer(Job(REFRESH_ROUTINES_WITH, {"product_id": product_id}))
             uow.commit()
         self.catalog.invalidate()
+
+    def refresh_following(self, product_id: str) -> int:
+        """Each current routine that uses a product taken off sale, built again without it
+        (the job `REFRESH_ROUTINES_WITH`), told as "a product in it is no longer sold"; how
+        many were. Idempotent: a routine rebuilt already finds itself."""
+        self.catalog.invalidate()  # the job may run in a process that read the catalog before
+        after, refreshed = None, 0
+        while True:
+            with self._uow_factory() as uow:
+                page = uow.routines.following(product_id, after, FOLLOWERS_PAGE)
+            for user_id in page:
+                try:
+                    self.refresh_current(user_id, WHY_NO_LONGER_SOLD)
+                    refreshed += 1
+                except DomainError:  # one person's (an account closing): the others go on
+                    log.warning("routine of %s not rebuilt", user_id, exc_info=True)
+            if len(page) < FOLLOWERS_PAGE:
+                return refreshed
+            after = page[-1]
 
     def save_ingredient(self, raw: dict[str, Any]) -> None:
         with self._uow_factory() as uow:

@@ -26,7 +26,8 @@ class CheckInSchedule:
         "cadence (null before your first routine). Past when it is overdue."
     )
     routine_made_at: datetime | None = strawberry.field(
-        description="When your newest routine was made, the count's start."
+        description="When the routine you follow started, the count's start: its analysis, "
+        "or its products when they changed (not a new wording, price or article link)."
     )
     reminded: bool = strawberry.field(
         description="Whether you were already reminded of this due date."

@@ -38,6 +38,17 @@ class RecommendationMutations:
         )
 
     @guarded_mutation(
+        IsAuthenticated,
+        "Take back your rating of a product (an irritation said by mistake, or to try it "
+        "again): it is forgotten, and a product it kept out of your routine may come back "
+        "into it. False when you had not rated it.",
+    )
+    async def remove_rating(self, info: Info, product_id: strawberry.ID) -> bool:
+        viewer = info.context.require_viewer()
+        service = info.context.container.recommendations
+        return bool(await run_sync(service.unrate, viewer.user_id, str(product_id)))
+
+    @guarded_mutation(
         IsAdmin, "Create or replace a product; same record shape as the shipped catalog."
     )
     async def save_product(self, info: Info, product: JSON) -> Product:

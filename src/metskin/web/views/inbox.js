@@ -30,9 +30,17 @@ const TEXT = {
     (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
 };
 
+// What made a routine change, when the change says (details.why).
+const ROUTINE_WHY = {
+  PROFILE: mark("Your routine changed after you updated your profile"),
+  RATING: mark("Your routine changed after your rating"),
+  NO_LONGER_SOLD: mark("Your routine changed: a product in it is no longer sold"),
+};
+
 function row(item) {
-  const [text, link] = TEXT[item.kind] || [humanize(item.kind), () => null];
   const details = item.details || {};
+  const [said, link] = TEXT[item.kind] || [humanize(item.kind), () => null];
+  const text = (item.kind === "ROUTINE_CHANGED" && ROUTINE_WHY[details.why]) || said;
   const href = link(details);
   const start = details.start ? ` · ${when(details.start)}` : "";
   return h("li", { class: item.read ? "notification" : "notification unread",

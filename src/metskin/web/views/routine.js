@@ -1,7 +1,7 @@
 // The AM/PM routine for an analysis, explained step by step; rate a product.
 
 import { gql } from "../graphql.js";
-import { append, choice, errorBox, h, humanize, notice, onSubmit } from "../dom.js";
+import { busy, choice, clear, errorBox, h, humanize, notice, onSubmit } from "../dom.js";
 import { inAppLanguage, mark, money, t } from "../i18n.js";
 
 const PRODUCT = "id brand name price currency size spf keyActives { name percent }";
@@ -16,6 +16,11 @@ const ROUTINE = `query($id: ID!) { recommendations(analysisId: $id) {
   tips { title body tags articles { slug title url } } } }`;
 const RATE = `mutation($p: ID!, $r: Int!, $o: ProductOutcome) {
   rateProduct(productId: $p, rating: $r, outcome: $o) { productId rating outcome } }`;
+const UNRATE = "mutation($p: ID!) { removeRating(productId: $p) }";
+// The rule that keeps out what the person said irritated them or rated 1-2 (their rating
+// can be taken back there); a rating that low takes the product out of the routine at once.
+const TURNED_DOWN = "feedback.irritated_or_rated_low";
+const LOW_RATING = 2;
 const OUTCOMES = [["", mark("How did it go?")], ["WORKED", mark("It worked")], ["IRRITATED", mark("It irritated")],
   ["STOPPED", mark("I stopped using it")]];
 // Nothing is chosen for the person: the rating starts empty and must be picked.
@@ -34,7 +39,7 @@ function ratingChoice() {
   return select;
 }
 
-function rateForm(productId) {
+function rateForm(productId, redraw) {
   const form = h("form", { class: "rate", "data-product-id": productId },
     errorBox(), ratingChoice(), choice("outcome", OUTCOMES, ""),
     h("button", { type: "submit" }, t("Rate")), h("span", { class: "rated", role: "status" }));
@@ -43,6 +48,12 @@ function rateForm(productId) {
     const outcome = form.elements.outcome.value || null;
     const { rateProduct } = await gql(RATE, { p: productId, r: Number(form.elements.rating.value),
       o: outcome });
+    if (outcome === "IRRITATED" || rateProduct.rating <= LOW_RATING) {
+      // It leaves the routine now: the routine is drawn again, saying so at the top.
+      await redraw(t("Thanks: we left it out of your routine and chose another where we could. "
+        + "Changed your mind? Take it back under “products left out for you”."));
+      return;
+    }
     form.querySelector(".rated").replaceChildren(
       notice(outcome ? t("Thanks: rated {rating}/5, {outcome}.", { rating: rateProduct.rating,
         outcome: humanize(outcome) }) : t("Thanks: rated {rating}/5.",
@@ -61,7 +72,11 @@ function productLine(product, fallbackId, price = null) {
       product.spf ? ` · SPF ${product.spf}` : "", actives ? ` · ${actives}` : "")];
 }
 
-function stepView(step, index) {
+function stepView(redraw) {
+  return (step, index) => oneStep(step, index, redraw);
+}
+
+function oneStep(step, index, redraw) {
   return h("li", { class: "step card", "data-slot": step.slot },
     h("p", { class: "slot" }, `${index + 1}. ${humanize(step.slot)}`),
     h("p", {}, productLine(step.product, step.productId, step.price)),
@@ -70,13 +85,13 @@ function stepView(step, index) {
     step.why.length ? h("div", {}, h("b", {}, t("Why")), list(step.why, "why")) : null,
     step.warnings.length ? h("div", { class: "warn" }, h("b", {}, t("Careful")), list(step.warnings))
       : null,
-    rateForm(step.productId));
+    rateForm(step.productId, redraw));
 }
 
-function half(title, id, steps) {
+function half(title, id, steps, redraw) {
   return h("section", { class: "half", id },
     h("h2", {}, title),
-    steps.length ? h("ol", { class: "steps" }, steps.map(stepView))
+    steps.length ? h("ol", { class: "steps" }, steps.map(stepView(redraw)))
       : h("p", { class: "muted" }, t("Nothing for this time of day.")));
 }
 
@@ -104,23 +119,46 @@ function tips(items) {
 
 // One line per reason: a reason that left out several products says how many and names a few
 // (the rest are listed under it), so an allergy's ~30 products do not hide the other reasons.
-function excluded(groups) {
+// A product left out for the person's own rating can be put back: the rating is taken back.
+function takeBack(item, redraw) {
+  const button = h("button", { type: "button", class: "take-back",
+    "data-product-id": item.productId }, t("Take my rating back"));
+  const box = h("span", { class: "take-back-box" }, errorBox(), button);
+  button.addEventListener("click", () => busy(box, async () => {
+    await gql(UNRATE, { p: item.productId });
+    await redraw(t("Your rating of {name} is taken back: it may be in your routine again.",
+      { name: item.name }));
+  }));
+  return box;
+}
+
+function excluded(groups, redraw) {
   if (!groups.length) return null;
   const count = groups.reduce((sum, group) => sum + group.count, 0);
-  return h("details", { class: "card wide", id: "excluded" },
+  const ownRating = (group) => group.ruleId === TURNED_DOWN;
+  return h("details", { class: "card wide", id: "excluded", open: groups.some(ownRating) },
     h("summary", {}, count === 1 ? t("1 product left out for you")
       : t("{count} products left out for you", { count })),
-    h("ul", {}, groups.map((group) => h("li", {},
+    h("ul", {}, groups.map((group) => h("li", { "data-rule": group.ruleId },
       group.count === 1 ? h("strong", {}, group.products[0].name) : null,
       group.count === 1 ? `: ${group.reason}` : group.reason,
       h("code", { class: "rule" }, group.ruleId),
-      group.count > 1 ? list(group.products.map((item) => item.name), "products") : null))));
+      ownRating(group) && group.count === 1 ? takeBack(group.products[0], redraw) : null,
+      group.count > 1 ? h("ul", { class: "products" }, group.products.map((item) => h("li", {},
+        item.name, ownRating(group) ? takeBack(item, redraw) : null))) : null))));
 }
 
 export async function renderRoutine(view, { match: [analysisId] }) {
+  await drawRoutine(view, analysisId, null);
+}
+
+// `said`: what a rating just changed, shown at the top when the routine is drawn again.
+async function drawRoutine(view, analysisId, said) {
   const { recommendations: routine } = await gql(ROUTINE, { id: analysisId });
-  append(view, [
+  const redraw = (text) => drawRoutine(view, analysisId, text);
+  clear(view, [
     h("h1", {}, t("Your routine")),
+    said ? h("div", { id: "routine-said" }, notice(said)) : null,
     h("p", { class: "muted" },
       h("a", { href: `#/analysis/${encodeURIComponent(analysisId)}` }, t("From this analysis")),
       " · ", h("span", { id: "routine-total" },
@@ -131,9 +169,9 @@ export async function renderRoutine(view, { match: [analysisId] }) {
     routine.warnings.length ? h("div", { class: "card wide warn", id: "warnings" },
       h("h2", {}, t("Please note")), list(routine.warnings)) : null,
     h("div", { class: "routine", id: "routine" },
-      half(t("Morning"), "am", routine.am), half(t("Evening"), "pm", routine.pm)),
+      half(t("Morning"), "am", routine.am, redraw), half(t("Evening"), "pm", routine.pm, redraw)),
     alternatives(routine.alternatives),
-    excluded(routine.excludedGroups),
+    excluded(routine.excludedGroups, redraw),
     tips(routine.tips),
   ]);
 }

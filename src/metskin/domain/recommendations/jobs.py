@@ -1,0 +1,31 @@
+"""The job that rebuilds a person's current routine, and what makes one needed.
+
+Other components queue it (a profile change in `accounts`) by name, so they import this small
+module and nothing else of recommendations."""
+
+from __future__ import annotations
+
+REFRESH_ROUTINE = "refresh_routine"  # kwargs: user_id, why
+REFRESH_ROUTINES_WITH = "refresh_routines_with"  # kwargs: product_id (taken off sale)
+
+# Why a routine was built again, told with the change (`details.why` of ROUTINE_CHANGED).
+WHY_PROFILE = "PROFILE"  # the person changed what it is built from
+WHY_RATING = "RATING"  # a product they turned down, or took that back
+WHY_NO_LONGER_SOLD = "NO_LONGER_SOLD"  # a product in it was taken off sale
+
+# The profile's fields a routine is built from (`service.care_profile`, `needs_from_result`):
+# a change to one of them rebuilds the current routine at once.
+CARE_FIELDS = frozenset(
+    {
+        "birth_year",
+        "pregnant",
+        "breastfeeding",
+        "concerns",
+        "skin_type",
+        "allergies",
+        "prescribed",
+        "budget_total",
+        "budget_per_product",
+        "currency",
+    }
+)

@@ -1,0 +1,57 @@
+"""The routine page over weeks: a product said to irritate leaves the routine at once, the
+page says so, and the rating can be taken back from "products left out for you"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_web_app import ANALYSIS_SECONDS, register
+from tests.e2e.web_browser import Browser, browser_fixture, server_fixture
+from tests.media_samples import face_jpeg
+
+pytestmark = pytest.mark.slow
+
+server = server_fixture("web-routine")
+browser = browser_fixture()
+
+
+def in_routine(browser: Browser) -> set[str]:
+    forms = browser.visible("#routine form.rate")
+    return {form.get_attribute("data-product-id") for form in forms}
+
+
+def test_an_irritating_product_leaves_the_routine_and_comes_back(
+    browser: Browser, tmp_path: Path
+) -> None:
+    photo = tmp_path / "face.jpg"
+    photo.write_bytes(face_jpeg())
+    register(browser, "routine@example.com")
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    browser.find("#upload-form img.preview")
+    browser.submit("#upload-form")
+    browser.find('#progress-stage[data-stage="DONE"]', timeout=ANALYSIS_SECONDS)
+    analysis_id = browser.find("#analysis").get_attribute("data-analysis-id")
+    browser.go(f"#/routine/{analysis_id}")
+    browser.find("#routine #pm .step")
+    product = browser.find("#pm .step:last-child form.rate").get_attribute("data-product-id")
+    assert product in in_routine(browser)
+
+    form = f'#pm form.rate[data-product-id="{product}"]'
+    browser.select(f"{form} [name=rating]", "3")
+    browser.select(f"{form} [name=outcome]", "IRRITATED")
+    browser.submit(form)
+    browser.text("#routine-said", "we left it out of your routine")
+    assert product not in in_routine(browser)
+    assert browser.find("#excluded").get_attribute("open") is not None
+    browser.find(f'#excluded button.take-back[data-product-id="{product}"]').click()
+    browser.text("#routine-said", "is taken back")
+    assert product in in_routine(browser)
+    assert browser.visible("#excluded button.take-back") == []
+    # The inbox says what changed the routine, twice: the rating, then taking it back.
+    browser.go("#/inbox")
+    browser.text("#inbox", "Your routine changed after your rating")
+    said = [item.text for item in browser.visible('#inbox li[data-kind="ROUTINE_CHANGED"]')]
+    assert len(said) == 2 and all("after your rating" in text for text in said)
+    assert browser.severe_console_messages() == []
