@@ -4,8 +4,8 @@ embedded worker sends (the outbox), on the app's own limits."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote

@@ -21,6 +21,9 @@ from tests.fakes.uow import InMemoryTable
 class FakeMediaRepository(InMemoryTable[Media]):
     noun = "media"
 
+    def get(self, media_id: str, *, for_update: bool = False) -> Media | None:
+        return super().get(media_id)
+
     def list_by_ids(self, media_ids: list[str]) -> list[Media]:
         return self.get_many(media_ids)
 

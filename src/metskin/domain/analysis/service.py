@@ -97,7 +97,9 @@ class AnalysisService:
             # Asked first, so that nothing is written that no worker would ever pick up.
             raise QueueUnavailable("Analyses cannot be started right now; try again soon.")
         with self._uow_factory() as uow:
-            media = uow.media.get(media_id)
+            # Locked: a deletion of this upload (`deleteMedia`, `deleteAnalysis`) runs before
+            # (then it is not found here) or after (then it deletes this analysis too).
+            media = uow.media.get(media_id, for_update=True)
             if media is None or media.owner_id != owner_id:
                 raise MediaNotFound("No such media in your uploads.", field="mediaId")
             require_photo_consent(uow.consent_records, owner_id)
