@@ -37,6 +37,8 @@ from tests.media_samples import (
     noise_image,
     patch_means,
     png_claiming_size,
+    tracks_mp4,
+    tracks_webm,
     video_bytes,
 )
 
@@ -145,6 +147,25 @@ def test_a_long_video_is_refused() -> None:
 def test_a_video_with_oversized_frames_is_refused() -> None:
     with pytest.raises(MediaTooLarge, match="largest side"):
         prepare(video_bytes(704, 32, fps=4, seconds=1))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [tracks_mp4(b"soun"), tracks_mp4(b"soun", brand=b"mp42"), tracks_webm(2)],
+    ids=["m4a", "mp4", "webm"],
+)
+def test_a_file_of_sound_only_is_told_it_has_no_picture(data: bytes) -> None:
+    # Before: CORRUPT_MEDIA "The video is damaged or in a format we cannot read."
+    with pytest.raises(UnsupportedMedia, match="sound but no picture"):
+        prepare(data)
+
+
+@pytest.mark.parametrize(
+    "data", [tracks_mp4(b"vide", b"soun", brand=b"qt  "), tracks_webm(1, 2)], ids=["mov", "webm"]
+)
+def test_a_damaged_video_with_sound_is_still_damaged(data: bytes) -> None:
+    with pytest.raises(CorruptMedia, match="damaged"):
+        prepare(data)
 
 
 def test_a_truncated_video_is_corrupt() -> None:

@@ -24,7 +24,7 @@ from metskin.adapters.vision.images import encode_jpeg as encode_rgb_jpeg
 from metskin.adapters.vision.jpeg_segments import StrippedJpeg, strip_jpeg, with_icc_profile
 from metskin.adapters.vision.video import frame_count, open_video
 from metskin.adapters.vision.video_colour import FrameDecoder
-from metskin.adapters.vision.video_tags import read_colour
+from metskin.adapters.vision.video_tags import read_colour, sound_only
 from metskin.domain.analysis.errors import (
     CorruptMedia,
     MediaTooLarge,
@@ -34,6 +34,7 @@ from metskin.domain.analysis.errors import (
 from metskin.domain.analysis.media import JPEG, MediaLimits, MediaType
 from metskin.domain.analysis.ports import PreparedMedia
 from metskin.domain.analysis.records import MediaKind
+from metskin.domain.i18n.marks import _
 
 pillow_heif.register_heif_opener()
 
@@ -44,6 +45,10 @@ PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "
 POLYGLOT_MARKERS = (b"<script", b"<html", b"<?php", b"<svg", b"<!doctype", b"%pdf-")
 ZIP_END_RECORD = b"PK\x05\x06"
 DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError)
+SOUND_ONLY = _(
+    "This file has sound but no picture (a voice memo or a song). Upload a video of your "
+    "face, or a photo."
+)
 
 
 class MediaPreparerAdapter:
@@ -196,7 +201,7 @@ def prepare_video(data: bytes, media_type: MediaType, limits: MediaLimits) -> Pr
     with temporary_file(data, f".{media_type.extension}") as path:
         capture = open_video(path)
         try:
-            width, height, fps, frames = _probe(capture)
+            width, height, fps, frames = _probe_picture(capture, path)
             if frames is None:  # no length in the file (a browser's own recording): counted
                 frames = _count_frames(capture, fps, limits.max_video_seconds)
                 capture.release()
@@ -215,6 +220,17 @@ def prepare_video(data: bytes, media_type: MediaType, limits: MediaLimits) -> Pr
         height=height,
         duration_s=round(duration, 2),
     )
+
+
+def _probe_picture(capture: cv2.VideoCapture, path: Path) -> tuple[int, int, float, int | None]:
+    """`_probe`; a file of sound only that OpenCV cannot read as a video is UNSUPPORTED_MEDIA,
+    saying so (before: "damaged", CORRUPT_MEDIA, for a phone's voice memo)."""
+    try:
+        return _probe(capture)
+    except CorruptMedia:
+        if sound_only(path):
+            raise UnsupportedMedia(SOUND_ONLY, field="file") from None
+        raise
 
 
 def _probe(capture: cv2.VideoCapture) -> tuple[int, int, float, int | None]:
