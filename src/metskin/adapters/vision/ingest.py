@@ -45,6 +45,19 @@ PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "
 POLYGLOT_MARKERS = (b"<script", b"<html", b"<?php", b"<svg", b"<!doctype", b"%pdf-")
 ZIP_END_RECORD = b"PK\x05\x06"
 DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError)
+# What an upload the checks refuse is told, translated whole (`{...}`: numbers put in).
+SO_MANY_PIXELS = _(
+    "The photo has {count} megapixels; the limit is {limit}. Take it at the camera's usual "
+    "resolution (12 megapixels is plenty)."
+)
+TOO_MANY_PIXELS = _(
+    "The photo has too many megapixels; the limit is {limit}. Take it at the camera's usual "
+    "resolution (12 megapixels is plenty)."
+)
+UNDECODABLE = _("The video's frames cannot be decoded.")
+VIDEO_TOO_BIG = _("The video is {width}x{height}; the largest side may be {limit}.")
+VIDEO_TOO_LONG = _("The video lasts {seconds} s; keep it under {limit} s.")
+VIDEO_OVER = _("The video lasts more than {limit} s; keep it under {limit} s.")
 SOUND_ONLY = _(
     "This file has sound but no picture (a voice memo or a song). Upload a video of your "
     "face, or a photo."
@@ -153,9 +166,9 @@ def _decode_photo(
         image = Image.open(io.BytesIO(data))  # reads the header only
         width, height = image.size
         if width * height > limits.max_pixels:
-            raise too_many_pixels(limits, f"has {width * height / 1e6:.0f} megapixels")
+            raise too_many_pixels(limits, width * height)
         if image.format != PIL_FORMATS[media_type.content_type]:
-            raise UnsupportedMedia("The file's content does not match its type.", field="file")
+            raise UnsupportedMedia(_("The file's content does not match its type."), field="file")
         image.load()  # full decode: a truncated or damaged file fails here
         ImageOps.exif_transpose(image, in_place=True)  # no copy of an upright photo
         rgb = image if image.mode == "RGB" else image.convert("RGB")
@@ -163,18 +176,20 @@ def _decode_photo(
     except (MediaTooLarge, UnsupportedMedia):
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise too_many_pixels(limits, "has too many megapixels") from error
+        raise too_many_pixels(limits, None) from error
     except DECODE_ERRORS as error:
         raise CorruptMedia(
-            "The photo is damaged or incomplete; upload it again.", field="file"
+            _("The photo is damaged or incomplete; upload it again."), field="file"
         ) from error
 
 
-def too_many_pixels(limits: MediaLimits, what: str) -> MediaTooLarge:
-    return MediaTooLarge(
-        f"The photo {what}; the limit is {limits.max_pixels / 1e6:.0f}. Take it at the "
-        "camera's usual resolution (12 megapixels is plenty).",
-        field="file",
+def too_many_pixels(limits: MediaLimits, pixels: int | None) -> MediaTooLarge:
+    """`pixels`: as many as the photo's header says (None: too many to say)."""
+    limit = f"{limits.max_pixels / 1e6:.0f}"
+    if pixels is None:
+        return MediaTooLarge.translatable(TOO_MANY_PIXELS, "file", limit=limit)
+    return MediaTooLarge.translatable(
+        SO_MANY_PIXELS, "file", count=f"{pixels / 1e6:.0f}", limit=limit
     )
 
 
@@ -237,14 +252,14 @@ def _probe(capture: cv2.VideoCapture) -> tuple[int, int, float, int | None]:
     """Width, height (as shown), frame rate and frame count; the count is None when the file
     does not give it (a WebM recorded by a browser's MediaRecorder has no duration)."""
     if not capture.isOpened():
-        raise CorruptMedia("The video is damaged or in a format we cannot read.", field="file")
+        raise CorruptMedia(_("The video is damaged or in a format we cannot read."), field="file")
     width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
     height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
     fps = capture.get(cv2.CAP_PROP_FPS)
     if width <= 0 or height <= 0:
-        raise CorruptMedia("The video has no picture.", field="file")
+        raise CorruptMedia(_("The video has no picture."), field="file")
     if not 0 < fps <= 1000:
-        raise CorruptMedia("The video's timing information is missing.", field="file")
+        raise CorruptMedia(_("The video's timing information is missing."), field="file")
     return width, height, fps, frame_count(capture)
 
 
@@ -255,25 +270,23 @@ def _count_frames(capture: cv2.VideoCapture, fps: float, max_seconds: float) -> 
     while count <= limit and capture.grab():
         count += 1
     if count == 0:
-        raise CorruptMedia("The video's frames cannot be decoded.", field="file")
+        raise CorruptMedia(UNDECODABLE, field="file")
     if count > limit:
-        raise MediaTooLong(
-            f"The video lasts more than {max_seconds:.0f} s; keep it under {max_seconds:.0f} s.",
-            field="file",
-        )
+        raise MediaTooLong.translatable(VIDEO_OVER, "file", limit=f"{max_seconds:.0f}")
     return count
 
 
 def _check_video(width: int, height: int, duration: float, limits: MediaLimits) -> None:
     if max(width, height) > limits.max_video_side:
-        raise MediaTooLarge(
-            f"The video is {width}x{height}; the largest side may be {limits.max_video_side}.",
-            field="file",
+        raise MediaTooLarge.translatable(
+            VIDEO_TOO_BIG, "file", width=width, height=height, limit=limits.max_video_side
         )
     if duration > limits.max_video_seconds:
-        raise MediaTooLong(
-            f"The video lasts {duration:.0f} s; keep it under {limits.max_video_seconds:.0f} s.",
-            field="file",
+        raise MediaTooLong.translatable(
+            VIDEO_TOO_LONG,
+            "file",
+            seconds=f"{duration:.0f}",
+            limit=f"{limits.max_video_seconds:.0f}",
         )
 
 
@@ -289,5 +302,5 @@ def _middle_frame(
         capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
         ok, bgr = capture.read()
     if not ok or bgr is None:
-        raise CorruptMedia("The video's frames cannot be decoded.", field="file")
+        raise CorruptMedia(UNDECODABLE, field="file")
     return to_rgb(bgr)
