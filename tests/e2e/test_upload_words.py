@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from metskin.bootstrap import Container
 from metskin.settings import Settings
 from tests.conftest import make_settings
 from tests.e2e.conftest import GraphQLClient
@@ -95,3 +96,28 @@ async def test_a_refused_upload_is_told_in_the_person_s_language(
     assert response.status_code == 413
     [(code, said)] = messages(response.json())
     assert code == "MEDIA_TOO_LARGE" and said.startswith(request_cap), said
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("fr-FR", "Un problème est survenu de notre côté. Réessayez plus tard."),
+        ("de", "Bei uns ist etwas schiefgelaufen. Versuchen Sie es später noch einmal."),
+    ],
+)
+async def test_an_upload_that_breaks_on_our_side_says_so_in_the_person_s_language(
+    client: GraphQLClient,
+    container: Container,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    said: str,
+) -> None:
+    await client.register("oops@example.com")
+    client.http.headers["accept-language"] = language
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("a disk full, say")
+
+    monkeypatch.setattr(container.media, "upload", broken)
+    # Before: masked after the errors were translated, so always in English.
+    assert messages(await client.upload(face_jpeg(64))) == [("INTERNAL_ERROR", said)]
