@@ -204,3 +204,26 @@ async def test_an_analysis_that_ends_while_a_delete_holds_it_keeps_nothing(
     # Before (SQLite): the result was committed after the delete had read the results, so
     # its overlay was not deleted.
     assert not {n for n in stored_objects(container) if media_id in n or analysis_id in n}
+
+
+async def test_two_starts_of_one_upload_at_once_are_one_analysis(
+    client: GraphQLClient, container: Container
+) -> None:
+    await client.register("racer@example.com")
+    media_id = await upload(client)
+    hold = Hold()
+    consent = analysis_service.require_photo_consent
+
+    def after_reading_the_upload(records: Any, owner_id: str) -> None:
+        consent(records, owner_id)
+        hold.stop_here()
+
+    with mock.patch.object(analysis_service, "require_photo_consent", after_reading_the_upload):
+        first, second = await asyncio.gather(
+            client.call(START, m=media_id),
+            hold.other_side(lambda: client.call(START, m=media_id)),
+        )
+    assert not hold.other_finished_first, "the second start ran while the first held the upload"
+    # Before: two analyses of the one photo, two runs, two rows in the history.
+    assert first["data"]["startAnalysis"]["id"] == second["data"]["startAnalysis"]["id"]
+    assert rows_of(container, media_id) == {"media": 1, "analyses": 1}

@@ -58,6 +58,10 @@ class FakeAnalysisRepository(InMemoryTable[Analysis]):
     def overlay_name(self, analysis_id: str) -> str | None:
         return self.results[analysis_id][1] if analysis_id in self.results else None
 
+    def unfinished_of_media(self, media_id: str) -> Analysis | None:
+        found = [a for a in self.rows.values() if a.media_id == media_id and not a.status.finished]
+        return copy.deepcopy(max(found, key=lambda a: a.created_at)) if found else None
+
     def list_unfinished(self) -> list[str]:
         return [a.id for a in self.rows.values() if not a.status.finished]
 

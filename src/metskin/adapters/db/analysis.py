@@ -239,6 +239,16 @@ class SqlAnalysisRepository(SqlRepository[AnalysisRow, Analysis]):
         )
         return self._session.exec(query).first()
 
+    def unfinished_of_media(self, media_id: str) -> Analysis | None:
+        unfinished = (AnalysisStatus.QUEUED.value, AnalysisStatus.RUNNING.value)
+        query = (
+            select(AnalysisRow)
+            .where(col(AnalysisRow.media_id) == media_id, col(AnalysisRow.status).in_(unfinished))
+            .order_by(col(AnalysisRow.created_at).desc())
+        )
+        row = self._session.exec(query).first()
+        return analysis_to_domain(row) if row else None
+
     def list_unfinished(self) -> list[str]:
         unfinished = (AnalysisStatus.QUEUED.value, AnalysisStatus.RUNNING.value)
         query = select(AnalysisRow.id).where(col(AnalysisRow.status).in_(unfinished))

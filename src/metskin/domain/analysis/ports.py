@@ -111,6 +111,9 @@ class AnalysisRepository(Protocol):
         ...
 
     def list_unfinished(self) -> list[str]: ...
+    def unfinished_of_media(self, media_id: str) -> Analysis | None:
+        """The newest analysis of the upload still QUEUED or RUNNING, if any."""
+        ...
 
 
 class ObjectMissing(Exception):
