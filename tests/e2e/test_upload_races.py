@@ -74,6 +74,20 @@ def delete_held_after_reading(hold: Hold) -> Iterator[None]:
         yield
 
 
+@contextmanager
+def start_held_after_reading_the_upload(hold: Hold) -> Iterator[None]:
+    """`startAnalysis` stops once it has read the upload (under its lock), before it adds the
+    analysis."""
+    consent = analysis_service.require_photo_consent
+
+    def after_reading_the_upload(records: Any, owner_id: str) -> None:
+        consent(records, owner_id)
+        hold.stop_here()
+
+    with mock.patch.object(analysis_service, "require_photo_consent", after_reading_the_upload):
+        yield
+
+
 def rows_of(container: Container, media_id: str) -> dict[str, int]:
     with container.engine.connect() as connection:
         return {
@@ -95,13 +109,7 @@ async def test_a_delete_while_a_start_reads_the_upload_deletes_the_analysis_it_s
     media_id = await upload(client)
     before = stored_objects(container)
     hold = Hold()
-    consent = analysis_service.require_photo_consent
-
-    def after_reading_the_upload(records: Any, owner_id: str) -> None:
-        consent(records, owner_id)
-        hold.stop_here()
-
-    with mock.patch.object(analysis_service, "require_photo_consent", after_reading_the_upload):
+    with start_held_after_reading_the_upload(hold):
         started, deleted = await asyncio.gather(
             client.call(START, m=media_id),
             hold.other_side(lambda: client.call(DELETE_MEDIA, id=media_id)),
@@ -212,13 +220,7 @@ async def test_two_starts_of_one_upload_at_once_are_one_analysis(
     await client.register("racer@example.com")
     media_id = await upload(client)
     hold = Hold()
-    consent = analysis_service.require_photo_consent
-
-    def after_reading_the_upload(records: Any, owner_id: str) -> None:
-        consent(records, owner_id)
-        hold.stop_here()
-
-    with mock.patch.object(analysis_service, "require_photo_consent", after_reading_the_upload):
+    with start_held_after_reading_the_upload(hold):
         first, second = await asyncio.gather(
             client.call(START, m=media_id),
             hold.other_side(lambda: client.call(START, m=media_id)),
