@@ -38,7 +38,7 @@ def messages(body: dict) -> list[tuple[str, str]]:
             "fr-FR",
             "Cette photo fait 1.5 Mo ; la limite est de 1 Mo. Enregistrez-la en JPEG ou HEIC",
             "Ce fichier est une photo, pas une vidéo.",
-            "Envoyez une photo JPEG, PNG, WebP ou HEIC, ou une vidéo MP4, MOV ou WebM.",
+            "Envoyez une photo JPEG, PNG, WebP, HEIC ou AVIF, ou une vidéo MP4, MOV ou WebM.",
             "Ce fichier dépasse 3 MB, le maximum accepté par MetSkin.",
             "Ce fichier contient du son mais pas d'image",
         ),
@@ -46,8 +46,8 @@ def messages(body: dict) -> list[tuple[str, str]]:
             "de",
             "Dieses Foto ist 1.5 MB groß; die Grenze liegt bei 1 MB.",
             "Diese Datei ist ein Foto, kein Video.",
-            "Laden Sie ein Foto als JPEG, PNG, WebP oder HEIC hoch, oder ein Video als MP4, MOV "
-            "oder WebM.",
+            "Laden Sie ein Foto als JPEG, PNG, WebP, HEIC oder AVIF hoch, oder ein Video als "
+            "MP4, MOV oder WebM.",
             "Diese Datei ist größer als 3 MB, das Höchste, was MetSkin annimmt.",
             "Diese Datei enthält Ton, aber kein Bild",
         ),
@@ -55,7 +55,7 @@ def messages(body: dict) -> list[tuple[str, str]]:
             "en",
             "This photo is 1.5 MB; the limit is 1 MB. Save it as JPEG or HEIC",
             "The file is a photo, not a video.",
-            "Upload a JPEG, PNG, WebP or HEIC photo, or an MP4, MOV or WebM video.",
+            "Upload a JPEG, PNG, WebP, HEIC or AVIF photo, or an MP4, MOV or WebM video.",
             "This file is larger than 3 MB, the most MetSkin accepts.",
             "This file has sound but no picture",
         ),

@@ -71,6 +71,7 @@ def test_photos_lose_exif_and_gps_and_come_out_upright() -> None:
         ("PNG", {}, "image/png"),
         ("WEBP", {"quality": 90}, "image/webp"),
         ("HEIF", {}, "image/heic"),
+        ("AVIF", {"quality": 90}, "image/avif"),  # before: sniffed as an MP4, "damaged"
         ("JPEG", {"quality": 70}, "image/jpeg"),
     ],
 )
@@ -82,6 +83,13 @@ def test_each_photo_format_is_accepted_and_re_encoded(
     prepared = prepare(data)
     assert prepared.media_type.content_type == "image/jpeg"
     assert Image.open(io.BytesIO(prepared.data)).size == (48, 32)
+
+
+def test_an_avif_from_a_phone_is_turned_upright() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned 90 degrees
+    data = encode(noise_image(48, 32, seed=4), "AVIF", quality=90, exif=exif.tobytes())
+    assert Image.open(io.BytesIO(prepare(data).data)).size == (32, 48)
 
 
 def test_a_decompression_bomb_is_refused_from_its_header() -> None:

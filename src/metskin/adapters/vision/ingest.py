@@ -40,7 +40,14 @@ pillow_heif.register_heif_opener()
 
 PHOTO_QUALITY = 92
 THUMBNAIL_SIDE = 320
-PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/heic": "HEIF"}
+# What Pillow must find in a file of each type (a HEIF file branded `mif1` may hold AV1: AVIF).
+PIL_FORMATS = {
+    "image/jpeg": ("JPEG",),
+    "image/png": ("PNG",),
+    "image/webp": ("WEBP",),
+    "image/heic": ("HEIF", "AVIF"),
+    "image/avif": ("AVIF",),
+}
 # Markup, scripts and documents hidden in an image make it a polyglot.
 POLYGLOT_MARKERS = (b"<script", b"<html", b"<?php", b"<svg", b"<!doctype", b"%pdf-")
 ZIP_END_RECORD = b"PK\x05\x06"
@@ -167,7 +174,7 @@ def _decode_photo(
         width, height = image.size
         if width * height > limits.max_pixels:
             raise too_many_pixels(limits, width * height)
-        if image.format != PIL_FORMATS[media_type.content_type]:
+        if image.format not in PIL_FORMATS[media_type.content_type]:
             raise UnsupportedMedia(_("The file's content does not match its type."), field="file")
         image.load()  # full decode: a truncated or damaged file fails here
         ImageOps.exif_transpose(image, in_place=True)  # no copy of an upright photo

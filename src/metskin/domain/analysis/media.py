@@ -34,12 +34,15 @@ JPEG = MediaType(MediaKind.PHOTO, "image/jpeg", "jpg")
 PNG = MediaType(MediaKind.PHOTO, "image/png", "png")
 WEBP = MediaType(MediaKind.PHOTO, "image/webp", "webp")
 HEIC = MediaType(MediaKind.PHOTO, "image/heic", "heic")
+# What Android's camera and gallery, and browsers' "save image", write more and more.
+AVIF = MediaType(MediaKind.PHOTO, "image/avif", "avif")
 MP4 = MediaType(MediaKind.VIDEO, "video/mp4", "mp4")
 MOV = MediaType(MediaKind.VIDEO, "video/quicktime", "mov")
 WEBM = MediaType(MediaKind.VIDEO, "video/webm", "webm")
 
 HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 MOV_BRANDS = {b"qt  "}
+AVIF_BRANDS = {b"avif", b"avis"}  # a still picture, a sequence (its first picture is read)
 
 
 def sniff(head: bytes) -> MediaType | None:
@@ -56,6 +59,8 @@ def sniff(head: bytes) -> MediaType | None:
         brand = head[8:12]
         if brand in HEIC_BRANDS:
             return HEIC
+        if brand in AVIF_BRANDS:  # before: read as an MP4 video, "damaged"
+            return AVIF
         return MOV if brand in MOV_BRANDS else MP4
     return None
 

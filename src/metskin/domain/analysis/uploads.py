@@ -50,7 +50,7 @@ class MediaService:
         media_type = sniff(data[:32])
         if media_type is None:
             raise UnsupportedMedia(
-                _("Upload a JPEG, PNG, WebP or HEIC photo, or an MP4, MOV or WebM video."),
+                _("Upload a JPEG, PNG, WebP, HEIC or AVIF photo, or an MP4, MOV or WebM video."),
                 field="file",
             )
         if declared_kind is not None and declared_kind is not media_type.kind:
