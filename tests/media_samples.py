@@ -136,3 +136,36 @@ def face_video_bytes(fps: float = 10, seconds: float = 3, side: int = 256) -> by
             writer.write(cv2.warpAffine(face, shift, (side, side), borderMode=cv2.BORDER_REFLECT))
         writer.release()
         return path.read_bytes()
+
+
+def _box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def tracks_mp4(*handlers: bytes, brand: bytes = b"M4A ") -> bytes:
+    """An MP4 whose tracks have these handler types (`soun`: a voice memo's M4A), with no
+    sample tables: what matters is what it holds, as a phone's recorder writes it; no reader
+    can play it."""
+    traks = b"".join(
+        _box(
+            b"trak",
+            _box(b"tkhd", bytes(84))
+            + _box(
+                b"mdia",
+                _box(b"mdhd", bytes(24))
+                + _box(b"hdlr", bytes(8) + handler + bytes(12) + b"Handler\x00"),
+            ),
+        )
+        for handler in handlers
+    )
+    ftyp = _box(b"ftyp", brand + bytes(4) + brand + b"isom")
+    noise = np.random.default_rng(7).bytes(2000)
+    return ftyp + _box(b"moov", _box(b"mvhd", bytes(100)) + traks) + _box(b"mdat", noise)
+
+
+def tracks_webm(*track_types: int) -> bytes:
+    """The start of a WebM whose tracks have these types (1 video, 2 audio): a browser's
+    recording of sound only, cut short."""
+    header = b"\x1a\x45\xdf\xa3\x9f\x42\x82\x84webm"
+    entries = b"".join(b"\xae\x86\xd7\x81\x01\x83\x81" + bytes([kind]) for kind in track_types)
+    return header + b"\x16\x54\xae\x6b" + bytes([0x80 | len(entries)]) + entries + bytes(64)

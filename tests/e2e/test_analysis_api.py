@@ -193,8 +193,10 @@ async def test_history_pages_through_my_analyses(
     client: GraphQLClient, container: Container
 ) -> None:
     await client.register("maya@example.com")
-    media_id = (await client.upload(face_jpeg(128)))["data"]["uploadMedia"]["id"]
-    started = [(await client.data(START, m=media_id))["startAnalysis"]["id"] for _ in range(5)]
+    started = []
+    for _ in range(5):  # five photos (a photo still being analysed is started once)
+        media_id = (await client.upload(face_jpeg(128)))["data"]["uploadMedia"]["id"]
+        started.append((await client.data(START, m=media_id))["startAnalysis"]["id"])
     query = """query($after: String) { me { analyses(first: 2, after: $after) {
         edges { node { id status media { thumbnailUrl } } } pageInfo { hasNextPage endCursor }
     } } }"""

@@ -21,6 +21,9 @@ from tests.fakes.uow import InMemoryTable
 class FakeMediaRepository(InMemoryTable[Media]):
     noun = "media"
 
+    def get(self, media_id: str, *, for_update: bool = False) -> Media | None:
+        return super().get(media_id)
+
     def list_by_ids(self, media_ids: list[str]) -> list[Media]:
         return self.get_many(media_ids)
 
@@ -54,6 +57,10 @@ class FakeAnalysisRepository(InMemoryTable[Analysis]):
 
     def overlay_name(self, analysis_id: str) -> str | None:
         return self.results[analysis_id][1] if analysis_id in self.results else None
+
+    def unfinished_of_media(self, media_id: str) -> Analysis | None:
+        found = [a for a in self.rows.values() if a.media_id == media_id and not a.status.finished]
+        return copy.deepcopy(max(found, key=lambda a: a.created_at)) if found else None
 
     def list_unfinished(self) -> list[str]:
         return [a.id for a in self.rows.values() if not a.status.finished]

@@ -37,6 +37,8 @@ from tests.media_samples import (
     noise_image,
     patch_means,
     png_claiming_size,
+    tracks_mp4,
+    tracks_webm,
     video_bytes,
 )
 
@@ -69,6 +71,7 @@ def test_photos_lose_exif_and_gps_and_come_out_upright() -> None:
         ("PNG", {}, "image/png"),
         ("WEBP", {"quality": 90}, "image/webp"),
         ("HEIF", {}, "image/heic"),
+        ("AVIF", {"quality": 90}, "image/avif"),  # before: sniffed as an MP4, "damaged"
         ("JPEG", {"quality": 70}, "image/jpeg"),
     ],
 )
@@ -80,6 +83,13 @@ def test_each_photo_format_is_accepted_and_re_encoded(
     prepared = prepare(data)
     assert prepared.media_type.content_type == "image/jpeg"
     assert Image.open(io.BytesIO(prepared.data)).size == (48, 32)
+
+
+def test_an_avif_from_a_phone_is_turned_upright() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned 90 degrees
+    data = encode(noise_image(48, 32, seed=4), "AVIF", quality=90, exif=exif.tobytes())
+    assert Image.open(io.BytesIO(prepare(data).data)).size == (32, 48)
 
 
 def test_a_decompression_bomb_is_refused_from_its_header() -> None:
@@ -145,6 +155,25 @@ def test_a_long_video_is_refused() -> None:
 def test_a_video_with_oversized_frames_is_refused() -> None:
     with pytest.raises(MediaTooLarge, match="largest side"):
         prepare(video_bytes(704, 32, fps=4, seconds=1))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [tracks_mp4(b"soun"), tracks_mp4(b"soun", brand=b"mp42"), tracks_webm(2)],
+    ids=["m4a", "mp4", "webm"],
+)
+def test_a_file_of_sound_only_is_told_it_has_no_picture(data: bytes) -> None:
+    # Before: CORRUPT_MEDIA "The video is damaged or in a format we cannot read."
+    with pytest.raises(UnsupportedMedia, match="sound but no picture"):
+        prepare(data)
+
+
+@pytest.mark.parametrize(
+    "data", [tracks_mp4(b"vide", b"soun", brand=b"qt  "), tracks_webm(1, 2)], ids=["mov", "webm"]
+)
+def test_a_damaged_video_with_sound_is_still_damaged(data: bytes) -> None:
+    with pytest.raises(CorruptMedia, match="damaged"):
+        prepare(data)
 
 
 def test_a_truncated_video_is_corrupt() -> None:

@@ -247,6 +247,7 @@ def create_app(container: Container, *, freeze_heap: bool = False) -> Starlette:
                 max_bytes=max_body,
                 max_json_bytes=settings.max_json_body_kb * 1024,
                 upload_gate=upload_gate(container),
+                translators=container.translations.translator,
             ),
         ],
     )

@@ -17,6 +17,7 @@ from graphql import (
 from strawberry.extensions import MaskErrors
 
 from metskin.domain.errors import DomainError, Unavailable
+from metskin.graphql.i18n import coded_text
 
 UNEXPECTED_MESSAGE = "Something went wrong on our side. Try again later."
 # A domain's own name for a value, where the API calls it something else. Any other name in
@@ -139,6 +140,12 @@ class MaskUnexpectedErrors(MaskErrors):
             cast(Any, result).errors = self._process_errors(errors)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        """The message in the request's language: the errors were translated before this
+        masking (`MetSkinSchema.process_errors`), so it was English whatever was asked."""
         masked = super().anonymise_error(error)
         masked.extensions = {"code": "INTERNAL_ERROR"}
+        context = getattr(getattr(self, "execution_context", None), "context", None)
+        translator = getattr(context, "translator", None)
+        if translator is not None:
+            masked.message = coded_text(UNEXPECTED_MESSAGE, "INTERNAL_ERROR", translator)
         return masked

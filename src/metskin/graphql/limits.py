@@ -13,8 +13,21 @@ from typing import Any
 from starlette.formparsers import MultiPartParser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.ports import Translator
+from metskin.graphql.i18n import request_locale
+
 # Seconds the client must wait before another upload (0: go ahead).
 UploadGate = Callable[[Scope], Awaitable[float]]
+# The translator of a locale (the request's `Accept-Language`, negotiated).
+Translators = Callable[[str], Translator]
+# What a refused request is told, in its language (the app never saw it: no GraphQL context).
+UPLOAD_TOO_LARGE = _(
+    "This file is larger than {size}, the most MetSkin accepts. Choose a photo, or record a "
+    "shorter video."
+)
+REQUEST_TOO_LARGE = _("The request (other than an upload) is larger than {size}.")
+TOO_MANY_UPLOADS = _("Too many uploads; try again later.")
 
 
 class BodyTooLarge(Exception):
@@ -43,8 +56,10 @@ class BodySizeLimit:
         max_bytes: int,
         max_json_bytes: int | None = None,
         upload_gate: UploadGate | None = None,
+        translators: Translators | None = None,
     ) -> None:
         self.app = app
+        self.translators = translators
         self.max_bytes = max_bytes
         self.max_json_bytes = max_json_bytes or max_bytes
         self.upload_gate = upload_gate
@@ -60,11 +75,12 @@ class BodySizeLimit:
         if upload and self.upload_gate is not None:
             wait = await self.upload_gate(scope)
             if wait > 0:
-                await refuse(send, 429, "Too many uploads; try again later.", "RATE_LIMITED", wait)
+                words = self._words(scope, TOO_MANY_UPLOADS)
+                await refuse(send, 429, words, "RATE_LIMITED", wait)
                 return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._too_large(send, limit, code)
+            await self._too_large(scope, send, limit, code)
             return
         seen = 0
         started = False
@@ -86,12 +102,21 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._too_large(send, limit, code)
+                await self._too_large(scope, send, limit, code)
 
-    async def _too_large(self, send: Send, limit: int, code: str) -> None:
+    async def _too_large(self, scope: Scope, send: Send, limit: int, code: str) -> None:
         size = f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
-        what = "upload" if code == "MEDIA_TOO_LARGE" else "request (other than an upload)"
-        await refuse(send, 413, f"The {what} is larger than {size}.", code)
+        template = UPLOAD_TOO_LARGE if code == "MEDIA_TOO_LARGE" else REQUEST_TOO_LARGE
+        await refuse(send, 413, self._words(scope, template, size=size), code)
+
+    def _words(self, scope: Scope, template: str, **values: str) -> str:
+        """`template` in the request's language (English without translators)."""
+        if self.translators is not None:
+            headers = {
+                k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
+            }
+            template = self.translators(request_locale(headers)).gettext(template)
+        return template.format(**values)
 
 
 async def refuse(

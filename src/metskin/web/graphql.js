@@ -204,6 +204,9 @@ export function uploadMedia(file, kind = null, onProgress = null) {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", ENDPOINT);
     xhr.setRequestHeader("accept", "application/json");
+    // The app's language, as every other request says it: else a refused upload was told in
+    // the browser's language (English on most phones), whatever the profile's.
+    xhr.setRequestHeader("accept-language", locale());
     if (token) xhr.setRequestHeader("authorization", `Bearer ${token}`);
     if (onProgress) {
       xhr.upload.addEventListener("progress", (event) => {

@@ -328,12 +328,11 @@ def test_giving_up_marks_failed_once(
 def test_history_pages_newest_first(
     media_service: MediaService, analyses: AnalysisService, uow: FakeAnalysisUnitOfWork
 ) -> None:
-    media = media_service.upload("u1", JPEG_BYTES)
     clock = FakeClock()
     service = AnalysisService(uow, FakeStorage(), FakeEngine(), FakeEventBus(), clock)
     started = []
-    for _ in range(5):
-        started.append(service.start("u1", media.id).id)
+    for _ in range(5):  # five photos (a photo still being analysed is started once)
+        started.append(service.start("u1", media_service.upload("u1", JPEG_BYTES).id).id)
         clock.advance(minutes=1)
     first = service.history("u1", None, 3)
     rest = service.history("u1", (first[-1].created_at, first[-1].id), 3)
@@ -455,3 +454,16 @@ def test_an_error_of_an_analysis_that_still_exists_is_retried(
     analyses.add_step_after_measuring(recommend)
     with pytest.raises(RuntimeError):
         analyses.run(queued.id)
+
+
+def test_a_second_start_of_an_upload_still_analysed_is_the_same_analysis(
+    media_service: MediaService, analyses: AnalysisService, uow: FakeAnalysisUnitOfWork
+) -> None:
+    media = media_service.upload("u1", JPEG_BYTES)
+    first = analyses.start("u1", media.id)
+    again = analyses.start("u1", media.id)  # a second tap, a retry after a lost answer
+    assert again.id == first.id and len(uow.analyses.rows) == 1
+    assert [job.actor for job in uow.jobs] == ["analyse_media"]  # one job, one result
+    analyses.run(first.id)
+    later = analyses.start("u1", media.id)  # a finished one is analysed again
+    assert later.id != first.id and later.status is AnalysisStatus.QUEUED

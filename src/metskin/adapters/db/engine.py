@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import create_engine
@@ -89,3 +89,16 @@ def is_lock_conflict(error: BaseException | None) -> bool:
         return False
     args: tuple[object, ...] = getattr(error.orig, "args", ())
     return bool(args) and args[0] in LOCK_CONFLICT_CODES
+
+
+def lock_for_writing(connection: Connection) -> None:
+    """Before a locked read (`SELECT ... FOR UPDATE`): SQLite has no row locks and drops the
+    `FOR UPDATE`, so there the unit of work takes the database's write lock first (`BEGIN
+    IMMEDIATE`, kept to its commit or rollback). Two units of work that lock the same rows then
+    run one after the other, as they do on MariaDB; before, each read what the other had not
+    committed yet. A transaction that has written holds the lock already; MariaDB: nothing."""
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    if driver is not None and not driver.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

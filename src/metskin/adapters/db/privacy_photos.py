@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from metskin.adapters.db.analysis import AnalysisResultRow, AnalysisRow, MediaRow
 from metskin.adapters.db.appointments import AppointmentRow, DashboardEventRow
+from metskin.adapters.db.engine import lock_for_writing
 from metskin.adapters.db.inbox import NotificationRow
 from metskin.adapters.db.labels import LabelRow
 from metskin.adapters.db.recommendations import RoutineRow
@@ -93,8 +94,10 @@ class SqlPhotos:
         rows deleted, and the files those rows named. The analyses and results are read under
         a lock (the latest committed rows, whatever the transaction read before): a run that
         stored its overlay meanwhile has committed it, or waits and then finds its analysis
-        gone."""
-        uploads = select(MediaRow).where(col(MediaRow.id).in_(list(media_ids)))
+        gone. The uploads are locked first: a `startAnalysis` of one of them waits, then finds it
+        gone (MEDIA_NOT_FOUND), or has committed its analysis, which is read here and deleted."""
+        lock_for_writing(self._session.connection())
+        uploads = select(MediaRow).where(col(MediaRow.id).in_(list(media_ids))).with_for_update()
         files = [f for media in self._session.exec(uploads) for f in media_files(media)]
         analyses = self._ids(
             AnalysisRow.id, col(AnalysisRow.media_id).in_(list(media_ids)), lock=True

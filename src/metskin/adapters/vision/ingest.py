@@ -24,7 +24,7 @@ from metskin.adapters.vision.images import encode_jpeg as encode_rgb_jpeg
 from metskin.adapters.vision.jpeg_segments import StrippedJpeg, strip_jpeg, with_icc_profile
 from metskin.adapters.vision.video import frame_count, open_video
 from metskin.adapters.vision.video_colour import FrameDecoder
-from metskin.adapters.vision.video_tags import read_colour
+from metskin.adapters.vision.video_tags import read_colour, sound_only
 from metskin.domain.analysis.errors import (
     CorruptMedia,
     MediaTooLarge,
@@ -34,16 +34,41 @@ from metskin.domain.analysis.errors import (
 from metskin.domain.analysis.media import JPEG, MediaLimits, MediaType
 from metskin.domain.analysis.ports import PreparedMedia
 from metskin.domain.analysis.records import MediaKind
+from metskin.domain.i18n.marks import _
 
 pillow_heif.register_heif_opener()
 
 PHOTO_QUALITY = 92
 THUMBNAIL_SIDE = 320
-PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/heic": "HEIF"}
+# What Pillow must find in a file of each type (a HEIF file branded `mif1` may hold AV1: AVIF).
+PIL_FORMATS = {
+    "image/jpeg": ("JPEG",),
+    "image/png": ("PNG",),
+    "image/webp": ("WEBP",),
+    "image/heic": ("HEIF", "AVIF"),
+    "image/avif": ("AVIF",),
+}
 # Markup, scripts and documents hidden in an image make it a polyglot.
 POLYGLOT_MARKERS = (b"<script", b"<html", b"<?php", b"<svg", b"<!doctype", b"%pdf-")
 ZIP_END_RECORD = b"PK\x05\x06"
 DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError)
+# What an upload the checks refuse is told, translated whole (`{...}`: numbers put in).
+SO_MANY_PIXELS = _(
+    "The photo has {count} megapixels; the limit is {limit}. Take it at the camera's usual "
+    "resolution (12 megapixels is plenty)."
+)
+TOO_MANY_PIXELS = _(
+    "The photo has too many megapixels; the limit is {limit}. Take it at the camera's usual "
+    "resolution (12 megapixels is plenty)."
+)
+UNDECODABLE = _("The video's frames cannot be decoded.")
+VIDEO_TOO_BIG = _("The video is {width}x{height}; the largest side may be {limit}.")
+VIDEO_TOO_LONG = _("The video lasts {seconds} s; keep it under {limit} s.")
+VIDEO_OVER = _("The video lasts more than {limit} s; keep it under {limit} s.")
+SOUND_ONLY = _(
+    "This file has sound but no picture (a voice memo or a song). Upload a video of your "
+    "face, or a photo."
+)
 
 
 class MediaPreparerAdapter:
@@ -148,9 +173,9 @@ def _decode_photo(
         image = Image.open(io.BytesIO(data))  # reads the header only
         width, height = image.size
         if width * height > limits.max_pixels:
-            raise too_many_pixels(limits, f"has {width * height / 1e6:.0f} megapixels")
-        if image.format != PIL_FORMATS[media_type.content_type]:
-            raise UnsupportedMedia("The file's content does not match its type.", field="file")
+            raise too_many_pixels(limits, width * height)
+        if image.format not in PIL_FORMATS[media_type.content_type]:
+            raise UnsupportedMedia(_("The file's content does not match its type."), field="file")
         image.load()  # full decode: a truncated or damaged file fails here
         ImageOps.exif_transpose(image, in_place=True)  # no copy of an upright photo
         rgb = image if image.mode == "RGB" else image.convert("RGB")
@@ -158,18 +183,20 @@ def _decode_photo(
     except (MediaTooLarge, UnsupportedMedia):
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise too_many_pixels(limits, "has too many megapixels") from error
+        raise too_many_pixels(limits, None) from error
     except DECODE_ERRORS as error:
         raise CorruptMedia(
-            "The photo is damaged or incomplete; upload it again.", field="file"
+            _("The photo is damaged or incomplete; upload it again."), field="file"
         ) from error
 
 
-def too_many_pixels(limits: MediaLimits, what: str) -> MediaTooLarge:
-    return MediaTooLarge(
-        f"The photo {what}; the limit is {limits.max_pixels / 1e6:.0f}. Take it at the "
-        "camera's usual resolution (12 megapixels is plenty).",
-        field="file",
+def too_many_pixels(limits: MediaLimits, pixels: int | None) -> MediaTooLarge:
+    """`pixels`: as many as the photo's header says (None: too many to say)."""
+    limit = f"{limits.max_pixels / 1e6:.0f}"
+    if pixels is None:
+        return MediaTooLarge.translatable(TOO_MANY_PIXELS, "file", limit=limit)
+    return MediaTooLarge.translatable(
+        SO_MANY_PIXELS, "file", count=f"{pixels / 1e6:.0f}", limit=limit
     )
 
 
@@ -196,7 +223,7 @@ def prepare_video(data: bytes, media_type: MediaType, limits: MediaLimits) -> Pr
     with temporary_file(data, f".{media_type.extension}") as path:
         capture = open_video(path)
         try:
-            width, height, fps, frames = _probe(capture)
+            width, height, fps, frames = _probe_picture(capture, path)
             if frames is None:  # no length in the file (a browser's own recording): counted
                 frames = _count_frames(capture, fps, limits.max_video_seconds)
                 capture.release()
@@ -217,18 +244,29 @@ def prepare_video(data: bytes, media_type: MediaType, limits: MediaLimits) -> Pr
     )
 
 
+def _probe_picture(capture: cv2.VideoCapture, path: Path) -> tuple[int, int, float, int | None]:
+    """`_probe`; a file of sound only that OpenCV cannot read as a video is UNSUPPORTED_MEDIA,
+    saying so (before: "damaged", CORRUPT_MEDIA, for a phone's voice memo)."""
+    try:
+        return _probe(capture)
+    except CorruptMedia:
+        if sound_only(path):
+            raise UnsupportedMedia(SOUND_ONLY, field="file") from None
+        raise
+
+
 def _probe(capture: cv2.VideoCapture) -> tuple[int, int, float, int | None]:
     """Width, height (as shown), frame rate and frame count; the count is None when the file
     does not give it (a WebM recorded by a browser's MediaRecorder has no duration)."""
     if not capture.isOpened():
-        raise CorruptMedia("The video is damaged or in a format we cannot read.", field="file")
+        raise CorruptMedia(_("The video is damaged or in a format we cannot read."), field="file")
     width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
     height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
     fps = capture.get(cv2.CAP_PROP_FPS)
     if width <= 0 or height <= 0:
-        raise CorruptMedia("The video has no picture.", field="file")
+        raise CorruptMedia(_("The video has no picture."), field="file")
     if not 0 < fps <= 1000:
-        raise CorruptMedia("The video's timing information is missing.", field="file")
+        raise CorruptMedia(_("The video's timing information is missing."), field="file")
     return width, height, fps, frame_count(capture)
 
 
@@ -239,25 +277,23 @@ def _count_frames(capture: cv2.VideoCapture, fps: float, max_seconds: float) -> 
     while count <= limit and capture.grab():
         count += 1
     if count == 0:
-        raise CorruptMedia("The video's frames cannot be decoded.", field="file")
+        raise CorruptMedia(UNDECODABLE, field="file")
     if count > limit:
-        raise MediaTooLong(
-            f"The video lasts more than {max_seconds:.0f} s; keep it under {max_seconds:.0f} s.",
-            field="file",
-        )
+        raise MediaTooLong.translatable(VIDEO_OVER, "file", limit=f"{max_seconds:.0f}")
     return count
 
 
 def _check_video(width: int, height: int, duration: float, limits: MediaLimits) -> None:
     if max(width, height) > limits.max_video_side:
-        raise MediaTooLarge(
-            f"The video is {width}x{height}; the largest side may be {limits.max_video_side}.",
-            field="file",
+        raise MediaTooLarge.translatable(
+            VIDEO_TOO_BIG, "file", width=width, height=height, limit=limits.max_video_side
         )
     if duration > limits.max_video_seconds:
-        raise MediaTooLong(
-            f"The video lasts {duration:.0f} s; keep it under {limits.max_video_seconds:.0f} s.",
-            field="file",
+        raise MediaTooLong.translatable(
+            VIDEO_TOO_LONG,
+            "file",
+            seconds=f"{duration:.0f}",
+            limit=f"{limits.max_video_seconds:.0f}",
         )
 
 
@@ -273,5 +309,5 @@ def _middle_frame(
         capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
         ok, bgr = capture.read()
     if not ok or bgr is None:
-        raise CorruptMedia("The video's frames cannot be decoded.", field="file")
+        raise CorruptMedia(UNDECODABLE, field="file")
     return to_rgb(bgr)

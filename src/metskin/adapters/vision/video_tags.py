@@ -19,6 +19,7 @@ EBML = b"\x1a\x45\xdf\xa3"  # Matroska / WebM files start with it
 MKV_HEADER_BYTES = 1 << 16  # their Tracks element comes before the first cluster
 MKV_MATRIX = b"\x55\xb1\x81"  # MatrixCoefficients, a one-byte value follows
 MKV_TRANSFER = b"\x55\xba\x81"  # TransferCharacteristics
+MKV_TRACK_TYPE = b"\x83\x81"  # TrackType, a one-byte value follows: 1 video, 2 audio
 
 
 def read_colour(path: Path) -> VideoColour:
@@ -33,6 +34,29 @@ def read_colour(path: Path) -> VideoColour:
     if tagged and tagged.matrix in KR_KB:
         return tagged
     return VideoColour(BT601, tagged.transfer if tagged else None)
+
+
+def sound_only(path: Path) -> bool:
+    """Whether the file's tracks are sound and no picture (a voice memo, a song: M4A, an MP4
+    or a WebM of sound only), by their handler types (MP4, QuickTime) or track types (WebM).
+    Asked only of a file OpenCV cannot read as a video, to say why."""
+    with path.open("rb") as file:
+        head = file.read(MKV_HEADER_BYTES)
+        if head.startswith(EBML):
+            types = {head[at + 2] for at in _places(head, MKV_TRACK_TYPE) if at + 2 < len(head)}
+            return 2 in types and 1 not in types
+        movie = _movie_box(file)
+    # `hdlr`: version and flags, a component type (QuickTime) or zeros, then the handler type
+    handlers = {movie[at + 12 : at + 16] for at in _places(movie, b"hdlr")}
+    return b"soun" in handlers and b"vide" not in handlers
+
+
+def _places(data: bytes, pattern: bytes) -> list[int]:
+    found, at = [], data.find(pattern)
+    while at >= 0:
+        found.append(at)
+        at = data.find(pattern, at + 1)
+    return found
 
 
 def _movie_box(file: BinaryIO) -> bytes:

@@ -25,6 +25,7 @@ from metskin.domain.analysis.geometry import (
     sample_window,
     upright_crop,
 )
+from metskin.domain.analysis.guidance import in_video_words
 from metskin.domain.analysis.mixed_light import MixedLight, mixed_light
 from metskin.domain.analysis.model import AnalysisResult, FaceGeometry, QualityIssue, Tone
 from metskin.domain.analysis.ports import DeferredFrame, FaceLandmarker
@@ -335,15 +336,21 @@ def analyse_frames(
             unfit = replace(measured, frames_analysed=0)  # the best frame's blocking issues
         report("MEASURING", done / len(ranked))
     if not results and unfit is not None:
-        return replace(unfit, spread={"frames_sampled": float(count)})
+        told = in_video_words(unfit.quality)
+        return replace(unfit, quality=told, spread={"frames_sampled": float(count)})
     if not results:
         return AnalysisResult(
-            quality=tuple(blocked or [quality.issue("NO_FACE", 0.0, blocking=True)]),
+            quality=in_video_words(
+                tuple(blocked or [quality.issue("NO_FACE", 0.0, blocking=True)])
+            ),
             confidence=0.0,
             frames_analysed=0,
             spread={"frames_sampled": float(count)},
         )
     combined = validity.finite_or_blocked(aggregate_results(results))
     return replace(
-        combined, frame=images[0], spread={**combined.spread, "frames_sampled": float(count)}
+        combined,
+        quality=in_video_words(combined.quality),
+        frame=images[0],
+        spread={**combined.spread, "frames_sampled": float(count)},
     )

@@ -4,6 +4,8 @@ and from the validity gate (`validity.py`). The API lists these codes (`QualityI
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from metskin.domain.analysis.model import QualityIssue
 from metskin.domain.i18n.marks import _
 
@@ -182,6 +184,52 @@ GUIDANCE = {
         _("Send the original photo again, or take a new one."),
     ),
 }
+
+
+# A video's words where the photo's name a photo (the others say "picture", fit for both).
+VIDEO_WORDS = {
+    "COMPRESSED": (
+        _(
+            "The video was saved with strong compression, as chat apps and some websites do: "
+            "part of its fine detail is lost, so pores and fine lines may be read wrongly."
+        ),
+        _("Send the video as your phone recorded it, not a copy from a chat."),
+    ),
+    "UNNATURAL_COLOUR": (
+        GUIDANCE["UNNATURAL_COLOUR"][0],
+        _("Turn off colour filters and record the video in daylight without coloured lamps."),
+    ),
+    "NO_COLOUR": (
+        _(
+            "The video has no colour (black and white, or a filter took the colour out), so the "
+            "skin tone cannot be read."
+        ),
+        _("Send a colour video, with black-and-white mode and colour filters turned off."),
+    ),
+    "HEAVY_CAST": (
+        GUIDANCE["HEAVY_CAST"][0],
+        _("Record the video in daylight or under white light, away from coloured or orange lamps."),
+    ),
+    "LOW_CONFIDENCE": (
+        _("The video is not good enough to give reliable numbers."),
+        GUIDANCE["LOW_CONFIDENCE"][1],
+    ),
+    "UNMEASURABLE": (
+        _("Some of the numbers could not be measured on this video (it may be damaged)."),
+        _("Send the original video again, or record a new one."),
+    ),
+}
+
+
+def in_video_words(issues: tuple[QualityIssue, ...]) -> tuple[QualityIssue, ...]:
+    """The issues of a video's analysis, told about a video (before: "Send the photo as your
+    camera saved it" of a clip)."""
+    return tuple(
+        replace(item, message=words[0], guidance=words[1])
+        if (words := VIDEO_WORDS.get(item.code))
+        else item
+        for item in issues
+    )
 
 
 def issue(code: str, value: float | None = None, *, blocking: bool = False) -> QualityIssue:

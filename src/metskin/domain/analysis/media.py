@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from metskin.domain.analysis.errors import CorruptMedia, MediaTooLarge
 from metskin.domain.analysis.records import MediaKind
+from metskin.domain.i18n.marks import _
 
 MB = 1024 * 1024  # the unit of the limits (`max_photo_mb`) and of what the messages say
 
@@ -33,12 +34,15 @@ JPEG = MediaType(MediaKind.PHOTO, "image/jpeg", "jpg")
 PNG = MediaType(MediaKind.PHOTO, "image/png", "png")
 WEBP = MediaType(MediaKind.PHOTO, "image/webp", "webp")
 HEIC = MediaType(MediaKind.PHOTO, "image/heic", "heic")
+# What Android's camera and gallery, and browsers' "save image", write more and more.
+AVIF = MediaType(MediaKind.PHOTO, "image/avif", "avif")
 MP4 = MediaType(MediaKind.VIDEO, "video/mp4", "mp4")
 MOV = MediaType(MediaKind.VIDEO, "video/quicktime", "mov")
 WEBM = MediaType(MediaKind.VIDEO, "video/webm", "webm")
 
 HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 MOV_BRANDS = {b"qt  "}
+AVIF_BRANDS = {b"avif", b"avis"}  # a still picture, a sequence (its first picture is read)
 
 
 def sniff(head: bytes) -> MediaType | None:
@@ -55,23 +59,30 @@ def sniff(head: bytes) -> MediaType | None:
         brand = head[8:12]
         if brand in HEIC_BRANDS:
             return HEIC
+        if brand in AVIF_BRANDS:  # before: read as an MP4 video, "damaged"
+            return AVIF
         return MOV if brand in MOV_BRANDS else MP4
     return None
 
 
-SMALLER = {
-    MediaKind.PHOTO: "Save it as JPEG or HEIC at the camera's usual resolution.",
-    MediaKind.VIDEO: "Record a shorter clip, or at 1080p.",
+# What a file over the size limit is told, with what to do (translated whole: `{size}` and
+# `{limit}` in MB).
+TOO_LARGE = {
+    MediaKind.PHOTO: _(
+        "This photo is {size} MB; the limit is {limit} MB. Save it as JPEG or HEIC at the "
+        "camera's usual resolution."
+    ),
+    MediaKind.VIDEO: _(
+        "This video is {size} MB; the limit is {limit} MB. Record a shorter clip, or at 1080p."
+    ),
 }
 
 
 def check_size(kind: MediaKind, size: int, limits: MediaLimits) -> None:
     cap = limits.max_photo_bytes if kind is MediaKind.PHOTO else limits.max_video_bytes
     if size > cap:
-        raise MediaTooLarge(
-            f"This {kind.value} is {size / MB:.1f} MB; the limit is {cap / MB:.0f} MB. "
-            + SMALLER[kind],
-            field="file",
+        raise MediaTooLarge.translatable(
+            TOO_LARGE[kind], "file", size=f"{size / MB:.1f}", limit=f"{cap / MB:.0f}"
         )
     if size == 0:
-        raise CorruptMedia("The file is empty.", field="file")
+        raise CorruptMedia(_("The file is empty."), field="file")

@@ -93,14 +93,20 @@ class AnalysisService:
     # --- the person's side -------------------------------------------------------------
 
     def start(self, owner_id: str, media_id: str) -> Analysis:
+        """Queue an analysis of the upload; while one is queued or running, that one (a
+        second tap, a retry after a lost answer). A finished one is analysed again."""
         if self._queue is not None and not self._queue.available():
             # Asked first, so that nothing is written that no worker would ever pick up.
             raise QueueUnavailable("Analyses cannot be started right now; try again soon.")
         with self._uow_factory() as uow:
-            media = uow.media.get(media_id)
+            # Locked: a deletion of the upload runs before (not found) or after (deletes it).
+            media = uow.media.get(media_id, for_update=True)
             if media is None or media.owner_id != owner_id:
                 raise MediaNotFound("No such media in your uploads.", field="mediaId")
             require_photo_consent(uow.consent_records, owner_id)
+            running = uow.analyses.unfinished_of_media(media_id)
+            if running is not None:
+                return running
             analysis = Analysis(
                 id=str(uuid.uuid4()),
                 owner_id=owner_id,

@@ -21,8 +21,15 @@ from metskin.domain.analysis.records import (
     Media,
     MediaKind,
 )
+from metskin.domain.i18n.marks import _
 from metskin.domain.ports import Clock, read
 from metskin.domain.privacy.consent import require_photo_consent
+
+# A file that is not the kind the client said it sends.
+NOT_THE_KIND = {
+    MediaKind.PHOTO: _("The file is a photo, not a video."),
+    MediaKind.VIDEO: _("The file is a video, not a photo."),
+}
 
 
 @dataclass(eq=False)
@@ -43,14 +50,11 @@ class MediaService:
         media_type = sniff(data[:32])
         if media_type is None:
             raise UnsupportedMedia(
-                "Upload a JPEG, PNG, WebP or HEIC photo, or an MP4, MOV or WebM video.",
+                _("Upload a JPEG, PNG, WebP, HEIC or AVIF photo, or an MP4, MOV or WebM video."),
                 field="file",
             )
         if declared_kind is not None and declared_kind is not media_type.kind:
-            raise UnsupportedMedia(
-                f"The file is a {media_type.kind.value}, not a {declared_kind.value}.",
-                field="kind",
-            )
+            raise UnsupportedMedia(NOT_THE_KIND[media_type.kind], field="kind")
         check_size(media_type.kind, len(data), self.limits)
         prepared = self.preparer.prepare(data, media_type, self.limits)
         stored_type = prepared.media_type  # photos are stored as JPEG

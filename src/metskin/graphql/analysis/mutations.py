@@ -14,7 +14,7 @@ from metskin.graphql.permissions import IsAuthenticated, guarded_mutation
 @strawberry.type
 class AnalysisMutations:
     @guarded_mutation(
-        IsAuthenticated, "Upload a photo (JPEG, PNG, WebP, HEIC) or a video (MP4, MOV, WebM)."
+        IsAuthenticated, "Upload a photo (JPEG, PNG, WebP, HEIC, AVIF) or a video (MP4, MOV, WebM)."
     )
     async def upload_media(
         self,

@@ -45,7 +45,7 @@ function previewOf(file) {
 
 export async function renderAnalyse(view) {
   const input = h("input", { name: "file", type: "file", required: true,
-    accept: "image/jpeg,image/png,image/webp,image/heic,.heic,video/mp4,video/quicktime,video/webm" });
+    accept: "image/jpeg,image/png,image/webp,image/heic,.heic,image/avif,.avif,video/mp4,video/quicktime,video/webm" });
   const preview = h("div", { class: "preview-box" });
   const bar = h("progress", { id: "upload-progress", max: 1, value: 0, hidden: true });
   const status = h("p", { class: "muted", id: "upload-status", role: "status" });
@@ -54,7 +54,7 @@ export async function renderAnalyse(view) {
   });
   const form = h("form", { id: "upload-form", novalidate: true },
     errorBox(),
-    field(t("Face photo or video"), input, t("JPEG, PNG, WebP or HEIC photos; MP4, MOV or WebM videos.")),
+    field(t("Face photo or video"), input, t("JPEG, PNG, WebP, HEIC or AVIF photos; MP4, MOV or WebM videos.")),
     preview, bar, status,
     h("button", { type: "submit" }, t("Upload and analyse")));
   // Without a current consent the box is shown first; an upload refused for want of one

@@ -7,14 +7,15 @@ import { askToDelete } from "./forget.js";
 
 const PAGE = 10;
 const HISTORY = `query($first: Int!, $after: String) { me { analyses(first: $first, after: $after) {
-  edges { node { id status stage createdAt failureCode
+  edges { node { id status stage createdAt failureCode failureReason
     summary { ok confidence itaDeg monk fitzpatrick skinType topConcerns }
     media { kind thumbnailUrl } } }
   pageInfo { hasNextPage endCursor } } } }`;
 
 export function summaryText(analysis) {
   const { summary } = analysis;
-  if (analysis.status === "FAILED") return t("Failed ({code})", { code: analysis.failureCode || "?" });
+  // Why, in words (the API's, in the person's language); the code is on the result page.
+  if (analysis.status === "FAILED") return analysis.failureReason || t("The analysis failed");
   if (analysis.status !== "DONE") return `${humanize(analysis.stage)}…`;
   if (!summary || !summary.ok) return t("Retake needed");
   const parts = [

@@ -21,7 +21,7 @@ const PATIENT = `query($id: ID!) { patients(first: 1, patientId: $id) {
   edges { node { ${PATIENT_FIELDS} } } } }`;
 const SHARED = `query($patient: ID, $first: Int!, $after: String) {
   sharedAnalyses(patientId: $patient, first: $first, after: $after) {
-    edges { node { id status stage createdAt failureCode
+    edges { node { id status stage createdAt failureCode failureReason
       summary { ok confidence itaDeg monk fitzpatrick skinType topConcerns }
       media { kind thumbnailUrl } } }
     pageInfo { hasNextPage endCursor } } }`;

@@ -1,0 +1,95 @@
+"""The upload page and the history as a French-speaking person meets them, in headless
+Chromium: a refused upload is told in French with its numbers (the upload's request said no
+language, so the browser's English was used), and a failed analysis reads in words in the
+history (it said "Failed · Failed (ANALYSIS_TIMED_OUT)")."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, create_engine
+
+from metskin.adapters.db.analysis import AnalysisRow
+from metskin.domain.analysis.records import AnalysisStatus, Stage
+from tests.cluster import graphql, upload
+from tests.e2e.conftest import PASSWORD
+from tests.e2e.test_web_app import register
+from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture
+from tests.media_samples import encode, face_jpeg, noise_image
+
+pytestmark = pytest.mark.slow
+
+# Photos up to 1 MB, videos up to 2 MB: a request over 3 MB is refused before it is read.
+server = server_fixture("uploads", METSKIN_MAX_PHOTO_MB="1", METSKIN_MAX_VIDEO_MB="2")
+browser = browser_fixture()
+
+
+def in_french(browser: Browser, server: str, email: str) -> str:
+    register(browser, email)
+    browser.go("#/profile")
+    browser.select("#profile-form [name=locale]", "fr-FR")
+    browser.submit("#profile-form")
+    browser.text("#profile-form button[type=submit]", "Enregistrer le profil")
+    browser.go("#/analyse")
+    browser.text("#upload-form button[type=submit]", "Envoyer et analyser")
+    return api_login(server, email, PASSWORD)
+
+
+def test_a_refused_upload_is_told_in_the_person_s_language(
+    browser: Browser, server: str, tmp_path: Path
+) -> None:
+    in_french(browser, server, "camille@example.com")
+    big = tmp_path / "grande.png"
+    big.write_bytes(encode(noise_image(720, 720, seed=5), "PNG"))  # 1.5 MB
+    huge = tmp_path / "enorme.png"
+    huge.write_bytes(encode(noise_image(1150, 1150, seed=6), "PNG"))  # 3.8 MB
+    browser.find("#upload-form input[name=file]").send_keys(str(big))
+    browser.submit("#upload-form")
+    said = browser.text("#upload-form .form-error strong", "Cette photo fait")
+    assert said.startswith("Cette photo fait 1.5 Mo ; la limite est de 1 Mo."), said
+    browser.find("#upload-form input[name=file]").send_keys(str(huge))
+    browser.submit("#upload-form")
+    said = browser.text("#upload-form .form-error strong", "Ce fichier dépasse")
+    assert said.startswith("Ce fichier dépasse 3 MB, le maximum accepté par MetSkin."), said
+    assert browser.hash() == "#/analyse"
+
+
+def test_a_failed_analysis_reads_in_words_in_the_history(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    token = in_french(browser, server, "margaux@example.com")
+    media_id = upload(server, token, face_jpeg(256))
+    owner = graphql(server, "{ me { id } }", token)["me"]["id"]
+    var = next(Path(tmp_path_factory.getbasetemp()).glob("uploads*/var"))
+    now = datetime.now(UTC)
+    failed_id = str(uuid.uuid4())
+    failed = AnalysisRow(
+        id=failed_id,
+        owner_id=owner,
+        media_id=media_id,
+        status=AnalysisStatus.FAILED.value,
+        stage=Stage.FAILED.value,
+        progress=0.3,
+        created_at=now,
+        started_at=now,
+        finished_at=now,
+        failure_code="ANALYSIS_TIMED_OUT",
+        failure_reason="The analysis of this file took far too long and was stopped. Try "
+        "another photo, or a shorter video.",
+        attempts=1,
+        event_seq=1,
+    )  # as the worker leaves an analysis it stopped at its time limit
+    engine = create_engine(f"sqlite:///{(var / 'metskin.db').as_posix()}")
+    with Session(engine) as session:
+        session.add(failed)
+        session.commit()
+    engine.dispose()
+    browser.go("#/history")
+    row = browser.text("#history li .muted", "Échec")
+    assert row.startswith("Échec · L'analyse de ce fichier"), row
+    assert "ANALYSIS_TIMED_OUT" not in row and row.count("Échec") == 1
+    browser.click(f"#history li a[href='#/analysis/{failed_id}']")
+    assert "ANALYSIS_TIMED_OUT" in browser.text("#failed .error-code")  # for support, there
