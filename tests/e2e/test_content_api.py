@@ -139,7 +139,7 @@ async def test_admins_list_change_and_remove_dermatologists(
     # Invited: they choose their password (test_dermatologist_invitation_api.py).
     assert container.accounts.get_user(made["id"]).role is Role.DERMATOLOGIST
     bad = await client.call(create, e="b@example.com", i={**DOCTOR_INPUT, "feeCurrency": "euro"})
-    assert bad["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "fee"}
+    assert bad["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "feeCurrency"}
     update = """mutation($id: ID!, $i: DermatologistInput!) {
       updateDermatologist(id: $id, input: $i) { bio } }"""
     changed = await client.data(update, id=made["id"], i={**DOCTOR_INPUT, "bio": "Acne in adults."})

@@ -45,11 +45,13 @@ class Listing:
         try:
             amount = Decimal(self.fee_amount)
         except InvalidOperation as error:
-            raise ValidationFailed("fee amount must be like 120.00.", field="fee") from error
+            raise ValidationFailed("fee amount must be like 120.00.", field="feeAmount") from error
         if not amount.is_finite() or not 0 <= amount < 100_000:
-            raise ValidationFailed("fee amount must be between 0 and 99999.", field="fee")
+            raise ValidationFailed("fee amount must be between 0 and 99999.", field="feeAmount")
         if not CURRENCY.fullmatch(self.fee_currency):
-            raise ValidationFailed("fee currency is an ISO 4217 code, e.g. GBP.", field="fee")
+            raise ValidationFailed(
+                "fee currency is an ISO 4217 code, e.g. GBP.", field="feeCurrency"
+            )
         return Fee(amount, self.fee_currency)
 
     def profile(self, doctor_id: str, email: str, availability: Availability) -> Dermatologist:
