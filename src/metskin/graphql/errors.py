@@ -17,6 +17,7 @@ from graphql import (
 from strawberry.extensions import MaskErrors
 
 from metskin.domain.errors import DomainError, Unavailable
+from metskin.domain.limits.errors import RateLimited
 
 UNEXPECTED_MESSAGE = "Something went wrong on our side. Try again later."
 # A domain's own name for a value, where the API calls it something else. Any other name in
@@ -98,15 +99,24 @@ def is_expected(error: GraphQLError) -> bool:
 
 def add_error_codes(errors: list[GraphQLError], arguments: Arguments | None = None) -> None:
     """Give every error `extensions.code` (and `field` for domain errors, named as the API
-    names it: `arguments` tells which inputs the failing field takes)."""
+    names it: `arguments` tells which inputs the failing field takes; `retryAfter`, in seconds,
+    for RATE_LIMITED)."""
     for error in errors:
         error.extensions = {**(error.extensions or {}), **_extensions_for(error, arguments)}
 
 
-def _extensions_for(error: GraphQLError, arguments: Arguments | None) -> dict[str, str]:
+def retry_after(errors: list[GraphQLError]) -> int | None:
+    """The longest `retryAfter` among the errors (the `Retry-After` header), or None."""
+    waits = [int((e.extensions or {}).get("retryAfter") or 0) for e in errors]
+    return max(waits) if any(waits) else None
+
+
+def _extensions_for(error: GraphQLError, arguments: Arguments | None) -> dict[str, object]:
     original = _original(error)
     if isinstance(original, DomainError):
-        extensions = {"code": original.code}
+        extensions: dict[str, object] = {"code": original.code}
+        if isinstance(original, RateLimited):  # raised by a use case (a password or code check)
+            extensions["retryAfter"] = original.retry_after
         if original.field:
             taken, top = arguments(error) if arguments else (frozenset(), ())
             extensions["field"] = api_field(original.field, taken, top)

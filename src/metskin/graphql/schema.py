@@ -40,6 +40,7 @@ from metskin.graphql.errors import (
     add_error_codes,
     is_expected,
     operation_arguments,
+    retry_after,
 )
 from metskin.graphql.execution import FastExecutionContext
 from metskin.graphql.guard import OperationLimits
@@ -137,6 +138,9 @@ class MetSkinSchema(strawberry.Schema):
         context = execution_context.context if execution_context else None
         if context is not None and isinstance(context, Context):
             localize_errors(errors, context.translator)
+            wait, response = retry_after(errors), context.response
+            if wait is not None and response is not None and hasattr(response, "headers"):
+                response.headers["retry-after"] = str(wait)
         unexpected = [error for error in errors if not is_expected(error)]
         if unexpected:
             super().process_errors(unexpected, execution_context)

@@ -15,6 +15,7 @@ from graphql import DocumentNode, GraphQLSchema
 from metskin.domain.accounts.model import Role
 from metskin.domain.apikeys.errors import ApiKeyInvalid, ApiKeyScopeMissing
 from metskin.domain.errors import DomainError
+from metskin.domain.i18n.marks import _
 from metskin.graphql.apikeys.scopes import refused_fields
 from metskin.graphql.context import Context, Viewer, run_sync
 
@@ -56,5 +57,6 @@ def key_refusal(
         return None
     refused = refused_fields(schema, document, context.api_key.scopes)
     if refused:
-        return ApiKeyScopeMissing("This API key's scopes do not cover: " + ", ".join(refused) + ".")
+        not_covered = _("This API key's scopes do not cover: {fields}.")
+        return ApiKeyScopeMissing.translatable(not_covered, fields=", ".join(refused))
     return None
