@@ -22,8 +22,12 @@ from metskin.domain.directory.geo import GeoPoint
 from metskin.domain.directory.model import Dermatologist, Fee, Practice
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.locales import negotiate
+from metskin.domain.i18n.marks import _
 
 CURRENCY = re.compile(r"[A-Z]{3}")
+COUNTRY = re.compile(r"[A-Za-z]{2}")
+# The longest each part of a practice may be: its column's length (adapters/db/directory.py).
+PRACTICE_LENGTHS = {"name": 120, "address": 255, "city": 80}
 WORD = re.compile(r"[a-z][a-z_ -]{0,39}")
 
 
@@ -83,12 +87,22 @@ class Listing:
 
 
 def practice(name: str, address: str, city: str, country: str, lat: float, lon: float) -> Practice:
-    if not name.strip() or not city.strip() or len(country.strip()) != 2:
+    """A practice's place, checked: MariaDB refuses a longer text than its column holds (an
+    INTERNAL_ERROR before), and the country is two letters (" gb" was stored as " GB")."""
+    parts = {"name": name.strip(), "address": address.strip(), "city": city.strip()}
+    code = country.strip()
+    if not parts["name"] or not parts["city"] or not COUNTRY.fullmatch(code):
         raise ValidationFailed(
             "A practice needs a name, a city and a two-letter country code.", field="practice"
         )
+    for part, text in parts.items():
+        if len(text) > PRACTICE_LENGTHS[part]:
+            too_long = _("Use at most {count} characters.")
+            raise ValidationFailed.translatable(
+                too_long, f"practice.{part}", count=PRACTICE_LENGTHS[part]
+            )
     return Practice(
-        name.strip(), address.strip(), city.strip(), country.upper(), GeoPoint(lat, lon)
+        parts["name"], parts["address"], parts["city"], code.upper(), GeoPoint(lat, lon)
     )
 
 
