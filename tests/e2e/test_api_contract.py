@@ -78,3 +78,18 @@ async def test_every_coded_error_reads_as_what_went_wrong_in_french_and_german(
             [error] = body["errors"]
             assert error["extensions"]["code"] == code, body
             assert error["message"] != GENERIC[language], (language, code)
+
+
+async def test_an_empty_api_key_header_is_refused_rather_than_read_as_anonymous(
+    client: GraphQLClient,
+) -> None:
+    """An integrator whose key variable is unset sends `X-API-Key: ` (or `ApiKey` alone):
+    before, the request ran as anonymous, so public fields answered and the others said
+    "Log in", which hid the real mistake."""
+    products = {"query": "{ products(first: 1) { edges { cursor } } }"}
+    for headers in ({"x-api-key": ""}, {"x-api-key": "  "}, {"authorization": "ApiKey "}):
+        body = await post(client, products, **headers)
+        assert body["data"] is None
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["API_KEY_INVALID"]
+        assert "empty" in body["errors"][0]["message"]
+    assert "errors" not in await post(client, products)  # no header at all: anonymous

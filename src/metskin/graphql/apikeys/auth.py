@@ -23,10 +23,13 @@ from metskin.graphql.context import Context, Viewer, run_sync
 def sent_key(headers: Mapping[str, str]) -> str | None:
     """The key the request sends, if any (raises when it sends two credentials)."""
     header = (headers.get("x-api-key") or "").strip()
-    scheme, _, value = (headers.get("authorization") or "").strip().partition(" ")
+    scheme, _space, value = (headers.get("authorization") or "").strip().partition(" ")
     in_authorization = value.strip() if scheme.lower() == "apikey" else ""
     if header and scheme and header != in_authorization:
         raise ApiKeyInvalid("Send one credential: an API key or a bearer token, not both.")
+    if not (header or in_authorization) and ("x-api-key" in headers or scheme.lower() == "apikey"):
+        # An integrator's unset variable: before, the request ran as anonymous.
+        raise ApiKeyInvalid(_("The API key header is empty: send the key after it."))
     return header or in_authorization or None
 
 
