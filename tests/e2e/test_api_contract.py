@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.testclient import TestClient
+
 from metskin.bootstrap import Container
+from metskin.graphql.app import create_app
 from metskin.graphql.guard import NO_OPERATION_NAME
-from tests.e2e.conftest import GraphQLClient
+from tests.e2e.conftest import PASSWORD, GraphQLClient, ws_init
 from tests.e2e.test_apikeys_api import KeyClient, new_key
 
 TWO = "query Mine { me { email } } query Catalog { products(first: 1) { edges { cursor } } }"
@@ -93,3 +96,37 @@ async def test_an_empty_api_key_header_is_refused_rather_than_read_as_anonymous(
         assert [e["extensions"]["code"] for e in body["errors"]] == ["API_KEY_INVALID"]
         assert "empty" in body["errors"][0]["message"]
     assert "errors" not in await post(client, products)  # no header at all: anonymous
+
+
+def first_answer(container: Container, payload: dict[str, Any]) -> dict[str, Any]:
+    """The first message of a subscription opened with `payload`, as the patient."""
+    container.accounts.register("ws@example.com", PASSWORD, "Wes")
+    access = container.accounts.login("ws@example.com", PASSWORD).tokens.access_token
+    with (
+        TestClient(create_app(container)) as http,
+        http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket,
+    ):
+        socket.send_json(ws_init(access))
+        assert socket.receive_json()["type"] == "connection_ack"
+        socket.send_json({"id": "1", "type": "subscribe", "payload": payload})
+        answer: dict[str, Any] = socket.receive_json()
+        return answer
+
+
+def test_a_subscription_s_error_names_its_argument(container: Container) -> None:
+    """Before, a stream's coded error named the use case's input (`id`), not the argument
+    (`analysisId`): errors without a path were not matched with their root field."""
+    query = "subscription($a: ID!) { analysisProgress(analysisId: $a) { stage } }"
+    answer = first_answer(container, {"query": query, "variables": {"a": "nope"}})
+    [error] = answer["payload"]["errors"]
+    assert error["extensions"] == {"code": "ANALYSIS_NOT_FOUND", "field": "analysisId"}
+
+
+def test_two_subscriptions_in_one_document_need_an_operation_name(container: Container) -> None:
+    """Before, the first one was followed and the other dropped without a word."""
+    two = """subscription A { analysisProgress(analysisId: "a") { stage } }
+             subscription B { analysisProgress(analysisId: "b") { stage } }"""
+    answer = first_answer(container, {"query": two})
+    assert answer["payload"]["errors"] == [
+        {"message": NO_OPERATION_NAME, "extensions": {"code": "BAD_REQUEST"}}
+    ]

@@ -52,11 +52,15 @@ def operation_arguments(
 
     def arguments(error: GraphQLError) -> tuple[frozenset[str], tuple[str, ...]]:
         root = schema.get_root_type(operation.operation) if operation else None
-        if root is None or not error.path or operation is None:
+        if root is None or operation is None:
             return frozenset(), ()
-        key = error.path[0]
-        for node in operation.selection_set.selections:
-            if isinstance(node, FieldNode) and (node.alias or node.name).value == key:
+        fields = [n for n in operation.selection_set.selections if isinstance(n, FieldNode)]
+        if not error.path and len(fields) != 1:
+            return frozenset(), ()
+        # No path: a subscription's stream failed (its one root field).
+        key = error.path[0] if error.path else (fields[0].alias or fields[0].name).value
+        for node in fields:
+            if (node.alias or node.name).value == key:
                 field = root.fields.get(node.name.value)
                 return (_names(field), tuple(field.args)) if field else (frozenset(), ())
         return frozenset(), ()

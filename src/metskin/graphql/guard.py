@@ -114,6 +114,9 @@ class OperationLimits(SchemaExtension):
         if named is None and _operations(ctx.graphql_document) > 1:
             # The spec's rule; before, the first operation ran and the others were ignored.
             ctx.result = refusal(NO_OPERATION_NAME, "BAD_REQUEST")
+            if ctx.operation_type.value == "subscription":
+                assert ctx.result.errors is not None
+                raise ctx.result.errors[0]  # a subscription's stream ignores a result set here
             yield
             return
         refused = key_refusal(context, schema, ctx.graphql_document)
