@@ -10,7 +10,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
+from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType, parse, validate
 
 import metskin
 from metskin.domain.errors import DomainError, Unavailable
@@ -116,3 +116,26 @@ def test_every_deprecation_says_why_and_is_in_the_guide() -> None:
     assert [where for where, why in deprecated.items() if (why or "").strip() in vague] == []
     guide = GUIDE.read_text(encoding="utf-8").split("\n## Deprecations\n", 1)[1]
     assert [where for where in deprecated if f"`{where}`" not in guide] == []
+
+
+def test_the_queries_and_names_the_guides_show_are_the_schema_s() -> None:
+    """The README's curl and Python examples validate against the served schema, and every
+    API name written in backticks in the README and this guide (`givePhotoConsent`,
+    `sharesUntil`...) is a field, argument, input field, type or enum value of it."""
+    schema = build_schema(Settings())._schema
+    names = {"operationName", "retryAfter", "maxCost"}  # request keys and error extensions
+    for type_ in schema.type_map.values():
+        names.add(type_.name)
+        for name, field in (getattr(type_, "fields", None) or {}).items():
+            names |= {name, *(getattr(field, "args", None) or {})}
+        names |= set(getattr(type_, "values", None) or {})
+    readme = (SRC.parents[1] / "README.md").read_text(encoding="utf-8")
+    quoted = re.findall(r'"query":\s*"((?:[^"\\]|\\.)*)"', readme)  # curl's JSON bodies
+    python = re.findall(r'= "((?:query|subscription|mutation)[^"]*)"', readme)
+    documents = [q.replace('\\"', '"') for q in quoted if "..." not in q] + python
+    assert len(documents) >= 5
+    for document in documents:
+        assert validate(schema, parse(document)) == [], document
+    for text in (readme, GUIDE.read_text(encoding="utf-8")):
+        unknown = set(re.findall(r"`([a-z]+[A-Z][A-Za-z]*)", text)) - names
+        assert sorted(unknown) == []
