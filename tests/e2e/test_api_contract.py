@@ -130,3 +130,21 @@ def test_two_subscriptions_in_one_document_need_an_operation_name(container: Con
     assert answer["payload"]["errors"] == [
         {"message": NO_OPERATION_NAME, "extensions": {"code": "BAD_REQUEST"}}
     ]
+
+
+async def test_a_json_body_that_is_not_an_object_is_a_coded_400(client: GraphQLClient) -> None:
+    """Before, a body of `null`, a string, a number or `true`, or bytes that are not UTF-8,
+    raised in the request parser: HTTP 500 with no GraphQL answer."""
+    json_type = {"content-type": "application/json"}
+    for body in (b"null", b'"{ health }"', b"5", b"true", b'{"query": "{ health \xff }"}'):
+        response = await client.http.post("/graphql", content=body, headers=json_type)
+        assert response.status_code == 400, body
+        [error] = response.json()["errors"]
+        assert error["extensions"] == {"code": "BAD_REQUEST"}, body
+    # A GET's `variables=null` is still no variables.
+    answer = await client.http.get(
+        "/graphql",
+        params={"query": "{ health }", "variables": "null"},
+        headers={"accept": "application/json"},
+    )
+    assert answer.json() == {"data": {"health": True}}
