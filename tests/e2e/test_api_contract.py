@@ -3,13 +3,15 @@ the request's language whatever their code, refusals that say what they refused.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from starlette.testclient import TestClient
 
-from metskin.bootstrap import Container
+from metskin.bootstrap import Container, bootstrap
 from metskin.graphql.app import create_app
 from metskin.graphql.guard import NO_OPERATION_NAME
+from tests.conftest import make_settings
 from tests.e2e.conftest import PASSWORD, GraphQLClient, ws_init
 from tests.e2e.test_apikeys_api import KeyClient, new_key
 
@@ -148,3 +150,17 @@ async def test_a_json_body_that_is_not_an_object_is_a_coded_400(client: GraphQLC
         headers={"accept": "application/json"},
     )
     assert answer.json() == {"data": {"health": True}}
+
+
+def test_a_subscription_over_the_cost_limit_is_refused(tmp_path: Path, database_url: str) -> None:
+    """Before, the limits refused a subscription by setting a result its stream ignores: one
+    over the cost limit was followed all the same."""
+    container = bootstrap(make_settings(tmp_path, database_url=database_url, max_query_cost=2))
+    try:
+        query = 'subscription { analysisProgress(analysisId: "a") { stage status progress } }'
+        answer = first_answer(container, {"query": query})
+    finally:
+        container.close()
+    [error] = answer["payload"]["errors"]
+    assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert error["extensions"]["maxCost"] == 2

@@ -113,15 +113,12 @@ class OperationLimits(SchemaExtension):
         named = getattr(ctx, "_provided_operation_name", None)  # an InitVar: kept private
         if named is None and _operations(ctx.graphql_document) > 1:
             # The spec's rule; before, the first operation ran and the others were ignored.
-            ctx.result = refusal(NO_OPERATION_NAME, "BAD_REQUEST")
-            if ctx.operation_type.value == "subscription":
-                assert ctx.result.errors is not None
-                raise ctx.result.errors[0]  # a subscription's stream ignores a result set here
+            self._refuse(refusal(NO_OPERATION_NAME, "BAD_REQUEST"))
             yield
             return
         refused = key_refusal(context, schema, ctx.graphql_document)
         if refused is not None:
-            ctx.result = refusal(refused.message, refused.code, refused)
+            self._refuse(refusal(refused.message, refused.code, refused))
             yield
             return
         cost = operation_cost(
@@ -129,12 +126,14 @@ class OperationLimits(SchemaExtension):
         )
         if cost > self.max_cost:
             context.container.metrics.refused("cost", "query")
-            ctx.result = refusal(
-                f"This query costs {cost}, over the limit of {self.max_cost}: ask for smaller "
-                "pages, fewer days or fewer aliases.",
-                "QUERY_TOO_COSTLY",
-                cost=cost,
-                maxCost=self.max_cost,
+            self._refuse(
+                refusal(
+                    f"This query costs {cost}, over the limit of {self.max_cost}: ask for "
+                    "smaller pages, fewer days or fewer aliases.",
+                    "QUERY_TOO_COSTLY",
+                    cost=cost,
+                    maxCost=self.max_cost,
+                )
             )
             yield
             return
@@ -150,7 +149,7 @@ class OperationLimits(SchemaExtension):
                 else:
                     await run_sync(check)
             except RateLimited as error:
-                ctx.result = rate_limited(context, error)
+                self._refuse(rate_limited(context, error))
                 yield
                 return
         yield
@@ -159,6 +158,15 @@ class OperationLimits(SchemaExtension):
         logins = [call for call in calls if call.rule == "login" and call.account]
         if logins and ctx.result is not None:
             await run_sync(self._record_logins, context, logins, ctx.result)
+
+    def _refuse(self, result: ExecutionResult) -> None:
+        """The whole response is `result`. A subscription's stream ignores a result set here
+        (before, a subscription over the cost limit ran): for one, its error is raised, and
+        sent as the stream's one message."""
+        ctx = self.execution_context
+        ctx.result = result
+        if ctx.operation_type.value == "subscription" and result.errors:
+            raise result.errors[0]
 
     def _deferrable(self) -> bool:
         """A query's check over the network rides in its first use case's thread call: it
