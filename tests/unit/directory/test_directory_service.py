@@ -292,3 +292,13 @@ def test_a_practice_s_country_is_kept_without_its_spaces() -> None:
 
     place = practice(" Clinic ", "", "London", " gb ", 51.5, -0.1)
     assert (place.name, place.country) == ("Clinic", "GB")  # " gb" was " GB": 3 characters
+
+
+def test_a_language_filter_is_a_language_code(directory: DirectoryService) -> None:
+    """Before, "english" (not a code) answered an empty page, as if nobody spoke it."""
+    for wrong in ("english", "français", "e", "en gb"):
+        with pytest.raises(ValidationFailed) as caught:
+            directory.search(DirectoryFilter(language=wrong), None, 10)
+        assert caught.value.field == "language"
+    for code in ("EN", " en ", "en-GB", "en_gb"):
+        directory.search(DirectoryFilter(language=code), None, 10)  # read as "en"
