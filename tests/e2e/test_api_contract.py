@@ -164,3 +164,27 @@ def test_a_subscription_over_the_cost_limit_is_refused(tmp_path: Path, database_
     [error] = answer["payload"]["errors"]
     assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
     assert error["extensions"]["maxCost"] == 2
+
+
+async def test_a_variable_of_the_wrong_type_names_the_input_it_fills(
+    client: GraphQLClient,
+) -> None:
+    """Before, BAD_USER_INPUT had no `field`: a form could not show it beside its input."""
+    await client.register("form@example.com")
+
+    async def fields(query: str, **variables: Any) -> list[Any]:
+        body = await client.call(query, **variables)
+        return [(e["extensions"]["code"], e["extensions"].get("field")) for e in body["errors"]]
+
+    page = "query($f: Int!) { products(first: $f) { edges { cursor } } }"
+    assert await fields(page, f="ten") == [("BAD_USER_INPUT", "first")]
+    near = """query($lat: Float!) {
+      dermatologists(filter: {near: {lat: $lat, lon: 1}}) { edges { cursor } } }"""
+    assert await fields(near, lat="north") == [("BAD_USER_INPUT", "filter.near.lat")]
+    profile = "mutation($i: ProfileInput!) { updateProfile(input: $i) { id } }"
+    wrong = await fields(profile, i={"allergies": ["oats", 7], "birthYear": "1990"})
+    assert sorted(wrong) == [("BAD_USER_INPUT", "allergies.1"), ("BAD_USER_INPUT", "birthYear")]
+    # One variable in two places: which input is at fault cannot be told.
+    twice = """query($f: Int!) {
+      a: products(first: $f) { edges { cursor } } b: articles(first: $f) { edges { cursor } } }"""
+    assert await fields(twice, f="x") == [("BAD_USER_INPUT", None)]

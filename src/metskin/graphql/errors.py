@@ -101,12 +101,25 @@ def is_expected(error: GraphQLError) -> bool:
     )
 
 
-def add_error_codes(errors: list[GraphQLError], arguments: Arguments | None = None) -> None:
+def add_error_codes(
+    errors: list[GraphQLError],
+    arguments: Arguments | None = None,
+    variable_field: Callable[[GraphQLError], str | None] | None = None,
+) -> None:
     """Give every error `extensions.code` (and `field` for domain errors, named as the API
-    names it: `arguments` tells which inputs the failing field takes; `retryAfter`, in seconds,
-    for RATE_LIMITED)."""
+    names it: `arguments` tells which inputs the failing field takes; for a variable of the
+    wrong type, the input `variable_field` says it fills; `retryAfter`, in seconds, for
+    RATE_LIMITED)."""
     for error in errors:
-        error.extensions = {**(error.extensions or {}), **_extensions_for(error, arguments)}
+        extensions = _extensions_for(error, arguments)
+        field = (
+            variable_field(error)
+            if variable_field and extensions.get("code") == "BAD_USER_INPUT"
+            else None
+        )
+        if field is not None:
+            extensions["field"] = field
+        error.extensions = {**(error.extensions or {}), **extensions}
 
 
 def retry_after(errors: list[GraphQLError]) -> int | None:

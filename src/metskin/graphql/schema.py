@@ -64,6 +64,7 @@ from metskin.graphql.referrals.mutations import ReferralMutations
 from metskin.graphql.referrals.queries import ReferralQueries
 from metskin.graphql.sharing.mutations import SharingMutations
 from metskin.graphql.sharing.queries import SharedAnalysisQueries, SharingQueries
+from metskin.graphql.variable_errors import variable_field
 from metskin.settings import Settings
 
 # The order of the bases is the order of the fields in the committed schema.graphql.
@@ -134,7 +135,9 @@ class MetSkinSchema(strawberry.Schema):
         document = execution_context.graphql_document if execution_context else None
         name = execution_context.operation_name if execution_context else None
         operation = get_operation_ast(document, name) if document else None
-        add_error_codes(errors, operation_arguments(self._schema, operation))
+        add_error_codes(
+            errors, operation_arguments(self._schema, operation), variable_field(operation)
+        )
         context = execution_context.context if execution_context else None
         if context is not None and isinstance(context, Context):
             localize_errors(errors, context.translator)
