@@ -61,6 +61,13 @@ async def test_an_api_key_refusal_names_the_fields_in_the_request_s_language(
         [error] = (await key.call("{ dermatologists(first: 1) { edges { cursor } } }"))["errors"]
         assert error["extensions"] == {"code": "API_KEY_SCOPE"}
         assert words in error["message"] and "Query.dermatologists" in error["message"]
+    # Introspection is refused to keys and says where the schema is; without a key it answers.
+    introspect = "{ __schema { queryType { name } } }"
+    key.headers.pop("accept-language")
+    [error] = (await key.call(introspect))["errors"]
+    assert "Introspection needs no key" in error["message"]
+    anonymous = await post(client, {"query": introspect})
+    assert anonymous == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
 
 
 async def test_every_coded_error_reads_as_what_went_wrong_in_french_and_german(

@@ -61,5 +61,10 @@ def key_refusal(
     refused = refused_fields(schema, document, context.api_key.scopes)
     if refused:
         not_covered = _("This API key's scopes do not cover: {fields}.")
+        if any(name.split(".")[-1] in ("__schema", "__type") for name in refused):
+            not_covered = _(
+                "This API key's scopes do not cover: {fields}. Introspection needs no key: "
+                "send it without one, or read the schema.graphql file."
+            )
         return ApiKeyScopeMissing.translatable(not_covered, fields=", ".join(refused))
     return None
