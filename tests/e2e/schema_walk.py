@@ -17,6 +17,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
+    Undefined,
     get_named_type,
     is_leaf_type,
     is_object_type,
@@ -68,16 +69,6 @@ def targets(schema: GraphQLSchema) -> Iterator[Target]:
                 yield from _walk(operation, name, (arg_name,), arg.type, set())
 
 
-def input_names(schema: GraphQLSchema, operation: str, field: str) -> set[str]:
-    """Every argument and input field name a client can give to one root field."""
-    return {
-        name
-        for target in targets(schema)
-        if (target.operation, target.field) == (operation, field)
-        for name in target.path
-    }
-
-
 def _walk(
     operation: str, field: str, path: tuple[str, ...], type_: GraphQLInputType, seen: set[str]
 ) -> Iterator[Target]:
@@ -109,7 +100,7 @@ def minimal_value(type_: GraphQLInputType, known: dict[str, Any], name: str) -> 
         return {
             sub_name: minimal_value(sub.type, known, sub_name)
             for sub_name, sub in type_.fields.items()
-            if isinstance(sub.type, GraphQLNonNull) and sub.default_value is None
+            if isinstance(sub.type, GraphQLNonNull) and sub.default_value is Undefined
         }
     assert isinstance(type_, GraphQLScalarType)
     return {
@@ -188,3 +179,46 @@ def arguments(
     arg_type = field.args[name].type
     variables[name] = with_value(arg_type, variables.get(name), tuple(rest), value, known)
     return variables
+
+
+def is_input_path(schema: GraphQLSchema, operation: str, field: str, path: str) -> bool:
+    """Whether `path` (an error's `extensions.field`: `input.weekly.2.start`, `rates.0.perEur`,
+    or a bare input field name such as `slotStart`) names an argument or an input field of the
+    root field, a list item by its index: the one shape every error's `field` takes."""
+    root = schema.query_type if operation == "query" else schema.mutation_type
+    assert root is not None
+    args = root.fields[field].args
+    head, *rest = path.split(".")
+    if head in args:
+        return _input_path(args[head].type, rest)
+    # A bare input field name, at any depth (`slotStart` of `bookAppointment(input:)`).
+    return any(
+        target.path[-1] == head and _input_path(target_type(schema, target), rest)
+        for target in targets(schema)
+        if (target.operation, target.field) == (operation, field)
+    )
+
+
+def target_type(schema: GraphQLSchema, target: Target) -> GraphQLInputType:
+    """The type at a target's path (lists and non-null kept)."""
+    root = schema.query_type if target.operation == "query" else schema.mutation_type
+    assert root is not None
+    type_: GraphQLInputType = root.fields[target.field].args[target.path[0]].type
+    for name in target.path[1:]:
+        named = get_named_type(type_)
+        assert isinstance(named, GraphQLInputObjectType)
+        type_ = named.fields[name].type
+    return type_
+
+
+def _input_path(type_: GraphQLInputType, rest: list[str]) -> bool:
+    if not rest:
+        return True
+    if isinstance(type_, GraphQLNonNull):
+        return _input_path(type_.of_type, rest)
+    head, *tail = rest
+    if isinstance(type_, GraphQLList):
+        return head.isdigit() and _input_path(type_.of_type, tail)
+    if isinstance(type_, GraphQLInputObjectType) and head in type_.fields:
+        return _input_path(type_.fields[head].type, tail)
+    return False

@@ -15,6 +15,7 @@ from metskin.bootstrap import Container, bootstrap
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.records import Analysis, AnalysisStatus, Media, MediaKind, Stage
 from metskin.domain.directory.loader import load_dermatologists
+from metskin.graphql.pagination import NOT_A_CURSOR
 from metskin.settings import Settings
 from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter, http_on
 from tests.fakes.infra import FakeClock
@@ -221,7 +222,7 @@ async def test_my_appointments_pages_with_a_constant_query_count(
     assert [
         (e["extensions"]["code"], e["extensions"].get("field"), e["message"])
         for e in refused["errors"]
-    ] == [("VALIDATION_FAILED", "after", "The cursor is not valid.")]
+    ] == [("VALIDATION_FAILED", "after", NOT_A_CURSOR)]
 
 
 # --- referrals, sharing and the dermatologist's side --------------------------------------

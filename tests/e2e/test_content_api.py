@@ -128,6 +128,27 @@ async def test_admins_edit_articles_and_videos_and_every_change_is_logged(
     ]
 
 
+async def test_a_practice_too_long_for_its_column_is_a_coded_error_on_every_database(
+    client: GraphQLClient, container: Container
+) -> None:
+    """Before, on MariaDB a practice name, address or city longer than its column was an
+    INTERNAL_ERROR (SQLite stored it), and a country given as " fr " failed the same way."""
+    await login_as_admin(client, container)
+    create = """mutation($e: String!, $i: DermatologistInput!) {
+      createDermatologist(email: $e, input: $i) { practice { name country } } }"""
+    for part, length in (("name", 121), ("address", 256), ("city", 81)):
+        place = {**DOCTOR_INPUT["practice"], part: "é" * length}
+        body = await client.call(
+            create, e=f"{part}@example.com", i={**DOCTOR_INPUT, "practice": place}
+        )
+        assert [e["extensions"] for e in body["errors"]] == [
+            {"code": "VALIDATION_FAILED", "field": f"practice.{part}"}
+        ]
+    place = {**DOCTOR_INPUT["practice"], "name": "é" * 120, "country": " fr "}
+    made = await client.data(create, e="long@example.com", i={**DOCTOR_INPUT, "practice": place})
+    assert made["createDermatologist"]["practice"] == {"name": "é" * 120, "country": "FR"}
+
+
 async def test_admins_list_change_and_remove_dermatologists(
     client: GraphQLClient, container: Container
 ) -> None:
@@ -139,7 +160,7 @@ async def test_admins_list_change_and_remove_dermatologists(
     # Invited: they choose their password (test_dermatologist_invitation_api.py).
     assert container.accounts.get_user(made["id"]).role is Role.DERMATOLOGIST
     bad = await client.call(create, e="b@example.com", i={**DOCTOR_INPUT, "feeCurrency": "euro"})
-    assert bad["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "fee"}
+    assert bad["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "feeCurrency"}
     update = """mutation($id: ID!, $i: DermatologistInput!) {
       updateDermatologist(id: $id, input: $i) { bio } }"""
     changed = await client.data(update, id=made["id"], i={**DOCTOR_INPUT, "bio": "Acne in adults."})

@@ -106,9 +106,9 @@ async def test_an_admin_updates_the_rates_and_routines_use_them(
 
     await login_as_admin(client, seeded)
     body = await client.call(SET_RATES, d="2026-12-01", r=[{"currency": "XXX", "perEur": "1"}])
-    assert body["errors"][0]["extensions"]["field"] == "rates[0].currency"
+    assert body["errors"][0]["extensions"]["field"] == "rates.0.currency"
     body = await client.call(SET_RATES, d="2026-12-01", r=[{"currency": "GBP", "perEur": "-1"}])
-    assert body["errors"][0]["extensions"]["field"] == "rates[0].perEur"
+    assert body["errors"][0]["extensions"]["field"] == "rates.0.perEur"
     table = (await client.data(SET_RATES, d="2026-12-01", r=rates))["setExchangeRates"]
     assert {"currency": "GBP", "perEur": "0.9", "asOf": "2026-12-01", "source": "admin"} in (
         table["rates"]

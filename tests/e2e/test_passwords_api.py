@@ -175,7 +175,15 @@ async def test_wrong_current_passwords_count_in_the_login_backoff(
         assert await strict_client.error_codes(CHANGE, c="guess-guess-1", n=NEW) == [
             "INVALID_CREDENTIALS"
         ]
-    assert await strict_client.error_codes(CHANGE, c=PASSWORD, n=NEW) == ["RATE_LIMITED"]
+    # Refused inside the use case, it says when to try again as the limits checked before
+    # execution do (before: no `retryAfter`, no `Retry-After`).
+    headers = {"authorization": f"Bearer {strict_client.token}"}
+    payload = {"query": CHANGE, "variables": {"c": PASSWORD, "n": NEW}}
+    answer = await strict_client.http.post("/graphql", json=payload, headers=headers)
+    [error] = answer.json()["errors"]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert error["extensions"]["retryAfter"] >= 1
+    assert answer.headers["retry-after"] == str(error["extensions"]["retryAfter"])
     async with http_on(strict) as http:
         assert await GraphQLClient(http).error_codes(LOGIN, e="maya@example.com", p=PASSWORD) == [
             "RATE_LIMITED"

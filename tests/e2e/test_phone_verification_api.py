@@ -96,6 +96,7 @@ async def test_wrong_codes_are_limited_and_a_missing_phone_is_a_coded_error(
         assert await client.error_codes(VERIFY, c=attempt) == ["PHONE_CODE_INVALID"]
     body = await client.call(VERIFY, c=code)  # the right one, after five wrong
     assert [e["extensions"]["code"] for e in body["errors"]] == ["RATE_LIMITED"]
+    assert 1 <= body["errors"][0]["extensions"]["retryAfter"] <= 3600  # the hour's wait
     assert body["data"] is None
 
 

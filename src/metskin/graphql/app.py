@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from typing import Any
 
 from cross_web import HTTPException
@@ -17,6 +18,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
+from strawberry.http.types import QueryParams
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.execution import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
@@ -51,6 +53,9 @@ from metskin.graphql.schema import build_schema
 from metskin.logging import hide_media_tokens
 from metskin.web import web_routes
 from metskin.web.catalog import catalog_routes
+
+# Set while a GET's query string is read: its `variables=null` is no body to refuse.
+_IN_QUERY_STRING: ContextVar[bool] = ContextVar("in_query_string", default=False)
 
 
 def coded_error(message: str, code: str, status: int) -> JSONResponse:
@@ -93,10 +98,25 @@ class MetSkinGraphQL(GraphQL[Context, None]):
             return coded_error(error.message, error.code, 503)
 
     def decode_json(self, data: str | bytes) -> object:
+        """A JSON object (or a list: a batch, refused as such). Before, a body of `null`, a
+        string or a number, or bytes that are not UTF-8, was an exception: HTTP 500."""
         try:
-            return super().decode_json(data)
+            decoded = super().decode_json(data)
         except RecursionError as error:
             raise HTTPException(400, "The JSON body is nested too deeply.") from error
+        except UnicodeDecodeError as error:
+            raise HTTPException(400, "The body is not UTF-8 text.") from error
+        if not isinstance(decoded, (dict, list)) and not _IN_QUERY_STRING.get():
+            raise HTTPException(400, 'The JSON body must be an object: {"query": "..."}.')
+        return decoded
+
+    def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
+        """As Strawberry's (a GET's `variables=null` stays null, not a body refused)."""
+        reset = _IN_QUERY_STRING.set(True)
+        try:
+            return super().parse_query_params(params)
+        finally:
+            _IN_QUERY_STRING.reset(reset)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None

@@ -17,6 +17,7 @@ from graphql import (
 from strawberry.extensions import MaskErrors
 
 from metskin.domain.errors import DomainError, Unavailable
+from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.i18n import coded_text
 
 UNEXPECTED_MESSAGE = "Something went wrong on our side. Try again later."
@@ -52,11 +53,15 @@ def operation_arguments(
 
     def arguments(error: GraphQLError) -> tuple[frozenset[str], tuple[str, ...]]:
         root = schema.get_root_type(operation.operation) if operation else None
-        if root is None or not error.path or operation is None:
+        if root is None or operation is None:
             return frozenset(), ()
-        key = error.path[0]
-        for node in operation.selection_set.selections:
-            if isinstance(node, FieldNode) and (node.alias or node.name).value == key:
+        fields = [n for n in operation.selection_set.selections if isinstance(n, FieldNode)]
+        if not error.path and len(fields) != 1:
+            return frozenset(), ()
+        # No path: a subscription's stream failed (its one root field).
+        key = error.path[0] if error.path else (fields[0].alias or fields[0].name).value
+        for node in fields:
+            if (node.alias or node.name).value == key:
                 field = root.fields.get(node.name.value)
                 return (_names(field), tuple(field.args)) if field else (frozenset(), ())
         return frozenset(), ()
@@ -97,17 +102,39 @@ def is_expected(error: GraphQLError) -> bool:
     )
 
 
-def add_error_codes(errors: list[GraphQLError], arguments: Arguments | None = None) -> None:
+def add_error_codes(
+    errors: list[GraphQLError],
+    arguments: Arguments | None = None,
+    variable_field: Callable[[GraphQLError], str | None] | None = None,
+) -> None:
     """Give every error `extensions.code` (and `field` for domain errors, named as the API
-    names it: `arguments` tells which inputs the failing field takes)."""
+    names it: `arguments` tells which inputs the failing field takes; for a variable of the
+    wrong type, the input `variable_field` says it fills; `retryAfter`, in seconds, for
+    RATE_LIMITED)."""
     for error in errors:
-        error.extensions = {**(error.extensions or {}), **_extensions_for(error, arguments)}
+        extensions = _extensions_for(error, arguments)
+        field = (
+            variable_field(error)
+            if variable_field and extensions.get("code") == "BAD_USER_INPUT"
+            else None
+        )
+        if field is not None:
+            extensions["field"] = field
+        error.extensions = {**(error.extensions or {}), **extensions}
 
 
-def _extensions_for(error: GraphQLError, arguments: Arguments | None) -> dict[str, str]:
+def retry_after(errors: list[GraphQLError]) -> int | None:
+    """The longest `retryAfter` among the errors (the `Retry-After` header), or None."""
+    waits = [int((e.extensions or {}).get("retryAfter") or 0) for e in errors]
+    return max(waits) if any(waits) else None
+
+
+def _extensions_for(error: GraphQLError, arguments: Arguments | None) -> dict[str, object]:
     original = _original(error)
     if isinstance(original, DomainError):
-        extensions = {"code": original.code}
+        extensions: dict[str, object] = {"code": original.code}
+        if isinstance(original, RateLimited):  # raised by a use case (a password or code check)
+            extensions["retryAfter"] = original.retry_after
         if original.field:
             taken, top = arguments(error) if arguments else (frozenset(), ())
             extensions["field"] = api_field(original.field, taken, top)

@@ -11,6 +11,7 @@ from typing import Any
 
 import anyio.to_thread
 from graphql import (
+    DocumentNode,
     ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
@@ -18,6 +19,7 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     ObjectValueNode,
+    OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     StringValueNode,
@@ -29,6 +31,7 @@ from strawberry.extensions import SchemaExtension
 
 from metskin.domain.accounts.errors import InvalidCredentials
 from metskin.domain.accounts.model import canonical_email
+from metskin.domain.i18n.marks import _
 from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.apikeys.auth import key_refusal
 from metskin.graphql.context import Context, defer_limits, run_sync
@@ -57,6 +60,9 @@ LIMITED_FIELDS = {
 EMAIL_RULES = {"login", "register", "passwordReset"}
 # Uploads are counted per address by the HTTP guard, before their body is read (limits.py).
 COUNTED_BEFORE_BODY = {"upload"}
+NO_OPERATION_NAME = _(
+    "This document holds more than one operation: say which to run in `operationName`."
+)
 
 
 @dataclass(frozen=True)
@@ -66,13 +72,21 @@ class LimitedCall:
     account: str | None  # the email for login, register and passwordReset, else the caller
 
 
+def _operations(document: DocumentNode) -> int:
+    return sum(isinstance(node, OperationDefinitionNode) for node in document.definitions)
+
+
 def client_ip(request: Any) -> str | None:
     client = getattr(request, "client", None)
     return client.host if client else None
 
 
-def refusal(message: str, code: str, **extensions: Any) -> ExecutionResult:
-    error = GraphQLError(message, extensions={"code": code, **extensions})
+def refusal(
+    message: str, code: str, original: Exception | None = None, **extensions: Any
+) -> ExecutionResult:
+    """The whole response: one coded error (`original`: the domain error it says, so that
+    its message translates with its values)."""
+    error = GraphQLError(message, extensions={"code": code, **extensions}, original_error=original)
     return ExecutionResult(data=None, errors=[error])
 
 
@@ -96,9 +110,15 @@ class OperationLimits(SchemaExtension):
             yield
             return
         schema = ctx.schema._schema
+        named = getattr(ctx, "_provided_operation_name", None)  # an InitVar: kept private
+        if named is None and _operations(ctx.graphql_document) > 1:
+            # The spec's rule; before, the first operation ran and the others were ignored.
+            self._refuse(refusal(NO_OPERATION_NAME, "BAD_REQUEST"))
+            yield
+            return
         refused = key_refusal(context, schema, ctx.graphql_document)
         if refused is not None:
-            ctx.result = refusal(refused.message, refused.code)
+            self._refuse(refusal(refused.message, refused.code, refused))
             yield
             return
         cost = operation_cost(
@@ -106,12 +126,14 @@ class OperationLimits(SchemaExtension):
         )
         if cost > self.max_cost:
             context.container.metrics.refused("cost", "query")
-            ctx.result = refusal(
-                f"This query costs {cost}, over the limit of {self.max_cost}: ask for smaller "
-                "pages, fewer days or fewer aliases.",
-                "QUERY_TOO_COSTLY",
-                cost=cost,
-                maxCost=self.max_cost,
+            self._refuse(
+                refusal(
+                    f"This query costs {cost}, over the limit of {self.max_cost}: ask for "
+                    "smaller pages, fewer days or fewer aliases.",
+                    "QUERY_TOO_COSTLY",
+                    cost=cost,
+                    maxCost=self.max_cost,
+                )
             )
             yield
             return
@@ -127,7 +149,7 @@ class OperationLimits(SchemaExtension):
                 else:
                     await run_sync(check)
             except RateLimited as error:
-                ctx.result = rate_limited(context, error)
+                self._refuse(rate_limited(context, error))
                 yield
                 return
         yield
@@ -136,6 +158,15 @@ class OperationLimits(SchemaExtension):
         logins = [call for call in calls if call.rule == "login" and call.account]
         if logins and ctx.result is not None:
             await run_sync(self._record_logins, context, logins, ctx.result)
+
+    def _refuse(self, result: ExecutionResult) -> None:
+        """The whole response is `result`. A subscription's stream ignores a result set here
+        (before, a subscription over the cost limit ran): for one, its error is raised, and
+        sent as the stream's one message."""
+        ctx = self.execution_context
+        ctx.result = result
+        if ctx.operation_type.value == "subscription" and result.errors:
+            raise result.errors[0]
 
     def _deferrable(self) -> bool:
         """A query's check over the network rides in its first use case's thread call: it

@@ -22,6 +22,7 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.domain.errors import DomainError, ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.ports import CreatedKey
 from metskin.graphql.context import run_sync
 
@@ -90,13 +91,33 @@ def encode_cursor(key: str) -> str:
     return base64.urlsafe_b64encode(key.encode()).decode()
 
 
+# The longest cursor a list hands out is well under this (a time, a name or a distance, an id).
+MAX_CURSOR_LENGTH = 1024
+NOT_A_CURSOR = _(
+    "This cursor is not one this list gave: pass an edge's `cursor` or `pageInfo.endCursor` "
+    "as it came, or leave `after` out to start again."
+)
+
+
+def bad_cursor() -> ValidationFailed:
+    return ValidationFailed(NOT_A_CURSOR, field="after")
+
+
 def decode_cursor(cursor: str | None) -> str | None:
+    """The text of a cursor that `encode_cursor` made, exactly: anything else (an empty string,
+    characters outside base64, a text that is not one this server encodes) is VALIDATION_FAILED
+    on `after`, on every list alike, rather than a page read from some other place."""
     if cursor is None:
         return None
     try:
-        return base64.urlsafe_b64decode(cursor.encode()).decode()
+        if len(cursor) > MAX_CURSOR_LENGTH:
+            raise ValueError("too long")
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
-        raise ValidationFailed("The cursor is not valid.", field="after") from error
+        raise bad_cursor() from error
+    if not text or encode_cursor(text) != cursor:
+        raise bad_cursor()
+    return text
 
 
 @dataclass(frozen=True)
@@ -116,7 +137,7 @@ class CursorCodec(Generic[ItemIn, KeyOut]):
         try:
             return self.parse(text)
         except ValueError as error:
-            raise ValidationFailed("The cursor is not valid.", field="after") from error
+            raise bad_cursor() from error
 
 
 def _key_text(value: object) -> str:
@@ -188,7 +209,8 @@ def by_created() -> CursorCodec[CreatedT, CreatedKey]:
 
 def check_page_size(first: int, cap: int) -> int:
     if not 1 <= first <= cap:
-        raise ValidationFailed(f"`first` must be between 1 and {cap}.", field="first")
+        between = _("`first` must be between 1 and {cap}.")
+        raise ValidationFailed.translatable(between, "first", cap=cap)
     return first
 
 

@@ -40,6 +40,7 @@ from metskin.graphql.errors import (
     add_error_codes,
     is_expected,
     operation_arguments,
+    retry_after,
 )
 from metskin.graphql.execution import FastExecutionContext
 from metskin.graphql.guard import OperationLimits
@@ -63,6 +64,7 @@ from metskin.graphql.referrals.mutations import ReferralMutations
 from metskin.graphql.referrals.queries import ReferralQueries
 from metskin.graphql.sharing.mutations import SharingMutations
 from metskin.graphql.sharing.queries import SharedAnalysisQueries, SharingQueries
+from metskin.graphql.variable_errors import variable_field
 from metskin.settings import Settings
 
 # The order of the bases is the order of the fields in the committed schema.graphql.
@@ -133,10 +135,15 @@ class MetSkinSchema(strawberry.Schema):
         document = execution_context.graphql_document if execution_context else None
         name = execution_context.operation_name if execution_context else None
         operation = get_operation_ast(document, name) if document else None
-        add_error_codes(errors, operation_arguments(self._schema, operation))
+        add_error_codes(
+            errors, operation_arguments(self._schema, operation), variable_field(operation)
+        )
         context = execution_context.context if execution_context else None
         if context is not None and isinstance(context, Context):
             localize_errors(errors, context.translator)
+            wait, response = retry_after(errors), context.response
+            if wait is not None and response is not None and hasattr(response, "headers"):
+                response.headers["retry-after"] = str(wait)
         unexpected = [error for error in errors if not is_expected(error)]
         if unexpected:
             super().process_errors(unexpected, execution_context)

@@ -262,3 +262,43 @@ def test_a_booking_beyond_the_horizon_made_before_it_existed_comes_back_too(
         "d-london", "Europe/London", (WeeklyRule(1, Hours(time(9), time(10), 30)),)
     )
     assert [a.id for a in directory.set_availability("d-london", hours)] == [far.id]
+
+
+@pytest.mark.parametrize(
+    ("parts", "field"),
+    [
+        ({"name": "n" * 121}, "practice.name"),
+        ({"address": "a" * 256}, "practice.address"),
+        ({"city": "c" * 81}, "practice.city"),
+        ({"country": "G"}, "practice"),
+        ({"country": "12"}, "practice"),
+        ({"city": "   "}, "practice"),
+    ],
+)
+def test_a_practice_longer_than_its_columns_or_a_bad_country_is_refused(
+    parts: dict[str, str], field: str
+) -> None:
+    """Before, MariaDB refused the row (INTERNAL_ERROR) where SQLite stored it."""
+    from metskin.domain.directory.admin import practice
+
+    given = {"name": "Clinic", "address": "1 High St", "city": "London", "country": "GB", **parts}
+    with pytest.raises(ValidationFailed) as caught:
+        practice(**given, lat=51.5, lon=-0.1)
+    assert caught.value.field == field
+
+
+def test_a_practice_s_country_is_kept_without_its_spaces() -> None:
+    from metskin.domain.directory.admin import practice
+
+    place = practice(" Clinic ", "", "London", " gb ", 51.5, -0.1)
+    assert (place.name, place.country) == ("Clinic", "GB")  # " gb" was " GB": 3 characters
+
+
+def test_a_language_filter_is_a_language_code(directory: DirectoryService) -> None:
+    """Before, "english" (not a code) answered an empty page, as if nobody spoke it."""
+    for wrong in ("english", "français", "e", "en gb"):
+        with pytest.raises(ValidationFailed) as caught:
+            directory.search(DirectoryFilter(language=wrong), None, 10)
+        assert caught.value.field == "language"
+    for code in ("EN", " en ", "en-GB", "en_gb"):
+        directory.search(DirectoryFilter(language=code), None, 10)  # read as "en"

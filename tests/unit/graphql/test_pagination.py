@@ -12,6 +12,7 @@ import pytest
 from metskin.domain.errors import ValidationFailed
 from metskin.graphql.appointments.queries import APPOINTMENT_CURSOR
 from metskin.graphql.pagination import (
+    NOT_A_CURSOR,
     PageRequest,
     by_created,
     by_id,
@@ -55,13 +56,34 @@ def test_bad_cursors_are_validation_errors_on_after(cursor: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "cursor",
+    [
+        "",  # before: the first page again
+        "!!!!",  # base64 that skips what it cannot read: "" too
+        "%%%",
+        b64("p-7") + "!",
+        b64("p-7").rstrip("=") + "==",
+        "A" * 5000,
+        b64("x" * 2000),
+    ],
+)
+def test_a_cursor_no_list_gave_is_refused_even_by_a_list_ordered_by_any_text(cursor: str) -> None:
+    """Lists by id read any text as an id: before, a mangled cursor silently restarted (or
+    moved) the page, so a client looping on `endCursor` could loop for ever."""
+    with pytest.raises(ValidationFailed) as caught:
+        by_id().decode(cursor)
+    assert (caught.value.field, caught.value.message) == ("after", NOT_A_CURSOR)
+    assert by_id().decode(b64("p-7")) == "p-7"
+
+
+@pytest.mark.parametrize(
     "codec", [by_created(), APPOINTMENT_CURSOR, ACCESS_CURSOR], ids=["created", "start", "access"]
 )
 @pytest.mark.parametrize("text", ["2025-06-01T12:30:00|7", "2025-06-01|7"])
 def test_a_cursor_time_without_an_offset_is_a_validation_error(codec: Any, text: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         codec.decode(b64(text))
-    assert (caught.value.field, caught.value.message) == ("after", "The cursor is not valid.")
+    assert (caught.value.field, caught.value.message) == ("after", NOT_A_CURSOR)
 
 
 def test_a_cursor_time_with_another_offset_continues_after_the_same_moment_in_utc() -> None:

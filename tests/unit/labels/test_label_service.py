@@ -107,9 +107,13 @@ def test_no_share_no_role_or_a_revoked_share_cannot_annotate(
 @pytest.mark.parametrize(
     ("data", "error", "field"),
     [
-        (LabelInput(grades={Concern.ACNE: 5}), GradeOutOfRange, "grades.ACNE"),
-        (LabelInput(grades={Concern.REDNESS: 4}), GradeOutOfRange, "grades.REDNESS"),
-        (LabelInput(grades={Concern.PORES: -1}), GradeOutOfRange, "grades.PORES"),
+        (LabelInput(grades={Concern.ACNE: 5}), GradeOutOfRange, "grades.0.grade"),
+        (
+            LabelInput(grades={Concern.ACNE: 1, Concern.REDNESS: 4}),
+            GradeOutOfRange,
+            "grades.1.grade",  # the input's second grade
+        ),
+        (LabelInput(grades={Concern.PORES: -1}), GradeOutOfRange, "grades.0.grade"),
         (LabelInput(monk_tone=11), GradeOutOfRange, "monkTone"),
         (LabelInput(lesions=(Lesion(LesionType.PAPULE, 640, 1),)), PointOutsideImage, "lesions.0"),
         (

@@ -22,8 +22,12 @@ from metskin.domain.directory.geo import GeoPoint
 from metskin.domain.directory.model import Dermatologist, Fee, Practice
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.locales import negotiate
+from metskin.domain.i18n.marks import _
 
 CURRENCY = re.compile(r"[A-Z]{3}")
+COUNTRY = re.compile(r"[A-Za-z]{2}")
+# The longest each part of a practice may be: its column's length (adapters/db/directory.py).
+PRACTICE_LENGTHS = {"name": 120, "address": 255, "city": 80}
 WORD = re.compile(r"[a-z][a-z_ -]{0,39}")
 
 
@@ -45,11 +49,13 @@ class Listing:
         try:
             amount = Decimal(self.fee_amount)
         except InvalidOperation as error:
-            raise ValidationFailed("fee amount must be like 120.00.", field="fee") from error
+            raise ValidationFailed("fee amount must be like 120.00.", field="feeAmount") from error
         if not amount.is_finite() or not 0 <= amount < 100_000:
-            raise ValidationFailed("fee amount must be between 0 and 99999.", field="fee")
+            raise ValidationFailed("fee amount must be between 0 and 99999.", field="feeAmount")
         if not CURRENCY.fullmatch(self.fee_currency):
-            raise ValidationFailed("fee currency is an ISO 4217 code, e.g. GBP.", field="fee")
+            raise ValidationFailed(
+                "fee currency is an ISO 4217 code, e.g. GBP.", field="feeCurrency"
+            )
         return Fee(amount, self.fee_currency)
 
     def profile(self, doctor_id: str, email: str, availability: Availability) -> Dermatologist:
@@ -81,12 +87,22 @@ class Listing:
 
 
 def practice(name: str, address: str, city: str, country: str, lat: float, lon: float) -> Practice:
-    if not name.strip() or not city.strip() or len(country.strip()) != 2:
+    """A practice's place, checked: MariaDB refuses a longer text than its column holds (an
+    INTERNAL_ERROR before), and the country is two letters (" gb" was stored as " GB")."""
+    parts = {"name": name.strip(), "address": address.strip(), "city": city.strip()}
+    code = country.strip()
+    if not parts["name"] or not parts["city"] or not COUNTRY.fullmatch(code):
         raise ValidationFailed(
             "A practice needs a name, a city and a two-letter country code.", field="practice"
         )
+    for part, text in parts.items():
+        if len(text) > PRACTICE_LENGTHS[part]:
+            too_long = _("Use at most {count} characters.")
+            raise ValidationFailed.translatable(
+                too_long, f"practice.{part}", count=PRACTICE_LENGTHS[part]
+            )
     return Practice(
-        name.strip(), address.strip(), city.strip(), country.upper(), GeoPoint(lat, lon)
+        parts["name"], parts["address"], parts["city"], code.upper(), GeoPoint(lat, lon)
     )
 
 

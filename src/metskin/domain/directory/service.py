@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.directory.geo import DirectoryQuery
 from metskin.domain.directory.model import Dermatologist, DirectoryEntry, DirectoryKey
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.ports import read
 
 if TYPE_CHECKING:
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from metskin.domain.ports import Clock
 
 MAX_AVAILABILITY_WINDOW = timedelta(days=31)
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 # How far a change of hours is checked against bookings: every one booked within the horizon,
 # whatever its length.
 # Bookings are listed to the end of time: ones made before the booking horizon was set (up to
@@ -66,7 +69,7 @@ class DirectoryService:
         card that passes the filters is read, with its hours and bookings, until `limit`
         have a free slot in the window. `bios=False`: the cards may leave their bio out
         (the caller does not show it)."""
-        wanted = replace(flt, specialty=_lower(flt.specialty), language=_lower(flt.language))
+        wanted = replace(flt, specialty=_lower(flt.specialty), language=_language(flt.language))
         if flt.available_from is None or flt.available_to is None:
             return read(
                 self._uow_factory, lambda uow: uow.dermatologists.listed(wanted, after, limit, bios)
@@ -143,3 +146,17 @@ def _practice(uow: DirectoryUnitOfWork, doctor_id: str) -> Dermatologist:
 
 def _lower(value: str | None) -> str | None:
     return value.strip().lower() if value and value.strip() else None
+
+
+def _language(value: str | None) -> str | None:
+    """The language a filter asks for, as the listings keep it: an ISO 639 code (`fr`; a tag
+    such as `fr-FR` reads as `fr`). Anything else, such as "english", is VALIDATION_FAILED:
+    before, it answered an empty page, as if no dermatologist spoke it."""
+    text = _lower(value)
+    if text is None:
+        return None
+    code = text.replace("_", "-").split("-")[0]
+    if not LANGUAGE_CODE.fullmatch(code):
+        not_a_code = _("{value} is not a language code (such as en, fr or de).")
+        raise ValidationFailed.translatable(not_a_code, "language", value=repr(value)[:20])
+    return code

@@ -113,11 +113,11 @@ class LabelInput:
 
     def check(self, image_width: int, image_height: int) -> None:
         """Coded errors: grades in range, lesions and points inside the photo, known values."""
-        for concern, grade in self.grades.items():
+        for index, (concern, grade) in enumerate(self.grades.items()):  # in the input's order
             if not 0 <= grade <= concern.max_grade:
                 raise GradeOutOfRange(
                     f"{concern.value} is graded 0-{concern.max_grade}, not {grade}.",
-                    field=f"grades.{concern.value}",
+                    field=f"grades.{index}.grade",
                 )
         if len(self.lesions) > MAX_LESIONS:
             raise UnknownLabelValue(f"At most {MAX_LESIONS} lesions.", field="lesions")

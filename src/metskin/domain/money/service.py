@@ -79,7 +79,7 @@ def _checked(as_of: date, per_eur: Sequence[tuple[str, str]], today: date) -> li
         raise ValidationFailed(f"Send 1 to {MAX_RATES_PER_CALL} rates.", field="rates")
     rates: dict[str, Rate] = {}
     for index, (code, text) in enumerate(per_eur):
-        where = f"rates[{index}]"
+        where = f"rates.{index}"
         currency = check_currency(code, f"{where}.currency")
         if currency == BASE:
             raise ValidationFailed("EUR is the base: its rate is always 1.", field=where)

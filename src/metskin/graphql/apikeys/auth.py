@@ -15,6 +15,7 @@ from graphql import DocumentNode, GraphQLSchema
 from metskin.domain.accounts.model import Role
 from metskin.domain.apikeys.errors import ApiKeyInvalid, ApiKeyScopeMissing
 from metskin.domain.errors import DomainError
+from metskin.domain.i18n.marks import _
 from metskin.graphql.apikeys.scopes import refused_fields
 from metskin.graphql.context import Context, Viewer, run_sync
 
@@ -22,10 +23,13 @@ from metskin.graphql.context import Context, Viewer, run_sync
 def sent_key(headers: Mapping[str, str]) -> str | None:
     """The key the request sends, if any (raises when it sends two credentials)."""
     header = (headers.get("x-api-key") or "").strip()
-    scheme, _, value = (headers.get("authorization") or "").strip().partition(" ")
+    scheme, _space, value = (headers.get("authorization") or "").strip().partition(" ")
     in_authorization = value.strip() if scheme.lower() == "apikey" else ""
     if header and scheme and header != in_authorization:
         raise ApiKeyInvalid("Send one credential: an API key or a bearer token, not both.")
+    if not (header or in_authorization) and ("x-api-key" in headers or scheme.lower() == "apikey"):
+        # An integrator's unset variable: before, the request ran as anonymous.
+        raise ApiKeyInvalid(_("The API key header is empty: send the key after it."))
     return header or in_authorization or None
 
 
@@ -56,5 +60,11 @@ def key_refusal(
         return None
     refused = refused_fields(schema, document, context.api_key.scopes)
     if refused:
-        return ApiKeyScopeMissing("This API key's scopes do not cover: " + ", ".join(refused) + ".")
+        not_covered = _("This API key's scopes do not cover: {fields}.")
+        if any(name.split(".")[-1] in ("__schema", "__type") for name in refused):
+            not_covered = _(
+                "This API key's scopes do not cover: {fields}. Introspection needs no key: "
+                "send it without one, or read the schema.graphql file."
+            )
+        return ApiKeyScopeMissing.translatable(not_covered, fields=", ".join(refused))
     return None

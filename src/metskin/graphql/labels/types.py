@@ -89,10 +89,12 @@ class CorrectionInput:
 
 def grades_of(grades: list[GradeInput]) -> dict[DomainConcern, int]:
     found: dict[DomainConcern, int] = {}
-    for item in grades:
+    for index, item in enumerate(grades):
         concern: DomainConcern = item.concern
         if concern in found:
-            raise UnknownLabelValue(f"{concern.value} is graded twice.", field="grades")
+            raise UnknownLabelValue(
+                f"{concern.value} is graded twice.", field=f"grades.{index}.concern"
+            )
         found[concern] = item.grade
     return found
 

@@ -1,0 +1,75 @@
+"""Every list through HTTP pages alike: `first` from 1 to the cap, and an `after` that no list
+gave is VALIDATION_FAILED on `after` (never a page from somewhere else). The lists come from the
+schema: a new connection field is checked without anyone adding it here."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+
+import pytest
+from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
+
+from metskin.bootstrap import Container
+from metskin.cli.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_all
+from metskin.graphql.pagination import NOT_A_CURSOR
+from metskin.graphql.schema import build_schema
+from tests.e2e.conftest import GraphQLClient
+
+REFUSED = {"FORBIDDEN", "UNAUTHENTICATED"}  # a list this viewer may not read at all
+
+
+def b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+BAD_CURSORS = ["", "!!!!", "%%%", "A" * 5000, b64("p-7") + "!", b64("x" * 2000)]
+
+
+def connections(schema: GraphQLSchema) -> Iterator[tuple[str, str]]:
+    """(root field, document) of every Query field that returns a connection."""
+    assert schema.query_type is not None
+    for name, field in schema.query_type.fields.items():
+        named = get_named_type(field.type)
+        if isinstance(named, GraphQLObjectType) and named.name.endswith("Connection"):
+            assert {"first", "after"} <= set(field.args), f"{name} pages without first/after"
+            query = "query($f: Int!, $a: String) { %s(first: $f, after: $a) { edges { cursor } } }"
+            yield name, query % name
+
+
+async def viewers(client: GraphQLClient) -> dict[str, str]:
+    login = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }"
+    found = {}
+    for email, _name, role in DEMO_ACCOUNTS:
+        data = await client.data(login, e=email, p=DEMO_PASSWORD)
+        found[role.value] = data["login"]["accessToken"]
+    return found
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_every_list_refuses_a_cursor_it_never_gave_and_a_page_size_out_of_range(
+    container: Container, client: GraphQLClient
+) -> None:
+    """Before: `products` and `articles` (ordered by id or slug) read "", "!!!!" or "%%%" as a
+    place in the list and answered a page (the first one again), so a client looping on a
+    mangled `endCursor` never stopped; `patients` took any text before its "|" as a name."""
+    list(seed_all(container))
+    schema = build_schema(container.settings)._schema
+    found = list(connections(schema))
+    assert len(found) >= 11
+    cap = container.settings.max_page_size
+    wrong: list[str] = []
+    for role, token in (await viewers(client)).items():
+        client.token = token
+        for name, query in found:
+            for first, after in [(2, c) for c in BAD_CURSORS] + [(0, None), (cap + 1, None)]:
+                body = await client.call(query, f=first, a=after)
+                errors = body.get("errors") or []
+                got = [(e["extensions"]["code"], e["extensions"].get("field")) for e in errors]
+                if got and got[0][0] in REFUSED:
+                    continue
+                expected = ("VALIDATION_FAILED", "first" if after is None else "after")
+                said = errors[0]["message"] if errors else None
+                if got != [expected] or (after is not None and said != NOT_A_CURSOR):
+                    wrong.append(f"{role} {name}(first={first}, after={after!r:.20}): {got}")
+    assert not wrong, "\n".join(wrong)
