@@ -134,7 +134,9 @@ def covered_regions(face: FaceImage) -> int:
     when too little of the forehead shows). All the skin is read, hair too: the usable part
     and the hair are judged against the face's median, which a mask over most of the face makes
     the mask's, and a beard (which also has a covering's colour) never covers the nose."""
-    reference = region_ab(face, "forehead")
+    # the forehead's skin without hair: a dark headscarf over it reads as hair (the fabric, had
+    # it been the reference, made the whole lower face look covered)
+    reference = median_ab(face.plane(1), face.plane(2), face.region("forehead"))
     if reference is None:
         eyes = [ab for ab in (region_ab(face, name) for name in UNDER_EYES) if ab is not None]
         if not eyes:
