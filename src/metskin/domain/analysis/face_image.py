@@ -198,6 +198,12 @@ def off_colour_at(found: tuple[float, float], reference: tuple[float, float]) ->
     return bool(off_colour(a_star, b_star, reference, chroma_scale(reference))[0])
 
 
+def skin_like(ab: tuple[float, float]) -> bool:
+    """Whether a median a*, b* has a skin's colour: a red-yellow hue and at least
+    MIN_SKIN_CHROMA of it."""
+    return ab[0] > 0.0 and ab[1] > 0.0 and math.hypot(*ab) >= MIN_SKIN_CHROMA
+
+
 def chroma_scale(reference: tuple[float, float]) -> float:
     """How far to scale OFF_COLOUR_AB and OFF_COLOUR_DROP down for skin of little chroma. A
     forehead greyer than any skin (below MIN_SKIN_CHROMA) has no colour of its own to lose, and
@@ -394,37 +400,51 @@ def covering_mask(
     """A headscarf (or a hat, a hood) over the forehead and framing the face: the face mesh's
     oval takes in the forehead and the face's edges whatever covers them. On copies of the
     London faces with a headscarf (`tests/analysis/degrade.scarf`) a white one read ITA a
-    median 27 deg lighter with no word said, a beige or pink one 13-14 deg (up to 119), and a
+    median 30 deg lighter with no word said, a beige or pink one 13-14 deg (up to 119), and a
     navy one was refused as FACE_COVERED (the forehead, its reference, was the fabric).
 
     The fabric is looked for above the eyes and in a band COVER_BAND eye distances wide along
     the oval's edge, hair left out: pixels (smoothed over COVER_SMOOTH eye distance, as a weave
-    is) with a covering's colour against the skin of the middle of the face (`off_colour`
-    against the median a*, b* of the nose, cheeks and under-eyes), or more than COVER_LIGHTER
+    is) with a covering's colour against the skin of the middle of the face (`off_colour`, full
+    distances, against the median a*, b* of the nose, cheeks and under-eyes), in patches that
+    reach the edge band (fabric comes in from the edge), or more than COVER_LIGHTER
     L* lighter than it over an area (white or pale fabric; a highlight is smaller). Returned
-    only when it takes COVERED_SHARE of the forehead, else None (nothing changes)."""
+    only when it takes COVERED_SHARE of the forehead, else None (nothing changes); None too
+    when the middle of the face has no skin's colour (a* and b* above 0, chroma at least
+    MIN_SKIN_CHROMA): a face mask over it, or
+    overexposed skin under a cast, leaves nothing to judge a covering by."""
     skin, hair = masks["skin"], masks["hair"]
     middle = np.logical_or.reduce([masks[name] for name in COVER_MIDDLE]) & skin & ~hair
     if np.count_nonzero(middle) < MIN_REFERENCE_PIXELS:
         return None
     level, ref_a, ref_b = (median_in_place(planes[axis][middle]) for axis in (0, 1, 2))
+    if not skin_like((ref_a, ref_b)):
+        return None  # no skin's colour to judge by (a face mask, a cast)
     zone = np.zeros_like(skin)
     eyes = float(points[list(lm.RIGHT_EYE_CORNERS + lm.LEFT_EYE_CORNERS), 1].mean())
     zone[: max(0, int(eyes - 0.3 * eye_distance))] = True
     size = max(3, round(2 * COVER_BAND * eye_distance) | 1)
-    inner = cv2.erode(masks["face"].view(np.uint8), np.ones((size, size), np.uint8))
-    zone |= ~inner.view(bool)
+    inner = cv2.erode(masks["face"].view(np.uint8), np.ones((size, size), np.uint8)).view(bool)
+    zone |= ~inner
     zone &= skin & ~hair
-    forehead = np.count_nonzero(masks["forehead"] & ~hair)
-    if forehead < MIN_REFERENCE_PIXELS:
+    forehead = masks["forehead"] & ~hair
+    if np.count_nonzero(forehead) < MIN_REFERENCE_PIXELS:
         return None
     sigma = max(0.5, COVER_SMOOTH * eye_distance)
     lightness, a_star, b_star = (blur(planes[axis], sigma) for axis in (0, 1, 2))
-    fabric = off_colour(a_star, b_star, (ref_a, ref_b), chroma_scale((ref_a, ref_b)))
+    # the full distances, not scaled down to the skin's chroma as for a face mask: on the darkest
+    # London faces the scaled ones read a fifth of a bare forehead as fabric
+    fabric = off_colour(a_star, b_star, (ref_a, ref_b))
     pale = (lightness > np.float32(level + COVER_LIGHTER)).view(np.uint8)
     size = max(3, round(COVER_PALE_AREA * eye_distance) | 1)
     fabric |= cv2.morphologyEx(pale, cv2.MORPH_OPEN, np.ones((size, size), np.uint8)).view(bool)
     covering = zone & fabric
-    if np.count_nonzero(covering & masks["forehead"]) < COVERED_SHARE * forehead:
+    # fabric comes in from the face's edge: a patch of the forehead that does not reach the
+    # edge band (a highlight, a birthmark) is skin
+    count, labels = cv2.connectedComponents(covering.view(np.uint8), connectivity=8)
+    if count > 1:
+        touching = np.unique(labels[covering & ~inner])
+        covering = np.isin(labels, touching[touching > 0])
+    if np.count_nonzero(covering & forehead) < COVERED_SHARE * np.count_nonzero(forehead):
         return None
     return covering
