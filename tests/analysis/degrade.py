@@ -110,6 +110,44 @@ def brim_shade(low: float, edge: str = "brows", quality: int = 90) -> Variant:
     return apply
 
 
+SCARVES = {
+    "black": (24, 24, 27),
+    "navy": (32, 42, 88),
+    "beige": (200, 180, 150),
+    "white": (232, 232, 230),
+    "dusty pink": (196, 150, 150),
+}
+
+
+def scarf(colour: tuple[int, int, int], edge: str = "mid", quality: int = 90) -> Variant:
+    """A headscarf: fabric of `colour` (with a little weave noise) over the head above a line
+    (`edge`: "hairline", a tenth of the eye distance below the face mesh's top; "mid", halfway
+    from there to the eyes; "brows", just above the brows), and framing the face: over the outer
+    0.12 eye distance of the face oval and around it out to 0.6 eye distance; the background
+    beyond is left as it was. Then JPEG."""
+
+    def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
+        iod = lm.eye_distance(points)
+        eyes = float(points[list(lm.RIGHT_EYE_CORNERS + lm.LEFT_EYE_CORNERS), 1].mean())
+        top = float(points[:, 1].min())
+        line = {"hairline": top + 0.1 * iod, "mid": (top + eyes) / 2, "brows": eyes - 0.45 * iod}
+        height, width = rgb.shape[:2]
+        hull = cv2.convexHull(np.round(points[:, :2]).astype(np.int32))
+        oval = np.zeros((height, width), np.uint8)
+        cv2.fillConvexPoly(oval, hull, (1,))
+        around = cv2.dilate(oval, np.ones((round(1.2 * iod),) * 2, np.uint8))
+        inner = cv2.erode(oval, np.ones((max(1, round(0.24 * iod)),) * 2, np.uint8))
+        covered = around.astype(bool) & ~inner.astype(bool)
+        covered[: max(0, int(line[edge]))] |= around[: max(0, int(line[edge]))].astype(bool)
+        weave = np.random.default_rng(seed).normal(0.0, 6.0, (height, width, 1))
+        fabric = np.clip(np.array(colour, np.float32) + weave, 0, 255).astype(np.uint8)
+        out = rgb.copy()
+        out[covered] = fabric[covered]
+        return jpeg_round_trip(out, quality)
+
+    return apply
+
+
 def saturated(factor: float) -> Variant:
     def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
         lab = cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)

@@ -124,6 +124,16 @@ GUIDANCE = {
         ),
         _("Take off your cap or hat, or turn to the light, so that your forehead is lit too."),
     ),
+    "FOREHEAD_COVERED": (
+        _(
+            "Your forehead is covered (a headscarf or a hat, for example), so the skin tone and "
+            "the concerns were read on the rest of your face, and the forehead is not scored."
+        ),
+        _(
+            "Nothing to change if you keep it on: the rest of your face is measured. For a "
+            "reading of the forehead too, push the fabric back from it."
+        ),
+    ),
     "MIXED_LIGHT": (
         _(
             "Light of two colours falls on the two sides of the face (a window and a lamp, for "

@@ -17,7 +17,12 @@ import numpy as np
 
 from metskin.domain.analysis import guidance
 from metskin.domain.analysis import landmarks as lm
-from metskin.domain.analysis.face_image import FaceImage, median_ab, off_colour_at
+from metskin.domain.analysis.face_image import (
+    FaceImage,
+    median_ab,
+    off_colour_at,
+    skin_like,
+)
 from metskin.domain.analysis.filters import median_in_place
 from metskin.domain.analysis.model import AnalysisResult, QualityIssue
 from metskin.domain.analysis.scoring import fine_skin_texture
@@ -135,6 +140,10 @@ def covered_regions(face: FaceImage) -> int:
     and the hair are judged against the face's median, which a mask over most of the face makes
     the mask's, and a beard (which also has a covering's colour) never covers the nose."""
     reference = region_ab(face, "forehead")
+    if reference is not None and not skin_like(reference):
+        # a headscarf over the forehead (`face_image.covering_mask` left a dark one, which the
+        # hair mask takes): the fabric made the whole lower face look covered
+        reference = None
     if reference is None:
         eyes = [ab for ab in (region_ab(face, name) for name in UNDER_EYES) if ab is not None]
         if not eyes:
