@@ -104,6 +104,12 @@ def face_jpeg(side: int = 512) -> bytes:
     return encode(image.resize((side, side)), "JPEG", quality=92)
 
 
+def portrait_jpeg(side: int = 512) -> bytes:
+    """The same photo framed on the head (the face fills the frame, not FACE_TOO_SMALL)."""
+    image = Image.fromarray(skimage_data.astronaut()).crop((100, 0, 412, 312))
+    return encode(image.resize((side, side)), "JPEG", quality=92)
+
+
 def png_claiming_size(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims a huge size (a decompression bomb's first bytes)."""
     png = bytearray(encode(noise_image(4, 4), "PNG"))

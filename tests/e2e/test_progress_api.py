@@ -12,7 +12,7 @@ from metskin.bootstrap import Container
 from tests.analysis.synthetic import recoloured_face
 from tests.e2e.conftest import PASSWORD, GraphQLClient
 from tests.e2e.test_analysis_api import analyse
-from tests.media_samples import encode, face_jpeg, face_video_bytes
+from tests.media_samples import encode, face_jpeg, face_video_bytes, portrait_jpeg
 
 COMPARE = """query($a: ID!, $b: ID!) { compareAnalyses(a: $a, b: $b) {
   before { id } after { id } changedConcerns mirrored
@@ -31,8 +31,11 @@ PERIOD = {"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}
 async def test_two_photos_of_one_visit_compare_as_no_change(
     client: GraphQLClient, container: Container
 ) -> None:
+    """Framed on the head: the full astronaut photo (face small in the frame, smiling, light from
+    one side, a fringe over the forehead) is confident enough to compare only just, and its
+    comparisons are flagged as hard (quality) since the fringe is named (FOREHEAD_SHADE)."""
     await client.register("maya@example.com")
-    first, second = [await analyse(client, container, face_jpeg()) for _ in "ab"]
+    first, second = [await analyse(client, container, portrait_jpeg()) for _ in "ab"]
     found = (await client.data(COMPARE, a=second["id"], b=first["id"]))["compareAnalyses"]
     assert (found["before"]["id"], found["after"]["id"]) == (first["id"], second["id"])
     score = found["comparability"]

@@ -119,10 +119,14 @@ GUIDANCE = {
     ),
     "FOREHEAD_SHADE": (
         _(
-            "Your forehead is in shade (the brim of a cap or a hat, for example); the skin tone "
-            "was read mostly from your cheeks and chin, so it is less certain."
+            "Your forehead is in shade or under hair (the brim of a cap or a hat, or a fringe, for "
+            "example); the skin tone was read mostly from your cheeks and chin, so it is less "
+            "certain."
         ),
-        _("Take off your cap or hat, or turn to the light, so that your forehead is lit too."),
+        _(
+            "Take off your cap or hat, or push your hair back, and face the light, so that your "
+            "forehead is bare and lit too."
+        ),
     ),
     "FOREHEAD_COVERED": (
         _(
