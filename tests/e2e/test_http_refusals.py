@@ -11,6 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
+from metskin.bootstrap import Container
+from metskin.domain.errors import DatabaseUnavailable
 from tests.conftest import make_settings
 from tests.e2e.conftest import GraphQLClient, http_app
 
@@ -179,4 +181,26 @@ async def test_a_form_field_over_the_json_cap_in_an_upload_is_too_large(
     assert said(response) == (
         "TOO_LARGE",
         "Ein Formularfeld, das keine Datei ist, ist größer als 1 MB.",
+    )
+
+
+async def test_a_database_away_before_execution_says_so_in_the_request_s_language(
+    client: GraphQLClient, container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An API key checked while the database is away: the 503 sent before GraphQL runs was
+    in English whatever the language."""
+
+    def away(_key: str) -> None:
+        raise DatabaseUnavailable("The database did not answer.")
+
+    monkeypatch.setattr(container.api_keys, "authenticate", away)
+    response = await client.http.post(
+        "/graphql",
+        json={"query": "{ products(first: 1) { edges { cursor } } }"},
+        headers={"x-api-key": "msk_whatever", "accept-language": "de"},
+    )
+    assert response.status_code == 503
+    assert said(response) == (
+        "DATABASE_UNAVAILABLE",
+        "Ein Dienst antwortet nicht; versuchen Sie es gleich noch einmal.",
     )
