@@ -3,17 +3,21 @@ the request's language whatever their code, refusals that say what they refused.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from starlette.testclient import TestClient
 
 from metskin.bootstrap import Container, bootstrap
+from metskin.domain.accounts.model import Role
+from metskin.domain.directory.loader import load_dermatologists
 from metskin.graphql.app import create_app
 from metskin.graphql.guard import NO_OPERATION_NAME
 from tests.conftest import make_settings
 from tests.e2e.conftest import PASSWORD, GraphQLClient, ws_init
 from tests.e2e.test_apikeys_api import KeyClient, new_key
+from tests.integration.test_care_booking import every_day
 
 TWO = "query Mine { me { email } } query Catalog { products(first: 1) { edges { cursor } } }"
 GENERIC = {
@@ -195,3 +199,36 @@ async def test_a_variable_of_the_wrong_type_names_the_input_it_fills(
     twice = """query($f: Int!) {
       a: products(first: $f) { edges { cursor } } b: articles(first: $f) { edges { cursor } } }"""
     assert await fields(twice, f="x") == [("BAD_USER_INPUT", None)]
+
+
+async def test_a_dermatologist_looked_up_by_an_unknown_id_is_not_found_as_a_product_is(
+    client: GraphQLClient, container: Container
+) -> None:
+    """Before, `dermatologist(id:)` answered null without an error for an unknown or malformed
+    id while `product(id:)`, `analysis(id:)` and the other lookups by id said NOT_FOUND-style
+    codes: a client could not tell "no such dermatologist" from a field that failed."""
+    doctor = load_dermatologists()[0]
+    user = container.accounts.register(doctor.email, PASSWORD, doctor.name, Role.DERMATOLOGIST)
+    container.directory.publish(
+        replace(doctor, id=user.id, availability=every_day(user.id, doctor.time_zone))
+    )
+    one = "query($id: ID!) { dermatologist(id: $id) { id name } }"
+    found = await client.data(one, id=user.id)
+    assert found == {"dermatologist": {"id": user.id, "name": doctor.name}}
+    for unknown in ("no-such-doctor", "", "  ", "1 OR 1=1", "é🙂" * 50, "x" * 5_000):
+        body = await client.call(one, id=unknown)
+        assert body["data"] == {"dermatologist": None}, unknown
+        [error] = body["errors"]
+        assert error["extensions"] == {"code": "NOT_FOUND", "field": "id"}, unknown
+        assert error["path"] == ["dermatologist"]
+    product = await client.call('{ product(id: "nope") { id } }')
+    assert product["errors"][0]["extensions"] == {"code": "PRODUCT_NOT_FOUND", "field": "id"}
+    said = {}
+    for language in ("en", "fr", "de"):
+        body = await post(
+            client, {"query": one, "variables": {"id": "nope"}}, **{"accept-language": language}
+        )
+        said[language] = body["errors"][0]["message"]
+    assert said["en"] == "No dermatologist in the directory has this id."
+    assert said["fr"] != said["en"] and said["de"] != said["en"]
+    assert GENERIC["fr"] != said["fr"] and GENERIC["de"] != said["de"]

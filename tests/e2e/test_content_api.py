@@ -166,8 +166,9 @@ async def test_admins_list_change_and_remove_dermatologists(
     changed = await client.data(update, id=made["id"], i={**DOCTOR_INPUT, "bio": "Acne in adults."})
     assert changed["updateDermatologist"]["bio"] == "Acne in adults."
     await client.data("mutation($id: ID!) { deleteDermatologist(id: $id) }", id=made["id"])
-    gone = await client.data("query($id: ID!) { dermatologist(id: $id) { id } }", id=made["id"])
-    assert gone["dermatologist"] is None
+    gone = await client.call("query($id: ID!) { dermatologist(id: $id) { id } }", id=made["id"])
+    assert gone["data"] == {"dermatologist": None}
+    assert gone["errors"][0]["extensions"] == {"code": "NOT_FOUND", "field": "id"}
     missing = await client.call('mutation { deleteDermatologist(id: "nobody") }')
     assert missing["errors"][0]["extensions"]["field"] == "id"
     log = await client.data("{ editorLog { action kind target summary } }")

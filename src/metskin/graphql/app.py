@@ -10,10 +10,12 @@ from typing import Any
 from cross_web import HTTPException
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -43,7 +45,15 @@ from metskin.graphql.context import (
 from metskin.graphql.graphiql import asset_route, ide_page
 from metskin.graphql.guard import client_ip
 from metskin.graphql.headers import SecurityHeaders
-from metskin.graphql.i18n import request_locale
+from metskin.graphql.http_refusals import (
+    NESTED_TOO_DEEPLY,
+    NOT_AN_OBJECT,
+    NOT_UTF8,
+    coded_error,
+    unreadable,
+    wrong_method,
+)
+from metskin.graphql.i18n import coded_text, request_locale
 from metskin.graphql.lean import LeanReads
 from metskin.graphql.limits import BodySizeLimit, UploadGate, keep_uploads_in_memory
 from metskin.graphql.persisted import PersistedQueries
@@ -58,11 +68,6 @@ from metskin.web.catalog import catalog_routes
 _IN_QUERY_STRING: ContextVar[bool] = ContextVar("in_query_string", default=False)
 
 
-def coded_error(message: str, code: str, status: int) -> JSONResponse:
-    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
-    return JSONResponse(body, status_code=status)
-
-
 class MetSkinGraphQL(GraphQL[Context, None]):
     def __init__(self, container: Container) -> None:
         super().__init__(
@@ -75,15 +80,25 @@ class MetSkinGraphQL(GraphQL[Context, None]):
         self.persisted = PersistedQueries()
         self.lean: LeanReads | None = LeanReads(self, self.persisted)  # None: Strawberry only
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """GET, POST and websockets run GraphQL; any other method is answered here, coded
+        and with `Allow` (before, Starlette's plain-text 405)."""
+        refused = wrong_method(scope, self.container.translations.translator)
+        if refused is not None:
+            await refused(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
     async def render_graphql_ide(self, request: Any) -> Response:
         """GraphiQL from this origin's own files (development only; no CDN)."""
         return ide_page(self.container.settings.var_dir)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         """A plain read of a known document takes the lean path (lean.py). Strawberry's
-        HTTP-level refusals (bad JSON, no query...) as coded JSON errors, and a
-        service that is away before execution starts (an API key's check,
-        a websocket's session check) as a coded 503."""
+        HTTP-level refusals (bad JSON, no query...) and Starlette's (a multipart body it
+        cannot parse) as coded JSON errors, and a service that is away before execution
+        starts (an API key's check, a websocket's session check) as a coded 503; all in the
+        request's language."""
         try:
             with request_scope():
                 plain = context is UNSET and root_value is UNSET and type(request) is Request
@@ -93,9 +108,15 @@ class MetSkinGraphQL(GraphQL[Context, None]):
                         return response
                 return await super().run(request, context, root_value)
         except HTTPException as error:
-            return coded_error(error.reason, "BAD_REQUEST", error.status_code)
+            return unreadable(error.reason, error.status_code, self._translator(request))
+        except StarletteHTTPException as error:
+            return unreadable(error.detail, error.status_code, self._translator(request))
         except Unavailable as error:
-            return coded_error(error.message, error.code, 503)
+            said = coded_text(error.message, error.code, self._translator(request))
+            return coded_error(said, error.code, 503)
+
+    def _translator(self, request: Request | WebSocket) -> Translator:
+        return self.container.translations.translator(request_locale(request.headers))
 
     def decode_json(self, data: str | bytes) -> object:
         """A JSON object (or a list: a batch, refused as such). Before, a body of `null`, a
@@ -103,11 +124,11 @@ class MetSkinGraphQL(GraphQL[Context, None]):
         try:
             decoded = super().decode_json(data)
         except RecursionError as error:
-            raise HTTPException(400, "The JSON body is nested too deeply.") from error
+            raise HTTPException(400, NESTED_TOO_DEEPLY) from error
         except UnicodeDecodeError as error:
-            raise HTTPException(400, "The body is not UTF-8 text.") from error
+            raise HTTPException(400, NOT_UTF8) from error
         if not isinstance(decoded, (dict, list)) and not _IN_QUERY_STRING.get():
-            raise HTTPException(400, 'The JSON body must be an object: {"query": "..."}.')
+            raise HTTPException(400, NOT_AN_OBJECT)
         return decoded
 
     def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
@@ -243,7 +264,7 @@ def create_app(container: Container, *, freeze_heap: bool = False) -> Starlette:
     keep_uploads_in_memory(int(settings.max_photo_mb * 1024 * 1024))
     routes: list[Any] = [
         *probe_routes(container),
-        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/graphql", graphql_app),  # every method: `MetSkinGraphQL.__call__` answers
         WebSocketRoute("/graphql", graphql_app),
         media_route(container),
         export_route(container),

@@ -7,27 +7,33 @@ per client address first); any other request gets the small JSON cap.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.formparsers import MultiPartParser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from metskin.domain.i18n.marks import _
-from metskin.domain.i18n.ports import Translator
-from metskin.graphql.i18n import request_locale
+from metskin.domain.i18n.marks import _, n_
+from metskin.graphql.http_refusals import Translators, scope_translator, size_words
 
 # Seconds the client must wait before another upload (0: go ahead).
 UploadGate = Callable[[Scope], Awaitable[float]]
-# The translator of a locale (the request's `Accept-Language`, negotiated).
-Translators = Callable[[str], Translator]
 # What a refused request is told, in its language (the app never saw it: no GraphQL context).
 UPLOAD_TOO_LARGE = _(
     "This file is larger than {size}, the most MetSkin accepts. Choose a photo, or record a "
     "shorter video."
 )
 REQUEST_TOO_LARGE = _("The request (other than an upload) is larger than {size}.")
-TOO_MANY_UPLOADS = _("Too many uploads; try again later.")
+# The wait, in the words a person reads: seconds under two minutes, else whole minutes.
+UPLOAD_WAIT_SECONDS = n_(
+    "Too many uploads; try again in {count} second.",
+    "Too many uploads; try again in {count} seconds.",
+)
+UPLOAD_WAIT_MINUTES = n_(
+    "Too many uploads; try again in {count} minute.",
+    "Too many uploads; try again in {count} minutes.",
+)
 
 
 class BodyTooLarge(Exception):
@@ -75,8 +81,7 @@ class BodySizeLimit:
         if upload and self.upload_gate is not None:
             wait = await self.upload_gate(scope)
             if wait > 0:
-                words = self._words(scope, TOO_MANY_UPLOADS)
-                await refuse(send, 429, words, "RATE_LIMITED", wait)
+                await refuse(send, 429, self._wait_words(scope, wait), "RATE_LIMITED", wait)
                 return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -105,18 +110,30 @@ class BodySizeLimit:
                 await self._too_large(scope, send, limit, code)
 
     async def _too_large(self, scope: Scope, send: Send, limit: int, code: str) -> None:
-        size = f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+        size = size_words(limit)
         template = UPLOAD_TOO_LARGE if code == "MEDIA_TOO_LARGE" else REQUEST_TOO_LARGE
         await refuse(send, 413, self._words(scope, template, size=size), code)
 
     def _words(self, scope: Scope, template: str, **values: str) -> str:
         """`template` in the request's language (English without translators)."""
         if self.translators is not None:
-            headers = {
-                k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
-            }
-            template = self.translators(request_locale(headers)).gettext(template)
+            template = scope_translator(scope, self.translators).gettext(template)
         return template.format(**values)
+
+    def _wait_words(self, scope: Scope, wait: float) -> str:
+        """Too many uploads, and how long to wait (the `retryAfter` it is sent with)."""
+        seconds = wait_seconds(wait)
+        forms, count = (
+            (UPLOAD_WAIT_SECONDS, seconds)
+            if seconds < 120
+            else (UPLOAD_WAIT_MINUTES, math.ceil(seconds / 60))
+        )
+        if self.translators is None:
+            text = forms.singular if count == 1 else forms.plural
+        else:
+            tr = scope_translator(scope, self.translators)
+            text = tr.ngettext(forms.singular, forms.plural, count)
+        return text.format(count=count)
 
 
 async def refuse(
@@ -126,7 +143,7 @@ async def refuse(
     extensions: dict[str, Any] = {"code": code}
     headers = [(b"content-type", b"application/json")]
     if retry_after is not None:
-        seconds = max(1, int(retry_after + 0.999))
+        seconds = wait_seconds(retry_after)
         extensions["retryAfter"] = seconds
         headers.append((b"retry-after", str(seconds).encode()))
     body = {"data": None, "errors": [{"message": message, "extensions": extensions}]}
@@ -134,3 +151,8 @@ async def refuse(
     headers.append((b"content-length", str(len(payload)).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
+
+
+def wait_seconds(retry_after: float) -> int:
+    """Whole seconds to wait, at least 1 (`retryAfter`, `Retry-After`)."""
+    return max(1, math.ceil(retry_after))

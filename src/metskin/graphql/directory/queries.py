@@ -5,7 +5,9 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.directory.service import DirectoryEntry
+from metskin.domain.i18n.marks import _
 from metskin.graphql.directory.types import Dermatologist, DermatologistFilter, load_dermatologist
 from metskin.graphql.pagination import Connection, CursorCodec, keyset_codec, paginate
 from metskin.graphql.selection import may_select
@@ -15,6 +17,7 @@ DIRECTORY_CURSOR: CursorCodec[DirectoryEntry, tuple[float, str]] = keyset_codec(
 )
 """Nearest first: (distance or 0, dermatologist id)."""
 BIO_FIELDS = frozenset({"bio", "bioLocale"})  # a search reads the bios only for these
+NO_SUCH_DERMATOLOGIST = _("No dermatologist in the directory has this id.")
 
 
 @strawberry.type
@@ -38,6 +41,14 @@ class DirectoryQueries:
             lambda e: Dermatologist.from_domain(e.doctor, info, e.distance_km),
         )
 
-    @strawberry.field
+    @strawberry.field(
+        description="One dermatologist of the directory by id (NOT_FOUND on `id`: none has it)."
+    )
     async def dermatologist(self, info: Info, id: strawberry.ID) -> Dermatologist | None:
-        return await load_dermatologist(info, str(id))
+        """Nullable in the schema (changing that would break clients), but never null: an
+        unknown id is NOT_FOUND, as `product`, `analysis` and the other lookups by id answer.
+        Before, it was null without an error."""
+        found = await load_dermatologist(info, str(id))
+        if found is None:
+            raise DermatologistNotFound.translatable(NO_SUCH_DERMATOLOGIST, field="id")
+        return found
