@@ -13,8 +13,11 @@ from typing import Any
 from starlette.formparsers import MultiPartParser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from metskin.domain.analysis.media import MB
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.ports import Translator
+from metskin.domain.i18n.said import number
+from metskin.domain.i18n.source import ENGLISH
 from metskin.graphql.i18n import request_locale
 
 # Seconds the client must wait before another upload (0: go ahead).
@@ -28,6 +31,9 @@ UPLOAD_TOO_LARGE = _(
 )
 REQUEST_TOO_LARGE = _("The request (other than an upload) is larger than {size}.")
 TOO_MANY_UPLOADS = _("Too many uploads; try again later.")
+# A size in the language's units and numbers ("3 Mo", "1,5 MB").
+MEGABYTES = _("{size} MB")
+KILOBYTES = _("{size} KB")
 
 
 class BodyTooLarge(Exception):
@@ -105,18 +111,22 @@ class BodySizeLimit:
                 await self._too_large(scope, send, limit, code)
 
     async def _too_large(self, scope: Scope, send: Send, limit: int, code: str) -> None:
-        size = f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+        tr = self._translator(scope)
+        unit, amount = (MEGABYTES, limit / MB) if limit >= MB else (KILOBYTES, limit / 1024)
+        size = tr.gettext(unit).format(size=tr.format_number(number(amount)))
         template = UPLOAD_TOO_LARGE if code == "MEDIA_TOO_LARGE" else REQUEST_TOO_LARGE
         await refuse(send, 413, self._words(scope, template, size=size), code)
 
+    def _translator(self, scope: Scope) -> Translator:
+        """The request's language (English without translators)."""
+        if self.translators is None:
+            return ENGLISH
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        return self.translators(request_locale(headers))
+
     def _words(self, scope: Scope, template: str, **values: str) -> str:
-        """`template` in the request's language (English without translators)."""
-        if self.translators is not None:
-            headers = {
-                k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
-            }
-            template = self.translators(request_locale(headers)).gettext(template)
-        return template.format(**values)
+        """`template` in the request's language."""
+        return self._translator(scope).gettext(template).format(**values)
 
 
 async def refuse(
