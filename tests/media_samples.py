@@ -131,13 +131,21 @@ def video_bytes(width: int, height: int, fps: float, seconds: float, seed: int =
         return path.read_bytes()
 
 
-def face_video_bytes(fps: float = 10, seconds: float = 3, side: int = 256) -> bytes:
-    """The astronaut face drifting slowly across the frame."""
+def face_video_bytes(
+    fps: float = 10, seconds: float = 3, side: int = 256, face_in: range | None = None
+) -> bytes:
+    """The astronaut face drifting slowly across the frame; `face_in`: only in these frames,
+    the others a room without a face (smooth seeded noise: the camera on a wall)."""
     face = cv2.cvtColor(cv2.resize(skimage_data.astronaut(), (side, side)), cv2.COLOR_RGB2BGR)
+    noise = np.random.default_rng(0).integers(40, 200, (side, side, 3), dtype=np.uint8)
+    room = cv2.GaussianBlur(noise, (31, 31), 0)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "face.mp4"
         writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (side, side))
         for index in range(round(fps * seconds)):
+            if face_in is not None and index not in face_in:
+                writer.write(room)
+                continue
             shift = np.float32([[1, 0, index % 7 - 3], [0, 1, 0]])
             writer.write(cv2.warpAffine(face, shift, (side, side), borderMode=cv2.BORDER_REFLECT))
         writer.release()

@@ -130,6 +130,26 @@ async def test_a_video_is_analysed_over_several_frames(
     assert analysis["result"]["framesAnalysed"] > 1
 
 
+async def test_a_clip_with_a_face_in_a_few_frames_says_how_many_in_the_person_s_language(
+    client: GraphQLClient, container: Container
+) -> None:
+    """Before: a result from those frames, and nothing said most of the clip had no face."""
+    await client.register("maya@example.com")
+    client.http.headers["accept-language"] = "fr-FR"
+    clip = face_video_bytes(fps=30, seconds=3, side=640, face_in=range(30, 46))
+    analysis = await analyse(client, container, clip)  # 3 of the 12 frames sampled
+    assert analysis["status"] == "DONE" and analysis["result"]["framesAnalysed"] == 3
+    read = await client.data(
+        "query($id: ID!) { analysis(id: $id) { result { quality { code message blocking } } } }",
+        id=analysis["id"],
+    )
+    [few] = [i for i in read["analysis"]["result"]["quality"] if i["code"] == "FEW_FACE_FRAMES"]
+    assert few["message"].startswith(
+        "Votre visage n'a été bien vu que sur 3 des 12 images examinées"
+    ), few
+    assert few["blocking"] is False
+
+
 async def test_other_people_cannot_read_an_analysis(
     client: GraphQLClient, container: Container
 ) -> None:

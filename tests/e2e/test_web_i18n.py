@@ -111,7 +111,10 @@ def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
     assert browser.text("#progress-stage") == "Terminé"
     browser.text("#tone #monk", "sur 10")  # "5 sur 10"
     # the codes the API sends, in French too (words.js): "Light", "Cool", "Decided by the photo"
-    category = re.search(r"\((.+)\)", browser.text("#tone #ita"))
+    ita = browser.text("#tone #ita")
+    # ITA with the French decimal comma (before: "59.4° ± 1.3°"; a minus may be U+2212)
+    assert re.match(r"^[-\u2212]?\d+(,\d)?° ± \d+(,\d)?° \(", ita) and "." not in ita, ita
+    category = re.search(r"\((.+)\)", ita)
     assert category and category[1] in {
         "Très claire",
         "Claire",

@@ -49,11 +49,11 @@ def test_a_refused_upload_is_told_in_the_person_s_language(
     browser.find("#upload-form input[name=file]").send_keys(str(big))
     browser.submit("#upload-form")
     said = browser.text("#upload-form .form-error strong", "Cette photo fait")
-    assert said.startswith("Cette photo fait 1.5 Mo ; la limite est de 1 Mo."), said
+    assert said.startswith("Cette photo fait 1,5 Mo ; la limite est de 1 Mo."), said
     browser.find("#upload-form input[name=file]").send_keys(str(huge))
     browser.submit("#upload-form")
     said = browser.text("#upload-form .form-error strong", "Ce fichier dépasse")
-    assert said.startswith("Ce fichier dépasse 3 MB, le maximum accepté par MetSkin."), said
+    assert said.startswith("Ce fichier dépasse 3 Mo, le maximum accepté par MetSkin."), said
     assert browser.hash() == "#/analyse"
 
 

@@ -16,8 +16,10 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, Response
 from starlette.types import Scope
 
+from metskin.domain.analysis.media import MB
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.ports import Translator
+from metskin.domain.i18n.said import number
 from metskin.graphql.i18n import coded_text, request_locale
 
 # The translator of a locale (the request's `Accept-Language`, negotiated).
@@ -78,9 +80,15 @@ def coded_error(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def size_words(limit: int) -> str:
-    """A cap in bytes as people read it: `1 MB`, `512 KB`."""
-    return f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+# A size in the language's units and numbers ("3 Mo", "1,5 MB").
+MEGABYTES = _("{size} MB")
+KILOBYTES = _("{size} KB")
+
+
+def size_words(limit: int, tr: Translator) -> str:
+    """A cap in bytes as people read it, in `tr`'s language: `1 MB`, `1,5 Mo`, `512 KB`."""
+    unit, amount = (MEGABYTES, limit / MB) if limit >= MB else (KILOBYTES, limit / 1024)
+    return tr.gettext(unit).format(size=tr.format_number(number(amount)))
 
 
 def scope_translator(scope: Scope, translators: Translators) -> Translator:
@@ -93,7 +101,7 @@ def unreadable(reason: str, status: int, tr: Translator) -> JSONResponse:
     `BAD_REQUEST` with the status it came with, or 413 `TOO_LARGE` for a form field over the
     multipart part cap."""
     if too_large := PART_TOO_LARGE.fullmatch(reason):
-        size = size_words(int(too_large["size"]) * 1024)
+        size = size_words(int(too_large["size"]) * 1024, tr)
         said = tr.gettext(FIELD_TOO_LARGE).format(size=size)
         return coded_error(said, "TOO_LARGE", 413)
     return coded_error(reason_text(reason, tr), "BAD_REQUEST", status)

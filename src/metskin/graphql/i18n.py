@@ -20,6 +20,7 @@ from metskin.domain.errors import DomainError
 from metskin.domain.i18n.locales import DEFAULT_LOCALE, effective_locale, language_of, negotiate
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.ports import DateStyle, Translator
+from metskin.domain.i18n.said import in_language
 from metskin.domain.money.model import Money
 
 CODE_MESSAGES = {
@@ -173,7 +174,10 @@ def localized_message(error: GraphQLError, tr: Translator) -> str:
     if isinstance(original, DomainError) and original.template:
         translated = tr.gettext(original.template)
         if translated != original.template:
-            return translated.format(**original.values)
+            # numbers (`Decimal`) in the language's way: "1,5 Mo", not "1.5 Mo"
+            return translated.format(
+                **{name: in_language(value, tr) for name, value in original.values.items()}
+            )
     return coded_text(message, str((error.extensions or {}).get("code", "")), tr)
 
 

@@ -15,6 +15,8 @@ from starlette.formparsers import MultiPartParser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from metskin.domain.i18n.marks import _, n_
+from metskin.domain.i18n.ports import Translator
+from metskin.domain.i18n.source import ENGLISH
 from metskin.graphql.http_refusals import Translators, scope_translator, size_words
 
 # Seconds the client must wait before another upload (0: go ahead).
@@ -110,15 +112,19 @@ class BodySizeLimit:
                 await self._too_large(scope, send, limit, code)
 
     async def _too_large(self, scope: Scope, send: Send, limit: int, code: str) -> None:
-        size = size_words(limit)
+        size = size_words(limit, self._translator(scope))
         template = UPLOAD_TOO_LARGE if code == "MEDIA_TOO_LARGE" else REQUEST_TOO_LARGE
         await refuse(send, 413, self._words(scope, template, size=size), code)
 
+    def _translator(self, scope: Scope) -> Translator:
+        """The request's language (English without translators)."""
+        if self.translators is None:
+            return ENGLISH
+        return scope_translator(scope, self.translators)
+
     def _words(self, scope: Scope, template: str, **values: str) -> str:
         """`template` in the request's language (English without translators)."""
-        if self.translators is not None:
-            template = scope_translator(scope, self.translators).gettext(template)
-        return template.format(**values)
+        return self._translator(scope).gettext(template).format(**values)
 
     def _wait_words(self, scope: Scope, wait: float) -> str:
         """Too many uploads, and how long to wait (the `retryAfter` it is sent with)."""
@@ -128,12 +134,8 @@ class BodySizeLimit:
             if seconds < 120
             else (UPLOAD_WAIT_MINUTES, math.ceil(seconds / 60))
         )
-        if self.translators is None:
-            text = forms.singular if count == 1 else forms.plural
-        else:
-            tr = scope_translator(scope, self.translators)
-            text = tr.ngettext(forms.singular, forms.plural, count)
-        return text.format(count=count)
+        tr = self._translator(scope)
+        return tr.ngettext(forms.singular, forms.plural, count).format(count=count)
 
 
 async def refuse(

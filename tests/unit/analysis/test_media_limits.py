@@ -21,8 +21,8 @@ def test_a_phone_s_full_resolution_jpeg_fits_and_a_larger_file_is_told_what_to_d
     with pytest.raises(MediaTooLarge) as refused:
         check_size(MediaKind.PHOTO, 26 * MB, limits)
     assert refused.value.message == (
-        "This photo is 26.0 MB; the limit is 25 MB. "
+        "This photo is 26 MB; the limit is 25 MB. "
         "Save it as JPEG or HEIC at the camera's usual resolution."
     )
-    with pytest.raises(MediaTooLarge, match=r"is 151\.0 MB; the limit is 150 MB\. Record a"):
+    with pytest.raises(MediaTooLarge, match=r"is 151 MB; the limit is 150 MB\. Record a"):
         check_size(MediaKind.VIDEO, 151 * MB, limits)

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from metskin.adapters.i18n.translator import BabelTranslations
-from metskin.domain.i18n.said import Said, said_json, spoken, spoken_lines
+from metskin.domain.i18n.said import Said, in_language, number, said_json, spoken, spoken_lines
 from metskin.domain.money.model import Conversion, Money
 from metskin.domain.recommendations.prices import note_said, price_said
 from metskin.domain.recommendations.rules import load_safety_rules
@@ -166,3 +166,12 @@ def test_a_counted_line_takes_the_form_its_count_takes_in_each_language() -> Non
     )
     assert pickle.loads(pickle.dumps(many)) == many
     assert said_json(pickle.loads(pickle.dumps(many))) == said_json(many)
+
+
+def test_a_measure_is_a_number_each_language_writes_its_own_way() -> None:
+    """`number`: at most so many decimals, none on a whole number, rounded up on request (a
+    file over its limit never reads as the limit: 25 MB and one byte is "25.1")."""
+    assert [str(number(v)) for v in (1.5, 25.0, 20.0, 2.25)] == ["1.5", "25", "20", "2.2"]
+    assert str(number(25 + 1e-7, up=True)) == "25.1" and str(number(0.25, 2)) == "0.25"
+    assert in_language(number(1.5), FRENCH) == "1,5" and in_language(number(1.5), GERMAN) == "1,5"
+    assert in_language(number(1.5), ENGLISH) == "1.5" and in_language(7, FRENCH) == "7"

@@ -35,6 +35,7 @@ from metskin.domain.analysis.media import JPEG, MediaLimits, MediaType
 from metskin.domain.analysis.ports import PreparedMedia
 from metskin.domain.analysis.records import MediaKind
 from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.said import number
 
 pillow_heif.register_heif_opener()
 
@@ -52,7 +53,8 @@ PIL_FORMATS = {
 POLYGLOT_MARKERS = (b"<script", b"<html", b"<?php", b"<svg", b"<!doctype", b"%pdf-")
 ZIP_END_RECORD = b"PK\x05\x06"
 DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError)
-# What an upload the checks refuse is told, translated whole (`{...}`: numbers put in).
+# What an upload the checks refuse is told, translated whole (`{...}`: numbers put in, a
+# `Decimal` in the language's way: "2,5 s"; a measure over its limit rounded up).
 SO_MANY_PIXELS = _(
     "The photo has {count} megapixels; the limit is {limit}. Take it at the camera's usual "
     "resolution (12 megapixels is plenty)."
@@ -192,11 +194,11 @@ def _decode_photo(
 
 def too_many_pixels(limits: MediaLimits, pixels: int | None) -> MediaTooLarge:
     """`pixels`: as many as the photo's header says (None: too many to say)."""
-    limit = f"{limits.max_pixels / 1e6:.0f}"
+    limit = number(limits.max_pixels / 1e6, 2)
     if pixels is None:
         return MediaTooLarge.translatable(TOO_MANY_PIXELS, "file", limit=limit)
     return MediaTooLarge.translatable(
-        SO_MANY_PIXELS, "file", count=f"{pixels / 1e6:.0f}", limit=limit
+        SO_MANY_PIXELS, "file", count=number(pixels / 1e6, up=True), limit=limit
     )
 
 
@@ -279,7 +281,7 @@ def _count_frames(capture: cv2.VideoCapture, fps: float, max_seconds: float) -> 
     if count == 0:
         raise CorruptMedia(UNDECODABLE, field="file")
     if count > limit:
-        raise MediaTooLong.translatable(VIDEO_OVER, "file", limit=f"{max_seconds:.0f}")
+        raise MediaTooLong.translatable(VIDEO_OVER, "file", limit=number(max_seconds))
     return count
 
 
@@ -292,8 +294,8 @@ def _check_video(width: int, height: int, duration: float, limits: MediaLimits) 
         raise MediaTooLong.translatable(
             VIDEO_TOO_LONG,
             "file",
-            seconds=f"{duration:.0f}",
-            limit=f"{limits.max_video_seconds:.0f}",
+            seconds=number(duration, up=True),
+            limit=number(limits.max_video_seconds),
         )
 
 

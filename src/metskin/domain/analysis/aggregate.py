@@ -6,11 +6,18 @@ from collections import Counter
 
 import numpy as np
 
+from metskin.domain.analysis.guidance import face_frames
 from metskin.domain.analysis.model import AnalysisResult, Concern, QualityIssue, SkinType, Tone
 from metskin.domain.analysis.spots import merge_frames
 from metskin.domain.analysis.tone import tone_from_lab
 
 ITA_SPREAD_FOR_HALF_CONFIDENCE = 8.0  # degrees of ITA standard deviation across frames
+# A clip's result stands for the clip when its face was clearly seen (it passed the gate) in
+# at least half of the frames sampled, as an issue stands for the frames measured when half of
+# them have it (`common_issues`). Under that, the result says so (FEW_FACE_FRAMES), and with
+# fewer than two frames measured there is no middle of frames to give: refused.
+FACE_FRAMES_SHARE = 0.5
+MIN_FACE_FRAMES = 2
 
 
 def median_dict(dicts: list[dict[str, float]]) -> dict[str, float]:
@@ -84,6 +91,14 @@ def common_issues(results: list[AnalysisResult]) -> tuple[QualityIssue, ...]:
             if counts[item.code] * 2 >= len(results) and item.code not in seen:
                 seen[item.code] = item
     return tuple(seen.values())
+
+
+def face_frames_issue(found: int, sampled: int, measured: int) -> QualityIssue | None:
+    """What a clip whose face was clearly seen in `found` of its `sampled` frames, `measured`
+    of them measured, is told: nothing when it was seen in enough of them."""
+    if found >= FACE_FRAMES_SHARE * sampled:
+        return None
+    return face_frames(found, sampled, blocking=measured < MIN_FACE_FRAMES)
 
 
 def aggregate_results(results: list[AnalysisResult]) -> AnalysisResult:

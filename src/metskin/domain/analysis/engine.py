@@ -10,7 +10,7 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis import quality, validity
-from metskin.domain.analysis.aggregate import aggregate_results
+from metskin.domain.analysis.aggregate import aggregate_results, face_frames_issue
 from metskin.domain.analysis.capture import measure_capture
 from metskin.domain.analysis.compression import compression_issues, widened
 from metskin.domain.analysis.concerns import measure_concerns
@@ -296,7 +296,7 @@ def analyse_frames(
     report = progress or (lambda stage, fraction: None)
     best: list[tuple[tuple[float, int], int, _Candidate]] = []
     blocked: list[QualityIssue] = []  # why the gate last refused a face (TOO_DARK), if it did
-    count = 0
+    count = usable = 0  # frames sampled; of them, with a face the gate let through
     for index, frame in enumerate(frames):
         count += 1
         fraction = min(1.0, count / expected_frames) if expected_frames else 0.0
@@ -309,6 +309,7 @@ def analyse_frames(
             if not isinstance(checked, list):
                 blocked = [item for item in checked.issues if item.blocking]
             continue
+        usable += 1
         candidate = _Candidate(checked.quality_score, index, frame, [face * back for face in faces])
         entry = (candidate.key(), index, candidate)
         if len(best) < best_n:
@@ -349,10 +350,14 @@ def analyse_frames(
             frames_analysed=0,
             spread={"frames_sampled": float(count)},
         )
+    sampled = {"frames_sampled": float(count)}
+    few = face_frames_issue(usable, count, len(results))
+    if few is not None and few.blocking:  # one frame of a clip that showed no face in most
+        return AnalysisResult(quality=(few,), confidence=0.0, frames_analysed=0, spread=sampled)
     combined = validity.finite_or_blocked(aggregate_results(results))
     return replace(
         combined,
-        quality=in_video_words(combined.quality),
+        quality=in_video_words(combined.quality) + ((few,) if few and combined.ok else ()),
         frame=images[0],
-        spread={**combined.spread, "frames_sampled": float(count)},
+        spread={**combined.spread, **sampled},
     )

@@ -4,10 +4,16 @@ and from the validity gate (`validity.py`). The API lists these codes (`QualityI
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from decimal import Decimal
+from typing import Any
 
 from metskin.domain.analysis.model import QualityIssue
-from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.locales import language_of
+from metskin.domain.i18n.marks import _, n_
+from metskin.domain.i18n.ports import Translator
+from metskin.domain.i18n.said import Said, spoken
 
 GUIDANCE = {
     # the capture gate (quality.py): the face, the pose, the light
@@ -197,6 +203,45 @@ GUIDANCE = {
         _("Some of the numbers could not be measured on this photo (it may be damaged)."),
         _("Send the original photo again, or take a new one."),
     ),
+    # a video's frames (`aggregate.face_frames_issue`): the messages say how many
+    # (`FACE_FRAMES`); these are their words without the numbers
+    "FEW_FACE_FRAMES": (
+        _(
+            "Your face was clearly seen in only a few of the video's frames, so the result comes "
+            "from those frames only."
+        ),
+        _(
+            "For a reading of the whole clip, record again with your whole face in the frame "
+            "from start to end: hold the phone still and face the light."
+        ),
+    ),
+    "TOO_FEW_FACE_FRAMES": (
+        _(
+            "Your face was clearly seen in too few of the video's frames to measure your skin "
+            "reliably."
+        ),
+        _(
+            "Record again with your whole face in the frame from start to end, holding the "
+            "phone still and facing the light, or upload a photo."
+        ),
+    ),
+}
+
+# What a clip whose face was clearly seen in few of its frames is told, with the counts
+# ("in only 3 of the 12 frames"; the form follows the frames looked at).
+FACE_FRAMES = {
+    "FEW_FACE_FRAMES": n_(
+        "Your face was clearly seen in only {found} of the {count} frame we looked at, so the "
+        "result comes from that frame only.",
+        "Your face was clearly seen in only {found} of the {count} frames we looked at, so the "
+        "result comes from those frames only.",
+    ),
+    "TOO_FEW_FACE_FRAMES": n_(
+        "Your face was clearly seen in only {found} of the {count} frame we looked at: too "
+        "few to measure your skin reliably.",
+        "Your face was clearly seen in only {found} of the {count} frames we looked at: too "
+        "few to measure your skin reliably.",
+    ),
 }
 
 
@@ -249,3 +294,28 @@ def in_video_words(issues: tuple[QualityIssue, ...]) -> tuple[QualityIssue, ...]
 def issue(code: str, value: float | None = None, *, blocking: bool = False) -> QualityIssue:
     message, guidance = GUIDANCE[code]
     return QualityIssue(code, message, guidance, value, blocking)
+
+
+def face_frames(found: int, sampled: int, *, blocking: bool) -> QualityIssue:
+    """FEW_FACE_FRAMES (a warning), or TOO_FEW_FACE_FRAMES (blocking): the face clearly seen
+    in `found` of the `sampled` frames; `value` is their share."""
+    code = "TOO_FEW_FACE_FRAMES" if blocking else "FEW_FACE_FRAMES"
+    message = Said.counted(FACE_FRAMES[code], sampled, found=Decimal(found))
+    return QualityIssue(code, message, GUIDANCE[code][1], found / sampled, blocking)
+
+
+def issue_words(issue: Mapping[str, Any], tr: Translator) -> tuple[str, str]:
+    """A stored issue's message and guidance in `tr`'s language: a message with numbers from
+    its template (`said`, stored beside it), else its stored English through the catalog, else
+    (an older wording) the current wording of its code."""
+    current = GUIDANCE.get(issue["code"], ("", ""))
+    said = issue.get("said")
+    message = spoken(said, tr) if said else _words(issue["message"], current[0], tr)
+    return message, _words(issue["guidance"], current[1], tr)
+
+
+def _words(stored: str, current: str, tr: Translator) -> str:
+    translated = tr.gettext(stored)
+    if translated != stored or not current or language_of(tr.locale) == "en":
+        return translated
+    return tr.gettext(current)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from metskin.domain.analysis.errors import CorruptMedia, MediaTooLarge
 from metskin.domain.analysis.records import MediaKind
 from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.said import number
 
 MB = 1024 * 1024  # the unit of the limits (`max_photo_mb`) and of what the messages say
 
@@ -66,7 +67,7 @@ def sniff(head: bytes) -> MediaType | None:
 
 
 # What a file over the size limit is told, with what to do (translated whole: `{size}` and
-# `{limit}` in MB).
+# `{limit}` in MB, numbers the translator writes: "1,5 Mo").
 TOO_LARGE = {
     MediaKind.PHOTO: _(
         "This photo is {size} MB; the limit is {limit} MB. Save it as JPEG or HEIC at the "
@@ -82,7 +83,7 @@ def check_size(kind: MediaKind, size: int, limits: MediaLimits) -> None:
     cap = limits.max_photo_bytes if kind is MediaKind.PHOTO else limits.max_video_bytes
     if size > cap:
         raise MediaTooLarge.translatable(
-            TOO_LARGE[kind], "file", size=f"{size / MB:.1f}", limit=f"{cap / MB:.0f}"
+            TOO_LARGE[kind], "file", size=number(size / MB, up=True), limit=number(cap / MB)
         )
     if size == 0:
         raise CorruptMedia(_("The file is empty."), field="file")

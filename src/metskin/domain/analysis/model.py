@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from metskin.domain.analysis.capture import Capture
+from metskin.domain.i18n.said import Said, said_json
 
 
 def _round(value: float, digits: int = 2) -> float:
@@ -33,13 +34,16 @@ class QualityIssue:
     blocking: bool = False  # True when no analysis could be made at all
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        found = {
             "code": self.code,
             "message": self.message,
             "guidance": self.guidance,
             "value": None if self.value is None else _round(self.value, 3),
             "blocking": self.blocking,
         }
+        if isinstance(self.message, Said):  # numbers in it: its template, to translate
+            found["said"] = said_json(self.message)
+        return found
 
 
 @dataclass(frozen=True)

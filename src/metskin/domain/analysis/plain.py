@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from metskin.domain.analysis.guidance import issue_words
 from metskin.domain.analysis.model import score_band
 from metskin.domain.i18n.locales import language_of
 from metskin.domain.i18n.marks import _
@@ -242,9 +243,7 @@ def summary(result: dict[str, Any], tr: Translator = ENGLISH) -> str:
     """A few sentences on the whole result, or why it could not be given."""
     blocking = [i for i in result.get("quality", []) if i.get("blocking")]
     if not result.get("ok") or blocking:
-        reasons = " ".join(
-            f"{tr.gettext(i['message'])} {tr.gettext(i['guidance'])}" for i in blocking
-        )
+        reasons = " ".join(" ".join(issue_words(i, tr)) for i in blocking)
         unmeasured = _(
             "We could not measure your skin reliably from this photo, so no result is shown."
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from metskin.domain.i18n.locales import language_of
@@ -72,6 +72,33 @@ def _english(value: Value) -> str:
         return format(value, "f")
     if isinstance(value, date):
         return value.isoformat()
+    return str(value)
+
+
+def number(value: float, places: int = 1, *, up: bool = False) -> Decimal:
+    """`value` to at most `places` decimals, as a `Decimal` a sentence can put in and a
+    translator write in its language ("1.5" in English, "1,5" in French); a whole number
+    keeps no decimals ("25", not "25.0"). `up`: rounded up (a size or a length over a limit
+    then never reads as the limit)."""
+    exact = Decimal(repr(float(value)))
+    step = Decimal(1).scaleb(-places)
+    found = exact.quantize(step, rounding=ROUND_CEILING if up else ROUND_HALF_EVEN)
+    if found == found.to_integral_value():
+        return found.quantize(Decimal(1))
+    return found.quantize(Decimal(str(found).rstrip("0")))
+
+
+def in_language(value: object, tr: Translator) -> str:
+    """A value put in a sentence, written as `tr`'s language writes it: a number
+    (`Decimal`), an amount, a day, a `Said`; anything else as its text."""
+    if isinstance(value, Said):
+        return spoken(said_json(value), tr)
+    if isinstance(value, Money):
+        return tr.format_money(value)
+    if isinstance(value, Decimal):
+        return tr.format_number(value)
+    if isinstance(value, date):
+        return tr.format_date(value)
     return str(value)
 
 

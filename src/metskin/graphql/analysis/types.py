@@ -15,7 +15,6 @@ from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
 from metskin.domain.analysis.records import MediaGrant, Stage
 from metskin.domain.analysis.records import MediaKind as DomainMediaKind
-from metskin.domain.i18n.locales import language_of
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.i18n.source import ENGLISH
 from metskin.graphql.context import run_sync
@@ -95,20 +94,15 @@ class QualityIssue:
 
     @classmethod
     def from_stored(cls, issue: dict[str, Any], tr: Translator) -> QualityIssue:
-        """The issue in `tr`'s language: its stored English through the catalog, else (an
-        older wording) the current wording of its code."""
-        current = guidance.GUIDANCE.get(issue["code"], ("", ""))
-        message = _words(issue["message"], current[0], tr)
+        """The issue in `tr`'s language (`guidance.issue_words`)."""
+        message, said_to_do = guidance.issue_words(issue, tr)
         return cls(
-            **{**issue, "message": message, "guidance": _words(issue["guidance"], current[1], tr)}
+            code=issue["code"],
+            message=message,
+            guidance=said_to_do,
+            value=issue.get("value"),
+            blocking=issue.get("blocking", False),
         )
-
-
-def _words(stored: str, current: str, tr: Translator) -> str:
-    translated = tr.gettext(stored)
-    if translated != stored or not current or language_of(tr.locale) == "en":
-        return translated
-    return tr.gettext(current)
 
 
 @strawberry.type(description="Skin tone; ITA = atan2(L* - 50, b*) in degrees, on robust CIELAB.")

@@ -4,7 +4,7 @@ import { gql, uploadMedia } from "../graphql.js";
 import {
   append, busy, clear, errorBox, field, h, humanize, navigate, onSubmit, showError, when,
 } from "../dom.js";
-import { mark, t } from "../i18n.js";
+import { mark, number, t } from "../i18n.js";
 import { FINAL, followProgress } from "./progress.js";
 import { renderReferral } from "./referral.js";
 import { photoConsent, uploadConsentBox } from "./consent.js";
@@ -153,7 +153,7 @@ function toneCard(tone) {
   return h("div", { class: "card", id: "tone" },
     h("h2", {}, t("Skin tone")),
     h("dl", {},
-      h("dt", {}, "ITA°"), h("dd", { id: "ita" }, `${tone.itaDeg.toFixed(1)}°${tone.itaUncertaintyDeg != null ? ` ± ${tone.itaUncertaintyDeg.toFixed(1)}°` : ""} (${humanize(tone.itaCategory)})`),
+      h("dt", {}, "ITA°"), h("dd", { id: "ita" }, `${number(tone.itaDeg, 1)}°${tone.itaUncertaintyDeg != null ? ` ± ${number(tone.itaUncertaintyDeg, 1)}°` : ""} (${humanize(tone.itaCategory)})`),
       h("dt", {}, t("Fitzpatrick")), h("dd", { id: "fitzpatrick" }, tone.fitzpatrick),
       h("dt", {}, t("Monk")), h("dd", { id: "monk" }, t("{tone} of 10", { tone: tone.monk }),
         tone.monkRange && tone.monkRange[0] !== tone.monkRange[1]
@@ -265,7 +265,7 @@ function spotsCard(spots) {
     spots.length ? h("ul", { class: "spot-list" }, sorted.map((spot) => h("li", { class: "spot" },
       h("strong", {}, spot.region ? regionWords(spot.region)
         : t("Spot")),
-      ` · ${spot.areaMm2.toFixed(1)} mm² · ${t("darkness {value} of 100",
+      ` · ${number(spot.areaMm2, 1)} mm² · ${t("darkness {value} of 100",
         { value: Math.round(spot.darkness) })}`,
       h("br"), h("small", { class: "muted" }, spotPlace(spot)))))
       : h("p", { class: "muted" }, t("No pigmented spots found.")),
