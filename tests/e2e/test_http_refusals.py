@@ -75,7 +75,7 @@ async def test_a_method_graphql_does_not_take_is_a_coded_405_with_allow(
             "The request (other than an upload) is larger than 1 MB.",
             "try again in 60 minutes",
         ),
-        ("fr", "La requête (hors envoi de fichier) dépasse 1 MB.", "réessayez dans 60 minutes"),
+        ("fr", "La requête (hors envoi de fichier) dépasse 1 Mo.", "réessayez dans 60 minutes"),
         (
             "de",
             "Die Anfrage (außer einem Datei-Upload) ist größer als 1 MB.",
