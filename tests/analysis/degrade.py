@@ -98,7 +98,7 @@ def brim_shade(low: float, edge: str = "brows", quality: int = 90) -> Variant:
 
     def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
         iod = lm.eye_distance(points)
-        eyes = float(points[list(lm.RIGHT_EYE_CORNERS + lm.LEFT_EYE_CORNERS), 1].mean())
+        eyes = float(lm.eyes_centre(points)[1])
         top = float(points[:, 1].min())
         line = {"forehead": (top + eyes) / 2, "brows": eyes - 0.25 * iod, "eyes": eyes}[edge]
         y = np.arange(rgb.shape[0], dtype=np.float32)
@@ -128,7 +128,7 @@ def scarf(colour: tuple[int, int, int], edge: str = "mid", quality: int = 90) ->
 
     def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
         iod = lm.eye_distance(points)
-        eyes = float(points[list(lm.RIGHT_EYE_CORNERS + lm.LEFT_EYE_CORNERS), 1].mean())
+        eyes = float(lm.eyes_centre(points)[1])
         top = float(points[:, 1].min())
         line = {"hairline": top + 0.1 * iod, "mid": (top + eyes) / 2, "brows": eyes - 0.45 * iod}
         height, width = rgb.shape[:2]

@@ -181,7 +181,7 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
     if unfit:
         return validity.blocked(checked.issues, unfit)
     tone = measure_tone(face, quality.light_penalty(checked.issues))
-    issues = [*checked.issues, *side_light_issue(tone), *top_shade_issue(tone)]
+    issues = [*checked.issues, *lean_issues(tone)]
     issues += stubble_issue(face)
     if "covering" in face.masks:  # face_image.covering_mask: a headscarf over the forehead
         issues.append(quality.issue("FOREHEAD_COVERED"))
@@ -203,20 +203,21 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
     )
 
 
-def side_light_issue(tone: Tone | None) -> list[QualityIssue]:
-    """A warning when the tone leaned on the lit half of the face (`tone.SIDE_LIGHT`)."""
-    stops = tone.side_light_stops if tone else None
-    if stops is None or stops < SIDE_LIGHT[0]:
+def lean_issues(tone: Tone | None) -> list[QualityIssue]:
+    """Warnings when the tone leaned on part of the skin: the lit half of the face
+    (UNEVEN_LIGHT, `tone.SIDE_LIGHT`), the skin below a shaded forehead (FOREHEAD_SHADE,
+    `top_shade.TOP_SHADE`)."""
+    if tone is None:
         return []
-    return [quality.issue("UNEVEN_LIGHT", stops)]
-
-
-def top_shade_issue(tone: Tone | None) -> list[QualityIssue]:
-    """A warning when the tone leaned on the skin below a shaded forehead (`top_shade`)."""
-    stops = tone.forehead_shade_stops if tone else None
-    if stops is None or stops < TOP_SHADE[0]:
-        return []
-    return [quality.issue("FOREHEAD_SHADE", stops)]
+    leans = (
+        ("UNEVEN_LIGHT", tone.side_light_stops, SIDE_LIGHT[0]),
+        ("FOREHEAD_SHADE", tone.forehead_shade_stops, TOP_SHADE[0]),
+    )
+    return [
+        quality.issue(code, stops)
+        for code, stops, start in leans
+        if stops is not None and stops >= start
+    ]
 
 
 def stubble_issue(face: FaceImage) -> list[QualityIssue]:

@@ -421,7 +421,7 @@ def covering_mask(
     if not skin_like((ref_a, ref_b)):
         return None  # no skin's colour to judge by (a face mask, a cast)
     zone = np.zeros_like(skin)
-    eyes = float(points[list(lm.RIGHT_EYE_CORNERS + lm.LEFT_EYE_CORNERS), 1].mean())
+    eyes = float(lm.eyes_centre(points)[1])
     zone[: max(0, int(eyes - 0.3 * eye_distance))] = True
     size = max(3, round(2 * COVER_BAND * eye_distance) | 1)
     inner = cv2.erode(masks["face"].view(np.uint8), np.ones((size, size), np.uint8)).view(bool)

@@ -226,13 +226,18 @@ def eye_openness(points: np.ndarray) -> float:
     return max(found)
 
 
+def eyes_centre(points: np.ndarray) -> np.ndarray:
+    """The middle of the four eye corners (in the points' own coordinates)."""
+    return np.asarray(points[list(RIGHT_EYE_CORNERS + LEFT_EYE_CORNERS)].mean(axis=0))
+
+
 def head_pose(points: np.ndarray) -> tuple[float, float]:
     """Yaw and pitch in degrees from the 3-D landmarks (0, 0 is a frontal face)."""
     right = points[FACE_EDGE_RIGHT]
     left = points[FACE_EDGE_LEFT]
     across = left - right
     yaw = math.degrees(math.atan2(float(across[2]), float(np.hypot(across[0], across[1]))))
-    eyes = points[list(RIGHT_EYE_CORNERS + LEFT_EYE_CORNERS)].mean(axis=0)
+    eyes = eyes_centre(points)
     mouth = points[list(MOUTH_CORNERS)].mean(axis=0)
     down = mouth - eyes
     pitch = math.degrees(math.atan2(float(down[2]), float(np.hypot(down[0], down[1]))))

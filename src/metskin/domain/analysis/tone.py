@@ -179,6 +179,21 @@ def band_colour(
     return np.asarray(lab_values[band].mean(axis=0)), lab_values
 
 
+def leaned(
+    mean: np.ndarray,
+    share: float,
+    part: np.ndarray,
+    linear: np.ndarray,
+    censored: np.ndarray,
+    gains: np.ndarray,
+    luminance: np.ndarray,
+) -> np.ndarray:
+    """`mean` moved by `share` (0..1) towards the band colour of the pixels `part` alone: the
+    lit half under side light, the skin below a shaded forehead."""
+    alone, _ = band_colour(linear[part], censored[part], gains, luminance[part])
+    return (1 - share) * mean + share * alone
+
+
 def ita_per_stop(lab: tuple[float, float, float]) -> float:
     """d ITA / d exposure (degrees per stop) at a CIELAB colour: a gain on linear light scales
     L* + 16 and b* alike by its cube root, so d(L* - 50) = (L* + 16) k and db* = b* k with
@@ -264,16 +279,13 @@ def measure_tone(face: FaceImage, light_penalty: float) -> Tone | None:
     gap, lit = side_light(luminance, censored, sides)
     lit_share = float(np.clip((gap - SIDE_LIGHT[0]) / (SIDE_LIGHT[1] - SIDE_LIGHT[0]), 0, 1))
     if lit_share > 0:  # strong side light: the lit half's colour, blended in
-        half = sides == lit
-        lit_mean, _ = band_colour(linear[half], censored[half], face.gains, luminance[half])
-        mean = (1 - lit_share) * mean + lit_share * lit_mean
+        mean = leaned(mean, lit_share, sides == lit, linear, censored, face.gains, luminance)
     shade = top_shade.forehead_shade(face)
     lower_share = top_shade.lower_share(shade)
     lower = top_shade.lower_face(face, chosen) if lower_share > 0 else None
     if lower is not None and np.count_nonzero(lower & ~censored) >= MIN_REGION_PIXELS:
         # a brim's shade on the forehead: the colour of the skin below it, blended in
-        low_mean, _ = band_colour(linear[lower], censored[lower], face.gains, luminance[lower])
-        mean = (1 - lower_share) * mean + lower_share * low_mean
+        mean = leaned(mean, lower_share, lower, linear, censored, face.gains, luminance)
     lab = (float(mean[0]), float(mean[1]), float(mean[2]))
     confidence = tone_confidence(len(pixels), face.gains, lab_values[~censored, 0], light_penalty)
     return tone_from_lab(

@@ -14,7 +14,7 @@ about 0.3 or less on the rest. Its colour is the lower face's: a forehead darker
 pigment looks like a shaded one, so the cut leaves a margin above that face rather than
 catching a brim's half stop. From TOP_SHADE[0] the tone moves towards the colour of the skin
 below the eyes alone, fully at TOP_SHADE[1], and the result says why (FOREHEAD_SHADE, a
-warning: `engine.top_shade_issue`). Figures: docs/benchmarks.md, "A cap's brim".
+warning: `engine.lean_issues`). Figures: docs/benchmarks.md, "A cap's brim".
 """
 
 from __future__ import annotations
