@@ -6,24 +6,35 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Row, String, UniqueConstraint, bindparam, true, update
+from sqlalchemy import JSON, Index, Row, String, UniqueConstraint, bindparam, true, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Field, SQLModel, col, select
 
 from metskin.adapters.db.repository import SqlRepository, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
-from metskin.domain.accounts.model import Profile, RefreshToken, Role, User
+from metskin.domain.accounts.model import SORT_NAME_LENGTH, Profile, RefreshToken, Role, User
 from metskin.domain.ports import CreatedKey
 
 # An address is compared as stored (`canonical_email` made it one form): MariaDB's table
 # collation (utf8mb4_unicode_ci) took "jörg@bücher.de" and "jorg@bucher.de", or "ß" and "ss",
 # for one address (migration 0018). SQLite compares bytes already.
 EMAIL = String(254).with_variant(String(254, collation="utf8mb4_bin"), "mysql", "mariadb")
+# `User.sort_name`, compared as code points on every engine (as Python compares it): SQLite's
+# BINARY already; on MariaDB a binary collation without PAD SPACE (utf8mb4_bin would take
+# "a" and "a " for one, and order "a" after "a\x01..."). Migration 0024.
+SORT_NAME = String(SORT_NAME_LENGTH).with_variant(
+    String(SORT_NAME_LENGTH, collation="utf8mb4_nopad_bin"), "mysql", "mariadb"
+)
 
 
 class UserRow(SQLModel, table=True):
     __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("email", name="uq_users_email"), MYSQL_TABLE_ARGS)
+    __table_args__ = (
+        UniqueConstraint("email", name="uq_users_email"),
+        Index("ix_users_sort_name", "sort_name", "id"),  # a dermatologist's patients
+        Index("ix_users_role_sort_name", "role", "sort_name", "id"),  # accounts of a role
+        MYSQL_TABLE_ARGS,
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     email: str = Field(sa_type=EMAIL)
@@ -54,6 +65,9 @@ class UserRow(SQLModel, table=True):
     learning_consent: bool = False
     learning_consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # 0022
+    # The name or address folded for listing by name (`User.sort_name`), written with every
+    # save of the user (`_copy_user`); migration 0024.
+    sort_name: str = Field(default="", sa_type=SORT_NAME)
 
 
 class RefreshTokenRow(SQLModel, table=True):
@@ -98,6 +112,7 @@ def _copy_user(user: User, row: UserRow) -> UserRow:
     row.role = user.role.value
     row.is_active = user.is_active
     row.email_verified_at = user.email_verified_at
+    row.sort_name = user.sort_name
     for name, value in asdict(user.profile).items():
         setattr(row, name, value)
     return row

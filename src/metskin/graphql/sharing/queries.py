@@ -11,7 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.domain.audit.model import AccessEntry as DomainAccessEntry
-from metskin.domain.sharing.service import PatientEntry, patient_order
+from metskin.domain.sharing.model import PatientEntry, patient_order
 from metskin.graphql.analysis.types import Analysis
 from metskin.graphql.context import run_sync, viewer_id_of
 from metskin.graphql.pagination import (
@@ -40,7 +40,7 @@ def _patient_key(text: str) -> tuple[str, str]:
 PATIENT_CURSOR: CursorCodec[PatientEntry, tuple[str, str]] = CursorCodec(
     lambda entry: "|".join(reversed(patient_order(entry.user))), _patient_key
 )
-"""By the name shown, whatever its case, ties broken by id (`patient_order`)."""
+"""By the name shown, without case or accents, ties broken by id (`patient_order`)."""
 
 
 @strawberry.type
