@@ -6,13 +6,37 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, Row, String, UniqueConstraint, bindparam, true, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Index,
+    Row,
+    String,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    or_,
+    true,
+    update,
+)
 from sqlalchemy import select as sa_select
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.repository import SqlRepository, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
-from metskin.domain.accounts.model import SORT_NAME_LENGTH, Profile, RefreshToken, Role, User
+from metskin.domain.accounts.model import (
+    SORT_NAME_LENGTH,
+    Profile,
+    RefreshToken,
+    Role,
+    User,
+    UserSearch,
+)
+from metskin.domain.accounts.phone_delivery import (
+    DeliveryProblem,
+    DeliveryState,
+    PhoneCodeDelivery,
+)
 from metskin.domain.ports import CreatedKey
 
 # An address is compared as stored (`canonical_email` made it one form): MariaDB's table
@@ -137,9 +161,38 @@ class SqlUserRepository(SqlRepository[UserRow, User]):
             rows = self._session.connection().execute(_USERS_BY_ID, {"ids": user_ids})
         return [user_to_domain(row) for row in rows]
 
-    def list_page(self, after: CreatedKey | None, limit: int, role: Role | None) -> list[User]:
-        condition = true() if role is None else UserRow.role == role.value
-        return self.page_where(condition, after, limit, newest=False)
+    def list_page(
+        self,
+        after: CreatedKey | None,
+        limit: int,
+        role: Role | None,
+        search: UserSearch | None = None,
+    ) -> list[User]:
+        return self.page_where(_kept(role, search), after, limit, newest=False)
+
+    def list_by_name(
+        self,
+        after: tuple[str, str] | None,
+        limit: int,
+        role: Role | None,
+        search: UserSearch | None = None,
+    ) -> list[User]:
+        """On `ix_users_role_sort_name` (`ix_users_sort_name` without a role)."""
+        condition = _kept(role, search)
+        return self.page_where(condition, after, limit, newest=False, order=("sort_name", "id"))
+
+
+def _kept(role: Role | None, search: UserSearch | None) -> ColumnElement[bool]:
+    """Of the role, and holding the search's text: both columns compare bytes (the key is
+    folded, the address stored in lower case), and the text's % and _ are literal."""
+    condition: ColumnElement[bool] = true() if role is None else col(UserRow.role) == role.value
+    if search is not None:
+        holds = or_(
+            col(UserRow.sort_name).contains(search.name, autoescape=True),
+            col(UserRow.email).contains(search.email, autoescape=True),
+        )
+        condition = and_(condition, holds)
+    return condition
 
 
 REFRESH_TOKEN_FIELDS = tuple(f.name for f in fields(RefreshToken))
@@ -189,3 +242,46 @@ class SqlRefreshTokenRepository(SqlRepository[RefreshTokenRow, RefreshToken]):
         if keep_family is not None:
             statement = statement.where(col(RefreshTokenRow.family) != keep_family)
         self._session.execute(statement.values(revoked_at=when))
+
+
+class PhoneCodeRow(SQLModel, table=True):
+    """How the latest SMS of an account's phone code went (migration 0024)."""
+
+    __tablename__ = "phone_code_deliveries"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    user_id: str = Field(
+        primary_key=True, max_length=36, foreign_key="users.id", ondelete="CASCADE"
+    )
+    number: str = Field(max_length=16)  # the number's key, never the number
+    state: str = Field(max_length=12)
+    at: datetime = Field(sa_type=UTCDateTime)
+    problem: str | None = Field(default=None, max_length=16)
+    retry_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SqlPhoneCodeDeliveries:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, user_id: str) -> PhoneCodeDelivery | None:
+        row = self._session.get(PhoneCodeRow, user_id)
+        if row is None:
+            return None
+        return PhoneCodeDelivery(
+            row.user_id,
+            row.number,
+            DeliveryState(row.state),
+            row.at,
+            DeliveryProblem(row.problem) if row.problem else None,
+            row.retry_at,
+        )
+
+    def put(self, delivery: PhoneCodeDelivery) -> None:
+        row = self._session.get(PhoneCodeRow, delivery.user_id) or PhoneCodeRow(
+            user_id=delivery.user_id, number="", state="", at=delivery.at
+        )
+        row.number, row.state, row.at = delivery.number, delivery.state.value, delivery.at
+        row.problem = delivery.problem.value if delivery.problem else None
+        row.retry_at = delivery.retry_at
+        self._session.add(row)

@@ -147,6 +147,33 @@ def sort_name(display_name: str, email: str) -> str:
     return f"{fold(shown)}{_SORT_SEPARATOR}{accented}"[:SORT_NAME_LENGTH]
 
 
+SEARCH_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class UserSearch:
+    """Accounts whose name shown or address holds a text, without case or accents: the
+    folded text in the stored key (`sort_name`), or the text in lower case in the address
+    (stored in lower case)."""
+
+    name: str
+    email: str
+
+    @classmethod
+    def of(cls, text: str | None) -> UserSearch | None:
+        """None for no text (or only spaces); too long is VALIDATION_FAILED on `search`."""
+        words = " ".join((text or "").split())
+        if len(words) > SEARCH_LENGTH:
+            too_long = _("Search for at most {count} characters.")
+            raise ValidationFailed.translatable(too_long, "search", count=SEARCH_LENGTH)
+        if not words:
+            return None
+        return cls(fold(words), unicodedata.normalize("NFC", words).lower())
+
+    def matches(self, user: User) -> bool:
+        return self.name in user.sort_name or self.email in user.email
+
+
 @dataclass
 class User:
     id: str

@@ -18,6 +18,7 @@ from metskin.graphql.pagination import (
     Connection,
     CursorCodec,
     by_created,
+    by_name,
     by_time,
     paginate,
 )
@@ -30,15 +31,8 @@ ACCESS_CURSOR: CursorCodec[DomainAccessEntry, tuple[datetime, int]] = by_time(
 """Newest read first, ties broken by the log's id."""
 
 
-def _patient_key(text: str) -> tuple[str, str]:
-    ident, bar, name = text.partition("|")  # the id first: a name may hold a bar
-    if not bar or not ident:
-        raise ValueError("not a patients cursor")
-    return name, ident
-
-
-PATIENT_CURSOR: CursorCodec[PatientEntry, tuple[str, str]] = CursorCodec(
-    lambda entry: "|".join(reversed(patient_order(entry.user))), _patient_key
+PATIENT_CURSOR: CursorCodec[PatientEntry, tuple[str, str]] = by_name(
+    lambda entry: patient_order(entry.user)
 )
 """By the name shown, without case or accents, ties broken by id (`patient_order`)."""
 
