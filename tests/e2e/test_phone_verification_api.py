@@ -200,3 +200,6 @@ async def test_why_no_code_came_is_said_number_refused_or_service_busy(
     }
     verified = await client.data(VERIFY, c=code_in(text))
     assert verified["verifyPhone"]["profile"] == {"phone": TYPO, "phoneVerified": True}
+    archive = await export_zip(client, container)  # the person's data: in their export
+    (noted,) = json.loads(archive.read("phone_codes.json"))
+    assert noted["state"] == "SENT" and TYPO not in json.dumps(noted)
