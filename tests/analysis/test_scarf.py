@@ -1,4 +1,4 @@
-"""A headscarf over the forehead and framing the face (`face_image.covering_mask`;
+"""A headscarf over the forehead and framing the face (`covering.covering_mask`;
 docs/benchmarks.md, "A headscarf"). On real faces (the London Set; skipped without it)."""
 
 from __future__ import annotations
