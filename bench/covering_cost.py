@@ -57,6 +57,7 @@ def baseline_function(src: Path) -> Covering:
     spec = importlib.util.spec_from_file_location("baseline_covering", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     found: Covering = module.covering_mask
     return found

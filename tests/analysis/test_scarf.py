@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from metskin.adapters.vision.images import load_image
+from metskin.domain.analysis import covering, face_image
 from metskin.domain.analysis.engine import analyse_image
 from tests.analysis.degrade import SCARVES, scarf
 from tests.analysis.synthetic import jpeg_round_trip
@@ -48,3 +49,42 @@ def test_a_headscarf_is_left_out_and_the_face_is_measured(
         changes.append(abs(covered.tone.ita_deg - taken.tone.ita_deg))
     assert named >= warned * len(sample), named
     assert float(np.median(changes)) <= most, changes
+
+
+def test_the_early_none_changes_no_result(london_cases, monkeypatch) -> None:
+    """`covering.may_be_covered` lets the common case (no headscarf) return None without the
+    whole test; it is a bound, so every mask is the one the whole test gives. Every 10th
+    neutral face as taken and in a scarf of each colour: the same mask (or None) with and
+    without it, and on every photo as taken it answers (the whole test never runs)."""
+    seen: list[tuple] = []
+    original, bound = covering.covering_mask, covering.may_be_covered
+
+    def record(planes, masks, points, eye_distance):  # type: ignore[no-untyped-def]
+        seen.append((planes, dict(masks), points, eye_distance))  # the caller then edits masks
+        return original(planes, masks, points, eye_distance)
+
+    monkeypatch.setattr(face_image, "covering_mask", record)
+    for path, _, points in london_cases[:102:10]:
+        rgb = load_image(path)
+        copies = [scarf(colour, "mid")(rgb, points, 0) for colour in SCARVES.values()]
+        for image in [jpeg_round_trip(rgb, 90), *copies]:
+            analyse_image(image, FakeLandmarker([points]))
+    assert len(seen) == 11 * (1 + len(SCARVES))
+    answers: list[bool] = []
+
+    def asked(*arguments):  # type: ignore[no-untyped-def]
+        answers.append(bound(*arguments))
+        return answers[-1]
+
+    monkeypatch.setattr(covering, "may_be_covered", asked)
+    quick, whole = [], []
+    for index, arguments in enumerate(seen):
+        answers.clear()
+        quick.append(covering.covering_mask(*arguments))
+        if index % (1 + len(SCARVES)) == 0:  # as taken
+            assert answers in ([], [False]), index  # [] with a fringe over the whole forehead
+    monkeypatch.setattr(covering, "may_be_covered", lambda *_: True)
+    whole = [covering.covering_mask(*arguments) for arguments in seen]
+    for one, two in zip(quick, whole, strict=True):
+        assert (one is None and two is None) or np.array_equal(one, two)
+    assert sum(mask is not None for mask in whole) >= 20  # found on 21 of the 55 copies

@@ -9,7 +9,13 @@ import cv2
 import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
-from metskin.domain.analysis.filters import blur, median_in_place
+from metskin.domain.analysis.filters import (
+    LARGE_SIGMA,
+    blur,
+    blur_reach,
+    mask_box,
+    median_in_place,
+)
 
 # A covering's colour (a face mask, a grey beard): its a*, b* depart from the forehead's skin by
 # more than OFF_COLOUR_AB, with less of the skin's own colour (a*, b* along the forehead's) by
@@ -38,6 +44,7 @@ COVER_SMOOTH = 0.05  # eye distances
 COVER_LIGHTER = 18.0  # L* above the middle of the face
 COVER_PALE_AREA = 0.25  # eye distances: the side of the smallest pale patch read as fabric
 COVERED_SHARE = 0.3  # of the forehead's skin
+COVER_MARGIN = 0.1  # L* or a*, b*: how much looser `may_be_covered`'s bound is than the test
 
 
 def median_ab(
@@ -108,11 +115,18 @@ def covering_mask(
     overexposed skin under a cast, leaves nothing to judge a covering by."""
     skin, hair = masks["skin"], masks["hair"]
     middle = np.logical_or.reduce([masks[name] for name in COVER_MIDDLE]) & skin & ~hair
-    if np.count_nonzero(middle) < MIN_REFERENCE_PIXELS:
+    chosen = np.flatnonzero(middle)  # one scan of the mask for the three gathers
+    if len(chosen) < MIN_REFERENCE_PIXELS:
         return None
-    level, ref_a, ref_b = (median_in_place(planes[axis][middle]) for axis in (0, 1, 2))
+    level, ref_a, ref_b = (median_in_place(planes[axis].take(chosen)) for axis in (0, 1, 2))
     if not skin_like((ref_a, ref_b)):
         return None  # no skin's colour to judge by (a face mask, a cast)
+    forehead = masks["forehead"] & ~hair
+    if np.count_nonzero(forehead) < MIN_REFERENCE_PIXELS:
+        return None
+    sigma = max(0.5, COVER_SMOOTH * eye_distance)
+    if not may_be_covered(planes, forehead, (level, ref_a, ref_b), sigma):
+        return None  # the common case: the same None the whole test below would return
     zone = np.zeros_like(skin)
     eyes = float(lm.eyes_centre(points)[1])
     zone[: max(0, int(eyes - 0.3 * eye_distance))] = True
@@ -120,10 +134,6 @@ def covering_mask(
     inner = cv2.erode(masks["face"].view(np.uint8), np.ones((size, size), np.uint8)).view(bool)
     zone |= ~inner
     zone &= skin & ~hair
-    forehead = masks["forehead"] & ~hair
-    if np.count_nonzero(forehead) < MIN_REFERENCE_PIXELS:
-        return None
-    sigma = max(0.5, COVER_SMOOTH * eye_distance)
     lightness, a_star, b_star = (blur(planes[axis], sigma) for axis in (0, 1, 2))
     # the full distances, not scaled down to the skin's chroma as for a face mask: on the darkest
     # London faces the scaled ones read a fifth of a bare forehead as fabric
@@ -135,9 +145,41 @@ def covering_mask(
     # fabric comes in from the face's edge: a patch of the forehead that does not reach the
     # edge band (a highlight, a birthmark) is skin
     count, labels = cv2.connectedComponents(covering.view(np.uint8), connectivity=8)
-    if count > 1:
-        touching = np.unique(labels[covering & ~inner])
-        covering = np.isin(labels, touching[touching > 0])
+    keep = np.zeros(count, dtype=bool)
+    keep[labels[covering & ~inner]] = True  # every patch that reaches the edge band
+    keep[0] = False  # what is not fabric
+    covering = keep[labels]
     if np.count_nonzero(covering & forehead) < COVERED_SHARE * np.count_nonzero(forehead):
         return None
     return covering
+
+
+def may_be_covered(
+    planes: dict[int, np.ndarray],
+    forehead: np.ndarray,
+    reference: tuple[float, float, float],
+    sigma: float,
+) -> bool:
+    """False only when `covering_mask` would find less than COVERED_SHARE of the `forehead`
+    covered (and return None): a bound, not an estimate. The fabric it keeps on the forehead is
+    within the forehead's pixels whose smoothed a*, b* have a covering's colour against the
+    middle of the face, or whose smoothed L* is COVER_LIGHTER above it (the opening and the
+    patches that reach the edge band only take pixels away). Those are read here on the
+    forehead's box grown by the blur's reach (`filters.blur_reach`): the same kernel over the
+    same pixels as the whole crop's blur, at a quarter of the pixels. The tests are looser by
+    COVER_MARGIN (L* or a*, b* units), far more than any float rounding of a blur could move
+    a value, so the count read here is never below the count on the whole crop's blur. Above
+    LARGE_SIGMA `blur` shrinks the image (a box's blur is no longer the same): True, and the
+    whole test runs."""
+    box = mask_box(forehead, blur_reach(sigma))
+    if sigma >= LARGE_SIGMA or box is None:
+        return True
+    level, ref_a, ref_b = reference
+    lightness, a_star, b_star = (
+        blur(np.ascontiguousarray(planes[axis][box]), sigma) for axis in (0, 1, 2)
+    )
+    loose = 1.0 - COVER_MARGIN / OFF_COLOUR_AB  # AB - MARGIN; DROP - 0.6 MARGIN
+    found = off_colour(a_star, b_star, (ref_a, ref_b), loose)
+    found |= lightness > np.float32(level + COVER_LIGHTER - COVER_MARGIN)
+    found &= forehead[box]
+    return np.count_nonzero(found) >= COVERED_SHARE * np.count_nonzero(forehead)
