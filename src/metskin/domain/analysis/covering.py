@@ -111,8 +111,10 @@ def covering_mask(
     L* lighter than it over an area (white or pale fabric; a highlight is smaller). Returned
     only when it takes COVERED_SHARE of the forehead, else None (nothing changes); None too
     when the middle of the face has no skin's colour (a* and b* above 0, chroma at least
-    MIN_SKIN_CHROMA): a face mask over it, or
-    overexposed skin under a cast, leaves nothing to judge a covering by."""
+    MIN_SKIN_CHROMA): a face mask over it, or overexposed skin under a cast, leaves nothing to
+    judge a covering by. Most photos have no covering: `may_be_covered` proves that on the
+    forehead alone, and the whole test runs only when it cannot (docs/benchmarks.md, "The
+    headscarf test's cost")."""
     skin, hair = masks["skin"], masks["hair"]
     middle = np.logical_or.reduce([masks[name] for name in COVER_MIDDLE]) & skin & ~hair
     chosen = np.flatnonzero(middle)  # one scan of the mask for the three gathers
@@ -166,13 +168,16 @@ def may_be_covered(
     middle of the face, or whose smoothed L* is COVER_LIGHTER above it (the opening and the
     patches that reach the edge band only take pixels away). Those are read here on the
     forehead's box grown by the blur's reach (`filters.blur_reach`): the same kernel over the
-    same pixels as the whole crop's blur, at a quarter of the pixels. The tests are looser by
-    COVER_MARGIN (L* or a*, b* units), far more than any float rounding of a blur could move
-    a value, so the count read here is never below the count on the whole crop's blur. Above
-    LARGE_SIGMA `blur` shrinks the image (a box's blur is no longer the same): True, and the
-    whole test runs."""
+    same pixels as the whole crop's blur, on about 30 % of its pixels (on the London faces the
+    box's blurs equal the whole crop's to the bit, all 201 with a forehead). The tests are
+    looser by COVER_MARGIN (L* or a*, b* units), far more than any float rounding of a blur
+    could move a value, so the count read here is never below the count on the whole crop's
+    blur. Above LARGE_SIGMA `blur` shrinks the image (a box's blur is no longer the same): True,
+    and the whole test runs."""
+    if sigma >= LARGE_SIGMA:
+        return True
     box = mask_box(forehead, blur_reach(sigma))
-    if sigma >= LARGE_SIGMA or box is None:
+    if box is None:
         return True
     level, ref_a, ref_b = reference
     lightness, a_star, b_star = (
