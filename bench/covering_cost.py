@@ -2,7 +2,7 @@
 
     git worktree add --detach /tmp/base-covering <commit>
     PYTHONPATH=src:. .venv/bin/python bench/covering_cost.py --baseline /tmp/base-covering/src \
-        [--faces 10] [--repeats 21]
+        [--faces 10] [--repeats 21] [--scarf white]
 
 `--baseline` is the `src` folder of the tree to compare with; its `covering_mask` is loaded
 from `metskin/domain/analysis/covering.py`, or from `face_image.py` in a tree from before the
@@ -16,7 +16,9 @@ arguments (both results compared: the same None, or the same mask); (2) the whol
 (`analyse_image` with the landmarks given, so MediaPipe does not run), with `face_image`
 calling this tree's function and then the baseline's. Times are the process's CPU
 (`time.process_time`: OpenCV's threads included). Prints, per face and overall, the medians of
-each side and the median of the paired differences (baseline - this tree). Prints markdown.
+each side and the median of the paired differences (baseline - this tree). `--scarf COLOUR`
+puts every face in a headscarf of that colour down to the middle of the forehead
+(`tests/analysis/degrade.scarf`): the case where the whole test runs. Prints markdown.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import metskin  # noqa: F401
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
+from tests.analysis.degrade import SCARVES, scarf
 from tests.analysis.london import LONDON
 from tests.fakes.infra import FakeLandmarker
 
@@ -138,6 +141,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, required=True)
     parser.add_argument("--faces", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=21)
+    parser.add_argument("--scarf", choices=sorted(SCARVES))
     args = parser.parse_args()
     base = baseline_function(args.baseline)
     detector = MediaPipeLandmarker()
@@ -152,6 +156,8 @@ def main() -> None:
     for path in sorted(Path(LONDON).glob("*.jpg"))[: args.faces]:
         rgb = load_image(path)
         landmarker = FakeLandmarker(detector.detect(rgb))
+        if args.scarf is not None:
+            rgb = scarf(SCARVES[args.scarf], "mid")(rgb, landmarker.faces[0], 0)
         covered, step, step_pairs, whole, whole_pairs = one_face(
             rgb, landmarker, base, args.repeats
         )
