@@ -52,12 +52,13 @@ def test_a_headscarf_is_left_out_and_the_face_is_measured(
 
 
 def test_the_early_none_changes_no_result(london_cases, monkeypatch) -> None:
-    """`covering.may_be_covered` lets the common case (no headscarf) return None without the
-    whole test; it is a bound, so every mask is the one the whole test gives. Every 10th
-    neutral face as taken and in a scarf of each colour: the same mask (or None) with and
-    without it, and on every photo as taken it answers (the whole test never runs)."""
+    """`covering.most_fabric` bounds the fabric the whole test could find on the forehead, and
+    below COVERED_SHARE of it the common case (no headscarf) returns None without that test.
+    Every 10th neutral face as taken and in a scarf of each colour: the same mask (or None)
+    with the bound and without it, and on every photo as taken the bound answers (the whole
+    test never runs)."""
     seen: list[tuple] = []
-    original, bound = covering.covering_mask, covering.may_be_covered
+    original, bound = covering.covering_mask, covering.most_fabric
 
     def record(planes, masks, points, eye_distance):  # type: ignore[no-untyped-def]
         seen.append((planes, dict(masks), points, eye_distance))  # the caller then edits masks
@@ -70,20 +71,22 @@ def test_the_early_none_changes_no_result(london_cases, monkeypatch) -> None:
         for image in [jpeg_round_trip(rgb, 90), *copies]:
             analyse_image(image, FakeLandmarker([points]))
     assert len(seen) == 11 * (1 + len(SCARVES))
-    answers: list[bool] = []
+    answers: list[tuple[int | None, int]] = []
 
-    def asked(*arguments):  # type: ignore[no-untyped-def]
-        answers.append(bound(*arguments))
-        return answers[-1]
+    def asked(planes, forehead, reference, sigma):  # type: ignore[no-untyped-def]
+        answers.append((bound(planes, forehead, reference, sigma), np.count_nonzero(forehead)))
+        return answers[-1][0]
 
-    monkeypatch.setattr(covering, "may_be_covered", asked)
-    quick, whole = [], []
+    monkeypatch.setattr(covering, "most_fabric", asked)
+    quick = []
     for index, arguments in enumerate(seen):
         answers.clear()
         quick.append(covering.covering_mask(*arguments))
-        if index % (1 + len(SCARVES)) == 0:  # as taken
-            assert answers in ([], [False]), index  # [] with a fringe over the whole forehead
-    monkeypatch.setattr(covering, "may_be_covered", lambda *_: True)
+        if index % (1 + len(SCARVES)) == 0:  # as taken ([]: a fringe over the whole forehead)
+            assert all(
+                most is not None and most < covering.COVERED_SHARE * area for most, area in answers
+            ), index
+    monkeypatch.setattr(covering, "most_fabric", lambda *_: None)  # no bound: the whole test
     whole = [covering.covering_mask(*arguments) for arguments in seen]
     for one, two in zip(quick, whole, strict=True):
         assert (one is None and two is None) or np.array_equal(one, two)

@@ -44,7 +44,7 @@ COVER_SMOOTH = 0.05  # eye distances
 COVER_LIGHTER = 18.0  # L* above the middle of the face
 COVER_PALE_AREA = 0.25  # eye distances: the side of the smallest pale patch read as fabric
 COVERED_SHARE = 0.3  # of the forehead's skin
-COVER_MARGIN = 0.1  # L* or a*, b*: how much looser `may_be_covered`'s bound is than the test
+COVER_MARGIN = 0.1  # L* or a*, b*: how much looser `most_fabric`'s bound is than the test
 
 
 def median_ab(
@@ -112,7 +112,7 @@ def covering_mask(
     only when it takes COVERED_SHARE of the forehead, else None (nothing changes); None too
     when the middle of the face has no skin's colour (a* and b* above 0, chroma at least
     MIN_SKIN_CHROMA): a face mask over it, or overexposed skin under a cast, leaves nothing to
-    judge a covering by. Most photos have no covering: `may_be_covered` proves that on the
+    judge a covering by. Most photos have no covering: `most_fabric` proves that on the
     forehead alone, and the whole test runs only when it cannot (docs/benchmarks.md, "The
     headscarf test's cost")."""
     skin, hair = masks["skin"], masks["hair"]
@@ -127,7 +127,8 @@ def covering_mask(
     if np.count_nonzero(forehead) < MIN_REFERENCE_PIXELS:
         return None
     sigma = max(0.5, COVER_SMOOTH * eye_distance)
-    if not may_be_covered(planes, forehead, (level, ref_a, ref_b), sigma):
+    most = most_fabric(planes, forehead, (level, ref_a, ref_b), sigma)
+    if most is not None and most < COVERED_SHARE * np.count_nonzero(forehead):
         return None  # the common case: the same None the whole test below would return
     zone = np.zeros_like(skin)
     eyes = float(lm.eyes_centre(points)[1])
@@ -156,29 +157,29 @@ def covering_mask(
     return covering
 
 
-def may_be_covered(
+def most_fabric(
     planes: dict[int, np.ndarray],
     forehead: np.ndarray,
     reference: tuple[float, float, float],
     sigma: float,
-) -> bool:
-    """False only when `covering_mask` would find less than COVERED_SHARE of the `forehead`
-    covered (and return None): a bound, not an estimate. The fabric it keeps on the forehead is
-    within the forehead's pixels whose smoothed a*, b* have a covering's colour against the
-    middle of the face, or whose smoothed L* is COVER_LIGHTER above it (the opening and the
-    patches that reach the edge band only take pixels away). Those are read here on the
-    forehead's box grown by the blur's reach (`filters.blur_reach`): the same kernel over the
-    same pixels as the whole crop's blur, on about 30 % of its pixels (on the London faces the
-    box's blurs equal the whole crop's to the bit, all 201 with a forehead). The tests are
-    looser by COVER_MARGIN (L* or a*, b* units), far more than any float rounding of a blur
-    could move a value, so the count read here is never below the count on the whole crop's
-    blur. Above LARGE_SIGMA `blur` shrinks the image (a box's blur is no longer the same): True,
-    and the whole test runs."""
+) -> int | None:
+    """At least as many pixels of the `forehead` as `covering_mask` could keep as fabric there:
+    a bound, not an estimate, so that below COVERED_SHARE of the forehead it returns None
+    without the whole test. The fabric it keeps on the forehead is within the forehead's pixels
+    whose smoothed a*, b* have a covering's colour against the middle of the face, or whose
+    smoothed L* is COVER_LIGHTER above it (the opening and the patches that reach the edge band
+    only take pixels away). Those are read here on the forehead's box grown by the blur's reach
+    (`filters.blur_reach`): the same kernel over the same pixels as the whole crop's blur, on
+    about 30 % of its pixels (on the London faces the box's blurs equal the whole crop's to the
+    bit, all 201 with a forehead). The tests are looser by COVER_MARGIN (L* or a*, b* units),
+    far more than any float rounding of a blur could move a value, so the count is never below
+    the one on the whole crop's blur. None above LARGE_SIGMA, where `blur` shrinks the image (a
+    box's blur is no longer the same): no bound, and the whole test runs."""
     if sigma >= LARGE_SIGMA:
-        return True
+        return None
     box = mask_box(forehead, blur_reach(sigma))
     if box is None:
-        return True
+        return 0
     level, ref_a, ref_b = reference
     lightness, a_star, b_star = (
         blur(np.ascontiguousarray(planes[axis][box]), sigma) for axis in (0, 1, 2)
@@ -187,4 +188,4 @@ def may_be_covered(
     found = off_colour(a_star, b_star, (ref_a, ref_b), loose)
     found |= lightness > np.float32(level + COVER_LIGHTER - COVER_MARGIN)
     found &= forehead[box]
-    return np.count_nonzero(found) >= COVERED_SHARE * np.count_nonzero(forehead)
+    return int(np.count_nonzero(found))
