@@ -102,7 +102,7 @@ def main() -> None:
     print(f"COVERED_SHARE {covering.COVERED_SHARE}\n")
     print("| photos | count | same mask as the baseline | returned before the bound |", end="")
     print(" the bound answers | whole test: covered / not | bound's share: median / max |", end="")
-    print(" box blurs = whole crop's |")
+    print(" box blurs = whole crop's (where the bound ran) |")
     print("|---|---|---|---|---|---|---|---|")
     for label, found in rows.items():
         counts = [share for _, _, share, _ in found if share is not None]
@@ -113,8 +113,8 @@ def main() -> None:
             f"| {label} | {len(found)} | {sum(ok for ok, _, _, _ in found)} | "
             f"{len(found) - len(shares)} | {answered} | {covered} / "
             f"{len(counts) - answered - covered} | "
-            f"{np.median(shares):.3f} / {np.max(shares):.3f} | "
-            f"{sum(equal for _, _, _, equal in found)} |"
+            f"{f'{np.median(shares):.3f} / {np.max(shares):.3f}' if shares else '-'} | "
+            f"{sum(equal for _, _, share, equal in found if share is not None)} of {len(counts)} |"
         )
 
 
