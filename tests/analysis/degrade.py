@@ -93,8 +93,8 @@ def side_shade(low: float, quality: int = 90) -> Variant:
 def line_across(points: np.ndarray, down: float, below: float) -> float:
     """The row of a line across the face: `down` of the way from the top of the face mesh to the
     eyes' centre, then `below` eye distances lower (negative: higher). With `down` 0, 0.5 or 1
-    every step but the last addition is exact: the same float as `top + below * iod`,
-    `(top + eyes) / 2` (`below` 0) or `eyes + below * iod` written out."""
+    the products are exact and the one addition that rounds rounds as written out: the same
+    float as `top + below * iod`, `(top + eyes) / 2` (`below` 0) or `eyes + below * iod`."""
     top = float(points[:, 1].min())
     eyes = float(lm.eyes_centre(points)[1])
     return top * (1.0 - down) + eyes * down + below * lm.eye_distance(points)
