@@ -183,7 +183,7 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
     tone = measure_tone(face, quality.light_penalty(checked.issues))
     issues = [*checked.issues, *lean_issues(tone)]
     issues += stubble_issue(face)
-    if "covering" in face.masks:  # face_image.covering_mask: a headscarf over the forehead
+    if "covering" in face.masks:  # covering.covering_mask: a headscarf over the forehead
         issues.append(quality.issue("FOREHEAD_COVERED"))
     confidence = quality.result_confidence(tone.confidence if tone else 0.0, issues)
     if unfit := validity.confidence_issue(confidence):
