@@ -154,6 +154,7 @@ def bootstrap(
         ),
         login_attempts=container.login_backoff,
         check_prescribed=lambda terms: container.recommendations.check_prescribed(terms),
+        rebuild_routine=lambda user, why: container.recommendations.refresh_current(user, why),
     )
     add_email_addresses(container)
     container.translations = BabelTranslations()

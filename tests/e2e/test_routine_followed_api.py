@@ -1,0 +1,54 @@
+"""Which routine a person follows, and what they are told when it changes, as an API client
+meets it: a routine read right after a profile change says why it changed; a photo deleted
+leaves the routine of the one before, built from what the person says now; a product no
+longer sold shows as what it was."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from metskin.bootstrap import Container
+from tests.e2e.conftest import GraphQLClient
+from tests.e2e.test_recommendations_api import (  # noqa: F401
+    PROFILE,
+    RECOMMEND,
+    START,
+    seeded,
+)
+from tests.e2e.test_routine_lifecycle_api import CHANGES
+from tests.media_samples import face_jpeg
+
+RETINOID = "cerabalance-resurfacing-retinol-serum"
+
+
+async def measured(client: GraphQLClient, container: Container) -> str:
+    """A new analysis, run here to its end without the worker: the jobs it and the requests
+    after it queue wait (none has run when the next request answers)."""
+    media_id = (await client.upload(face_jpeg()))["data"]["uploadMedia"]["id"]
+    analysis_id = str((await client.data(START, m=media_id))["startAnalysis"]["id"])
+    await asyncio.to_thread(container.analyses.run, analysis_id)
+    return analysis_id
+
+
+async def told(client: GraphQLClient) -> list[dict[str, Any]]:
+    """The ROUTINE_CHANGED entries' details, newest first."""
+    edges = (await client.data(CHANGES))["notifications"]["edges"]
+    return [e["node"]["details"] for e in edges if e["node"]["kind"] == "ROUTINE_CHANGED"]
+
+
+async def test_a_routine_read_right_after_a_profile_change_says_why_it_changed(
+    client: GraphQLClient,
+    seeded: Container,  # noqa: F811
+) -> None:
+    """Before, the rebuild was only a job: the client's read saved the new routine first, and
+    the change was told without its why ("Your routine changed")."""
+    await client.register("maya@example.com")
+    analysis_id = await measured(client, seeded)
+    first = (await client.data(RECOMMEND, a=analysis_id))["recommendations"]
+    assert RETINOID in {step["product"]["id"] for step in first["pm"]}
+    await client.data(PROFILE, i={"sex": "female", "pregnant": True})
+    now = (await client.data(RECOMMEND, a=analysis_id))["recommendations"]
+    assert RETINOID not in {step["product"]["id"] for step in now["pm"]}
+    (change,) = await told(client)
+    assert change["why"] == "PROFILE" and f"pm:{RETINOID}" in change["removed"]
