@@ -270,6 +270,7 @@ def wire_privacy(container: Container) -> None:
         PrivacySettings(key, timedelta(hours=settings.export_retention_hours)),
         container.analyses.unmade_thumbnail,
         container.login_backoff,
+        rebuild_routine=container.recommendations.refresh_current,
     )
     container.photo_consent = PhotoConsentService(container.new_uow, container.clock)
     container.export_links = ExportLinks(

@@ -52,3 +52,30 @@ async def test_a_routine_read_right_after_a_profile_change_says_why_it_changed(
     assert RETINOID not in {step["product"]["id"] for step in now["pm"]}
     (change,) = await told(client)
     assert change["why"] == "PROFILE" and f"pm:{RETINOID}" in change["removed"]
+
+
+CURRENT = "{ myRoutines(first: 1) { edges { node { analysisId pm { productId } } } } }"
+DELETE = "mutation($id: ID!) { deleteAnalysis(id: $id) { analysisIds } }"
+CHECK_IN = "{ checkIn { routineMadeAt } }"
+
+
+async def test_a_photo_deleted_leaves_the_routine_before_it_built_from_what_one_says_now(
+    client: GraphQLClient,
+    seeded: Container,  # noqa: F811
+) -> None:
+    """Before, deleting the newest photo made the routine of the one before the person's
+    routine again (first in myRoutines, the one check-ins count from) as it was saved, with
+    the retinoid the pregnancy had taken out of the routine they followed."""
+    await client.register("maya@example.com")
+    older = await measured(client, seeded)
+    newest = await measured(client, seeded)
+    await client.data(PROFILE, i={"sex": "female", "pregnant": True})
+    assert len(await told(client)) == 1  # the newest one's routine changed
+    await client.data(DELETE, id=newest)
+    (edge,) = (await client.data(CURRENT))["myRoutines"]["edges"]
+    assert edge["node"]["analysisId"] == older
+    assert RETINOID not in {step["productId"] for step in edge["node"]["pm"]}
+    # told once, on the routine they follow now (the entry on the deleted one went with it)
+    (change,) = await told(client)
+    assert change["why"] == "PHOTO_DELETED" and f"pm:{RETINOID}" in change["removed"]
+    assert change["analysis_id"] == older
