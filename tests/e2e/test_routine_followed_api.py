@@ -9,7 +9,7 @@ import asyncio
 from typing import Any
 
 from metskin.bootstrap import Container
-from tests.e2e.conftest import GraphQLClient
+from tests.e2e.conftest import GraphQLClient, login_as_admin
 from tests.e2e.test_recommendations_api import (  # noqa: F401
     PROFILE,
     RECOMMEND,
@@ -79,3 +79,32 @@ async def test_a_photo_deleted_leaves_the_routine_before_it_built_from_what_one_
     (change,) = await told(client)
     assert change["why"] == "PHOTO_DELETED" and f"pm:{RETINOID}" in change["removed"]
     assert change["analysis_id"] == older
+
+
+HISTORY = """{ myRoutines(first: 5) { edges { node {
+  am { productId product { id } noLongerSold { id brand name } }
+  alternatives { options { productId product { id } noLongerSold { id name } } } } } } }"""
+
+
+async def test_a_product_no_longer_sold_shows_as_what_it_was_in_routines_saved_before(
+    client: GraphQLClient,
+    seeded: Container,  # noqa: F811
+) -> None:
+    """Before, its step in the history (`myRoutines`) had `product: null` and nothing else: an
+    empty step, the person could not tell what they had used."""
+    await client.register("maya@example.com")
+    await measured(client, seeded)
+    admin = GraphQLClient(client.http)
+    await login_as_admin(admin, seeded)
+    before = (await client.data(HISTORY))["myRoutines"]["edges"][0]["node"]
+    sunscreen = before["am"][-1]["productId"]
+    assert all(step["noLongerSold"] is None for step in before["am"])  # sold: no need
+    sold = await client.data("query($id: ID!) { product(id: $id) { brand name } }", id=sunscreen)
+    await admin.data("mutation($id: ID!) { removeProduct(id: $id) }", id=sunscreen)
+    seeded.start_embedded_worker()
+    seeded.broker.join("default")
+    now, saved = [e["node"] for e in (await client.data(HISTORY))["myRoutines"]["edges"]]
+    assert sunscreen not in {step["productId"] for step in now["am"]}
+    (gone,) = [step for step in saved["am"] if step["productId"] == sunscreen]
+    assert gone["product"] is None
+    assert gone["noLongerSold"] == {"id": sunscreen, **sold["product"]}

@@ -36,7 +36,7 @@ from metskin.domain.recommendations.jobs import (
     WHY_RATING,
 )
 from metskin.domain.recommendations.loader import parse_catalog
-from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
+from metskin.domain.recommendations.model import FormerProduct, ProductFilter, SavedRoutine
 from metskin.domain.recommendations.payload import (
     lineup_change,
     plain_record,
@@ -321,6 +321,11 @@ class RecommendationService:
     def products_by_id(self, product_ids: list[str]) -> dict[str, Product]:
         by_id = self.catalog.index().by_id
         return {i: by_id[i] for i in product_ids if i in by_id}
+
+    def no_longer_sold(self, product_ids: list[str]) -> list[FormerProduct]:
+        """Of `product_ids` (a saved routine's), the products taken off sale since, by the
+        names they had: a routine saved before shows what the person used (`product` null)."""
+        return read(self._uow_factory, lambda uow: uow.catalog.no_longer_sold(product_ids))
 
     def search(self, wanted: ProductFilter, after_id: str | None, limit: int) -> list[Product]:
         """One SELECT of ids; the products are the catalog's in memory. A product saved by
