@@ -29,6 +29,7 @@ from metskin.domain.directory.model import Dermatologist
 from metskin.domain.errors import DomainError, Unauthenticated, Unavailable
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.recommendations.catalog import Product
+from metskin.domain.recommendations.model import FormerProduct
 from metskin.domain.referrals.model import ReferralRecord
 from metskin.graphql.i18n import LazyTranslator, request_locale
 
@@ -171,6 +172,10 @@ class Context:
     @cached_property
     def product_loader(self) -> DataLoader[str, Product | None]:
         return batch_loader(self.container.recommendations.products_by_id)
+
+    @cached_property
+    def former_product_loader(self) -> DataLoader[str, FormerProduct | None]:
+        return batch_loader(self.container.recommendations.no_longer_sold)
 
     @cached_property
     def dermatologist_loader(self) -> DataLoader[str, Dermatologist | None]:

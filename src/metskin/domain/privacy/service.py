@@ -44,6 +44,7 @@ from metskin.domain.privacy.model import (
     PhotoErasure,
     pseudonym,
 )
+from metskin.domain.recommendations.jobs import WHY_PHOTO_DELETED
 
 if TYPE_CHECKING:
     from metskin.domain.accounts.ports import LoginAttempts, PasswordHasher
@@ -79,6 +80,10 @@ class PrivacyService:
     # the bytes of a stored file made on first use (a plain JPEG's thumbnail), else None
     unmade_file: Callable[[str], bytes | None] = lambda _name: None
     login_attempts: LoginAttempts | None = None  # the login backoff, for the password asked
+    # Builds the routine the person follows again, saying why
+    # (`RecommendationService.refresh_current`): a photo deleted may leave them the routine of
+    # the one before, saved before what they said since (a pregnancy, a rating).
+    rebuild_routine: Callable[[str, str], object] | None = None
 
     # --- export ----------------------------------------------------------------------------
 
@@ -260,7 +265,21 @@ class PrivacyService:
             "photo deleted",
             extra={"media_id": photo.media_id, "rows": rows, "files": len(set(names))},
         )
+        if photo.analysis_ids:
+            self._rebuild_routine(photo.owner_id)
         return PhotoErasure(photo.media_id, photo.analysis_ids, revoked, rows, len(set(names)))
+
+    def _rebuild_routine(self, user_id: str) -> None:
+        """The routine the person follows now, built again from what they say now: when the
+        deleted photo's routine was the one they followed, the routine of the photo before
+        comes back as it was saved, maybe with a product their pregnancy or rating has taken
+        out since. Told (as `PHOTO_DELETED`) when it changes; nothing when it fits."""
+        if self.rebuild_routine is None:
+            return
+        try:
+            self.rebuild_routine(user_id, WHY_PHOTO_DELETED)
+        except Exception:  # the photo is gone; their next read of the routine rebuilds it
+            log.warning("routine not rebuilt after a photo's deletion", exc_info=True)
 
     def _revoke(self, patient_id: str, share_id: str) -> bool:
         try:
