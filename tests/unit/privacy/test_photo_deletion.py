@@ -4,6 +4,7 @@ or an unknown id is not found (and changes nothing), and a second call changes n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -146,3 +147,20 @@ def test_the_account_erasure_deletes_an_overlay_stored_meanwhile_too(world: Worl
     assert late.name not in world.storage.objects
     assert erasure.files_deleted == len(listed) + 1
     assert not listed & set(world.storage.objects)
+
+
+def test_an_analysis_started_between_the_two_steps_is_listed_with_those_deleted(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `startAnalysis` that commits after the deletion read the upload and before its rows
+    step: the analysis goes with the upload, and the answer lists it (before: only the
+    analyses the first step read)."""
+    erase = world.data.erase_photo
+
+    def started_meanwhile(media_id: str) -> Any:
+        world.data.photos[BARE] = replace(world.data.photos[BARE], analysis_ids=("a-late",))
+        return erase(media_id)
+
+    monkeypatch.setattr(world.data, "erase_photo", started_meanwhile)
+    erasure = world.service.delete_media("p1", BARE)
+    assert erasure.analysis_ids == ("a-late",)
