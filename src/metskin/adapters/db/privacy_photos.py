@@ -22,7 +22,6 @@ from sqlmodel import Session, col, select
 
 from metskin.adapters.db.analysis import AnalysisResultRow, AnalysisRow, MediaRow
 from metskin.adapters.db.appointments import AppointmentRow, DashboardEventRow
-from metskin.adapters.db.engine import lock_for_writing
 from metskin.adapters.db.inbox import NotificationRow
 from metskin.adapters.db.labels import LabelRow
 from metskin.adapters.db.recommendations import RoutineRow
@@ -94,7 +93,6 @@ class SqlPhotos:
         finds its analysis gone. The uploads are locked first: a `startAnalysis` of one of them
         waits, then finds it gone (MEDIA_NOT_FOUND), or has committed its analysis, which is
         read here, deleted and listed."""
-        lock_for_writing(self._session.connection())
         uploads = select(MediaRow).where(col(MediaRow.id).in_(list(media_ids))).with_for_update()
         files = [f for media in self._session.exec(uploads) for f in media_files(media)]
         analyses = self._ids(
