@@ -12,7 +12,7 @@ from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis import quality, validity
 from metskin.domain.analysis.aggregate import aggregate_results, face_frames_issue
 from metskin.domain.analysis.capture import measure_capture
-from metskin.domain.analysis.compression import compression_issues, widened
+from metskin.domain.analysis.compression import SourceCoding, compression_issues, widened
 from metskin.domain.analysis.concerns import measure_concerns
 from metskin.domain.analysis.errors import UnreadableMedia
 from metskin.domain.analysis.eyes import blown_eyes, readable_eyes, sclera_level, sclera_pixels
@@ -102,8 +102,11 @@ NO_PIXELS = np.zeros((0, 3))
 NO_PIXELS.setflags(write=False)
 
 
-def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list[QualityIssue]:
-    """The quality gate: a checked face, or the blocking issues when there is none."""
+def check_frame(
+    rgb: np.ndarray, faces: list[np.ndarray], coding: SourceCoding | None = None
+) -> CheckedFrame | list[QualityIssue]:
+    """The quality gate: a checked face, or the blocking issues when there is none. `coding`:
+    how a photo stored as JPEG was coded when uploaded (an AVIF's quantiser)."""
     points, issues = quality.choose_face(faces, rgb.shape)
     if points is None:
         return issues
@@ -116,7 +119,7 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
         rgb, crop, masks["skin"], masks["face"], eye_distance, sample_step(rgb), masks["forehead"]
     )
     issues += measured.issues()
-    issues += compression_issues(rgb, box, scale, in_box(masks["skin"], geometry))
+    issues += compression_issues(rgb, box, scale, in_box(masks["skin"], geometry), coding)
     closed = any(item.code == "EYES_CLOSED" for item in issues)
     seen = None if closed else readable_eyes(crop, pts, scale)
     # the sclera's pixels, read once: the white balance reads them too (none of closed eyes:
@@ -230,20 +233,28 @@ def stubble_issue(face: FaceImage) -> list[QualityIssue]:
 
 
 def analyse_image(
-    rgb: np.ndarray, landmarker: FaceLandmarker, *, self_reported_skin_type: str | None = None
+    rgb: np.ndarray,
+    landmarker: FaceLandmarker,
+    *,
+    self_reported_skin_type: str | None = None,
+    coding: SourceCoding | None = None,
 ) -> AnalysisResult:
     """Analyse one photo. Quality problems come back in `result.quality`, not as exceptions."""
     rgb = ensure_rgb(rgb)
     return analyse_faces(
-        rgb, landmarker.detect(rgb), self_reported_skin_type=self_reported_skin_type
+        rgb, landmarker.detect(rgb), self_reported_skin_type=self_reported_skin_type, coding=coding
     )
 
 
 def analyse_faces(
-    rgb: np.ndarray, faces: list[np.ndarray], *, self_reported_skin_type: str | None = None
+    rgb: np.ndarray,
+    faces: list[np.ndarray],
+    *,
+    self_reported_skin_type: str | None = None,
+    coding: SourceCoding | None = None,
 ) -> AnalysisResult:
     """`analyse_image` of a photo whose faces (their landmarks) were found already."""
-    checked = check_frame(ensure_rgb(rgb), faces)
+    checked = check_frame(ensure_rgb(rgb), faces, coding)
     if isinstance(checked, list):
         return AnalysisResult(quality=tuple(checked), confidence=0.0)
     if any(item.blocking for item in checked.issues):  # e.g. TOO_DARK: nothing to trust
