@@ -10,7 +10,7 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis import quality, validity
-from metskin.domain.analysis.aggregate import aggregate_results, face_frames_issue
+from metskin.domain.analysis.aggregate import aggregate_results, face_frames_issue, few_frames
 from metskin.domain.analysis.capture import measure_capture
 from metskin.domain.analysis.compression import SourceCoding, compression_issues, widened
 from metskin.domain.analysis.concerns import measure_concerns
@@ -308,7 +308,10 @@ def analyse_frames(
     report = progress or (lambda stage, fraction: None)
     best: list[tuple[tuple[float, int], int, _Candidate]] = []
     blocked: list[QualityIssue] = []  # why the gate last refused a face (TOO_DARK), if it did
-    count = usable = 0  # frames sampled; of them, with a face the gate let through
+    # frames sampled; of them, with a face the gate let through, less those measured at full
+    # size that failed there (before, a clip whose gated frames failed at full size kept the
+    # share the gate saw)
+    count = usable = 0
     for index, frame in enumerate(frames):
         count += 1
         fraction = min(1.0, count / expected_frames) if expected_frames else 0.0
@@ -347,8 +350,10 @@ def analyse_frames(
         if measured is not None and measured.ok:
             results.append(measured)
             images.append(picture)
-        elif measured is not None and unfit is None:
-            unfit = replace(measured, frames_analysed=0)  # the best frame's blocking issues
+        else:  # its face is not counted as seen: it did not pass at full size
+            usable -= 1
+            if measured is not None and unfit is None:
+                unfit = replace(measured, frames_analysed=0)  # the best frame's blocking issues
         report("MEASURING", done / len(ranked))
     if not results and unfit is not None:
         told = in_video_words(unfit.quality)
@@ -364,9 +369,11 @@ def analyse_frames(
         )
     sampled = {"frames_sampled": float(count)}
     few = face_frames_issue(usable, count, len(results))
+    combined = validity.finite_or_blocked(aggregate_results(results))
+    if few is not None and combined.ok:  # its confidence lowered by the share seen
+        few, combined = few_frames(few, combined, usable, count)
     if few is not None and few.blocking:  # one frame of a clip that showed no face in most
         return AnalysisResult(quality=(few,), confidence=0.0, frames_analysed=0, spread=sampled)
-    combined = validity.finite_or_blocked(aggregate_results(results))
     return replace(
         combined,
         quality=in_video_words(combined.quality) + ((few,) if few and combined.ok else ()),
