@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import io
 
+import pillow_heif
 import pytest
 from PIL import Image
 
 from metskin.adapters.vision.av1_quantiser import base_q_index
 from metskin.adapters.vision.coding_note import read_coding
+from metskin.adapters.vision.hevc_quantiser import slice_qp
 from metskin.adapters.vision.ingest import prepare_photo
 from metskin.domain.analysis.compression import SourceCoding
-from metskin.domain.analysis.media import AVIF, JPEG, MediaLimits
+from metskin.domain.analysis.media import AVIF, HEIC, JPEG, MediaLimits
 from tests.media_samples import face_jpeg
 
 
@@ -35,6 +37,19 @@ def test_an_avif_s_quantiser_is_read_from_its_bytes_and_stored_with_it(
     assert SourceCoding("av1", quantiser).coarse is (quantiser >= 80)
 
 
+@pytest.mark.parametrize(("quality", "quantiser"), [(90, 2), (50, 22), (45, 24), (30, 32)])
+def test_a_heic_s_quantiser_is_read_from_its_bytes_and_stored_with_it(
+    quality: int, quantiser: int
+) -> None:
+    buffer = io.BytesIO()
+    image = Image.open(io.BytesIO(face_jpeg()))
+    pillow_heif.from_pillow(image).save(buffer, format="HEIF", quality=quality)
+    assert slice_qp(buffer.getvalue()) == quantiser  # libheif's x265: the first slice's QP
+    stored = prepare_photo(buffer.getvalue(), HEIC, MediaLimits()).data
+    assert read_coding(stored) == SourceCoding("hevc", quantiser)
+    assert SourceCoding("hevc", quantiser).coarse is (quantiser >= 24)
+
+
 def test_a_large_avif_in_tiles_is_read_too() -> None:
     data = avif_of_face(60, side=2400)  # libavif codes it in several tiles
     assert base_q_index(data) == 120
@@ -52,3 +67,4 @@ def test_a_damaged_avif_gives_no_quantiser() -> None:
     data = avif_of_face(50)
     assert base_q_index(data[:300]) is None  # cut inside its boxes: no picture's bytes
     assert base_q_index(b"\x00\x00\x00\x08ftypavif") is None
+    assert slice_qp(data) is None  # an AVIF has no HEVC picture

@@ -16,38 +16,13 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from metskin.adapters.vision.bitstream import BitReader
+from metskin.adapters.vision.heif_items import picture_item
+
 SEQUENCE_HEADER, FRAME_HEADER, FRAME = 1, 3, 6
 KEY_FRAME, INTRA_ONLY, SWITCH_FRAME = 0, 2, 3
 SELECT = 2  # seq_force_screen_content_tools / seq_force_integer_mv: chosen per frame
 MAX_TILE_WIDTH, MAX_TILE_AREA, MAX_TILE_COLS, MAX_TILE_ROWS = 4096, 4096 * 2304, 64, 64
-MAX_BOXES = 256
-
-
-class _Bits:
-    def __init__(self, data: bytes) -> None:
-        self.data, self.at = data, 0
-
-    def f(self, count: int) -> int:
-        value = 0
-        for _ in range(count):
-            byte = self.data[self.at >> 3]  # IndexError past the end: the caller gives None
-            value = (value << 1) | ((byte >> (7 - (self.at & 7))) & 1)
-            self.at += 1
-        return value
-
-    def uvlc(self) -> int:
-        zeros = 0
-        while not self.f(1):
-            zeros += 1
-            if zeros >= 32:
-                return (1 << 32) - 1
-        return self.f(zeros) + (1 << zeros) - 1
-
-    def ns(self, n: int) -> int:
-        width = n.bit_length()
-        extra = (1 << width) - n
-        value = self.f(width - 1)
-        return value if value < extra else (value << 1) - extra + self.f(1)
 
 
 @dataclass
@@ -76,102 +51,10 @@ class _Sequence:
 def base_q_index(data: bytes) -> int | None:
     """The primary picture's base quantiser index of an AVIF file, or None."""
     try:
-        item = _primary_item(data)
+        item = picture_item(data, b"av01")
         return None if item is None else _quantiser(item)
     except (IndexError, ValueError, struct.error):
         return None
-
-
-def _boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
-    """(type, body start, body end) of the boxes between `start` and `end`."""
-    at = start
-    for _ in range(MAX_BOXES):
-        if at + 8 > end:
-            return
-        size, kind = struct.unpack_from(">I4s", data, at)
-        head = 8
-        if size == 1:
-            size, head = struct.unpack_from(">Q", data, at + 8)[0], 16
-        elif size == 0:
-            size = end - at
-        if size < head or at + size > end:
-            raise ValueError("box overruns its parent")
-        yield kind, at + head, at + size
-        at += size
-
-
-def _child(data: bytes, start: int, end: int, kind: bytes) -> tuple[int, int] | None:
-    return next(((s, e) for k, s, e in _boxes(data, start, end) if k == kind), None)
-
-
-def _primary_item(data: bytes) -> bytes | None:
-    """The coded bytes of the primary item when it is AV1, else of the first AV1 item (a grid's
-    first tile)."""
-    meta = _child(data, 0, len(data), b"meta")
-    if meta is None:
-        return None
-    start, end = meta[0] + 4, meta[1]  # a full box: version and flags first
-    primary = None
-    if (pitm := _child(data, start, end, b"pitm")) is not None:
-        version = data[pitm[0]]
-        primary = struct.unpack_from(">H" if version == 0 else ">I", data, pitm[0] + 4)[0]
-    av1 = _av1_items(data, start, end)
-    chosen = primary if primary in av1 else (av1[0] if av1 else None)
-    iloc = _child(data, start, end, b"iloc")
-    if chosen is None or iloc is None:
-        return None
-    return _item_bytes(data, iloc, chosen)
-
-
-def _av1_items(data: bytes, start: int, end: int) -> list[int]:
-    iinf = _child(data, start, end, b"iinf")
-    if iinf is None:
-        return []
-    version = data[iinf[0]]
-    first = iinf[0] + 4 + (2 if version == 0 else 4)
-    found = []
-    for kind, body, _ in _boxes(data, first, iinf[1]):
-        if kind != b"infe" or data[body] < 2:
-            continue
-        wide = data[body] >= 3
-        item = struct.unpack_from(">I" if wide else ">H", data, body + 4)[0]
-        at = body + 4 + (4 if wide else 2) + 2  # then the protection index
-        if data[at : at + 4] == b"av01":
-            found.append(item)
-    return found
-
-
-def _item_bytes(data: bytes, iloc: tuple[int, int], wanted: int) -> bytes | None:
-    at = iloc[0]
-    version = data[at]
-    sizes, more = data[at + 4], data[at + 5]
-    offset_size, length_size, base_size = sizes >> 4, sizes & 15, more >> 4
-    index_size = more & 15 if version in (1, 2) else 0
-    at += 6
-    count = struct.unpack_from(">H" if version < 2 else ">I", data, at)[0]
-    at += 2 if version < 2 else 4
-
-    def read(size: int) -> int:
-        nonlocal at
-        value = int.from_bytes(data[at : at + size], "big") if size else 0
-        at += size
-        return value
-
-    for _ in range(count):
-        item = read(2 if version < 2 else 4)
-        method = read(2) & 15 if version in (1, 2) else 0
-        read(2)  # data reference index
-        base = read(base_size)
-        parts = []
-        for _ in range(read(2)):
-            read(index_size)
-            offset, length = read(offset_size), read(length_size)
-            if base + offset + length > len(data):
-                raise ValueError("the item's bytes run past the end: the file is cut")
-            parts.append(data[base + offset : base + offset + length])
-        if item == wanted:
-            return b"".join(parts) if method == 0 else None  # idat / item offsets: not read
-    return None
 
 
 def _obus(data: bytes) -> Iterator[tuple[int, int, int, bytes]]:
@@ -203,13 +86,13 @@ def _quantiser(item: bytes) -> int | None:
     sequence = None
     for kind, temporal, spatial, payload in _obus(item):
         if kind == SEQUENCE_HEADER:
-            sequence = _sequence(_Bits(payload))
+            sequence = _sequence(BitReader(payload))
         elif kind in (FRAME_HEADER, FRAME) and sequence is not None:
-            return _frame_q(_Bits(payload), sequence, temporal, spatial)
+            return _frame_q(BitReader(payload), sequence, temporal, spatial)
     return None
 
 
-def _sequence(bits: _Bits) -> _Sequence:
+def _sequence(bits: BitReader) -> _Sequence:
     seq = _Sequence()
     bits.f(3)  # seq_profile
     bits.f(1)  # still_picture
@@ -266,7 +149,7 @@ def _sequence(bits: _Bits) -> _Sequence:
     return seq
 
 
-def _frame_q(bits: _Bits, seq: _Sequence, temporal: int, spatial: int) -> int | None:
+def _frame_q(bits: BitReader, seq: _Sequence, temporal: int, spatial: int) -> int | None:
     frame_type, show_frame, resilient = KEY_FRAME, True, True
     if not seq.reduced:
         if bits.f(1):  # show_existing_frame
@@ -322,7 +205,7 @@ def _tile_log2(block: int, target: int) -> int:
     return k
 
 
-def _tile_info(bits: _Bits, seq: _Sequence, width: int, height: int) -> None:
+def _tile_info(bits: BitReader, seq: _Sequence, width: int, height: int) -> None:
     mi_cols, mi_rows = 2 * ((width + 7) >> 3), 2 * ((height + 7) >> 3)
     shift = 5 if seq.sb128 else 4
     sb_cols, sb_rows = (mi_cols + (1 << shift) - 1) >> shift, (mi_rows + (1 << shift) - 1) >> shift

@@ -1,8 +1,9 @@
 """How an upload was coded, kept with the JPEG it is stored as (`compression.SourceCoding`).
 
-An AVIF is decoded at upload and stored as JPEG: the analysis then sees the stored JPEG's
-pixels, not the AV1 stream's quantiser. That quantiser is written into the stored JPEG as a
-comment (COM segment: "MetSkin coded: av1 q=160"), and read back by the analysis. Nothing
+An AVIF or a HEIC is decoded at upload and stored as JPEG: the analysis then sees the stored
+JPEG's pixels, not the AV1 or HEVC stream's quantiser. That quantiser is written into the
+stored JPEG as a comment (COM segment: "MetSkin coded: av1 q=160", "MetSkin coded: hevc
+q=32"), and read back by the analysis. Nothing
 personal: the codec and one number. An uploaded JPEG's own comments are dropped at upload
 (`jpeg_segments.strip_jpeg`, or the re-encode), so only the upload step writes one.
 """
@@ -13,6 +14,7 @@ import re
 import struct
 
 from metskin.adapters.vision.av1_quantiser import base_q_index
+from metskin.adapters.vision.hevc_quantiser import slice_qp
 from metskin.domain.analysis.compression import SourceCoding
 
 PREFIX = b"MetSkin coded: "
@@ -22,12 +24,16 @@ MAX_SEGMENTS = 64  # the note comes before the picture, among the first segments
 
 
 def upload_coding(data: bytes, image_format: str | None) -> SourceCoding | None:
-    """The coding of an uploaded photo that is re-encoded for storage (an AVIF's quantiser);
-    None when it cannot be read or says nothing the pixels do not."""
-    if image_format != "AVIF":
+    """The coding of an uploaded photo that is re-encoded for storage (an AVIF's or a HEIC's
+    quantiser, as Pillow read the file); None when it cannot be read or says nothing the
+    pixels do not (PNG, WebP)."""
+    if image_format == "AVIF":
+        codec, quantiser = "av1", base_q_index(data)
+    elif image_format == "HEIF":
+        codec, quantiser = "hevc", slice_qp(data)
+    else:
         return None
-    quantiser = base_q_index(data)
-    return None if quantiser is None else SourceCoding("av1", quantiser)
+    return None if quantiser is None else SourceCoding(codec, quantiser)
 
 
 def note(coding: SourceCoding) -> bytes:

@@ -11,13 +11,13 @@ steps beyond STEP_CLIP (the picture's own edges) clipped. A photo measured after
 by more than half (`MIN_CROP_SCALE`) has its blocks averaged away and is not flagged. Figures:
 docs/benchmarks.md, "Compressed photos named".
 
-AV1 (an AVIF photo) has no fixed grid: strongly compressed, its skin comes out smooth and was
-read as a beauty filter's (FILTER_SUSPECTED, "turn off beauty mode"). Such a photo is stored as
-JPEG with how it was coded (`SourceCoding`, the encoder's quantiser read from the file at
-upload: `adapters/vision/av1_quantiser.py`), and is named COMPRESSED when that quantiser is
-coarser than `COARSE_QUANTISER` (the value is the quantiser). `validity.blocked` then says
-COMPRESSED, with its advice, where the skin read as filtered. Figures: docs/reliability.md,
-"A compressed AVIF, ..." (2026-12-06, sixth session).
+AV1 and HEVC (AVIF and HEIC photos) have no fixed grid: strongly compressed, the skin comes out
+smooth and was read as a beauty filter's (FILTER_SUSPECTED, "turn off beauty mode"). Such a
+photo is stored as JPEG with how it was coded (`SourceCoding`, the encoder's quantiser read
+from the file at upload: `adapters/vision/av1_quantiser.py`, `hevc_quantiser.py`), and is
+named COMPRESSED when that quantiser reaches `COARSE_QUANTISER` (the value is the quantiser).
+`validity.blocked` then says COMPRESSED, with its advice, where the skin read as filtered.
+Figures: docs/reliability.md, "A compressed AVIF or HEIC ..." (2026-12-06, sixth session).
 """
 
 from __future__ import annotations
@@ -42,18 +42,20 @@ COMPRESSED_BLOCKINESS = 1.45
 # How far below its score a named photo's pores and lines may truly lie: the 90th percentile of
 # the rise of the London photos re-saved at q75 that are named (151 of 204): pores 5.0, lines 9.9
 COMPRESSION_RISE = {"pores": 5.0, "wrinkles": 10.0}
-# The coarsest quantiser an upload may be coded with and not be named, per codec. AV1's
-# base_q_idx (0-255): libavif (Pillow) codes quality 90 at 32, 75 at 76, 74 at 80, 60 at 120;
-# ffmpeg's libaom at its default speed, crf 20 at 80, 30 at 120, 40 at 160. On 34 London faces
-# (640 px), coded at 80 or coarser their skin read as filtered on 2 of 13 (crf 20) to 11 of 12
-# (crf 40); at 76 or finer on none.
-COARSE_QUANTISER = {"av1": 80}
+# The quantiser from which an upload is named, per codec (London faces at 640 px, every third;
+# docs/reliability.md has the table). AV1's base_q_idx (0-255): libavif (Pillow) codes quality
+# 90 at 32, 75 at 76, 74 at 80, 60 at 120; ffmpeg's libaom at its default speed crf 20 at 80,
+# 40 at 160; at 80 or coarser the skin read as filtered on up to 19 of 21 faces (crf 40), at 76
+# or finer on none. HEVC's QP (0-51): libheif's x265 codes quality 75 at 9, 50 at 22, 45 at 24,
+# 30 at 32; filtered on 0 of 21 at 22, 1 of 11 at 24, 14 of 21 at 32.
+COARSE_QUANTISER = {"av1": 80, "hevc": 24}
 
 
 @dataclass(frozen=True)
 class SourceCoding:
-    """How an upload was coded before it was stored as JPEG: its codec ("av1") and the
-    encoder's quantiser for the picture (AV1's base_q_idx, 0 finest to 255 coarsest)."""
+    """How an upload was coded before it was stored as JPEG: its codec ("av1", "hevc") and the
+    encoder's quantiser for the picture (AV1's base_q_idx, 0 finest to 255 coarsest; HEVC's
+    QP, 0 to 51)."""
 
     codec: str
     quantiser: int

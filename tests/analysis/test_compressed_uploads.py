@@ -1,7 +1,8 @@
-"""A strongly compressed AVIF was read as smoothed skin: FILTER_SUSPECTED, "turn off beauty
-mode". AV1 has no 8 x 8 grid for the JPEG check to see; the upload's quantiser (read from the
-file, kept with the stored JPEG) now names it COMPRESSED, with its advice. Real London faces
-through the upload (`prepare_photo`) and the engine adapter, as a person's AVIF goes."""
+"""A strongly compressed AVIF or HEIC was read as smoothed skin: FILTER_SUSPECTED, "turn off
+beauty mode". AV1 and HEVC have no 8 x 8 grid for the JPEG check to see; the upload's quantiser
+(read from the file, kept with the stored JPEG) now names it COMPRESSED, with its advice. Real
+London faces through the upload (`prepare_photo`) and the engine adapter, as a person's photo
+goes."""
 
 from __future__ import annotations
 
@@ -13,16 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pillow_heif
 import pytest
 from PIL import Image
 
 from metskin.adapters.vision.av1_quantiser import base_q_index
 from metskin.adapters.vision.engine import VisionEngine
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
+from metskin.adapters.vision.hevc_quantiser import slice_qp
 from metskin.adapters.vision.images import load_image
 from metskin.adapters.vision.ingest import prepare_photo
 from metskin.domain.analysis.guidance import GUIDANCE
-from metskin.domain.analysis.media import AVIF, MediaLimits
+from metskin.domain.analysis.media import AVIF, HEIC, MediaLimits, MediaType
 from metskin.domain.analysis.records import Media, MediaKind
 from tests.analysis.degrade import VARIANTS
 
@@ -36,6 +39,12 @@ def avif(rgb: np.ndarray, quality: int) -> bytes:
     return buffer.getvalue()
 
 
+def heic(rgb: np.ndarray, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    pillow_heif.from_pillow(Image.fromarray(rgb)).save(buffer, format="HEIF", quality=quality)
+    return buffer.getvalue()
+
+
 def ffmpeg_avif(path: Path, crf: int, folder: Path) -> bytes:
     """As `ffmpeg -i face.jpg -c:v libaom-av1 -crf 40 x.avif` makes it (its default speed)."""
     if shutil.which("ffmpeg") is None:
@@ -46,9 +55,11 @@ def ffmpeg_avif(path: Path, crf: int, folder: Path) -> bytes:
     return out.read_bytes()
 
 
-def analysed(landmarker: MediaPipeLandmarker, data: bytes) -> dict[str, Any]:
-    """The codes and guidance of the stored result of an AVIF upload."""
-    prepared = prepare_photo(data, AVIF, MediaLimits())
+def analysed(
+    landmarker: MediaPipeLandmarker, data: bytes, kind: MediaType = AVIF
+) -> dict[str, Any]:
+    """The codes and guidance of the stored result of an upload."""
+    prepared = prepare_photo(data, kind, MediaLimits())
     media = Media(
         "m1", "p1", MediaKind.PHOTO, "image/jpeg", len(prepared.data), prepared.width,
         prepared.height, "uploads/m1/original.jpg", "uploads/m1/thumbnail.jpg", "k", "s",
@@ -77,6 +88,19 @@ def test_a_strongly_compressed_avif_is_named_compressed_not_a_beauty_filter(
             assert "FILTER_SUSPECTED" not in told, (path.name, made)
             assert told["COMPRESSED"]["guidance"] == GUIDANCE["COMPRESSED"][1], (path.name, made)
             assert told["COMPRESSED"]["value"] == base_q_index(data)
+
+
+def test_a_strongly_compressed_heic_is_named_compressed_and_quality_50_passes(
+    landmarker: MediaPipeLandmarker, faces: list[Path]
+) -> None:
+    for path in faces:
+        rgb = load_image(path)
+        data = heic(rgb, 30)
+        told = analysed(landmarker, data, HEIC)
+        assert "FILTER_SUSPECTED" not in told and "COMPRESSED" in told, path.name
+        assert told["COMPRESSED"]["value"] == slice_qp(data) == 32
+        passed = analysed(landmarker, heic(rgb, 50), HEIC)
+        assert not {"COMPRESSED", "FILTER_SUSPECTED"} & set(passed), path.name
 
 
 def test_avifs_saved_at_quality_75_to_90_pass(
