@@ -42,12 +42,12 @@ COMPRESSED_BLOCKINESS = 1.45
 # How far below its score a named photo's pores and lines may truly lie: the 90th percentile of
 # the rise of the London photos re-saved at q75 that are named (151 of 204): pores 5.0, lines 9.9
 COMPRESSION_RISE = {"pores": 5.0, "wrinkles": 10.0}
-# The quantiser from which an upload is named, per codec (35 London faces at 640 px; the
+# The quantiser from which an upload is named, per codec (38 London faces at 640 px; the
 # table in docs/reliability.md). AV1's base_q_idx (0-255): libavif (Pillow) codes quality 90 at
 # 32, 75 at 76, 74 at 80, 60 at 120; ffmpeg's libaom at its default speed crf 20 at 80, 40 at
-# 160. Their skin read as filtered on none at 76 or finer, from 80 on 5 (crf 20) to 32 (crf 40)
-# of 35. HEVC's QP (0-51): libheif's x265 codes quality 75 at 9, 50 at 22, 45 at 24, 30 at 32;
-# read as filtered on 0 of 34 at 22, 1 of 28 at 24, 5 of 28 at 27, 21 of 34 at 32.
+# 160. Their skin read as filtered on none at 76 or finer, from 80 on 6 (crf 20) to 35 (crf 40)
+# of 38. HEVC's QP (0-51): libheif's x265 codes quality 75 at 9, 50 at 22, 45 at 24, 30 at 32;
+# read as filtered on 0 of 38 at 22, 1 of 34 at 24, 6 of 34 at 27, 25 of 38 at 32.
 COARSE_QUANTISER = {"av1": 80, "hevc": 24}
 
 
