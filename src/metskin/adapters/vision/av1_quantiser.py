@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from metskin.adapters.vision.bitstream import BitReader
-from metskin.adapters.vision.heif_items import picture_item
+from metskin.adapters.vision.heif_items import first_property, picture_item
 
 SEQUENCE_HEADER, FRAME_HEADER, FRAME = 1, 3, 6
 KEY_FRAME, INTRA_ONLY, SWITCH_FRAME = 0, 2, 3
@@ -52,7 +52,11 @@ def base_q_index(data: bytes) -> int | None:
     """The primary picture's base quantiser index of an AVIF file, or None."""
     try:
         item = picture_item(data, b"av01")
-        return None if item is None else _quantiser(item)
+        if item is None:
+            return None
+        # the `av1C` property's configOBUs (after its 4 bytes) may hold the sequence header
+        config = first_property(data, b"av1C") or b"\0\0\0\0"
+        return _quantiser(config[4:] + item)
     except (IndexError, ValueError, struct.error):
         return None
 
