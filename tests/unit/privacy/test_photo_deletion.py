@@ -4,6 +4,7 @@ or an unknown id is not found (and changes nothing), and a second call changes n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -164,3 +165,20 @@ def test_a_deleted_photo_s_owner_gets_the_routine_they_follow_now_rebuilt(world:
 
     world.service.rebuild_routine = broken
     assert world.service.delete_analysis("p1", "a1").media_id == M1
+
+
+def test_an_analysis_started_between_the_two_steps_is_listed_with_those_deleted(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `startAnalysis` that commits after the deletion read the upload and before its rows
+    step: the analysis goes with the upload, and the answer lists it (before: only the
+    analyses the first step read)."""
+    erase = world.data.erase_photo
+
+    def started_meanwhile(media_id: str) -> Any:
+        world.data.photos[BARE] = replace(world.data.photos[BARE], analysis_ids=("a-late",))
+        return erase(media_id)
+
+    monkeypatch.setattr(world.data, "erase_photo", started_meanwhile)
+    erasure = world.service.delete_media("p1", BARE)
+    assert erasure.analysis_ids == ("a-late",)

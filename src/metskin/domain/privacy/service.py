@@ -255,19 +255,23 @@ class PrivacyService:
         names = [stored.name for stored in photo.files]
         self._delete_files(names)
         with self.uow_factory() as uow:
-            rows, named = uow.personal_data.erase_photo(photo.media_id)
+            erased = uow.personal_data.erase_photo(photo.media_id)
             uow.commit()
         # Once more: a thumbnail a read made from the photo between the two steps, and the
         # overlay of an analysis that finished meanwhile.
-        names += [stored.name for stored in named]
+        names += [stored.name for stored in erased.files]
         self._delete_files(names)
         log.info(
             "photo deleted",
-            extra={"media_id": photo.media_id, "rows": rows, "files": len(set(names))},
+            extra={"media_id": photo.media_id, "rows": erased.rows, "files": len(set(names))},
         )
-        if photo.analysis_ids:
+        if erased.analysis_ids:
             self._rebuild_routine(photo.owner_id)
-        return PhotoErasure(photo.media_id, photo.analysis_ids, revoked, rows, len(set(names)))
+        # the analyses the rows step deleted (before: those `photo` read, without one a start
+        # committed in between, which went with the upload all the same)
+        return PhotoErasure(
+            photo.media_id, erased.analysis_ids, revoked, erased.rows, len(set(names))
+        )
 
     def _rebuild_routine(self, user_id: str) -> None:
         """The routine the person follows now, built again from what they say now: when the
