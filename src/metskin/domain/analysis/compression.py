@@ -101,14 +101,15 @@ def compression_issues(
     skin: np.ndarray,
     coding: SourceCoding | None = None,
 ) -> list[QualityIssue]:
-    """COMPRESSED (a warning) for a strongly compressed photo: an upload coded coarsely
-    (`coding`, whatever the size it is measured at), or a JPEG's grid on a photo measured at
-    half its size or more (`scale`: crop pixels per photo pixel; `box` and `skin` as for
-    `blockiness`). A converted upload's grid is the stored JPEG's own, not read."""
-    if coding is not None:
-        return [issue("COMPRESSED", float(coding.quantiser))] if coding.coarse else []
+    """COMPRESSED (a warning) for a strongly compressed photo measured at half its size or
+    more (`scale`: crop pixels per photo pixel): an upload coded coarsely (`coding`), or a
+    JPEG's grid (`box` and `skin` as for `blockiness`). A converted upload's grid is the stored
+    JPEG's own, not read. Shrunk by more than half, neither is named: what a coarse quantiser
+    smooths is finer than what is measured (a phone's 12 MP HEIC, its eyes 400 px apart)."""
     if scale < MIN_CROP_SCALE:
         return []
+    if coding is not None:
+        return [issue("COMPRESSED", float(coding.quantiser))] if coding.coarse else []
     value = blockiness(rgb, box, skin)
     return [issue("COMPRESSED", value)] if value >= COMPRESSED_BLOCKINESS else []
 
