@@ -43,6 +43,7 @@ from metskin.graphql.context import (
     run_sync,
 )
 from metskin.graphql.graphiql import asset_route, ide_page
+from metskin.graphql.cors import Cors
 from metskin.graphql.guard import client_ip
 from metskin.graphql.headers import SecurityHeaders
 from metskin.graphql.http_refusals import (
@@ -278,6 +279,7 @@ def create_app(container: Container, *, freeze_heap: bool = False) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            Middleware(Cors, origins=tuple(settings.cors_origins)),  # outermost: 413s too
             Middleware(
                 SecurityHeaders,
                 hsts_seconds=settings.hsts_seconds,
