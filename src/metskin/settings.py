@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     max_query_tokens: int = 2000
     max_aliases: int = 30
     max_page_size: int = 100
+    # Cursors made before cursors named their list (docs/api.md, "Lists and pages"): still read
+    # while true, by any list of their shape; false refuses them (VALIDATION_FAILED on `after`).
+    accept_unnamed_cursors: bool = True
     max_query_cost: int = Field(default=12_000, ge=1)  # fields resolved, list sizes multiplied
     max_json_body_kb: int = Field(default=1024, ge=1)  # any request but a multipart upload
     # Rate limits: "OPERATION.SCOPE" -> "COUNT/SECONDS" overrides the defaults in

@@ -42,8 +42,8 @@ from metskin.graphql.context import (
     request_scope,
     run_sync,
 )
-from metskin.graphql.graphiql import asset_route, ide_page
 from metskin.graphql.cors import Cors
+from metskin.graphql.graphiql import asset_route, ide_page
 from metskin.graphql.guard import client_ip
 from metskin.graphql.headers import SecurityHeaders
 from metskin.graphql.http_refusals import (
