@@ -61,6 +61,7 @@ from metskin.graphql.persisted import PersistedQueries
 from metskin.graphql.privacy.download import export_route
 from metskin.graphql.probes import probe_routes
 from metskin.graphql.schema import build_schema
+from metskin.graphql.ws_refusals import WebSocketRefusals, refusal_words, refuse
 from metskin.logging import hide_media_tokens
 from metskin.web import web_routes
 from metskin.web.catalog import catalog_routes
@@ -70,6 +71,8 @@ _IN_QUERY_STRING: ContextVar[bool] = ContextVar("in_query_string", default=False
 
 
 class MetSkinGraphQL(GraphQL[Context, None]):
+    websocket_adapter_class = WebSocketRefusals  # closes say why, in the connection's language
+
     def __init__(self, container: Container) -> None:
         super().__init__(
             build_schema(container.settings),
@@ -185,8 +188,12 @@ class MetSkinGraphQL(GraphQL[Context, None]):
         authorization = params.get("authorization") or params.get("Authorization")
         if authorization:
             await authenticate(context, str(authorization))
-            if context.viewer is None:
-                raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
+            if context.viewer is None:  # closed with 4403, saying why (ws_refusals.py)
+                words = refusal_words(str(authorization), context.auth_error)
+                refuse(context.request, words)
+                code = context.auth_error.code if context.auth_error else "UNAUTHENTICATED"
+                message = context.translator.gettext(words)
+                raise ConnectionRejectionError({"code": code, "message": message})
         return None
 
 
