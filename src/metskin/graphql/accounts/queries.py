@@ -37,7 +37,7 @@ class AccountQueries:
             info,
             first,
             after,
-            by_created(),
+            by_created("users"),
             lambda page: accounts.list_users(page.after, page.limit, role),
             User.from_domain,
         )

@@ -25,7 +25,7 @@ from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, guarde
 from metskin.graphql.sharing.types import AccessLogEntry, Patient, Share, UrgentReferral
 
 ACCESS_CURSOR: CursorCodec[DomainAccessEntry, tuple[datetime, int]] = by_time(
-    lambda entry: (entry.at, entry.id), int
+    "accessLog", lambda entry: (entry.at, entry.id), int
 )
 """Newest read first, ties broken by the log's id."""
 
@@ -38,7 +38,7 @@ def _patient_key(text: str) -> tuple[str, str]:
 
 
 PATIENT_CURSOR: CursorCodec[PatientEntry, tuple[str, str]] = CursorCodec(
-    lambda entry: "|".join(reversed(patient_order(entry.user))), _patient_key
+    "patients", lambda entry: "|".join(reversed(patient_order(entry.user))), _patient_key
 )
 """By the name shown, whatever its case, ties broken by id (`patient_order`)."""
 
@@ -116,7 +116,7 @@ class SharedAnalysisQueries:
             info,
             first,
             after,
-            by_created(),
+            by_created("sharedAnalyses"),
             lambda page: sharing.shared_analyses(viewer_id, patient, page.after, page.first),
             lambda analysis: Analysis.from_domain(analysis, info.context.translator),
         )
