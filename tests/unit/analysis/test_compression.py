@@ -8,8 +8,8 @@ import numpy as np
 from metskin.domain.analysis.compression import (
     COMPRESSED_BLOCKINESS,
     MIN_CROP_SCALE,
-    blockiness,
     SourceCoding,
+    blockiness,
     compression_issues,
 )
 
