@@ -154,6 +154,7 @@ def bootstrap(
         ),
         login_attempts=container.login_backoff,
         check_prescribed=lambda terms: container.recommendations.check_prescribed(terms),
+        rebuild_routine=lambda user, why: container.recommendations.refresh(user, why),
     )
     add_email_addresses(container)
     container.translations = BabelTranslations()
@@ -269,6 +270,7 @@ def wire_privacy(container: Container) -> None:
         PrivacySettings(key, timedelta(hours=settings.export_retention_hours)),
         container.analyses.unmade_thumbnail,
         container.login_backoff,
+        rebuild_routine=container.recommendations.refresh,
     )
     container.photo_consent = PhotoConsentService(container.new_uow, container.clock)
     container.export_links = ExportLinks(

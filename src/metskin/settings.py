@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET = "dev-insecure-change-me-please-0123456789abcdef"
 MIN_SECRET_LENGTH = 32
 PUBLIC_URL = re.compile(r"https?://[^/\s?#]+(/[^\s?#]*)?")
+# An origin as a browser sends it: scheme, host and a port other than the scheme's default.
+ORIGIN = re.compile(
+    r"(?P<scheme>https?)://(?P<host>[a-z0-9.-]+|\[[0-9a-f:.]+\])(:(?P<port>\d{1,5}))?"
+)
+DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
 class InsecureSettings(ValueError):
@@ -53,6 +59,9 @@ class Settings(BaseSettings):
     max_query_tokens: int = 2000
     max_aliases: int = 30
     max_page_size: int = 100
+    # Cursors made before cursors named their list (docs/api.md, "Lists and pages"): still read
+    # while true, by any list of their shape; false refuses them (VALIDATION_FAILED on `after`).
+    accept_unnamed_cursors: bool = True
     max_query_cost: int = Field(default=12_000, ge=1)  # fields resolved, list sizes multiplied
     max_json_body_kb: int = Field(default=1024, ge=1)  # any request but a multipart upload
     # Rate limits: "OPERATION.SCOPE" -> "COUNT/SECONDS" overrides the defaults in
@@ -67,6 +76,10 @@ class Settings(BaseSettings):
     json_logs: bool = False
     worker_metrics_port: int = 0  # >0: `metskin worker` serves /metrics on this port
     hsts_seconds: int = Field(default=0, ge=0)  # >0: Strict-Transport-Security (behind HTTPS)
+    # Browser apps on other origins that may call /graphql (CORS): a JSON list or commas,
+    # e.g. https://app.example.com,http://localhost:5173; "*" any origin (answered as `*`,
+    # never with credentials). Empty: the API's own origin only (no CORS header at all).
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     mail_from: str = "MetSkin <no-reply@metskin.local>"
     sendgrid_api_key: SecretStr = SecretStr("")
@@ -121,6 +134,16 @@ class Settings(BaseSettings):
                 "METSKIN_PUBLIC_URL must be an absolute http(s) URL, e.g. https://x.org"
             )
         return value.rstrip("/")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> list[str]:
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        if not isinstance(value, list):
+            raise ValueError("METSKIN_CORS_ORIGINS must be a list of origins")
+        return [origin for item in value if (origin := cors_origin(str(item)))]
 
     @property
     def effective_public_url(self) -> str:
@@ -214,6 +237,24 @@ class Settings(BaseSettings):
     @property
     def uses_redis(self) -> bool:
         return bool(self.redis_url)
+
+
+def cors_origin(text: str) -> str:
+    """An origin as browsers send it (`https://app.example.com`: lower case, no default port,
+    no slash), "*", or "" for a blank entry; anything else is refused, saying why."""
+    text = text.strip().rstrip("/").lower()
+    if text in ("", "*"):
+        return text
+    found = ORIGIN.fullmatch(text)
+    if found is None or not 0 < int(found["port"] or 1) < 65536:
+        raise ValueError(
+            f"METSKIN_CORS_ORIGINS: {text[:100]!r} is not an origin: write a scheme, a host and "
+            "a port if not the default, e.g. https://app.example.com or http://localhost:5173"
+        )
+    port = found["port"]
+    if port is None or port == DEFAULT_PORTS[found["scheme"]]:
+        return f"{found['scheme']}://{found['host']}"
+    return f"{found['scheme']}://{found['host']}:{port}"
 
 
 @lru_cache

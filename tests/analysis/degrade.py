@@ -90,6 +90,16 @@ def side_shade(low: float, quality: int = 90) -> Variant:
     return apply
 
 
+def line_across(points: np.ndarray, down: float, below: float) -> float:
+    """The row of a line across the face: `down` of the way from the top of the face mesh to the
+    eyes' centre, then `below` eye distances lower (negative: higher). With `down` 0, 0.5 or 1
+    the products are exact and the one addition that rounds rounds as written out: the same
+    float as `top + below * iod`, `(top + eyes) / 2` (`below` 0) or `eyes + below * iod`."""
+    top = float(points[:, 1].min())
+    eyes = float(lm.eyes_centre(points)[1])
+    return top * (1.0 - down) + eyes * down + below * lm.eye_distance(points)
+
+
 def brim_shade(low: float, edge: str = "brows", quality: int = 90) -> Variant:
     """The shade of a cap's brim: the light cut to `low` (linear) above a line across the face
     (`edge`: "forehead", halfway from the top of the face mesh to the eyes; "brows", a quarter
@@ -98,9 +108,9 @@ def brim_shade(low: float, edge: str = "brows", quality: int = 90) -> Variant:
 
     def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
         iod = lm.eye_distance(points)
-        eyes = float(lm.eyes_centre(points)[1])
-        top = float(points[:, 1].min())
-        line = {"forehead": (top + eyes) / 2, "brows": eyes - 0.25 * iod, "eyes": eyes}[edge]
+        line = line_across(
+            points, *{"forehead": (0.5, 0.0), "brows": (1.0, -0.25), "eyes": (1.0, 0.0)}[edge]
+        )
         y = np.arange(rgb.shape[0], dtype=np.float32)
         ramp = np.clip((y - line) / (0.15 * iod) + 0.5, 0.0, 1.0)  # 0 above the line, 1 below
         gain = (low + (1.0 - low) * ramp)[:, np.newaxis, np.newaxis]
@@ -128,9 +138,9 @@ def scarf(colour: tuple[int, int, int], edge: str = "mid", quality: int = 90) ->
 
     def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
         iod = lm.eye_distance(points)
-        eyes = float(lm.eyes_centre(points)[1])
-        top = float(points[:, 1].min())
-        line = {"hairline": top + 0.1 * iod, "mid": (top + eyes) / 2, "brows": eyes - 0.45 * iod}
+        line = line_across(
+            points, *{"hairline": (0.0, 0.1), "mid": (0.5, 0.0), "brows": (1.0, -0.45)}[edge]
+        )
         height, width = rgb.shape[:2]
         hull = cv2.convexHull(np.round(points[:, :2]).astype(np.int32))
         oval = np.zeros((height, width), np.uint8)
@@ -138,7 +148,7 @@ def scarf(colour: tuple[int, int, int], edge: str = "mid", quality: int = 90) ->
         around = cv2.dilate(oval, np.ones((round(1.2 * iod),) * 2, np.uint8))
         inner = cv2.erode(oval, np.ones((max(1, round(0.24 * iod)),) * 2, np.uint8))
         covered = around.astype(bool) & ~inner.astype(bool)
-        covered[: max(0, int(line[edge]))] |= around[: max(0, int(line[edge]))].astype(bool)
+        covered[: max(0, int(line))] |= around[: max(0, int(line))].astype(bool)
         weave = np.random.default_rng(seed).normal(0.0, 6.0, (height, width, 1))
         fabric = np.clip(np.array(colour, np.float32) + weave, 0, 255).astype(np.uint8)
         out = rgb.copy()

@@ -8,7 +8,8 @@ import pytest
 
 from metskin.adapters.vision.images import load_image
 from metskin.domain.analysis.engine import analyse_image
-from metskin.domain.analysis.top_shade import TOP_SHADE, lower_share
+from metskin.domain.analysis.tone import SIDE_LIGHT, lean_share
+from metskin.domain.analysis.top_shade import TOP_SHADE
 from tests.analysis.degrade import brim_shade
 from tests.analysis.synthetic import jpeg_round_trip
 from tests.fakes.infra import FakeLandmarker
@@ -51,8 +52,10 @@ def test_a_brim_warns_and_the_tone_reads_the_skin_below(
     assert float(np.median(changes)) <= most, changes
 
 
-def test_the_lean_grows_with_the_shade() -> None:
-    assert [lower_share(s) for s in (None, -0.3, 0.0, TOP_SHADE[0])] == [0.0] * 4
-    middle = lower_share(sum(TOP_SHADE) / 2)
+@pytest.mark.parametrize("bounds", [TOP_SHADE, SIDE_LIGHT])
+def test_the_lean_grows_with_the_shade(bounds: tuple[float, float]) -> None:
+    """A brim's shade and the side light lean along the same ramp (`tone.lean_share`)."""
+    assert [lean_share(s, bounds) for s in (None, -0.3, 0.0, bounds[0])] == [0.0] * 4
+    middle = lean_share(sum(bounds) / 2, bounds)
     assert 0.4 < middle < 0.6
-    assert lower_share(TOP_SHADE[1]) == lower_share(2.0) == 1.0
+    assert lean_share(bounds[1], bounds) == lean_share(2.0, bounds) == 1.0

@@ -12,6 +12,7 @@ import pytest
 
 from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.adapters.vision.video import VideoFrames
+from metskin.domain.analysis import aggregate, engine, validity
 from metskin.domain.analysis.engine import analyse_frames
 from metskin.graphql.analysis.types import result_from_dict
 from tests.media_samples import face_video_bytes
@@ -66,3 +67,51 @@ def test_a_face_in_one_frame_of_a_clip_is_refused_with_the_counts(
 def test_a_face_in_half_the_frames_or_more_says_nothing_of_it(landmarker, tmp_path) -> None:
     result = analyse_frames(clip(tmp_path, range(30, 90)), landmarker)  # 8 of 12
     assert result.ok and not {"FEW_FACE_FRAMES", "TOO_FEW_FACE_FRAMES"} & set(codes(result))
+
+
+def test_a_result_from_a_quarter_of_the_frames_has_half_the_confidence(
+    landmarker, tmp_path: Path
+) -> None:
+    """The confidence of a result from few frames times the share seen over the half (before:
+    that of the same frames as a clip of their own)."""
+    frames = list(clip(tmp_path, range(30, 46)))  # the face in sampled frames 4, 5, 6 of 12
+    alone = analyse_frames(frames[4:7], landmarker)  # the same three frames: no note
+    few = analyse_frames(frames, landmarker)
+    assert "FEW_FACE_FRAMES" not in codes(alone) and codes(few)["FEW_FACE_FRAMES"] is False
+    assert alone.confidence > 0.3
+    assert few.confidence == pytest.approx(alone.confidence * 0.25 / 0.5)
+    assert few.tone == alone.tone  # the measures are those frames' own
+
+
+def test_a_low_confidence_from_few_frames_is_refused(
+    landmarker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lowered under the least a result is shown with, the clip is refused as too few."""
+    frames = list(clip(tmp_path, range(30, 46)))
+    alone = analyse_frames(frames[4:7], landmarker)
+    monkeypatch.setattr(aggregate, "MIN_CONFIDENCE", alone.confidence * 0.5 + 0.01)
+    refused = analyse_frames(frames, landmarker)
+    assert not refused.ok and codes(refused) == {"TOO_FEW_FACE_FRAMES": True}
+    assert refused.quality[0].message.startswith("Your face was clearly seen in only 3 of the 12")
+
+
+def test_frames_that_fail_at_full_size_are_not_counted_as_seen(
+    landmarker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A face in 8 of 12 frames passed the gate (on a small copy); 3 of the 5 measured at full
+    size fail there. Before: 8 of 12 counted, nothing said; now 5 of 12, and said."""
+    measure = engine.analyse_checked
+    calls = []
+
+    def three_fail(checked, *args):
+        calls.append(1)
+        if len(calls) <= 3:
+            return validity.blocked(checked.issues, [validity.issue("FILTER_SUSPECTED", 0.1)])
+        return measure(checked, *args)
+
+    monkeypatch.setattr(engine, "analyse_checked", three_fail)
+    result = analyse_frames(clip(tmp_path, range(30, 90)), landmarker)  # 8 of 12 sampled
+    assert result.ok and result.frames_analysed == 2, codes(result)
+    [few] = [issue for issue in result.quality if issue.code == "FEW_FACE_FRAMES"]
+    assert few.message.startswith("Your face was clearly seen in only 5 of the 12 frames")
+    assert few.value == pytest.approx(5 / 12)

@@ -1,4 +1,4 @@
-"""A headscarf over the forehead and framing the face (`face_image.covering_mask`;
+"""A headscarf over the forehead and framing the face (`covering.covering_mask`;
 docs/benchmarks.md, "A headscarf"). On real faces (the London Set; skipped without it)."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from metskin.adapters.vision.images import load_image
+from metskin.domain.analysis import covering, face_image
 from metskin.domain.analysis.engine import analyse_image
 from tests.analysis.degrade import SCARVES, scarf
 from tests.analysis.synthetic import jpeg_round_trip
@@ -48,3 +49,45 @@ def test_a_headscarf_is_left_out_and_the_face_is_measured(
         changes.append(abs(covered.tone.ita_deg - taken.tone.ita_deg))
     assert named >= warned * len(sample), named
     assert float(np.median(changes)) <= most, changes
+
+
+def test_the_early_none_changes_no_result(london_cases, monkeypatch) -> None:
+    """`covering.most_fabric` bounds the fabric the whole test could find on the forehead, and
+    below COVERED_SHARE of it the common case (no headscarf) returns None without that test.
+    Every 10th neutral face as taken and in a scarf of each colour: the same mask (or None)
+    with the bound and without it, and on every photo as taken the bound answers (the whole
+    test never runs)."""
+    seen: list[tuple] = []
+    original, bound = covering.covering_mask, covering.most_fabric
+
+    def record(planes, masks, points, eye_distance):  # type: ignore[no-untyped-def]
+        seen.append((planes, dict(masks), points, eye_distance))  # the caller then edits masks
+        return original(planes, masks, points, eye_distance)
+
+    monkeypatch.setattr(face_image, "covering_mask", record)
+    for path, _, points in london_cases[:102:10]:
+        rgb = load_image(path)
+        copies = [scarf(colour, "mid")(rgb, points, 0) for colour in SCARVES.values()]
+        for image in [jpeg_round_trip(rgb, 90), *copies]:
+            analyse_image(image, FakeLandmarker([points]))
+    assert len(seen) == 11 * (1 + len(SCARVES))
+    answers: list[tuple[int | None, int]] = []
+
+    def asked(planes, forehead, reference, sigma):  # type: ignore[no-untyped-def]
+        answers.append((bound(planes, forehead, reference, sigma), np.count_nonzero(forehead)))
+        return answers[-1][0]
+
+    monkeypatch.setattr(covering, "most_fabric", asked)
+    quick = []
+    for index, arguments in enumerate(seen):
+        answers.clear()
+        quick.append(covering.covering_mask(*arguments))
+        if index % (1 + len(SCARVES)) == 0:  # as taken ([]: a fringe over the whole forehead)
+            assert all(
+                most is not None and most < covering.COVERED_SHARE * area for most, area in answers
+            ), index
+    monkeypatch.setattr(covering, "most_fabric", lambda *_: None)  # no bound: the whole test
+    whole = [covering.covering_mask(*arguments) for arguments in seen]
+    for one, two in zip(quick, whole, strict=True):
+        assert (one is None and two is None) or np.array_equal(one, two)
+    assert sum(mask is not None for mask in whole) >= 20  # found on 21 of the 55 copies

@@ -159,7 +159,7 @@ def test_coverings_are_found_on_the_darkest_skin(london_cases, every_london_resu
     On the 15 Monk 8-9 photos, with their landmarks as taken, white and black masks were refused
     on 11 and 13 and a grey beard moved ITA by a median 12.9 deg (M9 38 deg with the landmarks
     found again). The distances now shrink with the forehead's chroma
-    (`face_image.chroma_scale`)."""
+    (`covering.chroma_scale`)."""
     darkest = [
         case
         for case, (_, _, result) in zip(london_cases, every_london_result, strict=True)

@@ -320,6 +320,12 @@ OBJECT_FIELDS = [
         ROUTINES % "alternatives { options { product { id } } }",
         OWNER_ONLY,
     ),
+    rule("RoutineStep.noLongerSold", ROUTINES % "am { noLongerSold { id } }", OWNER_ONLY),
+    rule(
+        "Alternative.noLongerSold",
+        ROUTINES % "alternatives { options { noLongerSold { id } } }",
+        OWNER_ONLY,
+    ),
     rule("ArticleLink.url", ROUTINES % "tips { articles { url } }", OWNER_ONLY),
     rule(
         "AccessLogEntry.dermatologist",

@@ -130,7 +130,16 @@ def _patient_data(world: World) -> None:
         ).id
         c.recommendations.rate(owner, world.product_id, 4, None)
     p = world.id("P")
-    world.p["routine"] = c.recommendations.recommend(p, Role.PATIENT, world.p["analysis"]).id
+    routine = c.recommendations.recommend(p, Role.PATIENT, world.p["analysis"])
+    world.p["routine"] = routine.id
+    # A step's product and an alternative taken off sale since: shown by name (`noLongerSold`)
+    step = next(
+        s["product_id"] for s in routine.routine["am"] if s["product_id"] != world.product_id
+    )
+    options = [o["product_id"] for a in routine.routine["alternatives"].values() for o in a]
+    other = next(i for i in options if i not in (world.product_id, step))
+    for gone in (step, other):
+        c.recommendations.remove_product(gone)
     export = c.privacy.request_export(p)
     c.privacy.build_export(export.id)
     world.p["export"] = export.id

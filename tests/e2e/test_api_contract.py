@@ -195,10 +195,26 @@ async def test_a_variable_of_the_wrong_type_names_the_input_it_fills(
     profile = "mutation($i: ProfileInput!) { updateProfile(input: $i) { id } }"
     wrong = await fields(profile, i={"allergies": ["oats", 7], "birthYear": "1990"})
     assert sorted(wrong) == [("BAD_USER_INPUT", "allergies.1"), ("BAD_USER_INPUT", "birthYear")]
-    # One variable in two places: which input is at fault cannot be told.
+
+    # Before, a variable in two places, or only inside a named fragment, had no `field`.
     twice = """query($f: Int!) {
       a: products(first: $f) { edges { cursor } } b: articles(first: $f) { edges { cursor } } }"""
-    assert await fields(twice, f="x") == [("BAD_USER_INPUT", None)]
+    assert await fields(twice, f="x") == [("BAD_USER_INPUT", "first")]  # the same input twice
+    apart = """query($n: Int!) {
+      products(first: $n) { edges { cursor } } dashboardEvents(afterId: $n) { id } }"""
+    assert await fields(apart, n="x") == [("BAD_USER_INPUT", "n")]  # two inputs: the variable
+    fragment = """query($lat: Float!) { ...Near }
+      fragment Near on Query {
+        dermatologists(filter: {near: {lat: $lat, lon: 1}}) { edges { cursor } } }"""
+    assert await fields(fragment, lat="north") == [("BAD_USER_INPUT", "filter.near.lat")]
+    nested = """query($lat: Float!) { ...A }
+      fragment A on Query { health ...B }
+      fragment B on Query {
+        dermatologists(filter: {near: {lat: $lat, lon: 1}}) { edges { cursor } } }"""
+    assert await fields(nested, lat="north") == [("BAD_USER_INPUT", "filter.near.lat")]
+    inside = """mutation($i: ProfileInput!) { ...U }
+      fragment U on Mutation { updateProfile(input: $i) { id } }"""
+    assert await fields(inside, i={"allergies": ["oats", 7]}) == [("BAD_USER_INPUT", "allergies.1")]
 
 
 async def test_a_dermatologist_looked_up_by_an_unknown_id_is_not_found_as_a_product_is(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
@@ -14,7 +15,7 @@ from metskin.bootstrap import Container
 from metskin.cli.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_all
 from metskin.graphql.pagination import NOT_A_CURSOR
 from metskin.graphql.schema import build_schema
-from tests.e2e.conftest import GraphQLClient
+from tests.e2e.conftest import GraphQLClient, http_app
 
 REFUSED = {"FORBIDDEN", "UNAUTHENTICATED"}  # a list this viewer may not read at all
 
@@ -73,3 +74,77 @@ async def test_every_list_refuses_a_cursor_it_never_gave_and_a_page_size_out_of_
                 if got != [expected] or (after is not None and said != NOT_A_CURSOR):
                     wrong.append(f"{role} {name}(first={first}, after={after!r:.20}): {got}")
     assert not wrong, "\n".join(wrong)
+
+
+ME_ANALYSES = (
+    "query($f: Int!, $a: String) { me { analyses(first: $f, after: $a) { edges { cursor } } } }"
+)
+
+
+def edges_of(name: str, data: dict[str, Any]) -> list[dict[str, str]]:
+    return data["me"]["analyses"]["edges"] if name == "me.analyses" else data[name]["edges"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_cursor_of_one_list_is_refused_by_every_other_list(
+    container: Container, client: GraphQLClient
+) -> None:
+    """Before, a cursor of `users` given to `myReferrals`, `myRoutines`, `sharedAnalyses` or
+    `me { analyses }` (all by creation time) was read as a place in them, and `products` and
+    `articles` (by id, by slug) read each other's cursors as an id or a slug: a client that
+    mixed two lists' cursors up got a page from somewhere, not an error."""
+    list(seed_all(container))
+    schema = build_schema(container.settings)._schema
+    lists = [*connections(schema), ("me.analyses", ME_ANALYSES)]
+    wrong: list[str] = []
+    given = 0
+    for role, token in (await viewers(client)).items():
+        client.token = token
+        cursors = {}
+        for name, query in lists:
+            body = await client.call(query, f=1, a=None)
+            if not body.get("errors") and (edges := edges_of(name, body["data"])):
+                cursors[name] = edges[0]["cursor"]
+                again = await client.call(query, f=1, a=edges[0]["cursor"])
+                assert "errors" not in again, (role, name, again)  # its own list reads it
+        for source, cursor in cursors.items():
+            for name, query in lists:
+                if name == source:
+                    continue
+                body = await client.call(query, f=1, a=cursor)
+                got = [
+                    (e["extensions"]["code"], e["extensions"].get("field"))
+                    for e in body.get("errors") or []
+                ]
+                if got and got[0][0] in REFUSED:
+                    continue
+                given += 1
+                if got != [("VALIDATION_FAILED", "after")]:
+                    wrong.append(f"{role}: a cursor of {source} given to {name}: {got}")
+    assert given >= 30
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_cursor_made_before_lists_were_named_reads_until_the_setting_turns_it_off(
+    container: Container, client: GraphQLClient
+) -> None:
+    """The cursors clients held when cursors got their list's name (the base64 alone) still
+    continue where they were, until `METSKIN_ACCEPT_UNNAMED_CURSORS=false`."""
+    list(seed_all(container))
+    query = "query($a: String) { products(first: 2, after: $a) { edges { cursor node { id } } } }"
+    first = (await client.data(query))["products"]["edges"]
+    named = first[0]["cursor"]
+    name, dot, unnamed = named.partition(".")
+    assert (name, dot) == ("products", ".") and unnamed == b64(first[0]["node"]["id"])
+    by_named = await client.data(query, a=named)
+    assert await client.data(query, a=unnamed) == by_named
+    assert by_named["products"]["edges"][0] == first[1]
+    settings = container.settings.model_copy(update={"accept_unnamed_cursors": False})
+    async with http_app(settings) as http:
+        strict = GraphQLClient(http)
+        assert await strict.data(query, a=named) == by_named
+        body = await strict.call(query, a=unnamed)
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": "VALIDATION_FAILED", "field": "after"}
+    assert error["message"] == NOT_A_CURSOR

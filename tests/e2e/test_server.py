@@ -117,6 +117,14 @@ def test_websocket_rejects_a_bad_token_and_accepts_a_good_one(server: str) -> No
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=5)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+    # The close says why on the wire too, in the connection's language (before: "Forbidden").
+    french = {"accept-language": "fr"}
+    with connect(ws_url, subprotocols=["graphql-transport-ws"], additional_headers=french) as ws:
+        ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": "Bearer x"}}))
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=5)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+        assert closed.value.rcvd.reason.startswith("Le jeton d'accès n'est pas valide")
     login = graphql(
         server,
         "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",

@@ -118,7 +118,8 @@ async def test_a_delete_while_a_start_reads_the_upload_deletes_the_analysis_it_s
     # Before: the delete went first and the start's insert broke the foreign key (CONFLICT).
     assert "errors" not in started, started
     analysis_id = started["data"]["startAnalysis"]["id"]
-    assert deleted["data"]["deleteMedia"]["mediaId"] == media_id  # and the analysis with it
+    # and the analysis with it, listed (before: [], the analyses its first step had read)
+    assert deleted["data"]["deleteMedia"] == {"mediaId": media_id, "analysisIds": [analysis_id]}
     container.start_embedded_worker()
     container.broker.join("default")  # the queued run finds its analysis gone
     assert rows_of(container, media_id) == {"media": 0, "analyses": 0}

@@ -16,6 +16,7 @@ from metskin.domain.privacy.model import (
     ConsentPurpose,
     ConsentRecord,
     DataExport,
+    ErasedRows,
     Erasure,
     PersonalData,
     Photo,
@@ -136,10 +137,10 @@ class FakePersonalData(InMemoryRepository):
                 return photo
         return None
 
-    def erase_photo(self, media_id: str) -> tuple[int, tuple[StoredFile, ...]]:
-        photo = self.photos.pop(media_id, None)
+    def erase_photo(self, media_id: str) -> ErasedRows:
+        photo = self.photos.pop(media_id, None)  # as it is now: an analysis added since counts
         if photo is None:
-            return 0, ()
+            return ErasedRows(0, (), ())
         owner = photo.owner_id
         gone = {media_id, *photo.analysis_ids}
         self.files[owner] = [f for f in self.files.get(owner, []) if f not in photo.files]
@@ -150,9 +151,8 @@ class FakePersonalData(InMemoryRepository):
             self.sections[owner][name] = kept
         shares = self.shares.get(owner, [])
         self.shares[owner] = [s for s in shares if s not in photo.shares]
-        return rows + len(shares) - len(self.shares[owner]), photo.files + self.made.pop(
-            media_id, ()
-        )
+        rows += len(shares) - len(self.shares[owner])
+        return ErasedRows(rows, photo.files + self.made.pop(media_id, ()), photo.analysis_ids)
 
     def gather(self, user_id: str) -> PersonalData:
         sections = copy.deepcopy(self.sections.get(user_id, {}))

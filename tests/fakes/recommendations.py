@@ -18,7 +18,7 @@ from metskin.domain.errors import Conflict
 from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.recommendations.catalog import Catalog, Product, normalise
 from metskin.domain.recommendations.feedback import Feedback
-from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
+from metskin.domain.recommendations.model import FormerProduct, ProductFilter, SavedRoutine
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.ports import (
     CatalogRepository,
@@ -71,6 +71,14 @@ class FakeCatalogRepository(InMemoryRepository):
 
     def known(self, product_id: str) -> bool:
         return product_id in self.products
+
+    def no_longer_sold(self, ids: Sequence[str]) -> list[FormerProduct]:
+        gone = [self.products[i] for i in dict.fromkeys(ids) if i in self.products]
+        return [
+            FormerProduct(s.product.id, s.product.brand, s.product.name)
+            for s in gone
+            if not s.active
+        ]
 
     def save_ingredient(self, raw: dict[str, Any]) -> None:
         self.ingredients[normalise(str(raw["inci_name"]))] = copy.deepcopy(raw)

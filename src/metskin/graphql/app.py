@@ -42,6 +42,7 @@ from metskin.graphql.context import (
     request_scope,
     run_sync,
 )
+from metskin.graphql.cors import Cors
 from metskin.graphql.graphiql import asset_route, ide_page
 from metskin.graphql.guard import client_ip
 from metskin.graphql.headers import SecurityHeaders
@@ -60,6 +61,7 @@ from metskin.graphql.persisted import PersistedQueries
 from metskin.graphql.privacy.download import export_route
 from metskin.graphql.probes import probe_routes
 from metskin.graphql.schema import build_schema
+from metskin.graphql.ws_refusals import WebSocketRefusals, refusal_words, refuse
 from metskin.logging import hide_media_tokens
 from metskin.web import web_routes
 from metskin.web.catalog import catalog_routes
@@ -69,6 +71,8 @@ _IN_QUERY_STRING: ContextVar[bool] = ContextVar("in_query_string", default=False
 
 
 class MetSkinGraphQL(GraphQL[Context, None]):
+    websocket_adapter_class = WebSocketRefusals  # closes say why, in the connection's language
+
     def __init__(self, container: Container) -> None:
         super().__init__(
             build_schema(container.settings),
@@ -184,8 +188,12 @@ class MetSkinGraphQL(GraphQL[Context, None]):
         authorization = params.get("authorization") or params.get("Authorization")
         if authorization:
             await authenticate(context, str(authorization))
-            if context.viewer is None:
-                raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
+            if context.viewer is None:  # closed with 4403, saying why (ws_refusals.py)
+                words = refusal_words(str(authorization), context.auth_error)
+                refuse(context.request, words)
+                code = context.auth_error.code if context.auth_error else "UNAUTHENTICATED"
+                message = context.translator.gettext(words)
+                raise ConnectionRejectionError({"code": code, "message": message})
         return None
 
 
@@ -278,6 +286,7 @@ def create_app(container: Container, *, freeze_heap: bool = False) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            Middleware(Cors, origins=tuple(settings.cors_origins)),  # outermost: 413s too
             Middleware(
                 SecurityHeaders,
                 hsts_seconds=settings.hsts_seconds,

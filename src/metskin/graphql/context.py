@@ -29,8 +29,9 @@ from metskin.domain.directory.model import Dermatologist
 from metskin.domain.errors import DomainError, Unauthenticated, Unavailable
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.recommendations.catalog import Product
+from metskin.domain.recommendations.model import FormerProduct
 from metskin.domain.referrals.model import ReferralRecord
-from metskin.graphql.i18n import LazyTranslator, request_locale
+from metskin.graphql.i18n import LazyTranslator, payload_language, request_locale
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -173,6 +174,10 @@ class Context:
         return batch_loader(self.container.recommendations.products_by_id)
 
     @cached_property
+    def former_product_loader(self) -> DataLoader[str, FormerProduct | None]:
+        return batch_loader(self.container.recommendations.no_longer_sold)
+
+    @cached_property
     def dermatologist_loader(self) -> DataLoader[str, Dermatologist | None]:
         return batch_loader(self.container.directory.get_many)
 
@@ -192,6 +197,8 @@ class Context:
 
     def _request_translator(self) -> Translator:
         headers = getattr(self.request, "headers", None)
+        if asked := payload_language(self.connection_params):  # a websocket's connection_init
+            headers = {"accept-language": asked}
         return self.container.translations.translator(request_locale(headers, self._profile_locale))
 
     def _profile_locale(self) -> str | None:

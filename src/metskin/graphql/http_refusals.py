@@ -107,6 +107,11 @@ def unreadable(reason: str, status: int, tr: Translator) -> JSONResponse:
     return coded_error(reason_text(reason, tr), "BAD_REQUEST", status)
 
 
+def is_http_reason(reason: str) -> bool:
+    """Whether `reason` is one of Strawberry's or Starlette's that `reason_text` words."""
+    return reason in REASONS or any(pattern.fullmatch(reason) for pattern, _words in PATTERNS)
+
+
 def reason_text(reason: str, tr: Translator) -> str:
     if reason in REASONS:
         return tr.gettext(REASONS[reason])

@@ -116,6 +116,17 @@ def request_locale(
     return negotiate(asked, DEFAULT_LOCALE)
 
 
+def payload_language(payload: object) -> str | None:
+    """The language a `connection_init` payload names (`language`, or `Accept-Language` in
+    any case), if any."""
+    if not isinstance(payload, Mapping):
+        return None
+    for key, value in payload.items():
+        if str(key).lower() in ("language", "accept-language") and isinstance(value, str):
+            return value[:100]
+    return None
+
+
 class LazyTranslator:
     """A translator that finds its language on its first use (a text, a format or its
     `locale`): a resolver that holds one and translates nothing reads no profile."""

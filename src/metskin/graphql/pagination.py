@@ -1,9 +1,13 @@
 """Relay-style connections with opaque cursors and a hard cap on `first`: one helper for all.
 
-A cursor is the url-safe base64 of a row's sort key as text: `<time>|<id>` for a keyset on
-(time, id), `<distance>|<id>` for the directory, the id alone for lists by id. `paginate`
-checks `first`, decodes `after` into the key to continue from, asks the use case for one row
-more than the page (that row only tells whether a next page exists) and builds the
+A cursor names its list, then the url-safe base64 of a row's sort key as text:
+`<list>.<base64>`, the list being the connection field's name (`users`, `myReferrals`) and the
+key `<time>|<id>` for a keyset on (time, id), `<distance>|<id>` for the directory, the id alone
+for lists by id. A cursor of another list is refused even when its key would parse (two lists
+by creation time). Cursors made before lists were named (the base64 alone, which never holds a
+`.`) are still read, by any list of their shape, while `Settings.accept_unnamed_cursors` is on.
+`paginate` checks `first`, decodes `after` into the key to continue from, asks the use case for
+one row more than the page (that row only tells whether a next page exists) and builds the
 connection. A cursor is made when it is read (most queries select only the nodes), from the
 row the edge keeps: `Edge.cursor`, `PageInfo.startCursor` and `endCursor` read the same text as
 when they were made eagerly.
@@ -120,18 +124,32 @@ def decode_cursor(cursor: str | None) -> str | None:
     return text
 
 
+# Between a cursor's list and its key: never in the base64 of a cursor without a list.
+NAMED = "."
+
+
 @dataclass(frozen=True)
 class CursorCodec(Generic[ItemIn, KeyOut]):
     """A row's sort key as cursor text, and cursor text back as the key to continue after."""
 
+    name: str  # the list's: every cursor it makes says it (`users.<base64>`)
     text: Callable[[ItemIn], str]
     parse: Callable[[str], KeyOut]
 
     def encode(self, item: ItemIn) -> str:
-        return encode_cursor(self.text(item))
+        return f"{self.name}{NAMED}{encode_cursor(self.text(item))}"
 
-    def decode(self, cursor: str | None) -> KeyOut | None:
-        text = decode_cursor(cursor)
+    def decode(self, cursor: str | None, unnamed: bool = True) -> KeyOut | None:
+        """The key after `cursor`: one this list made, or (`unnamed`) one made before cursors
+        named their list; anything else is VALIDATION_FAILED on `after`."""
+        if cursor is None:
+            return None
+        name, named, key = cursor.partition(NAMED)
+        if named and name != self.name:
+            raise bad_cursor()
+        if not named and not unnamed:
+            raise bad_cursor()
+        text = decode_cursor(key if named else cursor)
         if text is None:
             return None
         try:
@@ -145,6 +163,7 @@ def _key_text(value: object) -> str:
 
 
 def keyset_codec(
+    name: str,
     key: Callable[[Item], tuple[object, object]],
     parse_sort: Callable[[str], Sort],
     parse_ident: Callable[[str], Ident],
@@ -159,7 +178,7 @@ def keyset_codec(
         sort, _, ident = text.partition("|")
         return parse_sort(sort), parse_ident(ident)
 
-    return CursorCodec(text, parse)
+    return CursorCodec(name, text, parse)
 
 
 def cursor_time(text: str) -> datetime:
@@ -175,10 +194,12 @@ def cursor_time(text: str) -> datetime:
 
 
 def by_time(
-    key: Callable[[Item], tuple[datetime, object]], parse_ident: Callable[[str], Ident]
+    name: str,
+    key: Callable[[Item], tuple[datetime, object]],
+    parse_ident: Callable[[str], Ident],
 ) -> CursorCodec[Item, tuple[datetime, Ident]]:
     """Keyset pages on (time, id), the time read by `cursor_time`."""
-    return keyset_codec(key, cursor_time, parse_ident)
+    return keyset_codec(name, key, cursor_time, parse_ident)
 
 
 class Identified(Protocol):
@@ -197,14 +218,14 @@ IdentifiedT = TypeVar("IdentifiedT", bound=Identified)
 CreatedT = TypeVar("CreatedT", bound=Created)
 
 
-def by_id() -> CursorCodec[IdentifiedT, str]:
+def by_id(name: str) -> CursorCodec[IdentifiedT, str]:
     """Lists ordered by id."""
-    return CursorCodec(lambda item: item.id, str)
+    return CursorCodec(name, lambda item: item.id, str)
 
 
-def by_created() -> CursorCodec[CreatedT, CreatedKey]:
+def by_created(name: str) -> CursorCodec[CreatedT, CreatedKey]:
     """Lists ordered by creation time (newest or oldest first), ties broken by id."""
-    return by_time(lambda item: (item.created_at, item.id), str)
+    return by_time(name, lambda item: (item.created_at, item.id), str)
 
 
 def _name_key(text: str) -> tuple[str, str]:
@@ -214,9 +235,11 @@ def _name_key(text: str) -> tuple[str, str]:
     return name, ident
 
 
-def by_name(key: Callable[[Item], tuple[str, str]]) -> CursorCodec[Item, tuple[str, str]]:
+def by_name(
+    name: str, key: Callable[[Item], tuple[str, str]]
+) -> CursorCodec[Item, tuple[str, str]]:
     """Lists by a stored name key (`User.sort_name`), ties broken by id: `<id>|<key>`."""
-    return CursorCodec(lambda item: "|".join(reversed(key(item))), _name_key)
+    return CursorCodec(name, lambda item: "|".join(reversed(key(item))), _name_key)
 
 
 def check_page_size(first: int, cap: int) -> int:
@@ -279,8 +302,9 @@ def page_request(
     info: Info, first: int, after: str | None, codec: CursorCodec[Any, Key]
 ) -> PageRequest[Key]:
     """The page asked for (raises on a bad `first` or `after`)."""
-    check_page_size(first, info.context.container.settings.max_page_size)
-    return PageRequest(codec.decode(after), first)
+    settings = info.context.container.settings
+    check_page_size(first, settings.max_page_size)
+    return PageRequest(codec.decode(after, settings.accept_unnamed_cursors), first)
 
 
 def prefetch_page(

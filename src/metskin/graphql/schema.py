@@ -137,7 +137,9 @@ class MetSkinSchema(strawberry.Schema):
         name = execution_context.operation_name if execution_context else None
         operation = get_operation_ast(document, name) if document else None
         add_error_codes(
-            errors, operation_arguments(self._schema, operation), variable_field(operation)
+            errors,
+            operation_arguments(self._schema, operation),
+            variable_field(operation, document),
         )
         context = execution_context.context if execution_context else None
         if context is not None and isinstance(context, Context):

@@ -4,16 +4,23 @@ graphql-core refuses a variable that is not a value of its type before execution
 variable (`Variable '$input' has invalid value at .weekly[0].start: ...`). A client
 that shows errors next to its form fields needs the input instead, as domain errors give it:
 the argument (and input fields) the variable is passed to, then the path inside the value
-(`weekly.0.start`), in the shape every `field` has (docs/api.md).
+(`weekly.0.start`), in the shape every `field` has (docs/api.md). A variable passed inside a
+named fragment is followed there; one passed in several places names their input when all are
+the same (`first` of two lists); else, when which input is at fault cannot be told (two
+different inputs, or none: a directive's argument), `field` is the variable's name and the path
+inside its value (`n`, `i.allergies.1`), which the client that chose the name can place.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from graphql import (
+    DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
     ListValueNode,
@@ -29,11 +36,19 @@ from graphql import (
 _INVALID = re.compile(r"^Variable '\$(\w+)' has invalid value(?: at )?((?:\.\w+|\[\d+\])*):")
 
 
+Fragments = Mapping[str, FragmentDefinitionNode]
+
+
 def variable_field(
-    operation: OperationDefinitionNode | None,
+    operation: OperationDefinitionNode | None, document: DocumentNode | None = None
 ) -> Callable[[GraphQLError], str | None]:
-    """For a variable's coercion error: the input path it fills, or None (not such an error,
-    or a variable used in more than one place, or only inside a named fragment)."""
+    """For a variable's coercion error: the input path it fills (through the named fragments
+    of `document`), else the variable's own path; None when not such an error."""
+    fragments: Fragments = {
+        node.name.value: node
+        for node in (document.definitions if document else ())
+        if isinstance(node, FragmentDefinitionNode)
+    }
 
     def field(error: GraphQLError) -> str | None:
         match = _INVALID.match(error.message)
@@ -42,26 +57,37 @@ def variable_field(
         if not any(isinstance(node, VariableDefinitionNode) for node in error.nodes or ()):
             return None
         name, inner = match.groups()
-        places = [path for used, path in _uses(operation.selection_set) if used == name]
-        if len(places) != 1:
-            return None
-        path = [*places[0], *(part for part in re.split(r"[.\[\]]+", inner) if part)]
-        if path[0] == "input" and len(path) > 1:  # as domain errors name it: `weekly.0.end`
-            path = path[1:]
-        return ".".join(path)
+        within = [part for part in re.split(r"[.\[\]]+", inner) if part]
+        uses = _uses(operation.selection_set, fragments, set())
+        places = {tuple(_as_named(path)) for used, path in uses if used == name}
+        if len(places) != 1:  # which input cannot be told: the variable, as the client named it
+            return ".".join([name, *within])
+        return ".".join(_as_named([*next(iter(places)), *within]))
 
     return field
 
 
-def _uses(selections: SelectionSetNode | None) -> Iterator[tuple[str, list[str]]]:
-    """(variable name, the argument path it is passed at) of every variable in a selection."""
+def _as_named(path: list[str]) -> list[str]:
+    """As domain errors name an input: without the `input` argument (`weekly.0.end`)."""
+    return path[1:] if path[0] == "input" and len(path) > 1 else path
+
+
+def _uses(
+    selections: SelectionSetNode | None, fragments: Fragments, seen: set[str]
+) -> Iterator[tuple[str, list[str]]]:
+    """(variable name, the argument path it is passed at) of every variable in a selection,
+    the named fragments it spreads included (each once)."""
     for node in selections.selections if selections else ():
         if isinstance(node, FieldNode):
             for argument in node.arguments or ():
                 yield from _in_value(argument.value, [argument.name.value])
-            yield from _uses(node.selection_set)
+            yield from _uses(node.selection_set, fragments, seen)
         elif isinstance(node, InlineFragmentNode):
-            yield from _uses(node.selection_set)
+            yield from _uses(node.selection_set, fragments, seen)
+        elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
+            seen.add(node.name.value)
+            fragment = fragments.get(node.name.value)
+            yield from _uses(fragment.selection_set if fragment else None, fragments, seen)
 
 
 def _in_value(value: ValueNode, path: list[str]) -> Iterator[tuple[str, list[str]]]:

@@ -12,6 +12,7 @@ from metskin.workers.actors import ActorSpec
 def recommendation_actors(recommendations: RecommendationService) -> list[ActorSpec]:
     def refresh_routine(user_id: str, why: str = "") -> None:
         # Idempotent: the same state finds the routine saved for it and changes nothing.
+        # Retried (StillMeasuring) while the routine's analysis is being measured.
         recommendations.refresh_current(user_id, why)
 
     def refresh_routines_with(product_id: str) -> None:

@@ -17,7 +17,7 @@ from metskin.domain.accounts.model import Role
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.errors import Conflict, Unauthenticated, ValidationFailed
 from metskin.domain.messages import Job
-from metskin.domain.recommendations.jobs import REFRESH_ROUTINE
+from metskin.domain.recommendations.jobs import REFRESH_ROUTINE, WHY_PROFILE
 from tests.fakes.accounts import FakeAccountsUnitOfWork
 from tests.fakes.infra import FakeAccessTokens, FakeClock, FakeHasher
 
@@ -259,6 +259,27 @@ def test_a_change_to_what_the_routine_is_built_from_queues_its_rebuild(
     assert rebuilds() == 1
     accounts.update_profile(user.id, {"allergies": ["oats"]})
     assert rebuilds() == 2
+
+
+def test_a_care_change_rebuilds_the_routine_before_it_answers(
+    accounts: AccountService, uow: FakeAccountsUnitOfWork
+) -> None:
+    """Before, only the job did: a client's read right after saved the routine first, and the
+    change was told without its why. A rebuild that fails leaves the profile saved (the job
+    does it again)."""
+    user = accounts.register("maya@example.com", PASSWORD)
+    asked: list[tuple[str, str]] = []
+    accounts.rebuild_routine = lambda user_id, why: asked.append((user_id, why))
+    accounts.update_profile(user.id, {"display_name": "Maya"})
+    accounts.update_profile(user.id, {"sex": "female", "pregnant": True})
+    assert asked == [(user.id, WHY_PROFILE)]
+
+    def broken(user_id: str, why: str) -> None:
+        raise RuntimeError("the catalog could not be read")
+
+    accounts.rebuild_routine = broken
+    accounts.update_profile(user.id, {"allergies": ["oats"]})
+    assert accounts.get_user(user.id).profile.allergies == ["oats"]
 
 
 @pytest.mark.parametrize(

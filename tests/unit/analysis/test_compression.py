@@ -8,6 +8,7 @@ import numpy as np
 from metskin.domain.analysis.compression import (
     COMPRESSED_BLOCKINESS,
     MIN_CROP_SCALE,
+    SourceCoding,
     blockiness,
     compression_issues,
 )
@@ -55,6 +56,9 @@ def test_a_photo_shrunk_by_more_than_half_is_not_named() -> None:
     assert [i.code for i in compression_issues(rgb, box, 1.0, skin)] == ["COMPRESSED"]
     assert compression_issues(rgb, box, MIN_CROP_SCALE * 0.9, skin) == []
     assert not compression_issues(rgb, box, 1.0, skin)[0].blocking
+    coarse = SourceCoding("hevc", 30)  # a HEIC from a phone, coded coarsely, eyes far apart
+    assert [i.code for i in compression_issues(rgb, box, 1.0, skin, coarse)] == ["COMPRESSED"]
+    assert compression_issues(rgb, box, MIN_CROP_SCALE * 0.9, skin, coarse) == []
 
 
 def test_a_named_photo_s_pores_and_lines_ranges_reach_lower() -> None:

@@ -1,4 +1,4 @@
-"""The covering's-colour test (`face_image.off_colour_at`) against skin of much and of little
+"""The covering's-colour test (`covering.off_colour_at`) against skin of much and of little
 chroma: what a face mask or grey hair does, and what redness, pigmentation or a change of hue
 alone does not."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from metskin.domain.analysis.face_image import chroma_scale, off_colour_at
+from metskin.domain.analysis.covering import chroma_scale, off_colour_at
 
 LIGHT = (13.0, 17.0)  # a forehead of chroma 21: the full distances
 DARK = (7.0, 8.0)  # chroma 10.6, as the Monk 8-9 London faces: half the distances

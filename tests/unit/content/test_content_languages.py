@@ -14,6 +14,7 @@ from metskin.domain.content.loader import parse_videos
 from metskin.domain.content.model import ArticleFilter, ContentKind
 from metskin.domain.content.render import render_article, render_index
 from metskin.domain.content.service import ContentService
+from metskin.domain.content.stemming import stem
 from metskin.domain.i18n.source import ENGLISH
 
 NOW = datetime(2030, 1, 7, 9, tzinfo=UTC)
@@ -157,3 +158,51 @@ def test_a_video_translation_goes_stale_when_its_english_changes(
     retitled = checked_video("spf-howto", "SPF, how", ["spf"], 90, "How much.", "https://v.ex/a")
     content.save("admin-1", retitled, create=False)
     assert content.all_videos()[0].stale_locales == ("fr",)
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "written"),
+    [
+        ("en", "spots", "spot"),
+        ("en", "spotted", "spot"),
+        ("fr", "taches", "tache"),
+        ("fr", "rougeurs", "rougeur"),
+        ("de", "Flecken", "Fleck"),
+        ("de", "Pickeln", "Pickel"),
+        ("de", "Rötungen", "Rötung"),
+        ("de", "trockener", "trocken"),
+    ],
+)
+def test_search_finds_a_word_typed_in_the_plural_or_inflected(
+    content: ContentService, language: str, typed: str, written: str
+) -> None:
+    """Before, search only folded: "spots" missed the two articles that say "spot" alone, and
+    "Pickeln" found 4 of the 11 German articles on Pickel."""
+    as_written = content.articles(ArticleFilter(search=written), None, 100, language)
+    assert as_written
+    assert content.articles(ArticleFilter(search=typed), None, 100, language) == as_written
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "stemmed"),
+    [
+        ("en", "wrinkles", "wrinkle"),
+        ("en", "dried", "dry"),
+        ("en", "drying", "dry"),
+        ("en", "patches", "patch"),
+        ("en", "irritated", "irritat"),
+        ("en", "uses", "use"),  # not "us"
+        ("en", "glass", "glass"),
+        ("en", "acne", "acne"),
+        ("fr", "huileuses", "huileu"),
+        ("fr", "huileux", "huileu"),
+        ("fr", "peaux", "peau"),
+        ("fr", "irritees", "irrite"),
+        ("de", "faltenfreie", "faltenfrei"),
+        ("de", "rotungen", "rotung"),
+        ("de", "haut", "haut"),
+        ("de", "gesichts", "gesicht"),
+    ],
+)
+def test_the_stem_drops_only_an_inflection_ending(language: str, word: str, stemmed: str) -> None:
+    assert stem(word, language) == stemmed

@@ -13,6 +13,7 @@ from metskin.domain.errors import ValidationFailed
 from metskin.graphql.appointments.queries import APPOINTMENT_CURSOR
 from metskin.graphql.pagination import (
     NOT_A_CURSOR,
+    CursorCodec,
     PageRequest,
     by_created,
     by_id,
@@ -22,6 +23,7 @@ from metskin.graphql.pagination import (
 from metskin.graphql.sharing.queries import ACCESS_CURSOR
 
 AT = datetime(2025, 6, 1, 12, 30, tzinfo=UTC)
+USERS: CursorCodec[Any, tuple[datetime, str]] = by_created("users")
 
 
 class Row(NamedTuple):
@@ -33,17 +35,44 @@ def b64(text: str) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode()
 
 
-def test_cursors_keep_their_wire_format() -> None:
-    assert by_created().encode(Row("u1", AT)) == b64("2025-06-01T12:30:00+00:00|u1")
-    assert by_id().encode(Row("p-7", AT)) == b64("p-7")
-    distance = keyset_codec(lambda pair: pair, float, str)
-    assert distance.encode((1.25, "d1")) == b64("1.25|d1")
+def test_cursors_name_their_list_then_keep_their_wire_format() -> None:
+    assert by_created("users").encode(Row("u1", AT)) == "users." + b64(
+        "2025-06-01T12:30:00+00:00|u1"
+    )
+    assert by_id("products").encode(Row("p-7", AT)) == "products." + b64("p-7")
+    distance = keyset_codec("dermatologists", lambda pair: pair, float, str)
+    assert distance.encode((1.25, "d1")) == "dermatologists." + b64("1.25|d1")
+
+
+def test_a_cursor_of_another_list_of_the_same_kind_is_refused() -> None:
+    """Before, a cursor of `myReferrals` given to `users` (both by creation time) was read as
+    a place in it, and any cursor was read by `products` (by id) as an id."""
+    referral = by_created("myReferrals").encode(Row("u1", AT))
+    article = CursorCodec("articles", lambda row: row.id, str).encode(Row("acne-101", AT))
+    for codec, cursor in [(by_created("users"), referral), (by_id("products"), article)]:
+        with pytest.raises(ValidationFailed) as caught:
+            codec.decode(cursor)
+        assert (caught.value.field, caught.value.message) == ("after", NOT_A_CURSOR)
+    assert by_created("myReferrals").decode(referral) == (AT, "u1")
+
+
+def test_a_cursor_made_before_lists_were_named_is_read_until_it_is_turned_off() -> None:
+    """The cursors clients held when lists got their names: still read (by any list of their
+    shape, as before) while `accept_unnamed_cursors` is on; refused once it is off."""
+    unnamed = b64("2025-06-01T12:30:00+00:00|u1")
+    assert by_created("users").decode(unnamed) == (AT, "u1")
+    assert by_created("users").decode(unnamed, unnamed=True) == (AT, "u1")
+    with pytest.raises(ValidationFailed) as caught:
+        by_created("users").decode(unnamed, unnamed=False)
+    assert (caught.value.field, caught.value.message) == ("after", NOT_A_CURSOR)
+    named = by_created("users").encode(Row("u1", AT))
+    assert by_created("users").decode(named, unnamed=False) == (AT, "u1")
 
 
 def test_cursors_decode_to_the_key_to_continue_after() -> None:
-    codec = by_created()
+    codec = by_created("users")
     assert codec.decode(codec.encode(Row("u1", AT))) == (AT, "u1")
-    access = keyset_codec(lambda pair: pair, datetime.fromisoformat, int)
+    access = keyset_codec("dermatologists", lambda pair: pair, datetime.fromisoformat, int)
     assert access.decode(b64(f"{AT.isoformat()}|42")) == (AT, 42)
     assert codec.decode(None) is None
 
@@ -51,7 +80,7 @@ def test_cursors_decode_to_the_key_to_continue_after() -> None:
 @pytest.mark.parametrize("cursor", ["%%%not-base64", b64("no time|u1"), b64("")])
 def test_bad_cursors_are_validation_errors_on_after(cursor: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        by_created().decode(cursor)
+        by_created("users").decode(cursor)
     assert caught.value.field == "after"
 
 
@@ -65,19 +94,27 @@ def test_bad_cursors_are_validation_errors_on_after(cursor: str) -> None:
         b64("p-7").rstrip("=") + "==",
         "A" * 5000,
         b64("x" * 2000),
+        "products.",
+        "products.!!!!",
+        "products." + b64("p-7") + "!",
+        "products." + "A" * 5000,
+        "products.products." + b64("p-7"),
+        ".",
     ],
 )
 def test_a_cursor_no_list_gave_is_refused_even_by_a_list_ordered_by_any_text(cursor: str) -> None:
     """Lists by id read any text as an id: before, a mangled cursor silently restarted (or
     moved) the page, so a client looping on `endCursor` could loop for ever."""
     with pytest.raises(ValidationFailed) as caught:
-        by_id().decode(cursor)
+        by_id("products").decode(cursor)
     assert (caught.value.field, caught.value.message) == ("after", NOT_A_CURSOR)
-    assert by_id().decode(b64("p-7")) == "p-7"
+    assert by_id("products").decode(b64("p-7")) == "p-7"
 
 
 @pytest.mark.parametrize(
-    "codec", [by_created(), APPOINTMENT_CURSOR, ACCESS_CURSOR], ids=["created", "start", "access"]
+    "codec",
+    [by_created("users"), APPOINTMENT_CURSOR, ACCESS_CURSOR],
+    ids=["created", "start", "access"],
 )
 @pytest.mark.parametrize("text", ["2025-06-01T12:30:00|7", "2025-06-01|7"])
 def test_a_cursor_time_without_an_offset_is_a_validation_error(codec: Any, text: str) -> None:
@@ -87,12 +124,12 @@ def test_a_cursor_time_without_an_offset_is_a_validation_error(codec: Any, text:
 
 
 def test_a_cursor_time_with_another_offset_continues_after_the_same_moment_in_utc() -> None:
-    key = by_created().decode(b64("2025-06-01T17:30:00+05:00|u1"))
+    key = by_created("users").decode(b64("2025-06-01T17:30:00+05:00|u1"))
     assert key == (AT, "u1") and key[0].tzinfo is UTC
 
 
 def info(cap: int = 100) -> Any:
-    settings = SimpleNamespace(max_page_size=cap)
+    settings = SimpleNamespace(max_page_size=cap, accept_unnamed_cursors=True)
     return SimpleNamespace(context=SimpleNamespace(container=SimpleNamespace(settings=settings)))
 
 
@@ -104,7 +141,7 @@ async def test_paginate_asks_for_one_row_more_and_builds_the_page() -> None:
         asked.append(page)
         return rows[: page.limit]
 
-    first = await paginate(info(), 2, None, by_created(), fetch, lambda row: row.id)
+    first = await paginate(info(), 2, None, by_created("users"), fetch, lambda row: row.id)
     assert [edge.node for edge in first.edges] == ["u0", "u1"]
     assert first.page_info.has_next_page and not first.page_info.has_previous_page
     assert asked[-1].after is None and asked[-1].limit == 3
@@ -113,13 +150,15 @@ async def test_paginate_asks_for_one_row_more_and_builds_the_page() -> None:
         info(),
         2,
         first.page_info.end_cursor,
-        by_created(),
+        by_created("users"),
         lambda page: rows[2 : 2 + page.limit],
         lambda row: row.id,
     )
     assert second.page_info.has_previous_page and second.page_info.has_next_page
 
-    last = await paginate(info(), 10, None, by_created(), lambda page: rows, lambda row: row.id)
+    last = await paginate(
+        info(), 10, None, by_created("users"), lambda page: rows, lambda row: row.id
+    )
     assert len(last.edges) == 5 and not last.page_info.has_next_page
     assert last.page_info.end_cursor == last.edges[-1].cursor
 
@@ -127,5 +166,5 @@ async def test_paginate_asks_for_one_row_more_and_builds_the_page() -> None:
 @pytest.mark.parametrize("first", [0, 101])
 async def test_paginate_caps_first(first: int) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        await paginate(info(100), first, None, by_id(), lambda page: [], lambda row: row)
+        await paginate(info(100), first, None, by_id("products"), lambda page: [], lambda row: row)
     assert caught.value.field == "first"

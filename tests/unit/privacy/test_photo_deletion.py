@@ -4,6 +4,7 @@ or an unknown id is not found (and changes nothing), and a second call changes n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from metskin.domain.analysis.errors import AnalysisNotFound, MediaNotFound
 from metskin.domain.errors import DomainError
 from metskin.domain.privacy.model import StoredFile
+from metskin.domain.recommendations.jobs import WHY_PHOTO_DELETED
 from tests.unit.privacy.test_privacy_service import World
 
 M1, M2, VIDEO, BARE, OTHERS = "m1-photo", "m2-photo", "m3-video", "m4-bare", "m9-other"
@@ -146,3 +148,37 @@ def test_the_account_erasure_deletes_an_overlay_stored_meanwhile_too(world: Worl
     assert late.name not in world.storage.objects
     assert erasure.files_deleted == len(listed) + 1
     assert not listed & set(world.storage.objects)
+
+
+def test_a_deleted_photo_s_owner_gets_the_routine_they_follow_now_rebuilt(world: World) -> None:
+    """Before, deleting the newest photo left the routine of the one before as it was saved,
+    maybe with a product the person's pregnancy had taken out since. An upload never analysed
+    has no routine; a rebuild that fails leaves the deletion done."""
+    asked: list[tuple[str, str]] = []
+    world.service.rebuild_routine = lambda user_id, why: asked.append((user_id, why))
+    world.service.delete_analysis("p1", "a2")
+    world.service.delete_media("p1", BARE)
+    assert asked == [("p1", WHY_PHOTO_DELETED)]
+
+    def broken(user_id: str, why: str) -> None:
+        raise RuntimeError("the catalog could not be read")
+
+    world.service.rebuild_routine = broken
+    assert world.service.delete_analysis("p1", "a1").media_id == M1
+
+
+def test_an_analysis_started_between_the_two_steps_is_listed_with_those_deleted(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `startAnalysis` that commits after the deletion read the upload and before its rows
+    step: the analysis goes with the upload, and the answer lists it (before: only the
+    analyses the first step read)."""
+    erase = world.data.erase_photo
+
+    def started_meanwhile(media_id: str) -> Any:
+        world.data.photos[BARE] = replace(world.data.photos[BARE], analysis_ids=("a-late",))
+        return erase(media_id)
+
+    monkeypatch.setattr(world.data, "erase_photo", started_meanwhile)
+    erasure = world.service.delete_media("p1", BARE)
+    assert erasure.analysis_ids == ("a-late",)

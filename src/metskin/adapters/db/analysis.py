@@ -11,7 +11,6 @@ from sqlalchemy import JSON, BigInteger, Index, Row, bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import Field, SQLModel, col, select
 
-from metskin.adapters.db.engine import lock_for_writing
 from metskin.adapters.db.repository import KeysetStatements, SqlRepository, held_row, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.analysis.records import (
@@ -168,13 +167,6 @@ class SqlMediaRepository(SqlRepository[MediaRow, Media]):
     row_type = MediaRow
     to_domain = staticmethod(media_to_domain)
 
-    def get(self, key: Any, *, for_update: bool = False) -> Media | None:
-        """Locked (`for_update`): a start and a deletion of the upload run one after the other
-        (on SQLite too: `lock_for_writing`)."""
-        if for_update:
-            lock_for_writing(self._session.connection())
-        return super().get(key, for_update=for_update)
-
     def new_row(self, media: Media) -> MediaRow:
         return MediaRow(kind=media.kind.value, **values_of(media, MEDIA_FIELDS))
 
@@ -199,7 +191,6 @@ class SqlAnalysisRepository(SqlRepository[AnalysisRow, Analysis]):
         session (`save` writes it back with one UPDATE)."""
         if not for_update:
             return super().get(key)
-        lock_for_writing(self._session.connection())
         row = self._session.connection().execute(_LOCKED, {"key": key}).first()
         return analysis_to_domain(row) if row else None
 

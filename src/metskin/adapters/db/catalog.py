@@ -22,7 +22,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.recommendations.catalog import Product, normalise
-from metskin.domain.recommendations.model import ProductFilter
+from metskin.domain.recommendations.model import FormerProduct, ProductFilter
 
 CATALOG_VERSION_KEY = "catalog_version"
 BULK_CHUNK = 500
@@ -236,6 +236,17 @@ class SqlCatalogRepository:
             core_select(_PRODUCTS.c.id).where(_PRODUCTS.c.id == product_id)
         )
         return found.first() is not None
+
+    def no_longer_sold(self, ids: Sequence[str]) -> list[FormerProduct]:
+        if not ids:
+            return []
+        products = _PRODUCTS.c
+        found = self._session.connection().execute(
+            core_select(products.id, products.brand, products.name).where(
+                products.id.in_(list(ids)), ~products.active
+            )
+        )
+        return [FormerProduct(row.id, row.brand, row.name) for row in found]
 
     def save_ingredient(self, raw: dict[str, Any]) -> None:
         name = str(raw["inci_name"])

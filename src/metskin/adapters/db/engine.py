@@ -77,7 +77,17 @@ def _sqlite_engine(url: str, database: str | None, echo: bool) -> Engine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+    event.listen(engine, "before_execute", _locked_read)
     return engine
+
+
+def _locked_read(connection: Connection, statement: Any, *_args: Any) -> None:
+    """Every locked read on SQLite (a SELECT ... FOR UPDATE, ORM or Core, of any component's
+    unit of work) takes the write lock first: `lock_for_writing`. Before, only the analysis
+    component's did (each repository called it), and two bookings' locked reads of one
+    appointment read what the other was about to overwrite."""
+    if getattr(statement, "_for_update_arg", None) is not None:  # `Select.with_for_update`
+        lock_for_writing(connection)
 
 
 LOCK_CONFLICT_CODES = (1205, 1213)  # lock wait timeout, deadlock: MariaDB rolled back
@@ -96,7 +106,8 @@ def lock_for_writing(connection: Connection) -> None:
     `FOR UPDATE`, so there the unit of work takes the database's write lock first (`BEGIN
     IMMEDIATE`, kept to its commit or rollback). Two units of work that lock the same rows then
     run one after the other, as they do on MariaDB; before, each read what the other had not
-    committed yet. A transaction that has written holds the lock already; MariaDB: nothing."""
+    committed yet. A transaction that has written holds the lock already; MariaDB: nothing.
+    Called for every locked read on SQLite by the engine (`_locked_read`)."""
     if connection.dialect.name != "sqlite":
         return
     driver = connection.connection.driver_connection

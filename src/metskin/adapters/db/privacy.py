@@ -276,7 +276,8 @@ class SqlPersonalData:
         # Their uploads first, and every row made from them, as deleting one photo does (while
         # their shares and bookings still say whose dashboards mention them).
         uploads = select(MediaRow.id).where(col(MediaRow.owner_id) == user_id)
-        rows, files = self._photos.erase_uploads(user_id, list(self._session.exec(uploads)))
+        erased = self._photos.erase_uploads(user_id, list(self._session.exec(uploads)))
+        rows = erased.rows
         appointments = select(AppointmentRow.id).where(_party(user_id, AppointmentRow))
         in_order: list[tuple[type[SQLModel], Any]] = [
             (
@@ -309,7 +310,7 @@ class SqlPersonalData:
             (UserRow, col(UserRow.id) == user_id),
         ]
         rows += sum(self._execute(delete(table).where(where)) for table, where in in_order)
-        return rows, tuple(files)
+        return rows, erased.files
 
     def _execute(self, statement: Any) -> int:
         """Run a bulk statement in the session's transaction; the number of rows it touched."""

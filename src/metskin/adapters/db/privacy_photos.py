@@ -22,14 +22,13 @@ from sqlmodel import Session, col, select
 
 from metskin.adapters.db.analysis import AnalysisResultRow, AnalysisRow, MediaRow
 from metskin.adapters.db.appointments import AppointmentRow, DashboardEventRow
-from metskin.adapters.db.engine import lock_for_writing
 from metskin.adapters.db.inbox import NotificationRow
 from metskin.adapters.db.labels import LabelRow
 from metskin.adapters.db.recommendations import RoutineRow
 from metskin.adapters.db.referrals import ReferralRow
 from metskin.adapters.db.sharing import ShareRow
 from metskin.adapters.db.skinmodel import SkinModelScoreRow
-from metskin.domain.privacy.model import Photo, StoredFile
+from metskin.domain.privacy.model import ErasedRows, Photo, StoredFile
 
 
 def media_files(media: MediaRow) -> list[StoredFile]:
@@ -80,23 +79,20 @@ class SqlPhotos:
             media.id, media.owner_id, tuple(ids), tuple(files), tuple(self._session.exec(shares))
         )
 
-    def erase_photo(self, media_id: str) -> tuple[int, tuple[StoredFile, ...]]:
+    def erase_photo(self, media_id: str) -> ErasedRows:
         media = self._session.get(MediaRow, media_id)
         if media is None:
-            return 0, ()
-        rows, files = self.erase_uploads(media.owner_id, [media_id])
-        return rows, tuple(files)
+            return ErasedRows(0, (), ())
+        return self.erase_uploads(media.owner_id, [media_id])
 
-    def erase_uploads(
-        self, owner_id: str, media_ids: Sequence[str]
-    ) -> tuple[int, list[StoredFile]]:
+    def erase_uploads(self, owner_id: str, media_ids: Sequence[str]) -> ErasedRows:
         """Delete the owner's uploads `media_ids` and every row made from them: the number of
-        rows deleted, and the files those rows named. The analyses and results are read under
-        a lock (the latest committed rows, whatever the transaction read before): a run that
-        stored its overlay meanwhile has committed it, or waits and then finds its analysis
-        gone. The uploads are locked first: a `startAnalysis` of one of them waits, then finds it
-        gone (MEDIA_NOT_FOUND), or has committed its analysis, which is read here and deleted."""
-        lock_for_writing(self._session.connection())
+        rows deleted, the files those rows named and the analyses deleted. The analyses and
+        results are read under a lock (the latest committed rows, whatever the transaction read
+        before): a run that stored its overlay meanwhile has committed it, or waits and then
+        finds its analysis gone. The uploads are locked first: a `startAnalysis` of one of them
+        waits, then finds it gone (MEDIA_NOT_FOUND), or has committed its analysis, which is
+        read here, deleted and listed."""
         uploads = select(MediaRow).where(col(MediaRow.id).in_(list(media_ids))).with_for_update()
         files = [f for media in self._session.exec(uploads) for f in media_files(media)]
         analyses = self._ids(
@@ -137,7 +133,7 @@ class SqlPhotos:
             (MediaRow, col(MediaRow.id).in_(list(media_ids))),
         ]
         rows += sum(self._execute(delete(table).where(where)) for table, where in in_order)
-        return rows, files
+        return ErasedRows(rows, tuple(files), tuple(analyses))
 
     def _ids(self, column: Any, where: Any, *, lock: bool = False) -> list[str]:
         query = select(column).where(where)

@@ -7,6 +7,7 @@ from functools import partial
 
 import numpy as np
 
+from metskin.adapters.vision.coding_note import read_coding
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.adapters.vision.images import decode_image, encode_jpeg
 from metskin.adapters.vision.ingest import photo_thumbnail, temporary_file, thumbnail_of_rgb
@@ -94,7 +95,7 @@ class VisionEngine:
         progress(Stage.DECODING, 0.0)
         rgb = decode_image(data)
         progress(Stage.FACE_MESH, 0.0)
-        checked = check_frame(rgb, self._landmarker.detect(rgb))
+        checked = check_frame(rgb, self._landmarker.detect(rgb), read_coding(data))
         if isinstance(checked, list):
             return rgb, AnalysisResult(quality=tuple(checked), confidence=0.0)
         progress(Stage.MEASURING, 0.0)

@@ -18,6 +18,7 @@ import numpy as np
 import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from metskin.adapters.vision.coding_note import note, upload_coding
 from metskin.adapters.vision.colour_profiles import embedded_profile, is_srgb
 from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.images import encode_jpeg as encode_rgb_jpeg
@@ -115,12 +116,19 @@ def prepare_photo(data: bytes, media_type: MediaType, limits: MediaLimits) -> Pr
         return _prepare_stripped(stripped)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
-        rgb, profile = _decode_photo(data, media_type, limits)
+        rgb, profile, image_format = _decode_photo(data, media_type, limits)
+    # An AVIF's quantiser goes with it (`coding_note`): its stored JPEG no longer shows it.
+    coding = upload_coding(data, image_format)
     # Its thumbnail too is made from the stored photo's first decode (the analysis's 1/4-scale
     # one: 3-4 ms, where resizing this full-size decode cost 15-20 ms on 12 MP).
     return PreparedMedia(
         media_type=JPEG,
-        data=encode_jpeg(rgb, PHOTO_QUALITY, None if is_srgb(profile) else profile),
+        data=encode_jpeg(
+            rgb,
+            PHOTO_QUALITY,
+            None if is_srgb(profile) else profile,
+            None if coding is None else note(coding),
+        ),
         thumbnail_jpeg=None,
         width=rgb.width,
         height=rgb.height,
@@ -169,8 +177,8 @@ def thumbnail_of_rgb(rgb: np.ndarray) -> bytes:
 
 def _decode_photo(
     data: bytes, media_type: MediaType, limits: MediaLimits
-) -> tuple[Image.Image, bytes | None]:
-    """The upright RGB picture and its colour profile (None: none)."""
+) -> tuple[Image.Image, bytes | None, str | None]:
+    """The upright RGB picture, its colour profile (None: none) and the format Pillow read."""
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only
         width, height = image.size
@@ -181,7 +189,7 @@ def _decode_photo(
         image.load()  # full decode: a truncated or damaged file fails here
         ImageOps.exif_transpose(image, in_place=True)  # no copy of an upright photo
         rgb = image if image.mode == "RGB" else image.convert("RGB")
-        return rgb, embedded_profile(image.info)
+        return rgb, embedded_profile(image.info), image.format
     except (MediaTooLarge, UnsupportedMedia):
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
@@ -202,10 +210,14 @@ def too_many_pixels(limits: MediaLimits, pixels: int | None) -> MediaTooLarge:
     )
 
 
-def encode_jpeg(image: Image.Image, quality: int, icc_profile: bytes | None = None) -> bytes:
-    """No EXIF, XMP or GPS; the colour profile when one is given."""
+def encode_jpeg(
+    image: Image.Image, quality: int, icc_profile: bytes | None = None, comment: bytes | None = None
+) -> bytes:
+    """No EXIF, XMP or GPS; the colour profile and a comment (`coding_note`) when given."""
     buffer = io.BytesIO()
-    options = {} if icc_profile is None else {"icc_profile": icc_profile}
+    options: dict[str, bytes] = {} if icc_profile is None else {"icc_profile": icc_profile}
+    if comment is not None:
+        options["comment"] = comment
     image.save(buffer, format="JPEG", quality=quality, **options)
     return buffer.getvalue()
 

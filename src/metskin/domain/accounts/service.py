@@ -4,6 +4,7 @@ a password, and reset a forgotten one by an emailed link."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
@@ -51,6 +52,8 @@ from metskin.domain.money.model import local_currency, seed_table
 from metskin.domain.ports import Clock, CreatedKey
 from metskin.domain.recommendations.jobs import CARE_FIELDS, REFRESH_ROUTINE, WHY_PROFILE
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Session:
@@ -89,6 +92,9 @@ class AccountService:
     # Refuses prescribed actives no product is sold on prescription for ("tretinion"): the
     # catalog's check (`RecommendationService.check_prescribed`); none checks nothing.
     check_prescribed: Callable[[Sequence[str]], None] | None = None
+    # Builds the routine the person follows again, saying why (`jobs.WHY_PROFILE`):
+    # `RecommendationService.refresh_current`, run before `update_profile` answers.
+    rebuild_routine: Callable[[str, str], object] | None = None
     _dummy_hash: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -240,16 +246,25 @@ class AccountService:
             return uow.users.list_by_name(after, limit, role, found)
 
     def update_profile(self, user_id: str, changes: dict[str, Any]) -> User:
+        """A change to what the routine is built from (`CARE_FIELDS`) rebuilds the routine the
+        person follows before this answers (`rebuild_routine`: a pregnancy's contraindicated
+        products leave it) and tells them why; the job queued with it does it again should
+        this one fail (finding it done, it changes nothing). In the request: a client's read
+        right after would otherwise save the new routine first, told without its why."""
         with self.uow_factory() as uow:
             user = found_user(uow.users.get(user_id))
             updated = apply_profile_changes(user.profile, changes, self.clock())
             before, user.profile = user.profile, self._checked(updated, changes, user.profile)
             uow.users.save(user)
-            if any(getattr(before, name) != getattr(user.profile, name) for name in CARE_FIELDS):
-                # what the routine is built from: the one they follow is rebuilt at once
-                # (a pregnancy's contraindicated products leave it), and they are told
+            care = any(getattr(before, name) != getattr(user.profile, name) for name in CARE_FIELDS)
+            if care:
                 uow.defer(Job(REFRESH_ROUTINE, {"user_id": user_id, "why": WHY_PROFILE}))
             uow.commit()
+        if care and self.rebuild_routine is not None:
+            try:
+                self.rebuild_routine(user_id, WHY_PROFILE)
+            except Exception:  # the profile is saved; the job rebuilds it
+                log.warning("routine not rebuilt in the request", exc_info=True)
         return user
 
     def stop_emails(self, email: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 
@@ -10,6 +11,7 @@ from metskin.domain.analysis.guidance import face_frames
 from metskin.domain.analysis.model import AnalysisResult, Concern, QualityIssue, SkinType, Tone
 from metskin.domain.analysis.spots import merge_frames
 from metskin.domain.analysis.tone import tone_from_lab
+from metskin.domain.analysis.validity import MIN_CONFIDENCE
 
 ITA_SPREAD_FOR_HALF_CONFIDENCE = 8.0  # degrees of ITA standard deviation across frames
 # A clip's result stands for the clip when its face was clearly seen (it passed the gate) in
@@ -99,6 +101,19 @@ def face_frames_issue(found: int, sampled: int, measured: int) -> QualityIssue |
     if found >= FACE_FRAMES_SHARE * sampled:
         return None
     return face_frames(found, sampled, blocking=measured < MIN_FACE_FRAMES)
+
+
+def few_frames(
+    issue: QualityIssue, result: AnalysisResult, found: int, sampled: int
+) -> tuple[QualityIssue, AnalysisResult]:
+    """A clip's result from the frames its face was seen in (`found` of `sampled`, under
+    FACE_FRAMES_SHARE): its confidence times the share over FACE_FRAMES_SHARE (the same at
+    the half, where the note starts; halved at a quarter). Lowered under the least a result is
+    shown with (`validity.MIN_CONFIDENCE`), it is refused: TOO_FEW_FACE_FRAMES."""
+    confidence = result.confidence * min(1.0, found / sampled / FACE_FRAMES_SHARE)
+    if confidence < MIN_CONFIDENCE:
+        return face_frames(found, sampled, blocking=True), result
+    return issue, replace(result, confidence=confidence)
 
 
 def aggregate_results(results: list[AnalysisResult]) -> AnalysisResult:

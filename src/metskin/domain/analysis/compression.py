@@ -10,12 +10,20 @@ rotation) over the median position, read on the face's box in the photo's own pi
 steps beyond STEP_CLIP (the picture's own edges) clipped. A photo measured after being shrunk
 by more than half (`MIN_CROP_SCALE`) has its blocks averaged away and is not flagged. Figures:
 docs/benchmarks.md, "Compressed photos named".
+
+AV1 and HEVC (AVIF and HEIC photos) have no fixed grid: strongly compressed, the skin comes out
+smooth and was read as a beauty filter's (FILTER_SUSPECTED, "turn off beauty mode"). Such a
+photo is stored as JPEG with how it was coded (`SourceCoding`, the encoder's quantiser read
+from the file at upload: `adapters/vision/av1_quantiser.py`, `hevc_quantiser.py`), and is
+named COMPRESSED when that quantiser reaches `COARSE_QUANTISER` (the value is the quantiser).
+`validity.blocked` then says COMPRESSED, with its advice, where the skin read as filtered.
+Figures: docs/reliability.md, "A compressed AVIF or HEIC ..." (2026-12-06, sixth session).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -34,6 +42,28 @@ COMPRESSED_BLOCKINESS = 1.45
 # How far below its score a named photo's pores and lines may truly lie: the 90th percentile of
 # the rise of the London photos re-saved at q75 that are named (151 of 204): pores 5.0, lines 9.9
 COMPRESSION_RISE = {"pores": 5.0, "wrinkles": 10.0}
+# The quantiser from which an upload is named, per codec (38 London faces at 640 px; the
+# table in docs/reliability.md). AV1's base_q_idx (0-255): libavif (Pillow) codes quality 90 at
+# 32, 75 at 76, 74 at 80, 60 at 120; ffmpeg's libaom at its default speed crf 20 at 80, 40 at
+# 160. Their skin read as filtered on none at 76 or finer, from 80 on 6 (crf 20) to 35 (crf 40)
+# of 38. HEVC's QP (0-51): libheif's x265 codes quality 75 at 9, 50 at 22, 45 at 24, 30 at 32;
+# read as filtered on 0 of 38 at 22, 1 of 34 at 24, 6 of 34 at 27, 25 of 38 at 32.
+COARSE_QUANTISER = {"av1": 80, "hevc": 24}
+
+
+@dataclass(frozen=True)
+class SourceCoding:
+    """How an upload was coded before it was stored as JPEG: its codec ("av1", "hevc") and the
+    encoder's quantiser for the picture (AV1's base_q_idx, 0 finest to 255 coarsest; HEVC's
+    QP, 0 to 51)."""
+
+    codec: str
+    quantiser: int
+
+    @property
+    def coarse(self) -> bool:
+        limit = COARSE_QUANTISER.get(self.codec)
+        return limit is not None and self.quantiser >= limit
 
 
 def blockiness(rgb: np.ndarray, box: tuple[int, int, int, int], skin: np.ndarray) -> float:
@@ -65,12 +95,21 @@ def blockiness(rgb: np.ndarray, box: tuple[int, int, int, int], skin: np.ndarray
 
 
 def compression_issues(
-    rgb: np.ndarray, box: tuple[int, int, int, int], scale: float, skin: np.ndarray
+    rgb: np.ndarray,
+    box: tuple[int, int, int, int],
+    scale: float,
+    skin: np.ndarray,
+    coding: SourceCoding | None = None,
 ) -> list[QualityIssue]:
     """COMPRESSED (a warning) for a strongly compressed photo measured at half its size or
-    more (`scale`: crop pixels per photo pixel; `box` and `skin` as for `blockiness`)."""
+    more (`scale`: crop pixels per photo pixel): an upload coded coarsely (`coding`), or a
+    JPEG's grid (`box` and `skin` as for `blockiness`). A converted upload's grid is the stored
+    JPEG's own, not read. Shrunk by more than half, neither is named: what a coarse quantiser
+    smooths is finer than what is measured (a phone's 12 MP HEIC, its eyes 400 px apart)."""
     if scale < MIN_CROP_SCALE:
         return []
+    if coding is not None:
+        return [issue("COMPRESSED", float(coding.quantiser))] if coding.coarse else []
     value = blockiness(rgb, box, skin)
     return [issue("COMPRESSED", value)] if value >= COMPRESSED_BLOCKINESS else []
 

@@ -10,9 +10,9 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis import quality, validity
-from metskin.domain.analysis.aggregate import aggregate_results, face_frames_issue
+from metskin.domain.analysis.aggregate import aggregate_results, face_frames_issue, few_frames
 from metskin.domain.analysis.capture import measure_capture
-from metskin.domain.analysis.compression import compression_issues, widened
+from metskin.domain.analysis.compression import SourceCoding, compression_issues, widened
 from metskin.domain.analysis.concerns import measure_concerns
 from metskin.domain.analysis.errors import UnreadableMedia
 from metskin.domain.analysis.eyes import blown_eyes, readable_eyes, sclera_level, sclera_pixels
@@ -102,8 +102,11 @@ NO_PIXELS = np.zeros((0, 3))
 NO_PIXELS.setflags(write=False)
 
 
-def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list[QualityIssue]:
-    """The quality gate: a checked face, or the blocking issues when there is none."""
+def check_frame(
+    rgb: np.ndarray, faces: list[np.ndarray], coding: SourceCoding | None = None
+) -> CheckedFrame | list[QualityIssue]:
+    """The quality gate: a checked face, or the blocking issues when there is none. `coding`:
+    how a photo stored as JPEG was coded when uploaded (an AVIF's quantiser)."""
     points, issues = quality.choose_face(faces, rgb.shape)
     if points is None:
         return issues
@@ -116,7 +119,7 @@ def check_frame(rgb: np.ndarray, faces: list[np.ndarray]) -> CheckedFrame | list
         rgb, crop, masks["skin"], masks["face"], eye_distance, sample_step(rgb), masks["forehead"]
     )
     issues += measured.issues()
-    issues += compression_issues(rgb, box, scale, in_box(masks["skin"], geometry))
+    issues += compression_issues(rgb, box, scale, in_box(masks["skin"], geometry), coding)
     closed = any(item.code == "EYES_CLOSED" for item in issues)
     seen = None if closed else readable_eyes(crop, pts, scale)
     # the sclera's pixels, read once: the white balance reads them too (none of closed eyes:
@@ -183,7 +186,7 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
     tone = measure_tone(face, quality.light_penalty(checked.issues))
     issues = [*checked.issues, *lean_issues(tone)]
     issues += stubble_issue(face)
-    if "covering" in face.masks:  # face_image.covering_mask: a headscarf over the forehead
+    if "covering" in face.masks:  # covering.covering_mask: a headscarf over the forehead
         issues.append(quality.issue("FOREHEAD_COVERED"))
     confidence = quality.result_confidence(tone.confidence if tone else 0.0, issues)
     if unfit := validity.confidence_issue(confidence):
@@ -230,20 +233,28 @@ def stubble_issue(face: FaceImage) -> list[QualityIssue]:
 
 
 def analyse_image(
-    rgb: np.ndarray, landmarker: FaceLandmarker, *, self_reported_skin_type: str | None = None
+    rgb: np.ndarray,
+    landmarker: FaceLandmarker,
+    *,
+    self_reported_skin_type: str | None = None,
+    coding: SourceCoding | None = None,
 ) -> AnalysisResult:
     """Analyse one photo. Quality problems come back in `result.quality`, not as exceptions."""
     rgb = ensure_rgb(rgb)
     return analyse_faces(
-        rgb, landmarker.detect(rgb), self_reported_skin_type=self_reported_skin_type
+        rgb, landmarker.detect(rgb), self_reported_skin_type=self_reported_skin_type, coding=coding
     )
 
 
 def analyse_faces(
-    rgb: np.ndarray, faces: list[np.ndarray], *, self_reported_skin_type: str | None = None
+    rgb: np.ndarray,
+    faces: list[np.ndarray],
+    *,
+    self_reported_skin_type: str | None = None,
+    coding: SourceCoding | None = None,
 ) -> AnalysisResult:
     """`analyse_image` of a photo whose faces (their landmarks) were found already."""
-    checked = check_frame(ensure_rgb(rgb), faces)
+    checked = check_frame(ensure_rgb(rgb), faces, coding)
     if isinstance(checked, list):
         return AnalysisResult(quality=tuple(checked), confidence=0.0)
     if any(item.blocking for item in checked.issues):  # e.g. TOO_DARK: nothing to trust
@@ -297,7 +308,10 @@ def analyse_frames(
     report = progress or (lambda stage, fraction: None)
     best: list[tuple[tuple[float, int], int, _Candidate]] = []
     blocked: list[QualityIssue] = []  # why the gate last refused a face (TOO_DARK), if it did
-    count = usable = 0  # frames sampled; of them, with a face the gate let through
+    # frames sampled; of them, with a face the gate let through, less those measured at full
+    # size that failed there (before, a clip whose gated frames failed at full size kept the
+    # share the gate saw)
+    count = usable = 0
     for index, frame in enumerate(frames):
         count += 1
         fraction = min(1.0, count / expected_frames) if expected_frames else 0.0
@@ -336,8 +350,10 @@ def analyse_frames(
         if measured is not None and measured.ok:
             results.append(measured)
             images.append(picture)
-        elif measured is not None and unfit is None:
-            unfit = replace(measured, frames_analysed=0)  # the best frame's blocking issues
+        else:  # its face is not counted as seen: it did not pass at full size
+            usable -= 1
+            if measured is not None and unfit is None:
+                unfit = replace(measured, frames_analysed=0)  # the best frame's blocking issues
         report("MEASURING", done / len(ranked))
     if not results and unfit is not None:
         told = in_video_words(unfit.quality)
@@ -353,9 +369,11 @@ def analyse_frames(
         )
     sampled = {"frames_sampled": float(count)}
     few = face_frames_issue(usable, count, len(results))
+    combined = validity.finite_or_blocked(aggregate_results(results))
+    if few is not None and combined.ok:  # its confidence lowered by the share seen
+        few, combined = few_frames(few, combined, usable, count)
     if few is not None and few.blocking:  # one frame of a clip that showed no face in most
         return AnalysisResult(quality=(few,), confidence=0.0, frames_analysed=0, spread=sampled)
-    combined = validity.finite_or_blocked(aggregate_results(results))
     return replace(
         combined,
         quality=in_video_words(combined.quality) + ((few,) if few and combined.ok else ()),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +11,14 @@ import numpy as np
 
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.colour import lab_image
+from metskin.domain.analysis.covering import (
+    MIN_REFERENCE_PIXELS,
+    chroma_scale,
+    covering_mask,
+    median_ab,
+    off_colour,
+    off_colour_at,
+)
 from metskin.domain.analysis.filters import (
     blur,
     blur_mask,
@@ -48,33 +55,6 @@ FRINGE_GROW = 0.03
 FRINGE_MIN_SHARE = 0.15
 FRINGE_COVERS = 0.6
 BROW_INNER = (107, 336)  # the face mesh's inner ends of the brows
-# A covering's colour (a face mask, a grey beard): its a*, b* depart from the forehead's skin by
-# more than OFF_COLOUR_AB, with less of the skin's own colour (a*, b* along the forehead's) by
-# more than OFF_COLOUR_DROP. Redness adds red and pigmentation yellow; shade keeps the hue.
-# validity.covered_regions applies it to the regions' medians (face masks), `beard_mask` to the
-# pixels below the nose. Both distances shrink in proportion for a forehead of less chroma than
-# OFF_COLOUR_CHROMA (`chroma_scale`, down to MIN_CHROMA_SCALE): dark or pale skin of chroma
-# 9-12 is itself only about 10 from a neutral mask, so white and black masks on the Monk 8-9
-# London photos were refused on 8 and 9 of 15, against about 95 % on Monk 3-5. Scaled, they
-# are refused on 15 and 14 of 15, and London's photos as taken still have at most one region
-# of that colour. The drop is read along the skin's colour, not per channel, so that a change
-# of hue alone is not a covering at the scaled distances (the recolour benchmark's palest
-# painted tones under tungsten light, greener cheeks than forehead: 23 of 400 refused per
-# channel, 2 along, 16 without the floor, none with a forehead greyer than MIN_SKIN_CHROMA
-# kept at the full distances). docs/benchmarks.md, "Coverings on dark skin".
-OFF_COLOUR_AB = 10.0
-OFF_COLOUR_DROP = 6.0
-OFF_COLOUR_CHROMA = 20.0
-MIN_CHROMA_SCALE = 0.5
-MIN_SKIN_CHROMA = 6.0  # the London foreheads: 7.2-24.9
-MIN_REFERENCE_PIXELS = 50
-# A headscarf (`covering_mask`)
-COVER_MIDDLE = ("nose", "cheek_right", "cheek_left", "under_eye_right", "under_eye_left")
-COVER_BAND = 0.25  # eye distances in from the oval's edge
-COVER_SMOOTH = 0.05  # eye distances
-COVER_LIGHTER = 18.0  # L* above the middle of the face
-COVER_PALE_AREA = 0.25  # eye distances: the side of the smallest pale patch read as fabric
-COVERED_SHARE = 0.3  # of the forehead's skin
 LOCAL_SCALE = 0.1
 LOCAL_MIN_DL = 8.0
 LOCAL_SIGMAS = 3.0
@@ -168,50 +148,6 @@ def build_face_image(
     masks["stubble"] = stubble_mask(planes[0], masks, points, eye_distance)
     derived: dict[Any, np.ndarray] = {("norm", "skin", sigma): norm}
     return FaceImage(crop, lab, masks, eye_distance, gains, _planes=planes, _derived=derived)
-
-
-def median_ab(
-    a_star: np.ndarray, b_star: np.ndarray, chosen: np.ndarray
-) -> tuple[float, float] | None:
-    """Median a*, b* of the `chosen` pixels; None with fewer than MIN_REFERENCE_PIXELS."""
-    if np.count_nonzero(chosen) < MIN_REFERENCE_PIXELS:
-        return None
-    return median_in_place(a_star[chosen]), median_in_place(b_star[chosen])
-
-
-def off_colour(
-    a_star: np.ndarray, b_star: np.ndarray, reference: tuple[float, float], scale: float = 1.0
-) -> np.ndarray:
-    """Where a*, b* (arrays) have a covering's colour against the skin's `reference` (see
-    OFF_COLOUR_AB), with the distances times `scale`."""
-    ref_a, ref_b = np.float32(reference[0]), np.float32(reference[1])
-    away = cv2.magnitude(a_star - ref_a, b_star - ref_b) > np.float32(OFF_COLOUR_AB * scale)
-    chroma = max(math.hypot(reference[0], reference[1]), 1e-3)
-    along = a_star * np.float32(reference[0] / chroma) + b_star * np.float32(reference[1] / chroma)
-    return away & (along < np.float32(chroma - OFF_COLOUR_DROP * scale))
-
-
-def off_colour_at(found: tuple[float, float], reference: tuple[float, float]) -> bool:
-    """`off_colour` of one a*, b* pair (a region's median), its distances scaled down where the
-    reference has less chroma than OFF_COLOUR_CHROMA."""
-    a_star, b_star = (np.array([value], dtype=np.float32) for value in found)
-    return bool(off_colour(a_star, b_star, reference, chroma_scale(reference))[0])
-
-
-def skin_like(ab: tuple[float, float]) -> bool:
-    """Whether a median a*, b* has a skin's colour: a red-yellow hue and at least
-    MIN_SKIN_CHROMA of it."""
-    return ab[0] > 0.0 and ab[1] > 0.0 and math.hypot(*ab) >= MIN_SKIN_CHROMA
-
-
-def chroma_scale(reference: tuple[float, float]) -> float:
-    """How far to scale OFF_COLOUR_AB and OFF_COLOUR_DROP down for skin of little chroma. A
-    forehead greyer than any skin (below MIN_SKIN_CHROMA) has no colour of its own to lose, and
-    keeps the full distances."""
-    chroma = math.hypot(reference[0], reference[1])
-    if chroma < MIN_SKIN_CHROMA:
-        return 1.0
-    return max(MIN_CHROMA_SCALE, min(1.0, chroma / OFF_COLOUR_CHROMA))
 
 
 def beard_mask(
@@ -389,62 +325,3 @@ def fringe_mask(
     if np.count_nonzero(found & forehead) > FRINGE_COVERS * np.count_nonzero(forehead):
         found |= forehead  # what shows between the strands is too little to read
     return found
-
-
-def covering_mask(
-    planes: dict[int, np.ndarray],
-    masks: dict[str, np.ndarray],
-    points: np.ndarray,
-    eye_distance: float,
-) -> np.ndarray | None:
-    """A headscarf (or a hat, a hood) over the forehead and framing the face: the face mesh's
-    oval takes in the forehead and the face's edges whatever covers them. On copies of the
-    London faces with a headscarf (`tests/analysis/degrade.scarf`) a white one read ITA a
-    median 30 deg lighter with no word said, a beige or pink one 13-14 deg (up to 119), and a
-    navy one was refused as FACE_COVERED (the forehead, its reference, was the fabric).
-
-    The fabric is looked for above the eyes and in a band COVER_BAND eye distances wide along
-    the oval's edge, hair left out: pixels (smoothed over COVER_SMOOTH eye distance, as a weave
-    is) with a covering's colour against the skin of the middle of the face (`off_colour`, full
-    distances, against the median a*, b* of the nose, cheeks and under-eyes), in patches that
-    reach the edge band (fabric comes in from the edge), or more than COVER_LIGHTER
-    L* lighter than it over an area (white or pale fabric; a highlight is smaller). Returned
-    only when it takes COVERED_SHARE of the forehead, else None (nothing changes); None too
-    when the middle of the face has no skin's colour (a* and b* above 0, chroma at least
-    MIN_SKIN_CHROMA): a face mask over it, or
-    overexposed skin under a cast, leaves nothing to judge a covering by."""
-    skin, hair = masks["skin"], masks["hair"]
-    middle = np.logical_or.reduce([masks[name] for name in COVER_MIDDLE]) & skin & ~hair
-    if np.count_nonzero(middle) < MIN_REFERENCE_PIXELS:
-        return None
-    level, ref_a, ref_b = (median_in_place(planes[axis][middle]) for axis in (0, 1, 2))
-    if not skin_like((ref_a, ref_b)):
-        return None  # no skin's colour to judge by (a face mask, a cast)
-    zone = np.zeros_like(skin)
-    eyes = float(lm.eyes_centre(points)[1])
-    zone[: max(0, int(eyes - 0.3 * eye_distance))] = True
-    size = max(3, round(2 * COVER_BAND * eye_distance) | 1)
-    inner = cv2.erode(masks["face"].view(np.uint8), np.ones((size, size), np.uint8)).view(bool)
-    zone |= ~inner
-    zone &= skin & ~hair
-    forehead = masks["forehead"] & ~hair
-    if np.count_nonzero(forehead) < MIN_REFERENCE_PIXELS:
-        return None
-    sigma = max(0.5, COVER_SMOOTH * eye_distance)
-    lightness, a_star, b_star = (blur(planes[axis], sigma) for axis in (0, 1, 2))
-    # the full distances, not scaled down to the skin's chroma as for a face mask: on the darkest
-    # London faces the scaled ones read a fifth of a bare forehead as fabric
-    fabric = off_colour(a_star, b_star, (ref_a, ref_b))
-    pale = (lightness > np.float32(level + COVER_LIGHTER)).view(np.uint8)
-    size = max(3, round(COVER_PALE_AREA * eye_distance) | 1)
-    fabric |= cv2.morphologyEx(pale, cv2.MORPH_OPEN, np.ones((size, size), np.uint8)).view(bool)
-    covering = zone & fabric
-    # fabric comes in from the face's edge: a patch of the forehead that does not reach the
-    # edge band (a highlight, a birthmark) is skin
-    count, labels = cv2.connectedComponents(covering.view(np.uint8), connectivity=8)
-    if count > 1:
-        touching = np.unique(labels[covering & ~inner])
-        covering = np.isin(labels, touching[touching > 0])
-    if np.count_nonzero(covering & forehead) < COVERED_SHARE * np.count_nonzero(forehead):
-        return None
-    return covering

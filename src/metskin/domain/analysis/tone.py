@@ -179,6 +179,16 @@ def band_colour(
     return np.asarray(lab_values[band].mean(axis=0)), lab_values
 
 
+def lean_share(stops: float | None, bounds: tuple[float, float]) -> float:
+    """How far the tone leans on part of the skin (0..1) at `stops` of uneven light: not at all
+    up to bounds[0], fully from bounds[1], in proportion between; not at all for None (the
+    light could not be compared). The side light (SIDE_LIGHT, the lit half of the face) and a
+    brim's shade (`top_shade.TOP_SHADE`, the skin below the eyes) both lean along it."""
+    if stops is None:
+        return 0.0
+    return float(np.clip((stops - bounds[0]) / (bounds[1] - bounds[0]), 0.0, 1.0))
+
+
 def leaned(
     mean: np.ndarray,
     share: float,
@@ -277,11 +287,11 @@ def measure_tone(face: FaceImage, light_penalty: float) -> Tone | None:
     mean, lab_values = band_colour(linear, censored, face.gains, luminance)
     sides = face_sides(face, chosen)
     gap, lit = side_light(luminance, censored, sides)
-    lit_share = float(np.clip((gap - SIDE_LIGHT[0]) / (SIDE_LIGHT[1] - SIDE_LIGHT[0]), 0, 1))
+    lit_share = lean_share(gap, SIDE_LIGHT)
     if lit_share > 0:  # strong side light: the lit half's colour, blended in
         mean = leaned(mean, lit_share, sides == lit, linear, censored, face.gains, luminance)
     shade = top_shade.forehead_shade(face)
-    lower_share = top_shade.lower_share(shade)
+    lower_share = lean_share(shade, top_shade.TOP_SHADE)
     lower = top_shade.lower_face(face, chosen) if lower_share > 0 else None
     if lower is not None and np.count_nonzero(lower & ~censored) >= MIN_REGION_PIXELS:
         # a brim's shade on the forehead: the colour of the skin below it, blended in

@@ -13,8 +13,8 @@ studio light is above the camera); it has 0.45 stop less on one (a black man's, 
 about 0.3 or less on the rest. Its colour is the lower face's: a forehead darker by its own
 pigment looks like a shaded one, so the cut leaves a margin above that face rather than
 catching a brim's half stop. From TOP_SHADE[0] the tone moves towards the colour of the skin
-below the eyes alone, fully at TOP_SHADE[1], and the result says why (FOREHEAD_SHADE, a
-warning: `engine.lean_issues`). Figures: docs/benchmarks.md, "A cap's brim".
+below the eyes alone, fully at TOP_SHADE[1] (`tone.lean_share`), and the result says why
+(FOREHEAD_SHADE, a warning: `engine.lean_issues`). Figures: docs/benchmarks.md, "A cap's brim".
 """
 
 from __future__ import annotations
@@ -64,10 +64,3 @@ def lower_face(face: FaceImage, chosen: np.ndarray) -> np.ndarray:
     rows = np.flatnonzero((face.masks["cheek_right"] | face.masks["cheek_left"]).any(axis=1))
     top = int(rows[0]) if len(rows) else face.masks["skin"].shape[0] // 2
     return (chosen // width) >= top
-
-
-def lower_share(stops: float | None) -> float:
-    """How far the tone moves to the skin below the eyes alone (0..1) at this shade."""
-    if stops is None:
-        return 0.0
-    return float(np.clip((stops - TOP_SHADE[0]) / (TOP_SHADE[1] - TOP_SHADE[0]), 0.0, 1.0))

@@ -17,12 +17,8 @@ import numpy as np
 
 from metskin.domain.analysis import guidance
 from metskin.domain.analysis import landmarks as lm
-from metskin.domain.analysis.face_image import (
-    FaceImage,
-    median_ab,
-    off_colour_at,
-    skin_like,
-)
+from metskin.domain.analysis.covering import median_ab, off_colour_at, skin_like
+from metskin.domain.analysis.face_image import FaceImage
 from metskin.domain.analysis.filters import median_in_place
 from metskin.domain.analysis.model import AnalysisResult, QualityIssue
 from metskin.domain.analysis.scoring import fine_skin_texture
@@ -51,7 +47,7 @@ MIN_CONFIDENCE = 0.15  # overall result confidence below this is not reported
 MAX_CAST_LEFT = 0.25
 # Something over the lower face (a face mask, a scarf): FACE_COVERED blocks when at least
 # COVERED_REGIONS of the cheeks, nose and chin (median a*, b* of their skin) have a covering's
-# colour against the forehead's skin (`face_image.off_colour_at`, its distances scaled to the
+# colour against the forehead's skin (`covering.off_colour_at`, its distances scaled to the
 # forehead's chroma), the nose among them: a beard, dark or grey, covers the chin and the
 # cheeks but never the nose. On the 204 London photos at most one region of a face differs that
 # way (0 refused); on the recolour benchmark (four scenes, ten tones, five lights, two seeds:
@@ -135,13 +131,13 @@ def glare_fraction(
 
 def covered_regions(face: FaceImage) -> int:
     """How many of LOWER_FACE, the nose among them (0 when the nose is not), have a covering's
-    colour (`face_image.off_colour` of their median a*, b*) against the forehead (under the eyes
+    colour (`covering.off_colour` of their median a*, b*) against the forehead (under the eyes
     when too little of the forehead shows). All the skin is read, hair too: the usable part
     and the hair are judged against the face's median, which a mask over most of the face makes
     the mask's, and a beard (which also has a covering's colour) never covers the nose."""
     reference = region_ab(face, "forehead")
     if reference is not None and not skin_like(reference):
-        # a headscarf over the forehead (`face_image.covering_mask` left a dark one, which the
+        # a headscarf over the forehead (`covering.covering_mask` left a dark one, which the
         # hair mask takes): the fabric made the whole lower face look covered
         reference = None
     if reference is None:

@@ -14,6 +14,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Self
 
+from metskin.domain.content.stemming import stem
+
 # Which tags speak to each concern and skin type the analysis reports (accounts.model names).
 CONCERN_TAGS: dict[str, frozenset[str]] = {
     "acne": frozenset({"acne", "benzoyl-peroxide", "salicylic-acid"}),
@@ -200,7 +202,8 @@ def searchable(text: str) -> str:
 
 @dataclass(frozen=True)
 class ArticleFilter:
-    """Every given value must match; `search` words may appear anywhere in the article."""
+    """Every given value must match; `search` words may appear anywhere in the article, each
+    without its plural or inflection ending in the article's language (`stemming.stem`)."""
 
     search: str = ""
     tag: str | None = None
@@ -208,7 +211,7 @@ class ArticleFilter:
     skin_type: str | None = None
 
     def matches(self, article: Article) -> bool:
-        words = searchable(self.search).split()
+        words = [stem(word, article.locale) for word in searchable(self.search).split()]
         text = searchable(
             f"{article.title} {article.summary} {' '.join(article.tags)} {article.body}"
         )

@@ -97,6 +97,17 @@ class Photo:
 
 
 @dataclass(frozen=True)
+class ErasedRows:
+    """What the rows step of deleting uploads did: how many rows it deleted, the files those
+    rows named and the analyses it deleted (read under its lock: one started since `Photo` was
+    read is among them)."""
+
+    rows: int
+    files: tuple[StoredFile, ...]
+    analysis_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PhotoErasure:
     """What deleting one photo (or video) and its results did."""
 

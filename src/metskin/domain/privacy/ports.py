@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         ConsentPurpose,
         ConsentRecord,
         DataExport,
+        ErasedRows,
         Erasure,
         PersonalData,
         Photo,
@@ -54,13 +55,14 @@ class PersonalDataStore(Protocol):
         from it; None when there is no such upload or analysis."""
         ...
 
-    def erase_photo(self, media_id: str) -> tuple[int, tuple[StoredFile, ...]]:
+    def erase_photo(self, media_id: str) -> ErasedRows:
         """Delete the upload and every row made from it: its analyses with their results,
         shadow model scores, labels, routines, referrals (an appointment booked from one
         keeps its time, without the referral), shares of one of them, and the owner's
         notifications that point at them. The access log keeps its entries (an audit: who
-        read which id, when; no content). Returns how many rows were deleted and the files
-        they named when deleted (a running analysis may have stored its overlay since `photo`).
+        read which id, when; no content). Returns how many rows were deleted, the files they
+        named and the analyses, as they were when deleted (a running analysis may have stored
+        its overlay since `photo`, a `startAnalysis` may have added one).
         The same rows go for each upload in `erase`."""
         ...
 

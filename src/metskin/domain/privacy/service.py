@@ -44,6 +44,7 @@ from metskin.domain.privacy.model import (
     PhotoErasure,
     pseudonym,
 )
+from metskin.domain.recommendations.jobs import WHY_PHOTO_DELETED
 
 if TYPE_CHECKING:
     from metskin.domain.accounts.ports import LoginAttempts, PasswordHasher
@@ -79,6 +80,10 @@ class PrivacyService:
     # the bytes of a stored file made on first use (a plain JPEG's thumbnail), else None
     unmade_file: Callable[[str], bytes | None] = lambda _name: None
     login_attempts: LoginAttempts | None = None  # the login backoff, for the password asked
+    # Builds the routine the person follows again, saying why
+    # (`RecommendationService.refresh_current`): a photo deleted may leave them the routine of
+    # the one before, saved before what they said since (a pregnancy, a rating).
+    rebuild_routine: Callable[[str, str], object] | None = None
 
     # --- export ----------------------------------------------------------------------------
 
@@ -250,17 +255,35 @@ class PrivacyService:
         names = [stored.name for stored in photo.files]
         self._delete_files(names)
         with self.uow_factory() as uow:
-            rows, named = uow.personal_data.erase_photo(photo.media_id)
+            erased = uow.personal_data.erase_photo(photo.media_id)
             uow.commit()
         # Once more: a thumbnail a read made from the photo between the two steps, and the
         # overlay of an analysis that finished meanwhile.
-        names += [stored.name for stored in named]
+        names += [stored.name for stored in erased.files]
         self._delete_files(names)
         log.info(
             "photo deleted",
-            extra={"media_id": photo.media_id, "rows": rows, "files": len(set(names))},
+            extra={"media_id": photo.media_id, "rows": erased.rows, "files": len(set(names))},
         )
-        return PhotoErasure(photo.media_id, photo.analysis_ids, revoked, rows, len(set(names)))
+        if erased.analysis_ids:
+            self._rebuild_routine(photo.owner_id)
+        # the analyses the rows step deleted (before: those `photo` read, without one a start
+        # committed in between, which went with the upload all the same)
+        return PhotoErasure(
+            photo.media_id, erased.analysis_ids, revoked, erased.rows, len(set(names))
+        )
+
+    def _rebuild_routine(self, user_id: str) -> None:
+        """The routine the person follows now, built again from what they say now: when the
+        deleted photo's routine was the one they followed, the routine of the photo before
+        comes back as it was saved, maybe with a product their pregnancy or rating has taken
+        out since. Told (as `PHOTO_DELETED`) when it changes; nothing when it fits."""
+        if self.rebuild_routine is None:
+            return
+        try:
+            self.rebuild_routine(user_id, WHY_PHOTO_DELETED)
+        except Exception:  # the photo is gone; their next read of the routine rebuilds it
+            log.warning("routine not rebuilt after a photo's deletion", exc_info=True)
 
     def _revoke(self, patient_id: str, share_id: str) -> bool:
         try:

@@ -17,3 +17,10 @@ class InvalidProduct(ValidationFailed, code="INVALID_PRODUCT"): ...
 class UnknownPrescription(ValidationFailed, code="UNKNOWN_PRESCRIPTION"):
     """A prescribed active that names none of the prescription-only actives the catalog
     knows ("tretinion"): saved, it would lift nothing while the person believes it does."""
+
+
+class StillMeasuring(Exception):
+    """The routine the person follows is that of an analysis still being measured (the
+    pipeline saves it before the result): it cannot be built again until the result is
+    stored. Not a DomainError, so the rebuild job is retried (`RecommendationService.refresh`
+    queues one when a request meets it)."""

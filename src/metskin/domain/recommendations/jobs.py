@@ -1,6 +1,7 @@
 """The job that rebuilds a person's current routine, and what makes one needed.
 
-Other components queue it (a profile change in `accounts`) by name, so they import this small
+Other components queue it (a profile change in `accounts`) or ask for it (a photo deleted in
+`privacy`) by name, so they import this small
 module and nothing else of recommendations."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ REFRESH_ROUTINES_WITH = "refresh_routines_with"  # kwargs: product_id (taken off
 WHY_PROFILE = "PROFILE"  # the person changed what it is built from
 WHY_RATING = "RATING"  # a product they turned down, or took that back
 WHY_NO_LONGER_SOLD = "NO_LONGER_SOLD"  # a product in it was taken off sale
+WHY_PHOTO_DELETED = "PHOTO_DELETED"  # the photo of the routine followed was deleted
 
 # The profile's fields a routine is built from (`service.care_profile`, `needs_from_result`):
 # a change to one of them rebuilds the current routine at once.

@@ -38,6 +38,15 @@ class ProductFilter:
 
 
 @dataclass(frozen=True)
+class FormerProduct:
+    """A product the catalog sold and took off sale, as the routines saved before name it."""
+
+    id: str
+    brand: str
+    name: str
+
+
+@dataclass(frozen=True)
 class SavedRoutine:
     id: str
     user_id: str

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from metskin.domain.ports import CreatedKey, UnitOfWork
 from metskin.domain.recommendations.catalog import Catalog, Product
 from metskin.domain.recommendations.feedback import Feedback
-from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
+from metskin.domain.recommendations.model import FormerProduct, ProductFilter, SavedRoutine
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.scoring import ScoredProduct
 
@@ -45,6 +45,10 @@ class CatalogRepository(Protocol):
     def raw_product(self, product_id: str) -> dict[str, Any] | None: ...
     def known(self, product_id: str) -> bool:
         """Whether the catalog has or had the product (on sale or taken off sale)."""
+        ...
+
+    def no_longer_sold(self, ids: Sequence[str]) -> list[FormerProduct]:
+        """Of `ids`, the products the catalog had and took off sale (known, not active)."""
         ...
 
     def save_ingredient(self, raw: dict[str, Any]) -> None: ...

@@ -15,30 +15,35 @@ from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.analysis.service import AnalysisService
-from metskin.domain.checkins.service import restart
 from metskin.domain.content.loader import load_articles
 from metskin.domain.content.model import Article
 from metskin.domain.errors import Conflict, DomainError, NotFound, ValidationFailed
 from metskin.domain.i18n.marks import _
-from metskin.domain.inbox import entries
-from metskin.domain.inbox.service import tell
 from metskin.domain.messages import Job
 from metskin.domain.money.model import RatesTable, seed_table
 from metskin.domain.ports import Clock, CreatedKey, read
 from metskin.domain.recommendations.catalog import Product
 from metskin.domain.recommendations.catalog_cache import CatalogCache
-from metskin.domain.recommendations.errors import ProductNotFound, RetakeNeeded
+from metskin.domain.recommendations.errors import ProductNotFound, RetakeNeeded, StillMeasuring
 from metskin.domain.recommendations.feedback import Feedback, turned_down
+from metskin.domain.recommendations.followed import (
+    CareState,
+    care_state,
+    followed,
+    is_latest,
+    make_current,
+    still_says,
+)
 from metskin.domain.recommendations.inputs import care_profile, needs_from_result
 from metskin.domain.recommendations.jobs import (
+    REFRESH_ROUTINE,
     REFRESH_ROUTINES_WITH,
     WHY_NO_LONGER_SOLD,
     WHY_RATING,
 )
 from metskin.domain.recommendations.loader import parse_catalog
-from metskin.domain.recommendations.model import ProductFilter, SavedRoutine
+from metskin.domain.recommendations.model import FormerProduct, ProductFilter, SavedRoutine
 from metskin.domain.recommendations.payload import (
-    lineup_change,
     plain_record,
     profile_hash,
     serialise,
@@ -56,6 +61,7 @@ from metskin.domain.recommendations.tips import render_tips, translated_tips
 
 log = logging.getLogger(__name__)
 FOLLOWERS_PAGE = 200  # people whose routine a removed product leaves, rebuilt per page
+BUILDS = 3  # a routine built again when what it was built from changed meanwhile, at most
 ROUTINE_IDS = uuid.UUID("5f0c1d8e-2b7a-4c39-9e61-7a4d2f3b8c10")  # routine id: analysis + state
 
 TOO_MANY_NAMES = _("Up to {count} ingredients to exclude, of at most {length} characters each.")
@@ -71,17 +77,6 @@ def _names_to_exclude(names: Sequence[str]) -> tuple[str, ...]:
             TOO_MANY_NAMES, "excludeIngredients", count=MAX_LIST_ITEMS, length=MAX_ITEM_LENGTH
         )
     return tuple(names)
-
-
-def _is_latest(
-    uow: RecommendationsUnitOfWork, analysis: Analysis, current: SavedRoutine | None
-) -> bool:
-    """Whether `analysis` is no older than the one behind the person's `current` routine
-    (none, or an analysis since erased: nothing newer to keep)."""
-    if current is None or current.analysis_id == analysis.id:
-        return True
-    behind = uow.analyses.get(current.analysis_id)
-    return behind is None or analysis.created_at >= behind.created_at
 
 
 def _turns(uow: RecommendationsUnitOfWork, user_id: str, change: Callable[[], object]) -> bool:
@@ -144,24 +139,30 @@ class RecommendationService:
             result = stored[0] if stored else {}
         if not result.get("ok"):
             raise RetakeNeeded("This photo could not be measured; take a new one first.")
-        with self._uow_factory() as uow:
-            owners = uow.users.list_by_ids([analysis.owner_id])  # a plain row, no ORM row
-            ratings = uow.feedback.for_user(analysis.owner_id)
-        owner = owners[0] if owners else None
-        if owner is None:
-            raise NotFound("The account is gone.")
-        index = self.catalog.index()
-        needs = needs_from_result(ResultReadout.from_stored(result), owner.profile)
-        profile = care_profile(owner.profile, self._clock(), self._rates(), ratings)
-        ranker, model_version = self._ranker_for(owner.id)
-        routine = build_routine(needs, profile, index.shortlist(needs, profile), ranker=ranker)
-        tips = render_tips(needs, profile)
-        payload = serialise(routine, tips, self._articles(), translated_tips(needs, profile))
-        key = profile_hash(needs, profile, payload)
-        zone = owner.profile.time_zone
-        return self._save(
-            analysis, key, model_version, payload, by_owner=by_owner, time_zone=zone, why=why
-        )
+        for attempt in range(BUILDS):
+            with self._uow_factory() as uow:
+                owners = uow.users.list_by_ids([analysis.owner_id])  # a plain row, no ORM row
+                ratings = uow.feedback.for_user(analysis.owner_id)
+            owner = owners[0] if owners else None
+            if owner is None:
+                raise NotFound("The account is gone.")
+            index = self.catalog.index()
+            needs = needs_from_result(ResultReadout.from_stored(result), owner.profile)
+            profile = care_profile(owner.profile, self._clock(), self._rates(), ratings)
+            ranker, model_version = self._ranker_for(owner.id)
+            routine = build_routine(needs, profile, index.shortlist(needs, profile), ranker=ranker)
+            tips = render_tips(needs, profile)
+            payload = serialise(routine, tips, self._articles(), translated_tips(needs, profile))
+            key = profile_hash(needs, profile, payload)
+            # the last build is saved whatever changed meanwhile (someone changing it nonstop)
+            built_from = care_state(owner.profile, ratings) if attempt < BUILDS - 1 else None
+            zone = owner.profile.time_zone
+            saved = self._save(
+                analysis, key, model_version, payload, by_owner, zone, why, built_from
+            )
+            if saved is not None:
+                return saved
+        raise AssertionError("the last build is always saved")
 
     def after_measuring(self, analysis: Analysis, result: dict[str, Any]) -> None:
         """The pipeline's RECOMMENDING stage: build and save the routine for a usable result."""
@@ -174,11 +175,11 @@ class RecommendationService:
         key: str,
         model_version: str,
         payload: dict[str, Any],
-        *,
         by_owner: bool,
         time_zone: str,  # the owner's: their check-in is counted in its calendar days
-        why: str = "",
-    ) -> SavedRoutine:
+        why: str,
+        built_from: CareState | None,  # what the person said when it was built
+    ) -> SavedRoutine | None:
         """The routine saved before for this analysis and profile state, if any. Otherwise it
         becomes the person's current routine (the first of `myRoutines`, the one check-ins
         count from and a change is told against) only when the owner asks (or the pipeline,
@@ -189,7 +190,8 @@ class RecommendationService:
         looked. Its id is the one it will have when saved, so the same routine keeps one id.
         A state the owner had before (a rating taken back, a pregnancy ended) finds the routine
         saved for it: on their latest analysis it becomes current again, from now, told as a
-        change like a new one (`renew`), so what they follow is always what they are shown."""
+        change like a new one (`renew`), so what they follow is always what they are shown.
+        None when what it was built from changed meanwhile (`still_says`): build it again."""
         routine = SavedRoutine(
             id=str(uuid.uuid5(ROUTINE_IDS, f"{analysis.id}:{key}")),
             user_id=analysis.owner_id,
@@ -201,62 +203,42 @@ class RecommendationService:
         )
         with self._uow_factory() as uow:
             existing = uow.routines.find(analysis.id, key)
-            previous = uow.routines.list_for_user(analysis.owner_id, None, 1)
-            current = previous[0] if previous else None
+            current = followed(uow, analysis.owner_id)
             if existing is not None and (current is None or current.id == existing.id):
                 return existing
-            if not by_owner or not _is_latest(uow, analysis, current):
+            if not by_owner or not is_latest(uow, analysis, current):
                 return existing or routine
+            if built_from is not None and not still_says(uow, analysis.owner_id, built_from):
+                return None
             with contextlib.suppress(Conflict):  # a concurrent request or job saved it
-                routine = self._make_current(uow, routine, existing, current, time_zone, why)
-        return routine
-
-    @staticmethod
-    def _make_current(
-        uow: RecommendationsUnitOfWork,
-        routine: SavedRoutine,
-        existing: SavedRoutine | None,
-        current: SavedRoutine | None,
-        time_zone: str,
-        why: str,
-    ) -> SavedRoutine:
-        """`routine` saved (or `existing`, saved before for the same state, renewed) as the
-        person's routine from now. The check-in count restarts with a new analysis (the
-        check-in photo) or other products, and other products are told; the same products
-        with new words, prices or article links (an editor's fix, a new exchange rate) keep
-        the date the person is counting to."""
-        if existing is None:
-            uow.routines.add(routine)
-            again_at = ""
-        else:
-            # Back to a state the person had before (a rating taken back, a pregnancy ended):
-            # the routine saved for it becomes theirs again, from now.
-            routine = replace(existing, created_at=routine.created_at)
-            uow.routines.renew(routine.id, routine.created_at)
-            again_at = routine.created_at.isoformat()
-        change = lineup_change(current.routine, routine.routine) if current else None
-        if current is None or current.analysis_id != routine.analysis_id or change is not None:
-            restart(uow, routine.user_id, routine.created_at, time_zone)
-        if change is not None:
-            change["analysis_id"] = routine.analysis_id
-            if why:
-                change["why"] = why
-            told = entries.routine_changed(routine.user_id, routine.id, change, again_at)
-            tell(uow, told, routine.created_at)
-        uow.commit()
+                routine = make_current(uow, routine, existing, current, time_zone, why)
         return routine
 
     def refresh_current(self, user_id: str, why: str = "") -> SavedRoutine | None:
-        """The person's current routine built again from what they say now (profile, ratings)
-        and the catalog now: the job `REFRESH_ROUTINE` runs it after a change, so the routine
-        they follow drops what no longer suits them at once, and they are told. None when they
-        have no routine, or its analysis is gone."""
+        """The routine the person follows (`followed`) built again from what they say now
+        (profile, ratings) and the catalog now, so it drops what no longer suits them at once,
+        and they are told why (`jobs.WHY`). None when they have no routine, or its analysis is
+        gone or failed. `StillMeasuring` when its analysis is being measured (the pipeline
+        saved it with what they said then): the job `REFRESH_ROUTINE` is retried."""
         with self._uow_factory() as uow:
-            found = uow.routines.list_for_user(user_id, None, 1)
-            analysis = uow.analyses.get(found[0].analysis_id) if found else None
+            current = followed(uow, user_id)
+            analysis = uow.analyses.get(current.analysis_id) if current else None
+        if analysis is not None and not analysis.status.finished:
+            raise StillMeasuring("The routine's analysis is still being measured.")
         if analysis is None or analysis.status is not AnalysisStatus.DONE:
             return None
         return self.for_analysis(analysis, by_owner=True, why=why)
+
+    def refresh(self, user_id: str, why: str) -> None:
+        """`refresh_current` now (a request answers after it: the page read next shows it, the
+        change told with its why), or in the job when the routine's analysis is still being
+        measured."""
+        try:
+            self.refresh_current(user_id, why)
+        except StillMeasuring:
+            with self._uow_factory() as uow:
+                uow.defer(Job(REFRESH_ROUTINE, {"user_id": user_id, "why": why}))
+                uow.commit()
 
     def history(self, user_id: str, before: CreatedKey | None, limit: int) -> list[SavedRoutine]:
         return read(
@@ -298,7 +280,7 @@ class RecommendationService:
         a rating's (`WHY_RATING`). Not in a job: the page's own read would race it."""
         if turned:
             with contextlib.suppress(DomainError):  # no routine to rebuild: the rating stands
-                self.refresh_current(user_id, WHY_RATING)
+                self.refresh(user_id, WHY_RATING)
 
     # --- catalog -----------------------------------------------------------------------
 
@@ -321,6 +303,11 @@ class RecommendationService:
     def products_by_id(self, product_ids: list[str]) -> dict[str, Product]:
         by_id = self.catalog.index().by_id
         return {i: by_id[i] for i in product_ids if i in by_id}
+
+    def no_longer_sold(self, product_ids: list[str]) -> list[FormerProduct]:
+        """Of `product_ids` (a saved routine's), the products taken off sale since, by the
+        names they had: a routine saved before shows what the person used (`product` null)."""
+        return read(self._uow_factory, lambda uow: uow.catalog.no_longer_sold(product_ids))
 
     def search(self, wanted: ProductFilter, after_id: str | None, limit: int) -> list[Product]:
         """One SELECT of ids; the products are the catalog's in memory. A product saved by
@@ -372,7 +359,7 @@ class RecommendationService:
                 page = uow.routines.following(product_id, after, FOLLOWERS_PAGE)
             for user_id in page:
                 try:
-                    self.refresh_current(user_id, WHY_NO_LONGER_SOLD)
+                    self.refresh(user_id, WHY_NO_LONGER_SOLD)
                     refreshed += 1
                 except DomainError:  # one person's (an account closing): the others go on
                     log.warning("routine of %s not rebuilt", user_id, exc_info=True)

@@ -23,7 +23,10 @@ class UserOrder(Enum):
     NAME = "NAME"
 
 
-BY_NAME: CursorCodec[DomainUser, tuple[str, str]] = by_name(lambda u: (u.sort_name, u.id))
+# Its own list name: a cursor of the oldest-first order is refused here, and the other way.
+BY_NAME: CursorCodec[DomainUser, tuple[str, str]] = by_name(
+    "usersByName", lambda u: (u.sort_name, u.id)
+)
 
 
 @strawberry.type
@@ -59,7 +62,7 @@ class AccountQueries:
             strawberry.argument(
                 description="CREATED: oldest first; NAME: by the name shown (the address "
                 "without one), without case or accents. A cursor continues the order it came "
-                "from."
+                "from (another order's is VALIDATION_FAILED on `after`)."
             ),
         ] = UserOrder.CREATED,
     ) -> Connection[User]:
@@ -77,7 +80,7 @@ class AccountQueries:
             info,
             first,
             after,
-            by_created(),
+            by_created("users"),
             lambda page: accounts.list_users(page.after, page.limit, role, search),
             User.from_domain,
         )

@@ -24,6 +24,8 @@ from metskin.graphql.pagination import (
 )
 from metskin.graphql.permissions import IsAuthenticated, guarded_field
 
+ANALYSES = "analyses"  # `User.analyses`: `me { analyses }` and an administrator's `user`
+
 
 async def analyses_of(
     info: Info, owner_id: str, first: int, after: str | None
@@ -32,7 +34,7 @@ async def analyses_of(
         info,
         first,
         after,
-        by_created(),
+        by_created(ANALYSES),
         _history(info, owner_id),
         lambda analysis: Analysis.from_domain(analysis, info.context.translator),
         prefetched_as=("analyses", owner_id),
@@ -71,7 +73,7 @@ def prefetch_analyses(
         owner.append(user)
         return analyses
 
-    read = prefetch_page(info, ("analyses", owner_id), arguments, by_created(), both)
+    read = prefetch_page(info, ("analyses", owner_id), arguments, by_created(ANALYSES), both)
     if read is None:
         return None
 

@@ -36,7 +36,7 @@ MAX_DAY_LIST = 500
 
 
 APPOINTMENT_CURSOR: CursorCodec[DomainAppointment, CreatedKey] = by_time(
-    lambda appointment: (appointment.start, appointment.id), str
+    "myAppointments", lambda appointment: (appointment.start, appointment.id), str
 )
 """By start time, ties broken by id."""
 

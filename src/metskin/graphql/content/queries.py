@@ -14,7 +14,9 @@ from metskin.graphql.i18n import request_language
 from metskin.graphql.pagination import Connection, CursorCodec, check_page_size, paginate
 from metskin.graphql.permissions import IsAdmin, guarded_field
 
-ARTICLE_CURSOR: CursorCodec[DomainArticle, str] = CursorCodec(lambda article: article.slug, str)
+ARTICLE_CURSOR: CursorCodec[DomainArticle, str] = CursorCodec(
+    "articles", lambda article: article.slug, str
+)
 """By slug."""
 
 

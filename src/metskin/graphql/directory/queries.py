@@ -13,7 +13,7 @@ from metskin.graphql.pagination import Connection, CursorCodec, keyset_codec, pa
 from metskin.graphql.selection import may_select
 
 DIRECTORY_CURSOR: CursorCodec[DirectoryEntry, tuple[float, str]] = keyset_codec(
-    lambda entry: entry.key, float, str
+    "dermatologists", lambda entry: entry.key, float, str
 )
 """Nearest first: (distance or 0, dermatologist id)."""
 BIO_FIELDS = frozenset({"bio", "bioLocale"})  # a search reads the bios only for these

@@ -14,7 +14,9 @@ from metskin.graphql.pagination import Connection, CursorCodec, PageRequest, pag
 from metskin.graphql.permissions import IsAuthenticated, guarded_field
 
 # Notifications page by their id, which grows with each one.
-BY_NUMBER: CursorCodec[DomainNotification, int] = CursorCodec(lambda item: str(item.id), int)
+BY_NUMBER: CursorCodec[DomainNotification, int] = CursorCodec(
+    "notifications", lambda item: str(item.id), int
+)
 
 
 @strawberry.type

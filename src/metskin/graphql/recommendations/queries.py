@@ -27,7 +27,7 @@ class RecommendationQueries:
             info,
             first,
             after,
-            by_id(),
+            by_id("products"),
             lambda page: service.search(wanted, page.after, page.limit),
             Product.from_domain,
         )
@@ -67,7 +67,7 @@ class RecommendationQueries:
             info,
             first,
             after,
-            by_created(),
+            by_created("myRoutines"),
             lambda page: service.history(viewer.user_id, page.after, page.limit),
             lambda saved: Recommendation.from_saved(saved, info.context.translator),
         )

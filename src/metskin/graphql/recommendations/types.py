@@ -120,6 +120,27 @@ async def load_product(info: Info, product_id: str) -> Product | None:
     return Product.from_domain(found) if found else None
 
 
+@strawberry.type(description="A product the catalog sold once and no longer sells, by its name.")
+class FormerProduct:
+    id: strawberry.ID
+    brand: str
+    name: str
+
+
+NO_LONGER_SOLD = (
+    "The product as it was called, when the catalog no longer sells it (`product` is null "
+    "then): a routine saved before shows what the person used. Null while it is sold."
+)
+
+
+async def load_former(info: Info, product_id: str) -> FormerProduct | None:
+    """Looked for (one SELECT per request, batched) only when the product is not on sale."""
+    if await info.context.product_loader.load(product_id) is not None:
+        return None
+    found = await info.context.former_product_loader.load(product_id)
+    return FormerProduct(id=found.id, brand=found.brand, name=found.name) if found else None
+
+
 @strawberry.type(description="One step of a routine, with how to use it and why it was chosen.")
 class RoutineStep:
     slot: str
@@ -141,6 +162,10 @@ class RoutineStep:
     @strawberry.field
     async def product(self, info: Info) -> Product | None:
         return await load_product(info, str(self.product_id))
+
+    @strawberry.field(description=NO_LONGER_SOLD)
+    async def no_longer_sold(self, info: Info) -> FormerProduct | None:
+        return await load_former(info, str(self.product_id))
 
     @classmethod
     def from_saved(cls, step: dict, tr: Translator = ENGLISH) -> RoutineStep:
@@ -193,6 +218,10 @@ class Alternative:
     @strawberry.field
     async def product(self, info: Info) -> Product | None:
         return await load_product(info, str(self.product_id))
+
+    @strawberry.field(description=NO_LONGER_SOLD)
+    async def no_longer_sold(self, info: Info) -> FormerProduct | None:
+        return await load_former(info, str(self.product_id))
 
     @classmethod
     def from_saved(cls, option: dict, tr: Translator = ENGLISH) -> Alternative:

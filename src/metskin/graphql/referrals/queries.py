@@ -33,7 +33,7 @@ class ReferralQueries:
             info,
             first,
             after,
-            by_created(),
+            by_created("myReferrals"),
             lambda page: referrals.mine(viewer_id, page.after, page.limit),
             lambda record: Referral.from_domain(record, info.context.translator),
         )

@@ -26,13 +26,13 @@ from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, guarde
 from metskin.graphql.sharing.types import AccessLogEntry, Patient, Share, UrgentReferral
 
 ACCESS_CURSOR: CursorCodec[DomainAccessEntry, tuple[datetime, int]] = by_time(
-    lambda entry: (entry.at, entry.id), int
+    "accessLog", lambda entry: (entry.at, entry.id), int
 )
 """Newest read first, ties broken by the log's id."""
 
 
 PATIENT_CURSOR: CursorCodec[PatientEntry, tuple[str, str]] = by_name(
-    lambda entry: patient_order(entry.user)
+    "patients", lambda entry: patient_order(entry.user)
 )
 """By the name shown, without case or accents, ties broken by id (`patient_order`)."""
 
@@ -110,7 +110,7 @@ class SharedAnalysisQueries:
             info,
             first,
             after,
-            by_created(),
+            by_created("sharedAnalyses"),
             lambda page: sharing.shared_analyses(viewer_id, patient, page.after, page.first),
             lambda analysis: Analysis.from_domain(analysis, info.context.translator),
         )

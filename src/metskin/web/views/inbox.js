@@ -35,6 +35,7 @@ const ROUTINE_WHY = {
   PROFILE: mark("Your routine changed after you updated your profile"),
   RATING: mark("Your routine changed after your rating"),
   NO_LONGER_SOLD: mark("Your routine changed: a product in it is no longer sold"),
+  PHOTO_DELETED: mark("Your routine changed after you deleted a photo"),
 };
 
 function row(item) {

@@ -5,13 +5,14 @@ import { busy, choice, clear, errorBox, h, humanize, notice, onSubmit } from "..
 import { inAppLanguage, mark, money, t } from "../i18n.js";
 
 const PRODUCT = "id brand name price currency size spf keyActives { name percent }";
+const GONE = "noLongerSold { brand name }";
 const STEP = `slot time howMuch frequency introduce why warnings productId
-  price { amount currency } priceNote product { ${PRODUCT} }`;
+  price { amount currency } priceNote product { ${PRODUCT} } ${GONE}`;
 const ROUTINE = `query($id: ID!) { recommendations(analysisId: $id) {
   id analysisId createdAt modelVersion currency totalPrice totalNote
   am { ${STEP} } pm { ${STEP} }
   alternatives { slot options { productId score why price { amount currency } priceNote
-    product { ${PRODUCT} } } }
+    product { ${PRODUCT} } ${GONE} } }
   warnings excludedGroups { ruleId reason count products { productId name } }
   tips { title body tags articles { slug title url } } } }`;
 const RATE = `mutation($p: ID!, $r: Int!, $o: ProductOutcome) {
@@ -62,7 +63,12 @@ function rateForm(productId, redraw) {
   return form;
 }
 
-function productLine(product, fallbackId, price = null) {
+// A product taken off sale since the routine was saved shows by the name it had.
+function productLine(product, fallbackId, price = null, gone = null) {
+  if (!product && gone) {
+    return [h("strong", { class: "product-name" }, `${gone.brand} ${gone.name}`),
+      h("span", { class: "muted no-longer-sold" }, ` · ${t("no longer sold")}`)];
+  }
   if (!product) return h("strong", {}, t("Product {id}", { id: fallbackId }));
   const actives = product.keyActives.map((active) =>
     (active.percent ? `${active.name} ${active.percent}%` : active.name)).join(", ");
@@ -79,7 +85,7 @@ function stepView(redraw) {
 function oneStep(step, index, redraw) {
   return h("li", { class: "step card", "data-slot": step.slot },
     h("p", { class: "slot" }, `${index + 1}. ${humanize(step.slot)}`),
-    h("p", {}, productLine(step.product, step.productId, step.price)),
+    h("p", {}, productLine(step.product, step.productId, step.price, step.noLongerSold)),
     h("p", {}, h("b", {}, t("How: ")), `${step.howMuch}, ${step.frequency}`),
     step.introduce.length ? h("div", {}, h("b", {}, t("Getting started")), list(step.introduce)) : null,
     step.why.length ? h("div", {}, h("b", {}, t("Why")), list(step.why, "why")) : null,
@@ -101,7 +107,7 @@ function alternatives(groups) {
     h("summary", {}, t("Alternatives")),
     groups.map((group) => h("div", {}, h("h3", {}, humanize(group.slot)),
       h("ul", {}, group.options.map((option) => h("li", {},
-        productLine(option.product, option.productId, option.price),
+        productLine(option.product, option.productId, option.price, option.noLongerSold),
         option.why.length ? h("small", { class: "explain" }, option.why.join(" ")) : null))))));
 }
 

@@ -1,0 +1,45 @@
+"""A coded stream's bits, most significant first, with the codes the AV1 and HEVC headers use
+(`av1_quantiser`, `hevc_quantiser`): fixed-width values, AV1's uvlc and ns(n), HEVC's
+Exp-Golomb ue(v) and se(v). Reading past the end raises IndexError."""
+
+from __future__ import annotations
+
+
+class BitReader:
+    def __init__(self, data: bytes) -> None:
+        self.data, self.at = data, 0
+
+    def f(self, count: int) -> int:
+        """`count` bits as an unsigned number (AV1's f(n), HEVC's u(n))."""
+        value = 0
+        for _ in range(count):
+            byte = self.data[self.at >> 3]
+            value = (value << 1) | ((byte >> (7 - (self.at & 7))) & 1)
+            self.at += 1
+        return value
+
+    def uvlc(self) -> int:
+        zeros = 0
+        while not self.f(1):
+            zeros += 1
+            if zeros >= 32:
+                return (1 << 32) - 1
+        return self.f(zeros) + (1 << zeros) - 1
+
+    def ns(self, n: int) -> int:
+        width = n.bit_length()
+        extra = (1 << width) - n
+        value = self.f(width - 1)
+        return value if value < extra else (value << 1) - extra + self.f(1)
+
+    def ue(self) -> int:
+        zeros = 0
+        while not self.f(1):
+            zeros += 1
+            if zeros > 31:
+                raise ValueError("an Exp-Golomb code too long")
+        return (1 << zeros) - 1 + self.f(zeros)
+
+    def se(self) -> int:
+        code = self.ue()
+        return (code + 1) // 2 if code % 2 else -(code // 2)

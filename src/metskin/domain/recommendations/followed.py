@@ -1,0 +1,88 @@
+"""The routine a person follows: the newest one saved for them (the first of `myRoutines`,
+the one their check-ins count from and a change is told against). Only the owner's read (or
+the pipeline's, for them) of their latest analysis makes a routine that, and only when what it
+was built from is still what they say (`still_says`): a profile saved while the pipeline built
+the routine of a new photo would otherwise leave them a routine made for before it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from metskin.domain.accounts.model import Profile
+from metskin.domain.analysis.records import Analysis
+from metskin.domain.checkins.service import restart
+from metskin.domain.inbox import entries
+from metskin.domain.inbox.service import tell
+from metskin.domain.recommendations.feedback import Feedback, turned_down
+from metskin.domain.recommendations.jobs import CARE_FIELDS
+from metskin.domain.recommendations.model import SavedRoutine
+from metskin.domain.recommendations.payload import lineup_change
+from metskin.domain.recommendations.ports import RecommendationsUnitOfWork
+
+CareState = tuple[Any, ...]  # what a routine is built from, of what the person says
+
+
+def care_state(profile: Profile, ratings: list[Feedback]) -> CareState:
+    """The profile's fields a routine is built from, and the products the ratings turn down."""
+    return (*(getattr(profile, name) for name in sorted(CARE_FIELDS)), turned_down(ratings))
+
+
+def still_says(uow: RecommendationsUnitOfWork, user_id: str, state: CareState) -> bool:
+    """Whether the person still says what `state` was read from. Their row stays locked until
+    the routine is saved: a profile saved meanwhile waits, and its rebuild then finds it."""
+    person = uow.users.get(user_id, for_update=True)
+    return (
+        person is not None and care_state(person.profile, uow.feedback.for_user(user_id)) == state
+    )
+
+
+def followed(uow: RecommendationsUnitOfWork, user_id: str) -> SavedRoutine | None:
+    found = uow.routines.list_for_user(user_id, None, 1)
+    return found[0] if found else None
+
+
+def is_latest(
+    uow: RecommendationsUnitOfWork, analysis: Analysis, current: SavedRoutine | None
+) -> bool:
+    """Whether `analysis` is no older than the one behind the person's `current` routine
+    (none, or an analysis since erased: nothing newer to keep)."""
+    if current is None or current.analysis_id == analysis.id:
+        return True
+    behind = uow.analyses.get(current.analysis_id)
+    return behind is None or analysis.created_at >= behind.created_at
+
+
+def make_current(
+    uow: RecommendationsUnitOfWork,
+    routine: SavedRoutine,
+    existing: SavedRoutine | None,
+    current: SavedRoutine | None,
+    time_zone: str,
+    why: str,
+) -> SavedRoutine:
+    """`routine` saved (or `existing`, saved before for the same state, renewed) as the
+    person's routine from now. The check-in count restarts with a new analysis (the
+    check-in photo) or other products, and other products are told; the same products
+    with new words, prices or article links (an editor's fix, a new exchange rate) keep
+    the date the person is counting to."""
+    if existing is None:
+        uow.routines.add(routine)
+        again_at = ""
+    else:
+        # Back to a state the person had before (a rating taken back, a pregnancy ended):
+        # the routine saved for it becomes theirs again, from now.
+        routine = replace(existing, created_at=routine.created_at)
+        uow.routines.renew(routine.id, routine.created_at)
+        again_at = routine.created_at.isoformat()
+    change = lineup_change(current.routine, routine.routine) if current else None
+    if current is None or current.analysis_id != routine.analysis_id or change is not None:
+        restart(uow, routine.user_id, routine.created_at, time_zone)
+    if change is not None:
+        change["analysis_id"] = routine.analysis_id
+        if why:
+            change["why"] = why
+        told = entries.routine_changed(routine.user_id, routine.id, change, again_at)
+        tell(uow, told, routine.created_at)
+    uow.commit()
+    return routine

@@ -1,0 +1,70 @@
+"""How an AVIF upload was coded is read from its bytes (the AV1 frame's base quantiser index,
+the figures `ffmpeg -bsf:v trace_headers` prints for these files) and kept with the JPEG it is
+stored as; an uploaded JPEG cannot bring a note of its own."""
+
+from __future__ import annotations
+
+import io
+
+import pillow_heif
+import pytest
+from PIL import Image
+
+from metskin.adapters.vision.av1_quantiser import base_q_index
+from metskin.adapters.vision.coding_note import read_coding
+from metskin.adapters.vision.hevc_quantiser import slice_qp
+from metskin.adapters.vision.ingest import prepare_photo
+from metskin.domain.analysis.compression import SourceCoding
+from metskin.domain.analysis.media import AVIF, HEIC, JPEG, MediaLimits
+from tests.media_samples import face_jpeg
+
+
+def avif_of_face(quality: int, side: int = 512) -> bytes:
+    image = Image.open(io.BytesIO(face_jpeg(side)))
+    buffer = io.BytesIO()
+    image.save(buffer, format="AVIF", quality=quality)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("quality", "quantiser"), [(90, 32), (75, 76), (74, 80), (30, 196)])
+def test_an_avif_s_quantiser_is_read_from_its_bytes_and_stored_with_it(
+    quality: int, quantiser: int
+) -> None:
+    data = avif_of_face(quality)
+    assert base_q_index(data) == quantiser  # libavif: (100 - quality) * 2.55, in steps of 4
+    stored = prepare_photo(data, AVIF, MediaLimits()).data
+    assert read_coding(stored) == SourceCoding("av1", quantiser)
+    assert SourceCoding("av1", quantiser).coarse is (quantiser >= 80)
+
+
+@pytest.mark.parametrize(("quality", "quantiser"), [(90, 2), (50, 22), (45, 24), (30, 32)])
+def test_a_heic_s_quantiser_is_read_from_its_bytes_and_stored_with_it(
+    quality: int, quantiser: int
+) -> None:
+    buffer = io.BytesIO()
+    image = Image.open(io.BytesIO(face_jpeg()))
+    pillow_heif.from_pillow(image).save(buffer, format="HEIF", quality=quality)
+    assert slice_qp(buffer.getvalue()) == quantiser  # libheif's x265: the first slice's QP
+    stored = prepare_photo(buffer.getvalue(), HEIC, MediaLimits()).data
+    assert read_coding(stored) == SourceCoding("hevc", quantiser)
+    assert SourceCoding("hevc", quantiser).coarse is (quantiser >= 24)
+
+
+def test_a_large_avif_in_tiles_is_read_too() -> None:
+    data = avif_of_face(60, side=2400)  # libavif codes it in several tiles
+    assert base_q_index(data) == 120
+
+
+def test_no_note_on_other_photos_and_none_a_jpeg_brings_itself() -> None:
+    assert read_coding(prepare_photo(face_jpeg(), JPEG, MediaLimits()).data) is None
+    forged = io.BytesIO()
+    Image.open(io.BytesIO(face_jpeg())).save(forged, "JPEG", comment=b"MetSkin coded: av1 q=250")
+    assert read_coding(forged.getvalue()) == SourceCoding("av1", 250)  # as written...
+    assert read_coding(prepare_photo(forged.getvalue(), JPEG, MediaLimits()).data) is None
+
+
+def test_a_damaged_avif_gives_no_quantiser() -> None:
+    data = avif_of_face(50)
+    assert base_q_index(data[:300]) is None  # cut inside its boxes: no picture's bytes
+    assert base_q_index(b"\x00\x00\x00\x08ftypavif") is None
+    assert slice_qp(data) is None  # an AVIF has no HEVC picture
