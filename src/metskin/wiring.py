@@ -82,6 +82,7 @@ def wire_directory_admin(container: Container) -> None:
         find=find,
         erase=container.privacy.erase_account,
         record=record,
+        rename=lambda doctor_id, name: accounts.update_profile(doctor_id, {"display_name": name}),
     )
 
 

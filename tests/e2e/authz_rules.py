@@ -235,6 +235,8 @@ QUERIES = [
     rule("Query.unreadNotifications", "{ unreadNotifications }", OWN),
     # Check-ins: everyone reads and sets their own cadence.
     rule("Query.checkIn", "{ checkIn { cadenceWeeks nextCheckIn reminded } }", OWN),
+    # Phone codes: everyone reads how their own went (null: no code asked for, no phone).
+    rule("Query.phoneCodeDelivery", "{ phoneCodeDelivery { state problem } }", OWN),
 ]
 
 OBJECT_FIELDS = [

@@ -87,3 +87,30 @@ async def test_the_next_date_is_counted_in_calendar_days_of_the_persons_zone(
     changed = (await client.data(SET, w=6))["setCheckInCadence"]  # counted again in the zone
     due = datetime.fromisoformat(changed["nextCheckIn"])
     assert due.astimezone(ZoneInfo("America/New_York")).isoformat() == "2026-04-05T23:30:00-04:00"
+
+
+async def test_a_reminder_held_for_the_morning_says_so_and_when(
+    client: GraphQLClient, container: Container
+) -> None:
+    """Due at 22:00 where the person lives: the scan holds the reminder until 09:00 there.
+    Before, `reminded` was false and nothing said that a reminder was on its way, nor when
+    (the web app could not say "we'll remind you at 09:00")."""
+    person = (await client.register("night@example.com"))["user"]["id"]
+    london = ZoneInfo(LONDON)
+    evening = datetime.combine(datetime.now(UTC).date() + timedelta(days=3), time(22), london)
+    with container.new_uow() as uow:  # a routine made at 22:00: due at 22:00, 4 weeks on
+        restart(uow, person, evening - timedelta(weeks=4), LONDON)
+        uow.commit()
+    read = f"{{ checkIn {{ {SCHEDULE} reminder reminderAt }} }}"
+    ahead = (await client.data(read))["checkIn"]
+    assert (ahead["reminder"], ahead["reminderAt"], ahead["reminded"]) == ("SCHEDULED", None, False)
+
+    assert CheckInScanner(container.new_uow, lambda: evening).scan_once() == 0  # held
+    held = (await client.data(read))["checkIn"]
+    morning = datetime.combine(evening.date() + timedelta(days=1), time(9), london)
+    assert held["reminded"] is False and held["reminder"] == "HELD"
+    assert datetime.fromisoformat(held["reminderAt"]) == morning
+
+    assert CheckInScanner(container.new_uow, lambda: morning).scan_once() == 1
+    told = (await client.data(read))["checkIn"]
+    assert (told["reminder"], told["reminderAt"], told["reminded"]) == ("SENT", None, True)

@@ -8,9 +8,11 @@ import json
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from metskin.adapters.notify.errors import raise_for_status
 from metskin.bootstrap import Container
 from metskin.domain.messages import OutgoingSms
 from tests.conftest import make_settings
@@ -139,3 +141,65 @@ async def test_requesting_codes_is_rate_limited(strict: GraphQLClient) -> None:
     for _ in range(5):
         await strict.data(REQUEST)
     assert await strict.error_codes(REQUEST) == ["RATE_LIMITED"]
+
+
+DELIVERY = "{ phoneCodeDelivery { state problem message retryAfter } }"
+
+
+async def in_french(client: GraphQLClient, query: str) -> dict[str, Any]:
+    headers = {"authorization": f"Bearer {client.token}", "accept-language": "fr-FR"}
+    response = await client.http.post("/graphql", json={"query": query}, headers=headers)
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_why_no_code_came_is_said_number_refused_or_service_busy(
+    client: GraphQLClient, container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, a refused number or a busy provider left the person with "nothing after a few
+    minutes? Send code again": asking again failed the same way, and nothing said why."""
+    await client.register("pat@example.com")
+    await client.data(UPDATE, input={"phone": PHONE})
+    assert (await client.data(DELIVERY))["phoneCodeDelivery"] is None
+    notifier = container.notifications.notifier
+    send = notifier.send_sms
+    answers = [(400, b'{"code": 21614, "message": "To number is not a mobile number"}')]
+
+    def provider(sms: OutgoingSms) -> None:
+        if answers:
+            status, body = answers.pop(0)
+            raise_for_status("SMS provider", status, body, "1")
+        send(sms)
+
+    monkeypatch.setattr(notifier, "send_sms", provider)
+    assert (await client.data(REQUEST))["requestPhoneCode"] is True
+    assert texts_to(container, PHONE) == []  # refused for good: not retried
+    told = (await in_french(client, DELIVERY))["data"]["phoneCodeDelivery"]
+    assert (told["state"], told["problem"], told["retryAfter"]) == (
+        "FAILED",
+        "NUMBER_REFUSED",
+        None,
+    )
+    assert "numéro de mobile" in told["message"] and PHONE in told["message"]
+    again = await in_french(client, REQUEST)
+    assert [e["extensions"]["code"] for e in again["errors"]] == ["PHONE_NUMBER_REFUSED"]
+    assert again["errors"][0]["extensions"]["field"] == "phone"
+    assert "indicatif de pays" in again["errors"][0]["message"]
+    wrong = await client.call(VERIFY, c="000000")
+    assert [e["extensions"]["code"] for e in wrong["errors"]] == ["PHONE_CODE_NOT_DELIVERED"]
+
+    await client.data(UPDATE, input={"phone": TYPO})  # another number: busy, then sent
+    answers.append((429, b'{"message": "Too many requests"}'))
+    assert (await client.data(REQUEST))["requestPhoneCode"] is True
+    (text,) = texts_to(container, TYPO)  # retried after the second it asked for
+    assert (await client.data(DELIVERY))["phoneCodeDelivery"] == {
+        "state": "SENT",
+        "problem": None,
+        "message": None,
+        "retryAfter": None,
+    }
+    verified = await client.data(VERIFY, c=code_in(text))
+    assert verified["verifyPhone"]["profile"] == {"phone": TYPO, "phoneVerified": True}
+    archive = await export_zip(client, container)  # the person's data: in their export
+    (noted,) = json.loads(archive.read("phone_codes.json"))
+    assert noted["state"] == "SENT" and TYPO not in json.dumps(noted)

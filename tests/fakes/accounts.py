@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from metskin.domain.accounts.model import RefreshToken, Role, User
+from metskin.domain.accounts.model import RefreshToken, Role, User, UserSearch
+from metskin.domain.accounts.phone_delivery import PhoneCodeDeliveries, PhoneCodeDelivery
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.errors import Conflict
 from tests.fakes.uow import FakeUnitOfWork, InMemoryTable
@@ -27,14 +29,35 @@ class FakeUserRepository(InMemoryTable[User]):
         return self.get_many(user_ids)
 
     def list_page(
-        self, after: tuple[datetime, str] | None, limit: int, role: Role | None
+        self,
+        after: tuple[datetime, str] | None,
+        limit: int,
+        role: Role | None,
+        search: UserSearch | None = None,
     ) -> list[User]:
-        return self.page(lambda u: role is None or u.role == role, after, limit, newest=False)
+        return self.page(_kept(role, search), after, limit, newest=False)
+
+    def list_by_name(
+        self,
+        after: tuple[str, str] | None,
+        limit: int,
+        role: Role | None,
+        search: UserSearch | None = None,
+    ) -> list[User]:
+        return self.page(_kept(role, search), after, limit, newest=False, order=_by_name)
 
     def check_constraints(self) -> None:
         emails = [u.email for u in self.rows.values()]
         if len(emails) != len(set(emails)):
             raise Conflict("duplicate email")
+
+
+def _kept(role: Role | None, search: UserSearch | None) -> Callable[[User], bool]:
+    return lambda u: (role is None or u.role == role) and (search is None or search.matches(u))
+
+
+def _by_name(user: User) -> tuple[str, str]:
+    return (user.sort_name, user.id)
 
 
 class FakeRefreshTokenRepository(InMemoryTable[RefreshToken]):
@@ -56,7 +79,16 @@ class FakeRefreshTokenRepository(InMemoryTable[RefreshToken]):
                 token.revoked_at = when
 
 
+class FakePhoneCodeDeliveries(InMemoryTable[PhoneCodeDelivery]):
+    noun = "phone code delivery"
+    key_field = "user_id"
+
+    def put(self, delivery: PhoneCodeDelivery) -> None:
+        self.rows[delivery.user_id] = copy.deepcopy(delivery)
+
+
 @dataclass(eq=False)
 class FakeAccountsUnitOfWork(FakeUnitOfWork):
     users: UserRepository = field(default_factory=FakeUserRepository)
     refresh_tokens: RefreshTokenRepository = field(default_factory=FakeRefreshTokenRepository)
+    phone_codes: PhoneCodeDeliveries = field(default_factory=FakePhoneCodeDeliveries)

@@ -17,7 +17,7 @@ from metskin.domain.errors import Conflict
 from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.ports import CreatedKey
 from metskin.domain.referrals.ports import ReferralRepository
-from metskin.domain.sharing.model import Share, ShareScope
+from metskin.domain.sharing.model import PatientEntry, Share, ShareScope, patient_order
 from metskin.domain.sharing.ports import ShareRepository
 from tests.fakes.accounts import FakeUserRepository
 from tests.fakes.analysis import FakeAnalysisRepository
@@ -34,9 +34,16 @@ class FakeShareRepository(InMemoryTable[Share]):
 
     noun = "share"
 
-    def __init__(self, analyses: FakeAnalysisRepository | None = None) -> None:
+    def __init__(
+        self,
+        analyses: FakeAnalysisRepository | None = None,
+        users: FakeUserRepository | None = None,
+        appointments: FakeAppointmentRepository | None = None,
+    ) -> None:
         super().__init__()
         self.analyses = analyses or FakeAnalysisRepository()
+        self.users = users or FakeUserRepository()
+        self.appointments = appointments or FakeAppointmentRepository()
 
     def add_unless_active(self, share: Share) -> Share:
         """As the SQL store's unique key: a share of the same patient, dermatologist and
@@ -86,6 +93,26 @@ class FakeShareRepository(InMemoryTable[Share]):
         return copy.deepcopy(
             [s for s in self.rows.values() if s.doctor_id == doctor_id and s.is_active(now)]
         )
+
+    def patients(
+        self,
+        doctor_id: str,
+        now: datetime,
+        after: tuple[str, str] | None,
+        limit: int,
+        only: str | None,
+    ) -> list[PatientEntry]:
+        until: dict[str, datetime] = {}
+        for share in self.active_for_doctor(doctor_id, now):
+            until[share.patient_id] = max(
+                share.expires_at, until.get(share.patient_id, share.expires_at)
+            )
+        ids = set(self.appointments.patients_of(doctor_id, now)) | set(until)
+        if only is not None:
+            ids &= {only}
+        users = sorted(self.users.list_by_ids(sorted(ids)), key=patient_order)
+        page = [u for u in users if after is None or patient_order(u) > after][:limit]
+        return [PatientEntry(user, until.get(user.id)) for user in page]
 
     def shared_analyses(
         self,
@@ -137,4 +164,8 @@ class FakeSharingUnitOfWork(FakeUnitOfWork):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self.shares = FakeShareRepository(cast(FakeAnalysisRepository, self.analyses))
+        self.shares = FakeShareRepository(
+            cast(FakeAnalysisRepository, self.analyses),
+            cast(FakeUserRepository, self.users),
+            cast(FakeAppointmentRepository, self.appointment_queries),
+        )

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -102,14 +103,15 @@ def old_rows(url: str, *rows: SQLModel) -> None:
     engine.dispose()
 
 
-def old_user(url: str, name: str) -> str:
-    """A user row written at an older revision (`old_rows`)."""
+def old_user(url: str, name: str, **columns: Any) -> str:
+    """A user row written at an older revision (`old_rows`), with these `columns`."""
     row = UserRow(
         id=str(uuid.uuid4()),
         email=f"{name}@example.com",
         password_hash="hashed",
         role="patient",
         created_at=datetime.now(UTC),
+        **columns,
     )
     old_rows(url, row)
     return row.id
@@ -321,14 +323,8 @@ def test_0020_keeps_texting_the_numbers_texted_before_and_round_trips(
     changed afterwards is unverified."""
     url = empty_database
     upgrade(url, "0019")
-    texted, silent = old_user(url, "texted"), old_user(url, "silent")
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(
-            text("UPDATE users SET phone = '+447700900123', sms_opt_in = :yes WHERE id = :id"),
-            {"yes": True, "id": texted},
-        )
-    engine.dispose()
+    texted = old_user(url, "texted", phone="+447700900123", sms_opt_in=True)
+    silent = old_user(url, "silent")
     there_and_back(url, "0020", "0019")
 
     container = bootstrap(make_settings(tmp_path, database_url=url))
@@ -382,3 +378,25 @@ def test_0022_counts_the_addresses_emailed_before_as_verified_and_round_trips(
         assert not container.accounts.get_user(fresh.id).email_verified
     finally:
         container.close()
+
+
+def test_0024_fills_the_sort_names_and_round_trips(empty_database: str, tmp_path: Path) -> None:
+    """Users written at 0023 (one with a name, one without): after 0024 (then 0023 and 0024
+    again) each has the key of the name shown, the address without one, and the patients'
+    order on it holds."""
+    url = empty_database
+    upgrade(url, "0023")
+    named, unnamed = old_user(url, "named", display_name="Élodie"), old_user(url, "Unnamed")
+    there_and_back(url, "0024", "0023")
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        stored = dict(connection.execute(text("SELECT id, sort_name FROM users")).all())
+        ordered = connection.execute(text("SELECT id FROM users ORDER BY sort_name")).scalars()
+        in_order = list(ordered)
+    engine.dispose()
+    assert stored == {
+        named: "elodie\x01élodie",
+        unnamed: "unnamed@example.com\x01unnamed@example.com",
+    }
+    assert in_order == [named, unnamed]

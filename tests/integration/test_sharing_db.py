@@ -13,7 +13,7 @@ from metskin.adapters.db.sharing import SqlShareRepository
 from metskin.adapters.db.uow import Repo, SqlUnitOfWork
 from metskin.bootstrap import Container
 from metskin.domain.appointments.dashboard import DashboardEventKind
-from metskin.domain.sharing.model import Share
+from metskin.domain.sharing.model import Share, patient_order
 from metskin.domain.sharing.service import SharingService
 from tests.fakes.infra import FakeClock
 from tests.integration.test_care_booking import make_doctor, make_patient
@@ -186,3 +186,65 @@ def test_sharing_again_after_expiry_makes_a_new_share(container: Container) -> N
     sharing.revoke(patient, first.id)  # revoking the expired one changes nothing
     assert [s.id for s in sharing.shares_of(patient) if s.is_active(clock.now)] == [second.id]
     assert [e.user.id for e in sharing.patients(doctor.id, None, 10)] == [patient]
+
+
+PATIENT_NAMES = {  # display name, "" for none (the address is shown)
+    "zoe1": "Zoe",
+    "zoe2": "zoë",
+    "zoe3": "Zoe Smith",
+    "elo": "Élodie",
+    "eve": "eve",
+    "ang": "Ångström",
+    "adam": "",
+    "oyv": "Øyvind",
+    "str": "Straße",
+    "zed": "",
+}
+
+
+def test_patients_by_name_are_ordered_and_paged_in_sql_as_in_memory(container: Container) -> None:
+    """The order is the stored key's (`User.sort_name`), compared as code points by the
+    engine: the same as Python's sort of the same keys (the fake's), on SQLite and MariaDB,
+    whatever the accents and case; pages of 3 continue on the (key, id) cursor; a rename
+    moves the patient at once. Before, the list was sorted in Python after loading them all."""
+    doctor = make_doctor(container)
+    clock = FakeClock(container.clock())
+    sharing = SharingService(container.new_uow, clock)
+    patients = {}
+    for key, name in PATIENT_NAMES.items():
+        user = make_patient(container, f"{key}@example.com", display_name=name)
+        patients[user.id] = key
+        sharing.share(user.id, doctor.id, None, clock.now + timedelta(days=10 + len(patients)))
+
+    def listed(page: int) -> list[str]:
+        names, after = [], None
+        while True:
+            found = sharing.patients(doctor.id, after, page)
+            names += [patients[e.user.id] for e in found[:page]]
+            if len(found) <= page:
+                return names
+            after = (found[page - 1].user.sort_name, found[page - 1].user.id)
+
+    expected = [
+        "adam",  # adam@example.com
+        "ang",  # angstrom
+        "elo",  # elodie
+        "eve",
+        "str",  # strasse
+        "zed",  # zed@example.com
+        "zoe1",  # zoe
+        "zoe2",  # zoë, after zoe
+        "zoe3",  # zoe smith
+        "oyv",  # ø is no o with a mark: after the Latin letters
+    ]
+    in_memory = sorted(sharing.patients(doctor.id, None, 20), key=lambda e: patient_order(e.user))
+    assert [patients[e.user.id] for e in in_memory] == expected
+    assert listed(20) == expected
+    assert listed(3) == expected
+    assert listed(1) == expected
+
+    zoe = next(ident for ident, key in patients.items() if key == "zoe2")
+    container.accounts.update_profile(zoe, {"display_name": "Aaron"})
+    assert listed(3) == ["zoe2", *(key for key in expected if key != "zoe2")]
+    until = {patients[e.user.id]: e.shares_until for e in sharing.patients(doctor.id, None, 20)}
+    assert until["adam"] == clock.now + timedelta(days=17)

@@ -80,6 +80,8 @@ CODE_MESSAGES = {
     "INVITATION_USED": _("This invitation has been used already; log in."),
     "PHONE_MISSING": _("Add a phone number to your profile first."),
     "PHONE_CODE_INVALID": _("This code is not right."),
+    "PHONE_CODE_NOT_DELIVERED": _("No code reached this number yet."),
+    "PHONE_NUMBER_REFUSED": _("The text message service cannot deliver to this number."),
     "MEDIA_NOT_FOUND": _("Not found, or not yours to see."),
     "MEDIA_ACCESS_ENDED": _("You can no longer see this photo."),
     "NOT_SHARED": _("This analysis is not shared with you."),

@@ -228,6 +228,20 @@ def by_created(name: str) -> CursorCodec[CreatedT, CreatedKey]:
     return by_time(name, lambda item: (item.created_at, item.id), str)
 
 
+def _name_key(text: str) -> tuple[str, str]:
+    ident, bar, name = text.partition("|")  # the id first: a name may hold a bar
+    if not bar or not ident:
+        raise ValueError("not a by-name cursor")
+    return name, ident
+
+
+def by_name(
+    name: str, key: Callable[[Item], tuple[str, str]]
+) -> CursorCodec[Item, tuple[str, str]]:
+    """Lists by a stored name key (`User.sort_name`), ties broken by id: `<id>|<key>`."""
+    return CursorCodec(name, lambda item: "|".join(reversed(key(item))), _name_key)
+
+
 def check_page_size(first: int, cap: int) -> int:
     if not 1 <= first <= cap:
         between = _("`first` must be between 1 and {cap}.")

@@ -13,7 +13,7 @@ from strawberry.types import ExecutionContext
 
 from metskin.graphql.accounts.email import EmailMutations
 from metskin.graphql.accounts.mutations import AccountMutations
-from metskin.graphql.accounts.phone import PhoneMutations
+from metskin.graphql.accounts.phone import PhoneMutations, PhoneQueries
 from metskin.graphql.accounts.queries import AccountQueries
 from metskin.graphql.analysis.mutations import AnalysisMutations
 from metskin.graphql.analysis.queries import AnalysisQueries
@@ -90,6 +90,7 @@ class Query(
     ProgressQueries,
     InboxQueries,
     CheckInQueries,
+    PhoneQueries,
 ):
     @strawberry.field(description="Always true: the API is up.")
     def health(self) -> bool:

@@ -5,6 +5,8 @@ proves a phone number."""
 
 from __future__ import annotations
 
+import dramatiq
+
 from metskin.domain.accounts.email_address import (
     SEND_EMAIL_CHANGE_EMAILS,
     SEND_VERIFICATION_EMAIL,
@@ -19,6 +21,7 @@ from metskin.domain.accounts.service import (
     SEND_WELCOME_EMAIL,
     AccountService,
 )
+from metskin.domain.notifications.errors import DeliveryUnavailable
 from metskin.domain.notifications.service import NotificationService
 from metskin.workers.actors import ActorSpec
 
@@ -71,6 +74,12 @@ def account_actors(
 def phone_actors(phones: PhoneVerification) -> list[ActorSpec]:
     def send_phone_code(user_id: str, number: str, window: int) -> None:
         # Retried on a provider error (nothing recorded); the window keeps a late retry honest.
-        phones.send_code(user_id, number, window)
+        try:
+            phones.send_code(user_id, number, window)
+        except DeliveryUnavailable as error:
+            if error.retry_after:  # a busy provider said when: then, as the person was told
+                delay = max(1000, int(error.retry_after * 1000))
+                raise dramatiq.Retry(str(error), delay=delay) from error
+            raise
 
     return [ActorSpec(SEND_PHONE_CODE, send_phone_code)]

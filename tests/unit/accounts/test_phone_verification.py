@@ -5,6 +5,7 @@ stranger about someone's dermatology appointments."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,11 +23,13 @@ from metskin.domain.accounts.phone import (
     PhoneVerification,
     wrong_phone_codes,
 )
+from metskin.domain.accounts.phone_delivery import PhoneCodeNotDelivered, PhoneNumberRefused
 from metskin.domain.accounts.profile import apply_profile_changes
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.locales import supported_locales
 from metskin.domain.limits.errors import RateLimited
 from metskin.domain.messages import OutgoingSms, sms_segments
+from metskin.domain.notifications.errors import DeliveryRefused, DeliveryUnavailable
 from metskin.domain.notifications.service import NotificationService
 from tests.fakes.accounts import FakeAccountsUnitOfWork
 from tests.fakes.infra import FakeClock, FakeMailRenderer, FakeNotifier
@@ -246,3 +249,85 @@ def test_a_job_for_a_number_changed_or_verified_since_sends_nothing(world: World
     assert world.phones.request_code("p1") is True  # the next window's
     world.phones.verify("p1", world.last_code())  # with the code that came before it
     assert world.deliver() == [False] and len(world.notifier.sms) == 1
+
+
+def refusing(status: int, recipient: bool) -> Callable[[OutgoingSms], None]:
+    def send(sms: OutgoingSms) -> None:
+        raise DeliveryRefused(f"HTTP {status}", status=status, recipient=recipient)
+
+    return send
+
+
+def busy_for(seconds: float) -> Callable[[OutgoingSms], None]:
+    def send(sms: OutgoingSms) -> None:
+        raise DeliveryUnavailable("HTTP 429", retry_after=seconds)
+
+    return send
+
+
+def how_it_went(world: World) -> tuple[str, str | None, int | None]:
+    found = world.phones.delivery_of("p1")
+    assert found is not None and found[1] == PHONE
+    delivery = found[0]
+    problem = delivery.problem_now(world.clock())
+    return (
+        delivery.state.value,
+        problem.value if problem else None,
+        delivery.retry_after(world.clock()),
+    )
+
+
+def test_a_number_the_provider_refuses_is_told_and_not_asked_again_for_an_hour(
+    world: World,
+) -> None:
+    """Before, a refused number was as silent as a slow SMS: "nothing after a few minutes?
+    send code again", which the provider refused again."""
+    assert world.phones.delivery_of("p1") is None  # never asked
+    world.phones.request_code("p1")
+    assert how_it_went(world) == ("SENDING", None, None)
+    world.notifier.send_sms = refusing(400, recipient=True)  # type: ignore[method-assign]
+    assert world.deliver() == [False]  # final: not retried
+    assert how_it_went(world) == ("FAILED", "NUMBER_REFUSED", None)
+    with pytest.raises(PhoneNumberRefused) as refused:
+        world.phones.request_code("p1")
+    assert refused.value.code == "PHONE_NUMBER_REFUSED" and refused.value.field == "phone"
+    assert PHONE in refused.value.message and "country code" in refused.value.message
+    with pytest.raises(PhoneCodeNotDelivered) as wrong:  # a guess: why no code came
+        world.phones.verify("p1", "000000")
+    assert wrong.value.code == "PHONE_CODE_NOT_DELIVERED" and wrong.value.field == "code"
+
+    world.change_phone(TYPO)  # another number: nothing to say about it yet
+    assert world.phones.delivery_of("p1") is None
+    world.change_phone(PHONE)
+    world.clock.advance(hours=1)  # an hour on, it may be asked again
+    del world.notifier.send_sms
+    assert world.ask("p1") is True
+    assert how_it_went(world) == ("SENT", None, None)
+
+
+def test_a_provider_that_refuses_us_or_is_down_or_busy_is_told_so(world: World) -> None:
+    world.phones.request_code("p1")
+    world.notifier.send_sms = refusing(401, recipient=False)  # type: ignore[method-assign]
+    assert world.deliver() == [False]
+    assert how_it_went(world) == ("FAILED", "SERVICE_DOWN", None)  # ours: not the number
+    assert world.phones.request_code("p1") is True  # asking again is allowed
+
+    [job] = world.uow.jobs
+    world.notifier.send_sms = provider_down  # type: ignore[method-assign]
+    with pytest.raises(ProviderDown):  # retried
+        world.phones.send_code(**job.kwargs)
+    assert how_it_went(world) == ("RETRYING", "SERVICE_DOWN", None)
+    world.notifier.send_sms = busy_for(30)  # type: ignore[method-assign]
+    with pytest.raises(DeliveryUnavailable):  # retried (after the 30 s it asked for)
+        world.phones.send_code(**job.kwargs)
+    assert how_it_went(world) == ("RETRYING", "SERVICE_BUSY", 30)
+    with pytest.raises(PhoneCodeNotDelivered, match="30 seconds"):
+        world.phones.verify("p1", "000000")
+    world.clock.advance(seconds=31)  # the wait is over: a retry under way
+    assert how_it_went(world) == ("RETRYING", "SERVICE_DOWN", None)
+    del world.notifier.send_sms
+    assert world.phones.send_code(**job.kwargs) is True
+    assert how_it_went(world) == ("SENT", None, None)
+    with pytest.raises(PhoneCodeInvalid):  # a wrong code, now that one came
+        world.phones.verify("p1", "000000")
+    world.phones.verify("p1", world.last_code())

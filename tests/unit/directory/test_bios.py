@@ -39,6 +39,7 @@ def admin_over(
         find=lambda doctor_id: doctor if doctor_id == doctor.id else None,
         erase=lambda admin, doctor_id: None,
         record=lambda admin, action, kind, target, summary: log.append(f"{kind}:{summary}"),
+        rename=lambda doctor_id, name: log.append(f"renamed:{name}"),
     )
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from metskin.domain.accounts.model import Role
+from metskin.domain.accounts.model import Role, sort_name
 from metskin.domain.analysis.errors import MediaAccessEnded, MediaNotFound
 from metskin.domain.analysis.records import AnalysisStatus, Media, MediaGrant, MediaKind
 from metskin.domain.analysis.service import AnalysisService
@@ -20,8 +20,8 @@ from metskin.domain.errors import Conflict, Forbidden, NotFound, ValidationFaile
 from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.referrals.model import Referral, ReferralRecord, Specialty, Urgency
 from metskin.domain.sharing.errors import ShareNotFound
-from metskin.domain.sharing.model import DEFAULT_SHARE_DAYS, Share, ShareScope
-from metskin.domain.sharing.service import SharingService, patient_order
+from metskin.domain.sharing.model import DEFAULT_SHARE_DAYS, Share, ShareScope, patient_order
+from metskin.domain.sharing.service import SharingService
 from tests.fakes.analysis import FakeAnalysisUnitOfWork
 from tests.fakes.appointments import FakeAppointmentsUnitOfWork
 from tests.fakes.directory import FakeDermatologistRepository, dermatologist
@@ -367,7 +367,9 @@ def test_patients_are_those_who_booked_or_share_and_reading_them_is_audited(
     assert [e.user.id for e in sharing.patients("doc-1", None, 10)] == ["p2"]
     sharing.share("p1", "doc-1", None, None)
     assert [e.user.id for e in sharing.patients("doc-1", None, 10)] == ["p1", "p2"]
-    assert [e.user.id for e in sharing.patients("doc-1", ("p1@example.com", "p1"), 10)] == ["p2"]
+    assert [
+        e.user.id for e in sharing.patients("doc-1", (sort_name("", "p1@example.com"), "p1"), 10)
+    ] == ["p2"]
     assert sharing.patients("doc-2", None, 10) == []
     assert ("doc-1", Resource.PROFILE, "p1") in reads_of(uow, "p1")
     assert reads_of(uow, "p2").count(("doc-1", Resource.PROFILE, "p2")) == 3

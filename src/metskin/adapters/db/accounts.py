@@ -6,24 +6,59 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Row, String, UniqueConstraint, bindparam, true, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Index,
+    Row,
+    String,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    or_,
+    true,
+    update,
+)
 from sqlalchemy import select as sa_select
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.repository import SqlRepository, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
-from metskin.domain.accounts.model import Profile, RefreshToken, Role, User
+from metskin.domain.accounts.model import (
+    SORT_NAME_LENGTH,
+    Profile,
+    RefreshToken,
+    Role,
+    User,
+    UserSearch,
+)
+from metskin.domain.accounts.phone_delivery import (
+    DeliveryProblem,
+    DeliveryState,
+    PhoneCodeDelivery,
+)
 from metskin.domain.ports import CreatedKey
 
 # An address is compared as stored (`canonical_email` made it one form): MariaDB's table
 # collation (utf8mb4_unicode_ci) took "jörg@bücher.de" and "jorg@bucher.de", or "ß" and "ss",
 # for one address (migration 0018). SQLite compares bytes already.
 EMAIL = String(254).with_variant(String(254, collation="utf8mb4_bin"), "mysql", "mariadb")
+# `User.sort_name`, compared as code points on every engine (as Python compares it): SQLite's
+# BINARY already; on MariaDB a binary collation without PAD SPACE (utf8mb4_bin would take
+# "a" and "a " for one, and order "a" after "a\x01..."). Migration 0024.
+SORT_NAME = String(SORT_NAME_LENGTH).with_variant(
+    String(SORT_NAME_LENGTH, collation="utf8mb4_nopad_bin"), "mysql", "mariadb"
+)
 
 
 class UserRow(SQLModel, table=True):
     __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("email", name="uq_users_email"), MYSQL_TABLE_ARGS)
+    __table_args__ = (
+        UniqueConstraint("email", name="uq_users_email"),
+        Index("ix_users_sort_name", "sort_name", "id"),  # a dermatologist's patients
+        Index("ix_users_role_sort_name", "role", "sort_name", "id"),  # accounts of a role
+        MYSQL_TABLE_ARGS,
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     email: str = Field(sa_type=EMAIL)
@@ -54,6 +89,9 @@ class UserRow(SQLModel, table=True):
     learning_consent: bool = False
     learning_consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # 0022
+    # The name or address folded for listing by name (`User.sort_name`), written with every
+    # save of the user (`_copy_user`); migration 0024.
+    sort_name: str = Field(default="", sa_type=SORT_NAME)
 
 
 class RefreshTokenRow(SQLModel, table=True):
@@ -98,6 +136,7 @@ def _copy_user(user: User, row: UserRow) -> UserRow:
     row.role = user.role.value
     row.is_active = user.is_active
     row.email_verified_at = user.email_verified_at
+    row.sort_name = user.sort_name
     for name, value in asdict(user.profile).items():
         setattr(row, name, value)
     return row
@@ -122,9 +161,38 @@ class SqlUserRepository(SqlRepository[UserRow, User]):
             rows = self._session.connection().execute(_USERS_BY_ID, {"ids": user_ids})
         return [user_to_domain(row) for row in rows]
 
-    def list_page(self, after: CreatedKey | None, limit: int, role: Role | None) -> list[User]:
-        condition = true() if role is None else UserRow.role == role.value
-        return self.page_where(condition, after, limit, newest=False)
+    def list_page(
+        self,
+        after: CreatedKey | None,
+        limit: int,
+        role: Role | None,
+        search: UserSearch | None = None,
+    ) -> list[User]:
+        return self.page_where(_kept(role, search), after, limit, newest=False)
+
+    def list_by_name(
+        self,
+        after: tuple[str, str] | None,
+        limit: int,
+        role: Role | None,
+        search: UserSearch | None = None,
+    ) -> list[User]:
+        """On `ix_users_role_sort_name` (`ix_users_sort_name` without a role)."""
+        condition = _kept(role, search)
+        return self.page_where(condition, after, limit, newest=False, order=("sort_name", "id"))
+
+
+def _kept(role: Role | None, search: UserSearch | None) -> ColumnElement[bool]:
+    """Of the role, and holding the search's text: both columns compare bytes (the key is
+    folded, the address stored in lower case), and the text's % and _ are literal."""
+    condition: ColumnElement[bool] = true() if role is None else col(UserRow.role) == role.value
+    if search is not None:
+        holds = or_(
+            col(UserRow.sort_name).contains(search.name, autoescape=True),
+            col(UserRow.email).contains(search.email, autoescape=True),
+        )
+        condition = and_(condition, holds)
+    return condition
 
 
 REFRESH_TOKEN_FIELDS = tuple(f.name for f in fields(RefreshToken))
@@ -174,3 +242,46 @@ class SqlRefreshTokenRepository(SqlRepository[RefreshTokenRow, RefreshToken]):
         if keep_family is not None:
             statement = statement.where(col(RefreshTokenRow.family) != keep_family)
         self._session.execute(statement.values(revoked_at=when))
+
+
+class PhoneCodeRow(SQLModel, table=True):
+    """How the latest SMS of an account's phone code went (migration 0024)."""
+
+    __tablename__ = "phone_code_deliveries"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    user_id: str = Field(
+        primary_key=True, max_length=36, foreign_key="users.id", ondelete="CASCADE"
+    )
+    number: str = Field(max_length=16)  # the number's key, never the number
+    state: str = Field(max_length=12)
+    at: datetime = Field(sa_type=UTCDateTime)
+    problem: str | None = Field(default=None, max_length=16)
+    retry_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SqlPhoneCodeDeliveries:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, user_id: str) -> PhoneCodeDelivery | None:
+        row = self._session.get(PhoneCodeRow, user_id)
+        if row is None:
+            return None
+        return PhoneCodeDelivery(
+            row.user_id,
+            row.number,
+            DeliveryState(row.state),
+            row.at,
+            DeliveryProblem(row.problem) if row.problem else None,
+            row.retry_at,
+        )
+
+    def put(self, delivery: PhoneCodeDelivery) -> None:
+        row = self._session.get(PhoneCodeRow, delivery.user_id) or PhoneCodeRow(
+            user_id=delivery.user_id, number="", state="", at=delivery.at
+        )
+        row.number, row.state, row.at = delivery.number, delivery.state.value, delivery.at
+        row.problem = delivery.problem.value if delivery.problem else None
+        row.retry_at = delivery.retry_at
+        self._session.add(row)

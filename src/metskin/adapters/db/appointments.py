@@ -18,6 +18,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from metskin.adapters.db.engine import is_lock_conflict
 from metskin.adapters.db.repository import SqlRepository
@@ -236,14 +237,18 @@ class SqlAppointmentRepository(SqlRepository[AppointmentRow, Appointment]):
         return self.all(query)
 
     def patients_of(self, doctor_id: str, now: datetime) -> list[str]:
-        query = (
-            select(AppointmentRow.patient_id)
-            .where(AppointmentRow.doctor_id == doctor_id)
-            .where(AppointmentRow.status == AppointmentStatus.BOOKED.value)
-            .where(col(AppointmentRow.end_at) > now)
-            .distinct()
-        )
-        return list(self._session.exec(query))
+        return list(self._session.exec(upcoming_patients(doctor_id, now).distinct()))
+
+
+def upcoming_patients(doctor_id: str, now: datetime) -> SelectOfScalar[str]:
+    """The patients with a booking with the dermatologist that is not over (the rule of
+    `patients_of`; the sharing adapter lists a dermatologist's patients with it)."""
+    return (
+        select(AppointmentRow.patient_id)
+        .where(AppointmentRow.doctor_id == doctor_id)
+        .where(AppointmentRow.status == AppointmentStatus.BOOKED.value)
+        .where(col(AppointmentRow.end_at) > now)
+    )
 
 
 class SqlDashboardEventLog:

@@ -18,7 +18,7 @@ from sqlalchemy import BigInteger, Text, cast, delete, or_, update
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from metskin.adapters.db.accounts import RefreshTokenRow, UserRow
+from metskin.adapters.db.accounts import PhoneCodeRow, RefreshTokenRow, UserRow
 from metskin.adapters.db.analysis import AnalysisResultRow, AnalysisRow, MediaRow
 from metskin.adapters.db.apikeys import ApiKeyRow
 from metskin.adapters.db.appointments import AppointmentRow, BookedSlotRow, DashboardEventRow
@@ -184,6 +184,7 @@ class SqlPersonalData:
             ("appointments", AppointmentRow, AppointmentRow.patient_id, AppointmentRow.start_at),
             ("shares", ShareRow, ShareRow.patient_id, ShareRow.created_at),
             ("check_ins", CheckInRow, CheckInRow.user_id, CheckInRow.user_id),
+            ("phone_codes", PhoneCodeRow, PhoneCodeRow.user_id, PhoneCodeRow.user_id),
             ("api_keys", ApiKeyRow, ApiKeyRow.owner_id, ApiKeyRow.created_at),
             ("labels", LabelRow, LabelRow.subject_id, LabelRow.created_at),
             ("notifications", NotificationRow, NotificationRow.user_id, NotificationRow.id),

@@ -1,4 +1,5 @@
-"""Sharing in SQL: shares of analyses with dermatologists and the access log."""
+"""Sharing in SQL: shares of analyses with dermatologists, the patients they make, and the
+access log."""
 
 from __future__ import annotations
 
@@ -7,18 +8,21 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, UniqueConstraint, insert, or_, update
+from sqlalchemy import Index, UniqueConstraint, func, insert, or_, update
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from metskin.adapters.db.accounts import UserRow, user_to_domain
 from metskin.adapters.db.analysis import AnalysisRow, analysis_to_domain
+from metskin.adapters.db.appointments import upcoming_patients
 from metskin.adapters.db.repository import CONFLICTING, SqlRepository, keyset_page, values_of
 from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.audit.model import AccessEntry, AccessPart, Resource
 from metskin.domain.errors import Conflict
 from metskin.domain.ports import CreatedKey
-from metskin.domain.sharing.model import Share, ShareScope
+from metskin.domain.sharing.model import PatientEntry, Share, ShareScope
 
 
 class ShareRow(SQLModel, table=True):
@@ -206,6 +210,44 @@ class SqlShareRepository(SqlRepository[ShareRow, Share]):
         order = (col(AnalysisRow.created_at), col(AnalysisRow.id))
         query = keyset_page(query, order, before, limit, newest=True)
         return [analysis_to_domain(row) for row in self._session.exec(query)]
+
+    def patients(
+        self,
+        doctor_id: str,
+        now: datetime,
+        after: tuple[str, str] | None,
+        limit: int,
+        only: str | None,
+    ) -> list[PatientEntry]:
+        """One query: the users with an upcoming booking (the appointments' rule) or an active
+        share, each with the end of their latest active share, paged on the stored sort key
+        and the id (`ix_users_sort_name`)."""
+        shared = (
+            select(
+                col(ShareRow.patient_id).label("patient_id"),
+                func.max(ShareRow.expires_at).label("until"),
+            )
+            .where(*self._active(doctor_id, now))
+            .group_by(col(ShareRow.patient_id))
+            .subquery()
+        )
+        users = core_table(UserRow)
+        query = (
+            core_select(users, shared.c.until)
+            .outerjoin(shared, shared.c.patient_id == users.c.id)
+            .where(
+                or_(
+                    users.c.id.in_(upcoming_patients(doctor_id, now)),
+                    shared.c.patient_id.is_not(None),
+                )
+            )
+        )
+        if only is not None:
+            query = query.where(users.c.id == only)
+        order = (users.c.sort_name, users.c.id)
+        query = keyset_page(query, order, after, limit, newest=False)
+        rows = self._session.connection().execute(query)
+        return [PatientEntry(user_to_domain(row), row.until) for row in rows]
 
     @staticmethod
     def _active(doctor_id: str, now: datetime) -> tuple[Any, ...]:

@@ -17,7 +17,11 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from metskin.adapters.db.accounts import SqlRefreshTokenRepository, SqlUserRepository
+from metskin.adapters.db.accounts import (
+    SqlPhoneCodeDeliveries,
+    SqlRefreshTokenRepository,
+    SqlUserRepository,
+)
 from metskin.adapters.db.analysis import SqlAnalysisRepository, SqlMediaRepository
 from metskin.adapters.db.apikeys import SqlApiKeyRepository
 from metskin.adapters.db.appointments import SqlAppointmentRepository, SqlDashboardEventLog
@@ -50,6 +54,7 @@ from metskin.adapters.db.reminders import SqlReminderRepository
 from metskin.adapters.db.repository import CONFLICTING
 from metskin.adapters.db.sharing import SqlAccessLog, SqlShareRepository
 from metskin.adapters.db.skinmodel import SqlShadowScores, SqlSkinModels
+from metskin.domain.accounts.phone_delivery import PhoneCodeDeliveries
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.analysis.ports import AnalysisRepository, MediaRepository
 from metskin.domain.apikeys.ports import ApiKeyRepository
@@ -116,6 +121,7 @@ class Repo(Generic[R]):
 class SqlUnitOfWork:
     users: Repo[UserRepository] = Repo(SqlUserRepository)
     refresh_tokens: Repo[RefreshTokenRepository] = Repo(SqlRefreshTokenRepository)
+    phone_codes: Repo[PhoneCodeDeliveries] = Repo(SqlPhoneCodeDeliveries)
     sent_notifications: Repo[SentNotificationLog] = Repo(SqlSentNotificationLog)
     media: Repo[MediaRepository] = Repo(SqlMediaRepository)
     analyses: Repo[AnalysisRepository] = Repo(SqlAnalysisRepository)

@@ -55,7 +55,12 @@ class HttpSmsSender:
             raise NotifierUnavailable(
                 f"SMS provider unreachable at {self._base_url}: {type(exc).__name__}"
             ) from None
-        raise_for_status("SMS provider", response.status_code, response.content)
+        raise_for_status(
+            "SMS provider",
+            response.status_code,
+            response.content,
+            response.headers.get("retry-after"),
+        )
         log.info(
             "sms accepted by provider",
             extra={"status": response.status_code, "message_sid": _sid(response)},

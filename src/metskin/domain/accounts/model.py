@@ -121,6 +121,59 @@ class Profile:
         return self.phone if self.sms_opt_in and self.is_phone_verified else None
 
 
+SORT_NAME_LENGTH = 191  # characters: indexed with the id on MariaDB (4 bytes each)
+# Between a name's letters and its accented form: below every character a name or an address
+# may hold (both refuse control characters), so "zoe" < "zoë" < "zoe smith" < "zoella".
+_SORT_SEPARATOR = "\x01"
+
+
+def fold(text: str) -> str:
+    """`text` for comparing without case or accents: compatibility-composed, case-folded,
+    its combining marks dropped ("Élodie" -> "elodie", "Straße" -> "strasse"); letters that
+    are not a letter with a mark stay ("ø", "ł")."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def sort_name(display_name: str, email: str) -> str:
+    """The key people are listed by name with: the name shown (the address without one),
+    folded (`fold`), then its accented, case-folded form to order "zoe" before "zoë"; cut to
+    SORT_NAME_LENGTH. Stored with the account (`users.sort_name`) and compared as code points
+    everywhere (Python, SQLite's BINARY, MariaDB's utf8mb4_nopad_bin), so one order holds in
+    memory and on both engines, and a cursor made on one continues on the others."""
+    shown = display_name or email
+    accented = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", shown).casefold())
+    return f"{fold(shown)}{_SORT_SEPARATOR}{accented}"[:SORT_NAME_LENGTH]
+
+
+SEARCH_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class UserSearch:
+    """Accounts whose name shown or address holds a text, without case or accents: the
+    folded text in the stored key (`sort_name`), or the text in lower case in the address
+    (stored in lower case)."""
+
+    name: str
+    email: str
+
+    @classmethod
+    def of(cls, text: str | None) -> UserSearch | None:
+        """None for no text (or only spaces); too long is VALIDATION_FAILED on `search`."""
+        words = " ".join((text or "").split())
+        if len(words) > SEARCH_LENGTH:
+            too_long = _("Search for at most {count} characters.")
+            raise ValidationFailed.translatable(too_long, "search", count=SEARCH_LENGTH)
+        if not words:
+            return None
+        return cls(fold(words), unicodedata.normalize("NFC", words).lower())
+
+    def matches(self, user: User) -> bool:
+        return self.name in user.sort_name or self.email in user.email
+
+
 @dataclass
 class User:
     id: str
@@ -133,6 +186,10 @@ class User:
     # When its owner proved `email` is theirs (a signed link sent to it, or a password reset
     # by one; domain/accounts/email_address.py). None: only the account's own emails go to it.
     email_verified_at: datetime | None = None
+
+    @property
+    def sort_name(self) -> str:
+        return sort_name(self.profile.display_name, self.email)
 
     @property
     def email_verified(self) -> bool:

@@ -10,12 +10,14 @@ matches. Only the verified number is stored (`Profile.phone_verified`): changing
 leaves it behind, so the new number is unverified until its own code comes back.
 
 The SMS goes in a job (`SEND_PHONE_CODE`, retried), so a slow or failing SMS provider never
-holds or fails `requestPhoneCode`. The job carries the window it was asked in and texts the
-code of the window it runs in (each window's once: its dedupe key), so the code always has its
-10 to 20 minutes to live whenever a retry sends it; a job running more than a window after the
-one it was asked in drops (the person asked 10 to 20 minutes ago and has asked again or given
-up), as does one whose number changed or got verified meanwhile. A code that never left records
-nothing, so asking again queues another (the rate limit counts each ask).
+holds or fails `requestPhoneCode`; the job notes how each try went (`phone_delivery.py`), so the
+person is told why no code came (the number refused, the service down or busy). The job
+carries the window it was asked in and texts the code of the window it runs in (each window's
+once: its dedupe key), so the code always has its 10 to 20 minutes to live whenever a retry
+sends it; a job running more than a window after the one it was asked in drops (the person
+asked 10 to 20 minutes ago and has asked again or given up), as does one whose number changed
+or got verified meanwhile. A code that never left records nothing sent, so asking again queues
+another (the rate limit counts each ask).
 
 Wrong codes count per account (`LoginBackoff` in the "phone-code" scope): after
 `WRONG_CODES` of them, every attempt is refused (RATE_LIMITED, the right code too: otherwise
@@ -28,11 +30,19 @@ import hashlib
 import hmac
 import logging
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from metskin.domain.accounts.model import User, found_user
+from metskin.domain.accounts.phone_delivery import (
+    DeliveryProblem,
+    DeliveryState,
+    PhoneCodeDelivery,
+    refused,
+    undelivered,
+)
 from metskin.domain.accounts.ports import AccountsUowFactory
-from metskin.domain.errors import ValidationFailed
+from metskin.domain.errors import DomainError, ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.ports import Translations, Translator
 from metskin.domain.i18n.source import ENGLISH
@@ -40,12 +50,14 @@ from metskin.domain.limits.model import BackoffPolicy
 from metskin.domain.limits.ports import LoginFailures
 from metskin.domain.limits.service import LoginBackoff
 from metskin.domain.messages import Job, OutgoingSms, one_sms
+from metskin.domain.notifications.errors import DeliveryRefused, DeliveryUnavailable
 from metskin.domain.ports import Clock
 
 if TYPE_CHECKING:
     from metskin.domain.notifications.service import NotificationService
 
 log = logging.getLogger(__name__)
+SERVICE_DOWN = DeliveryProblem.SERVICE_DOWN
 SEND_PHONE_CODE = "send_phone_code"  # the actor (workers/accounts.py)
 CODE_WINDOW_SECONDS = 600
 CODE_DIGITS = 6
@@ -101,20 +113,37 @@ class PhoneVerification:
 
     def request_code(self, user_id: str) -> bool:
         """Queue the SMS of the code of the profile's number (`send_code`). False when none is
-        needed: the number is verified already, or this window's code went to it before."""
+        needed: the number is verified already, or this window's code went to it before.
+        PHONE_NUMBER_REFUSED when the SMS provider refused this number in the last hour."""
         with self.uow_factory() as uow:
             user = found_user(uow.users.get(user_id))
-        phone = self._phone(user)
+            last = uow.phone_codes.get(user_id)
+        phone, now = self._phone(user), self.clock()
+        if last is not None and last.refuses(_number_key(phone), now):
+            raise refused(phone)
         window = self._window()
         if user.profile.is_phone_verified or self.notifications.was_sent(
             _dedupe_key(user.id, phone, window)
         ):
             return False
+        number = _number_key(phone)
         with self.uow_factory() as uow:
-            asked = {"user_id": user.id, "number": _number_key(phone), "window": window}
+            asked = {"user_id": user.id, "number": number, "window": window}
             uow.defer(Job(SEND_PHONE_CODE, asked))
+            uow.phone_codes.put(PhoneCodeDelivery(user.id, number, DeliveryState.SENDING, now))
             uow.commit()
         return True
+
+    def delivery_of(self, user_id: str) -> tuple[PhoneCodeDelivery, str] | None:
+        """Where the SMS of the code of the profile's current number stands, and that number;
+        None when none was asked for it."""
+        with self.uow_factory() as uow:
+            user = found_user(uow.users.get(user_id))
+            last = uow.phone_codes.get(user_id)
+        phone = user.profile.phone
+        if last is None or phone is None or last.number != _number_key(phone):
+            return None
+        return last, phone
 
     def send_code(self, user_id: str, number: str, window: int) -> bool:
         """The job of `request_code`: text the code of this window to the profile's number,
@@ -134,9 +163,40 @@ class PhoneVerification:
         if now != window and self.notifications.was_sent(_dedupe_key(user.id, phone, window)):
             return False  # the asked window's code went out (another ask): still valid
         body = self.code_text(user.profile.locale, self.code_for(user.id, phone, now))
-        return self.notifications.send_sms_once(
-            _dedupe_key(user.id, phone, now), OutgoingSms(phone, body)
-        )
+        try:
+            sent = self.notifications.send_sms_once(
+                _dedupe_key(user.id, phone, now), OutgoingSms(phone, body)
+            )
+        except DeliveryRefused as error:  # for good: told, not retried
+            problem = DeliveryProblem.NUMBER_REFUSED if error.recipient else SERVICE_DOWN
+            self._note(user.id, number, DeliveryState.FAILED, problem)
+            log.warning("phone code refused", extra={"status": error.status, "why": problem.value})
+            return False
+        except Exception as error:  # the job retries it (DeliveryUnavailable, a network error)
+            wait = error.retry_after if isinstance(error, DeliveryUnavailable) else None
+            self._note(
+                user.id,
+                number,
+                DeliveryState.FAILED if isinstance(error, DomainError) else DeliveryState.RETRYING,
+                DeliveryProblem.SERVICE_BUSY if wait else SERVICE_DOWN,
+                self.clock() + timedelta(seconds=wait) if wait else None,
+            )
+            raise
+        self._note(user.id, number, DeliveryState.SENT)
+        return sent
+
+    def _note(
+        self,
+        user_id: str,
+        number: str,
+        state: DeliveryState,
+        problem: DeliveryProblem | None = None,
+        retry_at: datetime | None = None,
+    ) -> None:
+        with self.uow_factory() as uow:
+            delivery = PhoneCodeDelivery(user_id, number, state, self.clock(), problem, retry_at)
+            uow.phone_codes.put(delivery)
+            uow.commit()
 
     def code_text(self, locale: str, code: str) -> str:
         """The SMS in the person's language; its short form when a translation would make
@@ -156,6 +216,9 @@ class PhoneVerification:
             phone = self._phone(user)
             if not self._matches(user.id, phone, code):
                 self.wrong_codes.failed(user_id)
+                last = uow.phone_codes.get(user_id)
+                if last is not None and last.number == _number_key(phone):
+                    undelivered(last, phone, self.clock())  # why no code came, if none did
                 wrong = _("This code is not the one we sent to this number, or it expired.")
                 raise PhoneCodeInvalid.translatable(wrong, "code")
             if user.profile.phone_verified != phone:

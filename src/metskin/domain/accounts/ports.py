@@ -6,7 +6,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from metskin.domain.accounts.model import AccessClaims, RefreshToken, Role, User
+from metskin.domain.accounts.model import AccessClaims, RefreshToken, Role, User, UserSearch
+from metskin.domain.accounts.phone_delivery import PhoneCodeDeliveries
 from metskin.domain.ports import CreatedKey, UnitOfWork
 
 
@@ -18,8 +19,26 @@ class UserRepository(Protocol):
 
     def get_by_email(self, email: str) -> User | None: ...
     def list_by_ids(self, user_ids: list[str]) -> list[User]: ...
-    def list_page(self, after: CreatedKey | None, limit: int, role: Role | None) -> list[User]:
-        """Users ordered by (created_at, id), strictly after the keyset `after`."""
+    def list_page(
+        self,
+        after: CreatedKey | None,
+        limit: int,
+        role: Role | None,
+        search: UserSearch | None = None,
+    ) -> list[User]:
+        """Users (of `role`, matching `search`) ordered by (created_at, id), strictly after
+        the keyset `after`."""
+        ...
+
+    def list_by_name(
+        self,
+        after: tuple[str, str] | None,
+        limit: int,
+        role: Role | None,
+        search: UserSearch | None = None,
+    ) -> list[User]:
+        """Users (of `role`, matching `search`) ordered by (`sort_name`, id), strictly after
+        the keyset `after`."""
         ...
 
     def save(self, user: User) -> None: ...
@@ -108,6 +127,7 @@ class AccountsUnitOfWork(UnitOfWork, Protocol):
 
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
+    phone_codes: PhoneCodeDeliveries
 
 
 AccountsUowFactory = Callable[[], AccountsUnitOfWork]

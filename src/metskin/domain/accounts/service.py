@@ -28,6 +28,7 @@ from metskin.domain.accounts.model import (
     Role,
     TokenPair,
     User,
+    UserSearch,
     canonical_email,
     found_user,
     new_request_id,
@@ -219,10 +220,30 @@ class AccountService:
             return uow.users.list_by_ids(user_ids)
 
     def list_users(
-        self, after: CreatedKey | None, limit: int, role: Role | None = None
+        self,
+        after: CreatedKey | None,
+        limit: int,
+        role: Role | None = None,
+        search: str | None = None,
     ) -> list[User]:
+        """Accounts oldest first, of `role`, whose name or address holds `search`
+        (`UserSearch`)."""
+        found = UserSearch.of(search)
         with self.uow_factory() as uow:
-            return uow.users.list_page(after, limit, role)
+            return uow.users.list_page(after, limit, role, found)
+
+    def users_by_name(
+        self,
+        after: tuple[str, str] | None,
+        limit: int,
+        role: Role | None = None,
+        search: str | None = None,
+    ) -> list[User]:
+        """Accounts by the name shown (the address without one), without case or accents
+        (`User.sort_name`), of `role`, whose name or address holds `search`."""
+        found = UserSearch.of(search)
+        with self.uow_factory() as uow:
+            return uow.users.list_by_name(after, limit, role, found)
 
     def update_profile(self, user_id: str, changes: dict[str, Any]) -> User:
         """A change to what the routine is built from (`CARE_FIELDS`) rebuilds the routine the

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 
 from metskin.domain.appointments.slots import local_instant
 from metskin.domain.daytime import zone_or_utc
@@ -21,6 +22,16 @@ def checked_cadence(weeks: int) -> int:
             f"A check-in comes every {MIN_WEEKS} to {MAX_WEEKS} weeks.", field="weeks"
         )
     return weeks
+
+
+class ReminderState(Enum):
+    """Where the reminder of the current due date stands."""
+
+    NONE = "NONE"  # nothing is due: no routine yet
+    SCHEDULED = "SCHEDULED"  # the due date is ahead
+    DUE = "DUE"  # due: the next scan tells it (within a minute), in the person's daytime
+    HELD = "HELD"  # due in the person's evening or night: held until `notify_at`, 09:00
+    SENT = "SENT"  # told: the inbox entry, and the email and SMS the profile allows
 
 
 @dataclass
@@ -61,6 +72,18 @@ class CheckIn:
 
     def told(self) -> bool:
         return self.due_at is not None and self.told_due_at == self.due_at
+
+    def reminder(self, now: datetime) -> tuple[ReminderState, datetime | None]:
+        """The reminder's state, and the moment it is held until (HELD only): a due date the
+        scan found in the person's night, or whose send job was handed back at night, is not
+        told (`told()` is False) until the morning, although it is due."""
+        if self.due_at is None:
+            return ReminderState.NONE, None
+        if self.told():
+            return ReminderState.SENT, None
+        if self.notify_at is not None and self.notify_at > now:
+            return ReminderState.HELD, self.notify_at
+        return (ReminderState.DUE if self.due_at <= now else ReminderState.SCHEDULED), None
 
 
 def due_after(anchor: datetime, weeks: int, time_zone: str) -> datetime:

@@ -115,6 +115,9 @@ class DirectoryAdmin:
     find: Callable[[str], Dermatologist | None]
     erase: Callable[[str, str], object]  # administrator id, account id
     record: Callable[[str, str, ContentKind, str, str], None]  # the editors' log
+    # account id, name: the account's display name follows the listing's (the administrators'
+    # list of dermatologists is of accounts, by that name)
+    rename: Callable[[str, str], object]
 
     def create(self, admin_id: str, email: str, listing: Listing) -> Dermatologist:
         """List a dermatologist; their account is invited (the email goes to `email`, in the
@@ -141,6 +144,8 @@ class DirectoryAdmin:
             profile = replace(profile, bio=current.bio)
         profile = replace(profile, bio_translations=translations)
         self.publish(profile)
+        if profile.name != current.name:
+            self.rename(doctor_id, profile.name)
         self._log(admin_id, "updated", profile, language)
         return profile
 

@@ -24,6 +24,8 @@ SECTION_NOTES = {
     "beside the scores you were shown; these were never shown to you nor used in your results.",
     "routines": "The routines recommended to you.",
     "check_ins": "How often you asked to be reminded of a check-in photo, and the dates due.",
+    "phone_codes": "How the text message of the latest code to prove your phone number went "
+    "(`number` is a key of the number, not the number).",
     "ratings": "Your product ratings and the outcomes you reported.",
     "referrals": "The referrals suggested after your analyses, with your answers.",
     "appointments": "Your appointments, past and future, cancelled ones included.",

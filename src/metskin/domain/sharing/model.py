@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from metskin.domain.accounts.model import User
 from metskin.domain.errors import ValidationFailed
 
 DEFAULT_SHARE_DAYS = 90
@@ -15,6 +16,21 @@ MAX_SHARE_DAYS = 730
 class ShareScope(Enum):
     ALL = "ALL"  # every analysis of the patient, past and future, while the share lasts
     ANALYSIS = "ANALYSIS"  # one analysis
+
+
+@dataclass(frozen=True)
+class PatientEntry:
+    """A patient on a dermatologist's list, and until when their active shares with that
+    dermatologist last (the latest; None when they only booked)."""
+
+    user: User
+    shares_until: datetime | None
+
+
+def patient_order(user: User) -> tuple[str, str]:
+    """How a dermatologist's patients are listed: by the name shown (their email without
+    one), without case or accents (`User.sort_name`, stored), then by id."""
+    return (user.sort_name, user.id)
 
 
 @dataclass

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from metskin.domain.directory.ports import DermatologistRepository
     from metskin.domain.ports import CreatedKey
     from metskin.domain.referrals.ports import ReferralRepository
-    from metskin.domain.sharing.model import Share
+    from metskin.domain.sharing.model import PatientEntry, Share
 
 
 class ShareRepository(Protocol):
@@ -52,6 +52,20 @@ class ShareRepository(Protocol):
     def active_between(self, patient_id: str, doctor_id: str, now: datetime) -> list[Share]: ...
 
     def active_for_doctor(self, doctor_id: str, now: datetime) -> list[Share]: ...
+
+    def patients(
+        self,
+        doctor_id: str,
+        now: datetime,
+        after: tuple[str, str] | None,
+        limit: int,
+        only: str | None,
+    ) -> list[PatientEntry]:
+        """The dermatologist's patients: those with a booking with them that is not over, or
+        an active share with them (and until when the latest of those shares lasts), by
+        `patient_order` strictly after `after`, at most `limit`; `only`: that patient or
+        nobody."""
+        ...
 
     def shared_analyses(
         self,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from metskin.domain.accounts.model import Role, User
+from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.records import Analysis
 from metskin.domain.appointments.dashboard import DashboardEventKind, wake_up
 from metskin.domain.audit.model import AccessEntry, AccessPart, Resource
@@ -21,19 +21,18 @@ from metskin.domain.inbox.service import tell
 from metskin.domain.ports import CreatedKey, read
 from metskin.domain.referrals.model import ADVISED_WITHIN, ReferralRecord, Urgency
 from metskin.domain.sharing.errors import ShareNotFound
-from metskin.domain.sharing.model import Share, ShareScope, share_expiry
+from metskin.domain.sharing.model import (
+    PatientEntry,
+    Share,
+    ShareScope,
+    share_expiry,
+)
 
 URGENT_LIST_SIZE = 50
 
 if TYPE_CHECKING:
     from metskin.domain.ports import Clock
     from metskin.domain.sharing.ports import SharingUnitOfWork, SharingUowFactory
-
-
-def patient_order(user: User) -> tuple[str, str]:
-    """How a dermatologist's patients are listed: by the name shown (their email without
-    one), whatever its case, then by id."""
-    return ((user.profile.display_name or user.email).casefold(), user.id)
 
 
 @dataclass(frozen=True)
@@ -45,15 +44,6 @@ class UrgentReferral:
     urgency: Urgency
     updated_at: datetime
     record: ReferralRecord | None
-
-
-@dataclass(frozen=True)
-class PatientEntry:
-    """A patient on a dermatologist's list, and until when their active shares with that
-    dermatologist last (the latest; None when they only booked)."""
-
-    user: User
-    shares_until: datetime | None
 
 
 class SharingService:
@@ -161,27 +151,17 @@ class SharingService:
         only: str | None = None,
     ) -> list[PatientEntry]:
         """Patients with an upcoming booking with this dermatologist or an active share with
-        them, by name (`patient_order`; first + 1, after the key `after`): once the share is
-        revoked or expired and the bookings are over or cancelled, the patient is gone from
-        the list. Only the returned page is audited. `only`: that patient alone (their page),
-        or nobody when they are not on the list."""
+        them, by name (`patient_order`; first + 1, after the key `after`; one query of the
+        store, paged there): once the share is revoked or expired and the bookings are over
+        or cancelled, the patient is gone from the list. Only the returned page is audited.
+        `only`: that patient alone (their page), or nobody when they are not on the list."""
         now = self._clock()
         with self._uow_factory() as uow:
-            ids = set(uow.appointment_queries.patients_of(doctor_id, now))
-            until: dict[str, datetime] = {}
-            for share in uow.shares.active_for_doctor(doctor_id, now):
-                ends = until.get(share.patient_id)
-                until[share.patient_id] = max(share.expires_at, ends or share.expires_at)
-            ids.update(until)
-            if only is not None:
-                ids &= {only}
-            everyone = sorted(uow.users.list_by_ids(sorted(ids)), key=patient_order)
-            users = [u for u in everyone if after is None or patient_order(u) > after]
-            users = users[: first + 1]
-            reads = [(u.id, Resource.PROFILE, u.id) for u in users[:first]]
+            entries = uow.shares.patients(doctor_id, now, after, first + 1, only)
+            reads = [(e.user.id, Resource.PROFILE, e.user.id) for e in entries[:first]]
             audit_reads(uow.access_log, doctor_id, reads, now)
             uow.commit()
-        return [PatientEntry(user, until.get(user.id)) for user in users]
+        return entries
 
     def referrals_for(
         self, viewer_id: str, role: Role, referral_ids: list[str]

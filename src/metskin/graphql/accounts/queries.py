@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -10,8 +13,20 @@ from metskin.domain.errors import Unauthenticated
 from metskin.graphql.accounts.types import Role, User
 from metskin.graphql.analysis.queries import prefetch_analyses
 from metskin.graphql.context import run_sync_checking
-from metskin.graphql.pagination import Connection, by_created, paginate
+from metskin.graphql.pagination import Connection, CursorCodec, by_created, by_name, paginate
 from metskin.graphql.permissions import IsAdmin, IsAuthenticated, guarded_field
+
+
+@strawberry.enum(description="How `users` is ordered.")
+class UserOrder(Enum):
+    CREATED = "CREATED"
+    NAME = "NAME"
+
+
+# Its own list name: a cursor of the oldest-first order is refused here, and the other way.
+BY_NAME: CursorCodec[DomainUser, tuple[str, str]] = by_name(
+    "usersByName", lambda u: (u.sort_name, u.id)
+)
 
 
 @strawberry.type
@@ -24,21 +39,49 @@ class AccountQueries:
             raise Unauthenticated("This account no longer exists.")
         return User.from_domain(user)
 
-    @guarded_field(IsAdmin, "All accounts, oldest first.")
+    @guarded_field(
+        IsAdmin,
+        "All accounts, oldest first or by name (`orderBy`); with `search`, those whose name "
+        "or email address holds it, without case or accents.",
+    )
     async def users(
         self,
         info: Info,
         first: int = 20,
         after: str | None = None,
         role: Role | None = None,  # type: ignore[valid-type]
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Words the name or the email address holds (at most 100 "
+                'characters; "elo" finds Élodie).'
+            ),
+        ] = None,
+        order_by: Annotated[
+            UserOrder,
+            strawberry.argument(
+                description="CREATED: oldest first; NAME: by the name shown (the address "
+                "without one), without case or accents. A cursor continues the order it came "
+                "from (another order's is VALIDATION_FAILED on `after`)."
+            ),
+        ] = UserOrder.CREATED,
     ) -> Connection[User]:
         accounts = info.context.container.accounts
+        if order_by is UserOrder.NAME:
+            return await paginate(
+                info,
+                first,
+                after,
+                BY_NAME,
+                lambda page: accounts.users_by_name(page.after, page.limit, role, search),
+                User.from_domain,
+            )
         return await paginate(
             info,
             first,
             after,
             by_created("users"),
-            lambda page: accounts.list_users(page.after, page.limit, role),
+            lambda page: accounts.list_users(page.after, page.limit, role, search),
             User.from_domain,
         )
 

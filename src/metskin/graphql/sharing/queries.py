@@ -11,13 +11,14 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.domain.audit.model import AccessEntry as DomainAccessEntry
-from metskin.domain.sharing.service import PatientEntry, patient_order
+from metskin.domain.sharing.model import PatientEntry, patient_order
 from metskin.graphql.analysis.types import Analysis
 from metskin.graphql.context import run_sync, viewer_id_of
 from metskin.graphql.pagination import (
     Connection,
     CursorCodec,
     by_created,
+    by_name,
     by_time,
     paginate,
 )
@@ -30,17 +31,10 @@ ACCESS_CURSOR: CursorCodec[DomainAccessEntry, tuple[datetime, int]] = by_time(
 """Newest read first, ties broken by the log's id."""
 
 
-def _patient_key(text: str) -> tuple[str, str]:
-    ident, bar, name = text.partition("|")  # the id first: a name may hold a bar
-    if not bar or not ident:
-        raise ValueError("not a patients cursor")
-    return name, ident
-
-
-PATIENT_CURSOR: CursorCodec[PatientEntry, tuple[str, str]] = CursorCodec(
-    "patients", lambda entry: "|".join(reversed(patient_order(entry.user))), _patient_key
+PATIENT_CURSOR: CursorCodec[PatientEntry, tuple[str, str]] = by_name(
+    "patients", lambda entry: patient_order(entry.user)
 )
-"""By the name shown, whatever its case, ties broken by id (`patient_order`)."""
+"""By the name shown, without case or accents, ties broken by id (`patient_order`)."""
 
 
 @strawberry.type

@@ -11,8 +11,6 @@ const ARTICLE_FIELDS = `slug title summary tags readingMinutes body url locale a
 const ARTICLES = `query { articles(first: 100) { edges { node { ${ARTICLE_FIELDS} } } } }`;
 const VIDEOS = `query { videos { slug title tags durationSeconds description url locale
   availableLocales staleLocales } }`;
-const DOCTORS = `query { dermatologists(first: 100) { edges { node { id name timeZone
-  practice { city } } } } }`;
 const LOG = "query { editorLog(first: 20) { at action kind target summary } }";
 const SAVE_ARTICLE = `mutation($input: ArticleInput!, $mode: SaveMode!, $locale: String) {
   saveArticle(input: $input, mode: $mode, locale: $locale) { slug } }`;
@@ -23,9 +21,14 @@ const CONTENT_LANGUAGES = ["en", "fr", "de"];
 const DELETE = "mutation($kind: ContentType!, $slug: String!) { deleteContent(kind: $kind, slug: $slug) }";
 const CREATE_DOCTOR = `mutation($email: String!, $input: DermatologistInput!) {
   createDermatologist(email: $email, input: $input) { id name } }`;
-// Who has not chosen a password from their invitation yet (the directory shows no accounts).
-const ACCOUNTS = `query { users(first: 100, role: DERMATOLOGIST) { edges { node { id
-  activated } } } }`;
+// The dermatologists' accounts by name, a page at a time, and whether each has chosen a
+// password from their invitation yet; `search` by name or address.
+const DOCTOR_PAGE = 50;
+const ACCOUNTS = `query($after: String, $search: String) {
+  users(role: DERMATOLOGIST, orderBy: NAME, first: ${DOCTOR_PAGE}, after: $after,
+    search: $search) {
+    edges { node { id email activated profile { displayName } } }
+    pageInfo { hasNextPage endCursor } } }`;
 const RESEND = "mutation($id: ID!) { resendDermatologistInvitation(id: $id) }";
 const DELETE_DOCTOR = "mutation($id: ID!) { deleteDermatologist(id: $id) }";
 const DOCTOR = `query($id: ID!) { dermatologist(id: $id) { name specialties languages timeZone
@@ -137,24 +140,41 @@ function dermatologists(changed) {
     h("button", { type: "submit" }, t("List dermatologist")));
   const items = h("ul", { class: "admin-list", id: "admin-doctor-list" });
   const bio = bioEditor(changed);
+  const search = h("form", { class: "admin-search", id: "admin-doctor-search",
+    novalidate: true, role: "search" }, errorBox(),
+  field(t("Find a dermatologist"), input("search", { type: "search", maxlength: 100 }),
+    t("Part of the name or the email address")),
+  h("button", { type: "submit" }, t("Search")));
+  const more = h("button", { type: "button", class: "link", id: "admin-doctor-more",
+    hidden: true }, t("Show more"));
   const section = h("section", { class: "card", id: "admin-doctors" }, errorBox(),
-    h("h2", {}, t("Dermatologists")), form, bio.form, items);
-  const reload = async () => {
-    const [{ dermatologists: found }, { users }] = await Promise.all([gql(DOCTORS),
-      gql(ACCOUNTS)]);
-    const pending = new Set(users.edges.filter(({ node }) => !node.activated)
-      .map(({ node }) => node.id));
-    clear(items, found.edges.map(({ node }) => h("li", { "data-id": node.id },
-      `${node.name} · ${node.practice.city} `, pending.has(node.id) ? invited(section, node.id)
-        : null, h("button", { type: "button", class: "link edit-bio",
-        onclick: () => busy(section, () => bio.open(node.id)) }, t("Edit the bio")), " ",
-      h("button", { type: "button",
-        class: "link danger delete", onclick: () => busy(section, async () => {
-          await gql(DELETE_DOCTOR, { id: node.id });
-          await reload();
-          await changed();
-        }) }, t("Remove")))));
+    h("h2", {}, t("Dermatologists")), form, bio.form, search, items, more);
+  let after = null;
+  const row = (node) => h("li", { "data-id": node.id },
+    `${node.profile.displayName || node.email} · ${node.email} `,
+    node.activated ? null : invited(section, node.id),
+    h("button", { type: "button", class: "link edit-bio",
+      onclick: () => busy(section, () => bio.open(node.id)) }, t("Edit the bio")), " ",
+    h("button", { type: "button",
+      class: "link danger delete", onclick: () => busy(section, async () => {
+        await gql(DELETE_DOCTOR, { id: node.id });
+        await reload();
+        await changed();
+      }) }, t("Remove")));
+  /** The next page (the first when `fresh`), under the ones shown. */
+  const load = async (fresh) => {
+    const { users } = await gql(ACCOUNTS, { after: fresh ? null : after,
+      search: formValue(search, "search") || null });
+    const rows = users.edges.map(({ node }) => row(node));
+    const none = h("li", { class: "muted" }, t("No dermatologist found."));
+    if (!fresh) append(items, rows);
+    else clear(items, rows.length ? rows : none);
+    after = users.pageInfo.endCursor;
+    more.hidden = !users.pageInfo.hasNextPage;
   };
+  const reload = () => load(true);
+  onSubmit(search, reload);
+  more.addEventListener("click", () => busy(section, () => load(false)));
   onSubmit(form, async () => {
     const value = (name) => formValue(form, name);
     await gql(CREATE_DOCTOR, { email: value("email"),

@@ -2,11 +2,11 @@
 // the next one is due (counted from the newest routine).
 
 import { gql } from "../graphql.js";
-import { choice, clear, day, errorBox, field, formValue, h, onSubmit } from "../dom.js";
+import { choice, clear, day, errorBox, field, formValue, h, onSubmit, time } from "../dom.js";
 import { t } from "../i18n.js";
 
-const SCHEDULE = "cadenceWeeks nextCheckIn reminded";
-const READ = `query { checkIn { ${SCHEDULE} } }`;
+const SCHEDULE = "cadenceWeeks nextCheckIn reminded reminder reminderAt";
+const READ = `query { checkIn { ${SCHEDULE} } me { profile { timeZone } } }`;
 const SET = `mutation($weeks: Int!) { setCheckInCadence(weeks: $weeks) { ${SCHEDULE} } }`;
 const MOST_WEEKS = 12;
 
@@ -16,23 +16,29 @@ function weeks() {
     i ? t("{n} weeks", { n: i + 1 }) : t("1 week")]);
 }
 
-function nextText(schedule) {
+function nextText(schedule, timeZone) {
   if (!schedule.nextCheckIn) return t("Your first check-in is counted from your first routine.");
   const due = new Date(schedule.nextCheckIn);
   const when = day(schedule.nextCheckIn);
-  return due <= new Date() ? t("Your check-in photo is due (since {when}).", { when })
+  const text = due <= new Date() ? t("Your check-in photo is due (since {when}).", { when })
     : t("Next check-in photo: {when}.", { when });
+  // Due in the evening or night: the reminder waits for the morning where the person lives
+  // (their profile's zone: the reminders' clock).
+  if (schedule.reminder !== "HELD") return text;
+  const at = time(schedule.reminderAt, timeZone);
+  return `${text} ${t("We'll remind you at {time}.", { time: at })}`;
 }
 
 export async function checkInPanel() {
-  const { checkIn } = await gql(READ);
-  const next = h("p", { id: "next-check-in" }, nextText(checkIn));
+  const { checkIn, me } = await gql(READ);
+  const zone = me.profile.timeZone;
+  const next = h("p", { id: "next-check-in" }, nextText(checkIn, zone));
   const form = h("form", { id: "check-in-form" },
     field(t("Remind me every"), choice("weeks", weeks(), String(checkIn.cadenceWeeks))),
     h("button", { type: "submit" }, t("Save")), errorBox());
   onSubmit(form, async () => {
     const { setCheckInCadence } = await gql(SET, { weeks: Number(formValue(form, "weeks")) });
-    clear(next, nextText(setCheckInCadence));
+    clear(next, nextText(setCheckInCadence, zone));
   });
   return h("section", { class: "check-in", id: "check-in" }, h("h2", {}, t("Check-ins")), next, form);
 }

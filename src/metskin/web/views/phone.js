@@ -8,6 +8,11 @@ import { t } from "../i18n.js";
 
 const VERIFY = `mutation($c: String!) { verifyPhone(code: $c) { profile { phone
   phoneVerified } } }`;
+// How the SMS went (it leaves in a job, after requestPhoneCode answered): read every few
+// seconds for a minute, until it left or was refused; the API says why in the reader's words.
+const DELIVERY = "query { phoneCodeDelivery { state problem message retryAfter } }";
+const FOLLOW_EVERY_MS = 2000;
+const FOLLOW_TIMES = 30;
 
 function state(profile) {
   if (!profile.phone) {
@@ -37,11 +42,33 @@ function codeForm(profile, verified) {
       : t("A code went to {phone} a few minutes ago: enter that one.", { phone: profile.phone }),
     "info"));
     code.focus();
+    if (fresh) follow(sent, profile.phone);
   }));
   onSubmit(form, async () => {
     verified((await gql(VERIFY, { c: formValue(form, "code") })).verifyPhone.profile);
   });
   return form;
+}
+
+/** Say how the code's SMS went: sent, or why not (the number refused, the service down or
+ * busy), until it left, was refused for good or a minute passed. */
+async function follow(sent, phone) {
+  for (let i = 0; i < FOLLOW_TIMES && sent.isConnected; i += 1) {
+    await new Promise((resolve) => { setTimeout(resolve, FOLLOW_EVERY_MS); });
+    const delivery = (await gql(DELIVERY)).phoneCodeDelivery;
+    if (!delivery || !sent.isConnected) return;
+    if (delivery.state === "SENT") {
+      sent.replaceChildren(notice(t("The code was sent to {phone}: enter it below.", { phone }),
+        "info"));
+      return;
+    }
+    if (delivery.message) {
+      const box = notice(delivery.message, "warn");
+      box.dataset.problem = delivery.problem;
+      sent.replaceChildren(box);
+    }
+    if (delivery.state === "FAILED") return;
+  }
 }
 
 /** The phone's state and, while unverified, the code form. `panel.update(profile)` redraws

@@ -1,0 +1,75 @@
+"""The admin page's dermatologists beyond the first hundred (Chromium): the list is by name, a
+page of 50 at a time with "Show more", says which have not activated their account, and finds
+one by part of the name (without accents) or the address. Before, the page read the directory's
+and the accounts' first 100 only: past them a dermatologist was not listed at all, and no
+status was known."""
+
+from __future__ import annotations
+
+import pytest
+
+from metskin.cli.seed import DEMO_PASSWORD
+from metskin.domain.accounts.model import sort_name
+from tests.cluster import graphql
+from tests.e2e.test_content_api import DOCTOR_INPUT
+from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture
+
+pytestmark = pytest.mark.slow
+
+server = server_fixture("web-admin-doctors")
+browser = browser_fixture()
+ADMIN = "admin@demo.metskin.local"
+MANY = 110
+CREATE = """mutation($e: String!, $i: DermatologistInput!) {
+  createDermatologist(email: $e, input: $i) { id } }"""
+SEEDED = "{ users(role: DERMATOLOGIST, first: 100) { edges { node { id } } } }"
+ROWS = "#admin-doctor-list li"
+
+
+def rows(browser: Browser) -> list[str]:
+    return [str(e.text) for e in browser.visible(ROWS)]
+
+
+def show(browser: Browser, count: int) -> list[str]:
+    browser.until(lambda: len(rows(browser)) == count, f"{count} dermatologists listed")
+    return rows(browser)
+
+
+def test_more_than_a_hundred_dermatologists_paged_and_searched(
+    browser: Browser, server: str
+) -> None:
+    token = api_login(server, ADMIN, DEMO_PASSWORD)
+    seeded = len(graphql(server, SEEDED, token)["users"]["edges"])
+    names = {f"page{n:03d}": f"Dr Page {n:03d}" for n in range(1, MANY + 1)}
+    names["zamora"] = "Élodie Zamora"
+    for local, name in names.items():
+        doctor = {**DOCTOR_INPUT, "name": name}
+        graphql(server, CREATE, token, e=f"{local}@clinic.example", i=doctor)
+    everyone = seeded + len(names)
+    assert everyone > 100
+
+    browser.log_in(ADMIN, DEMO_PASSWORD)
+    browser.go("#/admin")
+    assert len(show(browser, 50)) == 50  # the first page, by name
+    browser.click("#admin-doctor-more")
+    show(browser, 100)
+    browser.click("#admin-doctor-more")
+    listed = show(browser, everyone)
+    browser.until(lambda: not browser.visible("#admin-doctor-more"), "no more to show")
+    shown = [row.split(" · ")[0] for row in listed]
+    assert shown == sorted(shown, key=lambda name: sort_name(name, ""))  # É among the E's
+    assert "Élodie Zamora" in shown
+    pages = [row for row in listed if row.startswith("Dr Page")]
+    assert len(pages) == MANY and all("Not activated yet" in row for row in pages)
+
+    browser.fill("#admin-doctor-search", search="ELODIE")
+    browser.submit("#admin-doctor-search")
+    (found,) = show(browser, 1)
+    assert found.startswith("Élodie Zamora · zamora@clinic.example") and "Not activated" in found
+    browser.fill("#admin-doctor-search", search="page107@")
+    browser.submit("#admin-doctor-search")
+    assert show(browser, 1)[0].startswith("Dr Page 107 · page107@clinic.example")
+    browser.fill("#admin-doctor-search", search="nobody at all")
+    browser.submit("#admin-doctor-search")
+    browser.text(ROWS, "No dermatologist found.")
+    assert browser.severe_console_messages() == []
