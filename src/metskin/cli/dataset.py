@@ -3,6 +3,7 @@ people who consent to learning (see `domain/labels/dataset.py`)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from functools import partial
@@ -92,8 +93,15 @@ def _read_dataset(folder: Path) -> tuple[Dataset, dict[str, Any]]:
         path = (folder / patch).resolve()
         if not path.is_relative_to(folder.resolve()) or not path.is_file():
             raise bad(f"{where} names the patch {patch}, which is not in the folder.", where)
+        data = path.read_bytes()
+        if "sha256" in record and hashlib.sha256(data).hexdigest() != record["sha256"]:
+            raise bad(
+                f"{where}: the patch {patch} is not the one exported (its sha256 differs): "
+                "corrupt or changed; export the dataset again.",
+                where,
+            )
         dataset.records.append(record)
-        dataset.files[patch] = path.read_bytes()
+        dataset.files[patch] = data
         dataset.subjects.add(person)
     return dataset, manifest
 

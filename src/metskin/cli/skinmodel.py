@@ -39,17 +39,24 @@ def _container() -> Container:
 
 
 @contextmanager
-def _registry() -> Iterator[SkinModelService]:
-    """The registry of a fresh container; a domain error (a version not found, one in the
-    wrong state, refused by the gate) ends the command with its code and exit code 1."""
+def _command() -> Iterator[Container]:
+    """A fresh container; a domain error (a version not found, one in the wrong state,
+    refused by the gate, a model file that cannot be loaded) ends the command with its code
+    and exit code 1."""
     container = _container()
     try:
-        yield container.skin_models
+        yield container
     except DomainError as error:
         console.print(f"[red]{error.code}: {error.message}")
         raise typer.Exit(1) from None
     finally:
         container.close()
+
+
+@contextmanager
+def _registry() -> Iterator[SkinModelService]:
+    with _command() as container:
+        yield container.skin_models
 
 
 def train_skin_model(
@@ -64,16 +71,13 @@ def train_skin_model(
     from metskin.domain.skinmodel.card import COMPANY_DATA
 
     data, manifest = read_dataset(dataset)
-    container = _container()
-    try:
+    with _command() as container:
         folder = models_dir or container.settings.models_dir
         sources = tuple(manifest.get("sources") or (COMPANY_DATA,))
         trainer = CnnTrainer(folder, code_version(), sources, epochs=epochs, seed=seed)
         live, _ = container.skin_models.current()
         number = container.skin_models.next_version()
         version = container.skin_models.register(trainer.train(data, number, live), number)
-    finally:
-        container.close()
     metrics = version.metrics
     console.print(f"registered {version.name} (CANDIDATE) from {version.dataset_hash[:16]}")
     typer.echo(json.dumps(_summary(metrics), sort_keys=True))
@@ -90,18 +94,13 @@ def evaluate_skin_model(
     from metskin.adapters.ml.skin_training import evaluate
 
     data, _ = read_dataset(dataset)
-    container = _container()
-    try:
-        found = next((v for v in container.skin_models.versions() if v.version == version), None)
-        if found is None:
-            console.print(f"[red]no version {version}")
-            raise typer.Exit(2)
+    with _command() as container:
+        service = container.skin_models
+        found = service.version(version)
         folder = models_dir or container.settings.models_dir
-        live, _ = container.skin_models.current()
+        live, _ = service.current()
         shown = (load(folder, live.weights), live.uses, live.version) if live else None
         metrics = evaluate(load(folder, found.weights), data, shown, split)
-    finally:
-        container.close()
     typer.echo(json.dumps(_summary(metrics), sort_keys=True))
 
 

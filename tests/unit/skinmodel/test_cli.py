@@ -92,3 +92,60 @@ def test_the_gate_of_a_version_not_registered_says_so(embedded_env: Settings) ->
     code, stdout, stderr = run("skin-model", "gate", "99")
     assert (code, stdout) == (1, "")
     assert stderr == "SKIN_MODEL_NOT_FOUND: No skin model version 99."
+
+
+def test_evaluating_a_version_not_registered_says_so_with_its_code(
+    tmp_path: Path, embedded_env: Settings
+) -> None:
+    folder = dataset_folder(tmp_path, [], [])
+    code, stdout, stderr = run("evaluate-skin-model", "--dataset", str(folder), "--version", "9")
+    assert (code, stdout) == (1, "")
+    assert stderr == "SKIN_MODEL_NOT_FOUND: No skin model version 9."
+
+
+def test_a_patch_changed_since_the_export_is_refused_naming_it(tmp_path: Path) -> None:
+    record = {"patch": "p/a.png", "person": "x", "sha256": "0" * 64}
+    folder = dataset_folder(tmp_path, [record], ["p/a.png"])
+    code, _, stderr = run("train-skin-model", "--dataset", str(folder), "--epochs", "1")
+    assert code == 2
+    assert stderr == (
+        f"DATASET_FOLDER_INVALID: {folder}: labels.jsonl line 1: the patch p/a.png is not the "
+        "one exported (its sha256 differs): corrupt or changed; export the dataset again."
+    )
+
+
+@pytest.mark.parametrize("damage", ["junk weights", "another version's config"])
+def test_a_model_file_that_is_unreadable_or_of_another_version_is_refused(
+    tmp_path: Path, embedded_env: Settings, damage: str
+) -> None:
+    from metskin.adapters.ml.skin_cnn import CnnConfig, LoadedCnn, build, load, save
+    from metskin.domain.skinmodel.errors import ModelFileInvalid
+
+    folder = tmp_path / "models"
+    save(LoadedCnn(build(CnnConfig(("ACNE", "REDNESS"))), CnnConfig(("ACNE",))), folder, "m", "")
+    if damage == "junk weights":
+        (folder / "m.pt").write_bytes(b"junk")
+        (folder / "m.json").write_text(json.dumps({**json.loads((folder / "m.json").read_text()),
+                                                    "concerns": ["ACNE", "REDNESS"]}))  # fmt: skip
+    with pytest.raises(ModelFileInvalid) as raised:
+        load(folder, "m.pt")
+    assert raised.value.code == "SKIN_MODEL_FILE_INVALID"
+    assert str(folder / "m.pt") in raised.value.message
+
+
+def test_evaluating_a_version_whose_weights_are_junk_says_so_with_its_code(
+    tmp_path: Path, embedded_env: Settings
+) -> None:
+    from metskin.bootstrap import bootstrap
+    from metskin.domain.skinmodel.ports import TrainedCandidate
+
+    container = bootstrap()
+    container.skin_models.register(TrainedCandidate("skin-cnn-v1.pt", "h", "c", {}, ""), 1)
+    container.close()
+    embedded_env.models_dir.mkdir(parents=True, exist_ok=True)
+    (embedded_env.models_dir / "skin-cnn-v1.json").write_text('{"concerns": ["ACNE"]}')
+    (embedded_env.models_dir / "skin-cnn-v1.pt").write_bytes(b"junk")
+    folder = dataset_folder(tmp_path, [], [])
+    code, stdout, stderr = run("evaluate-skin-model", "--dataset", str(folder), "--version", "1")
+    assert (code, stdout) == (1, "")
+    assert stderr.startswith("SKIN_MODEL_FILE_INVALID: ") and "cannot be loaded" in stderr
