@@ -165,7 +165,7 @@ def load(folder: Path, weights: str) -> LoadedCnn:
         )
         network = SkinCnn(config)
         network.load_state_dict(torch.load(folder / weights, weights_only=True))
-    except Exception as error:  # noqa: BLE001 - torch raises many kinds on a foreign file
+    except Exception as error:  # torch raises many kinds on a foreign or damaged file
         raise ModelFileInvalid(
             f"{folder / weights} (with {stem}.json) cannot be loaded: {_first_line(error)}. "
             "Train the version again with this code, or roll it back.",
