@@ -3,8 +3,10 @@ people who consent to learning (see `domain/labels/dataset.py`)."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -45,6 +47,21 @@ def write_dataset(dataset: Dataset, out: Path) -> Path:
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     (folder / "README.md").write_text(README.format(version=manifest["version"]))
     return folder
+
+
+def writable(out: Path) -> Path:
+    """`out`, made when missing; one that cannot be written ends the command at once (exit 2,
+    DATASET_OUT_INVALID) rather than after the face mesh has run over every photo."""
+    from metskin.domain.labels.errors import DatasetOutInvalid
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, "permission denied")
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise refuse(DatasetOutInvalid.code, f"{out}: cannot be written ({reason}).") from None
+    return out
 
 
 def refuse(code: str, message: str) -> typer.Exit:
@@ -117,6 +134,7 @@ def export(
     from metskin.domain.labels.export import DatasetExporter
 
     console = Console(stderr=True)
+    writable(out)
     container = bootstrap()
     landmarker = MediaPipeLandmarker()
     try:
@@ -177,6 +195,7 @@ def import_photos(
         raise refuse("DATASET_LABELS_INVALID", "the labels file is not UTF-8 text.") from None
     except DomainError as error:
         raise refuse(error.code, str(error)) from None
+    writable(out)
     landmarker = MediaPipeLandmarker()  # only once the labels and the licence are good
     try:
         importer = PhotoImporter(

@@ -149,3 +149,18 @@ def test_evaluating_a_version_whose_weights_are_junk_says_so_with_its_code(
     code, stdout, stderr = run("evaluate-skin-model", "--dataset", str(folder), "--version", "1")
     assert (code, stdout) == (1, "")
     assert stderr.startswith("SKIN_MODEL_FILE_INVALID: ") and "cannot be loaded" in stderr
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused_before_any_work(
+    tmp_path: Path, embedded_env: Settings
+) -> None:
+    taken = tmp_path / "a-file"
+    taken.write_text("not a folder")
+    labels = tmp_path / "labels.csv"
+    labels.write_text("file,acne\na.jpg,2\n")
+    imported = ("dataset", "import", str(tmp_path), "--labels", str(labels), "--origin", "A clinic",
+                "--licence", "CC BY 4.0")  # fmt: skip
+    for command in (("dataset", "export"), imported):
+        code, stdout, stderr = run(*command, "--out", str(taken / "datasets"))
+        assert (code, stdout) == (2, "")
+        assert stderr.startswith(f"DATASET_OUT_INVALID: {taken / 'datasets'}: cannot be written")

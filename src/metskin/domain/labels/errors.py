@@ -41,3 +41,7 @@ class DatasetFolderInvalid(ValidationFailed, code="DATASET_FOLDER_INVALID"):
 
 class LabelsFileInvalid(ValidationFailed, code="DATASET_LABELS_INVALID"):
     """A labels file without the photo column, with an unknown column or a photo named twice."""
+
+
+class DatasetOutInvalid(ValidationFailed, code="DATASET_OUT_INVALID"):
+    """The folder a dataset is to be written under cannot be made or written."""
