@@ -149,9 +149,7 @@ def gate(version: int) -> None:
     """What the promotion gate says of a version now."""
     with _registry() as service:
         decision = service.gate(version)
-    typer.echo(
-        json.dumps({"passed": decision.passed, "uses": decision.uses, "reasons": decision.reasons})
-    )
+    typer.echo(json.dumps(decision.as_json()))
 
 
 def _change(action: str, version: int | None = None) -> None:
