@@ -153,15 +153,28 @@ def gate(version: int) -> None:
 
 
 def _change(action: str, version: int | None = None) -> None:
-    with _registry() as service:
+    with _command() as container:
+        service = container.skin_models
         changed: SkinModelVersion | None
+        if version is not None:  # never live or in shadow with weights nobody can load
+            from metskin.adapters.ml.skin_cnn import load
+
+            load(container.settings.models_dir, service.version(version).weights)
         if action == "shadow" and version is not None:
             changed = service.start_shadow(version)
         elif action == "promote" and version is not None:
             changed = service.promote(version)
         else:
             changed = service.rollback()
+        folder = container.settings.models_dir
     typer.echo(f"{changed.name} is {changed.state.value}" if changed else "the engine scores all")
+    from metskin.adapters.ml.skin_models import RECHECK_SECONDS
+
+    console.print(
+        f"Analyses follow within {RECHECK_SECONDS:.0f} s: each server and worker reads the "
+        f"registry at most that often, and a model's weights from its own models folder "
+        f"({folder} here)."
+    )
 
 
 @skin_app.command("shadow")

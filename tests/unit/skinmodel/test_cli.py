@@ -164,3 +164,25 @@ def test_an_output_folder_that_cannot_be_written_is_refused_before_any_work(
         code, stdout, stderr = run(*command, "--out", str(taken / "datasets"))
         assert (code, stdout) == (2, "")
         assert stderr.startswith(f"DATASET_OUT_INVALID: {taken / 'datasets'}: cannot be written")
+
+
+@pytest.mark.parametrize("action", ["promote", "shadow"])
+def test_a_version_whose_weights_the_models_folder_lacks_is_neither_promoted_nor_shadowed(
+    embedded_env: Settings, action: str
+) -> None:
+    from metskin.bootstrap import bootstrap
+    from metskin.domain.skinmodel.ports import TrainedCandidate
+    from tests.unit.skinmodel.test_gate import ENGINE, table
+
+    better = table({"3": {"ACNE": 0.4, "REDNESS": 0.9}, "8": {"ACNE": 0.5, "REDNESS": 0.9}})
+    passing = {"candidate": better, "engine": ENGINE, "live": None, "live_version": None}
+    container = bootstrap()
+    container.skin_models.register(TrainedCandidate("skin-cnn-v1.pt", "h", "c", passing, ""), 1)
+    assert container.skin_models.gate(1).passed
+    container.close()
+    code, stdout, stderr = run("skin-model", action, "1")
+    assert (code, stdout) == (1, "")
+    assert stderr.startswith("SKIN_MODEL_FILE_INVALID: ") and "cannot be loaded" in stderr
+    container = bootstrap()
+    assert container.skin_models.version(1).state.value == "CANDIDATE"
+    container.close()
