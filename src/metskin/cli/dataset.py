@@ -177,16 +177,19 @@ def import_photos(
     from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
     from metskin.adapters.vision.images import decode_image, encode_png
     from metskin.domain.errors import DomainError
+    from metskin.domain.labels.errors import LabelsFileInvalid
     from metskin.domain.labels.external import PhotoImporter, check_licence, read_labels
 
     console = Console(stderr=True)
     root = photos.resolve()
 
-    def read(file: str) -> bytes | None:
+    def where(file: str) -> Path | None:
         path = (root / file).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            return None
-        return path.read_bytes()
+        return path if path.is_relative_to(root) and path.is_file() else None
+
+    def read(file: str) -> bytes | None:
+        path = where(file)
+        return None if path is None else path.read_bytes()
 
     try:
         rows = read_labels(labels.read_text(encoding="utf-8-sig"))
@@ -196,7 +199,11 @@ def import_photos(
     except DomainError as error:
         raise refuse(error.code, str(error)) from None
     writable(out)
-    landmarker = MediaPipeLandmarker()  # only once the labels and the licence are good
+    for row in rows:  # a typo in a file name is a bad row, not a photo quietly left out
+        if where(row.file) is None:
+            message = f"Row {row.row} names {row.file}, which is not a file under {photos}."
+            raise refuse(LabelsFileInvalid.code, message)
+    landmarker = MediaPipeLandmarker()  # only once the labels, licence and photos are good
     try:
         importer = PhotoImporter(
             landmarker, read, partial(decode_image, long_side=FULL_RESOLUTION), encode_png

@@ -186,3 +186,18 @@ def test_a_version_whose_weights_the_models_folder_lacks_is_neither_promoted_nor
     container = bootstrap()
     assert container.skin_models.version(1).state.value == "CANDIDATE"
     container.close()
+
+
+def test_a_labels_row_naming_a_photo_not_there_is_refused_naming_the_row(tmp_path: Path) -> None:
+    (tmp_path / "a.jpg").write_bytes(b"a photo")
+    labels = tmp_path / "labels.csv"
+    labels.write_text("file,acne\na.jpg,2\nmissing.jpg,1\n")
+    code, stdout, stderr = run(
+        "dataset", "import", str(tmp_path), "--labels", str(labels), "--origin", "A clinic",
+        "--licence", "CC BY 4.0", "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert (code, stdout) == (2, "")
+    assert stderr == (
+        f"DATASET_LABELS_INVALID: Row 3 names missing.jpg, which is not a file under {tmp_path}."
+    )
+    assert not list((tmp_path / "out").iterdir())
