@@ -82,6 +82,23 @@ def read_dataset(folder: Path) -> tuple[Dataset, dict[str, Any]]:
         raise refuse(error.code, error.message) from None
 
 
+def needs_faces(folder: Path, dataset: Dataset, *splits: str) -> None:
+    """End the command (exit 2, DATASET_SPLIT_EMPTY) when one of `splits` holds no face:
+    training or evaluating on nothing would register a version that says nothing."""
+    from metskin.domain.labels.dataset import SPLITS
+    from metskin.domain.labels.errors import DatasetSplitEmpty
+
+    for split in splits:
+        faces = {r.get("sample") for r in dataset.records if r.get("split") == split}
+        if not faces:
+            named = ", ".join(name for name, _ in SPLITS)
+            raise refuse(
+                DatasetSplitEmpty.code,
+                f"{folder}: its {split} split holds no face (splits are {named}, by person: "
+                f"{len(dataset.subjects)} people here); add labelled faces of more people.",
+            )
+
+
 def _read_dataset(folder: Path) -> tuple[Dataset, dict[str, Any]]:
     from metskin.domain.labels.dataset import Dataset
     from metskin.domain.labels.errors import DatasetFolderInvalid

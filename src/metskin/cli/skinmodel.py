@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 
-from metskin.cli.dataset import read_dataset
+from metskin.cli.dataset import needs_faces, read_dataset
 from metskin.domain.errors import DomainError
 
 if TYPE_CHECKING:
@@ -67,10 +67,11 @@ def train_skin_model(
 ) -> None:
     """Train on the train split, evaluate on the held-out split, register a CANDIDATE."""
     from metskin.adapters.ml.skin_retrain import code_version
-    from metskin.adapters.ml.skin_training import CnnTrainer
+    from metskin.adapters.ml.skin_training import HELD_OUT, CnnTrainer
     from metskin.domain.skinmodel.card import COMPANY_DATA
 
     data, manifest = read_dataset(dataset)
+    needs_faces(dataset, data, "train", HELD_OUT)
     with _command() as container:
         folder = models_dir or container.settings.models_dir
         sources = tuple(manifest.get("sources") or (COMPANY_DATA,))
@@ -94,6 +95,7 @@ def evaluate_skin_model(
     from metskin.adapters.ml.skin_training import evaluate
 
     data, _ = read_dataset(dataset)
+    needs_faces(dataset, data, "train", split)
     with _command() as container:
         service = container.skin_models
         found = service.version(version)
@@ -113,6 +115,8 @@ def evaluate_engine(
     from metskin.domain.skinmodel.agreement import engine_agreement
 
     data, manifest = read_dataset(dataset)
+    if split is not None:
+        needs_faces(dataset, data, split)
     report = engine_agreement(data.records, split)
     typer.echo(json.dumps({"sources": manifest.get("sources"), **report}, sort_keys=True))
 

@@ -94,10 +94,19 @@ def test_the_gate_of_a_version_not_registered_says_so(embedded_env: Settings) ->
     assert stderr == "SKIN_MODEL_NOT_FOUND: No skin model version 99."
 
 
+def two_splits(tmp_path: Path) -> Path:
+    """A dataset folder with a face in the train and in the test split."""
+    records = [
+        {"patch": f"{split}/a.png", "person": split, "split": split, "sample": split}
+        for split in ("train", "test")
+    ]
+    return dataset_folder(tmp_path, records, [r["patch"] for r in records])
+
+
 def test_evaluating_a_version_not_registered_says_so_with_its_code(
     tmp_path: Path, embedded_env: Settings
 ) -> None:
-    folder = dataset_folder(tmp_path, [], [])
+    folder = two_splits(tmp_path)
     code, stdout, stderr = run("evaluate-skin-model", "--dataset", str(folder), "--version", "9")
     assert (code, stdout) == (1, "")
     assert stderr == "SKIN_MODEL_NOT_FOUND: No skin model version 9."
@@ -145,7 +154,7 @@ def test_evaluating_a_version_whose_weights_are_junk_says_so_with_its_code(
     embedded_env.models_dir.mkdir(parents=True, exist_ok=True)
     (embedded_env.models_dir / "skin-cnn-v1.json").write_text('{"concerns": ["ACNE"]}')
     (embedded_env.models_dir / "skin-cnn-v1.pt").write_bytes(b"junk")
-    folder = dataset_folder(tmp_path, [], [])
+    folder = two_splits(tmp_path)
     code, stdout, stderr = run("evaluate-skin-model", "--dataset", str(folder), "--version", "1")
     assert (code, stdout) == (1, "")
     assert stderr.startswith("SKIN_MODEL_FILE_INVALID: ") and "cannot be loaded" in stderr
@@ -201,3 +210,22 @@ def test_a_labels_row_naming_a_photo_not_there_is_refused_naming_the_row(tmp_pat
         f"DATASET_LABELS_INVALID: Row 3 names missing.jpg, which is not a file under {tmp_path}."
     )
     assert not list((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        (("train-skin-model", "--epochs", "1"), "its test split holds no face"),
+        (("evaluate-engine", "--split", "tset"), "its tset split holds no face"),
+        (("evaluate-skin-model", "--version", "1", "--split", "val"), "its val split holds no"),
+    ],
+)
+def test_a_split_with_no_face_is_refused_before_a_version_is_registered(
+    tmp_path: Path, embedded_env: Settings, command: tuple[str, ...], says: str
+) -> None:
+    records = [{"patch": "p/a.png", "person": "x", "split": "train", "sample": "s"}]
+    folder = dataset_folder(tmp_path, records, ["p/a.png"])
+    code, stdout, stderr = run(*command, "--dataset", str(folder))
+    assert (code, stdout) == (2, "")
+    assert stderr.startswith(f"DATASET_SPLIT_EMPTY: {folder}: {says}")
+    assert run("skin-model", "list")[1] == ""  # nothing registered

@@ -45,3 +45,7 @@ class LabelsFileInvalid(ValidationFailed, code="DATASET_LABELS_INVALID"):
 
 class DatasetOutInvalid(ValidationFailed, code="DATASET_OUT_INVALID"):
     """The folder a dataset is to be written under cannot be made or written."""
+
+
+class DatasetSplitEmpty(ValidationFailed, code="DATASET_SPLIT_EMPTY"):
+    """A dataset with no face in the split a command trains or evaluates on."""
