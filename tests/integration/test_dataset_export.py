@@ -90,3 +90,27 @@ def test_export_cuts_region_patches_of_consenting_people(
     after = export(tmp_path / "c")
     assert after["counts"]["patches"] == 0 and after["version"] != first["version"]
     assert not list((tmp_path / "c").rglob("*.png"))
+
+
+def test_a_photo_deleted_after_labelling_leaves_the_next_export(
+    tmp_path: Path, embedded_env: Settings
+) -> None:
+    container = bootstrap()
+    patient = container.accounts.register("pat@example.com", PASSWORD)
+    container.photo_consent.give(patient.id)
+    container.labels.set_consent(patient.id, True)
+    doctor = make_doctor(container, "doc@example.com")
+    media = container.media.upload(patient.id, face_jpeg(512))
+    analysis = container.analyses.start(patient.id, media.id)
+    container.analyses.run(analysis.id)
+    container.sharing.share(patient.id, doctor.id, None, None)
+    grades = LabelInput(grades={Concern.ACNE: 2}, monk_tone=3)
+    container.labels.annotate(doctor.id, Role.DERMATOLOGIST, analysis.id, grades)
+    container.close()
+    assert export(tmp_path / "a")["counts"]["people"] == 1
+
+    container = bootstrap()
+    container.privacy.delete_analysis(patient.id, analysis.id)
+    container.close()
+    after = export(tmp_path / "b")
+    assert after["counts"]["patches"] == 0 and after["counts"]["skipped"] == {}

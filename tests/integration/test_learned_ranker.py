@@ -247,3 +247,35 @@ def test_train_recommender_explains_what_is_missing(tmp_path: Path, embedded_env
     assert result.exit_code == 2
     assert "bad.jsonl:1" in result.output
     assert not list(tmp_path.glob("*.pt"))
+
+
+def test_train_recommender_saves_where_the_server_loads_models_from(
+    tmp_path: Path,
+    world: tuple[list[Feedback], dict[str, UserContext]],
+    embedded_env: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without --models-dir the model goes to the settings' models folder (METSKIN_VAR_DIR),
+    the one `metskin serve` reads, wherever the command is run from."""
+    feedback, contexts = world
+    export = tmp_path / "feedback.jsonl"
+    write_jsonl(export, feedback[:300], contexts)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    args = ["train-recommender", "--from-file", str(export), "--epochs", "1", "--no-validate"]
+    result = CliRunner().invoke(cli(), args)
+    assert result.exit_code == 0, result.output
+    assert load_newest(embedded_env.models_dir) is not None
+    assert not (elsewhere / "var").exists()
+
+
+def test_a_feedback_line_that_is_not_json_is_refused_with_its_code_and_line(
+    tmp_path: Path,
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"kind": "user", "user_id": "u", "skin_type": "oily"}\n{"kind": "feedback"\n')
+    result = CliRunner().invoke(cli(), ["train-recommender", "--from-file", str(bad)])
+    assert result.exit_code == 2
+    said = " ".join(result.stderr.split())
+    assert said.startswith("RECOMMENDER_FEEDBACK_INVALID: ") and "bad.jsonl:2: not JSON" in said

@@ -1,4 +1,5 @@
-"""`metskin train-recommender` on stored feedback: trains, saves a version, gets served."""
+"""`metskin train-recommender` on stored feedback of the people who consent to learning: trains,
+saves a version, gets served."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ def test_training_reads_the_database_and_the_newest_model_is_served(
     products = [p.id for p in container.recommendations.catalog.index().catalog.products]
     rng = random.Random(5)
     people = [container.accounts.register(f"p{i}@example.com", PASSWORD) for i in range(30)]
+    for person in people[:20]:  # consent to learning; the last 10 never said yes
+        container.labels.set_consent(person.id, True)
+    container.labels.set_consent(people[19].id, False)  # ... and one took it back
     for person in people:
         for product_id in rng.sample(products, 8):
             container.recommendations.rate(
@@ -43,7 +47,8 @@ def test_training_reads_the_database_and_the_newest_model_is_served(
     assert result.exit_code == 0, result.output
     model = load_newest(models)
     assert model is not None and model.version == 1
-    assert model.metrics["rows"] == 30 * 8 and model.metrics["users"] == 30
+    # only the ratings of people who consent to learning now train it
+    assert model.metrics["rows"] == 19 * 8 and model.metrics["users"] == 19
 
     ranker, version = LearnedRankers(models)(people[0].id)
     assert ranker is not None and version == "v1"

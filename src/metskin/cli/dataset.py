@@ -3,7 +3,10 @@ people who consent to learning (see `domain/labels/dataset.py`)."""
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
+import os
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -46,6 +49,21 @@ def write_dataset(dataset: Dataset, out: Path) -> Path:
     return folder
 
 
+def writable(out: Path) -> Path:
+    """`out`, made when missing; one that cannot be written ends the command at once (exit 2,
+    DATASET_OUT_INVALID) rather than after the face mesh has run over every photo."""
+    from metskin.domain.labels.errors import DatasetOutInvalid
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, "permission denied")
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise refuse(DatasetOutInvalid.code, f"{out}: cannot be written ({reason}).") from None
+    return out
+
+
 def refuse(code: str, message: str) -> typer.Exit:
     """Say a coded error on stderr; the command then ends with exit code 2."""
     Console(stderr=True).print(f"[red]{code}[/red]: {message}")
@@ -62,6 +80,23 @@ def read_dataset(folder: Path) -> tuple[Dataset, dict[str, Any]]:
         return _read_dataset(folder)
     except DatasetFolderInvalid as error:
         raise refuse(error.code, error.message) from None
+
+
+def needs_faces(folder: Path, dataset: Dataset, *splits: str) -> None:
+    """End the command (exit 2, DATASET_SPLIT_EMPTY) when one of `splits` holds no face:
+    training or evaluating on nothing would register a version that says nothing."""
+    from metskin.domain.labels.dataset import SPLITS
+    from metskin.domain.labels.errors import DatasetSplitEmpty
+
+    for split in splits:
+        faces = {r.get("sample") for r in dataset.records if r.get("split") == split}
+        if not faces:
+            named = ", ".join(name for name, _ in SPLITS)
+            raise refuse(
+                DatasetSplitEmpty.code,
+                f"{folder}: its {split} split holds no face (splits are {named}, by person: "
+                f"{len(dataset.subjects)} people here); add labelled faces of more people.",
+            )
 
 
 def _read_dataset(folder: Path) -> tuple[Dataset, dict[str, Any]]:
@@ -92,8 +127,15 @@ def _read_dataset(folder: Path) -> tuple[Dataset, dict[str, Any]]:
         path = (folder / patch).resolve()
         if not path.is_relative_to(folder.resolve()) or not path.is_file():
             raise bad(f"{where} names the patch {patch}, which is not in the folder.", where)
+        data = path.read_bytes()
+        if "sha256" in record and hashlib.sha256(data).hexdigest() != record["sha256"]:
+            raise bad(
+                f"{where}: the patch {patch} is not the one exported (its sha256 differs): "
+                "corrupt or changed; export the dataset again.",
+                where,
+            )
         dataset.records.append(record)
-        dataset.files[patch] = path.read_bytes()
+        dataset.files[patch] = data
         dataset.subjects.add(person)
     return dataset, manifest
 
@@ -109,6 +151,7 @@ def export(
     from metskin.domain.labels.export import DatasetExporter
 
     console = Console(stderr=True)
+    writable(out)
     container = bootstrap()
     landmarker = MediaPipeLandmarker()
     try:
@@ -151,16 +194,19 @@ def import_photos(
     from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
     from metskin.adapters.vision.images import decode_image, encode_png
     from metskin.domain.errors import DomainError
+    from metskin.domain.labels.errors import LabelsFileInvalid
     from metskin.domain.labels.external import PhotoImporter, check_licence, read_labels
 
     console = Console(stderr=True)
     root = photos.resolve()
 
-    def read(file: str) -> bytes | None:
+    def where(file: str) -> Path | None:
         path = (root / file).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            return None
-        return path.read_bytes()
+        return path if path.is_relative_to(root) and path.is_file() else None
+
+    def read(file: str) -> bytes | None:
+        path = where(file)
+        return None if path is None else path.read_bytes()
 
     try:
         rows = read_labels(labels.read_text(encoding="utf-8-sig"))
@@ -169,7 +215,12 @@ def import_photos(
         raise refuse("DATASET_LABELS_INVALID", "the labels file is not UTF-8 text.") from None
     except DomainError as error:
         raise refuse(error.code, str(error)) from None
-    landmarker = MediaPipeLandmarker()  # only once the labels and the licence are good
+    writable(out)
+    for row in rows:  # a typo in a file name is a bad row, not a photo quietly left out
+        if where(row.file) is None:
+            message = f"Row {row.row} names {row.file}, which is not a file under {photos}."
+            raise refuse(LabelsFileInvalid.code, message)
+    landmarker = MediaPipeLandmarker()  # only once the labels, licence and photos are good
     try:
         importer = PhotoImporter(
             landmarker, read, partial(decode_image, long_side=FULL_RESOLUTION), encode_png

@@ -24,7 +24,8 @@ from metskin.domain.recommendations.feedback import Feedback, FeedbackSource, Us
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 
 console = Console(stderr=True)
-DEFAULT_MODELS_DIR = Path("var/models")
+FEEDBACK_INVALID = "RECOMMENDER_FEEDBACK_INVALID"  # a line of --from-file that is not one
+NO_FEEDBACK = "RECOMMENDER_NO_FEEDBACK"
 EVAL_K = 10
 
 
@@ -92,10 +93,20 @@ class JsonlFeedbackSource:
                 raise ValueError(f"{path}:{number}: {detail}") from None
 
     def _records(self) -> Iterator[tuple[int, Mapping[str, Any]]]:
-        with self.path.open(encoding="utf-8") as lines:
-            for number, line in enumerate(lines, start=1):
-                if line.strip():
-                    yield number, json.loads(line)
+        try:
+            with self.path.open(encoding="utf-8") as lines:
+                for number, line in enumerate(lines, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        record = json.loads(line)
+                    except ValueError:
+                        raise ValueError(f"{self.path}:{number}: not JSON") from None
+                    if not isinstance(record, Mapping):
+                        raise ValueError(f"{self.path}:{number}: not a JSON object")
+                    yield number, record
+        except UnicodeDecodeError:
+            raise ValueError(f"{self.path}: not UTF-8 text") from None
 
     def _add(self, record: Mapping[str, Any]) -> None:
         kind = record.get("kind", "feedback")
@@ -143,7 +154,11 @@ def register(app: typer.Typer) -> None:
 
 
 def train_recommender(
-    models_dir: Path = typer.Option(DEFAULT_MODELS_DIR, help="Where versioned models go."),
+    models_dir: Path | None = typer.Option(
+        None,
+        help="Where versioned models go (default: the settings' models folder, the one "
+        "`metskin serve` loads from).",
+    ),
     epochs: int = typer.Option(8, min=1, help="Passes over the feedback."),
     seed: int = typer.Option(0, help="Seed for initialisation, sampling and the split."),
     from_file: Path | None = typer.Option(
@@ -167,13 +182,17 @@ def train_recommender(
             else database_training_data()
         )
     except ValueError as error:
-        console.print(f"[red]{error}")
+        console.print(f"[red]{FEEDBACK_INVALID}: {error}")
         raise typer.Exit(2) from None
     feedback = list(source.iter_feedback())
     contexts = source.user_contexts()
     if not feedback:
-        console.print("[red]no feedback to train on")
+        console.print(f"[red]{NO_FEEDBACK}: no feedback to train on")
         raise typer.Exit(2)
+    if models_dir is None:
+        from metskin.settings import get_settings
+
+        models_dir = get_settings().models_dir
     validation = (
         _validate(feedback, contexts, catalog, epochs=epochs, seed=seed, blend_weight=weight)
         if validate

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 
-from metskin.cli.dataset import read_dataset
+from metskin.cli.dataset import needs_faces, read_dataset
 from metskin.domain.errors import DomainError
 
 if TYPE_CHECKING:
@@ -39,17 +39,24 @@ def _container() -> Container:
 
 
 @contextmanager
-def _registry() -> Iterator[SkinModelService]:
-    """The registry of a fresh container; a domain error (a version not found, one in the
-    wrong state, refused by the gate) ends the command with its code and exit code 1."""
+def _command() -> Iterator[Container]:
+    """A fresh container; a domain error (a version not found, one in the wrong state,
+    refused by the gate, a model file that cannot be loaded) ends the command with its code
+    and exit code 1."""
     container = _container()
     try:
-        yield container.skin_models
+        yield container
     except DomainError as error:
         console.print(f"[red]{error.code}: {error.message}")
         raise typer.Exit(1) from None
     finally:
         container.close()
+
+
+@contextmanager
+def _registry() -> Iterator[SkinModelService]:
+    with _command() as container:
+        yield container.skin_models
 
 
 def train_skin_model(
@@ -60,20 +67,18 @@ def train_skin_model(
 ) -> None:
     """Train on the train split, evaluate on the held-out split, register a CANDIDATE."""
     from metskin.adapters.ml.skin_retrain import code_version
-    from metskin.adapters.ml.skin_training import CnnTrainer
+    from metskin.adapters.ml.skin_training import HELD_OUT, CnnTrainer
     from metskin.domain.skinmodel.card import COMPANY_DATA
 
     data, manifest = read_dataset(dataset)
-    container = _container()
-    try:
+    needs_faces(dataset, data, "train", HELD_OUT)
+    with _command() as container:
         folder = models_dir or container.settings.models_dir
         sources = tuple(manifest.get("sources") or (COMPANY_DATA,))
         trainer = CnnTrainer(folder, code_version(), sources, epochs=epochs, seed=seed)
         live, _ = container.skin_models.current()
         number = container.skin_models.next_version()
         version = container.skin_models.register(trainer.train(data, number, live), number)
-    finally:
-        container.close()
     metrics = version.metrics
     console.print(f"registered {version.name} (CANDIDATE) from {version.dataset_hash[:16]}")
     typer.echo(json.dumps(_summary(metrics), sort_keys=True))
@@ -90,18 +95,14 @@ def evaluate_skin_model(
     from metskin.adapters.ml.skin_training import evaluate
 
     data, _ = read_dataset(dataset)
-    container = _container()
-    try:
-        found = next((v for v in container.skin_models.versions() if v.version == version), None)
-        if found is None:
-            console.print(f"[red]no version {version}")
-            raise typer.Exit(2)
+    needs_faces(dataset, data, "train", split)
+    with _command() as container:
+        service = container.skin_models
+        found = service.version(version)
         folder = models_dir or container.settings.models_dir
-        live, _ = container.skin_models.current()
+        live, _ = service.current()
         shown = (load(folder, live.weights), live.uses, live.version) if live else None
         metrics = evaluate(load(folder, found.weights), data, shown, split)
-    finally:
-        container.close()
     typer.echo(json.dumps(_summary(metrics), sort_keys=True))
 
 
@@ -114,6 +115,8 @@ def evaluate_engine(
     from metskin.domain.skinmodel.agreement import engine_agreement
 
     data, manifest = read_dataset(dataset)
+    if split is not None:
+        needs_faces(dataset, data, split)
     report = engine_agreement(data.records, split)
     typer.echo(json.dumps({"sources": manifest.get("sources"), **report}, sort_keys=True))
 
@@ -150,21 +153,32 @@ def gate(version: int) -> None:
     """What the promotion gate says of a version now."""
     with _registry() as service:
         decision = service.gate(version)
-    typer.echo(
-        json.dumps({"passed": decision.passed, "uses": decision.uses, "reasons": decision.reasons})
-    )
+    typer.echo(json.dumps(decision.as_json()))
 
 
 def _change(action: str, version: int | None = None) -> None:
-    with _registry() as service:
+    with _command() as container:
+        service = container.skin_models
         changed: SkinModelVersion | None
+        if version is not None:  # never live or in shadow with weights nobody can load
+            from metskin.adapters.ml.skin_cnn import load
+
+            load(container.settings.models_dir, service.version(version).weights)
         if action == "shadow" and version is not None:
             changed = service.start_shadow(version)
         elif action == "promote" and version is not None:
             changed = service.promote(version)
         else:
             changed = service.rollback()
+        folder = container.settings.models_dir
     typer.echo(f"{changed.name} is {changed.state.value}" if changed else "the engine scores all")
+    from metskin.adapters.ml.skin_models import RECHECK_SECONDS
+
+    console.print(
+        f"Analyses follow within {RECHECK_SECONDS:.0f} s: each server and worker reads the "
+        f"registry at most that often, and a model's weights from its own models folder "
+        f"({folder} here)."
+    )
 
 
 @skin_app.command("shadow")

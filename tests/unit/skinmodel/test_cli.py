@@ -92,3 +92,140 @@ def test_the_gate_of_a_version_not_registered_says_so(embedded_env: Settings) ->
     code, stdout, stderr = run("skin-model", "gate", "99")
     assert (code, stdout) == (1, "")
     assert stderr == "SKIN_MODEL_NOT_FOUND: No skin model version 99."
+
+
+def two_splits(tmp_path: Path) -> Path:
+    """A dataset folder with a face in the train and in the test split."""
+    records = [
+        {"patch": f"{split}/a.png", "person": split, "split": split, "sample": split}
+        for split in ("train", "test")
+    ]
+    return dataset_folder(tmp_path, records, [r["patch"] for r in records])
+
+
+def test_evaluating_a_version_not_registered_says_so_with_its_code(
+    tmp_path: Path, embedded_env: Settings
+) -> None:
+    folder = two_splits(tmp_path)
+    code, stdout, stderr = run("evaluate-skin-model", "--dataset", str(folder), "--version", "9")
+    assert (code, stdout) == (1, "")
+    assert stderr == "SKIN_MODEL_NOT_FOUND: No skin model version 9."
+
+
+def test_a_patch_changed_since_the_export_is_refused_naming_it(tmp_path: Path) -> None:
+    record = {"patch": "p/a.png", "person": "x", "sha256": "0" * 64}
+    folder = dataset_folder(tmp_path, [record], ["p/a.png"])
+    code, _, stderr = run("train-skin-model", "--dataset", str(folder), "--epochs", "1")
+    assert code == 2
+    assert stderr == (
+        f"DATASET_FOLDER_INVALID: {folder}: labels.jsonl line 1: the patch p/a.png is not the "
+        "one exported (its sha256 differs): corrupt or changed; export the dataset again."
+    )
+
+
+@pytest.mark.parametrize("damage", ["junk weights", "another version's config"])
+def test_a_model_file_that_is_unreadable_or_of_another_version_is_refused(
+    tmp_path: Path, embedded_env: Settings, damage: str
+) -> None:
+    from metskin.adapters.ml.skin_cnn import CnnConfig, LoadedCnn, build, load, save
+    from metskin.domain.skinmodel.errors import ModelFileInvalid
+
+    folder = tmp_path / "models"
+    save(LoadedCnn(build(CnnConfig(("ACNE", "REDNESS"))), CnnConfig(("ACNE",))), folder, "m", "")
+    if damage == "junk weights":
+        (folder / "m.pt").write_bytes(b"junk")
+        (folder / "m.json").write_text(json.dumps({**json.loads((folder / "m.json").read_text()),
+                                                    "concerns": ["ACNE", "REDNESS"]}))  # fmt: skip
+    with pytest.raises(ModelFileInvalid) as raised:
+        load(folder, "m.pt")
+    assert raised.value.code == "SKIN_MODEL_FILE_INVALID"
+    assert str(folder / "m.pt") in raised.value.message
+
+
+def test_evaluating_a_version_whose_weights_are_junk_says_so_with_its_code(
+    tmp_path: Path, embedded_env: Settings
+) -> None:
+    from metskin.bootstrap import bootstrap
+    from metskin.domain.skinmodel.ports import TrainedCandidate
+
+    container = bootstrap()
+    container.skin_models.register(TrainedCandidate("skin-cnn-v1.pt", "h", "c", {}, ""), 1)
+    container.close()
+    embedded_env.models_dir.mkdir(parents=True, exist_ok=True)
+    (embedded_env.models_dir / "skin-cnn-v1.json").write_text('{"concerns": ["ACNE"]}')
+    (embedded_env.models_dir / "skin-cnn-v1.pt").write_bytes(b"junk")
+    folder = two_splits(tmp_path)
+    code, stdout, stderr = run("evaluate-skin-model", "--dataset", str(folder), "--version", "1")
+    assert (code, stdout) == (1, "")
+    assert stderr.startswith("SKIN_MODEL_FILE_INVALID: ") and "cannot be loaded" in stderr
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused_before_any_work(
+    tmp_path: Path, embedded_env: Settings
+) -> None:
+    taken = tmp_path / "a-file"
+    taken.write_text("not a folder")
+    labels = tmp_path / "labels.csv"
+    labels.write_text("file,acne\na.jpg,2\n")
+    imported = ("dataset", "import", str(tmp_path), "--labels", str(labels), "--origin", "A clinic",
+                "--licence", "CC BY 4.0")  # fmt: skip
+    for command in (("dataset", "export"), imported):
+        code, stdout, stderr = run(*command, "--out", str(taken / "datasets"))
+        assert (code, stdout) == (2, "")
+        assert stderr.startswith(f"DATASET_OUT_INVALID: {taken / 'datasets'}: cannot be written")
+
+
+@pytest.mark.parametrize("action", ["promote", "shadow"])
+def test_a_version_whose_weights_the_models_folder_lacks_is_neither_promoted_nor_shadowed(
+    embedded_env: Settings, action: str
+) -> None:
+    from metskin.bootstrap import bootstrap
+    from metskin.domain.skinmodel.ports import TrainedCandidate
+    from tests.unit.skinmodel.test_gate import ENGINE, table
+
+    better = table({"3": {"ACNE": 0.4, "REDNESS": 0.9}, "8": {"ACNE": 0.5, "REDNESS": 0.9}})
+    passing = {"candidate": better, "engine": ENGINE, "live": None, "live_version": None}
+    container = bootstrap()
+    container.skin_models.register(TrainedCandidate("skin-cnn-v1.pt", "h", "c", passing, ""), 1)
+    assert container.skin_models.gate(1).passed
+    container.close()
+    code, stdout, stderr = run("skin-model", action, "1")
+    assert (code, stdout) == (1, "")
+    assert stderr.startswith("SKIN_MODEL_FILE_INVALID: ") and "cannot be loaded" in stderr
+    container = bootstrap()
+    assert container.skin_models.version(1).state.value == "CANDIDATE"
+    container.close()
+
+
+def test_a_labels_row_naming_a_photo_not_there_is_refused_naming_the_row(tmp_path: Path) -> None:
+    (tmp_path / "a.jpg").write_bytes(b"a photo")
+    labels = tmp_path / "labels.csv"
+    labels.write_text("file,acne\na.jpg,2\nmissing.jpg,1\n")
+    code, stdout, stderr = run(
+        "dataset", "import", str(tmp_path), "--labels", str(labels), "--origin", "A clinic",
+        "--licence", "CC BY 4.0", "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert (code, stdout) == (2, "")
+    assert stderr == (
+        f"DATASET_LABELS_INVALID: Row 3 names missing.jpg, which is not a file under {tmp_path}."
+    )
+    assert not list((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        (("train-skin-model", "--epochs", "1"), "its test split holds no face"),
+        (("evaluate-engine", "--split", "tset"), "its tset split holds no face"),
+        (("evaluate-skin-model", "--version", "1", "--split", "val"), "its val split holds no"),
+    ],
+)
+def test_a_split_with_no_face_is_refused_before_a_version_is_registered(
+    tmp_path: Path, embedded_env: Settings, command: tuple[str, ...], says: str
+) -> None:
+    records = [{"patch": "p/a.png", "person": "x", "split": "train", "sample": "s"}]
+    folder = dataset_folder(tmp_path, records, ["p/a.png"])
+    code, stdout, stderr = run(*command, "--dataset", str(folder))
+    assert (code, stdout) == (2, "")
+    assert stderr.startswith(f"DATASET_SPLIT_EMPTY: {folder}: {says}")
+    assert run("skin-model", "list")[1] == ""  # nothing registered

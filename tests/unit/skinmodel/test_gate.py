@@ -113,3 +113,43 @@ def test_the_engine_line_is_fitted_on_training_faces_and_clipped_to_the_scale() 
     assert lines["ACNE"].grade("ACNE", 400.0) == 4.0
     flat = fit_engine_lines([("REDNESS", 30.0, 1), ("REDNESS", 30.0, 3)])
     assert flat["REDNESS"].grade("REDNESS", 90.0) == 2.0
+
+
+def test_a_model_checked_on_one_skin_tone_only_is_unproven_on_the_others() -> None:
+    one_tone = table({"4": {"ACNE": 0.2, "REDNESS": 0.3}}, faces_per_tone=8)
+    engine = table({"4": {"ACNE": 1.0, "REDNESS": 0.5}}, faces_per_tone=8)
+    decision = decide({**metrics(one_tone), "engine": engine}, None)
+    assert not decision.passed and decision.uses == ("ACNE", "REDNESS")
+    assert decision.unproven == (1, 2, 3, 5, 6, 7, 8, 9, 10)
+    assert decision.reasons == (
+        "held-out faces of one band of skin tones only: unproven on Monk 1-3, 5-10 (no held-out "
+        "face); label faces of other skin tones before it scores everyone",
+    )
+
+
+def test_the_gate_gives_each_tone_s_error_worst_first_beside_the_median() -> None:
+    errors = {"2": 0.3, "5": 0.5, "8": 0.9}
+    candidate = table({t: {"ACNE": e} for t, e in errors.items()})
+    engine = table({t: {"ACNE": 1.0} for t in errors})
+    decision = decide({**metrics(candidate), "engine": engine}, None)
+    assert decision.passed and decision.unproven == (1, 3, 4, 6, 7, 9, 10)
+    said = decision.as_json()
+    assert said["worst_tone"] == "8" and said["worst_tone_error"] == 0.9
+    assert said["median_tone_error"] == 0.5
+    assert list(said["per_tone"]) == ["8", "5", "2"]
+    assert said["per_tone"]["8"] == {"faces": 4, "shown": 0.9, "now": 1.0}
+    assert said["unproven_tones"] == [1, 3, 4, 6, 7, 9, 10]
+
+
+def test_the_model_card_names_the_worst_tone_the_median_and_the_tones_nobody_checked() -> None:
+    from metskin.domain.skinmodel.card import model_card
+
+    candidate = table({"2": {"ACNE": 0.3}, "5": {"ACNE": 0.5}, "8": {"ACNE": 0.9}})
+    engine = table({t: {"ACNE": 1.0} for t in ("2", "5", "8")})
+    card = model_card("skin-cnn-v3", "h", "c", ["A clinic; CC BY 4.0"], {
+        **metrics(candidate), "engine": engine, "held_out": "test"})  # fmt: skip
+    assert "- A clinic; CC BY 4.0" in card
+    assert (
+        "Worst Monk tone group: 8, 0.900 (4 faces); median over the 3 groups judged: 0.500." in card
+    )
+    assert "Unproven on Monk 1, 3-4, 6-7, 9-10: no held-out face of these tones" in card

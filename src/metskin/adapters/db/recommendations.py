@@ -3,10 +3,10 @@ recommender's training data read from them. The catalog: `catalog`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import fields
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -28,11 +28,12 @@ from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import AnalysisStatus
 from metskin.domain.errors import Conflict
+from metskin.domain.labels.ports import ConsentRepository
 from metskin.domain.ports import Clock, CreatedKey
 from metskin.domain.recommendations.feedback import Feedback, UserContext
 from metskin.domain.recommendations.inputs import care_profile, needs_from_result
 from metskin.domain.recommendations.model import SavedRoutine
-from metskin.domain.recommendations.ports import RecommendationsUowFactory
+from metskin.domain.recommendations.ports import RecommendationsUnitOfWork
 
 RECENT_ANALYSES = 5
 
@@ -200,18 +201,29 @@ class SqlRoutineRepository(SqlRepository[RoutineRow, SavedRoutine]):
 # --- training data ---------------------------------------------------------------------------
 
 
+class TrainingUnitOfWork(RecommendationsUnitOfWork, Protocol):
+    consents: ConsentRepository
+
+
 class SqlFeedbackSource:
-    def __init__(self, uow_factory: RecommendationsUowFactory, clock: Clock) -> None:
+    """The ratings, and each rater's latest analysis and profile, of the people who consent
+    to learning now (`setLearningConsent`; the photo consent's text promises that nothing of
+    theirs trains a model without it): a person who never said yes, or took it back, is not
+    read at all."""
+
+    def __init__(self, uow_factory: Callable[[], TrainingUnitOfWork], clock: Clock) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
 
     def iter_feedback(self) -> Iterable[Feedback]:
         with self._uow_factory() as uow:
-            yield from uow.feedback.iter_all()
+            consenting = set(uow.consents.consenting())
+            yield from (item for item in uow.feedback.iter_all() if item.user_id in consenting)
 
     def user_contexts(self) -> Mapping[str, UserContext]:
         with self._uow_factory() as uow:
-            user_ids = sorted({item.user_id for item in uow.feedback.iter_all()})
+            consenting = set(uow.consents.consenting())
+            user_ids = sorted({f.user_id for f in uow.feedback.iter_all()} & consenting)
             users = uow.users.list_by_ids(user_ids)
             contexts = {}
             for user in users:

@@ -149,16 +149,32 @@ def save(loaded: LoadedCnn, folder: Path, name: str, card: str) -> str:
 
 
 def load(folder: Path, weights: str) -> LoadedCnn:
+    """The version whose weights file is `weights` under `folder`; files that are missing,
+    unreadable or of another version of the code raise ModelFileInvalid naming them."""
+    from metskin.domain.skinmodel.errors import ModelFileInvalid
+
     stem = weights.removesuffix(".pt")
-    raw = json.loads((folder / f"{stem}.json").read_text())
-    config = CnnConfig(
-        concerns=tuple(raw["concerns"]),
-        regions=tuple(raw["regions"]),
-        side=int(raw["side"]),
-        seed=int(raw["seed"]),
-        epochs=int(raw["epochs"]),
-    )
-    network = SkinCnn(config)
-    network.load_state_dict(torch.load(folder / weights, weights_only=True))
+    try:
+        raw = json.loads((folder / f"{stem}.json").read_text())
+        config = CnnConfig(
+            concerns=tuple(raw["concerns"]),
+            regions=tuple(raw.get("regions", REGIONS)),
+            side=int(raw.get("side", SIDE)),
+            seed=int(raw.get("seed", 0)),
+            epochs=int(raw.get("epochs", 0)),
+        )
+        network = SkinCnn(config)
+        network.load_state_dict(torch.load(folder / weights, weights_only=True))
+    except Exception as error:  # torch raises many kinds on a foreign or damaged file
+        raise ModelFileInvalid(
+            f"{folder / weights} (with {stem}.json) cannot be loaded: {_first_line(error)}. "
+            "Train the version again with this code, or roll it back.",
+            field="weights",
+        ) from None
     network.eval()
     return LoadedCnn(network, config)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:200]}" if text else type(error).__name__

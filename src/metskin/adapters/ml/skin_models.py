@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from metskin.domain.labels.model import Concern
+from metskin.domain.skinmodel.errors import ModelFileInvalid
 from metskin.domain.skinmodel.model import (
     ENGINE_NAMES,
     FaceScores,
@@ -51,7 +52,7 @@ class LearnedSkinModels:
         unreadable) never fails the analysis: the engine then scores everything."""
         try:
             return self._score(rgb, landmarks)
-        except (OSError, RuntimeError, KeyError, ValueError):
+        except (OSError, RuntimeError, KeyError, ValueError, ModelFileInvalid):
             log.exception("a learned skin model could not score: the engine scores this face")
             return FaceScores()
 

@@ -41,3 +41,11 @@ class DatasetFolderInvalid(ValidationFailed, code="DATASET_FOLDER_INVALID"):
 
 class LabelsFileInvalid(ValidationFailed, code="DATASET_LABELS_INVALID"):
     """A labels file without the photo column, with an unknown column or a photo named twice."""
+
+
+class DatasetOutInvalid(ValidationFailed, code="DATASET_OUT_INVALID"):
+    """The folder a dataset is to be written under cannot be made or written."""
+
+
+class DatasetSplitEmpty(ValidationFailed, code="DATASET_SPLIT_EMPTY"):
+    """A dataset with no face in the split a command trains or evaluates on."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from metskin.domain.skinmodel.gate import BANDS, MIN_TONE_FACES
+from metskin.domain.skinmodel.gate import BANDS, MIN_TONE_FACES, decide, spans
 
 COMPANY_DATA = (
     "MetSkin analyses labelled by dermatologists (under a share) and by their owners, of people "
@@ -62,6 +62,8 @@ def model_card(
             for tone, by in candidate["per_tone"].items()
         ],
         "",
+        *_fairness(metrics),
+        "",
         _heat(metrics.get("heat_map") or {}),
         "",
         f"Beats the engine (overall and on no Monk tone worse) on: {', '.join(beats) or 'none'}.",
@@ -78,6 +80,24 @@ def model_card(
         "",
     ]
     return "\n".join(lines)
+
+
+def _fairness(metrics: Mapping[str, Any]) -> list[str]:
+    """The worst tone group beside the median (of what people would see once it is live),
+    and the Monk tones nobody checked it on."""
+    decision = decide(metrics, metrics.get("live_version"))
+    worst, lines = decision.worst, []
+    if worst is not None and decision.median is not None:
+        lines.append(
+            f"Worst Monk tone group: {worst.group}, {worst.shown:.3f} ({worst.faces} faces); "
+            f"median over the {len(decision.tones)} groups judged: {decision.median:.3f}."
+        )
+    if decision.unproven:
+        lines.append(
+            f"Unproven on Monk {spans(decision.unproven)}: no held-out face of these tones, "
+            "so nothing here says how it scores them."
+        )
+    return lines or ["Every Monk tone has held-out faces."]
 
 
 def _heat(heat: Mapping[str, Any]) -> str:

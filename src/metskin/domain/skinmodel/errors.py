@@ -15,3 +15,8 @@ class GateRefused(DomainError, code="SKIN_MODEL_GATE_REFUSED"):
 
 class WrongModelState(DomainError, code="SKIN_MODEL_WRONG_STATE"):
     pass
+
+
+class ModelFileInvalid(DomainError, code="SKIN_MODEL_FILE_INVALID"):
+    """A version's weights or config missing, unreadable, or of another version of the code
+    (shapes or names that do not fit the network)."""

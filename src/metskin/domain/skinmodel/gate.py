@@ -6,6 +6,10 @@ promoted only when what people would then see (its scores on those concerns, the
 elsewhere) beats what they see now (the live model, or the engine when none is live) on the
 mean error over concerns, and is no worse on any Monk tone group. The live model it was
 compared with must still be the live one, and at least MIN_HELD_OUT_FACES faces held out.
+The held-out faces must span at least two bands of skin tones (Monk 1-3, 4-6, 7-10): a model
+checked on one band only says nothing of how fairly it scores the others. The decision lists
+every Monk tone with no held-out face (`unproven`) and each group's error, worst first, beside
+the median over groups.
 
 Every labelled Monk tone is judged. A tone with at least MIN_TONE_FACES held-out faces is a
 group of its own. The smaller tones of a band (Monk 1-3, 4-6, 7-10) are judged together, each
@@ -17,6 +21,7 @@ no known tone are judged as a group when there are enough of them.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,10 +33,60 @@ TOLERANCE = 0.02  # grade steps: "no worse" allows rounding noise, nothing more
 
 
 @dataclass(frozen=True)
+class ToneError:
+    """A tone group's mean error over concerns: of what would be shown, of what is shown now."""
+
+    group: str
+    faces: int
+    shown: float
+    current: float
+
+
+@dataclass(frozen=True)
 class GateDecision:
     passed: bool
     uses: tuple[str, ...]
     reasons: tuple[str, ...]
+    tones: tuple[ToneError, ...] = ()  # each judged group, worst first
+    median: float | None = None  # the median over `tones` of what would be shown
+    unproven: tuple[int, ...] = ()  # Monk tones with no held-out face: nobody checked them
+
+    @property
+    def worst(self) -> ToneError | None:
+        return self.tones[0] if self.tones else None
+
+    def as_json(self) -> dict[str, Any]:
+        worst = self.worst
+        return {
+            "passed": self.passed,
+            "uses": list(self.uses),
+            "reasons": list(self.reasons),
+            "per_tone": {
+                t.group: {"faces": t.faces, "shown": round(t.shown, 4), "now": round(t.current, 4)}
+                for t in self.tones
+            },
+            "worst_tone": worst.group if worst else None,
+            "worst_tone_error": round(worst.shown, 4) if worst else None,
+            "median_tone_error": None if self.median is None else round(self.median, 4),
+            "unproven_tones": list(self.unproven),
+        }
+
+
+def unproven_tones(table: Mapping[str, Any]) -> tuple[int, ...]:
+    """The Monk tones (1-10) with no held-out face."""
+    counts: dict[str, int] = table["tone_counts"]
+    return tuple(t for band in BANDS for t in band if not counts.get(str(t)))
+
+
+def spans(tones: tuple[int, ...]) -> str:
+    """(1, 2, 3, 5, 9, 10) -> "1-3, 5, 9-10"."""
+    runs: list[list[int]] = []
+    for tone in tones:
+        if runs and tone == runs[-1][-1] + 1:
+            runs[-1].append(tone)
+        else:
+            runs.append([tone])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def concerns_beating_engine(candidate: Mapping[str, Any], engine: Mapping[str, Any]) -> list[str]:
@@ -147,8 +202,20 @@ def decide(metrics: Mapping[str, Any], live_version: int | None) -> GateDecision
         )
     groups, short = tone_groups(shown)
     reasons.extend(_too_few(group) for group in short)
+    tones = []
     for group in groups:
         mine, theirs = group.mean(shown), group.mean(current)
-        if mine is not None and theirs is not None and mine > theirs + TOLERANCE:
-            reasons.append(f"worse on Monk tone {group.name}: {mine:.3f} against {theirs:.3f}")
-    return GateDecision(not reasons, uses, tuple(reasons))
+        if mine is not None and theirs is not None:
+            tones.append(ToneError(group.name, sum(group.faces.values()), mine, theirs))
+            if mine > theirs + TOLERANCE:
+                reasons.append(f"worse on Monk tone {group.name}: {mine:.3f} against {theirs:.3f}")
+    unproven = unproven_tones(candidate)
+    checked = [b for b in BANDS if any(t not in unproven for t in b)]
+    if candidate["faces"] and len(checked) < 2:
+        reasons.append(
+            f"held-out faces of one band of skin tones only: unproven on Monk {spans(unproven)} "
+            "(no held-out face); label faces of other skin tones before it scores everyone"
+        )
+    tones.sort(key=lambda t: (-t.shown, t.group))
+    median = statistics.median(t.shown for t in tones) if tones else None
+    return GateDecision(not reasons, uses, tuple(reasons), tuple(tones), median, unproven)

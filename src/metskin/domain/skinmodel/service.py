@@ -38,6 +38,10 @@ class SkinModelService:
     def versions(self) -> list[SkinModelVersion]:
         return read(self._uow_factory, lambda uow: uow.skin_models.all())
 
+    def version(self, version: int) -> SkinModelVersion:
+        """One registered version (SkinModelNotFound when there is none)."""
+        return read(self._uow_factory, lambda uow: _get(uow, version))
+
     def current(self) -> tuple[SkinModelVersion | None, SkinModelVersion | None]:
         """The live version and the one in shadow (None: the engine alone / no shadow)."""
 

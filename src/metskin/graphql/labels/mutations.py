@@ -42,7 +42,8 @@ class LabelMutations:
 
     @guarded_mutation(
         IsAuthenticated,
-        "Let your analyses enter training datasets, or stop it (future datasets leave you out).",
+        "Let your analyses and product ratings train models, or stop it (future datasets and "
+        "models leave you out).",
     )
     async def set_learning_consent(self, info: Info, given: bool) -> LearningConsent:
         consent = await run_sync(

@@ -21,7 +21,7 @@ class LabelQueries:
         found = await as_viewer(info, info.context.container.labels.labels, str(analysis_id))
         return [AnalysisLabel.from_domain(label) for label in found]
 
-    @guarded_field(IsAuthenticated, "Whether your analyses may enter training datasets.")
+    @guarded_field(IsAuthenticated, "Whether your analyses and product ratings may train models.")
     async def learning_consent(self, info: Info) -> LearningConsent:
         consent = await run_sync(info.context.container.labels.consent, viewer_id_of(info))
         return LearningConsent.from_domain(consent)

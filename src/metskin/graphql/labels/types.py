@@ -144,7 +144,9 @@ class AnalysisLabel:
         return copy_fields(cls, label, grades=grades, lesions=lesions, verdicts=verdicts)
 
 
-@strawberry.type(description="Whether your analyses may enter training datasets (off by default).")
+@strawberry.type(
+    description="Whether your analyses and product ratings may train models (off by default)."
+)
 class LearningConsent:
     given: bool
     changed_at: datetime | None

@@ -22,14 +22,16 @@ async function readyExport(id) {
 function consentBox(given) {
   const box = h("input", { type: "checkbox", name: "learningConsent", checked: given });
   const panel = h("div", { id: "learning-consent" }, errorBox(),
-    h("label", { class: "check" }, box, " ", t("Let MetSkin learn from my analyses (off unless you "
-      + "tick it; you can untick it any time, and later datasets leave you out).")),
+    h("label", { class: "check" }, box, " ", t("Let MetSkin learn from my analyses and product "
+      + "ratings (off unless you tick it; you can untick it any time, and later datasets and "
+      + "models leave you out).")),
     h("div", { class: "saved", role: "status" }));
   box.addEventListener("change", () => busy(panel, async () => {
     await gql("mutation($g: Boolean!) { setLearningConsent(given: $g) { given } }",
       { g: box.checked });
     panel.querySelector(".saved").replaceChildren(notice(box.checked
-      ? t("Thank you: your analyses may help the models learn.") : t("Your analyses stay out.")));
+      ? t("Thank you: your analyses and ratings may help the models learn.")
+      : t("Your analyses and ratings stay out.")));
   }));
   return panel;
 }
