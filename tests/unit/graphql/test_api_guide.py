@@ -20,13 +20,16 @@ from metskin.settings import Settings
 
 SRC = Path(metskin.__file__).parent
 GUIDE = SRC.parents[1] / "docs" / "api.md"
-# Raised by the command line only (`metskin dataset`, `metskin skin-model`), never by the API.
+# Raised by the command line only (`metskin dataset`, `metskin skin-model`,
+# `metskin train-recommender`), never by the API.
 COMMAND_LINE_ONLY = {
     "DATASET_FOLDER_INVALID",
     "DATASET_LABELS_INVALID",
     "DATASET_LICENCE_REFUSED",
     "DATASET_OUT_INVALID",
     "DATASET_SPLIT_EMPTY",
+    "RECOMMENDER_FEEDBACK_INVALID",
+    "RECOMMENDER_NO_FEEDBACK",
     "SKIN_MODEL_FILE_INVALID",
     "SKIN_MODEL_GATE_REFUSED",
     "SKIN_MODEL_NOT_FOUND",
