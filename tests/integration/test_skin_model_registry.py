@@ -22,8 +22,9 @@ PASSWORD = "tea-and-toast-77"
 
 
 def passing_metrics() -> dict:
-    """Held-out tables in which the model beats the engine on acne, on every tone."""
-    faces = [(f"f{i}", 3 + i % 2, {"ACNE": 2}) for i in range(8)]
+    """Held-out tables in which the model beats the engine on acne, on every tone (each of the
+    ten has held-out faces, so the model scores the test face whatever its measured tone)."""
+    faces = [(f"f{i}", 1 + i % 10, {"ACNE": 2}) for i in range(20)]
     model = error_table(Graded(s, t, g, {"ACNE": 2.2}) for s, t, g in faces)
     engine = error_table(Graded(s, t, g, {"ACNE": 3.0}) for s, t, g in faces)
     return {"candidate": model, "engine": engine, "live": None, "live_version": None}

@@ -153,3 +153,26 @@ def test_the_model_card_names_the_worst_tone_the_median_and_the_tones_nobody_che
         "Worst Monk tone group: 8, 0.900 (4 faces); median over the 3 groups judged: 0.500." in card
     )
     assert "Unproven on Monk 1, 3-4, 6-7, 9-10: no held-out face of these tones" in card
+
+
+def test_a_live_model_leaves_faces_of_tones_nobody_checked_it_on_to_the_engine() -> None:
+    """Checked on held-out faces of Monk 3 and 8: it scores faces measured at those tones; a
+    face measured at Monk 6 or 10, or of no measured tone, is the engine's. A version written
+    before tones were counted scores every face, as it did."""
+    from datetime import UTC, datetime
+
+    from metskin.domain.skinmodel.model import ModelState, SkinModelVersion
+
+    checked = table({"3": {"ACNE": 0.4}, "8": {"ACNE": 0.5}})
+    version = SkinModelVersion(
+        1, ModelState.LIVE, "h", "c", "v1.pt", metrics(checked), "card", datetime.now(UTC)
+    )
+    assert [version.scores_tone(t) for t in (3, 8, 6, 10, None)] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+    version.metrics = {"candidate": {"faces": 8}}
+    assert version.scores_tone(6)

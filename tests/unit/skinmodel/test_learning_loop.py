@@ -71,11 +71,12 @@ def photo(acne: int, seed: int) -> np.ndarray:
     return np.clip(base, 0, 255).astype(np.uint8)
 
 
-def engine_result(acne: int, rng: np.random.Generator) -> dict[str, Any]:
-    """What a weak engine said: its acne score hardly follows the grade."""
+def engine_result(acne: int, rng: np.random.Generator, monk: int = 3) -> dict[str, Any]:
+    """What a weak engine said: its acne score hardly follows the grade; the face's Monk tone
+    as measured."""
     score = float(np.clip(10 * acne + rng.normal(0, 30), 0, 100))
     concern = {"name": "acne", "score": score, "regions": {}, "measurements": {}, "band": "x"}
-    return {"ok": True, "concerns": {"acne": concern}}
+    return {"ok": True, "tone": {"monk": monk}, "concerns": {"acne": concern}}
 
 
 class ScoringEngine:
@@ -83,9 +84,10 @@ class ScoringEngine:
 
     def __init__(self, models: FaceModels) -> None:
         self.models = models
+        self.monk = 3  # the tone the next face is measured at
 
     def run(self, media: Media, data: bytes, progress: Any, skin: str | None) -> AnalysisOutput:
-        result = engine_result(0, np.random.default_rng(1))
+        result = engine_result(0, np.random.default_rng(1), self.monk)
         unseen = score_result(result, self.models, decode(data), face_points())
         summary = AnalysisSummary(ok=True, confidence=0.9)
         return AnalysisOutput(result, summary, None, unseen=unseen)
@@ -154,7 +156,8 @@ def test_the_whole_loop(
     assert live.state is ModelState.LIVE and live.uses == ("ACNE",)
 
     models = LearnedSkinModels(registry, tmp_path)
-    analyses = AnalysisService(uow, storage, ScoringEngine(models), FakeEventBus(), clock)
+    engine = ScoringEngine(models)
+    analyses = AnalysisService(uow, storage, engine, FakeEventBus(), clock)
     analyses.keep_unseen_scores_with(registry.keep_shadow)
 
     def analyse() -> dict[str, Any]:
@@ -165,6 +168,13 @@ def test_the_whole_loop(
 
     scored = analyse()
     assert scored["scored_by"] == "skin-cnn-v1" and "engine_score" in scored
+    # checked on held-out faces of Monk 3 and 8 only: a face measured at Monk 6 (or of no
+    # measured tone) is scored by the engine, not by a model nobody checked on that tone
+    engine.monk = 6
+    assert analyse()["scored_by"] == ENGINE
+    engine.monk = 8
+    assert analyse()["scored_by"] == "skin-cnn-v1"
+    engine.monk = 3
 
     worse = CnnTrainer(tmp_path, "test", ("generated",), epochs=1, seed=3)
     weak = registry.register(worse.train(exporter.build(), 2, live), 2)

@@ -47,17 +47,20 @@ class LearnedSkinModels:
         with self._lock:
             self._checked_at = float("-inf")
 
-    def score(self, rgb: np.ndarray, landmarks: np.ndarray) -> FaceScores:
-        """The learned scores of a face; a model that cannot be used (its weights missing or
-        unreadable) never fails the analysis: the engine then scores everything."""
+    def score(self, rgb: np.ndarray, landmarks: np.ndarray, monk: int | None) -> FaceScores:
+        """The learned scores of a face of Monk tone `monk` (as measured); a model that cannot
+        be used (its weights missing or unreadable) never fails the analysis: the engine then
+        scores everything."""
         try:
-            return self._score(rgb, landmarks)
+            return self._score(rgb, landmarks, monk)
         except (OSError, RuntimeError, KeyError, ValueError, ModelFileInvalid):
             log.exception("a learned skin model could not score: the engine scores this face")
             return FaceScores()
 
-    def _score(self, rgb: np.ndarray, landmarks: np.ndarray) -> FaceScores:
+    def _score(self, rgb: np.ndarray, landmarks: np.ndarray, monk: int | None) -> FaceScores:
         live, shadow = self._versions()
+        if live is not None and not live.scores_tone(monk):
+            live = None  # unproven on this tone: the engine's scores are shown
         if live is None and shadow is None:
             return FaceScores()
         patches = face_patches(rgb, landmarks)

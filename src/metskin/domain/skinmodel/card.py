@@ -95,7 +95,8 @@ def _fairness(metrics: Mapping[str, Any]) -> list[str]:
     if decision.unproven:
         lines.append(
             f"Unproven on Monk {spans(decision.unproven)}: no held-out face of these tones, "
-            "so nothing here says how it scores them."
+            "so nothing here says how it scores them; once live, the engine scores faces "
+            "measured at these tones."
         )
     return lines or ["Every Monk tone has held-out faces."]
 

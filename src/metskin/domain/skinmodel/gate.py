@@ -9,7 +9,8 @@ compared with must still be the live one, and at least MIN_HELD_OUT_FACES faces 
 The held-out faces must span at least two bands of skin tones (Monk 1-3, 4-6, 7-10): a model
 checked on one band only says nothing of how fairly it scores the others. The decision lists
 every Monk tone with no held-out face (`unproven`) and each group's error, worst first, beside
-the median over groups.
+the median over groups. Once live, a model leaves faces of its unproven tones to the engine
+(`SkinModelVersion.scores_tone`).
 
 Every labelled Monk tone is judged. A tone with at least MIN_TONE_FACES held-out faces is a
 group of its own. The smaller tones of a band (Monk 1-3, 4-6, 7-10) are judged together, each

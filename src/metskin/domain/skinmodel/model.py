@@ -5,7 +5,7 @@ held-out metrics and a model card. It starts as a CANDIDATE, may score beside th
 without being shown (SHADOW), becomes LIVE only through the gate, and is RETIRED when another
 one takes its place or it is rolled back; a rollback brings back the version the live one
 replaced. The engine stays the fallback: a concern the live model did not beat the engine on is
-still scored by the engine.
+still scored by the engine, and so is a face of a Monk tone none of its held-out faces had.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 from metskin.domain.analysis.model import score_band
 from metskin.domain.analysis.readout import ENGINE
 from metskin.domain.labels.model import Concern
+from metskin.domain.skinmodel.gate import unproven_tones
 
 # The labels' concerns (graded) and the engine's concern of the same name (scored 0-100).
 ENGINE_NAMES: dict[Concern, str] = {concern: concern.value.lower() for concern in Concern}
@@ -48,6 +49,15 @@ class SkinModelVersion:
     @property
     def name(self) -> str:
         return model_name(self.version)
+
+    def scores_tone(self, monk: int | None) -> bool:
+        """Whether, live, it scores a face of this measured Monk tone: not one of the tones
+        none of its held-out faces had (`gate.unproven_tones`: nobody checked it there), nor
+        a face of no measured tone. The engine scores those faces."""
+        if monk is None:
+            return False
+        held_out = self.metrics.get("candidate") or {}
+        return "tone_counts" not in held_out or monk not in unproven_tones(held_out)
 
 
 def model_name(version: int) -> str:

@@ -77,4 +77,7 @@ class SkinTrainer(Protocol):
 class FaceModels(Protocol):
     """The learned models the analysis worker scores a face with (live and shadow)."""
 
-    def score(self, rgb: np.ndarray, landmarks: np.ndarray) -> FaceScores: ...
+    def score(self, rgb: np.ndarray, landmarks: np.ndarray, monk: int | None) -> FaceScores:
+        """The live model's scores to show (only if it `scores_tone(monk)`, the face's
+        measured Monk tone) and the shadow model's, kept whatever the tone."""
+        ...

@@ -18,8 +18,10 @@ def score_result(
     landmarks: np.ndarray | None,
 ) -> dict[str, Any] | None:
     """The analysis worker's learned step on a photo's stored result (`apply_scores`); without
-    models, a photo or a face, every score is the engine's."""
+    models, a photo or a face, every score is the engine's, and so it is on a face of a Monk
+    tone the live model was not checked on."""
     scores = FaceScores()
     if models is not None and rgb is not None and landmarks is not None and result.get("ok"):
-        scores = models.score(rgb, landmarks)
+        monk = (result.get("tone") or {}).get("monk")
+        scores = models.score(rgb, landmarks, monk)
     return apply_scores(result, scores)
