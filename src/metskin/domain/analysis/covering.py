@@ -45,8 +45,8 @@ COVER_LIGHTER = 18.0  # L* above the middle of the face
 # a*, b* this far from the middle of the face's, in any direction: fabric with more of the
 # skin's own colour than skin has (a red, a camel knit), which `off_colour` leaves as redness
 # or pigment. On the 204 London photos as taken such patches from the edge take at most 0.105
-# of a forehead (043; 0.16 at OFF_COLOUR_AB, 0.04 at 15); a red hat 0.7-0.99, a camel one
-# 0.56-0.93 on all but the palest faces (docs/benchmarks.md, "Hats and hoods").
+# of a forehead (043; 0.16 at OFF_COLOUR_AB, 0.04 at 15); a red beanie or hood 0.73-0.99, a
+# camel beanie or cap 0.74-0.95 (bench/covering_away.py; docs/benchmarks.md, "Hats and hoods").
 COVER_AWAY = 12.0
 COVER_PALE_AREA = 0.25  # eye distances: the side of the smallest pale patch read as fabric
 COVERED_SHARE = 0.3  # of the forehead's skin
