@@ -60,17 +60,23 @@ def main() -> None:
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for (name, line), found in rows.items():
-        changes = np.array([r[0] for r in found if r[0] is not None])
         refused = Counter(c for r in found if not r[2] for c in r[3])
-        middle = "-"
-        if len(changes):
-            middle = f"{np.median(changes):.2f} ({np.percentile(changes, 90):.2f})"
+        middle, tones = change_cells(found)
         warned = sum("FOREHEAD_COVERED" in r[3] for r in found)
-        tones = per_tone([(r[4], r[0], r[1]) for r in found if r[0] is not None])
         print(
             f"| {name}, {line} | {len(found)} | {sum(not r[2] for r in found)} {dict(refused)}"
             f" | {warned} | {middle} | {sum((r[1] or 0) > 1 for r in found)} | {tones} |"
         )
+
+
+def change_cells(found: list[tuple]) -> tuple[str, str]:
+    """The median (p90) |ITA change| of the measured copies, and its median per Monk tone as
+    taken: rows (change, Monk change, ok, codes, Monk as taken, ...)."""
+    changes = np.array([r[0] for r in found if r[0] is not None])
+    middle = "-"
+    if len(changes):
+        middle = f"{np.median(changes):.2f} ({np.percentile(changes, 90):.2f})"
+    return middle, per_tone([(r[4], r[0], r[1]) for r in found if r[0] is not None])
 
 
 if __name__ == "__main__":

@@ -107,17 +107,22 @@ def brim_shade(low: float, edge: str = "brows", quality: int = 90) -> Variant:
     JPEG. The face below is left as it was."""
 
     def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
-        iod = lm.eye_distance(points)
-        line = line_across(
-            points, *{"forehead": (0.5, 0.0), "brows": (1.0, -0.25), "eyes": (1.0, 0.0)}[edge]
-        )
-        y = np.arange(rgb.shape[0], dtype=np.float32)
-        ramp = np.clip((y - line) / (0.15 * iod) + 0.5, 0.0, 1.0)  # 0 above the line, 1 below
-        gain = (low + (1.0 - low) * ramp)[:, np.newaxis, np.newaxis]
-        shaded = colour.linear_to_srgb(colour.srgb_to_linear(rgb) * gain) * 255
-        return jpeg_round_trip(np.clip(np.round(shaded), 0, 255).astype(np.uint8), quality)
+        return jpeg_round_trip(shaded_above(rgb, points, low, edge), quality)
 
     return apply
+
+
+def shaded_above(rgb: np.ndarray, points: np.ndarray, low: float, edge: str) -> np.ndarray:
+    """`brim_shade` before its JPEG."""
+    iod = lm.eye_distance(points)
+    line = line_across(
+        points, *{"forehead": (0.5, 0.0), "brows": (1.0, -0.25), "eyes": (1.0, 0.0)}[edge]
+    )
+    y = np.arange(rgb.shape[0], dtype=np.float32)
+    ramp = np.clip((y - line) / (0.15 * iod) + 0.5, 0.0, 1.0)  # 0 above the line, 1 below
+    gain = (low + (1.0 - low) * ramp)[:, np.newaxis, np.newaxis]
+    shaded = colour.linear_to_srgb(colour.srgb_to_linear(rgb) * gain) * 255
+    return np.clip(np.round(shaded), 0, 255).astype(np.uint8)
 
 
 SCARVES = {
@@ -137,18 +142,13 @@ def scarf(colour: tuple[int, int, int], edge: str = "mid", quality: int = 90) ->
     beyond is left as it was. Then JPEG."""
 
     def apply(rgb: np.ndarray, points: np.ndarray, seed: int) -> np.ndarray:
-        iod = lm.eye_distance(points)
         line = line_across(
             points, *{"hairline": (0.0, 0.1), "mid": (0.5, 0.0), "brows": (1.0, -0.45)}[edge]
         )
         height, width = rgb.shape[:2]
-        hull = cv2.convexHull(np.round(points[:, :2]).astype(np.int32))
-        oval = np.zeros((height, width), np.uint8)
-        cv2.fillConvexPoly(oval, hull, (1,))
-        around = cv2.dilate(oval, np.ones((round(1.2 * iod),) * 2, np.uint8))
-        inner = cv2.erode(oval, np.ones((max(1, round(0.24 * iod)),) * 2, np.uint8))
-        covered = around.astype(bool) & ~inner.astype(bool)
-        covered[: max(0, int(line))] |= around[: max(0, int(line))].astype(bool)
+        around, inner = head_outline(rgb.shape, points, 0.12)
+        covered = around & ~inner
+        covered[: max(0, int(line))] |= around[: max(0, int(line))]
         weave = np.random.default_rng(seed).normal(0.0, 6.0, (height, width, 1))
         fabric = np.clip(np.array(colour, np.float32) + weave, 0, 255).astype(np.uint8)
         out = rgb.copy()
@@ -156,6 +156,20 @@ def scarf(colour: tuple[int, int, int], edge: str = "mid", quality: int = 90) ->
         return jpeg_round_trip(out, quality)
 
     return apply
+
+
+def head_outline(
+    shape: tuple[int, ...], points: np.ndarray, depth: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The head around the face (the face mesh's hull grown by 0.6 eye distance) and the face
+    less its outer `depth` eye distances (boolean masks)."""
+    iod = lm.eye_distance(points)
+    hull = cv2.convexHull(np.round(points[:, :2]).astype(np.int32))
+    oval = np.zeros(shape[:2], np.uint8)
+    cv2.fillConvexPoly(oval, hull, (1,))
+    around = cv2.dilate(oval, np.ones((round(1.2 * iod),) * 2, np.uint8))
+    inner = cv2.erode(oval, np.ones((max(1, round(2 * depth * iod)),) * 2, np.uint8))
+    return around.astype(bool), inner.astype(bool)
 
 
 def saturated(factor: float) -> Variant:

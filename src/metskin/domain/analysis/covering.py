@@ -42,6 +42,12 @@ COVER_MIDDLE = ("nose", "cheek_right", "cheek_left", "under_eye_right", "under_e
 COVER_BAND = 0.25  # eye distances in from the oval's edge
 COVER_SMOOTH = 0.05  # eye distances
 COVER_LIGHTER = 18.0  # L* above the middle of the face
+# a*, b* this far from the middle of the face's, in any direction: fabric with more of the
+# skin's own colour than skin has (a red, a camel knit), which `off_colour` leaves as redness
+# or pigment. On the 204 London photos as taken such patches from the edge take at most 0.105
+# of a forehead (043; 0.16 at OFF_COLOUR_AB, 0.04 at 15); a red beanie or hood 0.73-0.99, a
+# camel beanie or cap 0.74-0.95 (bench/covering_away.py; docs/benchmarks.md, "Hats and hoods").
+COVER_AWAY = 12.0
 COVER_PALE_AREA = 0.25  # eye distances: the side of the smallest pale patch read as fabric
 COVERED_SHARE = 0.3  # of the forehead's skin
 COVER_MARGIN = 0.1  # L* or a*, b*: how much looser `most_fabric`'s bound is than the test
@@ -61,11 +67,18 @@ def off_colour(
 ) -> np.ndarray:
     """Where a*, b* (arrays) have a covering's colour against the skin's `reference` (see
     OFF_COLOUR_AB), with the distances times `scale`."""
-    ref_a, ref_b = np.float32(reference[0]), np.float32(reference[1])
-    away = cv2.magnitude(a_star - ref_a, b_star - ref_b) > np.float32(OFF_COLOUR_AB * scale)
+    away = far_from(a_star, b_star, reference, OFF_COLOUR_AB * scale)
     chroma = max(math.hypot(reference[0], reference[1]), 1e-3)
     along = a_star * np.float32(reference[0] / chroma) + b_star * np.float32(reference[1] / chroma)
     return away & (along < np.float32(chroma - OFF_COLOUR_DROP * scale))
+
+
+def far_from(
+    a_star: np.ndarray, b_star: np.ndarray, reference: tuple[float, float], distance: float
+) -> np.ndarray:
+    """Where a*, b* (arrays) lie more than `distance` from `reference`, in any direction."""
+    away = cv2.magnitude(a_star - np.float32(reference[0]), b_star - np.float32(reference[1]))
+    return away > np.float32(distance)
 
 
 def off_colour_at(found: tuple[float, float], reference: tuple[float, float]) -> bool:
@@ -106,8 +119,10 @@ def covering_mask(
     The fabric is looked for above the eyes and in a band COVER_BAND eye distances wide along
     the oval's edge, hair left out: pixels (smoothed over COVER_SMOOTH eye distance, as a weave
     is) with a covering's colour against the skin of the middle of the face (`off_colour`, full
-    distances, against the median a*, b* of the nose, cheeks and under-eyes), in patches that
-    reach the edge band (fabric comes in from the edge), or more than COVER_LIGHTER
+    distances, against the median a*, b* of the nose, cheeks and under-eyes) or farther than
+    COVER_AWAY from it in any direction (more of the skin's own hue than skin has: a red or a
+    camel hat, which before read as the forehead and had the photo refused as FACE_COVERED),
+    in patches that reach the edge band (fabric comes in from the edge), or more than COVER_LIGHTER
     L* lighter than it over an area (white or pale fabric; a highlight is smaller). Returned
     only when it takes COVERED_SHARE of the forehead, else None (nothing changes); None too
     when the middle of the face has no skin's colour (a* and b* above 0, chroma at least
@@ -141,6 +156,7 @@ def covering_mask(
     # the full distances, not scaled down to the skin's chroma as for a face mask: on the darkest
     # London faces the scaled ones read a fifth of a bare forehead as fabric
     fabric = off_colour(a_star, b_star, (ref_a, ref_b))
+    fabric |= far_from(a_star, b_star, (ref_a, ref_b), COVER_AWAY)
     pale = (lightness > np.float32(level + COVER_LIGHTER)).view(np.uint8)
     size = max(3, round(COVER_PALE_AREA * eye_distance) | 1)
     fabric |= cv2.morphologyEx(pale, cv2.MORPH_OPEN, np.ones((size, size), np.uint8)).view(bool)
@@ -166,7 +182,8 @@ def most_fabric(
     """At least as many pixels of the `forehead` as `covering_mask` could keep as fabric there:
     a bound, not an estimate, so that below COVERED_SHARE of the forehead it returns None
     without the whole test. The fabric it keeps on the forehead is within the forehead's pixels
-    whose smoothed a*, b* have a covering's colour against the middle of the face, or whose
+    whose smoothed a*, b* have a covering's colour against the middle of the face or lie
+    COVER_AWAY from it, or whose
     smoothed L* is COVER_LIGHTER above it (the opening and the patches that reach the edge band
     only take pixels away). Those are read here on the forehead's box grown by the blur's reach
     (`filters.blur_reach`): the same kernel over the same pixels as the whole crop's blur, on
@@ -187,5 +204,6 @@ def most_fabric(
     loose = 1.0 - COVER_MARGIN / OFF_COLOUR_AB  # AB - MARGIN; DROP - 0.6 MARGIN
     found = off_colour(a_star, b_star, (ref_a, ref_b), loose)
     found |= lightness > np.float32(level + COVER_LIGHTER - COVER_MARGIN)
+    found |= far_from(a_star, b_star, (ref_a, ref_b), COVER_AWAY - COVER_MARGIN)
     found &= forehead[box]
     return int(np.count_nonzero(found))

@@ -136,12 +136,13 @@ GUIDANCE = {
     ),
     "FOREHEAD_COVERED": (
         _(
-            "Your forehead is covered (a headscarf or a hat, for example), so the skin tone and "
-            "the concerns were read on the rest of your face, and the forehead is not scored."
+            "Your forehead is covered (a headscarf, a hat, a hood or a fringe, for example), so "
+            "the skin tone and the concerns were read on the rest of your face, and the forehead "
+            "is not scored."
         ),
         _(
-            "Nothing to change if you keep it on: the rest of your face is measured. For a "
-            "reading of the forehead too, push the fabric back from it."
+            "Nothing to change if you keep it so: the rest of your face is measured. For a "
+            "reading of the forehead too, push the fabric or your hair back from it."
         ),
     ),
     "MIXED_LIGHT": (
