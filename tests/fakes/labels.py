@@ -47,6 +47,9 @@ class FakeDatasetMembers(InMemoryRepository):
     def versions_of(self, subject_id: str) -> list[str]:
         return sorted(version for version, subject in self.members if subject == subject_id)
 
+    def members_of(self, version: str) -> list[str]:
+        return sorted(subject for found, subject in self.members if found == version)
+
 
 class FakeLabelsUnitOfWork(FakeSharingUnitOfWork):
     """The sharing fake (shares, access log, analyses) with the labels' own repositories."""

@@ -85,6 +85,7 @@ def test_export_cuts_region_patches_of_consenting_people(
     container = bootstrap()
     with container.new_uow() as uow:
         assert uow.dataset_members.versions_of(patient.id) == [first["version"]]
+        assert uow.dataset_members.members_of(first["version"]) == [patient.id]
     container.labels.set_consent(patient.id, False)
     container.close()
     after = export(tmp_path / "c")

@@ -139,13 +139,30 @@ def _summary(metrics: dict[str, Any]) -> dict[str, Any]:
 
 @skin_app.command("list")
 def list_versions() -> None:
-    """Every version with its state, dataset hash and what it scores when live."""
+    """Every version with its state, dataset hash and what it scores when live; for the live
+    and shadow ones, how many people it learnt from have left since (`withdrawn=N`)."""
+    from metskin.domain.skinmodel.model import ModelState
+
+    owed = []
     with _registry() as service:
         for v in service.versions():
+            scoring = v.state in (ModelState.LIVE, ModelState.SHADOW)
+            left = service.left_since(v) if scoring else 0
+            if left:
+                people = f"{left} {'person' if left == 1 else 'people'}"
+                owed.append(f"{v.name} ({v.state.value}) learnt from the data of {people}")
+            beats = ",".join(v.metrics.get("beats_engine_on", []))
             typer.echo(
                 f"{v.name}\t{v.state.value}\t{v.dataset_hash[:16]}\t{v.code_version}\t"
-                f"uses={','.join(v.uses) or '-'}\tbeats={','.join(v.metrics['beats_engine_on'])}"
+                f"uses={','.join(v.uses) or '-'}\tbeats={beats}"
+                f"\twithdrawn={left if scoring else '-'}"
             )
+    if owed:
+        console.print(
+            f"A retrain is owed: {'; '.join(owed)} who have since withdrawn their learning "
+            "consent (or whose account was erased). The retrain job trains a candidate without "
+            "them; check it with `skin-model gate N`, then promote it or roll back."
+        )
 
 
 @skin_app.command("gate")

@@ -1,15 +1,16 @@
-"""Skin model actor: after a label write, retrain when enough new labels have arrived.
+"""Skin model actors: after a label write or a withdrawn learning consent, retrain when enough
+new labels have arrived or data the newest version learnt from has gone.
 
 The job proposes a CANDIDATE and never promotes it (promotion goes through the gate, by an
-admin). It is idempotent: too few new labels, or a dataset some version was already trained
-on, changes nothing.
+admin). It is idempotent: nothing due, or a dataset some version was already trained on,
+changes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from metskin.domain.labels.service import LABEL_WRITTEN
+from metskin.domain.labels.service import CONSENT_WITHDRAWN, LABEL_WRITTEN
 from metskin.workers.actors import ActorSpec
 
 
@@ -17,4 +18,11 @@ def skin_model_actors(retrain_if_due: Callable[[], object]) -> list[ActorSpec]:
     def label_written(label_id: str) -> None:
         retrain_if_due()
 
-    return [ActorSpec(LABEL_WRITTEN, label_written, {"max_retries": 2, "time_limit": 3_600_000})]
+    def consent_withdrawn() -> None:
+        retrain_if_due()
+
+    options = {"max_retries": 2, "time_limit": 3_600_000}
+    return [
+        ActorSpec(LABEL_WRITTEN, label_written, options),
+        ActorSpec(CONSENT_WITHDRAWN, consent_withdrawn, options),
+    ]

@@ -156,3 +156,9 @@ class SqlDatasetMembers:
             DatasetMemberRow.subject_id == subject_id
         )
         return sorted(self._session.exec(query))
+
+    def members_of(self, version: str) -> list[str]:
+        query = select(DatasetMemberRow.subject_id).where(
+            DatasetMemberRow.dataset_version == version
+        )
+        return sorted(set(self._session.exec(query)))

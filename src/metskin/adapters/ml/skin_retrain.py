@@ -44,7 +44,8 @@ def code_version() -> str:
 @dataclass(frozen=True)
 class Retraining:
     """The retrain job's wiring: the registry, the store the dataset is exported from, the
-    models folder and how many new labels make a retrain due."""
+    models folder and how many new labels make a retrain due (a withdrawal makes one due
+    whatever the count: `SkinModelService.retrain_due`)."""
 
     service: SkinModelService
     uow_factory: LabelsUowFactory
@@ -64,7 +65,7 @@ def retrain_if_due(job: Retraining) -> SkinModelVersion | None:
     from metskin.domain.labels.export import DatasetExporter
 
     service = job.service
-    if service.new_labels() < job.min_new_labels:
+    if not service.retrain_due(job.min_new_labels):
         return None  # asked first: no face mesh, no torch
     landmarker = MediaPipeLandmarker()
     try:
@@ -77,6 +78,6 @@ def retrain_if_due(job: Retraining) -> SkinModelVersion | None:
             job.clock,
         )
         trainer = CnnTrainer(job.models_dir, code_version(), (COMPANY_DATA,))
-        return service.retrain_if_due(exporter.build, trainer, job.min_new_labels)
+        return service.retrain_if_due(exporter.build, trainer, job.min_new_labels, exporter.record)
     finally:
         landmarker.close()

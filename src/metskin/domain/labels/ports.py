@@ -46,6 +46,11 @@ class DatasetMembers(Protocol):
 
     def versions_of(self, subject_id: str) -> list[str]: ...
 
+    def members_of(self, version: str) -> list[str]:
+        """The people recorded as having entered this dataset version (an erased person's
+        rows are gone), sorted."""
+        ...
+
 
 class LabelsUnitOfWork(UnitOfWork, Protocol):
     """Labels, consents, the analyses and photos they are on, the shares that allow a

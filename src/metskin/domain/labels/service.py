@@ -85,7 +85,8 @@ class LabelService:
         return found
 
     def set_consent(self, user_id: str, given: bool) -> LearningConsent:
-        """Give or revoke; the time is kept only when the choice changes."""
+        """Give or revoke; the time is kept only when the choice changes. A revocation asks
+        the retrain job to run: a model trained without the person is owed."""
         with self._uow_factory() as uow:
             current = uow.consents.get(user_id)
             if current is None:
@@ -94,6 +95,8 @@ class LabelService:
                 return current
             changed = LearningConsent(user_id, given, self._clock())
             uow.consents.save(changed)
+            if not given:
+                uow.defer(Job(CONSENT_WITHDRAWN))  # no id: the job reads the consents
             uow.commit()
         return changed
 
@@ -139,6 +142,7 @@ class LabelService:
 
 
 LABEL_WRITTEN = "label_written"
+CONSENT_WITHDRAWN = "learning_consent_withdrawn"
 
 
 def _photo(media: Media) -> Media:

@@ -44,6 +44,12 @@ def model_card(
         "No dataset limited to research or non-commercial use (ACNE04, HAM10000, UTKFace, SCIN, "
         "Fitzpatrick17k) was used.",
         "",
+        "A person who withdraws their learning consent after this training (or whose account "
+        "or labelled analysis is erased) leaves every later dataset, and their withdrawal makes "
+        "a retrain due: the retrain job trains a candidate without them, promoted only through "
+        "the gate. Until then `metskin skin-model list` says, for the live and shadow versions, "
+        "how many of the people they learnt from have left (`withdrawn=N`).",
+        "",
         "## Held-out mean absolute error (grade steps; lower is better)",
         "",
         "| concern | model | engine | faces |",

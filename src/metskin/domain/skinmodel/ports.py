@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from metskin.domain.labels.dataset import Dataset
-    from metskin.domain.labels.ports import ConsentRepository, LabelRepository
+    from metskin.domain.labels.ports import ConsentRepository, DatasetMembers, LabelRepository
     from metskin.domain.skinmodel.model import (
         FaceScores,
         ModelState,
@@ -42,12 +42,14 @@ class ShadowScoreRepository(Protocol):
 
 
 class SkinModelUnitOfWork(UnitOfWork, Protocol):
-    """The registry, the shadow scores, and the labels and consents retraining counts."""
+    """The registry, the shadow scores, and the labels, consents and dataset members
+    retraining counts."""
 
     skin_models: SkinModelRepository
     shadow_scores: ShadowScoreRepository
     labels: LabelRepository
     consents: ConsentRepository
+    dataset_members: DatasetMembers
 
 
 SkinModelUowFactory = Callable[[], SkinModelUnitOfWork]

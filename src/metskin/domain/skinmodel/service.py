@@ -1,5 +1,7 @@
 """Use cases of the skin model registry: register, shadow, promote through the gate, roll back,
-keep shadow scores, and retrain when enough new labels have arrived."""
+keep shadow scores, and retrain when enough new labels have arrived or when data the newest
+version learnt from has left (a learning consent withdrawn, an account or a labelled analysis
+erased)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from metskin.domain.labels.dataset import version_of
 from metskin.domain.ports import read
 from metskin.domain.skinmodel.errors import GateRefused, SkinModelNotFound, WrongModelState
 from metskin.domain.skinmodel.gate import GateDecision, decide
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 
 RETRAIN_SKIN_MODEL = "retrain_skin_model"
 MIN_NEW_LABELS = 50  # label writes of consenting people since the newest version
+LEARNED_FROM = "learned_from"  # in a version's metrics: counts of its data when registered
 
 
 class SkinModelService:
@@ -59,15 +63,20 @@ class SkinModelService:
             number = version if version is not None else uow.skin_models.next_version()
             if uow.skin_models.get(number) is not None:
                 raise WrongModelState(f"Version {number} is already registered.")
+            now = self._clock()
+            learned_from = {  # counts only: whose data stays in the dataset members' rows
+                "label_writes": _label_writes(uow, now),
+                "people": len(uow.dataset_members.members_of(version_of(trained.dataset_hash))),
+            }
             added = SkinModelVersion(
                 version=number,
                 state=ModelState.CANDIDATE,
                 dataset_hash=trained.dataset_hash,
                 code_version=trained.code_version,
                 weights=trained.weights,
-                metrics=trained.metrics,
+                metrics={**trained.metrics, LEARNED_FROM: learned_from},
                 card=trained.card,
-                created_at=self._clock(),
+                created_at=now,
             )
             uow.skin_models.add(added)
             uow.commit()
@@ -169,24 +178,69 @@ class SkinModelService:
 
         return read(self._uow_factory, query)
 
+    def left_since(self, version: SkinModelVersion) -> int:
+        """How many people whose data the version learnt from have left it since: their
+        learning consent withdrawn (or their account closed), or their account erased. Counted
+        from the dataset members' rows (the people of a dataset `dataset export` or the
+        retrain job recorded; none for an import) against the consents now."""
+        return read(self._uow_factory, lambda uow: _left(uow, version))
+
+    def retrain_due(self, min_new_labels: int = MIN_NEW_LABELS) -> bool:
+        """Enough new labels, or data the newest version learnt from has gone since: fewer of
+        the label writes it counted (a consent withdrawn, an account or a labelled analysis
+        erased), or one of its people left. A withdrawal is owed a model trained without it
+        whatever the number of new labels."""
+        if self.new_labels() >= min_new_labels:
+            return True
+
+        def gone(uow: SkinModelUnitOfWork) -> bool:
+            versions = uow.skin_models.all()
+            if not versions:
+                return False
+            newest = max(versions, key=lambda v: (v.created_at, v.version))
+            counted = (newest.metrics.get(LEARNED_FROM) or {}).get("label_writes")
+            if counted is not None and _label_writes(uow, newest.created_at) < int(counted):
+                return True
+            return _left(uow, newest) > 0
+
+        return read(self._uow_factory, gone)
+
     def retrain_if_due(
         self,
         build_dataset: Callable[[], Dataset],
         trainer: SkinTrainer,
         min_new_labels: int = MIN_NEW_LABELS,
+        record: Callable[[Dataset], object] | None = None,
     ) -> SkinModelVersion | None:
-        """The retrain job: with enough new labels, train on a fresh export and register a
-        CANDIDATE (never promoted here). A dataset some version was already trained on is
-        not trained again, so a redelivered job changes nothing."""
-        if self.new_labels() < min_new_labels:
+        """The retrain job: when due (`retrain_due`), train on a fresh export (`record`
+        writes down who entered it) and register a CANDIDATE (never promoted here). A dataset
+        some version was already trained on is not trained again, so a redelivered job
+        changes nothing."""
+        if not self.retrain_due(min_new_labels):
             return None
         dataset = build_dataset()
         content_hash = dataset.content_hash()
         if any(v.dataset_hash == content_hash for v in self.versions()):
             return None
+        if record is not None:
+            record(dataset)
         live, _ = self.current()
         version = self.next_version()
         return self.register(trainer.train(dataset, version, live), version)
+
+
+def _label_writes(uow: SkinModelUnitOfWork, until: datetime) -> int:
+    """Label writes of the people who consent now, written at `until` or before."""
+    labels = uow.labels.for_subjects(uow.consents.consenting())
+    return sum(1 for label in labels if label.created_at <= until)
+
+
+def _left(uow: SkinModelUnitOfWork, version: SkinModelVersion) -> int:
+    members = uow.dataset_members.members_of(version_of(version.dataset_hash))
+    consenting = set(uow.consents.consenting())
+    withdrawn = sum(1 for person in members if person not in consenting)
+    recorded = (version.metrics.get(LEARNED_FROM) or {}).get("people", len(members))
+    return withdrawn + max(0, int(recorded) - len(members))  # erased: their rows are gone
 
 
 def _get(uow: SkinModelUnitOfWork, version: int) -> SkinModelVersion:
