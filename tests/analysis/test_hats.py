@@ -8,7 +8,8 @@ import pytest
 
 from metskin.adapters.vision.images import load_image
 from metskin.domain.analysis import covering, face_image
-from metskin.domain.analysis.engine import analyse_image
+from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.engine import analyse_image, check_frame
 from tests.analysis.headwear import HEADWEAR
 from tests.analysis.synthetic import jpeg_round_trip
 from tests.fakes.infra import FakeLandmarker
@@ -19,7 +20,10 @@ from tests.fakes.infra import FakeLandmarker
     [
         ("beanie", "red", 0.9, 5.0),  # before: every copy refused as FACE_COVERED
         ("cap", "red", 0.9, 5.0),  # before: every copy refused as FACE_COVERED
-        ("hood", "red", 0.9, 12.0),  # before: every copy refused as FACE_COVERED
+        # before: every copy refused as FACE_COVERED; then 10.0 deg, the lower face read as a
+        # beard against the red forehead (docs/benchmarks.md, "What moves the tone under a hood")
+        ("hood", "red", 0.9, 5.0),
+        ("hood", "camel", 0.7, 5.0),  # before: 7.9 deg, the same beard
         ("beanie", "camel", 0.7, 5.0),  # before: 8 of 11 refused as FACE_COVERED
     ],
 )
@@ -85,3 +89,28 @@ def test_a_black_hat_is_named(london_cases, kind: str) -> None:
         assert result.ok, (path, result.quality)
         named += any(item.code == "FOREHEAD_COVERED" for item in result.quality)
     assert named >= 0.9 * len(sample), named
+
+
+def lower_hair_share(image: np.ndarray, points: np.ndarray) -> float:
+    """The share of the skin below the nose that `build_face_image` takes as hair (a beard)."""
+    checked = check_frame(image, [points])
+    assert not isinstance(checked, list)
+    pts = checked.points_in_crop()
+    face = face_image.build_face_image(checked.crop, pts, checked.geometry.masks, np.ones(3))
+    skin = checked.geometry.masks["skin"].copy()
+    skin[: int(np.ceil(pts[lm.SUBNASALE, 1]))] = False
+    return np.count_nonzero(face.masks["hair"] & skin) / max(1, np.count_nonzero(skin))
+
+
+def test_a_red_hood_is_not_a_beard(london_cases) -> None:
+    """`face_image.beard_mask` compares the chin with the forehead; under a red hood the
+    forehead was the fabric, and most of the lower face was read as a grey beard (left out of
+    the skin: the tone read a median 10 deg lighter). Every 10th neutral face: once the
+    covering is found the beard is read against the forehead's skin, and takes at most a tenth
+    more of the skin below the nose than on the photo as taken (after: 0-5 % more; before: 68-87
+    % of it, against 0-7 % as taken)."""
+    for path, _, points in london_cases[:102:10]:
+        rgb = load_image(path)
+        taken = lower_hair_share(jpeg_round_trip(rgb, 90), points)
+        hooded = lower_hair_share(HEADWEAR["hood"]("red")(rgb, points, int(path.name[:3])), points)
+        assert hooded <= taken + 0.1, (path, taken, hooded)

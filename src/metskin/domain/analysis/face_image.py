@@ -138,9 +138,14 @@ def build_face_image(
     norm.setflags(write=False)
     masks.update(unusable_masks(planes, masks["skin"], masks["face"], eye_distance, norm))
     masks["hair"] = masks["hair"] | fringe_mask(planes[0], masks, points, eye_distance)
-    masks["hair"] = masks["hair"] | beard_mask(planes, masks, points)
+    hair = masks["hair"]
+    masks["hair"] = hair | beard_mask(planes, masks, points)
     covering = covering_mask(planes, masks, points, eye_distance)
     if covering is not None:  # a headscarf: its fabric is not skin (nor any region's)
+        # the beard's reference is the forehead, which was the fabric: a red hood's read the
+        # whole lower face as a beard (docs/benchmarks.md, "What moves the tone under a hood")
+        bare = {**masks, "forehead": masks["forehead"] & ~covering}
+        masks["hair"] = hair | beard_mask(planes, bare, points)
         for name in ("skin", *lm.REGIONS, *lm.UNIONS, "specular", "shadow", "hair"):
             masks[name] = masks[name] & ~covering
         masks["covering"] = covering
