@@ -1,6 +1,7 @@
-"""A coded stream's bits, most significant first, with the codes the AV1 and HEVC headers use
-(`av1_quantiser`, `hevc_quantiser`): fixed-width values, AV1's uvlc and ns(n), HEVC's
-Exp-Golomb ue(v) and se(v). Reading past the end raises IndexError."""
+"""A coded stream's bits, most significant first, with the codes the AV1, HEVC and H.264
+headers use (`av1_quantiser`, `hevc_quantiser`, `video_tags`' SPS): fixed-width values, AV1's
+uvlc and ns(n), Exp-Golomb ue(v) and se(v). Reading past the end raises IndexError; an
+Exp-Golomb code too long, ValueError."""
 
 from __future__ import annotations
 

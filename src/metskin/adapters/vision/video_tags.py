@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
+from metskin.adapters.vision.bitstream import BitReader
 from metskin.adapters.vision.video_colour import BT601, KR_KB, VideoColour
 
 MAX_TOP_BOXES = 64  # an MP4 has a handful at its top level (ftyp, moov, mdat, free...)
@@ -110,71 +111,47 @@ def _avc_colour(data: bytes) -> VideoColour | None:
     length = int.from_bytes(data[at + 10 : at + 12], "big")
     nal = data[at + 12 : at + 12 + length].replace(b"\x00\x00\x03", b"\x00\x00")
     try:
-        return _sps_colour(_Bits(nal[1:]))
-    except IndexError:  # truncated or not an SPS
+        return _sps_colour(BitReader(nal[1:]))
+    except (IndexError, ValueError):  # truncated or not an SPS
         return None
 
 
-class _Bits:
-    def __init__(self, data: bytes) -> None:
-        self.data, self.at = data, 0
-
-    def bit(self) -> int:
-        byte = self.data[self.at >> 3]
-        self.at += 1
-        return (byte >> (7 - ((self.at - 1) & 7))) & 1
-
-    def bits(self, count: int) -> int:
-        value = 0
-        for _ in range(count):
-            value = value << 1 | self.bit()
-        return value
-
-    def ue(self) -> int:  # unsigned Exp-Golomb
-        zeros = 0
-        while self.bit() == 0:
-            zeros += 1
-            if zeros > 31:
-                raise IndexError
-        return (1 << zeros) - 1 + self.bits(zeros)
-
-
-def _sps_colour(bits: _Bits) -> VideoColour | None:
+def _sps_colour(bits: BitReader) -> VideoColour | None:
     """H.264 7.3.2.1.1 up to the VUI's colour description (E.1.1)."""
-    profile = bits.bits(8)
-    bits.bits(16)  # constraint flags, level
+    profile = bits.f(8)
+    bits.f(16)  # constraint flags, level
     bits.ue()  # seq_parameter_set_id
     if profile in (100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135):
         if bits.ue() == 3:  # chroma_format_idc
-            bits.bit()
-        bits.ue(), bits.ue(), bits.bit()  # bit depths, qpprime_y_zero_transform_bypass
-        if bits.bit():  # seq_scaling_matrix_present: not parsed (rare in camera video)
+            bits.f(1)
+        bits.ue(), bits.ue(), bits.f(1)  # bit depths, qpprime_y_zero_transform_bypass
+        if bits.f(1):  # seq_scaling_matrix_present: not parsed (rare in camera video)
             return None
     bits.ue()  # log2_max_frame_num_minus4
     order = bits.ue()
     if order == 0:
         bits.ue()
     elif order == 1:
-        bits.bit(), bits.ue(), bits.ue()
+        bits.f(1), bits.ue(), bits.ue()
         for _ in range(bits.ue()):
             bits.ue()
-    bits.ue(), bits.bit(), bits.ue(), bits.ue()  # refs, gaps, width, height
-    if not bits.bit():  # frame_mbs_only
-        bits.bit()
-    bits.bit()  # direct_8x8_inference
-    if bits.bit():  # cropping
+    bits.ue(), bits.f(1), bits.ue(), bits.ue()  # refs, gaps, width, height
+    if not bits.f(1):  # frame_mbs_only
+        bits.f(1)
+    bits.f(1)  # direct_8x8_inference
+    if bits.f(1):  # cropping
         bits.ue(), bits.ue(), bits.ue(), bits.ue()
-    if not bits.bit():  # vui_parameters_present
+    if not bits.f(1):  # vui_parameters_present
         return None
-    if bits.bit() and bits.bits(8) == 255:  # aspect_ratio_idc, extended SAR
-        bits.bits(32)
-    if bits.bit():  # overscan_info_present
-        bits.bit()
-    if not bits.bit():  # video_signal_type_present
+    if bits.f(1) and bits.f(8) == 255:  # aspect_ratio_idc, extended SAR
+        bits.f(32)
+    if bits.f(1):  # overscan_info_present
+        bits.f(1)
+    if not bits.f(1):  # video_signal_type_present
         return None
-    bits.bits(4)  # video_format, full_range
-    if not bits.bit():  # colour_description_present
+    bits.f(4)  # video_format, full_range
+    if not bits.f(1):  # colour_description_present
         return None
-    bits.bits(8)  # primaries
-    transfer = bits.bits(8)
-    return VideoColour(bits.bits(8), transfer)
+    bits.f(8)  # primaries
+    transfer = bits.f(8)
+    return VideoColour(bits.f(8), transfer)
