@@ -73,7 +73,28 @@ def test_a_thumbnail_from_the_downscaled_copy_matches_one_from_the_full_photo() 
 def test_a_small_photo_s_stored_overlay_is_the_overlay(landmarker) -> None:
     photo = astronaut()
     result = analyse_image(photo, landmarker)
-    assert np.array_equal(stored_overlay(photo, result), render_overlay(photo, result))
+    assert np.array_equal(
+        stored_overlay(photo, result), render_overlay(photo, result, legend=False)
+    )
+
+
+def test_the_stored_overlay_has_no_words_drawn_on_the_photo(landmarker) -> None:
+    """The legend is shown beside the overlay in the person's language (GraphQL gives each
+    concern's colour and band); drawn on the photo it was English only, unreadable on a phone,
+    and it covered the photo's top-left corner."""
+    small = astronaut()
+    large = cv2.resize(small, (2048, 2048), interpolation=cv2.INTER_CUBIC)
+    for photo in (small, large):
+        result = analyse_image(photo, landmarker)
+        stored = stored_overlay(photo, result)
+        factor = stored.shape[0] / photo.shape[0]
+        x0, y0 = (round(value * factor) for value in result.geometry.box[:2])
+        corner = (slice(0, y0 - 2), slice(0, x0 - 2))  # above and left of the face box
+        assert corner[0].stop > 40 and corner[1].stop > 40
+        assert np.abs(stored[corner].astype(int) - downscaled(photo)[corner]).max() == 0
+        if photo is small:  # the `metskin analyze` command's picture keeps its legend there
+            labelled = render_overlay(photo, result)
+            assert np.abs(labelled[corner].astype(int) - photo[corner]).max() > 100
 
 
 def test_threads_share_the_landmarker_and_find_the_same_landmarks(landmarker) -> None:

@@ -357,16 +357,7 @@ def test_every_score_has_a_band_and_a_range(every_london_result) -> None:
             low, high = concern.score_range
             assert low <= concern.score <= high and high - low >= 3.0
             assert concern.to_dict()["band"] == score_band(concern.score)
-    assert [score_band(s) for s in (0, 14.9, 15, 34.9, 35, 59.9, 60, 100)] == [
-        "none",
-        "none",
-        "mild",
-        "mild",
-        "moderate",
-        "moderate",
-        "marked",
-        "marked",
-    ]
+    # the bands' edges: tests/unit/i18n/test_result_words.py
 
 
 def group_means(results, concern: str) -> dict[str, float]:

@@ -176,6 +176,8 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     assert 1 <= int(monk.split()[0]) <= 10
     assert browser.text("#tone #fitzpatrick")
     assert "° ± " in browser.text("#tone #ita")  # ITA with its uncertainty
+    # why the chosen swatch need not be the one nearest the measured colour
+    assert "display swatches" in browser.text("#tone #monk-note")
     assert browser.text("#skin-type .big")
     cards = browser.visible("#concerns li.concern")
     concerns = {card.get_attribute("data-concern") for card in cards}

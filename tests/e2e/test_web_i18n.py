@@ -124,6 +124,9 @@ def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
         "Foncée",
     }
     assert "Déterminé par la photo" in browser.text("#skin-type")
+    # the overlay's legend with French punctuation (it read "Cernes: Aucun")
+    legend = [item.text for item in browser.visible("#overlay-legend li")]
+    assert any(text.startswith("Cernes : ") for text in legend), legend
     assert not english_on_page(browser)
     browser.find("#routine-link").click()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.domain.analysis import plain
+from metskin.domain.analysis.model import score_band
 
 TRANSLATIONS = BabelTranslations()
 SEEN = {
@@ -33,9 +34,9 @@ def test_the_words_of_a_concern_and_the_summary_follow_the_language() -> None:
     assert words["meaning"] == "Nettement visible sur la photo."
     summary = plain.summary(RESULT, french)
     assert summary.startswith("Votre teinte de peau est 4 sur l'échelle de Monk")
-    assert "ridules et rides: modéré" in summary
+    assert "ridules et rides (modéré)" in summary
     german = plain.summary(RESULT, TRANSLATIONS.translator("de-DE"))
-    assert "Linien und Falten: Mäßig" in german  # German nouns keep their capital
+    assert "Linien und Falten (Mäßig)" in german  # German nouns keep their capital
 
 
 def test_english_reads_as_it_always_did() -> None:
@@ -65,3 +66,28 @@ def test_acne_and_dark_spots_name_a_region_with_the_skin_beside_it() -> None:
     assert "sur le menton ou autour de la bouche" in plain.sentence("acne", beside, RESULT, french)
     german = TRANSLATIONS.translator("de-DE")
     assert "am Kinn oder um den Mund" in plain.sentence("acne", beside, RESULT, german)
+
+
+def test_the_summary_names_a_concern_once_with_its_places() -> None:
+    """It said "lines and wrinkles on the right smile line, lines and wrinkles on the left
+    smile line" (a black man's moustache edge read at rest, London face 044)."""
+    lines = {
+        "score": 15.0,
+        "band": "none",
+        "regions": {"nasolabial_right": 55.0, "nasolabial_left": 72.0, "forehead": 10.0},
+    }
+    shine = {"score": 9.0, "band": "none", "regions": {"nose": 38.0}}
+    result = {"ok": True, "tone": {"monk": 6}, "concerns": {"wrinkles": lines, "shine": shine}}
+    assert (
+        "In places: lines and wrinkles on the left smile line and on the right smile line, "
+        "shine (oily skin) on the nose." in plain.summary(result)
+    )
+    french = plain.summary(result, TRANSLATIONS.translator("fr-FR"))
+    assert french.count("ridules et rides") == 1, french
+
+
+def test_a_band_is_the_band_of_the_score_as_shown() -> None:
+    """A card said "15 of 100" (14.6, rounded by the web app) and "None"."""
+    edges = (0, 14.4, 14.5, 14.6, 34.4, 34.5, 59.49, 59.5, 100)
+    bands = [score_band(s) for s in edges]
+    assert bands == ["none"] * 2 + ["mild"] * 3 + ["moderate"] * 2 + ["marked"] * 2

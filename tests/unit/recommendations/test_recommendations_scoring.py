@@ -132,3 +132,15 @@ def test_sensitive_skin_penalises_strong_irritants() -> None:
 def test_skin_needs_are_validated(bad: dict) -> None:
     with pytest.raises(ValidationFailed):
         SkinNeeds(**bad)
+
+
+def test_a_concern_the_result_calls_none_is_not_targeted() -> None:
+    """The result page said "Lines and wrinkles: None" (score 14) while the routine said its
+    products "target wrinkles (your score 14/100)": below the mild band nothing is targeted."""
+    niacinamide = BUILT.product("niacinamide")
+    below = score_product(niacinamide, needs(pigmentation=14.4), profile())  # shown as 14
+    assert below.concern_score == 0.0
+    assert not any("targets" in reason for reason in below.reasons)
+    mild = score_product(niacinamide, needs(pigmentation=14.5), profile())  # shown as 15
+    assert mild.concern_score > 0.0
+    assert any("targets pigmentation (your score 15/100)" in r for r in mild.reasons)

@@ -193,8 +193,16 @@ BANDS = ((15.0, "none"), (35.0, "mild"), (60.0, "moderate"), (math.inf, "marked"
 
 
 def score_band(score: float) -> str:
-    """none < 15 <= mild < 35 <= moderate < 60 <= marked (see docs/benchmarks.md)."""
-    return next(name for limit, name in BANDS if score < limit)
+    """none < 15 <= mild < 35 <= moderate < 60 <= marked (see docs/benchmarks.md), of the
+    score as people see it, a whole number rounded half up (the web app's `Math.round`): a
+    card must not say "15 of 100" and "none"."""
+    shown = shown_score(score)
+    return next(name for limit, name in BANDS if shown < limit)
+
+
+def shown_score(score: float) -> int:
+    """A 0-100 score as a whole number, rounded half up as the web app's `Math.round` does."""
+    return math.floor(score + 0.5)
 
 
 @dataclass(frozen=True, eq=False)

@@ -39,10 +39,14 @@ def colour_hex(name: str) -> str:
 
 
 def render_overlay(
-    rgb: np.ndarray, result: AnalysisResult, concerns: Sequence[str] | None = None
+    rgb: np.ndarray,
+    result: AnalysisResult,
+    concerns: Sequence[str] | None = None,
+    legend: bool = True,
 ) -> np.ndarray:
     """A copy of `rgb` (the analysed image) with the heat maps of `concerns` (default: all)
-    blended in their colours, the region outlines and a legend."""
+    blended in their colours, the region outlines and, with `legend`, a legend drawn on it in
+    English (OpenCV's fonts are ASCII only; the `metskin analyze` command's picture)."""
     out = rgb.copy()
     geometry = result.geometry
     if geometry is None:
@@ -54,7 +58,8 @@ def render_overlay(
     draw_outlines(out, geometry.landmarks, thickness)
     if "pigmentation" in names:
         draw_spots(out, result.concern("pigmentation"), geometry, thickness)
-    draw_legend(out, [legend_label(result.concern(name)) for name in names], names)
+    if legend:
+        draw_legend(out, [legend_label(result.concern(name)) for name in names], names)
     return out
 
 
@@ -76,11 +81,16 @@ def stored_overlay(
     """The overlay the pipeline keeps: drawn on a copy of `rgb` whose long side is at most
     `long_side` (a 12 MP photo is analysed at about this size already; a 2 MP photo or a video
     frame would cost 2-3x the drawing and the PNG encoding for detail no screen shows).
-    `small`: `downscaled(rgb, long_side)` when the caller has it already (not drawn on)."""
+    `small`: `downscaled(rgb, long_side)` when the caller has it already (not drawn on).
+
+    No words are drawn on it: it is shown to people in their own language, with the legend
+    beside it in words (each concern's `overlayColour` and band through GraphQL); a legend
+    drawn in the picture was English only, too small to read on a phone, and covered the
+    photo's corner."""
     factor = long_side / max(rgb.shape[:2])
     geometry = result.geometry
     if factor >= 1 or geometry is None:
-        return render_overlay(rgb, result)
+        return render_overlay(rgb, result, legend=False)
     if small is None:
         small = downscaled(rgb, long_side)
     scaled = replace(
@@ -97,7 +107,7 @@ def stored_overlay(
         if geometry.turn is None
         else np.hstack([geometry.turn[:, :2] / factor, geometry.turn[:, 2:]]),
     )
-    return render_overlay(small, replace(result, geometry=scaled))
+    return render_overlay(small, replace(result, geometry=scaled), legend=False)
 
 
 def blend_heat(

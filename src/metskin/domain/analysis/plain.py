@@ -131,14 +131,25 @@ def measured_spots(result: dict[str, Any]) -> int | None:
 
 
 def _worst(code: str, concern: dict[str, Any], tr: Translator) -> str:
-    regions = {k: v for k, v in concern.get("regions", {}).items() if v >= 15}
+    regions = _above(concern.get("regions", {}), 15.0)
     if not regions:
         return ""
-    names = [_at(n, tr, code) for n in sorted(regions, key=lambda k: -regions[k])[:2]]
-    places = names[0]
-    if len(names) > 1:
-        places = tr.gettext("{first} and {second}").format(first=names[0], second=names[1])
+    places = _places(regions, tr, code)
     return tr.gettext(", mostly {places}").format(places=places)
+
+
+def _above(regions: dict[str, float], floor: float) -> list[str]:
+    """The regions scoring `floor` or more, highest first."""
+    return sorted((r for r, v in regions.items() if v >= floor), key=lambda r: -regions[r])
+
+
+def _places(regions: list[str], tr: Translator, code: str) -> str:
+    """The first two regions as a phrase: "on the right smile line and on the left smile
+    line" (a concern named once, not once per region)."""
+    names = [_at(region, tr, code) for region in regions[:2]]
+    if len(names) == 1:
+        return names[0]
+    return tr.gettext("{first} and {second}").format(first=names[0], second=names[1])
 
 
 def _at(region: str, tr: Translator, code: str = "") -> str:
@@ -260,18 +271,17 @@ def summary(result: dict[str, Any], tr: Translator = ENGLISH) -> str:
         parts.append(monk.format(monk=tone["monk"]))
     if seen:
         listed = "; ".join(
-            f"{_named(code, tr)}: {_lower(tr.gettext(BAND_WORDS[band_of(concerns[code])]), tr)}"
+            f"{_named(code, tr)} ({_lower(tr.gettext(BAND_WORDS[band_of(concerns[code])]), tr)})"
             for _score, code in seen[:3]
         )
         parts.append(tr.gettext("Most visible in this photo: {listed}.").format(listed=listed))
     else:
         parts.append(tr.gettext("Nothing stands out over the whole face."))
     local = [
-        f"{_named(code, tr)} {_at(region, tr, code)}"
+        f"{_named(code, tr)} {_places(places, tr, code)}"
         for code, c in concerns.items()
         if localised(c)
-        for region, value in c.get("regions", {}).items()
-        if value >= LOCAL_SCORE
+        if (places := _above(c.get("regions", {}), LOCAL_SCORE))
     ][:3]
     if local:
         parts.append(tr.gettext("In places: {places}.").format(places=", ".join(local)))

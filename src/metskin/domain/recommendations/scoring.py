@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 
+from metskin.domain.analysis.model import BANDS, shown_score
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.said import Said, Value
 from metskin.domain.recommendations.catalog import Product
@@ -17,7 +18,9 @@ from metskin.domain.recommendations.vocabulary import (
 )
 
 NO_EVIDENCE = (0.0, "", "")
-MIN_SEVERITY = 10.0  # below this a concern is not worth treating
+# Below this a concern is not worth treating: the result calls it "none" (`score_band`, of the
+# score rounded half up), so a routine must not say it targets it.
+MIN_SEVERITY = BANDS[0][0] - 0.5
 CLAIM_WEIGHT = 0.1  # a marketed claim with no key active behind it
 PIH_PIGMENT_WEIGHT = 1.3  # deeper tones keep dark marks longer
 SKIN_TYPE_MATCH, SKIN_TYPE_MISMATCH = 0.15, -0.3
@@ -119,7 +122,7 @@ def _where(concern: str, severity: float) -> Said:
     return Said(
         _("{concern} (your score {score}/100)"),
         concern=concern_label(concern),
-        score=f"{severity:.0f}",
+        score=str(shown_score(severity)),
     )
 
 

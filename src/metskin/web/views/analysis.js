@@ -162,6 +162,9 @@ function toneCard(tone) {
       h("dt", {}, t("Undertone")), h("dd", {}, humanize(tone.undertone)),
       h("dt", {}, t("Measured colour")), h("dd", {}, measured)),
     scale,
+    h("p", { class: "muted", id: "monk-note" }, t("Skin in a photo looks darker than these "
+      + "display swatches; your place on the scale allows for that, so it need not be the "
+      + "swatch nearest to your measured colour.")),
     h("small", { class: "muted" }, t("Confidence {percent}%",
       { percent: Math.round(tone.confidence * 100) })));
 }
@@ -211,8 +214,8 @@ function concernCard(concern) {
 
 const SPOT_RING = "#00ff78"; // overlay.SPOT_COLOUR, the rings around measured dark spots
 
-/** The overlay image and its legend in words: the image's own legend is too small to read on
- * a phone and is in English only. */
+/** The overlay image and its legend in words, in the app's language (the stored image has no
+ * words drawn on it). */
 function overlayFigure(url, result) {
   const swatch = (colour, ring) => {
     const element = h("span", { class: `swatch${ring ? " ring" : ""}`, "aria-hidden": "true" });
@@ -221,7 +224,7 @@ function overlayFigure(url, result) {
   };
   const items = result.concerns.filter((c) => c.overlayColour).map((c) =>
     h("li", { "data-concern": c.name }, swatch(c.overlayColour, false),
-      `${c.title || humanize(c.name)}: ${c.bandLabel || c.band}`));
+      t("{concern}: {band}", { concern: c.title || humanize(c.name), band: c.bandLabel || c.band })));
   if (result.spots && result.spots.length) {
     items.push(h("li", { "data-concern": "spots" }, swatch(SPOT_RING, true),
       t("Rings: dark spots measured one by one")));
