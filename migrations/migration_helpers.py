@@ -17,6 +17,7 @@ import sqlmodel
 from alembic import op
 
 from metskin.adapters.db.types import UTCDateTime
+from metskin.domain.accounts.model import sort_name
 
 TABLE_OPTIONS = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
 UUID_LENGTH = 36
@@ -96,3 +97,34 @@ def drop_tables(*names: str) -> None:
     and MariaDB would refuse to drop an index on its own while a foreign key needs it."""
     for name in names:
         op.drop_table(name)
+
+
+def refill_sort_names(batch: int = 1000) -> None:
+    """Every user's `sort_name` computed again from their name and address by the code's
+    `accounts.model.sort_name`, by id, a batch at a time."""
+    users = sa.table(
+        "users",
+        sa.column("id", sa.String()),
+        sa.column("email", sa.String()),
+        sa.column("display_name", sa.String()),
+        sa.column("sort_name", sa.String()),
+    )
+    connection = op.get_bind()
+    after = ""
+    while True:
+        rows = connection.execute(
+            sa.select(users.c.id, users.c.display_name, users.c.email)
+            .where(users.c.id > after)
+            .order_by(users.c.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            break
+        connection.execute(
+            users.update().where(users.c.id == sa.bindparam("ident")),
+            [
+                {"ident": row.id, "sort_name": sort_name(row.display_name or "", row.email)}
+                for row in rows
+            ],
+        )
+        after = rows[-1].id

@@ -21,14 +21,12 @@ The downgrade drops the table, the indexes and the column.
 
 import sqlalchemy as sa
 from alembic import op
-from migration_helpers import at, create_table, drop_tables, text, uid
+from migration_helpers import at, create_table, drop_tables, refill_sort_names, text, uid
 
-from metskin.domain.accounts.model import SORT_NAME_LENGTH, sort_name
+from metskin.domain.accounts.model import SORT_NAME_LENGTH
 
 revision = "0024"
 down_revision = "0023"
-
-BATCH = 1000
 
 
 def _type() -> sa.types.TypeEngine:
@@ -41,32 +39,7 @@ def upgrade() -> None:
     op.add_column(
         "users", sa.Column("sort_name", _type(), nullable=False, server_default="")
     )  # plain ALTER TABLE
-    users = sa.table(
-        "users",
-        sa.column("id", sa.String()),
-        sa.column("email", sa.String()),
-        sa.column("display_name", sa.String()),
-        sa.column("sort_name", sa.String()),
-    )
-    connection = op.get_bind()
-    after = ""
-    while True:  # by id, a batch at a time
-        rows = connection.execute(
-            sa.select(users.c.id, users.c.display_name, users.c.email)
-            .where(users.c.id > after)
-            .order_by(users.c.id)
-            .limit(BATCH)
-        ).all()
-        if not rows:
-            break
-        connection.execute(
-            users.update().where(users.c.id == sa.bindparam("ident")),
-            [
-                {"ident": row.id, "sort_name": sort_name(row.display_name or "", row.email)}
-                for row in rows
-            ],
-        )
-        after = rows[-1].id
+    refill_sort_names()
     op.create_index("ix_users_sort_name", "users", ["sort_name", "id"])
     op.create_index("ix_users_role_sort_name", "users", ["role", "sort_name", "id"])
     create_table(

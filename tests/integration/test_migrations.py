@@ -400,3 +400,29 @@ def test_0024_fills_the_sort_names_and_round_trips(empty_database: str, tmp_path
         unnamed: "unnamed@example.com\x01unnamed@example.com",
     }
     assert in_order == [named, unnamed]
+
+
+def test_0025_reads_letters_without_a_mark_as_typed_and_round_trips(empty_database: str) -> None:
+    """Keys stored at 0024 kept "ø" and "ł" as they were, so "Łukasz" sorted after "Zoe";
+    after 0025 (then 0024 and 0025 again) every key is the fold's, in the order people
+    expect."""
+    url = empty_database
+    upgrade(url, "0024")
+    names = ("Zoe", "Søren", "Łukasz", "Sam", "Luke")
+    ids = {name: old_user(url, name.lower(), display_name=name) for name in names}
+    engine = create_engine(url)
+    with engine.begin() as connection:  # the keys as 0024's fold made them
+        for name, ident in ids.items():
+            old = name.casefold() + "\x01" + name.casefold()
+            connection.execute(
+                text("UPDATE users SET sort_name = :key WHERE id = :id"), {"key": old, "id": ident}
+            )
+    there_and_back(url, "0025", "0024")
+    with engine.connect() as connection:
+        ordered = list(
+            connection.execute(text("SELECT id FROM users ORDER BY sort_name")).scalars()
+        )
+        stored = dict(connection.execute(text("SELECT id, sort_name FROM users")).all())
+    engine.dispose()
+    assert ordered == [ids[n] for n in ("Łukasz", "Luke", "Sam", "Søren", "Zoe")]
+    assert stored[ids["Søren"]] == "soren\x01søren"

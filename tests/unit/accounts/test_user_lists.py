@@ -48,3 +48,21 @@ def test_accounts_by_name_paged_and_searched(
     with pytest.raises(ValidationFailed) as refused:
         UserSearch.of("x" * 101)
     assert refused.value.field == "search"
+
+
+def test_letters_without_a_mark_sort_and_search_as_typed(
+    uow: FakeAccountsUnitOfWork, accounts: AccountService
+) -> None:
+    """ "Łukasz", "Þóra" and "Æsa" sorted after "Zoe" and "soren" did not find Søren: "ø" and "ł"
+    have no decomposition, so the fold kept them (`domain.i18n.letters`)."""
+    names = {"s": "Søren Ødegård", "l": "Łukasz", "z": "Zoe", "t": "Þóra", "a": "Æsa", "o": "Oscar"}
+    with uow:
+        for ident, name in names.items():
+            uow.users.add(user(ident, Role.DERMATOLOGIST, display_name=name))
+        uow.commit()
+    listed = [u.id for u in accounts.users_by_name(None, 10, Role.DERMATOLOGIST, None)]
+    assert listed == ["a", "l", "o", "s", "t", "z"]
+    found = accounts.users_by_name(None, 10, Role.DERMATOLOGIST, "soren odegard")
+    assert [u.id for u in found] == ["s"]
+    assert [u.id for u in accounts.users_by_name(None, 10, Role.DERMATOLOGIST, "lukasz")] == ["l"]
+    assert [u.id for u in accounts.users_by_name(None, 10, Role.DERMATOLOGIST, "ŁUK")] == ["l"]

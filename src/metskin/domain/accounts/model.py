@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from metskin.domain.errors import NotFound, ValidationFailed
+from metskin.domain.i18n.letters import fold
 from metskin.domain.i18n.marks import _
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -125,15 +126,6 @@ SORT_NAME_LENGTH = 191  # characters: indexed with the id on MariaDB (4 bytes ea
 # Between a name's letters and its accented form: below every character a name or an address
 # may hold (both refuse control characters), so "zoe" < "zoë" < "zoe smith" < "zoella".
 _SORT_SEPARATOR = "\x01"
-
-
-def fold(text: str) -> str:
-    """`text` for comparing without case or accents: compatibility-composed, case-folded,
-    its combining marks dropped ("Élodie" -> "elodie", "Straße" -> "strasse"); letters that
-    are not a letter with a mark stay ("ø", "ł")."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    decomposed = unicodedata.normalize("NFKD", folded)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def sort_name(display_name: str, email: str) -> str:

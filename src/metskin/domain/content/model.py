@@ -7,7 +7,6 @@ replace or hide a packaged item of the same slug, and every change is logged (`E
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -15,6 +14,7 @@ from enum import StrEnum
 from typing import Self
 
 from metskin.domain.content.stemming import stem
+from metskin.domain.i18n.letters import fold
 
 # Which tags speak to each concern and skin type the analysis reports (accounts.model names).
 CONCERN_TAGS: dict[str, frozenset[str]] = {
@@ -193,11 +193,7 @@ def searchable(text: str) -> str:
     """`text` as a search compares it: case, accents and ligatures dropped, and the German
     umlauts' typed forms read as the letter ("eczema" finds "eczéma", "Roetung" and "rotung"
     find "Rötung", "oeil" finds "œil"). Both sides go through it, so a word stays itself."""
-    folded = text.casefold().replace("œ", "oe").replace("æ", "ae")
-    plain = "".join(
-        c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c)
-    )
-    return plain.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    return fold(text).replace("ae", "a").replace("oe", "o").replace("ue", "u")
 
 
 @dataclass(frozen=True)
