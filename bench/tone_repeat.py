@@ -16,6 +16,9 @@ Variants (all after the engine's white balance, on the same crop and landmarks):
 - stone-like: stone's selection read from its source and written anew: skin-coloured pixels
   (hue 0-40 deg, saturation >= 48/255, value >= 80/255 in sRGB) of the face, then the larger of
   the two groups that Otsu's threshold on L* splits them into;
+- luminance mode: the mean colour within 0.15 stop of the peak of the skin's luminance
+  histogram, and the engine's band with the dark tail (1.5 stops under the 75th percentile)
+  left out (seventh session; both negative);
 - chroma: the exposure-invariant ratio b* / (L* + 16) (a gain on linear light scales L* + 16,
   a* and b* alike), checked for whether it orders the faces as ITA does;
 - shading from the face mesh (bench/tone_shading.py, fifth pass): every pixel relit to a
@@ -98,10 +101,42 @@ def stone_like(face: FaceImage) -> Lab:
     return lab[chosen].mean(axis=0)
 
 
+def skin_light(face: FaceImage) -> tuple[Lab, np.ndarray]:
+    """The engine's tone pixels: white-balanced CIELAB and linear luminance of the measurable
+    ones (not clipped beyond rebuilding, not specular)."""
+    pixels, specular, _ = tone.tone_pixels(face)
+    linear, censored = tone.rebuild_clipped(pixels)
+    kept = ~(censored | specular)
+    return colour.linear_to_lab(linear[kept] * face.gains), linear[kept] @ colour.LUMA
+
+
+def luminance_mode(face: FaceImage, sigma: float = 0.1, half: float = 0.15) -> Lab:
+    """The mean colour within `half` stop of the peak of the skin's log-luminance histogram
+    (smoothed by `sigma` stop): a mode, which a smile's extra shade should not move."""
+    lab, light = skin_light(face)
+    stops = np.log2(np.maximum(light, 1e-6))
+    counts, edges = np.histogram(stops, bins=np.arange(stops.min(), stops.max() + 0.02, 0.01))
+    kernel = np.exp(-0.5 * (np.arange(-40, 41) * 0.01 / sigma) ** 2)
+    peak = edges[int(np.argmax(np.convolve(counts, kernel, mode="same")))] + 0.005
+    return lab[np.abs(stops - peak) <= half].mean(axis=0)
+
+
+def dark_tail_out(face: FaceImage, below: float = 1.5) -> Lab:
+    """The engine's band (50-80 %) of the skin left once pixels more than `below` stops under
+    its 75th percentile (hair, deep folds) are taken out of the ranking."""
+    lab, light = skin_light(face)
+    kept = light >= np.quantile(light, 0.75) * 2.0**-below
+    lab, light = lab[kept], light[kept]
+    low, high = np.quantile(light, tone.BAND)
+    return lab[(light >= low) & (light <= high)].mean(axis=0)
+
+
 VARIANTS: dict[str, Variant] = {
     "engine": lambda face, _: np.array(tone.measure_tone(face, 0.0).lab),  # type: ignore[union-attr]
     "regions 40-60 % (third pass)": lambda face, _: regions_central(face),
     "stone-like (hue/sat/value box, larger Otsu group)": lambda face, _: stone_like(face),
+    "luminance mode (+-0.15 stop of the peak)": lambda face, _: luminance_mode(face),
+    "band without the dark tail (1.5 stops under p75)": lambda face, _: dark_tail_out(face),
     "relit to the camera-facing normal (log model)": lambda _, skin: relit(skin, TOWARDS_CAMERA),
     "relit to the mean normal (log model)": lambda _, skin: relit(skin, MEAN_NORMAL),
     "relit to the mean normal (linear model)": lambda _, skin: relit(skin, MEAN_NORMAL, log=False),
