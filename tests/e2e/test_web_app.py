@@ -731,6 +731,13 @@ def test_the_progress_page_shows_trends_and_the_aligned_faces(
         "the two aligned faces",
     )
     assert all(browser.driver.execute_script(loaded, "#trends img"))
+    # on a phone each chart is shown at about its own size (it was 0.65: words 6-8 px high)
+    browser.driver.set_window_size(375, 800)
+    shown = (
+        "return [...document.querySelectorAll('#trends img')].map(i => i.width / i.naturalWidth)"
+    )
+    assert min(browser.driver.execute_script(shown)) >= 0.85
+    browser.driver.set_window_size(1280, 1024)
     # the check-in cadence: 4 weeks from the newest routine, changed to 2 on the page
     schedule = "{ checkIn { cadenceWeeks nextCheckIn } }"
     before = graphql(server, schedule, token)["checkIn"]

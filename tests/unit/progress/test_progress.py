@@ -14,6 +14,7 @@ from metskin.domain.accounts.model import Role
 from metskin.domain.analysis import colour, mirror
 from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis.errors import AnalysisNotReady
+from metskin.domain.analysis.plain import NAMES
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.errors import Forbidden, ValidationFailed
@@ -328,17 +329,42 @@ def test_the_trend_chart_says_what_it_shows_in_the_reader_s_language() -> None:
             for t in ElementTree.fromstring(trend_svg(concern, points, 5.0, french)).iter(
                 "{http://www.w3.org/2000/svg}text"
             )
-        ][:2]
+        ][:3]
         for concern in ("acne", "tone")
     }
     assert texts == {
         "acne": [
-            "Boutons (acné) au fil du temps (score sur 100)",
+            "Boutons (acné)",
+            "Score sur 100, au fil du temps",
             "Bande grisée : pas de changement",
         ],
-        "tone": ["Teinte de peau au fil du temps (degrés ITA)", "Bande grisée : pas de changement"],
+        "tone": [
+            "Teinte de peau",
+            "Degrés ITA, au fil du temps",
+            "Bande grisée : pas de changement",
+        ],
     }
-    assert "Skin tone over time (ITA degrees)" in trend_svg("tone", points, 5.0)  # English
+    assert 'aria-label="Skin tone over time (ITA degrees);' in trend_svg("tone", points, 5.0)
+
+
+def test_the_trend_chart_s_words_read_at_their_size_on_a_phone() -> None:
+    """At 480 px wide with 10-14 px text the chart was shown at 0.6 of its size on a 375 px
+    phone, its words 6-8 px high. Now it is about a phone's width, its words 13-16 px, and
+    each line fits inside it in English, French and German (at most 0.6 em a character)."""
+    points = [(T0, 20.0, 1.0), (T0 + np.timedelta64(28, "D").item(), 30.0, 1.0)]
+    translations = BabelTranslations()
+    for locale in ("en-GB", "fr-FR", "de-DE"):
+        for concern in (*NAMES, "tone"):
+            root = ElementTree.fromstring(
+                trend_svg(concern, points, 5.0, translations.translator(locale))
+            )
+            width = float(root.get("width") or 0)
+            assert width <= 345
+            for text in root.iter("{http://www.w3.org/2000/svg}text"):
+                size = float(text.get("font-size") or 0)
+                assert size >= 13
+                room = width - float(text.get("x") or 0)
+                assert len(text.text or "") * 0.6 * size <= room, (locale, concern, text.text)
 
 
 def test_the_later_photo_is_moved_onto_the_earlier_and_into_its_light() -> None:

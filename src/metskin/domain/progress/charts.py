@@ -14,7 +14,11 @@ from metskin.domain.i18n.ports import Translator
 from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.progress.comparability import THRESHOLD
 
-WIDTH, HEIGHT, MARGIN = 480, 200, 36
+# Drawn at about its own size on a phone (375 px wide, less the page's margins), so its words
+# read at 13-16 px there: at 480 px wide with 10-14 px text it was shown at 0.6 of its size,
+# its words 6-8 px high.
+WIDTH, HEIGHT, MARGIN, TOP = 340, 210, 36, 52
+TITLE_SIZE, TEXT_SIZE = 16, 13
 
 
 def _y_range(concern: str, values: Sequence[float], band: float) -> tuple[float, float]:
@@ -25,6 +29,16 @@ def _y_range(concern: str, values: Sequence[float], band: float) -> tuple[float,
 
 
 BAND_NOTE = _("Shaded band: no change")
+
+
+def heading(concern: str, tr: Translator = ENGLISH) -> tuple[str, str]:
+    """The chart's two lines: what ("Redness"), then in what ("score out of 100, over time");
+    one line of `caption` does not fit a phone's width in French or German."""
+    if concern == "tone":
+        return tr.gettext(_("Skin tone")), tr.gettext(_("ITA degrees, over time"))
+    name = NAMES.get(concern)
+    shown = tr.gettext(name) if name else concern.replace("_", " ").capitalize()
+    return shown, tr.gettext(_("Score out of 100, over time"))
 
 
 def caption(concern: str, tr: Translator = ENGLISH) -> str:
@@ -56,7 +70,7 @@ def trend_svg(
 
     def y(value: float) -> float:
         share = (value - low) / max(high - low, 1e-9)
-        return HEIGHT - MARGIN - min(max(share, 0.0), 1.0) * (HEIGHT - 2 * MARGIN)
+        return HEIGHT - MARGIN - min(max(share, 0.0), 1.0) * (HEIGHT - MARGIN - TOP)
 
     first = points[0][1]
     top, bottom = y(first + band), y(first - band)
@@ -67,6 +81,7 @@ def trend_svg(
         for at, value, score in points
     )
     title, note = html.escape(caption(concern, tr)), html.escape(tr.gettext(BAND_NOTE))
+    name, unit = (html.escape(line) for line in heading(concern, tr))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{title}; {note}">'
@@ -75,9 +90,10 @@ def trend_svg(
         f'<line x1="{MARGIN}" y1="{HEIGHT - MARGIN}" x2="{WIDTH - MARGIN}" '
         f'y2="{HEIGHT - MARGIN}" stroke="#888"/>'
         f'<polyline points="{line}" fill="none" stroke="#b03a2e" stroke-width="2"/>{dots}'
-        f'<text x="{MARGIN}" y="20" font-size="14">{title}</text>'
-        f'<text x="{MARGIN}" y="{HEIGHT - 10}" font-size="11">{note}</text>'
-        f'<text x="4" y="{y(high):.1f}" font-size="10">{high:.0f}</text>'
-        f'<text x="4" y="{y(low):.1f}" font-size="10">{low:.0f}</text>'
+        f'<text x="4" y="20" font-size="{TITLE_SIZE}" font-weight="bold">{name}</text>'
+        f'<text x="4" y="38" font-size="{TEXT_SIZE}">{unit}</text>'
+        f'<text x="{MARGIN}" y="{HEIGHT - 12}" font-size="{TEXT_SIZE}">{note}</text>'
+        f'<text x="4" y="{y(high) + 4:.1f}" font-size="{TEXT_SIZE}">{high:.0f}</text>'
+        f'<text x="4" y="{y(low) + 4:.1f}" font-size="{TEXT_SIZE}">{low:.0f}</text>'
         "</svg>"
     )
