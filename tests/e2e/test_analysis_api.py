@@ -29,7 +29,7 @@ DETAIL = """query($id: ID!) { analysis(id: $id) {
   summary { ok monk itaDeg fitzpatrick skinType }
   media { kind thumbnailUrl }
   result { ok retakeNeeded framesAnalysed quality { code guidance }
-           tone { itaDeg monk fitzpatrick undertone itaUncertaintyDeg monkRange }
+           tone { itaDeg monk fitzpatrick undertone itaUncertaintyDeg monkRange fitzpatrickRange }
            concerns { name score scoredBy engineScore regions { region score } } }
 } }"""
 
@@ -56,6 +56,10 @@ async def test_a_face_photo_is_analysed_end_to_end(
     assert result["tone"]["itaUncertaintyDeg"] > 0
     low, high = result["tone"]["monkRange"]
     assert low <= result["tone"]["monk"] <= high
+    # the Fitzpatrick-like band with its uncertainty too, lightest first
+    bands = ["I", "II", "III", "IV", "V", "VI"]
+    lightest, darkest = (bands.index(b) for b in result["tone"]["fitzpatrickRange"])
+    assert lightest <= bands.index(result["tone"]["fitzpatrick"]) <= darkest
     assert analysis["summary"]["monk"] == result["tone"]["monk"]
     names = {concern["name"] for concern in result["concerns"]}
     assert {"redness", "acne", "wrinkles", "pores", "dark_circles", "shine"} <= names

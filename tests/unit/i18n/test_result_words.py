@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from metskin.adapters.i18n.translator import BabelTranslations
-from metskin.domain.analysis import plain
+from metskin.domain.analysis import colour, plain
 from metskin.domain.analysis.model import score_band
 
 TRANSLATIONS = BabelTranslations()
@@ -91,3 +91,10 @@ def test_a_band_is_the_band_of_the_score_as_shown() -> None:
     edges = (0, 14.4, 14.5, 14.6, 34.4, 34.5, 59.49, 59.5, 100)
     bands = [score_band(s) for s in edges]
     assert bands == ["none"] * 2 + ["mild"] * 3 + ["moderate"] * 2 + ["marked"] * 2
+
+
+def test_the_fitzpatrick_band_carries_its_uncertainty() -> None:
+    """ITA -9.9 +- 4.2 read "Fitzpatrick V" alone, one step from IV."""
+    assert colour.fitzpatrick_range(-9.9, 4.2) == ("V", "V")
+    assert colour.fitzpatrick_range(8.0, 4.0) == ("IV", "V")
+    assert colour.fitzpatrick_range(56.0, 20.0) == ("I", "III")

@@ -272,6 +272,12 @@ def ita_band(ita: float) -> tuple[str, str]:
     return ITA_BANDS[-1][1], ITA_BANDS[-1][2]
 
 
+def fitzpatrick_range(ita: float, uncertainty: float) -> tuple[str, str]:
+    """The lightest and darkest Fitzpatrick-like band within `ita` plus and minus its
+    `uncertainty` (degrees): ("IV", "V") for ITA 8 +- 4, one band twice when it holds."""
+    return ita_band(ita + uncertainty)[0], ita_band(ita - uncertainty)[0]
+
+
 def nearest_monk(lab: tuple[float, float, float]) -> tuple[int, float]:
     """Monk Skin Tone (1..10) nearest by CIEDE2000, with its ΔE00."""
     sample = np.repeat(np.array([lab], dtype=np.float64), len(MONK_LAB), axis=0)

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from metskin.domain.analysis import guidance, overlay, plain
+from metskin.domain.analysis import colour, guidance, overlay, plain
 from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
@@ -126,6 +126,12 @@ class Tone:
         default=None,
         description="The lightest and darkest Monk tone within ITA plus and minus its "
         "uncertainty (null for older results).",
+    )
+    fitzpatrick_range: list[str] | None = strawberry.field(
+        default=None,
+        description="The lightest and darkest Fitzpatrick-like band (I-VI) within ITA plus "
+        'and minus its uncertainty, e.g. ["IV", "V"] (null for results stored without '
+        "the uncertainty).",
     )
 
 
@@ -260,10 +266,14 @@ def _concern(code: str, c: dict[str, Any], data: dict[str, Any], tr: Translator)
 
 
 def _tone(tone: dict[str, Any], uncertainty: dict[str, Any]) -> Tone:
+    spread = uncertainty.get("ita_uncertainty_deg")
     return Tone(
         **{k: v for k, v in tone.items() if k != "white_balance_gains"},
-        ita_uncertainty_deg=uncertainty.get("ita_uncertainty_deg"),
+        ita_uncertainty_deg=spread,
         monk_range=uncertainty.get("monk_range"),
+        fitzpatrick_range=None
+        if spread is None
+        else list(colour.fitzpatrick_range(float(tone["ita_deg"]), float(spread))),
     )
 
 

@@ -17,7 +17,7 @@ export const DETAIL = `query($id: ID!) { analysis(id: $id) {
   media { kind width height durationSeconds thumbnailUrl }
   result { ok confidence retakeNeeded framesAnalysed summary
     quality { code message guidance value blocking }
-    tone { lab itaDeg fitzpatrick itaCategory monk monkDeltaE undertone confidence itaUncertaintyDeg monkRange }
+    tone { lab itaDeg fitzpatrick itaCategory monk monkDeltaE undertone confidence itaUncertaintyDeg monkRange fitzpatrickRange }
     skinType { kind decidedBy imageKind selfReported confidence }
     concerns { name score explanation title band bandLabel meaning advice scoreLow scoreHigh
       overlayColour regions { region score } }
@@ -154,7 +154,10 @@ function toneCard(tone) {
     h("h2", {}, t("Skin tone")),
     h("dl", {},
       h("dt", {}, "ITA°"), h("dd", { id: "ita" }, `${number(tone.itaDeg, 1)}°${tone.itaUncertaintyDeg != null ? ` ± ${number(tone.itaUncertaintyDeg, 1)}°` : ""} (${humanize(tone.itaCategory)})`),
-      h("dt", {}, t("Fitzpatrick")), h("dd", { id: "fitzpatrick" }, tone.fitzpatrick),
+      h("dt", {}, t("Fitzpatrick")), h("dd", { id: "fitzpatrick" }, tone.fitzpatrick,
+        tone.fitzpatrickRange && tone.fitzpatrickRange[0] !== tone.fitzpatrickRange[1]
+          ? ` ${t("({low}–{high} within the uncertainty)",
+            { low: tone.fitzpatrickRange[0], high: tone.fitzpatrickRange[1] })}` : ""),
       h("dt", {}, t("Monk")), h("dd", { id: "monk" }, t("{tone} of 10", { tone: tone.monk }),
         tone.monkRange && tone.monkRange[0] !== tone.monkRange[1]
           ? ` ${t("({low}–{high} within the uncertainty)",
