@@ -17,8 +17,9 @@ export function isoDate(date) {
   return local.toISOString().slice(0, 10);
 }
 
-/** Free times for one dermatologist; `onPick(slot)` when one is chosen. */
-export function slotPicker(doctorId, onPick, { consultationType = "" } = {}) {
+/** Free times for one dermatologist; `onPick(slot)` when one is chosen. `level`: the days'
+ * heading level, one below the heading the picker sits under. */
+export function slotPicker(doctorId, onPick, { consultationType = "", level = 4 } = {}) {
   const results = h("div", { class: "slot-results" });
   const form = h("form", { class: "slot-form", novalidate: true },
     errorBox(),
@@ -54,7 +55,7 @@ export function slotPicker(doctorId, onPick, { consultationType = "" } = {}) {
       late ? h("p", { class: "muted late-note" }, t("Times marked ! start soon: once booked, "
         + "they can no longer be cancelled or moved.")) : null,
     [...days].map(([localDate, slots]) => h("div", { class: "slot-day" },
-      h("h4", {}, dateHeading(localDate)),
+      h(`h${level}`, {}, dateHeading(localDate)),
       h("div", { class: "slot-buttons" }, slots.map((slot) => h("button", {
         type: "button", class: slot.freeCancellation ? "slot" : "slot late",
         "data-start": slot.start,
@@ -67,7 +68,10 @@ export function slotPicker(doctorId, onPick, { consultationType = "" } = {}) {
           event.currentTarget.setAttribute("aria-pressed", "true");
           onPick(slot);
         },
-      }, slot.startLocal.slice(11, 16), slot.freeCancellation ? "" : " !"))))));
+      }, slot.startLocal.slice(11, 16), slot.freeCancellation ? "" : [
+        h("span", { "aria-hidden": "true" }, " !"),
+        h("span", { class: "visually-hidden" }, `, ${t("cannot be cancelled once booked")}`),
+      ]))))));
   };
 
   form.addEventListener("submit", (event) => {
