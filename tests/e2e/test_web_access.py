@@ -62,7 +62,7 @@ def choose_slot(browser: Browser, scope: str) -> str:
         "pick.dataset.picked = 'yes';",
         scope,
     )
-    return f"{scope} button.slot[data-picked]"
+    return "button.slot[data-picked]"
 
 
 def pick_a_time(browser: Browser, opener: str, scope: str, *, then: str) -> None:
@@ -71,7 +71,15 @@ def pick_a_time(browser: Browser, opener: str, scope: str, *, then: str) -> None
     tab_to(browser, opener)
     press(browser, keys().ENTER)
     assert browser.attribute(opener, "aria-expanded") == "true"
-    tab_to(browser, choose_slot(browser, scope), most=150)
+    picked = choose_slot(browser, scope)
+    # One Tab stop a day (the day's group), then the arrow keys along its times.
+    tab_to(browser, f"{scope} .slot-buttons:has({picked}) button.slot[tabindex='0']", most=20)
+    for _ in range(40):
+        if focused_matches(browser, picked):
+            break
+        press(browser, keys().ARROW_RIGHT)
+        assert focus_ring(browser) is None
+    assert focused_matches(browser, picked)
     press(browser, keys().ENTER)
     browser.until(lambda: focused_matches(browser, then), f"the focus on {then}")
 
@@ -156,6 +164,17 @@ def test_a_keyboard_user_goes_from_sign_up_to_a_cancelled_appointment(
         lambda: focused_matches(browser, ".appointment.cancelled .notice"), "the focus on it"
     )
     assert focus_ring(browser) is None
+
+    # Deleting from the history takes the button away with the item: the focus goes to the top.
+    tab_to(browser, "#nav a[href='#/history']", back=True)
+    press(browser, k.ENTER)
+    heading_has_focus(browser, "Your analyses")
+    tab_to(browser, "#history button.delete-analysis")
+    press(browser, k.ENTER)
+    tab_to(browser, "#confirm-delete")
+    press(browser, k.ENTER)
+    browser.find("#history-empty")
+    heading_has_focus(browser, "Your analyses")
     assert browser.severe_console_messages() == []
 
 
