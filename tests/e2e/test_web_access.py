@@ -73,7 +73,12 @@ def pick_a_time(browser: Browser, opener: str, scope: str, *, then: str) -> None
     assert browser.attribute(opener, "aria-expanded") == "true"
     picked = choose_slot(browser, scope)
     # One Tab stop a day (the day's group), then the arrow keys along its times.
-    tab_to(browser, f"{scope} .slot-buttons:has({picked}) button.slot[tabindex='0']", most=20)
+    day = f"{scope} .slot-buttons:has({picked})"
+    tab_to(browser, f"{day} button.slot[tabindex='0']", most=20)
+    press(browser, keys().END)
+    assert focused_matches(browser, f"{day} button.slot:last-child")
+    press(browser, keys().HOME)
+    assert focused_matches(browser, f"{day} button.slot:first-child")
     for _ in range(40):
         if focused_matches(browser, picked):
             break

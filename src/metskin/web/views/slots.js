@@ -36,7 +36,9 @@ function slotButton(slot, results, onPick) {
   ]);
 }
 
-const MOVES = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+// How far a key moves along a day's times (Home and End: to its first and last).
+const MOVES = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: -Infinity,
+  End: Infinity };
 
 /**
  * A day's times as one group under its heading: one Tab stop a day (a week has up to 32 times
@@ -53,8 +55,7 @@ function dayOfTimes(title, level, buttons) {
   group.addEventListener("focusin", (event) => stopAt(event.target.closest("button.slot")));
   group.addEventListener("keydown", (event) => {
     const at = buttons.indexOf(event.target.closest("button.slot"));
-    const to = event.key === "Home" ? 0 : event.key === "End" ? buttons.length - 1
-      : at + (MOVES[event.key] || NaN);
+    const to = at + (MOVES[event.key] || NaN);
     if (at < 0 || Number.isNaN(to)) return;
     event.preventDefault();
     buttons[Math.max(0, Math.min(buttons.length - 1, to))].focus();
