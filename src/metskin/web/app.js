@@ -3,7 +3,9 @@
 // it becomes the hash route of the same name before the first route.
 
 import { gql, session } from "./graphql.js";
-import { clear, errorInWords, h, navigate, showError } from "./dom.js";
+import {
+  clear, errorBox, errorInWords, focusHeading, h, navigate, showError,
+} from "./dom.js";
 import { inAppLanguage, loadMessages, locale, mark, supportedLocales, t } from "./i18n.js";
 import {
   renderAcceptInvitation, renderForgotPassword, renderLogin, renderRegister, renderResetPassword,
@@ -77,6 +79,20 @@ const emailBanner = document.getElementById("email-banner");
 // waits for the language), `token` to tell a page replaced while it loaded.
 let current = { cleanup: null, token: 0, hash: null, locale: null };
 let language = Promise.resolve(false); // the signed-in profile's language, while it loads
+let loaded = false; // a page has been drawn since the app started
+
+/**
+ * A page is drawn: the window's title names it (its h1, or `data-title`), and but for the
+ * first page of a visit the focus goes to its heading, so that a keyboard or screen-reader user
+ * starts there rather than on a link that is gone; not when they have moved into it meanwhile.
+ */
+function drawn(view) {
+  const heading = view.querySelector("h1");
+  const name = view.dataset.title || (heading ? heading.textContent.trim() : "");
+  document.title = name ? t("{page} · MetSkin", { page: name }) : "MetSkin";
+  if (loaded && !view.contains(document.activeElement)) focusHeading(view);
+  loaded = true;
+}
 
 /** A page of someone else's role (admin pages for admins; patients and admins share the rest,
  * but for the pages of everyone: the profile). */
@@ -151,8 +167,10 @@ async function route() {
   }
   const found = ROUTES.find((candidate) => candidate.path.test(path));
   if (!found) {
-    clear(main, h("h1", {}, t("Not found")), h("p", {}, t("There is no page here.")), " ",
-      h("a", { href: "#/" }, t("Go to the start")));
+    const missing = h("section", { class: "view" }, h("h1", {}, t("Not found")),
+      h("p", {}, t("There is no page here.")), " ", h("a", { href: "#/" }, t("Go to the start")));
+    clear(main, missing);
+    drawn(missing);
     return;
   }
   if (found.open && !found.signedIn && session.loggedIn) {
@@ -169,7 +187,7 @@ async function route() {
     return;
   }
   const match = found.path.exec(path).slice(1).map(decodeURIComponent);
-  const view = h("section", { class: "view" }, h("div", { class: "form-error", hidden: true }));
+  const view = h("section", { class: "view" }, errorBox());
   clear(main, view);
   try {
     const cleanup = await found.view(view, { match, params });
@@ -179,6 +197,7 @@ async function route() {
     if (token !== current.token) return;
     showError(view, error);
   }
+  if (token === current.token) drawn(view);
 }
 
 function showGlobal(error) {
@@ -205,6 +224,7 @@ async function speak() {
   await loadMessages(wanted);
   document.getElementById("footer-note").textContent =
     t("MetSkin gives skin-care guidance, not a medical diagnosis.");
+  document.getElementById("skip-link").textContent = t("Skip to the content");
   const footerLink = document.getElementById("footer-link");
   footerLink.textContent = t("When to see a dermatologist");
   footerLink.href = inAppLanguage(footerLink.getAttribute("href"));
@@ -212,6 +232,11 @@ async function speak() {
 }
 
 window.addEventListener("hashchange", route);
+// The first stop of Tab: past the navigation, to the page's heading (not a route: no hash).
+document.getElementById("skip-link").addEventListener("click", (event) => {
+  event.preventDefault();
+  focusHeading(main);
+});
 session.onChange(async () => {
   renderNav();
   if (!session.loggedIn && !ROUTES.find((r) => r.open && r.path.test(parseHash().path))) {

@@ -38,15 +38,27 @@ export function clear(element, ...children) {
   return append(element, children);
 }
 
-/** A labelled input; `name` is the GraphQL field name, so field errors can find it. */
+/** A unique id for an element the page refers to (`for`, `aria-describedby`). */
+export function uid(prefix) {
+  return `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Add `id` to the element's aria-describedby (a screen reader reads it after the name). */
+export function describeBy(element, id) {
+  const ids = (element.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+  if (!ids.includes(id)) element.setAttribute("aria-describedby", [...ids, id].join(" "));
+}
+
+/** A labelled input; `name` is the GraphQL field name, so field errors can find it. The hint
+ * and the error describe the input: a screen reader reads them with its name. */
 export function field(label, input, hint = null) {
-  const id = input.id || `f-${input.name}-${Math.random().toString(36).slice(2, 8)}`;
+  const id = input.id || uid(`f-${input.name}`);
   input.id = id;
-  return h("div", { class: "field" },
-    h("label", { for: id }, label),
-    input,
-    hint ? h("small", { class: "hint" }, hint) : null,
-    h("small", { class: "field-error", "data-field": input.name, role: "alert" }));
+  const help = hint ? h("small", { class: "hint", id: `${id}-hint` }, hint) : null;
+  const error = h("small", { class: "field-error", "data-field": input.name, id: `${id}-error` });
+  if (help) describeBy(input, help.id);
+  describeBy(input, error.id);
+  return h("div", { class: "field" }, h("label", { for: id }, label), input, help, error);
 }
 
 export function choice(name, options, selected) {
@@ -60,6 +72,7 @@ export function scrollingTable(attributes, ...children) {
   return h("div", { class: "scroll" }, h("table", attributes, ...children));
 }
 
+/** The box a form's error shows in; role alert: a screen reader says it as it appears. */
 export function errorBox() {
   return h("div", { class: "form-error", role: "alert", hidden: true });
 }
@@ -95,8 +108,17 @@ export function showError(container, error) {
     const name = CSS.escape(error.field.replace(/_([a-z])/g, (_, letter) => letter.toUpperCase()));
     const input = container.querySelector(`[name="${name}"]`);
     const slot = container.querySelector(`.field-error[data-field="${name}"]`);
-    if (input) input.setAttribute("aria-invalid", "true");
     if (slot) slot.textContent = error.message || String(error);
+    if (input) {
+      // Marked wrong, told why (its own line, else the form's box), and focused to mend it.
+      input.setAttribute("aria-invalid", "true");
+      const said = slot || box;
+      if (said) {
+        said.id = said.id || uid("error");
+        describeBy(input, said.id);
+      }
+      if (input.type !== "hidden" && !input.disabled) input.focus();
+    }
   }
   if (!box) throw error;
 }
@@ -173,6 +195,21 @@ export function humanize(name) {
   if (WORDS[key]) return t(WORDS[key]);
   const text = key.replaceAll("_", " ");
   return t(text.charAt(0).toUpperCase() + text.slice(1));
+}
+
+/** Move the focus to `element` (made focusable by script, not by Tab), as after a change that
+ * removed what had the focus: a screen reader reads it, the next Tab goes on from there. */
+export function focusOn(element) {
+  if (!element) return;
+  if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) {
+    element.tabIndex = -1;
+  }
+  element.focus();
+}
+
+/** The focus to the page's heading (the view's h1, else the main region). */
+export function focusHeading(scope = document.getElementById("view")) {
+  focusOn(scope.querySelector("h1") || scope);
 }
 
 export function notice(text, kind = "ok") {

@@ -5,13 +5,12 @@ import {
   append, busy, clear, errorBox, field, h, humanize, navigate, onSubmit, showError, when,
 } from "../dom.js";
 import { mark, number, t } from "../i18n.js";
-import { FINAL, followProgress } from "./progress.js";
+import { FINAL, followProgress, progressPanel } from "./progress.js";
 import { renderReferral } from "./referral.js";
 import { photoConsent, uploadConsentBox } from "./consent.js";
 import { forConcerns, readMore } from "./learn.js";
 import { deleteBox } from "./forget.js";
 
-const STAGES = ["QUEUED", "DECODING", "FACE_MESH", "MEASURING", "RECOMMENDING", "DONE"];
 export const DETAIL = `query($id: ID!) { analysis(id: $id) {
   id status stage progress createdAt finishedAt failureCode failureReason overlayUrl
   media { kind width height durationSeconds thumbnailUrl }
@@ -35,7 +34,8 @@ const CAPTURE_TIPS = [
 function previewOf(file) {
   const url = URL.createObjectURL(file);
   const media = file.type.startsWith("video/")
-    ? h("video", { src: url, muted: true, controls: true, class: "preview" })
+    ? h("video", { src: url, muted: true, controls: true, class: "preview",
+      "aria-label": t("The video you chose") })
     : h("img", { src: url, alt: t("The photo you chose"), class: "preview" });
   media.addEventListener(media.tagName === "VIDEO" ? "loadeddata" : "load",
     () => URL.revokeObjectURL(url), { once: true });
@@ -47,7 +47,8 @@ export async function renderAnalyse(view) {
   const input = h("input", { name: "file", type: "file", required: true,
     accept: "image/jpeg,image/png,image/webp,image/heic,.heic,image/avif,.avif,video/mp4,video/quicktime,video/webm" });
   const preview = h("div", { class: "preview-box" });
-  const bar = h("progress", { id: "upload-progress", max: 1, value: 0, hidden: true });
+  const bar = h("progress", { id: "upload-progress", max: 1, value: 0, hidden: true,
+    "aria-label": t("Upload progress") });
   const status = h("p", { class: "muted", id: "upload-status", role: "status" });
   input.addEventListener("change", () => {
     clear(preview, input.files[0] ? previewOf(input.files[0]) : null);
@@ -96,37 +97,6 @@ export async function renderAnalyse(view) {
   ]);
 }
 
-// --- progress --------------------------------------------------------------------------------
-
-function progressPanel() {
-  const steps = STAGES.map((stage) => h("li", { "data-stage": stage }, humanize(stage)));
-  const bar = h("progress", { max: 1, value: 0 });
-  const stageText = h("span", { id: "progress-stage", "data-stage": "QUEUED" }, humanize("QUEUED"));
-  const note = h("p", { class: "muted", id: "progress-note", role: "status" });
-  const panel = h("div", { id: "progress", class: "card" },
-    h("h2", {}, t("Analysing…")), bar,
-    h("p", {}, t("Stage: "), stageText, " ", h("span", { id: "progress-percent" }, "0%")),
-    h("ol", { class: "stages" }, steps), note);
-  return {
-    panel,
-    update(event) {
-      bar.value = event.progress;
-      stageText.textContent = humanize(event.stage);
-      stageText.dataset.stage = event.stage;
-      panel.querySelector("#progress-percent").textContent = `${Math.round(event.progress * 100)}%`;
-      const reached = STAGES.indexOf(event.stage);
-      steps.forEach((step, index) => {
-        step.classList.toggle("done", index < reached || event.stage === "DONE");
-        step.classList.toggle("current", index === reached && event.stage !== "DONE");
-      });
-      if (event.stage === "FAILED") panel.classList.add("failed");
-    },
-    say(text) {
-      note.textContent = text;
-    },
-  };
-}
-
 // --- result ----------------------------------------------------------------------------------
 
 function labToRgb([lightness, a, b]) {
@@ -143,10 +113,13 @@ function labToRgb([lightness, a, b]) {
 
 function toneCard(tone) {
   if (!tone) return h("div", { class: "card" }, h("h2", {}, t("Tone")), h("p", {}, t("Not measured.")));
-  const measured = h("span", { class: "swatch measured", title: t("Your measured skin colour") });
+  const measured = h("span", { class: "swatch measured", title: t("Your measured skin colour"),
+    role: "img", "aria-label": t("Your measured skin colour") });
   measured.style.backgroundColor = `rgb(${labToRgb(tone.lab).join(" ")})`;
-  const scale = h("div", { class: "monk-scale", "aria-label": t("Monk scale, tone {tone}", { tone: tone.monk }) },
-    Array.from({ length: 10 }, (_, index) => h("span", {
+  // One picture to a screen reader: its name says which tone (ten numbered swatches say little).
+  const scale = h("div", { class: "monk-scale", role: "img",
+    "aria-label": t("Monk scale, tone {tone}", { tone: tone.monk }) },
+    Array.from({ length: 10 }, (_, index) => h("span", { "aria-hidden": "true",
       class: `swatch monk-${index + 1}${index + 1 === tone.monk ? " chosen" : ""}`,
       title: t("Monk {tone}", { tone: index + 1 }),
     }, String(index + 1))));
@@ -196,6 +169,7 @@ function regionWords(region) {
 }
 
 function concernCard(concern) {
+  const headingId = `concern-${concern.name}`;
   const range = concern.scoreLow === null || concern.scoreLow === undefined ? ""
     : ` ${t("(likely {low}–{high})", { low: Math.round(concern.scoreLow),
       high: Math.round(concern.scoreHigh) })}`;
@@ -203,10 +177,11 @@ function concernCard(concern) {
     .map((r) => `${regionWords(r.region)} ${Math.round(r.score)}`);
   return h("li", { class: `concern band-${concern.band}`, "data-concern": concern.name },
     h("div", { class: "concern-head" },
-      h("h3", {}, concern.title || humanize(concern.name)),
+      h("h3", { id: headingId }, concern.title || humanize(concern.name)),
       h("span", { class: `chip band-${concern.band}` }, concern.bandLabel || concern.band)),
     h("p", { class: "concern-score" },
-      h("meter", { min: 0, max: 100, low: 15, high: 60, optimum: 0, value: concern.score }),
+      h("meter", { min: 0, max: 100, low: 15, high: 60, optimum: 0, value: concern.score,
+        "aria-labelledby": headingId }),
       ` ${t("{score} of 100", { score: Math.round(concern.score) })}${range}`),
     h("p", { class: "explain" }, concern.explanation),
     concern.meaning ? h("p", { class: "muted" }, concern.meaning) : null,
@@ -232,9 +207,14 @@ function overlayFigure(url, result) {
     items.push(h("li", { "data-concern": "spots" }, swatch(SPOT_RING, true),
       t("Rings: dark spots measured one by one")));
   }
+  // The picture's words: which concerns it maps, and the legend (in words) describes it.
+  const mapped = result.concerns.filter((c) => c.overlayColour)
+    .map((c) => c.title || humanize(c.name)).join(", ");
   return h("figure", { class: "card wide overlay" },
-    h("img", { id: "overlay", src: url,
-      alt: t("Your photo with the face regions and concern heat maps drawn on it") }),
+    h("img", { id: "overlay", src: url, "aria-describedby": items.length ? "overlay-legend" : null,
+      alt: mapped ? t("Your photo with the face regions and where each concern was seen: {concerns}",
+        { concerns: mapped })
+        : t("Your photo with the face regions and concern heat maps drawn on it") }),
     h("figcaption", {}, t("Regions and where each concern was seen."),
       items.length ? h("ul", { class: "legend", id: "overlay-legend" }, items) : null));
 }
@@ -387,6 +367,7 @@ export async function renderAnalysis(view, { match: [analysisId], params }) {
         return;
       }
       progress.panel.querySelector("h2").textContent = t("Analysis finished");
+      progress.announce(t("Analysis finished: the result is below."));
       showAll().catch((failure) => showError(view, failure));
     },
   });

@@ -3,7 +3,7 @@
 
 import { gql } from "../graphql.js";
 import {
-  append, busy, clear, errorBox, field, formValue, h, humanize, notice, onSubmit, when,
+  append, busy, clear, errorBox, field, focusOn, formValue, h, humanize, notice, onSubmit, when,
 } from "../dom.js";
 import { t } from "../i18n.js";
 import { slotPicker } from "./slots.js";
@@ -38,7 +38,7 @@ function rescheduleBox(appointment, replace) {
   box.append(slotPicker(appointment.dermatologist.id, (slot) => busy(box, async () => {
     const { rescheduleAppointment } = await gql(RESCHEDULE, { id: appointment.id, s: slot.start });
     replace(rescheduleAppointment, t("Appointment moved."));
-  }), { consultationType: appointment.consultationType }));
+  }), { consultationType: appointment.consultationType, level: 3 }));
   return box;
 }
 
@@ -55,17 +55,22 @@ function fill(li, appointment, message = null) {
   const replace = (updated, text) => {
     li.className = `card appointment ${updated.status.toLowerCase()}`;
     fill(li, updated, text);
+    focusOn(li.querySelector(".notice")); // what had the focus was redrawn: say what changed
   };
-  const toggle = (key, make) => () => {
+  // Reschedule and Cancel each open their panel below them, and say whether it is open.
+  const toggle = (key, make) => (event) => {
     const closing = panel.dataset.open === key;
     clear(panel, closing ? null : make(appointment, replace));
     panel.dataset.open = closing ? "" : key;
+    for (const button of li.querySelectorAll("[aria-expanded]")) {
+      button.setAttribute("aria-expanded", String(button === event.currentTarget && !closing));
+    }
   };
   const booked = appointment.status === "BOOKED";
   const changeable = booked && new Date(appointment.cancellableUntil) > new Date();
   li.dataset.start = appointment.start;
   clear(li,
-    h("h3", {}, h("a", { href: `#/appointments/${encodeURIComponent(appointment.id)}` },
+    h("h2", {}, h("a", { href: `#/appointments/${encodeURIComponent(appointment.id)}` },
       when(appointment.start, appointment.timeZone)),
       h("span", { class: "muted" }, ` (${appointment.timeZone})`)),
     h("p", {}, h("span", { class: `badge status ${appointment.status.toLowerCase()}` },
@@ -91,9 +96,10 @@ function fill(li, appointment, message = null) {
     appointment.status === "CANCELLED" && doctor ? h("p", {}, h("a", {
       href: `#/dermatologists?type=${appointment.consultationType}` }, t("Book another time"))) : null,
     changeable ? h("div", { class: "actions" },
-      h("button", { type: "button", class: "reschedule-open", onclick: toggle("reschedule", rescheduleBox) },
-        t("Reschedule")), " ",
-      h("button", { type: "button", class: "cancel-open", onclick: toggle("cancel", cancelForm) }, t("Cancel")))
+      h("button", { type: "button", class: "reschedule-open", "aria-expanded": "false",
+        onclick: toggle("reschedule", rescheduleBox) }, t("Reschedule")), " ",
+      h("button", { type: "button", class: "cancel-open", "aria-expanded": "false",
+        onclick: toggle("cancel", cancelForm) }, t("Cancel")))
       : null,
     panel);
 }

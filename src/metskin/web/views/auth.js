@@ -13,17 +13,18 @@ function nextPage(params) {
   return next && next.startsWith("/") ? `#${next}` : "#/analyse";
 }
 
-/** What MetSkin does and how it treats a person's data: the first thing a visitor reads. */
+/** What MetSkin does and how it treats a person's data: the first thing a visitor reads, so
+ * its heading is the page's h1 (the form's is an h2 after it). */
 function about() {
   return h("section", { class: "card about", id: "about" },
-    h("h2", {}, t("Skin analysis and care, from a photo")),
+    h("h1", {}, t("Skin analysis and care, from a photo")),
     h("p", {}, t("Upload a face photo or a short video. MetSkin measures your skin tone and "
       + "seven common concerns (acne, wrinkles, pigmentation, redness, pores, dark circles, "
       + "shine) region by region, tells you when a photo cannot be measured and why, and "
       + "builds a morning and evening routine that respects your budget, allergies and "
       + "pregnancy. When something needs a doctor, it says so and helps you book a "
       + "dermatologist.")),
-    h("h3", {}, t("Your data")),
+    h("h2", {}, t("Your data")),
     h("ul", {},
       h("li", {}, t("Photos are stored encrypted. They are shown to you, to the dermatologists "
         + "you share them with, and to MetSkin's administrators when you ask for support.")),
@@ -54,9 +55,11 @@ export function renderLogin(view, { params }) {
     session.set(data.login);
     navigate(nextPage(params), { replace: true }); // Back skips the form
   });
+  const intro = params.get("ended") ? null : about();
+  view.dataset.title = t("Log in"); // the window's title, whichever heading comes first
   append(view, [
-    params.get("ended") ? null : about(),
-    h("h1", {}, t("Log in")),
+    intro,
+    h(intro ? "h2" : "h1", {}, t("Log in")),
     params.get("ended") ? notice(t("Your session has ended. Log in again."), "warn") : null,
     params.get("reset") ? notice(t("Your password was changed. Log in with the new one.")) : null,
     form,

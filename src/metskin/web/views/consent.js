@@ -55,7 +55,7 @@ function explanationLink() {
 /** The explanation (#/consent): what is measured, who sees it, how long, how to withdraw. */
 export async function renderConsent(view) {
   const [text, panel] = await Promise.all([consentText(),
-    session.loggedIn ? consentPanel() : null]);
+    session.loggedIn ? consentPanel(2) : null]);
   append(view, [
     h("h1", { lang: text.locale }, text.title),
     h("dl", { class: "consent-points", lang: text.locale },
@@ -84,9 +84,9 @@ export function uploadConsentBox() {
   const agree = h("button", { type: "button", id: "give-photo-consent" },
     t("Agree and continue"));
   const panel = h("div", { class: "card consent", id: "upload-consent", hidden: true,
-    role: "region" },
+    role: "region", "aria-labelledby": "upload-consent-title" },
   errorBox(),
-  h("h2", {}, t("Your consent first")),
+  h("h2", { id: "upload-consent-title" }, t("Your consent first")),
   h("p", {}, t("MetSkin analyses your face photos only with your consent. You can withdraw "
     + "it at any time on your profile.")),
   h("label", { class: "check" }, box, " ", agreement()), " ", explanationLink(),
@@ -114,8 +114,9 @@ export function uploadConsentBox() {
   };
 }
 
-/** The profile's panel: the state, the history's last change, give or withdraw. */
-export async function consentPanel() {
+/** The profile's panel: the state, the history's last change, give or withdraw; its heading
+ * at `level` (under the profile's "Your data", or under the explanation's h1). */
+export async function consentPanel(level = 3) {
   const panel = h("div", { id: "photo-consent-panel" });
   const [first, text] = await Promise.all([photoConsent(), consentText()]);
   const draw = (state) => {
@@ -138,5 +139,5 @@ export async function consentPanel() {
       h("p", { class: "muted", lang: text.locale }, text.withdrawing), action);
   };
   draw(first);
-  return h("div", { id: "photo-consent-section" }, h("h3", {}, t("Photo analysis")), panel);
+  return h("div", { id: "photo-consent-section" }, h(`h${level}`, {}, t("Photo analysis")), panel);
 }

@@ -4,8 +4,8 @@
 
 import { gql } from "../graphql.js";
 import {
-  append, busy, choice, clear, errorBox, field, formValue, h, humanize, notice, numberOrNull,
-  onSubmit, when,
+  append, busy, choice, clear, errorBox, field, focusOn, formValue, h, humanize, notice,
+  numberOrNull, onSubmit, when,
 } from "../dom.js";
 import { languageName, mark, money, t } from "../i18n.js";
 import { CONSULTATION_TYPES, isoDate, slotPicker } from "./slots.js";
@@ -169,7 +169,8 @@ function bookingForm(doctor, slot, referralId, done) {
   const types = slot.consultationTypes.map((type) => [type, humanize(type)]);
   const form = h("form", { class: "book-form", novalidate: true },
     errorBox(),
-    h("p", {}, h("strong", {}, when(slot.start, slot.timeZone)), ` (${slot.timeZone})`),
+    h("p", { class: "book-when" }, h("strong", {}, when(slot.start, slot.timeZone)),
+      ` (${slot.timeZone})`),
     h("div", { class: "grid" },
       field(t("Consultation"), choice("consultationType", types, types[0][0])),
       field(t("Reason (optional)"), h("input", { name: "reason", maxlength: 500 }))),
@@ -219,8 +220,10 @@ function doctorCard(doctor, params) {
     h("details", {}, h("summary", {}, t("About")),
       h("p", { lang: doctor.bioLocale }, doctor.bio)),
     actions, booking);
-  const showTimes = h("button", { type: "button", class: "show-slots" }, t("Free times"));
+  const showTimes = h("button", { type: "button", class: "show-slots", "aria-expanded": "false" },
+    t("Free times"));
   showTimes.addEventListener("click", () => {
+    showTimes.setAttribute("aria-expanded", String(!booking.firstChild));
     if (booking.firstChild) {
       booking.replaceChildren();
       return;
@@ -235,8 +238,10 @@ function doctorCard(doctor, params) {
         h("a", { href: `#/appointments/${encodeURIComponent(appointment.id)}`,
           id: "to-appointment" }, t("Open this appointment")), " · ",
         h("a", { href: "#/appointments", id: "to-appointments" }, t("See my appointments")));
+        focusOn(booking.querySelector(".notice")); // the form that had the focus is gone
       }));
-      chosen.scrollIntoView({ block: "nearest" });
+      // Straight to the chosen time's form: not through the rest of the week's times.
+      focusOn(chosen.querySelector(".book-when"));
     }, { consultationType: params.get("type") || "" });
     clear(booking, picker, chosen);
   });
@@ -307,7 +312,7 @@ export async function renderDirectory(view, { params }) {
       : null,
     params.get("referral") ? notice(t("Booking for your referral: it is attached to the "
       + "appointment so the dermatologist can see why."), "info") : null,
-    notes, form, list, pager,
+    notes, form, h("h2", { class: "visually-hidden" }, t("Dermatologists found")), list, pager,
   ]);
   await busy(form, async () => {
     await load();

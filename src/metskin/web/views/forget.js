@@ -2,7 +2,7 @@
 // dialog says what goes and what stays, then back to the history.
 
 import { gql } from "../graphql.js";
-import { busy, errorBox, h, navigate } from "../dom.js";
+import { busy, errorBox, focusHeading, focusOn, h, navigate } from "../dom.js";
 import { t } from "../i18n.js";
 
 const DELETE = "mutation($id: ID!) { deleteAnalysis(id: $id) { mediaId analysisIds } }";
@@ -39,8 +39,15 @@ export function askToDelete(analysisId, onDeleted) {
       + "leave it out).")),
     h("div", { class: "actions" }, keep, " ", confirm));
   const dialog = h("dialog", { id: "delete-dialog", "aria-labelledby": "delete-title" }, form);
+  // Closed (Keep it, Escape, or deleted): the focus goes back to the button that opened it,
+  // or, when that went with the deleted item, to the page's heading.
+  const opener = document.activeElement;
   keep.addEventListener("click", () => dialog.close());
-  dialog.addEventListener("close", () => dialog.remove());
+  dialog.addEventListener("close", () => {
+    dialog.remove();
+    if (opener && opener.isConnected && opener !== document.body) focusOn(opener);
+    else focusHeading();
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     busy(form, async () => {

@@ -83,6 +83,11 @@ async function refreshBadge() {
   const { unreadNotifications } = await gql(UNREAD);
   badge.element.textContent = unreadNotifications ? String(unreadNotifications) : "";
   badge.element.hidden = !unreadNotifications;
+  // The link's name says what the bare number means.
+  const link = badge.element.closest("a");
+  if (link && unreadNotifications) {
+    link.setAttribute("aria-label", t("Inbox, {count} unread", { count: unreadNotifications }));
+  } else if (link) link.removeAttribute("aria-label");
 }
 
 /** The badge element, counting and listening while someone is logged in. */

@@ -60,7 +60,7 @@ function profileForm(profile, currencies, patient, prescriptionActives) {
   const concerns = h("fieldset", { class: "checks", hidden: !patient }, h("legend", {}, t("Concerns you care about")),
     CONCERNS.map((name) => checkbox("concerns", humanize(name), profile.concerns.includes(name),
       name)),
-    h("small", { class: "field-error", "data-field": "concerns", role: "alert" }));
+    h("small", { class: "field-error", "data-field": "concerns" }));
   return h("form", { id: "profile-form", novalidate: true },
     errorBox(),
     h("div", { class: "grid" },
@@ -74,7 +74,7 @@ function profileForm(profile, currencies, patient, prescriptionActives) {
       checkbox("pregnant", t("Pregnant"), profile.pregnant),
       checkbox("breastfeeding", t("Breastfeeding"), profile.breastfeeding),
       h("small", { class: "hint" }, t("Routines then leave out retinoids and other unsafe actives.")),
-      h("small", { class: "field-error", "data-field": "pregnant", role: "alert" })),
+      h("small", { class: "field-error", "data-field": "pregnant" })),
     forPatients(field(t("Allergies and ingredients to avoid"), h("input", { name: "allergies",
       value: profile.allergies.join(", "), placeholder: "e.g. fragrance, linalool" }),
     t("Separate them with commas."))),
@@ -100,7 +100,7 @@ function profileForm(profile, currencies, patient, prescriptionActives) {
         profile.emailOptIn),
       checkbox("smsOptIn", t("Text me appointment messages and check-in reminders"),
         profile.smsOptIn),
-      h("small", { class: "field-error", "data-field": "smsOptIn", role: "alert" })),
+      h("small", { class: "field-error", "data-field": "smsOptIn" })),
     h("button", { type: "submit" }, t("Save profile")),
     h("div", { class: "saved", role: "status" }));
 }

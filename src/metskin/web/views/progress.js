@@ -1,6 +1,9 @@
-// Live analysis progress: the analysisProgress subscription, with polling as a fallback.
+// Live analysis progress: the analysisProgress subscription, with polling as a fallback, and
+// the panel that shows it.
 
 import { GraphQLError, gql } from "../graphql.js";
+import { h, humanize } from "../dom.js";
+import { t } from "../i18n.js";
 import { subscribeAsUser } from "../live.js";
 
 const PROGRESS = `subscription($id: ID!) { analysisProgress(analysisId: $id) {
@@ -9,6 +12,7 @@ const POLL = `query($id: ID!) { analysis(id: $id) {
   stage status progress failureCode failureReason } }`;
 const POLL_MS = 2000;
 export const FINAL = new Set(["DONE", "FAILED"]);
+const STAGES = ["QUEUED", "DECODING", "FACE_MESH", "MEASURING", "RECOMMENDING", "DONE"];
 
 /**
  * Follow an analysis: `onEvent(progress)` for each step, then `onEnd(error | null)` once.
@@ -63,5 +67,49 @@ export function followProgress(analysisId, { onEvent, onEnd, onFallback }) {
     stopped = true;
     if (unsubscribe) unsubscribe();
     clearTimeout(timer);
+  };
+}
+
+/** The panel of a running analysis. A screen reader hears it through one polite live region
+ * that speaks once per stage (the bar and its percent change many times a stage, silently). */
+export function progressPanel() {
+  const steps = STAGES.map((stage) => h("li", { "data-stage": stage }, humanize(stage)));
+  const heading = h("h2", { id: "progress-heading" }, t("Analysing…"));
+  const bar = h("progress", { max: 1, value: 0, "aria-labelledby": "progress-heading" });
+  const stageText = h("span", { id: "progress-stage", "data-stage": "QUEUED" }, humanize("QUEUED"));
+  const note = h("p", { class: "muted", id: "progress-note", role: "status" });
+  const said = h("p", { class: "visually-hidden", id: "progress-said", "aria-live": "polite" });
+  const panel = h("div", { id: "progress", class: "card" },
+    heading, bar,
+    h("p", {}, t("Stage: "), stageText, " ", h("span", { id: "progress-percent" }, "0%")),
+    h("ol", { class: "stages" }, steps), note, said);
+  let spoken = null;
+  return {
+    panel,
+    /** Say `text` in the live region once (a stage, or the end). */
+    announce(text) {
+      if (text !== spoken) said.textContent = text;
+      spoken = text;
+    },
+    update(event) {
+      if (!FINAL.has(event.stage)) {
+        this.announce(t("Stage: {stage}", { stage: humanize(event.stage) }));
+      }
+      bar.value = event.progress;
+      stageText.textContent = humanize(event.stage);
+      stageText.dataset.stage = event.stage;
+      panel.querySelector("#progress-percent").textContent = `${Math.round(event.progress * 100)}%`;
+      const reached = STAGES.indexOf(event.stage);
+      steps.forEach((step, index) => {
+        step.classList.toggle("done", index < reached || event.stage === "DONE");
+        step.classList.toggle("current", index === reached && event.stage !== "DONE");
+        if (index === reached && event.stage !== "DONE") step.setAttribute("aria-current", "step");
+        else step.removeAttribute("aria-current");
+      });
+      if (event.stage === "FAILED") panel.classList.add("failed");
+    },
+    say(text) {
+      note.textContent = text;
+    },
   };
 }

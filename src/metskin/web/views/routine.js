@@ -40,12 +40,21 @@ function ratingChoice() {
   return select;
 }
 
+function outcomeChoice() {
+  const select = choice("outcome", OUTCOMES, "");
+  select.setAttribute("aria-label", t("How did it go?"));
+  return select;
+}
+
 function rateForm(productId, redraw) {
-  const form = h("form", { class: "rate", "data-product-id": productId },
-    errorBox(), ratingChoice(), choice("outcome", OUTCOMES, ""),
+  const form = h("form", { class: "rate", "data-product-id": productId, novalidate: true },
+    errorBox(), ratingChoice(), outcomeChoice(),
     h("button", { type: "submit" }, t("Rate")), h("span", { class: "rated", role: "status" }));
   onSubmit(form, async () => {
-    if (!form.elements.rating.value) throw new Error(t("Choose a rating from 1 to 5 first."));
+    if (!form.elements.rating.value) {
+      throw Object.assign(new Error(t("Choose a rating from 1 to 5 first.")),
+        { code: "VALIDATION_FAILED", field: "rating" });
+    }
     const outcome = form.elements.outcome.value || null;
     const { rateProduct } = await gql(RATE, { p: productId, r: Number(form.elements.rating.value),
       o: outcome });
@@ -164,7 +173,7 @@ async function drawRoutine(view, analysisId, said) {
   const redraw = (text) => drawRoutine(view, analysisId, text);
   clear(view, [
     h("h1", {}, t("Your routine")),
-    said ? h("div", { id: "routine-said" }, notice(said)) : null,
+    said ? h("div", { id: "routine-said", tabindex: -1 }, notice(said)) : null,
     h("p", { class: "muted" },
       h("a", { href: `#/analysis/${encodeURIComponent(analysisId)}` }, t("From this analysis")),
       " · ", h("span", { id: "routine-total" },
@@ -180,4 +189,6 @@ async function drawRoutine(view, analysisId, said) {
     excluded(routine.excludedGroups, redraw),
     tips(routine.tips),
   ]);
+  // The rated product's form is gone: the focus goes to what changed, not to the page's end.
+  if (said) view.querySelector("#routine-said").focus();
 }

@@ -96,8 +96,8 @@ export async function renderSharing(view) {
   const { myShares } = await gql(SHARES);
   const shares = myShares.length
     ? scrollingTable({ id: "shares" },
-      h("thead", {}, h("tr", {}, [t("Dermatologist"), t("What"), t("Since"), t("Until"), t("State"), ""]
-        .map((name) => h("th", {}, name)))),
+      h("thead", {}, h("tr", {}, [t("Dermatologist"), t("What"), t("Since"), t("Until"), t("State"),
+        t("Action")].map((name) => h("th", { scope: "col" }, name)))),
       h("tbody", {}, myShares.map(shareRow)))
     : h("p", { id: "no-shares" }, t("You share nothing. Share an analysis from its page."));
 
@@ -123,7 +123,8 @@ export async function renderSharing(view) {
     shares,
     h("h2", { class: "section" }, t("Access log")),
     scrollingTable({ id: "access-log" }, h("thead", {}, h("tr", {},
-      [t("When"), t("Dermatologist"), t("What"), t("Id")].map((name) => h("th", {}, name)))), log),
+      [t("When"), t("Dermatologist"), t("What"), t("Id")].map((name) => h("th", { scope: "col" },
+        name)))), log),
     pager,
   ]);
   await load();

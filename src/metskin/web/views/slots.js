@@ -1,7 +1,7 @@
 // A dermatologist's free slots in the viewer's time zone, to book or to move an appointment to.
 
 import { gql } from "../graphql.js";
-import { busy, choice, clear, dateHeading, errorBox, field, h, humanize } from "../dom.js";
+import { busy, choice, clear, dateHeading, errorBox, field, h, humanize, uid } from "../dom.js";
 import { mark, t } from "../i18n.js";
 
 const SLOTS = `query($id: ID!, $from: DateTime!, $to: DateTime!, $type: ConsultationType) {
@@ -17,8 +17,55 @@ export function isoDate(date) {
   return local.toISOString().slice(0, 10);
 }
 
-/** Free times for one dermatologist; `onPick(slot)` when one is chosen. */
-export function slotPicker(doctorId, onPick, { consultationType = "" } = {}) {
+function slotButton(slot, results, onPick) {
+  return h("button", {
+    type: "button", class: slot.freeCancellation ? "slot" : "slot late",
+    "data-start": slot.start,
+    title: slot.consultationTypes.map(humanize).join(", ")
+      + (slot.freeCancellation ? "" : ` · ${t("cannot be cancelled once booked")}`),
+    onclick: (event) => {
+      for (const other of results.querySelectorAll("button.slot[aria-pressed]")) {
+        other.removeAttribute("aria-pressed");
+      }
+      event.currentTarget.setAttribute("aria-pressed", "true");
+      onPick(slot);
+    },
+  }, slot.startLocal.slice(11, 16), slot.freeCancellation ? "" : [
+    h("span", { "aria-hidden": "true" }, " !"),
+    h("span", { class: "visually-hidden" }, `, ${t("cannot be cancelled once booked")}`),
+  ]);
+}
+
+// How far a key moves along a day's times (Home and End: to its first and last).
+const MOVES = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: -Infinity,
+  End: Infinity };
+
+/**
+ * A day's times as one group under its heading: one Tab stop a day (a week has up to 32 times
+ * a day), the arrow keys move between its times, Home and End to its first and last.
+ */
+function dayOfTimes(title, level, buttons) {
+  const heading = h(`h${level}`, { id: uid("day") }, title);
+  const group = h("div", { class: "slot-buttons", role: "group", "aria-labelledby": heading.id },
+    buttons);
+  const stopAt = (chosen) => buttons.forEach((button) => {
+    button.tabIndex = button === chosen ? 0 : -1;
+  });
+  stopAt(buttons[0]);
+  group.addEventListener("focusin", (event) => stopAt(event.target.closest("button.slot")));
+  group.addEventListener("keydown", (event) => {
+    const at = buttons.indexOf(event.target.closest("button.slot"));
+    const to = at + (MOVES[event.key] || NaN);
+    if (at < 0 || Number.isNaN(to)) return;
+    event.preventDefault();
+    buttons[Math.max(0, Math.min(buttons.length - 1, to))].focus();
+  });
+  return h("div", { class: "slot-day" }, heading, group);
+}
+
+/** Free times for one dermatologist; `onPick(slot)` when one is chosen. `level`: the days'
+ * heading level, one below the heading the picker sits under. */
+export function slotPicker(doctorId, onPick, { consultationType = "", level = 4 } = {}) {
   const results = h("div", { class: "slot-results" });
   const form = h("form", { class: "slot-form", novalidate: true },
     errorBox(),
@@ -50,24 +97,12 @@ export function slotPicker(doctorId, onPick, { consultationType = "" } = {}) {
       return;
     }
     const late = availableSlots.some((slot) => !slot.freeCancellation);
-    clear(results, h("p", { class: "muted" }, t("Times in {zone}.", { zone: availableSlots[0].timeZone })),
+    clear(results, h("p", { class: "muted" }, t("Times in {zone}.", { zone: availableSlots[0].timeZone }),
+      " ", t("The arrow keys move between the times of a day.")),
       late ? h("p", { class: "muted late-note" }, t("Times marked ! start soon: once booked, "
         + "they can no longer be cancelled or moved.")) : null,
-    [...days].map(([localDate, slots]) => h("div", { class: "slot-day" },
-      h("h4", {}, dateHeading(localDate)),
-      h("div", { class: "slot-buttons" }, slots.map((slot) => h("button", {
-        type: "button", class: slot.freeCancellation ? "slot" : "slot late",
-        "data-start": slot.start,
-        title: slot.consultationTypes.map(humanize).join(", ")
-          + (slot.freeCancellation ? "" : ` · ${t("cannot be cancelled once booked")}`),
-        onclick: (event) => {
-          for (const other of results.querySelectorAll("button.slot[aria-pressed]")) {
-            other.removeAttribute("aria-pressed");
-          }
-          event.currentTarget.setAttribute("aria-pressed", "true");
-          onPick(slot);
-        },
-      }, slot.startLocal.slice(11, 16), slot.freeCancellation ? "" : " !"))))));
+    [...days].map(([localDate, slots]) => dayOfTimes(dateHeading(localDate), level,
+      slots.map((slot) => slotButton(slot, results, onPick)))));
   };
 
   form.addEventListener("submit", (event) => {
