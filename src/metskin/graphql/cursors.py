@@ -101,7 +101,8 @@ def _plain(value: object) -> object:
         return _plain(value.value)
     if isinstance(value, int | float | Decimal):
         number = Decimal(value).normalize() + 0  # + 0: -0 is 0
-        return str(number) if number != number.to_integral_value() else int(number)
+        whole = number.is_finite() and number == number.to_integral_value()
+        return int(number) if whole else str(number)
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat() if value.utcoffset() is not None else str(value)
     if isinstance(value, date):
