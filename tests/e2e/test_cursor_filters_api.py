@@ -1,10 +1,11 @@
 """A page cursor belongs to the filters and order it was read under: through HTTP, the next
 page with the same filters (inline or as variables, a default given or left out, a search in
 another case, a set in another order) continues; with other filters or another order it is
-CURSOR_FILTERS_CHANGED on `after`. Before, `users(search: "ann", orderBy: NAME)`'s cursor
-given with `search: "bob"` answered Bobby and Bobo (Bob skipped), and the directory's cursor of
-`specialty: "acne"` given with `specialty: "rosacea"` answered from Gallagher-Ross on (Rahman,
-Begum and Kim skipped), with no error (docs/reliability.md)."""
+CURSOR_FILTERS_CHANGED on `after`. Before, `users(search: "bob", orderBy: NAME)`'s cursor
+given with `search: "ann"` answered Hannah alone (Ann, Anna and Annie skipped), and the
+directory's cursor of acne near London given with rosacea answered Vogel, Kim and Johnson
+(Rahman, Begum and Gallagher-Ross skipped), without `near` an empty last page, with no error
+(docs/reliability.md)."""
 
 from __future__ import annotations
 
@@ -109,6 +110,9 @@ async def test_the_directory_cursor_continues_its_filter_only(
     ]
     for other in changed:
         assert refusal(await client.call(DIRECTORY, a=cursor, f=other)) == REFUSED, other
+    client.http.headers["accept-language"] = "de"
+    german = refusal(await client.call(DIRECTORY, a=cursor, f=None))
+    assert german[:2] == REFUSED[:2] and str(german[2]).startswith("Dieser Cursor gehört")
 
 
 PRODUCTS = """query($a: String, $f: ProductFilter) {
