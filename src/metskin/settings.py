@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     # Cursors made before cursors named their list (docs/api.md, "Lists and pages"): still read
     # while true, by any list of their shape; false refuses them (VALIDATION_FAILED on `after`).
     accept_unnamed_cursors: bool = True
+    # Cursors made before cursors carried their page's filters (`<list>.<base64>`): still read,
+    # unchecked, while true; false refuses them (VALIDATION_FAILED on `after`), and the unnamed
+    # ones too.
+    accept_cursors_without_filters: bool = True
     max_query_cost: int = Field(default=12_000, ge=1)  # fields resolved, list sizes multiplied
     max_json_body_kb: int = Field(default=1024, ge=1)  # any request but a multipart upload
     # Rate limits: "OPERATION.SCOPE" -> "COUNT/SECONDS" overrides the defaults in

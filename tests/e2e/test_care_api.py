@@ -15,7 +15,7 @@ from metskin.bootstrap import Container, bootstrap
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.records import Analysis, AnalysisStatus, Media, MediaKind, Stage
 from metskin.domain.directory.loader import load_dermatologists
-from metskin.graphql.pagination import NOT_A_CURSOR
+from metskin.graphql.cursors import NOT_A_CURSOR
 from metskin.settings import Settings
 from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter, http_on
 from tests.fakes.infra import FakeClock

@@ -51,8 +51,12 @@ def test_more_than_a_hundred_dermatologists_paged_and_searched(
     browser.log_in(ADMIN, DEMO_PASSWORD)
     browser.go("#/admin")
     assert len(show(browser, 50)) == 50  # the first page, by name
+    # A search typed, not submitted: "Show more" continues the rows shown. Before, it sent
+    # the shown list's cursor with the typed search (now CURSOR_FILTERS_CHANGED; before that,
+    # the matches after the cursor, appended to the unfiltered rows).
+    browser.fill("#admin-doctor-search", search="page1")
     browser.click("#admin-doctor-more")
-    show(browser, 100)
+    show(browser, 100)  # the rows after the first 50, all of them: sorted and whole below
     browser.click("#admin-doctor-more")
     listed = show(browser, everyone)
     browser.until(lambda: not browser.visible("#admin-doctor-more"), "no more to show")

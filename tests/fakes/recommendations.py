@@ -18,7 +18,12 @@ from metskin.domain.errors import Conflict
 from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.recommendations.catalog import Catalog, Product, normalise
 from metskin.domain.recommendations.feedback import Feedback
-from metskin.domain.recommendations.model import FormerProduct, ProductFilter, SavedRoutine
+from metskin.domain.recommendations.model import (
+    TEXT_WORDS,
+    FormerProduct,
+    ProductFilter,
+    SavedRoutine,
+)
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 from metskin.domain.recommendations.ports import (
     CatalogRepository,
@@ -127,7 +132,7 @@ def _matches(product: Product, wanted: ProductFilter) -> bool:
     if excluded & {normalise(name) for name in product.inci}:
         return False
     text = " ".join([product.brand, product.name, *product.inci]).lower()
-    return all(word in text for word in wanted.text.lower().split()[:8])
+    return all(word in text for word in wanted.text.lower().split()[:TEXT_WORDS])
 
 
 def _cents(price: Decimal) -> int:

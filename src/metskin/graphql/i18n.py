@@ -25,6 +25,10 @@ from metskin.domain.money.model import Money
 
 CODE_MESSAGES = {
     "VALIDATION_FAILED": _("This value is not valid; correct it and try again."),
+    "CURSOR_FILTERS_CHANGED": _(
+        "This page cursor belongs to other filters or another order; "
+        "start again from the first page."
+    ),
     "BAD_USER_INPUT": _("This value is not valid; correct it and try again."),
     "BAD_REQUEST": _("This request cannot be understood."),
     "GRAPHQL_VALIDATION_FAILED": _("This request does not match the API's schema."),

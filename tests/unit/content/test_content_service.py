@@ -39,6 +39,30 @@ def test_filters_match_concern_skin_type_tag_and_words(content: ContentService) 
     assert content.articles(ArticleFilter(search="zzzz-nothing"), None, 100) == []
 
 
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        ArticleFilter(tag="SPF", search="Sunscreen  SPF sunscreen"),
+        ArticleFilter(search="ÉCZÉMA Rötung"),
+        ArticleFilter(search="oily skin", concern="acne", skin_type="oily"),
+        ArticleFilter(tag="Acne"),
+    ],
+)
+def test_a_filter_normalised_matches_the_same_articles(
+    content: ContentService, wanted: ArticleFilter
+) -> None:
+    """What a page cursor's fingerprint is made of (`graphql/cursors.py`): the search's words
+    in any case, order or number, the tag in any case, are one filter."""
+    normalised = wanted.normalised()
+    assert normalised.normalised() == normalised
+    assert content.articles(normalised, None, 1000) == content.articles(wanted, None, 1000)
+    assert (
+        ArticleFilter(search="SPF sunscreen", tag="spf").normalised()
+        == ArticleFilter(search="spf sunscreen", tag="spf").normalised()
+        == ArticleFilter(search=" sunscreen spf Sunscreen", tag="SPF").normalised()
+    )
+
+
 def test_pages_by_slug(content: ContentService) -> None:
     every = content.articles(ArticleFilter(), None, 1000)
     first = content.articles(ArticleFilter(), None, 5)

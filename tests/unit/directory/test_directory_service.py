@@ -302,3 +302,16 @@ def test_a_language_filter_is_a_language_code(directory: DirectoryService) -> No
         assert caught.value.field == "language"
     for code in ("EN", " en ", "en-GB", "en_gb"):
         directory.search(DirectoryFilter(language=code), None, 10)  # read as "en"
+
+
+def test_a_filter_normalised_finds_the_same_dermatologists_in_the_same_order(
+    directory: DirectoryService,
+) -> None:
+    """What a page cursor's fingerprint is made of (`graphql/cursors.py`): a specialty in any
+    case or spacing, a language as a tag or a code, are one filter."""
+    typed = DirectoryFilter(specialty=" ACNE ", language="fr-FR", near=LONDON)
+    assert typed.normalised() == DirectoryFilter(specialty="acne", language="fr", near=LONDON)
+    assert DirectoryFilter(specialty="  ").normalised() == DirectoryFilter()
+    assert typed.normalised().normalised() == typed.normalised()
+    same = directory.search(typed.normalised(), None, 10)
+    assert same == directory.search(typed, None, 10) and ids(same) == ["d-london", "d-paris"]

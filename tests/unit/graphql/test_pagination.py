@@ -11,15 +11,16 @@ import pytest
 
 from metskin.domain.errors import ValidationFailed
 from metskin.graphql.appointments.queries import APPOINTMENT_CURSOR
-from metskin.graphql.pagination import (
+from metskin.graphql.cursors import (
+    NO_FILTERS,
     NOT_A_CURSOR,
     CursorCodec,
-    PageRequest,
     by_created,
     by_id,
+    fingerprint,
     keyset_codec,
-    paginate,
 )
+from metskin.graphql.pagination import PageRequest, paginate
 from metskin.graphql.sharing.queries import ACCESS_CURSOR
 
 AT = datetime(2025, 6, 1, 12, 30, tzinfo=UTC)
@@ -36,12 +37,16 @@ def b64(text: str) -> str:
 
 
 def test_cursors_name_their_list_then_keep_their_wire_format() -> None:
-    assert by_created("users").encode(Row("u1", AT)) == "users." + b64(
-        "2025-06-01T12:30:00+00:00|u1"
+    """`<list>.<base64 key>.<fingerprint>`: the list and the key as before, then the page's
+    filters (a list without filters: `NO_FILTERS`)."""
+    assert (
+        by_created("users").encode(Row("u1", AT))
+        == "users." + b64("2025-06-01T12:30:00+00:00|u1") + "." + NO_FILTERS
     )
-    assert by_id("products").encode(Row("p-7", AT)) == "products." + b64("p-7")
+    assert by_id("products").encode(Row("p-7", AT)) == f"products.{b64('p-7')}.{NO_FILTERS}"
     distance = keyset_codec("dermatologists", lambda pair: pair, float, str)
-    assert distance.encode((1.25, "d1")) == "dermatologists." + b64("1.25|d1")
+    made = distance.under({"specialty": "acne"}).encode((1.25, "d1"))
+    assert made == f"dermatologists.{b64('1.25|d1')}.{fingerprint({'specialty': 'acne'})}"
 
 
 def test_a_cursor_of_another_list_of_the_same_kind_is_refused() -> None:
@@ -129,7 +134,9 @@ def test_a_cursor_time_with_another_offset_continues_after_the_same_moment_in_ut
 
 
 def info(cap: int = 100) -> Any:
-    settings = SimpleNamespace(max_page_size=cap, accept_unnamed_cursors=True)
+    settings = SimpleNamespace(
+        max_page_size=cap, accept_unnamed_cursors=True, accept_cursors_without_filters=True
+    )
     return SimpleNamespace(context=SimpleNamespace(container=SimpleNamespace(settings=settings)))
 
 

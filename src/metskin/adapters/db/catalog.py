@@ -22,7 +22,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.recommendations.catalog import Product, normalise
-from metskin.domain.recommendations.model import FormerProduct, ProductFilter
+from metskin.domain.recommendations.model import TEXT_WORDS, FormerProduct, ProductFilter
 
 CATALOG_VERSION_KEY = "catalog_version"
 BULK_CHUNK = 500
@@ -188,7 +188,7 @@ def _apply_filter(query: Any, wanted: ProductFilter) -> Any:
         query = query.where(
             products.id.not_in(core_select(inci.product_id).where(inci.inci_key.in_(keys)))
         )
-    for word in wanted.text.lower().split()[:8]:
+    for word in wanted.text.lower().split()[:TEXT_WORDS]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(products.search_text.like(f"%{escaped}%", escape="\\"))
     return query

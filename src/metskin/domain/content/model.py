@@ -217,3 +217,9 @@ class ArticleFilter:
             and (self.skin_type is None or self.skin_type in article.skin_types)
             and all(word in text for word in words)
         )
+
+    def normalised(self) -> ArticleFilter:
+        """The filter as it matches: the search's words in lower case (`casefold`), each once,
+        in order, the tag in lower case. It matches the articles this one matches."""
+        words = " ".join(sorted(set(self.search.casefold().split())))
+        return replace(self, search=words, tag=None if self.tag is None else self.tag.lower())

@@ -54,6 +54,12 @@ class DirectoryFilter(DirectoryQuery):
                     "The availability window must be 1 minute to 31 days.", field="availableTo"
                 )
 
+    def normalised(self) -> DirectoryFilter:
+        """The filter as the search reads it: the specialty trimmed and in lower case, the
+        language as its ISO 639 code (`fr-FR` is `fr`), a blank one left out. Two filters that
+        normalise alike find the same dermatologists in the same order."""
+        return replace(self, specialty=_lower(self.specialty), language=_language(self.language))
+
 
 class DirectoryService:
     def __init__(self, uow_factory: DirectoryUowFactory, clock: Clock) -> None:
@@ -69,7 +75,7 @@ class DirectoryService:
         card that passes the filters is read, with its hours and bookings, until `limit`
         have a free slot in the window. `bios=False`: the cards may leave their bio out
         (the caller does not show it)."""
-        wanted = replace(flt, specialty=_lower(flt.specialty), language=_language(flt.language))
+        wanted = flt.normalised()
         if flt.available_from is None or flt.available_to is None:
             return read(
                 self._uow_factory, lambda uow: uow.dermatologists.listed(wanted, after, limit, bios)

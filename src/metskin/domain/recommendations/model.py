@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.recommendations.catalog import normalise
 from metskin.domain.recommendations.vocabulary import CONCERNS, SKIN_TYPES, SLOTS
+
+TEXT_WORDS = 8  # a search reads the first 8 words of `ProductFilter.text`
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,14 @@ class ProductFilter:
                 raise ValidationFailed(
                     f"{field_name} must be one of: {', '.join(allowed)}.", field=field_name
                 )
+
+    def normalised(self) -> ProductFilter:
+        """The filter as it matches: the ingredients to exclude as a set of names without case
+        or extra spaces (`normalise`), the text's first 8 words (`TEXT_WORDS`) in lower case,
+        each once. It matches the products this one matches."""
+        excluded = tuple(sorted({normalise(name) for name in self.exclude_ingredients}))
+        words = " ".join(sorted(set(self.text.lower().split()[:TEXT_WORDS])))
+        return replace(self, exclude_ingredients=excluded, text=words)
 
 
 @dataclass(frozen=True)

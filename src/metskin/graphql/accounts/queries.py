@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum
 from typing import Annotated
 
@@ -9,11 +10,14 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.domain.accounts.model import User as DomainUser
+from metskin.domain.accounts.model import UserSearch
 from metskin.domain.errors import Unauthenticated
+from metskin.domain.ports import CreatedKey
 from metskin.graphql.accounts.types import Role, User
 from metskin.graphql.analysis.queries import prefetch_analyses
 from metskin.graphql.context import run_sync_checking
-from metskin.graphql.pagination import Connection, CursorCodec, by_created, by_name, paginate
+from metskin.graphql.cursors import CursorCodec, by_created, by_name
+from metskin.graphql.pagination import Connection, paginate
 from metskin.graphql.permissions import IsAdmin, IsAuthenticated, guarded_field
 
 
@@ -23,10 +27,14 @@ class UserOrder(Enum):
     NAME = "NAME"
 
 
-# Its own list name: a cursor of the oldest-first order is refused here, and the other way.
-BY_NAME: CursorCodec[DomainUser, tuple[str, str]] = by_name(
+# Each order its own list name: a cursor of one order given to the other is
+# CURSOR_FILTERS_CHANGED, as one of other filters is.
+OLDEST_FIRST: CursorCodec[DomainUser, CreatedKey] = by_created("users")
+BY_CREATED = replace(OLDEST_FIRST, orders=frozenset({"usersByName"}))
+SORT_NAME: CursorCodec[DomainUser, tuple[str, str]] = by_name(
     "usersByName", lambda u: (u.sort_name, u.id)
 )
+BY_NAME = replace(SORT_NAME, orders=frozenset({"users"}))
 
 
 @strawberry.type
@@ -62,11 +70,12 @@ class AccountQueries:
             strawberry.argument(
                 description="CREATED: oldest first; NAME: by the name shown (the address "
                 "without one), without case or accents. A cursor continues the order it came "
-                "from (another order's is VALIDATION_FAILED on `after`)."
+                "from (another order's is CURSOR_FILTERS_CHANGED on `after`)."
             ),
         ] = UserOrder.CREATED,
     ) -> Connection[User]:
         accounts = info.context.container.accounts
+        shape = (role, UserSearch.of(search))  # the search as it matches: no case, no accents
         if order_by is UserOrder.NAME:
             return await paginate(
                 info,
@@ -75,14 +84,16 @@ class AccountQueries:
                 BY_NAME,
                 lambda page: accounts.users_by_name(page.after, page.limit, role, search),
                 User.from_domain,
+                shape=shape,
             )
         return await paginate(
             info,
             first,
             after,
-            by_created("users"),
+            BY_CREATED,
             lambda page: accounts.list_users(page.after, page.limit, role, search),
             User.from_domain,
+            shape=shape,
         )
 
 

@@ -15,13 +15,8 @@ from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.ports import CreatedKey
 from metskin.graphql.analysis.types import Analysis
 from metskin.graphql.context import as_viewer
-from metskin.graphql.pagination import (
-    Connection,
-    PageRequest,
-    by_created,
-    paginate,
-    prefetch_page,
-)
+from metskin.graphql.cursors import by_created
+from metskin.graphql.pagination import Connection, PageRequest, paginate, prefetch_page
 from metskin.graphql.permissions import IsAuthenticated, guarded_field
 
 ANALYSES = "analyses"  # `User.analyses`: `me { analyses }` and an administrator's `user`

@@ -22,14 +22,9 @@ from metskin.graphql.appointments.types import (
 )
 from metskin.graphql.appointments.working_hours import WorkingHours
 from metskin.graphql.context import run_sync, viewer_id_of
+from metskin.graphql.cursors import CursorCodec, by_time
 from metskin.graphql.directory.types import ConsultationType
-from metskin.graphql.pagination import (
-    Connection,
-    CursorCodec,
-    by_time,
-    check_page_size,
-    fetch_page,
-)
+from metskin.graphql.pagination import Connection, check_page_size, fetch_page
 from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, guarded_field
 
 MAX_DAY_LIST = 500

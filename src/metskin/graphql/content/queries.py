@@ -10,8 +10,9 @@ from strawberry.types import Info
 from metskin.domain.content.model import Article as DomainArticle
 from metskin.graphql.content.types import Article, ArticleFilter, EditorChange, Video
 from metskin.graphql.context import run_sync
+from metskin.graphql.cursors import CursorCodec
 from metskin.graphql.i18n import request_language
-from metskin.graphql.pagination import Connection, CursorCodec, check_page_size, paginate
+from metskin.graphql.pagination import Connection, check_page_size, paginate
 from metskin.graphql.permissions import IsAdmin, guarded_field
 
 ARTICLE_CURSOR: CursorCodec[DomainArticle, str] = CursorCodec(
@@ -36,6 +37,8 @@ class ContentQueries:
     ) -> Connection[Article]:
         content, wanted = info.context.container.content, (filter or ArticleFilter()).to_domain()
         language = request_language(info)
+        # Words are searched in the request's language: another language, another list.
+        shape = (wanted.normalised(), language if wanted.search.split() else None)
         return await paginate(
             info,
             first,
@@ -43,6 +46,7 @@ class ContentQueries:
             ARTICLE_CURSOR,
             lambda page: content.articles(wanted, page.after, page.limit, language),
             Article.from_domain,
+            shape=shape,
         )
 
     @strawberry.field(

@@ -8,8 +8,9 @@ from strawberry.types import Info
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.directory.service import DirectoryEntry
 from metskin.domain.i18n.marks import _
+from metskin.graphql.cursors import CursorCodec, keyset_codec
 from metskin.graphql.directory.types import Dermatologist, DermatologistFilter, load_dermatologist
-from metskin.graphql.pagination import Connection, CursorCodec, keyset_codec, paginate
+from metskin.graphql.pagination import Connection, paginate
 from metskin.graphql.selection import may_select
 
 DIRECTORY_CURSOR: CursorCodec[DirectoryEntry, tuple[float, str]] = keyset_codec(
@@ -30,15 +31,17 @@ class DirectoryQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Dermatologist]:
-        directory, wanted = info.context.container.directory, filter or DermatologistFilter()
+        directory = info.context.container.directory
+        wanted = (filter or DermatologistFilter()).to_domain().normalised()
         bios = may_select(info, BIO_FIELDS)
         return await paginate(
             info,
             first,
             after,
             DIRECTORY_CURSOR,
-            lambda page: directory.search(wanted.to_domain(), page.after, page.limit, bios),
+            lambda page: directory.search(wanted, page.after, page.limit, bios),
             lambda e: Dermatologist.from_domain(e.doctor, info, e.distance_km),
+            shape=wanted,  # `near` sets the order too: nearest first, else by id
         )
 
     @strawberry.field(

@@ -9,8 +9,9 @@ from strawberry.types import Info
 
 from metskin.domain.inbox.model import Notification as DomainNotification
 from metskin.graphql.context import run_sync, viewer_id_of
+from metskin.graphql.cursors import CursorCodec
 from metskin.graphql.inbox.types import Notification
-from metskin.graphql.pagination import Connection, CursorCodec, PageRequest, paginate
+from metskin.graphql.pagination import Connection, PageRequest, paginate
 from metskin.graphql.permissions import IsAuthenticated, guarded_field
 
 # Notifications page by their id, which grows with each one.

@@ -6,7 +6,8 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.graphql.context import as_viewer, run_sync
-from metskin.graphql.pagination import Connection, by_created, by_id, paginate
+from metskin.graphql.cursors import by_created, by_id
+from metskin.graphql.pagination import Connection, paginate
 from metskin.graphql.permissions import IsAuthenticated, guarded_field
 from metskin.graphql.recommendations.types import Product, ProductFilter, Recommendation
 
@@ -30,6 +31,7 @@ class RecommendationQueries:
             by_id("products"),
             lambda page: service.search(wanted, page.after, page.limit),
             Product.from_domain,
+            shape=wanted.normalised(),
         )
 
     @strawberry.field

@@ -6,7 +6,8 @@ import strawberry
 from strawberry.types import Info
 
 from metskin.graphql.context import run_sync, viewer_id_of
-from metskin.graphql.pagination import Connection, by_created, paginate
+from metskin.graphql.cursors import by_created
+from metskin.graphql.pagination import Connection, paginate
 from metskin.graphql.permissions import IsAuthenticated, guarded_field
 from metskin.graphql.referrals.types import Referral, ReferralOutcome
 

@@ -14,14 +14,8 @@ from metskin.domain.audit.model import AccessEntry as DomainAccessEntry
 from metskin.domain.sharing.model import PatientEntry, patient_order
 from metskin.graphql.analysis.types import Analysis
 from metskin.graphql.context import run_sync, viewer_id_of
-from metskin.graphql.pagination import (
-    Connection,
-    CursorCodec,
-    by_created,
-    by_name,
-    by_time,
-    paginate,
-)
+from metskin.graphql.cursors import CursorCodec, by_created, by_name, by_time
+from metskin.graphql.pagination import Connection, paginate
 from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, guarded_field
 from metskin.graphql.sharing.types import AccessLogEntry, Patient, Share, UrgentReferral
 
@@ -80,6 +74,7 @@ class SharingQueries:
             PATIENT_CURSOR,
             lambda page: sharing.patients(viewer_id, page.after, page.first, only),
             Patient.from_domain,
+            shape=only,
         )
 
     @guarded_field(
@@ -113,4 +108,5 @@ class SharedAnalysisQueries:
             by_created("sharedAnalyses"),
             lambda page: sharing.shared_analyses(viewer_id, patient, page.after, page.first),
             lambda analysis: Analysis.from_domain(analysis, info.context.translator),
+            shape=patient,
         )

@@ -150,6 +150,7 @@ function dermatologists(changed) {
   const section = h("section", { class: "card", id: "admin-doctors" }, errorBox(),
     h("h2", {}, t("Dermatologists")), form, bio.form, search, items, more);
   let after = null;
+  let searched = null; // the search of the rows shown: "Show more" continues it, not the box
   const row = (node) => h("li", { "data-id": node.id },
     `${node.profile.displayName || node.email} · ${node.email} `,
     node.activated ? null : invited(section, node.id),
@@ -163,8 +164,8 @@ function dermatologists(changed) {
       }) }, t("Remove")));
   /** The next page (the first when `fresh`), under the ones shown. */
   const load = async (fresh) => {
-    const { users } = await gql(ACCOUNTS, { after: fresh ? null : after,
-      search: formValue(search, "search") || null });
+    if (fresh) searched = formValue(search, "search") || null;
+    const { users } = await gql(ACCOUNTS, { after: fresh ? null : after, search: searched });
     const rows = users.edges.map(({ node }) => row(node));
     const none = h("li", { class: "muted" }, t("No dermatologist found."));
     if (!fresh) append(items, rows);
