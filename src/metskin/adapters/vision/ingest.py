@@ -20,7 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from metskin.adapters.vision.coding_note import note, upload_coding
 from metskin.adapters.vision.colour_profiles import embedded_profile, is_srgb
-from metskin.adapters.vision.images import decode_image
+from metskin.adapters.vision.images import decode_image, rgb_picture
 from metskin.adapters.vision.images import encode_jpeg as encode_rgb_jpeg
 from metskin.adapters.vision.jpeg_segments import StrippedJpeg, strip_jpeg, with_icc_profile
 from metskin.adapters.vision.video import frame_count, open_video
@@ -188,8 +188,7 @@ def _decode_photo(
             raise UnsupportedMedia(_("The file's content does not match its type."), field="file")
         image.load()  # full decode: a truncated or damaged file fails here
         ImageOps.exif_transpose(image, in_place=True)  # no copy of an upright photo
-        rgb = image if image.mode == "RGB" else image.convert("RGB")
-        return rgb, embedded_profile(image.info), image.format
+        return rgb_picture(image), embedded_profile(image.info), image.format
     except (MediaTooLarge, UnsupportedMedia):
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
