@@ -6,12 +6,14 @@ JPEG cannot bring a note of its own."""
 from __future__ import annotations
 
 import io
+import random
 
 import pillow_heif
 import pytest
 from PIL import Image
 
 from metskin.adapters.vision.av1_quantiser import base_q_index
+from metskin.adapters.vision.bitstream import BoolDecoder
 from metskin.adapters.vision.coding_note import read_coding
 from metskin.adapters.vision.hevc_quantiser import slice_qp
 from metskin.adapters.vision.ingest import prepare_photo
@@ -116,3 +118,45 @@ def test_a_lossless_or_damaged_webp_gives_no_quantiser() -> None:
     assert webp_quantiser(data[:24]) is None  # cut in the frame tag
     assert webp_quantiser(data[:40]) is None  # cut in the frame header's partition
     assert webp_quantiser(avif_of_face(50)) is None
+
+
+def bool_encoded(bits: list[tuple[int, int]]) -> bytes:
+    """RFC 6386 section 7.3's boolean encoder, written out here to check the decoder against."""
+    out, low, width, count = bytearray(), 0, 255, 24
+
+    def carry() -> None:
+        at = len(out) - 1
+        while out[at] == 255:
+            out[at] = 0
+            at -= 1
+        out[at] += 1
+
+    for bit, probability in [*bits, *[(0, 128)] * 32]:  # flushed with even-odds zeros
+        split = 1 + (((width - 1) * probability) >> 8)
+        if bit:
+            low, width = low + split, width - split
+        else:
+            width = split
+        while width < 128:
+            width <<= 1
+            if low & (1 << 31):
+                carry()
+            low = (low << 1) & 0xFFFFFFFF
+            count -= 1
+            if not count:
+                out.append(low >> 24)
+                low &= (1 << 24) - 1
+                count = 8
+    return bytes(out) + b"\0\0"
+
+
+def test_the_boolean_decoder_reads_what_the_rfc_s_encoder_wrote() -> None:
+    rng = random.Random(6386)
+    bits = [(int(rng.random() < 0.3), rng.randint(1, 255)) for _ in range(3000)]
+    decoder = BoolDecoder(bool_encoded(bits))
+    assert [decoder.bool(probability) for _, probability in bits] == [b for b, _ in bits]
+    values = [rng.randrange(128) for _ in range(50)]
+    decoder = BoolDecoder(
+        bool_encoded([((v >> (6 - i)) & 1, 128) for v in values for i in range(7)])
+    )
+    assert [decoder.literal(7) for _ in values] == values
