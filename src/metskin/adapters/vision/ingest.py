@@ -178,7 +178,9 @@ def thumbnail_of_rgb(rgb: np.ndarray) -> bytes:
 def _decode_photo(
     data: bytes, media_type: MediaType, limits: MediaLimits
 ) -> tuple[Image.Image, bytes | None, str | None]:
-    """The upright RGB picture, its colour profile (None: none) and the format Pillow read."""
+    """The upright RGB picture as it is shown (`rgb_picture`: an animation's first frame, a
+    transparent background white, 16-bit grey in 8 bits), its colour profile (None: none) and
+    the format Pillow read."""
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only
         width, height = image.size
