@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 from PIL import Image, ImageCms, ImageOps
+from PIL.PngImagePlugin import PngInfo
 from tests.analysis.london import LONDON
 from tests.media_profiles import DISPLAY_P3
 from tests.media_samples import portrait_jpeg
@@ -93,6 +94,12 @@ def sixteen_bit(image: Image.Image) -> bytes:
     return buffer.tobytes()
 
 
+def cicp(primaries: int, transfer: int) -> PngInfo:
+    info = PngInfo()
+    info.add(b"cICP", bytes((primaries, transfer, 0, 1)))
+    return info
+
+
 GREY_ICC = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
 
 FILES: dict[str, Make] = {
@@ -124,6 +131,7 @@ FILES: dict[str, Make] = {
     "PNG eXIf orientation 6": turned(6, "PNG"),
     "PNG eXIf orientation 2": turned(2, "PNG"),
     "PNG iCCP Display P3": lambda image: saved(image, "PNG", icc_profile=DISPLAY_P3),
+    "PNG cICP Display P3": lambda image: saved(image, "PNG", pnginfo=cicp(12, 13)),
     "WebP lossy q80": lambda image: saved(image, "WEBP", quality=80),
     "WebP lossy q30": lambda image: saved(image, "WEBP", quality=30),
     "WebP lossless": lambda image: saved(image, "WEBP", lossless=True),

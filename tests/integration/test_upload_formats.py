@@ -10,10 +10,13 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
+from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.ingest import prepare_photo
 from metskin.domain.analysis.media import MediaLimits, sniff
-from tests.media_samples import encode, face_jpeg, jpeg_pixels
+from tests.media_profiles import DISPLAY_P3, from_srgb
+from tests.media_samples import colour_patches, encode, face_jpeg, jpeg_pixels, patch_means
 
 
 def face(side: int = 96) -> Image.Image:
@@ -109,3 +112,30 @@ def test_an_animated_png_or_webp_is_stored_as_its_first_frame(make) -> None:  # 
     image = face()
     pixels = stored(make(image))
     assert np.abs(pixels - np.asarray(image, np.int16)).mean() < 4
+
+
+def png_with_cicp(pixels: Image.Image, primaries: int, transfer: int) -> bytes:
+    info = PngInfo()
+    info.add(b"cICP", bytes((primaries, transfer, 0, 1)))  # RGB matrix, full range
+    return encode(pixels, "PNG", pnginfo=info)
+
+
+@pytest.mark.parametrize(("primaries", "transfer", "converted"), [(12, 13, True), (12, 16, False)])
+def test_a_png_in_display_p3_by_its_cicp_numbers_is_read_in_srgb(
+    primaries: int, transfer: int, converted: bool
+) -> None:
+    """A PNG may say "Display P3" by H.273 numbers (cICP) and carry no ICC profile; Pillow does
+    not read the chunk, and its P3 numbers were read as sRGB (light skin off by 8 levels). Now
+    stored with the equivalent profile, as a HEIC's nclx numbers are. An HDR transfer (PQ, 16)
+    is left alone, as for a HEIC."""
+    original = colour_patches()
+    pixels = Image.fromarray(np.asarray(from_srgb(original, DISPLAY_P3)))
+    data = png_with_cicp(pixels, primaries, transfer)
+    assert "icc_profile" not in Image.open(io.BytesIO(data)).info
+    kind = sniff(data[:32])
+    assert kind is not None
+    prepared = prepare_photo(data, kind, MediaLimits())
+    assert ("icc_profile" in Image.open(io.BytesIO(prepared.data)).info) is converted
+    expected = patch_means(np.asarray(original, dtype=np.float64))
+    error = np.abs(patch_means(decode_image(prepared.data)) - expected).max()
+    assert error < 3.5 if converted else error > 6

@@ -19,7 +19,7 @@ import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from metskin.adapters.vision.coding_note import note, upload_coding
-from metskin.adapters.vision.colour_profiles import embedded_profile, is_srgb
+from metskin.adapters.vision.colour_profiles import embedded_profile, is_srgb, png_cicp_profile
 from metskin.adapters.vision.images import decode_image, rgb_picture
 from metskin.adapters.vision.images import encode_jpeg as encode_rgb_jpeg
 from metskin.adapters.vision.jpeg_segments import StrippedJpeg, strip_jpeg, with_icc_profile
@@ -190,7 +190,8 @@ def _decode_photo(
             raise UnsupportedMedia(_("The file's content does not match its type."), field="file")
         image.load()  # full decode: a truncated or damaged file fails here
         ImageOps.exif_transpose(image, in_place=True)  # no copy of an upright photo
-        return rgb_picture(image), embedded_profile(image.info), image.format
+        profile = png_cicp_profile(data) if image.format == "PNG" else None
+        return rgb_picture(image), profile or embedded_profile(image.info), image.format
     except (MediaTooLarge, UnsupportedMedia):
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
