@@ -125,7 +125,7 @@ def test_a_png_in_display_p3_by_its_cicp_numbers_is_read_in_srgb(
     primaries: int, transfer: int, converted: bool
 ) -> None:
     """A PNG may say "Display P3" by H.273 numbers (cICP) and carry no ICC profile; Pillow does
-    not read the chunk, and its P3 numbers were read as sRGB (light skin off by 8 levels). Now
+    not read the chunk, and its P3 numbers were read as sRGB (light skin off by 6+ levels). Now
     stored with the equivalent profile, as a HEIC's nclx numbers are. An HDR transfer (PQ, 16)
     is left alone, as for a HEIC."""
     original = colour_patches()
