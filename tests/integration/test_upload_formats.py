@@ -9,13 +9,13 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
 from metskin.adapters.vision.images import decode_image
 from metskin.adapters.vision.ingest import prepare_photo
-from metskin.domain.analysis.media import MediaLimits, sniff
-from tests.media_profiles import DISPLAY_P3, from_srgb
+from metskin.domain.analysis.media import JPEG, MediaLimits, sniff
+from tests.media_profiles import DISPLAY_P3, GREY_GAMMA_22, from_srgb
 from tests.media_samples import colour_patches, encode, face_jpeg, jpeg_pixels, patch_means
 
 
@@ -139,3 +139,17 @@ def test_a_png_in_display_p3_by_its_cicp_numbers_is_read_in_srgb(
     expected = patch_means(np.asarray(original, dtype=np.float64))
     error = np.abs(patch_means(decode_image(prepared.data)) - expected).max()
     assert error < 3.5 if converted else error > 6
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB"])
+def test_a_greyscale_colour_profile_is_dropped_and_the_picture_read_as_it_is(mode: str) -> None:
+    """Pinned: a black-and-white export's grey profile (on a grey JPEG, or left on a colour one)
+    cannot convert RGB: the photo is read as sRGB and stored without it (a grey one is then
+    refused as NO_COLOUR, tests/analysis/test_upload_formats.py)."""
+    assert ImageCms.ImageCmsProfile(io.BytesIO(GREY_GAMMA_22)).profile.xcolor_space == "GRAY"
+    image = face().convert(mode)
+    data = encode(image, "JPEG", quality=95, icc_profile=GREY_GAMMA_22)
+    stored_image = Image.open(io.BytesIO(prepare_photo(data, JPEG, MediaLimits()).data))
+    assert "icc_profile" not in stored_image.info
+    expected = np.asarray(image.convert("RGB"), np.int16)
+    assert np.abs(np.asarray(stored_image.convert("RGB"), np.int16) - expected).mean() < 2
