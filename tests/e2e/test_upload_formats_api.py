@@ -53,3 +53,19 @@ async def test_a_gif_is_refused_with_the_formats_taken(client: GraphQLClient) ->
         [error] = answer["errors"]
         assert error["extensions"]["code"] == "UNSUPPORTED_MEDIA"
         assert "JPEG, PNG, WebP, HEIC or AVIF" in error["message"]
+
+
+async def test_a_cut_out_face_is_served_on_white(client: GraphQLClient) -> None:
+    """A background remover's PNG (here coloured noise left under the transparent pixels) was
+    stored and served with that noise around the face; now on white, as viewers show it."""
+    await client.register("cutout@example.com")
+    face = np.asarray(Image.open(io.BytesIO(portrait_jpeg(128))))
+    noise = np.random.default_rng(3).integers(0, 255, face.shape, dtype=np.uint8)
+    alpha = np.full(face.shape[:2], 255, np.uint8)
+    alpha[:, :16] = 0  # the left edge cut away
+    rgba = np.dstack([np.where(alpha[..., np.newaxis] == 0, noise, face), alpha])
+    uploaded = await client.upload(encode(Image.fromarray(rgba, "RGBA"), "PNG"), "cutout.png")
+    served = await client.http.get(uploaded["data"]["uploadMedia"]["url"])
+    pixels = np.asarray(Image.open(io.BytesIO(served.content)).convert("RGB"), np.int16)
+    assert pixels[:, :12].min() > 235  # before: the noise
+    assert np.abs(pixels[:, 20:] - face[:, 20:]).mean() < 4
