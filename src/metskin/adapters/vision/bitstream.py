@@ -1,7 +1,8 @@
 """A coded stream's bits, most significant first, with the codes the AV1, HEVC and H.264
 headers use (`av1_quantiser`, `hevc_quantiser`, `video_tags`' SPS): fixed-width values, AV1's
-uvlc and ns(n), Exp-Golomb ue(v) and se(v). Reading past the end raises IndexError; an
-Exp-Golomb code too long, ValueError."""
+uvlc and ns(n), Exp-Golomb ue(v) and se(v); and VP8's boolean (arithmetic) decoder over those
+bits (`vp8_quantiser`). Reading past the end raises IndexError; an Exp-Golomb code too long,
+ValueError."""
 
 from __future__ import annotations
 
@@ -44,3 +45,39 @@ class BitReader:
     def se(self) -> int:
         code = self.ue()
         return (code + 1) // 2 if code % 2 else -(code // 2)
+
+
+class BoolDecoder:
+    """VP8's boolean entropy decoder (RFC 6386 section 7.3), fed bit by bit from a BitReader:
+    the RFC's decoder shifts its 2-byte window one bit at a time and adds a byte every 8
+    shifts, which compares the same (only the window's top byte counts against `split`)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.bits = BitReader(data)
+        self.value, self.range = self.bits.f(16), 255
+
+    def bool(self, probability: int) -> int:
+        split = 1 + (((self.range - 1) * probability) >> 8)
+        if self.value >= split << 8:
+            bit = 1
+            self.range -= split
+            self.value -= split << 8
+        else:
+            bit = 0
+            self.range = split
+        while self.range < 128:
+            self.value = (self.value << 1) | self.bits.f(1)
+            self.range <<= 1
+        return bit
+
+    def literal(self, count: int) -> int:
+        """RFC 6386's L(n): `count` bits at even odds, most significant first."""
+        value = 0
+        for _ in range(count):
+            value = (value << 1) | self.bool(128)
+        return value
+
+    def signed(self, count: int) -> int:
+        """A magnitude L(n) then its sign L(1), as VP8's header deltas are written."""
+        magnitude = self.literal(count)
+        return -magnitude if self.literal(1) else magnitude

@@ -18,7 +18,9 @@ A profile LittleCMS cannot read or apply (damaged, CMYK or grey on an RGB pictur
 the photo is treated as sRGB, as it was before profiles were read, and is never refused.
 
 A HEIC photo may give its colour space as coded numbers instead (an nclx box, ITU-T H.273:
-primaries, transfer, matrix) with no ICC profile; pillow-heif already applies the matrix. For
+primaries, transfer, matrix) with no ICC profile; pillow-heif already applies the matrix. A
+PNG may too, in its cICP chunk (the same numbers; it overrides an iCCP profile), which Pillow
+does not read: `png_cicp_profile` reads it. For
 primaries other than sRGB's (Display P3, BT.2020) and a display (SDR) transfer, an equivalent
 ICC profile is written (`icc_writer`) and used as if the photo had embedded it. An HDR transfer
 (PQ, HLG) is not converted: such a still is read as sRGB, as before (not measured here).
@@ -56,6 +58,16 @@ _NOT_BUILT = object()
 SRGB_PRIMARY_CODES = (1, 2)
 SRGB_LIKE_TRANSFERS = (1, 2, 6, 13, 14, 15)
 GAMMA_TRANSFERS = {4: 2.2}
+# H.273 primaries a PNG's cICP chunk names by number only (red, green, blue, white): BT.709
+# (sRGB's), BT.2020, DCI-P3, Display P3 (P3 with D65 white).
+H273_PRIMARIES = {
+    1: ((0.64, 0.33), (0.30, 0.60), (0.15, 0.06), (0.3127, 0.3290)),
+    9: ((0.708, 0.292), (0.170, 0.797), (0.131, 0.046), (0.3127, 0.3290)),
+    11: ((0.680, 0.320), (0.265, 0.690), (0.150, 0.060), (0.314, 0.351)),
+    12: ((0.680, 0.320), (0.265, 0.690), (0.150, 0.060), (0.3127, 0.3290)),
+}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_PNG_CHUNKS = 64  # cICP comes before the picture's data, among the first chunks
 
 
 def embedded_profile(info: Mapping[Any, Any]) -> bytes | None:
@@ -85,6 +97,33 @@ def nclx_profile(nclx: Mapping[str, object]) -> bytes | None:
     if primaries_code in SRGB_PRIMARY_CODES or not sdr or any(y <= 0.0 for _, y in xy):
         return None
     return _written(tuple(xy[:3]), xy[3], GAMMA_TRANSFERS.get(transfer))
+
+
+def png_cicp_profile(data: bytes) -> bytes | None:
+    """The ICC profile equivalent to a PNG's cICP chunk, as for a HEIC's nclx numbers; None
+    without one (before the picture's data), for sRGB, an HDR transfer, a matrix other than
+    RGB's (0) or primaries not in H273_PRIMARIES."""
+    if not data.startswith(PNG_SIGNATURE):
+        return None
+    at = len(PNG_SIGNATURE)
+    for _ in range(MAX_PNG_CHUNKS):
+        size, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
+        if kind in (b"IDAT", b"IEND", b"") or at + 12 + size > len(data):
+            return None
+        if kind == b"cICP" and size == 4:
+            primaries, transfer, matrix, _full_range = data[at + 8 : at + 12]
+            corners = H273_PRIMARIES.get(primaries)
+            if corners is None or matrix != 0:
+                return None
+            nclx: dict[str, object] = {
+                "color_primaries": primaries,
+                "transfer_characteristics": transfer,
+            }
+            for name, (x, y) in zip(("red", "green", "blue", "white"), corners, strict=True):
+                nclx[f"color_primary_{name}_x"], nclx[f"color_primary_{name}_y"] = x, y
+            return nclx_profile(nclx)
+        at += 12 + size
+    return None
 
 
 def _number(nclx: Mapping[str, object], key: str) -> float:

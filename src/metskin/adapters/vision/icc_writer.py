@@ -81,6 +81,12 @@ def icc_profile(
         ),
         *((sig, curve) for sig in (b"rTRC", b"gTRC", b"bTRC")),  # each its own copy: simplest
     ]
+    return assembled(b"RGB ", tags)
+
+
+def assembled(space: bytes, tags: list[tuple[bytes, bytes]]) -> bytes:
+    """An ICC v2 'mntr' profile of colour space `space` ("RGB ", "GRAY") to XYZ: its header,
+    tag table and tags (signature, data)."""
     table_end = 128 + 4 + 12 * len(tags)
     entries, body = [], b""
     for sig, data in tags:
@@ -88,7 +94,7 @@ def icc_profile(
         body += data + bytes(-len(data) % 4)  # each tag starts on a 4-byte boundary
     size = table_end + len(body)
     header = (
-        struct.pack(">I4sI4s4s4s", size, b"lcms", 0x02100000, b"mntr", b"RGB ", b"XYZ ")
+        struct.pack(">I4sI4s4s4s", size, b"lcms", 0x02100000, b"mntr", space, b"XYZ ")
         + struct.pack(">6H", 2026, 1, 1, 0, 0, 0)
         + b"acsp"
         + bytes(24)  # platform, flags, manufacturer, model, attributes

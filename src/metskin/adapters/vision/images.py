@@ -15,6 +15,13 @@ from metskin.domain.analysis.errors import UnreadableMedia
 # Decode at the smallest 1/2, 1/4 or 1/8 scale whose long side still reaches this: a face in
 # such a photo is still larger than the 512 px the engine measures it at.
 DECODE_LONG_SIDE = 1000
+# Modes of 16 (or 32) bits per sample that Pillow's convert("RGB") clips at 255 instead of
+# scaling: a 16-bit greyscale PNG came out white.
+WIDE_GREY_MODES = ("I", "I;16", "I;16B", "I;16L", "I;16N")
+# What a transparent background becomes: white, as browsers, photo viewers and messengers show
+# it (the RGB under a transparent pixel is whatever the editor left: black, or the background
+# that was cut out).
+BACKGROUND = (255, 255, 255)
 REDUCED_DECODE = {
     1: cv2.IMREAD_COLOR,
     2: cv2.IMREAD_REDUCED_COLOR_2,
@@ -53,6 +60,22 @@ def _decode_with_pillow(data: bytes) -> np.ndarray:
             return np.asarray(ImageOps.exif_transpose(image).convert("RGB"))
     except (UnidentifiedImageError, OSError) as error:
         raise UnreadableMedia("The image data is damaged.") from error
+
+
+def rgb_picture(image: Image.Image) -> Image.Image:
+    """A decoded picture in 8-bit RGB as it is shown: a transparent background over white, a
+    16-bit greyscale scaled to 8 bits (its top byte)."""
+    if image.mode == "RGB":
+        return image
+    if image.mode in WIDE_GREY_MODES:
+        wide = np.asarray(image).astype(np.uint32)
+        return Image.fromarray((np.minimum(wide, 0xFFFF) >> 8).astype(np.uint8)).convert("RGB")
+    if "A" in image.getbands() or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, BACKGROUND)
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return image.convert("RGB")
 
 
 def load_image(path: Path, *, long_side: int = DECODE_LONG_SIDE) -> np.ndarray:

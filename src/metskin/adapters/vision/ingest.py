@@ -19,8 +19,8 @@ import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from metskin.adapters.vision.coding_note import note, upload_coding
-from metskin.adapters.vision.colour_profiles import embedded_profile, is_srgb
-from metskin.adapters.vision.images import decode_image
+from metskin.adapters.vision.colour_profiles import embedded_profile, is_srgb, png_cicp_profile
+from metskin.adapters.vision.images import decode_image, rgb_picture
 from metskin.adapters.vision.images import encode_jpeg as encode_rgb_jpeg
 from metskin.adapters.vision.jpeg_segments import StrippedJpeg, strip_jpeg, with_icc_profile
 from metskin.adapters.vision.video import frame_count, open_video
@@ -178,7 +178,9 @@ def thumbnail_of_rgb(rgb: np.ndarray) -> bytes:
 def _decode_photo(
     data: bytes, media_type: MediaType, limits: MediaLimits
 ) -> tuple[Image.Image, bytes | None, str | None]:
-    """The upright RGB picture, its colour profile (None: none) and the format Pillow read."""
+    """The upright RGB picture as it is shown (`rgb_picture`: an animation's first frame, a
+    transparent background white, 16-bit grey in 8 bits), its colour profile (None: none) and
+    the format Pillow read."""
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only
         width, height = image.size
@@ -188,8 +190,8 @@ def _decode_photo(
             raise UnsupportedMedia(_("The file's content does not match its type."), field="file")
         image.load()  # full decode: a truncated or damaged file fails here
         ImageOps.exif_transpose(image, in_place=True)  # no copy of an upright photo
-        rgb = image if image.mode == "RGB" else image.convert("RGB")
-        return rgb, embedded_profile(image.info), image.format
+        profile = png_cicp_profile(data) if image.format == "PNG" else None
+        return rgb_picture(image), profile or embedded_profile(image.info), image.format
     except (MediaTooLarge, UnsupportedMedia):
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:

@@ -11,10 +11,11 @@ steps beyond STEP_CLIP (the picture's own edges) clipped. A photo measured after
 by more than half (`MIN_CROP_SCALE`) has its blocks averaged away and is not flagged. Figures:
 docs/benchmarks.md, "Compressed photos named".
 
-AV1 and HEVC (AVIF and HEIC photos) have no fixed grid: strongly compressed, the skin comes out
-smooth and was read as a beauty filter's (FILTER_SUSPECTED, "turn off beauty mode"). Such a
-photo is stored as JPEG with how it was coded (`SourceCoding`, the encoder's quantiser read
-from the file at upload: `adapters/vision/av1_quantiser.py`, `hevc_quantiser.py`), and is
+AV1, HEVC and VP8 (AVIF, HEIC and lossy WebP photos) have no fixed 8 x 8 grid: strongly
+compressed, the skin comes out smooth and was read as a beauty filter's (FILTER_SUSPECTED,
+"turn off beauty mode"). Such a photo is stored as JPEG with how it was coded (`SourceCoding`,
+the encoder's quantiser read from the file at upload: `adapters/vision/av1_quantiser.py`,
+`hevc_quantiser.py`, `vp8_quantiser.py`), and is
 named COMPRESSED when that quantiser reaches `COARSE_QUANTISER` (the value is the quantiser).
 `validity.blocked` then says COMPRESSED, with its advice, where the skin read as filtered.
 Figures: docs/reliability.md, "A compressed AVIF or HEIC ..." (2026-12-06, sixth session).
@@ -47,15 +48,19 @@ COMPRESSION_RISE = {"pores": 5.0, "wrinkles": 10.0}
 # 32, 75 at 76, 74 at 80, 60 at 120; ffmpeg's libaom at its default speed crf 20 at 80, 40 at
 # 160. Their skin read as filtered on none at 76 or finer, from 80 on 6 (crf 20) to 35 (crf 40)
 # of 38. HEVC's QP (0-51): libheif's x265 codes quality 75 at 9, 50 at 22, 45 at 24, 30 at 32;
-# read as filtered on 0 of 38 at 22, 1 of 34 at 24, 6 of 34 at 27, 25 of 38 at 32.
-COARSE_QUANTISER = {"av1": 80, "hevc": 24}
+# read as filtered on 0 of 38 at 22, 1 of 34 at 24, 6 of 34 at 27, 25 of 38 at 32. VP8's
+# y_ac_qi (0-127, a lossy WebP; docs/benchmarks.md "Compressed WebP named", 102 faces):
+# libwebp (Pillow) codes quality 80 at 27, 75 at 36, 70 at 39, 50 at 52, 30 at 68, the same on
+# every face; its JPEG of equal PSNR is named on 89 of 102 at 70, filtered 14; at 75, 85 and 8.
+# 38 names quality 70 and coarser, never 75 (libwebp's default) or finer.
+COARSE_QUANTISER = {"av1": 80, "hevc": 24, "vp8": 38}
 
 
 @dataclass(frozen=True)
 class SourceCoding:
-    """How an upload was coded before it was stored as JPEG: its codec ("av1", "hevc") and the
-    encoder's quantiser for the picture (AV1's base_q_idx, 0 finest to 255 coarsest; HEVC's
-    QP, 0 to 51)."""
+    """How an upload was coded before it was stored as JPEG: its codec ("av1", "hevc", "vp8")
+    and the encoder's quantiser for the picture (AV1's base_q_idx, 0 finest to 255 coarsest;
+    HEVC's QP, 0 to 51; VP8's y_ac_qi, 0 to 127)."""
 
     codec: str
     quantiser: int
