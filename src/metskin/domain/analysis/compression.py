@@ -52,8 +52,9 @@ COMPRESSION_RISE = {"pores": 5.0, "wrinkles": 10.0}
 # y_ac_qi (0-127, a lossy WebP; docs/benchmarks.md "Compressed WebP named", 102 faces):
 # libwebp (Pillow) codes quality 80 at 27, 75 at 36, 70 at 39, 50 at 52, 30 at 68, the same on
 # every face; its JPEG of equal PSNR is named on 89 of 102 at 70, filtered 14; at 75, 85 and 8.
-# 38 names quality 70 and coarser, never 75 (libwebp's default) or finer.
-COARSE_QUANTISER = {"av1": 80, "hevc": 24, "vp8": 38}
+# 27 names quality 80 and coarser (as HEVC's 24, from where the skin begins to read as filtered:
+# 3 of 102 at 80, 8 at 75), never 85 or finer (0 filtered, equal-PSNR JPEG named on 16).
+COARSE_QUANTISER = {"av1": 80, "hevc": 24, "vp8": 27}
 
 
 @dataclass(frozen=True)
