@@ -214,6 +214,7 @@ def bootstrap(
         articles=lambda: container.content.all_articles(),
     )
     container.analyses.add_step_after_measuring(container.recommendations.after_measuring)
+    container.analyses.add_step_after_result(container.recommendations.after_result_stored)
     container.analyses.keep_unseen_scores_with(container.skin_models.keep_shadow)
     container.progress = ProgressService(
         container.analyses, PictureSources(container.media, PhotoCodec())

@@ -467,3 +467,21 @@ def test_a_second_start_of_an_upload_still_analysed_is_the_same_analysis(
     analyses.run(first.id)
     later = analyses.start("u1", media.id)  # a finished one is analysed again
     assert later.id != first.id and later.status is AnalysisStatus.QUEUED
+
+
+def test_a_step_after_the_result_runs_once_it_is_stored_and_its_error_is_not_retried(
+    queued: Analysis, analyses: AnalysisService, uow: FakeAnalysisUnitOfWork
+) -> None:
+    """The routine's rebuild for what the person said while their photo was measured needs the
+    stored result (`RecommendationService.after_result_stored`); before, nothing ran then."""
+    seen: list[tuple[str, bool]] = []
+
+    def rebuild(analysis: Analysis) -> None:
+        seen.append((analysis.id, queued.id in uow.analyses.results))
+        raise ConnectionError("database restarting")
+
+    analyses.add_step_after_result(rebuild)
+    assert analyses.run(queued.id) is AnalysisStatus.DONE
+    assert seen == [(queued.id, True)]
+    assert analyses.run(queued.id) is AnalysisStatus.DONE  # a redelivery: not run again
+    assert len(seen) == 1

@@ -8,10 +8,16 @@ from dataclasses import replace
 
 import pytest
 
+from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.records import AnalysisStatus
 from metskin.domain.messages import Job
 from metskin.domain.recommendations.errors import StillMeasuring
-from metskin.domain.recommendations.jobs import REFRESH_ROUTINE, WHY_PROFILE, WHY_RATING
+from metskin.domain.recommendations.jobs import (
+    REFRESH_ROUTINE,
+    WHY_PHOTO_DELETED,
+    WHY_PROFILE,
+    WHY_RATING,
+)
 from metskin.domain.recommendations.ports import Ranker
 from metskin.domain.recommendations.service import RecommendationService
 from tests.fakes.infra import FakeClock
@@ -73,3 +79,72 @@ def test_a_change_while_the_routine_s_photo_is_measured_is_made_by_the_job(
     assert not {"retinol-serum", "niacinamide-serum"} & chosen(rebuilt.routine)
     (told, *_) = uow.inbox.newest("p1", None, 5)
     assert told.payload["why"] == WHY_RATING
+
+
+def deleted(uow: FakeRecommendationsUnitOfWork, analysis_id: str) -> None:
+    """`deleteAnalysis` on the fakes: the analysis and its routines go."""
+    with uow:
+        del uow.analyses.rows[analysis_id]
+        for routine in [r for r in uow.routines.rows.values() if r.analysis_id == analysis_id]:
+            del uow.routines.rows[routine.id]
+        uow.commit()
+
+
+def test_a_deleted_photo_s_routine_leaves_the_one_before_told_and_counted_from_now(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    """Before, when the routine of the photo before still fitted, nothing was told though the
+    person now followed another photo's routine, and their check-in stayed counted from the
+    routine of the photo they deleted."""
+    older = service.recommend("p1", Role.PATIENT, "a1")
+    clock.advance(days=1)
+    newest = service.recommend("p1", Role.PATIENT, "a2")
+    assert service.history("p1", None, 1) == [newest]
+    clock.advance(days=10)
+    deleted(uow, "a2")
+    service.refresh_current("p1", WHY_PHOTO_DELETED)  # what the deletion asks for
+    (now,) = service.history("p1", None, 5)
+    assert (now.id, now.created_at) == (older.id, clock.now)  # theirs from now
+    with uow:
+        schedule = uow.check_ins.get("p1")
+    assert schedule is not None and schedule.anchor_at == clock.now
+    (told, *_) = uow.inbox.newest("p1", None, 5)
+    assert told.payload["why"] == WHY_PHOTO_DELETED and told.payload["analysis_id"] == "a1"
+    service.refresh_current("p1", WHY_PHOTO_DELETED)  # again (the job): told once
+    assert service.recommend("p1", Role.PATIENT, "a1") == now
+    assert len(uow.inbox.newest("p1", None, 5)) == 2  # a1's routine, then the deletion
+
+
+def test_no_check_in_is_due_once_the_photo_of_the_only_routine_is_deleted(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
+) -> None:
+    """Before, the person who deleted their only photo was still asked for a check-in photo
+    "in the same light and place as last time", counted from the routine they deleted."""
+    service.recommend("p1", Role.PATIENT, "a2")
+    deleted(uow, "a2")
+    assert service.refresh_current("p1", WHY_PHOTO_DELETED) is None
+    with uow:
+        schedule = uow.check_ins.get("p1")
+    assert schedule is not None and (schedule.anchor_at, schedule.due_at) == (None, None)
+
+
+def test_a_change_made_after_the_job_s_retries_is_made_when_the_result_is_stored(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    """Before, the job gave up after its retries (about 30 s): a result stored later left the
+    routine saved from what the person said before until they opened it."""
+    with uow:
+        running = uow.analyses.get("running")
+    assert running is not None
+    service.for_analysis(running, WRINKLES)  # the pipeline's RECOMMENDING stage
+    set_profile(uow, "p1", pregnant=True)  # its job met StillMeasuring until it gave up
+    clock.advance(minutes=2)
+    with uow:  # the result stored, much later
+        uow.analyses.add_result("running", WRINKLES, None)
+        uow.analyses.save(replace(running, status=AnalysisStatus.DONE))
+        uow.commit()
+    service.after_result_stored(running)  # the pipeline's last step
+    (now,) = service.history("p1", None, 1)
+    assert now.analysis_id == "running" and "retinol-serum" not in chosen(now.routine)
+    service.after_result_stored(running)  # a second call changes nothing
+    assert service.history("p1", None, 1) == [now]

@@ -79,12 +79,18 @@ class AnalysisService:
         self._access = access or owner_only
         self._queue = queue
         self._unseen_keepers: list[Callable[[str, dict[str, Any]], None]] = []
+        self._after_stored: list[Callable[[Analysis], None]] = []
 
     def add_step_after_measuring(self, step: Callable[[Analysis, dict[str, Any]], None]) -> None:
         """Run `step` (the RECOMMENDING stage) before an analysis is marked DONE. The skin was
         measured by then: a DomainError of the step (a routine that cannot be built) is logged
         and the analysis still ends DONE with its result; any other error retries the run."""
         self._after_measuring.append(step)
+
+    def add_step_after_result(self, step: Callable[[Analysis], None]) -> None:
+        """Run `step` once the result is stored (DONE). The run is over: an error of the step
+        is logged, never retried (a redelivery finds the analysis finished)."""
+        self._after_stored.append(step)
 
     def keep_unseen_scores_with(self, keeper: Callable[[str, dict[str, Any]], None]) -> None:
         """`keeper(analysis_id, unseen)` stores what a learned model in shadow scored."""
@@ -279,6 +285,12 @@ class AnalysisService:
             return AnalysisStatus.FAILED
         if not self._finish(analysis_id, result, output.summary, overlay_name, reporter.seq):
             self._discard(written)
+            return AnalysisStatus.DONE
+        for then in self._after_stored:
+            try:
+                then(analysis)
+            except Exception:  # the result is stored; the next read builds what it missed
+                log.warning("a step after the result failed", exc_info=True)
         return AnalysisStatus.DONE
 
     def _discard(self, names: list[str]) -> None:

@@ -61,6 +61,10 @@ class CheckIn:
         self.anchor_at = at
         self._recount(time_zone)
 
+    def stop(self) -> None:
+        """No routine left to follow (its photo deleted): nothing is due until a new one."""
+        self.anchor_at = self.due_at = self.notify_at = None
+
     def change_cadence(self, weeks: int, time_zone: str) -> None:
         self.cadence_weeks = checked_cadence(weeks)
         self._recount(time_zone)

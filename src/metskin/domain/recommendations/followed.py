@@ -42,6 +42,29 @@ def followed(uow: RecommendationsUnitOfWork, user_id: str) -> SavedRoutine | Non
     return found[0] if found else None
 
 
+def adrift(uow: RecommendationsUnitOfWork, current: SavedRoutine | None) -> bool:
+    """Whether the routine followed became so without being made the person's routine: their
+    check-in count started after it was saved, so the routine it was counted from was deleted
+    (the photo of the routine they followed, `deleteAnalysis`), and the one before came back
+    as the newest. Each routine made theirs restarts the count at its own `created_at` or later
+    (`make_current`), so while it is there the count never starts after the routine followed."""
+    if current is None:
+        return False
+    schedule = uow.check_ins.get(current.user_id)
+    anchor = schedule.anchor_at if schedule else None
+    return anchor is not None and current.created_at < anchor
+
+
+def stop_counting(uow: RecommendationsUnitOfWork, user_id: str) -> None:
+    """No routine is left to follow (the photo of the only one was deleted): no check-in is
+    due until a new routine (a new photo) starts the count again."""
+    schedule = uow.check_ins.get(user_id)
+    if schedule is not None and schedule.anchor_at is not None:
+        schedule.stop()
+        uow.check_ins.save(schedule)
+        uow.commit()
+
+
 def is_latest(
     uow: RecommendationsUnitOfWork, analysis: Analysis, current: SavedRoutine | None
 ) -> bool:
@@ -60,12 +83,15 @@ def make_current(
     current: SavedRoutine | None,
     time_zone: str,
     why: str,
+    switched: bool = False,
 ) -> SavedRoutine:
     """`routine` saved (or `existing`, saved before for the same state, renewed) as the
     person's routine from now. The check-in count restarts with a new analysis (the
     check-in photo) or other products, and other products are told; the same products
     with new words, prices or article links (an editor's fix, a new exchange rate) keep
-    the date the person is counting to."""
+    the date the person is counting to. `switched`: the routine they followed was deleted
+    and `current` came back in its place (`adrift`): the routine now followed is theirs from
+    now, its count restarts and they are told which one it is, even when it did not change."""
     if existing is None:
         uow.routines.add(routine)
         again_at = ""
@@ -76,8 +102,11 @@ def make_current(
         uow.routines.renew(routine.id, routine.created_at)
         again_at = routine.created_at.isoformat()
     change = lineup_change(current.routine, routine.routine) if current else None
-    if current is None or current.analysis_id != routine.analysis_id or change is not None:
+    new_photo = current is None or current.analysis_id != routine.analysis_id
+    if switched or new_photo or change is not None:
         restart(uow, routine.user_id, routine.created_at, time_zone)
+    if switched and change is None:
+        change = {"added": [], "removed": []}  # the same products, of another photo
     if change is not None:
         change["analysis_id"] = routine.analysis_id
         if why:

@@ -28,11 +28,13 @@ from metskin.domain.recommendations.errors import ProductNotFound, RetakeNeeded,
 from metskin.domain.recommendations.feedback import Feedback, turned_down
 from metskin.domain.recommendations.followed import (
     CareState,
+    adrift,
     care_state,
     followed,
     is_latest,
     make_current,
     still_says,
+    stop_counting,
 )
 from metskin.domain.recommendations.inputs import care_profile, needs_from_result
 from metskin.domain.recommendations.jobs import (
@@ -204,30 +206,49 @@ class RecommendationService:
         with self._uow_factory() as uow:
             existing = uow.routines.find(analysis.id, key)
             current = followed(uow, analysis.owner_id)
-            if existing is not None and (current is None or current.id == existing.id):
+            switched = by_owner and adrift(uow, current)  # theirs since a photo was deleted
+            ours = existing is not None and (current is None or current.id == existing.id)
+            if existing is not None and ours and not switched:
                 return existing
             if not by_owner or not is_latest(uow, analysis, current):
                 return existing or routine
             if built_from is not None and not still_says(uow, analysis.owner_id, built_from):
                 return None
             with contextlib.suppress(Conflict):  # a concurrent request or job saved it
-                routine = make_current(uow, routine, existing, current, time_zone, why)
+                routine = make_current(uow, routine, existing, current, time_zone, why, switched)
         return routine
 
     def refresh_current(self, user_id: str, why: str = "") -> SavedRoutine | None:
         """The routine the person follows (`followed`) built again from what they say now
         (profile, ratings) and the catalog now, so it drops what no longer suits them at once,
-        and they are told why (`jobs.WHY`). None when they have no routine, or its analysis is
-        gone or failed. `StillMeasuring` when its analysis is being measured (the pipeline
-        saved it with what they said then): the job `REFRESH_ROUTINE` is retried."""
+        and they are told why (`jobs.WHY`). None when they have no routine (no check-in is due
+        then: `stop_counting`), or its analysis is gone or failed. `StillMeasuring` when its
+        analysis is being measured (the pipeline saved it with what they said then): the job
+        `REFRESH_ROUTINE` is retried, and the pipeline's last step (`after_result_stored`)
+        builds it once the result is stored, whenever that is."""
         with self._uow_factory() as uow:
             current = followed(uow, user_id)
             analysis = uow.analyses.get(current.analysis_id) if current else None
+            if current is None:
+                stop_counting(uow, user_id)
         if analysis is not None and not analysis.status.finished:
             raise StillMeasuring("The routine's analysis is still being measured.")
         if analysis is None or analysis.status is not AnalysisStatus.DONE:
             return None
         return self.for_analysis(analysis, by_owner=True, why=why)
+
+    def after_result_stored(self, analysis: Analysis) -> None:
+        """The pipeline's last step, once the result is stored (DONE): the routine it saved
+        at RECOMMENDING, when the person follows it, built again from what they say now. A
+        profile saved or a rating given since that save met `StillMeasuring`, and the job's
+        retries (about 30 s) may have run out before the result was stored (a slow storage, a
+        run retried after a backlog): this makes it right whatever the wait. Nothing changes
+        (the routine finds itself) when they said nothing since; a change is told without a
+        why when the job's retry has not told it first."""
+        with self._uow_factory() as uow:
+            current = followed(uow, analysis.owner_id)
+        if current is not None and current.analysis_id == analysis.id:
+            self.refresh_current(analysis.owner_id)
 
     def refresh(self, user_id: str, why: str) -> None:
         """`refresh_current` now (a request answers after it: the page read next shows it, the
