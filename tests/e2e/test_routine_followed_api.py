@@ -108,3 +108,43 @@ async def test_a_product_no_longer_sold_shows_as_what_it_was_in_routines_saved_b
     (gone,) = [step for step in saved["am"] if step["productId"] == sunscreen]
     assert gone["product"] is None
     assert gone["noLongerSold"] == {"id": sunscreen, **sold["product"]}
+
+
+async def test_a_photo_deleted_whose_routine_before_still_fits_says_which_one_is_followed(
+    client: GraphQLClient,
+    seeded: Container,  # noqa: F811
+) -> None:
+    """Before, nothing was told when the routine of the photo before still fitted, though the
+    person now followed it, and the check-in stayed counted from the deleted photo's routine."""
+    await client.register("maya@example.com")
+    older = await measured(client, seeded)
+    newest = await measured(client, seeded)
+    counted = (await client.data(CHECK_IN))["checkIn"]["routineMadeAt"]
+    assert await told(client) == []  # the same products: nothing changed
+    await client.data(DELETE, id=newest)
+    (edge,) = (await client.data(CURRENT))["myRoutines"]["edges"]
+    assert edge["node"]["analysisId"] == older
+    (change,) = await told(client)
+    assert change["why"] == "PHOTO_DELETED" and change["analysis_id"] == older
+    assert (change["added"], change["removed"]) == ([], [])
+    assert (await client.data(CHECK_IN))["checkIn"]["routineMadeAt"] > counted
+    await client.data(RECOMMEND, a=older)  # reading it tells nothing more
+    assert len(await told(client)) == 1
+
+
+async def test_a_profile_changed_while_the_photo_is_measured_is_in_the_routine_at_its_end(
+    client: GraphQLClient,
+    seeded: Container,  # noqa: F811
+) -> None:
+    """Before, the profile's rebuild met the analysis unfinished and was left to the job's
+    retries (about 30 s): with no worker to run it in time, the routine saved before the
+    result kept the retinoid. Now the pipeline's last step rebuilds it (no job runs here)."""
+    await client.register("maya@example.com")
+
+    def pregnant_meanwhile(analysis: Any, result: dict[str, Any]) -> None:
+        seeded.accounts.update_profile(analysis.owner_id, {"sex": "female", "pregnant": True})
+
+    seeded.analyses.add_step_after_measuring(pregnant_meanwhile)  # after the routine's save
+    await measured(client, seeded)
+    (edge,) = (await client.data(CURRENT))["myRoutines"]["edges"]
+    assert RETINOID not in {step["productId"] for step in edge["node"]["pm"]}

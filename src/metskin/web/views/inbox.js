@@ -38,10 +38,19 @@ const ROUTINE_WHY = {
   PHOTO_DELETED: mark("Your routine changed after you deleted a photo"),
 };
 
+// The photo of the routine followed deleted, the one before kept with the same products.
+const ROUTINE_BEFORE = mark("You deleted the photo of your routine: you now follow the routine "
+  + "of an earlier photo");
+
+function routineText(details) {
+  const same = !(details.added || []).length && !(details.removed || []).length;
+  return details.why === "PHOTO_DELETED" && same ? ROUTINE_BEFORE : ROUTINE_WHY[details.why];
+}
+
 function row(item) {
   const details = item.details || {};
   const [said, link] = TEXT[item.kind] || [humanize(item.kind), () => null];
-  const text = (item.kind === "ROUTINE_CHANGED" && ROUTINE_WHY[details.why]) || said;
+  const text = (item.kind === "ROUTINE_CHANGED" && routineText(details)) || said;
   const href = link(details);
   const start = details.start ? ` · ${when(details.start)}` : "";
   return h("li", { class: item.read ? "notification" : "notification unread",
