@@ -27,7 +27,7 @@ def checked_cadence(weeks: int) -> int:
 class ReminderState(Enum):
     """Where the reminder of the current due date stands."""
 
-    NONE = "NONE"  # nothing is due: no routine yet
+    NONE = "NONE"  # nothing is due: no routine yet (or none left: its photo deleted)
     SCHEDULED = "SCHEDULED"  # the due date is ahead
     DUE = "DUE"  # due: the next scan tells it (within a minute), in the person's daytime
     HELD = "HELD"  # due in the person's evening or night: held until `notify_at`, 09:00
@@ -36,7 +36,8 @@ class ReminderState(Enum):
 
 @dataclass
 class CheckIn:
-    """`anchor_at`: when the newest routine was made (None: no routine yet, nothing due).
+    """`anchor_at`: when the routine followed was made theirs (None: no routine yet, or none
+    left, nothing due).
     `due_at`: the next check-in, one cadence after the anchor in calendar days of the person's
     zone (`due_after`; counted by `restart` and `change_cadence`, which know the zone; one made
     without them counts in UTC).

@@ -277,7 +277,9 @@ class PrivacyService:
         """The routine the person follows now, built again from what they say now: when the
         deleted photo's routine was the one they followed, the routine of the photo before
         comes back as it was saved, maybe with a product their pregnancy or rating has taken
-        out since. Told (as `PHOTO_DELETED`) when it changes; nothing when it fits."""
+        out since. It is theirs from the deletion on: told once (as `PHOTO_DELETED`), with the
+        products that changed or none, and their check-in counted from now (no check-in is due
+        when no routine is left)."""
         if self.rebuild_routine is None:
             return
         try:
