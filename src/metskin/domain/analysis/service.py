@@ -35,9 +35,9 @@ from metskin.domain.analysis.records import (
     MediaGrant,
     MediaKind,
     Stage,
-    overall_progress,
     progress_channel,
 )
+from metskin.domain.analysis.reporter import Reporter
 from metskin.domain.audit.model import AccessPart
 from metskin.domain.errors import DomainError, Forbidden, QueueUnavailable
 from metskin.domain.i18n.marks import _
@@ -53,9 +53,7 @@ from metskin.domain.privacy.consent import (
 
 log = logging.getLogger(__name__)
 ANALYSE_MEDIA = "analyse_media"  # the actor that runs an analysis (workers/analysis.py)
-PROGRESS_STEP = 0.02  # publish within a stage only when the whole moved this much
 SEQ_PER_ATTEMPT = 1_000_000
-STAGE_ORDER = list(Stage)
 
 
 class AnalysisService:
@@ -256,7 +254,7 @@ class AnalysisService:
             if media is None:
                 raise MediaNotFound("The uploaded file is gone.")
             data = self._read(media)
-            reporter = _Reporter(self._events, analysis)
+            reporter = Reporter(self._events, analysis)
             output = self._engine.run(media, data, reporter, skin_type)
             if output.make_thumbnail is not None and not self._storage.exists(media.thumbnail_name):
                 self._storage.put(media.thumbnail_name, output.make_thumbnail(), "image/jpeg")
@@ -422,35 +420,6 @@ def _fail(
 
 def _progress_event(analysis: Analysis) -> Event:
     return Event(progress_channel(analysis.id), analysis.progress_event(), keep_latest=True)
-
-
-class _Reporter:
-    """Publishes the stage and the progress of the whole analysis (0-1, never backwards,
-    throttled) while the engine works."""
-
-    def __init__(self, events: EventBus, analysis: Analysis) -> None:
-        self._events = events
-        self._analysis = analysis
-        self._stage: Stage = Stage.DECODING
-        self._progress = 0.0
-        self.seq = analysis.event_seq
-
-    def __call__(self, stage: Stage, fraction: float) -> None:
-        if STAGE_ORDER.index(stage) < STAGE_ORDER.index(self._stage):
-            stage = self._stage  # video frames alternate decode/mesh: never step back
-        progress = max(overall_progress(stage, fraction), self._progress)
-        reaches_end = fraction >= 1 and progress > self._progress
-        if stage == self._stage and progress - self._progress < PROGRESS_STEP and not reaches_end:
-            return
-        self._stage, self._progress = stage, progress
-        self.seq += 1
-        payload = {
-            **self._analysis.progress_event(),
-            "seq": self.seq,
-            "stage": stage.value,
-            "progress": round(progress, 3),
-        }
-        self._events.publish(Event(progress_channel(self._analysis.id), payload, keep_latest=True))
 
 
 def _part(media: Media, name: str) -> AccessPart:
