@@ -206,7 +206,9 @@ class RecommendationService:
         with self._uow_factory() as uow:
             existing = uow.routines.find(analysis.id, key)
             current = followed(uow, analysis.owner_id)
-            switched = by_owner and adrift(uow, current)  # theirs since a photo was deleted
+            # this analysis's routine came back as theirs when a newer photo was deleted
+            back = by_owner and current is not None and current.analysis_id == analysis.id
+            switched = back and adrift(uow, current)
             ours = existing is not None and (current is None or current.id == existing.id)
             if existing is not None and ours and not switched:
                 return existing
@@ -224,8 +226,7 @@ class RecommendationService:
         and they are told why (`jobs.WHY`). None when they have no routine (no check-in is due
         then: `stop_counting`), or its analysis is gone or failed. `StillMeasuring` when its
         analysis is being measured (the pipeline saved it with what they said then): the job
-        `REFRESH_ROUTINE` is retried, and the pipeline's last step (`after_result_stored`)
-        builds it once the result is stored, whenever that is."""
+        `REFRESH_ROUTINE` is retried, and `after_result_stored` builds it in any case."""
         with self._uow_factory() as uow:
             current = followed(uow, user_id)
             analysis = uow.analyses.get(current.analysis_id) if current else None
@@ -238,13 +239,9 @@ class RecommendationService:
         return self.for_analysis(analysis, by_owner=True, why=why)
 
     def after_result_stored(self, analysis: Analysis) -> None:
-        """The pipeline's last step, once the result is stored (DONE): the routine it saved
-        at RECOMMENDING, when the person follows it, built again from what they say now. A
-        profile saved or a rating given since that save met `StillMeasuring`, and the job's
-        retries (about 30 s) may have run out before the result was stored (a slow storage, a
-        run retried after a backlog): this makes it right whatever the wait. Nothing changes
-        (the routine finds itself) when they said nothing since; a change is told without a
-        why when the job's retry has not told it first."""
+        """The pipeline's last step, the result stored: the routine it saved at RECOMMENDING,
+        if followed, built from what the person says now, whatever the job's retries (a change
+        since met `StillMeasuring`) did. Nothing changes when they said nothing since."""
         with self._uow_factory() as uow:
             current = followed(uow, analysis.owner_id)
         if current is not None and current.analysis_id == analysis.id:
