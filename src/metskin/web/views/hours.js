@@ -69,8 +69,9 @@ function dayOffRow(date) {
 
 function windowTable(id, firstColumn, rows) {
   return scrollingTable({ class: "hours-table" },
-    h("thead", {}, h("tr", {}, [firstColumn, t("Start"), t("End"), t("Slot (min)"), t("Consultations"), ""]
-      .map((name) => h("th", {}, name)))),
+    h("thead", {}, h("tr", {}, [firstColumn, t("Start"), t("End"), t("Slot (min)"),
+      t("Consultations")].map((name) => h("th", { scope: "col" }, name)),
+    h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("Action"))))),
     h("tbody", { id }, rows));
 }
 
