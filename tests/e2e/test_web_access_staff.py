@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from metskin.cli.seed import DEMO_DERMATOLOGIST, DEMO_PASSWORD
-from tests.e2e.test_web_access import heading_has_focus, keys
+from tests.e2e.test_web_access import description, heading_has_focus, keys
 from tests.e2e.test_web_dashboard import Patient, doctor_id, open_dashboard
 from tests.e2e.web_access import audit, focused_matches, phone, press, tab_to
 from tests.e2e.web_browser import Browser, browser_fixture, server_fixture
@@ -187,6 +187,32 @@ def test_the_staff_pages_read_at_the_desk_and_on_a_phone(
     assert name and name.startswith("Remove ") and len(name) > len("Remove ")
 
 
+def hours_by_keyboard(browser: Browser) -> None:
+    """A new row takes the focus; a row at fault is marked, described and focused; a removed
+    row gives the focus to the next, else to its section's Add; a save to what it says."""
+    k = keys()
+    tab_to(browser, "#add-extra", most=400)  # a date field is three Tab stops
+    press(browser, k.ENTER)
+    assert focused_matches(browser, "#extra-rows tr.extra:last-child input.date")
+    tab_to(browser, "#save-hours", most=400)
+    press(browser, k.ENTER)
+    row = "#extra-rows tr.extra:last-child"
+    browser.until(
+        lambda: focused_matches(browser, f"{row} input.date[aria-invalid=true]"),
+        "the date at fault focused",
+    )
+    assert description(browser, f"{row} input.date").startswith("Row 1 (")
+    tab_to(browser, f"{row} button.remove")
+    press(browser, k.ENTER)
+    assert focused_matches(browser, "#add-extra")
+    tab_to(browser, "#save-hours", most=400)
+    press(browser, k.ENTER)
+    browser.until(
+        lambda: focused_matches(browser, "#hours-result .notice, #hours-result h2"),
+        "the focus on what the save says",
+    )
+
+
 def test_a_dermatologist_moves_by_keyboard_and_hears_a_new_share_once(
     browser: Browser, server: str, shared: dict[str, Any]
 ) -> None:
@@ -201,6 +227,14 @@ def test_a_dermatologist_moves_by_keyboard_and_hears_a_new_share_once(
         tab_to(browser, f"#nav a[href='{link}']", back=True, most=120)
         press(browser, k.ENTER)
         heading_has_focus(browser, heading)
+        if link == "#/hours":
+            hours_by_keyboard(browser)
+    # The week by keys: the button pressed keeps the focus while the week loads.
+    tab_to(browser, "#next-week", most=120)
+    monday = browser.find("#week-of").get_property("value")
+    press(browser, k.ENTER)
+    browser.until(lambda: browser.find("#week-of").get_property("value") != monday, "the next week")
+    assert focused_matches(browser, "#next-week")
     browser.find("#live-status[data-state=live]")
     browser.driver.execute_script("window.__heard = []")
     other = Patient(server, "second-share@example.com", "Noa Second")
