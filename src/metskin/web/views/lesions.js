@@ -118,43 +118,38 @@ export function lesionEditor(media, typeOf) {
     draw();
     return say(place(lesion));
   };
-  const KEYS = {
-    ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1],
+  const letGo = () => {
+    state.held = null;
+    draw();
+    say(t("Let go. The arrow keys move the crosshair."));
   };
+  const needHeld = () => say(t("Place or take a lesion first (Enter or N)."));
+  const arrow = (dx, dy) => (event) => {
+    const step = Math.max(1, Math.round(Math.min(W, H) / 100)) * (event.shiftKey ? 10 : 1);
+    move(dx * step, dy * step);
+  };
+  const enter = () => {
+    if (state.held !== null) return letGo();
+    add(state.x, state.y);
+    hold(lesions.length - 1);
+    return say(`${t("Placed: {where}.", { where: place(lesions[state.held]) })} `
+      + `${lesionCount(lesions.length)}.`);
+  };
+  const drop = () => (state.held === null ? needHeld() : remove(state.held));
+  const next = () => (lesions.length
+    ? hold(state.held === null ? 0 : (state.held + 1) % lesions.length)
+    : say(t("No lesion placed yet.")));
+  const grow = () => size(1);
+  const shrink = () => size(-1);
+  // event.key -> what it does; others (Tab first) are the browser's.
+  const KEYS = { ArrowLeft: arrow(-1, 0), ArrowRight: arrow(1, 0), ArrowUp: arrow(0, -1),
+    ArrowDown: arrow(0, 1), Enter: enter, " ": enter, Add: grow, "+": grow, "=": grow,
+    Subtract: shrink, "-": shrink, _: shrink, Delete: drop, Backspace: drop, n: next, N: next,
+    Escape: () => (state.held === null ? false : letGo()) };
   box.addEventListener("keydown", (event) => {
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
-    const arrow = KEYS[event.key];
-    if (arrow) {
-      const step = Math.max(1, Math.round(Math.min(W, H) / 100)) * (event.shiftKey ? 10 : 1);
-      move(arrow[0] * step, arrow[1] * step);
-    } else if (event.key === "Enter" || event.key === " ") {
-      if (state.held !== null) {
-        state.held = null;
-        draw();
-        say(t("Let go. The arrow keys move the crosshair."));
-      } else {
-        add(state.x, state.y);
-        hold(lesions.length - 1);
-        say(`${t("Placed: {where}.", { where: place(lesions[state.held]) })} `
-          + `${lesionCount(lesions.length)}.`);
-      }
-    } else if (["+", "=", "Add"].includes(event.key)) {
-      size(1);
-    } else if (["-", "_", "Subtract"].includes(event.key)) {
-      size(-1);
-    } else if (event.key === "Delete" || event.key === "Backspace") {
-      if (state.held !== null) remove(state.held);
-      else say(t("Place or take a lesion first (Enter or N)."));
-    } else if (event.key === "Escape" && state.held !== null) {
-      state.held = null;
-      draw();
-      say(t("Let go. The arrow keys move the crosshair."));
-    } else if (event.key === "n" || event.key === "N") {
-      if (lesions.length) hold(state.held === null ? 0 : (state.held + 1) % lesions.length);
-      else say(t("No lesion placed yet."));
-    } else {
-      return; // Tab and the rest: the browser's
-    }
+    const action = Object.hasOwn(KEYS, event.key) ? KEYS[event.key] : null;
+    if (!action || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (action(event) === false) return; // Escape with nothing held: the browser's
     event.preventDefault();
   });
   image.addEventListener("click", (event) => {
