@@ -129,6 +129,9 @@ export function showError(container, error) {
  */
 export async function busy(container, action) {
   const buttons = [...container.querySelectorAll("button")];
+  // A disabled button loses the focus (to <body>): given back once it is enabled again, when
+  // the action moved it nowhere else and the button is still there.
+  const pressed = buttons.includes(document.activeElement) ? document.activeElement : null;
   clearErrors(container);
   buttons.forEach((button) => { button.disabled = true; });
   container.setAttribute("aria-busy", "true");
@@ -140,6 +143,8 @@ export async function busy(container, action) {
   } finally {
     buttons.forEach((button) => { button.disabled = false; });
     container.removeAttribute("aria-busy");
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (pressed && pressed.isConnected && lost) pressed.focus();
   }
 }
 

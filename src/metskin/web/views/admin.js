@@ -2,7 +2,8 @@
 
 import { gql } from "../graphql.js";
 import {
-  append, busy, choice, clear, errorBox, field, formValue, h, listFromText, notice, onSubmit, when,
+  append, busy, choice, clear, errorBox, field, focusOn, formValue, h, listFromText, notice,
+  onSubmit, when,
 } from "../dom.js";
 import { mark, t } from "../i18n.js";
 
@@ -67,13 +68,22 @@ function editor({ id, title, fields, list, toInput, save, remove, describe }, ch
       item.staleLocales.length ? h("span", { class: "stale" },
         t("Translation older than the English: {languages}",
           { languages: item.staleLocales.join(", ") }), " ") : null,
-      h("button", { type: "button", class: "link edit", onclick: () => {
+      // Named with the item (a list of "Edit", "Delete" says nothing); the focus goes to what
+      // the button changed: the form filled, or the list's heading once the item is gone.
+      h("button", { type: "button", class: "link edit", "aria-label": t("Edit {item}",
+        { item: item.title }), onclick: () => {
         fill(form, item);
         form.elements.verb.value = "UPDATE";
         form.elements.locale.value = item.locale;
+        form.querySelector("input, select, textarea").focus();
       } }, t("Edit")), " ",
-      h("button", { type: "button", class: "link danger delete", onclick: () => busy(section,
-        async () => { await remove(item); await reload(); await changed(); }) }, t("Delete")))));
+      h("button", { type: "button", class: "link danger delete", "aria-label": t("Delete {item}",
+        { item: item.title }), onclick: () => busy(section, async () => {
+        await remove(item);
+        await reload();
+        focusOn(section.querySelector("h2"));
+        await changed();
+      }) }, t("Delete")))));
   };
   onSubmit(form, async () => {
     await save(form.elements.verb.value, toInput(form), form.elements.locale.value);
@@ -151,17 +161,21 @@ function dermatologists(changed) {
     h("h2", {}, t("Dermatologists")), form, bio.form, search, items, more);
   let after = null;
   let searched = null; // the search of the rows shown: "Show more" continues it, not the box
-  const row = (node) => h("li", { "data-id": node.id },
-    `${node.profile.displayName || node.email} · ${node.email} `,
-    node.activated ? null : invited(section, node.id),
-    h("button", { type: "button", class: "link edit-bio",
-      onclick: () => busy(section, () => bio.open(node.id)) }, t("Edit the bio")), " ",
-    h("button", { type: "button",
-      class: "link danger delete", onclick: () => busy(section, async () => {
-        await gql(DELETE_DOCTOR, { id: node.id });
-        await reload();
-        await changed();
-      }) }, t("Remove")));
+  const row = (node) => {
+    const name = node.profile.displayName || node.email;
+    return h("li", { "data-id": node.id }, `${name} · ${node.email} `,
+      node.activated ? null : invited(section, node.id),
+      h("button", { type: "button", class: "link edit-bio", "aria-label": t("Edit the bio of "
+        + "{name}", { name }), onclick: () => busy(section, () => bio.open(node.id)) },
+      t("Edit the bio")), " ",
+      h("button", { type: "button", class: "link danger delete",
+        "aria-label": t("Remove {name}", { name }), onclick: () => busy(section, async () => {
+          await gql(DELETE_DOCTOR, { id: node.id });
+          await reload();
+          focusOn(section.querySelector("h2"));
+          await changed();
+        }) }, t("Remove")));
+  };
   /** The next page (the first when `fresh`), under the ones shown. */
   const load = async (fresh) => {
     if (fresh) searched = formValue(search, "search") || null;
@@ -199,8 +213,10 @@ function invited(section, id) {
   const again = h("button", { type: "button", class: "link resend-invitation",
     onclick: () => busy(section, async () => {
       const sent = (await gql(RESEND, { id })).resendDermatologistInvitation;
-      again.replaceWith(h("span", { class: "muted" }, sent ? t("Invitation sent again.")
-        : t("Activated already."), " "));
+      const said = h("span", { class: "muted", role: "status" }, sent
+        ? t("Invitation sent again.") : t("Activated already."));
+      again.replaceWith(said, " ");
+      focusOn(said); // the button is gone: the focus on what took its place
     }) }, t("Send the invitation again"));
   return h("span", {}, status, again, " ");
 }

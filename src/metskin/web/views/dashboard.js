@@ -20,6 +20,7 @@ const WEEK = `query($range: DateRange!, $zone: String) {
 const FEED_SIZE = 100;
 const HISTORY_SIZE = 50; // shown on opening the dashboard
 const REFRESH_DELAY_MS = 250; // one read for a burst of events
+const SAY_DELAY_MS = 1500; // one sentence for a burst of events (a poll may bring several)
 const KINDS = {
   BOOKED: mark("New booking"),
   RESCHEDULED: mark("Rescheduled"),
@@ -182,12 +183,30 @@ export async function renderDashboard(view) {
   feedFor(session.user.id);
   const status = h("span", { class: "live-status", id: "live-status", role: "status",
     "data-state": "connecting" }, t(STATES.connecting));
-  const feedList = h("ol", { class: "feed", id: "feed", "aria-live": "polite" });
+  // Not a live region: it is drawn again whole on each event. New events are said once, in
+  // a sentence of their own (`said`).
+  const feedList = h("ol", { class: "feed", id: "feed" });
+  const said = h("p", { class: "visually-hidden", id: "dashboard-said", "aria-live": "polite" });
+  const heard = { count: 0, newest: null, timer: null };
+  const announce = (event) => {
+    Object.assign(heard, { count: heard.count + 1, newest: event });
+    clearTimeout(heard.timer);
+    heard.timer = setTimeout(() => {
+      const id = CSS.escape(String(heard.newest.id));
+      const item = feedList.querySelector(`[data-event-id="${id}"]`);
+      const words = item ? [...item.querySelectorAll(".what, .facts")]
+        .map((part) => part.textContent.trim()).join(": ") : "";
+      said.textContent = heard.count === 1 ? t("New: {event}.", { event: words })
+        : t("{count} new events; the newest: {event}.", { count: heard.count, event: words });
+      heard.count = 0;
+    }, SAY_DELAY_MS);
+  };
   const olderButton = h("button", { type: "button", id: "older-events", class: "more",
     hidden: true }, t("Older events"));
   const feedPanel = h("section", { class: "card feed-panel", "aria-labelledby": "feed-title" },
     errorBox(),
     h("h2", { id: "feed-title" }, t("Live events "), status),
+    said,
     h("p", { class: "muted" }, t("Bookings, changes, shares and referrals: the recent ones, then "
       + "new ones as they happen, newest first. After a dropped connection the feed picks up "
       + "where it stopped.")),
@@ -338,6 +357,7 @@ export async function renderDashboard(view) {
     onEvent: (event) => {
       addToFeed([event]);
       renderFeed();
+      announce(event);
       urgent.onEvent(event);
       if (APPOINTMENT_KINDS.has(event.kind) && !shownAlready(event)) {
         refreshSoon(event.appointmentId);
@@ -347,5 +367,6 @@ export async function renderDashboard(view) {
   return () => {
     stop();
     clearTimeout(week.timer);
+    clearTimeout(heard.timer);
   };
 }

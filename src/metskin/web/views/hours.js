@@ -3,7 +3,8 @@
 
 import { gql } from "../graphql.js";
 import {
-  append, choice, clear, errorBox, field, h, humanize, notice, onSubmit, scrollingTable, when,
+  append, choice, clear, describeBy, errorBox, field, focusOn, h, humanize, notice, onSubmit,
+  scrollingTable, uid, when,
 } from "../dom.js";
 import { mark, t } from "../i18n.js";
 import { patientLink, rememberNames } from "./patients.js";
@@ -27,7 +28,14 @@ function hhmm(time) {
 
 function removeButton(label) {
   return h("button", { type: "button", class: "link remove", "aria-label": label,
-    onclick: (event) => event.currentTarget.closest(".row").remove() }, t("Remove"));
+    onclick: (event) => {
+      // The button goes with its row: the focus to the next row, else the section's Add.
+      const row = event.currentTarget.closest(".row");
+      const next = row.nextElementSibling || row.previousElementSibling;
+      const part = row.closest("fieldset");
+      row.remove();
+      focusOn(next?.querySelector("input, select") || part.querySelector("button.add"));
+    } }, t("Remove"));
 }
 
 /** Start, end, slot length and consultation types: the part weekly and extra rows share. */
@@ -69,8 +77,9 @@ function dayOffRow(date) {
 
 function windowTable(id, firstColumn, rows) {
   return scrollingTable({ class: "hours-table" },
-    h("thead", {}, h("tr", {}, [firstColumn, t("Start"), t("End"), t("Slot (min)"), t("Consultations"), ""]
-      .map((name) => h("th", {}, name)))),
+    h("thead", {}, h("tr", {}, [firstColumn, t("Start"), t("End"), t("Slot (min)"),
+      t("Consultations")].map((name) => h("th", { scope: "col" }, name)),
+    h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("Action"))))),
     h("tbody", { id }, rows));
 }
 
@@ -79,7 +88,8 @@ function section(title, hint, body, addButton, fieldName) {
     h("legend", {}, title),
     hint ? h("small", { class: "hint" }, hint) : null,
     body, addButton,
-    h("small", { class: "field-error", "data-field": fieldName, role: "alert" }));
+    // Not an alert: the form's box says the error; this line describes the fields at fault.
+    h("small", { class: "field-error", "data-field": fieldName, id: uid(`${fieldName}-error`) }));
 }
 
 function localError(message, fieldName) {
@@ -127,13 +137,17 @@ function markRow(form, error) {
   if (!row) return;
   row.classList.add("at-fault");
   const named = part ? row.querySelector(`.${CSS.escape(part)}`) : null;
-  for (const input of named ? [named] : row.querySelectorAll("input, select")) {
+  const line = form.querySelector(`.field-error[data-field="${list}"]`);
+  const inputs = named ? [named] : [...row.querySelectorAll("input, select")];
+  for (const input of inputs) {
     input.setAttribute("aria-invalid", "true");
+    describeBy(input, line.id); // its name, then why it is wrong
   }
   const where = list === "weekly" ? humanize(row.querySelector(".weekday").value)
     : row.querySelector(".date").value || t("no date yet");
-  form.querySelector(`.field-error[data-field="${list}"]`).textContent =
+  line.textContent =
     t("Row {row} ({where}): {message}", { row: Number(index) + 1, where, message: error.message });
+  inputs[0].focus(); // to mend it
 }
 
 function zoneChoice(current) {
@@ -147,21 +161,27 @@ function hoursForm(hours, { onStart, onSaved }) {
   const weekly = windowTable("weekly-rows", t("Weekday"), hours.weekly.map(weeklyRow));
   const extra = windowTable("extra-rows", t("Date"), hours.extraHours.map(extraRow));
   const daysOff = h("ul", { class: "days-off", id: "days-off" }, hours.daysOff.map(dayOffRow));
+  // A new row takes the focus (its first field), not the end of the form.
   const add = (id, label, make) => h("button", { type: "button", class: "add", id,
-    onclick: make }, label);
+    onclick: () => make().querySelector("input, select").focus() }, label);
   const form = h("form", { id: "hours-form", novalidate: true },
     errorBox(),
     field(t("Time zone"), zoneChoice(hours.timeZone), t("Hours are in this zone, and so are the "
       + "times patients see in their own zone.")),
     section(t("Weekly hours"), t("One row per opening window; a day can have several."), weekly,
       add("add-weekly", t("Add weekly hours"), () => {
-        weekly.querySelector("tbody").append(weeklyRow({ weekday: "MONDAY", ...NEW_WINDOW }));
+        const row = weeklyRow({ weekday: "MONDAY", ...NEW_WINDOW });
+        weekly.querySelector("tbody").append(row);
+        return row;
       }), "weekly"),
     section(t("Days off"), t("No bookings on these dates, whatever the weekly hours say."), daysOff,
-      add("add-day-off", t("Add a day off"), () => daysOff.append(dayOffRow(""))), "daysOff"),
+      add("add-day-off", t("Add a day off"), () => daysOff.appendChild(dayOffRow(""))),
+      "daysOff"),
     section(t("Extra dates"), t("Hours on one date, on top of the weekly ones."), extra,
       add("add-extra", t("Add an extra date"), () => {
-        extra.querySelector("tbody").append(extraRow({ date: "", ...NEW_WINDOW }));
+        const row = extraRow({ date: "", ...NEW_WINDOW });
+        extra.querySelector("tbody").append(row);
+        return row;
       }), "extraHours"),
     h("button", { type: "submit", id: "save-hours" }, t("Save working hours")));
   onSubmit(form, async () => {
@@ -196,7 +216,7 @@ function outsideHoursView(outside) {
 }
 
 export async function renderHours(view) {
-  const result = h("div", { id: "hours-result", "aria-live": "polite" });
+  const result = h("div", { id: "hours-result" }); // what it holds is a status or an alert
   const formBox = h("div", {});
   append(view, [
     h("h1", {}, t("Working hours")),
@@ -212,7 +232,8 @@ export async function renderHours(view) {
         rememberNames(update.outsideHours);
         clear(result, outsideHoursView(update.outsideHours));
         show(update.workingHours);
-        result.scrollIntoView({ block: "nearest" });
+        // The form is drawn again: the focus (on its button) to what the save says.
+        focusOn(result.querySelector("h2") || result.firstElementChild);
       },
     }));
   };

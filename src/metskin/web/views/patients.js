@@ -89,7 +89,7 @@ function patientItem(zone) {
       patient.sex && patient.sex !== "undisclosed" ? humanize(patient.sex) : null,
       patient.timeZone].filter(Boolean).join(" · ");
     return h("li", { class: "card patient", "data-patient-id": patient.id },
-      h("h3", {}, h("a", { href: `#/patients/${encodeURIComponent(patient.id)}` },
+      h("h2", {}, h("a", { href: `#/patients/${encodeURIComponent(patient.id)}` },
         patient.displayName || patient.email)),
       h("p", { class: "muted" }, patient.email, about ? ` · ${about}` : ""),
       h("p", { class: "shares-until", "data-until": patient.sharesUntil || "" },
