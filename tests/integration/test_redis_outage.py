@@ -233,7 +233,8 @@ def run_analysis(
     container: Container, analysis_id: str, since: float, ran: dict[str, float]
 ) -> None:
     """The worker's part, on a thread, as a worker runs it; ran['ended'] is set when it
-    returns (seconds after `since`)."""
+    returns (seconds after `since`), which is after DONE is sent: its last step, once the
+    result is stored, builds the routine again (`after_result_stored`)."""
 
     def run() -> None:
         container.analyses.run(analysis_id)
@@ -266,6 +267,9 @@ def test_a_progress_subscription_opened_while_redis_is_frozen_follows_the_analys
                     ),
                 )
                 assert progress.ended(within=120), progress.events  # ended by itself (DONE)
+                # the run goes on after DONE (the routine built again from what the person
+                # says now, `after_result_stored`): its end is read once it has returned
+                wait_until(lambda: "ended" in ran, "the run's end", 600)
         finally:
             own_redis.process.send_signal(signal.SIGCONT)
     assert progress.stages[0] == "QUEUED" and progress.stages[-1] == "DONE", progress.stages
@@ -310,6 +314,7 @@ def test_a_progress_subscription_comes_live_again_after_redis_restarts(
                 ran: dict[str, float] = {}
                 run_analysis(container, person.analysis_id, progress.opened, ran)
                 assert progress.ended(within=30), progress.events
+                wait_until(lambda: "ended" in ran, "the run's end", 600)  # after DONE
     finally:
         container.close()
     assert progress.stages[0] == "QUEUED" and progress.stages[-1] == "DONE", progress.stages

@@ -230,12 +230,12 @@ def test_patients_by_name_are_ordered_and_paged_in_sql_as_in_memory(container: C
         "ang",  # angstrom
         "elo",  # elodie
         "eve",
+        "oyv",  # oyvind: ø has no mark to drop, and is read as the o people type for it
         "str",  # strasse
         "zed",  # zed@example.com
         "zoe1",  # zoe
         "zoe2",  # zoë, after zoe
         "zoe3",  # zoe smith
-        "oyv",  # ø is no o with a mark: after the Latin letters
     ]
     in_memory = sorted(sharing.patients(doctor.id, None, 20), key=lambda e: patient_order(e.user))
     assert [patients[e.user.id] for e in in_memory] == expected
