@@ -8,7 +8,7 @@ import html
 from collections.abc import Sequence
 from datetime import datetime
 
-from metskin.domain.analysis.plain import NAMES
+from metskin.domain.analysis.plain import name_of
 from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.i18n.source import ENGLISH
@@ -36,18 +36,15 @@ def heading(concern: str, tr: Translator = ENGLISH) -> tuple[str, str]:
     one line of `caption` does not fit a phone's width in French or German."""
     if concern == "tone":
         return tr.gettext(_("Skin tone")), tr.gettext(_("ITA degrees, over time"))
-    name = NAMES.get(concern)
-    shown = tr.gettext(name) if name else concern.replace("_", " ").capitalize()
-    return shown, tr.gettext(_("Score out of 100, over time"))
+    return tr.gettext(name_of(concern)), tr.gettext(_("Score out of 100, over time"))
 
 
 def caption(concern: str, tr: Translator = ENGLISH) -> str:
     """What the chart shows, in words: "Redness over time (score out of 100)"."""
     if concern == "tone":
         return tr.gettext(_("Skin tone over time (ITA degrees)"))
-    name = NAMES.get(concern)
     return tr.gettext(_("{concern} over time (score out of 100)")).format(
-        concern=tr.gettext(name) if name else concern.replace("_", " ").capitalize()
+        concern=tr.gettext(name_of(concern))
     )
 
 
