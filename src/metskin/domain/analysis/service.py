@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -78,6 +78,7 @@ class AnalysisService:
         self._queue = queue
         self._unseen_keepers: list[Callable[[str, dict[str, Any]], None]] = []
         self._after_stored: list[Callable[[Analysis], None]] = []
+        self._after_failed: list[Callable[[Analysis], object]] = []
 
     def add_step_after_measuring(self, step: Callable[[Analysis, dict[str, Any]], None]) -> None:
         """Run `step` (the RECOMMENDING stage) before an analysis is marked DONE. The skin was
@@ -89,6 +90,11 @@ class AnalysisService:
         """Run `step` once the result is stored (DONE). The run is over: an error of the step
         is logged, never retried (a redelivery finds the analysis finished)."""
         self._after_stored.append(step)
+
+    def add_step_after_failure(self, step: Callable[[Analysis], object]) -> None:
+        """Run `step` once the analysis is marked FAILED (after RECOMMENDING saved a routine,
+        say), by the call that failed it; an error is logged."""
+        self._after_failed.append(step)
 
     def keep_unseen_scores_with(self, keeper: Callable[[str, dict[str, Any]], None]) -> None:
         """`keeper(analysis_id, unseen)` stores what a learned model in shadow scored."""
@@ -284,11 +290,8 @@ class AnalysisService:
         if not self._finish(analysis_id, result, output.summary, overlay_name, reporter.seq):
             self._discard(written)
             return AnalysisStatus.DONE
-        for then in self._after_stored:
-            try:
-                then(analysis)
-            except Exception:  # the result is stored; the next read builds what it missed
-                log.warning("a step after the result failed", exc_info=True)
+        # the result is stored: the next read builds what a step missed
+        _then(self._after_stored, analysis, "the result")
         return AnalysisStatus.DONE
 
     def _discard(self, names: list[str]) -> None:
@@ -306,23 +309,17 @@ class AnalysisService:
             analysis = uow.analyses.get(analysis_id, for_update=True)
             if analysis is None or analysis.status.finished:
                 return analysis, None, None
-            if not still_consents(uow.consent_records, analysis.owner_id):
-                # withdrawn while it waited: not analysed; the photo stays the person's
-                _fail(uow, analysis, "CONSENT_WITHDRAWN", CONSENT_WITHDRAWN, self._clock())
+            if still_consents(uow.consent_records, analysis.owner_id):
+                media = uow.media.get(analysis.media_id)
+                owners = uow.users.list_by_ids([analysis.owner_id])  # a plain row, no ORM row
+                _mark_running(uow, analysis, self._clock())
                 uow.commit()
-                return analysis, None, None
-            media = uow.media.get(analysis.media_id)
-            owners = uow.users.list_by_ids([analysis.owner_id])  # a plain row, no ORM row
-            analysis.attempts += 1
-            analysis.status = AnalysisStatus.RUNNING
-            analysis.stage = Stage.DECODING
-            analysis.progress = 0.0
-            analysis.started_at = analysis.started_at or self._clock()
-            analysis.event_seq = analysis.attempts * SEQ_PER_ATTEMPT
-            uow.analyses.save(analysis)
-            uow.defer(_progress_event(analysis))
+                return analysis, media, owners[0].profile.skin_type if owners else None
+            # withdrawn while it waited: not analysed; the photo stays the person's
+            _fail(uow, analysis, "CONSENT_WITHDRAWN", CONSENT_WITHDRAWN, self._clock())
             uow.commit()
-        return analysis, media, owners[0].profile.skin_type if owners else None
+        _then(self._after_failed, analysis, "a failure")  # a retry's: a routine saved before
+        return analysis, None, None
 
     def _read(self, media: Media) -> bytes:
         try:
@@ -384,9 +381,11 @@ class AnalysisService:
             analysis = uow.analyses.get(analysis_id, for_update=True)
             if analysis is None:
                 return False
-            if not analysis.status.finished:
-                _fail(uow, analysis, code, reason, self._clock())
-                uow.commit()
+            if analysis.status.finished:
+                return True
+            _fail(uow, analysis, code, reason, self._clock())
+            uow.commit()
+        _then(self._after_failed, analysis, "a failure")  # the next rebuild does what it missed
         return True
 
     def unfinished(self) -> list[str]:
@@ -403,6 +402,26 @@ def _after_measuring(
             "a step after measuring failed; the analysis keeps its result",
             extra={"analysis_id": analysis.id, "code": error.code, "reason": error.message},
         )
+
+
+def _then(steps: Sequence[Callable[[Analysis], object]], analysis: Analysis, what: str) -> None:
+    """The steps after the result or a failure, once committed: an error is logged."""
+    for step in steps:
+        try:
+            step(analysis)
+        except Exception:
+            log.warning("a step after %s failed", what, exc_info=True)
+
+
+def _mark_running(uow: AnalysisUnitOfWork, analysis: Analysis, now: datetime) -> None:
+    analysis.attempts += 1  # each attempt's progress events count from its own base
+    analysis.status = AnalysisStatus.RUNNING
+    analysis.stage = Stage.DECODING
+    analysis.progress = 0.0
+    analysis.started_at = analysis.started_at or now
+    analysis.event_seq = analysis.attempts * SEQ_PER_ATTEMPT
+    uow.analyses.save(analysis)
+    uow.defer(_progress_event(analysis))
 
 
 def _fail(

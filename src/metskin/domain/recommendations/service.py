@@ -30,16 +30,21 @@ from metskin.domain.recommendations.followed import (
     CareState,
     adrift,
     care_state,
+    count_back,
     followed,
+    hold_why,
     is_latest,
     make_current,
+    pending_why,
     still_says,
     stop_counting,
+    taken_back,
 )
 from metskin.domain.recommendations.inputs import care_profile, needs_from_result
 from metskin.domain.recommendations.jobs import (
     REFRESH_ROUTINE,
     REFRESH_ROUTINES_WITH,
+    WHY_ANALYSIS_FAILED,
     WHY_NO_LONGER_SOLD,
     WHY_RATING,
 )
@@ -124,10 +129,12 @@ class RecommendationService:
         *,
         by_owner: bool = True,
         why: str = "",
+        left: SavedRoutine | None = None,
     ) -> SavedRoutine:
         """The routine for a finished analysis, for its owner (`by_owner`: they or the
         pipeline ask) or another reader; saved once per analysis and profile state (`_save`).
-        `why`: what made it be built again (`jobs.WHY`), told with a change."""
+        `why`: what made it be built again (`jobs.WHY`), told with a change; `left`: the
+        routine followed before, dropped (`after_failure`), the change told against it."""
         if result is None:
             if analysis.status is AnalysisStatus.FAILED:
                 raise RetakeNeeded(
@@ -160,7 +167,7 @@ class RecommendationService:
             built_from = care_state(owner.profile, ratings) if attempt < BUILDS - 1 else None
             zone = owner.profile.time_zone
             saved = self._save(
-                analysis, key, model_version, payload, by_owner, zone, why, built_from
+                analysis, key, model_version, payload, by_owner, zone, why, built_from, left
             )
             if saved is not None:
                 return saved
@@ -181,6 +188,7 @@ class RecommendationService:
         time_zone: str,  # the owner's: their check-in is counted in its calendar days
         why: str,
         built_from: CareState | None,  # what the person said when it was built
+        left: SavedRoutine | None = None,  # the routine followed before, dropped (`make_current`)
     ) -> SavedRoutine | None:
         """The routine saved before for this analysis and profile state, if any. Otherwise it
         becomes the person's current routine (the first of `myRoutines`, the one check-ins
@@ -211,22 +219,29 @@ class RecommendationService:
             switched = back and adrift(uow, current)
             ours = existing is not None and (current is None or current.id == existing.id)
             if existing is not None and ours and not switched:
+                if left is not None:
+                    taken_back(uow, existing, left, why, routine.created_at)
                 return existing
             if not by_owner or not is_latest(uow, analysis, current):
                 return existing or routine
             if built_from is not None and not still_says(uow, analysis.owner_id, built_from):
                 return None
             with contextlib.suppress(Conflict):  # a concurrent request or job saved it
-                routine = make_current(uow, routine, existing, current, time_zone, why, switched)
+                routine = make_current(
+                    uow, routine, existing, current, time_zone, why, switched, left
+                )
         return routine
 
-    def refresh_current(self, user_id: str, why: str = "") -> SavedRoutine | None:
+    def refresh_current(
+        self, user_id: str, why: str = "", left: SavedRoutine | None = None
+    ) -> SavedRoutine | None:
         """The routine the person follows (`followed`) built again from what they say now
         (profile, ratings) and the catalog now, so it drops what no longer suits them at once,
         and they are told why (`jobs.WHY`). None when they have no routine (no check-in is due
-        then: `stop_counting`), or its analysis is gone or failed. `StillMeasuring` when its
+        then: `stop_counting`), or its analysis is gone. `StillMeasuring` when its
         analysis is being measured (the pipeline saved it with what they said then): the job
-        `REFRESH_ROUTINE` is retried, and `after_result_stored` builds it in any case."""
+        `REFRESH_ROUTINE` is retried, and `after_result_stored` builds it in any case. A
+        routine of a failed analysis (its step `after_failure` did not run) is dropped first."""
         with self._uow_factory() as uow:
             current = followed(uow, user_id)
             analysis = uow.analyses.get(current.analysis_id) if current else None
@@ -234,29 +249,56 @@ class RecommendationService:
                 stop_counting(uow, user_id)
         if analysis is not None and not analysis.status.finished:
             raise StillMeasuring("The routine's analysis is still being measured.")
+        if analysis is not None and analysis.status is AnalysisStatus.FAILED:
+            return self.after_failure(analysis, why)
         if analysis is None or analysis.status is not AnalysisStatus.DONE:
             return None
-        return self.for_analysis(analysis, by_owner=True, why=why)
+        return self.for_analysis(analysis, by_owner=True, why=why, left=left)
 
     def after_result_stored(self, analysis: Analysis) -> None:
         """The pipeline's last step, the result stored: the routine it saved at RECOMMENDING,
         if followed, built from what the person says now, whatever the job's retries (a change
-        since met `StillMeasuring`) did. Nothing changes when they said nothing since."""
+        since met `StillMeasuring`) did, told with the why kept for it (`hold_why`). Nothing
+        changes when they said nothing since."""
         with self._uow_factory() as uow:
             current = followed(uow, analysis.owner_id)
         if current is not None and current.analysis_id == analysis.id:
-            self.refresh_current(analysis.owner_id)
+            self.refresh_current(analysis.owner_id, pending_why(current))
 
-    def refresh(self, user_id: str, why: str) -> None:
+    def after_failure(self, analysis: Analysis, why: str = "") -> SavedRoutine | None:
+        """The pipeline's step once a run failed (or `refresh_current` finding it failed): the
+        routines it saved at RECOMMENDING go, and the person's care is as before that photo:
+        the routine followed before is followed again, with the check-in count as it was
+        (`count_back`), built from what they say now; told once against the routine that left,
+        with the why kept for a change said meanwhile, or `ANALYSIS_FAILED`; nothing when the
+        products are those they were last told of. Idempotent: a second call finds no routine
+        of the analysis. The routine followed now (None: none, or in the job)."""
+        with self._uow_factory() as uow:
+            left = followed(uow, analysis.owner_id)
+            uow.routines.drop(analysis.id)
+            back = followed(uow, analysis.owner_id)
+            if left is not None and left.analysis_id == analysis.id:
+                count_back(uow, back, analysis.owner_id)
+            uow.commit()
+        if left is None or left.analysis_id != analysis.id or back is None:
+            return back
+        why = pending_why(left) or why or WHY_ANALYSIS_FAILED
+        return self.refresh(analysis.owner_id, why, left)
+
+    def refresh(
+        self, user_id: str, why: str, left: SavedRoutine | None = None
+    ) -> SavedRoutine | None:
         """`refresh_current` now (a request answers after it: the page read next shows it, the
         change told with its why), or in the job when the routine's analysis is still being
-        measured."""
+        measured (its why kept for the result: `hold_why`)."""
         try:
-            self.refresh_current(user_id, why)
+            return self.refresh_current(user_id, why, left)
         except StillMeasuring:
             with self._uow_factory() as uow:
+                hold_why(uow, user_id, why)
                 uow.defer(Job(REFRESH_ROUTINE, {"user_id": user_id, "why": why}))
                 uow.commit()
+        return None
 
     def history(self, user_id: str, before: CreatedKey | None, limit: int) -> list[SavedRoutine]:
         return read(
