@@ -1,29 +1,28 @@
-"""Use cases: recommend a routine for an analysis, rate products, browse and edit the catalog."""
+"""Use cases: recommend a routine for an analysis, keep the routine a person follows built from
+what they say (a profile, a rating, a product taken off sale, a photo measured, failed or
+deleted), rate products. Browsing and editing the catalog: `catalog_service.py`."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from metskin.domain.accounts.model import Role
-from metskin.domain.accounts.profile import MAX_ITEM_LENGTH, MAX_LIST_ITEMS
 from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.content.loader import load_articles
 from metskin.domain.content.model import Article
-from metskin.domain.errors import Conflict, DomainError, NotFound, ValidationFailed
-from metskin.domain.i18n.marks import _
+from metskin.domain.errors import Conflict, DomainError, NotFound
 from metskin.domain.messages import Job
 from metskin.domain.money.model import RatesTable, seed_table
 from metskin.domain.ports import Clock, CreatedKey, read
-from metskin.domain.recommendations.catalog import Product
 from metskin.domain.recommendations.catalog_cache import CatalogCache
+from metskin.domain.recommendations.catalog_service import CatalogUseCases
 from metskin.domain.recommendations.errors import ProductNotFound, RetakeNeeded, StillMeasuring
 from metskin.domain.recommendations.feedback import Feedback, turned_down
 from metskin.domain.recommendations.followed import (
@@ -43,15 +42,12 @@ from metskin.domain.recommendations.followed import (
 from metskin.domain.recommendations.inputs import care_profile, needs_from_result
 from metskin.domain.recommendations.jobs import (
     REFRESH_ROUTINE,
-    REFRESH_ROUTINES_WITH,
     WHY_ANALYSIS_FAILED,
     WHY_NO_LONGER_SOLD,
     WHY_RATING,
 )
-from metskin.domain.recommendations.loader import parse_catalog
-from metskin.domain.recommendations.model import FormerProduct, ProductFilter, SavedRoutine
+from metskin.domain.recommendations.model import SavedRoutine
 from metskin.domain.recommendations.payload import (
-    plain_record,
     profile_hash,
     serialise,
 )
@@ -60,8 +56,6 @@ from metskin.domain.recommendations.ports import (
     RecommendationsUnitOfWork,
     RecommendationsUowFactory,
 )
-from metskin.domain.recommendations.prescribed import check_prescribed, prescription_actives
-from metskin.domain.recommendations.prices import require_rates
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.rules import SafetyRule
 from metskin.domain.recommendations.tips import render_tips, translated_tips
@@ -71,19 +65,7 @@ FOLLOWERS_PAGE = 200  # people whose routine a removed product leaves, rebuilt p
 BUILDS = 3  # a routine built again when what it was built from changed meanwhile, at most
 ROUTINE_IDS = uuid.UUID("5f0c1d8e-2b7a-4c39-9e61-7a4d2f3b8c10")  # routine id: analysis + state
 
-TOO_MANY_NAMES = _("Up to {count} ingredients to exclude, of at most {length} characters each.")
-
 RankerFor = Callable[[str], tuple[Ranker | None, str]]  # user id -> (ranker, model version)
-
-
-def _names_to_exclude(names: Sequence[str]) -> tuple[str, ...]:
-    """A search's ingredients to exclude, held to an allergy list's limits: each is looked
-    for on every label of the catalog."""
-    if len(names) > MAX_LIST_ITEMS or any(len(name) > MAX_ITEM_LENGTH for name in names):
-        raise ValidationFailed.translatable(
-            TOO_MANY_NAMES, "excludeIngredients", count=MAX_LIST_ITEMS, length=MAX_ITEM_LENGTH
-        )
-    return tuple(names)
 
 
 def _turns(uow: RecommendationsUnitOfWork, user_id: str, change: Callable[[], object]) -> bool:
@@ -93,7 +75,7 @@ def _turns(uow: RecommendationsUnitOfWork, user_id: str, change: Callable[[], ob
     return turned_down(uow.feedback.for_user(user_id)) != before
 
 
-class RecommendationService:
+class RecommendationService(CatalogUseCases):
     def __init__(
         self,
         uow_factory: RecommendationsUowFactory,
@@ -300,6 +282,25 @@ class RecommendationService:
                 uow.commit()
         return None
 
+    def refresh_following(self, product_id: str) -> int:
+        """Each current routine that uses a product taken off sale, built again without it
+        (the job `REFRESH_ROUTINES_WITH`), told as "a product in it is no longer sold"; how
+        many were. Idempotent: a routine rebuilt already finds itself."""
+        self.catalog.invalidate()  # the job may run in a process that read the catalog before
+        after, refreshed = None, 0
+        while True:
+            with self._uow_factory() as uow:
+                page = uow.routines.following(product_id, after, FOLLOWERS_PAGE)
+            for user_id in page:
+                try:
+                    self.refresh(user_id, WHY_NO_LONGER_SOLD)
+                    refreshed += 1
+                except DomainError:  # one person's (an account closing): the others go on
+                    log.warning("routine of %s not rebuilt", user_id, exc_info=True)
+            if len(page) < FOLLOWERS_PAGE:
+                return refreshed
+            after = page[-1]
+
     def history(self, user_id: str, before: CreatedKey | None, limit: int) -> list[SavedRoutine]:
         return read(
             self._uow_factory, lambda uow: uow.routines.list_for_user(user_id, before, limit)
@@ -341,115 +342,3 @@ class RecommendationService:
         if turned:
             with contextlib.suppress(DomainError):  # no routine to rebuild: the rating stands
                 self.refresh(user_id, WHY_RATING)
-
-    # --- catalog -----------------------------------------------------------------------
-
-    def check_prescribed(self, terms: Sequence[str]) -> None:
-        """A profile's prescribed actives, each one the catalog sells only on prescription,
-        or `UnknownPrescription` naming the first that is not (`prescribed.py`)."""
-        check_prescribed(terms, tuple(self.catalog.index().catalog.ingredients.values()))
-
-    def prescription_actives(self) -> tuple[str, ...]:
-        """The INCI names `check_prescribed` accepts (their common names too)."""
-        ingredients = self.catalog.index().catalog.ingredients.values()
-        return tuple(i.inci_name for i in prescription_actives(ingredients))
-
-    def product(self, product_id: str) -> Product:
-        found = self.products_by_id([product_id]).get(product_id)
-        if found is None:
-            raise ProductNotFound("No such product.", field="id")
-        return found
-
-    def products_by_id(self, product_ids: list[str]) -> dict[str, Product]:
-        by_id = self.catalog.index().by_id
-        return {i: by_id[i] for i in product_ids if i in by_id}
-
-    def no_longer_sold(self, product_ids: list[str]) -> list[FormerProduct]:
-        """Of `product_ids` (a saved routine's), the products taken off sale since, by the
-        names they had: a routine saved before shows what the person used (`product` null)."""
-        return read(self._uow_factory, lambda uow: uow.catalog.no_longer_sold(product_ids))
-
-    def search(self, wanted: ProductFilter, after_id: str | None, limit: int) -> list[Product]:
-        """One SELECT of ids; the products are the catalog's in memory. A product saved by
-        another process since this one read its catalog (at most `CATALOG_CHECK_SECONDS`
-        ago) is read and parsed in a second SELECT. `exclude_ingredients` are found as
-        allergies are (`CandidateIndex.listed`): "retinoids", "Salicylic-Acid", "fragrances"
-        leave out the products with those, by the INCI names they find."""
-        index = self.catalog.index()
-        by_id = index.by_id
-        if wanted.exclude_ingredients:
-            terms = _names_to_exclude(wanted.exclude_ingredients)
-            wanted = replace(wanted, exclude_ingredients=(*terms, *index.listed(terms)))
-        with self._uow_factory() as uow:
-            ids = uow.catalog.search(wanted, after_id, limit)
-            missing = [i for i in ids if i not in by_id]
-            fresh = uow.catalog.raw_products(missing) if missing else []
-        if fresh:
-            by_id = {**by_id, **{p.id: p for p in self.catalog.parse_products(fresh)}}
-        return [by_id[i] for i in ids if i in by_id]
-
-    def save_product(self, raw: dict[str, Any]) -> Product:
-        (product,) = self.catalog.parse_products([raw])
-        require_rates([product], self._rates)
-        with self._uow_factory() as uow:
-            uow.catalog.save_product(product, plain_record(raw), self._clock())
-            uow.catalog.bump_version()
-            uow.commit()
-        self.catalog.invalidate()
-        return product
-
-    def remove_product(self, product_id: str) -> None:
-        with self._uow_factory() as uow:
-            if not uow.catalog.deactivate_product(product_id, self._clock()):
-                raise ProductNotFound("No such product.", field="id")
-            uow.catalog.bump_version()
-            # the people following a routine with it get another, and are told why
-            uow.defer(Job(REFRESH_ROUTINES_WITH, {"product_id": product_id}))
-            uow.commit()
-        self.catalog.invalidate()
-
-    def refresh_following(self, product_id: str) -> int:
-        """Each current routine that uses a product taken off sale, built again without it
-        (the job `REFRESH_ROUTINES_WITH`), told as "a product in it is no longer sold"; how
-        many were. Idempotent: a routine rebuilt already finds itself."""
-        self.catalog.invalidate()  # the job may run in a process that read the catalog before
-        after, refreshed = None, 0
-        while True:
-            with self._uow_factory() as uow:
-                page = uow.routines.following(product_id, after, FOLLOWERS_PAGE)
-            for user_id in page:
-                try:
-                    self.refresh(user_id, WHY_NO_LONGER_SOLD)
-                    refreshed += 1
-                except DomainError:  # one person's (an account closing): the others go on
-                    log.warning("routine of %s not rebuilt", user_id, exc_info=True)
-            if len(page) < FOLLOWERS_PAGE:
-                return refreshed
-            after = page[-1]
-
-    def save_ingredient(self, raw: dict[str, Any]) -> None:
-        with self._uow_factory() as uow:
-            self.catalog.check_ingredient(raw, uow.catalog.raw_products())
-            uow.catalog.save_ingredient(plain_record(raw))
-            uow.catalog.bump_version()
-            uow.commit()
-        self.catalog.invalidate()
-
-    def load_catalog(
-        self, ingredients: list[Mapping[str, Any]], products: list[Mapping[str, Any]]
-    ) -> int:
-        """Loads (or refreshes) ingredients and products, validated together. Returns a count."""
-        catalog = parse_catalog(ingredients, products, [])
-        require_rates(catalog.products, self._rates)
-        by_id = {str(item["id"]): item for item in products}
-        with self._uow_factory() as uow:
-            for item in ingredients:
-                uow.catalog.save_ingredient(plain_record(item))
-            uow.catalog.save_products(
-                [(product, plain_record(by_id[product.id])) for product in catalog.products],
-                self._clock(),
-            )
-            uow.catalog.bump_version()
-            uow.commit()
-        self.catalog.invalidate()
-        return len(catalog.products)
