@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import Any
 
 from metskin.domain.accounts.model import Role, User
@@ -37,13 +36,18 @@ from metskin.domain.analysis.records import (
     Stage,
     progress_channel,
 )
-from metskin.domain.analysis.reporter import Reporter
+from metskin.domain.analysis.reporter import (
+    Reporter,
+    mark_running,
+    progress_event,
+    record_failure,
+)
 from metskin.domain.audit.model import AccessPart
 from metskin.domain.errors import DomainError, Forbidden, QueueUnavailable
 from metskin.domain.i18n.marks import _
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
-from metskin.domain.messages import Event, Job
+from metskin.domain.messages import Job
 from metskin.domain.ports import Clock, CreatedKey, EventBus, JobQueue, read
 from metskin.domain.privacy.consent import (
     CONSENT_WITHDRAWN,
@@ -53,7 +57,6 @@ from metskin.domain.privacy.consent import (
 
 log = logging.getLogger(__name__)
 ANALYSE_MEDIA = "analyse_media"  # the actor that runs an analysis (workers/analysis.py)
-SEQ_PER_ATTEMPT = 1_000_000
 
 
 class AnalysisService:
@@ -129,7 +132,7 @@ class AnalysisService:
             )
             uow.analyses.add(analysis)
             uow.defer(Job(ANALYSE_MEDIA, {"analysis_id": analysis.id}))
-            uow.defer(_progress_event(analysis))
+            uow.defer(progress_event(analysis))
             uow.commit()
         return analysis
 
@@ -312,11 +315,11 @@ class AnalysisService:
             if still_consents(uow.consent_records, analysis.owner_id):
                 media = uow.media.get(analysis.media_id)
                 owners = uow.users.list_by_ids([analysis.owner_id])  # a plain row, no ORM row
-                _mark_running(uow, analysis, self._clock())
+                mark_running(uow, analysis, self._clock())
                 uow.commit()
                 return analysis, media, owners[0].profile.skin_type if owners else None
             # withdrawn while it waited: not analysed; the photo stays the person's
-            _fail(uow, analysis, "CONSENT_WITHDRAWN", CONSENT_WITHDRAWN, self._clock())
+            record_failure(uow, analysis, "CONSENT_WITHDRAWN", CONSENT_WITHDRAWN, self._clock())
             uow.commit()
         _then(self._after_failed, analysis, "a failure")  # a retry's: a routine saved before
         return analysis, None, None
@@ -370,7 +373,7 @@ class AnalysisService:
             analysis.event_seq = seq + 1
             uow.analyses.add_result(analysis_id, result, overlay_name)
             uow.analyses.save(analysis)
-            uow.defer(_progress_event(analysis))
+            uow.defer(progress_event(analysis))
             tell(uow, entries.analysis_done(analysis.owner_id, analysis.id), analysis.finished_at)
             uow.commit()
         return True
@@ -383,7 +386,7 @@ class AnalysisService:
                 return False
             if analysis.status.finished:
                 return True
-            _fail(uow, analysis, code, reason, self._clock())
+            record_failure(uow, analysis, code, reason, self._clock())
             uow.commit()
         _then(self._after_failed, analysis, "a failure")  # the next rebuild does what it missed
         return True
@@ -411,34 +414,6 @@ def _then(steps: Sequence[Callable[[Analysis], object]], analysis: Analysis, wha
             step(analysis)
         except Exception:
             log.warning("a step after %s failed", what, exc_info=True)
-
-
-def _mark_running(uow: AnalysisUnitOfWork, analysis: Analysis, now: datetime) -> None:
-    analysis.attempts += 1  # each attempt's progress events count from its own base
-    analysis.status = AnalysisStatus.RUNNING
-    analysis.stage = Stage.DECODING
-    analysis.progress = 0.0
-    analysis.started_at = analysis.started_at or now
-    analysis.event_seq = analysis.attempts * SEQ_PER_ATTEMPT
-    uow.analyses.save(analysis)
-    uow.defer(_progress_event(analysis))
-
-
-def _fail(
-    uow: AnalysisUnitOfWork, analysis: Analysis, code: str, reason: str, now: datetime
-) -> None:
-    analysis.status = AnalysisStatus.FAILED
-    analysis.stage = Stage.FAILED
-    analysis.failure_code = code
-    analysis.failure_reason = reason[:500]
-    analysis.finished_at = now
-    analysis.event_seq = (analysis.attempts + 1) * SEQ_PER_ATTEMPT - 1
-    uow.analyses.save(analysis)
-    uow.defer(_progress_event(analysis))
-
-
-def _progress_event(analysis: Analysis) -> Event:
-    return Event(progress_channel(analysis.id), analysis.progress_event(), keep_latest=True)
 
 
 def _part(media: Media, name: str) -> AccessPart:
