@@ -134,3 +134,24 @@ def test_a_change_said_while_the_photo_is_measured_is_told_with_its_why_at_the_r
     count = len(told(uow))
     service.refresh_current("p1", WHY_PROFILE)  # the job's retry: nothing more
     assert len(told(uow)) == count
+
+
+def test_the_first_photo_failing_after_its_routine_leaves_no_routine_and_no_check_in(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork
+) -> None:
+    service.after_measuring(running(uow), WRINKLES)
+    service.after_failure(failed(uow, running(uow)))
+    assert service.history("p1", None, 5) == [] and anchor(uow) is None and told(uow) == []
+
+
+def test_a_rebuild_drops_the_routine_of_an_analysis_that_failed_when_its_step_did_not_run(
+    service: RecommendationService, uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    """The step after the failure is logged, not retried, when it fails: the person's next
+    rebuild (a profile change, say) does it."""
+    before = service.recommend("p1", Role.PATIENT, "a1")
+    clock.advance(days=20)
+    service.after_measuring(running(uow), WRINKLES)
+    failed(uow, running(uow))  # the step did not run
+    assert service.refresh_current("p1", WHY_PROFILE) == before
+    assert service.history("p1", None, 5) == [before] and anchor(uow) == before.created_at
