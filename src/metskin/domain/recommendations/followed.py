@@ -2,7 +2,9 @@
 the one their check-ins count from and a change is told against). Only the owner's read (or
 the pipeline's, for them) of their latest analysis makes a routine that, and only when what it
 was built from is still what they say (`still_says`): a profile saved while the pipeline built
-the routine of a new photo would otherwise leave them a routine made for before it."""
+the routine of a new photo would otherwise leave them a routine made for before it. The routine
+of a photo deleted (`adrift`) or of a run that failed after saving it (`count_back`,
+`taken_back`) leaves the one before followed again."""
 
 from __future__ import annotations
 
