@@ -215,6 +215,7 @@ def bootstrap(
     )
     container.analyses.add_step_after_measuring(container.recommendations.after_measuring)
     container.analyses.add_step_after_result(container.recommendations.after_result_stored)
+    container.analyses.add_step_after_failure(container.recommendations.after_failure)
     container.analyses.keep_unseen_scores_with(container.skin_models.keep_shadow)
     container.progress = ProgressService(
         container.analyses, PictureSources(container.media, PhotoCodec())

@@ -178,6 +178,16 @@ class FakeRoutineRepository(InMemoryTable[SavedRoutine]):
     def renew(self, routine_id: str, at: datetime) -> None:
         self.rows[routine_id] = replace(self.rows[routine_id], created_at=at)
 
+    def rewrite(self, routine_id: str, routine: dict[str, Any]) -> None:
+        if routine_id in self.rows:
+            self.rows[routine_id] = replace(self.rows[routine_id], routine=copy.deepcopy(routine))
+
+    def drop(self, analysis_id: str) -> int:
+        gone = [key for key, r in self.rows.items() if r.analysis_id == analysis_id]
+        for key in gone:
+            del self.rows[key]
+        return len(gone)
+
     def list_for_user(
         self, user_id: str, before: tuple[datetime, str] | None, limit: int
     ) -> list[SavedRoutine]:

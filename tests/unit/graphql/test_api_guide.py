@@ -36,7 +36,7 @@ COMMAND_LINE_ONLY = {
     "SKIN_MODEL_WRONG_STATE",
 }
 CODE = re.compile(r'"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)"')
-FAILED_AS = re.compile(r'(?:mark_failed\(\w+|_fail\(uow, analysis), "([A-Z_]+)"')
+FAILED_AS = re.compile(r'(?:mark_failed\(\w+|record_failure\(uow, analysis), "([A-Z_]+)"')
 
 
 def _subclasses(cls: type) -> set[type]:

@@ -165,6 +165,17 @@ class SqlRoutineRepository(SqlRepository[RoutineRow, SavedRoutine]):
             _ROUTINES.update().where(_ROUTINES.c.id == routine_id).values(created_at=at)
         )
 
+    def rewrite(self, routine_id: str, routine: dict[str, Any]) -> None:
+        self._session.connection().execute(
+            _ROUTINES.update().where(_ROUTINES.c.id == routine_id).values(routine=routine)
+        )
+
+    def drop(self, analysis_id: str) -> int:
+        result = self._session.connection().execute(
+            _ROUTINES.delete().where(_ROUTINES.c.analysis_id == analysis_id)
+        )
+        return int(result.rowcount)
+
     def find(self, analysis_id: str, profile_hash: str) -> SavedRoutine | None:
         found = self._session.connection().execute(
             _ROUTINE_FOUND, {"analysis": analysis_id, "key": profile_hash}

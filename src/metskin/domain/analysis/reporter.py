@@ -1,10 +1,15 @@
 """The progress of a running analysis as its subscribers see it: the stage and the share of the
-whole done, published on the analysis's channel, never backwards and not for every frame."""
+whole done, published on the analysis's channel, never backwards and not for every frame; and
+the analysis's own state changes that publish it (queued, running, failed, done)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from metskin.domain.analysis.ports import AnalysisUnitOfWork
 from metskin.domain.analysis.records import (
     Analysis,
+    AnalysisStatus,
     Stage,
     overall_progress,
     progress_channel,
@@ -12,6 +17,7 @@ from metskin.domain.analysis.records import (
 from metskin.domain.messages import Event
 from metskin.domain.ports import EventBus
 
+SEQ_PER_ATTEMPT = 1_000_000  # an attempt's events count from its own base
 PROGRESS_STEP = 0.02  # publish within a stage only when the whole moved this much
 STAGE_ORDER = list(Stage)
 
@@ -43,3 +49,31 @@ class Reporter:
             "progress": round(progress, 3),
         }
         self._events.publish(Event(progress_channel(self._analysis.id), payload, keep_latest=True))
+
+
+def mark_running(uow: AnalysisUnitOfWork, analysis: Analysis, now: datetime) -> None:
+    analysis.attempts += 1
+    analysis.status = AnalysisStatus.RUNNING
+    analysis.stage = Stage.DECODING
+    analysis.progress = 0.0
+    analysis.started_at = analysis.started_at or now
+    analysis.event_seq = analysis.attempts * SEQ_PER_ATTEMPT
+    uow.analyses.save(analysis)
+    uow.defer(progress_event(analysis))
+
+
+def record_failure(
+    uow: AnalysisUnitOfWork, analysis: Analysis, code: str, reason: str, now: datetime
+) -> None:
+    analysis.status = AnalysisStatus.FAILED
+    analysis.stage = Stage.FAILED
+    analysis.failure_code = code
+    analysis.failure_reason = reason[:500]
+    analysis.finished_at = now
+    analysis.event_seq = (analysis.attempts + 1) * SEQ_PER_ATTEMPT - 1
+    uow.analyses.save(analysis)
+    uow.defer(progress_event(analysis))
+
+
+def progress_event(analysis: Analysis) -> Event:
+    return Event(progress_channel(analysis.id), analysis.progress_event(), keep_latest=True)

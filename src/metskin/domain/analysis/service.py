@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from metskin.domain.accounts.model import Role, User
@@ -37,13 +36,18 @@ from metskin.domain.analysis.records import (
     Stage,
     progress_channel,
 )
-from metskin.domain.analysis.reporter import Reporter
+from metskin.domain.analysis.reporter import (
+    Reporter,
+    mark_running,
+    progress_event,
+    record_failure,
+)
 from metskin.domain.audit.model import AccessPart
 from metskin.domain.errors import DomainError, Forbidden, QueueUnavailable
 from metskin.domain.i18n.marks import _
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
-from metskin.domain.messages import Event, Job
+from metskin.domain.messages import Job
 from metskin.domain.ports import Clock, CreatedKey, EventBus, JobQueue, read
 from metskin.domain.privacy.consent import (
     CONSENT_WITHDRAWN,
@@ -53,7 +57,6 @@ from metskin.domain.privacy.consent import (
 
 log = logging.getLogger(__name__)
 ANALYSE_MEDIA = "analyse_media"  # the actor that runs an analysis (workers/analysis.py)
-SEQ_PER_ATTEMPT = 1_000_000
 
 
 class AnalysisService:
@@ -78,6 +81,7 @@ class AnalysisService:
         self._queue = queue
         self._unseen_keepers: list[Callable[[str, dict[str, Any]], None]] = []
         self._after_stored: list[Callable[[Analysis], None]] = []
+        self._after_failed: list[Callable[[Analysis], object]] = []
 
     def add_step_after_measuring(self, step: Callable[[Analysis, dict[str, Any]], None]) -> None:
         """Run `step` (the RECOMMENDING stage) before an analysis is marked DONE. The skin was
@@ -89,6 +93,11 @@ class AnalysisService:
         """Run `step` once the result is stored (DONE). The run is over: an error of the step
         is logged, never retried (a redelivery finds the analysis finished)."""
         self._after_stored.append(step)
+
+    def add_step_after_failure(self, step: Callable[[Analysis], object]) -> None:
+        """Run `step` once the analysis is marked FAILED (after RECOMMENDING saved a routine,
+        say), by the call that failed it; an error is logged."""
+        self._after_failed.append(step)
 
     def keep_unseen_scores_with(self, keeper: Callable[[str, dict[str, Any]], None]) -> None:
         """`keeper(analysis_id, unseen)` stores what a learned model in shadow scored."""
@@ -123,7 +132,7 @@ class AnalysisService:
             )
             uow.analyses.add(analysis)
             uow.defer(Job(ANALYSE_MEDIA, {"analysis_id": analysis.id}))
-            uow.defer(_progress_event(analysis))
+            uow.defer(progress_event(analysis))
             uow.commit()
         return analysis
 
@@ -284,11 +293,8 @@ class AnalysisService:
         if not self._finish(analysis_id, result, output.summary, overlay_name, reporter.seq):
             self._discard(written)
             return AnalysisStatus.DONE
-        for then in self._after_stored:
-            try:
-                then(analysis)
-            except Exception:  # the result is stored; the next read builds what it missed
-                log.warning("a step after the result failed", exc_info=True)
+        # the result is stored: the next read builds what a step missed
+        _then(self._after_stored, analysis, "the result")
         return AnalysisStatus.DONE
 
     def _discard(self, names: list[str]) -> None:
@@ -306,23 +312,17 @@ class AnalysisService:
             analysis = uow.analyses.get(analysis_id, for_update=True)
             if analysis is None or analysis.status.finished:
                 return analysis, None, None
-            if not still_consents(uow.consent_records, analysis.owner_id):
-                # withdrawn while it waited: not analysed; the photo stays the person's
-                _fail(uow, analysis, "CONSENT_WITHDRAWN", CONSENT_WITHDRAWN, self._clock())
+            if still_consents(uow.consent_records, analysis.owner_id):
+                media = uow.media.get(analysis.media_id)
+                owners = uow.users.list_by_ids([analysis.owner_id])  # a plain row, no ORM row
+                mark_running(uow, analysis, self._clock())
                 uow.commit()
-                return analysis, None, None
-            media = uow.media.get(analysis.media_id)
-            owners = uow.users.list_by_ids([analysis.owner_id])  # a plain row, no ORM row
-            analysis.attempts += 1
-            analysis.status = AnalysisStatus.RUNNING
-            analysis.stage = Stage.DECODING
-            analysis.progress = 0.0
-            analysis.started_at = analysis.started_at or self._clock()
-            analysis.event_seq = analysis.attempts * SEQ_PER_ATTEMPT
-            uow.analyses.save(analysis)
-            uow.defer(_progress_event(analysis))
+                return analysis, media, owners[0].profile.skin_type if owners else None
+            # withdrawn while it waited: not analysed; the photo stays the person's
+            record_failure(uow, analysis, "CONSENT_WITHDRAWN", CONSENT_WITHDRAWN, self._clock())
             uow.commit()
-        return analysis, media, owners[0].profile.skin_type if owners else None
+        _then(self._after_failed, analysis, "a failure")  # a retry's: a routine saved before
+        return analysis, None, None
 
     def _read(self, media: Media) -> bytes:
         try:
@@ -373,7 +373,7 @@ class AnalysisService:
             analysis.event_seq = seq + 1
             uow.analyses.add_result(analysis_id, result, overlay_name)
             uow.analyses.save(analysis)
-            uow.defer(_progress_event(analysis))
+            uow.defer(progress_event(analysis))
             tell(uow, entries.analysis_done(analysis.owner_id, analysis.id), analysis.finished_at)
             uow.commit()
         return True
@@ -384,9 +384,11 @@ class AnalysisService:
             analysis = uow.analyses.get(analysis_id, for_update=True)
             if analysis is None:
                 return False
-            if not analysis.status.finished:
-                _fail(uow, analysis, code, reason, self._clock())
-                uow.commit()
+            if analysis.status.finished:
+                return True
+            record_failure(uow, analysis, code, reason, self._clock())
+            uow.commit()
+        _then(self._after_failed, analysis, "a failure")  # the next rebuild does what it missed
         return True
 
     def unfinished(self) -> list[str]:
@@ -405,21 +407,13 @@ def _after_measuring(
         )
 
 
-def _fail(
-    uow: AnalysisUnitOfWork, analysis: Analysis, code: str, reason: str, now: datetime
-) -> None:
-    analysis.status = AnalysisStatus.FAILED
-    analysis.stage = Stage.FAILED
-    analysis.failure_code = code
-    analysis.failure_reason = reason[:500]
-    analysis.finished_at = now
-    analysis.event_seq = (analysis.attempts + 1) * SEQ_PER_ATTEMPT - 1
-    uow.analyses.save(analysis)
-    uow.defer(_progress_event(analysis))
-
-
-def _progress_event(analysis: Analysis) -> Event:
-    return Event(progress_channel(analysis.id), analysis.progress_event(), keep_latest=True)
+def _then(steps: Sequence[Callable[[Analysis], object]], analysis: Analysis, what: str) -> None:
+    """The steps after the result or a failure, once committed: an error is logged."""
+    for step in steps:
+        try:
+            step(analysis)
+        except Exception:
+            log.warning("a step after %s failed", what, exc_info=True)
 
 
 def _part(media: Media, name: str) -> AccessPart:

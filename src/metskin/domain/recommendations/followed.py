@@ -2,11 +2,14 @@
 the one their check-ins count from and a change is told against). Only the owner's read (or
 the pipeline's, for them) of their latest analysis makes a routine that, and only when what it
 was built from is still what they say (`still_says`): a profile saved while the pipeline built
-the routine of a new photo would otherwise leave them a routine made for before it."""
+the routine of a new photo would otherwise leave them a routine made for before it. The routine
+of a photo deleted (`adrift`) or of a run that failed after saving it (`count_back`,
+`taken_back`) leaves the one before followed again."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from metskin.domain.accounts.model import Profile
@@ -21,6 +24,8 @@ from metskin.domain.recommendations.payload import lineup_change
 from metskin.domain.recommendations.ports import RecommendationsUnitOfWork
 
 CareState = tuple[Any, ...]  # what a routine is built from, of what the person says
+# A change's why kept in the routine followed while its photo is measured (`hold_why`).
+PENDING_WHY = "why_pending"
 
 
 def care_state(profile: Profile, ratings: list[Feedback]) -> CareState:
@@ -55,6 +60,31 @@ def adrift(uow: RecommendationsUnitOfWork, current: SavedRoutine | None) -> bool
     return anchor is not None and current.created_at < anchor
 
 
+def hold_why(uow: RecommendationsUnitOfWork, user_id: str, why: str) -> None:
+    """A change said (`why`) while the photo of the routine followed is measured, kept in that
+    routine: the rebuild once the result is stored (`after_result_stored`), or once the run
+    failed (`after_failure`), tells it with this why, whichever comes before the job's retry
+    (which then finds the routine up to date)."""
+    current = followed(uow, user_id)
+    if why and current is not None and current.routine.get(PENDING_WHY) != why:
+        uow.routines.rewrite(current.id, {**current.routine, PENDING_WHY: why})
+
+
+def pending_why(routine: SavedRoutine) -> str:
+    return str(routine.routine.get(PENDING_WHY) or "")
+
+
+def count_back(uow: RecommendationsUnitOfWork, back: SavedRoutine | None, user_id: str) -> None:
+    """The routine of a failed analysis dropped, `back` (the one before, or none) is followed
+    again, and the check-in count is as it was before that photo: restarted at `back`'s own
+    `created_at` when the dropped routine had moved it (`adrift`), stopped with none."""
+    if back is None:
+        stop_counting(uow, user_id)
+    elif adrift(uow, back):
+        person = uow.users.get(user_id)
+        restart(uow, user_id, back.created_at, person.profile.time_zone if person else "UTC")
+
+
 def stop_counting(uow: RecommendationsUnitOfWork, user_id: str) -> None:
     """No routine is left to follow (the photo of the only one was deleted): no check-in is
     due until a new routine (a new photo) starts the count again."""
@@ -84,6 +114,7 @@ def make_current(
     time_zone: str,
     why: str,
     switched: bool = False,
+    left: SavedRoutine | None = None,
 ) -> SavedRoutine:
     """`routine` saved (or `existing`, saved before for the same state, renewed) as the
     person's routine from now. The check-in count restarts with a new analysis (the
@@ -91,7 +122,9 @@ def make_current(
     with new words, prices or article links (an editor's fix, a new exchange rate) keep
     the date the person is counting to. `switched`: the routine they followed was deleted
     and `current` came back in its place (`adrift`): the routine now followed is theirs from
-    now, its count restarts and they are told which one it is, even when it did not change."""
+    now, its count restarts and they are told which one it is, even when it did not change.
+    `left`: the routine they followed before `current`, dropped because its analysis failed
+    (`after_failure`): the change is told against it, the products they were last told of."""
     if existing is None:
         uow.routines.add(routine)
         again_at = ""
@@ -105,13 +138,41 @@ def make_current(
     new_photo = current is None or current.analysis_id != routine.analysis_id
     if switched or new_photo or change is not None:
         restart(uow, routine.user_id, routine.created_at, time_zone)
-    if switched and change is None:
+    if left is not None:
+        change = lineup_change(left.routine, routine.routine)
+    elif switched and change is None:
         change = {"added": [], "removed": []}  # the same products, of another photo
     if change is not None:
-        change["analysis_id"] = routine.analysis_id
-        if why:
-            change["why"] = why
-        told = entries.routine_changed(routine.user_id, routine.id, change, again_at)
-        tell(uow, told, routine.created_at)
+        told_change(uow, routine, change, why, routine.created_at, again_at)
     uow.commit()
     return routine
+
+
+def taken_back(
+    uow: RecommendationsUnitOfWork,
+    routine: SavedRoutine,
+    left: SavedRoutine,
+    why: str,
+    at: datetime,
+) -> None:
+    """`routine`, followed before `left` and still what the person says, followed again once
+    `left` was dropped (its analysis failed): told once, when the products differ from those of
+    `left` (a change told when it was saved); the same products tell nothing."""
+    change = lineup_change(left.routine, routine.routine)
+    if change is not None:
+        told_change(uow, routine, change, why, at, again_at=left.id)  # once per dropped one
+        uow.commit()
+
+
+def told_change(
+    uow: RecommendationsUnitOfWork,
+    routine: SavedRoutine,
+    change: dict[str, Any],
+    why: str,
+    at: datetime,
+    again_at: str,
+) -> None:
+    change["analysis_id"] = routine.analysis_id
+    if why:
+        change["why"] = why
+    tell(uow, entries.routine_changed(routine.user_id, routine.id, change, again_at), at)

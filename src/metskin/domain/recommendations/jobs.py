@@ -14,6 +14,8 @@ WHY_PROFILE = "PROFILE"  # the person changed what it is built from
 WHY_RATING = "RATING"  # a product they turned down, or took that back
 WHY_NO_LONGER_SOLD = "NO_LONGER_SOLD"  # a product in it was taken off sale
 WHY_PHOTO_DELETED = "PHOTO_DELETED"  # the photo of the routine followed was deleted
+# the routine of a new photo, saved at its RECOMMENDING stage, was taken back: the run failed
+WHY_ANALYSIS_FAILED = "ANALYSIS_FAILED"
 
 # The profile's fields a routine is built from (`service.care_profile`, `needs_from_result`):
 # a change to one of them rebuilds the current routine at once.

@@ -83,6 +83,14 @@ class RoutineRepository(Protocol):
         `created_at` (the history's order) is set to it."""
         ...
 
+    def rewrite(self, routine_id: str, routine: dict[str, Any]) -> None:
+        """The saved routine's payload replaced (a why kept in it, `followed.hold_why`)."""
+        ...
+
+    def drop(self, analysis_id: str) -> int:
+        """The routines saved for an analysis that then failed, deleted; how many."""
+        ...
+
     def list_for_user(
         self, user_id: str, before: CreatedKey | None, limit: int
     ) -> list[SavedRoutine]: ...

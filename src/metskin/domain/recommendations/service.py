@@ -1,52 +1,53 @@
-"""Use cases: recommend a routine for an analysis, rate products, browse and edit the catalog."""
+"""Use cases: recommend a routine for an analysis, keep the routine a person follows built from
+what they say (a profile, a rating, a product taken off sale, a photo measured, failed or
+deleted), rate products. Browsing and editing the catalog: `catalog_service.py`."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from metskin.domain.accounts.model import Role
-from metskin.domain.accounts.profile import MAX_ITEM_LENGTH, MAX_LIST_ITEMS
 from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.content.loader import load_articles
 from metskin.domain.content.model import Article
-from metskin.domain.errors import Conflict, DomainError, NotFound, ValidationFailed
-from metskin.domain.i18n.marks import _
+from metskin.domain.errors import Conflict, DomainError, NotFound
 from metskin.domain.messages import Job
 from metskin.domain.money.model import RatesTable, seed_table
 from metskin.domain.ports import Clock, CreatedKey, read
-from metskin.domain.recommendations.catalog import Product
 from metskin.domain.recommendations.catalog_cache import CatalogCache
+from metskin.domain.recommendations.catalog_service import CatalogUseCases
 from metskin.domain.recommendations.errors import ProductNotFound, RetakeNeeded, StillMeasuring
 from metskin.domain.recommendations.feedback import Feedback, turned_down
 from metskin.domain.recommendations.followed import (
     CareState,
     adrift,
     care_state,
+    count_back,
     followed,
+    hold_why,
     is_latest,
     make_current,
+    pending_why,
     still_says,
     stop_counting,
+    taken_back,
 )
 from metskin.domain.recommendations.inputs import care_profile, needs_from_result
 from metskin.domain.recommendations.jobs import (
     REFRESH_ROUTINE,
-    REFRESH_ROUTINES_WITH,
+    WHY_ANALYSIS_FAILED,
     WHY_NO_LONGER_SOLD,
     WHY_RATING,
 )
-from metskin.domain.recommendations.loader import parse_catalog
-from metskin.domain.recommendations.model import FormerProduct, ProductFilter, SavedRoutine
+from metskin.domain.recommendations.model import SavedRoutine
 from metskin.domain.recommendations.payload import (
-    plain_record,
     profile_hash,
     serialise,
 )
@@ -55,8 +56,6 @@ from metskin.domain.recommendations.ports import (
     RecommendationsUnitOfWork,
     RecommendationsUowFactory,
 )
-from metskin.domain.recommendations.prescribed import check_prescribed, prescription_actives
-from metskin.domain.recommendations.prices import require_rates
 from metskin.domain.recommendations.routine import build_routine
 from metskin.domain.recommendations.rules import SafetyRule
 from metskin.domain.recommendations.tips import render_tips, translated_tips
@@ -66,19 +65,7 @@ FOLLOWERS_PAGE = 200  # people whose routine a removed product leaves, rebuilt p
 BUILDS = 3  # a routine built again when what it was built from changed meanwhile, at most
 ROUTINE_IDS = uuid.UUID("5f0c1d8e-2b7a-4c39-9e61-7a4d2f3b8c10")  # routine id: analysis + state
 
-TOO_MANY_NAMES = _("Up to {count} ingredients to exclude, of at most {length} characters each.")
-
 RankerFor = Callable[[str], tuple[Ranker | None, str]]  # user id -> (ranker, model version)
-
-
-def _names_to_exclude(names: Sequence[str]) -> tuple[str, ...]:
-    """A search's ingredients to exclude, held to an allergy list's limits: each is looked
-    for on every label of the catalog."""
-    if len(names) > MAX_LIST_ITEMS or any(len(name) > MAX_ITEM_LENGTH for name in names):
-        raise ValidationFailed.translatable(
-            TOO_MANY_NAMES, "excludeIngredients", count=MAX_LIST_ITEMS, length=MAX_ITEM_LENGTH
-        )
-    return tuple(names)
 
 
 def _turns(uow: RecommendationsUnitOfWork, user_id: str, change: Callable[[], object]) -> bool:
@@ -88,7 +75,7 @@ def _turns(uow: RecommendationsUnitOfWork, user_id: str, change: Callable[[], ob
     return turned_down(uow.feedback.for_user(user_id)) != before
 
 
-class RecommendationService:
+class RecommendationService(CatalogUseCases):
     def __init__(
         self,
         uow_factory: RecommendationsUowFactory,
@@ -124,10 +111,12 @@ class RecommendationService:
         *,
         by_owner: bool = True,
         why: str = "",
+        left: SavedRoutine | None = None,
     ) -> SavedRoutine:
         """The routine for a finished analysis, for its owner (`by_owner`: they or the
         pipeline ask) or another reader; saved once per analysis and profile state (`_save`).
-        `why`: what made it be built again (`jobs.WHY`), told with a change."""
+        `why`: what made it be built again (`jobs.WHY`), told with a change; `left`: the
+        routine followed before, dropped (`after_failure`), the change told against it."""
         if result is None:
             if analysis.status is AnalysisStatus.FAILED:
                 raise RetakeNeeded(
@@ -160,7 +149,7 @@ class RecommendationService:
             built_from = care_state(owner.profile, ratings) if attempt < BUILDS - 1 else None
             zone = owner.profile.time_zone
             saved = self._save(
-                analysis, key, model_version, payload, by_owner, zone, why, built_from
+                analysis, key, model_version, payload, by_owner, zone, why, built_from, left
             )
             if saved is not None:
                 return saved
@@ -181,6 +170,7 @@ class RecommendationService:
         time_zone: str,  # the owner's: their check-in is counted in its calendar days
         why: str,
         built_from: CareState | None,  # what the person said when it was built
+        left: SavedRoutine | None = None,  # the routine followed before, dropped (`make_current`)
     ) -> SavedRoutine | None:
         """The routine saved before for this analysis and profile state, if any. Otherwise it
         becomes the person's current routine (the first of `myRoutines`, the one check-ins
@@ -211,22 +201,29 @@ class RecommendationService:
             switched = back and adrift(uow, current)
             ours = existing is not None and (current is None or current.id == existing.id)
             if existing is not None and ours and not switched:
+                if left is not None:
+                    taken_back(uow, existing, left, why, routine.created_at)
                 return existing
             if not by_owner or not is_latest(uow, analysis, current):
                 return existing or routine
             if built_from is not None and not still_says(uow, analysis.owner_id, built_from):
                 return None
             with contextlib.suppress(Conflict):  # a concurrent request or job saved it
-                routine = make_current(uow, routine, existing, current, time_zone, why, switched)
+                routine = make_current(
+                    uow, routine, existing, current, time_zone, why, switched, left
+                )
         return routine
 
-    def refresh_current(self, user_id: str, why: str = "") -> SavedRoutine | None:
+    def refresh_current(
+        self, user_id: str, why: str = "", left: SavedRoutine | None = None
+    ) -> SavedRoutine | None:
         """The routine the person follows (`followed`) built again from what they say now
         (profile, ratings) and the catalog now, so it drops what no longer suits them at once,
         and they are told why (`jobs.WHY`). None when they have no routine (no check-in is due
-        then: `stop_counting`), or its analysis is gone or failed. `StillMeasuring` when its
+        then: `stop_counting`), or its analysis is gone. `StillMeasuring` when its
         analysis is being measured (the pipeline saved it with what they said then): the job
-        `REFRESH_ROUTINE` is retried, and `after_result_stored` builds it in any case."""
+        `REFRESH_ROUTINE` is retried, and `after_result_stored` builds it in any case. A
+        routine of a failed analysis (its step `after_failure` did not run) is dropped first."""
         with self._uow_factory() as uow:
             current = followed(uow, user_id)
             analysis = uow.analyses.get(current.analysis_id) if current else None
@@ -234,29 +231,75 @@ class RecommendationService:
                 stop_counting(uow, user_id)
         if analysis is not None and not analysis.status.finished:
             raise StillMeasuring("The routine's analysis is still being measured.")
+        if analysis is not None and analysis.status is AnalysisStatus.FAILED:
+            return self.after_failure(analysis, why)
         if analysis is None or analysis.status is not AnalysisStatus.DONE:
             return None
-        return self.for_analysis(analysis, by_owner=True, why=why)
+        return self.for_analysis(analysis, by_owner=True, why=why, left=left)
 
     def after_result_stored(self, analysis: Analysis) -> None:
         """The pipeline's last step, the result stored: the routine it saved at RECOMMENDING,
         if followed, built from what the person says now, whatever the job's retries (a change
-        since met `StillMeasuring`) did. Nothing changes when they said nothing since."""
+        since met `StillMeasuring`) did, told with the why kept for it (`hold_why`). Nothing
+        changes when they said nothing since."""
         with self._uow_factory() as uow:
             current = followed(uow, analysis.owner_id)
         if current is not None and current.analysis_id == analysis.id:
-            self.refresh_current(analysis.owner_id)
+            self.refresh_current(analysis.owner_id, pending_why(current))
 
-    def refresh(self, user_id: str, why: str) -> None:
+    def after_failure(self, analysis: Analysis, why: str = "") -> SavedRoutine | None:
+        """The pipeline's step once a run failed (or `refresh_current` finding it failed): the
+        routines it saved at RECOMMENDING go, and the person's care is as before that photo:
+        the routine followed before is followed again, with the check-in count as it was
+        (`count_back`), built from what they say now; told once against the routine that left,
+        with the why kept for a change said meanwhile, or `ANALYSIS_FAILED`; nothing when the
+        products are those they were last told of. Idempotent: a second call finds no routine
+        of the analysis. The routine followed now (None: none, or in the job)."""
+        with self._uow_factory() as uow:
+            left = followed(uow, analysis.owner_id)
+            uow.routines.drop(analysis.id)
+            back = followed(uow, analysis.owner_id)
+            if left is not None and left.analysis_id == analysis.id:
+                count_back(uow, back, analysis.owner_id)
+            uow.commit()
+        if left is None or left.analysis_id != analysis.id or back is None:
+            return back
+        why = pending_why(left) or why or WHY_ANALYSIS_FAILED
+        return self.refresh(analysis.owner_id, why, left)
+
+    def refresh(
+        self, user_id: str, why: str, left: SavedRoutine | None = None
+    ) -> SavedRoutine | None:
         """`refresh_current` now (a request answers after it: the page read next shows it, the
         change told with its why), or in the job when the routine's analysis is still being
-        measured."""
+        measured (its why kept for the result: `hold_why`)."""
         try:
-            self.refresh_current(user_id, why)
+            return self.refresh_current(user_id, why, left)
         except StillMeasuring:
             with self._uow_factory() as uow:
+                hold_why(uow, user_id, why)
                 uow.defer(Job(REFRESH_ROUTINE, {"user_id": user_id, "why": why}))
                 uow.commit()
+        return None
+
+    def refresh_following(self, product_id: str) -> int:
+        """Each current routine that uses a product taken off sale, built again without it
+        (the job `REFRESH_ROUTINES_WITH`), told as "a product in it is no longer sold"; how
+        many were. Idempotent: a routine rebuilt already finds itself."""
+        self.catalog.invalidate()  # the job may run in a process that read the catalog before
+        after, refreshed = None, 0
+        while True:
+            with self._uow_factory() as uow:
+                page = uow.routines.following(product_id, after, FOLLOWERS_PAGE)
+            for user_id in page:
+                try:
+                    self.refresh(user_id, WHY_NO_LONGER_SOLD)
+                    refreshed += 1
+                except DomainError:  # one person's (an account closing): the others go on
+                    log.warning("routine of %s not rebuilt", user_id, exc_info=True)
+            if len(page) < FOLLOWERS_PAGE:
+                return refreshed
+            after = page[-1]
 
     def history(self, user_id: str, before: CreatedKey | None, limit: int) -> list[SavedRoutine]:
         return read(
@@ -299,115 +342,3 @@ class RecommendationService:
         if turned:
             with contextlib.suppress(DomainError):  # no routine to rebuild: the rating stands
                 self.refresh(user_id, WHY_RATING)
-
-    # --- catalog -----------------------------------------------------------------------
-
-    def check_prescribed(self, terms: Sequence[str]) -> None:
-        """A profile's prescribed actives, each one the catalog sells only on prescription,
-        or `UnknownPrescription` naming the first that is not (`prescribed.py`)."""
-        check_prescribed(terms, tuple(self.catalog.index().catalog.ingredients.values()))
-
-    def prescription_actives(self) -> tuple[str, ...]:
-        """The INCI names `check_prescribed` accepts (their common names too)."""
-        ingredients = self.catalog.index().catalog.ingredients.values()
-        return tuple(i.inci_name for i in prescription_actives(ingredients))
-
-    def product(self, product_id: str) -> Product:
-        found = self.products_by_id([product_id]).get(product_id)
-        if found is None:
-            raise ProductNotFound("No such product.", field="id")
-        return found
-
-    def products_by_id(self, product_ids: list[str]) -> dict[str, Product]:
-        by_id = self.catalog.index().by_id
-        return {i: by_id[i] for i in product_ids if i in by_id}
-
-    def no_longer_sold(self, product_ids: list[str]) -> list[FormerProduct]:
-        """Of `product_ids` (a saved routine's), the products taken off sale since, by the
-        names they had: a routine saved before shows what the person used (`product` null)."""
-        return read(self._uow_factory, lambda uow: uow.catalog.no_longer_sold(product_ids))
-
-    def search(self, wanted: ProductFilter, after_id: str | None, limit: int) -> list[Product]:
-        """One SELECT of ids; the products are the catalog's in memory. A product saved by
-        another process since this one read its catalog (at most `CATALOG_CHECK_SECONDS`
-        ago) is read and parsed in a second SELECT. `exclude_ingredients` are found as
-        allergies are (`CandidateIndex.listed`): "retinoids", "Salicylic-Acid", "fragrances"
-        leave out the products with those, by the INCI names they find."""
-        index = self.catalog.index()
-        by_id = index.by_id
-        if wanted.exclude_ingredients:
-            terms = _names_to_exclude(wanted.exclude_ingredients)
-            wanted = replace(wanted, exclude_ingredients=(*terms, *index.listed(terms)))
-        with self._uow_factory() as uow:
-            ids = uow.catalog.search(wanted, after_id, limit)
-            missing = [i for i in ids if i not in by_id]
-            fresh = uow.catalog.raw_products(missing) if missing else []
-        if fresh:
-            by_id = {**by_id, **{p.id: p for p in self.catalog.parse_products(fresh)}}
-        return [by_id[i] for i in ids if i in by_id]
-
-    def save_product(self, raw: dict[str, Any]) -> Product:
-        (product,) = self.catalog.parse_products([raw])
-        require_rates([product], self._rates)
-        with self._uow_factory() as uow:
-            uow.catalog.save_product(product, plain_record(raw), self._clock())
-            uow.catalog.bump_version()
-            uow.commit()
-        self.catalog.invalidate()
-        return product
-
-    def remove_product(self, product_id: str) -> None:
-        with self._uow_factory() as uow:
-            if not uow.catalog.deactivate_product(product_id, self._clock()):
-                raise ProductNotFound("No such product.", field="id")
-            uow.catalog.bump_version()
-            # the people following a routine with it get another, and are told why
-            uow.defer(Job(REFRESH_ROUTINES_WITH, {"product_id": product_id}))
-            uow.commit()
-        self.catalog.invalidate()
-
-    def refresh_following(self, product_id: str) -> int:
-        """Each current routine that uses a product taken off sale, built again without it
-        (the job `REFRESH_ROUTINES_WITH`), told as "a product in it is no longer sold"; how
-        many were. Idempotent: a routine rebuilt already finds itself."""
-        self.catalog.invalidate()  # the job may run in a process that read the catalog before
-        after, refreshed = None, 0
-        while True:
-            with self._uow_factory() as uow:
-                page = uow.routines.following(product_id, after, FOLLOWERS_PAGE)
-            for user_id in page:
-                try:
-                    self.refresh(user_id, WHY_NO_LONGER_SOLD)
-                    refreshed += 1
-                except DomainError:  # one person's (an account closing): the others go on
-                    log.warning("routine of %s not rebuilt", user_id, exc_info=True)
-            if len(page) < FOLLOWERS_PAGE:
-                return refreshed
-            after = page[-1]
-
-    def save_ingredient(self, raw: dict[str, Any]) -> None:
-        with self._uow_factory() as uow:
-            self.catalog.check_ingredient(raw, uow.catalog.raw_products())
-            uow.catalog.save_ingredient(plain_record(raw))
-            uow.catalog.bump_version()
-            uow.commit()
-        self.catalog.invalidate()
-
-    def load_catalog(
-        self, ingredients: list[Mapping[str, Any]], products: list[Mapping[str, Any]]
-    ) -> int:
-        """Loads (or refreshes) ingredients and products, validated together. Returns a count."""
-        catalog = parse_catalog(ingredients, products, [])
-        require_rates(catalog.products, self._rates)
-        by_id = {str(item["id"]): item for item in products}
-        with self._uow_factory() as uow:
-            for item in ingredients:
-                uow.catalog.save_ingredient(plain_record(item))
-            uow.catalog.save_products(
-                [(product, plain_record(by_id[product.id])) for product in catalog.products],
-                self._clock(),
-            )
-            uow.catalog.bump_version()
-            uow.commit()
-        self.catalog.invalidate()
-        return len(catalog.products)

@@ -36,6 +36,9 @@ const ROUTINE_WHY = {
   RATING: mark("Your routine changed after your rating"),
   NO_LONGER_SOLD: mark("Your routine changed: a product in it is no longer sold"),
   PHOTO_DELETED: mark("Your routine changed after you deleted a photo"),
+  // the routine of a new photo taken back: its measurement failed after it was saved
+  ANALYSIS_FAILED: mark("Your new photo could not be measured: your routine is back to what "
+    + "it was"),
 };
 
 // The photo of the routine followed deleted, the one before kept with the same products.
