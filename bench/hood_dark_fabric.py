@@ -1,4 +1,4 @@
-"""Why a black or navy hood's fabric is read as skin (issue 12, points 3 and 4): the skin's
+"""Why a black or navy hood's fabric was read as skin (issue 12, points 3 and 4): the skin's
 L* statistics that the hair mask's threshold comes from, as taken and under a hood.
 
     PYTHONPATH=src:. .venv/bin/python bench/hood_dark_fabric.py [--step N] [--hats black,navy]

@@ -36,6 +36,15 @@ WEBER_REFERENCE_L = 65.0  # relative measures read one L* per step of light on s
 SPECULAR_MIN_DL = 10.0  # a highlight is this much (or 2.5 sigma) brighter than the median skin
 SHADOW_MIN_DL = 14.0  # a shadow is this much (or 3 sigma) darker, on a blurred map
 HAIR_MIN_DL = 15.0
+# A pixel darker than this share of the cheeks', nose's and chin's median L* (skin no hood,
+# scarf or hat reaches) and without skin's colour (chroma under FABRIC_MAX_CHROMA, or blue:
+# b* < 0) is hair or fabric wherever the skin's own spread puts the hair's threshold. A dark
+# fabric filling a quarter of the skin mask had inflated that spread until the threshold fell
+# below zero, and the fabric was read as skin (docs/benchmarks.md, "A black or navy hood's
+# fabric"). Skin in deep shade keeps its hue: at 1/8 of the light its chroma halves (about
+# 6-10), so a face half in shade is not cut at its dark edge.
+HAIR_FLOOR_SHARE = 0.35
+FABRIC_MAX_CHROMA = 4.0
 # Hair over the forehead (a fringe; `fringe_mask`). HAIR_MIN_DL (or 3 sigma) below the face's
 # median misses it: on light skin the fringe itself widens sigma (face 003: 3 sigma = 41 L*,
 # its light-brown fringe 20-30 below the skin), and on dark skin dark hair is only 10-19 L*
@@ -136,7 +145,10 @@ def build_face_image(
     sigma = eye_distance * LOCAL_SCALE
     norm = blur_mask(masks["skin"], sigma)
     norm.setflags(write=False)
-    masks.update(unusable_masks(planes, masks["skin"], masks["face"], eye_distance, norm))
+    inner = masks["cheek_right"] | masks["cheek_left"] | masks["nose"] | masks["chin"]
+    masks.update(
+        unusable_masks(planes, masks["skin"], masks["face"], eye_distance, norm, inner=inner)
+    )
     masks["hair"] = masks["hair"] | fringe_mask(planes[0], masks, points, eye_distance)
     hair = masks["hair"]
     masks["hair"] = hair | beard_mask(planes, masks, points)
@@ -168,7 +180,8 @@ def beard_mask(
     grey beard over dark skin is lighter (L* 61 against 31)."""
     skin = masks["skin"]
     a_star, b_star = planes[1], planes[2]
-    own = masks["forehead"]  # regions are skin already
+    # the forehead's skin, not hair or dark fabric over it: none seen, no reference
+    own = masks["forehead"] & ~masks["hair"]
     reference = median_ab(a_star, b_star, own)
     chin = median_ab(a_star, b_star, masks["chin"])
     if reference is None or chin is None:
@@ -188,9 +201,11 @@ def unusable_masks(
     face: np.ndarray,
     eye_distance: float,
     norm: np.ndarray | None = None,
+    inner: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Specular, shadow and hair masks from the L*, a*, b* planes; `norm` is `skin` blurred at
-    eye_distance * LOCAL_SCALE, when the caller has it."""
+    eye_distance * LOCAL_SCALE, when the caller has it; `inner`, the regions no covering
+    reaches (cheeks, nose, chin), for the fabric that is dark whatever the skin (`_fabric`)."""
     lightness = planes[0]
     chroma = cv2.magnitude(planes[1], planes[2])  # np.hypot's values within 1 ulp, 20x faster
     median_l, sigma_l = robust_stats(lightness[skin])
@@ -203,8 +218,27 @@ def unusable_masks(
     return {
         "specular": specular,
         "shadow": shadow,
-        "hair": hair_mask(lightness, skin, face, (median_l, sigma_l), eye_distance),
+        "hair": hair_mask(
+            lightness,
+            skin,
+            face,
+            (median_l, sigma_l),
+            eye_distance,
+            _fabric(planes, chroma, skin, inner),
+        ),
     }
+
+
+def _fabric(
+    planes: dict[int, np.ndarray], chroma: np.ndarray, skin: np.ndarray, inner: np.ndarray | None
+) -> np.ndarray | None:
+    """Pixels too dark and without skin's colour to be skin (HAIR_FLOOR_SHARE of the median
+    L* of `inner` skin, FABRIC_MAX_CHROMA); None without enough `inner` skin."""
+    values = planes[0][skin & inner] if inner is not None else None
+    if values is None or len(values) < MIN_REFERENCE_PIXELS:
+        return None
+    dark = planes[0] < HAIR_FLOOR_SHARE * median_in_place(values)
+    return dark & ((chroma < FABRIC_MAX_CHROMA) | (planes[2] < 0.0))
 
 
 def local_highlights(
@@ -233,10 +267,14 @@ def hair_mask(
     face: np.ndarray,
     stats: tuple[float, float],
     eye_distance: float,
+    fabric: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Dark patches that touch the outline of the face (fringe, sideburns, beard)."""
+    """Dark patches that touch the outline of the face (fringe, sideburns, beard); `fabric`,
+    pixels that are dark whatever the skin's spread (`_fabric`)."""
     median_l, sigma_l = stats
     dark = skin & (lightness < median_l - max(HAIR_MIN_DL, 3.0 * sigma_l))
+    if fabric is not None:
+        dark |= skin & fabric
     dark = cv2.morphologyEx(dark.view(np.uint8), cv2.MORPH_CLOSE, disk(2)).view(bool) & skin
     return touching_rim(dark, face, eye_distance)
 
