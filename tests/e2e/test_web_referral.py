@@ -10,7 +10,8 @@ French, one speaks German (in Berlin).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -93,7 +94,9 @@ def test_a_french_speaker_s_urgent_referral_opens_the_directory_within_days(
     assert "specialty=skin_cancer" in link and f"analysis={urgent}" in link
     assert field(browser, "specialty") == "skin_cancer"
     # Urgent: free within the next 7 days, said, with a way to widen.
-    today = date.today()
+    # the browser's today, in London (web_browser.py): the machine's date.today() was a day
+    # behind from 23:00 UTC in British summer time, and all day on a machine far from London
+    today = datetime.now(ZoneInfo("Europe/London")).date()
     assert field(browser, "availableFrom") == today.isoformat()
     assert field(browser, "availableTo") == (today + timedelta(days=7)).isoformat()
     notes = browser.text("#directory-notes", "7 prochains jours")
