@@ -87,6 +87,21 @@ def place_hint(browser: Browser) -> str:
     )
 
 
+def test_the_urgent_window_is_counted_in_calendar_days_across_the_spring_change(
+    browser: Browser,
+) -> None:
+    """Seven days from 23:30 on Saturday 27 March 2027 in London (the clocks go forward at
+    01:00 the next night) end on 3 April. Before, the window added 7 x 24 hours and took the
+    date: 00:30 on 4 April, a day too many, from 23:00 on the Saturday a week before."""
+    browser.open()
+    window = browser.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "import('/static/views/directory.js').then((m) => done(m.advisedWindow("
+        "{ urgency: 'URGENT' }, new Date('2027-03-27T23:30:00Z'))));"
+    )
+    assert window == {"days": 7, "from": "2027-03-27", "to": "2027-04-03"}
+
+
 def test_a_french_speaker_s_urgent_referral_opens_the_directory_within_days(
     browser: Browser, server: str, urgent: str
 ) -> None:
