@@ -202,7 +202,7 @@ def bootstrap(
         queue=container.jobs,
     )
     container.media_urls = MediaUrlSigner(
-        media_url_keys(settings), timedelta(seconds=settings.media_url_ttl_seconds)
+        media_url_keys(settings), timedelta(seconds=settings.media_url_ttl_seconds), clock=clock
     )
     container.recommendations = RecommendationService(
         container.new_uow,

@@ -10,7 +10,8 @@ French, one speaks German (in Berlin).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -86,6 +87,21 @@ def place_hint(browser: Browser) -> str:
     )
 
 
+def test_the_urgent_window_is_counted_in_calendar_days_across_the_spring_change(
+    browser: Browser,
+) -> None:
+    """Seven days from 23:30 on Saturday 27 March 2027 in London (the clocks go forward at
+    01:00 the next night) end on 3 April. Before, the window added 7 x 24 hours and took the
+    date: 00:30 on 4 April, a day too many, from 23:00 on the Saturday a week before."""
+    browser.open()
+    window = browser.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "import('/static/views/directory.js').then((m) => done(m.advisedWindow("
+        "{ urgency: 'URGENT' }, new Date('2027-03-27T23:30:00Z'))));"
+    )
+    assert window == {"days": 7, "from": "2027-03-27", "to": "2027-04-03"}
+
+
 def test_a_french_speaker_s_urgent_referral_opens_the_directory_within_days(
     browser: Browser, server: str, urgent: str
 ) -> None:
@@ -93,7 +109,9 @@ def test_a_french_speaker_s_urgent_referral_opens_the_directory_within_days(
     assert "specialty=skin_cancer" in link and f"analysis={urgent}" in link
     assert field(browser, "specialty") == "skin_cancer"
     # Urgent: free within the next 7 days, said, with a way to widen.
-    today = date.today()
+    # the browser's today, in London (web_browser.py): the machine's date.today() was a day
+    # behind from 23:00 UTC in British summer time, and all day on a machine far from London
+    today = datetime.now(ZoneInfo("Europe/London")).date()
     assert field(browser, "availableFrom") == today.isoformat()
     assert field(browser, "availableTo") == (today + timedelta(days=7)).isoformat()
     notes = browser.text("#directory-notes", "7 prochains jours")

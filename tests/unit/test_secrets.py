@@ -13,13 +13,14 @@ from typer.testing import CliRunner
 
 from metskin.adapters.from_settings import media_url_keys, token_keys
 from metskin.adapters.security.keys import SigningKeys
-from metskin.adapters.security.signed_urls import MediaUrlSigner
+from metskin.adapters.security.signed_urls import ExpiredLink, MediaUrlSigner
 from metskin.adapters.security.tokens import JwtAccessTokens, TokenExpired
 from metskin.bootstrap import bootstrap
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.records import MediaGrant
 from metskin.domain.errors import Forbidden, Unauthenticated
 from metskin.settings import DEFAULT_SECRET, InsecureSettings, Settings
+from tests.fakes.infra import FakeClock
 
 STRONG = "k" * 40
 MEDIA = "m" * 40
@@ -147,6 +148,22 @@ def test_a_rotated_media_key_still_opens_old_links() -> None:
     assert rotated.grant(link) == grant
     with pytest.raises(Forbidden):
         MediaUrlSigner(SigningKeys("new-" + MEDIA), ttl).grant(link)
+
+
+def test_a_media_link_expires_on_the_clock_it_was_issued_with() -> None:
+    """Before, the link's expiry was checked on the wall clock (PyJWT's own): with the
+    container's clock ten days back a fresh link was already expired, and one issued at the
+    wall clock's hour did not expire when that clock went past its time."""
+    clock = FakeClock(datetime.now(UTC).replace(microsecond=0) - timedelta(days=10))
+    signer = MediaUrlSigner(SigningKeys(MEDIA), timedelta(minutes=5), clock=clock)
+    grant = MediaGrant("media/u1/a.jpg", "u1", Role.PATIENT, media_id="m1")
+    link = signer.url(grant, clock.now).rsplit("/", 1)[1]
+    assert signer.grant(link) == grant
+    clock.now += timedelta(minutes=4, seconds=59)
+    assert signer.grant(link) == grant
+    clock.now += timedelta(seconds=1)
+    with pytest.raises(ExpiredLink):
+        signer.grant(link)
 
 
 def test_the_settings_wire_token_and_media_keys_apart() -> None:

@@ -4,15 +4,17 @@ the viewer's access again when the link is used."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import jwt
 
 from metskin.adapters.security.keys import SigningKeys
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.records import MediaGrant
+from metskin.domain.clock import utc_now
 from metskin.domain.errors import Forbidden
 from metskin.domain.i18n.marks import _
+from metskin.domain.ports import Clock
 
 PURPOSE = "media"
 
@@ -22,10 +24,13 @@ class ExpiredLink(Forbidden):
 
 
 class MediaUrlSigner:
-    def __init__(self, keys: SigningKeys, ttl: timedelta, base_url: str = "") -> None:
+    def __init__(
+        self, keys: SigningKeys, ttl: timedelta, base_url: str = "", clock: Clock = utc_now
+    ) -> None:
         self._keys = keys
         self._ttl = ttl
         self._base_url = base_url.rstrip("/")
+        self._clock = clock  # the expiry is checked on the clock the links are issued with
 
     def url(self, grant: MediaGrant, now: datetime) -> str:
         claims = {
@@ -43,14 +48,17 @@ class MediaUrlSigner:
 
     def grant(self, token: str) -> MediaGrant:
         """What the link grants, if it is genuine and unexpired (access is checked later)."""
+        now = self._clock()
         try:
             claims = self._keys.decode(
                 token,
-                datetime.now(UTC),
-                options={"require": ["obj", "sub", "rol", "pur", "exp"]},
+                now,
+                options={"require": ["obj", "sub", "rol", "pur", "exp"], "verify_exp": False},
             )
             if claims["pur"] != PURPOSE:
                 raise Forbidden(_("This link is not valid."))
+            if float(claims["exp"]) <= now.timestamp():
+                raise jwt.ExpiredSignatureError("the link's time is up")
             return MediaGrant(
                 str(claims["obj"]),
                 str(claims["sub"]),
@@ -60,5 +68,5 @@ class MediaUrlSigner:
             )
         except jwt.ExpiredSignatureError as error:
             raise ExpiredLink(_("This link has expired; reload the page.")) from error
-        except (jwt.PyJWTError, ValueError) as error:
+        except (jwt.PyJWTError, ValueError, TypeError) as error:
             raise Forbidden(_("This link is not valid.")) from error

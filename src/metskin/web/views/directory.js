@@ -250,12 +250,13 @@ function doctorCard(doctor, params) {
   return card;
 }
 
-/** The days from today within which a referral's advice asks to be seen, as the form's dates. */
-function advisedWindow(referral) {
+/** The days from today within which a referral's advice asks to be seen, as the form's dates:
+ * calendar days where the person is (across a daylight-saving change a day is 23 or 25 hours). */
+export function advisedWindow(referral, now = new Date()) {
   const days = referral ? ADVISED_DAYS[referral.urgency] : undefined;
   if (!days) return null;
-  const now = new Date();
-  return { days, from: isoDate(now), to: isoDate(new Date(now.getTime() + days * 86_400_000)) };
+  const last = new Date(now.getFullYear(), now.getMonth(), now.getDate() + days);
+  return { days, from: isoDate(now), to: isoDate(last) };
 }
 
 /** A note on what the search was narrowed to, with a button that empties `fields` and searches
