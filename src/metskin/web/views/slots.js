@@ -10,7 +10,13 @@ const SLOTS = `query($id: ID!, $from: DateTime!, $to: DateTime!, $type: Consulta
 const SPANS = [1, 7, 14, 31]; // days
 export const CONSULTATION_TYPES = [["", mark("In person or video")], ["IN_PERSON", mark("In person")],
   ["VIDEO", mark("Video")]];
-const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Local midnight `days` calendar days after `start`'s day: across a daylight-saving change a
+ * day is 23 or 25 hours, and `days` x 24 hours missed the last hour of the day the clocks go
+ * back (or reached into the next day when they go forward). */
+export function spanEnd(start, days) {
+  return new Date(start.getFullYear(), start.getMonth(), start.getDate() + days);
+}
 
 export function isoDate(date) {
   const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
@@ -83,7 +89,7 @@ export function slotPicker(doctorId, onPick, { consultationType = "", level = 4 
       Object.assign(error, { code: "VALIDATION_FAILED", field: "from" });
       throw error;
     }
-    const end = new Date(start.getTime() + Number(form.elements.span.value) * DAY_MS);
+    const end = spanEnd(start, Number(form.elements.span.value));
     const { availableSlots } = await gql(SLOTS, { id: doctorId, from: start.toISOString(),
       to: end.toISOString(), type: form.elements.type.value || null });
     const days = new Map();
