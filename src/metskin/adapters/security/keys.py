@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import jwt
+from jwt.types import Options
 
 ALGORITHM = "HS256"
 
@@ -33,11 +34,30 @@ class SigningKeys:
     def decode_with_key(
         self, token: str, now: datetime, **options: Any
     ) -> tuple[dict[str, Any], str]:
-        """The claims and the key that verified them (raises jwt.PyJWTError)."""
+        """The claims and the key that verified them (raises jwt.PyJWTError). Their expiry
+        (`exp`, unless `options={"verify_exp": False}`) is checked against `now`, the clock the
+        tokens were issued on, as PyJWT checks it against the wall clock."""
+        checks: Options = {**(options.pop("options", None) or {})}
+        verify_exp = checks.get("verify_exp", True)
+        checks["verify_exp"] = False
         refused: jwt.PyJWTError = jwt.InvalidSignatureError("no key verifies this token")
         for key in self.verifying(now):
             try:
-                return dict(jwt.decode(token, key, algorithms=[ALGORITHM], **options)), key
+                claims = jwt.decode(token, key, algorithms=[ALGORITHM], options=checks, **options)
             except jwt.InvalidSignatureError as error:
                 refused = error
+                continue
+            if verify_exp and "exp" in claims:
+                _unexpired(claims["exp"], now)
+            return dict(claims), key
         raise refused
+
+
+def _unexpired(exp: Any, now: datetime) -> None:
+    """PyJWT's own expiry check, on `now`."""
+    try:
+        at = int(exp)
+    except (ValueError, TypeError, OverflowError):
+        raise jwt.DecodeError("Expiration Time claim (exp) must be an integer.") from None
+    if at <= now.timestamp():
+        raise jwt.ExpiredSignatureError("Signature has expired")
