@@ -12,6 +12,7 @@ import pytest
 from metskin.bootstrap import Container
 from metskin.workers.analysis import GAVE_UP_REASON
 from tests.e2e.conftest import GraphQLClient
+from tests.e2e.test_privacy_api import export_zip
 from tests.e2e.test_recommendations_api import PROFILE, START, seeded  # noqa: F401
 from tests.e2e.test_routine_followed_api import CHECK_IN, RETINOID, measured, told
 from tests.media_samples import face_jpeg
@@ -75,4 +76,29 @@ async def test_a_change_said_while_the_photo_is_measured_is_told_with_its_why(
     assert change["analysis_id"] == analysis_id
     seeded.start_embedded_worker()  # the profile's job, queued meanwhile: nothing more told
     seeded.broker.join("default")
+    assert len(await told(client)) == 1
+
+
+async def test_two_changes_said_while_measured_are_told_together_and_not_exported(
+    client: GraphQLClient,
+    seeded: Container,  # noqa: F811
+) -> None:
+    """Before, the second change's why replaced the first's ("after your rating" alone), and
+    the why kept while measuring stayed in the saved routine's payload (`why_pending`), in
+    the person's data export (routines.json)."""
+    await client.register("maya@example.com")
+
+    def pregnant_then_a_rating(analysis: Any, result: dict[str, Any]) -> None:
+        owner = analysis.owner_id
+        seeded.accounts.update_profile(owner, {"sex": "female", "pregnant": True})
+        (saved, *_) = seeded.recommendations.history(owner, None, 1)
+        kept = sorted(s["product_id"] for s in saved.routine["am"] if s["product_id"] != RETINOID)
+        seeded.recommendations.rate(owner, kept[0], 1, "irritated")
+
+    seeded.analyses.add_step_after_measuring(pregnant_then_a_rating)  # after the routine's save
+    await measured(client, seeded)
+    (change,) = await told(client)
+    assert (change["why"], change["whys"]) == ("PROFILE", ["PROFILE", "RATING"])
+    archive = await export_zip(client, seeded)  # the jobs queued meanwhile run here too
+    assert "why_pending" not in archive.read("routines.json").decode()
     assert len(await told(client)) == 1

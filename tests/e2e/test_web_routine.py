@@ -3,10 +3,14 @@ page says so, and the rating can be taken back from "products left out for you".
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, insert, text
 
+from metskin.adapters.db.inbox import NotificationRow
+from metskin.domain.inbox.entries import routine_changed
 from tests.e2e.test_web_app import ANALYSIS_SECONDS, register
 from tests.e2e.web_browser import Browser, browser_fixture, server_fixture
 from tests.media_samples import face_jpeg
@@ -54,4 +58,37 @@ def test_an_irritating_product_leaves_the_routine_and_comes_back(
     browser.text("#inbox", "Your routine changed after your rating")
     said = [item.text for item in browser.visible('#inbox li[data-kind="ROUTINE_CHANGED"]')]
     assert len(said) == 2 and all("after your rating" in text for text in said)
+    assert browser.severe_console_messages() == []
+
+
+def test_the_inbox_says_every_change_said_while_a_photo_was_measured(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A change told with several whys (`details.whys`: a profile saved, then a rating, while
+    the photo was measured) names both, in the person's language; before, the entry named
+    only one of them."""
+    email = "twice@example.com"
+    register(browser, email)
+    var = next(Path(tmp_path_factory.getbasetemp()).glob("web-routine*/var"))
+    engine = create_engine(f"sqlite:///{(var / 'metskin.db').as_posix()}")
+    with engine.begin() as connection:
+        user_id = connection.execute(
+            text("SELECT id FROM users WHERE email = :e"), {"e": email}
+        ).scalar_one()
+        details = {"analysis_id": "a1", "added": [], "removed": ["pm:x"], "why": "PROFILE"}
+        entry = routine_changed(user_id, "r1", {**details, "whys": ["PROFILE", "RATING"]})
+        connection.execute(
+            insert(NotificationRow).values(
+                user_id=user_id, kind=entry.kind.value, key=entry.key, payload=entry.payload,
+                at=datetime.now(UTC),
+            )
+        )  # fmt: skip
+    engine.dispose()
+    browser.go("#/inbox")
+    browser.text("#inbox", "Your routine changed after your profile update and your rating")
+    browser.in_french()
+    browser.go("#/inbox")
+    browser.text(
+        "#inbox", "Votre routine a changé après la mise à jour de votre profil et votre note"
+    )
     assert browser.severe_console_messages() == []

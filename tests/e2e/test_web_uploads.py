@@ -29,10 +29,7 @@ browser = browser_fixture()
 
 def in_french(browser: Browser, server: str, email: str) -> str:
     register(browser, email)
-    browser.go("#/profile")
-    browser.select("#profile-form [name=locale]", "fr-FR")
-    browser.submit("#profile-form")
-    browser.text("#profile-form button[type=submit]", "Enregistrer le profil")
+    browser.in_french()
     browser.go("#/analyse")
     browser.text("#upload-form button[type=submit]", "Envoyer et analyser")
     return api_login(server, email, PASSWORD)

@@ -157,6 +157,13 @@ class Browser:
         self.submit("#login-form")
         self.until(lambda: not self.hash().startswith("#/login"), "the page after logging in")
 
+    def in_french(self) -> None:
+        """The signed-in person's profile set to fr-FR, and the app drawn again in French."""
+        self.go("#/profile")
+        self.select("#profile-form [name=locale]", "fr-FR")
+        self.submit("#profile-form")
+        self.text("#profile-form button[type=submit]", "Enregistrer le profil")
+
     def submit(self, form: str) -> None:
         self.find(f"{form} button[type=submit]").click()
 

@@ -165,6 +165,10 @@ class FakeRoutineRepository(InMemoryTable[SavedRoutine]):
 
     noun = "routine"
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: dict[str, dict[str, datetime]] = {}  # user -> why -> said at
+
     def find(self, analysis_id: str, profile_hash: str) -> SavedRoutine | None:
         return next(
             (
@@ -178,9 +182,15 @@ class FakeRoutineRepository(InMemoryTable[SavedRoutine]):
     def renew(self, routine_id: str, at: datetime) -> None:
         self.rows[routine_id] = replace(self.rows[routine_id], created_at=at)
 
-    def rewrite(self, routine_id: str, routine: dict[str, Any]) -> None:
-        if routine_id in self.rows:
-            self.rows[routine_id] = replace(self.rows[routine_id], routine=copy.deepcopy(routine))
+    def hold(self, user_id: str, why: str, at: datetime) -> None:
+        self.pending.setdefault(user_id, {}).setdefault(why, at)
+
+    def held(self, user_id: str) -> list[str]:
+        said = self.pending.get(user_id, {})
+        return sorted(said, key=lambda why: (said[why], why))
+
+    def release(self, user_id: str) -> None:
+        self.pending.pop(user_id, None)
 
     def drop(self, analysis_id: str) -> int:
         gone = [key for key, r in self.rows.items() if r.analysis_id == analysis_id]

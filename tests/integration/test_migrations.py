@@ -117,6 +117,24 @@ def old_user(url: str, name: str, **columns: Any) -> str:
     return row.id
 
 
+def old_media(owner_id: str, created_at: datetime) -> MediaRow:
+    """A photo row (`m1`) to write with `old_rows`, for the analyses a test needs."""
+    return MediaRow(
+        id="m1",
+        owner_id=owner_id,
+        kind="photo",
+        content_type="image/jpeg",
+        size_bytes=1,
+        width=1,
+        height=1,
+        storage_name="m1.jpg",
+        thumbnail_name="m1-t.jpg",
+        key_id="k",
+        sha256="0" * 64,
+        created_at=created_at,
+    )
+
+
 def ratings_after_0005(url: str, tmp_path: Path) -> list[tuple[str, str, int]]:
     """Upgrade to 0004, rate twice (and one product once), then 0005 -> 0004 -> 0005."""
     upgrade(url, "0004")
@@ -229,20 +247,7 @@ def test_0017_merges_the_active_shares_of_the_same_and_then_allows_one(
     patient, doc1, doc2 = (old_user(url, name) for name in ("pat", "doc1", "doc2"))
     now = datetime.now(UTC)
     day = timedelta(days=1)
-    media = MediaRow(
-        id="m1",
-        owner_id=patient,
-        kind="photo",
-        content_type="image/jpeg",
-        size_bytes=1,
-        width=1,
-        height=1,
-        storage_name="m1.jpg",
-        thumbnail_name="m1-t.jpg",
-        key_id="k",
-        sha256="0" * 64,
-        created_at=now - 20 * day,
-    )
+    media = old_media(patient, now - 20 * day)
     analysis = AnalysisRow(
         id="a1",
         owner_id=patient,

@@ -32,6 +32,14 @@ def failed(uow: FakeRecommendationsUnitOfWork, analysis: Analysis) -> Analysis:
     return gone
 
 
+def stored(uow: FakeRecommendationsUnitOfWork, measured: Analysis) -> None:
+    """The run's result stored: the analysis DONE."""
+    with uow:
+        uow.analyses.add_result(measured.id, WRINKLES, None)
+        uow.analyses.save(replace(measured, status=AnalysisStatus.DONE))
+        uow.commit()
+
+
 def anchor(uow: FakeRecommendationsUnitOfWork) -> object:
     with uow:
         schedule = uow.check_ins.get("p1")
@@ -122,10 +130,7 @@ def test_a_change_said_while_the_photo_is_measured_is_told_with_its_why_at_the_r
     set_profile(uow, "p1", pregnant=True)
     service.refresh("p1", WHY_PROFILE)  # the request: StillMeasuring, a job queued
     clock.advance(minutes=2)
-    with uow:  # the result stored
-        uow.analyses.add_result("running", WRINKLES, None)
-        uow.analyses.save(replace(measured, status=AnalysisStatus.DONE))
-        uow.commit()
+    stored(uow, measured)
     service.after_result_stored(measured)  # the pipeline's last step comes first
     (now, *_) = service.history("p1", None, 1)
     assert now.analysis_id == "running" and "retinol-serum" not in chosen(now.routine)

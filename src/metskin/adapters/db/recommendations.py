@@ -77,6 +77,21 @@ class RoutineRow(SQLModel, table=True):
 ROUTINE_FIELDS = tuple(f.name for f in fields(SavedRoutine))
 
 
+class PendingChangeRow(SQLModel, table=True):
+    """A change said while the photo of the person's routine is measured, to tell with the
+    routine rebuilt at its result (`followed.hold_why`, migration 0026); deleted once told or
+    no longer needed. Internal: not in the data export."""
+
+    __tablename__ = "routine_changes_pending"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    user_id: str = Field(
+        primary_key=True, max_length=36, foreign_key="users.id", ondelete="CASCADE"
+    )
+    why: str = Field(primary_key=True, max_length=24)
+    said_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class SqlFeedbackRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -140,6 +155,13 @@ _ROUTINE_FOUND = core_select(_ROUTINES).where(
 )
 _USER_ROUTINES = KeysetStatements.of(_ROUTINES, _ROUTINES.c.user_id == bindparam("user"))
 _INSERT_ROUTINE = _ROUTINES.insert()
+_PENDING = core_table(PendingChangeRow)
+# Said again: the first saying kept (its place in the order said), not an error.
+_HOLD = (
+    _PENDING.insert()
+    .prefix_with("IGNORE", dialect="mysql")
+    .prefix_with("OR IGNORE", dialect="sqlite")
+)
 
 
 class SqlRoutineRepository(SqlRepository[RoutineRow, SavedRoutine]):
@@ -165,10 +187,19 @@ class SqlRoutineRepository(SqlRepository[RoutineRow, SavedRoutine]):
             _ROUTINES.update().where(_ROUTINES.c.id == routine_id).values(created_at=at)
         )
 
-    def rewrite(self, routine_id: str, routine: dict[str, Any]) -> None:
-        self._session.connection().execute(
-            _ROUTINES.update().where(_ROUTINES.c.id == routine_id).values(routine=routine)
+    def hold(self, user_id: str, why: str, at: datetime) -> None:
+        self._session.connection().execute(_HOLD, {"user_id": user_id, "why": why, "said_at": at})
+
+    def held(self, user_id: str) -> list[str]:
+        query = (
+            core_select(_PENDING.c.why)
+            .where(_PENDING.c.user_id == user_id)
+            .order_by(_PENDING.c.said_at, _PENDING.c.why)
         )
+        return [row.why for row in self._session.connection().execute(query)]
+
+    def release(self, user_id: str) -> None:
+        self._session.connection().execute(_PENDING.delete().where(_PENDING.c.user_id == user_id))
 
     def drop(self, analysis_id: str) -> int:
         result = self._session.connection().execute(

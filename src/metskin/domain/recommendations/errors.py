@@ -11,6 +11,14 @@ class ProductNotFound(NotFound, code="PRODUCT_NOT_FOUND"): ...
 class RetakeNeeded(DomainError, code="RETAKE_NEEDED"): ...
 
 
+def failed_has_no_routine() -> RetakeNeeded:
+    """A routine asked (or saved, `followed.refuse_if_failed`) for an analysis that failed."""
+    return RetakeNeeded(
+        "This analysis failed, so it has no routine; take a new photo and start a new analysis.",
+        field="analysisId",
+    )
+
+
 class InvalidProduct(ValidationFailed, code="INVALID_PRODUCT"): ...
 
 

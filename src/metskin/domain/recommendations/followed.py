@@ -13,10 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from metskin.domain.accounts.model import Profile
-from metskin.domain.analysis.records import Analysis
+from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.checkins.service import restart
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
+from metskin.domain.recommendations.errors import failed_has_no_routine
 from metskin.domain.recommendations.feedback import Feedback, turned_down
 from metskin.domain.recommendations.jobs import CARE_FIELDS
 from metskin.domain.recommendations.model import SavedRoutine
@@ -24,8 +25,6 @@ from metskin.domain.recommendations.payload import lineup_change
 from metskin.domain.recommendations.ports import RecommendationsUnitOfWork
 
 CareState = tuple[Any, ...]  # what a routine is built from, of what the person says
-# A change's why kept in the routine followed while its photo is measured (`hold_why`).
-PENDING_WHY = "why_pending"
 
 
 def care_state(profile: Profile, ratings: list[Feedback]) -> CareState:
@@ -40,6 +39,17 @@ def still_says(uow: RecommendationsUnitOfWork, user_id: str, state: CareState) -
     return (
         person is not None and care_state(person.profile, uow.feedback.for_user(user_id)) == state
     )
+
+
+def refuse_if_failed(uow: RecommendationsUnitOfWork, analysis_id: str) -> None:
+    """A routine is saved for an analysis only while it has not failed: its row locked as the
+    call that marks it FAILED locks it (`AnalysisService.mark_failed`), so a delivery still
+    running when another failed it (a retry, a lost lease) saves nothing after the failure's
+    step dropped the analysis's routines (`after_failure`); one that saved first is dropped by
+    that step, which runs after the failure's commit."""
+    analysis = uow.analyses.get(analysis_id, for_update=True)
+    if analysis is None or analysis.status is AnalysisStatus.FAILED:
+        raise failed_has_no_routine()
 
 
 def followed(uow: RecommendationsUnitOfWork, user_id: str) -> SavedRoutine | None:
@@ -60,18 +70,14 @@ def adrift(uow: RecommendationsUnitOfWork, current: SavedRoutine | None) -> bool
     return anchor is not None and current.created_at < anchor
 
 
-def hold_why(uow: RecommendationsUnitOfWork, user_id: str, why: str) -> None:
-    """A change said (`why`) while the photo of the routine followed is measured, kept in that
-    routine: the rebuild once the result is stored (`after_result_stored`), or once the run
-    failed (`after_failure`), tells it with this why, whichever comes before the job's retry
-    (which then finds the routine up to date)."""
-    current = followed(uow, user_id)
-    if why and current is not None and current.routine.get(PENDING_WHY) != why:
-        uow.routines.rewrite(current.id, {**current.routine, PENDING_WHY: why})
-
-
-def pending_why(routine: SavedRoutine) -> str:
-    return str(routine.routine.get(PENDING_WHY) or "")
+def hold_why(uow: RecommendationsUnitOfWork, user_id: str, why: str, at: datetime) -> None:
+    """A change said (`why`) while the photo of the routine followed is measured, kept beside
+    the person's routines (not in what was built, which their data export shows as built):
+    the next change told (`told_change`: the rebuild once the result is stored, once the run
+    failed, or the job's retry, whichever comes first) says it with every why kept, in the
+    order said; a rebuild that finds the routine up to date forgets them (`release`)."""
+    if why and followed(uow, user_id) is not None:
+        uow.routines.hold(user_id, why, at)
 
 
 def count_back(uow: RecommendationsUnitOfWork, back: SavedRoutine | None, user_id: str) -> None:
@@ -172,7 +178,14 @@ def told_change(
     at: datetime,
     again_at: str,
 ) -> None:
+    """The change told with every why the person said since the last one told, in the order
+    said (`details.why` the first; `details.whys` all of them, when more than one), and then
+    those kept (`hold_why`) are forgotten."""
+    whys = list(dict.fromkeys([*uow.routines.held(routine.user_id), *([why] if why else [])]))
+    uow.routines.release(routine.user_id)
     change["analysis_id"] = routine.analysis_id
-    if why:
-        change["why"] = why
+    if whys:
+        change["why"] = whys[0]
+    if len(whys) > 1:
+        change["whys"] = whys
     tell(uow, entries.routine_changed(routine.user_id, routine.id, change, again_at), at)

@@ -83,8 +83,18 @@ class RoutineRepository(Protocol):
         `created_at` (the history's order) is set to it."""
         ...
 
-    def rewrite(self, routine_id: str, routine: dict[str, Any]) -> None:
-        """The saved routine's payload replaced (a why kept in it, `followed.hold_why`)."""
+    def hold(self, user_id: str, why: str, at: datetime) -> None:
+        """A change said (`why`) while the photo of the person's routine is measured, kept
+        beside their routines until it is told or no longer needed (`followed.hold_why`); a
+        why said again is kept once, where it was first said."""
+        ...
+
+    def held(self, user_id: str) -> list[str]:
+        """The whys kept for the person, in the order said."""
+        ...
+
+    def release(self, user_id: str) -> None:
+        """The whys kept for the person forgotten: told, or the routine is up to date."""
         ...
 
     def drop(self, analysis_id: str) -> int:

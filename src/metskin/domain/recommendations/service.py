@@ -23,7 +23,12 @@ from metskin.domain.money.model import RatesTable, seed_table
 from metskin.domain.ports import Clock, CreatedKey, read
 from metskin.domain.recommendations.catalog_cache import CatalogCache
 from metskin.domain.recommendations.catalog_service import CatalogUseCases
-from metskin.domain.recommendations.errors import ProductNotFound, RetakeNeeded, StillMeasuring
+from metskin.domain.recommendations.errors import (
+    ProductNotFound,
+    RetakeNeeded,
+    StillMeasuring,
+    failed_has_no_routine,
+)
 from metskin.domain.recommendations.feedback import Feedback, turned_down
 from metskin.domain.recommendations.followed import (
     CareState,
@@ -34,7 +39,7 @@ from metskin.domain.recommendations.followed import (
     hold_why,
     is_latest,
     make_current,
-    pending_why,
+    refuse_if_failed,
     still_says,
     stop_counting,
     taken_back,
@@ -119,11 +124,7 @@ class RecommendationService(CatalogUseCases):
         routine followed before, dropped (`after_failure`), the change told against it."""
         if result is None:
             if analysis.status is AnalysisStatus.FAILED:
-                raise RetakeNeeded(
-                    "This analysis failed, so it has no routine; take a new photo and start a "
-                    "new analysis.",
-                    field="analysisId",
-                )
+                raise failed_has_no_routine()
             if analysis.status is not AnalysisStatus.DONE:
                 raise AnalysisNotReady("The analysis is not finished yet.", field="analysisId")
             stored = self._analyses.results([analysis.id]).get(analysis.id)
@@ -206,6 +207,7 @@ class RecommendationService(CatalogUseCases):
                 return existing
             if not by_owner or not is_latest(uow, analysis, current):
                 return existing or routine
+            refuse_if_failed(uow, analysis.id)
             if built_from is not None and not still_says(uow, analysis.owner_id, built_from):
                 return None
             with contextlib.suppress(Conflict):  # a concurrent request or job saved it
@@ -232,20 +234,27 @@ class RecommendationService(CatalogUseCases):
         if analysis is not None and not analysis.status.finished:
             raise StillMeasuring("The routine's analysis is still being measured.")
         if analysis is not None and analysis.status is AnalysisStatus.FAILED:
-            return self.after_failure(analysis, why)
-        if analysis is None or analysis.status is not AnalysisStatus.DONE:
-            return None
-        return self.for_analysis(analysis, by_owner=True, why=why, left=left)
+            now = self.after_failure(analysis, why)
+        elif analysis is None or analysis.status is not AnalysisStatus.DONE:
+            now = None
+        else:
+            now = self.for_analysis(analysis, by_owner=True, why=why, left=left)
+        # built from what the person says now: a change kept for it and not told (the products
+        # stayed) no longer needs telling
+        with self._uow_factory() as uow:
+            uow.routines.release(user_id)
+            uow.commit()
+        return now
 
     def after_result_stored(self, analysis: Analysis) -> None:
         """The pipeline's last step, the result stored: the routine it saved at RECOMMENDING,
         if followed, built from what the person says now, whatever the job's retries (a change
-        since met `StillMeasuring`) did, told with the why kept for it (`hold_why`). Nothing
+        since met `StillMeasuring`) did, told with the whys kept for it (`hold_why`). Nothing
         changes when they said nothing since."""
         with self._uow_factory() as uow:
             current = followed(uow, analysis.owner_id)
         if current is not None and current.analysis_id == analysis.id:
-            self.refresh_current(analysis.owner_id, pending_why(current))
+            self.refresh_current(analysis.owner_id)
 
     def after_failure(self, analysis: Analysis, why: str = "") -> SavedRoutine | None:
         """The pipeline's step once a run failed (or `refresh_current` finding it failed): the
@@ -259,13 +268,16 @@ class RecommendationService(CatalogUseCases):
             left = followed(uow, analysis.owner_id)
             uow.routines.drop(analysis.id)
             back = followed(uow, analysis.owner_id)
+            said = uow.routines.held(analysis.owner_id)
             if left is not None and left.analysis_id == analysis.id:
                 count_back(uow, back, analysis.owner_id)
+                if back is None:  # no routine left to tell a change of
+                    uow.routines.release(analysis.owner_id)
             uow.commit()
         if left is None or left.analysis_id != analysis.id or back is None:
             return back
-        why = pending_why(left) or why or WHY_ANALYSIS_FAILED
-        return self.refresh(analysis.owner_id, why, left)
+        # the changes said meanwhile are the why (`told_change`), else the failure
+        return self.refresh(analysis.owner_id, why or ("" if said else WHY_ANALYSIS_FAILED), left)
 
     def refresh(
         self, user_id: str, why: str, left: SavedRoutine | None = None
@@ -277,7 +289,7 @@ class RecommendationService(CatalogUseCases):
             return self.refresh_current(user_id, why, left)
         except StillMeasuring:
             with self._uow_factory() as uow:
-                hold_why(uow, user_id, why)
+                hold_why(uow, user_id, why, self._clock())
                 uow.defer(Job(REFRESH_ROUTINE, {"user_id": user_id, "why": why}))
                 uow.commit()
         return None

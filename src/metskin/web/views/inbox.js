@@ -4,7 +4,7 @@
 
 import { gql } from "../graphql.js";
 import { append, busy, errorBox, h, humanize, notice, when } from "../dom.js";
-import { mark, t } from "../i18n.js";
+import { locale, mark, t } from "../i18n.js";
 import { subscribeAsUser } from "../live.js";
 
 const PAGE = 20;
@@ -45,20 +45,39 @@ const ROUTINE_WHY = {
 const ROUTINE_BEFORE = mark("You deleted the photo of your routine: you now follow the routine "
   + "of an earlier photo");
 
+// Each why as one of several (details.whys: changes said while a photo was measured, told
+// together once its routine was rebuilt), in "Your routine changed after {reasons}".
+const ROUTINE_REASON = {
+  PROFILE: mark("your profile update"),
+  RATING: mark("your rating"),
+  NO_LONGER_SOLD: mark("a product in it going off sale"),
+  PHOTO_DELETED: mark("a photo you deleted"),
+  ANALYSIS_FAILED: mark("a new photo that could not be measured"),
+};
+
+/** What a ROUTINE_CHANGED entry says, translated; null when it names no why it knows. */
 function routineText(details) {
+  const whys = (details.whys || []).filter((why) => ROUTINE_REASON[why]);
+  if (whys.length > 1) {
+    const reasons = new Intl.ListFormat(locale(), { type: "conjunction" })
+      .format(whys.map((why) => t(ROUTINE_REASON[why])));
+    return t("Your routine changed after {reasons}", { reasons });
+  }
   const same = !(details.added || []).length && !(details.removed || []).length;
-  return details.why === "PHOTO_DELETED" && same ? ROUTINE_BEFORE : ROUTINE_WHY[details.why];
+  const text = details.why === "PHOTO_DELETED" && same ? ROUTINE_BEFORE
+    : ROUTINE_WHY[details.why];
+  return text ? t(text) : null;
 }
 
 function row(item) {
   const details = item.details || {};
   const [said, link] = TEXT[item.kind] || [humanize(item.kind), () => null];
-  const text = (item.kind === "ROUTINE_CHANGED" && routineText(details)) || said;
+  const text = (item.kind === "ROUTINE_CHANGED" && routineText(details)) || t(said);
   const href = link(details);
   const start = details.start ? ` · ${when(details.start)}` : "";
   return h("li", { class: item.read ? "notification" : "notification unread",
     "data-kind": item.kind },
-  href ? h("a", { href }, t(text)) : h("span", {}, t(text)),
+  href ? h("a", { href }, text) : h("span", {}, text),
   h("span", { class: "muted" }, ` ${when(item.at)}${start}`));
 }
 
