@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from metskin.bootstrap import Container
+from metskin.domain.recommendations.errors import RetakeNeeded
 from metskin.workers.analysis import GAVE_UP_REASON
 from tests.e2e.conftest import GraphQLClient
 from tests.e2e.test_privacy_api import export_zip
@@ -102,3 +103,24 @@ async def test_two_changes_said_while_measured_are_told_together_and_not_exporte
     archive = await export_zip(client, seeded)  # the jobs queued meanwhile run here too
     assert "why_pending" not in archive.read("routines.json").decode()
     assert len(await told(client)) == 1
+
+
+async def test_a_routine_saved_by_a_run_already_marked_failed_is_refused(
+    client: GraphQLClient,
+    seeded: Container,  # noqa: F811
+) -> None:
+    """A delivery still running when another marked its analysis FAILED (a retry, a lost
+    lease) reached RECOMMENDING after the failure's step: before, its routine was saved and
+    followed, though the analysis had failed."""
+    await client.register("maya@example.com")
+    older = await measured(client, seeded)
+    media_id = (await client.upload(face_jpeg()))["data"]["uploadMedia"]["id"]
+    newest = str((await client.data(START, m=media_id))["startAnalysis"]["id"])
+    with seeded.new_uow() as uow:
+        late = uow.analyses.get(newest)  # as the late delivery read it
+    measurement = seeded.analyses.results([older])[older][0]
+    gave_up = (newest, "ANALYSIS_FAILED", GAVE_UP_REASON)
+    await asyncio.to_thread(seeded.analyses.mark_failed, *gave_up)
+    with pytest.raises(RetakeNeeded):
+        await asyncio.to_thread(seeded.recommendations.after_measuring, late, measurement)
+    assert [r["analysisId"] for r in await routines(client)] == [older]

@@ -128,3 +128,20 @@ def test_the_people_whose_newest_routine_has_a_product_are_found_by_pages(
         assert first == found[:1]
         assert uow.routines.following(product, first[0], 1) == found[1:]
         assert uow.routines.following("xAyBz", None, 10) == [people[3]]
+
+
+def test_whys_held_are_kept_once_in_the_order_said_until_released(container: Container) -> None:
+    """`routine_changes_pending`: a why said again is kept once, where it was first said (an
+    insert that ignores the key taken, on each engine)."""
+    owner = add_user(container, "held@example.com")
+    with container.new_uow() as uow:
+        uow.routines.hold(owner, "RATING", START)
+        uow.routines.hold(owner, "PROFILE", START + timedelta(seconds=1))
+        uow.routines.hold(owner, "RATING", START + timedelta(seconds=2))  # said again
+        uow.commit()
+    with container.new_uow() as uow:
+        assert uow.routines.held(owner) == ["RATING", "PROFILE"]
+        uow.routines.release(owner)
+        uow.commit()
+    with container.new_uow() as uow:
+        assert uow.routines.held(owner) == []
