@@ -261,7 +261,7 @@ class RecommendationService(CatalogUseCases):
         routines it saved at RECOMMENDING go, and the person's care is as before that photo:
         the routine followed before is followed again, with the check-in count as it was
         (`count_back`), built from what they say now; told once against the routine that left,
-        with the why kept for a change said meanwhile, or `ANALYSIS_FAILED`; nothing when the
+        with the whys kept for the changes said meanwhile, or `ANALYSIS_FAILED`; nothing when the
         products are those they were last told of. Idempotent: a second call finds no routine
         of the analysis. The routine followed now (None: none, or in the job)."""
         with self._uow_factory() as uow:
