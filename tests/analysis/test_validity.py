@@ -145,7 +145,9 @@ def test_a_beard_is_not_read_as_skin(london_cases, london_results, smiling_resul
     is stubble, where no spot is read, so the chin has no dark-spot score at all."""
     shots = [london_results["037"].result, smiling_results["037"].result]
     assert all("chin" not in shot.concern("pigmentation").regions for shot in shots)
-    assert all(shot.tone.ita_deg > 24 for shot in shots)  # 14.0 and 17.7 before
+    # 14.0 and 17.7 before; 26.7 and 28.6 on the skin left, 22.4 and 24.5 since the tone adds
+    # back the shaded edge of the face the beard hides (`tone.hidden_lift`)
+    assert all(shot.tone.ita_deg > 21 for shot in shots)
     assert abs(shots[0].tone.ita_deg - shots[1].tone.ita_deg) < 2.5  # 3.7 before
     changes = []
     for path, _, points in london_cases[::9]:

@@ -140,6 +140,9 @@ def build_face_image(
     planes = dict(enumerate(cv2.split(lab)))
     eye_distance = max(lm.eye_distance(points), 8.0)
     masks = dict(masks)
+    # the forehead and the skin as the landmarks place them, before a covering is taken out:
+    # how much of them the tone sees (`tone.hidden_shares`)
+    masks["forehead_area"], masks["skin_area"] = masks["forehead"], masks["skin"]
     # the skin's blurred mask at the highlights' scale: kept for the detectors (shine's
     # surround blurs the same mask at the same sigma)
     sigma = eye_distance * LOCAL_SCALE
