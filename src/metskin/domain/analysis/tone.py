@@ -53,18 +53,18 @@ REGION_WEIGHT = 0.5
 # copies with one half in shade (docs/benchmarks.md, "Side light").
 SIDE_LIGHT = (0.4, 0.7)
 MIN_REGION_PIXELS = 50
-# Hidden skin (a hat, a hood, a headscarf, a fringe, hair over the cheeks): the tone is the lit
-# band of the skin it sees, and which skin that is moves it. The forehead is most of the band's
-# brightest skin and the face's edge (EDGE_DEPTH eye distances inside its outline) its most
-# shaded. On the London photos with a bare forehead (195 of 204, neutral and smiling), skin
-# left out as a beanie, half a beanie, a hood, the edge alone or all of it would leave it moved
-# the band's L* by -2.1 to +1.4; a least-squares fit on the shares of the forehead and of the
-# edge left out gives HIDDEN_LIGHTNESS (each fold of a split by person within 0.1 of it), and
-# the tone adds back the L* of the shares this photo hides: ITA moved by a median 1.5-3.8 deg
-# across those patterns, 0.4-0.8 after (docs/benchmarks.md, "Hidden skin"). EDGE_FREE of the
-# edge is hidden on a bare face (hair at the temples, shade at the jaw; the median of the
-# London photos) and is not counted. The fit's residual, HIDDEN_SD L* per share hidden, goes
-# into the uncertainty. One studio, lit from above the camera: under a flash the forehead
+# Hidden skin (a hat, a hood, a headscarf, a fringe, a beard): the tone is the lit band of the
+# skin it sees, and which skin that is moves it. The forehead is most of the band's brightest
+# skin and the face's edge (EDGE_DEPTH eye distances inside its outline) its most shaded. On
+# the London photos with a bare forehead (195 of 204, neutral and smiling), skin left out as a
+# beanie, half a beanie, a hood, the edge beside the face or all of it moved the band's L* by
+# a median -1.4 to +2.1; a least-squares fit on the shares of the forehead and of the edge left
+# out gives HIDDEN_LIGHTNESS (each half of the people within 0.05 of it), and the tone adds
+# back the L* of the shares this photo hides: ITA moved by a median 1.6-4.6 deg across those
+# patterns, 0.7-1.0 after (bench/hidden_skin.py; docs/benchmarks.md, "Hidden skin"). EDGE_FREE
+# of the edge is hidden on a bare face (hair at the temples, shade at the jaw; the median of
+# the London photos) and is not counted. The fit's residual, HIDDEN_SD L* per share hidden,
+# goes into the uncertainty. One studio, lit from above the camera: under a flash the forehead
 # would stand out less.
 HIDDEN_LIGHTNESS = (2.56, -3.91)  # per share of the forehead, of the edge
 HIDDEN_SD = 0.75
