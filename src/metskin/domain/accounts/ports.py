@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from metskin.domain.accounts.model import AccessClaims, RefreshToken, Role, User, UserSearch
 from metskin.domain.accounts.phone_delivery import PhoneCodeDeliveries
 from metskin.domain.ports import CreatedKey, UnitOfWork
+
+if TYPE_CHECKING:
+    from metskin.domain.apikeys.ports import ApiKeyRepository
 
 
 class UserRepository(Protocol):
@@ -128,6 +131,7 @@ class AccountsUnitOfWork(UnitOfWork, Protocol):
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
     phone_codes: PhoneCodeDeliveries
+    api_keys: ApiKeyRepository  # a new password ends them with the sessions
 
 
 AccountsUowFactory = Callable[[], AccountsUnitOfWork]

@@ -45,6 +45,7 @@ from metskin.domain.accounts.ports import (
     RefreshTokenRepository,
 )
 from metskin.domain.accounts.profile import apply_profile_changes
+from metskin.domain.apikeys.service import end_keys
 from metskin.domain.errors import Conflict, ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.messages import Job
@@ -356,6 +357,7 @@ class AccountService:
         user.password_hash = self.hasher.hash(password)
         uow.users.save(user)
         uow.refresh_tokens.revoke_user(user.id, now, keep_family=keep_session)
+        end_keys(uow.api_keys, user.id, now)  # a key made by a thief would outlive the change
         changed = {"user_id": user.id, "changed_at": now.isoformat()}
         uow.defer(Job(SEND_PASSWORD_CHANGED_EMAIL, changed))
         uow.commit()
