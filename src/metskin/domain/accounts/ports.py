@@ -11,7 +11,7 @@ from metskin.domain.accounts.phone_delivery import PhoneCodeDeliveries
 from metskin.domain.ports import CreatedKey, UnitOfWork
 
 if TYPE_CHECKING:
-    from metskin.domain.apikeys.ports import ApiKeyRepository
+    from metskin.domain.apikeys.model import ApiKey
 
 
 class UserRepository(Protocol):
@@ -125,13 +125,24 @@ class LoginAttempts(Protocol):
     def succeeded(self, email: str) -> None: ...
 
 
+class AccountApiKeys(Protocol):
+    """The account's API keys as a new password ends them (the API keys' repository)."""
+
+    def list_for_owner(self, owner_id: str) -> list[ApiKey]: ...
+    def save(self, key: ApiKey) -> None: ...
+
+
 class AccountsUnitOfWork(UnitOfWork, Protocol):
     """What the accounts use cases read and write in one transaction."""
 
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
     phone_codes: PhoneCodeDeliveries
-    api_keys: ApiKeyRepository  # a new password ends them with the sessions
+
+    @property
+    def api_keys(self) -> AccountApiKeys:
+        """A new password ends them with the sessions (read-only: the keys' own repository)."""
+        ...
 
 
 AccountsUowFactory = Callable[[], AccountsUnitOfWork]

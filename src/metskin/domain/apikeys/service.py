@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from metskin.domain.accounts.model import Role
 from metskin.domain.apikeys.errors import (
@@ -22,7 +22,7 @@ from metskin.domain.apikeys.model import (
     Scope,
     key_hash,
 )
-from metskin.domain.apikeys.ports import ApiKeyRepository, ApiKeysUowFactory
+from metskin.domain.apikeys.ports import ApiKeysUowFactory
 from metskin.domain.errors import Forbidden, ValidationFailed
 from metskin.domain.ports import Clock, read
 
@@ -33,18 +33,6 @@ MAX_KEY_LENGTH = 100  # a longer header is not one of our keys (never hashed)
 
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
-
-
-def end_keys(keys: ApiKeyRepository, owner_id: str, when: datetime) -> int:
-    """Revoke every active key of the account (its password was replaced: whoever had it or a
-    session could have made one); how many ended. The caller's unit of work commits."""
-    ended = 0
-    for key in keys.list_for_owner(owner_id):
-        if key.active:
-            key.revoked_at = when
-            keys.save(key)
-            ended += 1
-    return ended
 
 
 class ApiKeyService:
