@@ -48,6 +48,7 @@ CODE_MESSAGES = {
     "RATE_LIMITED": _("Too many requests; wait a moment and try again."),
     "SLOT_UNAVAILABLE": _("This time is no longer free; choose another one."),
     "TOO_LATE_TO_CANCEL": _("It is too late to cancel or move this appointment."),
+    "TOO_MANY_APPOINTMENTS": _("You already have as many upcoming appointments as you can book."),
     "CONSULTATION_TYPE_NOT_OFFERED": _("This dermatologist does not offer this consultation."),
     "UNSUPPORTED_MEDIA": _("This file type is not supported; use a photo or a short video."),
     "CORRUPT_MEDIA": _("This file cannot be read."),
