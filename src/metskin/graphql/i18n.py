@@ -46,6 +46,7 @@ CODE_MESSAGES = {
     "UNKNOWN_PRESCRIPTION": _("This is not a prescription-only active in our products."),
     "NO_EXCHANGE_RATE": _("There is no exchange rate for this currency."),
     "RATE_LIMITED": _("Too many requests; wait a moment and try again."),
+    "TOO_MANY_STREAMS": _("Too many live updates are open for your account."),
     "SLOT_UNAVAILABLE": _("This time is no longer free; choose another one."),
     "TOO_LATE_TO_CANCEL": _("It is too late to cancel or move this appointment."),
     "TOO_MANY_APPOINTMENTS": _("You already have as many upcoming appointments as you can book."),
