@@ -183,3 +183,31 @@ def tracks_webm(*track_types: int) -> bytes:
     header = b"\x1a\x45\xdf\xa3\x9f\x42\x82\x84webm"
     entries = b"".join(b"\xae\x86\xd7\x81\x01\x83\x81" + bytes([kind]) for kind in track_types)
     return header + b"\x16\x54\xae\x6b" + bytes([0x80 | len(entries)]) + entries + bytes(64)
+
+
+LOCATION = b"+51.5074-000.1278+010.000/"  # ISO 6709, as a phone writes where it filmed
+XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
+
+
+def video_with_location(data: bytes) -> bytes:
+    """`data` (an MP4 whose `moov` is its last box, as OpenCV writes it) as a phone leaves it:
+    `udta` with `©xyz` and the make and model, Apple's `meta` location key, and an XMP `uuid`
+    box at the top level, each holding LOCATION."""
+    moov = data.rfind(b"moov") - 4
+    assert struct.unpack_from(">I", data, moov)[0] == len(data) - moov, "moov is not last"
+    udta = _box(
+        b"udta",
+        _box(b"\xa9xyz", struct.pack(">HH", len(LOCATION), 0x15C7) + LOCATION)
+        + _box(b"\xa9mak", b"\x00\x05\x15\xc7Apple")
+        + _box(b"\xa9mod", b"\x00\x0a\x15\xc7iPhone 15 "),
+    )
+    key = b"com.apple.quicktime.location.ISO6709"
+    meta = _box(
+        b"meta",
+        _box(b"hdlr", bytes(8) + b"mdta" + bytes(12) + b"\x00")
+        + _box(b"keys", bytes(4) + struct.pack(">I", 1) + _box(b"mdta", key))
+        + _box(b"ilst", _box(struct.pack(">I", 1), _box(b"data", bytes(8) + LOCATION))),
+    )
+    body = data[moov + 8 :] + udta + meta
+    xmp = _box(b"uuid", XMP_UUID + b"<x:xmpmeta><exif:GPSLatitude>" + LOCATION + b"</x:xmpmeta>")
+    return data[:moov] + _box(b"moov", body) + xmp

@@ -37,30 +37,34 @@ def configure_logging(level: int = logging.INFO, *, json_lines: bool = False) ->
         logging.getLogger(name).propagate = True
 
 
-MEDIA_PREFIX = "/media/"
-TOKEN_SHOWN = 12  # characters of a media link's token kept in the access log
+# The routes whose path holds a bearer token: whoever reads a whole one in a log could open
+# the photo, download the person's data export or stop their emails.
+LINK_PREFIXES = ("/media/", "/exports/", "/unsubscribe/")
+TOKEN_SHOWN = 12  # characters of a link's token kept in the access log
 
 
-def truncate_media_path(path: str) -> str:
-    """`/media/<token>` with the token cut short: a logged link must not be usable."""
-    if not path.startswith(MEDIA_PREFIX):
-        return path
-    token = path[len(MEDIA_PREFIX) :]
-    return f"{MEDIA_PREFIX}{token[:TOKEN_SHOWN]}..." if len(token) > TOKEN_SHOWN else path
+def truncate_link_path(path: str) -> str:
+    """`/media/<token>`, `/exports/<token>` or `/unsubscribe/<token>` with the token cut short:
+    a logged link must not be usable."""
+    for prefix in LINK_PREFIXES:
+        if path.startswith(prefix):
+            token = path[len(prefix) :]
+            return f"{prefix}{token[:TOKEN_SHOWN]}..." if len(token) > TOKEN_SHOWN else path
+    return path
 
 
-class TruncateMediaTokens(logging.Filter):
+class TruncateLinkTokens(logging.Filter):
     """For uvicorn's access log, whose record args are (client, method, path, version, status)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
-            record.args = (*args[:2], truncate_media_path(args[2]), *args[3:])
+            record.args = (*args[:2], truncate_link_path(args[2]), *args[3:])
         return True
 
 
-def hide_media_tokens(logger_name: str = "uvicorn.access") -> None:
+def hide_link_tokens(logger_name: str = "uvicorn.access") -> None:
     """Install the filter once on the access logger (uvicorn keeps logger filters)."""
     logger = logging.getLogger(logger_name)
-    if not any(isinstance(item, TruncateMediaTokens) for item in logger.filters):
-        logger.addFilter(TruncateMediaTokens())
+    if not any(isinstance(item, TruncateLinkTokens) for item in logger.filters):
+        logger.addFilter(TruncateLinkTokens())

@@ -21,8 +21,9 @@ async def test_a_range_holding_more_than_the_cap_is_refused_not_cut(
     monkeypatch.setattr(queries, "MAX_DAY_LIST", 3)  # 500 in the product
     doctor = make_doctor(container)
     day = day_slots(3)
-    await client.register("pat@example.com")
-    for start in day[:4]:
+    for index, start in enumerate(day[:4]):
+        if index % 2 == 0:  # two patients: at most 2 upcoming each with one dermatologist
+            await client.register(f"pat{index}@example.com")
         await client.data(BOOK, input=booking(start, doctor.id))
     await login(client, doctor.email)
     whole_day = {"from": day[0].isoformat(), "to": (day[0] + timedelta(days=1)).isoformat()}

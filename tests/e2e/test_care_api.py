@@ -208,11 +208,14 @@ async def test_my_appointments_pages_with_a_constant_query_count(
 ) -> None:
     doctors = [make_doctor(container, f"doc{i}@example.com", template=i) for i in range(3)]
     await client.register("pat@example.com")
+    cancel = "mutation($id: ID!) { cancelAppointment(id: $id) { id } }"
     for index, start in enumerate(day_slots()[:9]):
-        await client.data(
+        booked = await client.data(
             BOOK,
             input=booking(start, doctors[index % 3].id),
         )
+        if index < 7:  # listed all the same; 2 upcoming with one dermatologist at most
+            await client.data(cancel, id=booked["bookAppointment"]["id"])
     selects = SelectCounter(client, container)
     assert await selects(MY_APPOINTMENTS, first=2) == await selects(MY_APPOINTMENTS, first=9)
     seen = [node["start"] for node in await client.every_node(MY_APPOINTMENTS, "myAppointments", 4)]
@@ -223,6 +226,40 @@ async def test_my_appointments_pages_with_a_constant_query_count(
         (e["extensions"]["code"], e["extensions"].get("field"), e["message"])
         for e in refused["errors"]
     ] == [("VALIDATION_FAILED", "after", NOT_A_CURSOR)]
+
+
+async def test_one_account_cannot_book_every_free_time_of_a_dermatologist(
+    client: GraphQLClient, container: Container
+) -> None:
+    """Before, a new account booked all 100 free times of a dermatologist's next two weeks in
+    a loop (each one emailed and put on the dashboard), and could do so for every practice."""
+    doctors = [make_doctor(container, f"doc{i}@example.com", template=i) for i in range(3)]
+    slots = day_slots()
+    await client.register("hoarder@example.com")
+    for start in slots[:2]:
+        await client.data(BOOK, input=booking(start, doctors[0].id))
+    refused = await client.call(BOOK, input=booking(slots[2], doctors[0].id))
+    assert [(e["extensions"], e["message"]) for e in refused["errors"]] == [
+        (
+            {"code": "TOO_MANY_APPOINTMENTS", "field": "slotStart"},
+            "You already have 2 upcoming appointments with this dermatologist. Cancel one, or "
+            "wait until one has taken place, to book another.",
+        )
+    ]
+    for start, doctor in zip(slots[2:5], (doctors[1], doctors[1], doctors[2]), strict=True):
+        await client.data(BOOK, input=booking(start, doctor.id))  # 5 upcoming in all
+    client.http.headers["accept-language"] = "de-DE"
+    refused = await client.call(BOOK, input=booking(slots[6], doctors[2].id))
+    assert refused["errors"][0]["extensions"]["code"] == "TOO_MANY_APPOINTMENTS"
+    assert refused["errors"][0]["message"].startswith("Sie haben bereits 5 anstehende Termine.")
+    free = await client.data(
+        "query($d: ID!, $f: DateTime!, $t: DateTime!) { availableSlots("
+        "dermatologistId: $d, from: $f, to: $t) { start } }",
+        d=doctors[0].id,
+        f=slots[0].isoformat(),
+        t=(slots[-1] + timedelta(minutes=30)).isoformat(),
+    )
+    assert len(free["availableSlots"]) == len(slots) - 2  # the rest stay free for others
 
 
 # --- referrals, sharing and the dermatologist's side --------------------------------------

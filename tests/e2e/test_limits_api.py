@@ -238,3 +238,28 @@ async def test_the_client_helper_still_works_under_the_limits(strict: Container)
         client = GraphQLClient(http)
         await client.register("maya@example.com")
         assert (await client.data("{ me { email } }"))["me"]["email"] == "maya@example.com"
+
+
+async def test_data_exports_replace_each_other_and_are_limited_per_account(
+    strict: Container, http: httpx.AsyncClient
+) -> None:
+    """Before, every `exportMyData` after the last was READY zipped all the person's photos and
+    videos again, on the analyses' worker, and kept each copy 72 hours (ninth session)."""
+    client = GraphQLClient(http)
+    await client.register("exporter@example.com")
+    export = "mutation { exportMyData { id } }"
+    mine = "{ myDataExports { id status downloadUrl } }"
+    strict.start_embedded_worker()
+    links = {}
+    for _ in range(5):
+        started = (await client.data(export))["exportMyData"]["id"]
+        strict.broker.join("default")
+        found = {e["id"]: e for e in (await client.data(mine))["myDataExports"]}
+        links[started] = found[started]["downloadUrl"]
+    found = {e["id"]: e["status"] for e in (await client.data(mine))["myDataExports"]}
+    *earlier, last = links
+    assert [found[key] for key in links] == ["EXPIRED"] * 4 + ["READY"]  # the newest zip kept
+    assert (await http.get(links[earlier[0]])).status_code == 403  # its link no longer works
+    assert (await http.get(links[last])).status_code == 200
+    refused = await client.call(export)
+    assert codes(refused) == ["RATE_LIMITED"] and refused["errors"][0]["extensions"]["retryAfter"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from starlette.testclient import TestClient
 from metskin.bootstrap import Container, bootstrap
 from metskin.domain.analysis.records import progress_channel
 from metskin.domain.messages import Event
+from metskin.graphql import streams as live_streams
 from metskin.graphql.app import create_app
 from metskin.workers.scanning import PeriodicScans
 from tests.conftest import make_settings
@@ -213,3 +215,38 @@ def test_a_share_that_runs_out_is_told_on_the_dashboard_stream(
     )
     assert datetime.fromisoformat(event["at"]) == until
     assert live.share_end_scanner.scan_once() == 0  # told once
+
+
+def test_one_account_holds_a_bounded_number_of_live_streams(
+    live: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, one account opened 100 subscriptions on each of as many sockets as it liked,
+    each waking to re-read and check its session: 500 took 43% of the server's core (ninth
+    session). Now MAX_STREAMS_PER_ACCOUNT (20; 3 here) over all its sockets, freed as each
+    ends; another account is not held back."""
+    monkeypatch.setattr(live_streams, "MAX_STREAMS_PER_ACCOUNT", 3)
+    patient = live.accounts.register("vera@example.com", PASSWORD, "Vera Many")
+    doctor = make_doctor(live, "derm5@example.com")
+    other = make_doctor(live, "derm6@example.com", template=1)
+    for each in (doctor, other):
+        live.sharing.share(patient.id, each.id, None, None)  # each stream's first message
+    http = TestClient(create_app(live))
+    first = token(live, "derm5@example.com")
+    opened = [Stream(http, first, DASHBOARD) for _ in range(3)]
+    for stream in opened:
+        assert stream.next()["payload"]["data"]["dermatologistEvents"]["kind"] == "SHARED"
+
+    refused = Stream(http, first, DASHBOARD).next()
+    assert refused["type"] == "next" and refused["payload"]["data"] is None
+    [error] = refused["payload"]["errors"]
+    assert error["extensions"]["code"] == "TOO_MANY_STREAMS"
+    assert error["message"].startswith("Too many live updates are open for your account (3)")
+    other_stream = Stream(http, token(live, "derm6@example.com"), DASHBOARD)
+    assert other_stream.next()["payload"]["data"]["dermatologistEvents"]["kind"] == "SHARED"
+
+    opened[0].close()  # its slot is free once the server has ended the stream
+    deadline = time.monotonic() + WAIT_S
+    while (again := Stream(http, first, DASHBOARD).next())["payload"]["data"] is None:
+        assert time.monotonic() < deadline, again
+        time.sleep(0.1)
+    assert again["payload"]["data"]["dermatologistEvents"]["kind"] == "SHARED"

@@ -89,6 +89,26 @@ async def test_a_forgotten_password_is_reset_by_the_emailed_link(
     assert working.settings.effective_public_url + "/forgot-password" in changed["text"]
 
 
+async def test_a_reset_ends_the_api_key_a_thief_made(
+    client: GraphQLClient, working: Container
+) -> None:
+    """Someone with Maya's password made an API key (the web app lists none); her reset ended
+    every session but the key went on uploading and reading her analyses (ninth session)."""
+    await client.register("maya@example.com")
+    make = 'mutation { createApiKey(name: "sync", scopes: [CATALOG_READ]) { key } }'
+    key = (await client.data(make))["createApiKey"]["key"]
+    health = {"query": "{ health }"}
+    assert (await client.http.post("/graphql", json=health, headers={"x-api-key": key})).json() == {
+        "data": {"health": True}
+    }
+    seen = len(sent(working))
+    await client.call(ASK, e="maya@example.com")
+    (email,) = sent(working, seen)
+    assert await client.data(RESET, t=token_in(email, working), p=NEW) == {"resetPassword": True}
+    answer = (await client.http.post("/graphql", json=health, headers={"x-api-key": key})).json()
+    assert [e["extensions"]["code"] for e in answer["errors"]] == ["API_KEY_INVALID"]
+
+
 @pytest.mark.parametrize("token", ["", "x", "a.b.c", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."])
 async def test_a_bad_reset_token_is_a_coded_error(client: GraphQLClient, token: str) -> None:
     body = await client.call(RESET, t=token, p=NEW)

@@ -14,7 +14,13 @@ from PIL import Image
 from metskin.bootstrap import Container
 from tests.e2e.conftest import GraphQLClient
 from tests.e2e.test_analysis_api import DETAIL, START
-from tests.media_samples import encode, portrait_jpeg
+from tests.media_samples import (
+    LOCATION,
+    encode,
+    face_video_bytes,
+    portrait_jpeg,
+    video_with_location,
+)
 
 
 async def analysed(
@@ -69,3 +75,16 @@ async def test_a_cut_out_face_is_served_on_white(client: GraphQLClient) -> None:
     pixels = np.asarray(Image.open(io.BytesIO(served.content)).convert("RGB"), np.int16)
     assert pixels[:, :12].min() > 235  # before: the noise
     assert np.abs(pixels[:, 20:] - face[:, 20:]).mean() < 4
+
+
+async def test_a_phone_s_video_is_served_without_where_it_was_filmed(client: GraphQLClient) -> None:
+    """An iPhone's clip holds the GPS place it was filmed at (often the person's home), its
+    make and model; photos lost their EXIF, a video was stored and served whole, so a
+    dermatologist it was shared with read the place (ninth session)."""
+    await client.register("clip@example.com")
+    answer = await client.upload(video_with_location(face_video_bytes()), "IMG_0001.MOV")
+    assert "errors" not in answer, answer
+    served = await client.http.get(answer["data"]["uploadMedia"]["url"])
+    assert served.status_code == 200 and served.headers["content-type"] == "video/mp4"
+    for told in (LOCATION, b"Apple", b"iPhone", b"GPSLatitude"):
+        assert told not in served.content

@@ -10,6 +10,7 @@ from datetime import datetime
 from metskin.domain.accounts.model import RefreshToken, Role, User, UserSearch
 from metskin.domain.accounts.phone_delivery import PhoneCodeDeliveries, PhoneCodeDelivery
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
+from metskin.domain.apikeys.ports import ApiKeyRepository
 from metskin.domain.errors import Conflict
 from tests.fakes.uow import FakeUnitOfWork, InMemoryTable
 
@@ -92,3 +93,10 @@ class FakeAccountsUnitOfWork(FakeUnitOfWork):
     users: UserRepository = field(default_factory=FakeUserRepository)
     refresh_tokens: RefreshTokenRepository = field(default_factory=FakeRefreshTokenRepository)
     phone_codes: PhoneCodeDeliveries = field(default_factory=FakePhoneCodeDeliveries)
+    api_keys: ApiKeyRepository = field(default_factory=lambda: _api_keys())
+
+
+def _api_keys() -> ApiKeyRepository:
+    from tests.fakes.apikeys import FakeApiKeyRepository  # that module imports this one
+
+    return FakeApiKeyRepository()

@@ -64,6 +64,13 @@ class FakeAppointmentRepository(InMemoryTable[Appointment]):
             if a.doctor_id in wanted and a.is_active and a.start < end and start < a.end
         )
 
+    def upcoming_for_patient(self, patient_id: str, now: datetime) -> list[Appointment]:
+        return _ordered(
+            a
+            for a in self.rows.values()
+            if a.patient_id == patient_id and a.status is AppointmentStatus.BOOKED and a.end > now
+        )
+
     def list_for_patient(
         self, patient_id: str, after: CreatedKey | None, limit: int
     ) -> list[Appointment]:

@@ -30,6 +30,7 @@ from metskin.domain.analysis.media import MediaLimits, sniff
 from metskin.domain.analysis.records import MediaKind
 from tests.media_profiles import ADOBE_RGB, DISPLAY_P3, SRGB_WRITTEN, from_srgb
 from tests.media_samples import (
+    LOCATION,
     colour_patches,
     encode,
     jpeg_pixels,
@@ -40,6 +41,7 @@ from tests.media_samples import (
     tracks_mp4,
     tracks_webm,
     video_bytes,
+    video_with_location,
 )
 
 LIMITS = MediaLimits(max_pixels=2_000_000, max_video_seconds=5, max_video_side=640)
@@ -141,10 +143,25 @@ def test_a_video_is_probed_and_kept() -> None:
     data = video_bytes(96, 64, fps=10, seconds=2)
     prepared = prepare(data)
     assert prepared.media_type.kind is MediaKind.VIDEO
-    assert prepared.data == data
+    movie = data.rfind(b"moov")  # after the pictures, as OpenCV writes it
+    assert prepared.data[:movie] == data[:movie] and len(prepared.data) == len(data)
     assert (prepared.width, prepared.height) == (96, 64)
     assert prepared.duration_s == pytest.approx(2.0, abs=0.15)
     assert Image.open(io.BytesIO(prepared.thumbnail_jpeg)).size == (96, 64)
+
+
+def test_a_video_loses_where_it_was_filmed_and_the_phone_s_make() -> None:
+    """Photos lost their EXIF; a phone's MP4 or MOV was stored as sent, with the GPS place it
+    was filmed at (`©xyz`, Apple's ISO 6709 key, XMP), served to whoever it was shared with."""
+    plain = video_bytes(96, 64, fps=10, seconds=2)
+    data = video_with_location(plain)
+    prepared = prepare(data)
+    for told in (LOCATION, b"Apple", b"iPhone", b"GPSLatitude", b"ISO6709", b"Lavf"):
+        assert told in data and told not in prepared.data
+    assert len(prepared.data) == len(data)  # blanked in place: the offsets to the frames hold
+    assert (prepared.width, prepared.height) == (96, 64)
+    assert prepared.thumbnail_jpeg == prepare(plain).thumbnail_jpeg  # the same pictures
+    assert prepare(prepared.data).data == prepared.data  # and it still reads as a video
 
 
 def test_a_long_video_is_refused() -> None:

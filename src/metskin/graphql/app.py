@@ -62,7 +62,7 @@ from metskin.graphql.privacy.download import export_route
 from metskin.graphql.probes import probe_routes
 from metskin.graphql.schema import build_schema
 from metskin.graphql.ws_refusals import WebSocketRefusals, refusal_words, refuse
-from metskin.logging import hide_media_tokens
+from metskin.logging import hide_link_tokens
 from metskin.web import web_routes
 from metskin.web.catalog import catalog_routes
 
@@ -255,7 +255,7 @@ def create_app(container: Container, *, freeze_heap: bool = False) -> Starlette:
     """The ASGI app. `freeze_heap` (`metskin serve`): `settle_heap` after start-up."""
     graphql_app = MetSkinGraphQL(container)
 
-    hide_media_tokens()  # the access log shows a media link's token cut short
+    hide_link_tokens()  # the access log shows a link's token (media, export...) cut short
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

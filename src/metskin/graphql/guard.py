@@ -52,6 +52,7 @@ LIMITED_FIELDS = {
     (OperationType.MUTATION, "requestEmailChange"): "emailChange",
     (OperationType.MUTATION, "verifyEmail"): "emailLink",
     (OperationType.MUTATION, "confirmEmailChange"): "emailLink",
+    (OperationType.MUTATION, "exportMyData"): "dataExport",
     (OperationType.QUERY, "dermatologists"): "directory",
     (OperationType.QUERY, "dermatologist"): "directory",
     (OperationType.QUERY, "availableSlots"): "slots",

@@ -18,10 +18,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
+from collections import Counter
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar
 
 from metskin.adapters.events.tasks import stop, stop_requested
+from metskin.domain.i18n.marks import _
+from metskin.domain.limits.errors import TooManyStreams
 from metskin.domain.ports import EventBus
 from metskin.graphql.context import Context, run_sync
 
@@ -34,6 +37,33 @@ Wake = Message | None
 LOG_BATCH = 100
 LISTEN_RETRY_S = 1.0  # the first pause before subscribing again after the bus failed
 LISTEN_RETRY_MAX_S = 30.0
+# Live streams one account may hold open in this process (a browser tab holds one to three).
+# Each wakes every `subscription_recheck_seconds` to re-read and check its session: one
+# account's 500 streams (5 sockets of 100) took 43% of a core.
+MAX_STREAMS_PER_ACCOUNT = 20
+TOO_MANY_STREAMS = _(
+    "Too many live updates are open for your account ({limit}); close another tab or window "
+    "of MetSkin and try again."
+)
+_open_streams: Counter[str] = Counter()
+
+
+@contextlib.contextmanager
+def stream_slot(holder: str | None) -> Iterator[None]:
+    """One of the MAX_STREAMS_PER_ACCOUNT slots of `holder` (a viewer's id) while the stream
+    runs; TOO_MANY_STREAMS when none is free. None: not counted."""
+    if holder is None:
+        yield
+        return
+    if _open_streams[holder] >= MAX_STREAMS_PER_ACCOUNT:
+        raise TooManyStreams.translatable(TOO_MANY_STREAMS, limit=MAX_STREAMS_PER_ACCOUNT)
+    _open_streams[holder] += 1
+    try:
+        yield
+    finally:
+        _open_streams[holder] -= 1
+        if not _open_streams[holder]:
+            del _open_streams[holder]
 
 
 def _never(_item: object) -> bool:
@@ -59,29 +89,31 @@ async def live_stream(
     changes: Callable[[list[Wake]], AsyncGenerator[T, None]],
     done: Callable[[T], bool] = _never,
     allowed: Callable[[], None] | None = None,
+    holder: str | None = None,
 ) -> AsyncGenerator[T, None]:
     """`latest()` first, then `changes(wakes)` after every wake; ends after a `done` item.
     After each wake `allowed()` runs once what is new has been read and before any of it is
     sent: what a revoke or a logout raced with is not sent (checked first, a read made just
-    after the check could carry what was published after the revoke)."""
-    queue: asyncio.Queue[Wake] = asyncio.Queue()
-
-    listener = asyncio.create_task(_listen(events, channel, queue))
-    try:
-        items = await _read(latest())
-        while True:
-            for item in items:
-                yield item
-                if done(item):
-                    return
-            woken = await _wakes(queue, recheck)
-            if stop_requested():
-                raise asyncio.CancelledError
-            items = await _read(changes(woken))
-            if allowed is not None:
-                await run_sync(allowed)
-    finally:
-        await stop(listener)  # bounded: never hang the stream
+    after the check could carry what was published after the revoke). The stream holds one
+    of `holder`'s slots (`stream_slot`) while it runs."""
+    with stream_slot(holder):
+        queue: asyncio.Queue[Wake] = asyncio.Queue()
+        listener = asyncio.create_task(_listen(events, channel, queue))
+        try:
+            items = await _read(latest())
+            while True:
+                for item in items:
+                    yield item
+                    if done(item):
+                        return
+                woken = await _wakes(queue, recheck)
+                if stop_requested():
+                    raise asyncio.CancelledError
+                items = await _read(changes(woken))
+                if allowed is not None:
+                    await run_sync(allowed)
+        finally:
+            await stop(listener)  # bounded: never hang the stream
 
 
 async def _read(updates: AsyncGenerator[T, None]) -> list[T]:
@@ -149,6 +181,7 @@ def log_stream(
     after_id: int | None,
     allowed: Callable[[], None] | None = None,
     batch: int = LOG_BATCH,
+    holder: str | None = None,
 ) -> AsyncIterator[L]:
     """A stream of an append-only log (a dermatologist's dashboard, a patient's inbox): the
     latest entry first (or everything after `after_id`), then new ones as they come.
@@ -179,4 +212,4 @@ def log_stream(
             yield entry
 
     changes = lambda _woken: new_entries()  # noqa: E731
-    return live_stream(events, channel, recheck, latest, changes, allowed=allowed)
+    return live_stream(events, channel, recheck, latest, changes, allowed=allowed, holder=holder)

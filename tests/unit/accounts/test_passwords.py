@@ -14,6 +14,9 @@ from metskin.domain.accounts.errors import (
     WeakPassword,
 )
 from metskin.domain.accounts.service import AccountService
+from metskin.domain.apikeys.errors import ApiKeyInvalid
+from metskin.domain.apikeys.model import Scope
+from metskin.domain.apikeys.service import ApiKeyService
 from metskin.domain.errors import Unauthenticated, ValidationFailed
 from metskin.domain.limits.errors import RateLimited
 from tests.fakes.accounts import FakeAccountsUnitOfWork
@@ -164,6 +167,32 @@ def test_a_change_keeps_this_session_and_ends_the_others(
         accounts.refresh(elsewhere.refresh_token)
     assert accounts.login("maya@example.com", NEW)
     assert [(m[0], m[1]) for m in mail.run()] == [("password_changed", "maya@example.com")]
+
+
+def test_a_new_password_ends_the_account_s_api_keys(
+    accounts: AccountService, uow: FakeAccountsUnitOfWork, mail: Mail, clock: FakeClock
+) -> None:
+    """Whoever had the password or a session could make a key (the web app lists none); a
+    reset or a change ended every other session and left that key uploading and reading the
+    person's analyses (ninth session). Keys made after the new password work."""
+    maya = accounts.register("maya@example.com", PASSWORD)
+    ana = accounts.register("ana@example.com", PASSWORD)
+    keys = ApiKeyService(uow, clock)
+    thief, anas = (
+        keys.create(who.id, "sync", [Scope.ANALYSES_OWN_USERS])[1] for who in (maya, ana)
+    )
+    accounts.reset_password(mail.reset_token("maya@example.com", accounts), NEW)
+    with pytest.raises(ApiKeyInvalid):
+        keys.authenticate(thief)
+    assert keys.authenticate(anas).owner_id == ana.id  # another account's: kept
+
+    _, after = keys.create(maya.id, "sync", [Scope.ANALYSES_OWN_USERS])
+    assert keys.authenticate(after).owner_id == maya.id
+    here = accounts.login("maya@example.com", NEW).tokens
+    accounts.change_password(maya.id, accounts.claims(here.access_token).session, NEW, PASSWORD)
+    with pytest.raises(ApiKeyInvalid):
+        keys.authenticate(after)
+    assert keys.authenticate(anas).owner_id == ana.id
 
 
 def test_a_change_applies_the_sign_up_rules(accounts: AccountService) -> None:

@@ -385,7 +385,11 @@ def test_the_dermatologist_calendar_is_audited_per_appointment(
 
 
 def test_the_patient_pages_through_their_appointments_by_start(service: AppointmentService) -> None:
-    ids = [book_at(service, MONDAY_9 + timedelta(minutes=30 * i)) for i in (2, 0, 1)]
+    # two with one dermatologist, the most one may hold (`MAX_UPCOMING_WITH_ONE`), one with another
+    ids = [
+        book_at(service, MONDAY_9 + timedelta(minutes=30 * i), doctor=doctor)
+        for i, doctor in ((2, "doc-video"), (0, "doc-1"), (1, "doc-1"))
+    ]
     page = service.for_patient("p1", None, 2)
     assert [a.start for a in page] == [MONDAY_9, MONDAY_9 + timedelta(minutes=30)]
     rest = service.for_patient("p1", (page[-1].start, page[-1].id), 2)

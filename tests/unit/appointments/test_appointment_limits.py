@@ -20,8 +20,9 @@ from metskin.domain.appointments import (
     TooLateToCancel,
     WeeklyRule,
 )
+from metskin.domain.appointments.booking import MAX_UPCOMING
 from metskin.domain.appointments.dashboard import DashboardEventKind
-from metskin.domain.appointments.errors import ConsultationTypeNotOffered
+from metskin.domain.appointments.errors import ConsultationTypeNotOffered, TooManyAppointments
 from metskin.domain.appointments.reminders import ReminderStatus
 from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.appointments.slots import BOOKING_HORIZON
@@ -149,3 +150,28 @@ def test_a_dermatologist_cancels_only_their_own_bookings_before_they_start_sayin
         service.cancel_by_doctor("doc-1", booked, "Closed.")
     stored = uow.appointments.get(booked)
     assert stored is not None and stored.status is AppointmentStatus.BOOKED
+
+
+def test_one_patient_holds_two_upcoming_appointments_with_one_dermatologist_and_five_in_all(
+    uow: FakeAppointmentsUnitOfWork, service: AppointmentService, clock: FakeClock
+) -> None:
+    """Without a limit one account booked every free time of a practice (ninth session)."""
+    for doctor in ("doc-2", "doc-3"):
+        uow.dermatologists.upsert(dermatologist(doctor, weekly=MONDAY_MORNINGS), NOW)
+    times = [MONDAY_9 + timedelta(minutes=30 * i) for i in range(6)]
+    first, _ = (service.book("p1", "doc-1", start, IN_PERSON) for start in times[:2])
+    with pytest.raises(TooManyAppointments) as refused:
+        service.book("p1", "doc-1", times[2], IN_PERSON)
+    assert (refused.value.field, refused.value.values) == ("slotStart", {"count": 2})
+    service.book("p2", "doc-1", times[2], IN_PERSON)  # another patient's are their own
+    service.cancel("p1", first.id)  # a cancelled one no longer counts
+    service.book("p1", "doc-1", times[3], IN_PERSON)
+
+    for doctor, start in (("doc-2", times[0]), ("doc-2", times[1]), ("doc-3", times[4])):
+        service.book("p1", doctor, start, IN_PERSON)
+    with pytest.raises(TooManyAppointments) as refused:
+        service.book("p1", "doc-3", times[5], IN_PERSON)
+    assert refused.value.values == {"count": MAX_UPCOMING} == {"count": 5}
+
+    clock.now = times[1] + timedelta(minutes=30)  # those of 9:00 and 9:30 have taken place
+    service.book("p1", "doc-3", times[5], IN_PERSON)

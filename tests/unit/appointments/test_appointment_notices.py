@@ -236,8 +236,10 @@ def test_a_lapsed_lease_lets_another_scan_claim_the_reminder_again(care: Care) -
 
 
 def test_the_scanner_claims_at_most_a_batch(care: Care) -> None:
-    for slot in range(3):
-        care.book(start=MONDAY_9 + timedelta(minutes=30 * slot))
+    for slot, patient in enumerate(("p1", "p1", "p2")):  # two each at most (MAX_UPCOMING_WITH_ONE)
+        if patient not in care.uow.users.rows:
+            care.add_patient(user(patient))
+        care.book(patient, start=MONDAY_9 + timedelta(minutes=30 * slot))
     care.clock.now = MONDAY_9  # six reminders due: 24 h and 1 h before each
     scanner = ReminderScanner(care.uow, care.clock, batch=4)
     assert scanner.scan_once() == 4

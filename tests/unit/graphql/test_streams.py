@@ -10,8 +10,15 @@ import pytest
 
 from metskin.adapters.events.memory import InMemoryEventBus
 from metskin.domain.errors import Forbidden
+from metskin.domain.limits.errors import TooManyStreams
 from metskin.domain.messages import Event
-from metskin.graphql.streams import Wake, live_stream
+from metskin.graphql.streams import (
+    MAX_STREAMS_PER_ACCOUNT,
+    Wake,
+    _open_streams,
+    live_stream,
+    stream_slot,
+)
 
 CHANNEL = "test:stream"
 
@@ -138,3 +145,20 @@ async def test_what_was_read_while_access_ended_is_not_sent() -> None:
     assert await anext(stream) == {"n": 0}
     with pytest.raises(Forbidden):
         await anext(stream)
+
+
+def test_an_account_s_stream_slots_are_bounded_and_freed_however_a_stream_ends() -> None:
+    held = [stream_slot("p1") for _ in range(MAX_STREAMS_PER_ACCOUNT)]
+    for slot in held:
+        slot.__enter__()
+    with pytest.raises(TooManyStreams) as refused, stream_slot("p1"):
+        pass
+    assert refused.value.values == {"limit": MAX_STREAMS_PER_ACCOUNT}
+    with stream_slot("p2"), stream_slot(None):  # another account's, and an uncounted one
+        pass
+    held.pop().__exit__(Forbidden, Forbidden("revoked"), None)  # one ended with an error
+    with stream_slot("p1"):
+        pass
+    for slot in held:
+        slot.__exit__(None, None, None)
+    assert "p1" not in _open_streams and "p2" not in _open_streams

@@ -306,3 +306,21 @@ def test_closing_an_account_asks_its_password_as_a_login_does(world: World) -> N
     assert world.uow.users.get("p1") is not None
     world.clock.advance(seconds=60)
     assert service.delete_my_account("p1", "pw").requested_by == "self"
+
+
+def test_a_new_export_replaces_the_earlier_ones_and_deletes_their_zips(world: World) -> None:
+    """Before, each request after the last was READY zipped every photo and video again and
+    kept the copy for 72 hours: one person filled the storage in a loop (ninth session)."""
+    first = world.service.request_export("p1")
+    world.build_all()
+    name = world.service.export_of("p1", first.id).storage_name
+    assert name is not None and world.storage.exists(name)
+    second = world.service.request_export("p1")
+    assert not world.storage.exists(name)
+    assert world.service.export_of("p1", first.id).status is ExportStatus.EXPIRED
+    with pytest.raises(ExportUnavailable):
+        world.service.download("p1", first.id)
+    world.build_all()
+    assert world.service.download("p1", second.id)[1]
+    zips = [e for e in world.service.exports_of("p1") if e.storage_name]
+    assert [e.id for e in zips if world.storage.exists(e.storage_name or "")] == [second.id]

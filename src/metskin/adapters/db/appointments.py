@@ -215,6 +215,14 @@ class SqlAppointmentRepository(SqlRepository[AppointmentRow, Appointment]):
         )
         return [appointment_to_domain(row) for row in rows]
 
+    def upcoming_for_patient(self, patient_id: str, now: datetime) -> list[Appointment]:
+        query = select(AppointmentRow).where(
+            AppointmentRow.patient_id == patient_id,
+            AppointmentRow.status == AppointmentStatus.BOOKED.value,
+            col(AppointmentRow.end_at) > now,
+        )
+        return self.all(query)
+
     def list_for_patient(
         self, patient_id: str, after: CreatedKey | None, limit: int
     ) -> list[Appointment]:

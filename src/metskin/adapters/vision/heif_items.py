@@ -13,7 +13,7 @@ from collections.abc import Iterator
 MAX_BOXES = 256
 
 
-def _boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+def boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
     """(type, body start, body end) of the boxes between `start` and `end`."""
     at = start
     for _ in range(MAX_BOXES):
@@ -32,7 +32,7 @@ def _boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int]
 
 
 def _child(data: bytes, start: int, end: int, kind: bytes) -> tuple[int, int] | None:
-    return next(((s, e) for k, s, e in _boxes(data, start, end) if k == kind), None)
+    return next(((s, e) for k, s, e in boxes(data, start, end) if k == kind), None)
 
 
 def picture_item(data: bytes, item_type: bytes) -> bytes | None:
@@ -61,7 +61,7 @@ def _items_of(data: bytes, start: int, end: int, item_type: bytes) -> list[int]:
     version = data[iinf[0]]
     first = iinf[0] + 4 + (2 if version == 0 else 4)
     found = []
-    for kind, body, _ in _boxes(data, first, iinf[1]):
+    for kind, body, _ in boxes(data, first, iinf[1]):
         if kind != b"infe" or data[body] < 2:
             continue
         wide = data[body] >= 3

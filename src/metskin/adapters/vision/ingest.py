@@ -25,6 +25,7 @@ from metskin.adapters.vision.images import encode_jpeg as encode_rgb_jpeg
 from metskin.adapters.vision.jpeg_segments import StrippedJpeg, strip_jpeg, with_icc_profile
 from metskin.adapters.vision.video import frame_count, open_video
 from metskin.adapters.vision.video_colour import FrameDecoder
+from metskin.adapters.vision.video_metadata import blank_video_metadata
 from metskin.adapters.vision.video_tags import read_colour, sound_only
 from metskin.domain.analysis.errors import (
     CorruptMedia,
@@ -32,7 +33,7 @@ from metskin.domain.analysis.errors import (
     MediaTooLong,
     UnsupportedMedia,
 )
-from metskin.domain.analysis.media import JPEG, MediaLimits, MediaType
+from metskin.domain.analysis.media import JPEG, WEBM, MediaLimits, MediaType
 from metskin.domain.analysis.ports import PreparedMedia
 from metskin.domain.analysis.records import MediaKind
 from metskin.domain.i18n.marks import _
@@ -236,6 +237,8 @@ def temporary_file(data: bytes, suffix: str) -> Iterator[Path]:
 
 
 def prepare_video(data: bytes, media_type: MediaType, limits: MediaLimits) -> PreparedMedia:
+    if media_type is not WEBM:  # MP4, QuickTime: no location, make or model kept
+        data = blank_video_metadata(data)  # before the probe: what is stored is what was read
     with temporary_file(data, f".{media_type.extension}") as path:
         capture = open_video(path)
         try:

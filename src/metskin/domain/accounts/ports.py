@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from metskin.domain.accounts.model import AccessClaims, RefreshToken, Role, User, UserSearch
 from metskin.domain.accounts.phone_delivery import PhoneCodeDeliveries
 from metskin.domain.ports import CreatedKey, UnitOfWork
+
+if TYPE_CHECKING:
+    from metskin.domain.apikeys.model import ApiKey
 
 
 class UserRepository(Protocol):
@@ -122,12 +125,24 @@ class LoginAttempts(Protocol):
     def succeeded(self, email: str) -> None: ...
 
 
+class AccountApiKeys(Protocol):
+    """The account's API keys as a new password ends them (the API keys' repository)."""
+
+    def list_for_owner(self, owner_id: str) -> list[ApiKey]: ...
+    def save(self, key: ApiKey) -> None: ...
+
+
 class AccountsUnitOfWork(UnitOfWork, Protocol):
     """What the accounts use cases read and write in one transaction."""
 
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
     phone_codes: PhoneCodeDeliveries
+
+    @property
+    def api_keys(self) -> AccountApiKeys:
+        """A new password ends them with the sessions (read-only: the keys' own repository)."""
+        ...
 
 
 AccountsUowFactory = Callable[[], AccountsUnitOfWork]

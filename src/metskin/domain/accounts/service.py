@@ -37,6 +37,7 @@ from metskin.domain.accounts.model import (
 from metskin.domain.accounts.passwords import check_password_strength, confirm_password
 from metskin.domain.accounts.ports import (
     AccessTokenCodec,
+    AccountApiKeys,
     AccountsUnitOfWork,
     AccountsUowFactory,
     LoginAttempts,
@@ -356,6 +357,7 @@ class AccountService:
         user.password_hash = self.hasher.hash(password)
         uow.users.save(user)
         uow.refresh_tokens.revoke_user(user.id, now, keep_family=keep_session)
+        _end_api_keys(uow.api_keys, user.id, now)  # one a thief made would outlive the change
         changed = {"user_id": user.id, "changed_at": now.isoformat()}
         uow.defer(Job(SEND_PASSWORD_CHANGED_EMAIL, changed))
         uow.commit()
@@ -420,3 +422,12 @@ def require_live_session(tokens: RefreshTokenRepository, session: str, now: date
     work: `check_session`, or a read for the viewer that owes the check (`me { analyses }`)."""
     if not tokens.family_active(session, now):
         raise SessionEnded("This session has ended; log in again.")
+
+
+def _end_api_keys(keys: AccountApiKeys, owner_id: str, when: datetime) -> None:
+    """Revoke every active API key of the account: its password was replaced, and whoever had
+    the old one or a session could have made one. The caller's unit of work commits."""
+    for key in keys.list_for_owner(owner_id):
+        if key.active:
+            key.revoked_at = when
+            keys.save(key)

@@ -12,6 +12,7 @@ from metskin.domain.appointments.errors import (
     AppointmentNotFound,
     ConsultationTypeNotOffered,
     SlotUnavailable,
+    TooManyAppointments,
 )
 from metskin.domain.appointments.model import (
     DEFAULT_POLICY,
@@ -30,6 +31,31 @@ from metskin.domain.errors import Forbidden
 from metskin.domain.i18n.marks import _
 
 TOO_FAR_AHEAD = _("Appointments can be booked at most {days} days ahead; choose an earlier time.")
+# Upcoming (booked, not ended) appointments one person may hold: without a limit one new
+# account booked every free slot of a dermatologist (100 in two weeks), or of all of them.
+MAX_UPCOMING_WITH_ONE = 2  # a consultation and a follow-up
+MAX_UPCOMING = 5
+TOO_MANY_WITH_ONE = _(
+    "You already have {count} upcoming appointments with this dermatologist. Cancel one, or "
+    "wait until one has taken place, to book another."
+)
+TOO_MANY_UPCOMING = _(
+    "You already have {count} upcoming appointments. Cancel one, or wait until one has taken "
+    "place, to book another."
+)
+
+
+def check_upcoming(
+    uow: AppointmentsUnitOfWork, patient_id: str, doctor_id: str, now: datetime
+) -> None:
+    """TOO_MANY_APPOINTMENTS when the patient may book no more (MAX_UPCOMING_WITH_ONE with
+    this dermatologist, MAX_UPCOMING in all)."""
+    upcoming = uow.appointments.upcoming_for_patient(patient_id, now)
+    with_one = sum(1 for item in upcoming if item.doctor_id == doctor_id)
+    if with_one >= MAX_UPCOMING_WITH_ONE:
+        raise TooManyAppointments.translatable(TOO_MANY_WITH_ONE, "slotStart", count=with_one)
+    if len(upcoming) >= MAX_UPCOMING:
+        raise TooManyAppointments.translatable(TOO_MANY_UPCOMING, "slotStart", count=len(upcoming))
 
 
 def list_slots(

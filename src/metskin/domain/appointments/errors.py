@@ -14,6 +14,10 @@ class ConsultationTypeNotOffered(ValidationFailed, code="CONSULTATION_TYPE_NOT_O
 class TooLateToCancel(DomainError, code="TOO_LATE_TO_CANCEL"): ...
 
 
+class TooManyAppointments(DomainError, code="TOO_MANY_APPOINTMENTS"):
+    """The patient holds as many upcoming appointments as one person may (`check_upcoming`)."""
+
+
 class AppointmentNotFound(NotFound): ...
 
 

@@ -38,6 +38,10 @@ class AppointmentRepository(Protocol):
         """BOOKED appointments of these dermatologists that overlap [start, end)."""
         ...
 
+    def upcoming_for_patient(self, patient_id: str, now: datetime) -> list[Appointment]:
+        """The patient's BOOKED appointments that have not ended by `now`."""
+        ...
+
 
 class AvailabilityRepository(Protocol):
     def get(self, doctor_id: str) -> PracticeHours | None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from metskin.domain.appointments.booking import book_in, list_slots, move_in, owned
+from metskin.domain.appointments.booking import book_in, check_upcoming, list_slots, move_in, owned
 from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind, wake_up
 from metskin.domain.appointments.errors import AppointmentNotFound, SlotUnavailable
 from metskin.domain.appointments.gate import SlotGate, SlotTaken
@@ -101,6 +101,7 @@ class AppointmentService:
         now = self._clock()
         with self._uow_factory() as uow:
             # The slot search checks the dermatologist and the consultation type offered.
+            check_upcoming(uow, patient_id, doctor_id, now)
             if referral_id is not None:
                 self._take_referral(uow, patient_id, referral_id, doctor_id, now)
             appointment = book_in(

@@ -1,4 +1,4 @@
-"""The one error of the limits component."""
+"""The errors of the limits component."""
 
 from __future__ import annotations
 
@@ -13,3 +13,7 @@ class RateLimited(DomainError):
     def __init__(self, retry_after: float, what: str) -> None:
         self.retry_after = max(1, math.ceil(retry_after))
         super().__init__(f"Too many {what} requests; try again in {self.retry_after} s.")
+
+
+class TooManyStreams(DomainError, code="TOO_MANY_STREAMS"):
+    """The account holds as many live streams (subscriptions) open as one may."""

@@ -73,6 +73,7 @@ DEFAULT_RULES: dict[str, dict[str, Rule]] = {
     "directory": {"ip": Rule(120, 60), "account": Rule(120, 60)},
     "slots": {"ip": Rule(60, 60), "account": Rule(60, 60)},
     "apiKey": {"account": Rule(120, 60)},
+    "dataExport": {"account": Rule(5, 24 * 3600)},  # each zips every photo and video again
 }
 
 

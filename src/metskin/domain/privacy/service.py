@@ -88,7 +88,9 @@ class PrivacyService:
     # --- export ----------------------------------------------------------------------------
 
     def request_export(self, user_id: str) -> DataExport:
-        """Start an export (or return the one being built); expired zips are deleted."""
+        """Start an export (or return the one being built). It replaces the person's earlier
+        ones: their zips are deleted (each request had kept another full copy of every photo
+        and video for `export_retention_hours`)."""
         now = self.clock()
         with self.uow_factory() as uow:
             if uow.users.get(user_id) is None:
@@ -103,7 +105,6 @@ class PrivacyService:
             export = DataExport(str(uuid.uuid4()), user_id, ExportStatus.PENDING, now)
             uow.data_exports.add(export)
             outdated = [e for e in exports if e.status is not ExportStatus.EXPIRED]
-            outdated = [e for e in outdated if not e.downloadable(now)]
             for old in outdated:
                 old.status = ExportStatus.EXPIRED if old.storage_name else ExportStatus.FAILED
                 uow.data_exports.save(old)

@@ -86,7 +86,8 @@ class AccountMutations:
     @guarded_mutation(
         IsAuthenticated,
         description="Change the signed-in person's password. A wrong current password counts "
-        "as a failed login. Every other session of the account ends; this one stays signed in.",
+        "as a failed login. Every other session of the account ends; this one stays signed in. "
+        "The account's API keys are revoked (make new ones).",
     )
     async def change_password(self, info: Info, current_password: str, new_password: str) -> bool:
         user_id, session = signed_in_session(info, "Log in with your password to change it.")
@@ -103,8 +104,9 @@ class AccountMutations:
         return True
 
     @strawberry.mutation(
-        description="Set a new password with the token of a reset link; every session of the "
-        "account ends. RESET_LINK_INVALID when the link expired, was used or is not genuine."
+        description="Set a new password with the token of a reset link; every session and API "
+        "key of the account ends. RESET_LINK_INVALID when the link expired, was used or is not "
+        "genuine."
     )
     async def reset_password(self, info: Info, token: str, new_password: str) -> bool:
         await run_sync(info.context.container.accounts.reset_password, token, new_password)

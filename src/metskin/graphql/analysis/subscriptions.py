@@ -57,6 +57,7 @@ def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterato
         changes,
         done=lambda event: event["stage"] in FINAL_STAGES,
         allowed=still_allowed(context, readable),
+        holder=viewer.user_id,
     )
 
 

@@ -30,6 +30,7 @@ def dashboard_updates(
         lambda: service.last_dashboard_event(doctor_id),
         after_id,
         allowed=still_allowed(context),
+        holder=doctor_id,
     )
 
 

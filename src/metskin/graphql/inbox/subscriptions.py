@@ -32,6 +32,7 @@ class InboxSubscriptions:
             lambda: container.inbox.last(viewer_id),
             after_id,
             allowed=still_allowed(info.context),
+            holder=viewer_id,
         )
         async for item in stream:
             yield Notification.from_domain(item)

@@ -20,7 +20,8 @@ from metskin.graphql.privacy.types import (
 class PrivacyMutations:
     @guarded_mutation(
         IsAuthenticated,
-        "Start an export of all your data (or get the one being built). Only ever your own.",
+        "Start an export of all your data (or get the one being built). Only ever your own. "
+        "It replaces your earlier exports (their links stop working); 5 a day (RATE_LIMITED).",
     )
     async def export_my_data(self, info: Info) -> DataExport:
         privacy = info.context.container.privacy
