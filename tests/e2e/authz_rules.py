@@ -366,8 +366,12 @@ def own_change_link(world: World, who: str) -> dict[str, Any]:
     """The persona's own emailed address change token (anonymous: a forged one)."""
     if who == "anon":
         return {"t": "forged.change.token"}
-    new = f"moved-{who.lower()}@example.com"
-    link = world.container.email_addresses.change_link(world.id(who), new, "")
+    new, addresses = f"moved-{who.lower()}@example.com", world.container.email_addresses
+    addresses.request_change(world.id(who), "", new, PASSWORD)  # the newest request's link
+    with addresses.uow_factory() as uow:
+        user = uow.users.get(world.id(who))
+    assert user is not None and user.email_change_request is not None
+    link = addresses.change_link(world.id(who), new, "", user.email_change_request)
     assert link is not None
     return {"t": link.token}
 

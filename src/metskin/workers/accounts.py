@@ -47,7 +47,7 @@ def account_actors(
             notifications.send_invitation_email(link, request)
 
     def send_email_change_emails(user_id: str, new_email: str, session: str, request: str) -> None:
-        link = addresses.change_link(user_id, new_email, session)
+        link = addresses.change_link(user_id, new_email, session, request)
         if link is not None:
             notifications.send_email_change_emails(link, request)
 

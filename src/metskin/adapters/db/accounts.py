@@ -89,6 +89,7 @@ class UserRow(SQLModel, table=True):
     learning_consent: bool = False
     learning_consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # 0022
+    email_change_request: str | None = Field(default=None, max_length=36)  # 0027
     # The name or address folded for listing by name (`User.sort_name`), written with every
     # save of the user (`_copy_user`); migration 0024.
     sort_name: str = Field(default="", sa_type=SORT_NAME)
@@ -127,6 +128,7 @@ def user_to_domain(row: UserRow | Row[Any]) -> User:
         profile=profile,
         is_active=row.is_active,
         email_verified_at=row.email_verified_at,
+        email_change_request=row.email_change_request,
     )
 
 
@@ -136,6 +138,7 @@ def _copy_user(user: User, row: UserRow) -> UserRow:
     row.role = user.role.value
     row.is_active = user.is_active
     row.email_verified_at = user.email_verified_at
+    row.email_change_request = user.email_change_request
     row.sort_name = user.sort_name
     for name, value in asdict(user.profile).items():
         setattr(row, name, value)

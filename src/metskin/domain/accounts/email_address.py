@@ -12,7 +12,9 @@ an address the account no longer has verifies nothing. Verifying twice is no err
 
 Changing the address asks for the password (as a login checks it: the backoff applies) and
 emails a link ("change-email": the account, the old and the new address, the session that
-asked, a fingerprint of the password hash; valid CHANGE_HOURS) to the new address, and a
+asked, a fingerprint of the password hash, the request's id; valid CHANGE_HOURS) to the new
+address (only the newest request's link works: an earlier one may have gone to a mistyped
+address, whose owner would take the account with it), and a
 notice to the old one, which says to change the password if it was not its owner: a new
 password makes the link invalid. The link switches
 the address when it comes back, still free (EMAIL_TAKEN), and the account still at the old
@@ -130,7 +132,7 @@ class EmailAddresses:
         checked as a login checks it; the new address must be valid, another, and free."""
         address = _new_address(new_email)
         with self.uow_factory() as uow:
-            user = uow.users.get(user_id)
+            user = uow.users.get(user_id, for_update=True)
             if user is None or not user.is_active:
                 raise SessionEnded("This session has ended; log in again.")
             wrong = _("Your password is not right.")
@@ -140,15 +142,21 @@ class EmailAddresses:
                 same = _("This is already the address of your account.")
                 raise EmailUnchanged.translatable(same, "new_email")
             self._check_free(uow, address, user.id, "new_email")
+            # the newest request's link alone moves the account: an earlier one may have gone to
+            # a mistyped address, whose owner would otherwise take the account with it
+            request = user.email_change_request = new_request_id()
+            uow.users.save(user)
             payload = {"user_id": user.id, "new_email": address, "session": session}
-            uow.defer(Job(SEND_EMAIL_CHANGE_EMAILS, {**payload, "request": new_request_id()}))
+            uow.defer(Job(SEND_EMAIL_CHANGE_EMAILS, {**payload, "request": request}))
             uow.commit()
         if self.login_attempts is not None:
             self.login_attempts.succeeded(user.email)
 
-    def change_link(self, user_id: str, new_email: str, session: str) -> EmailLink | None:
-        """For the change email: the link that moves the account to `new_email`; None when
-        the account is closed."""
+    def change_link(
+        self, user_id: str, new_email: str, session: str, request: str
+    ) -> EmailLink | None:
+        """For the change email of `request`: the link that moves the account to `new_email`;
+        None when the account is closed."""
         with self.uow_factory() as uow:
             user = uow.users.get(user_id)
         if user is None or not user.is_active:
@@ -159,6 +167,7 @@ class EmailAddresses:
             "new": new_email,
             "sid": session,
             "pwd": self.change_tokens.fingerprint(user.password_hash),
+            "req": request,
         }
         token = self.change_tokens.issue(claims, self.clock())
         hours = _hours(self.change_tokens.lifetime)
@@ -168,7 +177,7 @@ class EmailAddresses:
         """Switch the account to the link's new address, verified; every other session of
         the account ends."""
         now = self.clock()
-        claims = self.change_tokens.read(token, now, "sub", "old", "new", "sid", "pwd")
+        claims = self.change_tokens.read(token, now, "sub", "old", "new", "sid", "pwd", "req")
         invalid = EmailLinkInvalid.translatable(LINK_INVALID, "token")
         if claims is None:
             raise invalid
@@ -178,12 +187,14 @@ class EmailAddresses:
                 user is None
                 or not user.is_active
                 or user.email != claims["old"]  # used, or the address changed since
+                or user.email_change_request != claims["req"]  # a newer change was asked for
                 # the password changed since (the notice to the old address says so):
                 or not self.change_tokens.same_fingerprint(claims["pwd"], user.password_hash)
             ):
                 raise invalid
             self._check_free(uow, claims["new"], user.id, "token")
             user.email, user.email_verified_at = claims["new"], now
+            user.email_change_request = None
             uow.users.save(user)
             uow.refresh_tokens.revoke_user(user.id, now, keep_family=claims["sid"] or None)
             try:

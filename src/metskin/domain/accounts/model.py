@@ -178,6 +178,9 @@ class User:
     # When its owner proved `email` is theirs (a signed link sent to it, or a password reset
     # by one; domain/accounts/email_address.py). None: only the account's own emails go to it.
     email_verified_at: datetime | None = None
+    # The newest change of address asked for (its request id, in its link): an earlier link,
+    # to an address mistyped and then corrected, no longer moves the account (migration 0027).
+    email_change_request: str | None = None
 
     @property
     def sort_name(self) -> str:
