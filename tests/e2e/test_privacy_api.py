@@ -217,6 +217,7 @@ async def test_export_my_data_is_a_zip_of_everything_mine_and_only_mine(
 
     assert section("profile")["email"] == "pat@example.com"
     assert "password_hash" not in section("profile")
+    assert "email_change_request" not in section("profile")  # a change link's state
     (analysis,) = section("analyses")
     assert analysis["id"] == world.analysis_id and analysis["result"]["tone"]["monk"] >= 1
     (media,) = section("media")

@@ -151,7 +151,9 @@ class SqlPersonalData:
     def gather(self, user_id: str) -> PersonalData:
         user = self._session.get(UserRow, user_id)
         sections: dict[str, Any] = {
-            "profile": plain(user, leave_out=("password_hash",)) if user else {}
+            "profile": plain(user, leave_out=("password_hash", "email_change_request"))
+            if user
+            else {}
         }
         doctor = self._session.get(DermatologistRow, user_id)
         if doctor is not None:
