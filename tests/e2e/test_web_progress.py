@@ -3,6 +3,8 @@ under one account): it says so and calls no change, rather than "No change" or a
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.test_web_app import register
@@ -48,3 +50,57 @@ def test_two_people_are_told_and_no_change_is_shown(browser: Browser) -> None:
     assert browser.visible("#no-change") == [] and browser.visible("#changes li") == []
     assert browser.visible("#not-comparable") == []  # one warning, not two
     assert browser.severe_console_messages() == []
+
+
+def next_check_in(browser: Browser, schedule: dict[str, str], zone: str, now: str) -> str:
+    """checkin.js's sentence for `schedule`, of a person whose profile is in `zone`, at `now`,
+    in the page (whose zone is London: web_browser.py)."""
+    return str(
+        browser.driver.execute_async_script(
+            "const [schedule, zone, now, done] = arguments;"
+            "import('/static/views/checkin.js').then((m) => "
+            "done(m.nextText(schedule, zone, new Date(now))));",
+            schedule,
+            zone,
+            now,
+        )
+    )
+
+
+def test_the_check_in_day_is_read_where_the_person_lives_as_its_reminder_is(
+    browser: Browser,
+) -> None:
+    """A person in Tokyo reading on a browser in London: their check-in, due at 01:00 on
+    Tuesday 15 December in Tokyo (16:00 on Monday in London), is held for 09:00 there. Before,
+    the day was the browser's ("since Mon 14 Dec") and the hour Tokyo's; and a reminder on the
+    day after an evening's due date read as the same day's."""
+    browser.open()
+    # the app's locale (en-US or en-GB) orders the day and writes the hour its own way
+    tue, mon, nine = r"Tue,? (15 Dec|Dec 15)", r"Mon,? (14 Dec|Dec 14)", r"(09:00|9:00\sAM)"
+    held = {"nextCheckIn": "2026-12-14T16:00:00Z", "reminder": "HELD"}
+    night = next_check_in(
+        browser, {**held, "reminderAt": "2026-12-15T00:00:00Z"}, "Asia/Tokyo", "2026-12-14T17:00Z"
+    )
+    assert re.fullmatch(
+        rf"Your check-in photo is due \(since {tue}\)\. "
+        rf"We'll remind you at {nine}\.",
+        night,
+    ), night
+    evening = next_check_in(
+        browser,
+        {**held, "nextCheckIn": "2026-12-14T12:00:00Z", "reminderAt": "2026-12-15T00:00:00Z"},
+        "Asia/Tokyo",
+        "2026-12-14T13:00Z",
+    )
+    assert re.fullmatch(
+        rf"Your check-in photo is due \(since {mon}\)\. "
+        rf"We'll remind you on {tue} at {nine}\.",
+        evening,
+    ), evening
+    ahead = next_check_in(
+        browser,
+        {"nextCheckIn": "2026-12-14T16:00:00Z", "reminder": "SCHEDULED"},
+        "Asia/Tokyo",
+        "2026-12-10T00:00Z",
+    )
+    assert re.fullmatch(rf"Next check-in photo: {tue}\.", ahead), ahead

@@ -16,17 +16,22 @@ function weeks() {
     i ? t("{n} weeks", { n: i + 1 }) : t("1 week")]);
 }
 
-function nextText(schedule, timeZone) {
+/** What the progress page says of the next check-in. Its dates are read where the person lives
+ * (their profile's `timeZone`, the reminders' clock, as the reminder's hour is): the browser's
+ * zone gave a due day of another zone than the hour of its reminder. */
+export function nextText(schedule, timeZone, now = new Date()) {
   if (!schedule.nextCheckIn) return t("Your first check-in is counted from your first routine.");
   const due = new Date(schedule.nextCheckIn);
-  const when = day(schedule.nextCheckIn);
-  const text = due <= new Date() ? t("Your check-in photo is due (since {when}).", { when })
+  const when = day(schedule.nextCheckIn, timeZone);
+  const text = due <= now ? t("Your check-in photo is due (since {when}).", { when })
     : t("Next check-in photo: {when}.", { when });
   // Due in the evening or night: the reminder waits for the morning where the person lives
-  // (their profile's zone: the reminders' clock).
+  // (their profile's zone: the reminders' clock), the next day's when due before midnight.
   if (schedule.reminder !== "HELD") return text;
   const at = time(schedule.reminderAt, timeZone);
-  return `${text} ${t("We'll remind you at {time}.", { time: at })}`;
+  const on = day(schedule.reminderAt, timeZone);
+  return `${text} ${on === when ? t("We'll remind you at {time}.", { time: at })
+    : t("We'll remind you on {day} at {time}.", { day: on, time: at })}`;
 }
 
 export async function checkInPanel() {
