@@ -229,9 +229,7 @@ def ita_per_stop(lab: tuple[float, float, float]) -> float:
     """d ITA / d exposure (degrees per stop) at a CIELAB colour: a gain on linear light scales
     L* + 16 and b* alike by its cube root, so d(L* - 50) = (L* + 16) k and db* = b* k with
     k = ln 2 / 3, and d ITA = k * 66 b* / ((L* - 50)^2 + b*^2)."""
-    lightness, _, b_star = lab
-    rate = math.log(2.0) / 3.0 * 66.0 * b_star
-    return math.degrees(rate / max((lightness - 50.0) ** 2 + b_star**2, 1e-6))
+    return math.log(2.0) / 3.0 * 66.0 * ita_per_lightness(lab)
 
 
 def ita_uncertainty(lab: tuple[float, float, float], spread_deg: float) -> float:
