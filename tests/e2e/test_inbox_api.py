@@ -81,7 +81,9 @@ async def test_patient_events_reach_the_other_process_once(
 ) -> None:
     api_one, api_two = two_apis
     doctor = make_doctor(api_one, "doc@example.com")
-    patient = make_patient(api_one, f"pat-{uuid.uuid4().hex[:6]}@example.com")
+    patient = make_patient(
+        api_one, f"pat-{uuid.uuid4().hex[:6]}@example.com", time_zone="America/New_York"
+    )
     other = make_patient(api_one, f"other-{uuid.uuid4().hex[:6]}@example.com")
     stream = await subscribe(api_two, patient.id)
     others = await subscribe(api_two, other.id)
@@ -96,6 +98,7 @@ async def test_patient_events_reach_the_other_process_once(
     booked = await first
     assert booked["kind"] == "APPOINTMENT_BOOKED"
     assert booked["details"]["appointment_id"] == booking.id
+    assert booked["details"]["time_zone"] == "America/New_York"  # the zone to show its start in
     with pytest.raises(TimeoutError):
         await stranger
 

@@ -102,22 +102,6 @@ def test_the_urgent_window_is_counted_in_calendar_days_across_the_spring_change(
     assert window == {"days": 7, "from": "2027-03-27", "to": "2027-04-03"}
 
 
-def test_a_day_of_free_times_ends_at_midnight_on_the_day_the_clocks_go_back(
-    browser: Browser,
-) -> None:
-    """The free times' span is counted in calendar days where the person is: "1 day" from
-    Sunday 31 October 2027 in London (the clocks go back at 02:00, a day of 25 hours) ends at
-    its midnight, 00:00 GMT on 1 November. Before, it added 24 hours and asked for the slots up
-    to 23:00 GMT, so the day's last hour of free times was never shown."""
-    browser.open()
-    end = browser.driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "import('/static/views/slots.js').then((m) => done(m.spanEnd("
-        "new Date('2027-10-31T00:00:00+01:00'), 1).toISOString()));"
-    )
-    assert end == "2027-11-01T00:00:00.000Z"
-
-
 def test_a_french_speaker_s_urgent_referral_opens_the_directory_within_days(
     browser: Browser, server: str, urgent: str
 ) -> None:

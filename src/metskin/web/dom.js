@@ -178,6 +178,13 @@ export function when(iso, timeZone = undefined) {
     .format(new Date(iso));
 }
 
+/** A time in `timeZone` with the zone after it, as an appointment is shown to a person who may
+ * read it elsewhere: "Dec 15, 2026, 6:00 PM (Asia/Tokyo)". Without a zone: in the browser's,
+ * unlabelled. */
+export function whenIn(iso, timeZone = undefined) {
+  return timeZone ? `${when(iso, timeZone)} (${timeZone})` : when(iso);
+}
+
 export function day(iso, timeZone = undefined) {
   return dateTimeFormat({ weekday: "short", day: "numeric", month: "short", timeZone })
     .format(new Date(iso));

@@ -139,7 +139,11 @@ class AppointmentMessenger:
             return self._finish(reminder, ReminderStatus.FAILED, error.message)
         status = ReminderStatus.SENT if sent else ReminderStatus.SKIPPED
         told = entries.appointment_reminder(  # in the app, whatever channels the person allows
-            parties.appointment.patient_id, appointment_id, kind, reminder.start_at.isoformat()
+            parties.appointment.patient_id,
+            appointment_id,
+            kind,
+            reminder.start_at.isoformat(),
+            parties.patient.profile.time_zone,
         )
         return self._finish(reminder, status, "" if sent else "no channel allowed", told)
 

@@ -287,8 +287,13 @@ class AppointmentService:
         payload = appointment_payload(appointment)
         uow.dashboard_events.append(appointment.doctor_id, kind.value, payload, now)
         uow.defer(wake_up(appointment.doctor_id))
+        patient = uow.users.get(appointment.patient_id)  # their zone, to show the start in
         told = entries.appointment_changed(
-            kind.value, appointment.patient_id, appointment.sequence, payload
+            kind.value,
+            appointment.patient_id,
+            appointment.sequence,
+            payload,
+            patient.profile.time_zone if patient else None,
         )
         if told is not None:
             tell(uow, told, now)

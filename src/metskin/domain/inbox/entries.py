@@ -24,8 +24,19 @@ def analysis_done(owner_id: str, analysis_id: str) -> InboxEntry:
     )
 
 
+def _zoned(details: dict[str, Any], time_zone: str | None) -> dict[str, Any]:
+    """An appointment's details with `time_zone`: the zone its start is shown in to the patient
+    (their profile's, as on the appointments page and in the email or SMS of the same event);
+    left out when the patient is not known."""
+    return {**details, "time_zone": time_zone} if time_zone else dict(details)
+
+
 def appointment_changed(
-    change: str, patient_id: str, sequence: int, payload: dict[str, Any]
+    change: str,
+    patient_id: str,
+    sequence: int,
+    payload: dict[str, Any],
+    time_zone: str | None = None,
 ) -> InboxEntry | None:
     """A booking, move or cancellation (`change`: the dashboard kind); the iCalendar sequence
     tells two moves of one appointment apart."""
@@ -33,17 +44,17 @@ def appointment_changed(
     if kind is None:
         return None
     key = f"appointment:{payload['appointment_id']}:{change.lower()}:{sequence}"
-    return InboxEntry(patient_id, kind, key, dict(payload))
+    return InboxEntry(patient_id, kind, key, _zoned(payload, time_zone))
 
 
 def appointment_reminder(
-    patient_id: str, appointment_id: str, reminder: str, start: str
+    patient_id: str, appointment_id: str, reminder: str, start: str, time_zone: str | None = None
 ) -> InboxEntry:
     return InboxEntry(
         patient_id,
         NotificationKind.APPOINTMENT_REMINDER,
         f"reminder:{appointment_id}:{reminder}:{start}",
-        {"appointment_id": appointment_id, "start": start, "reminder": reminder},
+        _zoned({"appointment_id": appointment_id, "start": start, "reminder": reminder}, time_zone),
     )
 
 

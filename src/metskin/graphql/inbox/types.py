@@ -20,7 +20,11 @@ class Notification:
     kind: NotificationKind  # type: ignore[valid-type]
     at: datetime
     read: bool
-    details: JSON = strawberry.field(description="Ids and times of what it is about.")
+    details: JSON = strawberry.field(
+        description="Ids and times of what it is about. An appointment's `start` (UTC) comes "
+        "with `time_zone`, the zone the patient is shown it in (their profile's when told; "
+        "absent on notifications from before 2026-12-07)."
+    )
 
     @classmethod
     def from_domain(cls, item: DomainNotification) -> Notification:

@@ -10,7 +10,7 @@ import { slotPicker } from "./slots.js";
 
 const PAGE = 20;
 const FIELDS = `id start end timeZone status consultationType reason cancelReason reschedules
-  cancelledAt cancellableUntil dermatologist { id name practice { name city } }
+  cancelledAt cancellableUntil dermatologist { id name timeZone practice { name city } }
   referral { urgency specialty }`;
 const MINE = `query($first: Int!, $after: String) { myAppointments(first: $first, after: $after) {
   edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
@@ -38,7 +38,8 @@ function rescheduleBox(appointment, replace) {
   box.append(slotPicker(appointment.dermatologist.id, (slot) => busy(box, async () => {
     const { rescheduleAppointment } = await gql(RESCHEDULE, { id: appointment.id, s: slot.start });
     replace(rescheduleAppointment, t("Appointment moved."));
-  }), { consultationType: appointment.consultationType, level: 3 }));
+  }), { consultationType: appointment.consultationType, level: 3,
+    timeZone: appointment.dermatologist.timeZone }));
   return box;
 }
 

@@ -3,6 +3,7 @@
 // Patients are named from the appointments and events read (patientName), never looked up on
 // their own.
 
+import { addDays, dateIn } from "../dates.js";
 import { gql, session } from "../graphql.js";
 import {
   append, busy, clear, dateHeading, errorBox, h, humanize, showError, when,
@@ -77,22 +78,9 @@ async function addOlder() {
 
 // --- dates, as YYYY-MM-DD in the practice's zone ---------------------------------------------
 
-function addDays(isoDate, days) {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
 function mondayOf(isoDate) {
   const weekday = (new Date(`${isoDate}T00:00:00Z`).getUTCDay() + 6) % 7;
   return addDays(isoDate, -weekday);
-}
-
-function dateIn(zone, moment = new Date()) {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", {
-    timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
-  }).formatToParts(moment).map((part) => [part.type, part.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
 // --- the feed --------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 import { gql } from "../graphql.js";
 import {
   append, busy, choice, clear, errorBox, field, focusOn, formValue, h, humanize, notice,
-  numberOrNull, onSubmit, when,
+  numberOrNull, onSubmit, when, whenIn,
 } from "../dom.js";
 import { languageName, mark, money, t } from "../i18n.js";
 import { CONSULTATION_TYPES, isoDate, slotPicker } from "./slots.js";
@@ -232,7 +232,7 @@ function doctorCard(doctor, params) {
     const picker = slotPicker(doctor.id, (slot) => {
       clear(chosen, bookingForm(doctor, slot, params.get("referral"), (appointment) => {
         clear(booking, notice(t("Booked: {time} with {name}. You can cancel or move it until "
-          + "{until}.", { time: when(appointment.start, appointment.timeZone),
+          + "{until}.", { time: whenIn(appointment.start, appointment.timeZone),
           name: appointment.dermatologist ? appointment.dermatologist.name : doctor.name,
           until: when(appointment.cancellableUntil, appointment.timeZone) })),
         h("a", { href: `#/appointments/${encodeURIComponent(appointment.id)}`,
@@ -242,7 +242,7 @@ function doctorCard(doctor, params) {
       }));
       // Straight to the chosen time's form: not through the rest of the week's times.
       focusOn(chosen.querySelector(".book-when"));
-    }, { consultationType: params.get("type") || "" });
+    }, { consultationType: params.get("type") || "", timeZone: doctor.timeZone });
     clear(booking, picker, chosen);
   });
   actions.append(showTimes);

@@ -3,7 +3,7 @@
 // twice).
 
 import { gql } from "../graphql.js";
-import { append, busy, errorBox, h, humanize, notice, when } from "../dom.js";
+import { append, busy, errorBox, h, humanize, notice, when, whenIn } from "../dom.js";
 import { locale, mark, t } from "../i18n.js";
 import { subscribeAsUser } from "../live.js";
 
@@ -74,7 +74,9 @@ function row(item) {
   const [said, link] = TEXT[item.kind] || [humanize(item.kind), () => null];
   const text = (item.kind === "ROUTINE_CHANGED" && routineText(details)) || t(said);
   const href = link(details);
-  const start = details.start ? ` · ${when(details.start)}` : "";
+  // an appointment's start as its page shows it: in the zone named (the person's, when told),
+  // labelled; one told before notifications named it, in the browser's zone
+  const start = details.start ? ` · ${whenIn(details.start, details.time_zone)}` : "";
   return h("li", { class: item.read ? "notification" : "notification unread",
     "data-kind": item.kind },
   href ? h("a", { href }, text) : h("span", {}, text),

@@ -1,21 +1,27 @@
-// A dermatologist's free slots in the viewer's time zone, to book or to move an appointment to.
+// A dermatologist's free slots, day by day of their practice, to book or to move an appointment
+// to. The days are the practice's and so are the times, labelled with its zone: "1 day" is one
+// whole working day of the practice, wherever the browser is (from the browser's midnight, a
+// practice far from it showed the end of one of its days and the start of the next).
 
+import { addDays, dateIn, midnightIn } from "../dates.js";
 import { gql } from "../graphql.js";
 import { busy, choice, clear, dateHeading, errorBox, field, h, humanize, uid } from "../dom.js";
 import { mark, t } from "../i18n.js";
 
-const SLOTS = `query($id: ID!, $from: DateTime!, $to: DateTime!, $type: ConsultationType) {
-  availableSlots(dermatologistId: $id, from: $from, to: $to, consultationType: $type) {
+const SLOTS = `query($id: ID!, $from: DateTime!, $to: DateTime!, $type: ConsultationType,
+  $zone: String) {
+  availableSlots(dermatologistId: $id, from: $from, to: $to, consultationType: $type,
+    timeZone: $zone) {
     start end startLocal endLocal timeZone consultationTypes cancellableUntil freeCancellation } }`;
 const SPANS = [1, 7, 14, 31]; // days
 export const CONSULTATION_TYPES = [["", mark("In person or video")], ["IN_PERSON", mark("In person")],
   ["VIDEO", mark("Video")]];
 
-/** Local midnight `days` calendar days after `start`'s day: across a daylight-saving change a
- * day is 23 or 25 hours, and `days` x 24 hours missed the last hour of the day the clocks go
- * back (or reached into the next day when they go forward). */
-export function spanEnd(start, days) {
-  return new Date(start.getFullYear(), start.getMonth(), start.getDate() + days);
+/** The `days` calendar days from `date` in `zone` (the practice's), midnight to midnight:
+ * across a daylight-saving change a day is 23 or 25 hours, and `days` x 24 hours missed the
+ * last hour of the day the clocks go back (or reached into the next day when they go forward). */
+export function practiceSpan(date, days, zone) {
+  return { from: midnightIn(zone, date), to: midnightIn(zone, addDays(date, days)) };
 }
 
 export function isoDate(date) {
@@ -70,28 +76,31 @@ function dayOfTimes(title, level, buttons) {
 }
 
 /** Free times for one dermatologist; `onPick(slot)` when one is chosen. `level`: the days'
- * heading level, one below the heading the picker sits under. */
-export function slotPicker(doctorId, onPick, { consultationType = "", level = 4 } = {}) {
+ * heading level, one below the heading the picker sits under; `timeZone`: their practice's
+ * (the days and times shown are its; the browser's when not known). */
+export function slotPicker(doctorId, onPick, { consultationType = "", level = 4,
+  timeZone = undefined } = {}) {
+  const zone = timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   const results = h("div", { class: "slot-results" });
   const form = h("form", { class: "slot-form", novalidate: true },
     errorBox(),
     h("div", { class: "grid" },
-      field(t("From"), h("input", { name: "from", type: "date", value: isoDate(new Date()) })),
+      field(t("From"), h("input", { name: "from", type: "date", value: dateIn(zone) })),
       field(t("For"), choice("span", SPANS.map((n) => [String(n),
         n === 1 ? t("1 day") : t("{n} days", { n })]), "7")),
       field(t("Type"), choice("type", CONSULTATION_TYPES, consultationType))),
     h("button", { type: "submit" }, t("Show free times")));
 
   const load = async () => {
-    const start = new Date(`${form.elements.from.value}T00:00:00`);
-    if (Number.isNaN(start.getTime())) {
+    const chosen = form.elements.from.value;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(chosen) || Number.isNaN(Date.parse(chosen))) {
       const error = new Error(t("Choose a start date."));
       Object.assign(error, { code: "VALIDATION_FAILED", field: "from" });
       throw error;
     }
-    const end = spanEnd(start, Number(form.elements.span.value));
-    const { availableSlots } = await gql(SLOTS, { id: doctorId, from: start.toISOString(),
-      to: end.toISOString(), type: form.elements.type.value || null });
+    const span = practiceSpan(chosen, Number(form.elements.span.value), zone);
+    const { availableSlots } = await gql(SLOTS, { id: doctorId, from: span.from.toISOString(),
+      to: span.to.toISOString(), type: form.elements.type.value || null, zone });
     const days = new Map();
     for (const slot of availableSlots) {
       const localDate = slot.startLocal.slice(0, 10);

@@ -78,9 +78,18 @@ function summary(comparison) {
         : h("p", { id: "no-change" }, t("No change beyond what a retake of the same day moves.")));
 }
 
+/** The analyses charted: those of the last three calendar years, from the same day and hour
+ * three years before `now` (a 29 February between is one of its days: 3 x 365 x 24 hours
+ * left out a day; from a 29 February, the 28th). */
+export function progressSpan(now = new Date()) {
+  const back = (month, day) => new Date(now.getFullYear() - YEARS, month, day, now.getHours(),
+    now.getMinutes(), now.getSeconds(), now.getMilliseconds());
+  const from = back(now.getMonth(), now.getDate()); // 29 February: 1 March that year
+  return { from: from.getMonth() === now.getMonth() ? from : back(now.getMonth() + 1, 0), to: now };
+}
+
 export async function renderTrends(view) {
-  const to = new Date();
-  const from = new Date(to.getTime() - YEARS * 365 * 24 * 3600 * 1000);
+  const { from, to } = progressSpan();
   const { progress } = await gql(PROGRESS, { from: from.toISOString(), to: to.toISOString() });
   const urls = [];
   append(view, [h("h1", {}, t("Your progress")), await checkInPanel()]);

@@ -1,0 +1,163 @@
+"""The web views' dates in a named zone, read in the page (London: web_browser.py) at fixed
+instants, with the API's answers stubbed where a view asks for them: an appointment's start in
+the inbox as on its page, three calendar years of progress, and a practice's days of free times.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.e2e.web_browser import Browser, browser_fixture, server_fixture
+
+pytestmark = pytest.mark.slow
+
+server = server_fixture("web-zones")
+browser = browser_fixture()
+
+# Answers the views' queries (`answers`: a part of the query -> its data), keeps what was asked
+# (window.asked: [query, variables]) and lets the rest through.
+STUB = """
+window.asked = [];
+const nativeFetch = window.fetch;
+window.fetch = async (url, init = {}) => {
+  const body = JSON.parse(String(init.body || "{}"));
+  const found = Object.entries(answers).find(([part]) => String(body.query).includes(part));
+  if (!found) return nativeFetch(url, init);
+  window.asked.push([body.query, body.variables]);
+  return new Response(JSON.stringify({ data: found[1] }),
+    { status: 200, headers: { "content-type": "application/json" } });
+};
+"""
+
+
+def run(browser: Browser, script: str, answers: dict[str, Any] | None = None) -> Any:
+    """`script` in the page (an async function body; `done(value)` answers), after the stub."""
+    browser.open()
+    return browser.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1]; const answers = arguments[0];"
+        f"{STUB}(async () => {{ {script} }})().catch((error) => done(`error: ${{error}}`));",
+        answers or {},
+    )
+
+
+def notification(id_: int, kind: str, details: dict[str, str]) -> dict[str, Any]:
+    return {"id": id_, "kind": kind, "at": "2026-12-07T10:00:00Z", "read": False,
+            "details": details}  # fmt: skip
+
+
+def test_an_appointment_notification_shows_its_start_as_the_appointments_page_does(
+    browser: Browser,
+) -> None:
+    """A person whose profile is in Tokyo, on a browser in London: the booking's start, 09:00
+    UTC, reads 6:00 PM (Asia/Tokyo), as the appointments page shows it. Before, 9:00 AM in
+    London's time, unlabelled. A notification told before the zone was named keeps the
+    browser's zone, unlabelled, as before."""
+    start = "2026-12-15T09:00:00+00:00"
+    edges = [
+        notification(3, "APPOINTMENT_BOOKED", {"appointment_id": "a1", "start": start,
+                                               "time_zone": "Asia/Tokyo"}),
+        notification(2, "APPOINTMENT_REMINDER", {"appointment_id": "a0", "start": start}),
+        notification(1, "ANALYSIS_DONE", {"analysis_id": "x1"}),
+    ]  # fmt: skip
+    answers = {
+        "notifications(first": {
+            "unreadNotifications": 3,
+            "notifications": {
+                "edges": [{"node": node} for node in edges],
+                "pageInfo": {"hasNextPage": False, "endCursor": None},
+            },
+        }
+    }
+    said = run(
+        browser,
+        "const { renderInbox } = await import('/static/views/inbox.js');"
+        "const view = document.createElement('div'); await renderInbox(view);"
+        "done([...view.querySelectorAll('li .muted')].map((item) => item.textContent));",
+        answers,
+    )
+    assert isinstance(said, list), said
+    booked, reminder, done = said
+    # the app's locale (en-US or en-GB) orders the date and writes the hour its own way
+    day, six, nine = r"(Dec 15, 2026|15 Dec 2026)", r"(6:00\sPM|18:00)", r"(9:00\sAM|09:00)"
+    assert re.search(rf" · {day}, {six} \(Asia/Tokyo\)$", booked), said
+    assert re.search(rf" · {day}, {nine}$", reminder), said
+    assert " · " not in done, said  # no start: the time it was told only
+
+
+def test_progress_covers_three_calendar_years(browser: Browser) -> None:
+    """Three calendar years back from the same hour: from 7 December 2026, 7 December 2023
+    (29 February 2024 lies between: 3 x 365 x 24 hours began on the 8th); from 29 February
+    2028, 28 February 2025. In London's time: 00:30 on 1 March 2027 goes back to 00:30 on
+    1 March 2024."""
+    spans = run(
+        browser,
+        "const { progressSpan } = await import('/static/views/trends.js');"
+        "done(answers.instants.map((now) => progressSpan(new Date(now)).from.toISOString()));",
+        {"instants": ["2026-12-07T10:00:00Z", "2028-02-29T12:00:00Z", "2027-03-01T00:30:00Z"]},
+    )
+    assert spans == [
+        "2023-12-07T10:00:00.000Z",
+        "2025-02-28T12:00:00.000Z",
+        "2024-03-01T00:30:00.000Z",
+    ], spans
+
+
+def test_a_day_of_free_times_is_a_day_of_the_practice(browser: Browser) -> None:
+    """A practice in Sydney seen from London: "1 day" from Monday 14 December is Sydney's
+    Monday, 13:00 UTC on the 13th to 13:00 UTC on the 14th, and its times are asked and shown
+    in Sydney's time (one heading, Monday). Before, the span began at London's midnight
+    (11:00 in Sydney): the end of Monday and the start of Tuesday there, under two headings.
+    The picker starts on today's date in Sydney."""
+    slot = {"start": "2026-12-13T22:00:00Z", "end": "2026-12-13T22:30:00Z",
+            "startLocal": "2026-12-14T09:00:00+11:00", "endLocal": "2026-12-14T09:30:00+11:00",
+            "timeZone": "Australia/Sydney", "consultationTypes": ["VIDEO"],
+            "cancellableUntil": "2026-12-12T22:00:00Z", "freeCancellation": True}  # fmt: skip
+    asked = run(
+        browser,
+        "const { slotPicker } = await import('/static/views/slots.js');"
+        "const picker = slotPicker('doc-1', () => {}, { timeZone: 'Australia/Sydney' });"
+        "document.body.append(picker);"
+        "const form = picker.querySelector('form');"
+        "const today = form.elements.from.value;"
+        "await new Promise((resolve) => setTimeout(resolve, 500));"
+        "form.elements.from.value = '2026-12-14'; form.elements.span.value = '1';"
+        "form.requestSubmit();"
+        "await new Promise((resolve) => setTimeout(resolve, 500));"
+        "done({ today, asked: window.asked.map(([, variables]) => variables),"
+        "  days: [...picker.querySelectorAll('.slot-day h4')].map((h) => h.textContent),"
+        "  said: picker.querySelector('.slot-results p').textContent });",
+        {"availableSlots(": {"availableSlots": [slot]}},
+    )
+    assert isinstance(asked, dict), asked
+    first, chosen = asked["asked"]
+    sydney_today = browser.driver.execute_script(
+        "return new Intl.DateTimeFormat('en-CA', { timeZone: 'Australia/Sydney' })"
+        ".format(new Date());"
+    )
+    assert (chosen["from"], chosen["to"], chosen.get("zone")) == (
+        "2026-12-13T13:00:00.000Z",
+        "2026-12-14T13:00:00.000Z",
+        "Australia/Sydney",
+    ), asked
+    assert asked["today"] == sydney_today and first.get("zone") == "Australia/Sydney", asked
+    assert asked["days"] in (["Monday 14 December"], ["Monday, December 14"]), asked
+    assert asked["said"].startswith("Times in Australia/Sydney."), asked
+
+
+def test_a_practice_s_day_starts_at_its_midnight_whatever_its_clocks_do(browser: Browser) -> None:
+    """The span's days are counted on the practice's calendar: London's day the clocks go back
+    is 25 hours; Santiago skips its midnight on 6 September 2026 (the day starts at 01:00)."""
+    spans = run(
+        browser,
+        "const { practiceSpan } = await import('/static/views/slots.js');"
+        "done(answers.days.map(([day, zone]) => practiceSpan(day, 1, zone))"
+        ".map(({ from, to }) => [from.toISOString(), to.toISOString()]));",
+        {"days": [["2027-10-31", "Europe/London"], ["2026-09-06", "America/Santiago"]]},
+    )
+    assert spans == [
+        ["2027-10-30T23:00:00.000Z", "2027-11-01T00:00:00.000Z"],
+        ["2026-09-06T04:00:00.000Z", "2026-09-07T03:00:00.000Z"],
+    ], spans
