@@ -36,6 +36,7 @@ def serve(
     import uvicorn
 
     from metskin.graphql.app import create_app
+    from metskin.graphql.forwarded import say_trusted_proxies, trusted_proxies
 
     # The address given here is also the one links in messages use when no public URL is set.
     container = start_container(host=host, port=port)
@@ -50,12 +51,15 @@ def serve(
                 "one process would miss what another one publishes."
             )
             raise typer.Exit(2)
+    trusted = trusted_proxies()  # given to uvicorn as read here: what is said is what it uses
+    say_trusted_proxies(trusted)
     uvicorn.run(
         create_app(container, freeze_heap=True) if workers == 1 else "metskin.cli:worker_app",
         factory=workers > 1,
         workers=workers,
         host=settings.host,
         port=settings.port,
+        forwarded_allow_ips=trusted,
         log_level="info",
         log_config=None,  # uvicorn logs through our handler (JSON when asked)
         ws="websockets-sansio",

@@ -43,6 +43,7 @@ from metskin.graphql.context import (
     run_sync,
 )
 from metskin.graphql.cors import Cors
+from metskin.graphql.forwarded import ForwardedForCheck
 from metskin.graphql.graphiql import asset_route, ide_page
 from metskin.graphql.guard import client_ip
 from metskin.graphql.headers import SecurityHeaders
@@ -286,7 +287,8 @@ def create_app(container: Container, *, freeze_heap: bool = False) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         middleware=[
-            Middleware(Cors, origins=tuple(settings.cors_origins)),  # outermost: 413s too
+            Middleware(ForwardedForCheck),  # a proxy whose client addresses are ignored
+            Middleware(Cors, origins=tuple(settings.cors_origins)),  # 413s too
             Middleware(
                 SecurityHeaders,
                 hsts_seconds=settings.hsts_seconds,
