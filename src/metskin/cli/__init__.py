@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
-from metskin.cli import analyze, dataset, recommender, skinmodel
+from metskin.cli import analyze, dataset, privacy, recommender, skinmodel
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -164,6 +164,7 @@ analyze.register(app)
 recommender.register(app)
 dataset.register(app)
 skinmodel.register(app)
+privacy.register(app)
 
 
 def main() -> None:
