@@ -35,8 +35,8 @@ def serve(
     """Serve the GraphQL API (and the embedded worker when no Redis is configured)."""
     import uvicorn
 
+    from metskin.forwarded import say_trusted_proxies, trusted_proxies
     from metskin.graphql.app import create_app
-    from metskin.graphql.forwarded import say_trusted_proxies, trusted_proxies
 
     # The address given here is also the one links in messages use when no public URL is set.
     container = start_container(host=host, port=port)

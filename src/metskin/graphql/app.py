@@ -32,6 +32,7 @@ from metskin.domain.errors import NotFound, Unavailable
 from metskin.domain.i18n.locales import language_of, negotiate
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.limits.errors import RateLimited
+from metskin.forwarded import ForwardedForCheck
 from metskin.graphql.accounts.unsubscribe import unsubscribe_route
 from metskin.graphql.analysis.media_route import media_route
 from metskin.graphql.apikeys.auth import authenticate_api_key
@@ -43,7 +44,6 @@ from metskin.graphql.context import (
     run_sync,
 )
 from metskin.graphql.cors import Cors
-from metskin.graphql.forwarded import ForwardedForCheck
 from metskin.graphql.graphiql import asset_route, ide_page
 from metskin.graphql.guard import client_ip
 from metskin.graphql.headers import SecurityHeaders

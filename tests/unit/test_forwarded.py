@@ -11,14 +11,14 @@ from typing import Any
 import httpx
 import pytest
 
-from metskin.graphql.forwarded import (
+from metskin.forwarded import (
     ForwardedForCheck,
     ignored_forwarded_for,
     say_trusted_proxies,
     trusted_proxies,
 )
 
-LOGGER = "metskin.graphql.forwarded"
+LOGGER = "metskin.forwarded"
 
 
 def scope(peer: str | None, *forwarded: str, kind: str = "http") -> dict[str, Any]:
