@@ -76,7 +76,8 @@ def test_the_command_reports_its_counts(
     owner = make_patient(container, "filmed@example.com")
     plain = video_bytes(96, 64, fps=10, seconds=2)
     phone = store_old_upload(container, owner.id, video_with_location(plain), "video/mp4")
-    monkeypatch.setattr("metskin.cli.start_container", lambda: bootstrap(container.settings))
+    build = bootstrap  # the command builds its container from these settings
+    monkeypatch.setattr("metskin.bootstrap.bootstrap", lambda: build(container.settings))
     app = typer.Typer()
     app.callback()(lambda: None)
     privacy.register(app)

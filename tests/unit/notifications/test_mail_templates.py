@@ -60,8 +60,8 @@ def template_of(name: str) -> str:
 # How the password-changed email begins to say that one key, or two, were revoked.
 KEYS_REVOKED_SAID = {
     "en-GB": ("Your account's API key was revoked", "Your account's 2 API keys were revoked"),
-    "fr-FR": ("La clé d'API de votre compte a aussi", "Les 2 clés d'API de votre compte"),
-    "de-DE": ("Der API-Schlüssel Ihres Kontos", "Die 2 API-Schlüssel Ihres Kontos"),
+    "fr-FR": ("1 clé d'API de votre compte a aussi", "Les 2 clés d'API de votre compte"),
+    "de-DE": ("1 API-Schlüssel Ihres Kontos wurde", "Die 2 API-Schlüssel Ihres Kontos"),
 }
 
 
