@@ -17,8 +17,9 @@ from metskin.domain.accounts.model import Role
 from metskin.graphql.app import create_app
 from tests.conftest import make_settings
 from tests.e2e.conftest import PASSWORD, GraphQLClient, http_app
-from tests.e2e.test_care_api import seed_directory
+from tests.e2e.test_care_api import BOOK, booking, seed_directory
 from tests.fakes.infra import FakeClock
+from tests.integration.test_care_booking import day_slots, make_doctor
 
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }"
 REGISTER = """mutation($e: String!) {
@@ -263,3 +264,35 @@ async def test_data_exports_replace_each_other_and_are_limited_per_account(
     assert (await http.get(links[last])).status_code == 200
     refused = await client.call(export)
     assert codes(refused) == ["RATE_LIMITED"] and refused["errors"][0]["extensions"]["retryAfter"]
+
+
+MOVE = """mutation($id: ID!, $s: DateTime!) {
+  rescheduleAppointment(id: $id, slotStart: $s) { start } }"""
+CANCEL = 'mutation($id: ID!) { cancelAppointment(id: $id, reason: "changed my mind") { status } }'
+
+
+async def test_booking_churn_is_limited_per_account(
+    strict: Container, http: httpx.AsyncClient, clock: FakeClock
+) -> None:
+    """Before, one account booked and cancelled in a loop (2 upcoming at a time) without end,
+    each booking and cancellation a message and an event on the dermatologist's dashboard
+    (ninth session's review). Now 10 bookings or moves an hour per account."""
+    doctor = make_doctor(strict)
+    slots = day_slots(now=clock())
+    client = GraphQLClient(http)
+    await client.register("churner@example.com")
+    for round_ in range(10):
+        booked = await client.data(BOOK, input=booking(slots[round_ % 2], doctor.id))
+        if round_ < 9:
+            await client.data(CANCEL, id=booked["bookAppointment"]["id"])
+    kept = booked["bookAppointment"]["id"]
+    refused = await client.call(BOOK, input=booking(slots[3], doctor.id))
+    assert codes(refused) == ["RATE_LIMITED"]
+    wait = refused["errors"][0]["extensions"]["retryAfter"]
+    assert 0 < wait <= 360  # one more every 6 minutes
+    # A move tells the dashboard and the patient too: the same budget.
+    assert codes(await client.call(MOVE, id=kept, s=slots[4].isoformat())) == ["RATE_LIMITED"]
+    assert (await client.data(CANCEL, id=kept))["cancelAppointment"]["status"] == "CANCELLED"
+    clock.advance(seconds=wait)
+    again = await client.data(BOOK, input=booking(slots[3], doctor.id))
+    assert again["bookAppointment"]["status"] == "BOOKED"

@@ -107,6 +107,10 @@ async def test_a_reset_ends_the_api_key_a_thief_made(
     assert await client.data(RESET, t=token_in(email, working), p=NEW) == {"resetPassword": True}
     answer = (await client.http.post("/graphql", json=health, headers={"x-api-key": key})).json()
     assert [e["extensions"]["code"] for e in answer["errors"]] == ["API_KEY_INVALID"]
+    # The email says why the key stopped (before, the integrator learnt it from the refusal).
+    (changed,) = sent(working, seen + 1)
+    assert changed["subject"] == "Your MetSkin password was changed"
+    assert "Your account's API key was revoked too" in changed["text"]
 
 
 @pytest.mark.parametrize("token", ["", "x", "a.b.c", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."])

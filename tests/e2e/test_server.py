@@ -31,6 +31,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def start_serve(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+    """`metskin serve` on a free loopback port, once its /healthz answers: the process (its
+    stderr piped, as text) and its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [*METSKIN, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            if httpx.get(f"{base}/healthz").status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.terminate()
+    process.wait(timeout=10)
+    raise RuntimeError("server did not start")
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     var_dir = tmp_path_factory.mktemp("server") / "var"
@@ -42,23 +65,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }
     for command in (["migrate"], ["seed"]):
         subprocess.run([*METSKIN, *command], env=env, check=True, capture_output=True)
-    port = free_port()
-    process = subprocess.Popen(
-        [*METSKIN, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
+    process, base = start_serve(env)
     try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
         yield base
     finally:
         process.terminate()
@@ -216,3 +224,31 @@ def test_the_readme_websocket_example_authenticates_and_streams(server: str) -> 
     finally:
         process.kill()
         process.wait(timeout=10)
+
+
+def test_serve_says_which_proxies_it_believes_and_once_when_one_is_ignored(
+    tmp_path: Path,
+) -> None:
+    """Behind a proxy that uvicorn does not trust (not in FORWARDED_ALLOW_IPS) every client had
+    the proxy's address in the per-client rate rules, and nothing said so (ninth session's
+    review). Here the server believes only 192.0.2.1 and requests come from 127.0.0.1 (the
+    proxy) with the client's address in X-Forwarded-For."""
+    env = {
+        **os.environ,
+        "METSKIN_VAR_DIR": str(tmp_path / "var"),
+        "METSKIN_DATABASE_URL": "",
+        "METSKIN_REDIS_URL": "",
+        "FORWARDED_ALLOW_IPS": "192.0.2.1",
+    }
+    subprocess.run([*METSKIN, "migrate"], env=env, check=True, capture_output=True)
+    process, base = start_serve(env)
+    try:
+        for client in ("198.51.100.7", "198.51.100.8"):
+            httpx.get(f"{base}/healthz", headers={"x-forwarded-for": client})
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    assert "X-Forwarded-For is believed only from 192.0.2.1 (FORWARDED_ALLOW_IPS)" in stderr
+    warnings = [line for line in stderr.splitlines() if "carried X-Forwarded-For" in line]
+    assert len(warnings) == 1 and "A request from 127.0.0.1" in warnings[0]
+    assert "198.51.100.7" not in stderr  # uvicorn ignored it: the access log says 127.0.0.1

@@ -21,12 +21,14 @@ from metskin.domain.privacy.model import (
     PersonalData,
     Photo,
     StoredFile,
+    StoredVideo,
 )
 from metskin.domain.privacy.ports import (
     ConsentRecords,
     DataExportRepository,
     ErasureLog,
     PersonalDataStore,
+    StoredVideos,
 )
 from tests.fakes.accounts import FakeRefreshTokenRepository, FakeUserRepository
 from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository, InMemoryTable
@@ -240,3 +242,26 @@ class FakeCareLinks:
 
     def revoke_share(self, patient_id: str, share_id: str) -> None:
         self.revoked.append((patient_id, share_id))
+
+
+class FakeStoredVideos(InMemoryRepository):
+    """MP4 and QuickTime uploads by id, with the digest and key id each was stored with."""
+
+    def __init__(self) -> None:
+        self.videos: dict[str, StoredVideo] = {}
+        self.stored: dict[str, tuple[str, str]] = {}  # media id -> (sha256, key id)
+
+    def page_after(self, media_id: str | None, limit: int) -> list[StoredVideo]:
+        ids = sorted(key for key in self.videos if media_id is None or key > media_id)
+        return [self.videos[key] for key in ids[:limit]]
+
+    def lock(self, media_id: str) -> StoredVideo | None:
+        return self.videos.get(media_id)
+
+    def rewritten(self, media_id: str, sha256: str, key_id: str) -> None:
+        self.stored[media_id] = (sha256, key_id)
+
+
+@dataclass(eq=False)
+class FakeVideoScrubUnitOfWork(FakeUnitOfWork):
+    stored_videos: StoredVideos = field(default_factory=FakeStoredVideos)

@@ -1,4 +1,4 @@
-"""Two changes of one appointment at once, on SQLite and MariaDB: a cancellation while a
+"""Two changes at once, on SQLite and MariaDB. A cancellation while a
 reschedule holds the appointment (read under its lock, not yet written back) waits for it,
 then cancels the moved appointment. On SQLite the locked read locked nothing before (only the
 analysis component's took the write lock): the cancellation committed in between and the
@@ -14,6 +14,7 @@ from unittest import mock
 from metskin.bootstrap import Container
 from metskin.domain.appointments import AppointmentStatus
 from metskin.domain.appointments import service as appointment_service
+from metskin.domain.appointments.errors import TooManyAppointments
 from tests.integration.test_care_booking import (
     VIDEO,
     booked_slot_count,
@@ -65,3 +66,49 @@ def test_a_cancel_while_a_reschedule_holds_the_appointment_waits_and_cancels_it(
     final = service.get_for_viewer(patient.id, booked.id)
     assert (final.status, final.start) == (AppointmentStatus.CANCELLED, slots[3])
     assert booked_slot_count(container) == 0
+
+
+def test_two_bookings_of_one_patient_at_once_count_one_after_the_other(
+    container: Container,
+) -> None:
+    """The patient holds one upcoming appointment with the dermatologist (the cap is 2 with
+    one) and books two more at the same instant, each in its own thread and connection. Each
+    booking, once it has counted, waits (at most HOLD) for the other to have counted too.
+    Before, both counted one and both booked: three upcoming. Now the second one's count
+    waits on the first booking's lock of the patient's row, so the first gives up waiting,
+    commits, and the second counts two: TOO_MANY_APPOINTMENTS."""
+    doctor = make_doctor(container)
+    patient = make_patient(container, "pat@example.com")
+    slots = day_slots()
+    service = container.appointments
+    service.book(patient.id, doctor.id, slots[0], VIDEO)
+    counted = threading.Barrier(2, timeout=HOLD)
+    both_counted: list[bool] = []
+    check_upcoming = appointment_service.check_upcoming
+
+    def held_after_counting(*args: Any, **kwargs: Any) -> None:
+        check_upcoming(*args, **kwargs)
+        try:
+            counted.wait()
+            both_counted.append(True)
+        except threading.BrokenBarrierError:
+            both_counted.append(False)
+
+    outcomes: list[str] = []
+
+    def book(start: Any) -> None:
+        try:
+            service.book(patient.id, doctor.id, start, VIDEO)
+            outcomes.append("booked")
+        except TooManyAppointments as error:
+            outcomes.append(error.code)
+
+    with mock.patch.object(appointment_service, "check_upcoming", held_after_counting):
+        threads = [threading.Thread(target=book, args=(start,)) for start in slots[1:3]]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert True not in both_counted, "both bookings counted before either had booked"
+    assert sorted(outcomes) == ["TOO_MANY_APPOINTMENTS", "booked"]
+    assert booked_slot_count(container) == 2

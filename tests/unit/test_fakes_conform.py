@@ -85,6 +85,9 @@ from metskin.domain.privacy.ports import (
     PersonalDataStore,
     PrivacyUnitOfWork,
     PrivacyUowFactory,
+    StoredVideos,
+    VideoScrubUnitOfWork,
+    VideoScrubUowFactory,
 )
 from metskin.domain.recommendations.loader import parse_catalog
 from metskin.domain.recommendations.ports import (
@@ -158,6 +161,8 @@ from tests.fakes.privacy import (
     FakeErasureLog,
     FakePersonalData,
     FakePrivacyUnitOfWork,
+    FakeStoredVideos,
+    FakeVideoScrubUnitOfWork,
 )
 from tests.fakes.recommendations import (
     FakeCatalogRepository,
@@ -280,7 +285,10 @@ def test_privacy_fakes_are_its_ports() -> None:
     exports: DataExportRepository = FakeDataExportRepository()
     erasures: ErasureLog = FakeErasureLog()
     care: CareLinks = FakeCareLinks()
-    assert all((uow, factory, data, exports, erasures, care))
+    scrub: VideoScrubUnitOfWork = FakeVideoScrubUnitOfWork()
+    scrubs: VideoScrubUowFactory = FakeVideoScrubUnitOfWork()
+    videos: StoredVideos = FakeStoredVideos()
+    assert all((uow, factory, data, exports, erasures, care, scrub, scrubs, videos))
 
 
 def test_api_keys_fakes_are_its_ports() -> None:

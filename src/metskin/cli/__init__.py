@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
-from metskin.cli import analyze, dataset, recommender, skinmodel
+from metskin.cli import analyze, dataset, privacy, recommender, skinmodel
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -35,6 +35,7 @@ def serve(
     """Serve the GraphQL API (and the embedded worker when no Redis is configured)."""
     import uvicorn
 
+    from metskin.forwarded import say_trusted_proxies, trusted_proxies
     from metskin.graphql.app import create_app
 
     # The address given here is also the one links in messages use when no public URL is set.
@@ -50,12 +51,15 @@ def serve(
                 "one process would miss what another one publishes."
             )
             raise typer.Exit(2)
+    trusted = trusted_proxies()  # given to uvicorn as read here: what is said is what it uses
+    say_trusted_proxies(trusted)
     uvicorn.run(
         create_app(container, freeze_heap=True) if workers == 1 else "metskin.cli:worker_app",
         factory=workers > 1,
         workers=workers,
         host=settings.host,
         port=settings.port,
+        forwarded_allow_ips=trusted,
         log_level="info",
         log_config=None,  # uvicorn logs through our handler (JSON when asked)
         ws="websockets-sansio",
@@ -160,6 +164,7 @@ analyze.register(app)
 recommender.register(app)
 dataset.register(app)
 skinmodel.register(app)
+privacy.register(app)
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ from metskin.domain.errors import NotFound, Unavailable
 from metskin.domain.i18n.locales import language_of, negotiate
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.limits.errors import RateLimited
+from metskin.forwarded import ForwardedForCheck
 from metskin.graphql.accounts.unsubscribe import unsubscribe_route
 from metskin.graphql.analysis.media_route import media_route
 from metskin.graphql.apikeys.auth import authenticate_api_key
@@ -286,7 +287,8 @@ def create_app(container: Container, *, freeze_heap: bool = False) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         middleware=[
-            Middleware(Cors, origins=tuple(settings.cors_origins)),  # outermost: 413s too
+            Middleware(ForwardedForCheck),  # a proxy whose client addresses are ignored
+            Middleware(Cors, origins=tuple(settings.cors_origins)),  # 413s too
             Middleware(
                 SecurityHeaders,
                 hsts_seconds=settings.hsts_seconds,

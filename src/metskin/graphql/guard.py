@@ -53,6 +53,8 @@ LIMITED_FIELDS = {
     (OperationType.MUTATION, "verifyEmail"): "emailLink",
     (OperationType.MUTATION, "confirmEmailChange"): "emailLink",
     (OperationType.MUTATION, "exportMyData"): "dataExport",
+    (OperationType.MUTATION, "bookAppointment"): "booking",
+    (OperationType.MUTATION, "rescheduleAppointment"): "booking",
     (OperationType.QUERY, "dermatologists"): "directory",
     (OperationType.QUERY, "dermatologist"): "directory",
     (OperationType.QUERY, "availableSlots"): "slots",

@@ -58,8 +58,9 @@ def account_actors(
         if reset is not None:
             notifications.send_password_reset_email(reset, request)
 
-    def send_password_changed_email(user_id: str, changed_at: str) -> None:
-        notifications.send_password_changed_email(user_id, changed_at)
+    def send_password_changed_email(user_id: str, changed_at: str, keys_revoked: int = 0) -> None:
+        # `keys_revoked` absent: a job queued before the email said so
+        notifications.send_password_changed_email(user_id, changed_at, keys_revoked)
 
     return [
         ActorSpec(SEND_WELCOME_EMAIL, send_welcome_email),

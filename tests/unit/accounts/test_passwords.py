@@ -181,10 +181,13 @@ def test_a_new_password_ends_the_account_s_api_keys(
     thief, anas = (
         keys.create(who.id, "sync", [Scope.ANALYSES_OWN_USERS])[1] for who in (maya, ana)
     )
+    mail.run()
     accounts.reset_password(mail.reset_token("maya@example.com", accounts), NEW)
     with pytest.raises(ApiKeyInvalid):
         keys.authenticate(thief)
     assert keys.authenticate(anas).owner_id == ana.id  # another account's: kept
+    # The email says so (before, the integrator learnt it from API_KEY_INVALID).
+    assert [(m[0], m[2]["keys_revoked"]) for m in mail.run()] == [("password_changed", 1)]
 
     _, after = keys.create(maya.id, "sync", [Scope.ANALYSES_OWN_USERS])
     assert keys.authenticate(after).owner_id == maya.id
@@ -193,6 +196,9 @@ def test_a_new_password_ends_the_account_s_api_keys(
     with pytest.raises(ApiKeyInvalid):
         keys.authenticate(after)
     assert keys.authenticate(anas).owner_id == ana.id
+    assert [(m[0], m[2]["keys_revoked"]) for m in mail.run()] == [("password_changed", 1)]
+    accounts.change_password(maya.id, accounts.claims(here.access_token).session, PASSWORD, NEW)
+    assert [(m[0], m[2]["keys_revoked"]) for m in mail.run()] == [("password_changed", 0)]
 
 
 def test_a_change_applies_the_sign_up_rules(accounts: AccountService) -> None:

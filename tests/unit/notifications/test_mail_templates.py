@@ -45,11 +45,40 @@ def every_email(locale: str) -> dict[str, OutgoingEmail]:
     contexts["email_change_notice"] = change
     contexts["password_reset"] = {"name": "Ana", "token": "r.e-s_e", "minutes": 30}
     contexts["password_changed"] = {"name": "Ana"}
+    contexts["password_changed_with_keys"] = {"name": "Ana", "keys_revoked": 2}
     contexts["check_in_due"] = {"name": "Ana", "due_day": "Monday 30 March 2026", "weeks": 4}
     return {
-        name: renderer.render_email(name.removesuffix("_with_link"), "ana@example.org", c, locale)
+        name: renderer.render_email(template_of(name), "ana@example.org", c, locale)
         for name, c in contexts.items()
     }
+
+
+def template_of(name: str) -> str:
+    return name.removesuffix("_with_link").removesuffix("_with_keys")
+
+
+# How the password-changed email begins to say that one key, or two, were revoked.
+KEYS_REVOKED_SAID = {
+    "en-GB": ("Your account's API key was revoked", "Your account's 2 API keys were revoked"),
+    "fr-FR": ("1 clé d'API de votre compte a aussi", "Les 2 clés d'API de votre compte"),
+    "de-DE": ("1 API-Schlüssel Ihres Kontos wurde", "Die 2 API-Schlüssel Ihres Kontos"),
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_password_changed_email_says_how_many_api_keys_it_revoked(locale: str) -> None:
+    """A new password revokes the account's API keys (ninth session), but the email did not
+    say so: an integrator learnt it from API_KEY_INVALID. Without keys it says nothing of them."""
+    one, two = KEYS_REVOKED_SAID[locale]
+    renderer = JinjaMailRenderer(base_url=PUBLIC, translations=BabelTranslations())
+    said = {}
+    for count in (0, 1, 2):
+        context = {"name": "Ana", "keys_revoked": count}
+        email = renderer.render_email("password_changed", "ana@example.org", context, locale)
+        said[count] = (email.text, email.html)
+    assert not any("API" in part for part in said[0])
+    assert all(one in part and "API_KEY_INVALID" in part for part in said[1])
+    assert all(two in part for part in said[2])
 
 
 @pytest.mark.parametrize("locale", LOCALES)

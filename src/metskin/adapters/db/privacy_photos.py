@@ -28,7 +28,8 @@ from metskin.adapters.db.recommendations import RoutineRow
 from metskin.adapters.db.referrals import ReferralRow
 from metskin.adapters.db.sharing import ShareRow
 from metskin.adapters.db.skinmodel import SkinModelScoreRow
-from metskin.domain.privacy.model import ErasedRows, Photo, StoredFile
+from metskin.domain.analysis.media import MOV, MP4
+from metskin.domain.privacy.model import ErasedRows, Photo, StoredFile, StoredVideo
 
 
 def media_files(media: MediaRow) -> list[StoredFile]:
@@ -160,3 +161,34 @@ class SqlPhotos:
     def _execute(self, statement: Any) -> int:
         result: CursorResult[Any] = self._session.connection().execute(statement)
         return int(result.rowcount)
+
+
+# The formats whose metadata the upload blanks (`adapters/vision/video_metadata.py`).
+BLANKED_VIDEO_TYPES = (MP4.content_type, MOV.content_type)
+
+
+class SqlStoredVideos:
+    """The MP4 and QuickTime uploads, for the one-off metadata pass (`privacy/video_scrub.py`)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def page_after(self, media_id: str | None, limit: int) -> list[StoredVideo]:
+        query = select(MediaRow.id, MediaRow.storage_name, MediaRow.content_type).where(
+            col(MediaRow.content_type).in_(BLANKED_VIDEO_TYPES)
+        )
+        if media_id is not None:
+            query = query.where(col(MediaRow.id) > media_id)
+        rows = self._session.exec(query.order_by(col(MediaRow.id)).limit(limit))
+        return [StoredVideo(*row) for row in rows]
+
+    def lock(self, media_id: str) -> StoredVideo | None:
+        query = select(MediaRow.id, MediaRow.storage_name, MediaRow.content_type).where(
+            col(MediaRow.id) == media_id
+        )
+        row = self._session.exec(query.with_for_update()).first()
+        return StoredVideo(*row) if row else None
+
+    def rewritten(self, media_id: str, sha256: str, key_id: str) -> None:
+        changed = update(MediaRow).where(col(MediaRow.id) == media_id)
+        self._session.connection().execute(changed.values(sha256=sha256, key_id=key_id))

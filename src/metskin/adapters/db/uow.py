@@ -48,6 +48,7 @@ from metskin.adapters.db.privacy import (
     SqlPersonalData,
 )
 from metskin.adapters.db.privacy_consents import SqlConsentRecords
+from metskin.adapters.db.privacy_photos import SqlStoredVideos
 from metskin.adapters.db.recommendations import SqlFeedbackRepository, SqlRoutineRepository
 from metskin.adapters.db.referrals import SqlReferralRepository
 from metskin.adapters.db.reminders import SqlReminderRepository
@@ -80,6 +81,7 @@ from metskin.domain.privacy.ports import (
     DataExportRepository,
     ErasureLog,
     PersonalDataStore,
+    StoredVideos,
 )
 from metskin.domain.recommendations.ports import (
     CatalogRepository,
@@ -140,6 +142,7 @@ class SqlUnitOfWork:
     exchange_rates: Repo[ExchangeRateRepository] = Repo(SqlExchangeRateRepository)
     personal_data: Repo[PersonalDataStore] = Repo(SqlPersonalData)
     data_exports: Repo[DataExportRepository] = Repo(SqlDataExportRepository)
+    stored_videos: Repo[StoredVideos] = Repo(SqlStoredVideos)
     erasures: Repo[ErasureLog] = Repo(SqlErasureLog)
     consent_records: Repo[ConsentRecords] = Repo(SqlConsentRecords)
     api_keys: Repo[ApiKeyRepository] = Repo(SqlApiKeyRepository)

@@ -357,8 +357,10 @@ class AccountService:
         user.password_hash = self.hasher.hash(password)
         uow.users.save(user)
         uow.refresh_tokens.revoke_user(user.id, now, keep_family=keep_session)
-        _end_api_keys(uow.api_keys, user.id, now)  # one a thief made would outlive the change
-        changed = {"user_id": user.id, "changed_at": now.isoformat()}
+        # One a thief made would outlive the change; the email says how many ended, so that
+        # an integrator whose service stops working learns why.
+        revoked = _end_api_keys(uow.api_keys, user.id, now)
+        changed = {"user_id": user.id, "changed_at": now.isoformat(), "keys_revoked": revoked}
         uow.defer(Job(SEND_PASSWORD_CHANGED_EMAIL, changed))
         uow.commit()
 
@@ -424,10 +426,14 @@ def require_live_session(tokens: RefreshTokenRepository, session: str, now: date
         raise SessionEnded("This session has ended; log in again.")
 
 
-def _end_api_keys(keys: AccountApiKeys, owner_id: str, when: datetime) -> None:
+def _end_api_keys(keys: AccountApiKeys, owner_id: str, when: datetime) -> int:
     """Revoke every active API key of the account: its password was replaced, and whoever had
-    the old one or a session could have made one. The caller's unit of work commits."""
+    the old one or a session could have made one. The caller's unit of work commits. Returns
+    how many were revoked."""
+    revoked = 0
     for key in keys.list_for_owner(owner_id):
         if key.active:
             key.revoked_at = when
             keys.save(key)
+            revoked += 1
+    return revoked

@@ -49,7 +49,12 @@ def check_upcoming(
     uow: AppointmentsUnitOfWork, patient_id: str, doctor_id: str, now: datetime
 ) -> None:
     """TOO_MANY_APPOINTMENTS when the patient may book no more (MAX_UPCOMING_WITH_ONE with
-    this dermatologist, MAX_UPCOMING in all)."""
+    this dermatologist, MAX_UPCOMING in all).
+
+    The patient's account row is locked first, to the booking's commit: two bookings of one
+    patient at once (two tabs, a script) count one after the other. Before, both counted the
+    same appointments and both booked (the slot gate is per slot, not per patient)."""
+    uow.users.get(patient_id, for_update=True)
     upcoming = uow.appointments.upcoming_for_patient(patient_id, now)
     with_one = sum(1 for item in upcoming if item.doctor_id == doctor_id)
     if with_one >= MAX_UPCOMING_WITH_ONE:

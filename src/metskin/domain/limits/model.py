@@ -74,6 +74,9 @@ DEFAULT_RULES: dict[str, dict[str, Rule]] = {
     "slots": {"ip": Rule(60, 60), "account": Rule(60, 60)},
     "apiKey": {"account": Rule(120, 60)},
     "dataExport": {"account": Rule(5, 24 * 3600)},  # each zips every photo and video again
+    # Each booking or move tells the dermatologist's dashboard and messages the patient: a
+    # book-and-cancel loop (2 upcoming at a time) churned both without end.
+    "booking": {"account": Rule(10, 3600)},
 }
 
 

@@ -96,14 +96,17 @@ class NotificationService:
         email = self._account_email("password_reset", user, context)
         return self._send_account_email(f"password-reset:{request}", email)
 
-    def send_password_changed_email(self, user_id: str, changed_at: str) -> bool:
+    def send_password_changed_email(
+        self, user_id: str, changed_at: str, keys_revoked: int = 0
+    ) -> bool:
         """ "Your password was changed; if this was not you ...": a warning about the account,
-        sent whatever the email choices."""
+        sent whatever the email choices. It says how many API keys the change revoked (a
+        service that used one stops working; its owner learns why here)."""
         with self.uow_factory() as uow:
             user = uow.users.get(user_id)
         if user is None or not user.is_active:
             return False
-        email = self._account_email("password_changed", user)
+        email = self._account_email("password_changed", user, {"keys_revoked": keys_revoked})
         return self._send_account_email(f"password-changed:{user_id}:{changed_at}", email)
 
     def _account_email(

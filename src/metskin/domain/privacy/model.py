@@ -61,6 +61,15 @@ class DataExport:
 
 
 @dataclass(frozen=True)
+class StoredVideo:
+    """An MP4 or QuickTime upload's object in the media storage."""
+
+    media_id: str
+    name: str
+    content_type: str
+
+
+@dataclass(frozen=True)
 class StoredFile:
     """An object of the person's in the media storage (an upload, a thumbnail, an overlay)."""
 

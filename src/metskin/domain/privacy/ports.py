@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         PersonalData,
         Photo,
         StoredFile,
+        StoredVideo,
     )
 
 
@@ -105,6 +106,30 @@ class ConsentRecords(Protocol):
     def history(self, user_id: str) -> list[ConsentRecord]:
         """Every record of the person, oldest first."""
         ...
+
+
+class StoredVideos(Protocol):
+    """The uploads stored as MP4 or QuickTime (the formats whose metadata is blanked), for the
+    one-off pass over those stored before their metadata was (`video_scrub.py`)."""
+
+    def page_after(self, media_id: str | None, limit: int) -> list[StoredVideo]:
+        """By id, strictly after `media_id`."""
+        ...
+
+    def lock(self, media_id: str) -> StoredVideo | None:
+        """The upload, its row locked to the commit (a deletion waits, or has deleted it)."""
+        ...
+
+    def rewritten(self, media_id: str, sha256: str, key_id: str) -> None:
+        """Its object was stored again: the new bytes' digest and the key that encrypted them."""
+        ...
+
+
+class VideoScrubUnitOfWork(UnitOfWork, Protocol):
+    stored_videos: StoredVideos
+
+
+VideoScrubUowFactory = Callable[[], VideoScrubUnitOfWork]
 
 
 class PrivacyUnitOfWork(UnitOfWork, Protocol):

@@ -19,7 +19,12 @@ from metskin.graphql.permissions import IsDermatologist, IsPatient, guarded_muta
 
 @strawberry.type
 class BookingMutations:
-    @guarded_mutation(IsPatient)
+    @guarded_mutation(
+        IsPatient,
+        "Book a free time of a dermatologist. At most 2 upcoming appointments with one "
+        "dermatologist and 5 in all (TOO_MANY_APPOINTMENTS); 10 bookings or moves an hour "
+        "(RATE_LIMITED).",
+    )
     async def book_appointment(self, info: Info, input: BookAppointmentInput) -> Appointment:
         appointment = await run_sync(
             info.context.container.appointments.book,
@@ -58,7 +63,11 @@ class BookingMutations:
         )
         return Appointment.from_domain(appointment, await viewer_time_zone(info))
 
-    @guarded_mutation(IsPatient, "Move to another free slot of the same dermatologist.")
+    @guarded_mutation(
+        IsPatient,
+        "Move to another free slot of the same dermatologist. Counts with the bookings: 10 "
+        "an hour (RATE_LIMITED).",
+    )
     async def reschedule_appointment(
         self, info: Info, id: strawberry.ID, slot_start: datetime
     ) -> Appointment:

@@ -1,0 +1,54 @@
+"""`metskin scrub-video-metadata`: the one-off pass that blanks the metadata (where it was
+filmed, the phone's make and model) of the MP4 and MOV videos stored before uploads did
+(`domain/privacy/video_scrub.py`)."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+console = Console(stderr=True)
+
+
+def scrub_video_metadata() -> None:
+    """Blank where each stored MP4 or MOV video was filmed, and the phone's make and model, as
+    uploads have done since 2026-12-07 (videos stored before kept them). Safe to run again: a
+    clean video is left as it is. Exit code 1 when some could not be read."""
+    from metskin.adapters.vision.video_metadata import blank_video_metadata
+    from metskin.bootstrap import bootstrap
+    from metskin.domain.privacy.video_scrub import ScrubReport, scrub_stored_videos
+
+    def said(report: ScrubReport) -> str:
+        return (
+            f"MP4 and MOV videos: {report.videos}; scrubbed: {report.scrubbed}, already clean: "
+            f"{report.clean}, deleted meanwhile: {report.gone}, unreadable: "
+            f"{len(report.unreadable)}"
+        )
+
+    from metskin.settings import InsecureSettings
+
+    try:
+        container = bootstrap()  # the settings' storage keys and database, as `serve` uses them
+    except InsecureSettings as error:
+        console.print(f"[red]{error}")
+        raise typer.Exit(2) from error
+    try:
+        report = scrub_stored_videos(
+            container.new_uow,
+            container.storage,
+            blank_video_metadata,
+            progress=lambda so_far: console.print(f"so far {said(so_far)}"),
+        )
+    finally:
+        container.close()
+    console.print(said(report))
+    if report.unreadable:
+        console.print(
+            "[red]Unreadable (a storage key missing from METSKIN_STORAGE_KEYS, or a damaged "
+            f"object), left as they were: {', '.join(report.unreadable)}"
+        )
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("scrub-video-metadata")(scrub_video_metadata)
