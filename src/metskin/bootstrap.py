@@ -23,6 +23,7 @@ from metskin.adapters.from_settings import (
 from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.adapters.limits.memory import InMemoryLoginFailures, InMemoryRateLimiter
 from metskin.adapters.limits.redis_limits import RedisLoginFailures, RedisRateLimiter
+from metskin.adapters.limits.redis_streams import RedisStreamSlots
 from metskin.adapters.ml.holder import LearnedRankers
 from metskin.adapters.ml.skin_models import LearnedSkinModels
 from metskin.adapters.notify.templates import JinjaMailRenderer
@@ -88,15 +89,19 @@ def settle_heap() -> None:
 
 
 def add_limits(container: Container) -> None:
-    """Rate limits and the login backoff, kept in Redis when it is set, else in this process."""
+    """Rate limits, the login backoff and the live-stream slots, kept in Redis when it is set
+    (shared by every API process), else in this process."""
     settings = container.settings
+    client: redis.Redis | None = None
+    if settings.uses_redis:
+        client = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
+        away = RedisAway.of(settings.redis_url)  # the event bus's and the queue's: one server
+        container.stream_slots = RedisStreamSlots(client, away=away)
     if not settings.rate_limits_enabled:
         return
     limiter: RateLimiter
     failures: LoginFailures
-    if settings.uses_redis:
-        client = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
-        away = RedisAway.of(settings.redis_url)  # the event bus's and the queue's: one server
+    if client is not None:
         limiter, failures = (
             RedisRateLimiter(client, away=away),
             RedisLoginFailures(client, away=away),

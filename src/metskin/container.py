@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from metskin.adapters.db.uow import SqlUnitOfWork
 from metskin.adapters.events.redis_bus import RedisEventBus
 from metskin.adapters.i18n.translator import BabelTranslations
+from metskin.adapters.limits.memory import InMemoryStreamSlots
 from metskin.adapters.metrics import Metrics
 from metskin.adapters.security.export_links import ExportLinks
 from metskin.adapters.security.signed_urls import MediaUrlSigner
@@ -36,7 +37,7 @@ from metskin.domain.directory.admin import DirectoryAdmin
 from metskin.domain.directory.service import DirectoryService
 from metskin.domain.inbox.service import InboxService
 from metskin.domain.labels.service import LabelService
-from metskin.domain.limits.ports import LoginFailures
+from metskin.domain.limits.ports import LoginFailures, StreamSlots
 from metskin.domain.limits.service import LoginBackoff, RateLimits
 from metskin.domain.messages import Event, Job
 from metskin.domain.money.service import MoneyService
@@ -91,6 +92,7 @@ class Container:
     rate_limits: RateLimits | None = field(default=None, init=False)  # None: limits are off
     login_backoff: LoginBackoff | None = field(default=None, init=False)
     login_failures: LoginFailures | None = field(default=None, init=False)  # also wrong codes
+    stream_slots: StreamSlots = field(default_factory=InMemoryStreamSlots, init=False)
     phones: PhoneVerification = field(init=False)
     privacy: PrivacyService = field(init=False)
     photo_consent: PhotoConsentService = field(init=False)

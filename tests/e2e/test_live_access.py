@@ -250,3 +250,40 @@ def test_one_account_holds_a_bounded_number_of_live_streams(
         assert time.monotonic() < deadline, again
         time.sleep(0.1)
     assert again["payload"]["data"]["dermatologistEvents"]["kind"] == "SHARED"
+
+
+@pytest.mark.redis
+def test_an_account_s_live_streams_are_counted_over_every_api_process(
+    tmp_path: Path, database_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each process counted its own (ninth session): with `serve --workers N` or several hosts,
+    an account held MAX_STREAMS_PER_ACCOUNT in each. Two API processes (two containers on one
+    database and one Redis) now count the same slots; one given back in either is free in
+    both."""
+    monkeypatch.setattr(live_streams, "MAX_STREAMS_PER_ACCOUNT", 3)
+    settings = make_settings(
+        tmp_path, database_url=database_url, redis_url=redis_url, subscription_recheck_seconds=0.2
+    )
+    one, two = bootstrap(settings), bootstrap(settings)
+    try:
+        patient = one.accounts.register("wen@example.com", PASSWORD, "Wen Two")
+        doctor = make_doctor(one, "derm7@example.com")
+        one.sharing.share(patient.id, doctor.id, None, None)
+        first, second = TestClient(create_app(one)), TestClient(create_app(two))
+        key = token(one, "derm7@example.com")
+        opened = [Stream(first, key, DASHBOARD), Stream(first, key, DASHBOARD)]
+        opened.append(Stream(second, key, DASHBOARD))
+        for stream in opened:
+            assert stream.next()["payload"]["data"]["dermatologistEvents"]["kind"] == "SHARED"
+        refused = Stream(second, key, DASHBOARD).next()
+        [error] = refused["payload"]["errors"]
+        assert error["extensions"]["code"] == "TOO_MANY_STREAMS"
+        opened[0].close()  # given back by the first process: the second may open one
+        deadline = time.monotonic() + WAIT_S
+        while (again := Stream(second, key, DASHBOARD).next())["payload"]["data"] is None:
+            assert time.monotonic() < deadline, again
+            time.sleep(0.1)
+        assert again["payload"]["data"]["dermatologistEvents"]["kind"] == "SHARED"
+    finally:
+        one.close()
+        two.close()

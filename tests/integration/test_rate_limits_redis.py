@@ -3,6 +3,7 @@ one bucket. Needs Redis (scripts/with-services.sh)."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -11,6 +12,8 @@ import redis
 
 from metskin.adapters.limits.memory import InMemoryLoginFailures, InMemoryRateLimiter
 from metskin.adapters.limits.redis_limits import RedisLoginFailures, RedisRateLimiter
+from metskin.adapters.limits.redis_streams import RedisStreamSlots
+from metskin.adapters.redis_away import RedisAway
 from metskin.domain.limits.errors import RateLimited
 from metskin.domain.limits.model import Rule
 from metskin.domain.limits.service import RateLimits
@@ -63,3 +66,33 @@ def test_login_failures_in_redis_count_expire_and_clear(client: redis.Redis) -> 
         assert store.get("a") == (0, 0.0)
     in_redis.record("b", 100.0, 60)
     assert 0 < client.pttl(f"{prefix}:login-failures:b") <= 60_000
+
+
+def test_two_processes_share_an_account_s_stream_slots(client: redis.Redis) -> None:
+    """Each API process counted its own 20 live streams per account, so N processes let an
+    account hold 20 x N (ninth session). In Redis, every process counts the same slots; one a
+    dead process stops renewing lapses; a slot given back is free at once."""
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    first, second = RedisStreamSlots(client, prefix), RedisStreamSlots(client, prefix)
+    assert first.take("p1", "a", 3, 30.0) and second.take("p1", "b", 3, 30.0)
+    assert first.take("p1", "dying", 3, 0.3)
+    assert not second.take("p1", "c", 3, 30.0)  # three held over both processes
+    assert second.take("p2", "c", 3, 30.0)  # another account is not held back
+    first.renew("p1", "a", 0.3)  # a renewal sets the slot's life, as the stream does
+    time.sleep(0.5)  # "dying" and "a" lapse: nobody renewed them
+    assert second.take("p1", "c", 3, 30.0) and second.take("p1", "d", 3, 30.0)
+    assert not first.take("p1", "e", 3, 30.0)
+    second.give_back("p1", "d")
+    assert first.take("p1", "e", 3, 30.0)
+    assert 0 < client.pttl(f"{prefix}:streams:p1") <= 30_000  # the set goes with its slots
+
+
+def test_stream_slots_let_streams_through_while_redis_is_away(client: redis.Redis) -> None:
+    """A cap that cannot be counted must not end everyone's live updates."""
+    away = RedisAway(60.0)
+    slots = RedisStreamSlots(client, f"test-{uuid.uuid4().hex[:8]}", away=away)
+    assert slots.take("p1", "a", 1, 30.0) and not slots.take("p1", "b", 1, 30.0)
+    away.start()
+    assert slots.take("p1", "b", 1, 30.0)
+    slots.renew("p1", "b", 30.0)
+    slots.give_back("p1", "b")  # nothing asked of Redis, nothing raised

@@ -18,13 +18,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import Counter
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
+import time
+import uuid
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from metskin.adapters.events.tasks import stop, stop_requested
+from metskin.adapters.limits.memory import InMemoryStreamSlots
 from metskin.domain.i18n.marks import _
 from metskin.domain.limits.errors import TooManyStreams
+from metskin.domain.limits.ports import StreamSlots
 from metskin.domain.ports import EventBus
 from metskin.graphql.context import Context, run_sync
 
@@ -37,33 +40,55 @@ Wake = Message | None
 LOG_BATCH = 100
 LISTEN_RETRY_S = 1.0  # the first pause before subscribing again after the bus failed
 LISTEN_RETRY_MAX_S = 30.0
-# Live streams one account may hold open in this process (a browser tab holds one to three).
-# Each wakes every `subscription_recheck_seconds` to re-read and check its session: one
+# Live streams one account may hold open over every API process (a browser tab holds one to
+# three). Each wakes every `subscription_recheck_seconds` to re-read and check its session: one
 # account's 500 streams (5 sockets of 100) took 43% of a core.
 MAX_STREAMS_PER_ACCOUNT = 20
+# A slot lapses unless renewed within this many rechecks (at least SLOT_TTL_MIN_S): the slots
+# of a process that died are free again that long after.
+SLOT_TTL_RECHECKS = 3
+SLOT_TTL_MIN_S = 10.0
 TOO_MANY_STREAMS = _(
     "Too many live updates are open for your account ({limit}); close another tab or window "
     "of MetSkin and try again."
 )
-_open_streams: Counter[str] = Counter()
+
+_THIS_PROCESS = InMemoryStreamSlots()  # for a stream given no `slots` (the unit tests')
 
 
-@contextlib.contextmanager
-def stream_slot(holder: str | None) -> Iterator[None]:
-    """One of the MAX_STREAMS_PER_ACCOUNT slots of `holder` (a viewer's id) while the stream
-    runs; TOO_MANY_STREAMS when none is free. None: not counted."""
-    if holder is None:
-        yield
-        return
-    if _open_streams[holder] >= MAX_STREAMS_PER_ACCOUNT:
-        raise TooManyStreams.translatable(TOO_MANY_STREAMS, limit=MAX_STREAMS_PER_ACCOUNT)
-    _open_streams[holder] += 1
-    try:
-        yield
-    finally:
-        _open_streams[holder] -= 1
-        if not _open_streams[holder]:
-            del _open_streams[holder]
+class StreamSlot:
+    """One of `holder`'s MAX_STREAMS_PER_ACCOUNT slots (a viewer's id; None: not counted)
+    while a stream runs, in `slots` (every process's, with Redis); TOO_MANY_STREAMS on
+    entering when none is free. Renewed as the stream wakes, given back however it ends."""
+
+    def __init__(self, slots: StreamSlots, holder: str | None, recheck: float) -> None:
+        self._slots = slots
+        self._holder = holder
+        self._name = uuid.uuid4().hex
+        self.ttl_s = max(SLOT_TTL_RECHECKS * recheck, SLOT_TTL_MIN_S)
+        self._renewed = 0.0
+
+    async def __aenter__(self) -> StreamSlot:
+        if self._holder is not None:
+            limit = MAX_STREAMS_PER_ACCOUNT
+            taken = await run_sync(self._slots.take, self._holder, self._name, limit, self.ttl_s)
+            if not taken:
+                raise TooManyStreams.translatable(TOO_MANY_STREAMS, limit=limit)
+            self._renewed = time.monotonic()
+        return self
+
+    async def renew(self) -> None:
+        """At most once a third of the slot's life: the stream wakes every recheck."""
+        if self._holder is not None and time.monotonic() - self._renewed > self.ttl_s / 3:
+            await run_sync(self._slots.renew, self._holder, self._name, self.ttl_s)
+            self._renewed = time.monotonic()
+
+    async def __aexit__(self, *_exc: object) -> None:
+        if self._holder is None:
+            return
+        # Bounded: what is not given back (a cancel, Redis gone) lapses after ttl_s.
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await asyncio.shield(run_sync(self._slots.give_back, self._holder, self._name))
 
 
 def _never(_item: object) -> bool:
@@ -90,13 +115,14 @@ async def live_stream(
     done: Callable[[T], bool] = _never,
     allowed: Callable[[], None] | None = None,
     holder: str | None = None,
+    slots: StreamSlots | None = None,
 ) -> AsyncGenerator[T, None]:
     """`latest()` first, then `changes(wakes)` after every wake; ends after a `done` item.
     After each wake `allowed()` runs once what is new has been read and before any of it is
     sent: what a revoke or a logout raced with is not sent (checked first, a read made just
     after the check could carry what was published after the revoke). The stream holds one
-    of `holder`'s slots (`stream_slot`) while it runs."""
-    with stream_slot(holder):
+    of `holder`'s slots in `slots` (`StreamSlot`) while it runs."""
+    async with StreamSlot(slots or _THIS_PROCESS, holder, recheck) as slot:
         queue: asyncio.Queue[Wake] = asyncio.Queue()
         listener = asyncio.create_task(_listen(events, channel, queue))
         try:
@@ -109,6 +135,7 @@ async def live_stream(
                 woken = await _wakes(queue, recheck)
                 if stop_requested():
                     raise asyncio.CancelledError
+                await slot.renew()
                 items = await _read(changes(woken))
                 if allowed is not None:
                     await run_sync(allowed)
@@ -182,6 +209,7 @@ def log_stream(
     allowed: Callable[[], None] | None = None,
     batch: int = LOG_BATCH,
     holder: str | None = None,
+    slots: StreamSlots | None = None,
 ) -> AsyncIterator[L]:
     """A stream of an append-only log (a dermatologist's dashboard, a patient's inbox): the
     latest entry first (or everything after `after_id`), then new ones as they come.
@@ -212,4 +240,6 @@ def log_stream(
             yield entry
 
     changes = lambda _woken: new_entries()  # noqa: E731
-    return live_stream(events, channel, recheck, latest, changes, allowed=allowed, holder=holder)
+    return live_stream(
+        events, channel, recheck, latest, changes, allowed=allowed, holder=holder, slots=slots
+    )

@@ -9,15 +9,16 @@ from typing import Any
 import pytest
 
 from metskin.adapters.events.memory import InMemoryEventBus
+from metskin.adapters.limits.memory import InMemoryStreamSlots
 from metskin.domain.errors import Forbidden
 from metskin.domain.limits.errors import TooManyStreams
 from metskin.domain.messages import Event
 from metskin.graphql.streams import (
     MAX_STREAMS_PER_ACCOUNT,
+    SLOT_TTL_MIN_S,
+    StreamSlot,
     Wake,
-    _open_streams,
     live_stream,
-    stream_slot,
 )
 
 CHANNEL = "test:stream"
@@ -147,18 +148,38 @@ async def test_what_was_read_while_access_ended_is_not_sent() -> None:
         await anext(stream)
 
 
-def test_an_account_s_stream_slots_are_bounded_and_freed_however_a_stream_ends() -> None:
-    held = [stream_slot("p1") for _ in range(MAX_STREAMS_PER_ACCOUNT)]
+async def test_an_account_s_stream_slots_are_bounded_and_freed_however_a_stream_ends() -> None:
+    slots = InMemoryStreamSlots()
+    held = [StreamSlot(slots, "p1", 2.0) for _ in range(MAX_STREAMS_PER_ACCOUNT)]
     for slot in held:
-        slot.__enter__()
-    with pytest.raises(TooManyStreams) as refused, stream_slot("p1"):
-        pass
+        await slot.__aenter__()
+    with pytest.raises(TooManyStreams) as refused:
+        async with StreamSlot(slots, "p1", 2.0):
+            pass
     assert refused.value.values == {"limit": MAX_STREAMS_PER_ACCOUNT}
-    with stream_slot("p2"), stream_slot(None):  # another account's, and an uncounted one
+    async with StreamSlot(slots, "p2", 2.0), StreamSlot(slots, None, 2.0):  # another's; none
         pass
-    held.pop().__exit__(Forbidden, Forbidden("revoked"), None)  # one ended with an error
-    with stream_slot("p1"):
+    await held.pop().__aexit__(Forbidden, Forbidden("revoked"), None)  # ended with an error
+    async with StreamSlot(slots, "p1", 2.0):
         pass
     for slot in held:
-        slot.__exit__(None, None, None)
-    assert "p1" not in _open_streams and "p2" not in _open_streams
+        await slot.__aexit__(None, None, None)
+    assert not slots._held
+
+
+async def test_a_slot_not_renewed_lapses_and_a_renewed_one_is_kept() -> None:
+    """The slots of a process that died (it renews nothing) are free again after the slot's
+    life; a running stream renews its own as it wakes."""
+    now = [0.0]
+    slots = InMemoryStreamSlots(clock=lambda: now[0])
+    kept = StreamSlot(slots, "p1", 2.0)
+    await kept.__aenter__()
+    assert kept.ttl_s == SLOT_TTL_MIN_S
+    for _ in range(MAX_STREAMS_PER_ACCOUNT - 1):  # a dead process's
+        assert slots.take("p1", f"dead-{_}", MAX_STREAMS_PER_ACCOUNT, kept.ttl_s)
+    assert not slots.take("p1", "one-more", MAX_STREAMS_PER_ACCOUNT, kept.ttl_s)
+    now[0] = kept.ttl_s * 0.9
+    slots.renew("p1", kept._name, kept.ttl_s)  # as StreamSlot.renew does on a wake
+    now[0] = kept.ttl_s * 1.1  # the dead ones lapsed, the renewed one is held
+    assert slots.take("p1", "one-more", MAX_STREAMS_PER_ACCOUNT, kept.ttl_s)
+    assert set(slots._held["p1"]) == {kept._name, "one-more"}

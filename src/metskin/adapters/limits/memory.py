@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 
 from metskin.domain.limits.model import Rule, gcra
 
@@ -50,3 +52,36 @@ class InMemoryLoginFailures:
     def clear(self, key: str) -> None:
         with self._lock:
             self._failures.pop(key, None)
+
+
+class InMemoryStreamSlots:
+    """Live-stream slots of this process: right for one API process (the embedded defaults)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._held: dict[str, dict[str, float]] = {}  # holder -> slot -> lapses at
+        self._lock = threading.Lock()
+        self._clock = clock
+
+    def take(self, holder: str, slot: str, limit: int, ttl_s: float) -> bool:
+        with self._lock:
+            now = self._clock()
+            held = {k: until for k, until in self._held.get(holder, {}).items() if until > now}
+            if len(held) >= limit:
+                self._held[holder] = held
+                return False
+            held[slot] = now + ttl_s
+            self._held[holder] = held
+            return True
+
+    def renew(self, holder: str, slot: str, ttl_s: float) -> None:
+        with self._lock:
+            held = self._held.get(holder, {})
+            if slot in held:
+                held[slot] = self._clock() + ttl_s
+
+    def give_back(self, holder: str, slot: str) -> None:
+        with self._lock:
+            held = self._held.get(holder, {})
+            held.pop(slot, None)
+            if not held:
+                self._held.pop(holder, None)

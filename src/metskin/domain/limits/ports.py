@@ -24,3 +24,18 @@ class LoginFailures(Protocol):
         ...
 
     def clear(self, key: str) -> None: ...
+
+
+class StreamSlots(Protocol):
+    """The live streams each account holds open, counted over every API process: a stream
+    takes a slot when it opens, renews it while it runs (a process that dies stops renewing,
+    and its slots lapse) and gives it back when it ends."""
+
+    def take(self, holder: str, slot: str, limit: int, ttl_s: float) -> bool:
+        """Hold `slot` for `holder` for `ttl_s` seconds if `holder` holds fewer than `limit`
+        live ones; False (nothing held) otherwise."""
+        ...
+
+    def renew(self, holder: str, slot: str, ttl_s: float) -> None: ...
+
+    def give_back(self, holder: str, slot: str) -> None: ...

@@ -58,6 +58,7 @@ def progress_updates(context: Context, analysis: DomainAnalysis) -> AsyncIterato
         done=lambda event: event["stage"] in FINAL_STAGES,
         allowed=still_allowed(context, readable),
         holder=viewer.user_id,
+        slots=context.container.stream_slots,
     )
 
 

@@ -31,6 +31,7 @@ def dashboard_updates(
         after_id,
         allowed=still_allowed(context),
         holder=doctor_id,
+        slots=context.container.stream_slots,
     )
 
 

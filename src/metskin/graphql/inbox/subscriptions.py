@@ -33,6 +33,7 @@ class InboxSubscriptions:
             after_id,
             allowed=still_allowed(info.context),
             holder=viewer_id,
+            slots=container.stream_slots,
         )
         async for item in stream:
             yield Notification.from_domain(item)
