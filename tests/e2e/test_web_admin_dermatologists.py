@@ -30,9 +30,16 @@ def rows(browser: Browser) -> list[str]:
     return [str(e.text) for e in browser.visible(ROWS)]
 
 
-def show(browser: Browser, count: int) -> list[str]:
-    browser.until(lambda: len(rows(browser)) == count, f"{count} dermatologists listed")
-    return rows(browser)
+def show(browser: Browser, count: int, first: str = "") -> list[str]:
+    """The rows once `count` are listed, the first starting with `first`: read once, inside the
+    wait (read again after it, a list redrawn meanwhile was stale; and after a new search the
+    previous search's one row already made a count of 1)."""
+
+    def listed() -> list[str] | None:
+        found = rows(browser)
+        return found if len(found) == count and found[0].startswith(first) else None
+
+    return list(browser.until(listed, f"{count} dermatologists listed, from {first!r}"))
 
 
 def test_more_than_a_hundred_dermatologists_paged_and_searched(
@@ -68,11 +75,11 @@ def test_more_than_a_hundred_dermatologists_paged_and_searched(
 
     browser.fill("#admin-doctor-search", search="ELODIE")
     browser.submit("#admin-doctor-search")
-    (found,) = show(browser, 1)
+    (found,) = show(browser, 1, "Élodie")
     assert found.startswith("Élodie Zamora · zamora@clinic.example") and "Not activated" in found
     browser.fill("#admin-doctor-search", search="page107@")
     browser.submit("#admin-doctor-search")
-    assert show(browser, 1)[0].startswith("Dr Page 107 · page107@clinic.example")
+    assert show(browser, 1, "Dr Page 107")[0].startswith("Dr Page 107 · page107@clinic.example")
     browser.fill("#admin-doctor-search", search="nobody at all")
     browser.submit("#admin-doctor-search")
     browser.text(ROWS, "No dermatologist found.")
