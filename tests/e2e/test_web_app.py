@@ -440,9 +440,8 @@ def test_a_booking_emails_link_opens_the_appointment_page(
     )["register"]["accessToken"]
     outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web[0-9]*")) / "var" / "outbox"
     verify_address(server, outbox, email)  # else the booking's email is held
-    doctor = graphql(server, "{ dermatologists(first: 1) { edges { node { id name } } } }")[
-        "dermatologists"
-    ]["edges"][0]["node"]
+    doctors = "{ dermatologists(first: 1) { edges { node { id name practice { address } } } } }"
+    doctor = graphql(server, doctors)["dermatologists"]["edges"][0]["node"]
     start = datetime.now(UTC) + timedelta(days=2)
     slots = graphql(
         server,
@@ -475,6 +474,8 @@ def test_a_booking_emails_link_opens_the_appointment_page(
     assert page.get_attribute("data-appointment-id") == booked["id"]
     assert browser.hash() == f"#/appointments/{booked['id']}"
     assert doctor["name"] in browser.text("#appointment") and "cancel or move it until" in page.text
+    # where to go: the street address (it said the practice's name and city only)
+    assert doctor["practice"]["address"] in browser.text("#appointment .practice")
     page.find_element(browser.by, ".cancel-open").click()
     browser.submit(".cancel-form")
     browser.text("#appointment", "Appointment cancelled.")
