@@ -286,6 +286,9 @@ def test_a_photo_without_a_face_gets_retake_guidance(browser: Browser, tmp_path:
     assert not browser.visible("#routine-link")
     browser.find("#retake a[href='#/analyse']").click()
     browser.find("#upload-form")
+    browser.find("#inbox-link").click()  # it said "Your analysis is ready" of the wall
+    told = browser.text("#inbox li[data-kind=ANALYSIS_DONE]", "could not be measured")
+    assert "ready" not in told
 
 
 def test_progress_is_polled_when_websockets_are_unavailable(

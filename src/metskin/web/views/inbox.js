@@ -69,10 +69,15 @@ function routineText(details) {
   return text ? t(text) : null;
 }
 
+// An analysis that ended without a measurement (no face, ...): its page says what to change.
+const RETAKE = mark("Your photo could not be measured: please take a new one");
+
 function row(item) {
   const details = item.details || {};
   const [said, link] = TEXT[item.kind] || [humanize(item.kind), () => null];
-  const text = (item.kind === "ROUTINE_CHANGED" && routineText(details)) || t(said);
+  const retake = item.kind === "ANALYSIS_DONE" && details.retake;
+  const text = (item.kind === "ROUTINE_CHANGED" && routineText(details))
+    || t(retake ? RETAKE : said);
   const href = link(details);
   // an appointment's start as its page shows it: in the zone named (the person's, when told),
   // labelled; one told before notifications named it, in the browser's zone
