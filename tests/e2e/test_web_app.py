@@ -100,6 +100,7 @@ window.fetch = async (url, init = {}) => {
 };
 """
 
+PHONE = {"width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": True}
 server = server_fixture("web")
 browser = browser_fixture()
 
@@ -399,9 +400,15 @@ def test_tokens_are_refreshed_and_logout_ends_the_session(browser: Browser, serv
     assert third["refreshToken"] != second["refreshToken"]
     assert third["expiresAt"] > datetime.now(UTC).timestamp() * 1000
 
+    browser.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
     browser.find("#logout").click()
     browser.until(lambda: browser.hash() == "#/login", "the login page")
     assert stored_session(browser) is None
+    # back to log in on a phone: the form on the first screen, what MetSkin is after it (the
+    # intro filled the screen and the form began about 1,100 px down)
+    assert browser.text("h1") == "Log in" and browser.find("#about h2")
+    form_top = "return document.querySelector('#login-form').getBoundingClientRect().bottom"
+    assert browser.driver.execute_script(form_top) < PHONE["height"]
     refused = httpx.post(
         f"{server}/graphql",
         json={
@@ -632,6 +639,7 @@ def test_a_person_consents_downloads_and_erases_from_the_profile(browser: Browse
     browser.submit("#erase-form")
     browser.until(lambda: browser.driver.switch_to.alert, "the confirmation").accept()
     browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
+    browser.find("#about h1")  # an erased account leaves no "signed in before" behind
     browser.fill("#login-form", email="rights@example.com", password=PASSWORD)
     browser.submit("#login-form")
     browser.text("#login-form .form-error", "INVALID_CREDENTIALS")  # the account is gone
