@@ -81,7 +81,9 @@ function row(item) {
   const href = link(details);
   // an appointment's start as its page shows it: in the zone named (the person's, when told),
   // labelled; one told before notifications named it, in the browser's zone
-  const start = details.start ? ` · ${whenIn(details.start, details.time_zone)}` : "";
+  // named as the appointment's: beside the time it was told, a bare second time read as what?
+  const start = details.start ? ` · ${t("appointment on {time}",
+    { time: whenIn(details.start, details.time_zone) })}` : "";
   return h("li", { class: item.read ? "notification" : "notification unread",
     "data-kind": item.kind },
   href ? h("a", { href }, text) : h("span", {}, text),
