@@ -100,6 +100,7 @@ window.fetch = async (url, init = {}) => {
 };
 """
 
+PHONE = {"width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": True}
 server = server_fixture("web")
 browser = browser_fixture()
 
@@ -286,6 +287,9 @@ def test_a_photo_without_a_face_gets_retake_guidance(browser: Browser, tmp_path:
     assert not browser.visible("#routine-link")
     browser.find("#retake a[href='#/analyse']").click()
     browser.find("#upload-form")
+    browser.find("#inbox-link").click()  # it said "Your analysis is ready" of the wall
+    told = browser.text("#inbox li[data-kind=ANALYSIS_DONE]", "could not be measured")
+    assert "ready" not in told
 
 
 def test_progress_is_polled_when_websockets_are_unavailable(
@@ -396,9 +400,15 @@ def test_tokens_are_refreshed_and_logout_ends_the_session(browser: Browser, serv
     assert third["refreshToken"] != second["refreshToken"]
     assert third["expiresAt"] > datetime.now(UTC).timestamp() * 1000
 
+    browser.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
     browser.find("#logout").click()
     browser.until(lambda: browser.hash() == "#/login", "the login page")
     assert stored_session(browser) is None
+    # back to log in on a phone: the form on the first screen, what MetSkin is after it (the
+    # intro filled the screen and the form began about 1,100 px down)
+    assert browser.text("h1") == "Log in" and browser.find("#about h2")
+    form_top = "return document.querySelector('#login-form').getBoundingClientRect().bottom"
+    assert browser.driver.execute_script(form_top) < PHONE["height"]
     refused = httpx.post(
         f"{server}/graphql",
         json={
@@ -440,9 +450,8 @@ def test_a_booking_emails_link_opens_the_appointment_page(
     )["register"]["accessToken"]
     outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web[0-9]*")) / "var" / "outbox"
     verify_address(server, outbox, email)  # else the booking's email is held
-    doctor = graphql(server, "{ dermatologists(first: 1) { edges { node { id name } } } }")[
-        "dermatologists"
-    ]["edges"][0]["node"]
+    doctors = "{ dermatologists(first: 1) { edges { node { id name practice { address } } } } }"
+    doctor = graphql(server, doctors)["dermatologists"]["edges"][0]["node"]
     start = datetime.now(UTC) + timedelta(days=2)
     slots = graphql(
         server,
@@ -475,6 +484,8 @@ def test_a_booking_emails_link_opens_the_appointment_page(
     assert page.get_attribute("data-appointment-id") == booked["id"]
     assert browser.hash() == f"#/appointments/{booked['id']}"
     assert doctor["name"] in browser.text("#appointment") and "cancel or move it until" in page.text
+    # where to go: the street address (it said the practice's name and city only)
+    assert doctor["practice"]["address"] in browser.text("#appointment .practice")
     page.find_element(browser.by, ".cancel-open").click()
     browser.submit(".cancel-form")
     browser.text("#appointment", "Appointment cancelled.")
@@ -628,6 +639,7 @@ def test_a_person_consents_downloads_and_erases_from_the_profile(browser: Browse
     browser.submit("#erase-form")
     browser.until(lambda: browser.driver.switch_to.alert, "the confirmation").accept()
     browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
+    browser.find("#about h1")  # an erased account leaves no "signed in before" behind
     browser.fill("#login-form", email="rights@example.com", password=PASSWORD)
     browser.submit("#login-form")
     browser.text("#login-form .form-error", "INVALID_CREDENTIALS")  # the account is gone

@@ -90,3 +90,19 @@ def test_a_failed_analysis_reads_in_words_in_the_history(
     assert "ANALYSIS_TIMED_OUT" not in row and row.count("Échec") == 1
     browser.click(f"#history li a[href='#/analysis/{failed_id}']")
     assert "ANALYSIS_TIMED_OUT" in browser.text("#failed .error-code")  # for support, there
+
+
+def test_a_file_the_browser_cannot_show_is_previewed_in_words(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """A PDF chosen by mistake (or a HEIC photo, which Chromium cannot draw) showed a broken
+    image named "The photo you chose"; then the upload says why it is refused."""
+    register(browser, "pdf@example.com")
+    notes = tmp_path / "notes.pdf"
+    notes.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 8)
+    browser.find("#upload-form input[name=file]").send_keys(str(notes))
+    said = browser.text("#upload-form .preview-box", "No preview")
+    assert "cannot show this file" in said
+    assert browser.visible("#upload-form .preview-box img") == []
+    browser.submit("#upload-form")
+    assert "UNSUPPORTED_MEDIA" in browser.text("#upload-form .form-error")

@@ -187,13 +187,15 @@ class FakePreparer:
 
 class FakeEngine:
     """Reports each stage; `failures` raises the queued errors on the next runs; `frame` (a
-    video's measured frame) comes back with a capture when set."""
+    video's measured frame) comes back with a capture when set; `no_face`: the result is a
+    retake (a blocking NO_FACE issue), as a landscape's."""
 
     def __init__(self) -> None:
         self.runs = 0
         self.failures: list[Exception] = []
         self.frame: bytes | None = None
         self.thumbnails = 0
+        self.no_face = False
 
     def thumbnail(self, data: bytes) -> bytes:
         """'undecodable' in the bytes: the decode fails, as a damaged photo's."""
@@ -212,7 +214,9 @@ class FakeEngine:
         if self.failures:
             raise self.failures.pop(0)
         summary = AnalysisSummary(ok=True, confidence=0.9, ita_deg=30.0, monk=5)
-        result: dict[str, Any] = {"ok": True, "bytes": len(data)}
+        result: dict[str, Any] = {"ok": not self.no_face, "bytes": len(data)}
+        if self.no_face:
+            result["quality"] = [{"code": "NO_FACE", "blocking": True}]
         if self.frame is not None:
             result["capture"] = {"eye_distance_px": 60.0}
         thumbnail = (lambda: b"engine thumb") if media.kind is MediaKind.PHOTO else None

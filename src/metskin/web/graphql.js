@@ -8,6 +8,7 @@ import { locale, mark, t } from "./i18n.js";
 
 const ENDPOINT = "/graphql";
 const STORAGE_KEY = "metskin.session";
+const RETURNING_KEY = "metskin.returning";
 const REFRESH_MARGIN_MS = 30_000;
 const RETRY_WITH_NEW_TOKEN = new Set(["TOKEN_EXPIRED", "UNAUTHENTICATED"]);
 
@@ -60,6 +61,11 @@ class Session {
 
   /** Store an AuthPayload (from register, login or refreshToken). */
   set(payload) {
+    try {
+      localStorage.setItem(RETURNING_KEY, "1"); // no one's data: that this browser signed in
+    } catch {
+      // Storage off: every visit is a first one.
+    }
     this.state = {
       accessToken: payload.accessToken,
       refreshToken: payload.refreshToken,
@@ -105,6 +111,24 @@ function readStored() {
 }
 
 export const session = new Session();
+
+/** An erased account leaves no trace in the browser, not even that it signed in. */
+export function forgetReturningVisitor() {
+  try {
+    localStorage.removeItem(RETURNING_KEY);
+  } catch {
+    // Storage off: nothing was kept.
+  }
+}
+
+/** Someone has signed in with this browser before: the login page puts its form first. */
+export function returningVisitor() {
+  try {
+    return localStorage.getItem(RETURNING_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
 
 /** The `data` of a response, or a GraphQLError; never a half-read body. */
 function parseResponse(status, text) {

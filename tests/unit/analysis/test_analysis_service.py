@@ -234,6 +234,26 @@ def test_run_stores_one_result_and_streams_the_stages_in_order(
     assert result["bytes"] == len(JPEG_BYTES) and storage.objects[overlay or ""] == b"jpeg"
 
 
+def test_the_inbox_asks_for_a_new_photo_when_no_face_was_measured(
+    media_service: MediaService,
+    analyses: AnalysisService,
+    uow: FakeAnalysisUnitOfWork,
+    engine: FakeEngine,
+) -> None:
+    """A landscape's analysis ends DONE with a retake: its notification says so (the inbox
+    said "Your analysis is ready" of it), and a measured photo's does not."""
+    measured = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
+    landscape = analyses.start("u1", media_service.upload("u1", JPEG_BYTES + b"sky").id)
+    assert analyses.run(measured.id) is AnalysisStatus.DONE
+    engine.no_face = True
+    assert analyses.run(landscape.id) is AnalysisStatus.DONE
+    told = {n.payload["analysis_id"]: n.payload for n in uow.inbox.newest("u1", None, 10)}
+    assert told == {
+        measured.id: {"analysis_id": measured.id},
+        landscape.id: {"analysis_id": landscape.id, "retake": True},
+    }
+
+
 def test_a_video_keeps_its_measured_frame_named_in_the_capture(
     queued: Analysis,
     analyses: AnalysisService,

@@ -305,6 +305,12 @@ def face_frames(found: int, sampled: int, *, blocking: bool) -> QualityIssue:
     return QualityIssue(code, message, GUIDANCE[code][1], found / sampled, blocking)
 
 
+def retake_needed(result: Mapping[str, Any]) -> bool:
+    """A stored result that gives no measurement: not ok, or a blocking quality issue (no face,
+    too few face frames, ...). The person is asked for a new photo, not shown a result."""
+    return not result.get("ok") or any(i.get("blocking") for i in result.get("quality", []))
+
+
 def issue_words(issue: Mapping[str, Any], tr: Translator) -> tuple[str, str]:
     """A stored issue's message and guidance in `tr`'s language: a message with numbers from
     its template (`said`, stored beside it), else its stored English through the catalog, else

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from metskin.domain.analysis.guidance import issue_words
+from metskin.domain.analysis.guidance import issue_words, retake_needed
 from metskin.domain.analysis.model import score_band
 from metskin.domain.i18n.locales import language_of
 from metskin.domain.i18n.marks import _
@@ -252,8 +252,8 @@ def concern_text(
 
 def summary(result: dict[str, Any], tr: Translator = ENGLISH) -> str:
     """A few sentences on the whole result, or why it could not be given."""
-    blocking = [i for i in result.get("quality", []) if i.get("blocking")]
-    if not result.get("ok") or blocking:
+    if retake_needed(result):
+        blocking = [i for i in result.get("quality", []) if i.get("blocking")]
         reasons = " ".join(" ".join(issue_words(i, tr)) for i in blocking)
         unmeasured = _(
             "We could not measure your skin reliably from this photo, so no result is shown."

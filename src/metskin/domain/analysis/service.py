@@ -18,6 +18,7 @@ from metskin.domain.analysis.errors import (
     MediaAccessEnded,
     MediaNotFound,
 )
+from metskin.domain.analysis.guidance import retake_needed
 from metskin.domain.analysis.ports import (
     AnalysisAccess,
     AnalysisEngine,
@@ -374,7 +375,10 @@ class AnalysisService:
             uow.analyses.add_result(analysis_id, result, overlay_name)
             uow.analyses.save(analysis)
             uow.defer(progress_event(analysis))
-            tell(uow, entries.analysis_done(analysis.owner_id, analysis.id), analysis.finished_at)
+            done = entries.analysis_done(
+                analysis.owner_id, analysis.id, retake=retake_needed(result)
+            )
+            tell(uow, done, analysis.finished_at)
             uow.commit()
         return True
 

@@ -15,12 +15,14 @@ APPOINTMENT_KINDS = {
 }
 
 
-def analysis_done(owner_id: str, analysis_id: str) -> InboxEntry:
+def analysis_done(owner_id: str, analysis_id: str, *, retake: bool = False) -> InboxEntry:
+    """`retake`: the photo gave no measurement (no face, ...): the inbox asks for a new one
+    rather than saying a result is ready."""
+    details: dict[str, Any] = {"analysis_id": analysis_id}
+    if retake:
+        details["retake"] = True
     return InboxEntry(
-        owner_id,
-        NotificationKind.ANALYSIS_DONE,
-        f"analysis-done:{analysis_id}",
-        {"analysis_id": analysis_id},
+        owner_id, NotificationKind.ANALYSIS_DONE, f"analysis-done:{analysis_id}", details
     )
 
 

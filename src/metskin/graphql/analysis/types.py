@@ -285,7 +285,7 @@ def result_from_dict(data: dict[str, Any], tr: Translator = ENGLISH) -> Analysis
     return AnalysisResult(
         ok=data["ok"],
         confidence=data["confidence"],
-        retake_needed=not data["ok"] or any(issue.blocking for issue in issues),
+        retake_needed=guidance.retake_needed(data),
         quality=issues,
         tone=_tone(tone, data.get("tone_uncertainty") or {}) if tone else None,
         skin_type=SkinTypeResult(**{**skin, "measurements": _measurements(skin["measurements"])})

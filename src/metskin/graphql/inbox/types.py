@@ -23,7 +23,8 @@ class Notification:
     details: JSON = strawberry.field(
         description="Ids and times of what it is about. An appointment's `start` (UTC) comes "
         "with `time_zone`, the zone the patient is shown it in (their profile's when told; "
-        "absent on notifications from before 2026-12-07)."
+        "absent on notifications from before 2026-12-07). An `ANALYSIS_DONE` whose photo gave "
+        "no measurement (no face, ...: the analysis asks for a retake) has `retake: true`."
     )
 
     @classmethod

@@ -39,7 +39,12 @@ function previewOf(file) {
     : h("img", { src: url, alt: t("The photo you chose"), class: "preview" });
   media.addEventListener(media.tagName === "VIDEO" ? "loadeddata" : "load",
     () => URL.revokeObjectURL(url), { once: true });
-  media.addEventListener("error", () => URL.revokeObjectURL(url), { once: true });
+  // A file the browser cannot draw (a PDF, or HEIC in most browsers): words, not a broken image.
+  media.addEventListener("error", () => {
+    URL.revokeObjectURL(url);
+    media.replaceWith(h("p", { class: "muted no-preview" }, t("No preview: this browser cannot "
+      + "show this file. It is checked when you upload it.")));
+  }, { once: true });
   return media;
 }
 

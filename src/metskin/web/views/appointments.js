@@ -10,7 +10,7 @@ import { slotPicker } from "./slots.js";
 
 const PAGE = 20;
 const FIELDS = `id start end timeZone status consultationType reason cancelReason reschedules
-  cancelledAt cancellableUntil dermatologist { id name timeZone practice { name city } }
+  cancelledAt cancellableUntil dermatologist { id name timeZone practice { name address city } }
   referral { urgency specialty }`;
 const MINE = `query($first: Int!, $after: String) { myAppointments(first: $first, after: $after) {
   edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
@@ -77,7 +77,9 @@ function fill(li, appointment, message = null) {
     h("p", {}, h("span", { class: `badge status ${appointment.status.toLowerCase()}` },
       humanize(appointment.status)), " ", humanize(appointment.consultationType), " ", t("with"),
     " ", h("strong", {}, doctor ? doctor.name : t("a dermatologist")),
-    doctor ? ` · ${doctor.practice.name}, ${doctor.practice.city}` : ""),
+    // the street address, as the directory shows it: where to go for a visit in person
+    doctor ? h("span", { class: "practice" }, ` · ${doctor.practice.name}, `
+      + `${doctor.practice.address || doctor.practice.city}`) : ""),
     appointment.reason ? h("p", {}, t("Reason: {reason}", { reason: appointment.reason })) : null,
     appointment.referral ? h("p", { class: "muted" },
       t("For your referral ({urgency}, {specialty})", {

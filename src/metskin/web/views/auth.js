@@ -3,7 +3,7 @@
 // account (a dermatologist an administrator listed): the invitation's page chooses the
 // password and logs in.
 
-import { AUTH_FIELDS, gql, session } from "../graphql.js";
+import { AUTH_FIELDS, gql, returningVisitor, session } from "../graphql.js";
 import { append, errorBox, field, formValue, h, navigate, notice, onSubmit } from "../dom.js";
 import { inAppLanguage, t } from "../i18n.js";
 import { signUpBox } from "./consent.js";
@@ -13,18 +13,19 @@ function nextPage(params) {
   return next && next.startsWith("/") ? `#${next}` : "#/analyse";
 }
 
-/** What MetSkin does and how it treats a person's data: the first thing a visitor reads, so
- * its heading is the page's h1 (the form's is an h2 after it). */
-function about() {
+/** What MetSkin does and how it treats a person's data: the first thing a new visitor reads,
+ * so its heading is the page's h1 (the form's is an h2 after it); `level` 2 when it comes
+ * after the form (someone who has signed in with this browser before). */
+function about(level = 1) {
   return h("section", { class: "card about", id: "about" },
-    h("h1", {}, t("Skin analysis and care, from a photo")),
+    h(`h${level}`, {}, t("Skin analysis and care, from a photo")),
     h("p", {}, t("Upload a face photo or a short video. MetSkin measures your skin tone and "
       + "seven common concerns (acne, wrinkles, pigmentation, redness, pores, dark circles, "
       + "shine) region by region, tells you when a photo cannot be measured and why, and "
       + "builds a morning and evening routine that respects your budget, allergies and "
       + "pregnancy. When something needs a doctor, it says so and helps you book a "
       + "dermatologist.")),
-    h("h2", {}, t("Your data")),
+    h(`h${level + 1}`, {}, t("Your data")),
     h("ul", {},
       h("li", {}, t("Photos are stored encrypted. They are shown to you, to the dermatologists "
         + "you share them with, and to MetSkin's administrators when you ask for support.")),
@@ -55,15 +56,19 @@ export function renderLogin(view, { params }) {
     session.set(data.login);
     navigate(nextPage(params), { replace: true }); // Back skips the form
   });
-  const intro = params.get("ended") ? null : about();
+  // A returning person (back after logging out) gets the form first: on a phone the intro
+  // filled the first screen and more, the form below it.
+  const formFirst = returningVisitor();
+  const intro = params.get("ended") ? null : about(formFirst ? 2 : 1);
   view.dataset.title = t("Log in"); // the window's title, whichever heading comes first
   append(view, [
-    intro,
-    h(intro ? "h2" : "h1", {}, t("Log in")),
+    formFirst ? null : intro,
+    h(intro && !formFirst ? "h2" : "h1", {}, t("Log in")),
     params.get("ended") ? notice(t("Your session has ended. Log in again."), "warn") : null,
     params.get("reset") ? notice(t("Your password was changed. Log in with the new one.")) : null,
     form,
     h("p", {}, t("New here? "), h("a", { href: "#/register" }, t("Create an account")), "."),
+    formFirst ? intro : null,
   ]);
 }
 

@@ -69,14 +69,21 @@ function routineText(details) {
   return text ? t(text) : null;
 }
 
+// An analysis that ended without a measurement (no face, ...): its page says what to change.
+const RETAKE = mark("Your photo could not be measured: please take a new one");
+
 function row(item) {
   const details = item.details || {};
   const [said, link] = TEXT[item.kind] || [humanize(item.kind), () => null];
-  const text = (item.kind === "ROUTINE_CHANGED" && routineText(details)) || t(said);
+  const retake = item.kind === "ANALYSIS_DONE" && details.retake;
+  const text = (item.kind === "ROUTINE_CHANGED" && routineText(details))
+    || t(retake ? RETAKE : said);
   const href = link(details);
   // an appointment's start as its page shows it: in the zone named (the person's, when told),
   // labelled; one told before notifications named it, in the browser's zone
-  const start = details.start ? ` · ${whenIn(details.start, details.time_zone)}` : "";
+  // named as the appointment's: beside the time it was told, a bare second time read as what?
+  const start = details.start ? ` · ${t("appointment on {time}",
+    { time: whenIn(details.start, details.time_zone) })}` : "";
   return h("li", { class: item.read ? "notification" : "notification unread",
     "data-kind": item.kind },
   href ? h("a", { href }, text) : h("span", {}, text),

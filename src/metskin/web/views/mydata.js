@@ -1,7 +1,7 @@
 // A person's data rights on their profile: the photo-analysis and learning consents, a
 // download of everything, erasure.
 
-import { gql, session } from "../graphql.js";
+import { forgetReturningVisitor, gql, session } from "../graphql.js";
 import { busy, errorBox, field, h, navigate, notice } from "../dom.js";
 import { mark, t } from "../i18n.js";
 import { consentPanel } from "./consent.js";
@@ -68,6 +68,7 @@ function eraseBox() {
       await gql("mutation($p: String!) { deleteMyAccount(password: $p) { rowsDeleted } }",
         { p: password.value });
       session.clear();
+      forgetReturningVisitor();
       navigate("#/login");
     });
   });

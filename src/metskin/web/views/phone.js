@@ -3,7 +3,7 @@
 // before: a typo would tell a stranger about someone's appointments.
 
 import { gql } from "../graphql.js";
-import { busy, errorBox, field, formValue, h, notice, onSubmit } from "../dom.js";
+import { busy, clear, errorBox, field, formValue, h, notice, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
 
 const VERIFY = `mutation($c: String!) { verifyPhone(code: $c) { profile { phone
@@ -76,7 +76,8 @@ async function follow(sent, phone) {
 export function phonePanel(profile) {
   const panel = h("section", { id: "phone-verification" });
   const draw = (current) => {
-    panel.replaceChildren(h("h2", {}, t("Mobile phone")),
+    // clear() skips the form when there is none (replaceChildren wrote "null" on the page)
+    clear(panel, h("h2", {}, t("Mobile phone")),
       h("div", { class: "phone-state" }, state(current)),
       current.phone && !current.phoneVerified
         ? codeForm(current, (proved) => draw({ ...current, ...proved })) : null);
