@@ -173,13 +173,17 @@ function regionWords(region) {
   return REGION_WORDS[region] ? t(REGION_WORDS[region]) : humanize(region);
 }
 
-function concernCard(concern) {
+/** A concern's card: its name, band, score with its likely range, what it means, where it
+ * shows most (each place's own score out of 100; none under a "none" band, where a place's
+ * number read as contradicting "Nothing worth noting was seen") and what helps. */
+export function concernCard(concern) {
   const headingId = `concern-${concern.name}`;
   const range = concern.scoreLow === null || concern.scoreLow === undefined ? ""
     : ` ${t("(likely {low}–{high})", { low: Math.round(concern.scoreLow),
       high: Math.round(concern.scoreHigh) })}`;
-  const where = concern.regions.filter((r) => r.score >= 15).sort((a, b) => b.score - a.score)
-    .map((r) => `${regionWords(r.region)} ${Math.round(r.score)}`);
+  const where = concern.band === "none" ? [] : concern.regions.filter((r) => r.score >= 15)
+    .sort((a, b) => b.score - a.score)
+    .map((r) => `${regionWords(r.region)} (${t("{score} of 100", { score: Math.round(r.score) })})`);
   return h("li", { class: `concern band-${concern.band}`, "data-concern": concern.name },
     h("div", { class: "concern-head" },
       h("h3", { id: headingId }, concern.title || humanize(concern.name)),

@@ -91,11 +91,14 @@ function stepView(redraw) {
   return (step, index) => oneStep(step, index, redraw);
 }
 
-function oneStep(step, index, redraw) {
+/** One step of a half: its product, how and when to use it (two lines: the label's "how" and
+ * its "when" joined by a comma read as one run-on sentence), why, and a rating form. */
+export function oneStep(step, index, redraw) {
   return h("li", { class: "step card", "data-slot": step.slot },
     h("p", { class: "slot" }, `${index + 1}. ${humanize(step.slot)}`),
     h("p", {}, productLine(step.product, step.productId, step.price, step.noLongerSold)),
-    h("p", {}, h("b", {}, t("How: ")), `${step.howMuch}, ${step.frequency}`),
+    h("p", { class: "how" }, h("b", {}, t("How: ")), step.howMuch),
+    h("p", { class: "when" }, h("b", {}, t("When: ")), step.frequency),
     step.introduce.length ? h("div", {}, h("b", {}, t("Getting started")), list(step.introduce)) : null,
     step.why.length ? h("div", {}, h("b", {}, t("Why")), list(step.why, "why")) : null,
     step.warnings.length ? h("div", { class: "warn" }, h("b", {}, t("Careful")), list(step.warnings))
