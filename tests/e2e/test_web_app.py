@@ -284,6 +284,13 @@ def test_a_photo_without_a_face_gets_retake_guidance(browser: Browser, tmp_path:
     retake = browser.text("#retake", "Please retake", timeout=ANALYSIS_SECONDS)
     assert browser.visible("#retake li[data-code=NO_FACE]")
     assert len(retake.splitlines()) > 3  # the reason and what to do about it
+    # The progress above it showed every step done, "Measuring" too (the tenth session's walk)
+    skipped = browser.until(
+        lambda: [e.get_attribute("data-stage") for e in browser.visible(".stages li.skipped")],
+        "the steps the photo did not reach, marked",
+    )
+    assert skipped == ["MEASURING", "RECOMMENDING"], skipped
+    assert "retake" in browser.text("#progress-heading").lower()
     assert not browser.visible("#routine-link")
     browser.find("#retake a[href='#/analyse']").click()
     browser.find("#upload-form")

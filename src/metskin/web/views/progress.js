@@ -108,6 +108,17 @@ export function progressPanel() {
       });
       if (event.stage === "FAILED") panel.classList.add("failed");
     },
+    /** The photo gave no measurement (no face, too dark, ...): the steps after finding the
+     * face did not run, and the panel says so rather than showing every step done. */
+    measuredNothing() {
+      steps.slice(STAGES.indexOf("MEASURING"), STAGES.indexOf("DONE")).forEach((step) => {
+        step.classList.remove("done");
+        step.classList.add("skipped");
+        step.append(h("span", { class: "visually-hidden" }, ` (${t("not done")})`));
+      });
+      heading.textContent = t("No result: please retake your photo");
+      this.announce(t("No result from this photo: the reason and what to do are below."));
+    },
     say(text) {
       note.textContent = text;
     },
