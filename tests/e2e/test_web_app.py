@@ -700,22 +700,38 @@ def test_the_inbox_badge_counts_live_and_the_inbox_marks_read(
     free = "query($d: ID!, $f: DateTime!, $t: DateTime!) { availableSlots(dermatologistId: $d, "
     free += "from: $f, to: $t) { start consultationTypes } }"
     window = {"f": start.isoformat(), "t": (start + timedelta(days=14)).isoformat()}
-    doctor, slot = next(
-        (edge["node"]["id"], slots[0])
+    doctor, slots = next(
+        (edge["node"]["id"], slots[:2])
         for edge in doctors["dermatologists"]["edges"]
-        if (slots := graphql(server, free, token, d=edge["node"]["id"], **window)["availableSlots"])
+        if len(
+            slots := graphql(server, free, token, d=edge["node"]["id"], **window)["availableSlots"]
+        )
+        > 1
     )
     book = "mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }"
-    input_ = {
-        "slotStart": slot["start"],
-        "dermatologistId": doctor,
-        "consultationType": slot["consultationTypes"][0],
-    }
-    graphql(server, book, token, i=input_)
+
+    def booked(slot: dict[str, Any]) -> None:
+        input_ = {"slotStart": slot["start"], "dermatologistId": doctor}
+        graphql(server, book, token, i={**input_, "consultationType": slot["consultationTypes"][0]})
+
+    booked(slots[0])
     assert browser.text("#inbox-badge", "1") == "1"  # live, without a reload
 
     browser.find("#inbox-link").click()
     browser.until(lambda: browser.hash() == "#/inbox", "the inbox")
+    assert browser.text("#inbox li.unread", "Appointment booked")
+    # Followed, a notification is read (before, only "Mark all read" marked anything)
+    browser.click("#inbox li.unread a")
+    browser.until(lambda: browser.hash() == "#/appointments", "the appointments")
+    browser.until(lambda: browser.attribute("#inbox-badge", "hidden") == "", "the badge to clear")
+    browser.find("#inbox-link").click()
+    browser.find("#inbox li[data-kind=APPOINTMENT_BOOKED]")
+    assert browser.visible("#inbox li.unread") == []
+
+    booked(slots[1])
+    assert browser.text("#inbox-badge", "1") == "1"
+    browser.go("#/analyse")
+    browser.find("#inbox-link").click()
     assert browser.text("#inbox li.unread", "Appointment booked")
     browser.click("#inbox-read-all")
     browser.until(lambda: browser.attribute("#inbox-badge", "hidden") == "", "the badge to clear")

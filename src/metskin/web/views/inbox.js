@@ -13,6 +13,7 @@ const INBOX = `query($first: Int!, $after: String) { unreadNotifications
     edges { node { id kind at read details } } pageInfo { hasNextPage endCursor } } }`;
 const UNREAD = "query { unreadNotifications }";
 const MARK_ALL = "mutation { markNotificationsRead }";
+const MARK_ONE = "mutation($ids: [Int!]) { markNotificationsRead(ids: $ids) }";
 const EVENTS = "subscription { patientEvents { id kind } }";
 
 const TEXT = {
@@ -79,15 +80,24 @@ function row(item) {
   const text = (item.kind === "ROUTINE_CHANGED" && routineText(details))
     || t(retake ? RETAKE : said);
   const href = link(details);
-  // an appointment's start as its page shows it: in the zone named (the person's, when told),
-  // labelled; one told before notifications named it, in the browser's zone
-  // named as the appointment's: beside the time it was told, a bare second time read as what?
+  // an appointment's start as its page shows it, named as the appointment's (beside the time
+  // it was told, a bare second time read as what?): in the zone named (the person's, when
+  // told), labelled; one told before notifications named it, in the browser's zone
   const start = details.start ? ` · ${t("appointment on {time}",
     { time: whenIn(details.start, details.time_zone) })}` : "";
-  return h("li", { class: item.read ? "notification" : "notification unread",
+  const entry = h("li", { class: item.read ? "notification" : "notification unread",
     "data-kind": item.kind },
   href ? h("a", { href }, text) : h("span", {}, text),
   h("span", { class: "muted" }, ` ${when(item.at)}${start}`));
+  if (href && !item.read) {
+    // Followed, it is read: before, only "Mark all read" marked anything, and the badge kept
+    // counting what the person had opened.
+    entry.querySelector("a").addEventListener("click", () => {
+      entry.classList.remove("unread");
+      gql(MARK_ONE, { ids: [item.id] }).then(() => refreshBadge()).catch(() => {});
+    });
+  }
+  return entry;
 }
 
 export async function renderInbox(view) {
