@@ -664,7 +664,14 @@ def test_a_person_who_did_not_tick_the_box_is_asked_at_the_first_upload(
     assert "health data" in browser.text("#upload-consent")  # asked before choosing a file
 
     browser.find("#upload-form input[name=file]").send_keys(str(photo))
-    browser.submit("#upload-form")  # not agreed: the API says CONSENT_REQUIRED, the box asks
+    browser.submit("#upload-form")  # not agreed: not sent, the box asks, its tick box focused
+    browser.until(
+        lambda: (
+            browser.driver.execute_script("return document.activeElement.id")
+            == "upload-consent-box"
+        ),
+        "the consent's tick box focused",
+    )
     browser.find("#give-photo-consent").click()  # without ticking: nothing is given
     browser.text("#upload-consent .form-error", "CONSENT_REQUIRED")
     browser.find("#upload-consent-box").click()

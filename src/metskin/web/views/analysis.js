@@ -67,7 +67,12 @@ export async function renderAnalyse(view) {
   // (withdrawn in another tab, a new text) shows it again, and agreeing goes on with the file.
   const consent = uploadConsentBox();
   const state = await photoConsent();
-  if (state.needsAsking) consent.ask(state);
+  // While the box is up, a file is not sent (the API would refuse it): the box is brought into
+  // view with its tick box focused, and agreeing sends the file. Before, the photo went up,
+  // came back CONSENT_REQUIRED, and the box above (out of view on a phone) said so again.
+  let asking = state.needsAsking;
+  const agreed = () => { asking = false; };
+  if (asking) consent.ask(state, agreed);
   const upload = async () => {
     const file = input.files[0];
     if (!file) {
@@ -75,6 +80,10 @@ export async function renderAnalyse(view) {
       error.code = "NO_FILE";
       error.field = "file";
       throw error;
+    }
+    if (asking) {
+      consent.ask(state, () => { agreed(); return busy(form, upload); }, { focus: true });
+      return;
     }
     bar.hidden = false;
     bar.value = 0;

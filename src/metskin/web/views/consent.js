@@ -104,12 +104,14 @@ export function uploadConsentBox() {
   }));
   return {
     panel,
-    ask(state, then = null) {
+    /** `focus`: the tick box takes the focus (an upload tried before agreeing). */
+    ask(state, then = null, { focus = false } = {}) {
       version = state ? state.currentVersion : null;
       next = then;
       box.checked = false;
       panel.hidden = false;
       panel.scrollIntoView({ block: "nearest" });
+      if (focus) box.focus();
     },
   };
 }
