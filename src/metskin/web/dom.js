@@ -178,11 +178,24 @@ export function when(iso, timeZone = undefined) {
     .format(new Date(iso));
 }
 
+/** A time zone as people name it, in the app's language: "Japan Standard Time", "Central
+ * European Time", "heure d'Europe centrale" (the IANA id read "Asia/Tokyo"); the id itself
+ * where the browser has no name for it. */
+export function zoneName(timeZone, at = new Date()) {
+  try {
+    const part = dateTimeFormat({ timeZone, timeZoneName: "longGeneric" }).formatToParts(at)
+      .find((item) => item.type === "timeZoneName");
+    return part ? part.value : timeZone;
+  } catch {
+    return timeZone;
+  }
+}
+
 /** A time in `timeZone` with the zone after it, as an appointment is shown to a person who may
- * read it elsewhere: "Dec 15, 2026, 6:00 PM (Asia/Tokyo)". Without a zone: in the browser's,
- * unlabelled. */
+ * read it elsewhere: "Dec 15, 2026, 6:00 PM (Japan Standard Time)". Without a zone: in the
+ * browser's, unlabelled. */
 export function whenIn(iso, timeZone = undefined) {
-  return timeZone ? `${when(iso, timeZone)} (${timeZone})` : when(iso);
+  return timeZone ? `${when(iso, timeZone)} (${zoneName(timeZone, new Date(iso))})` : when(iso);
 }
 
 export function day(iso, timeZone = undefined) {

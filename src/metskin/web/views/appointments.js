@@ -4,6 +4,7 @@
 import { gql } from "../graphql.js";
 import {
   append, busy, clear, errorBox, field, focusOn, formValue, h, humanize, notice, onSubmit, when,
+  zoneName,
 } from "../dom.js";
 import { t } from "../i18n.js";
 import { slotPicker } from "./slots.js";
@@ -73,7 +74,8 @@ function fill(li, appointment, message = null) {
   clear(li,
     h("h2", {}, h("a", { href: `#/appointments/${encodeURIComponent(appointment.id)}` },
       when(appointment.start, appointment.timeZone)),
-      h("span", { class: "muted" }, ` (${appointment.timeZone})`)),
+      h("span", { class: "muted" },
+        ` (${zoneName(appointment.timeZone, new Date(appointment.start))})`)),
     h("p", {}, h("span", { class: `badge status ${appointment.status.toLowerCase()}` },
       humanize(appointment.status)), " ", humanize(appointment.consultationType), " ", t("with"),
     " ", h("strong", {}, doctor ? doctor.name : t("a dermatologist")),

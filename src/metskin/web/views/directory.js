@@ -5,7 +5,7 @@
 import { gql } from "../graphql.js";
 import {
   append, busy, choice, clear, errorBox, field, focusOn, formValue, h, humanize, notice,
-  numberOrNull, onSubmit, when, whenIn,
+  numberOrNull, onSubmit, when, whenIn, zoneName,
 } from "../dom.js";
 import { languageName, mark, money, t } from "../i18n.js";
 import { CONSULTATION_TYPES, isoDate, slotPicker } from "./slots.js";
@@ -170,7 +170,7 @@ function bookingForm(doctor, slot, referralId, done) {
   const form = h("form", { class: "book-form", novalidate: true },
     errorBox(),
     h("p", { class: "book-when" }, h("strong", {}, when(slot.start, slot.timeZone)),
-      ` (${slot.timeZone})`),
+      ` (${zoneName(slot.timeZone, new Date(slot.start))})`),
     h("div", { class: "grid" },
       field(t("Consultation"), choice("consultationType", types, types[0][0])),
       field(t("Reason (optional)"), h("input", { name: "reason", maxlength: 500 }))),

@@ -5,7 +5,9 @@
 
 import { addDays, dateIn, midnightIn } from "../dates.js";
 import { gql } from "../graphql.js";
-import { busy, choice, clear, dateHeading, errorBox, field, h, humanize, uid } from "../dom.js";
+import {
+  busy, choice, clear, dateHeading, errorBox, field, h, humanize, uid, zoneName,
+} from "../dom.js";
 import { mark, t } from "../i18n.js";
 
 const SLOTS = `query($id: ID!, $from: DateTime!, $to: DateTime!, $type: ConsultationType,
@@ -112,7 +114,8 @@ export function slotPicker(doctorId, onPick, { consultationType = "", level = 4,
       return;
     }
     const late = availableSlots.some((slot) => !slot.freeCancellation);
-    clear(results, h("p", { class: "muted" }, t("Times in {zone}.", { zone: availableSlots[0].timeZone }),
+    clear(results, h("p", { class: "muted" }, t("Times in {zone}.",
+      { zone: zoneName(availableSlots[0].timeZone, new Date(availableSlots[0].start)) }),
       " ", t("The arrow keys move between the times of a day.")),
       late ? h("p", { class: "muted late-note" }, t("Times marked ! start soon: once booked, "
         + "they can no longer be cancelled or moved.")) : null,
