@@ -93,6 +93,7 @@ def add_limits(container: Container) -> None:
     (shared by every API process), else in this process."""
     settings = container.settings
     client: redis.Redis | None = None
+    away: RedisAway | None = None
     if settings.uses_redis:
         client = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
         away = RedisAway.of(settings.redis_url)  # the event bus's and the queue's: one server

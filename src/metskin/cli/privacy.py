@@ -17,6 +17,7 @@ def scrub_video_metadata() -> None:
     from metskin.adapters.vision.video_metadata import blank_video_metadata
     from metskin.bootstrap import bootstrap
     from metskin.domain.privacy.video_scrub import ScrubReport, scrub_stored_videos
+    from metskin.settings import InsecureSettings
 
     def said(report: ScrubReport) -> str:
         return (
@@ -24,8 +25,6 @@ def scrub_video_metadata() -> None:
             f"{report.clean}, deleted meanwhile: {report.gone}, unreadable: "
             f"{len(report.unreadable)}"
         )
-
-    from metskin.settings import InsecureSettings
 
     try:
         container = bootstrap()  # the settings' storage keys and database, as `serve` uses them
