@@ -12,13 +12,15 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pymysql
 import pytest
 
-from metskin.adapters.db.away import PAUSE_S
+from metskin.adapters.db.away import PAUSE_S, DatabaseAway
 from metskin.adapters.db.migrations import upgrade
+from metskin.bootstrap import Container
 from metskin.graphql.context import LOCALE_WAIT_S
 from metskin.settings import Settings
 from tests.cluster import ServerProcess, wait_until
@@ -86,16 +88,22 @@ class MariaDbProcess(ServerProcess):
         wait_until(self._answers, "mariadbd")
 
     async def frozen_for(self, seconds: float) -> tuple[float, float]:
-        """Freeze mariadbd (SIGSTOP: connections open, nothing answered, as a server stuck on
-        its disk) for `seconds`; when it froze and when it thawed."""
-        assert self.process is not None
+        """Freeze mariadbd for `seconds`; when it froze and when it thawed."""
         frozen_at = time.monotonic()
+        with self.frozen():
+            await asyncio.sleep(seconds)
+        return frozen_at, time.monotonic()
+
+    @contextmanager
+    def frozen(self) -> Iterator[None]:
+        """mariadbd frozen (SIGSTOP: connections open, nothing answered, as a server stuck on
+        its disk) while the block runs."""
+        assert self.process is not None
         self.process.send_signal(signal.SIGSTOP)
         try:
-            await asyncio.sleep(seconds)
+            yield
         finally:
             self.process.send_signal(signal.SIGCONT)
-        return frozen_at, time.monotonic()
 
     def _answers(self) -> bool:
         try:
@@ -292,9 +300,11 @@ async def test_after_a_timeout_requests_are_refused_at_once_until_the_database_a
 
     frozen = [a for a in answers if a[0] >= frozen_at and a[1] <= thawed_at]
     waited = [a for a in frozen if watch.ran(a[0], a[1]) > TIMEOUT_S / 2]
+    when = [(round(a - frozen_at, 2), round(b - a, 2)) for a, b, _ in waited]
     report = (
         f"{len(frozen)} answers while frozen, {len(waited)} of them waited (the server "
-        f"tried every {PAUSE_S} s); serving again {back_after:.1f} s after the thaw"
+        f"tried every {PAUSE_S} s); serving again {back_after:.1f} s after the thaw; waited "
+        f"(from the freeze, for how long): {when}"
     )
     assert frozen and {code for *_, code in frozen} == {"DATABASE_UNAVAILABLE"}, report
     # The requests in flight when it froze, and one try per pause: not every request.
@@ -303,3 +313,34 @@ async def test_after_a_timeout_requests_are_refused_at_once_until_the_database_a
     assert all(code == "ok" for *_, code in answers[-CLIENTS:]), report
     assert back_after < PAUSE_S + TIMEOUT_S + 2, report
     print(f"\n{report}")
+
+
+@pytest.mark.parametrize("url_query", [f"?connect_timeout={TIMEOUT_S}&read_timeout={TIMEOUT_S}"])
+async def test_the_locale_read_is_never_the_try_of_a_database_away(
+    client: GraphQLClient, container: Container, own_mariadb: MariaDbProcess, url_query: str
+) -> None:
+    """With the database away and its pause over, the next connection is the one try and waits
+    out the timeout. An error's wording reads the person's locale while the event loop waits
+    (LOCALE_WAIT_S at most): when that read was the try, the whole process stood still for it
+    (all eight readers of the test above waited once, in a CI run). Now it is refused at once
+    and the error is worded in English."""
+    await client.register("locale@example.com")
+    headers = {"authorization": f"Bearer {client.token}"}
+
+    async def ask(query: str) -> tuple[str, float]:
+        started = time.monotonic()
+        body = (await client.http.post("/graphql", json={"query": query}, headers=headers)).json()
+        return body["errors"][0]["extensions"]["code"], time.monotonic() - started
+
+    assert (await ask(INVALID))[0] == "GRAPHQL_VALIDATION_FAILED"
+    away = container.engine.pool.away
+    assert isinstance(away, DatabaseAway)
+    with own_mariadb.frozen():
+        assert (await ask(READ))[0] == "DATABASE_UNAVAILABLE"  # it timed out: away
+        assert away.away
+        await asyncio.sleep(PAUSE_S + 0.2)  # the pause is over: the next caller would try
+        code, took = await ask(INVALID)
+        assert away.away  # not tried
+    assert code == "GRAPHQL_VALIDATION_FAILED"
+    assert took < LOCALE_WAIT_S / 2, f"the error's locale read waited {took:.2f} s"
+    assert (await ask(INVALID))[0] == "GRAPHQL_VALIDATION_FAILED"

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from metskin.adapters.db.away import DatabaseAway, PausingPool, timed_out
+from metskin.adapters.db.away import DatabaseAway, PausingPool, timed_out, without_trying
 from metskin.adapters.db.engine import make_engine
 from metskin.domain.errors import DatabaseUnavailable
 
@@ -93,3 +93,16 @@ def test_away_until_a_connection_is_had_again() -> None:
     wrapped = DatabaseUnavailable("unavailable")
     wrapped.__cause__ = lost
     assert timed_out(wrapped) and not timed_out(DatabaseUnavailable("refused"))
+
+
+def test_a_caller_without_trying_is_never_the_try() -> None:
+    """A read the event loop waits for (`without_trying`) is refused while the database is
+    away, also once the pause is over; it asks as usual when the database answers."""
+    away = DatabaseAway(pause_s=0.0)
+    assert without_trying(away.admit)  # not away: asks
+    away.done(answered=True)
+    away.failed(pymysql.err.OperationalError(2013, "Lost connection (timed out)"))
+    assert not without_trying(away.admit)  # the pause is over, but not this caller's try
+    assert away.admit()  # the next caller is the try
+    away.done(answered=True)
+    assert without_trying(away.admit)

@@ -18,6 +18,7 @@ import anyio.to_thread
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
+from metskin.adapters.db.away import without_trying
 from metskin.adapters.pause import Pause
 from metskin.bootstrap import Container
 from metskin.domain.accounts.errors import SessionEnded
@@ -238,7 +239,8 @@ class Context:
         pause = _LOCALE_PAUSES.setdefault(accounts, Pause(LOCALE_PAUSE_S))
         if pause.now():
             raise TimeoutError("The database was slow to answer just now.")
-        read = _LOCALE_READS.submit(accounts.get_users, user_ids)
+        # Never the one try of a database that is away: that try waits out its timeout.
+        read = _LOCALE_READS.submit(without_trying, partial(accounts.get_users, user_ids))
         try:
             return read.result(timeout=LOCALE_WAIT_S)
         except TimeoutError:

@@ -3,12 +3,18 @@ failover in progress) costs each request its whole read or connect timeout, and 
 thread waiting so leaves none for the requests that would not need it. After a timeout, the
 engine's pool refuses a connection at once with DATABASE_UNAVAILABLE for a pause; after it,
 one request at a time tries the server again, until one is answered. A refused connection fails
-fast by itself and pauses nothing."""
+fast by itself and pauses nothing.
+
+A read that the event loop waits for (the person's locale, `graphql.context`) is never that one
+try: run `without_trying`, it is refused at once while the database is away, pause or not.
+Before, it could be the try and stand the whole process still for its wait."""
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 import pymysql
 from sqlalchemy.pool import QueuePool
@@ -18,6 +24,19 @@ from metskin.domain.errors import DatabaseUnavailable
 
 PAUSE_S = 2.0  # then one try: a server back in the meantime answers it
 UNAVAILABLE = "The database cannot be reached just now; try again soon."
+
+T = TypeVar("T")
+_NEVER_TRIES: ContextVar[bool] = ContextVar("metskin_db_never_tries", default=False)
+
+
+def without_trying(call: Callable[[], T]) -> T:
+    """`call()`, refused at once (DATABASE_UNAVAILABLE) while the database is away, even when
+    the pause has run out: it never waits out the server's timeout for the others."""
+    token = _NEVER_TRIES.set(True)
+    try:
+        return call()
+    finally:
+        _NEVER_TRIES.reset(token)
 
 
 def timed_out(error: BaseException | None) -> bool:
@@ -56,7 +75,7 @@ class DatabaseAway(Pause):
         with self._lock:
             if not self.away:
                 return True
-            if self.now() or self._trying:
+            if self.now() or self._trying or _NEVER_TRIES.get():
                 return False
             self._trying = True
             return True
