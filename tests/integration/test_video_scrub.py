@@ -15,7 +15,7 @@ import typer
 from typer.testing import CliRunner
 
 from metskin.adapters.vision.video_metadata import blank_video_metadata
-from metskin.bootstrap import Container, bootstrap
+from metskin.bootstrap import Container
 from metskin.cli import privacy
 from metskin.domain.analysis.records import Media, MediaKind
 from metskin.domain.privacy.video_scrub import scrub_stored_videos
@@ -76,8 +76,8 @@ def test_the_command_reports_its_counts(
     owner = make_patient(container, "filmed@example.com")
     plain = video_bytes(96, 64, fps=10, seconds=2)
     phone = store_old_upload(container, owner.id, video_with_location(plain), "video/mp4")
-    build = bootstrap  # the command builds its container from these settings
-    monkeypatch.setattr("metskin.bootstrap.bootstrap", lambda: build(container.settings))
+    # the command builds its container from these settings
+    monkeypatch.setattr("metskin.settings.get_settings", lambda: container.settings)
     app = typer.Typer()
     app.callback()(lambda: None)
     privacy.register(app)

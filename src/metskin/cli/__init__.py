@@ -73,9 +73,12 @@ def worker_app() -> Starlette:
     return create_app(start_container(), freeze_heap=True)
 
 
-def start_container(host: str | None = None, port: int | None = None) -> Container:
-    """Logging as the settings ask, then the container; refuses weak secrets with a clear
-    message (and exit code 2) outside development. `host` and `port` override the settings."""
+def start_container(
+    host: str | None = None, port: int | None = None, *, logs: bool = True
+) -> Container:
+    """Logging as the settings ask (unless `logs` is False: a one-off command that prints its
+    own lines), then the container; refuses weak secrets with a clear message (and exit code 2)
+    outside development. `host` and `port` override the settings."""
     from metskin.bootstrap import bootstrap
     from metskin.logging import configure_logging
     from metskin.settings import InsecureSettings, get_settings
@@ -84,7 +87,8 @@ def start_container(host: str | None = None, port: int | None = None) -> Contain
         settings = get_settings()
         overrides = {"host": host, "port": port}
         settings = settings.model_copy(update={k: v for k, v in overrides.items() if v})
-        configure_logging(json_lines=settings.json_logs)
+        if logs:
+            configure_logging(json_lines=settings.json_logs)
         return bootstrap(settings)
     except InsecureSettings as error:
         console.print(f"[red]{error}")

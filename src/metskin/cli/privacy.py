@@ -15,9 +15,8 @@ def scrub_video_metadata() -> None:
     uploads have done since 2026-12-07 (videos stored before kept them). Safe to run again: a
     clean video is left as it is. Exit code 1 when some could not be read."""
     from metskin.adapters.vision.video_metadata import blank_video_metadata
-    from metskin.bootstrap import bootstrap
+    from metskin.cli import start_container
     from metskin.domain.privacy.video_scrub import ScrubReport, scrub_stored_videos
-    from metskin.settings import InsecureSettings
 
     def said(report: ScrubReport) -> str:
         return (
@@ -26,11 +25,7 @@ def scrub_video_metadata() -> None:
             f"{len(report.unreadable)}"
         )
 
-    try:
-        container = bootstrap()  # the settings' storage keys and database, as `serve` uses them
-    except InsecureSettings as error:
-        console.print(f"[red]{error}")
-        raise typer.Exit(2) from error
+    container = start_container(logs=False)  # the storage keys and database `serve` uses
     try:
         report = scrub_stored_videos(
             container.new_uow,
