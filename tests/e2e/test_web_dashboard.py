@@ -355,6 +355,7 @@ def test_a_shared_analysis_opens_in_the_patients_result_view_and_the_read_is_log
     browser.click(f"#feed .event[data-kind=SHARED] a[href^='#/shared/{analysis_id}']")
     browser.until(lambda: browser.hash().startswith(f"#/shared/{analysis_id}"), "the analysis")
     assert "access log" in browser.text(".audit-note")
+    assert "worded for the patient" in browser.text("#summary #worded-for-patient")
     monk = browser.text("#analysis #tone #monk", "of 10")  # the patient's own result cards
     assert 1 <= int(monk.split()[0]) <= 10
     assert len(browser.visible("#concerns li.concern")) >= 6
@@ -635,5 +636,8 @@ def test_a_dermatologist_sets_language_and_zone_and_has_data_rights_on_the_profi
     assert browser.visible("#erase-form [name=password]")
     for patients_only in ("birthYear", "skinType", "concerns", "pregnant", "budgetTotal"):
         assert not browser.visible(f"#profile-form [name={patients_only}]"), patients_only
+    # No consent to analyse their own face photos, or to learn from them: they upload none.
+    assert not browser.visible("#photo-consent-panel") and not browser.visible("#learning-consent")
+    assert "listing leaves the directory" in browser.text("#erase-what")
     browser.submit("#profile-form")
     browser.text("#profile-form .saved", "Profile saved.")

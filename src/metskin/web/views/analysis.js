@@ -318,6 +318,8 @@ export function resultView(analysis, { forPatient = true, timeZone = undefined }
     header,
     h("div", { id: "result", class: "cards" },
       result.summary ? h("div", { class: "card wide", id: "summary" },
+        forPatient ? null : h("p", { class: "muted", id: "worded-for-patient" },
+          t("This result's sentences are worded for the patient, as they read them.")),
         h("p", { class: "big-text" }, result.summary)) : null,
       toneCard(result.tone),
       skinTypeCard(result.skinType),

@@ -55,7 +55,7 @@ function downloadBox() {
   return panel;
 }
 
-function eraseBox() {
+function eraseBox(patient) {
   const password = h("input", { name: "password", type: "password",
     autocomplete: "current-password" });
   const form = h("form", { id: "erase-form", novalidate: true }, errorBox(),
@@ -63,7 +63,9 @@ function eraseBox() {
     h("button", { type: "submit", class: "danger" }, t("Erase my account and all my data")));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (!window.confirm(t("Erase your account, photos, analyses and appointments for good?"))) return;
+    const sure = patient ? t("Erase your account, photos, analyses and appointments for good?")
+      : t("Erase your account, your directory listing and your appointments for good?");
+    if (!window.confirm(sure)) return;
     busy(form, async () => {
       await gql("mutation($p: String!) { deleteMyAccount(password: $p) { rowsDeleted } }",
         { p: password.value });
@@ -75,16 +77,23 @@ function eraseBox() {
   return form;
 }
 
-export async function dataRightsPanel() {
-  const { learningConsent } = await gql("{ learningConsent { given } }");
+/**
+ * The data rights on the profile. A dermatologist (`patient` false) uploads no photos: no photo
+ * or learning consent, and erasure says what closing a practice's account does.
+ */
+export async function dataRightsPanel({ patient = true } = {}) {
+  const learning = patient ? (await gql("{ learningConsent { given } }")).learningConsent : null;
+  const consents = patient ? [await consentPanel(), consentBox(learning.given)] : [];
   return h("section", { class: "card", id: "my-data" },
     h("h2", {}, t("Your data")),
-    await consentPanel(),
-    consentBox(learningConsent.given),
+    consents,
     h("h3", {}, t("Take it with you")), downloadBox(),
     h("h3", {}, t("Erase it")),
-    h("p", { class: "muted" }, t("Future appointments are cancelled (both sides are told), shares "
-      + "end, and your photos and records are deleted. Dermatologists' access records stay "
-      + "under a pseudonym.")),
-    eraseBox());
+    h("p", { class: "muted", id: "erase-what" }, patient
+      ? t("Future appointments are cancelled (both sides are told), shares end, and your photos "
+        + "and records are deleted. Dermatologists' access records stay under a pseudonym.")
+      : t("Your upcoming appointments are cancelled and your patients are told, your listing "
+        + "leaves the directory, and the analyses shared with you are no longer yours to see. "
+        + "Your reads of patients' data stay in their access logs under a pseudonym.")),
+    eraseBox(patient));
 }

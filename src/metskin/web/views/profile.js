@@ -178,6 +178,6 @@ export async function renderProfile(view) {
     phone,
     emailPanel(data.me),
     passwordPanel(),
-    await dataRightsPanel(),
+    await dataRightsPanel({ patient: data.me.role !== "DERMATOLOGIST" }),
   ]);
 }
