@@ -622,6 +622,20 @@ def test_on_a_phone_wide_tables_scroll_in_their_box_not_the_page(
     browser.go("#/hours")
     browser.find("#weekly-rows tr.weekly")
     assert sideways(browser) == 0
+    # The hours' rows stack on a phone: every field of a row on screen, nothing to scroll to.
+    wide, shown = browser.driver.execute_script(
+        "const box = document.querySelector('#weekly-rows').closest('.scroll');"
+        "return [box.scrollWidth, box.clientWidth];"
+    )
+    assert wide <= shown, (wide, shown)
+    for field in (".weekday", ".start", ".end", ".slot-minutes", ".type", ".remove"):
+        place = browser.find(f"#weekly-rows tr.weekly {field}").rect
+        assert place["x"] + place["width"] <= PHONE["width"], field
+    label = browser.driver.execute_script(
+        "const end = document.querySelector('#weekly-rows tr.weekly .end').closest('td');"
+        "return getComputedStyle(end, '::before').content;"
+    )
+    assert label == '"End"', label  # each stacked field under its column's name
 
 
 def test_a_dermatologist_sets_language_and_zone_and_has_data_rights_on_the_profile(

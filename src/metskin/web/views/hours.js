@@ -40,16 +40,19 @@ function removeButton(label) {
 
 /** Start, end, slot length and consultation types: the part weekly and extra rows share. */
 function windowCells(window, label) {
+  // `data-label`: the column's name, shown above the cell where a phone stacks the row.
   return [
-    h("td", {}, h("input", { type: "time", class: "start", required: true,
-      value: hhmm(window.start), "aria-label": t("{day}: start", { day: label }) })),
-    h("td", {}, h("input", { type: "time", class: "end", required: true, value: hhmm(window.end),
-      "aria-label": t("{day}: end", { day: label }) })),
-    h("td", {}, h("input", { type: "number", class: "slot-minutes", min: 5, max: 240, step: 5,
-      value: window.slotMinutes, "aria-label": t("{day}: slot length in minutes", { day: label }) })),
-    h("td", { class: "types" }, TYPES.map(([value, text]) => h("label", { class: "check" },
-      h("input", { type: "checkbox", class: "type", value,
-        checked: window.consultationTypes.includes(value) }), " ", t(text)))),
+    h("td", { "data-label": t("Start") }, h("input", { type: "time", class: "start",
+      required: true, value: hhmm(window.start), "aria-label": t("{day}: start", { day: label }) })),
+    h("td", { "data-label": t("End") }, h("input", { type: "time", class: "end", required: true,
+      value: hhmm(window.end), "aria-label": t("{day}: end", { day: label }) })),
+    h("td", { "data-label": t("Slot (min)") }, h("input", { type: "number", class: "slot-minutes",
+      min: 5, max: 240, step: 5, value: window.slotMinutes,
+      "aria-label": t("{day}: slot length in minutes", { day: label }) })),
+    h("td", { class: "types", "data-label": t("Consultations") },
+      TYPES.map(([value, text]) => h("label", { class: "check" },
+        h("input", { type: "checkbox", class: "type", value,
+          checked: window.consultationTypes.includes(value) }), " ", t(text)))),
   ];
 }
 
@@ -58,15 +61,17 @@ function weeklyRow(window) {
   weekday.removeAttribute("name");
   weekday.className = "weekday";
   weekday.setAttribute("aria-label", t("Weekday"));
-  return h("tr", { class: "row window weekly" }, h("td", {}, weekday),
-    windowCells(window, t("Weekly hours")), h("td", {}, removeButton(t("Remove these hours"))));
+  return h("tr", { class: "row window weekly" }, h("td", { "data-label": t("Weekday") }, weekday),
+    windowCells(window, t("Weekly hours")),
+    h("td", { class: "action" }, removeButton(t("Remove these hours"))));
 }
 
 function extraRow(window) {
   return h("tr", { class: "row window extra" },
-    h("td", {}, h("input", { type: "date", class: "date", required: true, value: window.date,
-      "aria-label": t("Extra date") })),
-    windowCells(window, t("Extra hours")), h("td", {}, removeButton(t("Remove this date"))));
+    h("td", { "data-label": t("Date") }, h("input", { type: "date", class: "date", required: true,
+      value: window.date, "aria-label": t("Extra date") })),
+    windowCells(window, t("Extra hours")),
+    h("td", { class: "action" }, removeButton(t("Remove this date"))));
 }
 
 function dayOffRow(date) {
