@@ -12,11 +12,11 @@ import typer
 from rich.console import Console
 
 from metskin.cli import analyze, dataset, privacy, recommender, skinmodel
+from metskin.cli.start import start_container
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-    from metskin.bootstrap import Container
 
 app = typer.Typer(help="MetSkin: skin analysis and care platform.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -71,28 +71,6 @@ def worker_app() -> Starlette:
     from metskin.graphql.app import create_app
 
     return create_app(start_container(), freeze_heap=True)
-
-
-def start_container(
-    host: str | None = None, port: int | None = None, *, logs: bool = True
-) -> Container:
-    """Logging as the settings ask (unless `logs` is False: a one-off command that prints its
-    own lines), then the container; refuses weak secrets with a clear message (and exit code 2)
-    outside development. `host` and `port` override the settings."""
-    from metskin.bootstrap import bootstrap
-    from metskin.logging import configure_logging
-    from metskin.settings import InsecureSettings, get_settings
-
-    try:
-        settings = get_settings()
-        overrides = {"host": host, "port": port}
-        settings = settings.model_copy(update={k: v for k, v in overrides.items() if v})
-        if logs:
-            configure_logging(json_lines=settings.json_logs)
-        return bootstrap(settings)
-    except InsecureSettings as error:
-        console.print(f"[red]{error}")
-        raise typer.Exit(2) from error
 
 
 @app.command()

@@ -15,7 +15,7 @@ def scrub_video_metadata() -> None:
     uploads have done since 2026-12-07 (videos stored before kept them). Safe to run again: a
     clean video is left as it is. Exit code 1 when some could not be read."""
     from metskin.adapters.vision.video_metadata import blank_video_metadata
-    from metskin.cli import start_container
+    from metskin.cli.start import start_container
     from metskin.domain.privacy.video_scrub import ScrubReport, scrub_stored_videos
 
     def said(report: ScrubReport) -> str:
