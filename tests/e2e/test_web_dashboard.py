@@ -424,6 +424,33 @@ def faulty_rows(browser: Browser, rows: str) -> list[int]:
     )
 
 
+def test_a_dermatologist_cancels_a_booking_from_the_week_saying_why(
+    browser: Browser, server: str
+) -> None:
+    """The API let a dermatologist cancel a patient's booking (cancelPatientAppointment); the
+    dashboard had no way to. Now an upcoming booking in the week can be cancelled, with the
+    reason the patient is told."""
+    doctor = doctor_id(server, DEMO_DERMATOLOGIST)
+    patient = Patient(server, "called-off@example.com", "Cora Calledoff")
+    slot = patient.free_day(doctor, days_ahead=3)[0]
+    appointment = patient.book(doctor, slot, "itchy patches")
+    open_dashboard(browser, DEMO_DERMATOLOGIST)
+    day = slot["startLocal"][:10]
+    show_week_of(browser, day)
+    item = f"#week .appointment[data-appointment-id='{appointment}']"
+    browser.click(f"{item} .cancel-appointment summary")
+    browser.submit(f"{item} .cancel-form")  # no reason: the API asks for one, said at the field
+    assert "Say why" in browser.text(f"{item} .cancel-form .field-error", "Say why")
+    browser.set_value(browser.find(f"{item} .cancel-form [name=reason]"), "I am ill that day")
+    browser.submit(f"{item} .cancel-form")
+
+    browser.text(f"#week .appointment.cancelled[data-appointment-id='{appointment}']", "ill")
+    assert not browser.visible(f"{item} .cancel-form")  # nothing left to cancel
+    mine = patient.call("{ myAppointments { edges { node { id status cancelReason } } } }")
+    told = [edge["node"] for edge in mine["myAppointments"]["edges"]]
+    assert {"id": appointment, "status": "CANCELLED", "cancelReason": "I am ill that day"} in told
+
+
 def test_working_hours_mark_the_row_at_fault_and_list_the_bookings_a_day_off_leaves_out(
     browser: Browser, server: str
 ) -> None:

@@ -6,7 +6,7 @@
 import { addDays, dateIn } from "../dates.js";
 import { gql, session } from "../graphql.js";
 import {
-  append, busy, clear, dateHeading, errorBox, h, humanize, showError, when,
+  append, busy, clear, dateHeading, errorBox, field, h, humanize, onSubmit, showError, when,
 } from "../dom.js";
 import { mark, t } from "../i18n.js";
 import { POLL_MS, followDashboard, newestEvents, olderEvents } from "./events.js";
@@ -18,6 +18,8 @@ const APPOINTMENT_FIELDS = `id start end startLocal endLocal timeZone status con
   reason cancelReason reschedules patientId patientName referral { urgency specialty }`;
 const WEEK = `query($range: DateRange!, $zone: String) {
   appointments(range: $range, timeZone: $zone) { ${APPOINTMENT_FIELDS} } }`;
+const CANCEL = `mutation($id: ID!, $reason: String!) {
+  cancelPatientAppointment(id: $id, reason: $reason) { id status } }`;
 const FEED_SIZE = 100;
 const HISTORY_SIZE = 50; // shown on opening the dashboard
 const REFRESH_DELAY_MS = 250; // one read for a burst of events
@@ -129,8 +131,26 @@ function eventItem(event, zone, showWeekOf, ended) {
 
 // --- the week --------------------------------------------------------------------------------
 
-function appointmentItem(appointment, changed) {
+/**
+ * Cancel a booking that has not started, saying why (the API asks for it): the patient gets the
+ * cancellation with the reason, and may book again. `cancelled(id)` redraws the week.
+ */
+function cancelForm(appointment, cancelled) {
+  const reason = h("textarea", { name: "reason", rows: 2, maxlength: 500 });
+  const form = h("form", { class: "cancel-form", novalidate: true }, errorBox(),
+    field(t("Why (your patient reads it)"), reason),
+    h("button", { type: "submit", class: "danger" }, t("Cancel and tell the patient")));
+  onSubmit(form, async () => {
+    await gql(CANCEL, { id: appointment.id, reason: reason.value.trim() });
+    await cancelled(appointment.id);
+  });
+  return h("details", { class: "cancel-appointment" },
+    h("summary", {}, t("Cancel this appointment")), form);
+}
+
+function appointmentItem(appointment, changed, cancelled) {
   const status = appointment.status.toLowerCase();
+  const cancellable = appointment.status === "BOOKED" && Date.parse(appointment.start) > Date.now();
   return h("li", {
     class: `appointment ${status}${changed ? " changed" : ""}`,
     "data-appointment-id": appointment.id, "data-start": appointment.start,
@@ -149,10 +169,11 @@ function appointmentItem(appointment, changed) {
     appointment.reschedules ? h("p", { class: "muted" }, appointment.reschedules === 1
       ? t("Moved 1 time") : t("Moved {count} times", { count: appointment.reschedules })) : null,
     appointment.status === "CANCELLED" ? h("p", { class: "muted" }, t("Cancelled"),
-      appointment.cancelReason ? `: ${appointment.cancelReason}` : "") : null));
+      appointment.cancelReason ? `: ${appointment.cancelReason}` : "") : null,
+    cancellable ? cancelForm(appointment, cancelled) : null));
 }
 
-function weekList(monday, appointments, changed) {
+function weekList(monday, appointments, changed, cancelled) {
   const byDay = new Map(Array.from({ length: 7 }, (_, index) => [addDays(monday, index), []]));
   for (const appointment of appointments) {
     byDay.get(appointment.startLocal.slice(0, 10))?.push(appointment);
@@ -161,7 +182,8 @@ function weekList(monday, appointments, changed) {
     h("h3", {}, dateHeading(isoDate)),
     items.length ? h("ul", { class: "day-appointments" },
       items.sort((a, b) => a.start.localeCompare(b.start))
-        .map((appointment) => appointmentItem(appointment, changed.has(appointment.id))))
+        .map((appointment) => appointmentItem(appointment, changed.has(appointment.id),
+          cancelled)))
       : h("p", { class: "muted none" }, t("No appointments."))));
 }
 
@@ -285,7 +307,10 @@ export async function renderDashboard(view) {
     Object.assign(week, { monday,
       byId: new Map(shown.map((a) => [a.id, { status: a.status, start: a.start }])) });
     weekInput.value = monday;
-    clear(weekBody, weekList(monday, shown, week.changed));
+    clear(weekBody, weekList(monday, shown, week.changed, (id) => {
+      week.changed.add(id);
+      return loadWeek();
+    }));
     week.changed = new Set();
   };
 
