@@ -446,6 +446,11 @@ def test_working_hours_mark_the_row_at_fault_and_list_the_bookings_a_day_off_lea
 
     # Two rows end when they start; the server names the first (weekly.1), and only it is marked.
     browser.find("#weekly-rows tr.weekly")
+    # the zone chosen by its id and its name (the id alone before)
+    chosen = "const s = document.querySelector('#hours-form [name=timeZone]');"
+    assert browser.driver.execute_script(f"{chosen} return s.selectedOptions[0].textContent;") == (
+        "Europe/Berlin (Central European Time)"
+    )
     rows = browser.driver.find_elements(browser.by, "#weekly-rows tr.weekly")
     assert len(rows) >= 4
     ends = [row.find_element(browser.by, "input.end") for row in rows]
