@@ -25,6 +25,8 @@ pytestmark = pytest.mark.slow
 
 ANALYSIS_SECONDS = 240  # MediaPipe's first load on a busy two-core machine
 LONDON = "Europe/London"  # the demo dermatologist's practice
+# How the pages name it (their IANA id before: the eleventh session), in English
+LONDON_NAME = "United Kingdom Time"
 # Counts the sockets the page opens and keeps what it sends; while __blockSockets is set they
 # go nowhere (and fail).
 SOCKET_SWITCH = """
@@ -254,7 +256,8 @@ def test_bookings_reach_the_dashboard_live_and_resume_after_a_dropped_connection
         "Profile",
     ]
     assert "access log" in browser.text(".audit-note")
-    assert browser.text("#week-zone") == LONDON
+    assert browser.text("#week-zone") == LONDON_NAME
+    assert browser.attribute("#week-zone", "data-zone") == LONDON
 
     first, second = patient.free_day(doctor)[:2]
     day = first["startLocal"][:10]
@@ -461,7 +464,7 @@ def test_working_hours_mark_the_row_at_fault_and_list_the_bookings_a_day_off_lea
     slot = patient.free_day(doctor, zone, days_ahead=3)[0]
     appointment = patient.book(doctor, slot, "a rash")
     open_dashboard(browser, berlin.email)
-    assert browser.text("#week-zone") == zone
+    assert (browser.text("#week-zone"), zone) == ("Central European Time", "Europe/Berlin")
     assert (
         event_id(browser, f"#feed .event[data-kind=BOOKED][data-appointment-id='{appointment}']")
         > 0
@@ -470,6 +473,11 @@ def test_working_hours_mark_the_row_at_fault_and_list_the_bookings_a_day_off_lea
 
     # Two rows end when they start; the server names the first (weekly.1), and only it is marked.
     browser.find("#weekly-rows tr.weekly")
+    # the zone chosen by its id and its name (the id alone before)
+    chosen = "const s = document.querySelector('#hours-form [name=timeZone]');"
+    assert browser.driver.execute_script(f"{chosen} return s.selectedOptions[0].textContent;") == (
+        "Europe/Berlin (Central European Time)"
+    )
     rows = browser.driver.find_elements(browser.by, "#weekly-rows tr.weekly")
     assert len(rows) >= 4
     ends = [row.find_element(browser.by, "input.end") for row in rows]

@@ -22,7 +22,13 @@ from metskin.cli.seed import DEMO_DERMATOLOGIST, DEMO_PASSWORD
 from metskin.domain.referrals.model import Referral, ReferralRecord, Specialty, Urgency
 from tests.cluster import graphql
 from tests.e2e.conftest import PASSWORD
-from tests.e2e.test_web_dashboard import LONDON, Patient, doctor_id, open_dashboard
+from tests.e2e.test_web_dashboard import (
+    LONDON,
+    LONDON_NAME,
+    Patient,
+    doctor_id,
+    open_dashboard,
+)
 from tests.e2e.web_browser import Browser, api_login, browser_fixture, web_server
 
 pytestmark = pytest.mark.slow
@@ -93,7 +99,10 @@ def test_urgent_referrals_come_first_and_shares_say_until_when_then_end_on_the_f
 
     # The patients list says until when, in the practice's zone, and says which zone.
     browser.click("#nav a[href='#/patients']")
-    assert LONDON in browser.text(".zone-note", "practice")
+    assert LONDON_NAME in browser.text(".zone-note", "practice")
+    # a patient's zone by its name too (it read "Europe/London")
+    about = browser.text(f"#patients .patient[data-patient-id='{sharing.id}'] p.muted")
+    assert about.endswith(f" · {LONDON_NAME}") and LONDON not in about, about
     entry = f"#patients .patient[data-patient-id='{sharing.id}'] .shares-until"
     local = until.astimezone(ZoneInfo(LONDON))
     assert local.strftime("%H:%M") in browser.text(entry, "Shares with you until")

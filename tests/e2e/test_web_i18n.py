@@ -275,7 +275,7 @@ def test_a_german_dermatologist_s_dashboard_and_labels_read_in_german(
 
     open_dashboard(browser, berlin.email)
     assert browser.text("#week-zone-note") == (
-        "Zeiten in Europe/Berlin, der Zeitzone Ihrer Praxis."
+        "Zeiten: Mitteleuropäische Zeit, die Zeitzone Ihrer Praxis."
     )
     assert browser.text("#week .day h3").startswith("Montag")
     shared = browser.text("#feed", "Alle Analysen")

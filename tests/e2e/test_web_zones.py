@@ -163,3 +163,62 @@ def test_a_practice_s_day_starts_at_its_midnight_whatever_its_clocks_do(browser:
         ["2027-10-30T23:00:00.000Z", "2027-11-01T00:00:00.000Z"],
         ["2026-09-06T04:00:00.000Z", "2026-09-07T03:00:00.000Z"],
     ], spans
+
+
+def test_the_booking_form_says_the_time_at_the_practice_and_where_the_person_is(
+    browser: Browser,
+) -> None:
+    """A practice in Paris, a person whose profile is in New York (the browser is in London):
+    the form said "Dec 8, 2026, 10:00 AM (Central European Time)" only, nor what the visit costs
+    or how long it lasts. Now the New York time beside it ("4:00 AM your time (Eastern Time)"),
+    with its date when that is another day there (Tokyo), the length and the fee; one time
+    where the person's clock reads the same (Paris, and Berlin)."""
+    slot = {"start": "2026-12-08T09:00:00Z", "end": "2026-12-08T09:30:00Z",
+            "startLocal": "2026-12-08T10:00:00+01:00", "endLocal": "2026-12-08T10:30:00+01:00",
+            "timeZone": "Europe/Paris", "consultationTypes": ["IN_PERSON"],
+            "cancellableUntil": "2026-12-07T09:00:00Z", "freeCancellation": True}  # fmt: skip
+    late = {**slot, "start": "2026-12-08T16:00:00Z", "end": "2026-12-08T16:45:00Z"}
+    doctor = {"id": "doc-1", "fee": {"amount": "180.00", "currency": "GBP"}}
+    said = run(
+        browser,
+        "const { slotPicker } = await import('/static/views/slots.js');"
+        "const { bookingForm } = await import('/static/views/directory.js');"
+        "const doctor = answers.__doctor;"
+        "const said = (slot, zone) => {"
+        "  const form = bookingForm(doctor, slot, null, () => {}, zone);"
+        "  return [form.querySelector('.book-when').textContent,"
+        "    form.querySelector('.visit-terms').textContent]; };"
+        "const picked = await new Promise((resolve) => {"
+        "  const picker = slotPicker('doc-1', (slot, zone) => resolve([slot, zone]),"
+        "    { timeZone: 'Europe/Paris' });"
+        "  document.body.append(picker);"
+        "  const wait = () => { const button = picker.querySelector('button.slot');"
+        "    if (button) button.click(); else setTimeout(wait, 50); };"
+        "  wait(); });"
+        "const { __slot: slot, __late: late } = answers;"
+        "done({ zone: picked[1], newYork: said(...picked), tokyo: said(late, 'Asia/Tokyo'),"
+        "  paris: said(slot, 'Europe/Paris'), berlin: said(slot, 'Europe/Berlin') });",
+        {
+            "availableSlots(": {"availableSlots": [slot]},
+            "profile { timeZone }": {"me": {"profile": {"timeZone": "America/New_York"}}},
+            "__doctor": doctor,
+            "__slot": slot,
+            "__late": late,
+        },
+    )
+    assert isinstance(said, dict), said
+    assert said["zone"] == "America/New_York", said  # the profile's, not the browser's London
+    day, ten = r"(Dec 8, 2026|8 Dec 2026)", r"(10:00\sAM|10:00)"
+    paris = rf"{day}, {ten} \(Central European Time\)"
+    when, terms = said["newYork"]
+    assert re.fullmatch(rf"{paris} · (4:00\sAM|04:00) your time \(Eastern Time\)", when), said
+    assert terms == "Length: 30 min · Fee: £180.00", said
+    when, terms = said["tokyo"]  # 17:00 in Paris is 01:00 the next day in Tokyo
+    assert re.fullmatch(
+        rf"{day}, (5:00\sPM|17:00) \(Central European Time\) · "
+        r"(Dec 9, 2026|9 Dec 2026), (1:00\sAM|01:00) your time \(Japan Standard Time\)",
+        when,
+    ), said
+    assert terms.startswith("Length: 45 min · "), said
+    assert re.fullmatch(paris, said["paris"][0]), said
+    assert re.fullmatch(paris, said["berlin"][0]), said  # the same clock: one time

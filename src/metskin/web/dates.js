@@ -1,6 +1,11 @@
 // Calendar dates (YYYY-MM-DD, in no zone) and the days of a named time zone: a practice's days
 // are its own, wherever the browser is.
 
+/** The IANA zone the browser is in ("UTC" when it says none). */
+export function browserZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
 /** `isoDate` plus `days` calendar days. */
 export function addDays(isoDate, days) {
   const date = new Date(`${isoDate}T00:00:00Z`);

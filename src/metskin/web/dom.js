@@ -191,6 +191,14 @@ export function zoneName(timeZone, at = new Date()) {
   }
 }
 
+/** A zone to choose in a list: its id, which tells apart the zones of one name, with that
+ * name after it: "Europe/Paris (Central European Time)"; the id alone where it has none. */
+export function zoneLabel(timeZone) {
+  const id = timeZone.replaceAll("_", " ");
+  const name = zoneName(timeZone);
+  return name && name !== timeZone ? `${id} (${name})` : id;
+}
+
 /** A time in `timeZone` with the zone after it, as an appointment is shown to a person who may
  * read it elsewhere: "Dec 15, 2026, 6:00 PM (Japan Standard Time)". Without a zone: in the
  * browser's, unlabelled. */

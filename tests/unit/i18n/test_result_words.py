@@ -7,6 +7,7 @@ from metskin.domain.analysis import colour, plain
 from metskin.domain.analysis.model import score_band
 
 TRANSLATIONS = BabelTranslations()
+translator = TRANSLATIONS.translator
 SEEN = {
     "score": 60.0,
     "band": "moderate",
@@ -30,13 +31,46 @@ def test_counted_sentences_take_each_language_s_plural_and_places() -> None:
 def test_the_words_of_a_concern_and_the_summary_follow_the_language() -> None:
     french = TRANSLATIONS.translator("fr-CH")
     words = plain.concern_text("wrinkles", SEEN, RESULT, french)
-    assert (words["title"], words["band_label"]) == ("Ridules et rides", "Modéré")
+    assert (words["title"], words["band_label"]) == ("Ridules et rides", "Niveau modéré")
     assert words["meaning"] == "Nettement visible sur la photo."
     summary = plain.summary(RESULT, french)
     assert summary.startswith("Votre teinte de peau est 4 sur l'échelle de Monk")
-    assert "ridules et rides (modéré)" in summary
+    assert "ridules et rides (niveau modéré)" in summary
     german = plain.summary(RESULT, TRANSLATIONS.translator("de-DE"))
-    assert "Linien und Falten (Mäßig)" in german  # German nouns keep their capital
+    # German nouns keep their capital; the band is an adjective
+    assert "Linien und Falten (mäßig)" in german, german
+
+
+def test_a_band_agrees_with_every_concern_it_is_said_of() -> None:
+    """Said beside any concern's name ("Rougeurs : Léger", a masculine adjective after a
+    feminine plural; "Glanz: Keine", a plural after a masculine): in French each band is a
+    "niveau", in German none is "Keine Anzeichen", as French "Aucun signe"."""
+    bands = {"none": 5.0, "mild": 20.0, "moderate": 40.0, "marked": 70.0}
+    said = {
+        locale: {
+            band: plain.concern_text("shine", {"score": score}, RESULT, tr)["band_label"]
+            for band, score in bands.items()
+        }
+        for locale in ("fr-FR", "de-DE")
+        for tr in [translator(locale)]
+    }
+    assert said == {
+        "fr-FR": {
+            "none": "Aucun signe",
+            "mild": "Niveau léger",
+            "moderate": "Niveau modéré",
+            "marked": "Niveau marqué",
+        },
+        "de-DE": {
+            "none": "Keine Anzeichen",
+            "mild": "Leicht",
+            "moderate": "Mäßig",
+            "marked": "Ausgeprägt",
+        },
+    }
+    listed = {"score": 70.0, "regions": {}}
+    french = plain.summary({"ok": True, "concerns": {"redness": listed}}, translator("fr-FR"))
+    assert "rougeurs (niveau marqué)" in french, french
 
 
 def test_english_reads_as_it_always_did() -> None:

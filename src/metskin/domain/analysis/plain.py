@@ -25,6 +25,9 @@ NAMES = {
     "dark_circles": _("Dark circles"),
     "shine": _("Shine (oily skin)"),
 }
+# A band said on its own beside a concern's name ("Redness: Mild"), in every language in a form
+# that agrees with any concern (fr "Niveau léger", de "Leicht"): an adjective alone took the
+# gender of no noun ("Rougeurs : Léger"). Inside a sentence it is lower case (`_band_in`).
 BAND_WORDS = {
     "none": _("None"),
     "mild": _("Mild"),
@@ -162,6 +165,12 @@ def _lower(text: str, tr: Translator) -> str:
     return text if language_of(tr.locale) == "de" else text.lower()
 
 
+def _band_in(band: str, tr: Translator) -> str:
+    """A band (not none) inside a sentence: lower case in every language, German too (its
+    band words are adjectives: "Linien und Falten (mäßig)")."""
+    return tr.gettext(BAND_WORDS[band]).lower()
+
+
 def _filled(text: str, count: int, where: str) -> str:
     return text.format(count=count, where=where)
 
@@ -271,7 +280,7 @@ def summary(result: dict[str, Any], tr: Translator = ENGLISH) -> str:
         parts.append(monk.format(monk=tone["monk"]))
     if seen:
         listed = "; ".join(
-            f"{_named(code, tr)} ({_lower(tr.gettext(BAND_WORDS[band_of(concerns[code])]), tr)})"
+            f"{_named(code, tr)} ({_band_in(band_of(concerns[code]), tr)})"
             for _score, code in seen[:3]
         )
         parts.append(tr.gettext("Most visible in this photo: {listed}.").format(listed=listed))

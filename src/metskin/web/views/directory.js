@@ -5,10 +5,12 @@
 import { gql } from "../graphql.js";
 import {
   append, busy, choice, clear, errorBox, field, focusOn, formValue, h, humanize, notice,
-  numberOrNull, onSubmit, when, whenIn, zoneName,
+  numberOrNull, onSubmit, when, whenIn,
 } from "../dom.js";
 import { languageName, mark, money, t } from "../i18n.js";
-import { CONSULTATION_TYPES, isoDate, slotPicker } from "./slots.js";
+import {
+  CONSULTATION_TYPES, isoDate, slotPicker, slotWhen, visitTerms,
+} from "./slots.js";
 
 const PAGE = 10;
 const DIRECTORY = `query($filter: DermatologistFilter, $first: Int!, $after: String) {
@@ -165,12 +167,16 @@ function cancellationTerms(slot) {
       { time: when(slot.cancellableUntil, slot.timeZone) }));
 }
 
-function bookingForm(doctor, slot, referralId, done) {
+/** The form that books `slot`: when (at the practice, and at `personZone`'s time when that
+ * reads otherwise), how long and for what fee, then the type, the reason and the terms. */
+export function bookingForm(doctor, slot, referralId, done, personZone = undefined) {
   const types = slot.consultationTypes.map((type) => [type, humanize(type)]);
+  const [there, yours] = slotWhen(slot, personZone);
   const form = h("form", { class: "book-form", novalidate: true },
     errorBox(),
-    h("p", { class: "book-when" }, h("strong", {}, when(slot.start, slot.timeZone)),
-      ` (${zoneName(slot.timeZone, new Date(slot.start))})`),
+    h("p", { class: "book-when" }, h("strong", {}, there),
+      yours ? [" · ", h("span", { class: "your-time" }, yours)] : null),
+    h("p", { class: "visit-terms" }, visitTerms(slot, doctor.fee).join(" · ")),
     h("div", { class: "grid" },
       field(t("Consultation"), choice("consultationType", types, types[0][0])),
       field(t("Reason (optional)"), h("input", { name: "reason", maxlength: 500 }))),
@@ -229,7 +235,7 @@ function doctorCard(doctor, params) {
       return;
     }
     const chosen = h("div", { class: "chosen" });
-    const picker = slotPicker(doctor.id, (slot) => {
+    const picker = slotPicker(doctor.id, (slot, personZone) => {
       clear(chosen, bookingForm(doctor, slot, params.get("referral"), (appointment) => {
         clear(booking, notice(t("Booked: {time} with {name}. You can cancel or move it until "
           + "{until}.", { time: whenIn(appointment.start, appointment.timeZone),
@@ -239,7 +245,7 @@ function doctorCard(doctor, params) {
           id: "to-appointment" }, t("Open this appointment")), " · ",
         h("a", { href: "#/appointments", id: "to-appointments" }, t("See my appointments")));
         focusOn(booking.querySelector(".notice")); // the form that had the focus is gone
-      }));
+      }, personZone));
       // Straight to the chosen time's form: not through the rest of the week's times.
       focusOn(chosen.querySelector(".book-when"));
     }, { consultationType: params.get("type") || "", timeZone: doctor.timeZone });

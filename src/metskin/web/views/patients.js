@@ -2,7 +2,9 @@
 // Every one of these reads is written to the patient's access log by the API.
 
 import { gql, session } from "../graphql.js";
-import { append, busy, clear, errorBox, h, humanize, notice, showError, when } from "../dom.js";
+import {
+  append, busy, clear, errorBox, h, humanize, notice, showError, when, zoneName,
+} from "../dom.js";
 import { mark, t } from "../i18n.js";
 import { DETAIL, resultView } from "./analysis.js";
 import { summaryText } from "./history.js";
@@ -87,7 +89,7 @@ function patientItem(zone) {
   return (patient) => {
     const about = [patient.birthYear ? t("born {year}", { year: patient.birthYear }) : null,
       patient.sex && patient.sex !== "undisclosed" ? humanize(patient.sex) : null,
-      patient.timeZone].filter(Boolean).join(" · ");
+      patient.timeZone ? zoneName(patient.timeZone) : null].filter(Boolean).join(" · ");
     return h("li", { class: "card patient", "data-patient-id": patient.id },
       h("h2", {}, h("a", { href: `#/patients/${encodeURIComponent(patient.id)}` },
         patient.displayName || patient.email)),
@@ -186,7 +188,7 @@ export async function renderPatient(view, { match: [patientId] }) {
       heading.textContent = patientName(patientId);
       details.textContent = [patient.email,
         patient.birthYear ? t("born {year}", { year: patient.birthYear }) : null,
-        patient.timeZone].filter(Boolean).join(" · ");
+        patient.timeZone ? zoneName(patient.timeZone) : null].filter(Boolean).join(" · ");
       until.dataset.until = patient.sharesUntil || "";
       until.textContent = sharingText(patient, zone);
       if (patient.sharesUntil) {

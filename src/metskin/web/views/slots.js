@@ -1,14 +1,15 @@
 // A dermatologist's free slots, day by day of their practice, to book or to move an appointment
 // to. The days are the practice's and so are the times, labelled with its zone: "1 day" is one
 // whole working day of the practice, wherever the browser is (from the browser's midnight, a
-// practice far from it showed the end of one of its days and the start of the next).
+// practice far from it showed the end of one of its days and the start of the next). The
+// booking form says it at the person's own time too, when their clock reads another hour.
 
-import { addDays, dateIn, midnightIn } from "../dates.js";
+import { addDays, browserZone, dateIn, midnightIn } from "../dates.js";
 import { gql } from "../graphql.js";
 import {
-  busy, choice, clear, dateHeading, errorBox, field, h, humanize, uid, zoneName,
+  busy, choice, clear, dateHeading, errorBox, field, h, humanize, time, uid, when, zoneName,
 } from "../dom.js";
-import { mark, t } from "../i18n.js";
+import { mark, money, number, t } from "../i18n.js";
 
 const SLOTS = `query($id: ID!, $from: DateTime!, $to: DateTime!, $type: ConsultationType,
   $zone: String) {
@@ -29,6 +30,39 @@ export function practiceSpan(date, days, zone) {
 export function isoDate(date) {
   const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
   return local.toISOString().slice(0, 10);
+}
+
+/** The person's own zone, as their appointments and inbox show times: their profile's, else
+ * (not signed in, or no answer) the browser's. */
+export async function yourZone() {
+  try {
+    const { me } = await gql("{ me { profile { timeZone } } }");
+    return (me && me.profile && me.profile.timeZone) || browserZone();
+  } catch {
+    return browserZone();
+  }
+}
+
+/** A slot's start at the practice, labelled with its zone: "8 Dec 2026, 10:00 (Central European
+ * Time)"; then, when the clock of `personZone` reads another time then, the same start there:
+ * "09:00 your time (Greenwich Mean Time)", with its date when that is another day. */
+export function slotWhen(slot, personZone = undefined) {
+  const start = new Date(slot.start);
+  const there = `${when(slot.start, slot.timeZone)} (${zoneName(slot.timeZone, start)})`;
+  if (!personZone || when(slot.start, personZone) === when(slot.start, slot.timeZone)) {
+    return [there];
+  }
+  const sameDay = dateIn(personZone, start) === dateIn(slot.timeZone, start);
+  return [there, t("{time} your time ({zone})", {
+    time: sameDay ? time(slot.start, personZone) : when(slot.start, personZone),
+    zone: zoneName(personZone, start) })];
+}
+
+/** What a visit in `slot` is: its length in minutes and the dermatologist's `fee`. */
+export function visitTerms(slot, fee) {
+  const minutes = Math.round((Date.parse(slot.end) - Date.parse(slot.start)) / 60_000);
+  return [t("Length: {minutes} min", { minutes: number(minutes) }),
+    fee ? t("Fee: {fee}", { fee: money(fee.amount, fee.currency) }) : null].filter(Boolean);
 }
 
 function slotButton(slot, results, onPick) {
@@ -77,12 +111,14 @@ function dayOfTimes(title, level, buttons) {
   return h("div", { class: "slot-day" }, heading, group);
 }
 
-/** Free times for one dermatologist; `onPick(slot)` when one is chosen. `level`: the days'
- * heading level, one below the heading the picker sits under; `timeZone`: their practice's
- * (the days and times shown are its; the browser's when not known). */
+/** Free times for one dermatologist; `onPick(slot, personZone)` when one is chosen, with the
+ * person's own zone (yourZone). `level`: the days' heading level, one below the heading the
+ * picker sits under; `timeZone`: their practice's (the days and times shown are its; the
+ * browser's when not known). */
 export function slotPicker(doctorId, onPick, { consultationType = "", level = 4,
   timeZone = undefined } = {}) {
-  const zone = timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  const zone = timeZone || browserZone();
+  const personZone = yourZone(); // asked once, with the first times
   const results = h("div", { class: "slot-results" });
   const form = h("form", { class: "slot-form", novalidate: true },
     errorBox(),
@@ -101,8 +137,9 @@ export function slotPicker(doctorId, onPick, { consultationType = "", level = 4,
       throw error;
     }
     const span = practiceSpan(chosen, Number(form.elements.span.value), zone);
-    const { availableSlots } = await gql(SLOTS, { id: doctorId, from: span.from.toISOString(),
-      to: span.to.toISOString(), type: form.elements.type.value || null, zone });
+    const [{ availableSlots }, yours] = await Promise.all([gql(SLOTS, { id: doctorId,
+      from: span.from.toISOString(), to: span.to.toISOString(),
+      type: form.elements.type.value || null, zone }), personZone]);
     const days = new Map();
     for (const slot of availableSlots) {
       const localDate = slot.startLocal.slice(0, 10);
@@ -120,7 +157,7 @@ export function slotPicker(doctorId, onPick, { consultationType = "", level = 4,
       late ? h("p", { class: "muted late-note" }, t("Times marked ! start soon: once booked, "
         + "they can no longer be cancelled or moved.")) : null,
     [...days].map(([localDate, slots]) => dayOfTimes(dateHeading(localDate), level,
-      slots.map((slot) => slotButton(slot, results, onPick)))));
+      slots.map((slot) => slotButton(slot, results, (picked) => onPick(picked, yours))))));
   };
 
   form.addEventListener("submit", (event) => {
