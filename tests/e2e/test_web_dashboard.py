@@ -688,5 +688,9 @@ def test_a_dermatologist_sets_language_and_zone_and_has_data_rights_on_the_profi
     # No consent to analyse their own face photos, or to learn from them: they upload none.
     assert not browser.visible("#photo-consent-panel") and not browser.visible("#learning-consent")
     assert "listing leaves the directory" in browser.text("#erase-what")
+    # The zone list names each zone after its id, as the working hours' list does.
+    chosen = browser.find("#profile-form [name=timeZone] option:checked")
+    zone = chosen.get_attribute("value").replace("_", " ")
+    assert chosen.text.startswith(f"{zone} (") and chosen.text.endswith(" Time)"), chosen.text
     browser.submit("#profile-form")
     browser.text("#profile-form .saved", "Profile saved.")

@@ -199,6 +199,15 @@ export function zoneLabel(timeZone) {
   return name && name !== timeZone ? `${id} (${name})` : id;
 }
 
+/** The options of a zone list: every zone the browser knows, UTC and `current` (kept when the
+ * browser does not know it), sorted, each labelled by `zoneLabel`. */
+export function zoneOptions(current) {
+  const known = typeof Intl.supportedValuesOf === "function"
+    ? Intl.supportedValuesOf("timeZone") : [];
+  return [...new Set([current, "UTC", ...known].filter(Boolean))].sort()
+    .map((zone) => [zone, zoneLabel(zone)]);
+}
+
 /** A time in `timeZone` with the zone after it, as an appointment is shown to a person who may
  * read it elsewhere: "Dec 15, 2026, 6:00 PM (Japan Standard Time)". Without a zone: in the
  * browser's, unlabelled. */

@@ -4,7 +4,7 @@
 import { gql } from "../graphql.js";
 import {
   append, choice, clear, describeBy, errorBox, field, focusOn, h, humanize, notice, onSubmit,
-  scrollingTable, uid, when, zoneLabel,
+  scrollingTable, uid, when, zoneOptions,
 } from "../dom.js";
 import { mark, t } from "../i18n.js";
 import { patientLink, rememberNames } from "./patients.js";
@@ -156,10 +156,7 @@ function markRow(form, error) {
 }
 
 function zoneChoice(current) {
-  const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone")
-    : [];
-  const all = [...new Set([current, "UTC", ...zones])].sort();
-  return choice("timeZone", all.map((zone) => [zone, zoneLabel(zone)]), current);
+  return choice("timeZone", zoneOptions(current), current);
 }
 
 function hoursForm(hours, { onStart, onSaved }) {

@@ -6,7 +6,7 @@ import { emailPanel } from "./email.js";
 import { phonePanel } from "./phone.js";
 import {
   append, choice, errorBox, field, formValue, h, humanize, listFromText, notice, numberOrNull,
-  onSubmit,
+  onSubmit, zoneOptions,
 } from "../dom.js";
 import { languageName, mark, supportedLocales, t } from "../i18n.js";
 
@@ -41,12 +41,6 @@ function withCurrent(values, current) {
   const options = values.map((value) => (Array.isArray(value) ? value : [value, value]));
   return current && !options.some(([value]) => value === current)
     ? [[current, current], ...options] : options;
-}
-
-function zones() {
-  const known = typeof Intl.supportedValuesOf === "function"
-    ? Intl.supportedValuesOf("timeZone") : [];
-  return known.includes("UTC") ? known : ["UTC", ...known];
 }
 
 /** The form; for a dermatologist (`patient` false) without the fields that personalise
@@ -91,7 +85,7 @@ function profileForm(profile, currencies, patient, prescriptionActives) {
       forPatients(field(t("Currency"), choice("currency", withCurrent(currencies,
         profile.currency), profile.currency), t("Prices and budgets are shown and compared in it."))),
       field(t("Language"), choice("locale", withCurrent(locales(), profile.locale), profile.locale)),
-      field(t("Time zone"), choice("timeZone", withCurrent(zones(), profile.timeZone),
+      field(t("Time zone"), choice("timeZone", zoneOptions(profile.timeZone),
         profile.timeZone), t("Appointments and reminders use it.")),
       field(t("Mobile phone"), h("input", { name: "phone", type: "tel", value: profile.phone ?? "",
         placeholder: "+447700900123" }))),
