@@ -222,3 +222,20 @@ def test_the_booking_form_says_the_time_at_the_practice_and_where_the_person_is(
     assert terms.startswith("Length: 45 min · "), said
     assert re.fullmatch(paris, said["paris"][0]), said
     assert re.fullmatch(paris, said["berlin"][0]), said  # the same clock: one time
+
+
+def test_a_booking_whose_time_has_passed_reads_past_not_booked(browser: Browser) -> None:
+    """The API keeps a booking BOOKED after its time (nothing records whether the visit took
+    place): the patient's list and the dashboard's week said "Booked" of last week's visit.
+    Now "Past" once its end has passed; until then, and when cancelled, as before."""
+    said = run(
+        browser,
+        "const { appointmentStatus } = await import('/static/dom.js');"
+        "const visit = { status: 'BOOKED', start: '2026-12-07T10:00:00Z',"
+        "  end: '2026-12-07T10:30:00Z' };"
+        "const at = (now) => appointmentStatus(visit, Date.parse(now));"
+        "done([at('2026-12-07T10:29:59Z'), at('2026-12-07T10:30:00Z'),"
+        "  appointmentStatus({ ...visit, status: 'CANCELLED' },"
+        "    Date.parse('2026-12-08T00:00:00Z'))]);",
+    )
+    assert said == [["booked", "Booked"], ["past", "Past"], ["cancelled", "Cancelled"]], said

@@ -239,6 +239,14 @@ export function humanize(name) {
   return t(text.charAt(0).toUpperCase() + text.slice(1));
 }
 
+/** An appointment's status as a person reads it, [class, words]: a booking whose end has passed
+ * is "Past" (the API keeps it BOOKED: nothing records whether the visit took place), not
+ * "Booked". */
+export function appointmentStatus(appointment, now = Date.now()) {
+  return appointment.status === "BOOKED" && Date.parse(appointment.end) <= now
+    ? ["past", t("Past")] : [appointment.status.toLowerCase(), humanize(appointment.status)];
+}
+
 /** Move the focus to `element` (made focusable by script, not by Tab), as after a change that
  * removed what had the focus: a screen reader reads it, the next Tab goes on from there. */
 export function focusOn(element) {

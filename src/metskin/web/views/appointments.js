@@ -3,8 +3,8 @@
 
 import { gql } from "../graphql.js";
 import {
-  append, busy, clear, errorBox, field, focusOn, formValue, h, humanize, notice, onSubmit, when,
-  zoneName,
+  append, appointmentStatus, busy, clear, errorBox, field, focusOn, formValue, h, humanize, notice,
+  onSubmit, when, zoneName,
 } from "../dom.js";
 import { t } from "../i18n.js";
 import { slotPicker } from "./slots.js";
@@ -68,6 +68,7 @@ function fill(li, appointment, message = null) {
       button.setAttribute("aria-expanded", String(button === event.currentTarget && !closing));
     }
   };
+  const [status, statusWords] = appointmentStatus(appointment);
   const booked = appointment.status === "BOOKED";
   const changeable = booked && new Date(appointment.cancellableUntil) > new Date();
   li.dataset.start = appointment.start;
@@ -76,8 +77,8 @@ function fill(li, appointment, message = null) {
       when(appointment.start, appointment.timeZone)),
       h("span", { class: "muted" },
         ` (${zoneName(appointment.timeZone, new Date(appointment.start))})`)),
-    h("p", {}, h("span", { class: `badge status ${appointment.status.toLowerCase()}` },
-      humanize(appointment.status)), " ", humanize(appointment.consultationType), " ", t("with"),
+    h("p", {}, h("span", { class: `badge status ${status}` }, statusWords), " ",
+      humanize(appointment.consultationType), " ", t("with"),
     " ", h("strong", {}, doctor ? doctor.name : t("a dermatologist")),
     // the street address, as the directory shows it: where to go for a visit in person
     doctor ? h("span", { class: "practice" }, ` · ${doctor.practice.name}, `

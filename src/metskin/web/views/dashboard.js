@@ -6,7 +6,8 @@
 import { addDays, dateIn } from "../dates.js";
 import { gql, session } from "../graphql.js";
 import {
-  append, busy, clear, dateHeading, errorBox, field, h, humanize, onSubmit, showError, when,
+  append, appointmentStatus, busy, clear, dateHeading, errorBox, field, h, humanize, onSubmit,
+  showError, when,
 } from "../dom.js";
 import { mark, t } from "../i18n.js";
 import { POLL_MS, followDashboard, newestEvents, olderEvents } from "./events.js";
@@ -149,7 +150,7 @@ function cancelForm(appointment, cancelled) {
 }
 
 function appointmentItem(appointment, changed, cancelled) {
-  const status = appointment.status.toLowerCase();
+  const [status, statusWords] = appointmentStatus(appointment);
   const cancellable = appointment.status === "BOOKED" && Date.parse(appointment.start) > Date.now();
   return h("li", {
     class: `appointment ${status}${changed ? " changed" : ""}`,
@@ -159,7 +160,7 @@ function appointmentItem(appointment, changed, cancelled) {
     + `${appointment.endLocal.slice(11, 16)}`),
   h("div", {},
     h("p", { class: "what" }, patientLink(appointment.patientId), " ",
-      h("span", { class: `badge status ${status}` }, humanize(appointment.status)), " ",
+      h("span", { class: `badge status ${status}` }, statusWords), " ",
       humanize(appointment.consultationType),
       appointment.referral ? [" ", h("span", {
         class: `badge ${appointment.referral.urgency.toLowerCase()}` },
