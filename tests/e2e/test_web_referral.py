@@ -91,15 +91,16 @@ def test_the_urgent_window_is_counted_in_calendar_days_across_the_spring_change(
     browser: Browser,
 ) -> None:
     """Seven days from 23:30 on Saturday 27 March 2027 in London (the clocks go forward at
-    01:00 the next night) end on 3 April. Before, the window added 7 x 24 hours and took the
-    date: 00:30 on 4 April, a day too many, from 23:00 on the Saturday a week before."""
+    01:00 the next night): 27 March until 2 April, both included (the directory's "Free until"
+    is the last day one may come). Before, the window added 7 x 24 hours and took the date:
+    00:30 on 4 April, a day too many, from 23:00 on the Saturday a week before."""
     browser.open()
     window = browser.driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "import('/static/views/directory.js').then((m) => done(m.advisedWindow("
         "{ urgency: 'URGENT' }, new Date('2027-03-27T23:30:00Z'))));"
     )
-    assert window == {"days": 7, "from": "2027-03-27", "to": "2027-04-03"}
+    assert window == {"days": 7, "from": "2027-03-27", "to": "2027-04-02"}
 
 
 def test_a_french_speaker_s_urgent_referral_opens_the_directory_within_days(
@@ -113,7 +114,7 @@ def test_a_french_speaker_s_urgent_referral_opens_the_directory_within_days(
     # behind from 23:00 UTC in British summer time, and all day on a machine far from London
     today = datetime.now(ZoneInfo("Europe/London")).date()
     assert field(browser, "availableFrom") == today.isoformat()
-    assert field(browser, "availableTo") == (today + timedelta(days=7)).isoformat()
+    assert field(browser, "availableTo") == (today + timedelta(days=6)).isoformat()  # included
     notes = browser.text("#directory-notes", "7 prochains jours")
     # Nobody among them speaks French: everyone, and said so (not a silent English list).
     assert "Aucun dermatologue correspondant ne parle français" in notes
@@ -171,3 +172,22 @@ def test_the_directory_opened_from_the_menu_is_not_narrowed(
     assert "Not sorted by distance" in place_hint(browser)
     browser.select("#directory-form [name=place]", "london")
     browser.until(lambda: place_hint(browser) == "", "the hint gone once a place is set")
+
+
+def test_free_until_a_day_includes_that_day(browser: Browser) -> None:
+    """ "Free from 9 December until 9 December" asked the API for the instant between them (a
+    window of no length: VALIDATION_FAILED), and "until 10 December" left the 10th out. The
+    until day is now included: to the next day's midnight, in the browser's (London) days."""
+    browser.open()
+    asked = browser.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "import('/static/views/directory.js').then((m) => {"
+        "  const form = document.createElement('form');"
+        "  for (const [name, value] of [['availableFrom', '2026-12-09'],"
+        "    ['availableTo', '2026-12-09'], ['lat', ''], ['lon', '']]) {"
+        "    const input = document.createElement('input');"
+        "    Object.assign(input, { name, value }); form.append(input); }"
+        "  const filter = m.readFilter(form);"
+        "  done([filter.availableFrom, filter.availableTo]); });"
+    )
+    assert asked == ["2026-12-09T00:00:00.000Z", "2026-12-10T00:00:00.000Z"], asked

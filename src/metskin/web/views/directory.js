@@ -136,17 +136,22 @@ function filterForm(params, home = "", freeWithin = null) {
   return form;
 }
 
-function readFilter(form) {
-  const dayStart = (name) => {
+export function readFilter(form) {
+  // From the start of the "from" day to the end of the "until" day (the next day's midnight),
+  // in this browser's days: "until" names a day the person may come, not one they may not.
+  const dayStart = (name, later = 0) => {
     const value = formValue(form, name);
-    return value ? new Date(`${value}T00:00:00`).toISOString() : null;
+    if (!value) return null;
+    const day = new Date(`${value}T00:00:00`);
+    day.setDate(day.getDate() + later);
+    return day.toISOString();
   };
   const filter = {
     specialty: formValue(form, "specialty") || null,
     language: formValue(form, "language") || null,
     consultationType: formValue(form, "consultationType") || null,
     availableFrom: dayStart("availableFrom"),
-    availableTo: dayStart("availableTo"),
+    availableTo: dayStart("availableTo", 1),
   };
   const lat = numberOrNull(formValue(form, "lat"));
   const lon = numberOrNull(formValue(form, "lon"));
@@ -261,7 +266,8 @@ function doctorCard(doctor, params) {
 export function advisedWindow(referral, now = new Date()) {
   const days = referral ? ADVISED_DAYS[referral.urgency] : undefined;
   if (!days) return null;
-  const last = new Date(now.getFullYear(), now.getMonth(), now.getDate() + days);
+  // today and the days after it: `days` days in all, the last one "until" (included)
+  const last = new Date(now.getFullYear(), now.getMonth(), now.getDate() + days - 1);
   return { days, from: isoDate(now), to: isoDate(last) };
 }
 
