@@ -149,6 +149,48 @@ async def test_a_practice_too_long_for_its_column_is_a_coded_error_on_every_data
     assert made["createDermatologist"]["practice"] == {"name": "é" * 120, "country": "FR"}
 
 
+async def test_a_practice_phone_is_set_read_kept_and_a_bad_one_refused_with_its_code(
+    client: GraphQLClient, container: Container
+) -> None:
+    """A patient told to "call the practice" had no number anywhere. An administrator gives
+    it (written as people do, stored in international form); the directory's search and a
+    dermatologist's page read it; an update that leaves it out (a client written before it)
+    keeps it, null clears it; a number without its country code is VALIDATION_FAILED on its
+    field, never an INTERNAL_ERROR."""
+    await login_as_admin(client, container)
+    create = """mutation($e: String!, $i: DermatologistInput!) {
+      createDermatologist(email: $e, input: $i) { id practice { phone } } }"""
+    update = """mutation($id: ID!, $i: DermatologistInput!) {
+      updateDermatologist(id: $id, input: $i) { practice { phone } } }"""
+    read = "query($id: ID!) { dermatologist(id: $id) { practice { phone } } }"
+    search = """{ dermatologists(filter: {near: {lat: 48.8566, lon: 2.3522, radiusKm: 1}}) {
+      edges { node { id practice { phone } } } } }"""
+    place = {**DOCTOR_INPUT["practice"], "phone": " +33 1 99 00 12 34 "}
+    made = await client.data(create, e="tel@example.com", i={**DOCTOR_INPUT, "practice": place})
+    doctor = made["createDermatologist"]
+    assert doctor["practice"] == {"phone": "+33199001234"}
+    for query, values in ((read, {"id": doctor["id"]}), (search, {})):
+        body = str(await client.data(query, **values))
+        assert "'phone': '+33199001234'" in body
+    kept = await client.data(update, id=doctor["id"], i=DOCTOR_INPUT)  # no phone given
+    assert kept["updateDermatologist"]["practice"] == {"phone": "+33199001234"}
+    for wrong in ("01 99 00 12 34", "+33 (0)1 99 00 12 34", "call us"):
+        bad = {**DOCTOR_INPUT, "practice": {**place, "phone": wrong}}
+        for refused in (
+            await client.call(update, id=doctor["id"], i=bad),
+            await client.call(create, e="bad-tel@example.com", i=bad),
+        ):
+            assert [e["extensions"] for e in refused["errors"]] == [
+                {"code": "VALIDATION_FAILED", "field": "practice.phone"}
+            ]
+    assert (await client.data(read, id=doctor["id"]))["dermatologist"]["practice"] == {
+        "phone": "+33199001234"
+    }
+    cleared = {**DOCTOR_INPUT, "practice": {**place, "phone": None}}
+    gone = await client.data(update, id=doctor["id"], i=cleared)
+    assert gone["updateDermatologist"]["practice"] == {"phone": None}
+
+
 async def test_admins_list_change_and_remove_dermatologists(
     client: GraphQLClient, container: Container
 ) -> None:

@@ -242,6 +242,8 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     browser.text("#doctors .doctor .distance", "km")
     card = browser.visible("#doctors .doctor")[0]
     doctor = card.find_element(browser.by, "h3").text
+    # the practice's number to call, a link that dials it (the seed's fictional London one)
+    assert card.find_element(browser.by, ".practice-phone a[href^='tel:+4420']").text
     card.find_element(browser.by, ".show-slots").click()
     tomorrow = datetime.now(UTC) + timedelta(days=1)  # cancelling needs two hours' notice
     browser.until(lambda: later_slot(card, tomorrow), "a free slot after tomorrow").click()
@@ -446,6 +448,18 @@ def emailed_link(
     raise AssertionError(f"no email to {to} about {subject!r} in {outbox}")
 
 
+# The page's "now" (a `new Date()` without arguments) moved on by arguments[0] milliseconds;
+# Date.now (the session's token clock) and dates of a given moment stay as they are.
+SHIFT_CLOCK = """
+const shift = arguments[0];
+window.RealDate = window.RealDate || Date;
+const Real = window.RealDate;
+window.Date = class extends Real {
+  constructor(...given) { super(...(given.length ? given : [Real.now() + shift])); }
+};
+"""
+
+
 def test_a_booking_emails_link_opens_the_appointment_page(
     browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -457,8 +471,11 @@ def test_a_booking_emails_link_opens_the_appointment_page(
     )["register"]["accessToken"]
     outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web[0-9]*")) / "var" / "outbox"
     verify_address(server, outbox, email)  # else the booking's email is held
-    doctors = "{ dermatologists(first: 1) { edges { node { id name practice { address } } } } }"
+    doctors = """{ dermatologists(first: 1) { edges { node { id name
+      practice { address phone } } } } }"""
     doctor = graphql(server, doctors)["dermatologists"]["edges"][0]["node"]
+    phone = doctor["practice"]["phone"]
+    assert phone and phone.startswith("+")  # seeded: a fictional number
     start = datetime.now(UTC) + timedelta(days=2)
     slots = graphql(
         server,
@@ -482,6 +499,8 @@ def test_a_booking_emails_link_opens_the_appointment_page(
     )["bookAppointment"]
     link = emailed_link(tmp_path_factory, email, "is confirmed")
     assert link == f"{server}/appointments/{booked['id']}"  # the served address, not :8000
+    dial = r'href="(tel:[^"]+)"'
+    assert emailed_link(tmp_path_factory, email, "is confirmed", dial) == f"tel:{phone}"
 
     browser.driver.get(link)  # not logged in here: log in, then on to the linked page
     browser.until(lambda: browser.hash().startswith("#/login?next="), "the login page")
@@ -493,6 +512,21 @@ def test_a_booking_emails_link_opens_the_appointment_page(
     assert doctor["name"] in browser.text("#appointment") and "cancel or move it until" in page.text
     # where to go: the street address (it said the practice's name and city only)
     assert doctor["practice"]["address"] in browser.text("#appointment .practice")
+    # and the number to call, dialled from the page
+    assert browser.find(f"#appointment .practice-phone a[href='tel:{phone}']").text == phone
+    # Past its cancellation deadline (the page's clock moved on to an hour before the start),
+    # "please call the practice" gives the number to call: it gave none.
+    hours = (datetime.fromisoformat(slot["start"]) - datetime.now(UTC)).total_seconds() / 3600
+    browser.driver.execute_script(SHIFT_CLOCK, (hours - 1) * 3_600_000)
+    browser.go("#/appointments")
+    browser.go(f"#/appointments/{booked['id']}")
+    terms = browser.text("#appointment .cancellation-terms", "please call the practice on")
+    assert terms.endswith(f"on {phone}.") and not browser.visible("#appointment .cancel-open")
+    assert browser.find(f"#appointment .cancellation-terms a[href='tel:{phone}']")
+    browser.driver.execute_script("window.Date = window.RealDate;")
+    browser.go("#/appointments")
+    browser.go(f"#/appointments/{booked['id']}")
+    page = browser.find("#appointment")
     page.find_element(browser.by, ".cancel-open").click()
     browser.submit(".cancel-form")
     browser.text("#appointment", "Appointment cancelled.")
@@ -597,6 +631,7 @@ def test_an_admin_edits_articles_in_the_admin_area(browser: Browser, server: str
 
 
 BIO = "query($id: ID!) { dermatologist(id: $id) { bio bioLocale } }"
+PHONE_OF = "query($id: ID!) { dermatologist(id: $id) { practice { phone } } }"
 
 
 def bio_in(server: str, doctor_id: str, language: str) -> dict[str, str]:
@@ -617,6 +652,7 @@ def test_an_admin_translates_a_dermatologist_s_bio(browser: Browser, server: str
     item = browser.find("#admin-doctor-list li[data-id]")
     doctor_id = item.get_attribute("data-id")
     english = bio_in(server, doctor_id, "en")["bio"]
+    phone = graphql(server, PHONE_OF, id=doctor_id)["dermatologist"]["practice"]["phone"]
     item.find_element(browser.by, ".edit-bio").click()
     bio = browser.find("#admin-bio-form [name=bio]")
     browser.until(lambda: bio.get_attribute("value") == english, "the English bio")
@@ -629,6 +665,9 @@ def test_an_admin_translates_a_dermatologist_s_bio(browser: Browser, server: str
     german = bio_in(server, doctor_id, "de")
     assert german == {"bio": "Neue Biografie, von der Redaktion geschrieben.", "bioLocale": "de"}
     assert bio_in(server, doctor_id, "en")["bio"] == english  # the English stays
+    # the listing is sent back whole: the practice's phone stays too
+    assert graphql(server, PHONE_OF, id=doctor_id)["dermatologist"]["practice"]["phone"] == phone
+    assert phone
     assert "updated" in browser.text("#admin-log")
     assert browser.severe_console_messages() == []
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from metskin.cli.seed import DEMO_PASSWORD
+from tests.cluster import graphql
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.test_web_app import register
 from tests.e2e.web_browser import Browser, browser_fixture, from_outbox, server_fixture
@@ -70,10 +71,12 @@ def test_the_banner_until_the_link_is_opened_and_a_change_of_address(
 
 
 def test_an_invited_dermatologist_chooses_their_password_on_the_invitation_s_page(
-    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """The administrator lists a dermatologist with no password; the list says "Not
-    activated yet" until the dermatologist opens the invitation and chooses one."""
+    """The administrator lists a dermatologist with no password (and the practice's phone,
+    which patients call: a number without its country code is refused beside the form); the
+    list says "Not activated yet" until the dermatologist opens the invitation and chooses
+    one."""
     browser.open("#/admin")
     browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
     browser.fill("#login-form", email="admin@demo.metskin.local", password=DEMO_PASSWORD)
@@ -92,9 +95,17 @@ def test_an_invited_dermatologist_chooses_their_password_on_the_invitation_s_pag
         country="GB",
         lat="53.8",
         lon="-1.55",
+        practicePhone="0113 496 0123",
     )
     browser.submit("#admin-doctor-form")
+    browser.text("#admin-doctor-form .form-error", "international form")
+    browser.fill("#admin-doctor-form", practicePhone="+44 113 496 0123")  # Ofcom's fictional
+    browser.submit("#admin-doctor-form")
     browser.text("#admin-doctor-form", "We emailed them an invitation")
+    leeds = """{ dermatologists(filter: {near: {lat: 53.8, lon: -1.55, radiusKm: 1}}) {
+      edges { node { name practice { phone } } } } }"""
+    (listed,) = graphql(server, leeds)["dermatologists"]["edges"]
+    assert listed["node"] == {"name": "Dr Ines Invitee", "practice": {"phone": "+441134960123"}}
     browser.text("#admin-doctor-list li", "Not activated yet")
 
     link = emailed_link(tmp_path_factory, "invited@example.com", "accept-invitation")

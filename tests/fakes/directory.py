@@ -37,6 +37,7 @@ def dermatologist(
     weekly: tuple[WeeklyRule, ...] = WEEKDAYS_9_TO_17,
     consultation_types: frozenset[ConsultationType] = ALL_TYPES,
     name: str | None = None,
+    phone: str | None = None,
 ) -> Dermatologist:
     """A practice profile for tests: by default in London, weekdays 9-17 in 30-minute slots."""
     return Dermatologist(
@@ -45,7 +46,7 @@ def dermatologist(
         email=f"{doctor_id}@clinic.test",
         specialties=frozenset(specialties),
         languages=frozenset(languages),
-        practice=Practice(f"{doctor_id} clinic", "1 High Street", "London", "GB", at),
+        practice=Practice(f"{doctor_id} clinic", "1 High Street", "London", "GB", at, phone),
         time_zone=time_zone,
         consultation_types=consultation_types,
         fee=Fee(Decimal("120.00"), "GBP"),

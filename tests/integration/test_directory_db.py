@@ -172,7 +172,12 @@ def orm_get_many(session: Session, ids: list[str]) -> list[Dermatologist]:
 
 def orm_profile(row: DermatologistRow, tags: tuple[list[str], list[str]]) -> Dermatologist:
     place = Practice(
-        row.practice_name, row.address, row.city, row.country, GeoPoint(row.lat, row.lon)
+        row.practice_name,
+        row.address,
+        row.city,
+        row.country,
+        GeoPoint(row.lat, row.lon),
+        row.practice_phone,
     )
     return Dermatologist(
         id=row.user_id,

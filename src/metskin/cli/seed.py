@@ -59,6 +59,9 @@ def seed_catalog(container: Container) -> Iterator[str]:
 
 
 def seed_dermatologists(container: Container, password: str) -> Iterator[str]:
+    # Their practices' phone numbers are in ranges reserved for fiction (the note atop
+    # data/dermatologists.json): Ofcom's 020 7946 0xxx and 0161 496 0xxx, North America's
+    # 555-01xx, the Bundesnetzagentur's 030 23125 xxx. No real practice is ever called.
     doctors = load_dermatologists()
     created, profiles = 0, []
     for doctor in doctors:

@@ -38,6 +38,18 @@ export function clear(element, ...children) {
   return append(element, children);
 }
 
+/** A link that dials `phone` (E.164, as the API gives it) on a phone, or opens the computer's
+ * calling app. */
+export function phoneLink(phone) {
+  return h("a", { href: `tel:${phone}`, class: "tel" }, phone);
+}
+
+/** `sentence` (translated, its `{phone}` left in) with the number as a `phoneLink`. */
+export function withPhone(sentence, phone) {
+  const [before, after = ""] = sentence.split("{phone}");
+  return [before, phoneLink(phone), after];
+}
+
 /** A unique id for an element the page refers to (`for`, `aria-describedby`). */
 export function uid(prefix) {
   return `${prefix}-${Math.random().toString(36).slice(2, 8)}`;

@@ -304,6 +304,22 @@ def test_each_template_renders_the_appointment(kind: AppointmentMessage) -> None
     assert "{{" not in text + html
 
 
+@pytest.mark.parametrize("kind", list(AppointmentMessage))
+def test_every_email_gives_the_practice_phone_when_known_and_no_line_without(
+    kind: AppointmentMessage,
+) -> None:
+    """A patient was told to call the practice and given no number."""
+    phone = "+442079460123"
+
+    _, text, html = render(kind, email_context(kind, notice(practice_phone=phone), **options(kind)))
+    _, text_without, html_without = render(kind, email_context(kind, notice(), **options(kind)))
+
+    assert phone in text
+    assert f'<a href="tel:{phone}">{phone}</a>' in html
+    assert "Phone:" not in text_without + html_without and "tel:" not in html_without
+    assert "call:" not in text_without + html_without
+
+
 def test_subjects_differ_by_kind() -> None:
     subjects = {render(k, email_context(k, notice(), **options(k)))[0] for k in AppointmentMessage}
 

@@ -385,6 +385,25 @@ def test_an_sms_reminder_uses_the_sms_dedupe_key(care: Care) -> None:
     assert care.sent.sent_notifications.was_sent(key)
 
 
+def test_the_messages_give_the_practice_phone_when_it_is_known(care: Care) -> None:
+    """The emails had no number to call (the SMS stays one text: its link leads to the
+    appointment's page, which gives the number)."""
+    care.add_patient(user("texter", phone=PHONE, sms_opt_in=True))
+    unknown = care.book("texter")
+    assert care.messenger.send_change(unknown, "CONFIRMED", 0) == 2
+    assert care.renderer.rendered[-1][2]["practice_phone"] == ""
+    with care.uow:
+        doctor = dermatologist("doc-1", name="Dr Okafor", weekly=MONDAY_MORNINGS)
+        care.uow.dermatologists.upsert(
+            replace(doctor, practice=replace(doctor.practice, phone="+442079460123")), NOW
+        )
+        care.uow.commit()
+    known = care.book("texter", MONDAY_9 + timedelta(minutes=30))
+    assert care.messenger.send_change(known, "CONFIRMED", 0) == 2
+    assert care.renderer.rendered[-1][2]["practice_phone"] == "+442079460123"
+    assert all(len(sms.body) <= 160 for sms in care.notifier.sms)
+
+
 class DownOnce(FakeNotifier):
     """The provider does not answer the first email: the job raises and Dramatiq retries it."""
 

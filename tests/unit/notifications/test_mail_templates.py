@@ -25,6 +25,7 @@ from tests.unit.builders import user
 PUBLIC = "https://care.example"
 URL = re.compile(r"https?://[^\s\"'<>]+")
 LOCALES = ("en-GB", "fr-FR", "de-DE")
+PRACTICE_PHONE = "+442079460123"
 
 
 def every_email(locale: str) -> dict[str, OutgoingEmail]:
@@ -33,7 +34,9 @@ def every_email(locale: str) -> dict[str, OutgoingEmail]:
     renderer = JinjaMailRenderer(base_url=PUBLIC, translations=translations)
     tr = translations.translator(locale)
     contexts: dict[str, dict[str, Any]] = {
-        kind.template: email_context(kind, notice(), tr=tr, **options(kind))
+        kind.template: email_context(
+            kind, notice(practice_phone=PRACTICE_PHONE), tr=tr, **options(kind)
+        )
         for kind in AppointmentMessage
     }
     contexts["welcome"] = {"name": "Ana"}
@@ -115,6 +118,24 @@ def test_times_name_their_zone_as_people_do(locale: str, said: str) -> None:
             assert "Europe/" not in part, name
         if name.startswith("appointment_"):
             assert said in email.text and said in email.html, name
+
+
+# What each appointment email says before the practice's number.
+PHONE_SAID = {
+    "en-GB": ("Phone:", "To speak to the practice, call:"),
+    "fr-FR": ("Téléphone :", "Pour joindre le cabinet, appelez le :"),
+    "de-DE": ("Telefon:", "Die Praxis erreichen Sie unter:"),
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_appointment_emails_give_the_practice_phone_in_their_language(locale: str) -> None:
+    emails = every_email(locale)
+    for kind in AppointmentMessage:
+        email = emails[kind.template]
+        said = PHONE_SAID[locale][kind is AppointmentMessage.CANCELLED]
+        assert f"{said} {PRACTICE_PHONE}" in email.text, (kind, email.text)
+        assert f'<a href="tel:{PRACTICE_PHONE}">{PRACTICE_PHONE}</a>' in email.html
 
 
 def test_french_emails_space_their_colons() -> None:

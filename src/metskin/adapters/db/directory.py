@@ -61,6 +61,7 @@ class DermatologistRow(SQLModel, table=True):
     country: str = Field(max_length=2)
     lat: float
     lon: float
+    practice_phone: str | None = Field(default=None, max_length=20)  # E.164; migration 0028
     time_zone: str = Field(max_length=64)
     consultation_types: list[str] = Field(default_factory=list, sa_type=JSON)
     fee_amount: Decimal = Field(sa_type=Numeric(10, 2))
@@ -120,7 +121,7 @@ CARD_COLUMNS = tuple(  # in the order `card_to_domain` reads them
     type_coerce(PROFILES.c[name], String).label(name) if name in _JSON_AS_TEXT else PROFILES.c[name]
     for name in (
         *("user_id", "name", "practice_name", "address", "city", "country", "lat", "lon"),
-        *("time_zone", "consultation_types", "fee_amount", "fee_currency", "bio"),
+        *("practice_phone", "time_zone", "consultation_types", "fee_amount", "fee_currency", "bio"),
         "bio_translations",
     )
 )
@@ -138,7 +139,7 @@ def card_to_domain(row: Sequence[Any], tags: Tags, bios: bool = True) -> Directo
     `bios`: the card's bio is then '' without translations), read by position (a Core row's
     lookup by name costs some 15 times its index), and its tags."""
     columns = row[: card_width(bios)]
-    doctor_id, name, practice_name, address, city, country, lat, lon, *rest = columns
+    doctor_id, name, practice_name, address, city, country, lat, lon, phone, *rest = columns
     time_zone, consultation_types, fee_amount, fee_currency, *bio_columns = rest
     bio, bio_translations = bio_columns if bios else ("", None)
     return DirectoryCard(
@@ -146,7 +147,7 @@ def card_to_domain(row: Sequence[Any], tags: Tags, bios: bool = True) -> Directo
         name=name,
         specialties=frozenset(tags[0]),
         languages=frozenset(tags[1]),
-        practice=_practice(practice_name, address, city, country, lat, lon),
+        practice=_practice(practice_name, address, city, country, lat, lon, phone),
         time_zone=time_zone,
         consultation_types=_consultation_types(consultation_types),
         fee=Fee(Decimal(fee_amount), fee_currency),
@@ -156,10 +157,12 @@ def card_to_domain(row: Sequence[Any], tags: Tags, bios: bool = True) -> Directo
 
 
 @functools.lru_cache(maxsize=1024)
-def _practice(name: str, address: str, city: str, country: str, lat: float, lon: float) -> Practice:
+def _practice(
+    name: str, address: str, city: str, country: str, lat: float, lon: float, phone: str | None
+) -> Practice:
     """A practice as stored: the same few come back on every search, each made once (a
     `Practice` is immutable, so the cards share it)."""
-    return Practice(name, address, city, country, GeoPoint(lat, lon))
+    return Practice(name, address, city, country, GeoPoint(lat, lon), phone)
 
 
 @functools.lru_cache(maxsize=512)

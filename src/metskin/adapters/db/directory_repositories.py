@@ -50,6 +50,7 @@ class SqlDermatologistRepository:
             "country": profile.practice.country,
             "lat": profile.practice.location.lat,
             "lon": profile.practice.location.lon,
+            "practice_phone": profile.practice.phone,
             "time_zone": profile.time_zone,
             "consultation_types": sorted(t.value for t in profile.consultation_types),
             "fee_amount": profile.fee.amount,

@@ -34,6 +34,10 @@ PLAIN_TEXT = _("This cannot hold line breaks, control characters or text-directi
 # What a person may set; `phone_verified` only follows a code sent to the phone (phone.py).
 PROFILE_FIELDS = frozenset(f.name for f in fields(Profile)) - {"phone_verified"}
 NOT_PLACES = frozenset({"localtime", "Factory"})
+PHONE_FORM = _("Phone must be in international form, e.g. +447700900123.")
+# What people put between a number's digits ("+44 20 7946 0123", "+1 212-555-0123"): dropped.
+# Not brackets: "+44 (0)20 ..." would keep the national 0 and dial another number.
+PHONE_SEPARATORS = re.compile(r"[\s.\-]")
 
 
 def apply_profile_changes(profile: Profile, changes: dict[str, Any], now: datetime) -> Profile:
@@ -131,16 +135,21 @@ def _time_zone(value: str, _now: datetime) -> str:
     return value
 
 
-def _pattern(pattern: re.Pattern[str], field_name: str, message: str) -> Any:
-    def clean(value: str | None, _now: datetime) -> str | None:
-        if value is None and field_name == "phone":
-            return None
-        text = (value or "").strip()
-        if not pattern.match(text):
-            raise ValidationFailed.translatable(message, field_name)
-        return text
+def checked_phone(value: str | None, field: str = "phone") -> str | None:
+    """A phone number in E.164 (`+447700900123`), as people write it: the spaces, dots and
+    dashes between its digits dropped ("+44 20 7946 0123", "+1 212-555-0123"); None stays
+    None (no number). Anything else, or a number without its country code, is
+    VALIDATION_FAILED on `field` (a patient's profile phone, a practice's phone)."""
+    if value is None:
+        return None
+    text = PHONE_SEPARATORS.sub("", value.strip())
+    if not PHONE_PATTERN.match(text):
+        raise ValidationFailed.translatable(PHONE_FORM, field)
+    return text
 
-    return clean
+
+def _phone(value: str | None, _now: datetime) -> str | None:
+    return checked_phone(value)
 
 
 def _locale(value: str, _now: datetime) -> str:
@@ -192,9 +201,7 @@ _CLEANERS: dict[str, Any] = {
     "time_zone": _time_zone,
     "locale": _locale,
     "currency": _currency,
-    "phone": _pattern(
-        PHONE_PATTERN, "phone", _("Phone must be in international form, e.g. +447700900123.")
-    ),
+    "phone": _phone,
 }
 
 

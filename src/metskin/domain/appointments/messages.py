@@ -50,6 +50,9 @@ class AppointmentNotice:
     start_utc: datetime
     time_zone: str  # the patient's IANA zone, e.g. "Europe/London"
     manage_url: str
+    # E.164; empty when the practice gave none. In the emails, not the SMS: with a real link
+    # it would make one text two; the SMS's link leads to the page that shows it.
+    practice_phone: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start_utc", require_utc(self.start_utc, "start_utc"))
@@ -114,6 +117,7 @@ def email_context(
         "name": notice.name,
         "doctor_name": notice.doctor_name,
         "practice_name": notice.practice_name,
+        "practice_phone": notice.practice_phone,
         "address": notice.address,
         "consultation_type": tr.gettext(CONSULTATION_LABELS[notice.consultation_type]),
         "is_video": notice.consultation_type is ConsultationType.VIDEO,

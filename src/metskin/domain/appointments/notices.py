@@ -240,6 +240,7 @@ class AppointmentMessenger:
             start_utc=appointment.start,
             time_zone=profile.time_zone,
             manage_url=self.settings.manage_url(appointment.id),
+            practice_phone=doctor.practice.phone or "",
         )
         sent = 0
         if profile.email_opt_in or self._in_their_calendar(appointment, message):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
-from metskin.domain.accounts.profile import checked_display_name
+from metskin.domain.accounts.profile import checked_display_name, checked_phone
 from metskin.domain.appointments.model import Availability, ConsultationType, zone
 from metskin.domain.content.model import ContentKind
 from metskin.domain.directory.errors import DermatologistNotFound
@@ -44,6 +44,9 @@ class Listing:
     consultation_types: frozenset[ConsultationType]
     fee_amount: str
     fee_currency: str
+    # The practice's phone was not given (a client written before it existed): an update keeps
+    # the stored one rather than erase it; a new listing has none.
+    keeps_phone: bool = False
 
     def fee(self) -> Fee:
         try:
@@ -86,9 +89,18 @@ class Listing:
         )
 
 
-def practice(name: str, address: str, city: str, country: str, lat: float, lon: float) -> Practice:
+def practice(
+    name: str,
+    address: str,
+    city: str,
+    country: str,
+    lat: float,
+    lon: float,
+    phone: str | None = None,
+) -> Practice:
     """A practice's place, checked: MariaDB refuses a longer text than its column holds (an
-    INTERNAL_ERROR before), and the country is two letters (" gb" was stored as " GB")."""
+    INTERNAL_ERROR before), and the country is two letters (" gb" was stored as " GB"). Its
+    phone, when given, is checked and written as a patient's is (E.164, `checked_phone`)."""
     parts = {"name": name.strip(), "address": address.strip(), "city": city.strip()}
     code = country.strip()
     if not parts["name"] or not parts["city"] or not COUNTRY.fullmatch(code):
@@ -101,8 +113,9 @@ def practice(name: str, address: str, city: str, country: str, lat: float, lon: 
             raise ValidationFailed.translatable(
                 too_long, f"practice.{part}", count=PRACTICE_LENGTHS[part]
             )
+    number = checked_phone(phone, "practice.phone")
     return Practice(
-        parts["name"], parts["address"], parts["city"], code.upper(), GeoPoint(lat, lon)
+        parts["name"], parts["address"], parts["city"], code.upper(), GeoPoint(lat, lon), number
     )
 
 
@@ -137,6 +150,9 @@ class DirectoryAdmin:
         """Replace the listing; in another language than English, `bio` is that language's
         translation (the English bio and the other translations stay)."""
         current = self._existing(doctor_id)
+        if listing.keeps_phone:
+            kept = replace(listing.practice, phone=current.practice.phone)
+            listing = replace(listing, practice=kept)
         profile = listing.profile(doctor_id, current.email, current.availability)
         translations = dict(current.bio_translations)
         if language != "en":

@@ -46,6 +46,7 @@ def parse_dermatologist(row: dict[str, Any]) -> Dermatologist:
             practice["city"],
             practice["country"],
             GeoPoint(practice["lat"], practice["lon"]),
+            practice.get("phone"),
         ),
         time_zone=row["time_zone"],
         consultation_types=_types(row["consultation_types"]),

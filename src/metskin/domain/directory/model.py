@@ -18,6 +18,7 @@ class Practice:
     city: str
     country: str
     location: GeoPoint
+    phone: str | None = None  # E.164 (`checked_phone`); None: not known
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,11 @@ class PracticeInput:
     country: str = strawberry.field(description="ISO 3166 two-letter code, e.g. GB.")
     lat: float
     lon: float
+    phone: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The number patients call, international form (+44 20 7946 0123 is "
+        "stored as +442079460123). null: none. Left out of an update: the stored one stays.",
+    )
 
 
 @strawberry.input(description="What the directory shows of a dermatologist.")
@@ -45,12 +50,19 @@ class DermatologistInput:
             specialties=tuple(self.specialties),
             languages=tuple(self.languages),
             practice=practice(
-                place.name, place.address, place.city, place.country, place.lat, place.lon
+                place.name,
+                place.address,
+                place.city,
+                place.country,
+                place.lat,
+                place.lon,
+                None if place.phone is strawberry.UNSET else place.phone,
             ),
             time_zone=self.time_zone,
             consultation_types=frozenset(self.consultation_types),
             fee_amount=self.fee_amount,
             fee_currency=self.fee_currency,
+            keeps_phone=place.phone is strawberry.UNSET,
         )
 
 

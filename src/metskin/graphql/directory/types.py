@@ -32,6 +32,10 @@ class Practice:
     country: str
     lat: float
     lon: float
+    phone: str | None = strawberry.field(
+        default=None,
+        description="The number patients call, in E.164 (+442079460123); null when unknown.",
+    )
 
 
 @strawberry.type

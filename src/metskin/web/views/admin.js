@@ -34,7 +34,7 @@ const RESEND = "mutation($id: ID!) { resendDermatologistInvitation(id: $id) }";
 const DELETE_DOCTOR = "mutation($id: ID!) { deleteDermatologist(id: $id) }";
 const DOCTOR = `query($id: ID!) { dermatologist(id: $id) { name specialties languages timeZone
   consultationTypes fee { amount currency } bio bioLocale
-  practice { name address city country lat lon } } }`;
+  practice { name address city country lat lon phone } } }`;
 const UPDATE_DOCTOR = `mutation($id: ID!, $input: DermatologistInput!, $locale: String) {
   updateDermatologist(id: $id, input: $input, locale: $locale) { id } }`;
 
@@ -142,6 +142,8 @@ function dermatologists(changed) {
       field(t("Languages"), input("languages")), field(t("Practice"), input("practiceName")),
       field(t("Address"), input("address")), field(t("City"), input("city")),
       field(t("Country (2 letters)"), input("country", { maxlength: 2 })),
+      field(t("Practice phone"), input("practicePhone", { type: "tel", autocomplete: "off" }),
+        t("International form, e.g. +44 20 7946 0123. Patients see it to call the practice.")),
       field(t("Latitude"), input("lat", { type: "number", step: "any" })),
       field(t("Longitude"), input("lon", { type: "number", step: "any" })),
       field(t("Time zone"), input("timeZone", { value: "Europe/London" })),
@@ -196,7 +198,8 @@ function dermatologists(changed) {
       input: { name: value("name"), specialties: listFromText(value("specialties")),
         languages: listFromText(value("languages")), timeZone: value("timeZone"),
         practice: { name: value("practiceName"), address: value("address"), city: value("city"),
-          country: value("country"), lat: Number(value("lat")), lon: Number(value("lon")) },
+          country: value("country"), lat: Number(value("lat")), lon: Number(value("lon")),
+          phone: value("practicePhone") || null },
         consultationTypes: ["IN_PERSON", "VIDEO"], feeAmount: value("feeAmount"),
         feeCurrency: value("feeCurrency") } });
     form.append(notice(t("Listed. We emailed them an invitation to choose their password.")));

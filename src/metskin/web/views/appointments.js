@@ -4,14 +4,15 @@
 import { gql } from "../graphql.js";
 import {
   append, appointmentStatus, busy, clear, errorBox, field, focusOn, formValue, h, humanize, notice,
-  onSubmit, when, zoneName,
+  onSubmit, when, withPhone, zoneName,
 } from "../dom.js";
 import { t } from "../i18n.js";
 import { slotPicker } from "./slots.js";
 
 const PAGE = 20;
 const FIELDS = `id start end timeZone status consultationType reason cancelReason reschedules
-  cancelledAt cancellableUntil dermatologist { id name timeZone practice { name address city } }
+  cancelledAt cancellableUntil dermatologist { id name timeZone
+    practice { name address city phone } }
   referral { urgency specialty }`;
 const MINE = `query($first: Int!, $after: String) { myAppointments(first: $first, after: $after) {
   edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
@@ -42,6 +43,14 @@ function rescheduleBox(appointment, replace) {
   }), { consultationType: appointment.consultationType, level: 3,
     timeZone: appointment.dermatologist.timeZone }));
   return box;
+}
+
+/** Past the time it can be changed here: the practice's number to call, when it gave one. */
+function tooSoon(doctor) {
+  return doctor && doctor.practice.phone
+    ? withPhone(t("It starts too soon to be cancelled or moved here; please call the practice "
+      + "on {phone}."), doctor.practice.phone)
+    : t("It starts too soon to be cancelled or moved here; please call the practice.");
 }
 
 function item(appointment) {
@@ -83,6 +92,8 @@ function fill(li, appointment, message = null) {
     // the street address, as the directory shows it: where to go for a visit in person
     doctor ? h("span", { class: "practice" }, ` · ${doctor.practice.name}, `
       + `${doctor.practice.address || doctor.practice.city}`) : ""),
+    doctor && doctor.practice.phone ? h("p", { class: "practice-phone" },
+      withPhone(t("Practice phone: {phone}"), doctor.practice.phone)) : null,
     appointment.reason ? h("p", {}, t("Reason: {reason}", { reason: appointment.reason })) : null,
     appointment.referral ? h("p", { class: "muted" },
       t("For your referral ({urgency}, {specialty})", {
@@ -98,7 +109,7 @@ function fill(li, appointment, message = null) {
     booked ? h("p", { class: "muted cancellation-terms" }, changeable
       ? t("You can cancel or move it until {time}.",
         { time: when(appointment.cancellableUntil, appointment.timeZone) })
-      : t("It starts too soon to be cancelled or moved here; please call the practice.")) : null,
+      : tooSoon(doctor)) : null,
     appointment.status === "CANCELLED" && doctor ? h("p", {}, h("a", {
       href: `#/dermatologists?type=${appointment.consultationType}` }, t("Book another time"))) : null,
     changeable ? h("div", { class: "actions" },

@@ -5,7 +5,7 @@
 import { gql } from "../graphql.js";
 import {
   append, busy, choice, clear, errorBox, field, focusOn, formValue, h, humanize, notice,
-  numberOrNull, onSubmit, when, whenIn,
+  numberOrNull, onSubmit, when, whenIn, withPhone,
 } from "../dom.js";
 import { languageName, mark, money, t } from "../i18n.js";
 import {
@@ -16,7 +16,7 @@ const PAGE = 10;
 const DIRECTORY = `query($filter: DermatologistFilter, $first: Int!, $after: String) {
   dermatologists(filter: $filter, first: $first, after: $after) {
     edges { node { id name specialties languages timeZone consultationTypes bio bioLocale
-      distanceKm fee { amount currency } practice { name address city country } } }
+      distanceKm fee { amount currency } practice { name address city country phone } } }
     pageInfo { hasNextPage endCursor } } }`;
 const BOOK = `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) {
   id status start startLocal timeZone consultationType cancellableUntil dermatologist { name } } }`;
@@ -226,6 +226,8 @@ function doctorCard(doctor, params) {
     h("p", {}, `${doctor.practice.name}, ${doctor.practice.address}`,
       doctor.distanceKm !== null ? h("span", { class: "distance" },
         ` · ${doctor.distanceKm.toFixed(1)} km`) : null),
+    doctor.practice.phone ? h("p", { class: "practice-phone" },
+      withPhone(t("Practice phone: {phone}"), doctor.practice.phone)) : null,
     h("p", { class: "muted" }, `${money(doctor.fee.amount, doctor.fee.currency)} · `,
       doctor.consultationTypes.map(humanize).join(", ")),
     h("details", {}, h("summary", {}, t("About")),
