@@ -190,7 +190,7 @@ def test_the_booking_form_says_the_time_at_the_practice_and_where_the_person_is(
         "    form.querySelector('.visit-terms').textContent]; };"
         "const picked = await new Promise((resolve) => {"
         "  const picker = slotPicker('doc-1', (slot, zone) => resolve([slot, zone]),"
-        "    { timeZone: 'Europe/Paris' });"
+        "    { timeZone: 'Europe/Paris', withPersonZone: true });"
         "  document.body.append(picker);"
         "  const wait = () => { const button = picker.querySelector('button.slot');"
         "    if (button) button.click(); else setTimeout(wait, 50); };"

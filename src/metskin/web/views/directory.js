@@ -255,7 +255,8 @@ function doctorCard(doctor, params) {
       }, personZone));
       // Straight to the chosen time's form: not through the rest of the week's times.
       focusOn(chosen.querySelector(".book-when"));
-    }, { consultationType: params.get("type") || "", timeZone: doctor.timeZone });
+    }, { consultationType: params.get("type") || "", timeZone: doctor.timeZone,
+      withPersonZone: true });
     clear(booking, picker, chosen);
   });
   actions.append(showTimes);

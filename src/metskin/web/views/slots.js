@@ -112,13 +112,14 @@ function dayOfTimes(title, level, buttons) {
 }
 
 /** Free times for one dermatologist; `onPick(slot, personZone)` when one is chosen, with the
- * person's own zone (yourZone). `level`: the days' heading level, one below the heading the
- * picker sits under; `timeZone`: their practice's (the days and times shown are its; the
- * browser's when not known). */
+ * person's own zone (yourZone) when `withPersonZone` (a booking form says both clocks; a move
+ * does not ask). `level`: the days' heading level, one below the heading the picker sits
+ * under; `timeZone`: their practice's (the days and times shown are its; the browser's when
+ * not known). */
 export function slotPicker(doctorId, onPick, { consultationType = "", level = 4,
-  timeZone = undefined } = {}) {
+  timeZone = undefined, withPersonZone = false } = {}) {
   const zone = timeZone || browserZone();
-  const personZone = yourZone(); // asked once, with the first times
+  const personZone = withPersonZone ? yourZone() : undefined; // asked once, with the first times
   const results = h("div", { class: "slot-results" });
   const form = h("form", { class: "slot-form", novalidate: true },
     errorBox(),
