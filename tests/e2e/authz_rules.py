@@ -617,6 +617,13 @@ MUTATIONS = [
         owner="D1",
     ),
     rule(
+        "Mutation.completePatientAppointment",  # the booking is ahead: not seen yet, for D1
+        "mutation($id: ID!) { completePatientAppointment(id: $id) { id status } }",
+        "U F F VALIDATION_FAILED F F",
+        variables=ids(id="appointment"),
+        owner="D1",
+    ),
+    rule(
         "Mutation.rescheduleAppointment",
         "mutation($id: ID!, $s: DateTime!) { rescheduleAppointment(id: $id, slotStart: $s) "
         "{ id start } }",

@@ -597,3 +597,25 @@ async def test_too_late_to_cancel_is_a_clear_error(
         id=booked["id"],
         s=day_slots(now=clock.now)[3].isoformat(),
     ) == ["TOO_LATE_TO_CANCEL"]
+
+
+async def test_a_dermatologist_marks_a_visit_seen_once_it_has_begun(
+    clocked_client: GraphQLClient, clocked: Container, clock: FakeClock
+) -> None:
+    """A past booking stayed BOOKED for good: completePatientAppointment makes it COMPLETED,
+    for its dermatologist, once it has begun; the patient reads it so."""
+    doctor = make_doctor(clocked)
+    start = day_slots(now=clock.now)[0]
+    await clocked_client.register("seen@example.com")
+    booked = (await clocked_client.data(BOOK, input=booking(start, doctor.id)))["bookAppointment"]
+    seen = "mutation($id: ID!) { completePatientAppointment(id: $id) { id status } }"
+    await login(clocked_client, doctor.email)
+    assert await clocked_client.error_codes(seen, id=booked["id"]) == ["VALIDATION_FAILED"]
+    clock.now = start + timedelta(minutes=10)
+    await login(clocked_client, doctor.email)
+    done = (await clocked_client.data(seen, id=booked["id"]))["completePatientAppointment"]
+    assert done == {"id": booked["id"], "status": "COMPLETED"}
+    assert await clocked_client.error_codes(seen, id=booked["id"]) == ["CONFLICT"]
+    await login(clocked_client, "seen@example.com")
+    mine = await clocked_client.data("{ myAppointments { edges { node { id status } } } }")
+    assert [edge["node"] for edge in mine["myAppointments"]["edges"]] == [done]

@@ -7,6 +7,7 @@ Skips without chromium, chromium-driver or selenium, like tests/e2e/test_web_app
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -452,6 +453,42 @@ def test_a_dermatologist_cancels_a_booking_from_the_week_saying_why(
     mine = patient.call("{ myAppointments { edges { node { id status cancelReason } } } }")
     told = [edge["node"] for edge in mine["myAppointments"]["edges"]]
     assert {"id": appointment, "status": "CANCELLED", "cancelReason": "I am ill that day"} in told
+
+
+def test_a_visit_that_has_begun_is_marked_seen_from_the_week(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A past booking read "Booked" for good: it reads "Past", and its dermatologist marks it
+    seen (completePatientAppointment): "Completed", here and on the patient's list. The
+    booking is moved to this morning in the server's database (no free time is in the past)."""
+    doctor = doctor_id(server, DEMO_DERMATOLOGIST)
+    patient = Patient(server, "seen-today@example.com", "Sefa Seen")
+    appointment = patient.book(doctor, patient.free_day(doctor)[0], "a rash")
+    begun = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=40)
+    (database,) = tmp_path_factory.getbasetemp().glob("dashboard[0-9]*/var/metskin.db")
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "UPDATE appointments SET start_at = ?, end_at = ? WHERE id = ?",
+            (f"{begun:%Y-%m-%d %H:%M:%S}.000000",
+             f"{begun + timedelta(minutes=20):%Y-%m-%d %H:%M:%S}.000000", appointment),
+        )  # fmt: skip
+    open_dashboard(browser, DEMO_DERMATOLOGIST)
+    day = browser.driver.execute_script(
+        "return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' })"
+        ".format(new Date(arguments[0]));",
+        begun.isoformat(),
+    )
+    show_week_of(browser, day)
+    item = f"#week .appointment[data-appointment-id='{appointment}']"
+    assert "Past" in browser.text(f"{item} .badge.status", "Past")
+    assert not browser.visible(f"{item} .cancel-appointment")  # begun: no longer cancelled
+    browser.click(f"{item} .mark-seen")
+    browser.text(f"{item} .badge.status", "Completed")
+    assert not browser.visible(f"{item} .mark-seen")
+    mine = patient.call("{ myAppointments { edges { node { id status } } } }")
+    assert {"id": appointment, "status": "COMPLETED"} in [
+        edge["node"] for edge in mine["myAppointments"]["edges"]
+    ]
 
 
 def test_working_hours_mark_the_row_at_fault_and_list_the_bookings_a_day_off_leaves_out(

@@ -22,7 +22,11 @@ from metskin.domain.appointments import (
 )
 from metskin.domain.appointments.booking import MAX_UPCOMING
 from metskin.domain.appointments.dashboard import DashboardEventKind
-from metskin.domain.appointments.errors import ConsultationTypeNotOffered, TooManyAppointments
+from metskin.domain.appointments.errors import (
+    ConsultationTypeNotOffered,
+    NotActive,
+    TooManyAppointments,
+)
 from metskin.domain.appointments.reminders import ReminderStatus
 from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.appointments.slots import BOOKING_HORIZON
@@ -175,3 +179,31 @@ def test_one_patient_holds_two_upcoming_appointments_with_one_dermatologist_and_
 
     clock.now = times[1] + timedelta(minutes=30)  # those of 9:00 and 9:30 have taken place
     service.book("p1", "doc-3", times[5], IN_PERSON)
+
+
+def test_a_dermatologist_marks_a_visit_seen_once_it_has_begun(
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork, clock: FakeClock
+) -> None:
+    """A past booking stayed BOOKED for good (`Appointment.complete` had no caller): now the
+    dermatologist marks it seen, once it has begun; nobody else, and nothing is sent."""
+    uow.dermatologists.upsert(dermatologist("doc-2", weekly=MONDAY_MORNINGS), NOW)
+    booked = service.book("p1", "doc-1", MONDAY_9, VIDEO).id
+    events, messages = len(uow.dashboard_events.kinds("doc-1")), len(message_jobs(uow))
+    with pytest.raises(ValidationFailed):  # not begun
+        service.complete_by_doctor("doc-1", booked)
+    clock.now = MONDAY_9 + timedelta(minutes=5)
+    for someone in ("doc-2", "p1"):
+        with pytest.raises(Forbidden):
+            service.complete_by_doctor(someone, booked)
+    seen = service.complete_by_doctor("doc-1", booked)
+    assert seen.status is AppointmentStatus.COMPLETED
+    stored = uow.appointments.get(booked)
+    assert stored is not None and stored.status is AppointmentStatus.COMPLETED
+    assert {r.status for r in uow.reminders.for_appointments([booked])} <= {
+        ReminderStatus.CANCELLED,
+        ReminderStatus.SENT,
+    }
+    assert len(uow.dashboard_events.kinds("doc-1")) == events
+    assert len(message_jobs(uow)) == messages
+    with pytest.raises(NotActive):
+        service.complete_by_doctor("doc-1", booked)

@@ -163,6 +163,23 @@ class AppointmentService:
             doctor_id, appointment_id, DashboardEventKind.CANCELLED, cancel, either_party=True
         )
 
+    def complete_by_doctor(self, doctor_id: str, appointment_id: str) -> Appointment:
+        """The dermatologist marks a visit that has begun as seen: COMPLETED, where a past
+        booking stayed BOOKED for good. Its reminders go (none is due by then); nothing is sent
+        to the patient, and the dashboard is not told (the dermatologist did it)."""
+        now = self._clock()
+        with self._uow_factory() as uow:
+            appointment = owned(uow, appointment_id, doctor_id, either_party=True)
+            if appointment.doctor_id != doctor_id:
+                raise Forbidden("This appointment belongs to someone else.")
+            if appointment.start > now:
+                raise ValidationFailed(_("A visit can be marked as seen once it has begun."))
+            appointment.complete()
+            uow.reminders.cancel_for(appointment.id)
+            uow.appointments.save(appointment)
+            uow.commit()
+        return appointment
+
     def reschedule(self, patient_id: str, appointment_id: str, new_start: datetime) -> Appointment:
         def move(uow: AppointmentsUnitOfWork, appointment: Appointment, now: datetime) -> None:
             move_in(uow, appointment, new_start, now, self.policy)

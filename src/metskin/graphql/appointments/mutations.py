@@ -64,6 +64,18 @@ class BookingMutations:
         return Appointment.from_domain(appointment, await viewer_time_zone(info))
 
     @guarded_mutation(
+        IsDermatologist,
+        "Mark a visit with one of your patients as seen, once it has begun: its status becomes "
+        "COMPLETED (a past booking otherwise stays BOOKED). Nothing is sent to the patient. "
+        "VALIDATION_FAILED before the start; CONFLICT when cancelled or completed already.",
+    )
+    async def complete_patient_appointment(self, info: Info, id: strawberry.ID) -> Appointment:
+        appointment = await run_sync(
+            info.context.container.appointments.complete_by_doctor, viewer_id_of(info), str(id)
+        )
+        return Appointment.from_domain(appointment, await viewer_time_zone(info))
+
+    @guarded_mutation(
         IsPatient,
         "Move to another free slot of the same dermatologist. Counts with the bookings: 10 "
         "an hour (RATE_LIMITED).",

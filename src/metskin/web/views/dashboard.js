@@ -21,6 +21,7 @@ const WEEK = `query($range: DateRange!, $zone: String) {
   appointments(range: $range, timeZone: $zone) { ${APPOINTMENT_FIELDS} } }`;
 const CANCEL = `mutation($id: ID!, $reason: String!) {
   cancelPatientAppointment(id: $id, reason: $reason) { id status } }`;
+const SEEN = `mutation($id: ID!) { completePatientAppointment(id: $id) { id status } }`;
 const FEED_SIZE = 100;
 const HISTORY_SIZE = 50; // shown on opening the dashboard
 const REFRESH_DELAY_MS = 250; // one read for a burst of events
@@ -134,24 +135,37 @@ function eventItem(event, zone, showWeekOf, ended) {
 
 /**
  * Cancel a booking that has not started, saying why (the API asks for it): the patient gets the
- * cancellation with the reason, and may book again. `cancelled(id)` redraws the week.
+ * cancellation with the reason, and may book again. `redraw(id)` draws the week again.
  */
-function cancelForm(appointment, cancelled) {
+function cancelForm(appointment, redraw) {
   const reason = h("textarea", { name: "reason", rows: 2, maxlength: 500 });
   const form = h("form", { class: "cancel-form", novalidate: true }, errorBox(),
     field(t("Why (your patient reads it)"), reason),
     h("button", { type: "submit", class: "danger" }, t("Cancel and tell the patient")));
   onSubmit(form, async () => {
     await gql(CANCEL, { id: appointment.id, reason: reason.value.trim() });
-    await cancelled(appointment.id);
+    await redraw(appointment.id);
   });
   return h("details", { class: "cancel-appointment" },
     h("summary", {}, t("Cancel this appointment")), form);
 }
 
-function appointmentItem(appointment, changed, cancelled) {
+/** A visit that has begun, still BOOKED: "Mark as seen" makes it COMPLETED, then `redraw(id)`
+ * draws the week again. */
+function seenButton(appointment, redraw) {
+  const box = h("p", { class: "seen" }, errorBox());
+  box.append(h("button", { type: "button", class: "secondary mark-seen",
+    onclick: () => busy(box, async () => {
+      await gql(SEEN, { id: appointment.id });
+      await redraw(appointment.id);
+    }) }, t("Mark as seen")));
+  return box;
+}
+
+function appointmentItem(appointment, changed, redraw) {
   const [status, statusWords] = appointmentStatus(appointment);
-  const cancellable = appointment.status === "BOOKED" && Date.parse(appointment.start) > Date.now();
+  const booked = appointment.status === "BOOKED";
+  const cancellable = booked && Date.parse(appointment.start) > Date.now();
   return h("li", {
     class: `appointment ${status}${changed ? " changed" : ""}`,
     "data-appointment-id": appointment.id, "data-start": appointment.start,
@@ -171,10 +185,11 @@ function appointmentItem(appointment, changed, cancelled) {
       ? t("Moved 1 time") : t("Moved {count} times", { count: appointment.reschedules })) : null,
     appointment.status === "CANCELLED" ? h("p", { class: "muted" }, t("Cancelled"),
       appointment.cancelReason ? `: ${appointment.cancelReason}` : "") : null,
-    cancellable ? cancelForm(appointment, cancelled) : null));
+    cancellable ? cancelForm(appointment, redraw) : null,
+    booked && !cancellable ? seenButton(appointment, redraw) : null));
 }
 
-function weekList(monday, appointments, changed, cancelled) {
+function weekList(monday, appointments, changed, redraw) {
   const byDay = new Map(Array.from({ length: 7 }, (_, index) => [addDays(monday, index), []]));
   for (const appointment of appointments) {
     byDay.get(appointment.startLocal.slice(0, 10))?.push(appointment);
@@ -184,7 +199,7 @@ function weekList(monday, appointments, changed, cancelled) {
     items.length ? h("ul", { class: "day-appointments" },
       items.sort((a, b) => a.start.localeCompare(b.start))
         .map((appointment) => appointmentItem(appointment, changed.has(appointment.id),
-          cancelled)))
+          redraw)))
       : h("p", { class: "muted none" }, t("No appointments."))));
 }
 
