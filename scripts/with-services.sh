@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run a command with a throwaway MariaDB and Redis on loopback (data in a temp dir).
-# Installs mariadb-server, redis-server, chromium and chromium-driver with apt when missing.
+# Installs mariadb-server, redis-server, chromium, chromium-driver and ffmpeg with apt when missing.
 # Exports METSKIN_TEST_MYSQL_URL and METSKIN_TEST_REDIS_URL for the command.
 set -euo pipefail
 
@@ -9,6 +9,7 @@ command -v mariadbd >/dev/null 2>&1 || need_install+=(mariadb-server)
 command -v redis-server >/dev/null 2>&1 || need_install+=(redis-server)
 command -v chromium >/dev/null 2>&1 || need_install+=(chromium)           # web app browser tests
 command -v chromedriver >/dev/null 2>&1 || need_install+=(chromium-driver)
+command -v ffmpeg >/dev/null 2>&1 || need_install+=(ffmpeg)  # AVIF as ffmpeg codes it (tests/analysis)
 if [ ${#need_install[@]} -gt 0 ]; then
   echo "with-services: installing ${need_install[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
