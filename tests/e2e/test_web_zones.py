@@ -239,3 +239,31 @@ def test_a_booking_whose_time_has_passed_reads_past_not_booked(browser: Browser)
         "    Date.parse('2026-12-08T00:00:00Z'))]);",
     )
     assert said == [["booked", "Booked"], ["past", "Past"], ["cancelled", "Cancelled"]], said
+
+
+def test_a_past_visit_on_the_patient_s_list_says_nothing_of_calling_to_change_it(
+    browser: Browser,
+) -> None:
+    """Yesterday's booking read "Booked" and "It starts too soon to be cancelled or moved
+    here; please call the practice on …". Now "Past", and nothing about changing it."""
+    doctor = {"id": "doc-1", "name": "Dr Test", "timeZone": "Europe/London",
+              "practice": {"name": "Clinic", "address": "1 Road", "city": "London",
+                           "phone": "+442079460101"}}  # fmt: skip
+    visit = {"id": "a-1", "start": "2026-12-06T10:00:00Z", "end": "2026-12-06T10:30:00Z",
+             "timeZone": "Europe/London", "status": "BOOKED", "consultationType": "VIDEO",
+             "reason": "", "cancelReason": "", "reschedules": 0, "cancelledAt": None,
+             "cancellableUntil": "2026-12-06T08:00:00Z", "dermatologist": doctor,
+             "referral": None}  # fmt: skip
+    shown = run(
+        browser,
+        "const { renderAppointments } = await import('/static/views/appointments.js');"
+        "const view = document.createElement('main'); document.body.append(view);"
+        "await renderAppointments(view);"
+        "const item = view.querySelector('.appointment');"
+        "done([item.querySelector('.badge.status').textContent,"
+        "  item.querySelector('.cancellation-terms')?.textContent ?? null,"
+        "  item.querySelector('.practice-phone')?.textContent ?? null]);",
+        {"myAppointments(": {"myAppointments": {
+            "edges": [{"node": visit}], "pageInfo": {"hasNextPage": False, "endCursor": None}}}},
+    )  # fmt: skip
+    assert shown == ["Past", None, "Practice phone: +442079460101"], shown

@@ -106,7 +106,7 @@ function fill(li, appointment, message = null) {
       t("Cancelled {time}", { time: when(appointment.cancelledAt) }),
       appointment.cancelReason ? `: ${appointment.cancelReason}` : "") : null,
     message ? notice(message) : null,
-    booked ? h("p", { class: "muted cancellation-terms" }, changeable
+    booked && status !== "past" ? h("p", { class: "muted cancellation-terms" }, changeable
       ? t("You can cancel or move it until {time}.",
         { time: when(appointment.cancellableUntil, appointment.timeZone) })
       : tooSoon(doctor)) : null,
