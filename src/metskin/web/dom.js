@@ -50,6 +50,12 @@ export function withPhone(sentence, phone) {
   return [before, phoneLink(phone), after];
 }
 
+/** "Practice phone: <its phoneLink>" on a line of its own; nothing when the practice gave none. */
+export function practicePhoneLine(phone) {
+  return phone ? h("p", { class: "practice-phone" }, withPhone(t("Practice phone: {phone}"), phone))
+    : null;
+}
+
 /** A unique id for an element the page refers to (`for`, `aria-describedby`). */
 export function uid(prefix) {
   return `${prefix}-${Math.random().toString(36).slice(2, 8)}`;

@@ -4,7 +4,7 @@
 import { gql } from "../graphql.js";
 import {
   append, appointmentStatus, busy, clear, errorBox, field, focusOn, formValue, h, humanize, notice,
-  onSubmit, when, withPhone, zoneName,
+  onSubmit, practicePhoneLine, when, withPhone, zoneName,
 } from "../dom.js";
 import { t } from "../i18n.js";
 import { slotPicker } from "./slots.js";
@@ -92,8 +92,7 @@ function fill(li, appointment, message = null) {
     // the street address, as the directory shows it: where to go for a visit in person
     doctor ? h("span", { class: "practice" }, ` · ${doctor.practice.name}, `
       + `${doctor.practice.address || doctor.practice.city}`) : ""),
-    doctor && doctor.practice.phone ? h("p", { class: "practice-phone" },
-      withPhone(t("Practice phone: {phone}"), doctor.practice.phone)) : null,
+    practicePhoneLine(doctor?.practice.phone),
     appointment.reason ? h("p", {}, t("Reason: {reason}", { reason: appointment.reason })) : null,
     appointment.referral ? h("p", { class: "muted" },
       t("For your referral ({urgency}, {specialty})", {

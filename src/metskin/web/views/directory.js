@@ -5,7 +5,7 @@
 import { gql } from "../graphql.js";
 import {
   append, busy, choice, clear, errorBox, field, focusOn, formValue, h, humanize, notice,
-  numberOrNull, onSubmit, when, whenIn, withPhone,
+  numberOrNull, onSubmit, practicePhoneLine, when, whenIn,
 } from "../dom.js";
 import { languageName, mark, money, t } from "../i18n.js";
 import {
@@ -226,8 +226,7 @@ function doctorCard(doctor, params) {
     h("p", {}, `${doctor.practice.name}, ${doctor.practice.address}`,
       doctor.distanceKm !== null ? h("span", { class: "distance" },
         ` · ${doctor.distanceKm.toFixed(1)} km`) : null),
-    doctor.practice.phone ? h("p", { class: "practice-phone" },
-      withPhone(t("Practice phone: {phone}"), doctor.practice.phone)) : null,
+    practicePhoneLine(doctor.practice.phone),
     h("p", { class: "muted" }, `${money(doctor.fee.amount, doctor.fee.currency)} · `,
       doctor.consultationTypes.map(humanize).join(", ")),
     h("details", {}, h("summary", {}, t("About")),
