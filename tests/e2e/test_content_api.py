@@ -76,6 +76,31 @@ async def test_articles_filter_and_page_with_the_cursor_helper(client: GraphQLCl
     assert bad["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "concern"}
 
 
+RELEVANT = """query($filter: ArticleFilter, $first: Int!, $after: String,
+    $order: ArticleOrder! = RELEVANCE) {
+  articles(filter: $filter, first: $first, after: $after, orderBy: $order) {
+    edges { node { slug } } pageInfo { hasNextPage endCursor } } }"""
+
+
+async def test_articles_most_about_a_concern_come_first(client: GraphQLClient) -> None:
+    """A result's "Read more" for mild shine listed two acne articles (by slug) before the one
+    on oily skin; by relevance it comes first, and the pages hold every match once."""
+    shine = {"concern": "shine"}
+    ranked = await client.every_node(RELEVANT, "articles", 2, filter=shine)
+    by_slug = await client.every_node(RELEVANT, "articles", 50, filter=shine, order="SLUG")
+    assert ranked[0]["slug"] == "caring-for-oily-skin" != by_slug[0]["slug"]
+    assert sorted(a["slug"] for a in ranked) == [a["slug"] for a in by_slug]
+    page = (await client.data(RELEVANT, first=1, filter=shine))["articles"]
+    other = await client.call(
+        RELEVANT, first=1, filter=shine, order="SLUG", after=page["pageInfo"]["endCursor"]
+    )
+    assert other["errors"][0]["extensions"] == {"code": "CURSOR_FILTERS_CHANGED", "field": "after"}
+    dry = await client.call(
+        RELEVANT, first=1, filter={"concern": "dryness"}, after=page["pageInfo"]["endCursor"]
+    )
+    assert dry["errors"][0]["extensions"] == {"code": "CURSOR_FILTERS_CHANGED", "field": "after"}
+
+
 async def test_learn_index_and_search(client: GraphQLClient) -> None:
     index = await client.http.get("/learn")
     assert index.status_code == 200 and index.text.count('href="/learn/') >= 20

@@ -70,6 +70,31 @@ def test_pages_by_slug(content: ContentService) -> None:
     assert [a.slug for a in first + rest] == sorted(a.slug for a in every)
 
 
+def test_articles_most_about_a_concern_come_first_and_page_in_that_order(
+    content: ContentService,
+) -> None:
+    shine = ArticleFilter(concern="shine")
+    ranked = content.articles_by_relevance(shine, None, 50)
+    slugs = [a.slug for a in ranked]
+    # By slug, two acne articles that mention oily skin came before the one about oily skin.
+    assert [a.slug for a in content.articles(shine, None, 3)][:2] == [
+        "acne-basics",
+        "benzoyl-peroxide-and-salicylic-acid",
+    ]
+    assert slugs[0] == "caring-for-oily-skin"
+    assert sorted(slugs) == sorted(a.slug for a in content.articles(shine, None, 50))
+    relevance = [shine.relevance(a) for a in ranked]
+    assert relevance == sorted(relevance, reverse=True) and relevance[-1] > 0
+    paged, after = [], None
+    while page := content.articles_by_relevance(shine, after, 2):
+        paged += page
+        after = (shine.relevance(page[-1]), page[-1].slug)
+    assert paged == ranked
+    # A filter about no tag (words alone) keeps the slug order.
+    words = ArticleFilter(search="sunscreen")
+    assert content.articles_by_relevance(words, None, 50) == content.articles(words, None, 50)
+
+
 def test_an_editor_creates_updates_and_deletes_an_article_and_each_change_is_logged(
     content: ContentService,
 ) -> None:

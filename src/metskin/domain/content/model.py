@@ -29,6 +29,7 @@ CONCERN_TAGS: dict[str, frozenset[str]] = {
     "sensitivity": frozenset({"sensitivity", "sensitive-skin", "patch-test"}),
 }
 EVERY_SKIN_TYPE = "all-skin-types"
+RELEVANCE_DEPTH = 10  # an article's first tags weigh in its relevance to a filter
 SKIN_TYPE_TAGS: dict[str, frozenset[str]] = {
     "oily": frozenset({"oily-skin", "oiliness"}),
     "dry": frozenset({"dry-skin", "dryness"}),
@@ -216,6 +217,24 @@ class ArticleFilter:
             and (self.concern is None or self.concern in article.concerns)
             and (self.skin_type is None or self.skin_type in article.skin_types)
             and all(word in text for word in words)
+        )
+
+    def about(self) -> frozenset[str]:
+        """The tags this filter is about: its tag, its concern's and its skin type's."""
+        tags = {self.tag.lower()} if self.tag else set()
+        tags |= CONCERN_TAGS.get(self.concern or "", frozenset())
+        return frozenset(tags | SKIN_TYPE_TAGS.get(self.skin_type or "", frozenset()))
+
+    def relevance(self, article: Article) -> int:
+        """How much `article` is about what this filter asks for: an article's tags come most
+        central first, so each of its tags the filter is about counts RELEVANCE_DEPTH less
+        its place (an article on oily skin before one on acne that mentions oily skin). 0 for
+        a filter about no tag (words alone, or nothing)."""
+        about = self.about()
+        return sum(
+            RELEVANCE_DEPTH - place
+            for place, tag in enumerate(article.tags[:RELEVANCE_DEPTH])
+            if tag in about
         )
 
     def normalised(self) -> ArticleFilter:

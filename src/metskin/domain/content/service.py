@@ -56,6 +56,23 @@ class ContentService:
         found = [a for a in self.all_articles(language) if wanted.matches(a)]
         return [a for a in found if after_slug is None or a.slug > after_slug][:limit]
 
+    def articles_by_relevance(
+        self,
+        wanted: ArticleFilter,
+        after: tuple[int, str] | None,
+        limit: int,
+        language: str = SOURCE_LANGUAGE,
+    ) -> list[Article]:
+        """Matching articles most about the filter's tag, concern and skin type first
+        (`ArticleFilter.relevance`), then by slug: the `limit` after `after` (relevance, slug)."""
+        found = sorted(
+            ((-wanted.relevance(a), a.slug), a)
+            for a in self.all_articles(language)
+            if wanted.matches(a)
+        )
+        start = None if after is None else (-after[0], after[1])
+        return [a for key, a in found if start is None or key > start][:limit]
+
     def article(self, slug: str, language: str = SOURCE_LANGUAGE) -> Article:
         found = next((a for a in self.all_articles(language) if a.slug == slug), None)
         if found is None:

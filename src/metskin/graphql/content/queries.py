@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from metskin.domain.content.model import Article as DomainArticle
+from metskin.domain.content.model import ArticleFilter as DomainFilter
 from metskin.graphql.content.types import Article, ArticleFilter, EditorChange, Video
 from metskin.graphql.context import run_sync
 from metskin.graphql.cursors import CursorCodec
@@ -15,16 +17,43 @@ from metskin.graphql.i18n import request_language
 from metskin.graphql.pagination import Connection, check_page_size, paginate
 from metskin.graphql.permissions import IsAdmin, guarded_field
 
+
+@strawberry.enum(description="How `articles` is ordered.")
+class ArticleOrder(Enum):
+    SLUG = "SLUG"
+    RELEVANCE = "RELEVANCE"
+
+
+# Each order its own list name: a cursor of one order given to the other is
+# CURSOR_FILTERS_CHANGED, as one of other filters is.
 ARTICLE_CURSOR: CursorCodec[DomainArticle, str] = CursorCodec(
-    "articles", lambda article: article.slug, str
+    "articles", lambda article: article.slug, str, orders=frozenset({"articlesByRelevance"})
 )
 """By slug."""
+
+
+def _relevance_key(text: str) -> tuple[int, str]:
+    relevance, bar, slug = text.partition("|")
+    if not bar or not slug:
+        raise ValueError("not a relevance cursor")
+    return int(relevance), slug
+
+
+def by_relevance(wanted: DomainFilter) -> CursorCodec[DomainArticle, tuple[int, str]]:
+    """The list by relevance to `wanted` (`ArticleFilter.relevance`), then slug."""
+    return CursorCodec(
+        "articlesByRelevance",
+        lambda article: f"{wanted.relevance(article)}|{article.slug}",
+        _relevance_key,
+        orders=frozenset({"articles"}),
+    )
 
 
 @strawberry.type
 class ContentQueries:
     @strawberry.field(
-        description="Articles matching every given filter, by slug, in the request's language."
+        description="Articles matching every given filter, in the request's language, by slug "
+        "or most relevant first (`orderBy`)."
     )
     async def articles(
         self,
@@ -34,11 +63,32 @@ class ContentQueries:
         ] = None,
         first: int = 20,
         after: str | None = None,
+        order_by: Annotated[
+            ArticleOrder,
+            strawberry.argument(
+                description="SLUG: by slug; RELEVANCE: the articles most about the filter's "
+                "tag, concern and skin type first (one on oily skin before one on acne that "
+                "mentions oily skin), then by slug. A cursor continues the order it came from "
+                "(another order's is CURSOR_FILTERS_CHANGED on `after`)."
+            ),
+        ] = ArticleOrder.SLUG,
     ) -> Connection[Article]:
         content, wanted = info.context.container.content, (filter or ArticleFilter()).to_domain()
         language = request_language(info)
         # Words are searched in the request's language: another language, another list.
         shape = (wanted.normalised(), language if wanted.search.split() else None)
+        if order_by is ArticleOrder.RELEVANCE:
+            return await paginate(
+                info,
+                first,
+                after,
+                by_relevance(wanted),
+                lambda page: content.articles_by_relevance(
+                    wanted, page.after, page.limit, language
+                ),
+                Article.from_domain,
+                shape=shape,
+            )
         return await paginate(
             info,
             first,

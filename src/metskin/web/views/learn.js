@@ -5,12 +5,13 @@ import { h } from "../dom.js";
 import { inAppLanguage, t } from "../i18n.js";
 
 const ARTICLES = `query($filter: ArticleFilter, $first: Int!) {
-  articles(filter: $filter, first: $first) {
+  articles(filter: $filter, first: $first, orderBy: RELEVANCE) {
     edges { node { slug title url readingMinutes locale } } } }`;
 const SPECIALTY_TAGS = { ACNE: "acne", ROSACEA: "rosacea", PIGMENTATION: "pigmentation",
   SKIN_CANCER: "moles", SCARRING: "scarring" };
 
-/** A card listing up to `first` articles matching each filter, without repeats. */
+/** A card listing up to `first` articles matching each filter, the most relevant to it first,
+ * without repeats. */
 export async function readMore(filters, { id, first = 3 } = {}) {
   const seen = new Map();
   for (const filter of filters) {
