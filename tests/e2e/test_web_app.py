@@ -197,6 +197,9 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     assert concerns <= set(legend), legend  # the overlay's legend in words, one per concern
     assert legend["dark_circles"].startswith("Dark circles: ")
     browser.text("#referral", "dermatologist")
+    # Nothing to refer: said once (the card said it, then its disclaimer said it again).
+    assert browser.text("#referral #no-referral").count("see one anyway") == 1
+    assert browser.text("#referral").count("suggests") == 1
     analysis_id = browser.find("#analysis").get_attribute("data-analysis-id")
 
     browser.find("#referral details.questionnaire summary").click()

@@ -70,6 +70,17 @@ def test_skin_type_fit() -> None:
     assert score("dry-only", dry) > score("dry-only", oily)
 
 
+def test_the_skin_type_reason_reads_as_a_person_says_it() -> None:
+    """A product for every skin type said it was "made for oily/dry/combination/normal skin"."""
+    for_all = score_product(BUILT.product("azelaic"), needs("normal"), profile()).reasons
+    assert "Testlab Azelaic suits every skin type, yours (normal) included." in for_all
+    assert not any("/" in reason for reason in for_all)
+    dry = score_product(BUILT.product("dry-only"), needs("dry"), profile()).reasons
+    assert "Testlab Dry Only is made for dry skin; yours is dry." in dry
+    oily = score_product(BUILT.product("dry-only"), needs("oily"), profile()).reasons
+    assert "Testlab Dry Only is made for dry skin, not oily." in oily
+
+
 def test_pore_clogging_is_penalised_for_oily_or_acne_prone_skin() -> None:
     oily = needs("oily")
     assert score("clogging", oily) < score("plain-moisturiser", oily)

@@ -15,6 +15,7 @@ from metskin.domain.recommendations.vocabulary import (
     CONCERN_WORDS,
     EVIDENCE_WORDS,
     SKIN_TYPE_WORDS,
+    SKIN_TYPES,
 )
 
 NO_EVIDENCE = (0.0, "", "")
@@ -152,7 +153,10 @@ def best_evidence(product: Product, concern: str) -> tuple[float, str, str]:
 def _skin_type_fit(
     product: Product, needs: SkinNeeds, _profile: CareProfile, tally: _Tally
 ) -> None:
-    if needs.skin_type in product.skin_types:
+    if set(SKIN_TYPES) <= set(product.skin_types):  # not "oily/dry/combination/normal skin"
+        everyone = _("{product} suits every skin type, yours ({skin_type}) included.")
+        tally.add(SKIN_TYPE_MATCH, partial(_made_for, everyone, product, needs.skin_type))
+    elif needs.skin_type in product.skin_types:
         yours = _("{product} is made for {made_for} skin; yours is {skin_type}.")
         tally.add(SKIN_TYPE_MATCH, partial(_made_for, yours, product, needs.skin_type))
     else:

@@ -39,10 +39,8 @@ function directoryLink(referral) {
 function outcomeView(outcome) {
   const { referral } = outcome;
   if (!referral) {
-    return [h("h2", {}, t("Dermatologist")),
-      h("p", { id: "no-referral" }, t("Nothing in this analysis suggests you need to see a "
-        + "dermatologist. If something worries you, see one anyway.")),
-      h("small", { class: "muted" }, outcome.disclaimer)];
+    // The disclaimer says it: nothing suggests seeing one now, and when to see one anyway.
+    return [h("h2", {}, t("Dermatologist")), h("p", { id: "no-referral" }, outcome.disclaimer)];
   }
   return [
     h("h2", {}, t("We suggest seeing a dermatologist")),
