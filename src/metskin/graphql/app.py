@@ -27,7 +27,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from metskin.bootstrap import Container, settle_heap
 from metskin.domain.content.model import ArticleFilter
-from metskin.domain.content.render import render_article, render_index
+from metskin.domain.content.render import render_article, render_index, render_missing
 from metskin.domain.errors import NotFound, Unavailable
 from metskin.domain.i18n.locales import language_of, negotiate
 from metskin.domain.i18n.ports import Translator
@@ -226,7 +226,8 @@ def learn_routes(container: Container) -> list[Route]:
         tr, keep = translator(request)
         wanted, language = ArticleFilter(search=search), language_of(tr.locale)
         found = await run_sync(content.articles, wanted, None, 1000, language)
-        page = render_index(found, search=search, tr=tr, keep_locale=keep)
+        videos = [] if search else await run_sync(content.all_videos, language)
+        page = render_index(found, search=search, videos=videos, tr=tr, keep_locale=keep)
         return HTMLResponse(page, headers=_lang(tr))
 
     async def learn_article(request: Request) -> Response:
@@ -236,7 +237,7 @@ def learn_routes(container: Container) -> list[Route]:
                 content.article, request.path_params["slug"], language_of(tr.locale)
             )
         except NotFound:
-            page = f"<h1>{tr.gettext('Article not found')}</h1>"
+            page = render_missing(tr=tr, keep_locale=keep)
             return HTMLResponse(page, status_code=404, headers=_lang(tr))
         related, videos = await run_sync(content.related, found)
         page = render_article(found, related, videos, tr=tr, keep_locale=keep)

@@ -14,6 +14,8 @@ from metskin.domain.content import (
     load_articles,
     load_videos,
     render_article,
+    render_index,
+    render_missing,
     videos_for_tags,
 )
 from metskin.domain.content.loader import parse_article
@@ -110,6 +112,28 @@ def test_article_page_renders_body_related_and_disclaimer() -> None:
     assert 'href="/learn/when-to-see-a-dermatologist"' in page
     assert 'href="https://v.example/abcde"' in page
     assert 'href="/learn/checking-your-moles"' not in page
+
+
+def test_learn_pages_look_like_the_app_and_show_no_tag_codes() -> None:
+    """The /learn pages had no stylesheet (browser defaults at 375 px), listed an article's
+    tags as codes ("oily-skin", "salicylic-acid"), sorted the index by slug, listed no video,
+    and an unknown address was a bare heading."""
+    item = article("caring-for-oily-skin")
+    assert item is not None
+    page = render_article(item, [], [])
+    assert 'href="/static/style.css"' in page and '<a class="brand" href="/">MetSkin</a>' in page
+    assert "salicylic-acid" not in page and "oily-skin" not in page
+    video = Video(
+        "wash", "Washing your face", ("routine",), 95, "Twice a day.", "https://v.example/w"
+    )
+    index = render_index(list(load_articles()), videos=[video])
+    assert 'href="/static/style.css"' in index
+    assert "<h2>Videos</h2>" in index and 'href="https://v.example/w"' in index
+    assert 'Washing your face</a> <span class="muted">(2 min)</span>' in index
+    titles = re.findall(r'<li class="card">\s*<a href="/learn/[^"]+" lang="en">([^<]+)</a>', index)
+    assert len(titles) == len(load_articles()) and titles == sorted(titles, key=str.casefold)
+    missing = render_missing()
+    assert "<h1>Article not found</h1>" in missing and 'href="/learn"' in missing
 
 
 def test_article_page_escapes_titles() -> None:

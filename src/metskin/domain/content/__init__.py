@@ -8,7 +8,7 @@ from metskin.domain.content.loader import (
     videos_for_tags,
 )
 from metskin.domain.content.model import Article, Video
-from metskin.domain.content.render import render_article, render_index
+from metskin.domain.content.render import render_article, render_index, render_missing
 
 __all__ = [
     "Article",
@@ -19,5 +19,6 @@ __all__ = [
     "load_videos",
     "render_article",
     "render_index",
+    "render_missing",
     "videos_for_tags",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from metskin.domain.content.markdown import to_html
-from metskin.domain.content.model import Article, Video
+from metskin.domain.content.model import Article, Video, searchable
 from metskin.domain.i18n.jinja import i18n_environment, speaking
 from metskin.domain.i18n.locales import language_of
 from metskin.domain.i18n.ports import Translator
@@ -50,13 +50,23 @@ def render_index(
     articles: list[Article],
     *,
     search: str = "",
+    videos: list[Video] | None = None,
     tr: Translator = ENGLISH,
     article_base: str = "/learn",
     keep_locale: bool = False,
 ) -> str:
-    """The `/learn` page: every article (or those matching `search`), with a search box."""
-    values: dict[str, object] = {"articles": articles, "search": search}
+    """The `/learn` page: every article (or those matching `search`) by title as the reader
+    reads it (the slugs are English), with a search box, and `videos` under them."""
+    by_title = sorted(articles, key=lambda article: searchable(article.title))
+    values: dict[str, object] = {"articles": by_title, "search": search, "videos": videos or []}
     return _render("index.html.j2", tr, article_base, values, keep_locale)
+
+
+def render_missing(
+    *, tr: Translator = ENGLISH, article_base: str = "/learn", keep_locale: bool = False
+) -> str:
+    """The page of an address no article has (sent with 404), leading back to the index."""
+    return _render("missing.html.j2", tr, article_base, {}, keep_locale)
 
 
 def _render(
