@@ -196,8 +196,12 @@ def test_the_booking_form_says_the_time_at_the_practice_and_where_the_person_is(
         "    if (button) button.click(); else setTimeout(wait, 50); };"
         "  wait(); });"
         "const { __slot: slot, __late: late } = answers;"
+        "const { clockNote } = await import('/static/views/slots.js');"
         "done({ zone: picked[1], newYork: said(...picked), tokyo: said(late, 'Asia/Tokyo'),"
-        "  paris: said(slot, 'Europe/Paris'), berlin: said(slot, 'Europe/Berlin') });",
+        "  paris: said(slot, 'Europe/Paris'), berlin: said(slot, 'Europe/Berlin'),"
+        "  note: document.querySelector('.slot-picker .zone-note').textContent,"
+        "  tokyoNote: clockNote(late, 'Asia/Tokyo'),"
+        "  parisNote: clockNote(slot, 'Europe/Paris') });",
         {
             "availableSlots(": {"availableSlots": [slot]},
             "profile { timeZone }": {"me": {"profile": {"timeZone": "America/New_York"}}},
@@ -222,6 +226,20 @@ def test_the_booking_form_says_the_time_at_the_practice_and_where_the_person_is(
     assert terms.startswith("Length: 45 min · "), said
     assert re.fullmatch(paris, said["paris"][0]), said
     assert re.fullmatch(paris, said["berlin"][0]), said  # the same clock: one time
+    # The list of times said only "Times in Central European Time."; its buttons are the
+    # practice's times. Now it says what the first reads on the person's clock.
+    assert re.fullmatch(
+        r"Times in Central European Time\. (10:00\sAM|10:00) at the practice is "
+        r"(4:00\sAM|04:00) for you \(Eastern Time\)\. The arrow keys move between the times "
+        r"of a day\.",
+        said["note"],
+    ), said
+    assert re.fullmatch(
+        r"(5:00\sPM|17:00) at the practice is (Dec 9, 2026|9 Dec 2026), (1:00\sAM|01:00) for "
+        r"you \(Japan Standard Time\)\.",
+        said["tokyoNote"],
+    ), said
+    assert said["parisNote"] is None, said
 
 
 def test_a_booking_whose_time_has_passed_reads_past_not_booked(browser: Browser) -> None:

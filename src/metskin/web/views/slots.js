@@ -58,6 +58,20 @@ export function slotWhen(slot, personZone = undefined) {
     zone: zoneName(personZone, start) })];
 }
 
+/** Under a list of times at the practice, what its first reads on `personZone`'s clock when
+ * that is another time: "10:00 at the practice is 04:00 for you (Eastern Time)." (with the
+ * date when it is another day there); null where the clocks agree or the zone is unknown. */
+export function clockNote(slot, personZone) {
+  const [, yours] = slotWhen(slot, personZone);
+  if (!yours) return null;
+  const start = new Date(slot.start);
+  const sameDay = dateIn(personZone, start) === dateIn(slot.timeZone, start);
+  return t("{practice} at the practice is {yours} for you ({zone}).", {
+    practice: time(slot.start, slot.timeZone),
+    yours: sameDay ? time(slot.start, personZone) : when(slot.start, personZone),
+    zone: zoneName(personZone, start) });
+}
+
 /** What a visit in `slot` is: its length in minutes and the dermatologist's `fee`. */
 export function visitTerms(slot, fee) {
   const minutes = Math.round((Date.parse(slot.end) - Date.parse(slot.start)) / 60_000);
@@ -152,9 +166,10 @@ export function slotPicker(doctorId, onPick, { consultationType = "", level = 4,
       return;
     }
     const late = availableSlots.some((slot) => !slot.freeCancellation);
-    clear(results, h("p", { class: "muted" }, t("Times in {zone}.",
+    const note = yours ? clockNote(availableSlots[0], yours) : null;
+    clear(results, h("p", { class: "muted zone-note" }, t("Times in {zone}.",
       { zone: zoneName(availableSlots[0].timeZone, new Date(availableSlots[0].start)) }),
-      " ", t("The arrow keys move between the times of a day.")),
+      note ? [" ", note] : null, " ", t("The arrow keys move between the times of a day.")),
       late ? h("p", { class: "muted late-note" }, t("Times marked ! start soon: once booked, "
         + "they can no longer be cancelled or moved.")) : null,
     [...days].map(([localDate, slots]) => dayOfTimes(dateHeading(localDate), level,
