@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import io
+import shutil
 import struct
+import subprocess
 import tempfile
 import zlib
 from pathlib import Path
 
 import cv2
 import numpy as np
+import pytest
 from PIL import Image
 from skimage import data as skimage_data
+
+from metskin.adapters.vision.webm_metadata import CLUSTER, INFO, TAGS, TRACKS, element
 
 
 def noise_image(width: int, height: int, seed: int = 0) -> Image.Image:
@@ -211,3 +216,61 @@ def video_with_location(data: bytes) -> bytes:
     body = data[moov + 8 :] + udta + meta
     xmp = _box(b"uuid", XMP_UUID + b"<x:xmpmeta><exif:GPSLatitude>" + LOCATION + b"</x:xmpmeta>")
     return data[:moov] + _box(b"moov", body) + xmp
+
+
+WEBM_TITLE, CHAPTER = b"Kitchen at home", b"Mole on left cheek"
+# ffmpeg's own name (MuxingApp, WritingApp, the ENCODER tags) and the cover's file name
+WEBM_TOLD = (WEBM_TITLE, LOCATION, b"secret comment", b"Lavf", b"Lavc")
+MKV_TOLD = (*WEBM_TOLD, CHAPTER, b"cover.jpg")
+UNKNOWN_SIZE = bytes.fromhex("01ffffffffffffff")
+
+
+def ffmpeg_webm(matroska: bool = False, live: bool = False) -> bytes:
+    """A lossless VP9 clip of ffmpeg's test picture (96 x 64, ten frames at 10 fps) with a title,
+    the recording time, LOCATION and a comment; `matroska`: an MKV with a cover picture attached
+    and a chapter (WebM takes neither); `live`: the muxer's live mode, several clusters."""
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg not installed")
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        (folder / "cover.jpg").write_bytes(encode(noise_image(8, 8), "JPEG"))
+        (folder / "chapters.txt").write_bytes(
+            b";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=500\ntitle=" + CHAPTER
+        )
+        command = ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=96x64:rate=10"]
+        command += ["-i", str(folder / "chapters.txt"), "-map", "0", "-map_chapters", "1"]
+        command += ["-frames:v", "10", "-c:v", "libvpx-vp9", "-lossless", "1"]
+        for key, value in (
+            ("title", WEBM_TITLE), ("creation_time", b"2026-11-30T10:00:00Z"),
+            ("location", LOCATION), ("comment", b"secret comment"),
+        ):  # fmt: skip
+            command += ["-metadata", f"{key}={value.decode()}"]
+        if matroska:
+            command += [
+                "-attach",
+                str(folder / "cover.jpg"),
+                "-metadata:s:t",
+                "mimetype=image/jpeg",
+            ]
+        if live:
+            command += ["-f", "webm", "-live", "1", "-cluster_time_limit", "300"]
+        out = folder / ("clip.mkv" if matroska else "clip.webm")
+        subprocess.run([*command, str(out)], check=True, timeout=120)
+        return out.read_bytes()
+
+
+def as_a_browser_records(data: bytes) -> bytes:
+    """ffmpeg's WebM written as a browser's MediaRecorder writes one: the Segment and every
+    Cluster of unknown size, no SeekHead or Cues, and the Tags after the Clusters (where a
+    recording's muxer writes them at its end)."""
+    header_end = element(data, 0, len(data))[2]
+    _, at, end = element(data, header_end, len(data))
+    kept, clusters = {}, []
+    while at < end:
+        ident, body, stop = element(data, at, end)
+        if ident == CLUSTER:
+            clusters.append(data[at : at + 4] + UNKNOWN_SIZE + data[body:stop])
+        kept[ident] = data[at:stop]
+        at = stop
+    segment = data[header_end : header_end + 4] + UNKNOWN_SIZE + kept[INFO] + kept[TRACKS]
+    return data[:header_end] + segment + b"".join(clusters) + kept[TAGS]

@@ -16,8 +16,11 @@ from tests.e2e.conftest import GraphQLClient
 from tests.e2e.test_analysis_api import DETAIL, START
 from tests.media_samples import (
     LOCATION,
+    MKV_TOLD,
+    as_a_browser_records,
     encode,
     face_video_bytes,
+    ffmpeg_webm,
     portrait_jpeg,
     video_with_location,
 )
@@ -88,3 +91,19 @@ async def test_a_phone_s_video_is_served_without_where_it_was_filmed(client: Gra
     assert served.status_code == 200 and served.headers["content-type"] == "video/mp4"
     for told in (LOCATION, b"Apple", b"iPhone", b"GPSLatitude"):
         assert told not in served.content
+
+
+async def test_a_webm_is_served_without_its_title_place_or_cover(client: GraphQLClient) -> None:
+    """A WebM or MKV was stored and served as it came (twelfth session): its title, recording
+    time, a LOCATION tag, chapter titles, a cover picture, the software that wrote it."""
+    await client.register("webm@example.com")
+    for data, name in (
+        (ffmpeg_webm(matroska=True), "clip.mkv"),
+        (as_a_browser_records(ffmpeg_webm(live=True)), "recording.webm"),
+    ):
+        answer = await client.upload(data, name)
+        assert "errors" not in answer, answer
+        served = await client.http.get(answer["data"]["uploadMedia"]["url"])
+        assert served.status_code == 200 and served.headers["content-type"] == "video/webm"
+        assert len(served.content) == len(data)
+        assert [told for told in MKV_TOLD if told in served.content] == [], name

@@ -245,7 +245,7 @@ class FakeCareLinks:
 
 
 class FakeStoredVideos(InMemoryRepository):
-    """MP4 and QuickTime uploads by id, with the digest and key id each was stored with."""
+    """MP4, QuickTime and WebM uploads by id, with the digest and key id each was stored with."""
 
     def __init__(self) -> None:
         self.videos: dict[str, StoredVideo] = {}

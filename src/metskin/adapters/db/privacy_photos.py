@@ -28,7 +28,7 @@ from metskin.adapters.db.recommendations import RoutineRow
 from metskin.adapters.db.referrals import ReferralRow
 from metskin.adapters.db.sharing import ShareRow
 from metskin.adapters.db.skinmodel import SkinModelScoreRow
-from metskin.domain.analysis.media import MOV, MP4
+from metskin.domain.analysis.media import MOV, MP4, WEBM
 from metskin.domain.privacy.model import ErasedRows, Photo, StoredFile, StoredVideo
 
 
@@ -164,11 +164,12 @@ class SqlPhotos:
 
 
 # The formats whose metadata the upload blanks (`adapters/vision/video_metadata.py`).
-BLANKED_VIDEO_TYPES = (MP4.content_type, MOV.content_type)
+BLANKED_VIDEO_TYPES = (MP4.content_type, MOV.content_type, WEBM.content_type)
 
 
 class SqlStoredVideos:
-    """The MP4 and QuickTime uploads, for the one-off metadata pass (`privacy/video_scrub.py`)."""
+    """The MP4, QuickTime and WebM uploads, for the one-off metadata pass
+    (`privacy/video_scrub.py`)."""
 
     def __init__(self, session: Session) -> None:
         self._session = session

@@ -33,7 +33,7 @@ from metskin.domain.analysis.errors import (
     MediaTooLong,
     UnsupportedMedia,
 )
-from metskin.domain.analysis.media import JPEG, WEBM, MediaLimits, MediaType
+from metskin.domain.analysis.media import JPEG, MediaLimits, MediaType
 from metskin.domain.analysis.ports import PreparedMedia
 from metskin.domain.analysis.records import MediaKind
 from metskin.domain.i18n.marks import _
@@ -237,8 +237,9 @@ def temporary_file(data: bytes, suffix: str) -> Iterator[Path]:
 
 
 def prepare_video(data: bytes, media_type: MediaType, limits: MediaLimits) -> PreparedMedia:
-    if media_type is not WEBM:  # MP4, QuickTime: no location, make or model kept
-        data = blank_video_metadata(data)  # before the probe: what is stored is what was read
+    # no location, make, model, title or recording time kept (MP4, QuickTime, WebM); before
+    # the probe: what is stored is what was read
+    data = blank_video_metadata(data)
     with temporary_file(data, f".{media_type.extension}") as path:
         capture = open_video(path)
         try:

@@ -6,8 +6,8 @@ read the patient's location, often their home.
 
 Each such box at the top level, in `moov` or in a `trak` becomes a `free` box of the same size
 with zeroed content: nothing moves, so the sample tables' offsets into `mdat` stay right and
-the picture is untouched (every reader skips `free`). WebM is stored as it comes (a browser's
-recorder writes no location).
+the picture is untouched (every reader skips `free`). A WebM (Matroska) file's title, recording
+time, tags, attachments and chapters become Void elements the same way (`webm_metadata`).
 """
 
 from __future__ import annotations
@@ -15,13 +15,18 @@ from __future__ import annotations
 import struct
 
 from metskin.adapters.vision.heif_items import boxes
+from metskin.adapters.vision.video_tags import EBML
+from metskin.adapters.vision.webm_metadata import blank_webm_metadata
 
 BLANKED = frozenset({b"udta", b"meta", b"uuid"})
 OPENED = {b"": frozenset({b"moov"}), b"moov": frozenset({b"trak"})}  # where they are looked for
 
 
 def blank_video_metadata(data: bytes) -> bytes:
-    """`data` with its metadata boxes turned into zeroed `free` boxes (the same length)."""
+    """`data` with its metadata boxes turned into zeroed `free` boxes (the same length); a
+    WebM's elements into Void elements."""
+    if data.startswith(EBML):
+        return blank_webm_metadata(data)
     out = bytearray(data)
     _blank(data, out, 0, len(data), b"")
     return bytes(out)

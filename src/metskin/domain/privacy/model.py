@@ -62,7 +62,7 @@ class DataExport:
 
 @dataclass(frozen=True)
 class StoredVideo:
-    """An MP4 or QuickTime upload's object in the media storage."""
+    """An MP4, QuickTime or WebM upload's object in the media storage."""
 
     media_id: str
     name: str

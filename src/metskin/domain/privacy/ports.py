@@ -109,8 +109,8 @@ class ConsentRecords(Protocol):
 
 
 class StoredVideos(Protocol):
-    """The uploads stored as MP4 or QuickTime (the formats whose metadata is blanked), for the
-    one-off pass over those stored before their metadata was (`video_scrub.py`)."""
+    """The uploads stored as MP4, QuickTime or WebM (the formats whose metadata is blanked),
+    for the one-off pass over those stored before their metadata was (`video_scrub.py`)."""
 
     def page_after(self, media_id: str | None, limit: int) -> list[StoredVideo]:
         """By id, strictly after `media_id`."""

@@ -1,9 +1,11 @@
 """The one-off pass over videos stored before their metadata was blanked at upload (ninth
 session): a phone's MP4 or MOV kept where it was filmed (GPS), the phone's make and model, and
-was served so to whoever it was shared with. `metskin scrub-video-metadata` runs it.
+was served so to whoever it was shared with; a WebM (until the twelfth session) its title,
+recording time, tags (a place), attachments and chapters. `metskin scrub-video-metadata` runs
+it.
 
-Each MP4 or QuickTime object is read through the storage port and `blank` (the upload's own
-`blank_video_metadata`) applied; only when that changes the bytes is the object stored again,
+Each MP4, QuickTime or WebM object is read through the storage port and `blank` (the upload's
+own `blank_video_metadata`) applied; only when that changes the bytes is the object stored again,
 under its upload's row lock (a deletion at the same time waits, or has deleted it first: no
 object is put back for a deleted upload), with the row's digest and key id. A clean object is
 left alone, so the pass is safe to run again: a second run finds every video clean.
@@ -44,7 +46,7 @@ def scrub_stored_videos(
     blank: Callable[[bytes], bytes],
     progress: Callable[[ScrubReport], None] | None = None,
 ) -> ScrubReport:
-    """Blank the metadata of every stored MP4 and QuickTime video; `progress` is told after
+    """Blank the metadata of every stored MP4, QuickTime and WebM video; `progress` is told after
     each page."""
     report = ScrubReport()
     for page in _pages(uow_factory):
