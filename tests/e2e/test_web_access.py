@@ -249,6 +249,25 @@ def test_every_patient_page_reads_on_a_small_phone_and_at_200_percent_text(
         assert walk(browser, patient["analysis"]) == {}, scale
 
 
+LEARN_PAGES = ["/learn", "/learn?search=sunscreen", "/learn/caring-for-oily-skin", "/learn/nope"]
+
+
+def test_the_learn_pages_read_on_a_small_phone_and_at_200_percent_text(browser: Browser) -> None:
+    """The pages "Read more" opens had browser defaults (no stylesheet): audited as the app's."""
+    for scale in (1, 2):
+        phone(browser, text_scale=scale)
+        for path in LEARN_PAGES:
+            browser.driver.get(f"{browser.base}{path}")
+            browser.find("main.learn h1")
+            assert (
+                browser.driver.execute_script(
+                    "return getComputedStyle(document.querySelector('.top')).display"
+                )
+                == "flex"
+            ), path  # the app's stylesheet applies
+            assert audit(browser) == {}, (path, scale)
+
+
 def test_the_screen_reader_hears_names_errors_and_the_language(
     browser: Browser, patient: dict[str, str]
 ) -> None:
