@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 DEMO_PASSWORD = "demo-skin-2026!"
 DEMO_ACCOUNTS = (
     ("patient@demo.metskin.local", "Dana Patient", Role.PATIENT),
-    ("derm@demo.metskin.local", "Dr. Ada Derm", Role.DERMATOLOGIST),
+    ("derm@demo.metskin.local", "Dr Ada Derm", Role.DERMATOLOGIST),
     ("admin@demo.metskin.local", "Alex Admin", Role.ADMIN),
 )
 DEMO_DERMATOLOGIST = "derm@demo.metskin.local"  # the demo login gets a practice too
@@ -68,7 +68,7 @@ def seed_dermatologists(container: Container, password: str) -> Iterator[str]:
         user, new = _account(container, doctor.email, doctor.name, password)
         created += new
         profiles.append(_as_user(doctor, user, doctor.name))
-    demo, _ = _account(container, DEMO_DERMATOLOGIST, "Dr. Ada Derm", password)
+    demo, _ = _account(container, DEMO_DERMATOLOGIST, "Dr Ada Derm", password)
     profiles.append(_as_user(doctors[0], demo, demo.profile.display_name))
     stored = {p.id: p for p in container.directory.get_many([p.id for p in profiles])}
     for profile in profiles:
