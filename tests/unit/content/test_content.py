@@ -61,13 +61,22 @@ def test_no_packaged_video_points_at_a_missing_file() -> None:
     assert load_videos() == ()
 
 
-def test_articles_for_tags_ranks_by_shared_tags() -> None:
+def test_articles_for_tags_rank_what_they_are_about_first() -> None:
     found = articles_for_tags(["acne", "azelaic-acid"])
-    assert found[0].slug in {"azelaic-acid", "hyperpigmentation-on-darker-skin"}
+    assert {a.slug for a in found[:2]} == {"acne-basics", "azelaic-acid"}  # about acne, azelaic
     assert all({"acne", "azelaic-acid"} & set(a.tags) for a in found)
-    shared = [len({"acne", "azelaic-acid"} & set(a.tags)) for a in found]
-    assert shared == sorted(shared, reverse=True)
     assert articles_for_tags(["SPF"]) == articles_for_tags(["spf"])
+    # A tip on sunscreen: the article on sunscreen, then the routine that mentions it (by the
+    # count of shared tags alone the routine came first, for this tip and the routine's tip).
+    sun = [a.slug for a in articles_for_tags(["spf", "all-skin-types", "routine"])]
+    assert sun[:2] == ["spf-basics", "building-a-simple-routine"]
+    routine = [a.slug for a in articles_for_tags(["routine", "all-skin-types", "spf"])]
+    assert routine[0] == "building-a-simple-routine"
+    # Caring for oily skin's related articles: niacinamide (which helps shine) comes first.
+    oily = article("caring-for-oily-skin")
+    assert oily is not None
+    related = [a.slug for a in articles_for_tags(oily.tags) if a.slug != oily.slug]
+    assert related[0] == "niacinamide"
     assert articles_for_tags(["not-a-tag"]) == []
     assert videos_for_tags(["moles"]) == []
 

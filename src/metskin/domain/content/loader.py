@@ -133,9 +133,23 @@ Tagged = TypeVar("Tagged", Article, Video)
 
 
 def by_tags(items: Sequence[Tagged], tags: Iterable[str]) -> list[Tagged]:
-    """Items sharing at least one tag, most shared tags first, then by title."""
-    wanted = {t.lower() for t in tags}
-    scored = [(len(wanted & set(item.tags)), item) for item in items]
+    """Items sharing at least one of `tags`, the most about them first, then by title. Tags
+    come most central first, in `tags` as in an item's: a shared tag counts 1 / (1 + its place)
+    on each side, so a tag both are about (first) counts 1 and one both mention in passing
+    little (an article on sunscreen before a routine that mentions sunscreen, for a tip on
+    sunscreen)."""
+    wanted = {tag: place for place, tag in reversed(list(enumerate(t.lower() for t in tags)))}
+    scored = [
+        (
+            sum(
+                1 / (1 + wanted[tag]) / (1 + place)
+                for place, tag in enumerate(item.tags)
+                if tag in wanted
+            ),
+            item,
+        )
+        for item in items
+    ]
     return [item for score, item in sorted(scored, key=lambda p: (-p[0], p[1].title)) if score]
 
 
