@@ -617,8 +617,10 @@ MUTATIONS = [
         owner="D1",
     ),
     rule(
-        "Mutation.completePatientAppointment",  # the booking is ahead: not seen yet, for D1
-        "mutation($id: ID!) { completePatientAppointment(id: $id) { id status } }",
+        # The booking is ahead: no outcome yet, for D1. `attended: false` (NO_SHOW) passes
+        # the same checks as the default (seen); test_care_api.py runs both.
+        "Mutation.completePatientAppointment",
+        "mutation($id: ID!) { completePatientAppointment(id: $id, attended: false) { id status } }",
         "U F F VALIDATION_FAILED F F",
         variables=ids(id="appointment"),
         owner="D1",

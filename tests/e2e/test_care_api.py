@@ -619,3 +619,45 @@ async def test_a_dermatologist_marks_a_visit_seen_once_it_has_begun(
     await login(clocked_client, "seen@example.com")
     mine = await clocked_client.data("{ myAppointments { edges { node { id status } } } }")
     assert [edge["node"] for edge in mine["myAppointments"]["edges"]] == [done]
+
+
+OUTCOME = """mutation($id: ID!, $attended: Boolean!) {
+  completePatientAppointment(id: $id, attended: $attended) { id status } }"""
+
+
+async def test_a_dermatologist_records_a_missed_visit_and_corrects_an_outcome(
+    clocked_client: GraphQLClient, clocked: Container, clock: FakeClock
+) -> None:
+    """`attended: false` records NO_SHOW once the visit has begun; the patient reads it, and
+    books the same dermatologist again. A wrong outcome is corrected either way; the same
+    outcome twice, or an outcome for a cancelled booking, is CONFLICT."""
+    doctor = make_doctor(clocked)
+    first, second, later = day_slots(now=clock.now)[:3]
+    await clocked_client.register("missed@example.com")
+    missed = (await clocked_client.data(BOOK, input=booking(first, doctor.id)))["bookAppointment"]
+    cancel = "mutation($id: ID!) { cancelAppointment(id: $id) { id status } }"
+    dropped = (await clocked_client.data(BOOK, input=booking(second, doctor.id)))["bookAppointment"]
+    await clocked_client.data(cancel, id=dropped["id"])
+    await login(clocked_client, doctor.email)
+    codes = await clocked_client.error_codes(OUTCOME, id=missed["id"], attended=False)
+    assert codes == ["VALIDATION_FAILED"]
+    clock.now = first + timedelta(minutes=10)
+    await login(clocked_client, doctor.email)
+    recorded = await clocked_client.data(OUTCOME, id=missed["id"], attended=False)
+    assert recorded["completePatientAppointment"] == {"id": missed["id"], "status": "NO_SHOW"}
+    assert await clocked_client.error_codes(OUTCOME, id=missed["id"], attended=False) == [
+        "CONFLICT"
+    ]
+    for attended, status in ((True, "COMPLETED"), (False, "NO_SHOW")):  # corrected, twice
+        changed = await clocked_client.data(OUTCOME, id=missed["id"], attended=attended)
+        assert changed["completePatientAppointment"]["status"] == status
+    assert await clocked_client.error_codes(OUTCOME, id=dropped["id"], attended=False) == [
+        "CONFLICT"
+    ]
+    await login(clocked_client, "missed@example.com")
+    mine = await clocked_client.data("{ myAppointments { edges { node { id status } } } }")
+    assert {"id": missed["id"], "status": "NO_SHOW"} in [
+        edge["node"] for edge in mine["myAppointments"]["edges"]
+    ]
+    again = (await clocked_client.data(BOOK, input=booking(later, doctor.id)))["bookAppointment"]
+    assert again["status"] == "BOOKED"

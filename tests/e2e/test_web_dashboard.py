@@ -455,14 +455,14 @@ def test_a_dermatologist_cancels_a_booking_from_the_week_saying_why(
     assert {"id": appointment, "status": "CANCELLED", "cancelReason": "I am ill that day"} in told
 
 
-def test_a_visit_that_has_begun_is_marked_seen_from_the_week(
-    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    """A past booking read "Booked" for good: it reads "Past", and its dermatologist marks it
-    seen (completePatientAppointment): "Completed", here and on the patient's list. The
-    booking is moved to this morning in the server's database (no free time is in the past)."""
+def a_visit_begun(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory, email: str, name: str
+) -> tuple[str, Patient, str]:
+    """A new patient's booking with the demo dermatologist, moved to 40 minutes ago in the
+    server's database (no free time is in the past), and its week on the dermatologist's
+    dashboard: (the dermatologist's id, the patient, the appointment's id)."""
     doctor = doctor_id(server, DEMO_DERMATOLOGIST)
-    patient = Patient(server, "seen-today@example.com", "Sefa Seen")
+    patient = Patient(server, email, name)
     appointment = patient.book(doctor, patient.free_day(doctor)[0], "a rash")
     begun = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=40)
     (database,) = tmp_path_factory.getbasetemp().glob("dashboard[0-9]*/var/metskin.db")
@@ -479,6 +479,18 @@ def test_a_visit_that_has_begun_is_marked_seen_from_the_week(
         begun.isoformat(),
     )
     show_week_of(browser, day)
+    return doctor, patient, appointment
+
+
+def test_a_visit_that_has_begun_is_marked_seen_from_the_week(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A past booking read "Booked" for good: it reads "Past", and its dermatologist marks it
+    seen (completePatientAppointment): "Completed", here and on the patient's list. The
+    booking is moved to this morning in the server's database (no free time is in the past)."""
+    _, patient, appointment = a_visit_begun(
+        browser, server, tmp_path_factory, "seen-today@example.com", "Sefa Seen"
+    )
     item = f"#week .appointment[data-appointment-id='{appointment}']"
     assert "Past" in browser.text(f"{item} .badge.status", "Past")
     assert not browser.visible(f"{item} .cancel-appointment")  # begun: no longer cancelled
@@ -489,6 +501,51 @@ def test_a_visit_that_has_begun_is_marked_seen_from_the_week(
     assert {"id": appointment, "status": "COMPLETED"} in [
         edge["node"] for edge in mine["myAppointments"]["edges"]
     ]
+
+
+def test_a_visit_not_attended_is_recorded_corrected_and_the_patient_books_again(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Beside "Mark as seen", "Did not attend" (NO_SHOW); a recorded outcome is corrected under
+    "Change the outcome". The patient reads "Did not attend" on their list and books the same
+    dermatologist again from it."""
+    doctor, patient, missed = a_visit_begun(
+        browser, server, tmp_path_factory, "missed-today@example.com", "Mo Missed"
+    )
+    item = f"#week .appointment[data-appointment-id='{missed}']"
+    assert browser.visible(f"{item} .mark-seen") and browser.visible(f"{item} .mark-no-show")
+    browser.click(f"{item} .mark-no-show")
+    browser.text(f"{item} .badge.status", "Did not attend")
+    assert not browser.visible(f"{item} .mark-no-show")  # the outcome it has is not offered
+    for button, words in ((".mark-seen", "Completed"), (".mark-no-show", "Did not attend")):
+        browser.click(f"{item} .change-outcome summary")  # a mis-click, mended
+        browser.click(f"{item} .change-outcome {button}")
+        browser.text(f"{item} .badge.status", words)
+
+    browser.click("#logout")
+    browser.find("#login-form")
+    browser.log_in("missed-today@example.com", PASSWORD)
+    browser.go("#/appointments")
+    card = f"#appointments .appointment[data-appointment-id='{missed}']"
+    assert "Did not attend" in browser.text(f"{card} .badge.status", "Did not attend")
+    assert "did not attend" in browser.text(f"{card} .missed")
+    assert not browser.visible(f"{card} .cancel-open")
+    browser.click(f"{card} .book-again-open")
+    browser.find(f"{card} .book-again button.slot")
+    browser.driver.execute_script(
+        "const after = Date.now() + 86400000;"
+        "[...document.querySelectorAll(arguments[0])]"
+        "  .find((b) => Date.parse(b.dataset.start) > after).click();",
+        f"{card} .book-again button.slot:not(.late)",
+    )
+    browser.click(f"{card} .book-again .book-form button.book")
+    assert "Booked:" in browser.text(f"{card} .book-again .notice", "Booked:")
+    query = "{ myAppointments { edges { node { id status dermatologist { id } } } } }"
+    mine = patient.call(query)["myAppointments"]["edges"]
+    statuses = {edge["node"]["id"]: edge["node"]["status"] for edge in mine}
+    assert statuses.pop(missed) == "NO_SHOW"
+    assert list(statuses.values()) == ["BOOKED"]
+    assert {edge["node"]["dermatologist"]["id"] for edge in mine} == {doctor}
 
 
 def test_working_hours_mark_the_row_at_fault_and_list_the_bookings_a_day_off_leaves_out(

@@ -258,8 +258,8 @@ export function humanize(name) {
 }
 
 /** An appointment's status as a person reads it, [class, words]: a booking whose end has passed
- * is "Past" (the API keeps it BOOKED: nothing records whether the visit took place), not
- * "Booked". */
+ * is "Past" (the API keeps it BOOKED until its dermatologist records the outcome: COMPLETED, or
+ * NO_SHOW, "Did not attend"), not "Booked". */
 export function appointmentStatus(appointment, now = Date.now()) {
   return appointment.status === "BOOKED" && Date.parse(appointment.end) <= now
     ? ["past", t("Past")] : [appointment.status.toLowerCase(), humanize(appointment.status)];

@@ -35,6 +35,7 @@ export const WORDS = {
   scarring: mark("Scarring"), paediatric: mark("Paediatric"), cosmetic: mark("Cosmetic"),
   routine: mark("Not urgent"), soon: mark("Soon"), urgent: mark("Urgent"),
   booked: mark("Booked"), cancelled: mark("Cancelled"), completed: mark("Completed"),
+  no_show: mark("Did not attend"),
   in_person: mark("In person"),
   monday: mark("Monday"), tuesday: mark("Tuesday"), wednesday: mark("Wednesday"),
   thursday: mark("Thursday"), friday: mark("Friday"), saturday: mark("Saturday"),

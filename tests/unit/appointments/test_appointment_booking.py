@@ -315,10 +315,10 @@ def test_complete_only_from_booked(
 ) -> None:
     appointment = uow.appointments.get(book_at(service, MONDAY_9))
     assert appointment is not None
-    appointment.complete()
+    appointment.complete(MONDAY_9)
     assert appointment.status is AppointmentStatus.COMPLETED
     with pytest.raises(NotActive):
-        appointment.complete()
+        appointment.complete(MONDAY_9)
 
 
 def add_referral(uow: FakeAppointmentsUnitOfWork, patient_id: str) -> None:

@@ -13,6 +13,7 @@ from metskin.domain.appointments.errors import (
     TooLateToCancel,
 )
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 
 
 class ConsultationType(Enum):
@@ -23,7 +24,12 @@ class ConsultationType(Enum):
 class AppointmentStatus(Enum):
     BOOKED = "BOOKED"
     CANCELLED = "CANCELLED"
-    COMPLETED = "COMPLETED"
+    COMPLETED = "COMPLETED"  # the dermatologist recorded the visit as seen
+    NO_SHOW = "NO_SHOW"  # the dermatologist recorded that the patient did not attend
+
+
+# A visit's outcome, as its dermatologist records it once it has begun (and may correct).
+OUTCOMES = {True: AppointmentStatus.COMPLETED, False: AppointmentStatus.NO_SHOW}
 
 
 ALL_TYPES = frozenset(ConsultationType)
@@ -264,12 +270,27 @@ class Appointment:
         self.history.append((self.start, self.end))
         self.start, self.end = slot.start, slot.end
 
-    def complete(self) -> None:
-        if not self.is_active:
-            raise NotActive(f"appointment is {self.status.value.lower()}")
-        self.status = AppointmentStatus.COMPLETED
+    def complete(self, now: datetime, attended: bool = True) -> None:
+        """Record the visit's outcome once it has begun: seen (COMPLETED) or not attended
+        (NO_SHOW). A recorded outcome may be corrected to the other one (a mis-click at the
+        desk); a cancelled booking, or the outcome it already has, is NotActive."""
+        outcome = OUTCOMES[attended]
+        if self.status not in (AppointmentStatus.BOOKED, *OUTCOMES.values()):
+            raise NotActive(self._not_active())
+        if self.status is outcome:
+            raise NotActive(f"{self._not_active()} already")
+        if self.start > require_utc(now, "now"):
+            raise ValidationFailed(
+                _("Whether a visit took place can be recorded once it has begun.")
+            )
+        self.status = outcome
 
     def ensure_changeable(self, now: datetime, policy: CancellationPolicy = DEFAULT_POLICY) -> None:
         if not self.is_active:
-            raise NotActive(f"appointment is {self.status.value.lower()}")
+            raise NotActive(self._not_active())
         policy.check(self.start, require_utc(now, "now"))
+
+    def _not_active(self) -> str:
+        if self.status is AppointmentStatus.NO_SHOW:
+            return "appointment is recorded as not attended"
+        return f"appointment is {self.status.value.lower()}"

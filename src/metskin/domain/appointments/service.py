@@ -163,18 +163,20 @@ class AppointmentService:
             doctor_id, appointment_id, DashboardEventKind.CANCELLED, cancel, either_party=True
         )
 
-    def complete_by_doctor(self, doctor_id: str, appointment_id: str) -> Appointment:
-        """The dermatologist marks a visit that has begun as seen: COMPLETED, where a past
-        booking stayed BOOKED for good. Its reminders go (none is due by then); nothing is sent
-        to the patient, and the dashboard is not told (the dermatologist did it)."""
+    def complete_by_doctor(
+        self, doctor_id: str, appointment_id: str, attended: bool = True
+    ) -> Appointment:
+        """The dermatologist records the outcome of a visit that has begun: seen (COMPLETED) or
+        not attended (NO_SHOW), where a past booking stayed BOOKED for good; later they may
+        correct one outcome to the other (`Appointment.complete`). Its reminders go (none is
+        due by then); nothing is sent to the patient (a wrong "did not attend" could not be
+        taken back), and the dashboard is not told (the dermatologist did it)."""
         now = self._clock()
         with self._uow_factory() as uow:
             appointment = owned(uow, appointment_id, doctor_id, either_party=True)
             if appointment.doctor_id != doctor_id:
                 raise Forbidden("This appointment belongs to someone else.")
-            if appointment.start > now:
-                raise ValidationFailed(_("A visit can be marked as seen once it has begun."))
-            appointment.complete()
+            appointment.complete(now, attended)
             uow.reminders.cancel_for(appointment.id)
             uow.appointments.save(appointment)
             uow.commit()

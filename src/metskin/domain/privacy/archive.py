@@ -28,7 +28,8 @@ SECTION_NOTES = {
     "(`number` is a key of the number, not the number).",
     "ratings": "Your product ratings and the outcomes you reported.",
     "referrals": "The referrals suggested after your analyses, with your answers.",
-    "appointments": "Your appointments, past and future, cancelled ones included.",
+    "appointments": "Your appointments, past and future, cancelled ones included; a past one's "
+    "`status` is COMPLETED or NO_SHOW once the dermatologist recorded that you came or did not.",
     "shares": "Whom you allowed to see your analyses, until when, and what you revoked.",
     "access_log": "Every read of your data by a dermatologist: who, what and when.",
     "api_keys": "Your API keys: name, prefix, scopes and use (the keys themselves are never "

@@ -1,8 +1,10 @@
-"""Appointment mutations: book, cancel and reschedule; replace your working hours."""
+"""Appointment mutations: book, cancel and reschedule; record a visit's outcome; replace your
+working hours."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -65,13 +67,26 @@ class BookingMutations:
 
     @guarded_mutation(
         IsDermatologist,
-        "Mark a visit with one of your patients as seen, once it has begun: its status becomes "
-        "COMPLETED (a past booking otherwise stays BOOKED). Nothing is sent to the patient. "
-        "VALIDATION_FAILED before the start; CONFLICT when cancelled or completed already.",
+        "Record whether a visit with one of your patients took place, once it has begun: "
+        "seen (COMPLETED, the default) or not attended (`attended: false`, NO_SHOW); a past "
+        "booking otherwise stays BOOKED. A recorded outcome may be corrected to the other one. "
+        "Nothing is sent to the patient. VALIDATION_FAILED before the start; CONFLICT when "
+        "cancelled, or when it has that outcome already.",
     )
-    async def complete_patient_appointment(self, info: Info, id: strawberry.ID) -> Appointment:
+    async def complete_patient_appointment(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        attended: Annotated[
+            bool,
+            strawberry.argument(description="False: the patient did not attend (NO_SHOW)."),
+        ] = True,
+    ) -> Appointment:
         appointment = await run_sync(
-            info.context.container.appointments.complete_by_doctor, viewer_id_of(info), str(id)
+            info.context.container.appointments.complete_by_doctor,
+            viewer_id_of(info),
+            str(id),
+            attended,
         )
         return Appointment.from_domain(appointment, await viewer_time_zone(info))
 

@@ -30,7 +30,14 @@ from metskin.graphql.mapping import copy_fields
 from metskin.graphql.referrals.types import Referral
 
 T = TypeVar("T")
-AppointmentStatus = strawberry.enum(DomainStatus, name="AppointmentStatus")
+AppointmentStatus = strawberry.enum(
+    DomainStatus,
+    name="AppointmentStatus",
+    description="Where a booking stands: BOOKED (ahead, or past with no outcome recorded), "
+    "CANCELLED (by the patient or the dermatologist, or as an account closed), COMPLETED (its "
+    "dermatologist recorded the visit as seen), NO_SHOW (its dermatologist recorded that the "
+    "patient did not attend; nothing else follows from it, and the patient may book again).",
+)
 DashboardEventKind = strawberry.enum(DomainEventKind, name="DashboardEventKind")
 
 

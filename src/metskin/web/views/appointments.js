@@ -1,5 +1,5 @@
 // My appointments by start time, and one appointment's page (where message links lead):
-// cancel or move a booked one.
+// cancel or move a booked one; book again with the dermatologist of a missed one.
 
 import { gql } from "../graphql.js";
 import {
@@ -7,13 +7,14 @@ import {
   onSubmit, practicePhoneLine, when, withPhone, zoneName,
 } from "../dom.js";
 import { t } from "../i18n.js";
+import { bookingPicker } from "./directory.js";
 import { slotPicker } from "./slots.js";
 
 const PAGE = 20;
 const FIELDS = `id start end timeZone status consultationType reason cancelReason reschedules
-  cancelledAt cancellableUntil dermatologist { id name timeZone
+  cancelledAt cancellableUntil dermatologist { id name timeZone fee { amount currency }
     practice { name address city phone } }
-  referral { urgency specialty }`;
+  referralId referral { urgency specialty }`;
 const MINE = `query($first: Int!, $after: String) { myAppointments(first: $first, after: $after) {
   edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
 const ONE = `query($id: ID!) { appointment(id: $id) { ${FIELDS} } }`;
@@ -43,6 +44,14 @@ function rescheduleBox(appointment, replace) {
   }), { consultationType: appointment.consultationType, level: 3,
     timeZone: appointment.dermatologist.timeZone }));
   return box;
+}
+
+/** A missed visit (NO_SHOW): the same dermatologist's free times, to book again (for the same
+ * referral, when it was for one). */
+function bookAgainBox(appointment) {
+  const box = h("div", { class: "book-again" });
+  return append(box, bookingPicker(appointment.dermatologist, box, appointment.referralId,
+    appointment.consultationType));
 }
 
 /** Past the time it can be changed here: the practice's number to call, when it gave one. */
@@ -111,6 +120,12 @@ function fill(li, appointment, message = null) {
       : tooSoon(doctor)) : null,
     appointment.status === "CANCELLED" && doctor ? h("p", {}, h("a", {
       href: `#/dermatologists?type=${appointment.consultationType}` }, t("Book another time"))) : null,
+    appointment.status === "NO_SHOW" ? h("p", { class: "missed" },
+      t("Missed: your dermatologist recorded that you did not attend.")) : null,
+    appointment.status === "NO_SHOW" && doctor ? h("div", { class: "actions" },
+      h("button", { type: "button", class: "book-again-open", "aria-expanded": "false",
+        onclick: toggle("again", bookAgainBox) },
+      t("Book again with {name}", { name: doctor.name }))) : null,
     changeable ? h("div", { class: "actions" },
       h("button", { type: "button", class: "reschedule-open", "aria-expanded": "false",
         onclick: toggle("reschedule", rescheduleBox) }, t("Reschedule")), " ",

@@ -21,7 +21,8 @@ const WEEK = `query($range: DateRange!, $zone: String) {
   appointments(range: $range, timeZone: $zone) { ${APPOINTMENT_FIELDS} } }`;
 const CANCEL = `mutation($id: ID!, $reason: String!) {
   cancelPatientAppointment(id: $id, reason: $reason) { id status } }`;
-const SEEN = `mutation($id: ID!) { completePatientAppointment(id: $id) { id status } }`;
+const OUTCOME = `mutation($id: ID!, $attended: Boolean!) {
+  completePatientAppointment(id: $id, attended: $attended) { id status } }`;
 const FEED_SIZE = 100;
 const HISTORY_SIZE = 50; // shown on opening the dashboard
 const REFRESH_DELAY_MS = 250; // one read for a burst of events
@@ -37,6 +38,7 @@ const KINDS = {
 };
 const APPOINTMENT_KINDS = new Set(["BOOKED", "RESCHEDULED", "CANCELLED"]);
 const ENDED_KINDS = new Set(["SHARE_REVOKED", "SHARE_EXPIRED"]);
+const OUTCOMES = new Set(["COMPLETED", "NO_SHOW"]); // recorded by the dermatologist, correctable
 
 const STATES = {
   connecting: mark("Connecting…"),
@@ -150,16 +152,29 @@ function cancelForm(appointment, redraw) {
     h("summary", {}, t("Cancel this appointment")), form);
 }
 
-/** A visit that has begun, still BOOKED: "Mark as seen" makes it COMPLETED, then `redraw(id)`
- * draws the week again. */
-function seenButton(appointment, redraw) {
-  const box = h("p", { class: "seen" }, errorBox());
-  box.append(h("button", { type: "button", class: "secondary mark-seen",
-    onclick: () => busy(box, async () => {
-      await gql(SEEN, { id: appointment.id });
-      await redraw(appointment.id);
-    }) }, t("Mark as seen")));
-  return box;
+/** The buttons that record a visit's outcome: "Mark as seen" (COMPLETED), "Did not attend"
+ * (NO_SHOW), each but the outcome it has; then `redraw(id)` draws the week again. */
+function outcomeButtons(appointment, redraw) {
+  const box = h("p", { class: "outcome" }, errorBox());
+  const record = (attended) => () => busy(box, async () => {
+    await gql(OUTCOME, { id: appointment.id, attended });
+    await redraw(appointment.id);
+  });
+  return append(box, [
+    appointment.status !== "COMPLETED" ? h("button", { type: "button",
+      class: "secondary mark-seen", onclick: record(true) }, t("Mark as seen")) : null,
+    appointment.status === "BOOKED" ? " " : null,
+    appointment.status !== "NO_SHOW" ? h("button", { type: "button",
+      class: "secondary mark-no-show", onclick: record(false) }, t("Did not attend")) : null,
+  ]);
+}
+
+/** A visit that has begun: its outcome to record while it is BOOKED; once recorded, a way to
+ * correct it (a mis-click), folded away as cancelling is. */
+function outcomeBox(appointment, redraw) {
+  if (appointment.status === "BOOKED") return outcomeButtons(appointment, redraw);
+  return h("details", { class: "change-outcome" },
+    h("summary", {}, t("Change the outcome")), outcomeButtons(appointment, redraw));
 }
 
 function appointmentItem(appointment, changed, redraw) {
@@ -186,7 +201,8 @@ function appointmentItem(appointment, changed, redraw) {
     appointment.status === "CANCELLED" ? h("p", { class: "muted" }, t("Cancelled"),
       appointment.cancelReason ? `: ${appointment.cancelReason}` : "") : null,
     cancellable ? cancelForm(appointment, redraw) : null,
-    booked && !cancellable ? seenButton(appointment, redraw) : null));
+    (booked && !cancellable) || OUTCOMES.has(appointment.status)
+      ? outcomeBox(appointment, redraw) : null));
 }
 
 function weekList(monday, appointments, changed, redraw) {

@@ -199,6 +199,28 @@ export function bookingForm(doctor, slot, referralId, done, personZone = undefin
   return form;
 }
 
+/** Free times of `doctor`, then the form that books the one picked; once booked, `box` says
+ * so, with links to the appointment and to the list. From the directory's card, and from a
+ * missed appointment ("Book again", with its referral). */
+export function bookingPicker(doctor, box, referralId, consultationType = "") {
+  const chosen = h("div", { class: "chosen" });
+  const picker = slotPicker(doctor.id, (slot, personZone) => {
+    clear(chosen, bookingForm(doctor, slot, referralId, (appointment) => {
+      clear(box, notice(t("Booked: {time} with {name}. You can cancel or move it until "
+        + "{until}.", { time: whenIn(appointment.start, appointment.timeZone),
+        name: appointment.dermatologist ? appointment.dermatologist.name : doctor.name,
+        until: when(appointment.cancellableUntil, appointment.timeZone) })),
+      h("a", { href: `#/appointments/${encodeURIComponent(appointment.id)}`,
+        id: "to-appointment" }, t("Open this appointment")), " · ",
+      h("a", { href: "#/appointments", id: "to-appointments" }, t("See my appointments")));
+      focusOn(box.querySelector(".notice")); // the form that had the focus is gone
+    }, personZone));
+    // Straight to the chosen time's form: not through the rest of the week's times.
+    focusOn(chosen.querySelector(".book-when"));
+  }, { consultationType, timeZone: doctor.timeZone, withPersonZone: true });
+  return [picker, chosen];
+}
+
 /** Shares once: the button stays off afterwards (and while the share is on its way). */
 function shareButton(doctor, analysisId, box) {
   const button = h("button", { type: "button", class: "share" }, t("Share my analysis"));
@@ -240,23 +262,8 @@ function doctorCard(doctor, params) {
       booking.replaceChildren();
       return;
     }
-    const chosen = h("div", { class: "chosen" });
-    const picker = slotPicker(doctor.id, (slot, personZone) => {
-      clear(chosen, bookingForm(doctor, slot, params.get("referral"), (appointment) => {
-        clear(booking, notice(t("Booked: {time} with {name}. You can cancel or move it until "
-          + "{until}.", { time: whenIn(appointment.start, appointment.timeZone),
-          name: appointment.dermatologist ? appointment.dermatologist.name : doctor.name,
-          until: when(appointment.cancellableUntil, appointment.timeZone) })),
-        h("a", { href: `#/appointments/${encodeURIComponent(appointment.id)}`,
-          id: "to-appointment" }, t("Open this appointment")), " · ",
-        h("a", { href: "#/appointments", id: "to-appointments" }, t("See my appointments")));
-        focusOn(booking.querySelector(".notice")); // the form that had the focus is gone
-      }, personZone));
-      // Straight to the chosen time's form: not through the rest of the week's times.
-      focusOn(chosen.querySelector(".book-when"));
-    }, { consultationType: params.get("type") || "", timeZone: doctor.timeZone,
-      withPersonZone: true });
-    clear(booking, picker, chosen);
+    clear(booking, bookingPicker(doctor, booking, params.get("referral"),
+      params.get("type") || ""));
   });
   actions.append(showTimes);
   if (params.get("share")) actions.append(" ", shareButton(doctor, params.get("share"), actions));
