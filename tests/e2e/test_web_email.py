@@ -98,7 +98,7 @@ def test_an_invited_dermatologist_chooses_their_password_on_the_invitation_s_pag
         practicePhone="0113 496 0123",
     )
     browser.submit("#admin-doctor-form")
-    browser.text("#admin-doctor-form .form-error", "international form")
+    browser.text("#admin-doctor-form .form-error", "start with + and its country code")
     browser.fill("#admin-doctor-form", practicePhone="+44 113 496 0123")  # Ofcom's fictional
     browser.submit("#admin-doctor-form")
     browser.text("#admin-doctor-form", "We emailed them an invitation")

@@ -14,7 +14,6 @@ from metskin.domain.i18n.letters import fold
 from metskin.domain.i18n.marks import _
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE_PATTERN = re.compile(r"^\+[1-9]\d{6,14}$")  # E.164
 SKIN_TYPES = ("oily", "dry", "combination", "normal")
 CONCERNS = (
     "acne",

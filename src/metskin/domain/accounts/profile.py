@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import fields, replace
 from datetime import datetime
@@ -13,11 +12,11 @@ from zoneinfo import available_timezones
 from metskin.domain.accounts.errors import ContradictoryProfile
 from metskin.domain.accounts.model import (
     CONCERNS,
-    PHONE_PATTERN,
     SEXES,
     SKIN_TYPES,
     Profile,
 )
+from metskin.domain.accounts.phone_number import checked_phone
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.locales import check_locale
 from metskin.domain.i18n.marks import _
@@ -34,10 +33,6 @@ PLAIN_TEXT = _("This cannot hold line breaks, control characters or text-directi
 # What a person may set; `phone_verified` only follows a code sent to the phone (phone.py).
 PROFILE_FIELDS = frozenset(f.name for f in fields(Profile)) - {"phone_verified"}
 NOT_PLACES = frozenset({"localtime", "Factory"})
-PHONE_FORM = _("Phone must be in international form, e.g. +447700900123.")
-# What people put between a number's digits ("+44 20 7946 0123", "+1 212-555-0123"): dropped.
-# Not brackets: "+44 (0)20 ..." would keep the national 0 and dial another number.
-PHONE_SEPARATORS = re.compile(r"[\s.\-]")
 
 
 def apply_profile_changes(profile: Profile, changes: dict[str, Any], now: datetime) -> Profile:
@@ -133,19 +128,6 @@ def _time_zone(value: str, _now: datetime) -> str:
         unknown = _("Unknown time zone: {value}.")
         raise ValidationFailed.translatable(unknown, "timeZone", value=str(value)[:64])
     return value
-
-
-def checked_phone(value: str | None, field: str = "phone") -> str | None:
-    """A phone number in E.164 (`+447700900123`), as people write it: the spaces, dots and
-    dashes between its digits dropped ("+44 20 7946 0123", "+1 212-555-0123"); None stays
-    None (no number). Anything else, or a number without its country code, is
-    VALIDATION_FAILED on `field` (a patient's profile phone, a practice's phone)."""
-    if value is None:
-        return None
-    text = PHONE_SEPARATORS.sub("", value.strip())
-    if not PHONE_PATTERN.match(text):
-        raise ValidationFailed.translatable(PHONE_FORM, field)
-    return text
 
 
 def _phone(value: str | None, _now: datetime) -> str | None:

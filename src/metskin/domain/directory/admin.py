@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
-from metskin.domain.accounts.profile import checked_display_name, checked_phone
+from metskin.domain.accounts.phone_number import checked_phone
+from metskin.domain.accounts.profile import checked_display_name
 from metskin.domain.appointments.model import Availability, ConsultationType, zone
 from metskin.domain.content.model import ContentKind
 from metskin.domain.directory.errors import DermatologistNotFound
