@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from metskin.domain.accounts.phone_number import international_phone
 from metskin.domain.directory.loader import load_dermatologists
 from metskin.domain.directory.model import DirectoryCard
 from metskin.graphql.directory.types import Dermatologist, Fee, Practice, consultation_order
@@ -34,14 +35,16 @@ def info_in(locale: str) -> Any:
 
 def mapped_at_once(doctor: DirectoryCard, info: Any, distance_km: float | None) -> Dermatologist:
     """The mapping as it was before issue 17's second directory pass: every field now (the
-    bio and its locale were resolvers then)."""
+    bio and its locale were resolvers then), the practice's phone grouped as well."""
     place, language = doctor.practice, info.context.translator._locale.partition("-")[0]
     return copy_fields(
         Dermatologist,
         doctor,
         specialties=sorted(doctor.specialties),
         languages=sorted(doctor.languages),
-        practice=copy_fields(Practice, place, place.location),
+        practice=copy_fields(
+            Practice, place, place.location, phone_international=international_phone(place.phone)
+        ),
         consultation_types=sorted(doctor.consultation_types, key=consultation_order),
         fee=Fee(amount=str(doctor.fee.amount), currency=doctor.fee.currency),
         bio=doctor.bio_translations.get(language) or doctor.bio,

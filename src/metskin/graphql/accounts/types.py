@@ -12,6 +12,7 @@ from strawberry.types import Info
 from metskin.domain.accounts.model import Profile as DomainProfile
 from metskin.domain.accounts.model import Role as DomainRole
 from metskin.domain.accounts.model import User as DomainUser
+from metskin.domain.accounts.phone_number import international_phone
 from metskin.domain.accounts.service import Session
 from metskin.domain.errors import Forbidden
 from metskin.graphql.analysis.queries import analyses_of
@@ -54,7 +55,11 @@ class Profile:
     currency: str = strawberry.field(description="ISO 4217 code: budgets and prices are in it.")
     locale: str
     time_zone: str
-    phone: str | None
+    phone: str | None = strawberry.field(description="E.164 (+447700900123); null: none given.")
+    phone_international: str | None = strawberry.field(
+        description="`phone` grouped as people read it, with its country code, to show "
+        "(+44 7700 900123); null when there is no phone."
+    )
     email_opt_in: bool
     sms_opt_in: bool
     phone_verified: bool = strawberry.field(
@@ -66,7 +71,11 @@ class Profile:
     def from_domain(cls, profile: DomainProfile) -> Profile:
         skin_type = SkinType(profile.skin_type) if profile.skin_type else None
         return copy_fields(
-            cls, profile, skin_type=skin_type, phone_verified=profile.is_phone_verified
+            cls,
+            profile,
+            skin_type=skin_type,
+            phone_international=international_phone(profile.phone),
+            phone_verified=profile.is_phone_verified,
         )
 
 
@@ -192,7 +201,11 @@ class ProfileInput:
         "en-US, fr-FR, fr-CH, de-DE, de-AT...); a bare language takes its main region.",
     )
     time_zone: str | None = strawberry.UNSET
-    phone: str | None = strawberry.UNSET
+    phone: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="A mobile number with its country code (+44 7700 900123, stored as "
+        "+447700900123), of a length that country's numbers have. null: none.",
+    )
     email_opt_in: bool | None = strawberry.UNSET
     sms_opt_in: bool | None = strawberry.UNSET
 

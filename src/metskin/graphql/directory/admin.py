@@ -25,8 +25,9 @@ class PracticeInput:
     lon: float
     phone: str | None = strawberry.field(
         default=strawberry.UNSET,
-        description="The number patients call, international form (+44 20 7946 0123 is "
-        "stored as +442079460123). null: none. Left out of an update: the stored one stays.",
+        description="The number patients call, with its country code (+44 20 7946 0123 or "
+        "+44 (0)20 7946 0123 is stored as +442079460123), of a length that country's numbers "
+        "have. null: none. Left out of an update: the stored one stays.",
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 import strawberry
 from strawberry.types import Info
 
+from metskin.domain.accounts.phone_number import international_phone
 from metskin.domain.appointments.model import ConsultationType as DomainConsultationType
 from metskin.domain.directory.geo import GeoPoint
 from metskin.domain.directory.model import DirectoryCard
@@ -35,6 +36,11 @@ class Practice:
     phone: str | None = strawberry.field(
         default=None,
         description="The number patients call, in E.164 (+442079460123); null when unknown.",
+    )
+    phone_international: str | None = strawberry.field(
+        default=None,
+        description="`phone` grouped as people read it, with its country code, to show "
+        "(+44 20 7946 0123, +1 212-555-0123); dial `phone`. Null when unknown.",
     )
 
 
@@ -97,11 +103,13 @@ class Dermatologist:
 @functools.lru_cache(maxsize=1024)
 def _practice(place: DomainPractice) -> Practice:
     """The practice's fields by name, as `copy_fields` maps them, the location as lat and lon
-    (copy_fields' general lookup would cost three times this). Made once per practice (the
-    store gives the same few on every search) and shared: nothing changes an output object."""
+    (copy_fields' general lookup would cost three times this), the phone also grouped for
+    display. Made once per practice (the store gives the same few on every search) and
+    shared: nothing changes an output object."""
     fields = dict(vars(place))
     location = fields.pop("location")
-    return Practice(**fields, lat=location.lat, lon=location.lon)
+    shown = international_phone(place.phone)
+    return Practice(**fields, lat=location.lat, lon=location.lon, phone_international=shown)
 
 
 def _bio_locale(made: Dermatologist) -> str:
