@@ -308,14 +308,15 @@ def test_each_template_renders_the_appointment(kind: AppointmentMessage) -> None
 def test_every_email_gives_the_practice_phone_when_known_and_no_line_without(
     kind: AppointmentMessage,
 ) -> None:
-    """A patient was told to call the practice and given no number."""
-    phone = "+442079460123"
+    """A patient was told to call the practice and given no number. It reads grouped, as
+    people write it ("+442079460123" was one run of digits); the link dials the E.164."""
+    phone, shown = "+442079460123", "+44 20 7946 0123"
 
     _, text, html = render(kind, email_context(kind, notice(practice_phone=phone), **options(kind)))
     _, text_without, html_without = render(kind, email_context(kind, notice(), **options(kind)))
 
-    assert phone in text
-    assert f'<a href="tel:{phone}">{phone}</a>' in html
+    assert shown in text and phone not in text
+    assert f'<a href="tel:{phone}">{shown}</a>' in html
     assert "Phone:" not in text_without + html_without and "tel:" not in html_without
     assert "call:" not in text_without + html_without
 

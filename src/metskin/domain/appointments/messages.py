@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from metskin.domain.accounts.phone_number import international_phone
 from metskin.domain.appointments.calendar import Method, ics_invite, invite_attachment
 from metskin.domain.appointments.model import ConsultationType, require_utc, zone
 from metskin.domain.errors import ValidationFailed
@@ -50,8 +51,9 @@ class AppointmentNotice:
     start_utc: datetime
     time_zone: str  # the patient's IANA zone, e.g. "Europe/London"
     manage_url: str
-    # E.164; empty when the practice gave none. In the emails, not the SMS: with a real link
-    # it would make one text two; the SMS's link leads to the page that shows it.
+    # E.164; empty when the practice gave none. In the emails (shown grouped, "+44 20 7946
+    # 0123"), not the SMS: with a real link it would make one text two; the SMS's link leads
+    # to the page that shows it.
     practice_phone: str = ""
 
     def __post_init__(self) -> None:
@@ -117,7 +119,8 @@ def email_context(
         "name": notice.name,
         "doctor_name": notice.doctor_name,
         "practice_name": notice.practice_name,
-        "practice_phone": notice.practice_phone,
+        "practice_phone": notice.practice_phone,  # dialled (the link's tel:)
+        "practice_phone_international": international_phone(notice.practice_phone) or "",
         "address": notice.address,
         "consultation_type": tr.gettext(CONSULTATION_LABELS[notice.consultation_type]),
         "is_video": notice.consultation_type is ConsultationType.VIDEO,
