@@ -245,8 +245,10 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     browser.text("#doctors .doctor .distance", "km")
     card = browser.visible("#doctors .doctor")[0]
     doctor = card.find_element(browser.by, "h3").text
-    # the practice's number to call, a link that dials it (the seed's fictional London one)
-    assert card.find_element(browser.by, ".practice-phone a[href^='tel:+4420']").text
+    # the practice's number to call, a link that dials it (the seed's fictional London one),
+    # grouped as people read it (it read "+442079460101")
+    dial = card.find_element(browser.by, ".practice-phone a[href^='tel:+4420794601']")
+    assert re.fullmatch(r"\+44 20 7946 01\d\d", dial.text), dial.text
     card.find_element(browser.by, ".show-slots").click()
     tomorrow = datetime.now(UTC) + timedelta(days=1)  # cancelling needs two hours' notice
     browser.until(lambda: later_slot(card, tomorrow), "a free slot after tomorrow").click()
@@ -475,10 +477,11 @@ def test_a_booking_emails_link_opens_the_appointment_page(
     outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web[0-9]*")) / "var" / "outbox"
     verify_address(server, outbox, email)  # else the booking's email is held
     doctors = """{ dermatologists(first: 1) { edges { node { id name
-      practice { address phone } } } } }"""
+      practice { address phone phoneInternational } } } } }"""
     doctor = graphql(server, doctors)["dermatologists"]["edges"][0]["node"]
-    phone = doctor["practice"]["phone"]
+    phone, shown = doctor["practice"]["phone"], doctor["practice"]["phoneInternational"]
     assert phone and phone.startswith("+")  # seeded: a fictional number
+    assert shown.replace(" ", "").replace("-", "") == phone and shown != phone  # grouped
     start = datetime.now(UTC) + timedelta(days=2)
     slots = graphql(
         server,
@@ -515,8 +518,8 @@ def test_a_booking_emails_link_opens_the_appointment_page(
     assert doctor["name"] in browser.text("#appointment") and "cancel or move it until" in page.text
     # where to go: the street address (it said the practice's name and city only)
     assert doctor["practice"]["address"] in browser.text("#appointment .practice")
-    # and the number to call, dialled from the page
-    assert browser.find(f"#appointment .practice-phone a[href='tel:{phone}']").text == phone
+    # and the number to call, dialled from the page, shown grouped
+    assert browser.find(f"#appointment .practice-phone a[href='tel:{phone}']").text == shown
     # Past its cancellation deadline (the page's clock moved on to an hour before the start),
     # "please call the practice" gives the number to call: it gave none.
     hours = (datetime.fromisoformat(slot["start"]) - datetime.now(UTC)).total_seconds() / 3600
@@ -524,7 +527,7 @@ def test_a_booking_emails_link_opens_the_appointment_page(
     browser.go("#/appointments")
     browser.go(f"#/appointments/{booked['id']}")
     terms = browser.text("#appointment .cancellation-terms", "please call the practice on")
-    assert terms.endswith(f"on {phone}.") and not browser.visible("#appointment .cancel-open")
+    assert terms.endswith(f"on {shown}.") and not browser.visible("#appointment .cancel-open")
     assert browser.find(f"#appointment .cancellation-terms a[href='tel:{phone}']")
     browser.driver.execute_script("window.Date = window.RealDate;")
     browser.go("#/appointments")

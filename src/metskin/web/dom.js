@@ -39,21 +39,23 @@ export function clear(element, ...children) {
 }
 
 /** A link that dials `phone` (E.164, as the API gives it) on a phone, or opens the computer's
- * calling app. */
-export function phoneLink(phone) {
-  return h("a", { href: `tel:${phone}`, class: "tel" }, phone);
+ * calling app; it reads `shown`, the number grouped (the API's `phoneInternational`: "+44 20
+ * 7946 0101"), kept on one line. */
+export function phoneLink(phone, shown = phone) {
+  return h("a", { href: `tel:${phone}`, class: "tel" }, shown || phone);
 }
 
 /** `sentence` (translated, its `{phone}` left in) with the number as a `phoneLink`. */
-export function withPhone(sentence, phone) {
+export function withPhone(sentence, phone, shown = phone) {
   const [before, after = ""] = sentence.split("{phone}");
-  return [before, phoneLink(phone), after];
+  return [before, phoneLink(phone, shown), after];
 }
 
-/** "Practice phone: <its phoneLink>" on a line of its own; nothing when the practice gave none. */
-export function practicePhoneLine(phone) {
-  return phone ? h("p", { class: "practice-phone" }, withPhone(t("Practice phone: {phone}"), phone))
-    : null;
+/** "Practice phone: <its phoneLink>" on a line of its own (`practice`: its `phone` and
+ * `phoneInternational`); nothing when the practice gave none. */
+export function practicePhoneLine(practice) {
+  return practice?.phone ? h("p", { class: "practice-phone" },
+    withPhone(t("Practice phone: {phone}"), practice.phone, practice.phoneInternational)) : null;
 }
 
 /** A unique id for an element the page refers to (`for`, `aria-describedby`). */

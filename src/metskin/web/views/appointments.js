@@ -13,7 +13,7 @@ import { slotPicker } from "./slots.js";
 const PAGE = 20;
 const FIELDS = `id start end timeZone status consultationType reason cancelReason reschedules
   cancelledAt cancellableUntil dermatologist { id name timeZone fee { amount currency }
-    practice { name address city phone } }
+    practice { name address city phone phoneInternational } }
   referralId referral { urgency specialty }`;
 const MINE = `query($first: Int!, $after: String) { myAppointments(first: $first, after: $after) {
   edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
@@ -58,7 +58,7 @@ function bookAgainBox(appointment) {
 function tooSoon(doctor) {
   return doctor && doctor.practice.phone
     ? withPhone(t("It starts too soon to be cancelled or moved here; please call the practice "
-      + "on {phone}."), doctor.practice.phone)
+      + "on {phone}."), doctor.practice.phone, doctor.practice.phoneInternational)
     : t("It starts too soon to be cancelled or moved here; please call the practice.");
 }
 
@@ -101,7 +101,7 @@ function fill(li, appointment, message = null) {
     // the street address, as the directory shows it: where to go for a visit in person
     doctor ? h("span", { class: "practice" }, ` · ${doctor.practice.name}, `
       + `${doctor.practice.address || doctor.practice.city}`) : ""),
-    practicePhoneLine(doctor?.practice.phone),
+    practicePhoneLine(doctor?.practice),
     appointment.reason ? h("p", {}, t("Reason: {reason}", { reason: appointment.reason })) : null,
     appointment.referral ? h("p", { class: "muted" },
       t("For your referral ({urgency}, {specialty})", {

@@ -16,7 +16,8 @@ const PAGE = 10;
 const DIRECTORY = `query($filter: DermatologistFilter, $first: Int!, $after: String) {
   dermatologists(filter: $filter, first: $first, after: $after) {
     edges { node { id name specialties languages timeZone consultationTypes bio bioLocale
-      distanceKm fee { amount currency } practice { name address city country phone } } }
+      distanceKm fee { amount currency }
+      practice { name address city country phone phoneInternational } } }
     pageInfo { hasNextPage endCursor } } }`;
 const BOOK = `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) {
   id status start startLocal timeZone consultationType cancellableUntil dermatologist { name } } }`;
@@ -248,7 +249,7 @@ function doctorCard(doctor, params) {
     h("p", {}, `${doctor.practice.name}, ${doctor.practice.address}`,
       doctor.distanceKm !== null ? h("span", { class: "distance" },
         ` · ${doctor.distanceKm.toFixed(1)} km`) : null),
-    practicePhoneLine(doctor.practice.phone),
+    practicePhoneLine(doctor.practice),
     h("p", { class: "muted" }, `${money(doctor.fee.amount, doctor.fee.currency)} · `,
       doctor.consultationTypes.map(humanize).join(", ")),
     h("details", {}, h("summary", {}, t("About")),

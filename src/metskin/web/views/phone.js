@@ -7,22 +7,27 @@ import { busy, clear, errorBox, field, formValue, h, notice, onSubmit } from "..
 import { t } from "../i18n.js";
 
 const VERIFY = `mutation($c: String!) { verifyPhone(code: $c) { profile { phone
-  phoneVerified } } }`;
+  phoneInternational phoneVerified } } }`;
 // How the SMS went (it leaves in a job, after requestPhoneCode answered): read every few
 // seconds for a minute, until it left or was refused; the API says why in the reader's words.
 const DELIVERY = "query { phoneCodeDelivery { state problem message retryAfter } }";
 const FOLLOW_EVERY_MS = 2000;
 const FOLLOW_TIMES = 30;
 
+/** The number as people read it ("+44 7700 900123"). */
+function shown(profile) {
+  return profile.phoneInternational ?? profile.phone;
+}
+
 function state(profile) {
   if (!profile.phone) {
     return notice(t("Save a mobile phone number to get text messages."), "info");
   }
   if (profile.phoneVerified) {
-    return notice(t("{phone} is verified: text messages go to it.", { phone: profile.phone }));
+    return notice(t("{phone} is verified: text messages go to it.", { phone: shown(profile) }));
   }
   return notice(t("{phone} is not verified: no text message goes to it until you enter the "
-    + "code we send it.", { phone: profile.phone }), "warn");
+    + "code we send it.", { phone: shown(profile) }), "warn");
 }
 
 function codeForm(profile, verified) {
@@ -38,11 +43,11 @@ function codeForm(profile, verified) {
     const fresh = (await gql("mutation { requestPhoneCode }")).requestPhoneCode;
     sent.replaceChildren(notice(fresh
       ? t("A code is on its way to {phone}. Nothing after a few minutes? Send code again.",
-        { phone: profile.phone })
-      : t("A code went to {phone} a few minutes ago: enter that one.", { phone: profile.phone }),
+        { phone: shown(profile) })
+      : t("A code went to {phone} a few minutes ago: enter that one.", { phone: shown(profile) }),
     "info"));
     code.focus();
-    if (fresh) follow(sent, profile.phone);
+    if (fresh) follow(sent, shown(profile));
   }));
   onSubmit(form, async () => {
     verified((await gql(VERIFY, { c: formValue(form, "code") })).verifyPhone.profile);

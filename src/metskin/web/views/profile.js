@@ -11,8 +11,8 @@ import {
 import { languageName, mark, supportedLocales, t } from "../i18n.js";
 
 const PROFILE_FIELDS = `displayName birthYear sex skinType concerns pregnant breastfeeding
-  allergies prescribed budgetPerProduct budgetTotal currency locale timeZone phone emailOptIn smsOptIn
-  phoneVerified`;
+  allergies prescribed budgetPerProduct budgetTotal currency locale timeZone phone phoneInternational
+  emailOptIn smsOptIn phoneVerified`;
 const CONCERNS = ["acne", "wrinkles", "pigmentation", "redness", "pores", "dark_circles", "shine",
   "dryness", "sensitivity"];
 const SEXES = [["undisclosed", mark("Prefer not to say")], ["female", mark("Female")], ["male", mark("Male")],
@@ -87,8 +87,10 @@ function profileForm(profile, currencies, patient, prescriptionActives) {
       field(t("Language"), choice("locale", withCurrent(locales(), profile.locale), profile.locale)),
       field(t("Time zone"), choice("timeZone", zoneOptions(profile.timeZone),
         profile.timeZone), t("Appointments and reminders use it.")),
-      field(t("Mobile phone"), h("input", { name: "phone", type: "tel", value: profile.phone ?? "",
-        placeholder: "+447700900123" }))),
+      // grouped as people read it; saved back as the same number
+      field(t("Mobile phone"), h("input", { name: "phone", type: "tel",
+        value: profile.phoneInternational ?? profile.phone ?? "",
+        placeholder: "+44 7700 900123" }))),
     h("fieldset", { class: "checks" }, h("legend", {}, t("Messages")),
       checkbox("emailOptIn", t("Email me appointment messages and check-in reminders"),
         profile.emailOptIn),
