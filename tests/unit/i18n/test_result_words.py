@@ -35,10 +35,10 @@ def test_the_words_of_a_concern_and_the_summary_follow_the_language() -> None:
     assert words["meaning"] == "Nettement visible sur la photo."
     summary = plain.summary(RESULT, french)
     assert summary.startswith("Votre teinte de peau est 4 sur l'échelle de Monk")
-    assert "ridules et rides (niveau modéré)" in summary
+    assert "ridules et rides, niveau modéré" in summary
     german = plain.summary(RESULT, TRANSLATIONS.translator("de-DE"))
     # German nouns keep their capital; the band is an adjective
-    assert "Linien und Falten (mäßig)" in german, german
+    assert "Linien und Falten: mäßig" in german, german
 
 
 def test_a_band_agrees_with_every_concern_it_is_said_of() -> None:
@@ -70,7 +70,20 @@ def test_a_band_agrees_with_every_concern_it_is_said_of() -> None:
     }
     listed = {"score": 70.0, "regions": {}}
     french = plain.summary({"ok": True, "concerns": {"redness": listed}}, translator("fr-FR"))
-    assert "rougeurs (niveau marqué)" in french, french
+    assert "rougeurs, niveau marqué" in french, french
+
+
+def test_a_concern_whose_name_has_brackets_is_listed_without_a_second_pair() -> None:
+    """The summary read "shine (oily skin) (mild)": the band now goes where each language puts
+    it ("mild shine (oily skin)"; "brillance (peau grasse), niveau léger")."""
+    shine = {"ok": True, "concerns": {"shine": {"score": 20.0, "regions": {}}}}
+    for locale, listed in (
+        ("en-GB", "Most visible in this photo: mild shine (oily skin)."),
+        ("fr-FR", "Le plus visible sur cette photo : brillance (peau grasse), niveau léger."),
+        ("de-DE", "Am deutlichsten auf diesem Foto: Glanz (fettige Haut): leicht."),
+    ):
+        said = plain.summary(shine, translator(locale))
+        assert listed in said and ") (" not in said, said
 
 
 def test_english_reads_as_it_always_did() -> None:

@@ -25,6 +25,7 @@ NAMES = {
     "dark_circles": _("Dark circles"),
     "shine": _("Shine (oily skin)"),
 }
+BAND_AND_NAME = _("{band} {concern}")  # a concern with its band inside a sentence
 # A band said on its own beside a concern's name ("Redness: Mild"), in every language in a form
 # that agrees with any concern (fr "Niveau léger", de "Leicht"): an adjective alone took the
 # gender of no noun ("Rougeurs : Léger"). Inside a sentence it is lower case (`_band_in`).
@@ -279,8 +280,11 @@ def summary(result: dict[str, Any], tr: Translator = ENGLISH) -> str:
         monk = tr.gettext("Your skin tone is {monk} on the 10-step Monk scale.")
         parts.append(monk.format(monk=tone["monk"]))
     if seen:
+        # "mild shine (oily skin)", not "shine (oily skin) (mild)": each language orders them
         listed = "; ".join(
-            f"{_named(code, tr)} ({_band_in(band_of(concerns[code]), tr)})"
+            tr.gettext(BAND_AND_NAME).format(
+                band=_band_in(band_of(concerns[code]), tr), concern=_named(code, tr)
+            )
             for _score, code in seen[:3]
         )
         parts.append(tr.gettext("Most visible in this photo: {listed}.").format(listed=listed))
