@@ -517,6 +517,7 @@ VISITS = """query($p: ID!, $n: Int! = 10, $a: String) {
   patientAppointments(patientId: $p, first: $n, after: $a) {
     edges { node { id status cancelReason startLocal timeZone } }
     pageInfo { hasNextPage endCursor } } }"""
+CANCEL_BY_PATIENT = "mutation($id: ID!) { cancelAppointment(id: $id) { id } }"
 CANCEL_BY_DOCTOR = """mutation($id: ID!, $r: String!) {
   cancelPatientAppointment(id: $id, reason: $r) { id } }"""
 
@@ -582,6 +583,32 @@ async def test_a_dermatologist_lists_only_their_own_visits_with_a_patient_audite
         for e in log
         if e["node"]["resource"] == "APPOINTMENT"
     ) == sorted([(late["id"], one.name), (early["id"], one.name), (theirs["id"], two.name)])
+
+
+async def test_a_patients_visits_page_with_a_constant_query_count(
+    client: GraphQLClient, container: Container
+) -> None:
+    """The page's names and dermatologist are loaded in batches, not once per visit."""
+    doctor = make_doctor(container, "one@example.com")
+    await client.register("pat@example.com")
+    patient_id = (await client.data("{ me { id } }"))["me"]["id"]
+    for index, start in enumerate(day_slots()[:9]):
+        booked = await client.data(BOOK, input=booking(start, doctor.id))
+        if index < 7:  # 2 upcoming with one dermatologist at most
+            await client.data(CANCEL_BY_PATIENT, id=booked["bookAppointment"]["id"])
+    derm = GraphQLClient(client.http)
+    await login(derm, "one@example.com")
+    page = """query($p: ID!, $first: Int!, $after: String) {
+      patientAppointments(patientId: $p, first: $first, after: $after) {
+        edges { cursor node { id start patientName dermatologist { name } } }
+        pageInfo { hasNextPage endCursor } } }"""
+    selects = SelectCounter(derm, container)
+    assert await selects(page, p=patient_id, first=2) == await selects(page, p=patient_id, first=9)
+    seen = [
+        node["start"]
+        for node in await derm.every_node(page, "patientAppointments", 4, p=patient_id)
+    ]
+    assert len(seen) == 9 and seen == sorted(seen, reverse=True)
 
 
 async def test_dashboard_history_over_http_and_subscriptions_only_over_websockets(
