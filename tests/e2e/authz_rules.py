@@ -181,6 +181,15 @@ QUERIES = [
         audited=True,
     ),
     rule("Query.appointments", DAY_LIST % "reason", DOCTORS, variables=week, audited=True),
+    # P's visits with the dermatologist asking: D1's booking; none with D2 (or the admin).
+    rule(
+        "Query.patientAppointments",
+        "query($p: ID!) { patientAppointments(patientId: $p, first: 10) "
+        "{ edges { node { id reason } } } }",
+        DOCTORS,
+        variables=lambda world, who: {"p": world.id("P")},
+        audited=True,
+    ),
     rule(
         "Query.sharedAnalyses",
         "{ sharedAnalyses(first: 10) { edges { node { id } } } }",
@@ -754,6 +763,7 @@ AFTER_REVOKE = {
     "Query.patients": "P",
     "Query.urgentReferrals": "P",  # still listed: the fact of it, without the referral
     "Query.appointments": "P",
+    "Query.patientAppointments": "P",
     "Query.sharedAnalyses": "ok",
     "Analysis.media": "FORBIDDEN",
     "Analysis.result": "FORBIDDEN",

@@ -513,6 +513,104 @@ async def test_a_dermatologist_reading_appointments_is_in_the_patients_access_lo
     ] == [("APPOINTMENT", booked["id"], doctor.name)]
 
 
+VISITS = """query($p: ID!, $n: Int! = 10, $a: String) {
+  patientAppointments(patientId: $p, first: $n, after: $a) {
+    edges { node { id status cancelReason startLocal timeZone } }
+    pageInfo { hasNextPage endCursor } } }"""
+CANCEL_BY_PATIENT = "mutation($id: ID!) { cancelAppointment(id: $id) { id } }"
+CANCEL_BY_DOCTOR = """mutation($id: ID!, $r: String!) {
+  cancelPatientAppointment(id: $id, reason: $r) { id } }"""
+
+
+async def test_a_dermatologist_lists_only_their_own_visits_with_a_patient_audited(
+    client: GraphQLClient, container: Container
+) -> None:
+    """patientAppointments: the viewer's own bookings with that patient, any status, the
+    newest start first, paged; nothing for another's patient; each visit read is in the
+    patient's access log; FORBIDDEN to a patient."""
+    one, two = (
+        make_doctor(container, "one@example.com"),
+        make_doctor(container, "two@example.com", 1),
+    )
+    slots = day_slots()
+    [early, late] = await book_as_new_patient(client, one.id, [slots[0], slots[2]])
+    [theirs] = [(await client.data(BOOK, input=booking(slots[1], two.id)))["bookAppointment"]]
+    me = await client.data("{ me { id } }")
+    patient_id = me["me"]["id"]
+    assert await client.error_codes(VISITS, p=patient_id) == ["FORBIDDEN"]
+    other = GraphQLClient(client.http)
+    [elsewhere] = await book_as_new_patient(other, one.id, slots[3:4], email="other@example.com")
+    other_id = (await other.data("{ me { id } }"))["me"]["id"]
+
+    first, second = GraphQLClient(client.http), GraphQLClient(client.http)
+    await login(first, "one@example.com")
+    await login(second, "two@example.com")
+    await first.data(CANCEL_BY_DOCTOR, id=early["id"], r="The practice is closed")
+
+    page = (await first.data(VISITS, p=patient_id, n=1))["patientAppointments"]
+    assert [e["node"]["id"] for e in page["edges"]] == [late["id"]]
+    assert page["pageInfo"]["hasNextPage"] is True
+    assert page["edges"][0]["node"]["timeZone"] == "Europe/London"  # the viewer's profile zone
+    rest = (await first.data(VISITS, p=patient_id, n=1, a=page["pageInfo"]["endCursor"]))[
+        "patientAppointments"
+    ]
+    assert [e["node"] for e in rest["edges"]] == [
+        {
+            "id": early["id"],
+            "status": "CANCELLED",
+            "cancelReason": "The practice is closed",
+            "startLocal": rest["edges"][0]["node"]["startLocal"],
+            "timeZone": "Europe/London",
+        }
+    ]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    assert await first.error_codes(VISITS, p=other_id, n=1, a=page["pageInfo"]["endCursor"]) == [
+        "CURSOR_FILTERS_CHANGED"
+    ]
+    assert await first.error_codes(VISITS, p=patient_id, a="nope") == ["VALIDATION_FAILED"]
+    assert await first.error_codes(VISITS, p=patient_id, n=0) == ["VALIDATION_FAILED"]
+
+    mine = (await second.data(VISITS, p=patient_id))["patientAppointments"]["edges"]
+    assert [e["node"]["id"] for e in mine] == [theirs["id"]]
+    assert (await second.data(VISITS, p=other_id))["patientAppointments"]["edges"] == []
+    assert (await second.data(VISITS, p="no-such-id"))["patientAppointments"]["edges"] == []
+    listed = (await first.data(VISITS, p=other_id))["patientAppointments"]["edges"]
+    assert [e["node"]["id"] for e in listed] == [elsewhere["id"]]
+
+    log = (await client.data(ACCESS_LOG))["accessLog"]["edges"]
+    assert sorted(
+        (e["node"]["resourceId"], e["node"]["dermatologist"]["name"])
+        for e in log
+        if e["node"]["resource"] == "APPOINTMENT"
+    ) == sorted([(late["id"], one.name), (early["id"], one.name), (theirs["id"], two.name)])
+
+
+async def test_a_patients_visits_page_with_a_constant_query_count(
+    client: GraphQLClient, container: Container
+) -> None:
+    """The page's names and dermatologist are loaded in batches, not once per visit."""
+    doctor = make_doctor(container, "one@example.com")
+    await client.register("pat@example.com")
+    patient_id = (await client.data("{ me { id } }"))["me"]["id"]
+    for index, start in enumerate(day_slots()[:9]):
+        booked = await client.data(BOOK, input=booking(start, doctor.id))
+        if index < 7:  # 2 upcoming with one dermatologist at most
+            await client.data(CANCEL_BY_PATIENT, id=booked["bookAppointment"]["id"])
+    derm = GraphQLClient(client.http)
+    await login(derm, "one@example.com")
+    page = """query($p: ID!, $first: Int!, $after: String) {
+      patientAppointments(patientId: $p, first: $first, after: $after) {
+        edges { cursor node { id start patientName dermatologist { name } } }
+        pageInfo { hasNextPage endCursor } } }"""
+    selects = SelectCounter(derm, container)
+    assert await selects(page, p=patient_id, first=2) == await selects(page, p=patient_id, first=9)
+    seen = [
+        node["start"]
+        for node in await derm.every_node(page, "patientAppointments", 4, p=patient_id)
+    ]
+    assert len(seen) == 9 and seen == sorted(seen, reverse=True)
+
+
 async def test_dashboard_history_over_http_and_subscriptions_only_over_websockets(
     client: GraphQLClient, container: Container
 ) -> None:

@@ -548,6 +548,51 @@ def test_a_visit_not_attended_is_recorded_corrected_and_the_patient_books_again(
     assert {edge["node"]["dermatologist"]["id"] for edge in mine} == {doctor}
 
 
+def test_the_patient_page_lists_the_visits_with_you_with_the_weeks_actions(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The patient page showed their details and shared analyses only: now their visits with
+    you too, the latest first, each with its status, as the week offers them: "Did not attend"
+    for a begun one, cancelling with a reason for an upcoming one."""
+    doctor, patient, missed = a_visit_begun(
+        browser, server, tmp_path_factory, "visits-page@example.com", "Vi Visits"
+    )
+    later = patient.book(doctor, patient.free_day(doctor, days_ahead=4)[0], "a follow-up")
+    browser.go(f"#/patients/{patient.id}")
+    visits = "#patient-visits .visit"
+    begun, upcoming = (f"{visits}[data-appointment-id='{ident}']" for ident in (missed, later))
+    browser.find(begun)
+    order = browser.driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map((e) => e.dataset.appointmentId)",
+        visits,
+    )
+    assert order == [later, missed]  # the latest first
+    assert "Past" in browser.text(f"{begun} .badge.status", "Past")
+    assert "Booked" in browser.text(f"{upcoming} .badge.status", "Booked")
+    assert "a follow-up" in browser.text(f"{upcoming} .reason")
+    assert not browser.visible(f"{begun} .cancel-appointment")
+    assert not browser.visible(f"{upcoming} .mark-no-show")
+
+    browser.click(f"{begun} .mark-no-show")
+    browser.text(f"{begun} .badge.status", "Did not attend")
+    assert not browser.visible(f"{begun} .mark-no-show")
+    browser.click(f"{begun} .change-outcome summary")  # corrected as on the week
+    assert browser.visible(f"{begun} .change-outcome .mark-seen")
+
+    browser.click(f"{upcoming} .cancel-appointment summary")
+    browser.set_value(browser.find(f"{upcoming} .cancel-form [name=reason]"), "Away that week")
+    browser.submit(f"{upcoming} .cancel-form")
+    assert "Away that week" in browser.text(f"{upcoming} .cancelled-note", "Away that week")
+    assert not browser.visible(f"{upcoming} .cancel-form")
+    mine = patient.call("{ myAppointments { edges { node { id status } } } }")
+    assert {
+        edge["node"]["id"]: edge["node"]["status"] for edge in mine["myAppointments"]["edges"]
+    } == {
+        missed: "NO_SHOW",
+        later: "CANCELLED",
+    }
+
+
 def test_working_hours_mark_the_row_at_fault_and_list_the_bookings_a_day_off_leaves_out(
     browser: Browser, server: str
 ) -> None:

@@ -78,6 +78,17 @@ class FakeAppointmentRepository(InMemoryTable[Appointment]):
             lambda a: a.patient_id == patient_id, after, limit, newest=False, order=_by_start
         )
 
+    def list_between(
+        self, doctor_id: str, patient_id: str, before: CreatedKey | None, limit: int
+    ) -> list[Appointment]:
+        return self.page(
+            lambda a: a.doctor_id == doctor_id and a.patient_id == patient_id,
+            before,
+            limit,
+            newest=True,
+            order=_by_start,
+        )
+
     def list_for_doctor(
         self, doctor_id: str, start: datetime, end: datetime, limit: int
     ) -> list[Appointment]:

@@ -229,6 +229,15 @@ class SqlAppointmentRepository(SqlRepository[AppointmentRow, Appointment]):
         condition = AppointmentRow.patient_id == patient_id
         return self.page_where(condition, after, limit, newest=False, order=("start_at", "id"))
 
+    def list_between(
+        self, doctor_id: str, patient_id: str, before: CreatedKey | None, limit: int
+    ) -> list[Appointment]:
+        # ix_appointments_patient_start: one patient's bookings are few, whoever they are with.
+        condition = (AppointmentRow.patient_id == patient_id) & (
+            AppointmentRow.doctor_id == doctor_id
+        )
+        return self.page_where(condition, before, limit, newest=True, order=("start_at", "id"))
+
     def list_for_doctor(
         self, doctor_id: str, start: datetime, end: datetime, limit: int
     ) -> list[Appointment]:

@@ -64,6 +64,13 @@ class AppointmentQueries(Protocol):
         """Every appointment (any status) starting in [start, end), by start."""
         ...
 
+    def list_between(
+        self, doctor_id: str, patient_id: str, before: CreatedKey | None, limit: int
+    ) -> list[Appointment]:
+        """The patient's appointments (any status) with this dermatologist, by (start, id)
+        descending (the newest start first), strictly before the keyset."""
+        ...
+
     def active_for_doctors(
         self, doctor_ids: Sequence[str], start: datetime, end: datetime
     ) -> list[Appointment]: ...

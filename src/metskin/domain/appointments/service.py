@@ -246,6 +246,18 @@ class AppointmentService:
             self._audit(uow, doctor_id, found)
         return found
 
+    def with_patient(
+        self, doctor_id: str, patient_id: str, before: CreatedKey | None, first: int
+    ) -> list[Appointment]:
+        """The dermatologist's own appointments with this patient (any status), the newest
+        start first (first + 1 rows, strictly before the keyset `before`: the extra one only
+        tells whether a next page exists). Another's patient, or nobody, has none here. Each
+        appointment of the page is audited, as the week's list is (`for_doctor`)."""
+        with self._uow_factory() as uow:
+            found = uow.appointment_queries.list_between(doctor_id, patient_id, before, first + 1)
+            self._audit(uow, doctor_id, [a for a in found[:first] if a.patient_id != doctor_id])
+        return found
+
     def _audit(self, uow: AppointmentsUnitOfWork, doctor_id: str, read: list[Appointment]) -> None:
         """A dermatologist read these appointments (who booked, why): the patients see it."""
         audit_reads(

@@ -24,7 +24,7 @@ from metskin.graphql.appointments.working_hours import WorkingHours
 from metskin.graphql.context import run_sync, viewer_id_of
 from metskin.graphql.cursors import CursorCodec, by_time
 from metskin.graphql.directory.types import ConsultationType
-from metskin.graphql.pagination import Connection, check_page_size, fetch_page
+from metskin.graphql.pagination import Connection, check_page_size, fetch_page, paginate
 from metskin.graphql.permissions import IsAuthenticated, IsDermatologist, guarded_field
 
 MAX_DAY_LIST = 500
@@ -34,6 +34,11 @@ APPOINTMENT_CURSOR: CursorCodec[DomainAppointment, CreatedKey] = by_time(
     "myAppointments", lambda appointment: (appointment.start, appointment.id), str
 )
 """By start time, ties broken by id."""
+
+VISIT_CURSOR: CursorCodec[DomainAppointment, CreatedKey] = by_time(
+    "patientAppointments", lambda appointment: (appointment.start, appointment.id), str
+)
+"""The newest start first, ties broken by id; under the patient asked for."""
 
 
 @strawberry.type
@@ -118,6 +123,33 @@ class DashboardQueries:
         )
         tz = await viewer_time_zone(info, time_zone)
         return [Appointment.from_domain(a, tz) for a in rows]
+
+    @guarded_field(
+        IsDermatologist,
+        "The patient's appointments with you (any status), the newest start first (audited). "
+        "Empty for someone who never booked you.",
+    )
+    async def patient_appointments(
+        self,
+        info: Info,
+        patient_id: strawberry.ID,
+        first: int = 10,
+        after: str | None = None,
+        time_zone: str | None = None,
+    ) -> Connection[Appointment]:
+        appointments, viewer_id = info.context.container.appointments, viewer_id_of(info)
+        patient = str(patient_id)
+        tz = await viewer_time_zone(info, time_zone)
+        # The use case takes `first` and returns first + 1 rows itself (it audits the page).
+        return await paginate(
+            info,
+            first,
+            after,
+            VISIT_CURSOR,
+            lambda page: appointments.with_patient(viewer_id, patient, page.after, page.first),
+            lambda appointment: Appointment.from_domain(appointment, tz),
+            shape=patient,
+        )
 
 
 @strawberry.type

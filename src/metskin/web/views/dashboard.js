@@ -6,23 +6,19 @@
 import { addDays, dateIn } from "../dates.js";
 import { gql, session } from "../graphql.js";
 import {
-  append, appointmentStatus, busy, clear, dateHeading, errorBox, field, h, humanize, onSubmit,
-  showError, when,
+  append, appointmentStatus, busy, clear, dateHeading, errorBox, h, humanize, showError, when,
 } from "../dom.js";
 import { mark, t } from "../i18n.js";
 import { POLL_MS, followDashboard, newestEvents, olderEvents } from "./events.js";
 import { auditNote, patientLink, rememberNames } from "./patients.js";
 import { fillZoneSentence, practiceZone } from "./practice.js";
 import { urgentPanel } from "./urgent.js";
+import { cancelledNote, visitActions } from "./visits.js";
 
 const APPOINTMENT_FIELDS = `id start end startLocal endLocal timeZone status consultationType
   reason cancelReason reschedules patientId patientName referral { urgency specialty }`;
 const WEEK = `query($range: DateRange!, $zone: String) {
   appointments(range: $range, timeZone: $zone) { ${APPOINTMENT_FIELDS} } }`;
-const CANCEL = `mutation($id: ID!, $reason: String!) {
-  cancelPatientAppointment(id: $id, reason: $reason) { id status } }`;
-const OUTCOME = `mutation($id: ID!, $attended: Boolean!) {
-  completePatientAppointment(id: $id, attended: $attended) { id status } }`;
 const FEED_SIZE = 100;
 const HISTORY_SIZE = 50; // shown on opening the dashboard
 const REFRESH_DELAY_MS = 250; // one read for a burst of events
@@ -38,7 +34,6 @@ const KINDS = {
 };
 const APPOINTMENT_KINDS = new Set(["BOOKED", "RESCHEDULED", "CANCELLED"]);
 const ENDED_KINDS = new Set(["SHARE_REVOKED", "SHARE_EXPIRED"]);
-const OUTCOMES = new Set(["COMPLETED", "NO_SHOW"]); // recorded by the dermatologist, correctable
 
 const STATES = {
   connecting: mark("Connecting…"),
@@ -135,52 +130,8 @@ function eventItem(event, zone, showWeekOf, ended) {
 
 // --- the week --------------------------------------------------------------------------------
 
-/**
- * Cancel a booking that has not started, saying why (the API asks for it): the patient gets the
- * cancellation with the reason, and may book again. `redraw(id)` draws the week again.
- */
-function cancelForm(appointment, redraw) {
-  const reason = h("textarea", { name: "reason", rows: 2, maxlength: 500 });
-  const form = h("form", { class: "cancel-form", novalidate: true }, errorBox(),
-    field(t("Why (your patient reads it)"), reason),
-    h("button", { type: "submit", class: "danger" }, t("Cancel and tell the patient")));
-  onSubmit(form, async () => {
-    await gql(CANCEL, { id: appointment.id, reason: reason.value.trim() });
-    await redraw(appointment.id);
-  });
-  return h("details", { class: "cancel-appointment" },
-    h("summary", {}, t("Cancel this appointment")), form);
-}
-
-/** The buttons that record a visit's outcome: "Mark as seen" (COMPLETED), "Did not attend"
- * (NO_SHOW), each but the outcome it has; then `redraw(id)` draws the week again. */
-function outcomeButtons(appointment, redraw) {
-  const box = h("p", { class: "outcome" }, errorBox());
-  const record = (attended) => () => busy(box, async () => {
-    await gql(OUTCOME, { id: appointment.id, attended });
-    await redraw(appointment.id);
-  });
-  return append(box, [
-    appointment.status !== "COMPLETED" ? h("button", { type: "button",
-      class: "secondary mark-seen", onclick: record(true) }, t("Mark as seen")) : null,
-    appointment.status === "BOOKED" ? " " : null,
-    appointment.status !== "NO_SHOW" ? h("button", { type: "button",
-      class: "secondary mark-no-show", onclick: record(false) }, t("Did not attend")) : null,
-  ]);
-}
-
-/** A visit that has begun: its outcome to record while it is BOOKED; once recorded, a way to
- * correct it (a mis-click), folded away as cancelling is. */
-function outcomeBox(appointment, redraw) {
-  if (appointment.status === "BOOKED") return outcomeButtons(appointment, redraw);
-  return h("details", { class: "change-outcome" },
-    h("summary", {}, t("Change the outcome")), outcomeButtons(appointment, redraw));
-}
-
 function appointmentItem(appointment, changed, redraw) {
   const [status, statusWords] = appointmentStatus(appointment);
-  const booked = appointment.status === "BOOKED";
-  const cancellable = booked && Date.parse(appointment.start) > Date.now();
   return h("li", {
     class: `appointment ${status}${changed ? " changed" : ""}`,
     "data-appointment-id": appointment.id, "data-start": appointment.start,
@@ -198,11 +149,8 @@ function appointmentItem(appointment, changed, redraw) {
     appointment.reason ? h("p", { class: "reason" }, t("Reason: {reason}", { reason: appointment.reason })) : null,
     appointment.reschedules ? h("p", { class: "muted" }, appointment.reschedules === 1
       ? t("Moved 1 time") : t("Moved {count} times", { count: appointment.reschedules })) : null,
-    appointment.status === "CANCELLED" ? h("p", { class: "muted" }, t("Cancelled"),
-      appointment.cancelReason ? `: ${appointment.cancelReason}` : "") : null,
-    cancellable ? cancelForm(appointment, redraw) : null,
-    (booked && !cancellable) || OUTCOMES.has(appointment.status)
-      ? outcomeBox(appointment, redraw) : null));
+    cancelledNote(appointment),
+    visitActions(appointment, redraw)));
 }
 
 function weekList(monday, appointments, changed, redraw) {

@@ -1,9 +1,11 @@
-// The dermatologist's patients, the analyses each one shares, and a shared analysis (read only).
-// Every one of these reads is written to the patient's access log by the API.
+// The dermatologist's patients, the visits each one booked with them, the analyses each one
+// shares, and a shared analysis (read only). Every one of these reads is written to the
+// patient's access log by the API.
 
 import { gql, session } from "../graphql.js";
 import {
-  append, busy, clear, errorBox, h, humanize, notice, showError, when, zoneName,
+  append, appointmentStatus, busy, clear, errorBox, h, humanize, notice, showError, when,
+  zoneName,
 } from "../dom.js";
 import { mark, t } from "../i18n.js";
 import { DETAIL, resultView } from "./analysis.js";
@@ -11,6 +13,7 @@ import { summaryText } from "./history.js";
 import { followSharesOf, lastEventId } from "./events.js";
 import { fillZoneSentence, practiceZone } from "./practice.js";
 import { labellingPanel } from "./labelling.js";
+import { cancelledNote, visitActions } from "./visits.js";
 
 const PAGE = 20;
 const LONGEST_TIMER_MS = 2 ** 31 - 1; // about 24.8 days: a later end is checked then, again
@@ -21,6 +24,10 @@ const PATIENTS = `query($first: Int!, $after: String) { patients(first: $first, 
   edges { node { ${PATIENT_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
 const PATIENT = `query($id: ID!) { patients(first: 1, patientId: $id) {
   edges { node { ${PATIENT_FIELDS} } } } }`;
+const VISITS = `query($patient: ID!, $first: Int!, $after: String, $zone: String) {
+  patientAppointments(patientId: $patient, first: $first, after: $after, timeZone: $zone) {
+    edges { node { id start end status consultationType reason cancelReason } }
+    pageInfo { hasNextPage endCursor } } }`;
 const SHARED = `query($patient: ID, $first: Int!, $after: String) {
   sharedAnalyses(patientId: $patient, first: $first, after: $after) {
     edges { node { id status stage createdAt failureCode failureReason
@@ -159,8 +166,38 @@ function sharedItem(patientId, zone) {
   };
 }
 
+/** One visit the patient booked with you: when, how, where it stands, and what you can do. */
+function visitItem(zone, redraw) {
+  return (visit) => {
+    const [status, statusWords] = appointmentStatus(visit);
+    return h("li", { class: `visit appointment ${status}`, "data-appointment-id": visit.id,
+      "data-start": visit.start },
+    h("p", { class: "what" }, h("span", { class: "time" }, when(visit.start, zone)), " ",
+      h("span", { class: `badge status ${status}` }, statusWords), " ",
+      humanize(visit.consultationType)),
+    visit.reason ? h("p", { class: "reason" }, t("Reason: {reason}", { reason: visit.reason }))
+      : null,
+    cancelledNote(visit),
+    visitActions(visit, redraw));
+  };
+}
+
+/** The visits the patient booked with you, the latest first, a page at a time; read again
+ * whole after you change one. */
+async function showVisits(section, patientId, zone) {
+  const list = h("ul", { class: "visits", id: "patient-visits" });
+  clear(section, list);
+  const redraw = () => showVisits(section, patientId, zone);
+  const count = await pagedList(list, t("Older visits"), async (after) => {
+    const { patientAppointments: visits } = await gql(VISITS,
+      { patient: patientId, first: PAGE, after, zone });
+    return { items: visits.edges.map((edge) => edge.node), pageInfo: visits.pageInfo };
+  }, visitItem(zone, redraw));
+  if (!count) list.replaceWith(h("p", { id: "no-visits" }, t("No visits with you.")));
+}
+
 /**
- * The patient's shared analyses, and until when they share. A share they give, revoke or that
+ * The patient's visits with you, their shared analyses, and until when they share. A share they give, revoke or that
  * runs out while the page is open reads it again: an analysis no longer shared leaves the page
  * at once (at the end of the share, also before the dashboard's event of it comes).
  */
@@ -169,10 +206,13 @@ export async function renderPatient(view, { match: [patientId] }) {
   const details = h("p", { class: "muted", id: "patient-details" });
   const until = h("p", { class: "shares-until", id: "patient-shares-until" });
   const section = h("div", { id: "shared-section" });
+  const visits = h("div", { id: "visits-section" });
   const { zone, sentence } = await zoneSentence();
   append(view, [
     h("p", {}, h("a", { href: "#/patients" }, t("All patients"))),
     heading, details, until, auditNote(), sentence,
+    h("h2", { class: "section" }, t("Visits")),
+    visits,
     h("h2", { class: "section" }, t("Shared analyses")),
     section,
   ]);
@@ -213,7 +253,7 @@ export async function renderPatient(view, { match: [patientId] }) {
         + "with you now.")));
     }
   };
-  await show();
+  await Promise.all([show(), showVisits(visits, patientId, zone)]);
   const stop = followSharesOf(patientId, since,
     () => show().catch((error) => showError(view, error)));
   return () => {
