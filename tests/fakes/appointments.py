@@ -78,7 +78,7 @@ class FakeAppointmentRepository(InMemoryTable[Appointment]):
             lambda a: a.patient_id == patient_id, after, limit, newest=False, order=_by_start
         )
 
-    def list_between(
+    def list_with_patient(
         self, doctor_id: str, patient_id: str, before: CreatedKey | None, limit: int
     ) -> list[Appointment]:
         return self.page(

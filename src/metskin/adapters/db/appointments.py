@@ -229,7 +229,7 @@ class SqlAppointmentRepository(SqlRepository[AppointmentRow, Appointment]):
         condition = AppointmentRow.patient_id == patient_id
         return self.page_where(condition, after, limit, newest=False, order=("start_at", "id"))
 
-    def list_between(
+    def list_with_patient(
         self, doctor_id: str, patient_id: str, before: CreatedKey | None, limit: int
     ) -> list[Appointment]:
         # ix_appointments_patient_start: one patient's bookings are few, whoever they are with.

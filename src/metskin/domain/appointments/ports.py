@@ -64,7 +64,7 @@ class AppointmentQueries(Protocol):
         """Every appointment (any status) starting in [start, end), by start."""
         ...
 
-    def list_between(
+    def list_with_patient(
         self, doctor_id: str, patient_id: str, before: CreatedKey | None, limit: int
     ) -> list[Appointment]:
         """The patient's appointments (any status) with this dermatologist, by (start, id)

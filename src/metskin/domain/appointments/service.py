@@ -254,7 +254,9 @@ class AppointmentService:
         tells whether a next page exists). Another's patient, or nobody, has none here. Each
         appointment of the page is audited, as the week's list is (`for_doctor`)."""
         with self._uow_factory() as uow:
-            found = uow.appointment_queries.list_between(doctor_id, patient_id, before, first + 1)
+            found = uow.appointment_queries.list_with_patient(
+                doctor_id, patient_id, before, first + 1
+            )
             self._audit(uow, doctor_id, [a for a in found[:first] if a.patient_id != doctor_id])
         return found
 
