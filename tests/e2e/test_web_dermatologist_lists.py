@@ -121,6 +121,10 @@ def test_urgent_referrals_come_first_and_shares_say_until_when_then_end_on_the_f
     assert "Not shared with you" in browser.text(
         f"#urgent-referrals [data-patient-id='{sharing.id}']", "Not shared"
     )  # the referral went with the share
+    # Its page says what it lacks: a share and an *upcoming* booking (past visits are listed).
+    browser.go(f"#/patients/{sharing.id}")
+    said = browser.text("#patient-shares-until", "Not your patient")
+    assert said.endswith("have no upcoming booking with you."), said
     assert browser.severe_console_messages() == []
 
 

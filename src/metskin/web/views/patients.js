@@ -238,8 +238,9 @@ export async function renderPatient(view, { match: [patientId] }) {
       }
     } else {
       until.dataset.until = "";
+      // Past visits may be listed below: it is an upcoming booking they lack.
       until.textContent = t("Not your patient now: they share nothing with you and have no "
-        + "booking with you.");
+        + "upcoming booking with you.");
     }
     const list = h("ul", { class: "history", id: "shared-analyses" });
     clear(section, list);
