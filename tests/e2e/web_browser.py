@@ -20,6 +20,7 @@ from tests.cluster import METSKIN, Cluster, graphql
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None)
 CHROMEDRIVER = shutil.which("chromedriver")
 WAIT_SECONDS = 20
+STALE_TRIES = 5  # reads of a list of elements the page may redraw meanwhile
 
 
 def browser_or_skip() -> tuple[str, str]:
@@ -99,6 +100,15 @@ class Browser:
         return None if value is None else str(value)
 
     def visible(self, css: str) -> list[Any]:
+        """The shown matches, read again when the page redraws one between finding it and
+        asking whether it is shown (a live event redraws the dashboard's week at any time)."""
+        from selenium.common.exceptions import StaleElementReferenceException
+
+        for _ in range(STALE_TRIES - 1):
+            try:
+                return [e for e in self.driver.find_elements(self.by, css) if e.is_displayed()]
+            except StaleElementReferenceException:
+                continue
         return [e for e in self.driver.find_elements(self.by, css) if e.is_displayed()]
 
     def text(self, css: str, contains: str = "", timeout: float = WAIT_SECONDS) -> str:
