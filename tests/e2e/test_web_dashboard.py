@@ -591,6 +591,14 @@ def test_the_patient_page_lists_the_visits_with_you_with_the_weeks_actions(
         missed: "NO_SHOW",
         later: "CANCELLED",
     }
+    # A booking the patient makes while the page is open is listed without a reload (it was
+    # listed only on the next visit to the page), the latest first.
+    again = patient.book(doctor, patient.free_day(doctor, days_ahead=5)[-1], "a new patch")
+    browser.text(f"{visits}[data-appointment-id='{again}'] .badge.status", "Booked")
+    first = browser.driver.execute_script(
+        "return document.querySelector(arguments[0]).dataset.appointmentId", visits
+    )
+    assert first == again
 
 
 def test_working_hours_mark_the_row_at_fault_and_list_the_bookings_a_day_off_leaves_out(

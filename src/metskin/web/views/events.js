@@ -19,7 +19,7 @@ const PAGE = 100; // the API's largest page
 const FAILURES_BEFORE_POLLING = 3; // about 7 seconds of failed reconnects
 const MAX_RETRY_MS = 30_000;
 export const POLL_MS = 5000;
-const SHARE_KINDS = new Set(["SHARED", "SHARE_REVOKED", "SHARE_EXPIRED"]);
+export const SHARE_KINDS = new Set(["SHARED", "SHARE_REVOKED", "SHARE_EXPIRED"]);
 
 /** Up to `first` events after `afterId`, oldest first. */
 export async function eventsAfter(afterId, first = PAGE) {
@@ -150,11 +150,19 @@ export async function lastEventId() {
  * shared. A dropped connection is resumed as on the dashboard. Returns a stop function.
  */
 export function followSharesOf(patientId, afterId, onChange) {
+  return followPatient(patientId, afterId, SHARE_KINDS, onChange);
+}
+
+/** Its bookings made, moved or cancelled (by either side), for a page listing them. */
+export const BOOKING_KINDS = new Set(["BOOKED", "RESCHEDULED", "CANCELLED"]);
+
+/** As followSharesOf, for the events of the `kinds` given (SHARE_KINDS, BOOKING_KINDS). */
+export function followPatient(patientId, afterId, kinds, onChange) {
   return followDashboard({
     afterId,
     onState: () => {},
     onEvent: (event) => {
-      if (SHARE_KINDS.has(event.kind) && (!patientId || event.patientId === patientId)) {
+      if (kinds.has(event.kind) && (!patientId || event.patientId === patientId)) {
         onChange(event);
       }
     },

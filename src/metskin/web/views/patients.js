@@ -10,7 +10,9 @@ import {
 import { mark, t } from "../i18n.js";
 import { DETAIL, resultView } from "./analysis.js";
 import { summaryText } from "./history.js";
-import { followSharesOf, lastEventId } from "./events.js";
+import {
+  BOOKING_KINDS, SHARE_KINDS, followPatient, followSharesOf, lastEventId,
+} from "./events.js";
 import { fillZoneSentence, practiceZone } from "./practice.js";
 import { labellingPanel } from "./labelling.js";
 import { cancelledNote, visitActions } from "./visits.js";
@@ -255,8 +257,11 @@ export async function renderPatient(view, { match: [patientId] }) {
     }
   };
   await Promise.all([show(), showVisits(visits, patientId, zone)]);
-  const stop = followSharesOf(patientId, since,
-    () => show().catch((error) => showError(view, error)));
+  // One stream: a share changes what they share; a booking made, moved or cancelled while the
+  // page is open changes the visits (and may make them your patient, or not).
+  const stop = followPatient(patientId, since, new Set([...SHARE_KINDS, ...BOOKING_KINDS]),
+    (event) => Promise.all([show(), BOOKING_KINDS.has(event.kind)
+      ? showVisits(visits, patientId, zone) : null]).catch((error) => showError(view, error)));
   return () => {
     stop();
     clearTimeout(timer);
