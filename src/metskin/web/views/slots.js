@@ -43,33 +43,36 @@ export async function yourZone() {
   }
 }
 
+/** A slot's start on `personZone`'s clock when it reads another time than the practice's:
+ * { time, zone } ("09:00", with its date when that is another day there; the zone's name);
+ * null when the clocks agree or the zone is unknown. */
+function personTime(slot, personZone) {
+  if (!personZone || when(slot.start, personZone) === when(slot.start, slot.timeZone)) {
+    return null;
+  }
+  const start = new Date(slot.start);
+  const sameDay = dateIn(personZone, start) === dateIn(slot.timeZone, start);
+  return { time: sameDay ? time(slot.start, personZone) : when(slot.start, personZone),
+    zone: zoneName(personZone, start) };
+}
+
 /** A slot's start at the practice, labelled with its zone: "8 Dec 2026, 10:00 (Central European
  * Time)"; then, when the clock of `personZone` reads another time then, the same start there:
  * "09:00 your time (Greenwich Mean Time)", with its date when that is another day. */
 export function slotWhen(slot, personZone = undefined) {
-  const start = new Date(slot.start);
-  const there = `${when(slot.start, slot.timeZone)} (${zoneName(slot.timeZone, start)})`;
-  if (!personZone || when(slot.start, personZone) === when(slot.start, slot.timeZone)) {
-    return [there];
-  }
-  const sameDay = dateIn(personZone, start) === dateIn(slot.timeZone, start);
-  return [there, t("{time} your time ({zone})", {
-    time: sameDay ? time(slot.start, personZone) : when(slot.start, personZone),
-    zone: zoneName(personZone, start) })];
+  const there = `${when(slot.start, slot.timeZone)} (${zoneName(slot.timeZone,
+    new Date(slot.start))})`;
+  const yours = personTime(slot, personZone);
+  return yours ? [there, t("{time} your time ({zone})", yours)] : [there];
 }
 
 /** Under a list of times at the practice, what its first reads on `personZone`'s clock when
  * that is another time: "10:00 at the practice is 04:00 for you (Eastern Time)." (with the
  * date when it is another day there); null where the clocks agree or the zone is unknown. */
 export function clockNote(slot, personZone) {
-  const [, yours] = slotWhen(slot, personZone);
-  if (!yours) return null;
-  const start = new Date(slot.start);
-  const sameDay = dateIn(personZone, start) === dateIn(slot.timeZone, start);
-  return t("{practice} at the practice is {yours} for you ({zone}).", {
-    practice: time(slot.start, slot.timeZone),
-    yours: sameDay ? time(slot.start, personZone) : when(slot.start, personZone),
-    zone: zoneName(personZone, start) });
+  const yours = personTime(slot, personZone);
+  return yours ? t("{practice} at the practice is {yours} for you ({zone}).", {
+    practice: time(slot.start, slot.timeZone), yours: yours.time, zone: yours.zone }) : null;
 }
 
 /** What a visit in `slot` is: its length in minutes and the dermatologist's `fee`. */
