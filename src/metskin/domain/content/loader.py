@@ -9,7 +9,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any, TypeVar
 
-from metskin.domain.content.model import Article, ArticleText, Video, VideoText
+from metskin.domain.content.model import Article, ArticleText, Video, VideoText, tag_weight
 from metskin.domain.errors import ValidationFailed
 
 CONTENT = "data/content"
@@ -134,7 +134,7 @@ Tagged = TypeVar("Tagged", Article, Video)
 
 def by_tags(items: Sequence[Tagged], tags: Iterable[str]) -> list[Tagged]:
     """Items sharing at least one of `tags`, the most about them first, then by title. Tags
-    come most central first, in `tags` as in an item's: a shared tag counts 1 / (1 + its place)
+    come most central first, in `tags` as in an item's: a shared tag counts its `tag_weight`
     on each side, so a tag both are about (first) counts 1 and one both mention in passing
     little (an article on sunscreen before a routine that mentions sunscreen, for a tip on
     sunscreen)."""
@@ -142,7 +142,7 @@ def by_tags(items: Sequence[Tagged], tags: Iterable[str]) -> list[Tagged]:
     scored = [
         (
             sum(
-                1 / (1 + wanted[tag]) / (1 + place)
+                tag_weight(wanted[tag]) * tag_weight(place)
                 for place, tag in enumerate(item.tags)
                 if tag in wanted
             ),

@@ -29,7 +29,6 @@ CONCERN_TAGS: dict[str, frozenset[str]] = {
     "sensitivity": frozenset({"sensitivity", "sensitive-skin", "patch-test"}),
 }
 EVERY_SKIN_TYPE = "all-skin-types"
-RELEVANCE_DEPTH = 10  # an article's first tags weigh in its relevance to a filter
 SKIN_TYPE_TAGS: dict[str, frozenset[str]] = {
     "oily": frozenset({"oily-skin", "oiliness"}),
     "dry": frozenset({"dry-skin", "dryness"}),
@@ -56,6 +55,13 @@ class ContentItem:
         return tuple(
             kind for kind, tags in SKIN_TYPE_TAGS.items() if everyone or tags & set(self.tags)
         )
+
+
+def tag_weight(place: int) -> float:
+    """How central a tag is at `place` (0 first) in tags written most central first, as an
+    article's, a video's and a tip's are: 1, 1/2, 1/3... (the one weighting of `by_tags` and
+    `ArticleFilter.relevance`)."""
+    return 1 / (1 + place)
 
 
 SOURCE_LANGUAGE = "en"  # what every item is first written in; a translation falls back to it
@@ -225,17 +231,13 @@ class ArticleFilter:
         tags |= CONCERN_TAGS.get(self.concern or "", frozenset())
         return frozenset(tags | SKIN_TYPE_TAGS.get(self.skin_type or "", frozenset()))
 
-    def relevance(self, article: Article) -> int:
-        """How much `article` is about what this filter asks for: an article's tags come most
-        central first, so each of its tags the filter is about counts RELEVANCE_DEPTH less
-        its place (an article on oily skin before one on acne that mentions oily skin). 0 for
-        a filter about no tag (words alone, or nothing)."""
+    def relevance(self, article: Article) -> float:
+        """How much `article` is about what this filter asks for: each of its tags the filter
+        is about counts as central as it is placed (`tag_weight`: an article on oily skin
+        before one on acne that mentions oily skin). 0 for a filter about no tag (words alone,
+        or nothing)."""
         about = self.about()
-        return sum(
-            RELEVANCE_DEPTH - place
-            for place, tag in enumerate(article.tags[:RELEVANCE_DEPTH])
-            if tag in about
-        )
+        return sum(tag_weight(place) for place, tag in enumerate(article.tags) if tag in about)
 
     def normalised(self) -> ArticleFilter:
         """The filter as it matches: the search's words in lower case (`casefold`), each once,

@@ -59,7 +59,7 @@ class ContentService:
     def articles_by_relevance(
         self,
         wanted: ArticleFilter,
-        after: tuple[int, str] | None,
+        after: tuple[float, str] | None,
         limit: int,
         language: str = SOURCE_LANGUAGE,
     ) -> list[Article]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from enum import Enum
 from typing import Annotated
 
@@ -32,18 +33,22 @@ ARTICLE_CURSOR: CursorCodec[DomainArticle, str] = CursorCodec(
 """By slug."""
 
 
-def _relevance_key(text: str) -> tuple[int, str]:
+def _relevance_key(text: str) -> tuple[float, str]:
     relevance, bar, slug = text.partition("|")
     if not bar or not slug:
         raise ValueError("not a relevance cursor")
-    return int(relevance), slug
+    number = float(relevance)  # ValueError: not a number
+    if not math.isfinite(number):
+        raise ValueError("not a relevance")
+    return number, slug
 
 
-def by_relevance(wanted: DomainFilter) -> CursorCodec[DomainArticle, tuple[int, str]]:
-    """The list by relevance to `wanted` (`ArticleFilter.relevance`), then slug."""
+def by_relevance(wanted: DomainFilter) -> CursorCodec[DomainArticle, tuple[float, str]]:
+    """The list by relevance to `wanted` (`ArticleFilter.relevance`), then slug; the relevance
+    written as `repr` writes a float, which reads back as the same number."""
     return CursorCodec(
         "articlesByRelevance",
-        lambda article: f"{wanted.relevance(article)}|{article.slug}",
+        lambda article: f"{wanted.relevance(article)!r}|{article.slug}",
         _relevance_key,
         orders=frozenset({"articles"}),
     )
