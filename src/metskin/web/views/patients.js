@@ -199,9 +199,10 @@ async function showVisits(section, patientId, zone) {
 }
 
 /**
- * The patient's visits with you, their shared analyses, and until when they share. A share they give, revoke or that
- * runs out while the page is open reads it again: an analysis no longer shared leaves the page
- * at once (at the end of the share, also before the dashboard's event of it comes).
+ * The patient's visits with you, their shared analyses, and until when they share. A share
+ * they give, revoke or that runs out while the page is open reads it again: an analysis no
+ * longer shared leaves the page at once (at the end of the share, also before the dashboard's
+ * event of it comes); a booking made, moved or cancelled reads the visits again.
  */
 export async function renderPatient(view, { match: [patientId] }) {
   const heading = h("h1", {}, t("Patient"));
