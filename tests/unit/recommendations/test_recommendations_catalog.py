@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -38,6 +39,27 @@ def test_packaged_products_have_realistic_prices_and_full_labels(packaged) -> No
         assert len(item.inci) >= 5, item.id
         assert item.key_actives, item.id
         assert item.usage.how_much and item.usage.frequency, item.id
+
+
+# A name that says when the product is for (a "Day Lotion", a "Night Serum") is a promise the
+# routine keeps: it goes in that routine only. "Daily" and "Every day" say how often, not when.
+MORNING_WORDS = re.compile(r"\b(day|morning|am)\b", re.IGNORECASE)
+EVENING_WORDS = re.compile(r"\b(night|overnight|evening|pm|sleeping)\b", re.IGNORECASE)
+
+
+def test_a_product_named_for_a_time_of_day_is_used_only_then(packaged) -> None:
+    named = {p.name: p.usage.when for p in packaged.products}
+    assert {n: w for n, w in named.items() if MORNING_WORDS.search(n) and w != "AM"} == {}
+    assert {n: w for n, w in named.items() if EVENING_WORDS.search(n) and w != "PM"} == {}
+    assert named["Light Day Lotion"] == "AM"  # was "both": used in the evening routine too
+
+
+def test_how_often_agrees_with_the_times_of_day(packaged) -> None:
+    for item in packaged.products:
+        both = item.usage.frequency.startswith("Morning and evening")
+        assert both <= (item.usage.when == "both" and item.usage.per_day == 2), item.id
+        assert item.usage.when != "both" or item.usage.per_day in (1, 2), item.id
+        assert item.usage.when == "both" or item.usage.per_day == 1, item.id
 
 
 def test_every_concern_has_ingredients_with_evidence(packaged) -> None:
