@@ -6,13 +6,12 @@
 import { gql } from "../graphql.js";
 import { clear, errorBox, h, humanize, showError, when } from "../dom.js";
 import { mark, t } from "../i18n.js";
+import { SHARE_KINDS } from "./events.js";
 import { patientLink, rememberNames } from "./patients.js";
 
 const URGENT = `{ urgentReferrals { id urgency updatedAt patientId patientName
   referral { analysisId specialty } } }`;
 const URGENCIES = { URGENT: mark("Urgent"), SOON: mark("Soon") };
-// Events that change the list: a referral taken, a share given or ended (of a listed patient).
-const SHARE_KINDS = new Set(["SHARED", "SHARE_REVOKED", "SHARE_EXPIRED"]);
 
 function urgentItem(item, zone) {
   const urgency = item.urgency.toLowerCase();
@@ -53,6 +52,7 @@ export function urgentPanel(zone) {
     clear(list, urgentReferrals.length ? urgentReferrals.map((item) => urgentItem(item, zone))
       : h("li", { class: "muted none", id: "no-urgent" }, t("No urgent referrals.")));
   };
+  // Events that change the list: a referral taken, a share given or ended (of a listed patient).
   const onEvent = (event) => {
     if (event.kind === "REFERRAL" || (SHARE_KINDS.has(event.kind) && shown.has(event.patientId))) {
       load().catch((error) => showError(panel, error));
