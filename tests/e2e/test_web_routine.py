@@ -83,12 +83,23 @@ def test_the_inbox_says_every_change_said_while_a_photo_was_measured(
                 at=datetime.now(UTC),
             )
         )  # fmt: skip
+        # the routine of a newer photo: before, no why, and the inbox said only "Your
+        # routine changed"
+        new_photo = routine_changed(user_id, "r2", {**details, "why": "NEW_PHOTO"})
+        connection.execute(
+            insert(NotificationRow).values(
+                user_id=user_id, kind=new_photo.kind.value, key=new_photo.key,
+                payload=new_photo.payload, at=datetime.now(UTC),
+            )
+        )  # fmt: skip
     engine.dispose()
     browser.go("#/inbox")
     browser.text("#inbox", "Your routine changed after your profile update and your rating")
+    browser.text("#inbox", "Your routine changed with the result of your new photo")
     browser.in_french()
     browser.go("#/inbox")
     browser.text(
         "#inbox", "Votre routine a changé après la mise à jour de votre profil et votre note"
     )
+    browser.text("#inbox", "Votre routine a changé avec le résultat de votre nouvelle photo")
     assert browser.severe_console_messages() == []
