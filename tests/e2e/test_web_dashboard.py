@@ -546,6 +546,20 @@ def test_a_visit_not_attended_is_recorded_corrected_and_the_patient_books_again(
     assert statuses.pop(missed) == "NO_SHOW"
     assert list(statuses.values()) == ["BOOKED"]
     assert {edge["node"]["dermatologist"]["id"] for edge in mine} == {doctor}
+    # Read again, what is ahead comes first, the missed visit under it. Before, one list by
+    # start put every past visit above the next one.
+    browser.go("#/analyse")
+    browser.go("#/appointments")
+    browser.find("#upcoming-section h2")
+    sections = browser.driver.execute_script(
+        "return [...document.querySelectorAll('#appointments section')].map((s) =>"
+        " [s.querySelector('h2').textContent,"
+        "  [...s.querySelectorAll('.appointment')].map((a) => a.dataset.appointmentId)]);"
+    )
+    assert sections == [
+        ["Upcoming appointments", list(statuses)],
+        ["Past appointments", [missed]],
+    ], sections
 
 
 def test_the_patient_page_lists_the_visits_with_you_with_the_weeks_actions(
