@@ -501,6 +501,15 @@ def test_a_visit_that_has_begun_is_marked_seen_from_the_week(
     assert {"id": appointment, "status": "COMPLETED"} in [
         edge["node"] for edge in mine["myAppointments"]["edges"]
     ]
+    # the patient books a follow-up with the same dermatologist from the visit's card
+    browser.click("#logout")
+    browser.find("#login-form")
+    browser.log_in("seen-today@example.com", PASSWORD)
+    browser.go("#/appointments")
+    card = f"#past-appointments .appointment[data-appointment-id='{appointment}']"
+    assert browser.text(f"{card} .book-again-open").startswith("Book a follow-up with Dr ")
+    browser.click(f"{card} .book-again-open")
+    browser.find(f"{card} .book-again button.slot")
 
 
 def test_a_visit_not_attended_is_recorded_corrected_and_the_patient_books_again(

@@ -47,8 +47,11 @@ function rescheduleBox(appointment, replace) {
   return box;
 }
 
-/** A missed visit (NO_SHOW): the same dermatologist's free times, to book again (for the same
- * referral, when it was for one). */
+// what may be booked again from its card: a visit seen, cancelled or missed
+const AGAIN = new Set(["COMPLETED", "CANCELLED", "NO_SHOW"]);
+
+/** A visit over, cancelled or missed: the same dermatologist's free times, to book again (for
+ * the same referral, when it was for one). */
 function bookAgainBox(appointment) {
   const box = h("div", { class: "book-again" });
   return append(box, bookingPicker(appointment.dermatologist, box, appointment.referralId,
@@ -119,14 +122,17 @@ function fill(li, appointment, message = null) {
       ? t("You can cancel or move it until {time}.",
         { time: when(appointment.cancellableUntil, appointment.timeZone) })
       : tooSoon(doctor)) : null,
-    appointment.status === "CANCELLED" && doctor ? h("p", {}, h("a", {
-      href: `#/dermatologists?type=${appointment.consultationType}` }, t("Book another time"))) : null,
     appointment.status === "NO_SHOW" ? h("p", { class: "missed" },
       t("Missed: your dermatologist recorded that you did not attend.")) : null,
-    appointment.status === "NO_SHOW" && doctor ? h("div", { class: "actions" },
+    // Over, cancelled or missed: the same dermatologist's free times here (a cancelled one
+    // led to the whole directory), or another dermatologist
+    AGAIN.has(appointment.status) && doctor ? h("div", { class: "actions" },
       h("button", { type: "button", class: "book-again-open", "aria-expanded": "false",
-        onclick: toggle("again", bookAgainBox) },
-      t("Book again with {name}", { name: doctor.name }))) : null,
+        onclick: toggle("again", bookAgainBox) }, appointment.status === "COMPLETED"
+        ? t("Book a follow-up with {name}", { name: doctor.name })
+        : t("Book again with {name}", { name: doctor.name })), " ",
+      h("a", { href: `#/dermatologists?type=${appointment.consultationType}`,
+        class: "book-another" }, t("or another dermatologist"))) : null,
     changeable ? h("div", { class: "actions" },
       h("button", { type: "button", class: "reschedule-open", "aria-expanded": "false",
         onclick: toggle("reschedule", rescheduleBox) }, t("Reschedule")), " ",
