@@ -724,8 +724,8 @@ async def test_my_appointments_list_what_is_ahead_and_what_is_over_apart(
 ) -> None:
     """A person back after months: their list was by start, the oldest first, so what is
     ahead came after every past visit (on a later page after 20). `upcoming: true` lists those
-    not yet over, soonest first; `false` those over, the most recent first; each its own
-    cursors."""
+    booked and not yet over, soonest first; `false` the others (over, or cancelled), the most
+    recent first; each its own cursors."""
     doctor = make_doctor(clocked)
     first, second = day_slots(now=clock.now)[:2]
     await clocked_client.register("back@example.com")
@@ -743,12 +743,15 @@ async def test_my_appointments_list_what_is_ahead_and_what_is_over_apart(
         return [edge["node"]["id"] for edge in page["myAppointments"]["edges"]]
 
     assert await ids(True) == [a["id"] for a in booked] and await ids(False) == []
-    clock.now = datetime.fromisoformat(booked[0]["end"])  # the first visit is over
-    await login(clocked_client, "back@example.com")
-    assert (await ids(True), await ids(False)) == ([booked[1]["id"]], [booked[0]["id"]])
     assert await ids(None) == [a["id"] for a in booked]  # all, by start, as before
     ahead = await clocked_client.data(query, upcoming=True, first=1)
     cursor = ahead["myAppointments"]["pageInfo"]["endCursor"]
+    cancel = "mutation($id: ID!) { cancelAppointment(id: $id) { id } }"
+    await clocked_client.data(cancel, id=booked[1]["id"])  # not ahead any more
+    assert (await ids(True), await ids(False)) == ([booked[0]["id"]], [booked[1]["id"]])
+    clock.now = datetime.fromisoformat(booked[0]["end"])  # the first visit is over
+    await login(clocked_client, "back@example.com")
+    assert (await ids(True), await ids(False)) == ([], [booked[1]["id"], booked[0]["id"]])
     refused = await clocked_client.call(query, upcoming=False, first=1, after=cursor)
     assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in refused["errors"]] == [
         ("VALIDATION_FAILED", "after")

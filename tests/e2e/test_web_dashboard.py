@@ -567,7 +567,7 @@ def test_a_visit_not_attended_is_recorded_corrected_and_the_patient_books_again(
     )
     assert sections == [
         ["Upcoming appointments", list(statuses)],
-        ["Past appointments", [missed]],
+        ["Past and cancelled", [missed]],
     ], sections
 
 

@@ -80,7 +80,9 @@ class FakeAppointmentRepository(InMemoryTable[Appointment]):
         over: bool = False,
     ) -> list[Appointment]:
         def keep(a: Appointment) -> bool:
-            return a.patient_id == patient_id and (over_at is None or (a.end <= over_at) is over)
+            booked = a.status is AppointmentStatus.BOOKED
+            ahead = over_at is not None and booked and a.end > over_at
+            return a.patient_id == patient_id and (over_at is None or ahead is not over)
 
         newest = over_at is not None and over
         return self.page(keep, after, limit, newest=newest, order=_by_start)

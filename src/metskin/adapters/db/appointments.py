@@ -232,9 +232,11 @@ class SqlAppointmentRepository(SqlRepository[AppointmentRow, Appointment]):
         over: bool = False,
     ) -> list[Appointment]:
         condition: Any = col(AppointmentRow.patient_id) == patient_id
-        if over_at is not None:
-            ended = col(AppointmentRow.end_at) <= over_at
-            condition = condition & (ended if over else col(AppointmentRow.end_at) > over_at)
+        if over_at is not None:  # ahead: booked and not over; the others are past or cancelled
+            ahead = (col(AppointmentRow.status) == AppointmentStatus.BOOKED.value) & (
+                col(AppointmentRow.end_at) > over_at
+            )
+            condition = condition & (~ahead if over else ahead)
         newest = over_at is not None and over
         return self.page_where(condition, after, limit, newest=newest, order=("start_at", "id"))
 

@@ -60,8 +60,9 @@ class AppointmentQueries(Protocol):
         over_at: datetime | None = None,
         over: bool = False,
     ) -> list[Appointment]:
-        """By (start, id) ascending, strictly after the keyset. With `over_at`: those that end
-        after it (not yet over), or with `over`, those that end by then, newest start first."""
+        """By (start, id) ascending, strictly after the keyset. With `over_at`: those booked
+        that end after it (ahead), or with `over`, the others (over, or cancelled), newest
+        start first."""
         ...
 
     def list_for_doctor(

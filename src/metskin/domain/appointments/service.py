@@ -228,8 +228,8 @@ class AppointmentService:
     def for_patient(
         self, patient_id: str, after: CreatedKey | None, limit: int, upcoming: bool | None = None
     ) -> list[Appointment]:
-        """All by start; `upcoming`: those not yet over, soonest first; not `upcoming`: those
-        over (seen, missed, past, or cancelled for a time gone by), the most recent first."""
+        """All by start; `upcoming`: those booked and not yet over, soonest first; not
+        `upcoming`: the others (seen, missed, past, cancelled), the most recent start first."""
         over_at = None if upcoming is None else self._clock()
         return read(
             self._uow_factory,

@@ -83,9 +83,9 @@ class BookingQueries:
         upcoming: Annotated[
             bool | None,
             strawberry.argument(
-                description="true: those not yet over (any status), soonest first; false: "
-                "those over (seen, missed, past, or cancelled for a time gone by), the most "
-                "recent first; null: all, by start."
+                description="true: those booked and not yet over, soonest first; false: the "
+                "others (seen, missed, past, or cancelled), the most recent start first; null: "
+                "all, by start."
             ),
         ] = None,
     ) -> Connection[Appointment]:

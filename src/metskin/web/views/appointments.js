@@ -169,7 +169,7 @@ async function section(upcoming) {
   };
   more.addEventListener("click", () => busy(pager, load));
   await load();
-  const title = upcoming ? t("Upcoming appointments") : t("Past appointments");
+  const title = upcoming ? t("Upcoming appointments") : t("Past and cancelled");
   return list.firstChild ? h("section", { id: `${key}-section`, "aria-labelledby": `${key}-title` },
     h("h2", { id: `${key}-title` }, title), list, pager) : null;
 }
