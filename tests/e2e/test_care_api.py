@@ -719,6 +719,45 @@ async def test_a_dermatologist_marks_a_visit_seen_once_it_has_begun(
     assert [edge["node"] for edge in mine["myAppointments"]["edges"]] == [done]
 
 
+async def test_my_appointments_list_what_is_ahead_and_what_is_over_apart(
+    clocked_client: GraphQLClient, clocked: Container, clock: FakeClock
+) -> None:
+    """A person back after months: their list was by start, the oldest first, so what is
+    ahead came after every past visit (on a later page after 20). `upcoming: true` lists those
+    booked and not yet over, soonest first; `false` the others (over, or cancelled), the most
+    recent first; each its own cursors."""
+    doctor = make_doctor(clocked)
+    first, second = day_slots(now=clock.now)[:2]
+    await clocked_client.register("back@example.com")
+    book = BOOK.replace("referral {", "end referral {")
+    booked = [
+        (await clocked_client.data(book, input=booking(start, doctor.id)))["bookAppointment"]
+        for start in (first, second)
+    ]
+    query = """query($upcoming: Boolean, $first: Int!, $after: String) {
+      myAppointments(upcoming: $upcoming, first: $first, after: $after) {
+        edges { node { id } } pageInfo { endCursor } } }"""
+
+    async def ids(upcoming: bool | None) -> list[str]:
+        page = await clocked_client.data(query, upcoming=upcoming, first=10)
+        return [edge["node"]["id"] for edge in page["myAppointments"]["edges"]]
+
+    assert await ids(True) == [a["id"] for a in booked] and await ids(False) == []
+    assert await ids(None) == [a["id"] for a in booked]  # all, by start, as before
+    ahead = await clocked_client.data(query, upcoming=True, first=1)
+    cursor = ahead["myAppointments"]["pageInfo"]["endCursor"]
+    cancel = "mutation($id: ID!) { cancelAppointment(id: $id) { id } }"
+    await clocked_client.data(cancel, id=booked[1]["id"])  # not ahead any more
+    assert (await ids(True), await ids(False)) == ([booked[0]["id"]], [booked[1]["id"]])
+    clock.now = datetime.fromisoformat(booked[0]["end"])  # the first visit is over
+    await login(clocked_client, "back@example.com")
+    assert (await ids(True), await ids(False)) == ([], [booked[1]["id"], booked[0]["id"]])
+    refused = await clocked_client.call(query, upcoming=False, first=1, after=cursor)
+    assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in refused["errors"]] == [
+        ("VALIDATION_FAILED", "after")
+    ]
+
+
 OUTCOME = """mutation($id: ID!, $attended: Boolean!) {
   completePatientAppointment(id: $id, attended: $attended) { id status } }"""
 

@@ -536,7 +536,13 @@ def test_a_booking_emails_link_opens_the_appointment_page(
     page.find_element(browser.by, ".cancel-open").click()
     browser.submit(".cancel-form")
     browser.text("#appointment", "Appointment cancelled.")
-    assert "Book another time" in browser.text("#appointment")
+    # booked again with the same dermatologist from here (before: a link to the whole
+    # directory), or with another
+    again = browser.find("#appointment .book-again-open")
+    assert again.text == f"Book again with {doctor['name']}"
+    assert browser.find("#appointment a.book-another").text == "or another dermatologist"
+    again.click()
+    browser.find("#appointment .book-again button.slot")
     assert browser.severe_console_messages() == []
 
 

@@ -501,6 +501,15 @@ def test_a_visit_that_has_begun_is_marked_seen_from_the_week(
     assert {"id": appointment, "status": "COMPLETED"} in [
         edge["node"] for edge in mine["myAppointments"]["edges"]
     ]
+    # the patient books a follow-up with the same dermatologist from the visit's card
+    browser.click("#logout")
+    browser.find("#login-form")
+    browser.log_in("seen-today@example.com", PASSWORD)
+    browser.go("#/appointments")
+    card = f"#past-appointments .appointment[data-appointment-id='{appointment}']"
+    assert browser.text(f"{card} .book-again-open").startswith("Book a follow-up with Dr ")
+    browser.click(f"{card} .book-again-open")
+    browser.find(f"{card} .book-again button.slot")
 
 
 def test_a_visit_not_attended_is_recorded_corrected_and_the_patient_books_again(
@@ -546,6 +555,20 @@ def test_a_visit_not_attended_is_recorded_corrected_and_the_patient_books_again(
     assert statuses.pop(missed) == "NO_SHOW"
     assert list(statuses.values()) == ["BOOKED"]
     assert {edge["node"]["dermatologist"]["id"] for edge in mine} == {doctor}
+    # Read again, what is ahead comes first, the missed visit under it. Before, one list by
+    # start put every past visit above the next one.
+    browser.go("#/analyse")
+    browser.go("#/appointments")
+    browser.find("#upcoming-section h2")
+    sections = browser.driver.execute_script(
+        "return [...document.querySelectorAll('#appointments section')].map((s) =>"
+        " [s.querySelector('h2').textContent,"
+        "  [...s.querySelectorAll('.appointment')].map((a) => a.dataset.appointmentId)]);"
+    )
+    assert sections == [
+        ["Upcoming appointments", list(statuses)],
+        ["Past and cancelled", [missed]],
+    ], sections
 
 
 def test_the_patient_page_lists_the_visits_with_you_with_the_weeks_actions(

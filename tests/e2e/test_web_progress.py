@@ -4,11 +4,13 @@ under one account): it says so and calls no change, rather than "No change" or a
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_web_app import register
+from tests.e2e.test_web_app import ANALYSIS_SECONDS, register
 from tests.e2e.web_browser import Browser, browser_fixture, server_fixture
+from tests.media_samples import face_jpeg
 
 pytestmark = pytest.mark.slow
 
@@ -49,6 +51,43 @@ def test_two_people_are_told_and_no_change_is_shown(browser: Browser) -> None:
     assert said.startswith("These photos may not be of the same person, so no change is shown")
     assert browser.visible("#no-change") == [] and browser.visible("#changes li") == []
     assert browser.visible("#not-comparable") == []  # one warning, not two
+    assert browser.severe_console_messages() == []
+
+
+def analysed(browser: Browser, photo: Path) -> str:
+    browser.go("#/analyse")
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    browser.find("#upload-form img.preview")
+    browser.submit("#upload-form")
+    browser.find('#progress-stage[data-stage="DONE"]', timeout=ANALYSIS_SECONDS)
+    browser.find("#result")
+    return str(browser.find("#analysis").get_attribute("data-analysis-id"))
+
+
+def test_the_second_result_says_what_changed_since_the_photo_before(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """A person back with a new photo: its result page compares it with their photo before,
+    in the progress page's words (the same photo again: within the band, no change called).
+    Before, the result page said nothing of the earlier photo; only the progress page did,
+    and only of the first against the last."""
+    photo = tmp_path / "face.jpg"
+    photo.write_bytes(face_jpeg())
+    register(browser, "back@example.com")
+    first = analysed(browser, photo)
+    browser.find("#referral")  # drawn after the result, as the comparison would be
+    assert browser.visible("#since-last") == []  # nothing before the first photo
+    second = analysed(browser, photo)
+    assert second != first
+    said = browser.text("#since-last")
+    assert said.startswith("Since your last photo")
+    assert "No change beyond what a retake of the same day moves." in said
+    assert browser.find("#since-last a[href='#/progress']")
+    # the card stands right under the summary, near the top of the result
+    order = browser.driver.execute_script(
+        "return [...document.querySelectorAll('#result > *')].map((e) => e.id).slice(0, 2)"
+    )
+    assert order == ["summary", "since-last"], order
     assert browser.severe_console_messages() == []
 
 

@@ -83,12 +83,50 @@ def test_the_inbox_says_every_change_said_while_a_photo_was_measured(
                 at=datetime.now(UTC),
             )
         )  # fmt: skip
+        # the routine of a newer photo: before, no why, and the inbox said only "Your
+        # routine changed"
+        new_photo = routine_changed(user_id, "r2", {**details, "why": "NEW_PHOTO"})
+        connection.execute(
+            insert(NotificationRow).values(
+                user_id=user_id, kind=new_photo.kind.value, key=new_photo.key,
+                payload=new_photo.payload, at=datetime.now(UTC),
+            )
+        )  # fmt: skip
     engine.dispose()
     browser.go("#/inbox")
     browser.text("#inbox", "Your routine changed after your profile update and your rating")
+    browser.text("#inbox", "Your routine changed with the result of your new photo")
     browser.in_french()
     browser.go("#/inbox")
     browser.text(
         "#inbox", "Votre routine a changé après la mise à jour de votre profil et votre note"
     )
+    browser.text("#inbox", "Votre routine a changé avec le résultat de votre nouvelle photo")
+    assert browser.severe_console_messages() == []
+
+
+def test_an_earlier_photo_s_routine_says_it_is_not_the_one_followed(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Read again from the history, an older photo's routine read "Your routine" as the
+    current one does, though the check-ins count from the latest photo's. It now says so and
+    links the routine followed."""
+    from tests.e2e.test_web_progress import analysed
+
+    photo = tmp_path / "face.jpg"
+    photo.write_bytes(face_jpeg())
+    register(browser, "two-routines@example.com")
+    first = analysed(browser, photo)
+    browser.go(f"#/routine/{first}")
+    browser.find("#routine #am .step")
+    assert browser.visible("#not-followed") == []  # the one followed
+    second = analysed(browser, photo)
+    browser.go(f"#/routine/{first}")
+    said = browser.text("#not-followed")
+    assert said.startswith("This is the routine of an earlier photo"), said
+    link = browser.find("#not-followed a").get_attribute("href")
+    assert link.endswith(f"#/routine/{second}"), link
+    browser.go(f"#/routine/{second}")
+    browser.find(f"#view a[href='#/analysis/{second}']")  # that routine's page is drawn
+    assert browser.visible("#not-followed") == []
     assert browser.severe_console_messages() == []

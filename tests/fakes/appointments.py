@@ -72,11 +72,20 @@ class FakeAppointmentRepository(InMemoryTable[Appointment]):
         )
 
     def list_for_patient(
-        self, patient_id: str, after: CreatedKey | None, limit: int
+        self,
+        patient_id: str,
+        after: CreatedKey | None,
+        limit: int,
+        over_at: datetime | None = None,
+        over: bool = False,
     ) -> list[Appointment]:
-        return self.page(
-            lambda a: a.patient_id == patient_id, after, limit, newest=False, order=_by_start
-        )
+        def keep(a: Appointment) -> bool:
+            booked = a.status is AppointmentStatus.BOOKED
+            ahead = over_at is not None and booked and a.end > over_at
+            return a.patient_id == patient_id and (over_at is None or ahead is not over)
+
+        newest = over_at is not None and over
+        return self.page(keep, after, limit, newest=newest, order=_by_start)
 
     def list_with_patient(
         self, doctor_id: str, patient_id: str, before: CreatedKey | None, limit: int

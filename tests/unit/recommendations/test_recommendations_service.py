@@ -317,6 +317,8 @@ def test_a_routine_that_changes_products_tells_the_person_once_and_restarts_chec
     (told,) = uow.inbox.newest("p1", None, 10)
     assert (told.kind.value, told.key) == ("ROUTINE_CHANGED", f"routine:{second.id}")
     assert "pm:retinol-serum" in told.payload["removed"] and told.payload["added"] == []
+    # said why: the new photo (before, no why, and the inbox read a bare "Your routine changed")
+    assert told.payload["why"] == "NEW_PHOTO" and told.payload["analysis_id"] == "a2"
     schedule = uow.check_ins.get("p1")
     assert schedule is not None and schedule.anchor_at == NOW + timedelta(days=3)
     set_profile(uow, "p1", birth_year=1991)  # a new routine with the same products

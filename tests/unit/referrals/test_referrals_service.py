@@ -249,3 +249,24 @@ def test_the_same_flag_on_the_next_analyses_is_shown_but_not_told_again(
     store(uow, "later", NODULES, days=156)
     referrals.for_analysis("p1", "later")
     assert referral_news(uow)[-1] == ("later", "SOON")
+
+
+def test_a_worsening_is_not_read_across_photos_of_two_people() -> None:
+    """Before: the partner's photo on the person's account read as their redness worsening
+    across three analyses (10, 12, then the partner's 70) and raised a referral, while the
+    progress page said the photos may not be of the same person and called no change."""
+    from tests.unit.progress.test_identity import someone_else
+    from tests.unit.progress.test_progress import face_points, stored
+
+    face = face_points()
+    for partner, expected in ((face, True), (someone_else(face), False)):
+        uow = FakeReferralsUnitOfWork()
+        for name, days, points, redness in (
+            ("first", 10, face, 10.0),
+            ("second", 40, face, 12.0),
+            ("third", 70, partner, 70.0),
+        ):
+            store(uow, name, stored(redness, points=points), days=days)
+        record = ReferralService(uow, FakeClock(NOW)).for_analysis("p1", "third")
+        rules = [r.rule_id for r in record.referral.reasons] if record else []
+        assert any(rule.endswith("_worsening") for rule in rules) is expected, rules

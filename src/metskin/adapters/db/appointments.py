@@ -224,10 +224,21 @@ class SqlAppointmentRepository(SqlRepository[AppointmentRow, Appointment]):
         return self.all(query)
 
     def list_for_patient(
-        self, patient_id: str, after: CreatedKey | None, limit: int
+        self,
+        patient_id: str,
+        after: CreatedKey | None,
+        limit: int,
+        over_at: datetime | None = None,
+        over: bool = False,
     ) -> list[Appointment]:
-        condition = AppointmentRow.patient_id == patient_id
-        return self.page_where(condition, after, limit, newest=False, order=("start_at", "id"))
+        condition: Any = col(AppointmentRow.patient_id) == patient_id
+        if over_at is not None:  # ahead: booked and not over; the others are past or cancelled
+            ahead = (col(AppointmentRow.status) == AppointmentStatus.BOOKED.value) & (
+                col(AppointmentRow.end_at) > over_at
+            )
+            condition = condition & (~ahead if over else ahead)
+        newest = over_at is not None and over
+        return self.page_where(condition, after, limit, newest=newest, order=("start_at", "id"))
 
     def list_with_patient(
         self, doctor_id: str, patient_id: str, before: CreatedKey | None, limit: int

@@ -53,9 +53,16 @@ class AppointmentQueries(Protocol):
     """Reads that only the full store answers (lists for the patient and the dashboard)."""
 
     def list_for_patient(
-        self, patient_id: str, after: CreatedKey | None, limit: int
+        self,
+        patient_id: str,
+        after: CreatedKey | None,
+        limit: int,
+        over_at: datetime | None = None,
+        over: bool = False,
     ) -> list[Appointment]:
-        """By (start, id) ascending, strictly after the keyset."""
+        """By (start, id) ascending, strictly after the keyset. With `over_at`: those booked
+        that end after it (ahead), or with `over`, the others (over, or cancelled), newest
+        start first."""
         ...
 
     def list_for_doctor(

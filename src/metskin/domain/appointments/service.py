@@ -226,11 +226,16 @@ class AppointmentService:
         return appointment
 
     def for_patient(
-        self, patient_id: str, after: CreatedKey | None, limit: int
+        self, patient_id: str, after: CreatedKey | None, limit: int, upcoming: bool | None = None
     ) -> list[Appointment]:
+        """All by start; `upcoming`: those booked and not yet over, soonest first; not
+        `upcoming`: the others (seen, missed, past, cancelled), the most recent start first."""
+        over_at = None if upcoming is None else self._clock()
         return read(
             self._uow_factory,
-            lambda uow: uow.appointment_queries.list_for_patient(patient_id, after, limit),
+            lambda uow: uow.appointment_queries.list_for_patient(
+                patient_id, after, limit, over_at, over=upcoming is False
+            ),
         )
 
     def for_doctor(

@@ -168,3 +168,11 @@ def comparability(
     score = light * pose * distance * expression * quality
     person = identity.evidence(before, after, a, b)
     return Comparability(score, light, pose, distance, quality, expression, identity=person)
+
+
+def another_person(before: ResultReadout, after: ResultReadout) -> bool:
+    """Whether the two photos may not be of the same person, judged as progress judges them
+    (`after` flipped back when the spots say it is `before`'s mirror image): no change is
+    called between them, and triage leaves the earlier one out of the person's history."""
+    flipped = mirror.spots_mirrored(before.spots, after.spots) is True
+    return comparability(before, after, flipped).different_person

@@ -19,7 +19,7 @@ from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
 from metskin.domain.recommendations.errors import failed_has_no_routine
 from metskin.domain.recommendations.feedback import Feedback, turned_down
-from metskin.domain.recommendations.jobs import CARE_FIELDS
+from metskin.domain.recommendations.jobs import CARE_FIELDS, WHY_NEW_PHOTO
 from metskin.domain.recommendations.model import SavedRoutine
 from metskin.domain.recommendations.payload import lineup_change
 from metskin.domain.recommendations.ports import RecommendationsUnitOfWork
@@ -149,7 +149,9 @@ def make_current(
     elif switched and change is None:
         change = {"added": [], "removed": []}  # the same products, of another photo
     if change is not None:
-        told_change(uow, routine, change, why, routine.created_at, again_at)
+        # the result of a newer photo chose other products: said so when nothing else was
+        photo = WHY_NEW_PHOTO if new_photo and current is not None and not switched else ""
+        told_change(uow, routine, change, why, routine.created_at, again_at, photo)
     uow.commit()
     return routine
 
@@ -177,11 +179,13 @@ def told_change(
     why: str,
     at: datetime,
     again_at: str,
+    otherwise: str = "",
 ) -> None:
     """The change told with every why the person said since the last one told, in the order
     said (`details.why` the first; `details.whys` all of them, when more than one), and then
-    those kept (`hold_why`) are forgotten."""
+    those kept (`hold_why`) are forgotten. `otherwise`: the why when they said none."""
     whys = list(dict.fromkeys([*uow.routines.held(routine.user_id), *([why] if why else [])]))
+    whys = whys or ([otherwise] if otherwise else [])
     uow.routines.release(routine.user_id)
     change["analysis_id"] = routine.analysis_id
     if whys:

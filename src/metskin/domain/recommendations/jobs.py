@@ -14,6 +14,7 @@ WHY_PROFILE = "PROFILE"  # the person changed what it is built from
 WHY_RATING = "RATING"  # a product they turned down, or took that back
 WHY_NO_LONGER_SOLD = "NO_LONGER_SOLD"  # a product in it was taken off sale
 WHY_PHOTO_DELETED = "PHOTO_DELETED"  # the photo of the routine followed was deleted
+WHY_NEW_PHOTO = "NEW_PHOTO"  # the routine of a newer photo (its result) took over
 # the routine of a new photo, saved at its RECOMMENDING stage, was taken back: the run failed
 WHY_ANALYSIS_FAILED = "ANALYSIS_FAILED"
 

@@ -13,6 +13,7 @@ from metskin.domain.errors import Conflict, Forbidden, NotFound
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
 from metskin.domain.ports import CreatedKey, read
+from metskin.domain.progress.comparability import another_person
 from metskin.domain.referrals.errors import ReferralNotFound
 from metskin.domain.referrals.model import Answers, ReferralRecord
 from metskin.domain.referrals.snapshots import snapshot_from_result
@@ -125,13 +126,17 @@ class ReferralService:
         results = uow.analyses.get_results([analysis.id, *(a.id for a in earlier)])
         if analysis.id not in results:
             raise AnalysisNotReady("The analysis has no result.", field="analysisId")
-        current = snapshot_from_result(
-            analysis.created_at, ResultReadout.from_stored(results[analysis.id][0])
-        )
+        readout = ResultReadout.from_stored(results[analysis.id][0])
+        current = snapshot_from_result(analysis.created_at, readout)
+        # Photos that may be of someone else (a partner on the same phone) are no history of
+        # this face: progress calls no change between them, so no trend or spot is read there.
+        readouts = [
+            (a, ResultReadout.from_stored(results[a.id][0])) for a in earlier if a.id in results
+        ]
         history = [
-            snapshot_from_result(a.created_at, ResultReadout.from_stored(results[a.id][0]))
-            for a in earlier
-            if a.id in results
+            snapshot_from_result(a.created_at, before)
+            for a, before in readouts
+            if not another_person(before, readout)
         ]
         outcome = triage(current, history, answers)
         if outcome.referral is None:

@@ -35,6 +35,13 @@ APPOINTMENT_CURSOR: CursorCodec[DomainAppointment, CreatedKey] = by_time(
 )
 """By start time, ties broken by id."""
 
+# `myAppointments(upcoming:)`: a list of its own each, so a cursor of one is refused by another
+MINE_CURSORS: dict[bool | None, CursorCodec[DomainAppointment, CreatedKey]] = {
+    None: APPOINTMENT_CURSOR,
+    True: by_time("myUpcomingAppointments", lambda a: (a.start, a.id), str),
+    False: by_time("myPastAppointments", lambda a: (a.start, a.id), str),
+}
+
 VISIT_CURSOR: CursorCodec[DomainAppointment, CreatedKey] = by_time(
     "patientAppointments", lambda appointment: (appointment.start, appointment.id), str
 )
@@ -69,15 +76,26 @@ class BookingQueries:
 
     @guarded_field(IsAuthenticated, "By start time.")
     async def my_appointments(
-        self, info: Info, first: int = 20, after: str | None = None
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        upcoming: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: those booked and not yet over, soonest first; false: the "
+                "others (seen, missed, past, or cancelled), the most recent start first; null: "
+                "all, by start."
+            ),
+        ] = None,
     ) -> Connection[Appointment]:
         appointments, viewer_id = info.context.container.appointments, viewer_id_of(info)
         page = await fetch_page(
             info,
             first,
             after,
-            APPOINTMENT_CURSOR,
-            lambda page: appointments.for_patient(viewer_id, page.after, page.limit),
+            MINE_CURSORS[upcoming],
+            lambda page: appointments.for_patient(viewer_id, page.after, page.limit, upcoming),
         )
         tz = await viewer_time_zone(info)
         return page.connection(lambda a: Appointment.from_domain(a, tz))

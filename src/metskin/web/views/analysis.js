@@ -6,6 +6,7 @@ import {
 } from "../dom.js";
 import { mark, number, t } from "../i18n.js";
 import { FINAL, followProgress, progressPanel } from "./progress.js";
+import { sinceLastCard } from "./since.js";
 import { renderReferral } from "./referral.js";
 import { photoConsent, uploadConsentBox } from "./consent.js";
 import { forConcerns, readMore } from "./learn.js";
@@ -353,6 +354,10 @@ export async function renderAnalysis(view, { match: [analysisId], params }) {
       readMore(forConcerns(analysis.result.concerns), { id: "result-articles" })
         .then((card) => card && body.querySelector("#result").append(card))
         .catch(() => {}); // reading suggestions are optional
+      // what changed since the photo before, beside the summary (none for a first photo)
+      sinceLastCard(analysisId)
+        .then((card) => card && body.querySelector("#summary, #result > *").after(card))
+        .catch(() => {}); // the progress page says it too
 
       const panel = h("div", { class: "card wide", id: "referral" }, errorBox());
       body.append(panel);

@@ -15,7 +15,8 @@ const FIELDS = `id start end timeZone status consultationType reason cancelReaso
   cancelledAt cancellableUntil dermatologist { id name timeZone fee { amount currency }
     practice { name address city phone phoneInternational } }
   referralId referral { urgency specialty }`;
-const MINE = `query($first: Int!, $after: String) { myAppointments(first: $first, after: $after) {
+const MINE = `query($upcoming: Boolean, $first: Int!, $after: String) {
+  myAppointments(upcoming: $upcoming, first: $first, after: $after) {
   edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
 const ONE = `query($id: ID!) { appointment(id: $id) { ${FIELDS} } }`;
 const CANCEL = `mutation($id: ID!, $reason: String!) {
@@ -46,8 +47,11 @@ function rescheduleBox(appointment, replace) {
   return box;
 }
 
-/** A missed visit (NO_SHOW): the same dermatologist's free times, to book again (for the same
- * referral, when it was for one). */
+// what may be booked again from its card: a visit seen, cancelled or missed
+const AGAIN = new Set(["COMPLETED", "CANCELLED", "NO_SHOW"]);
+
+/** A visit over, cancelled or missed: the same dermatologist's free times, to book again (for
+ * the same referral, when it was for one). */
 function bookAgainBox(appointment) {
   const box = h("div", { class: "book-again" });
   return append(box, bookingPicker(appointment.dermatologist, box, appointment.referralId,
@@ -64,7 +68,7 @@ function tooSoon(doctor) {
 
 function item(appointment) {
   const li = h("li", { class: `card appointment ${appointment.status.toLowerCase()}`,
-    "data-appointment-id": appointment.id });
+    "data-appointment-id": appointment.id, "data-level": "3" });
   fill(li, appointment);
   return li;
 }
@@ -91,7 +95,7 @@ function fill(li, appointment, message = null) {
   const changeable = booked && new Date(appointment.cancellableUntil) > new Date();
   li.dataset.start = appointment.start;
   clear(li,
-    h("h2", {}, h("a", { href: `#/appointments/${encodeURIComponent(appointment.id)}` },
+    h(li.dataset.level === "3" ? "h3" : "h2", {}, h("a", { href: `#/appointments/${encodeURIComponent(appointment.id)}` },
       when(appointment.start, appointment.timeZone)),
       h("span", { class: "muted" },
         ` (${zoneName(appointment.timeZone, new Date(appointment.start))})`)),
@@ -118,14 +122,17 @@ function fill(li, appointment, message = null) {
       ? t("You can cancel or move it until {time}.",
         { time: when(appointment.cancellableUntil, appointment.timeZone) })
       : tooSoon(doctor)) : null,
-    appointment.status === "CANCELLED" && doctor ? h("p", {}, h("a", {
-      href: `#/dermatologists?type=${appointment.consultationType}` }, t("Book another time"))) : null,
     appointment.status === "NO_SHOW" ? h("p", { class: "missed" },
       t("Missed: your dermatologist recorded that you did not attend.")) : null,
-    appointment.status === "NO_SHOW" && doctor ? h("div", { class: "actions" },
+    // Over, cancelled or missed: the same dermatologist's free times here (a cancelled one
+    // led to the whole directory), or another dermatologist
+    AGAIN.has(appointment.status) && doctor ? h("div", { class: "actions" },
       h("button", { type: "button", class: "book-again-open", "aria-expanded": "false",
-        onclick: toggle("again", bookAgainBox) },
-      t("Book again with {name}", { name: doctor.name }))) : null,
+        onclick: toggle("again", bookAgainBox) }, appointment.status === "COMPLETED"
+        ? t("Book a follow-up with {name}", { name: doctor.name })
+        : t("Book again with {name}", { name: doctor.name })), " ",
+      h("a", { href: `#/dermatologists?type=${appointment.consultationType}`,
+        class: "book-another" }, t("or another dermatologist"))) : null,
     changeable ? h("div", { class: "actions" },
       h("button", { type: "button", class: "reschedule-open", "aria-expanded": "false",
         onclick: toggle("reschedule", rescheduleBox) }, t("Reschedule")), " ",
@@ -145,22 +152,36 @@ export async function renderAppointment(view, { match: [id] }) {
     h("p", {}, h("a", { href: "#/appointments" }, t("All your appointments")))]);
 }
 
-export async function renderAppointments(view) {
-  const list = h("ul", { class: "appointments", id: "appointments" });
-  const more = h("button", { type: "button", hidden: true }, t("Later appointments"));
+/** One section of the list: what is ahead (soonest first) or what is over (the most recent
+ * first), a page at a time; null when it has none. */
+async function section(upcoming) {
+  const key = upcoming ? "upcoming" : "past";
+  const list = h("ul", { class: "appointments", id: `${key}-appointments` });
+  const more = h("button", { type: "button", hidden: true },
+    upcoming ? t("Later appointments") : t("Earlier appointments"));
   const pager = h("div", { class: "pager" }, errorBox(), more);
   let after = null;
   const load = async () => {
-    const { myAppointments } = await gql(MINE, { first: PAGE, after });
+    const { myAppointments } = await gql(MINE, { upcoming, first: PAGE, after });
     append(list, [myAppointments.edges.map((edge) => item(edge.node))]);
     after = myAppointments.pageInfo.endCursor;
     more.hidden = !myAppointments.pageInfo.hasNextPage;
   };
   more.addEventListener("click", () => busy(pager, load));
-  append(view, [h("h1", {}, t("Your appointments")), list, pager]);
   await load();
-  if (!list.firstChild) {
-    list.replaceWith(h("p", { id: "no-appointments" }, t("No appointments yet. "),
-      h("a", { href: "#/dermatologists" }, t("Find a dermatologist")), "."));
-  }
+  const title = upcoming ? t("Upcoming appointments") : t("Past and cancelled");
+  return list.firstChild ? h("section", { id: `${key}-section`, "aria-labelledby": `${key}-title` },
+    h("h2", { id: `${key}-title` }, title), list, pager) : null;
+}
+
+/** What is ahead first, then what is over: before, one list by start put every past visit
+ * above the next one (after 20, on a later page). */
+export async function renderAppointments(view) {
+  const [ahead, over] = await Promise.all([section(true), section(false)]);
+  const find = h("a", { href: "#/dermatologists" }, t("Find a dermatologist"));
+  append(view, [h("h1", {}, t("Your appointments")),
+    h("div", { id: "appointments" },
+      ahead || (over ? h("p", { id: "nothing-ahead" }, t("Nothing booked ahead. "), find, ".")
+        : h("p", { id: "no-appointments" }, t("No appointments yet. "), find, ".")),
+      over)]);
 }

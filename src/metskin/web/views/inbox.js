@@ -37,6 +37,7 @@ const ROUTINE_WHY = {
   RATING: mark("Your routine changed after your rating"),
   NO_LONGER_SOLD: mark("Your routine changed: a product in it is no longer sold"),
   PHOTO_DELETED: mark("Your routine changed after you deleted a photo"),
+  NEW_PHOTO: mark("Your routine changed with the result of your new photo"),
   // the routine of a new photo taken back: its measurement failed after it was saved
   ANALYSIS_FAILED: mark("Your new photo could not be measured: your routine is back to what "
     + "it was"),
@@ -53,6 +54,7 @@ const ROUTINE_REASON = {
   RATING: mark("your rating"),
   NO_LONGER_SOLD: mark("a product in it going off sale"),
   PHOTO_DELETED: mark("a photo you deleted"),
+  NEW_PHOTO: mark("your new photo"),
   ANALYSIS_FAILED: mark("a new photo that could not be measured"),
 };
 

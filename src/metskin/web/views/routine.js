@@ -15,6 +15,8 @@ const ROUTINE = `query($id: ID!) { recommendations(analysisId: $id) {
     product { ${PRODUCT} } ${GONE} } }
   warnings excludedGroups { ruleId reason count products { productId name } }
   tips { title body tags articles { slug title url } } } }`;
+// the routine the person follows: the newest saved for them (their latest photo's)
+const FOLLOWED = "query { myRoutines(first: 1) { edges { node { analysisId } } } }";
 const RATE = `mutation($p: ID!, $r: Int!, $o: ProductOutcome) {
   rateProduct(productId: $p, rating: $r, outcome: $o) { productId rating outcome } }`;
 const UNRATE = "mutation($p: ID!) { removeRating(productId: $p) }";
@@ -172,7 +174,9 @@ export async function renderRoutine(view, { match: [analysisId] }) {
 
 // `said`: what a rating just changed, shown at the top when the routine is drawn again.
 async function drawRoutine(view, analysisId, said) {
-  const { recommendations: routine } = await gql(ROUTINE, { id: analysisId });
+  const [{ recommendations: routine }, followed] = await Promise.all([
+    gql(ROUTINE, { id: analysisId }), gql(FOLLOWED).catch(() => null)]);
+  const current = followed?.myRoutines.edges[0]?.node.analysisId;
   const redraw = (text) => drawRoutine(view, analysisId, text);
   clear(view, [
     h("h1", {}, t("Your routine")),
@@ -184,6 +188,12 @@ async function drawRoutine(view, analysisId, said) {
       routine.totalNote ? h("span", { class: "price-note" }, ` (${routine.totalNote})`) : "",
       routine.modelVersion ? ` · ${t("ranked by model {version}",
         { version: routine.modelVersion })}` : ""),
+    // an older photo's routine, read again: not the one their check-ins count from
+    current && current !== analysisId ? h("p", { class: "notice", id: "not-followed" },
+      t("This is the routine of an earlier photo, built from what you say now. The routine you "
+        + "follow is that of your latest photo: "),
+      h("a", { href: `#/routine/${encodeURIComponent(current)}` }, t("see your current routine")),
+      ".") : null,
     routine.warnings.length ? h("div", { class: "card wide warn", id: "warnings" },
       h("h2", {}, t("Please note")), list(routine.warnings)) : null,
     h("div", { class: "routine", id: "routine" },

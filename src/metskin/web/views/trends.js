@@ -7,13 +7,15 @@ import { append, h, humanize, when } from "../dom.js";
 import { checkInPanel } from "./checkin.js";
 import { mark, number, t } from "../i18n.js";
 
+// what `summary` reads of a comparison (also the result page's "since your last photo")
+export const COMPARED = `changedConcerns mirrored
+    before { createdAt } after { createdAt }
+    comparability { score flagged reasons differentPerson }
+    deltas { concern region delta change }`;
 const PROGRESS = `query($from: DateTime!, $to: DateTime!) { progress(from: $from, to: $to) {
   analyses { id createdAt }
   trends { concern chartSvg }
-  comparison { changedConcerns mirrored
-    before { createdAt } after { createdAt }
-    comparability { score flagged reasons differentPerson }
-    deltas { concern region delta change }
+  comparison { ${COMPARED}
     pictures { beforeUrl afterUrl sideBySideUrl } } } }`;
 const YEARS = 3;
 
@@ -54,7 +56,8 @@ function changeText(delta) {
     : t("{concern}: down {size}", values);
 }
 
-function summary(comparison) {
+/** What changed between the comparison's two photos, beyond the noise band, in words. */
+export function summary(comparison) {
   const { comparability, changedConcerns } = comparison;
   const changes = comparison.deltas.filter((d) => d.region === "face" && d.change !== "NO_CHANGE");
   return h("div", { id: "changes" },
