@@ -84,3 +84,70 @@ def test_more_than_a_hundred_dermatologists_paged_and_searched(
     browser.submit("#admin-doctor-search")
     browser.text(ROWS, "No dermatologist found.")
     assert browser.severe_console_messages() == []
+
+
+LISTING = {
+    "email": "leaving@clinic.example",
+    "name": "Dr Lea Ving",
+    "specialties": "acne",
+    "practiceName": "Ving Skin",
+    "address": "3 Wimpole St",
+    "city": "London",
+    "country": "GB",
+}
+SHARE = "mutation($d: ID!) { shareAnalysis(dermatologistId: $d) { id } }"
+
+
+def test_a_listing_is_refused_in_words_and_a_removal_asks_first(
+    browser: Browser, server: str
+) -> None:
+    """Languages in words ("English") were stored as they came, so the patients' language filter
+    (by code) never found the dermatologist; an empty latitude and longitude placed the
+    practice at 0, 0; the form kept "Listed." beside a later refusal; and "Remove" erased the
+    account, its bookings and shares at one click."""
+    form = "#admin-doctor-form"
+    browser.log_in(ADMIN, DEMO_PASSWORD)
+    browser.go("#/admin")
+    browser.find(ROWS)
+    browser.fill(form, **LISTING, languages="English, French", lat="51.52", lon="-0.15")
+    browser.submit(form)
+    browser.text(f"{form} .form-error", "is not a language code")
+    browser.text(f"{form} .form-error", "VALIDATION_FAILED")
+    browser.fill(form, languages="en, fr", lat="", lon="")
+    browser.submit(form)
+    browser.text(f"{form} .form-error", "Give the practice's latitude and longitude.")
+    browser.fill(form, lat="51.52", lon="-0.15")
+    browser.submit(form)
+    browser.text(form, "Listed.")
+    browser.fill(form, email="second@clinic.example", languages="English")
+    browser.submit(form)
+    browser.text(f"{form} .form-error", "is not a language code")
+    assert "Listed." not in browser.text(form)
+
+    found = graphql(
+        server,
+        '{ dermatologists(first: 100, filter: {language: "fr"}) { edges {'
+        " node { id name practice { lat lon } } } } }",
+    )
+    (doctor,) = [
+        edge["node"]
+        for edge in found["dermatologists"]["edges"]
+        if edge["node"]["name"] == LISTING["name"]
+    ]
+    assert doctor["practice"] == {"lat": 51.52, "lon": -0.15}
+    patient = api_login(server, "patient@demo.metskin.local", DEMO_PASSWORD)
+    graphql(server, SHARE, patient, d=doctor["id"])
+
+    browser.fill("#admin-doctor-search", search="Lea Ving")
+    browser.submit("#admin-doctor-search")
+    show(browser, 1, LISTING["name"])
+    browser.click("#admin-doctor-list li .delete")
+    asked = browser.until(lambda: browser.driver.switch_to.alert, "the question")
+    assert "Dr Lea Ving" in asked.text and "appointments are cancelled" in asked.text
+    asked.dismiss()
+    assert show(browser, 1, LISTING["name"])
+    assert graphql(server, "{ myShares { active } }", patient)["myShares"] == [{"active": True}]
+    browser.click("#admin-doctor-list li .delete")
+    browser.until(lambda: browser.driver.switch_to.alert, "the question").accept()
+    browser.text(ROWS, "No dermatologist found.")
+    assert browser.severe_console_messages() == []

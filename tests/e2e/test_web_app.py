@@ -623,11 +623,23 @@ def test_an_admin_edits_articles_in_the_admin_area(browser: Browser, server: str
         "#admin-articles-list li[data-slug='night-cream'] .stale",
         "Translation older than the English: fr",
     )
+    assert "Saved." in browser.text("#admin-articles-form")
     browser.fill("#admin-articles-form", slug="Bad Slug")
     browser.submit("#admin-articles-form")
     browser.text("#admin-articles-form .form-error", "slug")
     assert browser.find("#admin-articles-form [name=slug]").get_attribute("aria-invalid") == "true"
-    browser.find("#admin-articles-list li[data-slug='night-cream'] .delete").click()
+    # The refusal alone: the earlier save's "Saved." stood beside it before.
+    assert "Saved." not in browser.text("#admin-articles-form")
+    # A delete asks first (it took the article off every page at one click before).
+    delete = "#admin-articles-list li[data-slug='night-cream'] .delete"
+    browser.find(delete).click()
+    asked = browser.until(lambda: browser.driver.switch_to.alert, "the question")
+    assert "Choosing a night cream (revised)" in asked.text
+    asked.dismiss()
+    assert browser.find(delete)
+    assert httpx.get(f"{server}/learn/night-cream").status_code == 200
+    browser.find(delete).click()
+    browser.until(lambda: browser.driver.switch_to.alert, "the question").accept()
     browser.until(
         lambda: not browser.visible("#admin-articles-list li[data-slug='night-cream']"),
         "the article gone",

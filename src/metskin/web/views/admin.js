@@ -43,6 +43,15 @@ const languageName = (code) => new Intl.DisplayNames([code], { type: "language" 
 const languages = () => choice("locale",
   CONTENT_LANGUAGES.map((code) => [code, languageName(code)]), CONTENT_LANGUAGES[0]);
 const area = (name) => h("textarea", { name, rows: 6 });
+// A button that cannot be undone asks first (the dermatologist's erasure cancels bookings).
+const sure = (question) => window.confirm(question);
+
+/** `action` on submit, the earlier save's notice gone first (after an error it still said
+ * "Saved." or "Listed." beside the refusal). */
+const onSave = (form, action) => onSubmit(form, async () => {
+  for (const old of form.querySelectorAll(":scope > .notice")) old.remove();
+  await action();
+});
 
 function fill(form, values) {
   for (const [name, value] of Object.entries(values)) {
@@ -78,14 +87,16 @@ function editor({ id, title, fields, list, toInput, save, remove, describe }, ch
         form.querySelector("input, select, textarea").focus();
       } }, t("Edit")), " ",
       h("button", { type: "button", class: "link danger delete", "aria-label": t("Delete {item}",
-        { item: item.title }), onclick: () => busy(section, async () => {
-        await remove(item);
-        await reload();
-        focusOn(section.querySelector("h2"));
-        await changed();
-      }) }, t("Delete")))));
+        { item: item.title }), onclick: () => sure(t("Delete {item}? It leaves every list and "
+        + "page, in every language.", { item: item.title })) && deleted(item) }, t("Delete")))));
   };
-  onSubmit(form, async () => {
+  const deleted = (item) => busy(section, async () => {
+    await remove(item);
+    await reload();
+    focusOn(section.querySelector("h2"));
+    await changed();
+  });
+  onSave(form, async () => {
     await save(form.elements.verb.value, toInput(form), form.elements.locale.value);
     form.append(notice(t("Saved.")));
     await reload();
@@ -139,7 +150,8 @@ function dermatologists(changed) {
       field(t("Email"), input("email", { type: "email" }),
         t("We email an invitation there: the dermatologist chooses their own password.")),
       field(t("Name"), input("name")), field(t("Specialties"), input("specialties")),
-      field(t("Languages"), input("languages")), field(t("Practice"), input("practiceName")),
+      field(t("Languages"), input("languages"), t("Language codes, e.g. en, fr")),
+      field(t("Practice"), input("practiceName")),
       field(t("Address"), input("address")), field(t("City"), input("city")),
       field(t("Country (2 letters)"), input("country", { maxlength: 2 })),
       field(t("Practice phone"), input("practicePhone", { type: "tel", autocomplete: "off" }),
@@ -171,13 +183,17 @@ function dermatologists(changed) {
         + "{name}", { name }), onclick: () => busy(section, () => bio.open(node.id)) },
       t("Edit the bio")), " ",
       h("button", { type: "button", class: "link danger delete",
-        "aria-label": t("Remove {name}", { name }), onclick: () => busy(section, async () => {
-          await gql(DELETE_DOCTOR, { id: node.id });
-          await reload();
-          focusOn(section.querySelector("h2"));
-          await changed();
-        }) }, t("Remove")));
+        "aria-label": t("Remove {name}", { name }), onclick: () => sure(t("Remove {name}? Their "
+          + "account is erased, their upcoming appointments are cancelled (the patients are "
+          + "told why) and what patients shared with them ends. This cannot be undone.",
+        { name })) && removed(node.id) }, t("Remove")));
   };
+  const removed = (id) => busy(section, async () => {
+    await gql(DELETE_DOCTOR, { id });
+    await reload();
+    focusOn(section.querySelector("h2"));
+    await changed();
+  });
   /** The next page (the first when `fresh`), under the ones shown. */
   const load = async (fresh) => {
     if (fresh) searched = formValue(search, "search") || null;
@@ -192,7 +208,7 @@ function dermatologists(changed) {
   const reload = () => load(true);
   onSubmit(search, reload);
   more.addEventListener("click", () => busy(section, () => load(false)));
-  onSubmit(form, async () => {
+  onSave(form, async () => {
     const value = (name) => formValue(form, name);
     await gql(CREATE_DOCTOR, { email: value("email"),
       input: { name: value("name"), specialties: listFromText(value("specialties")),
@@ -245,7 +261,7 @@ function bioEditor(changed) {
     text.lang = code;
   };
   language.addEventListener("change", () => busy(form, load));
-  onSubmit(form, async () => {
+  onSave(form, async () => {
     const { fee, practice, bio: _bio, bioLocale: _locale, ...kept } = listing;
     const input = { ...kept, practice, feeAmount: fee.amount, feeCurrency: fee.currency,
       bio: text.value };
