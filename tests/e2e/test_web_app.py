@@ -609,14 +609,33 @@ def test_an_admin_edits_articles_in_the_admin_area(browser: Browser, server: str
     page = httpx.get(f"{server}/learn/night-cream")
     assert page.status_code == 200 and "Choosing a night cream" in page.text
     browser.find("#admin-articles-list li[data-slug='night-cream'] .edit").click()
-    browser.fill("#admin-articles-form", title="Choisir une crème de nuit")
+    # French chosen: the words to write are empty, the English beside them as placeholders
+    # (before, the English stayed in the fields and was saved as the French).
+    title = browser.find("#admin-articles-form [name=title]")
     browser.select("#admin-articles-form [name=locale]", "fr")
+    browser.until(lambda: title.get_attribute("lang") == "fr", "the French words")
+    assert title.get_attribute("value") == ""
+    assert title.get_attribute("placeholder") == "Choosing a night cream"
+    browser.fill(
+        "#admin-articles-form",
+        title="Choisir une crème de nuit",
+        summary="Ce qu'une crème de nuit apporte.",
+        body="## La nuit\n\nLa peau perd plus d'eau.",
+    )
     browser.submit("#admin-articles-form")
     browser.text("#admin-articles-list li[data-slug='night-cream']", "en, fr")
+    # Back to English and to French again: each language's saved words, to correct them.
+    browser.select("#admin-articles-form [name=locale]", "en")
+    browser.until(lambda: title.get_attribute("value") == "Choosing a night cream", "English")
+    browser.select("#admin-articles-form [name=locale]", "fr")
+    browser.until(lambda: title.get_attribute("value") == "Choisir une crème de nuit", "French")
+    body = browser.find("#admin-articles-form [name=body]").get_attribute("value")
+    assert body.startswith("## La nuit")
     french = httpx.get(f"{server}/learn/night-cream", headers={"accept-language": "fr"})
     assert '<article lang="fr">' in french.text and "Choisir une crème de nuit" in french.text
     assert "Choosing a night cream" in httpx.get(f"{server}/learn/night-cream").text
     browser.select("#admin-articles-form [name=locale]", "en")  # the English changes
+    browser.until(lambda: title.get_attribute("value") == "Choosing a night cream", "English")
     browser.fill("#admin-articles-form", title="Choosing a night cream (revised)")
     browser.submit("#admin-articles-form")
     browser.text(

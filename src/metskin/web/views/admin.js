@@ -60,8 +60,25 @@ function fill(form, values) {
   }
 }
 
-/** A form that creates (or, with an existing slug, updates) one item, and the list under it. */
-function editor({ id, title, fields, list, toInput, save, remove, describe }, changed) {
+/** `item` (as read in `language`) in the form. Without a translation in that language yet, its
+ * `words` are emptied, the English shown as their placeholder: before, choosing French kept the
+ * English words in the form (saved as the French unless all retyped), and a French text
+ * already saved could not be read back to correct it. */
+function fillIn(form, item, language, words) {
+  fill(form, item);
+  const translated = item.locale === language;
+  for (const name of words) {
+    const element = form.elements.namedItem(name);
+    element.placeholder = translated ? "" : element.value;
+    if (!translated) element.value = "";
+    element.lang = language;
+  }
+  form.elements.locale.value = language;
+}
+
+/** A form that creates (or, with an existing slug, updates) one item, and the list under it;
+ * `words` name its fields written in each language (the rest are shared). */
+function editor({ id, title, fields, words, list, toInput, save, remove, describe }, changed) {
   const verb = choice("verb", [["CREATE", t("Create")], ["UPDATE", t("Update")]], "CREATE");
   const form = h("form", { class: "admin-form", id: `${id}-form`, novalidate: true },
     errorBox(), h("div", { class: "grid" }, fields, field(t("Action"), verb),
@@ -81,9 +98,8 @@ function editor({ id, title, fields, list, toInput, save, remove, describe }, ch
       // the button changed: the form filled, or the list's heading once the item is gone.
       h("button", { type: "button", class: "link edit", "aria-label": t("Edit {item}",
         { item: item.title }), onclick: () => {
-        fill(form, item);
+        fillIn(form, item, item.locale, words);
         form.elements.verb.value = "UPDATE";
-        form.elements.locale.value = item.locale;
         form.querySelector("input, select, textarea").focus();
       } }, t("Edit")), " ",
       h("button", { type: "button", class: "link danger delete", "aria-label": t("Delete {item}",
@@ -95,6 +111,16 @@ function editor({ id, title, fields, list, toInput, save, remove, describe }, ch
     await reload();
     focusOn(section.querySelector("h2"));
     await changed();
+  });
+  // Another language for an item being updated: its words in that language, to correct them.
+  form.elements.locale.addEventListener("change", () => {
+    const slug = formValue(form, "slug");
+    const language = form.elements.locale.value;
+    if (form.elements.verb.value !== "UPDATE" || !slug) return;
+    busy(form, async () => {
+      const item = (await list(language)).find((found) => found.slug === slug);
+      if (item) fillIn(form, item, language, words);
+    });
   });
   onSave(form, async () => {
     await save(form.elements.verb.value, toInput(form), form.elements.locale.value);
@@ -114,7 +140,9 @@ function articles(changed) {
       field(t("Tags"), input("tags"), t("Comma separated, e.g. acne, routine")),
       field(t("Reading minutes"), input("readingMinutes", { type: "number", min: 1, value: 3 })),
       field(t("Summary"), input("summary")), field(t("Body (markdown)"), area("body"))],
-    list: async () => (await gql(ARTICLES)).articles.edges.map((edge) => edge.node),
+    words: ["title", "summary", "body"],
+    list: async (language) => (await gql(ARTICLES, {}, language)).articles.edges
+      .map((edge) => edge.node),
     toInput: (form) => ({ slug: formValue(form, "slug"), title: formValue(form, "title"),
       tags: listFromText(formValue(form, "tags")),
       readingMinutes: Number(formValue(form, "readingMinutes")),
@@ -133,7 +161,8 @@ function videos(changed) {
       field(t("Tags"), input("tags")), field(t("Address (https)"), input("url", { type: "url" })),
       field(t("Length (seconds)"), input("durationSeconds", { type: "number", min: 1 })),
       field(t("Description"), input("description"))],
-    list: async () => (await gql(VIDEOS)).videos,
+    words: ["title", "description"],
+    list: async (language) => (await gql(VIDEOS, {}, language)).videos,
     toInput: (form) => ({ slug: formValue(form, "slug"), title: formValue(form, "title"),
       tags: listFromText(formValue(form, "tags")), url: formValue(form, "url"),
       durationSeconds: Number(formValue(form, "durationSeconds")),
