@@ -95,6 +95,8 @@ LISTING = {
     "city": "London",
     "country": "GB",
 }
+LISTED = """query($id: ID!) { dermatologist(id: $id) { fee { amount currency } languages
+  consultationTypes bio practice { city lat lon } } }"""
 SHARE = "mutation($d: ID!) { shareAnalysis(dermatologistId: $d) { id } }"
 
 
@@ -141,6 +143,25 @@ def test_a_listing_is_refused_in_words_and_a_removal_asks_first(
     browser.fill("#admin-doctor-search", search="Lea Ving")
     browser.submit("#admin-doctor-search")
     show(browser, 1, LISTING["name"])
+    # The listing changed after it was made: the fee, the languages, the consultations. Only
+    # the bio could be edited on this page before (the rest through the API alone).
+    browser.click("#admin-doctor-list li .edit-listing")
+    lat = browser.find(f"{form} [name=lat]")
+    browser.until(lambda: lat.get_attribute("value") == "51.52", "the listing in the form")
+    assert browser.find(f"{form} [name=email]").get_attribute("disabled") is not None
+    browser.fill(form, feeAmount="95.00", languages="en, de")
+    browser.find(f"{form} [name=consultationTypes][value=IN_PERSON]").click()
+    browser.submit(form)
+    browser.text(form, "Listing saved.")
+    changed = graphql(server, LISTED, id=doctor["id"])["dermatologist"]
+    assert changed == {
+        "fee": {"amount": "95.00", "currency": "GBP"},
+        "languages": ["de", "en"],
+        "consultationTypes": ["VIDEO"],
+        "bio": "",
+        "practice": {"city": "London", "lat": 51.52, "lon": -0.15},
+    }
+    assert browser.find(f"{form} [name=email]").get_attribute("disabled") is None
     browser.click("#admin-doctor-list li .delete")
     asked = browser.until(lambda: browser.driver.switch_to.alert, "the question")
     assert "Dr Lea Ving" in asked.text and "appointments are cancelled" in asked.text

@@ -6,6 +6,7 @@ import {
   onSubmit, when,
 } from "../dom.js";
 import { mark, t } from "../i18n.js";
+import { TYPES as CONSULTATION_TYPES } from "./hours.js";
 
 const ARTICLE_FIELDS = `slug title summary tags readingMinutes body url locale availableLocales
   staleLocales`;
@@ -173,10 +174,21 @@ function videos(changed) {
   }, changed);
 }
 
+// A new listing's defaults, put back once an edited listing is saved.
+const NEW_LISTING = { timeZone: "Europe/London", feeAmount: "120.00", feeCurrency: "GBP" };
+
 function dermatologists(changed) {
+  const email = input("email", { type: "email" });
+  const types = h("fieldset", { class: "checks", id: "admin-doctor-types" },
+    h("legend", {}, t("Consultations")), CONSULTATION_TYPES.map(([value, text]) =>
+      h("label", { class: "check" }, h("input", { type: "checkbox", name: "consultationTypes",
+        value, checked: true }), " ", t(text))));
+  const submit = h("button", { type: "submit" }, t("List dermatologist"));
+  const anew = h("button", { type: "button", class: "link", id: "admin-doctor-new",
+    hidden: true, onclick: () => listNew() }, t("List a new dermatologist instead"));
   const form = h("form", { class: "admin-form", id: "admin-doctor-form", novalidate: true },
     errorBox(), h("div", { class: "grid" },
-      field(t("Email"), input("email", { type: "email" }),
+      field(t("Email"), email,
         t("We email an invitation there: the dermatologist chooses their own password.")),
       field(t("Name"), input("name")), field(t("Specialties"), input("specialties")),
       field(t("Languages"), input("languages"), t("Language codes, e.g. en, fr")),
@@ -187,10 +199,41 @@ function dermatologists(changed) {
         t("International form, e.g. +44 20 7946 0123. Patients see it to call the practice.")),
       field(t("Latitude"), input("lat", { type: "number", step: "any" })),
       field(t("Longitude"), input("lon", { type: "number", step: "any" })),
-      field(t("Time zone"), input("timeZone", { value: "Europe/London" })),
-      field(t("Fee"), input("feeAmount", { value: "120.00" })),
-      field(t("Currency"), input("feeCurrency", { value: "GBP", maxlength: 3 }))),
-    h("button", { type: "submit" }, t("List dermatologist")));
+      field(t("Time zone"), input("timeZone", { value: NEW_LISTING.timeZone })),
+      field(t("Fee"), input("feeAmount", { value: NEW_LISTING.feeAmount })),
+      field(t("Currency"), input("feeCurrency", { value: NEW_LISTING.feeCurrency,
+        maxlength: 3 })), types),
+    submit, " ", anew);
+  // The dermatologist whose listing the form holds (their English bio, sent back as it is);
+  // null: the form lists a new one.
+  let editing = null;
+  const listNew = () => {
+    editing = null;
+    for (const box of form.querySelectorAll("input:not([type=checkbox])")) box.value = "";
+    for (const box of types.querySelectorAll("input")) box.checked = true;
+    fill(form, NEW_LISTING);
+    email.disabled = false;
+    submit.textContent = t("List dermatologist");
+    anew.hidden = true;
+  };
+  /** The listing of `id` in the form, to change its practice, fee, languages or types. */
+  const edit = async (id) => {
+    const listing = (await gql(DOCTOR, { id }, "en")).dermatologist;
+    const { practice, fee } = listing;
+    fill(form, { name: listing.name, specialties: listing.specialties,
+      languages: listing.languages, timeZone: listing.timeZone, practiceName: practice.name,
+      address: practice.address, city: practice.city, country: practice.country,
+      practicePhone: practice.phone || "", lat: practice.lat, lon: practice.lon,
+      feeAmount: fee.amount, feeCurrency: fee.currency, email: "" });
+    for (const box of types.querySelectorAll("input")) {
+      box.checked = listing.consultationTypes.includes(box.value);
+    }
+    editing = { id, bio: listing.bio };
+    email.disabled = true; // the account's address is the dermatologist's to change
+    submit.textContent = t("Save the listing");
+    anew.hidden = false;
+    form.elements.name.focus();
+  };
   const items = h("ul", { class: "admin-list", id: "admin-doctor-list" });
   const bio = bioEditor(changed);
   const search = h("form", { class: "admin-search", id: "admin-doctor-search",
@@ -208,6 +251,9 @@ function dermatologists(changed) {
     const name = node.profile.displayName || node.email;
     return h("li", { "data-id": node.id }, `${name} · ${node.email} `,
       node.activated ? null : invited(section, node.id),
+      h("button", { type: "button", class: "link edit-listing", "aria-label": t("Edit the "
+        + "listing of {name}", { name }), onclick: () => busy(section, () => edit(node.id)) },
+      t("Edit the listing")), " ",
       h("button", { type: "button", class: "link edit-bio", "aria-label": t("Edit the bio of "
         + "{name}", { name }), onclick: () => busy(section, () => bio.open(node.id)) },
       t("Edit the bio")), " ",
@@ -239,15 +285,21 @@ function dermatologists(changed) {
   more.addEventListener("click", () => busy(section, () => load(false)));
   onSave(form, async () => {
     const value = (name) => formValue(form, name);
-    await gql(CREATE_DOCTOR, { email: value("email"),
-      input: { name: value("name"), specialties: listFromText(value("specialties")),
-        languages: listFromText(value("languages")), timeZone: value("timeZone"),
-        practice: { name: value("practiceName"), address: value("address"), city: value("city"),
-          country: value("country"), lat: Number(value("lat")), lon: Number(value("lon")),
-          phone: value("practicePhone") || null },
-        consultationTypes: ["IN_PERSON", "VIDEO"], feeAmount: value("feeAmount"),
-        feeCurrency: value("feeCurrency") } });
-    form.append(notice(t("Listed. We emailed them an invitation to choose their password.")));
+    const listing = { name: value("name"), specialties: listFromText(value("specialties")),
+      languages: listFromText(value("languages")), timeZone: value("timeZone"),
+      practice: { name: value("practiceName"), address: value("address"), city: value("city"),
+        country: value("country"), lat: Number(value("lat")), lon: Number(value("lon")),
+        phone: value("practicePhone") || null },
+      consultationTypes: [...types.querySelectorAll("input:checked")].map((box) => box.value),
+      feeAmount: value("feeAmount"), feeCurrency: value("feeCurrency") };
+    if (editing) {
+      await gql(UPDATE_DOCTOR, { id: editing.id, input: { ...listing, bio: editing.bio } });
+      listNew();
+      form.append(notice(t("Listing saved.")));
+    } else {
+      await gql(CREATE_DOCTOR, { email: value("email"), input: listing });
+      form.append(notice(t("Listed. We emailed them an invitation to choose their password.")));
+    }
     await reload();
     await changed();
   });
