@@ -22,6 +22,7 @@ from metskin.cli.seed import DEMO_ACCOUNTS, DEMO_DERMATOLOGIST, DEMO_PASSWORD
 from metskin.domain.directory.loader import load_dermatologists
 from tests.cluster import graphql, upload
 from tests.e2e.conftest import PASSWORD, GraphQLClient
+from tests.e2e.test_content_api import SAVE_VIDEO
 from tests.e2e.web_browser import (
     Browser,
     api_login,
@@ -85,6 +86,13 @@ window.fetch = async (url, init = {}) => {
 """
 # Three articles for every search, none twice: a card that reads two searches has six to choose
 # from, and shows its three.
+MOLES_VIDEO = {
+    "slug": "moles-on-camera",
+    "title": "Checking your moles, on camera",
+    "tags": ["moles"],
+    "durationSeconds": 95,
+    "url": "https://videos.example.org/moles.mp4",
+}
 MANY_ARTICLES = """
 const nativeFetch = window.fetch;
 let made = 0;
@@ -162,6 +170,8 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     browser.driver.execute_cdp_cmd(
         "Page.addScriptToEvaluateOnNewDocument", {"source": MANY_ARTICLES}
     )
+    admin = api_login(server, "admin@demo.metskin.local", DEMO_PASSWORD)
+    graphql(server, SAVE_VIDEO, admin, i=MOLES_VIDEO)
     register(browser, "journey@example.com")
 
     browser.find("#upload-form input[name=file]").send_keys(str(photo))
@@ -208,7 +218,12 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     browser.submit("#symptoms-form")
     browser.text("#referral", "We suggest seeing a dermatologist")
     assert "Urgent Skin cancer" in browser.text("#referral")
-    assert len(browser.visible("#referral-articles li")) == 3  # of six found
+    assert len(browser.visible("#referral-articles > ul:not(.videos) li")) == 3  # of six found
+    # The video an editor added on moles, under the articles: the app listed no video before.
+    (video,) = browser.visible("#referral-articles .videos li")
+    assert video.text == "Checking your moles, on camera · 2 min"
+    link = video.find_element(browser.by, "a")
+    assert link.get_attribute("href") == MOLES_VIDEO["url"]
     assert browser.text("#referral").count("This is not a diagnosis.") == 1  # said once
 
     browser.find("a[href^='#/dermatologists?share=']").click()
