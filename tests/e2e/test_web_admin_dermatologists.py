@@ -6,6 +6,8 @@ status was known."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from metskin.cli.seed import DEMO_PASSWORD
@@ -171,4 +173,42 @@ def test_a_listing_is_refused_in_words_and_a_removal_asks_first(
     browser.click("#admin-doctor-list li .delete")
     browser.until(lambda: browser.driver.switch_to.alert, "the question").accept()
     browser.text(ROWS, "No dermatologist found.")
+    assert browser.severe_console_messages() == []
+
+
+SLOTS = """query($d: ID!, $f: DateTime!, $t: DateTime!) {
+  availableSlots(dermatologistId: $d, from: $f, to: $t) { start consultationTypes } }"""
+BOOK = "mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }"
+DOCTOR_ID = """{ users(role: DERMATOLOGIST, search: "derm@demo", first: 1) {
+  edges { node { id } } } }"""
+
+
+def test_the_link_of_a_removed_dermatologist_s_cancellation_leads_to_the_directory(
+    browser: Browser, server: str
+) -> None:
+    """Removing a dermatologist cancels their bookings and emails each patient "you can book a
+    new time here:" with the appointment's link; the erasure deletes the appointment, so the
+    link opened on "No such appointment. NOT_FOUND". It now says so in words and offers the
+    directory."""
+    admin = api_login(server, ADMIN, DEMO_PASSWORD)
+    patient = api_login(server, "patient@demo.metskin.local", DEMO_PASSWORD)
+    doctor = graphql(server, DOCTOR_ID, admin)["users"]["edges"][0]["node"]["id"]
+    start = datetime.now(UTC) + timedelta(days=1)
+    window = {"f": start.isoformat(), "t": (start + timedelta(days=7)).isoformat()}
+    slot = graphql(server, SLOTS, patient, d=doctor, **window)["availableSlots"][0]
+    booking = {
+        "slotStart": slot["start"],
+        "dermatologistId": doctor,
+        "consultationType": slot["consultationTypes"][0],
+        "reason": "a spot",
+    }
+    appointment = graphql(server, BOOK, patient, i=booking)["bookAppointment"]["id"]
+    graphql(server, "mutation($id: ID!) { deleteDermatologist(id: $id) }", admin, id=doctor)
+
+    browser.log_in("patient@demo.metskin.local", DEMO_PASSWORD)
+    browser.driver.get(f"{server}/appointments/{appointment}")
+    gone = browser.text("#appointment-gone", "no longer on file")
+    assert "NOT_FOUND" not in browser.text("#view") and "left MetSkin" in gone
+    browser.find("#appointment-gone a[href='#/dermatologists']").click()
+    browser.until(lambda: browser.hash().startswith("#/dermatologists"), "the directory")
     assert browser.severe_console_messages() == []
