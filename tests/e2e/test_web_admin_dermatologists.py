@@ -176,6 +176,29 @@ def test_a_listing_is_refused_in_words_and_a_removal_asks_first(
     assert browser.severe_console_messages() == []
 
 
+def test_an_administrator_reads_a_patient_s_access_log(browser: Browser, server: str) -> None:
+    """The audit trail (who read which patient's data): only the patient could read theirs;
+    an administrator had no query and no screen for it."""
+    patient = api_login(server, "patient@demo.metskin.local", DEMO_PASSWORD)
+    doctor = api_login(server, "derm@demo.metskin.local", DEMO_PASSWORD)
+    admin = api_login(server, ADMIN, DEMO_PASSWORD)
+    doctor_id = graphql(server, DOCTOR_ID, admin)["users"]["edges"][0]["node"]["id"]
+    graphql(server, SHARE, patient, d=doctor_id)
+    graphql(server, "{ patients(first: 50) { edges { node { id } } } }", doctor)  # audited
+    form = "#admin-audit-form"
+    browser.log_in(ADMIN, DEMO_PASSWORD)
+    browser.go("#/admin")
+    browser.fill(form, search="nobody-at-all@example.org")
+    browser.submit(form)
+    browser.text("#admin-audit", "No patient found.")
+    browser.fill(form, search="patient@demo.metskin.local")
+    browser.submit(form)
+    row = browser.text("#admin-access-log tbody tr", "Dr Ada Derm")
+    assert "Dana Patient" in browser.text("#admin-audit h3")
+    assert "No reads yet" not in row
+    assert browser.severe_console_messages() == []
+
+
 SLOTS = """query($d: ID!, $f: DateTime!, $t: DateTime!) {
   availableSlots(dermatologistId: $d, from: $f, to: $t) { start consultationTypes } }"""
 BOOK = "mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }"

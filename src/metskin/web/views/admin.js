@@ -7,6 +7,7 @@ import {
 } from "../dom.js";
 import { mark, t } from "../i18n.js";
 import { TYPES as CONSULTATION_TYPES } from "./hours.js";
+import { accessLog } from "./sharing.js";
 
 const ARTICLE_FIELDS = `slug title summary tags readingMinutes body url locale availableLocales
   staleLocales`;
@@ -31,6 +32,8 @@ const ACCOUNTS = `query($after: String, $search: String) {
     search: $search) {
     edges { node { id email activated profile { displayName } } }
     pageInfo { hasNextPage endCursor } } }`;
+const PATIENTS = `query($search: String) { users(role: PATIENT, first: 2, search: $search) {
+  edges { node { id email profile { displayName } } } } }`;
 const RESEND = "mutation($id: ID!) { resendDermatologistInvitation(id: $id) }";
 const DELETE_DOCTOR = "mutation($id: ID!) { deleteDermatologist(id: $id) }";
 const DOCTOR = `query($id: ID!) { dermatologist(id: $id) { name specialties languages timeZone
@@ -360,13 +363,42 @@ function bioEditor(changed) {
   return { form, open };
 }
 
+/** The audit trail: every read of one patient's data, the patient found by address or name. */
+function audit() {
+  const form = h("form", { class: "admin-search", id: "admin-audit-form", novalidate: true,
+    role: "search" }, errorBox(),
+  field(t("Patient"), input("search", { type: "search", maxlength: 100 }),
+    t("Their email address, or part of their name")),
+  h("button", { type: "submit" }, t("Show their access log")));
+  const found = h("div", { id: "admin-audit" });
+  const section = h("section", { class: "card", id: "admin-access" },
+    h("h2", {}, t("Access log")), h("p", { class: "muted" }, t("Who read which analysis: every "
+      + "read of a patient's data by a dermatologist, newest first.")), form, found);
+  onSubmit(form, async () => {
+    const { users } = await gql(PATIENTS, { search: formValue(form, "search") || null });
+    const people = users.edges.map(({ node }) => node);
+    if (people.length !== 1) {
+      clear(found, h("p", { class: "muted", role: "status" }, people.length
+        ? t("More than one patient matches: give their whole address.")
+        : t("No patient found.")));
+      return;
+    }
+    const [person] = people;
+    const log = accessLog(person.id, "admin-access-log");
+    clear(found, h("h3", {}, `${person.profile.displayName || person.email} · ${person.email}`),
+      ...log.parts);
+    await log.load();
+  });
+  return { section, reload: async () => {} };
+}
+
 export async function renderAdmin(view) {
   const log = h("ul", { class: "admin-log", id: "admin-log" });
   const showLog = async () => {
     const { editorLog } = await gql(LOG);
     clear(log, editorLog.map((change) => h("li", {}, `${when(change.at)}: ${change.summary}`)));
   };
-  const parts = [articles(showLog), videos(showLog), dermatologists(showLog)];
+  const parts = [articles(showLog), videos(showLog), dermatologists(showLog), audit()];
   append(view, [h("h1", {}, t("Administration")), ...parts.map((part) => part.section),
     h("section", { class: "card" }, h("h2", {}, t("Recent changes")), log)]);
   await Promise.all([...parts.map((part) => part.reload()), showLog()]);
