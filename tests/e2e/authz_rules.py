@@ -171,6 +171,13 @@ QUERIES = [
     rule("Query.myAppointments", MY_APPOINTMENTS % "reason", OWNER_ONLY),
     rule("Query.myShares", "{ myShares { id analysisId } }", OWNER_ONLY),
     rule("Query.accessLog", "{ accessLog(first: 50) { edges { node { resourceId } } } }", OWN),
+    # The audit trail: P's log with P's id, to P and an administrator only.
+    rule(
+        "Query.accessLog",
+        "query($u: ID) { accessLog(first: 50, userId: $u) { edges { node { resourceId } } } }",
+        "U P F F F P",
+        variables=lambda world, who: {"u": world.id("P")},
+    ),
     rule("Query.patients", PATIENTS, DOCTORS, audited=True),
     rule("Query.dashboardEvents", "{ dashboardEvents(first: 50) { id patientId } }", DOCTORS),
     # The referral itself under the share (an audited read); the fact of it without one.

@@ -182,6 +182,7 @@ def test_the_staff_pages_read_at_the_desk_and_on_a_phone(
     assert focused_matches(browser, "#admin-articles-form [name=slug]")
     tab_to(browser, "#admin-articles-list li .delete", most=120)
     press(browser, k.ENTER)
+    browser.until(lambda: browser.driver.switch_to.alert, "the question").accept()
     browser.until(lambda: focused_matches(browser, "#admin-articles h2"), "the focus on Articles")
     name = browser.attribute("#admin-doctor-list li .delete", "aria-label")
     assert name and name.startswith("Remove ") and len(name) > len("Remove ")

@@ -6,6 +6,8 @@ status was known."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from metskin.cli.seed import DEMO_PASSWORD
@@ -83,4 +85,153 @@ def test_more_than_a_hundred_dermatologists_paged_and_searched(
     browser.fill("#admin-doctor-search", search="nobody at all")
     browser.submit("#admin-doctor-search")
     browser.text(ROWS, "No dermatologist found.")
+    assert browser.severe_console_messages() == []
+
+
+LISTING = {
+    "email": "leaving@clinic.example",
+    "name": "Dr Lea Ving",
+    "specialties": "acne",
+    "practiceName": "Ving Skin",
+    "address": "3 Wimpole St",
+    "city": "London",
+    "country": "GB",
+}
+LISTED = """query($id: ID!) { dermatologist(id: $id) { fee { amount currency } languages
+  consultationTypes bio practice { city lat lon } } }"""
+SHARE = "mutation($d: ID!) { shareAnalysis(dermatologistId: $d) { id } }"
+
+
+def test_a_listing_is_refused_in_words_and_a_removal_asks_first(
+    browser: Browser, server: str
+) -> None:
+    """Languages in words ("English") were stored as they came, so the patients' language filter
+    (by code) never found the dermatologist; an empty latitude and longitude placed the
+    practice at 0, 0; the form kept "Listed." beside a later refusal; and "Remove" erased the
+    account, its bookings and shares at one click."""
+    form = "#admin-doctor-form"
+    browser.log_in(ADMIN, DEMO_PASSWORD)
+    browser.go("#/admin")
+    browser.find(ROWS)
+    browser.fill(form, **LISTING, languages="English, French", lat="51.52", lon="-0.15")
+    browser.submit(form)
+    browser.text(f"{form} .form-error", "is not a language code")
+    browser.text(f"{form} .form-error", "VALIDATION_FAILED")
+    browser.fill(form, languages="en, fr", lat="", lon="")
+    browser.submit(form)
+    browser.text(f"{form} .form-error", "Give the practice's latitude and longitude.")
+    browser.fill(form, lat="51.52", lon="-0.15")
+    browser.submit(form)
+    browser.text(form, "Listed.")
+    browser.fill(form, email="second@clinic.example", languages="English")
+    browser.submit(form)
+    browser.text(f"{form} .form-error", "is not a language code")
+    assert "Listed." not in browser.text(form)
+
+    found = graphql(
+        server,
+        '{ dermatologists(first: 100, filter: {language: "fr"}) { edges {'
+        " node { id name practice { lat lon } } } } }",
+    )
+    (doctor,) = [
+        edge["node"]
+        for edge in found["dermatologists"]["edges"]
+        if edge["node"]["name"] == LISTING["name"]
+    ]
+    assert doctor["practice"] == {"lat": 51.52, "lon": -0.15}
+    patient = api_login(server, "patient@demo.metskin.local", DEMO_PASSWORD)
+    graphql(server, SHARE, patient, d=doctor["id"])
+
+    browser.fill("#admin-doctor-search", search="Lea Ving")
+    browser.submit("#admin-doctor-search")
+    show(browser, 1, LISTING["name"])
+    # The listing changed after it was made: the fee, the languages, the consultations. Only
+    # the bio could be edited on this page before (the rest through the API alone).
+    browser.click("#admin-doctor-list li .edit-listing")
+    lat = browser.find(f"{form} [name=lat]")
+    browser.until(lambda: lat.get_attribute("value") == "51.52", "the listing in the form")
+    assert browser.find(f"{form} [name=email]").get_attribute("disabled") is not None
+    browser.fill(form, feeAmount="95.00", languages="en, de")
+    browser.find(f"{form} [name=consultationTypes][value=IN_PERSON]").click()
+    browser.submit(form)
+    browser.text(form, "Listing saved.")
+    changed = graphql(server, LISTED, id=doctor["id"])["dermatologist"]
+    assert changed == {
+        "fee": {"amount": "95.00", "currency": "GBP"},
+        "languages": ["de", "en"],
+        "consultationTypes": ["VIDEO"],
+        "bio": "",
+        "practice": {"city": "London", "lat": 51.52, "lon": -0.15},
+    }
+    assert browser.find(f"{form} [name=email]").get_attribute("disabled") is None
+    browser.click("#admin-doctor-list li .delete")
+    asked = browser.until(lambda: browser.driver.switch_to.alert, "the question")
+    assert "Dr Lea Ving" in asked.text and "appointments are cancelled" in asked.text
+    asked.dismiss()
+    assert show(browser, 1, LISTING["name"])
+    assert graphql(server, "{ myShares { active } }", patient)["myShares"] == [{"active": True}]
+    browser.click("#admin-doctor-list li .delete")
+    browser.until(lambda: browser.driver.switch_to.alert, "the question").accept()
+    browser.text(ROWS, "No dermatologist found.")
+    assert browser.severe_console_messages() == []
+
+
+def test_an_administrator_reads_a_patient_s_access_log(browser: Browser, server: str) -> None:
+    """The audit trail (who read which patient's data): only the patient could read theirs;
+    an administrator had no query and no screen for it."""
+    patient = api_login(server, "patient@demo.metskin.local", DEMO_PASSWORD)
+    doctor = api_login(server, "derm@demo.metskin.local", DEMO_PASSWORD)
+    admin = api_login(server, ADMIN, DEMO_PASSWORD)
+    doctor_id = graphql(server, DOCTOR_ID, admin)["users"]["edges"][0]["node"]["id"]
+    graphql(server, SHARE, patient, d=doctor_id)
+    graphql(server, "{ patients(first: 50) { edges { node { id } } } }", doctor)  # audited
+    form = "#admin-audit-form"
+    browser.log_in(ADMIN, DEMO_PASSWORD)
+    browser.go("#/admin")
+    browser.fill(form, search="nobody-at-all@example.org")
+    browser.submit(form)
+    browser.text("#admin-audit", "No patient found.")
+    browser.fill(form, search="patient@demo.metskin.local")
+    browser.submit(form)
+    row = browser.text("#admin-access-log tbody tr", "Dr Ada Derm")
+    assert "Dana Patient" in browser.text("#admin-audit h3")
+    assert "No reads yet" not in row
+    assert browser.severe_console_messages() == []
+
+
+SLOTS = """query($d: ID!, $f: DateTime!, $t: DateTime!) {
+  availableSlots(dermatologistId: $d, from: $f, to: $t) { start consultationTypes } }"""
+BOOK = "mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }"
+DOCTOR_ID = """{ users(role: DERMATOLOGIST, search: "derm@demo", first: 1) {
+  edges { node { id } } } }"""
+
+
+def test_the_link_of_a_removed_dermatologist_s_cancellation_leads_to_the_directory(
+    browser: Browser, server: str
+) -> None:
+    """Removing a dermatologist cancels their bookings and emails each patient "you can book a
+    new time here:" with the appointment's link; the erasure deletes the appointment, so the
+    link opened on "No such appointment. NOT_FOUND". It now says so in words and offers the
+    directory."""
+    admin = api_login(server, ADMIN, DEMO_PASSWORD)
+    patient = api_login(server, "patient@demo.metskin.local", DEMO_PASSWORD)
+    doctor = graphql(server, DOCTOR_ID, admin)["users"]["edges"][0]["node"]["id"]
+    start = datetime.now(UTC) + timedelta(days=1)
+    window = {"f": start.isoformat(), "t": (start + timedelta(days=7)).isoformat()}
+    slot = graphql(server, SLOTS, patient, d=doctor, **window)["availableSlots"][0]
+    booking = {
+        "slotStart": slot["start"],
+        "dermatologistId": doctor,
+        "consultationType": slot["consultationTypes"][0],
+        "reason": "a spot",
+    }
+    appointment = graphql(server, BOOK, patient, i=booking)["bookAppointment"]["id"]
+    graphql(server, "mutation($id: ID!) { deleteDermatologist(id: $id) }", admin, id=doctor)
+
+    browser.log_in("patient@demo.metskin.local", DEMO_PASSWORD)
+    browser.driver.get(f"{server}/appointments/{appointment}")
+    gone = browser.text("#appointment-gone", "no longer on file")
+    assert "NOT_FOUND" not in browser.text("#view") and "left MetSkin" in gone
+    browser.find("#appointment-gone a[href='#/dermatologists']").click()
+    browser.until(lambda: browser.hash().startswith("#/dermatologists"), "the directory")
     assert browser.severe_console_messages() == []

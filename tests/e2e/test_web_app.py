@@ -22,6 +22,7 @@ from metskin.cli.seed import DEMO_ACCOUNTS, DEMO_DERMATOLOGIST, DEMO_PASSWORD
 from metskin.domain.directory.loader import load_dermatologists
 from tests.cluster import graphql, upload
 from tests.e2e.conftest import PASSWORD, GraphQLClient
+from tests.e2e.test_content_api import SAVE_VIDEO
 from tests.e2e.web_browser import (
     Browser,
     api_login,
@@ -85,6 +86,13 @@ window.fetch = async (url, init = {}) => {
 """
 # Three articles for every search, none twice: a card that reads two searches has six to choose
 # from, and shows its three.
+MOLES_VIDEO = {
+    "slug": "moles-on-camera",
+    "title": "Checking your moles, on camera",
+    "tags": ["moles"],
+    "durationSeconds": 95,
+    "url": "https://videos.example.org/moles.mp4",
+}
 MANY_ARTICLES = """
 const nativeFetch = window.fetch;
 let made = 0;
@@ -162,6 +170,8 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     browser.driver.execute_cdp_cmd(
         "Page.addScriptToEvaluateOnNewDocument", {"source": MANY_ARTICLES}
     )
+    admin = api_login(server, "admin@demo.metskin.local", DEMO_PASSWORD)
+    graphql(server, SAVE_VIDEO, admin, i=MOLES_VIDEO)
     register(browser, "journey@example.com")
 
     browser.find("#upload-form input[name=file]").send_keys(str(photo))
@@ -208,7 +218,12 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     browser.submit("#symptoms-form")
     browser.text("#referral", "We suggest seeing a dermatologist")
     assert "Urgent Skin cancer" in browser.text("#referral")
-    assert len(browser.visible("#referral-articles li")) == 3  # of six found
+    assert len(browser.visible("#referral-articles > ul:not(.videos) li")) == 3  # of six found
+    # The video an editor added on moles, under the articles: the app listed no video before.
+    (video,) = browser.visible("#referral-articles .videos li")
+    assert video.text == "Checking your moles, on camera · 2 min"
+    link = video.find_element(browser.by, "a")
+    assert link.get_attribute("href") == MOLES_VIDEO["url"]
     assert browser.text("#referral").count("This is not a diagnosis.") == 1  # said once
 
     browser.find("a[href^='#/dermatologists?share=']").click()
@@ -615,25 +630,56 @@ def test_an_admin_edits_articles_in_the_admin_area(browser: Browser, server: str
     page = httpx.get(f"{server}/learn/night-cream")
     assert page.status_code == 200 and "Choosing a night cream" in page.text
     browser.find("#admin-articles-list li[data-slug='night-cream'] .edit").click()
-    browser.fill("#admin-articles-form", title="Choisir une crème de nuit")
+    # French chosen: the words to write are empty, the English beside them as placeholders
+    # (before, the English stayed in the fields and was saved as the French).
+    title = browser.find("#admin-articles-form [name=title]")
     browser.select("#admin-articles-form [name=locale]", "fr")
+    browser.until(lambda: title.get_attribute("lang") == "fr", "the French words")
+    assert title.get_attribute("value") == ""
+    assert title.get_attribute("placeholder") == "Choosing a night cream"
+    browser.fill(
+        "#admin-articles-form",
+        title="Choisir une crème de nuit",
+        summary="Ce qu'une crème de nuit apporte.",
+        body="## La nuit\n\nLa peau perd plus d'eau.",
+    )
     browser.submit("#admin-articles-form")
     browser.text("#admin-articles-list li[data-slug='night-cream']", "en, fr")
+    # Back to English and to French again: each language's saved words, to correct them.
+    browser.select("#admin-articles-form [name=locale]", "en")
+    browser.until(lambda: title.get_attribute("value") == "Choosing a night cream", "English")
+    browser.select("#admin-articles-form [name=locale]", "fr")
+    browser.until(lambda: title.get_attribute("value") == "Choisir une crème de nuit", "French")
+    body = browser.find("#admin-articles-form [name=body]").get_attribute("value")
+    assert body.startswith("## La nuit")
     french = httpx.get(f"{server}/learn/night-cream", headers={"accept-language": "fr"})
     assert '<article lang="fr">' in french.text and "Choisir une crème de nuit" in french.text
     assert "Choosing a night cream" in httpx.get(f"{server}/learn/night-cream").text
     browser.select("#admin-articles-form [name=locale]", "en")  # the English changes
+    browser.until(lambda: title.get_attribute("value") == "Choosing a night cream", "English")
     browser.fill("#admin-articles-form", title="Choosing a night cream (revised)")
     browser.submit("#admin-articles-form")
     browser.text(
         "#admin-articles-list li[data-slug='night-cream'] .stale",
         "Translation older than the English: fr",
     )
+    assert "Saved." in browser.text("#admin-articles-form")
     browser.fill("#admin-articles-form", slug="Bad Slug")
     browser.submit("#admin-articles-form")
     browser.text("#admin-articles-form .form-error", "slug")
     assert browser.find("#admin-articles-form [name=slug]").get_attribute("aria-invalid") == "true"
-    browser.find("#admin-articles-list li[data-slug='night-cream'] .delete").click()
+    # The refusal alone: the earlier save's "Saved." stood beside it before.
+    assert "Saved." not in browser.text("#admin-articles-form")
+    # A delete asks first (it took the article off every page at one click before).
+    delete = "#admin-articles-list li[data-slug='night-cream'] .delete"
+    browser.find(delete).click()
+    asked = browser.until(lambda: browser.driver.switch_to.alert, "the question")
+    assert "Choosing a night cream (revised)" in asked.text
+    asked.dismiss()
+    assert browser.find(delete)
+    assert httpx.get(f"{server}/learn/night-cream").status_code == 200
+    browser.find(delete).click()
+    browser.until(lambda: browser.driver.switch_to.alert, "the question").accept()
     browser.until(
         lambda: not browser.visible("#admin-articles-list li[data-slug='night-cream']"),
         "the article gone",

@@ -161,3 +161,16 @@ def test_a_video_needs_an_https_address(url: str) -> None:
     with pytest.raises(ValidationFailed) as refused:
         checked_video("x", "X", ["spf"], 10, "", url)
     assert refused.value.field == "url"
+
+
+def test_a_taken_slug_is_said_in_plain_english(content: ContentService) -> None:
+    """It read "There is already a article with this slug." to the editor."""
+    content.save("admin-1", article(), create=True)
+    with pytest.raises(SlugTaken) as caught:
+        content.save("admin-1", article(), create=True)
+    assert str(caught.value) == "Another article already has this slug."
+    video = checked_video("washing-up", "Gloves", ["dryness"], 60, "", "https://example.org/v")
+    content.save("admin-1", video, create=True)
+    with pytest.raises(SlugTaken) as caught:
+        content.save("admin-1", video, create=True)
+    assert str(caught.value) == "Another video already has this slug."

@@ -491,3 +491,18 @@ def test_a_dermatologist_is_told_until_when_the_shares_let_them_read_an_analysis
     assert sharing.access_until("p1", Role.PATIENT, "p1", "a1") is None
     clock.advance(days=41)
     assert sharing.access_until("doc-1", Role.DERMATOLOGIST, "p1", "a1") is None
+
+
+def test_an_administrator_reads_anyone_s_access_log_and_nobody_else_does(
+    sharing: SharingService,
+) -> None:
+    """The audit trail: who read which analysis. Before, only the patient could read theirs."""
+    sharing.share("p1", "doc-1", None, None)
+    shared_ids(sharing)
+    own = sharing.access_log("p1", None, 10)
+    assert len(own) == 2
+    assert sharing.access_log("p1", None, 10, viewer=("admin-1", Role.ADMIN)) == own
+    assert sharing.access_log("p1", None, 10, viewer=("p1", Role.PATIENT)) == own
+    for viewer in (("p2", Role.PATIENT), ("doc-1", Role.DERMATOLOGIST)):
+        with pytest.raises(Forbidden):
+            sharing.access_log("p1", None, 10, viewer=viewer)

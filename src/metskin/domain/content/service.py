@@ -118,7 +118,7 @@ class ContentService:
         kind = ContentKind.ARTICLE if isinstance(item, Article) else ContentKind.VIDEO
         existing = next((i for i in self._items(kind) if i.slug == item.slug), None)
         if create and existing is not None:
-            raise SlugTaken(f"There is already a {kind} with this slug.", field="slug")
+            raise SlugTaken(f"Another {kind} already has this slug.", field="slug")
         if not create and existing is None:
             raise ContentNotFound(f"No {kind} has this slug.", field="slug")
         if language != SOURCE_LANGUAGE and existing is None:

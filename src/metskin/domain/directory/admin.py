@@ -21,6 +21,7 @@ from metskin.domain.content.model import ContentKind
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.directory.geo import GeoPoint
 from metskin.domain.directory.model import Dermatologist, Fee, Practice
+from metskin.domain.directory.service import language_code
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.locales import negotiate
 from metskin.domain.i18n.marks import _
@@ -72,6 +73,8 @@ class Listing:
         for field, words in (("specialties", self.specialties), ("languages", self.languages)):
             if not words or not all(WORD.fullmatch(w.lower()) for w in words):
                 raise ValidationFailed(f"{field}: one or more plain words.", field=field)
+        # As the directory's language filter reads them: codes ("fr-FR" is "fr").
+        languages = frozenset(str(language_code(w, "languages")) for w in self.languages)
         if not self.consultation_types:
             raise ValidationFailed("Offer at least one type.", field="consultationTypes")
         zone(self.time_zone)
@@ -80,7 +83,7 @@ class Listing:
             name=name,
             email=email,
             specialties=frozenset(w.lower() for w in self.specialties),
-            languages=frozenset(w.lower() for w in self.languages),
+            languages=languages,
             practice=self.practice,
             time_zone=self.time_zone,
             consultation_types=self.consultation_types,
@@ -114,6 +117,9 @@ def practice(
             raise ValidationFailed.translatable(
                 too_long, f"practice.{part}", count=PRACTICE_LENGTHS[part]
             )
+    if lat == 0 and lon == 0:  # the sea off Africa: an empty latitude and longitude
+        unplaced = _("Give the practice's latitude and longitude.")
+        raise ValidationFailed.translatable(unplaced, "practice.lat")
     number = checked_phone(phone, "practice.phone")
     return Practice(
         parts["name"], parts["address"], parts["city"], code.upper(), GeoPoint(lat, lon), number

@@ -58,7 +58,9 @@ class DirectoryFilter(DirectoryQuery):
         """The filter as the search reads it: the specialty trimmed and in lower case, the
         language as its ISO 639 code (`fr-FR` is `fr`), a blank one left out. Two filters that
         normalise alike find the same dermatologists in the same order."""
-        return replace(self, specialty=_lower(self.specialty), language=_language(self.language))
+        return replace(
+            self, specialty=_lower(self.specialty), language=language_code(self.language)
+        )
 
 
 class DirectoryService:
@@ -154,15 +156,16 @@ def _lower(value: str | None) -> str | None:
     return value.strip().lower() if value and value.strip() else None
 
 
-def _language(value: str | None) -> str | None:
-    """The language a filter asks for, as the listings keep it: an ISO 639 code (`fr`; a tag
-    such as `fr-FR` reads as `fr`). Anything else, such as "english", is VALIDATION_FAILED:
-    before, it answered an empty page, as if no dermatologist spoke it."""
+def language_code(value: str | None, field: str = "language") -> str | None:
+    """A language as the listings keep it and a filter asks for it: an ISO 639 code (`fr`; a
+    tag such as `fr-FR` reads as `fr`). Anything else, such as "english", is VALIDATION_FAILED
+    on `field`: before, a filter answered an empty page, as if no dermatologist spoke it, and a
+    listing saved with it was never found by its language."""
     text = _lower(value)
     if text is None:
         return None
     code = text.replace("_", "-").split("-")[0]
     if not LANGUAGE_CODE.fullmatch(code):
         not_a_code = _("{value} is not a language code (such as en, fr or de).")
-        raise ValidationFailed.translatable(not_a_code, "language", value=repr(value)[:20])
+        raise ValidationFailed.translatable(not_a_code, field, value=repr(value)[:20])
     return code

@@ -15,7 +15,7 @@ from metskin.domain.appointments.dashboard import DashboardEventKind, wake_up
 from metskin.domain.audit.model import AccessEntry, AccessPart, Resource
 from metskin.domain.audit.service import audit_reads
 from metskin.domain.directory.errors import DermatologistNotFound
-from metskin.domain.errors import NotFound
+from metskin.domain.errors import Forbidden, NotFound
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
 from metskin.domain.ports import CreatedKey, read
@@ -114,8 +114,16 @@ class SharingService:
         return read(self._uow_factory, lambda uow: uow.shares.list_for_patient(patient_id))
 
     def access_log(
-        self, patient_id: str, before: tuple[datetime, int] | None, limit: int
+        self,
+        patient_id: str,
+        before: tuple[datetime, int] | None,
+        limit: int,
+        viewer: tuple[str, Role] | None = None,
     ) -> list[AccessEntry]:
+        """Every read of the patient's data, newest first. `viewer` (id, role): the caller, who
+        reads their own log, or (an administrator, auditing) anyone's."""
+        if viewer is not None and viewer[0] != patient_id and viewer[1] is not Role.ADMIN:
+            raise Forbidden("You can only read your own access log.")
         return read(
             self._uow_factory,
             lambda uow: uow.access_log.list_for_patient(patient_id, before, limit),

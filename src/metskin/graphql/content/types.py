@@ -30,6 +30,7 @@ class Video:
     slug: str
     title: str
     tags: list[str]
+    concerns: list[str] = strawberry.field(description="The analysis concerns it speaks to.")
     duration_seconds: int
     description: str
     url: str
@@ -43,6 +44,7 @@ class Video:
             cls,
             video,
             tags=list(video.tags),
+            concerns=list(video.concerns),
             available_locales=list(video.available_locales),
             stale_locales=list(video.stale_locales),
         )

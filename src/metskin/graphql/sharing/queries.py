@@ -39,18 +39,29 @@ class SharingQueries:
         now = info.context.container.clock()
         return [Share.from_domain(share, now) for share in shares]
 
-    @guarded_field(IsAuthenticated, "Every read of your data by a dermatologist, newest first.")
+    @guarded_field(
+        IsAuthenticated,
+        "Every read of your data by a dermatologist, newest first; an administrator: anyone's "
+        "(`userId`, the audit trail; FORBIDDEN to others).",
+    )
     async def access_log(
-        self, info: Info, first: int = 20, after: str | None = None
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        user_id: strawberry.ID | None = None,
     ) -> Connection[AccessLogEntry]:
-        sharing, viewer_id = info.context.container.sharing, viewer_id_of(info)
+        sharing, viewer = info.context.container.sharing, info.context.require_viewer()
+        caller = (str(viewer.user_id), viewer.role)
+        whose = str(user_id) if user_id else caller[0]
         return await paginate(
             info,
             first,
             after,
             ACCESS_CURSOR,
-            lambda page: sharing.access_log(viewer_id, page.after, page.limit),
+            lambda page: sharing.access_log(whose, page.after, page.limit, caller),
             AccessLogEntry.from_domain,
+            shape=whose,  # a cursor of one person's log is not another's
         )
 
     @guarded_field(IsDermatologist, "Patients who booked you or share with you, by name (audited).")

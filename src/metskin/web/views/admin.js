@@ -6,6 +6,8 @@ import {
   onSubmit, when,
 } from "../dom.js";
 import { mark, t } from "../i18n.js";
+import { TYPES as CONSULTATION_TYPES } from "./hours.js";
+import { accessLog } from "./sharing.js";
 
 const ARTICLE_FIELDS = `slug title summary tags readingMinutes body url locale availableLocales
   staleLocales`;
@@ -30,6 +32,8 @@ const ACCOUNTS = `query($after: String, $search: String) {
     search: $search) {
     edges { node { id email activated profile { displayName } } }
     pageInfo { hasNextPage endCursor } } }`;
+const PATIENTS = `query($search: String) { users(role: PATIENT, first: 2, search: $search) {
+  edges { node { id email profile { displayName } } } } }`;
 const RESEND = "mutation($id: ID!) { resendDermatologistInvitation(id: $id) }";
 const DELETE_DOCTOR = "mutation($id: ID!) { deleteDermatologist(id: $id) }";
 const DOCTOR = `query($id: ID!) { dermatologist(id: $id) { name specialties languages timeZone
@@ -43,6 +47,15 @@ const languageName = (code) => new Intl.DisplayNames([code], { type: "language" 
 const languages = () => choice("locale",
   CONTENT_LANGUAGES.map((code) => [code, languageName(code)]), CONTENT_LANGUAGES[0]);
 const area = (name) => h("textarea", { name, rows: 6 });
+// A button that cannot be undone asks first (the dermatologist's erasure cancels bookings).
+const sure = (question) => window.confirm(question);
+
+/** `action` on submit, the earlier save's notice gone first (after an error it still said
+ * "Saved." or "Listed." beside the refusal). */
+const onSave = (form, action) => onSubmit(form, async () => {
+  for (const old of form.querySelectorAll(":scope > .notice")) old.remove();
+  await action();
+});
 
 function fill(form, values) {
   for (const [name, value] of Object.entries(values)) {
@@ -51,8 +64,25 @@ function fill(form, values) {
   }
 }
 
-/** A form that creates (or, with an existing slug, updates) one item, and the list under it. */
-function editor({ id, title, fields, list, toInput, save, remove, describe }, changed) {
+/** `item` (as read in `language`) in the form. Without a translation in that language yet, its
+ * `words` are emptied, the English shown as their placeholder: before, choosing French kept the
+ * English words in the form (saved as the French unless all retyped), and a French text
+ * already saved could not be read back to correct it. */
+function fillIn(form, item, language, words) {
+  fill(form, item);
+  const translated = item.locale === language;
+  for (const name of words) {
+    const element = form.elements.namedItem(name);
+    element.placeholder = translated ? "" : element.value;
+    if (!translated) element.value = "";
+    element.lang = language;
+  }
+  form.elements.locale.value = language;
+}
+
+/** A form that creates (or, with an existing slug, updates) one item, and the list under it;
+ * `words` name its fields written in each language (the rest are shared). */
+function editor({ id, title, fields, words, list, toInput, save, remove, describe }, changed) {
   const verb = choice("verb", [["CREATE", t("Create")], ["UPDATE", t("Update")]], "CREATE");
   const form = h("form", { class: "admin-form", id: `${id}-form`, novalidate: true },
     errorBox(), h("div", { class: "grid" }, fields, field(t("Action"), verb),
@@ -72,20 +102,31 @@ function editor({ id, title, fields, list, toInput, save, remove, describe }, ch
       // the button changed: the form filled, or the list's heading once the item is gone.
       h("button", { type: "button", class: "link edit", "aria-label": t("Edit {item}",
         { item: item.title }), onclick: () => {
-        fill(form, item);
+        fillIn(form, item, item.locale, words);
         form.elements.verb.value = "UPDATE";
-        form.elements.locale.value = item.locale;
         form.querySelector("input, select, textarea").focus();
       } }, t("Edit")), " ",
       h("button", { type: "button", class: "link danger delete", "aria-label": t("Delete {item}",
-        { item: item.title }), onclick: () => busy(section, async () => {
-        await remove(item);
-        await reload();
-        focusOn(section.querySelector("h2"));
-        await changed();
-      }) }, t("Delete")))));
+        { item: item.title }), onclick: () => sure(t("Delete {item}? It leaves every list and "
+        + "page, in every language.", { item: item.title })) && deleted(item) }, t("Delete")))));
   };
-  onSubmit(form, async () => {
+  const deleted = (item) => busy(section, async () => {
+    await remove(item);
+    await reload();
+    focusOn(section.querySelector("h2"));
+    await changed();
+  });
+  // Another language for an item being updated: its words in that language, to correct them.
+  form.elements.locale.addEventListener("change", () => {
+    const slug = formValue(form, "slug");
+    const language = form.elements.locale.value;
+    if (form.elements.verb.value !== "UPDATE" || !slug) return;
+    busy(form, async () => {
+      const item = (await list(language)).find((found) => found.slug === slug);
+      if (item) fillIn(form, item, language, words);
+    });
+  });
+  onSave(form, async () => {
     await save(form.elements.verb.value, toInput(form), form.elements.locale.value);
     form.append(notice(t("Saved.")));
     await reload();
@@ -103,7 +144,9 @@ function articles(changed) {
       field(t("Tags"), input("tags"), t("Comma separated, e.g. acne, routine")),
       field(t("Reading minutes"), input("readingMinutes", { type: "number", min: 1, value: 3 })),
       field(t("Summary"), input("summary")), field(t("Body (markdown)"), area("body"))],
-    list: async () => (await gql(ARTICLES)).articles.edges.map((edge) => edge.node),
+    words: ["title", "summary", "body"],
+    list: async (language) => (await gql(ARTICLES, {}, language)).articles.edges
+      .map((edge) => edge.node),
     toInput: (form) => ({ slug: formValue(form, "slug"), title: formValue(form, "title"),
       tags: listFromText(formValue(form, "tags")),
       readingMinutes: Number(formValue(form, "readingMinutes")),
@@ -122,7 +165,8 @@ function videos(changed) {
       field(t("Tags"), input("tags")), field(t("Address (https)"), input("url", { type: "url" })),
       field(t("Length (seconds)"), input("durationSeconds", { type: "number", min: 1 })),
       field(t("Description"), input("description"))],
-    list: async () => (await gql(VIDEOS)).videos,
+    words: ["title", "description"],
+    list: async (language) => (await gql(VIDEOS, {}, language)).videos,
     toInput: (form) => ({ slug: formValue(form, "slug"), title: formValue(form, "title"),
       tags: listFromText(formValue(form, "tags")), url: formValue(form, "url"),
       durationSeconds: Number(formValue(form, "durationSeconds")),
@@ -133,23 +177,66 @@ function videos(changed) {
   }, changed);
 }
 
+// A new listing's defaults, put back once an edited listing is saved.
+const NEW_LISTING = { timeZone: "Europe/London", feeAmount: "120.00", feeCurrency: "GBP" };
+
 function dermatologists(changed) {
+  const email = input("email", { type: "email" });
+  const types = h("fieldset", { class: "checks", id: "admin-doctor-types" },
+    h("legend", {}, t("Consultations")), CONSULTATION_TYPES.map(([value, text]) =>
+      h("label", { class: "check" }, h("input", { type: "checkbox", name: "consultationTypes",
+        value, checked: true }), " ", t(text))));
+  const submit = h("button", { type: "submit" }, t("List dermatologist"));
+  const anew = h("button", { type: "button", class: "link", id: "admin-doctor-new",
+    hidden: true, onclick: () => listNew() }, t("List a new dermatologist instead"));
   const form = h("form", { class: "admin-form", id: "admin-doctor-form", novalidate: true },
     errorBox(), h("div", { class: "grid" },
-      field(t("Email"), input("email", { type: "email" }),
+      field(t("Email"), email,
         t("We email an invitation there: the dermatologist chooses their own password.")),
       field(t("Name"), input("name")), field(t("Specialties"), input("specialties")),
-      field(t("Languages"), input("languages")), field(t("Practice"), input("practiceName")),
+      field(t("Languages"), input("languages"), t("Language codes, e.g. en, fr")),
+      field(t("Practice"), input("practiceName")),
       field(t("Address"), input("address")), field(t("City"), input("city")),
       field(t("Country (2 letters)"), input("country", { maxlength: 2 })),
       field(t("Practice phone"), input("practicePhone", { type: "tel", autocomplete: "off" }),
         t("International form, e.g. +44 20 7946 0123. Patients see it to call the practice.")),
       field(t("Latitude"), input("lat", { type: "number", step: "any" })),
       field(t("Longitude"), input("lon", { type: "number", step: "any" })),
-      field(t("Time zone"), input("timeZone", { value: "Europe/London" })),
-      field(t("Fee"), input("feeAmount", { value: "120.00" })),
-      field(t("Currency"), input("feeCurrency", { value: "GBP", maxlength: 3 }))),
-    h("button", { type: "submit" }, t("List dermatologist")));
+      field(t("Time zone"), input("timeZone", { value: NEW_LISTING.timeZone })),
+      field(t("Fee"), input("feeAmount", { value: NEW_LISTING.feeAmount })),
+      field(t("Currency"), input("feeCurrency", { value: NEW_LISTING.feeCurrency,
+        maxlength: 3 })), types),
+    submit, " ", anew);
+  // The dermatologist whose listing the form holds (their English bio, sent back as it is);
+  // null: the form lists a new one.
+  let editing = null;
+  const listNew = () => {
+    editing = null;
+    for (const box of form.querySelectorAll("input:not([type=checkbox])")) box.value = "";
+    for (const box of types.querySelectorAll("input")) box.checked = true;
+    fill(form, NEW_LISTING);
+    email.disabled = false;
+    submit.textContent = t("List dermatologist");
+    anew.hidden = true;
+  };
+  /** The listing of `id` in the form, to change its practice, fee, languages or types. */
+  const edit = async (id) => {
+    const listing = (await gql(DOCTOR, { id }, "en")).dermatologist;
+    const { practice, fee } = listing;
+    fill(form, { name: listing.name, specialties: listing.specialties,
+      languages: listing.languages, timeZone: listing.timeZone, practiceName: practice.name,
+      address: practice.address, city: practice.city, country: practice.country,
+      practicePhone: practice.phone || "", lat: practice.lat, lon: practice.lon,
+      feeAmount: fee.amount, feeCurrency: fee.currency, email: "" });
+    for (const box of types.querySelectorAll("input")) {
+      box.checked = listing.consultationTypes.includes(box.value);
+    }
+    editing = { id, bio: listing.bio };
+    email.disabled = true; // the account's address is the dermatologist's to change
+    submit.textContent = t("Save the listing");
+    anew.hidden = false;
+    form.elements.name.focus();
+  };
   const items = h("ul", { class: "admin-list", id: "admin-doctor-list" });
   const bio = bioEditor(changed);
   const search = h("form", { class: "admin-search", id: "admin-doctor-search",
@@ -167,17 +254,24 @@ function dermatologists(changed) {
     const name = node.profile.displayName || node.email;
     return h("li", { "data-id": node.id }, `${name} · ${node.email} `,
       node.activated ? null : invited(section, node.id),
+      h("button", { type: "button", class: "link edit-listing", "aria-label": t("Edit the "
+        + "listing of {name}", { name }), onclick: () => busy(section, () => edit(node.id)) },
+      t("Edit the listing")), " ",
       h("button", { type: "button", class: "link edit-bio", "aria-label": t("Edit the bio of "
         + "{name}", { name }), onclick: () => busy(section, () => bio.open(node.id)) },
       t("Edit the bio")), " ",
       h("button", { type: "button", class: "link danger delete",
-        "aria-label": t("Remove {name}", { name }), onclick: () => busy(section, async () => {
-          await gql(DELETE_DOCTOR, { id: node.id });
-          await reload();
-          focusOn(section.querySelector("h2"));
-          await changed();
-        }) }, t("Remove")));
+        "aria-label": t("Remove {name}", { name }), onclick: () => sure(t("Remove {name}? Their "
+          + "account is erased, their upcoming appointments are cancelled (the patients are "
+          + "told why) and what patients shared with them ends. This cannot be undone.",
+        { name })) && removed(node.id) }, t("Remove")));
   };
+  const removed = (id) => busy(section, async () => {
+    await gql(DELETE_DOCTOR, { id });
+    await reload();
+    focusOn(section.querySelector("h2"));
+    await changed();
+  });
   /** The next page (the first when `fresh`), under the ones shown. */
   const load = async (fresh) => {
     if (fresh) searched = formValue(search, "search") || null;
@@ -192,17 +286,23 @@ function dermatologists(changed) {
   const reload = () => load(true);
   onSubmit(search, reload);
   more.addEventListener("click", () => busy(section, () => load(false)));
-  onSubmit(form, async () => {
+  onSave(form, async () => {
     const value = (name) => formValue(form, name);
-    await gql(CREATE_DOCTOR, { email: value("email"),
-      input: { name: value("name"), specialties: listFromText(value("specialties")),
-        languages: listFromText(value("languages")), timeZone: value("timeZone"),
-        practice: { name: value("practiceName"), address: value("address"), city: value("city"),
-          country: value("country"), lat: Number(value("lat")), lon: Number(value("lon")),
-          phone: value("practicePhone") || null },
-        consultationTypes: ["IN_PERSON", "VIDEO"], feeAmount: value("feeAmount"),
-        feeCurrency: value("feeCurrency") } });
-    form.append(notice(t("Listed. We emailed them an invitation to choose their password.")));
+    const listing = { name: value("name"), specialties: listFromText(value("specialties")),
+      languages: listFromText(value("languages")), timeZone: value("timeZone"),
+      practice: { name: value("practiceName"), address: value("address"), city: value("city"),
+        country: value("country"), lat: Number(value("lat")), lon: Number(value("lon")),
+        phone: value("practicePhone") || null },
+      consultationTypes: [...types.querySelectorAll("input:checked")].map((box) => box.value),
+      feeAmount: value("feeAmount"), feeCurrency: value("feeCurrency") };
+    if (editing) {
+      await gql(UPDATE_DOCTOR, { id: editing.id, input: { ...listing, bio: editing.bio } });
+      listNew();
+      form.append(notice(t("Listing saved.")));
+    } else {
+      await gql(CREATE_DOCTOR, { email: value("email"), input: listing });
+      form.append(notice(t("Listed. We emailed them an invitation to choose their password.")));
+    }
     await reload();
     await changed();
   });
@@ -245,7 +345,7 @@ function bioEditor(changed) {
     text.lang = code;
   };
   language.addEventListener("change", () => busy(form, load));
-  onSubmit(form, async () => {
+  onSave(form, async () => {
     const { fee, practice, bio: _bio, bioLocale: _locale, ...kept } = listing;
     const input = { ...kept, practice, feeAmount: fee.amount, feeCurrency: fee.currency,
       bio: text.value };
@@ -263,13 +363,42 @@ function bioEditor(changed) {
   return { form, open };
 }
 
+/** The audit trail: every read of one patient's data, the patient found by address or name. */
+function audit() {
+  const form = h("form", { class: "admin-search", id: "admin-audit-form", novalidate: true,
+    role: "search" }, errorBox(),
+  field(t("Patient"), input("search", { type: "search", maxlength: 100 }),
+    t("Their email address, or part of their name")),
+  h("button", { type: "submit" }, t("Show their access log")));
+  const found = h("div", { id: "admin-audit" });
+  const section = h("section", { class: "card", id: "admin-access" },
+    h("h2", {}, t("Access log")), h("p", { class: "muted" }, t("Who read which analysis: every "
+      + "read of a patient's data by a dermatologist, newest first.")), form, found);
+  onSubmit(form, async () => {
+    const { users } = await gql(PATIENTS, { search: formValue(form, "search") || null });
+    const people = users.edges.map(({ node }) => node);
+    if (people.length !== 1) {
+      clear(found, h("p", { class: "muted", role: "status" }, people.length
+        ? t("More than one patient matches: give their whole address.")
+        : t("No patient found.")));
+      return;
+    }
+    const [person] = people;
+    const log = accessLog(person.id, "admin-access-log");
+    clear(found, h("h3", {}, `${person.profile.displayName || person.email} · ${person.email}`),
+      ...log.parts);
+    await log.load();
+  });
+  return { section, reload: async () => {} };
+}
+
 export async function renderAdmin(view) {
   const log = h("ul", { class: "admin-log", id: "admin-log" });
   const showLog = async () => {
     const { editorLog } = await gql(LOG);
     clear(log, editorLog.map((change) => h("li", {}, `${when(change.at)}: ${change.summary}`)));
   };
-  const parts = [articles(showLog), videos(showLog), dermatologists(showLog)];
+  const parts = [articles(showLog), videos(showLog), dermatologists(showLog), audit()];
   append(view, [h("h1", {}, t("Administration")), ...parts.map((part) => part.section),
     h("section", { class: "card" }, h("h2", {}, t("Recent changes")), log)]);
   await Promise.all([...parts.map((part) => part.reload()), showLog()]);

@@ -144,7 +144,20 @@ function fill(li, appointment, message = null) {
 
 /** One appointment, at `/appointments/<id>` (the link in every appointment message). */
 export async function renderAppointment(view, { match: [id] }) {
-  const { appointment } = await gql(ONE, { id });
+  const found = await gql(ONE, { id }).catch((error) => {
+    if (error.code !== "NOT_FOUND") throw error;
+    return null;
+  });
+  // Gone: its dermatologist left MetSkin (the cancellation email links here), or a wrong link.
+  if (!found) {
+    append(view, [h("h1", {}, t("Your appointment")), h("p", { id: "appointment-gone" },
+      t("This appointment is no longer on file: it may have been cancelled when its "
+        + "dermatologist left MetSkin. "),
+      h("a", { href: "#/dermatologists" }, t("Find a dermatologist")), "."),
+    h("p", {}, h("a", { href: "#/appointments" }, t("All your appointments")))]);
+    return;
+  }
+  const { appointment } = found;
   const card = h("div", { class: "card appointment", id: "appointment",
     "data-appointment-id": appointment.id });
   fill(card, appointment);

@@ -18,7 +18,7 @@ const SET_HOURS = `mutation($input: WorkingHoursInput!) { setMyWorkingHours(inpu
   outsideHours { id start end startLocal timeZone status consultationType reason patientId
     patientName } } }`;
 const WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
-const TYPES = [["IN_PERSON", mark("In person")], ["VIDEO", mark("Video")]];
+export const TYPES = [["IN_PERSON", mark("In person")], ["VIDEO", mark("Video")]];
 const NEW_WINDOW = { start: "09:00", end: "17:00", slotMinutes: 30,
   consultationTypes: ["IN_PERSON", "VIDEO"] };
 

@@ -10,22 +10,37 @@ const ARTICLES = `query($filter: ArticleFilter, $first: Int!) {
 const SPECIALTY_TAGS = { ACNE: "acne", ROSACEA: "rosacea", PIGMENTATION: "pigmentation",
   SKIN_CANCER: "moles", SCARRING: "scarring" };
 
+const VIDEOS = "query { videos { slug title url durationSeconds locale tags concerns } }";
+const minutes = (count) => h("span", { class: "muted" }, ` · ${t("{minutes} min", { minutes: count })}`);
+
+/** The videos about a filter's concern or tag, in the filters' order, without repeats. */
+function videosFor(videos, filters) {
+  const about = (video, filter) => (filter.concern && video.concerns.includes(filter.concern))
+    || (filter.tag && video.tags.includes(filter.tag));
+  return filters.flatMap((filter) => videos.filter((video) => about(video, filter)))
+    .filter((video, place, found) => found.indexOf(video) === place);
+}
+
 /** A card listing up to `first` articles matching each filter, the most relevant to it first,
- * without repeats. */
+ * without repeats, and the videos about them (the app showed none before: only /learn did). */
 export async function readMore(filters, { id, first = 3 } = {}) {
   const seen = new Map();
   for (const filter of filters) {
     const { articles } = await gql(ARTICLES, { filter, first });
     for (const { node } of articles.edges) if (!seen.has(node.slug)) seen.set(node.slug, node);
   }
-  if (!seen.size) return null;
+  const watch = videosFor((await gql(VIDEOS)).videos, filters).slice(0, first);
+  if (!seen.size && !watch.length) return null;
   return h("div", { class: "card wide read-more", id },
     h("h2", {}, t("Read more")),
-    h("ul", {}, [...seen.values()].slice(0, first).map((article) => h("li", {},
+    seen.size ? h("ul", {}, [...seen.values()].slice(0, first).map((article) => h("li", {},
       h("a", { href: inAppLanguage(article.url), target: "_blank", rel: "noopener",
         lang: article.locale },
-        article.title),
-      h("span", { class: "muted" }, ` · ${t("{minutes} min", { minutes: article.readingMinutes })}`)))));
+        article.title), minutes(article.readingMinutes)))) : null,
+    watch.length ? h("h3", {}, t("Videos")) : null,
+    watch.length ? h("ul", { class: "videos" }, watch.map((video) => h("li", {},
+      h("a", { href: video.url, target: "_blank", rel: "noopener", lang: video.locale },
+        video.title), minutes(Math.ceil(video.durationSeconds / 60))))) : null);
 }
 
 /** Articles for the concerns that stand out (banded above none), the worst first. */

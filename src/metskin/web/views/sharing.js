@@ -10,9 +10,10 @@ const SHARE_FIELDS = `id scope analysisId createdAt expiresAt revokedAt active
   dermatologist { id name practice { city } }`;
 const SHARES = `{ myShares { ${SHARE_FIELDS} } }`;
 const REVOKE = `mutation($id: ID!) { revokeShare(shareId: $id) { ${SHARE_FIELDS} } }`;
-const ACCESS_LOG = `query($first: Int!, $after: String) { accessLog(first: $first, after: $after) {
-  edges { node { resource resourceId part at dermatologist { id name } } }
-  pageInfo { hasNextPage endCursor } } }`;
+const ACCESS_LOG = `query($first: Int!, $after: String, $userId: ID) {
+  accessLog(first: $first, after: $after, userId: $userId) {
+    edges { node { resource resourceId part at dermatologist { id name } } }
+    pageInfo { hasNextPage endCursor } } }`;
 const LOOK_MS = 60_000; // reads of one analysis by one dermatologist within a minute: one look
 const RESOURCES = {
   ANALYSIS: mark("An analysis"),
@@ -101,20 +102,7 @@ export async function renderSharing(view) {
       h("tbody", {}, myShares.map(shareRow)))
     : h("p", { id: "no-shares" }, t("You share nothing. Share an analysis from its page."));
 
-  const log = h("tbody", {});
-  const more = h("button", { type: "button", hidden: true }, t("Older reads"));
-  const pager = h("div", { class: "pager" }, errorBox(), more);
-  const entries = [];
-  let after = null;
-  const load = async () => {
-    const { accessLog } = await gql(ACCESS_LOG, { first: 50, after });
-    entries.push(...accessLog.edges.map(({ node }) => node));
-    clear(log, looks(entries).map(lookRow));
-    after = accessLog.pageInfo.endCursor;
-    more.hidden = !accessLog.pageInfo.hasNextPage;
-  };
-  more.addEventListener("click", () => busy(pager, load));
-
+  const log = accessLog();
   append(view, [
     h("h1", {}, t("Sharing")),
     h("p", { class: "muted" }, t("Dermatologists see only what you share, until it ends or you "
@@ -122,13 +110,37 @@ export async function renderSharing(view) {
       + "analysis (within a minute) is on one line, with what they saw of it.")),
     shares,
     h("h2", { class: "section" }, t("Access log")),
-    scrollingTable({ id: "access-log" }, h("thead", {}, h("tr", {},
-      [t("When"), t("Dermatologist"), t("What"), t("Id")].map((name) => h("th", { scope: "col" },
-        name)))), log),
-    pager,
+    ...log.parts,
   ]);
-  await load();
-  if (!log.firstChild) {
-    log.append(h("tr", {}, h("td", { colspan: 4, class: "muted" }, t("No reads yet."))));
-  }
+  await log.load();
+}
+
+/**
+ * The access log's table, "Older reads" under it, and `load()` for its first page: the
+ * person's own, or (an administrator's audit) the log of `userId`.
+ */
+export function accessLog(userId = null, id = "access-log") {
+  const log = h("tbody", {});
+  const more = h("button", { type: "button", hidden: true }, t("Older reads"));
+  const pager = h("div", { class: "pager" }, errorBox(), more);
+  const entries = [];
+  let after = null;
+  const page = async () => {
+    const { accessLog: found } = await gql(ACCESS_LOG, { first: 50, after, userId });
+    entries.push(...found.edges.map(({ node }) => node));
+    clear(log, looks(entries).map(lookRow));
+    after = found.pageInfo.endCursor;
+    more.hidden = !found.pageInfo.hasNextPage;
+  };
+  more.addEventListener("click", () => busy(pager, page));
+  const table = scrollingTable({ id }, h("thead", {}, h("tr", {},
+    [t("When"), t("Dermatologist"), t("What"), t("Id")].map((name) => h("th", { scope: "col" },
+      name)))), log);
+  const load = async () => {
+    await page();
+    if (!log.firstChild) {
+      log.append(h("tr", {}, h("td", { colspan: 4, class: "muted" }, t("No reads yet."))));
+    }
+  };
+  return { parts: [table, pager], load };
 }
