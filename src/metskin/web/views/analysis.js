@@ -55,13 +55,24 @@ export async function renderAnalyse(view) {
   const bar = h("progress", { id: "upload-progress", max: 1, value: 0, hidden: true,
     "aria-label": t("Upload progress") });
   const status = h("p", { class: "muted", id: "upload-status", role: "status" });
+  // On a slow connection a photo or a video takes minutes: the person may stop it, and leaving
+  // the page stops it too (it had gone on, started an analysis and brought them back here).
+  const cancel = h("button", { type: "button", id: "upload-cancel", class: "secondary",
+    hidden: true }, t("Cancel the upload"));
+  let sending = null; // the upload on its way: its AbortController
+  let left = false; // the person has gone to another page
+  // The file sent and what the server made of it: a retry after the start failed (the
+  // connection dropped just after the upload) starts that upload, not the file sent again.
+  let uploaded = null;
+  cancel.addEventListener("click", () => sending && sending.abort());
   input.addEventListener("change", () => {
+    uploaded = null;
     clear(preview, input.files[0] ? previewOf(input.files[0]) : null);
   });
   const form = h("form", { id: "upload-form", novalidate: true },
     errorBox(),
     field(t("Face photo or video"), input, t("JPEG, PNG, WebP, HEIC or AVIF photos; MP4, MOV or WebM videos.")),
-    preview, bar, status,
+    preview, bar, status, cancel,
     h("button", { type: "submit" }, t("Upload and analyse")));
   // Without a current consent the box is shown first; an upload refused for want of one
   // (withdrawn in another tab, a new text) shows it again, and agreeing goes on with the file.
@@ -85,21 +96,37 @@ export async function renderAnalyse(view) {
       consent.ask(state, () => { agreed(); return busy(form, upload); }, { focus: true });
       return;
     }
-    bar.hidden = false;
-    bar.value = 0;
-    status.textContent = t("Uploading…");
+    let said = "";
     try {
-      const media = await uploadMedia(file, null, (share) => { bar.value = share; });
+      let media = uploaded && uploaded.file === file ? uploaded.media : null;
+      if (!media) {
+        sending = new AbortController();
+        bar.hidden = false;
+        bar.value = 0;
+        cancel.hidden = false;
+        cancel.disabled = false; // busy() disabled the form's buttons
+        status.textContent = t("Uploading…");
+        media = await uploadMedia(file, null, (share) => { bar.value = share; }, sending.signal);
+        uploaded = { file, media };
+        cancel.hidden = true;
+      }
+      if (left) return;
       status.textContent = t("Starting the analysis…");
       const { startAnalysis } = await gql(
         "mutation($m: ID!) { startAnalysis(mediaId: $m) { id status stage } }", { m: media.id });
-      navigate(`#/analysis/${encodeURIComponent(startAnalysis.id)}?live=1`);
+      if (!left) navigate(`#/analysis/${encodeURIComponent(startAnalysis.id)}?live=1`);
     } catch (error) {
+      if (error.code === "UPLOAD_CANCELLED") {
+        said = t("Upload cancelled: nothing was sent to MetSkin.");
+        return;
+      }
       if (error.code !== "CONSENT_REQUIRED") throw error;
       consent.ask(await photoConsent(), () => busy(form, upload));
     } finally {
+      sending = null;
       bar.hidden = true;
-      status.textContent = "";
+      cancel.hidden = true;
+      status.textContent = said;
     }
   };
   onSubmit(form, upload);
@@ -109,6 +136,10 @@ export async function renderAnalyse(view) {
     consent.panel,
     form,
   ]);
+  return () => {
+    left = true;
+    if (sending) sending.abort();
+  };
 }
 
 // --- result ----------------------------------------------------------------------------------
@@ -378,9 +409,13 @@ export async function renderAnalysis(view, { match: [analysisId], params }) {
     body.prepend(progressBox);
   };
   clear(body, progressBox);
+  let note = ""; // what the panel says of the connection while online
   return followProgress(analysisId, {
     onEvent: (event) => progress.update(event),
-    onFallback: () => progress.say(t("Live updates are unavailable; checking every few seconds.")),
+    onFallback: () => progress.say(
+      note = t("Live updates are unavailable; checking every few seconds.")),
+    onConnection: (online) => progress.say(online ? note : t("You are offline. The analysis "
+      + "goes on at MetSkin; this page catches up when you are back online.")),
     onEnd: (error) => {
       if (error) {
         const box = errorBox();
