@@ -188,3 +188,15 @@ def test_the_analysis_page_says_it_is_offline_and_catches_up_when_back(
     conditions(browser)
     assert "took far too long" in browser.text("#failed", "took far too long")
     assert "offline" not in (browser.attribute("#progress-note", "textContent") or "")
+
+
+def test_a_page_opened_offline_is_drawn_once_the_connection_is_back(browser: Browser) -> None:
+    """A page opened in a tunnel said "Cannot reach MetSkin" and stayed so once the signal
+    came back, until the person thought of reloading it."""
+    register(browser, "tunnel@example.com")
+    conditions(browser, offline=True)
+    browser.go("#/history")
+    assert "NETWORK_ERROR" in browser.text(".view .form-error", "Cannot reach MetSkin")
+    conditions(browser)
+    browser.text(".view", "No analyses yet")
+    assert browser.visible(".view .form-error") == []
