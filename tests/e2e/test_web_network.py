@@ -5,6 +5,8 @@ analysis runs."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import time
 import uuid
 from datetime import UTC, datetime
@@ -241,3 +243,35 @@ def test_a_first_load_cut_on_the_way_says_so_and_loads_when_the_connection_is_ba
     driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
     browser.click("#load-again")
     browser.find("#login-form")
+
+
+def test_a_phone_video_s_preview_plays_past_its_first_seconds(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """A 20 s clip chosen for upload could not be watched through before sending: the preview's
+    link to the file was revoked at its first frame, so a seek past what was buffered then
+    stopped (net::ERR_FILE_NOT_FOUND in the console)."""
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg not installed")
+    clip = tmp_path / "clip.mp4"
+    make = ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480:rate=30"]
+    make += ["-t", "20", "-vf", "noise=alls=20:allf=t,format=yuv420p", "-c:v", "libx264"]
+    make += ["-preset", "ultrafast", "-b:v", "4M", str(clip)]  # about 10 MB, as a phone's
+    subprocess.run(make, check=True, timeout=120)
+    register(browser, "video@example.com")
+    browser.find("#upload-form input[name=file]").send_keys(str(clip))
+    video = browser.find("#upload-form video.preview")
+    browser.until(
+        lambda: browser.driver.execute_script("return arguments[0].readyState >= 2", video),
+        "the preview's first frame",
+    )
+    seeked = browser.driver.execute_async_script(
+        """const [video, done] = arguments;
+        video.addEventListener("seeked", () => setTimeout(() => done(video.readyState), 500),
+          { once: true });
+        setTimeout(() => done(video.readyState), 10000); // a seek that never ends
+        video.currentTime = 18;""",
+        video,
+    )
+    assert seeked >= 2, "the preview has no picture at 18 s"
+    assert not [m for m in browser.severe_console_messages() if "blob:" in m]

@@ -31,21 +31,25 @@ const CAPTURE_TIPS = [
 
 // --- upload ----------------------------------------------------------------------------------
 
+/** The chosen file's preview and the function that lets its file go. A photo is drawn once,
+ * so its link goes when it has loaded; a video reads its file as it plays and seeks (its link
+ * revoked at the first frame, it played only what was buffered then: a seek into a 30 s clip
+ * stopped there), so its link goes with the preview: another file chosen, the page left. */
 function previewOf(file) {
   const url = URL.createObjectURL(file);
+  const release = () => URL.revokeObjectURL(url);
   const media = file.type.startsWith("video/")
     ? h("video", { src: url, muted: true, controls: true, class: "preview",
       "aria-label": t("The video you chose") })
     : h("img", { src: url, alt: t("The photo you chose"), class: "preview" });
-  media.addEventListener(media.tagName === "VIDEO" ? "loadeddata" : "load",
-    () => URL.revokeObjectURL(url), { once: true });
+  if (media.tagName === "IMG") media.addEventListener("load", release, { once: true });
   // A file the browser cannot draw (a PDF, or HEIC in most browsers): words, not a broken image.
   media.addEventListener("error", () => {
-    URL.revokeObjectURL(url);
+    release();
     media.replaceWith(h("p", { class: "muted no-preview" }, t("No preview: this browser cannot "
       + "show this file. It is checked when you upload it.")));
   }, { once: true });
-  return media;
+  return [media, release];
 }
 
 export async function renderAnalyse(view) {
@@ -65,9 +69,13 @@ export async function renderAnalyse(view) {
   // connection dropped just after the upload) starts that upload, not the file sent again.
   let uploaded = null;
   cancel.addEventListener("click", () => sending && sending.abort());
+  let release = () => {}; // the preview's file
   input.addEventListener("change", () => {
     uploaded = null;
-    clear(preview, input.files[0] ? previewOf(input.files[0]) : null);
+    release();
+    const [media, letGo] = input.files[0] ? previewOf(input.files[0]) : [null, () => {}];
+    release = letGo;
+    clear(preview, media);
   });
   const form = h("form", { id: "upload-form", novalidate: true },
     errorBox(),
@@ -139,6 +147,7 @@ export async function renderAnalyse(view) {
   return () => {
     left = true;
     if (sending) sending.abort();
+    release();
   };
 }
 
