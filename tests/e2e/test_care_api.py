@@ -203,6 +203,29 @@ async def test_booking_rescheduling_and_cancelling_with_clear_errors(
     ]
 
 
+async def test_a_booking_sent_again_after_a_lost_answer_is_the_same_appointment(
+    client: GraphQLClient, container: Container
+) -> None:
+    """On a weak connection the answer of a booking can be lost after the server booked; the
+    person presses again. That was refused as "Someone has just booked this time. Pick another
+    slot.", and they booked another time too (or, at two bookings, TOO_MANY_APPOINTMENTS)."""
+    doctor = make_doctor(container)
+    slots = day_slots()
+    await client.register("retry@example.com")
+    first = (await client.data(BOOK, input=booking(slots[0], doctor.id)))["bookAppointment"]
+    second = (await client.data(BOOK, input=booking(slots[1], doctor.id)))["bookAppointment"]
+    for sent in (first, second):
+        again = await client.data(
+            BOOK, input=booking(datetime.fromisoformat(sent["start"]), doctor.id)
+        )
+        assert again["bookAppointment"] == sent
+    mine = (await client.data(MY_APPOINTMENTS, first=10))["myAppointments"]["edges"]
+    assert sorted(e["node"]["id"] for e in mine) == sorted([first["id"], second["id"]])
+    other = GraphQLClient(client.http)
+    await other.register("other@example.com")
+    assert await other.error_codes(BOOK, input=booking(slots[0], doctor.id)) == ["SLOT_UNAVAILABLE"]
+
+
 async def test_my_appointments_pages_with_a_constant_query_count(
     client: GraphQLClient, container: Container
 ) -> None:

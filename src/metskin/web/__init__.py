@@ -7,6 +7,7 @@ the app then opens the view of that path (`app.js`).
 
 from __future__ import annotations
 
+import hashlib
 from importlib import resources
 from importlib.resources.abc import Traversable
 
@@ -66,22 +67,34 @@ def find_static(path: str) -> Traversable | None:
     return found if found.is_file() else None
 
 
-async def _file_response(found: Traversable | None) -> Response:
+def entity_tag(data: bytes) -> str:
+    """A strong validator of a file's bytes (`ETag`)."""
+    return f'"{hashlib.sha256(data).hexdigest()[:32]}"'
+
+
+async def _file_response(request: Request, found: Traversable | None) -> Response:
+    """The file, or 304 with no body when the browser holds these bytes already (its
+    `If-None-Match`). `no-cache` makes a browser ask each time; without a validator every
+    visit fetched the whole app again: about 300 KB in 39 files, 25 s on a slow 3G phone."""
     if found is None:
         return PlainTextResponse("Not found", status_code=404, headers=SECURITY_HEADERS)
     data = await anyio.to_thread.run_sync(found.read_bytes)
+    tag = entity_tag(data)
+    headers = {**SECURITY_HEADERS, "etag": tag}
+    held = {part.strip() for part in request.headers.get("if-none-match", "").split(",")}
+    if tag in held or f"W/{tag}" in held:
+        return Response(status_code=304, headers=headers)
     return Response(
-        data,
-        headers={**SECURITY_HEADERS, "content-type": CONTENT_TYPES[found.name.rpartition(".")[2]]},
+        data, headers={**headers, "content-type": CONTENT_TYPES[found.name.rpartition(".")[2]]}
     )
 
 
-async def index(_request: Request) -> Response:
-    return await _file_response(find_static("index.html"))
+async def index(request: Request) -> Response:
+    return await _file_response(request, find_static("index.html"))
 
 
 async def static(request: Request) -> Response:
-    return await _file_response(find_static(request.path_params["path"]))
+    return await _file_response(request, find_static(request.path_params["path"]))
 
 
 def web_routes() -> list[Route]:

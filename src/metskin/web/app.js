@@ -196,6 +196,13 @@ async function route() {
   } catch (error) {
     if (token !== current.token) return;
     showError(view, error);
+    // Opened while offline (a tunnel, a lift): drawn again once the connection is back,
+    // rather than left on "Cannot reach MetSkin" until the person reloads.
+    if (error && error.code === "NETWORK_ERROR") {
+      window.addEventListener("online", () => {
+        if (token === current.token) route();
+      }, { once: true });
+    }
   }
   if (token === current.token) drawn(view);
 }

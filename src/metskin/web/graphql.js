@@ -218,9 +218,16 @@ const UPLOAD = `mutation($file: Upload!, $kind: MediaKind) {
   uploadMedia(file: $file, kind: $kind) { id kind width height durationSeconds thumbnailUrl }
 }`;
 
-/** Upload a file with the GraphQL multipart request spec; onProgress gets 0..1. */
-export function uploadMedia(file, kind = null, onProgress = null) {
+/** Upload a file with the GraphQL multipart request spec; onProgress gets 0..1. An aborted
+ * `signal` stops the request (a slow upload the person cancels, or leaves): it rejects with
+ * the code UPLOAD_CANCELLED, and the server, which never gets the whole body, stores nothing. */
+export function uploadMedia(file, kind = null, onProgress = null, signal = null) {
+  const cancelled = () => localError("UPLOAD_CANCELLED", mark("The upload was cancelled."));
   return withAuth((token) => new Promise((resolve, reject) => {
+    if (signal && signal.aborted) {
+      reject(cancelled());
+      return;
+    }
     const form = new FormData();
     form.append("operations", JSON.stringify({ query: UPLOAD, variables: { file: null, kind } }));
     form.append("map", JSON.stringify({ 0: ["variables.file"] }));
@@ -245,6 +252,8 @@ export function uploadMedia(file, kind = null, onProgress = null) {
       }
     });
     xhr.addEventListener("error", () => reject(networkError()));
+    xhr.addEventListener("abort", () => reject(cancelled()));
+    if (signal) signal.addEventListener("abort", () => xhr.abort(), { once: true });
     xhr.send(form);
   }));
 }

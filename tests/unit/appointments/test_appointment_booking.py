@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -24,6 +26,7 @@ from metskin.domain.appointments.errors import (
     ConsultationTypeNotOffered,
     NotActive,
 )
+from metskin.domain.appointments.gate import SlotGate, SlotTaken
 from metskin.domain.appointments.reminders import ReminderKind, ReminderStatus
 from metskin.domain.appointments.service import SEND_MESSAGE_ACTOR, AppointmentService
 from metskin.domain.audit.model import Resource
@@ -135,6 +138,45 @@ def test_the_same_slot_cannot_be_booked_twice(service: AppointmentService) -> No
     book_at(service, MONDAY_9)
     with pytest.raises(SlotUnavailable):
         book_at(service, MONDAY_9, patient="p2")
+
+
+def test_a_booking_sent_again_by_its_patient_is_that_booking_and_nothing_more(
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork
+) -> None:
+    """Its answer lost on a weak connection, the booking is sent again: it was refused as
+    taken by someone else, and the person booked another time too."""
+    first = service.book("p1", "doc-1", MONDAY_9, VIDEO, reason="rash")
+    later = book_at(service, MONDAY_9 + timedelta(hours=1))  # the limit with doc-1 reached
+    commits, released = uow.commits, list(uow.released)
+    again = service.book("p1", "doc-1", MONDAY_9, VIDEO, reason="rash")
+    assert again == first
+    assert uow.commits == commits and uow.released == released  # no second message or event
+    assert [a.id for a in uow.appointment_queries.list_for_patient("p1", None, 10)] == [
+        first.id,
+        later,
+    ]
+    with pytest.raises(SlotUnavailable):
+        book_at(service, MONDAY_9, patient="p2")  # still taken for anyone else
+    service.cancel("p1", first.id)
+    assert book_at(service, MONDAY_9) != first.id  # a cancelled booking is not given back
+
+
+def test_a_double_tap_waiting_at_the_slot_gate_gets_the_booking_just_made(
+    uow: FakeAppointmentsUnitOfWork, clock: FakeClock
+) -> None:
+    class JustBooked(SlotGate):
+        """The gate as a second send meets it while the first books: that one has won."""
+
+        @contextmanager
+        def attempt(self, key: Hashable) -> Iterator[None]:
+            raise SlotTaken(key)
+            yield
+
+    first = AppointmentService(uow, clock).book("p1", "doc-1", MONDAY_9, VIDEO)
+    gated = AppointmentService(uow, clock, gate=JustBooked())
+    assert gated.book("p1", "doc-1", MONDAY_9, VIDEO) == first
+    with pytest.raises(SlotUnavailable):
+        gated.book("p2", "doc-1", MONDAY_9, VIDEO)
 
 
 def test_the_unique_slot_key_decides_a_race_and_rolls_the_loser_back(

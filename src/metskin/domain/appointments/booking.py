@@ -45,6 +45,26 @@ TOO_MANY_UPCOMING = _(
 )
 
 
+def booked_already(
+    uow: AppointmentsUnitOfWork, patient_id: str, doctor_id: str, start: datetime, now: datetime
+) -> Appointment | None:
+    """The patient's own booking of this time with this dermatologist, if they hold one: a
+    booking sent again (its answer lost on a weak connection, then the button pressed again;
+    a double tap) is that booking. It was refused as "Someone has just booked this time. Pick
+    another slot.", and the person, who had booked it, booked another time too. The patient's
+    account row is locked first, as `check_upcoming` does, so two sends count one after the
+    other."""
+    uow.users.get(patient_id, for_update=True)
+    return next(
+        (
+            item
+            for item in uow.appointments.upcoming_for_patient(patient_id, now)
+            if item.doctor_id == doctor_id and item.start == start
+        ),
+        None,
+    )
+
+
 def check_upcoming(
     uow: AppointmentsUnitOfWork, patient_id: str, doctor_id: str, now: datetime
 ) -> None:

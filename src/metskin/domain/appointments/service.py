@@ -7,7 +7,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from metskin.domain.appointments.booking import book_in, check_upcoming, list_slots, move_in, owned
+from metskin.domain.appointments.booking import (
+    book_in,
+    booked_already,
+    check_upcoming,
+    list_slots,
+    move_in,
+    owned,
+)
 from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind, wake_up
 from metskin.domain.appointments.errors import AppointmentNotFound, SlotUnavailable
 from metskin.domain.appointments.gate import SlotGate, SlotTaken
@@ -87,6 +94,12 @@ class AppointmentService:
                     patient_id, doctor_id, start, consultation_type, reason, referral_id
                 )
         except SlotTaken as error:
+            # The attempt just before booked it; when that was this patient's (a double tap,
+            # a retry), this one is the same booking.
+            with self._uow_factory() as uow:
+                mine = booked_already(uow, patient_id, doctor_id, start, self._clock())
+            if mine is not None:
+                return mine
             raise SlotUnavailable(TAKEN_MESSAGE, field="slotStart") from error
 
     def _book(
@@ -100,6 +113,9 @@ class AppointmentService:
     ) -> Appointment:
         now = self._clock()
         with self._uow_factory() as uow:
+            mine = booked_already(uow, patient_id, doctor_id, start, now)
+            if mine is not None:
+                return mine  # sent again: nothing more is written, told or sent
             # The slot search checks the dermatologist and the consultation type offered.
             check_upcoming(uow, patient_id, doctor_id, now)
             if referral_id is not None:

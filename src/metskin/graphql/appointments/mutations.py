@@ -25,7 +25,8 @@ class BookingMutations:
         IsPatient,
         "Book a free time of a dermatologist. At most 2 upcoming appointments with one "
         "dermatologist and 5 in all (TOO_MANY_APPOINTMENTS); 10 bookings or moves an hour "
-        "(RATE_LIMITED).",
+        "(RATE_LIMITED). A time you have booked with that dermatologist already gives that "
+        "appointment, unchanged, and sends nothing again: a retry after a lost answer is safe.",
     )
     async def book_appointment(self, info: Info, input: BookAppointmentInput) -> Appointment:
         appointment = await run_sync(

@@ -32,21 +32,25 @@ const CAPTURE_TIPS = [
 
 // --- upload ----------------------------------------------------------------------------------
 
+/** The chosen file's preview and the function that lets its file go. A photo is drawn once,
+ * so its link goes when it has loaded; a video reads its file as it plays and seeks (its link
+ * revoked at the first frame, it played only what was buffered then: a seek into a 30 s clip
+ * stopped there), so its link goes with the preview: another file chosen, the page left. */
 function previewOf(file) {
   const url = URL.createObjectURL(file);
+  const release = () => URL.revokeObjectURL(url);
   const media = file.type.startsWith("video/")
     ? h("video", { src: url, muted: true, controls: true, class: "preview",
       "aria-label": t("The video you chose") })
     : h("img", { src: url, alt: t("The photo you chose"), class: "preview" });
-  media.addEventListener(media.tagName === "VIDEO" ? "loadeddata" : "load",
-    () => URL.revokeObjectURL(url), { once: true });
+  if (media.tagName === "IMG") media.addEventListener("load", release, { once: true });
   // A file the browser cannot draw (a PDF, or HEIC in most browsers): words, not a broken image.
   media.addEventListener("error", () => {
-    URL.revokeObjectURL(url);
+    release();
     media.replaceWith(h("p", { class: "muted no-preview" }, t("No preview: this browser cannot "
       + "show this file. It is checked when you upload it.")));
   }, { once: true });
-  return media;
+  return [media, release];
 }
 
 export async function renderAnalyse(view) {
@@ -56,13 +60,28 @@ export async function renderAnalyse(view) {
   const bar = h("progress", { id: "upload-progress", max: 1, value: 0, hidden: true,
     "aria-label": t("Upload progress") });
   const status = h("p", { class: "muted", id: "upload-status", role: "status" });
+  // On a slow connection a photo or a video takes minutes: the person may stop it, and leaving
+  // the page stops it too (it had gone on, started an analysis and brought them back here).
+  const cancel = h("button", { type: "button", id: "upload-cancel", class: "secondary",
+    hidden: true }, t("Cancel the upload"));
+  let sending = null; // the upload on its way: its AbortController
+  let left = false; // the person has gone to another page
+  // The file sent and what the server made of it: a retry after the start failed (the
+  // connection dropped just after the upload) starts that upload, not the file sent again.
+  let uploaded = null;
+  cancel.addEventListener("click", () => sending && sending.abort());
+  let release = () => {}; // the preview's file
   input.addEventListener("change", () => {
-    clear(preview, input.files[0] ? previewOf(input.files[0]) : null);
+    uploaded = null;
+    release();
+    const [media, letGo] = input.files[0] ? previewOf(input.files[0]) : [null, () => {}];
+    release = letGo;
+    clear(preview, media);
   });
   const form = h("form", { id: "upload-form", novalidate: true },
     errorBox(),
     field(t("Face photo or video"), input, t("JPEG, PNG, WebP, HEIC or AVIF photos; MP4, MOV or WebM videos.")),
-    preview, bar, status,
+    preview, bar, status, cancel,
     h("button", { type: "submit" }, t("Upload and analyse")));
   // Without a current consent the box is shown first; an upload refused for want of one
   // (withdrawn in another tab, a new text) shows it again, and agreeing goes on with the file.
@@ -86,21 +105,37 @@ export async function renderAnalyse(view) {
       consent.ask(state, () => { agreed(); return busy(form, upload); }, { focus: true });
       return;
     }
-    bar.hidden = false;
-    bar.value = 0;
-    status.textContent = t("Uploading…");
+    let said = "";
     try {
-      const media = await uploadMedia(file, null, (share) => { bar.value = share; });
+      let media = uploaded && uploaded.file === file ? uploaded.media : null;
+      if (!media) {
+        sending = new AbortController();
+        bar.hidden = false;
+        bar.value = 0;
+        cancel.hidden = false;
+        cancel.disabled = false; // busy() disabled the form's buttons
+        status.textContent = t("Uploading…");
+        media = await uploadMedia(file, null, (share) => { bar.value = share; }, sending.signal);
+        uploaded = { file, media };
+        cancel.hidden = true;
+      }
+      if (left) return;
       status.textContent = t("Starting the analysis…");
       const { startAnalysis } = await gql(
         "mutation($m: ID!) { startAnalysis(mediaId: $m) { id status stage } }", { m: media.id });
-      navigate(`#/analysis/${encodeURIComponent(startAnalysis.id)}?live=1`);
+      if (!left) navigate(`#/analysis/${encodeURIComponent(startAnalysis.id)}?live=1`);
     } catch (error) {
+      if (error.code === "UPLOAD_CANCELLED") {
+        said = t("Upload cancelled: nothing was sent to MetSkin.");
+        return;
+      }
       if (error.code !== "CONSENT_REQUIRED") throw error;
       consent.ask(await photoConsent(), () => busy(form, upload));
     } finally {
+      sending = null;
       bar.hidden = true;
-      status.textContent = "";
+      cancel.hidden = true;
+      status.textContent = said;
     }
   };
   onSubmit(form, upload);
@@ -110,6 +145,11 @@ export async function renderAnalyse(view) {
     consent.panel,
     form,
   ]);
+  return () => {
+    left = true;
+    if (sending) sending.abort();
+    release();
+  };
 }
 
 // --- result ----------------------------------------------------------------------------------
@@ -383,9 +423,13 @@ export async function renderAnalysis(view, { match: [analysisId], params }) {
     body.prepend(progressBox);
   };
   clear(body, progressBox);
+  let note = ""; // what the panel says of the connection while online
   return followProgress(analysisId, {
     onEvent: (event) => progress.update(event),
-    onFallback: () => progress.say(t("Live updates are unavailable; checking every few seconds.")),
+    onFallback: () => progress.say(
+      note = t("Live updates are unavailable; checking every few seconds.")),
+    onConnection: (online) => progress.say(online ? note : t("You are offline. The analysis "
+      + "goes on at MetSkin; this page catches up when you are back online.")),
     onEnd: (error) => {
       if (error) {
         const box = errorBox();

@@ -17,16 +17,37 @@ const STAGES = ["QUEUED", "DECODING", "FACE_MESH", "MEASURING", "RECOMMENDING", 
 /**
  * Follow an analysis: `onEvent(progress)` for each step, then `onEnd(error | null)` once.
  * A transport failure (no socket, dropped connection) falls back to polling, with
- * `onFallback()` so the page can say so. Returns a function that stops following.
+ * `onFallback()` so the page can say so. `onConnection(online)` when the device goes offline
+ * and comes back: the stage shown stops moving meanwhile, and the page says why. Back online,
+ * the stream is opened again (it starts with the latest state), since a socket that died with
+ * the phone's connection says nothing more, and may not even close. Returns a function that
+ * stops following.
  */
-export function followProgress(analysisId, { onEvent, onEnd, onFallback }) {
+export function followProgress(analysisId, { onEvent, onEnd, onFallback, onConnection }) {
   let stopped = false;
   let unsubscribe = null;
   let timer = null;
+  let polling = false;
+
+  const offline = () => { if (!stopped && onConnection) onConnection(false); };
+  const online = () => {
+    if (stopped) return;
+    if (onConnection) onConnection(true);
+    if (polling) return; // the next read is at most POLL_MS away
+    if (unsubscribe) unsubscribe();
+    unsubscribe = follow();
+  };
+  window.addEventListener("offline", offline);
+  window.addEventListener("online", online);
+  const forget = () => {
+    window.removeEventListener("offline", offline);
+    window.removeEventListener("online", online);
+  };
 
   const end = (error) => {
     if (stopped) return;
     stopped = true;
+    forget();
     onEnd(error);
   };
 
@@ -50,12 +71,13 @@ export function followProgress(analysisId, { onEvent, onEnd, onFallback }) {
   };
 
   const fallBack = () => {
-    if (stopped) return;
+    if (stopped || polling) return;
+    polling = true;
     if (onFallback) onFallback();
     poll();
   };
 
-  unsubscribe = subscribeAsUser({
+  const follow = () => subscribeAsUser({
     query: PROGRESS,
     variables: { id: analysisId },
     onNext: (data) => { if (!stopped) onEvent(data.analysisProgress); },
@@ -63,8 +85,10 @@ export function followProgress(analysisId, { onEvent, onEnd, onFallback }) {
     onError: end,
     onTransportError: fallBack,
   });
+  unsubscribe = follow();
   return () => {
     stopped = true;
+    forget();
     if (unsubscribe) unsubscribe();
     clearTimeout(timer);
   };

@@ -1,0 +1,277 @@
+"""A patient on a poor phone connection, in headless Chromium with DevTools' network emulation
+(`Network.emulateNetworkConditions`): a slow upload they cancel or walk away from, a start of
+the analysis lost after the upload went through, and the phone going offline while the
+analysis runs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, col, create_engine, func, select
+
+from metskin.adapters.db.analysis import AnalysisRow, MediaRow
+from metskin.domain.analysis.records import AnalysisStatus, Stage
+from tests.cluster import graphql, upload
+from tests.e2e.conftest import PASSWORD, GraphQLClient
+from tests.e2e.test_web_app import register
+from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture
+from tests.media_samples import encode, face_jpeg, noise_image
+
+pytestmark = pytest.mark.slow
+
+# A stream re-reads the stored state only every 10 minutes here: what a socket that died with
+# the phone's connection gives (nothing), where Chromium's emulation keeps the socket and
+# hands it what came meanwhile once back online.
+server = server_fixture("network", METSKIN_SUBSCRIPTION_RECHECK_SECONDS="600")
+browser = browser_fixture()
+
+SLOW_UPLOAD = 20_000  # bytes a second: a weak 3G signal's upload
+LEFT_ALONE_SECONDS = 5  # how long a page left is watched for a move it should not make
+
+
+def conditions(browser: Browser, *, offline: bool = False, upload: int = -1) -> None:
+    """The phone's connection: offline, or online with `upload` bytes a second (-1: as fast
+    as the machine); DevTools' emulation, which also fires the page's offline/online events."""
+    browser.driver.execute_cdp_cmd("Network.enable", {})
+    browser.driver.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": offline,
+            "latency": 0 if upload < 0 else 100,
+            "downloadThroughput": -1,
+            "uploadThroughput": upload,
+        },
+    )
+
+
+def database(tmp_path_factory: pytest.TempPathFactory) -> Session:
+    var = next(Path(tmp_path_factory.getbasetemp()).glob("network*/var"))
+    return Session(create_engine(f"sqlite:///{(var / 'metskin.db').as_posix()}"))
+
+
+def uploads_of(tmp_path_factory: pytest.TempPathFactory, email: str, server: str) -> int:
+    owner = graphql(server, "{ me { id } }", api_login(server, email, PASSWORD))["me"]["id"]
+    with database(tmp_path_factory) as session:
+        query = select(func.count()).select_from(MediaRow).where(col(MediaRow.owner_id) == owner)
+        return int(session.exec(query).one())
+
+
+def start_slow_upload(browser: Browser, photo: Path) -> None:
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    conditions(browser, upload=SLOW_UPLOAD)
+    browser.submit("#upload-form")
+    browser.until(
+        lambda: float(browser.attribute("#upload-progress", "value") or 0) > 0,
+        "the upload under way",
+    )
+
+
+def phone_photo(tmp_path: Path) -> Path:
+    photo = tmp_path / "phone.png"
+    photo.write_bytes(encode(noise_image(720, 720, seed=11), "PNG"))  # 1.5 MB: over a minute
+    return photo
+
+
+def test_a_slow_upload_can_be_cancelled(
+    browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A 1.5 MB photo over a weak signal takes over a minute, and there was no way to stop it
+    but to close the page."""
+    email = "cancel@example.com"
+    register(browser, email)
+    photo = phone_photo(tmp_path)
+    start_slow_upload(browser, photo)
+    browser.click("#upload-cancel")
+    assert "Upload cancelled" in browser.text("#upload-status", "cancelled")
+    assert browser.visible("#upload-cancel") == [] and browser.visible("#upload-progress") == []
+    assert browser.find("#upload-form button[type=submit]").is_enabled()
+    conditions(browser)
+    browser.submit("#upload-form")  # changed their mind: the same file goes
+    browser.until(lambda: browser.hash().startswith("#/analysis/"), "the analysis page")
+    assert uploads_of(tmp_path_factory, email, server) == 1
+
+
+def test_leaving_the_page_stops_a_slow_upload(
+    browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A person who gave up on a slow upload and went to their history was brought back to an
+    analysis of it when it ended: the upload went on, then started the analysis."""
+    email = "slow@example.com"
+    register(browser, email)
+    start_slow_upload(browser, phone_photo(tmp_path))
+    browser.go("#/history")
+    browser.text("h1", "Your analyses")
+    conditions(browser)  # the signal comes back
+    deadline = time.monotonic() + LEFT_ALONE_SECONDS
+    while time.monotonic() < deadline:
+        assert browser.hash() == "#/history", "the finished upload took the page over"
+        time.sleep(0.2)
+    assert uploads_of(tmp_path_factory, email, server) == 0
+
+
+def test_a_start_lost_after_the_upload_is_retried_without_sending_the_file_again(
+    browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The connection dropped just after the upload, so the start of its analysis failed
+    ("Cannot reach MetSkin"). Pressing the button again sent the whole file again (minutes on
+    a weak signal, a second upload stored), where the first upload only needed starting."""
+    email = "retry@example.com"
+    register(browser, email)
+    photo = tmp_path / "face.jpg"
+    photo.write_bytes(face_jpeg(320))
+    # The start's request fails as a dropped connection fails it (fetch rejects), once.
+    browser.driver.execute_script(
+        """const real = window.fetch.bind(window);
+        let dropped = false;
+        window.fetch = (url, init) => {
+          if (!dropped && init && String(init.body).includes("startAnalysis")) {
+            dropped = true;
+            return Promise.reject(new TypeError("Failed to fetch"));
+          }
+          return real(url, init);
+        };"""
+    )
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    browser.submit("#upload-form")
+    assert "NETWORK_ERROR" in browser.text("#upload-form .form-error", "Cannot reach MetSkin")
+    browser.submit("#upload-form")
+    browser.until(lambda: browser.hash().startswith("#/analysis/"), "the analysis page")
+    assert uploads_of(tmp_path_factory, email, server) == 1
+
+
+def test_the_analysis_page_says_it_is_offline_and_catches_up_when_back(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Offline while the analysis ran, the page showed its last stage, unmoving, and nothing
+    said why. Its socket, dead with the connection, said nothing more once back: the page
+    stayed on that stage until reloaded."""
+    email = "offline@example.com"
+    register(browser, email)
+    token = api_login(server, email, PASSWORD)
+    media_id = upload(server, token, face_jpeg(256))
+    owner = graphql(server, "{ me { id } }", token)["me"]["id"]
+    analysis_id = str(uuid.uuid4())
+    now = datetime.now(UTC)
+    row = AnalysisRow(
+        id=analysis_id,
+        owner_id=owner,
+        media_id=media_id,
+        status=AnalysisStatus.QUEUED.value,
+        stage=Stage.QUEUED.value,
+        progress=0.0,
+        created_at=now,
+        attempts=0,
+        event_seq=1,
+    )  # queued, as a busy worker leaves it; no job: the test moves it on
+    with database(tmp_path_factory) as session:
+        session.add(row)
+        session.commit()
+    browser.go(f"#/analysis/{analysis_id}")
+    browser.find("#progress-stage[data-stage=QUEUED]")
+    conditions(browser, offline=True)
+    assert "You are offline" in browser.text("#progress-note", "offline")
+    with database(tmp_path_factory) as session:
+        stored = session.get(AnalysisRow, analysis_id)
+        assert stored is not None
+        stored.status = AnalysisStatus.FAILED.value
+        stored.stage = Stage.FAILED.value
+        stored.finished_at = datetime.now(UTC)
+        stored.failure_code = "ANALYSIS_TIMED_OUT"
+        stored.failure_reason = "The analysis of this file took far too long and was stopped."
+        stored.event_seq = 2
+        session.add(stored)
+        session.commit()  # ended meanwhile, its event sent to nobody
+    conditions(browser)
+    assert "took far too long" in browser.text("#failed", "took far too long")
+    assert "offline" not in (browser.attribute("#progress-note", "textContent") or "")
+
+
+def test_a_page_opened_offline_is_drawn_once_the_connection_is_back(browser: Browser) -> None:
+    """A page opened in a tunnel said "Cannot reach MetSkin" and stayed so once the signal
+    came back, until the person thought of reloading it."""
+    register(browser, "tunnel@example.com")
+    conditions(browser, offline=True)
+    browser.go("#/history")
+    assert "NETWORK_ERROR" in browser.text(".view .form-error", "Cannot reach MetSkin")
+    conditions(browser)
+    browser.text(".view", "No analyses yet")
+    assert browser.visible(".view .form-error") == []
+
+
+async def test_a_revisit_revalidates_the_app_instead_of_fetching_it_again(
+    client: GraphQLClient,
+) -> None:
+    """`no-cache` with no validator: every visit downloaded the whole app again (about 300 KB
+    in 39 files, some 25 s on a slow 3G phone). Each file now has an ETag, and a browser that
+    holds its bytes gets 304 with no body."""
+    for path in ("/", "/static/app.js", "/static/views/analysis.js", "/static/style.css"):
+        first = await client.http.get(path)
+        tag = first.headers["etag"]
+        assert first.headers["cache-control"] == "no-cache" and first.content, path
+        again = await client.http.get(path, headers={"if-none-match": f'"stale", {tag}'})
+        assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", tag), path
+        assert again.headers["content-security-policy"] == first.headers["content-security-policy"]
+        changed = await client.http.get(path, headers={"if-none-match": '"stale"'})
+        assert (changed.status_code, changed.content) == (200, first.content), path
+
+
+def test_a_first_load_cut_on_the_way_says_so_and_loads_when_the_connection_is_back(
+    browser: Browser,
+) -> None:
+    """A module of the app that did not arrive (the connection dropped while the 39 files
+    came) left "Loading…" on the page for ever, with nothing to press."""
+    driver = browser.driver
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/static/views/routine.js"]})
+    browser.reload("#/login")
+    said = browser.text("#load-failed", "did not load")
+    assert "tries again when you are back online" in said and browser.visible(".loading") == []
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+    conditions(browser, offline=True)
+    conditions(browser)  # back online: loaded again, by itself
+    browser.find("#login-form")
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/static/views/routine.js"]})
+    browser.reload("#/login")
+    browser.text("#load-failed", "did not load")
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+    browser.click("#load-again")
+    browser.find("#login-form")
+
+
+def test_a_phone_video_s_preview_plays_past_its_first_seconds(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """A 20 s clip chosen for upload could not be watched through before sending: the preview's
+    link to the file was revoked at its first frame, so a seek past what was buffered then
+    stopped (net::ERR_FILE_NOT_FOUND in the console)."""
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg not installed")
+    clip = tmp_path / "clip.mp4"
+    make = ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480:rate=30"]
+    make += ["-t", "20", "-vf", "noise=alls=20:allf=t,format=yuv420p", "-c:v", "libx264"]
+    make += ["-preset", "ultrafast", "-b:v", "4M", str(clip)]  # about 10 MB, as a phone's
+    subprocess.run(make, check=True, timeout=120)
+    register(browser, "video@example.com")
+    browser.find("#upload-form input[name=file]").send_keys(str(clip))
+    video = browser.find("#upload-form video.preview")
+    browser.until(
+        lambda: browser.driver.execute_script("return arguments[0].readyState >= 2", video),
+        "the preview's first frame",
+    )
+    seeked = browser.driver.execute_async_script(
+        """const [video, done] = arguments;
+        video.addEventListener("seeked", () => setTimeout(() => done(video.readyState), 500),
+          { once: true });
+        setTimeout(() => done(video.readyState), 10000); // a seek that never ends
+        video.currentTime = 18;""",
+        video,
+    )
+    assert seeked >= 2, "the preview has no picture at 18 s"
+    assert not [m for m in browser.severe_console_messages() if "blob:" in m]
