@@ -138,3 +138,45 @@ def test_a_mirrored_selfie_among_the_visits_is_read_side_for_side() -> None:
     found = worsening(plain[-1], plain[:-1])
     assert found is not None and found.region == "cheek_left"
     assert found.values == (10.0, 25.0, 60.0)
+
+
+def test_retakes_in_one_sitting_are_one_visit_not_a_trend() -> None:
+    """Three photos minutes apart (the person retook it: the window's light changed) rise by
+    more than the band each time: that is one visit, so no worsening over time is read; the
+    same values a day apart each are (the fewest days a trend of three visits can span)."""
+    band = band_for("redness", FACE)
+    values = [20.0, 20.0 + 1.2 * band, 20.0 + 2.4 * band]
+    *history, current = visits(values, days=0)
+    retakes = [
+        replace(s, taken_at=NOW - timedelta(minutes=5 * n))
+        for n, s in zip((2, 1), history, strict=True)
+    ]
+    assert worsening(current, retakes) is None
+    assert "concern_worsening" not in triage(current, retakes).fired_rule_ids
+    # Retakes before the current visit count once, as their newest photo: an hour's first
+    # try read 0 (a fall that would break the trend were it a visit of its own).
+    *history, current = visits(values, days=1)
+    retaken = AnalysisSnapshot(history[1].taken_at - timedelta(hours=1), {"redness": 0.0})
+    found = worsening(current, [history[0], retaken, history[1]])
+    assert found is not None and len(found.values) == 3 and found.days == 2
+    *history, current = visits(values, days=1)
+    outcome = triage(current, history)
+    assert outcome.referral is not None
+    (reason,) = [r for r in outcome.referral.reasons if r.rule_id == "concern_worsening"]
+    assert "across your last 3 analyses over 2 days," in reason.text
+
+
+def test_the_days_of_a_trend_are_counted_in_words() -> None:
+    from metskin.domain.referrals.trend import explain
+
+    evidence = {
+        "concern": "redness",
+        "region": FACE,
+        "first": 20.0,
+        "last": 40.0,
+        "band": 6.0,
+        "analyses": 3,
+        "days": 1,
+    }
+    assert "analyses over 1 day, from 20" in explain(evidence)[1]
+    assert "analyses over 9 days, from 20" in explain({**evidence, "days": 9})[1]

@@ -1,10 +1,12 @@
 """The progress trend in triage: a concern that worsens across visits beyond the noise band
 that two photos of one visit show (`domain/progress/noise_band.py`).
 
-A trend needs at least TREND_MIN_VISITS analyses within TREND_WINDOW (the newest
+A trend needs at least TREND_MIN_VISITS visits within TREND_WINDOW (the newest
 TREND_MAX_VISITS): the newest must exceed the first by more than the band, the value must rise
 in more than half of the steps, and no step may fall by more than the band (a real improvement
-breaks the trend). One odd photo cannot make a trend.
+breaks the trend). One odd photo cannot make a trend. Photos taken within SAME_VISIT of the next
+one kept are one visit (retakes: the newest of them stands for it), so a few retakes in one
+sitting, whose light differs, never read as a worsening over time.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from metskin.domain.analysis import mirror
-from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.marks import _, n_
 from metskin.domain.i18n.said import Said
 from metskin.domain.progress.deltas import FACE, band_for
 from metskin.domain.recommendations.vocabulary import CONCERN_WORDS
@@ -33,6 +35,7 @@ from metskin.domain.referrals.model import (
 TREND_MIN_VISITS = 3
 TREND_MAX_VISITS = 4
 TREND_WINDOW = timedelta(days=180)
+SAME_VISIT = timedelta(hours=12)
 SPECIALTY_OF = {
     ACNE: Specialty.ACNE,
     REDNESS: Specialty.ROSACEA,
@@ -92,7 +95,8 @@ def worsening(current: AnalysisSnapshot, history: Sequence[AnalysisSnapshot]) ->
 
     `history`: earlier snapshots, oldest first."""
     recent = [s for s in history if s.taken_at >= current.taken_at - TREND_WINDOW]
-    visits = [*(side_for_side(s, current) for s in recent[-(TREND_MAX_VISITS - 1) :]), current]
+    earlier = _one_per_visit(recent, current)[-(TREND_MAX_VISITS - 1) :]
+    visits = [*(side_for_side(s, current) for s in earlier), current]
     if len(visits) < TREND_MIN_VISITS:
         return None
     keys = {(c, FACE) for c in current.concerns} | {
@@ -107,6 +111,20 @@ def worsening(current: AnalysisSnapshot, history: Sequence[AnalysisSnapshot]) ->
             days = (current.taken_at - visits[0].taken_at).days
             found.append(Worsening(concern, region, measured, band, days))
     return max(found, key=lambda w: w.rise / w.band, default=None)
+
+
+def _one_per_visit(
+    history: Sequence[AnalysisSnapshot], current: AnalysisSnapshot
+) -> list[AnalysisSnapshot]:
+    """The newest photo of each earlier visit, oldest first: walking back from `current`, a
+    photo taken less than SAME_VISIT before the last one kept is a retake of that visit."""
+    kept: list[AnalysisSnapshot] = []
+    last = current.taken_at
+    for snapshot in reversed(history):
+        if last - snapshot.taken_at >= SAME_VISIT:
+            kept.append(snapshot)
+            last = snapshot.taken_at
+    return kept[::-1]
 
 
 def _words(name: str) -> str:
@@ -128,8 +146,9 @@ NAMED = {
     "under_eye_right": _("right under eye"),
     **CONCERN_WORDS,
 }
+OVER_DAYS = n_("over {count} day", "over {count} days")
 WORSENED = _(
-    "Your {concern} has worsened across your last {analyses} analyses over {days} days, from "
+    "Your {concern} has worsened across your last {analyses} analyses {over}, from "
     "{first} to {last} (out of 100) on the {region}: more than two photos of the same visit "
     "differ (±{band}). A concern that keeps getting worse is worth showing to a dermatologist, "
     "although light and camera can also play a part."
@@ -144,7 +163,8 @@ def explain(evidence: Evidence) -> tuple[Specialty, str]:
         WORSENED,
         concern=NAMED.get(concern) or _words(concern),
         region=NAMED.get(region) or _words(region),
-        **{k: str(evidence[k]) for k in ("analyses", "days")},
+        analyses=str(evidence["analyses"]),
+        over=Said.counted(OVER_DAYS, int(evidence["days"])),
         **{k: Decimal(str(evidence[k])) for k in ("first", "last", "band")},
     )
     return SPECIALTY_OF.get(concern, Specialty.MEDICAL), text
