@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from datetime import timedelta
 
 import cv2
 import numpy as np
 import pytest
+from sqlalchemy import select, update
+from sqlmodel import col
 
+from metskin.adapters.db.analysis import AnalysisRow
 from metskin.adapters.vision.face_mesh import MediaPipeLandmarker
 from metskin.bootstrap import Container
 from metskin.domain.analysis.spots import to_frame
@@ -74,9 +78,16 @@ async def test_a_spot_that_grew_since_the_last_photo_is_referred(
     client: GraphQLClient, container: Container, planted: tuple[np.ndarray, np.ndarray]
 ) -> None:
     await client.register("maya@example.com")
-    await analyse(client, container, plant_spots(*planted, seed=5)[0])
+    first = await analyse(client, container, plant_spots(*planted, seed=5)[0])
     after, _ = plant_spots(*planted, seed=5, changed={REGIONS[0]: (RADIUS * 1.35, DEPTH)})
     later = await analyse(client, container, reframe(after, 5.0, 1.1, (-20, 10), 1.0))
+    # A month between the photos: a retake of the same sitting is no history for triage.
+    with container.engine.begin() as connection:
+        row = col(AnalysisRow.id) == first
+        taken = connection.execute(select(AnalysisRow.created_at).where(row)).scalar_one()
+        connection.execute(
+            update(AnalysisRow).where(row).values(created_at=taken - timedelta(days=30))
+        )
     referral = (await client.data(REFERRAL, id=later))["referral"]["referral"]
     assert referral is not None
     assert referral["urgency"] == "URGENT" and referral["specialty"] == "SKIN_CANCER"

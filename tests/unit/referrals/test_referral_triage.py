@@ -179,6 +179,20 @@ def test_history_after_the_current_analysis_is_ignored() -> None:
     assert fired(now, [later]) == ()
 
 
+def test_retakes_of_the_same_sitting_are_no_history() -> None:
+    """A photo retaken minutes later (the light changed, the detector saw one more spot) is
+    the same visit: no spot is new or changed since it, and redness has not risen against it.
+    The same photos a day apart are history, and fire."""
+    spot = PigmentedSpot(x=0.2, y=0.2, area=5.0)
+    now = snap(spots=(spot, PigmentedSpot(x=0.7, y=0.6, area=9.0)), concerns={"redness": 45})
+    for ago, expected in ((5 / 1440, ()), (1, ("redness_worsening", "spot_new"))):
+        earlier = [
+            snap(ago + 1 / 1440, spots=(spot,), concerns={"redness": 25}),
+            snap(ago, spots=(spot,), concerns={"redness": 30}),
+        ]
+        assert tuple(sorted(fired(now, earlier))) == expected, ago
+
+
 def test_seven_point_checklist_scoring() -> None:
     assert seven_point_score(Answers(spot_growing=True)) == 2
     assert seven_point_score(Answers(spot_growing=True, spot_bleeding_or_oozing=True)) == 3

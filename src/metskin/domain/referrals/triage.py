@@ -16,6 +16,7 @@ from metskin.domain.referrals.model import (
     Urgency,
 )
 from metskin.domain.referrals.rules import RULES, TriageRule
+from metskin.domain.referrals.trend import SAME_VISIT
 
 PAEDIATRIC_UNDER_AGE = 16
 
@@ -57,7 +58,10 @@ def triage(
 def _earlier(
     current: AnalysisSnapshot, history: Sequence[AnalysisSnapshot]
 ) -> list[AnalysisSnapshot]:
-    earlier = [s for s in history if s.taken_at < current.taken_at]
+    """The photos of earlier visits, oldest first. Retakes of the same sitting (less than
+    SAME_VISIT before this photo) are no history: a spot "new" or "changed" since a photo
+    taken minutes ago, or redness "risen" above their mean, is the light or the detector."""
+    earlier = [s for s in history if s.taken_at <= current.taken_at - SAME_VISIT]
     return sorted(earlier, key=lambda s: s.taken_at)
 
 
