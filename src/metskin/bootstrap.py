@@ -35,6 +35,7 @@ from metskin.adapters.security.reset_links import ResetLinks
 from metskin.adapters.security.signed_urls import MediaUrlSigner
 from metskin.adapters.security.tokens import JwtAccessTokens
 from metskin.adapters.security.unsubscribe_links import UnsubscribeLinks
+from metskin.adapters.storage.upload_keys import RedisUploadKeys
 from metskin.adapters.vision.engine import VisionEngine
 from metskin.adapters.vision.images import PhotoCodec
 from metskin.adapters.vision.ingest import MediaPreparerAdapter
@@ -43,6 +44,7 @@ from metskin.domain.accounts.phone import PhoneVerification, wrong_phone_codes
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.analysis.ports import AnalysisEngine
 from metskin.domain.analysis.service import AnalysisService
+from metskin.domain.analysis.upload_keys import UploadOnce
 from metskin.domain.analysis.uploads import MediaService
 from metskin.domain.apikeys.service import ApiKeyService
 from metskin.domain.appointments.notices import (
@@ -89,8 +91,8 @@ def settle_heap() -> None:
 
 
 def add_limits(container: Container) -> None:
-    """Rate limits, the login backoff and the live-stream slots, kept in Redis when it is set
-    (shared by every API process), else in this process."""
+    """Rate limits, the login backoff, the live-stream slots and the uploads' keys, kept in
+    Redis when it is set (shared by every API process), else in this process."""
     settings = container.settings
     client: redis.Redis | None = None
     away: RedisAway | None = None
@@ -98,6 +100,7 @@ def add_limits(container: Container) -> None:
         client = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
         away = RedisAway.of(settings.redis_url)  # the event bus's and the queue's: one server
         container.stream_slots = RedisStreamSlots(client, away=away)
+        container.upload_keys = RedisUploadKeys(client, away=away)
     if not settings.rate_limits_enabled:
         return
     limiter: RateLimiter
@@ -189,7 +192,12 @@ def bootstrap(
         container.translations,
     )
     container.media = MediaService(
-        container.new_uow, container.storage, MediaPreparerAdapter(), media_limits(settings), clock
+        container.new_uow,
+        container.storage,
+        MediaPreparerAdapter(),
+        media_limits(settings),
+        clock,
+        UploadOnce(container.upload_keys, settings.upload_key_seconds),
     )
     container.sharing = SharingService(container.new_uow, clock)
     container.share_end_scanner = ShareEndScanner(container.new_uow, clock)

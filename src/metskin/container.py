@@ -16,13 +16,14 @@ from metskin.adapters.metrics import Metrics
 from metskin.adapters.security.export_links import ExportLinks
 from metskin.adapters.security.signed_urls import MediaUrlSigner
 from metskin.adapters.security.unsubscribe_links import UnsubscribeLinks
+from metskin.adapters.storage.upload_keys import InMemoryUploadKeys
 from metskin.domain.accounts.email_address import (
     EmailAddresses,
 )
 from metskin.domain.accounts.invitation import Invitations
 from metskin.domain.accounts.phone import PhoneVerification
 from metskin.domain.accounts.service import AccountService
-from metskin.domain.analysis.ports import MediaStorage
+from metskin.domain.analysis.ports import MediaStorage, UploadKeys
 from metskin.domain.analysis.service import ANALYSE_MEDIA, AnalysisService
 from metskin.domain.analysis.uploads import MediaService
 from metskin.domain.apikeys.service import ApiKeyService
@@ -93,6 +94,7 @@ class Container:
     login_backoff: LoginBackoff | None = field(default=None, init=False)
     login_failures: LoginFailures | None = field(default=None, init=False)  # also wrong codes
     stream_slots: StreamSlots = field(default_factory=InMemoryStreamSlots, init=False)
+    upload_keys: UploadKeys = field(default_factory=InMemoryUploadKeys, init=False)
     phones: PhoneVerification = field(init=False)
     privacy: PrivacyService = field(init=False)
     photo_consent: PhotoConsentService = field(init=False)

@@ -128,6 +128,8 @@ class Settings(BaseSettings):
     max_megapixels: float = 50  # a phone's 48-50 MP mode passes (a 48 MP HEIC: 1.6 s to store)
     max_video_seconds: float = 60
     max_video_side: int = 3840
+    # How long an upload's client key answers its first upload (`uploadMedia(idempotencyKey:)`).
+    upload_key_seconds: float = Field(default=24 * 3600, gt=0)
 
     @field_validator("public_url")
     @classmethod

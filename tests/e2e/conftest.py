@@ -88,12 +88,19 @@ class GraphQLClient:
             after = page["pageInfo"]["endCursor"]
 
     async def upload(
-        self, data: bytes, filename: str = "face.jpg", kind: str | None = None
+        self,
+        data: bytes,
+        filename: str = "face.jpg",
+        kind: str | None = None,
+        idempotency_key: str | None = None,
     ) -> dict[str, Any]:
-        query = """mutation($file: Upload!, $kind: MediaKind) {
-            uploadMedia(file: $file, kind: $kind) { id kind width height url thumbnailUrl }
+        query = """mutation($file: Upload!, $kind: MediaKind, $key: String) {
+            uploadMedia(file: $file, kind: $kind, idempotencyKey: $key) {
+              id kind width height url thumbnailUrl
+            }
         }"""
-        operations = {"query": query, "variables": {"file": None, "kind": kind}}
+        variables = {"file": None, "kind": kind, "key": idempotency_key}
+        operations = {"query": query, "variables": variables}
         response = await self.http.post(
             "/graphql",
             data={

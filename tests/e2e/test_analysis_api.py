@@ -314,3 +314,28 @@ async def test_an_uploaded_camera_jpeg_is_served_without_metadata_and_with_its_o
     for secret in (b"Exif", b"PhoneMaker", b"Hackney", b"ICC", b"Downing"):
         assert secret in original and secret not in stored
     assert np.array_equal(jpeg_pixels(stored), jpeg_pixels(original))
+
+
+async def test_an_upload_sent_again_with_its_key_is_the_first_upload_and_one_analysis(
+    client: GraphQLClient, container: Container
+) -> None:
+    """A phone whose answer was lost sends the file again with the same key."""
+    await client.register("resend@example.com")
+    photo, key = face_jpeg(128), "0b7f6a52-3c41-4e0b-9d8e-5a6f7e8d9c01"
+    first = (await client.upload(photo, idempotency_key=key))["data"]["uploadMedia"]
+    again = (await client.upload(photo, idempotency_key=key))["data"]["uploadMedia"]
+    assert again["id"] == first["id"]
+    started = [(await client.data(START, m=m["id"]))["startAnalysis"]["id"] for m in (first, again)]
+    assert started[0] == started[1]
+    other = await client.upload(camera_jpeg(), idempotency_key=key)
+    assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in other["errors"]] == [
+        ("UPLOAD_KEY_REUSED", "idempotencyKey")
+    ]
+    bad = await client.upload(photo, idempotency_key="not a key")
+    assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in bad["errors"]] == [
+        ("VALIDATION_FAILED", "idempotencyKey")
+    ]
+    without = (await client.upload(photo))["data"]["uploadMedia"]
+    assert without["id"] != first["id"]
+    with container.new_uow() as uow:
+        assert len(uow.media.list_by_ids([first["id"], without["id"]])) == 2

@@ -145,6 +145,38 @@ def test_a_start_lost_after_the_upload_is_retried_without_sending_the_file_again
     assert uploads_of(tmp_path_factory, email, server) == 1
 
 
+def test_an_upload_whose_answer_was_lost_is_sent_again_as_the_same_upload(
+    browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The bytes arrived and the server stored them, but the answer was lost on the way back
+    ("Cannot reach MetSkin"). Pressing again sent the file again: a second upload stored, and
+    a second analysis once started. The page sends the file's key with each try."""
+    email = "lost-answer@example.com"
+    register(browser, email)
+    photo = tmp_path / "face.jpg"
+    photo.write_bytes(face_jpeg(320))
+    # The first upload's answer fails as a dropped connection fails it (the request was sent
+    # whole, its response never arrives): its `load` is turned into `error`, once.
+    browser.driver.execute_script(
+        """const add = XMLHttpRequest.prototype.addEventListener;
+        let dropped = false;
+        XMLHttpRequest.prototype.addEventListener = function (type, listener, options) {
+          if (type === "load" && !dropped) {
+            dropped = true;
+            return add.call(this, type, () => this.dispatchEvent(new Event("error")), options);
+          }
+          return add.call(this, type, listener, options);
+        };"""
+    )
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    browser.submit("#upload-form")
+    assert "NETWORK_ERROR" in browser.text("#upload-form .form-error", "Cannot reach MetSkin")
+    assert uploads_of(tmp_path_factory, email, server) == 1  # the first one did get there
+    browser.submit("#upload-form")
+    browser.until(lambda: browser.hash().startswith("#/analysis/"), "the analysis page")
+    assert uploads_of(tmp_path_factory, email, server) == 1
+
+
 def test_the_analysis_page_says_it_is_offline_and_catches_up_when_back(
     browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -219,6 +251,26 @@ async def test_a_revisit_revalidates_the_app_instead_of_fetching_it_again(
         assert again.headers["content-security-policy"] == first.headers["content-security-policy"]
         changed = await client.http.get(path, headers={"if-none-match": '"stale"'})
         assert (changed.status_code, changed.content) == (200, first.content), path
+
+
+def test_the_index_page_preloads_every_module_the_app_imports(browser: Browser) -> None:
+    """The browser found the app's modules one import level at a time (five levels, each a
+    round trip: some 25 s to a first page on slow 3G). The page now names every one up front
+    (made from the files served), and the preload is each module's only fetch. The timing:
+    bench/first_load.py."""
+    browser.reload("#/login")
+    browser.find("#login-form")
+    fetched, preloaded = browser.driver.execute_script(
+        """const path = (url) => new URL(url, location.href).pathname;
+        const scripts = ["/static/app.js", "/static/boot.js"];
+        return [
+          performance.getEntriesByType("resource").map((entry) => path(entry.name))
+            .filter((name) => name.endsWith(".js") && !scripts.includes(name)),
+          [...document.querySelectorAll('link[rel="modulepreload"]')].map((l) => path(l.href)),
+        ];"""
+    )
+    assert len(fetched) > 30, fetched
+    assert sorted(fetched) == sorted(preloaded)  # each module preloaded, and fetched once
 
 
 def test_a_first_load_cut_on_the_way_says_so_and_loads_when_the_connection_is_back(

@@ -14,6 +14,7 @@ from metskin.adapters.limits.memory import InMemoryLoginFailures, InMemoryRateLi
 from metskin.adapters.limits.redis_limits import RedisLoginFailures, RedisRateLimiter
 from metskin.adapters.limits.redis_streams import RedisStreamSlots
 from metskin.adapters.redis_away import RedisAway
+from metskin.adapters.storage.upload_keys import InMemoryUploadKeys, RedisUploadKeys
 from metskin.domain.limits.errors import RateLimited
 from metskin.domain.limits.model import Rule
 from metskin.domain.limits.service import RateLimits
@@ -96,3 +97,36 @@ def test_stream_slots_let_streams_through_while_redis_is_away(client: redis.Redi
     assert slots.take("p1", "b", 1, 30.0)
     slots.renew("p1", "b", 30.0)
     slots.give_back("p1", "b")  # nothing asked of Redis, nothing raised
+
+
+@pytest.mark.parametrize("where", ["redis", "memory"])
+def test_upload_keys_are_kept_once_for_their_time_and_shared(
+    client: redis.Redis, where: str
+) -> None:
+    """Two API processes see one upload's key (`uploadMedia(idempotencyKey:)`); the in-process
+    store answers the same."""
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    first, second = (
+        (RedisUploadKeys(client, prefix), RedisUploadKeys(client, prefix))
+        if where == "redis"
+        else (InMemoryUploadKeys(),) * 2
+    )
+    assert first.add("k", "pending abc", 30.0) is None
+    assert second.add("k", "pending other", 30.0) == "pending abc"
+    second.put("k", "stored abc m1", 0.2)
+    assert first.add("k", "pending abc", 30.0) == "stored abc m1"
+    time.sleep(0.3)
+    assert first.add("k", "pending def", 30.0) is None  # expired: kept anew
+    second.forget("k")
+    assert first.add("k", "pending ghi", 30.0) is None
+
+
+def test_upload_keys_are_not_kept_while_redis_is_away(client: redis.Redis) -> None:
+    """Each upload is then stored, as before keys were kept."""
+    away = RedisAway(60.0)
+    keys = RedisUploadKeys(client, f"test-{uuid.uuid4().hex[:8]}", away=away)
+    away.start()
+    assert keys.add("k", "pending abc", 30.0) is None
+    assert keys.add("k", "pending abc", 30.0) is None
+    keys.put("k", "stored abc m1", 30.0)
+    keys.forget("k")

@@ -55,6 +55,8 @@ CODE_MESSAGES = {
     "CORRUPT_MEDIA": _("This file cannot be read."),
     "MEDIA_TOO_LARGE": _("This file is too large."),
     "MEDIA_TOO_LONG": _("This video is too long."),
+    "UPLOAD_KEY_REUSED": _("This upload key was used for another file."),
+    "UPLOAD_IN_PROGRESS": _("This file is still being received. Try again in a moment."),
     "RETAKE_NEEDED": _("This photo cannot be measured; take another one."),
     "CONSENT_REQUIRED": _("Agree to the analysis of your photos first."),
     "CONSENT_TEXT_OUTDATED": _("The consent text has changed; read it again."),

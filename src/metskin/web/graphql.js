@@ -214,14 +214,27 @@ export function gql(query, variables = {}, language = locale()) {
   return withAuth((token) => postJson(query, variables, token, language));
 }
 
-const UPLOAD = `mutation($file: Upload!, $kind: MediaKind) {
-  uploadMedia(file: $file, kind: $kind) { id kind width height durationSeconds thumbnailUrl }
+const UPLOAD = `mutation($file: Upload!, $kind: MediaKind, $key: String) {
+  uploadMedia(file: $file, kind: $kind, idempotencyKey: $key) {
+    id kind width height durationSeconds thumbnailUrl
+  }
 }`;
+
+/** A new upload key (`uploadMedia(idempotencyKey:)`): a UUID, made with `getRandomValues`
+ * where `crypto.randomUUID` is missing (a page served over plain HTTP has no randomUUID). */
+export function newUploadKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const hex = Array.from(crypto.getRandomValues(new Uint8Array(16)),
+    (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 /** Upload a file with the GraphQL multipart request spec; onProgress gets 0..1. An aborted
  * `signal` stops the request (a slow upload the person cancels, or leaves): it rejects with
- * the code UPLOAD_CANCELLED, and the server, which never gets the whole body, stores nothing. */
-export function uploadMedia(file, kind = null, onProgress = null, signal = null) {
+ * the code UPLOAD_CANCELLED, and the server, which never gets the whole body, stores nothing.
+ * `key` (`newUploadKey()`, one per file chosen) makes a retry whose answer was lost the first
+ * upload instead of a second copy. */
+export function uploadMedia(file, kind = null, onProgress = null, signal = null, key = null) {
   const cancelled = () => localError("UPLOAD_CANCELLED", mark("The upload was cancelled."));
   return withAuth((token) => new Promise((resolve, reject) => {
     if (signal && signal.aborted) {
@@ -229,7 +242,7 @@ export function uploadMedia(file, kind = null, onProgress = null, signal = null)
       return;
     }
     const form = new FormData();
-    form.append("operations", JSON.stringify({ query: UPLOAD, variables: { file: null, kind } }));
+    form.append("operations", JSON.stringify({ query: UPLOAD, variables: { file: null, kind, key } }));
     form.append("map", JSON.stringify({ 0: ["variables.file"] }));
     form.append("0", file, file.name);
     const xhr = new XMLHttpRequest();

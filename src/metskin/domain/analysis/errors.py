@@ -21,6 +21,14 @@ class UnreadableMedia(CorruptMedia):
     """The bytes are not an image or video we can decode."""
 
 
+class UploadKeyReused(Conflict, code="UPLOAD_KEY_REUSED"):
+    """An upload's client key already named another file of this account."""
+
+
+class UploadInProgress(Conflict, code="UPLOAD_IN_PROGRESS"):
+    """The upload with this client key is still being received and checked."""
+
+
 class MediaNotFound(NotFound, code="MEDIA_NOT_FOUND"): ...
 
 

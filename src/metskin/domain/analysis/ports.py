@@ -120,6 +120,20 @@ class ObjectMissing(Exception):
     """The named object is not in storage."""
 
 
+class UploadKeys(Protocol):
+    """Short-lived notes kept beside the uploads (Redis when set, else this process): what an
+    upload's client key was used for, so that a retry answers the first upload."""
+
+    def add(self, key: str, value: str, ttl_s: float) -> str | None:
+        """Keep `value` under `key` for `ttl_s` seconds unless one is kept there already: None
+        when kept, else the value already there."""
+        ...
+
+    def put(self, key: str, value: str, ttl_s: float) -> None: ...
+
+    def forget(self, key: str) -> None: ...
+
+
 class MediaStorage(Protocol):
     def put(self, name: str, data: bytes, content_type: str) -> str:
         """Store the object; return the id of the key that encrypted it."""

@@ -21,6 +21,7 @@ from metskin.domain.analysis.records import (
     Media,
     MediaKind,
 )
+from metskin.domain.analysis.upload_keys import UploadKey, UploadOnce
 from metskin.domain.i18n.marks import _
 from metskin.domain.ports import Clock, read
 from metskin.domain.privacy.consent import require_photo_consent
@@ -42,11 +43,49 @@ class MediaService:
     preparer: MediaPreparer
     limits: MediaLimits
     clock: Clock
+    once: UploadOnce | None = None  # the uploads' client keys (without: keys are not kept)
 
-    def upload(self, owner_id: str, data: bytes, declared_kind: MediaKind | None = None) -> Media:
+    def upload(
+        self,
+        owner_id: str,
+        data: bytes,
+        declared_kind: MediaKind | None = None,
+        key: str | None = None,
+    ) -> Media:
         """CONSENT_REQUIRED, before the bytes are even read, unless the person consents to the
-        analysis of their photos (`privacy/consent.py`)."""
+        analysis of their photos (`privacy/consent.py`). With a client `key`, a retry of an
+        upload already stored is that upload (`upload_keys.py`)."""
         read(self.uow_factory, lambda uow: require_photo_consent(uow.consent_records, owner_id))
+        if key is None or self.once is None:
+            if key is not None:
+                UploadOnce.key(owner_id, key, b"")  # checked all the same
+            return self._upload(owner_id, data, declared_kind)
+        once, upload_key = self.once, UploadOnce.key(owner_id, key, data)
+        first = once.claim(upload_key)
+        if first is not None:
+            media = read(self.uow_factory, lambda uow: uow.media.get(first))
+            if media is not None and media.owner_id == owner_id:
+                return media
+            once.take_over(upload_key)  # deleted since: this is an upload again
+        return self._upload_once(once, upload_key, owner_id, data, declared_kind)
+
+    def _upload_once(
+        self,
+        once: UploadOnce,
+        key: UploadKey,
+        owner_id: str,
+        data: bytes,
+        declared_kind: MediaKind | None,
+    ) -> Media:
+        try:
+            media = self._upload(owner_id, data, declared_kind)
+        except BaseException:
+            once.release(key)
+            raise
+        once.stored(key, media.id)
+        return media
+
+    def _upload(self, owner_id: str, data: bytes, declared_kind: MediaKind | None) -> Media:
         media_type = sniff(data[:32])
         if media_type is None:
             raise UnsupportedMedia(

@@ -1,6 +1,6 @@
 // Upload a photo or video, follow the analysis live, and show the result.
 
-import { gql, uploadMedia } from "../graphql.js";
+import { gql, newUploadKey, uploadMedia } from "../graphql.js";
 import {
   append, busy, clear, errorBox, field, h, humanize, navigate, onSubmit, showError, when,
 } from "../dom.js";
@@ -69,10 +69,14 @@ export async function renderAnalyse(view) {
   // The file sent and what the server made of it: a retry after the start failed (the
   // connection dropped just after the upload) starts that upload, not the file sent again.
   let uploaded = null;
+  // The file's upload key, one per file chosen and kept across its retries: an upload whose
+  // answer was lost (the bytes arrived, the phone never heard) sent again is the first one.
+  let uploadKey = null;
   cancel.addEventListener("click", () => sending && sending.abort());
   let release = () => {}; // the preview's file
   input.addEventListener("change", () => {
     uploaded = null;
+    uploadKey = null;
     release();
     const [media, letGo] = input.files[0] ? previewOf(input.files[0]) : [null, () => {}];
     release = letGo;
@@ -115,7 +119,9 @@ export async function renderAnalyse(view) {
         cancel.hidden = false;
         cancel.disabled = false; // busy() disabled the form's buttons
         status.textContent = t("Uploading…");
-        media = await uploadMedia(file, null, (share) => { bar.value = share; }, sending.signal);
+        uploadKey = uploadKey || newUploadKey();
+        media = await uploadMedia(file, null, (share) => { bar.value = share; }, sending.signal,
+          uploadKey);
         uploaded = { file, media };
         cancel.hidden = true;
       }
