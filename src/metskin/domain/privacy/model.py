@@ -117,6 +117,17 @@ class ErasedRows:
 
 
 @dataclass(frozen=True)
+class LeftPatient:
+    """A patient of a dermatologist whose account is being erased, and what they had with
+    them: the appointments booked ahead, (id, start), and the shares still in force, (id, the
+    analysis shared or None for all of them)."""
+
+    patient_id: str
+    appointments: tuple[tuple[str, datetime], ...] = ()
+    shares: tuple[tuple[str, str | None], ...] = ()
+
+
+@dataclass(frozen=True)
 class PhotoErasure:
     """What deleting one photo (or video) and its results did."""
 
