@@ -111,6 +111,7 @@ class FakePersonalData(InMemoryRepository):
         shares: tuple[str, ...] = (),
         *,
         video: bool = False,
+        taken_at: datetime | None = None,
     ) -> Photo:
         """An upload of the person's with its analyses: its files (original, thumbnail, each
         analysis's overlay, a video's frames) and a row per analysis in the `analyses`
@@ -124,7 +125,7 @@ class FakePersonalData(InMemoryRepository):
             files.append(StoredFile(f"overlays/{analysis_id}/overlay.jpg", "image/jpeg"))
             if video:
                 files.append(StoredFile(f"overlays/{analysis_id}/frame.jpg", "image/jpeg"))
-        photo = Photo(media_id, owner_id, analysis_ids, tuple(files), shares)
+        photo = Photo(media_id, owner_id, analysis_ids, tuple(files), shares, taken_at)
         self.photos[media_id] = photo
         self.files.setdefault(owner_id, []).extend(files)
         sections = self.sections.setdefault(owner_id, {})

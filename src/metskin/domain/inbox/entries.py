@@ -86,6 +86,20 @@ def referral_raised(record: ReferralRecord) -> InboxEntry:
     )
 
 
+def referral_withdrawn(record: ReferralRecord) -> InboxEntry:
+    """Once per referral: a photo it rested on was deleted and nothing left supports it."""
+    return InboxEntry(
+        record.patient_id,
+        NotificationKind.REFERRAL_WITHDRAWN,
+        f"referral-withdrawn:{record.id}",
+        {
+            "referral_id": record.id,
+            "analysis_id": record.analysis_id,
+            "urgency": record.referral.urgency.value,
+        },
+    )
+
+
 def check_in_due(user_id: str, due: str) -> InboxEntry:
     """Once per due date (`due`: its ISO time)."""
     return InboxEntry(user_id, NotificationKind.CHECK_IN_DUE, f"check-in:{due}", {"due": due})

@@ -103,6 +103,9 @@ class Photo:
     analysis_ids: tuple[str, ...]
     files: tuple[StoredFile, ...]
     shares: tuple[str, ...]
+    # when it was uploaded: its analyses came after, and the referrals whose history may hold
+    # them after those (None: not known, every referral of the person's is worked again)
+    taken_at: datetime | None = None
 
 
 @dataclass(frozen=True)

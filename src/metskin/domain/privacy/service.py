@@ -87,6 +87,9 @@ class PrivacyService:
     # (`RecommendationService.refresh_current`): a photo deleted may leave them the routine of
     # the one before, saved before what they said since (a pregnancy, a rating).
     rebuild_routine: Callable[[str, str], object] | None = None
+    # Works again the person's referrals that a deleted photo's results may have supported
+    # (`ReferralService.after_photo_deleted`: the person, the photo's upload time).
+    rework_referrals: Callable[[str, datetime | None], object] | None = None
 
     # --- export ----------------------------------------------------------------------------
 
@@ -279,6 +282,7 @@ class PrivacyService:
         )
         if erased.analysis_ids:
             self._rebuild_routine(photo.owner_id)
+            self._rework_referrals(photo)
         # the analyses the rows step deleted (before: those `photo` read, without one a start
         # committed in between, which went with the upload all the same)
         return PhotoErasure(
@@ -298,6 +302,17 @@ class PrivacyService:
             self.rebuild_routine(user_id, WHY_PHOTO_DELETED)
         except Exception:  # the photo is gone; their next read of the routine rebuilds it
             log.warning("routine not rebuilt after a photo's deletion", exc_info=True)
+
+    def _rework_referrals(self, photo: Photo) -> None:
+        """A referral that rested on the photo (a worsening across it and later ones) is
+        worked out again from what is left, or withdrawn: none of the deleted photo's values
+        stays in its evidence."""
+        if self.rework_referrals is None:
+            return
+        try:
+            self.rework_referrals(photo.owner_id, photo.taken_at)
+        except Exception:  # the photo is gone; a referral's page still reads as it was
+            log.warning("referrals not worked again after a photo's deletion", exc_info=True)
 
     def _revoke(self, patient_id: str, share_id: str) -> bool:
         try:

@@ -29,7 +29,9 @@ class Notification:
         "`reason` (English when MetSkin wrote it, to translate as a text). A "
         "`DERMATOLOGIST_LEFT` (their account erased) has the dermatologist's `name`, the "
         "`appointments` it cancelled (`appointment_id`, `start`) with their `reason`, and the "
-        "`shares` it ended (`share_id`, `analysis_id`: null for all analyses)."
+        "`shares` it ended (`share_id`, `analysis_id`: null for all analyses). A "
+        "`REFERRAL_WITHDRAWN` (a photo it rested on was deleted and the photos left support "
+        "none) has the `referral_id`, `analysis_id` and `urgency` it had."
     )
 
     @classmethod

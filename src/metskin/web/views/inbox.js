@@ -29,6 +29,8 @@ const TEXT = {
   CHECK_IN_DUE: [mark("Time for your check-in photo"), () => "#/analyse"],
   REFERRAL_RAISED: [mark("A dermatologist visit is suggested"),
     (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
+  REFERRAL_WITHDRAWN: [mark("A suggested dermatologist visit was withdrawn: it rested on a "
+    + "photo you deleted"), (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
   DERMATOLOGIST_LEFT: [mark("Your dermatologist left MetSkin"), () => "#/dermatologists"],
 };
 
