@@ -287,6 +287,7 @@ def wire_privacy(container: Container) -> None:
         container.analyses.unmade_thumbnail,
         container.login_backoff,
         rebuild_routine=container.recommendations.refresh,
+        rework_referrals=container.referrals.after_photo_deleted,
     )
     container.photo_consent = PhotoConsentService(container.new_uow, container.clock)
     container.export_links = ExportLinks(

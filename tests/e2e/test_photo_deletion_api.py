@@ -7,9 +7,17 @@ data are untouched."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from metskin.bootstrap import Container
+from metskin.domain.referrals.model import (
+    Reason,
+    Referral,
+    ReferralRecord,
+    Specialty,
+    Urgency,
+)
 from tests.e2e.conftest import GraphQLClient
 from tests.e2e.test_care_api import BOOK, booking
 from tests.e2e.test_privacy_api import (
@@ -134,3 +142,51 @@ async def test_a_queued_analysis_and_an_upload_never_analysed_are_deleted(
     assert all(bare not in name for name in stored_objects(container))
     assert columns_mentioning(container, first, queued, bare) == {}
     assert await client.error_codes(DELETE_MEDIA, id=bare) == ["MEDIA_NOT_FOUND"]
+
+
+async def test_a_referral_resting_on_a_deleted_photo_is_withdrawn_and_its_booking_kept(
+    client: GraphQLClient, container: Container
+) -> None:
+    """A referral of a later photo whose evidence read the deleted one (a worsening since it)
+    kept that evidence before: triage was not run again on a deletion. Now the later photo is
+    triaged again from what is left: nothing supports it, so it is withdrawn (the booking made
+    from it stays, without it) and the inbox says so."""
+    world = await build_world(client, container)
+    patient, gone = world.patient, world.analysis_id
+    later = await analyse(patient, container)
+    assert container.referrals.for_analysis(world.patient_id, later) is None  # alone: nothing
+    now = container.clock()
+    evidence = {"concern": "redness", "region": "face", "first": 8.0, "last": 70.0}
+    reason = Reason(
+        "concern_worsening", Urgency.SOON, Specialty.ROSACEA, "worse since", {**evidence}
+    )
+    raised = ReferralRecord(
+        str(uuid.uuid4()),
+        world.patient_id,
+        later,
+        Referral(Urgency.SOON, Specialty.ROSACEA, (reason,), "see someone", "soon"),
+        now,
+        now,
+    )
+    with container.new_uow() as uow:
+        uow.referrals.add(raised)
+        uow.commit()
+    slot = day_slots()[1]
+    booked = await patient.data(BOOK, input=booking(slot, world.doctor_id, referralId=raised.id))
+    appointment = booked["bookAppointment"]["id"]
+
+    await patient.data(DELETE, id=gone)
+
+    with container.new_uow() as uow:
+        assert uow.referrals.get(raised.id) is None
+    seen = await world.doctor.data(
+        "query($id: ID!) { appointment(id: $id) { id referral { urgency } } }", id=appointment
+    )
+    assert seen["appointment"] == {"id": appointment, "referral": None}
+    told = [
+        edge["node"]
+        for edge in (await patient.data(INBOX))["notifications"]["edges"]
+        if edge["node"]["kind"] == "REFERRAL_WITHDRAWN"
+    ]
+    assert [n["details"]["referral_id"] for n in told] == [raised.id]
+    assert told[0]["details"]["analysis_id"] == later

@@ -391,4 +391,12 @@ async def test_an_admin_erases_an_account_on_request(
     (viewed,) = [n for n in inbox["notifications"]["edges"] if n["node"]["kind"] == "SHARE_VIEWED"]
     alias = container.privacy.pseudonym(world.doctor_id)
     assert viewed["node"]["details"]["dermatologist_id"] == alias
-    assert columns_mentioning(container, alias)["notifications.key"] == 1
+    # and is told once that the dermatologist left, with the booking it cancelled and the
+    # share it ended (keyed by the pseudonym too)
+    (left,) = [
+        n for n in inbox["notifications"]["edges"] if n["node"]["kind"] == "DERMATOLOGIST_LEFT"
+    ]
+    assert len(left["node"]["details"]["appointments"]) == 1
+    assert len(left["node"]["details"]["shares"]) == 1
+    assert world.doctor_id not in str(left)
+    assert columns_mentioning(container, alias)["notifications.key"] == 2

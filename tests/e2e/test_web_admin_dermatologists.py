@@ -226,6 +226,7 @@ def test_the_link_of_a_removed_dermatologist_s_cancellation_leads_to_the_directo
         "reason": "a spot",
     }
     appointment = graphql(server, BOOK, patient, i=booking)["bookAppointment"]["id"]
+    graphql(server, SHARE, patient, d=doctor)
     graphql(server, "mutation($id: ID!) { deleteDermatologist(id: $id) }", admin, id=doctor)
 
     browser.log_in("patient@demo.metskin.local", DEMO_PASSWORD)
@@ -234,4 +235,12 @@ def test_the_link_of_a_removed_dermatologist_s_cancellation_leads_to_the_directo
     assert "NOT_FOUND" not in browser.text("#view") and "left MetSkin" in gone
     browser.find("#appointment-gone a[href='#/dermatologists']").click()
     browser.until(lambda: browser.hash().startswith("#/dermatologists"), "the directory")
+    # The inbox said "Appointment cancelled" with no reason, and nothing of the share that
+    # vanished from the Sharing page: one entry now says who left and what it ended.
+    browser.go("#/inbox")
+    left = browser.text("#inbox [data-kind=DERMATOLOGIST_LEFT]", "Dr Ada Derm left MetSkin")
+    assert "is cancelled." in left and "closed their account" in left
+    assert "What you shared with them has ended" in left
+    cancelled = browser.text("#inbox [data-kind=APPOINTMENT_CANCELLED]", "Appointment cancelled")
+    assert "closed their account" in cancelled
     assert browser.severe_console_messages() == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -18,6 +18,7 @@ from metskin.domain.privacy.model import (
     DataExport,
     ErasedRows,
     Erasure,
+    LeftPatient,
     PersonalData,
     Photo,
     StoredFile,
@@ -31,6 +32,7 @@ from metskin.domain.privacy.ports import (
     StoredVideos,
 )
 from tests.fakes.accounts import FakeRefreshTokenRepository, FakeUserRepository
+from tests.fakes.inbox import FakeInboxUnitOfWork
 from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository, InMemoryTable
 
 
@@ -98,6 +100,8 @@ class FakePersonalData(InMemoryRepository):
         self.access_log: list[tuple[str, str]] = []
         self.photos: dict[str, Photo] = {}  # by media id
         self.made: dict[str, tuple[StoredFile, ...]] = {}  # files stored after `photo` read
+        # a dermatologist's patients, as `patients_of` finds them (the test says who they are)
+        self.patients: dict[str, list[LeftPatient]] = {}
 
     def add_photo(
         self,
@@ -107,6 +111,7 @@ class FakePersonalData(InMemoryRepository):
         shares: tuple[str, ...] = (),
         *,
         video: bool = False,
+        taken_at: datetime | None = None,
     ) -> Photo:
         """An upload of the person's with its analyses: its files (original, thumbnail, each
         analysis's overlay, a video's frames) and a row per analysis in the `analyses`
@@ -120,7 +125,7 @@ class FakePersonalData(InMemoryRepository):
             files.append(StoredFile(f"overlays/{analysis_id}/overlay.jpg", "image/jpeg"))
             if video:
                 files.append(StoredFile(f"overlays/{analysis_id}/frame.jpg", "image/jpeg"))
-        photo = Photo(media_id, owner_id, analysis_ids, tuple(files), shares)
+        photo = Photo(media_id, owner_id, analysis_ids, tuple(files), shares, taken_at)
         self.photos[media_id] = photo
         self.files.setdefault(owner_id, []).extend(files)
         sections = self.sections.setdefault(owner_id, {})
@@ -167,6 +172,12 @@ class FakePersonalData(InMemoryRepository):
     def active_shares(self, user_id: str, now: datetime) -> list[str]:
         return list(self.shares.get(user_id, []))
 
+    def patients_of(self, doctor_id: str, now: datetime) -> list[LeftPatient]:
+        return [
+            replace(p, appointments=tuple((i, at) for i, at in p.appointments if at > now))
+            for p in self.patients.get(doctor_id, [])
+        ]
+
     def erase(self, user_id: str, pseudonym: str) -> tuple[int, tuple[StoredFile, ...]]:
         rows = sum(len(rows) for rows in self.sections.pop(user_id, {}).values())
         rows += len(self.appointments.pop(user_id, [])) + len(self.shares.pop(user_id, []))
@@ -180,6 +191,7 @@ class FakePersonalData(InMemoryRepository):
         rows += len(self.consents.records) - len(kept)
         self.consents.records = kept
         rows += self.users.rows.pop(user_id, None) is not None
+        self.patients.pop(user_id, None)
         self.access_log = [
             tuple(pseudonym if who == user_id else who for who in entry)  # type: ignore[misc]
             for entry in self.access_log
@@ -200,8 +212,9 @@ class FakeErasureLog(InMemoryRepository):
 
 
 @dataclass(eq=False)
-class FakePrivacyUnitOfWork(FakeUnitOfWork):
-    """The person's data erases the users, exports and consents of this unit of work."""
+class FakePrivacyUnitOfWork(FakeInboxUnitOfWork):
+    """The person's data erases the users, exports and consents of this unit of work; the
+    inbox tells a dermatologist's patients that they left."""
 
     users: UserRepository = field(default_factory=FakeUserRepository)
     refresh_tokens: RefreshTokenRepository = field(default_factory=FakeRefreshTokenRepository)

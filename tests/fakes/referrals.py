@@ -30,6 +30,9 @@ class FakeReferralRepository(InMemoryTable[ReferralRecord]):
     ) -> list[ReferralRecord]:
         return self.page(lambda r: r.patient_id == patient_id, before, limit, newest=True)
 
+    def delete(self, referral_id: str) -> None:
+        self.rows.pop(referral_id, None)
+
     def taken_to(self, doctor_id: str, since: datetime, limit: int) -> list[ReferralRecord]:
         found = [
             r

@@ -44,3 +44,22 @@ def test_an_entry_without_a_known_patient_has_no_zone() -> None:
     zoned = entries.appointment_changed("BOOKED", "p1", 0, payload, "Europe/Paris")
     assert zoned is not None and zoned.payload["time_zone"] == "Europe/Paris"
     assert "time_zone" not in payload  # the dashboard's payload is left as it was
+
+
+def test_a_cancellation_with_a_reason_carries_it_to_the_inbox() -> None:
+    """The email said why ("I am ill today", "Your dermatologist closed their account, ..."),
+    the inbox line did not: its details now carry the reason; a cancellation without one
+    (the patient's own) has none."""
+    care = build()
+    care.add_patient(user("p2"))
+    ill = care.book("p2")
+    care.appointments.cancel_by_doctor("doc-1", ill, "I am ill today, sorry.")
+    own = care.book("p2", start=MONDAY_9 + timedelta(hours=1))
+    care.appointments.cancel("p2", own)
+    told = {
+        n.payload["appointment_id"]: n.payload
+        for n in care.uow.inbox.newest("p2", None, 10)
+        if n.kind is NotificationKind.APPOINTMENT_CANCELLED
+    }
+    assert told[ill]["reason"] == "I am ill today, sorry."
+    assert "reason" not in told[own]

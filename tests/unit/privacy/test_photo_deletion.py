@@ -5,6 +5,7 @@ or an unknown id is not found (and changes nothing), and a second call changes n
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -164,6 +165,29 @@ def test_a_deleted_photo_s_owner_gets_the_routine_they_follow_now_rebuilt(world:
         raise RuntimeError("the catalog could not be read")
 
     world.service.rebuild_routine = broken
+    assert world.service.delete_analysis("p1", "a1").media_id == M1
+
+
+def test_a_deleted_photo_s_referrals_are_worked_again_from_its_upload_time(
+    world: World,
+) -> None:
+    """Before, a referral that rested on the photo (a worsening across it and later ones) kept
+    its evidence, the deleted photo's values in it. Now the referrals made since its upload are
+    worked again (`ReferralService.after_photo_deleted`); an upload never analysed changes no
+    referral, and one that fails leaves the deletion done."""
+    taken = world.clock.now - timedelta(days=30)
+    world.data.add_photo("p1", "m5-dated", ("a5",), taken_at=taken)
+    asked: list[tuple[str, datetime | None]] = []
+    world.service.rework_referrals = lambda user_id, since: asked.append((user_id, since))
+    world.service.delete_analysis("p1", "a5")
+    world.service.delete_analysis("p1", "a2")
+    world.service.delete_media("p1", BARE)
+    assert asked == [("p1", taken), ("p1", None)]
+
+    def broken(user_id: str, since: datetime | None) -> None:
+        raise RuntimeError("the history could not be read")
+
+    world.service.rework_referrals = broken
     assert world.service.delete_analysis("p1", "a1").media_id == M1
 
 

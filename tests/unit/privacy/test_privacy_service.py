@@ -16,18 +16,20 @@ from metskin.adapters.limits.memory import InMemoryLoginFailures
 from metskin.domain.accounts.errors import InvalidCredentials
 from metskin.domain.accounts.model import RefreshToken, Role
 from metskin.domain.errors import Forbidden
+from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.limits.errors import RateLimited
 from metskin.domain.limits.model import BackoffPolicy
 from metskin.domain.limits.service import LoginBackoff
 from metskin.domain.messages import Job
 from metskin.domain.privacy.errors import AccountNotFound, ExportNotFound, ExportUnavailable
-from metskin.domain.privacy.model import ExportStatus, StoredFile, pseudonym
+from metskin.domain.privacy.model import ExportStatus, LeftPatient, StoredFile, pseudonym
 from metskin.domain.privacy.service import (
     BUILD_DATA_EXPORT,
     DERMATOLOGIST_CLOSED,
     PrivacyService,
     PrivacySettings,
 )
+from tests.fakes.inbox import FakeInbox
 from tests.fakes.infra import FakeClock, FakeHasher, FakeStorage
 from tests.fakes.privacy import (
     FakeCareLinks,
@@ -230,6 +232,51 @@ def test_a_dermatologists_erasure_tells_their_patients_whose_account_closed(
 
     assert world.care.cancelled == [("doc", "booked", DERMATOLOGIST_CLOSED)]
     assert DERMATOLOGIST_CLOSED.startswith("Your dermatologist closed their account")
+
+
+def test_a_dermatologists_patients_are_told_in_the_inbox_what_their_leaving_ended(
+    world: World,
+) -> None:
+    """The inbox said only "Appointment cancelled", and the shares with them vanished from the
+    Sharing page without a word: now each patient gets one entry naming the dermatologist, the
+    bookings cancelled with the reason, and the shares ended (once; none for a patient with
+    nothing ended, nor for a booking cancelled meanwhile)."""
+    now = world.clock.now
+    with world.uow:
+        doc = world.uow.users.get("doc")
+        assert doc is not None
+        doc.profile.display_name = "Dr Ada Lovelace"
+        world.uow.users.save(doc)
+        world.uow.users.add(user("p3"))
+        world.uow.commit()
+    ahead, gone = now + timedelta(days=2), now + timedelta(days=3)
+    world.data.appointments["doc"] = [("b1", ahead), ("b2", gone)]
+    world.care.refuse_cancel = {"b2"}  # the patient cancelled it meanwhile
+    world.data.patients["doc"] = [
+        LeftPatient("p1", (("b1", ahead),), (("s1", "a1"),)),
+        LeftPatient("p2", (), (("s2", None),)),
+        LeftPatient("p3", (("b2", gone),)),
+    ]
+
+    world.service.delete_my_account("doc", "pw")
+
+    inbox = world.uow.inbox
+    assert isinstance(inbox, FakeInbox)
+    alias = pseudonym(KEY, "doc")
+    told = {n.user_id: n for n in inbox.items}
+    assert set(told) == {"p1", "p2"}
+    assert {n.kind for n in told.values()} == {NotificationKind.DERMATOLOGIST_LEFT}
+    assert told["p1"].key == f"dermatologist-left:{alias}"
+    assert told["p1"].payload == {
+        "name": "Dr Ada Lovelace",
+        "appointments": [{"appointment_id": "b1", "start": ahead.isoformat()}],
+        "shares": [{"share_id": "s1", "analysis_id": "a1"}],
+        "reason": DERMATOLOGIST_CLOSED,
+        "time_zone": "Europe/London",  # the patient's, to show the start in
+    }
+    assert told["p2"].payload["appointments"] == []
+    assert told["p2"].payload["shares"] == [{"share_id": "s2", "analysis_id": None}]
+    assert "doc" not in repr([n.payload for n in inbox.items])
 
 
 def test_a_notice_that_cannot_leave_does_not_keep_the_account_open(world: World) -> None:

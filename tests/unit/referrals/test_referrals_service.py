@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from tests.fakes.analysis import FakeAnalysisRepository
+from tests.fakes.inbox import FakeInbox
 from tests.fakes.infra import FakeClock
 from tests.fakes.referrals import FakeReferralsUnitOfWork
 from tests.unit.builders import T0, analysis, result
@@ -270,3 +273,72 @@ def test_a_worsening_is_not_read_across_photos_of_two_people() -> None:
         record = ReferralService(uow, FakeClock(NOW)).for_analysis("p1", "third")
         rules = [r.rule_id for r in record.referral.reasons] if record else []
         assert any(rule.endswith("_worsening") for rule in rules) is expected, rules
+
+
+def forget(uow: FakeReferralsUnitOfWork, analysis_id: str) -> None:
+    """The photo of an analysis deleted, as `PrivacyService.delete_analysis` does to the rows."""
+    analyses = uow.analyses
+    assert isinstance(analyses, FakeAnalysisRepository)
+    with uow:
+        analyses.rows.pop(analysis_id)
+        analyses.results.pop(analysis_id)
+        uow.commit()
+
+
+def test_a_referral_is_worked_again_when_a_photo_it_rests_on_is_deleted() -> None:
+    """Before: the worsening referral kept "across your last 4 analyses", and the deleted
+    photo's own value, after that photo was deleted (triage ran only when the result was
+    read). Now it is worked out from the photos left, keeping its id; and when nothing left
+    supports it, it is withdrawn and the person told once."""
+    from tests.unit.progress.test_progress import face_points, stored
+
+    face = face_points()
+    uow = FakeReferralsUnitOfWork()
+    clock = FakeClock(NOW)
+    service = ReferralService(uow, clock)
+    for name, days, redness in (("zero", 5, 8.0), ("one", 10, 10.0), ("two", 40, 12.0)):
+        store(uow, name, stored(redness, points=face), days=days)
+    store(uow, "last", stored(70.0, points=face), days=70)
+    raised = service.for_analysis("p1", "last")
+    assert raised is not None
+    (before,) = [r for r in raised.referral.reasons if r.rule_id == "concern_worsening"]
+    assert (before.evidence["analyses"], before.evidence["first"]) == (4, 8.0)
+
+    forget(uow, "zero")
+    assert service.after_photo_deleted("p1", T0 + timedelta(days=5)) == []
+    reworked = uow.referrals.get(raised.id)
+    assert reworked is not None and reworked.updated_at == NOW
+    (after,) = [r for r in reworked.referral.reasons if r.rule_id == "concern_worsening"]
+    assert (after.evidence["analyses"], after.evidence["first"]) == (3, 10.0)
+    assert "8.0" not in after.text and "last 3 analyses" in after.text
+
+    forget(uow, "two")
+    clock.now = NOW + timedelta(hours=1)
+    assert service.after_photo_deleted("p1", T0 + timedelta(days=40)) == [raised.id]
+    assert uow.referrals.get(raised.id) is None
+    inbox = uow.inbox
+    assert isinstance(inbox, FakeInbox)
+    assert inbox.kinds("p1") == ["REFERRAL_RAISED", "REFERRAL_WITHDRAWN"]
+    assert service.after_photo_deleted("p1", None) == []  # nothing more to withdraw
+    assert service.for_analysis("p1", "last") is None  # read again, nothing is raised
+
+
+def test_a_referral_made_before_the_deleted_photo_is_not_worked_again() -> None:
+    """Only the referrals whose history could have held the photo change: an earlier one is
+    left as it was, even were the rules to read it otherwise now."""
+    uow = FakeReferralsUnitOfWork()
+    service = ReferralService(uow, FakeClock(NOW))
+    store(uow, "a1", NODULES, days=10)
+    record = service.for_analysis("p1", "a1")
+    assert record is not None
+    with uow:
+        changed = uow.referrals.get(record.id)
+        assert changed is not None
+        changed.referral = replace(changed.referral, message="as the rules said then")
+        uow.referrals.save(changed)
+        uow.commit()
+    store(uow, "later", CALM, days=50)
+    forget(uow, "later")
+    service.after_photo_deleted("p1", T0 + timedelta(days=50))
+    kept = uow.referrals.get(record.id)
+    assert kept is not None and kept.referral.message == "as the rules said then"

@@ -44,6 +44,7 @@ from metskin.domain.privacy.model import (
     DataExport,
     Erasure,
     ExportStatus,
+    LeftPatient,
     PersonalData,
     StoredFile,
     erased_dermatologist,
@@ -264,6 +265,36 @@ class SqlPersonalData:
             col(ShareRow.expires_at) > now,
         )
         return list(self._session.exec(query))
+
+    def patients_of(self, doctor_id: str, now: datetime) -> list[LeftPatient]:
+        booked = self._session.exec(
+            select(AppointmentRow.patient_id, AppointmentRow.id, AppointmentRow.start_at)
+            .where(
+                col(AppointmentRow.doctor_id) == doctor_id,
+                col(AppointmentRow.status) == AppointmentStatus.BOOKED.value,
+                col(AppointmentRow.start_at) > now,
+            )
+            .order_by(col(AppointmentRow.start_at))
+        )
+        shared = self._session.exec(
+            select(ShareRow.patient_id, ShareRow.id, ShareRow.analysis_id)
+            .where(
+                col(ShareRow.doctor_id) == doctor_id,
+                col(ShareRow.revoked_at).is_(None),
+                col(ShareRow.expires_at) > now,
+            )
+            .order_by(col(ShareRow.created_at), col(ShareRow.id))
+        )
+        appointments: dict[str, list[tuple[str, datetime]]] = {}
+        shares: dict[str, list[tuple[str, str | None]]] = {}
+        for patient_id, appointment_id, start in booked:
+            appointments.setdefault(patient_id, []).append((appointment_id, start))
+        for patient_id, share_id, analysis_id in shared:
+            shares.setdefault(patient_id, []).append((share_id, analysis_id))
+        return [
+            LeftPatient(p, tuple(appointments.get(p, ())), tuple(shares.get(p, ())))
+            for p in sorted(appointments.keys() | shares.keys())
+        ]
 
     # --- erase -------------------------------------------------------------------------------
 

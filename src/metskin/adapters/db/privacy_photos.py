@@ -77,7 +77,12 @@ class SqlPhotos:
             col(ShareRow.expires_at) > now,
         )
         return Photo(
-            media.id, media.owner_id, tuple(ids), tuple(files), tuple(self._session.exec(shares))
+            media.id,
+            media.owner_id,
+            tuple(ids),
+            tuple(files),
+            tuple(self._session.exec(shares)),
+            media.created_at,
         )
 
     def erase_photo(self, media_id: str) -> ErasedRows:

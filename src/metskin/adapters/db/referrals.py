@@ -6,9 +6,10 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint, update
 from sqlmodel import Field, SQLModel, col, select
 
+from metskin.adapters.db.appointments import AppointmentRow
 from metskin.adapters.db.repository import SqlRepository
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime
 from metskin.domain.ports import CreatedKey
@@ -100,6 +101,14 @@ class SqlReferralRepository(SqlRepository[ReferralRow, ReferralRecord]):
         self, patient_id: str, before: CreatedKey | None, limit: int
     ) -> list[ReferralRecord]:
         return self.page_where(ReferralRow.patient_id == patient_id, before, limit)
+
+    def delete(self, referral_id: str) -> None:
+        booked = update(AppointmentRow).where(col(AppointmentRow.referral_id) == referral_id)
+        self._session.connection().execute(booked.values(referral_id=None))
+        row = self._session.get(ReferralRow, referral_id)
+        if row is not None:
+            self._session.delete(row)
+            self._session.flush()
 
     def taken_to(self, doctor_id: str, since: datetime, limit: int) -> list[ReferralRecord]:
         return self.all(

@@ -348,6 +348,7 @@ class AppointmentService:
             appointment.sequence,
             payload,
             patient.profile.time_zone if patient else None,
+            appointment.cancel_reason,
         )
         if told is not None:
             tell(uow, told, now)

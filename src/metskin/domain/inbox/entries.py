@@ -39,14 +39,19 @@ def appointment_changed(
     sequence: int,
     payload: dict[str, Any],
     time_zone: str | None = None,
+    reason: str = "",
 ) -> InboxEntry | None:
     """A booking, move or cancellation (`change`: the dashboard kind); the iCalendar sequence
-    tells two moves of one appointment apart."""
+    tells two moves of one appointment apart. A cancellation carries its `reason` when it has
+    one (the dermatologist's, or an erasure's), as its email does."""
     kind = APPOINTMENT_KINDS.get(change)
     if kind is None:
         return None
     key = f"appointment:{payload['appointment_id']}:{change.lower()}:{sequence}"
-    return InboxEntry(patient_id, kind, key, _zoned(payload, time_zone))
+    details = _zoned(payload, time_zone)
+    if kind is NotificationKind.APPOINTMENT_CANCELLED and reason:
+        details["reason"] = reason
+    return InboxEntry(patient_id, kind, key, details)
 
 
 def appointment_reminder(
@@ -81,6 +86,20 @@ def referral_raised(record: ReferralRecord) -> InboxEntry:
     )
 
 
+def referral_withdrawn(record: ReferralRecord) -> InboxEntry:
+    """Once per referral: a photo it rested on was deleted and nothing left supports it."""
+    return InboxEntry(
+        record.patient_id,
+        NotificationKind.REFERRAL_WITHDRAWN,
+        f"referral-withdrawn:{record.id}",
+        {
+            "referral_id": record.id,
+            "analysis_id": record.analysis_id,
+            "urgency": record.referral.urgency.value,
+        },
+    )
+
+
 def check_in_due(user_id: str, due: str) -> InboxEntry:
     """Once per due date (`due`: its ISO time)."""
     return InboxEntry(user_id, NotificationKind.CHECK_IN_DUE, f"check-in:{due}", {"due": due})
@@ -94,4 +113,25 @@ def routine_changed(
     key = f"routine:{routine_id}:{again_at}" if again_at else f"routine:{routine_id}"
     return InboxEntry(
         user_id, NotificationKind.ROUTINE_CHANGED, key, {"routine_id": routine_id, **payload}
+    )
+
+
+def dermatologist_left(
+    patient_id: str,
+    alias: str,
+    name: str,
+    appointments: list[dict[str, Any]],
+    shares: list[dict[str, Any]],
+    reason: str,
+    time_zone: str | None = None,
+) -> InboxEntry:
+    """Once per patient and dermatologist erased (`alias`: the dermatologist's pseudonym, as
+    their id is gone): the appointments it cancelled (`appointment_id`, `start`) with the
+    `reason`, and the shares it ended (`share_id`, `analysis_id`: None for all analyses)."""
+    payload = {"name": name, "appointments": appointments, "shares": shares, "reason": reason}
+    return InboxEntry(
+        patient_id,
+        NotificationKind.DERMATOLOGIST_LEFT,
+        f"dermatologist-left:{alias}",
+        _zoned(payload, time_zone),
     )

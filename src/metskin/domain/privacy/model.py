@@ -103,6 +103,9 @@ class Photo:
     analysis_ids: tuple[str, ...]
     files: tuple[StoredFile, ...]
     shares: tuple[str, ...]
+    # when it was uploaded: its analyses came after, and the referrals whose history may hold
+    # them after those (None: not known, every referral of the person's is worked again)
+    taken_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,17 @@ class ErasedRows:
     rows: int
     files: tuple[StoredFile, ...]
     analysis_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LeftPatient:
+    """A patient of a dermatologist whose account is being erased, and what they had with
+    them: the appointments booked ahead, (id, start), and the shares still in force, (id, the
+    analysis shared or None for all of them)."""
+
+    patient_id: str
+    appointments: tuple[tuple[str, datetime], ...] = ()
+    shares: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,14 @@ from metskin.domain.ports import UnitOfWork
 
 if TYPE_CHECKING:
     from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
+    from metskin.domain.inbox.ports import InboxRepository
     from metskin.domain.privacy.model import (
         ConsentPurpose,
         ConsentRecord,
         DataExport,
         ErasedRows,
         Erasure,
+        LeftPatient,
         PersonalData,
         Photo,
         StoredFile,
@@ -40,6 +42,11 @@ class PersonalDataStore(Protocol):
 
     def active_shares(self, user_id: str, now: datetime) -> list[str]:
         """The person's shares (as patient) that a dermatologist can still use."""
+        ...
+
+    def patients_of(self, doctor_id: str, now: datetime) -> list[LeftPatient]:
+        """The dermatologist's patients with a booked appointment starting after `now` or a
+        share in force, each with those appointments and shares (what their leaving ends)."""
         ...
 
     def erase(self, user_id: str, pseudonym: str) -> tuple[int, tuple[StoredFile, ...]]:
@@ -139,6 +146,7 @@ class PrivacyUnitOfWork(UnitOfWork, Protocol):
     personal_data: PersonalDataStore
     data_exports: DataExportRepository
     erasures: ErasureLog
+    inbox: InboxRepository  # a dermatologist's patients are told that they left
 
 
 PrivacyUowFactory = Callable[[], PrivacyUnitOfWork]

@@ -22,7 +22,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from metskin.domain.accounts.errors import InvalidCredentials
@@ -32,6 +32,8 @@ from metskin.domain.analysis.errors import AnalysisNotFound, MediaNotFound
 from metskin.domain.analysis.ports import ObjectMissing
 from metskin.domain.errors import DomainError, Forbidden
 from metskin.domain.i18n.marks import _
+from metskin.domain.inbox import entries
+from metskin.domain.inbox.service import tell
 from metskin.domain.messages import Job
 from metskin.domain.ports import read
 from metskin.domain.privacy.archive import build_archive
@@ -40,6 +42,7 @@ from metskin.domain.privacy.model import (
     DataExport,
     Erasure,
     ExportStatus,
+    LeftPatient,
     Photo,
     PhotoErasure,
     pseudonym,
@@ -50,7 +53,7 @@ if TYPE_CHECKING:
     from metskin.domain.accounts.ports import LoginAttempts, PasswordHasher
     from metskin.domain.analysis.ports import MediaStorage
     from metskin.domain.ports import Clock
-    from metskin.domain.privacy.ports import CareLinks, PrivacyUowFactory
+    from metskin.domain.privacy.ports import CareLinks, PrivacyUnitOfWork, PrivacyUowFactory
 
 log = logging.getLogger(__name__)
 BUILD_DATA_EXPORT = "build_data_export"  # the actor (workers/privacy.py)
@@ -84,6 +87,9 @@ class PrivacyService:
     # (`RecommendationService.refresh_current`): a photo deleted may leave them the routine of
     # the one before, saved before what they said since (a pregnancy, a rating).
     rebuild_routine: Callable[[str, str], object] | None = None
+    # Works again the person's referrals that a deleted photo's results may have supported
+    # (`ReferralService.after_photo_deleted`: the person, the photo's upload time).
+    rework_referrals: Callable[[str, datetime | None], object] | None = None
 
     # --- export ----------------------------------------------------------------------------
 
@@ -208,9 +214,15 @@ class PrivacyService:
             appointments = uow.personal_data.upcoming_appointments(user_id, now)
             shares = uow.personal_data.active_shares(user_id, now)
             exports = uow.data_exports.list_for_user(user_id)
+            patients = (
+                uow.personal_data.patients_of(user_id, now)
+                if user.role is Role.DERMATOLOGIST
+                else []
+            )
             uow.commit()
         reason = DERMATOLOGIST_CLOSED if user.role is Role.DERMATOLOGIST else PATIENT_CLOSED
-        cancelled = sum(self._cancel(user_id, a, reason) for a in appointments)
+        ended = {a for a in appointments if self._cancel(user_id, a, reason)}
+        cancelled = len(ended)
         for share_id in shares:
             self.care.revoke_share(user_id, share_id)
         data = read(self.uow_factory, lambda uow: uow.personal_data.gather(user_id))
@@ -223,6 +235,8 @@ class PrivacyService:
             names |= late
             erasure = Erasure(alias, requested_by, now, cancelled, len(shares), rows, len(names))
             uow.erasures.add(erasure)
+            for patient in patients:
+                _tell_left(uow, patient, alias, user.profile.display_name, ended, now)
             uow.commit()
         self._delete_files(late)
         log.info("account erased", extra={"pseudonym": alias, "rows": rows, "files": len(names)})
@@ -268,6 +282,7 @@ class PrivacyService:
         )
         if erased.analysis_ids:
             self._rebuild_routine(photo.owner_id)
+            self._rework_referrals(photo)
         # the analyses the rows step deleted (before: those `photo` read, without one a start
         # committed in between, which went with the upload all the same)
         return PhotoErasure(
@@ -287,6 +302,17 @@ class PrivacyService:
             self.rebuild_routine(user_id, WHY_PHOTO_DELETED)
         except Exception:  # the photo is gone; their next read of the routine rebuilds it
             log.warning("routine not rebuilt after a photo's deletion", exc_info=True)
+
+    def _rework_referrals(self, photo: Photo) -> None:
+        """A referral that rested on the photo (a worsening across it and later ones) is
+        worked out again from what is left, or withdrawn: none of the deleted photo's values
+        stays in its evidence."""
+        if self.rework_referrals is None:
+            return
+        try:
+            self.rework_referrals(photo.owner_id, photo.taken_at)
+        except Exception:  # the photo is gone; a referral's page still reads as it was
+            log.warning("referrals not worked again after a photo's deletion", exc_info=True)
 
     def _revoke(self, patient_id: str, share_id: str) -> bool:
         try:
@@ -309,3 +335,40 @@ class PrivacyService:
     def _delete_files(self, names: Iterable[str | None]) -> None:
         for name in sorted({name for name in names if name}):
             self.storage.delete(name)
+
+
+def _tell_left(
+    uow: PrivacyUnitOfWork,
+    patient: LeftPatient,
+    alias: str,
+    name: str,
+    cancelled: set[str],
+    now: datetime,
+) -> None:
+    """Tell a patient of an erased dermatologist, in the erasure's own transaction, what their
+    leaving ended: the bookings cancelled (not one cancelled or begun meanwhile) and the shares
+    (deleted with the dermatologist: the Sharing page has nothing left to show of them)."""
+    appointments = [
+        {"appointment_id": appointment_id, "start": start.isoformat()}
+        for appointment_id, start in patient.appointments
+        if appointment_id in cancelled
+    ]
+    shares = [
+        {"share_id": share_id, "analysis_id": analysis_id}
+        for share_id, analysis_id in patient.shares
+    ]
+    if not appointments and not shares:
+        return
+    person = uow.users.get(patient.patient_id)
+    if person is None:  # erased meanwhile
+        return
+    entry = entries.dermatologist_left(
+        patient.patient_id,
+        alias,
+        name,
+        appointments,
+        shares,
+        DERMATOLOGIST_CLOSED if appointments else "",
+        person.profile.time_zone,
+    )
+    tell(uow, entry, now)

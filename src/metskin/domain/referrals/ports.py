@@ -20,6 +20,10 @@ class ReferralRepository(Protocol):
     def get_for_analysis(self, analysis_id: str) -> ReferralRecord | None: ...
     def save(self, record: ReferralRecord) -> None: ...
 
+    def delete(self, referral_id: str) -> None:
+        """Withdraw the referral: an appointment booked from it keeps its time, without it."""
+        ...
+
     def list_for_patient(
         self, patient_id: str, before: CreatedKey | None, limit: int
     ) -> list[ReferralRecord]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from metskin.domain.accounts.model import Role
@@ -15,7 +16,7 @@ from metskin.domain.inbox.service import tell
 from metskin.domain.ports import CreatedKey, read
 from metskin.domain.progress.comparability import another_person
 from metskin.domain.referrals.errors import ReferralNotFound
-from metskin.domain.referrals.model import Answers, ReferralRecord
+from metskin.domain.referrals.model import Answers, ReferralRecord, TriageOutcome
 from metskin.domain.referrals.snapshots import snapshot_from_result
 from metskin.domain.referrals.triage import triage
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from metskin.domain.referrals.ports import ReferralsUnitOfWork, ReferralsUowFactory
 
 HISTORY_LIMIT = 30  # earlier analyses the evolution rules look at
+REWORKED_AT_MOST = 200  # referrals worked again after a photo's deletion
 
 
 class ReferralService:
@@ -69,6 +71,47 @@ class ReferralService:
                 uow.referrals.save(record)
             uow.commit()
             return record
+
+    def after_photo_deleted(self, patient_id: str, since: datetime | None) -> list[str]:
+        """Work again the person's referrals whose history could have held a photo just deleted
+        (their analyses made after it was uploaded, `since`; None: every one): each triaged
+        anew from the analysis, the history left and the answers given. One still supported
+        keeps its id, booking and answers with the evidence of what is left ("across your last
+        2 analyses", none of the deleted photo's values); one that nothing supports any more
+        is withdrawn (deleted: a booking made from it keeps its time) and the person told.
+        Returns the ids of the referrals withdrawn."""
+        now = self._clock()
+        withdrawn: list[str] = []
+        with self._uow_factory() as uow:
+            for record in self._made_since(uow, patient_id, since):
+                analysis = uow.analyses.get(record.analysis_id)
+                if analysis is None or (since is not None and analysis.created_at < since):
+                    continue
+                outcome = self._outcome(uow, analysis, record.answers)
+                if outcome is None or outcome.referral is None:
+                    uow.referrals.delete(record.id)
+                    tell(uow, entries.referral_withdrawn(record), now)
+                    withdrawn.append(record.id)
+                elif outcome.referral != record.referral:
+                    record.referral, record.updated_at = outcome.referral, now
+                    uow.referrals.save(record)
+            uow.commit()
+        return withdrawn
+
+    def _made_since(
+        self, uow: ReferralsUnitOfWork, patient_id: str, since: datetime | None
+    ) -> list[ReferralRecord]:
+        """The person's referrals made at or after `since`, newest first (a referral is made
+        after its analysis, so those of analyses made since are among them)."""
+        found: list[ReferralRecord] = []
+        before: CreatedKey | None = None
+        while len(found) < REWORKED_AT_MOST:
+            page = uow.referrals.list_for_patient(patient_id, before, 50)
+            found += [r for r in page if since is None or r.created_at >= since]
+            if len(page) < 50 or (since is not None and page[-1].created_at < since):
+                break
+            before = (page[-1].created_at, page[-1].id)
+        return found[:REWORKED_AT_MOST]
 
     def mine(self, patient_id: str, before: CreatedKey | None, limit: int) -> list[ReferralRecord]:
         return read(
@@ -116,6 +159,24 @@ class ReferralService:
         answers: Answers | None,
         stored: ReferralRecord | None,
     ) -> ReferralRecord | None:
+        outcome = self._outcome(uow, analysis, answers)
+        if outcome is None:
+            raise AnalysisNotReady("The analysis has no result.", field="analysisId")
+        if outcome.referral is None:
+            return stored
+        now = self._clock()
+        if stored is not None:
+            stored.referral, stored.answers, stored.updated_at = outcome.referral, answers, now
+            return stored
+        return ReferralRecord(
+            str(uuid.uuid4()), analysis.owner_id, analysis.id, outcome.referral, now, now, answers
+        )
+
+    def _outcome(
+        self, uow: ReferralsUnitOfWork, analysis: Analysis, answers: Answers | None
+    ) -> TriageOutcome | None:
+        """Triage of the analysis against the person's history as it is now; None when the
+        analysis has no result."""
         earlier = [
             a
             for a in uow.analyses.list_for_owner(
@@ -125,7 +186,7 @@ class ReferralService:
         ]
         results = uow.analyses.get_results([analysis.id, *(a.id for a in earlier)])
         if analysis.id not in results:
-            raise AnalysisNotReady("The analysis has no result.", field="analysisId")
+            return None
         readout = ResultReadout.from_stored(results[analysis.id][0])
         current = snapshot_from_result(analysis.created_at, readout)
         # Photos that may be of someone else (a partner on the same phone) are no history of
@@ -138,13 +199,4 @@ class ReferralService:
             for a, before in readouts
             if not another_person(before, readout)
         ]
-        outcome = triage(current, history, answers)
-        if outcome.referral is None:
-            return stored
-        now = self._clock()
-        if stored is not None:
-            stored.referral, stored.answers, stored.updated_at = outcome.referral, answers, now
-            return stored
-        return ReferralRecord(
-            str(uuid.uuid4()), analysis.owner_id, analysis.id, outcome.referral, now, now, answers
-        )
+        return triage(current, history, answers)

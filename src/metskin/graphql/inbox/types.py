@@ -24,7 +24,14 @@ class Notification:
         description="Ids and times of what it is about. An appointment's `start` (UTC) comes "
         "with `time_zone`, the zone the patient is shown it in (their profile's when told; "
         "absent on notifications from before 2026-12-07). An `ANALYSIS_DONE` whose photo gave "
-        "no measurement (no face, ...: the analysis asks for a retake) has `retake: true`."
+        "no measurement (no face, ...: the analysis asks for a retake) has `retake: true`. An "
+        "`APPOINTMENT_CANCELLED` with a reason (the dermatologist's, or their leaving) has "
+        "`reason` (English when MetSkin wrote it, to translate as a text). A "
+        "`DERMATOLOGIST_LEFT` (their account erased) has the dermatologist's `name`, the "
+        "`appointments` it cancelled (`appointment_id`, `start`) with their `reason`, and the "
+        "`shares` it ended (`share_id`, `analysis_id`: null for all analyses). A "
+        "`REFERRAL_WITHDRAWN` (a photo it rested on was deleted and the photos left support "
+        "none) has the `referral_id`, `analysis_id` and `urgency` it had."
     )
 
     @classmethod

@@ -29,7 +29,28 @@ const TEXT = {
   CHECK_IN_DUE: [mark("Time for your check-in photo"), () => "#/analyse"],
   REFERRAL_RAISED: [mark("A dermatologist visit is suggested"),
     (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
+  REFERRAL_WITHDRAWN: [mark("A suggested dermatologist visit was withdrawn: it rested on a "
+    + "photo you deleted"), (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
+  DERMATOLOGIST_LEFT: [mark("Your dermatologist left MetSkin"), () => "#/dermatologists"],
 };
+
+// A dermatologist's leaving ends the shares with them: their rows go with the dermatologist's
+// account, so the Sharing page no longer lists them, and this line is what says so.
+const SHARES_ENDED = mark("What you shared with them has ended: they can no longer open your "
+  + "analyses, and your Sharing page no longer lists it.");
+
+/** The lines under an entry: why an appointment was cancelled (as its email says), and what a
+ * dermatologist's leaving MetSkin ended (each booking, with the reason, and the shares). */
+function detailLines(kind, details) {
+  if (kind === "APPOINTMENT_CANCELLED") return details.reason ? [t(details.reason)] : [];
+  if (kind !== "DERMATOLOGIST_LEFT") return [];
+  const lines = (details.appointments || []).map((item) => t(
+    "Your appointment on {time} is cancelled.",
+    { time: whenIn(item.start, details.time_zone) }));
+  if (lines.length && details.reason) lines.push(t(details.reason));
+  if ((details.shares || []).length) lines.push(t(SHARES_ENDED));
+  return lines;
+}
 
 // What made a routine change, when the change says (details.why).
 const ROUTINE_WHY = {
@@ -79,7 +100,9 @@ function row(item) {
   const details = item.details || {};
   const [said, link] = TEXT[item.kind] || [humanize(item.kind), () => null];
   const retake = item.kind === "ANALYSIS_DONE" && details.retake;
-  const text = (item.kind === "ROUTINE_CHANGED" && routineText(details))
+  const left = item.kind === "DERMATOLOGIST_LEFT" && details.name
+    && t("{name} left MetSkin", { name: details.name });
+  const text = (item.kind === "ROUTINE_CHANGED" && routineText(details)) || left
     || t(retake ? RETAKE : said);
   const href = link(details);
   // an appointment's start as its page shows it, named as the appointment's (beside the time
@@ -90,7 +113,8 @@ function row(item) {
   const entry = h("li", { class: item.read ? "notification" : "notification unread",
     "data-kind": item.kind },
   href ? h("a", { href }, text) : h("span", {}, text),
-  h("span", { class: "muted" }, ` ${when(item.at)}${start}`));
+  h("span", { class: "muted" }, ` ${when(item.at)}${start}`),
+  ...detailLines(item.kind, details).map((line) => h("p", { class: "detail" }, line)));
   if (href && !item.read) {
     // Followed, it is read: before, only "Mark all read" marked anything, and the badge kept
     // counting what the person had opened.
