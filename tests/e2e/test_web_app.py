@@ -626,7 +626,18 @@ def test_an_admin_edits_articles_in_the_admin_area(browser: Browser, server: str
         body="## At night\n\nSkin loses more water.",
     )
     browser.submit("#admin-articles-form")
-    browser.find("#admin-articles-list li[data-slug='night-cream']")
+    # A draft first (it went live at the first save before): previewed, then published.
+    browser.text("#admin-articles-list li[data-slug='night-cream'] .draft", "Draft")
+    assert httpx.get(f"{server}/learn/night-cream").status_code == 404
+    browser.find("#admin-articles-list li[data-slug='night-cream'] .preview-item").click()
+    frame = browser.find("#admin-articles-preview iframe")
+    browser.until(lambda: "Choosing a night cream" in (frame.get_attribute("srcdoc") or ""), "it")
+    assert frame.get_attribute("sandbox") == ""
+    browser.driver.switch_to.frame(frame)
+    assert browser.find("article h1").text == "Choosing a night cream"
+    browser.driver.switch_to.default_content()
+    browser.find("#admin-articles-list li[data-slug='night-cream'] .publish").click()
+    browser.find("#admin-articles-list li[data-slug='night-cream'] .unpublish")
     page = httpx.get(f"{server}/learn/night-cream")
     assert page.status_code == 200 and "Choosing a night cream" in page.text
     browser.find("#admin-articles-list li[data-slug='night-cream'] .edit").click()
@@ -678,6 +689,11 @@ def test_an_admin_edits_articles_in_the_admin_area(browser: Browser, server: str
     asked.dismiss()
     assert browser.find(delete)
     assert httpx.get(f"{server}/learn/night-cream").status_code == 200
+    # Unpublished: off /learn, its French kept, back when published again.
+    browser.find("#admin-articles-list li[data-slug='night-cream'] .unpublish").click()
+    browser.text("#admin-articles-list li[data-slug='night-cream']", "Draft")
+    assert httpx.get(f"{server}/learn/night-cream").status_code == 404
+    browser.text("#admin-articles-list li[data-slug='night-cream']", "en, fr")
     browser.find(delete).click()
     browser.until(lambda: browser.driver.switch_to.alert, "the question").accept()
     browser.until(
