@@ -15,7 +15,7 @@ export function previewPanel(id, kind, language) {
   const heading = h("h3", {});
   const close = h("button", { type: "button", class: "link close-preview" },
     t("Close the preview"));
-  const panel = h("div", { class: "preview", id, hidden: true }, errorBox(), heading,
+  const panel = h("div", { class: "content-preview", id, hidden: true }, errorBox(), heading,
     field(t("Language of the page"), language), frame, close);
   let slug = null;
   const load = () => busy(panel, async () => {
