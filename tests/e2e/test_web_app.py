@@ -92,6 +92,7 @@ MOLES_VIDEO = {
     "tags": ["moles"],
     "durationSeconds": 95,
     "url": "https://videos.example.org/moles.mp4",
+    "transcript": "Look at each mole in a mirror.\n\nNote its size and colour.",
 }
 MANY_ARTICLES = """
 const nativeFetch = window.fetch;
@@ -221,9 +222,12 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     assert len(browser.visible("#referral-articles > ul:not(.videos) li")) == 3  # of six found
     # The video an editor added on moles, under the articles: the app listed no video before.
     (video,) = browser.visible("#referral-articles .videos li")
-    assert video.text == "Checking your moles, on camera · 2 min"
-    link = video.find_element(browser.by, "a")
+    assert video.text == "Checking your moles, on camera · 2 min · Transcript"
+    link, words = video.find_elements(browser.by, "a")
     assert link.get_attribute("href") == MOLES_VIDEO["url"]
+    # Its words for who cannot hear it (a muted phone): the transcript's page, in their language.
+    assert words.get_attribute("href").startswith(f"{server}/learn/videos/moles-on-camera?locale=")
+    assert "Note its size and colour." in httpx.get(words.get_attribute("href")).text
     assert browser.text("#referral").count("This is not a diagnosis.") == 1  # said once
 
     browser.find("a[href^='#/dermatologists?share=']").click()
