@@ -229,6 +229,24 @@ QUERIES = [
     rule("Query.articles", "{ articles(first: 3) { edges { node { slug } } } }", ALL_OK),
     rule("Query.article", '{ article(slug: "acne-basics") { slug title } }', ALL_OK),
     rule("Query.videos", "{ videos { slug } }", ALL_OK),
+    # Drafts: an administrator's (editors') only; never a patient's, a dermatologist's or
+    # an anonymous caller's to read, nor the page of one.
+    rule(
+        "Query.articles",
+        "{ articles(first: 3, includeDrafts: true) { edges { node { slug status } } } }",
+        ADMIN_ONLY,
+    ),
+    rule(
+        "Query.article",
+        '{ article(slug: "acne-basics", includeDrafts: true) { slug status } }',
+        ADMIN_ONLY,
+    ),
+    rule("Query.videos", "{ videos(includeDrafts: true) { slug status } }", ADMIN_ONLY),
+    rule(
+        "Query.contentPreview",
+        '{ contentPreview(kind: ARTICLE, slug: "acne-basics", locale: "fr") }',
+        ADMIN_ONLY,
+    ),
     rule("Query.exchangeRates", "{ exchangeRates { base rates { currency } } }", ALL_OK),
     rule("Query.editorLog", "{ editorLog(first: 5) { at } }", ADMIN_ONLY),
     # Labels of P's analysis: P, admin, and D1 while shared (audited); to others it does not exist.
@@ -449,6 +467,14 @@ MUTATIONS = [
     ),
     admin_only(
         "Mutation.deleteContent", 'mutation { deleteContent(kind: ARTICLE, slug: "acne-basics") }'
+    ),
+    admin_only(
+        "Mutation.unpublishContent",
+        'mutation { unpublishContent(kind: ARTICLE, slug: "acne-basics") }',
+    ),
+    admin_only(
+        "Mutation.publishContent",
+        'mutation { publishContent(kind: ARTICLE, slug: "acne-basics") }',
     ),
     admin_only(
         "Mutation.createDermatologist",

@@ -92,6 +92,7 @@ MOLES_VIDEO = {
     "tags": ["moles"],
     "durationSeconds": 95,
     "url": "https://videos.example.org/moles.mp4",
+    "transcript": "Look at each mole in a mirror.\n\nNote its size and colour.",
 }
 MANY_ARTICLES = """
 const nativeFetch = window.fetch;
@@ -221,9 +222,12 @@ def test_the_whole_journey_in_a_browser(browser: Browser, server: str, tmp_path:
     assert len(browser.visible("#referral-articles > ul:not(.videos) li")) == 3  # of six found
     # The video an editor added on moles, under the articles: the app listed no video before.
     (video,) = browser.visible("#referral-articles .videos li")
-    assert video.text == "Checking your moles, on camera · 2 min"
-    link = video.find_element(browser.by, "a")
+    assert video.text == "Checking your moles, on camera · 2 min · Transcript"
+    link, words = video.find_elements(browser.by, "a")
     assert link.get_attribute("href") == MOLES_VIDEO["url"]
+    # Its words for who cannot hear it (a muted phone): the transcript's page, in their language.
+    assert words.get_attribute("href").startswith(f"{server}/learn/videos/moles-on-camera?locale=")
+    assert "Note its size and colour." in httpx.get(words.get_attribute("href")).text
     assert browser.text("#referral").count("This is not a diagnosis.") == 1  # said once
 
     browser.find("a[href^='#/dermatologists?share=']").click()
@@ -626,7 +630,18 @@ def test_an_admin_edits_articles_in_the_admin_area(browser: Browser, server: str
         body="## At night\n\nSkin loses more water.",
     )
     browser.submit("#admin-articles-form")
-    browser.find("#admin-articles-list li[data-slug='night-cream']")
+    # A draft first (it went live at the first save before): previewed, then published.
+    browser.text("#admin-articles-list li[data-slug='night-cream'] .draft", "Draft")
+    assert httpx.get(f"{server}/learn/night-cream").status_code == 404
+    browser.find("#admin-articles-list li[data-slug='night-cream'] .preview-item").click()
+    frame = browser.find("#admin-articles-preview iframe")
+    browser.until(lambda: "Choosing a night cream" in (frame.get_attribute("srcdoc") or ""), "it")
+    assert frame.get_attribute("sandbox") == ""
+    browser.driver.switch_to.frame(frame)
+    assert browser.find("article h1").text == "Choosing a night cream"
+    browser.driver.switch_to.default_content()
+    browser.find("#admin-articles-list li[data-slug='night-cream'] .publish").click()
+    browser.find("#admin-articles-list li[data-slug='night-cream'] .unpublish")
     page = httpx.get(f"{server}/learn/night-cream")
     assert page.status_code == 200 and "Choosing a night cream" in page.text
     browser.find("#admin-articles-list li[data-slug='night-cream'] .edit").click()
@@ -678,6 +693,11 @@ def test_an_admin_edits_articles_in_the_admin_area(browser: Browser, server: str
     asked.dismiss()
     assert browser.find(delete)
     assert httpx.get(f"{server}/learn/night-cream").status_code == 200
+    # Unpublished: off /learn, its French kept, back when published again.
+    browser.find("#admin-articles-list li[data-slug='night-cream'] .unpublish").click()
+    browser.text("#admin-articles-list li[data-slug='night-cream']", "Draft")
+    assert httpx.get(f"{server}/learn/night-cream").status_code == 404
+    browser.text("#admin-articles-list li[data-slug='night-cream']", "en, fr")
     browser.find(delete).click()
     browser.until(lambda: browser.driver.switch_to.alert, "the question").accept()
     browser.until(

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -26,16 +26,14 @@ from strawberry.types.execution import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from metskin.bootstrap import Container, settle_heap
-from metskin.domain.content.model import ArticleFilter
-from metskin.domain.content.render import render_article, render_index, render_missing
-from metskin.domain.errors import NotFound, Unavailable
-from metskin.domain.i18n.locales import language_of, negotiate
+from metskin.domain.errors import Unavailable
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.limits.errors import RateLimited
 from metskin.forwarded import ForwardedForCheck
 from metskin.graphql.accounts.unsubscribe import unsubscribe_route
 from metskin.graphql.analysis.media_route import media_route
 from metskin.graphql.apikeys.auth import authenticate_api_key
+from metskin.graphql.content.learn import learn_routes
 from metskin.graphql.context import (
     Context,
     authenticate,
@@ -207,50 +205,6 @@ def is_subscription(query: str | None, operation_name: str | None) -> bool:
     except GraphQLError:
         return False  # the normal path reports the syntax error
     return operation is not None and operation.operation is OperationType.SUBSCRIPTION
-
-
-def learn_routes(container: Container) -> list[Route]:
-    """`/learn`: every article (or those matching `?search=`), and `/learn/<slug>`: one; in
-    the language of `?locale=` (the web app's links carry the reader's) if supported, else
-    `Accept-Language`'s."""
-    content = container.content
-
-    def translator(request: Request) -> tuple[Translator, bool]:
-        """The page's language, and whether `?locale=` asked for it (its links then ask too)."""
-        asked = negotiate(request.query_params.get("locale", "")[:35], "")
-        locale = asked or request_locale(request.headers)
-        return container.translations.translator(locale), bool(asked)
-
-    async def learn_index(request: Request) -> Response:
-        search = request.query_params.get("search", "")[:100]
-        tr, keep = translator(request)
-        wanted, language = ArticleFilter(search=search), language_of(tr.locale)
-        found = await run_sync(content.articles, wanted, None, 1000, language)
-        videos = [] if search else await run_sync(content.all_videos, language)
-        page = render_index(found, search=search, videos=videos, tr=tr, keep_locale=keep)
-        return HTMLResponse(page, headers=_lang(tr))
-
-    async def learn_article(request: Request) -> Response:
-        tr, keep = translator(request)
-        try:
-            found = await run_sync(
-                content.article, request.path_params["slug"], language_of(tr.locale)
-            )
-        except NotFound:
-            page = render_missing(tr=tr, keep_locale=keep)
-            return HTMLResponse(page, status_code=404, headers=_lang(tr))
-        related, videos = await run_sync(content.related, found)
-        page = render_article(found, related, videos, tr=tr, keep_locale=keep)
-        return HTMLResponse(page, headers=_lang(tr))
-
-    return [
-        Route("/learn", learn_index, methods=["GET", "HEAD"]),
-        Route("/learn/{slug}", learn_article, methods=["GET", "HEAD"]),
-    ]
-
-
-def _lang(tr: Translator) -> dict[str, str]:
-    return {"content-language": tr.locale, "vary": "accept-language"}
 
 
 def create_app(container: Container, *, freeze_heap: bool = False) -> Starlette:

@@ -38,6 +38,7 @@ class ContentEditRow(SQLModel, table=True):
     kind: str = Field(primary_key=True, max_length=16)
     slug: str = Field(primary_key=True, max_length=80)
     deleted: bool = False
+    published: bool = True  # False: a draft, read by its editors only (migration 0029)
     item: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # empty when deleted
     edited_at: datetime = Field(sa_type=UTCDateTime)
     edited_by: str = Field(max_length=36)
@@ -65,6 +66,7 @@ def _item(kind: ContentKind, row: ContentEditRow) -> Article | Video | None:
     values["translations"] = {  # absent in edits saved before items had translations
         language: text_type(**text) for language, text in values.get("translations", {}).items()
     }
+    values["published"] = row.published
     item_type = ITEM_TYPES[kind]
     return item_type(**{f.name: values[f.name] for f in fields(item_type) if f.name in values})
 
@@ -86,9 +88,17 @@ class SqlContentEdits:
             kind=edit.kind.value, slug=edit.slug, edited_at=edit.edited_at, edited_by=""
         )
         row.deleted = edit.item is None
-        row.item = {} if edit.item is None else {**asdict(edit.item), "tags": list(edit.item.tags)}
+        row.published = edit.item is None or edit.item.published
+        row.item = {} if edit.item is None else _stored(edit.item)
         row.edited_at, row.edited_by = edit.edited_at, edit.edited_by
         self._session.add(row)
+
+
+def _stored(item: Article | Video) -> dict[str, Any]:
+    """The item's JSON: its words and shared fields (whether it is published is a column)."""
+    values = {**asdict(item), "tags": list(item.tags)}
+    values.pop("published")
+    return values
 
 
 class SqlEditorLog:

@@ -11,7 +11,7 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 TAG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 HTTPS_URL = re.compile(r"https://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?")
 MAX_SLUG, MAX_TITLE, MAX_TAGS, MAX_TAG = 80, 200, 12, 40
-MAX_SUMMARY, MAX_BODY, MAX_URL = 500, 50_000, 500
+MAX_SUMMARY, MAX_BODY, MAX_URL, MAX_TRANSCRIPT = 500, 50_000, 500, 50_000
 
 
 def _text(value: str, field: str, longest: int, *, required: bool = True) -> str:
@@ -66,7 +66,13 @@ def checked_article(
 
 
 def checked_video(
-    slug: str, title: str, tags: list[str], duration_seconds: int, description: str, url: str
+    slug: str,
+    title: str,
+    tags: list[str],
+    duration_seconds: int,
+    description: str,
+    url: str,
+    transcript: str = "",
 ) -> Video:
     url = _text(url, "url", MAX_URL)
     if not HTTPS_URL.fullmatch(url):
@@ -78,4 +84,7 @@ def checked_video(
         duration_seconds=_count(duration_seconds, "durationSeconds", 1, 4 * 3600),
         description=_text(description, "description", MAX_SUMMARY * 2, required=False),
         url=url,
+        transcript=_text(
+            transcript.replace("\r\n", "\n"), "transcript", MAX_TRANSCRIPT, required=False
+        ),
     )

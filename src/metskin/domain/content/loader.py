@@ -107,7 +107,8 @@ def load_videos() -> tuple[Video, ...]:
 
 
 def parse_videos(rows: list[dict[str, Any]]) -> tuple[Video, ...]:
-    """Videos with their translations (`translations: {fr: {title, description}}`)."""
+    """Videos with their translations (`translations: {fr: {title, description,
+    transcript}}`); `transcript` is optional."""
     return tuple(
         Video(
             row["slug"],
@@ -117,9 +118,12 @@ def parse_videos(rows: list[dict[str, Any]]) -> tuple[Video, ...]:
             row["description"],
             row["url"],
             translations={
-                language: VideoText(text["title"], text.get("description", ""))
+                language: VideoText(
+                    text["title"], text.get("description", ""), text.get("transcript", "")
+                )
                 for language, text in row.get("translations", {}).items()
             },
+            transcript=row.get("transcript", ""),
         )
         for row in rows
     )

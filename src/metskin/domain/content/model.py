@@ -80,6 +80,12 @@ class ArticleText:
 class VideoText:
     title: str
     description: str
+    transcript: str = ""  # plain text: what is said and shown, for who cannot hear it
+
+
+# Words added after digests were kept: they count in the digest only when written, so that
+# translations made before they existed stay current.
+ADDED_WORDS = frozenset({"transcript"})
 
 
 class Translatable:
@@ -136,7 +142,11 @@ class Translatable:
     def _english_digest(self) -> str:
         if self.locale != SOURCE_LANGUAGE:
             return self.translated_from.get(SOURCE_LANGUAGE, "")
-        words = "\x1f".join(str(value) for value in vars(self.text()).values())
+        words = "\x1f".join(
+            str(value)
+            for name, value in vars(self.text()).items()
+            if value or name not in ADDED_WORDS
+        )
         return hashlib.sha256(words.encode()).hexdigest()[:16]
 
 
@@ -148,6 +158,7 @@ class Article(ContentItem, Translatable):
     locale: str = SOURCE_LANGUAGE  # the language title, summary and body are in
     translations: Mapping[str, ArticleText] = field(default_factory=dict, hash=False)
     translated_from: Mapping[str, str] = field(default_factory=dict, hash=False)
+    published: bool = True  # False: a draft, shown to its editors only (every language)
 
     def text(self) -> ArticleText:
         return ArticleText(self.title, self.summary, self.body)
@@ -161,9 +172,24 @@ class Video(ContentItem, Translatable):
     locale: str = SOURCE_LANGUAGE
     translations: Mapping[str, VideoText] = field(default_factory=dict, hash=False)
     translated_from: Mapping[str, str] = field(default_factory=dict, hash=False)
+    published: bool = True
+    transcript: str = ""  # plain text, paragraphs between blank lines
+    transcript_locale: str = ""  # the transcript's language when not `locale`'s (English)
 
     def text(self) -> VideoText:
-        return VideoText(self.title, self.description)
+        return VideoText(self.title, self.description, self.transcript)
+
+    def in_language(self, language: str) -> Self:
+        """As `Translatable.in_language`; a translation without a transcript keeps the
+        English one (`transcript_locale` says so): better read in English than not at all."""
+        shown = super().in_language(language)
+        if shown is not self and not shown.transcript and self.transcript:
+            return replace(shown, transcript=self.transcript, transcript_locale=self.locale)
+        return shown
+
+    @property
+    def transcript_language(self) -> str:
+        return self.transcript_locale or self.locale
 
 
 class ContentKind(StrEnum):
@@ -189,7 +215,7 @@ class EditorChange:
 
     at: datetime
     actor_id: str
-    action: str  # created, updated, deleted
+    action: str  # created, updated, published, unpublished, deleted
     kind: ContentKind
     target: str  # a slug, or a dermatologist's id
     summary: str

@@ -86,3 +86,14 @@ def _render(
             **values,
         )
     )
+
+
+def render_video(
+    video: Video,
+    *,
+    tr: Translator = ENGLISH,
+    article_base: str = "/learn",
+    keep_locale: bool = False,
+) -> str:
+    """A video's page: its description, where it plays, and its transcript."""
+    return _render("video.html.j2", tr, article_base, {"video": video}, keep_locale)

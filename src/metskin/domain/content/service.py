@@ -3,9 +3,9 @@ the editors' changes, each logged."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import fields, replace
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from metskin.domain.content.errors import ContentNotFound, SlugTaken
 from metskin.domain.content.loader import by_tags, load_articles, load_videos
@@ -36,14 +36,15 @@ class ContentService:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def all_articles(self, language: str = SOURCE_LANGUAGE) -> list[Article]:
-        """Every article, each in `language` where it has that translation, else in English."""
+    def all_articles(self, language: str = SOURCE_LANGUAGE, drafts: bool = False) -> list[Article]:
+        """Every published article (and the drafts with `drafts`: for editors only), each in
+        `language` where it has that translation, else in English."""
         articles = self._catalog(ContentKind.ARTICLE, load_articles(), Article)
-        return [article.in_language(language) for article in articles]
+        return [a.in_language(language) for a in articles if drafts or a.published]
 
-    def all_videos(self, language: str = SOURCE_LANGUAGE) -> list[Video]:
+    def all_videos(self, language: str = SOURCE_LANGUAGE, drafts: bool = False) -> list[Video]:
         videos = self._catalog(ContentKind.VIDEO, load_videos(), Video)
-        return [video.in_language(language) for video in videos]
+        return [v.in_language(language) for v in videos if drafts or v.published]
 
     def articles(
         self,
@@ -51,9 +52,10 @@ class ContentService:
         after_slug: str | None,
         limit: int,
         language: str = SOURCE_LANGUAGE,
+        drafts: bool = False,
     ) -> list[Article]:
         """Matching articles by slug, the `limit` after `after_slug` (searched in `language`)."""
-        found = [a for a in self.all_articles(language) if wanted.matches(a)]
+        found = [a for a in self.all_articles(language, drafts) if wanted.matches(a)]
         return [a for a in found if after_slug is None or a.slug > after_slug][:limit]
 
     def articles_by_relevance(
@@ -62,25 +64,34 @@ class ContentService:
         after: tuple[float, str] | None,
         limit: int,
         language: str = SOURCE_LANGUAGE,
+        drafts: bool = False,
     ) -> list[Article]:
         """Matching articles most about the filter's tag, concern and skin type first
         (`ArticleFilter.relevance`), then by slug: the `limit` after `after` (relevance, slug)."""
         found = sorted(
             ((-wanted.relevance(a), a.slug), a)
-            for a in self.all_articles(language)
+            for a in self.all_articles(language, drafts)
             if wanted.matches(a)
         )
         start = None if after is None else (-after[0], after[1])
         return [a for key, a in found if start is None or key > start][:limit]
 
-    def article(self, slug: str, language: str = SOURCE_LANGUAGE) -> Article:
-        found = next((a for a in self.all_articles(language) if a.slug == slug), None)
+    def article(self, slug: str, language: str = SOURCE_LANGUAGE, drafts: bool = False) -> Article:
+        """A published article (or a draft, with `drafts`); a draft is not found otherwise."""
+        found = next((a for a in self.all_articles(language, drafts) if a.slug == slug), None)
         if found is None:
             raise ContentNotFound("No article has this slug.", field="slug")
         return found
 
+    def video(self, slug: str, language: str = SOURCE_LANGUAGE, drafts: bool = False) -> Video:
+        found = next((v for v in self.all_videos(language, drafts) if v.slug == slug), None)
+        if found is None:
+            raise ContentNotFound("No video has this slug.", field="slug")
+        return found
+
     def related(self, article: Article) -> tuple[list[Article], list[Video]]:
-        """Other articles and the videos sharing its tags, most shared first, in its language."""
+        """Other articles and the videos sharing its tags, most shared first, in its language
+        (published ones: a draft's preview links only what patients can open)."""
         language = article.locale
         others = [a for a in self.all_articles(language) if a.slug != article.slug]
         videos = self.all_videos(language)
@@ -109,12 +120,17 @@ class ContentService:
         *,
         create: bool,
         language: str = SOURCE_LANGUAGE,
+        published: bool | None = None,
+        keep: Collection[str] = (),
     ) -> Article | Video:
         """Create (the slug must be free) or replace (it must exist) an article or video.
 
         In another language than English, the item's words are that language's translation of
         an existing item (its tags, reading time, address are shared and replaced too); the
-        English words and the other translations stay."""
+        English words and the other translations stay. `published`: False saves a draft, True
+        publishes; None publishes a new item and keeps an existing one's state (as saving did
+        before drafts). `keep`: words not given (a client written before them), kept as the
+        item has them in `language`."""
         kind = ContentKind.ARTICLE if isinstance(item, Article) else ContentKind.VIDEO
         existing = next((i for i in self._items(kind) if i.slug == item.slug), None)
         if create and existing is not None:
@@ -123,10 +139,25 @@ class ContentService:
             raise ContentNotFound(f"No {kind} has this slug.", field="slug")
         if language != SOURCE_LANGUAGE and existing is None:
             raise ContentNotFound(f"Create the English {kind} first.", field="slug")
-        saved = _merged(item, existing, language)
+        saved = _merged(_kept(item, existing, language, keep), existing, language)
+        if published is None:
+            published = existing.published if existing is not None else True
+        saved = replace(saved, published=published)
         action = "created" if create else "updated"
         self._edit(actor_id, kind, item.slug, saved, action, language)
         return saved.in_language(language)
+
+    def publish(self, actor_id: str, kind: ContentKind, slug: str, published: bool) -> bool:
+        """Publish a draft (True) or take a published item back to draft (False), its words
+        in every language kept; False when it already was so (nothing changes, nothing logged)."""
+        existing = next((i for i in self._items(kind) if i.slug == slug), None)
+        if existing is None:
+            raise ContentNotFound(f"No {kind} has this slug.", field="slug")
+        if existing.published is published:
+            return False
+        action = "published" if published else "unpublished"
+        self._edit(actor_id, kind, slug, replace(existing, published=published), action)
+        return True
 
     def delete(self, actor_id: str, kind: ContentKind, slug: str) -> None:
         if not any(i.slug == slug for i in self._items(kind)):
@@ -178,6 +209,20 @@ class ContentService:
         uow.editor_log.add(
             EditorChange(self._clock(), actor_id, action, kind, target, summary[:300])
         )
+
+
+def _kept(
+    item: Article | Video, existing: Article | Video | None, language: str, keep: Collection[str]
+) -> Article | Video:
+    """`item` with the words named in `keep` as `existing` has them in `language` (none yet:
+    empty)."""
+    if not keep:
+        return item
+    before: object = existing
+    if existing is not None and language != SOURCE_LANGUAGE:
+        before = existing.translations.get(language)
+    words: dict[str, Any] = {name: getattr(before, name, "") for name in keep}
+    return replace(item, **words)
 
 
 def _merged(

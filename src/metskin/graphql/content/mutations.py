@@ -14,7 +14,7 @@ from metskin.domain.content.model import SOURCE_LANGUAGE, ContentKind
 from metskin.domain.content.model import Article as DomainArticle
 from metskin.domain.content.model import Video as DomainVideo
 from metskin.domain.i18n.locales import check_locale, language_of
-from metskin.graphql.content.types import Article, Video
+from metskin.graphql.content.types import Article, ContentStatus, ContentType, Video
 from metskin.graphql.context import run_sync, viewer_id_of
 from metskin.graphql.permissions import IsAdmin, guarded_mutation
 
@@ -24,6 +24,13 @@ LocaleArgument = Annotated[
         description="The language of title, summary and body (en, fr, de; a BCP 47 tag such "
         "as fr-FR is read as its language). Not English: the words are that language's "
         "translation of an existing article (UPDATE); English and other languages stay."
+    ),
+]
+StatusArgument = Annotated[
+    ContentStatus | None,
+    strawberry.argument(
+        description="DRAFT: readers do not see it (until publishContent); PUBLISHED: they do. "
+        "None: a new item is published, an existing one keeps its status."
     ),
 ]
 VideoLocale = Annotated[
@@ -56,11 +63,25 @@ class VideoInput(ContentInput):
     duration_seconds: int
     url: str = strawberry.field(description="An https address where the video plays.")
     description: str = ""
+    transcript: str | None = strawberry.field(
+        default=None,
+        description="What is said and shown, as plain text (paragraphs between blank lines), "
+        "in the words' language. Left out (null): kept as it is; empty: none.",
+    )
 
     def to_domain(self) -> DomainVideo:
         return checked_video(
-            self.slug, self.title, self.tags, self.duration_seconds, self.description, self.url
+            self.slug,
+            self.title,
+            self.tags,
+            self.duration_seconds,
+            self.description,
+            self.url,
+            self.transcript or "",
         )
+
+    def kept(self) -> tuple[str, ...]:
+        return ("transcript",) if self.transcript is None else ()
 
 
 @strawberry.enum(
@@ -69,12 +90,6 @@ class VideoInput(ContentInput):
 class SaveMode(Enum):
     CREATE = "create"
     UPDATE = "update"
-
-
-@strawberry.enum(description="What an editor can delete.")
-class ContentType(Enum):
-    ARTICLE = ContentKind.ARTICLE.value
-    VIDEO = ContentKind.VIDEO.value
 
 
 Item = TypeVar("Item", DomainArticle, DomainVideo)
@@ -86,30 +101,73 @@ async def _save(
     item: Item,
     mode: SaveMode,
     locale: str | None,
+    status: ContentStatus | None,
     shown: Callable[[Item], Shown],
+    keep: tuple[str, ...] = (),
 ) -> Shown:
     """Save the item (its words in `locale`'s language) and show it in that language."""
     content, create = info.context.container.content, mode is SaveMode.CREATE
     language = language_of(check_locale(locale)) if locale is not None else SOURCE_LANGUAGE
+    published = None if status is None else status is ContentStatus.PUBLISHED
     saved = await run_sync(
-        lambda: content.save(viewer_id_of(info), item, create=create, language=language)
+        lambda: content.save(
+            viewer_id_of(info),
+            item,
+            create=create,
+            language=language,
+            published=published,
+            keep=keep,
+        )
     )
     return shown(cast(Item, saved))
+
+
+async def _publish(info: Info, kind: ContentType, slug: str, published: bool) -> bool:
+    content, admin = info.context.container.content, viewer_id_of(info)
+    item_kind = ContentKind(kind.value)
+    return await run_sync(content.publish, admin, item_kind, checked_slug(slug), published)
 
 
 @strawberry.type
 class ContentMutations:
     @guarded_mutation(IsAdmin, "Create or replace an article (logged).")
     async def save_article(
-        self, info: Info, input: ArticleInput, mode: SaveMode, locale: LocaleArgument = None
+        self,
+        info: Info,
+        input: ArticleInput,
+        mode: SaveMode,
+        locale: LocaleArgument = None,
+        status: StatusArgument = None,
     ) -> Article:
-        return await _save(info, input.to_domain(), mode, locale, Article.from_domain)
+        return await _save(info, input.to_domain(), mode, locale, status, Article.from_domain)
 
     @guarded_mutation(IsAdmin, "Create or replace a video (logged).")
     async def save_video(
-        self, info: Info, input: VideoInput, mode: SaveMode, locale: VideoLocale = None
+        self,
+        info: Info,
+        input: VideoInput,
+        mode: SaveMode,
+        locale: VideoLocale = None,
+        status: StatusArgument = None,
     ) -> Video:
-        return await _save(info, input.to_domain(), mode, locale, Video.from_domain)
+        item, keep = input.to_domain(), input.kept()
+        return await _save(info, item, mode, locale, status, Video.from_domain, keep)
+
+    @guarded_mutation(
+        IsAdmin,
+        "Publish a draft: readers see it in every language it has (logged). False: it was "
+        "published already.",
+    )
+    async def publish_content(self, info: Info, kind: ContentType, slug: str) -> bool:
+        return await _publish(info, kind, slug, True)
+
+    @guarded_mutation(
+        IsAdmin,
+        "Take an article or video back to draft: out of every list and page, its words in "
+        "every language kept (logged). False: it was a draft already.",
+    )
+    async def unpublish_content(self, info: Info, kind: ContentType, slug: str) -> bool:
+        return await _publish(info, kind, slug, False)
 
     @guarded_mutation(IsAdmin, "Remove an article or video from every list and page (logged).")
     async def delete_content(self, info: Info, kind: ContentType, slug: str) -> bool:

@@ -1,4 +1,5 @@
-"""Content queries: search articles, read one, and (admins) the editors' log."""
+"""Content queries: search articles, read one, and (admins) drafts, previews and the
+editors' log."""
 
 from __future__ import annotations
 
@@ -9,9 +10,21 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from metskin.domain.accounts.model import Role
+from metskin.domain.content.editing import checked_slug
 from metskin.domain.content.model import Article as DomainArticle
 from metskin.domain.content.model import ArticleFilter as DomainFilter
-from metskin.graphql.content.types import Article, ArticleFilter, EditorChange, Video
+from metskin.domain.content.model import ContentKind
+from metskin.domain.errors import Forbidden
+from metskin.domain.i18n.locales import check_locale
+from metskin.graphql.content.learn import page_of
+from metskin.graphql.content.types import (
+    Article,
+    ArticleFilter,
+    ContentType,
+    EditorChange,
+    Video,
+)
 from metskin.graphql.context import run_sync
 from metskin.graphql.cursors import CursorCodec
 from metskin.graphql.i18n import request_language
@@ -54,6 +67,27 @@ def by_relevance(wanted: DomainFilter) -> CursorCodec[DomainArticle, tuple[float
     )
 
 
+IncludeDrafts = Annotated[
+    bool,
+    strawberry.argument(
+        description="Drafts too (administrators only: FORBIDDEN to others, UNAUTHENTICATED "
+        "when logged out)."
+    ),
+]
+PreviewLocale = Annotated[
+    str | None,
+    strawberry.argument(description="The page's language (en, fr, de); none: the request's."),
+]
+
+
+def drafts_for(info: Info, include: bool) -> bool:
+    """Whether to read drafts: only an administrator may ask (drafts are never a patient's,
+    an integrator's key's or an anonymous caller's to read)."""
+    if include and info.context.require_viewer().role is not Role.ADMIN:
+        raise Forbidden("Drafts are read by administrators only.", field="includeDrafts")
+    return include
+
+
 @strawberry.type
 class ContentQueries:
     @strawberry.field(
@@ -77,11 +111,17 @@ class ContentQueries:
                 "(another order's is CURSOR_FILTERS_CHANGED on `after`)."
             ),
         ] = ArticleOrder.SLUG,
+        include_drafts: IncludeDrafts = False,
     ) -> Connection[Article]:
         content, wanted = info.context.container.content, (filter or ArticleFilter()).to_domain()
-        language = request_language(info)
+        language, drafts = request_language(info), drafts_for(info, include_drafts)
         # Words are searched in the request's language: another language, another list.
-        shape = (wanted.normalised(), language if wanted.search.split() else None)
+        shape: tuple[object, ...] = (
+            wanted.normalised(),
+            language if wanted.search.split() else None,
+        )
+        if drafts:
+            shape = (*shape, "drafts")
         if order_by is ArticleOrder.RELEVANCE:
             return await paginate(
                 info,
@@ -89,7 +129,7 @@ class ContentQueries:
                 after,
                 by_relevance(wanted),
                 lambda page: content.articles_by_relevance(
-                    wanted, page.after, page.limit, language
+                    wanted, page.after, page.limit, language, drafts
                 ),
                 Article.from_domain,
                 shape=shape,
@@ -99,23 +139,44 @@ class ContentQueries:
             first,
             after,
             ARTICLE_CURSOR,
-            lambda page: content.articles(wanted, page.after, page.limit, language),
+            lambda page: content.articles(wanted, page.after, page.limit, language, drafts),
             Article.from_domain,
             shape=shape,
         )
 
     @strawberry.field(
-        description="One article by its slug (NOT_FOUND: none has it), in the request's language."
+        description="One article by its slug (NOT_FOUND: none has it, or it is a draft), in "
+        "the request's language."
     )
-    async def article(self, info: Info, slug: str) -> Article:
+    async def article(
+        self, info: Info, slug: str, include_drafts: IncludeDrafts = False
+    ) -> Article:
         content, language = info.context.container.content, request_language(info)
-        return Article.from_domain(await run_sync(content.article, slug, language))
+        drafts = drafts_for(info, include_drafts)
+        return Article.from_domain(await run_sync(content.article, slug, language, drafts))
 
-    @strawberry.field(description="Every video, by slug.")
-    async def videos(self, info: Info) -> list[Video]:
+    @strawberry.field(description="Every published video, by slug.")
+    async def videos(self, info: Info, include_drafts: IncludeDrafts = False) -> list[Video]:
         content, language = info.context.container.content, request_language(info)
-        videos = await run_sync(content.all_videos, language)
+        videos = await run_sync(content.all_videos, language, drafts_for(info, include_drafts))
         return [Video.from_domain(video) for video in videos]
+
+    @guarded_field(
+        IsAdmin,
+        "The page a reader would see of an article (/learn/<slug>) or a video "
+        "(/learn/videos/<slug>), drafts included: a whole HTML document, to show in a "
+        "sandboxed frame. CONTENT_NOT_FOUND: no such item; a bad locale: VALIDATION_FAILED.",
+    )
+    async def content_preview(
+        self, info: Info, kind: ContentType, slug: str, locale: PreviewLocale = None
+    ) -> str:
+        container = info.context.container
+        asked = check_locale(locale) if locale is not None else info.context.translator.locale
+        tr = container.translations.translator(asked)
+        item_kind = ContentKind(kind.value)
+        return await run_sync(
+            page_of, container.content, item_kind, checked_slug(slug), tr, drafts=True
+        )
 
     @guarded_field(IsAdmin, "Changes to articles, videos and dermatologists, newest first.")
     async def editor_log(self, info: Info, first: int = 50) -> list[EditorChange]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 
 import strawberry
 from strawberry.types import Info
 
-from metskin.domain.content.model import CONCERN_TAGS
+from metskin.domain.content.model import CONCERN_TAGS, ContentKind
 from metskin.domain.content.model import Article as DomainArticle
 from metskin.domain.content.model import ArticleFilter as DomainFilter
 from metskin.domain.content.model import EditorChange as DomainChange
@@ -25,6 +26,25 @@ STALE_DOC = (
 )
 
 
+@strawberry.enum(description="What an editor can delete, publish or preview.")
+class ContentType(Enum):
+    ARTICLE = ContentKind.ARTICLE.value
+    VIDEO = ContentKind.VIDEO.value
+
+
+STATUS_DOC = "DRAFT: seen by editors only (includeDrafts, contentPreview). Others: PUBLISHED."
+
+
+@strawberry.enum(description="Whether readers see an article or video.")
+class ContentStatus(Enum):
+    DRAFT = "DRAFT"
+    PUBLISHED = "PUBLISHED"
+
+    @classmethod
+    def of(cls, item: DomainArticle | DomainVideo) -> ContentStatus:
+        return cls.PUBLISHED if item.published else cls.DRAFT
+
+
 @strawberry.type(description="A short video; `url` is where it plays.")
 class Video:
     slug: str
@@ -37,6 +57,18 @@ class Video:
     locale: str = strawberry.field(description=LOCALE_DOC)
     available_locales: list[str] = strawberry.field(description=AVAILABLE_DOC)
     stale_locales: list[str] = strawberry.field(description=STALE_DOC)
+    status: ContentStatus = strawberry.field(description=STATUS_DOC)
+    transcript: str = strawberry.field(
+        description="What is said and shown, as plain text (paragraphs between blank lines), "
+        "for who cannot hear it; empty: none yet."
+    )
+    transcript_locale: str = strawberry.field(
+        description="The transcript's language: `locale`'s, or English when this language's "
+        "translation has no transcript of its own."
+    )
+    page_url: str = strawberry.field(
+        description="Its page on this server (/learn/videos/<slug>): the transcript under it."
+    )
 
     @classmethod
     def from_domain(cls, video: DomainVideo) -> Video:
@@ -47,6 +79,9 @@ class Video:
             concerns=list(video.concerns),
             available_locales=list(video.available_locales),
             stale_locales=list(video.stale_locales),
+            status=ContentStatus.of(video),
+            transcript_locale=video.transcript_language,
+            page_url=f"/learn/videos/{video.slug}",
         )
 
 
@@ -64,6 +99,7 @@ class Article:
     locale: str = strawberry.field(description=LOCALE_DOC)
     available_locales: list[str] = strawberry.field(description=AVAILABLE_DOC)
     stale_locales: list[str] = strawberry.field(description=STALE_DOC)
+    status: ContentStatus = strawberry.field(description=STATUS_DOC)
     domain: strawberry.Private[DomainArticle]
 
     @strawberry.field(description="Videos on the same topics, most shared tags first.")
@@ -86,6 +122,7 @@ class Article:
             locale=article.locale,
             available_locales=list(article.available_locales),
             stale_locales=list(article.stale_locales),
+            status=ContentStatus.of(article),
             domain=article,
         )
 

@@ -7,18 +7,30 @@ import {
 } from "../dom.js";
 import { mark, t } from "../i18n.js";
 import { TYPES as CONSULTATION_TYPES } from "./hours.js";
+import { previewPanel } from "./preview.js";
 import { accessLog } from "./sharing.js";
 
 const ARTICLE_FIELDS = `slug title summary tags readingMinutes body url locale availableLocales
-  staleLocales`;
-const ARTICLES = `query { articles(first: 100) { edges { node { ${ARTICLE_FIELDS} } } } }`;
-const VIDEOS = `query { videos { slug title tags durationSeconds description url locale
-  availableLocales staleLocales } }`;
+  staleLocales status`;
+// Drafts too: the editors' lists are the only place they show.
+const ARTICLES = `query { articles(first: 100, includeDrafts: true) {
+  edges { node { ${ARTICLE_FIELDS} } } } }`;
+const VIDEOS = `query { videos(includeDrafts: true) { slug title tags durationSeconds description
+  url locale availableLocales staleLocales status transcript transcriptLocale } }`;
 const LOG = "query { editorLog(first: 20) { at action kind target summary } }";
-const SAVE_ARTICLE = `mutation($input: ArticleInput!, $mode: SaveMode!, $locale: String) {
-  saveArticle(input: $input, mode: $mode, locale: $locale) { slug } }`;
-const SAVE_VIDEO = `mutation($input: VideoInput!, $mode: SaveMode!, $locale: String) {
-  saveVideo(input: $input, mode: $mode, locale: $locale) { slug } }`;
+const SAVE_ARTICLE = `mutation($input: ArticleInput!, $mode: SaveMode!, $locale: String,
+  $status: ContentStatus) {
+  saveArticle(input: $input, mode: $mode, locale: $locale, status: $status) { slug } }`;
+const SAVE_VIDEO = `mutation($input: VideoInput!, $mode: SaveMode!, $locale: String,
+  $status: ContentStatus) {
+  saveVideo(input: $input, mode: $mode, locale: $locale, status: $status) { slug } }`;
+const PUBLISH = `mutation($kind: ContentType!, $slug: String!) {
+  publishContent(kind: $kind, slug: $slug) }`;
+const UNPUBLISH = `mutation($kind: ContentType!, $slug: String!) {
+  unpublishContent(kind: $kind, slug: $slug) }`;
+// A new item is a draft until its editor publishes it (it went live at the first save before).
+const STATUSES = [["DRAFT", mark("Draft: only administrators see it")],
+  ["PUBLISHED", mark("Published: readers see it")]];
 // The languages an item's words can be written in, each named in its own language.
 const CONTENT_LANGUAGES = ["en", "fr", "de"];
 const DELETE = "mutation($kind: ContentType!, $slug: String!) { deleteContent(kind: $kind, slug: $slug) }";
@@ -46,7 +58,7 @@ const input = (name, attributes = {}) => h("input", { name, ...attributes });
 const languageName = (code) => new Intl.DisplayNames([code], { type: "language" }).of(code);
 const languages = () => choice("locale",
   CONTENT_LANGUAGES.map((code) => [code, languageName(code)]), CONTENT_LANGUAGES[0]);
-const area = (name) => h("textarea", { name, rows: 6 });
+const area = (name, rows = 6) => h("textarea", { name, rows });
 // A button that cannot be undone asks first (the dermatologist's erasure cancels bookings).
 const sure = (question) => window.confirm(question);
 
@@ -68,10 +80,13 @@ function fill(form, values) {
  * `words` are emptied, the English shown as their placeholder: before, choosing French kept the
  * English words in the form (saved as the French unless all retyped), and a French text
  * already saved could not be read back to correct it. */
+// Words with a language of their own: a video's transcript falls back to the English.
+const OWN_LANGUAGE = { transcript: "transcriptLocale" };
+
 function fillIn(form, item, language, words) {
   fill(form, item);
-  const translated = item.locale === language;
   for (const name of words) {
+    const translated = (item[OWN_LANGUAGE[name]] || item.locale) === language;
     const element = form.elements.namedItem(name);
     element.placeholder = translated ? "" : element.value;
     if (!translated) element.value = "";
@@ -82,15 +97,21 @@ function fillIn(form, item, language, words) {
 
 /** A form that creates (or, with an existing slug, updates) one item, and the list under it;
  * `words` name its fields written in each language (the rest are shared). */
-function editor({ id, title, fields, words, list, toInput, save, remove, describe }, changed) {
+function editor({ id, kind, title, fields, words, list, toInput, save, remove, describe },
+  changed) {
   const verb = choice("verb", [["CREATE", t("Create")], ["UPDATE", t("Update")]], "CREATE");
   const form = h("form", { class: "admin-form", id: `${id}-form`, novalidate: true },
     errorBox(), h("div", { class: "grid" }, fields, field(t("Action"), verb),
       field(t("Language of the words"), languages(),
-        t("Another language than English saves a translation of an existing item."))),
+        t("Another language than English saves a translation of an existing item.")),
+      field(t("Status"), choice("status", STATUSES, "DRAFT"),
+        t("A draft is in no list, search or page for patients; preview it below."))),
     h("button", { type: "submit" }, t("Save")));
   const items = h("ul", { class: "admin-list", id: `${id}-list` });
-  const section = h("section", { class: "card", id }, h("h2", {}, title), form, items);
+  const preview = previewPanel(`${id}-preview`, kind, languages());
+  const section = h("section", { class: "card", id }, h("h2", {}, title), form, preview.panel,
+    items);
+  const draft = (item) => item.status === "DRAFT";
   const reload = async () => {
     const found = await list();
     clear(items, found.map((item) => h("li", { "data-slug": item.slug, lang: item.locale },
@@ -98,6 +119,15 @@ function editor({ id, title, fields, words, list, toInput, save, remove, describ
       item.staleLocales.length ? h("span", { class: "stale" },
         t("Translation older than the English: {languages}",
           { languages: item.staleLocales.join(", ") }), " ") : null,
+      draft(item) ? h("span", { class: "stale draft" }, t("Draft"), " ") : null,
+      h("button", { type: "button", class: "link preview-item", "aria-label":
+        t("Preview {item}", { item: item.title }),
+      onclick: () => preview.show(item) }, t("Preview")), " ",
+      h("button", { type: "button", class: `link ${draft(item) ? "publish" : "unpublish"}`,
+        "aria-label": draft(item) ? t("Publish {item}", { item: item.title })
+          : t("Unpublish {item}", { item: item.title }),
+        onclick: () => published(item, draft(item)) },
+      draft(item) ? t("Publish") : t("Unpublish")), " ",
       // Named with the item (a list of "Edit", "Delete" says nothing); the focus goes to what
       // the button changed: the form filled, or the list's heading once the item is gone.
       h("button", { type: "button", class: "link edit", "aria-label": t("Edit {item}",
@@ -110,6 +140,15 @@ function editor({ id, title, fields, words, list, toInput, save, remove, describ
         { item: item.title }), onclick: () => sure(t("Delete {item}? It leaves every list and "
         + "page, in every language.", { item: item.title })) && deleted(item) }, t("Delete")))));
   };
+  // Published: in every list and page, each language it has; unpublished: back to draft,
+  // its translations kept (deleting was the only way to take it down before).
+  const published = (item, publish) => busy(section, async () => {
+    await gql(publish ? PUBLISH : UNPUBLISH, { kind, slug: item.slug });
+    await reload();
+    const now = publish ? "unpublish" : "publish"; // the button it became
+    focusOn(items.querySelector(`li[data-slug="${item.slug}"] .${now}`));
+    await changed();
+  });
   const deleted = (item) => busy(section, async () => {
     await remove(item);
     await reload();
@@ -127,7 +166,8 @@ function editor({ id, title, fields, words, list, toInput, save, remove, describ
     });
   });
   onSave(form, async () => {
-    await save(form.elements.verb.value, toInput(form), form.elements.locale.value);
+    await save(form.elements.verb.value, toInput(form), form.elements.locale.value,
+      form.elements.status.value);
     form.append(notice(t("Saved.")));
     await reload();
     await changed();
@@ -139,6 +179,7 @@ function editor({ id, title, fields, words, list, toInput, save, remove, describ
 function articles(changed) {
   return editor({
     id: "admin-articles",
+    kind: "ARTICLE",
     title: t("Articles"),
     fields: [field(t("Slug"), input("slug")), field(t("Title"), input("title")),
       field(t("Tags"), input("tags"), t("Comma separated, e.g. acne, routine")),
@@ -151,7 +192,8 @@ function articles(changed) {
       tags: listFromText(formValue(form, "tags")),
       readingMinutes: Number(formValue(form, "readingMinutes")),
       summary: formValue(form, "summary"), body: form.elements.body.value }),
-    save: (mode, value, locale) => gql(SAVE_ARTICLE, { input: value, mode, locale }),
+    save: (mode, value, locale, status) => gql(SAVE_ARTICLE,
+      { input: value, mode, locale, status }),
     remove: (item) => gql(DELETE, { kind: "ARTICLE", slug: item.slug }),
     describe: (item) => h("a", { href: item.url }, item.title),
   }, changed);
@@ -160,18 +202,22 @@ function articles(changed) {
 function videos(changed) {
   return editor({
     id: "admin-videos",
+    kind: "VIDEO",
     title: t("Videos"),
     fields: [field(t("Slug"), input("slug")), field(t("Title"), input("title")),
       field(t("Tags"), input("tags")), field(t("Address (https)"), input("url", { type: "url" })),
       field(t("Length (seconds)"), input("durationSeconds", { type: "number", min: 1 })),
-      field(t("Description"), input("description"))],
-    words: ["title", "description"],
+      field(t("Description"), input("description")),
+      field(t("Transcript"), area("transcript", 8), t("What is said and shown, in plain words, "
+        + "for who cannot hear the video. A blank line between paragraphs."))],
+    words: ["title", "description", "transcript"],
     list: async (language) => (await gql(VIDEOS, {}, language)).videos,
     toInput: (form) => ({ slug: formValue(form, "slug"), title: formValue(form, "title"),
       tags: listFromText(formValue(form, "tags")), url: formValue(form, "url"),
       durationSeconds: Number(formValue(form, "durationSeconds")),
-      description: formValue(form, "description") }),
-    save: (mode, value, locale) => gql(SAVE_VIDEO, { input: value, mode, locale }),
+      description: formValue(form, "description"),
+      transcript: form.elements.transcript.value }),
+    save: (mode, value, locale, status) => gql(SAVE_VIDEO, { input: value, mode, locale, status }),
     remove: (item) => gql(DELETE, { kind: "VIDEO", slug: item.slug }),
     describe: (item) => h("a", { href: item.url }, item.title),
   }, changed);

@@ -10,7 +10,8 @@ const ARTICLES = `query($filter: ArticleFilter, $first: Int!) {
 const SPECIALTY_TAGS = { ACNE: "acne", ROSACEA: "rosacea", PIGMENTATION: "pigmentation",
   SKIN_CANCER: "moles", SCARRING: "scarring" };
 
-const VIDEOS = "query { videos { slug title url durationSeconds locale tags concerns } }";
+const VIDEOS = `query { videos { slug title url durationSeconds locale tags concerns transcript
+  pageUrl } }`;
 const minutes = (count) => h("span", { class: "muted" }, ` · ${t("{minutes} min", { minutes: count })}`);
 
 /** The videos about a filter's concern or tag, in the filters' order, without repeats. */
@@ -40,7 +41,11 @@ export async function readMore(filters, { id, first = 3 } = {}) {
     watch.length ? h("h3", {}, t("Videos")) : null,
     watch.length ? h("ul", { class: "videos" }, watch.map((video) => h("li", {},
       h("a", { href: video.url, target: "_blank", rel: "noopener", lang: video.locale },
-        video.title), minutes(Math.ceil(video.durationSeconds / 60))))) : null);
+        video.title), minutes(Math.ceil(video.durationSeconds / 60)),
+      // Its words for who cannot hear it (deaf, or a muted phone): the transcript's page.
+      video.transcript ? [" · ", h("a", { href: inAppLanguage(video.pageUrl), target: "_blank",
+        rel: "noopener", class: "transcript-link", "aria-label": t("Transcript of {video}",
+          { video: video.title }) }, t("Transcript"))] : null))) : null);
 }
 
 /** Articles for the concerns that stand out (banded above none), the worst first. */
