@@ -75,6 +75,12 @@ async def test_a_draft_is_previewed_published_and_unpublished_with_its_translati
     client.token, admin = patient, client.token
     refused = await client.call(ONE, d=True)
     assert refused["errors"][0]["extensions"] == {"code": "FORBIDDEN", "field": "includeDrafts"}
+    client.http.headers["accept-language"] = "fr"
+    refused = await client.call(ONE, d=True)
+    del client.http.headers["accept-language"]
+    assert refused["errors"][0]["message"] == (
+        "Les brouillons ne sont lus que par les administrateurs."
+    )
     assert await client.error_codes(PREVIEW, k="ARTICLE", s=SLUG) == ["FORBIDDEN"]
     client.token = None
     assert await client.error_codes(LIST, d=True) == ["UNAUTHENTICATED"]

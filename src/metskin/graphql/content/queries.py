@@ -17,6 +17,7 @@ from metskin.domain.content.model import ArticleFilter as DomainFilter
 from metskin.domain.content.model import ContentKind
 from metskin.domain.errors import Forbidden
 from metskin.domain.i18n.locales import check_locale
+from metskin.domain.i18n.marks import _
 from metskin.graphql.content.learn import page_of
 from metskin.graphql.content.types import (
     Article,
@@ -30,6 +31,8 @@ from metskin.graphql.cursors import CursorCodec
 from metskin.graphql.i18n import request_language
 from metskin.graphql.pagination import Connection, check_page_size, paginate
 from metskin.graphql.permissions import IsAdmin, guarded_field
+
+DRAFTS_FOR_ADMINS = _("Drafts are read by administrators only.")
 
 
 @strawberry.enum(description="How `articles` is ordered.")
@@ -84,7 +87,7 @@ def drafts_for(info: Info, include: bool) -> bool:
     """Whether to read drafts: only an administrator may ask (drafts are never a patient's,
     an integrator's key's or an anonymous caller's to read)."""
     if include and info.context.require_viewer().role is not Role.ADMIN:
-        raise Forbidden("Drafts are read by administrators only.", field="includeDrafts")
+        raise Forbidden.translatable(DRAFTS_FOR_ADMINS, field="includeDrafts")
     return include
 
 
