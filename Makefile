@@ -22,8 +22,10 @@ run: install migrate seed graphiql serve
 migrate: install
 	$(BIN)/metskin migrate
 
+# --story: the demo patient gets six weeks of use (two photos measured, one shared with the
+# demo dermatologist, a consultation booked), so the first visit shows the product in use.
 seed: install
-	$(BIN)/metskin seed
+	$(BIN)/metskin seed --story
 
 serve: install
 	$(BIN)/metskin serve
