@@ -28,6 +28,7 @@ from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.errors import DomainError
 from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.messages import Job, OutgoingEmail, OutgoingSms
+from metskin.domain.notifications.errors import DeliveryRefused
 from metskin.domain.notifications.service import NotificationService
 from metskin.domain.privacy.service import DERMATOLOGIST_CLOSED, PATIENT_CLOSED
 
@@ -367,6 +368,8 @@ def test_a_refused_reminder_fails_and_one_given_up_fails_with_its_reason() -> No
     assert care.messenger.send_reminder(booked, HOUR_BEFORE) is ReminderStatus.FAILED
     refused = care.uow.reminders.get(booked, ReminderKind.HOUR_BEFORE)
     assert refused is not None and refused.detail == "address rejected by the provider"
+    # told in the app all the same (before, a refused reminder left no inbox entry)
+    assert NotificationKind.APPOINTMENT_REMINDER.value in care.uow.inbox.kinds("p1")
     care.messenger.give_up_reminder(booked, DAY_BEFORE, "retries ran out")
     given_up = care.uow.reminders.get(booked, ReminderKind.DAY_BEFORE)
     assert given_up is not None
@@ -465,3 +468,40 @@ def test_a_day_before_reminder_due_at_night_goes_at_its_hour_or_waits(care: Care
     assert care.scanner.scan_once() == 2  # both 1 h reminders
     assert care.messenger.send_reminder(late, HOUR_BEFORE) is ReminderStatus.SENT  # at 08:30
     assert [e.to for e in care.notifier.emails] == ["ny@example.com", "p1@example.com"]
+
+
+class StoppedSms(FakeNotifier):
+    """The patient replied STOP to our number: the SMS provider refuses every text to it for
+    good (Twilio 21610); emails still go."""
+
+    def send_sms(self, sms: OutgoingSms) -> None:
+        raise DeliveryRefused("SMS provider answered HTTP 400", status=400, recipient=True)
+
+
+class BouncingEmail(FakeNotifier):
+    """The email provider refuses the address for good; the SMS still goes."""
+
+    def send_email(self, email: OutgoingEmail) -> None:
+        raise DeliveryRefused("SendGrid answered HTTP 400", status=400, recipient=True)
+
+
+@pytest.mark.parametrize(("notifier", "left"), [(StoppedSms(), "emails"), (BouncingEmail(), "sms")])
+def test_a_channel_refused_for_good_does_not_stop_the_other(
+    notifier: FakeNotifier, left: str
+) -> None:
+    """A patient who replied STOP still gets their emails, and one whose address is refused
+    still gets their texts: the confirmation and each reminder go by the channel that works,
+    the reminder is SENT (with the refusal in its detail) and told in the app. Before, the
+    refused SMS made the reminder FAILED with no inbox entry, and a refused email (tried
+    first) stopped the SMS."""
+    care = build(notifier)
+    care.add_patient(user("texter", phone=PHONE, sms_opt_in=True))
+    booked = care.book("texter")
+    assert care.messenger.send_change(booked, "CONFIRMED", 0) == 1
+    care.clock.now = MONDAY_9 - timedelta(hours=1)
+    care.scanner.scan_once()
+    assert care.messenger.send_reminder(booked, HOUR_BEFORE) is ReminderStatus.SENT
+    assert len(getattr(care.notifier, left)) == 2
+    reminder = care.uow.reminders.get(booked, ReminderKind.HOUR_BEFORE)
+    assert reminder is not None and "refused" in reminder.detail
+    assert NotificationKind.APPOINTMENT_REMINDER.value in care.uow.inbox.kinds("texter")

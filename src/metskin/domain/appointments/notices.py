@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from metskin.domain.accounts.model import User
 from metskin.domain.appointments.messages import (
@@ -33,6 +33,7 @@ from metskin.domain.inbox.model import InboxEntry
 from metskin.domain.inbox.service import tell
 from metskin.domain.links import PublicLinks
 from metskin.domain.messages import Job, OutgoingSms
+from metskin.domain.notifications.errors import DeliveryRefused
 
 if TYPE_CHECKING:
     from metskin.domain.appointments.ports import AppointmentsUowFactory
@@ -52,6 +53,13 @@ class MessengerSettings:
 
     def manage_url(self, appointment_id: str) -> str:
         return PublicLinks(self.public_base_url).appointment(appointment_id)
+
+
+class Delivery(NamedTuple):
+    """How many messages left, and the channels refused for good while another one sent."""
+
+    sent: int
+    refused: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,7 @@ class AppointmentMessenger:
         # As written by whoever cancelled, in the patient's language when it is one of ours.
         reason = appointment.cancel_reason if message is AppointmentMessage.CANCELLED else ""
         key = f"appt:{appointment.id}:{message.name.lower()}:{sequence}"
-        return self._send(parties, message, key, reason=reason, previous_start=previous)
+        return self._send(parties, message, key, reason=reason, previous_start=previous).sent
 
     # --- reminders -----------------------------------------------------------------------------
 
@@ -128,24 +136,25 @@ class AppointmentMessenger:
             morning = daytime_from(now, parties.patient.profile.time_zone)
             if morning > now:  # late, and the patient's evening or night
                 return self._put_off(reminder, morning)
-        try:
-            sent = self._send(
-                parties,
-                AppointmentMessage.REMINDER,
-                reminder.dedupe_key("{c}"),
-                hours_before=reminder.hours_left(now),
-            )
-        except DomainError as error:  # refused by the provider for good
-            return self._finish(reminder, ReminderStatus.FAILED, error.message)
-        status = ReminderStatus.SENT if sent else ReminderStatus.SKIPPED
-        told = entries.appointment_reminder(  # in the app, whatever channels the person allows
+        told = entries.appointment_reminder(  # in the app, whatever the channels did
             parties.appointment.patient_id,
             appointment_id,
             kind,
             reminder.start_at.isoformat(),
             parties.patient.profile.time_zone,
         )
-        return self._finish(reminder, status, "" if sent else "no channel allowed", told)
+        try:
+            delivery = self._send(
+                parties,
+                AppointmentMessage.REMINDER,
+                reminder.dedupe_key("{c}"),
+                hours_before=reminder.hours_left(now),
+            )
+        except DomainError as error:  # refused by the provider for good
+            return self._finish(reminder, ReminderStatus.FAILED, error.message, told)
+        status = ReminderStatus.SENT if delivery.sent else ReminderStatus.SKIPPED
+        detail = "; ".join(delivery.refused) or ("" if delivery.sent else "no channel allowed")
+        return self._finish(reminder, status, detail, told)
 
     def give_up_reminder(
         self, appointment_id: str, kind: str, detail: str, start: str | None = None
@@ -222,8 +231,13 @@ class AppointmentMessenger:
         reason: str = "",
         previous_start: datetime | None = None,
         hours_before: int | None = None,
-    ) -> int:
-        """`key` may hold `{c}` for the channel; otherwise the channel is appended."""
+    ) -> Delivery:
+        """`key` may hold `{c}` for the channel; otherwise the channel is appended.
+
+        Each channel is tried whatever became of the other: a number that replied STOP (or an
+        address the provider refuses) must not cost the patient the other channel. A refusal
+        for good is raised only when no channel sent anything; else it is logged and named in
+        the answer's `refused`."""
         appointment, patient, doctor = parties.appointment, parties.patient, parties.doctor
         profile = patient.profile
         tr = self.translations.translator(profile.locale)
@@ -242,7 +256,7 @@ class AppointmentMessenger:
             manage_url=self.settings.manage_url(appointment.id),
             practice_phone=doctor.practice.phone or "",
         )
-        sent = 0
+        sent, refusals = 0, []
         if profile.email_opt_in or self._in_their_calendar(appointment, message):
             email = self.renderer.render_email(
                 message.template,
@@ -271,7 +285,10 @@ class AppointmentMessenger:
             )
             if invite is not None:
                 email = replace(email, attachments=(*email.attachments, invite))
-            sent += self.notifications.send_email_once(_channel_key(key, "email"), email)
+            try:
+                sent += self.notifications.send_email_once(_channel_key(key, "email"), email)
+            except DeliveryRefused as error:
+                refusals.append(("email", error))
         if (number := profile.sms_number) is not None:
             body = sms_text(
                 message,
@@ -280,10 +297,28 @@ class AppointmentMessenger:
                 hours_before=hours_before,
                 tr=tr,
             )
-            sent += self.notifications.send_sms_once(
-                _channel_key(key, "sms"), OutgoingSms(number, body)
-            )
-        return sent
+            try:
+                sent += self.notifications.send_sms_once(
+                    _channel_key(key, "sms"), OutgoingSms(number, body)
+                )
+            except DeliveryRefused as error:
+                refusals.append(("sms", error))
+        return _sent_or_refused(sent, refusals, key)
+
+
+def _sent_or_refused(sent: int, refusals: list[tuple[str, DeliveryRefused]], key: str) -> Delivery:
+    """What left; a refusal for good is raised when nothing did, logged when another channel
+    took the message."""
+    if refusals and not sent:
+        raise refusals[0][1]
+    for channel, error in refusals:
+        log.warning(
+            "message refused on one channel, sent on another",
+            extra={"channel": channel, "status": error.status, "kind": key.split(":")[2]},
+        )
+    return Delivery(
+        sent, tuple(f"{channel} refused: {error.message}" for channel, error in refusals)
+    )
 
 
 def _invite_keys(appointment: Appointment) -> list[str]:
