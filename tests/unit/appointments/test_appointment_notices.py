@@ -343,9 +343,13 @@ def test_only_a_claimed_and_due_reminder_is_sent(care: Care) -> None:
     care.clock.now = MONDAY_9 - timedelta(hours=24)
     care.scanner.scan_once()
     care.appointments.reschedule("p1", booked, MONDAY_9 + timedelta(minutes=30))
-    moved = MONDAY_9 + timedelta(minutes=30)  # the row is planned afresh, not yet due
-    assert care.messenger.send_reminder(booked, DAY_BEFORE, moved.isoformat()) is (
+    moved = MONDAY_9 + timedelta(minutes=30)  # the 1 h row is planned afresh, not yet due
+    assert care.messenger.send_reminder(booked, HOUR_BEFORE, moved.isoformat()) is (
         ReminderStatus.PENDING
+    )
+    # the move's message has just said the time: no day-before reminder again
+    assert care.messenger.send_reminder(booked, DAY_BEFORE, moved.isoformat()) is (
+        ReminderStatus.CANCELLED
     )
     assert care.notifier.emails == []
 
@@ -505,3 +509,27 @@ def test_a_channel_refused_for_good_does_not_stop_the_other(
     reminder = care.uow.reminders.get(booked, ReminderKind.HOUR_BEFORE)
     assert reminder is not None and "refused" in reminder.detail
     assert NotificationKind.APPOINTMENT_REMINDER.value in care.uow.inbox.kinds("texter")
+
+
+def test_a_visit_moved_after_its_day_before_reminder_is_not_reminded_a_day_before_again(
+    care: Care,
+) -> None:
+    """The day-before reminder went at 09:00; at 09:20 the patient moves the visit by half an
+    hour. They get "has moved to 09:30" and, before the visit, the 1 h reminder. Before, a
+    second "in 24 hours" came at 09:30, ten minutes after the move's message."""
+    care.add_patient(user("texter", phone=PHONE, sms_opt_in=True))
+    booked = care.book("texter")
+    care.clock.now = MONDAY_9 - timedelta(hours=24)
+    care.scanner.scan_once()
+    assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.SENT
+    care.clock.now += timedelta(minutes=20)
+    care.appointments.reschedule("texter", booked, MONDAY_9 + timedelta(minutes=30))
+    assert care.messenger.send_change(booked, "RESCHEDULED", 1) == 2
+    assert care.reminder(booked, DAY_BEFORE) is ReminderStatus.CANCELLED
+    care.clock.now = MONDAY_9 - timedelta(minutes=30)
+    assert care.scanner.scan_once() == 1
+    assert care.messenger.send_reminder(booked, HOUR_BEFORE) is ReminderStatus.SENT
+    bodies = [sms.body for sms in care.notifier.sms]
+    assert ["in 24 hours" in body for body in bodies] == [True, False, False]
+    assert ["has moved to" in body for body in bodies] == [False, True, False]
+    assert ["in 1 hour," in body for body in bodies] == [False, False, True]
