@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from metskin.domain.accounts.model import User
 from metskin.domain.appointments.messages import (
@@ -33,12 +33,11 @@ from metskin.domain.inbox.model import InboxEntry
 from metskin.domain.inbox.service import tell
 from metskin.domain.links import PublicLinks
 from metskin.domain.messages import Job, OutgoingSms
-from metskin.domain.notifications.errors import DeliveryRefused
 
 if TYPE_CHECKING:
     from metskin.domain.appointments.ports import AppointmentsUowFactory
     from metskin.domain.notifications.ports import MailRenderer
-    from metskin.domain.notifications.service import NotificationService
+    from metskin.domain.notifications.service import Delivery, NotificationService
     from metskin.domain.ports import Clock
 
 log = logging.getLogger(__name__)
@@ -53,13 +52,6 @@ class MessengerSettings:
 
     def manage_url(self, appointment_id: str) -> str:
         return PublicLinks(self.public_base_url).appointment(appointment_id)
-
-
-class Delivery(NamedTuple):
-    """How many messages left, and the channels refused for good while another one sent."""
-
-    sent: int
-    refused: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,7 +139,7 @@ class AppointmentMessenger:
             delivery = self._send(
                 parties,
                 AppointmentMessage.REMINDER,
-                reminder.dedupe_key("{c}"),
+                reminder.key,
                 hours_before=reminder.hours_left(now),
             )
         except DomainError as error:  # refused by the provider for good
@@ -232,12 +224,8 @@ class AppointmentMessenger:
         previous_start: datetime | None = None,
         hours_before: int | None = None,
     ) -> Delivery:
-        """`key` may hold `{c}` for the channel; otherwise the channel is appended.
-
-        Each channel is tried whatever became of the other: a number that replied STOP (or an
-        address the provider refuses) must not cost the patient the other channel. A refusal
-        for good is raised only when no channel sent anything; else it is logged and named in
-        the answer's `refused`."""
+        """By email and SMS as the profile allows, each once (`key` and the channel), each
+        tried whatever became of the other (`NotificationService.send_each`)."""
         appointment, patient, doctor = parties.appointment, parties.patient, parties.doctor
         profile = patient.profile
         tr = self.translations.translator(profile.locale)
@@ -256,7 +244,7 @@ class AppointmentMessenger:
             manage_url=self.settings.manage_url(appointment.id),
             practice_phone=doctor.practice.phone or "",
         )
-        sent, refusals = 0, []
+        email = sms = None
         if profile.email_opt_in or self._in_their_calendar(appointment, message):
             email = self.renderer.render_email(
                 message.template,
@@ -285,10 +273,6 @@ class AppointmentMessenger:
             )
             if invite is not None:
                 email = replace(email, attachments=(*email.attachments, invite))
-            try:
-                sent += self.notifications.send_email_once(_channel_key(key, "email"), email)
-            except DeliveryRefused as error:
-                refusals.append(("email", error))
         if (number := profile.sms_number) is not None:
             body = sms_text(
                 message,
@@ -297,28 +281,8 @@ class AppointmentMessenger:
                 hours_before=hours_before,
                 tr=tr,
             )
-            try:
-                sent += self.notifications.send_sms_once(
-                    _channel_key(key, "sms"), OutgoingSms(number, body)
-                )
-            except DeliveryRefused as error:
-                refusals.append(("sms", error))
-        return _sent_or_refused(sent, refusals, key)
-
-
-def _sent_or_refused(sent: int, refusals: list[tuple[str, DeliveryRefused]], key: str) -> Delivery:
-    """What left; a refusal for good is raised when nothing did, logged when another channel
-    took the message."""
-    if refusals and not sent:
-        raise refusals[0][1]
-    for channel, error in refusals:
-        log.warning(
-            "message refused on one channel, sent on another",
-            extra={"channel": channel, "status": error.status, "kind": key.split(":")[2]},
-        )
-    return Delivery(
-        sent, tuple(f"{channel} refused: {error.message}" for channel, error in refusals)
-    )
+            sms = OutgoingSms(number, body)
+        return self.notifications.send_each(key, email, sms)
 
 
 def _invite_keys(appointment: Appointment) -> list[str]:
@@ -344,10 +308,6 @@ def _job_may_send(reminder: Reminder, start: str | None, now: datetime | None) -
     except ValueError:
         return False
     return planned.tzinfo is not None and planned == reminder.start_at
-
-
-def _channel_key(key: str, channel: str) -> str:
-    return key.replace("{c}", channel) if "{c}" in key else f"{key}:{channel}"
 
 
 @dataclass(eq=False)

@@ -61,11 +61,13 @@ class Reminder:
     sent_at: datetime | None = None
     detail: str = ""
 
+    @property
+    def key(self) -> str:
+        """What the reminder's messages are sent once under (`dedupe_key` per channel)."""
+        return f"appt:{self.appointment_id}:reminder:{self.kind.value}:{self.start_at.isoformat()}"
+
     def dedupe_key(self, channel: str) -> str:
-        return (
-            f"appt:{self.appointment_id}:reminder:{self.kind.value}:"
-            f"{self.start_at.isoformat()}:{channel}"
-        )
+        return f"{self.key}:{channel}"
 
     def is_stale(self, now: datetime) -> bool:
         """Useless now: the appointment has started, or a 24 h reminder is inside the last hour
