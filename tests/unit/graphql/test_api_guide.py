@@ -23,6 +23,7 @@ GUIDE = SRC.parents[1] / "docs" / "api.md"
 # Raised by the command line only (`metskin dataset`, `metskin skin-model`,
 # `metskin train-recommender`), never by the API.
 COMMAND_LINE_ONLY = {
+    "DATASET_CONSENT_WITHDRAWN",
     "DATASET_FOLDER_INVALID",
     "DATASET_LABELS_INVALID",
     "DATASET_LICENCE_REFUSED",

@@ -47,8 +47,10 @@ def model_card(
         "A person who withdraws their learning consent after this training (or whose account "
         "or labelled analysis is erased) leaves every later dataset, and their withdrawal makes "
         "a retrain due: the retrain job trains a candidate without them, promoted only through "
-        "the gate. Until then `metskin skin-model list` says, for the live and shadow versions, "
-        "how many of the people they learnt from have left (`withdrawn=N`).",
+        "the gate. Until then `metskin skin-model list` says how many of the people a version "
+        "learnt from have left (`withdrawn=N`); such a version is neither promoted, put in "
+        "shadow nor brought back by a rollback, and a dataset folder exported before they left "
+        "is refused for training (`DATASET_CONSENT_WITHDRAWN`).",
         "",
         "## Held-out mean absolute error (grade steps; lower is better)",
         "",
