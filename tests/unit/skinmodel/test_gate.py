@@ -57,6 +57,24 @@ def test_a_model_worse_on_one_monk_tone_than_what_is_shown_is_refused() -> None:
     )  # ACNE 0.6, REDNESS the engine 0.5
 
 
+def test_a_better_concern_does_not_buy_a_worse_one_on_a_monk_tone() -> None:
+    """The live model scores acne; the candidate scores acne (better than the engine
+    everywhere, but worse than the live model on Monk 8) and redness (far better): the mean
+    over concerns improves on every tone, yet acne on Monk 8 would be read worse than now."""
+    engine = table({"3": {"ACNE": 1.0, "REDNESS": 1.0}, "8": {"ACNE": 1.0, "REDNESS": 1.0}})
+    live = table({"3": {"ACNE": 0.5, "REDNESS": 1.0}, "8": {"ACNE": 0.5, "REDNESS": 1.0}})
+    candidate = table({"3": {"ACNE": 0.5, "REDNESS": 0.3}, "8": {"ACNE": 0.9, "REDNESS": 0.3}})
+    compared = {"candidate": candidate, "engine": engine, "live": live, "live_version": 1}
+    decision = decide(compared, 1)
+    assert decision.uses == ("ACNE", "REDNESS")
+    assert {t.group: (t.shown, t.current) for t in decision.tones} == {
+        "3": (0.4, 0.75),
+        "8": (0.6, 0.75),
+    }  # better on the mean of each tone
+    assert not decision.passed
+    assert decision.reasons == ("worse on Monk tone 8 for ACNE: 0.900 against 0.500 now",)
+
+
 def test_nothing_better_than_the_engine_is_refused_with_reasons() -> None:
     worse = table({"3": {"ACNE": 1.2, "REDNESS": 0.6}, "8": {"ACNE": 1.1, "REDNESS": 0.7}})
     decision = decide(metrics(worse), None)
