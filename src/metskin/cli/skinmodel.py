@@ -194,7 +194,10 @@ def _change(action: str, version: int | None = None) -> None:
         elif action == "promote" and version is not None:
             changed = service.promote(version)
         else:
+            live, _ = service.current()
             changed = service.rollback()
+            if changed is None and live is not None:
+                _not_brought_back(service, live)
         folder = container.settings.models_dir
     typer.echo(f"{changed.name} is {changed.state.value}" if changed else "the engine scores all")
     from metskin.adapters.ml.skin_models import RECHECK_SECONDS
@@ -204,6 +207,17 @@ def _change(action: str, version: int | None = None) -> None:
         f"registry at most that often, and a model's weights from its own models folder "
         f"({folder} here)."
     )
+
+
+def _not_brought_back(service: SkinModelService, rolled_back: SkinModelVersion) -> None:
+    """Say why a rollback left the engine scoring rather than the version it replaced."""
+    replaced = service.version(rolled_back.replaces) if rolled_back.replaces else None
+    if replaced is not None and (left := service.left_since(replaced)):
+        console.print(
+            f"{replaced.name}, which {rolled_back.name} replaced, is not brought back: it "
+            f"learnt from the data of {left} {'person' if left == 1 else 'people'} who since "
+            "withdrew their learning consent (or whose account was erased)."
+        )
 
 
 @skin_app.command("shadow")

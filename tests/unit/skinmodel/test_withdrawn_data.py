@@ -144,3 +144,21 @@ def test_a_version_that_learnt_from_people_who_left_is_neither_promoted_nor_shad
     assert registry.rollback() is None
     assert registry.current() == (None, None)
     assert registry.version(first.version).state is ModelState.RETIRED
+
+
+def test_a_rollback_says_why_the_version_replaced_is_not_brought_back(store: Store) -> None:
+    registry = store.registry
+    first = store.retrain(min_new_labels=len(PEOPLE))
+    assert first is not None and registry.promote(first.version)
+    LabelService(store.uow, store.clock).set_consent("p1", False)
+    fresh = store.build()
+    store.record(fresh)
+    made = dataclasses.replace(trained(0.3, 1, 0.5), dataset_hash=fresh.content_hash())
+    registry.promote(registry.register(made).version)
+
+    code, stdout, stderr = run("skin-model", "rollback")
+    assert (code, stdout) == (0, "the engine scores all\n")
+    assert stderr.startswith(
+        "skin-cnn-v1, which skin-cnn-v2 replaced, is not brought back: it learnt from the data "
+        "of 1 person who since withdrew their learning consent (or whose account was erased)."
+    )
