@@ -77,6 +77,8 @@ def model_card(
         f"Beats the engine (overall and on no Monk tone worse) on: {', '.join(beats) or 'none'}.",
         "Once promoted it scores only those concerns; the engine scores the others.",
         "",
+        _verdict(metrics),
+        "",
         "## Limits",
         "",
         "Grades come from the labels it was trained on; the engine's score is read as a grade "
@@ -109,7 +111,23 @@ def _fairness(metrics: Mapping[str, Any]) -> list[str]:
     return lines or ["Every Monk tone has held-out faces."]
 
 
+def _verdict(metrics: Mapping[str, Any]) -> str:
+    """What the promotion gate said when it was trained (`skin-model gate N` says it now)."""
+    decision = decide(metrics, metrics.get("live_version"))
+    if decision.passed:
+        return "The promotion gate passed it when it was trained (`metskin skin-model gate N`)."
+    return (
+        "The promotion gate refused it when it was trained, so none of the figures above "
+        f"makes it fit to score anyone: {'; '.join(decision.reasons)}."
+    )
+
+
 def _heat(heat: Mapping[str, Any]) -> str:
+    if not heat.get("patches"):
+        return (
+            "Lesion heat map: unchecked (no held-out patch has a labelled lesion); it says "
+            "nothing of where lesions are."
+        )
     return (
         f"Lesion heat map: on {heat.get('patches', 0)} held-out patches with lesions, one lies "
         f"in the 3 hottest of 64 cells in {100 * heat.get('hit_rate', 0.0):.0f} % "
