@@ -94,6 +94,7 @@ def evaluate_skin_model(
     """Errors per concern and per Monk tone of a version, the engine and the live model."""
     from metskin.adapters.ml.skin_cnn import load
     from metskin.adapters.ml.skin_training import evaluate
+    from metskin.domain.labels.dataset import version_of
 
     data, manifest = read_dataset(dataset)
     needs_faces(dataset, data, "train", split)
@@ -106,6 +107,13 @@ def evaluate_skin_model(
         candidate = load(folder, found.weights)
         still_consented(container.new_uow, dataset, data, manifest)
         metrics = evaluate(candidate, data, shown, split)
+    content_hash = data.content_hash()
+    if content_hash != found.dataset_hash:  # its registered figures are of another dataset
+        console.print(
+            f"{found.name} was trained on {version_of(found.dataset_hash)}; these figures are "
+            f"of {version_of(content_hash)}, so they are not the ones registered with it "
+            "(`skin-model gate` judges those)."
+        )
     typer.echo(json.dumps(_summary(metrics), sort_keys=True))
 
 

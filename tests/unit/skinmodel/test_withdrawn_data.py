@@ -1,7 +1,8 @@
 """Data nobody may learn from any more stays out of every model: a dataset folder written before
 a person withdrew their learning consent (or before their labelled photo was deleted) is refused
 by the commands that train or evaluate on it, and a version that learnt from people who have
-left since is neither promoted, put in shadow nor brought back by a rollback."""
+left since is neither promoted, put in shadow nor brought back by a rollback. Evaluating a
+version on a folder other than the one it was trained on says so."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
+import cv2
+import numpy as np
 import pytest
 
 from metskin.cli import skinmodel
@@ -22,6 +25,8 @@ from tests.unit.skinmodel.test_cli import run
 from tests.unit.skinmodel.test_rollback import trained
 from tests.unit.skinmodel.test_withdrawal import PEOPLE, Store
 
+PATCH = cv2.imencode(".png", np.full((32, 32, 3), 180, np.uint8))[1].tobytes()
+
 
 def exported(store: Store, tmp_path: Path, sources: list[str] | None = None) -> Path:
     """The folder `dataset export` would write now: a face of each person (p1 in the test
@@ -32,7 +37,7 @@ def exported(store: Store, tmp_path: Path, sources: list[str] | None = None) -> 
         split = "test" if person == "p1" else "train"
         patch = f"{split}/{pseudonym(person)}/{sample_of(f'a-{person}')}-nose.png"
         (folder / patch).parent.mkdir(parents=True, exist_ok=True)
-        (folder / patch).write_bytes(b"png")
+        (folder / patch).write_bytes(PATCH)
         records.append(
             {"patch": patch, "person": pseudonym(person), "sample": sample_of(f"a-{person}"),
              "split": split, "region": "nose", "grades": {"ACNE": 2}, "monk_tone": 4,
@@ -161,4 +166,30 @@ def test_a_rollback_says_why_the_version_replaced_is_not_brought_back(store: Sto
     assert stderr.startswith(
         "skin-cnn-v1, which skin-cnn-v2 replaced, is not brought back: it learnt from the data "
         "of 1 person who since withdrew their learning consent (or whose account was erased)."
+    )
+
+
+def test_evaluating_a_version_on_another_dataset_than_its_own_says_so(
+    store: Store, tmp_path: Path
+) -> None:
+    """Its registered figures (what the gate judges) are of the dataset it was trained on;
+    the same command on another export gives other figures, which it now says."""
+    from metskin.adapters.ml.skin_cnn import CnnConfig, LoadedCnn, build, save
+    from metskin.domain.skinmodel.ports import TrainedCandidate
+
+    folder = exported(store, tmp_path)
+    config = CnnConfig(("ACNE",))
+    weights = save(LoadedCnn(build(config), config), tmp_path / "models", "skin-cnn-v1", "")
+    own = dataset_of(folder).content_hash()
+    for version, trained_on in ((1, own), (2, "b" * 64)):
+        registry = store.registry
+        registry.register(TrainedCandidate(weights, trained_on, "c", {}, ""), version)
+    code, stdout, stderr = run("evaluate-skin-model", "--dataset", str(folder), "--version", "1")
+    assert code == 0 and json.loads(stdout)["candidate"] and stderr == ""
+    code, stdout, stderr = run("evaluate-skin-model", "--dataset", str(folder), "--version", "2")
+    assert code == 0 and json.loads(stdout)["candidate"]
+    assert stderr == (
+        f"skin-cnn-v2 was trained on ds-bbbbbbbbbbbbbbbb; these figures are of "
+        f"{version_of(own)}, so they are not the ones registered with it (`skin-model gate` "
+        "judges those)."
     )
