@@ -17,6 +17,7 @@ from rich.console import Console
 
 if TYPE_CHECKING:
     from metskin.domain.labels.dataset import Dataset
+    from metskin.domain.labels.ports import LabelsUowFactory
 
 dataset_app = typer.Typer(help="Training datasets built from labelled analyses.")
 FULL_RESOLUTION = 1 << 20  # decode the stored photo whole: labels are in its pixels
@@ -97,6 +98,35 @@ def needs_faces(folder: Path, dataset: Dataset, *splits: str) -> None:
                 f"{folder}: its {split} split holds no face (splits are {named}, by person: "
                 f"{len(dataset.subjects)} people here); add labelled faces of more people.",
             )
+
+
+def exported(manifest: dict[str, Any]) -> bool:
+    """Whether a dataset is this store's export (an import's manifest names its sources)."""
+    return not manifest.get("sources")
+
+
+def still_consented(
+    uow_factory: LabelsUowFactory, folder: Path, dataset: Dataset, manifest: dict[str, Any]
+) -> None:
+    """End the command (exit 2, DATASET_CONSENT_WITHDRAWN) when an export of this store holds
+    faces nobody may learn from any more (`labels.export.gone_from`): a dataset is not
+    rewritten when a person withdraws, so training on an old folder would learn from them.
+    An imported dataset (its manifest names its `sources`) holds no account's data."""
+    from metskin.domain.labels.errors import DatasetConsentWithdrawn
+    from metskin.domain.labels.export import gone_from
+
+    if not exported(manifest):
+        return
+    gone = gone_from(uow_factory, dataset)
+    if gone.faces:
+        raise refuse(
+            DatasetConsentWithdrawn.code,
+            f"{folder}: {gone.faces} of its {gone.of_faces} faces ({gone.people} "
+            f"{'person' if gone.people == 1 else 'people'}) may no longer be learnt from: "
+            "their learning consent was withdrawn, their account or labelled photo erased "
+            "since the export, or this store never held them. Export the dataset again "
+            "(`metskin dataset export`) and use the new folder.",
+        )
 
 
 def _read_dataset(folder: Path) -> tuple[Dataset, dict[str, Any]]:

@@ -26,7 +26,12 @@ from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 console = Console(stderr=True)
 FEEDBACK_INVALID = "RECOMMENDER_FEEDBACK_INVALID"  # a line of --from-file that is not one
 NO_FEEDBACK = "RECOMMENDER_NO_FEEDBACK"
+NO_MODEL = "RECOMMENDER_NOT_FOUND"  # rollback with no version in use
+NOT_BETTER = "RECOMMENDER_NOT_BETTER"  # held-out ratings: the blend does not beat content alone
 EVAL_K = 10
+MEASURES = (f"recall@{EVAL_K}", f"ndcg@{EVAL_K}")
+FROM_DATABASE = "database"  # metrics["source"]: the raters are accounts (withdrawals counted)
+recommender_app = typer.Typer(help="The learned ranker's saved versions: list, roll back.")
 
 
 def database_training_data() -> tuple[FeedbackSource, Catalog]:
@@ -151,6 +156,7 @@ def _user_context(record: Mapping[str, Any]) -> UserContext:
 
 def register(app: typer.Typer) -> None:
     app.command("train-recommender")(train_recommender)
+    app.add_typer(recommender_app, name="recommender")
 
 
 def train_recommender(
@@ -198,10 +204,21 @@ def train_recommender(
         if validate
         else None
     )
+    if validation is not None and (worse := _not_better(validation)):
+        from metskin.adapters.ml.recommender_files import newest_version
+
+        serving = newest_version(models_dir)
+        console.print(
+            f"[red]{NOT_BETTER}: {worse}. Nothing was saved: routines keep "
+            f"{f'version {serving}' if serving else 'the content score alone'}. Train again "
+            "on more ratings (`--no-validate` saves a version unchecked)."
+        )
+        raise typer.Exit(1)
     model = train(feedback, contexts, catalog, epochs=epochs, seed=seed)
     if validation is not None:
         model.metrics["validation"] = validation
     model.metrics["blend_weight"] = weight
+    model.metrics["source"] = str(from_file) if from_file else FROM_DATABASE
     path = model.save(models_dir)
     console.print(
         f"trained on {model.metrics['rows']} rows, {model.metrics['users']} people; "
@@ -248,3 +265,102 @@ def _validate(
         name: {f"recall@{EVAL_K}": r.recall, f"ndcg@{EVAL_K}": r.ndcg, "users": r.users}
         for name, r in results.items()
     }
+
+
+def _not_better(validation: Mapping[str, Mapping[str, float]]) -> str | None:
+    """Why the blend may not replace what routines use now, judged on the held-out ratings:
+    nobody to hold a liked product out for, or no better than the content score alone (what
+    routines rank by without a model) on a measure."""
+    blend, content = validation["blend"], validation["content"]
+    if not blend["users"]:
+        return "no person has a liked product to hold out, so nothing could check the model"
+    worse = [m for m in MEASURES if blend[m] <= content[m]]
+    if not worse:
+        return None
+    said = ", ".join(f"{m} {blend[m]:.4f} against {content[m]:.4f}" for m in worse)
+    return f"on the held-out ratings the blend does not beat the content score alone ({said})"
+
+
+def _models_dir(models_dir: Path | None) -> Path:
+    from metskin.settings import get_settings
+
+    return models_dir or get_settings().models_dir
+
+
+MODELS_DIR = typer.Option(
+    None, help="The models folder (default: the settings', which serve reads)."
+)
+
+
+@recommender_app.command("list")
+def list_versions(models_dir: Path | None = MODELS_DIR) -> None:
+    """Every saved version: SERVING (the one routines use), SAVED (older) or RETIRED (rolled
+    back); what it was trained on, how it did on held-out ratings (recall@10 / NDCG@10 of
+    the blend and of the content score alone), and, when trained on the database, how many
+    of its raters have since withdrawn their learning consent (`withdrawn=N`)."""
+    from metskin.adapters.ml.recommender_files import saved_versions
+
+    versions = saved_versions(_models_dir(models_dir))
+    if not versions:
+        console.print("No learned ranker saved: routines are ranked by the content score alone.")
+        return
+    consenting = _consenting() if any(_from_database(v.meta) for v in versions) else set()
+    for saved in versions:
+        metrics = saved.meta.get("metrics", {})
+        left: int | None = None
+        if _from_database(saved.meta):
+            raters = saved.meta.get("config", {}).get("user_ids", [])
+            left = sum(1 for person in raters if person not in consenting)
+        if saved.serving and left:
+            console.print(
+                f"Version {saved.version}, which routines use, learnt from the ratings of "
+                f"{left} {'person' if left == 1 else 'people'} who since withdrew their "
+                "learning consent (or whose account was erased): train again to leave them out."
+            )
+        state = "SERVING" if saved.serving else "RETIRED" if saved.retired else "SAVED"
+        typer.echo(
+            f"v{saved.version}\t{state}\t{saved.meta.get('created_at', '-')}\t"
+            f"rows={metrics.get('rows', '-')}\tpeople={metrics.get('users', '-')}\t"
+            f"blend={_measured(metrics, 'blend')}\tcontent={_measured(metrics, 'content')}\t"
+            f"withdrawn={'-' if left is None else left}"
+        )
+
+
+@recommender_app.command("rollback")
+def rollback(models_dir: Path | None = MODELS_DIR) -> None:
+    """Stop using the version routines use now: its files are kept (RETIRED in `list`), the
+    version before it (or the content score alone) takes over."""
+    from metskin.adapters.ml.holder import RECHECK_SECONDS
+    from metskin.adapters.ml.recommender_files import retire_newest
+
+    folder = _models_dir(models_dir)
+    rolled = retire_newest(folder)
+    if rolled is None:
+        console.print(f"[red]{NO_MODEL}: no learned ranker is in use in {folder}.")
+        raise typer.Exit(1)
+    retired, serving = rolled
+    now = f"v{serving} is SERVING" if serving else "routines use the content score alone"
+    typer.echo(f"v{retired} is RETIRED; {now}")
+    console.print(
+        f"Routines follow within {RECHECK_SECONDS:.0f} s (each process re-reads {folder})."
+    )
+
+
+def _from_database(meta: Mapping[str, Any]) -> bool:
+    return bool(meta.get("metrics", {}).get("source") == FROM_DATABASE)
+
+
+def _measured(metrics: Mapping[str, Any], ranker: str) -> str:
+    found = (metrics.get("validation") or {}).get(ranker)
+    return "/".join(f"{found[m]:.4f}" for m in MEASURES) if found else "-"
+
+
+def _consenting() -> set[str]:
+    from metskin.bootstrap import bootstrap
+    from metskin.domain.ports import read
+
+    container = bootstrap()
+    try:
+        return set(read(container.new_uow, lambda uow: uow.consents.consenting()))
+    finally:
+        container.close()

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 
-from metskin.cli.dataset import needs_faces, read_dataset
+from metskin.cli.dataset import exported, needs_faces, read_dataset, still_consented
 from metskin.domain.errors import DomainError
 
 if TYPE_CHECKING:
@@ -73,6 +73,7 @@ def train_skin_model(
     data, manifest = read_dataset(dataset)
     needs_faces(dataset, data, "train", HELD_OUT)
     with _command() as container:
+        still_consented(container.new_uow, dataset, data, manifest)
         folder = models_dir or container.settings.models_dir
         sources = tuple(manifest.get("sources") or (COMPANY_DATA,))
         trainer = CnnTrainer(folder, code_version(), sources, epochs=epochs, seed=seed)
@@ -93,8 +94,9 @@ def evaluate_skin_model(
     """Errors per concern and per Monk tone of a version, the engine and the live model."""
     from metskin.adapters.ml.skin_cnn import load
     from metskin.adapters.ml.skin_training import evaluate
+    from metskin.domain.labels.dataset import version_of
 
-    data, _ = read_dataset(dataset)
+    data, manifest = read_dataset(dataset)
     needs_faces(dataset, data, "train", split)
     with _command() as container:
         service = container.skin_models
@@ -102,7 +104,16 @@ def evaluate_skin_model(
         folder = models_dir or container.settings.models_dir
         live, _ = service.current()
         shown = (load(folder, live.weights), live.uses, live.version) if live else None
-        metrics = evaluate(load(folder, found.weights), data, shown, split)
+        candidate = load(folder, found.weights)
+        still_consented(container.new_uow, dataset, data, manifest)
+        metrics = evaluate(candidate, data, shown, split)
+    content_hash = data.content_hash()
+    if content_hash != found.dataset_hash:  # its registered figures are of another dataset
+        console.print(
+            f"{found.name} was trained on {version_of(found.dataset_hash)}; these figures are "
+            f"of {version_of(content_hash)}, so they are not the ones registered with it "
+            "(`skin-model gate` judges those)."
+        )
     typer.echo(json.dumps(_summary(metrics), sort_keys=True))
 
 
@@ -117,6 +128,9 @@ def evaluate_engine(
     data, manifest = read_dataset(dataset)
     if split is not None:
         needs_faces(dataset, data, split)
+    if exported(manifest):  # an import holds no account's data: no store to ask
+        with _command() as container:
+            still_consented(container.new_uow, dataset, data, manifest)
     report = engine_agreement(data.records, split)
     typer.echo(json.dumps({"sources": manifest.get("sources"), **report}, sort_keys=True))
 
@@ -139,23 +153,25 @@ def _summary(metrics: dict[str, Any]) -> dict[str, Any]:
 
 @skin_app.command("list")
 def list_versions() -> None:
-    """Every version with its state, dataset hash and what it scores when live; for the live
-    and shadow ones, how many people it learnt from have left since (`withdrawn=N`)."""
+    """Every version with its state, dataset hash, what it scores when live, and how many
+    people it learnt from have left since (`withdrawn=N`: such a version is neither promoted,
+    put in shadow nor rolled back to)."""
     from metskin.domain.skinmodel.model import ModelState
 
     owed = []
     with _registry() as service:
-        for v in service.versions():
-            scoring = v.state in (ModelState.LIVE, ModelState.SHADOW)
-            left = service.left_since(v) if scoring else 0
-            if left:
+        versions = service.versions()
+        if not versions:
+            console.print("No skin model registered: the engine scores every analysis.")
+        for v in versions:
+            left = service.left_since(v)
+            if left and v.state in (ModelState.LIVE, ModelState.SHADOW):
                 people = f"{left} {'person' if left == 1 else 'people'}"
                 owed.append(f"{v.name} ({v.state.value}) learnt from the data of {people}")
             beats = ",".join(v.metrics.get("beats_engine_on", []))
             typer.echo(
                 f"{v.name}\t{v.state.value}\t{v.dataset_hash[:16]}\t{v.code_version}\t"
-                f"uses={','.join(v.uses) or '-'}\tbeats={beats}"
-                f"\twithdrawn={left if scoring else '-'}"
+                f"uses={','.join(v.uses) or '-'}\tbeats={beats}\twithdrawn={left}"
             )
     if owed:
         console.print(
@@ -186,7 +202,10 @@ def _change(action: str, version: int | None = None) -> None:
         elif action == "promote" and version is not None:
             changed = service.promote(version)
         else:
+            live, _ = service.current()
             changed = service.rollback()
+            if changed is None and live is not None:
+                _not_brought_back(service, live)
         folder = container.settings.models_dir
     typer.echo(f"{changed.name} is {changed.state.value}" if changed else "the engine scores all")
     from metskin.adapters.ml.skin_models import RECHECK_SECONDS
@@ -196,6 +215,17 @@ def _change(action: str, version: int | None = None) -> None:
         f"registry at most that often, and a model's weights from its own models folder "
         f"({folder} here)."
     )
+
+
+def _not_brought_back(service: SkinModelService, rolled_back: SkinModelVersion) -> None:
+    """Say why a rollback left the engine scoring rather than the version it replaced."""
+    replaced = service.version(rolled_back.replaces) if rolled_back.replaces else None
+    if replaced is not None and (left := service.left_since(replaced)):
+        console.print(
+            f"{replaced.name}, which {rolled_back.name} replaced, is not brought back: it "
+            f"learnt from the data of {left} {'person' if left == 1 else 'people'} who since "
+            "withdrew their learning consent (or whose account was erased)."
+        )
 
 
 @skin_app.command("shadow")

@@ -23,6 +23,7 @@ GUIDE = SRC.parents[1] / "docs" / "api.md"
 # Raised by the command line only (`metskin dataset`, `metskin skin-model`,
 # `metskin train-recommender`), never by the API.
 COMMAND_LINE_ONLY = {
+    "DATASET_CONSENT_WITHDRAWN",
     "DATASET_FOLDER_INVALID",
     "DATASET_LABELS_INVALID",
     "DATASET_LICENCE_REFUSED",
@@ -30,6 +31,8 @@ COMMAND_LINE_ONLY = {
     "DATASET_SPLIT_EMPTY",
     "RECOMMENDER_FEEDBACK_INVALID",
     "RECOMMENDER_NO_FEEDBACK",
+    "RECOMMENDER_NOT_BETTER",
+    "RECOMMENDER_NOT_FOUND",
     "SKIN_MODEL_FILE_INVALID",
     "SKIN_MODEL_GATE_REFUSED",
     "SKIN_MODEL_NOT_FOUND",

@@ -57,6 +57,24 @@ def test_a_model_worse_on_one_monk_tone_than_what_is_shown_is_refused() -> None:
     )  # ACNE 0.6, REDNESS the engine 0.5
 
 
+def test_a_better_concern_does_not_buy_a_worse_one_on_a_monk_tone() -> None:
+    """The live model scores acne; the candidate scores acne (better than the engine
+    everywhere, but worse than the live model on Monk 8) and redness (far better): the mean
+    over concerns improves on every tone, yet acne on Monk 8 would be read worse than now."""
+    engine = table({"3": {"ACNE": 1.0, "REDNESS": 1.0}, "8": {"ACNE": 1.0, "REDNESS": 1.0}})
+    live = table({"3": {"ACNE": 0.5, "REDNESS": 1.0}, "8": {"ACNE": 0.5, "REDNESS": 1.0}})
+    candidate = table({"3": {"ACNE": 0.5, "REDNESS": 0.3}, "8": {"ACNE": 0.9, "REDNESS": 0.3}})
+    compared = {"candidate": candidate, "engine": engine, "live": live, "live_version": 1}
+    decision = decide(compared, 1)
+    assert decision.uses == ("ACNE", "REDNESS")
+    assert {t.group: (t.shown, t.current) for t in decision.tones} == {
+        "3": (0.4, 0.75),
+        "8": (0.6, 0.75),
+    }  # better on the mean of each tone
+    assert not decision.passed
+    assert decision.reasons == ("worse on Monk tone 8 for ACNE: 0.900 against 0.500 now",)
+
+
 def test_nothing_better_than_the_engine_is_refused_with_reasons() -> None:
     worse = table({"3": {"ACNE": 1.2, "REDNESS": 0.6}, "8": {"ACNE": 1.1, "REDNESS": 0.7}})
     decision = decide(metrics(worse), None)
@@ -176,3 +194,28 @@ def test_a_live_model_leaves_faces_of_tones_nobody_checked_it_on_to_the_engine()
     ]
     version.metrics = {"candidate": {"faces": 8}}
     assert version.scores_tone(6)
+
+
+def test_the_model_card_says_what_the_gate_said_and_when_nothing_checked_the_heat_map() -> None:
+    """A card read on its own: "Beats the engine on ACNE" beside only two held-out faces,
+    and a heat map "in 0 %" of no lesion at all, read as results."""
+    from metskin.domain.skinmodel.card import model_card
+
+    few = table({"3": {"ACNE": 0.3}, "8": {"ACNE": 0.3}}, faces_per_tone=1)
+    engine = table({t: {"ACNE": 1.0} for t in ("3", "8")}, faces_per_tone=1)
+    heat = {"patches": 0, "hit_rate": 0.0, "chance": 0.0}
+    written = {"engine": engine, "held_out": "test", "heat_map": heat, "beats_engine_on": ["ACNE"]}
+    card = model_card("skin-cnn-v3", "h", "c", ["A clinic"], {**metrics(few), **written})
+    assert "Beats the engine (overall and on no Monk tone worse) on: ACNE." in card
+    assert (
+        "The promotion gate refused it when it was trained, so none of the figures above makes "
+        "it fit to score anyone: only 2 held-out faces (at least 5 needed); Monk tone 3: only 1 "
+        in card
+    )
+    assert "Lesion heat map: unchecked (no held-out patch has a labelled lesion)" in card
+
+    candidate = table({"2": {"ACNE": 0.3}, "5": {"ACNE": 0.5}, "8": {"ACNE": 0.9}})
+    engine = table({t: {"ACNE": 1.0} for t in ("2", "5", "8")})
+    passed = model_card("skin-cnn-v4", "h", "c", ["A clinic"], {**metrics(candidate),
+                        "engine": engine, "held_out": "test"})  # fmt: skip
+    assert "The promotion gate passed it when it was trained" in passed

@@ -1,4 +1,5 @@
-"""The newest learned recommender, loaded lazily and reloaded when a newer version appears."""
+"""The newest learned recommender, loaded lazily and reloaded when a newer version appears or
+the one in use is rolled back."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from metskin.adapters.ml.recommender_files import newest_version
 from metskin.domain.recommendations.ports import Ranker
 
 if TYPE_CHECKING:
     from metskin.adapters.ml.recommender import TrainedModel
 
 RECHECK_SECONDS = 60.0
-MODEL_GLOB = "recommender-v*.pt"
 
 
 class LearnedRankers:
@@ -36,13 +37,16 @@ class LearnedRankers:
         with self._lock:
             if time.monotonic() - self._checked_at > RECHECK_SECONDS:
                 self._checked_at = time.monotonic()
-                if any(self._folder.glob(MODEL_GLOB)):  # torch is imported only when needed
-                    self._reload_if_newer()
+                self._follow_the_folder()
             return self._model
 
-    def _reload_if_newer(self) -> None:
-        from metskin.adapters.ml.recommender import load_newest, newest_version
-
+    def _follow_the_folder(self) -> None:
+        """The newest version saved and not rolled back; none left (every one rolled back):
+        the content score alone. Torch is imported only when a version is to be loaded."""
         newest = newest_version(self._folder)
-        if newest is not None and (self._model is None or self._model.version != newest):
+        if newest is None:
+            self._model = None
+        elif self._model is None or self._model.version != newest:
+            from metskin.adapters.ml.recommender import load_newest
+
             self._model = load_newest(self._folder)

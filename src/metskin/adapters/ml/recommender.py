@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from metskin.adapters.ml.recommender_files import model_files, next_version
 from metskin.domain.recommendations.catalog import Catalog, Product
 from metskin.domain.recommendations.evaluation import ContentScores, Scorer
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
@@ -33,7 +33,6 @@ from metskin.domain.recommendations.vocabulary import CONCERNS, SKIN_TYPES, SLOT
 
 FILE_FORMAT = 1
 FEATURE_SCHEMA = 1  # bump when user_features/product_features change meaning
-FILE_NAME = re.compile(r"^recommender-v(\d+)-(\d{8}T\d{6}Z)\.pt$")
 SEVERITY_EDGES = (10.0, 40.0, 70.0)  # none / mild / moderate / severe
 MONK_EDGES = (4, 7)  # light 1-3, medium 4-6, deep 7-10
 AGE_EDGES = (18, 30, 45, 60)
@@ -214,7 +213,7 @@ class TrainedModel:
     def save(self, folder: Path) -> Path:
         """Write the next version into `folder`; returns the `.pt` path."""
         folder.mkdir(parents=True, exist_ok=True)
-        version = (newest_version(folder) or 0) + 1
+        version = next_version(folder)
         now = datetime.now(UTC)
         stem = f"recommender-v{version}-{now:%Y%m%dT%H%M%SZ}"
         target = folder / f"{stem}.pt"
@@ -294,23 +293,6 @@ def _z_scores(raw: Mapping[str, float]) -> dict[str, float]:
     return {k: max(-Z_CLIP, min(Z_CLIP, (v - mean) / spread)) for k, v in raw.items()}
 
 
-def newest_version(folder: Path) -> int | None:
-    found = _model_files(folder)
-    return found[-1][0] if found else None
-
-
-def _model_files(folder: Path) -> list[tuple[int, str, Path]]:
-    """Complete model files (a .pt with its .json), oldest first."""
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in folder.iterdir():
-        match = FILE_NAME.match(path.name)
-        if match and path.with_suffix(".json").is_file():
-            found.append((int(match.group(1)), match.group(2), path))
-    return sorted(found)
-
-
 def load(path: Path) -> TrainedModel:
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     if meta.get("format") != FILE_FORMAT:
@@ -325,5 +307,5 @@ def load(path: Path) -> TrainedModel:
 
 def load_newest(folder: Path) -> TrainedModel | None:
     """The highest version in `folder`, or None when nothing was trained yet."""
-    found = _model_files(folder)
+    found = model_files(folder)
     return load(found[-1][2]) if found else None

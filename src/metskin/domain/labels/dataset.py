@@ -54,6 +54,11 @@ def pseudonym(subject_id: str) -> str:
     return hashlib.sha256(f"person:{subject_id}".encode()).hexdigest()[:16]
 
 
+def sample_of(analysis_id: str) -> str:
+    """The name of an analysis's face in a dataset (its patches' file names begin with it)."""
+    return hashlib.sha256(f"analysis:{analysis_id}".encode()).hexdigest()[:16]
+
+
 def region_boxes(
     points: np.ndarray, width: int, height: int
 ) -> dict[str, tuple[int, int, int, int]]:
@@ -138,7 +143,7 @@ class Dataset:
         self, item: LabelledAnalysis, region: str, box: tuple[int, int, int, int], png: bytes
     ) -> None:
         split, person = split_of(item.subject_id), pseudonym(item.subject_id)
-        sample = hashlib.sha256(f"analysis:{item.analysis_id}".encode()).hexdigest()[:16]
+        sample = sample_of(item.analysis_id)
         path = f"{split}/{person}/{sample}-{region}.png"
         label = merged_labels(item.labels)
         self.files[path] = png

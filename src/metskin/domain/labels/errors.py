@@ -49,3 +49,8 @@ class DatasetOutInvalid(ValidationFailed, code="DATASET_OUT_INVALID"):
 
 class DatasetSplitEmpty(ValidationFailed, code="DATASET_SPLIT_EMPTY"):
     """A dataset with no face in the split a command trains or evaluates on."""
+
+
+class DatasetConsentWithdrawn(DomainError, code="DATASET_CONSENT_WITHDRAWN"):
+    """An exported dataset holding faces that may no longer be learnt from: their person
+    withdrew their learning consent or was erased, or their labelled analysis was deleted."""

@@ -20,6 +20,7 @@ from metskin.domain.labels.dataset import (
     LabelledAnalysis,
     engine_readings,
     largest_face,
+    sample_of,
     version_of,
 )
 from metskin.domain.labels.model import Label
@@ -85,6 +86,34 @@ class DatasetExporter:
             dataset.skipped["no_face"] += 1
             return
         dataset.add_face(item, rgb, largest_face(faces), self.encode_png)
+
+
+@dataclass(frozen=True)
+class Gone:
+    """The faces of an exported dataset that are no longer labelled analyses of people who
+    consent to learning, and how many people they are of."""
+
+    faces: int
+    people: int
+    of_faces: int
+
+
+def gone_from(uow_factory: LabelsUowFactory, dataset: Dataset) -> Gone:
+    """What of a dataset `metskin dataset export` wrote may no longer be learnt from: faces
+    whose person withdrew their learning consent (or closed their account), was erased, or
+    whose labelled analysis was deleted since (its labels went with it), or that this store
+    never held. A dataset already written is not rewritten, so a command that trains or
+    evaluates on one asks first."""
+
+    def allowed(uow: LabelsUnitOfWork) -> set[str]:
+        labels = uow.labels.for_subjects(uow.consents.consenting())
+        return {sample_of(label.analysis_id) for label in labels}
+
+    kept = read(uow_factory, allowed)
+    faces = {str(r.get("sample")) for r in dataset.records}
+    gone = [r for r in dataset.records if str(r.get("sample")) not in kept]
+    people = {str(r.get("person")) for r in gone}
+    return Gone(len({str(r.get("sample")) for r in gone}), len(people), len(faces))
 
 
 def _labelled(

@@ -47,8 +47,10 @@ def model_card(
         "A person who withdraws their learning consent after this training (or whose account "
         "or labelled analysis is erased) leaves every later dataset, and their withdrawal makes "
         "a retrain due: the retrain job trains a candidate without them, promoted only through "
-        "the gate. Until then `metskin skin-model list` says, for the live and shadow versions, "
-        "how many of the people they learnt from have left (`withdrawn=N`).",
+        "the gate. Until then `metskin skin-model list` says how many of the people a version "
+        "learnt from have left (`withdrawn=N`); such a version is neither promoted, put in "
+        "shadow nor brought back by a rollback, and a dataset folder exported before they left "
+        "is refused for training (`DATASET_CONSENT_WITHDRAWN`).",
         "",
         "## Held-out mean absolute error (grade steps; lower is better)",
         "",
@@ -74,6 +76,8 @@ def model_card(
         "",
         f"Beats the engine (overall and on no Monk tone worse) on: {', '.join(beats) or 'none'}.",
         "Once promoted it scores only those concerns; the engine scores the others.",
+        "",
+        _verdict(metrics),
         "",
         "## Limits",
         "",
@@ -107,7 +111,23 @@ def _fairness(metrics: Mapping[str, Any]) -> list[str]:
     return lines or ["Every Monk tone has held-out faces."]
 
 
+def _verdict(metrics: Mapping[str, Any]) -> str:
+    """What the promotion gate said when it was trained (`skin-model gate N` says it now)."""
+    decision = decide(metrics, metrics.get("live_version"))
+    if decision.passed:
+        return "The promotion gate passed it when it was trained (`metskin skin-model gate N`)."
+    return (
+        "The promotion gate refused it when it was trained, so none of the figures above "
+        f"makes it fit to score anyone: {'; '.join(decision.reasons)}."
+    )
+
+
 def _heat(heat: Mapping[str, Any]) -> str:
+    if not heat.get("patches"):
+        return (
+            "Lesion heat map: unchecked (no held-out patch has a labelled lesion); it says "
+            "nothing of where lesions are."
+        )
     return (
         f"Lesion heat map: on {heat.get('patches', 0)} held-out patches with lesions, one lies "
         f"in the 3 hottest of 64 cells in {100 * heat.get('hit_rate', 0.0):.0f} % "

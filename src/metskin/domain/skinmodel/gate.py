@@ -4,8 +4,10 @@ A candidate is used, once live, only on the concerns where it beats the engine o
 no worse than the engine on any Monk tone group (`uses`); the engine scores the rest. It is
 promoted only when what people would then see (its scores on those concerns, the engine's
 elsewhere) beats what they see now (the live model, or the engine when none is live) on the
-mean error over concerns, and is no worse on any Monk tone group. The live model it was
-compared with must still be the live one, and at least MIN_HELD_OUT_FACES faces held out.
+mean error over concerns, and is no worse on any Monk tone group: neither on the group's mean
+over concerns nor on any one concern (a better redness must not buy a worse acne on Monk 8).
+The live model it was compared with must still be the live one, and at least
+MIN_HELD_OUT_FACES faces held out.
 The held-out faces must span at least two bands of skin tones (Monk 1-3, 4-6, 7-10): a model
 checked on one band only says nothing of how fairly it scores the others. The decision lists
 every Monk tone with no held-out face (`unproven`) and each group's error, worst first, beside
@@ -156,6 +158,21 @@ def _worse_on_a_tone(
     return None
 
 
+def _worse_concerns(
+    group: ToneGroup, shown: Mapping[str, Any], current: Mapping[str, Any]
+) -> list[str]:
+    """The concerns people of this tone group would see scored worse than now."""
+    found = []
+    for concern in sorted(shown["per_concern"]):
+        mine, theirs = group.error(shown, concern), group.error(current, concern)
+        if mine is not None and theirs is not None and mine > theirs + TOLERANCE:
+            found.append(
+                f"worse on Monk tone {group.name} for {concern}: {mine:.3f} against "
+                f"{theirs:.3f} now"
+            )
+    return found
+
+
 def blended(
     model: Mapping[str, Any], engine: Mapping[str, Any], uses: tuple[str, ...] | list[str]
 ) -> dict[str, Any]:
@@ -210,6 +227,8 @@ def decide(metrics: Mapping[str, Any], live_version: int | None) -> GateDecision
             tones.append(ToneError(group.name, sum(group.faces.values()), mine, theirs))
             if mine > theirs + TOLERANCE:
                 reasons.append(f"worse on Monk tone {group.name}: {mine:.3f} against {theirs:.3f}")
+            else:  # a better concern must not hide a worse one on this tone
+                reasons.extend(_worse_concerns(group, shown, current))
     unproven = unproven_tones(candidate)
     checked = [b for b in BANDS if any(t not in unproven for t in b)]
     if candidate["faces"] and len(checked) < 2:

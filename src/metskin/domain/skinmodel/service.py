@@ -6,6 +6,7 @@ erased)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -88,9 +89,7 @@ class SkinModelService:
     def gate(self, version: int) -> GateDecision:
         """What the gate says of a version now (nothing changes)."""
         with self._uow_factory() as uow:
-            found = _get(uow, version)
-            live = uow.skin_models.in_state(ModelState.LIVE)
-        return decide(found.metrics, live[0].version if live else None)
+            return _decide(uow, _get(uow, version))
 
     def start_shadow(self, version: int) -> SkinModelVersion:
         """The candidate scores every new analysis beside the live one, unseen; a version
@@ -99,6 +98,8 @@ class SkinModelService:
             found = _get(uow, version)
             if found.state is not ModelState.CANDIDATE:
                 raise WrongModelState(f"{found.name} is {found.state.value}, not a CANDIDATE.")
+            if left := _withdrawn(uow, found):
+                raise GateRefused(f"{found.name} is not put in shadow: {left}")
             for other in uow.skin_models.in_state(ModelState.SHADOW):
                 other.state = ModelState.CANDIDATE
                 uow.skin_models.save(other)
@@ -116,7 +117,7 @@ class SkinModelService:
             if found.state not in (ModelState.CANDIDATE, ModelState.SHADOW):
                 raise WrongModelState(f"{found.name} is {found.state.value}.")
             live = uow.skin_models.in_state(ModelState.LIVE)
-            decision = decide(found.metrics, live[0].version if live else None)
+            decision = _decide(uow, found)
             if not decision.passed:
                 raise GateRefused(f"{found.name} is not promoted: " + "; ".join(decision.reasons))
             for old in live:
@@ -130,8 +131,9 @@ class SkinModelService:
 
     def rollback(self) -> SkinModelVersion | None:
         """Retire the live version and bring back the one its promotion replaced (the engine
-        alone, when it replaced none); never one a rollback retired. Returns the live version
-        after the rollback."""
+        alone, when it replaced none); never one a rollback retired, nor one that learnt from
+        people who have since left (a withdrawn learning consent, an erased account): the
+        engine then scores. Returns the live version after the rollback."""
         now = self._clock()
         with self._uow_factory() as uow:
             live = uow.skin_models.in_state(ModelState.LIVE)
@@ -141,7 +143,7 @@ class SkinModelService:
             _retire(current, now)
             uow.skin_models.save(current)
             back = uow.skin_models.get(current.replaces) if current.replaces else None
-            if back is not None and back.state is ModelState.RETIRED:
+            if back is not None and back.state is ModelState.RETIRED and not _left(uow, back):
                 back.state, back.retired_at = ModelState.LIVE, None
                 uow.skin_models.save(back)
             else:
@@ -241,6 +243,28 @@ def _left(uow: SkinModelUnitOfWork, version: SkinModelVersion) -> int:
     withdrawn = sum(1 for person in members if person not in consenting)
     recorded = (version.metrics.get(LEARNED_FROM) or {}).get("people", len(members))
     return withdrawn + max(0, int(recorded) - len(members))  # erased: their rows are gone
+
+
+def _withdrawn(uow: SkinModelUnitOfWork, version: SkinModelVersion) -> str | None:
+    """Why a version may not score anyone new: people it learnt from have left since."""
+    left = _left(uow, version)
+    if not left:
+        return None
+    return (
+        f"it learnt from the data of {left} {'person' if left == 1 else 'people'} who have "
+        "since withdrawn their learning consent (or whose account was erased); train a "
+        "candidate on a fresh export (`metskin dataset export`) without them"
+    )
+
+
+def _decide(uow: SkinModelUnitOfWork, found: SkinModelVersion) -> GateDecision:
+    """The gate's decision on the metrics, refused as well when the version learnt from
+    people who have left since (`_withdrawn`)."""
+    live = uow.skin_models.in_state(ModelState.LIVE)
+    decision = decide(found.metrics, live[0].version if live else None)
+    if left := _withdrawn(uow, found):
+        return replace(decision, passed=False, reasons=(*decision.reasons, left))
+    return decision
 
 
 def _get(uow: SkinModelUnitOfWork, version: int) -> SkinModelVersion:
