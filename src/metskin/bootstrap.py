@@ -25,6 +25,7 @@ from metskin.adapters.limits.memory import InMemoryLoginFailures, InMemoryRateLi
 from metskin.adapters.limits.redis_limits import RedisLoginFailures, RedisRateLimiter
 from metskin.adapters.limits.redis_streams import RedisStreamSlots
 from metskin.adapters.ml.holder import LearnedRankers
+from metskin.adapters.ml.ranker_forget import forget_account
 from metskin.adapters.ml.skin_models import LearnedSkinModels
 from metskin.adapters.notify.templates import JinjaMailRenderer
 from metskin.adapters.queue.dramatiq_queue import DramatiqJobQueue
@@ -288,6 +289,7 @@ def wire_privacy(container: Container) -> None:
         container.login_backoff,
         rebuild_routine=container.recommendations.refresh,
         rework_referrals=container.referrals.after_photo_deleted,
+        forget_learned=lambda user_id: forget_account(settings.models_dir, user_id),
     )
     container.photo_consent = PhotoConsentService(container.new_uow, container.clock)
     container.export_links = ExportLinks(

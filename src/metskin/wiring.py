@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from metskin.adapters.ml.ranker_forget import forget_withdrawn_raters
 from metskin.adapters.ml.skin_retrain import Retraining
 from metskin.adapters.security.signed_tokens import SignedTokens
 from metskin.domain.accounts.email_address import (
@@ -124,7 +125,8 @@ def declare_workers(container: Container) -> None:
                     container.clock,
                     settings.models_dir,
                     settings.skin_retrain_min_labels,
-                )
+                ),
+                lambda: forget_withdrawn_raters(container.new_uow, settings.models_dir),
             ),
         ],
     )

@@ -221,6 +221,18 @@ def test_deleting_my_account_cancels_revokes_and_erases_files_and_rows(world: Wo
     assert "p1" not in repr(erasure)
 
 
+def test_an_erased_account_is_forgotten_in_what_models_learnt_from_it(world: World) -> None:
+    """The learned recommender's saved versions kept the person's id, the row it learnt from
+    their ratings and their skin's features after the account was erased."""
+    forgotten: list[str] = []
+    world.service.forget_learned = forgotten.append
+    world.service.delete_my_account("p1", "pw")
+    assert forgotten == ["p1"]
+    with pytest.raises(AccountNotFound):
+        world.service.erase_account("admin", "p1")
+    assert forgotten == ["p1"]  # nothing to forget for an account that is not there
+
+
 def test_a_dermatologists_erasure_tells_their_patients_whose_account_closed(
     world: World,
 ) -> None:

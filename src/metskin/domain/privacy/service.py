@@ -90,6 +90,9 @@ class PrivacyService:
     # Works again the person's referrals that a deleted photo's results may have supported
     # (`ReferralService.after_photo_deleted`: the person, the photo's upload time).
     rework_referrals: Callable[[str, datetime | None], object] | None = None
+    # Forgets an erased account in what models learnt from it and keep on file (the learned
+    # recommender's saved versions: `adapters/ml/ranker_forget.py`).
+    forget_learned: Callable[[str], object] | None = None
 
     # --- export ----------------------------------------------------------------------------
 
@@ -239,6 +242,8 @@ class PrivacyService:
                 _tell_left(uow, patient, alias, user.profile.display_name, ended, now)
             uow.commit()
         self._delete_files(late)
+        if self.forget_learned is not None:
+            self.forget_learned(user_id)
         log.info("account erased", extra={"pseudonym": alias, "rows": rows, "files": len(names)})
         return erasure
 
