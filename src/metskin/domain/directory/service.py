@@ -45,7 +45,8 @@ class DirectoryFilter(DirectoryQuery):
     def __post_init__(self) -> None:
         super().__post_init__()
         if (self.available_from is None) != (self.available_to is None):
-            raise ValidationFailed("Give both availableFrom and availableTo.", field="availableTo")
+            both = _("Give both dates: free from and free until.")
+            raise ValidationFailed.translatable(both, "availableTo")
         if self.available_from is not None and self.available_to is not None:
             start = require_utc(self.available_from, "availableFrom")
             end = require_utc(self.available_to, "availableTo")
