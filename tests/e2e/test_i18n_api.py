@@ -65,7 +65,7 @@ async def test_a_french_profile_gets_its_booking_email_and_sms_in_french(
 
     texts = [m for m in outbox(container, "+33612345678") if m["channel"] == "sms"]
     sms = next(m for m in texts if "rendez-vous" in m["body"])  # after the code's
-    assert sms["body"].startswith("MetSkin: votre rendez-vous ")  # the doctor goes if too long
+    assert sms["body"].startswith("MetSkin : votre rendez-vous ")  # the doctor goes if too long
     assert "est réservé le " in sms["body"] and "Détails : " in sms["body"]
     assert len(sms["body"]) <= 160
 
