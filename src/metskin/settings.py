@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     mail_from: str = "MetSkin <no-reply@metskin.local>"
     sendgrid_api_key: SecretStr = SecretStr("")
     sendgrid_host: str = "https://api.sendgrid.com"
+    # SendGrid's Signed Event Webhook verification key (base64 DER, from its settings): with
+    # it, POST /webhooks/sendgrid takes bounces and spam reports. Empty: that path is 404.
+    sendgrid_event_public_key: str = ""
     sms_base_url: str = ""  # a Twilio-style API, e.g. https://api.twilio.com; empty: outbox
     sms_account_sid: str = ""
     sms_auth_token: SecretStr = SecretStr("")

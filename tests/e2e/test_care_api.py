@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,7 +16,9 @@ from metskin.bootstrap import Container, bootstrap
 from metskin.domain.accounts.model import Role
 from metskin.domain.analysis.records import Analysis, AnalysisStatus, Media, MediaKind, Stage
 from metskin.domain.directory.loader import load_dermatologists
+from metskin.graphql.context import Context, Viewer
 from metskin.graphql.cursors import NOT_A_CURSOR
+from metskin.graphql.schema import build_schema
 from metskin.settings import Settings
 from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter, http_on
 from tests.fakes.infra import FakeClock
@@ -821,3 +824,41 @@ async def test_a_dermatologist_records_a_missed_visit_and_corrects_an_outcome(
     ]
     again = (await clocked_client.data(BOOK, input=booking(later, doctor.id)))["bookAppointment"]
     assert again["status"] == "BOOKED"
+
+
+async def test_a_visit_outcome_and_its_correction_reach_the_live_dashboard(
+    clocked_client: GraphQLClient, clocked: Container, clock: FakeClock
+) -> None:
+    """The desk marks a visit as not attended, then corrects it to seen: a dashboard open on
+    another screen (`dermatologistEvents`) hears each, with the outcome it replaced, and
+    `dashboardEvents` lists them after the booking."""
+    doctor = make_doctor(clocked)
+    start = day_slots(now=clock.now)[0]
+    await clocked_client.register("outcome@example.com")
+    booked = (await clocked_client.data(BOOK, input=booking(start, doctor.id)))["bookAppointment"]
+    clock.now = start + timedelta(minutes=10)
+    await login(clocked_client, doctor.email)
+    history = "{ dashboardEvents(first: 10) { id kind appointmentId details } }"
+    (last,) = (await clocked_client.data(history))["dashboardEvents"]
+    assert last["kind"] == "BOOKED"
+    stream = await build_schema(clocked.settings).subscribe(
+        "subscription($after: Int) { dermatologistEvents(afterId: $after) "
+        "{ id kind appointmentId patientName details } }",
+        variable_values={"after": last["id"]},
+        context_value=Context(container=clocked, viewer=Viewer(doctor.id, Role.DERMATOLOGIST)),
+    )
+    assert isinstance(stream, AsyncGenerator), stream
+    heard = []
+    for attended in (False, True):
+        await clocked_client.data(OUTCOME, id=booked["id"], attended=attended)
+        result = await asyncio.wait_for(stream.__anext__(), 30)
+        assert not result.errors, result.errors
+        heard.append(result.data["dermatologistEvents"])
+    await stream.aclose()
+    assert [(e["kind"], e["appointmentId"], e["details"]["previous"]) for e in heard] == [
+        ("NO_SHOW", booked["id"], "BOOKED"),
+        ("COMPLETED", booked["id"], "NO_SHOW"),
+    ]
+    assert heard[0]["patientName"] == "Test"  # the name the patient registered with
+    listed = (await clocked_client.data(history))["dashboardEvents"]
+    assert [e["kind"] for e in listed] == ["BOOKED", "NO_SHOW", "COMPLETED"]

@@ -571,6 +571,31 @@ def test_a_visit_not_attended_is_recorded_corrected_and_the_patient_books_again(
     ], sections
 
 
+def test_an_outcome_recorded_at_the_desk_reaches_the_open_dashboard(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The desk (another session of the same dermatologist) records a visit as not attended,
+    then corrects it to seen: the dashboard open in the browser shows each in its feed and in
+    its week without a reload. Before, the week kept "Past" and its buttons until reloaded."""
+    _, _, visit = a_visit_begun(
+        browser, server, tmp_path_factory, "desk-outcome@example.com", "Dee Desk"
+    )
+    desk = api_login(server, DEMO_DERMATOLOGIST, DEMO_PASSWORD)
+    outcome = """mutation($id: ID!, $attended: Boolean!) {
+      completePatientAppointment(id: $id, attended: $attended) { id status } }"""
+    item = f"#week .appointment[data-appointment-id='{visit}']"
+    assert "Past" in browser.text(f"{item} .badge.status", "Past")
+    graphql(server, outcome, desk, id=visit, attended=False)
+    browser.text(f"{item} .badge.status", "Did not attend")
+    missed = f"#feed .event[data-appointment-id='{visit}'][data-kind='NO_SHOW']"
+    assert "Did not attend" in browser.text(f"{missed} .what")
+    graphql(server, outcome, desk, id=visit, attended=True)
+    browser.text(f"{item} .badge.status", "Completed")
+    seen = f"#feed .event[data-appointment-id='{visit}'][data-kind='COMPLETED']"
+    assert "Corrected (was: Did not attend)" in browser.text(f"{seen} .facts")
+    assert [kind for kind, _ in feed_kinds(browser, visit)][:2] == ["COMPLETED", "NO_SHOW"]
+
+
 def test_the_patient_page_lists_the_visits_with_you_with_the_weeks_actions(
     browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

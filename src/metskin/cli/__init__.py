@@ -109,9 +109,16 @@ def migrate(revision: str = typer.Argument("head", help="Target revision.")) -> 
 
 
 @app.command()
-def seed() -> None:
-    """Load demo data: demo accounts (later also catalog, dermatologists, articles)."""
-    from metskin.cli.seed import seed_all
+def seed(
+    story: bool = typer.Option(
+        False,
+        "--story",
+        help="Also give the demo patient six weeks of use: two photos measured, one shared "
+        "with the demo dermatologist, a consultation booked (`make run` asks for it).",
+    ),
+) -> None:
+    """Load demo data: demo accounts, the product catalog, demo dermatologists."""
+    from metskin.cli.seed import DEMO_DERMATOLOGIST, DEMO_PATIENT, seed_all
 
     container = start_container()
     try:
@@ -119,6 +126,12 @@ def seed() -> None:
             console.print(line)
     finally:
         container.close()
+    if story:
+        from metskin.cli.story import seed_story
+        from metskin.settings import get_settings
+
+        for line in seed_story(get_settings(), DEMO_PATIENT, DEMO_DERMATOLOGIST):
+            console.print(line)
 
 
 @app.command("export-schema")

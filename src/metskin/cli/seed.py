@@ -29,6 +29,7 @@ DEMO_ACCOUNTS = (
     ("admin@demo.metskin.local", "Alex Admin", Role.ADMIN),
 )
 DEMO_DERMATOLOGIST = "derm@demo.metskin.local"  # the demo login gets a practice too
+DEMO_PATIENT = "patient@demo.metskin.local"  # `seed --story` gives them six weeks of use
 
 
 def seed_all(container: Container) -> Iterator[str]:

@@ -30,6 +30,7 @@ from metskin.domain.errors import Unavailable
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.limits.errors import RateLimited
 from metskin.forwarded import ForwardedForCheck
+from metskin.graphql.accounts.email_events import email_events_route
 from metskin.graphql.accounts.unsubscribe import unsubscribe_route
 from metskin.graphql.analysis.media_route import media_route
 from metskin.graphql.apikeys.auth import authenticate_api_key
@@ -233,6 +234,7 @@ def create_app(container: Container, *, freeze_heap: bool = False) -> Starlette:
         media_route(container),
         export_route(container),
         unsubscribe_route(container),
+        email_events_route(container),
         asset_route(settings.var_dir, settings.graphiql_enabled),
         *learn_routes(container),
         *catalog_routes(),

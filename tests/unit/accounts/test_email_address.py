@@ -150,6 +150,31 @@ def test_only_the_account_s_own_emails_go_to_an_unverified_address(
     assert notifications.send_email_once("appt:1:reminder:email", reminder) is True
 
 
+def test_an_address_that_bounces_is_no_longer_taken_as_proved(
+    accounts: AccountService,
+    addresses: EmailAddresses,
+    uow: FakeAccountsUnitOfWork,
+    clock: FakeClock,
+    mail: Mail,
+) -> None:
+    """SendGrid takes mail to a dead mailbox (202) and reports the bounce later: the address
+    is unproved again, so the reminders are held (not "sent" into the void) and the web app's
+    banner asks the person to confirm or change it. A new link verifies it again."""
+    sent = FakeNotificationsUnitOfWork(users=uow.users)
+    notifications = NotificationService(sent, FakeNotifier(), FakeMailRenderer(), clock)
+    user = accounts.register("maya@example.com", PASSWORD)
+    addresses.verify(verify_token(mail))
+    assert addresses.bounced("Maya@Example.com") is True  # as the provider wrote it
+    assert not accounts.get_user(user.id).email_verified
+    reminder = OutgoingEmail("maya@example.com", "Your appointment", "<p>.</p>", ".")
+    assert notifications.send_email_once("appt:1:reminder:1h:email", reminder) is False
+    assert addresses.bounced("maya@example.com") is False  # told twice: nothing more to undo
+    assert addresses.bounced("nobody@example.com") is False
+    assert addresses.resend_verification(user.id) is True
+    addresses.verify(verify_token(mail))
+    assert accounts.get_user(user.id).email_verified
+
+
 # --- change ---------------------------------------------------------------------------------
 
 

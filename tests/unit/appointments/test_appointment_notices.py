@@ -28,6 +28,7 @@ from metskin.domain.appointments.service import AppointmentService
 from metskin.domain.errors import DomainError
 from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.messages import Job, OutgoingEmail, OutgoingSms
+from metskin.domain.notifications.errors import DeliveryRefused
 from metskin.domain.notifications.service import NotificationService
 from metskin.domain.privacy.service import DERMATOLOGIST_CLOSED, PATIENT_CLOSED
 
@@ -342,9 +343,13 @@ def test_only_a_claimed_and_due_reminder_is_sent(care: Care) -> None:
     care.clock.now = MONDAY_9 - timedelta(hours=24)
     care.scanner.scan_once()
     care.appointments.reschedule("p1", booked, MONDAY_9 + timedelta(minutes=30))
-    moved = MONDAY_9 + timedelta(minutes=30)  # the row is planned afresh, not yet due
-    assert care.messenger.send_reminder(booked, DAY_BEFORE, moved.isoformat()) is (
+    moved = MONDAY_9 + timedelta(minutes=30)  # the 1 h row is planned afresh, not yet due
+    assert care.messenger.send_reminder(booked, HOUR_BEFORE, moved.isoformat()) is (
         ReminderStatus.PENDING
+    )
+    # the move's message has just said the time: no day-before reminder again
+    assert care.messenger.send_reminder(booked, DAY_BEFORE, moved.isoformat()) is (
+        ReminderStatus.CANCELLED
     )
     assert care.notifier.emails == []
 
@@ -367,6 +372,8 @@ def test_a_refused_reminder_fails_and_one_given_up_fails_with_its_reason() -> No
     assert care.messenger.send_reminder(booked, HOUR_BEFORE) is ReminderStatus.FAILED
     refused = care.uow.reminders.get(booked, ReminderKind.HOUR_BEFORE)
     assert refused is not None and refused.detail == "address rejected by the provider"
+    # told in the app all the same (before, a refused reminder left no inbox entry)
+    assert NotificationKind.APPOINTMENT_REMINDER.value in care.uow.inbox.kinds("p1")
     care.messenger.give_up_reminder(booked, DAY_BEFORE, "retries ran out")
     given_up = care.uow.reminders.get(booked, ReminderKind.DAY_BEFORE)
     assert given_up is not None
@@ -465,3 +472,64 @@ def test_a_day_before_reminder_due_at_night_goes_at_its_hour_or_waits(care: Care
     assert care.scanner.scan_once() == 2  # both 1 h reminders
     assert care.messenger.send_reminder(late, HOUR_BEFORE) is ReminderStatus.SENT  # at 08:30
     assert [e.to for e in care.notifier.emails] == ["ny@example.com", "p1@example.com"]
+
+
+class StoppedSms(FakeNotifier):
+    """The patient replied STOP to our number: the SMS provider refuses every text to it for
+    good (Twilio 21610); emails still go."""
+
+    def send_sms(self, sms: OutgoingSms) -> None:
+        raise DeliveryRefused("SMS provider answered HTTP 400", status=400, recipient=True)
+
+
+class BouncingEmail(FakeNotifier):
+    """The email provider refuses the address for good; the SMS still goes."""
+
+    def send_email(self, email: OutgoingEmail) -> None:
+        raise DeliveryRefused("SendGrid answered HTTP 400", status=400, recipient=True)
+
+
+@pytest.mark.parametrize(("notifier", "left"), [(StoppedSms(), "emails"), (BouncingEmail(), "sms")])
+def test_a_channel_refused_for_good_does_not_stop_the_other(
+    notifier: FakeNotifier, left: str
+) -> None:
+    """A patient who replied STOP still gets their emails, and one whose address is refused
+    still gets their texts: the confirmation and each reminder go by the channel that works,
+    the reminder is SENT (with the refusal in its detail) and told in the app. Before, the
+    refused SMS made the reminder FAILED with no inbox entry, and a refused email (tried
+    first) stopped the SMS."""
+    care = build(notifier)
+    care.add_patient(user("texter", phone=PHONE, sms_opt_in=True))
+    booked = care.book("texter")
+    assert care.messenger.send_change(booked, "CONFIRMED", 0) == 1
+    care.clock.now = MONDAY_9 - timedelta(hours=1)
+    care.scanner.scan_once()
+    assert care.messenger.send_reminder(booked, HOUR_BEFORE) is ReminderStatus.SENT
+    assert len(getattr(care.notifier, left)) == 2
+    reminder = care.uow.reminders.get(booked, ReminderKind.HOUR_BEFORE)
+    assert reminder is not None and "refused" in reminder.detail
+    assert NotificationKind.APPOINTMENT_REMINDER.value in care.uow.inbox.kinds("texter")
+
+
+def test_a_visit_moved_after_its_day_before_reminder_is_not_reminded_a_day_before_again(
+    care: Care,
+) -> None:
+    """The day-before reminder went at 09:00; at 09:20 the patient moves the visit by half an
+    hour. They get "has moved to 09:30" and, before the visit, the 1 h reminder. Before, a
+    second "in 24 hours" came at 09:30, ten minutes after the move's message."""
+    care.add_patient(user("texter", phone=PHONE, sms_opt_in=True))
+    booked = care.book("texter")
+    care.clock.now = MONDAY_9 - timedelta(hours=24)
+    care.scanner.scan_once()
+    assert care.messenger.send_reminder(booked, DAY_BEFORE) is ReminderStatus.SENT
+    care.clock.now += timedelta(minutes=20)
+    care.appointments.reschedule("texter", booked, MONDAY_9 + timedelta(minutes=30))
+    assert care.messenger.send_change(booked, "RESCHEDULED", 1) == 2
+    assert care.reminder(booked, DAY_BEFORE) is ReminderStatus.CANCELLED
+    care.clock.now = MONDAY_9 - timedelta(minutes=30)
+    assert care.scanner.scan_once() == 1
+    assert care.messenger.send_reminder(booked, HOUR_BEFORE) is ReminderStatus.SENT
+    bodies = [sms.body for sms in care.notifier.sms]
+    assert ["in 24 hours" in body for body in bodies] == [True, False, False]
+    assert ["has moved to" in body for body in bodies] == [False, True, False]
+    assert ["in 1 hour," in body for body in bodies] == [False, False, True]

@@ -25,6 +25,8 @@ def booked(start: datetime = START) -> Appointment:
     ("booked_before", "kinds"),
     [
         (timedelta(days=3), ["24h", "1h"]),
+        (timedelta(hours=31), ["24h", "1h"]),
+        (timedelta(hours=30), ["1h"]),  # the 24 h one 6 hours after the confirmation: skipped
         (timedelta(hours=24), ["1h"]),  # the 24 h reminder would be due right now: skipped
         (timedelta(hours=5), ["1h"]),
         (timedelta(minutes=59), []),

@@ -14,6 +14,7 @@ from tests.unit.appointments.test_appointment_booking import add_referral, messa
 from tests.unit.builders import MONDAY_9, MONDAY_MORNINGS, VIDEO
 
 from metskin.domain.appointments import AppointmentStatus
+from metskin.domain.appointments.dashboard import DashboardEventKind, wake_up
 from metskin.domain.appointments.errors import NotActive, TooManyAppointments
 from metskin.domain.appointments.reminders import ReminderStatus
 from metskin.domain.appointments.service import AppointmentService
@@ -40,10 +41,10 @@ def status_of(uow: FakeAppointmentsUnitOfWork, appointment_id: str) -> Appointme
 def test_a_dermatologist_records_that_the_patient_did_not_attend_once_it_has_begun(
     service: AppointmentService, uow: FakeAppointmentsUnitOfWork, clock: FakeClock
 ) -> None:
-    """NO_SHOW, nobody but its dermatologist, not before the start; its reminders go,
-    nothing is sent to the patient and the dashboard is not told."""
+    """NO_SHOW, nobody but its dermatologist, not before the start; its reminders go and
+    nothing is sent to the patient."""
     booked = service.book("p1", "doc-1", MONDAY_9, VIDEO).id
-    events, messages = len(uow.dashboard_events.kinds("doc-1")), len(message_jobs(uow))
+    messages = len(message_jobs(uow))
     with pytest.raises(ValidationFailed) as early:
         service.complete_by_doctor("doc-1", booked, attended=False)
     assert "once it has begun" in early.value.message
@@ -59,7 +60,6 @@ def test_a_dermatologist_records_that_the_patient_did_not_attend_once_it_has_beg
         ReminderStatus.CANCELLED,
         ReminderStatus.SENT,
     }
-    assert len(uow.dashboard_events.kinds("doc-1")) == events
     assert len(message_jobs(uow)) == messages
     with pytest.raises(NotActive) as again:  # that outcome already
         service.complete_by_doctor("doc-1", booked, attended=False)
@@ -115,3 +115,31 @@ def test_a_missed_visit_is_not_upcoming_and_cannot_be_moved_or_cancelled(
             change()
         assert refused.value.message == "appointment is recorded as not attended"
     assert status_of(uow, missed) is AppointmentStatus.NO_SHOW
+
+
+def test_each_outcome_recorded_or_corrected_reaches_the_live_dashboard(
+    service: AppointmentService, uow: FakeAppointmentsUnitOfWork, clock: FakeClock
+) -> None:
+    """The desk's screen and the dermatologist's second tab follow `dermatologistEvents`: a
+    visit marked seen, or not attended, and each correction is a dashboard event (with the
+    outcome it replaces) and wakes the live stream after the commit; the patient's inbox is
+    not told, and a refused change tells nothing."""
+    booked = service.book("p1", "doc-1", MONDAY_9, VIDEO).id
+    told_patient = uow.inbox.kinds("p1")
+    clock.now = BEGUN
+    for attended in (False, True, False):
+        uow.released.clear()
+        service.complete_by_doctor("doc-1", booked, attended=attended)
+        assert uow.released == [wake_up("doc-1")]
+    with pytest.raises(NotActive):  # the outcome it has: nothing new to tell
+        service.complete_by_doctor("doc-1", booked, attended=False)
+    outcomes = uow.dashboard_events.newest("doc-1", None, 10)[1:]
+    assert [(e.kind, e.payload["previous"]) for e in outcomes] == [
+        (DashboardEventKind.NO_SHOW, "BOOKED"),
+        (DashboardEventKind.COMPLETED, "NO_SHOW"),
+        (DashboardEventKind.NO_SHOW, "COMPLETED"),
+    ]
+    assert {e.payload["appointment_id"] for e in outcomes} == {booked}
+    assert all(e.payload["patient_id"] == "p1" and e.at == BEGUN for e in outcomes)
+    assert outcomes[0].payload["start"] == MONDAY_9.isoformat()
+    assert uow.inbox.kinds("p1") == told_patient

@@ -22,7 +22,8 @@ from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.source import ENGLISH
 from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.links import PublicLinks
-from metskin.domain.messages import OutgoingSms
+from metskin.domain.messages import OutgoingEmail, OutgoingSms
+from metskin.domain.notifications.errors import DeliveryRefused
 from metskin.domain.notifications.service import NotificationService
 from tests.fakes.checkins import FakeCheckInsUnitOfWork
 from tests.fakes.infra import FakeClock, FakeMailRenderer, FakeNotifier
@@ -351,3 +352,18 @@ def test_a_send_job_retried_into_the_night_waits_for_the_morning(world: World) -
     assert len(world.notifier.emails) == 1 and len(world.notifier.sms) == 1
     assert world.service.schedule("p3").told()
     assert world.messenger.send(**job.kwargs) == 0  # a late redelivery: sent, nothing more
+
+
+def address_refused(email: OutgoingEmail) -> None:
+    raise DeliveryRefused("SendGrid answered HTTP 400", status=400, recipient=True)
+
+
+def test_an_address_the_provider_refuses_does_not_hold_back_the_sms(world: World) -> None:
+    """The email goes first; before, its refusal for good ended the job before the SMS."""
+    world.routine("p1", ROUTINE_AT)
+    world.clock.advance(weeks=5)
+    assert world.scanner.scan_once() == 1
+    (job,) = world.uow.jobs
+    world.notifier.send_email = address_refused  # type: ignore[method-assign]
+    assert world.messenger.send(**job.kwargs) == 1
+    assert world.notifier.emails == [] and [s.to for s in world.notifier.sms] == [PHONE]

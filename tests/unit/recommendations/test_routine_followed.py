@@ -9,9 +9,10 @@ from dataclasses import replace
 import pytest
 
 from metskin.domain.accounts.model import Role
-from metskin.domain.analysis.records import AnalysisStatus
+from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.messages import Job
 from metskin.domain.recommendations.errors import StillMeasuring
+from metskin.domain.recommendations.followed import hold_why
 from metskin.domain.recommendations.jobs import (
     REFRESH_ROUTINE,
     WHY_PHOTO_DELETED,
@@ -148,3 +149,68 @@ def test_a_change_made_after_the_job_s_retries_is_made_when_the_result_is_stored
     assert now.analysis_id == "running" and "retinol-serum" not in chosen(now.routine)
     service.after_result_stored(running)  # a second call changes nothing
     assert service.history("p1", None, 1) == [now]
+
+
+def _measured(uow: FakeRecommendationsUnitOfWork, running: Analysis) -> None:
+    with uow:  # the result stored
+        uow.analyses.add_result(running.id, WRINKLES, None)
+        uow.analyses.save(replace(running, status=AnalysisStatus.DONE))
+        uow.commit()
+
+
+def _counting(
+    uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> tuple[RecommendationService, list[str]]:
+    """The service, with each build of a routine counted (the ranker is asked once a build)."""
+    built: list[str] = []
+
+    def ranker_for(user_id: str) -> tuple[Ranker | None, str]:
+        built.append(user_id)
+        return None, ""
+
+    service = recommendations(uow, clock, ranker_for=ranker_for)
+    service.load_catalog(INGREDIENTS, PRODUCTS)
+    return service, built
+
+
+def test_the_pipeline_builds_a_photo_s_routine_once_when_nothing_was_said_meanwhile(
+    uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    """The result's step built the routine a second time to find it unchanged: about a third
+    of the pipeline's work beyond the engine's (`bench/pipeline_threads.py`)."""
+    service, built = _counting(uow, clock)
+    with uow:
+        running = uow.analyses.get("running")
+    assert running is not None
+    service.after_measuring(running, WRINKLES)  # RECOMMENDING
+    (saved,) = service.history("p1", None, 1)
+    _measured(uow, running)
+    service.after_result_stored(running)
+    assert built == ["p1"]
+    assert service.history("p1", None, 5)[0] == saved
+
+
+def test_what_is_said_between_the_routine_and_the_result_still_rebuilds_it(
+    uow: FakeRecommendationsUnitOfWork, clock: FakeClock
+) -> None:
+    """A profile saved after RECOMMENDING (its job gave up, or has not run), or a change whose
+    why is kept for the result: the result's step builds it again from what they say now."""
+    service, built = _counting(uow, clock)
+    with uow:
+        running = uow.analyses.get("running")
+    assert running is not None
+    service.after_measuring(running, WRINKLES)
+    set_profile(uow, "p1", pregnant=True)  # no job ran
+    _measured(uow, running)
+    service.after_result_stored(running)
+    (now,) = service.history("p1", None, 1)
+    assert "retinol-serum" not in chosen(now.routine) and built == ["p1", "p1"]
+
+    service.after_measuring(running, WRINKLES)  # the photo analysed again
+    with uow:
+        hold_why(uow, "p1", WHY_RATING, clock())  # a why kept for the result
+        uow.commit()
+    service.after_result_stored(running)
+    assert len(built) == 4
+    with uow:
+        assert uow.routines.held("p1") == []  # told, and let go

@@ -125,6 +125,21 @@ class EmailAddresses:
                 uow.commit()
         return user
 
+    def bounced(self, email: str) -> bool:
+        """The email provider reports that mail to this address bounces (no such mailbox):
+        the account's address is no longer taken as proved, so no reminder or appointment
+        email goes on being "sent" into the void (the provider drops them and reports success),
+        and the person is asked on every page to confirm their address or change it. True when
+        an active account had it verified."""
+        with self.uow_factory() as uow:
+            user = find_by_email(uow, email)
+            if user is None or not user.is_active or user.email_verified_at is None:
+                return False
+            user.email_verified_at = None
+            uow.users.save(user)
+            uow.commit()
+        return True
+
     # --- change ----------------------------------------------------------------------------
 
     def request_change(self, user_id: str, session: str, new_email: str, password: str) -> None:

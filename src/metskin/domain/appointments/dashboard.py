@@ -19,6 +19,8 @@ class DashboardEventKind(Enum):
     BOOKED = "BOOKED"
     RESCHEDULED = "RESCHEDULED"
     CANCELLED = "CANCELLED"
+    COMPLETED = "COMPLETED"  # a visit recorded as seen (or corrected to it)
+    NO_SHOW = "NO_SHOW"  # a visit recorded as not attended (or corrected to it)
     SHARED = "SHARED"
     SHARE_REVOKED = "SHARE_REVOKED"
     SHARE_EXPIRED = "SHARE_EXPIRED"  # a share ran out (told by a periodic scan, at its expiry)

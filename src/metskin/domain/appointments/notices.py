@@ -37,7 +37,7 @@ from metskin.domain.messages import Job, OutgoingSms
 if TYPE_CHECKING:
     from metskin.domain.appointments.ports import AppointmentsUowFactory
     from metskin.domain.notifications.ports import MailRenderer
-    from metskin.domain.notifications.service import NotificationService
+    from metskin.domain.notifications.service import Delivery, NotificationService
     from metskin.domain.ports import Clock
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ class AppointmentMessenger:
         # As written by whoever cancelled, in the patient's language when it is one of ours.
         reason = appointment.cancel_reason if message is AppointmentMessage.CANCELLED else ""
         key = f"appt:{appointment.id}:{message.name.lower()}:{sequence}"
-        return self._send(parties, message, key, reason=reason, previous_start=previous)
+        return self._send(parties, message, key, reason=reason, previous_start=previous).sent
 
     # --- reminders -----------------------------------------------------------------------------
 
@@ -128,24 +128,25 @@ class AppointmentMessenger:
             morning = daytime_from(now, parties.patient.profile.time_zone)
             if morning > now:  # late, and the patient's evening or night
                 return self._put_off(reminder, morning)
-        try:
-            sent = self._send(
-                parties,
-                AppointmentMessage.REMINDER,
-                reminder.dedupe_key("{c}"),
-                hours_before=reminder.hours_left(now),
-            )
-        except DomainError as error:  # refused by the provider for good
-            return self._finish(reminder, ReminderStatus.FAILED, error.message)
-        status = ReminderStatus.SENT if sent else ReminderStatus.SKIPPED
-        told = entries.appointment_reminder(  # in the app, whatever channels the person allows
+        told = entries.appointment_reminder(  # in the app, whatever the channels did
             parties.appointment.patient_id,
             appointment_id,
             kind,
             reminder.start_at.isoformat(),
             parties.patient.profile.time_zone,
         )
-        return self._finish(reminder, status, "" if sent else "no channel allowed", told)
+        try:
+            delivery = self._send(
+                parties,
+                AppointmentMessage.REMINDER,
+                reminder.key,
+                hours_before=reminder.hours_left(now),
+            )
+        except DomainError as error:  # refused by the provider for good
+            return self._finish(reminder, ReminderStatus.FAILED, error.message, told)
+        status = ReminderStatus.SENT if delivery.sent else ReminderStatus.SKIPPED
+        detail = "; ".join(delivery.refused) or ("" if delivery.sent else "no channel allowed")
+        return self._finish(reminder, status, detail, told)
 
     def give_up_reminder(
         self, appointment_id: str, kind: str, detail: str, start: str | None = None
@@ -222,8 +223,9 @@ class AppointmentMessenger:
         reason: str = "",
         previous_start: datetime | None = None,
         hours_before: int | None = None,
-    ) -> int:
-        """`key` may hold `{c}` for the channel; otherwise the channel is appended."""
+    ) -> Delivery:
+        """By email and SMS as the profile allows, each once (`key` and the channel), each
+        tried whatever became of the other (`NotificationService.send_each`)."""
         appointment, patient, doctor = parties.appointment, parties.patient, parties.doctor
         profile = patient.profile
         tr = self.translations.translator(profile.locale)
@@ -242,7 +244,7 @@ class AppointmentMessenger:
             manage_url=self.settings.manage_url(appointment.id),
             practice_phone=doctor.practice.phone or "",
         )
-        sent = 0
+        email = sms = None
         if profile.email_opt_in or self._in_their_calendar(appointment, message):
             email = self.renderer.render_email(
                 message.template,
@@ -271,7 +273,6 @@ class AppointmentMessenger:
             )
             if invite is not None:
                 email = replace(email, attachments=(*email.attachments, invite))
-            sent += self.notifications.send_email_once(_channel_key(key, "email"), email)
         if (number := profile.sms_number) is not None:
             body = sms_text(
                 message,
@@ -280,10 +281,8 @@ class AppointmentMessenger:
                 hours_before=hours_before,
                 tr=tr,
             )
-            sent += self.notifications.send_sms_once(
-                _channel_key(key, "sms"), OutgoingSms(number, body)
-            )
-        return sent
+            sms = OutgoingSms(number, body)
+        return self.notifications.send_each(key, email, sms)
 
 
 def _invite_keys(appointment: Appointment) -> list[str]:
@@ -309,10 +308,6 @@ def _job_may_send(reminder: Reminder, start: str | None, now: datetime | None) -
     except ValueError:
         return False
     return planned.tzinfo is not None and planned == reminder.start_at
-
-
-def _channel_key(key: str, channel: str) -> str:
-    return key.replace("{c}", channel) if "{c}" in key else f"{key}:{channel}"
 
 
 @dataclass(eq=False)

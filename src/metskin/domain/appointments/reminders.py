@@ -15,6 +15,10 @@ from enum import Enum
 from metskin.domain.appointments.model import Appointment
 
 ON_TIME = timedelta(minutes=10)  # the scanner's lease: a job's retries fit in it
+# A day-before reminder due this soon after the booking or the move is not planned: the
+# confirmation (or the move's message) has just said the time. Moving a visit by 30 minutes
+# after its day-before reminder sent another "in 24 hours" ten minutes after "has moved to".
+JUST_TOLD = timedelta(hours=6)
 
 
 class ReminderKind(Enum):
@@ -28,6 +32,12 @@ class ReminderKind(Enum):
     @property
     def hours(self) -> int:
         return 24 if self is ReminderKind.DAY_BEFORE else 1
+
+    @property
+    def just_told(self) -> timedelta:
+        """How long after a message that gave the time this reminder would add nothing. The
+        1 h reminder ("it starts soon") goes however recent the booking."""
+        return JUST_TOLD if self is ReminderKind.DAY_BEFORE else timedelta(0)
 
 
 class ReminderStatus(Enum):
@@ -51,11 +61,13 @@ class Reminder:
     sent_at: datetime | None = None
     detail: str = ""
 
+    @property
+    def key(self) -> str:
+        """What the reminder's messages are sent once under (`dedupe_key` per channel)."""
+        return f"appt:{self.appointment_id}:reminder:{self.kind.value}:{self.start_at.isoformat()}"
+
     def dedupe_key(self, channel: str) -> str:
-        return (
-            f"appt:{self.appointment_id}:reminder:{self.kind.value}:"
-            f"{self.start_at.isoformat()}:{channel}"
-        )
+        return f"{self.key}:{channel}"
 
     def is_stale(self, now: datetime) -> bool:
         """Useless now: the appointment has started, or a 24 h reminder is inside the last hour
@@ -81,9 +93,11 @@ class Reminder:
 
 
 def plan_reminders(appointment: Appointment, now: datetime) -> list[Reminder]:
-    """The reminders an appointment needs from `now`: each kind whose time is still ahead."""
+    """The reminders an appointment needs from `now` (when it is booked or moved, and its
+    message gives the time): each kind whose time is still ahead, a day-before one only when
+    more than `JUST_TOLD` ahead."""
     return [
         Reminder(appointment.id, kind, appointment.start - kind.before, appointment.start)
         for kind in ReminderKind
-        if appointment.start - kind.before > now
+        if appointment.start - kind.before > now + kind.just_told
     ]

@@ -186,15 +186,21 @@ class AppointmentService:
         not attended (NO_SHOW), where a past booking stayed BOOKED for good; later they may
         correct one outcome to the other (`Appointment.complete`). Its reminders go (none is
         due by then); nothing is sent to the patient (a wrong "did not attend" could not be
-        taken back), and the dashboard is not told (the dermatologist did it)."""
+        taken back). The dashboard is told (COMPLETED or NO_SHOW, with the outcome it
+        replaces as `previous`): the practice's other screens (the desk, a second tab) show
+        the outcome without a reload; the patient's inbox is not."""
         now = self._clock()
         with self._uow_factory() as uow:
             appointment = owned(uow, appointment_id, doctor_id, either_party=True)
             if appointment.doctor_id != doctor_id:
                 raise Forbidden("This appointment belongs to someone else.")
+            previous = appointment.status
             appointment.complete(now, attended)
             uow.reminders.cancel_for(appointment.id)
             uow.appointments.save(appointment)
+            kind = DashboardEventKind(appointment.status.value)
+            payload = {**appointment_payload(appointment), "previous": previous.value}
+            self._tell_dashboard(uow, kind, appointment.doctor_id, payload, now)
             uow.commit()
         return appointment
 
@@ -339,8 +345,7 @@ class AppointmentService:
         now: datetime,
     ) -> None:
         payload = appointment_payload(appointment)
-        uow.dashboard_events.append(appointment.doctor_id, kind.value, payload, now)
-        uow.defer(wake_up(appointment.doctor_id))
+        self._tell_dashboard(uow, kind, appointment.doctor_id, payload, now)
         patient = uow.users.get(appointment.patient_id)  # their zone, to show the start in
         told = entries.appointment_changed(
             kind.value,
@@ -352,6 +357,19 @@ class AppointmentService:
         )
         if told is not None:
             tell(uow, told, now)
+
+    @staticmethod
+    def _tell_dashboard(
+        uow: AppointmentsUnitOfWork,
+        kind: DashboardEventKind,
+        doctor_id: str,
+        payload: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        """The dermatologist's log row, and the wake-up of their live dashboard after the
+        commit (`dermatologistEvents` reads the log on it)."""
+        uow.dashboard_events.append(doctor_id, kind.value, payload, now)
+        uow.defer(wake_up(doctor_id))
 
     def _message(self, uow: AppointmentsUnitOfWork, appointment: Appointment, kind: str) -> None:
         uow.defer(

@@ -152,14 +152,12 @@ class CheckInMessenger:
             "due_day": day,
             "weeks": item.cadence_weeks,
         }
-        key, sent = f"checkin:{user_id}:{due}", 0
+        email = sms = None
         if profile.email_opt_in:
             email = self.renderer.render_email(TEMPLATE, user.email, context, profile.locale)
-            sent += self.notifications.send_email_once(f"{key}:email", email)
         if (number := profile.sms_number) is not None:
             sms = OutgoingSms(number, self._sms_text(tr, day))
-            sent += self.notifications.send_sms_once(f"{key}:sms", sms)
-        return sent
+        return self.notifications.send_each(f"checkin:{user_id}:{due}", email, sms).sent
 
     def _sms_text(self, tr: Translator, day: str) -> str:
         """The advice on light and place when the text stays one SMS (`sms_segments`: a

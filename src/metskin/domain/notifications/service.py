@@ -15,14 +15,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from metskin.domain.accounts.email_address import EmailLink
 from metskin.domain.accounts.model import PasswordReset, User
 from metskin.domain.messages import OutgoingEmail, OutgoingSms
+from metskin.domain.notifications.errors import DeliveryRefused
 from metskin.domain.notifications.ports import MailRenderer, NotificationsUowFactory
 from metskin.domain.ports import Clock, Notifier
 
 log = logging.getLogger(__name__)
+
+
+class Delivery(NamedTuple):
+    """How many messages left, and each channel refused for good while another one sent."""
+
+    sent: int
+    refused: tuple[str, ...] = ()
 
 
 @dataclass(eq=False)
@@ -143,6 +152,37 @@ class NotificationService:
         return self._send_once(
             dedupe_key, "email", email.to, lambda: self.notifier.send_email(email)
         )
+
+    def send_each(
+        self,
+        key: str,
+        email: OutgoingEmail | None = None,
+        sms: OutgoingSms | None = None,
+    ) -> Delivery:
+        """One message by email and by SMS (either may be None: the person does not take it),
+        each once (`<key>:email`, `<key>:sms`). Each channel is tried whatever became of the
+        other: a number that replied STOP, or an address the provider refuses, must not cost
+        the person the other one. A refusal for good is raised only when nothing left; else it
+        is logged and named in `refused`."""
+        sent, refusals = 0, []
+        if email is not None:
+            try:
+                sent += self.send_email_once(f"{key}:email", email)
+            except DeliveryRefused as error:
+                refusals.append(("email", error))
+        if sms is not None:
+            try:
+                sent += self.send_sms_once(f"{key}:sms", sms)
+            except DeliveryRefused as error:
+                refusals.append(("sms", error))
+        if refusals and not sent:
+            raise refusals[0][1]
+        for channel, refusal in refusals:
+            log.warning(
+                "message refused on one channel, sent on another",
+                extra={"channel": channel, "status": refusal.status, "kind": key.split(":")[0]},
+            )
+        return Delivery(sent, tuple(f"{channel} refused: {e.message}" for channel, e in refusals))
 
     def send_sms_once(self, dedupe_key: str, sms: OutgoingSms) -> bool:
         return self._send_once(dedupe_key, "sms", sms.to, lambda: self.notifier.send_sms(sms))

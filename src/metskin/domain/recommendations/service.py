@@ -69,6 +69,7 @@ log = logging.getLogger(__name__)
 FOLLOWERS_PAGE = 200  # people whose routine a removed product leaves, rebuilt per page
 BUILDS = 3  # a routine built again when what it was built from changed meanwhile, at most
 ROUTINE_IDS = uuid.UUID("5f0c1d8e-2b7a-4c39-9e61-7a4d2f3b8c10")  # routine id: analysis + state
+BUILT_KEPT = 1024  # analyses whose RECOMMENDING state is remembered until their result is stored
 
 RankerFor = Callable[[str], tuple[Ranker | None, str]]  # user id -> (ranker, model version)
 
@@ -100,6 +101,8 @@ class RecommendationService(CatalogUseCases):
         self._rates = rates
         self._ranker_for = ranker_for or (lambda _user: (None, ""))
         self.catalog = CatalogCache(uow_factory, rules)
+        # analysis id -> what the person said when the pipeline saved its routine (RECOMMENDING)
+        self._built: dict[str, CareState] = {}
 
     # --- recommendations -------------------------------------------------------------
 
@@ -117,11 +120,13 @@ class RecommendationService(CatalogUseCases):
         by_owner: bool = True,
         why: str = "",
         left: SavedRoutine | None = None,
+        pipeline: bool = False,
     ) -> SavedRoutine:
         """The routine for a finished analysis, for its owner (`by_owner`: they or the
         pipeline ask) or another reader; saved once per analysis and profile state (`_save`).
         `why`: what made it be built again (`jobs.WHY`), told with a change; `left`: the
-        routine followed before, dropped (`after_failure`), the change told against it."""
+        routine followed before, dropped (`after_failure`), the change told against it.
+        `pipeline`: the pipeline's RECOMMENDING stage, whose state `after_result_stored` reads."""
         if result is None:
             if analysis.status is AnalysisStatus.FAILED:
                 raise failed_has_no_routine()
@@ -153,13 +158,20 @@ class RecommendationService(CatalogUseCases):
                 analysis, key, model_version, payload, by_owner, zone, why, built_from, left
             )
             if saved is not None:
+                if pipeline:
+                    self._remember_built(analysis.id, care_state(owner.profile, ratings))
                 return saved
         raise AssertionError("the last build is always saved")
+
+    def _remember_built(self, analysis_id: str, state: CareState) -> None:
+        if len(self._built) >= BUILT_KEPT:  # runs that never stored a result (a crash)
+            self._built.pop(next(iter(self._built)), None)
+        self._built[analysis_id] = state
 
     def after_measuring(self, analysis: Analysis, result: dict[str, Any]) -> None:
         """The pipeline's RECOMMENDING stage: build and save the routine for a usable result."""
         if result.get("ok"):
-            self.for_analysis(analysis, result)
+            self.for_analysis(analysis, result, pipeline=True)
 
     def _save(
         self,
@@ -250,11 +262,22 @@ class RecommendationService(CatalogUseCases):
         """The pipeline's last step, the result stored: the routine it saved at RECOMMENDING,
         if followed, built from what the person says now, whatever the job's retries (a change
         since met `StillMeasuring`) did, told with the whys kept for it (`hold_why`). Nothing
-        changes when they said nothing since."""
+        changes when they said nothing since: then it is not built again (a second build of
+        every photo's routine, about a third of the pipeline's work beyond the engine's)."""
+        built = self._built.pop(analysis.id, None)
+        owner_id = analysis.owner_id
         with self._uow_factory() as uow:
-            current = followed(uow, analysis.owner_id)
-        if current is not None and current.analysis_id == analysis.id:
-            self.refresh_current(analysis.owner_id)
+            current = followed(uow, owner_id)
+            if current is None or current.analysis_id != analysis.id:
+                return
+            if built is not None and not uow.routines.held(owner_id):
+                owners = uow.users.list_by_ids([owner_id])
+                if (
+                    owners
+                    and care_state(owners[0].profile, uow.feedback.for_user(owner_id)) == built
+                ):
+                    return  # what it was built from is still what they say
+        self.refresh_current(owner_id)
 
     def after_failure(self, analysis: Analysis, why: str = "") -> SavedRoutine | None:
         """The pipeline's step once a run failed (or `refresh_current` finding it failed): the

@@ -1,4 +1,5 @@
-"""The dermatologist's live dashboard: new bookings, changes, shares and referrals."""
+"""The dermatologist's live dashboard: new bookings, changes, visits' outcomes, shares and
+referrals."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def dashboard_updates(
 class DashboardSubscriptions:
     @guarded_subscription(
         IsDermatologist,
-        "New bookings, changes, shares and referrals for you: "
+        "New bookings, changes, visits' outcomes, shares and referrals for you: "
         "the latest first, or all after `afterId`.",
     )
     async def dermatologist_events(

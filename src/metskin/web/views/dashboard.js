@@ -27,12 +27,17 @@ const KINDS = {
   BOOKED: mark("New booking"),
   RESCHEDULED: mark("Rescheduled"),
   CANCELLED: mark("Cancelled"),
+  COMPLETED: mark("Completed"),
+  NO_SHOW: mark("Did not attend"),
   SHARED: mark("Shared"),
   SHARE_REVOKED: mark("Share revoked"),
   SHARE_EXPIRED: mark("Sharing ended"),
   REFERRAL: mark("Referral"),
 };
-const APPOINTMENT_KINDS = new Set(["BOOKED", "RESCHEDULED", "CANCELLED"]);
+// A visit's outcome, recorded or corrected on another screen (the desk, a second tab), is an
+// event too: the week shows it without a reload.
+const OUTCOME_KINDS = new Set(["COMPLETED", "NO_SHOW"]);
+const APPOINTMENT_KINDS = new Set(["BOOKED", "RESCHEDULED", "CANCELLED", ...OUTCOME_KINDS]);
 const ENDED_KINDS = new Set(["SHARE_REVOKED", "SHARE_EXPIRED"]);
 
 const STATES = {
@@ -98,6 +103,8 @@ function eventItem(event, zone, showWeekOf, ended) {
     details.consultation_type ? humanize(details.consultation_type) : null,
     details.scope ? (details.scope === "ALL" ? t("All analyses") : t("One analysis")) : null,
     details.urgency ? t("Referral: {urgency}", { urgency: humanize(details.urgency) }) : null,
+    OUTCOME_KINDS.has(event.kind) && OUTCOME_KINDS.has(details.previous)
+      ? t("Corrected (was: {outcome})", { outcome: humanize(details.previous) }) : null,
     event.kind === "SHARED" && !open ? (ended.get(event.shareId) === "SHARE_EXPIRED"
       ? t("Ended since") : t("Revoked since")) : null,
   ].filter(Boolean);
@@ -315,6 +322,7 @@ export async function renderDashboard(view) {
     if (!known) return !inWeek;
     if (event.kind === "CANCELLED") return known.status === "CANCELLED";
     if (event.kind === "RESCHEDULED") return Date.parse(known.start) === Date.parse(event.start);
+    if (OUTCOME_KINDS.has(event.kind)) return known.status === event.kind;
     return true;
   };
 

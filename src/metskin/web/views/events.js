@@ -153,8 +153,10 @@ export function followSharesOf(patientId, afterId, onChange) {
   return followPatient(patientId, afterId, SHARE_KINDS, onChange);
 }
 
-/** Its bookings made, moved or cancelled (by either side), for a page listing them. */
-export const BOOKING_KINDS = new Set(["BOOKED", "RESCHEDULED", "CANCELLED"]);
+/** Its bookings made, moved or cancelled (by either side), or a visit's outcome recorded or
+ * corrected, for a page listing them. */
+export const BOOKING_KINDS = new Set(["BOOKED", "RESCHEDULED", "CANCELLED", "COMPLETED",
+  "NO_SHOW"]);
 
 /** As followSharesOf, for the events of the `kinds` given (SHARE_KINDS, BOOKING_KINDS). */
 export function followPatient(patientId, afterId, kinds, onChange) {
