@@ -65,7 +65,7 @@ async def test_a_french_profile_gets_its_booking_email_and_sms_in_french(
 
     texts = [m for m in outbox(container, "+33612345678") if m["channel"] == "sms"]
     sms = next(m for m in texts if "rendez-vous" in m["body"])  # after the code's
-    assert sms["body"].startswith("MetSkin: votre rendez-vous ")  # the doctor goes if too long
+    assert sms["body"].startswith("MetSkin : votre rendez-vous ")  # the doctor goes if too long
     assert "est réservé le " in sms["body"] and "Détails : " in sms["body"]
     assert len(sms["body"]) <= 160
 
@@ -255,3 +255,69 @@ async def test_a_poll_of_a_running_analysis_reads_no_profile_and_a_failed_one_is
     assert (gone["status"], gone["failureCode"]) == ("FAILED", "RETAKE_NEEDED")
     assert gone["failureReason"] == "Es wurde kein Gesicht gefunden."  # the profile's language
     assert reads == [[owner]]
+
+
+REFUSALS = {
+    "latitude": (
+        "{ dermatologists(filter: {near: {lat: 95, lon: 4.8}}) { edges { node { id } } } }",
+        "lat",
+    ),
+    "distance": (
+        "{ dermatologists(filter: {near: {lat: 45.76, lon: 4.84, radiusKm: 30000}}) "
+        "{ edges { node { id } } } }",
+        "radiusKm",
+    ),
+    "period": (
+        '{ progress(from: "2026-12-01T00:00:00Z", to: "2026-11-01T00:00:00Z") '
+        "{ analyses { id } } }",
+        "to",
+    ),
+    "slots": (
+        '{ availableSlots(dermatologistId: "d", from: "2026-12-01T00:00:00Z", '
+        'to: "2027-06-01T00:00:00Z") { start } }',
+        "to",
+    ),
+    "cadence": ("mutation { setCheckInCadence(weeks: 40) { cadenceWeeks } }", "weeks"),
+    "dates": (
+        '{ dermatologists(filter: {availableFrom: "2026-12-10T00:00:00Z"}) '
+        "{ edges { node { id } } } }",
+        "availableTo",
+    ),
+}
+SAID = {
+    "fr-FR": {
+        "latitude": "Une latitude est comprise entre -90 et 90 degrés.",
+        "distance": "La distance doit être supérieure à 0 et d'au plus 20\u202f000 km.",
+        "period": "La période se termine avant de commencer.",
+        "slots": "La période doit se terminer après son début et durer au plus 92 jours.",
+        "cadence": "L'intervalle entre deux photos de suivi va de 1 à 12 semaines.",
+        "dates": "Indiquez les deux dates : libre à partir du et libre jusqu'au.",
+    },
+    "de-DE": {
+        "latitude": "Ein Breitengrad liegt zwischen -90 und 90 Grad.",
+        "distance": "Die Entfernung muss größer als 0 und höchstens 20.000 km sein.",
+        "period": "Der Zeitraum endet, bevor er beginnt.",
+        "slots": "Der Zeitraum muss nach seinem Beginn enden und darf höchstens 92 Tage dauern.",
+        "cadence": "Der Abstand zwischen zwei Check-ins liegt zwischen 1 und 12 Wochen.",
+        "dates": "Geben Sie beide Daten an: frei ab und frei bis.",
+    },
+}
+
+
+@pytest.mark.parametrize("locale", sorted(SAID))
+async def test_a_refused_place_period_or_cadence_says_why_in_the_person_s_language(
+    client: GraphQLClient, locale: str
+) -> None:
+    """A latitude typed wrong in the directory's form, a distance too far, a progress period
+    backwards, a range of free times too long and a cadence out of range each had an English
+    sentence ("latitude must be between -90 and 90") that no catalog held: French and German
+    got the code's generic "Cette valeur n'est pas valide", which says not what is wrong."""
+    await client.register(f"walk-{locale}@example.com")
+    client.http.headers["accept-language"] = locale
+    try:
+        for name, (query, field) in REFUSALS.items():
+            error = (await client.call(query))["errors"][0]
+            assert error["extensions"] == {"code": "VALIDATION_FAILED", "field": field}, name
+            assert error["message"] == SAID[locale][name], name
+    finally:
+        del client.http.headers["accept-language"]

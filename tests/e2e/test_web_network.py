@@ -326,6 +326,39 @@ def test_a_first_load_cut_on_the_way_says_so_and_loads_when_the_connection_is_ba
     browser.find("#login-form")
 
 
+def test_a_first_load_cut_on_the_way_says_so_in_the_page_s_language(browser: Browser) -> None:
+    """The message of a first load that did not arrive, and the "Loading…" before it, were in
+    English for everyone: the app's catalog comes with the modules that did not arrive. They
+    now follow the page's language without the app: the browser's (a French phone), else the
+    signed-in profile's (a German profile on that phone)."""
+    driver = browser.driver
+    agent = driver.execute_script("return navigator.userAgent")
+    driver.execute_cdp_cmd(
+        "Network.setUserAgentOverride", {"userAgent": agent, "acceptLanguage": "fr-FR,fr"}
+    )
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/static/views/routine.js"]})
+    browser.reload("#/login")
+    said = browser.text("#load-failed", "ne s'est pas chargé")
+    assert "de nouveau en ligne" in said and "Réessayer" in said, said
+    assert "connection" not in said
+    assert driver.execute_script("return document.documentElement.lang") == "fr-FR"
+    assert browser.text("#footer-note") == (
+        "MetSkin donne des conseils de soin de la peau, pas un diagnostic médical."
+    )
+    driver.execute_script(
+        "localStorage.setItem('metskin.session', JSON.stringify({refreshToken: 'r', "
+        "user: {profile: {locale: 'de-DE'}}}))"
+    )
+    browser.reload("#/login")
+    said = browser.text("#load-failed", "wurde nicht geladen")
+    assert "Erneut versuchen" in said, said
+    assert driver.execute_script("return document.documentElement.lang") == "de-DE"
+    driver.execute_script("localStorage.clear()")
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+
+
 def test_a_phone_video_s_preview_plays_past_its_first_seconds(
     browser: Browser, tmp_path: Path
 ) -> None:

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from metskin.bootstrap import Container
 from metskin.domain.appointments import ConsultationType
 from tests.e2e.conftest import GraphQLClient, login_as_admin
@@ -246,3 +248,58 @@ async def test_a_type_the_administrator_drops_is_no_longer_offered_by_the_hours(
         )
     ]
     await client.data(BOOK, input=booking(day[0], doctor.id, "IN_PERSON"))
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        (
+            "de-DE",
+            [
+                "Die Zeiten müssen nach ihrem Beginn enden.",
+                "Ein Termin dauert 5 bis 240 Minuten.",
+                "Die Zeiten brauchen mindestens eine Sprechstundenart: vor Ort oder Video.",
+                "Unbekannte Zeitzone: Berlin.",
+                "Ihre Praxis bietet keine Video-Sprechstunden an.",
+            ],
+        ),
+        (
+            "fr-FR",
+            [
+                "Les horaires doivent finir après leur début.",
+                "Un créneau dure de 5 à 240 minutes.",
+                "Les horaires demandent au moins un type de consultation : au cabinet ou en vidéo.",
+                "Fuseau horaire inconnu : Berlin.",
+                "Votre cabinet ne propose pas de consultations en vidéo.",
+            ],
+        ),
+    ],
+)
+async def test_bad_hours_are_told_in_the_dermatologist_s_language(
+    client: GraphQLClient, container: Container, locale: str, said: list[str]
+) -> None:
+    """A dermatologist in Berlin with German on: hours that end before they start, a slot
+    length out of range, a row with no consultation type, a zone typed "Berlin" and video
+    hours at a practice without video were told in English only ("hours must end after they
+    start"); German and French got the code's generic "Dieser Wert ist ungültig"."""
+    doctor = make_doctor(container)
+    container.directory.publish(
+        replace(doctor, consultation_types=frozenset({ConsultationType.IN_PERSON}))
+    )
+    await login(client, doctor.email)
+    monday = window("MONDAY", "09:00", "12:00", 30, "IN_PERSON")
+    bad = [
+        {"weekly": [window("MONDAY", "12:00", "09:00", 30, "IN_PERSON")]},
+        {"weekly": [window("MONDAY", "09:00", "12:00", 300, "IN_PERSON")]},
+        {"weekly": [window("MONDAY", "09:00", "12:00", 30)]},
+        {"timeZone": "Berlin", "weekly": [monday]},
+        {"weekly": [window("MONDAY", "09:00", "12:00", 30, "VIDEO")]},
+    ]
+    client.http.headers["accept-language"] = locale
+    try:
+        for change, sentence in zip(bad, said, strict=True):
+            body = await client.call(SET_HOURS, input={"timeZone": "Europe/Berlin", **change})
+            [(code, _field, message)] = coded(body)
+            assert (code, message) == ("VALIDATION_FAILED", sentence), change
+    finally:
+        del client.http.headers["accept-language"]

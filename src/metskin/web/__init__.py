@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import os
 import re
 from importlib import resources
@@ -19,6 +20,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from metskin.adapters.i18n.catalogs import SOURCE_LANGUAGE, web_messages
+from metskin.domain.i18n.locales import LANGUAGES
+from metskin.domain.i18n.marks import _
 from metskin.domain.links import APP_PAGES
 
 CONTENT_TYPES = {
@@ -167,12 +171,43 @@ def module_graph(entry: str = ENTRY) -> list[str]:
     return [f"/static/{name}" for name in seen]
 
 
+# index.html's own texts (`data-first-load`), shown before the app and its catalog arrive:
+# `boot.js` says them in the page's language from `first_load_texts()`, so that "Loading…" on a
+# slow phone, and why the app did not load when it never does, read in French or German too.
+FIRST_LOAD_TEXTS = (
+    _("Loading…"),
+    _(
+        "MetSkin did not load: the connection dropped on the way. It tries again when you are "
+        "back online."
+    ),
+    _("Try again"),
+    _("Skip to the content"),
+    _("MetSkin gives skin-care guidance, not a medical diagnosis."),
+    _("When to see a dermatologist"),
+)
+FIRST_LOAD_SLOT = "</head>"
+
+
+def first_load_texts() -> dict[str, dict[str, str]]:
+    """Each supported language's translation of FIRST_LOAD_TEXTS, by its English."""
+    table: dict[str, dict[str, str]] = {}
+    for language in LANGUAGES:
+        if language == SOURCE_LANGUAGE:
+            continue
+        messages = web_messages(language)
+        table[language] = {text: messages[text] for text in FIRST_LOAD_TEXTS if text in messages}
+    return table
+
+
 def index_page() -> bytes:
     """index.html with a `modulepreload` link for every module the app imports: the browser
     asks for all of them at once instead of finding them one import level at a time (five
     levels, each a round trip: about 25 s to a first page on slow 3G). Made from the files
     served, so the list never goes stale; kept while none of those files changed (reading
-    and scanning the ~40 modules cost about 10 ms of CPU per `/`)."""
+    and scanning the ~40 modules cost about 10 ms of CPU per `/`). Its own texts'
+    translations ride along in a JSON block (data, never run: the policy allows no inline
+    script) that `boot.js` reads; every language is in it, so the page is the same bytes for
+    everyone (one ETag)."""
     global _index
     held = _index
     if held is not None and held[0] == _signature(held[1]):
@@ -182,6 +217,10 @@ def index_page() -> bytes:
     signature = _signature(files)  # before the read: a change during it is seen next time
     html = (web_root() / "index.html").read_text(encoding="utf-8")
     links = "".join(f'\n  <link rel="modulepreload" href="{path}">' for path in graph)
+    texts = json.dumps(first_load_texts(), ensure_ascii=False, sort_keys=True)
+    texts = texts.replace("</", "<\\/")  # nothing in it ends the block
+    block = f'  <script type="application/json" id="first-load-texts">{texts}</script>\n'
+    html = html.replace(FIRST_LOAD_SLOT, block + FIRST_LOAD_SLOT, 1)
     page = html.replace(APP_SCRIPT, APP_SCRIPT + links, 1).encode()  # app.js asked first
     _index = (signature, files, page) if signature is not None else None
     return page

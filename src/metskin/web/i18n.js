@@ -5,11 +5,25 @@
 const CATALOG = "/i18n/messages.json";
 let state = { locale: "en-GB", messages: {}, supported: [] };
 
-/** `text` in the current language; `{name}` placeholders take `values[name]`. */
+/** `text` in the current language; `{name}` placeholders take `values[name]`. A value that
+ * ends with its own full stop ends the sentence with it: an abbreviated date ("lun. 4 janv.",
+ * "Mo., 4. Jan.") before the text's own "." read "janv..". */
 export function t(text, values = {}) {
   const found = state.messages[text] || text;
-  return found.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name])
-    : whole));
+  return found.replace(/\{(\w+)\}(\.?)/g, (whole, name, stop) => {
+    if (!(name in values)) return whole;
+    const value = String(values[name]);
+    return stop && value.endsWith(".") ? value : value + stop;
+  });
+}
+
+/** `one` or `other` (catalog texts, placeholders from `values`) as the language's plural rule
+ * says of `count`: French takes the singular for 0 and under 2 ("0 tache", "1,5 point"),
+ * English and German only for 1 ("0 spots", "0 Flecken"). */
+export function plural(count, one, other, values = {}) {
+  const singular = new Intl.PluralRules(state.locale).select(Number(count)) === "one";
+  const text = singular ? one : other;
+  return t(text, values);
 }
 
 /** Marks a text for the catalog where it is written; t() translates it where it is shown. */
@@ -71,6 +85,13 @@ export function money(amount, currency) {
 /** `29.5` in en-GB, `29,5` in fr-FR: at most `digits` decimals. */
 export function number(value, digits = 0) {
   return new Intl.NumberFormat(state.locale, { maximumFractionDigits: digits }).format(value);
+}
+
+/** A share as the language writes it, `fraction` 0.5 being "50%" in en-GB, "50 %" in fr-FR
+ * and de-DE: at most `digits` decimals ("0,5 %"). */
+export function percent(fraction, digits = 0) {
+  return new Intl.NumberFormat(state.locale, { style: "percent",
+    maximumFractionDigits: digits }).format(fraction);
 }
 
 export function dateTimeFormat(options) {

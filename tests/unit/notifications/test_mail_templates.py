@@ -10,7 +10,7 @@ import pytest
 
 from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.adapters.notify.templates import JinjaMailRenderer
-from metskin.domain.appointments.messages import AppointmentMessage, email_context
+from metskin.domain.appointments.messages import AppointmentMessage, email_context, sms_text
 from metskin.domain.checkins.model import CheckIn
 from metskin.domain.checkins.service import CheckInMessenger
 from metskin.domain.links import PublicLinks
@@ -146,6 +146,22 @@ def test_french_emails_space_their_colons() -> None:
         for part in (email.subject, email.text, re.sub(r"<[^>]+>", "", email.html)):
             words = re.sub(r"https?://\S+|\d\d:\d\d", "", part)  # links and times
             assert re.search(r"\S[:;]", words) is None, (name, words)
+
+
+def test_french_sms_space_their_colons_and_say_one_colon_at_a_time() -> None:
+    """The appointment SMS began "MetSkin: votre rendez-vous" (the sender's colon was code,
+    not catalog: the check-in and code SMS say "MetSkin :"), and the reminder read
+    "MetSkin: rappel : rendez-vous", two colons in a row."""
+    tr = BabelTranslations().translator("fr-FR")
+    for kind in AppointmentMessage:
+        hours = {"hours_before": 24} if kind is AppointmentMessage.REMINDER else {}
+        for doctor in ("Dr Rui Costa", None):
+            text = sms_text(kind, notice(doctor_name=doctor), tr=tr, **hours)
+            words = re.sub(r"https?://\S+|\d\d:\d\d", "", text)
+            assert text.startswith("MetSkin : "), text
+            assert re.search(r"\S[:;]", words) is None, text
+            assert words.count(":") <= 2, text  # the sender's and "Détails :"
+            assert sms_segments(text) == 1, text
 
 
 @pytest.mark.parametrize("name", ["Ana\r\nBcc: someone@example.net", "Ana\nX", "Ana\u2028X"])

@@ -202,7 +202,9 @@ def _sms(
             )
     hours = hours_phrase(hours_before or 0, tr)
     body = text.format(doctor=doctor, when=when, where=where, url=url, hours=hours)
-    return f"{product}: {body}"
+    # The sender's name before the message, as the language punctuates it ("MetSkin : ..."
+    # in French, as the check-in and code SMS say it).
+    return tr.gettext("{product}: {message}").format(product=product, message=body)
 
 
 def calendar_attachment(

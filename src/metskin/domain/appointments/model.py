@@ -47,11 +47,13 @@ class Hours:
 
     def __post_init__(self) -> None:
         if self.end <= self.start:
-            raise InvalidAvailability("hours must end after they start")
+            raise InvalidAvailability.translatable(_("Hours must end after they start."))
         if not 5 <= self.slot_minutes <= 240:
-            raise InvalidAvailability("slot length must be 5 to 240 minutes")
+            length = _("A slot lasts {least} to {most} minutes.")
+            raise InvalidAvailability.translatable(length, least=5, most=240)
         if not self.consultation_types:
-            raise InvalidAvailability("hours need at least one consultation type")
+            types = _("Hours need at least one consultation type: in person or video.")
+            raise InvalidAvailability.translatable(types)
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,8 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidAvailability(f"unknown time zone {name!r}", field="timeZone") from exc
+        unknown = _("Unknown time zone: {value}.")
+        raise InvalidAvailability.translatable(unknown, "timeZone", value=str(name)[:64]) from exc
 
 
 def require_utc(moment: datetime, name: str) -> datetime:

@@ -27,7 +27,7 @@ from metskin.domain.appointments.model import (
     require_utc,
 )
 from metskin.domain.appointments.reminders import plan_reminders
-from metskin.domain.appointments.slots import MAX_RANGE
+from metskin.domain.appointments.slots import MAX_RANGE, PERIOD_TOO_LONG
 from metskin.domain.audit.model import Resource
 from metskin.domain.audit.service import audit_reads
 from metskin.domain.errors import Conflict, Forbidden, ValidationFailed
@@ -384,7 +384,7 @@ def checked_range(start: datetime, end: datetime) -> tuple[datetime, datetime]:
     """[from, to) in UTC, positive and at most 92 days, named as the API names them."""
     start, end = require_utc(start, "from"), require_utc(end, "to")
     if end <= start or end - start > MAX_RANGE:
-        raise ValidationFailed("The range must be positive and at most 92 days.", field="to")
+        raise ValidationFailed.translatable(PERIOD_TOO_LONG, "to", days=MAX_RANGE.days)
     return start, end
 
 

@@ -22,8 +22,10 @@ from metskin.domain.appointments.model import (
     zone,
 )
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 
 MAX_RANGE = timedelta(days=92)
+PERIOD_TOO_LONG = _("The period must end after it starts and last at most {days} days.")
 BOOKING_HORIZON = timedelta(days=365)  # how far ahead a slot is listed and can be booked
 
 
@@ -77,7 +79,7 @@ def bookable_slots(
     and offer the type."""
     start, end, now = require_utc(start, "from"), require_utc(end, "to"), require_utc(now, "now")
     if end <= start or end - start > MAX_RANGE:
-        raise ValidationFailed("the range must be positive and at most 92 days", field="to")
+        raise ValidationFailed.translatable(PERIOD_TOO_LONG, "to", days=MAX_RANGE.days)
     busy = [
         (a.start, a.end) for a in booked if a.is_active and a.doctor_id == availability.doctor_id
     ]

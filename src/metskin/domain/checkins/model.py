@@ -10,6 +10,7 @@ from enum import Enum
 from metskin.domain.appointments.slots import local_instant
 from metskin.domain.daytime import zone_or_utc
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 
 DEFAULT_WEEKS = 4
 MIN_WEEKS = 1
@@ -18,9 +19,8 @@ MAX_WEEKS = 12
 
 def checked_cadence(weeks: int) -> int:
     if not MIN_WEEKS <= weeks <= MAX_WEEKS:
-        raise ValidationFailed(
-            f"A check-in comes every {MIN_WEEKS} to {MAX_WEEKS} weeks.", field="weeks"
-        )
+        cadence = _("A check-in comes every {least} to {most} weeks.")
+        raise ValidationFailed.translatable(cadence, "weeks", least=MIN_WEEKS, most=MAX_WEEKS)
     return weeks
 
 

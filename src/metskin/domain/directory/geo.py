@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from metskin.domain.appointments.model import ConsultationType
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 MAX_RADIUS_KM = 20000.0
@@ -20,9 +22,11 @@ class GeoPoint:
 
     def __post_init__(self) -> None:
         if not -90.0 <= self.lat <= 90.0:
-            raise ValidationFailed("latitude must be between -90 and 90", field="lat")
+            latitude = _("A latitude is between -90 and 90 degrees.")
+            raise ValidationFailed.translatable(latitude, "lat")
         if not -180.0 <= self.lon <= 180.0:
-            raise ValidationFailed("longitude must be between -180 and 180", field="lon")
+            longitude = _("A longitude is between -180 and 180 degrees.")
+            raise ValidationFailed.translatable(longitude, "lon")
 
 
 def haversine_km(a: GeoPoint, b: GeoPoint) -> float:
@@ -81,7 +85,8 @@ def bounding_box(center: GeoPoint, radius_km: float) -> BoundingBox:
 
 def _check_radius(radius_km: float) -> None:
     if not 0 < radius_km <= MAX_RADIUS_KM:
-        raise ValidationFailed("radius must be positive and at most 20000 km", field="radius_km")
+        radius = _("The distance must be above 0 and at most {most} km.")
+        raise ValidationFailed.translatable(radius, "radius_km", most=Decimal(int(MAX_RADIUS_KM)))
 
 
 def _wrap(lon: float) -> float:
@@ -109,7 +114,8 @@ class DirectoryQuery:
 
     def __post_init__(self) -> None:
         if self.radius_km is not None and self.near is None:
-            raise ValidationFailed("a radius needs a location", field="radius_km")
+            where = _("A distance needs a place to count from: a latitude and a longitude.")
+            raise ValidationFailed.translatable(where, "radius_km")
         if self.radius_km is not None:
             _check_radius(self.radius_km)
 

@@ -11,6 +11,7 @@ from metskin.domain.appointments.errors import InvalidAvailability
 from metskin.domain.appointments.model import (
     Appointment,
     Availability,
+    ConsultationType,
     require_utc,
 )
 from metskin.domain.appointments.slots import bookable_slots, covers
@@ -26,6 +27,11 @@ if TYPE_CHECKING:
     from metskin.domain.ports import Clock
 
 MAX_AVAILABILITY_WINDOW = timedelta(days=31)
+# A consultation type that working hours offer and the practice's listing does not.
+NOT_OFFERED = {
+    ConsultationType.IN_PERSON: _("Your practice does not offer in-person consultations."),
+    ConsultationType.VIDEO: _("Your practice does not offer video consultations."),
+}
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 # How far a change of hours is checked against bookings: every one booked within the horizon,
 # whatever its length.
@@ -45,7 +51,8 @@ class DirectoryFilter(DirectoryQuery):
     def __post_init__(self) -> None:
         super().__post_init__()
         if (self.available_from is None) != (self.available_to is None):
-            raise ValidationFailed("Give both availableFrom and availableTo.", field="availableTo")
+            both = _("Give both dates: free from and free until.")
+            raise ValidationFailed.translatable(both, "availableTo")
         if self.available_from is not None and self.available_to is not None:
             start = require_utc(self.available_from, "availableFrom")
             end = require_utc(self.available_to, "availableTo")
@@ -124,13 +131,8 @@ class DirectoryService:
             offered = {t for r in availability.weekly for t in r.hours.consultation_types}
             offered |= {t for e in availability.extra for t in e.hours.consultation_types}
             if not offered <= profile.consultation_types:
-                extra = ", ".join(
-                    sorted(t.value.replace("_", "-") for t in offered - profile.consultation_types)
-                )
-                raise InvalidAvailability(
-                    f"Your practice does not offer {extra} consultations.",
-                    field="consultationTypes",
-                )
+                missing = min(offered - profile.consultation_types, key=lambda kind: kind.value)
+                raise InvalidAvailability.translatable(NOT_OFFERED[missing], "consultationTypes")
             uow.dermatologists.upsert(
                 replace(profile, time_zone=availability.time_zone, availability=availability), now
             )

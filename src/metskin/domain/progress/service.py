@@ -19,6 +19,7 @@ from metskin.domain.analysis.records import (
 )
 from metskin.domain.audit.model import AccessPart
 from metskin.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.progress.comparability import Comparability, comparability
 from metskin.domain.progress.deltas import (
     FACE,
@@ -163,7 +164,8 @@ class ProgressService:
         self, viewer_id: str, role: Role, owner_id: str, start: datetime, end: datetime
     ) -> ProgressReport:
         if start > end:
-            raise ValidationFailed("The period ends before it starts.", field="to")
+            backwards = _("The period ends before it starts.")
+            raise ValidationFailed.translatable(backwards, "to")
         chosen = []
         for item in self._in_period(owner_id, start, end):
             try:  # checks the share (and audits the read) of each one

@@ -142,8 +142,10 @@ def _hours(window: HoursWindowInput, where: str) -> DomainHours:
             window.slot_minutes,
             frozenset(window.consultation_types),
         )
-    except ValidationFailed as error:
-        raise ValidationFailed(error.message, field=where) from error
+    except ValidationFailed as error:  # the same words (and their translation), of the row
+        raise ValidationFailed(
+            error.message, field=where, template=error.template, values=error.values
+        ) from error
 
 
 @strawberry.type

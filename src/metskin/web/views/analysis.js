@@ -4,7 +4,7 @@ import { gql, newUploadKey, uploadMedia } from "../graphql.js";
 import {
   append, busy, clear, errorBox, field, h, humanize, navigate, onSubmit, showError, when,
 } from "../dom.js";
-import { mark, number, t } from "../i18n.js";
+import { mark, number, plural, t } from "../i18n.js";
 import { FINAL, followProgress, progressPanel } from "./progress.js";
 import { sinceLastCard } from "./since.js";
 import { renderReferral } from "./referral.js";
@@ -306,13 +306,14 @@ function spotPlace(spot) {
     : t("{down} mm above the eyes", values)}`;
 }
 
-function spotsCard(spots) {
+export function spotsCard(spots) {
   if (spots === null || spots === undefined) return null; // not measured
   const sorted = [...spots].sort((a, b) => b.darkness - a.darkness);
   return h("div", { class: "card wide", id: "spots", "data-count": spots.length },
     h("h2", {}, t("Dark spots, one by one")),
     h("p", { class: "big", id: "spots-count" },
-      spots.length === 1 ? t("1 spot") : t("{count} spots", { count: spots.length })),
+      plural(spots.length, mark("{count} spot"), mark("{count} spots"),
+        { count: number(spots.length) })),
     spots.length ? h("ul", { class: "spot-list" }, sorted.map((spot) => h("li", { class: "spot" },
       h("strong", {}, spot.region ? regionWords(spot.region)
         : t("Spot")),

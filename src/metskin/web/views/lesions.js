@@ -7,10 +7,10 @@
 // of the lesion's box, width and height 0 for a point), what a click saves.
 
 import { clear, focusOn, h, humanize } from "../dom.js";
-import { locale, t } from "../i18n.js";
+import { locale, mark, plural, t } from "../i18n.js";
 
 export function lesionCount(count) {
-  return count === 1 ? t("1 lesion") : t("{count} lesions", { count });
+  return plural(count, mark("{count} lesion"), mark("{count} lesions"), { count });
 }
 
 /** The editor for `media` (width, height, url); `typeOf()` is the lesion type to place. */

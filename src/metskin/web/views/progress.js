@@ -3,7 +3,7 @@
 
 import { GraphQLError, gql } from "../graphql.js";
 import { h, humanize } from "../dom.js";
-import { t } from "../i18n.js";
+import { percent, t } from "../i18n.js";
 import { subscribeAsUser } from "../live.js";
 
 const PROGRESS = `subscription($id: ID!) { analysisProgress(analysisId: $id) {
@@ -105,7 +105,7 @@ export function progressPanel() {
   const said = h("p", { class: "visually-hidden", id: "progress-said", "aria-live": "polite" });
   const panel = h("div", { id: "progress", class: "card" },
     heading, bar,
-    h("p", {}, t("Stage: "), stageText, " ", h("span", { id: "progress-percent" }, "0%")),
+    h("p", {}, t("Stage: "), stageText, " ", h("span", { id: "progress-percent" }, percent(0))),
     h("ol", { class: "stages" }, steps), note, said);
   let spoken = null;
   return {
@@ -122,7 +122,7 @@ export function progressPanel() {
       bar.value = event.progress;
       stageText.textContent = humanize(event.stage);
       stageText.dataset.stage = event.stage;
-      panel.querySelector("#progress-percent").textContent = `${Math.round(event.progress * 100)}%`;
+      panel.querySelector("#progress-percent").textContent = percent(event.progress);
       const reached = STAGES.indexOf(event.stage);
       steps.forEach((step, index) => {
         step.classList.toggle("done", index < reached || event.stage === "DONE");

@@ -2,7 +2,7 @@
 
 import { gql } from "../graphql.js";
 import { busy, choice, clear, errorBox, h, humanize, notice, onSubmit } from "../dom.js";
-import { inAppLanguage, mark, money, t } from "../i18n.js";
+import { inAppLanguage, mark, money, percent, t } from "../i18n.js";
 
 const PRODUCT = "id brand name price currency size spf keyActives { name percent }";
 const GONE = "noLongerSold { brand name }";
@@ -82,7 +82,8 @@ function productLine(product, fallbackId, price = null, gone = null) {
   }
   if (!product) return h("strong", {}, t("Product {id}", { id: fallbackId }));
   const actives = product.keyActives.map((active) =>
-    (active.percent ? `${active.name} ${active.percent}%` : active.name)).join(", ");
+    (active.percent ? `${active.name} ${percent(active.percent / 100, 2)}` : active.name))
+    .join(", ");
   const cost = price ? money(price.amount, price.currency) : money(product.price, product.currency);
   return [h("strong", { class: "product-name" }, `${product.brand} ${product.name}`),
     h("span", { class: "muted" }, ` · ${cost} · ${product.size}`,

@@ -5,7 +5,7 @@
 import { gql } from "../graphql.js";
 import { append, h, humanize, when } from "../dom.js";
 import { checkInPanel } from "./checkin.js";
-import { mark, number, t } from "../i18n.js";
+import { mark, number, plural, t } from "../i18n.js";
 
 // what `summary` reads of a comparison (also the result page's "since your last photo")
 export const COMPARED = `changedConcerns mirrored
@@ -49,7 +49,7 @@ const REASONS = {
 function changeText(delta) {
   const size = Math.round(Math.abs(delta.delta) * 10) / 10;
   const amount = number(size, 1);
-  let sized = size === 1 ? t("1 point") : t("{amount} points", { amount });
+  let sized = plural(size, mark("{amount} point"), mark("{amount} points"), { amount });
   if (delta.concern === "tone") sized = t("{amount}° ITA", { amount }); // degrees, not points
   const values = { concern: humanize(delta.concern), size: sized };
   return delta.change === "INCREASED" ? t("{concern}: up {size}", values)
