@@ -19,6 +19,7 @@ from metskin.bootstrap import Container, bootstrap
 from metskin.domain.accounts.model import User
 from metskin.domain.appointments import ConsultationType
 from metskin.domain.appointments.reminders import ReminderStatus
+from metskin.domain.daytime import daytime_from
 from metskin.settings import Settings
 from tests.conftest import make_settings
 from tests.fakes.infra import FakeClock, FakeNotifier
@@ -93,10 +94,13 @@ def test_messages_and_reminders_are_sent_once_and_follow_a_reschedule(
     notifier.sms.clear()
 
     assert scan(care) == 0
-    clock.now = slots[0] - timedelta(hours=24) + timedelta(minutes=1)
+    # 24 hours before the 09:00 London slot is 04:00 in New York: due at 09:00 there
+    clock.now = daytime_from(slots[0] - timedelta(hours=24), "America/New_York")
     assert scan(care) == 1
+    left = round((slots[0] - clock.now) / timedelta(hours=1))
+    assert left in (19, 20)  # New York is 5 hours behind London, 4 for a week or two a year
     assert [e.subject for e in notifier.emails] == [
-        f"Reminder: your appointment with {doctor.name} is in 24 hours"
+        f"Reminder: your appointment with {doctor.name} is in {left} hours"
     ]
     assert notifier.emails[0].attachments == () and len(notifier.sms) == 1
     assert scan(care) == 0
@@ -194,23 +198,26 @@ def provider_settings(
     )
 
 
-def test_a_late_day_before_reminder_waits_for_the_patients_morning(
+def test_a_day_before_reminder_is_due_in_the_patients_morning(
     care: Container, clock: FakeClock, notifier: FakeNotifier
 ) -> None:
-    """The worker ran the day-before reminder three hours late, at 07:00 in New York: it is
-    handed back to the scan for 09:00 there (the row PENDING again, due then), not texted."""
+    """24 hours before a 09:00 London slot is 04:00 in New York: the reminder is planned for
+    09:00 there (the row due then), not texted in the patient's night."""
     doctor = make_doctor(care)
     patient = patient_with_sms(care)  # in New York: the 09:00 London slot is 04:00 there
     start = day_slots(now=clock.now)[0]
     appointment = care.appointments.book(patient.id, doctor.id, start, VIDEO)
     drain(care)
     notifier.sms.clear()
-    clock.now = start - timedelta(hours=21)  # 07:00 (08:00) in New York, the day before
-    assert scan(care) == 1
-    assert reminder_status(care, appointment.id)["24h"] is ReminderStatus.PENDING
-    assert notifier.sms == []
     new_york = ZoneInfo("America/New_York")
-    morning = datetime.combine(clock.now.astimezone(new_york).date(), time(9), new_york)
+    night = start - timedelta(hours=24)
+    morning = datetime.combine(night.astimezone(new_york).date(), time(9), new_york)
+    with care.new_uow() as uow:
+        (due,) = [r.due_at for r in uow.reminders.for_appointments([appointment.id])
+                  if r.kind.value == "24h"]  # fmt: skip
+    assert due == morning.astimezone(UTC)
+    clock.now = night + timedelta(minutes=1)
+    assert scan(care) == 0
     clock.now = morning - timedelta(minutes=1)
     assert scan(care) == 0
     clock.now = morning.astimezone(UTC)

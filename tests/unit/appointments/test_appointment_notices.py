@@ -455,23 +455,36 @@ def test_a_late_day_before_reminder_waits_for_the_patients_morning(care: Care) -
     assert context["hours_before"] == 2
 
 
-def test_a_day_before_reminder_due_at_night_goes_at_its_hour_or_waits(care: Care) -> None:
-    """On time it goes at its hour, the appointment's own the day before (the patient chose
-    it, night or not); late at night it waits for the morning, or is skipped when that is
-    within the last hour (the 1 h reminder, which goes whatever the hour, tells then)."""
+def test_a_day_before_reminder_is_due_in_the_patients_daytime(care: Care) -> None:
+    """The day-before reminder is planned in the daytime of the patient's zone: 24 hours
+    before, or their next 09:00 when that falls in their evening or night, and then says the
+    time really left. Before, it went at its hour: the New York patient of a 09:00 London video
+    call was texted at 04:00 the day before."""
     care.add_patient(user("ny", time_zone="America/New_York"))
     early = care.book("ny")  # 04:00 in New York
-    late = care.book("p1", MONDAY_9 + timedelta(minutes=30))  # 09:30 in London
-    care.clock.now = MONDAY_9 - timedelta(hours=24, minutes=-1)
+    care.clock.now = MONDAY_9 - timedelta(hours=24, minutes=-1)  # Sunday 04:01 in New York
+    assert care.scanner.scan_once() == 0
+    care.clock.now = MONDAY_9 - timedelta(hours=19, minutes=1)  # Sunday 08:59 there
+    assert care.scanner.scan_once() == 0
+    care.clock.now = MONDAY_9 - timedelta(hours=19)  # Sunday 09:00 in New York
     assert care.scanner.scan_once() == 1
     assert care.messenger.send_reminder(early, DAY_BEFORE) is ReminderStatus.SENT
+    assert [e.to for e in care.notifier.emails] == ["ny@example.com"]
+    assert "19 hours" in care.notifier.emails[-1].text
+
+
+def test_a_late_day_before_reminder_at_night_waits_or_is_skipped(care: Care) -> None:
+    """Late (the scan or the workers were down) and found in the patient's night: it waits for
+    their morning, or is skipped when that is within the last hour (the 1 h reminder, which
+    goes whatever the hour, tells then)."""
+    late = care.book("p1", MONDAY_9 + timedelta(minutes=30))  # 09:30 in London
     care.clock.now = MONDAY_9 - timedelta(hours=2)  # 07:00 in London: 21.5 hours late
     assert care.scanner.scan_once() == 1
     assert care.messenger.send_reminder(late, DAY_BEFORE) is ReminderStatus.SKIPPED
     care.clock.now = MONDAY_9 - timedelta(minutes=30)
-    assert care.scanner.scan_once() == 2  # both 1 h reminders
+    assert care.scanner.scan_once() == 1
     assert care.messenger.send_reminder(late, HOUR_BEFORE) is ReminderStatus.SENT  # at 08:30
-    assert [e.to for e in care.notifier.emails] == ["ny@example.com", "p1@example.com"]
+    assert [e.to for e in care.notifier.emails] == ["p1@example.com"]
 
 
 class StoppedSms(FakeNotifier):

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from metskin.domain.appointments.model import Appointment
+from metskin.domain.daytime import daytime_from
 
 ON_TIME = timedelta(minutes=10)  # the scanner's lease: a job's retries fit in it
 # A day-before reminder due this soon after the booking or the move is not planned: the
@@ -92,12 +93,22 @@ class Reminder:
         return max(1, round((self.start_at - now) / timedelta(hours=1)))
 
 
-def plan_reminders(appointment: Appointment, now: datetime) -> list[Reminder]:
+def plan_reminders(
+    appointment: Appointment, now: datetime, time_zone: str | None = None
+) -> list[Reminder]:
     """The reminders an appointment needs from `now` (when it is booked or moved, and its
     message gives the time): each kind whose time is still ahead, a day-before one only when
-    more than `JUST_TOLD` ahead."""
-    return [
-        Reminder(appointment.id, kind, appointment.start - kind.before, appointment.start)
-        for kind in ReminderKind
-        if appointment.start - kind.before > now + kind.just_told
-    ]
+    more than `JUST_TOLD` ahead. The day-before one is due in the daytime of the patient's
+    zone (`time_zone`, `daytime.daytime_from`): 24 hours before, or the next 09:00 when that
+    is their evening or night (a New York patient of a 09:00 London video call was texted at
+    04:00 the day before; it now goes at 09:00 there, 19 hours ahead). The 1 h reminder goes
+    whatever the hour."""
+    planned = []
+    for kind in ReminderKind:
+        due = appointment.start - kind.before
+        if due <= now + kind.just_told:
+            continue
+        if kind is ReminderKind.DAY_BEFORE and time_zone is not None:
+            due = daytime_from(due, time_zone)  # at most 13 hours later: still 11 hours ahead
+        planned.append(Reminder(appointment.id, kind, due, appointment.start))
+    return planned

@@ -130,7 +130,7 @@ class AppointmentService:
                 reason=reason,
                 referral_id=referral_id,
             )
-            uow.reminders.add_many(plan_reminders(appointment, now))
+            uow.reminders.add_many(plan_reminders(appointment, now, _zone_of(uow, patient_id)))
             self._tell(uow, DashboardEventKind.BOOKED, appointment, now)
             self._message(uow, appointment, "CONFIRMED")
             _commit_booking(uow)
@@ -207,7 +207,8 @@ class AppointmentService:
     def reschedule(self, patient_id: str, appointment_id: str, new_start: datetime) -> Appointment:
         def move(uow: AppointmentsUnitOfWork, appointment: Appointment, now: datetime) -> None:
             move_in(uow, appointment, new_start, now, self.policy)
-            uow.reminders.replace_for(appointment.id, plan_reminders(appointment, now))
+            zone = _zone_of(uow, appointment.patient_id)
+            uow.reminders.replace_for(appointment.id, plan_reminders(appointment, now, zone))
 
         return self._change(patient_id, appointment_id, DashboardEventKind.RESCHEDULED, move)
 
@@ -404,3 +405,9 @@ def _commit_booking(uow: AppointmentsUnitOfWork) -> None:
         uow.commit()
     except Conflict as error:
         raise SlotUnavailable(TAKEN_MESSAGE, field="slotStart") from error
+
+
+def _zone_of(uow: AppointmentsUnitOfWork, patient_id: str) -> str | None:
+    """The patient's zone, whose daytime their day-before reminder is due in."""
+    patient = uow.users.get(patient_id)
+    return patient.profile.time_zone if patient is not None else None
