@@ -327,3 +327,99 @@ def test_a_phone_video_s_preview_plays_past_its_first_seconds(
     )
     assert seeked >= 2, "the preview has no picture at 18 s"
     assert not [m for m in browser.severe_console_messages() if "blob:" in m]
+
+
+# A stall as the page sees it: the upload's progress events stop (a connected phone that
+# passes no bytes; DevTools' emulation cannot make one, offline fails the request at once),
+# while the request itself goes on slowly. `Date.now` runs `skew` ms ahead, so the test moves
+# the page's clock instead of waiting the 20 s out.
+STALL = """const realNow = Date.now.bind(Date);
+window.skew = 0;
+Date.now = () => realNow() + window.skew;
+window.stalled = true;
+const add = XMLHttpRequestUpload.prototype.addEventListener;
+XMLHttpRequestUpload.prototype.addEventListener = function (type, listener, options) {
+  if (type !== "progress") return add.call(this, type, listener, options);
+  return add.call(this, type, (event) => { if (!window.stalled) listener(event); }, options);
+};"""
+
+
+def stall_upload(browser: Browser, photo: Path) -> None:
+    browser.driver.execute_script(STALL)
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    conditions(browser, upload=SLOW_UPLOAD)
+    browser.submit("#upload-form")
+    browser.find("#upload-cancel")  # under way, not a byte seen moving
+
+
+def later(browser: Browser, seconds: int) -> None:
+    browser.driver.execute_script("window.skew += arguments[0] * 1000", seconds)
+
+
+def test_a_stalled_upload_says_so_and_is_waited_for_or_sent_again(
+    browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On a weak signal the bar stopped and nothing said why: the person could only guess,
+    wait, or cancel. Now, after 20 s with no byte sent, the page says the upload stopped and
+    offers to keep waiting, to try again (with the file's key: one upload stored) or cancel."""
+    email = "stalled@example.com"
+    register(browser, email)
+    stall_upload(browser, phone_photo(tmp_path))
+    later(browser, 10)
+    time.sleep(1.5)
+    assert browser.visible("#upload-stall") == []  # 10 s still: not yet
+    later(browser, 15)
+    said = browser.text("#upload-stall", "stopped")
+    assert "nothing has been sent for 20 seconds" in said, said
+    assert [b.text for b in browser.visible("#upload-stall button")] == [
+        "Try again",
+        "Keep waiting",
+        "Cancel the upload",
+    ]
+    browser.click("#upload-wait")
+    assert browser.visible("#upload-stall") == [] and browser.visible("#upload-cancel")
+    later(browser, 25)  # still nothing: said again
+    browser.text("#upload-stall", "stopped")
+    browser.click("#upload-retry")
+    browser.driver.execute_script("window.stalled = false")
+    conditions(browser)  # the signal is back for the second try
+    browser.until(lambda: browser.hash().startswith("#/analysis/"), "the analysis page")
+    assert uploads_of(tmp_path_factory, email, server) == 1
+
+
+def test_a_stalled_upload_is_told_in_the_person_s_language_and_cancelled_from_there(
+    browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The warning speaks the profile's language, its cancel stops the upload; a file sent
+    whole whose answer does not come is told apart from one that stopped on the way."""
+    email = "bloque@example.com"
+    register(browser, email)
+    browser.in_french()
+    browser.go("#/analyse")
+    stall_upload(browser, phone_photo(tmp_path))
+    later(browser, 21)
+    said = browser.text("#upload-stall", "20 secondes")
+    assert "aucune donnée" in said, said
+    browser.click("#upload-stall-cancel")
+    assert "Envoi annulé" in browser.text("#upload-status", "annulé")
+    assert browser.visible("#upload-stall") == [] and browser.visible("#upload-cancel") == []
+    # sent whole, the answer held back (1 byte a second on the way down)
+    browser.driver.execute_script("window.stalled = false")
+    browser.driver.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": 1, "uploadThroughput": -1},
+    )
+    photo = tmp_path / "face.jpg"
+    photo.write_bytes(face_jpeg(320))
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    browser.submit("#upload-form")
+    browser.until(lambda: browser.attribute("#upload-progress", "value") == "1", "all sent")
+    later(browser, 30)
+    time.sleep(1.5)
+    assert browser.visible("#upload-stall") == []  # checks of a large video take a while
+    later(browser, 31)
+    said = browser.text("#upload-stall", "60 secondes")
+    assert "MetSkin n'a pas répondu" in said, said
+    browser.click("#upload-stall-cancel")
+    said = browser.text("#upload-status", "annulé")
+    assert "ne sera pas analysé" in said, said  # not "nothing was sent": it was

@@ -11,6 +11,7 @@ import { renderReferral } from "./referral.js";
 import { photoConsent, uploadConsentBox } from "./consent.js";
 import { forConcerns, readMore } from "./learn.js";
 import { deleteBox } from "./forget.js";
+import { stallWatch } from "./stall.js";
 
 export const DETAIL = `query($id: ID!) { analysis(id: $id) {
   id status stage progress createdAt finishedAt failureCode failureReason overlayUrl
@@ -73,6 +74,12 @@ export async function renderAnalyse(view) {
   // answer was lost (the bytes arrived, the phone never heard) sent again is the first one.
   let uploadKey = null;
   cancel.addEventListener("click", () => sending && sending.abort());
+  // A try that stopped moving: "Try again" ends it and sends the file again (its key kept).
+  let again = false;
+  const stall = stallWatch({
+    onRetry: () => { if (sending) { again = true; sending.abort(); } },
+    onCancel: () => sending && sending.abort(),
+  });
   let release = () => {}; // the preview's file
   input.addEventListener("change", () => {
     uploaded = null;
@@ -85,7 +92,7 @@ export async function renderAnalyse(view) {
   const form = h("form", { id: "upload-form", novalidate: true },
     errorBox(),
     field(t("Face photo or video"), input, t("JPEG, PNG, WebP, HEIC or AVIF photos; MP4, MOV or WebM videos.")),
-    preview, bar, status, cancel,
+    preview, bar, status, cancel, stall.box,
     h("button", { type: "submit" }, t("Upload and analyse")));
   // Without a current consent the box is shown first; an upload refused for want of one
   // (withdrawn in another tab, a new text) shows it again, and agreeing goes on with the file.
@@ -120,8 +127,21 @@ export async function renderAnalyse(view) {
         cancel.disabled = false; // busy() disabled the form's buttons
         status.textContent = t("Uploading…");
         uploadKey = uploadKey || newUploadKey();
-        media = await uploadMedia(file, null, (share) => { bar.value = share; }, sending.signal,
-          uploadKey);
+        while (!media) {
+          again = false;
+          stall.start();
+          try {
+            media = await uploadMedia(file, null, (share) => {
+              bar.value = share;
+              stall.progress(share);
+            }, sending.signal, uploadKey);
+          } catch (error) {
+            if (!again || error.code !== "UPLOAD_CANCELLED") throw error;
+            sending = new AbortController(); // sent again, from its first byte
+            bar.value = 0;
+          }
+        }
+        stall.stop();
         uploaded = { file, media };
         cancel.hidden = true;
       }
@@ -132,13 +152,17 @@ export async function renderAnalyse(view) {
       if (!left) navigate(`#/analysis/${encodeURIComponent(startAnalysis.id)}?live=1`);
     } catch (error) {
       if (error.code === "UPLOAD_CANCELLED") {
-        said = t("Upload cancelled: nothing was sent to MetSkin.");
+        // Cancelled while waiting for the answer, the file may well have arrived.
+        said = bar.value >= 1
+          ? t("Upload cancelled. The file had already been sent whole; it is not analysed.")
+          : t("Upload cancelled: nothing was sent to MetSkin.");
         return;
       }
       if (error.code !== "CONSENT_REQUIRED") throw error;
       consent.ask(await photoConsent(), () => busy(form, upload));
     } finally {
       sending = null;
+      stall.stop();
       bar.hidden = true;
       cancel.hidden = true;
       status.textContent = said;
@@ -154,6 +178,7 @@ export async function renderAnalyse(view) {
   return () => {
     left = true;
     if (sending) sending.abort();
+    stall.stop();
     release();
   };
 }
