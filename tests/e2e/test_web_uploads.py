@@ -54,36 +54,46 @@ def test_a_refused_upload_is_told_in_the_person_s_language(
     assert browser.hash() == "#/analyse"
 
 
+TIMED_OUT = {
+    "status": AnalysisStatus.FAILED.value,
+    "stage": Stage.FAILED.value,
+    "finished_at": datetime.now(UTC),
+    "failure_code": "ANALYSIS_TIMED_OUT",
+    "failure_reason": "The analysis of this file took far too long and was stopped. Try "
+    "another photo, or a shorter video.",
+}
+
+
+def store(tmp_path_factory: pytest.TempPathFactory, row: AnalysisRow) -> None:
+    """The row written into the server's database, as the worker writes it."""
+    var = next(Path(tmp_path_factory.getbasetemp()).glob("uploads*/var"))
+    engine = create_engine(f"sqlite:///{(var / 'metskin.db').as_posix()}")
+    with Session(engine) as session:
+        session.merge(row)
+        session.commit()
+    engine.dispose()
+
+
 def test_a_failed_analysis_reads_in_words_in_the_history(
     browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     token = in_french(browser, server, "margaux@example.com")
     media_id = upload(server, token, face_jpeg(256))
     owner = graphql(server, "{ me { id } }", token)["me"]["id"]
-    var = next(Path(tmp_path_factory.getbasetemp()).glob("uploads*/var"))
     now = datetime.now(UTC)
     failed_id = str(uuid.uuid4())
     failed = AnalysisRow(
         id=failed_id,
         owner_id=owner,
         media_id=media_id,
-        status=AnalysisStatus.FAILED.value,
-        stage=Stage.FAILED.value,
         progress=0.3,
         created_at=now,
         started_at=now,
-        finished_at=now,
-        failure_code="ANALYSIS_TIMED_OUT",
-        failure_reason="The analysis of this file took far too long and was stopped. Try "
-        "another photo, or a shorter video.",
         attempts=1,
         event_seq=1,
+        **TIMED_OUT,
     )  # as the worker leaves an analysis it stopped at its time limit
-    engine = create_engine(f"sqlite:///{(var / 'metskin.db').as_posix()}")
-    with Session(engine) as session:
-        session.add(failed)
-        session.commit()
-    engine.dispose()
+    store(tmp_path_factory, failed)
     browser.go("#/history")
     row = browser.text("#history li .muted", "Échec")
     assert row.startswith("Échec · L'analyse de ce fichier"), row
@@ -106,3 +116,35 @@ def test_a_file_the_browser_cannot_show_is_previewed_in_words(
     assert browser.visible("#upload-form .preview-box img") == []
     browser.submit("#upload-form")
     assert "UNSUPPORTED_MEDIA" in browser.text("#upload-form .form-error")
+
+
+def test_an_analysis_that_ends_while_the_history_is_open_is_shown_ended(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A person who left the analysis page while it ran and opened their history read "In
+    progress" there, and still after it had ended, until they reloaded the page."""
+    register(browser, "came-back@example.com")
+    token = api_login(server, "came-back@example.com", PASSWORD)
+    media_id = upload(server, token, face_jpeg(256))
+    owner = graphql(server, "{ me { id } }", token)["me"]["id"]
+    running = AnalysisRow(
+        id=str(uuid.uuid4()),
+        owner_id=owner,
+        media_id=media_id,
+        status=AnalysisStatus.RUNNING.value,
+        stage=Stage.FACE_MESH.value,
+        progress=0.4,
+        created_at=datetime.now(UTC),
+        attempts=1,
+        event_seq=1,
+    )  # a worker busy with it; no job: the test ends it
+    store(tmp_path_factory, running)
+    browser.go("#/history")
+    said = browser.text("#history li .muted", "Finding the face")
+    assert said == "In progress · Finding the face…", said
+    running.event_seq = 2
+    for name, value in TIMED_OUT.items():
+        setattr(running, name, value)
+    store(tmp_path_factory, running)  # ended; the page's stream reads it at its next check
+    row = browser.text("#history li .muted", "took far too long")
+    assert row.startswith("Failed · The analysis of this file"), row
