@@ -16,7 +16,7 @@ from metskin.adapters.db.analysis import AnalysisRow
 from metskin.domain.analysis.records import AnalysisStatus, Stage
 from tests.cluster import graphql, upload
 from tests.e2e.conftest import PASSWORD
-from tests.e2e.test_web_app import register
+from tests.e2e.test_web_app import ANALYSIS_SECONDS, register
 from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture
 from tests.media_samples import encode, face_jpeg, noise_image
 
@@ -148,3 +148,29 @@ def test_an_analysis_that_ends_while_the_history_is_open_is_shown_ended(
     store(tmp_path_factory, running)  # ended; the page's stream reads it at its next check
     row = browser.text("#history li .muted", "took far too long")
     assert row.startswith("Failed · The analysis of this file"), row
+
+
+def test_a_photo_to_retake_is_taken_and_sent_from_the_message(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """On a phone, "Please retake your photo" linked to the upload page: the tips again,
+    "Choose file", the camera, then "Upload and analyse", the advice out of sight. Its button
+    now opens the front camera, and the photo taken is sent at once."""
+    register(browser, "retake-now@example.com")
+    wall = tmp_path / "wall.jpg"
+    wall.write_bytes(encode(noise_image(320, 240), "JPEG"))
+    browser.find("#upload-form input[name=file]").send_keys(str(wall))
+    browser.submit("#upload-form")
+    browser.text("#retake", "Please retake", timeout=ANALYSIS_SECONDS)
+    first = browser.hash()
+    assert browser.find("#retake-now").text == "Take a new photo now"
+    camera = browser.driver.find_element(browser.by, "#retake-file")
+    assert (camera.get_attribute("capture"), camera.get_attribute("accept")) == ("user", "image/*")
+    face = tmp_path / "face.jpg"
+    face.write_bytes(face_jpeg(320))
+    camera.send_keys(str(face))  # what the camera hands back
+    browser.until(
+        lambda: browser.hash().startswith("#/analysis/") and browser.hash() != first,
+        "the new photo's analysis",
+    )
+    assert browser.visible("#retake") == []

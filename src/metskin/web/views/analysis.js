@@ -12,6 +12,7 @@ import { photoConsent, uploadConsentBox } from "./consent.js";
 import { forConcerns, readMore } from "./learn.js";
 import { deleteBox } from "./forget.js";
 import { stallWatch } from "./stall.js";
+import { retakeNow, takeHandedPhoto } from "./retake.js";
 
 export const DETAIL = `query($id: ID!) { analysis(id: $id) {
   id status stage progress createdAt finishedAt failureCode failureReason overlayUrl
@@ -169,6 +170,19 @@ export async function renderAnalyse(view) {
     }
   };
   onSubmit(form, upload);
+  // A photo taken from a retake message ("Take a new photo now") is sent at once.
+  const photo = takeHandedPhoto();
+  if (photo) {
+    try {
+      const chosen = new DataTransfer();
+      chosen.items.add(photo);
+      input.files = chosen.files;
+      input.dispatchEvent(new Event("change"));
+      setTimeout(() => form.requestSubmit(), 0);
+    } catch {
+      // A browser without DataTransfer: the person chooses it here.
+    }
+  }
   append(view, [
     h("h1", {}, t("Analyse your skin")),
     h("ul", { class: "tips" }, CAPTURE_TIPS.map((tip) => h("li", {}, t(tip)))),
@@ -360,8 +374,8 @@ function retakeBox(result, forPatient) {
     h("p", {}, t("We could not measure your skin reliably from this capture.")),
     qualityList(result.quality.filter((issue) => issue.blocking).length
       ? result.quality.filter((issue) => issue.blocking) : result.quality),
-    forPatient ? h("a", { class: "button", href: "#/analyse" }, t("Upload a new photo or video"))
-      : null);
+    forPatient ? [h("p", { class: "actions" }, retakeNow()),
+      h("p", {}, h("a", { href: "#/analyse" }, t("Upload a new photo or video")))] : null);
 }
 
 /**
