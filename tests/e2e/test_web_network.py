@@ -8,7 +8,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,9 +16,10 @@ from sqlmodel import Session, col, create_engine, func, select
 
 from metskin.adapters.db.analysis import AnalysisRow, MediaRow
 from metskin.domain.analysis.records import AnalysisStatus, Stage
-from tests.cluster import graphql, upload
+from tests.cluster import graphql
 from tests.e2e.conftest import PASSWORD, GraphQLClient
 from tests.e2e.test_web_app import register
+from tests.e2e.test_web_uploads import new_analysis
 from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture
 from tests.media_samples import encode, face_jpeg, noise_image
 
@@ -60,6 +60,32 @@ def uploads_of(tmp_path_factory: pytest.TempPathFactory, email: str, server: str
     with database(tmp_path_factory) as session:
         query = select(func.count()).select_from(MediaRow).where(col(MediaRow.owner_id) == owner)
         return int(session.exec(query).one())
+
+
+def queued_analysis(server: str, tmp_path_factory: pytest.TempPathFactory, email: str) -> str:
+    """An analysis of a new upload of `email`'s, queued as a busy worker leaves it; no job:
+    the test moves it on."""
+    row = new_analysis(server, email, status=AnalysisStatus.QUEUED.value, stage=Stage.QUEUED.value)
+    analysis_id = str(row.id)
+    with database(tmp_path_factory) as session:
+        session.add(row)
+        session.commit()
+    return analysis_id
+
+
+def timed_out(tmp_path_factory: pytest.TempPathFactory, analysis_id: str) -> None:
+    """The analysis ended (stopped at its time limit), its event published to nobody."""
+    with database(tmp_path_factory) as session:
+        stored = session.get(AnalysisRow, analysis_id)
+        assert stored is not None
+        stored.status = AnalysisStatus.FAILED.value
+        stored.stage = Stage.FAILED.value
+        stored.finished_at = datetime.now(UTC)
+        stored.failure_code = "ANALYSIS_TIMED_OUT"
+        stored.failure_reason = "The analysis of this file took far too long and was stopped."
+        stored.event_seq = 2
+        session.add(stored)
+        session.commit()
 
 
 def start_slow_upload(browser: Browser, photo: Path) -> None:
@@ -185,40 +211,12 @@ def test_the_analysis_page_says_it_is_offline_and_catches_up_when_back(
     stayed on that stage until reloaded."""
     email = "offline@example.com"
     register(browser, email)
-    token = api_login(server, email, PASSWORD)
-    media_id = upload(server, token, face_jpeg(256))
-    owner = graphql(server, "{ me { id } }", token)["me"]["id"]
-    analysis_id = str(uuid.uuid4())
-    now = datetime.now(UTC)
-    row = AnalysisRow(
-        id=analysis_id,
-        owner_id=owner,
-        media_id=media_id,
-        status=AnalysisStatus.QUEUED.value,
-        stage=Stage.QUEUED.value,
-        progress=0.0,
-        created_at=now,
-        attempts=0,
-        event_seq=1,
-    )  # queued, as a busy worker leaves it; no job: the test moves it on
-    with database(tmp_path_factory) as session:
-        session.add(row)
-        session.commit()
+    analysis_id = queued_analysis(server, tmp_path_factory, email)
     browser.go(f"#/analysis/{analysis_id}")
     browser.find("#progress-stage[data-stage=QUEUED]")
     conditions(browser, offline=True)
     assert "You are offline" in browser.text("#progress-note", "offline")
-    with database(tmp_path_factory) as session:
-        stored = session.get(AnalysisRow, analysis_id)
-        assert stored is not None
-        stored.status = AnalysisStatus.FAILED.value
-        stored.stage = Stage.FAILED.value
-        stored.finished_at = datetime.now(UTC)
-        stored.failure_code = "ANALYSIS_TIMED_OUT"
-        stored.failure_reason = "The analysis of this file took far too long and was stopped."
-        stored.event_seq = 2
-        session.add(stored)
-        session.commit()  # ended meanwhile, its event sent to nobody
+    timed_out(tmp_path_factory, analysis_id)  # ended meanwhile, its event sent to nobody
     conditions(browser)
     assert "took far too long" in browser.text("#failed", "took far too long")
     assert "offline" not in (browser.attribute("#progress-note", "textContent") or "")
@@ -333,15 +331,19 @@ def test_a_phone_video_s_preview_plays_past_its_first_seconds(
 # passes no bytes; DevTools' emulation cannot make one, offline fails the request at once),
 # while the request itself goes on slowly. `Date.now` runs `skew` ms ahead, so the test moves
 # the page's clock instead of waiting the 20 s out.
-STALL = """const realNow = Date.now.bind(Date);
+CLOCK = """const realNow = Date.now.bind(Date);
 window.skew = 0;
 Date.now = () => realNow() + window.skew;
-window.stalled = true;
+"""
+STALL = (
+    CLOCK
+    + """window.stalled = true;
 const add = XMLHttpRequestUpload.prototype.addEventListener;
 XMLHttpRequestUpload.prototype.addEventListener = function (type, listener, options) {
   if (type !== "progress") return add.call(this, type, listener, options);
   return add.call(this, type, (event) => { if (!window.stalled) listener(event); }, options);
 };"""
+)
 
 
 def stall_upload(browser: Browser, photo: Path) -> None:
@@ -423,3 +425,47 @@ def test_a_stalled_upload_is_told_in_the_person_s_language_and_cancelled_from_th
     browser.click("#upload-stall-cancel")
     said = browser.text("#upload-status", "annulé")
     assert "ne sera pas analysé" in said, said  # not "nothing was sent": it was
+
+
+# A socket that died without closing (a phone moved from Wi-Fi to mobile data, a carrier's NAT
+# that forgot a quiet connection): open on this side, nothing in or out any more.
+SILENT = (
+    CLOCK
+    + """window.silent = false;
+window.received = 0;
+const Real = window.WebSocket;
+window.WebSocket = class extends Real {
+  send(data) { if (!window.silent) super.send(data); }
+  addEventListener(type, listener, options) {
+    if (type !== "message") return super.addEventListener(type, listener, options);
+    return super.addEventListener(type, (e) => {
+      if (!window.silent) { window.received += 1; listener(e); }
+    }, options);
+  }
+};"""
+)
+
+
+def test_a_socket_that_died_silently_is_given_up_and_the_result_shown(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A live connection that died without closing said nothing more and never closed: the
+    page showed "Queued" for an analysis that had ended, for as long as it was left open.
+    Quiet for 30 s, the page pings; unanswered, it reads the result by polling."""
+    email = "silent@example.com"
+    register(browser, email)
+    analysis_id = queued_analysis(server, tmp_path_factory, email)
+    browser.driver.execute_script(SILENT)
+    browser.go(f"#/analysis/{analysis_id}")
+    browser.find("#progress-stage[data-stage=QUEUED]")
+    browser.until(  # connection_ack, then the stream's first state
+        lambda: browser.driver.execute_script("return window.received >= 2"), "a live stream"
+    )
+    browser.driver.execute_script("window.silent = true")
+    timed_out(tmp_path_factory, analysis_id)  # its event never reaches the page
+    later(browser, 31)
+    time.sleep(2)  # a ping sent, into the void
+    assert browser.visible("#failed") == []
+    later(browser, 11)
+    assert "took far too long" in browser.text("#failed", "took far too long")
+    assert "checking every few seconds" in browser.text("#progress-note", "checking")

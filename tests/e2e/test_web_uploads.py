@@ -64,6 +64,22 @@ TIMED_OUT = {
 }
 
 
+def new_analysis(server: str, email: str, **fields: object) -> AnalysisRow:
+    """An analysis of a new upload of `email`'s, for the test to store as a worker would (no
+    job: the test moves it on)."""
+    token = api_login(server, email, PASSWORD)
+    row = {
+        "id": str(uuid.uuid4()),
+        "owner_id": graphql(server, "{ me { id } }", token)["me"]["id"],
+        "media_id": upload(server, token, face_jpeg(256)),
+        "progress": 0.0,
+        "created_at": datetime.now(UTC),
+        "attempts": 0,
+        "event_seq": 1,
+    }
+    return AnalysisRow(**{**row, **fields})
+
+
 def store(tmp_path_factory: pytest.TempPathFactory, row: AnalysisRow) -> None:
     """The row written into the server's database, as the worker writes it."""
     var = next(Path(tmp_path_factory.getbasetemp()).glob("uploads*/var"))
@@ -77,22 +93,12 @@ def store(tmp_path_factory: pytest.TempPathFactory, row: AnalysisRow) -> None:
 def test_a_failed_analysis_reads_in_words_in_the_history(
     browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    token = in_french(browser, server, "margaux@example.com")
-    media_id = upload(server, token, face_jpeg(256))
-    owner = graphql(server, "{ me { id } }", token)["me"]["id"]
+    in_french(browser, server, "margaux@example.com")
     now = datetime.now(UTC)
-    failed_id = str(uuid.uuid4())
-    failed = AnalysisRow(
-        id=failed_id,
-        owner_id=owner,
-        media_id=media_id,
-        progress=0.3,
-        created_at=now,
-        started_at=now,
-        attempts=1,
-        event_seq=1,
-        **TIMED_OUT,
+    failed = new_analysis(
+        server, "margaux@example.com", progress=0.3, started_at=now, attempts=1, **TIMED_OUT
     )  # as the worker leaves an analysis it stopped at its time limit
+    failed_id = failed.id
     store(tmp_path_factory, failed)
     browser.go("#/history")
     row = browser.text("#history li .muted", "Échec")
@@ -124,20 +130,14 @@ def test_an_analysis_that_ends_while_the_history_is_open_is_shown_ended(
     """A person who left the analysis page while it ran and opened their history read "In
     progress" there, and still after it had ended, until they reloaded the page."""
     register(browser, "came-back@example.com")
-    token = api_login(server, "came-back@example.com", PASSWORD)
-    media_id = upload(server, token, face_jpeg(256))
-    owner = graphql(server, "{ me { id } }", token)["me"]["id"]
-    running = AnalysisRow(
-        id=str(uuid.uuid4()),
-        owner_id=owner,
-        media_id=media_id,
+    running = new_analysis(
+        server,
+        "came-back@example.com",
         status=AnalysisStatus.RUNNING.value,
         stage=Stage.FACE_MESH.value,
         progress=0.4,
-        created_at=datetime.now(UTC),
         attempts=1,
-        event_seq=1,
-    )  # a worker busy with it; no job: the test ends it
+    )  # a worker busy with it
     store(tmp_path_factory, running)
     browser.go("#/history")
     said = browser.text("#history li .muted", "Finding the face")
