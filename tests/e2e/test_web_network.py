@@ -461,6 +461,11 @@ def test_a_socket_that_died_silently_is_given_up_and_the_result_shown(
     browser.until(  # connection_ack, then the stream's first state
         lambda: browser.driver.execute_script("return window.received >= 2"), "a live stream"
     )
+    later(browser, 31)  # a quiet stream: the ping is answered, the stream kept
+    browser.until(lambda: browser.driver.execute_script("return window.received >= 3"), "the pong")
+    later(browser, 11)
+    time.sleep(2)
+    assert "checking" not in (browser.attribute("#progress-note", "textContent") or "")
     browser.driver.execute_script("window.silent = true")
     timed_out(tmp_path_factory, analysis_id)  # its event never reaches the page
     later(browser, 31)
