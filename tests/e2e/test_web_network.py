@@ -378,6 +378,7 @@ def test_a_stalled_upload_says_so_and_is_waited_for_or_sent_again(
         "Keep waiting",
         "Cancel the upload",
     ]
+    assert browser.visible("#upload-cancel") == []  # one cancel button, the warning's
     browser.click("#upload-wait")
     assert browser.visible("#upload-stall") == [] and browser.visible("#upload-cancel")
     later(browser, 25)  # still nothing: said again

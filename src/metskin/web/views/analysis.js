@@ -80,6 +80,7 @@ export async function renderAnalyse(view) {
   const stall = stallWatch({
     onRetry: () => { if (sending) { again = true; sending.abort(); } },
     onCancel: () => sending && sending.abort(),
+    replaces: cancel,
   });
   let release = () => {}; // the preview's file
   input.addEventListener("change", () => {

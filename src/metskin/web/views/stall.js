@@ -12,21 +12,27 @@ export const ANSWER_MS = 60_000; // all sent, no answer: longer, the largest vid
 const TICK_MS = 1000;
 
 /** The warning box and its clock. `start()` when a try begins, `progress(share)` on each
- * progress event, `stop()` when the try ends; `onRetry` and `onCancel` are the buttons'. */
-export function stallWatch({ onRetry, onCancel }) {
+ * progress event, `stop()` when the try ends; `onRetry` and `onCancel` are the buttons'.
+ * `replaces`: the page's own cancel button, hidden while the box (with its own) is shown. */
+export function stallWatch({ onRetry, onCancel, replaces = null }) {
   const said = h("p", { id: "upload-stall-text" });
   const retry = h("button", { type: "button", id: "upload-retry" }, t("Try again"));
   const wait = h("button", { type: "button", id: "upload-wait", class: "secondary" },
     t("Keep waiting"));
   const cancel = h("button", { type: "button", id: "upload-stall-cancel", class: "secondary" },
     t("Cancel the upload"));
-  const box = h("div", { class: "notice warn", id: "upload-stall", role: "alert", hidden: true },
+  const box = h("div", { class: "notice warn stall", id: "upload-stall", role: "alert",
+    hidden: true },
     said, h("div", { class: "actions" }, retry, wait, cancel));
   let moved = 0; // when the last byte moved (Date.now)
   let loaded = -1;
   let timer = null;
 
-  const hide = () => { box.hidden = true; };
+  const show = (shown) => {
+    if (replaces && box.hidden === shown) replaces.hidden = shown;
+    box.hidden = !shown;
+  };
+  const hide = () => show(false);
   const check = () => {
     if (!box.hidden) return;
     const sent = loaded >= 1;
@@ -39,7 +45,7 @@ export function stallWatch({ onRetry, onCancel }) {
         + "connection may be weak or lost.", { seconds: Math.round(STALL_MS / 1000) });
     // busy() disabled the form's buttons when the upload began
     for (const button of [retry, wait, cancel]) button.disabled = false;
-    box.hidden = false;
+    show(true);
     box.scrollIntoView({ block: "nearest" });
   };
   const stop = () => {
