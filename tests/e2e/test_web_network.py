@@ -475,3 +475,34 @@ def test_a_socket_that_died_silently_is_given_up_and_the_result_shown(
     later(browser, 11)
     assert "took far too long" in browser.text("#failed", "took far too long")
     assert "checking every few seconds" in browser.text("#progress-note", "checking")
+
+
+def test_a_retry_while_the_first_copy_is_checked_waits_for_it(
+    browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Sent again while MetSkin still checked the copy that had arrived (the answer was slow,
+    the person pressed "Try again"), the upload was refused UPLOAD_IN_PROGRESS, shown as an
+    error to press again. The page now waits for that copy and asks again by itself."""
+    email = "checking@example.com"
+    register(browser, email)
+    # The first answer is the one a retry gets while the first copy is checked (that copy is
+    # stored meanwhile, as the server does once its checks end).
+    browser.driver.execute_script(
+        """const real = Object.getOwnPropertyDescriptor(XMLHttpRequest.prototype, "responseText");
+        let told = false;
+        Object.defineProperty(XMLHttpRequest.prototype, "responseText", { get() {
+          const text = real.get.call(this);
+          if (told || !text.includes("uploadMedia")) return text;
+          told = true;
+          return JSON.stringify({ data: null, errors: [{
+            message: "This file is still being received. Try again in a moment.",
+            extensions: { code: "UPLOAD_IN_PROGRESS", field: "idempotency_key" } }] });
+        } });"""
+    )
+    photo = tmp_path / "face.jpg"
+    photo.write_bytes(face_jpeg(320))
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    browser.submit("#upload-form")
+    browser.text("#upload-status", "still checking the copy that arrived")
+    browser.until(lambda: browser.hash().startswith("#/analysis/"), "the analysis page")
+    assert uploads_of(tmp_path_factory, email, server) == 1

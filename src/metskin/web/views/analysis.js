@@ -1,6 +1,6 @@
 // Upload a photo or video, follow the analysis live, and show the result.
 
-import { gql, newUploadKey, uploadMedia } from "../graphql.js";
+import { gql, localError, newUploadKey, uploadMedia } from "../graphql.js";
 import {
   append, busy, clear, errorBox, field, h, humanize, navigate, onSubmit, showError, when,
 } from "../dom.js";
@@ -33,6 +33,25 @@ const CAPTURE_TIPS = [
 ];
 
 // --- upload ----------------------------------------------------------------------------------
+
+const CHECK_WAIT_MS = 3000; // between asks while the server checks a copy that arrived
+const CHECK_WAITS = 100; // the server holds a key 5 minutes at most
+
+/** `ms` of waiting, cut short (rejecting UPLOAD_CANCELLED) when `signal` aborts. */
+function pause(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const cancelled = () => {
+      clearTimeout(timer);
+      reject(localError("UPLOAD_CANCELLED", mark("The upload was cancelled.")));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", cancelled);
+      resolve();
+    }, ms);
+    if (signal.aborted) cancelled();
+    else signal.addEventListener("abort", cancelled, { once: true });
+  });
+}
 
 /** The chosen file's preview and the function that lets its file go. A photo is drawn once,
  * so its link goes when it has loaded; a video reads its file as it plays and seeks (its link
@@ -127,9 +146,10 @@ export async function renderAnalyse(view) {
         bar.value = 0;
         cancel.hidden = false;
         cancel.disabled = false; // busy() disabled the form's buttons
-        status.textContent = t("Uploading…");
         uploadKey = uploadKey || newUploadKey();
+        let waits = 0;
         while (!media) {
+          status.textContent = t("Uploading…");
           again = false;
           stall.start();
           try {
@@ -138,9 +158,20 @@ export async function renderAnalyse(view) {
               stall.progress(share);
             }, sending.signal, uploadKey);
           } catch (error) {
-            if (!again || error.code !== "UPLOAD_CANCELLED") throw error;
-            sending = new AbortController(); // sent again, from its first byte
-            bar.value = 0;
+            // Sent again while MetSkin still checks the copy that did arrive (its answer
+            // was slow, or lost): that copy is the upload, so wait for it and ask again.
+            const checking = error.code === "UPLOAD_IN_PROGRESS" && waits < CHECK_WAITS;
+            if (!checking && (!again || error.code !== "UPLOAD_CANCELLED")) throw error;
+            if (checking) {
+              waits += 1;
+              stall.stop();
+              status.textContent = t("MetSkin is still checking the copy that arrived; "
+                + "waiting for it…");
+              await pause(CHECK_WAIT_MS, sending.signal);
+            } else {
+              sending = new AbortController(); // sent again, from its first byte
+              bar.value = 0;
+            }
           }
         }
         stall.stop();
