@@ -7,6 +7,7 @@ import { askToDelete } from "./forget.js";
 import { FINAL, followProgress } from "./progress.js";
 
 const PAGE = 10;
+const FOLLOWED = 5; // running analyses followed live at most (a socket each)
 const FIELDS = `id status stage createdAt failureCode failureReason
     summary { ok confidence itaDeg monk fitzpatrick skinType topConcerns }
     media { kind thumbnailUrl }`;
@@ -75,7 +76,9 @@ function row(analysis, followers = null) {
       analysis.status === "DONE" && analysis.summary && analysis.summary.ok
         ? h("a", { href: `#/routine/${encodeURIComponent(analysis.id)}` }, t("Routine")) : null,
       deleteButton(analysis)));
-  if (followers && !FINAL.has(analysis.stage)) followers.push(follow(item, analysis));
+  if (followers && !FINAL.has(analysis.stage) && followers.length < FOLLOWED) {
+    followers.push(follow(item, analysis));
+  }
   return item;
 }
 
