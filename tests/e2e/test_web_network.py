@@ -9,7 +9,6 @@ import gzip
 import shutil
 import subprocess
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,9 +17,10 @@ from sqlmodel import Session, col, create_engine, func, select
 
 from metskin.adapters.db.analysis import AnalysisRow, MediaRow
 from metskin.domain.analysis.records import AnalysisStatus, Stage
-from tests.cluster import graphql, upload
+from tests.cluster import graphql
 from tests.e2e.conftest import PASSWORD, GraphQLClient
 from tests.e2e.test_web_app import register
+from tests.e2e.test_web_uploads import new_analysis
 from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture
 from tests.media_samples import encode, face_jpeg, noise_image
 
@@ -61,6 +61,32 @@ def uploads_of(tmp_path_factory: pytest.TempPathFactory, email: str, server: str
     with database(tmp_path_factory) as session:
         query = select(func.count()).select_from(MediaRow).where(col(MediaRow.owner_id) == owner)
         return int(session.exec(query).one())
+
+
+def queued_analysis(server: str, tmp_path_factory: pytest.TempPathFactory, email: str) -> str:
+    """An analysis of a new upload of `email`'s, queued as a busy worker leaves it; no job:
+    the test moves it on."""
+    row = new_analysis(server, email, status=AnalysisStatus.QUEUED.value, stage=Stage.QUEUED.value)
+    analysis_id = str(row.id)
+    with database(tmp_path_factory) as session:
+        session.add(row)
+        session.commit()
+    return analysis_id
+
+
+def timed_out(tmp_path_factory: pytest.TempPathFactory, analysis_id: str) -> None:
+    """The analysis ended (stopped at its time limit), its event published to nobody."""
+    with database(tmp_path_factory) as session:
+        stored = session.get(AnalysisRow, analysis_id)
+        assert stored is not None
+        stored.status = AnalysisStatus.FAILED.value
+        stored.stage = Stage.FAILED.value
+        stored.finished_at = datetime.now(UTC)
+        stored.failure_code = "ANALYSIS_TIMED_OUT"
+        stored.failure_reason = "The analysis of this file took far too long and was stopped."
+        stored.event_seq = 2
+        session.add(stored)
+        session.commit()
 
 
 def start_slow_upload(browser: Browser, photo: Path) -> None:
@@ -186,40 +212,12 @@ def test_the_analysis_page_says_it_is_offline_and_catches_up_when_back(
     stayed on that stage until reloaded."""
     email = "offline@example.com"
     register(browser, email)
-    token = api_login(server, email, PASSWORD)
-    media_id = upload(server, token, face_jpeg(256))
-    owner = graphql(server, "{ me { id } }", token)["me"]["id"]
-    analysis_id = str(uuid.uuid4())
-    now = datetime.now(UTC)
-    row = AnalysisRow(
-        id=analysis_id,
-        owner_id=owner,
-        media_id=media_id,
-        status=AnalysisStatus.QUEUED.value,
-        stage=Stage.QUEUED.value,
-        progress=0.0,
-        created_at=now,
-        attempts=0,
-        event_seq=1,
-    )  # queued, as a busy worker leaves it; no job: the test moves it on
-    with database(tmp_path_factory) as session:
-        session.add(row)
-        session.commit()
+    analysis_id = queued_analysis(server, tmp_path_factory, email)
     browser.go(f"#/analysis/{analysis_id}")
     browser.find("#progress-stage[data-stage=QUEUED]")
     conditions(browser, offline=True)
     assert "You are offline" in browser.text("#progress-note", "offline")
-    with database(tmp_path_factory) as session:
-        stored = session.get(AnalysisRow, analysis_id)
-        assert stored is not None
-        stored.status = AnalysisStatus.FAILED.value
-        stored.stage = Stage.FAILED.value
-        stored.finished_at = datetime.now(UTC)
-        stored.failure_code = "ANALYSIS_TIMED_OUT"
-        stored.failure_reason = "The analysis of this file took far too long and was stopped."
-        stored.event_seq = 2
-        session.add(stored)
-        session.commit()  # ended meanwhile, its event sent to nobody
+    timed_out(tmp_path_factory, analysis_id)  # ended meanwhile, its event sent to nobody
     conditions(browser)
     assert "took far too long" in browser.text("#failed", "took far too long")
     assert "offline" not in (browser.attribute("#progress-note", "textContent") or "")
@@ -389,3 +387,184 @@ def test_a_phone_video_s_preview_plays_past_its_first_seconds(
     )
     assert seeked >= 2, "the preview has no picture at 18 s"
     assert not [m for m in browser.severe_console_messages() if "blob:" in m]
+
+
+# A stall as the page sees it: the upload's progress events stop (a connected phone that
+# passes no bytes; DevTools' emulation cannot make one, offline fails the request at once),
+# while the request itself goes on slowly. `Date.now` runs `skew` ms ahead, so the test moves
+# the page's clock instead of waiting the 20 s out.
+CLOCK = """const realNow = Date.now.bind(Date);
+window.skew = 0;
+Date.now = () => realNow() + window.skew;
+"""
+STALL = (
+    CLOCK
+    + """window.stalled = true;
+const add = XMLHttpRequestUpload.prototype.addEventListener;
+XMLHttpRequestUpload.prototype.addEventListener = function (type, listener, options) {
+  if (type !== "progress") return add.call(this, type, listener, options);
+  return add.call(this, type, (event) => { if (!window.stalled) listener(event); }, options);
+};"""
+)
+
+
+def stall_upload(browser: Browser, photo: Path) -> None:
+    browser.driver.execute_script(STALL)
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    conditions(browser, upload=SLOW_UPLOAD)
+    browser.submit("#upload-form")
+    browser.find("#upload-cancel")  # under way, not a byte seen moving
+
+
+def later(browser: Browser, seconds: int) -> None:
+    browser.driver.execute_script("window.skew += arguments[0] * 1000", seconds)
+
+
+def test_a_stalled_upload_says_so_and_is_waited_for_or_sent_again(
+    browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On a weak signal the bar stopped and nothing said why: the person could only guess,
+    wait, or cancel. Now, after 20 s with no byte sent, the page says the upload stopped and
+    offers to keep waiting, to try again (with the file's key: one upload stored) or cancel."""
+    email = "stalled@example.com"
+    register(browser, email)
+    stall_upload(browser, phone_photo(tmp_path))
+    later(browser, 10)
+    time.sleep(1.5)
+    assert browser.visible("#upload-stall") == []  # 10 s still: not yet
+    later(browser, 15)
+    said = browser.text("#upload-stall", "stopped")
+    assert "nothing has been sent for 20 seconds" in said, said
+    assert [b.text for b in browser.visible("#upload-stall button")] == [
+        "Try again",
+        "Keep waiting",
+        "Cancel the upload",
+    ]
+    assert browser.visible("#upload-cancel") == []  # one cancel button, the warning's
+    browser.click("#upload-wait")
+    assert browser.visible("#upload-stall") == [] and browser.visible("#upload-cancel")
+    later(browser, 25)  # still nothing: said again
+    browser.text("#upload-stall", "stopped")
+    browser.click("#upload-retry")
+    browser.driver.execute_script("window.stalled = false")
+    conditions(browser)  # the signal is back for the second try
+    browser.until(lambda: browser.hash().startswith("#/analysis/"), "the analysis page")
+    assert uploads_of(tmp_path_factory, email, server) == 1
+
+
+def test_a_stalled_upload_is_told_in_the_person_s_language_and_cancelled_from_there(
+    browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The warning speaks the profile's language, its cancel stops the upload; a file sent
+    whole whose answer does not come is told apart from one that stopped on the way."""
+    email = "bloque@example.com"
+    register(browser, email)
+    browser.in_french()
+    browser.go("#/analyse")
+    stall_upload(browser, phone_photo(tmp_path))
+    later(browser, 21)
+    said = browser.text("#upload-stall", "20 secondes")
+    assert "aucune donnée" in said, said
+    browser.click("#upload-stall-cancel")
+    assert "Envoi annulé" in browser.text("#upload-status", "annulé")
+    assert browser.visible("#upload-stall") == [] and browser.visible("#upload-cancel") == []
+    # sent whole, the answer held back (1 byte a second on the way down)
+    browser.driver.execute_script("window.stalled = false")
+    browser.driver.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": 1, "uploadThroughput": -1},
+    )
+    photo = tmp_path / "face.jpg"
+    photo.write_bytes(face_jpeg(320))
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    browser.submit("#upload-form")
+    browser.until(lambda: browser.attribute("#upload-progress", "value") == "1", "all sent")
+    later(browser, 30)
+    time.sleep(1.5)
+    assert browser.visible("#upload-stall") == []  # checks of a large video take a while
+    later(browser, 31)
+    said = browser.text("#upload-stall", "60 secondes")
+    assert "MetSkin n'a pas répondu" in said, said
+    browser.click("#upload-stall-cancel")
+    said = browser.text("#upload-status", "annulé")
+    assert "ne sera pas analysé" in said, said  # not "nothing was sent": it was
+
+
+# A socket that died without closing (a phone moved from Wi-Fi to mobile data, a carrier's NAT
+# that forgot a quiet connection): open on this side, nothing in or out any more.
+SILENT = (
+    CLOCK
+    + """window.silent = false;
+window.received = 0;
+const Real = window.WebSocket;
+window.WebSocket = class extends Real {
+  send(data) { if (!window.silent) super.send(data); }
+  addEventListener(type, listener, options) {
+    if (type !== "message") return super.addEventListener(type, listener, options);
+    return super.addEventListener(type, (e) => {
+      if (!window.silent) { window.received += 1; listener(e); }
+    }, options);
+  }
+};"""
+)
+
+
+def test_a_socket_that_died_silently_is_given_up_and_the_result_shown(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A live connection that died without closing said nothing more and never closed: the
+    page showed "Queued" for an analysis that had ended, for as long as it was left open.
+    Quiet for 30 s, the page pings; unanswered, it reads the result by polling."""
+    email = "silent@example.com"
+    register(browser, email)
+    analysis_id = queued_analysis(server, tmp_path_factory, email)
+    browser.driver.execute_script(SILENT)
+    browser.go(f"#/analysis/{analysis_id}")
+    browser.find("#progress-stage[data-stage=QUEUED]")
+    browser.until(  # connection_ack, then the stream's first state
+        lambda: browser.driver.execute_script("return window.received >= 2"), "a live stream"
+    )
+    later(browser, 31)  # a quiet stream: the ping is answered, the stream kept
+    browser.until(lambda: browser.driver.execute_script("return window.received >= 3"), "the pong")
+    later(browser, 11)
+    time.sleep(2)
+    assert "checking" not in (browser.attribute("#progress-note", "textContent") or "")
+    browser.driver.execute_script("window.silent = true")
+    timed_out(tmp_path_factory, analysis_id)  # its event never reaches the page
+    later(browser, 31)
+    time.sleep(2)  # a ping sent, into the void
+    assert browser.visible("#failed") == []
+    later(browser, 11)
+    assert "took far too long" in browser.text("#failed", "took far too long")
+    assert "checking every few seconds" in browser.text("#progress-note", "checking")
+
+
+def test_a_retry_while_the_first_copy_is_checked_waits_for_it(
+    browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Sent again while MetSkin still checked the copy that had arrived (the answer was slow,
+    the person pressed "Try again"), the upload was refused UPLOAD_IN_PROGRESS, shown as an
+    error to press again. The page now waits for that copy and asks again by itself."""
+    email = "checking@example.com"
+    register(browser, email)
+    # The first answer is the one a retry gets while the first copy is checked (that copy is
+    # stored meanwhile, as the server does once its checks end).
+    browser.driver.execute_script(
+        """const real = Object.getOwnPropertyDescriptor(XMLHttpRequest.prototype, "responseText");
+        let told = false;
+        Object.defineProperty(XMLHttpRequest.prototype, "responseText", { get() {
+          const text = real.get.call(this);
+          if (told || !text.includes("uploadMedia")) return text;
+          told = true;
+          return JSON.stringify({ data: null, errors: [{
+            message: "This file is still being received. Try again in a moment.",
+            extensions: { code: "UPLOAD_IN_PROGRESS", field: "idempotency_key" } }] });
+        } });"""
+    )
+    photo = tmp_path / "face.jpg"
+    photo.write_bytes(face_jpeg(320))
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    browser.submit("#upload-form")
+    browser.text("#upload-status", "still checking the copy that arrived")
+    browser.until(lambda: browser.hash().startswith("#/analysis/"), "the analysis page")
+    assert uploads_of(tmp_path_factory, email, server) == 1

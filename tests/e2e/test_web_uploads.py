@@ -16,7 +16,7 @@ from metskin.adapters.db.analysis import AnalysisRow
 from metskin.domain.analysis.records import AnalysisStatus, Stage
 from tests.cluster import graphql, upload
 from tests.e2e.conftest import PASSWORD
-from tests.e2e.test_web_app import register
+from tests.e2e.test_web_app import ANALYSIS_SECONDS, register
 from tests.e2e.web_browser import Browser, api_login, browser_fixture, server_fixture
 from tests.media_samples import encode, face_jpeg, noise_image
 
@@ -54,36 +54,52 @@ def test_a_refused_upload_is_told_in_the_person_s_language(
     assert browser.hash() == "#/analyse"
 
 
+TIMED_OUT = {
+    "status": AnalysisStatus.FAILED.value,
+    "stage": Stage.FAILED.value,
+    "finished_at": datetime.now(UTC),
+    "failure_code": "ANALYSIS_TIMED_OUT",
+    "failure_reason": "The analysis of this file took far too long and was stopped. Try "
+    "another photo, or a shorter video.",
+}
+
+
+def new_analysis(server: str, email: str, **fields: object) -> AnalysisRow:
+    """An analysis of a new upload of `email`'s, for the test to store as a worker would (no
+    job: the test moves it on)."""
+    token = api_login(server, email, PASSWORD)
+    row = {
+        "id": str(uuid.uuid4()),
+        "owner_id": graphql(server, "{ me { id } }", token)["me"]["id"],
+        "media_id": upload(server, token, face_jpeg(256)),
+        "progress": 0.0,
+        "created_at": datetime.now(UTC),
+        "attempts": 0,
+        "event_seq": 1,
+    }
+    return AnalysisRow(**{**row, **fields})
+
+
+def store(tmp_path_factory: pytest.TempPathFactory, row: AnalysisRow) -> None:
+    """The row written into the server's database, as the worker writes it."""
+    var = next(Path(tmp_path_factory.getbasetemp()).glob("uploads*/var"))
+    engine = create_engine(f"sqlite:///{(var / 'metskin.db').as_posix()}")
+    with Session(engine) as session:
+        session.merge(row)
+        session.commit()
+    engine.dispose()
+
+
 def test_a_failed_analysis_reads_in_words_in_the_history(
     browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    token = in_french(browser, server, "margaux@example.com")
-    media_id = upload(server, token, face_jpeg(256))
-    owner = graphql(server, "{ me { id } }", token)["me"]["id"]
-    var = next(Path(tmp_path_factory.getbasetemp()).glob("uploads*/var"))
+    in_french(browser, server, "margaux@example.com")
     now = datetime.now(UTC)
-    failed_id = str(uuid.uuid4())
-    failed = AnalysisRow(
-        id=failed_id,
-        owner_id=owner,
-        media_id=media_id,
-        status=AnalysisStatus.FAILED.value,
-        stage=Stage.FAILED.value,
-        progress=0.3,
-        created_at=now,
-        started_at=now,
-        finished_at=now,
-        failure_code="ANALYSIS_TIMED_OUT",
-        failure_reason="The analysis of this file took far too long and was stopped. Try "
-        "another photo, or a shorter video.",
-        attempts=1,
-        event_seq=1,
+    failed = new_analysis(
+        server, "margaux@example.com", progress=0.3, started_at=now, attempts=1, **TIMED_OUT
     )  # as the worker leaves an analysis it stopped at its time limit
-    engine = create_engine(f"sqlite:///{(var / 'metskin.db').as_posix()}")
-    with Session(engine) as session:
-        session.add(failed)
-        session.commit()
-    engine.dispose()
+    failed_id = failed.id
+    store(tmp_path_factory, failed)
     browser.go("#/history")
     row = browser.text("#history li .muted", "Échec")
     assert row.startswith("Échec · L'analyse de ce fichier"), row
@@ -106,3 +122,55 @@ def test_a_file_the_browser_cannot_show_is_previewed_in_words(
     assert browser.visible("#upload-form .preview-box img") == []
     browser.submit("#upload-form")
     assert "UNSUPPORTED_MEDIA" in browser.text("#upload-form .form-error")
+
+
+def test_an_analysis_that_ends_while_the_history_is_open_is_shown_ended(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A person who left the analysis page while it ran and opened their history read "In
+    progress" there, and still after it had ended, until they reloaded the page."""
+    register(browser, "came-back@example.com")
+    running = new_analysis(
+        server,
+        "came-back@example.com",
+        status=AnalysisStatus.RUNNING.value,
+        stage=Stage.FACE_MESH.value,
+        progress=0.4,
+        attempts=1,
+    )  # a worker busy with it
+    store(tmp_path_factory, running)
+    browser.go("#/history")
+    said = browser.text("#history li .muted", "Finding the face")
+    assert said == "In progress · Finding the face…", said
+    running.event_seq = 2
+    for name, value in TIMED_OUT.items():
+        setattr(running, name, value)
+    store(tmp_path_factory, running)  # ended; the page's stream reads it at its next check
+    row = browser.text("#history li .muted", "took far too long")
+    assert row.startswith("Failed · The analysis of this file"), row
+
+
+def test_a_photo_to_retake_is_taken_and_sent_from_the_message(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """On a phone, "Please retake your photo" linked to the upload page: the tips again,
+    "Choose file", the camera, then "Upload and analyse", the advice out of sight. Its button
+    now opens the front camera, and the photo taken is sent at once."""
+    register(browser, "retake-now@example.com")
+    wall = tmp_path / "wall.jpg"
+    wall.write_bytes(encode(noise_image(320, 240), "JPEG"))
+    browser.find("#upload-form input[name=file]").send_keys(str(wall))
+    browser.submit("#upload-form")
+    browser.text("#retake", "Please retake", timeout=ANALYSIS_SECONDS)
+    first = browser.hash()
+    assert browser.find("#retake-now").text == "Take a new photo now"
+    camera = browser.driver.find_element(browser.by, "#retake-file")
+    assert (camera.get_attribute("capture"), camera.get_attribute("accept")) == ("user", "image/*")
+    face = tmp_path / "face.jpg"
+    face.write_bytes(face_jpeg(320))
+    camera.send_keys(str(face))  # what the camera hands back
+    browser.until(
+        lambda: browser.hash().startswith("#/analysis/") and browser.hash() != first,
+        "the new photo's analysis",
+    )
+    assert browser.visible("#retake") == []

@@ -69,6 +69,7 @@ CODE_MESSAGES = {
     # Every other code a client can get (docs/api.md lists them all; a test checks that each
     # has its sentence here, so a message built with values still reads in fr and de).
     "TOO_LARGE": _("This request is too large."),
+    "REQUEST_STALLED": _("Nothing more of this request arrived; send it again."),
     "QUERY_TOO_COSTLY": _("This query asks for too much at once; ask for smaller pages."),
     "PERSISTED_QUERY_NOT_FOUND": _("This stored query is not known; send its text."),
     "PERSISTED_QUERY_NOT_SUPPORTED": _("This stored query cannot be read."),

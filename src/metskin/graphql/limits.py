@@ -1,7 +1,10 @@
 """ASGI guards on the request body, applied before the body is read or spooled.
 
 A multipart upload may be as large as the largest video (and is counted against the upload rate
-per client address first); any other request gets the small JSON cap.
+per client address first); any other request gets the small JSON cap. A body that stops
+arriving (a phone on a weak signal, a client gone without closing) is given up after
+`BODY_IDLE_SECONDS` without a byte: it held its connection and what had come of it (up to the
+largest video, spooled) for as long as the socket stayed open, without end.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio
 from starlette.formparsers import MultiPartParser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,8 +41,18 @@ UPLOAD_WAIT_MINUTES = n_(
     "Too many uploads; try again in {count} minutes.",
 )
 
+REQUEST_STALLED = _(
+    "Nothing more of this request arrived for {count} seconds, so MetSkin stopped waiting. "
+    "Check your connection and send it again."
+)
+BODY_IDLE_SECONDS = 120.0  # a weak signal's pauses are seconds; the web app warns at 20 s
+
 
 class BodyTooLarge(Exception):
+    pass
+
+
+class BodyStalled(Exception):
     pass
 
 
@@ -65,8 +79,10 @@ class BodySizeLimit:
         max_json_bytes: int | None = None,
         upload_gate: UploadGate | None = None,
         translators: Translators | None = None,
+        idle_seconds: float = BODY_IDLE_SECONDS,
     ) -> None:
         self.app = app
+        self.idle_seconds = idle_seconds
         self.translators = translators
         self.max_bytes = max_bytes
         self.max_json_bytes = max_json_bytes or max_bytes
@@ -91,10 +107,18 @@ class BodySizeLimit:
             return
         seen = 0
         started = False
+        whole = False  # the body has all come: a later receive waits for the disconnect
 
         async def counting_receive() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, whole
+            if whole:
+                return await receive()
+            try:
+                with anyio.fail_after(self.idle_seconds):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyStalled from None
+            whole = message["type"] != "http.request" or not message.get("more_body", False)
             seen += len(message.get("body", b""))
             if seen > limit:
                 raise BodyTooLarge
@@ -110,6 +134,11 @@ class BodySizeLimit:
         except BodyTooLarge:
             if not started:
                 await self._too_large(scope, send, limit, code)
+        except BodyStalled:
+            if not started:
+                count = str(math.ceil(self.idle_seconds))
+                words = self._words(scope, REQUEST_STALLED, count=count)
+                await refuse(send, 408, words, "REQUEST_STALLED")
 
     async def _too_large(self, scope: Scope, send: Send, limit: int, code: str) -> None:
         size = size_words(limit, self._translator(scope))

@@ -13,6 +13,16 @@ const CLOSE_CODES = {
   4429: ["TOO_MANY_REQUESTS", mark("Too many live connections.")],
 };
 
+// A socket can die without closing: a phone that moves from Wi-Fi to mobile data, or a
+// carrier's NAT that forgets a quiet connection, leaves it open on this side and nothing ever
+// arrives (the page then showed a stage that never moved). Quiet for QUIET_MS, the client
+// pings (the protocol's ping, which the server answers with pong); no answer in ANSWER_MS, or
+// no connection made in that time, and the connection is given up as lost (CONNECTION_LOST,
+// a transport error: progress falls back to polling, the dashboard reconnects).
+const QUIET_MS = 30_000;
+const ANSWER_MS = 10_000;
+const WATCH_MS = 1000;
+
 function socketUrl() {
   const url = new URL("/graphql", window.location.href);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
@@ -36,6 +46,8 @@ export function subscribe({ query, variables = {}, connectionParams = {}, onNext
   const socket = new WebSocket(socketUrl(), PROTOCOL);
   const id = "1";
   let finished = false;
+  let heard = Date.now(); // the last message from the server (or the start)
+  let asked = 0; // when a ping went unanswered so far
 
   const send = (message) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
@@ -43,14 +55,27 @@ export function subscribe({ query, variables = {}, connectionParams = {}, onNext
   const finish = (callback, argument) => {
     if (finished) return;
     finished = true;
+    clearInterval(watch);
     socket.close(1000);
     if (callback) callback(argument);
   };
+  const watch = setInterval(() => {
+    const now = Date.now();
+    const open = socket.readyState === WebSocket.OPEN;
+    if ((asked && now - asked > ANSWER_MS) || (!open && now - heard > QUIET_MS + ANSWER_MS)) {
+      finish(onError, localError("CONNECTION_LOST", mark("The live connection was lost.")));
+    } else if (open && !asked && now - heard > QUIET_MS) {
+      asked = now;
+      send({ type: "ping" });
+    }
+  }, WATCH_MS);
 
   socket.addEventListener("open", () => {
     send({ type: "connection_init", payload: connectionParams });
   });
   socket.addEventListener("message", (event) => {
+    heard = Date.now();
+    asked = 0;
     let message;
     try {
       message = JSON.parse(event.data);

@@ -1,6 +1,6 @@
 // Upload a photo or video, follow the analysis live, and show the result.
 
-import { gql, newUploadKey, uploadMedia } from "../graphql.js";
+import { gql, localError, newUploadKey, uploadMedia } from "../graphql.js";
 import {
   append, busy, clear, errorBox, field, h, humanize, navigate, onSubmit, showError, when,
 } from "../dom.js";
@@ -11,6 +11,8 @@ import { renderReferral } from "./referral.js";
 import { photoConsent, uploadConsentBox } from "./consent.js";
 import { forConcerns, readMore } from "./learn.js";
 import { deleteBox } from "./forget.js";
+import { stallWatch } from "./stall.js";
+import { retakeNow, takeHandedPhoto } from "./retake.js";
 
 export const DETAIL = `query($id: ID!) { analysis(id: $id) {
   id status stage progress createdAt finishedAt failureCode failureReason overlayUrl
@@ -31,6 +33,25 @@ const CAPTURE_TIPS = [
 ];
 
 // --- upload ----------------------------------------------------------------------------------
+
+const CHECK_WAIT_MS = 3000; // between asks while the server checks a copy that arrived
+const CHECK_WAITS = 100; // the server holds a key 5 minutes at most
+
+/** `ms` of waiting, cut short (rejecting UPLOAD_CANCELLED) when `signal` aborts. */
+function pause(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const cancelled = () => {
+      clearTimeout(timer);
+      reject(localError("UPLOAD_CANCELLED", mark("The upload was cancelled.")));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", cancelled);
+      resolve();
+    }, ms);
+    if (signal.aborted) cancelled();
+    else signal.addEventListener("abort", cancelled, { once: true });
+  });
+}
 
 /** The chosen file's preview and the function that lets its file go. A photo is drawn once,
  * so its link goes when it has loaded; a video reads its file as it plays and seeks (its link
@@ -73,6 +94,13 @@ export async function renderAnalyse(view) {
   // answer was lost (the bytes arrived, the phone never heard) sent again is the first one.
   let uploadKey = null;
   cancel.addEventListener("click", () => sending && sending.abort());
+  // A try that stopped moving: "Try again" ends it and sends the file again (its key kept).
+  let again = false;
+  const stall = stallWatch({
+    onRetry: () => { if (sending) { again = true; sending.abort(); } },
+    onCancel: () => sending && sending.abort(),
+    replaces: cancel,
+  });
   let release = () => {}; // the preview's file
   input.addEventListener("change", () => {
     uploaded = null;
@@ -85,7 +113,7 @@ export async function renderAnalyse(view) {
   const form = h("form", { id: "upload-form", novalidate: true },
     errorBox(),
     field(t("Face photo or video"), input, t("JPEG, PNG, WebP, HEIC or AVIF photos; MP4, MOV or WebM videos.")),
-    preview, bar, status, cancel,
+    preview, bar, status, cancel, stall.box,
     h("button", { type: "submit" }, t("Upload and analyse")));
   // Without a current consent the box is shown first; an upload refused for want of one
   // (withdrawn in another tab, a new text) shows it again, and agreeing goes on with the file.
@@ -118,10 +146,35 @@ export async function renderAnalyse(view) {
         bar.value = 0;
         cancel.hidden = false;
         cancel.disabled = false; // busy() disabled the form's buttons
-        status.textContent = t("Uploading…");
         uploadKey = uploadKey || newUploadKey();
-        media = await uploadMedia(file, null, (share) => { bar.value = share; }, sending.signal,
-          uploadKey);
+        let waits = 0;
+        while (!media) {
+          status.textContent = t("Uploading…");
+          again = false;
+          stall.start();
+          try {
+            media = await uploadMedia(file, null, (share) => {
+              bar.value = share;
+              stall.progress(share);
+            }, sending.signal, uploadKey);
+          } catch (error) {
+            // Sent again while MetSkin still checks the copy that did arrive (its answer
+            // was slow, or lost): that copy is the upload, so wait for it and ask again.
+            const checking = error.code === "UPLOAD_IN_PROGRESS" && waits < CHECK_WAITS;
+            if (!checking && (!again || error.code !== "UPLOAD_CANCELLED")) throw error;
+            if (checking) {
+              waits += 1;
+              stall.stop();
+              status.textContent = t("MetSkin is still checking the copy that arrived; "
+                + "waiting for it…");
+              await pause(CHECK_WAIT_MS, sending.signal);
+            } else {
+              sending = new AbortController(); // sent again, from its first byte
+              bar.value = 0;
+            }
+          }
+        }
+        stall.stop();
         uploaded = { file, media };
         cancel.hidden = true;
       }
@@ -132,19 +185,36 @@ export async function renderAnalyse(view) {
       if (!left) navigate(`#/analysis/${encodeURIComponent(startAnalysis.id)}?live=1`);
     } catch (error) {
       if (error.code === "UPLOAD_CANCELLED") {
-        said = t("Upload cancelled: nothing was sent to MetSkin.");
+        // Cancelled while waiting for the answer, the file may well have arrived.
+        said = bar.value >= 1
+          ? t("Upload cancelled. The file had already been sent whole; it is not analysed.")
+          : t("Upload cancelled: nothing was sent to MetSkin.");
         return;
       }
       if (error.code !== "CONSENT_REQUIRED") throw error;
       consent.ask(await photoConsent(), () => busy(form, upload));
     } finally {
       sending = null;
+      stall.stop();
       bar.hidden = true;
       cancel.hidden = true;
       status.textContent = said;
     }
   };
   onSubmit(form, upload);
+  // A photo taken from a retake message ("Take a new photo now") is sent at once.
+  const photo = takeHandedPhoto();
+  if (photo) {
+    try {
+      const chosen = new DataTransfer();
+      chosen.items.add(photo);
+      input.files = chosen.files;
+      input.dispatchEvent(new Event("change"));
+      setTimeout(() => form.requestSubmit(), 0);
+    } catch {
+      // A browser without DataTransfer: the person chooses it here.
+    }
+  }
   append(view, [
     h("h1", {}, t("Analyse your skin")),
     h("ul", { class: "tips" }, CAPTURE_TIPS.map((tip) => h("li", {}, t(tip)))),
@@ -154,6 +224,7 @@ export async function renderAnalyse(view) {
   return () => {
     left = true;
     if (sending) sending.abort();
+    stall.stop();
     release();
   };
 }
@@ -336,8 +407,8 @@ function retakeBox(result, forPatient) {
     h("p", {}, t("We could not measure your skin reliably from this capture.")),
     qualityList(result.quality.filter((issue) => issue.blocking).length
       ? result.quality.filter((issue) => issue.blocking) : result.quality),
-    forPatient ? h("a", { class: "button", href: "#/analyse" }, t("Upload a new photo or video"))
-      : null);
+    forPatient ? [h("p", { class: "actions" }, retakeNow()),
+      h("p", {}, h("a", { href: "#/analyse" }, t("Upload a new photo or video")))] : null);
 }
 
 /**

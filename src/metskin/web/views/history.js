@@ -4,13 +4,17 @@ import { gql } from "../graphql.js";
 import { append, busy, errorBox, h, humanize, when } from "../dom.js";
 import { t } from "../i18n.js";
 import { askToDelete } from "./forget.js";
+import { FINAL, followProgress } from "./progress.js";
 
 const PAGE = 10;
-const HISTORY = `query($first: Int!, $after: String) { me { analyses(first: $first, after: $after) {
-  edges { node { id status stage createdAt failureCode failureReason
+const FOLLOWED = 5; // running analyses followed live at most (a socket each)
+const FIELDS = `id status stage createdAt failureCode failureReason
     summary { ok confidence itaDeg monk fitzpatrick skinType topConcerns }
-    media { kind thumbnailUrl } } }
+    media { kind thumbnailUrl }`;
+const HISTORY = `query($first: Int!, $after: String) { me { analyses(first: $first, after: $after) {
+  edges { node { ${FIELDS} } }
   pageInfo { hasNextPage endCursor } } } }`;
+const ONE = `query($id: ID!) { analysis(id: $id) { ${FIELDS} } }`;
 
 export function summaryText(analysis) {
   const { summary } = analysis;
@@ -43,9 +47,26 @@ function emptyHistory() {
     h("a", { href: "#/analyse" }, t("Analyse a photo")), ".");
 }
 
-function row(analysis) {
+/** An analysis still running, followed as its page does: its stage moves, and once it ends
+ * its row is drawn again with the result. Before, a person who left the analysis page and
+ * came here read "In progress" for an analysis long finished, until they reloaded. */
+function follow(item, analysis) {
+  const said = item.querySelector(".muted");
+  return followProgress(analysis.id, {
+    onEvent: (event) => {
+      said.textContent = `${humanize(event.status)} · ${summaryText({ ...analysis, ...event })}`;
+    },
+    onEnd: () => {
+      gql(ONE, { id: analysis.id })
+        .then(({ analysis: ended }) => item.isConnected && item.replaceWith(row(ended)))
+        .catch(() => {}); // the row says the last stage; opening it reads the result
+    },
+  });
+}
+
+function row(analysis, followers = null) {
   const href = `#/analysis/${encodeURIComponent(analysis.id)}`;
-  return h("li", { class: "history-item", "data-analysis-id": analysis.id },
+  const item = h("li", { class: "history-item", "data-analysis-id": analysis.id },
     analysis.media ? h("img", { src: analysis.media.thumbnailUrl, alt: "", class: "thumb" })
       : h("span", { class: "thumb" }),
     h("div", {},
@@ -55,6 +76,10 @@ function row(analysis) {
       analysis.status === "DONE" && analysis.summary && analysis.summary.ok
         ? h("a", { href: `#/routine/${encodeURIComponent(analysis.id)}` }, t("Routine")) : null,
       deleteButton(analysis)));
+  if (followers && !FINAL.has(analysis.stage) && followers.length < FOLLOWED) {
+    followers.push(follow(item, analysis));
+  }
+  return item;
 }
 
 export async function renderHistory(view) {
@@ -62,10 +87,11 @@ export async function renderHistory(view) {
   const more = h("button", { type: "button", id: "history-more", hidden: true }, t("Show older"));
   const pager = h("div", { class: "pager" }, errorBox(), more);
   let after = null;
+  const followers = []; // the analyses still running, followed while the page is open
 
   const load = async () => {
     const { me } = await gql(HISTORY, { first: PAGE, after });
-    append(list, [me.analyses.edges.map((edge) => row(edge.node))]);
+    append(list, [me.analyses.edges.map((edge) => row(edge.node, followers))]);
     after = me.analyses.pageInfo.endCursor;
     more.hidden = !me.analyses.pageInfo.hasNextPage;
     return me.analyses.edges.length;
@@ -74,4 +100,5 @@ export async function renderHistory(view) {
 
   append(view, [h("h1", {}, t("Your analyses")), list, pager]);
   if ((await load()) === 0) list.replaceWith(emptyHistory());
+  return () => followers.forEach((stop) => stop());
 }
