@@ -520,8 +520,43 @@ def test_a_channel_refused_for_good_does_not_stop_the_other(
     assert care.messenger.send_reminder(booked, HOUR_BEFORE) is ReminderStatus.SENT
     assert len(getattr(care.notifier, left)) == 2
     reminder = care.uow.reminders.get(booked, ReminderKind.HOUR_BEFORE)
-    assert reminder is not None and "refused" in reminder.detail
     assert NotificationKind.APPOINTMENT_REMINDER.value in care.uow.inbox.kinds("texter")
+    texter = care.uow.users.get("texter")
+    assert texter is not None
+    if left == "emails":  # the number refused: SMS off on the profile, no text tried again
+        assert not texter.profile.sms_opt_in and reminder is not None
+        assert "refused" not in reminder.detail
+    else:  # the address refused: said in the reminder's detail; the texts go on
+        assert texter.profile.sms_opt_in and texter.profile.email_opt_in
+        assert reminder is not None and "refused" in reminder.detail
+
+
+class CountingStoppedSms(StoppedSms):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tried = 0
+
+    def send_sms(self, sms: OutgoingSms) -> None:
+        self.tried += 1
+        super().send_sms(sms)
+
+
+def test_a_number_that_replied_stop_turns_sms_off_on_the_profile() -> None:
+    """Before, the profile still said "SMS on" after the patient replied STOP, and every
+    message tried the text again (the provider refused each). Now the first refusal of the
+    number turns SMS off, as their checkbox does; a number changed since is left alone."""
+    notifier = CountingStoppedSms()
+    care = build(notifier)
+    care.add_patient(user("texter", phone=PHONE, sms_opt_in=True))
+    booked = care.book("texter")
+    assert care.messenger.send_change(booked, "CONFIRMED", 0) == 1  # the email
+    texter = care.uow.users.get("texter")
+    assert texter is not None and not texter.profile.sms_opt_in and notifier.tried == 1
+    care.clock.now = MONDAY_9 - timedelta(hours=1)
+    care.scanner.scan_once()
+    assert care.messenger.send_reminder(booked, HOUR_BEFORE) is ReminderStatus.SENT
+    assert notifier.tried == 1  # not tried again
+    assert [e.to for e in notifier.emails] == ["texter@example.com"] * 2
 
 
 def test_a_visit_moved_after_its_day_before_reminder_is_not_reminded_a_day_before_again(
@@ -546,3 +581,14 @@ def test_a_visit_moved_after_its_day_before_reminder_is_not_reminded_a_day_befor
     assert ["in 24 hours" in body for body in bodies] == [True, False, False]
     assert ["has moved to" in body for body in bodies] == [False, True, False]
     assert ["in 1 hour," in body for body in bodies] == [False, False, True]
+
+
+def test_a_refused_number_leaves_a_changed_phone_s_sms_on() -> None:
+    """The refusal names the number texted: when the profile's phone is another one by then
+    (changed and verified meanwhile), its SMS stay on."""
+    care = build(CountingStoppedSms())
+    care.add_patient(user("texter", phone="+447700900999", sms_opt_in=True))
+    with pytest.raises(DeliveryRefused):  # nothing left by any channel
+        care.messenger.notifications.send_each("k", sms=OutgoingSms(PHONE, "hello"), owner="texter")
+    texter = care.uow.users.get("texter")
+    assert texter is not None and texter.profile.sms_opt_in

@@ -282,7 +282,7 @@ class AppointmentMessenger:
                 tr=tr,
             )
             sms = OutgoingSms(number, body)
-        return self.notifications.send_each(key, email, sms)
+        return self.notifications.send_each(key, email, sms, owner=patient.id)
 
 
 def _invite_keys(appointment: Appointment) -> list[str]:

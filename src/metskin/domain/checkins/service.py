@@ -157,7 +157,8 @@ class CheckInMessenger:
             email = self.renderer.render_email(TEMPLATE, user.email, context, profile.locale)
         if (number := profile.sms_number) is not None:
             sms = OutgoingSms(number, self._sms_text(tr, day))
-        return self.notifications.send_each(f"checkin:{user_id}:{due}", email, sms).sent
+        key = f"checkin:{user_id}:{due}"
+        return self.notifications.send_each(key, email, sms, owner=user_id).sent
 
     def _sms_text(self, tr: Translator, day: str) -> str:
         """The advice on light and place when the text stays one SMS (`sms_segments`: a

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from metskin.domain.accounts.email_address import EmailLink
@@ -158,12 +158,15 @@ class NotificationService:
         key: str,
         email: OutgoingEmail | None = None,
         sms: OutgoingSms | None = None,
+        owner: str | None = None,
     ) -> Delivery:
         """One message by email and by SMS (either may be None: the person does not take it),
         each once (`<key>:email`, `<key>:sms`). Each channel is tried whatever became of the
         other: a number that replied STOP, or an address the provider refuses, must not cost
         the person the other one. A refusal for good is raised only when nothing left; else it
-        is logged and named in `refused`."""
+        is logged and named in `refused`. A number the SMS provider refuses for good (it
+        replied STOP, or no longer takes texts) turns SMS off on `owner`'s profile, as their
+        own checkbox does (`_sms_refused`): their profile no longer says texts come."""
         sent, refusals = 0, []
         if email is not None:
             try:
@@ -175,6 +178,8 @@ class NotificationService:
                 sent += self.send_sms_once(f"{key}:sms", sms)
             except DeliveryRefused as error:
                 refusals.append(("sms", error))
+                if error.recipient and owner is not None:
+                    self._sms_refused(owner, sms.to)
         if refusals and not sent:
             raise refusals[0][1]
         for channel, refusal in refusals:
@@ -183,6 +188,17 @@ class NotificationService:
                 extra={"channel": channel, "status": refusal.status, "kind": key.split(":")[0]},
             )
         return Delivery(sent, tuple(f"{channel} refused: {e.message}" for channel, e in refusals))
+
+    def _sms_refused(self, user_id: str, number: str) -> None:
+        """SMS off for the person while `number` is still their phone."""
+        with self.uow_factory() as uow:
+            user = uow.users.get(user_id, for_update=True)
+            if user is None or user.profile.phone != number or not user.profile.sms_opt_in:
+                return
+            user.profile = replace(user.profile, sms_opt_in=False)
+            uow.users.save(user)
+            uow.commit()
+        log.info("SMS turned off: the provider refuses the number", extra={"user_id": user_id})
 
     def send_sms_once(self, dedupe_key: str, sms: OutgoingSms) -> bool:
         return self._send_once(dedupe_key, "sms", sms.to, lambda: self.notifier.send_sms(sms))
