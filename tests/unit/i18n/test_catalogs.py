@@ -106,3 +106,9 @@ def test_the_checks_catch_an_english_text_added_without_translation() -> None:
     assert untranslated_template('<meta content="Short text">') == ["Short text"]
     assert untranslated_template("<p>{% trans %}Hello {{ name }}{% endtrans %}</p>") == []
     assert untranslated_template('<p>{{ _("Hello") }} {{ name }}</p>') == []
+
+
+def test_a_german_role_label_names_women_too() -> None:
+    """A woman's German profile and her patients' pages called her "Dermatologe"."""
+    catalog = read_catalog("de")
+    assert catalog["Dermatologist"].string == "Dermatologe/Dermatologin"
