@@ -165,6 +165,7 @@ def bootstrap(
         login_attempts=container.login_backoff,
         check_prescribed=lambda terms: container.recommendations.check_prescribed(terms),
         rebuild_routine=lambda user, why: container.recommendations.refresh(user, why),
+        zone_changed=lambda user: container.appointments.patient_moved(user),
     )
     add_email_addresses(container)
     container.translations = BabelTranslations()

@@ -282,6 +282,26 @@ def test_a_care_change_rebuilds_the_routine_before_it_answers(
     assert accounts.get_user(user.id).profile.allergies == ["oats"]
 
 
+def test_a_new_time_zone_plans_the_persons_reminders_again(accounts: AccountService) -> None:
+    """A patient booked from London and then set New York: the appointments' reminders are
+    planned again in the new zone (`zone_changed`); another change does not ask, and a failure
+    there leaves the profile saved."""
+    user = accounts.register("maya@example.com", PASSWORD)
+    moved: list[str] = []
+    accounts.zone_changed = moved.append
+    accounts.update_profile(user.id, {"display_name": "Maya"})
+    accounts.update_profile(user.id, {"time_zone": "America/New_York"})
+    accounts.update_profile(user.id, {"time_zone": "America/New_York"})
+    assert moved == [user.id]
+
+    def broken(user_id: str) -> None:
+        raise RuntimeError("the database went away")
+
+    accounts.zone_changed = broken
+    accounts.update_profile(user.id, {"time_zone": "Europe/Paris"})
+    assert accounts.get_user(user.id).profile.time_zone == "Europe/Paris"
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [

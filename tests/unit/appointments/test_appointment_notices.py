@@ -592,3 +592,28 @@ def test_a_refused_number_leaves_a_changed_phone_s_sms_on() -> None:
         care.messenger.notifications.send_each("k", sms=OutgoingSms(PHONE, "hello"), owner="texter")
     texter = care.uow.users.get("texter")
     assert texter is not None and texter.profile.sms_opt_in
+
+
+def test_a_patient_who_moves_zone_is_reminded_in_their_new_daytime(care: Care) -> None:
+    """Booked from London, then off to New York: the day-before reminder of a 09:00 London
+    visit was still due at 09:00 London, 04:00 where they are. It is planned again in the new
+    zone's daytime when the zone is saved; one whose time has come stays as it is."""
+    care.add_patient(user("traveller", time_zone="Europe/London"))
+    booked = care.book("traveller")
+    soon = care.book("p1", MONDAY_9 + timedelta(hours=1))
+    found = care.uow.reminders.get(booked, ReminderKind.DAY_BEFORE)
+    assert found is not None and found.due_at == MONDAY_9 - timedelta(hours=24)
+    traveller = care.uow.users.get("traveller")
+    assert traveller is not None
+    traveller.profile = replace(traveller.profile, time_zone="America/New_York")
+    care.uow.users.save(traveller)
+    assert care.appointments.patient_moved("traveller") == 1
+    moved = care.uow.reminders.get(booked, ReminderKind.DAY_BEFORE)
+    assert moved is not None and moved.due_at == MONDAY_9 - timedelta(hours=19)  # 09:00 there
+    assert care.appointments.patient_moved("traveller") == 0  # again: nothing moves
+    hour = care.uow.reminders.get(booked, ReminderKind.HOUR_BEFORE)
+    assert hour is not None and hour.due_at == MONDAY_9 - timedelta(hours=1)
+    care.clock.now = MONDAY_9 - timedelta(hours=23)  # the other patient's time has come
+    assert care.appointments.patient_moved("p1") == 0
+    other = care.uow.reminders.get(soon, ReminderKind.DAY_BEFORE)
+    assert other is not None and other.due_at == MONDAY_9 - timedelta(hours=23)

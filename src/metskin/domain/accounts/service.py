@@ -96,6 +96,9 @@ class AccountService:
     # Builds the routine the person follows again, saying why (`jobs.WHY_PROFILE`):
     # `RecommendationService.refresh_current`, run before `update_profile` answers.
     rebuild_routine: Callable[[str, str], object] | None = None
+    # Plans the person's waiting appointment reminders again in their new zone
+    # (`AppointmentService.patient_moved`), run once a changed `time_zone` is saved.
+    zone_changed: Callable[[str], object] | None = None
     _dummy_hash: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -266,6 +269,11 @@ class AccountService:
                 self.rebuild_routine(user_id, WHY_PROFILE)
             except Exception:  # the profile is saved; the job rebuilds it
                 log.warning("routine not rebuilt in the request", exc_info=True)
+        if before.time_zone != user.profile.time_zone and self.zone_changed is not None:
+            try:
+                self.zone_changed(user_id)
+            except Exception:  # the profile is saved; a reminder keeps its old hour
+                log.warning("reminders not planned again in the new zone", exc_info=True)
         return user
 
     def stop_emails(self, email: str) -> bool:

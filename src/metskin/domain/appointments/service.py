@@ -26,10 +26,15 @@ from metskin.domain.appointments.model import (
     Slot,
     require_utc,
 )
-from metskin.domain.appointments.reminders import plan_reminders
+from metskin.domain.appointments.reminders import (
+    ReminderKind,
+    ReminderStatus,
+    plan_reminders,
+)
 from metskin.domain.appointments.slots import MAX_RANGE, PERIOD_TOO_LONG
 from metskin.domain.audit.model import Resource
 from metskin.domain.audit.service import audit_reads
+from metskin.domain.daytime import daytime_from
 from metskin.domain.errors import Conflict, Forbidden, ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.inbox import entries
@@ -203,6 +208,35 @@ class AppointmentService:
             self._tell_dashboard(uow, kind, appointment.doctor_id, payload, now)
             uow.commit()
         return appointment
+
+    def patient_moved(self, patient_id: str) -> int:
+        """The patient's zone changed (a trip, a move): each day-before reminder still waiting
+        is due again in the daytime of their new zone (`plan_reminders`), as at a booking;
+        how many moved. The 1 h reminder and those claimed or sent stay as they are."""
+        now = self._clock()
+        moved = 0
+        with self._uow_factory() as uow:
+            time_zone = _zone_of(uow, patient_id)
+            booked = uow.appointments.upcoming_for_patient(patient_id, now)
+            waiting = {
+                r.appointment_id: r
+                for r in uow.reminders.for_appointments([a.id for a in booked])
+                if r.kind is ReminderKind.DAY_BEFORE and r.status is ReminderStatus.PENDING
+            }
+            for appointment in booked:
+                reminder = waiting.get(appointment.id)
+                if reminder is None or reminder.start_at != appointment.start:
+                    continue
+                nominal = appointment.start - ReminderKind.DAY_BEFORE.before
+                if nominal <= now:  # its time came (put off to a morning, or claimed soon)
+                    continue
+                due = daytime_from(nominal, time_zone) if time_zone else nominal
+                if due != reminder.due_at:
+                    reminder.due_at = due
+                    uow.reminders.save(reminder)
+                    moved += 1
+            uow.commit()
+        return moved
 
     def reschedule(self, patient_id: str, appointment_id: str, new_start: datetime) -> Appointment:
         def move(uow: AppointmentsUnitOfWork, appointment: Appointment, now: datetime) -> None:
