@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from metskin.bootstrap import Container
-from metskin.cli.seed import DEMO_DERMATOLOGIST, DEMO_PASSWORD, seed_all, seed_dermatologists
+from metskin.cli.seed import DEMO_PASSWORD, seed_dermatologists
 from metskin.domain.directory.loader import load_dermatologists
 from metskin.domain.directory.model import Dermatologist
 
@@ -36,28 +36,3 @@ def test_reseeding_fills_empty_translations_and_keeps_an_editor_s(container: Con
         kept = stored(container, edited.email).bio_translations
         assert kept["fr"] == EDITED
         assert kept["de"] == packaged[edited.email].bio_translations["de"]  # was empty
-
-
-def test_seeded_dermatologists_start_in_their_practice_s_zone_and_language(
-    container: Container,
-) -> None:
-    """A Berlin practice's account started in English and London time until its dermatologist
-    changed the profile; the demo one keeps London's."""
-    list(seed_all(container))
-    with container.new_uow() as uow:
-        found = {
-            email: (user.profile.locale, user.profile.time_zone)
-            for email in (
-                "anna.nowak@example.org",
-                "carmen.alvarez@example.org",
-                "amelia.hart@example.org",
-                DEMO_DERMATOLOGIST,
-            )
-            if (user := uow.users.get_by_email(email)) is not None
-        }
-    assert found == {
-        "anna.nowak@example.org": ("de-DE", "Europe/Berlin"),
-        "carmen.alvarez@example.org": ("en-US", "America/New_York"),
-        "amelia.hart@example.org": ("en-GB", "Europe/London"),
-        DEMO_DERMATOLOGIST: ("en-GB", "Europe/London"),
-    }

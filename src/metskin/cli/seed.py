@@ -18,7 +18,6 @@ from metskin.domain.accounts.errors import EmailTaken
 from metskin.domain.accounts.model import Role, User
 from metskin.domain.directory.loader import load_dermatologists
 from metskin.domain.directory.model import Dermatologist, with_translations_kept
-from metskin.domain.i18n.locales import SUPPORTED
 
 if TYPE_CHECKING:
     from metskin.bootstrap import Container
@@ -67,10 +66,10 @@ def seed_dermatologists(container: Container, password: str) -> Iterator[str]:
     doctors = load_dermatologists()
     created, profiles = 0, []
     for doctor in doctors:
-        user, new = _account(container, doctor.email, doctor.name, password, _home(doctor))
+        user, new = _account(container, doctor.email, doctor.name, password)
         created += new
         profiles.append(_as_user(doctor, user, doctor.name))
-    demo, _ = _account(container, DEMO_DERMATOLOGIST, "Dr Ada Derm", password, _home(doctors[0]))
+    demo, _ = _account(container, DEMO_DERMATOLOGIST, "Dr Ada Derm", password)
     profiles.append(_as_user(doctors[0], demo, demo.profile.display_name))
     stored = {p.id: p for p in container.directory.get_many([p.id for p in profiles])}
     for profile in profiles:
@@ -83,22 +82,9 @@ def seed_dermatologists(container: Container, password: str) -> Iterator[str]:
     )
 
 
-def _home(doctor: Dermatologist) -> dict[str, str]:
-    """A new dermatologist account's profile starts in their practice's zone and its country's
-    language (a Berlin practice in German and Berlin time, not English and London's)."""
-    country = doctor.practice.country.upper()
-    language = next((lang for lang, regions in SUPPORTED.items() if country in regions), "en")
-    region = country if country in SUPPORTED[language] else SUPPORTED[language][0]
-    return {"time_zone": doctor.availability.time_zone, "locale": f"{language}-{region}"}
-
-
-def _account(
-    container: Container, email: str, name: str, password: str, home: dict[str, str]
-) -> tuple[User, bool]:
+def _account(container: Container, email: str, name: str, password: str) -> tuple[User, bool]:
     try:
-        made = container.accounts.register(
-            email, password, name, Role.DERMATOLOGIST, home, verified=True
-        )
+        made = container.accounts.register(email, password, name, Role.DERMATOLOGIST, verified=True)
         return made, True
     except EmailTaken:
         with container.new_uow() as uow:
