@@ -34,8 +34,11 @@ export function summaryText(analysis) {
 function deleteButton(analysis) {
   const button = h("button", { type: "button", class: "link delete-analysis" }, t("Delete"));
   button.addEventListener("click", () => askToDelete(analysis.id, () => {
-    const item = button.closest("li");
-    const list = item.parentElement;
+    // the row as it is now: one that ended while the dialog was open was drawn again
+    const item = document.querySelector(
+      `#history li[data-analysis-id="${CSS.escape(analysis.id)}"]`) || button.closest("li");
+    const list = item && item.parentElement;
+    if (!list) return;
     item.remove();
     if (!list.children.length) list.replaceWith(emptyHistory());
   }));
