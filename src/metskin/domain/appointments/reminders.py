@@ -103,12 +103,19 @@ def plan_reminders(
     is their evening or night (a New York patient of a 09:00 London video call was texted at
     04:00 the day before; it now goes at 09:00 there, 19 hours ahead). The 1 h reminder goes
     whatever the hour."""
-    planned = []
-    for kind in ReminderKind:
-        due = appointment.start - kind.before
-        if due <= now + kind.just_told:
-            continue
-        if kind is ReminderKind.DAY_BEFORE and time_zone is not None:
-            due = daytime_from(due, time_zone)  # at most 13 hours later: still 11 hours ahead
-        planned.append(Reminder(appointment.id, kind, due, appointment.start))
-    return planned
+    start = appointment.start
+    return [
+        Reminder(appointment.id, kind, due_at(kind, start, time_zone), start)
+        for kind in ReminderKind
+        if appointment.start - kind.before > now + kind.just_told
+    ]
+
+
+def due_at(kind: ReminderKind, start: datetime, time_zone: str | None) -> datetime:
+    """When a reminder of `kind` for a visit at `start` goes: `kind.before` it, the day-before
+    one moved into the daytime of the patient's `time_zone` (at most 13 hours later: still 11
+    hours ahead)."""
+    due = start - kind.before
+    if kind is ReminderKind.DAY_BEFORE and time_zone is not None:
+        return daytime_from(due, time_zone)
+    return due

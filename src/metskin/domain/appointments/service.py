@@ -29,12 +29,12 @@ from metskin.domain.appointments.model import (
 from metskin.domain.appointments.reminders import (
     ReminderKind,
     ReminderStatus,
+    due_at,
     plan_reminders,
 )
 from metskin.domain.appointments.slots import MAX_RANGE, PERIOD_TOO_LONG
 from metskin.domain.audit.model import Resource
 from metskin.domain.audit.service import audit_reads
-from metskin.domain.daytime import daytime_from
 from metskin.domain.errors import Conflict, Forbidden, ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.inbox import entries
@@ -227,10 +227,9 @@ class AppointmentService:
                 reminder = waiting.get(appointment.id)
                 if reminder is None or reminder.start_at != appointment.start:
                     continue
-                nominal = appointment.start - ReminderKind.DAY_BEFORE.before
-                if nominal <= now:  # its time came (put off to a morning, or claimed soon)
-                    continue
-                due = daytime_from(nominal, time_zone) if time_zone else nominal
+                if appointment.start - ReminderKind.DAY_BEFORE.before <= now:
+                    continue  # its time came (put off to a morning, or claimed soon)
+                due = due_at(ReminderKind.DAY_BEFORE, appointment.start, time_zone)
                 if due != reminder.due_at:
                     reminder.due_at = due
                     uow.reminders.save(reminder)
