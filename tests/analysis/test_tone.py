@@ -226,6 +226,16 @@ def test_exposure_rule(
     assert all(item.blocking and item.guidance for item in found)
 
 
+@pytest.mark.parametrize(("top", "code"), [(240.0, None), (188.0, "UNDEREXPOSED")])
+def test_blurred_eyes_are_not_read_as_a_dark_photo(top: float, code: str | None) -> None:
+    """A blurred photo's whites of the eyes blend with the iris and lids and read far too dim
+    (-3 here): that alone is no longer TOO_DARK, whose advice (more light) misled; the blur
+    blocks it (`validity.blocked`). A blurred photo with nothing bright in it is still under."""
+    blurred = [quality.issue("BLURRY", 10.0)]
+    found = quality.exposure_issues(blurred, -3.0, top, 0.0)
+    assert [item.code for item in found] == ([code] if code else [])
+
+
 @pytest.mark.parametrize(
     ("sclera", "background", "code"),
     [

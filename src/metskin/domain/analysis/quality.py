@@ -39,6 +39,14 @@ MIN_EYE_OPENNESS = 0.12
 MAX_SMILE = 1.0
 SHARPNESS_EYE_DISTANCE = 64.0  # blur is judged with the face rescaled to this eye distance
 MIN_SHARPNESS = 40.0  # variance of the Laplacian (grey levels^2) at that scale
+# ... read as if the picture's bright end (the 99th percentile of the whole image's luma) were
+# at least SHARPNESS_WHITE_LUMA: a darker picture has smaller steps of grey at the same edges,
+# and was read as blurred (the London faces, all sharp, read 93-223 as taken, 54-196 at x0.5
+# and 31-209 at x0.25 in linear light, so dim copies got BLURRY). Their bright end is 238-254
+# as taken (a white studio wall), 176-187 at x0.5 and 128-136 at x0.25; read up to 230 the
+# dim copies give 82-214. A blur keeps the bright end (blurred by 1-2.5 px: 238-254) and reads
+# as before. Below DARK_IMAGE_LUMA the photo is TOO_DARK: it is never read further up.
+SHARPNESS_WHITE_LUMA = 230.0
 DARK_FACE_LUMA = 40.0  # 95th percentile of the face luma
 DARK_IMAGE_LUMA = 100.0  # 99th percentile of the whole image luma
 CLIPPED_FACE_FRACTION = 0.15
@@ -271,10 +279,12 @@ def measure_quality(
     face_counts = byte_counts(grey[skin] if skin.any() else grey)
     image_luma, brightest = sample_planes(image, sample_step)
     clipped, lost = clipped_fractions(crop, skin)
+    image_p99 = byte_percentile(byte_counts(image_luma), 99)
+    white = SHARPNESS_WHITE_LUMA / min(SHARPNESS_WHITE_LUMA, max(image_p99, DARK_IMAGE_LUMA))
     return ImageQuality(
-        sharpness=sharpness(crop, face, eye_distance, grey),
+        sharpness=sharpness(crop, face, eye_distance, grey) * white**2,
         face_luma_p95=byte_percentile(face_counts, 95),
-        image_luma_p99=byte_percentile(byte_counts(image_luma), 99),
+        image_luma_p99=image_p99,
         clipped_fraction=clipped,
         face_luma_median=byte_median(face_counts),
         image_top=_headroom(brightest),
@@ -296,7 +306,10 @@ def exposure_issues(
     background_log2: float | None = None,
 ) -> list[QualityIssue]:
     """A blocking EYES_COVERED when the whites of the eyes read darker than the forehead (its
-    median luma, 0-255, `forehead_luma`), else a blocking TOO_DARK when they read far too dark, else
+    median luma, 0-255, `forehead_luma`), else a blocking TOO_DARK when they read far too dark
+    (not on a BLURRY photo, whose whites of the eyes blend with the iris and lids and read dim:
+    its blur is what to fix, and the skin's lost detail blocks it as BLURRY, `validity.blocked`),
+    else
     a blocking UNDEREXPOSED when nothing in the image is bright (`image_top`, 0-255) and the
     eyes are dim or unseen, else a blocking BACKLIT when the eyes are dim under a background
     (its median log2 linear luminance, `background_log2`) far brighter than them, else a
@@ -304,6 +317,7 @@ def exposure_issues(
     `found` already has TOO_DARK."""
     if any(item.code == "TOO_DARK" for item in found):
         return []
+    blurred = any(item.code == "BLURRY" for item in found)  # its whites of the eyes read dim
     if sclera_log2 is not None and forehead_luma is not None and forehead_luma >= 1.0:
         below = sclera_log2 - math.log2(
             float(colour.srgb_to_linear(np.array([round(forehead_luma)], np.uint8))[0])
@@ -312,14 +326,14 @@ def exposure_issues(
             return [issue("EYES_COVERED", below, blocking=True)]
     if blown_eyes is not None and blown_eyes >= BLOWN_EYES_SHARE:
         return [issue("OVEREXPOSED", blown_eyes, blocking=True)]
-    if sclera_log2 is not None and sclera_log2 < DARK_SCLERA_LOG2:
+    if sclera_log2 is not None and not blurred and sclera_log2 < DARK_SCLERA_LOG2:
         return [issue("TOO_DARK", sclera_log2, blocking=True)]
     if image_top < HEADROOM_TOP and (sclera_log2 is None or sclera_log2 < HEADROOM_SCLERA_LOG2):
         return [issue("UNDEREXPOSED", image_top, blocking=True)]
     if (
         sclera_log2 is not None
         and background_log2 is not None
-        and not any(item.code == "BLURRY" for item in found)  # blurred eyes read dim
+        and not blurred
         and sclera_log2 < BACKLIT_SCLERA_LOG2
         and background_log2 - sclera_log2 > BACKLIT_STOPS
     ):

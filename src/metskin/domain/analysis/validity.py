@@ -196,18 +196,23 @@ def blocked(
     would not help (the planted lens reflections of the validity bench read both on 40 of 102,
     the skin's clipped-channel warning). A compressed photo whose skin reads as smoothed
     (FILTER_SUSPECTED) is blocked as COMPRESSED: its advice (the camera's own photo) helps,
-    a filter's would not."""
+    a filter's would not. A blurred photo's skin reads as smoothed too: it blocks as BLURRY
+    (hold still, focus), the blur being what the sharpness check saw first."""
     if any(item.code == "GLASSES_GLARE" for item in found):
         issues = [item for item in issues if item.code != "OVEREXPOSED"]
-    compressed = next((item for item in issues if item.code == "COMPRESSED"), None)
-    if compressed is not None and any(item.code == "FILTER_SUSPECTED" for item in found):
-        # the skin's fine detail went with the compression (the London faces re-saved at JPEG
-        # q40: 083 in both shots), not with a filter: that is said, and it blocks
-        issues = [item for item in issues if item is not compressed]
-        found = [
-            issue("COMPRESSED", compressed.value) if item.code == "FILTER_SUSPECTED" else item
-            for item in found
-        ]
+    if any(item.code == "FILTER_SUSPECTED" for item in found):
+        # the skin's fine detail went with the blur (the London faces blurred by 1.5-4 px, every
+        # one) or with the compression (re-saved at JPEG q40: 083 in both shots), not with a
+        # filter: that is said, and it blocks
+        cause = next((item for item in issues if item.code == "BLURRY"), None) or next(
+            (item for item in issues if item.code == "COMPRESSED"), None
+        )
+        if cause is not None:
+            issues = [item for item in issues if item is not cause]
+            found = [
+                issue(cause.code, cause.value) if item.code == "FILTER_SUSPECTED" else item
+                for item in found
+            ]
     return AnalysisResult(quality=(*issues, *found), confidence=0.0)
 
 
