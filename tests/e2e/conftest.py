@@ -133,8 +133,10 @@ class GraphQLClient:
 
 
 async def verify_email(client: GraphQLClient, container: Container, user_id: str) -> None:
-    """Open the link of the welcome email (verifyEmail): until then an address gets only the
-    account's own emails, so a test of a reminder or a booking email verifies it first."""
+    """Open the link of the welcome email (verifyEmail) with `client` signed in to the account
+    (the link proves the address to it only): until then an address gets only the account's
+    own emails and no reset link, so a test of a reminder, a booking or a reset verifies it
+    first."""
     link = container.email_addresses.verification_link(user_id)
     assert link is not None, "the address is verified already"
     query = "mutation($t: String!) { verifyEmail(token: $t) }"

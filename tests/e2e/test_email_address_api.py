@@ -76,20 +76,30 @@ async def test_a_new_address_gets_only_its_account_emails_until_its_link_comes_b
     held = [r for r in caplog.records if r.getMessage() == "email held: address not verified"]
     assert held and held[0].kind == "appt"  # type: ignore[attr-defined]
 
-    anonymous = GraphQLClient(client.http)  # the link may be opened on any device
-    assert await anonymous.data(VERIFY, t=token) == {"verifyEmail": True}
-    assert await anonymous.data(VERIFY, t=token) == {"verifyEmail": True}  # twice: no error
+    # Whoever reads the mailbox has the link, not the account: not signed in, or signed in
+    # to another account, it proves nothing (before, anyone holding the link proved it).
+    anonymous = GraphQLClient(client.http)
+    assert await anonymous.error_codes(VERIFY, t=token) == ["UNAUTHENTICATED"]
+    stranger = GraphQLClient(client.http)
+    await stranger.register("stranger@example.com")
+    refused = await stranger.call(VERIFY, t=token)
+    assert refused["errors"][0]["extensions"] == {"code": "EMAIL_LINK_INVALID", "field": "token"}
+    assert refused["errors"][0]["message"].startswith("This link is for another MetSkin account")
+    assert (await client.data(ME))["me"]["emailVerified"] is False
+    assert await client.data(VERIFY, t=token) == {"verifyEmail": True}
+    assert await client.data(VERIFY, t=token) == {"verifyEmail": True}  # twice: no error
     assert (await client.data(ME))["me"]["emailVerified"] is True
     assert await client.data(RESEND) == {"resendVerificationEmail": False}
     await client.data(BOOK, input=booking(slots[2], doctor.id, "VIDEO"))
-    (confirmation,) = sent(working, seen)
-    assert confirmation["to"] == "maya@example.com" and "confirmed" in confirmation["subject"]
+    confirmation = to(sent(working, seen), "maya@example.com")  # (and the stranger's welcome)
+    assert "confirmed" in confirmation["subject"]
 
 
 @pytest.mark.parametrize("token", ["", "x", "a.b.c", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."])
 async def test_a_bad_verification_or_change_token_is_a_coded_translated_error(
     client: GraphQLClient, token: str
 ) -> None:
+    await client.register("maya@example.com")
     client.http.headers["accept-language"] = "de-DE"
     for query in (VERIFY, CONFIRM):
         body = await client.call(query, t=token)
@@ -114,24 +124,36 @@ async def test_a_resent_link_verifies_and_a_link_for_an_old_address_does_not(
     # The address changes before either link is opened: they verify nothing any more.
     assert await client.data(REQUEST, e="camille@exemple.fr", p=PASSWORD)
     link = to(sent(working, 2), "camille@exemple.fr")
-    assert await GraphQLClient(client.http).data(CONFIRM, t=link_in(link, "change-email", working))
+    assert await client.data(CONFIRM, t=link_in(link, "change-email", working))
     for token in (first, second):
         codes = await client.error_codes(VERIFY, t=token)
         assert codes == ["EMAIL_LINK_INVALID"]
     assert (await client.data(ME))["me"] == {"email": "camille@exemple.fr", "emailVerified": True}
 
 
-async def test_a_password_reset_by_the_emailed_link_verifies_the_address(
+async def test_a_mistyped_address_s_reader_gets_no_reset_link_and_so_no_account(
     client: GraphQLClient, working: Container
 ) -> None:
-    """The reset link proves the mailbox as well as the verification link: it still goes to an
-    unverified address (the way back in), and using it marks the address verified."""
-    await client.register("maya@example.com")
-    await client.call(ASK, e="maya@example.com")
-    (reset,) = [e for e in sent(working) if "/reset-password#" in e["text"]]
+    """Before, the reader of an address mistyped at sign-up asked for a reset, got the link,
+    chose a password and had the account, photos and results (the reset also proved the
+    address). Now an unconfirmed address gets an email that says why no link came, in the
+    account's language; once its owner confirms it, signed in, a reset works."""
+    client.http.headers["accept-language"] = "fr-FR,fr;q=0.9"  # her profile's language
+    await client.register("maya@gmial.example")
+    seen = len(sent(working))
+    assert await GraphQLClient(client.http).data(ASK, e="maya@gmial.example")
+    (notice,) = sent(working, seen)
+    assert notice["to"] == "maya@gmial.example" and "/reset-password" not in notice["text"]
+    assert notice["subject"] == "Votre mot de passe MetSkin n'a pas été réinitialisé"
+    assert (await client.data(ME))["me"]["emailVerified"] is False
+
+    (welcome,) = [e for e in sent(working) if "/verify-email#" in e["text"]]
+    assert await client.data(VERIFY, t=link_in(welcome, "verify-email", working))
+    seen = len(sent(working))
+    await client.call(ASK, e="maya@gmial.example")
+    (reset,) = sent(working, seen)
     assert await client.data(RESET, t=token_in(reset, working), p=NEW)
-    client.token = (await client.data(LOGIN, e="maya@example.com", p=NEW))["login"]["accessToken"]
-    assert (await client.data(ME))["me"]["emailVerified"] is True
+    assert await client.data(LOGIN, e="maya@gmial.example", p=NEW)
 
 
 async def test_changing_the_address_asks_the_password_and_the_new_mailbox(
@@ -165,7 +187,11 @@ async def test_changing_the_address_asks_the_password_and_the_new_mailbox(
     assert (await client.data(ME))["me"]["email"] == "maya@example.com"  # not before the link
     token = link_in(link, "change-email", working)
 
-    assert await GraphQLClient(client.http).data(CONFIRM, t=token) == {"confirmEmailChange": True}
+    stranger = GraphQLClient(client.http)  # the new mailbox's reader, with an account of theirs
+    await stranger.register("reader@example.com")
+    assert await stranger.error_codes(CONFIRM, t=token) == ["EMAIL_LINK_INVALID"]
+    assert await GraphQLClient(client.http).error_codes(CONFIRM, t=token) == ["UNAUTHENTICATED"]
+    assert await client.data(CONFIRM, t=token) == {"confirmEmailChange": True}
     assert (await client.data(ME))["me"] == {"email": "maya.new@example.com", "emailVerified": True}
     client.token = other  # every other session ended; the one that asked stays
     assert await client.error_codes(ME) == ["UNAUTHENTICATED"]
@@ -173,7 +199,8 @@ async def test_changing_the_address_asks_the_password_and_the_new_mailbox(
     assert await client.error_codes(LOGIN, e="maya@example.com", p=PASSWORD) == [
         "INVALID_CREDENTIALS"
     ]
-    assert await client.data(LOGIN, e="maya.new@example.com", p=PASSWORD)
+    login = await client.data(LOGIN, e="maya.new@example.com", p=PASSWORD)
+    client.token = login["login"]["accessToken"]
     assert await client.error_codes(CONFIRM, t=token) == ["EMAIL_LINK_INVALID"]  # used
 
 

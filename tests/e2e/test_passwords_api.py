@@ -17,7 +17,7 @@ from metskin.bootstrap import Container, bootstrap
 from metskin.graphql.app import create_app
 from metskin.settings import Settings
 from tests.conftest import make_settings
-from tests.e2e.conftest import PASSWORD, GraphQLClient, http_on
+from tests.e2e.conftest import PASSWORD, GraphQLClient, http_on, verify_email
 from tests.fakes.infra import FakeClock
 from tests.integration.test_workers import outbox_messages
 
@@ -55,7 +55,8 @@ async def test_a_forgotten_password_is_reset_by_the_emailed_link(
 ) -> None:
     """Before, a person who forgot their password had no way back into the account."""
     client.http.headers["accept-language"] = "fr-FR,fr;q=0.9"
-    await client.register("camille@example.com")
+    camille = await client.register("camille@example.com")
+    await verify_email(client, working, camille["user"]["id"])  # else no reset link
     phone = client.token
     seen = len(sent(working))  # the welcome email
 
@@ -94,7 +95,8 @@ async def test_a_reset_ends_the_api_key_a_thief_made(
 ) -> None:
     """Someone with Maya's password made an API key (the web app lists none); her reset ended
     every session but the key went on uploading and reading her analyses (ninth session)."""
-    await client.register("maya@example.com")
+    maya = await client.register("maya@example.com")
+    await verify_email(client, working, maya["user"]["id"])  # else no reset link
     make = 'mutation { createApiKey(name: "sync", scopes: [CATALOG_READ]) { key } }'
     key = (await client.data(make))["createApiKey"]["key"]
     health = {"query": "{ health }"}

@@ -494,7 +494,7 @@ def test_a_booking_emails_link_opens_the_appointment_page(
         i={"email": email, "password": PASSWORD, "displayName": "Lin"},
     )["register"]["accessToken"]
     outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web[0-9]*")) / "var" / "outbox"
-    verify_address(server, outbox, email)  # else the booking's email is held
+    verify_address(server, outbox, email, PASSWORD)  # else the booking's email is held
     doctors = """{ dermatologists(first: 1) { edges { node { id name
       practice { address phone phoneInternational } } } } }"""
     doctor = graphql(server, doctors)["dermatologists"]["edges"][0]["node"]
@@ -576,6 +576,8 @@ def test_a_forgotten_password_is_reset_from_the_login_form(
         "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
         i={"email": email, "password": PASSWORD, "displayName": "Fay"},
     )
+    outbox = next(Path(tmp_path_factory.getbasetemp()).glob("web[0-9]*")) / "var" / "outbox"
+    verify_address(server, outbox, email, PASSWORD)  # else no reset link
     browser.open("#/login")
     browser.click("#forgot-password")
     browser.fill("#forgot-form", email=email)

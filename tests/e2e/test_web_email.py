@@ -70,6 +70,38 @@ def test_the_banner_until_the_link_is_opened_and_a_change_of_address(
     assert browser.severe_console_messages() == []
 
 
+def test_a_mistyped_address_is_changed_from_the_banner_and_a_link_needs_its_account(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On a 375 px phone. The banner names the address and leads to the profile's change
+    form. A link opened logged out (on another device, or by a mistyped mailbox's reader)
+    asks to log in to the account; once logged in, the same page confirms. Before, opening
+    the link confirmed whatever browser it was opened in, and the banner had no way to
+    correct the address."""
+    browser.driver.set_window_size(375, 812)
+    register(browser, "phone@gmial.example")
+    browser.text("#email-banner", "We emailed a link to phone@gmial.example")
+    browser.click("#change-mistyped-email")
+    browser.until(lambda: browser.hash() == "#/profile", "the profile")
+    browser.text("#email-address", "phone@gmial.example is not confirmed yet")
+    browser.find("#email-change-form [name=newEmail]")
+    wide = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    assert not browser.driver.execute_script(f"return {wide}"), "wider than the phone"
+
+    link = emailed_link(tmp_path_factory, "phone@gmial.example", "verify-email")
+    browser.click("#logout")
+    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
+    browser.open(link)
+    browser.text("#view", "Log in to your MetSkin account to use this link")
+    browser.click("#login-for-link")
+    browser.fill("#login-form", email="phone@gmial.example", password=PASSWORD)
+    browser.submit("#login-form")
+    browser.text("#view", "Your email address is confirmed")
+    browser.until(lambda: not browser.visible("#email-banner"), "the banner gone")
+    assert not browser.driver.execute_script(f"return {wide}"), "wider than the phone"
+    assert browser.severe_console_messages() == []
+
+
 def test_an_invited_dermatologist_chooses_their_password_on_the_invitation_s_page(
     browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

@@ -86,7 +86,7 @@ def test_a_french_user_with_a_pound_budget_books_and_follows_the_reminder(
     browser.find("a[href='#/register']").click()
     browser.sign_up("Camille", EMAIL, PASSWORD)
     browser.until(lambda: browser.hash() == "#/analyse", "the upload page")
-    verify_address(server, var_dir(tmp_path_factory) / "outbox", EMAIL)
+    verify_address(server, var_dir(tmp_path_factory) / "outbox", EMAIL, PASSWORD)
 
     browser.go("#/profile")
     browser.select("#profile-form [name=locale]", "fr-FR")

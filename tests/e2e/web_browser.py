@@ -280,9 +280,10 @@ def from_outbox(outbox: Path, find: Callable[[dict[str, Any]], str | None], what
     raise AssertionError(f"no {what} in {outbox}")
 
 
-def verify_address(base: str, outbox: Path, to: str) -> None:
+def verify_address(base: str, outbox: Path, to: str, password: str) -> None:
     """Open the welcome email's verification link for `to` (verifyEmail), as its owner would:
-    until then no reminder or booking email goes to the address."""
+    signed in to the account (the link proves the address to it only). Until then no
+    reminder or booking email goes to the address."""
     pattern = re.compile(r"/verify-email#token=([^\s\"<>]+)")
 
     def token(email: dict[str, Any]) -> str | None:
@@ -290,4 +291,5 @@ def verify_address(base: str, outbox: Path, to: str) -> None:
         return unquote(found[1]) if found else None
 
     query = "mutation($t: String!) { verifyEmail(token: $t) }"
-    graphql(base, query, t=from_outbox(outbox, token, f"verification link to {to}"))
+    link = from_outbox(outbox, token, f"verification link to {to}")
+    graphql(base, query, api_login(base, to, password), t=link)

@@ -68,7 +68,7 @@ def make_patient(container: Container, email: str, **profile: object) -> User:
     user = container.accounts.register(email, PASSWORD, "Pat")
     link = container.email_addresses.verification_link(user.id)
     assert link is not None
-    user = container.email_addresses.verify(link.token)
+    user = container.email_addresses.verify(link.token, user.id)
     if profile:
         user = container.accounts.update_profile(user.id, dict(profile))
     if user.profile.phone:

@@ -14,6 +14,7 @@ from metskin.domain.accounts.errors import (
     EmailTaken,
     EmailUnchanged,
     InvalidCredentials,
+    ResetLinkInvalid,
 )
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.errors import ValidationFailed
@@ -51,9 +52,9 @@ def test_the_welcome_email_carries_the_link_and_the_link_verifies(
     assert user.email_verified_at is None
     ((template, to, context),) = mail.run()
     assert (template, to, context["days"]) == ("welcome", "maya@example.com", 7)
-    verified = addresses.verify(str(context["token"]))
+    verified = addresses.verify(str(context["token"]), user.id)
     assert verified.email_verified and accounts.get_user(user.id).email_verified
-    assert addresses.verify(str(context["token"])).email_verified  # twice: no error
+    assert addresses.verify(str(context["token"]), user.id).email_verified  # twice: no error
     assert addresses.resend_verification(user.id) is False  # nothing left to verify
     assert addresses.verification_link(user.id) is None
 
@@ -75,13 +76,13 @@ def test_a_verification_link_expires_by_the_clock_and_serves_no_other_purpose(
     token = verify_token(mail)
     for bad in ("", "verify-email|x|{}", token.replace("verify-email", "change-email", 1)):
         with pytest.raises(EmailLinkInvalid):
-            addresses.verify(bad)
+            addresses.verify(bad, user.id)
     clock.advance(days=7)
     with pytest.raises(EmailLinkInvalid) as raised:
-        addresses.verify(token)
+        addresses.verify(token, user.id)
     assert (raised.value.code, raised.value.field) == ("EMAIL_LINK_INVALID", "token")
     assert addresses.resend_verification(user.id) is True
-    assert addresses.verify(verify_token(mail)).email_verified
+    assert addresses.verify(verify_token(mail), user.id).email_verified
 
 
 def test_a_link_for_an_address_the_account_no_longer_has_verifies_nothing(
@@ -91,20 +92,73 @@ def test_a_link_for_an_address_the_account_no_longer_has_verifies_nothing(
     token = verify_token(mail)
     uow.users.rows[user.id].email = "maya@elsewhere.example"  # changed another way meanwhile
     with pytest.raises(EmailLinkInvalid):
-        addresses.verify(token)
+        addresses.verify(token, user.id)
     uow.users.rows[user.id].email = "maya@example.com"
     uow.users.rows[user.id].is_active = False  # closed
     with pytest.raises(EmailLinkInvalid):
-        addresses.verify(token)
+        addresses.verify(token, user.id)
 
 
-def test_a_password_reset_by_the_emailed_link_verifies_the_address(
-    accounts: AccountService, mail: Mail
+def test_the_link_proves_the_address_only_signed_in_to_the_account_it_names(
+    accounts: AccountService, addresses: EmailAddresses, mail: Mail
 ) -> None:
-    user = accounts.register("maya@example.com", PASSWORD)
+    """Maya mistypes her address at sign-up (gmial). Before, whoever read that mailbox (or its
+    mail scanner) opened the welcome link and the address was "proved": her appointment and
+    check-in emails then went to a stranger. The link now proves it only in her session."""
+    maya = accounts.register("maya@gmial.example", PASSWORD)
+    token = verify_token(mail)
+    stranger = accounts.register("stranger@example.com", PASSWORD)
+    with pytest.raises(EmailLinkInvalid) as raised:
+        addresses.verify(token, stranger.id)  # the mailbox's reader, signed in to their own
+    assert (raised.value.field, raised.value.message) == ("token", email_address.OTHER_ACCOUNT)
+    assert not accounts.get_user(maya.id).email_verified
+    assert addresses.verify(token, maya.id).email_verified
+
+
+def test_an_unconfirmed_address_gets_no_reset_link_so_its_reader_gets_no_account(
+    accounts: AccountService, mail: Mail, uow: FakeAccountsUnitOfWork
+) -> None:
+    """Before, the reader of a mistyped address asked for a reset, got the link, and so the
+    account with its photos and results (a reset also marked the address proved). Now an
+    unconfirmed address is told why no link came; a link sent before the rule is refused."""
+    maya = accounts.register("maya@gmial.example", PASSWORD, "Maya")
     mail.run()
-    accounts.reset_password(mail.reset_token("maya@example.com", accounts), NEW)
-    assert accounts.get_user(user.id).email_verified
+    accounts.request_password_reset("maya@gmial.example")
+    ((template, to, context),) = mail.run()
+    assert (template, to, context) == (
+        "password_reset_unconfirmed",
+        "maya@gmial.example",
+        {"name": "Maya"},
+    )
+    assert accounts.reset_tokens is not None
+    earlier = accounts.reset_tokens.issue(
+        maya.id, uow.users.rows[maya.id].password_hash, accounts.clock()
+    )
+    with pytest.raises(ResetLinkInvalid):
+        accounts.reset_password(earlier, NEW)
+    assert accounts.login("maya@gmial.example", PASSWORD).user.id == maya.id
+    assert not accounts.get_user(maya.id).email_verified
+    # Confirmed by Maya, signed in: a reset works, by the link of the reset email.
+    mail.confirm(maya)
+    accounts.reset_password(mail.reset_token("maya@gmial.example", accounts), NEW)
+    assert accounts.login("maya@gmial.example", NEW).user.id == maya.id
+
+
+def test_a_change_link_moves_only_the_account_signed_in(
+    accounts: AccountService, addresses: EmailAddresses, mail: Mail
+) -> None:
+    """The new address mistyped: its reader opens the change link, and before the account
+    moved to their mailbox, proved, with every reset link after."""
+    user = accounts.register("maya@example.com", PASSWORD)
+    stranger = accounts.register("maya@gmial.example", PASSWORD)
+    mail.run()
+    addresses.request_change(user.id, "s", "maya@gmail.example", PASSWORD)
+    token = str(change_emails(mail)["email_change"][1]["token"])
+    with pytest.raises(EmailLinkInvalid) as raised:
+        addresses.confirm_change(token, stranger.id)
+    assert raised.value.message == email_address.OTHER_ACCOUNT
+    assert accounts.get_user(user.id).email == "maya@example.com"
+    assert addresses.confirm_change(token, user.id).email == "maya@gmail.example"
 
 
 def test_seeded_accounts_start_verified(accounts: AccountService, mail: Mail) -> None:
@@ -146,7 +200,7 @@ def test_only_the_account_s_own_emails_go_to_an_unverified_address(
     assert [e.subject for e in notifier.emails] == ["welcome", "password_changed"]
     # Verified: the held one goes when it is sent again (it was not recorded as sent).
     assert link is not None
-    addresses.verify(link.token)
+    addresses.verify(link.token, user.id)
     assert notifications.send_email_once("appt:1:reminder:email", reminder) is True
 
 
@@ -163,7 +217,7 @@ def test_an_address_that_bounces_is_no_longer_taken_as_proved(
     sent = FakeNotificationsUnitOfWork(users=uow.users)
     notifications = NotificationService(sent, FakeNotifier(), FakeMailRenderer(), clock)
     user = accounts.register("maya@example.com", PASSWORD)
-    addresses.verify(verify_token(mail))
+    addresses.verify(verify_token(mail), user.id)
     assert addresses.bounced("Maya@Example.com") is True  # as the provider wrote it
     assert not accounts.get_user(user.id).email_verified
     reminder = OutgoingEmail("maya@example.com", "Your appointment", "<p>.</p>", ".")
@@ -171,7 +225,7 @@ def test_an_address_that_bounces_is_no_longer_taken_as_proved(
     assert addresses.bounced("maya@example.com") is False  # told twice: nothing more to undo
     assert addresses.bounced("nobody@example.com") is False
     assert addresses.resend_verification(user.id) is True
-    addresses.verify(verify_token(mail))
+    addresses.verify(verify_token(mail), user.id)
     assert accounts.get_user(user.id).email_verified
 
 
@@ -196,7 +250,7 @@ def test_a_change_asks_the_password_and_the_new_mailbox_and_tells_the_old_one(
     assert (link_to, notice_to) == ("maya.new@example.com", "maya@example.com")
     assert link["minutes"] == 60 and notice["new_email"] == "maya.new@example.com"
 
-    changed = addresses.confirm_change(str(link["token"]))
+    changed = addresses.confirm_change(str(link["token"]), user.id)
     assert (changed.email, changed.email_verified) == ("maya.new@example.com", True)
     assert uow.refresh_tokens.family_active(here, accounts.clock())
     assert not uow.refresh_tokens.family_active(other, accounts.clock())
@@ -204,7 +258,7 @@ def test_a_change_asks_the_password_and_the_new_mailbox_and_tells_the_old_one(
     with pytest.raises(InvalidCredentials):
         accounts.login("maya@example.com", PASSWORD)
     with pytest.raises(EmailLinkInvalid):  # used
-        addresses.confirm_change(str(link["token"]))
+        addresses.confirm_change(str(link["token"]), user.id)
 
 
 def test_bad_change_requests_are_refused_with_their_codes(
@@ -245,17 +299,17 @@ def test_a_change_link_expires_and_fails_once_taken_or_once_the_password_changed
     token = newest_link("one@example.com")
     accounts.register("one@example.com", PASSWORD)  # someone took it meanwhile
     with pytest.raises(EmailTaken) as taken:
-        addresses.confirm_change(token)
+        addresses.confirm_change(token, user.id)
     assert taken.value.field == "token"
     token = newest_link("two@example.com")
     clock.advance(minutes=61)
     with pytest.raises(EmailLinkInvalid):
-        addresses.confirm_change(token)
+        addresses.confirm_change(token, user.id)
     clock.advance(minutes=-61)
     token = newest_link("three@example.com")
     accounts.change_password(user.id, "s", PASSWORD, NEW)  # "if it was not you, change it"
     with pytest.raises(EmailLinkInvalid):
-        addresses.confirm_change(token)
+        addresses.confirm_change(token, user.id)
     assert accounts.get_user(user.id).email == "maya@example.com"
 
 
@@ -276,7 +330,7 @@ def test_a_change_confirmed_with_the_email_taken_at_commit_is_email_taken(
     uow.users.rows[other.id].email = "race@example.com"
     monkeypatch.setattr(email_address, "find_by_email", lambda uow, address: None)  # too early
     with pytest.raises(EmailTaken) as taken:
-        addresses.confirm_change(token)
+        addresses.confirm_change(token, user.id)
     assert taken.value.field == "token"
     assert accounts.get_user(user.id).email == "maya@example.com"
 
@@ -304,7 +358,7 @@ def test_a_change_link_ends_when_a_newer_change_is_asked_for(
         addresses.request_change(user.id, "s", new, PASSWORD)
         tokens.append(str(change_emails(mail)["email_change"][1]["token"]))
     with pytest.raises(EmailLinkInvalid):
-        addresses.confirm_change(tokens[0])
-    assert addresses.confirm_change(tokens[1]).email == "maya@gmail.example"
+        addresses.confirm_change(tokens[0], user.id)
+    assert addresses.confirm_change(tokens[1], user.id).email == "maya@gmail.example"
     with pytest.raises(EmailLinkInvalid):  # used: the request is spent
-        addresses.confirm_change(tokens[1])
+        addresses.confirm_change(tokens[1], user.id)

@@ -48,6 +48,7 @@ def every_email(locale: str) -> dict[str, OutgoingEmail]:
     contexts["email_change"] = change
     contexts["email_change_notice"] = change
     contexts["password_reset"] = {"name": "Ana", "token": "r.e-s_e", "minutes": 30}
+    contexts["password_reset_unconfirmed"] = {"name": "Ana"}
     contexts["password_changed"] = {"name": "Ana"}
     contexts["password_changed_with_keys"] = {"name": "Ana", "keys_revoked": 2}
     contexts["check_in_due"] = {"name": "Ana", "due_day": "Monday 30 March 2026", "weeks": 4}

@@ -2,9 +2,13 @@
 
 Anyone can sign up with someone else's address, and MetSkin would then email that stranger
 about skin and dermatologist appointments. So an address is unverified until a signed link
-sent to it comes back (`verify`), or a password reset by an emailed link proves the mailbox
-(AccountService.reset_password). While it is unverified only the account's own emails go to
-it (notifications/service.py holds the others).
+sent to it comes back (`verify`) to the account's owner: the link works only in a session of
+the account it names (signed in with its password). Opening it proves the mailbox; being
+signed in proves the person. A mistyped address's owner (or their mail scanner) gets the link
+but not the password, so they cannot confirm the address and so receive nothing about the
+person's skin or appointments; nor can they take the account by a password reset, which goes
+only to a confirmed address (AccountService.password_reset). While it is unverified only the
+account's own emails go to it (notifications/service.py holds the others).
 
 The link of the welcome email (and of `resend_verification`) is a purpose-bound token
 ("verify-email") naming the account and the address it went to, valid VERIFY_DAYS: a link to
@@ -16,10 +20,11 @@ asked, a fingerprint of the password hash, the request's id; valid CHANGE_HOURS)
 address (only the newest request's link works: an earlier one may have gone to a mistyped
 address, whose owner would take the account with it), and a
 notice to the old one, which says to change the password if it was not its owner: a new
-password makes the link invalid. The link switches
-the address when it comes back, still free (EMAIL_TAKEN), and the account still at the old
-one; the new address is then verified, and every other session of the account ends (the one
-that asked stays signed in): the address is how the account logs in and gets back in.
+password makes the link invalid. The link switches the address when it comes back, in a
+session of the account (as the verification link), still free (EMAIL_TAKEN), and the account
+still at the old one; the new address is then verified, and every other session of the
+account ends (the one that asked stays signed in): the address is how the account logs in
+and gets back in.
 """
 
 from __future__ import annotations
@@ -61,6 +66,10 @@ LINK_INVALID = _(
     "was changed since. Ask for a new one."
 )
 TAKEN = _("An account with this email already exists.")
+OTHER_ACCOUNT = _(
+    "This link is for another MetSkin account. Log in to the account it was sent for, then "
+    "open the link again."
+)
 
 
 @dataclass(frozen=True)
@@ -108,13 +117,15 @@ class EmailAddresses:
             uow.commit()
         return True
 
-    def verify(self, token: str) -> User:
-        """Mark the address verified with the token of its link (no error when it is already:
-        a second click, or a mail scanner that opened the link first)."""
+    def verify(self, token: str, user_id: str) -> User:
+        """Mark the address verified with the token of its link, opened in a session of
+        `user_id`, the account it names (no error when it is verified already: a second
+        click)."""
         claims = self.verify_tokens.read(token, self.clock(), "sub", "eml")
         invalid = EmailLinkInvalid.translatable(LINK_INVALID, "token")
         if claims is None:
             raise invalid
+        _same_account(claims["sub"], user_id)
         with self.uow_factory() as uow:
             user = uow.users.get(claims["sub"], for_update=True)
             if user is None or not user.is_active or user.email != claims["eml"]:
@@ -188,14 +199,16 @@ class EmailAddresses:
         hours = _hours(self.change_tokens.lifetime)
         return EmailLink(user.id, new_email, token, hours, previous=user.email)
 
-    def confirm_change(self, token: str) -> User:
-        """Switch the account to the link's new address, verified; every other session of
-        the account ends."""
+    def confirm_change(self, token: str, user_id: str) -> User:
+        """Switch the account to the link's new address, verified, when the link is opened in
+        a session of `user_id`, the account it names; every other session of the account
+        ends."""
         now = self.clock()
         claims = self.change_tokens.read(token, now, "sub", "old", "new", "sid", "pwd", "req")
         invalid = EmailLinkInvalid.translatable(LINK_INVALID, "token")
         if claims is None:
             raise invalid
+        _same_account(claims["sub"], user_id)
         with self.uow_factory() as uow:
             user = uow.users.get(claims["sub"], for_update=True)
             if (
@@ -225,6 +238,14 @@ class EmailAddresses:
         holder = find_by_email(uow, address)
         if holder is not None and holder.id != user_id:
             raise EmailTaken.translatable(TAKEN, field)
+
+
+def _same_account(named: str, user_id: str) -> None:
+    """A link proves an address only to the account it names: opened in another account's
+    session (or by whoever reads a mistyped mailbox, who has no session of the account) it
+    proves nothing."""
+    if named != user_id:
+        raise EmailLinkInvalid.translatable(OTHER_ACCOUNT, "token")
 
 
 def _new_address(email: str) -> str:

@@ -195,6 +195,14 @@ class User:
         log in to it; the invitation or a reset link sets one)."""
         return not self.password_hash.startswith(UNUSABLE_PASSWORD)
 
+    @property
+    def reset_by_email(self) -> bool:
+        """Whether a password reset link may go to the address: not while an account with a
+        password has not confirmed it (it may be mistyped: the link would give its reader the
+        account). An invited account with no password yet may: its invitation link gives it
+        to the mailbox anyway."""
+        return self.email_verified or not self.has_password
+
 
 @dataclass
 class RefreshToken:
@@ -230,10 +238,11 @@ class TokenPair:
 
 @dataclass(frozen=True)
 class PasswordReset:
-    """What the reset email carries: whose it is, the token of its link, for how long."""
+    """What the reset email carries: whose it is, the token of its link, for how long; no
+    token (None) for an address its account never confirmed."""
 
     user_id: str
-    token: str
+    token: str | None
     valid_minutes: int
 
 

@@ -319,13 +319,16 @@ class AccountService:
 
     def password_reset(self, email: str) -> PasswordReset | None:
         """For the reset email: a token for the active account of this address (None when
-        there is none, or no reset tokens are configured)."""
+        there is none, or no reset tokens are configured; no token, for an address not
+        confirmed: `User.reset_by_email`)."""
         if self.reset_tokens is None:
             return None
         with self.uow_factory() as uow:
             user = find_by_email(uow, email)
         if user is None or not user.is_active:
             return None
+        if not user.reset_by_email:
+            return PasswordReset(user.id, None, 0)
         token = self.reset_tokens.issue(user.id, user.password_hash, self.clock())
         minutes = int(self.reset_tokens.lifetime.total_seconds() // 60)
         return PasswordReset(user.id, token, minutes)
@@ -345,9 +348,9 @@ class AccountService:
             user = uow.users.get(user_id, for_update=True)
             if user is None or not user.is_active:
                 raise invalid
-            if not self.reset_tokens.bound_to(token, user.password_hash):
+            if not user.reset_by_email or not self.reset_tokens.bound_to(token, user.password_hash):
                 raise invalid
-            if user.email_verified_at is None:  # the link came back from the mailbox
+            if user.email_verified_at is None:  # an invited account: the mailbox is its key
                 user.email_verified_at = now
             self._replace_password(uow, user, new_password, now, keep_session=None)
         if self.login_attempts is not None:  # the owner of the mailbox may log in at once

@@ -6,7 +6,8 @@ only to an address its account has verified (domain/accounts/email_address.py). 
 other it is held: not sent (nor recorded as sent) and logged, with why. Only the account's
 own emails, the ones a person needs to get into and keep the account, go to an unverified
 address: the welcome email with its verification link, an invited account's invitation, the
-verification and password reset links, the address change link and notice, and the notice
+verification and password reset links (a reset link only to a confirmed address; an
+unconfirmed one is told why none came), the address change link and notice, and the notice
 that the password changed.
 """
 
@@ -96,11 +97,15 @@ class NotificationService:
 
     def send_password_reset_email(self, reset: PasswordReset, request: str) -> bool:
         """The reset link, asked for by `request` (once per request). Sent whatever the email
-        choices: the person asked for it, and it is the only way back in."""
+        choices: the person asked for it, and it is the only way back in. To an address the
+        account never confirmed, no link: a notice that says why (it may be a stranger's)."""
         with self.uow_factory() as uow:
             user = uow.users.get(reset.user_id)
         if user is None or not user.is_active:
             return False
+        if reset.token is None:
+            email = self._account_email("password_reset_unconfirmed", user)
+            return self._send_account_email(f"password-reset:{request}", email)
         context = {"token": reset.token, "minutes": reset.valid_minutes}
         email = self._account_email("password_reset", user, context)
         return self._send_account_email(f"password-reset:{request}", email)

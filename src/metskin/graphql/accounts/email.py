@@ -1,4 +1,5 @@
-"""The account's email address: verify it with the emailed link (or send the link again),
+"""The account's email address: verify it with the emailed link, signed in to the account
+(or send the link again),
 change it (a link to the new address, a notice to the old one), and accept the invitation of
 an account made for its owner (its link proves the address too)."""
 
@@ -15,14 +16,18 @@ from metskin.graphql.permissions import IsAuthenticated, guarded_mutation
 
 @strawberry.type
 class EmailMutations:
-    @strawberry.mutation(
-        description="Verify an account's email address with the token of the link emailed to "
-        "it at sign-up (valid 7 days). No login needed: the link may be opened on any device. "
-        "EMAIL_LINK_INVALID when it expired, is not genuine, or the address changed since; "
-        "true again for an address already verified."
+    @guarded_mutation(
+        IsAuthenticated,
+        "Verify the signed-in person's email address with the token of the link emailed to "
+        "it at sign-up (valid 7 days). Signed in with the password of the account the link "
+        "names (not an API key): whoever reads a mistyped mailbox has the link, not the "
+        "account. EMAIL_LINK_INVALID when it expired, is not genuine, is another account's, or "
+        "the address changed since; true again for an address already verified.",
     )
     async def verify_email(self, info: Info, token: str) -> bool:
-        await run_sync(info.context.container.email_addresses.verify, token)
+        refused = "Log in with your password to confirm your email address."
+        user_id, _ = signed_in_session(info, refused)
+        await run_sync(info.context.container.email_addresses.verify, token, user_id)
         return True
 
     @guarded_mutation(
@@ -50,15 +55,20 @@ class EmailMutations:
         await run_sync(addresses.request_change, user_id, session, new_email, password)
         return True
 
-    @strawberry.mutation(
-        description="Switch the account to the new address with the token of the link sent "
-        "there; the address is then verified, and every session of the account ends but the "
-        "one that asked for the change. EMAIL_LINK_INVALID when it expired, was used, is not "
-        "genuine, or the password or address changed since; EMAIL_TAKEN when another account "
-        "took the address meanwhile."
+    @guarded_mutation(
+        IsAuthenticated,
+        "Switch the signed-in account to the new address with the token of the link sent "
+        "there (signed in with the password of the account the link names, as verifyEmail); "
+        "the address is then verified, and every session of the account ends but the one "
+        "that asked for the change. EMAIL_LINK_INVALID when it expired, was used, is not "
+        "genuine, is another account's, or the password or address changed since; EMAIL_TAKEN "
+        "when another account took the address meanwhile.",
     )
     async def confirm_email_change(self, info: Info, token: str) -> bool:
-        await run_sync(info.context.container.email_addresses.confirm_change, token)
+        refused = "Log in with your password to change your email address."
+        user_id, _ = signed_in_session(info, refused)
+        addresses = info.context.container.email_addresses
+        await run_sync(addresses.confirm_change, token, user_id)
         return True
 
     @strawberry.mutation(

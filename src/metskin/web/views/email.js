@@ -3,9 +3,10 @@
 // change it, and the page the change link opens (/change-email#token=...).
 //
 // The token is in the link's fragment, which browsers never send: a GET of the page changes
-// nothing, the page's script sends the token. Opening a verification link verifies at once (a
-// mail scanner that runs it proves no more than that the mail reached the mailbox, which is
-// what verifying proves); a change of address waits for the button.
+// nothing, the page's script sends the token. Both links work only signed in to the account
+// they name (whoever reads a mistyped mailbox, or their mail scanner, has the link but not the
+// password): opened elsewhere, the page asks to log in and comes back with the token. Signed
+// in, a verification link verifies at once; a change of address waits for the button.
 
 import { gql, session } from "../graphql.js";
 import { append, busy, clear, errorBox, field, formValue, h, notice, onSubmit } from "../dom.js";
@@ -44,9 +45,11 @@ export async function drawEmailBanner(banner) {
     }
     sent.replaceChildren(t("Sent: check your inbox, and your spam folder too."));
   }));
+  const change = h("a", { href: "#/profile", id: "change-mistyped-email" },
+    t("Wrong address? Change it"));
   clear(banner, h("strong", {}, t("Confirm your email address")), " ",
     t("We emailed a link to {email}. Until you open it, we send no reminders or appointment "
-      + "emails there.", { email: user.email }), " ", resend, " ", sent,
+      + "emails there.", { email: user.email }), " ", resend, " ", change, " ", sent,
     h("div", { class: "form-error", hidden: true }));
   banner.hidden = false;
 }
@@ -66,6 +69,16 @@ function needsLink(view, title) {
     "warn")]);
 }
 
+/** Not signed in: the link proves the address only to the account's owner, so log in first
+ * and come back to this page, token and all. */
+function needsLogin(view, title, page, token) {
+  const next = encodeURIComponent(`/${page}?token=${encodeURIComponent(token)}`);
+  append(view, [h("h1", {}, title),
+    notice(t("Log in to your MetSkin account to use this link: it works only for the account "
+      + "it was sent for."), "warn"),
+    h("p", {}, h("a", { href: `#/login?next=${next}`, id: "login-for-link" }, t("Log in")))]);
+}
+
 /** `/verify-email#token=...`: verifies on opening. */
 export async function renderVerifyEmail(view, { params }) {
   const token = params.get("token");
@@ -73,13 +86,16 @@ export async function renderVerifyEmail(view, { params }) {
     needsLink(view, t("Confirm your email address"));
     return;
   }
+  if (!session.loggedIn) {
+    needsLogin(view, t("Confirm your email address"), "verify-email", token);
+    return;
+  }
   append(view, [h("h1", {}, t("Confirm your email address"))]);
   await gql("mutation($t: String!) { verifyEmail(token: $t) }", { t: token });
-  await refreshMe(); // the link may be another account's than the one signed in here
+  await refreshMe();
   append(view, [
     notice(t("Your email address is confirmed. Reminders and appointment emails now go to it.")),
-    h("p", {}, h("a", { href: session.loggedIn ? "#/" : "#/login" },
-      session.loggedIn ? t("Go to the start") : t("Log in")), "."),
+    h("p", {}, h("a", { href: "#/" }, t("Go to the start")), "."),
   ]);
 }
 
@@ -88,6 +104,10 @@ export function renderChangeEmail(view, { params }) {
   const token = params.get("token");
   if (!token) {
     needsLink(view, t("Change your email address"));
+    return;
+  }
+  if (!session.loggedIn) {
+    needsLogin(view, t("Change your email address"), "change-email", token);
     return;
   }
   const done = h("div", { role: "status" });
