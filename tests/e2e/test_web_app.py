@@ -6,6 +6,7 @@ the browser, so `make test` runs it.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import re
@@ -14,11 +15,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import cv2
 import httpx
+import numpy as np
 import pytest
+from PIL import Image
 
 import metskin.web
 from metskin.cli.seed import DEMO_ACCOUNTS, DEMO_DERMATOLOGIST, DEMO_PASSWORD
+from metskin.domain.analysis import colour
 from metskin.domain.directory.loader import load_dermatologists
 from tests.cluster import graphql, upload
 from tests.e2e.conftest import PASSWORD, GraphQLClient
@@ -323,6 +328,33 @@ def test_a_photo_without_a_face_gets_retake_guidance(browser: Browser, tmp_path:
     browser.find("#inbox-link").click()  # it said "Your analysis is ready" of the wall
     told = browser.text("#inbox li[data-kind=ANALYSIS_DONE]", "could not be measured")
     assert "ready" not in told
+
+
+def test_a_retake_lists_what_else_to_fix_under_what_blocked(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """A photo that must be retaken showed only what blocked; the warnings a retake should fix
+    too (the face too small, a smile) were not shown. They are now listed under it. The photo:
+    the astronaut blurred and a stop under, refused as underexposed and blurred."""
+    sharp = np.asarray(Image.open(io.BytesIO(face_jpeg(512))).convert("RGB"))
+    blurred = cv2.GaussianBlur(sharp, (0, 0), 2.5)
+    dark = (colour.linear_to_srgb(colour.srgb_to_linear(blurred) * 0.5) * 255).round()
+    photo = tmp_path / "blurred-and-dark.jpg"
+    photo.write_bytes(encode(Image.fromarray(dark.astype(np.uint8)), "JPEG"))
+    register(browser, "retake-also@example.com")
+    browser.find("#upload-form input[name=file]").send_keys(str(photo))
+    browser.submit("#upload-form")
+    browser.text("#retake", "Please retake", timeout=ANALYSIS_SECONDS)
+    codes = [item.get_attribute("data-code") for item in browser.visible("#retake li")]
+    blocking = [
+        item.get_attribute("data-code")
+        for item in browser.visible("#retake ul.quality:not(.also) li")
+    ]
+    assert "UNDEREXPOSED" in blocking and "BLURRY" in codes, codes
+    assert "For the new photo, also:" in browser.text("#retake .also-heading")
+    also = [item.get_attribute("data-code") for item in browser.visible("#retake ul.also li")]
+    assert "FACE_TOO_SMALL" in also and not set(also) & set(blocking), (also, blocking)
+    assert "closer" in browser.text("#retake ul.also li[data-code=FACE_TOO_SMALL]")
 
 
 def test_progress_is_polled_when_websockets_are_unavailable(

@@ -396,17 +396,25 @@ export function spotsCard(spots) {
       + "A spot that grows, changes or bleeds needs a dermatologist.")));
 }
 
-function qualityList(issues) {
-  return h("ul", { class: "quality" }, issues.map((issue) => h("li", { "data-code": issue.code },
-    h("strong", {}, issue.message), " ", issue.guidance)));
+function qualityList(issues, extra = "") {
+  return h("ul", { class: `quality ${extra}`.trim() }, issues.map((issue) =>
+    h("li", { "data-code": issue.code }, h("strong", {}, issue.message), " ", issue.guidance)));
 }
 
+// Warnings a retake should fix too, listed under what blocked (a blurred photo refused as too
+// dark was told only "too dark"); stubble is not the photo's.
+const NOT_FOR_A_RETAKE = new Set(["STUBBLE"]);
+
 function retakeBox(result, forPatient) {
+  const blocking = result.quality.filter((issue) => issue.blocking);
+  const also = blocking.length
+    ? result.quality.filter((issue) => !issue.blocking && !NOT_FOR_A_RETAKE.has(issue.code)) : [];
   return h("div", { class: "card retake", id: "retake", role: "alert" },
     h("h2", {}, t("Please retake your photo")),
     h("p", {}, t("We could not measure your skin reliably from this capture.")),
-    qualityList(result.quality.filter((issue) => issue.blocking).length
-      ? result.quality.filter((issue) => issue.blocking) : result.quality),
+    qualityList(blocking.length ? blocking : result.quality),
+    also.length ? [h("p", { class: "also-heading" }, t("For the new photo, also:")),
+      qualityList(also, "also")] : null,
     forPatient ? [h("p", { class: "actions" }, retakeNow()),
       h("p", {}, h("a", { href: "#/analyse" }, t("Upload a new photo or video")))] : null);
 }
