@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import itertools
 import math
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
+from PIL import Image
 
+from metskin.adapters.vision.engine import VisionEngine
 from metskin.domain.analysis import colour, eyes, monk, quality, validity, white_reference
 from metskin.domain.analysis.engine import analyse_frames, analyse_image, check_frame, small_copy
 from metskin.domain.analysis.model import Tone
+from metskin.domain.analysis.records import Media, MediaKind
 from tests.analysis.conftest import RealFace
 from tests.analysis.synthetic import ILLUMINANTS, normalised, under_light
+from tests.media_samples import encode
 
 EVERY = 4  # degraded copies are made of every 4th face (26 of 102), to keep the suite fast
 
@@ -146,6 +151,25 @@ def test_underexposed_copies_are_blocked_by_the_whites_of_the_eyes(london_result
         result = analyse_image(exposed(face.rgb, 0.25), face.landmarker)
         assert not result.ok, face.face_id
         assert [item.code for item in result.quality if item.blocking] == ["TOO_DARK"]
+
+
+def test_the_worker_stores_no_numbers_for_a_photo_the_gate_refused(london_results) -> None:
+    """The worker's engine (`VisionEngine.run`, as the pipeline calls it) measured a photo the
+    quality gate had refused (TOO_DARK, UNDEREXPOSED) all the same: the stored result had
+    `ok`, a tone and seven concern scores beside the blocking issue, and the API gave them
+    out. It now stores the issues alone, as `analyse_image` did."""
+    for face in list(london_results.values())[:: EVERY * 3]:
+        data = encode(Image.fromarray(exposed(face.rgb, 0.25)), "JPEG", quality=95)
+        media = Media(
+            "m1", "p1", MediaKind.PHOTO, "image/jpeg", len(data), face.rgb.shape[1],
+            face.rgb.shape[0], "uploads/m1/original.jpg", "uploads/m1/thumbnail.jpg", "k", "s",
+            datetime.now(UTC),
+        )  # fmt: skip
+        stored = VisionEngine(face.landmarker).run(media, data, lambda *_: None, None).result
+        blocking = [item["code"] for item in stored["quality"] if item["blocking"]]
+        assert blocking in (["TOO_DARK"], ["UNDEREXPOSED"]), (face.face_id, stored["quality"])
+        assert not stored["ok"] and stored.get("tone") is None, face.face_id
+        assert not stored.get("concerns"), face.face_id
 
 
 @pytest.mark.parametrize("factor", [0.5, 0.25])

@@ -171,7 +171,12 @@ def check_frame(
 
 
 def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> AnalysisResult:
-    """Tone, skin type and concerns of a face that passed the gate."""
+    """Tone, skin type and concerns of a face that passed the gate; nothing but its issues when
+    the gate found one that blocks (TOO_DARK, UNDEREXPOSED, ...: nothing to trust). Before, a
+    photo analysed by the worker was measured all the same, and its result carried a tone and
+    scores beside "retake" (`analyse_image` returned early; the worker's path did not)."""
+    if any(item.blocking for item in checked.issues):
+        return AnalysisResult(quality=tuple(checked.issues), confidence=0.0)
     geometry = checked.geometry
     pts = checked.points_in_crop()
     gains, cast_left = white_balance(
@@ -270,8 +275,6 @@ def analyse_faces(
     checked = check_frame(ensure_rgb(rgb), faces, coding)
     if isinstance(checked, list):
         return AnalysisResult(quality=tuple(checked), confidence=0.0)
-    if any(item.blocking for item in checked.issues):  # e.g. TOO_DARK: nothing to trust
-        return AnalysisResult(quality=tuple(checked.issues), confidence=0.0)
     return analyse_checked(checked, self_reported_skin_type)
 
 
