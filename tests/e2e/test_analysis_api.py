@@ -339,3 +339,27 @@ async def test_an_upload_sent_again_with_its_key_is_the_first_upload_and_one_ana
     assert without["id"] != first["id"]
     with container.new_uow() as uow:
         assert len(uow.media.list_by_ids([first["id"], without["id"]])) == 2
+
+
+BY_KEY = "query($k: String!) { uploadByKey(idempotencyKey: $k) { state media { id } } }"
+
+
+async def test_an_upload_is_asked_by_its_key_alone_and_only_by_its_sender(
+    client: GraphQLClient,
+) -> None:
+    """A retry told UPLOAD_IN_PROGRESS asks by the key, without the bytes, until the first copy
+    is stored; another person's key answers as a key never used."""
+    key = "5d1e2f30-4a5b-4c6d-8e7f-90a1b2c3d4e5"
+    await client.register("asks-by-key@example.com")
+    assert await client.data(BY_KEY, k=key) == {"uploadByKey": {"state": "UNKNOWN", "media": None}}
+    first = (await client.upload(face_jpeg(128), idempotency_key=key))["data"]["uploadMedia"]
+    stored = {"uploadByKey": {"state": "STORED", "media": {"id": first["id"]}}}
+    assert await client.data(BY_KEY, k=key) == stored
+    bad = await client.call(BY_KEY, k="not a key")
+    assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in bad["errors"]] == [
+        ("VALIDATION_FAILED", "idempotencyKey")
+    ]
+    await client.register("someone-else@example.com")
+    assert await client.data(BY_KEY, k=key) == {"uploadByKey": {"state": "UNKNOWN", "media": None}}
+    client.token = None
+    assert await client.error_codes(BY_KEY, k=key) == ["UNAUTHENTICATED"]

@@ -544,9 +544,34 @@ def test_a_retry_while_the_first_copy_is_checked_waits_for_it(
 ) -> None:
     """Sent again while MetSkin still checked the copy that had arrived (the answer was slow,
     the person pressed "Try again"), the upload was refused UPLOAD_IN_PROGRESS, shown as an
-    error to press again. The page now waits for that copy and asks again by itself."""
+    error to press again. The page then waited for that copy, but sent the whole file again
+    every 3 s to ask: on a weak signal the worst thing to send. It now asks by the file's key
+    alone (`uploadByKey`, no bytes) until that copy is stored, and the file goes once."""
     email = "checking@example.com"
     register(browser, email)
+    # Files sent (multipart bodies) and asks by key counted; the first ask is told the copy
+    # is still being checked.
+    browser.driver.execute_script(
+        """window.sent = 0;
+        window.asked = 0;
+        const send = XMLHttpRequest.prototype.send;
+        XMLHttpRequest.prototype.send = function (body) {
+          if (body instanceof FormData) window.sent += 1;
+          return send.call(this, body);
+        };
+        const realFetch = window.fetch;
+        window.fetch = (url, init) => {
+          if (init && typeof init.body === "string" && init.body.includes("uploadByKey")) {
+            window.asked += 1;
+            if (window.asked === 1) {
+              const body = { data: { uploadByKey: { state: "RECEIVING", media: null } } };
+              return Promise.resolve(new Response(JSON.stringify(body),
+                { status: 200, headers: { "content-type": "application/json" } }));
+            }
+          }
+          return realFetch(url, init);
+        };"""
+    )
     # The first answer is the one a retry gets while the first copy is checked (that copy is
     # stored meanwhile, as the server does once its checks end).
     browser.driver.execute_script(
@@ -568,3 +593,5 @@ def test_a_retry_while_the_first_copy_is_checked_waits_for_it(
     browser.text("#upload-status", "still checking the copy that arrived")
     browser.until(lambda: browser.hash().startswith("#/analysis/"), "the analysis page")
     assert uploads_of(tmp_path_factory, email, server) == 1
+    counted = browser.driver.execute_script("return [window.sent, window.asked]")
+    assert counted == [1, 2], counted  # the file once; asked twice (checking, then stored)

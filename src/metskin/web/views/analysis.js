@@ -1,6 +1,6 @@
 // Upload a photo or video, follow the analysis live, and show the result.
 
-import { gql, localError, newUploadKey, uploadMedia } from "../graphql.js";
+import { gql, localError, newUploadKey, uploadByKey, uploadMedia } from "../graphql.js";
 import {
   append, busy, clear, errorBox, field, h, humanize, navigate, onSubmit, showError, when,
 } from "../dom.js";
@@ -37,12 +37,14 @@ const CAPTURE_TIPS = [
 const CHECK_WAIT_MS = 3000; // between asks while the server checks a copy that arrived
 const CHECK_WAITS = 100; // the server holds a key 5 minutes at most
 
+const uploadCancelled = () => localError("UPLOAD_CANCELLED", mark("The upload was cancelled."));
+
 /** `ms` of waiting, cut short (rejecting UPLOAD_CANCELLED) when `signal` aborts. */
 function pause(ms, signal) {
   return new Promise((resolve, reject) => {
     const cancelled = () => {
       clearTimeout(timer);
-      reject(localError("UPLOAD_CANCELLED", mark("The upload was cancelled.")));
+      reject(uploadCancelled());
     };
     const timer = setTimeout(() => {
       signal.removeEventListener("abort", cancelled);
@@ -148,7 +150,38 @@ export async function renderAnalyse(view) {
         cancel.disabled = false; // busy() disabled the form's buttons
         uploadKey = uploadKey || newUploadKey();
         let waits = 0;
+        // Before a file is sent again, MetSkin is asked by its key alone whether a copy
+        // arrived: stored, it is the upload; still being checked, the page waits for it,
+        // asking every few seconds (it sent the whole file again each time, the worst thing
+        // to send on a weak signal); nothing kept, the file goes again.
+        let ask = false;
         while (!media) {
+          if (ask) {
+            ask = false;
+            const { signal } = sending;
+            let found;
+            try {
+              found = await uploadByKey(uploadKey);
+            } catch (error) { // refused: sending says why; unreachable: asked again, not sent
+              found = { state: error.status === 200 ? "UNKNOWN" : "UNREACHED" };
+            }
+            if (signal.aborted) throw uploadCancelled();
+            if (found.state === "STORED") {
+              media = found.media;
+              break;
+            }
+            if (found.state !== "UNKNOWN" && waits < CHECK_WAITS) {
+              waits += 1;
+              stall.stop();
+              if (found.state === "RECEIVING") {
+                status.textContent = t("MetSkin is still checking the copy that arrived; "
+                  + "waiting for it…");
+              }
+              await pause(CHECK_WAIT_MS, signal);
+              ask = true;
+              continue;
+            }
+          }
           status.textContent = t("Uploading…");
           again = false;
           stall.start();
@@ -159,19 +192,15 @@ export async function renderAnalyse(view) {
             }, sending.signal, uploadKey);
           } catch (error) {
             // Sent again while MetSkin still checks the copy that did arrive (its answer
-            // was slow, or lost): that copy is the upload, so wait for it and ask again.
+            // was slow, or lost): that copy is the upload, so wait for it.
             const checking = error.code === "UPLOAD_IN_PROGRESS" && waits < CHECK_WAITS;
             if (!checking && (!again || error.code !== "UPLOAD_CANCELLED")) throw error;
-            if (checking) {
-              waits += 1;
-              stall.stop();
-              status.textContent = t("MetSkin is still checking the copy that arrived; "
-                + "waiting for it…");
-              await pause(CHECK_WAIT_MS, sending.signal);
-            } else {
-              sending = new AbortController(); // sent again, from its first byte
+            stall.stop();
+            if (!checking) {
+              sending = new AbortController(); // "Try again": sent again, from its first byte
               bar.value = 0;
             }
+            ask = true;
           }
         }
         stall.stop();
