@@ -436,8 +436,15 @@ function retakeBox(result, forPatient) {
     h("p", {}, t("We could not measure your skin reliably from this capture.")),
     qualityList(result.quality.filter((issue) => issue.blocking).length
       ? result.quality.filter((issue) => issue.blocking) : result.quality),
-    forPatient ? [h("p", { class: "actions" }, retakeNow()),
-      h("p", {}, h("a", { href: "#/analyse" }, t("Upload a new photo or video")))] : null);
+    forPatient ? retakeActions(t("Upload a new photo or video")) : null);
+}
+
+/** The patient's next step after a capture that could not be used (to retake, or failed):
+ * the front camera at once ("Take a new photo now"), or the upload page for a file or a
+ * video (`other`, the link's words). */
+function retakeActions(other) {
+  return [h("p", { class: "actions" }, retakeNow()),
+    h("p", {}, h("a", { href: "#/analyse" }, other))];
 }
 
 /**
@@ -455,9 +462,9 @@ export function resultView(analysis, { forPatient = true, timeZone = undefined }
       h("h2", {}, t("The analysis failed")),
       h("p", {}, analysis.failureReason || t("Something went wrong.")),
       h("small", { class: "error-detail" }, t("Code for support: "),
-        h("code", { class: "error-code" }, analysis.failureCode || "FAILED")), " ",
-      forPatient ? h("a", { class: "button", href: "#/analyse" }, t("Try another photo or video"))
-        : null)];
+        h("code", { class: "error-code" }, analysis.failureCode || "FAILED")),
+      // As under a photo to retake: the camera at once, or another file from the upload page.
+      forPatient ? retakeActions(t("Try another photo or video")) : null)];
   }
   if (!result) return [header, h("p", {}, t("No result yet."))];
   if (result.retakeNeeded) return [header, retakeBox(result, forPatient)];
