@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
 
 import httpx
 import numpy as np
@@ -12,6 +13,8 @@ from PIL import Image
 from starlette.testclient import TestClient
 
 from metskin.bootstrap import Container
+from metskin.domain.analysis.records import Stage
+from metskin.domain.analysis.reporter import Reporter, mark_running
 from metskin.graphql.app import create_app
 from tests.e2e.conftest import PROGRESS, GraphQLClient, ws_init, ws_subscribe
 from tests.media_samples import (
@@ -232,6 +235,25 @@ async def test_history_pages_through_my_analyses(
             break
         after = page["pageInfo"]["endCursor"]
     assert sorted(seen) == sorted(started) and len(seen) == 5
+
+
+async def test_the_history_reads_a_running_analysis_at_its_latest_stage(
+    client: GraphQLClient, container: Container
+) -> None:
+    """The list read the stored stage ("Reading the file") while the analysis page, left a
+    moment before, had said "Finding the face": the stages between are told, not stored."""
+    await client.register("came-back@example.com")
+    media_id = (await client.upload(face_jpeg(128)))["data"]["uploadMedia"]["id"]
+    analysis_id = (await client.data(START, m=media_id))["startAnalysis"]["id"]
+    with container.new_uow() as uow:  # a worker took it and is finding the face
+        running = uow.analyses.get(analysis_id)
+        assert running is not None
+        mark_running(uow, running, datetime.now(UTC))
+        uow.commit()
+    Reporter(container.events, running)(Stage.FACE_MESH, 0.5)
+    query = "{ me { analyses(first: 5) { edges { node { id status stage } } } } }"
+    (edge,) = (await client.data(query))["me"]["analyses"]["edges"]
+    assert edge["node"] == {"id": analysis_id, "status": "RUNNING", "stage": "FACE_MESH"}
 
 
 def test_progress_subscription_streams_every_stage_until_done(container: Container) -> None:
