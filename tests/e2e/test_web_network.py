@@ -172,12 +172,24 @@ def test_a_start_lost_after_the_upload_is_retried_without_sending_the_file_again
     assert uploads_of(tmp_path_factory, email, server) == 1
 
 
+# The files the page sends (multipart bodies), counted in `window.sent`.
+COUNT_SENDS = """window.sent = 0;
+const realSend = XMLHttpRequest.prototype.send;
+XMLHttpRequest.prototype.send = function (body) {
+  if (body instanceof FormData) window.sent += 1;
+  return realSend.call(this, body);
+};
+"""
+
+
 def test_an_upload_whose_answer_was_lost_is_sent_again_as_the_same_upload(
     browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """The bytes arrived and the server stored them, but the answer was lost on the way back
     ("Cannot reach MetSkin"). Pressing again sent the file again: a second upload stored, and
-    a second analysis once started. The page sends the file's key with each try."""
+    a second analysis once started. The page sends the file's key with each try, and asks by
+    the key alone before sending the file again: the copy that arrived is the upload, and the
+    file is not sent twice."""
     email = "lost-answer@example.com"
     register(browser, email)
     photo = tmp_path / "face.jpg"
@@ -185,7 +197,8 @@ def test_an_upload_whose_answer_was_lost_is_sent_again_as_the_same_upload(
     # The first upload's answer fails as a dropped connection fails it (the request was sent
     # whole, its response never arrives): its `load` is turned into `error`, once.
     browser.driver.execute_script(
-        """const add = XMLHttpRequest.prototype.addEventListener;
+        COUNT_SENDS
+        + """const add = XMLHttpRequest.prototype.addEventListener;
         let dropped = false;
         XMLHttpRequest.prototype.addEventListener = function (type, listener, options) {
           if (type === "load" && !dropped) {
@@ -202,6 +215,7 @@ def test_an_upload_whose_answer_was_lost_is_sent_again_as_the_same_upload(
     browser.submit("#upload-form")
     browser.until(lambda: browser.hash().startswith("#/analysis/"), "the analysis page")
     assert uploads_of(tmp_path_factory, email, server) == 1
+    assert browser.driver.execute_script("return window.sent") == 1  # asked, not sent again
 
 
 def test_the_analysis_page_says_it_is_offline_and_catches_up_when_back(
@@ -549,16 +563,10 @@ def test_a_retry_while_the_first_copy_is_checked_waits_for_it(
     alone (`uploadByKey`, no bytes) until that copy is stored, and the file goes once."""
     email = "checking@example.com"
     register(browser, email)
-    # Files sent (multipart bodies) and asks by key counted; the first ask is told the copy
-    # is still being checked.
+    # Files sent and asks by key counted; the first ask is told the copy is still checked.
     browser.driver.execute_script(
-        """window.sent = 0;
-        window.asked = 0;
-        const send = XMLHttpRequest.prototype.send;
-        XMLHttpRequest.prototype.send = function (body) {
-          if (body instanceof FormData) window.sent += 1;
-          return send.call(this, body);
-        };
+        COUNT_SENDS
+        + """window.asked = 0;
         const realFetch = window.fetch;
         window.fetch = (url, init) => {
           if (init && typeof init.body === "string" && init.body.includes("uploadByKey")) {

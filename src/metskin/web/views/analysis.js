@@ -148,13 +148,14 @@ export async function renderAnalyse(view) {
         bar.value = 0;
         cancel.hidden = false;
         cancel.disabled = false; // busy() disabled the form's buttons
+        // Before a file is sent again (pressed again after a try that failed, "Try again",
+        // UPLOAD_IN_PROGRESS), MetSkin is asked by its key alone whether a copy arrived:
+        // stored, it is the upload (its answer was lost); still being checked, the page waits
+        // for it, asking every few seconds (it sent the whole file again each time, the worst
+        // thing to send on a weak signal); nothing kept, the file goes again.
+        let ask = uploadKey !== null;
         uploadKey = uploadKey || newUploadKey();
         let waits = 0;
-        // Before a file is sent again, MetSkin is asked by its key alone whether a copy
-        // arrived: stored, it is the upload; still being checked, the page waits for it,
-        // asking every few seconds (it sent the whole file again each time, the worst thing
-        // to send on a weak signal); nothing kept, the file goes again.
-        let ask = false;
         while (!media) {
           if (ask) {
             ask = false;
