@@ -124,6 +124,24 @@ def test_a_slow_upload_can_be_cancelled(
     assert uploads_of(tmp_path_factory, email, server) == 1
 
 
+def test_an_upload_cut_by_a_lost_signal_is_sent_again_once_it_is_back(
+    browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The signal went mid-way: "Cannot reach MetSkin", and when it came back the page still
+    said so, waiting for the person to notice and press again. It now says the file goes
+    again by itself, and sends it when the phone is back online."""
+    email = "signal-back@example.com"
+    register(browser, email)
+    start_slow_upload(browser, phone_photo(tmp_path))
+    conditions(browser, offline=True)
+    assert "NETWORK_ERROR" in browser.text("#upload-form .form-error", "Cannot reach MetSkin")
+    said = browser.text("#upload-status", "by itself")
+    assert said == "It is sent again by itself once the connection is back.", said
+    conditions(browser)  # the signal is back
+    browser.until(lambda: browser.hash().startswith("#/analysis/"), "the analysis page")
+    assert uploads_of(tmp_path_factory, email, server) == 1
+
+
 def test_leaving_the_page_stops_a_slow_upload(
     browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

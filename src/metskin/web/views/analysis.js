@@ -104,7 +104,18 @@ export async function renderAnalyse(view) {
     replaces: cancel,
   });
   let release = () => {}; // the preview's file
+  // A try that failed with the phone offline (the signal went mid-way) is sent again by
+  // itself when the connection is back (asked for by its key first): it waited for the person
+  // to notice and press again.
+  let resend = false;
+  const back = () => {
+    if (!resend || left || sending || !input.files[0]) return;
+    resend = false;
+    form.requestSubmit();
+  };
+  window.addEventListener("online", back);
   input.addEventListener("change", () => {
+    resend = false;
     uploaded = null;
     uploadKey = null;
     release();
@@ -221,6 +232,10 @@ export async function renderAnalyse(view) {
           : t("Upload cancelled: nothing was sent to MetSkin.");
         return;
       }
+      if (error.code === "NETWORK_ERROR" && !navigator.onLine) {
+        resend = true;
+        said = t("It is sent again by itself once the connection is back.");
+      }
       if (error.code !== "CONSENT_REQUIRED") throw error;
       consent.ask(await photoConsent(), () => busy(form, upload));
     } finally {
@@ -253,6 +268,7 @@ export async function renderAnalyse(view) {
   ]);
   return () => {
     left = true;
+    window.removeEventListener("online", back);
     if (sending) sending.abort();
     stall.stop();
     release();
