@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
 
-from tests.e2e.authz_world import PERSONAS, World
+from tests.e2e.authz_world import P_UPLOAD_KEY, PERSONAS, World
 from tests.e2e.conftest import PASSWORD
 
 Variables = Callable[[World, str], dict[str, Any]]
@@ -131,6 +131,12 @@ QUERIES = [
     rule("Query.me", "{ me { id email profile { displayName } } }", OWNER_ONLY),
     rule("Query.users", "{ users(first: 50) { edges { node { id email } } } }", "U F F F F P"),
     rule("Query.analysis", ANALYSIS % "status", SHARED, variables=ids(id="analysis"), audited=True),
+    rule(  # the key is P's: anyone else asking with it is told nothing was sent
+        "Query.uploadByKey",
+        "query($k: String!) { uploadByKey(idempotencyKey: $k) { state media { id } } }",
+        OWNER_ONLY,
+        variables=lambda world, who: {"k": P_UPLOAD_KEY},
+    ),
     rule("Query.products", "{ products(first: 5) { edges { node { id name } } } }", ALL_OK),
     rule("Query.prescriptionActives", "{ prescriptionActives }", ALL_OK),
     rule(

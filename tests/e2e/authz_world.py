@@ -62,6 +62,9 @@ class World:
         return len(self.container.sharing.access_log(self.id("P"), None, 10_000))
 
 
+P_UPLOAD_KEY = "p-upload-key-0001"  # the key P's upload was sent with (`uploadByKey`)
+
+
 @contextmanager
 def template_database(folder: Path) -> Iterator[Path]:
     """A migrated SQLite file with the catalog, made once and copied for every world."""
@@ -143,7 +146,7 @@ def _patient_data(world: World) -> None:
     export = c.privacy.request_export(p)
     c.privacy.build_export(export.id)
     world.p["export"] = export.id
-    world.p["upload"] = c.media.upload(p, face_jpeg(256), None).id
+    world.p["upload"] = c.media.upload(p, face_jpeg(256), None, P_UPLOAD_KEY).id
     world.p["api_key"] = c.api_keys.create(p, "P's integration", [Scope.CATALOG_READ])[0].id
     grade = LabelInput(grades={Concern.ACNE: 1})  # D1's label on P's shared analysis
     world.p["label"] = c.labels.annotate(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
 
 import httpx
 import numpy as np
@@ -12,6 +13,8 @@ from PIL import Image
 from starlette.testclient import TestClient
 
 from metskin.bootstrap import Container
+from metskin.domain.analysis.records import Stage
+from metskin.domain.analysis.reporter import Reporter, mark_running
 from metskin.graphql.app import create_app
 from tests.e2e.conftest import PROGRESS, GraphQLClient, ws_init, ws_subscribe
 from tests.media_samples import (
@@ -234,6 +237,25 @@ async def test_history_pages_through_my_analyses(
     assert sorted(seen) == sorted(started) and len(seen) == 5
 
 
+async def test_the_history_reads_a_running_analysis_at_its_latest_stage(
+    client: GraphQLClient, container: Container
+) -> None:
+    """The list read the stored stage ("Reading the file") while the analysis page, left a
+    moment before, had said "Finding the face": the stages between are told, not stored."""
+    await client.register("came-back@example.com")
+    media_id = (await client.upload(face_jpeg(128)))["data"]["uploadMedia"]["id"]
+    analysis_id = (await client.data(START, m=media_id))["startAnalysis"]["id"]
+    with container.new_uow() as uow:  # a worker took it and is finding the face
+        running = uow.analyses.get(analysis_id)
+        assert running is not None
+        mark_running(uow, running, datetime.now(UTC))
+        uow.commit()
+    Reporter(container.events, running)(Stage.FACE_MESH, 0.5)
+    query = "{ me { analyses(first: 5) { edges { node { id status stage } } } } }"
+    (edge,) = (await client.data(query))["me"]["analyses"]["edges"]
+    assert edge["node"] == {"id": analysis_id, "status": "RUNNING", "stage": "FACE_MESH"}
+
+
 def test_progress_subscription_streams_every_stage_until_done(container: Container) -> None:
     with TestClient(create_app(container)) as http:
 
@@ -339,3 +361,27 @@ async def test_an_upload_sent_again_with_its_key_is_the_first_upload_and_one_ana
     assert without["id"] != first["id"]
     with container.new_uow() as uow:
         assert len(uow.media.list_by_ids([first["id"], without["id"]])) == 2
+
+
+BY_KEY = "query($k: String!) { uploadByKey(idempotencyKey: $k) { state media { id } } }"
+
+
+async def test_an_upload_is_asked_by_its_key_alone_and_only_by_its_sender(
+    client: GraphQLClient,
+) -> None:
+    """A retry told UPLOAD_IN_PROGRESS asks by the key, without the bytes, until the first copy
+    is stored; another person's key answers as a key never used."""
+    key = "5d1e2f30-4a5b-4c6d-8e7f-90a1b2c3d4e5"
+    await client.register("asks-by-key@example.com")
+    assert await client.data(BY_KEY, k=key) == {"uploadByKey": {"state": "UNKNOWN", "media": None}}
+    first = (await client.upload(face_jpeg(128), idempotency_key=key))["data"]["uploadMedia"]
+    stored = {"uploadByKey": {"state": "STORED", "media": {"id": first["id"]}}}
+    assert await client.data(BY_KEY, k=key) == stored
+    bad = await client.call(BY_KEY, k="not a key")
+    assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in bad["errors"]] == [
+        ("VALIDATION_FAILED", "idempotencyKey")
+    ]
+    await client.register("someone-else@example.com")
+    assert await client.data(BY_KEY, k=key) == {"uploadByKey": {"state": "UNKNOWN", "media": None}}
+    client.token = None
+    assert await client.error_codes(BY_KEY, k=key) == ["UNAUTHENTICATED"]

@@ -11,6 +11,7 @@ import itertools
 import json
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -844,13 +845,9 @@ def test_a_person_who_did_not_tick_the_box_is_asked_at_the_first_upload(
     assert browser.severe_console_messages() == []
 
 
-def test_the_inbox_badge_counts_live_and_the_inbox_marks_read(
-    browser: Browser, server: str
-) -> None:
-    register(browser, "inbox@example.com")
-    browser.find("#inbox-link")
-    assert browser.attribute("#inbox-badge", "hidden") == ""  # nothing unread
-    token = api_login(server, "inbox@example.com", PASSWORD)
+def two_free_slots(server: str, token: str) -> Callable[[int], None]:
+    """A dermatologist with two free slots in the next fortnight: `booked(i)` books the i-th
+    as the token's patient (each booking tells them in their inbox)."""
     doctors = graphql(
         server, "query { dermatologists(first: 10) { edges { node { id } } } }", token
     )
@@ -868,11 +865,22 @@ def test_the_inbox_badge_counts_live_and_the_inbox_marks_read(
     )
     book = "mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }"
 
-    def booked(slot: dict[str, Any]) -> None:
+    def booked(index: int) -> None:
+        slot = slots[index]
         input_ = {"slotStart": slot["start"], "dermatologistId": doctor}
         graphql(server, book, token, i={**input_, "consultationType": slot["consultationTypes"][0]})
 
-    booked(slots[0])
+    return booked
+
+
+def test_the_inbox_badge_counts_live_and_the_inbox_marks_read(
+    browser: Browser, server: str
+) -> None:
+    register(browser, "inbox@example.com")
+    browser.find("#inbox-link")
+    assert browser.attribute("#inbox-badge", "hidden") == ""  # nothing unread
+    booked = two_free_slots(server, api_login(server, "inbox@example.com", PASSWORD))
+    booked(0)
     assert browser.text("#inbox-badge", "1") == "1"  # live, without a reload
 
     browser.find("#inbox-link").click()
@@ -886,7 +894,7 @@ def test_the_inbox_badge_counts_live_and_the_inbox_marks_read(
     browser.find("#inbox li[data-kind=APPOINTMENT_BOOKED]")
     assert browser.visible("#inbox li.unread") == []
 
-    booked(slots[1])
+    booked(1)
     assert browser.text("#inbox-badge", "1") == "1"
     browser.go("#/analyse")
     browser.find("#inbox-link").click()
@@ -895,6 +903,34 @@ def test_the_inbox_badge_counts_live_and_the_inbox_marks_read(
     browser.until(lambda: browser.attribute("#inbox-badge", "hidden") == "", "the badge to clear")
     assert browser.visible("#inbox li.unread") == []
     assert browser.severe_console_messages() == []
+
+
+# Every socket the page opens, kept in `window.sockets` (to be closed as a lost connection).
+SOCKETS = """window.sockets = [];
+const RealSocket = window.WebSocket;
+window.WebSocket = class extends RealSocket {
+  constructor(...args) { super(...args); window.sockets.push(this); }
+};"""
+
+
+def test_the_inbox_badge_listens_again_once_its_stream_is_lost(
+    browser: Browser, server: str
+) -> None:
+    """The badge's stream, once lost (a connection dropped or given up as dead, or ended by
+    the server when its token expires, every 15 minutes), was never made again: the count
+    moved only on the next page. It now connects again, as the dashboard's does."""
+    browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SOCKETS})
+    register(browser, "inbox-again@example.com")
+    browser.find("#inbox-link")
+    open_sockets = "return window.sockets.filter((s) => s.readyState === 1).length"
+    browser.until(lambda: browser.driver.execute_script(open_sockets) >= 1, "the badge's stream")
+    booked = two_free_slots(server, api_login(server, "inbox-again@example.com", PASSWORD))
+    browser.driver.execute_script("window.sockets.forEach((socket) => socket.close())")
+    browser.until(lambda: browser.driver.execute_script(open_sockets) >= 1, "a new stream")
+    time.sleep(1)  # its subscription made on the server
+    booked(0)
+    assert browser.text("#inbox-badge", "1") == "1"  # live, on the page left open
+    assert browser.hash() == "#/analyse"
 
 
 def test_the_progress_page_shows_trends_and_the_aligned_faces(

@@ -124,6 +124,24 @@ def test_a_slow_upload_can_be_cancelled(
     assert uploads_of(tmp_path_factory, email, server) == 1
 
 
+def test_an_upload_cut_by_a_lost_signal_is_sent_again_once_it_is_back(
+    browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The signal went mid-way: "Cannot reach MetSkin", and when it came back the page still
+    said so, waiting for the person to notice and press again. It now says the file goes
+    again by itself, and sends it when the phone is back online."""
+    email = "signal-back@example.com"
+    register(browser, email)
+    start_slow_upload(browser, phone_photo(tmp_path))
+    conditions(browser, offline=True)
+    assert "NETWORK_ERROR" in browser.text("#upload-form .form-error", "Cannot reach MetSkin")
+    said = browser.text("#upload-status", "by itself")
+    assert said == "It is sent again by itself once the connection is back.", said
+    conditions(browser)  # the signal is back
+    browser.until(lambda: browser.hash().startswith("#/analysis/"), "the analysis page")
+    assert uploads_of(tmp_path_factory, email, server) == 1
+
+
 def test_leaving_the_page_stops_a_slow_upload(
     browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -172,12 +190,24 @@ def test_a_start_lost_after_the_upload_is_retried_without_sending_the_file_again
     assert uploads_of(tmp_path_factory, email, server) == 1
 
 
+# The files the page sends (multipart bodies), counted in `window.sent`.
+COUNT_SENDS = """window.sent = 0;
+const realSend = XMLHttpRequest.prototype.send;
+XMLHttpRequest.prototype.send = function (body) {
+  if (body instanceof FormData) window.sent += 1;
+  return realSend.call(this, body);
+};
+"""
+
+
 def test_an_upload_whose_answer_was_lost_is_sent_again_as_the_same_upload(
     browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """The bytes arrived and the server stored them, but the answer was lost on the way back
     ("Cannot reach MetSkin"). Pressing again sent the file again: a second upload stored, and
-    a second analysis once started. The page sends the file's key with each try."""
+    a second analysis once started. The page sends the file's key with each try, and asks by
+    the key alone before sending the file again: the copy that arrived is the upload, and the
+    file is not sent twice."""
     email = "lost-answer@example.com"
     register(browser, email)
     photo = tmp_path / "face.jpg"
@@ -185,7 +215,8 @@ def test_an_upload_whose_answer_was_lost_is_sent_again_as_the_same_upload(
     # The first upload's answer fails as a dropped connection fails it (the request was sent
     # whole, its response never arrives): its `load` is turned into `error`, once.
     browser.driver.execute_script(
-        """const add = XMLHttpRequest.prototype.addEventListener;
+        COUNT_SENDS
+        + """const add = XMLHttpRequest.prototype.addEventListener;
         let dropped = false;
         XMLHttpRequest.prototype.addEventListener = function (type, listener, options) {
           if (type === "load" && !dropped) {
@@ -202,6 +233,7 @@ def test_an_upload_whose_answer_was_lost_is_sent_again_as_the_same_upload(
     browser.submit("#upload-form")
     browser.until(lambda: browser.hash().startswith("#/analysis/"), "the analysis page")
     assert uploads_of(tmp_path_factory, email, server) == 1
+    assert browser.driver.execute_script("return window.sent") == 1  # asked, not sent again
 
 
 def test_the_analysis_page_says_it_is_offline_and_catches_up_when_back(
@@ -544,9 +576,28 @@ def test_a_retry_while_the_first_copy_is_checked_waits_for_it(
 ) -> None:
     """Sent again while MetSkin still checked the copy that had arrived (the answer was slow,
     the person pressed "Try again"), the upload was refused UPLOAD_IN_PROGRESS, shown as an
-    error to press again. The page now waits for that copy and asks again by itself."""
+    error to press again. The page then waited for that copy, but sent the whole file again
+    every 3 s to ask: on a weak signal the worst thing to send. It now asks by the file's key
+    alone (`uploadByKey`, no bytes) until that copy is stored, and the file goes once."""
     email = "checking@example.com"
     register(browser, email)
+    # Files sent and asks by key counted; the first ask is told the copy is still checked.
+    browser.driver.execute_script(
+        COUNT_SENDS
+        + """window.asked = 0;
+        const realFetch = window.fetch;
+        window.fetch = (url, init) => {
+          if (init && typeof init.body === "string" && init.body.includes("uploadByKey")) {
+            window.asked += 1;
+            if (window.asked === 1) {
+              const body = { data: { uploadByKey: { state: "RECEIVING", media: null } } };
+              return Promise.resolve(new Response(JSON.stringify(body),
+                { status: 200, headers: { "content-type": "application/json" } }));
+            }
+          }
+          return realFetch(url, init);
+        };"""
+    )
     # The first answer is the one a retry gets while the first copy is checked (that copy is
     # stored meanwhile, as the server does once its checks end).
     browser.driver.execute_script(
@@ -568,3 +619,5 @@ def test_a_retry_while_the_first_copy_is_checked_waits_for_it(
     browser.text("#upload-status", "still checking the copy that arrived")
     browser.until(lambda: browser.hash().startswith("#/analysis/"), "the analysis page")
     assert uploads_of(tmp_path_factory, email, server) == 1
+    counted = browser.driver.execute_script("return [window.sent, window.asked]")
+    assert counted == [1, 2], counted  # the file once; asked twice (checking, then stored)

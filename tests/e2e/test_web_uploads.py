@@ -108,6 +108,32 @@ def test_a_failed_analysis_reads_in_words_in_the_history(
     assert "ANALYSIS_TIMED_OUT" in browser.text("#failed .error-code")  # for support, there
 
 
+def test_a_failed_analysis_opens_the_camera_as_a_photo_to_retake_does(
+    browser: Browser, server: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A failed analysis's box had one way on, "Try another photo or video", a link to the
+    upload page (the tips, "Choose file", the camera, "Upload and analyse"); a photo to retake
+    had "Take a new photo now". The failed box has it too, and the photo taken is sent."""
+    email = "failed-retake@example.com"
+    register(browser, email)
+    failed = new_analysis(server, email, progress=0.3, attempts=1, **TIMED_OUT)
+    failed_id = failed.id
+    store(tmp_path_factory, failed)
+    browser.go(f"#/analysis/{failed_id}")
+    browser.text("#failed", "took far too long")
+    assert browser.find("#failed #retake-now").text == "Take a new photo now"
+    camera = browser.driver.find_element(browser.by, "#failed #retake-file")
+    assert (camera.get_attribute("capture"), camera.get_attribute("accept")) == ("user", "image/*")
+    assert browser.find("#failed a[href='#/analyse']").text == "Try another photo or video"
+    face = tmp_path / "face.jpg"
+    face.write_bytes(face_jpeg(320))
+    camera.send_keys(str(face))  # what the camera hands back
+    browser.until(
+        lambda: browser.hash().startswith("#/analysis/") and failed_id not in browser.hash(),
+        "the new photo's analysis",
+    )
+
+
 def test_a_file_the_browser_cannot_show_is_previewed_in_words(
     browser: Browser, tmp_path: Path
 ) -> None:

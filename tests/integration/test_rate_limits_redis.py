@@ -111,11 +111,15 @@ def test_upload_keys_are_kept_once_for_their_time_and_shared(
         if where == "redis"
         else (InMemoryUploadKeys(),) * 2
     )
+    assert first.get("k") is None
     assert first.add("k", "pending abc", 30.0) is None
     assert second.add("k", "pending other", 30.0) == "pending abc"
+    assert second.get("k") == "pending abc"  # asked by the key alone (`uploadByKey`)
     second.put("k", "stored abc m1", 0.2)
     assert first.add("k", "pending abc", 30.0) == "stored abc m1"
+    assert first.get("k") == "stored abc m1"
     time.sleep(0.3)
+    assert second.get("k") is None  # lapsed
     assert first.add("k", "pending def", 30.0) is None  # expired: kept anew
     second.forget("k")
     assert first.add("k", "pending ghi", 30.0) is None
@@ -130,3 +134,4 @@ def test_upload_keys_are_not_kept_while_redis_is_away(client: redis.Redis) -> No
     assert keys.add("k", "pending abc", 30.0) is None
     keys.put("k", "stored abc m1", 30.0)
     keys.forget("k")
+    assert keys.get("k") is None

@@ -214,10 +214,12 @@ export function gql(query, variables = {}, language = locale()) {
   return withAuth((token) => postJson(query, variables, token, language));
 }
 
+const MEDIA = "id kind width height durationSeconds thumbnailUrl";
 const UPLOAD = `mutation($file: Upload!, $kind: MediaKind, $key: String) {
-  uploadMedia(file: $file, kind: $kind, idempotencyKey: $key) {
-    id kind width height durationSeconds thumbnailUrl
-  }
+  uploadMedia(file: $file, kind: $kind, idempotencyKey: $key) { ${MEDIA} }
+}`;
+const BY_KEY = `query($key: String!) {
+  uploadByKey(idempotencyKey: $key) { state media { ${MEDIA} } }
 }`;
 
 /** A new upload key (`uploadMedia(idempotencyKey:)`): a UUID, made with `getRandomValues`
@@ -227,6 +229,14 @@ export function newUploadKey() {
   const hex = Array.from(crypto.getRandomValues(new Uint8Array(16)),
     (byte) => byte.toString(16).padStart(2, "0")).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** What became of the upload sent with `key`, asked by the key alone (no bytes): `{ state,
+ * media }`, state RECEIVING (its first copy is still checked), STORED (media is the upload) or
+ * UNKNOWN (nothing kept: send the file). A retry told UPLOAD_IN_PROGRESS asks this instead of
+ * sending the whole file again. */
+export async function uploadByKey(key) {
+  return (await gql(BY_KEY, { key })).uploadByKey;
 }
 
 /** Upload a file with the GraphQL multipart request spec; onProgress gets 0..1. An aborted

@@ -22,6 +22,7 @@ from metskin.domain.analysis.records import (
     Stage,
     progress_channel,
 )
+from metskin.domain.analysis.reporter import Reporter, mark_running
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.analysis.uploads import MediaService
 from metskin.domain.errors import Forbidden, QueueUnavailable
@@ -505,3 +506,42 @@ def test_a_step_after_the_result_runs_once_it_is_stored_and_its_error_is_not_ret
     assert seen == [(queued.id, True)]
     assert analyses.run(queued.id) is AnalysisStatus.DONE  # a redelivery: not run again
     assert len(seen) == 1
+
+
+def test_the_history_tells_a_running_analysis_at_the_stage_its_stream_last_told(
+    queued: Analysis,
+    media_service: MediaService,
+    analyses: AnalysisService,
+    uow: FakeAnalysisUnitOfWork,
+    events: FakeEventBus,
+) -> None:
+    """The stages between the start and the end are told on the events bus, not stored: a
+    person who left the analysis page at "Finding the face" read "Reading the file" (the
+    stored stage) in their history, until the row's stream caught up."""
+    running = stored(uow, queued.id)
+    with uow:
+        mark_running(uow, running, FakeClock()())
+        uow.commit()
+    Reporter(events, stored(uow, queued.id))(Stage.FACE_MESH, 0.5)
+    ended = analyses.start("u1", media_service.upload("u1", JPEG_BYTES).id)
+    assert analyses.run(ended.id) is AnalysisStatus.DONE
+    assert stored(uow, queued.id).stage is Stage.DECODING  # what the database says
+    for page in (analyses.history("u1", None, 5), analyses.owner_and_history("u1", None, 5)[1]):
+        shown = {a.id: (a.status, a.stage) for a in page}
+        assert shown == {
+            queued.id: (AnalysisStatus.RUNNING, Stage.FACE_MESH),
+            ended.id: (AnalysisStatus.DONE, Stage.DONE),
+        }
+    assert stored(uow, queued.id).stage is Stage.DECODING  # read, not written
+
+
+def test_the_history_keeps_the_stored_stage_when_the_bus_holds_nothing_newer(
+    queued: Analysis, analyses: AnalysisService, uow: FakeAnalysisUnitOfWork
+) -> None:
+    """Redis away, or its note lapsed: the stored stage, as before."""
+    (shown,) = analyses.history("u1", None, 5)
+    assert (shown.status, shown.stage, shown.event_seq) == (
+        AnalysisStatus.QUEUED,
+        Stage.QUEUED,
+        stored(uow, queued.id).event_seq,
+    )

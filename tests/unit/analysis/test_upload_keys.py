@@ -10,7 +10,7 @@ from metskin.adapters.storage.upload_keys import InMemoryUploadKeys
 from metskin.domain.analysis.errors import UnsupportedMedia, UploadInProgress, UploadKeyReused
 from metskin.domain.analysis.media import MediaLimits, MediaType
 from metskin.domain.analysis.ports import PreparedMedia
-from metskin.domain.analysis.upload_keys import UploadOnce
+from metskin.domain.analysis.upload_keys import UploadOnce, UploadState
 from metskin.domain.analysis.uploads import MediaService
 from metskin.domain.errors import ValidationFailed
 from tests.fakes.analysis import FakeAnalysisUnitOfWork
@@ -123,20 +123,27 @@ def test_a_retry_of_a_deleted_upload_is_stored_again(
     assert service.upload("u1", JPEG, key=KEY).id == again.id
 
 
-def test_a_retry_while_the_first_is_still_checked_is_told_to_wait(
+def slow_checks(
     uow: FakeAnalysisUnitOfWork, storage: FakeStorage, clock: Ticking
-) -> None:
-    checking, retried = threading.Event(), threading.Event()
+) -> tuple[MediaService, threading.Event, threading.Event]:
+    """A service whose checks of a file set `checking` and wait until `done` is set."""
+    checking, done = threading.Event(), threading.Event()
 
     class SlowPreparer(FakePreparer):
         def prepare(self, data: bytes, media_type: MediaType, limits: MediaLimits) -> PreparedMedia:
             checking.set()
-            retried.wait(5)
+            done.wait(5)
             return super().prepare(data, media_type, limits)
 
     limits = MediaLimits(max_photo_bytes=1000, max_video_bytes=5000)
     once = UploadOnce(InMemoryUploadKeys(clock), ttl_s=3600)
-    service = MediaService(uow, storage, SlowPreparer(), limits, FakeClock(), once)
+    return MediaService(uow, storage, SlowPreparer(), limits, FakeClock(), once), checking, done
+
+
+def test_a_retry_while_the_first_is_still_checked_is_told_to_wait(
+    uow: FakeAnalysisUnitOfWork, storage: FakeStorage, clock: Ticking
+) -> None:
+    service, checking, retried = slow_checks(uow, storage, clock)
     first: list[str] = []
     worker = threading.Thread(target=lambda: first.append(service.upload("u1", JPEG, key=KEY).id))
     worker.start()
@@ -149,8 +156,67 @@ def test_a_retry_while_the_first_is_still_checked_is_told_to_wait(
     assert len(uow.media.rows) == 1
 
 
+def test_the_key_alone_says_the_first_copy_is_checked_then_stored_without_the_bytes(
+    uow: FakeAnalysisUnitOfWork, storage: FakeStorage, clock: Ticking
+) -> None:
+    """A retry told UPLOAD_IN_PROGRESS sent the whole file again every 3 s while the first
+    copy was checked: on a weak signal, the worst thing to send. The key alone now says where
+    that copy is, and names the upload once it is stored."""
+    service, checking, done = slow_checks(uow, storage, clock)
+    assert service.upload_by_key("u1", KEY).state is UploadState.UNKNOWN  # nothing came yet
+    first: list[str] = []
+    worker = threading.Thread(target=lambda: first.append(service.upload("u1", JPEG, key=KEY).id))
+    worker.start()
+    assert checking.wait(5)
+    asked = service.upload_by_key("u1", KEY)
+    assert (asked.state, asked.media) == (UploadState.RECEIVING, None)
+    assert service.upload_by_key("u2", KEY).state is UploadState.UNKNOWN  # not u2's
+    done.set()
+    worker.join(5)
+    asked = service.upload_by_key("u1", KEY)
+    assert asked.state is UploadState.STORED and asked.media is not None
+    assert asked.media.id == first[0] and asked.media.owner_id == "u1"
+    assert len(uow.media.rows) == 1
+
+
+def test_a_key_alone_reads_nothing_of_someone_else_s_upload(service: MediaService) -> None:
+    """The key belongs to the person who sent it: another account asking with it (a key seen
+    in a log, a guessed one) is told nothing was sent, as for a key never used."""
+    mine = service.upload("u1", JPEG, key=KEY)
+    asked = service.upload_by_key("u2", KEY)
+    assert (asked.state, asked.media) == (UploadState.UNKNOWN, None)
+    assert service.upload_by_key("u1", KEY).media == mine
+
+
+def test_a_key_alone_of_an_upload_refused_lapsed_or_deleted_says_send_the_file(
+    service: MediaService, uow: FakeAnalysisUnitOfWork, clock: Ticking
+) -> None:
+    with pytest.raises(UnsupportedMedia):
+        service.upload("u1", b"not a photo at all", key=KEY)
+    assert service.upload_by_key("u1", KEY).state is UploadState.UNKNOWN  # refused: freed
+    first = service.upload("u1", JPEG, key=KEY)
+    del uow.media.rows[first.id]  # deleted since
+    assert service.upload_by_key("u1", KEY).state is UploadState.UNKNOWN
+    service.upload("u1", JPEG, key=KEY)
+    clock.now += 3601
+    assert service.upload_by_key("u1", KEY).state is UploadState.UNKNOWN  # lapsed
+
+
+def test_a_key_alone_without_kept_keys_is_unknown_and_still_checked(
+    uow: FakeAnalysisUnitOfWork, storage: FakeStorage
+) -> None:
+    limits = MediaLimits(max_photo_bytes=1000, max_video_bytes=5000)
+    service = MediaService(uow, storage, FakePreparer(), limits, FakeClock())
+    assert service.upload_by_key("u1", KEY).state is UploadState.UNKNOWN
+    with pytest.raises(ValidationFailed):
+        service.upload_by_key("u1", "short")
+
+
 @pytest.mark.parametrize("key", ["", "short", "x" * 101, "with space 12345", "ключ-12345678"])
 def test_a_key_that_is_not_one_is_refused_on_its_argument(service: MediaService, key: str) -> None:
     with pytest.raises(ValidationFailed) as raised:
         service.upload("u1", JPEG, key=key)
+    assert raised.value.field == "idempotency_key"
+    with pytest.raises(ValidationFailed) as raised:
+        service.upload_by_key("u1", key)
     assert raised.value.field == "idempotency_key"

@@ -45,6 +45,11 @@ class InMemoryUploadKeys:
         with self._lock:
             self._kept[key] = (value, self._clock() + ttl_s)
 
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            kept = self._kept.get(key)
+            return kept[0] if kept is not None and kept[1] > self._clock() else None
+
     def forget(self, key: str) -> None:
         with self._lock:
             self._kept.pop(key, None)
@@ -76,6 +81,10 @@ class RedisUploadKeys:
     def put(self, key: str, value: str, ttl_s: float) -> None:
         px = max(1, round(ttl_s * 1000))
         self._away.ask(lambda: self._client.set(self._name(key), value, px=px), None)
+
+    def get(self, key: str) -> str | None:
+        kept = self._away.ask(lambda: self._client.get(self._name(key)), None)
+        return kept.decode() if isinstance(kept, bytes) else None
 
     def forget(self, key: str) -> None:
         self._away.ask(lambda: self._client.delete(self._name(key)), None)

@@ -131,6 +131,10 @@ class UploadKeys(Protocol):
 
     def put(self, key: str, value: str, ttl_s: float) -> None: ...
 
+    def get(self, key: str) -> str | None:
+        """The value kept under `key`, or None (none, lapsed, or the notes do not answer)."""
+        ...
+
     def forget(self, key: str) -> None: ...
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from metskin.domain.accounts.model import Role, User
@@ -224,9 +225,28 @@ class AnalysisService:
         return self.latest_progress(analysis) if analysis else None
 
     def history(self, owner_id: str, before: CreatedKey | None, limit: int) -> list[Analysis]:
-        return read(
-            self._uow_factory, lambda uow: uow.analyses.list_for_owner(owner_id, before, limit)
+        return self._as_told(
+            read(
+                self._uow_factory,
+                lambda uow: uow.analyses.list_for_owner(owner_id, before, limit),
+            )
         )
+
+    def _as_told(self, analyses: list[Analysis]) -> list[Analysis]:
+        """The analyses, those still running at the stage their stream last told (the events
+        bus keeps it, `latest_progress`). The stored stage lags: the stages between are not
+        stored, so a person who left the page at "Finding the face" read "Reading the file" in
+        their history. One read of the bus for each running analysis; an ended one is as
+        stored (its end is stored before it is told)."""
+        return [a if a.status.finished else self._told(a) for a in analyses]
+
+    def _told(self, analysis: Analysis) -> Analysis:
+        latest = self.latest_progress(analysis)
+        status = AnalysisStatus(latest["status"])
+        if latest["seq"] <= analysis.event_seq or status.finished:
+            return analysis
+        stage, progress = Stage(latest["stage"]), float(latest["progress"])
+        return replace(analysis, status=status, stage=stage, progress=progress)
 
     def owner_and_history(
         self, owner_id: str, before: CreatedKey | None, limit: int, session: str | None = None
@@ -244,7 +264,8 @@ class AnalysisService:
                 owner_id, before, limit
             )
 
-        return read(self._uow_factory, both)
+        owner, analyses = read(self._uow_factory, both)
+        return owner, self._as_told(analyses)
 
     def latest_progress(self, analysis: Analysis) -> dict[str, Any]:
         """The newest progress event: the bus keeps it, the database is the fallback."""

@@ -6,13 +6,19 @@ Each key is per account and kept `ttl_s` seconds after its upload was stored. Wh
 upload is being received and checked, the key is held (`PENDING_TTL_S` at most, in case that
 process dies): a retry then is UPLOAD_IN_PROGRESS. The same key with other bytes is
 UPLOAD_KEY_REUSED. Where the notes are kept (`UploadKeys`) does not answer, keys are not
-remembered and each upload is stored, as before they existed."""
+remembered and each upload is stored, as before they existed.
+
+A retry told UPLOAD_IN_PROGRESS asks by the key alone (`state`, no bytes) until the first copy
+is stored or refused, instead of sending the whole file again each time: on a weak signal the
+file is what does not get through. The note's name is made of the account and the key, so a
+key alone names nothing of anyone else's."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from metskin.domain.analysis.errors import UploadInProgress, UploadKeyReused
 from metskin.domain.analysis.ports import UploadKeys
@@ -22,6 +28,14 @@ from metskin.domain.i18n.marks import _
 KEY = re.compile(r"[A-Za-z0-9._:-]{8,100}")
 KEY_TTL_S = 24 * 3600.0  # a retry comes within minutes; a day covers a phone left overnight
 PENDING_TTL_S = 300.0  # longer than the checks of the largest video take
+
+
+class UploadState(StrEnum):
+    """What became of the upload sent with a key, as its sender asks without the bytes."""
+
+    RECEIVING = "RECEIVING"  # its first copy is still being received and checked: wait
+    STORED = "STORED"  # stored: that upload is the answer
+    UNKNOWN = "UNKNOWN"  # none kept (refused, lapsed, deleted, never came): send the file
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,11 @@ class UploadOnce:
     def key(owner_id: str, key: str, data: bytes) -> UploadKey:
         """VALIDATION_FAILED on `idempotency_key` unless it is 8 to 100 characters of
         `A-Z a-z 0-9 . _ : -` (a UUID is)."""
+        return UploadKey(UploadOnce.note(owner_id, key), hashlib.sha256(data).hexdigest())
+
+    @staticmethod
+    def note(owner_id: str, key: str) -> str:
+        """The note's name for this account's `key` (checked as in `key`)."""
         if not KEY.fullmatch(key):
             raise ValidationFailed(
                 _(
@@ -50,8 +69,17 @@ class UploadOnce:
                 ),
                 field="idempotency_key",
             )
-        name = hashlib.sha256(f"upload-key\x1f{owner_id}\x1f{key}".encode()).hexdigest()[:32]
-        return UploadKey(name, hashlib.sha256(data).hexdigest())
+        return hashlib.sha256(f"upload-key\x1f{owner_id}\x1f{key}".encode()).hexdigest()[:32]
+
+    def state(self, owner_id: str, key: str) -> tuple[UploadState, str | None]:
+        """Where this account's upload under `key` is, and its media id once stored."""
+        kept = self.keys.get(self.note(owner_id, key))
+        if kept is None:
+            return UploadState.UNKNOWN, None
+        state, _sha256, *media = kept.split(" ")
+        if state == "stored" and media:
+            return UploadState.STORED, media[0]
+        return UploadState.RECEIVING, None
 
     def claim(self, key: UploadKey) -> str | None:
         """The media id this key's first upload stored (of the same bytes); None when this is

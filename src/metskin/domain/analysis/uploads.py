@@ -21,7 +21,7 @@ from metskin.domain.analysis.records import (
     Media,
     MediaKind,
 )
-from metskin.domain.analysis.upload_keys import UploadKey, UploadOnce
+from metskin.domain.analysis.upload_keys import UploadKey, UploadOnce, UploadState
 from metskin.domain.i18n.marks import _
 from metskin.domain.ports import Clock, read
 from metskin.domain.privacy.consent import require_photo_consent
@@ -31,6 +31,14 @@ NOT_THE_KIND = {
     MediaKind.PHOTO: _("The file is a photo, not a video."),
     MediaKind.VIDEO: _("The file is a video, not a photo."),
 }
+
+
+@dataclass(frozen=True)
+class KeyedUpload:
+    """What became of an upload sent with a client key: its state, and its media once stored."""
+
+    state: UploadState
+    media: Media | None = None
 
 
 @dataclass(eq=False)
@@ -68,6 +76,23 @@ class MediaService:
                 return media
             once.take_over(upload_key)  # deleted since: this is an upload again
         return self._upload_once(once, upload_key, owner_id, data, declared_kind)
+
+    def upload_by_key(self, owner_id: str, key: str) -> KeyedUpload:
+        """The upload this person sent with `key`, asked without its bytes: RECEIVING while its
+        first copy is still received and checked (a retry told UPLOAD_IN_PROGRESS waits with
+        this, instead of sending the file again), STORED with its media, or UNKNOWN (nothing
+        kept: refused, lapsed, deleted since; the file is to be sent). Another person's key
+        names nothing of theirs (the note is named by account and key)."""
+        if self.once is None:
+            UploadOnce.note(owner_id, key)  # checked all the same
+            return KeyedUpload(UploadState.UNKNOWN)
+        state, media_id = self.once.state(owner_id, key)
+        if media_id is None:
+            return KeyedUpload(state)
+        media = read(self.uow_factory, lambda uow: uow.media.get(media_id))
+        if media is None or media.owner_id != owner_id:
+            return KeyedUpload(UploadState.UNKNOWN)
+        return KeyedUpload(state, media)
 
     def _upload_once(
         self,

@@ -7,7 +7,8 @@ dermatologist's powers), and reaches only the fields its scopes cover:
 - `DIRECTORY_READ`: the dermatologist directory and free slots (`dermatologists`,
   `dermatologist`, `availableSlots`);
 - `ANALYSES_OWN_USERS`: the analyses of the key owner's account, for the integrator's own end
-  users: `uploadMedia`, `startAnalysis` and `analysis(id)` of analyses that account owns.
+  users: `uploadMedia` (and `uploadByKey`), `startAnalysis` and `analysis(id)` of analyses that
+  account owns.
 """
 
 from __future__ import annotations

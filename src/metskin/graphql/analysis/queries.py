@@ -13,8 +13,8 @@ from strawberry.types import Info
 from metskin.domain.accounts.model import User as DomainUser
 from metskin.domain.analysis.records import Analysis as DomainAnalysis
 from metskin.domain.ports import CreatedKey
-from metskin.graphql.analysis.types import Analysis
-from metskin.graphql.context import as_viewer
+from metskin.graphql.analysis.types import Analysis, UploadByKey
+from metskin.graphql.context import as_viewer, run_sync
 from metskin.graphql.cursors import by_created
 from metskin.graphql.pagination import Connection, PageRequest, paginate, prefetch_page
 from metskin.graphql.permissions import IsAuthenticated, guarded_field
@@ -92,3 +92,16 @@ class AnalysisQueries:
         get = info.context.container.analyses.get_for_viewer
         found = await as_viewer(info, get, str(id))
         return Analysis.from_domain(found, info.context.translator)
+
+    @guarded_field(
+        IsAuthenticated,
+        "Your upload sent with `idempotencyKey` (uploadMedia's), asked without its bytes: a "
+        "retry told UPLOAD_IN_PROGRESS asks this until the first copy is STORED, instead of "
+        "sending the file again. Another person's key answers UNKNOWN.",
+    )
+    async def upload_by_key(self, info: Info, idempotency_key: str) -> UploadByKey:
+        viewer = info.context.require_viewer()
+        found = await run_sync(
+            info.context.container.media.upload_by_key, viewer.user_id, idempotency_key
+        )
+        return UploadByKey.from_domain(found)

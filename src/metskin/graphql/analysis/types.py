@@ -15,6 +15,8 @@ from metskin.domain.analysis.records import AnalysisStatus as DomainStatus
 from metskin.domain.analysis.records import Media as DomainMedia
 from metskin.domain.analysis.records import MediaGrant, Stage
 from metskin.domain.analysis.records import MediaKind as DomainMediaKind
+from metskin.domain.analysis.upload_keys import UploadState as DomainUploadState
+from metskin.domain.analysis.uploads import KeyedUpload
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.i18n.source import ENGLISH
 from metskin.graphql.context import run_sync
@@ -24,6 +26,14 @@ from metskin.graphql.mapping import copy_fields
 MediaKind = strawberry.enum(DomainMediaKind, name="MediaKind")
 AnalysisStatus = strawberry.enum(DomainStatus, name="AnalysisStatus")
 AnalysisStage = strawberry.enum(Stage, name="AnalysisStage")
+UploadState = strawberry.enum(
+    DomainUploadState,
+    name="UploadState",
+    description="What became of an upload sent with a key: RECEIVING (its first copy is still "
+    "received and checked: ask again in a moment), STORED (`media` is the upload), UNKNOWN "
+    "(nothing kept under this key: it was refused, lapsed or deleted, or never arrived; send "
+    "the file).",
+)
 PROGRESS_MEANS = "0 to 1 over the whole analysis (never backwards); `stage` says where it is."
 
 
@@ -52,6 +62,17 @@ class Media:
     @classmethod
     def from_domain(cls, media: DomainMedia, via_analysis: str | None = None) -> Media:
         return copy_fields(cls, media, duration_seconds=media.duration_s, via_analysis=via_analysis)
+
+
+@strawberry.type(description="An upload sent with a key, asked by the key alone (no bytes).")
+class UploadByKey:
+    state: UploadState  # type: ignore[valid-type]
+    media: Media | None = strawberry.field(description="The upload, once STORED.", default=None)
+
+    @classmethod
+    def from_domain(cls, found: KeyedUpload) -> UploadByKey:
+        media = Media.from_domain(found.media) if found.media is not None else None
+        return cls(state=found.state, media=media)
 
 
 def media_link(info: Info, name: str, analysis_id: str | None, media_id: str) -> str:

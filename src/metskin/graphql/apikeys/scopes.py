@@ -47,9 +47,9 @@ RULES: dict[Scope, ScopeRule] = {
         "Dermatologist DermatologistConnection DermatologistEdge Fee Practice Slot PageInfo",
     ),
     Scope.ANALYSES_OWN_USERS: _rule(
-        "Query.analysis Mutation.uploadMedia Mutation.startAnalysis",
+        "Query.analysis Query.uploadByKey Mutation.uploadMedia Mutation.startAnalysis",
         "Analysis AnalysisResult AnalysisSummary Concern Measurement Media PigmentedSpot "
-        "QualityIssue RegionScore SkinTypeResult Tone",
+        "QualityIssue RegionScore SkinTypeResult Tone UploadByKey",
     ),
 }
 OPEN_FIELDS = frozenset({"Query.health"})

@@ -15,7 +15,7 @@ ApiKeyScope = strawberry.enum(
     name="ApiKeyScope",
     description="What an API key reaches. CATALOG_READ: products and product. DIRECTORY_READ: "
     "dermatologists, dermatologist and availableSlots. ANALYSES_OWN_USERS: uploadMedia, "
-    "startAnalysis and analysis(id), for analyses of the key owner's account only.",
+    "uploadByKey, startAnalysis and analysis(id), for analyses of the key owner's account only.",
 )
 
 

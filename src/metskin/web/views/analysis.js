@@ -1,6 +1,6 @@
 // Upload a photo or video, follow the analysis live, and show the result.
 
-import { gql, localError, newUploadKey, uploadMedia } from "../graphql.js";
+import { gql, localError, newUploadKey, uploadByKey, uploadMedia } from "../graphql.js";
 import {
   append, busy, clear, errorBox, field, h, humanize, navigate, onSubmit, showError, when,
 } from "../dom.js";
@@ -37,12 +37,14 @@ const CAPTURE_TIPS = [
 const CHECK_WAIT_MS = 3000; // between asks while the server checks a copy that arrived
 const CHECK_WAITS = 100; // the server holds a key 5 minutes at most
 
+const uploadCancelled = () => localError("UPLOAD_CANCELLED", mark("The upload was cancelled."));
+
 /** `ms` of waiting, cut short (rejecting UPLOAD_CANCELLED) when `signal` aborts. */
 function pause(ms, signal) {
   return new Promise((resolve, reject) => {
     const cancelled = () => {
       clearTimeout(timer);
-      reject(localError("UPLOAD_CANCELLED", mark("The upload was cancelled.")));
+      reject(uploadCancelled());
     };
     const timer = setTimeout(() => {
       signal.removeEventListener("abort", cancelled);
@@ -102,7 +104,18 @@ export async function renderAnalyse(view) {
     replaces: cancel,
   });
   let release = () => {}; // the preview's file
+  // A try that failed with the phone offline (the signal went mid-way) is sent again by
+  // itself when the connection is back (asked for by its key first): it waited for the person
+  // to notice and press again.
+  let resend = false;
+  const back = () => {
+    if (!resend || left || sending || !input.files[0]) return;
+    resend = false;
+    form.requestSubmit();
+  };
+  window.addEventListener("online", back);
   input.addEventListener("change", () => {
+    resend = false;
     uploaded = null;
     uploadKey = null;
     release();
@@ -146,9 +159,41 @@ export async function renderAnalyse(view) {
         bar.value = 0;
         cancel.hidden = false;
         cancel.disabled = false; // busy() disabled the form's buttons
+        // Before a file is sent again (pressed again after a try that failed, "Try again",
+        // UPLOAD_IN_PROGRESS), MetSkin is asked by its key alone whether a copy arrived:
+        // stored, it is the upload (its answer was lost); still being checked, the page waits
+        // for it, asking every few seconds (it sent the whole file again each time, the worst
+        // thing to send on a weak signal); nothing kept, the file goes again.
+        let ask = uploadKey !== null;
         uploadKey = uploadKey || newUploadKey();
         let waits = 0;
         while (!media) {
+          if (ask) {
+            ask = false;
+            const { signal } = sending;
+            let found;
+            try {
+              found = await uploadByKey(uploadKey);
+            } catch (error) { // refused: sending says why; unreachable: asked again, not sent
+              found = { state: error.status === 200 ? "UNKNOWN" : "UNREACHED" };
+            }
+            if (signal.aborted) throw uploadCancelled();
+            if (found.state === "STORED") {
+              media = found.media;
+              break;
+            }
+            if (found.state !== "UNKNOWN" && waits < CHECK_WAITS) {
+              waits += 1;
+              stall.stop();
+              if (found.state === "RECEIVING") {
+                status.textContent = t("MetSkin is still checking the copy that arrived; "
+                  + "waiting for it…");
+              }
+              await pause(CHECK_WAIT_MS, signal);
+              ask = true;
+              continue;
+            }
+          }
           status.textContent = t("Uploading…");
           again = false;
           stall.start();
@@ -159,19 +204,15 @@ export async function renderAnalyse(view) {
             }, sending.signal, uploadKey);
           } catch (error) {
             // Sent again while MetSkin still checks the copy that did arrive (its answer
-            // was slow, or lost): that copy is the upload, so wait for it and ask again.
+            // was slow, or lost): that copy is the upload, so wait for it.
             const checking = error.code === "UPLOAD_IN_PROGRESS" && waits < CHECK_WAITS;
             if (!checking && (!again || error.code !== "UPLOAD_CANCELLED")) throw error;
-            if (checking) {
-              waits += 1;
-              stall.stop();
-              status.textContent = t("MetSkin is still checking the copy that arrived; "
-                + "waiting for it…");
-              await pause(CHECK_WAIT_MS, sending.signal);
-            } else {
-              sending = new AbortController(); // sent again, from its first byte
+            stall.stop();
+            if (!checking) {
+              sending = new AbortController(); // "Try again": sent again, from its first byte
               bar.value = 0;
             }
+            ask = true;
           }
         }
         stall.stop();
@@ -190,6 +231,10 @@ export async function renderAnalyse(view) {
           ? t("Upload cancelled. The file had already been sent whole; it is not analysed.")
           : t("Upload cancelled: nothing was sent to MetSkin.");
         return;
+      }
+      if (error.code === "NETWORK_ERROR" && !navigator.onLine) {
+        resend = true;
+        said = t("It is sent again by itself once the connection is back.");
       }
       if (error.code !== "CONSENT_REQUIRED") throw error;
       consent.ask(await photoConsent(), () => busy(form, upload));
@@ -223,6 +268,7 @@ export async function renderAnalyse(view) {
   ]);
   return () => {
     left = true;
+    window.removeEventListener("online", back);
     if (sending) sending.abort();
     stall.stop();
     release();
@@ -415,8 +461,15 @@ function retakeBox(result, forPatient) {
     qualityList(blocking.length ? blocking : result.quality),
     also.length ? [h("p", { class: "also-heading" }, t("For the new photo, also:")),
       qualityList(also, "also")] : null,
-    forPatient ? [h("p", { class: "actions" }, retakeNow()),
-      h("p", {}, h("a", { href: "#/analyse" }, t("Upload a new photo or video")))] : null);
+    forPatient ? retakeActions(t("Upload a new photo or video")) : null);
+}
+
+/** The patient's next step after a capture that could not be used (to retake, or failed):
+ * the front camera at once ("Take a new photo now"), or the upload page for a file or a
+ * video (`other`, the link's words). */
+function retakeActions(other) {
+  return [h("p", { class: "actions" }, retakeNow()),
+    h("p", {}, h("a", { href: "#/analyse" }, other))];
 }
 
 /**
@@ -434,9 +487,9 @@ export function resultView(analysis, { forPatient = true, timeZone = undefined }
       h("h2", {}, t("The analysis failed")),
       h("p", {}, analysis.failureReason || t("Something went wrong.")),
       h("small", { class: "error-detail" }, t("Code for support: "),
-        h("code", { class: "error-code" }, analysis.failureCode || "FAILED")), " ",
-      forPatient ? h("a", { class: "button", href: "#/analyse" }, t("Try another photo or video"))
-        : null)];
+        h("code", { class: "error-code" }, analysis.failureCode || "FAILED")),
+      // As under a photo to retake: the camera at once, or another file from the upload page.
+      forPatient ? retakeActions(t("Try another photo or video")) : null)];
   }
   if (!result) return [header, h("p", {}, t("No result yet."))];
   if (result.retakeNeeded) return [header, retakeBox(result, forPatient)];

@@ -4,7 +4,7 @@
 // dashboardEvents after the last one seen instead.
 
 import { gql } from "../graphql.js";
-import { NO_SOCKET, subscribeAsUser } from "../live.js";
+import { NO_SOCKET, keepSubscribed } from "../live.js";
 
 const EVENT_FIELDS = "id kind at patientId patientName appointmentId analysisId referralId "
   + "shareId start details";
@@ -17,7 +17,6 @@ const OLDER = `query($before: Int!, $first: Int!) {
   dashboardEvents(beforeId: $before, first: $first) { ${EVENT_FIELDS} } }`;
 const PAGE = 100; // the API's largest page
 const FAILURES_BEFORE_POLLING = 3; // about 7 seconds of failed reconnects
-const MAX_RETRY_MS = 30_000;
 export const POLL_MS = 5000;
 export const SHARE_KINDS = new Set(["SHARED", "SHARE_REVOKED", "SHARE_EXPIRED"]);
 
@@ -47,9 +46,7 @@ export function followDashboard({ afterId, onEvent, onState }) {
   let stopped = false;
   let lastId = afterId;
   let unsubscribe = null;
-  let retryTimer = null;
   let pollTimer = null;
-  let failures = 0;
 
   const polling = () => pollTimer !== null;
   const setState = (state, error = null) => {
@@ -65,7 +62,6 @@ export function followDashboard({ afterId, onEvent, onState }) {
   const halt = () => {
     stopped = true;
     stopPolling();
-    clearTimeout(retryTimer);
     if (unsubscribe) unsubscribe();
   };
   const stop = (error) => {
@@ -100,40 +96,24 @@ export function followDashboard({ afterId, onEvent, onState }) {
     pollTimer = null;
   }
 
-  const retry = () => {
-    if (stopped) return;
-    unsubscribe = null;
-    failures += 1;
-    if (failures >= FAILURES_BEFORE_POLLING) startPolling();
-    setState(polling() ? "polling" : "reconnecting");
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(connect, Math.min(MAX_RETRY_MS, 1000 * 2 ** (failures - 1)));
-  };
-
-  function connect() {
-    if (stopped) return;
-    unsubscribe = subscribeAsUser({
-      query: EVENTS,
-      variables: { after: lastId }, // everything missed meanwhile comes first
-      onConnected: () => {
-        failures = 0;
-        stopPolling();
-        setState("live");
-      },
-      onNext: (data) => deliver(data.dermatologistEvents),
-      onComplete: retry,
-      onError: stop,
-      onTransportError: (error) => {
-        if (error.code === NO_SOCKET) { // the browser refuses sockets: poll at once
-          failures = Math.max(failures, FAILURES_BEFORE_POLLING - 1);
-        }
-        retry();
-      },
-    });
-  }
-
   setState("connecting");
-  connect();
+  unsubscribe = keepSubscribed({
+    query: EVENTS,
+    variables: () => ({ after: lastId }), // everything missed meanwhile comes first
+    onConnected: () => {
+      stopPolling();
+      setState("live");
+    },
+    onNext: (data) => deliver(data.dermatologistEvents),
+    onError: stop,
+    onDropped: (failures, error) => {
+      // A browser that refuses sockets polls at once; else after a few failed reconnects.
+      if (failures >= FAILURES_BEFORE_POLLING || (error && error.code === NO_SOCKET)) {
+        startPolling();
+      }
+      setState(polling() ? "polling" : "reconnecting");
+    },
+  });
   return halt;
 }
 

@@ -5,7 +5,7 @@
 import { gql } from "../graphql.js";
 import { append, busy, errorBox, h, humanize, notice, when, whenIn } from "../dom.js";
 import { locale, mark, t } from "../i18n.js";
-import { subscribeAsUser } from "../live.js";
+import { keepSubscribed } from "../live.js";
 
 const PAGE = 20;
 const INBOX = `query($first: Int!, $after: String) { unreadNotifications
@@ -170,11 +170,18 @@ async function refreshBadge() {
 export function inboxBadge() {
   if (!badge) {
     const element = h("span", { class: "badge", id: "inbox-badge", hidden: true });
-    const stop = subscribeAsUser({
+    // A lost stream (a dropped or dead connection, or the server ending it when its token
+    // expires) is connected again as the dashboard's is; it had stopped listening, and the
+    // count moved only on the next page. Once back, what came meanwhile is counted.
+    let lost = false;
+    const stop = keepSubscribed({
       query: EVENTS,
       onNext: () => refreshBadge().catch(() => {}),
+      onConnected: () => {
+        if (lost) refreshBadge().catch(() => {});
+      },
+      onDropped: () => { lost = true; },
       onError: () => {},
-      onTransportError: () => {}, // the count is still read on every page
     });
     badge = { element, stop };
   }
