@@ -10,7 +10,14 @@ import pytest
 
 from metskin.bootstrap import Container
 from metskin.domain.analysis.records import AnalysisStatus, Stage
-from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter, outbox, verify_email
+from tests.e2e.conftest import (
+    PASSWORD,
+    GraphQLClient,
+    SelectCounter,
+    login_as_admin,
+    outbox,
+    verify_email,
+)
 from tests.e2e.test_care_api import BOOK, add_done_analysis, booking
 from tests.e2e.test_phone_verification_api import verify_phone
 from tests.integration.test_care_booking import day_slots, make_doctor
@@ -313,11 +320,49 @@ async def test_a_refused_place_period_or_cadence_says_why_in_the_person_s_langua
     sentence ("latitude must be between -90 and 90") that no catalog held: French and German
     got the code's generic "Cette valeur n'est pas valide", which says not what is wrong."""
     await client.register(f"walk-{locale}@example.com")
+    await refused_in(client, locale, REFUSALS, SAID[locale])
+
+
+async def refused_in(
+    client: GraphQLClient, locale: str, refusals: dict[str, tuple[str, str]], said: dict[str, str]
+) -> None:
+    """Each query of `refusals` (name: query, field at fault) asked in `locale` is refused with
+    `said[name]`."""
     client.http.headers["accept-language"] = locale
     try:
-        for name, (query, field) in REFUSALS.items():
+        for name, (query, field) in refusals.items():
             error = (await client.call(query))["errors"][0]
             assert error["extensions"] == {"code": "VALIDATION_FAILED", "field": field}, name
-            assert error["message"] == SAID[locale][name], name
+            assert error["message"] == said[name], name
     finally:
         del client.http.headers["accept-language"]
+
+
+ADMIN_REFUSALS = {
+    "scopes": ('mutation { createApiKey(name: "shop", scopes: []) { key } }', "scopes"),
+    "base": (
+        'mutation { setExchangeRates(asOf: "2026-12-01", '
+        'rates: [{currency: "EUR", perEur: "1"}]) { base } }',
+        "rates.0",
+    ),
+}
+ADMIN_SAID = {
+    "fr-FR": {
+        "scopes": "Donnez au moins une portée à la clé.",
+        "base": "L'euro (EUR) est la référence : son taux vaut toujours 1.",
+    },
+    "de-DE": {
+        "scopes": "Geben Sie dem Schlüssel mindestens einen Geltungsbereich.",
+        "base": "Der Euro (EUR) ist die Basis: Sein Kurs ist immer 1.",
+    },
+}
+
+
+@pytest.mark.parametrize("locale", sorted(ADMIN_SAID))
+async def test_an_admin_s_refusals_say_why_in_the_admin_s_language(
+    client: GraphQLClient, container: Container, locale: str
+) -> None:
+    """An API key with no scope, an exchange rate for the base currency: English only before
+    (French and German got the code's generic "Cette valeur n'est pas valide")."""
+    await login_as_admin(client, container)
+    await refused_in(client, locale, ADMIN_REFUSALS, ADMIN_SAID[locale])

@@ -4,19 +4,22 @@ Adding an English text without translating it fails here, whichever way it is ad
 - marked (`_()`, `gettext`, `{% trans %}`, `t()`, `mark()`) but not in the catalogs, or in
   them untranslated (run `make messages`, then translate the new entries);
 - not marked at all: visible English in the web app's scripts or the mail and `/learn`
-  templates outside the catalog functions.
+  templates outside the catalog functions, or a refusal (`ValidationFailed`) raised with an
+  English string no `_()` marks.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from metskin.adapters.i18n.catalogs import read_catalog
-from metskin.adapters.i18n.extract import extracted, source_files
+from metskin.adapters.i18n.extract import PACKAGE, extracted, source_files
 from tests.unit.i18n.visible import (
+    english_refusals,
     scan_scripts,
     translated_on_import,
     untranslated_js,
@@ -24,6 +27,29 @@ from tests.unit.i18n.visible import (
 )
 
 LANGUAGES = ("fr", "de")
+# Refusals still built with an f-string, English only (French and German get the code's generic
+# sentence), per file: these counts may only fall (`ValidationFailed.translatable` says them).
+FORMATTED_REFUSALS_LEFT = {
+    "domain/accounts/profile.py": 3,
+    "domain/accounts/service.py": 1,
+    "domain/apikeys/service.py": 1,
+    "domain/appointments/calendar.py": 2,
+    "domain/appointments/model.py": 1,
+    "domain/content/editing.py": 7,
+    "domain/content/loader.py": 4,
+    "domain/directory/admin.py": 1,
+    "domain/money/model.py": 3,
+    "domain/money/service.py": 5,
+    "domain/recommendations/feedback.py": 1,
+    "domain/recommendations/model.py": 1,
+    "domain/recommendations/needs.py": 2,
+    "domain/referrals/model.py": 1,
+    "domain/sharing/model.py": 1,
+    "graphql/accounts/mutations.py": 1,
+    "graphql/appointments/working_hours.py": 2,
+    "graphql/content/types.py": 1,
+    "graphql/inbox/mutations.py": 1,
+}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
 
 
@@ -64,6 +90,22 @@ def test_the_web_app_shows_no_english_outside_t() -> None:
     assert not found, f"visible English outside t(): {found}"
 
 
+def test_no_refusal_is_said_in_english_only() -> None:
+    """A `ValidationFailed("...")` reached French and German readers as the generic "This
+    value is not valid"; marked (`_()`), it is in the catalogs, translated whole."""
+    literal, formatted = [], Counter[str]()
+    for path in source_files("**/*.py"):
+        name = path.relative_to(PACKAGE).as_posix()
+        for line, kind in english_refusals(path.read_text(encoding="utf-8")):
+            if kind == "literal":
+                literal.append(f"{name}:{line}")
+            else:
+                formatted[name] += 1
+    assert not literal, f"mark these refusals with _(): {literal}"
+    grown = {n: c for n, c in formatted.items() if c > FORMATTED_REFUSALS_LEFT.get(n, 0)}
+    assert not grown, f"new f-string refusals: use ValidationFailed.translatable: {grown}"
+
+
 def test_no_script_translates_before_the_catalog_has_loaded() -> None:
     """t() at module level runs on import, while the catalog is still on its way."""
     early = {
@@ -102,6 +144,11 @@ def test_the_checks_catch_an_english_text_added_without_translation() -> None:
         )
         == []
     )
+    assert english_refusals('raise ValidationFailed("Too long.", field="bio")') == [(1, "literal")]
+    assert english_refusals('raise ValidationFailed(f"At most {n}.")') == [(1, "formatted")]
+    assert english_refusals('raise errors.ValidationFailed.translatable("At most {n}.", n=1)')
+    assert not english_refusals('raise ValidationFailed(_("Too long."), field="bio")')
+    assert not english_refusals('raise ValidationFailed.translatable(too_long, "bio", n=2)')
     assert untranslated_template("<p>Hello {{ name }}</p>") == ["Hello"]
     assert untranslated_template('<meta content="Short text">') == ["Short text"]
     assert untranslated_template("<p>{% trans %}Hello {{ name }}{% endtrans %}</p>") == []

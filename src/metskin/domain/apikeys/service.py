@@ -24,6 +24,7 @@ from metskin.domain.apikeys.model import (
 )
 from metskin.domain.apikeys.ports import ApiKeysUowFactory
 from metskin.domain.errors import Forbidden, ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.ports import Clock, read
 
 MAX_ACTIVE_KEYS = 20
@@ -54,7 +55,7 @@ class ApiKeyService:
                 f"Name the key (1 to {MAX_NAME_LENGTH} characters).", field="name"
             )
         if not wanted:
-            raise ValidationFailed("Give the key at least one scope.", field="scopes")
+            raise ValidationFailed(_("Give the key at least one scope."), field="scopes")
         raw = KEY_MARK + self._secret()
         key = ApiKey(
             str(uuid.uuid4()), owner_id, name, raw[:PREFIX_LENGTH], key_hash(raw), wanted,

@@ -7,6 +7,7 @@ from typing import Literal
 
 from metskin.domain.appointments.model import require_utc
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.messages import Attachment
 
 Method = Literal["REQUEST", "CANCEL"]
@@ -41,10 +42,10 @@ def ics_invite(
     if method not in ("REQUEST", "CANCEL"):
         raise ValidationFailed(f"unknown iTIP method {method!r}", field="method")
     if sequence < 0:
-        raise ValidationFailed("sequence cannot be negative", field="sequence")
+        raise ValidationFailed(_("sequence cannot be negative"), field="sequence")
     start, end = require_utc(start_utc, "start_utc"), require_utc(end_utc, "end_utc")
     if end <= start:
-        raise ValidationFailed("an event must end after it starts", field="end_utc")
+        raise ValidationFailed(_("an event must end after it starts"), field="end_utc")
     for name, value in (
         ("uid", uid),
         ("organizer_email", organizer_email),

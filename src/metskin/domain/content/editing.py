@@ -6,6 +6,7 @@ import re
 
 from metskin.domain.content.model import Article, Video
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 TAG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -76,7 +77,9 @@ def checked_video(
 ) -> Video:
     url = _text(url, "url", MAX_URL)
     if not HTTPS_URL.fullmatch(url):
-        raise ValidationFailed("url must be an https address where the video plays.", field="url")
+        raise ValidationFailed(
+            _("url must be an https address where the video plays."), field="url"
+        )
     return Video(
         slug=checked_slug(slug),
         title=_text(title, "title", MAX_TITLE),

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from metskin.domain.content.model import Article, ArticleText, Video, VideoText, tag_weight
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 
 CONTENT = "data/content"
 FENCE = "---"
@@ -25,11 +26,11 @@ def parse_front_matter(text: str) -> tuple[dict[str, str | list[str]], str]:
     """Split `---` delimited `key: value` lines from the body; `[a, b]` values become lists."""
     lines = text.lstrip("\ufeff").splitlines()
     if not lines or lines[0].strip() != FENCE:
-        raise ValidationFailed("article must start with a --- front-matter block")
+        raise ValidationFailed(_("article must start with a --- front-matter block"))
     try:
         end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == FENCE)
     except StopIteration as exc:
-        raise ValidationFailed("front-matter block is not closed") from exc
+        raise ValidationFailed(_("front-matter block is not closed")) from exc
     meta: dict[str, str | list[str]] = {}
     for line in lines[1:end]:
         key, sep, value = line.partition(":")
@@ -49,7 +50,7 @@ def parse_article(text: str) -> Article:
     meta, body = parse_front_matter(text)
     tags = meta.get("tags", [])
     if not isinstance(tags, list) or not tags:
-        raise ValidationFailed("article needs a non-empty tags list", field="tags")
+        raise ValidationFailed(_("article needs a non-empty tags list"), field="tags")
     try:
         return Article(
             slug=str(meta["slug"]),

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.money.model import BASE, Rate, RatesTable, check_currency, newest, seed_rates
 from metskin.domain.money.ports import MoneyUowFactory
 from metskin.domain.ports import Clock
@@ -82,7 +83,7 @@ def _checked(as_of: date, per_eur: Sequence[tuple[str, str]], today: date) -> li
         where = f"rates.{index}"
         currency = check_currency(code, f"{where}.currency")
         if currency == BASE:
-            raise ValidationFailed("EUR is the base: its rate is always 1.", field=where)
+            raise ValidationFailed(_("EUR is the base: its rate is always 1."), field=where)
         if currency in rates:
             raise ValidationFailed(f"{currency} is listed twice.", field=where)
         rates[currency] = Rate(currency, _amount(text, f"{where}.perEur"), as_of, "admin")
@@ -100,5 +101,5 @@ def _amount(text: str, field_name: str) -> Decimal:
             field=field_name,
         )
     if value.as_tuple().exponent < -8:  # type: ignore[operator]
-        raise ValidationFailed("A rate has at most 8 decimal places.", field=field_name)
+        raise ValidationFailed(_("A rate has at most 8 decimal places."), field=field_name)
     return value

@@ -13,6 +13,7 @@ from metskin.domain.appointments.model import ExtraHours as DomainExtraHours
 from metskin.domain.appointments.model import Hours as DomainHours
 from metskin.domain.appointments.model import WeeklyRule
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.graphql.appointments.types import Appointment
 from metskin.graphql.directory.types import ConsultationType
 from metskin.graphql.mapping import copy_fields
@@ -133,7 +134,7 @@ def _hours(window: HoursWindowInput, where: str) -> DomainHours:
     """One window; an error names the row, e.g. `weekly.2`."""
     if window.start.tzinfo is not None or window.end.tzinfo is not None:
         raise ValidationFailed(
-            "Give local times without an offset; the time zone applies.", field=f"{where}.start"
+            _("Give local times without an offset; the time zone applies."), field=f"{where}.start"
         )
     try:
         return DomainHours(

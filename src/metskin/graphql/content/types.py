@@ -14,6 +14,7 @@ from metskin.domain.content.model import ArticleFilter as DomainFilter
 from metskin.domain.content.model import EditorChange as DomainChange
 from metskin.domain.content.model import Video as DomainVideo
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.graphql.accounts.types import SkinType
 from metskin.graphql.context import run_sync
 from metskin.graphql.mapping import copy_fields
@@ -143,7 +144,7 @@ class ArticleFilter:
             known = ", ".join(CONCERN_TAGS)
             raise ValidationFailed(f"concern must be one of: {known}.", field="concern")
         if self.search is not None and len(self.search) > 100:
-            raise ValidationFailed("search is longer than 100 characters.", field="search")
+            raise ValidationFailed(_("search is longer than 100 characters."), field="search")
         return DomainFilter(
             tag=self.tag,
             concern=self.concern,
