@@ -345,15 +345,27 @@ ADMIN_REFUSALS = {
         'rates: [{currency: "EUR", perEur: "1"}]) { base } }',
         "rates.0",
     ),
+    "rate": (
+        'mutation { setExchangeRates(asOf: "2026-12-01", '
+        'rates: [{currency: "GBP", perEur: "0"}]) { base } }',
+        "rates.0.perEur",
+    ),
+    "key name": ('mutation { createApiKey(name: "", scopes: [CATALOG_READ]) { key } }', "name"),
 }
 ADMIN_SAID = {
     "fr-FR": {
         "scopes": "Donnez au moins une portée à la clé.",
         "base": "L'euro (EUR) est la référence : son taux vaut toujours 1.",
+        "rate": "Un taux est un nombre décimal d'unités pour 1 EUR, supérieur à 0 et d'au plus "
+        "1\u202f000\u202f000.",
+        "key name": "Nommez la clé (de 1 à 80 caractères).",
     },
     "de-DE": {
         "scopes": "Geben Sie dem Schlüssel mindestens einen Geltungsbereich.",
         "base": "Der Euro (EUR) ist die Basis: Sein Kurs ist immer 1.",
+        "rate": "Ein Kurs ist eine Dezimalzahl von Einheiten pro 1 EUR, größer als 0 und "
+        "höchstens 1.000.000.",
+        "key name": "Benennen Sie den Schlüssel (1 bis 80 Zeichen).",
     },
 }
 
@@ -362,7 +374,8 @@ ADMIN_SAID = {
 async def test_an_admin_s_refusals_say_why_in_the_admin_s_language(
     client: GraphQLClient, container: Container, locale: str
 ) -> None:
-    """An API key with no scope, an exchange rate for the base currency: English only before
-    (French and German got the code's generic "Cette valeur n'est pas valide")."""
+    """An API key with no scope or no name, an exchange rate for the base currency or out of
+    range: English only before (French and German got the code's generic "Cette valeur n'est
+    pas valide"); the numbers in a refusal are written as the language writes them."""
     await login_as_admin(client, container)
     await refused_in(client, locale, ADMIN_REFUSALS, ADMIN_SAID[locale])

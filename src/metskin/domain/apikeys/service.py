@@ -51,9 +51,8 @@ class ApiKeyService:
         """A new key of the caller's; returns it with the full key, which is never stored."""
         name, wanted = name.strip(), frozenset(scopes)
         if not name or len(name) > MAX_NAME_LENGTH:
-            raise ValidationFailed(
-                f"Name the key (1 to {MAX_NAME_LENGTH} characters).", field="name"
-            )
+            unnamed = _("Name the key (1 to {most} characters).")
+            raise ValidationFailed.translatable(unnamed, "name", most=MAX_NAME_LENGTH)
         if not wanted:
             raise ValidationFailed(_("Give the key at least one scope."), field="scopes")
         raw = KEY_MARK + self._secret()

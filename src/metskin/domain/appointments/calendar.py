@@ -40,7 +40,8 @@ def ics_invite(
     A CANCEL carries STATUS:CANCELLED, so calendars remove the event with the same UID.
     """
     if method not in ("REQUEST", "CANCEL"):
-        raise ValidationFailed(f"unknown iTIP method {method!r}", field="method")
+        unknown = _("unknown iTIP method {method}")
+        raise ValidationFailed.translatable(unknown, "method", method=repr(method))
     if sequence < 0:
         raise ValidationFailed(_("sequence cannot be negative"), field="sequence")
     start, end = require_utc(start_utc, "start_utc"), require_utc(end_utc, "end_utc")
@@ -121,7 +122,8 @@ def fold(line: str) -> str:
 def _plain(name: str, value: str) -> None:
     """UIDs and addresses are written unescaped, so they may hold no controls or spaces."""
     if not value or any(ch.isspace() or ord(ch) < 0x20 or ch == '"' for ch in value):
-        raise ValidationFailed(f"{name} is empty or holds spaces or control characters", field=name)
+        unplain = _("{name} is empty or holds spaces or control characters")
+        raise ValidationFailed.translatable(unplain, name, name=name)
 
 
 def _cn(name: str) -> str:

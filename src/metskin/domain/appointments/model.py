@@ -174,7 +174,8 @@ def zone(name: str) -> ZoneInfo:
 def require_utc(moment: datetime, name: str) -> datetime:
     """Reject naive datetimes and normalise aware ones to UTC."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValidationFailed(f"{name} must be timezone-aware", field=name)
+        naive = _("{name} must be timezone-aware")
+        raise ValidationFailed.translatable(naive, name, name=name)
     return moment.astimezone(UTC)
 
 

@@ -35,7 +35,7 @@ def parse_front_matter(text: str) -> tuple[dict[str, str | list[str]], str]:
     for line in lines[1:end]:
         key, sep, value = line.partition(":")
         if not sep:
-            raise ValidationFailed(f"bad front-matter line: {line!r}")
+            raise ValidationFailed.translatable(_("bad front-matter line: {line}"), line=repr(line))
         meta[key.strip()] = _value(value.strip())
     return meta, "\n".join(lines[end + 1 :]).strip() + "\n"
 
@@ -61,7 +61,8 @@ def parse_article(text: str) -> Article:
             body=body,
         )
     except (KeyError, ValueError) as exc:
-        raise ValidationFailed(f"bad article front matter: {exc}") from exc
+        bad = _("bad article front matter: {error}")
+        raise ValidationFailed.translatable(bad, error=str(exc)) from exc
 
 
 def parse_translation(text: str) -> tuple[str, ArticleText]:
@@ -72,7 +73,8 @@ def parse_translation(text: str) -> tuple[str, ArticleText]:
             str(meta["title"]), str(meta.get("summary", "")), body
         )
     except KeyError as exc:
-        raise ValidationFailed(f"bad translated article front matter: {exc}") from exc
+        bad = _("bad translated article front matter: {error}")
+        raise ValidationFailed.translatable(bad, error=str(exc)) from exc
 
 
 def article_files() -> dict[str, Traversable]:
@@ -95,7 +97,8 @@ def load_articles() -> tuple[Article, ...]:
             if variant is not None:
                 slug, text = parse_translation(variant.read_text("utf-8"))
                 if slug != english.slug:
-                    raise ValidationFailed(f"{variant.name} names slug {slug!r}")
+                    other = _("{file} names slug {slug}")
+                    raise ValidationFailed.translatable(other, file=variant.name, slug=repr(slug))
                 english = english.translated(language, text)
         found.append(english)
     return tuple(sorted(found, key=lambda a: a.slug))

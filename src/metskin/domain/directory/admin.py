@@ -74,7 +74,8 @@ class Listing:
             raise ValidationFailed(_("bio: at most 2000 characters."), field="bio")
         for field, words in (("specialties", self.specialties), ("languages", self.languages)):
             if not words or not all(WORD.fullmatch(w.lower()) for w in words):
-                raise ValidationFailed(f"{field}: one or more plain words.", field=field)
+                words_are = _("{name}: one or more plain words.")
+                raise ValidationFailed.translatable(words_are, field, name=field)
         # As the directory's language filter reads them: codes ("fr-FR" is "fr").
         languages = frozenset(str(language_code(w, "languages")) for w in self.languages)
         if not self.consultation_types:

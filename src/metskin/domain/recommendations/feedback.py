@@ -38,9 +38,8 @@ class Feedback:
         if not MIN_RATING <= rating <= MAX_RATING:
             raise ValidationFailed(_("Rating must be 1-5."), field="rating")
         if self.outcome is not None and self.outcome not in OUTCOMES:
-            raise ValidationFailed(
-                f"Outcome must be one of: {', '.join(OUTCOMES)}.", field="outcome"
-            )
+            outcomes = _("Outcome must be one of: {outcomes}.")
+            raise ValidationFailed.translatable(outcomes, "outcome", outcomes=", ".join(OUTCOMES))
         if self.created_at.tzinfo is None or self.created_at.utcoffset() is None:
             raise ValidationFailed(_("created_at must be timezone-aware."), field="createdAt")
 

@@ -33,13 +33,15 @@ class SkinNeeds:
     def __post_init__(self) -> None:
         unknown = sorted(set(self.concerns) - set(CONCERNS))
         if unknown:
-            raise ValidationFailed(f"Unknown concerns: {', '.join(unknown)}.", field="concerns")
+            unknown_ones = _("Unknown concerns: {unknown}.")
+            raise ValidationFailed.translatable(
+                unknown_ones, "concerns", unknown=", ".join(unknown)
+            )
         if any(not 0 <= value <= 100 for value in self.concerns.values()):
             raise ValidationFailed(_("Concern severities must be 0-100."), field="concerns")
         if self.skin_type not in SKIN_TYPES:
-            raise ValidationFailed(
-                f"Skin type must be one of: {', '.join(SKIN_TYPES)}.", field="skinType"
-            )
+            types = _("Skin type must be one of: {types}.")
+            raise ValidationFailed.translatable(types, "skinType", types=", ".join(SKIN_TYPES))
         if self.monk_tone is not None and not 1 <= self.monk_tone <= 10:
             raise ValidationFailed(_("Monk tone must be 1-10."), field="monkTone")
         if self.fitzpatrick_band is not None:

@@ -172,7 +172,8 @@ class Answers:
     def __post_init__(self) -> None:
         for name in DISTRESS_ITEMS:
             if not 0 <= getattr(self, name) <= 3:
-                raise ValidationFailed(f"{name} must be between 0 and 3", field=name)
+                answer = _("{name} must be between 0 and 3")
+                raise ValidationFailed.translatable(answer, name, name=name)
 
     @property
     def distress_score(self) -> int:

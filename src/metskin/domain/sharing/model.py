@@ -76,7 +76,6 @@ def share_expiry(now: datetime, expires_at: datetime | None) -> datetime:
     if expires_at.tzinfo is None:
         raise ValidationFailed(_("expiresAt needs a time zone"), field="expiresAt")
     if expires_at <= now or expires_at > now + timedelta(days=MAX_SHARE_DAYS):
-        raise ValidationFailed(
-            f"expiresAt must be in the future and within {MAX_SHARE_DAYS} days", field="expiresAt"
-        )
+        until = _("expiresAt must be in the future and within {days} days")
+        raise ValidationFailed.translatable(until, "expiresAt", days=MAX_SHARE_DAYS)
     return expires_at

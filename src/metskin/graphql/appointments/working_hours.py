@@ -112,9 +112,11 @@ class WorkingHoursInput:
 
     def to_domain(self, doctor_id: str) -> DomainAvailability:
         if len(self.weekly) + len(self.extra_hours) > MAX_WINDOWS:
-            raise ValidationFailed(f"At most {MAX_WINDOWS} working-hour windows.", field="weekly")
+            windows = _("At most {most} working-hour windows.")
+            raise ValidationFailed.translatable(windows, "weekly", most=MAX_WINDOWS)
         if len(self.days_off) > MAX_DAYS_OFF:
-            raise ValidationFailed(f"At most {MAX_DAYS_OFF} days off.", field="daysOff")
+            days_off = _("At most {most} days off.")
+            raise ValidationFailed.translatable(days_off, "daysOff", most=MAX_DAYS_OFF)
         return DomainAvailability(
             doctor_id,
             self.time_zone.strip(),

@@ -142,7 +142,8 @@ class ArticleFilter:
     def to_domain(self) -> DomainFilter:
         if self.concern is not None and self.concern not in CONCERN_TAGS:
             known = ", ".join(CONCERN_TAGS)
-            raise ValidationFailed(f"concern must be one of: {known}.", field="concern")
+            one_of = _("concern must be one of: {known}.")
+            raise ValidationFailed.translatable(one_of, "concern", known=known)
         if self.search is not None and len(self.search) > 100:
             raise ValidationFailed(_("search is longer than 100 characters."), field="search")
         return DomainFilter(
