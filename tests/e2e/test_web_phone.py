@@ -108,4 +108,7 @@ def test_texts_turned_off_after_stop_say_why_in_the_inbox_and_the_profile(
     hint = browser.text("#sms-hint", "START")
     assert "répondu STOP" in hint, hint
     assert not browser.find("#profile-form [name=smsOptIn]").is_selected()
+    # the phone's panel said "texts go to it" while they were off
+    state = browser.text("#phone-verification .phone-state", "les SMS sont désactivés")
+    assert "y sont envoyés" not in state, state
     assert browser.severe_console_messages() == []
