@@ -10,7 +10,14 @@ import pytest
 
 from metskin.bootstrap import Container
 from metskin.domain.analysis.records import AnalysisStatus, Stage
-from tests.e2e.conftest import PASSWORD, GraphQLClient, SelectCounter, outbox, verify_email
+from tests.e2e.conftest import (
+    PASSWORD,
+    GraphQLClient,
+    SelectCounter,
+    login_as_admin,
+    outbox,
+    verify_email,
+)
 from tests.e2e.test_care_api import BOOK, add_done_analysis, booking
 from tests.e2e.test_phone_verification_api import verify_phone
 from tests.integration.test_care_booking import day_slots, make_doctor
@@ -313,11 +320,62 @@ async def test_a_refused_place_period_or_cadence_says_why_in_the_person_s_langua
     sentence ("latitude must be between -90 and 90") that no catalog held: French and German
     got the code's generic "Cette valeur n'est pas valide", which says not what is wrong."""
     await client.register(f"walk-{locale}@example.com")
+    await refused_in(client, locale, REFUSALS, SAID[locale])
+
+
+async def refused_in(
+    client: GraphQLClient, locale: str, refusals: dict[str, tuple[str, str]], said: dict[str, str]
+) -> None:
+    """Each query of `refusals` (name: query, field at fault) asked in `locale` is refused with
+    `said[name]`."""
     client.http.headers["accept-language"] = locale
     try:
-        for name, (query, field) in REFUSALS.items():
+        for name, (query, field) in refusals.items():
             error = (await client.call(query))["errors"][0]
             assert error["extensions"] == {"code": "VALIDATION_FAILED", "field": field}, name
-            assert error["message"] == SAID[locale][name], name
+            assert error["message"] == said[name], name
     finally:
         del client.http.headers["accept-language"]
+
+
+ADMIN_REFUSALS = {
+    "scopes": ('mutation { createApiKey(name: "shop", scopes: []) { key } }', "scopes"),
+    "base": (
+        'mutation { setExchangeRates(asOf: "2026-12-01", '
+        'rates: [{currency: "EUR", perEur: "1"}]) { base } }',
+        "rates.0",
+    ),
+    "rate": (
+        'mutation { setExchangeRates(asOf: "2026-12-01", '
+        'rates: [{currency: "GBP", perEur: "0"}]) { base } }',
+        "rates.0.perEur",
+    ),
+    "key name": ('mutation { createApiKey(name: "", scopes: [CATALOG_READ]) { key } }', "name"),
+}
+ADMIN_SAID = {
+    "fr-FR": {
+        "scopes": "Donnez au moins une portée à la clé.",
+        "base": "L'euro (EUR) est la référence : son taux vaut toujours 1.",
+        "rate": "Un taux est un nombre décimal d'unités pour 1 EUR, supérieur à 0 et d'au plus "
+        "1\u202f000\u202f000.",
+        "key name": "Nommez la clé (de 1 à 80 caractères).",
+    },
+    "de-DE": {
+        "scopes": "Geben Sie dem Schlüssel mindestens einen Geltungsbereich.",
+        "base": "Der Euro (EUR) ist die Basis: Sein Kurs ist immer 1.",
+        "rate": "Ein Kurs ist eine Dezimalzahl von Einheiten pro 1 EUR, größer als 0 und "
+        "höchstens 1.000.000.",
+        "key name": "Benennen Sie den Schlüssel (1 bis 80 Zeichen).",
+    },
+}
+
+
+@pytest.mark.parametrize("locale", sorted(ADMIN_SAID))
+async def test_an_admin_s_refusals_say_why_in_the_admin_s_language(
+    client: GraphQLClient, container: Container, locale: str
+) -> None:
+    """An API key with no scope or no name, an exchange rate for the base currency or out of
+    range: English only before (French and German got the code's generic "Cette valeur n'est
+    pas valide"); the numbers in a refusal are written as the language writes them."""
+    await login_as_admin(client, container)
+    await refused_in(client, locale, ADMIN_REFUSALS, ADMIN_SAID[locale])

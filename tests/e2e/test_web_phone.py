@@ -8,9 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
+from metskin.adapters.db.uow import SqlUnitOfWork
+from metskin.domain.clock import utc_now
+from metskin.domain.messages import OutgoingSms
+from metskin.domain.notifications.errors import DeliveryRefused
+from metskin.domain.notifications.service import NotificationService
 from tests.e2e.test_web_app import register
 from tests.e2e.web_browser import Browser, browser_fixture, from_outbox, server_fixture
+from tests.fakes.infra import FakeMailRenderer, FakeNotifier
 
 pytestmark = pytest.mark.slow
 
@@ -53,4 +60,55 @@ def test_a_saved_phone_is_verified_with_the_texted_code(
     browser.reload("#/profile")
     browser.text("#phone-verification .phone-state", f"{SHOWN} is verified")
     assert browser.find("#profile-form [name=phone]").get_attribute("value") == SHOWN
+    assert browser.severe_console_messages() == []
+
+
+class RefusedNumber(FakeNotifier):
+    """The SMS provider refuses the number for good: it replied STOP (Twilio 21610)."""
+
+    def send_sms(self, sms: OutgoingSms) -> None:
+        raise DeliveryRefused("SMS provider answered HTTP 400", status=400, recipient=True)
+
+
+def test_texts_turned_off_after_stop_say_why_in_the_inbox_and_the_profile(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The provider refused the number (it replied STOP): SMS went off on the profile and
+    nothing said why. The inbox now says it once, in the person's language, with how to have
+    texts again, and the profile says to reply START when turning them on."""
+    register(browser, "stopped@example.com")
+    browser.in_french()
+    var = next(Path(tmp_path_factory.getbasetemp()).glob("web-phone[0-9]*/var"))
+    engine = create_engine(f"sqlite:///{(var / 'metskin.db').as_posix()}")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE users SET phone = :phone, phone_verified = :phone, sms_opt_in = 1 "
+                "WHERE email = 'stopped@example.com'"
+            ),
+            {"phone": PHONE},
+        )
+        user_id = connection.execute(
+            text("SELECT id FROM users WHERE email = 'stopped@example.com'")
+        ).scalar_one()
+
+    def new_uow() -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine, lambda messages: None)
+
+    service = NotificationService(new_uow, RefusedNumber(), FakeMailRenderer(), utc_now)
+    for key in ("reminder:a", "reminder:b"):  # two messages refused: told once
+        with pytest.raises(DeliveryRefused):
+            service.send_each(key, sms=OutgoingSms(PHONE, "Rappel"), owner=user_id)
+    engine.dispose()
+    browser.reload("#/inbox")
+    told = browser.text("#inbox [data-kind=SMS_STOPPED]", "Nous avons désactivé vos SMS")
+    assert f"{SHOWN} : ce numéro a répondu STOP" in told and "répondez START" in told, told
+    assert len(browser.driver.find_elements("css selector", "#inbox [data-kind]")) == 1
+    browser.find("#inbox [data-kind=SMS_STOPPED] a[href='#/profile']").click()
+    hint = browser.text("#sms-hint", "START")
+    assert "répondu STOP" in hint, hint
+    assert not browser.find("#profile-form [name=smsOptIn]").is_selected()
+    # the phone's panel said "texts go to it" while they were off
+    state = browser.text("#phone-verification .phone-state", "les SMS sont désactivés")
+    assert "y sont envoyés" not in state, state
     assert browser.severe_console_messages() == []

@@ -7,8 +7,10 @@ from datetime import datetime
 
 from metskin.domain.accounts.ports import UserRepository
 from metskin.domain.errors import Conflict
+from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.notifications.ports import SentNotificationLog
 from tests.fakes.accounts import FakeUserRepository
+from tests.fakes.inbox import FakeInbox
 from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository
 
 
@@ -38,3 +40,4 @@ class FakeSentNotificationLog(InMemoryRepository):
 class FakeNotificationsUnitOfWork(FakeUnitOfWork):
     sent_notifications: SentNotificationLog = field(default_factory=FakeSentNotificationLog)
     users: UserRepository = field(default_factory=FakeUserRepository)
+    inbox: InboxRepository = field(default_factory=FakeInbox)

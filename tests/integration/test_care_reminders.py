@@ -20,6 +20,9 @@ from metskin.domain.accounts.model import User
 from metskin.domain.appointments import ConsultationType
 from metskin.domain.appointments.reminders import ReminderStatus
 from metskin.domain.daytime import daytime_from
+from metskin.domain.inbox.model import NotificationKind
+from metskin.domain.messages import OutgoingEmail, OutgoingSms
+from metskin.domain.notifications.errors import DeliveryRefused
 from metskin.settings import Settings
 from tests.conftest import make_settings
 from tests.fakes.infra import FakeClock, FakeNotifier
@@ -263,3 +266,33 @@ def test_sendgrid_v3_and_sms_requests_carry_the_real_payloads(
     form = parse_qs(texts[0].body.decode())
     assert form["To"] == [PHONE] and form["From"] == ["+15005550006"]
     assert form["Body"][0].startswith("MetSkin: your appointment")
+
+
+class StoppedSms(FakeNotifier):
+    """The patient replied STOP: the SMS provider refuses their number for good."""
+
+    def send_sms(self, sms: OutgoingSms) -> None:
+        raise DeliveryRefused("SMS provider answered HTTP 400", status=400, recipient=True)
+
+
+def test_a_number_that_replied_stop_is_told_once_in_the_inbox(
+    settings: Settings, clock: FakeClock
+) -> None:
+    """The turning off and its inbox entry are one transaction on each database (the user's
+    row locked); two refused messages write one entry."""
+    container = bootstrap(settings, notifier=StoppedSms(), clock=clock)
+    try:
+        patient = patient_with_sms(container)
+        for key in ("reminder:a", "reminder:b"):
+            email = OutgoingEmail(patient.email, "Reminder", "<p>Soon</p>", "Soon")
+            delivery = container.notifications.send_each(
+                key, email, OutgoingSms(PHONE, "Soon"), owner=patient.id
+            )
+            assert delivery.sent == 1
+        (told,) = container.inbox.newest(patient.id, None, 10)
+        assert told.kind is NotificationKind.SMS_STOPPED
+        assert told.payload == {"phone": "+44 7700 900123"}
+        user = container.accounts.get_user(patient.id)
+        assert not user.profile.sms_opt_in
+    finally:
+        container.close()

@@ -4,7 +4,8 @@ Adding an English text without translating it fails here, whichever way it is ad
 - marked (`_()`, `gettext`, `{% trans %}`, `t()`, `mark()`) but not in the catalogs, or in
   them untranslated (run `make messages`, then translate the new entries);
 - not marked at all: visible English in the web app's scripts or the mail and `/learn`
-  templates outside the catalog functions.
+  templates outside the catalog functions, or a refusal (`ValidationFailed`) raised with an
+  English string no `_()` marks.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from metskin.adapters.i18n.catalogs import read_catalog
-from metskin.adapters.i18n.extract import extracted, source_files
+from metskin.adapters.i18n.extract import PACKAGE, extracted, source_files
 from tests.unit.i18n.visible import (
+    english_refusals,
     scan_scripts,
     translated_on_import,
     untranslated_js,
@@ -64,6 +66,18 @@ def test_the_web_app_shows_no_english_outside_t() -> None:
     assert not found, f"visible English outside t(): {found}"
 
 
+def test_no_refusal_is_said_in_english_only() -> None:
+    """A `ValidationFailed("...")` or `ValidationFailed(f"...")` reached French and German
+    readers as the generic "This value is not valid": marked (`_()`, with `translatable` for
+    the values), it is in the catalogs and translated whole."""
+    english = [
+        f"{path.relative_to(PACKAGE).as_posix()}:{line} ({kind})"
+        for path in source_files("**/*.py")
+        for line, kind in english_refusals(path.read_text(encoding="utf-8"))
+    ]
+    assert not english, f"English-only refusals (see english_refusals): {english}"
+
+
 def test_no_script_translates_before_the_catalog_has_loaded() -> None:
     """t() at module level runs on import, while the catalog is still on its way."""
     early = {
@@ -102,6 +116,11 @@ def test_the_checks_catch_an_english_text_added_without_translation() -> None:
         )
         == []
     )
+    assert english_refusals('raise ValidationFailed("Too long.", field="bio")') == [(1, "literal")]
+    assert english_refusals('raise ValidationFailed(f"At most {n}.")') == [(1, "formatted")]
+    assert english_refusals('raise errors.ValidationFailed.translatable("At most {n}.", n=1)')
+    assert not english_refusals('raise ValidationFailed(_("Too long."), field="bio")')
+    assert not english_refusals('raise ValidationFailed.translatable(too_long, "bio", n=2)')
     assert untranslated_template("<p>Hello {{ name }}</p>") == ["Hello"]
     assert untranslated_template('<meta content="Short text">') == ["Short text"]
     assert untranslated_template("<p>{% trans %}Hello {{ name }}{% endtrans %}</p>") == []

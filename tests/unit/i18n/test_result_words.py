@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from metskin.adapters.i18n.catalogs import read_catalog
 from metskin.adapters.i18n.translator import BabelTranslations
 from metskin.domain.analysis import colour, plain
 from metskin.domain.analysis.model import score_band
@@ -38,7 +39,7 @@ def test_the_words_of_a_concern_and_the_summary_follow_the_language() -> None:
     assert "ridules et rides, niveau modéré" in summary
     german = plain.summary(RESULT, TRANSLATIONS.translator("de-DE"))
     # German nouns keep their capital; the band is an adjective
-    assert "Linien und Falten: mäßig" in german, german
+    assert "Linien und Falten, mäßig" in german, german
 
 
 def test_a_band_agrees_with_every_concern_it_is_said_of() -> None:
@@ -80,10 +81,37 @@ def test_a_concern_whose_name_has_brackets_is_listed_without_a_second_pair() -> 
     for locale, listed in (
         ("en-GB", "Most visible in this photo: mild shine (oily skin)."),
         ("fr-FR", "Le plus visible sur cette photo : brillance (peau grasse), niveau léger."),
-        ("de-DE", "Am deutlichsten auf diesem Foto: Glanz (fettige Haut): leicht."),
+        ("de-DE", "Am deutlichsten auf diesem Foto: Glanz (fettige Haut), leicht."),
     ):
         said = plain.summary(shine, translator(locale))
         assert listed in said and ") (" not in said, said
+
+
+def test_the_summary_s_list_follows_one_colon_in_every_language() -> None:
+    """German read "Am deutlichsten auf diesem Foto: Augenringe: leicht; Glanz (fettige Haut):
+    mäßig.", two colons in one sentence, and French "…, niveau marqué; boutons" with the
+    English semicolon. Each item now takes a comma where it names its band, and the list's
+    semicolon is the language's."""
+    seen = {
+        code: {"score": score, "regions": {}}
+        for code, score in (("dark_circles", 20.0), ("shine", 45.0), ("wrinkles", 70.0))
+    }
+    result = {"ok": True, "tone": {"monk": 4}, "concerns": seen}
+    expected = {
+        "en-GB": "Most visible in this photo: marked lines and wrinkles; moderate shine "
+        "(oily skin); mild dark circles.",
+        "fr-FR": "Le plus visible sur cette photo : ridules et rides, niveau marqué ; "
+        "brillance (peau grasse), niveau modéré ; cernes, niveau léger.",
+        "de-DE": "Am deutlichsten auf diesem Foto: Linien und Falten, ausgeprägt; "
+        "Glanz (fettige Haut), mäßig; Augenringe, leicht.",
+    }
+    for locale, listed in expected.items():
+        said = plain.summary(result, translator(locale))
+        assert listed in said, said
+        assert all(sentence.count(":") <= 1 for sentence in said.split(". ")), said
+    for language in ("fr", "de"):  # the item goes after a colon, whatever the concern
+        item = read_catalog(language)[plain.BAND_AND_NAME].string
+        assert ":" not in item, (language, item)
 
 
 def test_english_reads_as_it_always_did() -> None:

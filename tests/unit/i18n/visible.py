@@ -1,5 +1,6 @@
 """Visible English outside the catalog: texts in the web app's scripts that no `t()` or
-`mark()` wraps, and text in the mail and `/learn` templates outside `{% trans %}` and `_()`.
+`mark()` wraps, text in the mail and `/learn` templates outside `{% trans %}` and `_()`, and
+refusals (`ValidationFailed`) written in English that no `_()` marks.
 
 A text counts as visible when it has a capitalised word (`Save profile`, `Rate`) or ends a
 sentence; GraphQL documents, selectors, paths and API names (`WORKED`) do not.
@@ -7,6 +8,7 @@ sentence; GraphQL documents, selectors, paths and API names (`WORKED`) do not.
 
 from __future__ import annotations
 
+import ast
 import re
 import warnings
 from collections.abc import Iterator
@@ -186,3 +188,26 @@ def scan_scripts(paths: list[Path]) -> dict[str, list[tuple[int, str]]]:
         for path in paths
         if (found := untranslated_js(path.read_text(encoding="utf-8")))
     }
+
+
+def english_refusals(source: str) -> list[tuple[int, str]]:
+    """(line, kind) of each `ValidationFailed` raised with English the catalog cannot hold:
+    a plain string ("literal": wrap it in `_()`) or an f-string ("formatted": use
+    `ValidationFailed.translatable(_("... {name} ..."), field, name=...)`). French and German
+    got the code's generic sentence for either."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        called = node.func
+        if isinstance(called, ast.Attribute) and called.attr == "translatable":
+            called = called.value
+        name = called.id if isinstance(called, ast.Name) else getattr(called, "attr", "")
+        said = node.args[0]
+        if name != "ValidationFailed":
+            continue
+        if isinstance(said, ast.Constant) and isinstance(said.value, str):
+            found.append((node.lineno, "literal"))
+        elif isinstance(said, ast.JoinedStr):
+            found.append((node.lineno, "formatted"))
+    return found

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pytest
 
+from metskin.domain.inbox.model import NotificationKind, wake_up
 from metskin.domain.messages import OutgoingEmail, OutgoingSms
+from metskin.domain.notifications.errors import DeliveryRefused
 from metskin.domain.notifications.service import NotificationService
 from tests.fakes.infra import FakeClock, FakeMailRenderer, FakeNotifier
 from tests.fakes.notifications import FakeNotificationsUnitOfWork, SentRecord
@@ -117,3 +122,70 @@ def test_no_welcome_email_once_the_person_opted_out_or_closed_the_account(
     assert notifications.send_welcome_email("quiet") is False
     assert notifications.send_welcome_email("closed") is False
     assert notifier.emails == [] and uow.sent_notifications.keys == {}
+
+
+class RefusedNumber(FakeNotifier):
+    """The SMS provider refuses the number for good (it replied STOP: Twilio 21610)."""
+
+    def send_sms(self, sms: OutgoingSms) -> None:
+        raise DeliveryRefused("SMS provider answered HTTP 400", status=400, recipient=True)
+
+
+def test_a_person_whose_texts_stop_is_told_why_once_in_their_inbox(
+    uow: FakeNotificationsUnitOfWork, renderer: FakeMailRenderer, clock: FakeClock
+) -> None:
+    """Before, SMS went off on the profile and nothing said why. Now the turning off tells the
+    person once in their inbox (their number, to reply START and turn SMS on), however many
+    messages the number refused; turned on again and refused again, it tells again."""
+    notifications = NotificationService(uow, RefusedNumber(), renderer, clock)
+    with uow:
+        texter = uow.users.get("u1")
+        assert texter is not None
+        texter.profile = replace(texter.profile, phone=SMS.to, sms_opt_in=True)
+        uow.users.save(texter)
+        uow.commit()
+    for key in ("reminder:a", "reminder:b"):
+        assert notifications.send_each(key, EMAIL, SMS, owner="u1").refused
+    (told,) = uow.inbox.newest("u1", None, 10)
+    assert told.kind is NotificationKind.SMS_STOPPED and told.payload == {
+        "phone": "+44 7700 900123"
+    }
+    assert uow.released.count(wake_up("u1")) == 1  # the inbox badge hears of it once
+    with uow:
+        texter = uow.users.get("u1")
+        assert texter is not None and not texter.profile.sms_opt_in
+        texter.profile = replace(texter.profile, sms_opt_in=True)
+        uow.users.save(texter)
+        uow.commit()
+    clock.now += timedelta(days=2)
+    notifications.send_each("reminder:c", EMAIL, SMS, owner="u1")
+    assert [n.kind for n in uow.inbox.newest("u1", None, 10)] == [NotificationKind.SMS_STOPPED] * 2
+    assert uow.inbox.newest("u2", None, 10) == []
+
+
+def test_a_refusal_of_our_sender_or_of_another_number_tells_nothing(
+    uow: FakeNotificationsUnitOfWork, renderer: FakeMailRenderer, clock: FakeClock
+) -> None:
+    """Only a refusal of the person's own number turns their SMS off and says so."""
+
+    class RefusesUs(FakeNotifier):
+        def send_sms(self, sms: OutgoingSms) -> None:
+            raise DeliveryRefused("SMS provider answered HTTP 401", status=401)
+
+    with uow:
+        texter = uow.users.get("u1")
+        assert texter is not None
+        texter.profile = replace(texter.profile, phone="+447700900999", sms_opt_in=True)
+        uow.users.save(texter)
+        uow.commit()
+    NotificationService(uow, RefusedNumber(), renderer, clock).send_each("a", EMAIL, SMS, "u1")
+    with uow:
+        texter = uow.users.get("u1")
+        assert texter is not None and texter.profile.sms_opt_in
+        texter.profile = replace(texter.profile, phone=SMS.to)
+        uow.users.save(texter)
+        uow.commit()
+    NotificationService(uow, RefusesUs(), renderer, clock).send_each("b", EMAIL, SMS, "u1")
+    assert uow.inbox.newest("u1", None, 10) == []
+    still = uow.users.get("u1")
+    assert still is not None and still.profile.sms_opt_in

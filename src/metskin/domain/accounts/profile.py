@@ -38,7 +38,8 @@ NOT_PLACES = frozenset({"localtime", "Factory"})
 def apply_profile_changes(profile: Profile, changes: dict[str, Any], now: datetime) -> Profile:
     unknown = set(changes) - PROFILE_FIELDS
     if unknown:
-        raise ValidationFailed(f"Unknown profile fields: {', '.join(sorted(unknown))}.")
+        fields = _("Unknown profile fields: {names}.")
+        raise ValidationFailed.translatable(fields, names=", ".join(sorted(unknown)))
     cleaned = {name: _clean(name, value, now) for name, value in changes.items()}
     updated = replace(profile, **cleaned)
     _check_consistency(updated)
@@ -64,8 +65,9 @@ def _choice(options: tuple[str, ...], field_name: str, optional: bool = False) -
         if value is None and optional:
             return None
         if value not in options:
-            raise ValidationFailed(
-                f"{field_name} must be one of: {', '.join(options)}.", field=field_name
+            one_of = _("{name} must be one of: {options}.")
+            raise ValidationFailed.translatable(
+                one_of, field_name, name=field_name, options=", ".join(options)
             )
         return value
 
@@ -75,9 +77,9 @@ def _choice(options: tuple[str, ...], field_name: str, optional: bool = False) -
 def _concerns(value: list[str], _now: datetime) -> list[str]:
     unknown = [c for c in value if c not in CONCERNS]
     if unknown:
-        raise ValidationFailed(
-            f"Unknown concerns: {', '.join(unknown)}. Known: {', '.join(CONCERNS)}.",
-            field="concerns",
+        known = _("Unknown concerns: {unknown}. Known: {known}.")
+        raise ValidationFailed.translatable(
+            known, "concerns", unknown=", ".join(unknown), known=", ".join(CONCERNS)
         )
     return list(dict.fromkeys(value))
 

@@ -391,10 +391,12 @@ class AccountService:
         priced = self.priced_currencies()
         if changes.get("currency") is not None:
             if profile.currency not in priced:
-                raise ValidationFailed(
-                    f"We cannot price products in {profile.currency} yet; choose one of: "
-                    f"{', '.join(sorted(priced))}.",
-                    field="currency",
+                unpriced = _("We cannot price products in {currency} yet; choose one of: {priced}.")
+                raise ValidationFailed.translatable(
+                    unpriced,
+                    "currency",
+                    currency=profile.currency,
+                    priced=", ".join(sorted(priced)),
                 )
             return profile
         if before is None or before.currency == local_currency(

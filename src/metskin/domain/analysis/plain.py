@@ -25,7 +25,12 @@ NAMES = {
     "dark_circles": _("Dark circles"),
     "shine": _("Shine (oily skin)"),
 }
-BAND_AND_NAME = _("{band} {concern}")  # a concern with its band inside a sentence
+# A concern with its band inside the summary's list, which follows a colon ("Most visible in
+# this photo: {listed}."): no language may put a colon in it (German said "Augenringe: leicht"
+# there, two colons in one sentence); `tests/unit/i18n/test_result_words.py` checks.
+BAND_AND_NAME = _("{band} {concern}")
+# One more item of that list: French sets a space before the semicolon.
+LISTED_AND_ONE_MORE = _("{listed}; {item}")
 # A band said on its own beside a concern's name ("Redness: Mild"), in every language in a form
 # that agrees with any concern (fr "Niveau léger", de "Leicht"): an adjective alone took the
 # gender of no noun ("Rougeurs : Léger"). Inside a sentence it is lower case (`_band_in`).
@@ -281,12 +286,15 @@ def summary(result: dict[str, Any], tr: Translator = ENGLISH) -> str:
         parts.append(monk.format(monk=tone["monk"]))
     if seen:
         # "mild shine (oily skin)", not "shine (oily skin) (mild)": each language orders them
-        listed = "; ".join(
+        items = [
             tr.gettext(BAND_AND_NAME).format(
                 band=_band_in(band_of(concerns[code]), tr), concern=_named(code, tr)
             )
             for _score, code in seen[:3]
-        )
+        ]
+        listed = items[0]
+        for item in items[1:]:
+            listed = tr.gettext(LISTED_AND_ONE_MORE).format(listed=listed, item=item)
         parts.append(tr.gettext("Most visible in this photo: {listed}.").format(listed=listed))
     else:
         parts.append(tr.gettext("Nothing stands out over the whole face."))

@@ -24,6 +24,7 @@ from metskin.domain.apikeys.model import (
 )
 from metskin.domain.apikeys.ports import ApiKeysUowFactory
 from metskin.domain.errors import Forbidden, ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.ports import Clock, read
 
 MAX_ACTIVE_KEYS = 20
@@ -50,11 +51,10 @@ class ApiKeyService:
         """A new key of the caller's; returns it with the full key, which is never stored."""
         name, wanted = name.strip(), frozenset(scopes)
         if not name or len(name) > MAX_NAME_LENGTH:
-            raise ValidationFailed(
-                f"Name the key (1 to {MAX_NAME_LENGTH} characters).", field="name"
-            )
+            unnamed = _("Name the key (1 to {most} characters).")
+            raise ValidationFailed.translatable(unnamed, "name", most=MAX_NAME_LENGTH)
         if not wanted:
-            raise ValidationFailed("Give the key at least one scope.", field="scopes")
+            raise ValidationFailed(_("Give the key at least one scope."), field="scopes")
         raw = KEY_MARK + self._secret()
         key = ApiKey(
             str(uuid.uuid4()), owner_id, name, raw[:PREFIX_LENGTH], key_hash(raw), wanted,

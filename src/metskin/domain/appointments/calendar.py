@@ -7,6 +7,7 @@ from typing import Literal
 
 from metskin.domain.appointments.model import require_utc
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.messages import Attachment
 
 Method = Literal["REQUEST", "CANCEL"]
@@ -39,12 +40,13 @@ def ics_invite(
     A CANCEL carries STATUS:CANCELLED, so calendars remove the event with the same UID.
     """
     if method not in ("REQUEST", "CANCEL"):
-        raise ValidationFailed(f"unknown iTIP method {method!r}", field="method")
+        unknown = _("unknown iTIP method {method}")
+        raise ValidationFailed.translatable(unknown, "method", method=repr(method))
     if sequence < 0:
-        raise ValidationFailed("sequence cannot be negative", field="sequence")
+        raise ValidationFailed(_("sequence cannot be negative"), field="sequence")
     start, end = require_utc(start_utc, "start_utc"), require_utc(end_utc, "end_utc")
     if end <= start:
-        raise ValidationFailed("an event must end after it starts", field="end_utc")
+        raise ValidationFailed(_("an event must end after it starts"), field="end_utc")
     for name, value in (
         ("uid", uid),
         ("organizer_email", organizer_email),
@@ -120,7 +122,8 @@ def fold(line: str) -> str:
 def _plain(name: str, value: str) -> None:
     """UIDs and addresses are written unescaped, so they may hold no controls or spaces."""
     if not value or any(ch.isspace() or ord(ch) < 0x20 or ch == '"' for ch in value):
-        raise ValidationFailed(f"{name} is empty or holds spaces or control characters", field=name)
+        unplain = _("{name} is empty or holds spaces or control characters")
+        raise ValidationFailed.translatable(unplain, name, name=name)
 
 
 def _cn(name: str) -> str:

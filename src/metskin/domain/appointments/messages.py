@@ -86,10 +86,10 @@ def hours_phrase(hours: int, tr: Translator = ENGLISH) -> str:
 def _check_hours(kind: AppointmentMessage, hours_before: int | None) -> None:
     if (kind is AppointmentMessage.REMINDER) != (hours_before is not None):
         raise ValidationFailed(
-            "hours_before is given for reminders and only for them", field="hours_before"
+            _("hours_before is given for reminders and only for them"), field="hours_before"
         )
     if hours_before is not None and hours_before < 1:
-        raise ValidationFailed("hours_before must be at least 1", field="hours_before")
+        raise ValidationFailed(_("hours_before must be at least 1"), field="hours_before")
 
 
 def email_context(
@@ -112,7 +112,7 @@ def email_context(
     _check_hours(kind, hours_before)
     if (kind is AppointmentMessage.RESCHEDULED) != (previous_start_utc is not None):
         raise ValidationFailed(
-            "previous_start_utc is given for reschedules and only for them",
+            _("previous_start_utc is given for reschedules and only for them"),
             field="previous_start_utc",
         )
     return {

@@ -174,7 +174,8 @@ def zone(name: str) -> ZoneInfo:
 def require_utc(moment: datetime, name: str) -> datetime:
     """Reject naive datetimes and normalise aware ones to UTC."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValidationFailed(f"{name} must be timezone-aware", field=name)
+        naive = _("{name} must be timezone-aware")
+        raise ValidationFailed.translatable(naive, name, name=name)
     return moment.astimezone(UTC)
 
 
@@ -244,7 +245,7 @@ class Appointment:
         self.end = require_utc(self.end, "end")
         self.booked_at = require_utc(self.booked_at, "booked_at")
         if self.end <= self.start:
-            raise ValidationFailed("an appointment must end after it starts", field="end")
+            raise ValidationFailed(_("an appointment must end after it starts"), field="end")
 
     @property
     def is_active(self) -> bool:
@@ -269,7 +270,9 @@ class Appointment:
         """Reschedule to another slot of the same doctor; the slot must already be checked."""
         self.ensure_changeable(now, policy)
         if slot.doctor_id != self.doctor_id:
-            raise ValidationFailed("a reschedule keeps the same dermatologist", field="slotStart")
+            raise ValidationFailed(
+                _("a reschedule keeps the same dermatologist"), field="slotStart"
+            )
         self.history.append((self.start, self.end))
         self.start, self.end = slot.start, slot.end
 

@@ -6,6 +6,7 @@ import re
 
 from metskin.domain.content.model import Article, Video
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 TAG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -17,38 +18,38 @@ MAX_SUMMARY, MAX_BODY, MAX_URL, MAX_TRANSCRIPT = 500, 50_000, 500, 50_000
 def _text(value: str, field: str, longest: int, *, required: bool = True) -> str:
     value = value.strip()
     if required and not value:
-        raise ValidationFailed(f"{field} cannot be empty.", field=field)
+        raise ValidationFailed.translatable(_("{name} cannot be empty."), field, name=field)
     if len(value) > longest:
-        raise ValidationFailed(f"{field} is longer than {longest} characters.", field=field)
+        too_long = _("{name} is longer than {longest} characters.")
+        raise ValidationFailed.translatable(too_long, field, name=field, longest=longest)
     if any(ord(c) < 32 and c not in "\n\t" for c in value):
-        raise ValidationFailed(f"{field} holds control characters.", field=field)
+        controls = _("{name} holds control characters.")
+        raise ValidationFailed.translatable(controls, field, name=field)
     return value
 
 
 def checked_slug(slug: str) -> str:
     slug = slug.strip()
     if not SLUG.fullmatch(slug) or len(slug) > MAX_SLUG:
-        raise ValidationFailed(
-            f"slug: lower-case letters, digits and single hyphens, at most {MAX_SLUG}.",
-            field="slug",
-        )
+        slug_is = _("slug: lower-case letters, digits and single hyphens, at most {most}.")
+        raise ValidationFailed.translatable(slug_is, "slug", most=MAX_SLUG)
     return slug
 
 
 def _tags(tags: list[str]) -> tuple[str, ...]:
     cleaned = tuple(dict.fromkeys(t.strip().lower() for t in tags))
     if not cleaned or len(cleaned) > MAX_TAGS:
-        raise ValidationFailed(f"Give 1 to {MAX_TAGS} tags.", field="tags")
+        raise ValidationFailed.translatable(_("Give 1 to {most} tags."), "tags", most=MAX_TAGS)
     if bad := [t for t in cleaned if not TAG.fullmatch(t) or len(t) > MAX_TAG]:
-        raise ValidationFailed(
-            f"Tags are words joined by hyphens, e.g. oily-skin: {bad[0]!r}", field="tags"
-        )
+        tags_are = _("Tags are words joined by hyphens, e.g. oily-skin: {tag}")
+        raise ValidationFailed.translatable(tags_are, "tags", tag=repr(bad[0]))
     return cleaned
 
 
 def _count(value: int, field: str, low: int, high: int) -> int:
     if not low <= value <= high:
-        raise ValidationFailed(f"{field} must be between {low} and {high}.", field=field)
+        between = _("{name} must be between {low} and {high}.")
+        raise ValidationFailed.translatable(between, field, name=field, low=low, high=high)
     return value
 
 
@@ -76,7 +77,9 @@ def checked_video(
 ) -> Video:
     url = _text(url, "url", MAX_URL)
     if not HTTPS_URL.fullmatch(url):
-        raise ValidationFailed("url must be an https address where the video plays.", field="url")
+        raise ValidationFailed(
+            _("url must be an https address where the video plays."), field="url"
+        )
     return Video(
         slug=checked_slug(slug),
         title=_text(title, "title", MAX_TITLE),

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from metskin.domain.content.model import Article, ArticleText, Video, VideoText, tag_weight
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 
 CONTENT = "data/content"
 FENCE = "---"
@@ -25,16 +26,16 @@ def parse_front_matter(text: str) -> tuple[dict[str, str | list[str]], str]:
     """Split `---` delimited `key: value` lines from the body; `[a, b]` values become lists."""
     lines = text.lstrip("\ufeff").splitlines()
     if not lines or lines[0].strip() != FENCE:
-        raise ValidationFailed("article must start with a --- front-matter block")
+        raise ValidationFailed(_("article must start with a --- front-matter block"))
     try:
         end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == FENCE)
     except StopIteration as exc:
-        raise ValidationFailed("front-matter block is not closed") from exc
+        raise ValidationFailed(_("front-matter block is not closed")) from exc
     meta: dict[str, str | list[str]] = {}
     for line in lines[1:end]:
         key, sep, value = line.partition(":")
         if not sep:
-            raise ValidationFailed(f"bad front-matter line: {line!r}")
+            raise ValidationFailed.translatable(_("bad front-matter line: {line}"), line=repr(line))
         meta[key.strip()] = _value(value.strip())
     return meta, "\n".join(lines[end + 1 :]).strip() + "\n"
 
@@ -49,7 +50,7 @@ def parse_article(text: str) -> Article:
     meta, body = parse_front_matter(text)
     tags = meta.get("tags", [])
     if not isinstance(tags, list) or not tags:
-        raise ValidationFailed("article needs a non-empty tags list", field="tags")
+        raise ValidationFailed(_("article needs a non-empty tags list"), field="tags")
     try:
         return Article(
             slug=str(meta["slug"]),
@@ -60,7 +61,8 @@ def parse_article(text: str) -> Article:
             body=body,
         )
     except (KeyError, ValueError) as exc:
-        raise ValidationFailed(f"bad article front matter: {exc}") from exc
+        bad = _("bad article front matter: {error}")
+        raise ValidationFailed.translatable(bad, error=str(exc)) from exc
 
 
 def parse_translation(text: str) -> tuple[str, ArticleText]:
@@ -71,7 +73,8 @@ def parse_translation(text: str) -> tuple[str, ArticleText]:
             str(meta["title"]), str(meta.get("summary", "")), body
         )
     except KeyError as exc:
-        raise ValidationFailed(f"bad translated article front matter: {exc}") from exc
+        bad = _("bad translated article front matter: {error}")
+        raise ValidationFailed.translatable(bad, error=str(exc)) from exc
 
 
 def article_files() -> dict[str, Traversable]:
@@ -94,7 +97,8 @@ def load_articles() -> tuple[Article, ...]:
             if variant is not None:
                 slug, text = parse_translation(variant.read_text("utf-8"))
                 if slug != english.slug:
-                    raise ValidationFailed(f"{variant.name} names slug {slug!r}")
+                    other = _("{file} names slug {slug}")
+                    raise ValidationFailed.translatable(other, file=variant.name, slug=repr(slug))
                 english = english.translated(language, text)
         found.append(english)
     return tuple(sorted(found, key=lambda a: a.slug))

@@ -54,12 +54,14 @@ class Listing:
         try:
             amount = Decimal(self.fee_amount)
         except InvalidOperation as error:
-            raise ValidationFailed("fee amount must be like 120.00.", field="feeAmount") from error
+            raise ValidationFailed(
+                _("fee amount must be like 120.00."), field="feeAmount"
+            ) from error
         if not amount.is_finite() or not 0 <= amount < 100_000:
-            raise ValidationFailed("fee amount must be between 0 and 99999.", field="feeAmount")
+            raise ValidationFailed(_("fee amount must be between 0 and 99999."), field="feeAmount")
         if not CURRENCY.fullmatch(self.fee_currency):
             raise ValidationFailed(
-                "fee currency is an ISO 4217 code, e.g. GBP.", field="feeCurrency"
+                _("fee currency is an ISO 4217 code, e.g. GBP."), field="feeCurrency"
             )
         return Fee(amount, self.fee_currency)
 
@@ -67,16 +69,17 @@ class Listing:
         # The name is the account's display name too: the same rules, on the listing's field.
         name = checked_display_name(self.name, "name")
         if not name:
-            raise ValidationFailed("name: 1 to 80 characters.", field="name")
+            raise ValidationFailed(_("name: 1 to 80 characters."), field="name")
         if len(self.bio) > 2000:
-            raise ValidationFailed("bio: at most 2000 characters.", field="bio")
+            raise ValidationFailed(_("bio: at most 2000 characters."), field="bio")
         for field, words in (("specialties", self.specialties), ("languages", self.languages)):
             if not words or not all(WORD.fullmatch(w.lower()) for w in words):
-                raise ValidationFailed(f"{field}: one or more plain words.", field=field)
+                words_are = _("{name}: one or more plain words.")
+                raise ValidationFailed.translatable(words_are, field, name=field)
         # As the directory's language filter reads them: codes ("fr-FR" is "fr").
         languages = frozenset(str(language_code(w, "languages")) for w in self.languages)
         if not self.consultation_types:
-            raise ValidationFailed("Offer at least one type.", field="consultationTypes")
+            raise ValidationFailed(_("Offer at least one type."), field="consultationTypes")
         zone(self.time_zone)
         return Dermatologist(
             id=doctor_id,
@@ -109,7 +112,7 @@ def practice(
     code = country.strip()
     if not parts["name"] or not parts["city"] or not COUNTRY.fullmatch(code):
         raise ValidationFailed(
-            "A practice needs a name, a city and a two-letter country code.", field="practice"
+            _("A practice needs a name, a city and a two-letter country code."), field="practice"
         )
     for part, text in parts.items():
         if len(text) > PRACTICE_LENGTHS[part]:

@@ -58,7 +58,7 @@ class DirectoryFilter(DirectoryQuery):
             end = require_utc(self.available_to, "availableTo")
             if not timedelta(0) < end - start <= MAX_AVAILABILITY_WINDOW:
                 raise ValidationFailed(
-                    "The availability window must be 1 minute to 31 days.", field="availableTo"
+                    _("The availability window must be 1 minute to 31 days."), field="availableTo"
                 )
 
     def normalised(self) -> DirectoryFilter:

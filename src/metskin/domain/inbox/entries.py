@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from metskin.domain.accounts.phone_number import international_phone
 from metskin.domain.inbox.model import InboxEntry, NotificationKind
 from metskin.domain.referrals.model import ReferralRecord
 
@@ -114,6 +115,16 @@ def routine_changed(
     return InboxEntry(
         user_id, NotificationKind.ROUTINE_CHANGED, key, {"routine_id": routine_id, **payload}
     )
+
+
+def sms_stopped(user_id: str, phone: str, at: str) -> InboxEntry:
+    """SMS turned off because the provider refuses `phone` for good (it replied STOP, or takes
+    no texts): once per turning off (`at`: that moment, ISO), so a person who turns SMS on
+    again and is refused again is told again, and several messages refused together tell it
+    once (only the first refusal turns SMS off). `phone` is shown grouped, as the profile
+    shows it."""
+    shown = international_phone(phone) or phone
+    return InboxEntry(user_id, NotificationKind.SMS_STOPPED, f"sms-stopped:{at}", {"phone": shown})
 
 
 def dermatologist_left(

@@ -24,6 +24,7 @@ class NotificationKind(enum.Enum):
     APPOINTMENT_REMINDER = "APPOINTMENT_REMINDER"
     SHARE_VIEWED = "SHARE_VIEWED"
     DERMATOLOGIST_LEFT = "DERMATOLOGIST_LEFT"
+    SMS_STOPPED = "SMS_STOPPED"
 
 
 @dataclass(frozen=True)

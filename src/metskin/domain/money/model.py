@@ -70,16 +70,18 @@ def plain_amount(text: str, field: str) -> Decimal:
     try:
         amount = Decimal(text)
     except InvalidOperation as error:
-        raise ValidationFailed(f"{field} must be a number.", field=field) from error
+        not_number = _("{name} must be a number.")
+        raise ValidationFailed.translatable(not_number, field, name=field) from error
     exponent = amount.as_tuple().exponent
     if (
         not isinstance(exponent, int)  # NaN or Infinity
         or amount.adjusted() >= MAX_WHOLE_DIGITS
         or exponent < -MAX_FRACTION_DIGITS
     ):
-        raise ValidationFailed(f"{field} must be a plain amount, like 12.50.", field=field)
+        plain = _("{name} must be a plain amount, like 12.50.")
+        raise ValidationFailed.translatable(plain, field, name=field)
     if amount < 0:
-        raise ValidationFailed(f"{field} cannot be negative.", field=field)
+        raise ValidationFailed.translatable(_("{name} cannot be negative."), field, name=field)
     return amount
 
 

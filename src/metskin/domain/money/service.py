@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.money.model import BASE, Rate, RatesTable, check_currency, newest, seed_rates
 from metskin.domain.money.ports import MoneyUowFactory
 from metskin.domain.ports import Clock
@@ -50,7 +51,8 @@ class MoneyService:
         """Record (currency, units per 1 EUR) pairs as of a day; returns the table now in force."""
         rates = _checked(as_of, per_eur, self._clock().date())
         if len(note) > MAX_NOTE:
-            raise ValidationFailed(f"The note is at most {MAX_NOTE} characters.", field="note")
+            long_note = _("The note is at most {most} characters.")
+            raise ValidationFailed.translatable(long_note, "note", most=MAX_NOTE)
         now = self._clock()
         with self._uow_factory() as uow:
             for rate in rates:
@@ -71,20 +73,20 @@ class MoneyService:
 
 def _checked(as_of: date, per_eur: Sequence[tuple[str, str]], today: date) -> list[Rate]:
     if not EARLIEST <= as_of <= today:
-        raise ValidationFailed(
-            f"asOf must be a day from {EARLIEST.isoformat()} to today ({today.isoformat()}).",
-            field="asOf",
-        )
+        which_day = _("asOf must be a day from {earliest} to today ({today}).")
+        raise ValidationFailed.translatable(which_day, "asOf", earliest=EARLIEST, today=today)
     if not per_eur or len(per_eur) > MAX_RATES_PER_CALL:
-        raise ValidationFailed(f"Send 1 to {MAX_RATES_PER_CALL} rates.", field="rates")
+        how_many = _("Send 1 to {most} rates.")
+        raise ValidationFailed.translatable(how_many, "rates", most=MAX_RATES_PER_CALL)
     rates: dict[str, Rate] = {}
     for index, (code, text) in enumerate(per_eur):
         where = f"rates.{index}"
         currency = check_currency(code, f"{where}.currency")
         if currency == BASE:
-            raise ValidationFailed("EUR is the base: its rate is always 1.", field=where)
+            raise ValidationFailed(_("EUR is the base: its rate is always 1."), field=where)
         if currency in rates:
-            raise ValidationFailed(f"{currency} is listed twice.", field=where)
+            twice = _("{currency} is listed twice.")
+            raise ValidationFailed.translatable(twice, where, currency=currency)
         rates[currency] = Rate(currency, _amount(text, f"{where}.perEur"), as_of, "admin")
     return list(rates.values())
 
@@ -95,10 +97,8 @@ def _amount(text: str, field_name: str) -> Decimal:
     except InvalidOperation:
         value = Decimal("NaN")
     if not value.is_finite() or not 0 < value <= MAX_PER_EUR:
-        raise ValidationFailed(
-            f"A rate is a decimal number of units per 1 EUR, above 0 and at most {MAX_PER_EUR}.",
-            field=field_name,
-        )
+        rate_is = _("A rate is a decimal number of units per 1 EUR, above 0 and at most {most}.")
+        raise ValidationFailed.translatable(rate_is, field_name, most=MAX_PER_EUR)
     if value.as_tuple().exponent < -8:  # type: ignore[operator]
-        raise ValidationFailed("A rate has at most 8 decimal places.", field=field_name)
+        raise ValidationFailed(_("A rate has at most 8 decimal places."), field=field_name)
     return value

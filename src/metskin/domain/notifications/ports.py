@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from metskin.domain.accounts.ports import UserRepository
+from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.messages import OutgoingEmail
 from metskin.domain.ports import UnitOfWork
 
@@ -27,6 +28,7 @@ class MailRenderer(Protocol):
 class NotificationsUnitOfWork(UnitOfWork, Protocol):
     sent_notifications: SentNotificationLog
     users: UserRepository
+    inbox: InboxRepository  # where the person is told their SMS were turned off
 
 
 NotificationsUowFactory = Callable[[], NotificationsUnitOfWork]

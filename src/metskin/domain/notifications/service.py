@@ -20,6 +20,8 @@ from typing import NamedTuple
 
 from metskin.domain.accounts.email_address import EmailLink
 from metskin.domain.accounts.model import PasswordReset, User
+from metskin.domain.inbox import entries
+from metskin.domain.inbox.service import tell
 from metskin.domain.messages import OutgoingEmail, OutgoingSms
 from metskin.domain.notifications.errors import DeliveryRefused
 from metskin.domain.notifications.ports import MailRenderer, NotificationsUowFactory
@@ -171,7 +173,8 @@ class NotificationService:
         the person the other one. A refusal for good is raised only when nothing left; else it
         is logged and named in `refused`. A number the SMS provider refuses for good (it
         replied STOP, or no longer takes texts) turns SMS off on `owner`'s profile, as their
-        own checkbox does (`_sms_refused`): their profile no longer says texts come."""
+        own checkbox does (`_sms_refused`): their profile no longer says texts come, and their
+        inbox says why and how to have them again."""
         sent, refusals = 0, []
         if email is not None:
             try:
@@ -195,13 +198,16 @@ class NotificationService:
         return Delivery(sent, tuple(f"{channel} refused: {e.message}" for channel, e in refusals))
 
     def _sms_refused(self, user_id: str, number: str) -> None:
-        """SMS off for the person while `number` is still their phone."""
+        """SMS off for the person while `number` is still their phone, and they are told why
+        in their inbox (once per turning off: a refusal after SMS are off changes nothing)."""
         with self.uow_factory() as uow:
             user = uow.users.get(user_id, for_update=True)
             if user is None or user.profile.phone != number or not user.profile.sms_opt_in:
                 return
             user.profile = replace(user.profile, sms_opt_in=False)
             uow.users.save(user)
+            now = self.clock()
+            tell(uow, entries.sms_stopped(user_id, number, now.isoformat()), now)
             uow.commit()
         log.info("SMS turned off: the provider refuses the number", extra={"user_id": user_id})
 

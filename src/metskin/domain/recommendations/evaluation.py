@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.recommendations.catalog import Catalog
 from metskin.domain.recommendations.feedback import Feedback, UserContext, is_positive
 from metskin.domain.recommendations.scoring import ScoredProduct, score_product
@@ -76,7 +77,7 @@ def leave_out_split(
     can be repeated; the order of the input does not matter.
     """
     if per_user < 1:
-        raise ValidationFailed("Hold out at least one item per user.", field="perUser")
+        raise ValidationFailed(_("Hold out at least one item per user."), field="perUser")
     by_user: dict[str, list[Feedback]] = defaultdict(list)
     for item in feedback:
         by_user[item.user_id].append(item)
@@ -162,4 +163,4 @@ def format_table(results: Mapping[str, RankingScores], k: int) -> str:
 
 def _check_k(k: int) -> None:
     if k < 1:
-        raise ValidationFailed("k must be at least 1.", field="k")
+        raise ValidationFailed(_("k must be at least 1."), field="k")

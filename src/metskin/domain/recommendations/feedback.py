@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.recommendations.needs import CareProfile, SkinNeeds
 
 OUTCOMES = ("worked", "irritated", "stopped")
@@ -30,18 +31,17 @@ class Feedback:
 
     def __post_init__(self) -> None:
         if not self.user_id or not self.product_id:
-            raise ValidationFailed("Feedback needs a user and a product.", field="productId")
+            raise ValidationFailed(_("Feedback needs a user and a product."), field="productId")
         rating = self.rating
         if isinstance(rating, bool) or not isinstance(rating, int):
-            raise ValidationFailed("Rating must be a whole number 1-5.", field="rating")
+            raise ValidationFailed(_("Rating must be a whole number 1-5."), field="rating")
         if not MIN_RATING <= rating <= MAX_RATING:
-            raise ValidationFailed("Rating must be 1-5.", field="rating")
+            raise ValidationFailed(_("Rating must be 1-5."), field="rating")
         if self.outcome is not None and self.outcome not in OUTCOMES:
-            raise ValidationFailed(
-                f"Outcome must be one of: {', '.join(OUTCOMES)}.", field="outcome"
-            )
+            outcomes = _("Outcome must be one of: {outcomes}.")
+            raise ValidationFailed.translatable(outcomes, "outcome", outcomes=", ".join(OUTCOMES))
         if self.created_at.tzinfo is None or self.created_at.utcoffset() is None:
-            raise ValidationFailed("created_at must be timezone-aware.", field="createdAt")
+            raise ValidationFailed(_("created_at must be timezone-aware."), field="createdAt")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.recommendations.catalog import normalise
 from metskin.domain.recommendations.vocabulary import CONCERNS, SKIN_TYPES, SLOTS
 
@@ -35,8 +36,9 @@ class ProductFilter:
             ("slot", self.slot, SLOTS),
         ):
             if value is not None and value not in allowed:
-                raise ValidationFailed(
-                    f"{field_name} must be one of: {', '.join(allowed)}.", field=field_name
+                one_of = _("{name} must be one of: {options}.")
+                raise ValidationFailed.translatable(
+                    one_of, field_name, name=field_name, options=", ".join(allowed)
                 )
 
     def normalised(self) -> ProductFilter:

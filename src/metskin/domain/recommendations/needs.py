@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.money.model import Conversion, Money, RatesTable, seed_table
 from metskin.domain.recommendations.vocabulary import CONCERNS, SKIN_TYPES
 
@@ -32,15 +33,17 @@ class SkinNeeds:
     def __post_init__(self) -> None:
         unknown = sorted(set(self.concerns) - set(CONCERNS))
         if unknown:
-            raise ValidationFailed(f"Unknown concerns: {', '.join(unknown)}.", field="concerns")
-        if any(not 0 <= value <= 100 for value in self.concerns.values()):
-            raise ValidationFailed("Concern severities must be 0-100.", field="concerns")
-        if self.skin_type not in SKIN_TYPES:
-            raise ValidationFailed(
-                f"Skin type must be one of: {', '.join(SKIN_TYPES)}.", field="skinType"
+            unknown_ones = _("Unknown concerns: {unknown}.")
+            raise ValidationFailed.translatable(
+                unknown_ones, "concerns", unknown=", ".join(unknown)
             )
+        if any(not 0 <= value <= 100 for value in self.concerns.values()):
+            raise ValidationFailed(_("Concern severities must be 0-100."), field="concerns")
+        if self.skin_type not in SKIN_TYPES:
+            types = _("Skin type must be one of: {types}.")
+            raise ValidationFailed.translatable(types, "skinType", types=", ".join(SKIN_TYPES))
         if self.monk_tone is not None and not 1 <= self.monk_tone <= 10:
-            raise ValidationFailed("Monk tone must be 1-10.", field="monkTone")
+            raise ValidationFailed(_("Monk tone must be 1-10."), field="monkTone")
         if self.fitzpatrick_band is not None:
             _fitzpatrick_types(self.fitzpatrick_band)
 
@@ -64,7 +67,7 @@ def _fitzpatrick_types(band: str) -> list[int]:
     parts = band.upper().replace("\u2013", "-").split("-")
     if not all(part.strip() in FITZPATRICK_TYPES for part in parts):
         raise ValidationFailed(
-            "Fitzpatrick band must be types I-VI, such as 'IV' or 'III-IV'.",
+            _("Fitzpatrick band must be types I-VI, such as 'IV' or 'III-IV'."),
             field="fitzpatrickBand",
         )
     return [FITZPATRICK_TYPES.index(part.strip()) + 1 for part in parts]
@@ -97,7 +100,7 @@ class CareProfile:
                 continue
             amount = Decimal(str(value))
             if amount < 0:
-                raise ValidationFailed("Budgets cannot be negative.", field=name)
+                raise ValidationFailed(_("Budgets cannot be negative."), field=name)
             object.__setattr__(self, name, amount)
         object.__setattr__(self, "allergies", tuple(self.allergies))
         object.__setattr__(self, "avoid", tuple(self.avoid))

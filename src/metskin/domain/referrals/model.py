@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Protocol
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 
 # Concern names used by the rules; the analysis component reports scores under these keys.
 ACNE = "acne"
@@ -93,7 +94,7 @@ class AnalysisSnapshot:
 
     def __post_init__(self) -> None:
         if self.taken_at.tzinfo is None:
-            raise ValidationFailed("taken_at must be timezone-aware", field="taken_at")
+            raise ValidationFailed(_("taken_at must be timezone-aware"), field="taken_at")
 
     @classmethod
     def from_concerns(
@@ -171,7 +172,8 @@ class Answers:
     def __post_init__(self) -> None:
         for name in DISTRESS_ITEMS:
             if not 0 <= getattr(self, name) <= 3:
-                raise ValidationFailed(f"{name} must be between 0 and 3", field=name)
+                answer = _("{name} must be between 0 and 3")
+                raise ValidationFailed.translatable(answer, name, name=name)
 
     @property
     def distress_score(self) -> int:

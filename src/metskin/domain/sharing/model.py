@@ -8,6 +8,7 @@ from enum import Enum
 
 from metskin.domain.accounts.model import User
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 
 DEFAULT_SHARE_DAYS = 90
 MAX_SHARE_DAYS = 730
@@ -48,7 +49,7 @@ class Share:
     def __post_init__(self) -> None:
         if (self.scope is ShareScope.ANALYSIS) != (self.analysis_id is not None):
             raise ValidationFailed(
-                "a one-analysis share names exactly one analysis", field="analysisId"
+                _("a one-analysis share names exactly one analysis"), field="analysisId"
             )
 
     def is_active(self, now: datetime) -> bool:
@@ -73,9 +74,8 @@ def share_expiry(now: datetime, expires_at: datetime | None) -> datetime:
     if expires_at is None:
         return now + timedelta(days=DEFAULT_SHARE_DAYS)
     if expires_at.tzinfo is None:
-        raise ValidationFailed("expiresAt needs a time zone", field="expiresAt")
+        raise ValidationFailed(_("expiresAt needs a time zone"), field="expiresAt")
     if expires_at <= now or expires_at > now + timedelta(days=MAX_SHARE_DAYS):
-        raise ValidationFailed(
-            f"expiresAt must be in the future and within {MAX_SHARE_DAYS} days", field="expiresAt"
-        )
+        until = _("expiresAt must be in the future and within {days} days")
+        raise ValidationFailed.translatable(until, "expiresAt", days=MAX_SHARE_DAYS)
     return expires_at

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from metskin.domain.accounts.errors import SessionEnded
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.locales import negotiate
+from metskin.domain.i18n.marks import _
 from metskin.graphql.accounts.types import AuthPayload, ProfileInput, RegisterInput, User
 from metskin.graphql.context import run_sync
 from metskin.graphql.permissions import IsAuthenticated, guarded_mutation
@@ -21,7 +22,7 @@ NULLABLE_PROFILE_FIELDS = {"birth_year", "skin_type", "budget_per_product", "bud
 def _reject_bad_nulls(changes: dict[str, Any]) -> dict[str, Any]:
     for name, value in changes.items():
         if value is None and name not in NULLABLE_PROFILE_FIELDS:
-            raise ValidationFailed(f"{name} cannot be cleared.", field=name)
+            raise ValidationFailed.translatable(_("{name} cannot be cleared."), name, name=name)
     return changes
 
 

@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from metskin.domain.appointments.model import Appointment as DomainAppointment
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.domain.ports import CreatedKey
 from metskin.graphql.appointments.types import (
     Appointment,
@@ -114,7 +115,7 @@ class DashboardQueries:
     ) -> list[DashboardEvent]:
         check_page_size(first, info.context.container.settings.max_page_size)
         if after_id is not None and before_id is not None:
-            raise ValidationFailed("Give afterId or beforeId, not both.", field="beforeId")
+            raise ValidationFailed(_("Give afterId or beforeId, not both."), field="beforeId")
         events = await run_sync(
             info.context.container.appointments.dashboard_events,
             viewer_id_of(info),

@@ -13,6 +13,7 @@ from metskin.domain.appointments.model import ExtraHours as DomainExtraHours
 from metskin.domain.appointments.model import Hours as DomainHours
 from metskin.domain.appointments.model import WeeklyRule
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.graphql.appointments.types import Appointment
 from metskin.graphql.directory.types import ConsultationType
 from metskin.graphql.mapping import copy_fields
@@ -111,9 +112,11 @@ class WorkingHoursInput:
 
     def to_domain(self, doctor_id: str) -> DomainAvailability:
         if len(self.weekly) + len(self.extra_hours) > MAX_WINDOWS:
-            raise ValidationFailed(f"At most {MAX_WINDOWS} working-hour windows.", field="weekly")
+            windows = _("At most {most} working-hour windows.")
+            raise ValidationFailed.translatable(windows, "weekly", most=MAX_WINDOWS)
         if len(self.days_off) > MAX_DAYS_OFF:
-            raise ValidationFailed(f"At most {MAX_DAYS_OFF} days off.", field="daysOff")
+            days_off = _("At most {most} days off.")
+            raise ValidationFailed.translatable(days_off, "daysOff", most=MAX_DAYS_OFF)
         return DomainAvailability(
             doctor_id,
             self.time_zone.strip(),
@@ -133,7 +136,7 @@ def _hours(window: HoursWindowInput, where: str) -> DomainHours:
     """One window; an error names the row, e.g. `weekly.2`."""
     if window.start.tzinfo is not None or window.end.tzinfo is not None:
         raise ValidationFailed(
-            "Give local times without an offset; the time zone applies.", field=f"{where}.start"
+            _("Give local times without an offset; the time zone applies."), field=f"{where}.start"
         )
     try:
         return DomainHours(

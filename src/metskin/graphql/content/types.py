@@ -14,6 +14,7 @@ from metskin.domain.content.model import ArticleFilter as DomainFilter
 from metskin.domain.content.model import EditorChange as DomainChange
 from metskin.domain.content.model import Video as DomainVideo
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.graphql.accounts.types import SkinType
 from metskin.graphql.context import run_sync
 from metskin.graphql.mapping import copy_fields
@@ -141,9 +142,10 @@ class ArticleFilter:
     def to_domain(self) -> DomainFilter:
         if self.concern is not None and self.concern not in CONCERN_TAGS:
             known = ", ".join(CONCERN_TAGS)
-            raise ValidationFailed(f"concern must be one of: {known}.", field="concern")
+            one_of = _("concern must be one of: {known}.")
+            raise ValidationFailed.translatable(one_of, "concern", known=known)
         if self.search is not None and len(self.search) > 100:
-            raise ValidationFailed("search is longer than 100 characters.", field="search")
+            raise ValidationFailed(_("search is longer than 100 characters."), field="search")
         return DomainFilter(
             tag=self.tag,
             concern=self.concern,

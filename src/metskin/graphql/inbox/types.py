@@ -31,7 +31,9 @@ class Notification:
         "`appointments` it cancelled (`appointment_id`, `start`) with their `reason`, and the "
         "`shares` it ended (`share_id`, `analysis_id`: null for all analyses). A "
         "`REFERRAL_WITHDRAWN` (a photo it rested on was deleted and the photos left support "
-        "none) has the `referral_id`, `analysis_id` and `urgency` it had."
+        "none) has the `referral_id`, `analysis_id` and `urgency` it had. An `SMS_STOPPED` "
+        "(texts turned off: the SMS provider refuses the number for good, as after STOP) has "
+        "the `phone` refused, grouped as the profile shows it."
     )
 
     @classmethod

@@ -7,6 +7,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.i18n.marks import _
 from metskin.graphql.context import run_sync
 from metskin.graphql.permissions import IsAdmin, IsAuthenticated, guarded_mutation
 from metskin.graphql.recommendations.types import Product, ProductOutcome, Rating
@@ -53,7 +54,7 @@ class RecommendationMutations:
     )
     async def save_product(self, info: Info, product: JSON) -> Product:
         if not isinstance(product, dict):
-            raise ValidationFailed("product must be an object.", field="product")
+            raise ValidationFailed(_("product must be an object."), field="product")
         saved = await run_sync(info.context.container.recommendations.save_product, product)
         return Product.from_domain(saved)
 
@@ -65,6 +66,6 @@ class RecommendationMutations:
     @guarded_mutation(IsAdmin, "Create or replace an ingredient.")
     async def save_ingredient(self, info: Info, ingredient: JSON) -> bool:
         if not isinstance(ingredient, dict):
-            raise ValidationFailed("ingredient must be an object.", field="ingredient")
+            raise ValidationFailed(_("ingredient must be an object."), field="ingredient")
         await run_sync(info.context.container.recommendations.save_ingredient, ingredient)
         return True

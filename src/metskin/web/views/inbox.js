@@ -32,17 +32,25 @@ const TEXT = {
   REFERRAL_WITHDRAWN: [mark("A suggested dermatologist visit was withdrawn: it rested on a "
     + "photo you deleted"), (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
   DERMATOLOGIST_LEFT: [mark("Your dermatologist left MetSkin"), () => "#/dermatologists"],
+  SMS_STOPPED: [mark("We turned off your text messages"), () => "#/profile"],
 };
+
+// Why the texts stopped (the provider refuses the number for good) and how to have them again.
+const SMS_STOPPED = mark("Your mobile network refuses our texts to {phone}: it replied STOP, or "
+  + "it no longer takes text messages. Emails still come. To have texts again, reply START to "
+  + "our number and turn texts on in your profile.");
 
 // A dermatologist's leaving ends the shares with them: their rows go with the dermatologist's
 // account, so the Sharing page no longer lists them, and this line is what says so.
 const SHARES_ENDED = mark("What you shared with them has ended: they can no longer open your "
   + "analyses, and your Sharing page no longer lists it.");
 
-/** The lines under an entry: why an appointment was cancelled (as its email says), and what a
- * dermatologist's leaving MetSkin ended (each booking, with the reason, and the shares). */
+/** The lines under an entry: why an appointment was cancelled (as its email says), why texts
+ * stopped, and what a dermatologist's leaving MetSkin ended (each booking, with the reason,
+ * and the shares). */
 function detailLines(kind, details) {
   if (kind === "APPOINTMENT_CANCELLED") return details.reason ? [t(details.reason)] : [];
+  if (kind === "SMS_STOPPED") return [t(SMS_STOPPED, { phone: details.phone || "" })];
   if (kind !== "DERMATOLOGIST_LEFT") return [];
   const lines = (details.appointments || []).map((item) => t(
     "Your appointment on {time} is cancelled.",

@@ -23,6 +23,11 @@ function state(profile) {
   if (!profile.phone) {
     return notice(t("Save a mobile phone number to get text messages."), "info");
   }
+  // texts off (their choice, or turned off after the number replied STOP): none goes to it
+  if (profile.phoneVerified && profile.smsOptIn === false) {
+    return notice(t("{phone} is verified, but texts are off: none goes to it until you turn "
+      + "them on under Messages.", { phone: shown(profile) }), "info");
+  }
   if (profile.phoneVerified) {
     return notice(t("{phone} is verified: text messages go to it.", { phone: shown(profile) }));
   }

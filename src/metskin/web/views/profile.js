@@ -20,6 +20,10 @@ const SEXES = [["undisclosed", mark("Prefer not to say")], ["female", mark("Fema
 const SKIN_TYPES = [["", mark("Not sure (measure it)")], ["OILY", mark("Oily")], ["DRY", mark("Dry")],
   ["COMBINATION", mark("Combination")], ["NORMAL", mark("Normal")]];
 
+// A number that replied STOP is refused by the network until it replies START.
+const SMS_AGAIN = mark("If you replied STOP to our texts, reply START to our number too when "
+  + "you turn them on again.");
+
 function checkbox(name, label, checked, value = "on") {
   return h("label", { class: "check" },
     h("input", { type: "checkbox", name, value, checked }), " ", label);
@@ -96,6 +100,9 @@ function profileForm(profile, currencies, patient, prescriptionActives) {
         profile.emailOptIn),
       checkbox("smsOptIn", t("Text me appointment messages and check-in reminders"),
         profile.smsOptIn),
+      // texts off with a phone saved: maybe turned off for them (the number replied STOP)
+      !profile.smsOptIn && profile.phone ? h("small", { class: "hint", id: "sms-hint" },
+        t(SMS_AGAIN)) : null,
       h("small", { class: "field-error", "data-field": "smsOptIn" })),
     h("button", { type: "submit" }, t("Save profile")),
     h("div", { class: "saved", role: "status" }));
