@@ -443,10 +443,8 @@ def _end_api_keys(keys: AccountApiKeys, owner_id: str, when: datetime) -> int:
     """Revoke every active API key of the account: its password was replaced, and whoever had
     the old one or a session could have made one. The caller's unit of work commits. Returns
     how many were revoked."""
-    revoked = 0
-    for key in keys.list_for_owner(owner_id):
-        if key.active:
-            key.revoked_at = when
-            keys.save(key)
-            revoked += 1
-    return revoked
+    active = [key for key in keys.list_for_owner(owner_id) if key.active]
+    for key in active:
+        key.revoked_at = when
+        keys.save(key)
+    return len(active)
