@@ -205,3 +205,43 @@ def test_an_invited_dermatologist_chooses_their_password_on_the_invitation_s_pag
     browser.submit("#invitation-form")
     browser.text("#invitation-form .form-error", "already used")
     assert browser.severe_console_messages() == []
+
+
+def test_support_sends_a_reset_link_to_a_person_who_never_confirmed_and_forgot_it(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The administrator, at a desk, finds the account, is asked whether they checked it is
+    the person's, sends the link; the person, on a 375 px phone, opens the normal reset email's
+    link, chooses a password and is in, their address confirmed. Before, no one could send a
+    reset link to an address its account never confirmed."""
+    register = "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }"
+    person = {"email": "lost@gmial.example", "password": PASSWORD, "displayName": "Lou"}
+    graphql(server, register, i=person)
+    browser.open("#/admin")
+    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
+    browser.fill("#login-form", email="admin@demo.metskin.local", password=DEMO_PASSWORD)
+    browser.submit("#login-form")
+    browser.fill("#admin-support-form", search="lost@gmial")
+    browser.submit("#admin-support-form")
+    browser.text("#admin-support-list li", "Lou · lost@gmial.example address not confirmed")
+    browser.click("#admin-support-list li .send-reset")
+    asked = browser.until(lambda: browser.driver.switch_to.alert, "the question")
+    assert "lost@gmial.example" in asked.text and "checked" in asked.text
+    asked.dismiss()
+    browser.find("#admin-support-list li .send-reset")  # not sent
+    browser.click("#admin-support-list li .send-reset")
+    browser.until(lambda: browser.driver.switch_to.alert, "the question").accept()
+    browser.text("#admin-support-list li", "Reset link sent to lost@gmial.example.")
+    browser.text("#admin-log", "password reset link sent to lost@gmial.example (address not")
+    browser.click("#logout")
+    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
+
+    browser.driver.set_window_size(375, 812)
+    browser.open(emailed_link(tmp_path_factory, "lost@gmial.example", "reset-password"))
+    browser.fill("#reset-form", newPassword="rain-on-the-roof-42")
+    browser.submit("#reset-form")
+    browser.until(lambda: browser.hash() == "#/login?reset=1", "the login page")
+    browser.log_in("lost@gmial.example", "rain-on-the-roof-42")
+    browser.text("#who", "Lou")
+    assert not browser.visible("#email-banner")  # the link proved the address support vouched
+    assert browser.severe_console_messages() == []
