@@ -78,7 +78,12 @@ from metskin.domain.sharing.ends import ShareEndScanner
 from metskin.domain.sharing.service import SharingService
 from metskin.domain.skinmodel.service import SkinModelService
 from metskin.settings import Settings, get_settings
-from metskin.wiring import add_email_addresses, declare_workers, wire_directory_admin
+from metskin.wiring import (
+    add_email_addresses,
+    add_support_resets,
+    declare_workers,
+    wire_directory_admin,
+)
 from metskin.workers.broker import make_broker
 
 log = logging.getLogger(__name__)
@@ -265,6 +270,7 @@ def bootstrap(
     container.labels = LabelService(container.new_uow, clock)
     wire_privacy(container)
     wire_directory_admin(container)
+    add_support_resets(container)
     declare_workers(container)
     return container
 

@@ -23,6 +23,7 @@ from metskin.domain.accounts.email_address import (
 from metskin.domain.accounts.invitation import Invitations
 from metskin.domain.accounts.phone import PhoneVerification
 from metskin.domain.accounts.service import AccountService
+from metskin.domain.accounts.support import SupportResets
 from metskin.domain.analysis.ports import MediaStorage, UploadKeys
 from metskin.domain.analysis.service import ANALYSE_MEDIA, AnalysisService
 from metskin.domain.analysis.uploads import MediaService
@@ -79,6 +80,7 @@ class Container:
     directory: DirectoryService = field(init=False)
     content: ContentService = field(init=False)
     directory_admin: DirectoryAdmin = field(init=False)
+    support_resets: SupportResets = field(init=False)
     referrals: ReferralService = field(init=False)
     sharing: SharingService = field(init=False)
     skin_models: SkinModelService = field(init=False)

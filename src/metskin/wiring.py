@@ -1,6 +1,6 @@
 """The composition root's wiring that spans components: the address links, the directory's
-admin (accounts, directory, privacy and the editors' log) and every component's actors with the
-periodic scans. `bootstrap()` calls these once the services exist."""
+admin (accounts, directory, privacy and the editors' log), support's reset links, and every
+component's actors with the periodic scans. `bootstrap()` calls these once the services exist."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from metskin.domain.accounts.email_address import (
 )
 from metskin.domain.accounts.invitation import INVITE_DAYS, INVITE_PURPOSE, Invitations
 from metskin.domain.accounts.model import Role
+from metskin.domain.accounts.support import SupportResets
 from metskin.domain.content.model import ContentKind
 from metskin.domain.directory.admin import DirectoryAdmin
 from metskin.domain.directory.model import Dermatologist
@@ -55,6 +56,18 @@ def add_email_addresses(container: Container) -> None:
         container.accounts.hasher,
         container.clock,
         SignedTokens(secret, INVITE_PURPOSE, timedelta(days=INVITE_DAYS)),
+    )
+
+
+def add_support_resets(container: Container) -> None:
+    """An administrator's reset link for an account (accounts, and the editors' log)."""
+
+    def record(admin_id: str, action: str, user_id: str, summary: str) -> None:
+        container.content.record(admin_id, action, ContentKind.ACCOUNT, user_id, summary)
+
+    accounts = container.accounts
+    container.support_resets = SupportResets(
+        container.new_uow, container.clock, accounts.reset_tokens, record
     )
 
 
@@ -110,6 +123,7 @@ def declare_workers(container: Container) -> None:
                 container.notifications,
                 container.email_addresses,
                 container.invitations,
+                container.support_resets,
             ),
             *phone_actors(container.phones),
             *analysis_actors(container.analyses, settings.analysis_time_limit_s),

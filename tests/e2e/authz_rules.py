@@ -557,6 +557,12 @@ MUTATIONS = [
     ),
     # Each persona's own address only: the links name the account, no argument names another.
     rule("Mutation.resendVerificationEmail", "mutation { resendVerificationEmail }", OWN),
+    # Support's way back in for P (it only emails P a link; P's password stays until used).
+    admin_only(
+        "Mutation.sendPasswordResetLink",
+        "mutation($id: ID!) { sendPasswordResetLink(userId: $id) }",
+        lambda world, who: {"id": world.id("P")},
+    ),
     # The link is the proof; no persona is invited (each chose a password): a forged token.
     rule(
         "Mutation.acceptInvitation",

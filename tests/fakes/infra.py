@@ -57,22 +57,28 @@ class FakeAccessTokens:
 
 class FakeResetTokens:
     """Readable tokens, `reset|<user>|<expiry>|<password hash>`: valid until the expiry, for
-    the hash they carry."""
+    the hash they carry; the support path's begin `reset for <address>`."""
 
     def __init__(self, lifetime: timedelta = timedelta(minutes=30)) -> None:
         self.lifetime = lifetime
 
-    def issue(self, user_id: str, password_hash: str, now: datetime) -> str:
-        return f"reset|{user_id}|{(now + self.lifetime).timestamp()}|{password_hash}"
+    def issue(
+        self, user_id: str, password_hash: str, now: datetime, vouched_email: str | None = None
+    ) -> str:
+        kind = "reset" if vouched_email is None else f"reset for {vouched_email}"
+        return f"{kind}|{user_id}|{(now + self.lifetime).timestamp()}|{password_hash}"
 
     def subject(self, token: str, now: datetime) -> str | None:
         parts = token.split("|", 3)
-        if len(parts) != 4 or parts[0] != "reset" or float(parts[2]) <= now.timestamp():
+        if len(parts) != 4 or not parts[0].startswith("reset"):
             return None
-        return parts[1]
+        return parts[1] if float(parts[2]) > now.timestamp() else None
 
     def bound_to(self, token: str, password_hash: str) -> bool:
         return token.split("|", 3)[3:] == [password_hash]
+
+    def vouched_for(self, token: str, email: str) -> bool:
+        return token.split("|", 1)[0] == f"reset for {email}"
 
 
 class FakePurposeTokens:

@@ -46,3 +46,16 @@ def test_other_keys_purposes_and_forgeries_are_refused() -> None:
     for token in (other.issue("user-1", HASH, NOW), access, unsigned, "", "a.b.c"):
         assert links.subject(token, NOW) is None, token
         assert not links.bound_to(token, HASH)
+
+
+def test_a_support_link_names_the_address_it_was_vouched_for_and_a_normal_one_none() -> None:
+    """An administrator's link (accounts/support.py) resets an unconfirmed address, but only
+    the one the administrator checked: the claim is a keyed fingerprint of it."""
+    links = ResetLinks(SECRET, timedelta(minutes=30))
+    vouched = links.issue("user-1", HASH, NOW, "maya@gmial.example")
+    assert links.subject(vouched, NOW) == "user-1" and links.bound_to(vouched, HASH)
+    assert links.vouched_for(vouched, " Maya@GMIAL.example")
+    assert not links.vouched_for(vouched, "maya@gmail.example")  # the account moved since
+    assert not links.vouched_for(links.issue("user-1", HASH, NOW), "maya@gmial.example")
+    claims = jwt.decode(vouched, options={"verify_signature": False})
+    assert "gmial" not in vouched and len(claims["for"]) == 32

@@ -15,6 +15,7 @@ from metskin.graphql.accounts.email import EmailMutations
 from metskin.graphql.accounts.mutations import AccountMutations
 from metskin.graphql.accounts.phone import PhoneMutations, PhoneQueries
 from metskin.graphql.accounts.queries import AccountQueries
+from metskin.graphql.accounts.support import SupportMutations
 from metskin.graphql.analysis.mutations import AnalysisMutations
 from metskin.graphql.analysis.queries import AnalysisQueries
 from metskin.graphql.analysis.subscriptions import AnalysisSubscriptions
@@ -102,6 +103,7 @@ class Mutation(
     AccountMutations,
     PhoneMutations,
     EmailMutations,
+    SupportMutations,
     AnalysisMutations,
     RecommendationMutations,
     ReferralMutations,

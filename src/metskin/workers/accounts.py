@@ -1,7 +1,7 @@
 """Account actors: the welcome email after registration (with the link that verifies the
 address), the invitation of an account made for its owner, the verification and address change
-links, the password reset link, the notice that a password was changed, and the code that
-proves a phone number."""
+links, the password reset link (also the one an administrator sends), the notice that a
+password was changed, and the code that proves a phone number."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from metskin.domain.accounts.service import (
     SEND_WELCOME_EMAIL,
     AccountService,
 )
+from metskin.domain.accounts.support import SEND_SUPPORT_RESET_EMAIL, SupportResets
 from metskin.domain.notifications.errors import DeliveryUnavailable
 from metskin.domain.notifications.service import NotificationService
 from metskin.workers.actors import ActorSpec
@@ -31,6 +32,7 @@ def account_actors(
     notifications: NotificationService,
     addresses: EmailAddresses,
     invitations: Invitations,
+    support: SupportResets,
 ) -> list[ActorSpec]:
     # The tokens of the links are made when the email goes: they never wait in the queue.
     def send_welcome_email(user_id: str) -> None:
@@ -58,6 +60,12 @@ def account_actors(
         if reset is not None:
             notifications.send_password_reset_email(reset, request)
 
+    def send_support_reset_email(user_id: str, email: str, request: str) -> None:
+        # An administrator's: the normal reset email, its link good for this address only
+        reset = support.reset(user_id, email)
+        if reset is not None:
+            notifications.send_password_reset_email(reset, request)
+
     def send_password_changed_email(user_id: str, changed_at: str, keys_revoked: int = 0) -> None:
         # `keys_revoked` absent: a job queued before the email said so
         notifications.send_password_changed_email(user_id, changed_at, keys_revoked)
@@ -68,6 +76,7 @@ def account_actors(
         ActorSpec(SEND_INVITATION_EMAIL, send_invitation_email),
         ActorSpec(SEND_EMAIL_CHANGE_EMAILS, send_email_change_emails),
         ActorSpec(SEND_PASSWORD_RESET_EMAIL, send_password_reset_email),
+        ActorSpec(SEND_SUPPORT_RESET_EMAIL, send_support_reset_email),
         ActorSpec(SEND_PASSWORD_CHANGED_EMAIL, send_password_changed_email),
     ]
 

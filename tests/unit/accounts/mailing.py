@@ -12,6 +12,7 @@ from metskin.domain.accounts.email_address import (
 from metskin.domain.accounts.invitation import INVITE_PURPOSE, Invitations
 from metskin.domain.accounts.model import User
 from metskin.domain.accounts.service import AccountService, find_by_email
+from metskin.domain.accounts.support import SupportResets
 from metskin.domain.messages import Job
 from metskin.domain.notifications.service import NotificationService
 from metskin.workers.accounts import account_actors
@@ -56,8 +57,13 @@ class Mail:
         log = FakeNotificationsUnitOfWork(users=uow.users)
         notifications = NotificationService(log, self.notifier, self.renderer, clock)
         addresses = self.addresses = email_addresses(accounts, uow, clock)
+        # administrator, action, account, summary: what the editors' log was told
+        self.logged: list[tuple[str, str, str, str]] = []
+        self.support = SupportResets(
+            uow, clock, accounts.reset_tokens, lambda *entry: self.logged.append(entry)
+        )
         actors = account_actors(
-            accounts, notifications, addresses, invitations(accounts, uow, clock)
+            accounts, notifications, addresses, invitations(accounts, uow, clock), self.support
         )
         self.actors = {spec.name: spec.fn for spec in actors}
         self.done = 0

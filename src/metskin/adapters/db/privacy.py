@@ -47,6 +47,7 @@ from metskin.domain.privacy.model import (
     LeftPatient,
     PersonalData,
     StoredFile,
+    erased_account,
     erased_dermatologist,
 )
 
@@ -354,12 +355,16 @@ class SqlPersonalData:
         for row_type, name in AUDIT_COLUMNS:
             column = col(getattr(row_type, name))
             self._execute(update(row_type).where(column == user_id).values({name: pseudonym}))
+        summaries = {
+            ContentKind.DERMATOLOGIST.value: erased_dermatologist,
+            ContentKind.ACCOUNT.value: erased_account,
+        }
         listing = select(EditorLogRow).where(
-            col(EditorLogRow.kind) == ContentKind.DERMATOLOGIST.value,
+            col(EditorLogRow.kind).in_(list(summaries)),
             col(EditorLogRow.target) == user_id,
         )
-        for entry in self._rows(listing):  # the entries on their listing name no one
-            entry.target, entry.summary = pseudonym, erased_dermatologist(entry.action)
+        for entry in self._rows(listing):  # the entries on their listing or account name no one
+            entry.target, entry.summary = pseudonym, summaries[entry.kind](entry.action)
             self._session.add(entry)
         self._rewrite_mentions(DashboardEventRow, "doctor_id", user_id, pseudonym)
         self._rewrite_mentions(NotificationRow, "user_id", user_id, pseudonym, texts=("key",))

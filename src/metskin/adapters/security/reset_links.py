@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from metskin.adapters.security.signed_tokens import SignedTokens
+from metskin.domain.accounts.model import canonical_email
 
 PURPOSE = "password-reset"
 
@@ -18,10 +19,16 @@ class ResetLinks:
         self._tokens = SignedTokens(secret, PURPOSE, lifetime)
         self.lifetime = lifetime
 
-    def issue(self, user_id: str, password_hash: str, now: datetime) -> str:
+    def issue(
+        self, user_id: str, password_hash: str, now: datetime, vouched_email: str | None = None
+    ) -> str:
         """Keyed and short, the fingerprint tells nothing of the hash to whoever holds the
-        token, and 128 bits make a collision with the next hash unlikely enough."""
+        token, and 128 bits make a collision with the next hash unlikely enough. A link of the
+        support path also carries the fingerprint of the address the administrator vouched
+        for (`for`): it is no use once the account has another address."""
         claims = {"sub": user_id, "pwd": self._tokens.fingerprint(password_hash)}
+        if vouched_email is not None:
+            claims["for"] = self._tokens.fingerprint(canonical_email(vouched_email))
         return self._tokens.issue(claims, now)
 
     def subject(self, token: str, now: datetime) -> str | None:
@@ -31,3 +38,9 @@ class ResetLinks:
     def bound_to(self, token: str, password_hash: str) -> bool:
         claims = self._tokens.read(token, None, "sub", "pwd")  # `subject` checked the expiry
         return claims is not None and self._tokens.same_fingerprint(claims["pwd"], password_hash)
+
+    def vouched_for(self, token: str, email: str) -> bool:
+        claims = self._tokens.read(token, None, "sub", "for")
+        return claims is not None and self._tokens.same_fingerprint(
+            claims["for"], canonical_email(email)
+        )

@@ -83,13 +83,23 @@ class PasswordResetTokens(Protocol):
 
     lifetime: timedelta
 
-    def issue(self, user_id: str, password_hash: str, now: datetime) -> str: ...
+    def issue(
+        self, user_id: str, password_hash: str, now: datetime, vouched_email: str | None = None
+    ) -> str:
+        """`vouched_email`: an administrator checked that this address is the owner's (the
+        support path, domain/accounts/support.py); the link then resets an unconfirmed one."""
+        ...
+
     def subject(self, token: str, now: datetime) -> str | None:
         """The user id of a genuine, unexpired reset token; None for any other text."""
         ...
 
     def bound_to(self, token: str, password_hash: str) -> bool:
         """Whether the token was issued while the password hash was this one."""
+        ...
+
+    def vouched_for(self, token: str, email: str) -> bool:
+        """Whether the token was issued by the support path for this very address."""
         ...
 
 

@@ -343,15 +343,15 @@ class AccountService:
         if user_id is None or self.reset_tokens is None:
             raise invalid
         with self.uow_factory() as uow:
-            # Locked: two uses of one link at once are one after the other, and the second
-            # finds the hash changed.
+            # Locked: of two uses of one link at once, the second finds the hash changed.
             user = uow.users.get(user_id, for_update=True)
             if user is None or not user.is_active:
                 raise invalid
-            if not user.reset_by_email or not self.reset_tokens.bound_to(token, user.password_hash):
+            # An unconfirmed address only by a link support sent to it (support.py)
+            allowed = user.reset_by_email or self.reset_tokens.vouched_for(token, user.email)
+            if not allowed or not self.reset_tokens.bound_to(token, user.password_hash):
                 raise invalid
-            if user.email_verified_at is None:  # an invited account: the mailbox is its key
-                user.email_verified_at = now
+            user.email_verified_at = user.email_verified_at or now  # invited, or vouched for
             self._replace_password(uow, user, new_password, now, keep_session=None)
         if self.login_attempts is not None:  # the owner of the mailbox may log in at once
             self.login_attempts.succeeded(user.email)

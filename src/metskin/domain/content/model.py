@@ -196,6 +196,7 @@ class ContentKind(StrEnum):
     ARTICLE = "article"
     VIDEO = "video"
     DERMATOLOGIST = "dermatologist"
+    ACCOUNT = "account"  # an administrator's change to an account (domain/accounts/support.py)
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,8 @@ DEFAULT_RULES: dict[str, dict[str, Rule]] = {
     "verificationEmail": {"ip": Rule(10, 3600), "account": Rule(3, 3600)},
     "emailChange": {"ip": Rule(10, 3600), "account": Rule(5, 3600)},
     "emailLink": {"ip": Rule(30, 3600)},  # a signed token, checked without a password
+    # An administrator's reset links (accounts/support.py): each emails a person a way in.
+    "supportReset": {"ip": Rule(20, 3600), "account": Rule(10, 3600)},
     "directory": {"ip": Rule(120, 60), "account": Rule(120, 60)},
     "slots": {"ip": Rule(60, 60), "account": Rule(60, 60)},
     "apiKey": {"account": Rule(120, 60)},

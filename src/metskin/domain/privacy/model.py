@@ -30,6 +30,12 @@ def erased_dermatologist(action: str) -> str:
     return f"{action} an erased dermatologist"
 
 
+def erased_account(action: str) -> str:
+    """The editors' log entry on an erased account (`action`: "reset link sent"), with no
+    address; the entry's target holds the pseudonym."""
+    return f"{action} to an erased account"
+
+
 class ExportStatus(StrEnum):
     PENDING = "PENDING"
     READY = "READY"

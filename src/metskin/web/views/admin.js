@@ -1,4 +1,5 @@
-// The administrators' area: articles, videos and dermatologists, and the log of every change.
+// The administrators' area: articles, videos and dermatologists, the access log, support's
+// reset links (support.js), and the log of every change.
 
 import { gql } from "../graphql.js";
 import {
@@ -9,6 +10,7 @@ import { mark, t } from "../i18n.js";
 import { TYPES as CONSULTATION_TYPES } from "./hours.js";
 import { previewPanel } from "./preview.js";
 import { accessLog } from "./sharing.js";
+import { supportResets } from "./support.js";
 
 const ARTICLE_FIELDS = `slug title summary tags readingMinutes body url locale availableLocales
   staleLocales status`;
@@ -444,7 +446,8 @@ export async function renderAdmin(view) {
     const { editorLog } = await gql(LOG);
     clear(log, editorLog.map((change) => h("li", {}, `${when(change.at)}: ${change.summary}`)));
   };
-  const parts = [articles(showLog), videos(showLog), dermatologists(showLog), audit()];
+  const parts = [articles(showLog), videos(showLog), dermatologists(showLog), audit(),
+    supportResets(showLog)];
   append(view, [h("h1", {}, t("Administration")), ...parts.map((part) => part.section),
     h("section", { class: "card" }, h("h2", {}, t("Recent changes")), log)]);
   await Promise.all([...parts.map((part) => part.reload()), showLog()]);

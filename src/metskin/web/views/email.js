@@ -13,27 +13,43 @@ import { append, busy, clear, errorBox, field, formValue, h, notice, onSubmit } 
 import { t } from "../i18n.js";
 
 const ME = "{ me { email emailVerified } }";
-let checked = false; // the server asked once per page load whether the address is verified
+// The server asked once per page load whether the address is verified (on another device since
+// this browser logged in?); every draw waits for that one answer.
+let check = null;
+let draws = 0; // the banner's draws so far: only the newest one draws, once the check is in
 
-/** The banner above every page while the signed-in person's address is unverified. */
+const unverified = () => session.loggedIn && session.user?.emailVerified === false;
+
+async function checkOnce() {
+  const asked = session.user.email;
+  try {
+    const me = (await gql(ME)).me;
+    // Said of the address asked about, and only if still unverified here: an answer that
+    // arrives after a link was used (or the address changed) on this page is old news.
+    if (me.emailVerified && unverified() && session.user.email === asked) session.setUser(me);
+  } catch {
+    // the banner shows what the session says
+  }
+}
+
+/** The banner above every page while the signed-in person's address is unverified. A draw
+ * that waited for the server's check gives way to any later draw: before, the first page's
+ * draw came back after the verification link's page had hidden the banner, and drew it again
+ * with a stale "Send the link again". */
 export async function drawEmailBanner(banner) {
-  const user = session.user;
-  if (!session.loggedIn || !user || user.emailVerified !== false) {
+  const draw = ++draws;
+  if (!unverified()) {
     banner.hidden = true;
     return;
   }
-  if (!checked) { // verified on another device since this browser logged in?
-    checked = true;
-    try {
-      const me = (await gql(ME)).me;
-      if (me.emailVerified) {
-        session.setUser(me);
-        return;
-      }
-    } catch {
-      // the banner shows what the session says
-    }
+  check = check || checkOnce();
+  await check;
+  if (draw !== draws) return; // a later draw has the say
+  if (!unverified()) {
+    banner.hidden = true;
+    return;
   }
+  const user = session.user;
   const sent = h("span", { role: "status" });
   const resend = h("button", { type: "button", id: "resend-verification", class: "secondary" },
     t("Send the link again"));
