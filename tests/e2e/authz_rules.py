@@ -316,6 +316,14 @@ OBJECT_FIELDS = [
             "admin": "{ users(first: 50) { edges { node { id photoConsent { given } } } } }"
         },
     ),
+    # Why mail no longer reaches the address: one's own; an administrator's support reads
+    # anyone's. Null for everyone here (no bounce): only who is refused is checked.
+    rule(
+        "User.emailTrouble",
+        "{ me { emailTrouble } }",
+        OWN,
+        documents={"admin": "{ users(first: 50) { edges { node { emailTrouble } } } }"},
+    ),
     rule(
         "User.analyses",
         "{ me { analyses(first: 10) { edges { node { id } } } } }",

@@ -1,6 +1,7 @@
 """`POST /webhooks/sendgrid`, SendGrid's signed Event Webhook, through the app: a bounce
 unproves the address (the person is asked to confirm it, reminders are held), a spam report
-turns the account's emails off; an unsigned or foreign POST changes nothing."""
+turns the account's emails off; each is told once in the person's inbox and read by the
+banner (`me { emailTrouble }`); an unsigned or foreign POST changes nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tests.unit.notifications.test_sendgrid_events import TIMESTAMP, key_pair, s
 
 PATH = "/webhooks/sendgrid"
 ME = "{ me { emailVerified profile { emailOptIn } } }"
+TOLD = "{ me { emailTrouble } notifications(first: 10) { edges { node { kind details } } } }"
 
 
 def headers(signature: str, timestamp: str = TIMESTAMP) -> dict[str, str]:
@@ -61,6 +63,16 @@ async def test_a_bounce_and_a_spam_report_from_sendgrid_change_what_we_send(
                 "emailVerified": True,
                 "profile": {"emailOptIn": False},
             }
+            again = await http.post(PATH, content=body, headers=headers(signed(private, body)))
+            assert again.status_code == 204  # SendGrid posts an event again: told once
+            for client, kind, trouble, email in (
+                (bounced, "EMAIL_BOUNCED", "BOUNCED", "gone@example.com"),
+                (angry, "EMAIL_SPAM_REPORTED", "SPAM_REPORTED", "angry@example.com"),
+            ):
+                told = await client.data(TOLD)
+                assert told["me"] == {"emailTrouble": trouble}  # what the banner says
+                nodes = [e["node"] for e in told["notifications"]["edges"]]
+                assert nodes == [{"kind": kind, "details": {"email": email}}]
             junk = b'{"not": "a list"}'
             refused = await http.post(PATH, content=junk, headers=headers(signed(private, junk)))
             assert refused.status_code == 400

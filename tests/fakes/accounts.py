@@ -12,6 +12,8 @@ from metskin.domain.accounts.phone_delivery import PhoneCodeDeliveries, PhoneCod
 from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.apikeys.ports import ApiKeyRepository
 from metskin.domain.errors import Conflict
+from metskin.domain.inbox.ports import InboxRepository
+from tests.fakes.inbox import FakeInbox
 from tests.fakes.uow import FakeUnitOfWork, InMemoryTable
 
 
@@ -93,6 +95,7 @@ class FakeAccountsUnitOfWork(FakeUnitOfWork):
     users: UserRepository = field(default_factory=FakeUserRepository)
     refresh_tokens: RefreshTokenRepository = field(default_factory=FakeRefreshTokenRepository)
     phone_codes: PhoneCodeDeliveries = field(default_factory=FakePhoneCodeDeliveries)
+    inbox: InboxRepository = field(default_factory=FakeInbox)
     api_keys: ApiKeyRepository = field(default_factory=lambda: _api_keys())
 
 

@@ -69,11 +69,12 @@ class Mail:
         self.done = 0
 
     def run(self) -> list[tuple[str, str, dict]]:
-        """The emails rendered by the jobs released since the last run: (template, to, context)."""
+        """The emails rendered by the jobs released since the last run: (template, to, context).
+        Events (an inbox's wake-up, after a bounce is told) are no emails."""
         before = len(self.renderer.rendered)
         for job in self.uow.released[self.done :]:
-            assert isinstance(job, Job)
-            self.actors[job.actor](**job.kwargs)
+            if isinstance(job, Job):
+                self.actors[job.actor](**job.kwargs)
         self.done = len(self.uow.released)
         return self.renderer.rendered[before:]
 

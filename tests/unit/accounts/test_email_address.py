@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from metskin.domain.accounts import email_address
-from metskin.domain.accounts.email_address import EmailAddresses
+from metskin.domain.accounts.email_address import EmailAddresses, EmailTrouble
 from metskin.domain.accounts.errors import (
     EmailLinkInvalid,
     EmailTaken,
@@ -18,6 +18,7 @@ from metskin.domain.accounts.errors import (
 )
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.errors import ValidationFailed
+from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.limits.errors import RateLimited
 from metskin.domain.limits.service import LoginBackoff
 from metskin.domain.messages import OutgoingEmail
@@ -227,6 +228,67 @@ def test_an_address_that_bounces_is_no_longer_taken_as_proved(
     assert addresses.resend_verification(user.id) is True
     addresses.verify(verify_token(mail), user.id)
     assert accounts.get_user(user.id).email_verified
+
+
+def test_a_bounce_is_told_once_in_the_inbox_and_read_by_the_banner(
+    accounts: AccountService,
+    addresses: EmailAddresses,
+    uow: FakeAccountsUnitOfWork,
+    clock: FakeClock,
+    mail: Mail,
+) -> None:
+    """Mail to the address came back: the inbox says so (the address, in the person's words
+    on the web), once however many emails bounce and however often the provider posts the
+    event; again only after the address was confirmed since and bounced once more. The
+    banner's fact (`trouble`) is BOUNCED while the address stays unconfirmed. Before, a
+    bounce only cleared the verification: nothing told the person why."""
+    user = accounts.register("maya@example.com", PASSWORD)
+    addresses.verify(verify_token(mail), user.id)
+    assert addresses.trouble(user.id) is None
+    for _ in range(3):  # the provider retries; later emails are dropped as "bounced address"
+        addresses.bounced("Maya@Example.com")
+    told = uow.inbox.newest(user.id, None, 10)
+    assert [(n.kind, n.payload) for n in told] == [
+        (NotificationKind.EMAIL_BOUNCED, {"email": "maya@example.com"})
+    ]
+    assert "maya@example.com" not in told[0].key  # a digest: the key is not the address
+    assert addresses.trouble(user.id) is EmailTrouble.BOUNCED
+
+    clock.advance(days=1)
+    addresses.resend_verification(user.id)
+    addresses.verify(verify_token(mail), user.id)  # the link arrived after all
+    assert addresses.trouble(user.id) is None
+    addresses.bounced("maya@example.com")
+    addresses.bounced("maya@example.com")
+    assert [n.kind for n in uow.inbox.newest(user.id, None, 10)] == [
+        NotificationKind.EMAIL_BOUNCED
+    ] * 2
+    assert addresses.trouble(user.id) is EmailTrouble.BOUNCED
+
+
+def test_a_mistyped_address_that_bounces_is_told_and_a_spam_report_reads_apart(
+    accounts: AccountService, addresses: EmailAddresses, uow: FakeAccountsUnitOfWork
+) -> None:
+    """The welcome email to a mistyped, never confirmed address bounces: told too (before,
+    nothing happened: there was no verification to clear). A spam report is its own entry
+    and banner fact, while the emails it turned off stay off."""
+    typo = accounts.register("maya@gmial.example", PASSWORD)
+    assert addresses.bounced("maya@gmial.example") is False  # nothing was proved
+    assert [n.kind for n in uow.inbox.newest(typo.id, None, 10)] == [NotificationKind.EMAIL_BOUNCED]
+    assert addresses.trouble(typo.id) is EmailTrouble.BOUNCED
+
+    angry = accounts.register("angry@example.com", PASSWORD)
+    assert addresses.spam_reported("angry@example.com") is True
+    assert addresses.spam_reported("angry@example.com") is False  # once
+    assert addresses.trouble(angry.id) is None  # emails still on: nothing to say
+    accounts.stop_emails("angry@example.com")
+    assert addresses.trouble(angry.id) is EmailTrouble.SPAM_REPORTED
+    told = uow.inbox.newest(angry.id, None, 10)
+    assert [(n.kind, n.payload) for n in told] == [
+        (NotificationKind.EMAIL_SPAM_REPORTED, {"email": "angry@example.com"})
+    ]
+    assert addresses.spam_reported("nobody@example.com") is False
+    assert addresses.bounced("nobody@example.com") is False
 
 
 # --- change ---------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ and gets back in.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -51,6 +52,8 @@ from metskin.domain.accounts.ports import (
 from metskin.domain.accounts.service import find_by_email
 from metskin.domain.errors import Conflict, ValidationFailed
 from metskin.domain.i18n.marks import _
+from metskin.domain.inbox import entries
+from metskin.domain.inbox.service import tell
 from metskin.domain.messages import Job
 from metskin.domain.ports import Clock
 
@@ -70,6 +73,13 @@ OTHER_ACCOUNT = _(
     "This link is for another MetSkin account. Log in to the account it was sent for, then "
     "open the link again."
 )
+
+
+class EmailTrouble(enum.Enum):
+    """Why mail no longer reaches the account's address (`EmailAddresses.trouble`)."""
+
+    BOUNCED = "BOUNCED"  # it came back: no such mailbox
+    SPAM_REPORTED = "SPAM_REPORTED"  # the person marked our email as spam
 
 
 @dataclass(frozen=True)
@@ -140,16 +150,53 @@ class EmailAddresses:
         """The email provider reports that mail to this address bounces (no such mailbox):
         the account's address is no longer taken as proved, so no reminder or appointment
         email goes on being "sent" into the void (the provider drops them and reports success),
-        and the person is asked on every page to confirm their address or change it. True when
-        an active account had it verified."""
+        and the person is asked on every page to check their address or change it. Their inbox
+        says so once per address (`entries.email_undelivered`: however many emails bounce, and
+        again only after the address was confirmed since), also for an address never
+        confirmed (a mistyped one: the welcome email bounced). True when an active account
+        had it verified."""
         with self.uow_factory() as uow:
             user = find_by_email(uow, email)
-            if user is None or not user.is_active or user.email_verified_at is None:
+            if user is None or not user.is_active:
                 return False
+            proved, now = user.email_verified_at, self.clock()
+            first = tell(uow, entries.email_undelivered(user.id, user.email), now)
+            if not first and proved is not None:  # it bounced before, and was confirmed since
+                again = entries.email_undelivered(user.id, user.email, again=proved.isoformat())
+                tell(uow, again, now)
             user.email_verified_at = None
             uow.users.save(user)
             uow.commit()
-        return True
+        return proved is not None
+
+    def spam_reported(self, email: str) -> bool:
+        """The person marked our email to this address as spam (the provider stops mailing
+        it; AccountsService.stop_emails turns their emails off): their inbox says so, once per
+        address. True when it was told now."""
+        with self.uow_factory() as uow:
+            user = find_by_email(uow, email)
+            if user is None or not user.is_active:
+                return False
+            entry = entries.email_undelivered(user.id, user.email, spam=True)
+            told = tell(uow, entry, self.clock())
+            uow.commit()
+        return told
+
+    def trouble(self, user_id: str) -> EmailTrouble | None:
+        """What the web banner says of the account's address: BOUNCED while it is unconfirmed
+        after mail to it came back, SPAM_REPORTED while emails are off after the person marked
+        one as spam; None otherwise (also for an address that never bounced)."""
+        with self.uow_factory() as uow:
+            user = uow.users.get(user_id)
+            if user is None or not user.is_active:
+                return None
+            bounced = entries.email_undelivered(user.id, user.email).key
+            if not user.email_verified and uow.inbox.has(user.id, bounced):
+                return EmailTrouble.BOUNCED
+            spam = entries.email_undelivered(user.id, user.email, spam=True).key
+            if not user.profile.email_opt_in and uow.inbox.has(user.id, spam):
+                return EmailTrouble.SPAM_REPORTED
+        return None
 
     # --- change ----------------------------------------------------------------------------
 

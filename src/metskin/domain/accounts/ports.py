@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from metskin.domain.accounts.model import AccessClaims, RefreshToken, Role, User, UserSearch
 from metskin.domain.accounts.phone_delivery import PhoneCodeDeliveries
+from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.ports import CreatedKey, UnitOfWork
 
 if TYPE_CHECKING:
@@ -148,6 +149,7 @@ class AccountsUnitOfWork(UnitOfWork, Protocol):
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
     phone_codes: PhoneCodeDeliveries
+    inbox: InboxRepository  # a bounced address is told there (email_address.py)
 
     @property
     def api_keys(self) -> AccountApiKeys:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from metskin.domain.accounts.phone_number import international_phone
@@ -125,6 +126,20 @@ def sms_stopped(user_id: str, phone: str, at: str) -> InboxEntry:
     shows it."""
     shown = international_phone(phone) or phone
     return InboxEntry(user_id, NotificationKind.SMS_STOPPED, f"sms-stopped:{at}", {"phone": shown})
+
+
+def email_undelivered(
+    user_id: str, email: str, *, spam: bool = False, again: str = ""
+) -> InboxEntry:
+    """Mail to the account's address `email` came back (no such mailbox: EMAIL_BOUNCED), or
+    the person marked our email as spam (EMAIL_SPAM_REPORTED). Once per address, whatever
+    number of emails bounce and however often the provider posts the event again; `again`
+    (the moment the address was confirmed since it last bounced, ISO) tells a later bounce
+    once more. The key holds a digest of the address, not the address."""
+    kind = NotificationKind.EMAIL_SPAM_REPORTED if spam else NotificationKind.EMAIL_BOUNCED
+    digest = hashlib.sha256(email.encode()).hexdigest()[:32]
+    key = f"email-{'spam' if spam else 'bounced'}:{digest}" + (f":{again}" if again else "")
+    return InboxEntry(user_id, kind, key, {"email": email})
 
 
 def dermatologist_left(

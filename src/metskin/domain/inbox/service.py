@@ -19,10 +19,13 @@ class _Deferring(Protocol):
     def defer(self, message: Job | Event) -> None: ...
 
 
-def tell(uow: _Deferring, entry: InboxEntry, at: datetime) -> None:
-    """Write `entry` in `uow` (once per key) and wake the person's streams after the commit."""
-    if uow.inbox.add(entry, at):
-        uow.defer(wake_up(entry.user_id))
+def tell(uow: _Deferring, entry: InboxEntry, at: datetime) -> bool:
+    """Write `entry` in `uow` (once per key) and wake the person's streams after the commit;
+    True when it was written (not told before)."""
+    if not uow.inbox.add(entry, at):
+        return False
+    uow.defer(wake_up(entry.user_id))
+    return True
 
 
 class InboxService:

@@ -1,10 +1,12 @@
 """`POST /webhooks/sendgrid`: SendGrid's signed Event Webhook (adapters/notify/sendgrid_events.py).
 
 A hard bounce makes the address unproved again (`EmailAddresses.bounced`): no more reminders or
-appointment emails go into the void, and the web app asks the person, on every page, to
-confirm the address or change it. A spam report stops the account's emails, as the one-click
-unsubscribe does. Answers: 204 taken, 403 not signed by SendGrid's key, 400 not its events,
-404 when no key is configured (the webhook is off).
+appointment emails go into the void, the person's inbox says mail to it came back (once per
+address), and the web app's banner says so on every page, with a way to change the address or
+confirm it again. A spam report stops the account's emails, as the one-click unsubscribe
+does, and the inbox and the banner say why (`EmailAddresses.spam_reported`). Answers: 204
+taken, 403 not signed by SendGrid's key, 400 not its events, 404 when no key is configured
+(the webhook is off).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ def email_events_route(container: Container) -> Route:
     def apply(outcomes: EmailOutcomes) -> None:
         bounced = sum(container.email_addresses.bounced(email) for email in outcomes.bounced)
         stopped = sum(container.accounts.stop_emails(email) for email in outcomes.spam)
+        for email in outcomes.spam:
+            container.email_addresses.spam_reported(email)
         # counts only: the addresses are the people's
         log.info("email events", extra={"unproved": bounced, "emails_stopped": stopped})
 

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from metskin.domain.accounts.email_address import EmailTrouble as DomainEmailTrouble
 from metskin.domain.accounts.model import Profile as DomainProfile
 from metskin.domain.accounts.model import Role as DomainRole
 from metskin.domain.accounts.model import User as DomainUser
@@ -23,6 +24,12 @@ from metskin.graphql.pagination import Connection
 from metskin.graphql.privacy.types import PhotoConsent
 
 Role = strawberry.enum(DomainRole, name="Role", description="What an account may do.")
+EmailTrouble = strawberry.enum(
+    DomainEmailTrouble,
+    name="EmailTrouble",
+    description="Why mail no longer reaches an account's address: BOUNCED (it came back: no "
+    "such mailbox), SPAM_REPORTED (the person marked our email as spam).",
+)
 
 
 @strawberry.enum(description="Self-reported or measured skin type.")
@@ -116,6 +123,18 @@ class User:
             raise Forbidden("You can only see your own consent.")
         consent = await run_sync(info.context.container.photo_consent.state, str(self.id))
         return PhotoConsent.from_domain(consent)
+
+    @strawberry.field(
+        description="Why mail no longer reaches `email`, as the email provider reported it: "
+        "BOUNCED while the address is unconfirmed after mail to it came back, SPAM_REPORTED "
+        "while emails are off after the person marked one as spam; null otherwise. Yours, or "
+        "anyone's for an administrator."
+    )
+    async def email_trouble(self, info: Info) -> EmailTrouble | None:  # type: ignore[valid-type]
+        viewer = info.context.require_viewer()
+        if viewer.user_id != self.id and viewer.role is not DomainRole.ADMIN:
+            raise Forbidden("You can only see your own address.")
+        return await run_sync(info.context.container.email_addresses.trouble, str(self.id))
 
     @classmethod
     def from_domain(cls, user: DomainUser) -> User:

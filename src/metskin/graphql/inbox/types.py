@@ -33,7 +33,9 @@ class Notification:
         "`REFERRAL_WITHDRAWN` (a photo it rested on was deleted and the photos left support "
         "none) has the `referral_id`, `analysis_id` and `urgency` it had. An `SMS_STOPPED` "
         "(texts turned off: the SMS provider refuses the number for good, as after STOP) has "
-        "the `phone` refused, grouped as the profile shows it."
+        "the `phone` refused, grouped as the profile shows it. An `EMAIL_BOUNCED` (mail to "
+        "the account's address came back) or `EMAIL_SPAM_REPORTED` (the person marked our "
+        "email as spam) has the `email`."
     )
 
     @classmethod
