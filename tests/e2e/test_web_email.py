@@ -36,7 +36,7 @@ let first = null;
 const nativeFetch = window.fetch;
 window.fetch = async (url, init = {}) => {
   const body = String(init.body || "");
-  if (first === null && body.includes("me { email emailVerified }")) {
+  if (first === null && body.includes("me { email emailVerified emailTrouble }")) {
     first = nativeFetch(url, init);
     const response = await first;
     await held;
@@ -130,7 +130,7 @@ def test_a_mistyped_address_is_changed_from_the_banner_and_a_link_needs_its_acco
     correct the address."""
     browser.driver.set_window_size(375, 812)
     register(browser, "phone@gmial.example")
-    browser.text("#email-banner", "We emailed a link to phone@gmial.example")
+    browser.text("#email-banner", "we sent a link to phone@gmial.example")
     browser.click("#change-mistyped-email")
     browser.until(lambda: browser.hash() == "#/profile", "the profile")
     browser.text("#email-address", "phone@gmial.example is not confirmed yet")

@@ -12,46 +12,85 @@ import { gql, session } from "../graphql.js";
 import { append, busy, clear, errorBox, field, formValue, h, notice, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
 
-const ME = "{ me { email emailVerified } }";
+const ME = "{ me { email emailVerified emailTrouble } }";
 // The server asked once per page load whether the address is verified (on another device since
-// this browser logged in?); every draw waits for that one answer.
+// this browser logged in?) and whether mail to it came back (the email provider may say so
+// after the login: the session alone would never show it); every draw waits for that answer.
 let check = null;
 let draws = 0; // the banner's draws so far: only the newest one draws, once the check is in
 
 const unverified = () => session.loggedIn && session.user?.emailVerified === false;
+// SPAM_REPORTED: verified, but emails are off since the person marked one as spam
+const spamReported = () => session.loggedIn && session.user?.emailTrouble === "SPAM_REPORTED";
+const shown = () => unverified() || spamReported();
 
 async function checkOnce() {
-  const asked = session.user.email;
+  const asked = { ...session.user };
   try {
     const me = (await gql(ME)).me;
-    // Said of the address asked about, and only if still unverified here: an answer that
-    // arrives after a link was used (or the address changed) on this page is old news.
-    if (me.emailVerified && unverified() && session.user.email === asked) session.setUser(me);
+    const now = session.user;
+    // An answer is applied only if nothing changed here since it was asked: one that arrives
+    // after a link was used (or the address changed) on this page is old news.
+    const same = now && now.email === asked.email && now.emailVerified === asked.emailVerified
+      && (now.emailTrouble ?? null) === (asked.emailTrouble ?? null);
+    const differs = me.emailVerified !== now?.emailVerified
+      || me.emailTrouble !== (now?.emailTrouble ?? null);
+    if (same && differs) session.setUser(me);
   } catch {
     // the banner shows what the session says
   }
 }
 
-/** The banner above every page while the signed-in person's address is unverified. A draw
- * that waited for the server's check gives way to any later draw: before, the first page's
- * draw came back after the verification link's page had hidden the banner, and drew it again
- * with a stale "Send the link again". */
+/** The banner's words: why mail does not reach the address (it came back, it was marked as
+ * spam, or it was never confirmed), short enough for three lines on a 375 px phone; the longer
+ * "why" (`.banner-why`) only where there is room. */
+function bannerWords(user) {
+  const why = (text) => h("span", { class: "banner-why" }, " ", text);
+  if (user.emailTrouble === "SPAM_REPORTED") {
+    return [h("strong", {}, t("Our email to {email} was marked as spam.", { email: user.email })),
+      " ", t("We stopped emailing you.")];
+  }
+  if (user.emailTrouble === "BOUNCED") {
+    return [h("strong", {}, t("Mail to {email} came back undelivered.", { email: user.email })),
+      why(t("We send no reminders or appointment emails there until you confirm an address."))];
+  }
+  return [h("strong", {}, t("Confirm your email address:")), " ",
+    t("we sent a link to {email}.", { email: user.email }),
+    why(t("Until you open it, we send no reminders or appointment emails there."))];
+}
+
+/** The banner above every page while the signed-in person's address is unverified, or their
+ * emails are off after a spam report. A draw that waited for the server's check gives way to
+ * any later draw: before, the first page's draw came back after the verification link's page
+ * had hidden the banner, and drew it again with a stale "Send the link again". */
 export async function drawEmailBanner(banner) {
   const draw = ++draws;
-  if (!unverified()) {
+  if (!session.loggedIn || !session.user) {
     banner.hidden = true;
     return;
   }
+  if (!shown()) banner.hidden = true;
   check = check || checkOnce();
   await check;
   if (draw !== draws) return; // a later draw has the say
-  if (!unverified()) {
+  if (!shown()) {
     banner.hidden = true;
     return;
   }
   const user = session.user;
+  const words = bannerWords(user);
+  if (user.emailTrouble === "SPAM_REPORTED") {
+    // A link sent again would be marked as spam too (or suppressed): emails on again, or
+    // another address while this one is unconfirmed (a stranger's mailbox reported it).
+    const next = unverified()
+      ? h("a", { href: "#/profile", id: "change-mistyped-email" }, t("Change the address"))
+      : h("a", { href: "#/profile", id: "turn-emails-on" }, t("Turn emails on again"));
+    clear(banner, ...words, " ", next);
+    banner.hidden = false;
+    return;
+  }
   const sent = h("span", { role: "status" });
-  const resend = h("button", { type: "button", id: "resend-verification", class: "secondary" },
+  const resend = h("button", { type: "button", id: "resend-verification", class: "link" },
     t("Send the link again"));
   resend.addEventListener("click", () => busy(banner, async () => {
     const fresh = (await gql("mutation { resendVerificationEmail }")).resendVerificationEmail;
@@ -61,11 +100,12 @@ export async function drawEmailBanner(banner) {
     }
     sent.replaceChildren(t("Sent: check your inbox, and your spam folder too."));
   }));
+  // Mail came back: the address is likely wrong, so changing it comes first.
+  const bounced = user.emailTrouble === "BOUNCED";
   const change = h("a", { href: "#/profile", id: "change-mistyped-email" },
-    t("Wrong address? Change it"));
-  clear(banner, h("strong", {}, t("Confirm your email address")), " ",
-    t("We emailed a link to {email}. Until you open it, we send no reminders or appointment "
-      + "emails there.", { email: user.email }), " ", resend, " ", change, " ", sent,
+    bounced ? t("Change the address") : t("Wrong address? Change it"));
+  const actions = bounced ? [change, " · ", resend] : [resend, " · ", change];
+  clear(banner, ...words, h("span", { class: "banner-actions" }, " ", ...actions), " ", sent,
     h("div", { class: "form-error", hidden: true }));
   banner.hidden = false;
 }

@@ -33,6 +33,8 @@ const TEXT = {
     + "photo you deleted"), (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
   DERMATOLOGIST_LEFT: [mark("Your dermatologist left MetSkin"), () => "#/dermatologists"],
   SMS_STOPPED: [mark("We turned off your text messages"), () => "#/profile"],
+  EMAIL_BOUNCED: [mark("Our email to you came back"), () => "#/profile"],
+  EMAIL_SPAM_REPORTED: [mark("Our email was marked as spam"), () => "#/profile"],
 };
 
 // Why the texts stopped (the provider refuses the number for good) and how to have them again.
@@ -40,17 +42,31 @@ const SMS_STOPPED = mark("Your mobile network refuses our texts to {phone}: it r
   + "it no longer takes text messages. Emails still come. To have texts again, reply START to "
   + "our number and turn texts on in your profile.");
 
+// Mail to the address came back (no such mailbox), or the person marked it as spam: what it
+// means and what to do.
+const EMAIL_BOUNCED = mark("Mail to {email} came back undelivered: the address may be "
+  + "mistyped, or the mailbox closed. We send no reminders or appointment emails there until "
+  + "an address is confirmed. Check the address in your profile and change it, or confirm it "
+  + "again with a new link.");
+const EMAIL_SPAM_REPORTED = mark("Our email to {email} was marked as spam, so we stopped "
+  + "sending you emails: no reminders or appointment emails. If that was a mistake, turn "
+  + "emails on again in your profile (and change the address there if it is not yours).");
+
 // A dermatologist's leaving ends the shares with them: their rows go with the dermatologist's
 // account, so the Sharing page no longer lists them, and this line is what says so.
 const SHARES_ENDED = mark("What you shared with them has ended: they can no longer open your "
   + "analyses, and your Sharing page no longer lists it.");
 
 /** The lines under an entry: why an appointment was cancelled (as its email says), why texts
- * stopped, and what a dermatologist's leaving MetSkin ended (each booking, with the reason,
+ * or emails stopped, and what a dermatologist's leaving MetSkin ended (each booking, with the reason,
  * and the shares). */
 function detailLines(kind, details) {
   if (kind === "APPOINTMENT_CANCELLED") return details.reason ? [t(details.reason)] : [];
   if (kind === "SMS_STOPPED") return [t(SMS_STOPPED, { phone: details.phone || "" })];
+  if (kind === "EMAIL_BOUNCED") return [t(EMAIL_BOUNCED, { email: details.email || "" })];
+  if (kind === "EMAIL_SPAM_REPORTED") {
+    return [t(EMAIL_SPAM_REPORTED, { email: details.email || "" })];
+  }
   if (kind !== "DERMATOLOGIST_LEFT") return [];
   const lines = (details.appointments || []).map((item) => t(
     "Your appointment on {time} is cancelled.",

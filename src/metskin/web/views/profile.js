@@ -167,10 +167,12 @@ export async function renderProfile(view) {
   onSubmit(form, async () => {
     form.querySelector(".saved").replaceChildren();
     const saved = await gql(
-      `mutation($input: ProfileInput!) { updateProfile(input: $input) { id profile {
+      `mutation($input: ProfileInput!) { updateProfile(input: $input) { id emailTrouble profile {
         ${PROFILE_FIELDS} } } }`, { input: readForm(form) });
     const { displayName, locale } = saved.updateProfile.profile;
-    session.setUser({ profile: { displayName, locale } }); // a new language redraws the page
+    // a new language redraws the page; emails on again end the spam report's banner
+    const { emailTrouble } = saved.updateProfile;
+    session.setUser({ profile: { displayName, locale }, emailTrouble });
     form.querySelector(".saved").append(notice(t("Profile saved.")));
     phone.update(saved.updateProfile.profile); // a new number is unverified: its code form
   });
