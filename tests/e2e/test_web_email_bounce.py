@@ -9,6 +9,7 @@ import urllib.request
 
 import pytest
 
+from metskin.cli.seed import DEMO_PASSWORD, DEMO_PATIENT
 from tests.e2e.test_web_app import register
 from tests.e2e.web_browser import Browser, browser_fixture, server_fixture
 from tests.unit.notifications.test_sendgrid_events import TIMESTAMP, key_pair, signed
@@ -71,4 +72,31 @@ def test_a_bounced_address_says_so_in_three_lines_on_a_phone(browser: Browser, s
     browser.find("#inbox [data-kind=EMAIL_BOUNCED] a[href='#/profile']").click()
     browser.until(lambda: browser.hash() == "#/profile", "the profile")
     browser.find("#email-change-form [name=newEmail]")
+    assert browser.severe_console_messages() == []
+
+
+def test_a_spam_report_reads_apart_and_ends_when_emails_are_on_again(
+    browser: Browser, server: str
+) -> None:
+    """A confirmed address whose owner marked our email as spam (its emails turned off): the
+    banner says that, not "confirm your address", and leads to the profile; emails on again
+    there, the banner goes. The report arrives while the person is signed in: before, the
+    banner checked the server only for an unconfirmed address, so nothing showed."""
+    browser.driver.set_window_size(375, 812)
+    browser.log_in(DEMO_PATIENT, DEMO_PASSWORD)
+    assert not browser.visible("#email-banner")
+    post_events(server, [{"email": DEMO_PATIENT, "event": "spamreport"}])
+
+    browser.reload("#/analyse")
+    said = browser.text("#email-banner", f"Our email to {DEMO_PATIENT} was marked as spam.")
+    assert "We stopped emailing you." in said and "Confirm" not in said
+    assert not browser.visible("#resend-verification")  # a new link would be reported too
+    browser.click("#turn-emails-on")
+    browser.until(lambda: browser.hash() == "#/profile", "the profile")
+    box = browser.find("#profile-form [name=emailOptIn]")
+    assert not box.is_selected()
+    box.click()
+    browser.submit("#profile-form")
+    browser.text("#profile-form .saved", "Profile saved.")
+    browser.until(lambda: not browser.visible("#email-banner"), "the banner gone")
     assert browser.severe_console_messages() == []
