@@ -25,6 +25,7 @@ class NotificationKind(enum.Enum):
     SHARE_VIEWED = "SHARE_VIEWED"
     DERMATOLOGIST_LEFT = "DERMATOLOGIST_LEFT"
     SMS_STOPPED = "SMS_STOPPED"
+    SMS_STARTED = "SMS_STARTED"  # on again after the person replied START
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ const TEXT = {
     + "photo you deleted"), (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
   DERMATOLOGIST_LEFT: [mark("Your dermatologist left MetSkin"), () => "#/dermatologists"],
   SMS_STOPPED: [mark("We turned off your text messages"), () => "#/profile"],
+  SMS_STARTED: [mark("Your text messages are on again"), () => "#/profile"],
 };
 
 // Why the texts stopped (the provider refuses the number for good) and how to have them again.
@@ -40,17 +41,26 @@ const SMS_STOPPED = mark("Your mobile network refuses our texts to {phone}: it r
   + "it no longer takes text messages. Emails still come. To have texts again, reply START to "
   + "our number and turn texts on in your profile.");
 
+// The person replied STOP (read from the provider's webhook), then START.
+const SMS_REPLIED_STOP = mark("You replied STOP from {phone}: we send no more text messages to "
+  + "it. Emails still come. To have texts again, reply START to our number.");
+const SMS_REPLIED_START = mark("You replied START from {phone}: your reminders come by text "
+  + "again.");
+
 // A dermatologist's leaving ends the shares with them: their rows go with the dermatologist's
 // account, so the Sharing page no longer lists them, and this line is what says so.
 const SHARES_ENDED = mark("What you shared with them has ended: they can no longer open your "
   + "analyses, and your Sharing page no longer lists it.");
 
 /** The lines under an entry: why an appointment was cancelled (as its email says), why texts
- * stopped, and what a dermatologist's leaving MetSkin ended (each booking, with the reason,
- * and the shares). */
+ * stopped or started again, and what a dermatologist's leaving MetSkin ended (each booking,
+ * with the reason, and the shares). */
 function detailLines(kind, details) {
   if (kind === "APPOINTMENT_CANCELLED") return details.reason ? [t(details.reason)] : [];
-  if (kind === "SMS_STOPPED") return [t(SMS_STOPPED, { phone: details.phone || "" })];
+  if (kind === "SMS_STOPPED") {
+    return [t(details.replied ? SMS_REPLIED_STOP : SMS_STOPPED, { phone: details.phone || "" })];
+  }
+  if (kind === "SMS_STARTED") return [t(SMS_REPLIED_START, { phone: details.phone || "" })];
   if (kind !== "DERMATOLOGIST_LEFT") return [];
   const lines = (details.appointments || []).map((item) => t(
     "Your appointment on {time} is cancelled.",
