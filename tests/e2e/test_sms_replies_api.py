@@ -8,10 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
 from pydantic import SecretStr
 
 from metskin.adapters.notify.sms_replies import SmsReplySignature
 from metskin.bootstrap import bootstrap
+from metskin.domain.errors import DatabaseUnavailable
+from metskin.domain.notifications.sms_replies import SmsReply
 from metskin.settings import Settings
 from tests.conftest import make_settings
 from tests.e2e.conftest import GraphQLClient, http_app, http_on
@@ -157,3 +160,23 @@ async def test_without_the_auth_token_the_webhook_is_a_coded_404(tmp_path: Path)
         french = await http.post(PATH, content=b"", headers={"accept-language": "fr"})
         assert "ne reçoit pas de réponses SMS" in french.json()["errors"][0]["message"]
         assert (await http.get(PATH)).status_code == 405
+
+
+async def test_a_database_that_does_not_answer_is_a_coded_503_the_provider_may_retry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    container = bootstrap(make_settings(tmp_path, sms_auth_token=TOKEN, public_url=PUBLIC))
+
+    def away(_reply: SmsReply) -> None:
+        raise DatabaseUnavailable("The database did not answer.")
+
+    monkeypatch.setattr(container.sms_replies, "take", away)
+    try:
+        async with http_on(container) as http:
+            form = message("SM1", "STOP")
+            answer = await http.post(PATH, content=urlencode(form), headers=signed(form))
+            assert answer.status_code == 503
+            [error] = answer.json()["errors"]
+            assert error["extensions"]["code"] == "DATABASE_UNAVAILABLE"
+    finally:
+        container.close()
