@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from metskin.adapters.db.uow import SqlUnitOfWork
 from metskin.domain.clock import utc_now
@@ -64,6 +64,25 @@ def test_a_saved_phone_is_verified_with_the_texted_code(
     assert browser.severe_console_messages() == []
 
 
+def texting(tmp_path_factory: pytest.TempPathFactory, email: str, phone: str) -> tuple[Engine, str]:
+    """The account of `email` takes texts at `phone`, verified (written in this module's
+    server's database): its engine, and the account's id."""
+    var = next(Path(tmp_path_factory.getbasetemp()).glob("web-phone[0-9]*/var"))
+    engine = create_engine(f"sqlite:///{(var / 'metskin.db').as_posix()}")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE users SET phone = :phone, phone_verified = :phone, sms_opt_in = 1 "
+                "WHERE email = :email"
+            ),
+            {"phone": phone, "email": email},
+        )
+        user_id = connection.execute(
+            text("SELECT id FROM users WHERE email = :email"), {"email": email}
+        ).scalar_one()
+    return engine, str(user_id)
+
+
 class RefusedNumber(FakeNotifier):
     """The SMS provider refuses the number for good: it replied STOP (Twilio 21610)."""
 
@@ -79,19 +98,7 @@ def test_texts_turned_off_after_stop_say_why_in_the_inbox_and_the_profile(
     texts again, and the profile says to reply START when turning them on."""
     register(browser, "stopped@example.com")
     browser.in_french()
-    var = next(Path(tmp_path_factory.getbasetemp()).glob("web-phone[0-9]*/var"))
-    engine = create_engine(f"sqlite:///{(var / 'metskin.db').as_posix()}")
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "UPDATE users SET phone = :phone, phone_verified = :phone, sms_opt_in = 1 "
-                "WHERE email = 'stopped@example.com'"
-            ),
-            {"phone": PHONE},
-        )
-        user_id = connection.execute(
-            text("SELECT id FROM users WHERE email = 'stopped@example.com'")
-        ).scalar_one()
+    engine, user_id = texting(tmp_path_factory, "stopped@example.com", PHONE)
 
     def new_uow() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine, lambda messages: None)
@@ -123,16 +130,7 @@ def test_a_stop_then_a_start_replied_to_our_number_are_told_in_the_inbox(
     in French, and the profile's box is ticked again."""
     register(browser, "replied@example.com")
     browser.in_french()
-    var = next(Path(tmp_path_factory.getbasetemp()).glob("web-phone[0-9]*/var"))
-    engine = create_engine(f"sqlite:///{(var / 'metskin.db').as_posix()}")
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "UPDATE users SET phone = :phone, phone_verified = :phone, sms_opt_in = 1 "
-                "WHERE email = 'replied@example.com'"
-            ),
-            {"phone": "+447700900456"},
-        )
+    engine, _user_id = texting(tmp_path_factory, "replied@example.com", "+447700900456")
 
     def new_uow() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine, lambda messages: None)
