@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from metskin.adapters.notify.sms_replies import SmsReplySignature
 from metskin.bootstrap import bootstrap
-from metskin.domain.errors import DatabaseUnavailable
+from metskin.domain.errors import Conflict, DatabaseUnavailable
 from metskin.domain.notifications.sms_replies import SmsReply
 from metskin.settings import Settings
 from tests.conftest import make_settings
@@ -162,21 +162,28 @@ async def test_without_the_auth_token_the_webhook_is_a_coded_404(tmp_path: Path)
         assert (await http.get(PATH)).status_code == 405
 
 
-async def test_a_database_that_does_not_answer_is_a_coded_503_the_provider_may_retry(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (DatabaseUnavailable("The database did not answer."), 503),
+        (Conflict("Someone changed the same data at the same moment."), 409),  # a twin retry
+    ],
+)
+async def test_a_database_away_or_a_twin_retry_is_coded_never_a_500(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, status: int
 ) -> None:
     container = bootstrap(make_settings(tmp_path, sms_auth_token=TOKEN, public_url=PUBLIC))
 
     def away(_reply: SmsReply) -> None:
-        raise DatabaseUnavailable("The database did not answer.")
+        raise error
 
     monkeypatch.setattr(container.sms_replies, "take", away)
     try:
         async with http_on(container) as http:
             form = message("SM1", "STOP")
             answer = await http.post(PATH, content=urlencode(form), headers=signed(form))
-            assert answer.status_code == 503
-            [error] = answer.json()["errors"]
-            assert error["extensions"]["code"] == "DATABASE_UNAVAILABLE"
+            assert answer.status_code == status
+            [said] = answer.json()["errors"]
+            assert said["extensions"]["code"] == getattr(error, "code", None)
     finally:
         container.close()

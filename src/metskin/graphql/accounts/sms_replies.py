@@ -6,10 +6,11 @@ again where a STOP turned them off, each said in the inbox; anything else change
 Answers: 200 with an empty TwiML `<Response/>` (the provider sends its own confirmation of
 STOP and START); 403 `SIGNATURE_INVALID` not signed with the auth token; 400 `BAD_REQUEST` not
 the provider's form; 429 `RATE_LIMITED` with `Retry-After`; 503 with the code of a service
-that did not answer (the provider may send it again: a message is read once, by its
-`MessageSid`); 404 `NOT_FOUND` when the server has no SMS auth token (`METSKIN_SMS_AUTH_TOKEN`):
-not 503, which says "try again soon", because nothing will take these replies until it is
-configured, and a server without SMS need not say it has the route.
+that did not answer, 409 `CONFLICT` when the same message was being taken at that moment
+(the provider may send either again: a message is read once, by its `MessageSid`); 404
+`NOT_FOUND` when the server has no SMS auth token (`METSKIN_SMS_AUTH_TOKEN`): not 503, which
+says "try again soon", because nothing will take these replies until it is configured, and a
+server without SMS need not say it has the route.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from metskin.adapters.notify.sms_replies import (
     sms_reply,
 )
 from metskin.bootstrap import Container
-from metskin.domain.errors import Unavailable
+from metskin.domain.errors import Conflict, Unavailable
 from metskin.domain.i18n.marks import _
 from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.context import run_sync
@@ -87,6 +88,8 @@ def sms_replies_route(container: Container) -> Route:
             await run_sync(container.sms_replies.take, reply)
         except Unavailable as error:
             return coded_error(coded_text(error.message, error.code, tr), error.code, 503)
+        except Conflict as error:  # the same message taken at the same moment: read once
+            return coded_error(coded_text(error.message, error.code, tr), error.code, 409)
         return Response(EMPTY_TWIML, media_type="text/xml")
 
     return Route(PATH, replies, methods=["POST"])
