@@ -66,6 +66,7 @@ from metskin.domain.limits.service import LoginBackoff, RateLimits
 from metskin.domain.links import PublicLinks
 from metskin.domain.money.service import MoneyService
 from metskin.domain.notifications.service import NotificationService
+from metskin.domain.notifications.sms_replies import SmsReplies
 from metskin.domain.ports import Clock, EventBus, Notifier
 from metskin.domain.privacy.care import ServiceCareLinks
 from metskin.domain.privacy.consent import PhotoConsentService
@@ -187,6 +188,7 @@ def bootstrap(
     container.notifications = NotificationService(
         container.new_uow, container.notifier, mail, clock
     )
+    container.sms_replies = SmsReplies(container.new_uow, clock)
     container.phones = PhoneVerification(
         container.new_uow,
         container.notifications,

@@ -44,6 +44,7 @@ from metskin.domain.limits.service import LoginBackoff, RateLimits
 from metskin.domain.messages import Event, Job
 from metskin.domain.money.service import MoneyService
 from metskin.domain.notifications.service import NotificationService
+from metskin.domain.notifications.sms_replies import SmsReplies
 from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier
 from metskin.domain.privacy.consent import PhotoConsentService
 from metskin.domain.privacy.service import PrivacyService
@@ -72,6 +73,7 @@ class Container:
     email_addresses: EmailAddresses = field(init=False)
     invitations: Invitations = field(init=False)
     notifications: NotificationService = field(init=False)
+    sms_replies: SmsReplies = field(init=False)  # STOP and START sent to our number
     media: MediaService = field(init=False)
     analyses: AnalysisService = field(init=False)
     media_urls: MediaUrlSigner = field(init=False)

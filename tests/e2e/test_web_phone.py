@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from metskin.adapters.db.uow import SqlUnitOfWork
 from metskin.domain.clock import utc_now
 from metskin.domain.messages import OutgoingSms
 from metskin.domain.notifications.errors import DeliveryRefused
 from metskin.domain.notifications.service import NotificationService
+from metskin.domain.notifications.sms_replies import SmsReplies, SmsReply
 from tests.e2e.test_web_app import register
 from tests.e2e.web_browser import Browser, browser_fixture, from_outbox, server_fixture
 from tests.fakes.infra import FakeMailRenderer, FakeNotifier
@@ -63,6 +64,25 @@ def test_a_saved_phone_is_verified_with_the_texted_code(
     assert browser.severe_console_messages() == []
 
 
+def texting(tmp_path_factory: pytest.TempPathFactory, email: str, phone: str) -> tuple[Engine, str]:
+    """The account of `email` takes texts at `phone`, verified (written in this module's
+    server's database): its engine, and the account's id."""
+    var = next(Path(tmp_path_factory.getbasetemp()).glob("web-phone[0-9]*/var"))
+    engine = create_engine(f"sqlite:///{(var / 'metskin.db').as_posix()}")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE users SET phone = :phone, phone_verified = :phone, sms_opt_in = 1 "
+                "WHERE email = :email"
+            ),
+            {"phone": phone, "email": email},
+        )
+        user_id = connection.execute(
+            text("SELECT id FROM users WHERE email = :email"), {"email": email}
+        ).scalar_one()
+    return engine, str(user_id)
+
+
 class RefusedNumber(FakeNotifier):
     """The SMS provider refuses the number for good: it replied STOP (Twilio 21610)."""
 
@@ -78,19 +98,7 @@ def test_texts_turned_off_after_stop_say_why_in_the_inbox_and_the_profile(
     texts again, and the profile says to reply START when turning them on."""
     register(browser, "stopped@example.com")
     browser.in_french()
-    var = next(Path(tmp_path_factory.getbasetemp()).glob("web-phone[0-9]*/var"))
-    engine = create_engine(f"sqlite:///{(var / 'metskin.db').as_posix()}")
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "UPDATE users SET phone = :phone, phone_verified = :phone, sms_opt_in = 1 "
-                "WHERE email = 'stopped@example.com'"
-            ),
-            {"phone": PHONE},
-        )
-        user_id = connection.execute(
-            text("SELECT id FROM users WHERE email = 'stopped@example.com'")
-        ).scalar_one()
+    engine, user_id = texting(tmp_path_factory, "stopped@example.com", PHONE)
 
     def new_uow() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine, lambda messages: None)
@@ -111,4 +119,35 @@ def test_texts_turned_off_after_stop_say_why_in_the_inbox_and_the_profile(
     # the phone's panel said "texts go to it" while they were off
     state = browser.text("#phone-verification .phone-state", "les SMS sont désactivés")
     assert "y sont envoyés" not in state, state
+    assert browser.severe_console_messages() == []
+
+
+def test_a_stop_then_a_start_replied_to_our_number_are_told_in_the_inbox(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Replies read from the provider's webhook (`SmsReplies.take`, as `POST /webhooks/sms`
+    runs it): the STOP's entry says the person replied STOP, the START's says texts are back,
+    in French, and the profile's box is ticked again."""
+    register(browser, "replied@example.com")
+    browser.in_french()
+    engine, _user_id = texting(tmp_path_factory, "replied@example.com", "+447700900456")
+
+    def new_uow() -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine, lambda messages: None)
+
+    replies = SmsReplies(new_uow, utc_now)
+    assert replies.take(SmsReply("SMweb1", "+447700900456", "STOP")).changed
+    browser.reload("#/inbox")
+    told = browser.text("#inbox [data-kind=SMS_STOPPED]", "Nous avons désactivé vos SMS")
+    assert "Vous avez répondu STOP depuis le +44 7700 900456" in told, told
+    assert "opérateur" not in told, told  # not the refusal's words
+    assert replies.take(SmsReply("SMweb2", "+447700900456", "start")).changed
+    engine.dispose()
+    browser.reload("#/inbox")
+    back = browser.text("#inbox [data-kind=SMS_STARTED]", "Vos SMS sont de nouveau activés")
+    assert "Vous avez répondu START depuis le +44 7700 900456" in back, back
+    browser.find("#inbox [data-kind=SMS_STARTED] a[href='#/profile']").click()
+    browser.text("#phone-verification .phone-state", SHOWN.replace("123", "456"))
+    assert browser.find("#profile-form [name=smsOptIn]").is_selected()
+    assert browser.driver.find_elements("css selector", "#sms-hint") == []  # texts are on
     assert browser.severe_console_messages() == []

@@ -28,6 +28,13 @@ class FakeUserRepository(InMemoryTable[User]):
     def get_by_email(self, email: str) -> User | None:
         return next((copy.deepcopy(u) for u in self.rows.values() if u.email == email), None)
 
+    def ids_with_verified_phone(self, phone: str) -> list[str]:
+        return sorted(
+            u.id
+            for u in self.rows.values()
+            if u.is_active and u.profile.phone == phone and u.profile.phone_verified == phone
+        )
+
     def list_by_ids(self, user_ids: list[str]) -> list[User]:
         return self.get_many(user_ids)
 

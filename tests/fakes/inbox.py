@@ -6,7 +6,7 @@ import copy
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from metskin.domain.inbox.model import InboxEntry, Notification
+from metskin.domain.inbox.model import InboxEntry, Notification, NotificationKind
 from metskin.domain.inbox.ports import InboxRepository
 from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository
 
@@ -51,6 +51,10 @@ class FakeInbox(InMemoryRepository):
 
     def unread_count(self, user_id: str) -> int:
         return sum(1 for n in self.items if n.user_id == user_id and n.read_at is None)
+
+    def latest_of(self, user_id: str, kinds: tuple[NotificationKind, ...]) -> Notification | None:
+        mine = [n for n in self.items if n.user_id == user_id and n.kind in kinds]
+        return copy.deepcopy(mine[-1]) if mine else None
 
     def kinds(self, user_id: str) -> list[str]:
         return [n.kind.value for n in self.items if n.user_id == user_id]

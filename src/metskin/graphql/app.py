@@ -31,6 +31,7 @@ from metskin.domain.i18n.ports import Translator
 from metskin.domain.limits.errors import RateLimited
 from metskin.forwarded import ForwardedForCheck
 from metskin.graphql.accounts.email_events import email_events_route
+from metskin.graphql.accounts.sms_replies import sms_replies_route
 from metskin.graphql.accounts.unsubscribe import unsubscribe_route
 from metskin.graphql.analysis.media_route import media_route
 from metskin.graphql.apikeys.auth import authenticate_api_key
@@ -235,6 +236,7 @@ def create_app(container: Container, *, freeze_heap: bool = False) -> Starlette:
         export_route(container),
         unsubscribe_route(container),
         email_events_route(container),
+        sms_replies_route(container),
         asset_route(settings.var_dir, settings.graphiql_enabled),
         *learn_routes(container),
         *catalog_routes(),

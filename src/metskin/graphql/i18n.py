@@ -83,6 +83,7 @@ CODE_MESSAGES = {
     "RESET_LINK_INVALID": _("This link is not valid any more."),
     "EXPORT_LINK_INVALID": _("This link is not valid any more."),
     "UNSUBSCRIBE_LINK_INVALID": _("This link is not valid any more."),
+    "SIGNATURE_INVALID": _("This request is not signed by the sender it claims."),
     "MEDIA_LINK_EXPIRED": _("This link has expired; load the page again."),
     "INVITATION_INVALID": _("This invitation link is not valid."),
     "INVITATION_EXPIRED": _("This invitation has expired; ask for a new one."),

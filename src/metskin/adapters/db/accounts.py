@@ -153,6 +153,14 @@ class SqlUserRepository(SqlRepository[UserRow, User]):
     def get_by_email(self, email: str) -> User | None:
         return self.first(select(UserRow).where(UserRow.email == email))
 
+    def ids_with_verified_phone(self, phone: str) -> list[str]:
+        """No index on `phone` (no migration for it): a scan, run only for a reply to our
+        SMS number; never a locking read, which would lock every row it scans on MariaDB."""
+        mine = select(UserRow.id).where(
+            UserRow.phone == phone, UserRow.phone_verified == phone, col(UserRow.is_active)
+        )
+        return sorted(self._session.exec(mine))
+
     def list_by_ids(self, user_ids: list[str]) -> list[User]:
         """Plain Core rows mapped straight to the domain (every caller only reads them; the
         viewer's read of each `me`)."""

@@ -93,3 +93,9 @@ class SqlInbox:
             NotificationRow.user_id == user_id, col(NotificationRow.read_at).is_(None)
         )
         return int(self._session.exec(query).one())
+
+    def latest_of(self, user_id: str, kinds: tuple[NotificationKind, ...]) -> Notification | None:
+        """On `ix_notifications_user_id` (user, id), newest first."""
+        of_kinds = col(NotificationRow.kind).in_([kind.value for kind in kinds])
+        found = self._mine(user_id, of_kinds, col(NotificationRow.id).desc(), 1)
+        return found[0] if found else None

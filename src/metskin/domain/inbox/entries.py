@@ -118,14 +118,28 @@ def routine_changed(
     )
 
 
-def sms_stopped(user_id: str, phone: str, at: str) -> InboxEntry:
+def sms_stopped(user_id: str, phone: str, at: str, *, replied: bool = False) -> InboxEntry:
     """SMS turned off because the provider refuses `phone` for good (it replied STOP, or takes
-    no texts): once per turning off (`at`: that moment, ISO), so a person who turns SMS on
-    again and is refused again is told again, and several messages refused together tell it
-    once (only the first refusal turns SMS off). `phone` is shown grouped, as the profile
-    shows it."""
-    shown = international_phone(phone) or phone
-    return InboxEntry(user_id, NotificationKind.SMS_STOPPED, f"sms-stopped:{at}", {"phone": shown})
+    no texts), or because the person replied STOP to our number (`replied`: the reply was read,
+    before any text was refused): once per turning off (`at`: that moment, ISO), so a person
+    who turns SMS on again and is refused again is told again, and several messages refused
+    together tell it once (only the first refusal turns SMS off). `phone` is shown grouped, as
+    the profile shows it."""
+    details: dict[str, Any] = {"phone": shown_phone(phone)}
+    if replied:
+        details["replied"] = True
+    return InboxEntry(user_id, NotificationKind.SMS_STOPPED, f"sms-stopped:{at}", details)
+
+
+def sms_started(user_id: str, phone: str, at: str) -> InboxEntry:
+    """SMS on again: the person replied START to our number after a STOP turned them off."""
+    details = {"phone": shown_phone(phone)}
+    return InboxEntry(user_id, NotificationKind.SMS_STARTED, f"sms-started:{at}", details)
+
+
+def shown_phone(phone: str) -> str:
+    """A number as the SMS entries show it (grouped, as the profile shows it)."""
+    return international_phone(phone) or phone
 
 
 def email_undelivered(

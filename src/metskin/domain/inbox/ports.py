@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from metskin.domain.inbox.model import InboxEntry, Notification
+from metskin.domain.inbox.model import InboxEntry, Notification, NotificationKind
 from metskin.domain.ports import UnitOfWork
 
 
@@ -33,6 +33,10 @@ class InboxRepository(Protocol):
         ...
 
     def unread_count(self, user_id: str) -> int: ...
+
+    def latest_of(self, user_id: str, kinds: tuple[NotificationKind, ...]) -> Notification | None:
+        """The person's newest notification of one of `kinds`."""
+        ...
 
 
 class InboxUnitOfWork(UnitOfWork, Protocol):

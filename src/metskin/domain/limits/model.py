@@ -79,6 +79,10 @@ DEFAULT_RULES: dict[str, dict[str, Rule]] = {
     # Each booking or move tells the dermatologist's dashboard and messages the patient: a
     # book-and-cancel loop (2 upcoming at a time) churned both without end.
     "booking": {"account": Rule(10, 3600)},
+    # Replies to our SMS number (POST /webhooks/sms): per address before the signature is
+    # checked (the provider posts from a few addresses: generous), per number after (each
+    # STOP or START tells the person's inbox).
+    "smsReply": {"ip": Rule(600, 60), "account": Rule(20, 3600)},
 }
 
 

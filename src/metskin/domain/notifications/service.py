@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from metskin.domain.accounts.email_address import EmailLink
 from metskin.domain.accounts.model import PasswordReset, User
-from metskin.domain.inbox import entries
-from metskin.domain.inbox.service import tell
 from metskin.domain.messages import OutgoingEmail, OutgoingSms
 from metskin.domain.notifications.errors import DeliveryRefused
 from metskin.domain.notifications.ports import MailRenderer, NotificationsUowFactory
+from metskin.domain.notifications.sms_replies import turn_sms_off
 from metskin.domain.ports import Clock, Notifier
 
 log = logging.getLogger(__name__)
@@ -202,12 +201,8 @@ class NotificationService:
         in their inbox (once per turning off: a refusal after SMS are off changes nothing)."""
         with self.uow_factory() as uow:
             user = uow.users.get(user_id, for_update=True)
-            if user is None or user.profile.phone != number or not user.profile.sms_opt_in:
+            if not turn_sms_off(uow, user, number, self.clock(), replied=False):
                 return
-            user.profile = replace(user.profile, sms_opt_in=False)
-            uow.users.save(user)
-            now = self.clock()
-            tell(uow, entries.sms_stopped(user_id, number, now.isoformat()), now)
             uow.commit()
         log.info("SMS turned off: the provider refuses the number", extra={"user_id": user_id})
 

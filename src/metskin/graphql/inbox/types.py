@@ -32,10 +32,12 @@ class Notification:
         "`shares` it ended (`share_id`, `analysis_id`: null for all analyses). A "
         "`REFERRAL_WITHDRAWN` (a photo it rested on was deleted and the photos left support "
         "none) has the `referral_id`, `analysis_id` and `urgency` it had. An `SMS_STOPPED` "
-        "(texts turned off: the SMS provider refuses the number for good, as after STOP) has "
-        "the `phone` refused, grouped as the profile shows it. An `EMAIL_BOUNCED` (mail to "
-        "the account's address came back) or `EMAIL_SPAM_REPORTED` (the person marked our "
-        "email as spam) has the `email`."
+        "(texts turned off: the SMS provider refuses the number for good, as after STOP, or the "
+        "person replied STOP to our number: then `replied: true`) has the `phone`, grouped as "
+        "the profile shows it. An `SMS_STARTED` (texts on again: the person replied START after "
+        "a STOP turned them off) has the `phone`. An `EMAIL_BOUNCED` (mail to the account's "
+        "address came back) or `EMAIL_SPAM_REPORTED` (the person marked our email as spam) has "
+        "the `email`."
     )
 
     @classmethod

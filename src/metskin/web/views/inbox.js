@@ -33,6 +33,7 @@ const TEXT = {
     + "photo you deleted"), (d) => `#/analysis/${encodeURIComponent(d.analysis_id)}`],
   DERMATOLOGIST_LEFT: [mark("Your dermatologist left MetSkin"), () => "#/dermatologists"],
   SMS_STOPPED: [mark("We turned off your text messages"), () => "#/profile"],
+  SMS_STARTED: [mark("Your text messages are on again"), () => "#/profile"],
   EMAIL_BOUNCED: [mark("Our email to you came back"), () => "#/profile"],
   EMAIL_SPAM_REPORTED: [mark("Our email was marked as spam"), () => "#/profile"],
 };
@@ -41,6 +42,12 @@ const TEXT = {
 const SMS_STOPPED = mark("Your mobile network refuses our texts to {phone}: it replied STOP, or "
   + "it no longer takes text messages. Emails still come. To have texts again, reply START to "
   + "our number and turn texts on in your profile.");
+
+// The person replied STOP (read from the provider's webhook), then START.
+const SMS_REPLIED_STOP = mark("You replied STOP from {phone}: we send no more text messages to "
+  + "it. Emails still come. To have texts again, reply START to our number.");
+const SMS_REPLIED_START = mark("You replied START from {phone}: your reminders come by text "
+  + "again.");
 
 // Mail to the address came back (no such mailbox), or the person marked it as spam: what it
 // means and what to do.
@@ -58,11 +65,14 @@ const SHARES_ENDED = mark("What you shared with them has ended: they can no long
   + "analyses, and your Sharing page no longer lists it.");
 
 /** The lines under an entry: why an appointment was cancelled (as its email says), why texts
- * or emails stopped, and what a dermatologist's leaving MetSkin ended (each booking, with the reason,
- * and the shares). */
+ * stopped or started again, why emails stopped, and what a dermatologist's leaving MetSkin
+ * ended (each booking, with the reason, and the shares). */
 function detailLines(kind, details) {
   if (kind === "APPOINTMENT_CANCELLED") return details.reason ? [t(details.reason)] : [];
-  if (kind === "SMS_STOPPED") return [t(SMS_STOPPED, { phone: details.phone || "" })];
+  if (kind === "SMS_STOPPED") {
+    return [t(details.replied ? SMS_REPLIED_STOP : SMS_STOPPED, { phone: details.phone || "" })];
+  }
+  if (kind === "SMS_STARTED") return [t(SMS_REPLIED_START, { phone: details.phone || "" })];
   if (kind === "EMAIL_BOUNCED") return [t(EMAIL_BOUNCED, { email: details.email || "" })];
   if (kind === "EMAIL_SPAM_REPORTED") {
     return [t(EMAIL_SPAM_REPORTED, { email: details.email || "" })];
