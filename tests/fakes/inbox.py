@@ -25,9 +25,6 @@ class FakeInbox(InMemoryRepository):
         self.items.append(Notification(number, entry.user_id, entry.kind, entry.key, at, payload))
         return True
 
-    def has(self, user_id: str, key: str) -> bool:
-        return any(n.user_id == user_id and n.key == key for n in self.items)
-
     def newest(self, user_id: str, before_id: int | None, limit: int) -> list[Notification]:
         mine = [
             n

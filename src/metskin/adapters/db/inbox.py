@@ -60,12 +60,6 @@ class SqlInbox:
         )
         return self._session.connection().execute(INSERT_ONCE, values).rowcount == 1
 
-    def has(self, user_id: str, key: str) -> bool:
-        mine = select(NotificationRow.id).where(
-            NotificationRow.user_id == user_id, NotificationRow.key == key
-        )
-        return self._session.exec(mine.limit(1)).first() is not None
-
     def newest(self, user_id: str, before_id: int | None, limit: int) -> list[Notification]:
         below = true() if before_id is None else col(NotificationRow.id) < before_id
         return self._mine(user_id, below, col(NotificationRow.id).desc(), limit)

@@ -53,6 +53,7 @@ from metskin.domain.accounts.service import find_by_email
 from metskin.domain.errors import Conflict, ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.inbox import entries
+from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.inbox.service import tell
 from metskin.domain.messages import Job
 from metskin.domain.ports import Clock
@@ -184,19 +185,25 @@ class EmailAddresses:
 
     def trouble(self, user_id: str) -> EmailTrouble | None:
         """What the web banner says of the account's address: BOUNCED while it is unconfirmed
-        after mail to it came back, SPAM_REPORTED while emails are off after the person marked
-        one as spam; None otherwise (also for an address that never bounced)."""
+        after mail to it came back, SPAM_REPORTED while emails are off after our email to it
+        was marked as spam; None otherwise (also for an address that never bounced). Read from
+        the inbox entries those write (their `email`: the address they were about)."""
         with self.uow_factory() as uow:
             user = uow.users.get(user_id)
             if user is None or not user.is_active:
                 return None
-            bounced = entries.email_undelivered(user.id, user.email).key
-            if not user.email_verified and uow.inbox.has(user.id, bounced):
+            if not user.email_verified and self._told(uow, user, NotificationKind.EMAIL_BOUNCED):
                 return EmailTrouble.BOUNCED
-            spam = entries.email_undelivered(user.id, user.email, spam=True).key
-            if not user.profile.email_opt_in and uow.inbox.has(user.id, spam):
+            spam = NotificationKind.EMAIL_SPAM_REPORTED
+            if not user.profile.email_opt_in and self._told(uow, user, spam):
                 return EmailTrouble.SPAM_REPORTED
         return None
+
+    @staticmethod
+    def _told(uow: AccountsUnitOfWork, user: User, kind: NotificationKind) -> bool:
+        """Whether the person's newest entry of `kind` is about their address as it is now."""
+        told = uow.inbox.latest_of(user.id, (kind,))
+        return told is not None and told.payload.get("email") == user.email
 
     # --- change ----------------------------------------------------------------------------
 

@@ -16,10 +16,6 @@ class InboxRepository(Protocol):
         """Store it unless the person already has one with this key; True when stored."""
         ...
 
-    def has(self, user_id: str, key: str) -> bool:
-        """Whether the person has a notification with this key."""
-        ...
-
     def newest(self, user_id: str, before_id: int | None, limit: int) -> list[Notification]:
         """Newest first, ids below `before_id`."""
         ...
