@@ -74,10 +74,15 @@ PART_TOO_LARGE = re.compile(r"(Part|Field) exceeded maximum size of (?P<size>\d+
 
 
 def coded_error(
-    message: str, code: str, status: int, headers: Mapping[str, str] | None = None
+    message: str,
+    code: str,
+    status: int,
+    headers: Mapping[str, str] | None = None,
+    **extensions: object,
 ) -> JSONResponse:
-    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
-    return JSONResponse(body, status_code=status, headers=headers)
+    """One coded error, GraphQL-shaped (`extensions`: more of its extensions, `retryAfter`)."""
+    error = {"message": message, "extensions": {"code": code, **extensions}}
+    return JSONResponse({"data": None, "errors": [error]}, status_code=status, headers=headers)
 
 
 # A size in the language's units and numbers ("3 Mo", "1,5 MB").

@@ -16,7 +16,7 @@ server without SMS need not say it has the route.
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from metskin.adapters.notify.sms_replies import (
@@ -53,16 +53,17 @@ def sms_replies_route(container: Container) -> Route:
     signature = SmsReplySignature(token) if token else None
     public_url = settings.effective_public_url + PATH
 
-    async def limit(ip: str | None, number: str | None) -> float:
-        """The seconds to wait (0: go on): per client address, and per number once signed."""
+    async def limit(ip: str | None, number: str | None) -> int:
+        """The whole seconds to wait (0: go on): per client address, and per number once
+        signed."""
         if container.rate_limits is None:
-            return 0.0
+            return 0
         try:
             await run_sync(container.rate_limits.check, RULE, ip=ip, account=number)
         except RateLimited as error:
             container.metrics.refused("rate", RULE)
-            return float(error.retry_after)
-        return 0.0
+            return error.retry_after
+        return 0
 
     async def replies(request: Request) -> Response:
         tr = container.translations.translator(request_locale(request.headers))
@@ -95,12 +96,13 @@ def sms_replies_route(container: Container) -> Route:
     return Route(PATH, replies, methods=["POST"])
 
 
-def _too_many(template: str, wait: float) -> Response:
-    seconds = max(1, int(wait))
-    error = {
-        "message": template.format(seconds=seconds),
-        "extensions": {"code": "RATE_LIMITED", "retryAfter": seconds},
-    }
-    return JSONResponse(
-        {"data": None, "errors": [error]}, status_code=429, headers={"retry-after": str(seconds)}
+def _too_many(template: str, seconds: int) -> Response:
+    """429 RATE_LIMITED, its wait (`RateLimited.retry_after`: whole seconds, at least 1) in the
+    words, in `retryAfter` and in `Retry-After`."""
+    return coded_error(
+        template.format(seconds=seconds),
+        "RATE_LIMITED",
+        429,
+        {"retry-after": str(seconds)},
+        retryAfter=seconds,
     )
