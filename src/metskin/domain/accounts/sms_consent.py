@@ -6,7 +6,9 @@ work), a STOP replied to our number, a START replied after a STOP, and the SMS p
 refusing the number for good (`notifications/sms_replies.py`; those three are told in the
 inbox, as SMS_STOPPED and SMS_STARTED, and read back from there: no second record of them).
 The history is both, merged by time; START reads its newest entry to know whether a STOP turned
-off texts the person had chosen (and not their own untick since).
+off texts the person had chosen (and not their own untick since). Saving the profile with
+emails turned on again also takes the address off the email provider's suppression lists
+(`messages_chosen`, the one place the profile's message boxes are read after a save).
 """
 
 from __future__ import annotations
