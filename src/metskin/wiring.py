@@ -65,9 +65,13 @@ def add_support_resets(container: Container) -> None:
     def record(admin_id: str, action: str, user_id: str, summary: str) -> None:
         container.content.record(admin_id, action, ContentKind.ACCOUNT, user_id, summary)
 
+    def limit_account(user_id: str) -> None:
+        if container.rate_limits is not None:
+            container.rate_limits.check("supportResetTarget", ip=None, account=user_id)
+
     accounts = container.accounts
     container.support_resets = SupportResets(
-        container.new_uow, container.clock, accounts.reset_tokens, record
+        container.new_uow, container.clock, accounts.reset_tokens, record, limit_account
     )
 
 
