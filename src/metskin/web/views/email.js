@@ -50,6 +50,11 @@ function bannerWords(user) {
     return [h("strong", {}, t("Our email to {email} was marked as spam.", { email: user.email })),
       " ", t("We stopped emailing you.")];
   }
+  if (user.emailTrouble === "RELEASED") {
+    return [h("strong", {}, t("Set your email address:")), " ",
+      t("the one you signed up with belongs to someone else, who took it back."),
+      why(t("Log in with it until you set yours."))];
+  }
   if (user.emailTrouble === "BOUNCED") {
     return [h("strong", {}, t("Mail to {email} came back undelivered.", { email: user.email })),
       why(t("We send no reminders or appointment emails there until you confirm an address."))];
@@ -79,6 +84,12 @@ export async function drawEmailBanner(banner) {
   }
   const user = session.user;
   const words = bannerWords(user);
+  if (user.emailTrouble === "RELEASED") { // no mailbox to send a link to: set one
+    const set = h("a", { href: "#/profile", id: "change-mistyped-email" }, t("Set your address"));
+    clear(banner, ...words, " ", set);
+    banner.hidden = false;
+    return;
+  }
   if (user.emailTrouble === "SPAM_REPORTED") {
     // A link sent again would be marked as spam too (or suppressed): emails on again, or
     // another address while this one is unconfirmed (a stranger's mailbox reported it).
