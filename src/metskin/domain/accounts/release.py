@@ -111,7 +111,7 @@ class AddressReleases:
         """For the email: a link that frees `email` from the account holding it; None when no
         account holds it or it may not be freed (confirmed since, for one)."""
         with self.uow_factory() as uow:
-            holder = uow.users.get_by_email(email)
+            holder = uow.users.get_by_email(canonical_email(email))  # as a reset asks for it
         if holder is None or not releasable(holder):
             return None
         claims = {"sub": holder.id, "eml": holder.email}

@@ -13,10 +13,11 @@ import { append, busy, clear, errorBox, field, formValue, h, notice, onSubmit } 
 import { t } from "../i18n.js";
 
 const ME = "{ me { email emailVerified emailTrouble } }";
-// The server asked once per page load whether the address is verified (on another device since
-// this browser logged in?) and whether mail to it came back (the email provider may say so
-// after the login: the session alone would never show it); every draw waits for that answer.
+// The server asked once per page load and account whether the address is verified (on another
+// device since this browser logged in?) and whether mail to it came back or was freed by its
+// mailbox's owner (the session alone would never show it); every draw waits for that answer.
 let check = null;
+let checkedFor = null; // whose: another login on this page (after a logout) asks again
 let draws = 0; // the banner's draws so far: only the newest one draws, once the check is in
 
 const unverified = () => session.loggedIn && session.user?.emailVerified === false;
@@ -75,7 +76,10 @@ export async function drawEmailBanner(banner) {
     return;
   }
   if (!shown()) banner.hidden = true;
-  check = check || checkOnce();
+  if (!check || checkedFor !== session.user.id) {
+    checkedFor = session.user.id;
+    check = checkOnce();
+  }
   await check;
   if (draw !== draws) return; // a later draw has the say
   if (!shown()) {
