@@ -22,6 +22,7 @@ from metskin.domain.accounts.email_address import (
 )
 from metskin.domain.accounts.invitation import Invitations
 from metskin.domain.accounts.phone import PhoneVerification
+from metskin.domain.accounts.release import AddressReleases
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.accounts.sms_consent import SmsConsent
 from metskin.domain.accounts.support import SupportResets
@@ -87,6 +88,7 @@ class Container:
     content: ContentService = field(init=False)
     directory_admin: DirectoryAdmin = field(init=False)
     support_resets: SupportResets = field(init=False)
+    address_releases: AddressReleases = field(init=False)
     referrals: ReferralService = field(init=False)
     sharing: SharingService = field(init=False)
     skin_models: SkinModelService = field(init=False)

@@ -579,6 +579,13 @@ MUTATIONS = [
         lambda world, who: {"id": world.id("P")},
     ),
     # The link is the proof; no persona is invited (each chose a password): a forged token.
+    # Anyone with the link (the mailbox's owner has no account): the token is the credential.
+    rule(
+        "Mutation.releaseEmail",
+        "mutation($t: String!) { releaseEmail(token: $t) }",
+        " ".join(["EMAIL_LINK_INVALID"] * 6),
+        variables=lambda world, who: {"t": "forged.release.token"},
+    ),
     rule(
         "Mutation.acceptInvitation",
         "mutation($t: String!, $p: String!) { acceptInvitation(token: $t, password: $p) "
