@@ -142,7 +142,7 @@ class AccountService:
         )
         with self.uow_factory() as uow:
             if uow.users.get_by_email(address) is not None:
-                raise EmailTaken("An account with this email already exists.", field="email")
+                raise EmailTaken(_("An account with this email already exists."), field="email")
             uow.users.add(user)
             if password is None:
                 uow.defer(Job(SEND_INVITATION_EMAIL, {"user_id": user.id, "request": "first"}))
@@ -152,7 +152,7 @@ class AccountService:
                 uow.commit()
             except Conflict as error:  # a concurrent registration won the race
                 raise EmailTaken(
-                    "An account with this email already exists.", field="email"
+                    _("An account with this email already exists."), field="email"
                 ) from error
         return user
 
@@ -161,9 +161,9 @@ class AccountService:
             user = find_by_email(uow, email)
             if user is None or not user.is_active or not user.has_password:
                 self.hasher.verify(self._dummy_hash, password)  # same cost as a real check
-                raise InvalidCredentials("Email or password is incorrect.")
+                raise InvalidCredentials(_("Email or password is incorrect."))
             if not self.hasher.verify(user.password_hash, password):
-                raise InvalidCredentials("Email or password is incorrect.")
+                raise InvalidCredentials(_("Email or password is incorrect."))
             if self.hasher.needs_rehash(user.password_hash):
                 user.password_hash = self.hasher.hash(password)
                 uow.users.save(user)
@@ -176,15 +176,15 @@ class AccountService:
         with self.uow_factory() as uow:
             stored = uow.refresh_tokens.get(hash_refresh_token(refresh_token))
             if stored is None:
-                raise InvalidRefreshToken("Your session has expired; log in again.")
+                raise InvalidRefreshToken(_("Your session has expired; log in again."))
             if stored.revoked_at is not None:
                 # A rotated token used again: someone holds a copy. End the whole session.
                 uow.refresh_tokens.revoke_family(stored.family, now)
                 uow.commit()
-                raise InvalidRefreshToken("Your session has expired; log in again.")
+                raise InvalidRefreshToken(_("Your session has expired; log in again."))
             user = uow.users.get(stored.user_id)
             if not stored.is_usable(now) or user is None or not user.is_active:
-                raise InvalidRefreshToken("Your session has expired; log in again.")
+                raise InvalidRefreshToken(_("Your session has expired; log in again."))
             stored.revoked_at = now
             uow.refresh_tokens.save(stored)
             tokens = self._issue_tokens(uow, user, family=stored.family)
@@ -300,7 +300,7 @@ class AccountService:
         with self.uow_factory() as uow:
             user = uow.users.get(user_id, for_update=True)
             if user is None or not user.is_active:
-                raise SessionEnded("This session has ended; log in again.")
+                raise SessionEnded(_("This session has ended; log in again."))
             wrong = _("Your current password is not right.")
             refused = InvalidCredentials.translatable(wrong, "current_password")
             confirm_password(self.hasher, self.login_attempts, user, current_password, refused)
@@ -436,7 +436,7 @@ def require_live_session(tokens: RefreshTokenRepository, session: str, now: date
     """Raise SessionEnded when the session has ended (one SELECT), in the caller's unit of
     work: `check_session`, or a read for the viewer that owes the check (`me { analyses }`)."""
     if not tokens.family_active(session, now):
-        raise SessionEnded("This session has ended; log in again.")
+        raise SessionEnded(_("This session has ended; log in again."))
 
 
 def _end_api_keys(keys: AccountApiKeys, owner_id: str, when: datetime) -> int:

@@ -176,7 +176,7 @@ class AppointmentService:
 
         def cancel(uow: AppointmentsUnitOfWork, appointment: Appointment, now: datetime) -> None:
             if appointment.doctor_id != doctor_id:
-                raise Forbidden("This appointment belongs to someone else.")
+                raise Forbidden(_("This appointment belongs to someone else."))
             appointment.cancel(now, ANY_NOTICE, reason)
             uow.reminders.cancel_for(appointment.id)
 
@@ -198,7 +198,7 @@ class AppointmentService:
         with self._uow_factory() as uow:
             appointment = owned(uow, appointment_id, doctor_id, either_party=True)
             if appointment.doctor_id != doctor_id:
-                raise Forbidden("This appointment belongs to someone else.")
+                raise Forbidden(_("This appointment belongs to someone else."))
             previous = appointment.status
             appointment.complete(now, attended)
             uow.reminders.cancel_for(appointment.id)
@@ -274,9 +274,9 @@ class AppointmentService:
         with self._uow_factory() as uow:
             appointment = uow.appointments.get(appointment_id, for_update=False)
             if appointment is None:
-                raise AppointmentNotFound("No such appointment.", field="id")
+                raise AppointmentNotFound(_("No such appointment."), field="id")
             if viewer_id not in (appointment.patient_id, appointment.doctor_id):
-                raise Forbidden("This appointment belongs to someone else.")
+                raise Forbidden(_("This appointment belongs to someone else."))
             if viewer_id == appointment.doctor_id != appointment.patient_id:
                 self._audit(uow, viewer_id, [appointment])
         return appointment
@@ -354,7 +354,7 @@ class AppointmentService:
     ) -> None:
         record = uow.referrals.get(referral_id)
         if record is None or record.patient_id != patient_id:
-            raise ReferralNotFound("No such referral of yours.", field="referralId")
+            raise ReferralNotFound(_("No such referral of yours."), field="referralId")
         if record.doctor_id != doctor_id:
             record.doctor_id = doctor_id
             record.updated_at = now
