@@ -135,7 +135,9 @@ def test_the_checks_catch_an_english_text_added_without_translation() -> None:
     assert not english_refusals('raise AnalysisNotFound(_("No such analysis."), field="id")')
     assert not english_refusals('raise NotFound.translatable(NO_SUCH, "id", id=7)')
     assert not english_refusals('raise ValueError("Not a coded error.")')
-    assert not english_refusals('raise NotFound(message)')  # a text marked where it is made
+    assert not english_refusals("raise NotFound(message)")  # a text marked where it is made
+    assert english_refusals('TAKEN = "Taken."\nraise SlotUnavailable(TAKEN)') == [(2, "literal")]
+    assert not english_refusals('TAKEN = _("Taken.")\nraise SlotUnavailable(TAKEN)')
     assert untranslated_template("<p>Hello {{ name }}</p>") == ["Hello"]
     assert untranslated_template('<meta content="Short text">') == ["Short text"]
     assert untranslated_template("<p>{% trans %}Hello {{ name }}{% endtrans %}</p>") == []

@@ -218,12 +218,23 @@ _DOMAIN_ERRORS: frozenset[str] | None = None
 
 def english_refusals(source: str, errors: frozenset[str] | None = None) -> list[tuple[int, str]]:
     """(line, kind) of each coded domain error (`errors`: by default every class deriving from
-    `DomainError`) raised with English the catalog cannot hold: a plain string ("literal": wrap
-    it in `_()`) or an f-string ("formatted": use `NotFound.translatable(_("... {name} ..."),
-    field, name=...)`). French and German got the code's generic sentence for either."""
+    `DomainError`) raised with English the catalog cannot hold: a plain string, or a module's
+    constant holding one ("literal": wrap it in `_()`), or an f-string ("formatted": use
+    `NotFound.translatable(_("... {name} ..."), field, name=...)`). French and German got the
+    code's generic sentence for either."""
     names = domain_error_names() if errors is None else errors
+    tree = ast.parse(source)
+    english = {  # a module's English constants: `TAKEN = "..."` (not `TAKEN = _("...")`)
+        node.targets[0].id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    }
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         called = node.func
@@ -235,6 +246,8 @@ def english_refusals(source: str, errors: frozenset[str] | None = None) -> list[
             continue
         if isinstance(said, ast.Constant) and isinstance(said.value, str):
             found.append((node.lineno, "literal"))
+        elif isinstance(said, ast.Name) and said.id in english:
+            found.append((node.lineno, "literal"))  # named, but English all the same
         elif isinstance(said, ast.JoinedStr | ast.BinOp) or (
             isinstance(said, ast.Call)
             and isinstance(said.func, ast.Attribute)

@@ -16,7 +16,7 @@ from metskin.domain.appointments.booking import (
     owned,
 )
 from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind, wake_up
-from metskin.domain.appointments.errors import AppointmentNotFound, SlotUnavailable
+from metskin.domain.appointments.errors import SLOT_TAKEN, AppointmentNotFound, SlotUnavailable
 from metskin.domain.appointments.gate import SlotGate, SlotTaken
 from metskin.domain.appointments.model import (
     DEFAULT_POLICY,
@@ -49,7 +49,6 @@ if TYPE_CHECKING:
     from metskin.domain.ports import Clock
 
 SEND_MESSAGE_ACTOR = "send_appointment_message"
-TAKEN_MESSAGE = "Someone has just booked this time. Pick another slot."
 ANY_NOTICE = CancellationPolicy(min_notice=timedelta(0))  # an erased account keeps nothing
 TOO_MANY = _("More than {limit} appointments start in this range; ask for a shorter range.")
 
@@ -105,7 +104,7 @@ class AppointmentService:
                 mine = booked_already(uow, patient_id, doctor_id, start, self._clock())
             if mine is not None:
                 return mine
-            raise SlotUnavailable(TAKEN_MESSAGE, field="slotStart") from error
+            raise SlotUnavailable(SLOT_TAKEN, field="slotStart") from error
 
     def _book(
         self,
@@ -437,7 +436,7 @@ def _commit_booking(uow: AppointmentsUnitOfWork) -> None:
     try:
         uow.commit()
     except Conflict as error:
-        raise SlotUnavailable(TAKEN_MESSAGE, field="slotStart") from error
+        raise SlotUnavailable(SLOT_TAKEN, field="slotStart") from error
 
 
 def _zone_of(uow: AppointmentsUnitOfWork, patient_id: str) -> str | None:
