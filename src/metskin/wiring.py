@@ -124,6 +124,7 @@ def declare_workers(container: Container) -> None:
                 container.email_addresses,
                 container.invitations,
                 container.support_resets,
+                container.email_suppressions,
             ),
             *phone_actors(container.phones),
             *analysis_actors(container.analyses, settings.analysis_time_limit_s),

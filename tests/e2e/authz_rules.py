@@ -324,6 +324,13 @@ OBJECT_FIELDS = [
         OWN,
         documents={"admin": "{ users(first: 50) { edges { node { emailTrouble } } } }"},
     ),
+    # When texts went on or off and why: one's own; an administrator's support reads anyone's.
+    rule(
+        "User.smsChanges",
+        "{ me { smsChanges { on at why phone } } }",
+        OWN,
+        documents={"admin": "{ users(first: 50) { edges { node { smsChanges { on why } } } } }"},
+    ),
     rule(
         "User.analyses",
         "{ me { analyses(first: 10) { edges { node { id } } } } }",

@@ -23,7 +23,7 @@ from tests.fakes.infra import (
     FakeNotifier,
     FakePurposeTokens,
 )
-from tests.fakes.notifications import FakeNotificationsUnitOfWork
+from tests.fakes.notifications import FakeEmailSuppressions, FakeNotificationsUnitOfWork
 
 
 def email_addresses(
@@ -62,8 +62,10 @@ class Mail:
         self.support = SupportResets(
             uow, clock, accounts.reset_tokens, lambda *entry: self.logged.append(entry)
         )
+        self.suppressions = FakeEmailSuppressions()  # the provider's lists
+        invited = invitations(accounts, uow, clock)
         actors = account_actors(
-            accounts, notifications, addresses, invitations(accounts, uow, clock), self.support
+            accounts, notifications, addresses, invited, self.support, self.suppressions
         )
         self.actors = {spec.name: spec.fn for spec in actors}
         self.done = 0

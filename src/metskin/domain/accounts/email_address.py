@@ -56,6 +56,7 @@ from metskin.domain.inbox import entries
 from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.inbox.service import tell
 from metskin.domain.messages import Job
+from metskin.domain.notifications.suppressions import clear_suppressions
 from metskin.domain.ports import Clock
 
 VERIFY_PURPOSE = "verify-email"
@@ -144,6 +145,7 @@ class EmailAddresses:
             if user.email_verified_at is None:
                 user.email_verified_at = self.clock()
                 uow.users.save(user)
+                clear_suppressions(uow, user.email)  # the provider may still drop mail to it
                 uow.commit()
         return user
 
@@ -278,6 +280,7 @@ class EmailAddresses:
             user.email, user.email_verified_at = claims["new"], now
             user.email_change_request = None
             uow.users.save(user)
+            clear_suppressions(uow, user.email)  # the provider may have it on a list
             uow.refresh_tokens.revoke_user(user.id, now, keep_family=claims["sid"] or None)
             try:
                 uow.commit()

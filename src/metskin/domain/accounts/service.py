@@ -46,6 +46,7 @@ from metskin.domain.accounts.ports import (
     RefreshTokenRepository,
 )
 from metskin.domain.accounts.profile import apply_profile_changes
+from metskin.domain.accounts.sms_consent import messages_chosen
 from metskin.domain.errors import Conflict, ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.messages import Job
@@ -140,9 +141,10 @@ class AccountService:
             profile=profile,
             email_verified_at=now if verified else None,
         )
+        taken = EmailTaken(_("An account with this email already exists."), field="email")
         with self.uow_factory() as uow:
             if uow.users.get_by_email(address) is not None:
-                raise EmailTaken(_("An account with this email already exists."), field="email")
+                raise taken
             uow.users.add(user)
             if password is None:
                 uow.defer(Job(SEND_INVITATION_EMAIL, {"user_id": user.id, "request": "first"}))
@@ -151,9 +153,7 @@ class AccountService:
             try:
                 uow.commit()
             except Conflict as error:  # a concurrent registration won the race
-                raise EmailTaken(
-                    _("An account with this email already exists."), field="email"
-                ) from error
+                raise taken from error
         return user
 
     def login(self, email: str, password: str) -> Session:
@@ -230,8 +230,7 @@ class AccountService:
         role: Role | None = None,
         search: str | None = None,
     ) -> list[User]:
-        """Accounts oldest first, of `role`, whose name or address holds `search`
-        (`UserSearch`)."""
+        """Accounts oldest first, of `role`, whose name or address holds `search` (UserSearch)."""
         found = UserSearch.of(search)
         with self.uow_factory() as uow:
             return uow.users.list_page(after, limit, role, found)
@@ -260,6 +259,7 @@ class AccountService:
             updated = apply_profile_changes(user.profile, changes, self.clock())
             before, user.profile = user.profile, self._checked(updated, changes, user.profile)
             uow.users.save(user)
+            messages_chosen(uow, user, before, self.clock())  # SMS history, emails on again
             care = any(getattr(before, name) != getattr(user.profile, name) for name in CARE_FIELDS)
             if care:
                 uow.defer(Job(REFRESH_ROUTINE, {"user_id": user_id, "why": WHY_PROFILE}))

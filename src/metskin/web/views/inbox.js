@@ -38,10 +38,13 @@ const TEXT = {
   EMAIL_SPAM_REPORTED: [mark("Our email was marked as spam"), () => "#/profile"],
 };
 
-// Why the texts stopped (the provider refuses the number for good) and how to have them again.
+// Why the texts stopped (the provider refuses the number for good) and how to have them again:
+// START replied to our number turns them on again (ticking the box alone does not make the
+// network deliver); a number that takes no texts is changed in the profile.
 const SMS_STOPPED = mark("Your mobile network refuses our texts to {phone}: it replied STOP, or "
-  + "it no longer takes text messages. Emails still come. To have texts again, reply START to "
-  + "our number and turn texts on in your profile.");
+  + "it no longer takes text messages. Emails still come. If it replied STOP, reply START to our "
+  + "number from it: that turns texts on again. If it takes no texts, save another mobile "
+  + "number in your profile.");
 
 // The person replied STOP (read from the provider's webhook), then START.
 const SMS_REPLIED_STOP = mark("You replied STOP from {phone}: we send no more text messages to "
