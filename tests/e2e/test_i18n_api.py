@@ -4,6 +4,7 @@ app's catalog speak the request's language."""
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -120,8 +121,8 @@ async def test_error_messages_speak_the_request_s_language_with_the_same_code(
     assert english["extensions"] == french["extensions"] == german["extensions"]
     assert french["extensions"]["code"] == "UNAUTHENTICATED"
     assert english["message"] != french["message"] != german["message"]
-    assert french["message"] == "Connectez-vous d'abord."
-    assert german["message"] == "Melden Sie sich zuerst an."
+    assert french["message"] == "Connectez-vous pour faire cela."  # its whole sentence
+    assert german["message"] == "Melden Sie sich dafür an."
 
 
 async def test_a_validation_message_is_translated_with_its_values(client: GraphQLClient) -> None:
@@ -379,3 +380,85 @@ async def test_an_admin_s_refusals_say_why_in_the_admin_s_language(
     pas valide"); the numbers in a refusal are written as the language writes them."""
     await login_as_admin(client, container)
     await refused_in(client, locale, ADMIN_REFUSALS, ADMIN_SAID[locale])
+
+
+NOBODY = "00000000-0000-4000-8000-000000000000"
+# A not found, a forbidden, a conflict and a refusal with values (a word and a number): each
+# had an English sentence, and French and German readers got their code's general one.
+CODED_SAID = {
+    "fr-FR": {
+        "not found": "Cette analyse n'existe pas.",
+        "forbidden": "Fermez votre propre compte avec deleteMyAccount.",
+        "conflict": "le rendez-vous est annulé",
+        "rate limited": "Trop de demandes (échec de connexion) ; réessayez dans {seconds} s.",
+    },
+    "de-DE": {
+        "not found": "Diese Analyse gibt es nicht.",
+        "forbidden": "Schließen Sie Ihr eigenes Konto mit deleteMyAccount.",
+        "conflict": "der Termin ist abgesagt",
+        "rate limited": "Zu viele Anfragen (fehlgeschlagene Anmeldung); versuchen Sie es in "
+        "{seconds} s erneut.",
+    },
+    "en": {  # as they always were: clients and tests match them
+        "not found": "No such analysis.",
+        "forbidden": "Close your own account with deleteMyAccount.",
+        "conflict": "appointment is cancelled",
+        "rate limited": "Too many failed login requests; try again in {seconds} s.",
+    },
+}
+CANCEL = "mutation($id: ID!) { cancelAppointment(id: $id) { status } }"
+LOGIN = (
+    'mutation { login(email: "pat@example.com", password: "not-the-password-1") { user { id } } }'
+)
+
+
+async def _refused(client: GraphQLClient, locale: str, query: str, **variables: Any) -> Any:
+    client.http.headers["accept-language"] = locale
+    try:
+        return (await client.call(query, **variables))["errors"][0]
+    finally:
+        del client.http.headers["accept-language"]
+
+
+@pytest.mark.parametrize("locale", sorted(CODED_SAID))
+async def test_coded_refusals_other_than_validation_say_why_in_the_reader_s_language(
+    client: GraphQLClient, container: Container, locale: str
+) -> None:
+    """`AnalysisNotFound`, `Forbidden`, `NotActive` (a CONFLICT) and `RateLimited` were raised
+    with English only: French and German got "Introuvable, ou vous n'avez pas le droit de le
+    voir", "Vous n'êtes pas autorisé à faire cela" ... Now the message is translated whole
+    (the wait in seconds put in), and the code, the field and `retryAfter` are unchanged."""
+    said = CODED_SAID[locale]
+    await client.register("pat@example.com")
+    error = await _refused(
+        client, locale, "query($id: ID!) { analysis(id: $id) { id } }", id=NOBODY
+    )
+    assert error["extensions"] == {"code": "ANALYSIS_NOT_FOUND", "field": "id"}
+    assert error["message"] == said["not found"]
+
+    doctor = make_doctor(container)
+    booked = await client.data(BOOK, input=booking(day_slots()[0], doctor.id, "IN_PERSON"))
+    appointment = booked["bookAppointment"]["id"]
+    await client.data(CANCEL, id=appointment)
+    error = await _refused(client, locale, CANCEL, id=appointment)
+    assert error["extensions"] == {"code": "CONFLICT"}
+    assert error["message"] == said["conflict"]
+
+    await login_as_admin(client, container)
+    me = (await client.data("{ me { id } }"))["me"]["id"]
+    error = await _refused(
+        client, locale, "mutation($id: ID!) { eraseAccount(userId: $id) { rowsDeleted } }", id=me
+    )
+    assert error["extensions"] == {"code": "FORBIDDEN", "field": "userId"}
+    assert error["message"] == said["forbidden"]
+
+    client.token = None
+    backoff = container.login_backoff
+    assert backoff is not None
+    for _attempt in range(backoff.policy.free_failures + 5):  # then the account waits 32 s
+        backoff.failed("pat@example.com")
+    error = await _refused(client, locale, LOGIN)
+    seconds = error["extensions"]["retryAfter"]
+    assert error["extensions"] == {"code": "RATE_LIMITED", "retryAfter": seconds}
+    assert 1 <= seconds <= 32
+    assert error["message"] == said["rate limited"].format(seconds=seconds)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 
+from metskin.domain.i18n.marks import _
+
 if TYPE_CHECKING:
     from metskin.domain.labels.dataset import Dataset
     from metskin.domain.labels.ports import LabelsUowFactory
@@ -134,7 +136,9 @@ def _read_dataset(folder: Path) -> tuple[Dataset, dict[str, Any]]:
     from metskin.domain.labels.errors import DatasetFolderInvalid
 
     def bad(message: str, field: str) -> DatasetFolderInvalid:
-        return DatasetFolderInvalid(f"{folder}: {message}", field=field)
+        return DatasetFolderInvalid.translatable(
+            _("{folder}: {problem}"), field, folder=str(folder), problem=message
+        )
 
     for name in ("manifest.json", "labels.jsonl"):
         if not (folder / name).is_file():

@@ -28,6 +28,7 @@ from metskin.domain.analysis.records import Media
 from metskin.domain.apikeys.model import KeyUse
 from metskin.domain.directory.model import Dermatologist
 from metskin.domain.errors import DomainError, Unauthenticated, Unavailable
+from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.recommendations.catalog import Product
 from metskin.domain.recommendations.model import FormerProduct
@@ -252,7 +253,7 @@ class Context:
     def require_viewer(self) -> Viewer:
         _ASKED.set(True)  # what this task runs next acts for the viewer (`in_session`)
         if self.viewer is None:
-            raise self.auth_error or Unauthenticated("Log in to do this.")
+            raise self.auth_error or Unauthenticated(_("Log in to do this."))
         return self.viewer
 
     def optional_viewer(self) -> Viewer | None:

@@ -100,7 +100,7 @@ def rate_limited(context: Context, error: RateLimited) -> ExecutionResult:
     response = context.response
     if response is not None and hasattr(response, "headers"):
         response.headers["retry-after"] = str(error.retry_after)
-    return refusal(error.message, error.code, retryAfter=error.retry_after)
+    return refusal(error.message, error.code, error, retryAfter=error.retry_after)
 
 
 class OperationLimits(SchemaExtension):

@@ -193,15 +193,23 @@ def localize_errors(errors: Iterable[GraphQLError], tr: Translator) -> None:
 
 def localized_message(error: GraphQLError, tr: Translator) -> str:
     original = error.original_error
-    message = original.message if isinstance(original, DomainError) else error.message
-    if isinstance(original, DomainError) and original.template:
-        translated = tr.gettext(original.template)
-        if translated != original.template:
+    if isinstance(original, DomainError):
+        return error_text(original, tr)
+    return coded_text(error.message, str((error.extensions or {}).get("code", "")), tr)
+
+
+def error_text(error: DomainError, tr: Translator) -> str:
+    """A domain error's message in `tr`'s language, whichever way it reaches the client (a
+    GraphQL error, a refused link's JSON): its template (`DomainError.translatable`) filled
+    with its values, when the catalog has it; else as `coded_text` says it."""
+    if error.template and language_of(tr.locale) != "en":
+        translated = tr.gettext(error.template)
+        if translated != error.template:
             # numbers (`Decimal`) in the language's way: "1,5 Mo", not "1.5 Mo"
             return translated.format(
-                **{name: in_language(value, tr) for name, value in original.values.items()}
+                **{name: in_language(value, tr) for name, value in error.values.items()}
             )
-    return coded_text(message, str((error.extensions or {}).get("code", "")), tr)
+    return coded_text(error.message, error.code, tr)
 
 
 def coded_text(message: str, code: str | None, tr: Translator) -> str:

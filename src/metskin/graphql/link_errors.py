@@ -8,14 +8,14 @@ from starlette.responses import JSONResponse
 
 from metskin.bootstrap import Container
 from metskin.domain.errors import DomainError, NotFound
-from metskin.graphql.i18n import coded_text, request_locale
+from metskin.graphql.i18n import error_text, request_locale
 
 
 def refused(container: Container, request: Request, error: DomainError) -> JSONResponse:
     """404 for what is gone, else 403; the message in the request's language."""
     tr = container.translations.translator(request_locale(request.headers))
     return JSONResponse(
-        {"error": coded_text(error.message, error.code, tr), "code": error.code},
+        {"error": error_text(error, tr), "code": error.code},
         status_code=404 if isinstance(error, NotFound) else 403,
         headers={"content-language": tr.locale, "vary": "accept-language"},
     )

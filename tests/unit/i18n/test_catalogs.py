@@ -4,8 +4,8 @@ Adding an English text without translating it fails here, whichever way it is ad
 - marked (`_()`, `gettext`, `{% trans %}`, `t()`, `mark()`) but not in the catalogs, or in
   them untranslated (run `make messages`, then translate the new entries);
 - not marked at all: visible English in the web app's scripts or the mail and `/learn`
-  templates outside the catalog functions, or a refusal (`ValidationFailed`) raised with an
-  English string no `_()` marks.
+  templates outside the catalog functions, or a refusal (any coded domain error) raised with
+  an English string no `_()` marks.
 """
 
 from __future__ import annotations
@@ -67,9 +67,11 @@ def test_the_web_app_shows_no_english_outside_t() -> None:
 
 
 def test_no_refusal_is_said_in_english_only() -> None:
-    """A `ValidationFailed("...")` or `ValidationFailed(f"...")` reached French and German
-    readers as the generic "This value is not valid": marked (`_()`, with `translatable` for
-    the values), it is in the catalogs and translated whole."""
+    """A coded domain error raised with English (`ValidationFailed("...")`, `NotFound(f"...")`,
+    `AnalysisNotFound("...")`: any class deriving from `DomainError`) reached French and German
+    readers as its code's generic sentence ("This value is not valid", "Not found, or not yours
+    to see"): marked (`_()`, with `translatable` for the values), it is in the catalogs and
+    translated whole."""
     english = [
         f"{path.relative_to(PACKAGE).as_posix()}:{line} ({kind})"
         for path in source_files("**/*.py")
@@ -121,6 +123,21 @@ def test_the_checks_catch_an_english_text_added_without_translation() -> None:
     assert english_refusals('raise errors.ValidationFailed.translatable("At most {n}.", n=1)')
     assert not english_refusals('raise ValidationFailed(_("Too long."), field="bio")')
     assert not english_refusals('raise ValidationFailed.translatable(too_long, "bio", n=2)')
+    # every coded domain error, found by introspection, whatever its module or parent
+    assert english_refusals('raise NotFound("No such thing.")') == [(1, "literal")]
+    assert english_refusals('raise Forbidden(f"Not {who}\'s.")') == [(1, "formatted")]
+    assert english_refusals('raise errors.Conflict("Taken.", field="slug")') == [(1, "literal")]
+    assert english_refusals('raise AnalysisNotFound(message="No such analysis.")')
+    assert english_refusals('raise ApiKeyNotFound("No such key.", field="id")')
+    assert english_refusals('raise RateLimited("Wait %s s." % wait)') == [(1, "formatted")]
+    assert english_refusals('raise SkinModelNotFound("No version {v}.".format(v=v))')
+    assert english_refusals('raise TokenExpired("Expired.")')  # an adapter's own subclass
+    assert not english_refusals('raise AnalysisNotFound(_("No such analysis."), field="id")')
+    assert not english_refusals('raise NotFound.translatable(NO_SUCH, "id", id=7)')
+    assert not english_refusals('raise ValueError("Not a coded error.")')
+    assert not english_refusals("raise NotFound(message)")  # a text marked where it is made
+    assert english_refusals('TAKEN = "Taken."\nraise SlotUnavailable(TAKEN)') == [(2, "literal")]
+    assert not english_refusals('TAKEN = _("Taken.")\nraise SlotUnavailable(TAKEN)')
     assert untranslated_template("<p>Hello {{ name }}</p>") == ["Hello"]
     assert untranslated_template('<meta content="Short text">') == ["Short text"]
     assert untranslated_template("<p>{% trans %}Hello {{ name }}{% endtrans %}</p>") == []

@@ -1,6 +1,6 @@
 """Visible English outside the catalog: texts in the web app's scripts that no `t()` or
 `mark()` wraps, text in the mail and `/learn` templates outside `{% trans %}` and `_()`, and
-refusals (`ValidationFailed`) written in English that no `_()` marks.
+refusals (any coded domain error) written in English that no `_()` marks.
 
 A text counts as visible when it has a capitalised word (`Save profile`, `Rate`) or ends a
 sentence; GraphQL documents, selectors, paths and API names (`WORKED`) do not.
@@ -9,6 +9,8 @@ sentence; GraphQL documents, selectors, paths and API names (`WORKED`) do not.
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 import re
 import warnings
 from collections.abc import Iterator
@@ -190,24 +192,70 @@ def scan_scripts(paths: list[Path]) -> dict[str, list[tuple[int, str]]]:
     }
 
 
-def english_refusals(source: str) -> list[tuple[int, str]]:
-    """(line, kind) of each `ValidationFailed` raised with English the catalog cannot hold:
-    a plain string ("literal": wrap it in `_()`) or an f-string ("formatted": use
-    `ValidationFailed.translatable(_("... {name} ..."), field, name=...)`). French and German
-    got the code's generic sentence for either."""
+def domain_error_names() -> frozenset[str]:
+    """The names of every coded domain error class (`DomainError` and all that derive from it),
+    found by importing the package's modules (workers and the command line aside: they define
+    none, and importing an actor binds it to a broker) and asking the classes themselves."""
+    global _DOMAIN_ERRORS
+    if _DOMAIN_ERRORS is None:
+        import metskin
+        from metskin.domain.errors import DomainError
+
+        for module in pkgutil.walk_packages(metskin.__path__, "metskin."):
+            if not re.search(r"\.(workers|cli|__main__)\b", module.name):
+                importlib.import_module(module.name)
+        found, todo = set(), [DomainError]
+        while todo:
+            error = todo.pop()
+            found.add(error.__name__)
+            todo += error.__subclasses__()
+        _DOMAIN_ERRORS = frozenset(found)
+    return _DOMAIN_ERRORS
+
+
+_DOMAIN_ERRORS: frozenset[str] | None = None
+
+
+def english_refusals(source: str, errors: frozenset[str] | None = None) -> list[tuple[int, str]]:
+    """(line, kind) of each coded domain error (`errors`: by default every class deriving from
+    `DomainError`) raised with English the catalog cannot hold: a plain string, or a module's
+    constant holding one ("literal": wrap it in `_()`), or an f-string ("formatted": use
+    `NotFound.translatable(_("... {name} ..."), field, name=...)`). French and German got the
+    code's generic sentence for either."""
+    names = domain_error_names() if errors is None else errors
+    tree = ast.parse(source)
+    english = {  # a module's English constants: `TAKEN = "..."` (not `TAKEN = _("...")`)
+        node.targets[0].id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    }
     found = []
-    for node in ast.walk(ast.parse(source)):
-        if not (isinstance(node, ast.Call) and node.args):
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
             continue
         called = node.func
         if isinstance(called, ast.Attribute) and called.attr == "translatable":
             called = called.value
         name = called.id if isinstance(called, ast.Name) else getattr(called, "attr", "")
-        said = node.args[0]
-        if name != "ValidationFailed":
+        said = node.args[0] if node.args else _keyword(node, "message", "template")
+        if name not in names or said is None:
             continue
         if isinstance(said, ast.Constant) and isinstance(said.value, str):
             found.append((node.lineno, "literal"))
-        elif isinstance(said, ast.JoinedStr):
-            found.append((node.lineno, "formatted"))
+        elif isinstance(said, ast.Name) and said.id in english:
+            found.append((node.lineno, "literal"))  # named, but English all the same
+        elif isinstance(said, ast.JoinedStr | ast.BinOp) or (
+            isinstance(said, ast.Call)
+            and isinstance(said.func, ast.Attribute)
+            and isinstance(said.func.value, ast.Constant)
+        ):
+            found.append((node.lineno, "formatted"))  # f"...", "..." % x, "...".format(x)
     return found
+
+
+def _keyword(node: ast.Call, *names: str) -> ast.expr | None:
+    return next((k.value for k in node.keywords if k.arg in names), None)

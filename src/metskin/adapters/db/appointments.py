@@ -24,11 +24,9 @@ from metskin.adapters.db.engine import is_lock_conflict
 from metskin.adapters.db.repository import SqlRepository
 from metskin.adapters.db.types import BIG_ID, MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind
-from metskin.domain.appointments.errors import SlotUnavailable
+from metskin.domain.appointments.errors import SLOT_TAKEN, SlotUnavailable
 from metskin.domain.appointments.model import Appointment, AppointmentStatus, ConsultationType
 from metskin.domain.ports import CreatedKey
-
-TAKEN = "Someone has just booked this time. Pick another slot."
 
 
 class AppointmentRow(SQLModel, table=True):
@@ -193,10 +191,10 @@ class SqlAppointmentRepository(SqlRepository[AppointmentRow, Appointment]):
         try:
             write()
         except IntegrityError as error:
-            raise SlotUnavailable(TAKEN, field="slotStart") from error
+            raise SlotUnavailable(SLOT_TAKEN, field="slotStart") from error
         except OperationalError as error:
             if is_lock_conflict(error):
-                raise SlotUnavailable(TAKEN, field="slotStart") from error
+                raise SlotUnavailable(SLOT_TAKEN, field="slotStart") from error
             raise
 
     def active_for_doctors(

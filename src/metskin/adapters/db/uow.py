@@ -71,6 +71,7 @@ from metskin.domain.checkins.ports import CheckInRepository
 from metskin.domain.content.ports import ContentEdits, EditorLog
 from metskin.domain.directory.ports import DermatologistRepository
 from metskin.domain.errors import Conflict
+from metskin.domain.i18n.marks import _
 from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.labels.ports import ConsentRepository, DatasetMembers, LabelRepository
 from metskin.domain.messages import Event, Job
@@ -196,7 +197,7 @@ class SqlUnitOfWork:
         self.session.close()
         if is_lock_conflict(exc):
             raise Conflict(
-                "Someone changed the same data at the same moment. Please try again."
+                _("Someone changed the same data at the same moment. Please try again.")
             ) from exc
 
     def defer(self, message: Job | Event) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from metskin.domain.i18n.marks import _
 from metskin.domain.labels.model import Concern
 from metskin.domain.skinmodel.patches import REGIONS, SIDE
 
@@ -166,10 +167,15 @@ def load(folder: Path, weights: str) -> LoadedCnn:
         network = SkinCnn(config)
         network.load_state_dict(torch.load(folder / weights, weights_only=True))
     except Exception as error:  # torch raises many kinds on a foreign or damaged file
-        raise ModelFileInvalid(
-            f"{folder / weights} (with {stem}.json) cannot be loaded: {_first_line(error)}. "
-            "Train the version again with this code, or roll it back.",
-            field="weights",
+        raise ModelFileInvalid.translatable(
+            _(
+                "{file} (with {stem}.json) cannot be loaded: {error}. "
+                "Train the version again with this code, or roll it back."
+            ),
+            "weights",
+            file=str(folder / weights),
+            stem=stem,
+            error=_first_line(error),
         ) from None
     network.eval()
     return LoadedCnn(network, config)

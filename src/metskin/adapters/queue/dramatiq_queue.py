@@ -7,9 +7,10 @@ import redis
 
 from metskin.adapters.redis_away import RedisAway
 from metskin.domain.errors import QueueUnavailable
+from metskin.domain.i18n.marks import _
 from metskin.domain.messages import Job
 
-UNREACHABLE = "The job queue cannot be reached; try again soon."
+UNREACHABLE = _("The job queue cannot be reached; try again soon.")
 
 
 class DramatiqJobQueue:

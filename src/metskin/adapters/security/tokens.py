@@ -9,6 +9,7 @@ import jwt
 from metskin.adapters.security.keys import SigningKeys
 from metskin.domain.accounts.model import AccessClaims, Role
 from metskin.domain.errors import Unauthenticated
+from metskin.domain.i18n.marks import _
 
 ISSUER = "metskin"
 
@@ -46,7 +47,7 @@ class JwtAccessTokens:
         if known is None or known[2] not in self._keys.verifying(now):
             known = self._verify(token, now)
         if known[1] <= now.timestamp():
-            raise TokenExpired("The access token has expired; refresh it.")
+            raise TokenExpired(_("The access token has expired; refresh it."))
         return known[0]
 
     def _verify(self, token: str, now: datetime) -> tuple[AccessClaims, float, str]:
@@ -58,12 +59,12 @@ class JwtAccessTokens:
                 options={"require": ["sub", "exp", "iss", "role", "sid"], "verify_exp": False},
             )
         except jwt.PyJWTError as error:
-            raise Unauthenticated("The access token is not valid.") from error
+            raise Unauthenticated(_("The access token is not valid.")) from error
         try:
             access = AccessClaims(str(claims["sub"]), Role(claims["role"]), str(claims["sid"]))
             expires = float(claims["exp"])
         except ValueError as error:
-            raise Unauthenticated("The access token is not valid.") from error
+            raise Unauthenticated(_("The access token is not valid.")) from error
         if len(self._known) >= self.MAX_REMEMBERED:
             self._known.clear()  # simple and thread-safe: the next calls verify again
         self._known[token] = (access, expires, key)

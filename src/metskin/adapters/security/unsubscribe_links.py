@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from metskin.adapters.security.signed_tokens import SignedTokens
 from metskin.domain.errors import Forbidden
+from metskin.domain.i18n.marks import _
 
 PURPOSE = "unsubscribe-email"
 
@@ -31,5 +32,5 @@ class UnsubscribeLinks:
         """The address a valid link was made for; a forged or altered one is refused."""
         claims = self._tokens.read(token, None, "eml")
         if claims is None:
-            raise UnsubscribeLinkInvalid("This unsubscribe link is not valid.")
+            raise UnsubscribeLinkInvalid(_("This unsubscribe link is not valid."))
         return claims["eml"]

@@ -11,6 +11,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from metskin.adapters.vision.colour_profiles import embedded_profile, to_srgb_array
 from metskin.domain.analysis.errors import UnreadableMedia
+from metskin.domain.i18n.marks import _
 
 # Decode at the smallest 1/2, 1/4 or 1/8 scale whose long side still reaches this: a face in
 # such a photo is still larger than the 512 px the engine measures it at.
@@ -42,12 +43,12 @@ def decode_image(data: bytes, *, long_side: int = DECODE_LONG_SIDE) -> np.ndarra
     """sRGB uint8 array from encoded bytes, converted from the photo's embedded colour profile
     (`colour_profiles`); raises UnreadableMedia when they are not an image."""
     if not data:
-        raise UnreadableMedia("The file is empty.")
+        raise UnreadableMedia(_("The file is empty."))
     try:
         with Image.open(io.BytesIO(data)) as probe:  # the header: size and colour profile
             size, profile = probe.size, embedded_profile(probe.info)
     except (UnidentifiedImageError, OSError) as error:
-        raise UnreadableMedia("The file is not an image we can read.") from error
+        raise UnreadableMedia(_("The file is not an image we can read.")) from error
     buffer = np.frombuffer(data, dtype=np.uint8)
     bgr = cv2.imdecode(buffer, REDUCED_DECODE[reduction_for(size, long_side)])
     rgb = _decode_with_pillow(data) if bgr is None else cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
@@ -59,7 +60,7 @@ def _decode_with_pillow(data: bytes) -> np.ndarray:
         with Image.open(io.BytesIO(data)) as image:
             return np.asarray(ImageOps.exif_transpose(image).convert("RGB"))
     except (UnidentifiedImageError, OSError) as error:
-        raise UnreadableMedia("The image data is damaged.") from error
+        raise UnreadableMedia(_("The image data is damaged.")) from error
 
 
 def rgb_picture(image: Image.Image) -> Image.Image:
@@ -82,7 +83,7 @@ def load_image(path: Path, *, long_side: int = DECODE_LONG_SIDE) -> np.ndarray:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise UnreadableMedia(f"Cannot read {path.name}.") from error
+        raise UnreadableMedia.translatable(_("Cannot read {name}."), name=path.name) from error
     return decode_image(data, long_side=long_side)
 
 

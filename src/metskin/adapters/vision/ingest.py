@@ -87,7 +87,10 @@ class MediaPreparerAdapter:
 def reject_polyglots(data: bytes) -> None:
     if has_polyglot_marker(data) or data[-22:-18] == ZIP_END_RECORD:
         raise UnsupportedMedia(
-            "The file carries other content besides the picture; export it again as a plain photo.",
+            _(
+                "The file carries other content besides the picture; "
+                "export it again as a plain photo."
+            ),
             field="file",
         )
 

@@ -17,6 +17,7 @@ from metskin.adapters.vision.video_colour import FrameDecoder
 from metskin.adapters.vision.video_tags import read_colour
 from metskin.domain.analysis.errors import UnreadableMedia
 from metskin.domain.analysis.filters import shrink
+from metskin.domain.i18n.marks import _
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".3gp"})
 MAX_FRAME_COUNT = 1e9  # a frame count beyond this is no count
@@ -96,7 +97,9 @@ class VideoFrames:
         capture = open_video(self.path)
         if not capture.isOpened():
             capture.release()
-            raise UnreadableMedia(f"Cannot open {self.path.name} as a video.")
+            raise UnreadableMedia.translatable(
+                _("Cannot open {name} as a video."), name=self.path.name
+            )
         return capture
 
     @property
@@ -127,7 +130,9 @@ class VideoFrames:
                     waiting.get(timeout=0.05)
             capture.release()
         if yielded == 0:
-            raise UnreadableMedia(f"No frame could be decoded from {self.path.name}.")
+            raise UnreadableMedia.translatable(
+                _("No frame could be decoded from {name}."), name=self.path.name
+            )
 
     def _decode(
         self, capture: cv2.VideoCapture, waiting: queue.Queue[object], stop: threading.Event

@@ -221,7 +221,7 @@ class EmailAddresses:
         with self.uow_factory() as uow:
             user = uow.users.get(user_id, for_update=True)
             if user is None or not user.is_active:
-                raise SessionEnded("This session has ended; log in again.")
+                raise SessionEnded(_("This session has ended; log in again."))
             wrong = _("Your password is not right.")
             refused = InvalidCredentials.translatable(wrong, "password")
             confirm_password(self.hasher, self.login_attempts, user, password, refused)

@@ -71,7 +71,7 @@ class Invitations:
         with self.uow_factory() as uow:
             user = uow.users.get(user_id)
             if user is None or not user.is_active:
-                raise NotFound("User not found.")
+                raise NotFound(_("User not found."))
             if user.has_password:
                 return False
             uow.defer(Job(SEND_INVITATION_EMAIL, {"user_id": user.id, "request": new_request_id()}))

@@ -249,7 +249,7 @@ class PasswordReset:
 def found_user(user: User | None) -> User:
     """The user a use case was asked about; NotFound when there is none."""
     if user is None:
-        raise NotFound("User not found.")
+        raise NotFound(_("User not found."))
     return user
 
 

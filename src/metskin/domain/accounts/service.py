@@ -145,7 +145,7 @@ class AccountService:
             profile=profile,
             email_verified_at=now if verified else None,
         )
-        taken = EmailTaken("An account with this email already exists.", field="email")
+        taken = EmailTaken(_("An account with this email already exists."), field="email")
         with self.uow_factory() as uow:
             if (holder := uow.users.get_by_email(address)) is not None:
                 offer_release(uow, holder, now)  # never confirmed: its mailbox's owner may free it
@@ -175,7 +175,7 @@ class AccountService:
                     (u for u in freed if self.hasher.verify(u.password_hash, password)), None
                 )
             if user is None:
-                raise InvalidCredentials("Email or password is incorrect.")
+                raise InvalidCredentials(_("Email or password is incorrect."))
             if self.hasher.needs_rehash(user.password_hash):
                 user.password_hash = self.hasher.hash(password)
                 uow.users.save(user)
@@ -188,15 +188,15 @@ class AccountService:
         with self.uow_factory() as uow:
             stored = uow.refresh_tokens.get(hash_refresh_token(refresh_token))
             if stored is None:
-                raise InvalidRefreshToken("Your session has expired; log in again.")
+                raise InvalidRefreshToken(_("Your session has expired; log in again."))
             if stored.revoked_at is not None:
                 # A rotated token used again: someone holds a copy. End the whole session.
                 uow.refresh_tokens.revoke_family(stored.family, now)
                 uow.commit()
-                raise InvalidRefreshToken("Your session has expired; log in again.")
+                raise InvalidRefreshToken(_("Your session has expired; log in again."))
             user = uow.users.get(stored.user_id)
             if not stored.is_usable(now) or user is None or not user.is_active:
-                raise InvalidRefreshToken("Your session has expired; log in again.")
+                raise InvalidRefreshToken(_("Your session has expired; log in again."))
             stored.revoked_at = now
             uow.refresh_tokens.save(stored)
             tokens = self._issue_tokens(uow, user, family=stored.family)
@@ -310,7 +310,7 @@ class AccountService:
         with self.uow_factory() as uow:
             user = uow.users.get(user_id, for_update=True)
             if user is None or not user.is_active:
-                raise SessionEnded("This session has ended; log in again.")
+                raise SessionEnded(_("This session has ended; log in again."))
             wrong = _("Your current password is not right.")
             refused = InvalidCredentials.translatable(wrong, "current_password")
             confirm_password(self.hasher, self.login_attempts, user, current_password, refused)
@@ -446,4 +446,4 @@ def require_live_session(tokens: RefreshTokenRepository, session: str, now: date
     """Raise SessionEnded when the session has ended (one SELECT), in the caller's unit of
     work: `check_session`, or a read for the viewer that owes the check (`me { analyses }`)."""
     if not tokens.family_active(session, now):
-        raise SessionEnded("This session has ended; log in again.")
+        raise SessionEnded(_("This session has ended; log in again."))

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from metskin.domain.accounts.model import PasswordReset, User, new_request_id
 from metskin.domain.accounts.ports import AccountsUowFactory, PasswordResetTokens
+from metskin.domain.i18n.marks import _
 from metskin.domain.messages import Job
 from metskin.domain.ports import Clock
 from metskin.domain.privacy.errors import AccountNotFound
@@ -57,7 +58,7 @@ class SupportResets:
         with self.uow_factory() as uow:
             user = uow.users.get(user_id)
             if user is None or not user.is_active or self.reset_tokens is None:
-                raise AccountNotFound("No such account.", field="userId")
+                raise AccountNotFound(_("No such account."), field="userId")
             self.limit_account(user.id)
             payload = {"user_id": user.id, "email": user.email, "request": new_request_id()}
             uow.defer(Job(SEND_SUPPORT_RESET_EMAIL, payload))

@@ -35,6 +35,7 @@ from metskin.domain.analysis.stubble import STUBBLE_NOTE
 from metskin.domain.analysis.tone import SIDE_LIGHT, measure_tone
 from metskin.domain.analysis.top_shade import TOP_SHADE
 from metskin.domain.analysis.white_reference import white_balance
+from metskin.domain.i18n.marks import _
 
 Progress = Callable[[str, float], None]
 SAMPLE_SIDE = 256  # whole-image statistics (background, exposure) use a copy this small
@@ -71,7 +72,7 @@ class CheckedFrame:
 
 def ensure_rgb(rgb: np.ndarray) -> np.ndarray:
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8 or min(rgb.shape[:2]) < 16:
-        raise UnreadableMedia("Expected an RGB image of at least 16x16 pixels.")
+        raise UnreadableMedia(_("Expected an RGB image of at least 16x16 pixels."))
     return rgb
 
 
@@ -348,7 +349,7 @@ def analyse_frames(
         else:
             heapq.heappushpop(best, entry)
     if count == 0:
-        raise UnreadableMedia("The video has no frames.")
+        raise UnreadableMedia(_("The video has no frames."))
     report("DECODING", 1.0)
     report("FACE_MESH", 1.0)
     ranked = [item[2] for item in sorted(best, key=lambda item: item[0], reverse=True)]

@@ -112,12 +112,12 @@ class AnalysisService:
         second tap, a retry after a lost answer). A finished one is analysed again."""
         if self._queue is not None and not self._queue.available():
             # Asked first, so that nothing is written that no worker would ever pick up.
-            raise QueueUnavailable("Analyses cannot be started right now; try again soon.")
+            raise QueueUnavailable(_("Analyses cannot be started right now; try again soon."))
         with self._uow_factory() as uow:
             # Locked: a deletion of the upload runs before (not found) or after (deletes it).
             media = uow.media.get(media_id, for_update=True)
             if media is None or media.owner_id != owner_id:
-                raise MediaNotFound("No such media in your uploads.", field="mediaId")
+                raise MediaNotFound(_("No such media in your uploads."), field="mediaId")
             require_photo_consent(uow.consent_records, owner_id)
             running = uow.analyses.unfinished_of_media(media_id)
             if running is not None:
@@ -155,11 +155,11 @@ class AnalysisService:
         with self._uow_factory() as uow:
             analysis = uow.analyses.get(analysis_id)
             if analysis is None:
-                raise AnalysisNotFound("No such analysis.", field="id")
+                raise AnalysisNotFound(_("No such analysis."), field="id")
             if analysis.owner_id == viewer_id or viewer_role is Role.ADMIN:
                 return analysis
         if not self._access(viewer_id, viewer_role, analysis, audit=audit, part=part):
-            raise Forbidden("This analysis belongs to someone else.")
+            raise Forbidden(_("This analysis belongs to someone else."))
         return analysis
 
     def open_object(self, grant: MediaGrant) -> bytes:
@@ -283,7 +283,7 @@ class AnalysisService:
         written: list[str] = []  # the files this run stored
         try:
             if media is None:
-                raise MediaNotFound("The uploaded file is gone.")
+                raise MediaNotFound(_("The uploaded file is gone."))
             data = self._read(media)
             reporter = Reporter(self._events, analysis)
             output = self._engine.run(media, data, reporter, skin_type)
@@ -350,7 +350,7 @@ class AnalysisService:
         try:
             return self._storage.get(media.storage_name)
         except ObjectMissing as error:
-            raise MediaNotFound("The uploaded file is gone.") from error
+            raise MediaNotFound(_("The uploaded file is gone.")) from error
 
     def _store_overlay(self, analysis: Analysis, jpeg: bytes | None) -> str | None:
         """Overlays are JPEG (PNG before 2026-12: those keep their name and type)."""

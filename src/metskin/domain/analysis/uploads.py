@@ -164,7 +164,7 @@ class MediaService:
         try:
             return self.storage.get(name)
         except ObjectMissing as error:
-            raise MediaNotFound("This file is no longer available.") from error
+            raise MediaNotFound(_("This file is no longer available.")) from error
 
     def get_many(self, media_ids: list[str]) -> list[Media]:
         return read(self.uow_factory, lambda uow: uow.media.list_by_ids(media_ids))

@@ -6,6 +6,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from decimal import Decimal
 
 from metskin.domain.accounts.model import Role
 from metskin.domain.apikeys.errors import (
@@ -63,7 +64,10 @@ class ApiKeyService:
         with self._uow_factory() as uow:
             active = [k for k in uow.api_keys.list_for_owner(owner_id) if k.active]
             if len(active) >= MAX_ACTIVE_KEYS:
-                raise TooManyApiKeys(f"At most {MAX_ACTIVE_KEYS} active keys; revoke one first.")
+                raise TooManyApiKeys.translatable(
+                    _("At most {most} active keys; revoke one first."),
+                    most=Decimal(MAX_ACTIVE_KEYS),
+                )
             uow.api_keys.add(key)
             uow.commit()
         return key, raw
@@ -72,7 +76,7 @@ class ApiKeyService:
         """The caller's keys, or (admins only) another account's."""
         owner = owner_id or viewer_id
         if owner != viewer_id and role is not Role.ADMIN:
-            raise Forbidden("You can only list your own keys.")
+            raise Forbidden(_("You can only list your own keys."))
         return read(self._uow_factory, lambda uow: uow.api_keys.list_for_owner(owner))
 
     def revoke(self, viewer_id: str, role: Role, key_id: str) -> ApiKey:
@@ -80,7 +84,7 @@ class ApiKeyService:
         with self._uow_factory() as uow:
             key = uow.api_keys.get(key_id)
             if key is None or (key.owner_id != viewer_id and role is not Role.ADMIN):
-                raise ApiKeyNotFound("No such key.", field="id")
+                raise ApiKeyNotFound(_("No such key."), field="id")
             if key.revoked_at is None:
                 key.revoked_at = self._clock()
                 uow.api_keys.save(key)
@@ -91,13 +95,13 @@ class ApiKeyService:
         """The key's owner and scopes, if the key is live and its owner's account open; records
         when it was last used (at most once a minute)."""
         if not raw_key.startswith(KEY_MARK) or len(raw_key) > MAX_KEY_LENGTH:
-            raise ApiKeyInvalid("This API key is not valid.")
+            raise ApiKeyInvalid(_("This API key is not valid."))
         now = self._clock()
         with self._uow_factory() as uow:
             key = uow.api_keys.by_hash(key_hash(raw_key))
             owner = uow.users.get(key.owner_id) if key is not None else None
             if key is None or not key.active or owner is None or not owner.is_active:
-                raise ApiKeyInvalid("This API key is not valid (unknown or revoked).")
+                raise ApiKeyInvalid(_("This API key is not valid (unknown or revoked)."))
             if key.last_used_at is None or now - key.last_used_at >= TOUCH_EVERY:
                 key.last_used_at = now
                 uow.api_keys.save(key)

@@ -29,6 +29,7 @@ from metskin.domain.appointments.slots import BOOKING_HORIZON, bookable_slots, f
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import Forbidden
 from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.said import Said
 
 TOO_FAR_AHEAD = _("Appointments can be booked at most {days} days ahead; choose an earlier time.")
 # Upcoming (booked, not ended) appointments one person may hold: without a limit one new
@@ -135,10 +136,10 @@ def owned(
     """The patient's appointment (or, `either_party`, the dermatologist's), locked for a change."""
     appointment = uow.appointments.get(appointment_id, for_update=True)
     if appointment is None:
-        raise AppointmentNotFound("appointment not found", field="id")
+        raise AppointmentNotFound(_("appointment not found"), field="id")
     parties = (appointment.patient_id, appointment.doctor_id if either_party else None)
     if patient_id not in parties:
-        raise Forbidden("this appointment belongs to someone else")
+        raise Forbidden(_("this appointment belongs to someone else"))
     return appointment
 
 
@@ -161,7 +162,7 @@ def move_in(
         type_field="slotStart",  # the type is the appointment's own: the new time is at fault
     )
     if slot.start == appointment.start:
-        raise SlotUnavailable("the appointment is already at that time", field="slotStart")
+        raise SlotUnavailable(_("the appointment is already at that time"), field="slotStart")
     appointment.move_to(slot, now, policy)
 
 
@@ -176,9 +177,10 @@ def _free_slot(
 ) -> Slot:
     hours = _practice_hours(uow, doctor_id)
     if consultation_type not in hours.offered:  # the profile no longer offers it
-        raise ConsultationTypeNotOffered(
-            f"This dermatologist offers only {_type_names(hours.offered)} consultations.",
-            field=type_field,
+        raise ConsultationTypeNotOffered.translatable(
+            _("This dermatologist offers only {types} consultations."),
+            type_field,
+            types=_type_names(hours.offered),
         )
     if require_utc(start, "slotStart") > now + BOOKING_HORIZON:
         raise SlotUnavailable.translatable(TOO_FAR_AHEAD, "slotStart", days=BOOKING_HORIZON.days)
@@ -187,12 +189,13 @@ def _free_slot(
         a.id != ignore
         for a in uow.appointments.active_for_doctors([doctor_id], slot.start, slot.end)
     ):
-        raise SlotUnavailable("that time is no longer available", field="slotStart")
+        raise SlotUnavailable(_("that time is no longer available"), field="slotStart")
     if consultation_type not in slot.consultation_types:
         offered = _type_names(slot.consultation_types)
-        raise ConsultationTypeNotOffered(
-            f"At that time this dermatologist offers only {offered} consultations.",
-            field=type_field,
+        raise ConsultationTypeNotOffered.translatable(
+            _("At that time this dermatologist offers only {types} consultations."),
+            type_field,
+            types=offered,
         )
     return slot
 
@@ -200,9 +203,17 @@ def _free_slot(
 def _practice_hours(uow: AppointmentsUnitOfWork, doctor_id: str) -> PracticeHours:
     found = uow.availability.get(doctor_id)
     if found is None:
-        raise DermatologistNotFound("dermatologist not found", field="dermatologistId")
+        raise DermatologistNotFound(_("dermatologist not found"), field="dermatologistId")
     return found
 
 
-def _type_names(types: frozenset[ConsultationType]) -> str:
-    return " or ".join(sorted(t.value.replace("_", "-") for t in types))
+TYPE_NAMES = {ConsultationType.IN_PERSON: _("in-person"), ConsultationType.VIDEO: _("video")}
+
+
+def _type_names(types: frozenset[ConsultationType]) -> Said:
+    """ "in-person", "video", or "in-person or video", each word in the reader's language."""
+    names = [Said(TYPE_NAMES[t]) for t in sorted(types, key=lambda t: TYPE_NAMES[t])]
+    said = names[0] if names else Said("")
+    for name in names[1:]:
+        said = Said(_("{first} or {second}"), first=said, second=name)
+    return said

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from metskin.domain.errors import Conflict, DomainError, NotFound, ValidationFailed
+from metskin.domain.i18n.marks import _
+
+# Said by the use case and by the store that finds the time taken at the same moment.
+SLOT_TAKEN = _("Someone has just booked this time. Pick another slot.")
 
 
 class SlotUnavailable(DomainError, code="SLOT_UNAVAILABLE"): ...

@@ -14,6 +14,7 @@ from metskin.domain.appointments.errors import (
 )
 from metskin.domain.errors import ValidationFailed
 from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.said import number
 
 
 class ConsultationType(Enum):
@@ -30,6 +31,20 @@ class AppointmentStatus(Enum):
 
 # A visit's outcome, as its dermatologist records it once it has begun (and may correct).
 OUTCOMES = {True: AppointmentStatus.COMPLETED, False: AppointmentStatus.NO_SHOW}
+# Why an appointment cannot change (NotActive): it is no longer booked, or already has the
+# outcome recorded again.
+NOT_ACTIVE = {
+    AppointmentStatus.BOOKED: _("appointment is booked"),
+    AppointmentStatus.CANCELLED: _("appointment is cancelled"),
+    AppointmentStatus.COMPLETED: _("appointment is completed"),
+    AppointmentStatus.NO_SHOW: _("appointment is recorded as not attended"),
+}
+ALREADY = {
+    AppointmentStatus.BOOKED: _("appointment is booked already"),
+    AppointmentStatus.CANCELLED: _("appointment is cancelled already"),
+    AppointmentStatus.COMPLETED: _("appointment is completed already"),
+    AppointmentStatus.NO_SHOW: _("appointment is recorded as not attended already"),
+}
 
 
 ALL_TYPES = frozenset(ConsultationType)
@@ -63,7 +78,7 @@ class WeeklyRule:
 
     def __post_init__(self) -> None:
         if not 0 <= self.weekday <= 6:
-            raise InvalidAvailability("weekday must be 0 (Monday) to 6 (Sunday)")
+            raise InvalidAvailability(_("weekday must be 0 (Monday) to 6 (Sunday)"))
 
 
 @dataclass(frozen=True)
@@ -153,9 +168,10 @@ def _no_overlap(windows: list[Hours], label: str) -> None:
                 break
             gap = _minutes(after.start) - _minutes(before.start)
             if after.slot_minutes != before.slot_minutes or gap % before.slot_minutes:
-                raise InvalidAvailability(
-                    f"overlapping working hours on {label} must use the same slot grid",
-                    field="availability",
+                raise InvalidAvailability.translatable(
+                    _("overlapping working hours on {day} must use the same slot grid"),
+                    "availability",
+                    day=label,
                 )
 
 
@@ -215,8 +231,9 @@ class CancellationPolicy:
         """Raise TooLateToCancel when less than `min_notice` is left before `start`."""
         if not self.allows(start, now):
             hours = self.min_notice.total_seconds() / 3600
-            raise TooLateToCancel(
-                f"appointments cannot be changed less than {hours:g} hours before they start"
+            raise TooLateToCancel.translatable(
+                _("appointments cannot be changed less than {hours} hours before they start"),
+                hours=number(hours, 6),
             )
 
 
@@ -284,7 +301,7 @@ class Appointment:
         if self.status not in (AppointmentStatus.BOOKED, *OUTCOMES.values()):
             raise NotActive(self._not_active())
         if self.status is outcome:
-            raise NotActive(f"{self._not_active()} already")
+            raise NotActive(self._not_active(already=True))
         if self.start > require_utc(now, "now"):
             raise ValidationFailed(
                 _("Whether a visit took place can be recorded once it has begun.")
@@ -296,7 +313,5 @@ class Appointment:
             raise NotActive(self._not_active())
         policy.check(self.start, require_utc(now, "now"))
 
-    def _not_active(self) -> str:
-        if self.status is AppointmentStatus.NO_SHOW:
-            return "appointment is recorded as not attended"
-        return f"appointment is {self.status.value.lower()}"
+    def _not_active(self, *, already: bool = False) -> str:
+        return (ALREADY if already else NOT_ACTIVE)[self.status]

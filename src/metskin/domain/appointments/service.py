@@ -16,7 +16,7 @@ from metskin.domain.appointments.booking import (
     owned,
 )
 from metskin.domain.appointments.dashboard import DashboardEvent, DashboardEventKind, wake_up
-from metskin.domain.appointments.errors import AppointmentNotFound, SlotUnavailable
+from metskin.domain.appointments.errors import SLOT_TAKEN, AppointmentNotFound, SlotUnavailable
 from metskin.domain.appointments.gate import SlotGate, SlotTaken
 from metskin.domain.appointments.model import (
     DEFAULT_POLICY,
@@ -49,7 +49,6 @@ if TYPE_CHECKING:
     from metskin.domain.ports import Clock
 
 SEND_MESSAGE_ACTOR = "send_appointment_message"
-TAKEN_MESSAGE = "Someone has just booked this time. Pick another slot."
 ANY_NOTICE = CancellationPolicy(min_notice=timedelta(0))  # an erased account keeps nothing
 TOO_MANY = _("More than {limit} appointments start in this range; ask for a shorter range.")
 
@@ -105,7 +104,7 @@ class AppointmentService:
                 mine = booked_already(uow, patient_id, doctor_id, start, self._clock())
             if mine is not None:
                 return mine
-            raise SlotUnavailable(TAKEN_MESSAGE, field="slotStart") from error
+            raise SlotUnavailable(SLOT_TAKEN, field="slotStart") from error
 
     def _book(
         self,
@@ -176,7 +175,7 @@ class AppointmentService:
 
         def cancel(uow: AppointmentsUnitOfWork, appointment: Appointment, now: datetime) -> None:
             if appointment.doctor_id != doctor_id:
-                raise Forbidden("This appointment belongs to someone else.")
+                raise Forbidden(_("This appointment belongs to someone else."))
             appointment.cancel(now, ANY_NOTICE, reason)
             uow.reminders.cancel_for(appointment.id)
 
@@ -198,7 +197,7 @@ class AppointmentService:
         with self._uow_factory() as uow:
             appointment = owned(uow, appointment_id, doctor_id, either_party=True)
             if appointment.doctor_id != doctor_id:
-                raise Forbidden("This appointment belongs to someone else.")
+                raise Forbidden(_("This appointment belongs to someone else."))
             previous = appointment.status
             appointment.complete(now, attended)
             uow.reminders.cancel_for(appointment.id)
@@ -274,9 +273,9 @@ class AppointmentService:
         with self._uow_factory() as uow:
             appointment = uow.appointments.get(appointment_id, for_update=False)
             if appointment is None:
-                raise AppointmentNotFound("No such appointment.", field="id")
+                raise AppointmentNotFound(_("No such appointment."), field="id")
             if viewer_id not in (appointment.patient_id, appointment.doctor_id):
-                raise Forbidden("This appointment belongs to someone else.")
+                raise Forbidden(_("This appointment belongs to someone else."))
             if viewer_id == appointment.doctor_id != appointment.patient_id:
                 self._audit(uow, viewer_id, [appointment])
         return appointment
@@ -354,7 +353,7 @@ class AppointmentService:
     ) -> None:
         record = uow.referrals.get(referral_id)
         if record is None or record.patient_id != patient_id:
-            raise ReferralNotFound("No such referral of yours.", field="referralId")
+            raise ReferralNotFound(_("No such referral of yours."), field="referralId")
         if record.doctor_id != doctor_id:
             record.doctor_id = doctor_id
             record.updated_at = now
@@ -437,7 +436,7 @@ def _commit_booking(uow: AppointmentsUnitOfWork) -> None:
     try:
         uow.commit()
     except Conflict as error:
-        raise SlotUnavailable(TAKEN_MESSAGE, field="slotStart") from error
+        raise SlotUnavailable(SLOT_TAKEN, field="slotStart") from error
 
 
 def _zone_of(uow: AppointmentsUnitOfWork, patient_id: str) -> str | None:

@@ -18,6 +18,7 @@ from metskin.domain.content.model import (
     EditorChange,
     Video,
 )
+from metskin.domain.i18n.marks import _
 from metskin.domain.ports import read
 
 if TYPE_CHECKING:
@@ -26,6 +27,18 @@ if TYPE_CHECKING:
 
 Item = TypeVar("Item", Article, Video)
 RELATED = 3
+TAKEN = {
+    ContentKind.ARTICLE: _("Another article already has this slug."),
+    ContentKind.VIDEO: _("Another video already has this slug."),
+}
+NO_SUCH = {
+    ContentKind.ARTICLE: _("No article has this slug."),
+    ContentKind.VIDEO: _("No video has this slug."),
+}
+ENGLISH_FIRST = {
+    ContentKind.ARTICLE: _("Create the English article first."),
+    ContentKind.VIDEO: _("Create the English video first."),
+}
 MAX_LOG = 200
 
 
@@ -80,13 +93,13 @@ class ContentService:
         """A published article (or a draft, with `drafts`); a draft is not found otherwise."""
         found = next((a for a in self.all_articles(language, drafts) if a.slug == slug), None)
         if found is None:
-            raise ContentNotFound("No article has this slug.", field="slug")
+            raise ContentNotFound(NO_SUCH[ContentKind.ARTICLE], field="slug")
         return found
 
     def video(self, slug: str, language: str = SOURCE_LANGUAGE, drafts: bool = False) -> Video:
         found = next((v for v in self.all_videos(language, drafts) if v.slug == slug), None)
         if found is None:
-            raise ContentNotFound("No video has this slug.", field="slug")
+            raise ContentNotFound(NO_SUCH[ContentKind.VIDEO], field="slug")
         return found
 
     def related(self, article: Article) -> tuple[list[Article], list[Video]]:
@@ -134,11 +147,11 @@ class ContentService:
         kind = ContentKind.ARTICLE if isinstance(item, Article) else ContentKind.VIDEO
         existing = next((i for i in self._items(kind) if i.slug == item.slug), None)
         if create and existing is not None:
-            raise SlugTaken(f"Another {kind} already has this slug.", field="slug")
+            raise SlugTaken(TAKEN[kind], field="slug")
         if not create and existing is None:
-            raise ContentNotFound(f"No {kind} has this slug.", field="slug")
+            raise ContentNotFound(NO_SUCH[kind], field="slug")
         if language != SOURCE_LANGUAGE and existing is None:
-            raise ContentNotFound(f"Create the English {kind} first.", field="slug")
+            raise ContentNotFound(ENGLISH_FIRST[kind], field="slug")
         saved = _merged(_kept(item, existing, language, keep), existing, language)
         if published is None:
             published = existing.published if existing is not None else True
@@ -152,7 +165,7 @@ class ContentService:
         in every language kept; False when it already was so (nothing changes, nothing logged)."""
         existing = next((i for i in self._items(kind) if i.slug == slug), None)
         if existing is None:
-            raise ContentNotFound(f"No {kind} has this slug.", field="slug")
+            raise ContentNotFound(NO_SUCH[kind], field="slug")
         if existing.published is published:
             return False
         action = "published" if published else "unpublished"
@@ -161,7 +174,7 @@ class ContentService:
 
     def delete(self, actor_id: str, kind: ContentKind, slug: str) -> None:
         if not any(i.slug == slug for i in self._items(kind)):
-            raise ContentNotFound(f"No {kind} has this slug.", field="slug")
+            raise ContentNotFound(NO_SUCH[kind], field="slug")
         self._edit(actor_id, kind, slug, None, "deleted")
 
     def record(

@@ -192,7 +192,7 @@ class DirectoryAdmin:
     def _existing(self, doctor_id: str) -> Dermatologist:
         found = self.find(doctor_id)
         if found is None:
-            raise DermatologistNotFound("No dermatologist has this id.", field="id")
+            raise DermatologistNotFound(_("No dermatologist has this id."), field="id")
         return found
 
     def _log(

@@ -19,6 +19,7 @@ from metskin.domain.appointments.model import (
 )
 from metskin.domain.directory.geo import GeoPoint
 from metskin.domain.directory.model import Dermatologist, Fee, Practice
+from metskin.domain.i18n.marks import _
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -80,7 +81,9 @@ def _hours(rule: dict[str, Any]) -> Hours:
 
 def _weekday(name: str) -> int:
     if name not in WEEKDAYS:
-        raise InvalidAvailability(f"unknown weekday {name!r}", field="weekday")
+        raise InvalidAvailability.translatable(
+            _("unknown weekday {name}"), "weekday", name=repr(name)
+        )
     return WEEKDAYS.index(name)
 
 

@@ -150,7 +150,7 @@ class DirectoryService:
 def _practice(uow: DirectoryUnitOfWork, doctor_id: str) -> Dermatologist:
     found = uow.dermatologists.get(doctor_id)
     if found is None:
-        raise DermatologistNotFound("You have no practice profile in the directory yet.")
+        raise DermatologistNotFound(_("You have no practice profile in the directory yet."))
     return found
 
 

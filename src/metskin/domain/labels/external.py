@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ import numpy as np
 
 from metskin.domain.analysis.engine import analyse_faces
 from metskin.domain.errors import DomainError
+from metskin.domain.i18n.marks import _
 from metskin.domain.labels.dataset import (
     Dataset,
     LabelledAnalysis,
@@ -60,18 +62,21 @@ def check_licence(origin: str, licence: str) -> None:
     """Refuse (LicenceRefused) a missing origin or licence, a licence that forbids commercial
     use or adaptation (CC BY-NC, CC BY-ND, research or academic use only), or a refused set."""
     if not origin.strip() or not licence.strip():
-        raise LicenceRefused("Say where the photos come from and under which licence.")
+        raise LicenceRefused(_("Say where the photos come from and under which licence."))
     words = re.sub(r"[\s_/-]+", " ", licence.lower())  # CC-BY-NC-4.0 as CC BY NC 4.0
     if _REFUSED_TERMS.search(words):
-        raise LicenceRefused(
-            f"The licence '{licence}' does not allow commercial training on the photos.",
-            field="licence",
+        raise LicenceRefused.translatable(
+            _("The licence '{licence}' does not allow commercial training on the photos."),
+            "licence",
+            licence=licence,
         )
     named = re.sub(r"[\s_/-]+", " ", f"{origin} {licence}".lower())
     for refused, pattern in REFUSED_SETS.items():
         if re.search(rf"\b{pattern}\b", named):
-            raise LicenceRefused(
-                f"{refused} is limited to research or non-commercial use.", field="origin"
+            raise LicenceRefused.translatable(
+                _("{refused} is limited to research or non-commercial use."),
+                "origin",
+                refused=refused,
             )
 
 
@@ -90,26 +95,35 @@ def read_labels(text: str) -> list[ExternalPhoto]:
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))  # a BOM from Excel
     columns = {name.strip() for name in reader.fieldnames or []}
     if "file" not in columns:
-        raise LabelsFileInvalid("The labels file needs a 'file' column.", field="file")
+        raise LabelsFileInvalid(_("The labels file needs a 'file' column."), field="file")
     if unknown := sorted(columns - COLUMNS):
-        raise LabelsFileInvalid(
-            f"Unknown columns: {', '.join(unknown)} (known: {', '.join(sorted(COLUMNS))}).",
-            field=unknown[0],
+        raise LabelsFileInvalid.translatable(
+            _("Unknown columns: {unknown} (known: {known})."),
+            unknown[0],
+            unknown=", ".join(unknown),
+            known=", ".join(sorted(COLUMNS)),
         )
     photos: list[ExternalPhoto] = []
     seen: set[str] = set()
     for row, raw in enumerate(reader, start=2):  # row 1 is the header
         if extra := raw.get(None):
-            raise LabelsFileInvalid(
-                f"Row {row} has {len(extra)} more cells than the header's "
-                f"{len(reader.fieldnames or [])} columns.",
-                field=f"row {row}",
+            raise LabelsFileInvalid.translatable(
+                _("Row {row} has {extra} more cells than the header's {columns} columns."),
+                f"row {row}",
+                row=row,
+                extra=Decimal(len(extra)),
+                columns=Decimal(len(reader.fieldnames or [])),
             )
         cells = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
         file = cells.get("file", "")
         if not file or file in seen:
-            what = "names no photo" if not file else f"names {file} again"
-            raise LabelsFileInvalid(f"Row {row} {what}.", field=f"row {row}")
+            if not file:
+                raise LabelsFileInvalid.translatable(
+                    _("Row {row} names no photo."), f"row {row}", row=row
+                )
+            raise LabelsFileInvalid.translatable(
+                _("Row {row} names {file} again."), f"row {row}", row=row, file=file
+            )
         seen.add(file)
         try:
             label = LabelInput(
@@ -135,8 +149,12 @@ def _integer(cell: str, row: int, column: str) -> int:
     try:
         return int(cell)
     except ValueError:
-        raise LabelsFileInvalid(
-            f"Row {row}: {column} must be a whole number, not '{cell}'.", field=f"row {row}"
+        raise LabelsFileInvalid.translatable(
+            _("Row {row}: {column} must be a whole number, not '{cell}'."),
+            f"row {row}",
+            row=row,
+            column=column,
+            cell=cell,
         ) from None
 
 

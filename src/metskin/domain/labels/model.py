@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import Enum
 
 from metskin.domain.accounts.model import SKIN_TYPES
@@ -72,9 +73,12 @@ class Lesion:
 
     def check_inside(self, image_width: int, image_height: int, index: int) -> None:
         if not _inside(self.x, self.y, self.width, self.height, image_width, image_height):
-            raise PointOutsideImage(
-                f"Lesion {index} lies outside the {image_width}x{image_height} photo.",
-                field=f"lesions.{index}",
+            raise PointOutsideImage.translatable(
+                _("Lesion {index} lies outside the {width}x{height} photo."),
+                f"lesions.{index}",
+                index=index,
+                width=image_width,
+                height=image_height,
             )
 
 
@@ -115,18 +119,23 @@ class LabelInput:
         """Coded errors: grades in range, lesions and points inside the photo, known values."""
         for index, (concern, grade) in enumerate(self.grades.items()):  # in the input's order
             if not 0 <= grade <= concern.max_grade:
-                raise GradeOutOfRange(
-                    f"{concern.value} is graded 0-{concern.max_grade}, not {grade}.",
-                    field=f"grades.{index}.grade",
+                raise GradeOutOfRange.translatable(
+                    _("{concern} is graded 0-{most}, not {grade}."),
+                    f"grades.{index}.grade",
+                    concern=concern.value,
+                    most=concern.max_grade,
+                    grade=grade,
                 )
         if len(self.lesions) > MAX_LESIONS:
-            raise UnknownLabelValue(f"At most {MAX_LESIONS} lesions.", field="lesions")
+            raise UnknownLabelValue.translatable(
+                _("At most {most} lesions."), "lesions", most=Decimal(MAX_LESIONS)
+            )
         for index, lesion in enumerate(self.lesions):
             lesion.check_inside(image_width, image_height, index)
         size = (image_width, image_height)
         for index, verdict in enumerate(self.verdicts):
             if (verdict.x is None) != (verdict.y is None):
-                raise PointOutsideImage("A point needs both x and y.", field=f"verdicts.{index}")
+                raise PointOutsideImage(_("A point needs both x and y."), field=f"verdicts.{index}")
             x, y = verdict.x, verdict.y
             if x is not None and y is not None and not _inside(x, y, 0, 0, *size):
                 raise PointOutsideImage.translatable(
@@ -137,13 +146,15 @@ class LabelInput:
                     height=image_height,
                 )
         if self.skin_type is not None and self.skin_type not in SKIN_TYPES:
-            raise UnknownLabelValue(
-                f"Skin type must be one of: {', '.join(SKIN_TYPES)}.", field="skinType"
+            raise UnknownLabelValue.translatable(
+                _("Skin type must be one of: {choices}."), "skinType", choices=", ".join(SKIN_TYPES)
             )
         if self.monk_tone is not None and not 1 <= self.monk_tone <= 10:
-            raise GradeOutOfRange("The Monk tone is 1-10.", field="monkTone")
+            raise GradeOutOfRange(_("The Monk tone is 1-10."), field="monkTone")
         if len(self.note) > MAX_NOTE:
-            raise UnknownLabelValue(f"A note is at most {MAX_NOTE} characters.", field="note")
+            raise UnknownLabelValue.translatable(
+                _("A note is at most {most} characters."), "note", most=Decimal(MAX_NOTE)
+            )
         if not (
             self.grades
             or self.lesions
@@ -152,7 +163,7 @@ class LabelInput:
             or self.verdicts
             or self.note.strip()
         ):
-            raise EmptyLabel("A label needs at least one value.")
+            raise EmptyLabel(_("A label needs at least one value."))
 
 
 @dataclass(frozen=True, kw_only=True)

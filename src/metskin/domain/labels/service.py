@@ -15,6 +15,7 @@ from metskin.domain.analysis.records import Analysis, AnalysisStatus, Media, Med
 from metskin.domain.audit.model import Resource
 from metskin.domain.audit.service import audit_reads
 from metskin.domain.errors import NotFound
+from metskin.domain.i18n.marks import _
 from metskin.domain.labels.errors import LabelsForbidden, NotAnnotatable
 from metskin.domain.labels.model import Label, LabelInput, LabelSource, LearningConsent
 from metskin.domain.messages import Job
@@ -35,7 +36,9 @@ class LabelService:
         with self._uow_factory() as uow:
             analysis = self._analysis(uow, analysis_id)
             if role is not Role.DERMATOLOGIST or not self._shared(uow, doctor_id, analysis):
-                raise LabelsForbidden("Only a dermatologist it is shared with can annotate this.")
+                raise LabelsForbidden(
+                    _("Only a dermatologist it is shared with can annotate this.")
+                )
             label = self._write(uow, analysis, doctor_id, LabelSource.DERMATOLOGIST, data)
             uow.commit()
         return label
@@ -45,11 +48,13 @@ class LabelService:
         with self._uow_factory() as uow:
             analysis = self._analysis(uow, analysis_id)
             if analysis.owner_id != user_id:
-                raise AnalysisNotFound("No such analysis in your history.", field="analysisId")
+                raise AnalysisNotFound(_("No such analysis in your history."), field="analysisId")
             if data.grades or data.lesions or data.monk_tone is not None:
                 raise NotAnnotatable(
-                    "Grades, lesions and the Monk tone are a dermatologist's to write; say "
-                    "whether you agree with a concern, or give your skin type."
+                    _(
+                        "Grades, lesions and the Monk tone are a dermatologist's to write; say "
+                        "whether you agree with a concern, or give your skin type."
+                    )
                 )
             label = self._write(uow, analysis, user_id, LabelSource.PATIENT, data)
             uow.commit()
@@ -65,7 +70,7 @@ class LabelService:
             if analysis.owner_id == viewer_id or role is Role.ADMIN:
                 return uow.labels.for_analysis(analysis_id)
             if role is not Role.DERMATOLOGIST or not self._shared(uow, viewer_id, analysis):
-                raise AnalysisNotFound("No such analysis.", field="analysisId")
+                raise AnalysisNotFound(_("No such analysis."), field="analysisId")
             found = [
                 label
                 for label in uow.labels.for_analysis(analysis_id)
@@ -81,7 +86,7 @@ class LabelService:
     def consent(self, user_id: str) -> LearningConsent:
         found = read(self._uow_factory, lambda uow: uow.consents.get(user_id))
         if found is None:
-            raise NotFound("No such account.")
+            raise NotFound(_("No such account."))
         return found
 
     def set_consent(self, user_id: str, given: bool) -> LearningConsent:
@@ -90,7 +95,7 @@ class LabelService:
         with self._uow_factory() as uow:
             current = uow.consents.get(user_id)
             if current is None:
-                raise NotFound("No such account.")
+                raise NotFound(_("No such account."))
             if current.given == given:
                 return current
             changed = LearningConsent(user_id, given, self._clock())
@@ -105,7 +110,7 @@ class LabelService:
     def _analysis(self, uow: LabelsUnitOfWork, analysis_id: str) -> Analysis:
         analysis = uow.analyses.get(analysis_id)
         if analysis is None:
-            raise AnalysisNotFound("No such analysis.", field="analysisId")
+            raise AnalysisNotFound(_("No such analysis."), field="analysisId")
         return analysis
 
     def _shared(self, uow: LabelsUnitOfWork, doctor_id: str, analysis: Analysis) -> bool:
@@ -123,7 +128,7 @@ class LabelService:
     ) -> Label:
         media = uow.media.get(analysis.media_id)
         if analysis.status is not AnalysisStatus.DONE or media is None:
-            raise NotAnnotatable("Only a finished analysis can be labelled.")
+            raise NotAnnotatable(_("Only a finished analysis can be labelled."))
         photo = _photo(media)
         data.check(photo.width, photo.height)
         data = replace(data, grades=dict(data.grades), note=data.note.strip())
@@ -147,5 +152,5 @@ CONSENT_WITHDRAWN = "learning_consent_withdrawn"
 
 def _photo(media: Media) -> Media:
     if media.kind is not MediaKind.PHOTO:
-        raise NotAnnotatable("Only the analysis of a photo can be labelled.")
+        raise NotAnnotatable(_("Only the analysis of a photo can be labelled."))
     return media

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 from metskin.domain.errors import DomainError
+from metskin.domain.i18n.marks import _
+from metskin.domain.i18n.said import Said
+
+TOO_MANY = _("Too many {what} requests; try again in {seconds} s.")
 
 
 class RateLimited(DomainError):
     code = "RATE_LIMITED"
 
     def __init__(self, retry_after: float, what: str) -> None:
+        """`what`: the operation limited (its name, or a marked text: "failed login")."""
         self.retry_after = max(1, math.ceil(retry_after))
-        super().__init__(f"Too many {what} requests; try again in {self.retry_after} s.")
+        values = {"what": Said(what), "seconds": Decimal(self.retry_after)}
+        super().__init__(TOO_MANY.format(**values), template=TOO_MANY, values=values)
 
 
 class TooManyStreams(DomainError, code="TOO_MANY_STREAMS"):

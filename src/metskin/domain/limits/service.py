@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
+from metskin.domain.i18n.marks import _
 from metskin.domain.limits.errors import RateLimited
 from metskin.domain.limits.model import DEFAULT_RULES, BackoffPolicy, Rule
 from metskin.domain.limits.ports import LoginFailures, RateLimiter
@@ -56,7 +57,7 @@ class LoginBackoff:
         policy: BackoffPolicy,
         *,
         scope: str = "login-failures",
-        what: str = "failed login",
+        what: str = _("failed login"),
     ) -> None:
         self._failures = failures
         self._clock = clock

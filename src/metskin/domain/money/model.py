@@ -213,9 +213,10 @@ class RatesTable:
             return None
         found = self.rates.get(currency)
         if found is None:
-            raise NoRate(
-                f"There is no exchange rate for {currency} yet; an administrator can add one.",
-                field="currency",
+            raise NoRate.translatable(
+                _("There is no exchange rate for {currency} yet; an administrator can add one."),
+                "currency",
+                currency=currency,
             )
         return found
 

@@ -108,7 +108,7 @@ class PhotoConsentService:
     def _record(self, user_id: str, given: bool) -> PhotoConsent:
         with self.uow_factory() as uow:
             if uow.users.get(user_id) is None:
-                raise AccountNotFound("No such account.")
+                raise AccountNotFound(_("No such account."))
             now = photo_consent(uow.consent_records, user_id, self.version)
             if now.given == given and (now.current or not given):
                 return now

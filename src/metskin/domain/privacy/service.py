@@ -103,7 +103,7 @@ class PrivacyService:
         now = self.clock()
         with self.uow_factory() as uow:
             if uow.users.get(user_id) is None:
-                raise AccountNotFound("No such account.")
+                raise AccountNotFound(_("No such account."))
             exports = uow.data_exports.list_for_user(user_id)
             for export in exports:
                 if (
@@ -173,7 +173,7 @@ class PrivacyService:
         """The person's own export; anyone else's is not found (whatever their role)."""
         export = read(self.uow_factory, lambda uow: uow.data_exports.get(export_id))
         if export is None or export.user_id != user_id:
-            raise ExportNotFound("No such export of yours.", field="id")
+            raise ExportNotFound(_("No such export of yours."), field="id")
         return export
 
     def download(self, user_id: str, export_id: str) -> tuple[DataExport, bytes]:
@@ -190,15 +190,15 @@ class PrivacyService:
     def delete_my_account(self, user_id: str, password: str) -> Erasure:
         user = read(self.uow_factory, lambda uow: uow.users.get(user_id))
         if user is None:
-            raise AccountNotFound("No such account.")
-        refused = InvalidCredentials("The password is not correct.", field="password")
+            raise AccountNotFound(_("No such account."))
+        refused = InvalidCredentials(_("The password is not correct."), field="password")
         confirm_password(self.hasher, self.login_attempts, user, password, refused)
         return self._erase(user_id, "self")
 
     def erase_account(self, admin_id: str, user_id: str) -> Erasure:
         """An administrator erases an account on the person's request."""
         if admin_id == user_id:
-            raise Forbidden("Close your own account with deleteMyAccount.", field="userId")
+            raise Forbidden(_("Close your own account with deleteMyAccount."), field="userId")
         return self._erase(user_id, "admin:" + self.pseudonym(admin_id))
 
     def pseudonym(self, user_id: str) -> str:
@@ -209,7 +209,7 @@ class PrivacyService:
         with self.uow_factory() as uow:
             user = uow.users.get(user_id)
             if user is None:
-                raise AccountNotFound("No such account.", field="userId")
+                raise AccountNotFound(_("No such account."), field="userId")
             user.is_active = False  # no login or refresh from here on, even if a step fails
             uow.users.save(user)
             # and no request with a token issued before: the session check reads the sessions
@@ -259,7 +259,7 @@ class PrivacyService:
             self.uow_factory, lambda uow: uow.personal_data.photo(now, analysis_id=analysis_id)
         )
         if photo is None or photo.owner_id != user_id:
-            raise AnalysisNotFound("No such analysis in your history.", field="id")
+            raise AnalysisNotFound(_("No such analysis in your history."), field="id")
         return self._erase_photo(photo)
 
     def delete_media(self, user_id: str, media_id: str) -> PhotoErasure:
@@ -267,7 +267,7 @@ class PrivacyService:
         now = self.clock()
         photo = read(self.uow_factory, lambda uow: uow.personal_data.photo(now, media_id=media_id))
         if photo is None or photo.owner_id != user_id:
-            raise MediaNotFound("No such media in your uploads.", field="id")
+            raise MediaNotFound(_("No such media in your uploads."), field="id")
         return self._erase_photo(photo)
 
     def _erase_photo(self, photo: Photo) -> PhotoErasure:

@@ -105,7 +105,7 @@ class ProgressService:
         analyses (a revoked share ends the link at once)."""
         parts = grant.name.removeprefix(PICTURES).split("/")
         if len(parts) != 5:
-            raise NotFound("No such picture.")
+            raise NotFound(_("No such picture."))
         for analysis_id in parts[:2]:
             self._analyses.get_for_viewer(
                 grant.viewer_id, grant.viewer_role, analysis_id, part=AccessPart.COMPARISON
@@ -116,7 +116,7 @@ class ProgressService:
         """The PNG a signed link names (the link was issued after the access check)."""
         parts = name.removeprefix(PICTURES).removesuffix(".png").split("/")
         if self._pictures is None or len(parts) != 5 or parts[4] not in PICTURE_KINDS:
-            raise NotFound("No such picture.")
+            raise NotFound(_("No such picture."))
         sources, analysis_ids, media_ids = self._pictures, parts[:2], parts[2:4]
         readouts = self._readouts_by_id(analysis_ids)
         media = {item.id: item for item in sources.media.get_many(media_ids)}
@@ -125,7 +125,7 @@ class ProgressService:
             readout = readouts.get(analysis_id)
             source = _source(media.get(media_id), readout) if readout else None
             if source is None or readout is None or readout.capture is None:
-                raise NotFound("No such picture.")
+                raise NotFound(_("No such picture."))
             name, is_frame = source
             data = sources.media.read_object(name)
             rgb = sources.codec.decode_frame(data) if is_frame else sources.codec.decode(data)
@@ -150,13 +150,13 @@ class ProgressService:
         first = self._read(viewer_id, role, first_id, "a")
         second = self._read(viewer_id, role, second_id, "b")
         if first.owner_id != second.owner_id:
-            raise NotComparable("Only analyses of the same person can be compared.", field="b")
+            raise NotComparable(_("Only analyses of the same person can be compared."), field="b")
         if first.id == second.id:
-            raise NotComparable("Choose two different analyses.", field="b")
+            raise NotComparable(_("Choose two different analyses."), field="b")
         readouts = self._readouts([first, second])
         for analysis, name in ((first, "a"), (second, "b")):
             if analysis.id not in readouts:
-                raise AnalysisNotReady("This analysis has no usable result yet.", field=name)
+                raise AnalysisNotReady(_("This analysis has no usable result yet."), field=name)
         before, after = sorted((first, second), key=lambda item: (item.created_at, item.id))
         return _comparison(before, after, readouts)
 
@@ -173,7 +173,7 @@ class ProgressService:
             except Forbidden:
                 continue  # a share of some analyses only: the others stay out
         if viewer_id != owner_id and not chosen and role is not Role.ADMIN:
-            raise Forbidden("Nothing of this person's is shared with you in this period.")
+            raise Forbidden(_("Nothing of this person's is shared with you in this period."))
         readouts = self._readouts(chosen)
         done = sorted(
             (item for item in chosen if item.id in readouts),

@@ -60,7 +60,7 @@ class CatalogUseCases:
     def product(self, product_id: str) -> Product:
         found = self.products_by_id([product_id]).get(product_id)
         if found is None:
-            raise ProductNotFound("No such product.", field="id")
+            raise ProductNotFound(_("No such product."), field="id")
         return found
 
     def products_by_id(self, product_ids: list[str]) -> dict[str, Product]:
@@ -104,7 +104,7 @@ class CatalogUseCases:
     def remove_product(self, product_id: str) -> None:
         with self._uow_factory() as uow:
             if not uow.catalog.deactivate_product(product_id, self._clock()):
-                raise ProductNotFound("No such product.", field="id")
+                raise ProductNotFound(_("No such product."), field="id")
             uow.catalog.bump_version()
             # the people following a routine with it get another, and are told why
             uow.defer(Job(REFRESH_ROUTINES_WITH, {"product_id": product_id}))

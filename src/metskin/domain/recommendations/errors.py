@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from metskin.domain.errors import DomainError, NotFound, ValidationFailed
+from metskin.domain.i18n.marks import _
 
 
 class ProductNotFound(NotFound, code="PRODUCT_NOT_FOUND"): ...
@@ -14,7 +15,7 @@ class RetakeNeeded(DomainError, code="RETAKE_NEEDED"): ...
 def failed_has_no_routine() -> RetakeNeeded:
     """A routine asked (or saved, `followed.refuse_if_failed`) for an analysis that failed."""
     return RetakeNeeded(
-        "This analysis failed, so it has no routine; take a new photo and start a new analysis.",
+        _("This analysis failed, so it has no routine; take a new photo and start a new analysis."),
         field="analysisId",
     )
 

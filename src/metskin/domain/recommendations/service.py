@@ -18,6 +18,7 @@ from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.content.loader import load_articles
 from metskin.domain.content.model import Article
 from metskin.domain.errors import Conflict, DomainError, NotFound
+from metskin.domain.i18n.marks import _
 from metskin.domain.messages import Job
 from metskin.domain.money.model import RatesTable, seed_table
 from metskin.domain.ports import Clock, CreatedKey, read
@@ -131,18 +132,18 @@ class RecommendationService(CatalogUseCases):
             if analysis.status is AnalysisStatus.FAILED:
                 raise failed_has_no_routine()
             if analysis.status is not AnalysisStatus.DONE:
-                raise AnalysisNotReady("The analysis is not finished yet.", field="analysisId")
+                raise AnalysisNotReady(_("The analysis is not finished yet."), field="analysisId")
             stored = self._analyses.results([analysis.id]).get(analysis.id)
             result = stored[0] if stored else {}
         if not result.get("ok"):
-            raise RetakeNeeded("This photo could not be measured; take a new one first.")
+            raise RetakeNeeded(_("This photo could not be measured; take a new one first."))
         for attempt in range(BUILDS):
             with self._uow_factory() as uow:
                 owners = uow.users.list_by_ids([analysis.owner_id])  # a plain row, no ORM row
                 ratings = uow.feedback.for_user(analysis.owner_id)
             owner = owners[0] if owners else None
             if owner is None:
-                raise NotFound("The account is gone.")
+                raise NotFound(_("The account is gone."))
             index = self.catalog.index()
             needs = needs_from_result(ResultReadout.from_stored(result), owner.profile)
             profile = care_profile(owner.profile, self._clock(), self._rates(), ratings)
@@ -350,7 +351,7 @@ class RecommendationService(CatalogUseCases):
         feedback = Feedback(user_id, product_id, rating, outcome, self._clock())
         with self._uow_factory() as uow:
             if not uow.catalog.known(product_id):  # one no longer sold may have irritated
-                raise ProductNotFound("No such product.", field="productId")
+                raise ProductNotFound(_("No such product."), field="productId")
             # rating again updates the one rating
             turned = _turns(uow, user_id, lambda: uow.feedback.put(feedback))
             uow.commit()

@@ -11,6 +11,7 @@ from metskin.domain.analysis.errors import AnalysisNotReady
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import Analysis, AnalysisStatus
 from metskin.domain.errors import Conflict, Forbidden, NotFound
+from metskin.domain.i18n.marks import _
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
 from metskin.domain.ports import CreatedKey, read
@@ -122,9 +123,9 @@ class ReferralService:
         with self._uow_factory() as uow:
             record = uow.referrals.get(referral_id)
         if record is None:
-            raise ReferralNotFound("No such referral.", field="referralId")
+            raise ReferralNotFound(_("No such referral."), field="referralId")
         if record.patient_id != viewer_id and role is not Role.ADMIN:
-            raise Forbidden("This referral belongs to someone else.")
+            raise Forbidden(_("This referral belongs to someone else."))
         return record
 
     def get_many(self, referral_ids: list[str]) -> list[ReferralRecord]:
@@ -147,9 +148,9 @@ class ReferralService:
     ) -> Analysis:
         analysis = uow.analyses.get(analysis_id)
         if analysis is None or analysis.owner_id != patient_id:
-            raise NotFound("No such analysis in your history.", field="analysisId")
+            raise NotFound(_("No such analysis in your history."), field="analysisId")
         if analysis.status is not AnalysisStatus.DONE:
-            raise AnalysisNotReady("The analysis has not finished yet.", field="analysisId")
+            raise AnalysisNotReady(_("The analysis has not finished yet."), field="analysisId")
         return analysis
 
     def _triaged(
@@ -161,7 +162,7 @@ class ReferralService:
     ) -> ReferralRecord | None:
         outcome = self._outcome(uow, analysis, answers)
         if outcome is None:
-            raise AnalysisNotReady("The analysis has no result.", field="analysisId")
+            raise AnalysisNotReady(_("The analysis has no result."), field="analysisId")
         if outcome.referral is None:
             return stored
         now = self._clock()

@@ -16,6 +16,7 @@ from metskin.domain.audit.model import AccessEntry, AccessPart, Resource
 from metskin.domain.audit.service import audit_reads
 from metskin.domain.directory.errors import DermatologistNotFound
 from metskin.domain.errors import Forbidden, NotFound
+from metskin.domain.i18n.marks import _
 from metskin.domain.inbox import entries
 from metskin.domain.inbox.service import tell
 from metskin.domain.ports import CreatedKey, read
@@ -63,11 +64,11 @@ class SharingService:
         now = self._clock()
         with self._uow_factory() as uow:
             if uow.dermatologists.get(doctor_id) is None:
-                raise DermatologistNotFound("No such dermatologist.", field="dermatologistId")
+                raise DermatologistNotFound(_("No such dermatologist."), field="dermatologistId")
             if analysis_id is not None:
                 analysis = uow.analyses.get(analysis_id)
                 if analysis is None or analysis.owner_id != patient_id:
-                    raise NotFound("No such analysis in your history.", field="analysisId")
+                    raise NotFound(_("No such analysis in your history."), field="analysisId")
             expiry = share_expiry(now, expires_at)
             existing = next(
                 (
@@ -102,7 +103,7 @@ class SharingService:
         with self._uow_factory() as uow:
             share = uow.shares.get(share_id)
             if share is None or share.patient_id != patient_id:
-                raise ShareNotFound("No such share of yours.", field="shareId")
+                raise ShareNotFound(_("No such share of yours."), field="shareId")
             if share.revoked_at is None:
                 share.revoke(now)
                 uow.shares.save(share)
@@ -123,7 +124,7 @@ class SharingService:
         """Every read of the patient's data, newest first. `viewer` (id, role): the caller, who
         reads their own log, or (an administrator, auditing) anyone's."""
         if viewer is not None and viewer[0] != patient_id and viewer[1] is not Role.ADMIN:
-            raise Forbidden("You can only read your own access log.")
+            raise Forbidden(_("You can only read your own access log."))
         return read(
             self._uow_factory,
             lambda uow: uow.access_log.list_for_patient(patient_id, before, limit),

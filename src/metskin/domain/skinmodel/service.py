@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from metskin.domain.i18n.marks import _
 from metskin.domain.labels.dataset import version_of
 from metskin.domain.ports import read
 from metskin.domain.skinmodel.errors import GateRefused, SkinModelNotFound, WrongModelState
@@ -63,7 +64,9 @@ class SkinModelService:
         with self._uow_factory() as uow:
             number = version if version is not None else uow.skin_models.next_version()
             if uow.skin_models.get(number) is not None:
-                raise WrongModelState(f"Version {number} is already registered.")
+                raise WrongModelState.translatable(
+                    _("Version {number} is already registered."), number=number
+                )
             now = self._clock()
             learned_from = {  # counts only: whose data stays in the dataset members' rows
                 "label_writes": _label_writes(uow, now),
@@ -97,9 +100,15 @@ class SkinModelService:
         with self._uow_factory() as uow:
             found = _get(uow, version)
             if found.state is not ModelState.CANDIDATE:
-                raise WrongModelState(f"{found.name} is {found.state.value}, not a CANDIDATE.")
+                raise WrongModelState.translatable(
+                    _("{name} is {state}, not a CANDIDATE."),
+                    name=found.name,
+                    state=found.state.value,
+                )
             if left := _withdrawn(uow, found):
-                raise GateRefused(f"{found.name} is not put in shadow: {left}")
+                raise GateRefused.translatable(
+                    _("{name} is not put in shadow: {why}"), name=found.name, why=left
+                )
             for other in uow.skin_models.in_state(ModelState.SHADOW):
                 other.state = ModelState.CANDIDATE
                 uow.skin_models.save(other)
@@ -115,11 +124,17 @@ class SkinModelService:
         with self._uow_factory() as uow:
             found = _get(uow, version)
             if found.state not in (ModelState.CANDIDATE, ModelState.SHADOW):
-                raise WrongModelState(f"{found.name} is {found.state.value}.")
+                raise WrongModelState.translatable(
+                    _("{name} is {state}."), name=found.name, state=found.state.value
+                )
             live = uow.skin_models.in_state(ModelState.LIVE)
             decision = _decide(uow, found)
             if not decision.passed:
-                raise GateRefused(f"{found.name} is not promoted: " + "; ".join(decision.reasons))
+                raise GateRefused.translatable(
+                    _("{name} is not promoted: {why}"),
+                    name=found.name,
+                    why="; ".join(decision.reasons),
+                )
             for old in live:
                 _retire(old, now)
                 uow.skin_models.save(old)
@@ -138,7 +153,7 @@ class SkinModelService:
         with self._uow_factory() as uow:
             live = uow.skin_models.in_state(ModelState.LIVE)
             if not live:
-                raise WrongModelState("No model is live: the engine scores everything.")
+                raise WrongModelState(_("No model is live: the engine scores everything."))
             current = live[0]
             _retire(current, now)
             uow.skin_models.save(current)
@@ -270,7 +285,9 @@ def _decide(uow: SkinModelUnitOfWork, found: SkinModelVersion) -> GateDecision:
 def _get(uow: SkinModelUnitOfWork, version: int) -> SkinModelVersion:
     found = uow.skin_models.get(version)
     if found is None:
-        raise SkinModelNotFound(f"No skin model version {version}.", field="version")
+        raise SkinModelNotFound.translatable(
+            _("No skin model version {version}."), "version", version=version
+        )
     return found
 
 

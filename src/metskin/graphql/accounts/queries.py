@@ -12,6 +12,7 @@ from strawberry.types import Info
 from metskin.domain.accounts.model import User as DomainUser
 from metskin.domain.accounts.model import UserSearch
 from metskin.domain.errors import Unauthenticated
+from metskin.domain.i18n.marks import _
 from metskin.domain.ports import CreatedKey
 from metskin.graphql.accounts.types import Role, User
 from metskin.graphql.analysis.queries import prefetch_analyses
@@ -44,7 +45,7 @@ class AccountQueries:
         viewer = info.context.require_viewer()
         user = await _viewer_read(info, viewer.user_id)
         if user is None:
-            raise Unauthenticated("This account no longer exists.")
+            raise Unauthenticated(_("This account no longer exists."))
         return User.from_domain(user)
 
     @guarded_field(

@@ -33,7 +33,7 @@ from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.context import run_sync
 from metskin.graphql.guard import client_ip
 from metskin.graphql.http_refusals import coded_error
-from metskin.graphql.i18n import coded_text, request_locale
+from metskin.graphql.i18n import coded_text, error_text, request_locale
 
 PATH = "/webhooks/sms"
 RULE = "smsReply"
@@ -90,7 +90,7 @@ def sms_replies_route(container: Container) -> Route:
         except Unavailable as error:
             return coded_error(coded_text(error.message, error.code, tr), error.code, 503)
         except Conflict as error:  # the same message taken at the same moment: read once
-            return coded_error(coded_text(error.message, error.code, tr), error.code, 409)
+            return coded_error(error_text(error, tr), error.code, 409)
         return Response(EMPTY_TWIML, media_type="text/xml")
 
     return Route(PATH, replies, methods=["POST"])

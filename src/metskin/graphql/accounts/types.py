@@ -17,6 +17,7 @@ from metskin.domain.accounts.phone_number import international_phone
 from metskin.domain.accounts.service import Session
 from metskin.domain.accounts.sms_consent import SmsWhy
 from metskin.domain.errors import Forbidden
+from metskin.domain.i18n.marks import _
 from metskin.graphql.analysis.queries import analyses_of
 from metskin.graphql.analysis.types import Analysis
 from metskin.graphql.context import run_sync
@@ -131,7 +132,7 @@ class User:
     ) -> Connection[Analysis]:
         viewer = info.context.require_viewer()
         if viewer.user_id != self.id and viewer.role is not DomainRole.ADMIN:
-            raise Forbidden("You can only list your own analyses.")
+            raise Forbidden(_("You can only list your own analyses."))
         return await analyses_of(info, str(self.id), first, after)
 
     @strawberry.field(
@@ -141,7 +142,7 @@ class User:
     async def photo_consent(self, info: Info) -> PhotoConsent:
         viewer = info.context.require_viewer()
         if viewer.user_id != self.id and viewer.role is not DomainRole.ADMIN:
-            raise Forbidden("You can only see your own consent.")
+            raise Forbidden(_("You can only see your own consent."))
         consent = await run_sync(info.context.container.photo_consent.state, str(self.id))
         return PhotoConsent.from_domain(consent)
 
@@ -154,7 +155,7 @@ class User:
     async def email_trouble(self, info: Info) -> EmailTrouble | None:  # type: ignore[valid-type]
         viewer = info.context.require_viewer()
         if viewer.user_id != self.id and viewer.role is not DomainRole.ADMIN:
-            raise Forbidden("You can only see your own address.")
+            raise Forbidden(_("You can only see your own address."))
         return await run_sync(info.context.container.email_addresses.trouble, str(self.id))
 
     @strawberry.field(
@@ -165,7 +166,7 @@ class User:
     async def sms_changes(self, info: Info) -> list[SmsChange]:
         viewer = info.context.require_viewer()
         if viewer.user_id != self.id and viewer.role is not DomainRole.ADMIN:
-            raise Forbidden("You can only see your own messages.")
+            raise Forbidden(_("You can only see your own messages."))
         found = await run_sync(info.context.container.sms_consent.changes, str(self.id))
         return [copy_fields(SmsChange, change) for change in found]
 

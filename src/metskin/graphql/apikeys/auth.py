@@ -26,7 +26,7 @@ def sent_key(headers: Mapping[str, str]) -> str | None:
     scheme, _space, value = (headers.get("authorization") or "").strip().partition(" ")
     in_authorization = value.strip() if scheme.lower() == "apikey" else ""
     if header and scheme and header != in_authorization:
-        raise ApiKeyInvalid("Send one credential: an API key or a bearer token, not both.")
+        raise ApiKeyInvalid(_("Send one credential: an API key or a bearer token, not both."))
     if not (header or in_authorization) and ("x-api-key" in headers or scheme.lower() == "apikey"):
         # An integrator's unset variable: before, the request ran as anonymous.
         raise ApiKeyInvalid(_("The API key header is empty: send the key after it."))

@@ -12,6 +12,7 @@ from metskin.domain.accounts.model import Role as DomainRole
 from metskin.domain.appointments.dashboard import DashboardEvent as DomainEvent
 from metskin.domain.appointments.dashboard import dashboard_channel
 from metskin.domain.errors import Forbidden
+from metskin.domain.i18n.marks import _
 from metskin.graphql.appointments.types import DashboardEvent
 from metskin.graphql.context import Context
 from metskin.graphql.permissions import IsDermatologist, guarded_subscription
@@ -48,6 +49,6 @@ class DashboardSubscriptions:
     ) -> AsyncGenerator[DashboardEvent, None]:
         viewer = info.context.require_viewer()
         if viewer.role is not DomainRole.DERMATOLOGIST:
-            raise Forbidden("Only dermatologists have a dashboard.")
+            raise Forbidden(_("Only dermatologists have a dashboard."))
         async for event in dashboard_updates(info.context, viewer.user_id, after_id):
             yield DashboardEvent.from_domain(event)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import strawberry
 
+from metskin.domain.i18n.marks import _
 from metskin.domain.labels.errors import UnknownLabelValue
 from metskin.domain.labels.model import Concern as DomainConcern
 from metskin.domain.labels.model import Label as DomainLabel
@@ -92,8 +93,8 @@ def grades_of(grades: list[GradeInput]) -> dict[DomainConcern, int]:
     for index, item in enumerate(grades):
         concern: DomainConcern = item.concern
         if concern in found:
-            raise UnknownLabelValue(
-                f"{concern.value} is graded twice.", field=f"grades.{index}.concern"
+            raise UnknownLabelValue.translatable(
+                _("{concern} is graded twice."), f"grades.{index}.concern", concern=concern.value
             )
         found[concern] = item.grade
     return found
