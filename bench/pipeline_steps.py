@@ -39,10 +39,10 @@ THREAD: Counter[str] = Counter()  # the calling thread's CPU: the step's own wor
 
 def instrument() -> None:
     from metskin.adapters.vision import engine, ingest
-    from metskin.domain.analysis import service
+    from metskin.domain.analysis import service, uploads
 
     steps: list[tuple[Any, str, str]] = [
-        (service.MediaService, "upload", "upload (all)"),
+        (uploads.MediaService, "upload", "upload (all)"),
         (ingest, "prepare_photo", "  sanitise (strip, check, thumbnail)"),
         (ingest, "reject_polyglots", "    polyglot scan"),
         (service.AnalysisService, "start", "start"),

@@ -4,6 +4,7 @@ and three SELECTs whatever the page size; the body is the same either way."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,8 @@ from sqlalchemy import event, update
 
 from metskin.adapters.db.accounts import RefreshTokenRow
 from metskin.bootstrap import Container
+from metskin.graphql.context import Context
+from metskin.graphql.execution import FastExecutionContext
 from tests.e2e.conftest import GraphQLClient
 from tests.e2e.test_care_api import add_done_analysis
 
@@ -94,3 +97,27 @@ async def test_an_ended_session_is_refused_before_the_read(
         assert seen == {"ended": 1, "selects": 1}  # the check only
         both = await client.call(BESIDE, n=2)  # only `me` is refused (non-null: no data)
         assert [e["path"] for e in both["errors"]] == [["me"]] and both["data"] is None
+
+
+async def test_a_read_leaves_no_garbage_for_the_cycle_collector(
+    client: GraphQLClient, container: Container
+) -> None:
+    """The request's context and its executor are freed as soon as the request is answered,
+    by their reference counts: a cycle through them (a translator holding its context, the
+    executor's helpers holding the executor) left every request's objects to the cyclic
+    collector, whose full passes over the server's heap came every few hundred requests."""
+    owner = (await client.register("garbage@example.com"))["user"]["id"]
+    add_done_analysis(container, owner, {}, datetime(2026, 11, 1, tzinfo=UTC))
+    await client.data(PAGE, n=2)  # every cache filled
+    gc.collect()
+    gc.disable()  # what the request leaves unreachable stays until the collection below
+    try:
+        assert (await client.data(PAGE, n=2))["me"]["id"] == owner
+        gc.set_debug(gc.DEBUG_SAVEALL)  # the unreachable kept in gc.garbage, to be seen
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, Context | FastExecutionContext)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert left == []

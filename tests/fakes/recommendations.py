@@ -203,6 +203,10 @@ class FakeRoutineRepository(InMemoryTable[SavedRoutine]):
     ) -> list[SavedRoutine]:
         return self.page(lambda r: r.user_id == user_id, before, limit, newest=True)
 
+    def followed_analysis(self, user_id: str) -> str | None:
+        newest = self.page(lambda r: r.user_id == user_id, None, 1, newest=True)
+        return newest[0].analysis_id if newest else None
+
     def following(self, product_id: str, after_user: str | None, limit: int) -> list[str]:
         mention = f'"product_id": "{product_id}"'
         users = sorted({r.user_id for r in self.rows.values()})

@@ -233,3 +233,30 @@ def test_the_locked_read_and_save_are_one_select_and_one_update_without_orm_rows
             uow.analyses.save(analysis)
         with pytest.raises(IntegrityError):  # one result per analysis
             uow.analyses.add_result(queued.id, {"ok": False}, None)
+
+
+def test_an_unlocked_read_is_one_select_without_orm_rows_until_the_orm_is_in_use(
+    container: Container,
+) -> None:
+    """A unit of work that has used no ORM row reads an analysis with one Core SELECT (a live
+    stream's check before each update, the progress re-read); once the ORM is in use, the read
+    goes through it and sees its rows, changed or not."""
+    owner = add_user(container, "owner@example.com")
+    add_analyses(container, owner, 2)
+    with container.new_uow() as uow:
+        known = uow.analyses.list_for_owner(owner, None, 2)
+    with container.new_uow() as uow:
+        with statements(container) as seen, orm_loads(AnalysisRow) as built:
+            assert [uow.analyses.get(analysis.id) for analysis in known] == known
+            assert uow.analyses.get("nobody") is None
+        assert seen == ["SELECT"] * 3
+        assert built == [] and not uow.session.identity_map
+    with container.new_uow() as uow:
+        row = uow.session.get(AnalysisRow, known[0].id)
+        assert row is not None
+        row.progress = 0.25  # changed in the session, not written yet
+        with orm_loads(AnalysisRow) as built:
+            assert uow.analyses.get(known[1].id) == known[1]
+        assert len(built) == 1  # through the ORM, as before
+        found = uow.analyses.get(known[0].id)
+        assert found is not None and found.progress == 0.25

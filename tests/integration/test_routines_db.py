@@ -145,3 +145,29 @@ def test_whys_held_are_kept_once_in_the_order_said_until_released(container: Con
         uow.commit()
     with container.new_uow() as uow:
         assert uow.routines.held(owner) == []
+
+
+def test_the_followed_routine_s_analysis_is_read_without_its_routine(
+    container: Container,
+) -> None:
+    """The analysis of the newest routine, as `list_for_user` orders them, in one SELECT of
+    one column (the pipeline's last step asks only whether it is the photo just measured)."""
+    owner = add_user(container, "owner@example.com")
+    add_analyses(container, owner, 2)
+    made = saved_routines(container, owner, 7)
+    with container.new_uow() as uow:
+        assert uow.routines.followed_analysis(owner) is None
+        for saved in made:
+            uow.routines.add(saved)
+        uow.commit()
+    odd = next(saved for saved in made if saved.analysis_id != made[-1].analysis_id)
+    for renewed in (None, odd):
+        if renewed is not None:  # another photo's routine becomes theirs again: first now
+            with container.new_uow() as uow:
+                uow.routines.renew(renewed.id, START + timedelta(days=1))
+                uow.commit()
+        with container.new_uow() as uow, statements(container) as seen:
+            newest = uow.routines.list_for_user(owner, None, 1)[0]
+            assert uow.routines.followed_analysis(owner) == newest.analysis_id
+        assert seen == ["SELECT", "SELECT"]
+        assert newest.id == (renewed or made[-1]).id

@@ -128,6 +128,15 @@ def batch_loader(fetch: Callable[[list[str]], Any]) -> DataLoader[str, Any]:
     return DataLoader(load_fn=load)
 
 
+def _request_translator(context: weakref.ref[Context], container: Container) -> Translator:
+    """The translator of the request whose context this is; English once the context is gone
+    (nothing translates for a request after it: a reference does not keep it)."""
+    found = context()
+    if found is None:
+        return container.translations.translator(request_locale(None))
+    return found._request_translator()
+
+
 def make_referral_loader(context: Context) -> DataLoader[str, ReferralRecord | None]:
     """Only referrals the viewer may read; a dermatologist's reads are audited in one batch."""
 
@@ -194,7 +203,10 @@ class Context:
         translates: a resolver that only holds it (a poll of a running analysis) reads no
         profile."""
         if self._translator is None:
-            self._translator = LazyTranslator(self._request_translator)
+            # Found through a weak reference: a translator holding its context would make a
+            # reference cycle of every request, garbage only the cyclic collector frees.
+            found = partial(_request_translator, weakref.ref(self), self.container)
+            self._translator = LazyTranslator(found)
         return self._translator
 
     def _request_translator(self) -> Translator:

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from graphql import GraphQLField, GraphQLObjectType, GraphQLOutputType
+from graphql import GraphQLField, GraphQLObjectType, GraphQLOutputType, GraphQLResolveInfoHelpers
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -53,6 +53,17 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         self._plan_store = plan_store(self.schema)
         self._plans = self._plan_store.for_operation(self.operation, self.fragment_definitions)
+
+    # graphql-core keeps its resolvers' helpers (two of its own bound methods) on the executor:
+    # a reference cycle of every request, garbage only the cyclic collector frees. Made when a
+    # resolve info asks for them instead (a few per request; plain fields build none).
+    @property
+    def async_helpers(self) -> GraphQLResolveInfoHelpers:
+        return GraphQLResolveInfoHelpers(gather=self.gather_async_work, track=self.track_async_work)
+
+    @async_helpers.setter
+    def async_helpers(self, _helpers: GraphQLResolveInfoHelpers) -> None:
+        """graphql-core's `__init__` sets them: nothing to keep."""
 
     def collect_subfields(self, return_type: GraphQLObjectType, field_details_list: Any) -> Any:
         """graphql-core's, remembered with the operation's plans (across requests when kept)."""

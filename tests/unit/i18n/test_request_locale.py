@@ -3,6 +3,7 @@ locale, else English (`graphql/context.py`)."""
 
 from __future__ import annotations
 
+import weakref
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -89,3 +90,15 @@ def test_every_use_finds_the_language_as_the_translator_itself_would(use: Any) -
     get_users, calls = person("de-AT")
     assert use(context({}, get_users).translator) == use(BabelTranslations().translator("de-AT"))
     assert calls == [["u1"]]
+
+
+def test_a_translator_kept_after_its_request_speaks_english() -> None:
+    """The translator reaches its context weakly (no reference cycle per request): once the
+    context is gone, a translator something kept finds English instead of failing."""
+    get_users, calls = person("de-AT")
+    found = context({"accept-language": "fr-FR"}, get_users)
+    kept, gone = found.translator, weakref.ref(found)
+    del found
+    assert gone() is None  # freed by its reference count alone
+    assert kept.locale == "en-GB"
+    assert calls == []

@@ -185,8 +185,12 @@ def test_the_pipeline_builds_a_photo_s_routine_once_when_nothing_was_said_meanwh
     service.after_measuring(running, WRINKLES)  # RECOMMENDING
     (saved,) = service.history("p1", None, 1)
     _measured(uow, running)
+    read: list[str] = []  # the routines read whole: their JSON, which a database decodes
+    listed = uow.routines.list_for_user
+    uow.routines.list_for_user = lambda *args: read.append(args[0]) or listed(*args)  # type: ignore[method-assign]
     service.after_result_stored(running)
     assert built == ["p1"]
+    assert read == []  # only the followed routine's analysis was asked
     assert service.history("p1", None, 5)[0] == saved
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, BigInteger, Index, Row, bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import Field, SQLModel, col, select
 
+from metskin.adapters.db.lazy_session import orm_built
 from metskin.adapters.db.repository import KeysetStatements, SqlRepository, held_row, values_of
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.analysis.records import (
@@ -136,7 +137,8 @@ _ANALYSES = core_table(AnalysisRow)
 _RESULTS = core_table(AnalysisResultRow)
 # The worker's units of work (begin, finish, fail): the row read under its lock, written back
 # and the result inserted by Core statements built once, no ORM row built, tracked or flushed.
-_LOCKED = core_select(_ANALYSES).where(_ANALYSES.c.id == bindparam("key")).with_for_update()
+_BY_ID = core_select(_ANALYSES).where(_ANALYSES.c.id == bindparam("key"))
+_LOCKED = _BY_ID.with_for_update()
 _UPDATE = _ANALYSES.update().where(_ANALYSES.c.id == bindparam("key"))
 _INSERT_RESULT = _RESULTS.insert()
 _WRITTEN_FIELDS = tuple(name for name in ANALYSIS_FIELDS if name != "id")
@@ -188,10 +190,16 @@ class SqlAnalysisRepository(SqlRepository[AnalysisRow, Analysis]):
 
     def get(self, key: Any, *, for_update: bool = False) -> Analysis | None:
         """Locked (`for_update`): one Core SELECT ... FOR UPDATE, the row not kept in the
-        session (`save` writes it back with one UPDATE)."""
-        if not for_update:
+        session (`save` writes it back with one UPDATE). Unlocked, in a unit of work that has
+        used no ORM row yet: one Core SELECT too (loading one ORM row cost several times its
+        SELECT, in reads such as a live stream's check before each update); else through the
+        ORM Session, which sees the rows it holds or has pending."""
+        if for_update:
+            row = self._session.connection().execute(_LOCKED, {"key": key}).first()
+        elif orm_built(self._session):
             return super().get(key)
-        row = self._session.connection().execute(_LOCKED, {"key": key}).first()
+        else:
+            row = self._session.connection().execute(_BY_ID, {"key": key}).first()
         return analysis_to_domain(row) if row else None
 
     def save(self, analysis: Analysis) -> None:

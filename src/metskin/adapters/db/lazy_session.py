@@ -85,3 +85,9 @@ class LazySession:
         finally:
             if connection is not None:
                 connection.close()
+
+
+def orm_built(session: object) -> bool:
+    """Whether the unit of work's session has built its ORM Session (rows may be held, pending
+    or changed in it, which an ORM read sees); a plain Session always has."""
+    return not isinstance(session, LazySession) or session._orm is not None

@@ -23,7 +23,13 @@ from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from metskin.adapters.db.repository import CONFLICTING, KeysetStatements, SqlRepository, values_of
+from metskin.adapters.db.repository import (
+    CONFLICTING,
+    KeysetStatements,
+    SqlRepository,
+    keyset_page,
+    values_of,
+)
 from metskin.adapters.db.types import MYSQL_TABLE_ARGS, UTCDateTime, core_table
 from metskin.domain.analysis.readout import ResultReadout
 from metskin.domain.analysis.records import AnalysisStatus
@@ -154,6 +160,13 @@ _ROUTINE_FOUND = core_select(_ROUTINES).where(
     _ROUTINES.c.analysis_id == bindparam("analysis"), _ROUTINES.c.profile_hash == bindparam("key")
 )
 _USER_ROUTINES = KeysetStatements.of(_ROUTINES, _ROUTINES.c.user_id == bindparam("user"))
+_FOLLOWED_ANALYSIS = keyset_page(
+    core_select(_ROUTINES.c.analysis_id).where(_ROUTINES.c.user_id == bindparam("user")),
+    [_ROUTINES.c.created_at, _ROUTINES.c.id],
+    None,
+    1,
+    newest=True,
+)  # the analysis of the newest routine, its JSON not read
 _INSERT_ROUTINE = _ROUTINES.insert()
 _PENDING = core_table(PendingChangeRow)
 # Said again: the first saying kept (its place in the order said), not an error.
@@ -219,6 +232,10 @@ class SqlRoutineRepository(SqlRepository[RoutineRow, SavedRoutine]):
     ) -> list[SavedRoutine]:
         rows = _USER_ROUTINES.rows(self._session, before, limit, user=user_id)
         return [self.to_domain(row) for row in rows]
+
+    def followed_analysis(self, user_id: str) -> str | None:
+        found = self._session.connection().execute(_FOLLOWED_ANALYSIS, {"user": user_id})
+        return found.scalar()
 
     def following(self, product_id: str, after_user: str | None, limit: int) -> list[str]:
         """The routine's JSON text searched for the product's id (a step, an alternative or an

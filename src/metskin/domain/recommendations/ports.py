@@ -104,6 +104,11 @@ class RoutineRepository(Protocol):
     def list_for_user(
         self, user_id: str, before: CreatedKey | None, limit: int
     ) -> list[SavedRoutine]: ...
+    def followed_analysis(self, user_id: str) -> str | None:
+        """The analysis of the person's newest routine (the first of `list_for_user`), without
+        reading the routine itself; None when they have none."""
+        ...
+
     def following(self, product_id: str, after_user: str | None, limit: int) -> list[str]:
         """The ids of the people, by id after `after_user`, whose newest routine has the product
         in a step."""

@@ -268,9 +268,8 @@ class RecommendationService(CatalogUseCases):
         built = self._built.pop(analysis.id, None)
         owner_id = analysis.owner_id
         with self._uow_factory() as uow:
-            current = followed(uow, owner_id)
-            if current is None or current.analysis_id != analysis.id:
-                return
+            if uow.routines.followed_analysis(owner_id) != analysis.id:
+                return  # none followed, or not this photo's: its JSON is not read
             if built is not None and not uow.routines.held(owner_id):
                 owners = uow.users.list_by_ids([owner_id])
                 if (
