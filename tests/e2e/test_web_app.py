@@ -467,7 +467,7 @@ def test_tokens_are_refreshed_and_logout_ends_the_session(browser: Browser, serv
     assert third["expiresAt"] > datetime.now(UTC).timestamp() * 1000
 
     browser.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
-    browser.find("#logout").click()
+    browser.in_nav("#logout")  # in the menu on a phone
     browser.until(lambda: browser.hash() == "#/login", "the login page")
     assert stored_session(browser) is None
     # back to log in on a phone: the form on the first screen, what MetSkin is after it (the

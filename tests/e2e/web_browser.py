@@ -89,6 +89,14 @@ class Browser:
 
         self.until(clicked, f"{css} to click", timeout)
 
+    def in_nav(self, css: str) -> None:
+        """Click an item of the navigation (`#logout`, `#nav a[href=...]`), as a person would: on
+        a narrow screen its menu is opened first (a wide one shows the items in the bar)."""
+        folded = self.attribute("#menu-button", "aria-expanded") == "false"
+        if folded and self.visible("#menu-button"):
+            self.click("#menu-button")
+        self.click(css)
+
     def attribute(self, css: str, name: str) -> str | None:
         """An attribute of the first match, read in the page (no stale element in between)."""
         value = self.driver.execute_script(
