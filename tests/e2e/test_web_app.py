@@ -151,7 +151,7 @@ def register(browser: Browser, email: str, *, photo_consent: bool = True) -> Non
     browser.find("a[href='#/register']").click()
     browser.sign_up("Maya", email, PASSWORD, photo_consent=photo_consent)
     browser.until(lambda: browser.hash() == "#/analyse", "the upload page")
-    assert browser.text("#who") == "Maya"
+    assert browser.who() == "Maya"
 
 
 def later_slot(container: Any, after: datetime, avoid: str | None = None) -> Any:

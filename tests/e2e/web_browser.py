@@ -97,6 +97,18 @@ class Browser:
             self.click("#menu-button")
         self.click(css)
 
+    def who(self, contains: str = "") -> str:
+        """The signed-in name the navigation shows (in the bar, or in the folded menu on a
+        narrow screen), once it holds `contains`."""
+        script = "return document.getElementById('who')?.textContent ?? null"
+
+        def named() -> str | None:
+            said = self.driver.execute_script(script)
+            return str(said) if said is not None and contains in said else None
+
+        found = self.until(named, f"the signed-in name with {contains!r}")
+        return str(found)
+
     def attribute(self, css: str, name: str) -> str | None:
         """An attribute of the first match, read in the page (no stale element in between)."""
         value = self.driver.execute_script(
