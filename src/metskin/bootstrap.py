@@ -13,6 +13,7 @@ from metskin.adapters.db.engine import make_engine
 from metskin.adapters.events.memory import InMemoryEventBus
 from metskin.adapters.events.redis_bus import RedisEventBus
 from metskin.adapters.from_settings import (
+    make_email_suppressions,
     make_notifier,
     make_storage,
     media_limits,
@@ -43,6 +44,7 @@ from metskin.adapters.vision.ingest import MediaPreparerAdapter
 from metskin.container import Container
 from metskin.domain.accounts.phone import PhoneVerification, wrong_phone_codes
 from metskin.domain.accounts.service import AccountService
+from metskin.domain.accounts.sms_consent import SmsConsent
 from metskin.domain.analysis.ports import AnalysisEngine
 from metskin.domain.analysis.service import AnalysisService
 from metskin.domain.analysis.upload_keys import UploadOnce
@@ -65,6 +67,7 @@ from metskin.domain.limits.ports import LoginFailures, RateLimiter
 from metskin.domain.limits.service import LoginBackoff, RateLimits
 from metskin.domain.links import PublicLinks
 from metskin.domain.money.service import MoneyService
+from metskin.domain.notifications.ports import EmailSuppressions
 from metskin.domain.notifications.service import NotificationService
 from metskin.domain.notifications.sms_replies import SmsReplies
 from metskin.domain.ports import Clock, EventBus, Notifier
@@ -134,6 +137,7 @@ def bootstrap(
     *,
     notifier: Notifier | None = None,
     engine: AnalysisEngine | None = None,
+    email_suppressions: EmailSuppressions | None = None,
     clock: Clock = utc_now,
 ) -> Container:
     """The whole container in one call: the one place that wires settings into adapters into
@@ -189,6 +193,8 @@ def bootstrap(
         container.new_uow, container.notifier, mail, clock
     )
     container.sms_replies = SmsReplies(container.new_uow, clock)
+    container.sms_consent = SmsConsent(container.new_uow)
+    container.email_suppressions = email_suppressions or make_email_suppressions(settings)
     container.phones = PhoneVerification(
         container.new_uow,
         container.notifications,

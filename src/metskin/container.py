@@ -22,7 +22,9 @@ from metskin.domain.accounts.email_address import (
 )
 from metskin.domain.accounts.invitation import Invitations
 from metskin.domain.accounts.phone import PhoneVerification
+from metskin.domain.accounts.release import AddressReleases
 from metskin.domain.accounts.service import AccountService
+from metskin.domain.accounts.sms_consent import SmsConsent
 from metskin.domain.accounts.support import SupportResets
 from metskin.domain.analysis.ports import MediaStorage, UploadKeys
 from metskin.domain.analysis.service import ANALYSE_MEDIA, AnalysisService
@@ -43,6 +45,7 @@ from metskin.domain.limits.ports import LoginFailures, StreamSlots
 from metskin.domain.limits.service import LoginBackoff, RateLimits
 from metskin.domain.messages import Event, Job
 from metskin.domain.money.service import MoneyService
+from metskin.domain.notifications.ports import EmailSuppressions
 from metskin.domain.notifications.service import NotificationService
 from metskin.domain.notifications.sms_replies import SmsReplies
 from metskin.domain.ports import Clock, EventBus, JobQueue, Notifier
@@ -74,6 +77,8 @@ class Container:
     invitations: Invitations = field(init=False)
     notifications: NotificationService = field(init=False)
     sms_replies: SmsReplies = field(init=False)  # STOP and START sent to our number
+    sms_consent: SmsConsent = field(init=False)  # when texts went on or off, and why
+    email_suppressions: EmailSuppressions = field(init=False)  # SendGrid's, else none
     media: MediaService = field(init=False)
     analyses: AnalysisService = field(init=False)
     media_urls: MediaUrlSigner = field(init=False)
@@ -83,6 +88,7 @@ class Container:
     content: ContentService = field(init=False)
     directory_admin: DirectoryAdmin = field(init=False)
     support_resets: SupportResets = field(init=False)
+    address_releases: AddressReleases = field(init=False)
     referrals: ReferralService = field(init=False)
     sharing: SharingService = field(init=False)
     skin_models: SkinModelService = field(init=False)

@@ -19,6 +19,7 @@ from metskin.domain.accounts.email_address import (
 )
 from metskin.domain.accounts.invitation import INVITE_DAYS, INVITE_PURPOSE, Invitations
 from metskin.domain.accounts.model import Role
+from metskin.domain.accounts.release import RELEASE_HOURS, RELEASE_PURPOSE, AddressReleases
 from metskin.domain.accounts.support import SupportResets
 from metskin.domain.content.model import ContentKind
 from metskin.domain.directory.admin import DirectoryAdmin
@@ -60,15 +61,28 @@ def add_email_addresses(container: Container) -> None:
 
 
 def add_support_resets(container: Container) -> None:
-    """An administrator's reset link for an account (accounts, and the editors' log)."""
+    """An administrator's reset link for an account, and a mailbox's owner's release of its
+    address (accounts, and the editors' log)."""
 
     def record(admin_id: str, action: str, user_id: str, summary: str) -> None:
         container.content.record(admin_id, action, ContentKind.ACCOUNT, user_id, summary)
 
+    def limit_account(user_id: str) -> None:
+        if container.rate_limits is not None:
+            container.rate_limits.check("supportResetTarget", ip=None, account=user_id)
+
     accounts = container.accounts
     container.support_resets = SupportResets(
-        container.new_uow, container.clock, accounts.reset_tokens, record
+        container.new_uow, container.clock, accounts.reset_tokens, record, limit_account
     )
+    # The owner of a mailbox frees its address from an account that never confirmed it; the
+    # account still logs in with it (accounts/release.py). Logged as support's links are.
+    secret = container.settings.secret_key.get_secret_value()
+    tokens = SignedTokens(secret, RELEASE_PURPOSE, timedelta(hours=RELEASE_HOURS))
+    releases = container.address_releases = AddressReleases(
+        container.new_uow, container.clock, tokens, record
+    )
+    accounts.released_logins = releases.released_logins
 
 
 def wire_directory_admin(container: Container) -> None:
@@ -124,6 +138,8 @@ def declare_workers(container: Container) -> None:
                 container.email_addresses,
                 container.invitations,
                 container.support_resets,
+                container.email_suppressions,
+                container.address_releases,
             ),
             *phone_actors(container.phones),
             *analysis_actors(container.analyses, settings.analysis_time_limit_s),

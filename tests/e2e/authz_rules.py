@@ -324,6 +324,13 @@ OBJECT_FIELDS = [
         OWN,
         documents={"admin": "{ users(first: 50) { edges { node { emailTrouble } } } }"},
     ),
+    # When texts went on or off and why: one's own; an administrator's support reads anyone's.
+    rule(
+        "User.smsChanges",
+        "{ me { smsChanges { on at why phone } } }",
+        OWN,
+        documents={"admin": "{ users(first: 50) { edges { node { smsChanges { on why } } } } }"},
+    ),
     rule(
         "User.analyses",
         "{ me { analyses(first: 10) { edges { node { id } } } } }",
@@ -572,6 +579,13 @@ MUTATIONS = [
         lambda world, who: {"id": world.id("P")},
     ),
     # The link is the proof; no persona is invited (each chose a password): a forged token.
+    # Anyone with the link (the mailbox's owner has no account): the token is the credential.
+    rule(
+        "Mutation.releaseEmail",
+        "mutation($t: String!) { releaseEmail(token: $t) }",
+        " ".join(["EMAIL_LINK_INVALID"] * 6),
+        variables=lambda world, who: {"t": "forged.release.token"},
+    ),
     rule(
         "Mutation.acceptInvitation",
         "mutation($t: String!, $p: String!) { acceptInvitation(token: $t, password: $p) "

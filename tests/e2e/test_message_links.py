@@ -101,7 +101,8 @@ def messages(container: Container, appointment_id: str) -> dict[str, list[str]]:
     for template, extra in (
         ("password_reset", {"token": "a.b-c_d", "minutes": 30}),
         ("password_changed", {}),
-        ("password_reset_unconfirmed", {}),
+        ("password_reset_unconfirmed", {"release_token": "r.e-l_e"}),
+        ("address_release", {"token": "r.e-l_e", "hours": 24}),
         ("verify_email", {"token": "v.e-r_i", "days": 7}),
         ("email_change", {"token": "c.h-a_n", "minutes": 60, "new_email": "new@example.com"}),
         ("email_change_notice", {"new_email": "new@example.com"}),

@@ -187,3 +187,37 @@ async def test_a_database_away_or_a_twin_retry_is_coded_never_a_500(
             assert said["extensions"]["code"] == getattr(error, "code", None)
     finally:
         container.close()
+
+
+HISTORY = "{ me { profile { smsOptIn } smsChanges { on why phone } } }"
+
+
+async def test_the_profile_tells_when_and_why_texts_went_on_and_off(settings: Settings) -> None:
+    """The person's own ticks are recorded with the replies: a START after they unticked the
+    box themselves (after a STOP) leaves texts off, and the history says each change's why."""
+    update = {"sms_auth_token": SecretStr(TOKEN), "public_url": PUBLIC}
+    container = bootstrap(settings.model_copy(update=update))
+    try:
+        async with http_on(container) as http:
+            person = GraphQLClient(http)
+            await person.register("history@example.com")
+            await person.data(UPDATE, i={"phone": PHONE, "smsOptIn": True})
+            await verify_phone(person, container, PHONE)
+            stop = message("SM00000000000000000000000000000011", "STOP")
+            assert (await http.post(PATH, content=urlencode(stop), headers=signed(stop))).is_success
+            await person.data(UPDATE, i={"smsOptIn": True})
+            await person.data(UPDATE, i={"smsOptIn": False})  # their own choice, after the STOP
+            start = message("SM00000000000000000000000000000012", "START")
+            answer = await http.post(PATH, content=urlencode(start), headers=signed(start))
+            assert answer.status_code == 200
+            me = (await person.data(HISTORY))["me"]
+            assert me["profile"]["smsOptIn"] is False  # the START did not undo their choice
+            shown = "+44 7700 900123"
+            assert me["smsChanges"] == [
+                {"on": False, "why": "CHOSEN", "phone": None},
+                {"on": True, "why": "CHOSEN", "phone": None},
+                {"on": False, "why": "REPLIED_STOP", "phone": shown},
+                {"on": True, "why": "CHOSEN", "phone": None},
+            ]
+    finally:
+        container.close()

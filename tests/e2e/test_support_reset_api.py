@@ -89,11 +89,32 @@ async def test_an_administrator_sends_at_most_ten_an_hour(
     strict_client: GraphQLClient,  # noqa: F811
     strict: Container,  # noqa: F811
 ) -> None:
-    maya = (await strict_client.register("maya@example.com"))["user"]
+    # four people (each gets at most three a day: the test below)
+    names = ("maya", "zoe", "ada", "lin")
+    people = [(await strict_client.register(f"{n}@example.com"))["user"] for n in names]
     admin = GraphQLClient(strict_client.http)
     await login_as_admin(admin, strict)
-    for _ in range(10):
+    for sending in range(10):
+        assert await admin.data(SEND, id=people[sending // 3]["id"])
+    body = await admin.call(SEND, id=people[3]["id"])
+    assert body["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert body["errors"][0]["extensions"]["retryAfter"] > 0
+
+
+async def test_one_person_gets_at_most_three_support_links_a_day_whoever_sends_them(
+    strict_client: GraphQLClient,  # noqa: F811
+    strict: Container,  # noqa: F811
+) -> None:
+    """Before, only each administrator's own ten an hour counted: several administrators (or
+    one, ten times) could fill one person's mailbox with reset links. The fourth to one account
+    is refused, with nothing sent; another account still gets one."""
+    maya = (await strict_client.register("maya@example.com"))["user"]
+    zoe = (await strict_client.register("zoe@example.com"))["user"]
+    admin = GraphQLClient(strict_client.http)
+    await login_as_admin(admin, strict)
+    for _ in range(3):
         assert await admin.data(SEND, id=maya["id"])
     body = await admin.call(SEND, id=maya["id"])
     assert body["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
-    assert body["errors"][0]["extensions"]["retryAfter"] > 0
+    assert body["errors"][0]["extensions"]["retryAfter"] > 3600
+    assert await admin.data(SEND, id=zoe["id"])

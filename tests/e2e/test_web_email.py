@@ -245,3 +245,46 @@ def test_support_sends_a_reset_link_to_a_person_who_never_confirmed_and_forgot_i
     browser.who("Lou")
     assert not browser.visible("#email-banner")  # the link proved the address support vouched
     assert browser.severe_console_messages() == []
+
+
+def test_the_owner_of_a_mistyped_address_takes_it_back_and_signs_up_on_a_phone(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On a 375 px phone. Maya signed up with Ana's address by mistake and never confirmed it.
+    Before, Ana's sign-up was refused for good ("already exists") and a reset request sent her
+    no link. Now the sign-up's refusal says to check her inbox; the emailed link frees the
+    address and opens the sign-up form with it; Ana has her account. Maya still logs in with
+    the old address, and her banner asks her to set her own."""
+    browser.driver.set_window_size(375, 812)
+    wide = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    maya = {"email": "ana@example.org", "password": PASSWORD, "displayName": "Maya"}
+    sign_up = "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }"
+    graphql(server, sign_up, i={**maya, "photoConsent": True})  # on her own device
+
+    browser.open()
+    browser.find("a[href='#/register']").click()
+    browser.sign_up("Ana", "ana@example.org", "ana-owns-this-inbox-7")
+    browser.text("#register-form .form-error", "already exists")
+    browser.text("#email-taken-hint", "check your inbox")
+
+    browser.open(emailed_link(tmp_path_factory, "ana@example.org", "release-email"))
+    browser.text("#view", "Take back your email address")
+    assert not browser.driver.execute_script(f"return {wide}"), "wider than the phone"
+    browser.submit("#release-form")
+    browser.text("#view", "Your address is free")
+    filled = "return document.querySelector('#register-form [name=email]').value"
+    assert browser.driver.execute_script(filled) == "ana@example.org"
+    browser.sign_up("Ana", "ana@example.org", "ana-owns-this-inbox-7")
+    browser.until(lambda: browser.hash() == "#/analyse", "the upload page")
+    assert browser.who("Ana") == "Ana"
+
+    browser.in_nav("#logout")  # in the menu on a phone
+    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
+    browser.log_in("ana@example.org", PASSWORD)  # Maya's password: Maya's account
+    assert browser.who("Maya") == "Maya"
+    browser.text("#email-banner", "Set your email address")
+    browser.click("#change-mistyped-email")
+    browser.until(lambda: browser.hash() == "#/profile", "the profile")
+    browser.find("#email-change-form [name=newEmail]")
+    assert not browser.driver.execute_script(f"return {wide}"), "wider than the phone"
+    assert browser.severe_console_messages() == []

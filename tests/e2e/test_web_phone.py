@@ -112,9 +112,12 @@ def test_texts_turned_off_after_stop_say_why_in_the_inbox_and_the_profile(
     told = browser.text("#inbox [data-kind=SMS_STOPPED]", "Nous avons désactivé vos SMS")
     assert f"{SHOWN} : ce numéro a répondu STOP" in told and "répondez START" in told, told
     assert len(browser.driver.find_elements("css selector", "#inbox [data-kind]")) == 1
+    assert "réactivez les SMS dans votre profil" not in told, told  # START is the way back
     browser.find("#inbox [data-kind=SMS_STOPPED] a[href='#/profile']").click()
+    since = browser.text("#sms-state", "SMS : désactivés depuis le")
+    assert f"votre opérateur mobile a refusé nos SMS vers le {SHOWN}" in since, since
     hint = browser.text("#sms-hint", "START")
-    assert "répondu STOP" in hint, hint
+    assert f"Si le {SHOWN} a répondu STOP, répondez START" in hint, hint
     assert not browser.find("#profile-form [name=smsOptIn]").is_selected()
     # the phone's panel said "texts go to it" while they were off
     state = browser.text("#phone-verification .phone-state", "les SMS sont désactivés")
@@ -150,4 +153,16 @@ def test_a_stop_then_a_start_replied_to_our_number_are_told_in_the_inbox(
     browser.text("#phone-verification .phone-state", SHOWN.replace("123", "456"))
     assert browser.find("#profile-form [name=smsOptIn]").is_selected()
     assert browser.driver.find_elements("css selector", "#sms-hint") == []  # texts are on
+    since = browser.text("#sms-state", "SMS : activés depuis le")
+    assert "(vous avez répondu START depuis le +44 7700 900456)" in since, since
+    browser.find("#sms-earlier summary").click()
+    earlier = browser.text("#sms-earlier li", "désactivés")
+    assert "vous avez répondu STOP depuis le +44 7700 900456" in earlier, earlier
+    # their own untick, saved: the line says so at once, without the START hint of a STOP
+    browser.find("#profile-form [name=smsOptIn]").click()
+    browser.submit("#profile-form")
+    browser.text("#sms-state", "(vous les avez désactivés)")
+    assert browser.driver.find_elements("css selector", "#sms-hint") == []
+    browser.reload("#/profile")
+    browser.text("#sms-state", "(vous les avez désactivés)")
     assert browser.severe_console_messages() == []

@@ -13,6 +13,7 @@ from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
 from metskin.domain.apikeys.ports import ApiKeyRepository
 from metskin.domain.errors import Conflict
 from metskin.domain.inbox.ports import InboxRepository
+from metskin.domain.ports import ConsentRecords
 from tests.fakes.inbox import FakeInbox
 from tests.fakes.uow import FakeUnitOfWork, InMemoryTable
 
@@ -104,9 +105,16 @@ class FakeAccountsUnitOfWork(FakeUnitOfWork):
     phone_codes: PhoneCodeDeliveries = field(default_factory=FakePhoneCodeDeliveries)
     inbox: InboxRepository = field(default_factory=FakeInbox)
     api_keys: ApiKeyRepository = field(default_factory=lambda: _api_keys())
+    consent_records: ConsentRecords = field(default_factory=lambda: fake_consent_records())
 
 
 def _api_keys() -> ApiKeyRepository:
     from tests.fakes.apikeys import FakeApiKeyRepository  # that module imports this one
 
     return FakeApiKeyRepository()
+
+
+def fake_consent_records() -> ConsentRecords:
+    from tests.fakes.privacy import FakeConsentRecords  # that module imports this one
+
+    return FakeConsentRecords()

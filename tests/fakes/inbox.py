@@ -50,8 +50,14 @@ class FakeInbox(InMemoryRepository):
         return sum(1 for n in self.items if n.user_id == user_id and n.read_at is None)
 
     def latest_of(self, user_id: str, kinds: tuple[NotificationKind, ...]) -> Notification | None:
+        found = self.newest_of(user_id, kinds, 1)
+        return found[0] if found else None
+
+    def newest_of(
+        self, user_id: str, kinds: tuple[NotificationKind, ...], limit: int
+    ) -> list[Notification]:
         mine = [n for n in self.items if n.user_id == user_id and n.kind in kinds]
-        return copy.deepcopy(mine[-1]) if mine else None
+        return copy.deepcopy(mine[::-1][:limit])
 
     def kinds(self, user_id: str) -> list[str]:
         return [n.kind.value for n in self.items if n.user_id == user_id]

@@ -8,8 +8,10 @@ from datetime import datetime
 from metskin.domain.accounts.ports import UserRepository
 from metskin.domain.errors import Conflict
 from metskin.domain.inbox.ports import InboxRepository
+from metskin.domain.notifications.errors import DeliveryRefused, DeliveryUnavailable
 from metskin.domain.notifications.ports import SentNotificationLog
-from tests.fakes.accounts import FakeUserRepository
+from metskin.domain.ports import ConsentRecords
+from tests.fakes.accounts import FakeUserRepository, fake_consent_records
 from tests.fakes.inbox import FakeInbox
 from tests.fakes.uow import FakeUnitOfWork, InMemoryRepository
 
@@ -41,3 +43,22 @@ class FakeNotificationsUnitOfWork(FakeUnitOfWork):
     sent_notifications: SentNotificationLog = field(default_factory=FakeSentNotificationLog)
     users: UserRepository = field(default_factory=FakeUserRepository)
     inbox: InboxRepository = field(default_factory=FakeInbox)
+    consent_records: ConsentRecords = field(default_factory=fake_consent_records)
+
+
+class FakeEmailSuppressions:
+    """The email provider's suppression lists: `listed` holds the addresses it drops mail to,
+    `cleared` every address taken off, in order; `fail_next` (an exception) is raised by the
+    next `clear`, as the provider being away (DeliveryUnavailable) or refusing (DeliveryRefused)."""
+
+    def __init__(self, *listed: str) -> None:
+        self.listed = set(listed)
+        self.cleared: list[str] = []
+        self.fail_next: DeliveryUnavailable | DeliveryRefused | None = None
+
+    def clear(self, email: str) -> None:
+        if self.fail_next is not None:
+            error, self.fail_next = self.fail_next, None
+            raise error
+        self.listed.discard(email)
+        self.cleared.append(email)

@@ -261,7 +261,11 @@ def test_sendgrid_v3_and_sms_requests_carry_the_real_payloads(
     assert ics.startswith(b"BEGIN:VCALENDAR") and b"METHOD:REQUEST" in ics
     assert f"DTSTART:{start:%Y%m%dT%H%M%SZ}".encode() in ics
 
-    texts = [r for r in capture.requests if r.path != "/v3/mail/send"]
+    # the patient's confirmed address was taken off SendGrid's suppression lists
+    cleared = [(r.method, r.path) for r in capture.requests if "/suppression/" in r.path]
+    lists = ("bounces", "spam_reports", "blocks", "invalid_emails")
+    assert cleared == [("DELETE", f"/v3/suppression/{n}/pat@example.com") for n in lists]
+    texts = [r for r in capture.requests if r.path.startswith("/2010-04-01/")]
     assert [r.path for r in texts] == ["/2010-04-01/Accounts/AC123/Messages.json"]
     form = parse_qs(texts[0].body.decode())
     assert form["To"] == [PHONE] and form["From"] == ["+15005550006"]

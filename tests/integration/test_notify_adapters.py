@@ -44,6 +44,7 @@ class CaptureServer:
     requests: list[Captured] = field(default_factory=list)
     status: int = 202
     reply: dict[str, object] = field(default_factory=dict)
+    status_of: dict[str, int] = field(default_factory=dict)  # by path, before `status`
 
     @property
     def last(self) -> Captured:
@@ -67,12 +68,14 @@ def capture() -> Iterator[CaptureServer]:
                 )
             )
             payload = json.dumps(state.reply).encode() if state.reply else b""
-            self.send_response(state.status)
+            self.send_response(state.status_of.get(self.path, state.status))
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.send_header("X-Message-Id", "msg-123")
             self.end_headers()
             self.wfile.write(payload)
+
+        do_DELETE = do_POST  # SendGrid's suppression lists (test_sendgrid_suppressions.py)
 
         def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
             pass

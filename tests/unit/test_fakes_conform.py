@@ -72,6 +72,7 @@ from metskin.domain.limits.model import BackoffPolicy
 from metskin.domain.limits.service import LoginBackoff
 from metskin.domain.money.ports import ExchangeRateRepository, MoneyUnitOfWork, MoneyUowFactory
 from metskin.domain.notifications.ports import (
+    EmailSuppressions,
     MailRenderer,
     NotificationsUnitOfWork,
     NotificationsUowFactory,
@@ -154,7 +155,11 @@ from tests.fakes.labels import (
     FakeLabelsUnitOfWork,
 )
 from tests.fakes.money import FakeExchangeRateRepository, FakeMoneyUnitOfWork
-from tests.fakes.notifications import FakeNotificationsUnitOfWork, FakeSentNotificationLog
+from tests.fakes.notifications import (
+    FakeEmailSuppressions,
+    FakeNotificationsUnitOfWork,
+    FakeSentNotificationLog,
+)
 from tests.fakes.privacy import (
     FakeCareLinks,
     FakeDataExportRepository,
@@ -275,7 +280,8 @@ def test_notifications_fakes_are_its_ports() -> None:
     factory: NotificationsUowFactory = FakeNotificationsUnitOfWork()
     log: SentNotificationLog = FakeSentNotificationLog()
     renderer: MailRenderer = FakeMailRenderer()
-    assert all((uow, factory, log, renderer))
+    suppressions: EmailSuppressions = FakeEmailSuppressions()
+    assert all((uow, factory, log, renderer, suppressions))
 
 
 def test_privacy_fakes_are_its_ports() -> None:

@@ -14,6 +14,7 @@ from metskin.adapters.storage.s3 import S3Storage
 from metskin.domain.analysis.media import MB, MediaLimits
 from metskin.domain.analysis.ports import MediaStorage
 from metskin.domain.limits.model import DEFAULT_RULES, Rule
+from metskin.domain.notifications.ports import EmailSuppressions
 from metskin.domain.ports import Notifier
 from metskin.settings import Settings
 
@@ -75,15 +76,19 @@ def media_limits(settings: Settings) -> MediaLimits:
     )
 
 
+def _sendgrid(settings: Settings) -> SendGridEmailSender | None:
+    key = settings.sendgrid_api_key.get_secret_value()
+    return SendGridEmailSender(key, settings.mail_from, settings.sendgrid_host) if key else None
+
+
+def make_email_suppressions(settings: Settings) -> EmailSuppressions:
+    """SendGrid's suppression lists where SendGrid sends our email; else the outbox's (none)."""
+    return _sendgrid(settings) or FileOutbox(settings.outbox_dir)
+
+
 def make_notifier(settings: Settings) -> Notifier:
     """SendGrid and the SMS provider where configured; the file outbox for the rest."""
-    email = (
-        SendGridEmailSender(
-            settings.sendgrid_api_key.get_secret_value(), settings.mail_from, settings.sendgrid_host
-        )
-        if settings.sendgrid_api_key.get_secret_value()
-        else None
-    )
+    email = _sendgrid(settings)
     sms = (
         HttpSmsSender(
             settings.sms_base_url,

@@ -21,6 +21,7 @@ APP_PAGES = (
     "/verify-email",
     "/change-email",
     "/accept-invitation",
+    "/release-email",
 )
 
 
@@ -76,3 +77,8 @@ class PublicLinks:
         """The page where an invited person chooses their password (the token in the fragment,
         as for a reset)."""
         return self.url(f"/accept-invitation#token={quote(token, safe='')}")
+
+    def release_email(self, token: str) -> str:
+        """The page where the owner of a mailbox frees its address from an account that never
+        confirmed it (domain/accounts/release.py; the token in the fragment, as for a reset)."""
+        return self.url(f"/release-email#token={quote(token, safe='')}")

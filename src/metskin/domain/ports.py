@@ -1,4 +1,6 @@
-"""Ports every component shares: the base unit of work, the job queue, events, notifier, clock.
+"""Ports every component shares: the base unit of work, the job queue, events, notifier, clock,
+and the consent records (photo analysis for privacy and analysis, text messages for accounts
+and notifications).
 
 Each component declares its own unit of work in its `ports.py` (only the repositories it uses),
 as a sub-protocol of `UnitOfWork`.
@@ -9,9 +11,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 from metskin.domain.messages import Event, Job, OutgoingEmail, OutgoingSms
+
+if TYPE_CHECKING:
+    from metskin.domain.privacy.model import ConsentPurpose, ConsentRecord
 
 Clock = Callable[[], datetime]
 CreatedKey = tuple[datetime, str]
@@ -66,3 +71,15 @@ class EventBus(Protocol):
 class Notifier(Protocol):
     def send_email(self, email: OutgoingEmail) -> None: ...
     def send_sms(self, sms: OutgoingSms) -> None: ...
+
+
+class ConsentRecords(Protocol):
+    """Every give and withdrawal of a consent (append-only: rows are added, never changed)."""
+
+    def add(self, record: ConsentRecord) -> None: ...
+
+    def latest(self, user_id: str, purpose: ConsentPurpose) -> ConsentRecord | None: ...
+
+    def history(self, user_id: str) -> list[ConsentRecord]:
+        """Every record of the person, oldest first."""
+        ...

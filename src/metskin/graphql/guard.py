@@ -52,6 +52,7 @@ LIMITED_FIELDS = {
     (OperationType.MUTATION, "requestEmailChange"): "emailChange",
     (OperationType.MUTATION, "verifyEmail"): "emailLink",
     (OperationType.MUTATION, "confirmEmailChange"): "emailLink",
+    (OperationType.MUTATION, "releaseEmail"): "emailLink",
     (OperationType.MUTATION, "sendPasswordResetLink"): "supportReset",
     (OperationType.MUTATION, "exportMyData"): "dataExport",
     (OperationType.MUTATION, "bookAppointment"): "booking",

@@ -12,6 +12,7 @@ import {
 } from "./views/auth.js";
 import { renderProfile } from "./views/profile.js";
 import { drawEmailBanner, renderChangeEmail, renderVerifyEmail } from "./views/email.js";
+import { renderReleaseEmail } from "./views/release.js";
 import { renderAnalyse, renderAnalysis } from "./views/analysis.js";
 import { renderHistory } from "./views/history.js";
 import { renderRoutine } from "./views/routine.js";
@@ -42,6 +43,8 @@ const ROUTES = [
   // So may the links that verify or change an email address.
   { path: /^\/verify-email$/, view: renderVerifyEmail, open: true, signedIn: true },
   { path: /^\/change-email$/, view: renderChangeEmail, open: true, signedIn: true },
+  // The owner of a mailbox frees its address from an account that never confirmed it.
+  { path: /^\/release-email$/, view: renderReleaseEmail, open: true, signedIn: true },
   { path: /^\/analyse$/, view: renderAnalyse },
   { path: /^\/analysis\/([^/]+)$/, view: renderAnalysis },
   { path: /^\/analyses\/([^/]+)$/, view: renderAnalysis },

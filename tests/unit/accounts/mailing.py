@@ -11,6 +11,7 @@ from metskin.domain.accounts.email_address import (
 )
 from metskin.domain.accounts.invitation import INVITE_PURPOSE, Invitations
 from metskin.domain.accounts.model import User
+from metskin.domain.accounts.release import RELEASE_HOURS, RELEASE_PURPOSE, AddressReleases
 from metskin.domain.accounts.service import AccountService, find_by_email
 from metskin.domain.accounts.support import SupportResets
 from metskin.domain.messages import Job
@@ -23,7 +24,7 @@ from tests.fakes.infra import (
     FakeNotifier,
     FakePurposeTokens,
 )
-from tests.fakes.notifications import FakeNotificationsUnitOfWork
+from tests.fakes.notifications import FakeEmailSuppressions, FakeNotificationsUnitOfWork
 
 
 def email_addresses(
@@ -62,8 +63,20 @@ class Mail:
         self.support = SupportResets(
             uow, clock, accounts.reset_tokens, lambda *entry: self.logged.append(entry)
         )
+        self.suppressions = FakeEmailSuppressions()  # the provider's lists
+        tokens = FakePurposeTokens(RELEASE_PURPOSE, timedelta(hours=RELEASE_HOURS))
+        self.releases = AddressReleases(
+            uow, clock, tokens, lambda *entry: self.logged.append(entry)
+        )
+        accounts.released_logins = self.releases.released_logins
         actors = account_actors(
-            accounts, notifications, addresses, invitations(accounts, uow, clock), self.support
+            accounts,
+            notifications,
+            addresses,
+            invitations(accounts, uow, clock),
+            self.support,
+            self.suppressions,
+            self.releases,
         )
         self.actors = {spec.name: spec.fn for spec in actors}
         self.done = 0

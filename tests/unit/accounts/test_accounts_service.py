@@ -14,6 +14,7 @@ from metskin.domain.accounts.errors import (
     WeakPassword,
 )
 from metskin.domain.accounts.model import Role
+from metskin.domain.accounts.release import SEND_RELEASE_EMAIL
 from metskin.domain.accounts.service import AccountService
 from metskin.domain.errors import Conflict, Unauthenticated, ValidationFailed
 from metskin.domain.messages import Job
@@ -52,7 +53,9 @@ def test_email_is_unique_whatever_its_case(
         accounts.register("MAYA@example.com", PASSWORD)
     assert raised.value.code == "EMAIL_TAKEN"
     assert len(uow.users.rows) == 1
-    assert len(uow.released) == 1  # the failed attempt queued nothing
+    # the failed attempt made nothing; it offers the never-confirmed address back to its
+    # mailbox (release.py)
+    assert [job.actor for job in uow.released] == ["send_welcome_email", SEND_RELEASE_EMAIL]
 
 
 @pytest.mark.parametrize(

@@ -61,10 +61,11 @@ def test_a_photo_shrunk_by_more_than_half_is_not_named() -> None:
     assert compression_issues(rgb, box, MIN_CROP_SCALE * 0.9, skin, coarse) == []
 
 
-def test_a_named_photo_s_pores_and_lines_ranges_reach_lower() -> None:
-    from metskin.domain.analysis.compression import COMPRESSION_RISE, widened
+def test_a_named_photo_s_pores_and_lines_ranges_reach_as_far_as_its_flaw_moves_them() -> None:
+    from metskin.domain.analysis.compression import COMPRESSION_RISE
     from metskin.domain.analysis.guidance import issue
     from metskin.domain.analysis.model import Concern
+    from metskin.domain.analysis.quality import BLUR_FALL, BLUR_RISE, widened
 
     concerns = tuple(
         Concern(name, 20.0, {}, {}, "", score_range=(15.0, 26.0))
@@ -75,3 +76,11 @@ def test_a_named_photo_s_pores_and_lines_ranges_reach_lower() -> None:
     assert found["pores"] == (15.0 - COMPRESSION_RISE["pores"], 26.0)
     assert found["wrinkles"] == (max(0.0, 15.0 - COMPRESSION_RISE["wrinkles"]), 26.0)
     assert found["redness"] == (15.0, 26.0)
+    # a blur adds lines and hides pores: lines reach lower, pores higher
+    found = {c.name: c.score_range for c in widened(concerns, [issue("BLURRY", 30.0)])}
+    assert found["wrinkles"] == (max(0.0, 15.0 - BLUR_RISE["wrinkles"]), 26.0)
+    assert found["pores"] == (15.0, 26.0 + BLUR_FALL["pores"])
+    assert found["redness"] == (15.0, 26.0)
+    both = [issue("BLURRY", 30.0), issue("COMPRESSED", 1.6)]
+    found = {c.name: c.score_range for c in widened(concerns, both)}
+    assert found["pores"] == (15.0 - COMPRESSION_RISE["pores"], 26.0 + BLUR_FALL["pores"])

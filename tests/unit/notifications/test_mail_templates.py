@@ -48,7 +48,10 @@ def every_email(locale: str) -> dict[str, OutgoingEmail]:
     contexts["email_change"] = change
     contexts["email_change_notice"] = change
     contexts["password_reset"] = {"name": "Ana", "token": "r.e-s_e", "minutes": 30}
-    contexts["password_reset_unconfirmed"] = {"name": "Ana"}
+    contexts["password_reset_unconfirmed"] = {"name": "Ana", "release_token": None}
+    # a patient's account: the notice carries the link that frees the address (release.py)
+    contexts["password_reset_unconfirmed_with_link"] = {"name": "Ana", "release_token": "r.e-l_e"}
+    contexts["address_release"] = {"name": "Ana", "token": "r.e-l_e", "hours": 24}
     contexts["password_changed"] = {"name": "Ana"}
     contexts["password_changed_with_keys"] = {"name": "Ana", "keys_revoked": 2}
     contexts["check_in_due"] = {"name": "Ana", "due_day": "Monday 30 March 2026", "weeks": 4}

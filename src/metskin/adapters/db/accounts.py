@@ -57,6 +57,7 @@ class UserRow(SQLModel, table=True):
         UniqueConstraint("email", name="uq_users_email"),
         Index("ix_users_sort_name", "sort_name", "id"),  # a dermatologist's patients
         Index("ix_users_role_sort_name", "role", "sort_name", "id"),  # accounts of a role
+        Index("ix_users_phone", "phone"),  # a reply to our SMS number (migration 0030)
         MYSQL_TABLE_ARGS,
     )
 
@@ -154,8 +155,8 @@ class SqlUserRepository(SqlRepository[UserRow, User]):
         return self.first(select(UserRow).where(UserRow.email == email))
 
     def ids_with_verified_phone(self, phone: str) -> list[str]:
-        """No index on `phone` (no migration for it): a scan, run only for a reply to our
-        SMS number; never a locking read, which would lock every row it scans on MariaDB."""
+        """By the index on `phone` (migration 0030), for a reply to our SMS number; never a
+        locking read (each account is then locked by id)."""
         mine = select(UserRow.id).where(
             UserRow.phone == phone, UserRow.phone_verified == phone, col(UserRow.is_active)
         )

@@ -89,7 +89,12 @@ class SqlInbox:
         return int(self._session.exec(query).one())
 
     def latest_of(self, user_id: str, kinds: tuple[NotificationKind, ...]) -> Notification | None:
+        found = self.newest_of(user_id, kinds, 1)
+        return found[0] if found else None
+
+    def newest_of(
+        self, user_id: str, kinds: tuple[NotificationKind, ...], limit: int
+    ) -> list[Notification]:
         """On `ix_notifications_user_id` (user, id), newest first."""
         of_kinds = col(NotificationRow.kind).in_([kind.value for kind in kinds])
-        found = self._mine(user_id, of_kinds, col(NotificationRow.id).desc(), 1)
-        return found[0] if found else None
+        return self._mine(user_id, of_kinds, col(NotificationRow.id).desc(), limit)

@@ -38,6 +38,10 @@ class FileOutbox:
     def send_sms(self, sms: OutgoingSms) -> None:
         self._write("sms", {"to": sms.to, "body": sms.body})
 
+    def clear(self, email: str) -> None:
+        """The domain's `EmailSuppressions` without an email provider: the outbox drops no
+        address, so there is nothing to clear."""
+
     def _write(self, channel: str, message: dict[str, object]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")

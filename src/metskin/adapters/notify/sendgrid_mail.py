@@ -1,9 +1,11 @@
-"""Email through SendGrid's v3 `mail/send` with the official client."""
+"""Email through SendGrid's v3 `mail/send` with the official client, and an address taken off
+SendGrid's suppression lists (`DELETE /v3/suppression/<list>/{email}`)."""
 
 from __future__ import annotations
 
 import logging
 from base64 import b64encode
+from urllib.parse import quote
 
 import sendgrid
 from python_http_client.exceptions import HTTPError
@@ -24,6 +26,9 @@ log = logging.getLogger(__name__)
 
 # python_http_client logs the Authorization header and the whole payload at DEBUG.
 _CHATTY_LIBRARY_LOGGER = "python_http_client.client"
+# The lists SendGrid drops mail to an address on: hard bounces, spam reports, blocks (a server
+# that refused it), invalid addresses. Deleting an address that is not on one answers 404.
+SUPPRESSION_LISTS = ("bounces", "spam_reports", "blocks", "invalid_emails")
 
 
 class SendGridEmailSender:
@@ -73,6 +78,25 @@ class SendGridEmailSender:
                 "message_id": _header(response.headers, "X-Message-Id"),
             },
         )
+
+    def clear(self, email: str) -> None:
+        """Take `email` off each of SUPPRESSION_LISTS (the domain's `EmailSuppressions`): a 2xx
+        or a 404 (not on that list) is done; errors as `send_email`'s (transient: retried)."""
+        segment = quote(email, safe="@+")
+        for name in SUPPRESSION_LISTS:
+            entry = self._client.client.suppression._(name)._(segment)
+            try:
+                response = entry.delete()
+            except HTTPError as exc:
+                if int(exc.status_code) == 404:
+                    continue
+                raise_for_status("SendGrid", int(exc.status_code), exc.body)
+                raise NotifierUnavailable(f"SendGrid answered HTTP {exc.status_code}") from None
+            except OSError as exc:
+                raise NotifierUnavailable(
+                    f"SendGrid unreachable at {self._host}: {type(exc).__name__}"
+                ) from None
+            raise_for_status("SendGrid", int(response.status_code), response.body)
 
     def build_mail(self, email: OutgoingEmail) -> Mail:
         """The v3 request for one email: plain text first, then HTML, then attachments, and

@@ -49,6 +49,7 @@ from metskin.domain.accounts.ports import (
     PasswordHasher,
     PurposeTokens,
 )
+from metskin.domain.accounts.release import is_placeholder
 from metskin.domain.accounts.service import find_by_email
 from metskin.domain.errors import Conflict, ValidationFailed
 from metskin.domain.i18n.marks import _
@@ -56,6 +57,7 @@ from metskin.domain.inbox import entries
 from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.inbox.service import tell
 from metskin.domain.messages import Job
+from metskin.domain.notifications.suppressions import clear_suppressions
 from metskin.domain.ports import Clock
 
 VERIFY_PURPOSE = "verify-email"
@@ -81,6 +83,7 @@ class EmailTrouble(enum.Enum):
 
     BOUNCED = "BOUNCED"  # it came back: no such mailbox
     SPAM_REPORTED = "SPAM_REPORTED"  # the person marked our email as spam
+    RELEASED = "RELEASED"  # the mailbox's owner freed the unconfirmed address (release.py)
 
 
 @dataclass(frozen=True)
@@ -111,8 +114,8 @@ class EmailAddresses:
         when it is verified already (or the account is closed)."""
         with self.uow_factory() as uow:
             user = uow.users.get(user_id)
-        if user is None or not user.is_active or user.email_verified:
-            return None
+        if user is None or not user.is_active or user.email_verified or is_placeholder(user.email):
+            return None  # a placeholder (release.py) reaches no mailbox
         token = self.verify_tokens.issue({"sub": user.id, "eml": user.email}, self.clock())
         return EmailLink(user.id, user.email, token, _hours(self.verify_tokens.lifetime))
 
@@ -144,6 +147,7 @@ class EmailAddresses:
             if user.email_verified_at is None:
                 user.email_verified_at = self.clock()
                 uow.users.save(user)
+                clear_suppressions(uow, user.email)  # the provider may still drop mail to it
                 uow.commit()
         return user
 
@@ -184,7 +188,8 @@ class EmailAddresses:
         return told
 
     def trouble(self, user_id: str) -> EmailTrouble | None:
-        """What the web banner says of the account's address: BOUNCED while it is unconfirmed
+        """What the web banner says of the account's address: RELEASED while it is the
+        placeholder of a freed one (release.py); BOUNCED while it is unconfirmed
         after mail to it came back, SPAM_REPORTED while emails are off after our email to it
         was marked as spam; None otherwise (also for an address that never bounced). Read from
         the inbox entries those write (their `email`: the address they were about)."""
@@ -192,6 +197,8 @@ class EmailAddresses:
             user = uow.users.get(user_id)
             if user is None or not user.is_active:
                 return None
+            if is_placeholder(user.email):
+                return EmailTrouble.RELEASED
             if not user.email_verified and self._told(uow, user, NotificationKind.EMAIL_BOUNCED):
                 return EmailTrouble.BOUNCED
             spam = NotificationKind.EMAIL_SPAM_REPORTED
@@ -278,6 +285,7 @@ class EmailAddresses:
             user.email, user.email_verified_at = claims["new"], now
             user.email_change_request = None
             uow.users.save(user)
+            clear_suppressions(uow, user.email)  # the provider may have it on a list
             uow.refresh_tokens.revoke_user(user.id, now, keep_family=claims["sid"] or None)
             try:
                 uow.commit()

@@ -8,8 +8,10 @@ from metskin.domain.accounts.errors import WeakPassword
 from metskin.domain.i18n.marks import _
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from metskin.domain.accounts.model import User
-    from metskin.domain.accounts.ports import LoginAttempts, PasswordHasher
+    from metskin.domain.accounts.ports import AccountApiKeys, LoginAttempts, PasswordHasher
     from metskin.domain.errors import DomainError
 
 FIELD = "password"
@@ -86,3 +88,14 @@ def confirm_password(
         if attempts is not None:
             attempts.failed(user.email)
         raise refused
+
+
+def end_api_keys(keys: AccountApiKeys, owner_id: str, when: datetime) -> int:
+    """Revoke every active API key of the account: its password was replaced, and whoever had
+    the old one or a session could have made one. The caller's unit of work commits. Returns
+    how many were revoked."""
+    active = [key for key in keys.list_for_owner(owner_id) if key.active]
+    for key in active:
+        key.revoked_at = when
+        keys.save(key)
+    return len(active)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from metskin.domain.accounts.model import AccessClaims, RefreshToken, Role, User, UserSearch
 from metskin.domain.accounts.phone_delivery import PhoneCodeDeliveries
 from metskin.domain.inbox.ports import InboxRepository
-from metskin.domain.ports import CreatedKey, UnitOfWork
+from metskin.domain.ports import ConsentRecords, CreatedKey, UnitOfWork
 
 if TYPE_CHECKING:
     from metskin.domain.apikeys.model import ApiKey
@@ -155,6 +155,7 @@ class AccountsUnitOfWork(UnitOfWork, Protocol):
     refresh_tokens: RefreshTokenRepository
     phone_codes: PhoneCodeDeliveries
     inbox: InboxRepository  # a bounced address is told there (email_address.py)
+    consent_records: ConsentRecords  # the person's own SMS choices (sms_consent.py)
 
     @property
     def api_keys(self) -> AccountApiKeys:

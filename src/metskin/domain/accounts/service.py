@@ -34,10 +34,13 @@ from metskin.domain.accounts.model import (
     new_request_id,
     normalise_email,
 )
-from metskin.domain.accounts.passwords import check_password_strength, confirm_password
+from metskin.domain.accounts.passwords import (
+    check_password_strength,
+    confirm_password,
+    end_api_keys,
+)
 from metskin.domain.accounts.ports import (
     AccessTokenCodec,
-    AccountApiKeys,
     AccountsUnitOfWork,
     AccountsUowFactory,
     LoginAttempts,
@@ -46,6 +49,8 @@ from metskin.domain.accounts.ports import (
     RefreshTokenRepository,
 )
 from metskin.domain.accounts.profile import apply_profile_changes
+from metskin.domain.accounts.release import offer_release
+from metskin.domain.accounts.sms_consent import messages_chosen
 from metskin.domain.errors import Conflict, ValidationFailed
 from metskin.domain.i18n.marks import _
 from metskin.domain.messages import Job
@@ -99,6 +104,7 @@ class AccountService:
     # Plans the person's waiting appointment reminders again in their new zone
     # (`AppointmentService.patient_moved`), run once a changed `time_zone` is saved.
     zone_changed: Callable[[str], object] | None = None
+    released_logins: Callable[[AccountsUnitOfWork, str], list[User]] = lambda _uow, _email: []
     _dummy_hash: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -116,11 +122,10 @@ class AccountService:
     ) -> User:
         """A new account; its address is unverified (only the account's own emails go to it)
         until the link of the welcome email comes back, unless `verified` (the demo accounts
-        of `metskin seed`, whose addresses reach no mailbox).
-
-        Without a password the account is invited (a dermatologist an administrator lists): it
-        has no usable password, so nobody logs in to it, until its owner chooses one with the
-        link of the invitation email, which goes instead of the welcome (invitation.py)."""
+        of `metskin seed`). Without a password the account is invited (a dermatologist an
+        administrator lists): nobody logs in to it until its owner chooses one with the link
+        of the invitation email, sent instead of the welcome (invitation.py). An address held
+        unconfirmed is offered to its mailbox's owner (release.py)."""
         address = normalise_email(email)
         if password is not None:
             check_password_strength(password, address)
@@ -140,9 +145,11 @@ class AccountService:
             profile=profile,
             email_verified_at=now if verified else None,
         )
+        taken = EmailTaken("An account with this email already exists.", field="email")
         with self.uow_factory() as uow:
-            if uow.users.get_by_email(address) is not None:
-                raise EmailTaken("An account with this email already exists.", field="email")
+            if (holder := uow.users.get_by_email(address)) is not None:
+                offer_release(uow, holder, now)  # never confirmed: its mailbox's owner may free it
+                raise taken
             uow.users.add(user)
             if password is None:
                 uow.defer(Job(SEND_INVITATION_EMAIL, {"user_id": user.id, "request": "first"}))
@@ -151,9 +158,7 @@ class AccountService:
             try:
                 uow.commit()
             except Conflict as error:  # a concurrent registration won the race
-                raise EmailTaken(
-                    "An account with this email already exists.", field="email"
-                ) from error
+                raise taken from error
         return user
 
     def login(self, email: str, password: str) -> Session:
@@ -161,8 +166,15 @@ class AccountService:
             user = find_by_email(uow, email)
             if user is None or not user.is_active or not user.has_password:
                 self.hasher.verify(self._dummy_hash, password)  # same cost as a real check
-                raise InvalidCredentials("Email or password is incorrect.")
-            if not self.hasher.verify(user.password_hash, password):
+                user = None
+            elif not self.hasher.verify(user.password_hash, password):
+                user = None
+            if user is None:  # still the login of accounts it was freed from (release.py)
+                freed = self.released_logins(uow, email)
+                user = next(
+                    (u for u in freed if self.hasher.verify(u.password_hash, password)), None
+                )
+            if user is None:
                 raise InvalidCredentials("Email or password is incorrect.")
             if self.hasher.needs_rehash(user.password_hash):
                 user.password_hash = self.hasher.hash(password)
@@ -230,8 +242,7 @@ class AccountService:
         role: Role | None = None,
         search: str | None = None,
     ) -> list[User]:
-        """Accounts oldest first, of `role`, whose name or address holds `search`
-        (`UserSearch`)."""
+        """Accounts oldest first, of `role`, whose name or address holds `search` (UserSearch)."""
         found = UserSearch.of(search)
         with self.uow_factory() as uow:
             return uow.users.list_page(after, limit, role, found)
@@ -250,16 +261,16 @@ class AccountService:
             return uow.users.list_by_name(after, limit, role, found)
 
     def update_profile(self, user_id: str, changes: dict[str, Any]) -> User:
-        """A change to what the routine is built from (`CARE_FIELDS`) rebuilds the routine the
-        person follows before this answers (`rebuild_routine`: a pregnancy's contraindicated
-        products leave it) and tells them why; the job queued with it does it again should
-        this one fail (finding it done, it changes nothing). In the request: a client's read
-        right after would otherwise save the new routine first, told without its why."""
+        """A change to what the routine is built from (`CARE_FIELDS`) rebuilds the routine
+        before this answers (`rebuild_routine`; a client's read right after would otherwise
+        save it first, told without its why), and tells why; the job queued with it does it
+        again should this one fail (finding it done, it changes nothing)."""
         with self.uow_factory() as uow:
             user = found_user(uow.users.get(user_id))
             updated = apply_profile_changes(user.profile, changes, self.clock())
             before, user.profile = user.profile, self._checked(updated, changes, user.profile)
             uow.users.save(user)
+            messages_chosen(uow, user, before, self.clock())  # SMS history, emails on again
             care = any(getattr(before, name) != getattr(user.profile, name) for name in CARE_FIELDS)
             if care:
                 uow.defer(Job(REFRESH_ROUTINE, {"user_id": user_id, "why": WHY_PROFILE}))
@@ -278,8 +289,7 @@ class AccountService:
 
     def stop_emails(self, email: str) -> bool:
         """The one-click unsubscribe of the address an email went to: that account's emails are
-        turned off (as the profile's checkbox does). False when no active account has it now
-        (closed, erased, or the address changed since): nothing to turn off."""
+        turned off (as the profile's checkbox does). False when no active account has it now."""
         with self.uow_factory() as uow:
             user = uow.users.get_by_email(email)
             if user is None or not user.is_active:
@@ -309,8 +319,8 @@ class AccountService:
             self.login_attempts.succeeded(user.email)
 
     def request_password_reset(self, email: str) -> None:
-        """Queue the reset email for this address. The answer is the same whether an account
-        has it or not (the worker looks it up: the request does the same work either way)."""
+        """Queue the reset email for this address. The same answer whether an account has it
+        or not (the worker looks it up: the request does the same work either way)."""
         normalise_email(email)  # a malformed address is refused, known or not
         with self.uow_factory() as uow:
             payload = {"email": email.strip(), "request": new_request_id()}
@@ -370,7 +380,7 @@ class AccountService:
         uow.refresh_tokens.revoke_user(user.id, now, keep_family=keep_session)
         # One a thief made would outlive the change; the email says how many ended, so that
         # an integrator whose service stops working learns why.
-        revoked = _end_api_keys(uow.api_keys, user.id, now)
+        revoked = end_api_keys(uow.api_keys, user.id, now)
         changed = {"user_id": user.id, "changed_at": now.isoformat(), "keys_revoked": revoked}
         uow.defer(Job(SEND_PASSWORD_CHANGED_EMAIL, changed))
         uow.commit()
@@ -437,14 +447,3 @@ def require_live_session(tokens: RefreshTokenRepository, session: str, now: date
     work: `check_session`, or a read for the viewer that owes the check (`me { analyses }`)."""
     if not tokens.family_active(session, now):
         raise SessionEnded("This session has ended; log in again.")
-
-
-def _end_api_keys(keys: AccountApiKeys, owner_id: str, when: datetime) -> int:
-    """Revoke every active API key of the account: its password was replaced, and whoever had
-    the old one or a session could have made one. The caller's unit of work commits. Returns
-    how many were revoked."""
-    active = [key for key in keys.list_for_owner(owner_id) if key.active]
-    for key in active:
-        key.revoked_at = when
-        keys.save(key)
-    return len(active)

@@ -11,8 +11,10 @@ to an address the account has since left is refused), and using it confirms the 
 administrator vouched for it, the link proves the mailbox.
 
 Each sending is written to the editors' log (`record`), like the administrators' other changes
-to accounts (the dermatologists' listings, directory/admin.py), and counted by the rate limits
-(`supportReset`, graphql/guard.py).
+to accounts (the dermatologists' listings, directory/admin.py), and counted by the rate limits:
+per administrator (`supportReset`, graphql/guard.py) and per account it goes to
+(`supportResetTarget`, `limit_account`: several administrators together cannot flood one
+person's mailbox with ways in).
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class SupportResets:
     reset_tokens: PasswordResetTokens | None
     # administrator id, action, account id, summary: the editors' log
     record: Callable[[str, str, str, str], None]
+    # Counts one sending to the account (its id); raises RateLimited past the per-account rule.
+    limit_account: Callable[[str], None] = lambda _user_id: None
 
     def send_reset_link(self, admin_id: str, user_id: str) -> User:
         """Queue the normal reset email to the account's address, its link good even for an
@@ -54,6 +58,7 @@ class SupportResets:
             user = uow.users.get(user_id)
             if user is None or not user.is_active or self.reset_tokens is None:
                 raise AccountNotFound("No such account.", field="userId")
+            self.limit_account(user.id)
             payload = {"user_id": user.id, "email": user.email, "request": new_request_id()}
             uow.defer(Job(SEND_SUPPORT_RESET_EMAIL, payload))
             uow.commit()

@@ -1,6 +1,6 @@
 """A photo saved with strong JPEG compression (a messaging app, a web form): COMPRESSED, a
 warning that fine detail (pores, fine lines) may be misread, with the advice to send the
-original photo; the plausible range of those two scores reaches lower (`widened`).
+original photo; the plausible range of those two scores reaches lower (`quality.widened`).
 
 JPEG codes the picture in blocks of 8 x 8 pixels; at low quality the skin inside a block is
 flattened and the steps between blocks stay. So the steps between neighbouring pixels are
@@ -23,14 +23,13 @@ Figures: docs/reliability.md, "A compressed AVIF or HEIC ..." (2026-12-06, sixth
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from metskin.domain.analysis.guidance import issue
-from metskin.domain.analysis.model import Concern, QualityIssue
+from metskin.domain.analysis.model import QualityIssue
 
 BLOCK = 8
 STEP_CLIP = 8  # 8-bit levels: a larger step between two pixels is an edge of the picture
@@ -118,16 +117,3 @@ def compression_issues(
         return [issue("COMPRESSED", float(coding.quantiser))] if coding.coarse else []
     value = blockiness(rgb, box, skin)
     return [issue("COMPRESSED", value)] if value >= COMPRESSED_BLOCKINESS else []
-
-
-def widened(concerns: tuple[Concern, ...], issues: Sequence[QualityIssue]) -> tuple[Concern, ...]:
-    """The concerns, with the plausible range of pores and lines reaching COMPRESSION_RISE
-    lower on a photo named COMPRESSED: compression adds pits and lines, it does not hide them."""
-    if not any(item.code == "COMPRESSED" for item in issues):
-        return concerns
-    return tuple(
-        replace(item, score_range=(max(0.0, item.score_range[0] - rise), item.score_range[1]))
-        if (rise := COMPRESSION_RISE.get(item.name)) and item.score_range is not None
-        else item
-        for item in concerns
-    )

@@ -12,7 +12,7 @@ from metskin.domain.analysis import landmarks as lm
 from metskin.domain.analysis import quality, validity
 from metskin.domain.analysis.aggregate import aggregate_results, face_frames_issue, few_frames
 from metskin.domain.analysis.capture import measure_capture
-from metskin.domain.analysis.compression import SourceCoding, compression_issues, widened
+from metskin.domain.analysis.compression import SourceCoding, compression_issues
 from metskin.domain.analysis.concerns import measure_concerns
 from metskin.domain.analysis.errors import UnreadableMedia
 from metskin.domain.analysis.eyes import blown_eyes, readable_eyes, sclera_level, sclera_pixels
@@ -196,7 +196,7 @@ def analyse_checked(checked: CheckedFrame, self_reported: str | None) -> Analysi
     confidence = quality.result_confidence(tone.confidence if tone else 0.0, issues)
     if unfit := validity.confidence_issue(confidence):
         return validity.blocked(issues, unfit)
-    concerns = widened(measure_concerns(face), issues)
+    concerns = quality.widened(measure_concerns(face), issues)
     return validity.finite_or_blocked(
         AnalysisResult(
             quality=tuple(issues),

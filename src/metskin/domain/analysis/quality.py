@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from metskin.domain.analysis import colour
 from metskin.domain.analysis import landmarks as lm
+from metskin.domain.analysis.compression import COMPRESSION_RISE
 from metskin.domain.analysis.filters import byte_counts, byte_median, byte_percentile
 from metskin.domain.analysis.guidance import issue
-from metskin.domain.analysis.model import QualityIssue
+from metskin.domain.analysis.model import Concern, QualityIssue
 
 MIN_FACE_FRACTION = 0.20  # face box short side / image short side
 # FACE_CUT_OFF: part of the face outline's area (the hull of the face mesh's oval, hairline to
@@ -47,6 +49,14 @@ MIN_SHARPNESS = 40.0  # variance of the Laplacian (grey levels^2) at that scale
 # dim copies give 82-214. A blur keeps the bright end (blurred by 1-2.5 px: 238-254) and reads
 # as before. Below DARK_IMAGE_LUMA the photo is TOO_DARK: it is never read further up.
 SHARPNESS_WHITE_LUMA = 230.0
+# How far a BLURRY photo's lines and pores may truly lie from their scores: the 90th percentiles
+# of the change of the 263 blurred copies of the London photos named BLURRY and measured (a
+# Gaussian of 0.7-1 px, a disk of 1-1.5 px, a shake of 5-8 px; bench/blur_gate.py --every 2):
+# lines read 10.6 points higher at the median, 25.3 at the 90th percentile (the line detector
+# reads ridges against the skin's fine texture, which a blur takes first); pores 3.1 and 7.9
+# lower (a blur fills the pits).
+BLUR_RISE = {"wrinkles": 25.0}  # the range reaches this much lower
+BLUR_FALL = {"pores": 8.0}  # ... and this much higher
 DARK_FACE_LUMA = 40.0  # 95th percentile of the face luma
 DARK_IMAGE_LUMA = 100.0  # 99th percentile of the whole image luma
 CLIPPED_FACE_FRACTION = 0.15
@@ -360,3 +370,29 @@ def result_confidence(tone_confidence: float, issues: list[QualityIssue]) -> flo
     """Overall confidence: the tone's, lowered by each issue but CONFIDENCE_KEPT."""
     others = sum(1 for item in issues if item.code not in CONFIDENCE_KEPT)
     return tone_confidence * (0.75**others)
+
+
+def widened(concerns: tuple[Concern, ...], issues: Sequence[QualityIssue]) -> tuple[Concern, ...]:
+    """The concerns, with the plausible range of pores and lines widened on a photo named for
+    what moves them: COMPRESSED adds pits and lines, so their range reaches COMPRESSION_RISE
+    lower; BLURRY adds lines (BLUR_RISE lower) and hides pits (BLUR_FALL higher)."""
+    codes = {item.code for item in issues}
+    lower: dict[str, float] = {}
+    for code, table in (("COMPRESSED", COMPRESSION_RISE), ("BLURRY", BLUR_RISE)):
+        for name, rise in table.items() if code in codes else ():
+            lower[name] = max(lower.get(name, 0.0), rise)
+    higher = BLUR_FALL if "BLURRY" in codes else {}
+    if not lower and not higher:
+        return concerns
+    return tuple(
+        replace(
+            item,
+            score_range=(
+                max(0.0, item.score_range[0] - lower.get(item.name, 0.0)),
+                min(100.0, item.score_range[1] + higher.get(item.name, 0.0)),
+            ),
+        )
+        if item.score_range is not None and (item.name in lower or item.name in higher)
+        else item
+        for item in concerns
+    )

@@ -156,6 +156,16 @@ def email_undelivered(
     return InboxEntry(user_id, kind, key, {"email": email})
 
 
+def email_released(user_id: str, email: str) -> InboxEntry:
+    """The owner of the mailbox of `email`, the account's address never confirmed, freed it
+    (domain/accounts/release.py): the account is asked to set its real address. Once per
+    address; the key holds a digest of the address."""
+    digest = hashlib.sha256(email.encode()).hexdigest()[:32]
+    return InboxEntry(
+        user_id, NotificationKind.EMAIL_RELEASED, f"email-released:{digest}", {"email": email}
+    )
+
+
 def dermatologist_left(
     patient_id: str,
     alias: str,

@@ -28,6 +28,7 @@ class NotificationKind(enum.Enum):
     SMS_STARTED = "SMS_STARTED"  # on again after the person replied START
     EMAIL_BOUNCED = "EMAIL_BOUNCED"
     EMAIL_SPAM_REPORTED = "EMAIL_SPAM_REPORTED"
+    EMAIL_RELEASED = "EMAIL_RELEASED"  # its mailbox's owner freed the unconfirmed address
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,12 @@ class InboxRepository(Protocol):
         """The person's newest notification of one of `kinds`."""
         ...
 
+    def newest_of(
+        self, user_id: str, kinds: tuple[NotificationKind, ...], limit: int
+    ) -> list[Notification]:
+        """The person's `limit` newest notifications of `kinds`, newest first."""
+        ...
+
 
 class InboxUnitOfWork(UnitOfWork, Protocol):
     inbox: InboxRepository

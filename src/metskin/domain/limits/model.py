@@ -72,6 +72,8 @@ DEFAULT_RULES: dict[str, dict[str, Rule]] = {
     "emailLink": {"ip": Rule(30, 3600)},  # a signed token, checked without a password
     # An administrator's reset links (accounts/support.py): each emails a person a way in.
     "supportReset": {"ip": Rule(20, 3600), "account": Rule(10, 3600)},
+    # The same, per account they go to (whichever administrators send them).
+    "supportResetTarget": {"account": Rule(3, 24 * 3600)},
     "directory": {"ip": Rule(120, 60), "account": Rule(120, 60)},
     "slots": {"ip": Rule(60, 60), "account": Rule(60, 60)},
     "apiKey": {"account": Rule(120, 60)},

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from metskin.domain.accounts.ports import UserRepository
 from metskin.domain.inbox.ports import InboxRepository
 from metskin.domain.messages import OutgoingEmail
-from metskin.domain.ports import UnitOfWork
+from metskin.domain.ports import ConsentRecords, UnitOfWork
 
 
 class SentNotificationLog(Protocol):
@@ -29,6 +29,20 @@ class NotificationsUnitOfWork(UnitOfWork, Protocol):
     sent_notifications: SentNotificationLog
     users: UserRepository
     inbox: InboxRepository  # where the person is told their SMS were turned off
+    consent_records: ConsentRecords  # their own SMS choices, which a START reply reads
 
 
 NotificationsUowFactory = Callable[[], NotificationsUnitOfWork]
+
+
+class EmailSuppressions(Protocol):
+    """The email provider's own lists of addresses it drops our mail to (SendGrid's bounces,
+    spam reports and blocks): a bounce or a spam report puts an address there, and the
+    provider keeps dropping mail to it after the person confirmed it again or turned emails on
+    again, until it is taken off."""
+
+    def clear(self, email: str) -> None:
+        """Take `email` off every such list (not being on one is no error). Raises
+        DeliveryUnavailable when the provider could not answer now (retry), DeliveryRefused
+        when it refused the request."""
+        ...

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from metskin.domain.accounts.email_address import EmailLink
 from metskin.domain.accounts.model import PasswordReset, User
+from metskin.domain.accounts.release import ReleaseLink
 from metskin.domain.messages import OutgoingEmail, OutgoingSms
 from metskin.domain.notifications.errors import DeliveryRefused
 from metskin.domain.notifications.ports import MailRenderer, NotificationsUowFactory
@@ -96,20 +97,37 @@ class NotificationService:
         sent = self._send_account_email(f"email-change:{request}:new", link)
         return sent + self._send_account_email(f"email-change:{request}:old", notice)
 
-    def send_password_reset_email(self, reset: PasswordReset, request: str) -> bool:
+    def send_password_reset_email(
+        self, reset: PasswordReset, request: str, release: ReleaseLink | None = None
+    ) -> bool:
         """The reset link, asked for by `request` (once per request). Sent whatever the email
         choices: the person asked for it, and it is the only way back in. To an address the
-        account never confirmed, no link: a notice that says why (it may be a stranger's)."""
+        account never confirmed, no link: a notice that says why (it may be a stranger's),
+        with `release`, the link that frees the address, when it may be freed."""
         with self.uow_factory() as uow:
             user = uow.users.get(reset.user_id)
         if user is None or not user.is_active:
             return False
         if reset.token is None:
-            email = self._account_email("password_reset_unconfirmed", user)
+            context: dict[str, object] = {"release_token": release.token if release else None}
+            email = self._account_email("password_reset_unconfirmed", user, context)
             return self._send_account_email(f"password-reset:{request}", email)
         context = {"token": reset.token, "minutes": reset.valid_minutes}
         email = self._account_email("password_reset", user, context)
         return self._send_account_email(f"password-reset:{request}", email)
+
+    def send_release_email(self, release: ReleaseLink, request: str) -> bool:
+        """To an address an account holds unconfirmed, after a registration hit it: the link
+        that frees it (domain/accounts/release.py). Once per `request` (a day per address); not
+        when the account has another address now. In the account's language (the reader's is
+        unknown), without its name: the reader is likely not the account's owner."""
+        with self.uow_factory() as uow:
+            user = uow.users.get(release.user_id)
+        if user is None or not user.is_active or user.email != release.to:
+            return False
+        context: dict[str, object] = {"token": release.token, "hours": release.valid_hours}
+        email = self._account_email("address_release", user, context)
+        return self._send_account_email(f"address-release:{request}", email)
 
     def send_password_changed_email(
         self, user_id: str, changed_at: str, keys_revoked: int = 0

@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from metskin.domain.accounts.model import User
+from metskin.domain.accounts.sms_consent import SmsWhy, sms_changes
 from metskin.domain.inbox import entries
-from metskin.domain.inbox.model import NotificationKind
 from metskin.domain.inbox.service import tell
 from metskin.domain.notifications.ports import NotificationsUnitOfWork, NotificationsUowFactory
 from metskin.domain.ports import Clock
@@ -41,7 +41,6 @@ START_WORDS = frozenset({"START", "UNSTOP", "YES"})
 HELP_WORDS = frozenset({"HELP", "INFO"})
 REPLY_KEY = "sms-reply:{sid}"  # in the sent log: a reply the provider sends again is read once
 REPLY_CHANNEL = "sms-in"
-SMS_CHANGES = (NotificationKind.SMS_STOPPED, NotificationKind.SMS_STARTED)
 
 
 def keyword(body: str, opt_out_type: str | None = None) -> Keyword:
@@ -99,16 +98,15 @@ def turn_sms_off(
 
 def turn_sms_on(uow: NotificationsUnitOfWork, user: User, number: str, now: datetime) -> bool:
     """SMS on again after START, only for a person who had them on until a STOP (a reply or a
-    refusal) turned them off: their newest SMS change in the inbox is that SMS_STOPPED, for this
-    number. Someone who never chose texts, or turned them on and off again after a START, is
-    not opted in by a START."""
+    refusal) turned them off: their newest SMS change (`sms_consent.sms_changes`: the inbox's
+    SMS entries and their own ticks of the box) is that STOP, for this number. Someone who never
+    chose texts, or unticked the box themselves since, is not opted in by a START."""
     profile = user.profile
     if profile.sms_opt_in or profile.phone != number or not profile.is_phone_verified:
         return False
-    last = uow.inbox.latest_of(user.id, SMS_CHANGES)
-    if last is None or last.kind is not NotificationKind.SMS_STOPPED:
-        return False
-    if last.payload.get("phone") != entries.shown_phone(number):
+    last = next(iter(sms_changes(uow, user.id, 1)), None)
+    stopped = (SmsWhy.REPLIED_STOP, SmsWhy.REFUSED)
+    if last is None or last.why not in stopped or last.phone != entries.shown_phone(number):
         return False
     user.profile = replace(profile, sms_opt_in=True)
     uow.users.save(user)

@@ -14,6 +14,8 @@ PSEUDONYM_PREFIX = "anon-"
 # the profile, the explanation page `/consent`). Change it with the text: everyone is then
 # asked again before their next upload.
 PHOTO_CONSENT_VERSION = "2026-12-06"
+# The version of the profile's box "Text me appointment messages and check-in reminders".
+SMS_CONSENT_VERSION = "2026-12-08"
 
 
 def pseudonym(key: bytes, user_id: str) -> str:
@@ -162,6 +164,10 @@ class Erasure:
 
 class ConsentPurpose(StrEnum):
     PHOTO_ANALYSIS = "PHOTO_ANALYSIS"  # the analysis of one's face photos and videos
+    # appointment messages and check-in reminders by text message: the profile's box ticked or
+    # unticked by the person (accounts/sms_consent.py; a STOP or START reply and a refused
+    # number are the inbox's SMS_STOPPED and SMS_STARTED entries)
+    SMS = "SMS"
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from metskin.domain.ports import UnitOfWork
+from metskin.domain.ports import ConsentRecords, UnitOfWork
 
 if TYPE_CHECKING:
     from metskin.domain.accounts.ports import RefreshTokenRepository, UserRepository
     from metskin.domain.inbox.ports import InboxRepository
     from metskin.domain.privacy.model import (
-        ConsentPurpose,
-        ConsentRecord,
         DataExport,
         ErasedRows,
         Erasure,
@@ -101,18 +99,6 @@ class CareLinks(Protocol):
         ...
 
     def revoke_share(self, patient_id: str, share_id: str) -> None: ...
-
-
-class ConsentRecords(Protocol):
-    """Every give and withdrawal of a consent (append-only: rows are added, never changed)."""
-
-    def add(self, record: ConsentRecord) -> None: ...
-
-    def latest(self, user_id: str, purpose: ConsentPurpose) -> ConsentRecord | None: ...
-
-    def history(self, user_id: str) -> list[ConsentRecord]:
-        """Every record of the person, oldest first."""
-        ...
 
 
 class StoredVideos(Protocol):

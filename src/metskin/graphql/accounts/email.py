@@ -1,7 +1,8 @@
 """The account's email address: verify it with the emailed link, signed in to the account
 (or send the link again),
-change it (a link to the new address, a notice to the old one), and accept the invitation of
-an account made for its owner (its link proves the address too)."""
+change it (a link to the new address, a notice to the old one), accept the invitation of
+an account made for its owner (its link proves the address too), and free an address held by an
+account that never confirmed it (the link its mailbox got, domain/accounts/release.py)."""
 
 from __future__ import annotations
 
@@ -83,3 +84,15 @@ class EmailMutations:
         user = await run_sync(container.invitations.accept, token, password)
         session = await run_sync(container.accounts.login, user.email, password)
         return AuthPayload.from_session(session)
+
+    @strawberry.mutation(
+        description="Free an email address from an account that never confirmed it, with the "
+        "token of the link emailed to the address when a sign-up or a password reset hit it "
+        "(valid 24 hours, once). Opening the link proves the mailbox: its owner may then sign "
+        "up with the address. The account keeps its data and its login, and is asked to set "
+        "its own address. Returns the freed address. EMAIL_LINK_INVALID when the link expired, "
+        "was used, is not genuine, or the address was confirmed by its account since (a "
+        "confirmed address is never freed)."
+    )
+    async def release_email(self, info: Info, token: str) -> str:
+        return await run_sync(info.context.container.address_releases.release, token)

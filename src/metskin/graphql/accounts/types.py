@@ -15,6 +15,7 @@ from metskin.domain.accounts.model import Role as DomainRole
 from metskin.domain.accounts.model import User as DomainUser
 from metskin.domain.accounts.phone_number import international_phone
 from metskin.domain.accounts.service import Session
+from metskin.domain.accounts.sms_consent import SmsWhy
 from metskin.domain.errors import Forbidden
 from metskin.graphql.analysis.queries import analyses_of
 from metskin.graphql.analysis.types import Analysis
@@ -30,6 +31,26 @@ EmailTrouble = strawberry.enum(
     description="Why mail no longer reaches an account's address: BOUNCED (it came back: no "
     "such mailbox), SPAM_REPORTED (the person marked our email as spam).",
 )
+
+
+SmsChangeReason = strawberry.enum(
+    SmsWhy,
+    name="SmsChangeReason",
+    description="Why text messages went on or off: CHOSEN (the person ticked or unticked the "
+    "profile's box), REPLIED_STOP, REPLIED_START (a reply to our SMS number), REFUSED (the SMS "
+    "provider refused the number for good: it replied STOP, or takes no texts).",
+)
+
+
+@strawberry.type(description="Text messages turned on or off, when and why.")
+class SmsChange:
+    on: bool
+    at: datetime
+    why: SmsChangeReason  # type: ignore[valid-type]
+    phone: str | None = strawberry.field(
+        description="The number the reply came from or the provider refused, grouped "
+        "(+44 7700 900123); null for the person's own choice."
+    )
 
 
 @strawberry.enum(description="Self-reported or measured skin type.")
@@ -135,6 +156,18 @@ class User:
         if viewer.user_id != self.id and viewer.role is not DomainRole.ADMIN:
             raise Forbidden("You can only see your own address.")
         return await run_sync(info.context.container.email_addresses.trouble, str(self.id))
+
+    @strawberry.field(
+        description="When text messages were turned on or off and why, newest first (at most "
+        "10; the first is why `profile.smsOptIn` is what it is; empty when nothing was recorded "
+        "since 2026-12-08). Yours, or anyone's for an administrator."
+    )
+    async def sms_changes(self, info: Info) -> list[SmsChange]:
+        viewer = info.context.require_viewer()
+        if viewer.user_id != self.id and viewer.role is not DomainRole.ADMIN:
+            raise Forbidden("You can only see your own messages.")
+        found = await run_sync(info.context.container.sms_consent.changes, str(self.id))
+        return [copy_fields(SmsChange, change) for change in found]
 
     @classmethod
     def from_domain(cls, user: DomainUser) -> User:

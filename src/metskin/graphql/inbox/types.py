@@ -36,8 +36,9 @@ class Notification:
         "person replied STOP to our number: then `replied: true`) has the `phone`, grouped as "
         "the profile shows it. An `SMS_STARTED` (texts on again: the person replied START after "
         "a STOP turned them off) has the `phone`. An `EMAIL_BOUNCED` (mail to the account's "
-        "address came back) or `EMAIL_SPAM_REPORTED` (the person marked our email as spam) has "
-        "the `email`."
+        "address came back), `EMAIL_SPAM_REPORTED` (the person marked our email as spam) or "
+        "`EMAIL_RELEASED` (the owner of the mailbox took back the address the account never "
+        "confirmed: set another) has the `email`."
     )
 
     @classmethod

@@ -7,6 +7,7 @@ import { AUTH_FIELDS, gql, returningVisitor, session } from "../graphql.js";
 import { append, errorBox, field, formValue, h, navigate, notice, onSubmit } from "../dom.js";
 import { inAppLanguage, t } from "../i18n.js";
 import { signUpBox } from "./consent.js";
+import { takenHint } from "./release.js";
 
 function nextPage(params) {
   const next = params.get("next");
@@ -181,28 +182,35 @@ export function renderRegister(view, { params }) {
     errorBox(),
     field(t("Name (optional)"), h("input", { name: "displayName", autocomplete: "name" })),
     field(t("Email"), h("input", { name: "email", type: "email", autocomplete: "username",
-      required: true })),
+      required: true, value: params.get("email") || "" })),
     field(t("Password"), h("input", { name: "password", type: "password",
       autocomplete: "new-password", required: true }),
     t("At least 10 characters; a few unrelated words work well.")),
     signUpBox(),
     h("button", { type: "submit" }, t("Create account")));
+  const hint = h("div", {});
   onSubmit(form, async () => {
+    hint.replaceChildren();
     const input = { email: formValue(form, "email"), password: form.elements.password.value,
       displayName: formValue(form, "displayName"), timeZone: browserTimeZone(),
       photoConsent: form.elements.photoConsent.checked };
     const data = await register(input).catch((error) => {
       // A zone the server does not know: the account starts in the default one, which the
       // profile page changes.
+      if (error.code === "EMAIL_TAKEN") hint.replaceChildren(takenHint());
       if (error.field !== "timeZone" || !input.timeZone) throw error;
       return register({ ...input, timeZone: null });
     });
     session.set(data.register);
     navigate(nextPage(params), { replace: true }); // Back skips the form
   });
+  const released = params.get("released") === "1"
+    ? notice(t("Your address is free: create your account with it.")) : null;
   append(view, [
     h("h1", {}, t("Create your MetSkin account")),
+    released,
     form,
+    hint,
     h("p", {}, t("Already registered? "), h("a", { href: "#/login" }, t("Log in")), "."),
   ]);
 }

@@ -13,10 +13,11 @@ import { append, busy, clear, errorBox, field, formValue, h, notice, onSubmit } 
 import { t } from "../i18n.js";
 
 const ME = "{ me { email emailVerified emailTrouble } }";
-// The server asked once per page load whether the address is verified (on another device since
-// this browser logged in?) and whether mail to it came back (the email provider may say so
-// after the login: the session alone would never show it); every draw waits for that answer.
+// The server asked once per page load and account whether the address is verified (on another
+// device since this browser logged in?) and whether mail to it came back or was freed by its
+// mailbox's owner (the session alone would never show it); every draw waits for that answer.
 let check = null;
+let checkedFor = null; // whose: another login on this page (after a logout) asks again
 let draws = 0; // the banner's draws so far: only the newest one draws, once the check is in
 
 const unverified = () => session.loggedIn && session.user?.emailVerified === false;
@@ -50,6 +51,11 @@ function bannerWords(user) {
     return [h("strong", {}, t("Our email to {email} was marked as spam.", { email: user.email })),
       " ", t("We stopped emailing you.")];
   }
+  if (user.emailTrouble === "RELEASED") {
+    return [h("strong", {}, t("Set your email address:")), " ",
+      t("the one you signed up with belongs to someone else, who took it back."),
+      why(t("Log in with it until you set yours."))];
+  }
   if (user.emailTrouble === "BOUNCED") {
     return [h("strong", {}, t("Mail to {email} came back undelivered.", { email: user.email })),
       why(t("We send no reminders or appointment emails there until you confirm an address."))];
@@ -70,7 +76,10 @@ export async function drawEmailBanner(banner) {
     return;
   }
   if (!shown()) banner.hidden = true;
-  check = check || checkOnce();
+  if (!check || checkedFor !== session.user.id) {
+    checkedFor = session.user.id;
+    check = checkOnce();
+  }
   await check;
   if (draw !== draws) return; // a later draw has the say
   if (!shown()) {
@@ -79,6 +88,12 @@ export async function drawEmailBanner(banner) {
   }
   const user = session.user;
   const words = bannerWords(user);
+  if (user.emailTrouble === "RELEASED") { // no mailbox to send a link to: set one
+    const set = h("a", { href: "#/profile", id: "change-mistyped-email" }, t("Set your address"));
+    clear(banner, ...words, " ", set);
+    banner.hidden = false;
+    return;
+  }
   if (user.emailTrouble === "SPAM_REPORTED") {
     // A link sent again would be marked as spam too (or suppressed): emails on again, or
     // another address while this one is unconfirmed (a stranger's mailbox reported it).

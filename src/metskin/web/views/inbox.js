@@ -36,12 +36,16 @@ const TEXT = {
   SMS_STARTED: [mark("Your text messages are on again"), () => "#/profile"],
   EMAIL_BOUNCED: [mark("Our email to you came back"), () => "#/profile"],
   EMAIL_SPAM_REPORTED: [mark("Our email was marked as spam"), () => "#/profile"],
+  EMAIL_RELEASED: [mark("Set your email address"), () => "#/profile"],
 };
 
-// Why the texts stopped (the provider refuses the number for good) and how to have them again.
+// Why the texts stopped (the provider refuses the number for good) and how to have them again:
+// START replied to our number turns them on again (ticking the box alone does not make the
+// network deliver); a number that takes no texts is changed in the profile.
 const SMS_STOPPED = mark("Your mobile network refuses our texts to {phone}: it replied STOP, or "
-  + "it no longer takes text messages. Emails still come. To have texts again, reply START to "
-  + "our number and turn texts on in your profile.");
+  + "it no longer takes text messages. Emails still come. If it replied STOP, reply START to our "
+  + "number from it: that turns texts on again. If it takes no texts, save another mobile "
+  + "number in your profile.");
 
 // The person replied STOP (read from the provider's webhook), then START.
 const SMS_REPLIED_STOP = mark("You replied STOP from {phone}: we send no more text messages to "
@@ -59,6 +63,11 @@ const EMAIL_SPAM_REPORTED = mark("Our email to {email} was marked as spam, so we
   + "sending you emails: no reminders or appointment emails. If that was a mistake, turn "
   + "emails on again in your profile (and change the address there if it is not yours).");
 
+// The owner of the mailbox took the never-confirmed address back (domain/accounts/release.py).
+const EMAIL_RELEASED = mark("The owner of {email} told us it is their address, and you never "
+  + "confirmed it, so it is no longer your account's. Your account and its data are kept, and "
+  + "you still log in with {email} and your password. Set your own address in your profile.");
+
 // A dermatologist's leaving ends the shares with them: their rows go with the dermatologist's
 // account, so the Sharing page no longer lists them, and this line is what says so.
 const SHARES_ENDED = mark("What you shared with them has ended: they can no longer open your "
@@ -74,6 +83,7 @@ function detailLines(kind, details) {
   }
   if (kind === "SMS_STARTED") return [t(SMS_REPLIED_START, { phone: details.phone || "" })];
   if (kind === "EMAIL_BOUNCED") return [t(EMAIL_BOUNCED, { email: details.email || "" })];
+  if (kind === "EMAIL_RELEASED") return [t(EMAIL_RELEASED, { email: details.email || "" })];
   if (kind === "EMAIL_SPAM_REPORTED") {
     return [t(EMAIL_SPAM_REPORTED, { email: details.email || "" })];
   }

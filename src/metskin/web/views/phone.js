@@ -23,10 +23,11 @@ function state(profile) {
   if (!profile.phone) {
     return notice(t("Save a mobile phone number to get text messages."), "info");
   }
-  // texts off (their choice, or turned off after the number replied STOP): none goes to it
+  // texts off (their choice, or turned off after the number replied STOP: ticking the box
+  // alone does not bring them back; the lines under it say how)
   if (profile.phoneVerified && profile.smsOptIn === false) {
-    return notice(t("{phone} is verified, but texts are off: none goes to it until you turn "
-      + "them on under Messages.", { phone: shown(profile) }), "info");
+    return notice(t("{phone} is verified, but texts are off: none goes to it. Under Messages: "
+      + "why, and how to have them again.", { phone: shown(profile) }), "info");
   }
   if (profile.phoneVerified) {
     return notice(t("{phone} is verified: text messages go to it.", { phone: shown(profile) }));

@@ -4,6 +4,7 @@ import { gql, session } from "../graphql.js";
 import { dataRightsPanel } from "./mydata.js";
 import { emailPanel } from "./email.js";
 import { phonePanel } from "./phone.js";
+import { SMS_CHANGES, smsHistory } from "./texts.js";
 import {
   append, choice, errorBox, field, formValue, h, humanize, listFromText, notice, numberOrNull,
   onSubmit, zoneOptions,
@@ -19,10 +20,6 @@ const SEXES = [["undisclosed", mark("Prefer not to say")], ["female", mark("Fema
   ["other", mark("Other")]];
 const SKIN_TYPES = [["", mark("Not sure (measure it)")], ["OILY", mark("Oily")], ["DRY", mark("Dry")],
   ["COMBINATION", mark("Combination")], ["NORMAL", mark("Normal")]];
-
-// A number that replied STOP is refused by the network until it replies START.
-const SMS_AGAIN = mark("If you replied STOP to our texts, reply START to our number too when "
-  + "you turn them on again.");
 
 function checkbox(name, label, checked, value = "on") {
   return h("label", { class: "check" },
@@ -49,7 +46,7 @@ function withCurrent(values, current) {
 
 /** The form; for a dermatologist (`patient` false) without the fields that personalise
  * analyses and routines, kept hidden so that saving leaves them as they are. */
-function profileForm(profile, currencies, patient, prescriptionActives) {
+function profileForm(profile, currencies, patient, prescriptionActives, sms) {
   const forPatients = (element) => Object.assign(element, { hidden: !patient });
   const birthYear = h("input", { name: "birthYear", type: "number", min: 1900, step: 1,
     value: profile.birthYear ?? "" });
@@ -100,9 +97,7 @@ function profileForm(profile, currencies, patient, prescriptionActives) {
         profile.emailOptIn),
       checkbox("smsOptIn", t("Text me appointment messages and check-in reminders"),
         profile.smsOptIn),
-      // texts off with a phone saved: maybe turned off for them (the number replied STOP)
-      !profile.smsOptIn && profile.phone ? h("small", { class: "hint", id: "sms-hint" },
-        t(SMS_AGAIN)) : null,
+      sms, // since when texts are on or off, and why (a STOP: reply START)
       h("small", { class: "field-error", "data-field": "smsOptIn" })),
     h("button", { type: "submit" }, t("Save profile")),
     h("div", { class: "saved", role: "status" }));
@@ -156,25 +151,27 @@ function passwordPanel() {
 }
 
 export async function renderProfile(view) {
-  const data = await gql(`{ me { id email emailVerified role createdAt profile {
+  const data = await gql(`{ me { id email emailVerified role createdAt ${SMS_CHANGES} profile {
     ${PROFILE_FIELDS} } }
     exchangeRates { base rates { currency } } prescriptionActives }`);
   const rates = data.exchangeRates;
   const currencies = [rates.base, ...rates.rates.map((rate) => rate.currency)].sort();
+  const sms = smsHistory(data.me.profile, data.me.smsChanges);
   const form = profileForm(data.me.profile, currencies, data.me.role !== "DERMATOLOGIST",
-    data.prescriptionActives);
+    data.prescriptionActives, sms);
   const phone = phonePanel(data.me.profile);
   onSubmit(form, async () => {
     form.querySelector(".saved").replaceChildren();
     const saved = await gql(
-      `mutation($input: ProfileInput!) { updateProfile(input: $input) { id emailTrouble profile {
-        ${PROFILE_FIELDS} } } }`, { input: readForm(form) });
+      `mutation($input: ProfileInput!) { updateProfile(input: $input) { id emailTrouble
+        ${SMS_CHANGES} profile { ${PROFILE_FIELDS} } } }`, { input: readForm(form) });
     const { displayName, locale } = saved.updateProfile.profile;
     // a new language redraws the page; emails on again end the spam report's banner
     const { emailTrouble } = saved.updateProfile;
     session.setUser({ profile: { displayName, locale }, emailTrouble });
     form.querySelector(".saved").append(notice(t("Profile saved.")));
     phone.update(saved.updateProfile.profile); // a new number is unverified: its code form
+    sms.update(saved.updateProfile.profile, saved.updateProfile.smsChanges);
   });
   append(view, [
     h("h1", {}, t("Your profile")),
