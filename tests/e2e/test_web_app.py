@@ -151,7 +151,7 @@ def register(browser: Browser, email: str, *, photo_consent: bool = True) -> Non
     browser.find("a[href='#/register']").click()
     browser.sign_up("Maya", email, PASSWORD, photo_consent=photo_consent)
     browser.until(lambda: browser.hash() == "#/analyse", "the upload page")
-    assert browser.text("#who") == "Maya"
+    assert browser.who() == "Maya"
 
 
 def later_slot(container: Any, after: datetime, avoid: str | None = None) -> Any:
@@ -467,7 +467,7 @@ def test_tokens_are_refreshed_and_logout_ends_the_session(browser: Browser, serv
     assert third["expiresAt"] > datetime.now(UTC).timestamp() * 1000
 
     browser.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
-    browser.find("#logout").click()
+    browser.in_nav("#logout")  # in the menu on a phone
     browser.until(lambda: browser.hash() == "#/login", "the login page")
     assert stored_session(browser) is None
     # back to log in on a phone: the form on the first screen, what MetSkin is after it (the

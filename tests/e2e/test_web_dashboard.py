@@ -846,7 +846,7 @@ def test_on_a_phone_wide_tables_scroll_in_their_box_not_the_page(
     browser.find("#shares tbody tr")
     assert sideways(browser) == 0
 
-    browser.click("#logout")
+    browser.in_nav("#logout")  # in the menu on a phone
     browser.find("#login-form")
     browser.log_in(los_angeles.email, DEMO_PASSWORD)
     browser.go("#/hours")

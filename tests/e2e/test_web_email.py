@@ -139,7 +139,7 @@ def test_a_mistyped_address_is_changed_from_the_banner_and_a_link_needs_its_acco
     assert not browser.driver.execute_script(f"return {wide}"), "wider than the phone"
 
     link = emailed_link(tmp_path_factory, "phone@gmial.example", "verify-email")
-    browser.click("#logout")
+    browser.in_nav("#logout")  # in the menu on a phone
     browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
     browser.open(link)
     browser.text("#view", "Log in to your MetSkin account to use this link")
@@ -198,7 +198,7 @@ def test_an_invited_dermatologist_chooses_their_password_on_the_invitation_s_pag
     browser.fill("#invitation-form", password="rain-on-the-roof-42")
     browser.submit("#invitation-form")
     browser.until(lambda: browser.hash().startswith("#/hours"), "the working hours page")
-    browser.text("#who", "Ines")
+    browser.who("Ines")
 
     browser.open(link)  # used: the page says so, with the way in
     browser.fill("#invitation-form", password="another-pass-99")
@@ -242,7 +242,7 @@ def test_support_sends_a_reset_link_to_a_person_who_never_confirmed_and_forgot_i
     browser.submit("#reset-form")
     browser.until(lambda: browser.hash() == "#/login?reset=1", "the login page")
     browser.log_in("lost@gmial.example", "rain-on-the-roof-42")
-    browser.text("#who", "Lou")
+    browser.who("Lou")
     assert not browser.visible("#email-banner")  # the link proved the address support vouched
     assert browser.severe_console_messages() == []
 
@@ -276,12 +276,12 @@ def test_the_owner_of_a_mistyped_address_takes_it_back_and_signs_up_on_a_phone(
     assert browser.driver.execute_script(filled) == "ana@example.org"
     browser.sign_up("Ana", "ana@example.org", "ana-owns-this-inbox-7")
     browser.until(lambda: browser.hash() == "#/analyse", "the upload page")
-    assert browser.text("#who") == "Ana"
+    assert browser.who("Ana") == "Ana"
 
-    browser.click("#logout")
+    browser.in_nav("#logout")  # in the menu on a phone
     browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
     browser.log_in("ana@example.org", PASSWORD)  # Maya's password: Maya's account
-    assert browser.text("#who") == "Maya"
+    assert browser.who("Maya") == "Maya"
     browser.text("#email-banner", "Set your email address")
     browser.click("#change-mistyped-email")
     browser.until(lambda: browser.hash() == "#/profile", "the profile")

@@ -89,6 +89,26 @@ class Browser:
 
         self.until(clicked, f"{css} to click", timeout)
 
+    def in_nav(self, css: str) -> None:
+        """Click an item of the navigation (`#logout`, `#nav a[href=...]`), as a person would: on
+        a narrow screen its menu is opened first (a wide one shows the items in the bar)."""
+        folded = self.attribute("#menu-button", "aria-expanded") == "false"
+        if folded and self.visible("#menu-button"):
+            self.click("#menu-button")
+        self.click(css)
+
+    def who(self, contains: str = "") -> str:
+        """The signed-in name the navigation shows (in the bar, or in the folded menu on a
+        narrow screen), once it holds `contains`."""
+        script = "return document.getElementById('who')?.textContent ?? null"
+
+        def named() -> str | None:
+            said = self.driver.execute_script(script)
+            return str(said) if said is not None and contains in said else None
+
+        found = self.until(named, f"the signed-in name with {contains!r}")
+        return str(found)
+
     def attribute(self, css: str, name: str) -> str | None:
         """An attribute of the first match, read in the page (no stale element in between)."""
         value = self.driver.execute_script(

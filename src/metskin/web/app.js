@@ -24,6 +24,7 @@ import { renderDashboard } from "./views/dashboard.js";
 import { renderPatient, renderPatients, renderSharedAnalysis } from "./views/patients.js";
 import { renderHours } from "./views/hours.js";
 import { inboxBadge, renderInbox, stopInboxBadge } from "./views/inbox.js";
+import { menuButton, noMenu } from "./menu.js";
 import { renderTrends } from "./views/trends.js";
 import { renderConsent } from "./views/consent.js";
 
@@ -131,14 +132,29 @@ async function logout() {
   session.clear();
 }
 
-function renderNav() {
+/** The navigation: signed in, the pages in a menu (a button opens it on a narrow screen),
+ * with the inbox and its unread count beside the button, never hidden in it. Drawn again when
+ * the session changes (a refreshed token, a saved profile) with `keep`: an open menu stays
+ * open, and the focus stays on the item it was on. */
+function renderNav({ keep = false } = {}) {
+  const at = document.activeElement;
+  const focused = keep && at && nav.contains(at) ? at.id || at.getAttribute("href") : null;
+  drawNav(keep);
+  const again = focused && [...nav.querySelectorAll("a, button")]
+    .find((item) => item.id === focused || item.getAttribute("href") === focused);
+  if (again) again.focus();
+}
+
+function drawNav(keep) {
   const { path } = parseHash();
   drawEmailBanner(emailBanner).catch(showGlobal);
+  nav.setAttribute("aria-label", t("Main"));
   const link = ([href, label]) => h("a", {
     href, "aria-current": href.slice(1) === path ? "page" : null,
   }, t(label));
   if (!session.loggedIn) {
     stopInboxBadge();
+    noMenu();
     clear(nav, link(["#/login", mark("Log in")]), link(["#/register", mark("Register")]));
     return;
   }
@@ -147,9 +163,11 @@ function renderNav() {
   const inbox = isDermatologist() ? null : h("a", { href: "#/inbox", id: "inbox-link",
     "aria-current": path === "/inbox" ? "page" : null }, t("Inbox"), " ", inboxBadge());
   const admin = ["#/admin", mark("Admin")];
-  clear(nav, (user.role === ADMIN ? [...links, admin] : links).map(link), inbox,
+  const menu = h("div", { id: "nav-menu", class: "nav-menu" },
+    (user.role === ADMIN ? [...links, admin] : links).map(link),
     h("span", { class: "who", id: "who" }, user.profile?.displayName || user.email || ""),
     h("button", { type: "button", id: "logout", class: "link", onclick: logout }, t("Log out")));
+  clear(nav, inbox, menuButton(menu, { open: keep }), menu);
 }
 
 async function route() {
@@ -248,7 +266,7 @@ document.getElementById("skip-link").addEventListener("click", (event) => {
   focusHeading(main);
 });
 session.onChange(async () => {
-  renderNav();
+  renderNav({ keep: true });
   if (!session.loggedIn && !ROUTES.find((r) => r.open && r.path.test(parseHash().path))) {
     navigate("#/login?ended=1", { replace: true });
   }
