@@ -288,3 +288,34 @@ def test_the_owner_of_a_mistyped_address_takes_it_back_and_signs_up_on_a_phone(
     browser.find("#email-change-form [name=newEmail]")
     assert not browser.driver.execute_script(f"return {wide}"), "wider than the phone"
     assert browser.severe_console_messages() == []
+
+
+def test_support_sees_when_and_why_a_person_s_texts_went_off(browser: Browser, server: str) -> None:
+    """A person says our texts stopped reaching them: the support page showed their account and
+    address, but not their text messages' history (`User.smsChanges`, which the API gives
+    administrators). Each account found now says it, in the third person."""
+    register = "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }"
+    person = {"email": "quiet@example.com", "password": PASSWORD, "displayName": "Quinn"}
+    token = graphql(server, register, i=person)["register"]["accessToken"]
+    update = "mutation($i: ProfileInput!) { updateProfile(input: $i) { profile { smsOptIn } } }"
+    graphql(server, update, token, i={"phone": "+447700900321", "smsOptIn": True})
+    graphql(server, update, token, i={"smsOptIn": False})
+    graphql(server, register, i={**person, "email": "silent@example.com", "displayName": "Sam"})
+    browser.open("#/admin")
+    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
+    browser.fill("#login-form", email="admin@demo.metskin.local", password=DEMO_PASSWORD)
+    browser.submit("#login-form")
+    browser.fill("#admin-support-form", search="quiet@example")
+    browser.submit("#admin-support-form")
+    browser.text("#admin-support-list li", "Quinn · quiet@example.com")
+    browser.find("#admin-support-list li .support-texts summary").click()
+    state = browser.text("#admin-support-list li .sms-state", "Text messages: off since")
+    assert state.endswith("(they turned them off)."), state
+    browser.find("#admin-support-list li .sms-earlier summary").click()
+    browser.text("#admin-support-list li .sms-earlier li", "on (they turned them on)")
+    browser.fill("#admin-support-form", search="silent@example")
+    browser.submit("#admin-support-form")
+    browser.text("#admin-support-list li", "Sam · silent@example.com")
+    browser.find("#admin-support-list li .support-texts summary").click()
+    browser.text("#admin-support-list li .support-texts", "No change to their text messages")
+    assert browser.severe_console_messages() == []
