@@ -63,6 +63,13 @@ def emailed_link(tmp_path_factory: pytest.TempPathFactory, to: str, page: str) -
     return from_outbox(outbox, link, f"link to /{page} for {to}")
 
 
+def log_in_to_the_admin_page(browser: Browser) -> None:
+    browser.open("#/admin")
+    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
+    browser.fill("#login-form", email="admin@demo.metskin.local", password=DEMO_PASSWORD)
+    browser.submit("#login-form")
+
+
 def test_the_banner_until_the_link_is_opened_and_a_change_of_address(
     browser: Browser, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -159,10 +166,7 @@ def test_an_invited_dermatologist_chooses_their_password_on_the_invitation_s_pag
     which patients call: a number without its country code is refused beside the form); the
     list says "Not activated yet" until the dermatologist opens the invitation and chooses
     one."""
-    browser.open("#/admin")
-    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
-    browser.fill("#login-form", email="admin@demo.metskin.local", password=DEMO_PASSWORD)
-    browser.submit("#login-form")
+    log_in_to_the_admin_page(browser)
     browser.find("#admin-doctor-form")
     assert browser.driver.find_elements(browser.by, "#admin-doctor-form [name=password]") == []
     browser.fill(
@@ -217,10 +221,7 @@ def test_support_sends_a_reset_link_to_a_person_who_never_confirmed_and_forgot_i
     register = "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }"
     person = {"email": "lost@gmial.example", "password": PASSWORD, "displayName": "Lou"}
     graphql(server, register, i=person)
-    browser.open("#/admin")
-    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
-    browser.fill("#login-form", email="admin@demo.metskin.local", password=DEMO_PASSWORD)
-    browser.submit("#login-form")
+    log_in_to_the_admin_page(browser)
     browser.fill("#admin-support-form", search="lost@gmial")
     browser.submit("#admin-support-form")
     browser.text("#admin-support-list li", "Lou · lost@gmial.example address not confirmed")
@@ -301,10 +302,7 @@ def test_support_sees_when_and_why_a_person_s_texts_went_off(browser: Browser, s
     graphql(server, update, token, i={"phone": "+447700900321", "smsOptIn": True})
     graphql(server, update, token, i={"smsOptIn": False})
     graphql(server, register, i={**person, "email": "silent@example.com", "displayName": "Sam"})
-    browser.open("#/admin")
-    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
-    browser.fill("#login-form", email="admin@demo.metskin.local", password=DEMO_PASSWORD)
-    browser.submit("#login-form")
+    log_in_to_the_admin_page(browser)
     browser.fill("#admin-support-form", search="quiet@example")
     browser.submit("#admin-support-form")
     browser.text("#admin-support-list li", "Quinn · quiet@example.com")
