@@ -62,6 +62,7 @@ LIMITED_FIELDS = {
     (OperationType.QUERY, "dermatologists"): "directory",
     (OperationType.QUERY, "dermatologist"): "directory",
     (OperationType.QUERY, "availableSlots"): "slots",
+    (OperationType.QUERY, "uploadByKey"): "uploadByKey",
 }
 # The rules whose account is the `email` argument (there is no caller yet).
 EMAIL_RULES = {"login", "register", "passwordReset"}

@@ -61,6 +61,10 @@ DEFAULT_RULES: dict[str, dict[str, Rule]] = {
     "resetPassword": {"ip": Rule(20, 3600)},  # each hashes a password; the token is signed
     "changePassword": {"ip": Rule(30, 300), "account": Rule(10, 300)},
     "upload": {"ip": Rule(60, 3600), "account": Rule(30, 3600)},
+    # A phone asks every 3 s while its upload is checked, 100 times at most (5 minutes; web/
+    # views/analysis.js CHECK_WAIT_MS, CHECK_WAITS): one a 2.5 s is more than that, and the
+    # burst lets two uploads wait at once (each ask reads the upload store).
+    "uploadByKey": {"ip": Rule(600, 300), "account": Rule(120, 300)},
     "startAnalysis": {"ip": Rule(60, 3600), "account": Rule(30, 3600)},
     # Each one texts a number (paid, and a stranger's when mistyped); the wrong codes sent
     # back are counted apart (domain/accounts/phone.py).
@@ -99,6 +103,7 @@ RULE_NAMES: dict[str, str] = {
     "resetPassword": _("new passwords set from a link"),
     "changePassword": _("password changes"),
     "upload": _("uploads"),
+    "uploadByKey": _("upload status checks"),
     "startAnalysis": _("analysis requests"),
     "phoneCode": _("phone code requests"),
     "verifyPhone": _("phone code checks"),
