@@ -4,6 +4,7 @@ app's catalog speak the request's language."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,8 @@ from tests.e2e.conftest import (
     outbox,
     verify_email,
 )
-from tests.e2e.test_care_api import BOOK, add_done_analysis, booking
+from tests.e2e.test_care_api import BOOK, add_done_analysis, booking, seed_directory
+from tests.e2e.test_limits_api import slots_request
 from tests.e2e.test_phone_verification_api import verify_phone
 from tests.integration.test_care_booking import day_slots, make_doctor
 
@@ -390,20 +392,20 @@ CODED_SAID = {
         "not found": "Cette analyse n'existe pas.",
         "forbidden": "Fermez votre propre compte avec deleteMyAccount.",
         "conflict": "le rendez-vous est annulé",
-        "rate limited": "Trop de demandes (échec de connexion) ; réessayez dans {seconds} s.",
+        "rate limited": "Trop de connexions échouées ; réessayez dans {seconds} s.",
     },
     "de-DE": {
         "not found": "Diese Analyse gibt es nicht.",
         "forbidden": "Schließen Sie Ihr eigenes Konto mit deleteMyAccount.",
         "conflict": "der Termin ist abgesagt",
-        "rate limited": "Zu viele Anfragen (fehlgeschlagene Anmeldung); versuchen Sie es in "
-        "{seconds} s erneut.",
+        "rate limited": "Zu viele fehlgeschlagene Anmeldungen; versuchen Sie es in {seconds} s "
+        "erneut.",
     },
     "en": {  # as they always were: clients and tests match them
         "not found": "No such analysis.",
         "forbidden": "Close your own account with deleteMyAccount.",
         "conflict": "appointment is cancelled",
-        "rate limited": "Too many failed login requests; try again in {seconds} s.",
+        "rate limited": "Too many failed logins; try again in {seconds} s.",
     },
 }
 CANCEL = "mutation($id: ID!) { cancelAppointment(id: $id) { status } }"
@@ -462,3 +464,99 @@ async def test_coded_refusals_other_than_validation_say_why_in_the_reader_s_lang
     assert error["extensions"] == {"code": "RATE_LIMITED", "retryAfter": seconds}
     assert 1 <= seconds <= 32
     assert error["message"] == said["rate limited"].format(seconds=seconds)
+
+
+# The rate rules' refusals named the operation by its API name in every language ("Trop de
+# demandes (passwordReset)"); the cost limit, the persisted queries' refusals and a
+# subscription over HTTP were English only.
+GUARD_SAID = {
+    "fr-FR": {
+        "rate": "Trop de demandes de réinitialisation du mot de passe ; réessayez dans {s} s.",
+        "cost": "Cette requête coûte {cost}, au-delà de la limite de {max} : demandez des pages "
+        "plus petites, moins de jours ou moins d'alias.",
+        "version": "persistedQuery demande la version 1 et un sha256Hash.",
+        "hash": "le sha256Hash envoyé ne correspond pas à la requête",
+        "subscription": "Les abonnements passent par un websocket sur /graphql "
+        "(graphql-transport-ws), pas par HTTP.",
+    },
+    "de-DE": {
+        "rate": "Zu viele Anfragen zum Zurücksetzen des Passworts; versuchen Sie es in {s} s "
+        "erneut.",
+        "cost": "Diese Abfrage kostet {cost}, mehr als die Grenze von {max}: fragen Sie kleinere "
+        "Seiten, weniger Tage oder weniger Aliase ab.",
+        "version": "persistedQuery braucht Version 1 und einen sha256Hash.",
+        "hash": "der gesendete sha256Hash passt nicht zur Abfrage",
+        "subscription": "Abonnements laufen über einen Websocket unter /graphql "
+        "(graphql-transport-ws), nicht über HTTP.",
+    },
+    "en": {
+        "rate": "Too many password reset requests; try again in {s} s.",
+        "cost": "This query costs {cost}, over the limit of {max}: ask for smaller pages, fewer "
+        "days or fewer aliases.",
+        "version": "persistedQuery needs version 1 and a sha256Hash.",
+        "hash": "provided sha does not match query",
+        "subscription": "Subscriptions run over a websocket at /graphql (graphql-transport-ws), "
+        "not over HTTP.",
+    },
+}
+ASK_RESET = "mutation($e: String!) { requestPasswordReset(email: $e) }"
+
+
+@pytest.mark.parametrize("locale", sorted(GUARD_SAID))
+async def test_the_guard_s_refusals_say_what_was_counted_in_the_reader_s_language(
+    client: GraphQLClient, container: Container, locale: str
+) -> None:
+    """A rate rule is named in words ("password reset requests"), not by its API name; the
+    cost limit's numbers are written as the language writes them; the persisted queries'
+    refusals are translated, except `PersistedQueryNotFound`, which Apollo clients match."""
+    said = GUARD_SAID[locale]
+    limits = container.rate_limits
+    assert limits is not None
+    rule = limits.rules["passwordReset"]["account"]
+    limits.check("passwordReset", ip=None, account="pat@example.com", cost=rule.count)
+    error = await _refused(client, locale, ASK_RESET, e="pat@example.com")
+    seconds = error["extensions"]["retryAfter"]
+    assert error["extensions"] == {"code": "RATE_LIMITED", "retryAfter": seconds}
+    assert error["message"] == said["rate"].format(s=seconds)
+
+    doctor = seed_directory(container)["derm-london-01"]
+    flood = slots_request(doctor, 30)
+    error = await _refused(client, locale, flood["query"], **flood["variables"])
+    cost, most = error["extensions"]["cost"], error["extensions"]["maxCost"]
+    assert error["extensions"]["code"] == "QUERY_TOO_COSTLY" and cost > most
+    words = {"en": "{:}", "fr-FR": "{:,}", "de-DE": "{:,}"}[locale]
+    thousands = {"en": ",", "fr-FR": "\u202f", "de-DE": "."}[locale]
+    written = {n: words.format(n).replace(",", thousands) for n in (cost, most)}
+    assert error["message"] == said["cost"].format(cost=written[cost], max=written[most])
+
+    query = "{ health }"
+    digest = hashlib.sha256(query.encode()).hexdigest()
+    headers = {"accept-language": locale}
+    for body, code, message in (
+        (
+            {"extensions": {"persistedQuery": {"version": 2, "sha256Hash": digest}}},
+            "PERSISTED_QUERY_NOT_SUPPORTED",
+            said["version"],
+        ),
+        (
+            {
+                "query": "{ me { id } }",
+                "extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}},
+            },
+            "BAD_REQUEST",
+            said["hash"],
+        ),
+        (
+            {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}},
+            "PERSISTED_QUERY_NOT_FOUND",
+            "PersistedQueryNotFound",
+        ),
+        (
+            {"query": 'subscription { analysisProgress(analysisId: "x") { status } }'},
+            "BAD_REQUEST",
+            said["subscription"],
+        ),
+    ):
+        answer = (await client.http.post("/graphql", json=body, headers=headers)).json()
+        [error] = answer["errors"]
+        assert (error["extensions"]["code"], error["message"]) == (code, message)

@@ -296,3 +296,32 @@ async def test_booking_churn_is_limited_per_account(
     clock.advance(seconds=wait)
     again = await client.data(BOOK, input=booking(slots[3], doctor.id))
     assert again["bookAppointment"]["status"] == "BOOKED"
+
+
+BY_KEY = "query($k: String!) { uploadByKey(idempotencyKey: $k) { state } }"
+
+
+async def test_asking_for_an_upload_by_its_key_is_limited_beyond_a_phone_s_polling(
+    strict: Container, http: httpx.AsyncClient, clock: FakeClock
+) -> None:
+    """`uploadByKey` had no rule of its own: a script could ask it without end (each ask reads
+    the upload store). A phone asks every 3 s for 5 minutes at most while its upload is
+    checked (web/views/analysis.js): all of that passes; a burst beyond the rule is refused."""
+    client = GraphQLClient(http)
+    await client.register("poller@example.com")
+    key = "0f6c2d7e-3b1a-4c55-9d0e-7a8b9c0d1e2f"
+    for _ in range(100):
+        assert (await client.data(BY_KEY, k=key))["uploadByKey"]["state"] == "UNKNOWN"
+        clock.advance(seconds=3)
+    allowed, refused = 0, None
+    while refused is None and allowed < 200:
+        answer = await client.call(BY_KEY, k=key)
+        if "errors" in answer:
+            refused = answer
+        else:
+            allowed += 1
+    assert refused is not None and codes(refused) == ["RATE_LIMITED"]
+    assert 100 <= allowed <= 120  # the burst: 120 per account, less what the polls left owed
+    error = refused["errors"][0]
+    assert 1 <= error["extensions"]["retryAfter"] <= 3
+    assert error["message"].startswith("Too many upload status checks; try again in ")

@@ -175,6 +175,8 @@ async def test_a_directory_search_on_redis_checks_its_rate_limit_in_the_same_hop
             [error] = body["errors"]
             wait = error["extensions"]["retryAfter"]
             assert error["extensions"]["code"] == "RATE_LIMITED" and "path" not in error
-            assert error["message"] == f"Too many directory requests; try again in {wait} s."
+            assert error["message"] == (
+                f"Too many dermatologist directory searches; try again in {wait} s."
+            )
             assert refused.headers["retry-after"] == str(wait)
             assert hops.threads == 1

@@ -63,6 +63,13 @@ def emailed_link(tmp_path_factory: pytest.TempPathFactory, to: str, page: str) -
     return from_outbox(outbox, link, f"link to /{page} for {to}")
 
 
+def log_in_to_the_admin_page(browser: Browser) -> None:
+    browser.open("#/admin")
+    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
+    browser.fill("#login-form", email="admin@demo.metskin.local", password=DEMO_PASSWORD)
+    browser.submit("#login-form")
+
+
 def test_the_banner_until_the_link_is_opened_and_a_change_of_address(
     browser: Browser, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -159,10 +166,7 @@ def test_an_invited_dermatologist_chooses_their_password_on_the_invitation_s_pag
     which patients call: a number without its country code is refused beside the form); the
     list says "Not activated yet" until the dermatologist opens the invitation and chooses
     one."""
-    browser.open("#/admin")
-    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
-    browser.fill("#login-form", email="admin@demo.metskin.local", password=DEMO_PASSWORD)
-    browser.submit("#login-form")
+    log_in_to_the_admin_page(browser)
     browser.find("#admin-doctor-form")
     assert browser.driver.find_elements(browser.by, "#admin-doctor-form [name=password]") == []
     browser.fill(
@@ -217,10 +221,7 @@ def test_support_sends_a_reset_link_to_a_person_who_never_confirmed_and_forgot_i
     register = "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }"
     person = {"email": "lost@gmial.example", "password": PASSWORD, "displayName": "Lou"}
     graphql(server, register, i=person)
-    browser.open("#/admin")
-    browser.until(lambda: browser.hash().startswith("#/login"), "the login page")
-    browser.fill("#login-form", email="admin@demo.metskin.local", password=DEMO_PASSWORD)
-    browser.submit("#login-form")
+    log_in_to_the_admin_page(browser)
     browser.fill("#admin-support-form", search="lost@gmial")
     browser.submit("#admin-support-form")
     browser.text("#admin-support-list li", "Lou · lost@gmial.example address not confirmed")
@@ -287,4 +288,32 @@ def test_the_owner_of_a_mistyped_address_takes_it_back_and_signs_up_on_a_phone(
     browser.until(lambda: browser.hash() == "#/profile", "the profile")
     browser.find("#email-change-form [name=newEmail]")
     assert not browser.driver.execute_script(f"return {wide}"), "wider than the phone"
+    assert browser.severe_console_messages() == []
+
+
+def test_support_sees_when_and_why_a_person_s_texts_went_off(browser: Browser, server: str) -> None:
+    """A person says our texts stopped reaching them: the support page showed their account and
+    address, but not their text messages' history (`User.smsChanges`, which the API gives
+    administrators). Each account found now says it, in the third person."""
+    register = "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }"
+    person = {"email": "quiet@example.com", "password": PASSWORD, "displayName": "Quinn"}
+    token = graphql(server, register, i=person)["register"]["accessToken"]
+    update = "mutation($i: ProfileInput!) { updateProfile(input: $i) { profile { smsOptIn } } }"
+    graphql(server, update, token, i={"phone": "+447700900321", "smsOptIn": True})
+    graphql(server, update, token, i={"smsOptIn": False})
+    graphql(server, register, i={**person, "email": "silent@example.com", "displayName": "Sam"})
+    log_in_to_the_admin_page(browser)
+    browser.fill("#admin-support-form", search="quiet@example")
+    browser.submit("#admin-support-form")
+    browser.text("#admin-support-list li", "Quinn · quiet@example.com")
+    browser.find("#admin-support-list li .support-texts summary").click()
+    state = browser.text("#admin-support-list li .sms-state", "Text messages: off since")
+    assert state.endswith("(they turned them off)."), state
+    browser.find("#admin-support-list li .sms-earlier summary").click()
+    browser.text("#admin-support-list li .sms-earlier li", "on (they turned them on)")
+    browser.fill("#admin-support-form", search="silent@example")
+    browser.submit("#admin-support-form")
+    browser.text("#admin-support-list li", "Sam · silent@example.com")
+    browser.find("#admin-support-list li .support-texts summary").click()
+    browser.text("#admin-support-list li .support-texts", "No change to their text messages")
     assert browser.severe_console_messages() == []

@@ -27,6 +27,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from metskin.bootstrap import Container, settle_heap
 from metskin.domain.errors import Unavailable
+from metskin.domain.i18n.marks import _
 from metskin.domain.i18n.ports import Translator
 from metskin.domain.limits.errors import RateLimited
 from metskin.forwarded import ForwardedForCheck
@@ -66,6 +67,10 @@ from metskin.graphql.ws_refusals import WebSocketRefusals, refusal_words, refuse
 from metskin.logging import hide_link_tokens
 from metskin.web import web_routes
 from metskin.web.catalog import catalog_routes
+
+SUBSCRIPTION_OVER_HTTP = _(
+    "Subscriptions run over a websocket at /graphql (graphql-transport-ws), not over HTTP."
+)
 
 # Set while a GET's query string is read: its `variables=null` is no body to refuse.
 _IN_QUERY_STRING: ContextVar[bool] = ContextVar("in_query_string", default=False)
@@ -167,15 +172,14 @@ class MetSkinGraphQL(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        if refused := self.persisted.resolve(request_data):
+        if refused := self.persisted.resolve(request_data, context.translator):
             return refused
         if is_subscription(request_data.query, request_data.operation_name):
             return ExecutionResult(
                 data=None,
                 errors=[
                     GraphQLError(
-                        "Subscriptions run over a websocket at /graphql (graphql-transport-ws), "
-                        "not over HTTP.",
+                        context.translator.gettext(SUBSCRIPTION_OVER_HTTP),
                         extensions={"code": "BAD_REQUEST"},
                     )
                 ],

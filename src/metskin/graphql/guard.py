@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -31,6 +32,7 @@ from strawberry.extensions import SchemaExtension
 
 from metskin.domain.accounts.errors import InvalidCredentials
 from metskin.domain.accounts.model import canonical_email
+from metskin.domain.errors import DomainError
 from metskin.domain.i18n.marks import _
 from metskin.domain.limits.errors import RateLimited
 from metskin.graphql.apikeys.auth import key_refusal
@@ -60,6 +62,7 @@ LIMITED_FIELDS = {
     (OperationType.QUERY, "dermatologists"): "directory",
     (OperationType.QUERY, "dermatologist"): "directory",
     (OperationType.QUERY, "availableSlots"): "slots",
+    (OperationType.QUERY, "uploadByKey"): "uploadByKey",
 }
 # The rules whose account is the `email` argument (there is no caller yet).
 EMAIL_RULES = {"login", "register", "passwordReset"}
@@ -68,6 +71,15 @@ COUNTED_BEFORE_BODY = {"upload"}
 NO_OPERATION_NAME = _(
     "This document holds more than one operation: say which to run in `operationName`."
 )
+TOO_COSTLY = _(
+    "This query costs {cost}, over the limit of {max_cost}: ask for smaller pages, fewer days "
+    "or fewer aliases."
+)
+
+
+class QueryTooCostly(DomainError, code="QUERY_TOO_COSTLY"):
+    """An operation whose cost (graphql/cost.py) is over the limit; its message translates
+    with its numbers."""
 
 
 @dataclass(frozen=True)
@@ -131,14 +143,11 @@ class OperationLimits(SchemaExtension):
         )
         if cost > self.max_cost:
             context.container.metrics.refused("cost", "query")
+            error = QueryTooCostly.translatable(
+                TOO_COSTLY, cost=Decimal(cost), max_cost=Decimal(self.max_cost)
+            )
             self._refuse(
-                refusal(
-                    f"This query costs {cost}, over the limit of {self.max_cost}: ask for "
-                    "smaller pages, fewer days or fewer aliases.",
-                    "QUERY_TOO_COSTLY",
-                    cost=cost,
-                    maxCost=self.max_cost,
-                )
+                refusal(error.message, error.code, error, cost=cost, maxCost=self.max_cost)
             )
             yield
             return

@@ -6,7 +6,7 @@ import pytest
 
 from metskin.adapters.limits.memory import InMemoryLoginFailures, InMemoryRateLimiter
 from metskin.domain.limits.errors import RateLimited
-from metskin.domain.limits.model import BackoffPolicy, Rule, gcra
+from metskin.domain.limits.model import DEFAULT_RULES, RULE_NAMES, BackoffPolicy, Rule, gcra
 from metskin.domain.limits.service import LoginBackoff, RateLimits
 from tests.fakes.infra import FakeClock
 
@@ -82,6 +82,16 @@ def test_an_operation_without_rules_is_not_limited(clock: FakeClock) -> None:
     rate = limits(clock, count=1)
     for _ in range(100):
         rate.check("health", ip="a", account="b")
+
+
+def test_every_rule_is_named_in_words_in_its_refusal(clock: FakeClock) -> None:
+    """A refusal said the rule's API name ("Too many passwordReset requests")."""
+    assert set(RULE_NAMES) == set(DEFAULT_RULES)
+    rate = RateLimits(InMemoryRateLimiter(), clock, {"passwordReset": {"ip": Rule(1, 60)}})
+    rate.check("passwordReset", ip="10.0.0.1", account=None)
+    with pytest.raises(RateLimited) as refused:
+        rate.check("passwordReset", ip="10.0.0.1", account=None)
+    assert refused.value.message == "Too many password reset requests; try again in 60 s."
 
 
 def test_gcra_is_exact_at_the_edge() -> None:

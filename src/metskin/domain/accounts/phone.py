@@ -91,7 +91,7 @@ def wrong_phone_codes(failures: LoginFailures, clock: Clock) -> LoginBackoff:
     from them: its own scope). Bootstrap counts them even with the rate limits off (then in
     the process): they guard who gets a number's SMS."""
     return LoginBackoff(
-        failures, clock, PHONE_CODE_POLICY, scope="phone-code-failures", what=_("phone code")
+        failures, clock, PHONE_CODE_POLICY, scope="phone-code-failures", what=_("wrong phone codes")
     )
 
 

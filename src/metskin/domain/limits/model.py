@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from metskin.domain.i18n.marks import _
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -59,6 +61,10 @@ DEFAULT_RULES: dict[str, dict[str, Rule]] = {
     "resetPassword": {"ip": Rule(20, 3600)},  # each hashes a password; the token is signed
     "changePassword": {"ip": Rule(30, 300), "account": Rule(10, 300)},
     "upload": {"ip": Rule(60, 3600), "account": Rule(30, 3600)},
+    # A phone asks every 3 s while its upload is checked, 100 times at most (5 minutes; web/
+    # views/analysis.js CHECK_WAIT_MS, CHECK_WAITS): one a 2.5 s is more than that, and the
+    # burst lets two uploads wait at once (each ask reads the upload store).
+    "uploadByKey": {"ip": Rule(600, 300), "account": Rule(120, 300)},
     "startAnalysis": {"ip": Rule(60, 3600), "account": Rule(30, 3600)},
     # Each one texts a number (paid, and a stranger's when mistyped); the wrong codes sent
     # back are counted apart (domain/accounts/phone.py).
@@ -85,6 +91,33 @@ DEFAULT_RULES: dict[str, dict[str, Rule]] = {
     # checked (the provider posts from a few addresses: generous), per number after (each
     # STOP or START tells the person's inbox).
     "smsReply": {"ip": Rule(600, 60), "account": Rule(20, 3600)},
+}
+
+# What a refusal says each rule counted ("Too many {what}; ..."), marked for the catalogs: a
+# rule's API name ("passwordReset") is no word in any language. The French translations begin
+# with a consonant ("Trop de {what}" does not elide).
+RULE_NAMES: dict[str, str] = {
+    "login": _("login attempts"),
+    "register": _("sign-up attempts"),
+    "passwordReset": _("password reset requests"),
+    "resetPassword": _("new passwords set from a link"),
+    "changePassword": _("password changes"),
+    "upload": _("uploads"),
+    "uploadByKey": _("upload status checks"),
+    "startAnalysis": _("analysis requests"),
+    "phoneCode": _("phone code requests"),
+    "verifyPhone": _("phone code checks"),
+    "verificationEmail": _("confirmation emails"),
+    "emailChange": _("email change requests"),
+    "emailLink": _("emailed links opened"),
+    "supportReset": _("reset links sent"),
+    "supportResetTarget": _("reset links sent to this account"),
+    "directory": _("dermatologist directory searches"),
+    "slots": _("free time searches"),
+    "apiKey": _("requests with this API key"),
+    "dataExport": _("data exports"),
+    "booking": _("appointments booked or moved"),
+    "smsReply": _("text message replies"),
 }
 
 

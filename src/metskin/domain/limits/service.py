@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from metskin.domain.i18n.marks import _
 from metskin.domain.limits.errors import RateLimited
-from metskin.domain.limits.model import DEFAULT_RULES, BackoffPolicy, Rule
+from metskin.domain.limits.model import DEFAULT_RULES, RULE_NAMES, BackoffPolicy, Rule
 from metskin.domain.limits.ports import LoginFailures, RateLimiter
 from metskin.domain.ports import Clock
 
@@ -43,7 +43,7 @@ class RateLimits:
                 continue
             wait = self._limiter.hit(_key(operation, scope, subject), rule, now, cost)
             if wait > 0:
-                raise RateLimited(wait, operation)
+                raise RateLimited(wait, RULE_NAMES.get(operation, operation))
 
 
 class LoginBackoff:
@@ -57,7 +57,7 @@ class LoginBackoff:
         policy: BackoffPolicy,
         *,
         scope: str = "login-failures",
-        what: str = _("failed login"),
+        what: str = _("failed logins"),
     ) -> None:
         self._failures = failures
         self._clock = clock

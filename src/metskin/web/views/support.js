@@ -1,16 +1,20 @@
 // The administrators' way back in for a person: find their account, and email them the normal
 // password reset link. It works also while the address is unconfirmed (a person's own request
 // then gets no link), so the administrator checks first, by support's own means, that the
-// person asking owns the account and the address (domain/accounts/support.py).
+// person asking owns the account and the address (domain/accounts/support.py). Each account
+// found shows when its text messages went on or off and why (texts.js), for a person who says
+// texts stopped reaching them.
 
 import { gql } from "../graphql.js";
 import { busy, clear, errorBox, field, focusOn, formValue, h, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
+import { SMS_CHANGES, smsHistory } from "./texts.js";
 
 const FOUND = 5;
 const ACCOUNTS = `query($search: String) {
   users(first: ${FOUND}, orderBy: NAME, search: $search) {
-    edges { node { id email emailVerified profile { displayName } } } } }`;
+    edges { node { id email emailVerified ${SMS_CHANGES}
+      profile { displayName phone smsOptIn } } } } }`;
 const SEND = "mutation($id: ID!) { sendPasswordResetLink(userId: $id) }";
 
 /** The section of the administration page; `changed` reads the log of changes again. */
@@ -44,7 +48,11 @@ export function supportResets(changed) {
         focusOn(said); // the button is gone: the focus on what took its place
         await changed();
       }) }, t("Send a password reset link"));
-    return h("li", { "data-id": node.id }, `${name} · ${node.email} `, state, " ", send);
+    const texts = h("details", { class: "support-texts" },
+      h("summary", {}, t("Their text messages")),
+      node.smsChanges.length ? smsHistory(node.profile, node.smsChanges, { theirs: true })
+        : h("small", { class: "hint" }, t("No change to their text messages was recorded.")));
+    return h("li", { "data-id": node.id }, `${name} · ${node.email} `, state, " ", send, texts);
   };
   onSubmit(form, async () => {
     const { users } = await gql(ACCOUNTS, { search: formValue(form, "search") || null });
