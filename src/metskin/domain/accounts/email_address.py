@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import timedelta
 
 from metskin.domain.accounts.errors import (
     EmailLinkInvalid,
@@ -40,7 +39,14 @@ from metskin.domain.accounts.errors import (
     InvalidCredentials,
     SessionEnded,
 )
-from metskin.domain.accounts.model import User, found_user, new_request_id, normalise_email
+from metskin.domain.accounts.model import (
+    EmailLink,
+    User,
+    found_user,
+    link_hours,
+    new_request_id,
+    normalise_email,
+)
 from metskin.domain.accounts.passwords import confirm_password
 from metskin.domain.accounts.ports import (
     AccountsUnitOfWork,
@@ -86,18 +92,6 @@ class EmailTrouble(enum.Enum):
     RELEASED = "RELEASED"  # the mailbox's owner freed the unconfirmed address (release.py)
 
 
-@dataclass(frozen=True)
-class EmailLink:
-    """What a verification or change email carries: whose it is, where it goes (`to`), the
-    token of its link, and for how long it works."""
-
-    user_id: str
-    to: str
-    token: str
-    valid_hours: int
-    previous: str = ""  # a change: the address it replaces (the notice goes there)
-
-
 @dataclass(eq=False)
 class EmailAddresses:
     uow_factory: AccountsUowFactory
@@ -117,7 +111,7 @@ class EmailAddresses:
         if user is None or not user.is_active or user.email_verified or is_placeholder(user.email):
             return None  # a placeholder (release.py) reaches no mailbox
         token = self.verify_tokens.issue({"sub": user.id, "eml": user.email}, self.clock())
-        return EmailLink(user.id, user.email, token, _hours(self.verify_tokens.lifetime))
+        return EmailLink(user.id, user.email, token, link_hours(self.verify_tokens.lifetime))
 
     def resend_verification(self, user_id: str) -> bool:
         """Queue a new verification email; False when the address is verified already."""
@@ -257,7 +251,7 @@ class EmailAddresses:
             "req": request,
         }
         token = self.change_tokens.issue(claims, self.clock())
-        hours = _hours(self.change_tokens.lifetime)
+        hours = link_hours(self.change_tokens.lifetime)
         return EmailLink(user.id, new_email, token, hours, previous=user.email)
 
     def confirm_change(self, token: str, user_id: str) -> User:
@@ -317,7 +311,3 @@ def _new_address(email: str) -> str:
         raise ValidationFailed.translatable(_("Enter a valid email address."), "new_email") from (
             error
         )
-
-
-def _hours(lifetime: timedelta | None) -> int:
-    return int(lifetime.total_seconds() // 3600) if lifetime else 0

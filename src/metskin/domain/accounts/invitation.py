@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from metskin.domain.accounts.email_address import EmailLink
 from metskin.domain.accounts.errors import InvitationExpired, InvitationInvalid, InvitationUsed
-from metskin.domain.accounts.model import User, new_request_id
+from metskin.domain.accounts.model import EmailLink, User, link_hours, new_request_id
 from metskin.domain.accounts.passwords import check_password_strength
 from metskin.domain.accounts.ports import (
     AccountsUnitOfWork,
@@ -63,8 +62,7 @@ class Invitations:
             "pwd": self.tokens.fingerprint(user.password_hash),
         }
         token = self.tokens.issue(claims, self.clock())
-        hours = int(self.tokens.lifetime.total_seconds() // 3600) if self.tokens.lifetime else 0
-        return EmailLink(user.id, user.email, token, hours)
+        return EmailLink(user.id, user.email, token, link_hours(self.tokens.lifetime))
 
     def resend(self, user_id: str) -> bool:
         """Queue the invitation email again; False when it was accepted already."""

@@ -6,7 +6,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from metskin.domain.errors import NotFound, ValidationFailed
@@ -256,3 +256,21 @@ def found_user(user: User | None) -> User:
 def new_request_id() -> str:
     """A fresh id for a queued send (its dedupe key): asking again sends again."""
     return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class EmailLink:
+    """What an emailed link carries (to verify or change an address, accept an invitation,
+    free an address held unconfirmed): whose it is, where it goes (`to`), the token of its
+    link, and for how long it works."""
+
+    user_id: str
+    to: str
+    token: str
+    valid_hours: int
+    previous: str = ""  # a change: the address it replaces (the notice goes there)
+
+
+def link_hours(lifetime: timedelta | None) -> int:
+    """A link's lifetime in whole hours, as its email says it (0: it does not expire)."""
+    return int(lifetime.total_seconds() // 3600) if lifetime else 0

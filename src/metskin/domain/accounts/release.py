@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from metskin.domain.accounts.errors import EmailLinkInvalid
-from metskin.domain.accounts.model import Role, User, canonical_email
+from metskin.domain.accounts.model import EmailLink, Role, User, canonical_email, link_hours
 from metskin.domain.accounts.ports import AccountsUnitOfWork, AccountsUowFactory, PurposeTokens
 from metskin.domain.i18n.marks import _
 from metskin.domain.inbox import entries
@@ -91,14 +91,6 @@ def offer_release(uow: AccountsUnitOfWork, holder: User, now: datetime) -> None:
         uow.commit()
 
 
-@dataclass(frozen=True)
-class ReleaseLink:
-    user_id: str  # the account that holds the address
-    to: str
-    token: str
-    valid_hours: int
-
-
 @dataclass(eq=False)
 class AddressReleases:
     uow_factory: AccountsUowFactory
@@ -107,7 +99,7 @@ class AddressReleases:
     # actor id, action, account id, summary: the editors' log (support.py's record)
     record: Callable[[str, str, str, str], None] = lambda *_entry: None
 
-    def link(self, email: str) -> ReleaseLink | None:
+    def link(self, email: str) -> EmailLink | None:
         """For the email: a link that frees `email` from the account holding it; None when no
         account holds it or it may not be freed (confirmed since, for one)."""
         with self.uow_factory() as uow:
@@ -116,11 +108,9 @@ class AddressReleases:
             return None
         claims = {"sub": holder.id, "eml": holder.email}
         token = self.tokens.issue(claims, self.clock())
-        lifetime = self.tokens.lifetime
-        hours = int(lifetime.total_seconds() // 3600) if lifetime else 0
-        return ReleaseLink(holder.id, holder.email, token, hours)
+        return EmailLink(holder.id, holder.email, token, link_hours(self.tokens.lifetime))
 
-    def sent(self, link: ReleaseLink) -> None:
+    def sent(self, link: EmailLink) -> None:
         """The link's email left: the editors' log says so."""
         self.record(MAILBOX, LINK_SENT, link.user_id, f"address release link sent to {link.to}")
         log.info("address release link sent", extra={"user_id": link.user_id})

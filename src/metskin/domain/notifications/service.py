@@ -18,9 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from metskin.domain.accounts.email_address import EmailLink
-from metskin.domain.accounts.model import PasswordReset, User
-from metskin.domain.accounts.release import ReleaseLink
+from metskin.domain.accounts.model import EmailLink, PasswordReset, User
 from metskin.domain.messages import OutgoingEmail, OutgoingSms
 from metskin.domain.notifications.errors import DeliveryRefused
 from metskin.domain.notifications.ports import MailRenderer, NotificationsUowFactory
@@ -98,7 +96,7 @@ class NotificationService:
         return sent + self._send_account_email(f"email-change:{request}:old", notice)
 
     def send_password_reset_email(
-        self, reset: PasswordReset, request: str, release: ReleaseLink | None = None
+        self, reset: PasswordReset, request: str, release: EmailLink | None = None
     ) -> bool:
         """The reset link, asked for by `request` (once per request). Sent whatever the email
         choices: the person asked for it, and it is the only way back in. To an address the
@@ -116,7 +114,7 @@ class NotificationService:
         email = self._account_email("password_reset", user, context)
         return self._send_account_email(f"password-reset:{request}", email)
 
-    def send_release_email(self, release: ReleaseLink, request: str) -> bool:
+    def send_release_email(self, release: EmailLink, request: str) -> bool:
         """To an address an account holds unconfirmed, after a registration hit it: the link
         that frees it (domain/accounts/release.py). Once per `request` (a day per address); not
         when the account has another address now. In the account's language (the reader's is
